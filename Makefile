@@ -1,0 +1,43 @@
+# Two entry points for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP_RUN  := $(VENV)/.installed-run
+STAMP_DEV  := $(VENV)/.installed-dev
+
+.PHONY: run test lint typecheck bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP_RUN): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[evidence,cohort]'
+	touch $@
+
+$(STAMP_DEV): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[evidence,cohort,dev]'
+	touch $@ $(STAMP_RUN)
+
+## run: install and assess the embedded example case (a synchronous pancreatic NET)
+run: $(STAMP_RUN)
+	$(BIN)/nelm assess --example resectable-pnet --format text
+
+## test: install the development tools and run every test, the linters and the type check
+test: $(STAMP_DEV)
+	$(BIN)/ruff check src tests tools
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+lint: $(STAMP_DEV)
+	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff format --check src tests tools
+
+typecheck: $(STAMP_DEV)
+	$(BIN)/mypy
+
+## bench: the speed figures quoted in docs/benchmarks.md
+bench: $(STAMP_RUN)
+	$(BIN)/python tools/bench_assess.py
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,184 @@
+"""Every field of the case document, version 1, as data.
+
+This table is the single description of the input: the validator, the text report, the
+cohort compiler (whose columns are these dotted paths), and later the web form all read it.
+Units and allowed values follow ``shared/contract/case-v1.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Kind(Enum):
+    """The JSON type a field accepts."""
+
+    NUMBER = "number"
+    INTEGER = "integer"
+    BOOLEAN = "boolean"
+    STRING = "string"  # free text
+    CHOICE = "choice"  # one string of ``choices``
+    CHOICES = "choices"  # a list of strings, each of ``choices``
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One case field: its dotted path, type, unit and allowed range or values."""
+
+    path: str
+    kind: Kind
+    label: str
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    choices: tuple[str, ...] = ()
+    max_length: int | None = None
+
+    @property
+    def section(self) -> str:
+        return self.path.split(".", 1)[0] if "." in self.path else ""
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit(".", 1)[-1]
+
+    def expected(self) -> str:
+        """A short phrase saying what this field accepts, for error messages."""
+        if self.kind in (Kind.CHOICE, Kind.CHOICES):
+            listed = ", ".join(self.choices)
+            return f"one of {listed}" if self.kind is Kind.CHOICE else f"a list of {listed}"
+        if self.kind is Kind.BOOLEAN:
+            return "true or false"
+        if self.kind is Kind.STRING:
+            return f"text of 1 to {self.max_length} characters" if self.max_length else "text"
+        noun = "a whole number" if self.kind is Kind.INTEGER else "a number"
+        return f"{noun} {self.range_text()}".rstrip()
+
+    def range_text(self) -> str:
+        lo, hi = self.minimum, self.maximum
+        if lo is not None and hi is not None:
+            if self.exclusive_minimum:
+                return f"greater than {_num(lo)} and at most {_num(hi)}"
+            return f"between {_num(lo)} and {_num(hi)}"
+        if lo is not None:
+            return f"greater than {_num(lo)}" if self.exclusive_minimum else f"≥ {_num(lo)}"
+        return ""
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _n(path: str, label: str, unit: str = "", lo: float | None = None, hi: float | None = None,
+       *, exclusive_lo: bool = False) -> Field:
+    return Field(path, Kind.NUMBER, label, unit, lo, hi, exclusive_lo)
+
+
+def _i(path: str, label: str, lo: float | None = None, hi: float | None = None) -> Field:
+    return Field(path, Kind.INTEGER, label, "", lo, hi)
+
+
+def _b(path: str, label: str) -> Field:
+    return Field(path, Kind.BOOLEAN, label)
+
+
+def _c(path: str, label: str, *choices: str) -> Field:
+    return Field(path, Kind.CHOICE, label, choices=choices)
+
+
+OPTION_IDS: tuple[str, ...] = (
+    "liver_resection", "staged_resection", "simultaneous_resection", "cytoreductive_surgery",
+    "primary_tumor_resection", "liver_transplant_milan", "liver_transplant_enets",
+    "liver_transplant_unos", "thermal_ablation", "tae", "tace", "deb_tace", "tare", "prrt",
+    "ssa", "everolimus", "sunitinib", "surufatinib", "cabozantinib",
+    "capecitabine_temozolomide", "streptozocin_5fu", "platinum_etoposide", "interferon_alpha",
+)
+"""The option vocabulary of assessment-v1, in the contract's order."""
+
+SITES = ("pancreas", "duodenum", "stomach", "small_intestine", "appendix", "colon", "rectum",
+         "lung", "unknown_primary", "other")
+
+FIELDS: tuple[Field, ...] = (
+    # patient
+    _n("patient.age_years", "Age", "years", 0, 120),
+    _c("patient.sex", "Sex", "female", "male", "other"),
+    _i("patient.ecog", "ECOG performance status", 0, 4),
+    _b("patient.fit_for_major_surgery", "Fit for major surgery"),
+    _b("patient.carcinoid_heart_disease", "Carcinoid heart disease"),
+    _n("patient.lvef_percent", "Left-ventricular ejection fraction", "%", 5, 90),
+    # primary
+    _c("primary.site", "Primary site", *SITES),
+    _b("primary.resected", "Primary resected"),
+    _c("primary.resection_margin", "Primary resection margin", "R0", "R1", "R2"),
+    _n("primary.months_since_primary_resection", "Months since primary resection", "months", 0),
+    _n("primary.size_cm", "Primary size", "cm", 0, 50, exclusive_lo=True),
+    _c("primary.t_category", "T category", "T1", "T2", "T3", "T4"),
+    _b("primary.node_positive", "Regional nodes involved"),
+    _c("primary.functional_syndrome", "Functional syndrome", "none", "carcinoid", "insulinoma",
+       "gastrinoma", "glucagonoma", "vipoma", "somatostatinoma", "other"),
+    _b("primary.syndrome_refractory", "Syndrome refractory to medical therapy"),
+    # pathology
+    _n("pathology.ki67_percent", "Ki-67 index", "%", 0, 100),
+    _n("pathology.mitoses_per_2mm2", "Mitotic count", "per 2 mm²", 0),
+    _c("pathology.differentiation", "Differentiation", "well", "poor"),
+    _c("pathology.nec_subtype", "NEC subtype", "small_cell", "large_cell"),
+    _c("pathology.ki67_source", "Ki-67 measured on", "primary", "liver_metastasis"),
+    # imaging
+    _b("imaging.sstr_positive", "SSTR imaging positive"),
+    _i("imaging.krenning_score", "Krenning score", 0, 4),
+    _b("imaging.fdg_positive", "FDG-PET positive"),
+    # liver
+    _i("liver.lesion_count", "Liver lesions", 1),
+    _n("liver.largest_lesion_cm", "Largest liver lesion", "cm", 0, 40, exclusive_lo=True),
+    _c("liver.distribution", "Liver distribution", "unilobar", "bilobar_dominant",
+       "bilobar_diffuse"),
+    _n("liver.tumor_burden_percent", "Hepatic tumour burden", "%", 0, 100),
+    _n("liver.future_liver_remnant_percent", "Future liver remnant", "%", 0, 100),
+    _b("liver.synchronous", "Synchronous liver metastases"),
+    _b("liver.near_hilum_or_major_vessels", "Lesion at hilum or major vessel"),
+    _b("liver.subcapsular", "Subcapsular target lesion"),
+    # extrahepatic
+    _b("extrahepatic.present", "Extrahepatic disease"),
+    Field("extrahepatic.sites", Kind.CHOICES, "Extrahepatic sites",
+          choices=("bone", "lung", "distant_nodes", "peritoneum", "other")),
+    _b("extrahepatic.resectable", "Extrahepatic disease resectable"),
+    _b("extrahepatic.stable", "Extrahepatic disease stable"),
+    # labs
+    _n("labs.bilirubin_mg_dl", "Bilirubin", "mg/dL", 0, 50),
+    _n("labs.albumin_g_dl", "Albumin", "g/dL", 0.5, 7),
+    _n("labs.creatinine_mg_dl", "Creatinine", "mg/dL", 0.1, 20),
+    _n("labs.egfr_ml_min", "eGFR", "mL/min/1.73 m²", 0, 200),
+    _n("labs.ldh_u_l", "LDH", "U/L", 0, 10000),
+    _n("labs.ast_u_l", "AST", "U/L", 0, 10000),
+    _n("labs.platelets_per_ul", "Platelets", "/µL", 0, 2000000),
+    _n("labs.hemoglobin_g_dl", "Haemoglobin", "g/dL", 2, 25),
+    _n("labs.wbc_per_ul", "Leukocytes", "/µL", 0, 500000),
+    # anatomy
+    _b("anatomy.portal_vein_thrombosis", "Portal vein thrombosis or occlusion"),
+    _b("anatomy.biliary_enteric_anastomosis", "Bilio-enteric anastomosis"),
+    _b("anatomy.prior_whipple", "Prior pancreaticoduodenectomy"),
+    _b("anatomy.biliary_obstruction", "Biliary obstruction"),
+    _b("anatomy.ascites", "Ascites"),
+    _b("anatomy.hepatic_encephalopathy", "Hepatic encephalopathy"),
+    _n("anatomy.hepatopulmonary_shunt_percent", "Lung shunt fraction", "%", 0, 100),
+    _b("anatomy.gi_shunting_uncorrectable", "Uncorrectable hepatic-arterial flow to the gut"),
+    # course
+    _c("course.status", "Disease course", "stable", "progressing", "rapidly_progressing",
+       "new_diagnosis"),
+    _n("course.months_stable", "Months of stable disease", "months", 0),
+    _b("course.progressed_on_ssa", "Progressed on a somatostatin analogue"),
+    _i("course.prior_systemic_lines", "Prior systemic lines", 0),
+    Field("course.prior_treatments", Kind.CHOICES, "Prior treatments", choices=OPTION_IDS),
+    _b("course.recurrence_after_liver_resection", "Liver recurrence after hepatectomy"),
+)
+
+TOP_LEVEL: tuple[Field, ...] = (
+    _i("schema_version", "Schema version", 1, 1),
+    Field("case_id", Kind.STRING, "Case id", max_length=128),
+    Field("label", Kind.STRING, "Label", max_length=500),
+)
+
+FIELD_BY_PATH: dict[str, Field] = {f.path: f for f in FIELDS}
+SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(f.section for f in FIELDS))

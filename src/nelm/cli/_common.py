@@ -1,0 +1,105 @@
+"""Shared CLI plumbing: reading inputs, printing problems, exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+
+# Typer 0.29 vendors click; its usage errors are not re-exported, and the version is pinned.
+from typer._click.exceptions import ClickException
+
+from nelm.errors import InputRejected, NelmError, Problem
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_REJECTED = 2
+
+
+def fail(problems: list[Problem]) -> NoReturn:
+    """Reject the input: print one line per problem and exit 2."""
+    raise InputRejected(problems)
+
+
+def read_text(path: str) -> str:
+    """Read a file (or standard input for ``-``) as UTF-8 text, or reject it."""
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        where = "standard input"
+    else:
+        p = Path(path)
+        if not p.exists():
+            fail([Problem(path, "an existing file", "no such file")])
+        if p.is_dir():
+            fail([Problem(path, "a file", "a directory")])
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            fail([Problem(path, "a readable file", exc.strerror or "unreadable")])
+        where = path
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        fail([Problem(where, "UTF-8 text", "bytes that are not UTF-8")])
+
+
+def write_output(text: str | bytes, output: str | None) -> None:
+    """Write to ``output`` atomically (a temporary file renamed into place), or stdout."""
+    if output is None or output == "-":
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text)
+        return
+    target = Path(output)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        fail([Problem("-o", "a file in an existing directory", f"{output}")])
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run_guarded(app: typer.Typer) -> int:
+    """Run the Typer app, turning nelm's errors into exit codes and clean messages."""
+    debug = "--debug" in sys.argv
+    if debug:
+        sys.argv.remove("--debug")
+    try:
+        app(standalone_mode=False)
+    except InputRejected as exc:
+        for problem in exc.problems:
+            print(f"error: {problem.message}", file=sys.stderr)
+        return EXIT_REJECTED
+    except ClickException as exc:  # usage errors: unknown option, bad choice, missing argument
+        exc.show()
+        return EXIT_REJECTED
+    except typer.Abort:
+        print("aborted", file=sys.stderr)
+        return EXIT_INTERNAL
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except NelmError as exc:
+        if debug:
+            raise
+        print(f"internal error: {exc} (run again with --debug for the traceback)",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:
+        if debug:
+            raise
+        print(f"internal error: {type(exc).__name__} (run again with --debug for the "
+              "traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
+    return EXIT_OK

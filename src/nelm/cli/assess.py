@@ -1,0 +1,71 @@
+"""``nelm assess``: one case in, the assessment out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from importlib import resources
+from typing import Annotated
+
+import typer
+
+from nelm.cli._common import fail, read_text, write_output
+from nelm.errors import Problem
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def example_names() -> list[str]:
+    root = resources.files("nelm") / "examples"
+    return sorted(p.name.removesuffix(".json") for p in root.iterdir()
+                  if p.name.endswith(".json"))
+
+
+def _example_text(name: str) -> str:
+    names = example_names()
+    if name not in names:
+        fail([Problem("--example", f"must be one of {', '.join(names)}", repr(name))])
+    return (resources.files("nelm") / "examples" / f"{name}.json").read_text("utf-8")
+
+
+def assess_command(
+    case: Annotated[str | None, typer.Argument(
+        help="Case file (JSON or YAML); '-' reads standard input.", show_default=False)] = None,
+    format: Annotated[Format | None, typer.Option(
+        "--format", "-f", help="text (default on a terminal) or json (assessment-v1).",
+        case_sensitive=False)] = None,
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", help="Write to this file instead of standard output.")] = None,
+    example: Annotated[str | None, typer.Option(
+        "--example", help="Assess a packaged example case by name instead of a file.")] = None,
+    width: Annotated[int, typer.Option(help="Width of the text report.")] = 110,
+) -> None:
+    """Assess one case: every option's status criterion by criterion, the plan, the gaps."""
+    from nelm.service import assess_text
+
+    if (case is None) == (example is None):
+        fail([Problem("CASE", "a case file, '-' for standard input, or --example NAME "
+                              "(exactly one)", "both" if case else "neither")])
+    if example is not None:
+        text, source = _example_text(example), f"example {example}"
+    else:
+        assert case is not None
+        text, source = read_text(case), ("standard input" if case == "-" else case)
+    doc = assess_text(text, source=source)
+    chosen = format or (Format.text if sys.stdout.isatty() and output is None else Format.json)
+    if chosen is Format.json:
+        rendered = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    else:
+        from nelm.report.text import render_text
+
+        rendered = render_text(doc, width=width,
+                               color=sys.stdout.isatty() and output is None)
+    write_output(rendered, output)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("assess")(assess_command)

@@ -1,0 +1,167 @@
+"""One case in, one assessment out: the pure core that every adapter calls.
+
+No I/O, no clock: the same case and knowledge base always give the same document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from nelm.case.document import Case
+from nelm.engine.conditions import Fact
+from nelm.engine.derive import DerivedFacts, derive
+from nelm.engine.evaluate import OptionResult, evaluate_option
+from nelm.engine.logic import Truth
+from nelm.engine.plan import PlanStep, build_plan
+from nelm.knowledge.model import KnowledgeBase
+
+__all__ = ["ASSESSMENT_SCHEMA_VERSION", "Assessment", "EvidenceLookup", "assess"]
+
+ASSESSMENT_SCHEMA_VERSION = 1
+
+EvidenceLookup = Callable[[str], Mapping[str, Any]]
+"""Returns the evidence summary of an option id (kept out of the core's imports)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    case: Case
+    knowledge: KnowledgeBase
+    derived: DerivedFacts
+    options: dict[str, OptionResult]
+    plan: tuple[PlanStep, ...]
+    missing_data: tuple[tuple[str, tuple[str, ...]], ...]
+    warnings: tuple[str, ...]
+    evidence: Mapping[str, Mapping[str, Any]]
+
+    def to_document(self) -> dict[str, Any]:
+        """The assessment-v1 JSON document."""
+        return _document(self)
+
+
+def facts_of(case: Case, derived: DerivedFacts) -> dict[str, Fact]:
+    facts: dict[str, Fact] = dict(case.values)
+    facts.update(derived.as_facts())
+    return facts
+
+
+def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None) -> Assessment:
+    derived = derive(case, kb.derivations)
+    facts = facts_of(case, derived)
+    results = {oid: evaluate_option(spec, facts, derived) for oid, spec in kb.options.items()}
+    plan = build_plan(kb.plan, facts, results)
+
+    decides: dict[str, list[str]] = {}
+    for oid, result in results.items():
+        for field in result.missing:
+            decides.setdefault(field, []).append(oid)
+    missing_data = tuple(sorted(((f, tuple(o)) for f, o in decides.items()),
+                                key=lambda item: -len(item[1])))
+    return Assessment(
+        case=case,
+        knowledge=kb,
+        derived=derived,
+        options=results,
+        plan=plan,
+        missing_data=missing_data,
+        warnings=tuple(_warnings(case, derived)),
+        evidence={oid: evidence(oid) for oid in results} if evidence else {},
+    )
+
+
+def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
+    out: list[str] = []
+    if derived.grade.provisional:
+        out.append("Grade read from Ki-67 alone: the mitotic count is not given and a higher "
+                   "count would raise the grade (000 §1: the higher index decides).")
+    values = case.values
+    if "pathology.nec_subtype" in values and "pathology.differentiation" not in values:
+        out.append("An NEC subtype is given but differentiation is not: give "
+                   "pathology.differentiation so that the grade can be settled.")
+    if values.get("course.status") in ("progressing", "rapidly_progressing") and isinstance(
+            values.get("course.months_stable"), int | float) and values[
+            "course.months_stable"] > 0:  # type: ignore[operator]
+        out.append("course.status says progressing while course.months_stable is above zero; "
+                   "the transplant criteria read both, so check which is current.")
+    if values.get("extrahepatic.present") is True and "extrahepatic.sites" not in values:
+        out.append("Extrahepatic disease is present but its sites are not given.")
+    return out
+
+
+def _derived_doc(d: DerivedFacts, case: Case) -> dict[str, Any]:
+    grade = d.grade.value
+    return {
+        "grade": grade,
+        "grade_possible": sorted(d.grade.possible or ()),
+        "differentiation": case.values.get("pathology.differentiation"),
+        "liver_type": d.liver_type.value,
+        "portal_drainage": d.portal_drainage.value,
+        "burden_band": d.burden_band,
+        "explanations": {
+            "grade": d.grade.explanation,
+            "liver_type": d.liver_type.explanation,
+            "portal_drainage": d.portal_drainage.explanation,
+            **({"burden_band": f"Hepatic tumour burden in the band {d.burden_band} "
+                               f"({'; '.join(d.burden_band_sources)})"}
+               if d.burden_band else {}),
+        },
+        "settle_with": {name: list(getattr(d, name).settle_with)
+                        for name in ("grade", "liver_type", "portal_drainage")
+                        if getattr(d, name).settle_with},
+    }
+
+
+def _option_doc(result: OptionResult, evidence: Mapping[str, Any] | None) -> dict[str, Any]:
+    spec = result.spec
+    doc: dict[str, Any] = {
+        "name": spec.name,
+        "status": result.status,
+        "intent": spec.intent,
+        "criteria": [
+            {
+                "id": c.criterion.id,
+                "text": c.criterion.text,
+                "result": c.truth.value,
+                "value": c.value,
+                "sources": list(c.criterion.sources),
+                **({"quote": c.criterion.quote} if c.criterion.quote else {}),
+            }
+            for c in result.criteria
+        ],
+        "cautions": [f"{text} ({'; '.join(sources)})" for text, sources in result.cautions],
+        "caution_details": [{"text": text, "sources": list(sources)}
+                            for text, sources in result.cautions],
+        "missing": list(result.missing),
+        "reasons": [c.criterion.text for c in result.criteria if c.truth is Truth.NOT_MET],
+    }
+    doc["evidence"] = dict(evidence) if evidence is not None else None
+    return doc
+
+
+def _document(a: Assessment) -> dict[str, Any]:
+    return {
+        "schema_version": ASSESSMENT_SCHEMA_VERSION,
+        "knowledge_version": a.knowledge.version,
+        "case_id": a.case.case_id,
+        "label": a.case.label,
+        "classification": _derived_doc(a.derived, a.case),
+        "options": {oid: _option_doc(r, a.evidence.get(oid)) for oid, r in a.options.items()},
+        "plan": [
+            {
+                "step": s.number,
+                "options": list(s.options),
+                "intent": s.intent,
+                "rationale": s.spec.rationale,
+                "sources": list(s.spec.sources),
+                "conditional": s.conditional,
+                "statuses": dict(s.statuses),
+                "pending": {o: list(f) for o, f in s.pending.items()},
+            }
+            for s in a.plan
+        ],
+        "missing_data": [{"field": f, "decides": list(o)} for f, o in a.missing_data],
+        "warnings": list(a.warnings),
+        "inputs": a.case.to_document(),
+    }

@@ -1,0 +1,114 @@
+"""Evaluate every option's criteria for one case: status, reasons, cautions, missing data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from nelm.case.fields import FIELD_BY_PATH
+from nelm.engine.conditions import Fact, LeafResult, evaluate
+from nelm.engine.derive import DerivedFacts
+from nelm.engine.logic import Truth
+from nelm.knowledge.model import Criterion, OptionSpec
+
+__all__ = ["CriterionResult", "OptionResult", "Status", "evaluate_option", "status_of"]
+
+Status = Literal["eligible", "ineligible", "uncertain"]
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    criterion: Criterion
+    truth: Truth
+    value: str  # the values the criterion looked at, as a reader would write them
+    missing: tuple[str, ...]  # case fields that would settle an unknown result
+
+
+@dataclass(frozen=True, slots=True)
+class OptionResult:
+    spec: OptionSpec
+    status: Status
+    criteria: tuple[CriterionResult, ...]
+    cautions: tuple[tuple[str, tuple[str, ...]], ...]  # (text, sources) of cautions that apply
+    missing: tuple[str, ...]
+
+    def blocked_only_by_convertible(self) -> bool:
+        """Ineligible, and every unmet criterion is one that downstaging can change."""
+        unmet = [c for c in self.criteria if c.truth is Truth.NOT_MET]
+        return self.status == "ineligible" and all(c.criterion.convertible for c in unmet)
+
+
+def status_of(truths: list[Truth]) -> Status:
+    """The contract's status rule: any not met → ineligible; all met → eligible."""
+    if any(t is Truth.NOT_MET for t in truths):
+        return "ineligible"
+    if all(t is Truth.MET for t in truths):
+        return "eligible"
+    return "uncertain"
+
+
+def _format_value(field: str, value: Fact | None, derived: DerivedFacts) -> str:
+    if field.startswith("derived."):
+        name = field.removeprefix("derived.")
+        settled = getattr(derived, name).value
+        label = {"grade": "grade", "liver_type": "liver type",
+                 "portal_drainage": "portal drainage"}[name]
+        if settled is None:
+            possible = getattr(derived, name).possible
+            shown = " or ".join(sorted(possible)) if possible else "unknown"
+            return f"{label} {shown}"
+        if isinstance(settled, bool):
+            return f"{label} {'yes' if settled else 'no'}"
+        return f"{label} {settled}"
+    spec = FIELD_BY_PATH[field]
+    label = spec.label
+    if value is None:
+        return f"{label} unknown"
+    if isinstance(value, bool):
+        return f"{label}: {'yes' if value else 'no'}"
+    if isinstance(value, tuple):
+        return f"{label}: {', '.join(value) or 'none'}"
+    if isinstance(value, int | float):
+        unit = spec.unit
+        number = f"{value:,.0f}" if abs(value) >= 10000 else f"{value:g}"
+        if unit == "%":
+            return f"{label} {number}%"
+        return f"{label} {number} {unit}".rstrip()
+    return f"{label}: {str(value).replace('_', ' ')}"
+
+
+def _missing_fields(trace: list[LeafResult], derived: DerivedFacts) -> list[str]:
+    out: list[str] = []
+    for leaf in trace:
+        if leaf.truth is not Truth.UNKNOWN:
+            continue
+        field = leaf.leaf.field
+        if field.startswith("derived."):
+            out += getattr(derived, field.removeprefix("derived.")).settle_with
+        else:
+            out.append(field)
+    return list(dict.fromkeys(out))
+
+
+def evaluate_option(spec: OptionSpec, facts: Mapping[str, Fact],
+                    derived: DerivedFacts) -> OptionResult:
+    results: list[CriterionResult] = []
+    for criterion in spec.criteria:
+        trace: list[LeafResult] = []
+        truth = evaluate(criterion.condition, facts, trace)
+        shown = dict.fromkeys(_format_value(leaf.leaf.field, leaf.value, derived)
+                              for leaf in trace)
+        missing = _missing_fields(trace, derived) if truth is Truth.UNKNOWN else []
+        results.append(CriterionResult(criterion, truth, "; ".join(shown), tuple(missing)))
+    status = status_of([r.truth for r in results])
+    missing_all: list[str] = []
+    if status == "uncertain":
+        for r in results:
+            missing_all += r.missing
+    cautions = tuple(
+        (c.text, c.sources) for c in spec.cautions
+        if c.condition is None or evaluate(c.condition, facts) is Truth.MET
+    )
+    return OptionResult(spec, status, tuple(results), cautions,
+                        tuple(dict.fromkeys(missing_all)))

@@ -1,0 +1,292 @@
+"""Load and check the packaged knowledge base.
+
+The data files are read once per process (``load_knowledge`` is cached). Everything a
+criterion can get wrong by a typo is checked here, at load time: unknown fields, operators
+that do not fit a field's type, values outside a field's allowed set, missing or unknown
+sources, duplicated ids, options missing from the contract's vocabulary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from nelm.case.fields import FIELD_BY_PATH, OPTION_IDS, Kind
+from nelm.engine.conditions import Condition, Leaf, leaves_of, parse_condition
+from nelm.errors import KnowledgeBaseError
+from nelm.knowledge.model import (
+    INTENTS,
+    BurdenBand,
+    Caution,
+    Criterion,
+    Derivations,
+    GradeTable,
+    Intent,
+    KnowledgeBase,
+    OptionSpec,
+    PlanStepSpec,
+)
+
+__all__ = ["DERIVED_FACTS", "KNOWLEDGE_RELEASE", "load_knowledge"]
+
+KNOWLEDGE_RELEASE = "2026.1"
+
+# Derived facts a condition may read, with the values a categorical one can take.
+DERIVED_FACTS: dict[str, tuple[str, ...] | None] = {
+    "derived.grade": ("G1", "G2", "G3", "NEC"),
+    "derived.liver_type": ("I", "II", "III"),
+    "derived.portal_drainage": None,  # boolean
+}
+
+try:  # the C loader is several times faster; fall back where libyaml is absent
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+
+def _data_files() -> list[tuple[str, bytes]]:
+    root = resources.files("nelm.knowledge") / "data"
+    found: list[tuple[str, bytes]] = []
+
+    def walk(node: Any, prefix: str) -> None:
+        for child in sorted(node.iterdir(), key=lambda c: c.name):
+            if child.is_dir():
+                walk(child, f"{prefix}{child.name}/")
+            elif child.name.endswith(".yaml"):
+                found.append((f"{prefix}{child.name}", child.read_bytes()))
+
+    walk(root, "")
+    return found
+
+
+@cache
+def load_knowledge() -> KnowledgeBase:
+    """The packaged knowledge base, validated; raises KnowledgeBaseError if malformed."""
+    files = _data_files()
+    digest = hashlib.sha256()
+    for name, content in files:
+        digest.update(name.encode() + b"\0" + content + b"\0")
+    content_hash = digest.hexdigest()[:12]
+    docs = {name: yaml.load(content, Loader=_Loader) for name, content in files}
+    try:
+        return _build(docs, content_hash)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise KnowledgeBaseError(f"knowledge base: {exc}") from exc
+
+
+def _build(docs: dict[str, Any], content_hash: str) -> KnowledgeBase:
+    sources_doc = docs["sources.yaml"]
+    sources: dict[str, str] = {}
+    for section in ("seeds", "external"):
+        for key, entry in sources_doc[section].items():
+            sources[str(key)] = entry["citation"]
+    checker = _Checker(sources)
+
+    shared = docs["shared.yaml"]
+    criterion_sets = shared["criterion_sets"]
+    caution_sets = shared["caution_sets"]
+
+    options: dict[str, OptionSpec] = {}
+    for name, doc in docs.items():
+        if not name.startswith("options/"):
+            continue
+        for raw in doc:
+            spec = _option(raw, criterion_sets, caution_sets, checker)
+            if spec.id in options:
+                raise ValueError(f"option {spec.id} is defined twice")
+            options[spec.id] = spec
+    missing = [o for o in OPTION_IDS if o not in options]
+    extra = [o for o in options if o not in OPTION_IDS]
+    if missing or extra:
+        raise ValueError(f"options missing {missing} or not in the contract {extra}")
+    ordered = {o: options[o] for o in OPTION_IDS}
+
+    plan = tuple(_plan_step(raw, checker) for raw in docs["plan.yaml"]["steps"])
+    derivations = _derivations(docs["derivations.yaml"], checker)
+    return KnowledgeBase(
+        version=f"{KNOWLEDGE_RELEASE}+{content_hash}",
+        content_hash=content_hash,
+        options=ordered,
+        plan=plan,
+        derivations=derivations,
+        sources=sources,
+    )
+
+
+class _Checker:
+    """Validates citations and conditions against the case fields and the source list."""
+
+    def __init__(self, sources: dict[str, str]) -> None:
+        self.sources = sources
+
+    def cite(self, raw: Any, where: str) -> tuple[str, ...]:
+        if not isinstance(raw, list) or not raw:
+            raise ValueError(f"{where}: needs at least one source")
+        for citation in raw:
+            key = str(citation).split(" ", 1)[0]
+            if key not in self.sources:
+                raise ValueError(f"{where}: unknown source {citation!r}")
+        return tuple(str(c) for c in raw)
+
+    def condition(self, raw: Any, where: str) -> Condition:
+        condition = parse_condition(raw, where)
+        for leaf in leaves_of(condition):
+            self._leaf(leaf, where)
+        return condition
+
+    def _leaf(self, leaf: Leaf, where: str) -> None:
+        operands = leaf.operand if isinstance(leaf.operand, tuple) else (leaf.operand,)
+        if leaf.field in DERIVED_FACTS:
+            allowed = DERIVED_FACTS[leaf.field]
+            if allowed is None:
+                ok = leaf.op in ("eq", "ne") and all(isinstance(v, bool) for v in operands)
+            else:
+                ok = leaf.op in ("eq", "ne", "in", "not_in") and all(v in allowed
+                                                                     for v in operands)
+            if not ok:
+                raise ValueError(f"{where}: {leaf.op} {leaf.operand!r} does not fit "
+                                 f"{leaf.field}")
+            return
+        spec = FIELD_BY_PATH.get(leaf.field)
+        if spec is None:
+            raise ValueError(f"{where}: unknown field {leaf.field}")
+        numeric = spec.kind in (Kind.NUMBER, Kind.INTEGER)
+        if leaf.op in ("lt", "le", "gt", "ge"):
+            ok = numeric
+        elif spec.kind is Kind.BOOLEAN:
+            ok = leaf.op in ("eq", "ne") and all(isinstance(v, bool) for v in operands)
+        elif spec.kind is Kind.CHOICE:
+            ok = leaf.op in ("eq", "ne", "in", "not_in") and all(v in spec.choices
+                                                                 for v in operands)
+        elif spec.kind is Kind.CHOICES:
+            ok = leaf.op == "contains" and all(v in spec.choices for v in operands)
+        else:
+            ok = numeric and leaf.op in ("eq", "ne", "in", "not_in") and all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in operands)
+        if not ok:
+            raise ValueError(f"{where}: {leaf.op} {leaf.operand!r} does not fit {leaf.field} "
+                             f"({spec.kind.value})")
+
+
+def _intent(raw: Any, where: str) -> Intent:
+    if raw not in INTENTS:
+        raise ValueError(f"{where}: intent must be one of {INTENTS}, got {raw!r}")
+    return raw  # type: ignore[no-any-return]
+
+
+def _criteria(raws: list[Any], option_id: str, checker: _Checker) -> list[Criterion]:
+    out = []
+    for raw in raws:
+        cid = f"{option_id}.{raw['id']}"
+        out.append(Criterion(
+            id=cid,
+            text=str(raw["text"]),
+            condition=checker.condition(raw["when"], cid),
+            sources=checker.cite(raw.get("sources"), cid),
+            quote=raw.get("quote"),
+            convertible=bool(raw.get("convertible", False)),
+        ))
+    return out
+
+
+def _cautions(raws: list[Any], option_id: str, checker: _Checker) -> list[Caution]:
+    out = []
+    for raw in raws:
+        cid = f"{option_id}.{raw['id']}"
+        when = raw.get("when")
+        out.append(Caution(
+            id=cid,
+            text=str(raw["text"]),
+            condition=None if when is None else checker.condition(when, cid),
+            sources=checker.cite(raw.get("sources"), cid),
+        ))
+    return out
+
+
+def _option(raw: dict[str, Any], criterion_sets: dict[str, Any], caution_sets: dict[str, Any],
+            checker: _Checker) -> OptionSpec:
+    oid = str(raw["id"])
+    criteria: list[Criterion] = []
+    for set_name in raw.get("include", []):
+        criteria += _criteria(criterion_sets[set_name], oid, checker)
+    criteria += _criteria(raw.get("criteria", []), oid, checker)
+    cautions: list[Caution] = []
+    for set_name in raw.get("include_cautions", []):
+        cautions += _cautions(caution_sets[set_name], oid, checker)
+    cautions += _cautions(raw.get("cautions", []), oid, checker)
+    if not criteria:
+        raise ValueError(f"{oid}: an option needs at least one criterion")
+    ids = [c.id for c in criteria] + [c.id for c in cautions]
+    duplicated = {i for i in ids if ids.count(i) > 1}
+    if duplicated:
+        raise ValueError(f"{oid}: duplicated ids {sorted(duplicated)}")
+    return OptionSpec(
+        id=oid,
+        name=str(raw["name"]),
+        intent=_intent(raw["intent"], oid),
+        summary=str(raw.get("summary", "")),
+        criteria=tuple(criteria),
+        cautions=tuple(cautions),
+    )
+
+
+def _plan_step(raw: dict[str, Any], checker: _Checker) -> PlanStepSpec:
+    sid = f"plan.{raw['id']}"
+    referenced = [*raw["options"], *raw.get("unless_eligible", []), *raw.get("convert", []),
+                  *raw.get("needs", [])]
+    unknown = [o for o in referenced if o not in OPTION_IDS]
+    if unknown:
+        raise ValueError(f"{sid}: unknown options {unknown}")
+    when = raw.get("when")
+    return PlanStepSpec(
+        id=str(raw["id"]),
+        intent=_intent(raw["intent"], sid),
+        options=tuple(raw["options"]),
+        rationale=str(raw["rationale"]),
+        sources=checker.cite(raw.get("sources"), sid),
+        when=None if when is None else checker.condition(when, sid),
+        unless_eligible=tuple(raw.get("unless_eligible", ())),
+        convert=tuple(raw.get("convert", ())),
+        needs=tuple(raw.get("needs", ())),
+    )
+
+
+def _derivations(doc: dict[str, Any], checker: _Checker) -> Derivations:
+    g = doc["grade"]
+    grade = GradeTable(
+        ki67_g1_below=float(g["ki67_g1_below"]),
+        ki67_g2_max=float(g["ki67_g2_max"]),
+        mitoses_g1_below=float(g["mitoses_g1_below"]),
+        mitoses_g2_max=float(g["mitoses_g2_max"]),
+        sources=checker.cite(g["sources"], "grade"),
+        nec_sources=checker.cite(g["nec_sources"], "grade"),
+        ki67_alone_sources=checker.cite(g["ki67_alone_sources"], "grade"),
+    )
+    lt = doc["liver_type"]
+    pd = doc["portal_drainage"]
+    portal, non_portal = frozenset(pd["portal"]), frozenset(pd["not_portal"])
+    sites = set(FIELD_BY_PATH["primary.site"].choices)
+    if portal | non_portal != sites or portal & non_portal:
+        raise ValueError("portal_drainage must split every primary.site value exactly once")
+    bands = []
+    for raw in doc["burden_bands"]:
+        inclusive = "max" in raw
+        bands.append(BurdenBand(
+            label=str(raw["label"]),
+            upper=float(raw["max"] if inclusive else raw["max_below"]),
+            upper_inclusive=inclusive,
+            sources=checker.cite(raw["sources"], f"burden band {raw['label']}"),
+        ))
+    return Derivations(
+        grade=grade,
+        liver_type_by_distribution=dict(lt["by_distribution"]),
+        liver_type_sources=checker.cite(lt["sources"], "liver_type"),
+        portal_sites=portal,
+        non_portal_sites=non_portal,
+        portal_sources=checker.cite(pd["sources"], "portal_drainage"),
+        burden_bands=tuple(bands),
+    )

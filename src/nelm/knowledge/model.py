@@ -1,0 +1,103 @@
+"""The knowledge base as typed, immutable objects (loaded from ``knowledge/data``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from nelm.engine.conditions import Condition
+
+Intent = Literal["curative", "downstaging", "liver_control", "systemic_control",
+                 "symptom_control"]
+INTENTS: tuple[Intent, ...] = ("curative", "downstaging", "liver_control", "systemic_control",
+                               "symptom_control")
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """A required condition of an option; its result decides the option's status."""
+
+    id: str
+    text: str
+    condition: Condition
+    sources: tuple[str, ...]
+    quote: str | None = None
+    convertible: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Caution:
+    """A relative contraindication, prognostic factor or warning; never changes status.
+
+    Shown when ``condition`` is met, or always when it is ``None``.
+    """
+
+    id: str
+    text: str
+    condition: Condition | None
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSpec:
+    id: str
+    name: str
+    intent: Intent
+    summary: str
+    criteria: tuple[Criterion, ...]
+    cautions: tuple[Caution, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStepSpec:
+    id: str
+    intent: Intent
+    options: tuple[str, ...]
+    rationale: str
+    sources: tuple[str, ...]
+    when: Condition | None = None
+    unless_eligible: tuple[str, ...] = ()
+    convert: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GradeTable:
+    ki67_g1_below: float
+    ki67_g2_max: float
+    mitoses_g1_below: float
+    mitoses_g2_max: float
+    sources: tuple[str, ...]
+    nec_sources: tuple[str, ...]
+    ki67_alone_sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BurdenBand:
+    label: str
+    upper: float
+    upper_inclusive: bool
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Derivations:
+    grade: GradeTable
+    liver_type_by_distribution: dict[str, str]
+    liver_type_sources: tuple[str, ...]
+    portal_sites: frozenset[str]
+    non_portal_sites: frozenset[str]
+    portal_sources: tuple[str, ...]
+    burden_bands: tuple[BurdenBand, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeBase:
+    """Everything the engine knows, with a version that names its exact content."""
+
+    version: str
+    content_hash: str
+    options: dict[str, OptionSpec]
+    plan: tuple[PlanStepSpec, ...]
+    derivations: Derivations
+    sources: dict[str, str] = field(default_factory=dict)

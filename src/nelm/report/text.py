@@ -1,0 +1,142 @@
+"""The terminal report of an assessment (``nelm assess --format text``).
+
+Built from the assessment document, so it shows exactly what the JSON says. Every piece of
+user-supplied text goes into ``rich.text.Text`` objects, never into markup, so a label such
+as ``[red]`` or ``<script>`` is printed as typed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+__all__ = ["SAFETY_STATEMENT", "render_text"]
+
+SAFETY_STATEMENT = (
+    "Decision support for clinicians, not a decision. Every conclusion above shows its "
+    "criteria, the values used and their published sources; missing data is never read as "
+    "normal and leaves an option uncertain. Review the basis before acting."
+)
+
+INTENT_TITLES = {
+    "curative": "Curative",
+    "downstaging": "Conversion / downstaging",
+    "liver_control": "Liver-directed control",
+    "systemic_control": "Systemic control",
+    "symptom_control": "Symptom control",
+}
+STATUS_STYLE = {"eligible": ("ELIGIBLE", "bold green"),
+                "uncertain": ("UNCERTAIN", "bold yellow"),
+                "ineligible": ("INELIGIBLE", "bold red")}
+RESULT_MARK = {"met": ("✔", "green"), "not_met": ("✘", "red"), "unknown": ("?", "yellow")}
+
+
+def _classification(doc: dict[str, Any]) -> Table:
+    c = doc["classification"]
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    grade = c["grade"] or (" or ".join(c["grade_possible"]) + " (not settled)")
+    rows = [("WHO grade", grade, "grade"),
+            ("Liver-metastasis type", c["liver_type"] or "unknown", "liver_type"),
+            ("Portal drainage", {True: "yes", False: "no", None: "unknown"}[c["portal_drainage"]],
+             "portal_drainage"),
+            ("Hepatic burden", c["burden_band"] or "unknown", "burden_band")]
+    for title, value, key in rows:
+        explanation = c["explanations"].get(key, "")
+        table.add_row(title, Text.assemble((str(value), "bold"), ("\n" + explanation, "dim")
+                                           if explanation else ""))
+    return table
+
+
+def _plan(doc: dict[str, Any]) -> Table:
+    table = Table(show_header=True, header_style="bold", expand=True, show_lines=True)
+    table.add_column("#", width=3)
+    table.add_column("Intent", width=16)
+    table.add_column("Options")
+    table.add_column("Why", ratio=2)
+    for step in doc["plan"]:
+        names = Text()
+        for i, oid in enumerate(step["options"]):
+            status = step["statuses"][oid]
+            if i:
+                names.append("\n")
+            names.append(oid, style="bold" if status == "eligible" else "yellow")
+            if status == "uncertain":
+                pending = ", ".join(step["pending"].get(oid, [])) or "more data"
+                names.append(f"  (if: {pending})", style="dim yellow")
+        why = Text(step["rationale"])
+        why.append("\n" + "; ".join(step["sources"]), style="dim")
+        table.add_row(str(step["step"]), INTENT_TITLES[step["intent"]], names, why)
+    return table
+
+
+def _option(oid: str, option: dict[str, Any]) -> Group:
+    label, style = STATUS_STYLE[option["status"]]
+    head = Text.assemble((f"{label:<10} ", style), (option["name"], "bold"), (f"  [{oid}]", "dim"))
+    lines: list[Any] = [head]
+    for crit in option["criteria"]:
+        mark, mstyle = RESULT_MARK[crit["result"]]
+        line = Text("   ")
+        line.append(mark, style=mstyle)
+        line.append(f" {crit['text']}")
+        line.append(f" — {crit['value']}", style="cyan")
+        line.append(f"  ({'; '.join(crit['sources'])})", style="dim")
+        lines.append(line)
+    for caution in option["caution_details"]:
+        line = Text("   ")
+        line.append("! ", style="bold magenta")
+        line.append(caution["text"], style="magenta")
+        line.append(f"  ({'; '.join(caution['sources'])})", style="dim")
+        lines.append(line)
+    if option["missing"]:
+        lines.append(Text("   → obtain " + ", ".join(option["missing"]) + " to decide",
+                          style="yellow"))
+    evidence = option.get("evidence")
+    if evidence and evidence.get("studies"):
+        lines.append(Text("   Evidence: " + str(evidence.get("text", "")), style="blue"))
+    return Group(*lines)
+
+
+def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = False) -> str:
+    """Render an assessment document as a terminal report."""
+    console = Console(record=True, width=width or 110, force_terminal=color,
+                      no_color=not color, highlight=False, emoji=False, soft_wrap=False)
+    title = Text.assemble(("nelm assessment  ", "bold"), (doc["case_id"], "bold cyan"))
+    if doc.get("label"):
+        title.append("  — ")
+        title.append(doc["label"])
+    console.print(Panel(Text.assemble(title, ("\nknowledge " + doc["knowledge_version"],
+                                              "dim"))))
+    console.print(Rule("Classification", align="left"))
+    console.print(_classification(doc))
+    console.print(Rule("Plan", align="left"))
+    if doc["plan"]:
+        console.print(_plan(doc))
+    else:
+        console.print(Text("No option is open on the data given.", style="yellow"))
+    for intent, title_text in INTENT_TITLES.items():
+        group = [(oid, o) for oid, o in doc["options"].items() if o["intent"] == intent]
+        if not group:
+            continue
+        console.print(Rule(f"Options — {title_text}", align="left"))
+        order = {"eligible": 0, "uncertain": 1, "ineligible": 2}
+        for oid, option in sorted(group, key=lambda item: order[item[1]["status"]]):
+            console.print(_option(oid, option))
+    if doc["missing_data"]:
+        console.print(Rule("Missing data that would decide an option", align="left"))
+        for item in doc["missing_data"]:
+            console.print(Text.assemble(("  " + item["field"], "bold yellow"),
+                                        " decides " + ", ".join(item["decides"])))
+    if doc["warnings"]:
+        console.print(Rule("Warnings", align="left"))
+        for warning in doc["warnings"]:
+            console.print(Text("  ⚠ " + warning, style="yellow"))
+    console.print(Rule())
+    console.print(Text(SAFETY_STATEMENT, style="italic"))
+    return console.export_text(styles=color)
