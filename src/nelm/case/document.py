@@ -133,8 +133,8 @@ _TOP_LEVEL_KEYS = ("schema_version", "case_id", "label", *SECTIONS)
 
 def _unknown_key(path: str, key: object, allowed: tuple[str, ...] | list[str]) -> Problem:
     hint = difflib.get_close_matches(str(key), list(allowed), n=1)
-    expected = f"a known field (did you mean {hint[0]}?)" if hint else (
-        "a known field: " + ", ".join(allowed))
+    expected = (f"must be a known field of case-v1 (did you mean {hint[0]}?)" if hint
+                else "must be one of the fields " + ", ".join(allowed))
     return Problem(path, expected, "an unknown field")
 
 

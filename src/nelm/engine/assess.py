@@ -73,9 +73,10 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
 
 def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
     out: list[str] = []
-    if derived.grade.provisional:
-        out.append("Grade read from Ki-67 alone: the mitotic count is not given and a higher "
-                   "count would raise the grade (000 §1: the higher index decides).")
+    if "pathology.mitoses_per_2mm2" in derived.grade.settle_with:
+        out.append("The grade is not settled: the mitotic count is not given, and the higher "
+                   "of Ki-67 and mitotic count decides (000 §1). Give "
+                   "pathology.mitoses_per_2mm2.")
     values = case.values
     if "pathology.nec_subtype" in values and "pathology.differentiation" not in values:
         out.append("An NEC subtype is given but differentiation is not: give "

@@ -29,7 +29,6 @@ class Derived:
     explanation: str
     settle_with: tuple[str, ...]  # case fields that would settle it
     sources: tuple[str, ...]
-    provisional: bool = False
 
     @property
     def value(self) -> str | bool | None:
@@ -89,9 +88,10 @@ def _mitoses_band(grade: str, t: GradeTable) -> str:
 def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
     """WHO grade: the higher of the Ki-67 and mitotic grades; poorly differentiated is NEC.
 
-    With only Ki-67 known the grade is read from Ki-67 (as 001 grades), flagged provisional;
-    with only the mitotic count known, Ki-67 could still raise the grade. NEC is high grade by
-    definition, so an unknown differentiation leaves NEC possible only beside G3.
+    With one index known the grade is at least what that index gives: the other could raise
+    it, so a lower grade is not concluded from a missing count (001's Ki-67-only reading is
+    shown in the explanation). Poorly differentiated is NEC whatever the index, so an unknown
+    differentiation always leaves NEC possible.
     """
     ki67 = values.get("pathology.ki67_percent")
     mitoses = values.get("pathology.mitoses_per_2mm2")
@@ -103,7 +103,6 @@ def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
                        f"proliferation index ({'; '.join(t.nec_sources)})", (), t.nec_sources)
     parts: list[str] = []
     settle: list[str] = []
-    provisional = False
     if isinstance(ki67, int | float) and not isinstance(ki67, bool):
         gk: str | None = grade_of_ki67(ki67, t)
         parts.append(f"Ki-67 {_fmt(ki67)}% ({_ki67_band(gk, t)})")  # type: ignore[arg-type]
@@ -118,39 +117,39 @@ def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
     sources = t.sources
     if gk and gm:
         best = max(gk, gm, key=GRADES.index)
-        possible = {best}
+        possible = set(best.split())
         how = " and ".join(parts) + f" → {best}"
         if gk != gm:
             how += " (the higher index decides)"
-    elif gk:
-        possible = {gk}
-        provisional = True
-        how = f"{parts[0]} → {gk}; mitotic count not given, graded on Ki-67 alone " \
-              f"({'; '.join(t.ki67_alone_sources)})"
-        if gk != "G3":
-            how += " — a higher mitotic count would raise it"
-        sources = (*t.sources, *t.ki67_alone_sources)
-    elif gm:
-        possible = set(GRADES[GRADES.index(gm):])
-        how = f"{parts[0]}: at least {gm}; Ki-67 not given and could raise the grade"
-        if gm != "G3":
-            settle.append("pathology.ki67_percent")
+    elif gk or gm:
+        # One index gives a lower bound only: the other could be higher, and the higher
+        # decides (000 §1). 001 grades on Ki-67 alone; that reading is shown, not used.
+        known = gk or gm
+        assert known is not None
+        possible = set(GRADES[GRADES.index(known):])
+        other = "mitotic count" if gk else "Ki-67"
+        how = f"{parts[0]}: at least {known}"
+        if known != "G3":
+            how += f"; {other} not given and could raise the grade"
+            settle.append("pathology.mitoses_per_2mm2" if gk else "pathology.ki67_percent")
+            if gk:
+                how += (f" (on Ki-67 alone, as 001 grades, it would be {gk}: "
+                        f"{'; '.join(t.ki67_alone_sources)})")
+                sources = (*t.sources, *t.ki67_alone_sources)
     else:
         possible = set(GRADES)
         how = "Ki-67 and mitotic count not given"
         settle += ["pathology.ki67_percent", "pathology.mitoses_per_2mm2"]
 
-    if differentiation is None and "G3" in possible:
-        # Grade 3 by index: well-differentiated G3 NET and NEC both remain possible.
+    if differentiation is None:
+        # Poorly differentiated is NEC whatever the index, so only a stated differentiation
+        # rules NEC out.
         possible.add("NEC")
-        how += "; differentiation not given, so G3 NET or NEC"
+        how += "; differentiation not given, so NEC is not excluded"
         settle.append("pathology.differentiation")
-    elif differentiation is None:
-        how += "; NEC excluded: NEC is high grade by definition"
     if len(possible) > 1:
         how = f"Grade not settled: {how}"
-    return Derived(frozenset(possible), None, f"{how} ({cite})", tuple(settle),
-                   sources, provisional)
+    return Derived(frozenset(possible), None, f"{how} ({cite})", tuple(settle), sources)
 
 
 def derive_liver_type(values: Mapping[str, Value], d: Derivations) -> Derived:

@@ -1,0 +1,137 @@
+"""The case document: every problem named with its field path, what was expected and what came.
+
+Expected messages follow case-v1: "a message that names the field path (for example
+`pathology.ki67_percent: must be between 0 and 100, got 140`)".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from nelm.case import case_from_mapping, parse_case_text
+from nelm.errors import InputRejected
+
+
+def messages(doc: Any) -> list[str]:
+    with pytest.raises(InputRejected) as info:
+        case_from_mapping(doc)
+    return [p.message for p in info.value.problems]
+
+
+def text_messages(text: str) -> list[str]:
+    with pytest.raises(InputRejected) as info:
+        parse_case_text(text)
+    return [p.message for p in info.value.problems]
+
+
+def test_out_of_range_names_field_expected_and_got() -> None:
+    assert messages({"case_id": "a", "pathology": {"ki67_percent": 140}}) == [
+        "pathology.ki67_percent: must be a number between 0 and 100, got 140"]
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    got = messages({"case_id": "a", "patient": {"age_years": -1, "ecog": 7},
+                    "liver": {"distribution": "everywhere"}})
+    assert got == [
+        "patient.age_years: must be a number between 0 and 120, got -1",
+        "patient.ecog: must be a whole number between 0 and 4, got 7",
+        "liver.distribution: must be one of unilobar, bilobar_dominant, bilobar_diffuse, "
+        "got \"everywhere\"",
+    ]
+
+
+def test_unknown_field_is_rejected_with_a_suggestion() -> None:
+    assert messages({"case_id": "a", "pathology": {"ki67_percnt": 5}}) == [
+        "pathology.ki67_percnt: must be a known field of case-v1 (did you mean ki67_percent?), "
+        "got an unknown field"]
+    assert messages({"case_id": "a", "pathology": {"ki67": 5}}) == [
+        "pathology.ki67: must be one of the fields ki67_percent, mitoses_per_2mm2, "
+        "differentiation, nec_subtype, ki67_source, got an unknown field"]
+
+
+def test_unknown_section_is_rejected() -> None:
+    assert messages({"case_id": "a", "pateint": {}}) == [
+        "pateint: must be a known field of case-v1 (did you mean patient?), got an unknown field"]
+
+
+def test_boolean_is_not_a_number() -> None:
+    assert messages({"case_id": "a", "labs": {"bilirubin_mg_dl": True}}) == [
+        "labs.bilirubin_mg_dl: must be a number between 0 and 50, got true"]
+
+
+def test_number_is_not_a_boolean() -> None:
+    assert messages({"case_id": "a", "anatomy": {"prior_whipple": 1}}) == [
+        "anatomy.prior_whipple: must be true or false, got 1"]
+
+
+def test_exclusive_minimum() -> None:
+    assert messages({"case_id": "a", "liver": {"largest_lesion_cm": 0}}) == [
+        "liver.largest_lesion_cm: must be a number greater than 0 and at most 40, got 0"]
+
+
+def test_integer_fields_refuse_fractions_but_accept_whole_floats() -> None:
+    assert messages({"case_id": "a", "patient": {"ecog": 1.5}}) == [
+        "patient.ecog: must be a whole number between 0 and 4, got 1.5"]
+    assert case_from_mapping({"case_id": "a", "patient": {"ecog": 1.0}}).get("patient.ecog") == 1
+
+
+def test_nan_and_infinity_are_rejected() -> None:
+    assert text_messages('{"case_id": "a", "pathology": {"ki67_percent": NaN}}') == [
+        "document: valid JSON in input, got NaN is not a number JSON allows"]
+    yaml_doc = "case_id: a\npathology:\n  ki67_percent: .inf\n"
+    assert text_messages(yaml_doc) == [
+        "pathology.ki67_percent: must be a number between 0 and 100, got Infinity"]
+
+
+def test_empty_and_non_object_documents() -> None:
+    assert text_messages("   \n") == ["document: a JSON or YAML object in input, got an empty file"]
+    assert text_messages("[1, 2]") == [
+        "document: a JSON or YAML object (a case document), got a list"]
+    assert text_messages("42") == [
+        "document: a JSON or YAML object (a case document), got 42"]
+
+
+def test_case_id_required_and_bounded() -> None:
+    assert messages({"pathology": {}}) == [
+        "case_id: is required: text of 1 to 128 characters, got nothing"]
+    assert messages({"case_id": "x" * 129}) == [
+        "case_id: must be text of 1 to 128 characters, got \"" + "x" * 58 + "…"]  # values are shown up to 60 characters
+
+
+def test_duplicate_keys_are_rejected() -> None:
+    got = text_messages('{"case_id": "a", "case_id": "b"}')
+    assert got == ["document: valid JSON in input, got the key 'case_id' appears twice in one "
+                   "object"]
+
+
+def test_list_fields() -> None:
+    assert messages({"case_id": "a", "extrahepatic": {"present": True, "sites": ["brain"]}}) == [
+        "extrahepatic.sites: must list only bone, lung, distant_nodes, peritoneum, other, "
+        "got \"brain\""]
+    assert messages({"case_id": "a", "course": {"prior_treatments": ["tace", "magic"]}})[0] \
+        .startswith("course.prior_treatments: must list only liver_resection, ")
+
+
+def test_nec_subtype_only_with_poor_differentiation() -> None:
+    assert messages({"case_id": "a", "pathology": {"differentiation": "well",
+                                                   "nec_subtype": "small_cell"}}) == [
+        "pathology.nec_subtype: may be given only with poorly differentiated histology "
+        "(case-v1), got \"small_cell\" with differentiation \"well\""]
+
+
+def test_null_means_unknown() -> None:
+    case = case_from_mapping({"case_id": "a", "patient": {"age_years": None}, "labs": None})
+    assert case.get("patient.age_years") is None
+    assert "patient.age_years" not in case.values
+
+
+def test_schema_version_must_be_one() -> None:
+    assert messages({"case_id": "a", "schema_version": 2}) == [
+        "schema_version: must be 1 (case-v1), got 2"]
+
+
+def test_yaml_input() -> None:
+    case = parse_case_text("case_id: y\npathology:\n  ki67_percent: 4\n")
+    assert case.get("pathology.ki67_percent") == 4

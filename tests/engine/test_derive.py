@@ -1,0 +1,134 @@
+"""Derived facts: WHO grade, liver-metastasis type, portal drainage, burden band."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from nelm.case import case_from_mapping
+from nelm.engine.derive import derive
+from nelm.knowledge import load_knowledge
+
+
+def derived(**sections: dict[str, Any]) -> Any:
+    return derive(case_from_mapping({"case_id": "t", **sections}), load_knowledge().derivations)
+
+
+# 000 §1: "Grade one (G1) tumors have a mitotic index < 2 or a Ki67 index < 3. Grade 2 (G2)
+# tumors have a mitotic index between 2 and 20 or a Ki67 index from 3 to 20. Grade 3 (G3)
+# tumors have a mitotic index or Ki67 index > 20. The higher index is used to classify grade
+# if there is a discrepancy between the mitotic and Ki67 indices."
+@pytest.mark.parametrize(("ki67", "mitoses", "grade"), [
+    (2.9, 1, "G1"),
+    (3, 1, "G2"),       # Ki-67 3 is G2 ("from 3 to 20")
+    (20, 1, "G2"),      # 20 is still G2
+    (20.1, 1, "G3"),    # "> 20"
+    (1, 2, "G2"),       # mitoses 2 is G2 ("between 2 and 20"); the higher index decides
+    (1, 20, "G2"),
+    (1, 21, "G3"),      # the higher index decides
+    (25, 0, "G3"),
+])
+def test_who_grade_from_both_indices(ki67: float, mitoses: float, grade: str) -> None:
+    d = derived(pathology={"ki67_percent": ki67, "mitoses_per_2mm2": mitoses,
+                           "differentiation": "well"})
+    assert d.grade.value == grade
+    assert "000 §1" in d.grade.explanation
+
+
+def test_poorly_differentiated_is_nec_whatever_the_index() -> None:
+    # 000 §1: "Neuroendocrine carcinomas (NEC) are poorly differentiated neoplasms"; the
+    # issue asks "poorly differentiated is NEC whatever the index".
+    d = derived(pathology={"ki67_percent": 8, "differentiation": "poor"})
+    assert d.grade.value == "NEC"
+
+
+def test_ki67_alone_is_a_lower_bound() -> None:
+    # 000 §1: "The higher index is used to classify grade": an unknown mitotic count could
+    # raise a Ki-67 G2 to G3, so the grade stays open; 001 Introduction's Ki-67-only reading
+    # ("G2 (3-20%)") is shown in the explanation, not concluded.
+    d = derived(pathology={"ki67_percent": 12, "differentiation": "well"})
+    assert d.grade.value is None
+    assert d.grade.possible == {"G2", "G3"}
+    assert d.grade.settle_with == ("pathology.mitoses_per_2mm2",)
+    assert "001 Introduction" in d.grade.explanation
+
+
+def test_one_index_in_grade_3_settles_it() -> None:
+    # 000 §1: "Grade 3 (G3) tumors have a mitotic index or Ki67 index > 20".
+    assert derived(pathology={"ki67_percent": 30, "differentiation": "well"}).grade.value == "G3"
+    assert derived(pathology={"mitoses_per_2mm2": 25,
+                              "differentiation": "well"}).grade.value == "G3"
+
+
+def test_high_ki67_without_differentiation_is_g3_or_nec() -> None:
+    # WHO 2019 / 000 §1: Ki-67 > 20 % is G3 NET if well differentiated, NEC if poorly: unknown.
+    d = derived(pathology={"ki67_percent": 40})
+    assert d.grade.value is None
+    assert d.grade.possible == {"G3", "NEC"}
+    assert "pathology.differentiation" in d.grade.settle_with
+
+
+def test_unknown_differentiation_never_excludes_nec() -> None:
+    # "poorly differentiated is NEC whatever the index": without the differentiation even a
+    # low Ki-67 and mitotic count leave NEC possible.
+    d = derived(pathology={"ki67_percent": 2, "mitoses_per_2mm2": 1})
+    assert d.grade.possible == {"G1", "NEC"}
+    assert d.grade.settle_with == ("pathology.differentiation",)
+
+
+def test_mitoses_alone_give_a_lower_bound() -> None:
+    d = derived(pathology={"mitoses_per_2mm2": 5, "differentiation": "well"})
+    assert d.grade.possible == {"G2", "G3"}
+    assert d.grade.settle_with == ("pathology.ki67_percent",)
+
+
+def test_nothing_known_leaves_grade_open() -> None:
+    d = derived()
+    assert d.grade.value is None
+    assert d.grade.possible == {"G1", "G2", "G3", "NEC"}
+    assert set(d.grade.settle_with) == {"pathology.ki67_percent", "pathology.mitoses_per_2mm2",
+                                        "pathology.differentiation"}
+
+
+# 004 §1: "simple LMs ... confined to one liver lobe or two adjacent resectable liver
+# segments ... complex LMs ... one large metastasis in one hepatic lobe and multiple small
+# metastases in the contralateral hepatic lobe ... diffuse LMs"; case-v1: a single lesion is
+# always type I.
+@pytest.mark.parametrize(("liver", "kind"), [
+    ({"distribution": "unilobar", "lesion_count": 3}, "I"),
+    ({"distribution": "bilobar_dominant", "lesion_count": 4}, "II"),
+    ({"distribution": "bilobar_diffuse", "lesion_count": 30}, "III"),
+    ({"lesion_count": 1}, "I"),
+    ({"lesion_count": 5}, None),
+    ({}, None),
+])
+def test_liver_type(liver: dict[str, Any], kind: str | None) -> None:
+    assert derived(liver=liver).liver_type.value == kind
+
+
+# case-v1: "pancreas, duodenum, stomach, small intestine, appendix and colon drain to the
+# portal system; rectum, lung, unknown primary and other do not, or are not known to."
+@pytest.mark.parametrize(("site", "portal"), [
+    ("pancreas", True), ("duodenum", True), ("stomach", True), ("small_intestine", True),
+    ("appendix", True), ("colon", True), ("rectum", False), ("lung", False),
+    ("unknown_primary", False), ("other", False),
+])
+def test_portal_drainage(site: str, portal: bool) -> None:
+    assert derived(primary={"site": site}).portal_drainage.value is portal
+
+
+def test_portal_drainage_unknown_without_site() -> None:
+    d = derived()
+    assert d.portal_drainage.value is None
+    assert d.portal_drainage.settle_with == ("primary.site",)
+
+
+@pytest.mark.parametrize(("burden", "band"), [
+    (10, "≤ 10 %"), (10.5, "> 10–25 %"), (25, "> 10–25 %"), (49.9, "> 25 to < 50 %"),
+    (50, "50–75 %"), (75, "50–75 %"), (76, "> 75 %"), (100, "> 75 %"),
+])
+def test_burden_band(burden: float, band: str) -> None:
+    # Bands at the thresholds the seeds use: PROMID ≤ 10 % (003), CLARINET 25 % (004 §4),
+    # < 50 % for transplantation and embolisation (001 Table 2, 002 §3.3), > 75 % (003).
+    assert derived(liver={"tumor_burden_percent": burden}).burden_band == band

@@ -1,0 +1,81 @@
+"""The knowledge base itself: complete, sourced, and quoting its sources faithfully."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from nelm.case.fields import OPTION_IDS
+from nelm.knowledge import load_knowledge
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+
+def _seed_texts() -> dict[str, str]:
+    if not SEEDS.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the seed articles are missing at {SEEDS}")
+        pytest.skip(f"the seed articles are not beside the checkout ({SEEDS})")
+    return {p.name[:3]: _normalise(p.read_text("utf-8")) for p in SEEDS.glob("*.txt")}
+
+
+def _normalise(text: str) -> str:
+    """Letters and digits only: the seeds carry OCR and LaTeX debris ("$\\leq 50\\%$",
+    "20—-45%", words hyphenated across lines) that must not hide a faithful quote."""
+    text = text.replace("\\leq", "≤").replace("\\geq", "≥")
+    return re.sub(r"[^a-z0-9≤≥]", "", text.replace("<math>", "").lower())
+
+
+def test_every_option_of_the_contract_is_defined_in_order() -> None:
+    assert tuple(load_knowledge().options) == OPTION_IDS
+
+
+def test_every_criterion_and_caution_has_a_known_source() -> None:
+    kb = load_knowledge()
+    for option in kb.options.values():
+        for item in (*option.criteria, *option.cautions):
+            assert item.sources, item.id
+            for source in item.sources:
+                assert source.split(" ", 1)[0] in kb.sources, (item.id, source)
+
+
+def test_version_names_the_content() -> None:
+    kb = load_knowledge()
+    assert re.fullmatch(r"2026\.1\+[0-9a-f]{12}", kb.version)
+
+
+def test_quotes_are_found_in_the_cited_seed() -> None:
+    """Every `quote` of a criterion appears in one of the seeds it cites (ellipses allowed)."""
+    texts = _seed_texts()
+    kb = load_knowledge()
+    checked = 0
+    missing = []
+    for option in kb.options.values():
+        for criterion in option.criteria:
+            if not criterion.quote:
+                continue
+            seeds = {s.split(" ", 1)[0] for s in criterion.sources} & set(texts)
+            assert seeds, f"{criterion.id} quotes but cites no seed"
+            fragments = [_normalise(f).strip(" .") for f in re.split(r"\.\.\.|…",
+                                                                     criterion.quote)]
+            found = any(all(f in texts[seed] for f in fragments if f) for seed in seeds)
+            if not found:
+                missing.append(f"{criterion.id} ({sorted(seeds)})")
+            checked += 1
+    assert not missing, "quotes not found: " + ", ".join(missing)
+    assert checked >= 30
+
+
+def test_plan_never_names_an_unknown_option() -> None:
+    kb = load_knowledge()
+    for step in kb.plan:
+        assert set(step.options) <= set(OPTION_IDS)
+
+
+def test_every_option_can_appear_in_the_plan() -> None:
+    kb = load_knowledge()
+    planned = {o for step in kb.plan for o in step.options}
+    assert planned == set(OPTION_IDS)

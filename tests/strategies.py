@@ -1,0 +1,45 @@
+"""Hypothesis strategies shared by the test suite: valid case documents with gaps.
+
+Every generated document is valid case-v1; each field is present with a plausible value
+or left out (unknown), so properties are exercised across the whole three-valued space.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from nelm.case.fields import FIELDS, Field, Kind
+
+
+def _value(field: Field) -> st.SearchStrategy[Any]:
+    if field.kind is Kind.BOOLEAN:
+        return st.booleans()
+    if field.kind is Kind.CHOICE:
+        return st.sampled_from(field.choices)
+    if field.kind is Kind.CHOICES:
+        return st.lists(st.sampled_from(field.choices), max_size=3, unique=True)
+    lo = field.minimum if field.minimum is not None else 0.0
+    hi = field.maximum if field.maximum is not None else lo + 60
+    if field.kind is Kind.INTEGER:
+        return st.integers(int(lo), int(min(hi, lo + 40)))
+    # Round to one decimal, as clinical values are written; stay inside the range.
+    floats = st.floats(lo, hi, allow_nan=False, allow_infinity=False).map(lambda x: round(x, 1))
+    return floats.filter(lambda x: lo <= x <= hi and not (field.exclusive_minimum and x <= lo))
+
+
+@st.composite
+def case_documents(draw: st.DrawFn, present: float = 0.7) -> dict[str, Any]:
+    """A valid case document; each field is known with probability ``present``."""
+    doc: dict[str, Any] = {"case_id": "generated"}
+    for field in FIELDS:
+        if draw(st.floats(0, 1)) < present:
+            doc.setdefault(field.section, {})[field.name] = draw(_value(field))
+    pathology = doc.get("pathology", {})
+    if "nec_subtype" in pathology and pathology.get("differentiation") == "well":
+        del pathology["nec_subtype"]
+    extrahepatic = doc.get("extrahepatic", {})
+    if extrahepatic.get("present") is False:
+        extrahepatic.pop("sites", None)
+    return doc
