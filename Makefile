@@ -11,11 +11,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP_RUN): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[evidence,cohort]'
+	$(BIN)/pip install --quiet -e '.[evidence,cohort,fhir]'
 	touch $@
 
 $(STAMP_DEV): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[evidence,cohort,dev]'
+	$(BIN)/pip install --quiet -e '.[evidence,cohort,fhir,dev]'
 	touch $@ $(STAMP_RUN)
 
 ## run: install and assess the embedded example case (a synchronous pancreatic NET)

@@ -39,6 +39,9 @@ def case_documents(draw: st.DrawFn, present: float = 0.7) -> dict[str, Any]:
     pathology = doc.get("pathology", {})
     if "nec_subtype" in pathology and pathology.get("differentiation") == "well":
         del pathology["nec_subtype"]
+    liver = doc.get("liver", {})
+    if liver.get("lesion_count") == 1 and liver.get("distribution", "unilobar") != "unilobar":
+        liver["lesion_count"] = 2
     extrahepatic = doc.get("extrahepatic", {})
     if extrahepatic.get("present") is False:
         extrahepatic.pop("sites", None)

@@ -43,7 +43,7 @@ class Problem:
         return {"field": self.path, "expected": self.expected, "got": self.got}
 
 
-class InputRejected(NelmError):
+class InputRejected(NelmError):  # noqa: N818 - named for what happened, as cli-v1 says
     """The input was rejected; ``problems`` lists every reason (never empty)."""
 
     exit_code = 2

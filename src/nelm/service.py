@@ -6,11 +6,13 @@ and attach evidence in the same way.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from nelm.case.document import Case, case_from_mapping, load_document_text
 from nelm.engine.assess import Assessment, EvidenceLookup, assess
+from nelm.errors import InputRejected, Problem
 from nelm.knowledge.loader import load_knowledge
 
 __all__ = ["assess_case", "assess_mapping", "assess_text", "evidence_lookup"]
@@ -35,7 +37,35 @@ def assess_mapping(document: Mapping[str, Any], *, with_evidence: bool = True) -
     return assess_case(case_from_mapping(document), with_evidence=with_evidence).to_document()
 
 
-def assess_text(text: str, *, source: str = "input", with_evidence: bool = True
-                ) -> dict[str, Any]:
-    """Parse JSON or YAML text (a case document) and assess it."""
-    return assess_mapping(load_document_text(text, source=source), with_evidence=with_evidence)
+def assess_text(text: str, *, source: str = "input", with_evidence: bool = True,
+                assessment_date: dt.date | None = None) -> dict[str, Any]:
+    """Parse JSON or YAML text — a case document or a FHIR R4 Bundle — and assess it.
+
+    A Bundle is mapped to a case first (``nelm.interop.fhir``); ``assessment_date`` (which
+    the caller supplies, the core reads no clock) dates the patient's age and the results.
+    """
+    document = load_document_text(text, source=source)
+    if isinstance(document, dict) and "resourceType" in document:
+        return assess_fhir(document, assessment_date=assessment_date,
+                           with_evidence=with_evidence)
+    return assess_mapping(document, with_evidence=with_evidence)
+
+
+def assess_fhir(bundle: Mapping[str, Any], *, assessment_date: dt.date | None,
+                with_evidence: bool = True) -> dict[str, Any]:
+    """Map a FHIR R4 Bundle to a case and assess it; the mapping's provenance is shown."""
+    from nelm.interop.fhir import bundle_to_case
+
+    if assessment_date is None:
+        raise InputRejected([Problem("assessment_date", "must be given to assess a FHIR "
+                                     "Bundle (it dates ages and results)", "nothing")])
+    mapping = bundle_to_case(bundle, assessment_date=assessment_date)
+    doc = assess_mapping(mapping.document, with_evidence=with_evidence)
+    doc["input_source"] = {
+        "format": "FHIR R4 Bundle",
+        "assessment_date": assessment_date.isoformat(),
+        "provenance": dict(mapping.provenance),
+        "unmapped": list(mapping.unmapped),
+        "notes": list(mapping.notes),
+    }
+    return doc

@@ -96,8 +96,9 @@ def test_empty_and_non_object_documents() -> None:
 def test_case_id_required_and_bounded() -> None:
     assert messages({"pathology": {}}) == [
         "case_id: is required: text of 1 to 128 characters, got nothing"]
+    # values are shown up to 60 characters
     assert messages({"case_id": "x" * 129}) == [
-        "case_id: must be text of 1 to 128 characters, got \"" + "x" * 58 + "…"]  # values are shown up to 60 characters
+        "case_id: must be text of 1 to 128 characters, got \"" + "x" * 58 + "…"]
 
 
 def test_duplicate_keys_are_rejected() -> None:
@@ -135,3 +136,11 @@ def test_schema_version_must_be_one() -> None:
 def test_yaml_input() -> None:
     case = parse_case_text("case_id: y\npathology:\n  ki67_percent: 4\n")
     assert case.get("pathology.ki67_percent") == 4
+
+
+def test_one_lesion_cannot_be_bilobar() -> None:
+    # case-v1: "with a single lesion always type I"; a bilobar distribution needs two lesions.
+    assert messages({"case_id": "a", "liver": {"lesion_count": 1,
+                                               "distribution": "bilobar_diffuse"}}) == [
+        "liver.distribution: must be unilobar (or absent) when liver.lesion_count is 1: a "
+        "single lesion is type I (case-v1), got \"bilobar_diffuse\""]

@@ -114,7 +114,7 @@ def load_document_text(text: str, *, source: str = "input") -> Any:
                 [Problem("", f"valid JSON in {source}", f"{detail}{where}")]
             ) from None
     try:
-        return yaml.load(text, Loader=_StrictYamlLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=_StrictYamlLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -243,6 +243,12 @@ def _cross_field_problems(values: Mapping[str, Value]) -> list[Problem]:
             "may be given only with poorly differentiated histology (case-v1)",
             f"{describe_value(values['pathology.nec_subtype'])} with differentiation \"well\"",
         ))
+    distribution = values.get("liver.distribution")
+    if values.get("liver.lesion_count") == 1 and distribution in ("bilobar_dominant",
+                                                                  "bilobar_diffuse"):
+        problems.append(Problem(
+            "liver.distribution", "must be unilobar (or absent) when liver.lesion_count is 1: "
+            "a single lesion is type I (case-v1)", describe_value(distribution)))
     if values.get("extrahepatic.present") is False and values.get("extrahepatic.sites"):
         problems.append(Problem(
             "extrahepatic.sites", "must be empty when extrahepatic.present is false",

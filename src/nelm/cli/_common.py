@@ -33,18 +33,18 @@ def read_text(path: str) -> str:
     else:
         p = Path(path)
         if not p.exists():
-            fail([Problem(path, "an existing file", "no such file")])
+            fail([Problem(path, "must be an existing file", "no such file")])
         if p.is_dir():
-            fail([Problem(path, "a file", "a directory")])
+            fail([Problem(path, "must be a file", "a directory")])
         try:
             data = p.read_bytes()
         except OSError as exc:
-            fail([Problem(path, "a readable file", exc.strerror or "unreadable")])
+            fail([Problem(path, "must be a readable file", exc.strerror or "unreadable")])
         where = path
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        fail([Problem(where, "UTF-8 text", "bytes that are not UTF-8")])
+        fail([Problem(where, "must be UTF-8 text", "bytes that are not UTF-8")])
 
 
 def write_output(text: str | bytes, output: str | None) -> None:
@@ -58,9 +58,13 @@ def write_output(text: str | bytes, output: str | None) -> None:
     target = Path(output)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
-        fail([Problem("-o", "a file in an existing directory", f"{output}")])
+        fail([Problem("-o", "must be a file in an existing directory", f"{output}")])
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        # mkstemp creates the file 0600; give it the permissions a plain open() would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as handle:
             handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))
         os.replace(tmp, target)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from importlib import resources
 from typing import Annotated
 
@@ -14,9 +15,11 @@ from nelm.cli._common import fail, read_text, write_output
 from nelm.errors import Problem
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
+    html = "html"
+    pdf = "pdf"
 
 
 def example_names() -> list[str]:
@@ -36,13 +39,18 @@ def assess_command(
     case: Annotated[str | None, typer.Argument(
         help="Case file (JSON or YAML); '-' reads standard input.", show_default=False)] = None,
     format: Annotated[Format | None, typer.Option(
-        "--format", "-f", help="text (default on a terminal) or json (assessment-v1).",
+        "--format", "-f", help="text (default on a terminal), json (assessment-v1), html (a "
+                                "self-contained printable report) or pdf (needs -o FILE or a "
+                                "pipe).",
         case_sensitive=False)] = None,
     output: Annotated[str | None, typer.Option(
         "--output", "-o", help="Write to this file instead of standard output.")] = None,
     example: Annotated[str | None, typer.Option(
         "--example", help="Assess a packaged example case by name instead of a file.")] = None,
     width: Annotated[int, typer.Option(help="Width of the text report.")] = 110,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Assessment date (YYYY-MM-DD) for a FHIR Bundle: dates the age and "
+                        "the results; default today.")] = None,
 ) -> None:
     """Assess one case: every option's status criterion by criterion, the plan, the gaps."""
     from nelm.service import assess_text
@@ -55,16 +63,39 @@ def assess_command(
     else:
         assert case is not None
         text, source = read_text(case), ("standard input" if case == "-" else case)
-    doc = assess_text(text, source=source)
+    doc = assess_text(text, source=source, assessment_date=_assessment_date(as_of))
     chosen = format or (Format.text if sys.stdout.isatty() and output is None else Format.json)
+    rendered: str | bytes
     if chosen is Format.json:
         rendered = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    elif chosen in (Format.html, Format.pdf):
+        from nelm.report.html import evidence_for_report, render_html
+
+        html = render_html(doc, evidence=evidence_for_report(doc))
+        if chosen is Format.html:
+            rendered = html
+        else:
+            from nelm.report.pdf import html_to_pdf
+
+            if output in (None, "-") and sys.stdout.isatty():
+                fail([Problem("--format pdf", "-o FILE (or a pipe): PDF is binary",
+                              "a terminal")])
+            rendered = html_to_pdf(html)
     else:
         from nelm.report.text import render_text
 
         rendered = render_text(doc, width=width,
                                color=sys.stdout.isatty() and output is None)
     write_output(rendered, output)
+
+
+def _assessment_date(raw: str | None) -> dt.date:
+    if raw is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        fail([Problem("--as-of", "must be a date YYYY-MM-DD", repr(raw))])
 
 
 def register(app: typer.Typer) -> None:

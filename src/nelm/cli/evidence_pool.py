@@ -1,9 +1,581 @@
-"""``nelm evidence pool``."""
+"""``nelm evidence pool``: one pooled percentage (or a summary of medians) per modality.
+
+Which records enter the statistic, in this order (every record set aside is listed in the
+output with its reason; nothing is dropped silently):
+
+1. The records of ``--modality`` with a number for ``--outcome``, narrowed by
+   ``--population``, ``--design``, ``--year-from`` and ``--year-to`` when given.
+2. Set aside: an arm without a patient count; a review's or meta-analysis' summary value
+   (design ``meta_analysis``/``systematic_review``, flags ``pooled_estimate``,
+   ``median_of_studies``: pooling it with the studies it summarises would count patients
+   twice); flag ``entire_cohort`` (a value of the row describes the whole cohort, not this
+   arm); flag ``mean_not_median`` for median outcomes (the "median" is a mean; the row's
+   percentages are unaffected and stay); ``combination_therapy`` (the flag's own rule:
+   exclude when pooling the modality alone); ``subgroup_outcome`` (the arm's n does not
+   apply to the value); ``major_complications_only`` for ``morbidity_percent``.
+3. One record per ``study_key`` (the same arm reported by two sources): the one read from a
+   table (the primary table) before one from running text (locator ``§…``), then the lower
+   seed number, then the record id. The others are listed, with their values when these
+   differ.
+4. Records flagged ``cohort_overlap`` with the same first author and the same n are one
+   cohort published twice: the most recent publication is used, the others listed.
+
+Percentages are pooled (``nelm.evidence.pooling.pool_proportions``; events
+``round(percent × n / 100)`` half up). Medians (``*_months``) are summarised, never pooled
+(``summarise_medians``). numpy, scipy and matplotlib are imported inside the command.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Final
+
 import typer
+
+from nelm.cli._common import write_output
+from nelm.errors import InputRejected, Problem
+from nelm.evidence.selection import Selection, is_median_outcome, select_records
+
+if TYPE_CHECKING:
+    from nelm.evidence.pooling import MedianSummary, PoolResult
+    from nelm.evidence.records import EvidenceRecord
+
+FORMATS: Final = ("text", "json")
+METHODS: Final = ("REML", "DL", "PM", "FE")  # nelm.evidence.pooling.METHODS, without numpy
+FOREST_SUFFIXES: Final = (".svg", ".png")
+
+_OUTCOME_WORDS: Final = {
+    "os": "overall survival",
+    "dfs": "disease-free survival",
+    "pfs": "progression-free survival",
+    "dss": "disease-specific survival",
+    "recurrence": "recurrence",
+}
+_OUTCOME_NAMES: Final = {
+    "median_os_months": "median overall survival",
+    "median_pfs_months": "median progression-free survival",
+    "median_ttp_months": "median time to progression",
+    "median_dss_months": "median disease-specific survival",
+    "orr_percent": "objective response (complete + partial)",
+    "dcr_percent": "disease control",
+    "stable_disease_percent": "stable disease",
+    "progressive_disease_percent": "progressive disease",
+    "symptom_response_percent": "symptom response",
+    "biochemical_response_percent": "biochemical response",
+    "morbidity_percent": "morbidity",
+    "mortality_percent": "mortality",
+    "r0_percent": "R0 resection",
+}
+_LANDMARK: Final = re.compile(r"^([a-z]+)_(\d+)y_percent$")
+
+
+def outcome_title(outcome: str) -> str:
+    """A readable name for an outcome id (``os_5y_percent`` → ``5-year overall survival``)."""
+    if outcome in _OUTCOME_NAMES:
+        return _OUTCOME_NAMES[outcome]
+    match = _LANDMARK.match(outcome)
+    if match and match.group(1) in _OUTCOME_WORDS:
+        return f"{match.group(2)}-year {_OUTCOME_WORDS[match.group(1)]}"
+    return outcome.replace("_", " ")
 
 
 def register(evidence_app: typer.Typer) -> None:
     """Add this command to ``nelm evidence``."""
+
+    @evidence_app.command("pool")
+    def pool(
+        modality: Annotated[
+            str, typer.Option("--modality", help="Option id, e.g. liver_resection, tace, prrt.")
+        ],
+        outcome: Annotated[
+            str, typer.Option("--outcome", help="Outcome name, e.g. os_5y_percent.")
+        ],
+        method: Annotated[
+            str, typer.Option("--method", help="τ² estimator: REML, DL, PM or FE (fixed effect).")
+        ] = "REML",
+        knapp_hartung: Annotated[
+            bool,
+            typer.Option("--knapp-hartung", help="Knapp–Hartung CI (t distribution, k − 1 df)."),
+        ] = False,
+        population: Annotated[
+            str | None, typer.Option("--population", help="Only this population, e.g. pnet.")
+        ] = None,
+        design: Annotated[
+            str | None, typer.Option("--design", help="Only this design, e.g. retrospective.")
+        ] = None,
+        year_from: Annotated[
+            int | None, typer.Option("--year-from", help="Only studies published from this year.")
+        ] = None,
+        year_to: Annotated[
+            int | None, typer.Option("--year-to", help="Only studies published up to this year.")
+        ] = None,
+        output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+        forest: Annotated[
+            str | None,
+            typer.Option(
+                "--forest", help="Also draw a forest plot to FILE.svg or FILE.png.", metavar="FILE"
+            ),
+        ] = None,
+    ) -> None:
+        """Pooled percentage (random effects on the logit scale) with a forest plot.
+
+        Medians are summarised (n-weighted median of the medians, range), not pooled.
+        """
+        run(
+            modality=modality,
+            outcome=outcome,
+            method=method,
+            knapp_hartung=knapp_hartung,
+            population=population,
+            design=design,
+            year_from=year_from,
+            year_to=year_to,
+            output_format=output_format,
+            forest=forest,
+        )
+
+
+# -------------------------------------------------------------------------- report
+
+
+def source_text(source: Mapping[str, str]) -> str:
+    """``seed 000, Table 1`` (or the citation of a non-seed source)."""
+    seed = source.get("seed")
+    locator = source.get("locator", "")
+    if seed:
+        return f"seed {seed}, {locator}" if locator else f"seed {seed}"
+    citation = source.get("citation") or source.get("reference") or ""
+    return ", ".join(part for part in (citation, locator) if part) or "source not stated"
+
+
+def arm_label(record: EvidenceRecord) -> str:
+    """``Sarmiento 2003`` or ``Mayo 2011 · Surgery``."""
+    label = f"{record.author} {record.year}"
+    return label if record.arm in ("", "all") else f"{label} · {record.arm}"
+
+
+def _who(record: EvidenceRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "study_key": record.study_key,
+        "author": record.author,
+        "year": record.year,
+        "arm": record.arm,
+        "label": arm_label(record),
+        "source": dict(record.source),
+        "source_text": source_text(record.source),
+    }
+
+
+def _value_text(record: EvidenceRecord, outcome: str) -> str:
+    if outcome in record.not_reached:
+        return "not reached"
+    value = record.outcomes.get(outcome)
+    return "not reported" if value is None else f"{value:g}"
+
+
+def _selection_report(selection: Selection, outcome: str) -> dict[str, Any]:
+    return {
+        "excluded": [
+            {**_who(e.record), "value": e.record.outcomes.get(outcome), "reason": e.reason}
+            for e in selection.excluded
+        ],
+        "duplicates": [
+            {
+                "study_key": d.study_key,
+                "used": d.used.id,
+                "not_used": [r.id for r in d.others],
+                "values": {r.id: r.outcomes.get(outcome) for r in (d.used, *d.others)},
+                "n": {r.id: r.n for r in (d.used, *d.others)},
+                "sources": {r.id: source_text(r.source) for r in (d.used, *d.others)},
+                "rule": "a table before running text, then the lower seed number, then id",
+            }
+            for d in selection.duplicates
+        ],
+    }
+
+
+def build_pool_report(
+    result: PoolResult,
+    selection: Selection,
+    *,
+    modality: str,
+    outcome: str,
+    filters: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The pooled result as plain data: the contract's keys first (evidence-v1.md)."""
+    pooled = result.as_dict()
+    by_id = {r.id: r for r in selection.used}
+    studies = [
+        {
+            **study,
+            **{k: v for k, v in _who(by_id[study["id"]]).items() if k != "id"},
+            "reported_percent": by_id[study["id"]].outcomes[outcome],
+        }
+        for study in pooled.pop("studies")
+    ]
+    contract = {
+        "modality": modality,
+        "outcome": outcome,
+        "method": pooled.pop("method"),
+        "k": pooled.pop("k"),
+        "n_total": pooled.pop("n_total"),
+        "estimate": pooled.pop("estimate"),
+        "ci_low": pooled.pop("ci_low"),
+        "ci_high": pooled.pop("ci_high"),
+        "pi_low": pooled.pop("pi_low"),
+        "pi_high": pooled.pop("pi_high"),
+        "tau2": pooled.pop("tau2"),
+        "i2": pooled.pop("i2"),
+        "q": pooled.pop("q"),
+        "q_p": pooled.pop("q_p"),
+        "studies": studies,
+    }
+    notes = list(pooled.pop("notes")) + list(selection.notes)
+    return {
+        **contract,
+        "pooled": True,
+        "outcome_title": outcome_title(outcome),
+        **pooled,
+        "scale": "logit; estimate and intervals back-transformed to percent",
+        "filters": dict(filters),
+        **_selection_report(selection, outcome),
+        "notes": notes,
+    }
+
+
+def build_median_report(
+    summary: MedianSummary,
+    selection: Selection,
+    *,
+    modality: str,
+    outcome: str,
+    filters: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The summary of medians as plain data; says ``"pooled": false``."""
+    data = summary.as_dict()
+    by_id = {r.id: r for r in selection.used}
+    studies = [
+        {**item, **{k: v for k, v in _who(by_id[item["id"]]).items() if k != "id"}}
+        for item in data.pop("studies")
+    ]
+    return {
+        "modality": modality,
+        "outcome": outcome,
+        "method": "median summary (not pooled)",
+        **data,
+        "outcome_title": outcome_title(outcome),
+        "studies": studies,
+        "filters": dict(filters),
+        **_selection_report(selection, outcome),
+        "notes": list(selection.notes),
+    }
+
+
+# ---------------------------------------------------------------------------- text
+
+_METHOD_TEXT: Final = {
+    "REML": "random effects, REML τ²",
+    "DL": "random effects, DerSimonian–Laird τ²",
+    "PM": "random effects, Paule–Mandel τ²",
+    "FE": "fixed (common) effect",
+}
+
+
+def _p(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _heading(report: Mapping[str, Any]) -> str:
+    from nelm.evidence.survival_plot import modality_title
+
+    title = str(report["outcome_title"])
+    return f"{title[:1].upper()}{title[1:]} after {modality_title(str(report['modality']))}"
+
+
+def _filters_text(filters: Mapping[str, Any]) -> str:
+    parts = [f"{k.replace('_', ' ')} {v}" for k, v in filters.items() if v is not None]
+    return "; ".join(parts)
+
+
+def _selection_lines(report: Mapping[str, Any], outcome: str) -> list[str]:
+    lines: list[str] = []
+    duplicates: list[dict[str, Any]] = report["duplicates"]
+    if duplicates:
+        lines += [
+            "",
+            "Same arm in more than one source: one record per study used "
+            "(a table before running text, then the lower seed number)",
+        ]
+        for d in duplicates:
+            others = ", ".join(f"{i} ({d['sources'][i]})" for i in d["not_used"])
+            values = {v for v in d["values"].values()}
+            differ = ""
+            if len(values) > 1:
+                differ = "; values differ: " + ", ".join(
+                    f"{d['values'][i]:g} ({d['sources'][i]})" for i in d["values"]
+                )
+            lines.append(
+                f"  {d['study_key']}: used {d['used']} ({d['sources'][d['used']]}); "
+                f"not used {others}{differ}"
+            )
+    excluded: list[dict[str, Any]] = report["excluded"]
+    if excluded:
+        lines += ["", f"Excluded ({len(excluded)})"]
+        for e in excluded:
+            value = "" if e["value"] is None else f" [{outcome} {e['value']:g}]"
+            lines.append(f"  {e['label']}{value} — {e['reason']} ({e['source_text']})")
+    return lines
+
+
+def format_pool_text(report: Mapping[str, Any]) -> str:
+    """A pooled result as text for a terminal."""
+    method = _METHOD_TEXT.get(str(report["method"]), str(report["method"]))
+    if report["knapp_hartung"]:
+        method += f", Knapp–Hartung (t, {report['df']} df)"
+    lines = [
+        _heading(report),
+        f"Pooled percentage: {method}; logit scale, back-transformed; 95% intervals",
+    ]
+    filters = _filters_text(report["filters"])
+    if filters:
+        lines.append(f"Filters: {filters}")
+    lines += [
+        "",
+        f"  Estimate             {report['estimate']:.1f}%  "
+        f"(95% CI {report['ci_low']:.1f}–{report['ci_high']:.1f}%)",
+    ]
+    if report["pi_low"] is not None:
+        lines.append(
+            f"  Prediction interval  {report['pi_low']:.1f}–{report['pi_high']:.1f}%  "
+            "(where the true value of a new, similar study is expected)"
+        )
+    lines += [
+        f"  Heterogeneity        τ² = {report['tau2']:.3f}, I² = {report['i2']:.1f}%, "
+        f"H² = {report['h2']:.2f}, Q = {report['q']:.2f} (df {report['q_df']}), "
+        f"{_p(report['q_p'])}",
+        f"  Studies              k = {report['k']}, {report['n_total']} patients",
+        "",
+    ]
+    rows = [("Study", "n", "events", "reported %", "95% CI", "weight", "source")]
+    for s in report["studies"]:
+        mark = " †" if s["continuity_corrected"] else ""
+        rows.append(
+            (
+                s["label"] + mark,
+                str(s["n"]),
+                f"{s['events']}/{s['n']}",
+                f"{s['reported_percent']:g}",
+                f"{s['ci_low']:.1f}–{s['ci_high']:.1f}",
+                f"{s['weight_percent']:.1f}%",
+                s["source_text"],
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        cells = [r[0].ljust(widths[0])]
+        cells += [r[i].rjust(widths[i]) for i in range(1, 6)]
+        cells.append(r[6])
+        lines.append(("  " + "  ".join(cells)).rstrip())
+    if any(s["continuity_corrected"] for s in report["studies"]):
+        lines.append("  † 0 or all patients with the event: 0.5 added to both cells for the model")
+    lines += _selection_lines(report, str(report["outcome"]))
+    if report["notes"]:
+        lines += ["", "Notes"] + [f"  - {note}" for note in report["notes"]]
+    return "\n".join(lines) + "\n"
+
+
+def format_median_text(report: Mapping[str, Any]) -> str:
+    """A summary of medians as text for a terminal (says it is not pooled)."""
+    unit = "months"
+    lines = [
+        _heading(report),
+        "Not pooled: medians are summarised (n-weighted median of the study medians and "
+        "their range), not combined as if they were means.",
+    ]
+    filters = _filters_text(report["filters"])
+    if filters:
+        lines.append(f"Filters: {filters}")
+    low, high = report["sign_test_ci"]
+    interval = (
+        f"{low:g}–{high:g} {unit} (distribution-free, "
+        f"{100 * report['sign_test_coverage']:.1f}% coverage)"
+        if low is not None
+        else "not available (fewer than 6 studies)"
+    )
+    lines += [
+        "",
+        f"  n-weighted median of medians  {report['weighted_median']:g} {unit}",
+        f"  Range of study medians        {report['minimum']:g}–{report['maximum']:g} {unit}",
+        f"  Interval for the median       {interval}",
+        f"  Studies                       k = {report['k']}, {report['n_total']} patients",
+        "",
+    ]
+    rows = [("Study", "n", "median", "source")]
+    rows += [
+        (s["label"], str(s["n"]), f"{s['median']:g}", s["source_text"]) for s in report["studies"]
+    ]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for r in rows:
+        lines.append(
+            (
+                "  "
+                + "  ".join(
+                    [r[0].ljust(widths[0]), r[1].rjust(widths[1]), r[2].rjust(widths[2]), r[3]]
+                )
+            ).rstrip()
+        )
+    lines += _selection_lines(report, str(report["outcome"]))
+    if report["notes"]:
+        lines += ["", "Notes"] + [f"  - {note}" for note in report["notes"]]
+    return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------------- run
+
+
+def _check_options(
+    *,
+    modality: str,
+    outcome: str,
+    method: str,
+    population: str | None,
+    design: str | None,
+    year_from: int | None,
+    year_to: int | None,
+    output_format: str,
+    forest: str | None,
+) -> None:
+    from nelm.evidence.records import DESIGNS, MODALITIES, OUTCOMES, POPULATIONS
+
+    problems: list[Problem] = []
+
+    def one_of(path: str, value: str | None, allowed: Sequence[str]) -> None:
+        if value is not None and value not in allowed:
+            problems.append(Problem(path, f"must be one of {', '.join(allowed)}", value))
+
+    one_of("--modality", modality, MODALITIES)
+    one_of("--outcome", outcome, OUTCOMES)
+    one_of("--method", method, METHODS)
+    one_of("--population", population, POPULATIONS)
+    one_of("--design", design, DESIGNS)
+    one_of("--format", output_format, FORMATS)
+    if year_from is not None and year_to is not None and year_from > year_to:
+        problems.append(Problem("--year-to", f"a year ≥ --year-from {year_from}", str(year_to)))
+    if forest is not None:
+        target = Path(forest)
+        if is_median_outcome(outcome):
+            problems.append(
+                Problem(
+                    "--forest",
+                    "a percentage outcome (medians are summarised, "
+                    "not pooled, so there is no forest plot)",
+                    outcome,
+                )
+            )
+        elif target.suffix.lower() not in FOREST_SUFFIXES:
+            problems.append(Problem("--forest", "a file name ending in .svg or .png", forest))
+        elif not (target.parent if str(target.parent) else Path(".")).is_dir():
+            problems.append(Problem("--forest", "a file in an existing directory", forest))
+    if problems:
+        raise InputRejected(problems)
+
+
+def run(
+    *,
+    modality: str,
+    outcome: str,
+    method: str = "REML",
+    knapp_hartung: bool = False,
+    population: str | None = None,
+    design: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    output_format: str = "text",
+    forest: str | None = None,
+) -> None:
+    """Check the options, select the records, pool (or summarise), print and draw."""
+    _check_options(
+        modality=modality,
+        outcome=outcome,
+        method=method,
+        population=population,
+        design=design,
+        year_from=year_from,
+        year_to=year_to,
+        output_format=output_format,
+        forest=forest,
+    )
+    from nelm.evidence.pooling import StudyInput, pool_proportions, summarise_medians
+    from nelm.evidence.records import records_for
+
+    candidates = [
+        r
+        for r in records_for(modality=modality, outcome=outcome)
+        if (population is None or r.population == population)
+        and (design is None or r.design == design)
+        and (year_from is None or r.year >= year_from)
+        and (year_to is None or r.year <= year_to)
+    ]
+    selection = select_records(candidates, outcome)
+    filters = {
+        "population": population,
+        "design": design,
+        "year_from": year_from,
+        "year_to": year_to,
+    }
+
+    if is_median_outcome(outcome):
+        summary = summarise_medians([(r.id, r.n or 0, r.outcomes[outcome]) for r in selection.used])
+        report = build_median_report(
+            summary, selection, modality=modality, outcome=outcome, filters=filters
+        )
+        text = format_median_text(report)
+    else:
+        studies = [
+            StudyInput.from_percent(r.id, r.n or 0, r.outcomes[outcome]) for r in selection.used
+        ]
+        result = pool_proportions(studies, method=method, knapp_hartung=knapp_hartung)
+        report = build_pool_report(
+            result, selection, modality=modality, outcome=outcome, filters=filters
+        )
+        text = format_pool_text(report)
+        if forest is not None:
+            write_output(_render_forest(result, selection, report, forest), forest)
+
+    if output_format == "json":
+        write_output(json.dumps(report, ensure_ascii=False, indent=2) + "\n", None)
+    else:
+        write_output(text, None)
+    if forest is not None:
+        typer.echo(f"forest plot written to {forest}", err=True)
+
+
+def _render_forest(
+    result: PoolResult, selection: Selection, report: Mapping[str, Any], forest: str
+) -> bytes:
+    from nelm.evidence.forest import forest_rows, render_forest
+
+    labels = {r.id: arm_label(r) for r in selection.used}
+    sources = {r.id: source_text(r.source) for r in selection.used}
+    subtitle = f"{report['k']} study arms, {report['n_total']} patients"
+    filters = _filters_text(report["filters"])
+    if filters:
+        subtitle += f" · {filters}"
+    excluded, duplicates = len(report["excluded"]), len(report["duplicates"])
+    if excluded:
+        subtitle += f" · {excluded} record{'s' if excluded != 1 else ''} excluded"
+    if duplicates:
+        subtitle += f" · {duplicates} arm{'s' if duplicates != 1 else ''} in two sources"
+    if excluded or duplicates:
+        subtitle += " (see the text or JSON output)"
+    return render_forest(
+        result,
+        forest_rows(result, labels, sources),
+        Path(forest).suffix.lower().lstrip("."),
+        title=_heading(report),
+        subtitle=subtitle,
+    )

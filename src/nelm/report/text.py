@@ -133,6 +133,17 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
         for item in doc["missing_data"]:
             console.print(Text.assemble(("  " + item["field"], "bold yellow"),
                                         " decides " + ", ".join(item["decides"])))
+    source = doc.get("input_source")
+    if source:
+        console.print(Rule(f"Input: {source['format']} (as of {source['assessment_date']})",
+                           align="left"))
+        for field, origin in source["provenance"].items():
+            console.print(Text.assemble(("  " + field, "bold"), " ← " + origin))
+        if source["unmapped"]:
+            console.print(Text("  Not in the bundle (unknown): " + ", ".join(source["unmapped"]),
+                               style="dim"))
+        for note in source["notes"]:
+            console.print(Text("  note: " + note, style="dim"))
     if doc["warnings"]:
         console.print(Rule("Warnings", align="left"))
         for warning in doc["warnings"]:

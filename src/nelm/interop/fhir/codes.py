@@ -1,0 +1,462 @@
+"""The mapping tables: which codes mean which case-v1 field.
+
+Every code below was checked against a published value set, implementation guide or
+terminology listing; docs/fhir-mapping.md gives the table in prose. Codes that could not
+be checked are deliberately absent (an unknown code is ignored and listed in the notes;
+a wrong code would silently put a wrong value into a clinical decision).
+
+Notably absent:
+
+* LOINC 85319-2 is *HER2 [Presence] in Breast cancer specimen by Immune stain*, not a
+  Ki-67 code; Ki-67 is LOINC 29593-1 (*Cells.Ki-67 nuclear Ag/cells in Tissue by Immune
+  stain*, UCUM ``%``). The breast-specific Ki-67 code 85330-9 is not used either.
+* RxNorm: ingredient codes do not separate oncological everolimus from the transplant
+  immunosuppressant, and product codes need an RxNorm release to resolve; medications
+  are read from ATC codes (and the project code system).
+* SNOMED CT procedure codes other than 441525007 (chemoembolisation of artery): none
+  could be checked here; procedures are read from CPT and the project code system.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from nelm.interop.fhir.systems import (
+    ATC,
+    CPT,
+    ICD10,
+    ICD10_CM,
+    ICD10_GM,
+    LOINC,
+    NELM_MEDICATION,
+    NELM_OBSERVATION,
+    NELM_PROCEDURE,
+    SNOMED,
+    Code,
+    normalize_icd10,
+)
+
+__all__ = [
+    "AMBIGUOUS_PROCEDURES",
+    "ECOG_ANSWERS",
+    "GRADE_ANSWERS",
+    "MEDICATIONS",
+    "NEGATIVE",
+    "OBSERVATION_RULES",
+    "POSITIVE",
+    "PROCEDURES",
+    "SNOMED_BODY_SITES",
+    "ConditionMeaning",
+    "Morphology",
+    "ObservationRule",
+    "Role",
+    "ValueKind",
+    "icd10_meaning",
+    "icdo3_morphology",
+    "snomed_condition_meaning",
+    "topography",
+]
+
+
+# --------------------------------------------------------------------------- observations
+
+
+class ValueKind(Enum):
+    """How an Observation's value is read."""
+
+    QUANTITY = "quantity"  # valueQuantity converted with units.py
+    COUNT = "count"  # valueInteger (or a unit-less integral valueQuantity)
+    BOOLEAN = "boolean"  # valueBoolean or SNOMED Positive / Negative
+    ECOG = "ecog"  # valueInteger or LOINC answer LA9622-7 … LA9626-8
+    GRADE = "grade"  # SNOMED histologic grade G1 … G4 → differentiation
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationRule:
+    """One observation code: the case field it fills and how its value is read."""
+
+    field: str
+    value: ValueKind
+    quantity: str = ""  # the units.KINDS entry, for QUANTITY
+    recent_days: int | None = None  # a note is written when the result is older
+
+
+_LAB_DAYS = 90
+
+
+def _lab(field: str, quantity: str) -> ObservationRule:
+    return ObservationRule(field, ValueKind.QUANTITY, quantity, _LAB_DAYS)
+
+
+def _rules(field: str, rule: ObservationRule, *codes: Code) -> dict[Code, ObservationRule]:
+    assert rule.field == field
+    return dict.fromkeys(codes, rule)
+
+
+OBSERVATION_RULES: dict[Code, ObservationRule] = {
+    # LOINC 29593-1 Cells.Ki-67 nuclear Ag/cells in Tissue by Immune stain (%)
+    (LOINC, "29593-1"): ObservationRule("pathology.ki67_percent", ValueKind.QUANTITY, "percent"),
+    # LOINC 33732-9 Histology grade [Identifier] in Cancer specimen;
+    # SNOMED CT 371469007 Histologic grade (observable entity)
+    **_rules("pathology.differentiation",
+             ObservationRule("pathology.differentiation", ValueKind.GRADE),
+             (LOINC, "33732-9"), (SNOMED, "371469007")),
+    # LOINC 89247-1 ECOG Performance Status score
+    (LOINC, "89247-1"): ObservationRule("patient.ecog", ValueKind.ECOG, recent_days=_LAB_DAYS),
+    # LOINC 10230-1 Left ventricular Ejection fraction
+    (LOINC, "10230-1"): ObservationRule("patient.lvef_percent", ValueKind.QUANTITY, "percent"),
+    # Bilirubin.total: 1975-2 [Mass/volume], 14631-6 [Moles/volume] in Serum or Plasma
+    **_rules("labs.bilirubin_mg_dl", _lab("labs.bilirubin_mg_dl", "bilirubin"),
+             (LOINC, "1975-2"), (LOINC, "14631-6")),
+    # Albumin [Mass/volume] in Serum or Plasma: 1751-7; by BCG 61151-7; by BCP 61152-5
+    **_rules("labs.albumin_g_dl", _lab("labs.albumin_g_dl", "albumin"),
+             (LOINC, "1751-7"), (LOINC, "61151-7"), (LOINC, "61152-5")),
+    # Creatinine: 2160-0 [Mass/volume] S/P, 14682-9 [Moles/volume] S/P, 38483-4 in Blood
+    **_rules("labs.creatinine_mg_dl", _lab("labs.creatinine_mg_dl", "creatinine"),
+             (LOINC, "2160-0"), (LOINC, "14682-9"), (LOINC, "38483-4")),
+    # GFR/1.73 sq M.predicted: MDRD 33914-3, 48642-3 (non-black), 48643-1 (black);
+    # CKD-EPI 62238-1, 88293-6 (black), 88294-4 (non-black); CKD-EPI 2021 98979-8
+    **_rules("labs.egfr_ml_min", _lab("labs.egfr_ml_min", "egfr"),
+             (LOINC, "33914-3"), (LOINC, "48642-3"), (LOINC, "48643-1"), (LOINC, "62238-1"),
+             (LOINC, "88293-6"), (LOINC, "88294-4"), (LOINC, "98979-8")),
+    # Lactate dehydrogenase [Enzymatic activity/volume] in S/P: 2532-0, 14804-9 (L→P)
+    **_rules("labs.ldh_u_l", _lab("labs.ldh_u_l", "enzyme"),
+             (LOINC, "2532-0"), (LOINC, "14804-9")),
+    # Aspartate aminotransferase [Enzymatic activity/volume] in S/P: 1920-8, 30239-8 (w P-5'-P)
+    **_rules("labs.ast_u_l", _lab("labs.ast_u_l", "enzyme"),
+             (LOINC, "1920-8"), (LOINC, "30239-8")),
+    # Platelets [#/volume] in Blood: 777-3 (automated count), 26515-7
+    **_rules("labs.platelets_per_ul", _lab("labs.platelets_per_ul", "count"),
+             (LOINC, "777-3"), (LOINC, "26515-7")),
+    # Hemoglobin [Mass/volume] in Blood: 718-7
+    (LOINC, "718-7"): _lab("labs.hemoglobin_g_dl", "hemoglobin"),
+    # Leukocytes [#/volume] in Blood: 6690-2 (automated count), 26464-8
+    **_rules("labs.wbc_per_ul", _lab("labs.wbc_per_ul", "count"),
+             (LOINC, "6690-2"), (LOINC, "26464-8")),
+    # Project codes (no LOINC code for these findings could be established).
+    (NELM_OBSERVATION, "mitotic-count"):
+        ObservationRule("pathology.mitoses_per_2mm2", ValueKind.QUANTITY, "mitoses"),
+    (NELM_OBSERVATION, "sstr-imaging-positive"):
+        ObservationRule("imaging.sstr_positive", ValueKind.BOOLEAN),
+    (NELM_OBSERVATION, "fdg-pet-positive"):
+        ObservationRule("imaging.fdg_positive", ValueKind.BOOLEAN),
+    (NELM_OBSERVATION, "krenning-score"):
+        ObservationRule("imaging.krenning_score", ValueKind.COUNT),
+    (NELM_OBSERVATION, "liver-tumor-burden"):
+        ObservationRule("liver.tumor_burden_percent", ValueKind.QUANTITY, "percent"),
+    (NELM_OBSERVATION, "liver-lesion-count"):
+        ObservationRule("liver.lesion_count", ValueKind.COUNT),
+    (NELM_OBSERVATION, "largest-liver-lesion"):
+        ObservationRule("liver.largest_lesion_cm", ValueKind.QUANTITY, "length"),
+    (NELM_OBSERVATION, "future-liver-remnant"):
+        ObservationRule("liver.future_liver_remnant_percent", ValueKind.QUANTITY, "percent"),
+    (NELM_OBSERVATION, "lung-shunt-fraction"):
+        ObservationRule("anatomy.hepatopulmonary_shunt_percent", ValueKind.QUANTITY, "percent"),
+}
+
+# SNOMED CT 10828004 Positive, 260385009 Negative (qualifier values).
+POSITIVE: frozenset[Code] = frozenset({(SNOMED, "10828004")})
+NEGATIVE: frozenset[Code] = frozenset({(SNOMED, "260385009")})
+
+# LOINC answer list for ECOG (LL529-9): LA9622-7 = 0 … LA9626-8 = 4, LA9627-6 = 5 (dead).
+ECOG_ANSWERS: dict[Code, int] = {
+    (LOINC, "LA9622-7"): 0,
+    (LOINC, "LA9623-5"): 1,
+    (LOINC, "LA9624-3"): 2,
+    (LOINC, "LA9625-0"): 3,
+    (LOINC, "LA9626-8"): 4,
+    (LOINC, "LA9627-6"): 5,
+}
+
+# SNOMED CT grade findings. G1 (54102005) and G2 (1663004) are well-differentiated NETs
+# (WHO 2019/2022); G4 (258245003, undifferentiated) is poorly differentiated. G3
+# (61026006) is deliberately unmapped: WHO 2019 separates well-differentiated NET G3 from
+# poorly differentiated NEC, and a grade alone cannot tell them apart. GX (12619005) and
+# "grade not determined" (60815008) carry no information.
+GRADE_ANSWERS: dict[Code, str | None] = {
+    (SNOMED, "54102005"): "well",
+    (SNOMED, "1663004"): "well",
+    (SNOMED, "258245003"): "poor",
+    (SNOMED, "61026006"): None,
+    (SNOMED, "12619005"): None,
+    (SNOMED, "60815008"): None,
+}
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+class Role(Enum):
+    """What a Condition code says about the case."""
+
+    PRIMARY = "primary"  # the primary tumour (site may be unknown)
+    LIVER_METASTASIS = "liver_metastasis"
+    EXTRAHEPATIC = "extrahepatic"  # site in ConditionMeaning.site
+    INTRATHORACIC_NODES = "intrathoracic_nodes"  # distant unless the primary is the lung
+    SYNDROME = "syndrome"
+    UNUSED = "unused"  # recognised, deliberately not mapped (why says why)
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionMeaning:
+    role: Role
+    site: str | None = None
+    specific: bool = False  # a neuroendocrine-specific code (outranks generic site codes)
+    differentiation: str | None = None
+    syndrome: str | None = None
+    why: str = ""
+
+
+def _primary(site: str | None, *, specific: bool = False,
+             differentiation: str | None = None) -> ConditionMeaning:
+    return ConditionMeaning(Role.PRIMARY, site, specific, differentiation)
+
+
+def _unused(why: str) -> ConditionMeaning:
+    return ConditionMeaning(Role.UNUSED, why=why)
+
+
+def _extrahepatic(site: str) -> ConditionMeaning:
+    return ConditionMeaning(Role.EXTRAHEPATIC, site)
+
+
+_LIVER = ConditionMeaning(Role.LIVER_METASTASIS)
+_AMBIGUOUS_NODES = _unused("lymph-node metastases that may be regional or distant")
+
+# ICD-10-CM C7A.0x: malignant carcinoid tumours by site.
+_C7A0 = {
+    "C7A.010": "duodenum", "C7A.011": "small_intestine", "C7A.012": "small_intestine",
+    "C7A.019": "small_intestine", "C7A.020": "appendix", "C7A.021": "colon",
+    "C7A.022": "colon", "C7A.023": "colon", "C7A.024": "colon", "C7A.025": "colon",
+    "C7A.026": "rectum", "C7A.090": "lung", "C7A.091": "other", "C7A.092": "stomach",
+    "C7A.093": "other", "C7A.098": "other",
+}
+
+# Secondary malignant neoplasm codes outside the liver (ICD-10 C78–C79, ICD-10-CM C7B).
+_SECONDARY = (
+    ("C79.5", "bone"), ("C7B.03", "bone"),
+    ("C78.0", "lung"),
+    ("C78.6", "peritoneum"), ("C7B.04", "peritoneum"),
+    ("C7B.01", "distant_nodes"),
+    ("C77.0", "distant_nodes"), ("C77.3", "distant_nodes"), ("C77.4", "distant_nodes"),
+    ("C78.1", "other"), ("C78.2", "other"), ("C79.0", "other"), ("C79.1", "other"),
+    ("C79.2", "other"), ("C79.3", "other"), ("C79.4", "other"), ("C79.6", "other"),
+    ("C79.7", "other"), ("C79.8", "other"), ("C7B.09", "other"),
+)
+
+
+def icd10_meaning(system: str, code: str) -> ConditionMeaning | None:
+    """What an ICD-10 (WHO, -CM or -GM) code says; None when it is not a code used here."""
+    c = normalize_icd10(code)
+    if c.startswith(("C78.7", "C7B.02")):
+        return _LIVER
+    for prefix, site in _SECONDARY:
+        if c.startswith(prefix):
+            return _extrahepatic(site)
+    if c.startswith("C77.1"):
+        return ConditionMeaning(Role.INTRATHORACIC_NODES)
+    if c.startswith("C77"):
+        return _AMBIGUOUS_NODES
+    if c.startswith(("C78", "C79", "C7B")):
+        return _unused("a secondary site this mapping does not place")
+    if c.startswith("E34.0"):
+        return ConditionMeaning(Role.SYNDROME, syndrome="carcinoid")
+    if c.startswith("C7A.0"):
+        if c in _C7A0:
+            return _primary(_C7A0[c], specific=True)
+        return _primary(None, specific=True)  # unspecified site or fore/mid/hindgut only
+    if c.startswith("C7A.1"):
+        return _primary(None, specific=True, differentiation="poor")
+    if c.startswith("C7A"):
+        return _primary(None, specific=True)
+    return _icd10_primary_site(system, c)
+
+
+def _icd10_primary_site(system: str, c: str) -> ConditionMeaning | None:
+    if c.startswith("C16"):
+        return _primary("stomach")
+    if c.startswith("C17.0"):
+        return _primary("duodenum")
+    if c.startswith(("C17.1", "C17.2", "C17.3", "C17.8", "C17.9")):
+        return _primary("small_intestine")
+    if c.startswith("C18.1"):
+        return _primary("appendix")
+    if c.startswith("C18.") and len(c) > 4:
+        return _primary("colon")
+    if c.startswith(("C19", "C20")):  # rectosigmoid with rectum (SEER site grouping)
+        return _primary("rectum")
+    if c.startswith("C24.1"):  # ampulla of Vater: WHO groups ampullary with duodenal NETs
+        return _primary("duodenum")
+    if c.startswith("C25.4"):  # endocrine pancreas (islets of Langerhans)
+        return _primary("pancreas", specific=True)
+    if c.startswith("C25"):
+        return _primary("pancreas")
+    if c.startswith("C34"):
+        return _primary("lung")
+    if c.startswith("C80.0") and system in (ICD10, ICD10_GM):
+        return _primary("unknown_primary")  # WHO: primary site unknown, so stated
+    if c in ("C17", "C18") or c.startswith("C80"):
+        return _unused("a primary site code that does not name one site")
+    if c.startswith("C22"):
+        return _unused("a primary liver cancer code")
+    if c.startswith("C"):
+        return _unused("a malignancy at a site this mapping does not use")
+    return None
+
+
+def snomed_condition_meaning(code: str) -> ConditionMeaning | None:
+    """SNOMED CT disorders used here (each checked against a published value set)."""
+    return _SNOMED_CONDITIONS.get(code)
+
+
+_SNOMED_CONDITIONS: dict[str, ConditionMeaning] = {
+    "94381002": _LIVER,  # Secondary malignant neoplasm of liver
+    "94222008": _extrahepatic("bone"),  # Secondary malignant neoplasm of bone
+    "94391008": _extrahepatic("lung"),  # Secondary malignant neoplasm of lung
+    "94225005": _extrahepatic("other"),  # Secondary malignant neoplasm of brain
+    "94493005": _extrahepatic("other"),  # Secondary malignant neoplasm of pleura
+    "94161006": _extrahepatic("other"),  # Secondary malignant neoplasm of adrenal gland
+    "363418001": _primary("pancreas"),  # Malignant tumor of pancreas
+    "363349007": _primary("stomach"),  # Malignant tumor of stomach
+    "363406005": _primary("colon"),  # Malignant tumor of colon
+    "363351006": _primary("rectum"),  # Malignant tumor of rectum
+    "363358000": _primary("lung"),  # Malignant tumor of lung
+    "93880001": _primary("lung"),  # Primary malignant neoplasm of lung
+    "35868009": ConditionMeaning(Role.SYNDROME, syndrome="carcinoid"),  # Carcinoid syndrome
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Morphology:
+    """An ICD-O-3 morphology code read for the case."""
+
+    neuroendocrine: bool
+    behaviour: str  # "0", "1", "2", "3", "6", "9"
+    differentiation: str | None = None
+    nec_subtype: str | None = None
+    syndrome: str | None = None
+
+
+# ICD-O-3 neuroendocrine histologies (ICD-O-3.2 terms in brackets).
+_NET_MORPHOLOGY: dict[str, tuple[str, str | None, str | None]] = {
+    "8240": ("well", None, None),  # carcinoid tumour NOS [NET G1]
+    "8241": ("well", None, None),  # enterochromaffin cell carcinoid
+    "8242": ("well", None, None),  # ECL cell carcinoid
+    "8249": ("well", None, None),  # atypical carcinoid [NET G2, NET G3]
+    "8150": ("well", None, None),  # pancreatic endocrine tumour [pancreatic NET]
+    "8151": ("well", None, "insulinoma"),
+    "8152": ("well", None, "glucagonoma"),
+    "8153": ("well", None, "gastrinoma"),
+    "8155": ("well", None, "vipoma"),
+    "8156": ("well", None, "somatostatinoma"),
+    "8246": ("poor", None, None),  # neuroendocrine carcinoma NOS
+    "8041": ("poor", "small_cell", None),  # small cell carcinoma NOS
+    "8013": ("poor", "large_cell", None),  # large cell neuroendocrine carcinoma
+}
+
+
+def icdo3_morphology(code: str) -> Morphology | None:
+    """Read ``8240/3``-style codes; None for anything that is not a morphology code."""
+    text = code.strip()
+    if len(text) != 6 or text[4] != "/" or not (text[:4] + text[5]).isdigit():
+        return None
+    histology, behaviour = text[:4], text[5]
+    found = _NET_MORPHOLOGY.get(histology)
+    if found is None:
+        return Morphology(False, behaviour)
+    return Morphology(True, behaviour, *found)
+
+
+def topography(code: str) -> str | None:
+    """An ICD-O-3 topography code as a primary site, ``liver``, a metastatic site or None.
+
+    Returns a case primary site (``pancreas`` …), ``liver``, ``bone``, ``peritoneum``,
+    ``nodes`` / ``intrathoracic_nodes`` (lymph nodes, placed by the caller) or None.
+    """
+    c = code.strip().upper()
+    if c.startswith("C22"):
+        return "liver"
+    if c.startswith(("C40", "C41")):
+        return "bone"
+    if c.startswith(("C48.1", "C48.2")):
+        return "peritoneum"
+    if c.startswith("C77.1"):
+        return "intrathoracic_nodes"
+    if c.startswith(("C77.0", "C77.3", "C77.4")):
+        return "distant_nodes"
+    if c.startswith("C77"):
+        return "nodes"
+    if c.startswith("C80.9"):
+        return "unknown_primary"
+    meaning = _icd10_primary_site(ICD10_CM, c)
+    return meaning.site if meaning is not None and meaning.role is Role.PRIMARY else None
+
+
+SNOMED_BODY_SITES: dict[str, str] = {
+    "15776009": "pancreas",  # Pancreatic structure
+    "38848004": "duodenum",  # Duodenal structure
+    "69695003": "stomach",  # Stomach structure
+    "30315005": "small_intestine",  # Small intestinal structure
+    "66754008": "appendix",  # Appendix structure
+    "71854001": "colon",  # Colon structure
+    "34402009": "rectum",  # Rectum structure
+    "39607008": "lung",  # Lung structure
+    "10200004": "liver",  # Liver structure
+}
+
+
+# --------------------------------------------------------------------------- treatments
+
+PROCEDURES: dict[Code, tuple[str, bool | str]] = {
+    # CPT 48150/48152 pancreatectomy, proximal subtotal with total duodenectomy … (Whipple-
+    # type), with / without pancreatojejunostomy; 48153/48154 the pylorus-sparing variants.
+    **dict.fromkeys([(CPT, "48150"), (CPT, "48152"), (CPT, "48153"), (CPT, "48154"),
+                     (NELM_PROCEDURE, "pancreaticoduodenectomy")],
+                    ("anatomy.prior_whipple", True)),
+    # CPT 47120 partial lobectomy, 47122 trisegmentectomy, 47125 total left lobectomy,
+    # 47130 total right lobectomy (hepatectomy, resection of liver).
+    **dict.fromkeys([(CPT, "47120"), (CPT, "47122"), (CPT, "47125"), (CPT, "47130"),
+                     (NELM_PROCEDURE, "liver-resection")],
+                    ("course.prior_treatments", "liver_resection")),
+    # CPT 47370 laparoscopic, 47380 open, 47382 percutaneous radiofrequency ablation of
+    # liver tumour(s). Cryoablation (47371/47381/47383) is not radiofrequency/microwave.
+    **dict.fromkeys([(CPT, "47370"), (CPT, "47380"), (CPT, "47382"),
+                     (NELM_PROCEDURE, "thermal-ablation")],
+                    ("course.prior_treatments", "thermal_ablation")),
+    # SNOMED CT 441525007 Percutaneous transluminal chemoembolisation of artery.
+    (SNOMED, "441525007"): ("course.prior_treatments", "tace"),
+    (NELM_PROCEDURE, "tace"): ("course.prior_treatments", "tace"),
+    (NELM_PROCEDURE, "deb-tace"): ("course.prior_treatments", "deb_tace"),
+    (NELM_PROCEDURE, "tae"): ("course.prior_treatments", "tae"),
+    # CPT 79445 radiopharmaceutical therapy by intra-arterial particulate administration
+    # (90Y microspheres).
+    (CPT, "79445"): ("course.prior_treatments", "tare"),
+    (NELM_PROCEDURE, "tare"): ("course.prior_treatments", "tare"),
+    (NELM_PROCEDURE, "prrt"): ("course.prior_treatments", "prrt"),
+}
+
+# Codes recognised as too broad to map (noted, not an error).
+AMBIGUOUS_PROCEDURES: frozenset[Code] = frozenset({
+    (CPT, "37243"),  # vascular embolisation for tumour: bland, chemo- or radio-embolisation
+    (CPT, "79101"),  # intravenous radiopharmaceutical therapy: PRRT or another agent
+})
+
+MEDICATIONS: dict[Code, str] = {
+    (ATC, "H01CB02"): "ssa",  # octreotide
+    (ATC, "H01CB03"): "ssa",  # lanreotide
+    (ATC, "L01EG02"): "everolimus",  # everolimus (antineoplastic; L01XE10 before 2022)
+    (ATC, "L01XE10"): "everolimus",
+    (ATC, "L01EX01"): "sunitinib",  # sunitinib (L01XE04 before 2022)
+    (ATC, "L01XE04"): "sunitinib",
+    (ATC, "L01EX07"): "cabozantinib",  # cabozantinib (L01XE26 before 2022)
+    (ATC, "L01XE26"): "cabozantinib",
+    (ATC, "V10XX04"): "prrt",  # lutetium (177Lu) oxodotreotide
+    (NELM_MEDICATION, "octreotide"): "ssa",
+    (NELM_MEDICATION, "lanreotide"): "ssa",
+    (NELM_MEDICATION, "everolimus"): "everolimus",
+    (NELM_MEDICATION, "sunitinib"): "sunitinib",
+    (NELM_MEDICATION, "surufatinib"): "surufatinib",
+    (NELM_MEDICATION, "cabozantinib"): "cabozantinib",
+    (NELM_MEDICATION, "lutetium-177-dotatate"): "prrt",
+}

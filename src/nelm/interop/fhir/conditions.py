@@ -1,0 +1,237 @@
+"""Conditions: the primary tumour, liver and extrahepatic metastases, carcinoid syndrome.
+
+A Condition is read unless its verificationStatus is refuted, entered-in-error,
+unconfirmed, provisional or differential, or its onset lies after the assessment date.
+Its meaning comes from ``code`` (ICD-10 / -CM / -GM, SNOMED CT, ICD-O-3 morphology, also
+in the mCODE histology-morphology-behavior extension) and, for the primary site,
+``bodySite`` (ICD-O-3 topography, SNOMED CT body structure).
+
+* An ICD-O-3 morphology that is not neuroendocrine means the Condition is another cancer:
+  it is not read at all. Behaviour /6 (metastatic) places a metastasis by its bodySite.
+* Neuroendocrine-specific codes (ICD-10-CM C7A.x, ICD-10 C25.4 endocrine pancreas, an
+  ICD-O-3 neuroendocrine morphology) outrank generic site codes such as C18.7: when both
+  are present the generic ones are set aside (a second, unrelated cancer in the problem
+  list must not become the primary site).
+* Extrahepatic metastases whose clinicalStatus is inactive, remission or resolved are not
+  counted as present disease.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from nelm.interop.fhir.codes import (
+    SNOMED_BODY_SITES,
+    ConditionMeaning,
+    Morphology,
+    Role,
+    icd10_meaning,
+    icdo3_morphology,
+    snomed_condition_meaning,
+    topography,
+)
+from nelm.interop.fhir.collect import Source
+from nelm.interop.fhir.context import Context, PrimaryRecord
+from nelm.interop.fhir.dates import When, when_of
+from nelm.interop.fhir.systems import ICD10_SYSTEMS, ICDO3, SNOMED, Code, codings, label
+from nelm.interop.fhir.validate import Entry
+
+__all__ = ["read_condition"]
+
+_NOT_CONFIRMED = ("refuted", "entered-in-error", "unconfirmed", "provisional", "differential")
+_NOT_CURRENT = ("inactive", "remission", "resolved")
+_PRIMARY_SITES = ("pancreas", "duodenum", "stomach", "small_intestine", "appendix", "colon",
+                  "rectum", "lung", "unknown_primary")
+_MORPHOLOGY_EXTENSION = "histology-morphology-behavior"
+_SECONDARY_ROLES = (Role.LIVER_METASTASIS, Role.EXTRAHEPATIC, Role.INTRATHORACIC_NODES)
+
+
+def read_condition(ctx: Context, entry: Entry) -> None:
+    resource = entry.resource
+    verification = {code for _, code in codings(resource.get("verificationStatus"))}
+    if verification & set(_NOT_CONFIRMED):
+        ctx.notes.add("not used: Condition not confirmed (verificationStatus)", entry.ref)
+        return
+    onset = when_of(resource, "onsetDateTime", "onsetPeriod")
+    if ctx.after_assessment(entry, onset):
+        return
+    morphologies = list(_morphologies(resource))
+    meanings = list(_meanings(resource))
+    if morphologies:
+        net = [(code, m) for code, m in morphologies if m.neuroendocrine]
+        if not net:
+            ctx.notes.add("not used: ICD-O-3 morphology is not a neuroendocrine neoplasm",
+                          entry.ref)
+            return
+        _read_morphology(ctx, entry, net, meanings, onset)
+        return
+    if not meanings:
+        ctx.notes.add("not used: Condition code not in the mapping table", entry.ref)
+        return
+    for code, meaning in meanings:
+        _read_meaning(ctx, entry, code, meaning, onset)
+
+
+def _morphologies(resource: Mapping[str, Any]) -> Iterator[tuple[Code, Morphology]]:
+    concepts = [resource.get("code")]
+    for extension in resource.get("extension") or ():
+        url = extension.get("url") if isinstance(extension, Mapping) else None
+        if isinstance(url, str) and url.endswith(_MORPHOLOGY_EXTENSION):
+            concepts.append(extension.get("valueCodeableConcept"))
+    for concept in concepts:
+        for system, code in codings(concept):
+            if system == ICDO3:
+                morphology = icdo3_morphology(code)
+                if morphology is not None:
+                    yield (system, code), morphology
+
+
+def _meanings(resource: Mapping[str, Any]) -> Iterator[tuple[Code, ConditionMeaning]]:
+    for system, code in codings(resource.get("code")):
+        meaning = None
+        if system in ICD10_SYSTEMS:
+            meaning = icd10_meaning(system, code)
+        elif system == SNOMED:
+            meaning = snomed_condition_meaning(code)
+        if meaning is not None:
+            yield (system, code), meaning
+
+
+def _body_sites(resource: Mapping[str, Any]) -> list[tuple[Code, str]]:
+    found = []
+    for system, code in codings_of_all(resource.get("bodySite")):
+        site = None
+        if system == ICDO3:
+            site = topography(code)
+        elif system == SNOMED:
+            site = SNOMED_BODY_SITES.get(code)
+        if site is not None:
+            found.append(((system, code), site))
+    return found
+
+
+def codings_of_all(concepts: Any) -> Iterator[Code]:
+    """The codings of a list of CodeableConcepts (``bodySite`` is 0..*)."""
+    if isinstance(concepts, list):
+        for concept in concepts:
+            yield from codings(concept)
+
+
+def _not_current(resource: Mapping[str, Any]) -> bool:
+    """Inactive, in remission or resolved: by clinicalStatus, or abated (abatement[x])."""
+    if any(key.startswith("abatement") for key in resource):
+        return True
+    return bool({code for _, code in codings(resource.get("clinicalStatus"))}
+                & set(_NOT_CURRENT))
+
+
+def _read_meaning(ctx: Context, entry: Entry, code: Code, meaning: ConditionMeaning,
+                  onset: When | None) -> None:
+    source = Source(entry.ref, entry.path, label(code))
+    if meaning.role is Role.UNUSED:
+        ctx.notes.add(f"not used: {meaning.why}", entry.ref)
+    elif meaning.role is Role.LIVER_METASTASIS:
+        ctx.liver_metastases.append((source, onset))
+    elif meaning.role is Role.EXTRAHEPATIC:
+        assert meaning.site is not None
+        _extrahepatic(ctx, entry, source, meaning.site)
+    elif meaning.role is Role.INTRATHORACIC_NODES:
+        if _not_current(entry.resource):
+            ctx.notes.add("not counted: extrahepatic metastasis inactive or resolved",
+                          entry.ref)
+        else:
+            ctx.intrathoracic_nodes.append((source, onset))
+    elif meaning.role is Role.SYNDROME:
+        assert meaning.syndrome is not None
+        ctx.add("primary.functional_syndrome", meaning.syndrome, source)
+    else:
+        _primary(ctx, entry, source, meaning, onset)
+
+
+def _extrahepatic(ctx: Context, entry: Entry, source: Source, site: str) -> None:
+    if _not_current(entry.resource):
+        ctx.notes.add("not counted: extrahepatic metastasis inactive or resolved", entry.ref)
+        return
+    ctx.add("extrahepatic.sites", site, source)
+    ctx.add("extrahepatic.present", True, source)
+
+
+def _primary(ctx: Context, entry: Entry, source: Source, meaning: ConditionMeaning,
+             onset: When | None) -> None:
+    sites = [(source, meaning.site)] if meaning.site is not None else []
+    for code, site in _body_sites(entry.resource):
+        if site in _PRIMARY_SITES:
+            sites.append((Source(entry.ref, entry.path, label(code)), site))
+        elif site == "liver":
+            ctx.notes.add("not used as the primary tumour: the bodySite is the liver",
+                          entry.ref)
+            if not sites:
+                return
+    if not sites:
+        ctx.primaries.append(PrimaryRecord(source, onset, meaning.specific, None))
+    for site_source, site in sites:
+        ctx.primaries.append(PrimaryRecord(site_source, onset, meaning.specific, site))
+    if meaning.differentiation is not None:
+        ctx.add("pathology.differentiation", meaning.differentiation, source)
+
+
+def _read_morphology(ctx: Context, entry: Entry, net: list[tuple[Code, Morphology]],
+                     meanings: list[tuple[Code, ConditionMeaning]],
+                     onset: When | None) -> None:
+    for code, morphology in net:
+        source = Source(entry.ref, entry.path, label(code))
+        if morphology.behaviour == "6":
+            _metastasis_by_site(ctx, entry, source, onset)
+            continue
+        if morphology.behaviour not in ("1", "3"):
+            ctx.notes.add("not used: ICD-O-3 behaviour is not malignant primary (/1, /3) or "
+                          "metastatic (/6)", entry.ref)
+            continue
+        # The histology of a metastasis (code C78.7 …) describes the tumour, not the
+        # primary site: it gives differentiation but no primary record.
+        if not any(m.role in _SECONDARY_ROLES for _, m in meanings):
+            _primary_from_morphology(ctx, entry, source, meanings, onset)
+        if morphology.differentiation is not None:
+            ctx.add("pathology.differentiation", morphology.differentiation, source)
+        if morphology.nec_subtype is not None:
+            ctx.add("pathology.nec_subtype", morphology.nec_subtype, source)
+        if morphology.syndrome is not None:
+            ctx.add("primary.functional_syndrome", morphology.syndrome, source)
+    for code, meaning in meanings:
+        if meaning.role not in (Role.PRIMARY, Role.UNUSED):
+            _read_meaning(ctx, entry, code, meaning, onset)
+
+
+def _primary_from_morphology(ctx: Context, entry: Entry, source: Source,
+                             meanings: list[tuple[Code, ConditionMeaning]],
+                             onset: When | None) -> None:
+    """A neuroendocrine primary: every site code of the Condition counts as specific."""
+    site_meanings = [(c, m) for c, m in meanings if m.role is Role.PRIMARY]
+    if not site_meanings:
+        _primary(ctx, entry, source, ConditionMeaning(Role.PRIMARY, specific=True), onset)
+    for site_code, meaning in site_meanings:
+        specific = ConditionMeaning(Role.PRIMARY, meaning.site, True, meaning.differentiation)
+        _primary(ctx, entry, Source(entry.ref, entry.path, label(site_code)), specific, onset)
+
+
+def _metastasis_by_site(ctx: Context, entry: Entry, source: Source,
+                        onset: When | None) -> None:
+    """A metastatic morphology (/6): where it is comes from bodySite."""
+    sites = _body_sites(entry.resource)
+    if not sites:
+        ctx.notes.add("not used: metastasis without a bodySite this mapping reads", entry.ref)
+    for code, site in sites:
+        where = Source(entry.ref, entry.path, f"{source.code}, {label(code)}")
+        if site == "liver":
+            ctx.liver_metastases.append((where, onset))
+        elif site == "intrathoracic_nodes":
+            ctx.intrathoracic_nodes.append((where, onset))
+        elif site == "nodes":
+            ctx.notes.add("not used: lymph-node metastases that may be regional or distant",
+                          entry.ref)
+        elif site == "unknown_primary":
+            ctx.notes.add("not used: metastasis without a known site", entry.ref)
+        else:
+            mapped = site if site in ("bone", "lung", "peritoneum", "distant_nodes") else "other"
+            _extrahepatic(ctx, entry, where, mapped)

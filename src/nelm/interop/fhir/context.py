@@ -1,0 +1,77 @@
+"""State shared by the resource readers while one bundle is mapped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from nelm.case.fields import FIELD_BY_PATH, Kind
+from nelm.errors import Problem, describe_value
+from nelm.interop.fhir.collect import Finding, Notes, Scalar, Source
+from nelm.interop.fhir.dates import When
+from nelm.interop.fhir.validate import Entry
+
+__all__ = ["Context", "PrimaryRecord", "number", "range_problem"]
+
+
+@dataclass(frozen=True, slots=True)
+class PrimaryRecord:
+    """A Condition read as the primary tumour."""
+
+    source: Source
+    onset: When | None
+    specific: bool
+    site: str | None
+
+
+@dataclass
+class Context:
+    """Everything the readers add to, for one bundle."""
+
+    assessment_date: dt.date
+    entries: list[Entry]
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: Notes = field(default_factory=Notes)
+    primaries: list[PrimaryRecord] = field(default_factory=list)
+    liver_metastases: list[tuple[Source, When | None]] = field(default_factory=list)
+    intrathoracic_nodes: list[tuple[Source, When | None]] = field(default_factory=list)
+
+    def add(self, path: str, value: Scalar, source: Source, when: When | None = None,
+            companions: tuple[tuple[str, Scalar], ...] = ()) -> None:
+        self.findings.append(Finding(path, value, source, when, companions))
+
+    def after_assessment(self, entry: Entry, when: When | None) -> bool:
+        """True (and noted) when the resource is dated after the assessment date."""
+        if when is not None and when.first_day > self.assessment_date:
+            self.notes.add("not used: dated after the assessment date", entry.ref)
+            return True
+        return False
+
+
+def number(value: Any) -> float | int | None:
+    """A finite JSON number (not a boolean), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def range_problem(path: str, value: float | int, where: str, ref: str,
+                  shown: str = "") -> Problem | None:
+    """A Problem when ``value`` is outside the case field's range (or not whole)."""
+    spec = FIELD_BY_PATH[path]
+    if spec.kind is Kind.INTEGER and not float(value).is_integer():
+        return Problem(where, f"{ref}: {path} must be a whole number", shown or
+                       describe_value(value))
+    lo, hi = spec.minimum, spec.maximum
+    too_low = lo is not None and (value <= lo if spec.exclusive_minimum else value < lo)
+    too_high = hi is not None and value > hi
+    if too_low or too_high:
+        unit = f" {spec.unit}" if spec.unit and spec.unit != "%" else spec.unit
+        return Problem(where, f"{ref}: {path} must be {spec.range_text()}{unit}",
+                       shown or describe_value(value))
+    return None

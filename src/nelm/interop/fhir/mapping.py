@@ -1,0 +1,208 @@
+"""``bundle_to_case``: a FHIR R4 Bundle → a case-v1 document, with provenance.
+
+Order of work: the Bundle's outline is checked; the resources the mapping reads are
+validated with the fhir.resources R4B models; every resource must be about one patient;
+each resource adds *findings*; findings become one value per field (collect.py); the
+derived fields (synchronous liver metastases, intrathoracic nodes) are added; and the
+document is checked with :func:`nelm.case.case_from_mapping` before it is returned.
+Any problem anywhere rejects the whole bundle (:class:`~nelm.errors.InputRejected`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from nelm.case import case_from_mapping
+from nelm.case.fields import FIELDS
+from nelm.errors import InputRejected, Problem, describe_value
+from nelm.interop.fhir.collect import Finding, Notes, Resolved, Scalar, Source, resolve
+from nelm.interop.fhir.conditions import read_condition
+from nelm.interop.fhir.context import Context
+from nelm.interop.fhir.dates import When, add_months
+from nelm.interop.fhir.observations import read_observation
+from nelm.interop.fhir.patient import check_subjects, read_patients
+from nelm.interop.fhir.treatments import (
+    medication_index,
+    read_medication_statement,
+    read_procedure,
+)
+from nelm.interop.fhir.validate import (
+    MAPPED_TYPES,
+    Entry,
+    check_shape,
+    validate_resources,
+)
+
+__all__ = ["SYNCHRONOUS_MONTHS", "FhirMapping", "bundle_to_case"]
+
+SYNCHRONOUS_MONTHS = 3
+"""Liver metastases found within this many months of the primary count as synchronous."""
+
+
+@dataclass(frozen=True)
+class FhirMapping:
+    """The result of mapping one bundle."""
+
+    document: dict[str, Any]
+    """A case-v1 document (sections → fields), ready for ``nelm.case.case_from_mapping``."""
+    provenance: Mapping[str, str]
+    """Dotted field path → the resources and codes it came from."""
+    unmapped: tuple[str, ...]
+    """Every case-v1 field path the bundle did not supply (it stays unknown)."""
+    notes: tuple[str, ...]
+    """Resources not used and choices made, naming resource references only."""
+
+
+def bundle_to_case(bundle: Mapping[str, Any], *, assessment_date: dt.date,
+                   case_id: str | None = None) -> FhirMapping:
+    """Map a FHIR R4 Bundle (parsed JSON) to a case document; raise InputRejected."""
+    if case_id is not None and (
+            not isinstance(case_id, str) or not 1 <= len(case_id) <= 128
+            or not case_id.strip()):
+        raise InputRejected([Problem("case_id", "text of 1 to 128 characters",
+                                     describe_value(case_id))])
+    entries, shape_notes = check_shape(bundle)
+    problems = validate_resources(entries)
+    if problems:
+        raise InputRejected(problems)
+
+    ctx = Context(assessment_date, entries)
+    for note in shape_notes:
+        ctx.notes.add(note)
+    patient_keys = read_patients(ctx, [e for e in entries if e.resource_type == "Patient"])
+    check_subjects(ctx, entries, patient_keys)
+    if ctx.problems:
+        raise InputRejected(ctx.problems)
+    _read_all(ctx, entries)
+    if ctx.problems:
+        raise InputRejected(ctx.problems)
+
+    findings = ctx.findings + _primary_findings(ctx)
+    resolved, problems = resolve(findings, Notes())
+    if problems:
+        raise InputRejected(problems)
+    findings += _derived(ctx, resolved)
+    resolved, problems = resolve(findings, ctx.notes)
+    if problems:
+        raise InputRejected(problems)
+
+    document = _document(bundle, case_id, resolved)
+    case_from_mapping(document)  # the document must be a valid case; raises if not
+    return FhirMapping(
+        document=document,
+        provenance=MappingProxyType(dict(sorted(resolved.provenance.items()))),
+        unmapped=tuple(f.path for f in FIELDS if f.path not in resolved.values),
+        notes=ctx.notes.lines(),
+    )
+
+
+def _read_all(ctx: Context, entries: list[Entry]) -> None:
+    medications = medication_index(entries)
+    skipped: dict[str, list[str]] = {}
+    for entry in entries:
+        kind = entry.resource_type
+        if kind == "Observation":
+            read_observation(ctx, entry)
+        elif kind == "Condition":
+            read_condition(ctx, entry)
+        elif kind == "Procedure":
+            read_procedure(ctx, entry)
+        elif kind == "MedicationStatement":
+            read_medication_statement(ctx, entry, medications)
+        elif kind not in MAPPED_TYPES:
+            skipped.setdefault(kind, []).append(entry.ref)
+    for kind, refs in sorted(skipped.items()):
+        for ref in refs:
+            ctx.notes.add(f"not read: resource type {kind} is not used by this mapping", ref)
+
+
+def _primary_findings(ctx: Context) -> list[Finding]:
+    """primary.site from the Conditions read as the primary tumour.
+
+    Neuroendocrine-specific codes outrank generic malignancy codes: when any primary
+    record is specific, the generic ones are set aside (and noted).
+    """
+    records = ctx.primaries
+    specific = {r.source.ref for r in records if r.specific}
+    if specific:
+        for record in records:
+            if record.source.ref not in specific:
+                ctx.notes.add("set aside: a generic cancer code, because a neuroendocrine-"
+                              "specific primary tumour code is present", record.source.ref)
+        records = [r for r in records if r.source.ref in specific]
+        ctx.primaries = records
+    return [Finding("primary.site", r.site, r.source) for r in records if r.site is not None]
+
+
+def _earliest(items: list[tuple[Source, When | None]]) -> tuple[Source, When] | None:
+    timed = [(source, when) for source, when in items if when is not None]
+    return min(timed, key=lambda pair: pair[1].start) if timed else None
+
+
+def _derived(ctx: Context, resolved: Resolved) -> list[Finding]:
+    out: list[Finding] = []
+    site = resolved.values.get("primary.site")
+    for source, _ in ctx.intrathoracic_nodes:
+        if isinstance(site, str) and site not in ("lung", "unknown_primary"):
+            out.append(Finding("extrahepatic.sites", "distant_nodes", source))
+            out.append(Finding("extrahepatic.present", True, source))
+        else:
+            ctx.notes.add("not used: intrathoracic lymph-node metastases are regional for a "
+                          "lung primary (or the primary site is not known)", source.ref)
+    if ctx.liver_metastases:
+        out.extend(_synchronous(ctx))
+    return out
+
+
+def _synchronous(ctx: Context) -> list[Finding]:
+    """liver.synchronous from the onsets of the primary and of the liver metastases."""
+    liver = _earliest(ctx.liver_metastases)
+    primary = _earliest([(r.source, r.onset) for r in ctx.primaries])
+    if liver is None or primary is None:
+        ctx.notes.add("liver.synchronous not set: the onset of the primary tumour or of the "
+                      "liver metastases is not given (onsetDateTime / onsetPeriod)")
+        return []
+    (liver_source, liver_when), (primary_source, primary_when) = liver, primary
+    latest_synchronous = add_months(primary_when.first_day, SYNCHRONOUS_MONTHS)
+    earliest_metachronous = add_months(primary_when.end.date(), SYNCHRONOUS_MONTHS)
+    value: bool | None = None
+    if liver_when.end.date() <= latest_synchronous:
+        value = True
+    elif liver_when.first_day > earliest_metachronous:
+        value = False
+    if value is None:
+        ctx.notes.add("liver.synchronous not set: the onset dates are too coarse to tell")
+        return []
+    source = Source(f"{liver_source.ref}, {primary_source.ref}", liver_source.path,
+                    "onset dates")
+    return [Finding("liver.synchronous", value, source)]
+
+
+def _case_id(bundle: Mapping[str, Any], case_id: str | None) -> str:
+    if case_id is not None:
+        return case_id
+    bundle_id = bundle.get("id")
+    if isinstance(bundle_id, str) and bundle_id.strip():
+        return f"fhir-{bundle_id.strip()}"[:128]
+    digest = hashlib.sha256(
+        json.dumps(bundle, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
+    return f"fhir-{digest[:16]}"
+
+
+def _document(bundle: Mapping[str, Any], case_id: str | None,
+              resolved: Resolved) -> dict[str, Any]:
+    document: dict[str, Any] = {"schema_version": 1, "case_id": _case_id(bundle, case_id)}
+    for spec in FIELDS:
+        if spec.path not in resolved.values:
+            continue
+        value: Scalar | tuple[str, ...] = resolved.values[spec.path]
+        document.setdefault(spec.section, {})[spec.name] = (
+            list(value) if isinstance(value, tuple) else value)
+    return document

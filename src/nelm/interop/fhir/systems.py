@@ -1,0 +1,93 @@
+"""Code system URIs and the small helpers that read codings out of FHIR JSON.
+
+Everything here works on plain JSON (``dict`` / ``list``) that has already passed the
+FHIR R4B model validation in :mod:`nelm.interop.fhir.validate`; the helpers still check
+types, so a malformed element yields nothing rather than an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+__all__ = [
+    "ATC",
+    "CPT",
+    "ICD10",
+    "ICD10_CM",
+    "ICD10_GM",
+    "ICD10_SYSTEMS",
+    "ICDO3",
+    "LOINC",
+    "NELM_MEDICATION",
+    "NELM_OBSERVATION",
+    "NELM_PROCEDURE",
+    "NELM_TAG",
+    "SNOMED",
+    "UCUM",
+    "Code",
+    "codings",
+    "label",
+    "normalize_icd10",
+]
+
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+UCUM = "http://unitsofmeasure.org"
+ICD10 = "http://hl7.org/fhir/sid/icd-10"
+ICD10_CM = "http://hl7.org/fhir/sid/icd-10-cm"
+ICD10_GM = "http://fhir.de/CodeSystem/bfarm/icd-10-gm"
+ICD10_SYSTEMS = frozenset({ICD10, ICD10_CM, ICD10_GM})
+ICDO3 = "http://terminology.hl7.org/CodeSystem/icd-o-3"
+ATC = "http://www.whocc.no/atc"
+CPT = "http://www.ama-assn.org/go/cpt"
+
+# Project code systems, for findings that have no standard code (see docs/fhir-mapping.md).
+# ``.invalid`` is reserved (RFC 2606): the URLs identify, they are never fetched.
+NELM_OBSERVATION = "https://nelm.invalid/fhir/CodeSystem/nelm-observation"
+NELM_PROCEDURE = "https://nelm.invalid/fhir/CodeSystem/nelm-procedure"
+NELM_MEDICATION = "https://nelm.invalid/fhir/CodeSystem/nelm-medication"
+NELM_TAG = "https://nelm.invalid/fhir/CodeSystem/nelm-tag"
+
+_LABELS = {
+    LOINC: "LOINC",
+    SNOMED: "SNOMED CT",
+    ICD10: "ICD-10",
+    ICD10_CM: "ICD-10-CM",
+    ICD10_GM: "ICD-10-GM",
+    ICDO3: "ICD-O-3",
+    ATC: "ATC",
+    CPT: "CPT",
+    NELM_OBSERVATION: "nelm-observation",
+    NELM_PROCEDURE: "nelm-procedure",
+    NELM_MEDICATION: "nelm-medication",
+}
+
+Code = tuple[str, str]
+"""A coding reduced to ``(system, code)``, both stripped."""
+
+
+def label(code: Code) -> str:
+    """``(LOINC, "29593-1")`` → ``"LOINC 29593-1"`` (for provenance)."""
+    system, value = code
+    return f"{_LABELS.get(system, system or 'no system')} {value}"
+
+
+def codings(concept: Any) -> Iterator[Code]:
+    """The ``(system, code)`` pairs of a CodeableConcept (codings without a code skipped)."""
+    if not isinstance(concept, Mapping):
+        return
+    for coding in concept.get("coding") or ():
+        if not isinstance(coding, Mapping):
+            continue
+        system, value = coding.get("system"), coding.get("code")
+        if isinstance(value, str) and value.strip():
+            yield (system.strip() if isinstance(system, str) else "", value.strip())
+
+
+def normalize_icd10(code: str) -> str:
+    """Upper case, marks dropped (``C78.7!`` → ``C78.7``), dot restored (``C787`` → ``C78.7``)."""
+    text = code.strip().upper().rstrip("!+*†-")
+    if "." not in text and len(text) > 3 and text[0].isalpha():
+        text = f"{text[:3]}.{text[3:]}"
+    return text

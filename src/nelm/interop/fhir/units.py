@@ -1,0 +1,181 @@
+"""Unit conversion for FHIR Quantity values: UCUM codes (and common spellings) → case units.
+
+Each *quantity kind* names the unit the case document uses (case-v1) and the units it
+accepts, with the factor that converts a value in that unit into the case unit
+(``case_value = value × factor``). The factors and where they come from:
+
+* bilirubin, total — case unit mg/dL. Molar mass of bilirubin C33H36N4O6 = 584.66 g/mol,
+  so 1 µmol/L = 584.66 µg/L = 0.058466 mg/dL (the clinical rule of thumb "÷ 17.1").
+* creatinine — case unit mg/dL. Molar mass C4H7N3O = 113.12 g/mol, so
+  1 µmol/L = 113.12 µg/L = 0.011312 mg/dL (the rule of thumb "÷ 88.4").
+* albumin — case unit g/dL. 1 g/L = 0.1 g/dL (1 dL = 0.1 L); 1 g/100 mL = 1 g/dL.
+* haemoglobin — case unit g/dL. SI laboratories report the iron-based monomer
+  (¼ tetramer, 16 114.5 g/mol): 1 mmol/L = 16.1145 g/L = 1.61145 g/dL.
+* platelets and leukocytes — case unit per µL. 1 L = 10⁶ µL, so 10⁹/L = 10³/µL and
+  10³/µL (= "K/µL") = 1000 per µL; 1 mm³ = 1 µL.
+* enzymes (LDH, AST) — case unit U/L. 1 U = 1 µmol/min and 1 kat = 1 mol/s, so
+  1 µkat = 60 U; 1 µkat/L = 60 U/L.
+* eGFR — case unit mL/min/1.73 m². 1 mL/s = 60 mL/min.
+* lengths — case unit cm. 1 mm = 0.1 cm.
+* mitotic count — case unit mitoses per 2 mm² (WHO 2019/2022). Per mm² × 2;
+  per 10 mm² × 0.2. Counts per high-power field are refused: the area of a field depends
+  on the microscope, so no factor exists.
+* percentages — "%" only.
+
+A unit is looked up first as written, then with spaces removed, the micro sign (µ, μ)
+written ``u``, ``²``/``³`` written 2/3 and the litre written ``L`` (UCUM accepts ``l``
+and ``L``), so ``µmol/L``, ``umol/l`` and ``umol/L`` are one unit. Letter case is kept
+otherwise: ``G/L`` (giga per litre) is not ``g/L`` (grams per litre). A unit that is not
+in the table is refused: the caller turns :class:`UnitError` into a
+:class:`~nelm.errors.Problem` naming the resource.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = ["KINDS", "QuantityKind", "UnitError", "convert", "normalize_unit"]
+
+
+class UnitError(ValueError):
+    """The unit is missing or cannot be converted to the case unit."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuantityKind:
+    """What is measured, the case unit, and every accepted unit with its factor."""
+
+    name: str
+    case_unit: str
+    factors: Mapping[str, float]
+
+    def accepted(self) -> str:
+        """The accepted UCUM spellings, for error messages (first few only)."""
+        return ", ".join(list(self.factors)[:6])
+
+    def factor(self, unit: str) -> float | None:
+        if unit in self.factors:
+            return self.factors[unit]
+        wanted = normalize_unit(unit)
+        for written, factor in self.factors.items():
+            if normalize_unit(written) == wanted:
+                return factor
+        return None
+
+
+_LITRES = frozenset({"l", "dl", "ml", "ul", "nl", "cl"})
+
+
+def normalize_unit(unit: str) -> str:
+    """Spaces out, µ/μ → u, ²/³ → 2/3, litre as ``L``: the loose form used for lookups."""
+    text = "".join(unit.split())
+    for micro in ("µ", "μ"):
+        text = text.replace(micro, "u")
+    text = text.replace("²", "2").replace("³", "3")
+    return re.sub(r"[A-Za-z]+",
+                  lambda m: m[0][:-1] + "L" if m[0] in _LITRES else m[0], text)
+
+
+# Molar masses used for the SI → conventional factors (g/mol).
+BILIRUBIN_G_PER_MOL = 584.66
+CREATININE_G_PER_MOL = 113.12
+HEMOGLOBIN_MONOMER_G_PER_MOL = 16_114.5
+
+_BILIRUBIN_UMOL = BILIRUBIN_G_PER_MOL / 10_000  # µmol/L → mg/dL: × M µg/L ÷ 10 000 µg/dL
+_CREATININE_UMOL = CREATININE_G_PER_MOL / 10_000
+_HEMOGLOBIN_MMOL = HEMOGLOBIN_MONOMER_G_PER_MOL / 10_000  # mmol/L → g/dL: × M mg/L ÷ 10 000
+
+_PER_UL = {
+    "/uL": 1.0,
+    "/mm3": 1.0,
+    "{cells}/uL": 1.0,
+    "10*3/uL": 1e3,
+    "10^3/uL": 1e3,
+    "x10E3/uL": 1e3,
+    "K/uL": 1e3,
+    "10*3/mm3": 1e3,
+    "10*9/L": 1e3,
+    "10^9/L": 1e3,
+    "x10^9/L": 1e3,
+    "x10E9/L": 1e3,
+    "G/L": 1e3,  # giga per litre (used in France and Germany)
+    "Gpt/L": 1e3,  # "Gigapartikel" per litre (German laboratories)
+    "10*6/L": 1.0,
+    "/L": 1e-6,
+}
+
+KINDS: dict[str, QuantityKind] = {
+    kind.name: kind
+    for kind in (
+        QuantityKind("percent", "%", {"%": 1.0}),
+        QuantityKind("bilirubin", "mg/dL", {
+            "mg/dL": 1.0,
+            "umol/L": _BILIRUBIN_UMOL,
+            "mmol/L": _BILIRUBIN_UMOL * 1000,
+            "mg/L": 0.1,
+        }),
+        QuantityKind("albumin", "g/dL", {
+            "g/dL": 1.0,
+            "g/L": 0.1,
+            "g/100mL": 1.0,
+            "g/(100.mL)": 1.0,
+            "mg/dL": 0.001,
+        }),
+        QuantityKind("creatinine", "mg/dL", {
+            "mg/dL": 1.0,
+            "umol/L": _CREATININE_UMOL,
+            "mmol/L": _CREATININE_UMOL * 1000,
+            "mg/L": 0.1,
+        }),
+        QuantityKind("egfr", "mL/min/1.73 m²", {
+            "mL/min/{1.73_m2}": 1.0,
+            "mL/min/1.73m2": 1.0,
+            "mL/min/1.73.m2": 1.0,
+            "mL/min/(1.73.m2)": 1.0,
+            "mL/min/1.73_m2": 1.0,
+            "mL/s/{1.73_m2}": 60.0,
+            "mL/s/1.73m2": 60.0,
+        }),
+        QuantityKind("enzyme", "U/L", {
+            "U/L": 1.0,
+            "[IU]/L": 1.0,
+            "IU/L": 1.0,
+            "U/mL": 1000.0,
+            "ukat/L": 60.0,
+            "nkat/L": 0.06,
+        }),
+        QuantityKind("count", "/µL", dict(_PER_UL)),
+        QuantityKind("hemoglobin", "g/dL", {
+            "g/dL": 1.0,
+            "g/L": 0.1,
+            "g/100mL": 1.0,
+            "g/(100.mL)": 1.0,
+            "mmol/L": _HEMOGLOBIN_MMOL,
+            "mg/dL": 0.001,
+        }),
+        QuantityKind("length", "cm", {"cm": 1.0, "mm": 0.1, "m": 100.0}),
+        QuantityKind("mitoses", "per 2 mm²", {
+            "/(2.mm2)": 1.0,
+            "{mitoses}/(2.mm2)": 1.0,
+            "/2mm2": 1.0,
+            "{mitoses}/2mm2": 1.0,
+            "/mm2": 2.0,
+            "{mitoses}/mm2": 2.0,
+            "/(10.mm2)": 0.2,
+            "{mitoses}/(10.mm2)": 0.2,
+        }),
+    )
+}
+
+
+def convert(kind: str, value: float, unit: str | None) -> float:
+    """``value`` in ``unit`` expressed in the case unit of ``kind``; raise UnitError."""
+    spec = KINDS[kind]
+    if unit is None or not unit.strip():
+        raise UnitError(f"a unit for this value ({spec.accepted()})")
+    factor = spec.factor(unit)
+    if factor is None:
+        raise UnitError(f"a unit convertible to {spec.case_unit} ({spec.accepted()})")
+    return value * factor

@@ -1,0 +1,210 @@
+"""The Bundle's shape, and validation of the resources read with the fhir.resources R4B models.
+
+The ``fhir.resources`` package (an optional extra: ``pip install 'nelm[fhir]'``) is
+imported inside the functions, so importing nelm stays fast. Its ``R4B`` subpackage is
+used on purpose: R4B (4.3.0) keeps the R4 (4.0.1) structure of every resource read here
+(Patient, Condition, Observation, Procedure, MedicationStatement, Medication, Bundle),
+while the package's default namespace is R5, whose MedicationStatement and others differ.
+
+Only the resources the mapping reads are validated; other resource types are listed in
+the notes and left alone (a bundle may carry resources of any type).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from nelm.errors import InputRejected, NelmError, Problem, describe_value
+
+__all__ = [
+    "MAPPED_TYPES",
+    "Entry",
+    "FhirUnavailableError",
+    "check_shape",
+    "validate_resources",
+]
+
+MAPPED_TYPES = ("Patient", "Condition", "Observation", "Procedure", "MedicationStatement",
+                "Medication")
+
+# Elements whose content may identify the patient: never echoed in an error message.
+_PRIVATE_ELEMENTS = frozenset({
+    "name", "text", "display", "identifier", "telecom", "address", "contact", "note",
+    "photo", "div", "comment", "link", "extension", "valueString",
+})
+
+
+class FhirUnavailableError(NelmError):
+    """The optional ``fhir`` extra (fhir.resources) is not installed."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One bundle entry with a resource."""
+
+    index: int
+    resource: Mapping[str, Any]
+    full_url: str | None
+
+    @property
+    def path(self) -> str:
+        return f"Bundle.entry[{self.index}].resource"
+
+    @property
+    def resource_type(self) -> str:
+        return str(self.resource["resourceType"])
+
+    @property
+    def ref(self) -> str:
+        rid = self.resource.get("id")
+        if isinstance(rid, str) and rid:
+            return f"{self.resource_type}/{rid}"
+        return f"{self.resource_type} in Bundle.entry[{self.index}]"
+
+
+def check_shape(bundle: object) -> tuple[list[Entry], list[str]]:
+    """Check the Bundle's outline; return the entries with a resource, and notes."""
+    if not isinstance(bundle, Mapping):
+        raise InputRejected([Problem(
+            "Bundle", 'a FHIR R4 Bundle: a JSON object with "resourceType": "Bundle"',
+            describe_value(bundle))])
+    kind = bundle.get("resourceType")
+    if kind != "Bundle":
+        raise InputRejected([Problem(
+            "Bundle.resourceType", 'must be "Bundle" (a FHIR R4 Bundle)',
+            describe_value(kind) if kind is not None else "nothing")])
+    raw_entries = bundle.get("entry")
+    if raw_entries is None:
+        raw_entries = []
+    if not isinstance(raw_entries, list):
+        raise InputRejected([Problem("Bundle.entry", "must be a list of entries",
+                                     describe_value(raw_entries))])
+    problems: list[Problem] = []
+    entries: list[Entry] = []
+    notes: list[str] = []
+    for index, entry in enumerate(raw_entries):
+        where = f"Bundle.entry[{index}]"
+        if not isinstance(entry, Mapping):
+            problems.append(Problem(where, "must be an object", describe_value(entry)))
+            continue
+        resource = entry.get("resource")
+        if resource is None:
+            notes.append(f"{where}: entry without a resource, nothing to read")
+            continue
+        if not isinstance(resource, Mapping):
+            problems.append(Problem(f"{where}.resource", "must be an object",
+                                    describe_value(resource)))
+            continue
+        rtype = resource.get("resourceType")
+        if not isinstance(rtype, str) or not rtype:
+            problems.append(Problem(f"{where}.resource.resourceType",
+                                    "must name the resource type",
+                                    describe_value(rtype) if rtype is not None else "nothing"))
+            continue
+        full_url = entry.get("fullUrl")
+        entries.append(Entry(index, resource, full_url if isinstance(full_url, str) else None))
+    problems.extend(_validate_shell(bundle))
+    if problems:
+        raise InputRejected(problems)
+    return entries, notes
+
+
+def _validate_shell(bundle: Mapping[str, Any]) -> list[Problem]:
+    """Validate the Bundle itself (type, entry.fullUrl, …) with the resources left out."""
+    shell = {key: value for key, value in bundle.items() if key != "entry"}
+    raw_entries = bundle.get("entry") or []
+    shell["entry"] = [
+        {key: value for key, value in entry.items() if key != "resource"}
+        for entry in raw_entries if isinstance(entry, Mapping)
+    ] or None
+    if shell["entry"] is None:
+        del shell["entry"]
+    model = _model("Bundle")
+    return _run(model, shell, "Bundle", "Bundle")
+
+
+def validate_resources(entries: Sequence[Entry]) -> list[Problem]:
+    """Validate every mapped resource with its fhir.resources R4B model."""
+    problems: list[Problem] = []
+    for entry in entries:
+        if entry.resource_type in MAPPED_TYPES:
+            model = _model(entry.resource_type)
+            problems.extend(_run(model, entry.resource, entry.path, entry.resource_type))
+    return problems
+
+
+def _model(resource_type: str) -> Any:
+    """The fhir.resources R4B model class for a resource type."""
+    try:
+        if resource_type == "Bundle":
+            from fhir.resources.R4B.bundle import Bundle
+            return Bundle
+        if resource_type == "Patient":
+            from fhir.resources.R4B.patient import Patient
+            return Patient
+        if resource_type == "Condition":
+            from fhir.resources.R4B.condition import Condition
+            return Condition
+        if resource_type == "Observation":
+            from fhir.resources.R4B.observation import Observation
+            return Observation
+        if resource_type == "Procedure":
+            from fhir.resources.R4B.procedure import Procedure
+            return Procedure
+        if resource_type == "MedicationStatement":
+            from fhir.resources.R4B.medicationstatement import MedicationStatement
+            return MedicationStatement
+        if resource_type == "Medication":
+            from fhir.resources.R4B.medication import Medication
+            return Medication
+    except ImportError as exc:
+        raise FhirUnavailableError(
+            "reading FHIR bundles needs the optional 'fhir' extra "
+            "(pip install 'nelm[fhir]', which installs fhir.resources)") from exc
+    raise ValueError(f"no model for {resource_type}")
+
+
+def _run(model: Any, data: Mapping[str, Any], base: str, resource_type: str) -> list[Problem]:
+    from pydantic import ValidationError
+
+    try:
+        model.model_validate(dict(data))
+    except ValidationError as exc:
+        return [_problem(error, base, resource_type) for error in exc.errors()]
+    except (KeyError, TypeError, ValueError) as exc:  # fhir.resources raises on odd input
+        return [Problem(base, f"a valid FHIR R4B {resource_type}",
+                        f"a structure the R4B model cannot read ({type(exc).__name__})")]
+    return []
+
+
+def _problem(error: Mapping[str, Any], base: str, resource_type: str) -> Problem:
+    parts: list[str] = []
+    for item in error.get("loc", ()):
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif isinstance(item, str) and item != "resource_type":
+            parts.append(f".{item}")
+        elif item == "resource_type":
+            parts.append(".resourceType")
+    path = base + "".join(parts)
+    message = str(error.get("msg", "not valid")).replace("\n", " ")
+    message = " ".join(message.split())
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    if error.get("type") == "extra_forbidden":
+        message = "not an element of this resource in FHIR R4"
+    named = {item for item in error.get("loc", ()) if isinstance(item, str)}
+    value = error.get("input")
+    private = resource_type == "Patient" or bool(named & _PRIVATE_ELEMENTS)
+    if str(error.get("type", "")).endswith("missing"):
+        got = "nothing"
+    elif private or not isinstance(value, bool | int | float | str) or (
+            isinstance(value, str) and len(value) > 40):
+        got = "a value that is not valid here" if value is not None else "nothing"
+    else:
+        got = describe_value(value)
+    return Problem(path, f"FHIR R4B {resource_type}: {message}", got)

@@ -1,0 +1,182 @@
+"""``nelm assess`` as a user meets it: exit codes, messages, files, formats (cli-v1)."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nelm.case.fields import OPTION_IDS
+from nelm.cli import app
+from nelm.cli._common import run_guarded
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "resectable-pnet.json"
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        stdin: bytes | None = None) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["nelm", *args])
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+    code = run_guarded(app)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_follows_the_assessment_contract(capsys: Any, monkeypatch: Any) -> None:
+    code, out, err = run(["assess", str(EXAMPLE), "--format", "json"], capsys, monkeypatch)
+    assert code == 0, err
+    doc = json.loads(out)
+    # assessment-v1: these keys must be present
+    for key in ("schema_version", "knowledge_version", "case_id", "classification", "options",
+                "plan", "missing_data", "warnings"):
+        assert key in doc
+    assert doc["schema_version"] == 1
+    assert doc["knowledge_version"].startswith("2026.1+")
+    assert tuple(doc["options"]) == OPTION_IDS
+    for option in doc["options"].values():
+        assert option["status"] in ("eligible", "ineligible", "uncertain")
+        assert option["intent"] in ("curative", "downstaging", "liver_control",
+                                    "systemic_control", "symptom_control")
+        for key in ("criteria", "cautions", "missing", "evidence"):
+            assert key in option
+        for crit in option["criteria"]:
+            assert set(crit) >= {"id", "text", "result", "value", "sources"}
+    for step in doc["plan"]:
+        assert set(step) >= {"step", "options", "intent", "rationale", "sources"}
+    for key in ("grade", "differentiation", "liver_type", "portal_drainage", "explanations"):
+        assert key in doc["classification"]
+
+
+def test_text_report(capsys: Any, monkeypatch: Any) -> None:
+    code, out, _ = run(["assess", str(EXAMPLE), "--format", "text"], capsys, monkeypatch)
+    assert code == 0
+    assert "ELIGIBLE" in out and "INELIGIBLE" in out
+    assert "Decision support for clinicians" in out
+    assert "001 Isolated surgical resection" in out
+
+
+def test_yaml_from_standard_input(capsys: Any, monkeypatch: Any) -> None:
+    code, out, _ = run(["assess", "-", "-f", "json"], capsys, monkeypatch,
+                       stdin=b"case_id: y1\npathology:\n  ki67_percent: 4\n")
+    assert code == 0
+    assert json.loads(out)["case_id"] == "y1"
+
+
+def test_rejected_case_exits_2_with_one_line_per_problem(capsys: Any, monkeypatch: Any,
+                                                         tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"case_id": "b", "pathology": {"ki67_percent": 140},
+                               "patient": {"ecog": True}}))
+    target = tmp_path / "out.json"
+    code, out, err = run(["assess", str(bad), "-o", str(target)], capsys, monkeypatch)
+    assert code == 2
+    assert out == ""
+    assert err.splitlines() == [
+        "error: patient.ecog: must be a whole number between 0 and 4, got true",
+        "error: pathology.ki67_percent: must be a number between 0 and 100, got 140",
+    ]
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == [bad]  # no temporary file left behind
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "error: document: a JSON or YAML object in "),
+    (b"[1]", "error: document: a JSON or YAML object (a case document), got a list"),
+    (b"{not json", "error: document: valid JSON in "),
+    (b"\xff\xfe\x00", "must be UTF-8 text"),
+])
+def test_bad_files(content: bytes, message: str, capsys: Any, monkeypatch: Any,
+                   tmp_path: Path) -> None:
+    path = tmp_path / "case.json"
+    path.write_bytes(content)
+    code, _, err = run(["assess", str(path)], capsys, monkeypatch)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_missing_file(capsys: Any, monkeypatch: Any) -> None:
+    code, _, err = run(["assess", "/nonexistent/case.json"], capsys, monkeypatch)
+    assert code == 2
+    assert err == "error: /nonexistent/case.json: must be an existing file, got no such file\n"
+
+
+def test_output_file_written_atomically(capsys: Any, monkeypatch: Any, tmp_path: Path) -> None:
+    target = tmp_path / "assessment.json"
+    code, out, _ = run(["assess", str(EXAMPLE), "-f", "json", "-o", str(target)], capsys,
+                       monkeypatch)
+    assert code == 0 and out == ""
+    assert json.loads(target.read_text())["case_id"] == "example-resectable-pnet"
+
+
+def test_packaged_example(capsys: Any, monkeypatch: Any) -> None:
+    code, out, _ = run(["assess", "--example", "nec-pancreas", "-f", "json"], capsys,
+                       monkeypatch)
+    assert code == 0
+    assert json.loads(out)["classification"]["grade"] == "NEC"
+    code, _, err = run(["assess", "--example", "nope"], capsys, monkeypatch)
+    assert code == 2 and "--example: must be one of" in err
+
+
+def test_unknown_format_is_a_usage_error(capsys: Any, monkeypatch: Any) -> None:
+    code, _, err = run(["assess", str(EXAMPLE), "--format", "docx"], capsys, monkeypatch)
+    assert code == 2
+    assert "docx" in err
+
+
+def test_label_is_shown_as_typed(capsys: Any, monkeypatch: Any, tmp_path: Path) -> None:
+    path = tmp_path / "xss.json"
+    label = "<script>alert(1)</script> [bold red]x[/bold red]"
+    path.write_text(json.dumps({"case_id": "x", "label": label}))
+    code, out, _ = run(["assess", str(path), "-f", "text"], capsys, monkeypatch)
+    assert code == 0
+    assert label in out
+
+
+def test_packaged_examples_match_the_examples_folder() -> None:
+    packaged = ROOT / "src" / "nelm" / "examples"
+    for path in (ROOT / "examples").glob("*.json"):
+        assert (packaged / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_whole_command_has_no_traceback_and_exit_2() -> None:
+    """The installed command, as a separate process (what a user runs)."""
+    proc = subprocess.run([sys.executable, "-m", "nelm", "assess", "-"],
+                          input=b'{"case_id": "a", "labs": {"ldh_u_l": "high"}}',
+                          capture_output=True, timeout=60, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.decode() == \
+        "error: labs.ldh_u_l: must be a number between 0 and 10000, got \"high\"\n"
+
+
+def test_fhir_bundle_is_mapped_and_its_provenance_shown(capsys: Any, monkeypatch: Any) -> None:
+    bundle = ROOT / "tests" / "interop" / "fixtures" / "synthetic-0001.json"
+    code, out, err = run(["assess", str(bundle), "--as-of", "2026-11-01", "-f", "json"], capsys,
+                         monkeypatch)
+    assert code == 0, err
+    doc = json.loads(out)
+    source = doc["input_source"]
+    assert source["format"] == "FHIR R4 Bundle"
+    assert source["assessment_date"] == "2026-11-01"
+    for field in source["provenance"]:
+        section, name = field.split(".")
+        assert name in doc["inputs"][section]
+    for field in source["unmapped"]:
+        section, name = field.split(".")
+        assert name not in doc["inputs"].get(section, {})
+    code, out, _ = run(["assess", str(bundle), "--as-of", "2026-11-01", "-f", "text"], capsys,
+                       monkeypatch)
+    assert "Input: FHIR R4 Bundle" in out
+
+
+def test_wrong_resource_type_is_rejected(capsys: Any, monkeypatch: Any) -> None:
+    code, _, err = run(["assess", "-"], capsys, monkeypatch, stdin=b'{"resourceType": "Patient"}')
+    assert code == 2
+    assert err == 'error: Bundle.resourceType: must be "Bundle" (a FHIR R4 Bundle), got "Patient"\n'

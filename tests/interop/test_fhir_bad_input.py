@@ -1,0 +1,119 @@
+"""Input that is not a usable FHIR R4 Bundle is rejected with a precise path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Any
+
+import pytest
+
+from nelm.case import FIELDS
+from nelm.errors import InputRejected, Problem
+from nelm.interop.fhir import FhirUnavailableError, bundle_to_case
+from nelm.interop.fhir.synthetic import bundle_of, observation_resource, patient_resource
+
+DAY = dt.date(2025, 1, 15)
+
+
+def _problems(bundle: Any, **kw: Any) -> list[Problem]:
+    with pytest.raises(InputRejected) as caught:
+        bundle_to_case(bundle, assessment_date=DAY, **kw)
+    return caught.value.problems
+
+
+@pytest.mark.parametrize("value", [[], "Bundle", 3, None])
+def test_not_an_object(value: Any) -> None:
+    [problem] = _problems(value)
+    assert problem.path == "Bundle"
+    assert "JSON object" in problem.expected
+
+
+@pytest.mark.parametrize(("resource_type", "got"), [("Patient", '"Patient"'),
+                                                    (None, "nothing")])
+def test_resource_type_not_bundle(resource_type: str | None, got: str) -> None:
+    bundle: dict[str, Any] = {"type": "collection"}
+    if resource_type is not None:
+        bundle["resourceType"] = resource_type
+    [problem] = _problems(bundle)
+    assert problem.path == "Bundle.resourceType"
+    assert problem.got == got
+
+
+def test_entry_not_a_list() -> None:
+    [problem] = _problems({"resourceType": "Bundle", "type": "collection", "entry": {}})
+    assert problem.path == "Bundle.entry"
+    assert problem.expected == "must be a list of entries"
+
+
+def test_entry_items_and_resources_must_be_objects() -> None:
+    bundle = {"resourceType": "Bundle", "type": "collection",
+              "entry": [5, {"resource": []}, {"resource": {"id": "x"}}]}
+    paths = [p.path for p in _problems(bundle)]
+    assert paths == ["Bundle.entry[0]", "Bundle.entry[1].resource",
+                     "Bundle.entry[2].resource.resourceType"]
+
+
+def test_bundle_itself_is_validated_with_the_r4b_model() -> None:
+    bundle = bundle_of(patient_resource("p"))
+    del bundle["type"]  # Bundle.type is required (1..1)
+    [problem] = _problems(bundle)
+    assert problem.path == "Bundle.type"
+    assert problem.expected.startswith("FHIR R4B Bundle:")
+    assert problem.got == "nothing"
+
+
+def test_invalid_resource_is_rejected_with_the_element_path() -> None:
+    obs = observation_resource("o", "http://loinc.org", "1975-2", status="final",
+                               effective="2024-02-30",
+                               valueQuantity={"value": 1.0, "unit": "mg/dL"})
+    obs["valueQuantity"]["value"] = "one"
+    problems = _problems(bundle_of(patient_resource("p"), obs))
+    paths = {p.path for p in problems}
+    assert "Bundle.entry[1].resource.effectiveDateTime" in paths
+    assert "Bundle.entry[1].resource.valueQuantity.value" in paths
+    assert all(p.expected.startswith("FHIR R4B Observation") for p in problems)
+
+
+def test_unknown_element_is_rejected() -> None:
+    obs = observation_resource("o", "http://loinc.org", "1975-2", valueBoolean=True)
+    obs["valeuQuantity"] = {"value": 1}
+    [problem] = _problems(bundle_of(patient_resource("p"), obs))
+    assert problem.path == "Bundle.entry[1].resource.valeuQuantity"
+    assert "not an element" in problem.expected
+
+
+def test_invalid_patient_values_are_not_echoed() -> None:
+    patient = patient_resource("p", name="Synthetic Patient 0042")
+    patient["name"][0]["text"] = 42
+    patient["birthDate"] = "19-03-1960"
+    problems = _problems(bundle_of(patient))
+    assert {p.path for p in problems} == {"Bundle.entry[0].resource.name[0].text",
+                                          "Bundle.entry[0].resource.birthDate"}
+    assert all("1960" not in p.message and "42" not in p.got for p in problems)
+
+
+def test_unknown_resource_types_are_noted_not_validated() -> None:
+    bundle = bundle_of(patient_resource("p"),
+                       {"resourceType": "SomethingFromR6", "id": "x", "anything": 1})
+    mapping = bundle_to_case(bundle, assessment_date=DAY)
+    assert any("SomethingFromR6/x" in note for note in mapping.notes)
+
+
+def test_empty_bundle_gives_an_all_unknown_case() -> None:
+    mapping = bundle_to_case({"resourceType": "Bundle", "type": "collection"},
+                             assessment_date=DAY, case_id="empty")
+    assert mapping.document == {"schema_version": 1, "case_id": "empty"}
+    assert mapping.unmapped == tuple(f.path for f in FIELDS)  # every field unknown
+
+
+@pytest.mark.parametrize("case_id", ["", " ", "x" * 129])
+def test_bad_case_id(case_id: str) -> None:
+    [problem] = _problems(bundle_of(patient_resource("p")), case_id=case_id)
+    assert problem.path == "case_id"
+
+
+def test_missing_fhir_extra_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "fhir.resources.R4B.bundle", None)
+    with pytest.raises(FhirUnavailableError, match=r"nelm\[fhir\]"):
+        bundle_to_case(bundle_of(patient_resource("p")), assessment_date=DAY)

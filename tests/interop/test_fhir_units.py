@@ -1,0 +1,88 @@
+"""UCUM unit conversion (nelm.interop.fhir.units): each factor with its derivation."""
+
+from __future__ import annotations
+
+import pytest
+
+from nelm.interop.fhir.units import KINDS, UnitError, convert, normalize_unit
+
+
+def test_bilirubin_umol_per_l_to_mg_per_dl() -> None:
+    # Bilirubin C33H36N4O6, molar mass 584.66 g/mol: 1 µmol/L = 584.66 µg/L
+    # = 58.466 µg/dL = 0.058466 mg/dL, i.e. mg/dL = µmol/L ÷ 17.104 (clinically "÷ 17.1").
+    assert convert("bilirubin", 17.1, "umol/L") == pytest.approx(1.0, rel=2e-3)
+    assert convert("bilirubin", 100, "umol/L") == pytest.approx(5.8466)
+    assert convert("bilirubin", 1.2, "mg/dL") == 1.2
+    assert convert("bilirubin", 0.1, "mmol/L") == pytest.approx(5.8466)
+
+
+def test_creatinine_umol_per_l_to_mg_per_dl() -> None:
+    # Creatinine C4H7N3O, molar mass 113.12 g/mol: 1 µmol/L = 113.12 µg/L
+    # = 0.011312 mg/dL, i.e. mg/dL = µmol/L ÷ 88.4.
+    assert convert("creatinine", 88.4, "umol/L") == pytest.approx(1.0, rel=1e-3)
+    assert convert("creatinine", 1000, "umol/L") == pytest.approx(11.312)
+
+
+def test_albumin_g_per_l_to_g_per_dl() -> None:
+    # 1 dL = 0.1 L, so g/L ÷ 10 = g/dL.
+    assert convert("albumin", 42, "g/L") == pytest.approx(4.2)
+    assert convert("albumin", 4.2, "g/dL") == 4.2
+
+
+def test_haemoglobin_mmol_per_l_to_g_per_dl() -> None:
+    # Iron-based monomer (¼ tetramer) 16 114.5 g/mol: 1 mmol/L = 16.1145 g/L = 1.61145 g/dL.
+    assert convert("hemoglobin", 8.0, "mmol/L") == pytest.approx(12.8916)
+    assert convert("hemoglobin", 130, "g/L") == pytest.approx(13.0)
+
+
+def test_cell_counts_to_per_microlitre() -> None:
+    # 1 L = 10⁶ µL: 10⁹/L = 10³/µL; 10³/µL ("K/µL") = 1000 per µL; 1 mm³ = 1 µL.
+    assert convert("count", 250, "10*9/L") == pytest.approx(250_000)
+    assert convert("count", 250, "10*3/uL") == pytest.approx(250_000)
+    assert convert("count", 7.5, "G/L") == pytest.approx(7_500)
+    assert convert("count", 250_000, "/uL") == 250_000
+    assert convert("count", 250_000, "/mm3") == 250_000
+
+
+def test_enzymes_ukat_to_units() -> None:
+    # 1 U = 1 µmol/min and 1 kat = 1 mol/s, so 1 µkat = 1 µmol/s = 60 U.
+    assert convert("enzyme", 3.5, "ukat/L") == pytest.approx(210)
+    assert convert("enzyme", 210, "[IU]/L") == 210
+
+
+def test_egfr_and_lengths() -> None:
+    assert convert("egfr", 75, "mL/min/{1.73_m2}") == 75
+    assert convert("egfr", 1.25, "mL/s/{1.73_m2}") == pytest.approx(75)  # 1 mL/s = 60 mL/min
+    assert convert("length", 42, "mm") == pytest.approx(4.2)  # 1 mm = 0.1 cm
+
+
+def test_mitotic_count_areas() -> None:
+    # WHO counts mitoses per 2 mm²: per mm² × 2, per 10 mm² ÷ 5.
+    assert convert("mitoses", 3, "/mm2") == 6
+    assert convert("mitoses", 10, "{mitoses}/(10.mm2)") == pytest.approx(2)
+
+
+def test_loose_spellings_are_the_same_unit() -> None:
+    assert normalize_unit("µmol/L") == normalize_unit("umol/l") == normalize_unit("μmol/L")
+    assert convert("bilirubin", 17.1, "µmol/L") == convert("bilirubin", 17.1, "umol/L")
+    assert convert("egfr", 90, "mL/min/1.73 m²") == 90
+
+
+def test_letter_case_still_matters_where_ucum_says_so() -> None:
+    # G/L (giga per litre) is a count; g/L (grams per litre) is not.
+    with pytest.raises(UnitError):
+        convert("count", 250, "g/L")
+
+
+@pytest.mark.parametrize(("kind", "unit"), [
+    ("bilirubin", "mmol/h"), ("albumin", "%"), ("count", "mg/dL"), ("percent", "1"),
+    ("mitoses", "/10.[HPF]"), ("length", "mL"),
+])
+def test_impossible_units_are_refused(kind: str, unit: str) -> None:
+    with pytest.raises(UnitError, match=KINDS[kind].case_unit.replace("/", "/")):
+        convert(kind, 1.0, unit)
+
+
+def test_missing_unit_is_refused() -> None:
+    with pytest.raises(UnitError, match="a unit"):
+        convert("bilirubin", 1.0, None)

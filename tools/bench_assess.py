@@ -1,0 +1,63 @@
+"""Speed of one assessment: in-process after loading, and ``nelm assess`` as a whole command.
+
+Targets (docs/benchmarks.md): under 2 ms median in-process, under 0.6 s for the command.
+Uses only the standard library: time.perf_counter and subprocess.
+
+    .venv/bin/python tools/bench_assess.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
+
+
+def in_process(runs: int) -> dict[str, float]:
+    from nelm.case import case_from_mapping
+    from nelm.service import assess_case
+
+    cases = [case_from_mapping(json.loads(p.read_text())) for p in EXAMPLES]
+    for case in cases:  # load the knowledge base and the evidence summaries once
+        assess_case(case).to_document()
+    timings = []
+    for i in range(runs):
+        case = cases[i % len(cases)]
+        start = time.perf_counter()
+        assess_case(case).to_document()
+        timings.append(time.perf_counter() - start)
+    return {"median_ms": statistics.median(timings) * 1000,
+            "p95_ms": sorted(timings)[int(0.95 * len(timings))] * 1000}
+
+
+def whole_command(runs: int) -> dict[str, float]:
+    nelm = str(Path(sys.executable).with_name("nelm"))
+    example = str(ROOT / "examples" / "resectable-pnet.json")
+    timings = []
+    for _ in range(runs + 1):
+        start = time.perf_counter()
+        subprocess.run([nelm, "assess", example, "--format", "json"], check=True,
+                       stdout=subprocess.DEVNULL)
+        timings.append(time.perf_counter() - start)
+    timings = timings[1:]  # the first run warms the file cache
+    return {"median_s": statistics.median(timings), "max_s": max(timings)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=2000)
+    parser.add_argument("--command-runs", type=int, default=15)
+    args = parser.parse_args()
+    print(json.dumps({"in_process": in_process(args.runs),
+                      "whole_command": whole_command(args.command_runs)}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
