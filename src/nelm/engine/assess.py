@@ -131,9 +131,9 @@ def _option_doc(result: OptionResult, evidence: Mapping[str, Any] | None) -> dic
             }
             for c in result.criteria
         ],
-        "cautions": [f"{text} ({'; '.join(sources)})" for text, sources in result.cautions],
-        "caution_details": [{"text": text, "sources": list(sources)}
-                            for text, sources in result.cautions],
+        "cautions": [f"{text} ({'; '.join(sources)})" for text, sources, _ in result.cautions],
+        "caution_details": [{"text": text, "sources": list(sources), "case_specific": specific}
+                            for text, sources, specific in result.cautions],
         "missing": list(result.missing),
         "reasons": [c.criterion.text for c in result.criteria if c.truth is Truth.NOT_MET],
     }

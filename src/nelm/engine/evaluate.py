@@ -30,7 +30,9 @@ class OptionResult:
     spec: OptionSpec
     status: Status
     criteria: tuple[CriterionResult, ...]
-    cautions: tuple[tuple[str, tuple[str, ...]], ...]  # (text, sources) of cautions that apply
+    cautions: tuple[tuple[str, tuple[str, ...], bool], ...]
+    """(text, sources, case-specific) of the cautions that apply; case-specific ones were
+    triggered by this case's values, the others are always shown for the option."""
     missing: tuple[str, ...]
 
     def blocked_only_by_convertible(self) -> bool:
@@ -107,7 +109,7 @@ def evaluate_option(spec: OptionSpec, facts: Mapping[str, Fact],
         for r in results:
             missing_all += r.missing
     cautions = tuple(
-        (c.text, c.sources) for c in spec.cautions
+        (c.text, c.sources, c.condition is not None) for c in spec.cautions
         if c.condition is None or evaluate(c.condition, facts) is Truth.MET
     )
     return OptionResult(spec, status, tuple(results), cautions,

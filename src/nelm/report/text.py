@@ -80,7 +80,12 @@ def _option(oid: str, option: dict[str, Any]) -> Group:
     label, style = STATUS_STYLE[option["status"]]
     head = Text.assemble((f"{label:<10} ", style), (option["name"], "bold"), (f"  [{oid}]", "dim"))
     lines: list[Any] = [head]
+    brief = option["status"] == "ineligible"
+    hidden = 0
     for crit in option["criteria"]:
+        if brief and crit["result"] != "not_met":
+            hidden += 1
+            continue
         mark, mstyle = RESULT_MARK[crit["result"]]
         line = Text("   ")
         line.append(mark, style=mstyle)
@@ -88,7 +93,12 @@ def _option(oid: str, option: dict[str, Any]) -> Group:
         line.append(f" — {crit['value']}", style="cyan")
         line.append(f"  ({'; '.join(crit['sources'])})", style="dim")
         lines.append(line)
+    if hidden:
+        lines.append(Text(f"     ({hidden} other criteria not shown: see --format json)",
+                          style="dim"))
     for caution in option["caution_details"]:
+        if brief and not caution["case_specific"]:
+            continue
         line = Text("   ")
         line.append("! ", style="bold magenta")
         line.append(caution["text"], style="magenta")
@@ -98,7 +108,7 @@ def _option(oid: str, option: dict[str, Any]) -> Group:
         lines.append(Text("   → obtain " + ", ".join(option["missing"]) + " to decide",
                           style="yellow"))
     evidence = option.get("evidence")
-    if evidence and evidence.get("studies"):
+    if evidence and evidence.get("studies") and not brief:
         lines.append(Text("   Evidence: " + str(evidence.get("text", "")), style="blue"))
     return Group(*lines)
 
