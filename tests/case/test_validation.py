@@ -144,3 +144,10 @@ def test_one_lesion_cannot_be_bilobar() -> None:
                                                "distribution": "bilobar_diffuse"}}) == [
         "liver.distribution: must be unilobar (or absent) when liver.lesion_count is 1: a "
         "single lesion is type I (case-v1), got \"bilobar_diffuse\""]
+
+
+def test_absurd_nesting_is_rejected_not_crashed() -> None:
+    assert text_messages("[" * 100000 + "]" * 100000) == [
+        "document: a case document in input, got structures nested too deeply to read"]
+    assert text_messages("a: " + "[" * 100000 + "]" * 100000) == [
+        "document: a case document in input, got structures nested too deeply to read"]

@@ -93,7 +93,16 @@ def parse_case_text(text: str, *, source: str = "input") -> Case:
 
 
 def load_document_text(text: str, *, source: str = "input") -> Any:
-    """Parse JSON (or, failing that, YAML) text; reject empty and oversize input."""
+    """Parse JSON (or, failing that, YAML) text; reject empty, oversize and absurdly deep
+    input."""
+    try:
+        return _load_document_text(text, source)
+    except RecursionError:
+        raise InputRejected([Problem("", f"a case document in {source}",
+                                     "structures nested too deeply to read")]) from None
+
+
+def _load_document_text(text: str, source: str) -> Any:
     if len(text.encode("utf-8", errors="replace")) > _MAX_DOCUMENT_BYTES:
         raise InputRejected([Problem("", "a document of at most 1 MB", f"{len(text)} characters")])
     if not text.strip():
