@@ -291,7 +291,7 @@ def test_flagged_records_are_excluded_with_their_reason(
         "000",
         author="Dunn",
         year=2008,
-        outcomes={"os_5y_percent": 30.0},
+        outcomes={"mortality_percent": 4.0},
         n=50,
         flags=["entire_cohort"],
     )
@@ -308,20 +308,20 @@ def test_flagged_records_are_excluded_with_their_reason(
     code, out, _ = nelm([*POOL, "--format", "json"], capsys, monkeypatch)
     assert code == 0
     report = json.loads(out)
-    # entire_cohort: out of every statistic; mean_not_median: its percentages stay
+    # mean_not_median: its percentages stay
     assert [s["id"] for s in report["studies"]] == [
         "ahn-2001-tace@000-t2",
         "bell-2004-tace@000-t2",
         "eck-2009-tace@000-t2",
         "cruz-2010-tace@001-t2",
     ]
-    assert [(e["id"], e["reason"]) for e in report["excluded"]] == [
-        (
-            "dunn-2008-tace@000-t2",
-            "a value of this row describes the study's whole cohort, "
-            "not this arm (flag entire_cohort)",
-        ),
-    ]
+    assert report["excluded"] == []
+    # entire_cohort: the footnoted mortality cell is the whole cohort's, so it stays out of
+    # a mortality statistic (000 Table 2 '¥')
+    code, out, err = nelm(["evidence", "pool", "--modality", "tace", "--outcome",
+                           "mortality_percent", "--format", "json"], capsys, monkeypatch)
+    assert code == 2  # only the flagged record reports mortality: nothing left to pool
+    assert "at least two studies reporting the outcome, got 0" in err
     code, out, _ = nelm(
         [
             "evidence",

@@ -139,8 +139,8 @@ FLAGS: Final[Mapping[str, str]] = MappingProxyType(
         "mean_not_median": "the source's median column holds a mean (seed 000 Table 1 '*'); "
         "never use the value as a median",
         "primary_resection_only": "primary tumour resection only (seed 000 Table 1 '#')",
-        "entire_cohort": "a value describes the study's whole cohort, not this arm "
-        "(seed 000 Table 2 '¥', Table 3 '‡')",
+        "entire_cohort": "the morbidity or 30-day mortality value describes the study's whole "
+        "cohort, not this arm (seed 000 Table 2 '¥', Table 3 '‡')",
         "tace_value": "a cell of this row is marked as describing TACE-treated patients only "
         "(seed 000 Table 2 '#'); kept in the note, not as an outcome",
         "tae_value": "a cell of this row is marked as describing TAE-treated patients only "

@@ -8,11 +8,12 @@ output with its reason; nothing is dropped silently):
 2. Set aside: an arm without a patient count; a review's or meta-analysis' summary value
    (design ``meta_analysis``/``systematic_review``, flags ``pooled_estimate``,
    ``median_of_studies``: pooling it with the studies it summarises would count patients
-   twice); flag ``entire_cohort`` (a value of the row describes the whole cohort, not this
-   arm); flag ``mean_not_median`` for median outcomes (the "median" is a mean; the row's
-   percentages are unaffected and stay); ``combination_therapy`` (the flag's own rule:
-   exclude when pooling the modality alone); ``subgroup_outcome`` (the arm's n does not
-   apply to the value); ``major_complications_only`` for ``morbidity_percent``.
+   twice); flag ``entire_cohort`` for morbidity and mortality (the cells the footnote
+   marks describe the whole cohort, not this arm); flag ``mean_not_median`` for median
+   outcomes (the "median" is a mean; the row's percentages are unaffected and stay);
+   ``combination_therapy`` (the flag's own rule: exclude when pooling the modality alone);
+   ``subgroup_outcome`` (the arm's n does not apply to the value);
+   ``major_complications_only`` for ``morbidity_percent``.
 3. One record per ``study_key`` (the same arm reported by two sources): the one read from a
    table (the primary table) before one from running text (locator ``§…``), then the lower
    seed number, then the record id. The others are listed, with their values when these
@@ -35,6 +36,9 @@ from nelm.evidence.records import EvidenceRecord
 __all__ = ["Duplicate", "Exclusion", "Selection", "is_median_outcome", "select_records"]
 
 _REVIEW_DESIGNS: Final = frozenset({"meta_analysis", "systematic_review"})
+# The cells that 000 Table 2 ("¥": morbidity, 30-day mortality) and Table 3 ("‡": 30-day
+# mortality) mark as describing the whole cohort; the arm's other outcomes are its own.
+COHORT_WIDE_OUTCOMES: Final = frozenset({"morbidity_percent", "mortality_percent"})
 
 
 def is_median_outcome(outcome: str) -> bool:
@@ -78,7 +82,7 @@ def _exclusion_reason(record: EvidenceRecord, outcome: str) -> str | None:
             "a review's summary across studies, not one cohort (pooling it with the "
             "studies it summarises would count patients twice)"
         )
-    if "entire_cohort" in flags:
+    if "entire_cohort" in flags and outcome in COHORT_WIDE_OUTCOMES:
         return (
             "a value of this row describes the study's whole cohort, not this arm "
             "(flag entire_cohort)"
