@@ -11,16 +11,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP_RUN): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[evidence,cohort,fhir]'
+	$(BIN)/pip install --quiet -e '.[evidence,cohort,fhir,web]'
 	touch $@
 
 $(STAMP_DEV): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[evidence,cohort,fhir,dev]'
+	$(BIN)/pip install --quiet -e '.[evidence,cohort,fhir,web,dev]'
 	touch $@ $(STAMP_RUN)
 
-## run: install and assess the embedded example case (a synchronous pancreatic NET)
+## run: install everything and start the tumour-board application on http://127.0.0.1:8000/
+##      (embedded SQLite store ./nelm.sqlite, example cases loaded; the first start prints
+##      a one-time login address for the administrator)
 run: $(STAMP_RUN)
-	$(BIN)/nelm assess --example resectable-pnet --format text
+	$(BIN)/nelm serve --host 127.0.0.1 --port 8000 --examples
 
 ## test: install the development tools and run every test, the linters and the type check
 test: $(STAMP_DEV)

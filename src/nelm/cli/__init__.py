@@ -16,6 +16,7 @@ import typer
 from nelm.cli._common import run_guarded
 from nelm.cli.assess import register as _register_assess
 from nelm.cli.evidence import register as _register_evidence
+from nelm.cli.serve import register as _register_serve
 
 app = typer.Typer(
     name="nelm",
@@ -26,6 +27,7 @@ app = typer.Typer(
 )
 _register_assess(app)
 _register_evidence(app)
+_register_serve(app)
 
 
 def main() -> None:

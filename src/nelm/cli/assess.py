@@ -18,6 +18,8 @@ from nelm.errors import Problem
 class Format(StrEnum):
     text = "text"
     json = "json"
+    html = "html"
+    pdf = "pdf"
 
 
 def example_names() -> list[str]:
@@ -37,7 +39,9 @@ def assess_command(
     case: Annotated[str | None, typer.Argument(
         help="Case file (JSON or YAML); '-' reads standard input.", show_default=False)] = None,
     format: Annotated[Format | None, typer.Option(
-        "--format", "-f", help="text (default on a terminal) or json (assessment-v1).",
+        "--format", "-f", help="text (default on a terminal), json (assessment-v1), html (a "
+                                "self-contained printable report) or pdf (needs -o FILE or a "
+                                "pipe).",
         case_sensitive=False)] = None,
     output: Annotated[str | None, typer.Option(
         "--output", "-o", help="Write to this file instead of standard output.")] = None,
@@ -61,8 +65,22 @@ def assess_command(
         text, source = read_text(case), ("standard input" if case == "-" else case)
     doc = assess_text(text, source=source, assessment_date=_assessment_date(as_of))
     chosen = format or (Format.text if sys.stdout.isatty() and output is None else Format.json)
+    rendered: str | bytes
     if chosen is Format.json:
         rendered = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    elif chosen in (Format.html, Format.pdf):
+        from nelm.report.html import evidence_for_report, render_html
+
+        html = render_html(doc, evidence=evidence_for_report(doc))
+        if chosen is Format.html:
+            rendered = html
+        else:
+            from nelm.report.pdf import html_to_pdf
+
+            if output in (None, "-") and sys.stdout.isatty():
+                fail([Problem("--format pdf", "-o FILE (or a pipe): PDF is binary",
+                              "a terminal")])
+            rendered = html_to_pdf(html)
     else:
         from nelm.report.text import render_text
 

@@ -1,0 +1,353 @@
+"""The printable report of an assessment: one self-contained HTML page.
+
+Built from the assessment document (assessment-v1), like the text report, so it shows
+exactly what the JSON says: the inputs used, the classification with its explanations,
+every option grouped by intent with its criteria, values and sources, the plan, the
+missing data, an evidence summary, the knowledge version, the generation time and the
+clinical-safety statement. The CSS is inline and nothing is loaded from anywhere, so the
+file prints, mails and archives as it is (and ``nelm.report.pdf`` turns it into a PDF).
+
+Jinja2 autoescaping is on: a label such as ``<script>`` is shown as text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from jinja2 import DictLoader, Environment, StrictUndefined
+
+from nelm.case.fields import FIELD_BY_PATH, TOP_LEVEL
+from nelm.report.text import SAFETY_STATEMENT
+
+__all__ = [
+    "INTENT_TITLES",
+    "RESULT_TEXT",
+    "STATUS_TEXT",
+    "evidence_for_report",
+    "field_label",
+    "format_value",
+    "input_rows",
+    "options_by_intent",
+    "render_html",
+]
+
+INTENT_TITLES: dict[str, str] = {
+    "curative": "Curative",
+    "downstaging": "Conversion / downstaging",
+    "liver_control": "Liver-directed control",
+    "systemic_control": "Systemic control",
+    "symptom_control": "Symptom control",
+}
+STATUS_TEXT = {"eligible": "Eligible", "uncertain": "Uncertain", "ineligible": "Ineligible"}
+STATUS_MARK = {"eligible": "✔", "uncertain": "?", "ineligible": "✘"}
+RESULT_TEXT = {"met": "met", "not_met": "not met", "unknown": "unknown"}
+_STATUS_ORDER = {"eligible": 0, "uncertain": 1, "ineligible": 2}
+_TOP_LABELS = {f.path: f.label for f in TOP_LEVEL}
+
+
+def field_label(path: str) -> str:
+    """The human label of a case field path, e.g. ``Ki-67 index``."""
+    spec = FIELD_BY_PATH.get(path)
+    if spec is not None:
+        return spec.label
+    return _TOP_LABELS.get(path, path)
+
+
+def format_value(path: str, value: Any) -> str:
+    """A case value as a person reads it, with its unit."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v).replace("_", " ") for v in value) or "none"
+    spec = FIELD_BY_PATH.get(path)
+    unit = spec.unit if spec is not None else ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = f"{value:,}" if isinstance(value, int) and abs(value) >= 10000 else str(value)
+    if isinstance(value, str):
+        text = text.replace("_", " ") if spec is not None and spec.choices else text
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def input_rows(inputs: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(section, label, value) for every known field of a case document."""
+    rows: list[tuple[str, str, str]] = []
+    for section, body in inputs.items():
+        if not isinstance(body, Mapping):
+            continue
+        for name, value in body.items():
+            path = f"{section}.{name}"
+            rows.append((section, field_label(path), format_value(path, value)))
+    return rows
+
+
+def options_by_intent(doc: Mapping[str, Any]) -> list[tuple[str, list[tuple[str, Any]]]]:
+    """The options grouped by intent (plan order), eligible first within each group."""
+    groups: list[tuple[str, list[tuple[str, Any]]]] = []
+    for intent, title in INTENT_TITLES.items():
+        members = [(oid, o) for oid, o in doc["options"].items() if o.get("intent") == intent]
+        members.sort(key=lambda item: _STATUS_ORDER.get(item[1].get("status"), 3))
+        if members:
+            groups.append((title, members))
+    return groups
+
+
+def _source_text(source: Mapping[str, Any]) -> str:
+    seed = source.get("seed")
+    locator = source.get("locator", "")
+    if seed:
+        return f"seed {seed}, {locator}" if locator else f"seed {seed}"
+    citation = source.get("citation") or source.get("reference") or ""
+    return ", ".join(str(p) for p in (citation, locator) if p) or "source not stated"
+
+
+def evidence_for_report(doc: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The evidence records of every option that is not ineligible, for the report's
+    evidence summary; empty when the evidence base is not installed."""
+    try:
+        from nelm.evidence.records import MODALITIES, records_for
+    except ImportError:
+        return {}
+    result: dict[str, list[dict[str, Any]]] = {}
+    for oid, option in doc["options"].items():
+        if option.get("status") == "ineligible" or oid not in MODALITIES:
+            continue
+        rows = [{**r.as_dict(), "source_text": _source_text(r.source)}
+                for r in records_for(modality=oid)]
+        if rows:
+            result[oid] = rows
+    return result
+
+
+_CSS = """
+@page { size: A4; margin: 16mm 14mm 18mm 14mm; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10.5pt;
+       line-height: 1.4; color: #111; margin: 0 auto; max-width: 60em; padding: 1em; }
+h1 { font-size: 17pt; margin: 0 0 .2em; }
+h2 { font-size: 13pt; border-bottom: 2px solid #222; margin: 1.4em 0 .5em;
+     break-after: avoid; }
+h3 { font-size: 11.5pt; margin: 1em 0 .3em; break-after: avoid; }
+table { border-collapse: collapse; width: 100%; margin: .3em 0 .8em; }
+th, td { border: 1px solid #999; padding: .25em .45em; text-align: left;
+         vertical-align: top; }
+th { background: #eee; }
+tr { break-inside: avoid; }
+.meta { color: #333; margin: .2em 0; }
+.status { font-weight: bold; padding: 0 .3em; border: 1.5px solid; border-radius: 3px;
+          white-space: nowrap; }
+.eligible { color: #0a5c16; border-color: #0a5c16; }
+.uncertain { color: #7a4a00; border-color: #7a4a00; }
+.ineligible { color: #8b0000; border-color: #8b0000; }
+.option { break-inside: avoid; margin-bottom: .8em; }
+.src { color: #444; font-size: 9pt; }
+.safety { border: 2px solid #222; padding: .6em .8em; margin-top: 1.5em; font-weight: bold; }
+ol.plan > li { margin-bottom: .4em; }
+.small { font-size: 9pt; }
+"""
+
+_TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="generator" content="nelm">
+<title>nelm assessment – {{ doc.case_id }}</title>
+<style>{{ css }}</style>
+</head>
+<body>
+<header>
+<h1>Tumour-board assessment: {{ doc.case_id }}</h1>
+{% if doc.label %}<p class="meta"><strong>Label:</strong> {{ doc.label }}</p>{% endif %}
+<p class="meta"><strong>Knowledge version:</strong> {{ doc.knowledge_version }}
+ · <strong>Generated:</strong> {{ generated }}
+ {% if case_version %} · <strong>Case version:</strong> {{ case_version }}{% endif %}</p>
+</header>
+
+<h2>Inputs used</h2>
+{% if inputs %}
+<table><thead><tr><th>Section</th><th>Field</th><th>Value</th></tr></thead><tbody>
+{% for section, label, value in inputs %}
+<tr><td>{{ section }}</td><td>{{ label }}</td><td>{{ value }}</td></tr>
+{% endfor %}
+</tbody></table>
+{% else %}<p>No clinical fields were given.</p>{% endif %}
+<p class="small">Fields not listed are unknown; unknown is never read as normal.</p>
+
+<h2>Classification</h2>
+<table><tbody>
+{% for title, key, value in classification %}
+<tr><th scope="row">{{ title }}</th><td><strong>{{ value }}</strong>
+{% if doc.classification.explanations.get(key) %}<br>
+<span class="src">{{ doc.classification.explanations[key] }}</span>{% endif %}</td></tr>
+{% endfor %}
+</tbody></table>
+
+<h2>Plan</h2>
+{% if doc.plan %}
+<ol class="plan">
+{% for step in doc.plan %}
+<li><strong>{{ intents.get(step.intent, step.intent) }}:</strong>
+{% for oid in step.options %}{{ option_name(oid) }}
+ <span class="status {{ step.statuses.get(oid, '') }}">{{
+   status_text.get(step.statuses.get(oid, ''), '') }}</span>
+{%- if step.pending.get(oid) %} (if: {{ step.pending[oid] | map('label') | join(', ') }}){% endif %}
+{%- if not loop.last %}; or {% endif %}{% endfor %}<br>
+{{ step.rationale }} <span class="src">({{ step.sources | join('; ') }})</span></li>
+{% endfor %}
+</ol>
+{% else %}<p>No option is open on the data given.</p>{% endif %}
+
+{% if doc.missing_data %}
+<h2>Missing data that would decide an option</h2>
+<ul>
+{% for item in doc.missing_data %}
+<li>Obtain <strong>{{ item.field | label }}</strong> to decide:
+ {{ item.decides | map('option_name') | join(', ') }}</li>
+{% endfor %}
+</ul>
+{% endif %}
+
+{% if doc.warnings %}
+<h2>Warnings</h2>
+<ul>{% for w in doc.warnings %}<li>{{ w }}</li>{% endfor %}</ul>
+{% endif %}
+
+<h2>Options</h2>
+{% for title, members in groups %}
+<h3>{{ title }}</h3>
+{% for oid, option in members %}
+<div class="option">
+<p><span class="status {{ option.status }}">{{ status_mark[option.status] }}
+ {{ status_text[option.status] }}</span> <strong>{{ option.name or oid }}</strong>
+ <span class="src">[{{ oid }}]</span></p>
+{% if option.status == 'ineligible' %}
+<p class="small">Criteria not met (the reasons):</p>
+{% endif %}
+<table><thead><tr><th>Criterion</th><th>Result</th><th>Value used</th><th>Sources</th></tr>
+</thead><tbody>
+{% for c in option.criteria if option.status != 'ineligible' or c.result == 'not_met' %}
+<tr><td>{{ c.text }}</td><td>{{ result_text.get(c.result, c.result) }}</td>
+<td>{{ c.value }}</td><td class="src">{{ c.sources | join('; ') }}</td></tr>
+{% endfor %}
+</tbody></table>
+{% if option.get('caution_details') %}<p><strong>Cautions:</strong></p><ul>
+{% for caution in option.caution_details %}<li>{{ caution.text }}
+ <span class="src">({{ caution.sources | join('; ') }})</span></li>{% endfor %}</ul>
+{% endif %}
+{% if option.missing %}<p>Obtain {{ option.missing | map('label') | join(', ') }}
+ to decide.</p>{% endif %}
+{% if option.get('evidence') and option.evidence.get('text') %}
+<p><strong>Evidence:</strong> {{ option.evidence.text }}</p>{% endif %}
+</div>
+{% endfor %}
+{% endfor %}
+
+<h2>Evidence summary</h2>
+{% if evidence %}
+{% for oid, rows in evidence.items() if rows %}
+<h3>{{ option_name(oid) }} — {{ rows | length }} study arm{{ 's' if rows|length != 1 }}</h3>
+<table class="small"><thead><tr><th>Study</th><th>Design</th><th>n</th>
+<th>Median OS (mo)</th><th>5-y OS (%)</th><th>Source</th></tr></thead><tbody>
+{% for r in rows %}
+<tr><td>{{ r.author }} {{ r.year }}{% if r.arm and r.arm != 'all' %} · {{ r.arm }}{% endif %}
+</td><td>{{ r.design }}</td><td>{{ r.n if r.n is not none else '–' }}</td>
+<td>{{ r.get('median_os_months', '–') }}</td><td>{{ r.get('os_5y_percent', '–') }}</td>
+<td class="src">{{ r.source_text }}</td></tr>
+{% endfor %}
+</tbody></table>
+{% endfor %}
+{% else %}
+<p>No evidence records are attached to this report.</p>
+{% endif %}
+
+{% if decisions %}
+<h2>Board decisions</h2>
+<table><thead><tr><th>When</th><th>Who</th><th>Case version</th><th>Options</th>
+<th>Decision</th></tr></thead><tbody>
+{% for d in decisions %}
+<tr><td>{{ d.decided_at }}</td><td>{{ d.decided_by or '–' }}</td><td>{{ d.case_version }}</td>
+<td>{{ d.options | map('option_name') | join(', ') or '–' }}</td><td>{{ d.text }}</td></tr>
+{% endfor %}
+</tbody></table>
+{% endif %}
+
+<p class="safety">{{ safety }}</p>
+<p class="small">nelm · knowledge {{ doc.knowledge_version }} · generated {{ generated }}</p>
+</body>
+</html>
+"""
+
+
+def _environment() -> Environment:
+    env = Environment(loader=DictLoader({"report.html": _TEMPLATE}), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["label"] = field_label
+    return env
+
+
+_ENV = _environment()
+
+
+def _classification_rows(doc: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    c = doc["classification"]
+    grade = c.get("grade")
+    if grade is None:
+        possible = c.get("grade_possible") or []
+        grade = (" or ".join(possible) + " (not settled)") if possible else "unknown"
+    drainage = {True: "yes", False: "no", None: "unknown"}[c.get("portal_drainage")]
+    return [
+        ("WHO grade", "grade", str(grade)),
+        ("Differentiation", "differentiation", c.get("differentiation") or "unknown"),
+        ("Liver-metastasis type", "liver_type", c.get("liver_type") or "unknown"),
+        ("Portal drainage", "portal_drainage", drainage),
+        ("Hepatic burden", "burden_band", c.get("burden_band") or "unknown"),
+    ]
+
+
+def render_html(
+    doc: Mapping[str, Any],
+    *,
+    generated_at: datetime | None = None,
+    evidence: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    decisions: Sequence[Mapping[str, Any]] = (),
+    case_version: int | None = None,
+) -> str:
+    """The report of the assessment ``doc`` as one self-contained HTML document.
+
+    ``evidence`` maps option ids to evidence records (``EvidenceRecord.as_dict()`` plus
+    ``source_text``); ``decisions`` are stored board decisions (``as_dict()``).
+    """
+    when = (generated_at or datetime.now(UTC)).astimezone(UTC)
+    options = doc["options"]
+
+    def option_name(oid: str) -> str:
+        option = options.get(oid)
+        name = option.get("name") if isinstance(option, Mapping) else None
+        return str(name) if name else oid
+
+    env = _ENV.overlay()
+    env.filters["option_name"] = option_name
+    template = env.get_template("report.html")
+    return template.render(
+        doc=doc,
+        css=_CSS,
+        generated=when.strftime("%Y-%m-%d %H:%M UTC"),
+        inputs=input_rows(doc.get("inputs") or {}),
+        classification=_classification_rows(doc),
+        groups=options_by_intent(doc),
+        intents=INTENT_TITLES,
+        status_text=STATUS_TEXT,
+        status_mark=STATUS_MARK,
+        result_text=RESULT_TEXT,
+        option_name=option_name,
+        evidence={k: list(v) for k, v in (evidence or {}).items()},
+        decisions=list(decisions),
+        case_version=case_version,
+        safety=SAFETY_STATEMENT,
+    )

@@ -1,0 +1,138 @@
+"""What the store hands out: plain frozen records, never live ORM objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+__all__ = [
+    "ROLES",
+    "AssessmentRecord",
+    "AuditRecord",
+    "CaseRecord",
+    "DecisionRecord",
+    "TokenRecord",
+    "UserRecord",
+    "VersionRecord",
+]
+
+ROLES = ("admin", "clinician", "viewer")
+"""admin: everything, including users; clinician: enter and change cases, record
+decisions; viewer: read only."""
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    id: int
+    username: str
+    role: str
+    active: bool
+    has_password: bool
+    created_at: datetime
+
+    def can_write(self) -> bool:
+        return self.active and self.role in ("admin", "clinician")
+
+    def is_admin(self) -> bool:
+        return self.active and self.role == "admin"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "username": self.username, "role": self.role,
+                "active": self.active, "has_password": self.has_password,
+                "created_at": self.created_at.isoformat()}
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRecord:
+    id: int
+    user_id: int
+    name: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "user_id": self.user_id, "name": self.name,
+                "created_at": self.created_at.isoformat(),
+                "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None}
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRecord:
+    case_pk: int
+    version: int
+    document: dict[str, Any]
+    created_at: datetime
+    created_by: str | None
+
+    def summary(self) -> dict[str, Any]:
+        return {"version": self.version, "created_at": self.created_at.isoformat(),
+                "created_by": self.created_by}
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRecord:
+    id: int
+    case_id: str
+    current_version: int
+    created_at: datetime
+    updated_at: datetime
+    document: dict[str, Any]
+
+    @property
+    def label(self) -> str | None:
+        label = self.document.get("label")
+        return label if isinstance(label, str) else None
+
+    def summary(self) -> dict[str, Any]:
+        return {"id": self.id, "case_id": self.case_id, "label": self.label,
+                "version": self.current_version, "created_at": self.created_at.isoformat(),
+                "updated_at": self.updated_at.isoformat()}
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentRecord:
+    id: int
+    case_pk: int
+    case_version: int
+    knowledge_version: str
+    input_hash: str
+    output: dict[str, Any]
+    created_at: datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "case_version": self.case_version,
+                "knowledge_version": self.knowledge_version, "input_hash": self.input_hash,
+                "created_at": self.created_at.isoformat(), "assessment": self.output}
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRecord:
+    id: int
+    case_pk: int
+    case_version: int
+    assessment_id: int | None
+    options: tuple[str, ...]
+    text: str
+    decided_by: str | None
+    decided_at: datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "case_version": self.case_version,
+                "assessment_id": self.assessment_id, "options": list(self.options),
+                "text": self.text, "decided_by": self.decided_by,
+                "decided_at": self.decided_at.isoformat()}
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    id: int
+    at: datetime
+    username: str | None
+    action: str
+    case_id: str | None
+    detail: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "at": self.at.isoformat(), "username": self.username,
+                "action": self.action, "case_id": self.case_id, "detail": self.detail}

@@ -1,0 +1,480 @@
+"""The case store: cases with versions, assessments, decisions, users, tokens, audit log.
+
+Each public method is one transaction. Records come back as frozen dataclasses
+(:mod:`nelm.store.records`). The store does not validate clinical content: the caller
+passes case documents that ``nelm.case`` has already accepted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import timedelta
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import sessionmaker
+
+from nelm.store import models as m
+from nelm.store.db import make_engine
+from nelm.store.migrate import upgrade
+from nelm.store.records import (
+    ROLES,
+    AssessmentRecord,
+    AuditRecord,
+    CaseRecord,
+    DecisionRecord,
+    TokenRecord,
+    UserRecord,
+    VersionRecord,
+)
+from nelm.store.security import hash_password, new_token, token_digest, verify_password
+
+__all__ = ["ConflictError", "NotFoundError", "Store", "StoreError", "input_hash"]
+
+SESSION_LIFETIME = timedelta(hours=12)
+LOGIN_LINK_LIFETIME = timedelta(hours=24)
+AUDIT_ACTIONS = ("create", "read", "change", "delete", "assess", "decide", "export",
+                 "login", "login_failed", "logout", "user", "token")
+
+
+class StoreError(Exception):
+    """Base of the store's own errors."""
+
+
+class ConflictError(StoreError):
+    """The write would break a uniqueness rule (e.g. a case id already in use)."""
+
+
+class NotFoundError(StoreError):
+    """No such record."""
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def input_hash(document: Mapping[str, Any]) -> str:
+    """SHA-256 of the case document in canonical JSON (sorted keys, no spaces)."""
+    canonical = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _user(row: m.User) -> UserRecord:
+    return UserRecord(id=row.id, username=row.username, role=row.role, active=row.active,
+                      has_password=bool(row.password_hash), created_at=row.created_at)
+
+
+def _token(row: m.ApiToken) -> TokenRecord:
+    return TokenRecord(id=row.id, user_id=row.user_id, name=row.name,
+                       created_at=row.created_at, revoked_at=row.revoked_at)
+
+
+def _assessment(row: m.Assessment) -> AssessmentRecord:
+    return AssessmentRecord(id=row.id, case_pk=row.case_pk, case_version=row.case_version,
+                            knowledge_version=row.knowledge_version,
+                            input_hash=row.input_hash, output=json.loads(row.output),
+                            created_at=row.created_at)
+
+
+class Store:
+    """The case store on one database (see :func:`nelm.store.db.make_engine`)."""
+
+    def __init__(self, url: str | None = None, *, engine: Engine | None = None,
+                 migrate: bool = True) -> None:
+        self.engine = engine if engine is not None else make_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if migrate:
+            upgrade(self.engine)
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _tx(self) -> Iterator[OrmSession]:
+        with self._sessions.begin() as session:
+            yield session
+
+    def ping(self) -> None:
+        """Raise (an SQLAlchemy ``OperationalError``) when the database cannot be reached."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    # ------------------------------------------------------------------ users
+
+    def count_users(self) -> int:
+        with self._tx() as s:
+            return int(s.scalar(select(func.count()).select_from(m.User)) or 0)
+
+    def create_user(self, username: str, role: str, password: str | None = None) -> UserRecord:
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+        try:
+            with self._tx() as s:
+                row = m.User(username=username, role=role, active=True,
+                             password_hash=hash_password(password) if password else None)
+                s.add(row)
+                s.flush()
+                return _user(row)
+        except IntegrityError as exc:
+            raise ConflictError(f"the user name {username!r} is taken") from exc
+
+    def get_user(self, user_id: int) -> UserRecord | None:
+        with self._tx() as s:
+            row = s.get(m.User, user_id)
+            return _user(row) if row else None
+
+    def find_user(self, username: str) -> UserRecord | None:
+        with self._tx() as s:
+            row = s.scalar(select(m.User).where(m.User.username == username))
+            return _user(row) if row else None
+
+    def list_users(self) -> list[UserRecord]:
+        with self._tx() as s:
+            return [_user(r) for r in s.scalars(select(m.User).order_by(m.User.id))]
+
+    def update_user(self, user_id: int, *, role: str | None = None, active: bool | None = None,
+                    password: str | None = None) -> UserRecord:
+        if role is not None and role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+        with self._tx() as s:
+            row = s.get(m.User, user_id)
+            if row is None:
+                raise NotFoundError(f"no user {user_id}")
+            if role is not None:
+                row.role = role
+            if active is not None:
+                row.active = active
+                if not active:
+                    s.execute(delete(m.Session).where(m.Session.user_id == user_id))
+            if password is not None:
+                row.password_hash = hash_password(password)
+            return _user(row)
+
+    def authenticate(self, username: str, password: str) -> UserRecord | None:
+        with self._tx() as s:
+            row = s.scalar(select(m.User).where(m.User.username == username))
+        if row is None:
+            verify_password(password, _dummy_hash())  # same work whether or not the user exists
+            return None
+        if not row.active or not verify_password(password, row.password_hash):
+            return None
+        return _user(row)
+
+    # ------------------------------------------------------------------ API tokens
+
+    def create_api_token(self, user_id: int, name: str) -> tuple[TokenRecord, str]:
+        """A new token for ``user_id``: the record and the token itself (shown once)."""
+        plaintext = new_token("nelm_")
+        with self._tx() as s:
+            row = m.ApiToken(user_id=user_id, name=name, token_hash=token_digest(plaintext))
+            s.add(row)
+            s.flush()
+            return _token(row), plaintext
+
+    def list_api_tokens(self, user_id: int | None = None) -> list[TokenRecord]:
+        with self._tx() as s:
+            query = select(m.ApiToken).order_by(m.ApiToken.id)
+            if user_id is not None:
+                query = query.where(m.ApiToken.user_id == user_id)
+            return [_token(r) for r in s.scalars(query)]
+
+    def revoke_api_token(self, token_id: int, *, user_id: int | None = None) -> bool:
+        """Revoke one token (only ``user_id``'s when given); False if there is none."""
+        with self._tx() as s:
+            row = s.get(m.ApiToken, token_id)
+            if row is None or (user_id is not None and row.user_id != user_id):
+                return False
+            if row.revoked_at is None:
+                row.revoked_at = m.utcnow()
+            return True
+
+    def user_for_api_token(self, plaintext: str) -> UserRecord | None:
+        with self._tx() as s:
+            row = s.execute(
+                select(m.User).join(m.ApiToken, m.ApiToken.user_id == m.User.id).where(
+                    m.ApiToken.token_hash == token_digest(plaintext),
+                    m.ApiToken.revoked_at.is_(None), m.User.active.is_(True))
+            ).scalar_one_or_none()
+            return _user(row) if row else None
+
+    # ------------------------------------------------------------------ sessions
+
+    def create_session(self, user_id: int, lifetime: timedelta = SESSION_LIFETIME
+                       ) -> tuple[str, str]:
+        """A new login session: (session token for the cookie, CSRF token for forms)."""
+        plaintext, csrf = new_token(), new_token()
+        now = m.utcnow()
+        with self._tx() as s:
+            s.execute(delete(m.Session).where(m.Session.expires_at < now))
+            s.add(m.Session(user_id=user_id, token_hash=token_digest(plaintext),
+                            csrf_token=csrf, expires_at=now + lifetime))
+        return plaintext, csrf
+
+    def session_user(self, plaintext: str) -> tuple[UserRecord, str] | None:
+        """The user and CSRF token of a live session, or None."""
+        with self._tx() as s:
+            found = s.execute(
+                select(m.User, m.Session.csrf_token)
+                .join(m.Session, m.Session.user_id == m.User.id)
+                .where(m.Session.token_hash == token_digest(plaintext),
+                       m.Session.expires_at > m.utcnow(), m.User.active.is_(True))
+            ).first()
+            if found is None:
+                return None
+            return _user(found[0]), str(found[1])
+
+    def delete_session(self, plaintext: str) -> None:
+        with self._tx() as s:
+            s.execute(delete(m.Session).where(
+                m.Session.token_hash == token_digest(plaintext)))
+
+    # ------------------------------------------------------------------ one-time login
+
+    def create_login_link(self, user_id: int, lifetime: timedelta = LOGIN_LINK_LIFETIME) -> str:
+        plaintext = new_token()
+        with self._tx() as s:
+            s.add(m.LoginLink(user_id=user_id, token_hash=token_digest(plaintext),
+                              expires_at=m.utcnow() + lifetime))
+        return plaintext
+
+    def consume_login_link(self, plaintext: str) -> UserRecord | None:
+        """The link's user, once: the link is marked used in the same transaction."""
+        now = m.utcnow()
+        with self._tx() as s:
+            link = s.scalar(select(m.LoginLink).where(
+                m.LoginLink.token_hash == token_digest(plaintext)).with_for_update())
+            if link is None or link.used_at is not None or link.expires_at <= now:
+                return None
+            link.used_at = now
+            user = s.get(m.User, link.user_id)
+            return _user(user) if user is not None and user.active else None
+
+    # ------------------------------------------------------------------ cases
+
+    def _case_row(self, s: OrmSession, case_pk: int) -> m.Case:
+        row = s.get(m.Case, case_pk)
+        if row is None or row.deleted_at is not None:
+            raise NotFoundError(f"no case {case_pk}")
+        return row
+
+    def _case_record(self, s: OrmSession, row: m.Case) -> CaseRecord:
+        doc = s.scalar(select(m.CaseVersion.document).where(
+            m.CaseVersion.case_pk == row.id, m.CaseVersion.version == row.current_version))
+        return CaseRecord(id=row.id, case_id=row.case_id, current_version=row.current_version,
+                          created_at=row.created_at, updated_at=row.updated_at,
+                          document=json.loads(doc) if doc else {})
+
+    def create_case(self, document: Mapping[str, Any], user: UserRecord | None) -> CaseRecord:
+        """Store a new case as version 1. Raises :class:`ConflictError` if its case id exists."""
+        case_id = str(document["case_id"])
+        try:
+            with self._tx() as s:
+                now = m.utcnow()
+                row = m.Case(case_id=case_id, current_version=1, created_at=now, updated_at=now)
+                s.add(row)
+                s.flush()
+                s.add(m.CaseVersion(case_pk=row.id, version=1, document=_dumps(document),
+                                    created_at=now, created_by=user.id if user else None))
+                self._audit(s, user, "create", case_id, "version 1")
+                s.flush()
+                return self._case_record(s, row)
+        except IntegrityError as exc:
+            raise ConflictError(f"a case with the case id {case_id!r} exists already") from exc
+
+    def update_case(self, case_pk: int, document: Mapping[str, Any],
+                    user: UserRecord | None) -> CaseRecord:
+        """Store ``document`` as the next version; earlier versions stay readable."""
+        with self._tx() as s:
+            row = self._case_row(s, case_pk)
+            if str(document["case_id"]) != row.case_id:
+                raise ConflictError("the case id of a stored case cannot change "
+                               f"(stored {row.case_id!r})")
+            now = m.utcnow()
+            row.current_version += 1
+            row.updated_at = now
+            s.add(m.CaseVersion(case_pk=row.id, version=row.current_version,
+                                document=_dumps(document), created_at=now,
+                                created_by=user.id if user else None))
+            self._audit(s, user, "change", row.case_id, f"version {row.current_version}")
+            s.flush()
+            return self._case_record(s, row)
+
+    def get_case(self, case_pk: int) -> CaseRecord:
+        with self._tx() as s:
+            return self._case_record(s, self._case_row(s, case_pk))
+
+    def find_case(self, case_id: str) -> CaseRecord | None:
+        with self._tx() as s:
+            row = s.scalar(select(m.Case).where(m.Case.case_id == case_id,
+                                                m.Case.deleted_at.is_(None)))
+            return self._case_record(s, row) if row else None
+
+    def list_cases(self) -> list[CaseRecord]:
+        with self._tx() as s:
+            rows = s.execute(
+                select(m.Case, m.CaseVersion.document)
+                .join(m.CaseVersion, (m.CaseVersion.case_pk == m.Case.id)
+                      & (m.CaseVersion.version == m.Case.current_version))
+                .where(m.Case.deleted_at.is_(None))
+                .order_by(m.Case.updated_at.desc(), m.Case.id.desc())
+            ).all()
+            return [CaseRecord(id=c.id, case_id=c.case_id, current_version=c.current_version,
+                               created_at=c.created_at, updated_at=c.updated_at,
+                               document=json.loads(doc)) for c, doc in rows]
+
+    def delete_case(self, case_pk: int, user: UserRecord | None) -> None:
+        """Hide a case from lists (its versions, assessments and decisions are kept)."""
+        with self._tx() as s:
+            row = self._case_row(s, case_pk)
+            self._audit(s, user, "delete", row.case_id, "")
+            row.deleted_at = m.utcnow()
+            # free the case id for reuse while keeping the history under a marked name
+            row.case_id = row.case_id[:100] + f"~deleted-{row.id}"
+
+    def case_versions(self, case_pk: int) -> list[VersionRecord]:
+        with self._tx() as s:
+            self._case_row(s, case_pk)
+            rows = s.execute(
+                select(m.CaseVersion, m.User.username)
+                .outerjoin(m.User, m.User.id == m.CaseVersion.created_by)
+                .where(m.CaseVersion.case_pk == case_pk).order_by(m.CaseVersion.version)
+            ).all()
+            return [VersionRecord(case_pk=v.case_pk, version=v.version,
+                                  document=json.loads(v.document), created_at=v.created_at,
+                                  created_by=name) for v, name in rows]
+
+    def case_version(self, case_pk: int, version: int) -> VersionRecord:
+        with self._tx() as s:
+            self._case_row(s, case_pk)
+            found = s.execute(
+                select(m.CaseVersion, m.User.username)
+                .outerjoin(m.User, m.User.id == m.CaseVersion.created_by)
+                .where(m.CaseVersion.case_pk == case_pk, m.CaseVersion.version == version)
+            ).first()
+            if found is None:
+                raise NotFoundError(f"case {case_pk} has no version {version}")
+            v, name = found
+            return VersionRecord(case_pk=v.case_pk, version=v.version,
+                                 document=json.loads(v.document), created_at=v.created_at,
+                                 created_by=name)
+
+    # ------------------------------------------------------------------ assessments
+
+    def save_assessment(self, case_pk: int, case_version: int, knowledge_version: str,
+                        hash_of_input: str, output: Mapping[str, Any],
+                        user: UserRecord | None) -> AssessmentRecord:
+        with self._tx() as s:
+            case = self._case_row(s, case_pk)
+            row = m.Assessment(case_pk=case_pk, case_version=case_version,
+                               knowledge_version=knowledge_version, input_hash=hash_of_input,
+                               output=_dumps(output), created_by=user.id if user else None)
+            s.add(row)
+            self._audit(s, user, "assess", case.case_id, f"version {case_version}")
+            s.flush()
+            return _assessment(row)
+
+    def find_assessment(self, case_pk: int, case_version: int, knowledge_version: str,
+                        hash_of_input: str) -> AssessmentRecord | None:
+        """The latest stored assessment of exactly this input and knowledge, if any."""
+        with self._tx() as s:
+            row = s.scalar(
+                select(m.Assessment).where(
+                    m.Assessment.case_pk == case_pk, m.Assessment.case_version == case_version,
+                    m.Assessment.knowledge_version == knowledge_version,
+                    m.Assessment.input_hash == hash_of_input)
+                .order_by(m.Assessment.id.desc()).limit(1))
+            return _assessment(row) if row else None
+
+    def list_assessments(self, case_pk: int) -> list[AssessmentRecord]:
+        with self._tx() as s:
+            self._case_row(s, case_pk)
+            return [_assessment(r) for r in s.scalars(
+                select(m.Assessment).where(m.Assessment.case_pk == case_pk)
+                .order_by(m.Assessment.id))]
+
+    def get_assessment(self, case_pk: int, assessment_id: int) -> AssessmentRecord:
+        with self._tx() as s:
+            self._case_row(s, case_pk)
+            row = s.get(m.Assessment, assessment_id)
+            if row is None or row.case_pk != case_pk:
+                raise NotFoundError(f"case {case_pk} has no assessment {assessment_id}")
+            return _assessment(row)
+
+    # ------------------------------------------------------------------ decisions
+
+    def record_decision(self, case_pk: int, *, case_version: int, options: Sequence[str],
+                        text: str, user: UserRecord | None,
+                        assessment_id: int | None = None) -> DecisionRecord:
+        with self._tx() as s:
+            case = self._case_row(s, case_pk)
+            if not 1 <= case_version <= case.current_version:
+                raise NotFoundError(f"case {case_pk} has no version {case_version}")
+            if assessment_id is not None:
+                found = s.get(m.Assessment, assessment_id)
+                if found is None or found.case_pk != case_pk:
+                    raise NotFoundError(f"case {case_pk} has no assessment {assessment_id}")
+            row = m.Decision(case_pk=case_pk, case_version=case_version,
+                             assessment_id=assessment_id, options=_dumps(list(options)),
+                             text=text, decided_by=user.id if user else None)
+            s.add(row)
+            self._audit(s, user, "decide", case.case_id, f"version {case_version}")
+            s.flush()
+            return DecisionRecord(id=row.id, case_pk=case_pk, case_version=case_version,
+                                  assessment_id=assessment_id, options=tuple(options),
+                                  text=text, decided_by=user.username if user else None,
+                                  decided_at=row.decided_at)
+
+    def list_decisions(self, case_pk: int) -> list[DecisionRecord]:
+        with self._tx() as s:
+            self._case_row(s, case_pk)
+            rows = s.execute(
+                select(m.Decision, m.User.username)
+                .outerjoin(m.User, m.User.id == m.Decision.decided_by)
+                .where(m.Decision.case_pk == case_pk).order_by(m.Decision.id)
+            ).all()
+            return [DecisionRecord(id=d.id, case_pk=d.case_pk, case_version=d.case_version,
+                                   assessment_id=d.assessment_id,
+                                   options=tuple(json.loads(d.options)), text=d.text,
+                                   decided_by=name, decided_at=d.decided_at)
+                    for d, name in rows]
+
+    # ------------------------------------------------------------------ audit
+
+    @staticmethod
+    def _audit(s: OrmSession, user: UserRecord | None, action: str, case_id: str | None,
+               detail: str) -> None:
+        if action not in AUDIT_ACTIONS:
+            raise ValueError(f"unknown audit action {action!r}")
+        s.add(m.AuditEntry(user_id=user.id if user else None,
+                           username=user.username if user else None, action=action,
+                           case_id=case_id, detail=detail[:200]))
+
+    def audit(self, user: UserRecord | None, action: str, case_id: str | None = None,
+              detail: str = "") -> None:
+        """Record who did what to which case id (no clinical content)."""
+        with self._tx() as s:
+            self._audit(s, user, action, case_id, detail)
+
+    def audit_entries(self, *, case_id: str | None = None, limit: int = 200
+                      ) -> list[AuditRecord]:
+        with self._tx() as s:
+            query = select(m.AuditEntry).order_by(m.AuditEntry.id.desc()).limit(limit)
+            if case_id is not None:
+                query = query.where(m.AuditEntry.case_id == case_id)
+            return [AuditRecord(id=r.id, at=r.at, username=r.username, action=r.action,
+                                case_id=r.case_id, detail=r.detail) for r in s.scalars(query)]
+
+
+@cache
+def _dummy_hash() -> str:
+    return hash_password("nelm-timing-equaliser")

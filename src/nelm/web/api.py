@@ -1,0 +1,436 @@
+"""The REST API, version 1, under ``/api/v1`` (described at ``/openapi.json``).
+
+Every route but ``/health`` needs a login: a bearer token (``Authorization: Bearer …``)
+or the web application's session cookie (then ``X-CSRF-Token`` for writes). Case documents
+are validated by ``nelm.case``; a rejected one gets 422 with one problem per field path.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from nelm.case.document import load_document_text
+from nelm.case.fields import OPTION_IDS
+from nelm.errors import InputRejected, Problem
+from nelm.service import assess_mapping
+from nelm.store import NotFoundError, Store
+from nelm.web import evidence
+from nelm.web.auth import Principal, require_admin, require_user, require_writer, token_cache
+from nelm.web.cases import assess_stored, knowledge_version, normalised_document
+from nelm.web.errors import DATABASE_DOWN, ApiError, is_database_down
+from nelm.web.schemas import (
+    ASSESSMENT_SCHEMA,
+    CASE_SCHEMA,
+    AssessmentOut,
+    AuditOut,
+    CaseDetail,
+    CaseSummary,
+    DecisionIn,
+    DecisionOut,
+    ErrorBody,
+    Health,
+    TokenCreated,
+    TokenIn,
+    TokenOut,
+    UserIn,
+    UserOut,
+    UserPatch,
+    VersionDetail,
+    VersionSummary,
+)
+
+__all__ = ["router"]
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    descriptions = {
+        400: "The body could not be parsed", 401: "Not logged in",
+        403: "Not allowed for this role, or a missing CSRF token",
+        404: "No such resource", 409: "Conflicts with a stored record",
+        413: "Request body over 1 MB", 422: "The input was rejected (one problem per field)",
+        503: "The case database (or the evidence base) is not available",
+    }
+    return {code: {"model": ErrorBody, "description": descriptions[code]} for code in codes}
+
+
+_AUTH = (400, 401, 403, 413, 422, 503)
+router = APIRouter(prefix="/api/v1", responses=_errors(*_AUTH))
+
+MAX_ID = 2_147_483_647  # a 32-bit INTEGER column on both databases
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+UserDep = Annotated[Principal, Depends(require_user)]
+WriterDep = Annotated[Principal, Depends(require_writer)]
+AdminDep = Annotated[Principal, Depends(require_admin)]
+
+_CASE_BODY = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": CASE_SCHEMA}}}}
+_ASSESSMENT_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The assessment (assessment-v1)",
+          "content": {"application/json": {"schema": ASSESSMENT_SCHEMA}}}}
+
+
+def _store(request: Request) -> Store:
+    store = request.app.state.store
+    assert isinstance(store, Store)
+    return store
+
+
+def _json(content: Any, status: int = 200) -> Response:
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is part of the web extra
+        body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    else:
+        body = orjson.dumps(content)
+    return Response(body, status_code=status, media_type="application/json")
+
+
+async def _case_body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputRejected([Problem("", "UTF-8 JSON", "bytes that are not UTF-8")]) from None
+    if not text.lstrip().startswith("{"):
+        raise InputRejected([Problem("", "a JSON object (a case-v1 document)",
+                                     "something else" if text.strip() else "an empty body")])
+    return normalised_document(load_document_text(text, source="the request body"))
+
+
+# --------------------------------------------------------------------------- health
+
+
+@router.get("/health", response_model=Health, tags=["service"],
+            responses={503: {"model": Health, "description": "The database is unreachable"}})
+def health(request: Request) -> Response:
+    """Liveness and database reachability; needs no login."""
+    try:
+        _store(request).ping()
+        database = "ok"
+    except Exception as exc:
+        if not is_database_down(exc):
+            raise
+        database = "unreachable"
+    doc = {"status": "ok" if database == "ok" else "degraded", "database": database,
+           "knowledge_version": knowledge_version()}
+    return JSONResponse(doc, status_code=200 if database == "ok" else 503)
+
+
+@router.get("/me", response_model=UserOut, tags=["users"])
+def me(principal: UserDep) -> dict[str, Any]:
+    return principal.user.as_dict()
+
+
+# --------------------------------------------------------------------------- assess
+
+
+@router.post("/assess", tags=["assess"], openapi_extra=_CASE_BODY,
+             responses=_ASSESSMENT_RESPONSE, response_class=Response)
+async def assess(request: Request, principal: UserDep) -> Response:
+    """Assess one case document without storing anything (stateless)."""
+    document = await _case_body(request)
+    return _json(assess_mapping(document))
+
+
+# --------------------------------------------------------------------------- cases
+
+
+@router.get("/cases", response_model=list[CaseSummary], tags=["cases"])
+def list_cases(request: Request, principal: UserDep) -> list[dict[str, Any]]:
+    return [c.summary() for c in _store(request).list_cases()]
+
+
+def _detail(case: Any) -> dict[str, Any]:
+    return {**case.summary(), "document": case.document}
+
+
+@router.post("/cases", status_code=201, response_model=CaseDetail, tags=["cases"],
+             openapi_extra=_CASE_BODY, responses=_errors(409))
+async def create_case(request: Request, principal: WriterDep) -> dict[str, Any]:
+    """Store a new case (version 1). 409 when its ``case_id`` is in use."""
+    document = await _case_body(request)
+    case = await run_in_threadpool(_store(request).create_case, document, principal.user)
+    return _detail(case)
+
+
+@router.get("/cases/{case_pk}", response_model=CaseDetail, tags=["cases"],
+            responses=_errors(404))
+def get_case(request: Request, case_pk: Id, principal: UserDep) -> dict[str, Any]:
+    store = _store(request)
+    case = store.get_case(case_pk)
+    store.audit(principal.user, "read", case.case_id, "api")
+    return _detail(case)
+
+
+@router.put("/cases/{case_pk}", response_model=CaseDetail, tags=["cases"],
+            openapi_extra=_CASE_BODY, responses=_errors(404, 409))
+async def update_case(request: Request, case_pk: Id, principal: WriterDep) -> dict[str, Any]:
+    """Store the document as the case's next version (the case id cannot change)."""
+    document = await _case_body(request)
+    case = await run_in_threadpool(_store(request).update_case, case_pk, document,
+                                   principal.user)
+    return _detail(case)
+
+
+@router.delete("/cases/{case_pk}", status_code=204, tags=["cases"], responses=_errors(404),
+               response_class=Response)
+def delete_case(request: Request, case_pk: Id, principal: WriterDep) -> Response:
+    """Remove a case from the list (its history is kept)."""
+    _store(request).delete_case(case_pk, principal.user)
+    return Response(status_code=204)
+
+
+@router.get("/cases/{case_pk}/versions", response_model=list[VersionSummary],
+            tags=["cases"], responses=_errors(404))
+def list_versions(request: Request, case_pk: Id, principal: UserDep) -> list[dict[str, Any]]:
+    return [v.summary() for v in _store(request).case_versions(case_pk)]
+
+
+@router.get("/cases/{case_pk}/versions/{version}", response_model=VersionDetail,
+            tags=["cases"], responses=_errors(404))
+def get_version(request: Request, case_pk: Id, version: Id,
+                principal: UserDep) -> dict[str, Any]:
+    store = _store(request)
+    found = store.case_version(case_pk, version)
+    case = store.get_case(case_pk)
+    store.audit(principal.user, "read", case.case_id, f"api version {version}")
+    return {**found.summary(), "document": found.document}
+
+
+# --------------------------------------------------------------------------- assessments
+
+
+def _assessment_of(request: Request, case_pk: Id, version: int | None,
+                   principal: Principal) -> Any:
+    store = _store(request)
+    case = store.get_case(case_pk)
+    chosen = version or case.current_version
+    document = (case.document if chosen == case.current_version
+                else store.case_version(case_pk, chosen).document)
+    return case, assess_stored(store, case, document, chosen, principal.user)
+
+
+VersionQuery = Annotated[int | None, Query(ge=1, le=MAX_ID,
+                                           description="Case version (default: current)")]
+
+
+@router.post("/cases/{case_pk}/assessments", response_model=AssessmentOut, tags=["assessments"],
+             responses=_errors(404))
+def create_assessment(request: Request, case_pk: Id, principal: WriterDep,
+                      version: VersionQuery = None) -> Response:
+    """Assess a stored case version; reuses a stored result of the same input and knowledge."""
+    _, record = _assessment_of(request, case_pk, version, principal)
+    return _json(record.as_dict())
+
+
+@router.get("/cases/{case_pk}/assessment", response_model=AssessmentOut, tags=["assessments"],
+            responses=_errors(404))
+def current_assessment(request: Request, case_pk: Id, principal: UserDep,
+                       version: VersionQuery = None) -> Response:
+    """The assessment of the current (or the given) version, computed once and stored."""
+    _, record = _assessment_of(request, case_pk, version, principal)
+    return _json(record.as_dict())
+
+
+@router.get("/cases/{case_pk}/assessments", response_model=list[AssessmentOut],
+            tags=["assessments"], responses=_errors(404))
+def list_assessments(request: Request, case_pk: Id, principal: UserDep) -> Response:
+    return _json([a.as_dict() for a in _store(request).list_assessments(case_pk)])
+
+
+@router.get("/cases/{case_pk}/assessments/{assessment_id}", response_model=AssessmentOut,
+            tags=["assessments"], responses=_errors(404))
+def get_assessment(request: Request, case_pk: Id, assessment_id: Id,
+                   principal: UserDep) -> Response:
+    return _json(_store(request).get_assessment(case_pk, assessment_id).as_dict())
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def check_options(options: list[str]) -> None:
+    problems = [Problem(f"options.{i}", "an option id of assessment-v1 (e.g. liver_resection)",
+                        repr(o)) for i, o in enumerate(options) if o not in OPTION_IDS]
+    if problems:
+        raise InputRejected(problems)
+
+
+@router.post("/cases/{case_pk}/decisions", status_code=201, response_model=DecisionOut,
+             tags=["decisions"], responses=_errors(404))
+def record_decision(request: Request, case_pk: Id, body: DecisionIn,
+                    principal: WriterDep) -> dict[str, Any]:
+    """Record the tumour board's decision: chosen options and its words."""
+    check_options(body.options)
+    store = _store(request)
+    case = store.get_case(case_pk)
+    decision = store.record_decision(
+        case_pk, case_version=body.case_version or case.current_version,
+        options=list(dict.fromkeys(body.options)), text=body.text, user=principal.user,
+        assessment_id=body.assessment_id)
+    return decision.as_dict()
+
+
+@router.get("/cases/{case_pk}/decisions", response_model=list[DecisionOut], tags=["decisions"],
+            responses=_errors(404))
+def list_decisions(request: Request, case_pk: Id, principal: UserDep) -> list[dict[str, Any]]:
+    return [d.as_dict() for d in _store(request).list_decisions(case_pk)]
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def build_report(request: Request, case_pk: Id, version: int | None, fmt: str,
+                 principal: Principal) -> tuple[bytes, str, str]:
+    """The report of a stored case: (bytes, media type, file name). Audited as export."""
+    from nelm.report.html import evidence_for_report, render_html
+
+    store = _store(request)
+    case, record = _assessment_of(request, case_pk, version, principal)
+    doc = record.output
+    decisions = [d.as_dict() for d in store.list_decisions(case_pk)
+                 if d.case_version == record.case_version]
+    html = render_html(doc, evidence=evidence_for_report(doc) if evidence.available() else {},
+                       decisions=decisions, case_version=record.case_version)
+    store.audit(principal.user, "export", case.case_id,
+                f"{fmt} version {record.case_version}")
+    stem = f"nelm-case-{case_pk}-v{record.case_version}"
+    if fmt == "pdf":
+        from nelm.report.pdf import PdfUnavailableError, html_to_pdf
+
+        try:
+            return html_to_pdf(html), "application/pdf", f"{stem}.pdf"
+        except PdfUnavailableError as exc:
+            raise ApiError(503, str(exc)) from exc
+    return html.encode("utf-8"), "text/html; charset=utf-8", f"{stem}.html"
+
+
+@router.get("/cases/{case_pk}/report", tags=["reports"], response_class=Response,
+            responses={**_errors(404), 200: {"description": "The report",
+                                             "content": {"text/html": {},
+                                                         "application/pdf": {}}}})
+def report(request: Request, case_pk: Id, principal: UserDep,
+           format: Annotated[Literal["html", "pdf"], Query()] = "html",
+           version: VersionQuery = None) -> Response:
+    """The printable report (self-contained HTML, or PDF) of a stored case version."""
+    body, media, name = build_report(request, case_pk, version, format, principal)
+    return Response(body, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# --------------------------------------------------------------------------- evidence
+
+_SVG: dict[int | str, dict[str, Any]] = {
+    200: {"description": "SVG image", "content": {"image/svg+xml": {}}}}
+Modality = Annotated[str, Query(min_length=1, max_length=64,
+                                description="Option id (or tae_tace, intra_arterial, other)")]
+Outcome = Annotated[str, Query(min_length=1, max_length=64,
+                               description="Outcome name (evidence-v1)")]
+
+
+@router.get("/evidence/records", tags=["evidence"], responses=_errors(404))
+def evidence_records(principal: UserDep,
+                     modality: Annotated[str | None, Query(max_length=64)] = None,
+                     outcome: Annotated[str | None, Query(max_length=64)] = None
+                     ) -> list[dict[str, Any]]:
+    """Evidence records (evidence-v1), optionally of one modality and/or outcome."""
+    return evidence.records(modality, outcome)
+
+
+@router.get("/evidence/pool", tags=["evidence"])
+def evidence_pool(principal: UserDep, modality: Modality, outcome: Outcome,
+                  method: Annotated[Literal["REML", "DL", "PM", "FE"], Query()] = "REML",
+                  knapp_hartung: bool = False) -> dict[str, Any]:
+    """Pooled proportion (random effects, logit) or, for medians, their summary."""
+    return evidence.pool(modality, outcome, method, knapp_hartung)
+
+
+@router.get("/evidence/forest.svg", tags=["evidence"], response_class=Response,
+            responses=_SVG)
+def evidence_forest(principal: UserDep, modality: Modality, outcome: Outcome,
+                    method: Annotated[Literal["REML", "DL", "PM", "FE"], Query()] = "REML",
+                    ) -> Response:
+    """Forest plot of a pooled percentage outcome."""
+    return Response(evidence.forest_svg_cached(modality, outcome, method),
+                    media_type="image/svg+xml")
+
+
+@router.get("/evidence/survival.svg", tags=["evidence"], response_class=Response,
+            responses={**_SVG, **_errors(404)})
+def evidence_survival(principal: UserDep, modality: Modality,
+                      kind: Annotated[Literal["os", "pfs"], Query()] = "os") -> Response:
+    """Approximate survival curves (Weibull through published medians and rates)."""
+    return Response(evidence.survival_svg_cached(modality, kind), media_type="image/svg+xml")
+
+
+# --------------------------------------------------------------------------- users, tokens
+
+
+@router.get("/users", response_model=list[UserOut], tags=["users"])
+def list_users(request: Request, principal: AdminDep) -> list[dict[str, Any]]:
+    return [u.as_dict() for u in _store(request).list_users()]
+
+
+@router.post("/users", status_code=201, response_model=UserOut, tags=["users"],
+             responses=_errors(409))
+def create_user(request: Request, body: UserIn, principal: AdminDep) -> dict[str, Any]:
+    store = _store(request)
+    user = store.create_user(body.username, body.role, body.password)
+    store.audit(principal.user, "user", None, f"created user {user.id} ({user.role})")
+    return user.as_dict()
+
+
+@router.patch("/users/{user_id}", response_model=UserOut, tags=["users"],
+              responses=_errors(404))
+def update_user(request: Request, user_id: Id, body: UserPatch,
+                principal: AdminDep) -> dict[str, Any]:
+    store = _store(request)
+    if user_id == principal.user.id and (body.active is False or body.role not in (None,
+                                                                                  "admin")):
+        raise ApiError(409, "You cannot demote or deactivate yourself.")
+    user = store.update_user(user_id, role=body.role, active=body.active,
+                             password=body.password)
+    token_cache(request).forget()
+    store.audit(principal.user, "user", None, f"changed user {user.id}")
+    return user.as_dict()
+
+
+@router.get("/tokens", response_model=list[TokenOut], tags=["users"])
+def list_tokens(request: Request, principal: UserDep) -> list[dict[str, Any]]:
+    return [t.as_dict() for t in _store(request).list_api_tokens(principal.user.id)]
+
+
+@router.post("/tokens", status_code=201, response_model=TokenCreated, tags=["users"])
+def create_token(request: Request, body: TokenIn, principal: UserDep) -> dict[str, Any]:
+    """A new API token for yourself; the token is shown in this answer only."""
+    store = _store(request)
+    record, plaintext = store.create_api_token(principal.user.id, body.name)
+    store.audit(principal.user, "token", None, f"created token {record.id}")
+    return {**record.as_dict(), "token": plaintext}
+
+
+@router.delete("/tokens/{token_id}", status_code=204, tags=["users"], response_class=Response,
+               responses=_errors(404))
+def revoke_token(request: Request, token_id: Id, principal: UserDep) -> Response:
+    store = _store(request)
+    owner = None if principal.user.is_admin() else principal.user.id
+    if not store.revoke_api_token(token_id, user_id=owner):
+        raise NotFoundError(f"no token {token_id}")
+    token_cache(request).forget()
+    store.audit(principal.user, "token", None, f"revoked token {token_id}")
+    return Response(status_code=204)
+
+
+@router.get("/audit", response_model=list[AuditOut], tags=["users"])
+def audit_log(request: Request, principal: AdminDep,
+              case_id: Annotated[str | None, Query(max_length=128)] = None,
+              limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[dict[str, Any]]:
+    """Who read, created, changed or exported which case id, and when (admin only)."""
+    return [e.as_dict() for e in _store(request).audit_entries(case_id=case_id, limit=limit)]
+
+
+DATABASE_DOWN_MESSAGE = DATABASE_DOWN

@@ -1,0 +1,158 @@
+"""The case form: every case-v1 field, grouped by section, to and from a case document.
+
+Form values arrive as text. Empty means unknown (never false, never zero). Booleans are a
+three-way choice (unknown / yes / no). Some laboratory values may be entered in SI units
+and are converted to the contract's units before validation:
+
+=============  ==================  ====================
+field          SI unit             conversion
+=============  ==================  ====================
+bilirubin      µmol/L              ÷ 17.1 → mg/dL
+creatinine     µmol/L              ÷ 88.4 → mg/dL
+albumin        g/L                 ÷ 10 → g/dL
+haemoglobin    g/L                 ÷ 10 → g/dL
+platelets      10⁹/L               × 1000 → /µL
+leukocytes     10⁹/L               × 1000 → /µL
+=============  ==================  ====================
+
+Text that is not a number is rejected by the validator like any other wrong value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from nelm.case.fields import FIELDS, SECTIONS, Field, Kind
+
+__all__ = ["SECTION_TITLES", "UNIT_CHOICES", "FormField", "document_from_form", "form_fields",
+           "form_values"]
+
+SECTION_TITLES = {
+    "patient": "Patient", "primary": "Primary tumour", "pathology": "Pathology",
+    "imaging": "Imaging", "liver": "Liver metastases", "extrahepatic": "Extrahepatic disease",
+    "labs": "Laboratory", "anatomy": "Anatomy and liver function", "course": "Course",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    key: str
+    label: str
+    factor: float  # contract value = entered value × factor
+
+
+UNIT_CHOICES: dict[str, tuple[Unit, ...]] = {
+    "labs.bilirubin_mg_dl": (Unit("mg_dl", "mg/dL", 1.0), Unit("umol_l", "µmol/L", 1 / 17.1)),
+    "labs.creatinine_mg_dl": (Unit("mg_dl", "mg/dL", 1.0), Unit("umol_l", "µmol/L", 1 / 88.4)),
+    "labs.albumin_g_dl": (Unit("g_dl", "g/dL", 1.0), Unit("g_l", "g/L", 0.1)),
+    "labs.hemoglobin_g_dl": (Unit("g_dl", "g/dL", 1.0), Unit("g_l", "g/L", 0.1)),
+    "labs.platelets_per_ul": (Unit("per_ul", "/µL", 1.0), Unit("g_l", "10⁹/L", 1000.0)),
+    "labs.wbc_per_ul": (Unit("per_ul", "/µL", 1.0), Unit("g_l", "10⁹/L", 1000.0)),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    spec: Field
+    input_id: str
+    hint: str
+
+    @property
+    def path(self) -> str:
+        return self.spec.path
+
+    @property
+    def units(self) -> tuple[Unit, ...]:
+        return UNIT_CHOICES.get(self.spec.path, ())
+
+
+def _input_id(path: str) -> str:
+    return "f-" + path.replace(".", "-").replace("_", "-")
+
+
+def form_fields() -> list[tuple[str, str, list[FormField]]]:
+    """(section, title, fields) in the contract's order."""
+    groups = []
+    for section in SECTIONS:
+        fields = [FormField(f, _input_id(f.path), f.expected()) for f in FIELDS
+                  if f.section == section]
+        groups.append((section, SECTION_TITLES.get(section, section.title()), fields))
+    return groups
+
+
+def _number(text: str) -> float | None:
+    cleaned = text.strip().replace(" ", "").replace("\u202f", "").replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _tidy(value: float) -> float | int:
+    rounded = round(value, 6)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def document_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
+    """A case document (not yet validated) from the form's fields.
+
+    ``form`` maps the dotted field path to text (``getlist`` values for multi-choice
+    fields arrive as lists), ``unit:<path>`` to the chosen unit key. Text that is not a
+    number is passed on as text, so that the validator rejects it with its usual message.
+    """
+    doc: dict[str, Any] = {"schema_version": 1}
+    case_id = str(form.get("case_id") or "").strip()
+    doc["case_id"] = case_id or None
+    label = str(form.get("label") or "").strip()
+    if label:
+        doc["label"] = label
+    for spec in FIELDS:
+        raw = form.get(spec.path)
+        section, name = spec.path.split(".", 1)
+        if spec.kind is Kind.CHOICES:
+            items = raw if isinstance(raw, list) else ([raw] if raw else [])
+            if items:
+                doc.setdefault(section, {})[name] = [str(i) for i in items]
+            continue
+        text = str(raw or "").strip()
+        if not text:
+            continue
+        value: Any
+        if spec.kind is Kind.BOOLEAN:
+            value = {"yes": True, "no": False}.get(text, text)
+        elif spec.kind in (Kind.NUMBER, Kind.INTEGER):
+            number = _number(text)
+            if number is None:  # the validator names the field and what it expected
+                doc.setdefault(section, {})[name] = text
+                continue
+            units = UNIT_CHOICES.get(spec.path, ())
+            chosen = str(form.get(f"unit:{spec.path}") or "")
+            factor = next((u.factor for u in units if u.key == chosen), 1.0)
+            value = _tidy(number * factor)
+        else:
+            value = text
+        doc.setdefault(section, {})[name] = value
+    return doc
+
+
+def form_values(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The form's initial values from a stored case document."""
+    values: dict[str, Any] = {"case_id": document.get("case_id") or "",
+                              "label": document.get("label") or ""}
+    for spec in FIELDS:
+        section, name = spec.path.split(".", 1)
+        body = document.get(section)
+        value = body.get(name) if isinstance(body, Mapping) else None
+        if value is None:
+            continue
+        if spec.kind is Kind.BOOLEAN:
+            values[spec.path] = "yes" if value else "no"
+        elif spec.kind is Kind.CHOICES:
+            values[spec.path] = list(value)
+        else:
+            values[spec.path] = str(value)
+    return values

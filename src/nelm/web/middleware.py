@@ -1,0 +1,121 @@
+"""The outermost layer of the application (pure ASGI, cheap per request).
+
+- request bodies over the limit → 413, whether announced by Content-Length or streamed;
+- security headers on every response (a strict Content-Security-Policy: nothing is
+  loaded from anywhere but this server);
+- one access-log line per request with the method, the route *template* (``/cases/{id}``),
+  the status and the time — never the query string or the body, so no patient data and
+  no login tokens reach the logs;
+- any exception that escaped the handlers → 500 with a short JSON body, no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = ["EdgeMiddleware"]
+
+access_log = logging.getLogger("nelm.web.access")
+log = logging.getLogger("nelm.web")
+
+_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+_HEADERS: list[tuple[bytes, bytes]] = [
+    (b"content-security-policy", _CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+]
+
+
+class BodyTooLargeError(Exception):
+    pass
+
+
+def _json(status: int, detail: str) -> tuple[dict[str, Any], bytes]:
+    body = json.dumps({"detail": detail, "problems": []}).encode()
+    start = {"type": "http.response.start", "status": status,
+             "headers": [(b"content-type", b"application/json"),
+                         (b"content-length", str(len(body)).encode()), *_HEADERS]}
+    return start, body
+
+
+class EdgeMiddleware:
+    def __init__(self, app: ASGIApp, max_body_bytes: int = 1_000_000) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 0
+        limit = self.max_body_bytes
+        too_large = f"The request body is larger than the limit of {limit:,} bytes."
+
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = 0
+                if declared > limit:
+                    start, body = _json(413, too_large)
+                    await send(start)
+                    await send({"type": "http.response.body", "body": body})
+                    self._log(scope, 413, started)
+                    return
+
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLargeError
+            return message
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                message["headers"] = [*message.get("headers", []), *_HEADERS]
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, send_with_headers)
+        except BodyTooLargeError:
+            if not status:
+                start, body = _json(413, too_large)
+                await send_with_headers(start)
+                await send({"type": "http.response.body", "body": body})
+        except Exception as exc:  # the last line of defence: never show a traceback
+            log.error("internal error on %s %s: %s", scope.get("method"), _route(scope),
+                      type(exc).__name__, exc_info=exc)
+            if not status:
+                start, body = _json(500, "Internal error: the request could not be "
+                                         "completed. The error has been logged.")
+                await send_with_headers(start)
+                await send({"type": "http.response.body", "body": body})
+        finally:
+            self._log(scope, status or 500, started)
+
+    @staticmethod
+    def _log(scope: Scope, status: int, started: float) -> None:
+        if access_log.isEnabledFor(logging.INFO):
+            access_log.info("%s %s %d %.1fms", scope.get("method"), _route(scope), status,
+                            (time.perf_counter() - started) * 1000)
+
+
+def _route(scope: Scope) -> str:
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else "(unmatched)"

@@ -1,0 +1,590 @@
+"""The web pages: login, case list, case form, assessment view, evidence, decisions, users.
+
+Server-rendered Jinja2 templates (autoescape on for every template) with plain HTML
+forms, so every page works with the keyboard and without JavaScript. Each form carries
+the session's CSRF token. Pages need a login; without one they redirect to ``/login``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from nelm.case.fields import FIELD_BY_PATH, OPTION_IDS
+from nelm.errors import InputRejected, Problem
+from nelm.report.html import (
+    INTENT_TITLES,
+    RESULT_TEXT,
+    STATUS_TEXT,
+    field_label,
+    format_value,
+    input_rows,
+    options_by_intent,
+)
+from nelm.report.text import SAFETY_STATEMENT
+from nelm.store import ROLES, ConflictError, NotFoundError, Store, UserRecord
+from nelm.store.security import MIN_PASSWORD_LENGTH, new_token
+from nelm.web import evidence
+from nelm.web.auth import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    LoginLimiter,
+    NotLoggedInError,
+    Principal,
+    check_csrf,
+    principal_of,
+    resolve_principal,
+    set_cookie,
+    token_cache,
+)
+from nelm.web.cases import assess_stored, knowledge_version, normalised_document
+from nelm.web.errors import ApiError
+from nelm.web.forms import UNIT_CHOICES, document_from_form, form_fields, form_values
+
+__all__ = ["error_page", "router"]
+
+router = APIRouter(include_in_schema=False)
+
+_STATUS_MARK = {"eligible": "✔", "uncertain": "?", "ineligible": "✘"}
+_RESULT_MARK = {"met": "✔", "not_met": "✘", "unknown": "?"}
+
+
+_OUTCOME_WORDS = {"os": "overall survival", "pfs": "progression-free survival",
+                  "dfs": "disease-free survival", "dss": "disease-specific survival",
+                  "ttp": "time to progression", "orr": "objective response",
+                  "dcr": "disease control", "r0": "R0 resection"}
+
+
+def outcome_name(outcome: str) -> str:
+    """``os_5y_percent`` → ``5-year overall survival (%)``, for tables and captions."""
+    parts = outcome.split("_")
+    unit = {"percent": " (%)", "months": " (months)"}.get(parts[-1], "")
+    core = parts[:-1] if unit else parts
+    if core and core[0] == "median":
+        return f"median {_OUTCOME_WORDS.get(core[1], core[1])}{unit}" if len(core) > 1 else (
+            outcome)
+    if len(core) == 2 and core[1].endswith("y") and core[1][:-1].isdigit():
+        return f"{core[1][:-1]}-year {_OUTCOME_WORDS.get(core[0], core[0])}{unit}"
+    words = " ".join(_OUTCOME_WORDS.get(p, p) for p in core)
+    return f"{words}{unit}"
+
+
+@cache
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("nelm.web", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["label"] = field_label
+    env.filters["outcome"] = outcome_name
+    env.globals.update(
+        safety=SAFETY_STATEMENT, intents=INTENT_TITLES, status_text=STATUS_TEXT,
+        result_text=RESULT_TEXT, status_mark=_STATUS_MARK, result_mark=_RESULT_MARK,
+        roles=ROLES, format_value=format_value, field_label=field_label,
+        min_password=MIN_PASSWORD_LENGTH, urlencode=urlencode,
+    )
+    return env
+
+
+def render(request: Request, template: str, status: int = 200,
+           headers: Mapping[str, str] | None = None, **context: Any) -> HTMLResponse:
+    principal = principal_of(request) if "principal" in request.scope else None
+    html = _env().get_template(template).render(
+        request=request, principal=principal, user=principal.user if principal else None,
+        csrf=principal.csrf if principal else "", knowledge=knowledge_version(), **context)
+    response = HTMLResponse(html, status_code=status, headers=dict(headers or {}))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def error_page(request: Request, status: int, detail: str,
+               headers: Mapping[str, str] | None = None) -> Response:
+    titles = {400: "Bad request", 401: "Please log in", 403: "Not allowed", 404: "Not found",
+              405: "Not allowed", 409: "ConflictError", 413: "Too large", 422: "Not accepted",
+              429: "Too many attempts", 503: "Temporarily unavailable"}
+    return render(request, "error.html", status=status, headers=headers,
+                  title=titles.get(status, "Something went wrong"), detail=detail,
+                  code=status)
+
+
+def _store(request: Request) -> Store:
+    store = request.app.state.store
+    assert isinstance(store, Store)
+    return store
+
+
+async def page_user(request: Request) -> Principal:
+    principal = await resolve_principal(request)
+    if principal is None or principal.via != "session":
+        raise NotLoggedInError
+    return principal
+
+
+PageUser = Annotated[Principal, Depends(page_user)]
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+VersionQuery = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
+
+
+def _writer(principal: Principal) -> None:
+    if not principal.user.can_write():
+        raise ApiError(403, "Your role (viewer) may read cases but not change them.")
+
+
+def _admin(principal: Principal) -> None:
+    if not principal.user.is_admin():
+        raise ApiError(403, "Only an administrator may manage users.")
+
+
+async def _form(request: Request, principal: Principal) -> FormData:
+    form = await request.form()
+    sent = form.get("csrf_token")
+    check_csrf(principal, sent if isinstance(sent, str) else None)
+    return form
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+# --------------------------------------------------------------------------- login
+
+
+def _limiter(request: Request) -> LoginLimiter:
+    limiter = request.app.state.login_limiter
+    assert isinstance(limiter, LoginLimiter)
+    return limiter
+
+
+def _login_page(request: Request, next_url: str, error: str = "", status: int = 200,
+                username: str = "") -> HTMLResponse:
+    existing = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    token = existing if 20 <= len(existing) <= 100 else new_token()
+    response = render(request, "login.html", status=status, title="Log in", login_csrf=token,
+                      next=next_url,
+                      error=error, username=username)
+    set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
+    return response
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> Response:
+    return _login_page(request, _safe_next(next))
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = await request.form()
+    username = str(form.get("username") or "").strip()[:64]
+    password = str(form.get("password") or "")
+    next_url = _safe_next(str(form.get("next") or "/"))
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not cookie or cookie != form.get("csrf_token"):
+        return _login_page(request, next_url, "The login form expired. Please try again.",
+                           status=403, username=username)
+    limiter = _limiter(request)
+    client = request.client.host if request.client else "unknown"
+    keys = (f"ip:{client}", f"user:{username.lower()}")
+    wait = limiter.retry_after(*keys)
+    if wait:
+        response = _login_page(request, next_url, f"Too many failed attempts. Try again in "
+                               f"{wait} seconds.", status=429, username=username)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    store = _store(request)
+    user = await run_in_threadpool(store.authenticate, username, password)
+    if user is None:
+        limiter.failed(*keys)
+        await run_in_threadpool(store.audit, None, "login_failed", None, "")
+        return _login_page(request, next_url, "Wrong user name or password.", status=401,
+                           username=username)
+    limiter.succeeded(keys[1])
+    return _start_session(request, store, user, next_url)
+
+
+def _start_session(request: Request, store: Store, user: UserRecord,
+                   next_url: str) -> Response:
+    token, _csrf = store.create_session(user.id)
+    store.audit(user, "login", None, "")
+    response = _see_other(next_url)
+    set_cookie(request, response, SESSION_COOKIE, token, max_age=12 * 3600)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
+    return response
+
+
+@router.get("/login/once")
+def login_once(request: Request, token: str = "") -> Response:
+    """The first administrator's one-time login address."""
+    limiter = _limiter(request)
+    client = request.client.host if request.client else "unknown"
+    key = f"ip:{client}"
+    if limiter.retry_after(key):
+        return error_page(request, 429, "Too many failed attempts. Try again later.")
+    store = _store(request)
+    user = store.consume_login_link(token) if token else None
+    if user is None:
+        limiter.failed(key)
+        return error_page(request, 403, "This login address has been used or has expired. "
+                                         "Restart the server to print a new one, or log in "
+                                         "with your user name and password.")
+    return _start_session(request, store, user, "/account?welcome=1")
+
+
+@router.post("/logout")
+async def logout(request: Request, principal: PageUser) -> Response:
+    await _form(request, principal)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    store = _store(request)
+    if cookie:
+        store.delete_session(cookie)
+    store.audit(principal.user, "logout", None, "")
+    response = _see_other("/login")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# --------------------------------------------------------------------------- cases
+
+
+@router.get("/")
+def case_list(request: Request, principal: PageUser) -> Response:
+    cases = _store(request).list_cases()
+    return render(request, "cases.html", cases=cases, title="Cases")
+
+
+def _form_page(request: Request, *, title: str, action: str, values: Mapping[str, Any],
+               problems: list[Problem] | None = None, case_pk: int | None = None,
+               status: int = 200) -> HTMLResponse:
+    by_path: dict[str, list[str]] = {}
+    general: list[str] = []
+    for problem in problems or []:
+        key = problem.path.split("[", 1)[0]
+        if key in FIELD_BY_PATH or key in ("case_id", "label"):
+            by_path.setdefault(key, []).append(problem.message)
+        else:
+            general.append(problem.message)
+    return render(request, "case_form.html", status=status, title=title, action=action,
+                  groups=form_fields(), values=values, errors=by_path, general=general,
+                  problem_count=len(problems or []), case_pk=case_pk, units=UNIT_CHOICES)
+
+
+def _form_dict(form: FormData) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key in form:
+        items = form.getlist(key)
+        spec = FIELD_BY_PATH.get(key)
+        if spec is not None and spec.kind.value == "choices":
+            values[key] = [str(i) for i in items]
+        else:
+            values[key] = str(items[-1]) if items else ""
+    return values
+
+
+@router.get("/cases/new")
+def new_case_form(request: Request, principal: PageUser) -> Response:
+    _writer(principal)
+    return _form_page(request, title="New case", action="/cases/new", values={})
+
+
+@router.post("/cases/new")
+async def create_case(request: Request, principal: PageUser) -> Response:
+    _writer(principal)
+    values = _form_dict(await _form(request, principal))
+    try:
+        document = normalised_document(document_from_form(values))
+        case = await run_in_threadpool(_store(request).create_case, document, principal.user)
+    except InputRejected as exc:
+        return _form_page(request, title="New case", action="/cases/new", values=values,
+                          problems=exc.problems, status=422)
+    except ConflictError as exc:
+        return _form_page(request, title="New case", action="/cases/new", values=values,
+                          problems=[Problem("case_id", str(exc), "")], status=409)
+    return _see_other(f"/cases/{case.id}")
+
+
+@router.get("/cases/{case_pk}/edit")
+def edit_case_form(request: Request, case_pk: Id, principal: PageUser) -> Response:
+    _writer(principal)
+    case = _store(request).get_case(case_pk)
+    return _form_page(request, title=f"Edit case {case.case_id} (version "
+                      f"{case.current_version + 1} will be stored)",
+                      action=f"/cases/{case_pk}/edit", values=form_values(case.document),
+                      case_pk=case_pk)
+
+
+@router.post("/cases/{case_pk}/edit")
+async def update_case(request: Request, case_pk: Id, principal: PageUser) -> Response:
+    _writer(principal)
+    values = _form_dict(await _form(request, principal))
+    store = _store(request)
+    case = store.get_case(case_pk)
+    values["case_id"] = case.case_id  # the case id of a stored case does not change
+    title = f"Edit case {case.case_id}"
+    try:
+        document = normalised_document(document_from_form(values))
+        await run_in_threadpool(store.update_case, case_pk, document, principal.user)
+    except InputRejected as exc:
+        return _form_page(request, title=title, action=f"/cases/{case_pk}/edit",
+                          values=values, problems=exc.problems, case_pk=case_pk, status=422)
+    return _see_other(f"/cases/{case_pk}")
+
+
+@router.post("/cases/{case_pk}/delete")
+async def delete_case(request: Request, case_pk: Id, principal: PageUser) -> Response:
+    _writer(principal)
+    await _form(request, principal)
+    _store(request).delete_case(case_pk, principal.user)
+    return _see_other("/")
+
+
+def _plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    steps = []
+    for step in doc["plan"]:
+        steps.append({**step, "items": [
+            {"id": oid, "name": doc["options"][oid].get("name") or oid,
+             "status": step["statuses"].get(oid, doc["options"][oid]["status"]),
+             "pending": [field_label(p) for p in step.get("pending", {}).get(oid, [])]}
+            for oid in step["options"]]})
+    return steps
+
+
+@router.get("/cases/{case_pk}")
+def case_view(request: Request, case_pk: Id, principal: PageUser,
+              version: VersionQuery = None) -> Response:
+    store = _store(request)
+    case = store.get_case(case_pk)
+    chosen = version or case.current_version
+    document = (case.document if chosen == case.current_version
+                else store.case_version(case_pk, chosen).document)
+    record = assess_stored(store, case, document, chosen, principal.user)
+    store.audit(principal.user, "read", case.case_id, f"page version {chosen}")
+    doc = record.output
+    option_names = {oid: (o.get("name") or oid) for oid, o in doc["options"].items()}
+    return render(
+        request, "case.html", title=f"Case {case.case_id}", case=case, version=chosen,
+        versions=store.case_versions(case_pk), doc=doc, record=record,
+        inputs=input_rows(doc.get("inputs") or {}), groups=options_by_intent(doc),
+        steps=_plan_steps(doc), option_names=option_names,
+        decisions=store.list_decisions(case_pk), option_ids=OPTION_IDS,
+        classification=_classification(doc), evidence_available=evidence.available(),
+        decided=request.query_params.get("decided") == "1",
+    )
+
+
+def _classification(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    c = doc["classification"]
+    grade = c.get("grade")
+    if grade is None:
+        possible = c.get("grade_possible") or []
+        grade = (" or ".join(possible) + " (not settled)") if possible else "unknown"
+    drainage = {True: "yes", False: "no", None: "unknown"}[c.get("portal_drainage")]
+    settle = c.get("settle_with") or {}
+    rows = [("WHO grade", "grade", grade),
+            ("Differentiation", "differentiation", c.get("differentiation") or "unknown"),
+            ("Liver-metastasis type", "liver_type", c.get("liver_type") or "unknown"),
+            ("Portal drainage", "portal_drainage", drainage),
+            ("Hepatic burden", "burden_band", c.get("burden_band") or "unknown")]
+    return [{"title": t, "value": v, "explanation": c.get("explanations", {}).get(k, ""),
+             "settle": [field_label(p) for p in settle.get(k, [])]} for t, k, v in rows]
+
+
+@router.post("/cases/{case_pk}/decisions")
+async def record_decision(request: Request, case_pk: Id, principal: PageUser) -> Response:
+    _writer(principal)
+    form = await _form(request, principal)
+    options = [str(o) for o in form.getlist("options")]
+    text = str(form.get("text") or "").strip()[:20000]
+    bad = [o for o in options if o not in OPTION_IDS]
+    if bad:
+        raise ApiError(422, f"Unknown option id {bad[0]!r}.")
+    if not options and not text:
+        raise ApiError(422, "Choose at least one option or write the board's decision.")
+    store = _store(request)
+    case = store.get_case(case_pk)
+    sent_version = str(form.get("case_version") or "")
+    version = int(sent_version) if sent_version.isdigit() and len(sent_version) < 10 else (
+        case.current_version)
+    assessment = str(form.get("assessment_id") or "")[:9]
+    store.record_decision(case_pk, case_version=version, options=options, text=text,
+                          user=principal.user,
+                          assessment_id=int(assessment) if assessment.isdigit() else None)
+    return _see_other(f"/cases/{case_pk}?version={version}&decided=1#decisions")
+
+
+@router.get("/cases/{case_pk}/report.{fmt}")
+def report(request: Request, case_pk: Id, fmt: str, principal: PageUser,
+           version: VersionQuery = None) -> Response:
+    if fmt not in ("html", "pdf"):
+        raise NotFoundError("Not found")
+    from nelm.web.api import build_report
+
+    body, media, name = build_report(request, case_pk, version, fmt, principal)
+    return Response(body, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# --------------------------------------------------------------------------- evidence
+
+_POOL_OUTCOMES = ("os_5y_percent", "os_3y_percent", "os_1y_percent", "median_os_months",
+                  "median_pfs_months", "orr_percent", "dcr_percent", "morbidity_percent",
+                  "mortality_percent", "symptom_response_percent")
+
+
+@router.get("/cases/{case_pk}/evidence/{option_id}")
+def evidence_page(request: Request, case_pk: Id, option_id: str,
+                  principal: PageUser) -> Response:
+    store = _store(request)
+    case = store.get_case(case_pk)
+    if option_id not in OPTION_IDS:
+        raise NotFoundError(f"no option {option_id}")
+    if not evidence.available():
+        return render(request, "evidence.html", title="Evidence", case=case,
+                      option_id=option_id, records=[], pools=[], curves=False,
+                      unavailable=evidence.NOT_INSTALLED, outcome_names=[])
+    rows = evidence.records(option_id)
+    pools: list[dict[str, Any]] = []
+    for outcome in _POOL_OUTCOMES:
+        if sum(1 for r in rows if outcome in r and r.get("n")) < 2:
+            continue
+        try:
+            pools.append(evidence.pool(option_id, outcome))
+        except InputRejected:
+            continue
+    outcome_names = [o for o in evidence.outcomes() if any(o in r for r in rows)]
+    return render(request, "evidence.html", title=f"Evidence: {option_id}", case=case,
+                  option_id=option_id, records=rows, pools=pools,
+                  curves=_has_curves(option_id), unavailable="", outcome_names=outcome_names)
+
+
+def _has_curves(option_id: str) -> dict[str, bool]:
+    try:
+        from nelm.evidence.records import records_for
+        from nelm.evidence.survival import WeibullFit, fit_record
+    except ImportError:
+        return {}
+    found = records_for(modality=option_id)
+    return {kind: any(isinstance(fit_record(r, kind), WeibullFit) for r in found)
+            for kind in ("os", "pfs")}
+
+
+# --------------------------------------------------------------------------- account
+
+
+@router.get("/account")
+def account(request: Request, principal: PageUser) -> Response:
+    tokens = _store(request).list_api_tokens(principal.user.id)
+    return render(request, "account.html", title="Account", tokens=tokens,
+                  welcome=request.query_params.get("welcome") == "1", new_token="",
+                  message="", error="")
+
+
+@router.post("/account/password")
+async def change_password(request: Request, principal: PageUser) -> Response:
+    form = await _form(request, principal)
+    store = _store(request)
+    current = str(form.get("current_password") or "")
+    new = str(form.get("new_password") or "")
+    repeat = str(form.get("repeat_password") or "")
+    error = ""
+    if principal.user.has_password and store.authenticate(principal.user.username,
+                                                          current) is None:
+        error = "The current password is wrong."
+    elif len(new) < MIN_PASSWORD_LENGTH:
+        error = f"The new password must have at least {MIN_PASSWORD_LENGTH} characters."
+    elif new != repeat:
+        error = "The two new passwords differ."
+    if not error:
+        store.update_user(principal.user.id, password=new)
+        store.audit(principal.user, "user", None, "changed own password")
+    tokens = store.list_api_tokens(principal.user.id)
+    return render(request, "account.html", status=422 if error else 200, title="Account",
+                  tokens=tokens, welcome=False, new_token="", error=error,
+                  message="" if error else "Password changed.")
+
+
+@router.post("/account/tokens")
+async def create_token(request: Request, principal: PageUser) -> Response:
+    form = await _form(request, principal)
+    name = str(form.get("name") or "").strip()[:100] or "API token"
+    store = _store(request)
+    record, plaintext = store.create_api_token(principal.user.id, name)
+    store.audit(principal.user, "token", None, f"created token {record.id}")
+    return render(request, "account.html", title="Account",
+                  tokens=store.list_api_tokens(principal.user.id), welcome=False,
+                  new_token=plaintext, message="", error="")
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+async def revoke_token(request: Request, token_id: Id, principal: PageUser) -> Response:
+    await _form(request, principal)
+    store = _store(request)
+    if store.revoke_api_token(token_id, user_id=principal.user.id):
+        token_cache(request).forget()
+        store.audit(principal.user, "token", None, f"revoked token {token_id}")
+    return _see_other("/account")
+
+
+# --------------------------------------------------------------------------- users
+
+
+@router.get("/admin/users")
+def users(request: Request, principal: PageUser) -> Response:
+    _admin(principal)
+    return render(request, "users.html", title="Users", users=_store(request).list_users(),
+                  error="", message="")
+
+
+@router.post("/admin/users")
+async def create_user(request: Request, principal: PageUser) -> Response:
+    _admin(principal)
+    form = await _form(request, principal)
+    store = _store(request)
+    username = str(form.get("username") or "").strip()
+    role = str(form.get("role") or "")
+    password = str(form.get("password") or "")
+    error = ""
+    if not username or len(username) > 64 or not all(ch.isalnum() or ch in "._@-"
+                                                      for ch in username):
+        error = "User names use letters, digits and . _ @ - (at most 64)."
+    elif role not in ROLES:
+        error = f"Choose a role: {', '.join(ROLES)}."
+    elif len(password) < MIN_PASSWORD_LENGTH:
+        error = f"The password must have at least {MIN_PASSWORD_LENGTH} characters."
+    else:
+        try:
+            user = store.create_user(username, role, password)
+            store.audit(principal.user, "user", None, f"created user {user.id} ({role})")
+        except ConflictError:
+            error = f"The user name {username} is taken."
+    return render(request, "users.html", status=422 if error else 200, title="Users",
+                  users=store.list_users(), error=error,
+                  message="" if error else f"User {username} created.")
+
+
+@router.post("/admin/users/{user_id}")
+async def change_user(request: Request, user_id: Id, principal: PageUser) -> Response:
+    _admin(principal)
+    form = await _form(request, principal)
+    store = _store(request)
+    role = str(form.get("role") or "") or None
+    active = form.get("active") == "yes"
+    if user_id == principal.user.id and (not active or role != "admin"):
+        raise ApiError(409, "You cannot demote or deactivate yourself.")
+    if role is not None and role not in ROLES:
+        raise ApiError(422, f"Choose a role: {', '.join(ROLES)}.")
+    store.update_user(user_id, role=role, active=active)
+    token_cache(request).forget()
+    store.audit(principal.user, "user", None, f"changed user {user_id}")
+    return _see_other("/admin/users")
+

@@ -1,0 +1,230 @@
+"""The shapes the REST API documents in ``/openapi.json``.
+
+The case document's JSON Schema is generated from ``nelm.case.fields.FIELDS`` (the one
+description of case-v1), so the API, the form and the validator cannot drift apart. The
+validator stays the authority: bodies are checked by ``nelm.case`` and rejected with its
+messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from nelm.case.fields import FIELDS, OPTION_IDS, SECTIONS, TOP_LEVEL, Kind
+from nelm.case.fields import Field as CaseField
+
+__all__ = [
+    "ASSESSMENT_SCHEMA",
+    "CASE_SCHEMA",
+    "AssessmentOut",
+    "AuditOut",
+    "CaseDetail",
+    "CaseSummary",
+    "DecisionIn",
+    "DecisionOut",
+    "ErrorBody",
+    "Health",
+    "ProblemOut",
+    "TokenCreated",
+    "TokenIn",
+    "TokenOut",
+    "UserIn",
+    "UserOut",
+    "UserPatch",
+    "VersionDetail",
+    "VersionSummary",
+]
+
+
+def _field_schema(spec: CaseField) -> dict[str, Any]:
+    schema: dict[str, Any]
+    if spec.kind is Kind.BOOLEAN:
+        schema = {"type": ["boolean", "null"]}
+    elif spec.kind is Kind.CHOICE:
+        schema = {"enum": [*spec.choices, None]}
+    elif spec.kind is Kind.CHOICES:
+        schema = {"type": ["array", "null"], "items": {"enum": list(spec.choices)}}
+    elif spec.kind is Kind.STRING:
+        schema = {"type": ["string", "null"]}
+        if spec.max_length:
+            schema["maxLength"] = spec.max_length
+    else:
+        schema = {"type": ["integer" if spec.kind is Kind.INTEGER else "number", "null"]}
+        if spec.minimum is not None:
+            key = "exclusiveMinimum" if spec.exclusive_minimum else "minimum"
+            schema[key] = spec.minimum
+        if spec.maximum is not None:
+            schema["maximum"] = spec.maximum
+    description = spec.label + (f" ({spec.unit})" if spec.unit else "")
+    return {**schema, "description": description}
+
+
+def case_schema() -> dict[str, Any]:
+    """JSON Schema of a case-v1 document."""
+    sections: dict[str, Any] = {}
+    for section in SECTIONS:
+        sections[section] = {
+            "type": ["object", "null"],
+            "additionalProperties": False,
+            "properties": {f.name: _field_schema(f) for f in FIELDS if f.section == section},
+        }
+    top = {f.path: _field_schema(f) for f in TOP_LEVEL}
+    top["schema_version"] = {"enum": [1, None], "description": "Schema version (1)"}
+    top["case_id"] = {"type": "string", "minLength": 1, "maxLength": 128,
+                      "pattern": r"\S", "description": "Case id (1–128 characters)"}
+    return {
+        "type": "object",
+        "title": "Case document, version 1",
+        "required": ["case_id"],
+        "additionalProperties": False,
+        "properties": {**top, **sections},
+    }
+
+
+CASE_SCHEMA = case_schema()
+
+ASSESSMENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "Assessment document, version 1",
+    "required": ["schema_version", "knowledge_version", "case_id", "classification",
+                 "options", "plan", "missing_data", "warnings"],
+    "properties": {
+        "schema_version": {"type": "integer"},
+        "knowledge_version": {"type": "string"},
+        "case_id": {"type": "string"},
+        "classification": {"type": "object"},
+        "options": {"type": "object",
+                    "properties": {oid: {"type": "object"} for oid in OPTION_IDS}},
+        "plan": {"type": "array", "items": {"type": "object"}},
+        "missing_data": {"type": "array", "items": {"type": "object"}},
+        "warnings": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProblemOut(_Out):
+    field: str = Field(description="Dotted path of the field, empty for the whole document")
+    expected: str
+    got: str
+
+
+class ErrorBody(_Out):
+    detail: str
+    problems: list[ProblemOut] = Field(default_factory=list)
+
+
+class Health(_Out):
+    status: str
+    database: str
+    knowledge_version: str
+
+
+class CaseSummary(_Out):
+    id: int
+    case_id: str
+    label: str | None
+    version: int
+    created_at: str
+    updated_at: str
+
+
+class CaseDetail(CaseSummary):
+    document: dict[str, Any]
+
+
+class VersionSummary(_Out):
+    version: int
+    created_at: str
+    created_by: str | None
+
+
+class VersionDetail(VersionSummary):
+    document: dict[str, Any]
+
+
+class AssessmentOut(_Out):
+    id: int
+    case_version: int
+    knowledge_version: str
+    input_hash: str
+    created_at: str
+    assessment: dict[str, Any]
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    options: list[str] = Field(default_factory=list, max_length=len(OPTION_IDS),
+                               description="Option ids the board chose (assessment-v1)")
+    text: str = Field(default="", max_length=20000, description="The board's words")
+    case_version: int | None = Field(default=None, ge=1, le=2_147_483_647,
+                                      description="Version decided on (default: current)")
+    assessment_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+
+
+class DecisionOut(_Out):
+    id: int
+    case_version: int
+    assessment_id: int | None
+    options: list[str]
+    text: str
+    decided_by: str | None
+    decided_at: str
+
+
+class UserOut(_Out):
+    id: int
+    username: str
+    role: str
+    active: bool
+    has_password: bool
+    created_at: str
+
+
+class UserIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")
+    role: str = Field(pattern="^(admin|clinician|viewer)$")
+    password: str = Field(min_length=10, max_length=1000)
+
+
+class UserPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: str | None = Field(default=None, pattern="^(admin|clinician|viewer)$")
+    active: bool | None = None
+    password: str | None = Field(default=None, min_length=10, max_length=1000)
+
+
+class TokenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+
+
+class TokenOut(_Out):
+    id: int
+    user_id: int
+    name: str
+    created_at: str
+    revoked_at: str | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="The token itself: shown once, store it safely")
+
+
+class AuditOut(_Out):
+    id: int
+    at: str
+    username: str | None
+    action: str
+    case_id: str | None
+    detail: str

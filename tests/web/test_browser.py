@@ -1,0 +1,185 @@
+"""The tumour-board application in a real browser: Debian's Chromium driven by Playwright.
+
+Logs in with the one-time address, sets a password, logs in again, enters a case through
+the form (with an SI unit and a script tag as label), sees the assessment, opens a
+criterion and the evidence, records a decision and downloads both reports. Skipped
+without Chromium or Playwright on a developer machine; a failure on CI (``CI=true``).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.store.support import skip_or_fail
+from tests.web.conftest import PASSWORD, Site, make_site
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+XSS = "<script>alert(1)</script>"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Site, str]]:
+    import uvicorn
+
+    site = make_site("sqlite", tmp_path)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(site.app, host="127.0.0.1", port=port,
+                                           log_level="warning", access_log=False,
+                                           ws="none", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "the server did not start"
+    try:
+        yield site, f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        site.store.close()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("browser tests need Playwright for Python (pip install '.[dev]')")
+    if not Path(CHROMIUM).exists():
+        skip_or_fail("browser tests need Debian's Chromium: apt-get install chromium "
+                     "chromium-driver")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def _pdf_text(path: Path) -> str:
+    if shutil.which("pdftotext"):
+        return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
+                              text=True).stdout
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() or "" for p in PdfReader(path).pages)
+
+
+def test_a_board_session_in_the_browser(served: tuple[Site, str], browser: Any,
+                                        tmp_path: Path) -> None:
+    site, base = served
+    (link,) = re.findall(r"/login/once\?token=\S+", "".join(site.announced))
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.set_default_timeout(15000)
+
+    # first login: the one-time address, then a password, then a normal login
+    page.goto(base + link)
+    page.get_by_label("New password (at least").fill(PASSWORD)
+    page.get_by_label("New password again").fill(PASSWORD)
+    page.get_by_role("button", name="Set password").click()
+    page.get_by_text("Password changed.").wait_for()
+    page.get_by_role("button", name=re.compile("^Log out")).click()
+    page.get_by_label("User name").fill("admin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")  # keyboard only
+    page.get_by_role("heading", name="Cases").wait_for()
+
+    # a case through the form
+    page.get_by_role("link", name="New case", exact=True).click()
+    page.get_by_label("Case id").fill("browser-1")
+    page.get_by_label("Label").fill(XSS)
+    page.get_by_label("Ki-67 index").fill("150")
+    page.get_by_role("button", name="Save and assess").click()
+    page.locator("#form-problems").wait_for()
+    assert "must be a number between 0 and 100, got 150" in page.locator(
+        "#err-pathology\\.ki67_percent").inner_text()
+    page.get_by_label("Ki-67 index").fill("6")
+    page.get_by_label("Mitotic count").fill("2")
+    page.get_by_label("Differentiation").select_option("well")
+    page.get_by_label("Primary site").select_option("pancreas")
+    page.get_by_label("Liver distribution").select_option("unilobar")
+    page.get_by_label("Liver lesions").fill("2")
+    page.get_by_label("Extrahepatic disease", exact=True).select_option("no")
+    page.get_by_label("Fit for major surgery").select_option("yes")
+    page.get_by_label("Bilirubin", exact=True).fill("12")
+    page.get_by_label("Unit of Bilirubin").select_option("umol_l")
+    page.get_by_role("button", name="Save and assess").click()
+
+    # the assessment
+    page.get_by_role("heading", name="Case browser-1").wait_for()
+    assert page.locator("#case-label").inner_text() == XSS
+    interactive = page.evaluate(
+        "performance.getEntriesByType('navigation')[0].domInteractive")
+    assert interactive < 1000
+    assert page.locator("#plan li").count() > 0
+    assert page.locator("article.option").count() == 23  # every option, whatever its status
+    assert page.locator("article.option .status.uncertain").count() > 0
+    assert page.locator("article.option .status.ineligible").count() > 0
+    criterion = page.locator("#opt-liver_resection details").first
+    criterion.locator("summary").click()
+    assert criterion.locator("dt", has_text="Sources").is_visible()
+    stored = site.store.find_case("browser-1")
+    assert stored is not None
+    assert stored.document["labs"] == {"bilirubin_mg_dl": 0.701754}
+
+    # the evidence of one option
+    case_url = page.url
+    page.get_by_role("link", name=re.compile("^Evidence for Curative-intent liver")).click()
+    page.locator("#records").wait_for()
+    assert page.locator("#records tbody tr").count() >= 2
+    forest = page.locator("figure.plot img").first
+    forest.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=forest
+                           .element_handle())
+    page.get_by_role("link", name="← Back to case browser-1").click()
+    page.wait_for_url(case_url + "#opt-liver_resection")
+
+    # the board's decision
+    form = page.locator("form.decision-form")
+    form.get_by_role("checkbox", name=re.compile("Curative-intent liver resection")).check()
+    page.get_by_label("The board's decision and reasons").fill("Resect; " + XSS)
+    page.get_by_role("button", name="Record the decision").click()
+    page.locator("#decision-saved").wait_for()
+    assert "Resect; " + XSS in page.locator("#decision-list").inner_text()
+
+    # the reports
+    with page.expect_download() as pdf_download:
+        page.locator("#report-pdf").click()
+    pdf = tmp_path / "report.pdf"
+    pdf_download.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = _pdf_text(pdf)
+    assert XSS in text and "Resect;" in text
+    with page.expect_download() as html_download:
+        page.get_by_role("link", name="Report (HTML)").click()
+    html = tmp_path / "report.html"
+    html_download.value.save_as(html)
+    assert "&lt;script&gt;" in html.read_text("utf-8")
+    report = context.new_page()
+    report.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    report.goto(html.as_uri())
+    assert XSS in report.locator("body").inner_text()
+    assert dialogs == []
+    context.close()

@@ -1,0 +1,236 @@
+"""The web pages through the TestClient: login, the case form (units, inline errors),
+the assessment view, decisions, reports; escaping of untrusted labels everywhere."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from nelm.report.text import SAFETY_STATEMENT
+from tests.web.conftest import PASSWORD, Site
+
+XSS = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def logged_in(site: Site, role: str = "clinician") -> tuple[TestClient, str]:
+    site.user("dr-" + role, role)
+    client = site.client()
+    return client, site.login(client, "dr-" + role)
+
+
+def form(csrf: str, **fields: str | list[str]) -> dict[str, str | list[str]]:
+    return {"csrf_token": csrf, **fields}
+
+
+def new_case(client: TestClient, csrf: str, **fields: str | list[str]) -> int:
+    response = client.post("/cases/new", data=form(csrf, **fields))
+    assert response.status_code == 303, response.text
+    match = re.fullmatch(r"/cases/(\d+)", response.headers["location"])
+    assert match is not None
+    return int(match.group(1))
+
+
+def test_first_start_prints_a_one_time_login_address(site_factory: Callable[..., Site]) -> None:
+    site = site_factory("sqlite", public_url="http://board.example:8000")
+    assert len(site.announced) == 1
+    match = re.search(r"(http://board\.example:8000/login/once\?token=\S+)", site.announced[0])
+    assert match is not None
+    client = site.client()
+    path = match.group(1).removeprefix("http://board.example:8000")
+    first = client.get(path)
+    assert first.status_code == 303 and first.headers["location"] == "/account?welcome=1"
+    page = client.get(first.headers["location"])
+    assert "Set a password now" in page.text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert csrf is not None
+    changed = client.post("/account/password", data={
+        "csrf_token": csrf.group(1), "new_password": PASSWORD, "repeat_password": PASSWORD})
+    assert "Password changed." in changed.text
+    assert site.client().get(path).status_code == 403  # used once
+    admin = site.store.find_user("admin")
+    assert admin is not None and admin.is_admin() and admin.has_password
+
+
+def test_session_cookie_flags(site: Site) -> None:
+    site.user("c", "clinician")
+    client = site.client()
+    site.login(client, "c")
+    cookie = next(c for c in client.cookies.jar if c.name == "nelm_session")
+    assert cookie.has_nonstandard_attr("HttpOnly")
+    assert str(cookie.get_nonstandard_attr("SameSite")).lower() == "strict"
+    assert not cookie.secure
+    secure_client = site.client("https://testserver")
+    page = secure_client.get("/login")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert csrf is not None
+    response = secure_client.post("/login", data={"username": "c", "password": PASSWORD,
+                                                  "csrf_token": csrf.group(1)})
+    assert "secure" in response.headers["set-cookie"].lower()
+
+
+def test_logins_are_rate_limited(site: Site) -> None:
+    site.user("c", "clinician")
+    client = site.client()
+    page = client.get("/login")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert csrf is not None
+    data = {"username": "c", "password": "wrong password", "csrf_token": csrf.group(1)}
+    statuses = [client.post("/login", data=data).status_code for _ in range(5)]
+    assert statuses == [401] * 5
+    blocked = client.post("/login", data={**data, "password": PASSWORD})
+    assert blocked.status_code == 429 and "Too many failed attempts" in blocked.text
+    assert int(blocked.headers["retry-after"]) > 0
+
+
+def test_login_and_forms_need_csrf_tokens(site: Site) -> None:
+    site.user("c", "clinician")
+    client = site.client()
+    bare = client.post("/login", data={"username": "c", "password": PASSWORD})
+    assert bare.status_code == 403
+    site.login(client, "c")
+    forged = client.post("/cases/new", data={"case_id": "x"})
+    assert forged.status_code == 403 and "did not come from this site" in forged.text
+    assert site.store.list_cases() == []
+
+
+def test_form_accepts_si_units_and_converts_them(site: Site) -> None:
+    client, csrf = logged_in(site)
+    pk = new_case(client, csrf, case_id="si-1", **{
+        "labs.bilirubin_mg_dl": "17.1", "unit:labs.bilirubin_mg_dl": "umol_l",
+        "labs.creatinine_mg_dl": "88.4", "unit:labs.creatinine_mg_dl": "umol_l",
+        "labs.albumin_g_dl": "40", "unit:labs.albumin_g_dl": "g_l",
+        "labs.platelets_per_ul": "250", "unit:labs.platelets_per_ul": "g_l",
+        "labs.hemoglobin_g_dl": "12,5", "unit:labs.hemoglobin_g_dl": "g_dl",
+        "patient.fit_for_major_surgery": "yes", "imaging.fdg_positive": "no",
+        "primary.site": "pancreas", "extrahepatic.sites": ["bone", "lung"],
+        "patient.sex": "",
+    })
+    document = site.store.get_case(pk).document
+    assert document["labs"] == {"bilirubin_mg_dl": 1, "albumin_g_dl": 4, "creatinine_mg_dl": 1,
+                                "platelets_per_ul": 250000, "hemoglobin_g_dl": 12.5}
+    assert document["patient"] == {"fit_for_major_surgery": True}
+    assert document["imaging"] == {"fdg_positive": False}
+    assert document["extrahepatic"] == {"sites": ["bone", "lung"]}
+
+
+def test_form_shows_problems_beside_the_fields(site: Site) -> None:
+    client, csrf = logged_in(site)
+    response = client.post("/cases/new", data=form(csrf, case_id="bad-1", **{
+        "pathology.ki67_percent": "140", "patient.age_years": "old"}))
+    assert response.status_code == 422
+    page = response.text
+    assert "The case was not saved: 2 problems." in page
+    assert ('id="err-pathology.ki67_percent">pathology.ki67_percent: must be a number between '
+            '0 and 100, got 140</span>') in page
+    assert 'patient.age_years: must be a number between 0 and 120, got &#34;old&#34;' in page
+    assert 'aria-invalid="true"' in page and 'value="140"' in page
+    missing = client.post("/cases/new", data=form(csrf))
+    assert "case_id: is required" in missing.text
+    assert site.store.list_cases() == []
+
+
+def test_assessment_view_shows_status_criteria_plan_and_prompts(site: Site) -> None:
+    client, csrf = logged_in(site)
+    pk = new_case(client, csrf, case_id="view-1", **{
+        "pathology.ki67_percent": "5", "pathology.differentiation": "well",
+        "primary.site": "small_intestine", "liver.distribution": "bilobar_diffuse"})
+    page = client.get(f"/cases/{pk}").text
+    for marker in ('class="status eligible"', 'class="status uncertain"',
+                   'class="status ineligible"', "<details><summary>", "<dt>Sources</dt>",
+                   'id="plan"', 'id="missing-data"', "Obtain <strong>", "Liver-directed control",
+                   SAFETY_STATEMENT, f"/cases/{pk}/evidence/"):
+        assert marker in page, marker
+    evidence_page = client.get(f"/cases/{pk}/evidence/liver_resection")
+    assert evidence_page.status_code == 200
+    assert 'id="records"' in evidence_page.text and "forest.svg" in evidence_page.text
+    assert client.get(f"/cases/{pk}/evidence/surgery").status_code == 404
+
+
+def test_edit_makes_a_new_version_and_old_versions_stay_viewable(site: Site) -> None:
+    client, csrf = logged_in(site)
+    pk = new_case(client, csrf, case_id="ed-1", **{"pathology.ki67_percent": "5"})
+    edit = client.get(f"/cases/{pk}/edit")
+    assert 'value="5"' in edit.text and "version 2 will be stored" in edit.text
+    response = client.post(f"/cases/{pk}/edit", data=form(
+        csrf, case_id="ignored", **{"pathology.ki67_percent": "25"}))
+    assert response.status_code == 303
+    assert site.store.get_case(pk).current_version == 2
+    assert site.store.get_case(pk).case_id == "ed-1"
+    old = client.get(f"/cases/{pk}?version=1").text
+    assert "an earlier version" in old and "Ki-67 5%" in old
+
+
+def test_decisions_are_recorded_through_the_form(site: Site) -> None:
+    client, csrf = logged_in(site)
+    pk = new_case(client, csrf, case_id="dec-1")
+    response = client.post(f"/cases/{pk}/decisions", data=form(
+        csrf, options=["ssa", "prrt"], text="SSA now; PRRT on progression.",
+        case_version="1"))
+    assert response.status_code == 303
+    page = client.get(response.headers["location"]).text
+    assert "The decision was recorded." in page and "SSA now; PRRT on progression." in page
+    (decision,) = site.store.list_decisions(pk)
+    assert decision.options == ("ssa", "prrt") and decision.decided_by == "dr-clinician"
+
+
+def test_viewers_read_but_do_not_write(site: Site) -> None:
+    site.store.create_case({"schema_version": 1, "case_id": "v-1"}, None)
+    client, csrf = logged_in(site, "viewer")
+    assert client.get("/").status_code == 200
+    assert "Edit case" not in client.get("/cases/1").text
+    assert client.get("/cases/new").status_code == 403
+    assert client.post("/cases/1/decisions", data=form(csrf, text="x")).status_code == 403
+    assert client.get("/admin/users").status_code == 403
+
+
+def test_unknown_pages_are_404_pages(site: Site) -> None:
+    client, _ = logged_in(site)
+    response = client.get("/no/such/page", headers={"Accept": "text/html"})
+    assert response.status_code == 404 and "<h1>Not found</h1>" in response.text
+    assert client.get("/cases/12345", headers={"Accept": "text/html"}).status_code == 404
+
+
+def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    if shutil.which("pdftotext"):
+        path = tmp_path / "report.pdf"
+        path.write_bytes(pdf)
+        return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                              capture_output=True, text=True).stdout
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(BytesIO(pdf)).pages)
+
+
+def test_a_script_label_is_text_on_every_page_and_in_both_reports(
+        site: Site, tmp_path: Path) -> None:
+    client, csrf = logged_in(site)
+    pk = new_case(client, csrf, case_id="xss-1", label=XSS,
+                  **{"pathology.ki67_percent": "5"})
+    client.post(f"/cases/{pk}/decisions", data=form(csrf, options=["ssa"], text=XSS))
+    for path in ("/", f"/cases/{pk}", f"/cases/{pk}/edit", f"/cases/{pk}/evidence/ssa"):
+        page = client.get(path).text
+        assert XSS not in page, path
+    assert ESCAPED in client.get("/").text
+    assert ESCAPED in client.get(f"/cases/{pk}").text
+    html = client.get(f"/cases/{pk}/report.html")
+    assert html.status_code == 200 and "attachment" in html.headers["content-disposition"]
+    assert XSS not in html.text and ESCAPED in html.text
+    pdf = client.get(f"/cases/{pk}/report.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    text = _pdf_text(pdf.content, tmp_path)
+    assert XSS in text  # shown literally, as text
+    assert "Decision support for clinicians, not a decision." in text
+
+
+@pytest.mark.parametrize("path", ["/login", "/static/app.css", "/static/app.js"])
+def test_the_login_page_and_its_files_need_no_login(site: Site, path: str) -> None:
+    assert site.client().get(path).status_code == 200
