@@ -11,11 +11,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP_RUN): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[evidence,cohort,fhir,web]'
+	$(BIN)/pip install --quiet -e '.[evidence,cohort,fhir,web,cds]'
 	touch $@
 
 $(STAMP_DEV): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[evidence,cohort,fhir,web,dev]'
+	$(BIN)/pip install --quiet -e '.[evidence,cohort,fhir,web,cds,dev]'
 	touch $@ $(STAMP_RUN)
 
 ## run: install everything and start the tumour-board application on http://127.0.0.1:8000/

@@ -40,7 +40,7 @@ __all__ = ["ConflictError", "NotFoundError", "Store", "StoreError", "input_hash"
 SESSION_LIFETIME = timedelta(hours=12)
 LOGIN_LINK_LIFETIME = timedelta(hours=24)
 AUDIT_ACTIONS = ("create", "read", "change", "delete", "assess", "decide", "export",
-                 "login", "login_failed", "logout", "user", "token")
+                 "login", "login_failed", "logout", "user", "token", "cds_feedback")
 
 
 class StoreError(Exception):

@@ -7,6 +7,7 @@ are validated by ``nelm.case``; a rejected one gets 422 with one problem per fie
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Annotated, Any, Literal
 
@@ -17,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from nelm.case.document import load_document_text
 from nelm.case.fields import OPTION_IDS
 from nelm.errors import InputRejected, Problem
-from nelm.service import assess_mapping
+from nelm.service import assess_fhir, assess_mapping
 from nelm.store import NotFoundError, Store
 from nelm.web import evidence
 from nelm.web.auth import Principal, require_admin, require_user, require_writer, token_cache
@@ -69,6 +70,12 @@ AdminDep = Annotated[Principal, Depends(require_admin)]
 
 _CASE_BODY = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": CASE_SCHEMA}}}}
+FHIR_JSON = "application/fhir+json"
+_ASSESS_BODY = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": CASE_SCHEMA},
+    FHIR_JSON: {"schema": {"type": "object", "description": "A FHIR R4 Bundle (see "
+                           "docs/fhir-mapping.md); the patient's data is mapped to a case."}},
+}}}
 _ASSESSMENT_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"description": "The assessment (assessment-v1)",
           "content": {"application/json": {"schema": ASSESSMENT_SCHEMA}}}}
@@ -129,10 +136,52 @@ def me(principal: UserDep) -> dict[str, Any]:
 # --------------------------------------------------------------------------- assess
 
 
-@router.post("/assess", tags=["assess"], openapi_extra=_CASE_BODY,
-             responses=_ASSESSMENT_RESPONSE, response_class=Response)
-async def assess(request: Request, principal: UserDep) -> Response:
-    """Assess one case document without storing anything (stateless)."""
+def _operation_outcome(problems: list[Problem], status: int) -> Response:
+    """FHIR's error shape: one issue per problem, with the offending path as expression."""
+    outcome = {"resourceType": "OperationOutcome", "issue": [
+        {"severity": "error", "code": "invalid", "diagnostics": p.message,
+         **({"expression": [p.path]} if p.path else {})} for p in problems]}
+    return Response(json.dumps(outcome, ensure_ascii=False), status_code=status,
+                    media_type=FHIR_JSON)
+
+
+async def _assess_fhir(request: Request, as_of: dt.date | None) -> Response:
+    raw = await request.body()
+    try:
+        bundle = load_document_text(raw.decode("utf-8-sig"), source="the request body")
+        if not isinstance(bundle, dict):
+            raise InputRejected([Problem("Bundle", "must be a JSON object (a FHIR R4 Bundle)",
+                                         type(bundle).__name__)])
+        # The adapter supplies the date (the core reads no clock): today unless as_of says.
+        doc = await run_in_threadpool(assess_fhir, bundle,
+                                      assessment_date=as_of or dt.date.today())
+    except UnicodeDecodeError:
+        return _operation_outcome([Problem("", "must be UTF-8 JSON", "other bytes")], 400)
+    except InputRejected as exc:
+        return _operation_outcome(exc.problems, 422)
+    return _json(doc)
+
+
+_OPERATION_OUTCOME = {"type": "object", "description": "A FHIR OperationOutcome: one issue per "
+                      "problem (severity, code, diagnostics, expression)"}
+_FHIR_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"description": description, "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}},
+        FHIR_JSON: {"schema": _OPERATION_OUTCOME}}}
+    for code, description in ((400, "The body could not be parsed"),
+                              (422, "The case or the FHIR Bundle was rejected"))}
+
+
+@router.post("/assess", tags=["assess"], openapi_extra=_ASSESS_BODY,
+             responses={**_ASSESSMENT_RESPONSE, **_FHIR_ERRORS}, response_class=Response)
+async def assess(request: Request, principal: UserDep,
+                 as_of: Annotated[dt.date | None, Query(
+                     description="Assessment date for a FHIR Bundle (ages, result dates); "
+                                 "default today.")] = None) -> Response:
+    """Assess one case document, or a FHIR R4 Bundle sent as ``application/fhir+json``,
+    without storing anything (stateless)."""
+    if request.headers.get("content-type", "").split(";")[0].strip() == FHIR_JSON:
+        return await _assess_fhir(request, as_of)
     document = await _case_body(request)
     return _json(assess_mapping(document))
 

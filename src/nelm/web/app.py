@@ -27,6 +27,7 @@ from nelm.web.auth import (
     require_user,
 )
 from nelm.web.bootstrap import ensure_admin, load_examples
+from nelm.web.cds import mount_cds
 from nelm.web.errors import error_response, install_handlers
 from nelm.web.middleware import EdgeMiddleware
 from nelm.web.settings import Settings
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    mount_cds(app, opened)
     static = resources.files("nelm.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app

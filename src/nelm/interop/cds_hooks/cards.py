@@ -1,0 +1,362 @@
+"""CDS Hooks cards from an assessment-v1 document.
+
+Two cards at most:
+
+* the **assessment card**: a summary under 140 characters ("NELM: 2 options eligible
+  (liver resection, SSA); 9 uncertain — 14 data items missing"), a markdown detail with
+  the eligible options and the criteria that decided them (with sources), the data to
+  obtain for the uncertain ones ("Obtain X to decide Y"), the ineligible ones with their
+  reasons; one suggestion (a draft ServiceRequest for a tumour-board discussion).
+  Indicator: ``warning`` when an option of curative intent (resection, transplantation)
+  is eligible or not ruled out by the record (uncertain) — a time-sensitive surgical
+  referral a clinician should not miss; the record alone rarely makes one *eligible*,
+  since fitness for major surgery is never coded — otherwise ``info``. ``critical`` is
+  never used: nelm is decision support for a tumour board, not an alert about imminent
+  harm.
+* the **data card** (``info``), when part of the record could not be read: which part and
+  why. What was not read stays unknown in the assessment. (When not even the problem
+  list can be read, there is no card: the service answers 412, see service.py.)
+
+All text that is not a fixed string of this module is escaped (:mod:`.markdown`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from nelm.case.fields import FIELD_BY_PATH
+from nelm.interop.cds_hooks.markdown import escape
+from nelm.interop.cds_hooks.settings import CdsSettings
+
+__all__ = [
+    "OVERRIDE_REASONS",
+    "OVERRIDE_SYSTEM",
+    "SUMMARY_LIMIT",
+    "CardContext",
+    "assessment_card",
+    "case_link",
+    "curative_open",
+    "data_card",
+    "indicator",
+    "summary",
+]
+
+SUMMARY_LIMIT = 140
+"""CDS Hooks: the summary SHOULD be under 140 characters (so at most 139)."""
+
+OVERRIDE_SYSTEM = "https://nelm.invalid/fhir/CodeSystem/cds-override-reason"
+OVERRIDE_REASONS: tuple[tuple[str, str], ...] = (
+    ("already-discussed", "Already discussed at a tumour board"),
+    ("record-incorrect", "Record data are incorrect or out of date"),
+    ("not-applicable", "Not applicable to this patient"),
+)
+
+_SHORT: dict[str, str] = {
+    "liver_resection": "liver resection",
+    "staged_resection": "staged resection",
+    "simultaneous_resection": "simultaneous resection",
+    "cytoreductive_surgery": "cytoreduction",
+    "primary_tumor_resection": "primary resection",
+    "liver_transplant_milan": "transplant (Milan)",
+    "liver_transplant_enets": "transplant (ENETS)",
+    "liver_transplant_unos": "transplant (UNOS)",
+    "thermal_ablation": "ablation",
+    "tae": "TAE",
+    "tace": "TACE",
+    "deb_tace": "DEB-TACE",
+    "tare": "TARE",
+    "prrt": "PRRT",
+    "ssa": "SSA",
+    "everolimus": "everolimus",
+    "sunitinib": "sunitinib",
+    "surufatinib": "surufatinib",
+    "cabozantinib": "cabozantinib",
+    "capecitabine_temozolomide": "CAPTEM",
+    "streptozocin_5fu": "STZ/5-FU",
+    "platinum_etoposide": "platinum/etoposide",
+    "interferon_alpha": "interferon alpha",
+}
+_INTENT_ORDER = {"curative": 0, "downstaging": 1, "liver_control": 2, "systemic_control": 3,
+                 "symptom_control": 4}
+_INTENT_WORDS = {"curative": "curative intent", "downstaging": "downstaging",
+                 "liver_control": "liver control", "systemic_control": "systemic control",
+                 "symptom_control": "symptom control"}
+_MAX_MISSING_LINES = 12
+
+
+@dataclass(frozen=True, slots=True)
+class CardContext:
+    settings: CdsSettings
+    hook_instance: str
+    patient_id: str
+    encounter_id: str | None
+    knowledge_version: str
+    resources_read: int
+
+
+def case_link(settings: CdsSettings, hook_instance: str) -> str:
+    """Where the clinician continues in the nelm application (no patient data in it)."""
+    return (f"{settings.app_base_url}/cases/new?source=cds-hooks"
+            f"&hookInstance={quote(hook_instance, safe='')}")
+
+
+def _short(option_id: str) -> str:
+    return _SHORT.get(option_id, option_id.replace("_", " "))
+
+
+def _options(doc: Mapping[str, Any], status: str) -> list[tuple[str, Mapping[str, Any]]]:
+    found = [(oid, o) for oid, o in (doc.get("options") or {}).items()
+             if isinstance(o, Mapping) and o.get("status") == status]
+    return sorted(found, key=lambda item: _INTENT_ORDER.get(str(item[1].get("intent")), 9))
+
+
+def _plural(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
+def summary(doc: Mapping[str, Any]) -> str:
+    """The card summary, always shorter than :data:`SUMMARY_LIMIT` characters."""
+    eligible = [_short(oid) for oid, _ in _options(doc, "eligible")]
+    uncertain = len(_options(doc, "uncertain"))
+    missing = len(doc.get("missing_data") or ())
+    tail = ""
+    if uncertain:
+        tail = f"; {uncertain} uncertain"
+        if missing:
+            tail += f" — {_plural(missing, 'data item')} missing"
+    if not eligible:
+        text = f"NELM: no option eligible{tail}"
+        return text if len(text) < SUMMARY_LIMIT else text[: SUMMARY_LIMIT - 2] + "…"
+    head = f"NELM: {_plural(len(eligible), 'option')} eligible"
+    for shown in range(len(eligible), -1, -1):
+        names = ", ".join(eligible[:shown])
+        if shown < len(eligible):
+            names = f"{names}, …" if names else "…"
+        text = f"{head} ({names}){tail}"
+        if len(text) < SUMMARY_LIMIT:
+            return text
+    text = f"{head}{tail}"
+    return text if len(text) < SUMMARY_LIMIT else text[: SUMMARY_LIMIT - 2] + "…"
+
+
+def curative_open(doc: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    """The curative-intent options that are eligible or not ruled out (uncertain)."""
+    return [(oid, o) for status in ("eligible", "uncertain") for oid, o in _options(doc, status)
+            if o.get("intent") == "curative"]
+
+
+def indicator(doc: Mapping[str, Any]) -> str:
+    """``warning`` when a curative-intent option (resection, transplantation) is eligible
+    or not ruled out by the record; ``info`` when every curative option is ineligible."""
+    return "warning" if curative_open(doc) else "info"
+
+
+def _sources(sources: object) -> str:
+    if not isinstance(sources, list) or not sources:
+        return ""
+    return " _(" + escape("; ".join(str(s) for s in sources)) + ")_"
+
+
+def _eligible_lines(doc: Mapping[str, Any]) -> list[str]:
+    lines: list[str] = []
+    for _oid, option in _options(doc, "eligible"):
+        intent = _INTENT_WORDS.get(str(option.get("intent")), "")
+        lines.append(f"- **{escape(option.get('name', _oid))}** — {escape(intent)}")
+        for criterion in option.get("criteria") or ():
+            if not isinstance(criterion, Mapping) or criterion.get("result") != "met":
+                continue
+            value = criterion.get("value")
+            shown = f": {escape(value)}" if value else ""
+            lines.append(f"  - {escape(criterion.get('text', ''))}{shown}"
+                         f"{_sources(criterion.get('sources'))}")
+        for caution in option.get("caution_details") or ():
+            if isinstance(caution, Mapping) and caution.get("case_specific"):
+                lines.append(f"  - Caution: {escape(caution.get('text', ''))}"
+                             f"{_sources(caution.get('sources'))}")
+        evidence = option.get("evidence")
+        if isinstance(evidence, Mapping) and evidence.get("text"):
+            lines.append(f"  - Evidence: {escape(evidence['text'])}")
+    return lines
+
+
+def _missing_lines(doc: Mapping[str, Any]) -> list[str]:
+    items = [m for m in doc.get("missing_data") or () if isinstance(m, Mapping)]
+    lines: list[str] = []
+    for item in items[:_MAX_MISSING_LINES]:
+        path = str(item.get("field", ""))
+        spec = FIELD_BY_PATH.get(path)
+        # a known field path is [a-z0-9_.] only: safe inside a code span, unescaped
+        name = (f"**{escape(spec.label)}** (`{spec.path}`)" if spec is not None
+                else f"**{escape(path)}**")
+        decides = ", ".join(_short(str(o)) for o in item.get("decides") or ())
+        lines.append(f"- Obtain {name} to decide {escape(decides)}")
+    if len(items) > _MAX_MISSING_LINES:
+        lines.append(f"- … and {len(items) - _MAX_MISSING_LINES} more in the full "
+                     "assessment")
+    return lines
+
+
+def _ineligible_line(doc: Mapping[str, Any]) -> str | None:
+    parts: list[str] = []
+    for oid, option in _options(doc, "ineligible"):
+        reasons = [str(r) for r in option.get("reasons") or ()]
+        why = f" ({escape('; '.join(reasons[:2]))})" if reasons else ""
+        parts.append(f"{escape(_short(oid))}{why}")
+    return "**Not eligible:** " + "; ".join(parts) + "." if parts else None
+
+
+def _classification_line(doc: Mapping[str, Any]) -> str | None:
+    classification = doc.get("classification")
+    if not isinstance(classification, Mapping):
+        return None
+    bits: list[str] = []
+    explanations = classification.get("explanations")
+    explanations = explanations if isinstance(explanations, Mapping) else {}
+    grade = classification.get("grade")
+    if grade:
+        bits.append(f"grade {escape(grade)}" + (
+            f" — {escape(explanations['grade'])}" if explanations.get("grade") else ""))
+    else:
+        bits.append("grade not known")
+    liver_type = classification.get("liver_type")
+    if liver_type:
+        bits.append(f"liver metastases type {escape(liver_type)}")
+    return "**Classification:** " + "; ".join(bits) + "."
+
+
+def _curative_line(doc: Mapping[str, Any]) -> str | None:
+    open_options = curative_open(doc)
+    if not open_options:
+        return None
+    items: list[str] = []
+    for oid, option in open_options:
+        if option.get("status") == "eligible":
+            items.append(f"{escape(_short(oid))} (eligible)")
+            continue
+        missing = [str(m) for m in option.get("missing") or ()]
+        labels = [FIELD_BY_PATH[m].label if m in FIELD_BY_PATH else m for m in missing]
+        shown = ", ".join(labels[:3]) + (", …" if len(labels) > 3 else "")
+        items.append(f"{escape(_short(oid))} (to decide: {escape(shown)})" if shown
+                     else escape(_short(oid)))
+    return ("**Curative option not ruled out:** " + "; ".join(items)
+            + ". A surgical opinion is time-sensitive.")
+
+
+def assessment_detail(doc: Mapping[str, Any], ctx: CardContext) -> str:
+    blocks: list[str] = []
+    curative = _curative_line(doc)
+    if curative:
+        blocks.append(curative)
+    eligible = _eligible_lines(doc)
+    if eligible:
+        blocks.append("**Eligible** (every required criterion met):\n\n" + "\n".join(eligible))
+    else:
+        blocks.append("**Eligible:** none on the data available.")
+    uncertain = [escape(_short(oid)) for oid, _ in _options(doc, "uncertain")]
+    if uncertain:
+        blocks.append(f"**Uncertain:** {', '.join(uncertain)}. Obtain the missing data to "
+                      "decide:\n\n" + "\n".join(_missing_lines(doc)))
+    ineligible = _ineligible_line(doc)
+    if ineligible:
+        blocks.append(ineligible)
+    classification = _classification_line(doc)
+    if classification:
+        blocks.append(classification)
+    warnings = [escape(w) for w in doc.get("warnings") or ()]
+    if warnings:
+        blocks.append("**Warnings:**\n\n" + "\n".join(f"- {w}" for w in warnings))
+    source = doc.get("input_source")
+    if isinstance(source, Mapping):
+        filled = len(source.get("provenance") or {})
+        unknown = len(source.get("unmapped") or ())
+        blocks.append(f"**From the record:** {_plural(ctx.resources_read, 'resource')} "
+                      f"read; {_plural(filled, 'case field')} filled, {unknown} unknown "
+                      "(not in the record, or not coded: never assumed normal or absent).")
+    blocks.append(f"nelm {escape(ctx.knowledge_version)} — decision support for the tumour "
+                  "board; it does not replace clinical judgement.")
+    return "\n\n".join(blocks)
+
+
+def _board_suggestion(doc: Mapping[str, Any], ctx: CardContext) -> dict[str, Any]:
+    request: dict[str, Any] = {
+        "resourceType": "ServiceRequest",
+        "status": "draft",
+        "intent": "proposal",
+        "subject": {"reference": f"Patient/{ctx.patient_id}"},
+        "code": {"text": "Discussion at the neuroendocrine tumour board"},
+        "reasonCode": [{"text": "Liver metastases of a neuroendocrine neoplasm: treatment "
+                                "options assessed by nelm"}],
+    }
+    if ctx.encounter_id:
+        request["encounter"] = {"reference": f"Encounter/{ctx.encounter_id}"}
+    return {
+        "label": "Discuss at the neuroendocrine tumour board",
+        "uuid": str(uuid.uuid4()),
+        "isRecommended": indicator(doc) == "warning",
+        "actions": [{"type": "create",
+                     "description": "Draft a request for a tumour-board discussion",
+                     "resource": request}],
+    }
+
+
+def _override_reasons() -> list[dict[str, str]]:
+    return [{"system": OVERRIDE_SYSTEM, "code": code, "display": display}
+            for code, display in OVERRIDE_REASONS]
+
+
+def _source(ctx: CardContext) -> dict[str, Any]:
+    return {"label": f"nelm {ctx.knowledge_version}",
+            "url": case_link(ctx.settings, ctx.hook_instance)}
+
+
+def assessment_card(doc: Mapping[str, Any], ctx: CardContext) -> dict[str, Any]:
+    return {
+        "uuid": str(uuid.uuid4()),
+        "summary": summary(doc),
+        "detail": assessment_detail(doc, ctx),
+        "indicator": indicator(doc),
+        "source": _source(ctx),
+        "suggestions": [_board_suggestion(doc, ctx)],
+        "selectionBehavior": "at-most-one",
+        "overrideReasons": _override_reasons(),
+        "links": [{"label": "Open nelm to review and complete the case",
+                   "url": case_link(ctx.settings, ctx.hook_instance), "type": "absolute"}],
+    }
+
+
+def _data_summary(keys: Sequence[str]) -> str:
+    tail = "; assessed without the missing data"
+    for shown in range(len(keys), -1, -1):
+        names = ", ".join(keys[:shown]) + (", …" if shown < len(keys) else "")
+        text = f"NELM: record not fully read ({names}){tail}" if keys else (
+            f"NELM: record not fully read{tail}")
+        if len(text) < SUMMARY_LIMIT:
+            return text
+    return f"NELM: record not fully read{tail}"
+
+
+def data_card(gaps: Sequence[tuple[str, str]], ctx: CardContext,
+              keys: Sequence[str] = ()) -> dict[str, Any]:
+    """The card listing what could not be read: ``gaps`` holds (part, why) pairs, ``keys``
+    the prefetch keys concerned (named in the summary)."""
+    parts = list(dict.fromkeys(part for part, _ in gaps))
+    lines: list[str] = []
+    for part in parts:
+        reasons = [why for p, why in gaps if p == part]
+        lines.append(f"- **{escape(part)}:** " + "; ".join(escape(r) for r in reasons[:6])
+                     + (f"; … and {len(reasons) - 6} more" if len(reasons) > 6 else ""))
+    lead = ("What could not be read stays **unknown** in the assessment: it is never "
+            "assumed normal or absent.")
+    detail = "\n\n".join([lead, "\n".join(lines), f"nelm {escape(ctx.knowledge_version)}"])
+    return {
+        "uuid": str(uuid.uuid4()),
+        "summary": _data_summary([escape(k) for k in keys]),
+        "detail": detail,
+        "indicator": "info",
+        "source": _source(ctx),
+        "overrideReasons": _override_reasons(),
+    }

@@ -1,0 +1,308 @@
+"""The CDS Hooks 2.0 service: discovery, the patient-view hook, and card feedback.
+
+::
+
+    GET  /cds-services                                   discovery
+    POST /cds-services/nelm-liver-metastases             patient-view → cards
+    POST /cds-services/nelm-liver-metastases/feedback    card outcomes
+
+Mount with ``app.include_router(create_cds_router(settings, feedback_sink=sink))``.
+
+Every endpoint answers its own errors (the application's handlers are not relied on):
+a 4xx is a FHIR OperationOutcome (:mod:`.errors`), authentication failures are a 401
+that says nothing about the reason, and an unexpected fault is a 500 without details.
+Logs name the service id and hookInstance only — never patient data, tokens or URLs
+with query strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from nelm.errors import InputRejected
+from nelm.interop.cds_hooks.cards import CardContext, assessment_card, data_card
+from nelm.interop.cds_hooks.errors import CdsError, Issue, outcome_response
+from nelm.interop.cds_hooks.feedback import FeedbackSink, IssuedCards, parse_feedback
+from nelm.interop.cds_hooks.fetch import FhirFetcher, HttpxFhirFetcher, fetch_parts
+from nelm.interop.cds_hooks.prefetch import (
+    PREFETCH,
+    Part,
+    Source,
+    assemble_bundle,
+    discovery_prefetch,
+    origin_path,
+    read_part,
+)
+from nelm.interop.cds_hooks.relevance import relevance
+from nelm.interop.cds_hooks.request import HookRequest, parse_hook_request, read_json_body
+from nelm.interop.cds_hooks.security import (
+    AuthenticationFailed,
+    JwksFetcher,
+    JwtVerifier,
+    ReplayCache,
+)
+from nelm.interop.cds_hooks.settings import CdsSettings, normalize_url
+from nelm.interop.fhir.validate import FhirUnavailableError
+from nelm.knowledge import load_knowledge
+
+__all__ = ["DISCOVERY_PATH", "create_cds_router"]
+
+log = logging.getLogger("nelm.cds")
+
+DISCOVERY_PATH = "/cds-services"
+
+Gap = tuple[str, str]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _guarded(name: str, settings: CdsSettings) -> Callable[[Handler], Handler]:
+    """Answer every failure of the wrapped endpoint here: 4xx OperationOutcome, 401
+    without reasons, 500 without details."""
+
+    def wrap(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def endpoint(request: Request) -> Response:
+            response = await answer(request)
+            allowed = settings.cors_origin(request.headers.get("origin"))
+            if allowed is not None:
+                response.headers["Access-Control-Allow-Origin"] = allowed
+                response.headers["Vary"] = "Origin"
+            return response
+
+        async def answer(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except AuthenticationFailed as exc:
+                log.warning("cds auth rejected service=%s endpoint=%s reason=%s",
+                            settings.service_id, name, exc.reason)
+                unauthorized = CdsError.unauthorized()
+                return outcome_response(401, unauthorized.issues, unauthorized.headers)
+            except CdsError as exc:
+                log.info("cds request rejected service=%s endpoint=%s status=%d",
+                         settings.service_id, name, exc.status)
+                return outcome_response(exc.status, exc.issues, exc.headers)
+            except Exception as exc:  # the edge: nothing escapes as a traceback
+                frame = exc.__traceback__
+                while frame is not None and frame.tb_next is not None:
+                    frame = frame.tb_next
+                where = (f"{frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}"
+                         if frame is not None else "?")
+                log.error("cds internal error service=%s endpoint=%s error=%s at=%s",
+                          settings.service_id, name, type(exc).__name__, where)
+                return outcome_response(500, [Issue(
+                    "internal error in the nelm CDS service; the request was not assessed",
+                    "exception")])
+
+        return endpoint
+
+    return wrap
+
+
+def create_cds_router(settings: CdsSettings, *, feedback_sink: FeedbackSink,
+                      clock: Callable[[], datetime] = _utc_now,
+                      fhir_fetcher: FhirFetcher | None = None,
+                      jwks_fetcher: JwksFetcher | None = None,
+                      replay_cache: ReplayCache | None = None) -> APIRouter:
+    """The CDS Hooks endpoints as a FastAPI router.
+
+    ``clock`` dates the assessment (its local date) and checks token times;
+    ``fhir_fetcher`` reads from the EHR's FHIR server (httpx by default);
+    ``jwks_fetcher`` fetches JWKS URLs (httpx by default); ``replay_cache`` remembers
+    token ids (in memory by default).
+    """
+    verifier = JwtVerifier(settings, replay_cache=replay_cache, jwks_fetcher=jwks_fetcher,
+                           clock=clock)
+    fetcher: FhirFetcher = fhir_fetcher or HttpxFhirFetcher()
+    issued = IssuedCards()
+    service_path = f"{DISCOVERY_PATH}/{settings.service_id}"
+    router = APIRouter()
+
+    def called_url(request: Request) -> str:
+        if settings.service_base_url is not None:
+            return settings.service_base_url + request.url.path
+        return normalize_url(str(request.url.replace(query=None, fragment=None)))
+
+    async def authenticate(request: Request, *also: str) -> None:
+        here = called_url(request)
+        await verifier.verify(request.headers.get("authorization"), [here, *also])
+
+    async def preflight(request: Request) -> Response:
+        allowed = settings.cors_origin(request.headers.get("origin"))
+        if allowed is None:
+            return Response(status_code=403)
+        return Response(status_code=204, headers={
+            "Access-Control-Allow-Origin": allowed,
+            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Authorization, Content-Type",
+            "Access-Control-Max-Age": "600",
+            "Vary": "Origin",
+        })
+
+    for path in (DISCOVERY_PATH, service_path, f"{service_path}/feedback"):
+        router.add_api_route(path, preflight, methods=["OPTIONS"], include_in_schema=False)
+
+    @router.get(DISCOVERY_PATH, include_in_schema=False)
+    @_guarded("discovery", settings)
+    async def discovery(request: Request) -> Response:
+        if settings.discovery_requires_auth:
+            await authenticate(request)
+        version = load_knowledge().version
+        service: dict[str, Any] = {
+            "hook": "patient-view",
+            "id": settings.service_id,
+            "title": "nelm: neuroendocrine liver metastases",
+            "description": (
+                "Treatment options for liver metastases of a neuroendocrine neoplasm "
+                "(resection, transplantation, ablation, transarterial and systemic "
+                "therapy): eligible, ineligible or uncertain, with the deciding criteria, "
+                "their published sources and the data still missing. Knowledge base "
+                f"{version}."),
+            "prefetch": discovery_prefetch(),
+            "usageRequirements": (
+                "Cards appear for patients with a neuroendocrine neoplasm and liver "
+                "metastases in the record. Grant read access to Patient, Condition, "
+                "Observation, Procedure, MedicationStatement and Medication."),
+            "extension": {"nelm-knowledge-version": version},
+        }
+        return _json({"services": [service]})
+
+    @router.post(service_path, include_in_schema=False)
+    @_guarded("patient-view", settings)
+    async def patient_view(request: Request) -> Response:
+        await authenticate(request)
+        data = await read_json_body(request, settings.max_body_bytes)
+        hook = parse_hook_request(data)
+        started = time.perf_counter()
+        try:
+            cards = await _answer(hook, settings, fetcher, clock)
+        except CdsError as exc:
+            log.info("cds hook not answered service=%s hookInstance=%s status=%d",
+                     settings.service_id, hook.hook_instance, exc.status)
+            raise
+        for card in cards:
+            issued.add(card["uuid"], hook.hook_instance)
+        log.info("cds hook answered service=%s hookInstance=%s cards=%d ms=%.1f",
+                 settings.service_id, hook.hook_instance, len(cards),
+                 (time.perf_counter() - started) * 1000)
+        return _json({"cards": cards})
+
+    @router.post(f"{service_path}/feedback", include_in_schema=False)
+    @_guarded("feedback", settings)
+    async def feedback(request: Request) -> Response:
+        await authenticate(request, settings.service_base_url + service_path
+                           if settings.service_base_url is not None
+                           else called_url(request).removesuffix("/feedback"))
+        data = await read_json_body(request, settings.max_body_bytes)
+        records = parse_feedback(data, service_id=settings.service_id, cards=issued,
+                                 received_at=clock())
+        await run_in_threadpool(feedback_sink.record, records)
+        for record in records:
+            log.info("cds feedback service=%s hookInstance=%s outcome=%s",
+                     settings.service_id, record.hook_instance or "-", record.outcome)
+        return _json({})
+
+    return router
+
+
+def _json(content: Mapping[str, Any]) -> JSONResponse:
+    response = JSONResponse(dict(content))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --------------------------------------------------------------------------- the hook
+
+
+async def _answer(hook: HookRequest, settings: CdsSettings, fetcher: FhirFetcher,
+                  clock: Callable[[], datetime]) -> list[dict[str, Any]]:
+    parts: dict[str, Part] = {}
+    for spec in PREFETCH:
+        parts[spec.key] = read_part(spec, hook.prefetch.get(spec.key),
+                                    present=spec.key in hook.prefetch,
+                                    patient_id=hook.patient_id, source=Source("prefetch"))
+    gaps: list[Gap] = await _complete(hook, parts, settings, fetcher)
+    for part in parts.values():
+        if part.next_url is not None:
+            part.problems.append(f"prefetch.{part.spec.key}: more pages exist (Bundle.link "
+                                 "next): only the first was read")
+        gaps.extend((part.spec.what, problem) for problem in part.problems)
+    if settings.only_when_relevant:
+        found = relevance(u.resource for p in parts.values() for u in p.resources)
+        if not found.relevant:
+            undecided = parts["conditions"].missing or (
+                found.neuroendocrine and parts["imaging"].missing)
+            if undecided:
+                # CDS Hooks: 412 when the data needed cannot be had from the prefetch or
+                # the FHIR server. Without it nelm cannot tell whether it applies.
+                raise CdsError(412, [Issue(f"{what}: {why}", "incomplete")
+                                     for what, why in gaps])
+            return []
+    assembled = assemble_bundle(parts.values())
+    context = CardContext(settings, hook.hook_instance, hook.patient_id, hook.encounter_id,
+                          load_knowledge().version, len(assembled.origins))
+    gaps.extend(("resources received", problem) for problem in assembled.problems)
+    today = clock().astimezone().date()
+    try:
+        doc = await run_in_threadpool(_assess, assembled.bundle, today)
+    except InputRejected as exc:
+        raise CdsError(422, [Issue(
+            f"{origin_path(p.path, assembled.origins)}: {p.expected}"
+            + (f", got {p.got}" if p.got else ""),
+            "invalid" if "contradictory" not in p.expected else "conflict",
+            origin_path(p.path, assembled.origins)) for p in exc.problems]) from None
+    except FhirUnavailableError:
+        raise CdsError(503, [Issue("the FHIR mapping is not available on this server",
+                                   "not-supported")]) from None
+    cards = [assessment_card(doc, context)]
+    if gaps:
+        cards.append(data_card(gaps, context, keys=_unread(parts)))
+    return cards
+
+
+def _unread(parts: Mapping[str, Part]) -> list[str]:
+    return [key for key, part in parts.items() if part.problems]
+
+
+def _assess(bundle: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    from nelm.service import assess_fhir
+
+    return assess_fhir(bundle, assessment_date=today, with_evidence=True)
+
+
+async def _complete(hook: HookRequest, parts: dict[str, Part], settings: CdsSettings,
+                    fetcher: FhirFetcher) -> list[Gap]:
+    """Read what the prefetch lacks from the FHIR server, when one is given and allowed."""
+    wanted = [p.spec for p in parts.values() if p.missing or p.next_url is not None]
+    if not wanted or hook.fhir_server is None:
+        return []
+    if not settings.fhir_server_allowed(hook.fhir_server):
+        log.warning("cds fhirServer not on the allow-list service=%s hookInstance=%s",
+                    settings.service_id, hook.hook_instance)
+        return [("FHIR server", "the fhirServer of this request is not on this service's "
+                                "allow-list: nothing was read from it")]
+    fetched = await fetch_parts(wanted, fetcher=fetcher, base=hook.fhir_server,
+                                patient_id=hook.patient_id, token=hook.access_token,
+                                settings=settings)
+    for spec in wanted:
+        got = fetched[spec.key]
+        if got.usable:
+            parts[spec.key] = got  # read from page 1: replaces a partial prefetch
+        else:
+            parts[spec.key].problems.extend(got.problems)
+    return []

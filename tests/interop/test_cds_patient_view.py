@@ -1,0 +1,343 @@
+"""The patient-view hook: discovery, a full call, card content, bad requests, privacy."""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_cds_helpers import (
+    APP_BASE,
+    SERVICE,
+    Harness,
+    auth,
+    hook_body,
+    make_harness,
+    patient_id_of,
+    prefetch_from_bundle,
+    render,
+    searchset,
+)
+
+from nelm.interop.cds_hooks.cards import summary
+from nelm.interop.fhir.synthetic import REFERENCE_DATE, make_bundle
+from nelm.knowledge import load_knowledge
+from nelm.service import assess_fhir
+
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+@pytest.fixture
+def harness(tmp_path: Path) -> Harness:
+    return make_harness(tmp_path)
+
+
+def _call(harness: Harness, seed: int = 1, **overrides: Any) -> tuple[dict[str, Any], Any]:
+    bundle = make_bundle(seed, **overrides)
+    body = hook_body(prefetch_from_bundle(bundle), patient_id_of(bundle))
+    response = harness.call(body)
+    assert response.status_code == 200, response.text
+    return body, response.json()
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def test_discovery(harness: Harness) -> None:
+    response = harness.client.get("/cds-services")
+    assert response.status_code == 200
+    [service] = response.json()["services"]
+    assert service["hook"] == "patient-view"
+    assert service["id"] == "nelm-liver-metastases"
+    assert service["title"] and service["description"]
+    version = load_knowledge().version
+    assert version in service["description"]
+    assert service["extension"]["nelm-knowledge-version"] == version
+    prefetch = service["prefetch"]
+    assert prefetch["patient"] == "Patient/{{context.patientId}}"
+    assert prefetch["conditions"] == "Condition?patient={{context.patientId}}"
+    assert prefetch["observations"] == ("Observation?patient={{context.patientId}}"
+                                        "&category=laboratory")
+    assert set(prefetch) == {"patient", "conditions", "observations", "pathology",
+                             "performance", "imaging", "procedures", "medications"}
+    assert "MedicationStatement:medication" in prefetch["medications"]
+    assert "29593-1" in prefetch["pathology"]  # Ki-67
+
+
+# --------------------------------------------------------------------------- a full call
+
+
+def test_full_patient_view_call(harness: Harness) -> None:
+    bundle = make_bundle(1)
+    body, answer = _call(harness, 1)
+    [card] = answer["cards"]  # everything was read: no data card
+    expected = assess_fhir(bundle, assessment_date=REFERENCE_DATE)
+    assert card["summary"] == summary(expected)
+    assert len(card["summary"]) < 140
+    assert card["summary"].startswith("NELM: ")
+    assert UUID.match(card["uuid"])
+    assert card["indicator"] in ("info", "warning")
+    version = load_knowledge().version
+    assert card["source"]["label"] == f"nelm {version}"
+    assert card["source"]["url"] == (f"{APP_BASE}/cases/new?source=cds-hooks"
+                                     f"&hookInstance={body['hookInstance']}")
+    eligible = [o for o in expected["options"].values() if o["status"] == "eligible"]
+    assert eligible
+    for option in eligible:
+        assert option["name"].split(" (")[0].split(",")[0] in render(card["detail"])
+    assert "Obtain **" in card["detail"]
+    [suggestion] = card["suggestions"]
+    assert UUID.match(suggestion["uuid"])
+    [action] = suggestion["actions"]
+    assert action["type"] == "create"
+    assert action["resource"]["resourceType"] == "ServiceRequest"
+    assert action["resource"]["status"] == "draft"
+    assert action["resource"]["subject"] == {"reference": f"Patient/{patient_id_of(bundle)}"}
+    assert card["selectionBehavior"] == "at-most-one"
+    assert {r["code"] for r in card["overrideReasons"]} == {
+        "already-discussed", "record-incorrect", "not-applicable"}
+
+
+def test_statuses_match_a_direct_assessment_of_the_same_bundle(harness: Harness) -> None:
+    for seed in (2, 3, 7, 11, 19):
+        bundle = make_bundle(seed)
+        _, answer = _call(harness, seed)
+        expected = assess_fhir(bundle, assessment_date=REFERENCE_DATE)
+        assert answer["cards"][0]["summary"] == summary(expected), seed
+
+
+def test_indicator_is_warning_while_a_curative_option_is_open(harness: Harness) -> None:
+    """warning: a curative-intent option is eligible or not ruled out; info otherwise."""
+    found = {"warning": 0, "info": 0}
+    for seed in range(1, 40):
+        overrides: dict[str, Any] = ({"extrahepatic_sites": (), "lesion_count": 1,
+                                      "largest_lesion_cm": 2.0}
+                                     if seed % 2 else {"extrahepatic_sites": ("bone",)})
+        bundle = make_bundle(seed, **overrides)
+        expected = assess_fhir(bundle, assessment_date=REFERENCE_DATE)
+        curative = any(o["status"] in ("eligible", "uncertain") and o["intent"] == "curative"
+                       for o in expected["options"].values())
+        _, answer = _call(harness, seed, **overrides)
+        card = answer["cards"][0]
+        assert card["indicator"] == ("warning" if curative else "info")
+        assert card["suggestions"][0]["isRecommended"] is curative
+        assert ("Curative option not ruled out" in card["detail"]) is curative
+        found[card["indicator"]] += 1
+        if all(found.values()):
+            break
+    assert all(found.values()), found
+
+
+def test_no_card_for_a_patient_without_neuroendocrine_liver_metastases(
+        harness: Harness) -> None:
+    colon = {"resourceType": "Condition", "id": "c1", "subject": {"reference": "Patient/p-9"},
+             "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10",
+                                  "code": "C18.7"}]}}
+    prefetch = {"patient": {"resourceType": "Patient", "id": "p-9", "gender": "male"},
+                "conditions": searchset([colon]), "observations": searchset([]),
+                "imaging": searchset([])}
+    response = harness.call(hook_body(prefetch, "p-9"))
+    assert response.status_code == 200
+    assert response.json() == {"cards": []}
+
+
+def test_every_patient_gets_a_card_when_relevance_is_not_required(tmp_path: Path) -> None:
+    harness = make_harness(tmp_path, only_when_relevant=False)
+    prefetch = {"patient": {"resourceType": "Patient", "id": "p-9", "gender": "male"},
+                "conditions": searchset([])}
+    response = harness.call(hook_body(prefetch, "p-9"))
+    assert response.status_code == 200
+    summaries = [c["summary"] for c in response.json()["cards"]]
+    assert summaries[0].startswith("NELM: no option eligible")
+
+
+# --------------------------------------------------------------------------- escaping
+
+
+def test_record_text_cannot_inject_markup(harness: Harness) -> None:
+    bundle = make_bundle(4)
+    prefetch = prefetch_from_bundle(bundle)
+    hostile = ("<img src=x onerror=alert(1)> **bold** [click](javascript:alert(1)) "
+               "<script>alert(2)</script>\n# heading")
+    for entry in prefetch["conditions"]["entry"]:
+        condition = entry["resource"]
+        for coding in condition["code"]["coding"]:
+            coding["display"] = hostile
+        condition["code"]["text"] = hostile
+        condition["note"] = [{"text": hostile}]
+    response = harness.call(hook_body(prefetch, patient_id_of(bundle)))
+    assert response.status_code == 200
+    for card in response.json()["cards"]:
+        html = render(card["detail"])
+        assert "<img" not in html and "<script" not in html and "<h1" not in html
+        assert "javascript:" not in html.replace("javascript\\:", "")
+        assert 'href="javascript' not in html
+        assert "alert" not in card["detail"]
+
+
+def test_untrusted_ids_and_names_in_problems_are_escaped(harness: Harness) -> None:
+    bundle = make_bundle(5)
+    prefetch = prefetch_from_bundle(bundle)
+    prefetch["imaging"]["entry"].append({"resource": {
+        "resourceType": "<b>Observation</b>", "id": "[x](javascript:alert(1))"}})
+    response = harness.call(hook_body(prefetch, patient_id_of(bundle)))
+    assert response.status_code == 200
+    data_card = response.json()["cards"][1]
+    html = render(data_card["detail"])
+    assert "<b>" not in html and "<a " not in html
+    assert "javascript" not in data_card["detail"]
+
+
+# --------------------------------------------------------------------------- privacy
+
+
+def test_no_patient_data_in_logs(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    bundle = make_bundle(6)
+    body = hook_body(prefetch_from_bundle(bundle), patient_id_of(bundle))
+    response = harness.call(body)
+    assert response.status_code == 200
+    # a rejected call too: contradictory values
+    bad = copy.deepcopy(body)
+    bad["hookInstance"] = str(uuid.uuid4())
+    ki67 = next(e for e in bad["prefetch"]["pathology"]["entry"]
+                if e["resource"]["code"]["coding"][0]["code"] == "29593-1")
+    twin = copy.deepcopy(ki67)
+    twin["resource"]["id"] = "ki67-twin"
+    twin["resource"]["valueQuantity"]["value"] = 77.0
+    bad["prefetch"]["pathology"]["entry"].append(twin)
+    assert harness.call(bad).status_code == 422
+    text = caplog.text
+    assert "Synthetic Patient" not in text
+    assert "SYN-0006" not in text
+    assert patient_id_of(bundle) not in text
+    assert body["hookInstance"] in text  # what is logged: the hookInstance …
+    assert "service=nelm-liver-metastases" in text  # … and the service id
+    for card in response.json()["cards"]:
+        assert "Synthetic Patient" not in json.dumps(card)
+
+
+# --------------------------------------------------------------------------- bad requests
+
+
+def _outcome(response: Any, status: int) -> list[dict[str, Any]]:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["resourceType"] == "OperationOutcome"
+    for issue in body["issue"]:
+        assert issue["severity"] in ("error", "fatal")
+        assert issue["code"] and issue["diagnostics"]
+    issues: list[dict[str, Any]] = body["issue"]
+    return issues
+
+
+def test_body_that_is_not_json(harness: Harness) -> None:
+    for content in (b"{not json", b"<html><body>error</body></html>", b"", b"\xff\xfe",
+                    b'{"hook": NaN}', b"[" * 100_000):
+        response = harness.client.post(SERVICE, content=content,
+                                       headers={**auth(), "Content-Type": "application/json"})
+        [issue] = _outcome(response, 400)
+        assert "JSON" in issue["diagnostics"]
+
+
+def test_body_over_one_megabyte(harness: Harness) -> None:
+    body = hook_body({"padding": "x" * 1_100_000}, "p-1")
+    response = harness.client.post(SERVICE, json=body, headers=auth())
+    [issue] = _outcome(response, 413)
+    assert "1,000,000" in issue["diagnostics"]
+
+
+def test_body_streamed_without_length_over_the_limit(harness: Harness) -> None:
+    def chunks() -> Any:
+        for _ in range(30):
+            yield b"x" * 50_000
+
+    response = harness.client.post(SERVICE, content=chunks(), headers=auth())
+    _outcome(response, 413)
+
+
+@pytest.mark.parametrize(("change", "expression"), [
+    ({"hook": "order-select"}, "hook"),
+    ({"hook": None}, "hook"),
+    ({"hookInstance": None}, "hookInstance"),
+    ({"hookInstance": "bad instance\nid"}, "hookInstance"),
+    ({"context": None}, "context"),
+    ({"context": {"userId": "Practitioner/1"}}, "context.patientId"),
+    ({"context": {"patientId": 12}}, "context.patientId"),
+    ({"context": {"patientId": "../../Patient/x"}}, "context.patientId"),
+    ({"context": {"patientId": "p-1", "encounterId": "a/b"}}, "context.encounterId"),
+    ({"prefetch": ["not", "an", "object"]}, "prefetch"),
+    ({"fhirAuthorization": {"access_token": "t", "token_type": "MAC"}},
+     "fhirAuthorization.token_type"),
+    ({"fhirAuthorization": "token"}, "fhirAuthorization"),
+])
+def test_malformed_requests(harness: Harness, change: dict[str, Any], expression: str) -> None:
+    body = hook_body({}, "p-1")
+    body.update(change)
+    [issue] = _outcome(harness.call(body), 400)
+    assert issue["expression"] == [expression]
+
+
+def test_a_body_that_is_a_list(harness: Harness) -> None:
+    _outcome(harness.call([hook_body({}, "p-1")]), 400)
+
+
+def test_contradictory_ki67_values_are_a_422_naming_both(harness: Harness) -> None:
+    bundle = make_bundle(8)
+    prefetch = prefetch_from_bundle(bundle)
+    pathology = prefetch["pathology"]["entry"]
+    ki67 = next(e for e in pathology if e["resource"]["code"]["coding"][0]["code"] == "29593-1")
+    twin = copy.deepcopy(ki67)
+    twin["resource"]["id"] = "ki67-second"
+    twin["resource"]["valueQuantity"]["value"] = 55.0
+    pathology.append(twin)
+    response = harness.call(hook_body(prefetch, patient_id_of(bundle)))
+    issues = _outcome(response, 422)
+    text = json.dumps(issues)
+    assert "contradictory" in text
+    assert "ki67-second" in text
+    assert all(i["expression"][0].startswith("prefetch.pathology.entry[") for i in issues)
+    assert issues[0]["code"] == "conflict"
+
+
+def test_impossible_units_are_a_422_at_the_value(harness: Harness) -> None:
+    bundle = make_bundle(9)
+    prefetch = prefetch_from_bundle(bundle)
+    labs = prefetch["observations"]["entry"]
+    index, bilirubin = next((i, e) for i, e in enumerate(labs)
+                            if e["resource"]["code"]["coding"][0]["code"] == "1975-2")
+    bilirubin["resource"]["valueQuantity"] = {"value": 1.0, "unit": "kg",
+                                             "system": "http://unitsofmeasure.org",
+                                             "code": "kg"}
+    [issue] = _outcome(harness.call(hook_body(prefetch, patient_id_of(bundle))), 422)
+    assert issue["expression"][0].startswith(f"prefetch.observations.entry[{index}].resource")
+    assert "kg" in issue["diagnostics"]
+
+
+def test_out_of_range_values_are_a_422(harness: Harness) -> None:
+    bundle = make_bundle(10)
+    prefetch = prefetch_from_bundle(bundle)
+    ki67 = next(e for e in prefetch["pathology"]["entry"]
+                if e["resource"]["code"]["coding"][0]["code"] == "29593-1")
+    ki67["resource"]["valueQuantity"]["value"] = 250
+    _outcome(harness.call(hook_body(prefetch, patient_id_of(bundle))), 422)
+
+
+def test_an_internal_fault_is_a_500_without_details(harness: Harness,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import nelm.interop.cds_hooks.service as service
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("secret detail: Synthetic Patient 0001")
+
+    monkeypatch.setattr(service, "_assess", broken)
+    bundle = make_bundle(1)
+    response = harness.call(hook_body(prefetch_from_bundle(bundle), patient_id_of(bundle)))
+    [issue] = _outcome(response, 500)
+    assert "secret" not in response.text and "Synthetic" not in response.text
+    assert issue["code"] == "exception"

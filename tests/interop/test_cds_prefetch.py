@@ -1,0 +1,407 @@
+"""Incomplete and untrusted prefetch, and reading the rest from the EHR's FHIR server."""
+
+from __future__ import annotations
+
+import copy
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_cds_helpers import (
+    FHIR_BASE,
+    Harness,
+    hook_body,
+    make_harness,
+    patient_id_of,
+    plain,
+    prefetch_from_bundle,
+    searchset,
+    server_routes,
+)
+
+from nelm.interop.cds_hooks import FetchResponse
+from nelm.interop.cds_hooks.cards import summary
+from nelm.interop.cds_hooks.prefetch import PREFETCH_BY_KEY, search_url
+from nelm.interop.fhir.synthetic import REFERENCE_DATE, make_bundle
+from nelm.service import assess_fhir
+
+SEED = 12
+
+
+@pytest.fixture
+def harness(tmp_path: Path) -> Harness:
+    return make_harness(tmp_path)
+
+
+@pytest.fixture
+def bundle() -> dict[str, Any]:
+    return make_bundle(SEED)
+
+
+def _cards(harness: Harness, prefetch: dict[str, Any] | None, patient_id: str,
+           **extra: Any) -> list[dict[str, Any]]:
+    response = harness.call(hook_body(prefetch, patient_id, **extra))
+    assert response.status_code == 200, response.text
+    cards: list[dict[str, Any]] = response.json()["cards"]
+    return cards
+
+
+def _data_card(cards: list[dict[str, Any]]) -> dict[str, Any]:
+    [card] = [c for c in cards if "record not fully read" in c["summary"]]
+    assert card["indicator"] == "info"
+    assert len(card["summary"]) < 140
+    return {**card, "detail": plain(card["detail"])}
+
+
+def _full_summary(bundle: dict[str, Any]) -> str:
+    return summary(assess_fhir(bundle, assessment_date=REFERENCE_DATE))
+
+
+# --------------------------------------------------------------------------- prefetch
+
+
+def test_nothing_prefetched_and_no_server_is_a_412(harness: Harness,
+                                                   bundle: dict[str, Any]) -> None:
+    """Without the problem list nelm cannot tell whether it applies: CDS Hooks' 412
+    Precondition Failed, naming what could not be had (and no card on every chart)."""
+    response = harness.call(hook_body(None, patient_id_of(bundle)))
+    assert response.status_code == 412
+    outcome = response.json()
+    assert outcome["resourceType"] == "OperationOutcome"
+    text = " ".join(i["diagnostics"] for i in outcome["issue"])
+    assert "the problem list (Condition): prefetch.conditions: not provided" in text
+    assert {i["code"] for i in outcome["issue"]} == {"incomplete"}
+
+
+def test_an_unreadable_problem_list_with_a_failing_server_is_a_412(
+        harness: Harness, bundle: dict[str, Any]) -> None:
+    prefetch = prefetch_from_bundle(bundle)
+    prefetch["conditions"] = {"resourceType": "OperationOutcome", "issue": []}
+    harness.fhir.delay = 0.0  # the fake server has no routes: 404 for everything
+    response = harness.call(hook_body(prefetch, patient_id_of(bundle), fhirServer=FHIR_BASE))
+    assert response.status_code == 412
+    text = " ".join(i["diagnostics"] for i in response.json()["issue"])
+    assert "fhirServer.conditions: the server answered HTTP 404" in text
+
+
+def test_broken_values_are_listed_and_the_rest_is_assessed(harness: Harness,
+                                                          bundle: dict[str, Any]) -> None:
+    prefetch = prefetch_from_bundle(bundle)
+    prefetch["observations"] = None
+    prefetch["patient"] = {"resourceType": "OperationOutcome", "issue": [
+        {"severity": "error", "code": "processing",
+         "diagnostics": "Synthetic Patient 0012 could not be loaded"}]}
+    prefetch["procedures"] = ("<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1>"
+                              "<script>alert(1)</script></body></html>")
+    prefetch["medications"] = copy.deepcopy(prefetch["conditions"]["entry"][0]["resource"])
+    prefetch["performance"] = ["not", "a", "resource"]
+    del prefetch["imaging"]
+    cards = _cards(harness, prefetch, patient_id_of(bundle))
+    assert len(cards) == 2
+    assessment, data = cards[0], _data_card(cards)
+    assert assessment["summary"].startswith("NELM: ")
+    detail = data["detail"]
+    assert "prefetch.observations: null" in detail
+    assert "OperationOutcome" in detail
+    assert "HTML" in detail
+    assert "a Condition resource instead of Medication or MedicationStatement" in detail
+    assert "JSON list" in detail
+    assert "prefetch.imaging: not provided" in detail
+    # nothing of what came is echoed
+    assert "502" not in detail and "alert" not in detail and "Synthetic" not in detail
+    assert data["summary"] == ("NELM: record not fully read (patient, observations, "
+                               "performance, imaging, procedures, medications); assessed "
+                               "without the missing data")
+    # what was not read stays unknown: age and sex came from the Patient, now missing
+    assert "unknown" in assessment["detail"]
+
+
+def test_a_patient_other_than_the_one_in_context_is_not_used(
+        harness: Harness, bundle: dict[str, Any]) -> None:
+    prefetch = prefetch_from_bundle(bundle)
+    prefetch["patient"]["id"] = "someone-else"
+    cards = _cards(harness, prefetch, patient_id_of(bundle))
+    data = _data_card(cards)
+    assert "a Patient other than the patient in context" in data["detail"]
+    assert cards[0]["summary"].startswith("NELM: ")
+
+
+def test_wrong_resource_type_for_the_patient(harness: Harness, bundle: dict[str, Any]) -> None:
+    prefetch = prefetch_from_bundle(bundle)
+    prefetch["patient"] = {"resourceType": "Practitioner", "id": patient_id_of(bundle)}
+    data = _data_card(_cards(harness, prefetch, patient_id_of(bundle)))
+    assert "a Practitioner resource instead of Patient" in data["detail"]
+
+
+def test_resources_about_another_patient_are_set_aside(harness: Harness,
+                                                       bundle: dict[str, Any]) -> None:
+    prefetch = prefetch_from_bundle(bundle)
+    stranger = copy.deepcopy(prefetch["pathology"]["entry"][0])
+    stranger["resource"]["id"] = "someone-elses-ki67"
+    stranger["resource"]["subject"] = {"reference": "Patient/other-patient"}
+    stranger["resource"]["valueQuantity"] = {"value": 80, "unit": "%", "code": "%",
+                                             "system": "http://unitsofmeasure.org"}
+    prefetch["pathology"]["entry"].append(stranger)
+    cards = _cards(harness, prefetch, patient_id_of(bundle))
+    assert cards[0]["summary"] == _full_summary(bundle)  # the stranger's Ki-67 was not used
+    data = _data_card(cards)
+    assert "Observation about another patient: not used" in data["detail"]
+
+
+def test_invalid_resources_are_left_out_not_everything(harness: Harness,
+                                                       bundle: dict[str, Any]) -> None:
+    prefetch = prefetch_from_bundle(bundle)
+    glucose = next(e for e in prefetch["observations"]["entry"]
+                   if e["resource"]["code"]["coding"][0]["code"] == "2345-7")
+    glucose["resource"]["valueQuantity"] = "ninety-eight"
+    glucose["resource"]["status"] = ["final"]
+    cards = _cards(harness, prefetch, patient_id_of(bundle))
+    assert cards[0]["summary"] == _full_summary(bundle)
+    assert "not a valid FHIR R4 Observation: not used" in _data_card(cards)["detail"]
+
+
+def test_two_different_copies_of_one_resource_are_both_left_out(
+        harness: Harness, bundle: dict[str, Any]) -> None:
+    prefetch = prefetch_from_bundle(bundle)
+    ki67 = next(e for e in prefetch["pathology"]["entry"]
+                if e["resource"]["code"]["coding"][0]["code"] == "29593-1")
+    copy_of = copy.deepcopy(ki67)
+    copy_of["resource"]["valueQuantity"]["value"] = 42.0
+    prefetch["observations"]["entry"].append(copy_of)  # the same id, another value
+    same = copy.deepcopy(ki67)
+    prefetch["imaging"]["entry"].append(copy.deepcopy(prefetch["imaging"]["entry"][0]))
+    prefetch["observations"]["entry"].append(same)
+    cards = _cards(harness, prefetch, patient_id_of(bundle))
+    data = _data_card(cards)
+    rid = ki67["resource"]["id"]
+    assert f"Observation/{rid}: two different versions were received" in data["detail"]
+    # an identical duplicate (the imaging one) is used once, silently
+    assert data["detail"].count("two different versions") == 1
+
+
+def test_entries_that_are_not_resources(harness: Harness, bundle: dict[str, Any]) -> None:
+    prefetch = prefetch_from_bundle(bundle)
+    prefetch["conditions"]["entry"].extend([None, {"resource": "text"}, {"fullUrl": "x"}])
+    prefetch["conditions"]["entry"].append({"resource": {"resourceType": "Procedure",
+                                                         "id": "wrong-place"}})
+    data = _data_card(_cards(harness, prefetch, patient_id_of(bundle)))
+    assert "3 entries without a resource object" in data["detail"]
+    assert "1 Procedure resource of a type this query does not return" in data["detail"]
+
+
+def test_an_error_outcome_inside_a_searchset(harness: Harness, bundle: dict[str, Any]) -> None:
+    prefetch = prefetch_from_bundle(bundle)
+    prefetch["procedures"]["entry"].append({
+        "resource": {"resourceType": "OperationOutcome",
+                     "issue": [{"severity": "error", "code": "too-costly"}]},
+        "search": {"mode": "outcome"}})
+    data = _data_card(_cards(harness, prefetch, patient_id_of(bundle)))
+    assert "results may be incomplete" in data["detail"]
+
+
+def test_a_paged_prefetch_without_a_server_is_reported(harness: Harness,
+                                                       bundle: dict[str, Any]) -> None:
+    prefetch = prefetch_from_bundle(bundle)
+    prefetch["observations"]["link"] = [{"relation": "next",
+                                         "url": f"{FHIR_BASE}/Observation?page=2"}]
+    data = _data_card(_cards(harness, prefetch, patient_id_of(bundle)))
+    assert "more pages exist" in data["detail"]
+
+
+def test_a_searchset_of_the_wrong_patient_only(harness: Harness,
+                                               bundle: dict[str, Any]) -> None:
+    """Every Condition is about someone else: none is used, and without a neuroendocrine
+    diagnosis of this patient there is no assessment card."""
+    prefetch = prefetch_from_bundle(bundle)
+    for entry in prefetch["conditions"]["entry"]:
+        entry["resource"]["subject"] = {"reference": "Patient/other"}
+    cards = _cards(harness, prefetch, patient_id_of(bundle))
+    assert cards == []
+
+
+# --------------------------------------------------------------------------- the FHIR server
+
+
+def test_missing_prefetch_is_read_from_the_fhir_server(harness: Harness,
+                                                      bundle: dict[str, Any]) -> None:
+    harness.fhir.routes.update(server_routes(bundle))
+    prefetch = {"patient": prefetch_from_bundle(bundle)["patient"]}
+    cards = _cards(harness, prefetch, patient_id_of(bundle), fhirServer=FHIR_BASE + "/",
+                   fhirAuthorization={"access_token": "server-token", "token_type": "Bearer",
+                                      "expires_in": 300, "scope": "patient/*.read",
+                                      "subject": "nelm"})
+    assert [c["summary"] for c in cards] == [_full_summary(bundle)]
+    urls = [url for url, _ in harness.fhir.calls]
+    assert len(urls) == 7  # every search key, the Patient came with the prefetch
+    assert all(url.startswith(FHIR_BASE + "/") for url in urls)
+    assert all(token == "server-token" for _, token in harness.fhir.calls)
+    assert search_url(FHIR_BASE, PREFETCH_BY_KEY["conditions"], patient_id_of(bundle)) in urls
+
+
+def test_only_missing_or_broken_keys_are_fetched(harness: Harness,
+                                                 bundle: dict[str, Any]) -> None:
+    harness.fhir.routes.update(server_routes(bundle))
+    prefetch = prefetch_from_bundle(bundle)
+    prefetch["observations"] = None
+    prefetch["imaging"] = "<html>error</html>"
+    cards = _cards(harness, prefetch, patient_id_of(bundle), fhirServer=FHIR_BASE)
+    assert [c["summary"] for c in cards] == [_full_summary(bundle)]
+    pid = patient_id_of(bundle)
+    assert sorted(url for url, _ in harness.fhir.calls) == sorted([
+        search_url(FHIR_BASE, PREFETCH_BY_KEY["observations"], pid),
+        search_url(FHIR_BASE, PREFETCH_BY_KEY["imaging"], pid)])
+    assert all(token is None for _, token in harness.fhir.calls)
+
+
+def test_a_server_not_on_the_allow_list_is_never_contacted(harness: Harness,
+                                                           bundle: dict[str, Any]) -> None:
+    harness.fhir.routes.update(server_routes(bundle))
+    prefetch = prefetch_from_bundle(bundle)
+    del prefetch["observations"]
+    for server in ("https://attacker.example.net/r4", FHIR_BASE + "-evil",
+                   "https://fhir.example.org/r4/../other", "http://fhir.example.org/r4"):
+        cards = _cards(harness, prefetch, patient_id_of(bundle), fhirServer=server,
+                       fhirAuthorization={"access_token": "secret", "token_type": "Bearer"})
+        data = _data_card(cards)
+        assert "not on this service's allow-list" in data["detail"]
+    assert harness.fhir.calls == []
+
+
+def test_fetching_stops_at_the_deadline(tmp_path: Path, bundle: dict[str, Any]) -> None:
+    harness = make_harness(tmp_path, fhir_timeout_seconds=0.2)
+    harness.fhir.routes.update(server_routes(bundle))
+    harness.fhir.delay = 5.0
+    prefetch = prefetch_from_bundle(bundle)
+    del prefetch["observations"]
+    started = time.perf_counter()
+    cards = _cards(harness, prefetch, patient_id_of(bundle), fhirServer=FHIR_BASE)
+    assert time.perf_counter() - started < 3.0
+    assert "no answer within 0.2 s" in _data_card(cards)["detail"]
+
+
+@pytest.mark.parametrize(("response", "said"), [
+    (FetchResponse(401, "application/fhir+json", b"{}"), "refused access (HTTP 401)"),
+    (FetchResponse(500, "text/html", b"<html>oops</html>"), "answered HTTP 500"),
+    (FetchResponse(200, "text/html", b"<html>login</html>"), "other than FHIR JSON"),
+    (FetchResponse(200, "application/fhir+json", b"{not json"), "not valid JSON"),
+    (FetchResponse(404, "application/fhir+json",
+                   b'{"resourceType": "OperationOutcome", "issue": []}'), "HTTP 404"),
+])
+def test_server_failures_are_reported(harness: Harness, bundle: dict[str, Any],
+                                      response: FetchResponse, said: str) -> None:
+    routes = server_routes(bundle)
+    url = search_url(FHIR_BASE, PREFETCH_BY_KEY["observations"], patient_id_of(bundle))
+    routes[url] = response
+    harness.fhir.routes.update(routes)
+    prefetch = prefetch_from_bundle(bundle)
+    del prefetch["observations"]
+    data = _data_card(_cards(harness, prefetch, patient_id_of(bundle), fhirServer=FHIR_BASE))
+    assert said in data["detail"]
+    assert "oops" not in data["detail"] and "login" not in data["detail"]
+
+
+def test_pages_are_followed_on_the_same_server_only(harness: Harness,
+                                                    bundle: dict[str, Any]) -> None:
+    routes = server_routes(bundle)
+    pid = patient_id_of(bundle)
+    first = search_url(FHIR_BASE, PREFETCH_BY_KEY["observations"], pid)
+    labs = routes[first]["entry"]
+    page2 = f"{FHIR_BASE}/Observation?_page=2&patient={pid}"
+    routes[first] = searchset([e["resource"] for e in labs[:3]], next_url=page2)
+    routes[page2] = searchset([e["resource"] for e in labs[3:]])
+    harness.fhir.routes.update(routes)
+    prefetch = prefetch_from_bundle(bundle)
+    # the EHR sent the first page only
+    prefetch["observations"] = copy.deepcopy(routes[first])
+    cards = _cards(harness, prefetch, patient_id_of(bundle), fhirServer=FHIR_BASE)
+    assert [c["summary"] for c in cards] == [_full_summary(bundle)]
+    assert page2 in [url for url, _ in harness.fhir.calls]
+
+    # a next link to another host is not followed
+    harness.fhir.calls.clear()
+    routes[first] = searchset([e["resource"] for e in labs[:3]],
+                              next_url="https://attacker.example.net/steal?page=2")
+    harness.fhir.routes.update(routes)
+    prefetch["observations"] = None
+    cards = _cards(harness, prefetch, patient_id_of(bundle), fhirServer=FHIR_BASE)
+    assert all(url.startswith(FHIR_BASE) for url, _ in harness.fhir.calls)
+    assert "next page lies outside the FHIR server" in _data_card(cards)["detail"]
+
+
+def test_a_fetched_patient_must_be_the_patient_in_context(harness: Harness,
+                                                          bundle: dict[str, Any]) -> None:
+    routes = server_routes(bundle)
+    pid = patient_id_of(bundle)
+    url = search_url(FHIR_BASE, PREFETCH_BY_KEY["patient"], pid)
+    routes[url] = {**routes[url], "id": "not-this-one"}
+    harness.fhir.routes.update(routes)
+    cards = _cards(harness, {}, pid, fhirServer=FHIR_BASE)
+    assert "a Patient other than the patient in context" in _data_card(cards)["detail"]
+
+
+# --------------------------------------------------------------------------- httpx fetcher
+
+
+def _fetch(handler: Any, url: str = FHIR_BASE + "/Patient/p-1", *, token: str | None = "t",
+           max_bytes: int = 1000) -> FetchResponse:
+    import asyncio
+
+    import httpx
+
+    from nelm.interop.cds_hooks import HttpxFhirFetcher
+
+    fetcher = HttpxFhirFetcher(transport=httpx.MockTransport(handler))
+    return asyncio.run(fetcher.get(url, access_token=token, timeout=1.0, max_bytes=max_bytes))
+
+
+def test_httpx_fetcher_sends_the_token_and_accepts_fhir_json() -> None:
+    import httpx
+
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"resourceType": "Patient", "id": "p-1"},
+                              headers={"content-type": "application/fhir+json"})
+
+    response = _fetch(handler)
+    assert response.status == 200 and b'"Patient"' in response.body
+    assert seen[0].headers["authorization"] == "Bearer t"
+    assert "application/fhir+json" in seen[0].headers["accept"]
+    _fetch(handler, token=None)
+    assert "authorization" not in seen[1].headers
+
+
+def test_httpx_fetcher_does_not_follow_redirects() -> None:
+    import httpx
+
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(str(request.url))
+        return httpx.Response(302, headers={"location": "https://attacker.example.net/x"})
+
+    assert _fetch(handler).status == 302
+    assert calls == [FHIR_BASE + "/Patient/p-1"]
+
+
+def test_httpx_fetcher_limits_size_and_reports_failures() -> None:
+    import httpx
+
+    from nelm.interop.cds_hooks.fetch import FetchFailedError
+
+    with pytest.raises(FetchFailedError, match="larger"):
+        _fetch(lambda request: httpx.Response(200, content=b"x" * 5000))
+
+    def timeout(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("slow", request=request)
+
+    with pytest.raises(TimeoutError):
+        _fetch(timeout)
+
+    def refused(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    with pytest.raises(FetchFailedError, match="could not be reached"):
+        _fetch(refused)

@@ -1,0 +1,66 @@
+"""The CDS Hooks service inside the web application: mounted by configuration, authenticated
+by the EHR's JWT (not by the application's login), feedback kept in the audit log."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.interop.test_cds_helpers import ISSUER, SERVICE, jwks, mint
+from tests.web.conftest import Site
+
+FIXTURES = Path(__file__).resolve().parents[1] / "interop" / "fixtures"
+
+
+@pytest.fixture
+def cds_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+             site_factory: Callable[..., Site]) -> Site:
+    keys = tmp_path / "ehr-jwks.json"
+    keys.write_text(json.dumps(jwks()))
+    config = tmp_path / "cds.json"
+    config.write_text(json.dumps({"app_base_url": "https://nelm.example.org",
+                                  "issuers": [{"iss": ISSUER, "jwks_path": str(keys)}],
+                                  "discovery_requires_auth": True}))
+    monkeypatch.setenv("NELM_CDS_CONFIG", str(config))
+    return site_factory("sqlite")
+
+
+def test_not_mounted_without_configuration(site: Site) -> None:
+    response = site.client().get("/cds-services", follow_redirects=False)
+    assert response.status_code in (303, 401, 404)
+    assert "services" not in response.text
+
+
+def test_discovery_needs_the_ehr_token_not_a_login(cds_site: Site) -> None:
+    from datetime import UTC, datetime
+
+    client = cds_site.client()
+    now = datetime.now(UTC)
+    unauthenticated = client.get("/cds-services")
+    assert unauthenticated.status_code == 401
+    token = mint(aud="http://testserver/cds-services", now=now)
+    response = client.get("/cds-services", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    services = response.json()["services"]
+    assert services[0]["hook"] == "patient-view"
+    assert services[0]["id"] == SERVICE.rsplit("/", 1)[-1]
+
+
+def test_feedback_is_written_to_the_audit_log(cds_site: Site) -> None:
+    from datetime import UTC, datetime
+
+    client = cds_site.client()
+    token = mint(aud=f"http://testserver{SERVICE}/feedback", now=datetime.now(UTC))
+    card = str(uuid.uuid4())
+    response = client.post(f"{SERVICE}/feedback", headers={"Authorization": f"Bearer {token}"},
+                           json={"feedback": [{"card": card, "outcome": "overridden",
+                                               "outcomeTimestamp": "2026-11-01T10:00:00Z"}]})
+    assert response.status_code == 200, response.text
+    entries = [e for e in cds_site.store.audit_entries() if e.action == "cds_feedback"]
+    assert len(entries) == 1
+    assert json.loads(entries[0].detail)["card"] == card
+    assert json.loads(entries[0].detail)["outcome"] == "overridden"

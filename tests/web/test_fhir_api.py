@@ -1,0 +1,60 @@
+"""POST /api/v1/assess with a FHIR R4 Bundle (application/fhir+json)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.web.conftest import Site
+
+FIXTURES = Path(__file__).resolve().parents[1] / "interop" / "fixtures"
+FHIR = {"content-type": "application/fhir+json"}
+
+
+def test_bundle_is_mapped_and_assessed(site: Site) -> None:
+    bundle = json.loads((FIXTURES / "synthetic-0001.json").read_text())
+    response = site.client().post("/api/v1/assess?as_of=2026-11-01", content=json.dumps(bundle),
+                                  headers={**FHIR, **site.token("doc", "viewer")})
+    assert response.status_code == 200, response.text
+    doc = response.json()
+    assert doc["input_source"]["format"] == "FHIR R4 Bundle"
+    assert doc["input_source"]["assessment_date"] == "2026-11-01"
+    assert doc["input_source"]["provenance"]
+    assert site.store.list_cases() == []
+
+
+def test_wrong_resource_type_gives_an_operation_outcome(site: Site) -> None:
+    response = site.client().post("/api/v1/assess", content=b'{"resourceType": "Patient"}',
+                                  headers={**FHIR, **site.token("doc", "viewer")})
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/fhir+json")
+    outcome = response.json()
+    assert outcome["resourceType"] == "OperationOutcome"
+    assert outcome["issue"][0]["severity"] == "error"
+    assert outcome["issue"][0]["expression"] == ["Bundle.resourceType"]
+
+
+def test_not_json_gives_an_operation_outcome(site: Site) -> None:
+    response = site.client().post("/api/v1/assess", content=b"<html>oops</html>",
+                                  headers={**FHIR, **site.token("doc", "viewer")})
+    assert response.status_code == 422
+    assert response.json()["resourceType"] == "OperationOutcome"
+
+
+def test_contradictory_ki67_results_are_rejected(site: Site) -> None:
+    bundle = json.loads((FIXTURES / "synthetic-0001.json").read_text())
+    ki67 = [e for e in bundle["entry"]
+            if e["resource"]["resourceType"] == "Observation"
+            and any(c.get("code") == "29593-1"
+                    for c in e["resource"].get("code", {}).get("coding", []))]
+    assert ki67, "the fixture carries a Ki-67 result"
+    twin = json.loads(json.dumps(ki67[0]))
+    twin["resource"]["id"] = "ki67-twin"
+    twin["fullUrl"] = "urn:uuid:ki67-twin"
+    twin["resource"]["valueQuantity"]["value"] = ki67[0]["resource"]["valueQuantity"]["value"] + 7
+    twin["resource"].pop("effectiveDateTime", None)
+    bundle["entry"].append(twin)
+    response = site.client().post("/api/v1/assess?as_of=2026-11-01", content=json.dumps(bundle),
+                                  headers={**FHIR, **site.token("doc", "viewer")})
+    assert response.status_code == 422
+    assert "contradictory" in response.text
