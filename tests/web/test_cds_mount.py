@@ -64,3 +64,27 @@ def test_feedback_is_written_to_the_audit_log(cds_site: Site) -> None:
     assert len(entries) == 1
     assert json.loads(entries[0].detail)["card"] == card
     assert json.loads(entries[0].detail)["outcome"] == "overridden"
+
+
+def test_patient_view_stores_the_case_and_links_to_it(cds_site: Site) -> None:
+    from datetime import UTC, datetime
+
+    from nelm.interop.fhir.synthetic import make_bundle
+    from tests.interop.test_cds_helpers import hook_body, patient_id_of, prefetch_from_bundle
+
+    bundle = make_bundle(1)
+    body = hook_body(prefetch_from_bundle(bundle), patient_id_of(bundle))
+    client = cds_site.client()
+    token = mint(aud=f"http://testserver{SERVICE}", now=datetime.now(UTC))
+    response = client.post(SERVICE, json=body, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.text
+    cards = response.json()["cards"]
+    [stored] = cds_site.store.list_cases()
+    assert stored.case_id.startswith("ehr-")
+    assert patient_id_of(bundle) not in stored.case_id  # the EHR's id is not a nelm id
+    assert cards[0]["source"]["url"] == f"https://nelm.example.org/cases/{stored.id}"
+    # the same data again adds no version; the link stays the same
+    token = mint(aud=f"http://testserver{SERVICE}", now=datetime.now(UTC))
+    again = client.post(SERVICE, json=body, headers={"Authorization": f"Bearer {token}"})
+    assert again.json()["cards"][0]["source"]["url"] == cards[0]["source"]["url"]
+    assert cds_site.store.list_cases()[0].current_version == 1

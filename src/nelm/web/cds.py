@@ -3,22 +3,53 @@
 Enabled when ``NELM_CDS_CONFIG`` names a settings file (docs/cds-hooks.md). The service's
 routes authenticate every call by the EHR's signed JWT, not by the application's login.
 Card feedback (accepted / overridden) is written to the case store's audit log: it names
-the service, hook instance, card, outcome and reason code — no clinical content.
+the hook instance, card, outcome and reason code — no clinical content. The case the EHR's
+data maps to is stored (one case per EHR patient, versioned), and the cards link to it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 
-from nelm.store import Store
+from nelm.store import ConflictError, Store
 
 if TYPE_CHECKING:
     from nelm.interop.cds_hooks.feedback import FeedbackRecord
 
-__all__ = ["StoreFeedbackSink", "mount_cds"]
+__all__ = ["StoreCaseRecorder", "StoreFeedbackSink", "mount_cds"]
+
+
+class StoreCaseRecorder:
+    """Keeps the case the EHR's data maps to, so the card can link to it.
+
+    One stored case per EHR patient, its case id a hash of the patient id (the EHR's
+    identifier is not written into nelm's case ids, audit log or logs); a call whose data
+    differs from the stored version adds a version, an identical one adds nothing.
+    """
+
+    LABEL = "From the electronic record (CDS Hooks)"
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __call__(self, document: Mapping[str, Any], patient_id: str) -> str:
+        case_id = "ehr-" + hashlib.sha256(patient_id.encode("utf-8")).hexdigest()[:20]
+        doc = {**document, "case_id": case_id, "label": self.LABEL}
+        existing = self.store.find_case(case_id)
+        if existing is None:
+            try:
+                return f"/cases/{self.store.create_case(doc, None).id}"
+            except ConflictError:  # a concurrent call stored it first
+                existing = self.store.find_case(case_id)
+                assert existing is not None
+        if existing.document != doc:
+            existing = self.store.update_case(existing.id, doc, None)
+        return f"/cases/{existing.id}"
 
 
 class StoreFeedbackSink:
@@ -47,5 +78,6 @@ def mount_cds(app: FastAPI, store: Store) -> bool:
     settings = CdsSettings.from_env()
     if settings is None:
         return False
-    app.include_router(create_cds_router(settings, feedback_sink=StoreFeedbackSink(store)))
+    app.include_router(create_cds_router(settings, feedback_sink=StoreFeedbackSink(store),
+                                         case_recorder=StoreCaseRecorder(store)))
     return True

@@ -12,11 +12,12 @@ from nelm.interop.cds_hooks.feedback import (
 from nelm.interop.cds_hooks.fetch import FetchResponse, FhirFetcher, HttpxFhirFetcher
 from nelm.interop.cds_hooks.prefetch import PREFETCH
 from nelm.interop.cds_hooks.security import InMemoryReplayCache, ReplayCache
-from nelm.interop.cds_hooks.service import create_cds_router
+from nelm.interop.cds_hooks.service import CaseRecorder, create_cds_router
 from nelm.interop.cds_hooks.settings import CdsSettings, TrustedIssuer
 
 __all__ = [
     "PREFETCH",
+    "CaseRecorder",
     "CdsSettings",
     "FeedbackRecord",
     "FeedbackSink",

@@ -96,10 +96,14 @@ class CardContext:
     encounter_id: str | None
     knowledge_version: str
     resources_read: int
+    case_path: str | None = None  # the stored case in the application, when recorded
 
 
-def case_link(settings: CdsSettings, hook_instance: str) -> str:
-    """Where the clinician continues in the nelm application (no patient data in it)."""
+def case_link(settings: CdsSettings, hook_instance: str, case_path: str | None = None) -> str:
+    """Where the clinician continues in the nelm application (no patient data in it): the
+    stored case when the application recorded one, else a new-case form."""
+    if case_path is not None:
+        return f"{settings.app_base_url}{case_path}"
     return (f"{settings.app_base_url}/cases/new?source=cds-hooks"
             f"&hookInstance={quote(hook_instance, safe='')}")
 
@@ -310,7 +314,7 @@ def _override_reasons() -> list[dict[str, str]]:
 
 def _source(ctx: CardContext) -> dict[str, Any]:
     return {"label": f"nelm {ctx.knowledge_version}",
-            "url": case_link(ctx.settings, ctx.hook_instance)}
+            "url": case_link(ctx.settings, ctx.hook_instance, ctx.case_path)}
 
 
 def assessment_card(doc: Mapping[str, Any], ctx: CardContext) -> dict[str, Any]:
@@ -324,7 +328,8 @@ def assessment_card(doc: Mapping[str, Any], ctx: CardContext) -> dict[str, Any]:
         "selectionBehavior": "at-most-one",
         "overrideReasons": _override_reasons(),
         "links": [{"label": "Open nelm to review and complete the case",
-                   "url": case_link(ctx.settings, ctx.hook_instance), "type": "absolute"}],
+                   "url": case_link(ctx.settings, ctx.hook_instance, ctx.case_path),
+                   "type": "absolute"}],
     }
 
 

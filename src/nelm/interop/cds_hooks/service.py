@@ -17,6 +17,7 @@ with query strings.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -62,6 +63,9 @@ log = logging.getLogger("nelm.cds")
 DISCOVERY_PATH = "/cds-services"
 
 Gap = tuple[str, str]
+CaseRecorder = Callable[[Mapping[str, Any], str], str | None]
+"""Stores the mapped case document for the EHR's patient id; returns the application path
+of the stored case (e.g. ``/cases/12``), or None when it was not stored."""
 
 
 def _utc_now() -> datetime:
@@ -118,13 +122,15 @@ def create_cds_router(settings: CdsSettings, *, feedback_sink: FeedbackSink,
                       clock: Callable[[], datetime] = _utc_now,
                       fhir_fetcher: FhirFetcher | None = None,
                       jwks_fetcher: JwksFetcher | None = None,
-                      replay_cache: ReplayCache | None = None) -> APIRouter:
+                      replay_cache: ReplayCache | None = None,
+                      case_recorder: CaseRecorder | None = None) -> APIRouter:
     """The CDS Hooks endpoints as a FastAPI router.
 
     ``clock`` dates the assessment (its local date) and checks token times;
     ``fhir_fetcher`` reads from the EHR's FHIR server (httpx by default);
     ``jwks_fetcher`` fetches JWKS URLs (httpx by default); ``replay_cache`` remembers
-    token ids (in memory by default).
+    token ids (in memory by default); ``case_recorder``, when given, stores the mapped case
+    in the application and returns its path, which the cards then link to.
     """
     verifier = JwtVerifier(settings, replay_cache=replay_cache, jwks_fetcher=jwks_fetcher,
                            clock=clock)
@@ -190,7 +196,7 @@ def create_cds_router(settings: CdsSettings, *, feedback_sink: FeedbackSink,
         hook = parse_hook_request(data)
         started = time.perf_counter()
         try:
-            cards = await _answer(hook, settings, fetcher, clock)
+            cards = await _answer(hook, settings, fetcher, clock, case_recorder)
         except CdsError as exc:
             log.info("cds hook not answered service=%s hookInstance=%s status=%d",
                      settings.service_id, hook.hook_instance, exc.status)
@@ -230,7 +236,8 @@ def _json(content: Mapping[str, Any]) -> JSONResponse:
 
 
 async def _answer(hook: HookRequest, settings: CdsSettings, fetcher: FhirFetcher,
-                  clock: Callable[[], datetime]) -> list[dict[str, Any]]:
+                  clock: Callable[[], datetime],
+                  case_recorder: CaseRecorder | None = None) -> list[dict[str, Any]]:
     parts: dict[str, Part] = {}
     for spec in PREFETCH:
         parts[spec.key] = read_part(spec, hook.prefetch.get(spec.key),
@@ -269,6 +276,9 @@ async def _answer(hook: HookRequest, settings: CdsSettings, fetcher: FhirFetcher
     except FhirUnavailableError:
         raise CdsError(503, [Issue("the FHIR mapping is not available on this server",
                                    "not-supported")]) from None
+    if case_recorder is not None:
+        path = await run_in_threadpool(case_recorder, doc["inputs"], hook.patient_id)
+        context = dataclasses.replace(context, case_path=path)
     cards = [assessment_card(doc, context)]
     if gaps:
         cards.append(data_card(gaps, context, keys=_unread(parts)))
