@@ -15,7 +15,7 @@ $(STAMP_RUN): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(STAMP_DEV): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[evidence,cohort,fhir,web,cds,dev]'
+	$(BIN)/pip install --quiet -e '.[evidence,cohort,fhir,web,cds,spark,dev]'
 	touch $@ $(STAMP_RUN)
 
 ## run: install everything and start the tumour-board application on http://127.0.0.1:8000/

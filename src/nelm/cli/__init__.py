@@ -15,8 +15,10 @@ import typer
 
 from nelm.cli._common import run_guarded
 from nelm.cli.assess import register as _register_assess
+from nelm.cli.batch import register as _register_batch
 from nelm.cli.evidence import register as _register_evidence
 from nelm.cli.serve import register as _register_serve
+from nelm.cli.synth import register as _register_synth
 
 app = typer.Typer(
     name="nelm",
@@ -28,6 +30,8 @@ app = typer.Typer(
 _register_assess(app)
 _register_evidence(app)
 _register_serve(app)
+_register_batch(app)
+_register_synth(app)
 
 
 def main() -> None:

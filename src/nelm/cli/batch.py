@@ -1,0 +1,111 @@
+"""``nelm batch``: evaluate a whole cohort file (CSV or Parquet) with a progress bar."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress as RichProgress
+
+    from nelm.cohort.runner import BatchSummary
+
+
+class EngineChoice(StrEnum):
+    polars = "polars"
+    spark = "spark"
+    reference = "reference"
+
+
+class _Bar:
+    """A rich progress bar on standard error (only drawn on a terminal)."""
+
+    def __init__(self, console: Console) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self._bar: RichProgress = Progress(
+            TextColumn("[bold]cases"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True)
+        self._task = self._bar.add_task("cases", total=None)
+
+    def start(self, total: int | None) -> None:
+        self._bar.update(self._task, total=total)
+        self._bar.start()
+
+    def advance(self, rows: int) -> None:
+        self._bar.advance(self._task, rows)
+
+    def stop(self) -> None:
+        self._bar.stop()
+
+
+def _summary_table(summary: BatchSummary) -> list[object]:
+    from rich.table import Table
+
+    table = Table(title=f"Statuses of {summary.accepted:,} cases by option",
+                  title_justify="left")
+    table.add_column("option")
+    for status, style in (("eligible", "green"), ("ineligible", "red"),
+                          ("uncertain", "yellow")):
+        table.add_column(status, justify="right", style=style)
+    for option, counts in summary.counts.items():
+        table.add_row(option, *(f"{counts[s]:,}" for s in ("eligible", "ineligible",
+                                                             "uncertain")))
+    lines = [
+        table,
+        f"{summary.rows:,} rows read, {summary.accepted:,} assessed, "
+        f"{summary.rejected_rows:,} rejected ({summary.reject_lines:,} problems) "
+        f"in {summary.seconds:.1f} s ({summary.rate:,.0f} cases/s, {summary.engine} engine)",
+        f"results: {summary.output}",
+        f"rejects: {summary.rejects}",
+    ]
+    return lines
+
+
+def batch_command(
+    input_path: Annotated[str, typer.Argument(
+        metavar="INPUT", help="Cohort file: CSV or Parquet (by suffix).", show_default=False)],
+    output: Annotated[str, typer.Option(
+        "--output", "-o", help="Result file: .parquet or .csv; the rejects go to "
+                               "<stem>.rejects.csv beside it.", show_default=False)],
+    engine: Annotated[EngineChoice, typer.Option(
+        help="polars (compiled, default), spark (PySpark), or reference (the per-case "
+             "interpreter, slow).", case_sensitive=False)] = EngineChoice.polars,
+    spark_master: Annotated[str | None, typer.Option(
+        "--spark-master", help="Spark master URL (default local[*]), e.g. "
+                               "spark://host:7077.")] = None,
+    chunk_size: Annotated[int, typer.Option(
+        "--chunk-size", help="Rows per chunk (per Arrow batch with Spark).")] = 200_000,
+) -> None:
+    """Assess every case of a cohort file; write one row per case and a rejects file."""
+    from rich.console import Console
+
+    from nelm.cohort.runner import run_batch
+
+    err = Console(stderr=True)
+    bar = _Bar(err) if err.is_terminal else None
+    try:
+        summary = run_batch(input_path, output, engine=engine.value, chunk_size=chunk_size,
+                            spark_master=spark_master, progress=bar,
+                            count_rows=bar is not None)
+    finally:
+        if bar is not None:
+            bar.stop()
+    out = Console(file=sys.stdout, highlight=False)
+    for line in _summary_table(summary):
+        out.print(line, soft_wrap=isinstance(line, str))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("batch")(batch_command)

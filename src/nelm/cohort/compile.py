@@ -1,0 +1,268 @@
+"""The condition language (``nelm.engine.conditions``) compiled to polars expressions.
+
+A compiled condition yields a nullable boolean per row: ``true`` met, ``false`` not met,
+``null`` unknown. The connectives map onto polars directly because polars combines
+nullable booleans by Kleene's strong three-valued logic (S. C. Kleene, *Introduction to
+Metamathematics*, 1952, §64), the same logic as ``nelm.engine.logic``: ``all`` is false if
+any part is false, else null if any part is null; ``any`` is true if any part is true, else
+null if any part is null; ``not`` keeps null. The tests check every truth table.
+
+Leaves:
+
+* numbers ``lt le gt ge eq ne in not_in``, booleans and choices ``eq ne in not_in``: the
+  comparison, null when the field is unknown;
+* lists ``contains``: ``list.contains``;
+* the set-valued derived facts (``derived.grade``, ``derived.liver_type``, bit masks of the
+  values still possible): ``eq``/``in`` is met when the mask is a subset of the allowed
+  values, not met when disjoint from them, unknown otherwise; ``ne``/``not_in`` is its
+  negation — exactly ``_leaf_truth`` of the interpreter.
+
+Each criterion becomes a column, and each option's status follows from its criteria by the
+contract's rule (any not met → ineligible; all met → eligible; else uncertain), all as
+expressions over whole columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from nelm.case.fields import OPTION_IDS
+from nelm.cohort.columns import (
+    GRADE_BITS,
+    GRADE_VALUES,
+    LIST_SEPARATOR,
+    LIVER_TYPE_BITS,
+    LIVER_TYPE_VALUES,
+    OUTPUT_COLUMNS,
+    STATUSES,
+    status_column,
+)
+from nelm.cohort.derive import MASK, derived_columns
+from nelm.engine.conditions import All, AnyOf, Condition, Leaf, Not
+from nelm.knowledge.model import KnowledgeBase
+
+__all__ = [
+    "BASE_SCHEMA", "STATUS", "CompiledKnowledge", "compile_condition", "compile_knowledge",
+    "mask_names",
+]
+
+STATUS = pl.Enum(list(STATUSES))
+BASE_SCHEMA: dict[str, pl.DataType] = {
+    "case_id": pl.String(),
+    "grade": pl.Enum(list(GRADE_VALUES)),
+    "grade_possible": pl.String(),
+    "liver_type": pl.Enum(list(LIVER_TYPE_VALUES)),
+    "portal_drainage": pl.Boolean(),
+    **{status_column(o): STATUS for o in OPTION_IDS},
+}
+"""The result columns but ``reasons``, whose type follows the knowledge base
+(``CompiledKnowledge.schema``)."""
+assert (*BASE_SCHEMA, "reasons") == OUTPUT_COLUMNS
+
+SET_VALUED: dict[str, dict[str, int]] = {
+    "derived.grade": GRADE_BITS,
+    "derived.liver_type": LIVER_TYPE_BITS,
+}
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+def _set_leaf(leaf: Leaf, bits: dict[str, int]) -> pl.Expr:
+    if leaf.op not in ("eq", "ne", "in", "not_in"):
+        raise TypeError(f"operator {leaf.op} cannot apply to a set-valued fact {leaf.field}")
+    allowed_values = leaf.operand if isinstance(leaf.operand, tuple) else (leaf.operand,)
+    allowed = sum({bits[str(v)] for v in allowed_values})
+    outside = sum(bits.values()) & ~allowed
+    mask = pl.col(leaf.field)
+    inside = (pl.when((mask & pl.lit(outside, MASK)) == 0).then(True)
+              .when((mask & pl.lit(allowed, MASK)) == 0).then(False)
+              .otherwise(None))
+    return inside if leaf.op in ("eq", "in") else inside.not_()
+
+
+def _leaf(leaf: Leaf) -> pl.Expr:
+    bits = SET_VALUED.get(leaf.field)
+    if bits is not None:
+        return _set_leaf(leaf, bits)
+    col = pl.col(leaf.field)
+    op, operand = leaf.op, leaf.operand
+    if op in ("in", "not_in"):
+        assert isinstance(operand, tuple)
+        inside = col.is_in(list(operand))
+        return inside if op == "in" else inside.not_()
+    if isinstance(operand, tuple):
+        raise TypeError(f"'{op}' takes a single constant ({leaf.field})")
+    if op == "contains":
+        return col.list.contains(operand)
+    compare = {
+        "lt": col.__lt__, "le": col.__le__, "gt": col.__gt__, "ge": col.__ge__,
+        "eq": col.__eq__, "ne": col.__ne__,
+    }[op]
+    return compare(operand)
+
+
+def compile_condition(condition: Condition) -> pl.Expr:
+    """A condition as a nullable-boolean expression (true met, false not met, null unknown)."""
+    if isinstance(condition, Leaf):
+        return _leaf(condition)
+    if isinstance(condition, All):
+        return pl.all_horizontal([compile_condition(p) for p in condition.parts])
+    if isinstance(condition, AnyOf):
+        return pl.any_horizontal([compile_condition(p) for p in condition.parts])
+    assert isinstance(condition, Not)
+    return compile_condition(condition.part).not_()
+
+
+# --------------------------------------------------------------------------- options
+
+
+def mask_names(bits: dict[str, int]) -> dict[int, str]:
+    """Every mask with the values it holds, ``;``-separated in the bits' order."""
+    names: dict[int, str] = {}
+    for mask in range(1 << len(bits)):
+        names[mask] = LIST_SEPARATOR.join(v for v, bit in bits.items() if mask & bit)
+    return names
+
+
+def _settled(column: str, bits: dict[str, int], dtype: pl.DataType) -> pl.Expr:
+    """The value of a mask with one bit set; null while several are possible."""
+    table: list[str | None] = [None] * (1 << len(bits))
+    for value, bit in bits.items():
+        table[bit] = value
+    return pl.lit(pl.Series(table, dtype=dtype)).gather(pl.col(column))
+
+
+def _names(column: str, bits: dict[str, int]) -> pl.Expr:
+    """Every value a mask holds, ``;``-separated."""
+    table = list(mask_names(bits).values())
+    return pl.lit(pl.Series(table, dtype=pl.String)).gather(pl.col(column))
+
+
+_TABLE_BITS = 16
+"""Options with at most this many criteria look their reasons text up in a table of every
+combination; larger ones map the combinations a chunk holds."""
+
+
+def _mask_type(n: int) -> pl.DataType:
+    for dtype, bits in ((pl.UInt8(), 8), (pl.UInt16(), 16), (pl.UInt32(), 32),
+                        (pl.UInt64(), 64)):
+        if n <= bits:
+            return dtype
+    raise ValueError(f"an option with {n} criteria: at most 64 are supported")
+
+
+def _unmet_text(ids: tuple[str, ...], mask: int) -> str | None:
+    """The local ids of the criteria a mask marks as not met, comma-separated."""
+    unmet = [cid.split(".", 1)[1] for i, cid in enumerate(ids) if mask >> i & 1]
+    return ",".join(unmet) or None
+
+
+def _tables(ids: dict[str, tuple[str, ...]]) -> dict[str, pl.Series]:
+    """Per option, ``_unmet_text`` of every mask as a series indexed by mask: an Enum whose
+    categories are the texts of masks 1, 2, 3…, null at mask 0 (one query for all)."""
+    exprs = []
+    for oid, own in ids.items():
+        mask = pl.int_range(1, 1 << len(own), dtype=pl.UInt32)
+        parts = [pl.when((mask & pl.lit(1 << i, pl.UInt32)) != 0)
+                 .then(pl.lit(cid.split(".", 1)[1])) for i, cid in enumerate(own)]
+        exprs.append(pl.concat_str(parts, separator=",", ignore_nulls=True).implode()
+                     .alias(oid))
+    if not exprs:
+        return {}
+    texts = pl.select(exprs)
+    tables = {}
+    for oid in texts.columns:
+        categories = texts.get_column(oid).explode()
+        indexed = pl.concat([pl.Series(oid, [None], dtype=pl.String), categories])
+        tables[oid] = indexed.cast(pl.Enum(categories))
+    return tables
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledKnowledge:
+    """Every criterion of every option as an expression, and the output they make.
+
+    Evaluation is one query over a validated chunk: the derived facts; one column per
+    criterion (named by its id); per option a bit mask of its criteria not met; then the
+    result columns. An option is ineligible when its mask is not zero, eligible when all its
+    criteria are met, uncertain otherwise. ``reasons`` holds, per option, the ids of its
+    criteria not met (``fit,liver_type``), looked up from the mask.
+    """
+
+    derived: tuple[pl.Expr, ...]
+    criteria: tuple[tuple[str, str, pl.Expr], ...]  # (option id, criterion id, expression)
+    ids: dict[str, tuple[str, ...]]  # option id → its criterion ids
+    tables: dict[str, pl.Series]  # option id → reasons text by mask (an Enum)
+    schema: dict[str, pl.DataType]
+    """The result columns and their types: ``BASE_SCHEMA`` and ``reasons``, a struct with
+    one field per option (an Enum of the texts of its unmet criteria)."""
+
+    def criterion_columns(self) -> list[pl.Expr]:
+        """One nullable-boolean column per criterion, named by the criterion id."""
+        return [expr.alias(cid) for _, cid, expr in self.criteria]
+
+    def unmet_masks(self) -> list[pl.Expr]:
+        """Per option, bit ``i`` set when its ``i``-th criterion is not met."""
+        out = []
+        for oid, ids in self.ids.items():
+            dtype = _mask_type(len(ids))
+            bits = [pl.when(pl.col(cid).not_()).then(pl.lit(1 << i, dtype))
+                    .otherwise(pl.lit(0, dtype)) for i, cid in enumerate(ids)]
+            out.append(pl.sum_horizontal(bits).cast(dtype).alias(f"__unmet:{oid}"))
+        return out
+
+    def _status(self, option_id: str) -> pl.Expr:
+        unmet = pl.col(f"__unmet:{option_id}") != 0
+        all_met = pl.all_horizontal(pl.col(c) for c in self.ids[option_id]).fill_null(False)
+        return (pl.when(unmet).then(pl.lit("ineligible", STATUS))
+                .when(all_met).then(pl.lit("eligible", STATUS))
+                .otherwise(pl.lit("uncertain", STATUS)))
+
+    def _reason(self, option_id: str, frame: pl.DataFrame) -> pl.Expr:
+        mask = pl.col(f"__unmet:{option_id}")
+        table = self.tables.get(option_id)
+        if table is not None:
+            return pl.lit(table).gather(mask)
+        ids = self.ids[option_id]  # too many criteria for a table: map the masks seen
+        seen = frame.get_column(f"__unmet:{option_id}").unique().to_list()
+        return mask.replace_strict({m: _unmet_text(ids, m) for m in seen},
+                                   return_dtype=pl.String)
+
+    def evaluate(self, typed: pl.DataFrame) -> pl.DataFrame:
+        """The result rows of a validated chunk (``schema``)."""
+        frame = (typed.lazy()
+                 .with_columns(self.derived)
+                 .with_columns(self.criterion_columns())
+                 .with_columns(self.unmet_masks())
+                 .collect())
+        reasons = pl.struct(self._reason(o, frame).alias(o) for o in OPTION_IDS)
+        return frame.select(
+            pl.col("case_id"),
+            _settled("derived.grade", GRADE_BITS, BASE_SCHEMA["grade"]).alias("grade"),
+            _names("derived.grade", GRADE_BITS).alias("grade_possible"),
+            _settled("derived.liver_type", LIVER_TYPE_BITS, BASE_SCHEMA["liver_type"])
+            .alias("liver_type"),
+            pl.col("derived.portal_drainage").alias("portal_drainage"),
+            *(self._status(o).alias(status_column(o)) for o in OPTION_IDS),
+            reasons.alias("reasons"),
+        )
+
+
+def compile_knowledge(kb: KnowledgeBase) -> CompiledKnowledge:
+    """Compile every option's criteria and the derivations of ``kb``."""
+    missing = [o for o in OPTION_IDS if o not in kb.options]
+    if missing:
+        raise ValueError(f"the knowledge base lacks options {missing}")
+    criteria = tuple(
+        (oid, criterion.id, compile_condition(criterion.condition))
+        for oid in OPTION_IDS for criterion in kb.options[oid].criteria
+    )
+    ids = {oid: tuple(c.id for c in kb.options[oid].criteria) for oid in OPTION_IDS}
+    tables = _tables({oid: own for oid, own in ids.items() if len(own) <= _TABLE_BITS})
+    fields = {o: tables[o].dtype if o in tables else pl.String() for o in OPTION_IDS}
+    schema = {**BASE_SCHEMA, "reasons": pl.Struct(fields)}
+    return CompiledKnowledge(tuple(derived_columns(kb.derivations)), criteria, ids, tables,
+                             schema)

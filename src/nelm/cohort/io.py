@@ -1,0 +1,317 @@
+"""Reading cohort files in bounded chunks, and writing results that are never half-written.
+
+Input: CSV (header row, comma-separated, RFC 4180 quoting, every column read as text) or
+Parquet (native types), chosen by the suffix. Either is read chunk by chunk, so memory stays
+flat however long the file is.
+
+Output: Parquet or CSV by the suffix. Every file is written to a temporary file in the same
+directory and renamed into place only when the whole run has succeeded (:class:`Outputs`);
+on any error the temporary files are removed and nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from nelm.cohort.columns import LIST_SEPARATOR
+from nelm.errors import InputRejected, Problem
+
+__all__ = [
+    "CsvSink", "InputFile", "Outputs", "ParquetSink", "Sink", "as_text_columns", "file_format",
+    "open_input", "rejects_path",
+]
+
+Format = Literal["csv", "parquet"]
+_SUFFIXES: dict[str, Format] = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+
+
+def file_format(path: str | Path, what: str) -> Format:
+    """The format a file name's suffix names, or a rejection naming ``what`` it is."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in _SUFFIXES:
+        raise InputRejected([Problem(what, "a file name ending in .csv, .parquet or .pq",
+                                     str(path))])
+    return _SUFFIXES[suffix]
+
+
+def rejects_path(output: str | Path) -> Path:
+    """Where the rejects of ``output`` go: ``<output stem>.rejects.csv`` beside it."""
+    out = Path(output)
+    return out.with_name(f"{out.stem}.rejects.csv")
+
+
+def _unreadable(path: Path, fmt: Format, exc: BaseException) -> InputRejected:
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    kind = "CSV file with a header row" if fmt == "csv" else "Parquet file"
+    return InputRejected([Problem(str(path), f"a readable {kind}", detail[:200])])
+
+
+# --------------------------------------------------------------------------- input
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """A cohort file opened for reading: its format and column names, read in chunks."""
+
+    path: Path
+    format: Format
+    columns: tuple[str, ...]
+
+    def count_rows(self) -> int:
+        """The number of data rows (Parquet: from the footer; CSV: one fast pass)."""
+        try:
+            if self.format == "parquet":
+                return int(pq.ParquetFile(self.path).metadata.num_rows)
+            return int(self._scan_csv().select(pl.len()).collect().item())
+        except (pl.exceptions.PolarsError, OSError, pa.ArrowException) as exc:
+            raise _unreadable(self.path, self.format, exc) from None
+
+    def _scan_csv(self) -> pl.LazyFrame:
+        return pl.scan_csv(self.path, infer_schema=False, raise_if_empty=True)
+
+    def chunks(self, size: int) -> Iterator[pl.DataFrame]:
+        """The rows in order, ``size`` at a time (the last chunk may be shorter)."""
+        try:
+            scan = (pl.scan_parquet(self.path) if self.format == "parquet"
+                    else self._scan_csv())
+            yield from scan.collect_batches(chunk_size=size)
+        except (pl.exceptions.PolarsError, OSError, pa.ArrowException) as exc:
+            raise _unreadable(self.path, self.format, exc) from None
+
+
+def open_input(path: str | Path) -> InputFile:
+    """Open a CSV or Parquet cohort file and read its header, or reject it."""
+    p = Path(path)
+    fmt = file_format(p, "INPUT")
+    if not p.exists():
+        raise InputRejected([Problem(str(p), "an existing file", "no such file")])
+    if p.is_dir():
+        raise InputRejected([Problem(str(p), "a file", "a directory")])
+    try:
+        if fmt == "parquet":
+            names = tuple(pq.read_schema(p).names)
+        else:
+            if p.stat().st_size == 0:
+                raise InputRejected([Problem(str(p), "a CSV file with a header row",
+                                             "an empty file")])
+            names = tuple(_csv_header(p))
+    except (pl.exceptions.PolarsError, OSError, pa.ArrowException) as exc:
+        raise _unreadable(p, fmt, exc) from None
+    return InputFile(p, fmt, names)
+
+
+def _csv_header(path: Path) -> list[str]:
+    """The header's column names as written (repeated ones included)."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), None)
+    except UnicodeDecodeError:
+        raise InputRejected([Problem(str(path), "a CSV file in UTF-8",
+                                     "bytes that are not UTF-8")]) from None
+    except csv.Error as exc:
+        raise _unreadable(path, "csv", exc) from None
+    if not header:
+        raise InputRejected([Problem(str(path), "a CSV file with a header row",
+                                     "no header row")])
+    return header
+
+
+# --------------------------------------------------------------------------- output
+
+
+class Sink:
+    """Appends frames of one schema to a file opened at a temporary path."""
+
+    def write(self, frame: pl.DataFrame) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def close(self) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class ParquetSink(Sink):
+    """Parquet, one row group per chunk written (zstd).
+
+    Enumerations (statuses, grades, reasons) are written as Parquet dictionaries holding
+    only the values a chunk uses; column statistics are kept for the plain columns only
+    (for the dictionary-encoded ones they would double the cost of writing and help no
+    reader).
+    """
+
+    def __init__(self, path: Path, schema: dict[str, pl.DataType]) -> None:
+        self._schema = pl.DataFrame(schema=schema).to_arrow().schema
+        plain = [name for name, dtype in schema.items()
+                 if not isinstance(dtype, pl.Enum | pl.Categorical | pl.Struct | pl.List)]
+        self._writer = pq.ParquetWriter(path, self._schema, compression="zstd",
+                                        write_statistics=plain)
+        self._dictionaries: dict[str, Any] = {}
+
+    def write(self, frame: pl.DataFrame) -> None:
+        if frame.height:
+            arrays = [self._array(frame.get_column(f.name), f) for f in self._schema]
+            self._writer.write_table(pa.Table.from_arrays(arrays, schema=self._schema))
+
+    def _array(self, series: pl.Series, field: Any) -> Any:
+        """A column as Arrow: an Enum from its codes (no string is touched)."""
+        dtype = series.dtype
+        if isinstance(dtype, pl.Struct):
+            children = [self._array(series.struct.field(f.name), f) for f in field.type]
+            missing = series.is_null()
+            mask = pa.array(missing.to_numpy()) if missing.any() else None
+            return pa.StructArray.from_arrays(children, fields=list(field.type), mask=mask)
+        if not isinstance(dtype, pl.Enum):
+            return series.to_arrow().cast(field.type)
+        key = f"{field.name}:{len(dtype.categories)}"
+        if key not in self._dictionaries:
+            self._dictionaries[key] = pa.array(dtype.categories.to_list(),
+                                               type=field.type.value_type)
+        dictionary = self._dictionaries[key]
+        codes = series.to_physical()
+        if len(dictionary) > 256:  # keep only the values this chunk uses
+            codes, used = _compact(codes, len(dictionary))
+            dictionary = dictionary.take(pa.array(used))
+        indices = codes.to_arrow().cast(field.type.index_type)
+        return pa.DictionaryArray.from_arrays(indices, dictionary,
+                                              ordered=field.type.ordered)
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+class _Closed(Sink):
+    """The sink of a reserved path: whoever wrote it has closed it."""
+
+    def close(self) -> None:
+        pass
+
+
+def _compact(codes: pl.Series, size: int) -> tuple[pl.Series, Any]:
+    """Codes renumbered over the values they use, and those values' old codes."""
+    valid = codes.drop_nulls().to_numpy()
+    used = np.zeros(size, dtype=bool)
+    used[valid] = True
+    kept = np.flatnonzero(used)
+    renumber = np.zeros(size, dtype=codes.to_numpy().dtype if codes.null_count() == 0
+                        else valid.dtype)
+    renumber[kept] = np.arange(len(kept))
+    new = pl.Series(codes.name, renumber).gather(codes)
+    return new, kept
+
+
+def as_text_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """Nested columns as CSV holds them: a list as ``a;b``; a struct as
+    ``field:value;field:value`` over its non-null fields."""
+    exprs = []
+    for name, dtype in frame.schema.items():
+        col = pl.col(name)
+        if isinstance(dtype, pl.List):
+            exprs.append(col.cast(pl.List(pl.String)).list.join(LIST_SEPARATOR))
+        elif isinstance(dtype, pl.Struct):
+            exprs.append(pl.concat_str(
+                [pl.concat_str(pl.lit(f"{f.name}:"), col.struct.field(f.name).cast(pl.String))
+                 for f in dtype.fields],
+                separator=LIST_SEPARATOR, ignore_nulls=True).alias(name))
+    return frame.with_columns(exprs) if exprs else frame
+
+
+class CsvSink(Sink):
+    """CSV with a header row (written even when no row follows); nested columns as text."""
+
+    def __init__(self, path: Path, schema: dict[str, pl.DataType]) -> None:
+        self._handle = open(path, "wb")  # noqa: SIM115 - closed by close()
+        as_text_columns(pl.DataFrame(schema=schema)).write_csv(self._handle)
+
+    def write(self, frame: pl.DataFrame) -> None:
+        if frame.height:
+            as_text_columns(frame).write_csv(self._handle, include_header=False)
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def _sink(path: Path, fmt: Format, schema: dict[str, pl.DataType]) -> Sink:
+    return ParquetSink(path, schema) if fmt == "parquet" else CsvSink(path, schema)
+
+
+@dataclass
+class Outputs:
+    """The files a run writes, each at a temporary path until :meth:`commit`.
+
+    Use as a context manager: leaving it by an exception removes every temporary file.
+    """
+
+    _pending: list[tuple[Path, Path, Sink]] = field(default_factory=list)
+    _done: bool = False
+
+    def open(self, target: str | Path, schema: dict[str, pl.DataType],
+             fmt: Format | None = None) -> Sink:
+        path = Path(target)
+        directory = path.parent if str(path.parent) else Path(".")
+        if not directory.is_dir():
+            raise InputRejected([Problem("-o", "a file in an existing directory",
+                                         str(target))])
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
+        try:
+            sink = _sink(Path(tmp), fmt or file_format(path, "-o"), schema)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._pending.append((Path(tmp), path, sink))
+        return sink
+
+    def reserve(self, target: str | Path) -> Path:
+        """A temporary path for ``target`` that someone else writes (e.g. a polars sink)."""
+        path = Path(target)
+        directory = path.parent if str(path.parent) else Path(".")
+        if not directory.is_dir():
+            raise InputRejected([Problem("-o", "a file in an existing directory",
+                                         str(target))])
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
+        self._pending.append((Path(tmp), path, _Closed()))
+        return Path(tmp)
+
+    def commit(self) -> None:
+        """Close every file and rename each into place."""
+        for _, _, sink in self._pending:
+            sink.close()
+        mode = 0o666 & ~_umask()
+        for tmp, target, _ in self._pending:
+            os.chmod(tmp, mode)  # mkstemp made it private; give it the usual mode
+            os.replace(tmp, target)
+        self._done = True
+
+    def abort(self) -> None:
+        for tmp, _, sink in self._pending:
+            with contextlib.suppress(Exception):  # the file is removed next anyway
+                sink.close()
+            tmp.unlink(missing_ok=True)
+        self._pending.clear()
+
+    def __enter__(self) -> Outputs:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if kind is not None or not self._done:
+            self.abort()

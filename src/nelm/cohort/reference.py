@@ -1,0 +1,68 @@
+"""The reference engine: the per-case interpreter, row by row — the oracle of the compiler.
+
+Each row becomes a case document (``nelm.cohort.columns.row_document``), is validated by
+``nelm.case.document.case_from_mapping`` and assessed by ``nelm.engine.assess.assess``,
+exactly as ``nelm assess`` would. Slow by design, and kept simple so that it can be trusted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from nelm.case.document import case_from_mapping
+from nelm.case.fields import OPTION_IDS
+from nelm.cohort.columns import LIST_SEPARATOR, row_document, status_column
+from nelm.cohort.pipeline import ChunkResult, compiled_knowledge
+from nelm.cohort.validate import REJECTS_SCHEMA, prepare
+from nelm.engine.assess import assess
+from nelm.engine.logic import Truth
+from nelm.errors import InputRejected
+from nelm.knowledge.loader import load_knowledge
+from nelm.knowledge.model import KnowledgeBase
+
+__all__ = ["reference_chunk"]
+
+
+def reference_chunk(raw: pl.DataFrame, first_row: int = 1,
+                    kb: KnowledgeBase | None = None) -> ChunkResult:
+    """Assess every row of a chunk with the interpreter (same output as ``process_chunk``)."""
+    knowledge = kb or load_knowledge()
+    frame = prepare(raw)
+    text_columns = frozenset(n for n, t in frame.schema.items() if t == pl.String)
+    rows: list[dict[str, Any]] = []
+    rejects: list[tuple[str | None, str, str, int]] = []
+    rejected_rows = 0
+    for i, row in enumerate(frame.iter_rows(named=True)):
+        document = row_document(row, text_columns)
+        try:
+            case = case_from_mapping(document)
+        except InputRejected as exc:
+            rejected_rows += 1
+            case_id = row.get("case_id")
+            shown = case_id if isinstance(case_id, str) else None
+            rejects += [(shown, p.path, p.message, first_row + i) for p in exc.problems]
+            continue
+        assessment = assess(case, knowledge)
+        derived = assessment.derived
+        result: dict[str, Any] = {
+            "case_id": case.case_id,
+            "grade": derived.grade.value,
+            "grade_possible": LIST_SEPARATOR.join(sorted(derived.grade.possible or ())),
+            "liver_type": derived.liver_type.value,
+            "portal_drainage": derived.portal_drainage.flag,
+        }
+        reasons: dict[str, str | None] = {}
+        for oid in OPTION_IDS:
+            option = assessment.options[oid]
+            result[status_column(oid)] = option.status
+            unmet = [c.criterion.id.removeprefix(f"{oid}.") for c in option.criteria
+                     if c.truth is Truth.NOT_MET]
+            reasons[oid] = ",".join(unmet) or None
+        result["reasons"] = reasons
+        rows.append(result)
+    schema = compiled_knowledge().schema
+    output = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+    return ChunkResult(output, pl.DataFrame(rejects, schema=REJECTS_SCHEMA, orient="row"),
+                       raw.height, rejected_rows)

@@ -1,0 +1,191 @@
+"""``nelm batch``: a cohort file in, a result file and a rejects file out.
+
+The file is read in chunks of ``chunk_size`` rows; each chunk is validated and evaluated by
+the chosen engine and appended to the outputs, so memory stays flat however long the file
+is. The outputs appear only when the whole run succeeded (``nelm.cohort.io.Outputs``).
+
+Engines: ``polars`` (the compiled expressions, the default), ``reference`` (the per-case
+interpreter, row by row: the oracle, slow) and ``spark`` (``nelm.cohort.spark``: each
+partition evaluated by the same compiled expressions).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import polars as pl
+
+from nelm.case.fields import OPTION_IDS
+from nelm.cohort.columns import STATUSES, status_column
+from nelm.cohort.io import (
+    InputFile,
+    Outputs,
+    as_text_columns,
+    file_format,
+    open_input,
+    rejects_path,
+)
+from nelm.cohort.pipeline import ChunkResult, compiled_knowledge, process_chunk
+from nelm.cohort.validate import REJECTS_SCHEMA, check_columns, prepare
+from nelm.errors import InputRejected, Problem
+
+__all__ = ["DEFAULT_CHUNK", "ENGINES", "BatchSummary", "Engine", "Progress", "run_batch"]
+
+Engine = Literal["polars", "spark", "reference"]
+ENGINES: tuple[Engine, ...] = ("polars", "spark", "reference")
+DEFAULT_CHUNK = 200_000
+_REFERENCE_CHUNK = 1_000
+
+
+class Progress(Protocol):
+    """Told how many rows there are (when known) and how many are done."""
+
+    def start(self, total: int | None) -> None: ...
+
+    def advance(self, rows: int) -> None: ...
+
+
+class _Silent:
+    def start(self, total: int | None) -> None:
+        pass
+
+    def advance(self, rows: int) -> None:
+        pass
+
+
+@dataclass
+class BatchSummary:
+    """What a run did: row counts, statuses per option, where the files are, how long."""
+
+    engine: str
+    output: Path
+    rejects: Path
+    rows: int = 0
+    accepted: int = 0
+    rejected_rows: int = 0
+    reject_lines: int = 0
+    counts: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {o: dict.fromkeys(STATUSES, 0) for o in OPTION_IDS})
+    seconds: float = 0.0
+
+    def add(self, result: ChunkResult) -> None:
+        self.rows += result.rows
+        self.accepted += result.output.height
+        self.rejected_rows += result.rejected_rows
+        self.reject_lines += result.rejects.height
+        self.add_counts(result.output)
+
+    def add_counts(self, output: pl.DataFrame) -> None:
+        if not output.height:
+            return
+        tallies = output.select(
+            (pl.col(status_column(o)) == s).sum().alias(f"{o}\0{s}")
+            for o in OPTION_IDS for s in STATUSES
+        ).row(0, named=True)
+        for key, count in tallies.items():
+            option, status = key.split("\0")
+            self.counts[option][status] += int(count)
+
+    @property
+    def rate(self) -> float:
+        """Cases per second."""
+        return self.rows / self.seconds if self.seconds > 0 else 0.0
+
+
+def _prepare(input_path: str | Path, output: str | Path) -> InputFile:
+    source = open_input(input_path)
+    check_columns(source.columns)
+    if source.format == "parquet":  # column types a cohort cannot hold: reject before work
+        prepare(pl.DataFrame(schema=pl.read_parquet_schema(source.path)))
+    file_format(output, "-o")
+    out = Path(output)
+    if out.exists() and out.resolve() in (source.path.resolve(),
+                                          rejects_path(out).resolve()):
+        raise InputRejected([Problem("-o", "a file other than the input", str(output))])
+    if rejects_path(out).resolve() == source.path.resolve():
+        raise InputRejected([Problem("-o", "an output whose rejects file is not the input",
+                                     str(rejects_path(out)))])
+    return source
+
+
+def run_batch(input_path: str | Path, output: str | Path, *, engine: Engine = "polars",
+              chunk_size: int = DEFAULT_CHUNK, spark_master: str | None = None,
+              progress: Progress | None = None, count_rows: bool = True) -> BatchSummary:
+    """Evaluate every row of ``input_path``; write ``output`` and its rejects file.
+
+    ``count_rows`` lets the progress bar know the total beforehand (one quick pass over a
+    CSV file; free for Parquet). Raises ``InputRejected`` for a file that cannot be used,
+    and then writes nothing.
+    """
+    if chunk_size < 1:
+        raise InputRejected([Problem("--chunk-size", "a whole number ≥ 1", str(chunk_size))])
+    if engine not in ENGINES:
+        raise InputRejected([Problem("--engine", f"one of {', '.join(ENGINES)}", engine)])
+    started = time.perf_counter()
+    source = _prepare(input_path, output)
+    report = progress or _Silent()
+    if engine == "spark":
+        from nelm.cohort.spark import run_spark
+
+        summary = run_spark(source, Path(output), master=spark_master,
+                            batch_rows=chunk_size, progress=report)
+    else:
+        summary = _run_local(source, Path(output), engine, chunk_size, report, count_rows)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _run_local(source: InputFile, output: Path, engine: Engine, chunk_size: int,
+               progress: Progress, count_rows: bool) -> BatchSummary:
+    """Read, evaluate and write chunk by chunk; polars' streaming sink writes the results
+    (encoding in parallel) while the next chunk is evaluated."""
+    from polars.io.plugins import register_io_source
+
+    step: Callable[[pl.DataFrame, int], ChunkResult]
+    if engine == "reference":
+        from nelm.cohort.reference import reference_chunk
+
+        step, chunk_size = reference_chunk, min(chunk_size, _REFERENCE_CHUNK)
+    else:
+        step = process_chunk
+    csv = file_format(output, "-o") == "csv"
+    schema = compiled_knowledge().schema
+    if csv:
+        schema = dict(as_text_columns(pl.DataFrame(schema=schema)).schema)
+    summary = BatchSummary(engine, output, rejects_path(output))
+    progress.start(source.count_rows() if count_rows else None)
+    failures: list[BaseException] = []
+    with Outputs() as outputs:
+        rejects = outputs.open(summary.rejects, REJECTS_SCHEMA, "csv")
+        target = outputs.reserve(output)
+
+        def results(*_: Any) -> Iterator[pl.DataFrame]:
+            first = 1
+            try:
+                for raw in source.chunks(chunk_size):
+                    result = step(raw, first)
+                    rejects.write(result.rejects)
+                    summary.add(result)
+                    first += raw.height
+                    progress.advance(raw.height)
+                    yield as_text_columns(result.output) if csv else result.output
+            except BaseException as exc:  # re-raised below as it was, not as polars'
+                failures.append(exc)
+                raise
+
+        frame = register_io_source(results, schema=schema)
+        try:
+            if csv:
+                frame.sink_csv(target)
+            else:
+                frame.sink_parquet(target, statistics=False)
+        except Exception:
+            if failures:
+                raise failures[0] from None
+            raise
+        outputs.commit()
+    return summary

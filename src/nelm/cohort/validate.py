@@ -1,0 +1,291 @@
+"""Validating a whole chunk of cohort rows at once, by the rules of ``nelm.case.document``.
+
+Every column is checked with polars expressions, one pass over the chunk: the type, the
+range (with the exclusive minimum where a field has one), whole numbers, the allowed
+values, ``case_id`` (1–128 characters, not blank), ``schema_version`` and ``label``, and the
+rules across fields (an NEC subtype only beside poor differentiation, a single lesion only
+unilobar, no extrahepatic sites when ``extrahepatic.present`` is false). Text is read the
+plain way here: numbers as written, ``true``/``false``, choices exactly, lists without
+empty items or spaces.
+
+A row that passes every check is accepted with its typed values. A row that does not is
+flagged, and only flagged rows — the rejects, plus text written in a way the plain reading
+does not take, such as `` 12 `` or ``TRUE`` — are read again, one by one, as the per-case
+validator reads a case document (``columns.row_document`` and ``case_from_mapping``). That
+settles them: a rejected row gets one line per problem in the rejects table, with exactly
+the message ``nelm assess`` would print; a row written unusually but validly is accepted.
+No row is dropped silently.
+
+Columns that the file should not have are a whole-file error (:func:`check_columns`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from nelm.case.document import case_from_mapping
+from nelm.case.fields import FIELDS, Field, Kind
+from nelm.cohort.columns import (
+    BLANK_TEXT,
+    INPUT_COLUMNS,
+    LIST_SEPARATOR,
+    REJECT_COLUMNS,
+    row_document,
+)
+from nelm.errors import InputRejected, Problem
+
+__all__ = [
+    "REJECTS_SCHEMA", "TYPED_SCHEMA", "Validation", "check_columns",
+    "prepare", "typed_dtype", "validate",
+]
+
+_TRUE, _FALSE = ("true", "True", "TRUE"), ("false", "False", "FALSE")
+
+REJECTS_SCHEMA: dict[str, pl.DataType] = {
+    "case_id": pl.String(), "field": pl.String(), "reason": pl.String(), "row": pl.Int64(),
+}
+assert tuple(REJECTS_SCHEMA) == REJECT_COLUMNS
+
+
+def typed_dtype(spec: Field) -> pl.DataType:
+    """The column type a valid value of the field is held in."""
+    if spec.kind in (Kind.NUMBER, Kind.INTEGER):
+        return pl.Float64()
+    if spec.kind is Kind.BOOLEAN:
+        return pl.Boolean()
+    if spec.kind is Kind.CHOICE:
+        return pl.Enum(list(spec.choices))
+    if spec.kind is Kind.CHOICES:
+        return pl.List(pl.String())
+    return pl.String()
+
+
+TYPED_SCHEMA: dict[str, pl.DataType] = {
+    "case_id": pl.String(), **{f.path: typed_dtype(f) for f in FIELDS},
+}
+"""The validated frame the compiler reads: one typed column per case field."""
+
+
+# --------------------------------------------------------------------------- the file
+
+
+def check_columns(names: Sequence[str]) -> None:
+    """Reject a file whose header has an unknown or repeated column, or no ``case_id``."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            problems.append(Problem(name, "each column once", "a repeated column"))
+        seen.add(name)
+        if name not in INPUT_COLUMNS:
+            hint = difflib.get_close_matches(name, INPUT_COLUMNS, n=1)
+            expected = (f"a known column (did you mean {hint[0]}?)" if hint else
+                        "a known column: case_id, schema_version, label or a case field "
+                        "path such as pathology.ki67_percent")
+            problems.append(Problem(name, expected, "an unknown column"))
+    if "case_id" not in seen:
+        problems.append(Problem("case_id", "a case_id column", "a file without one"))
+    if problems:
+        raise InputRejected(problems)
+
+
+def prepare(raw: pl.DataFrame) -> pl.DataFrame:
+    """Bring a chunk's column types to those the rules know: text, numbers, booleans, lists.
+
+    Categorical text becomes plain text, decimals become floats; any other type (dates,
+    structs, binary) is a whole-file error.
+    """
+    casts: list[pl.Expr] = []
+    problems: list[Problem] = []
+    for name, dtype in raw.schema.items():
+        if isinstance(dtype, pl.Categorical | pl.Enum):
+            casts.append(pl.col(name).cast(pl.String))
+        elif isinstance(dtype, pl.Decimal):
+            casts.append(pl.col(name).cast(pl.Float64))
+        elif isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Categorical | pl.Enum):
+            casts.append(pl.col(name).cast(pl.List(pl.String)))
+        elif not (dtype == pl.String or dtype == pl.Boolean or dtype == pl.Null
+                  or dtype.is_numeric() or isinstance(dtype, pl.List)):
+            problems.append(Problem(name, "a column of text, numbers, booleans or lists",
+                                    f"a column of type {dtype}"))
+    if problems:
+        raise InputRejected(problems)
+    return raw.with_columns(casts) if casts else raw
+
+
+# --------------------------------------------------------------------------- the rules
+#
+# Each rule gives (value, wrong): the typed value of a cell and whether it fails. A cell
+# that is wrong flags its row; the value then does not matter.
+
+
+def _number_rule(spec: Field, col: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
+    if dtype == pl.String or dtype.is_numeric():
+        # polars reads exactly the finite numbers of columns.NUMBER_TEXT as numbers (a
+        # test holds it to that); "inf", "nan" and stray spaces are flagged.
+        number = col.cast(pl.Float64, strict=False)
+    else:
+        return pl.lit(None, pl.Float64), col.is_not_null()
+    wrong = number.is_null() | ~number.is_finite()
+    if spec.kind is Kind.INTEGER:
+        wrong = wrong | (number != number.floor())
+    if spec.minimum is not None:
+        wrong = wrong | ((number <= spec.minimum) if spec.exclusive_minimum
+                         else (number < spec.minimum))
+    if spec.maximum is not None:
+        wrong = wrong | (number > spec.maximum)
+    return number, col.is_not_null() & wrong
+
+
+def _boolean_rule(col: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
+    if dtype == pl.Boolean:
+        return col, pl.lit(False)
+    if dtype == pl.String:
+        value = pl.when(col.is_in(_TRUE)).then(True).when(col.is_in(_FALSE)).then(False)
+        return value, col.is_not_null() & value.is_null()
+    return pl.lit(None, pl.Boolean), col.is_not_null()
+
+
+def _choice_rule(spec: Field, col: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
+    enum = typed_dtype(spec)
+    if dtype == pl.String:
+        value = col.cast(enum, strict=False)
+        return value, col.is_not_null() & value.is_null()
+    return pl.lit(None, enum), col.is_not_null()
+
+
+def _choices_rule(spec: Field, col: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
+    choices = list(spec.choices)
+    if dtype == pl.String:
+        one = "(?:" + "|".join(re.escape(c) for c in choices) + ")"
+        plain = f"^{one}(?:{re.escape(LIST_SEPARATOR)}{one})*$"
+        return col.str.split(LIST_SEPARATOR), col.is_not_null() & ~col.str.contains(plain)
+    if isinstance(dtype, pl.List) and dtype.inner == pl.String:
+        outside = col.list.eval(pl.element().is_in(choices).fill_null(False).not_()).list.any()
+        return col, outside
+    if isinstance(dtype, pl.List):  # items that are not text: only an empty list is valid
+        empty = pl.when(col.is_not_null()).then(pl.lit([], pl.List(pl.String)))
+        return empty, col.list.len() > 0
+    return pl.lit(None, pl.List(pl.String)), col.is_not_null()
+
+
+def _field_rule(spec: Field, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
+    col = pl.col(spec.path)
+    if dtype == pl.Null:
+        return pl.lit(None, typed_dtype(spec)), pl.lit(False)
+    if spec.kind in (Kind.NUMBER, Kind.INTEGER):
+        return _number_rule(spec, col, dtype)
+    if spec.kind is Kind.BOOLEAN:
+        return _boolean_rule(col, dtype)
+    if spec.kind is Kind.CHOICE:
+        return _choice_rule(spec, col, dtype)
+    return _choices_rule(spec, col, dtype)
+
+
+def _top_level_rule(name: str, dtype: pl.DataType) -> pl.Expr:
+    """Whether the cell of ``case_id``, ``schema_version`` or ``label`` fails."""
+    col = pl.col(name)
+    if name == "case_id":
+        if dtype != pl.String:
+            return pl.lit(True)  # missing, or not text
+        length = col.str.len_chars()
+        return col.is_null() | (length > 128) | col.str.contains(BLANK_TEXT)
+    if name == "label":
+        return (col.str.len_chars() > 500) if dtype == pl.String else col.is_not_null()
+    # schema_version: absent or 1 (1.0 is 1, as in JSON)
+    if dtype == pl.String or dtype.is_numeric():
+        return col.is_not_null() & (col.cast(pl.Float64, strict=False) != 1).fill_null(True)
+    return col.is_not_null()
+
+
+def _cross_rules() -> list[pl.Expr]:
+    """The rules across fields, over typed values."""
+    return [
+        pl.col("pathology.nec_subtype").is_not_null()
+        & (pl.col("pathology.differentiation") == "well"),
+        (pl.col("liver.lesion_count") == 1)
+        & pl.col("liver.distribution").is_in(["bilobar_dominant", "bilobar_diffuse"]),
+        (pl.col("extrahepatic.present") == False)  # noqa: E712 - a column, not a bool
+        & (pl.col("extrahepatic.sites").list.len() > 0),
+    ]
+
+
+# --------------------------------------------------------------------------- validation
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """A validated chunk: the accepted rows, typed (``TYPED_SCHEMA``, in input order), the
+    rejects table (``REJECTS_SCHEMA``, one line per problem), and how many rows the
+    column rules flagged for a second reading."""
+
+    typed: pl.DataFrame
+    rejects: pl.DataFrame
+    rejected_rows: int
+    flagged_rows: int
+
+
+def validate(raw: pl.DataFrame, first_row: int = 1) -> Validation:
+    """Validate a prepared chunk whose first data row is number ``first_row`` (1-based)."""
+    schema = raw.schema
+    parsed: list[pl.Expr] = []
+    flags: list[pl.Expr] = [_top_level_rule(n, schema.get(n, pl.Null()))
+                            for n in ("schema_version", "case_id", "label")
+                            if n in schema or n == "case_id"]
+    for spec in FIELDS:
+        if spec.path in schema:
+            value, wrong = _field_rule(spec, schema[spec.path])
+            flags.append(wrong)
+        else:
+            value = pl.lit(None, typed_dtype(spec))
+        parsed.append(value.alias(spec.path))
+    case_id = pl.col("case_id") if schema.get("case_id") == pl.String else pl.lit(None,
+                                                                                 pl.String)
+    frame = raw.select(case_id.alias("case_id"), *parsed,
+                       pl.any_horizontal(f.fill_null(False) for f in flags).alias("__flag"))
+    flagged = frame.select(pl.col("__flag") | pl.any_horizontal(
+        r.fill_null(False) for r in _cross_rules())).to_series()
+    typed = frame.drop("__flag")
+    if not flagged.any():
+        return Validation(typed, pl.DataFrame(schema=REJECTS_SCHEMA), 0, 0)
+    positions = flagged.arg_true()
+    rejects, rescued, kept = _read_again(raw[positions], positions.to_list(), first_row)
+    accepted = typed.filter(~flagged)
+    if rescued.height:
+        order = pl.concat([pl.int_range(0, raw.height, eager=True, dtype=pl.UInt32)
+                           .filter(~flagged), pl.Series(kept, dtype=pl.UInt32)]).arg_sort()
+        accepted = pl.concat([accepted, rescued])[order]
+    return Validation(accepted, rejects, len(positions) - rescued.height, len(positions))
+
+
+def _read_again(rows: pl.DataFrame, positions: list[int], first_row: int
+                ) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
+    """The flagged rows, read one by one as case documents by the per-case validator.
+
+    Returns the rejects table, the typed rows that turned out valid, and their positions.
+    """
+    text_columns = frozenset(n for n, t in rows.schema.items() if t == pl.String)
+    lines: list[tuple[str | None, str, str, int]] = []
+    valid: list[dict[str, Any]] = []
+    kept: list[int] = []
+    for position, row in zip(positions, rows.iter_rows(named=True), strict=True):
+        try:
+            case = case_from_mapping(row_document(row, text_columns))
+        except InputRejected as exc:
+            case_id = row.get("case_id")
+            shown = case_id if isinstance(case_id, str) else None
+            lines += [(shown, p.path, p.message, first_row + position) for p in exc.problems]
+            continue
+        values = {k: list(v) if isinstance(v, tuple) else v for k, v in case.values.items()}
+        valid.append({"case_id": case.case_id, **values})
+        kept.append(position)
+    rejects = pl.DataFrame(lines, schema=REJECTS_SCHEMA, orient="row")
+    typed = pl.DataFrame(valid, schema=TYPED_SCHEMA, strict=False) if valid else \
+        pl.DataFrame(schema=TYPED_SCHEMA)
+    return rejects, typed, kept

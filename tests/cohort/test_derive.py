@@ -1,0 +1,82 @@
+"""The vectorised derivations against the scalar ones of ``nelm.engine.derive``.
+
+Hypothesis draws grading inputs on and around the WHO thresholds of the knowledge base
+(Ki-67 3 % and 20 %, mitoses 2 and 20 per 2 mm², 000 §1), with differentiation and the
+indices often unknown, and liver and primary-site inputs with gaps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nelm.case.fields import FIELD_BY_PATH
+from nelm.cohort.columns import GRADE_BITS, LIVER_TYPE_BITS
+from nelm.cohort.derive import grade_mask, liver_type_mask, portal_drainage
+from nelm.cohort.validate import typed_dtype
+from nelm.engine.derive import derive_grade, derive_liver_type, derive_portal_drainage
+from nelm.knowledge.loader import load_knowledge
+
+KB = load_knowledge()
+G = KB.derivations.grade
+
+
+def _near(*points: float) -> st.SearchStrategy[float | None]:
+    edges = [p + d for p in points for d in (-0.01, 0.0, 0.01)]
+    return st.none() | st.sampled_from([max(e, 0.0) for e in edges]) | st.floats(0, 100)
+
+
+ROW = st.fixed_dictionaries({
+    "pathology.ki67_percent": _near(G.ki67_g1_below, G.ki67_g2_max),
+    "pathology.mitoses_per_2mm2": _near(G.mitoses_g1_below, G.mitoses_g2_max),
+    "pathology.differentiation": st.sampled_from([None, "well", "poor"]),
+    "liver.lesion_count": st.sampled_from([None, 1, 2, 7]),
+    "liver.distribution": st.sampled_from([None, "unilobar", "bilobar_dominant",
+                                           "bilobar_diffuse"]),
+    "primary.site": st.none() | st.sampled_from(FIELD_BY_PATH["primary.site"].choices),
+})
+
+
+def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    schema = {k: typed_dtype(FIELD_BY_PATH[k]) for k in rows[0]}
+    return pl.DataFrame(rows, schema=schema)
+
+
+def _possible(mask: int, bits: dict[str, int]) -> frozenset[str]:
+    return frozenset(v for v, b in bits.items() if mask & b)
+
+
+@settings(max_examples=80, derandomize=True, deadline=None, database=None)
+@given(st.lists(ROW, min_size=1, max_size=40))
+def test_derived_facts_match_the_scalar_functions(rows: list[dict[str, Any]]) -> None:
+    frame = _frame(rows)
+    out = frame.select(grade_mask(G).alias("g"), liver_type_mask(KB.derivations).alias("t"),
+                       portal_drainage(KB.derivations).alias("p"))
+    for row, (g, t, p) in zip(rows, out.iter_rows(), strict=True):
+        values = {k: v for k, v in row.items() if v is not None}
+        assert _possible(g, GRADE_BITS) == derive_grade(values, G).possible, row
+        assert _possible(t, LIVER_TYPE_BITS) == derive_liver_type(values,
+                                                                  KB.derivations).possible
+        assert p == derive_portal_drainage(values, KB.derivations).flag
+
+
+def test_the_grade_rules_one_by_one() -> None:
+    """000 §1: the higher index decides; poorly differentiated is NEC."""
+    rows: list[dict[str, Any]] = [
+        {"pathology.ki67_percent": 2.9, "pathology.mitoses_per_2mm2": 1.0,
+         "pathology.differentiation": "well"},   # G1
+        {"pathology.ki67_percent": 2.9, "pathology.mitoses_per_2mm2": 21.0,
+         "pathology.differentiation": "well"},   # the mitoses raise it: G3
+        {"pathology.ki67_percent": 20.0, "pathology.mitoses_per_2mm2": None,
+         "pathology.differentiation": "well"},   # G2 or higher
+        {"pathology.ki67_percent": 5.0, "pathology.mitoses_per_2mm2": 1.0,
+         "pathology.differentiation": "poor"},   # NEC whatever the index
+        {"pathology.ki67_percent": None, "pathology.mitoses_per_2mm2": None,
+         "pathology.differentiation": None},     # nothing known: all four
+    ]
+    masks = _frame(rows).select(grade_mask(G)).to_series().to_list()
+    assert [sorted(_possible(m, GRADE_BITS)) for m in masks] == [
+        ["G1"], ["G3"], ["G2", "G3"], ["NEC"], ["G1", "G2", "G3", "NEC"]]

@@ -1,0 +1,114 @@
+"""Cohort files in and out: CSV and Parquet round trips, chunks, and nothing half-written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from nelm.cohort.io import as_text_columns
+from nelm.cohort.pipeline import compiled_knowledge, process_chunk
+from nelm.cohort.runner import run_batch
+from nelm.cohort.synth import synth_frame, write_synth
+from nelm.cohort.validate import REJECTS_SCHEMA
+from nelm.errors import InputRejected
+
+
+def _cohort(tmp_path: Path, suffix: str, n: int = 400) -> Path:
+    path = tmp_path / f"cohort{suffix}"
+    write_synth(path, n, seed=5, missing=0.25)
+    return path
+
+
+def test_parquet_in_parquet_out_is_the_chunk_result(tmp_path: Path) -> None:
+    source = _cohort(tmp_path, ".parquet")
+    summary = run_batch(source, tmp_path / "out.parquet")
+    got = pl.read_parquet(tmp_path / "out.parquet")
+    want = process_chunk(pl.read_parquet(source), 1).output
+    assert got.schema == pl.Schema(compiled_knowledge().schema)
+    assert got.equals(want)
+    assert (summary.rows, summary.accepted, summary.rejected_rows) == (400, 400, 0)
+    assert pl.read_csv(tmp_path / "out.rejects.csv").columns == list(REJECTS_SCHEMA)
+
+
+def test_csv_and_parquet_give_the_same_results(tmp_path: Path) -> None:
+    run_batch(_cohort(tmp_path, ".csv"), tmp_path / "from_csv.csv")
+    run_batch(_cohort(tmp_path, ".parquet"), tmp_path / "from_parquet.parquet")
+    from_csv = pl.read_csv(tmp_path / "from_csv.csv", infer_schema=False)
+    from_parquet = as_text_columns(pl.read_parquet(tmp_path / "from_parquet.parquet"))
+    from_parquet = from_parquet.with_columns(pl.all().cast(pl.String))
+    assert from_csv.equals(from_parquet)
+    assert from_csv.row(0, named=True)["reasons"].count(":") >= 1
+
+
+def test_chunks_do_not_change_the_results_or_the_row_numbers(tmp_path: Path) -> None:
+    frame = synth_frame(300, seed=9).with_columns(
+        pl.when(pl.int_range(pl.len()) % 37 == 5).then(pl.lit(-3.0))
+        .otherwise(pl.col("labs.bilirubin_mg_dl")).alias("labs.bilirubin_mg_dl"))
+    source = tmp_path / "in.parquet"
+    frame.write_parquet(source)
+    run_batch(source, tmp_path / "whole.parquet", chunk_size=10_000)
+    run_batch(source, tmp_path / "small.parquet", chunk_size=7)
+    assert pl.read_parquet(tmp_path / "whole.parquet").equals(
+        pl.read_parquet(tmp_path / "small.parquet"))
+    whole = pl.read_csv(tmp_path / "whole.rejects.csv")
+    assert whole.equals(pl.read_csv(tmp_path / "small.rejects.csv"))
+    assert whole.get_column("row").to_list() == list(range(6, 301, 37))
+
+
+def test_the_reference_engine_writes_the_same_files(tmp_path: Path) -> None:
+    source = _cohort(tmp_path, ".csv", n=150)
+    run_batch(source, tmp_path / "polars.parquet")
+    run_batch(source, tmp_path / "reference.parquet", engine="reference")
+    assert pl.read_parquet(tmp_path / "polars.parquet").equals(
+        pl.read_parquet(tmp_path / "reference.parquet"))
+
+
+def test_a_header_only_file_gives_empty_outputs(tmp_path: Path) -> None:
+    source = tmp_path / "empty.csv"
+    source.write_text("case_id,pathology.ki67_percent\n")
+    summary = run_batch(source, tmp_path / "out.csv")
+    assert summary.rows == 0
+    assert pl.read_csv(tmp_path / "out.csv").columns[:3] == ["case_id", "grade",
+                                                             "grade_possible"]
+
+
+def _left(tmp_path: Path) -> list[str]:
+    return sorted(p.name for p in tmp_path.iterdir())
+
+
+def test_a_rejected_file_writes_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("case_id,pathology.ki67\nc1,5\n")
+    with pytest.raises(InputRejected):
+        run_batch(source, tmp_path / "out.parquet")
+    assert _left(tmp_path) == ["in.csv"]
+
+
+def test_a_file_broken_past_the_first_chunk_leaves_nothing_behind(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    rows = "".join(f"c{i},{i % 90}\n" for i in range(500))
+    source.write_text("case_id,pathology.ki67_percent\n" + rows + "c500,1,2,3\n")
+    (tmp_path / "out.parquet").write_bytes(b"an older result")
+    with pytest.raises(InputRejected) as caught:
+        run_batch(source, tmp_path / "out.parquet", chunk_size=100)
+    assert "a readable CSV file with a header row" in caught.value.problems[0].message
+    assert _left(tmp_path) == ["in.csv", "out.parquet"]
+    assert (tmp_path / "out.parquet").read_bytes() == b"an older result"
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("missing.csv", "missing.csv: an existing file, got no such file"),
+    ("cohort.xlsx", "INPUT: a file name ending in .csv, .parquet or .pq, got "),
+])
+def test_unusable_inputs_are_rejected(tmp_path: Path, name: str, message: str) -> None:
+    with pytest.raises(InputRejected) as caught:
+        run_batch(tmp_path / name, tmp_path / "out.csv")
+    assert message in caught.value.problems[0].message
+
+
+def test_an_output_must_be_csv_or_parquet(tmp_path: Path) -> None:
+    source = _cohort(tmp_path, ".csv", n=5)
+    with pytest.raises(InputRejected, match=r"-o: a file name ending in \.csv"):
+        run_batch(source, tmp_path / "out.json")

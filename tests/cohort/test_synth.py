@@ -1,0 +1,60 @@
+"""The synthetic cohort: the same seed gives the same rows; the rows are valid and plausible."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from nelm.case.fields import FIELDS
+from nelm.cohort.pipeline import process_chunk
+from nelm.cohort.synth import BLOCK, synth_block, synth_frame, write_synth
+
+
+def test_the_same_seed_gives_the_same_cohort() -> None:
+    assert synth_frame(700, seed=4).equals(synth_frame(700, seed=4))
+    assert not synth_frame(700, seed=4).equals(synth_frame(700, seed=5))
+
+
+def test_blocks_are_independent_of_the_cohort_size() -> None:
+    second = synth_block(4, 1, 50)
+    assert second.get_column("case_id")[0] == f"synth-4-{BLOCK}"
+    assert second.equals(synth_block(4, 1, 50))
+
+
+def test_the_same_seed_gives_the_same_file(tmp_path: Path) -> None:
+    for name in ("a.csv", "b.csv", "a.parquet", "b.parquet"):
+        write_synth(tmp_path / name, 300, seed=8)
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    assert pl.read_parquet(tmp_path / "a.parquet").equals(pl.read_parquet(tmp_path /
+                                                                          "b.parquet"))
+
+
+def test_every_row_is_valid() -> None:
+    frame = synth_frame(5000, seed=3, missing=0.3)
+    result = process_chunk(frame, 1)
+    assert result.rejects.height == 0 and result.output.height == 5000
+
+
+def test_the_shares_are_as_documented() -> None:
+    frame = synth_frame(40_000, seed=1)
+    missing = frame.select(pl.col(f.path).null_count() for f in FIELDS
+                           if f.path not in ("primary.resection_margin",
+                                             "primary.months_since_primary_resection",
+                                             "primary.syndrome_refractory",
+                                             "pathology.nec_subtype", "extrahepatic.sites",
+                                             "extrahepatic.resectable", "extrahepatic.stable",
+                                             "course.prior_treatments"))
+    shares = [v / frame.height for v in missing.row(0)]
+    assert all(0.18 < s < 0.22 for s in shares)
+    # 004 §1: diffuse (type III) 60–70 %, simple 20–25 %, complex 10–15 % of cases.
+    pattern = frame.get_column("liver.distribution").drop_nulls().value_counts(normalize=True)
+    share = dict(pattern.iter_rows())
+    assert 0.60 < share["bilobar_diffuse"] < 0.70
+    assert 0.20 < share["unilobar"] < 0.25
+    assert 0.10 < share["bilobar_dominant"] < 0.15
+
+
+def test_no_missing_values_when_asked() -> None:
+    frame = synth_frame(200, seed=1, missing=0.0)
+    assert frame.get_column("patient.age_years").null_count() == 0
