@@ -1,25 +1,8 @@
 """``nelm evidence pool``: one pooled percentage (or a summary of medians) per modality.
 
-Which records enter the statistic, in this order (every record set aside is listed in the
-output with its reason; nothing is dropped silently):
-
-1. The records of ``--modality`` with a number for ``--outcome``, narrowed by
-   ``--population``, ``--design``, ``--year-from`` and ``--year-to`` when given.
-2. Set aside: an arm without a patient count; a review's or meta-analysis' summary value
-   (design ``meta_analysis``/``systematic_review``, flags ``pooled_estimate``,
-   ``median_of_studies``: pooling it with the studies it summarises would count patients
-   twice); flag ``entire_cohort`` for morbidity and mortality (the cells the footnote
-   marks describe the whole cohort, not this arm); flag ``mean_not_median`` for median
-   outcomes (the "median" is a mean; the row's percentages are unaffected and stay);
-   ``combination_therapy`` (the flag's own rule: exclude when pooling the modality alone);
-   ``subgroup_outcome`` (the arm's n does not apply to the value);
-   ``major_complications_only`` for ``morbidity_percent``.
-3. One record per ``study_key`` (the same arm reported by two sources): the one read from a
-   table (the primary table) before one from running text (locator ``§…``), then the lower
-   seed number, then the record id. The others are listed, with their values when these
-   differ.
-4. Records flagged ``cohort_overlap`` with the same first author and the same n are one
-   cohort published twice: the most recent publication is used, the others listed.
+Which records enter the statistic, and why the others are set aside, is decided by
+``nelm.evidence.selection`` (its docstring lists the rules); every record set aside is
+listed in the output with its reason.
 
 Percentages are pooled (``nelm.evidence.pooling.pool_proportions``; events
 ``round(percent × n / 100)`` half up). Medians (``*_months``) are summarised, never pooled
@@ -38,6 +21,7 @@ import typer
 
 from nelm.cli._common import write_output
 from nelm.errors import InputRejected, Problem
+from nelm.evidence.records import arm_label, source_text
 from nelm.evidence.selection import Selection, is_median_outcome, select_records
 
 if TYPE_CHECKING:
@@ -140,22 +124,6 @@ def register(evidence_app: typer.Typer) -> None:
 
 
 # -------------------------------------------------------------------------- report
-
-
-def source_text(source: Mapping[str, str]) -> str:
-    """``seed 000, Table 1`` (or the citation of a non-seed source)."""
-    seed = source.get("seed")
-    locator = source.get("locator", "")
-    if seed:
-        return f"seed {seed}, {locator}" if locator else f"seed {seed}"
-    citation = source.get("citation") or source.get("reference") or ""
-    return ", ".join(part for part in (citation, locator) if part) or "source not stated"
-
-
-def arm_label(record: EvidenceRecord) -> str:
-    """``Sarmiento 2003`` or ``Mayo 2011 · Surgery``."""
-    label = f"{record.author} {record.year}"
-    return label if record.arm in ("", "all") else f"{label} · {record.arm}"
 
 
 def _who(record: EvidenceRecord) -> dict[str, Any]:

@@ -17,6 +17,7 @@ import typer
 
 from nelm.cli._common import write_output
 from nelm.errors import InputRejected, Problem
+from nelm.evidence.records import arm_label, source_text
 
 if TYPE_CHECKING:
     from nelm.evidence.records import EvidenceRecord
@@ -97,22 +98,8 @@ def run(*, modality: str, kind: str, output_format: str, plot: str | None) -> No
         typer.echo(f"plot written to {plot}", err=True)
 
 
-def _source_text(source: Mapping[str, str]) -> str:
-    seed = source.get("seed")
-    locator = source.get("locator", "")
-    if seed:
-        return f"seed {seed}, {locator}" if locator else f"seed {seed}"
-    citation = source.get("citation") or source.get("reference") or ""
-    return ", ".join(part for part in (citation, locator) if part) or "source not stated"
-
-
 def _arm_label(record: EvidenceRecord) -> str:
-    parts = [f"{record.author} {record.year}"]
-    if record.arm and record.arm != "all":
-        parts.append(record.arm)
-    if record.n:
-        parts.append(f"n = {record.n}")
-    return " · ".join(parts)
+    return arm_label(record) + (f" · n = {record.n}" if record.n else "")
 
 
 def _fit_all(
@@ -177,7 +164,7 @@ def build_report(
                     for a, fitted in zip(result.anchors, result.fitted_at_anchors(), strict=True)
                 ],
                 "source": dict(record.source),
-                "source_text": _source_text(record.source),
+                "source_text": source_text(record.source),
                 "flags": list(record.flags),
                 "notes": list(result.notes),
             }
@@ -258,7 +245,7 @@ def _render_plot(
     specs: list[CurveSpec] = []
     for record, result in fitted:
         if isinstance(result, WeibullFit):
-            specs.append(CurveSpec(result, _arm_label(record), _source_text(record.source)))
+            specs.append(CurveSpec(result, _arm_label(record), source_text(record.source)))
     outcome = _OUTCOME_NAMES.get(kind, kind).capitalize()
     skipped = len(report["skipped"])
     subtitle = (

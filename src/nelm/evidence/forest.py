@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from nelm.evidence.figures import plain_text_figure
 from nelm.evidence.pooling import LEVEL, PoolResult
 
 if TYPE_CHECKING:
@@ -372,19 +373,7 @@ def build_forest(
 
 def figure_context() -> AbstractContextManager[None]:
     """matplotlib settings for a reproducible figure whose text is all plain text."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    return matplotlib.rc_context(
-        {
-            "font.family": "DejaVu Sans",
-            "text.usetex": False,
-            "text.parse_math": False,
-            "svg.hashsalt": _SVG_SALT,
-            "svg.fonttype": "path",
-            "path.simplify": False,
-        }
-    )
+    return plain_text_figure(_SVG_SALT)
 
 
 def render_forest(

@@ -33,9 +33,11 @@ __all__ = [
     "SEEDS",
     "Conflict",
     "EvidenceRecord",
+    "arm_label",
     "conflicts",
     "load_records",
     "records_for",
+    "source_text",
 ]
 
 # The contract's outcome names (evidence-v1.md) first, then the few this extraction needed
@@ -466,6 +468,22 @@ def _source(raw: object) -> dict[str, str]:
 
 
 # --- queries ---------------------------------------------------------------------------
+
+
+def source_text(source: Mapping[str, Any]) -> str:
+    """``seed 000, Table 1`` (or the citation of a non-seed source), for people to read."""
+    seed = source.get("seed")
+    locator = source.get("locator", "")
+    if seed:
+        return f"seed {seed}, {locator}" if locator else f"seed {seed}"
+    citation = source.get("citation") or source.get("reference") or ""
+    return ", ".join(str(p) for p in (citation, locator) if p) or "source not stated"
+
+
+def arm_label(record: EvidenceRecord) -> str:
+    """``Sarmiento 2003`` or ``Mayo 2011 · Surgery``."""
+    label = f"{record.author} {record.year}"
+    return label if record.arm in ("", "all") else f"{label} · {record.arm}"
 
 
 def records_for(

@@ -22,6 +22,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from nelm.evidence.figures import plain_text_figure
 from nelm.evidence.survival import Anchor, WeibullFit
 
 if TYPE_CHECKING:
@@ -473,20 +474,8 @@ def build_figure(
 
 
 def figure_context() -> AbstractContextManager[None]:
-    """matplotlib settings for a deterministic figure whose text is all plain text."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    return matplotlib.rc_context(
-        {
-            "font.family": "DejaVu Sans",
-            "text.usetex": False,
-            "text.parse_math": False,
-            "svg.hashsalt": _SVG_SALT,
-            "svg.fonttype": "path",
-            "path.simplify": False,
-        }
-    )
+    """matplotlib settings for a reproducible figure whose text is all plain text."""
+    return plain_text_figure(_SVG_SALT)
 
 
 def render_survival_plot(

@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import DictLoader, Environment, StrictUndefined
 
 from nelm.case.fields import FIELD_BY_PATH, TOP_LEVEL
+from nelm.evidence.records import source_text
 from nelm.report.text import SAFETY_STATEMENT
 
 __all__ = [
@@ -98,15 +99,6 @@ def options_by_intent(doc: Mapping[str, Any]) -> list[tuple[str, list[tuple[str,
     return groups
 
 
-def _source_text(source: Mapping[str, Any]) -> str:
-    seed = source.get("seed")
-    locator = source.get("locator", "")
-    if seed:
-        return f"seed {seed}, {locator}" if locator else f"seed {seed}"
-    citation = source.get("citation") or source.get("reference") or ""
-    return ", ".join(str(p) for p in (citation, locator) if p) or "source not stated"
-
-
 def evidence_for_report(doc: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """The evidence records of every option that is not ineligible, for the report's
     evidence summary; empty when the evidence base is not installed."""
@@ -118,7 +110,7 @@ def evidence_for_report(doc: Mapping[str, Any]) -> dict[str, list[dict[str, Any]
     for oid, option in doc["options"].items():
         if option.get("status") == "ineligible" or oid not in MODALITIES:
             continue
-        rows = [{**r.as_dict(), "source_text": _source_text(r.source)}
+        rows = [{**r.as_dict(), "source_text": source_text(r.source)}
                 for r in records_for(modality=oid)]
         if rows:
             result[oid] = rows

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from nelm.errors import InputRejected, Problem
+from nelm.evidence.records import arm_label, source_text
 from nelm.web.errors import ApiError
 
 if TYPE_CHECKING:
@@ -69,23 +70,6 @@ def _records_for(modality: str | None, outcome: str | None) -> tuple[EvidenceRec
     except ImportError as exc:
         raise _unavailable() from exc
     return records_for(modality=modality, outcome=outcome)
-
-
-def source_text(source: Any) -> str:
-    seed = source.get("seed") if hasattr(source, "get") else None
-    locator = source.get("locator", "") if hasattr(source, "get") else ""
-    if seed:
-        return f"seed {seed}, {locator}" if locator else f"seed {seed}"
-    citation = (source.get("citation") or source.get("reference") or "") if hasattr(
-        source, "get") else ""
-    return ", ".join(p for p in (citation, locator) if p) or "source not stated"
-
-
-def arm_label(record: EvidenceRecord) -> str:
-    parts = [f"{record.author} {record.year}"]
-    if record.arm and record.arm != "all":
-        parts.append(record.arm)
-    return " · ".join(parts)
 
 
 def records(modality: str | None = None, outcome: str | None = None) -> list[dict[str, Any]]:
