@@ -208,40 +208,46 @@ def case_from_mapping(doc: Any) -> Case:
 
 def _coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
     """Check one raw value against its field; return the value or a problem."""
-    got = describe_value(raw)
-    must = f"must be {spec.expected()}"
+    value = _accepted(spec, raw)
+    if value is not None:
+        return value, None
+    if spec.kind is Kind.CHOICES and isinstance(raw, list):
+        bad = next(i for i in raw if not (isinstance(i, str) and i in spec.choices))
+        return None, Problem(spec.path, f"must list only {', '.join(spec.choices)}",
+                             describe_value(bad))
+    # The message is built only for a rejected value: most values are fine.
+    return None, Problem(spec.path, f"must be {spec.expected()}", describe_value(raw))
+
+
+def _accepted(spec: Field, raw: Any) -> Value | None:
+    """The value as nelm keeps it, or None when ``raw`` does not fit the field."""
     if spec.kind is Kind.BOOLEAN:
-        return (raw, None) if isinstance(raw, bool) else (None, Problem(spec.path, must, got))
+        return raw if isinstance(raw, bool) else None
     if spec.kind is Kind.CHOICE:
-        if isinstance(raw, str) and raw in spec.choices:
-            return raw, None
-        return None, Problem(spec.path, must, got)
+        return raw if isinstance(raw, str) and raw in spec.choices else None
     if spec.kind is Kind.CHOICES:
-        if not isinstance(raw, list):
-            return None, Problem(spec.path, must, got)
-        bad = [item for item in raw if not (isinstance(item, str) and item in spec.choices)]
-        if bad:
-            return None, Problem(spec.path, f"must list only {', '.join(spec.choices)}",
-                                 describe_value(bad[0]))
-        return tuple(dict.fromkeys(raw)), None
+        if isinstance(raw, list) and all(isinstance(i, str) and i in spec.choices
+                                         for i in raw):
+            return tuple(dict.fromkeys(raw))
+        return None
     if spec.kind is Kind.STRING:
-        return (raw, None) if isinstance(raw, str) else (None, Problem(spec.path, must, got))
+        return raw if isinstance(raw, str) else None
     # numbers
     if isinstance(raw, bool) or not isinstance(raw, int | float):
-        return None, Problem(spec.path, must, got)
+        return None
     if isinstance(raw, float) and not math.isfinite(raw):
-        return None, Problem(spec.path, must, got)
+        return None
     number: float | int = raw
     if spec.kind is Kind.INTEGER:
         if isinstance(raw, float) and not raw.is_integer():
-            return None, Problem(spec.path, must, got)
+            return None
         number = int(raw)
     lo, hi = spec.minimum, spec.maximum
     if (lo is not None and (number <= lo if spec.exclusive_minimum else number < lo)) or (
         hi is not None and number > hi
     ):
-        return None, Problem(spec.path, must, got)
-    return number, None
+        return None
+    return number
 
 
 def _cross_field_problems(values: Mapping[str, Value]) -> list[Problem]:

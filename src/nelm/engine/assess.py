@@ -50,7 +50,9 @@ def facts_of(case: Case, derived: DerivedFacts) -> dict[str, Fact]:
 def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None) -> Assessment:
     derived = derive(case, kb.derivations)
     facts = facts_of(case, derived)
-    results = {oid: evaluate_option(spec, facts, derived) for oid, spec in kb.options.items()}
+    shown_values: dict[str, str] = {}
+    results = {oid: evaluate_option(spec, facts, derived, shown_values)
+               for oid, spec in kb.options.items()}
     plan = build_plan(kb.plan, facts, results)
 
     decides: dict[str, list[str]] = {}

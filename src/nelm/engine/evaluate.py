@@ -94,13 +94,23 @@ def _missing_fields(trace: list[LeafResult], derived: DerivedFacts) -> list[str]
 
 
 def evaluate_option(spec: OptionSpec, facts: Mapping[str, Fact],
-                    derived: DerivedFacts) -> OptionResult:
+                    derived: DerivedFacts, shown_values: dict[str, str] | None = None
+                    ) -> OptionResult:
+    """Evaluate one option; ``shown_values`` caches each fact's display text across the
+    options of one assessment (a fact reads the same in every criterion)."""
+    cache = shown_values if shown_values is not None else {}
+
+    def shown_value(field: str, value: Fact | None) -> str:
+        text = cache.get(field)
+        if text is None:
+            text = cache[field] = _format_value(field, value, derived)
+        return text
+
     results: list[CriterionResult] = []
     for criterion in spec.criteria:
         trace: list[LeafResult] = []
         truth = evaluate(criterion.condition, facts, trace)
-        shown = dict.fromkeys(_format_value(leaf.leaf.field, leaf.value, derived)
-                              for leaf in trace)
+        shown = dict.fromkeys(shown_value(leaf.leaf.field, leaf.value) for leaf in trace)
         missing = _missing_fields(trace, derived) if truth is Truth.UNKNOWN else []
         results.append(CriterionResult(criterion, truth, "; ".join(shown), tuple(missing)))
     status = status_of([r.truth for r in results])
