@@ -7,6 +7,7 @@ application. ``nelm serve`` runs it with uvicorn.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -17,6 +18,9 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from nelm import __version__ as nelm_version
+from nelm.case.fields import OPTION_IDS
+from nelm.evidence.summary import summary_for_option
+from nelm.knowledge import load_knowledge
 from nelm.store import Store
 from nelm.web import api, pages
 from nelm.web.auth import (
@@ -46,6 +50,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Load the knowledge base and evidence summaries now, then move everything alive
+        # at start-up out of the garbage collector's sight: later collections scan only
+        # what requests allocate, which keeps the slowest answers short.
+        load_knowledge()
+        summary_for_option(OPTION_IDS[0])
+        gc.collect()
+        gc.freeze()
         yield
         if store is None:
             opened.close()
