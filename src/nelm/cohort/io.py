@@ -15,6 +15,7 @@ import contextlib
 import csv
 import os
 import tempfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,14 +133,16 @@ def _csv_header(path: Path) -> list[str]:
 # --------------------------------------------------------------------------- output
 
 
-class Sink:
+class Sink(ABC):
     """Appends frames of one schema to a file opened at a temporary path."""
 
-    def write(self, frame: pl.DataFrame) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def write(self, frame: pl.DataFrame) -> None:
+        """Append one chunk."""
 
-    def close(self) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def close(self) -> None:
+        """Finish the file."""
 
 
 class ParquetSink(Sink):
@@ -193,6 +196,9 @@ class ParquetSink(Sink):
 
 class _Closed(Sink):
     """The sink of a reserved path: whoever wrote it has closed it."""
+
+    def write(self, frame: pl.DataFrame) -> None:
+        raise TypeError("a reserved path is written by someone else, not through its sink")
 
     def close(self) -> None:
         pass
