@@ -25,6 +25,7 @@ from nelm.evidence.records import (
     SEEDS,
     Conflict,
     EvidenceRecord,
+    arm_label,
     conflicts,
     load_records,
     records_for,
@@ -107,9 +108,12 @@ def test_every_record_satisfies_the_schema() -> None:
     assert len({r.id for r in records}) == len(records)
     for r in records:
         assert re.fullmatch(rf"{re.escape(r.study_key)}@{r.source['seed']}-[a-z0-9-]+", r.id)
-        assert re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*-\d{4}-[a-z0-9-]+", r.study_key)
+        assert re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*-(\d{4}|nd)-[a-z0-9-]+", r.study_key)
         assert r.author and r.arm
-        assert 1900 <= r.year <= 2030
+        if r.year is None:  # only when no source gives one, and then the key says "nd"
+            assert "year_unknown" in r.flags and "-nd-" in r.study_key
+        else:
+            assert 1900 <= r.year <= 2030
         assert r.modality in MODALITIES
         assert r.design in DESIGNS
         assert r.population in POPULATIONS
@@ -204,7 +208,7 @@ def test_text_records_per_seed() -> None:
     counts = Counter(
         r.source["seed"] for r in load_records() if r.source["locator"].startswith("§")
     )
-    assert counts == {"000": 10, "001": 25, "002": 27, "003": 9, "004": 49}
+    assert counts == {"000": 10, "001": 25, "002": 27, "003": 12, "004": 51}
 
 
 # --- spot checks against the seeds ------------------------------------------------------
@@ -602,3 +606,18 @@ def test_malformed_files_raise_knowledge_base_error(
 def test_no_data_files_is_an_error(fake_files: list[tuple[str, str]]) -> None:
     with pytest.raises(KnowledgeBaseError, match="no data files"):
         load_records()
+
+
+def test_studies_without_a_year_are_recorded_as_such() -> None:
+    # 003 §Potentially curative surgery: "Elias et al.,, detecting a 5-year survival rate of
+    # 71% for 47 patients who underwent partial hepatectomy versus 31% for 65 patients
+    # treated with chemoembolization [41]" — the seed (which has no reference list) gives
+    # no year.
+    resected = by_id("elias-nd-hepatectomy@003-text")
+    embolised = by_id("elias-nd-chemoembolization@003-text")
+    assert (resected.year, resected.n, resected.outcomes["os_5y_percent"]) == (None, 47, 71)
+    assert (embolised.year, embolised.n, embolised.outcomes["os_5y_percent"]) == (None, 65, 31)
+    assert arm_label(resected) == "Elias n.d. · partial hepatectomy"
+    # 004 §3.5: "36 patients had an ORR of 75% (CR 19%, PR 56%), a DCR of 97%"
+    doyle = by_id("doyle-nd-tare-recist@004-text")
+    assert (doyle.n, doyle.outcomes["orr_percent"], doyle.outcomes["dcr_percent"]) == (36, 75, 97)

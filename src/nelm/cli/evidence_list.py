@@ -18,6 +18,7 @@ import typer
 
 from nelm.cli._common import write_output
 from nelm.errors import InputRejected, Problem
+from nelm.evidence.records import year_text
 
 if TYPE_CHECKING:
     from nelm.evidence.records import Conflict, EvidenceRecord
@@ -166,7 +167,7 @@ def _records_table(records: Sequence[EvidenceRecord], outcome: str | None) -> No
     table.add_column("flags", overflow="fold")
     for record in records:
         table.add_row(
-            f"{record.author} {record.year}\n{record.arm}",
+            f"{record.author} {year_text(record)}\n{record.arm}",
             record.modality,
             "" if record.n is None else str(record.n),
             _cell(record.outcomes[outcome]) if outcome else _outcomes_text(record),

@@ -486,8 +486,8 @@ def run(
         for r in records_for(modality=modality, outcome=outcome)
         if (population is None or r.population == population)
         and (design is None or r.design == design)
-        and (year_from is None or r.year >= year_from)
-        and (year_to is None or r.year <= year_to)
+        and (year_from is None or (r.year is not None and r.year >= year_from))
+        and (year_to is None or (r.year is not None and r.year <= year_to))
     ]
     selection = select_records(candidates, outcome)
     filters = {

@@ -85,7 +85,7 @@ def run(*, modality: str, kind: str, output_format: str, plot: str | None) -> No
         raise InputRejected(problems)
 
     records = sorted(
-        records_for(modality=modality), key=lambda r: (r.year, r.author, r.study_key, r.id)
+        records_for(modality=modality), key=lambda r: (r.year or 0, r.author, r.study_key, r.id)
     )
     fitted = _fit_all(records, kind)
     report = build_report(fitted, modality=modality, kind=kind)

@@ -179,6 +179,8 @@ FLAGS: Final[Mapping[str, str]] = MappingProxyType(
         "author_not_in_source": "the source does not name the first author; the attribution "
         "is explained in the note",
         "year_not_in_source": "the source does not give the year; its basis is in the note",
+        "year_unknown": "no source gives the year and none could be verified: year is null "
+        "and the study key reads 'nd'",
         "text_table_discrepancy": "the seed's running text disagrees with its own table for "
         "this study (see note)",
         "liver_transplant_unspecified_criteria": "liver transplantation without stated "
@@ -189,7 +191,9 @@ FLAGS: Final[Mapping[str, str]] = MappingProxyType(
 NOT_REACHED: Final = "not reached"
 """How ``conflicts`` shows an outcome that a source reports as not reached."""
 
-_KEY_RE: Final = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*-\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*$")
+# <author>-<year>-<arm>; "nd" ("no date") stands for the year when no source gives one.
+_KEY_RE: Final = re.compile(
+    r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*-(?:\d{4}|nd)-[a-z0-9]+(?:-[a-z0-9]+)*$")
 _REQUIRED: Final = (
     "id",
     "study_key",
@@ -225,7 +229,7 @@ class EvidenceRecord:
     id: str
     study_key: str
     author: str
-    year: int
+    year: int | None  # None only with the flag year_unknown
     arm: str
     modality: str
     design: str
@@ -339,7 +343,12 @@ def _parse(raw: object) -> EvidenceRecord:
         raise ValueError(f"id {record_id!r} must read {study_key}@{source['seed']}-<locator>")
 
     year = raw["year"]
-    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
+    unknown_year = "year_unknown" in (raw.get("flags") or ())
+    if year is None:
+        if not unknown_year or "-nd-" not in f"{study_key}-":
+            raise ValueError(f"{record_id}: a null year needs the flag year_unknown and 'nd' "
+                             "in the study key")
+    elif isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
         raise ValueError(f"{record_id}: year must be a four-digit integer, got {year!r}")
     modality = _choice(raw, "modality", MODALITIES)
     design = _choice(raw, "design", DESIGNS)
@@ -480,9 +489,14 @@ def source_text(source: Mapping[str, Any]) -> str:
     return ", ".join(str(p) for p in (citation, locator) if p) or "source not stated"
 
 
+def year_text(record: EvidenceRecord) -> str:
+    """The year as people read it: ``2003``, or ``n.d.`` when no source gives one."""
+    return "n.d." if record.year is None else str(record.year)
+
+
 def arm_label(record: EvidenceRecord) -> str:
-    """``Sarmiento 2003`` or ``Mayo 2011 · Surgery``."""
-    label = f"{record.author} {record.year}"
+    """``Sarmiento 2003`` or ``Mayo 2011 · Surgery`` (``Elias n.d.`` without a year)."""
+    label = f"{record.author} {year_text(record)}"
     return label if record.arm in ("", "all") else f"{label} · {record.arm}"
 
 

@@ -141,7 +141,7 @@ def select_records(records: Sequence[EvidenceRecord], outcome: str) -> Selection
                 f"{group[0].id}: patients overlap another cohort that is not in this "
                 "selection (flag cohort_overlap)"
             )
-        latest = max(group, key=lambda r: (r.year, r.study_key))
+        latest = max(group, key=lambda r: (r.year or 0, r.study_key))
         for record in group:
             if record is not latest:
                 dropped.add(record.id)
@@ -155,7 +155,7 @@ def select_records(records: Sequence[EvidenceRecord], outcome: str) -> Selection
     used = tuple(
         sorted(
             (r for r in kept if r.id not in dropped),
-            key=lambda r: (r.year, r.author, r.study_key, r.id),
+            key=lambda r: (r.year or 0, r.author, r.study_key, r.id),
         )
     )
     for record in used:

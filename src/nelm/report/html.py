@@ -247,8 +247,9 @@ _TEMPLATE = """<!DOCTYPE html>
 <table class="small"><thead><tr><th>Study</th><th>Design</th><th>n</th>
 <th>Median OS (mo)</th><th>5-y OS (%)</th><th>Source</th></tr></thead><tbody>
 {% for r in rows %}
-<tr><td>{{ r.author }} {{ r.year }}{% if r.arm and r.arm != 'all' %} · {{ r.arm }}{% endif %}
-</td><td>{{ r.design }}</td><td>{{ r.n if r.n is not none else '–' }}</td>
+<tr><td>{{ r.author }} {{ r.year or 'n.d.' }}
+{%- if r.arm and r.arm != 'all' %} · {{ r.arm }}{% endif %}</td>
+<td>{{ r.design }}</td><td>{{ r.n if r.n is not none else '–' }}</td>
 <td>{{ r.get('median_os_months', '–') }}</td><td>{{ r.get('os_5y_percent', '–') }}</td>
 <td class="src">{{ r.source_text }}</td></tr>
 {% endfor %}
