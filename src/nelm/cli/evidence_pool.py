@@ -12,7 +12,6 @@ Percentages are pooled (``nelm.evidence.pooling.pool_proportions``; events
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Final
@@ -23,6 +22,7 @@ from nelm.cli._common import write_output
 from nelm.errors import InputRejected, Problem
 from nelm.evidence.records import arm_label, source_text
 from nelm.evidence.selection import Selection, is_median_outcome, select_records
+from nelm.vocabulary import outcome_title
 
 if TYPE_CHECKING:
     from nelm.evidence.pooling import MedianSummary, PoolResult
@@ -32,39 +32,6 @@ FORMATS: Final = ("text", "json")
 METHODS: Final = ("REML", "DL", "PM", "FE")  # nelm.evidence.pooling.METHODS, without numpy
 FOREST_SUFFIXES: Final = (".svg", ".png")
 
-_OUTCOME_WORDS: Final = {
-    "os": "overall survival",
-    "dfs": "disease-free survival",
-    "pfs": "progression-free survival",
-    "dss": "disease-specific survival",
-    "recurrence": "recurrence",
-}
-_OUTCOME_NAMES: Final = {
-    "median_os_months": "median overall survival",
-    "median_pfs_months": "median progression-free survival",
-    "median_ttp_months": "median time to progression",
-    "median_dss_months": "median disease-specific survival",
-    "orr_percent": "objective response (complete + partial)",
-    "dcr_percent": "disease control",
-    "stable_disease_percent": "stable disease",
-    "progressive_disease_percent": "progressive disease",
-    "symptom_response_percent": "symptom response",
-    "biochemical_response_percent": "biochemical response",
-    "morbidity_percent": "morbidity",
-    "mortality_percent": "mortality",
-    "r0_percent": "R0 resection",
-}
-_LANDMARK: Final = re.compile(r"^([a-z]+)_(\d+)y_percent$")
-
-
-def outcome_title(outcome: str) -> str:
-    """A readable name for an outcome id (``os_5y_percent`` → ``5-year overall survival``)."""
-    if outcome in _OUTCOME_NAMES:
-        return _OUTCOME_NAMES[outcome]
-    match = _LANDMARK.match(outcome)
-    if match and match.group(1) in _OUTCOME_WORDS:
-        return f"{match.group(2)}-year {_OUTCOME_WORDS[match.group(1)]}"
-    return outcome.replace("_", " ")
 
 
 def register(evidence_app: typer.Typer) -> None:

@@ -18,6 +18,7 @@ import typer
 from nelm.cli._common import write_output
 from nelm.errors import InputRejected, Problem
 from nelm.evidence.records import arm_label, source_text
+from nelm.vocabulary import vocabulary
 
 if TYPE_CHECKING:
     from nelm.evidence.records import EvidenceRecord
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 FORMATS: Final = ("text", "json")
 PLOT_SUFFIXES: Final = (".svg", ".png")
 
-_OUTCOME_NAMES: Final = {"os": "overall survival", "pfs": "progression-free survival"}
+_OUTCOME_NAMES: Final = vocabulary().survival_kinds
 
 
 def register(evidence_app: typer.Typer) -> None:

@@ -21,10 +21,13 @@ from jinja2 import DictLoader, Environment, StrictUndefined
 from nelm.case.fields import FIELD_BY_PATH, TOP_LEVEL
 from nelm.evidence.records import source_text
 from nelm.report.text import SAFETY_STATEMENT
+from nelm.vocabulary import vocabulary
 
 __all__ = [
     "INTENT_TITLES",
+    "RESULT_MARK",
     "RESULT_TEXT",
+    "STATUS_MARK",
     "STATUS_TEXT",
     "evidence_for_report",
     "field_label",
@@ -34,17 +37,12 @@ __all__ = [
     "render_html",
 ]
 
-INTENT_TITLES: dict[str, str] = {
-    "curative": "Curative",
-    "downstaging": "Conversion / downstaging",
-    "liver_control": "Liver-directed control",
-    "systemic_control": "Systemic control",
-    "symptom_control": "Symptom control",
-}
-STATUS_TEXT = {"eligible": "Eligible", "uncertain": "Uncertain", "ineligible": "Ineligible"}
-STATUS_MARK = {"eligible": "✔", "uncertain": "?", "ineligible": "✘"}
-RESULT_TEXT = {"met": "met", "not_met": "not met", "unknown": "unknown"}
-_STATUS_ORDER = {"eligible": 0, "uncertain": 1, "ineligible": 2}
+INTENT_TITLES: dict[str, str] = {i.id: i.title for i in vocabulary().intents}
+STATUS_TEXT = {s.id: s.title for s in vocabulary().statuses}
+STATUS_MARK = {s.id: s.mark for s in vocabulary().statuses}
+RESULT_TEXT = {r.id: r.title for r in vocabulary().results}
+RESULT_MARK = {r.id: r.mark for r in vocabulary().results}
+_STATUS_ORDER = vocabulary().status_order
 _TOP_LABELS = {f.path: f.label for f in TOP_LEVEL}
 
 

@@ -15,6 +15,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from nelm.vocabulary import vocabulary
+
 __all__ = ["SAFETY_STATEMENT", "render_text"]
 
 SAFETY_STATEMENT = (
@@ -23,17 +25,12 @@ SAFETY_STATEMENT = (
     "normal and leaves an option uncertain. Review the basis before acting."
 )
 
-INTENT_TITLES = {
-    "curative": "Curative",
-    "downstaging": "Conversion / downstaging",
-    "liver_control": "Liver-directed control",
-    "systemic_control": "Systemic control",
-    "symptom_control": "Symptom control",
-}
-STATUS_STYLE = {"eligible": ("ELIGIBLE", "bold green"),
-                "uncertain": ("UNCERTAIN", "bold yellow"),
-                "ineligible": ("INELIGIBLE", "bold red")}
-RESULT_MARK = {"met": ("✔", "green"), "not_met": ("✘", "red"), "unknown": ("?", "yellow")}
+INTENT_TITLES: dict[str, str] = {i.id: i.title for i in vocabulary().intents}
+# Colours are this renderer's own; the words and marks come from vocabulary.yaml.
+_STATUS_COLOUR = {"eligible": "bold green", "uncertain": "bold yellow", "ineligible": "bold red"}
+_RESULT_COLOUR = {"met": "green", "not_met": "red", "unknown": "yellow"}
+STATUS_STYLE = {s.id: (s.title.upper(), _STATUS_COLOUR[s.id]) for s in vocabulary().statuses}
+RESULT_MARK = {r.id: (r.mark, _RESULT_COLOUR[r.id]) for r in vocabulary().results}
 
 
 def _classification(doc: dict[str, Any]) -> Table:
@@ -135,7 +132,7 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
         if not group:
             continue
         console.print(Rule(f"Options — {title_text}", align="left"))
-        order = {"eligible": 0, "uncertain": 1, "ineligible": 2}
+        order = vocabulary().status_order
         for oid, option in sorted(group, key=lambda item: order[item[1]["status"]]):
             console.print(_option(oid, option))
     if doc["missing_data"]:

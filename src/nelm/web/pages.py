@@ -22,7 +22,9 @@ from nelm.case.fields import FIELD_BY_PATH, OPTION_IDS
 from nelm.errors import InputRejected, Problem
 from nelm.report.html import (
     INTENT_TITLES,
+    RESULT_MARK,
     RESULT_TEXT,
+    STATUS_MARK,
     STATUS_TEXT,
     field_label,
     format_value,
@@ -53,8 +55,6 @@ __all__ = ["error_page", "router"]
 
 router = APIRouter(include_in_schema=False)
 
-_STATUS_MARK = {"eligible": "✔", "uncertain": "?", "ineligible": "✘"}
-_RESULT_MARK = {"met": "✔", "not_met": "✘", "unknown": "?"}
 
 
 _OUTCOME_WORDS = {"os": "overall survival", "pfs": "progression-free survival",
@@ -85,7 +85,7 @@ def _env() -> Environment:
     env.filters["outcome"] = outcome_name
     env.globals.update(
         safety=SAFETY_STATEMENT, intents=INTENT_TITLES, status_text=STATUS_TEXT,
-        result_text=RESULT_TEXT, status_mark=_STATUS_MARK, result_mark=_RESULT_MARK,
+        result_text=RESULT_TEXT, status_mark=STATUS_MARK, result_mark=RESULT_MARK,
         roles=ROLES, format_value=format_value, field_label=field_label,
         min_password=MIN_PASSWORD_LENGTH, urlencode=urlencode,
     )

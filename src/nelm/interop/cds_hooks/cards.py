@@ -25,12 +25,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 from urllib.parse import quote
 
 from nelm.case.fields import FIELD_BY_PATH
 from nelm.interop.cds_hooks.markdown import escape
 from nelm.interop.cds_hooks.settings import CdsSettings
+from nelm.vocabulary import vocabulary
 
 __all__ = [
     "OVERRIDE_REASONS",
@@ -55,36 +56,9 @@ OVERRIDE_REASONS: tuple[tuple[str, str], ...] = (
     ("not-applicable", "Not applicable to this patient"),
 )
 
-_SHORT: dict[str, str] = {
-    "liver_resection": "liver resection",
-    "staged_resection": "staged resection",
-    "simultaneous_resection": "simultaneous resection",
-    "cytoreductive_surgery": "cytoreduction",
-    "primary_tumor_resection": "primary resection",
-    "liver_transplant_milan": "transplant (Milan)",
-    "liver_transplant_enets": "transplant (ENETS)",
-    "liver_transplant_unos": "transplant (UNOS)",
-    "thermal_ablation": "ablation",
-    "tae": "TAE",
-    "tace": "TACE",
-    "deb_tace": "DEB-TACE",
-    "tare": "TARE",
-    "prrt": "PRRT",
-    "ssa": "SSA",
-    "everolimus": "everolimus",
-    "sunitinib": "sunitinib",
-    "surufatinib": "surufatinib",
-    "cabozantinib": "cabozantinib",
-    "capecitabine_temozolomide": "CAPTEM",
-    "streptozocin_5fu": "STZ/5-FU",
-    "platinum_etoposide": "platinum/etoposide",
-    "interferon_alpha": "interferon alpha",
-}
-_INTENT_ORDER = {"curative": 0, "downstaging": 1, "liver_control": 2, "systemic_control": 3,
-                 "symptom_control": 4}
-_INTENT_WORDS = {"curative": "curative intent", "downstaging": "downstaging",
-                 "liver_control": "liver control", "systemic_control": "systemic control",
-                 "symptom_control": "symptom control"}
+_SHORT: Final = {o.id: o.short for o in vocabulary().options}
+_INTENT_ORDER: Final = {intent: i for i, intent in enumerate(vocabulary().intent_ids)}
+_INTENT_WORDS: Final = {i.id: i.words for i in vocabulary().intents}
 _MAX_MISSING_LINES = 12
 
 
