@@ -31,6 +31,7 @@ from urllib.parse import quote
 from nelm.case.fields import FIELD_BY_PATH
 from nelm.interop.cds_hooks.markdown import escape
 from nelm.interop.cds_hooks.settings import CdsSettings
+from nelm.report.view import classification_rows, field_label
 from nelm.vocabulary import vocabulary
 
 __all__ = [
@@ -188,21 +189,15 @@ def _ineligible_line(doc: Mapping[str, Any]) -> str | None:
 
 
 def _classification_line(doc: Mapping[str, Any]) -> str | None:
-    classification = doc.get("classification")
-    if not isinstance(classification, Mapping):
+    if not isinstance(doc.get("classification"), Mapping):
         return None
-    bits: list[str] = []
-    explanations = classification.get("explanations")
-    explanations = explanations if isinstance(explanations, Mapping) else {}
-    grade = classification.get("grade")
-    if grade:
-        bits.append(f"grade {escape(grade)}" + (
-            f" — {escape(explanations['grade'])}" if explanations.get("grade") else ""))
-    else:
-        bits.append("grade not known")
-    liver_type = classification.get("liver_type")
-    if liver_type:
-        bits.append(f"liver metastases type {escape(liver_type)}")
+    # the grade and the liver-metastasis type, in the words of every other view
+    rows = {row.key: row for row in classification_rows(doc)}
+    grade, liver_type = rows["grade"], rows["liver_type"]
+    bits = [f"{escape(grade.title)} {escape(grade.value)}" + (
+        f" — {escape(grade.explanation)}" if grade.explanation else "")]
+    if liver_type.value != "unknown":
+        bits.append(f"{escape(liver_type.title)} {escape(liver_type.value)}")
     return "**Classification:** " + "; ".join(bits) + "."
 
 
@@ -216,7 +211,7 @@ def _curative_line(doc: Mapping[str, Any]) -> str | None:
             items.append(f"{escape(_short(oid))} (eligible)")
             continue
         missing = [str(m) for m in option.get("missing") or ()]
-        labels = [FIELD_BY_PATH[m].label if m in FIELD_BY_PATH else m for m in missing]
+        labels = [field_label(m) for m in missing]
         shown = ", ".join(labels[:3]) + (", …" if len(labels) > 3 else "")
         items.append(f"{escape(_short(oid))} (to decide: {escape(shown)})" if shown
                      else escape(_short(oid)))
