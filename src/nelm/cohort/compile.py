@@ -1,4 +1,4 @@
-"""The condition language (``nelm.engine.conditions``) compiled to polars expressions.
+"""The condition language (``nelm.knowledge.conditions``) compiled to polars expressions.
 
 A compiled condition yields a nullable boolean per row: ``true`` met, ``false`` not met,
 ``null`` unknown. The connectives map onto polars directly because polars combines
@@ -40,7 +40,7 @@ from nelm.cohort.columns import (
     status_column,
 )
 from nelm.cohort.derive import MASK, derived_columns
-from nelm.engine.conditions import All, AnyOf, Condition, Leaf, Not
+from nelm.knowledge.conditions import All, AnyOf, Condition, Leaf, Not
 from nelm.knowledge.model import KnowledgeBase
 
 __all__ = [

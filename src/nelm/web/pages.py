@@ -55,6 +55,7 @@ from nelm.web.auth import (
 from nelm.web.cases import assess_stored, knowledge_version, normalised_document
 from nelm.web.errors import ApiError
 from nelm.web.forms import UNIT_CHOICES, document_from_form, form_fields, form_values
+from nelm.web.reports import build_report
 
 __all__ = ["error_page", "router"]
 
@@ -388,8 +389,6 @@ def report(request: Request, case_pk: Id, fmt: str, principal: PageUser,
            version: VersionQuery = None) -> Response:
     if fmt not in ("html", "pdf"):
         raise NotFoundError("Not found")
-    from nelm.web.api import build_report
-
     body, media, name = build_report(request, case_pk, version, fmt, principal)
     return Response(body, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
