@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from nelm.engine.conditions import Condition
+from nelm.knowledge.staging import StagingTables
 
 Intent = Literal["curative", "downstaging", "liver_control", "systemic_control",
                  "symptom_control"]
@@ -89,6 +90,7 @@ class Derivations:
     non_portal_sites: frozenset[str]
     portal_sources: tuple[str, ...]
     burden_bands: tuple[BurdenBand, ...]
+    staging: StagingTables
 
 
 @dataclass(frozen=True, slots=True)
