@@ -80,7 +80,8 @@ while more than one is possible, as in assessment-v1), ``grade_possible`` the va
 possible (``G3;NEC``), per staging system the settled stage (``stage_enets``), the stages
 still possible (``IIIB;IV``) and the TNM (``T2 N0/N1 M1``), all empty when the system does not
 stage the primary (nelm.engine.staging), one status per option in the contract's order,
-and ``reasons`` the ids of every criterion not met (which is why each ineligible option is ineligible)."""
+and ``reasons`` the ids of every criterion not met (which is why each ineligible option is
+ineligible)."""
 REJECT_COLUMNS: tuple[str, ...] = ("case_id", "field", "reason", "row")
 """The rejects file: the case, the field path, the validator's message, and the 1-based
 data row of the input (the header not counted)."""

@@ -31,8 +31,8 @@ from nelm.knowledge.staging import (
     StagingTables,
 )
 
-__all__ = ["NO_SYSTEM", "Stage", "derive_stages", "disagreement", "normalised", "stage_of",
-           "tnm_text"]
+__all__ = ["NO_SYSTEM", "STAGE_TITLES", "Stage", "derive_stages", "disagreement", "normalised",
+           "stage_line", "stage_of", "staging_doc", "tnm_text"]
 
 NO_SYSTEM = "no staging system in the sources for this primary"
 
@@ -177,6 +177,7 @@ def derive_stages(values: Mapping[str, Value], tables: StagingTables) -> tuple[S
     m_text = (f"M1 ({tables.m1_text})" if m1 is Truth.MET
               else "M not settled (no liver metastasis stated)")
 
+    reported = values.get("primary.t_category")
     out = []
     for system in tables.systems:
         t_possible, t_reason, size_text, t_settle = _t_of(system, facts)
@@ -191,6 +192,9 @@ def derive_stages(values: Mapping[str, Value], tables: StagingTables) -> tuple[S
             result = "stage " + " or ".join(s for s in order if s in stages) + " (not settled)"
         explanation = (f"{system.name}: {tnm} → {result} ({table}). {t_reason}; "
                        f"{size_text}; {n_text}; {m_text}")
+        if isinstance(reported, str):
+            explanation += (f"; reported T category {reported} not used (case-v1 does not say "
+                            "which system gave it)")
         if m1 is Truth.MET and (len(t_possible) > 1 or len(n_possible) > 1):
             explanation += "; with distant metastases the stage is IV whatever T and N"
         settle = tuple(dict.fromkeys([*t_settle, *n_settle, *m_settle]))
@@ -229,3 +233,18 @@ def staging_doc(stages: tuple[Stage, ...]) -> dict[str, Any]:
         }
     doc["staging_disagreement"] = disagreement(stages)
     return doc
+
+
+STAGE_TITLES: dict[str, str] = {"enets": "Stage (ENETS)", "ajcc7": "Stage (AJCC 7th)"}
+"""The row titles the reports and pages give each system."""
+
+
+def stage_line(entry: Mapping[str, Any]) -> str:
+    """One system's stage as a report shows it, from its ``stage_<id>`` document entry:
+    ``IV (T2 N1 M1)``, ``IIIB or IV, not settled (T4 N0/N1 M0/M1)``, or why there is none."""
+    if entry["applies"] is False:
+        return NO_SYSTEM
+    if entry["applies"] is None:
+        return "unknown (primary site not given)"
+    stage = entry["stage"] or (" or ".join(entry["stage_possible"]) + ", not settled")
+    return f"{stage} ({entry['tnm']})"

@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import DictLoader, Environment, StrictUndefined
 
 from nelm.case.fields import FIELD_BY_PATH, TOP_LEVEL
+from nelm.engine.staging import STAGE_TITLES, stage_line
 from nelm.evidence.records import source_text
 from nelm.report.text import SAFETY_STATEMENT
 
@@ -287,6 +288,15 @@ def _environment() -> Environment:
 _ENV = _environment()
 
 
+def stage_rows(c: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """The two staging systems side by side (title, key, value), and where they part."""
+    rows = [(title, f"stage_{sid}", stage_line(c[f"stage_{sid}"]))
+            for sid, title in STAGE_TITLES.items() if f"stage_{sid}" in c]
+    if c.get("staging_disagreement"):
+        rows.append(("Staging systems", "staging_disagreement", c["staging_disagreement"]))
+    return rows
+
+
 def _classification_rows(doc: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     c = doc["classification"]
     grade = c.get("grade")
@@ -300,6 +310,7 @@ def _classification_rows(doc: Mapping[str, Any]) -> list[tuple[str, str, str]]:
         ("Liver-metastasis type", "liver_type", c.get("liver_type") or "unknown"),
         ("Portal drainage", "portal_drainage", drainage),
         ("Hepatic burden", "burden_band", c.get("burden_band") or "unknown"),
+        *stage_rows(c),
     ]
 
 

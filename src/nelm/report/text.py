@@ -15,6 +15,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from nelm.engine.staging import STAGE_TITLES, stage_line
+
 __all__ = ["SAFETY_STATEMENT", "render_text"]
 
 SAFETY_STATEMENT = (
@@ -47,10 +49,14 @@ def _classification(doc: dict[str, Any]) -> Table:
             ("Portal drainage", {True: "yes", False: "no", None: "unknown"}[c["portal_drainage"]],
              "portal_drainage"),
             ("Hepatic burden", c["burden_band"] or "unknown", "burden_band")]
+    rows += [(title, stage_line(c[f"stage_{sid}"]), f"stage_{sid}")
+             for sid, title in STAGE_TITLES.items() if f"stage_{sid}" in c]
     for title, value, key in rows:
         explanation = c["explanations"].get(key, "")
         table.add_row(title, Text.assemble((str(value), "bold"), ("\n" + explanation, "dim")
                                            if explanation else ""))
+    if c.get("staging_disagreement"):
+        table.add_row("Staging", Text(c["staging_disagreement"], style="yellow"))
     return table
 
 

@@ -28,6 +28,7 @@ from nelm.report.html import (
     format_value,
     input_rows,
     options_by_intent,
+    stage_rows,
 )
 from nelm.report.text import SAFETY_STATEMENT
 from nelm.store import ROLES, ConflictError, NotFoundError, Store, UserRecord
@@ -394,7 +395,8 @@ def _classification(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
             ("Differentiation", "differentiation", c.get("differentiation") or "unknown"),
             ("Liver-metastasis type", "liver_type", c.get("liver_type") or "unknown"),
             ("Portal drainage", "portal_drainage", drainage),
-            ("Hepatic burden", "burden_band", c.get("burden_band") or "unknown")]
+            ("Hepatic burden", "burden_band", c.get("burden_band") or "unknown"),
+            *stage_rows(c)]
     return [{"title": t, "value": v, "explanation": c.get("explanations", {}).get(k, ""),
              "settle": [field_label(p) for p in settle.get(k, [])]} for t, k, v in rows]
 
