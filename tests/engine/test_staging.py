@@ -173,7 +173,8 @@ def test_without_stated_liver_disease_m_and_the_stage_stay_open() -> None:
 
 
 @pytest.mark.parametrize("liver", [{"lesion_count": 1}, {"distribution": "bilobar_diffuse"},
-                                   {"tumor_burden_percent": 30}, {"largest_lesion_cm": 2}])
+                                   {"tumor_burden_percent": 30}, {"largest_lesion_cm": 2},
+                                   {"synchronous": True}, {"synchronous": False}])
 def test_liver_disease_is_m1_and_stage_iv(liver: dict[str, Any]) -> None:
     s = stages(primary={"site": "pancreas"}, liver=liver)
     assert s["enets"].m == {"M1"}
