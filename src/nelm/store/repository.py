@@ -90,7 +90,12 @@ class Store:
         self.engine = engine if engine is not None else make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         if migrate:
-            upgrade(self.engine)
+            try:
+                upgrade(self.engine)
+            except BaseException:
+                if engine is None:  # ours: close its connections before giving up
+                    self.engine.dispose()
+                raise
 
     @property
     def backend(self) -> str:
