@@ -33,6 +33,7 @@ __all__ = [
     "UserIn",
     "UserOut",
     "UserPatch",
+    "VersionConflict",
     "VersionDetail",
     "VersionSummary",
 ]
@@ -136,6 +137,16 @@ class CaseSummary(_Out):
 
 class CaseDetail(CaseSummary):
     document: dict[str, Any]
+
+
+class VersionConflict(_Out):
+    """412 on ``PUT /cases/{id}`` with a stale ``If-Match``: the case as it is now."""
+
+    detail: str
+    problems: list[ProblemOut] = Field(default_factory=list)
+    current_version: int
+    changed_by: str | None = Field(description="Who stored the current version")
+    current: CaseDetail
 
 
 class VersionSummary(_Out):
