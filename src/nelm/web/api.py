@@ -173,16 +173,29 @@ _FHIR_ERRORS: dict[int | str, dict[str, Any]] = {
                               (422, "The case or the FHIR Bundle was rejected"))}
 
 
+def _calendar_date(text: str | None, name: str) -> dt.date | None:
+    """A real calendar date from YYYY-MM-DD text (never a number read as a timestamp:
+    ``as_of=0`` is not 1970-01-01)."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputRejected([Problem(name, "a calendar date YYYY-MM-DD",
+                                     describe_value(text))]) from None
+
+
 @router.post("/assess", tags=["assess"], openapi_extra=_ASSESS_BODY,
              responses={**_ASSESSMENT_RESPONSE, **_FHIR_ERRORS}, response_class=Response)
 async def assess(request: Request, principal: UserDep,
-                 as_of: Annotated[dt.date | None, Query(
-                     description="Assessment date for a FHIR Bundle (ages, result dates); "
-                                 "default today.")] = None) -> Response:
+                 as_of: Annotated[str | None, Query(
+                     pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-11-01"],
+                     description="Assessment date for a FHIR Bundle (ages, result dates), "
+                                 "YYYY-MM-DD; default today.")] = None) -> Response:
     """Assess one case document, or a FHIR R4 Bundle sent as ``application/fhir+json``,
     without storing anything (stateless)."""
     if request.headers.get("content-type", "").split(";")[0].strip() == FHIR_JSON:
-        return await _assess_fhir(request, as_of)
+        return await _assess_fhir(request, _calendar_date(as_of, "as_of"))
     document = await _case_body(request)
     return _json(assess_mapping(document))
 
