@@ -1,4 +1,7 @@
-"""The condition language (``nelm.knowledge.conditions``) compiled to polars expressions.
+"""The knowledge base compiled to polars expressions, one column per criterion and status.
+
+The conditions themselves are compiled by ``nelm.cohort.conditions`` (shared with the
+staging expressions of ``nelm.cohort.staging``); its docstring gives the leaf rules.
 
 A compiled condition yields a nullable boolean per row: ``true`` met, ``false`` not met,
 ``null`` unknown. The connectives map onto polars directly because polars combines
@@ -36,11 +39,12 @@ from nelm.cohort.columns import (
     LIVER_TYPE_BITS,
     LIVER_TYPE_VALUES,
     OUTPUT_COLUMNS,
+    STAGE_COLUMNS,
     STATUSES,
     status_column,
 )
-from nelm.cohort.derive import MASK, derived_columns
-from nelm.knowledge.conditions import All, AnyOf, Condition, Leaf, Not
+from nelm.cohort.conditions import compile_condition
+from nelm.cohort.derive import derived_columns
 from nelm.knowledge.model import KnowledgeBase
 
 __all__ = [
@@ -55,66 +59,12 @@ BASE_SCHEMA: dict[str, pl.DataType] = {
     "grade_possible": pl.String(),
     "liver_type": pl.Enum(list(LIVER_TYPE_VALUES)),
     "portal_drainage": pl.Boolean(),
+    **{c: pl.String() for c in STAGE_COLUMNS},
     **{status_column(o): STATUS for o in OPTION_IDS},
 }
 """The result columns but ``reasons``, whose type follows the knowledge base
 (``CompiledKnowledge.schema``)."""
 assert (*BASE_SCHEMA, "reasons") == OUTPUT_COLUMNS
-
-SET_VALUED: dict[str, dict[str, int]] = {
-    "derived.grade": GRADE_BITS,
-    "derived.liver_type": LIVER_TYPE_BITS,
-}
-
-
-# --------------------------------------------------------------------------- conditions
-
-
-def _set_leaf(leaf: Leaf, bits: dict[str, int]) -> pl.Expr:
-    if leaf.op not in ("eq", "ne", "in", "not_in"):
-        raise TypeError(f"operator {leaf.op} cannot apply to a set-valued fact {leaf.field}")
-    allowed_values = leaf.operand if isinstance(leaf.operand, tuple) else (leaf.operand,)
-    allowed = sum({bits[str(v)] for v in allowed_values})
-    outside = sum(bits.values()) & ~allowed
-    mask = pl.col(leaf.field)
-    inside = (pl.when((mask & pl.lit(outside, MASK)) == 0).then(True)
-              .when((mask & pl.lit(allowed, MASK)) == 0).then(False)
-              .otherwise(None))
-    return inside if leaf.op in ("eq", "in") else inside.not_()
-
-
-def _leaf(leaf: Leaf) -> pl.Expr:
-    bits = SET_VALUED.get(leaf.field)
-    if bits is not None:
-        return _set_leaf(leaf, bits)
-    col = pl.col(leaf.field)
-    op, operand = leaf.op, leaf.operand
-    if op in ("in", "not_in"):
-        assert isinstance(operand, tuple)
-        inside = col.is_in(list(operand))
-        return inside if op == "in" else inside.not_()
-    if isinstance(operand, tuple):
-        raise TypeError(f"'{op}' takes a single constant ({leaf.field})")
-    if op == "contains":
-        return col.list.contains(operand)
-    compare = {
-        "lt": col.__lt__, "le": col.__le__, "gt": col.__gt__, "ge": col.__ge__,
-        "eq": col.__eq__, "ne": col.__ne__,
-    }[op]
-    return compare(operand)
-
-
-def compile_condition(condition: Condition) -> pl.Expr:
-    """A condition as a nullable-boolean expression (true met, false not met, null unknown)."""
-    if isinstance(condition, Leaf):
-        return _leaf(condition)
-    if isinstance(condition, All):
-        return pl.all_horizontal([compile_condition(p) for p in condition.parts])
-    if isinstance(condition, AnyOf):
-        return pl.any_horizontal([compile_condition(p) for p in condition.parts])
-    assert isinstance(condition, Not)
-    return compile_condition(condition.part).not_()
-
 
 # --------------------------------------------------------------------------- options
 
@@ -199,6 +149,9 @@ class CompiledKnowledge:
     schema: dict[str, pl.DataType]
     """The result columns and their types: ``BASE_SCHEMA`` and ``reasons``, a struct with
     one field per option (an Enum of the texts of its unmet criteria)."""
+    staging: tuple[tuple[pl.Expr, ...], tuple[pl.Expr, ...], tuple[pl.Expr, ...]]
+    """The stage expressions (``nelm.cohort.staging``): closed extent columns, masks, and
+    the result columns."""
 
     def criterion_columns(self) -> list[pl.Expr]:
         """One nullable-boolean column per criterion, named by the criterion id."""
@@ -233,8 +186,10 @@ class CompiledKnowledge:
 
     def evaluate(self, typed: pl.DataFrame) -> pl.DataFrame:
         """The result rows of a validated chunk (``schema``)."""
+        extent, masks, stage_out = self.staging
         frame = (typed.lazy()
                  .with_columns(self.derived)
+                 .with_columns(extent).with_columns(masks)
                  .with_columns(self.criterion_columns())
                  .with_columns(self.unmet_masks())
                  .collect())
@@ -246,6 +201,7 @@ class CompiledKnowledge:
             _settled("derived.liver_type", LIVER_TYPE_BITS, BASE_SCHEMA["liver_type"])
             .alias("liver_type"),
             pl.col("derived.portal_drainage").alias("portal_drainage"),
+            *stage_out,
             *(self._status(o).alias(status_column(o)) for o in OPTION_IDS),
             reasons.alias("reasons"),
         )
@@ -264,5 +220,10 @@ def compile_knowledge(kb: KnowledgeBase) -> CompiledKnowledge:
     tables = _tables({oid: own for oid, own in ids.items() if len(own) <= _TABLE_BITS})
     fields = {o: tables[o].dtype if o in tables else pl.String() for o in OPTION_IDS}
     schema = {**BASE_SCHEMA, "reasons": pl.Struct(fields)}
+    # Imported here: only a cohort run with staging tables needs the stage expressions.
+    from nelm.cohort.staging import stage_columns, stage_masks
+
+    extent, masks = stage_masks(kb.derivations.staging)
+    staging = (tuple(extent), tuple(masks), tuple(stage_columns(kb.derivations.staging)))
     return CompiledKnowledge(tuple(derived_columns(kb.derivations)), criteria, ids, tables,
-                             schema)
+                             schema, staging)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nelm.case.fields import FIELD_BY_PATH, TOP_LEVEL
+from nelm.engine.staging import STAGE_TITLES, stage_line
 from nelm.vocabulary import vocabulary
 
 __all__ = [
@@ -140,6 +141,15 @@ def _grade_text(c: Mapping[str, Any]) -> str:
     return (" or ".join(possible) + " (not settled)") if possible else "unknown"
 
 
+def _stage_values(c: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """The two staging systems side by side, and a row saying where they part."""
+    rows = [(f"stage_{sid}", title, stage_line(c[f"stage_{sid}"]))
+            for sid, title in STAGE_TITLES.items() if f"stage_{sid}" in c]
+    if c.get("staging_disagreement"):
+        rows.append(("staging_disagreement", "Staging systems", str(c["staging_disagreement"])))
+    return rows
+
+
 def classification_rows(doc: Mapping[str, Any]) -> list[ClassificationRow]:
     """The classification in the order every renderer shows it."""
     c = doc["classification"]
@@ -152,6 +162,7 @@ def classification_rows(doc: Mapping[str, Any]) -> list[ClassificationRow]:
         ("portal_drainage", derived["portal_drainage"].label,
          yes_no_unknown(c.get("portal_drainage"))),
         ("burden_band", derived["burden_band"].label, str(c.get("burden_band") or "unknown")),
+        *_stage_values(c),
     ]
     explanations = c.get("explanations") or {}
     settle = c.get("settle_with") or {}
