@@ -6,9 +6,12 @@ render the HTML error page too, so they sit above the pages; this module sits be
 everything in ``nelm.web``). What becomes what::
 
     ApiError(status, detail, problems)   raised by routes; rendered as ErrorBody JSON
-    InputRejected (nelm.errors)          → 422 with one problem per field path
+    InputRejected (nelm.errors)          → 422 with one problem per field path (also its
+                                           kinds: UnitError, ConvergenceError)
     RequestValidationError (FastAPI)     → 422, the same shape
-    store.NotFoundError / ConflictError            → 404 / 409
+    NotFoundError / ConflictError        → 404 / 409
+    other NelmError                      → its http_status (FetchError 502,
+                                           UnavailableError 503; a defect 500)
     SQLAlchemy connection errors         → 503 "the case database is not reachable"
     anything else                        → 500 "internal error", never a traceback
 """

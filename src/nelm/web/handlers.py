@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from nelm.errors import InputRejected, Problem, describe_value
+from nelm.errors import InputRejected, NelmError, Problem, describe_value
 from nelm.store import ConflictError, NotFoundError
 from nelm.web.errors import DATABASE_DOWN, ApiError, is_database_down
 from nelm.web.pages import error_page
@@ -104,6 +104,20 @@ def install_handlers(app: FastAPI) -> None:
         log.warning("database unreachable on %s %s", request.method, _route(request))
         return error_response(request, 503, DATABASE_DOWN, headers={"Retry-After": "5"})
 
+    async def nelm_error(request: Request, exc: Exception) -> Response:
+        # nelm's other errors carry their HTTP status (nelm.errors): 502 when another
+        # server could not be read, 503 when an optional part is missing (the message says
+        # what to install); a defect of nelm itself is 500 and its message stays in the log.
+        assert isinstance(exc, NelmError)
+        status = exc.http_status
+        if status >= 500 and status not in (502, 503):
+            log.error("internal error on %s %s: %s", request.method, _route(request),
+                      type(exc).__name__)
+            return error_response(request, 500, "Internal error: the request could not be "
+                                  "completed.")
+        return error_response(request, status, str(exc))
+
+    app.add_exception_handler(NelmError, nelm_error)
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(InputRejected, rejected)
     app.add_exception_handler(RequestValidationError, invalid)

@@ -99,8 +99,10 @@ def render(request: Request, template: str, status: int = 200,
 def error_page(request: Request, status: int, detail: str,
                headers: Mapping[str, str] | None = None) -> Response:
     titles = {400: "Bad request", 401: "Please log in", 403: "Not allowed", 404: "Not found",
-              405: "Not allowed", 409: "Conflict", 413: "Too large", 422: "Not accepted",
-              429: "Too many attempts", 503: "Temporarily unavailable"}
+              405: "Not allowed", 409: "Changed or taken already", 413: "Too large",
+              415: "Not a form or JSON", 422: "Not accepted", 429: "Too many attempts",
+              500: "Something went wrong", 502: "Another server did not answer",
+              503: "Temporarily unavailable"}
     return render(request, "error.html", status=status, headers=headers,
                   title=titles.get(status, "Something went wrong"), detail=detail,
                   code=status)
