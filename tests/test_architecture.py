@@ -35,3 +35,27 @@ def test_the_condition_language_is_knowledge_and_its_interpreter_engine() -> Non
     edges = import_graph.graph()
     assert "nelm.engine.conditions" not in edges["nelm.knowledge.loader"]
     assert "nelm.knowledge.conditions" in edges["nelm.engine.conditions"]
+
+
+def test_every_core_module_has_a_test_file() -> None:
+    """A module of the core (foundation to evidence) is imported by a test file or has a
+    test file named after it."""
+    import ast
+
+    tests = Path(__file__).resolve().parent
+    edges = import_graph.graph()
+    evidence = [name for name, _ in import_graph.LAYERS].index("evidence")
+    core = [m for m in edges if import_graph.layer_of(m) <= evidence
+            and not import_graph._is_package_init(m, edges)]
+    imported: set[str] = set()
+    names: set[str] = set()
+    for path in tests.rglob("test_*.py"):
+        names.add(path.stem.removeprefix("test_"))
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+                imported.update(f"{node.module}.{a.name}" for a in node.names)
+            elif isinstance(node, ast.Import):
+                imported.update(a.name for a in node.names)
+    untested = [m for m in core if m not in imported and m.rsplit(".", 1)[-1] not in names]
+    assert untested == [], f"core modules without a test file: {untested}"

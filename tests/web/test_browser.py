@@ -23,6 +23,8 @@ import pytest
 from tests.store.support import skip_or_fail
 from tests.web.conftest import PASSWORD, Site, make_site
 
+pytestmark = pytest.mark.slow  # long: `make test-fast` leaves it out, `make test` runs it
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]

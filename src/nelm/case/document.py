@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from nelm.case.fields import FIELD_BY_PATH, FIELDS, SECTIONS, Field, Kind
+from nelm.case.fields import FIELDS, SECTIONS, Field, Kind
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.text import printable, text_problems, walk
 
@@ -314,7 +314,3 @@ def _extent_problems(values: Mapping[str, Value]) -> list[Problem]:
     return [Problem("primary.extends_beyond_pancreas",
                     f"must be true (or absent) when {' and '.join(invading)} is true: an "
                     "invasion outside the pancreas is an extension beyond it", "false")]
-
-
-def known_paths() -> tuple[str, ...]:
-    return tuple(FIELD_BY_PATH)

@@ -32,9 +32,6 @@ __all__ = [
     "option_name",
     "outcome_label",
     "plan_steps",
-    "result_mark",
-    "result_title",
-    "status_mark",
     "status_title",
     "yes_no_unknown",
 ]
@@ -89,21 +86,6 @@ def input_rows(inputs: Mapping[str, Any]) -> list[tuple[str, str, str]]:
 def status_title(status: str) -> str:
     found = vocabulary().status.get(status)
     return found.title if found else status
-
-
-def status_mark(status: str) -> str:
-    found = vocabulary().status.get(status)
-    return found.mark if found else ""
-
-
-def result_title(result: str) -> str:
-    found = vocabulary().result.get(result)
-    return found.title if found else result
-
-
-def result_mark(result: str) -> str:
-    found = vocabulary().result.get(result)
-    return found.mark if found else ""
 
 
 def option_name(doc: Mapping[str, Any], option: str) -> str:

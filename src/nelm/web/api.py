@@ -23,7 +23,7 @@ from nelm.store import CaseRecord, NotFoundError, Store, VersionConflictError
 from nelm.web import evidence
 from nelm.web.auth import Principal, require_admin, require_user, require_writer, token_cache
 from nelm.web.cases import knowledge_version, normalised_document
-from nelm.web.errors import DATABASE_DOWN, ApiError, is_database_down
+from nelm.web.errors import ApiError, is_database_down
 from nelm.web.reports import assessment_of, build_report
 from nelm.web.schemas import (
     ASSESSMENT_SCHEMA,
@@ -510,6 +510,3 @@ def audit_log(request: Request, principal: AdminDep,
               limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[dict[str, Any]]:
     """Who read, created, changed or exported which case id, and when (admin only)."""
     return [e.as_dict() for e in _store(request).audit_entries(case_id=case_id, limit=limit)]
-
-
-DATABASE_DOWN_MESSAGE = DATABASE_DOWN
