@@ -130,7 +130,9 @@ def _t_of(system: StagingSystem, facts: Mapping[str, Fact]
     size = facts.get("primary.size_cm")
     shown = f"primary {size:g} cm" if isinstance(size, int | float) else "primary size not given"
     if len(possible) == 1:
-        why = f"{next(iter(possible))} ({'; '.join(m.split(': ', 1)[1] for m in met)})"
+        why = next(iter(possible))
+        if met:
+            why += f" ({'; '.join(m.split(': ', 1)[1] for m in met)})"
     else:
         listed = " or ".join(v for v in order if v in possible)
         why = f"T not settled, {listed}"
