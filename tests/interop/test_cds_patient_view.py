@@ -245,17 +245,18 @@ def test_body_that_is_not_json(harness: Harness) -> None:
         assert "JSON" in issue["diagnostics"]
 
 
-def test_body_over_one_megabyte(harness: Harness) -> None:
-    body = hook_body({"padding": "x" * 1_100_000}, "p-1")
+def test_body_over_the_record_limit(harness: Harness) -> None:
+    # Real records are several MB: the default limit is 20 MB (NELM_FHIR_MAX_BYTES).
+    body = hook_body({"padding": "x" * 20_100_000}, "p-1")
     response = harness.client.post(SERVICE, json=body, headers=auth())
     [issue] = _outcome(response, 413)
-    assert "1,000,000" in issue["diagnostics"]
+    assert "20,000,000" in issue["diagnostics"]
 
 
 def test_body_streamed_without_length_over_the_limit(harness: Harness) -> None:
     def chunks() -> Any:
-        for _ in range(30):
-            yield b"x" * 50_000
+        for _ in range(21):
+            yield b"x" * 1_000_000
 
     response = harness.client.post(SERVICE, content=chunks(), headers=auth())
     _outcome(response, 413)

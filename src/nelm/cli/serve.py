@@ -53,8 +53,10 @@ def serve_command(
     url = database_url(database)
     typer.echo(f"nelm: case store {describe_url(url)}", err=True)
     try:
+        from nelm.interop.fhir.size import max_bundle_bytes
+
         app = create_app(Settings(database_url=url, load_examples=examples,
-                                  public_url=address))
+                                  public_url=address, max_body_bytes=max_bundle_bytes()))
     except ValueError as exc:
         from nelm.errors import InputRejected
 
