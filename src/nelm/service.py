@@ -72,11 +72,20 @@ def assess_fhir(bundle: Mapping[str, Any], *, assessment_date: dt.date | None,
                                      "Bundle (it dates ages and results)", "nothing")])
     mapping = bundle_to_case(bundle, assessment_date=assessment_date)
     doc = assess_mapping(mapping.document, with_evidence=with_evidence)
+    # What the record itself says about the assessment (a death, no neuroendocrine
+    # diagnosis) comes first among the warnings, so every output shows it on top.
+    doc["warnings"] = [*mapping.warnings, *doc.get("warnings", [])]
+    if mapping.issues:
+        doc["warnings"].append(
+            f"{len(mapping.issues)} element(s) of the record could not be used and were "
+            "left unknown (see the data-quality list of the input source)")
     doc["input_source"] = {
         "format": "FHIR R4 Bundle",
         "assessment_date": assessment_date.isoformat(),
         "provenance": dict(mapping.provenance),
         "unmapped": list(mapping.unmapped),
         "notes": list(mapping.notes),
+        "data_quality": list(mapping.issues),
+        "record_warnings": list(mapping.warnings),
     }
     return doc

@@ -313,8 +313,9 @@ def _override_reasons() -> list[dict[str, str]]:
 
 
 def _source(ctx: CardContext) -> dict[str, Any]:
-    return {"label": f"nelm {ctx.knowledge_version}",
-            "url": case_link(ctx.settings, ctx.hook_instance, ctx.case_path)}
+    # CDS Hooks 2.0 Card.source.url: where to learn about the service that gave the card
+    # (the nelm application). The case itself is one of the card's links.
+    return {"label": f"nelm {ctx.knowledge_version}", "url": f"{ctx.settings.app_base_url}/"}
 
 
 def assessment_card(doc: Mapping[str, Any], ctx: CardContext) -> dict[str, Any]:

@@ -40,7 +40,7 @@ async def read_json_body(request: Request, limit: int) -> object:
         body.extend(chunk)
         if len(body) > limit:
             raise CdsError.bad_request(f"the request body is larger than {limit:,} bytes "
-                                   "(the limit is set with NELM_FHIR_MAX_BYTES)",
+                                       "(the limit is set with NELM_FHIR_MAX_BYTES)",
                                        status=413, code="too-costly")
     if not body.strip():
         raise CdsError.bad_request("the request body is empty: a JSON object is required",
