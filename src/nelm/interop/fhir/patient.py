@@ -20,7 +20,7 @@ from nelm.errors import Problem, describe_value
 from nelm.interop.fhir.collect import Issue, Source
 from nelm.interop.fhir.context import Context, range_problem
 from nelm.interop.fhir.dates import age_range, parse_when
-from nelm.interop.fhir.systems import SNOMED
+from nelm.interop.fhir.systems import SNOMED, canonical_system
 from nelm.interop.fhir.validate import Entry
 
 __all__ = ["attributed", "read_patients"]
@@ -102,7 +102,8 @@ def _individual_sex(ctx: Context, entry: Entry) -> None:
         coding = extension.get("valueCoding")
         code = coding.get("code") if isinstance(coding, Mapping) else None
         system = coding.get("system") if isinstance(coding, Mapping) else None
-        if system == SNOMED and code in _INDIVIDUAL_SEX:
+        if isinstance(system, str) and canonical_system(system) == SNOMED and (
+                code in _INDIVIDUAL_SEX):
             ctx.add("patient.sex", _INDIVIDUAL_SEX[code], Source(
                 entry.ref, f"{entry.path}.extension[{index}]",
                 f"us-core-individual-sex SNOMED CT {code}"))
@@ -161,6 +162,9 @@ def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -
                           and (r := _subject(e.resource)) is not None and "?" not in r)
         if counted:
             keys.add(counted.most_common(1)[0][0])
+            ctx.notes.add(f"the bundle has no Patient resource: the resources about "
+                          f"{counted.most_common(1)[0][0]} (the subject most of them name) "
+                          "are read as the patient's")
     kept: list[Entry] = []
     for entry in entries:
         if entry.resource_type not in _NEEDS_SUBJECT:
