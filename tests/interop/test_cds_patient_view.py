@@ -354,3 +354,27 @@ def test_an_internal_fault_is_a_500_without_details(harness: Harness,
     [issue] = _outcome(response, 500)
     assert "secret" not in response.text and "Synthetic" not in response.text
     assert issue["code"] == "exception"
+
+
+def test_a_deceased_patient_is_never_presented_as_alive(harness: Harness) -> None:
+    # Decision (docs/fhir-mapping.md "Deceased patients"): assessed, flagged on top.
+    bundle = make_bundle(3)
+    prefetch = prefetch_from_bundle(bundle)
+    prefetch["patient"]["deceasedBoolean"] = True
+    response = harness.call(hook_body(prefetch, patient_id_of(bundle)))
+    assert response.status_code == 200, response.text
+    card = response.json()["cards"][0]
+    assert card["summary"] == ("NELM: the record says the patient has died; not for "
+                               "clinical action")
+    assert card["indicator"] == "warning"
+    assert "DECEASED" in card["detail"]
+
+
+def test_a_resource_about_another_patient_gives_a_data_quality_card(harness: Harness) -> None:
+    bundle = make_bundle(4)
+    prefetch = prefetch_from_bundle(bundle)
+    entry = prefetch["observations"]["entry"][0]
+    entry["resource"]["subject"] = {"reference": "Patient/someone-else"}
+    detail = _quality(harness.call(hook_body(prefetch, patient_id_of(bundle))))
+    assert ("prefetch.observations.entry[0].resource: Observation about another patient: "
+            "not used") in detail
