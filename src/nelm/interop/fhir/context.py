@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nelm.case.fields import FIELD_BY_PATH, Kind
 from nelm.errors import Problem, describe_value
@@ -13,6 +13,9 @@ from nelm.interop.fhir.cancers import CancerIndex
 from nelm.interop.fhir.collect import Finding, Issue, Notes, Scalar, Source
 from nelm.interop.fhir.dates import When
 from nelm.interop.fhir.validate import Entry
+
+if TYPE_CHECKING:
+    from nelm.interop.fhir.imaging import LesionSize
 
 __all__ = ["Context", "PrimaryRecord", "number", "range_problem"]
 
@@ -44,6 +47,7 @@ class Context:
     notes: Notes = field(default_factory=Notes)
     primaries: list[PrimaryRecord] = field(default_factory=list)
     cancers: CancerIndex | None = None
+    liver_lesions: list[LesionSize] = field(default_factory=list)
     liver_metastases: list[tuple[Source, When | None]] = field(default_factory=list)
     intrathoracic_nodes: list[tuple[Source, When | None]] = field(default_factory=list)
 

@@ -32,6 +32,7 @@ from nelm.interop.fhir.collect import Finding, Issue, Notes, Resolved, Scalar, S
 from nelm.interop.fhir.conditions import read_condition
 from nelm.interop.fhir.context import Context
 from nelm.interop.fhir.dates import When, add_months
+from nelm.interop.fhir.imaging import largest_liver_lesion
 from nelm.interop.fhir.observations import read_observation
 from nelm.interop.fhir.patient import attributed, read_patients
 from nelm.interop.fhir.rules import expand_reports, without_modifiers
@@ -107,7 +108,7 @@ def bundle_to_case(bundle: Mapping[str, Any], *, assessment_date: dt.date,
     ctx.cancers = CancerIndex(entries)
     _read_all(ctx, entries)
 
-    findings = ctx.findings + _primary_findings(ctx)
+    findings = ctx.findings + _primary_findings(ctx) + largest_liver_lesion(ctx)
     resolved, _ = resolve(findings, Notes())
     findings += _derived(ctx, resolved)
     resolved, conflicts = resolve(findings, ctx.notes)

@@ -28,6 +28,7 @@ from nelm.interop.fhir.codes import (
 from nelm.interop.fhir.collect import Scalar, Source
 from nelm.interop.fhir.context import Context, number, range_problem
 from nelm.interop.fhir.dates import When, when_of
+from nelm.interop.fhir.imaging import is_tumor_size, read_tumor_size
 from nelm.interop.fhir.systems import (
     ICDO3,
     SNOMED,
@@ -55,6 +56,9 @@ def read_observation(ctx: Context, entry: Entry) -> None:
         return
     when = observation_when(resource)
     if ctx.after_assessment(entry, when):
+        return
+    if is_tumor_size(resource):  # mCODE Tumor Size: one lesion (imaging.py)
+        read_tumor_size(ctx, entry, when)
         return
     items: list[tuple[Mapping[str, Any], str]] = [(resource, entry.path)]
     for index, component in enumerate(resource.get("component") or ()):
