@@ -118,8 +118,9 @@ _TEMPLATE = """<!DOCTYPE html>
  · <strong>Generated:</strong> {{ generated }}
  {% if case_version %} · <strong>Case version:</strong> {{ case_version }}{% endif %}</p>
 </header>
-{% if doc.input_source and doc.input_source.record_warnings %}
-<div class="record-warning" role="alert">{% for w in doc.input_source.record_warnings %}
+{% set record_warnings = (doc.get("input_source") or {}).get("record_warnings") or [] %}
+{% if record_warnings %}
+<div class="record-warning" role="alert">{% for w in record_warnings %}
 <p>{{ w }}</p>{% endfor %}</div>
 {% endif %}
 
