@@ -19,7 +19,7 @@ from typing import Any
 
 from nelm.interop.fhir.collect import Issue
 from nelm.interop.fhir.context import Context
-from nelm.interop.fhir.validate import Entry
+from nelm.interop.fhir.validate import MAPPED_TYPES, Entry
 
 __all__ = ["expand_reports", "without_modifiers"]
 
@@ -41,10 +41,11 @@ def _has_modifier(value: Any, depth: int = 0) -> bool:
 
 
 def without_modifiers(ctx: Context, entries: Sequence[Entry]) -> list[Entry]:
-    """The entries without a modifierExtension; the others are set aside with a note."""
+    """The entries without a modifierExtension; the others are set aside with a note.
+    Only the resource types the mapping reads are searched (the others are not read)."""
     kept = []
     for entry in entries:
-        if _has_modifier(entry.resource):
+        if entry.resource_type in MAPPED_TYPES and _has_modifier(entry.resource):
             ctx.notes.add("set aside: the resource has a modifierExtension, which changes "
                           "its meaning in a way nelm does not understand (FHIR R4 §2.13)",
                           entry.ref)

@@ -163,17 +163,19 @@ def latest_versions(raw_entries: list[Any], entries: list[Entry],
 
 
 def _validate_shell(bundle: Mapping[str, Any]) -> list[Problem]:
-    """Validate the Bundle itself (type, entry.fullUrl, …) with the resources left out."""
+    """Validate the Bundle's own elements (type, id, …) with its entries left out, and of
+    each entry the one element the mapping reads, ``fullUrl`` (a string). The entries'
+    ``request``, ``response`` and ``search`` are not read, so they are not validated:
+    validating thousands of them would cost seconds on a large record."""
     shell = {key: value for key, value in bundle.items() if key != "entry"}
-    raw_entries = bundle.get("entry") or []
-    shell["entry"] = [
-        {key: value for key, value in entry.items() if key != "resource"}
-        for entry in raw_entries if isinstance(entry, Mapping)
-    ] or None
-    if shell["entry"] is None:
-        del shell["entry"]
-    model = _model("Bundle")
-    return _run(model, shell, "Bundle", "Bundle")
+    problems = _run(_model("Bundle"), shell, "Bundle", "Bundle")
+    for index, entry in enumerate(bundle.get("entry") or ()):
+        if isinstance(entry, Mapping) and "fullUrl" in entry and not (
+                isinstance(entry["fullUrl"], str) and entry["fullUrl"].strip()
+                and not any(c.isspace() for c in entry["fullUrl"])):
+            problems.append(Problem(f"Bundle.entry[{index}].fullUrl", "a URI (FHIR R4 uri)",
+                                    describe_value(entry["fullUrl"])))
+    return problems
 
 
 def validate_resources(entries: Sequence[Entry]) -> list[tuple[Entry, list[Problem]]]:
