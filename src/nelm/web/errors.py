@@ -14,19 +14,24 @@ everything in ``nelm.web``). What becomes what::
                                            UnavailableError 503; a defect 500)
     SQLAlchemy connection errors         → 503 "the case database is not reachable"
     anything else                        → 500 "internal error", never a traceback
+
+A client that speaks FHIR (it sends or accepts ``application/fhir+json``) gets every error
+as a FHIR OperationOutcome instead of the ErrorBody JSON.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 
+from fastapi.responses import Response
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from nelm.errors import Problem
 
-__all__ = ["DATABASE_DOWN", "ApiError", "is_database_down"]
+__all__ = ["DATABASE_DOWN", "ApiError", "is_database_down", "operation_outcome"]
 
 log = logging.getLogger("nelm.web")
 
@@ -42,6 +47,25 @@ class ApiError(Exception):
         self.detail = detail
         self.problems = list(problems)
         self.headers = headers
+
+
+_ISSUE_CODES = {400: "structure", 401: "login", 403: "forbidden", 404: "not-found",
+                409: "conflict", 413: "too-costly", 422: "invalid", 503: "transient"}
+
+
+def operation_outcome(status: int, detail: str, problems: Sequence[Problem] = (),
+                      headers: dict[str, str] | None = None) -> Response:
+    """FHIR's error shape (``application/fhir+json``): one issue per problem, with the
+    offending path as ``expression``; the detail alone when there are no problems."""
+    code = _ISSUE_CODES.get(status, "exception" if status >= 500 else "invalid")
+    issues = [{"severity": "error", "code": code,
+               "diagnostics": p.message, **({"expression": [p.path]} if p.path else {})}
+              for p in problems] or [{"severity": "error", "code": code,
+                                      "diagnostics": detail}]
+    body = json.dumps({"resourceType": "OperationOutcome", "issue": issues},
+                      ensure_ascii=False)
+    return Response(body, status_code=status, headers=headers,
+                    media_type="application/fhir+json")
 
 
 def is_database_down(exc: BaseException) -> bool:

@@ -1,8 +1,9 @@
 """The exception handlers of the web application: every error becomes a clear answer.
 
-JSON (``{"detail": ..., "problems": [...]}``) for the API, the HTML error page for a
-browser. The mapping of errors to statuses is described in ``nelm.web.errors``; nelm's own
-errors carry their HTTP status (``nelm.errors``), so a new error needs no new handler.
+JSON (``{"detail": ..., "problems": [...]}``) for the API, a FHIR OperationOutcome for a
+client that speaks FHIR, the HTML error page for a browser. The mapping of errors to
+statuses is described in ``nelm.web.errors``; nelm's own errors carry their HTTP status
+(``nelm.errors``), so a new error needs no new handler.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nelm.errors import InputRejected, NelmError, Problem, describe_value
 from nelm.store import ConflictError, NotFoundError
-from nelm.web.errors import DATABASE_DOWN, ApiError, is_database_down
+from nelm.web.errors import DATABASE_DOWN, ApiError, is_database_down, operation_outcome
+from nelm.web.middleware import wants_fhir
 from nelm.web.pages import error_page
 
 __all__ = ["error_response", "install_handlers", "wants_html"]
@@ -42,6 +44,8 @@ def wants_html(request: Request) -> bool:
 def error_response(request: Request, status: int, detail: str,
                    problems: Sequence[Problem] = (),
                    headers: dict[str, str] | None = None) -> Response:
+    if wants_fhir(request.scope):
+        return operation_outcome(status, detail, problems, headers)
     if wants_html(request):
         return error_page(request, status, detail, headers=headers)
     return JSONResponse(_body(detail, problems), status_code=status, headers=headers)
