@@ -46,6 +46,7 @@ from nelm.store import (
     VersionConflictError,
 )
 from nelm.store.security import MIN_PASSWORD_LENGTH, new_token
+from nelm.vocabulary import option_name
 from nelm.web import evidence
 from nelm.web.auth import (
     LOGIN_CSRF_COOKIE,
@@ -445,6 +446,7 @@ def evidence_page(request: Request, case_pk: Id, option_id: str,
         raise NotFoundError(f"no option {option_id}")
     if not evidence.available():
         return render(request, "evidence.html", title="Evidence", case=case,
+                      option_title=option_name(option_id),
                       option_id=option_id, records=[], pools=[], curves=False,
                       unavailable=evidence.NOT_INSTALLED, outcome_names=[])
     rows = evidence.records(option_id)
@@ -457,7 +459,8 @@ def evidence_page(request: Request, case_pk: Id, option_id: str,
         except InputRejected:
             continue
     outcome_names = [o for o in evidence.outcomes() if any(o in r for r in rows)]
-    return render(request, "evidence.html", title=f"Evidence: {option_id}", case=case,
+    return render(request, "evidence.html", title=f"Evidence: {option_name(option_id)}",
+                  option_title=option_name(option_id), case=case,
                   option_id=option_id, records=rows, pools=pools,
                   curves=_has_curves(option_id), unavailable="", outcome_names=outcome_names)
 
