@@ -13,6 +13,7 @@ from nelm.case.document import Case
 from nelm.engine.conditions import Fact
 from nelm.engine.derive import DerivedFacts, derive
 from nelm.engine.evaluate import OptionResult, evaluate_option
+from nelm.engine.intervals import interval_facts
 from nelm.engine.logic import Truth
 from nelm.engine.plan import PlanStep, build_plan
 from nelm.knowledge.model import KnowledgeBase
@@ -43,6 +44,7 @@ class Assessment:
 
 def facts_of(case: Case, derived: DerivedFacts) -> dict[str, Fact]:
     facts: dict[str, Fact] = dict(case.values)
+    facts.update(interval_facts(case.values))
     facts.update(derived.as_facts())
     return facts
 
@@ -75,6 +77,8 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
 
 def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
     out: list[str] = []
+    if derived.grade.conflict:
+        out.append(f"{derived.grade.conflict} (pathology.reported_grade).")
     if "pathology.mitoses_per_2mm2" in derived.grade.settle_with:
         out.append("The grade is not settled: the mitotic count is not given, and the higher "
                    "of Ki-67 and mitotic count decides (000 §1). Give "
@@ -110,6 +114,8 @@ def _derived_doc(d: DerivedFacts, case: Case) -> dict[str, Any]:
                                f"({'; '.join(d.burden_band_sources)})"}
                if d.burden_band else {}),
         },
+        "conflicts": [derived.conflict for derived in (d.grade, d.liver_type)
+                      if derived.conflict],
         "settle_with": {name: list(getattr(d, name).settle_with)
                         for name in ("grade", "liver_type", "portal_drainage")
                         if getattr(d, name).settle_with},
@@ -130,6 +136,7 @@ def _option_doc(result: OptionResult, evidence: Mapping[str, Any] | None) -> dic
                 "value": c.value,
                 "sources": list(c.criterion.sources),
                 **({"quote": c.criterion.quote} if c.criterion.quote else {}),
+                **({"conflict": c.conflict} if c.conflict else {}),
             }
             for c in result.criteria
         ],

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from nelm.case.fields import FIELD_BY_PATH
-from nelm.engine.conditions import Fact, LeafResult, evaluate
+from nelm.engine.conditions import Condition, Fact, Interval, LeafResult, evaluate, overridden
 from nelm.engine.derive import DerivedFacts
+from nelm.engine.intervals import interval_text
 from nelm.engine.logic import Truth
 from nelm.knowledge.model import Criterion, OptionSpec
 
@@ -23,6 +24,7 @@ class CriterionResult:
     truth: Truth
     value: str  # the values the criterion looked at, as a reader would write them
     missing: tuple[str, ...]  # case fields that would settle an unknown result
+    conflict: str | None = None  # two sources of the case disagree; the preferred one is used
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,8 @@ def _format_value(field: str, value: Fact | None, derived: DerivedFacts) -> str:
         return f"{label}: {'yes' if value else 'no'}"
     if isinstance(value, tuple):
         return f"{label}: {', '.join(value) or 'none'}"
+    if isinstance(value, Interval):
+        return f"{label} {interval_text(value, spec.unit)} (as reported)"
     if isinstance(value, int | float):
         unit = spec.unit
         number = f"{value:,.0f}" if abs(value) >= 10000 else f"{value:g}"
@@ -93,6 +97,15 @@ def _missing_fields(trace: list[LeafResult], derived: DerivedFacts) -> list[str]
     return list(dict.fromkeys(out))
 
 
+def _conflict(condition: Condition, facts: Mapping[str, Fact]) -> str | None:
+    found = overridden(condition, facts)
+    if found is None:
+        return None
+    used, aside = found
+    return (f"{used} decides this criterion; {aside} alone would give the opposite result: "
+            "check which is current")
+
+
 def evaluate_option(spec: OptionSpec, facts: Mapping[str, Fact],
                     derived: DerivedFacts, shown_values: dict[str, str] | None = None
                     ) -> OptionResult:
@@ -112,7 +125,8 @@ def evaluate_option(spec: OptionSpec, facts: Mapping[str, Fact],
         truth = evaluate(criterion.condition, facts, trace)
         shown = dict.fromkeys(shown_value(leaf.leaf.field, leaf.value) for leaf in trace)
         missing = _missing_fields(trace, derived) if truth is Truth.UNKNOWN else []
-        results.append(CriterionResult(criterion, truth, "; ".join(shown), tuple(missing)))
+        results.append(CriterionResult(criterion, truth, "; ".join(shown), tuple(missing),
+                                       _conflict(criterion.condition, facts)))
     status = status_of([r.truth for r in results])
     missing_all: list[str] = []
     if status == "uncertain":
