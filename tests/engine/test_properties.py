@@ -68,7 +68,7 @@ def _criteria_and_conflicts(doc: dict[str, Any]) -> tuple[dict[str, str], set[st
     for option in result["options"].values():
         for c in option["criteria"]:
             out[c["id"]] = c["result"]
-            if "conflict" in c:
+            if "override" in c:
                 conflicting.add(c["id"])
     return out, conflicting, bool(result["classification"]["conflicts"])
 
@@ -79,10 +79,11 @@ def test_unknown_never_becomes_met(doc: dict[str, Any], data: st.DataObject) -> 
     """Forgetting fields can only turn a result into unknown, never into its opposite.
 
     Forgetting an exact value that has bounds leaves the interval around it, which decides
-    no more than the value did. Where the case contradicts itself (a reported grade against
-    the indices; the surgeons' judgement against the anatomy), forgetting one side of the
-    contradiction may settle it: such a case is shown with the conflict, and is left out
-    here (the grade conflict by dropping the reported grade)."""
+    no more than the value did. Where one statement of the case overrides another (the
+    surgeons' judgement over the anatomy: an ``override`` on the criterion) or contradicts it
+    (a reported grade against the indices: a conflict in the classification), forgetting
+    the overriding side lets the other decide: such criteria are left out here, and the
+    grade conflict is removed by dropping the reported grade."""
     before, conflicting, grade_conflict = _criteria_and_conflicts(doc)
     if grade_conflict:
         del doc["pathology"]["reported_grade"]

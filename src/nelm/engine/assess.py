@@ -77,7 +77,7 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
 
 
 def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
-    out: list[str] = []
+    out: list[str] = [f"{c} (timeline): check which is current." for c in case.timeline_conflicts]
     if derived.grade.conflict:
         out.append(f"{derived.grade.conflict} (pathology.reported_grade).")
     if "pathology.mitoses_per_2mm2" in derived.grade.settle_with:
@@ -143,7 +143,7 @@ def _option_doc(result: OptionResult, evidence: Mapping[str, Any] | None) -> dic
                 "value": c.value,
                 "sources": list(c.criterion.sources),
                 **({"quote": c.criterion.quote} if c.criterion.quote else {}),
-                **({"conflict": c.conflict} if c.conflict else {}),
+                **({"override": c.override} if c.override else {}),
             }
             for c in result.criteria
         ],

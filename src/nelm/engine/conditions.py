@@ -229,10 +229,11 @@ def _leaf_truth(leaf: Leaf, value: Fact | None) -> Truth:
     return Truth.of(operand in value)
 
 
-def overridden(condition: Condition, facts: Mapping[str, Fact]) -> tuple[str, str] | None:
+def overridden(condition: Condition, facts: Mapping[str, Fact]
+               ) -> tuple[str, str, Truth] | None:
     """Where a ``first_known`` took a part that a later known part contradicts: the fields of
-    the part used and of the part set aside (the case says two things; the preferred one is
-    used and the disagreement is shown). None when every source agrees."""
+    the part used, of the part set aside, and what that part alone would give (the preferred
+    source decides; the override is shown). None when every source agrees."""
     if isinstance(condition, Leaf):
         return None
     if isinstance(condition, Not):
@@ -249,7 +250,7 @@ def overridden(condition: Condition, facts: Mapping[str, Fact]) -> tuple[str, st
             if truth is not known[0][1]:
                 used = ", ".join(dict.fromkeys(fields_of(known[0][0])))
                 aside = ", ".join(dict.fromkeys(fields_of(part)))
-                return used, aside
+                return used, aside, truth
     return None
 
 

@@ -24,7 +24,7 @@ class CriterionResult:
     truth: Truth
     value: str  # the values the criterion looked at, as a reader would write them
     missing: tuple[str, ...]  # case fields that would settle an unknown result
-    conflict: str | None = None  # two sources of the case disagree; the preferred one is used
+    override: str | None = None  # a preferred source decided against a later one
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,13 +97,13 @@ def _missing_fields(trace: list[LeafResult], derived: DerivedFacts) -> list[str]
     return list(dict.fromkeys(out))
 
 
-def _conflict(condition: Condition, facts: Mapping[str, Fact]) -> str | None:
+def _override(condition: Condition, facts: Mapping[str, Fact]) -> str | None:
     found = overridden(condition, facts)
     if found is None:
         return None
-    used, aside = found
-    return (f"{used} decides this criterion; {aside} alone would give the opposite result: "
-            "check which is current")
+    used, aside, truth = found
+    alone = "met" if truth is Truth.MET else "not met"
+    return f"Decided by {used}; without it, {aside} would give {alone}"
 
 
 def evaluate_option(spec: OptionSpec, facts: Mapping[str, Fact],
@@ -126,7 +126,7 @@ def evaluate_option(spec: OptionSpec, facts: Mapping[str, Fact],
         shown = dict.fromkeys(shown_value(leaf.leaf.field, leaf.value) for leaf in trace)
         missing = _missing_fields(trace, derived) if truth is Truth.UNKNOWN else []
         results.append(CriterionResult(criterion, truth, "; ".join(shown), tuple(missing),
-                                       _conflict(criterion.condition, facts)))
+                                       _override(criterion.condition, facts)))
     status = status_of([r.truth for r in results])
     missing_all: list[str] = []
     if status == "uncertain":

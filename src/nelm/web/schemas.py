@@ -75,6 +75,8 @@ def case_schema() -> dict[str, Any]:
     top["schema_version"] = {"enum": [1, None], "description": "Schema version (1)"}
     top["case_id"] = {"type": "string", "minLength": 1, "maxLength": 128,
                       "pattern": r"\S", "description": "Case id (1–128 characters)"}
+    top["timeline"] = {"type": ["object", "null"],
+                       "description": "Dated events (docs/case-v1-additions.md)"}
     return {
         "type": "object",
         "title": "Case document, version 1",
