@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
+
 from nelm.case.fields import FIELDS, SECTIONS, Field, Kind
 
 __all__ = ["SECTION_TITLES", "UNIT_CHOICES", "FormField", "document_from_form", "form_fields",
@@ -136,7 +138,20 @@ def document_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
         else:
             value = text
         doc.setdefault(section, {})[name] = value
+    timeline = str(form.get("timeline") or "").strip()
+    if timeline:
+        doc["timeline"] = _timeline(timeline)
     return doc
+
+
+def _timeline(text: str) -> Any:
+    """The timeline box (YAML or JSON) as an object; text that does not read as one is passed
+    on, so that the validator names ``timeline`` and what it expected."""
+    try:
+        loaded = yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError):
+        return text
+    return loaded if isinstance(loaded, dict) else text
 
 
 def form_values(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -155,4 +170,8 @@ def form_values(document: Mapping[str, Any]) -> dict[str, Any]:
             values[spec.path] = list(value)
         else:
             values[spec.path] = str(value)
+    timeline = document.get("timeline")
+    if isinstance(timeline, Mapping):
+        values["timeline"] = yaml.safe_dump(dict(timeline), sort_keys=False,
+                                            allow_unicode=True, default_flow_style=None)
     return values
