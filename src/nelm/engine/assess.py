@@ -130,6 +130,7 @@ def _option_doc(result: OptionResult, evidence: Mapping[str, Any] | None) -> dic
                 "value": c.value,
                 "sources": list(c.criterion.sources),
                 **({"quote": c.criterion.quote} if c.criterion.quote else {}),
+                **({"relative_contraindication": True} if c.relative else {}),
             }
             for c in result.criteria
         ],
@@ -137,6 +138,7 @@ def _option_doc(result: OptionResult, evidence: Mapping[str, Any] | None) -> dic
         "caution_details": [{"text": text, "sources": list(sources), "case_specific": specific}
                             for text, sources, specific in result.cautions],
         "missing": list(result.missing),
+        "judgements": list(result.judgements),
         "reasons": [c.criterion.text for c in result.criteria if c.truth is Truth.NOT_MET],
     }
     doc["evidence"] = dict(evidence) if evidence is not None else None

@@ -189,6 +189,7 @@ def _criteria(raws: list[Any], option_id: str, checker: _Checker) -> list[Criter
             sources=checker.cite(raw.get("sources"), cid),
             quote=raw.get("quote"),
             convertible=bool(raw.get("convertible", False)),
+            relative=bool(raw.get("relative", False)),
         ))
     return out
 

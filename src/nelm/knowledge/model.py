@@ -23,6 +23,10 @@ class Criterion:
     sources: tuple[str, ...]
     quote: str | None = None
     convertible: bool = False
+    relative: bool = False
+    """A relative contraindication: the source says "usually" or "may be"
+    contraindicated, so a case that fails it is left uncertain (a judgement for the
+    board) rather than made ineligible."""
 
 
 @dataclass(frozen=True, slots=True)
