@@ -13,6 +13,7 @@ from nelm.case.document import Case
 from nelm.engine.conditions import Fact
 from nelm.engine.derive import DerivedFacts, derive
 from nelm.engine.evaluate import OptionResult, evaluate_option
+from nelm.engine.investigations import ToDo, rank_investigations
 from nelm.engine.logic import Truth
 from nelm.engine.plan import PlanStep, build_plan
 from nelm.knowledge.model import KnowledgeBase
@@ -35,6 +36,7 @@ class Assessment:
     missing_data: tuple[tuple[str, tuple[str, ...]], ...]
     warnings: tuple[str, ...]
     evidence: Mapping[str, Mapping[str, Any]]
+    investigations: tuple[ToDo, ...] = ()
 
     def to_document(self) -> dict[str, Any]:
         """The assessment-v1 JSON document."""
@@ -70,6 +72,7 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
         missing_data=missing_data,
         warnings=tuple(_warnings(case, derived)),
         evidence={oid: evidence(oid) for oid in results} if evidence else {},
+        investigations=rank_investigations(case, kb, results, plan),
     )
 
 
@@ -145,6 +148,18 @@ def _option_doc(result: OptionResult, evidence: Mapping[str, Any] | None) -> dic
     return doc
 
 
+def _todo_doc(t: ToDo) -> dict[str, Any]:
+    return {
+        "id": t.investigation.id,
+        "name": t.investigation.name,
+        "fields": list(t.fields),
+        "could_change": list(t.could_change),
+        "could_become": {o: list(s) for o, s in t.could_become.items()},
+        "first_step_could_change": t.first_step_could_change,
+        "sources": list(t.investigation.sources),
+    }
+
+
 def _document(a: Assessment) -> dict[str, Any]:
     return {
         "schema_version": ASSESSMENT_SCHEMA_VERSION,
@@ -167,6 +182,7 @@ def _document(a: Assessment) -> dict[str, Any]:
             for s in a.plan
         ],
         "missing_data": [{"field": f, "decides": list(o)} for f, o in a.missing_data],
+        "investigations": [_todo_doc(t) for t in a.investigations],
         "warnings": list(a.warnings),
         "inputs": a.case.to_document(),
     }

@@ -26,6 +26,7 @@ from nelm.knowledge.model import (
     Derivations,
     GradeTable,
     Intent,
+    Investigation,
     KnowledgeBase,
     OptionSpec,
     PlanStepSpec,
@@ -107,6 +108,7 @@ def _build(docs: dict[str, Any], content_hash: str) -> KnowledgeBase:
 
     plan = tuple(_plan_step(raw, checker) for raw in docs["plan.yaml"]["steps"])
     derivations = _derivations(docs["derivations.yaml"], checker)
+    investigations = _investigations(docs["investigations.yaml"], checker)
     return KnowledgeBase(
         version=f"{KNOWLEDGE_RELEASE}+{content_hash}",
         content_hash=content_hash,
@@ -114,7 +116,29 @@ def _build(docs: dict[str, Any], content_hash: str) -> KnowledgeBase:
         plan=plan,
         derivations=derivations,
         sources=sources,
+        investigations=investigations,
     )
+
+
+def _investigations(doc: dict[str, Any], checker: _Checker) -> tuple[Investigation, ...]:
+    """The investigations; every case field belongs to exactly one."""
+    out: list[Investigation] = []
+    owner: dict[str, str] = {}
+    for raw in doc["investigations"]:
+        iid = str(raw["id"])
+        fields = tuple(str(f) for f in raw["fields"])
+        for f in fields:
+            if f not in FIELD_BY_PATH:
+                raise ValueError(f"investigation {iid}: unknown case field {f!r}")
+            if f in owner:
+                raise ValueError(f"investigation {iid}: {f} already belongs to {owner[f]}")
+            owner[f] = iid
+        out.append(Investigation(iid, str(raw["name"]), fields,
+                                 checker.cite(raw.get("sources"), f"investigation {iid}")))
+    unowned = [f for f in FIELD_BY_PATH if f not in owner]
+    if unowned:
+        raise ValueError(f"investigations: no investigation supplies {unowned}")
+    return tuple(out)
 
 
 class _Checker:

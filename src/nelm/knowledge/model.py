@@ -96,6 +96,16 @@ class Derivations:
 
 
 @dataclass(frozen=True, slots=True)
+class Investigation:
+    """An examination that supplies case fields: the unit of the missing-data to-do list."""
+
+    id: str
+    name: str
+    fields: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class KnowledgeBase:
     """Everything the engine knows, with a version that names its exact content."""
 
@@ -105,3 +115,4 @@ class KnowledgeBase:
     plan: tuple[PlanStepSpec, ...]
     derivations: Derivations
     sources: dict[str, str] = field(default_factory=dict)
+    investigations: tuple[Investigation, ...] = ()

@@ -21,6 +21,7 @@ from jinja2 import DictLoader, Environment, StrictUndefined
 from nelm.case.fields import FIELD_BY_PATH, TOP_LEVEL
 from nelm.evidence.records import source_text
 from nelm.report.text import SAFETY_STATEMENT
+from nelm.report.todo import todo_summary
 
 __all__ = [
     "INTENT_TITLES",
@@ -195,6 +196,16 @@ _TEMPLATE = """<!DOCTYPE html>
 </ol>
 {% else %}<p>No option is open on the data given.</p>{% endif %}
 
+{% if doc.investigations %}
+<h2>To do: investigations, most decisive first</h2>
+<ol class="todo">
+{% for item in doc.investigations %}
+<li><strong>{{ item.name }}</strong> — gives {{ item.fields | map('label') | join(', ') }};
+ {{ item | todo_summary }} <span class="src">({{ item.sources | join('; ') }})</span></li>
+{% endfor %}
+</ol>
+{% endif %}
+
 {% if doc.missing_data %}
 <h2>Missing data that would decide an option</h2>
 <ul>
@@ -326,6 +337,7 @@ def render_html(
 
     env = _ENV.overlay()
     env.filters["option_name"] = option_name
+    env.filters["todo_summary"] = lambda item: todo_summary(item, option_name)
     template = env.get_template("report.html")
     return template.render(
         doc=doc,

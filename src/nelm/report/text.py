@@ -7,6 +7,7 @@ as ``[red]`` or ``<script>`` is printed as typed.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from rich.console import Console, Group
@@ -14,6 +15,8 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
+
+from nelm.report.todo import todo_summary
 
 __all__ = ["SAFETY_STATEMENT", "render_text"]
 
@@ -115,7 +118,8 @@ def _option(oid: str, option: dict[str, Any]) -> Group:
 
 def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = False) -> str:
     """Render an assessment document as a terminal report."""
-    console = Console(record=True, width=width or 110, force_terminal=color,
+    # Recorded into a buffer: the caller prints the exported text once.
+    console = Console(file=io.StringIO(), record=True, width=width or 110, force_terminal=color,
                       no_color=not color, highlight=False, emoji=False, soft_wrap=False)
     title = Text.assemble(("nelm assessment  ", "bold"), (doc["case_id"], "bold cyan"))
     if doc.get("label"):
@@ -138,6 +142,13 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
         order = {"eligible": 0, "uncertain": 1, "ineligible": 2}
         for oid, option in sorted(group, key=lambda item: order[item[1]["status"]]):
             console.print(_option(oid, option))
+    if doc.get("investigations"):
+        console.print(Rule("To do: investigations, most decisive first", align="left"))
+        names = {oid: o.get("name") or oid for oid, o in doc["options"].items()}
+        for n, item in enumerate(doc["investigations"], 1):
+            console.print(Text.assemble((f"  {n}. {item['name']}", "bold"),
+                                        f" — gives {', '.join(item['fields'])}; ",
+                                        todo_summary(item, lambda o: names.get(o, o))))
     if doc["missing_data"]:
         console.print(Rule("Missing data that would decide an option", align="left"))
         for item in doc["missing_data"]:

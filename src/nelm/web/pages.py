@@ -30,6 +30,7 @@ from nelm.report.html import (
     options_by_intent,
 )
 from nelm.report.text import SAFETY_STATEMENT
+from nelm.report.todo import todo_summary
 from nelm.store import ROLES, ConflictError, NotFoundError, Store, UserRecord
 from nelm.store.security import MIN_PASSWORD_LENGTH, new_token
 from nelm.web import evidence
@@ -376,6 +377,8 @@ def case_view(request: Request, case_pk: Id, principal: PageUser,
         versions=store.case_versions(case_pk), doc=doc, record=record,
         inputs=input_rows(doc.get("inputs") or {}), groups=options_by_intent(doc),
         steps=_plan_steps(doc), option_names=option_names,
+        todos=[(item, todo_summary(item, lambda o: option_names.get(o, o)))
+               for item in doc.get("investigations") or ()],
         decisions=store.list_decisions(case_pk), option_ids=OPTION_IDS,
         classification=_classification(doc), evidence_available=evidence.available(),
         decided=request.query_params.get("decided") == "1",
