@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from nelm.case.fields import FIELD_BY_PATH, FIELDS, SECTIONS, Field, Kind
+from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, SECTIONS, Field, Kind
 from nelm.errors import InputRejected, Problem, describe_value
 
 __all__ = ["Case", "Value", "case_from_mapping", "parse_case_text"]
@@ -269,6 +269,48 @@ def _cross_field_problems(values: Mapping[str, Value]) -> list[Problem]:
             "extrahepatic.sites", "must be empty when extrahepatic.present is false",
             describe_value(list(values["extrahepatic.sites"])),  # type: ignore[arg-type]
         ))
+    problems.extend(_bound_problems(values))
+    problems.extend(_report_problems(values))
+    return problems
+
+
+def _bound_problems(values: Mapping[str, Value]) -> list[Problem]:
+    """A range must be a range, and an exact value must lie inside the range given with it."""
+    problems: list[Problem] = []
+    for path, (lo_path, hi_path) in BOUNDS.items():
+        lo, hi, exact = values.get(lo_path), values.get(hi_path), values.get(path)
+        if isinstance(lo, int | float) and isinstance(hi, int | float) and lo > hi:
+            problems.append(Problem(hi_path, f"must be at least {lo_path} ({lo:g})",
+                                    describe_value(hi)))
+        if isinstance(exact, int | float) and not isinstance(exact, bool):
+            if isinstance(lo, int | float) and exact < lo:
+                problems.append(Problem(path, f"must be at least {lo_path} ({lo:g}) when both "
+                                              "are given", describe_value(exact)))
+            if isinstance(hi, int | float) and exact > hi:
+                problems.append(Problem(path, f"must be at most {hi_path} ({hi:g}) when both "
+                                              "are given", describe_value(exact)))
+    return problems
+
+
+def _report_problems(values: Mapping[str, Value]) -> list[Problem]:
+    """Statements of a report that cannot both hold."""
+    problems: list[Problem] = []
+    bilobar, distribution = values.get("liver.bilobar"), values.get("liver.distribution")
+    if bilobar is True and distribution == "unilobar":
+        problems.append(Problem("liver.bilobar", "must not be true when liver.distribution is "
+                                "unilobar", "true"))
+    if bilobar is False and distribution in ("bilobar_dominant", "bilobar_diffuse"):
+        problems.append(Problem("liver.bilobar", f"must not be false when liver.distribution "
+                                f"is {distribution}", "false"))
+    if bilobar is True and 1 in (values.get("liver.lesion_count"),
+                                 values.get("liver.lesion_count_at_most")):
+        problems.append(Problem("liver.bilobar", "must not be true with a single liver lesion "
+                                "(liver.lesion_count 1)", "true"))
+    reason = values.get("primary.unresectable_reason")
+    if reason is not None and values.get("primary.surgical_assessment") == "resectable":
+        problems.append(Problem("primary.unresectable_reason", "may be given only when "
+                                "primary.surgical_assessment is not \"resectable\"",
+                                describe_value(reason)))
     return problems
 
 
