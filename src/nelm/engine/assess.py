@@ -176,6 +176,9 @@ def _document(a: Assessment) -> dict[str, Any]:
                 "rationale": s.spec.rationale,
                 "sources": list(s.spec.sources),
                 "conditional": s.conditional,
+                "options_are": s.options_are,
+                "conditions": {o: list(t) for o, t in s.conditions.items()},
+                **({"moved_behind": list(s.moved_behind)} if s.moved_behind else {}),
                 "statuses": dict(s.statuses),
                 "pending": {o: list(f) for o, f in s.pending.items()},
             }

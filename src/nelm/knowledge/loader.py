@@ -273,6 +273,11 @@ def _plan_step(raw: dict[str, Any], checker: _Checker) -> PlanStepSpec:
     if unknown:
         raise ValueError(f"{sid}: unknown options {unknown}")
     when = raw.get("when")
+    options_are = raw.get("options_are", "alternatives")
+    if options_are not in ("alternatives", "sequence"):
+        raise ValueError(f"{sid}: options_are must be alternatives or sequence, "
+                         f"got {options_are!r}")
+    convert_when, after_when = raw.get("convert_when"), raw.get("after_when")
     return PlanStepSpec(
         id=str(raw["id"]),
         intent=_intent(raw["intent"], sid),
@@ -283,6 +288,10 @@ def _plan_step(raw: dict[str, Any], checker: _Checker) -> PlanStepSpec:
         unless_eligible=tuple(raw.get("unless_eligible", ())),
         convert=tuple(raw.get("convert", ())),
         needs=tuple(raw.get("needs", ())),
+        sequence=options_are == "sequence",
+        convert_when=None if convert_when is None else checker.condition(convert_when, sid),
+        after_when=None if after_when is None else checker.condition(after_when, sid),
+        after=tuple(str(a) for a in raw.get("after", ())),
     )
 
 

@@ -63,6 +63,15 @@ class PlanStepSpec:
     unless_eligible: tuple[str, ...] = ()
     convert: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
+    sequence: bool = False
+    """The options are given one after the other (or added), not chosen between."""
+    convert_when: Condition | None = None
+    """Also applies a ``convert`` step when this is met (the surgeons' own judgement that
+    the liver is resectable only after conversion)."""
+    after_when: Condition | None = None
+    after: tuple[str, ...] = ()
+    """When ``after_when`` is met, the step moves behind the steps listed in ``after``
+    (surgery judged unresectable: conversion and non-surgical steps lead)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -186,11 +186,15 @@ _TEMPLATE = """<!DOCTYPE html>
 <ol class="plan">
 {% for step in doc.plan %}
 <li><strong>{{ intents.get(step.intent, step.intent) }}:</strong>
-{% for oid in step.options %}{{ option_name(oid) }}
+{% for oid in step.options %}
+{%- if step.get('conditions', {}).get(oid) %}if {{ step.conditions[oid] | join('; and ') }}:
+ {% endif %}{{ option_name(oid) }}
  <span class="status {{ step.statuses.get(oid, '') }}">{{
    status_text.get(step.statuses.get(oid, ''), '') }}</span>
-{%- if step.pending.get(oid) %} (if: {{ step.pending[oid] | map('label') | join(', ') }}){% endif %}
-{%- if not loop.last %}; or {% endif %}{% endfor %}<br>
+{%- if step.pending.get(oid) %} (obtain {{ step.pending[oid] | map('label') | join(', ')
+  }}){% endif %}
+{%- if not loop.last %}{{ '; then ' if step.get('options_are') == 'sequence' else '; or '
+  }}{% endif %}{% endfor %}<br>
 {{ step.rationale }} <span class="src">({{ step.sources | join('; ') }})</span></li>
 {% endfor %}
 </ol>

@@ -69,10 +69,15 @@ def _plan(doc: dict[str, Any]) -> Table:
             status = step["statuses"][oid]
             if i:
                 names.append("\n")
+            if i and step.get("options_are") == "sequence":
+                names.append("then ", style="dim")
+            conditions = step.get("conditions", {}).get(oid)
+            if conditions:
+                names.append("if " + "; and ".join(conditions) + ": ", style="yellow")
             names.append(oid, style="bold" if status == "eligible" else "yellow")
             if status == "uncertain":
-                pending = ", ".join(step["pending"].get(oid, [])) or "more data"
-                names.append(f"  (if: {pending})", style="dim yellow")
+                pending = ", ".join(step["pending"].get(oid, [])) or "the board's judgement"
+                names.append(f"  (obtain: {pending})", style="dim yellow")
         why = Text(step["rationale"])
         why.append("\n" + "; ".join(step["sources"]), style="dim")
         table.add_row(str(step["step"]), INTENT_TITLES[step["intent"]], names, why)

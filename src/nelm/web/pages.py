@@ -355,7 +355,8 @@ def _plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
         steps.append({**step, "items": [
             {"id": oid, "name": doc["options"][oid].get("name") or oid,
              "status": step["statuses"].get(oid, doc["options"][oid]["status"]),
-             "pending": [field_label(p) for p in step.get("pending", {}).get(oid, [])]}
+             "pending": [field_label(p) for p in step.get("pending", {}).get(oid, [])],
+             "conditions": step.get("conditions", {}).get(oid, [])}
             for oid in step["options"]]})
     return steps
 
