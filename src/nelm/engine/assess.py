@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from nelm.case.document import Case
+from nelm.case.plausibility import implausible_values
 from nelm.engine.conditions import Fact
+from nelm.engine.consistency import contradictions
 from nelm.engine.derive import DerivedFacts, derive
 from nelm.engine.evaluate import OptionResult, evaluate_option
 from nelm.engine.investigations import ToDo, rank_investigations
@@ -37,6 +39,8 @@ class Assessment:
     warnings: tuple[str, ...]
     evidence: Mapping[str, Mapping[str, Any]]
     investigations: tuple[ToDo, ...] = ()
+    input_warnings: tuple[dict[str, Any], ...] = ()
+    """Implausible values and contradictions, shown first (``input_warnings``)."""
 
     def to_document(self) -> dict[str, Any]:
         """The assessment-v1 JSON document."""
@@ -52,6 +56,7 @@ def facts_of(case: Case, derived: DerivedFacts) -> dict[str, Fact]:
 def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None) -> Assessment:
     derived = derive(case, kb.derivations)
     facts = facts_of(case, derived)
+    checks = input_checks(case, kb)
     shown_values: dict[str, str] = {}
     results = {oid: evaluate_option(spec, facts, derived, shown_values)
                for oid, spec in kb.options.items()}
@@ -70,10 +75,20 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
         options=results,
         plan=plan,
         missing_data=missing_data,
-        warnings=tuple(_warnings(case, derived)),
+        warnings=tuple(w["message"] for w in checks) + tuple(_warnings(case, derived)),
+        input_warnings=checks,
         evidence={oid: evidence(oid) for oid in results} if evidence else {},
         investigations=rank_investigations(case, kb, results, plan),
     )
+
+
+def input_checks(case: Case, kb: KnowledgeBase) -> tuple[dict[str, Any], ...]:
+    """Implausible values (confirmed or not) and contradictions between fields."""
+    found = [{"kind": "implausible", "fields": [f.path], **f.as_dict()}
+             for f in implausible_values(case.values, case.confirmed)]
+    found += [{"kind": "contradiction", **c.as_dict()}
+              for c in contradictions(case.values, kb.derivations.grade)]
+    return tuple(found)
 
 
 def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
@@ -187,5 +202,6 @@ def _document(a: Assessment) -> dict[str, Any]:
         "missing_data": [{"field": f, "decides": list(o)} for f, o in a.missing_data],
         "investigations": [_todo_doc(t) for t in a.investigations],
         "warnings": list(a.warnings),
+        "input_warnings": list(a.input_warnings),
         "inputs": a.case.to_document(),
     }

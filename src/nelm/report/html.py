@@ -162,6 +162,13 @@ _TEMPLATE = """<!DOCTYPE html>
  {% if case_version %} · <strong>Case version:</strong> {{ case_version }}{% endif %}</p>
 </header>
 
+{% if doc.warnings %}
+<section class="warnings">
+<h2>Warnings</h2>
+<ul>{% for w in doc.warnings %}<li>{{ w }}</li>{% endfor %}</ul>
+</section>
+{% endif %}
+
 <h2>Inputs used</h2>
 {% if inputs %}
 <table><thead><tr><th>Section</th><th>Field</th><th>Value</th></tr></thead><tbody>
@@ -220,10 +227,6 @@ _TEMPLATE = """<!DOCTYPE html>
 </ul>
 {% endif %}
 
-{% if doc.warnings %}
-<h2>Warnings</h2>
-<ul>{% for w in doc.warnings %}<li>{{ w }}</li>{% endfor %}</ul>
-{% endif %}
 
 <h2>Options</h2>
 {% for title, members in groups %}

@@ -132,6 +132,10 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
         title.append(doc["label"])
     console.print(Panel(Text.assemble(title, ("\nknowledge " + doc["knowledge_version"],
                                               "dim"))))
+    if doc["warnings"]:  # first: an implausible value may be a slip that changes everything
+        console.print(Rule("Warnings", align="left"))
+        for warning in doc["warnings"]:
+            console.print(Text("  ⚠ " + warning, style="yellow"))
     console.print(Rule("Classification", align="left"))
     console.print(_classification(doc))
     console.print(Rule("Plan", align="left"))
@@ -170,10 +174,6 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
                                style="dim"))
         for note in source["notes"]:
             console.print(Text("  note: " + note, style="dim"))
-    if doc["warnings"]:
-        console.print(Rule("Warnings", align="left"))
-        for warning in doc["warnings"]:
-            console.print(Text("  ⚠ " + warning, style="yellow"))
     console.print(Rule())
     console.print(Text(SAFETY_STATEMENT, style="italic"))
     return console.export_text(styles=color)
