@@ -39,6 +39,7 @@ from nelm.cohort.columns import (
     row_document,
 )
 from nelm.errors import InputRejected, Problem
+from nelm.knowledge.staging import INVASION_FIELDS
 
 __all__ = [
     "REJECTS_SCHEMA", "TYPED_SCHEMA", "Validation", "check_columns",
@@ -221,6 +222,8 @@ def _cross_rules() -> list[pl.Expr]:
                                     | (pl.col("liver.lesion_count_at_most") == 1))),
         (pl.col("primary.unresectable_reason").is_not_null()
          & (pl.col("primary.surgical_assessment") == "resectable")),
+        (pl.col("primary.extends_beyond_pancreas") == False)  # noqa: E712 - a column
+        & pl.any_horizontal(pl.col(p) == True for p in INVASION_FIELDS),  # noqa: E712
     ]
 
 
