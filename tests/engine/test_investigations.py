@@ -35,7 +35,9 @@ def test_volumetry_decides_resection_both_ways_and_the_first_step() -> None:
                                        {"liver.future_liver_remnant_percent": None}),
                          with_evidence=False)
     todo = _todo(doc)
-    assert list(todo) == ["volumetry"]
+    # The surgeons' own judgement of resectability (surgical review) is read before the FLR
+    # (case-v1 liver.surgical_assessment), so it decides too.
+    assert set(todo) == {"volumetry", "surgical_review"}
     item = todo["volumetry"]
     assert item["fields"] == ["liver.future_liver_remnant_percent"]
     assert item["could_become"]["liver_resection"] == ["eligible", "ineligible"]

@@ -6,6 +6,7 @@ expected and what came. Absent and ``null`` fields are unknown; nothing is defau
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import math
@@ -17,6 +18,7 @@ import yaml
 
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, SECTIONS, Field, Kind
 from nelm.case.plausibility import clinical_number, implausible_values, slip_hint
+from nelm.case.timeline import read_timeline
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.text import printable, text_problems, walk
 
@@ -37,20 +39,31 @@ class Case:
     schema_version: int = 1
     confirmed: tuple[str, ...] = ()
     """Fields whose implausible value the user confirmed as entered (``confirmed``)."""
+    timeline: Mapping[str, Any] | None = None
+    """The timeline as given (dates as YYYY-MM-DD text), or None."""
+    from_timeline: tuple[str, ...] = ()
+    """The fields of ``values`` derived from the timeline rather than typed."""
+    timeline_conflicts: tuple[str, ...] = ()
+    """Typed values the timeline contradicts (the typed value is kept)."""
 
     def get(self, path: str) -> Value | None:
         return self.values.get(path)
 
     def to_document(self) -> dict[str, Any]:
-        """The case as a case-v1 document (known fields only)."""
+        """The case as a case-v1 document (known fields only; what the timeline gave is
+        given back as the timeline)."""
         doc: dict[str, Any] = {"schema_version": self.schema_version, "case_id": self.case_id}
         if self.label is not None:
             doc["label"] = self.label
         if self.confirmed:
             doc["confirmed"] = list(self.confirmed)
         for path, value in self.values.items():
+            if path in self.from_timeline:
+                continue
             section, name = path.split(".", 1)
             doc.setdefault(section, {})[name] = list(value) if isinstance(value, tuple) else value
+        if self.timeline is not None:
+            doc["timeline"] = dict(self.timeline)
         return doc
 
 
@@ -162,6 +175,9 @@ def _load_document_text(text: str, source: str) -> Any:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputRejected([Problem("", f"valid JSON or YAML in {source}",
                                      f"{problem}{where}")]) from None
+    except ValueError as exc:  # an impossible date such as 2020-13-01, read as a date
+        raise InputRejected([Problem("", f"valid JSON or YAML in {source}",
+                                     f"an impossible value ({exc})")]) from None
 
 
 # --------------------------------------------------------------------------- validation
@@ -169,7 +185,7 @@ def _load_document_text(text: str, source: str) -> Any:
 _SECTION_FIELDS: dict[str, dict[str, Field]] = {
     s: {f.name: f for f in FIELDS if f.section == s} for s in SECTIONS
 }
-_TOP_LEVEL_KEYS = ("schema_version", "case_id", "label", "confirmed", *SECTIONS)
+_TOP_LEVEL_KEYS = ("schema_version", "case_id", "label", "confirmed", *SECTIONS, "timeline")
 
 
 def _unknown_key(path: str, key: object, allowed: tuple[str, ...] | list[str]) -> Problem:
@@ -232,12 +248,69 @@ def case_from_mapping(doc: Any) -> Case:
                 values[spec.path] = value
 
     confirmed = _confirmed(doc.get("confirmed"), problems)
+    timeline: Any = None
+    from_timeline: tuple[str, ...] = ()
+    conflicts: tuple[str, ...] = ()
+    if doc.get("timeline") is not None:
+        read = read_timeline(doc["timeline"])
+        problems.extend(read.problems)
+        if not read.problems:
+            timeline = _json_safe(doc["timeline"])
+            from_timeline, conflicts = _merge_timeline(values, read.values)
     problems.extend(_cross_field_problems(values))
     if problems:
         raise InputRejected(problems)
     assert isinstance(case_id, str)
     return Case(case_id=case_id, values=values, label=label, schema_version=1,
-                confirmed=confirmed)
+                confirmed=confirmed,
+                timeline=timeline, from_timeline=from_timeline, timeline_conflicts=conflicts)
+
+
+def _json_safe(raw: Any) -> Any:
+    """The timeline with YAML's dates written back as YYYY-MM-DD text."""
+    if isinstance(raw, dict):
+        return {k: _json_safe(v) for k, v in raw.items()}
+    if isinstance(raw, list):
+        return [_json_safe(v) for v in raw]
+    if isinstance(raw, dt.date):
+        return raw.isoformat()[:10]
+    return raw
+
+
+def _merge_timeline(values: dict[str, Value], derived: Mapping[str, float | int | bool]
+                    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Fill the fields the timeline settles where nothing was typed; report a typed value
+    the timeline contradicts (and keep it: the timeline may be incomplete or the typed value
+    newer)."""
+    used: list[str] = []
+    conflicts: list[str] = []
+    for path, value in derived.items():
+        clash = _timeline_clash(values, path, value)
+        if clash is not None:
+            conflicts.append(clash)
+        elif path not in values and not (path == "course.months_stable_at_least"
+                                         and "course.months_stable" in values):
+            values[path] = value
+            used.append(path)
+    return tuple(used), tuple(conflicts)
+
+
+def _timeline_clash(values: Mapping[str, Value], path: str, value: float | int | bool
+                    ) -> str | None:
+    if path == "course.months_stable_at_least":
+        typed = values.get("course.months_stable", values.get("course.months_stable_at_most"))
+        if isinstance(typed, int | float) and not isinstance(typed, bool) and typed < value - 1:
+            return (f"course.months_stable is {typed:g} but the timeline shows at least "
+                    f"{value:g} months of stable disease")
+        return None
+    typed = values.get(path)
+    if typed is None or typed == value:
+        return None
+    if isinstance(value, bool) or isinstance(typed, bool):
+        return f"{path} is {describe_value(typed)} but the timeline gives {describe_value(value)}"
+    if isinstance(typed, int | float) and abs(typed - value) <= 1:
+        return None  # within the month the dates are written to
+    return f"{path} is {describe_value(typed)} but the timeline gives {value:g}"
 
 
 def _coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
@@ -337,6 +410,7 @@ def _cross_field_problems(values: Mapping[str, Value]) -> list[Problem]:
             "extrahepatic.sites", "must be empty when extrahepatic.present is false",
             describe_value(list(values["extrahepatic.sites"])),  # type: ignore[arg-type]
         ))
+    problems.extend(_extent_problems(values))
     problems.extend(_bound_problems(values))
     problems.extend(_report_problems(values))
     problems.extend(_extent_problems(values))

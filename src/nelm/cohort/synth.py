@@ -263,9 +263,9 @@ def synth_block(seed: int, block: int, n: int, missing: float = DEFAULT_MISSING
     c["course.prior_treatments"] = _lists(d, _PRIOR, lines > 0, "ssa")
     c["course.recurrence_after_liver_resection"] = d.bernoulli(0.05)
 
+    c.update(_extent(np.random.default_rng([seed, block, 14]), n, site))
     first_columns = [f.path for f in FIELDS if f.path in c]
     _report_columns(c, d, ki67, dist)
-    c.update(_extent(np.random.default_rng([seed, block, 14]), n, site))
     frame = pl.DataFrame({name: _series(name, values) for name, values in c.items()})
     if missing > 0:
         # The masks of the first columns are drawn first, in their order, so that adding

@@ -15,6 +15,7 @@ from nelm.engine.conditions import Fact
 from nelm.engine.consistency import contradictions
 from nelm.engine.derive import DerivedFacts, derive
 from nelm.engine.evaluate import OptionResult, evaluate_option
+from nelm.engine.intervals import interval_facts
 from nelm.engine.investigations import ToDo, rank_investigations
 from nelm.engine.logic import Truth
 from nelm.engine.plan import PlanStep, build_plan
@@ -50,6 +51,7 @@ class Assessment:
 
 def facts_of(case: Case, derived: DerivedFacts) -> dict[str, Fact]:
     facts: dict[str, Fact] = dict(case.values)
+    facts.update(interval_facts(case.values))
     facts.update(derived.as_facts())
     return facts
 
@@ -79,7 +81,7 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
         warnings=tuple(w["message"] for w in checks) + tuple(_warnings(case, derived)),
         input_warnings=checks,
         evidence={oid: evidence(oid) for oid in results} if evidence else {},
-        investigations=rank_investigations(case, kb, results, plan),
+        investigations=rank_investigations(case, kb, results, plan, facts_of),
     )
 
 
@@ -93,7 +95,9 @@ def input_checks(case: Case, kb: KnowledgeBase) -> tuple[dict[str, Any], ...]:
 
 
 def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
-    out: list[str] = []
+    out: list[str] = [f"{c} (timeline): check which is current." for c in case.timeline_conflicts]
+    if derived.grade.conflict:
+        out.append(f"{derived.grade.conflict} (pathology.reported_grade).")
     if "pathology.mitoses_per_2mm2" in derived.grade.settle_with:
         out.append("The grade is not settled: the mitotic count is not given, and the higher "
                    "of Ki-67 and mitotic count decides (000 §1). Give "
@@ -129,6 +133,8 @@ def _derived_doc(d: DerivedFacts, case: Case) -> dict[str, Any]:
                                f"({'; '.join(d.burden_band_sources)})"}
                if d.burden_band else {}),
         },
+        "conflicts": [derived.conflict for derived in (d.grade, d.liver_type)
+                      if derived.conflict],
         "settle_with": {name: list(getattr(d, name).settle_with)
                         for name in ("grade", "liver_type", "portal_drainage")
                         if getattr(d, name).settle_with},
@@ -156,6 +162,7 @@ def _option_doc(result: OptionResult, evidence: Mapping[str, Any] | None) -> dic
                 "sources": list(c.criterion.sources),
                 **({"quote": c.criterion.quote} if c.criterion.quote else {}),
                 **({"relative_contraindication": True} if c.relative else {}),
+                **({"override": c.override} if c.override else {}),
             }
             for c in result.criteria
         ],

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from nelm.case.fields import FIELD_BY_PATH
-from nelm.engine.conditions import Fact, LeafResult, evaluate
+from nelm.engine.conditions import Condition, Fact, Interval, LeafResult, evaluate, overridden
 from nelm.engine.derive import DerivedFacts
+from nelm.engine.intervals import interval_text
 from nelm.engine.logic import Truth
 from nelm.knowledge.model import Criterion, OptionSpec
 
@@ -29,6 +30,7 @@ class CriterionResult:
     relative: bool = False
     """True when the case fails a relative contraindication: the result is unknown and
     the board judges it; no field would settle it."""
+    override: str | None = None  # a preferred source decided against a later one
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,8 @@ def _format_value(field: str, value: Fact | None, derived: DerivedFacts) -> str:
         return f"{label}: {'yes' if value else 'no'}"
     if isinstance(value, tuple):
         return f"{label}: {', '.join(value) or 'none'}"
+    if isinstance(value, Interval):
+        return f"{label} {interval_text(value, spec.unit)} (as reported)"
     if isinstance(value, int | float):
         unit = spec.unit
         number = f"{value:,.0f}" if abs(value) >= 10000 else f"{value:g}"
@@ -111,6 +115,15 @@ def _missing_fields(trace: list[LeafResult], derived: DerivedFacts) -> list[str]
         else:
             out.append(field)
     return list(dict.fromkeys(out))
+
+
+def _override(condition: Condition, facts: Mapping[str, Fact]) -> str | None:
+    found = overridden(condition, facts)
+    if found is None:
+        return None
+    used, aside, truth = found
+    alone = "met" if truth is Truth.MET else "not met"
+    return f"Decided by {used}; without it, {aside} would give {alone}"
 
 
 def evaluate_option(spec: OptionSpec, facts: Mapping[str, Fact],
@@ -135,7 +148,8 @@ def evaluate_option(spec: OptionSpec, facts: Mapping[str, Fact],
         missing = (_missing_fields(trace, derived)
                    if truth is Truth.UNKNOWN and not relative else [])
         results.append(CriterionResult(criterion, truth, "; ".join(shown), tuple(missing),
-                                       relative))
+                                       relative=relative,
+                                       override=_override(criterion.condition, facts)))
     status = status_of([r.truth for r in results])
     missing_all: list[str] = []
     if status == "uncertain":

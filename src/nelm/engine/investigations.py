@@ -6,8 +6,10 @@ could change, found by evaluating the case again with its fields set to values, 
 guessing: an option "could change" when some value of those fields gives it another status,
 and the first plan step "could change" when one of those results reorders the plan's head.
 
-Three-valued evaluation is monotone (a known value only settles what was unknown), so only
-uncertain options can change, and only through their own missing fields; the values tried
+Only uncertain options are tried, and only through their own missing fields (three-valued
+evaluation is monotone: a known value only settles what was unknown; ``first_known``, which
+reads the surgeons' judgement before an anatomical proxy, is the exception, and an eligible
+option that a judgement could still overturn is not listed); the values tried
 are those on each side of every threshold the knowledge base compares the field with, and
 every choice of a categorical field. Pure: no I/O, deterministic for a case and a knowledge
 base.
@@ -17,15 +19,22 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nelm.case.document import Case, Value
 from nelm.case.fields import FIELD_BY_PATH, Kind
-from nelm.engine.conditions import evaluate, leaves_of
-from nelm.engine.derive import derive
+from nelm.engine.conditions import Fact, evaluate, leaves_of
+from nelm.engine.derive import (
+    DerivedFacts,
+    derive,
+    derive_grade,
+    derive_liver_type,
+    derive_portal_drainage,
+)
 from nelm.engine.evaluate import OptionResult, criterion_truth, evaluate_option, status_of
+from nelm.engine.logic import Truth
 from nelm.engine.plan import PlanStep, build_plan
-from nelm.knowledge.model import Investigation, KnowledgeBase
+from nelm.knowledge.model import Criterion, Investigation, KnowledgeBase
 
 __all__ = ["ToDo", "rank_investigations"]
 
@@ -55,45 +64,103 @@ class ToDo:
     first_step_could_change: bool
 
 
+FactsOf = Callable[[Case, DerivedFacts], Mapping[str, Fact]]
+"""How the assessment builds its facts from a case (``nelm.engine.assess.facts_of``)."""
+
+
 def rank_investigations(case: Case, kb: KnowledgeBase, results: Mapping[str, OptionResult],
-                        plan: tuple[PlanStep, ...]) -> tuple[ToDo, ...]:
+                        plan: tuple[PlanStep, ...], facts_of: FactsOf
+                        ) -> tuple[ToDo, ...]:
     """The investigations that supply a missing field, most decisive first."""
     waiting: dict[str, list[str]] = {}
     for oid, result in results.items():
         for f in result.missing:
             waiting.setdefault(f, []).append(oid)
     todos: list[ToDo] = []
+    probe = _Probe(case, kb, facts_of)
     for inv in kb.investigations:
         fields = tuple(f for f in inv.fields if f in waiting)
         if fields:
-            todos.append(_todo(inv, fields, case, kb, results, plan))
+            todos.append(_todo(inv, fields, probe, results, plan))
     order = {inv.id: i for i, inv in enumerate(kb.investigations)}
     todos.sort(key=lambda t: (not t.first_step_could_change, -len(t.could_change),
                               -len(t.fields), order[t.investigation.id]))
     return tuple(todos)
 
 
-def _todo(inv: Investigation, fields: tuple[str, ...], case: Case, kb: KnowledgeBase,
+class _Probe:
+    """Evaluates the case again with some fields set (memoised per assignment)."""
+
+    def __init__(self, case: Case, kb: KnowledgeBase, facts_of: FactsOf) -> None:
+        self.case, self.kb, self.facts_of = case, kb, facts_of
+        self._base: DerivedFacts | None = None
+        self._facts: dict[tuple[tuple[str, Value], ...], tuple[Mapping[str, Fact],
+                                                                DerivedFacts]] = {}
+
+    def facts(self, assignment: Mapping[str, Value]) -> tuple[Mapping[str, Fact], DerivedFacts]:
+        key = tuple(sorted(assignment.items()))
+        found = self._facts.get(key)
+        if found is None:
+            changed = Case(self.case.case_id, {**self.case.values, **assignment},
+                           self.case.label)
+            derived = self._derive(changed)
+            found = self._facts[key] = (self.facts_of(changed, derived), derived)
+        return found
+
+    def _derive(self, changed: Case) -> DerivedFacts:
+        """The derived facts criteria read (grade, liver type, portal drainage); the stages
+        and the burden band only describe the case, so they are taken from the case as is."""
+        if self._base is None:
+            self._base = derive(self.case, self.kb.derivations)
+        d, values = self.kb.derivations, changed.values
+        return replace(self._base, grade=derive_grade(values, d.grade),
+                       liver_type=derive_liver_type(values, d),
+                       portal_drainage=derive_portal_drainage(values, d))
+
+    def truth(self, criterion: Criterion, assignment: Mapping[str, Value]) -> Truth:
+        facts, _ = self.facts(assignment)
+        return criterion_truth(criterion, evaluate(criterion.condition, facts))[0]
+
+    def status(self, oid: str, assignment: Mapping[str, Value]) -> str:
+        return status_of([self.truth(c, assignment) for c in self.kb.options[oid].criteria])
+
+
+def _todo(inv: Investigation, fields: tuple[str, ...], probe: _Probe,
           results: Mapping[str, OptionResult], plan: tuple[PlanStep, ...]) -> ToDo:
+    """Criterion by criterion: an option can become ineligible when one of its open
+    criteria can fail on this investigation's fields; it can become eligible when every
+    open criterion can be met, checked on the merged values (one evaluation)."""
     reachable: dict[str, set[str]] = {}
-    witnesses: list[dict[str, Value]] = []
+    witnesses: list[tuple[str, dict[str, Value]]] = []
     for oid, result in results.items():
-        own = [f for f in fields if f in result.missing]
-        if result.status != "uncertain" or not own:
+        if result.status != "uncertain" or not set(fields) & set(result.missing):
             continue
-        # Eligible is reachable only when this investigation supplies every missing field.
-        wanted = {"ineligible"} | ({"eligible"} if set(result.missing) <= set(own) else set())
+        candidates = _candidates(probe.kb, oid)
         found = reachable.setdefault(oid, set())
-        for assignment in _assignments(own, _candidates(kb, oid)):
-            status = _status_with(oid, assignment, case, kb)
-            if status in wanted and status not in found:
-                found.add(status)
-                witnesses.append(assignment)
-                if found == wanted:
+        met_witness: dict[str, Value] | None = {}
+        for c in result.criteria:
+            if c.truth is not Truth.UNKNOWN:
+                continue
+            own = [f for f in fields if f in c.missing]
+            outcomes: dict[Truth, dict[str, Value]] = {}
+            for assignment in _assignments(own, candidates):
+                outcomes.setdefault(probe.truth(c.criterion, assignment), assignment)
+                if Truth.MET in outcomes and Truth.NOT_MET in outcomes:
                     break
+            if Truth.NOT_MET in outcomes and "ineligible" not in found:
+                found.add("ineligible")
+                witnesses.append((oid, outcomes[Truth.NOT_MET]))
+            if met_witness is not None and Truth.MET in outcomes:
+                met_witness.update(outcomes[Truth.MET])
+            else:
+                met_witness = None
+        if met_witness and probe.status(oid, met_witness) == "eligible":
+            found.add("eligible")
+            witnesses.append((oid, met_witness))
     could_change = tuple(o for o in results if reachable.get(o))
     head = _head(plan)
-    first_changes = any(_head(_plan_with(w, case, kb, results)) != head for w in witnesses)
+    first_changes = any(_head(_plan_with(oid, w, probe, results)) != head
+                        for oid, w in witnesses)
     return ToDo(inv, fields, could_change,
                 {o: tuple(sorted(reachable[o])) for o in could_change}, first_changes)
 
@@ -102,31 +169,13 @@ def _head(plan: tuple[PlanStep, ...]) -> tuple[str, tuple[str, ...]] | None:
     return (plan[0].spec.id, plan[0].options) if plan else None
 
 
-def _with(case: Case, assignment: Mapping[str, Value]) -> Case:
-    return Case(case.case_id, {**case.values, **assignment}, case.label)
-
-
-def _status_with(oid: str, assignment: Mapping[str, Value], case: Case,
-                 kb: KnowledgeBase) -> str:
-    """The option's status with ``assignment`` added (criteria only: no reasons or
-    cautions are needed to know a status)."""
-    changed = _with(case, assignment)
-    derived = derive(changed, kb.derivations)
-    facts = {**changed.values, **derived.as_facts()}
-    return status_of([criterion_truth(c, evaluate(c.condition, facts))[0]
-                      for c in kb.options[oid].criteria])
-
-
-def _plan_with(assignment: Mapping[str, Value], case: Case, kb: KnowledgeBase,
+def _plan_with(oid: str, assignment: Mapping[str, Value], probe: _Probe,
                results: Mapping[str, OptionResult]) -> tuple[PlanStep, ...]:
-    changed = _with(case, assignment)
-    derived = derive(changed, kb.derivations)
-    facts = {**changed.values, **derived.as_facts()}
-    touched = set(assignment)
-    updated = {oid: (evaluate_option(kb.options[oid], facts, derived)
-                     if touched & set(r.missing) else r)
-               for oid, r in results.items()}
-    return build_plan(kb.plan, facts, updated)
+    """The plan with one option re-evaluated on ``assignment`` (the others as they are)."""
+    facts, derived = probe.facts(assignment)
+    updated = dict(results)
+    updated[oid] = evaluate_option(probe.kb.options[oid], facts, derived)
+    return build_plan(probe.kb.plan, facts, updated)
 
 
 def _assignments(fields: list[str], candidates: Mapping[str, tuple[Value, ...]]

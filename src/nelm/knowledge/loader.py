@@ -311,6 +311,8 @@ def _derivations(doc: dict[str, Any], checker: _Checker, staging: dict[str, Any]
         sources=checker.cite(g["sources"], "grade"),
         nec_sources=checker.cite(g["nec_sources"], "grade"),
         ki67_alone_sources=checker.cite(g["ki67_alone_sources"], "grade"),
+        reported_sources=checker.cite(g["reported_sources"], "grade"),
+        carcinoid_sources=checker.cite(g["carcinoid_sources"], "grade"),
     )
     lt = doc["liver_type"]
     pd = doc["portal_drainage"]

@@ -83,6 +83,8 @@ class GradeTable:
     sources: tuple[str, ...]
     nec_sources: tuple[str, ...]
     ki67_alone_sources: tuple[str, ...]
+    reported_sources: tuple[str, ...] = ()
+    carcinoid_sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,6 +80,8 @@ def case_schema() -> dict[str, Any]:
         "items": {"enum": [f.path for f in FIELDS if f.kind in (Kind.NUMBER, Kind.INTEGER)]},
         "description": "Numeric fields whose implausible value is confirmed as entered",
     }
+    top["timeline"] = {"type": ["object", "null"],
+                       "description": "Dated events (docs/case-v1-additions.md)"}
     return {
         "type": "object",
         "title": "Case document, version 1",
