@@ -154,7 +154,10 @@ def test_document_is_consistent(doc: dict[str, Any]) -> None:
     for oid, option in result["options"].items():
         truths = [Truth(c["result"]) for c in option["criteria"]]
         assert option["status"] == status_of(truths)
-        assert bool(option["missing"]) == (option["status"] == "uncertain"), oid
+        # An uncertain option waits on missing data or on the board's judgement of a
+        # relative contraindication (001 Ablative techniques: "usually contraindicated").
+        waits = bool(option["missing"]) or bool(option["judgements"])
+        assert waits == (option["status"] == "uncertain"), oid
         for c in option["criteria"]:
             assert c["sources"]
     for step in result["plan"]:

@@ -17,11 +17,12 @@ from typing import Any
 import yaml
 
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, SECTIONS, Field, Kind
+from nelm.case.plausibility import clinical_number, implausible_values, slip_hint
 from nelm.case.timeline import read_timeline
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.text import printable, text_problems, walk
 
-__all__ = ["Case", "Value", "case_from_mapping", "parse_case_text"]
+__all__ = ["Case", "Value", "case_from_mapping", "parse_case_text", "require_confirmed"]
 
 Value = float | int | bool | str | tuple[str, ...]
 
@@ -36,6 +37,8 @@ class Case:
     values: Mapping[str, Value] = field(default_factory=dict)
     label: str | None = None
     schema_version: int = 1
+    confirmed: tuple[str, ...] = ()
+    """Fields whose implausible value the user confirmed as entered (``confirmed``)."""
     timeline: Mapping[str, Any] | None = None
     """The timeline as given (dates as YYYY-MM-DD text), or None."""
     from_timeline: tuple[str, ...] = ()
@@ -52,6 +55,8 @@ class Case:
         doc: dict[str, Any] = {"schema_version": self.schema_version, "case_id": self.case_id}
         if self.label is not None:
             doc["label"] = self.label
+        if self.confirmed:
+            doc["confirmed"] = list(self.confirmed)
         for path, value in self.values.items():
             if path in self.from_timeline:
                 continue
@@ -180,7 +185,7 @@ def _load_document_text(text: str, source: str) -> Any:
 _SECTION_FIELDS: dict[str, dict[str, Field]] = {
     s: {f.name: f for f in FIELDS if f.section == s} for s in SECTIONS
 }
-_TOP_LEVEL_KEYS = ("schema_version", "case_id", "label", *SECTIONS, "timeline")
+_TOP_LEVEL_KEYS = ("schema_version", "case_id", "label", "confirmed", *SECTIONS, "timeline")
 
 
 def _unknown_key(path: str, key: object, allowed: tuple[str, ...] | list[str]) -> Problem:
@@ -242,6 +247,7 @@ def case_from_mapping(doc: Any) -> Case:
             elif value is not None:
                 values[spec.path] = value
 
+    confirmed = _confirmed(doc.get("confirmed"), problems)
     timeline: Any = None
     from_timeline: tuple[str, ...] = ()
     conflicts: tuple[str, ...] = ()
@@ -256,6 +262,7 @@ def case_from_mapping(doc: Any) -> Case:
         raise InputRejected(problems)
     assert isinstance(case_id, str)
     return Case(case_id=case_id, values=values, label=label, schema_version=1,
+                confirmed=confirmed,
                 timeline=timeline, from_timeline=from_timeline, timeline_conflicts=conflicts)
 
 
@@ -316,7 +323,12 @@ def _coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
         return None, Problem(spec.path, f"must list only {', '.join(spec.choices)}",
                              describe_value(bad))
     # The message is built only for a rejected value: most values are fine.
-    return None, Problem(spec.path, f"must be {spec.expected()}", describe_value(raw))
+    got = describe_value(raw)
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
+        hint = slip_hint(spec.path, raw)
+        if hint:
+            got += f" ({hint})"
+    return None, Problem(spec.path, f"must be {spec.expected()}", got)
 
 
 def _accepted(spec: Field, raw: Any) -> Value | None:
@@ -350,6 +362,35 @@ def _accepted(spec: Field, raw: Any) -> Value | None:
     return number
 
 
+def _confirmed(raw: Any, problems: list[Problem]) -> tuple[str, ...]:
+    """The ``confirmed`` list: paths of numeric fields whose implausible value the user
+    confirms as entered (``nelm.case.plausibility``)."""
+    if raw is None:
+        return ()
+    numeric = [p for p, f in FIELD_BY_PATH.items() if f.kind in (Kind.NUMBER, Kind.INTEGER)]
+    if not isinstance(raw, list) or not all(isinstance(p, str) and p in FIELD_BY_PATH
+                                            and p in numeric for p in raw):
+        problems.append(Problem("confirmed", "must be a list of numeric field paths "
+                                "(e.g. [\"labs.platelets_per_ul\"])", describe_value(raw)))
+        return ()
+    return tuple(dict.fromkeys(raw))
+
+
+def require_confirmed(case: Case) -> None:
+    """Reject a case whose implausible values are not confirmed: the interactive adapters
+    (CLI, API, web form) call this; a FHIR bundle or a cohort only gets the warning."""
+    problems = [
+        Problem(f.path,
+                f"must be within the plausible range {clinical_number(f.plausible.low)}–"
+                f"{clinical_number(f.plausible.high)} (reference {f.plausible.reference}), "
+                f"or be confirmed as entered by listing \"{f.path}\" in confirmed",
+                clinical_number(f.value) + (f" ({f.hint})" if f.hint else ""))
+        for f in implausible_values(case.values, case.confirmed) if not f.confirmed
+    ]
+    if problems:
+        raise InputRejected(problems)
+
+
 def _cross_field_problems(values: Mapping[str, Value]) -> list[Problem]:
     problems: list[Problem] = []
     if "pathology.nec_subtype" in values and values.get("pathology.differentiation") == "well":
@@ -372,6 +413,7 @@ def _cross_field_problems(values: Mapping[str, Value]) -> list[Problem]:
     problems.extend(_extent_problems(values))
     problems.extend(_bound_problems(values))
     problems.extend(_report_problems(values))
+    problems.extend(_extent_problems(values))
     return problems
 
 

@@ -63,7 +63,8 @@ def assess_command(
     else:
         assert case is not None
         text, source = read_text(case), ("standard input" if case == "-" else case)
-    doc = assess_text(text, source=source, assessment_date=_assessment_date(as_of))
+    doc = assess_text(text, source=source, assessment_date=_assessment_date(as_of),
+                      require_confirmation=True)
     chosen = format or (Format.text if sys.stdout.isatty() and output is None else Format.json)
     rendered: str | bytes
     if chosen is Format.json:

@@ -13,7 +13,10 @@ from nelm.engine.intervals import interval_text
 from nelm.engine.logic import Truth
 from nelm.knowledge.model import Criterion, OptionSpec
 
-__all__ = ["CriterionResult", "OptionResult", "Status", "evaluate_option", "status_of"]
+__all__ = [
+    "CriterionResult", "OptionResult", "Status", "criterion_truth", "evaluate_option",
+    "status_of",
+]
 
 Status = Literal["eligible", "ineligible", "uncertain"]
 
@@ -24,6 +27,9 @@ class CriterionResult:
     truth: Truth
     value: str  # the values the criterion looked at, as a reader would write them
     missing: tuple[str, ...]  # case fields that would settle an unknown result
+    relative: bool = False
+    """True when the case fails a relative contraindication: the result is unknown and
+    the board judges it; no field would settle it."""
     override: str | None = None  # a preferred source decided against a later one
 
 
@@ -36,6 +42,12 @@ class OptionResult:
     """(text, sources, case-specific) of the cautions that apply; case-specific ones were
     triggered by this case's values, the others are always shown for the option."""
     missing: tuple[str, ...]
+
+    @property
+    def judgements(self) -> tuple[str, ...]:
+        """The relative contraindications this case meets: an uncertain option that no
+        missing field would settle waits on the board's judgement of these."""
+        return tuple(c.criterion.text for c in self.criteria if c.relative)
 
     def blocked_only_by_convertible(self) -> bool:
         """Ineligible, and every unmet criterion is one that downstaging can change."""
@@ -50,6 +62,14 @@ def status_of(truths: list[Truth]) -> Status:
     if all(t is Truth.MET for t in truths):
         return "eligible"
     return "uncertain"
+
+
+def criterion_truth(criterion: Criterion, truth: Truth) -> tuple[Truth, bool]:
+    """The criterion's result and whether a relative contraindication turned a "not met"
+    into "unknown" (the cohort compiler does the same in ``_criterion_expr``)."""
+    if criterion.relative and truth is Truth.NOT_MET:
+        return Truth.UNKNOWN, True
+    return truth, False
 
 
 def _format_value(field: str, value: Fact | None, derived: DerivedFacts) -> str:
@@ -122,11 +142,14 @@ def evaluate_option(spec: OptionSpec, facts: Mapping[str, Fact],
     results: list[CriterionResult] = []
     for criterion in spec.criteria:
         trace: list[LeafResult] = []
-        truth = evaluate(criterion.condition, facts, trace)
+        truth, relative = criterion_truth(criterion,
+                                          evaluate(criterion.condition, facts, trace))
         shown = dict.fromkeys(shown_value(leaf.leaf.field, leaf.value) for leaf in trace)
-        missing = _missing_fields(trace, derived) if truth is Truth.UNKNOWN else []
+        missing = (_missing_fields(trace, derived)
+                   if truth is Truth.UNKNOWN and not relative else [])
         results.append(CriterionResult(criterion, truth, "; ".join(shown), tuple(missing),
-                                       _override(criterion.condition, facts)))
+                                       relative=relative,
+                                       override=_override(criterion.condition, facts)))
     status = status_of([r.truth for r in results])
     missing_all: list[str] = []
     if status == "uncertain":

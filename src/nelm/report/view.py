@@ -36,6 +36,7 @@ __all__ = [
     "result_title",
     "status_mark",
     "status_title",
+    "todo_items",
     "yes_no_unknown",
 ]
 
@@ -206,10 +207,13 @@ def plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
             pending = step.get("pending", {}).get(oid, [])
             items.append({"id": oid, "name": option_name(doc, oid), "status": status,
                           "status_title": status_title(status),
-                          "pending": [field_label(p) for p in pending]})
+                          "pending": [field_label(p) for p in pending],
+                          # the criteria still open: "if FLR ≥ 30 %: resection"
+                          "conditions": list(step.get("conditions", {}).get(oid, []))})
         intent = intents.get(step["intent"])
         steps.append({**step, "intent_title": intent.title if intent else step["intent"],
-                      "items": items})
+                      "items": items,
+                      "joiner": "then" if step.get("options_are") == "sequence" else "or"})
     return steps
 
 
@@ -230,3 +234,25 @@ def option_groups(doc: Mapping[str, Any]) -> list[OptionGroup]:
         if members:
             groups.append(OptionGroup(intent.id, intent.title, tuple(members)))
     return groups
+
+
+_BECOME = {("eligible", "ineligible"): "either way", ("eligible",): "could become eligible",
+           ("ineligible",): "could become ineligible"}
+
+
+def todo_items(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The to-do list (``investigations``), most decisive first: each investigation with
+    the labels of the fields it gives and one sentence saying what it would decide."""
+    out = []
+    for item in doc.get("investigations") or ():
+        parts = []
+        for oid in item["could_change"]:
+            become = tuple(item["could_become"].get(oid, ()))
+            parts.append(f"{option_name(doc, oid)} ({_BECOME.get(become, 'could change')})")
+        summary = ("decides " + "; ".join(parts)) if parts else (
+            "settles data no option turns on alone")
+        if item["first_step_could_change"]:
+            summary += ". Its result could change the first plan step"
+        out.append({**item, "field_labels": [field_label(p) for p in item["fields"]],
+                    "summary": summary + "."})
+    return out

@@ -16,6 +16,10 @@ leukocytes     10⁹/L               × 1000 → /µL
 =============  ==================  ====================
 
 Text that is not a number is rejected by the validator like any other wrong value.
+
+A number outside its plausible range (``nelm.case.plausibility``) is stored only when its
+"confirm as entered" box (``confirm:<path>``) is ticked; the ticked paths become the case
+document's ``confirmed`` list.
 """
 
 from __future__ import annotations
@@ -138,6 +142,9 @@ def document_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
         else:
             value = text
         doc.setdefault(section, {})[name] = value
+    confirmed = [spec.path for spec in FIELDS if form.get(f"confirm:{spec.path}") == "yes"]
+    if confirmed:
+        doc["confirmed"] = confirmed
     timeline = str(form.get("timeline") or "").strip()
     if timeline:
         doc["timeline"] = _timeline(timeline)
@@ -170,6 +177,8 @@ def form_values(document: Mapping[str, Any]) -> dict[str, Any]:
             values[spec.path] = list(value)
         else:
             values[spec.path] = str(value)
+    for path in document.get("confirmed") or ():
+        values[f"confirm:{path}"] = "yes"
     timeline = document.get("timeline")
     if isinstance(timeline, Mapping):
         values["timeline"] = yaml.safe_dump(dict(timeline), sort_keys=False,
