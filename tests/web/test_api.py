@@ -92,7 +92,7 @@ def test_malformed_bodies_are_422(site: Site, body: bytes, expected: str) -> Non
 
 
 def test_bodies_over_one_megabyte_are_413(site: Site) -> None:
-    headers = site.token("doc", "clinician")
+    headers = {**site.token("doc", "clinician"), "Content-Type": "application/json"}
     big = json.dumps(case_doc(label="x" * 1_100_000)).encode()
     client = site.client()
     assert client.post("/api/v1/assess", content=big, headers=headers).status_code == 413
