@@ -296,7 +296,24 @@ def _cross_field_problems(values: Mapping[str, Value]) -> list[Problem]:
             "extrahepatic.sites", "must be empty when extrahepatic.present is false",
             describe_value(list(values["extrahepatic.sites"])),  # type: ignore[arg-type]
         ))
+    problems.extend(_extent_problems(values))
     return problems
+
+
+_INVASIONS = ("primary.invades_duodenum_or_bile_duct", "primary.invades_adjacent_organs",
+              "primary.invades_celiac_axis_or_sma", "primary.invades_other_large_vessels")
+
+
+def _extent_problems(values: Mapping[str, Value]) -> list[Problem]:
+    """A primary that invades a structure outside the pancreas extends beyond it."""
+    if values.get("primary.extends_beyond_pancreas") is not False:
+        return []
+    invading = [p for p in _INVASIONS if values.get(p) is True]
+    if not invading:
+        return []
+    return [Problem("primary.extends_beyond_pancreas",
+                    f"must be true (or absent) when {' and '.join(invading)} is true: an "
+                    "invasion outside the pancreas is an extension beyond it", "false")]
 
 
 def known_paths() -> tuple[str, ...]:
