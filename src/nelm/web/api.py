@@ -57,13 +57,14 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         404: "No such resource", 409: "Conflicts with a stored record",
         413: "Request body over the limit: 1 MB for a case document, NELM_FHIR_MAX_BYTES "
              "(20 MB by default) for a FHIR Bundle",
+        415: "A body not labelled as JSON (application/json, application/fhir+json)",
         422: "The input was rejected (one problem per field)",
         503: "The case database (or the evidence base) is not available",
     }
     return {code: {"model": ErrorBody, "description": descriptions[code]} for code in codes}
 
 
-_AUTH = (400, 401, 403, 413, 422, 503)
+_AUTH = (400, 401, 403, 413, 415, 422, 503)
 router = APIRouter(prefix="/api/v1", responses=_errors(*_AUTH))
 
 MAX_ID = 2_147_483_647  # a 32-bit INTEGER column on both databases
