@@ -174,7 +174,13 @@ def test_without_stated_liver_disease_m_and_the_stage_stay_open() -> None:
 
 @pytest.mark.parametrize("liver", [{"lesion_count": 1}, {"distribution": "bilobar_diffuse"},
                                    {"tumor_burden_percent": 30}, {"largest_lesion_cm": 2},
-                                   {"synchronous": True}, {"synchronous": False}])
+                                   {"synchronous": True}, {"synchronous": False},
+                                   # as reports give it: "multiple", "up to 3 cm", "over 70 %",
+                                   # "bilobar", a surgeon's "unresectable" (case-v1 additions)
+                                   {"lesion_count_at_least": 2},
+                                   {"largest_lesion_cm_at_least": 1},
+                                   {"tumor_burden_percent_at_least": 70}, {"bilobar": True},
+                                   {"surgical_assessment": "unresectable"}])
 def test_liver_disease_is_m1_and_stage_iv(liver: dict[str, Any]) -> None:
     s = stages(primary={"site": "pancreas"}, liver=liver)
     assert s["enets"].m == {"M1"}
