@@ -45,7 +45,7 @@ from nelm.cohort.columns import (
 )
 from nelm.cohort.conditions import compile_condition
 from nelm.cohort.derive import derived_columns
-from nelm.knowledge.model import KnowledgeBase
+from nelm.knowledge.model import Criterion, KnowledgeBase
 
 __all__ = [
     "BASE_SCHEMA", "STATUS", "CompiledKnowledge", "compile_condition", "compile_knowledge",
@@ -207,13 +207,22 @@ class CompiledKnowledge:
         )
 
 
+def _criterion_expr(criterion: Criterion) -> pl.Expr:
+    """A criterion's column; a relative contraindication that applies is unknown, not false
+    (``nelm.engine.evaluate.criterion_truth``)."""
+    expr = compile_condition(criterion.condition)
+    if criterion.relative:
+        return pl.when(expr.not_()).then(pl.lit(None, pl.Boolean)).otherwise(expr)
+    return expr
+
+
 def compile_knowledge(kb: KnowledgeBase) -> CompiledKnowledge:
     """Compile every option's criteria and the derivations of ``kb``."""
     missing = [o for o in OPTION_IDS if o not in kb.options]
     if missing:
         raise ValueError(f"the knowledge base lacks options {missing}")
     criteria = tuple(
-        (oid, criterion.id, compile_condition(criterion.condition))
+        (oid, criterion.id, _criterion_expr(criterion))
         for oid in OPTION_IDS for criterion in kb.options[oid].criteria
     )
     ids = {oid: tuple(c.id for c in kb.options[oid].criteria) for oid in OPTION_IDS}

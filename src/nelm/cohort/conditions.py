@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from nelm.case.fields import BOUNDS
 from nelm.cohort.columns import GRADE_BITS, LIVER_TYPE_BITS
 from nelm.cohort.derive import MASK
-from nelm.knowledge.conditions import All, AnyOf, Condition, Leaf, Not
+from nelm.knowledge.conditions import All, AnyOf, Condition, FirstKnown, Leaf, Not
 
 __all__ = ["SET_VALUED", "compile_condition"]
 
@@ -45,10 +46,44 @@ def _set_leaf(leaf: Leaf, bits: dict[str, int]) -> pl.Expr:
     return inside if leaf.op in ("eq", "in") else inside.not_()
 
 
+def _decided(met: pl.Expr, not_met: pl.Expr) -> pl.Expr:
+    """True where ``met``, false where ``not_met``, null elsewhere (a null test is no)."""
+    return pl.when(met).then(True).when(not_met).then(False).otherwise(None)
+
+
+def _bounded_leaf(leaf: Leaf, lo_path: str, hi_path: str) -> pl.Expr:
+    """A leaf over a number that may be known only by bounds: the interval [lo, hi] is the
+    exact value when given, else the bounds (null: unbounded); decided only when the whole
+    interval lies on one side — ``_interval_truth`` of the interpreter."""
+    exact = pl.col(leaf.field)
+    lo = pl.coalesce(exact, pl.col(lo_path))
+    hi = pl.coalesce(exact, pl.col(hi_path))
+    op, operand = leaf.op, leaf.operand
+    if op in ("eq", "ne", "in", "not_in"):
+        wanted = operand if isinstance(operand, tuple) else (operand,)
+        point = lo == hi
+        hits = pl.any_horizontal([lo == w for w in wanted])
+        outside = pl.all_horizontal([(lo > w) | (hi < w) for w in wanted])
+        inside = _decided(point & hits, outside | (point & hits.not_()))
+        return inside if op in ("eq", "in") else inside.not_()
+    if isinstance(operand, tuple) or op not in ("lt", "le", "gt", "ge"):
+        raise TypeError(f"'{op}' cannot apply to the number {leaf.field}")
+    if op == "lt":
+        return _decided(hi < operand, lo >= operand)
+    if op == "le":
+        return _decided(hi <= operand, lo > operand)
+    if op == "gt":
+        return _decided(lo > operand, hi <= operand)
+    return _decided(lo >= operand, hi < operand)
+
+
 def _leaf(leaf: Leaf) -> pl.Expr:
     bits = SET_VALUED.get(leaf.field)
     if bits is not None:
         return _set_leaf(leaf, bits)
+    bounds = BOUNDS.get(leaf.field)
+    if bounds is not None:
+        return _bounded_leaf(leaf, *bounds)
     col = pl.col(leaf.field)
     op, operand = leaf.op, leaf.operand
     if op in ("in", "not_in"):
@@ -74,5 +109,7 @@ def compile_condition(condition: Condition) -> pl.Expr:
         return pl.all_horizontal([compile_condition(p) for p in condition.parts])
     if isinstance(condition, AnyOf):
         return pl.any_horizontal([compile_condition(p) for p in condition.parts])
+    if isinstance(condition, FirstKnown):
+        return pl.coalesce([compile_condition(p) for p in condition.parts])
     assert isinstance(condition, Not)
     return compile_condition(condition.part).not_()

@@ -1,9 +1,11 @@
 """The interpreter of the condition language for one case (three-valued, Kleene).
 
-The language itself (the tree, its YAML form, the parser) is ``nelm.knowledge.conditions``;
-its names are re-exported here for the engine's callers. A partly known categorical fact (a
-grade of "G3 or NEC") meets a leaf only if every possible value satisfies it, fails it if
-none does, and leaves it unknown otherwise. An absent fact is unknown.
+The language itself (the tree, its YAML form, the parser, intervals) is
+``nelm.knowledge.conditions``; its names are re-exported here for the engine's callers. A
+partly known categorical fact (a grade of "G3 or NEC") meets a leaf only if every possible
+value satisfies it, fails it if none does, and leaves it unknown otherwise; an interval the
+same way; ``first_known`` takes its first part that is not unknown. An absent fact is
+unknown.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from nelm.knowledge.conditions import (
     AnyOf,
     Condition,
     Fact,
+    FirstKnown,
+    Interval,
     Leaf,
     Not,
     Operator,
@@ -28,8 +32,9 @@ from nelm.knowledge.conditions import (
 )
 
 __all__ = [
-    "OPERATORS", "All", "AnyOf", "Condition", "Fact", "Leaf", "LeafResult", "Not", "Operator",
-    "evaluate", "fields_of", "leaves_of", "parse_condition",
+    "OPERATORS", "All", "AnyOf", "Condition", "Fact", "FirstKnown", "Interval", "Leaf",
+    "LeafResult", "Not", "Operator", "evaluate", "fields_of", "leaves_of", "overridden",
+    "parse_condition",
 ]
 
 
@@ -52,9 +57,39 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+def _interval_truth(leaf: Leaf, value: Interval) -> Truth:
+    """A leaf over a number known only as [lo, hi]: decided when the whole interval lies on
+    one side of the threshold (a missing bound is unbounded)."""
+    op, operand, lo, hi = leaf.op, leaf.operand, value.lo, value.hi
+    if op in ("in", "not_in", "eq", "ne"):
+        wanted = [w for w in (operand if isinstance(operand, tuple) else (operand,))
+                  if isinstance(w, int | float) and not isinstance(w, bool)]
+        if len(wanted) != (len(operand) if isinstance(operand, tuple) else 1):
+            raise TypeError(f"{leaf.field} is numeric; '{op}' needs numbers")
+        if lo is not None and lo == hi:
+            inside = Truth.of(lo in wanted)
+        elif all((lo is not None and w < lo) or (hi is not None and w > hi) for w in wanted):
+            inside = Truth.NOT_MET
+        else:
+            inside = Truth.UNKNOWN
+        return inside if op in ("in", "eq") else negate(inside)
+    if op not in _COMPARE:
+        raise TypeError(f"operator {op} cannot apply to the number {leaf.field}")
+    c = operand
+    if op in ("lt", "le"):
+        met = hi is not None and _COMPARE[op](hi, c)
+        not_met = lo is not None and not _COMPARE[op](lo, c)
+    else:
+        met = lo is not None and _COMPARE[op](lo, c)
+        not_met = hi is not None and not _COMPARE[op](hi, c)
+    return Truth.MET if met else Truth.NOT_MET if not_met else Truth.UNKNOWN
+
+
 def _leaf_truth(leaf: Leaf, value: Fact | None) -> Truth:
     if value is None:
         return Truth.UNKNOWN
+    if isinstance(value, Interval):
+        return _interval_truth(leaf, value)
     op, operand = leaf.op, leaf.operand
     if isinstance(value, frozenset):
         # A partly known categorical fact: decide only if every possibility agrees.
@@ -88,6 +123,31 @@ def _leaf_truth(leaf: Leaf, value: Fact | None) -> Truth:
     return Truth.of(operand in value)
 
 
+def overridden(condition: Condition, facts: Mapping[str, Fact]
+               ) -> tuple[str, str, Truth] | None:
+    """Where a ``first_known`` took a part that a later known part contradicts: the fields of
+    the part used, of the part set aside, and what that part alone would give (the preferred
+    source decides; the override is shown). None when every source agrees."""
+    if isinstance(condition, Leaf):
+        return None
+    if isinstance(condition, Not):
+        return overridden(condition.part, facts)
+    for part in condition.parts:
+        found = overridden(part, facts)
+        if found is not None:
+            return found
+    if isinstance(condition, FirstKnown):
+        truths = [evaluate(p, facts) for p in condition.parts]
+        known = [(p, t) for p, t in zip(condition.parts, truths, strict=True)
+                 if t is not Truth.UNKNOWN]
+        for part, truth in known[1:]:
+            if truth is not known[0][1]:
+                used = ", ".join(dict.fromkeys(fields_of(known[0][0])))
+                aside = ", ".join(dict.fromkeys(fields_of(part)))
+                return used, aside, truth
+    return None
+
+
 def evaluate(condition: Condition, facts: Mapping[str, Fact],
              trace: list[LeafResult] | None = None) -> Truth:
     """Evaluate with Kleene logic; append every leaf's result to ``trace`` when given.
@@ -105,4 +165,7 @@ def evaluate(condition: Condition, facts: Mapping[str, Fact],
         return all_of([evaluate(p, facts, trace) for p in condition.parts])
     if isinstance(condition, AnyOf):
         return any_of([evaluate(p, facts, trace) for p in condition.parts])
+    if isinstance(condition, FirstKnown):
+        truths = [evaluate(p, facts, trace) for p in condition.parts]
+        return next((t for t in truths if t is not Truth.UNKNOWN), Truth.UNKNOWN)
     return negate(evaluate(condition.part, facts, trace))

@@ -4,16 +4,24 @@ A condition is a small typed tree:
 
 * a *leaf* compares one fact with a constant: ``{field: pathology.ki67_percent, lt: 55}``;
   operators ``lt le gt ge eq ne in not_in contains``;
-* ``{all: [...]}``, ``{any: [...]}`` and ``{not: ...}`` combine them (Kleene logic).
+* ``{all: [...]}``, ``{any: [...]}`` and ``{not: ...}`` combine them (Kleene logic);
+* ``{first_known: [...]}`` takes the first part that is not unknown (unknown when all are):
+  a preference between sources, e.g. the surgeons' stated judgement before the anatomical
+  proxies of resectability. It never turns unknown into met: when the preferred source is
+  silent, the next one decides or nothing does.
 
 Facts are the case's known values by dotted path plus the derived facts (``derived.*``).
 A categorical derived fact may be *partly* known: it is then the frozenset of the values it
-can still take (a grade of "G3 or NEC").
+can still take (a grade of "G3 or NEC"), and a leaf is met only if every possible value
+satisfies it, not met if none does, unknown otherwise. A number a report gives only as a
+range or a bound is an :class:`Interval`, read the same way: a comparison is met when the
+whole interval satisfies it, not met when no value of it does, unknown when it straddles the
+threshold. An absent fact is unknown.
 
 The language belongs to the knowledge (the YAML is written in it); running it belongs to
 the engine (``nelm.engine.conditions``, one case) and the cohort compiler
-(``nelm.cohort.compile``, a whole cohort as polars expressions). Anything added here must be
-added to both, and the agreement tests catch a difference.
+(``nelm.cohort.conditions``, a whole cohort as polars expressions). Anything added here must
+be added to both, and the agreement tests catch a difference.
 """
 
 from __future__ import annotations
@@ -23,12 +31,25 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
 __all__ = [
-    "OPERATORS", "All", "AnyOf", "Condition", "Fact", "Leaf", "Not", "Operator", "Scalar",
-    "fields_of", "leaves_of", "parse_condition",
+    "OPERATORS", "All", "AnyOf", "Condition", "Fact", "FirstKnown", "Interval", "Leaf", "Not",
+    "Operator", "Scalar", "fields_of", "leaves_of", "parse_condition",
 ]
 
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A number known only to lie in [lo, hi] (both inclusive; None: unbounded)."""
+
+    lo: float | int | None
+    hi: float | int | None
+
+    def __post_init__(self) -> None:
+        if self.lo is None and self.hi is None:
+            raise ValueError("an interval needs at least one bound")
+
+
 Scalar: TypeAlias = float | int | bool | str
-Fact: TypeAlias = Scalar | tuple[str, ...] | frozenset[str]
+Fact: TypeAlias = Scalar | tuple[str, ...] | frozenset[str] | Interval
 Operator = Literal["lt", "le", "gt", "ge", "eq", "ne", "in", "not_in", "contains"]
 OPERATORS: tuple[str, ...] = ("lt", "le", "gt", "ge", "eq", "ne", "in", "not_in", "contains")
 
@@ -55,7 +76,12 @@ class Not:
     part: Condition
 
 
-Condition: TypeAlias = Leaf | All | AnyOf | Not
+@dataclass(frozen=True, slots=True)
+class FirstKnown:
+    parts: tuple[Condition, ...]
+
+
+Condition: TypeAlias = Leaf | All | AnyOf | Not | FirstKnown
 
 
 # --------------------------------------------------------------------------- parsing
@@ -65,12 +91,14 @@ def parse_condition(raw: Any, where: str) -> Condition:
     """Build a condition from its YAML form; ``where`` names it in error messages."""
     if not isinstance(raw, dict):
         raise ValueError(f"{where}: a condition must be a mapping, got {raw!r}")
-    if "all" in raw or "any" in raw:
-        key = "all" if "all" in raw else "any"
+    if "all" in raw or "any" in raw or "first_known" in raw:
+        key = "all" if "all" in raw else "any" if "any" in raw else "first_known"
         parts = raw[key]
         if len(raw) != 1 or not isinstance(parts, list) or not parts:
             raise ValueError(f"{where}: '{key}' takes a non-empty list and nothing beside it")
         parsed = tuple(parse_condition(p, f"{where}.{key}[{i}]") for i, p in enumerate(parts))
+        if key == "first_known":
+            return FirstKnown(parsed)
         return All(parsed) if key == "all" else AnyOf(parsed)
     if "not" in raw:
         if len(raw) != 1:
@@ -99,7 +127,7 @@ def fields_of(condition: Condition) -> Iterator[str]:
     """Every fact name a condition reads, in order of appearance (with repeats)."""
     if isinstance(condition, Leaf):
         yield condition.field
-    elif isinstance(condition, All | AnyOf):
+    elif isinstance(condition, All | AnyOf | FirstKnown):
         for part in condition.parts:
             yield from fields_of(part)
     else:
@@ -109,10 +137,8 @@ def fields_of(condition: Condition) -> Iterator[str]:
 def leaves_of(condition: Condition) -> Iterator[Leaf]:
     if isinstance(condition, Leaf):
         yield condition
-    elif isinstance(condition, All | AnyOf):
+    elif isinstance(condition, All | AnyOf | FirstKnown):
         for part in condition.parts:
             yield from leaves_of(part)
     else:
         yield from leaves_of(condition.part)
-
-
