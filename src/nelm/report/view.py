@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from nelm.case.fields import FIELD_BY_PATH, TOP_LEVEL
+from nelm.case.plausibility import clinical_number
+from nelm.case.units import entry_unit
 from nelm.engine.staging import STAGE_TITLES, stage_line
 from nelm.vocabulary import vocabulary
 
@@ -63,6 +65,8 @@ def format_value(path: str, value: Any) -> str:
         return yes_no_unknown(value)
     if isinstance(value, list | tuple):
         return ", ".join(str(v).replace("_", " ") for v in value) or "none"
+    if isinstance(value, Mapping) and set(value) == {"value", "unit"}:
+        return _as_entered(path, value)
     spec = FIELD_BY_PATH.get(path)
     unit = spec.unit if spec is not None else ""
     if isinstance(value, float) and value.is_integer():
@@ -73,6 +77,18 @@ def format_value(path: str, value: Any) -> str:
     if not unit:
         return text
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def _as_entered(path: str, entered: Mapping[str, Any]) -> str:
+    """A number kept in the unit it was entered in, with the converted value beside it, at
+    clinical precision: "210 10⁹/L (210,000 /µL)"."""
+    number, written = entered["value"], str(entered["unit"])
+    unit = entry_unit(path, written)
+    spec = FIELD_BY_PATH.get(path)
+    shown = f"{clinical_number(number)} {written}"
+    if unit is None or spec is None or not isinstance(number, int | float):
+        return shown
+    return f"{shown} ({clinical_number(number * unit.factor)} {spec.unit})"
 
 
 def input_rows(inputs: Mapping[str, Any]) -> list[tuple[str, str, str]]:
