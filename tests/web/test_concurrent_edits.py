@@ -120,7 +120,8 @@ def test_the_form_shows_who_changed_the_case_and_both_versions(site: Site) -> No
     html = conflict.text
     assert "Changed by dr-b while you were editing." in html
     assert "Version 2 was stored at" in html and "you started from version 1" in html
-    row = re.search(r'Ki-67[^<]*</a></th><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>',
+    row = re.search(r'Ki-67[^<]*</a></th><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td>'
+                    r'<td[^>]*>([^<]*)</td>',
                     html)
     assert row is not None and row.groups()[1:] == ("12", "30")
     assert "board 1 &lt;b&gt;" in html  # their label, escaped

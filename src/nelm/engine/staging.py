@@ -31,8 +31,8 @@ from nelm.knowledge.staging import (
     StagingTables,
 )
 
-__all__ = ["NO_SYSTEM", "STAGE_TITLES", "Stage", "derive_stages", "disagreement", "normalised",
-           "stage_line", "stage_of", "staging_doc", "tnm_text"]
+__all__ = ["NO_SYSTEM", "Stage", "derive_stages", "disagreement", "normalised",
+           "stage_entries", "stage_line", "stage_of", "staging_doc", "tnm_text"]
 
 NO_SYSTEM = "no staging system in the sources for this primary"
 
@@ -47,6 +47,7 @@ class Stage:
 
     system: str
     name: str
+    title: str
     applies: bool | None
     t: frozenset[str]
     n: frozenset[str]
@@ -130,7 +131,9 @@ def _t_of(system: StagingSystem, facts: Mapping[str, Fact]
     size = facts.get("primary.size_cm")
     shown = f"primary {size:g} cm" if isinstance(size, int | float) else "primary size not given"
     if len(possible) == 1:
-        why = f"{next(iter(possible))} ({'; '.join(m.split(': ', 1)[1] for m in met)})"
+        why = next(iter(possible))
+        if met:
+            why += f" ({'; '.join(m.split(': ', 1)[1] for m in met)})"
     else:
         listed = " or ".join(v for v in order if v in possible)
         why = f"T not settled, {listed}"
@@ -159,8 +162,9 @@ def derive_stages(values: Mapping[str, Value], tables: StagingTables) -> tuple[S
             else:
                 text = f"{NO_SYSTEM} ({site.replace('_', ' ')}; {system.name}: {cite})"
                 settle = ()
-            out.append(Stage(system.id, system.name, applies, frozenset(), frozenset(),
-                             frozenset(), frozenset(), "", text[0].upper() + text[1:], settle,
+            nothing: frozenset[str] = frozenset()
+            out.append(Stage(system.id, system.name, system.title, applies, nothing, nothing,
+                             nothing, nothing, "", text[0].upper() + text[1:], settle,
                              system.sources, system.stage_values))
         return tuple(out)
 
@@ -199,8 +203,8 @@ def derive_stages(values: Mapping[str, Value], tables: StagingTables) -> tuple[S
             explanation += "; with distant metastases the stage is IV whatever T and N"
         settle = tuple(dict.fromkeys([*t_settle, *n_settle, *m_settle]))
         sources = tuple(dict.fromkeys([*system.sources, *tables.n_sources, *tables.m_sources]))
-        out.append(Stage(system.id, system.name, True, t_possible, n_possible, m_possible,
-                         stages, t_reason, explanation, settle, sources, order))
+        out.append(Stage(system.id, system.name, system.title, True, t_possible, n_possible,
+                         m_possible, stages, t_reason, explanation, settle, sources, order))
     return tuple(out)
 
 
@@ -221,6 +225,7 @@ def staging_doc(stages: tuple[Stage, ...]) -> dict[str, Any]:
     for s in stages:
         doc[f"stage_{s.system}"] = {
             "system": s.name,
+            "title": s.title,
             "applies": s.applies,
             "stage": s.value,
             "stage_possible": list(s.possible_stages),
@@ -235,8 +240,10 @@ def staging_doc(stages: tuple[Stage, ...]) -> dict[str, Any]:
     return doc
 
 
-STAGE_TITLES: dict[str, str] = {"enets": "Stage (ENETS)", "ajcc7": "Stage (AJCC 7th)"}
-"""The row titles the reports and pages give each system."""
+def stage_entries(classification: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    """The ``stage_<system>`` entries of an assessment's classification, in its order."""
+    return [(key, entry) for key, entry in classification.items()
+            if key.startswith("stage_") and isinstance(entry, Mapping) and "title" in entry]
 
 
 def stage_line(entry: Mapping[str, Any]) -> str:

@@ -53,6 +53,7 @@ class StageRow:
 class StagingSystem:
     id: str
     name: str
+    title: str  # the row title renderers show ("Stage (ENETS)")
     sources: tuple[str, ...]
     t_rules: tuple[TRule, ...]
     rows: tuple[StageRow, ...]
@@ -94,8 +95,8 @@ def parse_staging(doc: dict[str, Any], cite: Callable[[Any, str], tuple[str, ...
         rows = tuple(StageRow(stage=str(r["stage"]), t=frozenset(map(str, r["t"])),
                               n=frozenset(map(str, r["n"])), m=frozenset(map(str, r["m"])))
                      for r in raw["stages"])
-        system = StagingSystem(sid, str(raw["name"]), cite(raw["sources"], f"staging {sid}"),
-                               rules, rows)
+        system = StagingSystem(sid, str(raw["name"]), str(raw["title"]),
+                               cite(raw["sources"], f"staging {sid}"), rules, rows)
         _check_rows(system)
         systems.append(system)
     m1 = doc["m1"]

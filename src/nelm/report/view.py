@@ -20,7 +20,7 @@ from typing import Any
 from nelm.case.fields import FIELD_BY_PATH, TOP_LEVEL
 from nelm.case.plausibility import clinical_number
 from nelm.case.units import entry_unit
-from nelm.engine.staging import STAGE_TITLES, stage_line
+from nelm.engine.staging import stage_entries, stage_line
 from nelm.vocabulary import vocabulary
 
 __all__ = [
@@ -160,8 +160,7 @@ def _grade_text(c: Mapping[str, Any]) -> str:
 
 def _stage_values(c: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """The two staging systems side by side, and a row saying where they part."""
-    rows = [(f"stage_{sid}", title, stage_line(c[f"stage_{sid}"]))
-            for sid, title in STAGE_TITLES.items() if f"stage_{sid}" in c]
+    rows = [(key, str(entry["title"]), stage_line(entry)) for key, entry in stage_entries(c)]
     if c.get("staging_disagreement"):
         rows.append(("staging_disagreement", "Staging systems", str(c["staging_disagreement"])))
     return rows
