@@ -180,3 +180,25 @@ def test_forgetting_an_added_field_never_decides_more(name: str) -> None:
                     assert with_all[c["id"]] == c["result"] or "override" in next(
                         x for o in _assessed(name)["options"].values()
                         for x in o["criteria"] if x["id"] == c["id"]), (path, c["id"])
+
+
+def _result(doc: dict[str, Any], option: str, criterion: str) -> str:
+    found: str = next(c["result"] for c in assess_mapping(doc, with_evidence=False)["options"][
+        option]["criteria"] if c["id"] == f"{option}.{criterion}")
+    return found
+
+
+@pytest.mark.parametrize(("uptake", "want"), [("below_liver", "not_met"),
+                                              ("like_liver", "met"), ("above_liver", "met")])
+def test_pet_uptake_against_the_liver_decides_strong_uptake(uptake: str, want: str) -> None:
+    """PRRT needs "strong radiotracer uptake" (003 Targeted therapies): uptake at least that
+    of normal liver, as Krenning ≥ 2 (NETTER-1 eligibility)."""
+    doc = {"case_id": "u", "imaging": {"sstr_uptake_vs_liver": uptake}}
+    assert _result(doc, "prrt", "uptake") == want
+
+
+def test_sstr_on_immunohistochemistry_answers_when_imaging_is_silent() -> None:
+    """SSA "is applicable to NET patients with ... SSTR positivity" (004 §3.3)."""
+    assert _result({"case_id": "i", "pathology": {"sstr_ihc_positive": True}},
+                   "ssa", "sstr") == "met"
+    assert _result({"case_id": "i"}, "ssa", "sstr") == "unknown"

@@ -147,9 +147,11 @@ def evaluate_option(spec: OptionSpec, facts: Mapping[str, Fact],
         shown = dict.fromkeys(shown_value(leaf.leaf.field, leaf.value) for leaf in trace)
         missing = (_missing_fields(trace, derived)
                    if truth is Truth.UNKNOWN and not relative else [])
-        results.append(CriterionResult(criterion, truth, "; ".join(shown), tuple(missing),
-                                       relative=relative,
-                                       override=_override(criterion.condition, facts)))
+        override = _override(criterion.condition, facts)
+        # The override is part of what the criterion looked at, so every report shows it.
+        value = "; ".join(shown) + (f" ({override})" if override else "")
+        results.append(CriterionResult(criterion, truth, value, tuple(missing),
+                                       relative=relative, override=override))
     status = status_of([r.truth for r in results])
     missing_all: list[str] = []
     if status == "uncertain":

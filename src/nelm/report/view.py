@@ -97,9 +97,32 @@ def input_rows(inputs: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     for section, body in inputs.items():
         if not isinstance(body, Mapping):
             continue
+        if section == "timeline":
+            rows += _timeline_rows(body)
+            continue
         for name, value in body.items():
             path = f"{section}.{name}"
             rows.append((section, field_label(path), format_value(path, value)))
+    return rows
+
+
+def _timeline_rows(timeline: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """The timeline of a case document, one row per event, in the words of a report."""
+    rows = [("timeline", label, str(timeline[key])) for key, label in (
+        ("as_of", "As of"), ("diagnosis", "Diagnosis"),
+        ("primary_resection", "Primary resection")) if timeline.get(key) is not None]
+    for line in timeline.get("treatments") or []:
+        if not isinstance(line, Mapping):
+            continue
+        text = f"{line.get('start')} → {line.get('stop') or 'ongoing'}"
+        if line.get("best_response"):
+            text += f"; best response {str(line['best_response']).replace('_', ' ')}"
+        if line.get("progression"):
+            text += f"; progression {line['progression']}"
+        rows.append(("timeline", str(line.get("treatment", "")).replace("_", " "), text))
+    for scan in timeline.get("scans") or []:
+        if isinstance(scan, Mapping):
+            rows.append(("timeline", f"Scan {scan.get('date')}", str(scan.get("finding"))))
     return rows
 
 

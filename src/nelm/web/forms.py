@@ -30,6 +30,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
+
 from nelm.case.fields import FIELDS, SECTIONS, Field, Kind
 from nelm.case.units import ENTRY_UNITS, Unit, entry_unit
 
@@ -133,7 +135,20 @@ def document_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
     confirmed = [spec.path for spec in FIELDS if form.get(f"confirm:{spec.path}") == "yes"]
     if confirmed:
         doc["confirmed"] = confirmed
+    timeline = str(form.get("timeline") or "").strip()
+    if timeline:
+        doc["timeline"] = _timeline(timeline)
     return doc
+
+
+def _timeline(text: str) -> Any:
+    """The timeline box (YAML or JSON) as an object; text that does not read as one is passed
+    on, so that the validator names ``timeline`` and what it expected."""
+    try:
+        loaded = yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError):
+        return text
+    return loaded if isinstance(loaded, dict) else text
 
 
 def form_values(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -159,4 +174,8 @@ def form_values(document: Mapping[str, Any]) -> dict[str, Any]:
             values[spec.path] = str(value)
     for path in document.get("confirmed") or ():
         values[f"confirm:{path}"] = "yes"
+    timeline = document.get("timeline")
+    if isinstance(timeline, Mapping):
+        values["timeline"] = yaml.safe_dump(dict(timeline), sort_keys=False,
+                                            allow_unicode=True, default_flow_style=None)
     return values
