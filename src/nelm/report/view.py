@@ -210,6 +210,18 @@ def classification_rows(doc: Mapping[str, Any]) -> list[ClassificationRow]:
             for key, title, value in values]
 
 
+_MAX_CONDITIONS = 3
+
+
+def _shown_conditions(open_criteria: list[str]) -> list[str]:
+    """The "if" of a conditional option: its open criteria, the first three and a count of
+    the rest (a thin case leaves most criteria open; the option lists them all)."""
+    if len(open_criteria) <= _MAX_CONDITIONS:
+        return list(open_criteria)
+    rest = len(open_criteria) - _MAX_CONDITIONS
+    return [*open_criteria[:_MAX_CONDITIONS], f"{rest} more open criteria (see the option)"]
+
+
 def plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The plan's steps, each with ``intent_title`` and ``items``: every option of the step
     with its name, status (and its words) and the labels of what would decide it."""
@@ -224,7 +236,8 @@ def plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
                           "status_title": status_title(status),
                           "pending": [field_label(p) for p in pending],
                           # the criteria still open: "if FLR ≥ 30 %: resection"
-                          "conditions": list(step.get("conditions", {}).get(oid, []))})
+                          "conditions": _shown_conditions(step.get("conditions", {}).get(oid,
+                                                                                     []))})
         intent = intents.get(step["intent"])
         steps.append({**step, "intent_title": intent.title if intent else step["intent"],
                       "items": items,
