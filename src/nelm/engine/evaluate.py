@@ -46,7 +46,10 @@ class OptionResult:
     @property
     def judgements(self) -> tuple[str, ...]:
         """The relative contraindications this case meets: an uncertain option that no
-        missing field would settle waits on the board's judgement of these."""
+        missing field would settle waits on the board's judgement of these. An option
+        already ineligible by another criterion waits on nothing."""
+        if self.status != "uncertain":
+            return ()
         return tuple(c.criterion.text for c in self.criteria if c.relative)
 
     def blocked_only_by_convertible(self) -> bool:
