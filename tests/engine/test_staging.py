@@ -183,6 +183,19 @@ def test_liver_disease_is_m1_and_stage_iv(liver: dict[str, Any]) -> None:
                                              "(003 Table 2)")
 
 
+@pytest.mark.parametrize("extrahepatic", [{"present": True}, {"sites": ["bone"]},
+                                          {"sites": ["distant_nodes"]}])
+def test_distant_disease_outside_the_liver_is_m1(extrahepatic: dict[str, Any]) -> None:
+    # "M1 distant metastases" (003 Tables 2 and 3): extrahepatic deposits are distant too.
+    s = stages(primary={"site": "pancreas"}, extrahepatic=extrahepatic)
+    assert s["ajcc7"].m == {"M1"} and s["ajcc7"].value == "IV"
+
+
+def test_no_extrahepatic_disease_alone_leaves_m_open() -> None:
+    s = stages(primary={"site": "pancreas"}, extrahepatic={"present": False})
+    assert s["enets"].m == {"M0", "M1"}  # the liver is not stated either way
+
+
 def test_the_explanation_reads_like_the_other_derived_facts() -> None:
     s = stages(primary={**LIMITED, "size_cm": 3, "node_positive": True}, liver=LIVER)
     assert s["enets"].explanation.startswith("ENETS: T2 N1 M1 → stage IV (003 Table 2)")

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from nelm.interop.fhir.size import max_bundle_bytes
 from tests.interop.test_cds_helpers import SERVICE, mint
 from tests.web.conftest import Site
 from tests.web.test_api import case_doc
@@ -169,10 +170,12 @@ def test_a_chunked_oversize_body_on_the_cds_endpoint_is_413(
     client = cds_site.client()
     token = mint(aud=f"http://testserver{SERVICE}", now=datetime.now(UTC))
 
-    def chunks() -> Iterator[bytes]:  # no Content-Length, 1.2 MB
+    limit = max_bundle_bytes()  # the CDS body limit is the FHIR record limit
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length, 1 MB over the limit
         yield b'{"hook": "patient-view", "pad": "'
-        for _ in range(12):
-            yield b"x" * 100_000
+        for _ in range(limit // 1_000_000 + 1):
+            yield b"x" * 1_000_000
         yield b'"}'
 
     response = client.post(SERVICE, content=chunks(), headers={
@@ -185,3 +188,13 @@ def test_a_chunked_oversize_body_on_the_cds_endpoint_is_413(
     outcome = surrogate.json()
     assert outcome["resourceType"] == "OperationOutcome"
     assert outcome["issue"][0]["expression"] == ["hookInstance"]
+
+
+def test_a_large_body_is_checked_the_same_way(site: Site) -> None:
+    """Bodies over 64 kB are checked off the event loop: the same rule, the same answer."""
+    writer = {**site.token("dr-a", "clinician"), "Content-Type": "application/json"}
+    body = _raw(case_doc(label="x" * 100_000 + "LBL"), LBL="\\ud800")
+    response = site.client().post("/api/v1/cases", content=body, headers=writer)
+    assert response.status_code == 422
+    assert _problem(response) == (
+        "label", f"{RULE}, got the text has U+D800 (an unpaired surrogate) at character 100001")

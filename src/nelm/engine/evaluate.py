@@ -46,8 +46,8 @@ class OptionResult:
     @property
     def judgements(self) -> tuple[str, ...]:
         """The relative contraindications this case meets: an uncertain option that no
-        missing field would settle waits on the board's judgement of these. An option
-        already ineligible by another criterion waits on nothing."""
+        missing field would settle waits on the board's judgement of these. An option that
+        another criterion already rules out waits on nothing, like its missing fields."""
         if self.status != "uncertain":
             return ()
         return tuple(c.criterion.text for c in self.criteria if c.relative)
