@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
 from functools import cache
@@ -21,14 +21,15 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 
 from nelm.store import models as m
+from nelm.store.board import BoardMixin
 from nelm.store.db import make_engine
+from nelm.store.exceptions import ConflictError, NotFoundError, StoreError
 from nelm.store.migrate import upgrade
 from nelm.store.records import (
     ROLES,
     AssessmentRecord,
     AuditRecord,
     CaseRecord,
-    DecisionRecord,
     TokenRecord,
     UserRecord,
     VersionRecord,
@@ -40,19 +41,8 @@ __all__ = ["ConflictError", "NotFoundError", "Store", "StoreError", "input_hash"
 SESSION_LIFETIME = timedelta(hours=12)
 LOGIN_LINK_LIFETIME = timedelta(hours=24)
 AUDIT_ACTIONS = ("create", "read", "change", "delete", "assess", "decide", "export",
-                 "login", "login_failed", "logout", "user", "token", "cds_feedback")
-
-
-class StoreError(Exception):
-    """Base of the store's own errors."""
-
-
-class ConflictError(StoreError):
-    """The write would break a uniqueness rule (e.g. a case id already in use)."""
-
-
-class NotFoundError(StoreError):
-    """No such record."""
+                 "login", "login_failed", "logout", "user", "token", "cds_feedback",
+                 "meeting")
 
 
 def _dumps(value: Any) -> str:
@@ -82,7 +72,7 @@ def _assessment(row: m.Assessment) -> AssessmentRecord:
                             created_at=row.created_at)
 
 
-class Store:
+class Store(BoardMixin):
     """The case store on one database (see :func:`nelm.store.db.make_engine`)."""
 
     def __init__(self, url: str | None = None, *, engine: Engine | None = None,
@@ -409,44 +399,6 @@ class Store:
             if row is None or row.case_pk != case_pk:
                 raise NotFoundError(f"case {case_pk} has no assessment {assessment_id}")
             return _assessment(row)
-
-    # ------------------------------------------------------------------ decisions
-
-    def record_decision(self, case_pk: int, *, case_version: int, options: Sequence[str],
-                        text: str, user: UserRecord | None,
-                        assessment_id: int | None = None) -> DecisionRecord:
-        with self._tx() as s:
-            case = self._case_row(s, case_pk)
-            if not 1 <= case_version <= case.current_version:
-                raise NotFoundError(f"case {case_pk} has no version {case_version}")
-            if assessment_id is not None:
-                found = s.get(m.Assessment, assessment_id)
-                if found is None or found.case_pk != case_pk:
-                    raise NotFoundError(f"case {case_pk} has no assessment {assessment_id}")
-            row = m.Decision(case_pk=case_pk, case_version=case_version,
-                             assessment_id=assessment_id, options=_dumps(list(options)),
-                             text=text, decided_by=user.id if user else None)
-            s.add(row)
-            self._audit(s, user, "decide", case.case_id, f"version {case_version}")
-            s.flush()
-            return DecisionRecord(id=row.id, case_pk=case_pk, case_version=case_version,
-                                  assessment_id=assessment_id, options=tuple(options),
-                                  text=text, decided_by=user.username if user else None,
-                                  decided_at=row.decided_at)
-
-    def list_decisions(self, case_pk: int) -> list[DecisionRecord]:
-        with self._tx() as s:
-            self._case_row(s, case_pk)
-            rows = s.execute(
-                select(m.Decision, m.User.username)
-                .outerjoin(m.User, m.User.id == m.Decision.decided_by)
-                .where(m.Decision.case_pk == case_pk).order_by(m.Decision.id)
-            ).all()
-            return [DecisionRecord(id=d.id, case_pk=d.case_pk, case_version=d.case_version,
-                                   assessment_id=d.assessment_id,
-                                   options=tuple(json.loads(d.options)), text=d.text,
-                                   decided_by=name, decided_at=d.decided_at)
-                    for d, name in rows]
 
     # ------------------------------------------------------------------ audit
 

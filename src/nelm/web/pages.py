@@ -20,14 +20,13 @@ from starlette.datastructures import FormData
 
 from nelm.case.fields import FIELD_BY_PATH, OPTION_IDS
 from nelm.errors import InputRejected, Problem
+from nelm.report.board import cite_html, cite_in_text
 from nelm.report.html import (
     INTENT_TITLES,
     RESULT_TEXT,
     STATUS_TEXT,
     field_label,
     format_value,
-    input_rows,
-    options_by_intent,
 )
 from nelm.report.text import SAFETY_STATEMENT
 from nelm.store import ROLES, ConflictError, NotFoundError, Store, UserRecord
@@ -45,9 +44,15 @@ from nelm.web.auth import (
     set_cookie,
     token_cache,
 )
-from nelm.web.cases import assess_stored, knowledge_version, normalised_document
+from nelm.web.cases import knowledge_version, normalised_document
 from nelm.web.errors import ApiError
-from nelm.web.forms import UNIT_CHOICES, document_from_form, form_fields, form_values
+from nelm.web.forms import (
+    SECTION_TITLES,
+    UNIT_CHOICES,
+    document_from_form,
+    form_fields,
+    form_values,
+)
 
 __all__ = ["error_page", "router"]
 
@@ -87,7 +92,8 @@ def _env() -> Environment:
         safety=SAFETY_STATEMENT, intents=INTENT_TITLES, status_text=STATUS_TEXT,
         result_text=RESULT_TEXT, status_mark=_STATUS_MARK, result_mark=_RESULT_MARK,
         roles=ROLES, format_value=format_value, field_label=field_label,
-        min_password=MIN_PASSWORD_LENGTH, urlencode=urlencode,
+        min_password=MIN_PASSWORD_LENGTH, urlencode=urlencode, cite=cite_html,
+        cite_text=cite_in_text, section_titles=SECTION_TITLES,
     )
     return env
 
@@ -337,7 +343,7 @@ async def update_case(request: Request, case_pk: Id, principal: PageUser) -> Res
     except InputRejected as exc:
         return _form_page(request, title=title, action=f"/cases/{case_pk}/edit",
                           values=values, problems=exc.problems, case_pk=case_pk, status=422)
-    return _see_other(f"/cases/{case_pk}")
+    return _see_other(f"/cases/{case_pk}?saved=1")
 
 
 @router.post("/cases/{case_pk}/delete")
@@ -346,40 +352,6 @@ async def delete_case(request: Request, case_pk: Id, principal: PageUser) -> Res
     await _form(request, principal)
     _store(request).delete_case(case_pk, principal.user)
     return _see_other("/")
-
-
-def _plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
-    steps = []
-    for step in doc["plan"]:
-        steps.append({**step, "items": [
-            {"id": oid, "name": doc["options"][oid].get("name") or oid,
-             "status": step["statuses"].get(oid, doc["options"][oid]["status"]),
-             "pending": [field_label(p) for p in step.get("pending", {}).get(oid, [])]}
-            for oid in step["options"]]})
-    return steps
-
-
-@router.get("/cases/{case_pk}")
-def case_view(request: Request, case_pk: Id, principal: PageUser,
-              version: VersionQuery = None) -> Response:
-    store = _store(request)
-    case = store.get_case(case_pk)
-    chosen = version or case.current_version
-    document = (case.document if chosen == case.current_version
-                else store.case_version(case_pk, chosen).document)
-    record = assess_stored(store, case, document, chosen, principal.user)
-    store.audit(principal.user, "read", case.case_id, f"page version {chosen}")
-    doc = record.output
-    option_names = {oid: (o.get("name") or oid) for oid, o in doc["options"].items()}
-    return render(
-        request, "case.html", title=f"Case {case.case_id}", case=case, version=chosen,
-        versions=store.case_versions(case_pk), doc=doc, record=record,
-        inputs=input_rows(doc.get("inputs") or {}), groups=options_by_intent(doc),
-        steps=_plan_steps(doc), option_names=option_names,
-        decisions=store.list_decisions(case_pk), option_ids=OPTION_IDS,
-        classification=_classification(doc), evidence_available=evidence.available(),
-        decided=request.query_params.get("decided") == "1",
-    )
 
 
 def _classification(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -397,29 +369,6 @@ def _classification(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
             ("Hepatic burden", "burden_band", c.get("burden_band") or "unknown")]
     return [{"title": t, "value": v, "explanation": c.get("explanations", {}).get(k, ""),
              "settle": [field_label(p) for p in settle.get(k, [])]} for t, k, v in rows]
-
-
-@router.post("/cases/{case_pk}/decisions")
-async def record_decision(request: Request, case_pk: Id, principal: PageUser) -> Response:
-    _writer(principal)
-    form = await _form(request, principal)
-    options = [str(o) for o in form.getlist("options")]
-    text = str(form.get("text") or "").strip()[:20000]
-    bad = [o for o in options if o not in OPTION_IDS]
-    if bad:
-        raise ApiError(422, f"Unknown option id {bad[0]!r}.")
-    if not options and not text:
-        raise ApiError(422, "Choose at least one option or write the board's decision.")
-    store = _store(request)
-    case = store.get_case(case_pk)
-    sent_version = str(form.get("case_version") or "")
-    version = int(sent_version) if sent_version.isdigit() and len(sent_version) < 10 else (
-        case.current_version)
-    assessment = str(form.get("assessment_id") or "")[:9]
-    store.record_decision(case_pk, case_version=version, options=options, text=text,
-                          user=principal.user,
-                          assessment_id=int(assessment) if assessment.isdigit() else None)
-    return _see_other(f"/cases/{case_pk}?version={version}&decided=1#decisions")
 
 
 @router.get("/cases/{case_pk}/report.{fmt}")
