@@ -351,7 +351,8 @@ def list_decisions(request: Request, case_pk: Id, principal: UserDep) -> list[di
 
 
 def build_report(request: Request, case_pk: Id, version: int | None, fmt: str,
-                 principal: Principal) -> tuple[bytes, str, str]:
+                 principal: Principal, *, with_evidence: bool = False
+                 ) -> tuple[bytes, str, str]:
     """The report of a stored case: (bytes, media type, file name). Audited as export."""
     from nelm.report.html import evidence_for_report, render_html
 
@@ -360,7 +361,8 @@ def build_report(request: Request, case_pk: Id, version: int | None, fmt: str,
     doc = record.output
     decisions = [d.as_dict() for d in store.list_decisions(case_pk)
                  if d.case_version == record.case_version]
-    html = render_html(doc, evidence=evidence_for_report(doc) if evidence.available() else {},
+    attach = with_evidence and evidence.available()
+    html = render_html(doc, evidence=evidence_for_report(doc) if attach else {},
                        decisions=decisions, case_version=record.case_version)
     store.audit(principal.user, "export", case.case_id,
                 f"{fmt} version {record.case_version}")
@@ -381,9 +383,12 @@ def build_report(request: Request, case_pk: Id, version: int | None, fmt: str,
                                                          "application/pdf": {}}}})
 def report(request: Request, case_pk: Id, principal: UserDep,
            format: Annotated[Literal["html", "pdf"], Query()] = "html",
-           version: VersionQuery = None) -> Response:
+           version: VersionQuery = None,
+           evidence: Annotated[bool, Query(description="Append the evidence tables")] = False
+           ) -> Response:
     """The printable report (self-contained HTML, or PDF) of a stored case version."""
-    body, media, name = build_report(request, case_pk, version, format, principal)
+    body, media, name = build_report(request, case_pk, version, format, principal,
+                                     with_evidence=evidence)
     return Response(body, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

@@ -245,3 +245,50 @@ def change_decision_form(request: Request, case_pk: Id, decision_id: Id,
     return case_page(request, case_pk, principal, version=old.case_version,
                      template="decision_change.html", form_values=values, old=old,
                      kind=kind, back=_safe_next(back) if back else "")
+
+
+# --------------------------------------------------------------------------- board summary
+
+
+def summary_document(request: Request, case_pk: int, principal: Principal,
+                     version: int | None) -> tuple[str, str]:
+    """The board summary of a case as HTML, and the file stem. Audited as an export."""
+    from nelm.report.summary import render_summary_html
+
+    store = _store(request)
+    case = store.get_case(case_pk)
+    chosen = version or case.current_version
+    record = assess_stored(store, case, _document(store, case, chosen), chosen,
+                           principal.user)
+    current = [d for d in store.list_decisions(case_pk) if d.current]
+    decision = current[-1] if current else None
+    agenda = store.agenda_of_case(case_pk)
+    meeting_id = decision.meeting_id if decision and decision.meeting_id else (
+        agenda[-1].meeting_id if agenda else None)
+    meeting = store.get_meeting(meeting_id) if meeting_id else None
+    item = next((a for a in reversed(agenda) if a.meeting_id == meeting_id), None)
+    html = render_summary_html(record.output, decision=decision, meeting=meeting,
+                               question=item.question if item else "",
+                               presenter=item.presenter if item else "",
+                               case_version=chosen)
+    store.audit(principal.user, "export", case.case_id, f"summary version {chosen}")
+    return html, f"nelm-summary-{case_pk}-v{chosen}"
+
+
+@router.get("/cases/{case_pk}/summary.{fmt}")
+def board_summary(request: Request, case_pk: Id, fmt: str, principal: PageUser,
+                  version: VersionQuery = None) -> Response:
+    """The one- or two-page board summary, as PDF (or HTML to look at)."""
+    if fmt not in ("html", "pdf"):
+        raise NotFoundError("Not found")
+    html, stem = summary_document(request, case_pk, principal, version)
+    if fmt == "html":
+        return Response(html, media_type="text/html; charset=utf-8")
+    from nelm.report.pdf import PdfUnavailableError, html_to_pdf
+
+    try:
+        pdf = html_to_pdf(html)
+    except PdfUnavailableError as exc:
+        raise ApiError(503, str(exc)) from exc
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{stem}.pdf"'})

@@ -378,7 +378,8 @@ def report(request: Request, case_pk: Id, fmt: str, principal: PageUser,
         raise NotFoundError("Not found")
     from nelm.web.api import build_report
 
-    body, media, name = build_report(request, case_pk, version, fmt, principal)
+    body, media, name = build_report(request, case_pk, version, fmt, principal,
+                                     with_evidence=request.query_params.get("evidence") == "1")
     return Response(body, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
