@@ -57,7 +57,7 @@ def main() -> None:
             document = raw.get("case", raw) if isinstance(raw, dict) else raw
             try:
                 store.create_case(normalised_document(document), admin)
-            except Exception as exc:  # noqa: BLE001 - a screenshot run skips odd files
+            except Exception as exc:  # a screenshot run skips a file it cannot read
                 print(f"skipped {path.name}: {exc}")
     port = _port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
