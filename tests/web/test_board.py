@@ -152,3 +152,24 @@ def test_references_end_the_case_page_and_every_citation_links_to_one(site: Site
     listed = set(re.findall(r'<li id="ref-(\d+)"', page))
     assert targets and targets == listed
     assert "doi:10.20524/aog.2021.0574" in page  # 001's DOI, from its header
+
+
+def test_the_case_list_searches_filters_and_pages_on_the_server(site: Site) -> None:
+    client, csrf = logged_in(site)
+    for i in range(27):
+        site.store.create_case({"schema_version": 1, "case_id": f"list-{i:02d}",
+                                "label": "liver" if i % 2 else None}, None)
+    unfit = new_case(client, csrf, case_id="unfit-1", **UNFIT)
+    first = client.get("/").text
+    assert "28 cases · page 1 of 2" in first and first.count("<tr><td><a href=") == 25
+    assert "28 cases · page 2 of 2" in client.get("/?page=2").text
+    assert "1 case<" in client.get("/?q=UNFIT").text
+    assert "13 cases" in client.get("/?q=liver").text  # the label, case-insensitively
+    # 001 Introduction: curative resection is not for a patient unfit for major surgery
+    filtered = client.get("/?option=liver_resection&status=ineligible").text
+    assert "1 case<" in filtered and f'href="/cases/{unfit}"' in filtered
+    client.post(f"/cases/{unfit}/decisions", data=form(csrf, options=["ssa"], text="SSA",
+                                                       case_version="1"))
+    decided = client.get("/?decided=yes").text
+    assert "1 case<" in decided and "Somatostatin analogue" in decided
+    assert "needs data" in client.get("/?needs_data=yes").text

@@ -22,7 +22,7 @@ from nelm.case.fields import OPTION_IDS
 from nelm.evidence.summary import summary_for_option
 from nelm.knowledge import load_knowledge
 from nelm.store import Store
-from nelm.web import api, board_pages, meetings, pages
+from nelm.web import api, board_pages, case_list, meetings, pages
 from nelm.web.auth import (
     LoginLimiter,
     NotLoggedInError,
@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(board_pages.router)
+    app.include_router(case_list.router)
     app.include_router(meetings.router)
     mount_cds(app, opened)
     static = resources.files("nelm.web") / "static"

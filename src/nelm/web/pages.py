@@ -263,12 +263,6 @@ async def logout(request: Request, principal: PageUser) -> Response:
 # --------------------------------------------------------------------------- cases
 
 
-@router.get("/")
-def case_list(request: Request, principal: PageUser) -> Response:
-    cases = _store(request).list_cases()
-    return render(request, "cases.html", cases=cases, title="Cases")
-
-
 def _form_page(request: Request, *, title: str, action: str, values: Mapping[str, Any],
                problems: list[Problem] | None = None, case_pk: int | None = None,
                status: int = 200) -> HTMLResponse:
