@@ -8,6 +8,7 @@ use, for the list at its end. Keys and codes never reach the reader.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -15,7 +16,7 @@ from importlib import resources
 
 import yaml
 
-__all__ = ["Reference", "ReferenceList", "reference", "resolve"]
+__all__ = ["Reference", "ReferenceList", "cite_plain", "reference", "resolve"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,7 @@ class Reference:
     journal: str
     year: int | None
     doi: str | None
+    short_name: str | None = None
 
     @property
     def first_author(self) -> str:
@@ -35,6 +37,8 @@ class Reference:
     @property
     def short(self) -> str:
         """``Machairas 2021`` or ``NETTER-1 trial, Strosberg 2017``."""
+        if self.short_name:
+            return self.short_name
         base = f"{self.first_author} {self.year}" if self.year else self.first_author
         if self.key[:1].isdigit():
             return base
@@ -66,7 +70,8 @@ def _references() -> dict[str, Reference]:
             found[str(key)] = Reference(
                 key=str(key), authors=str(entry["authors"]), title=str(entry["title"]),
                 journal=str(entry["journal"]), year=int(year) if year else None,
-                doi=str(entry["doi"]) if entry.get("doi") else None)
+                doi=str(entry["doi"]) if entry.get("doi") else None,
+                short_name=str(entry["short"]) if entry.get("short") else None)
     return found
 
 
@@ -106,3 +111,26 @@ class ReferenceList:
 
     def labels(self, citations: Iterable[str]) -> str:
         return "; ".join(self.label(c) for c in citations)
+
+
+_PARENS = re.compile(r"\(([^()]+)\)")
+_BARE_REVIEW = re.compile(r"\b(00[0-9])\b")
+
+
+def cite_plain(text: str, refs: ReferenceList) -> str:
+    """Free text with "(001 Table 2; 004 §3.1)" made readable, for plain-text output."""
+
+    def group(match: re.Match[str]) -> str:
+        parts = [p.strip() for p in match.group(1).split(";")]
+        if any(resolve(p)[0] is None for p in parts):
+            return match.group(0)
+        return f"({refs.labels(parts)})"
+
+    def bare(match: re.Match[str]) -> str:
+        ref = reference(match.group(1))
+        if ref is None:
+            return match.group(0)
+        refs.number(ref)
+        return ref.short
+
+    return _BARE_REVIEW.sub(bare, _PARENS.sub(group, text))

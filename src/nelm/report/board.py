@@ -18,7 +18,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from nelm.knowledge.sources import ReferenceList, resolve
+from nelm.knowledge.sources import ReferenceList, cite_plain, reference, resolve
 
 __all__ = [
     "BoardView",
@@ -311,11 +311,23 @@ def cite_in_text(text: str, refs: ReferenceList, *, html: bool = True) -> Markup
         return f"({refs.labels(parts)})"
 
     if not html:
-        return _PARENS.sub(replace, text)
+        return cite_plain(text, refs)
     out, last = [], 0
     for match in _PARENS.finditer(text):
         out.append(str(escape(text[last:match.start()])))
         out.append(replace(match))
         last = match.end()
     out.append(str(escape(text[last:])))
-    return Markup("".join(out))
+    return Markup(_BARE_REVIEW.sub(lambda m: _bare(m, refs), "".join(out)))
+
+
+_BARE_REVIEW = re.compile(r"(?<![\w#>-])(00[0-9])(?![\w<])")
+
+
+def _bare(match: re.Match[str], refs: ReferenceList) -> str:
+    """A review cited by its number alone in running text ("as 001 grades")."""
+    ref = reference(match.group(1))
+    if ref is None:
+        return match.group(0)
+    return str(Markup('<a class="cite" href="#ref-{}" title="{}">{}</a>').format(
+        refs.number(ref), ref.full, ref.short))

@@ -10,12 +10,25 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from nelm.case.fields import FIELD_BY_PATH, TOP_LEVEL
+from nelm.knowledge.sources import ReferenceList, cite_plain
+
 __all__ = ["SAFETY_STATEMENT", "render_text"]
+
+_TOP_LABELS = {f.path: f.label for f in TOP_LEVEL}
+NARROW = 90
+"""Below this many columns the plan is a list, not a table (its columns would collapse)."""
+
+
+def _label(path: str) -> str:
+    spec = FIELD_BY_PATH.get(path)
+    return spec.label if spec is not None else _TOP_LABELS.get(path, path)
 
 SAFETY_STATEMENT = (
     "Decision support for clinicians, not a decision. Every conclusion above shows its "
@@ -36,7 +49,7 @@ STATUS_STYLE = {"eligible": ("ELIGIBLE", "bold green"),
 RESULT_MARK = {"met": ("✔", "green"), "not_met": ("✘", "red"), "unknown": ("?", "yellow")}
 
 
-def _classification(doc: dict[str, Any]) -> Table:
+def _classification(doc: dict[str, Any], refs: ReferenceList) -> Table:
     c = doc["classification"]
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
@@ -48,37 +61,52 @@ def _classification(doc: dict[str, Any]) -> Table:
              "portal_drainage"),
             ("Hepatic burden", c["burden_band"] or "unknown", "burden_band")]
     for title, value, key in rows:
-        explanation = c["explanations"].get(key, "")
+        explanation = cite_plain(c["explanations"].get(key, ""), refs)
         table.add_row(title, Text.assemble((str(value), "bold"), ("\n" + explanation, "dim")
                                            if explanation else ""))
     return table
 
 
-def _plan(doc: dict[str, Any]) -> Table:
+def _step_options(doc: dict[str, Any], step: dict[str, Any]) -> Text:
+    names = Text()
+    for i, oid in enumerate(step["options"]):
+        status = step["statuses"][oid]
+        if i:
+            names.append("\n")
+        names.append(doc["options"][oid]["name"],
+                     style="bold" if status == "eligible" else "yellow")
+        if status == "uncertain":
+            pending = ", ".join(_label(p) for p in step["pending"].get(oid, [])) or "more data"
+            names.append(f" (if: {pending})", style="dim yellow")
+    return names
+
+
+def _plan(doc: dict[str, Any], refs: ReferenceList, width: int) -> Any:
+    if width < NARROW:  # a list: a four-column table collapses on a narrow terminal
+        lines: list[Any] = []
+        for step in doc["plan"]:
+            lines.append(Text.assemble((f"{step['step']}. {INTENT_TITLES[step['intent']]}",
+                                        "bold")))
+            lines.append(Padding(_step_options(doc, step), (0, 0, 0, 3)))
+            lines.append(Padding(Text(step["rationale"] + " (" + refs.labels(step["sources"])
+                                      + ")", style="dim"), (0, 0, 0, 3)))
+        return Group(*lines)
     table = Table(show_header=True, header_style="bold", expand=True, show_lines=True)
-    table.add_column("#", width=3)
-    table.add_column("Intent", width=16)
-    table.add_column("Options")
-    table.add_column("Why", ratio=2)
+    table.add_column("#", width=2)
+    table.add_column("Intent", min_width=14, ratio=1, overflow="fold")
+    table.add_column("Options", min_width=22, ratio=2, overflow="fold")
+    table.add_column("Why", min_width=24, ratio=3, overflow="fold")
     for step in doc["plan"]:
-        names = Text()
-        for i, oid in enumerate(step["options"]):
-            status = step["statuses"][oid]
-            if i:
-                names.append("\n")
-            names.append(oid, style="bold" if status == "eligible" else "yellow")
-            if status == "uncertain":
-                pending = ", ".join(step["pending"].get(oid, [])) or "more data"
-                names.append(f"  (if: {pending})", style="dim yellow")
         why = Text(step["rationale"])
-        why.append("\n" + "; ".join(step["sources"]), style="dim")
-        table.add_row(str(step["step"]), INTENT_TITLES[step["intent"]], names, why)
+        why.append("\n" + refs.labels(step["sources"]), style="dim")
+        table.add_row(str(step["step"]), INTENT_TITLES[step["intent"]],
+                      _step_options(doc, step), why)
     return table
 
 
-def _option(oid: str, option: dict[str, Any]) -> Group:
+def _option(option: dict[str, Any], refs: ReferenceList) -> Group:
     label, style = STATUS_STYLE[option["status"]]
-    head = Text.assemble((f"{label:<10} ", style), (option["name"], "bold"), (f"  [{oid}]", "dim"))
+    head = Text.assemble((f"{label:<10} ", style), (option["name"], "bold"))
     lines: list[Any] = [head]
     brief = option["status"] == "ineligible"
     hidden = 0
@@ -87,35 +115,42 @@ def _option(oid: str, option: dict[str, Any]) -> Group:
             hidden += 1
             continue
         mark, mstyle = RESULT_MARK[crit["result"]]
-        line = Text("   ")
+        line = Text()
         line.append(mark, style=mstyle)
         line.append(f" {crit['text']}")
         line.append(f" — {crit['value']}", style="cyan")
-        line.append(f"  ({'; '.join(crit['sources'])})", style="dim")
-        lines.append(line)
+        line.append(f"  ({refs.labels(crit['sources'])})", style="dim")
+        lines.append(Padding(line, (0, 0, 0, 3)))
     if hidden:
-        lines.append(Text(f"     ({hidden} other criteria not shown: see --format json)",
-                          style="dim"))
+        lines.append(Padding(Text(f"({hidden} other criteria met or not known are not "
+                                  "shown for an ineligible option)", style="dim"),
+                             (0, 0, 0, 5)))
     for caution in option["caution_details"]:
         if brief and not caution["case_specific"]:
             continue
-        line = Text("   ")
+        line = Text()
         line.append("! ", style="bold magenta")
-        line.append(caution["text"], style="magenta")
-        line.append(f"  ({'; '.join(caution['sources'])})", style="dim")
-        lines.append(line)
+        line.append(cite_plain(caution["text"], refs), style="magenta")
+        line.append(f"  ({refs.labels(caution['sources'])})", style="dim")
+        lines.append(Padding(line, (0, 0, 0, 3)))
     if option["missing"]:
-        lines.append(Text("   → obtain " + ", ".join(option["missing"]) + " to decide",
-                          style="yellow"))
+        wanted = ", ".join(_label(p) for p in option["missing"])
+        lines.append(Padding(Text(f"→ obtain {wanted} to decide", style="yellow"),
+                             (0, 0, 0, 3)))
     evidence = option.get("evidence")
     if evidence and evidence.get("studies") and not brief:
-        lines.append(Text("   Evidence: " + str(evidence.get("text", "")), style="blue"))
+        lines.append(Padding(Text("Evidence: " + str(evidence.get("text", "")), style="blue"),
+                             (0, 0, 0, 3)))
     return Group(*lines)
 
 
 def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = False) -> str:
-    """Render an assessment document as a terminal report."""
-    console = Console(record=True, width=width or 110, force_terminal=color,
+    """Render an assessment document as a terminal report ``width`` columns wide (long
+    lines wrap; nothing is cut). Clinical names only: no option ids or field paths; the
+    sources are cited by author and year and listed at the end."""
+    width = max(40, width or 100)
+    refs = ReferenceList()
+    console = Console(record=True, width=width, force_terminal=color,
                       no_color=not color, highlight=False, emoji=False, soft_wrap=False)
     title = Text.assemble(("nelm assessment  ", "bold"), (doc["case_id"], "bold cyan"))
     if doc.get("label"):
@@ -124,10 +159,10 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
     console.print(Panel(Text.assemble(title, ("\nknowledge " + doc["knowledge_version"],
                                               "dim"))))
     console.print(Rule("Classification", align="left"))
-    console.print(_classification(doc))
+    console.print(_classification(doc, refs))
     console.print(Rule("Plan", align="left"))
     if doc["plan"]:
-        console.print(_plan(doc))
+        console.print(_plan(doc, refs, width))
     else:
         console.print(Text("No option is open on the data given.", style="yellow"))
     for intent, title_text in INTENT_TITLES.items():
@@ -136,28 +171,33 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
             continue
         console.print(Rule(f"Options — {title_text}", align="left"))
         order = {"eligible": 0, "uncertain": 1, "ineligible": 2}
-        for oid, option in sorted(group, key=lambda item: order[item[1]["status"]]):
-            console.print(_option(oid, option))
+        for _oid, option in sorted(group, key=lambda item: order[item[1]["status"]]):
+            console.print(_option(option, refs))
     if doc["missing_data"]:
         console.print(Rule("Missing data that would decide an option", align="left"))
         for item in doc["missing_data"]:
-            console.print(Text.assemble(("  " + item["field"], "bold yellow"),
-                                        " decides " + ", ".join(item["decides"])))
+            decides = ", ".join(doc["options"][o]["name"] for o in item["decides"])
+            console.print(Text.assemble(("  " + _label(item["field"]), "bold yellow"),
+                                        " decides " + decides))
     source = doc.get("input_source")
     if source:
         console.print(Rule(f"Input: {source['format']} (as of {source['assessment_date']})",
                            align="left"))
         for field, origin in source["provenance"].items():
-            console.print(Text.assemble(("  " + field, "bold"), " ← " + origin))
+            console.print(Text.assemble(("  " + _label(field), "bold"), " ← " + origin))
         if source["unmapped"]:
-            console.print(Text("  Not in the bundle (unknown): " + ", ".join(source["unmapped"]),
-                               style="dim"))
+            console.print(Text("  Not in the bundle (unknown): "
+                               + ", ".join(_label(f) for f in source["unmapped"]), style="dim"))
         for note in source["notes"]:
             console.print(Text("  note: " + note, style="dim"))
     if doc["warnings"]:
         console.print(Rule("Warnings", align="left"))
         for warning in doc["warnings"]:
             console.print(Text("  ⚠ " + warning, style="yellow"))
+    if refs.order:
+        console.print(Rule("References", align="left"))
+        for number, ref in enumerate(refs.order, start=1):
+            console.print(Text(f"{number:>2}. {ref.full}"))
     console.print(Rule())
     console.print(Text(SAFETY_STATEMENT, style="italic"))
     return console.export_text(styles=color)
