@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from nelm.vocabulary import vocabulary
+
 
 class Kind(Enum):
     """The JSON type a field accepts."""
@@ -88,14 +90,8 @@ def _c(path: str, label: str, *choices: str) -> Field:
     return Field(path, Kind.CHOICE, label, choices=choices)
 
 
-OPTION_IDS: tuple[str, ...] = (
-    "liver_resection", "staged_resection", "simultaneous_resection", "cytoreductive_surgery",
-    "primary_tumor_resection", "liver_transplant_milan", "liver_transplant_enets",
-    "liver_transplant_unos", "thermal_ablation", "tae", "tace", "deb_tace", "tare", "prrt",
-    "ssa", "everolimus", "sunitinib", "surufatinib", "cabozantinib",
-    "capecitabine_temozolomide", "streptozocin_5fu", "platinum_etoposide", "interferon_alpha",
-)
-"""The option vocabulary of assessment-v1, in the contract's order."""
+OPTION_IDS: tuple[str, ...] = vocabulary().option_ids
+"""The option vocabulary of assessment-v1, in the contract's order (vocabulary.yaml)."""
 
 SITES = ("pancreas", "duodenum", "stomach", "small_intestine", "appendix", "colon", "rectum",
          "lung", "unknown_primary", "other")

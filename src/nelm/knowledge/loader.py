@@ -30,16 +30,16 @@ from nelm.knowledge.model import (
     OptionSpec,
     PlanStepSpec,
 )
+from nelm.vocabulary import option_name, vocabulary
 
 __all__ = ["DERIVED_FACTS", "KNOWLEDGE_RELEASE", "load_knowledge"]
 
 KNOWLEDGE_RELEASE = "2026.1"
 
-# Derived facts a condition may read, with the values a categorical one can take.
+# Derived facts a condition may read, with the values a categorical one can take
+# (None: boolean); defined in vocabulary.yaml.
 DERIVED_FACTS: dict[str, tuple[str, ...] | None] = {
-    "derived.grade": ("G1", "G2", "G3", "NEC"),
-    "derived.liver_type": ("I", "II", "III"),
-    "derived.portal_drainage": None,  # boolean
+    fact.path: fact.values for fact in vocabulary().derived_facts if fact.in_conditions
 }
 
 try:  # the C loader is several times faster; fall back where libyaml is absent
@@ -56,7 +56,7 @@ def _data_files() -> list[tuple[str, bytes]]:
         for child in sorted(node.iterdir(), key=lambda c: c.name):
             if child.is_dir():
                 walk(child, f"{prefix}{child.name}/")
-            elif child.name.endswith(".yaml"):
+            elif child.name.endswith(".yaml"):  # vocabulary.yaml too: its words are output
                 found.append((f"{prefix}{child.name}", child.read_bytes()))
 
     walk(root, "")
@@ -210,6 +210,10 @@ def _cautions(raws: list[Any], option_id: str, checker: _Checker) -> list[Cautio
 def _option(raw: dict[str, Any], criterion_sets: dict[str, Any], caution_sets: dict[str, Any],
             checker: _Checker) -> OptionSpec:
     oid = str(raw["id"])
+    if "name" in raw:  # the name is vocabulary, defined once in vocabulary.yaml
+        raise ValueError(f"{oid}: the option's name belongs in vocabulary.yaml, not here")
+    if oid not in vocabulary().option:
+        raise ValueError(f"{oid}: no entry in vocabulary.yaml (id, name, short, title)")
     criteria: list[Criterion] = []
     for set_name in raw.get("include", []):
         criteria += _criteria(criterion_sets[set_name], oid, checker)
@@ -226,7 +230,7 @@ def _option(raw: dict[str, Any], criterion_sets: dict[str, Any], caution_sets: d
         raise ValueError(f"{oid}: duplicated ids {sorted(duplicated)}")
     return OptionSpec(
         id=oid,
-        name=str(raw["name"]),
+        name=option_name(oid),
         intent=_intent(raw["intent"], oid),
         summary=str(raw.get("summary", "")),
         criteria=tuple(criteria),

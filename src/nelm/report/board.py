@@ -19,6 +19,8 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from nelm.knowledge.sources import ReferenceList, cite_plain, reference, resolve
+from nelm.report.view import field_label as _field_label
+from nelm.vocabulary import vocabulary
 
 __all__ = [
     "BoardView",
@@ -32,15 +34,9 @@ __all__ = [
     "cite_in_text",
 ]
 
-INTENT_TITLES: dict[str, str] = {
-    "curative": "Curative",
-    "downstaging": "Conversion / downstaging",
-    "liver_control": "Liver-directed control",
-    "systemic_control": "Systemic control",
-    "symptom_control": "Symptom control",
-}
-STATUS_WORDS = {"eligible": "Eligible", "uncertain": "Uncertain", "ineligible": "Ineligible"}
-RESULT_WORDS = {"met": "met", "not_met": "not met", "unknown": "not known"}
+# the words come from the shared vocabulary (knowledge/data/vocabulary.yaml)
+INTENT_TITLES: dict[str, str] = {i.id: i.title for i in vocabulary().intents}
+STATUS_WORDS: dict[str, str] = {s.id: s.title for s in vocabulary().statuses}
 NOT_KNOWN = "not known"
 
 
@@ -235,10 +231,9 @@ def _criterion(raw: Mapping[str, Any]) -> Criterion:
 
 
 def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
-    """The board's view of one assessment document. ``field_label`` maps a case field path
-    to its label (``nelm.report.html.field_label``); passed in to keep this module free of
-    the case package's presentation choices."""
-    label_of = field_label or (lambda path: str(path))
+    """The board's view of one assessment document (field labels from
+    :func:`nelm.report.view.field_label` unless ``field_label`` is given)."""
+    label_of = field_label or _field_label
     options: Mapping[str, Any] = doc["options"]
     names = {oid: str(o.get("name") or oid) for oid, o in options.items()}
     rows: list[OptionRow] = []

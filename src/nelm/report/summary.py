@@ -17,8 +17,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from nelm.report.board import INTENT_TITLES, STATUS_WORDS, board_view, cite_in_text
-from nelm.report.html import field_label
 from nelm.report.text import SAFETY_STATEMENT
+from nelm.report.view import field_label
 
 __all__ = ["render_summary_html"]
 

@@ -16,19 +16,19 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from nelm.case.fields import FIELD_BY_PATH, TOP_LEVEL
 from nelm.knowledge.sources import ReferenceList, cite_plain
+from nelm.report.view import (
+    classification_rows,
+    field_label,
+    option_groups,
+    plan_steps,
+)
+from nelm.vocabulary import vocabulary
 
 __all__ = ["SAFETY_STATEMENT", "render_text"]
 
-_TOP_LABELS = {f.path: f.label for f in TOP_LEVEL}
 NARROW = 90
 """Below this many columns the plan is a list, not a table (its columns would collapse)."""
-
-
-def _label(path: str) -> str:
-    spec = FIELD_BY_PATH.get(path)
-    return spec.label if spec is not None else _TOP_LABELS.get(path, path)
 
 SAFETY_STATEMENT = (
     "Decision support for clinicians, not a decision. Every conclusion above shows its "
@@ -36,47 +36,36 @@ SAFETY_STATEMENT = (
     "normal and leaves an option uncertain. Review the basis before acting."
 )
 
-INTENT_TITLES = {
-    "curative": "Curative",
-    "downstaging": "Conversion / downstaging",
-    "liver_control": "Liver-directed control",
-    "systemic_control": "Systemic control",
-    "symptom_control": "Symptom control",
-}
-STATUS_STYLE = {"eligible": ("ELIGIBLE", "bold green"),
-                "uncertain": ("UNCERTAIN", "bold yellow"),
-                "ineligible": ("INELIGIBLE", "bold red")}
-RESULT_MARK = {"met": ("✔", "green"), "not_met": ("✘", "red"), "unknown": ("?", "yellow")}
+INTENT_TITLES: dict[str, str] = {i.id: i.title for i in vocabulary().intents}
+# Colours are this renderer's own; the words and marks come from vocabulary.yaml.
+_STATUS_COLOUR = {"eligible": "bold green", "uncertain": "bold yellow", "ineligible": "bold red"}
+_RESULT_COLOUR = {"met": "green", "not_met": "red", "unknown": "yellow"}
+STATUS_STYLE = {s.id: (s.title.upper(), _STATUS_COLOUR[s.id]) for s in vocabulary().statuses}
+RESULT_MARK = {r.id: (r.mark, _RESULT_COLOUR[r.id]) for r in vocabulary().results}
 
 
 def _classification(doc: dict[str, Any], refs: ReferenceList) -> Table:
-    c = doc["classification"]
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    grade = c["grade"] or (" or ".join(c["grade_possible"]) + " (not settled)")
-    rows = [("WHO grade", grade, "grade"),
-            ("Liver-metastasis type", c["liver_type"] or "unknown", "liver_type"),
-            ("Portal drainage", {True: "yes", False: "no", None: "unknown"}[c["portal_drainage"]],
-             "portal_drainage"),
-            ("Hepatic burden", c["burden_band"] or "unknown", "burden_band")]
-    for title, value, key in rows:
-        explanation = cite_plain(c["explanations"].get(key, ""), refs)
-        table.add_row(title, Text.assemble((str(value), "bold"), ("\n" + explanation, "dim")
-                                           if explanation else ""))
+    for row in classification_rows(doc):
+        explanation = cite_plain(row.explanation, refs) if row.explanation else ""
+        value = Text.assemble((row.value, "bold"), ("\n" + explanation, "dim")
+                              if explanation else "")
+        if row.settle:
+            value.append("\nwould settle it: " + ", ".join(row.settle), style="dim yellow")
+        table.add_row(row.title, value)
     return table
 
 
-def _step_options(doc: dict[str, Any], step: dict[str, Any]) -> Text:
+def _step_options(step: dict[str, Any]) -> Text:
     names = Text()
-    for i, oid in enumerate(step["options"]):
-        status = step["statuses"][oid]
+    for i, item in enumerate(step["items"]):
         if i:
             names.append("\n")
-        names.append(doc["options"][oid]["name"],
-                     style="bold" if status == "eligible" else "yellow")
-        if status == "uncertain":
-            pending = ", ".join(_label(p) for p in step["pending"].get(oid, [])) or "more data"
+        names.append(item["name"], style="bold" if item["status"] == "eligible" else "yellow")
+        if item["status"] == "uncertain":
+            pending = ", ".join(item["pending"]) or "more data"
             names.append(f" (if: {pending})", style="dim yellow")
     return names
 
@@ -84,10 +73,9 @@ def _step_options(doc: dict[str, Any], step: dict[str, Any]) -> Text:
 def _plan(doc: dict[str, Any], refs: ReferenceList, width: int) -> Any:
     if width < NARROW:  # a list: a four-column table collapses on a narrow terminal
         lines: list[Any] = []
-        for step in doc["plan"]:
-            lines.append(Text.assemble((f"{step['step']}. {INTENT_TITLES[step['intent']]}",
-                                        "bold")))
-            lines.append(Padding(_step_options(doc, step), (0, 0, 0, 3)))
+        for step in plan_steps(doc):
+            lines.append(Text(f"{step['step']}. {step['intent_title']}", style="bold"))
+            lines.append(Padding(_step_options(step), (0, 0, 0, 3)))
             lines.append(Padding(Text(step["rationale"] + " (" + refs.labels(step["sources"])
                                       + ")", style="dim"), (0, 0, 0, 3)))
         return Group(*lines)
@@ -96,11 +84,10 @@ def _plan(doc: dict[str, Any], refs: ReferenceList, width: int) -> Any:
     table.add_column("Intent", min_width=14, ratio=1, overflow="fold")
     table.add_column("Options", min_width=22, ratio=2, overflow="fold")
     table.add_column("Why", min_width=24, ratio=3, overflow="fold")
-    for step in doc["plan"]:
+    for step in plan_steps(doc):
         why = Text(step["rationale"])
         why.append("\n" + refs.labels(step["sources"]), style="dim")
-        table.add_row(str(step["step"]), INTENT_TITLES[step["intent"]],
-                      _step_options(doc, step), why)
+        table.add_row(str(step["step"]), step["intent_title"], _step_options(step), why)
     return table
 
 
@@ -134,7 +121,7 @@ def _option(option: dict[str, Any], refs: ReferenceList) -> Group:
         line.append(f"  ({refs.labels(caution['sources'])})", style="dim")
         lines.append(Padding(line, (0, 0, 0, 3)))
     if option["missing"]:
-        wanted = ", ".join(_label(p) for p in option["missing"])
+        wanted = ", ".join(field_label(p) for p in option["missing"])
         lines.append(Padding(Text(f"→ obtain {wanted} to decide", style="yellow"),
                              (0, 0, 0, 3)))
     evidence = option.get("evidence")
@@ -165,29 +152,25 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
         console.print(_plan(doc, refs, width))
     else:
         console.print(Text("No option is open on the data given.", style="yellow"))
-    for intent, title_text in INTENT_TITLES.items():
-        group = [(oid, o) for oid, o in doc["options"].items() if o["intent"] == intent]
-        if not group:
-            continue
-        console.print(Rule(f"Options — {title_text}", align="left"))
-        order = {"eligible": 0, "uncertain": 1, "ineligible": 2}
-        for _oid, option in sorted(group, key=lambda item: order[item[1]["status"]]):
-            console.print(_option(option, refs))
+    for group in option_groups(doc):
+        console.print(Rule(f"Options — {group.title}", align="left"))
+        for _oid, option in group.members:
+            console.print(_option(dict(option), refs))
     if doc["missing_data"]:
         console.print(Rule("Missing data that would decide an option", align="left"))
         for item in doc["missing_data"]:
             decides = ", ".join(doc["options"][o]["name"] for o in item["decides"])
-            console.print(Text.assemble(("  " + _label(item["field"]), "bold yellow"),
+            console.print(Text.assemble(("  " + field_label(item["field"]), "bold yellow"),
                                         " decides " + decides))
     source = doc.get("input_source")
     if source:
         console.print(Rule(f"Input: {source['format']} (as of {source['assessment_date']})",
                            align="left"))
         for field, origin in source["provenance"].items():
-            console.print(Text.assemble(("  " + _label(field), "bold"), " ← " + origin))
+            console.print(Text.assemble(("  " + field_label(field), "bold"), " ← " + origin))
         if source["unmapped"]:
-            console.print(Text("  Not in the bundle (unknown): "
-                               + ", ".join(_label(f) for f in source["unmapped"]), style="dim"))
+            unmapped = ", ".join(field_label(f) for f in source["unmapped"])
+            console.print(Text("  Not in the bundle (unknown): " + unmapped, style="dim"))
         for note in source["notes"]:
             console.print(Text("  note: " + note, style="dim"))
     if doc["warnings"]:

@@ -20,7 +20,7 @@ from starlette.datastructures import FormData
 from nelm.case.fields import OPTION_IDS
 from nelm.report.board import board_view
 from nelm.report.changes import input_changes, status_changes
-from nelm.report.html import field_label, format_value, input_rows
+from nelm.report.view import field_label, format_value, input_rows
 from nelm.store import (
     DECISION_CHANGES,
     DECISION_STATUSES,

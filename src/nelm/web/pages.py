@@ -23,12 +23,18 @@ from nelm.errors import InputRejected, Problem
 from nelm.report.board import cite_html, cite_in_text
 from nelm.report.html import (
     INTENT_TITLES,
+    RESULT_MARK,
     RESULT_TEXT,
+    STATUS_MARK,
     STATUS_TEXT,
-    field_label,
-    format_value,
 )
 from nelm.report.text import SAFETY_STATEMENT
+from nelm.report.view import (
+    classification_rows,
+    field_label,
+    format_value,
+    outcome_label,
+)
 from nelm.store import ROLES, ConflictError, NotFoundError, Store, UserRecord
 from nelm.store.security import MIN_PASSWORD_LENGTH, new_token
 from nelm.web import evidence
@@ -58,39 +64,16 @@ __all__ = ["error_page", "router"]
 
 router = APIRouter(include_in_schema=False)
 
-_STATUS_MARK = {"eligible": "✔", "uncertain": "?", "ineligible": "✘"}
-_RESULT_MARK = {"met": "✔", "not_met": "✘", "unknown": "?"}
-
-
-_OUTCOME_WORDS = {"os": "overall survival", "pfs": "progression-free survival",
-                  "dfs": "disease-free survival", "dss": "disease-specific survival",
-                  "ttp": "time to progression", "orr": "objective response",
-                  "dcr": "disease control", "r0": "R0 resection"}
-
-
-def outcome_name(outcome: str) -> str:
-    """``os_5y_percent`` → ``5-year overall survival (%)``, for tables and captions."""
-    parts = outcome.split("_")
-    unit = {"percent": " (%)", "months": " (months)"}.get(parts[-1], "")
-    core = parts[:-1] if unit else parts
-    if core and core[0] == "median":
-        return f"median {_OUTCOME_WORDS.get(core[1], core[1])}{unit}" if len(core) > 1 else (
-            outcome)
-    if len(core) == 2 and core[1].endswith("y") and core[1][:-1].isdigit():
-        return f"{core[1][:-1]}-year {_OUTCOME_WORDS.get(core[0], core[0])}{unit}"
-    words = " ".join(_OUTCOME_WORDS.get(p, p) for p in core)
-    return f"{words}{unit}"
-
 
 @cache
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("nelm.web", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["label"] = field_label
-    env.filters["outcome"] = outcome_name
+    env.filters["outcome"] = outcome_label
     env.globals.update(
         safety=SAFETY_STATEMENT, intents=INTENT_TITLES, status_text=STATUS_TEXT,
-        result_text=RESULT_TEXT, status_mark=_STATUS_MARK, result_mark=_RESULT_MARK,
+        result_text=RESULT_TEXT, status_mark=STATUS_MARK, result_mark=RESULT_MARK,
         roles=ROLES, format_value=format_value, field_label=field_label,
         min_password=MIN_PASSWORD_LENGTH, urlencode=urlencode, cite=cite_html,
         cite_text=cite_in_text, section_titles=SECTION_TITLES,
@@ -349,20 +332,8 @@ async def delete_case(request: Request, case_pk: Id, principal: PageUser) -> Res
 
 
 def _classification(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
-    c = doc["classification"]
-    grade = c.get("grade")
-    if grade is None:
-        possible = c.get("grade_possible") or []
-        grade = (" or ".join(possible) + " (not settled)") if possible else "unknown"
-    drainage = {True: "yes", False: "no", None: "unknown"}[c.get("portal_drainage")]
-    settle = c.get("settle_with") or {}
-    rows = [("WHO grade", "grade", grade),
-            ("Differentiation", "differentiation", c.get("differentiation") or "unknown"),
-            ("Liver-metastasis type", "liver_type", c.get("liver_type") or "unknown"),
-            ("Portal drainage", "portal_drainage", drainage),
-            ("Hepatic burden", "burden_band", c.get("burden_band") or "unknown")]
-    return [{"title": t, "value": v, "explanation": c.get("explanations", {}).get(k, ""),
-             "settle": [field_label(p) for p in settle.get(k, [])]} for t, k, v in rows]
+    return [{"title": row.title, "value": row.value, "explanation": row.explanation,
+             "settle": list(row.settle)} for row in classification_rows(doc)]
 
 
 @router.get("/cases/{case_pk}/report.{fmt}")
