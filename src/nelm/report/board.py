@@ -277,7 +277,9 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
 
 
 def cite_html(citations: Sequence[str], refs: ReferenceList) -> Markup:
-    """Citations as links to the page's reference list, the full reference on hover."""
+    """Citations as links to the page's numbered reference list (the full reference with
+    its DOI, highlighted when it is the link's target). No hover text: repeated on every
+    citation it would double the page's size."""
     parts = []
     for citation in citations:
         ref, locator = resolve(citation)
@@ -286,8 +288,7 @@ def cite_html(citations: Sequence[str], refs: ReferenceList) -> Markup:
             continue
         number = refs.number(ref)
         text = f"{ref.short}, {locator}" if locator else ref.short
-        parts.append(Markup('<a class="cite" href="#ref-{}" title="{}">{}</a>').format(
-            number, ref.full, text))
+        parts.append(Markup('<a class="cite" href="#ref-{}">{}</a>').format(number, text))
     return Markup("; ").join(parts)
 
 
@@ -324,5 +325,5 @@ def _bare(match: re.Match[str], refs: ReferenceList) -> str:
     ref = reference(match.group(1))
     if ref is None:
         return match.group(0)
-    return str(Markup('<a class="cite" href="#ref-{}" title="{}">{}</a>').format(
-        refs.number(ref), ref.full, ref.short))
+    return str(Markup('<a class="cite" href="#ref-{}">{}</a>').format(
+        refs.number(ref), ref.short))

@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         # what requests allocate, which keeps the slowest answers short.
         load_knowledge()
         summary_for_option(OPTION_IDS[0])
+        pages.compile_templates()
         gc.collect()
         gc.freeze()
         yield

@@ -60,7 +60,7 @@ from nelm.web.forms import (
     form_values,
 )
 
-__all__ = ["error_page", "router"]
+__all__ = ["compile_templates", "error_page", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -79,6 +79,13 @@ def _env() -> Environment:
         cite_text=cite_in_text, section_titles=SECTION_TITLES,
     )
     return env
+
+
+def compile_templates() -> None:
+    """Compile every page template once at start-up, not on a user's first visit."""
+    env = _env()
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)
 
 
 def render(request: Request, template: str, status: int = 200,
