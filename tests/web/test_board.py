@@ -173,3 +173,17 @@ def test_the_case_list_searches_filters_and_pages_on_the_server(site: Site) -> N
     decided = client.get("/?decided=yes").text
     assert "1 case<" in decided and "Somatostatin analogue" in decided
     assert "needs data" in client.get("/?needs_data=yes").text
+
+
+def test_the_form_speaks_clinical_language(site: Site) -> None:
+    client, csrf = logged_in(site)
+    page = client.get("/cases/new").text
+    assert ">not known</option>" in page and ">unknown</option>" not in page
+    # an unknown primary is a diagnosis (CUP), not a missing value
+    assert '<option value="unknown_primary">unknown primary (CUP)</option>' in page
+    assert "Conventional transarterial chemoembolisation (cTACE)</label>" in page
+    assert "> tace</label>" not in page
+    rejected = client.post("/cases/new", data=form(
+        csrf, case_id="f-1", **{"pathology.ki67_percent": "150"}))
+    assert rejected.status_code == 422
+    assert "Ki-67 index: must be a number between 0 and 100, got 150" in rejected.text

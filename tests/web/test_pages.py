@@ -127,12 +127,14 @@ def test_form_shows_problems_beside_the_fields(site: Site) -> None:
     assert response.status_code == 422
     page = response.text
     assert "The case was not saved: 2 problems." in page
-    assert ('id="err-pathology.ki67_percent">pathology.ki67_percent: must be a number between '
+    # the label the user sees names the field, never its path
+    assert ('id="err-pathology.ki67_percent">must be a number between '
             '0 and 100, got 140</span>') in page
-    assert 'patient.age_years: must be a number between 0 and 120, got &#34;old&#34;' in page
+    assert 'Age: must be a number between 0 and 120, got &#34;old&#34;' in page
+    assert "patient.age_years:" not in page
     assert 'aria-invalid="true"' in page and 'value="140"' in page
     missing = client.post("/cases/new", data=form(csrf))
-    assert "case_id: is required" in missing.text
+    assert "Case id: is required" in missing.text
     assert site.store.list_cases() == []
 
 

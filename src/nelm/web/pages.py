@@ -37,6 +37,7 @@ from nelm.report.view import (
 )
 from nelm.store import ROLES, ConflictError, NotFoundError, Store, UserRecord
 from nelm.store.security import MIN_PASSWORD_LENGTH, new_token
+from nelm.vocabulary import vocabulary
 from nelm.web import evidence
 from nelm.web.auth import (
     LOGIN_CSRF_COOKIE,
@@ -76,9 +77,30 @@ def _env() -> Environment:
         result_text=RESULT_TEXT, status_mark=STATUS_MARK, result_mark=RESULT_MARK,
         roles=ROLES, format_value=format_value, field_label=field_label,
         min_password=MIN_PASSWORD_LENGTH, urlencode=urlencode, cite=cite_html,
-        cite_text=cite_in_text, section_titles=SECTION_TITLES,
+        cite_text=cite_in_text, section_titles=SECTION_TITLES, choice_label=choice_label,
     )
     return env
+
+
+_CHOICE_WORDS = {
+    ("primary.site", "unknown_primary"): "unknown primary (CUP)",
+    ("pathology.differentiation", "well"): "well differentiated",
+    ("pathology.differentiation", "poor"): "poorly differentiated",
+    ("primary.functional_syndrome", "none"): "none (non-functional)",
+    ("primary.functional_syndrome", "carcinoid"): "carcinoid syndrome",
+    ("primary.functional_syndrome", "vipoma"): "VIPoma",
+    ("liver.distribution", "bilobar_dominant"): "bilobar, one lobe dominant",
+    ("liver.distribution", "bilobar_diffuse"): "bilobar, diffuse",
+}
+
+
+def choice_label(path: str, choice: str) -> str:
+    """A form choice in clinical words: treatments by their names (TACE, not "tace"); an
+    unknown primary is a diagnosis, distinct from "not known"."""
+    if path == "course.prior_treatments":
+        words = vocabulary().option.get(choice)
+        return words.name if words else choice.replace("_", " ")
+    return _CHOICE_WORDS.get((path, choice), choice.replace("_", " "))
 
 
 def compile_templates() -> None:
@@ -260,8 +282,10 @@ def _form_page(request: Request, *, title: str, action: str, values: Mapping[str
     general: list[str] = []
     for problem in problems or []:
         key = problem.path.split("[", 1)[0]
+        # the label stands beside the field (and before it in the list): no field path
+        words = f"{problem.expected}, got {problem.got}" if problem.got else problem.expected
         if key in FIELD_BY_PATH or key in ("case_id", "label"):
-            by_path.setdefault(key, []).append(problem.message)
+            by_path.setdefault(key, []).append(words)
         else:
             general.append(problem.message)
     return render(request, "case_form.html", status=status, title=title, action=action,
