@@ -27,8 +27,10 @@ def test_every_citable_source_resolves_for_a_reader(key: str) -> None:
     ref = reference(key)
     assert ref is not None
     assert ref.authors and ref.title and ref.journal
-    if key != "case-v1":  # the project's own definitions have no journal year or DOI
-        assert ref.year is not None and ref.doi
+    if key != "case-v1":  # the project's own definitions have no year or DOI
+        assert ref.year is not None
+    if key not in ("case-v1", "AJCC-7"):  # the AJCC manual is a book (ISBN, no DOI)
+        assert ref.doi
 
 
 @pytest.mark.parametrize(("key", "doi"), sorted(SEED_DOIS.items()))

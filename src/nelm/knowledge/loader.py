@@ -30,6 +30,7 @@ from nelm.knowledge.model import (
     OptionSpec,
     PlanStepSpec,
 )
+from nelm.knowledge.staging import parse_staging
 from nelm.vocabulary import option_name, vocabulary
 
 __all__ = ["DERIVED_FACTS", "KNOWLEDGE_RELEASE", "load_knowledge"]
@@ -106,7 +107,7 @@ def _build(docs: dict[str, Any], content_hash: str) -> KnowledgeBase:
     ordered = {o: options[o] for o in OPTION_IDS}
 
     plan = tuple(_plan_step(raw, checker) for raw in docs["plan.yaml"]["steps"])
-    derivations = _derivations(docs["derivations.yaml"], checker)
+    derivations = _derivations(docs["derivations.yaml"], checker, docs["staging.yaml"])
     return KnowledgeBase(
         version=f"{KNOWLEDGE_RELEASE}+{content_hash}",
         content_hash=content_hash,
@@ -259,7 +260,8 @@ def _plan_step(raw: dict[str, Any], checker: _Checker) -> PlanStepSpec:
     )
 
 
-def _derivations(doc: dict[str, Any], checker: _Checker) -> Derivations:
+def _derivations(doc: dict[str, Any], checker: _Checker, staging: dict[str, Any]
+                 ) -> Derivations:
     g = doc["grade"]
     grade = GradeTable(
         ki67_g1_below=float(g["ki67_g1_below"]),
@@ -293,4 +295,5 @@ def _derivations(doc: dict[str, Any], checker: _Checker) -> Derivations:
         non_portal_sites=non_portal,
         portal_sources=checker.cite(pd["sources"], "portal_drainage"),
         burden_bands=tuple(bands),
+        staging=parse_staging(staging, checker.cite, checker.condition),
     )

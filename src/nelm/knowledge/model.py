@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from nelm.engine.conditions import Condition
+from nelm.knowledge.staging import StagingTables
 from nelm.vocabulary import vocabulary
 
 Intent = str  # one of INTENTS
@@ -88,6 +89,7 @@ class Derivations:
     non_portal_sites: frozenset[str]
     portal_sources: tuple[str, ...]
     burden_bands: tuple[BurdenBand, ...]
+    staging: StagingTables
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nelm.case.fields import FIELD_BY_PATH, TOP_LEVEL
+from nelm.engine.staging import stage_entries, stage_line
 from nelm.vocabulary import vocabulary
 
 __all__ = [
@@ -140,6 +141,14 @@ def _grade_text(c: Mapping[str, Any]) -> str:
     return (" or ".join(possible) + " (not settled)") if possible else "unknown"
 
 
+def _stage_values(c: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """The two staging systems side by side, and a row saying where they part."""
+    rows = [(key, str(entry["title"]), stage_line(entry)) for key, entry in stage_entries(c)]
+    if c.get("staging_disagreement"):
+        rows.append(("staging_disagreement", "Staging systems", str(c["staging_disagreement"])))
+    return rows
+
+
 def classification_rows(doc: Mapping[str, Any]) -> list[ClassificationRow]:
     """The classification in the order every renderer shows it."""
     c = doc["classification"]
@@ -152,6 +161,7 @@ def classification_rows(doc: Mapping[str, Any]) -> list[ClassificationRow]:
         ("portal_drainage", derived["portal_drainage"].label,
          yes_no_unknown(c.get("portal_drainage"))),
         ("burden_band", derived["burden_band"].label, str(c.get("burden_band") or "unknown")),
+        *_stage_values(c),
     ]
     explanations = c.get("explanations") or {}
     settle = c.get("settle_with") or {}

@@ -23,7 +23,7 @@ from nelm.store.records import (
     UserRecord,
     VersionRecord,
 )
-from nelm.store.repository import Store, input_hash
+from nelm.store.repository import Store, VersionConflictError, input_hash
 
 __all__ = [
     "DECISION_CHANGES",
@@ -41,6 +41,7 @@ __all__ = [
     "StoreError",
     "TokenRecord",
     "UserRecord",
+    "VersionConflictError",
     "VersionRecord",
     "database_url",
     "describe_url",

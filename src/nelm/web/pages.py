@@ -35,7 +35,14 @@ from nelm.report.view import (
     format_value,
     outcome_label,
 )
-from nelm.store import ROLES, ConflictError, NotFoundError, Store, UserRecord
+from nelm.store import (
+    ROLES,
+    ConflictError,
+    NotFoundError,
+    Store,
+    UserRecord,
+    VersionConflictError,
+)
 from nelm.store.security import MIN_PASSWORD_LENGTH, new_token
 from nelm.vocabulary import vocabulary
 from nelm.web import evidence
@@ -52,6 +59,7 @@ from nelm.web.auth import (
     token_cache,
 )
 from nelm.web.cases import knowledge_version, normalised_document
+from nelm.web.conflicts import Conflict, describe_conflict
 from nelm.web.errors import ApiError
 from nelm.web.forms import (
     SECTION_TITLES,
@@ -124,7 +132,7 @@ def render(request: Request, template: str, status: int = 200,
 def error_page(request: Request, status: int, detail: str,
                headers: Mapping[str, str] | None = None) -> Response:
     titles = {400: "Bad request", 401: "Please log in", 403: "Not allowed", 404: "Not found",
-              405: "Not allowed", 409: "ConflictError", 413: "Too large", 422: "Not accepted",
+              405: "Not allowed", 409: "Conflict", 413: "Too large", 422: "Not accepted",
               429: "Too many attempts", 503: "Temporarily unavailable"}
     return render(request, "error.html", status=status, headers=headers,
                   title=titles.get(status, "Something went wrong"), detail=detail,
@@ -277,7 +285,8 @@ async def logout(request: Request, principal: PageUser) -> Response:
 
 def _form_page(request: Request, *, title: str, action: str, values: Mapping[str, Any],
                problems: list[Problem] | None = None, case_pk: int | None = None,
-               status: int = 200) -> HTMLResponse:
+               status: int = 200, base_version: int | None = None,
+               conflict: Conflict | None = None) -> HTMLResponse:
     by_path: dict[str, list[str]] = {}
     general: list[str] = []
     for problem in problems or []:
@@ -290,7 +299,8 @@ def _form_page(request: Request, *, title: str, action: str, values: Mapping[str
             general.append(problem.message)
     return render(request, "case_form.html", status=status, title=title, action=action,
                   groups=form_fields(), values=values, errors=by_path, general=general,
-                  problem_count=len(problems or []), case_pk=case_pk, units=UNIT_CHOICES)
+                  problem_count=len(problems or []), case_pk=case_pk, units=UNIT_CHOICES,
+                  base_version=base_version, conflict=conflict)
 
 
 def _form_dict(form: FormData) -> dict[str, Any]:
@@ -334,23 +344,46 @@ def edit_case_form(request: Request, case_pk: Id, principal: PageUser) -> Respon
     return _form_page(request, title=f"Edit case {case.case_id} (version "
                       f"{case.current_version + 1} will be stored)",
                       action=f"/cases/{case_pk}/edit", values=form_values(case.document),
-                      case_pk=case_pk)
+                      case_pk=case_pk, base_version=case.current_version)
+
+
+def _base_version(raw: Any) -> int | None:
+    """The version the form was loaded from (absent in forms from before it was sent)."""
+    text = str(raw or "").strip()
+    return int(text) if text.isdigit() and 1 <= int(text) <= 2_147_483_647 else None
 
 
 @router.post("/cases/{case_pk}/edit")
 async def update_case(request: Request, case_pk: Id, principal: PageUser) -> Response:
     _writer(principal)
     values = _form_dict(await _form(request, principal))
+    base = _base_version(values.get("base_version"))
     store = _store(request)
     case = store.get_case(case_pk)
     values["case_id"] = case.case_id  # the case id of a stored case does not change
     title = f"Edit case {case.case_id}"
+    action = f"/cases/{case_pk}/edit"
     try:
         document = normalised_document(document_from_form(values))
-        await run_in_threadpool(store.update_case, case_pk, document, principal.user)
+        await run_in_threadpool(store.update_case, case_pk, document, principal.user,
+                                expected_version=base)
     except InputRejected as exc:
-        return _form_page(request, title=title, action=f"/cases/{case_pk}/edit",
-                          values=values, problems=exc.problems, case_pk=case_pk, status=422)
+        return _form_page(request, title=title, action=action, values=values,
+                          problems=exc.problems, case_pk=case_pk, status=422,
+                          base_version=base)
+    except VersionConflictError as exc:
+        assert base is not None
+        current = exc.current
+        conflict = describe_conflict(
+            changed_by=exc.changed_by, base_version=base,
+            current_version=current.current_version,
+            stored_at=current.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
+            base=store.case_version(case_pk, base).document, theirs=current.document,
+            yours=document)
+        # Saving this form again stores the user's values on top of the version now shown.
+        return _form_page(request, title=title, action=action, values=values,
+                          case_pk=case_pk, status=409, base_version=current.current_version,
+                          conflict=conflict)
     return _see_other(f"/cases/{case_pk}?saved=1")
 
 
