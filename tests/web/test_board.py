@@ -187,3 +187,32 @@ def test_the_form_speaks_clinical_language(site: Site) -> None:
         csrf, case_id="f-1", **{"pathology.ki67_percent": "150"}))
     assert rejected.status_code == 422
     assert "Ki-67 index: must be a number between 0 and 100, got 150" in rejected.text
+
+
+def test_a_new_knowledge_base_lists_the_cases_whose_conclusions_change(
+        site: Site, tmp_path: Path) -> None:
+
+    from typer.testing import CliRunner
+
+    from nelm.cli import app
+    from nelm.service import assess_mapping
+    from nelm.store import input_hash
+
+    client, csrf = logged_in(site)
+    pk = new_case(client, csrf, case_id="kb-1", **UNFIT)
+    case = site.store.get_case(pk)
+    # an assessment stored under an earlier knowledge base that had read the case as
+    # eligible for resection; today's reads it as ineligible (001 Introduction: not for a
+    # patient unfit for major surgery)
+    older = assess_mapping(case.document)
+    older["options"]["liver_resection"]["status"] = "eligible"
+    site.store.save_assessment(pk, 1, "2025.9+older", input_hash(case.document), older, None)
+    page = client.get("/knowledge/changes").text
+    assert 'id="knowledge-changes"' in page and "kb-1" in page and "2025.9+older" in page
+    row = page[page.index("Curative-intent liver resection (one stage)"):]
+    assert row.index("Eligible") < row.index("Ineligible")
+    url = str(site.store.engine.url.render_as_string(hide_password=False))
+    result = CliRunner().invoke(app, ["knowledge-changes", "--database", url])
+    assert result.exit_code == 0, result.output
+    assert "1 stored case concludes differently" in result.output
+    assert "Curative-intent liver resection (one stage): eligible → ineligible" in result.output

@@ -438,6 +438,15 @@ class Store(BoardMixin):
                 .order_by(m.Assessment.id.desc()).limit(1))
             return _assessment(row) if row else None
 
+    def latest_assessment(self, case_pk: int, case_version: int) -> AssessmentRecord | None:
+        """The most recent stored assessment of one case version, whatever its knowledge."""
+        with self._tx() as s:
+            row = s.scalar(
+                select(m.Assessment).where(m.Assessment.case_pk == case_pk,
+                                           m.Assessment.case_version == case_version)
+                .order_by(m.Assessment.id.desc()).limit(1))
+            return _assessment(row) if row else None
+
     def list_assessments(self, case_pk: int) -> list[AssessmentRecord]:
         with self._tx() as s:
             self._case_row(s, case_pk)

@@ -292,3 +292,16 @@ def board_summary(request: Request, case_pk: Id, fmt: str, principal: PageUser,
         raise ApiError(503, str(exc)) from exc
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{stem}.pdf"'})
+
+
+# --------------------------------------------------------------------------- knowledge
+
+
+@router.get("/knowledge/changes")
+def knowledge_change_page(request: Request, principal: PageUser) -> Response:
+    """The stored cases whose conclusions change under the installed knowledge base."""
+    from nelm.web.knowledge_changes import knowledge_changes
+
+    current, found = knowledge_changes(_store(request))
+    return render(request, "knowledge_changes.html", title="Knowledge base changes",
+                  current=current, found=found)
