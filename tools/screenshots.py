@@ -54,7 +54,7 @@ def main() -> None:
     if args.real_cases:
         for path in sorted(args.real_cases.glob("*.json"))[:12]:
             raw = json.loads(path.read_text("utf-8"))
-            document = raw.get("case", raw) if isinstance(raw, dict) else raw
+            document = raw.get("case_as_encoded_in_case_v1", raw)
             try:
                 store.create_case(normalised_document(document), admin)
             except Exception as exc:  # a screenshot run skips a file it cannot read
@@ -74,24 +74,28 @@ def main() -> None:
         attendees=["Dr B. Visser (HPB surgery)", "Dr R. Ngongoni (oncology)",
                    "Dr M. Makary (interventional radiology)", "Dr K. Daskalakis (endocrinology)"],
         user=admin)
-    cases = store.list_cases()[:10]
+    first_case = store.find_case("example-resectable-pnet")
+    assert first_case is not None
+    cases = [first_case] + [c for c in store.list_cases() if c.id != first_case.id][:9]
     for case in cases:
         store.add_to_agenda(meeting.id, case.id, presenter="Dr B. Visser",
                             question="Curative resection, liver-directed or systemic therapy?",
                             user=admin)
     args.out.mkdir(parents=True, exist_ok=True)
-    first = next(c for c in cases if c.case_id == "example-resectable-pnet")
+    first = first_case
     position = next(a.position for a in store.agenda(meeting.id) if a.case_pk == first.id)
     store.record_decision(first.id, case_version=1, options=["simultaneous_resection"],
                           text="Simultaneous distal pancreatectomy and liver resection.",
                           user=admin, meeting_id=meeting.id, status="provisional",
                           attendees=list(meeting.attendees))
+    real = next((c for c in store.list_cases() if c.case_id.startswith("cr")), None)
     pages = {
         "cases": "/",
         "case": f"/cases/{first.id}",
         "meeting": f"/meetings/{meeting.id}",
         "present": f"/meetings/{meeting.id}/present/{position}",
         "meetings": "/meetings",
+        **({"real-case": f"/cases/{real.id}"} if real else {}),
     }
     try:
         with sync_playwright() as pw:

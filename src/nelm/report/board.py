@@ -265,12 +265,25 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
                        tuple(names.get(o, o) for o in item.get("decides") or ()))
          for item in doc.get("missing_data") or ()),
         key=lambda inv: -len(inv.decides))
-    warnings = [w if isinstance(w, str) else str(w.get("message") or w.get("text") or w)
+    warnings = [_paths_to_labels(w if isinstance(w, str) else
+                                 str(w.get("message") or w.get("text") or w), label_of)
                 for w in doc.get("warnings") or ()]
     return BoardView(case_id=str(doc.get("case_id", "")), label=doc.get("label"),
                      knowledge_version=str(doc.get("knowledge_version", "")),
                      facts=_facts(doc, names), plan=plan, warnings=warnings,
                      investigations=investigations, options=rows)
+
+
+_FIELD_PATH = re.compile(r"\b([a-z]+\.[a-z0-9_]+)\b")
+
+
+def _paths_to_labels(text: str, label_of: Any) -> str:
+    """A message naming a case field by its path reads with the field's label instead."""
+    def label(match: re.Match[str]) -> str:
+        found = label_of(match.group(1))
+        return str(found) if found != match.group(1) else match.group(1)
+
+    return _FIELD_PATH.sub(label, text)
 
 
 # ------------------------------------------------------------------ citations
