@@ -76,7 +76,7 @@ def main() -> None:
         user=admin)
     first_case = store.find_case("example-resectable-pnet")
     assert first_case is not None
-    cases = [first_case] + [c for c in store.list_cases() if c.id != first_case.id][:9]
+    cases = [first_case, *[c for c in store.list_cases() if c.id != first_case.id][:9]]
     for case in cases:
         store.add_to_agenda(meeting.id, case.id, presenter="Dr B. Visser",
                             question="Curative resection, liver-directed or systemic therapy?",

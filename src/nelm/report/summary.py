@@ -42,7 +42,11 @@ table { border-collapse: collapse; width: 100%; }
 th, td { border: .6px solid #999; padding: .6mm 1.4mm; text-align: left; vertical-align: top; }
 th { background: #efefef; }
 tr { break-inside: avoid; }
-.facts th { width: 24mm; }
+.facts { margin: 0; }
+.facts dt { float: left; clear: left; width: 24mm; font-weight: bold; }
+.facts dd { margin: 0 0 .4mm 25mm; }
+ul.lines { padding-left: 4mm; }
+ul.lines li { margin-bottom: .4mm; }
 .meta { color: #333; }
 .small { font-size: 7.8pt; }
 .status { font-weight: bold; white-space: nowrap; }
@@ -50,8 +54,8 @@ tr { break-inside: avoid; }
 .decision { border: 1.5px solid #0b4f9c; padding: 1.5mm 2.5mm; margin: 1mm 0; }
 .provisional-flag { font-weight: bold; color: #7a4a00; }
 .final-flag { font-weight: bold; color: #0a5c16; }
-.cols { display: flex; gap: 4mm; }
-.cols > div { flex: 1; }
+.cols > div { float: left; width: 48%; margin-right: 2%; }
+.cols::after { content: ""; display: block; clear: both; }
 ol, ul { margin: .5mm 0; padding-left: 5mm; }
 .refs li { font-size: 7.4pt; }
 .safety { font-weight: bold; border: 1px solid #222; padding: 1mm 2mm; margin-top: 2mm;
