@@ -7,6 +7,7 @@ as ``[red]`` or ``<script>`` is printed as typed.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.console import Console, Group
@@ -28,6 +29,7 @@ from nelm.vocabulary import vocabulary
 __all__ = ["SAFETY_STATEMENT", "render_text"]
 
 NARROW = 90
+_FIELD_PATH = re.compile(r"\b([a-z]+\.[a-z0-9_]+)\b")  # a case field named by its path
 """Below this many columns the plan is a list, not a table (its columns would collapse)."""
 
 SAFETY_STATEMENT = (
@@ -104,7 +106,7 @@ def _option(option: dict[str, Any], refs: ReferenceList) -> Group:
         mark, mstyle = RESULT_MARK[crit["result"]]
         line = Text()
         line.append(mark, style=mstyle)
-        line.append(f" {crit['text']}")
+        line.append(" " + cite_plain(crit['text'], refs))
         line.append(f" — {crit['value']}", style="cyan")
         line.append(f"  ({refs.labels(crit['sources'])})", style="dim")
         lines.append(Padding(line, (0, 0, 0, 3)))
@@ -182,7 +184,8 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
     if doc["warnings"]:
         console.print(Rule("Warnings", align="left"))
         for warning in doc["warnings"]:
-            console.print(Text("  ⚠ " + warning, style="yellow"))
+            words = _FIELD_PATH.sub(lambda m: field_label(m.group(1)), cite_plain(warning, refs))
+            console.print(Text("  ⚠ " + words, style="yellow"))
     if refs.order:
         console.print(Rule("References", align="left"))
         for number, ref in enumerate(refs.order, start=1):
