@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 
 from nelm.knowledge.sources import ReferenceList, cite_plain, reference, resolve
 from nelm.report.view import field_label as _field_label
+from nelm.report.view import todo_items
 from nelm.vocabulary import vocabulary
 
 __all__ = [
@@ -259,8 +260,12 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
                                     for p in ps)),
         rationale=str(step.get("rationale", "")), sources=tuple(step.get("sources") or ()))
         for i, step in enumerate(doc.get("plan") or ())]
-    # the investigations that would decide the most options first
-    investigations = sorted(
+    # the investigations that would decide the most: the assessment's own to-do list
+    # (ranked criterion by criterion) when it has one, else missing data by options decided
+    todo = todo_items(doc)
+    investigations = [Investigation(
+        f"{item['name']} ({', '.join(item['field_labels'])})",
+        tuple(names.get(o, o) for o in item.get("could_change") or ())) for item in todo] or sorted(
         (Investigation(label_of(item["field"]),
                        tuple(names.get(o, o) for o in item.get("decides") or ()))
          for item in doc.get("missing_data") or ()),

@@ -7,6 +7,7 @@ as ``[red]`` or ``<script>`` is printed as typed.
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
@@ -23,6 +24,7 @@ from nelm.report.view import (
     field_label,
     option_groups,
     plan_steps,
+    todo_items,
 )
 from nelm.vocabulary import vocabulary
 
@@ -64,11 +66,13 @@ def _step_options(step: dict[str, Any]) -> Text:
     names = Text()
     for i, item in enumerate(step["items"]):
         if i:
-            names.append("\n")
+            names.append("\n" + step["joiner"] + " ", style="dim")
+        if item["conditions"]:
+            names.append("if " + "; and ".join(item["conditions"]) + ": ", style="yellow")
         names.append(item["name"], style="bold" if item["status"] == "eligible" else "yellow")
         if item["status"] == "uncertain":
-            pending = ", ".join(item["pending"]) or "more data"
-            names.append(f" (if: {pending})", style="dim yellow")
+            pending = ", ".join(item["pending"]) or "the board's judgement"
+            names.append(f" (obtain: {pending})", style="dim yellow")
     return names
 
 
@@ -139,7 +143,7 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
     sources are cited by author and year and listed at the end."""
     width = max(40, width or 100)
     refs = ReferenceList()
-    console = Console(record=True, width=width, force_terminal=color,
+    console = Console(file=io.StringIO(), record=True, width=width, force_terminal=color,
                       no_color=not color, highlight=False, emoji=False, soft_wrap=False)
     title = Text.assemble(("nelm assessment  ", "bold"), (doc["case_id"], "bold cyan"))
     if doc.get("label"):
@@ -151,6 +155,11 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
     # neoplasm) comes before anything else.
     for warning in (doc.get("input_source") or {}).get("record_warnings") or ():
         console.print(Panel(Text(warning, style="bold red")))
+    if doc["warnings"]:  # first: an implausible value may be a slip that changes everything
+        console.print(Rule("Warnings", align="left"))
+        for warning in doc["warnings"]:
+            words = _FIELD_PATH.sub(lambda m: field_label(m.group(1)), cite_plain(warning, refs))
+            console.print(Text("  ⚠ " + words, style="yellow"))
     console.print(Rule("Classification", align="left"))
     console.print(_classification(doc, refs))
     console.print(Rule("Plan", align="left"))
@@ -162,6 +171,13 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
         console.print(Rule(f"Options — {group.title}", align="left"))
         for _oid, option in group.members:
             console.print(_option(dict(option), refs))
+    todo = todo_items(doc)
+    if todo:
+        console.print(Rule("To do: investigations, most decisive first", align="left"))
+        for n, item in enumerate(todo, 1):
+            console.print(Text.assemble((f"  {n}. {item['name']}", "bold"),
+                                        f" — gives {', '.join(item['field_labels'])}; ",
+                                        cite_plain(item["summary"], refs)))
     if doc["missing_data"]:
         console.print(Rule("Missing data that would decide an option", align="left"))
         for item in doc["missing_data"]:
@@ -181,11 +197,6 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
             console.print(Text("  not used (data quality): " + issue, style="yellow"))
         for note in source["notes"]:
             console.print(Text("  note: " + note, style="dim"))
-    if doc["warnings"]:
-        console.print(Rule("Warnings", align="left"))
-        for warning in doc["warnings"]:
-            words = _FIELD_PATH.sub(lambda m: field_label(m.group(1)), cite_plain(warning, refs))
-            console.print(Text("  ⚠ " + words, style="yellow"))
     if refs.order:
         console.print(Rule("References", align="left"))
         for number, ref in enumerate(refs.order, start=1):

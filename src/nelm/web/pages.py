@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from nelm.case.fields import FIELD_BY_PATH, OPTION_IDS
+from nelm.case.plausibility import plausible_ranges
 from nelm.errors import InputRejected, Problem
 from nelm.report.board import cite_html, cite_in_text
 from nelm.report.html import (
@@ -300,6 +301,7 @@ def _form_page(request: Request, *, title: str, action: str, values: Mapping[str
     return render(request, "case_form.html", status=status, title=title, action=action,
                   groups=form_fields(), values=values, errors=by_path, general=general,
                   problem_count=len(problems or []), case_pk=case_pk, units=UNIT_CHOICES,
+                  plausible=plausible_ranges(),
                   base_version=base_version, conflict=conflict)
 
 
