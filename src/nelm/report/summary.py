@@ -32,10 +32,10 @@ _CSS = """
   @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8.5pt; } }
 .caseid { string-set: caseid content(); }
 * { box-sizing: border-box; }
-body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 9pt;
-       line-height: 1.3; color: #111; margin: 0; }
+body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 8.5pt;
+       line-height: 1.25; color: #111; margin: 0; }
 h1 { font-size: 14pt; margin: 0 0 1mm; }
-h2 { font-size: 10.5pt; margin: 3mm 0 1mm; border-bottom: 1.2px solid #222;
+h2 { font-size: 10pt; margin: 2.2mm 0 .8mm; border-bottom: 1.2px solid #222;
      break-after: avoid; }
 p { margin: .8mm 0; }
 table { border-collapse: collapse; width: 100%; }
