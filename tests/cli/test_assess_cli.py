@@ -59,7 +59,23 @@ def test_text_report(capsys: Any, monkeypatch: Any) -> None:
     assert code == 0
     assert "ELIGIBLE" in out and "INELIGIBLE" in out
     assert "Decision support for clinicians" in out
-    assert "001 Isolated surgical resection" in out
+    # the source "001 Isolated surgical resection" read as author, year and section, with
+    # the full reference listed at the end (Machairas et al., Ann Gastroenterol 2021)
+    words = " ".join(out.split())  # long lines wrap
+    assert "Machairas 2021, Isolated surgical resection" in words
+    assert "doi:10.20524/aog.2021.0574" in words
+    assert "liver_resection" not in out and "pathology.ki67_percent" not in out
+
+
+@pytest.mark.parametrize("width", [50, 80, 120])
+def test_the_text_report_fits_the_width_it_is_given(capsys: Any, monkeypatch: Any,
+                                                    width: int) -> None:
+    code, out, _ = run(["assess", str(EXAMPLE), "--format", "text", "--width", str(width)],
+                       capsys, monkeypatch)
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= width
+    # the plan's option names wrap; they are never cut to "…"
+    assert "…" not in out and "Simultaneous resection of" in out
 
 
 def test_yaml_from_standard_input(capsys: Any, monkeypatch: Any) -> None:

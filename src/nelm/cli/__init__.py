@@ -17,6 +17,7 @@ from nelm.cli._common import run_guarded
 from nelm.cli.assess import register as _register_assess
 from nelm.cli.batch import register as _register_batch
 from nelm.cli.evidence import register as _register_evidence
+from nelm.cli.knowledge_changes import register as _register_knowledge_changes
 from nelm.cli.serve import register as _register_serve
 from nelm.cli.synth import register as _register_synth
 
@@ -32,6 +33,7 @@ _register_evidence(app)
 _register_serve(app)
 _register_batch(app)
 _register_synth(app)
+_register_knowledge_changes(app)
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import sys
 from enum import StrEnum
 from importlib import resources
@@ -47,7 +48,9 @@ def assess_command(
         "--output", "-o", help="Write to this file instead of standard output.")] = None,
     example: Annotated[str | None, typer.Option(
         "--example", help="Assess a packaged example case by name instead of a file.")] = None,
-    width: Annotated[int, typer.Option(help="Width of the text report.")] = 110,
+    width: Annotated[int | None, typer.Option(
+        help="Width of the text report (default: the terminal's, else 100).",
+        min=40, max=400, show_default=False)] = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Assessment date (YYYY-MM-DD) for a FHIR Bundle: dates the age and "
                         "the results; default today.")] = None,
@@ -89,6 +92,8 @@ def assess_command(
     else:
         from nelm.report.text import render_text
 
+        if width is None:
+            width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
         rendered = render_text(doc, width=width,
                                color=sys.stdout.isatty() and output is None)
     write_output(rendered, output)

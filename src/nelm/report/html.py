@@ -75,7 +75,12 @@ def evidence_for_report(doc: Mapping[str, Any]) -> dict[str, list[dict[str, Any]
 
 
 _CSS = """
-@page { size: A4; margin: 16mm 14mm 18mm 14mm; }
+@page { size: A4; margin: 16mm 14mm 18mm 14mm;
+  font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif;
+  @top-right { content: "Case " string(caseid); font-size: 8.5pt; font-weight: bold; }
+  @top-left { content: "nelm · assessment"; font-size: 8pt; color: #444; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8.5pt; } }
+.caseid { string-set: caseid content(); }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10.5pt;
        line-height: 1.4; color: #111; margin: 0 auto; max-width: 60em; padding: 1em; }
@@ -109,11 +114,11 @@ _TEMPLATE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="generator" content="nelm">
 <title>nelm assessment – {{ doc.case_id }}</title>
-<style>{{ css }}</style>
+<style>{{ css | safe }}</style>
 </head>
 <body>
 <header>
-<h1>Tumour-board assessment: {{ doc.case_id }}</h1>
+<h1>Tumour-board assessment: <span class="caseid">{{ doc.case_id }}</span></h1>
 {% if doc.label %}<p class="meta"><strong>Label:</strong> {{ doc.label }}</p>{% endif %}
 <p class="meta"><strong>Knowledge version:</strong> {{ doc.knowledge_version }}
  · <strong>Generated:</strong> {{ generated }}
@@ -217,8 +222,8 @@ _TEMPLATE = """<!DOCTYPE html>
 {% endfor %}
 {% endfor %}
 
-<h2>Evidence summary</h2>
 {% if evidence %}
+<h2>Appendix: evidence</h2>
 {% for oid, rows in evidence.items() if rows %}
 <h3>{{ option_name(oid) }} — {{ rows | length }} study arm{{ 's' if rows|length != 1 }}</h3>
 <table class="small"><thead><tr><th>Study</th><th>Design</th><th>n</th>
@@ -233,7 +238,8 @@ _TEMPLATE = """<!DOCTYPE html>
 </tbody></table>
 {% endfor %}
 {% else %}
-<p>No evidence records are attached to this report.</p>
+<p class="small">The evidence appendix (study arms per option) is printed only when asked
+for.</p>
 {% endif %}
 
 {% if decisions %}

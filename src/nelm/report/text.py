@@ -8,14 +8,17 @@ as ``[red]`` or ``<script>`` is printed as typed.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from nelm.knowledge.sources import ReferenceList, cite_plain
 from nelm.report.view import (
     classification_rows,
     field_label,
@@ -26,6 +29,10 @@ from nelm.report.view import (
 from nelm.vocabulary import vocabulary
 
 __all__ = ["SAFETY_STATEMENT", "render_text"]
+
+NARROW = 90
+_FIELD_PATH = re.compile(r"\b([a-z]+\.[a-z0-9_]+)\b")  # a case field named by its path
+"""Below this many columns the plan is a list, not a table (its columns would collapse)."""
 
 SAFETY_STATEMENT = (
     "Decision support for clinicians, not a decision. Every conclusion above shows its "
@@ -41,46 +48,58 @@ STATUS_STYLE = {s.id: (s.title.upper(), _STATUS_COLOUR[s.id]) for s in vocabular
 RESULT_MARK = {r.id: (r.mark, _RESULT_COLOUR[r.id]) for r in vocabulary().results}
 
 
-def _classification(doc: dict[str, Any]) -> Table:
+def _classification(doc: dict[str, Any], refs: ReferenceList) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
     for row in classification_rows(doc):
-        value = Text.assemble((row.value, "bold"), ("\n" + row.explanation, "dim")
-                              if row.explanation else "")
+        explanation = cite_plain(row.explanation, refs) if row.explanation else ""
+        value = Text.assemble((row.value, "bold"), ("\n" + explanation, "dim")
+                              if explanation else "")
         if row.settle:
             value.append("\nwould settle it: " + ", ".join(row.settle), style="dim yellow")
         table.add_row(row.title, value)
     return table
 
 
-def _plan(doc: dict[str, Any]) -> Table:
+def _step_options(step: dict[str, Any]) -> Text:
+    names = Text()
+    for i, item in enumerate(step["items"]):
+        if i:
+            names.append("\n" + step["joiner"] + " ", style="dim")
+        if item["conditions"]:
+            names.append("if " + "; and ".join(item["conditions"]) + ": ", style="yellow")
+        names.append(item["name"], style="bold" if item["status"] == "eligible" else "yellow")
+        if item["status"] == "uncertain":
+            pending = ", ".join(item["pending"]) or "the board's judgement"
+            names.append(f" (obtain: {pending})", style="dim yellow")
+    return names
+
+
+def _plan(doc: dict[str, Any], refs: ReferenceList, width: int) -> Any:
+    if width < NARROW:  # a list: a four-column table collapses on a narrow terminal
+        lines: list[Any] = []
+        for step in plan_steps(doc):
+            lines.append(Text(f"{step['step']}. {step['intent_title']}", style="bold"))
+            lines.append(Padding(_step_options(step), (0, 0, 0, 3)))
+            lines.append(Padding(Text(step["rationale"] + " (" + refs.labels(step["sources"])
+                                      + ")", style="dim"), (0, 0, 0, 3)))
+        return Group(*lines)
     table = Table(show_header=True, header_style="bold", expand=True, show_lines=True)
-    table.add_column("#", width=3)
-    table.add_column("Intent", width=16)
-    table.add_column("Options", ratio=1)
-    table.add_column("Why", ratio=2)
+    table.add_column("#", width=2)
+    table.add_column("Intent", min_width=14, ratio=1, overflow="fold")
+    table.add_column("Options", min_width=22, ratio=2, overflow="fold")
+    table.add_column("Why", min_width=24, ratio=3, overflow="fold")
     for step in plan_steps(doc):
-        names = Text()
-        for i, item in enumerate(step["items"]):
-            if i:
-                names.append("\n" + step["joiner"] + " ", style="dim")
-            if item["conditions"]:
-                names.append("if " + "; and ".join(item["conditions"]) + ": ", style="yellow")
-            names.append(item["name"], style="bold" if item["status"] == "eligible"
-                         else "yellow")
-            if item["status"] == "uncertain":
-                pending = ", ".join(item["pending"]) or "the board's judgement"
-                names.append(f"  (obtain: {pending})", style="dim yellow")
         why = Text(step["rationale"])
-        why.append("\n" + "; ".join(step["sources"]), style="dim")
-        table.add_row(str(step["step"]), step["intent_title"], names, why)
+        why.append("\n" + refs.labels(step["sources"]), style="dim")
+        table.add_row(str(step["step"]), step["intent_title"], _step_options(step), why)
     return table
 
 
-def _option(oid: str, option: dict[str, Any]) -> Group:
+def _option(option: dict[str, Any], refs: ReferenceList) -> Group:
     label, style = STATUS_STYLE[option["status"]]
-    head = Text.assemble((f"{label:<10} ", style), (option["name"], "bold"), (f"  [{oid}]", "dim"))
+    head = Text.assemble((f"{label:<10} ", style), (option["name"], "bold"))
     lines: list[Any] = [head]
     brief = option["status"] == "ineligible"
     hidden = 0
@@ -89,37 +108,42 @@ def _option(oid: str, option: dict[str, Any]) -> Group:
             hidden += 1
             continue
         mark, mstyle = RESULT_MARK[crit["result"]]
-        line = Text("   ")
+        line = Text()
         line.append(mark, style=mstyle)
-        line.append(f" {crit['text']}")
+        line.append(" " + cite_plain(crit['text'], refs))
         line.append(f" — {crit['value']}", style="cyan")
-        line.append(f"  ({'; '.join(crit['sources'])})", style="dim")
-        lines.append(line)
+        line.append(f"  ({refs.labels(crit['sources'])})", style="dim")
+        lines.append(Padding(line, (0, 0, 0, 3)))
     if hidden:
-        lines.append(Text(f"     ({hidden} other criteria not shown: see --format json)",
-                          style="dim"))
+        lines.append(Padding(Text(f"({hidden} other criteria met or not known are not "
+                                  "shown for an ineligible option)", style="dim"),
+                             (0, 0, 0, 5)))
     for caution in option["caution_details"]:
         if brief and not caution["case_specific"]:
             continue
-        line = Text("   ")
+        line = Text()
         line.append("! ", style="bold magenta")
-        line.append(caution["text"], style="magenta")
-        line.append(f"  ({'; '.join(caution['sources'])})", style="dim")
-        lines.append(line)
+        line.append(cite_plain(caution["text"], refs), style="magenta")
+        line.append(f"  ({refs.labels(caution['sources'])})", style="dim")
+        lines.append(Padding(line, (0, 0, 0, 3)))
     if option["missing"]:
-        lines.append(Text("   → obtain " + ", ".join(field_label(p) for p in option["missing"])
-                          + " to decide",
-                          style="yellow"))
+        wanted = ", ".join(field_label(p) for p in option["missing"])
+        lines.append(Padding(Text(f"→ obtain {wanted} to decide", style="yellow"),
+                             (0, 0, 0, 3)))
     evidence = option.get("evidence")
     if evidence and evidence.get("studies") and not brief:
-        lines.append(Text("   Evidence: " + str(evidence.get("text", "")), style="blue"))
+        lines.append(Padding(Text("Evidence: " + str(evidence.get("text", "")), style="blue"),
+                             (0, 0, 0, 3)))
     return Group(*lines)
 
 
 def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = False) -> str:
-    """Render an assessment document as a terminal report."""
-    # Recorded into a buffer: the caller prints the exported text once.
-    console = Console(file=io.StringIO(), record=True, width=width or 110, force_terminal=color,
+    """Render an assessment document as a terminal report ``width`` columns wide (long
+    lines wrap; nothing is cut). Clinical names only: no option ids or field paths; the
+    sources are cited by author and year and listed at the end."""
+    width = max(40, width or 100)
+    refs = ReferenceList()
+    console = Console(file=io.StringIO(), record=True, width=width, force_terminal=color,
                       no_color=not color, highlight=False, emoji=False, soft_wrap=False)
     title = Text.assemble(("nelm assessment  ", "bold"), (doc["case_id"], "bold cyan"))
     if doc.get("label"):
@@ -134,44 +158,49 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
     if doc["warnings"]:  # first: an implausible value may be a slip that changes everything
         console.print(Rule("Warnings", align="left"))
         for warning in doc["warnings"]:
-            console.print(Text("  ⚠ " + warning, style="yellow"))
+            words = _FIELD_PATH.sub(lambda m: field_label(m.group(1)), cite_plain(warning, refs))
+            console.print(Text("  ⚠ " + words, style="yellow"))
     console.print(Rule("Classification", align="left"))
-    console.print(_classification(doc))
+    console.print(_classification(doc, refs))
     console.print(Rule("Plan", align="left"))
     if doc["plan"]:
-        console.print(_plan(doc))
+        console.print(_plan(doc, refs, width))
     else:
         console.print(Text("No option is open on the data given.", style="yellow"))
     for group in option_groups(doc):
         console.print(Rule(f"Options — {group.title}", align="left"))
-        for oid, option in group.members:
-            console.print(_option(oid, dict(option)))
+        for _oid, option in group.members:
+            console.print(_option(dict(option), refs))
     todo = todo_items(doc)
     if todo:
         console.print(Rule("To do: investigations, most decisive first", align="left"))
         for n, item in enumerate(todo, 1):
             console.print(Text.assemble((f"  {n}. {item['name']}", "bold"),
                                         f" — gives {', '.join(item['field_labels'])}; ",
-                                        item["summary"]))
+                                        cite_plain(item["summary"], refs)))
     if doc["missing_data"]:
         console.print(Rule("Missing data that would decide an option", align="left"))
         for item in doc["missing_data"]:
+            decides = ", ".join(doc["options"][o]["name"] for o in item["decides"])
             console.print(Text.assemble(("  " + field_label(item["field"]), "bold yellow"),
-                                        (f" ({item['field']})", "dim"),
-                                        " decides " + ", ".join(item["decides"])))
+                                        " decides " + decides))
     source = doc.get("input_source")
     if source:
         console.print(Rule(f"Input: {source['format']} (as of {source['assessment_date']})",
                            align="left"))
         for field, origin in source["provenance"].items():
-            console.print(Text.assemble(("  " + field, "bold"), " ← " + origin))
+            console.print(Text.assemble(("  " + field_label(field), "bold"), " ← " + origin))
         if source["unmapped"]:
-            console.print(Text("  Not in the bundle (unknown): " + ", ".join(source["unmapped"]),
-                               style="dim"))
+            unmapped = ", ".join(field_label(f) for f in source["unmapped"])
+            console.print(Text("  Not in the bundle (unknown): " + unmapped, style="dim"))
         for issue in source.get("data_quality") or ():
             console.print(Text("  not used (data quality): " + issue, style="yellow"))
         for note in source["notes"]:
             console.print(Text("  note: " + note, style="dim"))
+    if refs.order:
+        console.print(Rule("References", align="left"))
+        for number, ref in enumerate(refs.order, start=1):
+            console.print(Text(f"{number:>2}. {ref.full}"))
     console.print(Rule())
     console.print(Text(SAFETY_STATEMENT, style="italic"))
     return console.export_text(styles=color)

@@ -7,33 +7,35 @@ the CLI) use it; the clinical core never imports it.
 
 from __future__ import annotations
 
+from nelm.errors import ConflictError, NotFoundError, StoreError
 from nelm.store.db import database_url, describe_url, make_engine
 from nelm.store.records import (
+    DECISION_CHANGES,
+    DECISION_STATUSES,
     ROLES,
+    AgendaItemRecord,
     AssessmentRecord,
     AuditRecord,
     CaseRecord,
     DecisionRecord,
+    MeetingRecord,
     TokenRecord,
     UserRecord,
     VersionRecord,
 )
-from nelm.store.repository import (
-    ConflictError,
-    NotFoundError,
-    Store,
-    StoreError,
-    VersionConflictError,
-    input_hash,
-)
+from nelm.store.repository import Store, VersionConflictError, input_hash
 
 __all__ = [
+    "DECISION_CHANGES",
+    "DECISION_STATUSES",
     "ROLES",
+    "AgendaItemRecord",
     "AssessmentRecord",
     "AuditRecord",
     "CaseRecord",
     "ConflictError",
     "DecisionRecord",
+    "MeetingRecord",
     "NotFoundError",
     "Store",
     "StoreError",

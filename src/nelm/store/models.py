@@ -7,10 +7,11 @@ as JSON text; the audit log holds no clinical content (who, what action, which c
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -23,6 +24,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
+    "AgendaItem",
     "ApiToken",
     "Assessment",
     "AuditEntry",
@@ -31,6 +33,7 @@ __all__ = [
     "CaseVersion",
     "Decision",
     "LoginLink",
+    "Meeting",
     "Session",
     "User",
     "UtcDateTime",
@@ -153,7 +156,40 @@ class Assessment(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
 
+class Meeting(Base):
+    """A tumour-board meeting: its date, the specialties and the people present."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    specialties: Mapped[str] = mapped_column(Text)  # JSON list of specialty names
+    attendees: Mapped[str] = mapped_column(Text)  # JSON list of names as typed
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+
+class AgendaItem(Base):
+    """One case on a meeting's agenda, with who presents it and the question asked."""
+
+    __tablename__ = "agenda_items"
+    __table_args__ = (UniqueConstraint("meeting_id", "case_pk",
+                                       name="uq_agenda_items_meeting_case"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    case_pk: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    presenter: Mapped[str] = mapped_column(String(200))
+    question: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class Decision(Base):
+    """A board decision. An amendment or a superseding decision is a new row that names
+    the one it replaces (``replaces_id``); the replaced row is kept as history."""
+
     __tablename__ = "decisions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -165,6 +201,17 @@ class Decision(Base):
     text: Mapped[str] = mapped_column(Text)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     decided_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # added by migration 0002 (meetings); decisions stored before it read as final
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), nullable=True,
+                                                   index=True)
+    status: Mapped[str] = mapped_column(String(16), default="final", server_default="final")
+    attendees: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list
+    option_statuses: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON object
+    override_reasons: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON object
+    follow_up_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), nullable=True,
+                                                    index=True)
+    change: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class AuditEntry(Base):

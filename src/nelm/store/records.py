@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 __all__ = [
+    "DECISION_CHANGES",
+    "DECISION_STATUSES",
     "ROLES",
+    "AgendaItemRecord",
     "AssessmentRecord",
     "AuditRecord",
     "CaseRecord",
     "DecisionRecord",
+    "MeetingRecord",
     "TokenRecord",
     "UserRecord",
     "VersionRecord",
@@ -106,6 +110,13 @@ class AssessmentRecord:
                 "created_at": self.created_at.isoformat(), "assessment": self.output}
 
 
+DECISION_STATUSES = ("provisional", "final")
+"""provisional: agreed pending something (a result, a patient's consent); final: settled."""
+DECISION_CHANGES = ("amendment", "supersession")
+"""amendment: the same decision corrected or completed; supersession: a new decision that
+replaces an earlier one (new findings, a later meeting). Both keep the earlier row."""
+
+
 @dataclass(frozen=True, slots=True)
 class DecisionRecord:
     id: int
@@ -116,12 +127,67 @@ class DecisionRecord:
     text: str
     decided_by: str | None
     decided_at: datetime
+    meeting_id: int | None = None
+    status: str = "final"
+    attendees: tuple[str, ...] = ()
+    option_statuses: dict[str, str] | None = None
+    override_reasons: dict[str, str] | None = None
+    follow_up_on: date | None = None
+    replaces_id: int | None = None
+    change: str | None = None
+    replaced_by: int | None = None
+
+    @property
+    def current(self) -> bool:
+        """True unless a later decision amends or supersedes this one."""
+        return self.replaced_by is None
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "case_version": self.case_version,
                 "assessment_id": self.assessment_id, "options": list(self.options),
                 "text": self.text, "decided_by": self.decided_by,
-                "decided_at": self.decided_at.isoformat()}
+                "decided_at": self.decided_at.isoformat(), "meeting_id": self.meeting_id,
+                "status": self.status, "attendees": list(self.attendees),
+                "option_statuses": dict(self.option_statuses or {}),
+                "override_reasons": dict(self.override_reasons or {}),
+                "follow_up_on": self.follow_up_on.isoformat() if self.follow_up_on else None,
+                "replaces_id": self.replaces_id, "change": self.change,
+                "replaced_by": self.replaced_by}
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRecord:
+    id: int
+    held_on: date
+    title: str
+    specialties: tuple[str, ...]
+    attendees: tuple[str, ...]
+    created_at: datetime
+    created_by: str | None
+    case_count: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "held_on": self.held_on.isoformat(), "title": self.title,
+                "specialties": list(self.specialties), "attendees": list(self.attendees),
+                "created_at": self.created_at.isoformat(), "created_by": self.created_by,
+                "case_count": self.case_count}
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaItemRecord:
+    id: int
+    meeting_id: int
+    case_pk: int
+    case_id: str
+    label: str | None
+    position: int
+    presenter: str
+    question: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "meeting_id": self.meeting_id, "case_pk": self.case_pk,
+                "case_id": self.case_id, "label": self.label, "position": self.position,
+                "presenter": self.presenter, "question": self.question}
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
 from functools import cache
@@ -22,6 +22,7 @@ from sqlalchemy.orm import sessionmaker
 
 from nelm.errors import ConflictError, NotFoundError, StoreError
 from nelm.store import models as m
+from nelm.store.board import BoardMixin
 from nelm.store.db import make_engine
 from nelm.store.migrate import upgrade
 from nelm.store.records import (
@@ -29,7 +30,6 @@ from nelm.store.records import (
     AssessmentRecord,
     AuditRecord,
     CaseRecord,
-    DecisionRecord,
     TokenRecord,
     UserRecord,
     VersionRecord,
@@ -42,7 +42,8 @@ __all__ = ["ConflictError", "NotFoundError", "Store", "StoreError", "VersionConf
 SESSION_LIFETIME = timedelta(hours=12)
 LOGIN_LINK_LIFETIME = timedelta(hours=24)
 AUDIT_ACTIONS = ("create", "read", "change", "delete", "assess", "decide", "export",
-                 "login", "login_failed", "logout", "user", "token", "cds_feedback")
+                 "login", "login_failed", "logout", "user", "token", "cds_feedback",
+                 "meeting")
 
 
 class VersionConflictError(ConflictError):
@@ -90,7 +91,7 @@ def _assessment(row: m.Assessment) -> AssessmentRecord:
                             created_at=row.created_at)
 
 
-class Store:
+class Store(BoardMixin):
     """The case store on one database (see :func:`nelm.store.db.make_engine`)."""
 
     def __init__(self, url: str | None = None, *, engine: Engine | None = None,
@@ -437,6 +438,15 @@ class Store:
                 .order_by(m.Assessment.id.desc()).limit(1))
             return _assessment(row) if row else None
 
+    def latest_assessment(self, case_pk: int, case_version: int) -> AssessmentRecord | None:
+        """The most recent stored assessment of one case version, whatever its knowledge."""
+        with self._tx() as s:
+            row = s.scalar(
+                select(m.Assessment).where(m.Assessment.case_pk == case_pk,
+                                           m.Assessment.case_version == case_version)
+                .order_by(m.Assessment.id.desc()).limit(1))
+            return _assessment(row) if row else None
+
     def list_assessments(self, case_pk: int) -> list[AssessmentRecord]:
         with self._tx() as s:
             self._case_row(s, case_pk)
@@ -451,44 +461,6 @@ class Store:
             if row is None or row.case_pk != case_pk:
                 raise NotFoundError(f"case {case_pk} has no assessment {assessment_id}")
             return _assessment(row)
-
-    # ------------------------------------------------------------------ decisions
-
-    def record_decision(self, case_pk: int, *, case_version: int, options: Sequence[str],
-                        text: str, user: UserRecord | None,
-                        assessment_id: int | None = None) -> DecisionRecord:
-        with self._tx() as s:
-            case = self._case_row(s, case_pk)
-            if not 1 <= case_version <= case.current_version:
-                raise NotFoundError(f"case {case_pk} has no version {case_version}")
-            if assessment_id is not None:
-                found = s.get(m.Assessment, assessment_id)
-                if found is None or found.case_pk != case_pk:
-                    raise NotFoundError(f"case {case_pk} has no assessment {assessment_id}")
-            row = m.Decision(case_pk=case_pk, case_version=case_version,
-                             assessment_id=assessment_id, options=_dumps(list(options)),
-                             text=text, decided_by=user.id if user else None)
-            s.add(row)
-            self._audit(s, user, "decide", case.case_id, f"version {case_version}")
-            s.flush()
-            return DecisionRecord(id=row.id, case_pk=case_pk, case_version=case_version,
-                                  assessment_id=assessment_id, options=tuple(options),
-                                  text=text, decided_by=user.username if user else None,
-                                  decided_at=row.decided_at)
-
-    def list_decisions(self, case_pk: int) -> list[DecisionRecord]:
-        with self._tx() as s:
-            self._case_row(s, case_pk)
-            rows = s.execute(
-                select(m.Decision, m.User.username)
-                .outerjoin(m.User, m.User.id == m.Decision.decided_by)
-                .where(m.Decision.case_pk == case_pk).order_by(m.Decision.id)
-            ).all()
-            return [DecisionRecord(id=d.id, case_pk=d.case_pk, case_version=d.case_version,
-                                   assessment_id=d.assessment_id,
-                                   options=tuple(json.loads(d.options)), text=d.text,
-                                   decided_by=name, decided_at=d.decided_at)
-                    for d, name in rows]
 
     # ------------------------------------------------------------------ audit
 

@@ -400,10 +400,27 @@ def record_decision(request: Request, case_pk: Id, body: DecisionIn,
     check_options(body.options)
     store = _store(request)
     case = store.get_case(case_pk)
+    version = body.case_version or case.current_version
+    _, record = assessment_of(request, case_pk, version, principal)
+    options = list(dict.fromkeys(body.options))
+    statuses = {o: str(record.output["options"][o]["status"]) for o in options}
+    problems = [Problem(f"override_reasons.{o}", "the board's reason for choosing an option "
+                        "nelm marks ineligible", "nothing")
+                for o in options if statuses[o] == "ineligible"
+                and not body.override_reasons.get(o, "").strip()]
+    problems += [Problem(f"override_reasons.{o}", "a chosen option nelm marks ineligible",
+                         repr(o)) for o in body.override_reasons if statuses.get(o) != "ineligible"]
+    if (body.replaces_id is None) != (body.change is None):
+        problems.append(Problem("change", "amendment or supersession together with "
+                                "replaces_id", repr(body.change)))
+    if problems:
+        raise InputRejected(problems)
     decision = store.record_decision(
-        case_pk, case_version=body.case_version or case.current_version,
-        options=list(dict.fromkeys(body.options)), text=body.text, user=principal.user,
-        assessment_id=body.assessment_id)
+        case_pk, case_version=version, options=options, text=body.text,
+        user=principal.user, assessment_id=body.assessment_id, status=body.status,
+        attendees=body.attendees, meeting_id=body.meeting_id, follow_up_on=body.follow_up_on,
+        option_statuses=statuses, override_reasons=body.override_reasons,
+        replaces_id=body.replaces_id, change=body.change)
     return decision.as_dict()
 
 
@@ -422,9 +439,12 @@ def list_decisions(request: Request, case_pk: Id, principal: UserDep) -> list[di
                                                          "application/pdf": {}}}})
 def report(request: Request, case_pk: Id, principal: UserDep,
            format: Annotated[Literal["html", "pdf"], Query()] = "html",
-           version: VersionQuery = None) -> Response:
+           version: VersionQuery = None,
+           evidence: Annotated[bool, Query(description="Append the evidence tables")] = False
+           ) -> Response:
     """The printable report (self-contained HTML, or PDF) of a stored case version."""
-    body, media, name = build_report(request, case_pk, version, format, principal)
+    body, media, name = build_report(request, case_pk, version, format, principal,
+                                     with_evidence=evidence)
     return Response(body, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

@@ -21,23 +21,20 @@ from starlette.datastructures import FormData
 from nelm.case.fields import FIELD_BY_PATH, OPTION_IDS
 from nelm.case.plausibility import clinical_number, plausible_ranges
 from nelm.errors import InputRejected, Problem
+from nelm.report.board import cite_html, cite_in_text
 from nelm.report.html import (
     INTENT_TITLES,
     RESULT_MARK,
     RESULT_TEXT,
     STATUS_MARK,
     STATUS_TEXT,
-    options_by_intent,
 )
 from nelm.report.text import SAFETY_STATEMENT
 from nelm.report.view import (
     classification_rows,
     field_label,
     format_value,
-    input_rows,
     outcome_label,
-    plan_steps,
-    todo_items,
 )
 from nelm.store import (
     ROLES,
@@ -48,7 +45,7 @@ from nelm.store import (
     VersionConflictError,
 )
 from nelm.store.security import MIN_PASSWORD_LENGTH, new_token
-from nelm.vocabulary import option_name
+from nelm.vocabulary import option_name, vocabulary
 from nelm.web import evidence
 from nelm.web.auth import (
     LOGIN_CSRF_COOKIE,
@@ -62,13 +59,19 @@ from nelm.web.auth import (
     set_cookie,
     token_cache,
 )
-from nelm.web.cases import assess_stored, knowledge_version, normalised_document
+from nelm.web.cases import knowledge_version, normalised_document
 from nelm.web.conflicts import Conflict, describe_conflict
 from nelm.web.errors import ApiError
-from nelm.web.forms import UNIT_CHOICES, document_from_form, form_fields, form_values
+from nelm.web.forms import (
+    SECTION_TITLES,
+    UNIT_CHOICES,
+    document_from_form,
+    form_fields,
+    form_values,
+)
 from nelm.web.reports import build_report
 
-__all__ = ["error_page", "router"]
+__all__ = ["compile_templates", "error_page", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -83,9 +86,38 @@ def _env() -> Environment:
         safety=SAFETY_STATEMENT, intents=INTENT_TITLES, status_text=STATUS_TEXT,
         result_text=RESULT_TEXT, status_mark=STATUS_MARK, result_mark=RESULT_MARK,
         roles=ROLES, format_value=format_value, field_label=field_label,
-        min_password=MIN_PASSWORD_LENGTH, urlencode=urlencode,
+        min_password=MIN_PASSWORD_LENGTH, urlencode=urlencode, cite=cite_html,
+        cite_text=cite_in_text, section_titles=SECTION_TITLES, choice_label=choice_label,
     )
     return env
+
+
+_CHOICE_WORDS = {
+    ("primary.site", "unknown_primary"): "unknown primary (CUP)",
+    ("pathology.differentiation", "well"): "well differentiated",
+    ("pathology.differentiation", "poor"): "poorly differentiated",
+    ("primary.functional_syndrome", "none"): "none (non-functional)",
+    ("primary.functional_syndrome", "carcinoid"): "carcinoid syndrome",
+    ("primary.functional_syndrome", "vipoma"): "VIPoma",
+    ("liver.distribution", "bilobar_dominant"): "bilobar, one lobe dominant",
+    ("liver.distribution", "bilobar_diffuse"): "bilobar, diffuse",
+}
+
+
+def choice_label(path: str, choice: str) -> str:
+    """A form choice in clinical words: treatments by their names (TACE, not "tace"); an
+    unknown primary is a diagnosis, distinct from "not known"."""
+    if path == "course.prior_treatments":
+        words = vocabulary().option.get(choice)
+        return words.name if words else choice.replace("_", " ")
+    return _CHOICE_WORDS.get((path, choice), choice.replace("_", " "))
+
+
+def compile_templates() -> None:
+    """Compile every page template once at start-up, not on a user's first visit."""
+    env = _env()
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)
 
 
 def render(request: Request, template: str, status: int = 200,
@@ -255,12 +287,6 @@ async def logout(request: Request, principal: PageUser) -> Response:
 # --------------------------------------------------------------------------- cases
 
 
-@router.get("/")
-def case_list(request: Request, principal: PageUser) -> Response:
-    cases = _store(request).list_cases()
-    return render(request, "cases.html", cases=cases, title="Cases")
-
-
 def _form_page(request: Request, *, title: str, action: str, values: Mapping[str, Any],
                problems: list[Problem] | None = None, case_pk: int | None = None,
                status: int = 200, base_version: int | None = None,
@@ -269,8 +295,10 @@ def _form_page(request: Request, *, title: str, action: str, values: Mapping[str
     general: list[str] = []
     for problem in problems or []:
         key = problem.path.split("[", 1)[0]
+        # the label stands beside the field (and before it in the list): no field path
+        words = f"{problem.expected}, got {problem.got}" if problem.got else problem.expected
         if key in FIELD_BY_PATH or key in ("case_id", "label"):
-            by_path.setdefault(key, []).append(problem.message)
+            by_path.setdefault(key, []).append(words)
         else:
             general.append(problem.message)
     return render(request, "case_form.html", status=status, title=title, action=action,
@@ -361,7 +389,7 @@ async def update_case(request: Request, case_pk: Id, principal: PageUser) -> Res
         return _form_page(request, title=title, action=action, values=values,
                           case_pk=case_pk, status=409, base_version=current.current_version,
                           conflict=conflict)
-    return _see_other(f"/cases/{case_pk}")
+    return _see_other(f"/cases/{case_pk}?saved=1")
 
 
 @router.post("/cases/{case_pk}/delete")
@@ -372,55 +400,9 @@ async def delete_case(request: Request, case_pk: Id, principal: PageUser) -> Res
     return _see_other("/")
 
 
-@router.get("/cases/{case_pk}")
-def case_view(request: Request, case_pk: Id, principal: PageUser,
-              version: VersionQuery = None) -> Response:
-    store = _store(request)
-    case = store.get_case(case_pk)
-    chosen = version or case.current_version
-    document = (case.document if chosen == case.current_version
-                else store.case_version(case_pk, chosen).document)
-    record = assess_stored(store, case, document, chosen, principal.user)
-    store.audit(principal.user, "read", case.case_id, f"page version {chosen}")
-    doc = record.output
-    option_names = {oid: (o.get("name") or oid) for oid, o in doc["options"].items()}
-    return render(
-        request, "case.html", title=f"Case {case.case_id}", case=case, version=chosen,
-        versions=store.case_versions(case_pk), doc=doc, record=record,
-        inputs=input_rows(doc.get("inputs") or {}), groups=options_by_intent(doc),
-        steps=plan_steps(doc), option_names=option_names, todos=todo_items(doc),
-        decisions=store.list_decisions(case_pk), option_ids=OPTION_IDS,
-        classification=_classification(doc), evidence_available=evidence.available(),
-        decided=request.query_params.get("decided") == "1",
-    )
-
-
 def _classification(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [{"title": row.title, "value": row.value, "explanation": row.explanation,
              "settle": list(row.settle)} for row in classification_rows(doc)]
-
-
-@router.post("/cases/{case_pk}/decisions")
-async def record_decision(request: Request, case_pk: Id, principal: PageUser) -> Response:
-    _writer(principal)
-    form = await _form(request, principal)
-    options = [str(o) for o in form.getlist("options")]
-    text = str(form.get("text") or "").strip()[:20000]
-    bad = [o for o in options if o not in OPTION_IDS]
-    if bad:
-        raise ApiError(422, f"Unknown option id {bad[0]!r}.")
-    if not options and not text:
-        raise ApiError(422, "Choose at least one option or write the board's decision.")
-    store = _store(request)
-    case = store.get_case(case_pk)
-    sent_version = str(form.get("case_version") or "")
-    version = int(sent_version) if sent_version.isdigit() and len(sent_version) < 10 else (
-        case.current_version)
-    assessment = str(form.get("assessment_id") or "")[:9]
-    store.record_decision(case_pk, case_version=version, options=options, text=text,
-                          user=principal.user,
-                          assessment_id=int(assessment) if assessment.isdigit() else None)
-    return _see_other(f"/cases/{case_pk}?version={version}&decided=1#decisions")
 
 
 @router.get("/cases/{case_pk}/report.{fmt}")
@@ -428,7 +410,8 @@ def report(request: Request, case_pk: Id, fmt: str, principal: PageUser,
            version: VersionQuery = None) -> Response:
     if fmt not in ("html", "pdf"):
         raise NotFoundError("Not found")
-    body, media, name = build_report(request, case_pk, version, fmt, principal)
+    body, media, name = build_report(request, case_pk, version, fmt, principal,
+                                     with_evidence=request.query_params.get("evidence") == "1")
     return Response(body, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

@@ -33,8 +33,10 @@ def assessment_of(request: Request, case_pk: int, version: int | None,
 
 
 def build_report(request: Request, case_pk: int, version: int | None, fmt: str,
-                 principal: Principal) -> tuple[bytes, str, str]:
-    """The report of a stored case: (bytes, media type, file name). Audited as export."""
+                 principal: Principal, *, with_evidence: bool = False
+                 ) -> tuple[bytes, str, str]:
+    """The report of a stored case: (bytes, media type, file name). Audited as export. The
+    evidence tables are an appendix only when asked for."""
     from nelm.report.html import evidence_for_report, render_html
 
     store = _store(request)
@@ -42,7 +44,8 @@ def build_report(request: Request, case_pk: int, version: int | None, fmt: str,
     doc: Any = record.output
     decisions = [d.as_dict() for d in store.list_decisions(case_pk)
                  if d.case_version == record.case_version]
-    html = render_html(doc, evidence=evidence_for_report(doc) if evidence.available() else {},
+    attach = with_evidence and evidence.available()
+    html = render_html(doc, evidence=evidence_for_report(doc) if attach else {},
                        decisions=decisions, case_version=record.case_version)
     store.audit(principal.user, "export", case.case_id,
                 f"{fmt} version {record.case_version}")

@@ -8,7 +8,8 @@ messages.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -199,6 +200,19 @@ class DecisionIn(BaseModel):
     case_version: int | None = Field(default=None, ge=1, le=2_147_483_647,
                                       description="Version decided on (default: current)")
     assessment_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    status: Literal["provisional", "final"] = Field(
+        default="final", description="provisional (pending something) or final")
+    attendees: list[Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=list, max_length=60, description="Who was present")
+    meeting_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    follow_up_on: date | None = Field(default=None, description="Follow-up date")
+    override_reasons: dict[str, Annotated[str, Field(max_length=2000)]] = Field(
+        default_factory=dict, description="Option id → the board's reason for choosing an "
+        "option nelm marks ineligible (required for each such option)")
+    replaces_id: int | None = Field(default=None, ge=1, le=2_147_483_647,
+                                    description="The decision this one amends or supersedes")
+    change: Literal["amendment", "supersession"] | None = Field(
+        default=None, description="With replaces_id: amendment or supersession")
 
 
 class DecisionOut(_Out):
@@ -209,6 +223,15 @@ class DecisionOut(_Out):
     text: str
     decided_by: str | None
     decided_at: str
+    meeting_id: int | None = None
+    status: str = "final"
+    attendees: list[str] = []
+    option_statuses: dict[str, str] = {}
+    override_reasons: dict[str, str] = {}
+    follow_up_on: str | None = None
+    replaces_id: int | None = None
+    change: str | None = None
+    replaced_by: int | None = None
 
 
 class UserOut(_Out):

@@ -1,0 +1,136 @@
+"""Citations as a reader sees them: author, title, journal, year and DOI.
+
+The knowledge base cites ``"<key> <locator>"`` (``"001 Table 2"``, ``"NETTER-1
+eligibility"``); :func:`resolve` turns that into a :class:`Reference` and the locator, and
+:class:`ReferenceList` numbers the references a page or report cites, in order of first
+use, for the list at its end. Keys and codes never reach the reader.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import yaml
+
+__all__ = ["Reference", "ReferenceList", "cite_plain", "reference", "resolve"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    key: str
+    authors: str
+    title: str
+    journal: str
+    year: int | None
+    doi: str | None
+    short_name: str | None = None
+
+    @property
+    def first_author(self) -> str:
+        """The first author's surname (``Machairas``)."""
+        return self.authors.split(",", 1)[0].split(";", 1)[0].strip().split(" ", 1)[0]
+
+    @property
+    def short(self) -> str:
+        """``Machairas 2021`` or ``NETTER-1 trial, Strosberg 2017``."""
+        if self.short_name:
+            return self.short_name
+        base = f"{self.first_author} {self.year}" if self.year else self.first_author
+        if self.key[:1].isdigit():
+            return base
+        if self.key == "case-v1":
+            return "nelm definitions"
+        return f"{self.key}, {base}"
+
+    @property
+    def full(self) -> str:
+        authors = self.authors.rstrip(".")
+        year = f" ({self.year})" if self.year else ""
+        doi = f" doi:{self.doi}" if self.doi else ""
+        return f"{authors}. {self.title}. {self.journal}{year}.{doi}"
+
+    @property
+    def doi_urls(self) -> list[str]:
+        return [f"https://doi.org/{d.strip()}" for d in (self.doi or "").split(";")
+                if d.strip()]
+
+
+@cache
+def _references() -> dict[str, Reference]:
+    text = (resources.files("nelm.knowledge") / "data" / "sources.yaml").read_text("utf-8")
+    raw = yaml.safe_load(text)
+    found: dict[str, Reference] = {}
+    for section in ("seeds", "external"):
+        for key, entry in raw[section].items():
+            year = entry.get("year")
+            found[str(key)] = Reference(
+                key=str(key), authors=str(entry["authors"]), title=str(entry["title"]),
+                journal=str(entry["journal"]), year=int(year) if year else None,
+                doi=str(entry["doi"]) if entry.get("doi") else None,
+                short_name=str(entry["short"]) if entry.get("short") else None)
+    return found
+
+
+def reference(key: str) -> Reference | None:
+    return _references().get(key)
+
+
+def resolve(citation: str) -> tuple[Reference | None, str]:
+    """``"001 Table 2"`` → (the Machairas 2021 reference, ``"Table 2"``)."""
+    key, _, locator = citation.strip().partition(" ")
+    found = reference(key)
+    if found is None:
+        return None, citation
+    if key == "case-v1":  # the contract's section names are internal words
+        locator = ""
+    return found, locator.strip()
+
+
+@dataclass
+class ReferenceList:
+    """The references one page cites, numbered in order of first use."""
+
+    order: list[Reference] = field(default_factory=list)
+
+    def number(self, ref: Reference) -> int:
+        if ref not in self.order:
+            self.order.append(ref)
+        return self.order.index(ref) + 1
+
+    def label(self, citation: str) -> str:
+        """``"001 Table 2"`` → ``"Machairas 2021, Table 2"`` and the reference numbered."""
+        ref, locator = resolve(citation)
+        if ref is None:
+            return citation
+        self.number(ref)
+        return f"{ref.short}, {locator}" if locator else ref.short
+
+    def labels(self, citations: Iterable[str]) -> str:
+        return "; ".join(self.label(c) for c in citations)
+
+
+_PARENS = re.compile(r"\(([^()]+)\)")
+_BARE_REVIEW = re.compile(r"\b(00[0-9])\b")
+
+
+def cite_plain(text: str, refs: ReferenceList) -> str:
+    """Free text with "(001 Table 2; 004 §3.1)" made readable, for plain-text output."""
+
+    def group(match: re.Match[str]) -> str:
+        parts = [p.strip() for p in match.group(1).split(";")]
+        if any(resolve(p)[0] is None for p in parts):
+            return match.group(0)
+        return f"({refs.labels(parts)})"
+
+    def bare(match: re.Match[str]) -> str:
+        ref = reference(match.group(1))
+        if ref is None:
+            return match.group(0)
+        refs.number(ref)
+        return ref.short
+
+    return _BARE_REVIEW.sub(bare, _PARENS.sub(group, text))

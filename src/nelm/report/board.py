@@ -1,0 +1,347 @@
+"""What a tumour board reads first: the case on one screen and the option matrix.
+
+:func:`board_view` turns one assessment document (assessment-v1) into plain data that
+every renderer shares (the web page, the printed board summary, the meeting view): the key
+facts in clinical words, the plan, the warnings, the investigations that would decide the
+most options, and every option by status — eligible and uncertain options with each
+criterion's value, ineligible ones as one line with the failing criterion and its value.
+Unknown stays visible as "not known". Citations become numbered references
+(:class:`nelm.knowledge.sources.ReferenceList`), never keys or codes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from nelm.knowledge.sources import ReferenceList, cite_plain, reference, resolve
+from nelm.report.view import field_label as _field_label
+from nelm.report.view import todo_items
+from nelm.vocabulary import vocabulary
+
+__all__ = [
+    "BoardView",
+    "Criterion",
+    "Fact",
+    "Investigation",
+    "OptionRow",
+    "PlanStep",
+    "board_view",
+    "cite_html",
+    "cite_in_text",
+]
+
+# the words come from the shared vocabulary (knowledge/data/vocabulary.yaml)
+INTENT_TITLES: dict[str, str] = {i.id: i.title for i in vocabulary().intents}
+STATUS_WORDS: dict[str, str] = {s.id: s.title for s in vocabulary().statuses}
+NOT_KNOWN = "not known"
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    label: str
+    value: str
+    unknown: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    text: str
+    result: str
+    value: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OptionRow:
+    id: str
+    name: str
+    status: str
+    intent: str
+    criteria: tuple[Criterion, ...]
+    failing: tuple[Criterion, ...]
+    missing: tuple[str, ...]
+    cautions: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStep:
+    number: int
+    intent: str
+    options: tuple[tuple[str, str, str], ...]  # (option id, name, status)
+    pending: tuple[str, ...]
+    rationale: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Investigation:
+    field: str
+    decides: tuple[str, ...]
+
+
+@dataclass
+class BoardView:
+    case_id: str
+    label: str | None
+    knowledge_version: str
+    facts: list[Fact]
+    plan: list[PlanStep]
+    warnings: list[str]
+    investigations: list[Investigation]
+    options: list[OptionRow]
+    references: ReferenceList = field(default_factory=ReferenceList)
+
+    def by_status(self, status: str) -> list[OptionRow]:
+        return [o for o in self.options if o.status == status]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {s: len(self.by_status(s)) for s in STATUS_WORDS}
+
+
+# ------------------------------------------------------------------ values in words
+
+
+def _words(value: Any) -> str:
+    return str(value).replace("_", " ")
+
+
+def _num(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) and abs(value) >= 10000 else str(value)
+
+
+def _yes_no(value: Any, yes: str | None, no: str | None,
+            unknown: str | None) -> str | None:
+    if value is True:
+        return yes
+    if value is False:
+        return no
+    return unknown
+
+
+def _join(parts: Sequence[str | None]) -> str:
+    return " · ".join(p for p in parts if p)
+
+
+def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
+    inputs = doc.get("inputs") or {}
+    c = doc.get("classification") or {}
+
+    def get(section: str, name: str) -> Any:
+        body = inputs.get(section)
+        return body.get(name) if isinstance(body, Mapping) else None
+
+    facts: list[Fact] = []
+
+    def add(label: str, parts: Sequence[str | None]) -> None:
+        text = _join(parts)
+        facts.append(Fact(label, text or NOT_KNOWN, unknown=not text))
+
+    age, sex, ecog = get("patient", "age_years"), get("patient", "sex"), get("patient", "ecog")
+    add("Patient", [
+        f"{_num(age)} years" if age is not None else "age not known",
+        _words(sex) if sex else None,
+        f"ECOG {ecog}" if ecog is not None else "ECOG not known",
+        _yes_no(get("patient", "fit_for_major_surgery"), "fit for major surgery",
+                "not fit for major surgery", "fitness for surgery not known"),
+        _yes_no(get("patient", "carcinoid_heart_disease"), "carcinoid heart disease", None,
+                None) or None,
+    ])
+    site = get("primary", "site")
+    syndrome = get("primary", "functional_syndrome")
+    add("Primary", [
+        ("unknown primary" if site == "unknown_primary" else _words(site)) if site
+        else "site not known",
+        _yes_no(get("primary", "resected"), "resected", "in place", "resection not known"),
+        f"{_num(get('primary', 'size_cm'))} cm" if get("primary", "size_cm") else None,
+        _yes_no(get("primary", "node_positive"), "nodes involved", "nodes negative", None),
+        (f"{_words(syndrome)} syndrome" if syndrome and syndrome != "none"
+         else "non-functional" if syndrome == "none" else None),
+    ])
+    grade = c.get("grade") or (" or ".join(c.get("grade_possible") or []) + " (not settled)"
+                               if c.get("grade_possible") else "grade not known")
+    ki67, mitoses = get("pathology", "ki67_percent"), get("pathology", "mitoses_per_2mm2")
+    diff = get("pathology", "differentiation")
+    add("Grade", [
+        str(grade),
+        f"Ki-67 {_num(ki67)}%" if ki67 is not None else "Ki-67 not known",
+        f"{_num(mitoses)} mitoses/2 mm²" if mitoses is not None else None,
+        f"{diff}-differentiated" if diff else "differentiation not known",
+    ])
+    lt = c.get("liver_type")
+    lesions, largest = get("liver", "lesion_count"), get("liver", "largest_lesion_cm")
+    burden, flr = get("liver", "tumor_burden_percent"), get("liver", "future_liver_remnant_percent")
+    distribution = get("liver", "distribution")
+    add("Liver", [
+        f"type {lt}" if lt else "type not known",
+        _words(distribution).replace("bilobar ", "bilobar, ") if distribution else None,
+        (f"{lesions} lesion{'s' if lesions != 1 else ''}" if lesions is not None
+         else "lesion count not known"),
+        f"largest {_num(largest)} cm" if largest is not None else None,
+        f"burden {_num(burden)}%" if burden is not None else (
+            f"burden {c['burden_band']}" if c.get("burden_band") else "burden not known"),
+        f"future remnant {_num(flr)}%" if flr is not None else None,
+        _yes_no(get("liver", "synchronous"), "synchronous", "metachronous", None) or None,
+    ])
+    present = get("extrahepatic", "present")
+    sites = get("extrahepatic", "sites") or []
+    add("Extrahepatic", [
+        _yes_no(present, "present" + (": " + ", ".join(_words(s) for s in sites)
+                                      if sites else ""), "none", NOT_KNOWN),
+        _yes_no(get("extrahepatic", "resectable"), "resectable", "not resectable", None)
+        if present else None,
+    ])
+    sstr, krenning, fdg = (get("imaging", "sstr_positive"), get("imaging", "krenning_score"),
+                           get("imaging", "fdg_positive"))
+    add("Imaging", [
+        str(_yes_no(sstr, "SSTR positive", "SSTR negative", "SSTR not known"))
+        + (f" (Krenning {krenning})" if krenning is not None else ""),
+        _yes_no(fdg, "FDG-PET positive", "FDG-PET negative", None) or None,
+    ])
+    labs = [("Bilirubin", "bilirubin_mg_dl", "mg/dL"), ("albumin", "albumin_g_dl", "g/dL"),
+            ("platelets", "platelets_per_ul", "/µL"), ("creatinine", "creatinine_mg_dl", "mg/dL")]
+    lab_parts = [f"{label.lower()} {_num(get('labs', key))} {unit}".replace(" /", "/")
+                 for label, key, unit in labs if get("labs", key) is not None]
+    missing_labs = [label.lower() for label, key, _ in labs if get("labs", key) is None]
+    if missing_labs:
+        lab_parts.append(", ".join(missing_labs) + " not known")
+    add("Key labs", lab_parts)
+    status, lines = get("course", "status"), get("course", "prior_systemic_lines")
+    prior = get("course", "prior_treatments") or []
+    add("Course", [
+        _words(status) if status else "course not known",
+        f"{lines} prior systemic line{'s' if lines != 1 else ''}" if lines is not None else None,
+        ("prior: " + ", ".join(names.get(p, _words(p)) for p in prior)) if prior else None,
+    ])
+    return facts
+
+
+# ------------------------------------------------------------------ the view
+
+
+def _criterion(raw: Mapping[str, Any]) -> Criterion:
+    return Criterion(text=str(raw.get("text", "")), result=str(raw.get("result", "unknown")),
+                     value=str(raw.get("value", "")), sources=tuple(raw.get("sources") or ()))
+
+
+def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
+    """The board's view of one assessment document (field labels from
+    :func:`nelm.report.view.field_label` unless ``field_label`` is given)."""
+    label_of = field_label or _field_label
+    options: Mapping[str, Any] = doc["options"]
+    names = {oid: str(o.get("name") or oid) for oid, o in options.items()}
+    rows: list[OptionRow] = []
+    for intent in INTENT_TITLES:
+        for oid, o in options.items():
+            if o.get("intent") != intent:
+                continue
+            criteria = tuple(_criterion(c) for c in o.get("criteria") or ())
+            cautions = tuple((str(c.get("text", "")), tuple(c.get("sources") or ()))
+                             for c in o.get("caution_details") or ())
+            rows.append(OptionRow(
+                id=oid, name=names[oid], status=str(o.get("status")), intent=intent,
+                criteria=criteria, failing=tuple(c for c in criteria if c.result == "not_met"),
+                missing=tuple(label_of(p) for p in o.get("missing") or ()),
+                cautions=cautions))
+    plan = [PlanStep(
+        number=int(step.get("step", i + 1)), intent=INTENT_TITLES.get(step["intent"],
+                                                                       step["intent"]),
+        options=tuple((oid, names.get(oid, oid),
+                       step.get("statuses", {}).get(oid, options[oid]["status"]))
+                      for oid in step["options"]),
+        pending=tuple(dict.fromkeys(label_of(p) for ps in (step.get("pending") or {}).values()
+                                    for p in ps)),
+        rationale=str(step.get("rationale", "")), sources=tuple(step.get("sources") or ()))
+        for i, step in enumerate(doc.get("plan") or ())]
+    # the investigations that would decide the most: the assessment's own to-do list
+    # (ranked criterion by criterion) when it has one, else missing data by options decided
+    todo = todo_items(doc)
+    investigations = [Investigation(
+        f"{item['name']} ({', '.join(item['field_labels'])})",
+        tuple(names.get(o, o) for o in item.get("could_change") or ())) for item in todo] or sorted(
+        (Investigation(label_of(item["field"]),
+                       tuple(names.get(o, o) for o in item.get("decides") or ()))
+         for item in doc.get("missing_data") or ()),
+        key=lambda inv: -len(inv.decides))
+    warnings = [_paths_to_labels(w if isinstance(w, str) else
+                                 str(w.get("message") or w.get("text") or w), label_of)
+                for w in doc.get("warnings") or ()]
+    return BoardView(case_id=str(doc.get("case_id", "")), label=doc.get("label"),
+                     knowledge_version=str(doc.get("knowledge_version", "")),
+                     facts=_facts(doc, names), plan=plan, warnings=warnings,
+                     investigations=investigations, options=rows)
+
+
+_FIELD_PATH = re.compile(r"\b([a-z]+\.[a-z0-9_]+)\b")
+
+
+def _paths_to_labels(text: str, label_of: Any) -> str:
+    """A message naming a case field by its path reads with the field's label instead."""
+    def label(match: re.Match[str]) -> str:
+        found = label_of(match.group(1))
+        return str(found) if found != match.group(1) else match.group(1)
+
+    return _FIELD_PATH.sub(label, text)
+
+
+# ------------------------------------------------------------------ citations
+
+
+def cite_html(citations: Sequence[str], refs: ReferenceList) -> Markup:
+    """Citations as links to the page's numbered reference list (the full reference with
+    its DOI, highlighted when it is the link's target). No hover text: repeated on every
+    citation it would double the page's size."""
+    parts = []
+    for citation in citations:
+        ref, locator = resolve(citation)
+        if ref is None:
+            parts.append(escape(citation))
+            continue
+        number = refs.number(ref)
+        text = f"{ref.short}, {locator}" if locator else ref.short
+        parts.append(Markup('<a class="cite" href="#ref-{}">{}</a>').format(number, text))
+    return Markup("; ").join(parts)
+
+
+_PARENS = re.compile(r"\(([^()]+)\)")
+
+
+def cite_in_text(text: str, refs: ReferenceList, *, html: bool = True) -> Markup | str:
+    """Replace "(001 Table 2; 004 §3.1)" inside free text by readable citations."""
+
+    def replace(match: re.Match[str]) -> str:
+        parts = [p.strip() for p in match.group(1).split(";")]
+        if not parts or any(resolve(p)[0] is None for p in parts):
+            return str(escape(match.group(0))) if html else match.group(0)
+        if html:
+            return f"({cite_html(parts, refs)})"
+        return f"({refs.labels(parts)})"
+
+    if not html:
+        return cite_plain(text, refs)
+    out, last = [], 0
+    for match in _PARENS.finditer(text):
+        out.append(str(escape(text[last:match.start()])))
+        out.append(replace(match))
+        last = match.end()
+    out.append(str(escape(text[last:])))
+    return Markup(_BARE_REVIEW.sub(lambda m: _bare(m, refs), "".join(out)))
+
+
+_BARE_REVIEW = re.compile(r"(?<![\w#>-])(00[0-9])(?![\w<])")
+
+
+def _bare(match: re.Match[str], refs: ReferenceList) -> str:
+    """A review cited by its number alone in running text ("as 001 grades")."""
+    ref = reference(match.group(1))
+    if ref is None:
+        return match.group(0)
+    return str(Markup('<a class="cite" href="#ref-{}">{}</a>').format(
+        refs.number(ref), ref.short))

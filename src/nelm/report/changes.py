@@ -1,0 +1,70 @@
+"""What changed between two case versions: in the inputs, and in the options' statuses.
+
+Pure functions over two case documents and two assessment documents, used by the banner
+shown after a version is saved, the diff page and the knowledge-change listing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["InputChange", "StatusChange", "input_changes", "status_changes"]
+
+
+@dataclass(frozen=True, slots=True)
+class InputChange:
+    path: str
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    option: str
+    name: str
+    before: str
+    after: str
+
+
+def _flatten(document: Mapping[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in document.items():
+        if key in ("schema_version", "case_id"):
+            continue
+        if isinstance(value, Mapping):
+            for name, inner in value.items():
+                flat[f"{key}.{name}"] = inner
+        else:
+            flat[key] = value
+    return flat
+
+
+def input_changes(before: Mapping[str, Any], after: Mapping[str, Any], *,
+                  label: Callable[[str], str],
+                  show: Callable[[str, Any], str]) -> list[InputChange]:
+    """Every field whose value differs (absent and null both read "not known")."""
+    a, b = _flatten(before), _flatten(after)
+    changes = []
+    for path in dict.fromkeys([*a, *b]):
+        old, new = a.get(path), b.get(path)
+        if old == new:
+            continue
+        changes.append(InputChange(path, label(path),
+                                   "not known" if old is None else show(path, old),
+                                   "not known" if new is None else show(path, new)))
+    return changes
+
+
+def status_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[StatusChange]:
+    """Every option whose status differs between two assessments."""
+    old, new = before.get("options") or {}, after.get("options") or {}
+    changes = []
+    for oid, option in new.items():
+        was = (old.get(oid) or {}).get("status")
+        now = option.get("status")
+        if was is not None and was != now:
+            changes.append(StatusChange(oid, str(option.get("name") or oid), str(was), str(now)))
+    return changes

@@ -1,0 +1,89 @@
+"""The board summary: one or two printed pages a tumour board reads and files.
+
+Patient, question, the board's decision (status, chosen options with nelm's status beside
+each, the reason for any option nelm marks ineligible, follow-up), nelm's plan and the
+alternatives considered, what is not suitable and why (one line each), warnings and the
+investigations that would decide most, attendees, date and who recorded it, and the
+references cited. Every page carries the case id and "page n of m". Built from
+:func:`nelm.report.board.board_view`, like the web page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from nelm.report.board import INTENT_TITLES, STATUS_WORDS, board_view, cite_in_text
+from nelm.report.text import SAFETY_STATEMENT
+from nelm.report.view import field_label
+
+__all__ = ["render_summary_html"]
+
+_CSS = """
+@page { size: A4; margin: 17mm 13mm 16mm 13mm;
+  font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif;
+  @top-left { content: "nelm · tumour-board summary"; font-size: 8pt; color: #444; }
+  @top-right { content: "Case " string(caseid); font-size: 8.5pt; font-weight: bold; }
+  @bottom-left { content: "Decision support for clinicians, not a decision";
+                 font-size: 7.5pt; color: #444; width: 120mm; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8.5pt; } }
+.caseid { string-set: caseid content(); }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 8.5pt;
+       line-height: 1.25; color: #111; margin: 0; }
+h1 { font-size: 14pt; margin: 0 0 1mm; }
+h2 { font-size: 10pt; margin: 2.2mm 0 .8mm; border-bottom: 1.2px solid #222;
+     break-after: avoid; }
+p { margin: .8mm 0; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: .6px solid #999; padding: .6mm 1.4mm; text-align: left; vertical-align: top; }
+th { background: #efefef; }
+tr { break-inside: avoid; }
+.facts { margin: 0; }
+.facts dt { float: left; clear: left; width: 24mm; font-weight: bold; }
+.facts dd { margin: 0 0 .4mm 25mm; }
+ul.lines { padding-left: 4mm; }
+ul.lines li { margin-bottom: .4mm; }
+.meta { color: #333; }
+.small { font-size: 7.8pt; }
+.status { font-weight: bold; white-space: nowrap; }
+.eligible { color: #0a5c16; } .uncertain { color: #7a4a00; } .ineligible { color: #8b0000; }
+.decision { border: 1.5px solid #0b4f9c; padding: 1.5mm 2.5mm; margin: 1mm 0; }
+.provisional-flag { font-weight: bold; color: #7a4a00; }
+.final-flag { font-weight: bold; color: #0a5c16; }
+.cols > div { float: left; width: 48%; margin-right: 2%; }
+.cols::after { content: ""; display: block; clear: both; }
+ol, ul { margin: .5mm 0; padding-left: 5mm; }
+.refs li { font-size: 7.4pt; }
+.safety { font-weight: bold; border: 1px solid #222; padding: 1mm 2mm; margin-top: 2mm;
+          font-size: 8pt; }
+a { color: inherit; text-decoration: none; }
+"""
+
+
+_ENV = Environment(loader=PackageLoader("nelm.report", "templates"), autoescape=True,
+                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def render_summary_html(doc: Mapping[str, Any], *, decision: Any = None,
+                        meeting: Any = None, question: str = "", presenter: str = "",
+                        case_version: int | None = None,
+                        generated_at: datetime | None = None) -> str:
+    """The board summary of one assessment as a self-contained HTML document.
+
+    ``decision`` is the current :class:`nelm.store.DecisionRecord` (or None), ``meeting``
+    the :class:`nelm.store.MeetingRecord` it was taken at (or None).
+    """
+    view = board_view(doc, field_label=field_label)
+    planned: Sequence[str] = [oid for step in view.plan for oid, _, _ in step.options]
+    when = (generated_at or datetime.now(UTC)).astimezone(UTC)
+    return _ENV.get_template("summary.html").render(
+        view=view, refs=view.references, css=_CSS, decision=decision, meeting=meeting,
+        question=question, presenter=presenter, case_version=case_version,
+        generated=when.strftime("%d %B %Y %H:%M UTC"), names={o.id: o.name for o in
+                                                              view.options},
+        status_words=STATUS_WORDS, planned=planned, intents=INTENT_TITLES,
+        cite_text=cite_in_text, safety=SAFETY_STATEMENT)

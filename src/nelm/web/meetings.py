@@ -1,0 +1,136 @@
+"""Board meetings: create one, put cases on its agenda, present them one by one.
+
+The presentation view walks the agenda in order; each case shows its one-screen summary
+(:mod:`nelm.web.board_pages`), the question asked and who presents it, and the decision
+form with the meeting and its attendees filled in.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from nelm.store import ConflictError
+from nelm.web.board_pages import present_page
+from nelm.web.pages import Id, PageUser, _form, _see_other, _store, _writer, render
+
+__all__ = ["SPECIALTIES", "present_page", "router"]
+
+router = APIRouter(include_in_schema=False)
+
+SPECIALTIES = ("Hepatobiliary surgery", "Transplant surgery", "Medical oncology",
+               "Interventional radiology", "Diagnostic radiology", "Nuclear medicine",
+               "Pathology", "Gastroenterology and hepatology", "Endocrinology",
+               "Specialist nursing")
+"""The specialties a NELM board brings together (001 Introduction and 004 §4 call for a
+multidisciplinary board of surgeons, oncologists, radiologists, nuclear-medicine
+physicians and pathologists)."""
+
+
+def _lines(text: str, limit: int = 60) -> list[str]:
+    return [line.strip()[:200] for line in text.splitlines() if line.strip()][:limit]
+
+
+def _meeting_form(form: Any) -> tuple[dict[str, Any], list[str]]:
+    errors: list[str] = []
+    held = str(form.get("held_on") or "").strip()
+    held_on: date | None = None
+    try:
+        held_on = date.fromisoformat(held)
+    except ValueError:
+        errors.append(f"Date of the meeting: expected a date such as 2027-03-31, got "
+                      f"{held[:30]!r}." if held else "Date of the meeting: required.")
+    title = str(form.get("title") or "").strip()[:200] or "Neuroendocrine tumour board"
+    specialties = [str(s)[:100] for s in form.getlist("specialties")][:30]
+    extra = _lines(str(form.get("other_specialties") or ""), 20)
+    return {"held_on": held_on, "title": title, "specialties": specialties + extra,
+            "attendees": _lines(str(form.get("attendees") or ""))}, errors
+
+
+@router.get("/meetings")
+def meeting_list(request: Request, principal: PageUser) -> Response:
+    return render(request, "meetings.html", title="Meetings",
+                  meetings=_store(request).list_meetings(), specialties=SPECIALTIES,
+                  errors=[], values={"held_on": date.today().isoformat()})
+
+
+@router.post("/meetings")
+async def create_meeting(request: Request, principal: PageUser) -> Response:
+    _writer(principal)
+    form = await _form(request, principal)
+    values, errors = _meeting_form(form)
+    store = _store(request)
+    if errors:
+        return render(request, "meetings.html", status=422, title="Meetings",
+                      meetings=store.list_meetings(), specialties=SPECIALTIES, errors=errors,
+                      values={k: str(form.get(k) or "") for k in form})
+    meeting = store.create_meeting(user=principal.user, **values)
+    return _see_other(f"/meetings/{meeting.id}")
+
+
+def _meeting_page(request: Request, meeting_id: int, *, status: int = 200,
+                  errors: list[str] | None = None) -> Response:
+    store = _store(request)
+    meeting = store.get_meeting(meeting_id)
+    agenda = store.agenda(meeting_id)
+    on_agenda = {item.case_pk for item in agenda}
+    decisions = store.current_decisions([item.case_pk for item in agenda])
+    candidates = [c for c in store.list_cases() if c.id not in on_agenda]
+    return render(request, "meeting.html", status=status, title=meeting.title,
+                  meeting=meeting, agenda=agenda, candidates=candidates,
+                  decisions=decisions, specialties=SPECIALTIES, errors=errors or [])
+
+
+@router.get("/meetings/{meeting_id}")
+def meeting_view(request: Request, meeting_id: Id, principal: PageUser) -> Response:
+    return _meeting_page(request, meeting_id)
+
+
+@router.post("/meetings/{meeting_id}")
+async def update_meeting(request: Request, meeting_id: Id, principal: PageUser) -> Response:
+    _writer(principal)
+    form = await _form(request, principal)
+    values, _ = _meeting_form(form)
+    _store(request).update_meeting(meeting_id, title=values["title"],
+                                   specialties=values["specialties"],
+                                   attendees=values["attendees"], user=principal.user)
+    return _see_other(f"/meetings/{meeting_id}")
+
+
+@router.post("/meetings/{meeting_id}/agenda")
+async def add_to_agenda(request: Request, meeting_id: Id, principal: PageUser) -> Response:
+    _writer(principal)
+    form = await _form(request, principal)
+    sent = str(form.get("case_pk") or "")
+    presenter = str(form.get("presenter") or "").strip()[:200]
+    question = str(form.get("question") or "").strip()[:5000]
+    errors = []
+    if not sent.isdigit() or len(sent) > 9:
+        errors.append("Case: choose a case to add.")
+    if not question:
+        errors.append("Question to the board: required (what should the board decide?).")
+    if errors:
+        return _meeting_page(request, meeting_id, status=422, errors=errors)
+    try:
+        _store(request).add_to_agenda(meeting_id, int(sent), presenter=presenter,
+                                      question=question, user=principal.user)
+    except ConflictError as exc:
+        return _meeting_page(request, meeting_id, status=409, errors=[f"Case: {exc}."])
+    return _see_other(f"/meetings/{meeting_id}#agenda")
+
+
+@router.post("/meetings/{meeting_id}/agenda/{item_id}/remove")
+async def remove_from_agenda(request: Request, meeting_id: Id, item_id: Id,
+                             principal: PageUser) -> Response:
+    _writer(principal)
+    await _form(request, principal)
+    _store(request).remove_from_agenda(meeting_id, item_id, principal.user)
+    return _see_other(f"/meetings/{meeting_id}#agenda")
+
+
+@router.get("/meetings/{meeting_id}/present/{position}")
+def present(request: Request, meeting_id: Id, position: Id, principal: PageUser) -> Response:
+    return present_page(request, f"/meetings/{meeting_id}/present/{position}", principal)

@@ -1,0 +1,124 @@
+"""Screenshots of the main pages for docs/img, and for looking at a page after a change.
+
+Starts the application on a throwaway SQLite store with the example cases and the real
+published cases (``--real-cases DIR``), prepares a meeting of ten cases, records and amends
+a decision, and photographs the pages at projection size (1440x900) and phone width
+(390x844) in headless Chromium (Debian's, via Playwright).
+
+    PYTHONPATH=src python tools/screenshots.py --out docs/img [--real-cases DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
+PASSWORD = "a board password 2026"
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("docs/img"))
+    parser.add_argument("--real-cases", type=Path, default=None)
+    parser.add_argument("--full-page", action="store_true")
+    args = parser.parse_args()
+
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from nelm.store import Store
+    from nelm.web.app import create_app
+    from nelm.web.cases import normalised_document
+    from nelm.web.settings import Settings
+
+    tmp = Path(tempfile.mkdtemp())
+    store = Store(f"sqlite:///{tmp / 'nelm.sqlite'}")
+    admin = store.create_user("dr.visser", "admin", PASSWORD)
+    app = create_app(Settings(load_examples=True, announce=lambda m: None), store=store)
+    if args.real_cases:
+        for path in sorted(args.real_cases.glob("*.json"))[:12]:
+            raw = json.loads(path.read_text("utf-8"))
+            document = raw.get("case_as_encoded_in_case_v1", raw)
+            try:
+                store.create_case(normalised_document(document), admin)
+            except Exception as exc:  # a screenshot run skips a file it cannot read
+                print(f"skipped {path.name}: {exc}")
+    port = _port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", access_log=False,
+                                           ws="none", lifespan="off"))
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    meeting = store.create_meeting(
+        held_on=date(2026, 12, 3), title="Neuroendocrine tumour board",
+        specialties=["Hepatobiliary surgery", "Medical oncology", "Interventional radiology",
+                     "Nuclear medicine", "Pathology"],
+        attendees=["Dr B. Visser (HPB surgery)", "Dr R. Ngongoni (oncology)",
+                   "Dr M. Makary (interventional radiology)", "Dr K. Daskalakis (endocrinology)"],
+        user=admin)
+    first_case = store.find_case("example-resectable-pnet")
+    assert first_case is not None
+    cases = [first_case, *[c for c in store.list_cases() if c.id != first_case.id][:9]]
+    for case in cases:
+        store.add_to_agenda(meeting.id, case.id, presenter="Dr B. Visser",
+                            question="Curative resection, liver-directed or systemic therapy?",
+                            user=admin)
+    args.out.mkdir(parents=True, exist_ok=True)
+    first = first_case
+    position = next(a.position for a in store.agenda(meeting.id) if a.case_pk == first.id)
+    store.record_decision(first.id, case_version=1, options=["simultaneous_resection"],
+                          text="Simultaneous distal pancreatectomy and liver resection.",
+                          user=admin, meeting_id=meeting.id, status="provisional",
+                          attendees=list(meeting.attendees))
+    real = next((c for c in store.list_cases() if c.case_id.startswith("cr")), None)
+    pages = {
+        "cases": "/",
+        "case": f"/cases/{first.id}",
+        "meeting": f"/meetings/{meeting.id}",
+        "present": f"/meetings/{meeting.id}/present/{position}",
+        "meetings": "/meetings",
+        **({"real-case": f"/cases/{real.id}"} if real else {}),
+    }
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for size, (width, height) in SIZES.items():
+                context = browser.new_context(viewport={"width": width, "height": height})
+                page = context.new_page()
+                page.goto(base + "/login")
+                page.get_by_label("User name").fill("dr.visser")
+                page.get_by_label("Password").fill(PASSWORD)
+                page.get_by_label("Password").press("Enter")
+                page.wait_for_url(base + "/")
+                for name, path in pages.items():
+                    page.goto(base + path)
+                    target = args.out / f"{name}-{size}.png"
+                    page.screenshot(path=str(target), full_page=args.full_page)
+                    print(target)
+                context.close()
+            browser.close()
+    finally:
+        server.should_exit = True
+        store.close()
+
+
+if __name__ == "__main__":
+    main()
