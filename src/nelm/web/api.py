@@ -15,10 +15,10 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from nelm.case.document import load_document_text
+from nelm.case.document import case_from_mapping, load_document_text
 from nelm.case.fields import OPTION_IDS
 from nelm.errors import InputRejected, Problem
-from nelm.service import assess_fhir, assess_mapping
+from nelm.service import assess_case, assess_fhir
 from nelm.store import NotFoundError, Store
 from nelm.web import evidence
 from nelm.web.auth import Principal, require_admin, require_user, require_writer, token_cache
@@ -98,6 +98,11 @@ def _json(content: Any, status: int = 200) -> Response:
 
 
 async def _case_body(request: Request) -> dict[str, Any]:
+    return normalised_document(await _body_document(request))
+
+
+async def _body_document(request: Request) -> Any:
+    """The request body parsed as a case document (JSON), not yet validated."""
     raw = await request.body()
     try:
         text = raw.decode("utf-8-sig")
@@ -106,7 +111,7 @@ async def _case_body(request: Request) -> dict[str, Any]:
     if not text.lstrip().startswith("{"):
         raise InputRejected([Problem("", "a JSON object (a case-v1 document)",
                                      "something else" if text.strip() else "an empty body")])
-    return normalised_document(load_document_text(text, source="the request body"))
+    return load_document_text(text, source="the request body")
 
 
 # --------------------------------------------------------------------------- health
@@ -182,8 +187,10 @@ async def assess(request: Request, principal: UserDep,
     without storing anything (stateless)."""
     if request.headers.get("content-type", "").split(";")[0].strip() == FHIR_JSON:
         return await _assess_fhir(request, as_of)
-    document = await _case_body(request)
-    return _json(assess_mapping(document))
+    # Validated once: the case read from the body is the one assessed (the stored-case
+    # routes normalise first because they keep the document).
+    case = case_from_mapping(await _body_document(request))
+    return _json(assess_case(case).to_document())
 
 
 # --------------------------------------------------------------------------- cases
