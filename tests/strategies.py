@@ -45,4 +45,12 @@ def case_documents(draw: st.DrawFn, present: float = 0.7) -> dict[str, Any]:
     extrahepatic = doc.get("extrahepatic", {})
     if extrahepatic.get("present") is False:
         extrahepatic.pop("sites", None)
+    primary = doc.get("primary", {})
+    if primary.get("extends_beyond_pancreas") is False and any(
+            primary.get(name) is True for name in _INVASIONS):
+        primary["extends_beyond_pancreas"] = True  # an invasion is an extension beyond
     return doc
+
+
+_INVASIONS = ("invades_duodenum_or_bile_duct", "invades_adjacent_organs",
+              "invades_celiac_axis_or_sma", "invades_other_large_vessels")

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from nelm.case import case_from_mapping, parse_case_text
+from nelm.case.document import load_document_text
 from nelm.errors import InputRejected
 
 
@@ -77,12 +78,38 @@ def test_integer_fields_refuse_fractions_but_accept_whole_floats() -> None:
     assert case_from_mapping({"case_id": "a", "patient": {"ecog": 1.0}}).get("patient.ecog") == 1
 
 
-def test_nan_and_infinity_are_rejected() -> None:
+FINITE = ("a finite number (JSON has no NaN or Infinity; leave an unknown value out or "
+          "null)")
+
+
+def test_nan_and_infinity_are_rejected_naming_the_field_that_holds_them() -> None:
+    # issue 13, point 4: in a 60-field case the message must say where, not just "document"
     assert text_messages('{"case_id": "a", "pathology": {"ki67_percent": NaN}}') == [
-        "document: valid JSON in input, got NaN is not a number JSON allows"]
+        f"pathology.ki67_percent: {FINITE}, got NaN"]
+    assert text_messages('{"case_id": "a", "labs": {"bilirubin_mg_dl": 1, '
+                         '"platelets_per_ul": -Infinity}, "liver": {"largest_lesion_cm": '
+                         'Infinity}}') == [
+        f"labs.platelets_per_ul: {FINITE}, got -Infinity",
+        f"liver.largest_lesion_cm: {FINITE}, got Infinity"]
     yaml_doc = "case_id: a\npathology:\n  ki67_percent: .inf\n"
-    assert text_messages(yaml_doc) == [
-        "pathology.ki67_percent: must be a number between 0 and 100, got Infinity"]
+    assert text_messages(yaml_doc) == [f"pathology.ki67_percent: {FINITE}, got Infinity"]
+    bundle = '{"resourceType": "Bundle", "entry": [{}, {"resource": {"valueQuantity": ' \
+             '{"value": NaN}}}]}'
+    assert text_messages(bundle) == [f"entry[1].resource.valueQuantity.value: {FINITE}, got NaN"]
+
+
+def test_control_characters_and_lone_surrogates_are_refused_naming_the_field() -> None:
+    rule = ("text without control characters (tab and line breaks are allowed) or unpaired "
+            "UTF-16 surrogates")
+    assert text_messages('{"case_id": "a\\u0000b", "label": "x\\ud800y"}') == [
+        f"case_id: {rule}, got the text has U+0000 (NUL) at character 2",
+        f"label: {rule}, got the text has U+D800 (an unpaired surrogate) at character 2"]
+    assert text_messages('{"case_id": "a", "pathology": {"\\u001bki67": 1}}') == [
+        f"pathology.\\u001bki67: {rule}, got the key has U+001B (a control character) at "
+        "character 1"]
+    # a surrogate pair is one character (an emoji), and tabs and line breaks are text
+    assert case_from_mapping(load_document_text(
+        '{"case_id": "a", "label": "\\ud83d\\ude00 line\\n\\tnext"}')).case_id == "a"
 
 
 def test_empty_and_non_object_documents() -> None:

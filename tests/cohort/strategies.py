@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from nelm.case.fields import FIELDS, Field, Kind
 from nelm.engine.conditions import leaves_of
 from nelm.knowledge.loader import load_knowledge
+from nelm.knowledge.staging import BEYOND_FIELD, INVASION_FIELDS
 
 ROWS = st.integers(1, 30)
 
@@ -42,6 +43,12 @@ def thresholds() -> dict[str, tuple[float, ...]]:
     found.setdefault("pathology.mitoses_per_2mm2", set()).update({g.mitoses_g1_below,
                                                                   g.mitoses_g2_max})
     found.setdefault("liver.lesion_count", set()).update({1.0, 2.0})
+    staging = kb.derivations.staging
+    for system in staging.systems:  # the T sizes of 003 Tables 2 and 3
+        for rule in system.t_rules:
+            for leaf in leaves_of(rule.when):
+                if isinstance(leaf.operand, int | float) and not isinstance(leaf.operand, bool):
+                    found.setdefault(leaf.field, set()).add(float(leaf.operand))
     return {k: tuple(sorted(v)) for k, v in found.items()}
 
 
@@ -121,6 +128,8 @@ def cohort_rows(draw: st.DrawFn, *, wrong: float = 0.03, missing: float = 0.3
             row["pathology.nec_subtype"] = None
         if keep and row["extrahepatic.present"] is False:
             row["extrahepatic.sites"] = None
+        if keep and any(row[p] is True for p in INVASION_FIELDS):
+            row[BEYOND_FIELD] = draw(st.sampled_from([None, True]))
         rows.append(row)
     return rows
 

@@ -44,9 +44,15 @@ def test_the_shares_are_as_documented() -> None:
                                              "primary.syndrome_refractory",
                                              "pathology.nec_subtype", "extrahepatic.sites",
                                              "extrahepatic.resectable", "extrahepatic.stable",
-                                             "course.prior_treatments"))
+                                             "course.prior_treatments")
+                           and not f.path.startswith(("primary.invades_",
+                                                      "primary.extends_beyond_")))
     shares = [v / frame.height for v in missing.row(0)]
     assert all(0.18 < s < 0.22 for s in shares)
+    # The local extent of the primary is drawn for pancreatic primaries only.
+    extent = frame.filter(pl.col("primary.site") != "pancreas").get_column(
+        "primary.extends_beyond_pancreas")
+    assert extent.null_count() == extent.len()
     # 004 §1: diffuse (type III) 60–70 %, simple 20–25 %, complex 10–15 % of cases.
     pattern = frame.get_column("liver.distribution").drop_nulls().value_counts(normalize=True)
     share = dict(pattern.iter_rows())

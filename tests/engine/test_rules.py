@@ -283,6 +283,48 @@ rules("interferon_alpha", "syndrome",
       ({"primary.functional_syndrome": None}, U))
 
 
+# --- the shared criteria of the remaining options (each criterion has at least one row) ---
+G3_WELL = G3 | {"pathology.differentiation": "well"}
+for opt in ("staged_resection", "cytoreductive_surgery", "primary_tumor_resection"):
+    rules(opt, "fit", FIT, ({"patient.fit_for_major_surgery": False}, N),
+          ({"patient.fit_for_major_surgery": None}, U))
+    rules(opt, "no_right_heart_dysfunction", HEART,
+          ({"patient.carcinoid_heart_disease": True}, N),
+          ({"patient.carcinoid_heart_disease": None}, U))
+rules("staged_resection", "no_extrahepatic", EXTRA,
+      ({"extrahepatic.present": True, "extrahepatic.sites": ["bone"]}, N),
+      ({"extrahepatic.present": None}, U))
+rules("staged_resection", "liver_type",
+      "001 Staged resections for extensive disease; 004 §1: diffuse type III cannot be resected",
+      ({"liver.distribution": "bilobar_diffuse", "liver.lesion_count": 20}, N))
+rules("cytoreductive_surgery", "grade", SURGERY_GRADE, (G3_WELL, N), (NEC, N), (NO_GRADE, U))
+rules("primary_tumor_resection", "primary_in_situ",
+      "000 §2.1: resection of the primary tumour; an unknown primary cannot be resected",
+      ({"primary.resected": True}, N), ({"primary.site": "unknown_primary"}, N),
+      ({"primary.resected": None}, U))
+rules("liver_transplant_enets", "grade", f"{ENETS}: well-differentiated NEN G1/G2",
+      (G3_WELL, N), (NO_GRADE, U))
+rules("liver_transplant_unos", "low_grade", "000 §2.2: low-grade tumours for transplantation",
+      (G3_WELL, N), (NO_GRADE, U))
+rules("ssa", "not_nec", "004 §3.3: SSA for well-differentiated NET", (NEC, N))
+rules("everolimus", "grade", "RADIANT-3/RADIANT-4 eligibility: low or intermediate grade",
+      (G3_WELL, N), (NEC, N))
+rules("sunitinib", "grade", "SUN-1111 eligibility: well-differentiated pancreatic NET",
+      (G3_WELL, N))
+rules("surufatinib", "grade", "004 §3.4: 'well-differentiated (G1, G2 grade) ep-NET'",
+      (G3_WELL, N))
+rules("cabozantinib", "not_nec", "CABINET eligibility: well-differentiated NET", (NEC, N))
+rules("capecitabine_temozolomide", "not_nec",
+      "003 Medical therapy: platinum-based regimes preferred for poorly differentiated tumours",
+      (NEC, N))
+rules("streptozocin_5fu", "grade",
+      "003 Medical therapy: 'streptozotocin with 5-FU and/or epirubicin in treating G1/G2 PNENs'",
+      (G3_WELL, N))
+rules("interferon_alpha", "well_differentiated",
+      "003 Medical therapy; 001 Figure 2: interferon for well-differentiated NET G1/G2",
+      (G3_WELL, N), (NEC, N))
+
+
 def _find(doc: dict[str, Any], option: str, criterion: str) -> dict[str, Any]:
     wanted = f"{option}.{criterion}"
     for crit in doc["options"][option]["criteria"]:
@@ -322,3 +364,13 @@ def test_rule(rule: Rule) -> None:
 
 def test_every_option_has_rule_rows() -> None:
     assert {r.option for r in RULES} == set(ELIGIBLE_FROM)
+
+
+def test_every_criterion_has_a_rule_row() -> None:
+    """Adding a criterion (or an option) without its test rows fails here."""
+    from nelm.knowledge import load_knowledge
+
+    tested = {f"{r.option}.{r.criterion}" for r in RULES}
+    untested = [c.id for spec in load_knowledge().options.values() for c in spec.criteria
+                if c.id not in tested]
+    assert not untested, f"criteria without a row in tests/engine/test_rules.py: {untested}"

@@ -17,6 +17,7 @@ import yaml
 
 from nelm.case.fields import FIELD_BY_PATH, FIELDS, SECTIONS, Field, Kind
 from nelm.errors import InputRejected, Problem, describe_value
+from nelm.text import printable, text_problems, walk
 
 __all__ = ["Case", "Value", "case_from_mapping", "parse_case_text"]
 
@@ -51,8 +52,29 @@ class Case:
 # --------------------------------------------------------------------------- parsing
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+class _NonFinite:
+    """Where JSON text said NaN, Infinity or -Infinity (Python's parser accepts them): kept
+    as a marker so the message can name the field that holds it."""
+
+    __slots__ = ("literal",)
+
+    def __init__(self, literal: str) -> None:
+        self.literal = literal
+
+
+_FINITE = ("a finite number (JSON has no NaN or Infinity; leave an unknown value out or "
+           "null)")
+
+
+def _non_finite_problems(parsed: Any) -> list[Problem]:
+    """One problem per NaN/Infinity (JSON) or .nan/.inf (YAML), named by its path."""
+    problems = []
+    for path, value, _ in walk(parsed):
+        if isinstance(value, _NonFinite):
+            problems.append(Problem(printable(path), _FINITE, value.literal))
+        elif isinstance(value, float) and not math.isfinite(value):
+            problems.append(Problem(printable(path), _FINITE, describe_value(value)))
+    return problems
 
 
 def _pairs_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -94,12 +116,17 @@ def parse_case_text(text: str, *, source: str = "input") -> Case:
 
 def load_document_text(text: str, *, source: str = "input") -> Any:
     """Parse JSON (or, failing that, YAML) text; reject empty, oversize and absurdly deep
-    input."""
+    input. NaN and Infinity are refused, and so is text that breaks :mod:`nelm.text`'s
+    rule; every such problem names the path of the value that holds it."""
     try:
-        return _load_document_text(text, source)
+        parsed = _load_document_text(text, source)
+        problems = _non_finite_problems(parsed) + text_problems(parsed)
     except RecursionError:
         raise InputRejected([Problem("", f"a case document in {source}",
                                      "structures nested too deeply to read")]) from None
+    if problems:
+        raise InputRejected(problems)
+    return parsed
 
 
 def _load_document_text(text: str, source: str) -> Any:
@@ -112,7 +139,7 @@ def _load_document_text(text: str, source: str) -> Any:
         try:
             return json.loads(
                 text,
-                parse_constant=_reject_constant,
+                parse_constant=_NonFinite,
                 object_pairs_hook=_pairs_without_duplicates,
             )
         except (json.JSONDecodeError, ValueError) as exc:
@@ -269,7 +296,24 @@ def _cross_field_problems(values: Mapping[str, Value]) -> list[Problem]:
             "extrahepatic.sites", "must be empty when extrahepatic.present is false",
             describe_value(list(values["extrahepatic.sites"])),  # type: ignore[arg-type]
         ))
+    problems.extend(_extent_problems(values))
     return problems
+
+
+_INVASIONS = ("primary.invades_duodenum_or_bile_duct", "primary.invades_adjacent_organs",
+              "primary.invades_celiac_axis_or_sma", "primary.invades_other_large_vessels")
+
+
+def _extent_problems(values: Mapping[str, Value]) -> list[Problem]:
+    """A primary that invades a structure outside the pancreas extends beyond it."""
+    if values.get("primary.extends_beyond_pancreas") is not False:
+        return []
+    invading = [p for p in _INVASIONS if values.get(p) is True]
+    if not invading:
+        return []
+    return [Problem("primary.extends_beyond_pancreas",
+                    f"must be true (or absent) when {' and '.join(invading)} is true: an "
+                    "invasion outside the pancreas is an extension beyond it", "false")]
 
 
 def known_paths() -> tuple[str, ...]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from nelm.vocabulary import vocabulary
+
 
 class Kind(Enum):
     """The JSON type a field accepts."""
@@ -88,14 +90,8 @@ def _c(path: str, label: str, *choices: str) -> Field:
     return Field(path, Kind.CHOICE, label, choices=choices)
 
 
-OPTION_IDS: tuple[str, ...] = (
-    "liver_resection", "staged_resection", "simultaneous_resection", "cytoreductive_surgery",
-    "primary_tumor_resection", "liver_transplant_milan", "liver_transplant_enets",
-    "liver_transplant_unos", "thermal_ablation", "tae", "tace", "deb_tace", "tare", "prrt",
-    "ssa", "everolimus", "sunitinib", "surufatinib", "cabozantinib",
-    "capecitabine_temozolomide", "streptozocin_5fu", "platinum_etoposide", "interferon_alpha",
-)
-"""The option vocabulary of assessment-v1, in the contract's order."""
+OPTION_IDS: tuple[str, ...] = vocabulary().option_ids
+"""The option vocabulary of assessment-v1, in the contract's order (vocabulary.yaml)."""
 
 SITES = ("pancreas", "duodenum", "stomach", "small_intestine", "appendix", "colon", "rectum",
          "lung", "unknown_primary", "other")
@@ -116,6 +112,12 @@ FIELDS: tuple[Field, ...] = (
     _n("primary.size_cm", "Primary size", "cm", 0, 50, exclusive_lo=True),
     _c("primary.t_category", "T category", "T1", "T2", "T3", "T4"),
     _b("primary.node_positive", "Regional nodes involved"),
+    # local extent of the primary, for the T of 003 Tables 2 and 3 (nelm.engine.staging)
+    _b("primary.extends_beyond_pancreas", "Primary extends beyond the pancreas"),
+    _b("primary.invades_duodenum_or_bile_duct", "Primary invades duodenum or bile duct"),
+    _b("primary.invades_adjacent_organs", "Primary invades adjacent organs"),
+    _b("primary.invades_celiac_axis_or_sma", "Primary involves celiac axis or SMA"),
+    _b("primary.invades_other_large_vessels", "Primary invades other large vessels"),
     _c("primary.functional_syndrome", "Functional syndrome", "none", "carcinoid", "insulinoma",
        "gastrinoma", "glucagonoma", "vipoma", "somatostatinoma", "other"),
     _b("primary.syndrome_refractory", "Syndrome refractory to medical therapy"),

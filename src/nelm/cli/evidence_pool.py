@@ -1,8 +1,10 @@
 """``nelm evidence pool``: one pooled percentage (or a summary of medians) per modality.
 
-Which records enter the statistic, and why the others are set aside, is decided by
-``nelm.evidence.selection`` (its docstring lists the rules); every record set aside is
-listed in the output with its reason.
+The analysis itself is ``nelm.evidence.analyses.pool`` (the web pages, the API and the
+assessment's evidence summary call the same function); this module checks the options and
+formats the document. Which records enter the statistic, and why the others are set aside,
+is decided by ``nelm.evidence.selection`` (its docstring lists the rules); every record set
+aside is listed in the output with its reason.
 
 Percentages are pooled (``nelm.evidence.pooling.pool_proportions``; events
 ``round(percent × n / 100)`` half up). Medians (``*_months``) are summarised, never pooled
@@ -12,59 +14,20 @@ Percentages are pooled (``nelm.evidence.pooling.pool_proportions``; events
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Final
+from typing import Annotated, Any, Final
 
 import typer
 
 from nelm.cli._common import write_output
 from nelm.errors import InputRejected, Problem
-from nelm.evidence.records import arm_label, source_text
-from nelm.evidence.selection import Selection, is_median_outcome, select_records
-
-if TYPE_CHECKING:
-    from nelm.evidence.pooling import MedianSummary, PoolResult
-    from nelm.evidence.records import EvidenceRecord
+from nelm.evidence.analyses import METHODS
+from nelm.evidence.selection import is_median_outcome
 
 FORMATS: Final = ("text", "json")
-METHODS: Final = ("REML", "DL", "PM", "FE")  # nelm.evidence.pooling.METHODS, without numpy
 FOREST_SUFFIXES: Final = (".svg", ".png")
 
-_OUTCOME_WORDS: Final = {
-    "os": "overall survival",
-    "dfs": "disease-free survival",
-    "pfs": "progression-free survival",
-    "dss": "disease-specific survival",
-    "recurrence": "recurrence",
-}
-_OUTCOME_NAMES: Final = {
-    "median_os_months": "median overall survival",
-    "median_pfs_months": "median progression-free survival",
-    "median_ttp_months": "median time to progression",
-    "median_dss_months": "median disease-specific survival",
-    "orr_percent": "objective response (complete + partial)",
-    "dcr_percent": "disease control",
-    "stable_disease_percent": "stable disease",
-    "progressive_disease_percent": "progressive disease",
-    "symptom_response_percent": "symptom response",
-    "biochemical_response_percent": "biochemical response",
-    "morbidity_percent": "morbidity",
-    "mortality_percent": "mortality",
-    "r0_percent": "R0 resection",
-}
-_LANDMARK: Final = re.compile(r"^([a-z]+)_(\d+)y_percent$")
-
-
-def outcome_title(outcome: str) -> str:
-    """A readable name for an outcome id (``os_5y_percent`` → ``5-year overall survival``)."""
-    if outcome in _OUTCOME_NAMES:
-        return _OUTCOME_NAMES[outcome]
-    match = _LANDMARK.match(outcome)
-    if match and match.group(1) in _OUTCOME_WORDS:
-        return f"{match.group(2)}-year {_OUTCOME_WORDS[match.group(1)]}"
-    return outcome.replace("_", " ")
 
 
 def register(evidence_app: typer.Typer) -> None:
@@ -123,127 +86,6 @@ def register(evidence_app: typer.Typer) -> None:
         )
 
 
-# -------------------------------------------------------------------------- report
-
-
-def _who(record: EvidenceRecord) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "study_key": record.study_key,
-        "author": record.author,
-        "year": record.year,
-        "arm": record.arm,
-        "label": arm_label(record),
-        "source": dict(record.source),
-        "source_text": source_text(record.source),
-    }
-
-
-def _value_text(record: EvidenceRecord, outcome: str) -> str:
-    if outcome in record.not_reached:
-        return "not reached"
-    value = record.outcomes.get(outcome)
-    return "not reported" if value is None else f"{value:g}"
-
-
-def _selection_report(selection: Selection, outcome: str) -> dict[str, Any]:
-    return {
-        "excluded": [
-            {**_who(e.record), "value": e.record.outcomes.get(outcome), "reason": e.reason}
-            for e in selection.excluded
-        ],
-        "duplicates": [
-            {
-                "study_key": d.study_key,
-                "used": d.used.id,
-                "not_used": [r.id for r in d.others],
-                "values": {r.id: r.outcomes.get(outcome) for r in (d.used, *d.others)},
-                "n": {r.id: r.n for r in (d.used, *d.others)},
-                "sources": {r.id: source_text(r.source) for r in (d.used, *d.others)},
-                "rule": "a table before running text, then the lower seed number, then id",
-            }
-            for d in selection.duplicates
-        ],
-    }
-
-
-def build_pool_report(
-    result: PoolResult,
-    selection: Selection,
-    *,
-    modality: str,
-    outcome: str,
-    filters: Mapping[str, Any],
-) -> dict[str, Any]:
-    """The pooled result as plain data: the contract's keys first (evidence-v1.md)."""
-    pooled = result.as_dict()
-    by_id = {r.id: r for r in selection.used}
-    studies = [
-        {
-            **study,
-            **{k: v for k, v in _who(by_id[study["id"]]).items() if k != "id"},
-            "reported_percent": by_id[study["id"]].outcomes[outcome],
-        }
-        for study in pooled.pop("studies")
-    ]
-    contract = {
-        "modality": modality,
-        "outcome": outcome,
-        "method": pooled.pop("method"),
-        "k": pooled.pop("k"),
-        "n_total": pooled.pop("n_total"),
-        "estimate": pooled.pop("estimate"),
-        "ci_low": pooled.pop("ci_low"),
-        "ci_high": pooled.pop("ci_high"),
-        "pi_low": pooled.pop("pi_low"),
-        "pi_high": pooled.pop("pi_high"),
-        "tau2": pooled.pop("tau2"),
-        "i2": pooled.pop("i2"),
-        "q": pooled.pop("q"),
-        "q_p": pooled.pop("q_p"),
-        "studies": studies,
-    }
-    notes = list(pooled.pop("notes")) + list(selection.notes)
-    return {
-        **contract,
-        "pooled": True,
-        "outcome_title": outcome_title(outcome),
-        **pooled,
-        "scale": "logit; estimate and intervals back-transformed to percent",
-        "filters": dict(filters),
-        **_selection_report(selection, outcome),
-        "notes": notes,
-    }
-
-
-def build_median_report(
-    summary: MedianSummary,
-    selection: Selection,
-    *,
-    modality: str,
-    outcome: str,
-    filters: Mapping[str, Any],
-) -> dict[str, Any]:
-    """The summary of medians as plain data; says ``"pooled": false``."""
-    data = summary.as_dict()
-    by_id = {r.id: r for r in selection.used}
-    studies = [
-        {**item, **{k: v for k, v in _who(by_id[item["id"]]).items() if k != "id"}}
-        for item in data.pop("studies")
-    ]
-    return {
-        "modality": modality,
-        "outcome": outcome,
-        "method": "median summary (not pooled)",
-        **data,
-        "outcome_title": outcome_title(outcome),
-        "studies": studies,
-        "filters": dict(filters),
-        **_selection_report(selection, outcome),
-        "notes": list(selection.notes),
-    }
-
-
 # ---------------------------------------------------------------------------- text
 
 _METHOD_TEXT: Final = {
@@ -259,10 +101,7 @@ def _p(p: float) -> str:
 
 
 def _heading(report: Mapping[str, Any]) -> str:
-    from nelm.evidence.survival_plot import modality_title
-
-    title = str(report["outcome_title"])
-    return f"{title[:1].upper()}{title[1:]} after {modality_title(str(report['modality']))}"
+    return str(report["title"])
 
 
 def _filters_text(filters: Mapping[str, Any]) -> str:
@@ -478,42 +317,17 @@ def run(
         output_format=output_format,
         forest=forest,
     )
-    from nelm.evidence.pooling import StudyInput, pool_proportions, summarise_medians
-    from nelm.evidence.records import records_for
+    from nelm.evidence.analyses import Filters, forest_plot, pool
 
-    candidates = [
-        r
-        for r in records_for(modality=modality, outcome=outcome)
-        if (population is None or r.population == population)
-        and (design is None or r.design == design)
-        and (year_from is None or (r.year is not None and r.year >= year_from))
-        and (year_to is None or (r.year is not None and r.year <= year_to))
-    ]
-    selection = select_records(candidates, outcome)
-    filters = {
-        "population": population,
-        "design": design,
-        "year_from": year_from,
-        "year_to": year_to,
-    }
-
-    if is_median_outcome(outcome):
-        summary = summarise_medians([(r.id, r.n or 0, r.outcomes[outcome]) for r in selection.used])
-        report = build_median_report(
-            summary, selection, modality=modality, outcome=outcome, filters=filters
-        )
+    analysis = pool(modality, outcome, method=method, knapp_hartung=knapp_hartung,
+                    filters=Filters(population, design, year_from, year_to))
+    report = dict(analysis.document)
+    if analysis.result is None:
         text = format_median_text(report)
     else:
-        studies = [
-            StudyInput.from_percent(r.id, r.n or 0, r.outcomes[outcome]) for r in selection.used
-        ]
-        result = pool_proportions(studies, method=method, knapp_hartung=knapp_hartung)
-        report = build_pool_report(
-            result, selection, modality=modality, outcome=outcome, filters=filters
-        )
         text = format_pool_text(report)
         if forest is not None:
-            write_output(_render_forest(result, selection, report, forest), forest)
+            write_output(forest_plot(analysis, Path(forest).suffix.lower().lstrip(".")), forest)
 
     if output_format == "json":
         write_output(json.dumps(report, ensure_ascii=False, indent=2) + "\n", None)
@@ -521,30 +335,3 @@ def run(
         write_output(text, None)
     if forest is not None:
         typer.echo(f"forest plot written to {forest}", err=True)
-
-
-def _render_forest(
-    result: PoolResult, selection: Selection, report: Mapping[str, Any], forest: str
-) -> bytes:
-    from nelm.evidence.forest import forest_rows, render_forest
-
-    labels = {r.id: arm_label(r) for r in selection.used}
-    sources = {r.id: source_text(r.source) for r in selection.used}
-    subtitle = f"{report['k']} study arms, {report['n_total']} patients"
-    filters = _filters_text(report["filters"])
-    if filters:
-        subtitle += f" · {filters}"
-    excluded, duplicates = len(report["excluded"]), len(report["duplicates"])
-    if excluded:
-        subtitle += f" · {excluded} record{'s' if excluded != 1 else ''} excluded"
-    if duplicates:
-        subtitle += f" · {duplicates} arm{'s' if duplicates != 1 else ''} in two sources"
-    if excluded or duplicates:
-        subtitle += " (see the text or JSON output)"
-    return render_forest(
-        result,
-        forest_rows(result, labels, sources),
-        Path(forest).suffix.lower().lstrip("."),
-        title=_heading(report),
-        subtitle=subtitle,
-    )

@@ -1,9 +1,10 @@
 """``nelm evidence survival``: approximate survival curves from published summary figures.
 
 For every evidence record of one modality, a Weibull curve through the arm's published
-median and landmark rates (see ``nelm.evidence.survival``), or the reason none was
-fitted. Optional figure (SVG or PNG). numpy and matplotlib are imported inside the
-command, so registering it costs nothing.
+median and landmark rates, or the reason none was fitted: ``nelm.evidence.analyses.survival``
+(the web's survival plot calls the same function); this module checks and formats.
+Optional figure (SVG or PNG). numpy and matplotlib are imported inside the command, so
+registering it costs nothing.
 """
 
 from __future__ import annotations
@@ -11,22 +12,18 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Final
+from typing import Annotated, Any, Final
 
 import typer
 
 from nelm.cli._common import write_output
 from nelm.errors import InputRejected, Problem
-from nelm.evidence.records import arm_label, source_text
-
-if TYPE_CHECKING:
-    from nelm.evidence.records import EvidenceRecord
-    from nelm.evidence.survival import FitRefused, WeibullFit
+from nelm.vocabulary import vocabulary
 
 FORMATS: Final = ("text", "json")
 PLOT_SUFFIXES: Final = (".svg", ".png")
 
-_OUTCOME_NAMES: Final = {"os": "overall survival", "pfs": "progression-free survival"}
+_OUTCOME_NAMES: Final = vocabulary().survival_kinds
 
 
 def register(evidence_app: typer.Typer) -> None:
@@ -64,7 +61,7 @@ def register(evidence_app: typer.Typer) -> None:
 
 def run(*, modality: str, kind: str, output_format: str, plot: str | None) -> None:
     """Check the options, fit every arm of ``modality`` and print (and draw) the result."""
-    from nelm.evidence.records import MODALITIES, records_for
+    from nelm.evidence.records import MODALITIES
     from nelm.evidence.survival import KINDS
 
     modalities = tuple(MODALITIES)
@@ -84,103 +81,17 @@ def run(*, modality: str, kind: str, output_format: str, plot: str | None) -> No
     if problems:
         raise InputRejected(problems)
 
-    records = sorted(
-        records_for(modality=modality), key=lambda r: (r.year or 0, r.author, r.study_key, r.id)
-    )
-    fitted = _fit_all(records, kind)
-    report = build_report(fitted, modality=modality, kind=kind)
+    from nelm.evidence.analyses import survival, survival_plot
+
+    analysis = survival(modality, kind)
+    report = dict(analysis.document)
     if output_format == "json":
         write_output(json.dumps(report, ensure_ascii=False, indent=2) + "\n", None)
     else:
         write_output(format_text(report), None)
     if plot is not None:
-        write_output(_render_plot(fitted, report, plot), plot)
+        write_output(survival_plot(analysis, Path(plot).suffix.lower().lstrip(".")), plot)
         typer.echo(f"plot written to {plot}", err=True)
-
-
-def _arm_label(record: EvidenceRecord) -> str:
-    return arm_label(record) + (f" · n = {record.n}" if record.n else "")
-
-
-def _fit_all(
-    records: Sequence[EvidenceRecord], kind: str
-) -> list[tuple[EvidenceRecord, WeibullFit | FitRefused]]:
-    from nelm.evidence.survival import fit_record
-
-    return [(record, fit_record(record, kind)) for record in records]
-
-
-def _range_basis(fit: WeibullFit, follow_up: float | None) -> str:
-    last = max(fit.anchors, key=lambda a: a.months)
-    if follow_up is not None and follow_up > last.months:
-        return f"median follow-up {follow_up:g} mo"
-    return last.label
-
-
-def build_report(
-    fitted: Sequence[tuple[EvidenceRecord, WeibullFit | FitRefused]], *, modality: str, kind: str
-) -> dict[str, Any]:
-    """The command's result as plain data (what ``--format json`` prints)."""
-    from nelm.evidence.survival import WeibullFit
-    from nelm.evidence.survival_plot import CAPTION
-
-    curves: list[dict[str, Any]] = []
-    skipped: list[dict[str, Any]] = []
-    for record, result in fitted:
-        who = {
-            "id": record.id,
-            "study_key": record.study_key,
-            "author": record.author,
-            "year": record.year,
-            "arm": record.arm,
-        }
-        if not isinstance(result, WeibullFit):
-            skipped.append({**who, "code": str(result.code), "reason": result.reason})
-            continue
-        curves.append(
-            {
-                **who,
-                "label": _arm_label(record),
-                "design": record.design,
-                "population": record.population,
-                "n": record.n,
-                "shape": round(result.shape, 4),
-                "shape_bounds": (
-                    None
-                    if result.shape_bounds is None
-                    else [round(result.shape_bounds[0], 4), round(result.shape_bounds[1], 4)]
-                ),
-                "scale_months": round(result.scale_months, 2),
-                "range_months": [0, round(result.max_months, 2)],
-                "range_basis": _range_basis(result, record.follow_up_months),
-                "rmse_cloglog": round(result.rmse_cloglog, 4),
-                "anchors": [
-                    {
-                        "label": a.label,
-                        "months": a.months,
-                        "survival_percent": round(100 * a.survival, 2),
-                        "fitted_percent": round(100 * fitted, 1),
-                    }
-                    for a, fitted in zip(result.anchors, result.fitted_at_anchors(), strict=True)
-                ],
-                "source": dict(record.source),
-                "source_text": source_text(record.source),
-                "flags": list(record.flags),
-                "notes": list(result.notes),
-            }
-        )
-    return {
-        "modality": modality,
-        "kind": kind,
-        "method": (
-            "Weibull S(t) = exp(-(t/scale)^shape), least squares on the "
-            "complementary log-log scale through the published median and landmark "
-            "rates; drawn from 0 to the last reported time point only"
-        ),
-        "caption": CAPTION,
-        "curves": curves,
-        "skipped": skipped,
-    }
 
 
 def _bounds_text(bounds: Sequence[float] | None) -> str:
@@ -191,7 +102,7 @@ def _bounds_text(bounds: Sequence[float] | None) -> str:
 
 def format_text(report: Mapping[str, Any]) -> str:
     """The report as text for a terminal."""
-    from nelm.evidence.survival_plot import modality_title
+    from nelm.vocabulary import modality_title
 
     kind = str(report["kind"])
     outcome = _OUTCOME_NAMES.get(kind, kind)
@@ -231,34 +142,3 @@ def format_text(report: Mapping[str, Any]) -> str:
     else:
         lines.append("Skipped: none")
     return "\n".join(lines) + "\n"
-
-
-def _render_plot(
-    fitted: Sequence[tuple[EvidenceRecord, WeibullFit | FitRefused]],
-    report: Mapping[str, Any],
-    plot: str,
-) -> bytes:
-    from nelm.evidence.survival import WeibullFit
-    from nelm.evidence.survival_plot import CurveSpec, modality_title, render_survival_plot
-
-    kind = str(report["kind"])
-    specs: list[CurveSpec] = []
-    for record, result in fitted:
-        if isinstance(result, WeibullFit):
-            specs.append(CurveSpec(result, _arm_label(record), source_text(record.source)))
-    outcome = _OUTCOME_NAMES.get(kind, kind).capitalize()
-    skipped = len(report["skipped"])
-    subtitle = (
-        f"Weibull curves through published medians and landmark rates · "
-        f"{len(specs)} study arm{'s' if len(specs) != 1 else ''} drawn"
-    )
-    if skipped:
-        subtitle += f" · {skipped} not drawn (fewer than two usable anchors)"
-    fmt = Path(plot).suffix.lower().lstrip(".")
-    return render_survival_plot(
-        specs,
-        fmt,
-        title=f"{outcome} after {modality_title(str(report['modality']))}",
-        subtitle=subtitle,
-        kind=kind,
-    )

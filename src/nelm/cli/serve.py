@@ -52,9 +52,14 @@ def serve_command(
     address = public_url or f"http://{shown_host}:{port}"
     url = database_url(database)
     typer.echo(f"nelm: case store {describe_url(url)}", err=True)
+    from nelm.store.migrate import SchemaStateError
+
     try:
         app = create_app(Settings(database_url=url, load_examples=examples,
                                   public_url=address))
+    except SchemaStateError as exc:  # the message says what was found and how to recover
+        typer.echo(f"error: {exc}", err=True)
+        raise SystemExit(1) from exc  # exit status 1: the store, not the input, is wrong
     except ValueError as exc:
         from nelm.errors import InputRejected
 

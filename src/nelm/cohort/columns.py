@@ -29,8 +29,8 @@ from nelm.case.fields import FIELDS, OPTION_IDS, TOP_LEVEL, Field, Kind
 __all__ = [
     "BLANK_TEXT", "GRADE_BITS", "GRADE_VALUES", "INPUT_COLUMNS", "INTEGER_TEXT", "LIST_SEPARATOR",
     "LIVER_TYPE_BITS", "LIVER_TYPE_VALUES", "NUMBER_TEXT", "OUTPUT_COLUMNS", "REJECT_COLUMNS",
-    "STATUSES", "STATUS_COLUMNS", "TEXT_SPACE", "TOP_LEVEL_BY_NAME", "cell_value",
-    "row_document", "status_column", "text_value",
+    "STAGE_COLUMNS", "STAGE_SYSTEMS", "STATUSES", "STATUS_COLUMNS", "TEXT_SPACE",
+    "TOP_LEVEL_BY_NAME", "cell_value", "row_document", "status_column", "text_value",
 ]
 
 LIST_SEPARATOR = ";"
@@ -67,14 +67,21 @@ def status_column(option_id: str) -> str:
 
 
 STATUS_COLUMNS: tuple[str, ...] = tuple(status_column(o) for o in OPTION_IDS)
+STAGE_SYSTEMS: tuple[str, ...] = ("enets", "ajcc7")
+"""The staging systems of ``knowledge/data/staging.yaml``, in its order (003 Tables 2, 3)."""
+STAGE_COLUMNS: tuple[str, ...] = tuple(f"stage_{s}{suffix}" for s in STAGE_SYSTEMS
+                                       for suffix in ("", "_possible", "_tnm"))
 OUTPUT_COLUMNS: tuple[str, ...] = (
-    "case_id", "grade", "grade_possible", "liver_type", "portal_drainage",
+    "case_id", "grade", "grade_possible", "liver_type", "portal_drainage", *STAGE_COLUMNS,
     *STATUS_COLUMNS, "reasons",
 )
 """The result file's columns: ``grade`` and ``liver_type`` are the settled values (empty
 while more than one is possible, as in assessment-v1), ``grade_possible`` the values still
-possible (``G3;NEC``), one status per option in the contract's order, and ``reasons`` the
-ids of every criterion not met (which is why each ineligible option is ineligible)."""
+possible (``G3;NEC``), per staging system the settled stage (``stage_enets``), the stages
+still possible (``IIIB;IV``) and the TNM (``T2 N0/N1 M1``), all empty when the system does not
+stage the primary (nelm.engine.staging), one status per option in the contract's order,
+and ``reasons`` the ids of every criterion not met (which is why each ineligible option is
+ineligible)."""
 REJECT_COLUMNS: tuple[str, ...] = ("case_id", "field", "reason", "row")
 """The rejects file: the case, the field path, the validator's message, and the 1-based
 data row of the input (the header not counted)."""

@@ -36,6 +36,7 @@ from nelm.cohort.columns import (
     LIVER_TYPE_BITS,
     LIVER_TYPE_VALUES,
     OUTPUT_COLUMNS,
+    STAGE_COLUMNS,
     STATUSES,
     status_column,
 )
@@ -55,6 +56,7 @@ BASE_SCHEMA: dict[str, pl.DataType] = {
     "grade_possible": pl.String(),
     "liver_type": pl.Enum(list(LIVER_TYPE_VALUES)),
     "portal_drainage": pl.Boolean(),
+    **{c: pl.String() for c in STAGE_COLUMNS},
     **{status_column(o): STATUS for o in OPTION_IDS},
 }
 """The result columns but ``reasons``, whose type follows the knowledge base
@@ -199,6 +201,9 @@ class CompiledKnowledge:
     schema: dict[str, pl.DataType]
     """The result columns and their types: ``BASE_SCHEMA`` and ``reasons``, a struct with
     one field per option (an Enum of the texts of its unmet criteria)."""
+    staging: tuple[tuple[pl.Expr, ...], tuple[pl.Expr, ...], tuple[pl.Expr, ...]]
+    """The stage expressions (``nelm.cohort.staging``): closed extent columns, masks, and
+    the result columns."""
 
     def criterion_columns(self) -> list[pl.Expr]:
         """One nullable-boolean column per criterion, named by the criterion id."""
@@ -233,8 +238,10 @@ class CompiledKnowledge:
 
     def evaluate(self, typed: pl.DataFrame) -> pl.DataFrame:
         """The result rows of a validated chunk (``schema``)."""
+        extent, masks, stage_out = self.staging
         frame = (typed.lazy()
                  .with_columns(self.derived)
+                 .with_columns(extent).with_columns(masks)
                  .with_columns(self.criterion_columns())
                  .with_columns(self.unmet_masks())
                  .collect())
@@ -246,6 +253,7 @@ class CompiledKnowledge:
             _settled("derived.liver_type", LIVER_TYPE_BITS, BASE_SCHEMA["liver_type"])
             .alias("liver_type"),
             pl.col("derived.portal_drainage").alias("portal_drainage"),
+            *stage_out,
             *(self._status(o).alias(status_column(o)) for o in OPTION_IDS),
             reasons.alias("reasons"),
         )
@@ -264,5 +272,10 @@ def compile_knowledge(kb: KnowledgeBase) -> CompiledKnowledge:
     tables = _tables({oid: own for oid, own in ids.items() if len(own) <= _TABLE_BITS})
     fields = {o: tables[o].dtype if o in tables else pl.String() for o in OPTION_IDS}
     schema = {**BASE_SCHEMA, "reasons": pl.Struct(fields)}
+    # Imported here: the staging module compiles its conditions with this module.
+    from nelm.cohort.staging import stage_columns, stage_masks
+
+    extent, masks = stage_masks(kb.derivations.staging)
+    staging = (tuple(extent), tuple(masks), tuple(stage_columns(kb.derivations.staging)))
     return CompiledKnowledge(tuple(derived_columns(kb.derivations)), criteria, ids, tables,
-                             schema)
+                             schema, staging)

@@ -32,6 +32,7 @@ def reference_chunk(raw: pl.DataFrame, first_row: int = 1,
     frame = prepare(raw)
     text_columns = frozenset(n for n, t in frame.schema.items() if t == pl.String)
     rows: list[dict[str, Any]] = []
+    system_t = {s.id: s.t_values for s in knowledge.derivations.staging.systems}
     rejects: list[tuple[str | None, str, str, int]] = []
     rejected_rows = 0
     for i, row in enumerate(frame.iter_rows(named=True)):
@@ -53,6 +54,13 @@ def reference_chunk(raw: pl.DataFrame, first_row: int = 1,
             "liver_type": derived.liver_type.value,
             "portal_drainage": derived.portal_drainage.flag,
         }
+        for stage in derived.stages:
+            staged = bool(stage.applies)
+            result[f"stage_{stage.system}"] = stage.value if staged else None
+            result[f"stage_{stage.system}_possible"] = (
+                LIST_SEPARATOR.join(stage.possible_stages) if staged else None)
+            result[f"stage_{stage.system}_tnm"] = stage.tnm(system_t[stage.system]) \
+                if staged else None
         reasons: dict[str, str | None] = {}
         for oid in OPTION_IDS:
             option = assessment.options[oid]

@@ -263,6 +263,7 @@ def synth_block(seed: int, block: int, n: int, missing: float = DEFAULT_MISSING
     c["course.prior_treatments"] = _lists(d, _PRIOR, lines > 0, "ssa")
     c["course.recurrence_after_liver_resection"] = d.bernoulli(0.05)
 
+    c.update(_extent(np.random.default_rng([seed, block, 14]), n, site))
     frame = pl.DataFrame({name: _series(name, values) for name, values in c.items()})
     if missing > 0:
         frame = frame.with_columns(
@@ -271,6 +272,22 @@ def synth_block(seed: int, block: int, n: int, missing: float = DEFAULT_MISSING
             for f in FIELDS
         )
     return frame
+
+
+def _extent(rng: np.random.Generator, n: int, site: _Labels) -> dict[str, pl.Series]:
+    """The local extent of a pancreatic primary (assumed shares; null for other sites).
+
+    Drawn from a stream of its own so that the other columns of a seed stay as they were.
+    An invasion is drawn only beside an extension beyond the pancreas (case-v1)."""
+    d = _Draw(rng, n)
+    pancreas = pl.Series(site.is_("pancreas"))
+    beyond = d.bernoulli(0.45)
+    columns = {"primary.extends_beyond_pancreas": beyond}
+    for name, p in (("duodenum_or_bile_duct", 0.35), ("adjacent_organs", 0.25),
+                    ("celiac_axis_or_sma", 0.1), ("other_large_vessels", 0.25)):
+        columns[f"primary.invades_{name}"] = beyond & d.bernoulli(p)
+    return {name: pl.select(pl.when(pl.lit(pancreas)).then(pl.lit(pl.Series(values))))
+            .to_series().alias(name) for name, values in columns.items()}
 
 
 def _series(name: str, values: Any) -> pl.Series:

@@ -39,6 +39,7 @@ from nelm.cohort.columns import (
     row_document,
 )
 from nelm.errors import InputRejected, Problem
+from nelm.knowledge.staging import INVASION_FIELDS
 
 __all__ = [
     "REJECTS_SCHEMA", "TYPED_SCHEMA", "Validation", "check_columns",
@@ -213,6 +214,8 @@ def _cross_rules() -> list[pl.Expr]:
         & pl.col("liver.distribution").is_in(["bilobar_dominant", "bilobar_diffuse"]),
         (pl.col("extrahepatic.present") == False)  # noqa: E712 - a column, not a bool
         & (pl.col("extrahepatic.sites").list.len() > 0),
+        (pl.col("primary.extends_beyond_pancreas") == False)  # noqa: E712 - a column
+        & pl.any_horizontal(pl.col(p) == True for p in INVASION_FIELDS),  # noqa: E712
     ]
 
 

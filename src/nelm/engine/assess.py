@@ -15,6 +15,7 @@ from nelm.engine.derive import DerivedFacts, derive
 from nelm.engine.evaluate import OptionResult, evaluate_option
 from nelm.engine.logic import Truth
 from nelm.engine.plan import PlanStep, build_plan
+from nelm.engine.staging import staging_doc
 from nelm.knowledge.model import KnowledgeBase
 
 __all__ = ["ASSESSMENT_SCHEMA_VERSION", "Assessment", "EvidenceLookup", "assess"]
@@ -95,7 +96,7 @@ def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
 
 def _derived_doc(d: DerivedFacts, case: Case) -> dict[str, Any]:
     grade = d.grade.value
-    return {
+    doc: dict[str, Any] = {
         "grade": grade,
         "grade_possible": sorted(d.grade.possible or ()),
         "differentiation": case.values.get("pathology.differentiation"),
@@ -114,6 +115,12 @@ def _derived_doc(d: DerivedFacts, case: Case) -> dict[str, Any]:
                         for name in ("grade", "liver_type", "portal_drainage")
                         if getattr(d, name).settle_with},
     }
+    doc.update(staging_doc(d.stages))
+    for stage in d.stages:
+        doc["explanations"][f"stage_{stage.system}"] = stage.explanation
+        if stage.settle_with:
+            doc["settle_with"][f"stage_{stage.system}"] = list(stage.settle_with)
+    return doc
 
 
 def _option_doc(result: OptionResult, evidence: Mapping[str, Any] | None) -> dict[str, Any]:

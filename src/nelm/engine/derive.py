@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from nelm.case.document import Case, Value
 from nelm.engine.conditions import Fact
+from nelm.engine.staging import Stage, derive_stages
 from nelm.knowledge.model import Derivations, GradeTable
 
 __all__ = ["Derived", "DerivedFacts", "derive", "grade_of_ki67", "grade_of_mitoses"]
@@ -45,6 +46,7 @@ class DerivedFacts:
     portal_drainage: Derived
     burden_band: str | None
     burden_band_sources: tuple[str, ...]
+    stages: tuple[Stage, ...]  # ENETS and AJCC 7th (nelm.engine.staging)
 
     def as_facts(self) -> dict[str, Fact]:
         """The facts conditions read under ``derived.*``; unknown ones are left out."""
@@ -205,4 +207,5 @@ def derive(case: Case, d: Derivations) -> DerivedFacts:
         portal_drainage=derive_portal_drainage(values, d),
         burden_band=band,
         burden_band_sources=band_sources,
+        stages=derive_stages(values, d.staging),
     )

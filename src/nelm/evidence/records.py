@@ -22,6 +22,7 @@ from typing import Any, Final
 import yaml
 
 from nelm.errors import InputRejected, KnowledgeBaseError, Problem
+from nelm.vocabulary import vocabulary
 
 __all__ = [
     "DESIGNS",
@@ -42,64 +43,12 @@ __all__ = [
 
 # The contract's outcome names (evidence-v1.md) first, then the few this extraction needed
 # because the seeds print them and no contract name holds them (listed in the docs).
-OUTCOMES: Final[tuple[str, ...]] = (
-    "median_os_months",
-    "median_pfs_months",
-    "os_1y_percent",
-    "os_3y_percent",
-    "os_5y_percent",
-    "os_10y_percent",
-    "dfs_5y_percent",
-    "orr_percent",
-    "dcr_percent",
-    "stable_disease_percent",
-    "progressive_disease_percent",
-    "symptom_response_percent",
-    "biochemical_response_percent",
-    "morbidity_percent",
-    "mortality_percent",
-    "r0_percent",
-    "recurrence_5y_percent",
-    # additions
-    "os_2y_percent",
-    "dfs_1y_percent",
-    "dfs_2y_percent",
-    "dfs_3y_percent",
-    "pfs_3y_percent",
-    "dss_5y_percent",
-    "median_ttp_months",
-    "median_dss_months",
-)
+OUTCOMES: Final[tuple[str, ...]] = tuple(o.id for o in vocabulary().outcomes)
 
 # Option ids of assessment-v1.md plus the three evidence-only values of evidence-v1.md.
-MODALITIES: Final[tuple[str, ...]] = (
-    "liver_resection",
-    "staged_resection",
-    "simultaneous_resection",
-    "cytoreductive_surgery",
-    "primary_tumor_resection",
-    "liver_transplant_milan",
-    "liver_transplant_enets",
-    "liver_transplant_unos",
-    "thermal_ablation",
-    "tae",
-    "tace",
-    "deb_tace",
-    "tare",
-    "prrt",
-    "ssa",
-    "everolimus",
-    "sunitinib",
-    "surufatinib",
-    "cabozantinib",
-    "capecitabine_temozolomide",
-    "streptozocin_5fu",
-    "platinum_etoposide",
-    "interferon_alpha",
-    "tae_tace",
-    "intra_arterial",
-    "other",
-)
+MODALITIES: Final[tuple[str, ...]] = (*vocabulary().option_ids,
+                                      *vocabulary().evidence_modalities)
+"""The options, then the study arms that are not one option (vocabulary.yaml)."""
 
 DESIGNS: Final[tuple[str, ...]] = (
     "rct",

@@ -1,5 +1,8 @@
 """The evidence summary each option carries in an assessment.
 
+The estimates are ``nelm.evidence.analyses.pool`` (the call ``nelm evidence pool`` and the
+API make), so the assessment names the same studies and gives the same numbers.
+
 For an option: how many distinct study arms and patients the records hold, the pooled
 5-year overall survival and objective response (random effects, REML, logit scale) where
 at least two studies report them, and the median overall survival as a summary of medians
@@ -19,57 +22,52 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from nelm.errors import InputRejected
+
 __all__ = ["compute_summaries", "summary_for_option"]
 
 _POOLED = ("os_5y_percent", "orr_percent")
 
 
-def _pooled(option: str, outcome: str) -> dict[str, Any] | None:
-    from nelm.errors import InputRejected
-    from nelm.evidence.pooling import StudyInput, pool_proportions
-    from nelm.evidence.records import records_for
-    from nelm.evidence.selection import select_records
+def _analysis(option: str, outcome: str) -> Mapping[str, Any] | None:
+    """``nelm.evidence.analyses.pool`` (the CLI's and the API's call), or None when too few
+    studies remain for the statistic (no value is invented)."""
+    from nelm.evidence.analyses import pool
 
-    selection = select_records(records_for(modality=option, outcome=outcome), outcome)
-    studies = [StudyInput.from_percent(r.id, r.n, r.outcomes[outcome])
-               for r in selection.used if r.n is not None]
     try:
-        result = pool_proportions(studies, method="REML")
+        return pool(option, outcome).document
     except InputRejected:
-        return None  # fewer than two studies: no pooled value, and none is invented
+        return None
+
+
+def _pooled(option: str, outcome: str) -> dict[str, Any] | None:
+    doc = _analysis(option, outcome)
+    if doc is None:
+        return None
     return {
-        "estimate": round(result.estimate, 1),
-        "ci": [round(result.ci_low, 1), round(result.ci_high, 1)],
-        "pi": None if result.pi_low is None or result.pi_high is None
-        else [round(result.pi_low, 1), round(result.pi_high, 1)],
-        "k": result.k,
-        "n": result.n_total,
-        "i2": round(result.i2, 1),
+        "estimate": round(doc["estimate"], 1),
+        "ci": [round(doc["ci_low"], 1), round(doc["ci_high"], 1)],
+        "pi": None if doc["pi_low"] is None or doc["pi_high"] is None
+        else [round(doc["pi_low"], 1), round(doc["pi_high"], 1)],
+        "k": doc["k"],
+        "n": doc["n_total"],
+        "i2": round(doc["i2"], 1),
         "method": "random effects (REML), logit scale",
-        "record_ids": [s.id for s in result.studies],
+        "record_ids": [s["id"] for s in doc["studies"]],
     }
 
 
 def _medians(option: str) -> dict[str, Any] | None:
-    from nelm.errors import InputRejected
-    from nelm.evidence.pooling import summarise_medians
-    from nelm.evidence.records import records_for
-    from nelm.evidence.selection import select_records
-
-    outcome = "median_os_months"
-    selection = select_records(records_for(modality=option, outcome=outcome), outcome)
-    items = [(r.id, r.n, r.outcomes[outcome]) for r in selection.used if r.n is not None]
-    try:
-        summary = summarise_medians(items)
-    except InputRejected:
+    doc = _analysis(option, "median_os_months")
+    if doc is None:
         return None
     return {
-        "median": round(summary.weighted_median, 1),
-        "range": [summary.minimum, summary.maximum],
-        "k": summary.k,
-        "n": summary.n_total,
+        "median": round(doc["weighted_median"], 1),
+        "range": [doc["minimum"], doc["maximum"]],
+        "k": doc["k"],
+        "n": doc["n_total"],
         "label": "n-weighted median of study medians (a summary, not a pooled estimate)",
-        "record_ids": [item[0] for item in items],
+        "record_ids": [s["id"] for s in doc["studies"]],
     }
 
 

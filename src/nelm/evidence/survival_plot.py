@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Final
 
 from nelm.evidence.figures import plain_text_figure
 from nelm.evidence.survival import Anchor, WeibullFit
+from nelm.vocabulary import modality_title, vocabulary
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -62,31 +63,6 @@ _COLOURS: Final = (
 )
 _DASHES: Final = ("solid", (0, (6, 2)), (0, (2, 1.5)), (0, (6, 2, 2, 2)))
 
-_MODALITY_NAMES: Final = {
-    "liver_resection": "liver resection",
-    "staged_resection": "staged resection",
-    "simultaneous_resection": "simultaneous resection",
-    "cytoreductive_surgery": "cytoreductive surgery",
-    "primary_tumor_resection": "primary tumour resection",
-    "liver_transplant_milan": "liver transplantation (Milan)",
-    "liver_transplant_enets": "liver transplantation (ENETS)",
-    "liver_transplant_unos": "liver transplantation (UNOS)",
-    "thermal_ablation": "thermal ablation",
-    "tae": "TAE",
-    "tace": "TACE",
-    "deb_tace": "DEB-TACE",
-    "tare": "TARE",
-    "prrt": "PRRT",
-    "ssa": "somatostatin analogues",
-    "capecitabine_temozolomide": "CAPTEM",
-    "streptozocin_5fu": "streptozocin-based chemotherapy",
-    "platinum_etoposide": "platinum–etoposide",
-    "interferon_alpha": "interferon alfa",
-    "tae_tace": "TAE/TACE (mixed arms)",
-    "intra_arterial": "intra-arterial therapy (mixed)",
-}
-
-_OUTCOME_NAMES: Final = {"os": "Overall survival", "pfs": "Progression-free survival"}
 
 _SVG_SALT: Final = "nelm-survival-v1"
 
@@ -104,9 +80,6 @@ class CurveSpec:
     source: str
 
 
-def modality_title(modality: str) -> str:
-    """A readable name for a modality id (``tace`` → ``TACE``)."""
-    return _MODALITY_NAMES.get(modality, modality.replace("_", " "))
 
 
 def _is_median(anchor: Anchor) -> bool:
@@ -201,7 +174,7 @@ def build_figure(
     from matplotlib.lines import Line2D
     from matplotlib.ticker import MultipleLocator, PercentFormatter
 
-    outcome = _OUTCOME_NAMES.get(kind, kind.upper())
+    outcome = vocabulary().survival_kinds.get(kind, kind.upper()).capitalize()
     rows = max(len(curves), 1)
     row_in = 0.34
     # Vertical layout in inches from the top: title block, axes, arm key, caption.

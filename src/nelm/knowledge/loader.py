@@ -30,16 +30,17 @@ from nelm.knowledge.model import (
     OptionSpec,
     PlanStepSpec,
 )
+from nelm.knowledge.staging import parse_staging
+from nelm.vocabulary import option_name, vocabulary
 
 __all__ = ["DERIVED_FACTS", "KNOWLEDGE_RELEASE", "load_knowledge"]
 
 KNOWLEDGE_RELEASE = "2026.1"
 
-# Derived facts a condition may read, with the values a categorical one can take.
+# Derived facts a condition may read, with the values a categorical one can take
+# (None: boolean); defined in vocabulary.yaml.
 DERIVED_FACTS: dict[str, tuple[str, ...] | None] = {
-    "derived.grade": ("G1", "G2", "G3", "NEC"),
-    "derived.liver_type": ("I", "II", "III"),
-    "derived.portal_drainage": None,  # boolean
+    fact.path: fact.values for fact in vocabulary().derived_facts if fact.in_conditions
 }
 
 try:  # the C loader is several times faster; fall back where libyaml is absent
@@ -56,7 +57,7 @@ def _data_files() -> list[tuple[str, bytes]]:
         for child in sorted(node.iterdir(), key=lambda c: c.name):
             if child.is_dir():
                 walk(child, f"{prefix}{child.name}/")
-            elif child.name.endswith(".yaml"):
+            elif child.name.endswith(".yaml"):  # vocabulary.yaml too: its words are output
                 found.append((f"{prefix}{child.name}", child.read_bytes()))
 
     walk(root, "")
@@ -106,7 +107,7 @@ def _build(docs: dict[str, Any], content_hash: str) -> KnowledgeBase:
     ordered = {o: options[o] for o in OPTION_IDS}
 
     plan = tuple(_plan_step(raw, checker) for raw in docs["plan.yaml"]["steps"])
-    derivations = _derivations(docs["derivations.yaml"], checker)
+    derivations = _derivations(docs["derivations.yaml"], checker, docs["staging.yaml"])
     return KnowledgeBase(
         version=f"{KNOWLEDGE_RELEASE}+{content_hash}",
         content_hash=content_hash,
@@ -210,6 +211,10 @@ def _cautions(raws: list[Any], option_id: str, checker: _Checker) -> list[Cautio
 def _option(raw: dict[str, Any], criterion_sets: dict[str, Any], caution_sets: dict[str, Any],
             checker: _Checker) -> OptionSpec:
     oid = str(raw["id"])
+    if "name" in raw:  # the name is vocabulary, defined once in vocabulary.yaml
+        raise ValueError(f"{oid}: the option's name belongs in vocabulary.yaml, not here")
+    if oid not in vocabulary().option:
+        raise ValueError(f"{oid}: no entry in vocabulary.yaml (id, name, short, title)")
     criteria: list[Criterion] = []
     for set_name in raw.get("include", []):
         criteria += _criteria(criterion_sets[set_name], oid, checker)
@@ -226,7 +231,7 @@ def _option(raw: dict[str, Any], criterion_sets: dict[str, Any], caution_sets: d
         raise ValueError(f"{oid}: duplicated ids {sorted(duplicated)}")
     return OptionSpec(
         id=oid,
-        name=str(raw["name"]),
+        name=option_name(oid),
         intent=_intent(raw["intent"], oid),
         summary=str(raw.get("summary", "")),
         criteria=tuple(criteria),
@@ -255,7 +260,8 @@ def _plan_step(raw: dict[str, Any], checker: _Checker) -> PlanStepSpec:
     )
 
 
-def _derivations(doc: dict[str, Any], checker: _Checker) -> Derivations:
+def _derivations(doc: dict[str, Any], checker: _Checker, staging: dict[str, Any]
+                 ) -> Derivations:
     g = doc["grade"]
     grade = GradeTable(
         ki67_g1_below=float(g["ki67_g1_below"]),
@@ -289,4 +295,5 @@ def _derivations(doc: dict[str, Any], checker: _Checker) -> Derivations:
         non_portal_sites=non_portal,
         portal_sources=checker.cite(pd["sources"], "portal_drainage"),
         burden_bands=tuple(bands),
+        staging=parse_staging(staging, checker.cite, checker.condition),
     )

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 from nelm.engine.conditions import Condition
+from nelm.knowledge.staging import StagingTables
+from nelm.vocabulary import vocabulary
 
-Intent = Literal["curative", "downstaging", "liver_control", "systemic_control",
-                 "symptom_control"]
-INTENTS: tuple[Intent, ...] = ("curative", "downstaging", "liver_control", "systemic_control",
-                               "symptom_control")
+Intent = str  # one of INTENTS
+INTENTS: tuple[Intent, ...] = vocabulary().intent_ids
+"""The intents in plan order (vocabulary.yaml)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +89,7 @@ class Derivations:
     non_portal_sites: frozenset[str]
     portal_sources: tuple[str, ...]
     burden_bands: tuple[BurdenBand, ...]
+    staging: StagingTables
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,13 +18,23 @@ from typing import Any
 
 from jinja2 import DictLoader, Environment, StrictUndefined
 
-from nelm.case.fields import FIELD_BY_PATH, TOP_LEVEL
 from nelm.evidence.records import source_text
 from nelm.report.text import SAFETY_STATEMENT
+from nelm.report.view import (
+    classification_rows,
+    field_label,
+    format_value,
+    input_rows,
+    option_groups,
+    plan_steps,
+)
+from nelm.vocabulary import vocabulary
 
 __all__ = [
     "INTENT_TITLES",
+    "RESULT_MARK",
     "RESULT_TEXT",
+    "STATUS_MARK",
     "STATUS_TEXT",
     "evidence_for_report",
     "field_label",
@@ -34,69 +44,15 @@ __all__ = [
     "render_html",
 ]
 
-INTENT_TITLES: dict[str, str] = {
-    "curative": "Curative",
-    "downstaging": "Conversion / downstaging",
-    "liver_control": "Liver-directed control",
-    "systemic_control": "Systemic control",
-    "symptom_control": "Symptom control",
-}
-STATUS_TEXT = {"eligible": "Eligible", "uncertain": "Uncertain", "ineligible": "Ineligible"}
-STATUS_MARK = {"eligible": "✔", "uncertain": "?", "ineligible": "✘"}
-RESULT_TEXT = {"met": "met", "not_met": "not met", "unknown": "unknown"}
-_STATUS_ORDER = {"eligible": 0, "uncertain": 1, "ineligible": 2}
-_TOP_LABELS = {f.path: f.label for f in TOP_LEVEL}
-
-
-def field_label(path: str) -> str:
-    """The human label of a case field path, e.g. ``Ki-67 index``."""
-    spec = FIELD_BY_PATH.get(path)
-    if spec is not None:
-        return spec.label
-    return _TOP_LABELS.get(path, path)
-
-
-def format_value(path: str, value: Any) -> str:
-    """A case value as a person reads it, with its unit."""
-    if value is None:
-        return "unknown"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v).replace("_", " ") for v in value) or "none"
-    spec = FIELD_BY_PATH.get(path)
-    unit = spec.unit if spec is not None else ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = f"{value:,}" if isinstance(value, int) and abs(value) >= 10000 else str(value)
-    if isinstance(value, str):
-        text = text.replace("_", " ") if spec is not None and spec.choices else text
-    if not unit:
-        return text
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
-
-
-def input_rows(inputs: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-    """(section, label, value) for every known field of a case document."""
-    rows: list[tuple[str, str, str]] = []
-    for section, body in inputs.items():
-        if not isinstance(body, Mapping):
-            continue
-        for name, value in body.items():
-            path = f"{section}.{name}"
-            rows.append((section, field_label(path), format_value(path, value)))
-    return rows
-
-
+INTENT_TITLES: dict[str, str] = {i.id: i.title for i in vocabulary().intents}
+STATUS_TEXT = {s.id: s.title for s in vocabulary().statuses}
+STATUS_MARK = {s.id: s.mark for s in vocabulary().statuses}
+RESULT_TEXT = {r.id: r.title for r in vocabulary().results}
+RESULT_MARK = {r.id: r.mark for r in vocabulary().results}
 def options_by_intent(doc: Mapping[str, Any]) -> list[tuple[str, list[tuple[str, Any]]]]:
-    """The options grouped by intent (plan order), eligible first within each group."""
-    groups: list[tuple[str, list[tuple[str, Any]]]] = []
-    for intent, title in INTENT_TITLES.items():
-        members = [(oid, o) for oid, o in doc["options"].items() if o.get("intent") == intent]
-        members.sort(key=lambda item: _STATUS_ORDER.get(item[1].get("status"), 3))
-        if members:
-            groups.append((title, members))
-    return groups
+    """The options grouped by intent (plan order), eligible first within each group
+    (``nelm.report.view.option_groups`` as (title, members) pairs for the templates)."""
+    return [(group.title, list(group.members)) for group in option_groups(doc)]
 
 
 def evidence_for_report(doc: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -183,12 +139,11 @@ _TEMPLATE = """<!DOCTYPE html>
 <h2>Plan</h2>
 {% if doc.plan %}
 <ol class="plan">
-{% for step in doc.plan %}
-<li><strong>{{ intents.get(step.intent, step.intent) }}:</strong>
-{% for oid in step.options %}{{ option_name(oid) }}
- <span class="status {{ step.statuses.get(oid, '') }}">{{
-   status_text.get(step.statuses.get(oid, ''), '') }}</span>
-{%- if step.pending.get(oid) %} (if: {{ step.pending[oid] | map('label') | join(', ') }}){% endif %}
+{% for step in plan %}
+<li><strong>{{ step.intent_title }}:</strong>
+{% for item in step['items'] %}{{ item.name }}
+ <span class="status {{ item.status }}">{{ item.status_title }}</span>
+{%- if item.pending %} (if: {{ item.pending | join(', ') }}){% endif %}
 {%- if not loop.last %}; or {% endif %}{% endfor %}<br>
 {{ step.rationale }} <span class="src">({{ step.sources | join('; ') }})</span></li>
 {% endfor %}
@@ -288,19 +243,7 @@ _ENV = _environment()
 
 
 def _classification_rows(doc: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-    c = doc["classification"]
-    grade = c.get("grade")
-    if grade is None:
-        possible = c.get("grade_possible") or []
-        grade = (" or ".join(possible) + " (not settled)") if possible else "unknown"
-    drainage = {True: "yes", False: "no", None: "unknown"}[c.get("portal_drainage")]
-    return [
-        ("WHO grade", "grade", str(grade)),
-        ("Differentiation", "differentiation", c.get("differentiation") or "unknown"),
-        ("Liver-metastasis type", "liver_type", c.get("liver_type") or "unknown"),
-        ("Portal drainage", "portal_drainage", drainage),
-        ("Hepatic burden", "burden_band", c.get("burden_band") or "unknown"),
-    ]
+    return [(row.title, row.key, row.value) for row in classification_rows(doc)]
 
 
 def render_html(
@@ -333,6 +276,7 @@ def render_html(
         generated=when.strftime("%Y-%m-%d %H:%M UTC"),
         inputs=input_rows(doc.get("inputs") or {}),
         classification=_classification_rows(doc),
+        plan=plan_steps(doc),
         groups=options_by_intent(doc),
         intents=INTENT_TITLES,
         status_text=STATUS_TEXT,

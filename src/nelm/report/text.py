@@ -15,6 +15,9 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from nelm.report.view import classification_rows, field_label, option_groups, plan_steps
+from nelm.vocabulary import vocabulary
+
 __all__ = ["SAFETY_STATEMENT", "render_text"]
 
 SAFETY_STATEMENT = (
@@ -23,34 +26,24 @@ SAFETY_STATEMENT = (
     "normal and leaves an option uncertain. Review the basis before acting."
 )
 
-INTENT_TITLES = {
-    "curative": "Curative",
-    "downstaging": "Conversion / downstaging",
-    "liver_control": "Liver-directed control",
-    "systemic_control": "Systemic control",
-    "symptom_control": "Symptom control",
-}
-STATUS_STYLE = {"eligible": ("ELIGIBLE", "bold green"),
-                "uncertain": ("UNCERTAIN", "bold yellow"),
-                "ineligible": ("INELIGIBLE", "bold red")}
-RESULT_MARK = {"met": ("✔", "green"), "not_met": ("✘", "red"), "unknown": ("?", "yellow")}
+INTENT_TITLES: dict[str, str] = {i.id: i.title for i in vocabulary().intents}
+# Colours are this renderer's own; the words and marks come from vocabulary.yaml.
+_STATUS_COLOUR = {"eligible": "bold green", "uncertain": "bold yellow", "ineligible": "bold red"}
+_RESULT_COLOUR = {"met": "green", "not_met": "red", "unknown": "yellow"}
+STATUS_STYLE = {s.id: (s.title.upper(), _STATUS_COLOUR[s.id]) for s in vocabulary().statuses}
+RESULT_MARK = {r.id: (r.mark, _RESULT_COLOUR[r.id]) for r in vocabulary().results}
 
 
 def _classification(doc: dict[str, Any]) -> Table:
-    c = doc["classification"]
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    grade = c["grade"] or (" or ".join(c["grade_possible"]) + " (not settled)")
-    rows = [("WHO grade", grade, "grade"),
-            ("Liver-metastasis type", c["liver_type"] or "unknown", "liver_type"),
-            ("Portal drainage", {True: "yes", False: "no", None: "unknown"}[c["portal_drainage"]],
-             "portal_drainage"),
-            ("Hepatic burden", c["burden_band"] or "unknown", "burden_band")]
-    for title, value, key in rows:
-        explanation = c["explanations"].get(key, "")
-        table.add_row(title, Text.assemble((str(value), "bold"), ("\n" + explanation, "dim")
-                                           if explanation else ""))
+    for row in classification_rows(doc):
+        value = Text.assemble((row.value, "bold"), ("\n" + row.explanation, "dim")
+                              if row.explanation else "")
+        if row.settle:
+            value.append("\nwould settle it: " + ", ".join(row.settle), style="dim yellow")
+        table.add_row(row.title, value)
     return table
 
 
@@ -58,21 +51,21 @@ def _plan(doc: dict[str, Any]) -> Table:
     table = Table(show_header=True, header_style="bold", expand=True, show_lines=True)
     table.add_column("#", width=3)
     table.add_column("Intent", width=16)
-    table.add_column("Options")
+    table.add_column("Options", ratio=1)
     table.add_column("Why", ratio=2)
-    for step in doc["plan"]:
+    for step in plan_steps(doc):
         names = Text()
-        for i, oid in enumerate(step["options"]):
-            status = step["statuses"][oid]
+        for i, item in enumerate(step["items"]):
             if i:
                 names.append("\n")
-            names.append(oid, style="bold" if status == "eligible" else "yellow")
-            if status == "uncertain":
-                pending = ", ".join(step["pending"].get(oid, [])) or "more data"
+            names.append(item["name"], style="bold" if item["status"] == "eligible"
+                         else "yellow")
+            if item["status"] == "uncertain":
+                pending = ", ".join(item["pending"]) or "more data"
                 names.append(f"  (if: {pending})", style="dim yellow")
         why = Text(step["rationale"])
         why.append("\n" + "; ".join(step["sources"]), style="dim")
-        table.add_row(str(step["step"]), INTENT_TITLES[step["intent"]], names, why)
+        table.add_row(str(step["step"]), step["intent_title"], names, why)
     return table
 
 
@@ -105,7 +98,8 @@ def _option(oid: str, option: dict[str, Any]) -> Group:
         line.append(f"  ({'; '.join(caution['sources'])})", style="dim")
         lines.append(line)
     if option["missing"]:
-        lines.append(Text("   → obtain " + ", ".join(option["missing"]) + " to decide",
+        lines.append(Text("   → obtain " + ", ".join(field_label(p) for p in option["missing"])
+                          + " to decide",
                           style="yellow"))
     evidence = option.get("evidence")
     if evidence and evidence.get("studies") and not brief:
@@ -130,18 +124,15 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
         console.print(_plan(doc))
     else:
         console.print(Text("No option is open on the data given.", style="yellow"))
-    for intent, title_text in INTENT_TITLES.items():
-        group = [(oid, o) for oid, o in doc["options"].items() if o["intent"] == intent]
-        if not group:
-            continue
-        console.print(Rule(f"Options — {title_text}", align="left"))
-        order = {"eligible": 0, "uncertain": 1, "ineligible": 2}
-        for oid, option in sorted(group, key=lambda item: order[item[1]["status"]]):
-            console.print(_option(oid, option))
+    for group in option_groups(doc):
+        console.print(Rule(f"Options — {group.title}", align="left"))
+        for oid, option in group.members:
+            console.print(_option(oid, dict(option)))
     if doc["missing_data"]:
         console.print(Rule("Missing data that would decide an option", align="left"))
         for item in doc["missing_data"]:
-            console.print(Text.assemble(("  " + item["field"], "bold yellow"),
+            console.print(Text.assemble(("  " + field_label(item["field"]), "bold yellow"),
+                                        (f" ({item['field']})", "dim"),
                                         " decides " + ", ".join(item["decides"])))
     source = doc.get("input_source")
     if source:

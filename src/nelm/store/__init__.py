@@ -18,7 +18,14 @@ from nelm.store.records import (
     UserRecord,
     VersionRecord,
 )
-from nelm.store.repository import ConflictError, NotFoundError, Store, StoreError, input_hash
+from nelm.store.repository import (
+    ConflictError,
+    NotFoundError,
+    Store,
+    StoreError,
+    VersionConflictError,
+    input_hash,
+)
 
 __all__ = [
     "ROLES",
@@ -32,6 +39,7 @@ __all__ = [
     "StoreError",
     "TokenRecord",
     "UserRecord",
+    "VersionConflictError",
     "VersionRecord",
     "database_url",
     "describe_url",

@@ -15,7 +15,7 @@ from datetime import timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select, text
+from sqlalchemy import Engine, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
@@ -35,7 +35,8 @@ from nelm.store.records import (
 )
 from nelm.store.security import hash_password, new_token, token_digest, verify_password
 
-__all__ = ["ConflictError", "NotFoundError", "Store", "StoreError", "input_hash"]
+__all__ = ["ConflictError", "NotFoundError", "Store", "StoreError", "VersionConflictError",
+           "input_hash"]
 
 SESSION_LIFETIME = timedelta(hours=12)
 LOGIN_LINK_LIFETIME = timedelta(hours=24)
@@ -53,6 +54,24 @@ class ConflictError(StoreError):
 
 class NotFoundError(StoreError):
     """No such record."""
+
+
+class VersionConflictError(ConflictError):
+    """The case has changed since the version the writer started from: nothing was stored.
+
+    ``current`` is the case as it is now and ``changed_by`` who stored that version, so
+    the caller can show both and let the user merge.
+    """
+
+    def __init__(self, expected_version: int, current: CaseRecord,
+                 changed_by: str | None) -> None:
+        self.expected_version = expected_version
+        self.current = current
+        self.changed_by = changed_by
+        who = changed_by or "another writer"
+        super().__init__(f"case {current.case_id!r} was changed by {who} while you were "
+                         f"editing: you started from version {expected_version}, it is now "
+                         f"at version {current.current_version}. Nothing was stored.")
 
 
 def _dumps(value: Any) -> str:
@@ -90,7 +109,12 @@ class Store:
         self.engine = engine if engine is not None else make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         if migrate:
-            upgrade(self.engine)
+            try:
+                upgrade(self.engine)
+            except BaseException:
+                if engine is None:  # ours: close its connections before giving up
+                    self.engine.dispose()
+                raise
 
     @property
     def backend(self) -> str:
@@ -292,22 +316,51 @@ class Store:
             raise ConflictError(f"a case with the case id {case_id!r} exists already") from exc
 
     def update_case(self, case_pk: int, document: Mapping[str, Any],
-                    user: UserRecord | None) -> CaseRecord:
-        """Store ``document`` as the next version; earlier versions stay readable."""
+                    user: UserRecord | None, *,
+                    expected_version: int | None = None) -> CaseRecord:
+        """Store ``document`` as the next version; earlier versions stay readable.
+
+        Concurrent updates are serialised by one atomic ``UPDATE … SET current_version =
+        current_version + 1 … RETURNING``: it takes the row lock (PostgreSQL) or the write
+        lock (SQLite) before the number is read, so two writers never claim the same
+        version. With ``expected_version`` the update is conditional (optimistic
+        concurrency): when the case is no longer at that version nothing is stored and
+        :class:`VersionConflictError` says who changed it.
+        """
         with self._tx() as s:
-            row = self._case_row(s, case_pk)
-            if str(document["case_id"]) != row.case_id:
-                raise ConflictError("the case id of a stored case cannot change "
-                               f"(stored {row.case_id!r})")
             now = m.utcnow()
-            row.current_version += 1
-            row.updated_at = now
-            s.add(m.CaseVersion(case_pk=row.id, version=row.current_version,
+            conditions = [m.Case.id == case_pk, m.Case.deleted_at.is_(None)]
+            if expected_version is not None:
+                conditions.append(m.Case.current_version == expected_version)
+            claimed = s.execute(
+                update(m.Case).where(*conditions)
+                .values(current_version=m.Case.current_version + 1, updated_at=now)
+                .returning(m.Case.current_version, m.Case.case_id)
+                .execution_options(synchronize_session=False)
+            ).first()
+            if claimed is None:
+                row = self._case_row(s, case_pk)  # NotFoundError when there is no such case
+                assert expected_version is not None
+                raise VersionConflictError(expected_version, self._case_record(s, row),
+                                           self._author(s, row.id, row.current_version))
+            version, case_id = int(claimed[0]), str(claimed[1])
+            if str(document["case_id"]) != case_id:
+                raise ConflictError("the case id of a stored case cannot change "
+                                    f"(stored {case_id!r})")
+            s.add(m.CaseVersion(case_pk=case_pk, version=version,
                                 document=_dumps(document), created_at=now,
                                 created_by=user.id if user else None))
-            self._audit(s, user, "change", row.case_id, f"version {row.current_version}")
+            self._audit(s, user, "change", case_id, f"version {version}")
             s.flush()
-            return self._case_record(s, row)
+            stored = s.get(m.Case, case_pk, populate_existing=True)
+            assert stored is not None
+            return self._case_record(s, stored)
+
+    @staticmethod
+    def _author(s: OrmSession, case_pk: int, version: int) -> str | None:
+        return s.scalar(
+            select(m.User.username).join(m.CaseVersion, m.CaseVersion.created_by == m.User.id)
+            .where(m.CaseVersion.case_pk == case_pk, m.CaseVersion.version == version))
 
     def get_case(self, case_pk: int) -> CaseRecord:
         with self._tx() as s:

@@ -17,9 +17,9 @@ from starlette.concurrency import run_in_threadpool
 
 from nelm.case.document import case_from_mapping, load_document_text
 from nelm.case.fields import OPTION_IDS
-from nelm.errors import InputRejected, Problem
+from nelm.errors import InputRejected, Problem, describe_value
 from nelm.service import assess_case, assess_fhir
-from nelm.store import NotFoundError, Store
+from nelm.store import CaseRecord, NotFoundError, Store, VersionConflictError
 from nelm.web import evidence
 from nelm.web.auth import Principal, require_admin, require_user, require_writer, token_cache
 from nelm.web.cases import assess_stored, knowledge_version, normalised_document
@@ -41,6 +41,7 @@ from nelm.web.schemas import (
     UserIn,
     UserOut,
     UserPatch,
+    VersionConflict,
     VersionDetail,
     VersionSummary,
 )
@@ -177,16 +178,29 @@ _FHIR_ERRORS: dict[int | str, dict[str, Any]] = {
                               (422, "The case or the FHIR Bundle was rejected"))}
 
 
+def _calendar_date(text: str | None, name: str) -> dt.date | None:
+    """A real calendar date from YYYY-MM-DD text (never a number read as a timestamp:
+    ``as_of=0`` is not 1970-01-01)."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputRejected([Problem(name, "a calendar date YYYY-MM-DD",
+                                     describe_value(text))]) from None
+
+
 @router.post("/assess", tags=["assess"], openapi_extra=_ASSESS_BODY,
              responses={**_ASSESSMENT_RESPONSE, **_FHIR_ERRORS}, response_class=Response)
 async def assess(request: Request, principal: UserDep,
-                 as_of: Annotated[dt.date | None, Query(
-                     description="Assessment date for a FHIR Bundle (ages, result dates); "
-                                 "default today.")] = None) -> Response:
+                 as_of: Annotated[str | None, Query(
+                     pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-11-01"],
+                     description="Assessment date for a FHIR Bundle (ages, result dates), "
+                                 "YYYY-MM-DD; default today.")] = None) -> Response:
     """Assess one case document, or a FHIR R4 Bundle sent as ``application/fhir+json``,
     without storing anything (stateless)."""
     if request.headers.get("content-type", "").split(";")[0].strip() == FHIR_JSON:
-        return await _assess_fhir(request, as_of)
+        return await _assess_fhir(request, _calendar_date(as_of, "as_of"))
     # Validated once: the case read from the body is the one assessed (the stored-case
     # routes normalise first because they keep the document).
     case = case_from_mapping(await _body_document(request))
@@ -205,31 +219,81 @@ def _detail(case: Any) -> dict[str, Any]:
     return {**case.summary(), "document": case.document}
 
 
+def etag(case: CaseRecord) -> str:
+    """The case's entity tag: its version number, a strong tag (RFC 9110 §8.8.3)."""
+    return f'"{case.current_version}"'
+
+
+def _if_match(request: Request) -> int | None:
+    """The version an ``If-Match`` header names (None when absent or ``*``).
+
+    One strong entity tag as sent in ``ETag`` (``"3"``), or ``*`` (any current version).
+    """
+    raw = request.headers.get("if-match")
+    if raw is None or raw.strip() == "*":
+        return None
+    tag = raw.strip()
+    if len(tag) >= 3 and tag[0] == tag[-1] == '"' and tag[1:-1].isdigit():
+        version = int(tag[1:-1])
+        if 1 <= version <= MAX_ID:
+            return version
+    raise ApiError(400, "The If-Match header must be the ETag of the case as read "
+                        '(one strong entity tag such as "3") or *.',
+                   [Problem("If-Match", 'an entity tag such as "3", or *',
+                            describe_value(raw[:40]))])
+
+
 @router.post("/cases", status_code=201, response_model=CaseDetail, tags=["cases"],
              openapi_extra=_CASE_BODY, responses=_errors(409))
-async def create_case(request: Request, principal: WriterDep) -> dict[str, Any]:
+async def create_case(request: Request, response: Response,
+                      principal: WriterDep) -> dict[str, Any]:
     """Store a new case (version 1). 409 when its ``case_id`` is in use."""
     document = await _case_body(request)
     case = await run_in_threadpool(_store(request).create_case, document, principal.user)
+    response.headers["ETag"] = etag(case)
     return _detail(case)
 
 
 @router.get("/cases/{case_pk}", response_model=CaseDetail, tags=["cases"],
             responses=_errors(404))
-def get_case(request: Request, case_pk: Id, principal: UserDep) -> dict[str, Any]:
+def get_case(request: Request, response: Response, case_pk: Id,
+             principal: UserDep) -> dict[str, Any]:
+    """The case at its current version; ``ETag`` names that version (send it back in
+    ``If-Match`` when updating)."""
     store = _store(request)
     case = store.get_case(case_pk)
     store.audit(principal.user, "read", case.case_id, "api")
+    response.headers["ETag"] = etag(case)
     return _detail(case)
 
 
+_PRECONDITION: dict[int | str, dict[str, Any]] = {
+    412: {"model": VersionConflict, "description": "If-Match named a version that is no "
+          "longer current: nothing was stored; the body holds the case as it is now"}}
+
+
 @router.put("/cases/{case_pk}", response_model=CaseDetail, tags=["cases"],
-            openapi_extra=_CASE_BODY, responses=_errors(404, 409))
-async def update_case(request: Request, case_pk: Id, principal: WriterDep) -> dict[str, Any]:
-    """Store the document as the case's next version (the case id cannot change)."""
+            openapi_extra=_CASE_BODY, responses={**_errors(404, 409), **_PRECONDITION})
+async def update_case(request: Request, response: Response, case_pk: Id,
+                      principal: WriterDep) -> Any:
+    """Store the document as the case's next version (the case id cannot change).
+
+    Send ``If-Match`` with the ``ETag`` of the version you edited: when someone else has
+    stored a version since, the answer is 412 with the current case (merge, then send
+    again with its ETag) and nothing is stored. Without ``If-Match`` concurrent updates
+    are stored one after the other, each as its own version.
+    """
+    expected = _if_match(request)
     document = await _case_body(request)
-    case = await run_in_threadpool(_store(request).update_case, case_pk, document,
-                                   principal.user)
+    try:
+        case = await run_in_threadpool(_store(request).update_case, case_pk, document,
+                                       principal.user, expected_version=expected)
+    except VersionConflictError as exc:
+        current = exc.current
+        body = {"detail": str(exc), "problems": [], "current_version": current.current_version,
+                "changed_by": exc.changed_by, "current": _detail(current)}
+        return JSONResponse(body, status_code=412, headers={"ETag": etag(current)})
+    response.headers["ETag"] = etag(case)
     return _detail(case)
 
 

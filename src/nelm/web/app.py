@@ -33,6 +33,7 @@ from nelm.web.auth import (
 from nelm.web.bootstrap import ensure_admin, load_examples
 from nelm.web.cds import mount_cds
 from nelm.web.errors import error_response, install_handlers
+from nelm.web.input_guard import InputGuardMiddleware
 from nelm.web.middleware import EdgeMiddleware
 from nelm.web.settings import Settings
 
@@ -85,6 +86,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         return error_response(request, 401, "Your session has ended. Please log in again.")
 
     app.add_exception_handler(NotLoggedInError, not_logged_in)
+    # InputGuard inside Edge: the size limit applies while the guard reads a body
+    app.add_middleware(InputGuardMiddleware)
     app.add_middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes)
 
     @app.get("/openapi.json", include_in_schema=False)

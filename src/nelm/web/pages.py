@@ -22,15 +22,29 @@ from nelm.case.fields import FIELD_BY_PATH, OPTION_IDS
 from nelm.errors import InputRejected, Problem
 from nelm.report.html import (
     INTENT_TITLES,
+    RESULT_MARK,
     RESULT_TEXT,
+    STATUS_MARK,
     STATUS_TEXT,
-    field_label,
-    format_value,
-    input_rows,
     options_by_intent,
 )
 from nelm.report.text import SAFETY_STATEMENT
-from nelm.store import ROLES, ConflictError, NotFoundError, Store, UserRecord
+from nelm.report.view import (
+    classification_rows,
+    field_label,
+    format_value,
+    input_rows,
+    outcome_label,
+    plan_steps,
+)
+from nelm.store import (
+    ROLES,
+    ConflictError,
+    NotFoundError,
+    Store,
+    UserRecord,
+    VersionConflictError,
+)
 from nelm.store.security import MIN_PASSWORD_LENGTH, new_token
 from nelm.web import evidence
 from nelm.web.auth import (
@@ -46,6 +60,7 @@ from nelm.web.auth import (
     token_cache,
 )
 from nelm.web.cases import assess_stored, knowledge_version, normalised_document
+from nelm.web.conflicts import Conflict, describe_conflict
 from nelm.web.errors import ApiError
 from nelm.web.forms import UNIT_CHOICES, document_from_form, form_fields, form_values
 
@@ -53,39 +68,16 @@ __all__ = ["error_page", "router"]
 
 router = APIRouter(include_in_schema=False)
 
-_STATUS_MARK = {"eligible": "✔", "uncertain": "?", "ineligible": "✘"}
-_RESULT_MARK = {"met": "✔", "not_met": "✘", "unknown": "?"}
-
-
-_OUTCOME_WORDS = {"os": "overall survival", "pfs": "progression-free survival",
-                  "dfs": "disease-free survival", "dss": "disease-specific survival",
-                  "ttp": "time to progression", "orr": "objective response",
-                  "dcr": "disease control", "r0": "R0 resection"}
-
-
-def outcome_name(outcome: str) -> str:
-    """``os_5y_percent`` → ``5-year overall survival (%)``, for tables and captions."""
-    parts = outcome.split("_")
-    unit = {"percent": " (%)", "months": " (months)"}.get(parts[-1], "")
-    core = parts[:-1] if unit else parts
-    if core and core[0] == "median":
-        return f"median {_OUTCOME_WORDS.get(core[1], core[1])}{unit}" if len(core) > 1 else (
-            outcome)
-    if len(core) == 2 and core[1].endswith("y") and core[1][:-1].isdigit():
-        return f"{core[1][:-1]}-year {_OUTCOME_WORDS.get(core[0], core[0])}{unit}"
-    words = " ".join(_OUTCOME_WORDS.get(p, p) for p in core)
-    return f"{words}{unit}"
-
 
 @cache
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("nelm.web", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["label"] = field_label
-    env.filters["outcome"] = outcome_name
+    env.filters["outcome"] = outcome_label
     env.globals.update(
         safety=SAFETY_STATEMENT, intents=INTENT_TITLES, status_text=STATUS_TEXT,
-        result_text=RESULT_TEXT, status_mark=_STATUS_MARK, result_mark=_RESULT_MARK,
+        result_text=RESULT_TEXT, status_mark=STATUS_MARK, result_mark=RESULT_MARK,
         roles=ROLES, format_value=format_value, field_label=field_label,
         min_password=MIN_PASSWORD_LENGTH, urlencode=urlencode,
     )
@@ -106,7 +98,7 @@ def render(request: Request, template: str, status: int = 200,
 def error_page(request: Request, status: int, detail: str,
                headers: Mapping[str, str] | None = None) -> Response:
     titles = {400: "Bad request", 401: "Please log in", 403: "Not allowed", 404: "Not found",
-              405: "Not allowed", 409: "ConflictError", 413: "Too large", 422: "Not accepted",
+              405: "Not allowed", 409: "Conflict", 413: "Too large", 422: "Not accepted",
               429: "Too many attempts", 503: "Temporarily unavailable"}
     return render(request, "error.html", status=status, headers=headers,
                   title=titles.get(status, "Something went wrong"), detail=detail,
@@ -265,7 +257,8 @@ def case_list(request: Request, principal: PageUser) -> Response:
 
 def _form_page(request: Request, *, title: str, action: str, values: Mapping[str, Any],
                problems: list[Problem] | None = None, case_pk: int | None = None,
-               status: int = 200) -> HTMLResponse:
+               status: int = 200, base_version: int | None = None,
+               conflict: Conflict | None = None) -> HTMLResponse:
     by_path: dict[str, list[str]] = {}
     general: list[str] = []
     for problem in problems or []:
@@ -276,7 +269,8 @@ def _form_page(request: Request, *, title: str, action: str, values: Mapping[str
             general.append(problem.message)
     return render(request, "case_form.html", status=status, title=title, action=action,
                   groups=form_fields(), values=values, errors=by_path, general=general,
-                  problem_count=len(problems or []), case_pk=case_pk, units=UNIT_CHOICES)
+                  problem_count=len(problems or []), case_pk=case_pk, units=UNIT_CHOICES,
+                  base_version=base_version, conflict=conflict)
 
 
 def _form_dict(form: FormData) -> dict[str, Any]:
@@ -320,23 +314,46 @@ def edit_case_form(request: Request, case_pk: Id, principal: PageUser) -> Respon
     return _form_page(request, title=f"Edit case {case.case_id} (version "
                       f"{case.current_version + 1} will be stored)",
                       action=f"/cases/{case_pk}/edit", values=form_values(case.document),
-                      case_pk=case_pk)
+                      case_pk=case_pk, base_version=case.current_version)
+
+
+def _base_version(raw: Any) -> int | None:
+    """The version the form was loaded from (absent in forms from before it was sent)."""
+    text = str(raw or "").strip()
+    return int(text) if text.isdigit() and 1 <= int(text) <= 2_147_483_647 else None
 
 
 @router.post("/cases/{case_pk}/edit")
 async def update_case(request: Request, case_pk: Id, principal: PageUser) -> Response:
     _writer(principal)
     values = _form_dict(await _form(request, principal))
+    base = _base_version(values.get("base_version"))
     store = _store(request)
     case = store.get_case(case_pk)
     values["case_id"] = case.case_id  # the case id of a stored case does not change
     title = f"Edit case {case.case_id}"
+    action = f"/cases/{case_pk}/edit"
     try:
         document = normalised_document(document_from_form(values))
-        await run_in_threadpool(store.update_case, case_pk, document, principal.user)
+        await run_in_threadpool(store.update_case, case_pk, document, principal.user,
+                                expected_version=base)
     except InputRejected as exc:
-        return _form_page(request, title=title, action=f"/cases/{case_pk}/edit",
-                          values=values, problems=exc.problems, case_pk=case_pk, status=422)
+        return _form_page(request, title=title, action=action, values=values,
+                          problems=exc.problems, case_pk=case_pk, status=422,
+                          base_version=base)
+    except VersionConflictError as exc:
+        assert base is not None
+        current = exc.current
+        conflict = describe_conflict(
+            changed_by=exc.changed_by, base_version=base,
+            current_version=current.current_version,
+            stored_at=current.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
+            base=store.case_version(case_pk, base).document, theirs=current.document,
+            yours=document)
+        # Saving this form again stores the user's values on top of the version now shown.
+        return _form_page(request, title=title, action=action, values=values,
+                          case_pk=case_pk, status=409, base_version=current.current_version,
+                          conflict=conflict)
     return _see_other(f"/cases/{case_pk}")
 
 
@@ -346,17 +363,6 @@ async def delete_case(request: Request, case_pk: Id, principal: PageUser) -> Res
     await _form(request, principal)
     _store(request).delete_case(case_pk, principal.user)
     return _see_other("/")
-
-
-def _plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
-    steps = []
-    for step in doc["plan"]:
-        steps.append({**step, "items": [
-            {"id": oid, "name": doc["options"][oid].get("name") or oid,
-             "status": step["statuses"].get(oid, doc["options"][oid]["status"]),
-             "pending": [field_label(p) for p in step.get("pending", {}).get(oid, [])]}
-            for oid in step["options"]]})
-    return steps
 
 
 @router.get("/cases/{case_pk}")
@@ -375,7 +381,7 @@ def case_view(request: Request, case_pk: Id, principal: PageUser,
         request, "case.html", title=f"Case {case.case_id}", case=case, version=chosen,
         versions=store.case_versions(case_pk), doc=doc, record=record,
         inputs=input_rows(doc.get("inputs") or {}), groups=options_by_intent(doc),
-        steps=_plan_steps(doc), option_names=option_names,
+        steps=plan_steps(doc), option_names=option_names,
         decisions=store.list_decisions(case_pk), option_ids=OPTION_IDS,
         classification=_classification(doc), evidence_available=evidence.available(),
         decided=request.query_params.get("decided") == "1",
@@ -383,20 +389,8 @@ def case_view(request: Request, case_pk: Id, principal: PageUser,
 
 
 def _classification(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
-    c = doc["classification"]
-    grade = c.get("grade")
-    if grade is None:
-        possible = c.get("grade_possible") or []
-        grade = (" or ".join(possible) + " (not settled)") if possible else "unknown"
-    drainage = {True: "yes", False: "no", None: "unknown"}[c.get("portal_drainage")]
-    settle = c.get("settle_with") or {}
-    rows = [("WHO grade", "grade", grade),
-            ("Differentiation", "differentiation", c.get("differentiation") or "unknown"),
-            ("Liver-metastasis type", "liver_type", c.get("liver_type") or "unknown"),
-            ("Portal drainage", "portal_drainage", drainage),
-            ("Hepatic burden", "burden_band", c.get("burden_band") or "unknown")]
-    return [{"title": t, "value": v, "explanation": c.get("explanations", {}).get(k, ""),
-             "settle": [field_label(p) for p in settle.get(k, [])]} for t, k, v in rows]
+    return [{"title": row.title, "value": row.value, "explanation": row.explanation,
+             "settle": list(row.settle)} for row in classification_rows(doc)]
 
 
 @router.post("/cases/{case_pk}/decisions")

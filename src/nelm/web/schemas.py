@@ -33,6 +33,7 @@ __all__ = [
     "UserIn",
     "UserOut",
     "UserPatch",
+    "VersionConflict",
     "VersionDetail",
     "VersionSummary",
 ]
@@ -104,6 +105,11 @@ ASSESSMENT_SCHEMA: dict[str, Any] = {
 }
 
 
+# Request bodies: unknown keys refused, and types strictly as the schema says: a boolean is
+# true or false (never 0 or "yes"), a number is a number (never "3"), text is text.
+_STRICT_IN = ConfigDict(extra="forbid", strict=True)
+
+
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -138,6 +144,16 @@ class CaseDetail(CaseSummary):
     document: dict[str, Any]
 
 
+class VersionConflict(_Out):
+    """412 on ``PUT /cases/{id}`` with a stale ``If-Match``: the case as it is now."""
+
+    detail: str
+    problems: list[ProblemOut] = Field(default_factory=list)
+    current_version: int
+    changed_by: str | None = Field(description="Who stored the current version")
+    current: CaseDetail
+
+
 class VersionSummary(_Out):
     version: int
     created_at: str
@@ -158,7 +174,7 @@ class AssessmentOut(_Out):
 
 
 class DecisionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _STRICT_IN
 
     options: list[str] = Field(default_factory=list, max_length=len(OPTION_IDS),
                                description="Option ids the board chose (assessment-v1)")
@@ -188,7 +204,7 @@ class UserOut(_Out):
 
 
 class UserIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _STRICT_IN
 
     username: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")
     role: str = Field(pattern="^(admin|clinician|viewer)$")
@@ -196,7 +212,7 @@ class UserIn(BaseModel):
 
 
 class UserPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _STRICT_IN
 
     role: str | None = Field(default=None, pattern="^(admin|clinician|viewer)$")
     active: bool | None = None
@@ -204,7 +220,7 @@ class UserPatch(BaseModel):
 
 
 class TokenIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _STRICT_IN
 
     name: str = Field(min_length=1, max_length=100)
 

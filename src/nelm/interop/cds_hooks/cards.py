@@ -25,12 +25,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 from urllib.parse import quote
 
 from nelm.case.fields import FIELD_BY_PATH
 from nelm.interop.cds_hooks.markdown import escape
 from nelm.interop.cds_hooks.settings import CdsSettings
+from nelm.report.view import classification_rows, field_label
+from nelm.vocabulary import vocabulary
 
 __all__ = [
     "OVERRIDE_REASONS",
@@ -55,36 +57,9 @@ OVERRIDE_REASONS: tuple[tuple[str, str], ...] = (
     ("not-applicable", "Not applicable to this patient"),
 )
 
-_SHORT: dict[str, str] = {
-    "liver_resection": "liver resection",
-    "staged_resection": "staged resection",
-    "simultaneous_resection": "simultaneous resection",
-    "cytoreductive_surgery": "cytoreduction",
-    "primary_tumor_resection": "primary resection",
-    "liver_transplant_milan": "transplant (Milan)",
-    "liver_transplant_enets": "transplant (ENETS)",
-    "liver_transplant_unos": "transplant (UNOS)",
-    "thermal_ablation": "ablation",
-    "tae": "TAE",
-    "tace": "TACE",
-    "deb_tace": "DEB-TACE",
-    "tare": "TARE",
-    "prrt": "PRRT",
-    "ssa": "SSA",
-    "everolimus": "everolimus",
-    "sunitinib": "sunitinib",
-    "surufatinib": "surufatinib",
-    "cabozantinib": "cabozantinib",
-    "capecitabine_temozolomide": "CAPTEM",
-    "streptozocin_5fu": "STZ/5-FU",
-    "platinum_etoposide": "platinum/etoposide",
-    "interferon_alpha": "interferon alpha",
-}
-_INTENT_ORDER = {"curative": 0, "downstaging": 1, "liver_control": 2, "systemic_control": 3,
-                 "symptom_control": 4}
-_INTENT_WORDS = {"curative": "curative intent", "downstaging": "downstaging",
-                 "liver_control": "liver control", "systemic_control": "systemic control",
-                 "symptom_control": "symptom control"}
+_SHORT: Final = {o.id: o.short for o in vocabulary().options}
+_INTENT_ORDER: Final = {intent: i for i, intent in enumerate(vocabulary().intent_ids)}
+_INTENT_WORDS: Final = {i.id: i.words for i in vocabulary().intents}
 _MAX_MISSING_LINES = 12
 
 
@@ -214,21 +189,15 @@ def _ineligible_line(doc: Mapping[str, Any]) -> str | None:
 
 
 def _classification_line(doc: Mapping[str, Any]) -> str | None:
-    classification = doc.get("classification")
-    if not isinstance(classification, Mapping):
+    if not isinstance(doc.get("classification"), Mapping):
         return None
-    bits: list[str] = []
-    explanations = classification.get("explanations")
-    explanations = explanations if isinstance(explanations, Mapping) else {}
-    grade = classification.get("grade")
-    if grade:
-        bits.append(f"grade {escape(grade)}" + (
-            f" — {escape(explanations['grade'])}" if explanations.get("grade") else ""))
-    else:
-        bits.append("grade not known")
-    liver_type = classification.get("liver_type")
-    if liver_type:
-        bits.append(f"liver metastases type {escape(liver_type)}")
+    # the grade and the liver-metastasis type, in the words of every other view
+    rows = {row.key: row for row in classification_rows(doc)}
+    grade, liver_type = rows["grade"], rows["liver_type"]
+    bits = [f"{escape(grade.title)} {escape(grade.value)}" + (
+        f" — {escape(grade.explanation)}" if grade.explanation else "")]
+    if liver_type.value != "unknown":
+        bits.append(f"{escape(liver_type.title)} {escape(liver_type.value)}")
     return "**Classification:** " + "; ".join(bits) + "."
 
 
@@ -242,7 +211,7 @@ def _curative_line(doc: Mapping[str, Any]) -> str | None:
             items.append(f"{escape(_short(oid))} (eligible)")
             continue
         missing = [str(m) for m in option.get("missing") or ()]
-        labels = [FIELD_BY_PATH[m].label if m in FIELD_BY_PATH else m for m in missing]
+        labels = [field_label(m) for m in missing]
         shown = ", ".join(labels[:3]) + (", …" if len(labels) > 3 else "")
         items.append(f"{escape(_short(oid))} (to decide: {escape(shown)})" if shown
                      else escape(_short(oid)))

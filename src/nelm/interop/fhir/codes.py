@@ -47,6 +47,7 @@ __all__ = [
     "POSITIVE",
     "PROCEDURES",
     "SNOMED_BODY_SITES",
+    "TNM_ANSWERS",
     "ConditionMeaning",
     "Morphology",
     "ObservationRule",
@@ -70,6 +71,7 @@ class ValueKind(Enum):
     BOOLEAN = "boolean"  # valueBoolean or SNOMED Positive / Negative
     ECOG = "ecog"  # valueInteger or LOINC answer LA9622-7 … LA9626-8
     GRADE = "grade"  # SNOMED histologic grade G1 … G4 → differentiation
+    TNM = "tnm"  # SNOMED CT AJCC category (mCODE TNM profiles) → TNM_ANSWERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +153,17 @@ OBSERVATION_RULES: dict[Code, ObservationRule] = {
         ObservationRule("liver.largest_lesion_cm", ValueKind.QUANTITY, "length"),
     (NELM_OBSERVATION, "future-liver-remnant"):
         ObservationRule("liver.future_liver_remnant_percent", ValueKind.QUANTITY, "percent"),
+    # TNM categories as mCODE codes them (TNM Primary Tumor / Regional Nodes Category
+    # profiles): the observation is LOINC 21905-5 Primary tumor.clinical, 21899-0
+    # Primary tumor.pathology, 21906-3 Regional lymph nodes.clinical, 21900-6 Regional lymph
+    # nodes.pathology [Class] Cancer (mCODE STU1–2), or SNOMED CT 399504009 cT category,
+    # 384625004 pT category, 399534004 cN category, 371494008 pN category (mCODE STU3–4).
+    **_rules("primary.t_category", ObservationRule("primary.t_category", ValueKind.TNM),
+             (LOINC, "21905-5"), (LOINC, "21899-0"), (SNOMED, "399504009"),
+             (SNOMED, "384625004")),
+    **_rules("primary.node_positive", ObservationRule("primary.node_positive", ValueKind.TNM),
+             (LOINC, "21906-3"), (LOINC, "21900-6"), (SNOMED, "399534004"),
+             (SNOMED, "371494008")),
     (NELM_OBSERVATION, "lung-shunt-fraction"):
         ObservationRule("anatomy.hepatopulmonary_shunt_percent", ValueKind.QUANTITY, "percent"),
 }
@@ -181,6 +194,21 @@ GRADE_ANSWERS: dict[Code, str | None] = {
     (SNOMED, "61026006"): None,
     (SNOMED, "12619005"): None,
     (SNOMED, "60815008"): None,
+}
+
+# SNOMED CT "American Joint Committee on Cancer cT1 … pN1 (qualifier value)", the values of
+# mCODE's TNM category value sets (checked against the HL7 ICHOM breast cancer IG's
+# TNMPrimaryTumorVS and TNMRegionalNodesVS). A T category is kept as reported (the case
+# field does not say which system gave it; nelm.engine.staging derives its own T); N0 is
+# "regional nodes not involved", N1 "involved". TX, NX and the other categories (T0, Tis,
+# N2, N3: not in 003 Tables 2 and 3) are left unknown.
+TNM_ANSWERS: dict[Code, str | bool] = {
+    (SNOMED, "1228889001"): "T1", (SNOMED, "1228957006"): "T1",  # cT1, pT1
+    (SNOMED, "1228929004"): "T2", (SNOMED, "1229852009"): "T2",  # cT2, pT2
+    (SNOMED, "1228938002"): "T3", (SNOMED, "1229859000"): "T3",  # cT3, pT3
+    (SNOMED, "1228944003"): "T4", (SNOMED, "1229864001"): "T4",  # cT4, pT4
+    (SNOMED, "1229967007"): False, (SNOMED, "1229947003"): False,  # cN0, pN0
+    (SNOMED, "1229973008"): True, (SNOMED, "1229951001"): True,  # cN1, pN1
 }
 
 

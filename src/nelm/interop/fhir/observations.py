@@ -20,6 +20,7 @@ from nelm.interop.fhir.codes import (
     OBSERVATION_RULES,
     POSITIVE,
     SNOMED_BODY_SITES,
+    TNM_ANSWERS,
     ObservationRule,
     ValueKind,
     topography,
@@ -93,6 +94,8 @@ def _value(ctx: Context, entry: Entry, item: Mapping[str, Any], base: str,
         return _boolean(ctx, entry, item, rule)
     if rule.value is ValueKind.GRADE:
         return _grade(ctx, entry, item, rule)
+    if rule.value is ValueKind.TNM:
+        return _tnm(ctx, entry, item, rule)
     return _count(ctx, entry, item, base, rule)
 
 
@@ -199,6 +202,19 @@ def _grade(ctx: Context, entry: Entry, item: Mapping[str, Any],
                                             "a well-differentiated NET from a carcinoma")
             return meaning
     _unusable(ctx, entry, rule, "the grade is not coded with SNOMED CT G1–G4")
+    return None
+
+
+def _tnm(ctx: Context, entry: Entry, item: Mapping[str, Any],
+         rule: ObservationRule) -> Scalar | None:
+    """A T or N category coded as mCODE codes it; the answer must fit the field."""
+    wanted = str if rule.field == "primary.t_category" else bool
+    for code in codings(item.get("valueCodeableConcept")):
+        meaning = TNM_ANSWERS.get(code)
+        if isinstance(meaning, wanted):
+            return meaning
+    _unusable(ctx, entry, rule, "the category is not an AJCC category of SNOMED CT that "
+                                "case-v1 holds (T1–T4; N0 or N1)")
     return None
 
 

@@ -1,7 +1,8 @@
 """Alembic environment: always run programmatically by ``nelm.store.migrate``.
 
-The caller passes an open connection in ``config.attributes["connection"]``; nothing here
-reads ``alembic.ini`` or the environment.
+The caller passes an open connection, inside the transaction that holds the whole upgrade,
+in ``config.attributes["connection"]``; nothing here reads ``alembic.ini`` or the
+environment.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ def _run(connection: Connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # nelm.store.migrate runs all pending migrations in one transaction it opened
+        # itself, on SQLite too (BEGIN IMMEDIATE): the DDL is transactional on both.
+        transactional_ddl=True,
     )
     with context.begin_transaction():
         context.run_migrations()

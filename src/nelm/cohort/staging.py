@@ -1,0 +1,138 @@
+"""The ENETS and AJCC 7th stages of ``nelm.engine.staging`` as polars expressions.
+
+Per system, four bit masks over whole columns, null when the system does not stage the
+primary (a site other than the pancreas, or no site given):
+
+* ``derived.stage_<id>.t`` — the T categories still possible, bit ``i`` for the system's
+  ``i``-th T value. A category is possible when one of its conditions is not "not met"
+  (``fill_null(True)``), read over the extent fields closed under "an invasion is an
+  extension beyond the pancreas", exactly as :func:`nelm.engine.staging.normalised`;
+* ``derived.stage.n`` and ``derived.stage.m`` — N0/N1 and M0/M1 (M0 stays possible until the
+  liver disease is stated), shared by both systems;
+* ``derived.stage_<id>`` — the stages whose row meets the possible T, N and M.
+
+The result columns (``stage_<id>``, ``stage_<id>_possible``, ``stage_<id>_tnm``) are what
+the interpreter's :class:`~nelm.engine.staging.Stage` gives, and the agreement tests hold
+the two together.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from nelm.cohort.columns import LIST_SEPARATOR, STAGE_SYSTEMS
+from nelm.cohort.compile import compile_condition
+from nelm.engine.conditions import All, AnyOf, Condition, Leaf, Not
+from nelm.knowledge.staging import (
+    BEYOND_FIELD,
+    INVASION_FIELDS,
+    M_VALUES,
+    N_VALUES,
+    StagingSystem,
+    StagingTables,
+)
+
+__all__ = ["stage_columns", "stage_masks"]
+
+_PREFIX = "__extent:"
+_MASK = pl.UInt8()
+
+
+def _extent(path: str) -> pl.Expr:
+    """An extent field, closed under the implication (see ``normalised``)."""
+    beyond = pl.col(BEYOND_FIELD)
+    if path == BEYOND_FIELD:
+        invaded = pl.any_horizontal(pl.col(p) == True for p in INVASION_FIELDS)  # noqa: E712
+        return pl.when(invaded.fill_null(False)).then(True).otherwise(beyond)
+    return pl.when(beyond == False).then(False).otherwise(pl.col(path))  # noqa: E712
+
+
+def _renamed(condition: Condition) -> Condition:
+    """The condition reading the closed extent columns instead of the raw ones."""
+    if isinstance(condition, Leaf):
+        if condition.field == BEYOND_FIELD or condition.field in INVASION_FIELDS:
+            return Leaf(_PREFIX + condition.field, condition.op, condition.operand)
+        return condition
+    if isinstance(condition, All | AnyOf):
+        parts = tuple(_renamed(p) for p in condition.parts)
+        return All(parts) if isinstance(condition, All) else AnyOf(parts)
+    return Not(_renamed(condition.part))
+
+
+def _possible(condition: Condition) -> pl.Expr:
+    return compile_condition(_renamed(condition)).fill_null(True)
+
+
+def _mask(bits: list[tuple[int, pl.Expr]]) -> pl.Expr:
+    return pl.sum_horizontal(pl.when(e).then(pl.lit(b, _MASK)).otherwise(pl.lit(0, _MASK))
+                             for b, e in bits).cast(_MASK)
+
+
+def _t_mask(system: StagingSystem) -> pl.Expr:
+    bits = []
+    for i, t in enumerate(system.t_values):
+        rules = [_possible(r.when) for r in system.t_rules if r.t == t]
+        bits.append((1 << i, pl.any_horizontal(rules)))
+    return _mask(bits)
+
+
+def _bits(values: frozenset[str], order: tuple[str, ...]) -> int:
+    return sum(1 << i for i, v in enumerate(order) if v in values)
+
+
+def stage_masks(tables: StagingTables) -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """The closed extent columns, then every mask (``derived.stage*``), for two steps of
+    ``with_columns``."""
+    if tuple(s.id for s in tables.systems) != STAGE_SYSTEMS:
+        raise ValueError(f"the staging systems must be {STAGE_SYSTEMS}")
+    extent = [_extent(p).alias(_PREFIX + p) for p in (BEYOND_FIELD, *INVASION_FIELDS)]
+    applies = pl.col("primary.site").is_in(sorted(tables.sites)).fill_null(False)
+    n = _mask([(1 << i, _possible(tables.n[v])) for i, v in enumerate(N_VALUES)])
+    m1_stated = compile_condition(_renamed(tables.m1_when)).fill_null(False)
+    m = _mask([(1, m1_stated.not_()), (2, pl.lit(True))])
+    masks = [pl.when(applies).then(n).alias("derived.stage.n"),
+             pl.when(applies).then(m).alias("derived.stage.m")]
+    for system in tables.systems:
+        t_col = pl.when(applies).then(_t_mask(system))
+        masks.append(t_col.alias(f"derived.stage_{system.id}.t"))
+    return extent, masks
+
+
+def _stage_mask(system: StagingSystem) -> pl.Expr:
+    t, n, m = (pl.col(f"derived.stage_{system.id}.t"), pl.col("derived.stage.n"),
+               pl.col("derived.stage.m"))
+    bits = []
+    for i, row in enumerate(system.rows):
+        reach = ((t & pl.lit(_bits(row.t, system.t_values), _MASK)) != 0) & (
+            (n & pl.lit(_bits(row.n, N_VALUES), _MASK)) != 0) & (
+            (m & pl.lit(_bits(row.m, M_VALUES), _MASK)) != 0)
+        bits.append((1 << i, reach))
+    return pl.when(t.is_not_null()).then(_mask(bits))
+
+
+def _names(mask: pl.Expr, order: tuple[str, ...], sep: str) -> pl.Expr:
+    table = [sep.join(v for i, v in enumerate(order) if m >> i & 1) for m in
+             range(1 << len(order))]
+    return pl.lit(pl.Series(table, dtype=pl.String)).gather(mask)
+
+
+def stage_columns(tables: StagingTables) -> list[pl.Expr]:
+    """The result columns: per system the settled stage, the possible ones and the TNM."""
+    out = []
+    for system in tables.systems:
+        stages = _stage_mask(system)
+        order = system.stage_values
+        settled: list[str | None] = [None] * (1 << len(order))
+        for i, stage in enumerate(order):
+            settled[1 << i] = stage
+        t = pl.col(f"derived.stage_{system.id}.t")
+        tnm = pl.concat_str([_names(t, system.t_values, "/"),
+                             _names(pl.col("derived.stage.n"), N_VALUES, "/"),
+                             _names(pl.col("derived.stage.m"), M_VALUES, "/")], separator=" ")
+        sid = system.id
+        out += [
+            pl.lit(pl.Series(settled, dtype=pl.String)).gather(stages).alias(f"stage_{sid}"),
+            _names(stages, order, LIST_SEPARATOR).alias(f"stage_{sid}_possible"),
+            tnm.alias(f"stage_{sid}_tnm"),
+        ]
+    return out

@@ -1,0 +1,413 @@
+"""The evidence analyses: one function per question, called by every adapter.
+
+``nelm evidence pool`` and ``nelm evidence survival``, the web evidence pages and the REST
+API, the reports and the evidence summary of every assessment all call these functions, so
+a question (say, 5-year overall survival after TAE) has one answer wherever it is asked:
+the same records (``nelm.evidence.selection`` decides which, and lists every record set
+aside with its reason), the same estimate, the same evidence-v1 document and the same
+titles. Adapters only format what comes back.
+
+numpy, scipy and matplotlib are imported inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+from nelm.errors import InputRejected, Problem
+from nelm.evidence.records import arm_label, source_text
+from nelm.evidence.selection import Selection, is_median_outcome, select_records
+from nelm.vocabulary import modality_title, outcome_title, vocabulary
+
+if TYPE_CHECKING:
+    from nelm.evidence.pooling import MedianSummary, PoolResult
+    from nelm.evidence.records import EvidenceRecord
+    from nelm.evidence.survival import FitRefused, WeibullFit
+
+__all__ = [
+    "DUPLICATE_RULE",
+    "METHODS",
+    "NO_FILTERS",
+    "Filters",
+    "PoolAnalysis",
+    "SurvivalAnalysis",
+    "candidates",
+    "check_question",
+    "curve_label",
+    "forest_plot",
+    "heading",
+    "pool",
+    "select",
+    "survival",
+    "survival_plot",
+    "survival_title",
+]
+
+DUPLICATE_RULE: Final = "a table before running text, then the lower seed number, then id"
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Optional narrowing of the records before selection (``nelm evidence pool`` options)."""
+
+    population: str | None = None
+    design: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"population": self.population, "design": self.design,
+                "year_from": self.year_from, "year_to": self.year_to}
+
+    def text(self) -> str:
+        return "; ".join(f"{k.replace('_', ' ')} {v}" for k, v in self.as_dict().items()
+                         if v is not None)
+
+    def admits(self, record: EvidenceRecord) -> bool:
+        year = record.year
+        return ((self.population is None or record.population == self.population)
+                and (self.design is None or record.design == self.design)
+                and (self.year_from is None or (year is not None and year >= self.year_from))
+                and (self.year_to is None or (year is not None and year <= self.year_to)))
+
+
+NO_FILTERS: Final = Filters()
+
+
+def heading(modality: str, outcome: str) -> str:
+    """``5-year overall survival after TAE``: the title of an analysis everywhere."""
+    title = outcome_title(outcome)
+    return f"{title[:1].upper()}{title[1:]} after {modality_title(modality)}"
+
+
+def candidates(modality: str, outcome: str,
+               filters: Filters = NO_FILTERS) -> list[EvidenceRecord]:
+    """The records of ``modality`` with a number for ``outcome`` that pass ``filters``."""
+    from nelm.evidence.records import records_for
+
+    return [r for r in records_for(modality=modality, outcome=outcome) if filters.admits(r)]
+
+
+def select(modality: str, outcome: str, filters: Filters = NO_FILTERS) -> Selection:
+    """The records that enter the statistic, and every other one with its reason."""
+    return select_records(candidates(modality, outcome, filters), outcome)
+
+
+# ------------------------------------------------------------------------ documents
+
+
+def _who(record: EvidenceRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "study_key": record.study_key,
+        "author": record.author,
+        "year": record.year,
+        "arm": record.arm,
+        "label": arm_label(record),
+        "source": dict(record.source),
+        "source_text": source_text(record.source),
+    }
+
+
+def _selection_report(selection: Selection, outcome: str) -> dict[str, Any]:
+    excluded = [{**_who(e.record), "value": e.record.outcomes.get(outcome), "reason": e.reason}
+                for e in selection.excluded]
+    duplicates = [
+        {
+            "study_key": d.study_key,
+            "used": d.used.id,
+            "not_used": [r.id for r in d.others],
+            "values": {r.id: r.outcomes.get(outcome) for r in (d.used, *d.others)},
+            "n": {r.id: r.n for r in (d.used, *d.others)},
+            "sources": {r.id: source_text(r.source) for r in (d.used, *d.others)},
+            "rule": DUPLICATE_RULE,
+        }
+        for d in selection.duplicates
+    ]
+    # ``left_out``: every record not used, with its reason, in one flat list (the web
+    # API's earlier key, kept so its readers go on working).
+    left_out = [{"id": e.record.id, "reason": e.reason} for e in selection.excluded]
+    left_out += [{"id": r.id, "reason": f"same study arm as {d.used.id} (another source; "
+                  f"{DUPLICATE_RULE}); pooled once"}
+                 for d in selection.duplicates for r in d.others]
+    return {"excluded": excluded, "duplicates": duplicates, "left_out": left_out}
+
+
+def _pool_document(result: PoolResult, selection: Selection, *, modality: str, outcome: str,
+                   filters: Filters) -> dict[str, Any]:
+    """The pooled result as plain data: the contract's keys first (evidence-v1.md)."""
+    pooled = result.as_dict()
+    by_id = {r.id: r for r in selection.used}
+    studies = [
+        {
+            **study,
+            **{k: v for k, v in _who(by_id[study["id"]]).items() if k != "id"},
+            "reported_percent": by_id[study["id"]].outcomes[outcome],
+        }
+        for study in pooled.pop("studies")
+    ]
+    contract = {
+        "modality": modality,
+        "outcome": outcome,
+        "method": pooled.pop("method"),
+        "k": pooled.pop("k"),
+        "n_total": pooled.pop("n_total"),
+        "estimate": pooled.pop("estimate"),
+        "ci_low": pooled.pop("ci_low"),
+        "ci_high": pooled.pop("ci_high"),
+        "pi_low": pooled.pop("pi_low"),
+        "pi_high": pooled.pop("pi_high"),
+        "tau2": pooled.pop("tau2"),
+        "i2": pooled.pop("i2"),
+        "q": pooled.pop("q"),
+        "q_p": pooled.pop("q_p"),
+        "studies": studies,
+    }
+    notes = list(pooled.pop("notes")) + list(selection.notes)
+    return {
+        **contract,
+        "pooled": True,
+        "kind": "pooled_proportion",
+        "outcome_title": outcome_title(outcome),
+        "title": heading(modality, outcome),
+        **pooled,
+        "scale": "logit; estimate and intervals back-transformed to percent",
+        "filters": filters.as_dict(),
+        **_selection_report(selection, outcome),
+        "notes": notes,
+    }
+
+
+def _median_document(summary: MedianSummary, selection: Selection, *, modality: str,
+                     outcome: str, filters: Filters) -> dict[str, Any]:
+    """The summary of medians as plain data; says ``"pooled": false``."""
+    data = summary.as_dict()
+    by_id = {r.id: r for r in selection.used}
+    studies = [
+        {**item, **{k: v for k, v in _who(by_id[item["id"]]).items() if k != "id"}}
+        for item in data.pop("studies")
+    ]
+    return {
+        "modality": modality,
+        "outcome": outcome,
+        "method": "median summary (not pooled)",
+        **data,
+        "kind": "median_summary",
+        "outcome_title": outcome_title(outcome),
+        "title": heading(modality, outcome),
+        "studies": studies,
+        "filters": filters.as_dict(),
+        **_selection_report(selection, outcome),
+        "notes": list(selection.notes),
+    }
+
+
+# --------------------------------------------------------------------------- pooling
+
+
+@dataclass(frozen=True, slots=True)
+class PoolAnalysis:
+    """One pooled percentage (``result``) or one summary of medians (``summary``)."""
+
+    modality: str
+    outcome: str
+    filters: Filters
+    selection: Selection
+    document: Mapping[str, Any]
+    result: PoolResult | None = None
+    summary: MedianSummary | None = None
+
+
+def check_question(modality: str, outcome: str, method: str = "REML") -> None:
+    """Refuse an unknown modality, outcome or method, naming the parameter."""
+    from nelm.evidence.records import MODALITIES, OUTCOMES
+
+    problems: list[Problem] = []
+    if modality not in MODALITIES:
+        problems.append(Problem("modality", f"must be one of {', '.join(MODALITIES)}",
+                                modality))
+    if outcome not in OUTCOMES:
+        problems.append(Problem("outcome", f"must be one of {', '.join(OUTCOMES)}", outcome))
+    if method not in METHODS:
+        problems.append(Problem("method", f"must be one of {', '.join(METHODS)}", method))
+    if problems:
+        raise InputRejected(problems)
+
+
+METHODS: Final = ("REML", "DL", "PM", "FE")  # nelm.evidence.pooling.METHODS, without numpy
+
+
+def pool(modality: str, outcome: str, *, method: str = "REML", knapp_hartung: bool = False,
+         filters: Filters = NO_FILTERS) -> PoolAnalysis:
+    """Pool a percentage outcome (random effects, logit scale) or summarise a median one.
+
+    Raises :class:`~nelm.errors.InputRejected` for an unknown question and when fewer
+    studies remain than the statistic needs (the message says how many).
+    """
+    check_question(modality, outcome, method)
+    from nelm.evidence.pooling import StudyInput, pool_proportions, summarise_medians
+
+    selection = select(modality, outcome, filters)
+    if is_median_outcome(outcome):
+        summary = summarise_medians([(r.id, r.n or 0, r.outcomes[outcome])
+                                     for r in selection.used])
+        document = _median_document(summary, selection, modality=modality, outcome=outcome,
+                                    filters=filters)
+        return PoolAnalysis(modality, outcome, filters, selection, document, summary=summary)
+    studies = [StudyInput.from_percent(r.id, r.n or 0, r.outcomes[outcome])
+               for r in selection.used]
+    result = pool_proportions(studies, method=method, knapp_hartung=knapp_hartung)
+    document = _pool_document(result, selection, modality=modality, outcome=outcome,
+                              filters=filters)
+    return PoolAnalysis(modality, outcome, filters, selection, document, result=result)
+
+
+def forest_plot(analysis: PoolAnalysis, fmt: str) -> bytes:
+    """The forest plot of a pooled analysis (``svg`` or ``png``)."""
+    from nelm.evidence.forest import forest_rows, render_forest
+
+    if analysis.result is None:
+        raise InputRejected([Problem("outcome", "a percentage outcome (medians are "
+                                     "summarised, not pooled, and have no forest plot)",
+                                     analysis.outcome)])
+    used = analysis.selection.used
+    labels = {r.id: arm_label(r) for r in used}
+    sources = {r.id: source_text(r.source) for r in used}
+    doc = analysis.document
+    subtitle = f"{doc['k']} study arms, {doc['n_total']} patients"
+    if analysis.filters.text():
+        subtitle += f" · {analysis.filters.text()}"
+    excluded, duplicates = len(doc["excluded"]), len(doc["duplicates"])
+    if excluded:
+        subtitle += f" · {excluded} record{'s' if excluded != 1 else ''} excluded"
+    if duplicates:
+        subtitle += f" · {duplicates} arm{'s' if duplicates != 1 else ''} in two sources"
+    if excluded or duplicates:
+        subtitle += " (see the text or JSON output)"
+    return render_forest(analysis.result, forest_rows(analysis.result, labels, sources), fmt,
+                         title=str(doc["title"]), subtitle=subtitle)
+
+
+# -------------------------------------------------------------------------- survival
+
+
+@dataclass(frozen=True, slots=True)
+class SurvivalAnalysis:
+    """Every arm of a modality fitted (or refused, with the reason), and the document."""
+
+    modality: str
+    kind: str
+    fitted: tuple[tuple[EvidenceRecord, WeibullFit | FitRefused], ...]
+    document: Mapping[str, Any]
+
+    @property
+    def drawn(self) -> int:
+        return len(self.document["curves"])
+
+
+def curve_label(record: EvidenceRecord) -> str:
+    return arm_label(record) + (f" · n = {record.n}" if record.n else "")
+
+
+def _range_basis(fit: WeibullFit, follow_up: float | None) -> str:
+    last = max(fit.anchors, key=lambda a: a.months)
+    if follow_up is not None and follow_up > last.months:
+        return f"median follow-up {follow_up:g} mo"
+    return last.label
+
+
+def _survival_document(fitted: Sequence[tuple[EvidenceRecord, WeibullFit | FitRefused]], *,
+                       modality: str, kind: str) -> dict[str, Any]:
+    from nelm.evidence.survival import WeibullFit
+    from nelm.evidence.survival_plot import CAPTION
+
+    curves: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
+    for record, result in fitted:
+        who = {"id": record.id, "study_key": record.study_key, "author": record.author,
+               "year": record.year, "arm": record.arm}
+        if not isinstance(result, WeibullFit):
+            skipped.append({**who, "code": str(result.code), "reason": result.reason})
+            continue
+        curves.append({
+            **who,
+            "label": curve_label(record),
+            "design": record.design,
+            "population": record.population,
+            "n": record.n,
+            "shape": round(result.shape, 4),
+            "shape_bounds": (None if result.shape_bounds is None
+                             else [round(result.shape_bounds[0], 4),
+                                   round(result.shape_bounds[1], 4)]),
+            "scale_months": round(result.scale_months, 2),
+            "range_months": [0, round(result.max_months, 2)],
+            "range_basis": _range_basis(result, record.follow_up_months),
+            "rmse_cloglog": round(result.rmse_cloglog, 4),
+            "anchors": [
+                {"label": a.label, "months": a.months,
+                 "survival_percent": round(100 * a.survival, 2),
+                 "fitted_percent": round(100 * value, 1)}
+                for a, value in zip(result.anchors, result.fitted_at_anchors(), strict=True)
+            ],
+            "source": dict(record.source),
+            "source_text": source_text(record.source),
+            "flags": list(record.flags),
+            "notes": list(result.notes),
+        })
+    return {
+        "modality": modality,
+        "kind": kind,
+        "title": survival_title(modality, kind),
+        "method": (
+            "Weibull S(t) = exp(-(t/scale)^shape), least squares on the "
+            "complementary log-log scale through the published median and landmark "
+            "rates; drawn from 0 to the last reported time point only"
+        ),
+        "caption": CAPTION,
+        "curves": curves,
+        "skipped": skipped,
+    }
+
+
+def survival_title(modality: str, kind: str) -> str:
+    """``Overall survival after TACE``."""
+    words = vocabulary().survival_kinds.get(kind, kind)
+    return f"{words[:1].upper()}{words[1:]} after {modality_title(modality)}"
+
+
+def survival(modality: str, kind: str = "os") -> SurvivalAnalysis:
+    """Fit a Weibull curve to every arm of ``modality`` that reports two or more anchors."""
+    from nelm.evidence.records import MODALITIES, records_for
+    from nelm.evidence.survival import KINDS, fit_record
+
+    problems: list[Problem] = []
+    if modality not in MODALITIES:
+        problems.append(Problem("modality", f"must be one of {', '.join(MODALITIES)}",
+                                modality))
+    if kind not in KINDS:
+        problems.append(Problem("kind", f"must be one of {', '.join(KINDS)}", kind))
+    if problems:
+        raise InputRejected(problems)
+    records = sorted(records_for(modality=modality),
+                     key=lambda r: (r.year or 0, r.author, r.study_key, r.id))
+    fitted = tuple((record, fit_record(record, kind)) for record in records)
+    document = _survival_document(fitted, modality=modality, kind=kind)
+    return SurvivalAnalysis(modality, kind, fitted, document)
+
+
+def survival_plot(analysis: SurvivalAnalysis, fmt: str) -> bytes:
+    """The approximate curves of ``analysis`` drawn as ``svg`` or ``png``."""
+    from nelm.evidence.survival import WeibullFit
+    from nelm.evidence.survival_plot import CurveSpec, render_survival_plot
+
+    specs = [CurveSpec(result, curve_label(record), source_text(record.source))
+             for record, result in analysis.fitted if isinstance(result, WeibullFit)]
+    skipped = len(analysis.document["skipped"])
+    subtitle = (f"Weibull curves through published medians and landmark rates · "
+                f"{len(specs)} study arm{'s' if len(specs) != 1 else ''} drawn")
+    if skipped:
+        subtitle += f" · {skipped} not drawn (fewer than two usable anchors)"
+    return render_survival_plot(specs, fmt, title=str(analysis.document["title"]),
+                                subtitle=subtitle, kind=analysis.kind)

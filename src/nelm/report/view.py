@@ -1,0 +1,208 @@
+"""One view of an assessment for every renderer.
+
+The text report, the HTML and PDF reports, the web page and the CDS cards all show an
+assessment through these functions, so they show the same rows in the same words: the
+classification rows (with what would settle an open one), the plan steps with each
+option's name, status and what would decide it, the options grouped by intent (eligible
+first), and case values formatted with their units. The words come from the vocabulary
+(``nelm.vocabulary``); the renderers only lay them out.
+
+Built from the assessment document (assessment-v1), never from the engine's objects, so a
+stored assessment renders exactly as a fresh one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from nelm.case.fields import FIELD_BY_PATH, TOP_LEVEL
+from nelm.engine.staging import stage_entries, stage_line
+from nelm.vocabulary import vocabulary
+
+__all__ = [
+    "ClassificationRow",
+    "OptionGroup",
+    "classification_rows",
+    "field_label",
+    "format_value",
+    "input_rows",
+    "option_groups",
+    "option_name",
+    "outcome_label",
+    "plan_steps",
+    "result_mark",
+    "result_title",
+    "status_mark",
+    "status_title",
+    "yes_no_unknown",
+]
+
+_TOP_LABELS = {f.path: f.label for f in TOP_LEVEL}
+
+
+def field_label(path: str) -> str:
+    """The human label of a case field path, e.g. ``Ki-67 index``."""
+    spec = FIELD_BY_PATH.get(path)
+    if spec is not None:
+        return spec.label
+    return _TOP_LABELS.get(path, path)
+
+
+def yes_no_unknown(value: bool | None) -> str:
+    return "unknown" if value is None else ("yes" if value else "no")
+
+
+def format_value(path: str, value: Any) -> str:
+    """A case value as a person reads it, with its unit (``unknown`` when absent)."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return yes_no_unknown(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v).replace("_", " ") for v in value) or "none"
+    spec = FIELD_BY_PATH.get(path)
+    unit = spec.unit if spec is not None else ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = f"{value:,}" if isinstance(value, int) and abs(value) >= 10000 else str(value)
+    if isinstance(value, str):
+        text = text.replace("_", " ") if spec is not None and spec.choices else text
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def input_rows(inputs: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(section, label, value) for every known field of a case document."""
+    rows: list[tuple[str, str, str]] = []
+    for section, body in inputs.items():
+        if not isinstance(body, Mapping):
+            continue
+        for name, value in body.items():
+            path = f"{section}.{name}"
+            rows.append((section, field_label(path), format_value(path, value)))
+    return rows
+
+
+def status_title(status: str) -> str:
+    found = vocabulary().status.get(status)
+    return found.title if found else status
+
+
+def status_mark(status: str) -> str:
+    found = vocabulary().status.get(status)
+    return found.mark if found else ""
+
+
+def result_title(result: str) -> str:
+    found = vocabulary().result.get(result)
+    return found.title if found else result
+
+
+def result_mark(result: str) -> str:
+    found = vocabulary().result.get(result)
+    return found.mark if found else ""
+
+
+def option_name(doc: Mapping[str, Any], option: str) -> str:
+    """The option's name as the document gives it (the vocabulary's), else its id."""
+    found = doc.get("options", {}).get(option)
+    name = found.get("name") if isinstance(found, Mapping) else None
+    return str(name) if name else option
+
+
+def outcome_label(outcome: str) -> str:
+    """``os_5y_percent`` → ``5-year overall survival (%)``, for tables and captions."""
+    found = vocabulary().outcome.get(outcome)
+    if found is None:
+        return outcome.replace("_", " ")
+    return f"{found.name} ({found.unit})"
+
+
+@dataclass(frozen=True, slots=True)
+class ClassificationRow:
+    """One line of the classification: its key in the document, title, value shown,
+    the explanation, and the labels of the fields that would settle it when open."""
+
+    key: str
+    title: str
+    value: str
+    explanation: str
+    settle: tuple[str, ...]
+
+
+def _grade_text(c: Mapping[str, Any]) -> str:
+    grade = c.get("grade")
+    if grade is not None:
+        return str(grade)
+    possible = c.get("grade_possible") or []
+    return (" or ".join(possible) + " (not settled)") if possible else "unknown"
+
+
+def _stage_values(c: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """The two staging systems side by side, and a row saying where they part."""
+    rows = [(key, str(entry["title"]), stage_line(entry)) for key, entry in stage_entries(c)]
+    if c.get("staging_disagreement"):
+        rows.append(("staging_disagreement", "Staging systems", str(c["staging_disagreement"])))
+    return rows
+
+
+def classification_rows(doc: Mapping[str, Any]) -> list[ClassificationRow]:
+    """The classification in the order every renderer shows it."""
+    c = doc["classification"]
+    derived = vocabulary().derived
+    values: list[tuple[str, str, str]] = [
+        ("grade", derived["grade"].label, _grade_text(c)),
+        ("differentiation", field_label("pathology.differentiation"),
+         str(c.get("differentiation") or "unknown")),
+        ("liver_type", derived["liver_type"].label, str(c.get("liver_type") or "unknown")),
+        ("portal_drainage", derived["portal_drainage"].label,
+         yes_no_unknown(c.get("portal_drainage"))),
+        ("burden_band", derived["burden_band"].label, str(c.get("burden_band") or "unknown")),
+        *_stage_values(c),
+    ]
+    explanations = c.get("explanations") or {}
+    settle = c.get("settle_with") or {}
+    return [ClassificationRow(key, title, value, str(explanations.get(key, "")),
+                              tuple(field_label(p) for p in settle.get(key, [])))
+            for key, title, value in values]
+
+
+def plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The plan's steps, each with ``intent_title`` and ``items``: every option of the step
+    with its name, status (and its words) and the labels of what would decide it."""
+    steps = []
+    intents = vocabulary().intent
+    for step in doc["plan"]:
+        items = []
+        for oid in step["options"]:
+            status = step["statuses"].get(oid, doc["options"][oid]["status"])
+            pending = step.get("pending", {}).get(oid, [])
+            items.append({"id": oid, "name": option_name(doc, oid), "status": status,
+                          "status_title": status_title(status),
+                          "pending": [field_label(p) for p in pending]})
+        intent = intents.get(step["intent"])
+        steps.append({**step, "intent_title": intent.title if intent else step["intent"],
+                      "items": items})
+    return steps
+
+
+@dataclass(frozen=True, slots=True)
+class OptionGroup:
+    intent: str
+    title: str
+    members: tuple[tuple[str, Mapping[str, Any]], ...]
+
+
+def option_groups(doc: Mapping[str, Any]) -> list[OptionGroup]:
+    """The options grouped by intent (plan order), eligible first within each group."""
+    order = vocabulary().status_order
+    groups: list[OptionGroup] = []
+    for intent in vocabulary().intents:
+        members = [(oid, o) for oid, o in doc["options"].items() if o.get("intent") == intent.id]
+        members.sort(key=lambda item: order.get(item[1].get("status"), len(order)))
+        if members:
+            groups.append(OptionGroup(intent.id, intent.title, tuple(members)))
+    return groups

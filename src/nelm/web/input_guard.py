@@ -1,0 +1,222 @@
+"""Where input enters the web application: one check of every request, before any route.
+
+- **Text** (:mod:`nelm.text`): the path, every query parameter, every form field and
+  every key and string of a JSON body must be free of control characters (tab and line
+  breaks allowed) and unpaired UTF-16 surrogates → 422 naming each place (``label``,
+  ``entry[3].resource.code.text``, ``query.as_of``). The same answer on SQLite and
+  PostgreSQL, because nothing reaches either.
+- **Encoding**: query strings and form bodies must be UTF-8 → 400 naming the field (a
+  form used to be stored with the bytes mangled).
+- **Content types**: a body sent to a JSON route (``/api/…``, ``/cds-services…``) must be
+  labelled ``application/json`` or ``application/<something>+json`` (FHIR's
+  ``application/fhir+json``); a body sent to a page must be a form
+  (``application/x-www-form-urlencoded``) → 415 otherwise.
+
+Bodies that are not valid JSON pass on unchanged: the route says what is wrong with them,
+in its own words. The body is read once here (the size limit of the outer
+:class:`~nelm.web.middleware.EdgeMiddleware` applies while reading) and handed on to the
+route unchanged. Errors come back in the shape the route would use: an OperationOutcome
+for CDS Hooks and FHIR bodies, the API's ``{"detail", "problems"}`` for the API, and a
+short page for forms. Nothing a user sent is logged.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from nelm.errors import Problem
+from nelm.text import EXPECTED_TEXT, forbidden_character, printable, text_problems
+
+__all__ = ["InputGuardMiddleware", "form_problems"]
+
+JSON_ROUTES = ("/api/", "/cds-services")
+FHIR_ROUTES = ("/cds-services",)
+FORM = "application/x-www-form-urlencoded"
+_WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class _RefusedError(Exception):
+    def __init__(self, status: int, detail: str, problems: Sequence[Problem]) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.problems = list(problems)
+
+
+def _media_type(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-type":
+            return str(value.decode("latin-1")).split(";", 1)[0].strip().lower()
+    return ""
+
+
+def _has_body(scope: Scope) -> bool:
+    for name, value in scope.get("headers", ()):
+        if name == b"transfer-encoding":
+            return True
+        if name == b"content-length":
+            return value.strip() not in (b"", b"0")
+    return False
+
+
+def _is_json_media(media: str) -> bool:
+    return media == "application/json" or (media.startswith("application/")
+                                           and media.endswith("+json"))
+
+
+def form_problems(raw: bytes, where: str) -> tuple[list[Problem], list[Problem]]:
+    """(encoding problems, text problems) of an ``application/x-www-form-urlencoded``
+    body or a query string; ``where`` prefixes the field names (``query.``)."""
+    encoding: list[Problem] = []
+    text: list[Problem] = []
+    for part in raw.split(b"&"):
+        if not part:
+            continue
+        raw_name, _, raw_value = part.partition(b"=")
+        name_bytes = unquote_to_bytes(raw_name.replace(b"+", b" "))
+        value_bytes = unquote_to_bytes(raw_value.replace(b"+", b" "))
+        shown = printable(name_bytes.decode("utf-8", errors="replace"))[:80]
+        try:
+            name = name_bytes.decode("utf-8")
+            value = value_bytes.decode("utf-8")
+        except UnicodeDecodeError:
+            encoding.append(Problem(where + shown, "UTF-8 text",
+                                    "bytes that are not UTF-8"))
+            continue
+        for what, item in (("the name", name), ("the text", value)):
+            found = forbidden_character(item)
+            if found is not None:
+                text.append(Problem(where + shown, EXPECTED_TEXT, f"{what} has {found}"))
+                break
+    return encoding, text
+
+
+class InputGuardMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", ""))
+        media = _media_type(scope)
+        try:
+            self._check_address(path, scope.get("query_string", b""))
+            if scope.get("method") in _WITH_BODY and _has_body(scope):
+                body = await self._read(receive)
+                self._check_body(path, media, body)
+                receive = _replay(body, receive)
+        except _RefusedError as refusal:
+            await _answer(scope, send, refusal, path, media)
+            return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _check_address(path: str, query: bytes) -> None:
+        found = forbidden_character(path)
+        if found is not None:
+            raise _RefusedError(400, "The address was rejected: it holds " + found + ".",
+                           [Problem("path", EXPECTED_TEXT, f"the address has {found}")])
+        if query:
+            encoding, text = form_problems(query, "query.")
+            if encoding:
+                raise _RefusedError(400, "The query string was rejected: " + "; ".join(
+                    p.message for p in encoding), encoding)
+            if text:
+                raise _RefusedError(422, "The query string was rejected: " + "; ".join(
+                    p.message for p in text), text)
+
+    @staticmethod
+    async def _read(receive: Receive) -> bytes:
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+    @staticmethod
+    def _check_body(path: str, media: str, body: bytes) -> None:
+        if path.startswith(JSON_ROUTES):
+            if not body.strip():
+                return
+            if not _is_json_media(media):
+                got = media or "no Content-Type"
+                raise _RefusedError(415, f"The body must be JSON, labelled application/json "
+                                    f"(or application/fhir+json), not {got}.",
+                               [Problem("Content-Type", "application/json or "
+                                        "application/fhir+json", got)])
+            try:
+                parsed: Any = json.loads(body.decode("utf-8-sig"),
+                                         parse_constant=lambda _: None)
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                return  # the route names what is wrong with it
+            problems = text_problems(parsed)
+            if problems:
+                raise _RefusedError(422, "The input was rejected: " + "; ".join(
+                    p.message for p in problems), problems)
+            return
+        if media != FORM:
+            got = media or "no Content-Type"
+            raise _RefusedError(415, f"Forms must be sent as {FORM}, not {got}.",
+                           [Problem("Content-Type", FORM, got)])
+        encoding, text = form_problems(body, "")
+        if encoding:
+            raise _RefusedError(400, "The form was rejected: " + "; ".join(
+                p.message for p in encoding), encoding)
+        if text:
+            raise _RefusedError(422, "The form was rejected: " + "; ".join(
+                p.message for p in text), text)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+async def _answer(scope: Scope, send: Send, refusal: _RefusedError, path: str, media: str) -> None:
+    if path.startswith(FHIR_ROUTES) or media == "application/fhir+json":
+        code = "structure" if refusal.status in (400, 415) else "invalid"
+        issues = [{"severity": "error", "code": code, "diagnostics": p.message,
+                   **({"expression": [p.path]} if p.path else {})}
+                  for p in refusal.problems] or [
+                      {"severity": "error", "code": code, "diagnostics": refusal.detail}]
+        body = json.dumps({"resourceType": "OperationOutcome", "issue": issues},
+                          ensure_ascii=False).encode("utf-8")
+        content_type = b"application/fhir+json"
+    elif path.startswith(JSON_ROUTES):
+        body = json.dumps({"detail": refusal.detail,
+                           "problems": [p.as_dict() for p in refusal.problems]},
+                          ensure_ascii=False).encode("utf-8")
+        content_type = b"application/json"
+    else:
+        items = "".join(f"<li>{html.escape(p.message)}</li>" for p in refusal.problems)
+        body = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not '
+                f'accepted</title><link rel="stylesheet" href="/static/app.css"></head><body>'
+                f'<main><h1>Not accepted</h1><p class="alert" role="alert">'
+                f"{html.escape(refusal.detail)}</p><ul>{items}</ul><p>Go back, correct "
+                f'the field and send the form again.</p></main></body></html>').encode()
+        content_type = b"text/html; charset=utf-8"
+    await send({"type": "http.response.start", "status": refusal.status,
+                "headers": [(b"content-type", content_type),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"cache-control", b"no-store")]})
+    await send({"type": "http.response.body", "body": body})

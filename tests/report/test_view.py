@@ -1,0 +1,77 @@
+"""One view of an assessment: every renderer shows the same rows in the same words."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from nelm.interop.cds_hooks import cards
+from nelm.report.html import render_html
+from nelm.report.text import render_text
+from nelm.report.view import (
+    classification_rows,
+    format_value,
+    option_groups,
+    outcome_label,
+    plan_steps,
+)
+from nelm.service import assess_mapping
+from nelm.vocabulary import vocabulary
+from tests.engine.cases import BASE
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "resectable-pnet.json"
+
+
+def test_classification_rows_name_the_vocabularys_facts() -> None:
+    # BASE: Ki-67 5 %, 1 mitosis/2 mm², well differentiated: WHO 2019 G2 (Ki-67 3–20 %);
+    # two unilobar lesions: type I (004 §1); pancreas drains to the portal system (case-v1).
+    rows = {r.key: r for r in classification_rows(assess_mapping(BASE, with_evidence=False))}
+    assert rows["grade"].title == vocabulary().derived["grade"].label
+    assert (rows["grade"].value, rows["liver_type"].value) == ("G2", "I")
+    assert rows["portal_drainage"].value == "yes"
+
+
+def test_an_open_grade_says_what_would_settle_it() -> None:
+    case = {**BASE, "pathology": {"ki67_percent": 25}}  # no differentiation: G3 or NEC
+    row = classification_rows(assess_mapping(case, with_evidence=False))[0]
+    assert row.value == "G3 or NEC (not settled)"
+    assert "Differentiation" in row.settle
+
+
+def test_option_groups_follow_the_intent_order_eligible_first() -> None:
+    doc = assess_mapping(BASE, with_evidence=False)
+    groups = option_groups(doc)
+    order = vocabulary().intent_ids
+    assert [g.intent for g in groups] == [i for i in order if i in {g.intent for g in groups}]
+    rank = vocabulary().status_order
+    for group in groups:
+        ranks = [rank[o["status"]] for _, o in group.members]
+        assert ranks == sorted(ranks)
+    assert sum(len(g.members) for g in groups) == len(doc["options"])
+
+
+def test_values_carry_their_units_and_unknown_stays_unknown() -> None:
+    assert format_value("pathology.ki67_percent", 5.0) == "5%"
+    assert format_value("liver.largest_lesion_cm", 2.5) == "2.5 cm"
+    assert format_value("labs.platelets_per_ul", 200000) == "200,000 /µL"
+    assert format_value("patient.fit_for_major_surgery", None) == "unknown"
+    assert format_value("patient.fit_for_major_surgery", False) == "no"
+    assert outcome_label("os_5y_percent") == "5-year overall survival (%)"
+
+
+def test_text_html_and_cards_show_the_same_plan_and_classification_words() -> None:
+    doc = assess_mapping(json.loads(EXAMPLE.read_text("utf-8")))
+    text = render_text(doc, width=200)
+    html = render_html(doc)
+    steps = plan_steps(doc)
+    assert steps
+    for step in steps:
+        assert step["intent_title"] in text and step["intent_title"] in html
+        for item in step["items"]:
+            assert item["name"] in html
+            assert item["name"].split(" (")[0][:30] in text
+    for row in classification_rows(doc):
+        assert row.title in text and row.title in html
+    grade = classification_rows(doc)[0]
+    line = cards._classification_line(doc)
+    assert line is not None and f"{grade.title} {grade.value}" in line

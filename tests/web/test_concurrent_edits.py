@@ -1,0 +1,134 @@
+"""Concurrent edits through the API and the web form (issue 13, point 2).
+
+Simultaneous PUTs of one case never answer 500 and every one is stored as its own
+version; with ``If-Match`` a stale writer gets 412 and the case as it is now (RFC 9110
+§13.1.1: a failed If-Match is 412 Precondition Failed); the web form says who changed the
+case while you were editing and shows both versions.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from tests.web.conftest import Site
+from tests.web.test_api import case_doc
+
+
+def _put_all(site: Site, pk: int, headers: list[dict[str, str]]) -> list[int]:
+    start = threading.Barrier(len(headers))
+
+    def put(n: int) -> int:
+        client = site.client()
+        start.wait()
+        body = case_doc(label=f"edit {n}")
+        return client.put(f"/api/v1/cases/{pk}", json=body, headers=headers[n]).status_code
+
+    with ThreadPoolExecutor(len(headers)) as pool:
+        return list(pool.map(put, range(len(headers))))
+
+
+def test_32_simultaneous_puts_all_succeed_as_consecutive_versions(any_site: Site) -> None:
+    site = any_site
+    auth = site.token("dr-a", "clinician")
+    pk = site.client().post("/api/v1/cases", json=case_doc(), headers=auth).json()["id"]
+    statuses = _put_all(site, pk, [auth] * 32)
+    assert statuses == [200] * 32
+    versions = site.client().get(f"/api/v1/cases/{pk}/versions", headers=auth).json()
+    assert [v["version"] for v in versions] == list(range(1, 34))
+
+
+def test_simultaneous_puts_with_one_etag_store_one_and_refuse_the_rest(any_site: Site) -> None:
+    site = any_site
+    auth = site.token("dr-a", "clinician")
+    client = site.client()
+    created = client.post("/api/v1/cases", json=case_doc(), headers=auth)
+    assert created.headers["ETag"] == '"1"'
+    statuses = _put_all(site, created.json()["id"], [{**auth, "If-Match": '"1"'}] * 12)
+    assert sorted(statuses) == [200] + [412] * 11
+
+
+def test_a_stale_if_match_gets_412_with_the_current_case(site: Site) -> None:
+    a = site.token("dr-a", "clinician")
+    b = site.token("dr-b", "clinician")
+    client = site.client()
+    pk = client.post("/api/v1/cases", json=case_doc(), headers=a).json()["id"]
+    read = client.get(f"/api/v1/cases/{pk}", headers=a)
+    assert read.headers["ETag"] == '"1"'
+    theirs = client.put(f"/api/v1/cases/{pk}", json=case_doc(label="by b"),
+                        headers={**b, "If-Match": '"1"'})
+    assert theirs.status_code == 200 and theirs.headers["ETag"] == '"2"'
+
+    stale = client.put(f"/api/v1/cases/{pk}", json=case_doc(label="by a"),
+                       headers={**a, "If-Match": read.headers["ETag"]})
+    assert stale.status_code == 412
+    assert stale.headers["ETag"] == '"2"'
+    body = stale.json()
+    assert body["detail"] == ("case 'api-1' was changed by dr-b while you were editing: you "
+                              "started from version 1, it is now at version 2. Nothing was "
+                              "stored.")
+    assert body["current_version"] == 2 and body["changed_by"] == "dr-b"
+    assert body["current"]["document"]["label"] == "by b"
+    merged = client.put(f"/api/v1/cases/{pk}", json=case_doc(label="by a and b"),
+                        headers={**a, "If-Match": stale.headers["ETag"]})
+    assert merged.status_code == 200 and merged.json()["version"] == 3
+    assert client.put(f"/api/v1/cases/{pk}", json=case_doc(),
+                      headers={**a, "If-Match": "*"}).status_code == 200
+
+
+def test_a_malformed_if_match_is_400_naming_the_header(site: Site) -> None:
+    a = site.token("dr-a", "clinician")
+    client = site.client()
+    pk = client.post("/api/v1/cases", json=case_doc(), headers=a).json()["id"]
+    for bad in ('W/"1"', "1", '"one"', '"1", "2"'):
+        response = client.put(f"/api/v1/cases/{pk}", json=case_doc(),
+                              headers={**a, "If-Match": bad})
+        assert response.status_code == 400, bad
+        assert response.json()["problems"][0]["field"] == "If-Match"
+
+
+def _edit_form(site: Site, username: str, pk: int) -> tuple[object, str]:
+    client = site.client()
+    site.login(client, username)
+    page = client.get(f"/cases/{pk}/edit")  # type: ignore[attr-defined]
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    base = re.search(r'name="base_version" value="(\d+)"', page.text)
+    assert csrf is not None and base is not None
+    return client, base.group(1) + "|" + csrf.group(1)
+
+
+def test_the_form_shows_who_changed_the_case_and_both_versions(site: Site) -> None:
+    site.user("dr-a", "clinician")
+    site.user("dr-b", "clinician")
+    auth = site.token("dr-a", "clinician")
+    pk = site.client().post("/api/v1/cases", json=case_doc(label="board 1"),
+                            headers=auth).json()["id"]
+    client_a, a = _edit_form(site, "dr-a", pk)
+    client_b, b = _edit_form(site, "dr-b", pk)
+    base_b, csrf_b = b.split("|")
+    saved = client_b.post(f"/cases/{pk}/edit", data={  # type: ignore[attr-defined]
+        "csrf_token": csrf_b, "base_version": base_b, "label": "board 1 <b>", "case_id": "x",
+        "pathology.ki67_percent": "12"})
+    assert saved.status_code == 303
+
+    base_a, csrf_a = a.split("|")
+    conflict = client_a.post(f"/cases/{pk}/edit", data={  # type: ignore[attr-defined]
+        "csrf_token": csrf_a, "base_version": base_a, "label": "board 1",
+        "pathology.ki67_percent": "30"})
+    assert conflict.status_code == 409
+    html = conflict.text
+    assert "Changed by dr-b while you were editing." in html
+    assert "Version 2 was stored at" in html and "you started from version 1" in html
+    row = re.search(r'Ki-67[^<]*</a></th><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td>'
+                    r'<td[^>]*>([^<]*)</td>',
+                    html)
+    assert row is not None and row.groups()[1:] == ("12", "30")
+    assert "board 1 &lt;b&gt;" in html  # their label, escaped
+    assert 'name="base_version" value="2"' in html  # saving again stores on top of v2
+    assert site.store.get_case(pk).current_version == 2  # nothing stored for dr-a yet
+    again = client_a.post(f"/cases/{pk}/edit", data={  # type: ignore[attr-defined]
+        "csrf_token": csrf_a, "base_version": "2", "label": "board 1",
+        "pathology.ki67_percent": "30"})
+    assert again.status_code == 303
+    assert site.store.get_case(pk).current_version == 3

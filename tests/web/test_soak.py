@@ -1,0 +1,51 @@
+"""The soak test in CI terms: ``tools/soak.py`` for 20 seconds per database (32 clients,
+mixed traffic, loopback only). The ten-minute run and its figures: docs/benchmarks-web.md.
+
+Held strictly: no 5xx and no broken connection, no traceback in the server's log, memory
+and file descriptors not growing (25 % + 20 MB, 10 descriptors), database connections
+within the pool's ceiling. The latency criterion of the long run (every minute's p99
+within 2× of the first minute's) is checked here on two 10-second windows of a few hundred
+requests, whose p99 is close to their maximum: the test allows 3× so that a busy CI
+machine does not fail it, and still catches a server that slows down as it runs.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.store.support import postgres_url, reset_postgres
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _soak(database: str) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "soak.py"), "--database",
+                           database, "--seconds", "20", "--window", "10", "--rate", "30"],
+                          capture_output=True, text=True, timeout=240, check=False)
+    assert done.stdout, done.stderr[-2000:]
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_short_soak_holds_every_bound(backend: str) -> None:
+    if backend == "postgresql":
+        url = postgres_url()
+        reset_postgres(url)
+    report = _soak("sqlite" if backend == "sqlite" else url)
+    if backend == "postgresql":
+        reset_postgres(url)
+    checks = report["checks"]
+    for name in ("no_5xx_or_broken_connections", "memory_bounded", "file_descriptors_bounded",
+                 "db_connections_bounded", "no_tracebacks_logged"):
+        assert checks[name]["ok"], (name, checks[name], report["windows"])
+    latency = checks["p99_within_2x_of_first_window"]
+    assert latency["worst_later_ms"] <= 3 * latency["first_ms"], report["windows"]
+    assert len(report["windows"]) == 2
+    assert report["requests"] >= 150  # the traffic really flowed
