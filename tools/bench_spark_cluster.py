@@ -100,7 +100,7 @@ def _plot(results: list[dict[str, float]]) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7.5, 3.6), dpi=120)
+    fig, ax = plt.subplots(figsize=(8.5, 3.6), dpi=120)
     labels, bottoms = [], []
     for i, r in enumerate(results):
         rows = f"{int(r['rows']):,} rows"
@@ -116,8 +116,8 @@ def _plot(results: list[dict[str, float]]) -> None:
     ax.barh([], [], color="#4c72b0", label="polars (whole run)")
     ax.set_yticks(bottoms, labels)
     ax.set_xlabel("seconds (wall clock, one run each)")
-    ax.set_title("nelm batch: standalone Spark (2 workers x 1 core) vs polars, same machine")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title("nelm batch: Spark standalone (2 workers x 1 core) and polars", fontsize=10)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     fig.tight_layout()
     PLOT.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(PLOT)
