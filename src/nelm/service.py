@@ -15,7 +15,11 @@ from nelm.engine.assess import Assessment, EvidenceLookup, assess
 from nelm.errors import InputRejected, Problem
 from nelm.knowledge.loader import load_knowledge
 
-__all__ = ["assess_case", "assess_mapping", "assess_text", "evidence_lookup"]
+CASE_MAX_BYTES = 1_000_000
+"""The largest case-v1 document read (a FHIR Bundle may be larger, see
+``nelm.interop.fhir.size``)."""
+
+__all__ = ["CASE_MAX_BYTES", "assess_case", "assess_mapping", "assess_text", "evidence_lookup"]
 
 
 def evidence_lookup() -> EvidenceLookup | None:
@@ -44,10 +48,17 @@ def assess_text(text: str, *, source: str = "input", with_evidence: bool = True,
     A Bundle is mapped to a case first (``nelm.interop.fhir``); ``assessment_date`` (which
     the caller supplies, the core reads no clock) dates the patient's age and the results.
     """
-    document = load_document_text(text, source=source)
+    from nelm.interop.fhir.size import max_bundle_bytes
+
+    # A FHIR record may be as large as the FHIR limit (20 MB by default); a case
+    # document stays within 1 MB.
+    document = load_document_text(text, source=source, max_bytes=max_bundle_bytes())
     if isinstance(document, dict) and "resourceType" in document:
         return assess_fhir(document, assessment_date=assessment_date,
                            with_evidence=with_evidence)
+    if len(text) > CASE_MAX_BYTES or len(text.encode("utf-8", "replace")) > CASE_MAX_BYTES:
+        raise InputRejected([Problem("", "a case document of at most 1 MB (only a FHIR "
+                                     "Bundle may be larger)", f"{len(text):,} characters")])
     return assess_mapping(document, with_evidence=with_evidence)
 
 
@@ -61,11 +72,20 @@ def assess_fhir(bundle: Mapping[str, Any], *, assessment_date: dt.date | None,
                                      "Bundle (it dates ages and results)", "nothing")])
     mapping = bundle_to_case(bundle, assessment_date=assessment_date)
     doc = assess_mapping(mapping.document, with_evidence=with_evidence)
+    # What the record itself says about the assessment (a death, no neuroendocrine
+    # diagnosis) comes first among the warnings, so every output shows it on top.
+    doc["warnings"] = [*mapping.warnings, *doc.get("warnings", [])]
+    if mapping.issues:
+        doc["warnings"].append(
+            f"{len(mapping.issues)} element(s) of the record could not be used and were "
+            "left unknown (see the data-quality list of the input source)")
     doc["input_source"] = {
         "format": "FHIR R4 Bundle",
         "assessment_date": assessment_date.isoformat(),
         "provenance": dict(mapping.provenance),
         "unmapped": list(mapping.unmapped),
         "notes": list(mapping.notes),
+        "data_quality": list(mapping.issues),
+        "record_warnings": list(mapping.warnings),
     }
     return doc

@@ -180,3 +180,34 @@ def test_wrong_resource_type_is_rejected(capsys: Any, monkeypatch: Any) -> None:
     code, _, err = run(["assess", "-"], capsys, monkeypatch, stdin=b'{"resourceType": "Patient"}')
     assert code == 2
     assert err == 'error: Bundle.resourceType: must be "Bundle" (a FHIR R4 Bundle), got "Patient"\n'
+
+
+REAL = ROOT / "tests" / "interop" / "fixtures" / "fhir-real" / "external"
+
+
+def test_a_real_one_megabyte_record_is_assessed(capsys: Any, monkeypatch: Any) -> None:
+    # synthea-hiv-alva958 is 1.0 MB (fixtures/fhir-real/SOURCES.md), once over the limit.
+    code, out, err = run(["assess", str(REAL / "synthea-hiv-alva958-1.0MB.json"),
+                          "--as-of", "2020-12-31", "-f", "json"], capsys, monkeypatch)
+    assert code == 0, err
+    assert json.loads(out)["inputs"]["patient"] == {"age_years": 22, "sex": "male"}
+
+
+def test_a_record_over_the_limit_is_refused_naming_the_limit(
+        capsys: Any, monkeypatch: Any, tmp_path: Path) -> None:
+    monkeypatch.setenv("NELM_FHIR_MAX_BYTES", "1000000")
+    code, _, err = run(["assess", str(REAL / "synthea-hiv-alva958-1.0MB.json"),
+                        "--as-of", "2020-12-31"], capsys, monkeypatch)
+    assert code == 2
+    size = (REAL / "synthea-hiv-alva958-1.0MB.json").stat().st_size
+    assert err == (f"error: {REAL / 'synthea-hiv-alva958-1.0MB.json'}: a FHIR record of at "
+                   "most 1 MB (1,000,000 bytes); a larger limit is set with the environment "
+                   f"variable NELM_FHIR_MAX_BYTES, got {size:,} bytes\n")
+
+
+def test_the_deceased_warning_is_the_first_thing_shown(capsys: Any, monkeypatch: Any) -> None:
+    # synthea-bulk-3af3708d: Patient.deceasedDateTime 1971-10-01.
+    code, out, err = run(["assess", str(REAL / "synthea-bulk-3af3708d.json"),
+                          "--as-of", "2024-08-06", "-f", "json"], capsys, monkeypatch)
+    assert code == 0, err
+    assert json.loads(out)["warnings"][0].startswith("DECEASED: the record says the patient")

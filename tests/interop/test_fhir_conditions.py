@@ -7,9 +7,13 @@ from typing import Any
 
 import pytest
 
-from nelm.errors import InputRejected
 from nelm.interop.fhir import FhirMapping, bundle_to_case
-from nelm.interop.fhir.synthetic import bundle_of, condition_resource, patient_resource
+from nelm.interop.fhir.synthetic import (
+    bundle_of,
+    condition_resource,
+    neuroendocrine_marker,
+    patient_resource,
+)
 
 ICD10 = "http://hl7.org/fhir/sid/icd-10"
 ICD10_CM = "http://hl7.org/fhir/sid/icd-10-cm"
@@ -19,7 +23,8 @@ DAY = dt.date(2025, 1, 15)
 
 
 def _map(*resources: dict[str, Any]) -> FhirMapping:
-    return bundle_to_case(bundle_of(patient_resource("p"), *resources), assessment_date=DAY)
+    bundle = bundle_of(patient_resource("p"), neuroendocrine_marker(), *resources)
+    return bundle_to_case(bundle, assessment_date=DAY)
 
 
 def _site(system: str, code: str, **extra: Any) -> Any:
@@ -142,9 +147,14 @@ def test_specific_code_outranks_a_generic_second_cancer() -> None:
     assert any("set aside" in note and "Condition/old" in note for note in mapping.notes)
 
 
-def test_two_generic_primary_sites_contradict() -> None:
-    with pytest.raises(InputRejected, match=r"contradictory values for primary\.site"):
-        _map(condition_resource("a", ICD10, "C16.9"), condition_resource("b", ICD10, "C18.7"))
+def test_two_generic_primary_sites_conflict_and_leave_the_site_unknown() -> None:
+    mapping = _map(condition_resource("a", ICD10, "C16.9"),
+                   condition_resource("b", ICD10, "C18.7"))
+    assert "site" not in mapping.document.get("primary", {})
+    [issue] = mapping.issues
+    assert issue.startswith("conflicting values for primary.site: Condition/a (ICD-10 C16.9) "
+                            "says stomach and Condition/b (ICD-10 C18.7) says colon")
+    assert issue.endswith("primary.site is left unknown")
 
 
 @pytest.mark.parametrize(("system", "code", "site"), [

@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
-
-from nelm.errors import InputRejected
 from nelm.interop.fhir import FhirMapping, bundle_to_case
 from nelm.interop.fhir.synthetic import (
     bundle_of,
+    neuroendocrine_marker,
     observation_resource,
     patient_resource,
     quantity,
@@ -21,7 +19,8 @@ DAY = dt.date(2025, 1, 15)
 
 
 def _map(*resources: dict[str, Any]) -> FhirMapping:
-    return bundle_to_case(bundle_of(patient_resource("p"), *resources), assessment_date=DAY)
+    bundle = bundle_of(patient_resource("p"), neuroendocrine_marker(), *resources)
+    return bundle_to_case(bundle, assessment_date=DAY)
 
 
 def _ki67(rid: str, value: float, effective: str | None) -> dict[str, Any]:
@@ -54,25 +53,41 @@ def test_different_values_at_different_times_take_the_latest() -> None:
     assert "latest is used (Observation/new)" in note and "set aside (Observation/old)" in note
 
 
-def test_different_values_without_a_way_to_pick_are_contradictory() -> None:
-    with pytest.raises(InputRejected) as caught:
-        _map(_ki67("a", 4, "2024-05-02"), _ki67("b", 18, "2024-05-02"))
-    problem = caught.value.problems[0]
-    assert "contradictory values for pathology.ki67_percent" in problem.expected
-    assert "Observation/a" in problem.expected and "Observation/b" in problem.expected
-    assert problem.path == "Bundle.entry[2].resource"
-    assert problem.got == "4 and 18"
+def _conflict(mapping: FhirMapping, path: str) -> str:
+    """The one conflict issue of ``path``, which must have left the field unknown."""
+    section, name = path.split(".")
+    assert name not in mapping.document.get(section, {})
+    [issue] = [i for i in mapping.issues if i.startswith(f"conflicting values for {path}")]
+    return issue
 
 
-def test_a_missing_date_makes_different_values_contradictory() -> None:
-    with pytest.raises(InputRejected, match="contradictory values"):
-        _map(_ki67("a", 4, "2024-05-02"), _ki67("b", 18, None))
+def test_two_same_day_results_that_differ_leave_the_field_unknown_showing_both() -> None:
+    mapping = _map(_ki67("a", 4, "2024-05-02"), _ki67("b", 18, "2024-05-02"),
+                   _ki67_free_albumin())
+    issue = _conflict(mapping, "pathology.ki67_percent")
+    assert issue == (
+        "conflicting values for pathology.ki67_percent: Observation/a (LOINC 29593-1) says 4 "
+        "and Observation/b (LOINC 29593-1) says 18, and neither is later than the other "
+        "(correct or remove one of them) (Bundle.entry[3].resource); "
+        "pathology.ki67_percent is left unknown")
+    assert mapping.document["labs"] == {"albumin_g_dl": 4.1}  # the rest is assessed
+
+
+def _ki67_free_albumin() -> dict[str, Any]:
+    # LOINC 1751-7 Albumin [Mass/volume] in Serum or Plasma
+    return observation_resource("alb", LOINC, "1751-7", effective="2025-01-10",
+                                valueQuantity=quantity(4.1, "g/dL"))
+
+
+def test_a_missing_date_makes_different_values_conflict() -> None:
+    _conflict(_map(_ki67("a", 4, "2024-05-02"), _ki67("b", 18, None)),
+              "pathology.ki67_percent")
 
 
 def test_partial_dates_only_order_results_when_the_spans_do_not_overlap() -> None:
     # "2024-05" covers the whole month, so it is not later than 2024-05-20.
-    with pytest.raises(InputRejected, match="contradictory values"):
-        _map(_ki67("a", 4, "2024-05-20"), _ki67("b", 18, "2024-05"))
+    _conflict(_map(_ki67("a", 4, "2024-05-20"), _ki67("b", 18, "2024-05")),
+              "pathology.ki67_percent")
     mapping = _map(_ki67("a", 4, "2024-04-20"), _ki67("b", 18, "2024-05"))
     assert mapping.document["pathology"] == {"ki67_percent": 18}
 

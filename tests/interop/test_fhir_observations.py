@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from nelm.errors import InputRejected
 from nelm.interop.fhir import NELM_OBSERVATION, FhirMapping, bundle_to_case
 from nelm.interop.fhir.synthetic import (
     bundle_of,
+    neuroendocrine_marker,
     observation_resource,
     patient_resource,
     quantity,
@@ -22,7 +22,8 @@ DAY = dt.date(2025, 1, 15)
 
 
 def _map(*resources: dict[str, Any], on: dt.date = DAY) -> FhirMapping:
-    return bundle_to_case(bundle_of(patient_resource("p"), *resources), assessment_date=on)
+    bundle = bundle_of(patient_resource("p"), neuroendocrine_marker(), *resources)
+    return bundle_to_case(bundle, assessment_date=on)
 
 
 def _obs(code: str, system: str = LOINC, **value: Any) -> dict[str, Any]:
@@ -87,10 +88,18 @@ def test_ecog_as_integer_and_as_loinc_answer() -> None:
     assert _value(_map(_obs("89247-1", valueCodeableConcept=answer)), "patient.ecog") == 2
 
 
-def test_ecog_5_is_rejected() -> None:
+def _flawed(mapping: FhirMapping, path: str) -> str:
+    """The one issue that left ``path`` unknown."""
+    section, name = path.split(".")
+    assert name not in mapping.document.get(section, {})
+    [issue] = [i for i in mapping.issues if i.endswith(f"{path} is left unknown")]
+    return issue
+
+
+def test_ecog_5_leaves_the_field_unknown() -> None:
     dead = {"coding": [{"system": LOINC, "code": "LA9627-6"}]}
-    with pytest.raises(InputRejected, match=r"patient\.ecog must be between 0 and 4"):
-        _map(_obs("89247-1", valueCodeableConcept=dead))
+    issue = _flawed(_map(_obs("89247-1", valueCodeableConcept=dead)), "patient.ecog")
+    assert "patient.ecog must be between 0 and 4" in issue
 
 
 @pytest.mark.parametrize(("grade", "expected"), [
@@ -149,9 +158,9 @@ def test_negative_finding_is_false_not_unknown() -> None:
     assert mapping.document["imaging"] == {"fdg_positive": False}
 
 
-def test_krenning_out_of_range_is_rejected() -> None:
-    with pytest.raises(InputRejected, match=r"imaging\.krenning_score"):
-        _map(observation_resource("kr", NELM_OBSERVATION, "krenning-score", valueInteger=5))
+def test_krenning_out_of_range_leaves_the_field_unknown() -> None:
+    _flawed(_map(observation_resource("kr", NELM_OBSERVATION, "krenning-score",
+                                      valueInteger=5)), "imaging.krenning_score")
 
 
 def test_ki67_source_from_body_site() -> None:
@@ -173,20 +182,35 @@ def test_component_values_are_read() -> None:
     assert mapping.document["labs"] == {"bilirubin_mg_dl": 0.8, "albumin_g_dl": 4.0}
 
 
-def test_impossible_unit_names_resource_and_unit() -> None:
+def test_an_unknown_unit_leaves_that_field_unknown_naming_resource_and_unit() -> None:
     obs = _obs("1975-2", valueQuantity={"value": 1.0, "unit": "mmol/h"})
-    with pytest.raises(InputRejected) as caught:
-        _map(obs)
-    problem = caught.value.problems[0]
-    assert problem.path == "Bundle.entry[1].resource.valueQuantity.unit"
-    assert "Observation/o1" in problem.expected and "mg/dL" in problem.expected
-    assert problem.got == '"mmol/h"'
+    albumin = observation_resource("alb", LOINC, "1751-7", effective="2025-01-10",
+                                   valueQuantity=quantity(4.1, "g/dL"))
+    mapping = _map(obs, albumin)
+    issue = _flawed(mapping, "labs.bilirubin_mg_dl")
+    assert issue.startswith("Observation/o1: a unit convertible to mg/dL")
+    assert 'got "mmol/h" (Bundle.entry[2].resource.valueQuantity.unit)' in issue
+    assert mapping.document["labs"] == {"albumin_g_dl": 4.1}  # the rest is read
 
 
-def test_out_of_range_after_conversion_is_rejected() -> None:
+def test_percent_spelled_out_is_a_percentage() -> None:
+    # Laboratories send "percent" where UCUM writes "%".
+    mapping = _map(_obs("29593-1", valueQuantity={"value": 12, "unit": "percent"}))
+    assert mapping.document["pathology"]["ki67_percent"] == 12
+
+
+def test_loinc_written_as_its_oid_is_loinc() -> None:
+    # urn:oid:2.16.840.1.113883.6.1 is LOINC's OID (FHIR R4 "Using Codes", LOINC).
+    obs = _obs("1975-2", valueQuantity=quantity(1.4, "mg/dL"))
+    obs["code"]["coding"][0]["system"] = "urn:oid:2.16.840.1.113883.6.1"
+    assert _map(obs).document["labs"] == {"bilirubin_mg_dl": 1.4}
+
+
+def test_out_of_range_after_conversion_leaves_the_field_unknown() -> None:
     # 1000 µmol/L bilirubin = 58.5 mg/dL, above the case limit of 50 mg/dL.
-    with pytest.raises(InputRejected, match=r"labs\.bilirubin_mg_dl must be between 0 and 50"):
-        _map(_obs("14631-6", valueQuantity=quantity(1000, "umol/L")))
+    issue = _flawed(_map(_obs("14631-6", valueQuantity=quantity(1000, "umol/L"))),
+                    "labs.bilirubin_mg_dl")
+    assert "labs.bilirubin_mg_dl must be between 0 and 50" in issue
 
 
 def test_values_that_cannot_be_used_stay_unknown_with_a_note() -> None:
@@ -196,7 +220,8 @@ def test_values_that_cannot_be_used_stay_unknown_with_a_note() -> None:
     mapping = _map(bounded, text, absent)
     for path in ("pathology.ki67_percent", "labs.bilirubin_mg_dl", "labs.hemoglobin_g_dl"):
         assert path in mapping.unmapped
-    assert len([n for n in mapping.notes if "not set" in n]) == 3
+    assert len([n for n in mapping.notes if "not set" in n
+                and n.startswith(("pathology.", "labs."))]) == 3
 
 
 @pytest.mark.parametrize("status", ["preliminary", "registered", "cancelled",

@@ -16,7 +16,12 @@ from typing import Any
 import pytest
 
 from nelm.interop.fhir import bundle_to_case
-from nelm.interop.fhir.synthetic import bundle_of, observation_resource, patient_resource
+from nelm.interop.fhir.synthetic import (
+    bundle_of,
+    neuroendocrine_marker,
+    observation_resource,
+    patient_resource,
+)
 
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
@@ -26,7 +31,7 @@ def _mapped(system: str, code: str, answer: str) -> tuple[dict[str, Any], tuple[
     obs = observation_resource("o1", system, code, effective="2025-01-10",
                                valueCodeableConcept={"coding": [{"system": SNOMED,
                                                                  "code": answer}]})
-    mapping = bundle_to_case(bundle_of(patient_resource("p"), obs),
+    mapping = bundle_to_case(bundle_of(patient_resource("p"), neuroendocrine_marker(), obs),
                              assessment_date=dt.date(2025, 1, 15))
     return mapping.document.get("primary", {}), tuple(mapping.notes)
 

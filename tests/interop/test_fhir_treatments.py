@@ -11,6 +11,7 @@ from nelm.interop.fhir import NELM_MEDICATION, NELM_PROCEDURE, FhirMapping, bund
 from nelm.interop.fhir.synthetic import (
     bundle_of,
     medication_statement_resource,
+    neuroendocrine_marker,
     patient_resource,
     procedure_resource,
 )
@@ -23,7 +24,8 @@ DAY = dt.date(2025, 1, 15)
 
 def _map(*resources: dict[str, Any]) -> FhirMapping:
     patient = patient_resource("p")
-    return bundle_to_case(bundle_of(patient, *resources), assessment_date=DAY)
+    bundle = bundle_of(patient, neuroendocrine_marker(), *resources)
+    return bundle_to_case(bundle, assessment_date=DAY)
 
 
 def _treatments(mapping: FhirMapping) -> list[str] | None:

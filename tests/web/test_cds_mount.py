@@ -82,9 +82,11 @@ def test_patient_view_stores_the_case_and_links_to_it(cds_site: Site) -> None:
     [stored] = cds_site.store.list_cases()
     assert stored.case_id.startswith("ehr-")
     assert patient_id_of(bundle) not in stored.case_id  # the EHR's id is not a nelm id
-    assert cards[0]["source"]["url"] == f"https://nelm.example.org/cases/{stored.id}"
+    # CDS Hooks 2.0: Card.source.url is the service; the case is one of the card's links
+    assert cards[0]["source"]["url"] == "https://nelm.example.org/"
+    assert cards[0]["links"][0]["url"] == f"https://nelm.example.org/cases/{stored.id}"
     # the same data again adds no version; the link stays the same
     token = mint(aud=f"http://testserver{SERVICE}", now=datetime.now(UTC))
     again = client.post(SERVICE, json=body, headers={"Authorization": f"Bearer {token}"})
-    assert again.json()["cards"][0]["source"]["url"] == cards[0]["source"]["url"]
+    assert again.json()["cards"][0]["links"][0]["url"] == cards[0]["links"][0]["url"]
     assert cds_site.store.list_cases()[0].current_version == 1

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from nelm.interop.fhir.size import max_bundle_bytes
 from tests.interop.test_cds_helpers import SERVICE, mint
 from tests.web.conftest import Site
 from tests.web.test_api import case_doc
@@ -169,10 +170,12 @@ def test_a_chunked_oversize_body_on_the_cds_endpoint_is_413(
     client = cds_site.client()
     token = mint(aud=f"http://testserver{SERVICE}", now=datetime.now(UTC))
 
-    def chunks() -> Iterator[bytes]:  # no Content-Length, 1.2 MB
+    limit = max_bundle_bytes()  # the CDS body limit is the FHIR record limit
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length, 1 MB over the limit
         yield b'{"hook": "patient-view", "pad": "'
-        for _ in range(12):
-            yield b"x" * 100_000
+        for _ in range(limit // 1_000_000 + 1):
+            yield b"x" * 1_000_000
         yield b'"}'
 
     response = client.post(SERVICE, content=chunks(), headers={

@@ -114,12 +114,14 @@ def parse_case_text(text: str, *, source: str = "input") -> Case:
     return case_from_mapping(load_document_text(text, source=source))
 
 
-def load_document_text(text: str, *, source: str = "input") -> Any:
+def load_document_text(text: str, *, source: str = "input",
+                       max_bytes: int = _MAX_DOCUMENT_BYTES) -> Any:
     """Parse JSON (or, failing that, YAML) text; reject empty, oversize and absurdly deep
-    input. NaN and Infinity are refused, and so is text that breaks :mod:`nelm.text`'s
-    rule; every such problem names the path of the value that holds it."""
+    input (``max_bytes`` is raised for FHIR records, ``nelm.interop.fhir.size``). NaN and
+    Infinity are refused, and so is text that breaks :mod:`nelm.text`'s rule; every such
+    problem names the path of the value that holds it."""
     try:
-        parsed = _load_document_text(text, source)
+        parsed = _load_document_text(text, source, max_bytes)
         problems = _non_finite_problems(parsed) + text_problems(parsed)
     except RecursionError:
         raise InputRejected([Problem("", f"a case document in {source}",
@@ -129,9 +131,12 @@ def load_document_text(text: str, *, source: str = "input") -> Any:
     return parsed
 
 
-def _load_document_text(text: str, source: str) -> Any:
-    if len(text.encode("utf-8", errors="replace")) > _MAX_DOCUMENT_BYTES:
-        raise InputRejected([Problem("", "a document of at most 1 MB", f"{len(text)} characters")])
+def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
+    size = len(text) if len(text) * 4 <= max_bytes else len(
+        text.encode("utf-8", errors="replace"))
+    if size > max_bytes:
+        raise InputRejected([Problem("", f"a document of at most {max_bytes / 1e6:g} MB",
+                                     f"{size:,} bytes")])
     if not text.strip():
         raise InputRejected([Problem("", f"a JSON or YAML object in {source}", "an empty file")])
     stripped = text.lstrip()

@@ -24,10 +24,14 @@ def fail(problems: list[Problem]) -> NoReturn:
     raise InputRejected(problems)
 
 
-def read_text(path: str) -> str:
-    """Read a file (or standard input for ``-``) as UTF-8 text, or reject it."""
+def read_text(path: str, max_bytes: int | None = None) -> str:
+    """Read a file (or standard input for ``-``) as UTF-8 text, or reject it.
+
+    With ``max_bytes``, at most that many bytes (plus one, to tell) are ever read, so an
+    oversize input is refused without being held in memory.
+    """
     if path == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(-1 if max_bytes is None else max_bytes + 1)
         where = "standard input"
     else:
         p = Path(path)
@@ -36,10 +40,15 @@ def read_text(path: str) -> str:
         if p.is_dir():
             fail([Problem(path, "must be a file", "a directory")])
         try:
-            data = p.read_bytes()
+            with p.open("rb") as handle:
+                data = handle.read(-1 if max_bytes is None else max_bytes + 1)
         except OSError as exc:
             fail([Problem(path, "must be a readable file", exc.strerror or "unreadable")])
         where = path
+    if max_bytes is not None and len(data) > max_bytes:
+        from nelm.interop.fhir.size import too_large
+
+        raise too_large(where, p.stat().st_size if path != "-" else None, max_bytes)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -57,7 +57,11 @@ def run_assess(case: str | None, format: Format | None, output: str | None,
         text, source = _example_text(example), f"example {example}"
     else:
         assert case is not None
-        text, source = read_text(case), ("standard input" if case == "-" else case)
+        from nelm.interop.fhir.size import max_bundle_bytes
+
+        # A FHIR record may be large (20 MB by default); never read past the limit.
+        text = read_text(case, max_bytes=max_bundle_bytes())
+        source = "standard input" if case == "-" else case
     doc = assess_text(text, source=source, assessment_date=_assessment_date(as_of))
     chosen = format or (Format.text if sys.stdout.isatty() and output is None else Format.json)
     rendered: str | bytes

@@ -55,8 +55,10 @@ def serve_command(
     from nelm.store.migrate import SchemaStateError
 
     try:
+        from nelm.interop.fhir.size import max_bundle_bytes
+
         app = create_app(Settings(database_url=url, load_examples=examples,
-                                  public_url=address))
+                                  public_url=address, max_body_bytes=max_bundle_bytes()))
     except SchemaStateError as exc:  # the message says what was found and how to recover
         typer.echo(f"error: {exc}", err=True)
         raise SystemExit(1) from exc  # exit status 1: the store, not the input, is wrong

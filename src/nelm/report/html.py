@@ -95,6 +95,8 @@ tr { break-inside: avoid; }
 .ineligible { color: #8b0000; border-color: #8b0000; }
 .option { break-inside: avoid; margin-bottom: .8em; }
 .src { color: #444; font-size: 9pt; }
+.record-warning { border: 3px solid #a00; color: #a00; padding: .4em .8em; margin: .8em 0;
+  font-weight: bold; }
 .safety { border: 2px solid #222; padding: .6em .8em; margin-top: 1.5em; font-weight: bold; }
 ol.plan > li { margin-bottom: .4em; }
 .small { font-size: 9pt; }
@@ -116,6 +118,11 @@ _TEMPLATE = """<!DOCTYPE html>
  · <strong>Generated:</strong> {{ generated }}
  {% if case_version %} · <strong>Case version:</strong> {{ case_version }}{% endif %}</p>
 </header>
+{% set record_warnings = (doc.get("input_source") or {}).get("record_warnings") or [] %}
+{% if record_warnings %}
+<div class="record-warning" role="alert">{% for w in record_warnings %}
+<p>{{ w }}</p>{% endfor %}</div>
+{% endif %}
 
 <h2>Inputs used</h2>
 {% if inputs %}

@@ -117,6 +117,10 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
         title.append(doc["label"])
     console.print(Panel(Text.assemble(title, ("\nknowledge " + doc["knowledge_version"],
                                               "dim"))))
+    # What the record says about the whole assessment (a death, no neuroendocrine
+    # neoplasm) comes before anything else.
+    for warning in (doc.get("input_source") or {}).get("record_warnings") or ():
+        console.print(Panel(Text(warning, style="bold red")))
     console.print(Rule("Classification", align="left"))
     console.print(_classification(doc))
     console.print(Rule("Plan", align="left"))
@@ -143,6 +147,8 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
         if source["unmapped"]:
             console.print(Text("  Not in the bundle (unknown): " + ", ".join(source["unmapped"]),
                                style="dim"))
+        for issue in source.get("data_quality") or ():
+            console.print(Text("  not used (data quality): " + issue, style="yellow"))
         for note in source["notes"]:
             console.print(Text("  note: " + note, style="dim"))
     if doc["warnings"]:

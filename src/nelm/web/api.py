@@ -18,12 +18,13 @@ from starlette.concurrency import run_in_threadpool
 from nelm.case.document import case_from_mapping, load_document_text
 from nelm.case.fields import OPTION_IDS
 from nelm.errors import InputRejected, Problem, describe_value
-from nelm.service import assess_case, assess_fhir
+from nelm.interop.fhir.size import max_bundle_bytes
+from nelm.service import CASE_MAX_BYTES, assess_case, assess_fhir
 from nelm.store import CaseRecord, NotFoundError, Store, VersionConflictError
 from nelm.web import evidence
 from nelm.web.auth import Principal, require_admin, require_user, require_writer, token_cache
 from nelm.web.cases import assess_stored, knowledge_version, normalised_document
-from nelm.web.errors import DATABASE_DOWN, ApiError, is_database_down
+from nelm.web.errors import DATABASE_DOWN, ApiError, is_database_down, operation_outcome
 from nelm.web.schemas import (
     ASSESSMENT_SCHEMA,
     CASE_SCHEMA,
@@ -54,7 +55,9 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         400: "The body could not be parsed", 401: "Not logged in",
         403: "Not allowed for this role, or a missing CSRF token",
         404: "No such resource", 409: "Conflicts with a stored record",
-        413: "Request body over 1 MB", 422: "The input was rejected (one problem per field)",
+        413: "Request body over the limit: 1 MB for a case document, NELM_FHIR_MAX_BYTES "
+             "(20 MB by default) for a FHIR Bundle",
+        422: "The input was rejected (one problem per field)",
         503: "The case database (or the evidence base) is not available",
     }
     return {code: {"model": ErrorBody, "description": descriptions[code]} for code in codes}
@@ -99,16 +102,17 @@ def _json(content: Any, status: int = 200) -> Response:
 
 
 async def _case_body(request: Request) -> dict[str, Any]:
-    return normalised_document(await _body_document(request))
-
-
-async def _body_document(request: Request) -> Any:
-    """The request body parsed as a case document (JSON), not yet validated."""
     raw = await request.body()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputRejected([Problem("", "UTF-8 JSON", "bytes that are not UTF-8")]) from None
+    return normalised_document(_case_document(raw, _decode(raw)))
+
+
+def _case_document(raw: bytes, text: str) -> Any:
+    """The body parsed as a case document (JSON), not yet validated."""
+    # The edge lets FHIR records through up to their own (larger) limit; a case document
+    # stays within 1 MB.
+    if len(raw) > CASE_MAX_BYTES:
+        raise ApiError(413, f"A case document is at most 1 MB ({CASE_MAX_BYTES:,} bytes); "
+                            f"this one is {len(raw):,} bytes.")
     if not text.lstrip().startswith("{"):
         raise InputRejected([Problem("", "a JSON object (a case-v1 document)",
                                      "something else" if text.strip() else "an empty body")])
@@ -142,29 +146,32 @@ def me(principal: UserDep) -> dict[str, Any]:
 # --------------------------------------------------------------------------- assess
 
 
-def _operation_outcome(problems: list[Problem], status: int) -> Response:
-    """FHIR's error shape: one issue per problem, with the offending path as expression."""
-    outcome = {"resourceType": "OperationOutcome", "issue": [
-        {"severity": "error", "code": "invalid", "diagnostics": p.message,
-         **({"expression": [p.path]} if p.path else {})} for p in problems]}
-    return Response(json.dumps(outcome, ensure_ascii=False), status_code=status,
-                    media_type=FHIR_JSON)
-
-
-async def _assess_fhir(request: Request, as_of: dt.date | None) -> Response:
-    raw = await request.body()
+def _decode(raw: bytes) -> str:
     try:
-        bundle = load_document_text(raw.decode("utf-8-sig"), source="the request body")
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputRejected([Problem("", "UTF-8 JSON", "bytes that are not UTF-8")]) from None
+
+
+def _is_fhir(text: str) -> bool:
+    """A FHIR resource, sent as application/json: ``"resourceType"`` among the first
+    top-level keys (case-v1 has no such key), as the CLI detects it."""
+    head = text[:4096]
+    return '"resourceType"' in head and text.lstrip().startswith("{")
+
+
+async def _assess_fhir(request: Request, text: str, as_of: dt.date | None) -> Response:
+    try:
+        bundle = load_document_text(text, source="the request body",
+                                    max_bytes=max_bundle_bytes())
         if not isinstance(bundle, dict):
             raise InputRejected([Problem("Bundle", "must be a JSON object (a FHIR R4 Bundle)",
                                          type(bundle).__name__)])
         # The adapter supplies the date (the core reads no clock): today unless as_of says.
         doc = await run_in_threadpool(assess_fhir, bundle,
                                       assessment_date=as_of or dt.date.today())
-    except UnicodeDecodeError:
-        return _operation_outcome([Problem("", "must be UTF-8 JSON", "other bytes")], 400)
     except InputRejected as exc:
-        return _operation_outcome(exc.problems, 422)
+        return operation_outcome(422, "The FHIR Bundle was rejected", exc.problems)
     return _json(doc)
 
 
@@ -175,6 +182,7 @@ _FHIR_ERRORS: dict[int | str, dict[str, Any]] = {
         "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}},
         FHIR_JSON: {"schema": _OPERATION_OUTCOME}}}
     for code, description in ((400, "The body could not be parsed"),
+                              (413, "The body is over the size limit"),
                               (422, "The case or the FHIR Bundle was rejected"))}
 
 
@@ -197,13 +205,26 @@ async def assess(request: Request, principal: UserDep,
                      pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-11-01"],
                      description="Assessment date for a FHIR Bundle (ages, result dates), "
                                  "YYYY-MM-DD; default today.")] = None) -> Response:
-    """Assess one case document, or a FHIR R4 Bundle sent as ``application/fhir+json``,
-    without storing anything (stateless)."""
-    if request.headers.get("content-type", "").split(";")[0].strip() == FHIR_JSON:
-        return await _assess_fhir(request, _calendar_date(as_of, "as_of"))
+    """Assess one case document, or a FHIR R4 Bundle (sent as ``application/fhir+json``
+    or as ``application/json``: a body with ``resourceType`` is a FHIR resource), without
+    storing anything (stateless). Errors about a Bundle are FHIR OperationOutcomes."""
+    raw = await request.body()
+    fhir_type = request.headers.get("content-type", "").split(";")[0].strip() == FHIR_JSON
+    try:
+        text = _decode(raw)
+    except InputRejected as exc:
+        if fhir_type:
+            return operation_outcome(400, "The body is not UTF-8", exc.problems)
+        raise
+    if fhir_type or _is_fhir(text):
+        try:
+            date = _calendar_date(as_of, "as_of")
+        except InputRejected as exc:
+            return operation_outcome(422, "The as_of date was rejected", exc.problems)
+        return await _assess_fhir(request, text, date)
     # Validated once: the case read from the body is the one assessed (the stored-case
     # routes normalise first because they keep the document).
-    case = case_from_mapping(await _body_document(request))
+    case = case_from_mapping(_case_document(raw, text))
     return _json(assess_case(case).to_document())
 
 

@@ -8,10 +8,14 @@
     store.NotFoundError / ConflictError            → 404 / 409
     SQLAlchemy connection errors         → 503 "the case database is not reachable"
     anything else                        → 500 "internal error", never a traceback
+
+A client that speaks FHIR (it sends or accepts ``application/fhir+json``) gets every error
+as a FHIR OperationOutcome instead of the ErrorBody JSON.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -25,8 +29,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nelm.errors import InputRejected, Problem
 from nelm.store import ConflictError, NotFoundError
+from nelm.web.middleware import wants_fhir
 
-__all__ = ["DATABASE_DOWN", "ApiError", "error_response", "install_handlers"]
+__all__ = ["DATABASE_DOWN", "ApiError", "error_response", "install_handlers",
+           "operation_outcome"]
 
 log = logging.getLogger("nelm.web")
 
@@ -55,9 +61,30 @@ def wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "") or request.method == "POST"
 
 
+_ISSUE_CODES = {400: "structure", 401: "login", 403: "forbidden", 404: "not-found",
+                409: "conflict", 413: "too-costly", 422: "invalid", 503: "transient"}
+
+
+def operation_outcome(status: int, detail: str, problems: Sequence[Problem] = (),
+                      headers: dict[str, str] | None = None) -> Response:
+    """FHIR's error shape (``application/fhir+json``): one issue per problem, with the
+    offending path as ``expression``; the detail alone when there are no problems."""
+    code = _ISSUE_CODES.get(status, "exception" if status >= 500 else "invalid")
+    issues = [{"severity": "error", "code": code,
+               "diagnostics": p.message, **({"expression": [p.path]} if p.path else {})}
+              for p in problems] or [{"severity": "error", "code": code,
+                                      "diagnostics": detail}]
+    body = json.dumps({"resourceType": "OperationOutcome", "issue": issues},
+                      ensure_ascii=False)
+    return Response(body, status_code=status, headers=headers,
+                    media_type="application/fhir+json")
+
+
 def error_response(request: Request, status: int, detail: str,
                    problems: Sequence[Problem] = (),
                    headers: dict[str, str] | None = None) -> Response:
+    if wants_fhir(request.scope):
+        return operation_outcome(status, detail, problems, headers)
     if wants_html(request):
         from nelm.web.pages import error_page
 

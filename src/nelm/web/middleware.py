@@ -1,6 +1,7 @@
 """The outermost layer of the application (pure ASGI, cheap per request).
 
-- request bodies over the limit → 413, whether announced by Content-Length or streamed;
+- request bodies over the limit (``NELM_FHIR_MAX_BYTES``, 20 MB) → 413, whether announced
+  by Content-Length or streamed; a FHIR OperationOutcome when the client speaks FHIR;
 - security headers on every response (a strict Content-Security-Policy: nothing is
   loaded from anywhere but this server);
 - one access-log line per request with the method, the route *template* (``/cases/{id}``),
@@ -17,6 +18,8 @@ import time
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from nelm.interop.fhir.size import DEFAULT_MAX_BYTES, ENV_VAR, describe_limit
 
 __all__ = ["EdgeMiddleware"]
 
@@ -37,16 +40,35 @@ class BodyTooLargeError(Exception):
     pass
 
 
-def _json(status: int, detail: str) -> tuple[dict[str, Any], bytes]:
-    body = json.dumps({"detail": detail, "problems": []}).encode()
+_FHIR_JSON = b"application/fhir+json"
+
+
+def wants_fhir(scope: Scope) -> bool:
+    """A FHIR client: it sent or accepts ``application/fhir+json``, or it calls CDS Hooks
+    (whose errors are OperationOutcomes). FHIR clients get FHIR errors, the 413 included."""
+    if str(scope.get("path", "")).startswith("/cds-services"):
+        return True
+    for name, value in scope.get("headers", ()):
+        if name in (b"content-type", b"accept") and _FHIR_JSON in value.lower():
+            return True
+    return False
+
+
+def _json(status: int, detail: str, fhir: bool = False) -> tuple[dict[str, Any], bytes]:
+    if fhir:
+        code = "too-costly" if status == 413 else "exception"
+        body = json.dumps({"resourceType": "OperationOutcome", "issue": [
+            {"severity": "error", "code": code, "diagnostics": detail}]}).encode()
+    else:
+        body = json.dumps({"detail": detail, "problems": []}).encode()
     start = {"type": "http.response.start", "status": status,
-             "headers": [(b"content-type", b"application/json"),
+             "headers": [(b"content-type", _FHIR_JSON if fhir else b"application/json"),
                          (b"content-length", str(len(body)).encode()), *_HEADERS]}
     return start, body
 
 
 class EdgeMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int = 1_000_000) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
 
@@ -57,7 +79,9 @@ class EdgeMiddleware:
         started = time.perf_counter()
         status = 0
         limit = self.max_body_bytes
-        too_large = f"The request body is larger than the limit of {limit:,} bytes."
+        fhir = wants_fhir(scope)
+        too_large = (f"The request body is larger than the limit of {describe_limit(limit)}; "
+                     f"the server's limit is set with {ENV_VAR}.")
 
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
@@ -66,7 +90,7 @@ class EdgeMiddleware:
                 except ValueError:
                     declared = 0
                 if declared > limit:
-                    start, body = _json(413, too_large)
+                    start, body = _json(413, too_large, fhir)
                     await send(start)
                     await send({"type": "http.response.body", "body": body})
                     self._log(scope, 413, started)
@@ -94,7 +118,7 @@ class EdgeMiddleware:
             await self.app(scope, limited_receive, send_with_headers)
         except BodyTooLargeError:
             if not status:
-                start, body = _json(413, too_large)
+                start, body = _json(413, too_large, fhir)
                 await send_with_headers(start)
                 await send({"type": "http.response.body", "body": body})
         except Exception as exc:  # the last line of defence: never show a traceback
@@ -102,7 +126,7 @@ class EdgeMiddleware:
                       type(exc).__name__, exc_info=exc)
             if not status:
                 start, body = _json(500, "Internal error: the request could not be "
-                                         "completed. The error has been logged.")
+                                         "completed. The error has been logged.", fhir)
                 await send_with_headers(start)
                 await send({"type": "http.response.body", "body": body})
         finally:

@@ -6,6 +6,8 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from nelm.interop.fhir.size import DEFAULT_MAX_BYTES, max_bundle_bytes
+
 __all__ = ["Settings"]
 
 
@@ -29,7 +31,9 @@ class Settings:
     load_examples: bool = False
     public_url: str = "http://127.0.0.1:8000"
     secure_cookies: bool | None = None
-    max_body_bytes: int = 1_000_000
+    max_body_bytes: int = DEFAULT_MAX_BYTES
+    """The largest request body (a FHIR Bundle may be this large; a case document is
+    still refused over 1 MB): ``NELM_FHIR_MAX_BYTES``, 20 MB by default."""
     login_max_failures: int = 5
     login_window_seconds: float = 900.0
     announce: Callable[[str], None] = field(default=_print)
@@ -37,6 +41,7 @@ class Settings:
 
     @staticmethod
     def from_env(**overrides: object) -> Settings:
-        values: dict[str, object] = {"database_url": os.environ.get("NELM_DATABASE_URL")}
+        values: dict[str, object] = {"database_url": os.environ.get("NELM_DATABASE_URL"),
+                                     "max_body_bytes": max_bundle_bytes()}
         values.update(overrides)
         return Settings(**values)  # type: ignore[arg-type]

@@ -97,8 +97,16 @@ def _plural(n: int, singular: str, plural: str | None = None) -> str:
     return f"{n} {singular if n == 1 else (plural or singular + 's')}"
 
 
+def _deceased(doc: Mapping[str, Any]) -> bool:
+    source = doc.get("input_source")
+    warnings = source.get("record_warnings") if isinstance(source, Mapping) else None
+    return any(str(w).startswith("DECEASED") for w in warnings or ())
+
+
 def summary(doc: Mapping[str, Any]) -> str:
     """The card summary, always shorter than :data:`SUMMARY_LIMIT` characters."""
+    if _deceased(doc):  # never presented as the assessment of a living patient
+        return "NELM: the record says the patient has died; not for clinical action"
     eligible = [_short(oid) for oid, _ in _options(doc, "eligible")]
     uncertain = len(_options(doc, "uncertain"))
     missing = len(doc.get("missing_data") or ())
@@ -130,8 +138,9 @@ def curative_open(doc: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]
 
 def indicator(doc: Mapping[str, Any]) -> str:
     """``warning`` when a curative-intent option (resection, transplantation) is eligible
-    or not ruled out by the record; ``info`` when every curative option is ineligible."""
-    return "warning" if curative_open(doc) else "info"
+    or not ruled out by the record (or the record says the patient has died); ``info``
+    when every curative option is ineligible."""
+    return "warning" if curative_open(doc) or _deceased(doc) else "info"
 
 
 def _sources(sources: object) -> str:
@@ -282,8 +291,9 @@ def _override_reasons() -> list[dict[str, str]]:
 
 
 def _source(ctx: CardContext) -> dict[str, Any]:
-    return {"label": f"nelm {ctx.knowledge_version}",
-            "url": case_link(ctx.settings, ctx.hook_instance, ctx.case_path)}
+    # CDS Hooks 2.0 Card.source.url: where to learn about the service that gave the card
+    # (the nelm application). The case itself is one of the card's links.
+    return {"label": f"nelm {ctx.knowledge_version}", "url": f"{ctx.settings.app_base_url}/"}
 
 
 def assessment_card(doc: Mapping[str, Any], ctx: CardContext) -> dict[str, Any]:

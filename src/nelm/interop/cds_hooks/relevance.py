@@ -5,7 +5,8 @@ shows a neuroendocrine neoplasm **and** liver metastases, read from the codes th
 mapping itself uses (``nelm.interop.fhir.codes``):
 
 * neuroendocrine: a Condition with ICD-10-CM C7A.x, ICD-10 C25.4 (endocrine pancreas),
-  a neuroendocrine ICD-O-3 morphology (in ``code`` or the mCODE histology extension),
+  a neuroendocrine ICD-O-3 or SNOMED CT morphology (in ``code`` or the mCODE histology
+  extension; nelm.interop.fhir.cancers),
   C7B.x (secondary neuroendocrine tumours) or carcinoid syndrome (E34.0, SNOMED 35868009);
 * liver metastases: a Condition with ICD-10 C78.7, ICD-10-CM C7B.02, SNOMED 94381002, or
   an ICD-O-3 metastatic (/6) morphology with a liver body site; or an Observation of the
@@ -19,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from nelm.interop.fhir.cancers import condition_kind
 from nelm.interop.fhir.codes import (
     Role,
     icd10_meaning,
@@ -118,6 +120,8 @@ def relevance(resources: Iterable[Mapping[str, Any]]) -> Relevance:
         kind = resource.get("resourceType")
         if kind == "Condition":
             n, lv = _condition(resource)
+            # also a SNOMED CT neuroendocrine morphology (mCODE histology extension)
+            n = n or condition_kind(resource) == "net"
             net, liver = net or n, liver or lv
         elif kind == "Observation":
             for system, code in codings(resource.get("code")):

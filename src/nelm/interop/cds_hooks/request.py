@@ -32,13 +32,15 @@ async def read_json_body(request: Request, limit: int) -> object:
     """The request body as JSON; 413 over ``limit`` bytes, 400 when it is not JSON."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise CdsError.bad_request(f"the request body is larger than {limit:,} bytes",
+        raise CdsError.bad_request(f"the request body is larger than {limit:,} bytes "
+                                   "(the limit is set with NELM_FHIR_MAX_BYTES)",
                                    status=413, code="too-costly")
     body = bytearray()
     async for chunk in request.stream():
         body.extend(chunk)
         if len(body) > limit:
-            raise CdsError.bad_request(f"the request body is larger than {limit:,} bytes",
+            raise CdsError.bad_request(f"the request body is larger than {limit:,} bytes "
+                                       "(the limit is set with NELM_FHIR_MAX_BYTES)",
                                        status=413, code="too-costly")
     if not body.strip():
         raise CdsError.bad_request("the request body is empty: a JSON object is required",

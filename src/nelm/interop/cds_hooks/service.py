@@ -21,8 +21,9 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
+import re
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -276,6 +277,8 @@ async def _answer(hook: HookRequest, settings: CdsSettings, fetcher: FhirFetcher
     except FhirUnavailableError:
         raise CdsError(503, [Issue("the FHIR mapping is not available on this server",
                                    "not-supported")]) from None
+    gaps.extend(("data quality", _in_request(issue, assembled.origins))
+                for issue in doc.get("input_source", {}).get("data_quality", ()))
     if case_recorder is not None:
         path = await run_in_threadpool(case_recorder, doc["inputs"], hook.patient_id)
         context = dataclasses.replace(context, case_path=path)
@@ -283,6 +286,14 @@ async def _answer(hook: HookRequest, settings: CdsSettings, fetcher: FhirFetcher
     if gaps:
         cards.append(data_card(gaps, context, keys=_unread(parts)))
     return cards
+
+
+_BUNDLE_PATH = re.compile(r"Bundle\.entry\[\d+\]\.resource[^\s(),;]*")
+
+
+def _in_request(issue: str, origins: Sequence[str]) -> str:
+    """A data-quality issue with its paths rewritten to where they are in the request."""
+    return _BUNDLE_PATH.sub(lambda match: origin_path(match[0], origins), issue)
 
 
 def _unread(parts: Mapping[str, Part]) -> list[str]:

@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from nelm.interop.fhir.size import max_bundle_bytes
+
 __all__ = [
     "SUPPORTED_ALGORITHMS",
     "CdsSettings",
@@ -130,8 +132,10 @@ class CdsSettings:
     """Total time for all reads from the FHIR server in one hook call."""
     fhir_max_pages: int = 5
     """Searchset pages followed per prefetch key (``Bundle.link`` ``next``)."""
-    fhir_max_response_bytes: int = 5_000_000
-    max_body_bytes: int = 1_000_000
+    fhir_max_response_bytes: int = field(default_factory=max_bundle_bytes)
+    max_body_bytes: int = field(default_factory=max_bundle_bytes)
+    """The largest hook request (its prefetch holds the patient's record):
+    ``NELM_FHIR_MAX_BYTES``, 20 MB by default (nelm.interop.fhir.size)."""
     discovery_requires_auth: bool = False
     """Whether ``GET /cds-services`` also needs a JWT (it shows no patient data)."""
     only_when_relevant: bool = True

@@ -56,6 +56,7 @@ __all__ = [
     "icd10_meaning",
     "icdo3_morphology",
     "snomed_condition_meaning",
+    "snomed_morphology",
     "topography",
 ]
 
@@ -357,7 +358,7 @@ _SNOMED_CONDITIONS: dict[str, ConditionMeaning] = {
 
 @dataclass(frozen=True, slots=True)
 class Morphology:
-    """An ICD-O-3 morphology code read for the case."""
+    """An ICD-O-3 (or SNOMED CT) morphology code read for the case."""
 
     neuroendocrine: bool
     behaviour: str  # "0", "1", "2", "3", "6", "9"
@@ -382,6 +383,34 @@ _NET_MORPHOLOGY: dict[str, tuple[str, str | None, str | None]] = {
     "8041": ("poor", "small_cell", None),  # small cell carcinoma NOS
     "8013": ("poor", "large_cell", None),  # large cell neuroendocrine carcinoma
 }
+
+
+# SNOMED CT morphologic abnormalities, as the mCODE histology-morphology-behavior extension
+# sends them (its value set is SNOMED CT morphology). Codes and terms as listed in HL7
+# Lithuania's WHO breast-tumour classification value set (WHO 5th edition terms, which
+# lists the neuroendocrine ones and the carcinomas below) and mCODE STU1's own example
+# (35917007 for an adenocarcinoma). The behaviour is not part of a SNOMED morphology: a
+# primary cancer condition's histology is read as malignant (/3).
+_SNOMED_MORPHOLOGY: dict[str, Morphology] = {
+    "1286768001": Morphology(True, "3", "well"),  # Well-differentiated neuroendocrine tumor
+    "1286769009": Morphology(True, "3", "well"),  # Well-differentiated NET grade 1
+    "1286770005": Morphology(True, "3", "well"),  # Well-differentiated NET grade 2
+    "189607006": Morphology(True, "3", "well"),  # Carcinoid tumor - morphology
+    "1286767006": Morphology(True, "3", "poor"),  # Neuroendocrine carcinoma
+    "74364000": Morphology(True, "3", "poor", "small_cell"),  # Small cell carcinoma
+    "128628002": Morphology(True, "3", "poor", "large_cell"),  # Large cell NEC
+    # Not neuroendocrine: a Condition with one of these is another cancer.
+    "35917007": Morphology(False, "3"),  # Adenocarcinoma, no subtype specified
+    "82711006": Morphology(False, "3"),  # Infiltrating duct carcinoma
+    "89740008": Morphology(False, "3"),  # Lobular carcinoma
+    "4631006": Morphology(False, "3"),  # Tubular adenocarcinoma
+    "72495009": Morphology(False, "3"),  # Mucinous adenocarcinoma
+}
+
+
+def snomed_morphology(code: str) -> Morphology | None:
+    """A SNOMED CT morphologic abnormality read here; None for any other code."""
+    return _SNOMED_MORPHOLOGY.get(code.strip())
 
 
 def icdo3_morphology(code: str) -> Morphology | None:

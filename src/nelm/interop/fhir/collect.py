@@ -7,8 +7,9 @@ Rules (documented in docs/fhir-mapping.md, tested in tests/interop/test_fhir_con
 * Different values, each with a time (``effective[x]``, ``onset[x]``…), where one result
   lies after all the differing ones: that latest result is used, and a note names the
   resources that were set aside. Partial dates count as their whole span.
-* Different values otherwise (no time on one of them, or the same time): the bundle is
-  rejected, naming both resources ("contradictory values").
+* Different values otherwise (no time on one of them, or the same time): the field stays
+  unknown and a data-quality issue names both resources and both values ("conflicting
+  values"); the rest of the record is assessed.
 * List fields (``extrahepatic.sites``, ``course.prior_treatments``) are the union.
 """
 
@@ -18,10 +19,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from nelm.case.fields import FIELD_BY_PATH, Kind
-from nelm.errors import Problem
 from nelm.interop.fhir.dates import When
 
-__all__ = ["Finding", "Notes", "Resolved", "Source", "resolve"]
+__all__ = ["Finding", "Issue", "Notes", "Resolved", "Source", "resolve"]
 
 Scalar = float | int | bool | str
 
@@ -47,6 +47,22 @@ class Finding:
     source: Source
     when: When | None = None
     companions: tuple[tuple[str, Scalar], ...] = ()  # fields that go with this value
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """A data-quality problem in one element: that element (and ``field``, when given) is
+    not used; the rest of the record is. Names resource references and paths only, plus
+    the coded values at fault (units, codes, results)."""
+
+    path: str  # "Bundle.entry[3].resource.valueQuantity.code"
+    message: str  # "Observation/abc: unit "mg/dl/h" cannot be converted for …"
+    field: str = ""  # the case field left unknown because of it
+
+    def describe(self) -> str:
+        where = f" ({self.path})" if self.path else ""
+        unknown = f"; {self.field} is left unknown" if self.field else ""
+        return f"{self.message}{where}{unknown}"
 
 
 @dataclass
@@ -93,13 +109,13 @@ def _provenance(findings: list[Finding]) -> str:
     return "; ".join(dict.fromkeys(f.source.describe() for f in findings))
 
 
-def resolve(findings: list[Finding], notes: Notes) -> tuple[Resolved, list[Problem]]:
-    """Turn all findings into one value per field (or problems)."""
+def resolve(findings: list[Finding], notes: Notes) -> tuple[Resolved, list[Issue]]:
+    """Turn all findings into one value per field; a conflict leaves its field unknown."""
     by_field: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_field[finding.field].append(finding)
     resolved = Resolved()
-    problems: list[Problem] = []
+    problems: list[Issue] = []
     for path, group in by_field.items():
         if FIELD_BY_PATH[path].kind is Kind.CHOICES:
             choices = FIELD_BY_PATH[path].choices
@@ -132,7 +148,7 @@ def resolve(findings: list[Finding], notes: Notes) -> tuple[Resolved, list[Probl
 
 
 def _pick(path: str, group: list[Finding],
-          notes: Notes) -> tuple[list[Finding], Problem | None]:
+          notes: Notes) -> tuple[list[Finding], Issue | None]:
     first = group[0]
     if all(_same(f.value, first.value) for f in group):
         return group, None
@@ -150,12 +166,12 @@ def _pick(path: str, group: list[Finding],
             return kept, None
     a = first
     b = next(f for f in group if not _same(f.value, first.value))
-    return [], Problem(
+    return [], Issue(
         b.source.path,
-        f"contradictory values for {path}: {a.source.describe()} says {_show(a.value)} and "
-        f"{b.source.describe()} says {_show(b.value)}, and neither is later than the other; "
-        "remove or correct one of them",
-        f"{_show(a.value)} and {_show(b.value)}",
+        f"conflicting values for {path}: {a.source.describe()} says {_show(a.value)} and "
+        f"{b.source.describe()} says {_show(b.value)}, and neither is later than the other "
+        "(correct or remove one of them)",
+        path,
     )
 
 

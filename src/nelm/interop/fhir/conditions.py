@@ -6,8 +6,11 @@ Its meaning comes from ``code`` (ICD-10 / -CM / -GM, SNOMED CT, ICD-O-3 morpholo
 in the mCODE histology-morphology-behavior extension) and, for the primary site,
 ``bodySite`` (ICD-O-3 topography, SNOMED CT body structure).
 
-* An ICD-O-3 morphology that is not neuroendocrine means the Condition is another cancer:
-  it is not read at all. Behaviour /6 (metastatic) places a metastasis by its bodySite.
+* An ICD-O-3 or SNOMED CT morphology that is not neuroendocrine (an adenocarcinoma)
+  means the Condition is another cancer: it is not read at all. A Condition linked by
+  mCODE relatedPrimaryCancerCondition to a primary that is not neuroendocrine is not
+  read either (nelm.interop.fhir.cancers). Behaviour /6 (metastatic) places a
+  metastasis by its bodySite.
 * Neuroendocrine-specific codes (ICD-10-CM C7A.x, ICD-10 C25.4 endocrine pancreas, an
   ICD-O-3 neuroendocrine morphology) outrank generic site codes such as C18.7: when both
   are present the generic ones are set aside (a second, unrelated cancer in the problem
@@ -21,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from nelm.interop.fhir.cancers import histology_concepts, related_primary
 from nelm.interop.fhir.codes import (
     SNOMED_BODY_SITES,
     ConditionMeaning,
@@ -29,9 +33,10 @@ from nelm.interop.fhir.codes import (
     icd10_meaning,
     icdo3_morphology,
     snomed_condition_meaning,
+    snomed_morphology,
     topography,
 )
-from nelm.interop.fhir.collect import Source
+from nelm.interop.fhir.collect import Issue, Source
 from nelm.interop.fhir.context import Context, PrimaryRecord
 from nelm.interop.fhir.dates import When, when_of
 from nelm.interop.fhir.systems import ICD10_SYSTEMS, ICDO3, SNOMED, Code, codings, label
@@ -43,12 +48,13 @@ _NOT_CONFIRMED = ("refuted", "entered-in-error", "unconfirmed", "provisional", "
 _NOT_CURRENT = ("inactive", "remission", "resolved")
 _PRIMARY_SITES = ("pancreas", "duodenum", "stomach", "small_intestine", "appendix", "colon",
                   "rectum", "lung", "unknown_primary")
-_MORPHOLOGY_EXTENSION = "histology-morphology-behavior"
 _SECONDARY_ROLES = (Role.LIVER_METASTASIS, Role.EXTRAHEPATIC, Role.INTRATHORACIC_NODES)
 
 
 def read_condition(ctx: Context, entry: Entry) -> None:
     resource = entry.resource
+    if not _of_a_neuroendocrine_primary(ctx, entry):
+        return
     verification = {code for _, code in codings(resource.get("verificationStatus"))}
     if verification & set(_NOT_CONFIRMED):
         ctx.notes.add("not used: Condition not confirmed (verificationStatus)", entry.ref)
@@ -61,8 +67,8 @@ def read_condition(ctx: Context, entry: Entry) -> None:
     if morphologies:
         net = [(code, m) for code, m in morphologies if m.neuroendocrine]
         if not net:
-            ctx.notes.add("not used: ICD-O-3 morphology is not a neuroendocrine neoplasm",
-                          entry.ref)
+            ctx.notes.add("not used: the morphology (ICD-O-3 or SNOMED CT) is not a "
+                          "neuroendocrine neoplasm", entry.ref)
             return
         _read_morphology(ctx, entry, net, meanings, onset)
         return
@@ -73,18 +79,36 @@ def read_condition(ctx: Context, entry: Entry) -> None:
         _read_meaning(ctx, entry, code, meaning, onset)
 
 
+def _of_a_neuroendocrine_primary(ctx: Context, entry: Entry) -> bool:
+    """False (and noted) for a Condition linked to a primary cancer that is not
+    neuroendocrine, or to one the bundle does not hold (mCODE
+    relatedPrimaryCancerCondition): its metastases are not NET disease."""
+    reference = related_primary(entry.resource)
+    if reference is None or ctx.cancers is None:
+        return True
+    if not reference or not ctx.cancers.known(reference):
+        ctx.issues.append(Issue(
+            f"{entry.path}.extension", f"{entry.ref}: relatedPrimaryCancerCondition names a "
+            f"Condition that is not in the bundle ({reference or 'no reference'}), so it "
+            "cannot be shown to be a metastasis of a neuroendocrine neoplasm: set aside"))
+        return False
+    if ctx.cancers.kind(reference) != "net":
+        ctx.notes.add("set aside: linked (relatedPrimaryCancerCondition) to a primary cancer "
+                      "that is not a neuroendocrine neoplasm", entry.ref)
+        return False
+    return True
+
+
 def _morphologies(resource: Mapping[str, Any]) -> Iterator[tuple[Code, Morphology]]:
-    concepts = [resource.get("code")]
-    for extension in resource.get("extension") or ():
-        url = extension.get("url") if isinstance(extension, Mapping) else None
-        if isinstance(url, str) and url.endswith(_MORPHOLOGY_EXTENSION):
-            concepts.append(extension.get("valueCodeableConcept"))
-    for concept in concepts:
+    for concept in histology_concepts(resource):
         for system, code in codings(concept):
+            morphology = None
             if system == ICDO3:
                 morphology = icdo3_morphology(code)
-                if morphology is not None:
-                    yield (system, code), morphology
+            elif system == SNOMED:
+                morphology = snomed_morphology(code)
+            if morphology is not None:
+                yield (system, code), morphology
 
 
 def _meanings(resource: Mapping[str, Any]) -> Iterator[tuple[Code, ConditionMeaning]]:

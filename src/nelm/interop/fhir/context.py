@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nelm.case.fields import FIELD_BY_PATH, Kind
 from nelm.errors import Problem, describe_value
-from nelm.interop.fhir.collect import Finding, Notes, Scalar, Source
+from nelm.interop.fhir.cancers import CancerIndex
+from nelm.interop.fhir.collect import Finding, Issue, Notes, Scalar, Source
 from nelm.interop.fhir.dates import When
 from nelm.interop.fhir.validate import Entry
+
+if TYPE_CHECKING:
+    from nelm.interop.fhir.imaging import LesionSize
 
 __all__ = ["Context", "PrimaryRecord", "number", "range_problem"]
 
@@ -34,14 +38,28 @@ class Context:
     entries: list[Entry]
     findings: list[Finding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    """Problems with the record as a whole (two patients): the bundle is rejected."""
+    issues: list[Issue] = field(default_factory=list)
+    """Problems with one element: it is not used, the rest of the record is."""
+    warnings: list[str] = field(default_factory=list)
+    """What a reader of the assessment must know about the record (a death, no
+    neuroendocrine diagnosis)."""
     notes: Notes = field(default_factory=Notes)
     primaries: list[PrimaryRecord] = field(default_factory=list)
+    cancers: CancerIndex | None = None
+    liver_lesions: list[LesionSize] = field(default_factory=list)
     liver_metastases: list[tuple[Source, When | None]] = field(default_factory=list)
     intrathoracic_nodes: list[tuple[Source, When | None]] = field(default_factory=list)
 
     def add(self, path: str, value: Scalar, source: Source, when: When | None = None,
             companions: tuple[tuple[str, Scalar], ...] = ()) -> None:
         self.findings.append(Finding(path, value, source, when, companions))
+
+    def flaw(self, problem: Problem, field: str = "") -> None:
+        """Record a problem with one element as a data-quality issue; ``field`` (when
+        given) stays unknown even if another resource gives it."""
+        text = f"{problem.expected}, got {problem.got}" if problem.got else problem.expected
+        self.issues.append(Issue(problem.path, text, field))
 
     def after_assessment(self, entry: Entry, when: When | None) -> bool:
         """True (and noted) when the resource is dated after the assessment date."""

@@ -1,11 +1,17 @@
 """``bundle_to_case``: a FHIR R4 Bundle → a case-v1 document, with provenance.
 
-Order of work: the Bundle's outline is checked; the resources the mapping reads are
-validated with the fhir.resources R4B models; every resource must be about one patient;
-each resource adds *findings*; findings become one value per field (collect.py); the
-derived fields (synchronous liver metastases, intrathoracic nodes) are added; and the
+Order of work: the Bundle's outline is checked (a history Bundle keeps each resource's
+latest version); the Observations contained in DiagnosticReports are added; the resources
+the mapping reads are validated with the fhir.resources R4B models; resources with a
+modifierExtension, with no subject or about another patient are set aside; each
+resource adds *findings*; findings become one value per field (collect.py); the derived
+fields (synchronous liver metastases, intrathoracic nodes) are added; a record with no
+neuroendocrine neoplasm keeps only the patient's own fields (cancers.py); and the
 document is checked with :func:`nelm.case.case_from_mapping` before it is returned.
-Any problem anywhere rejects the whole bundle (:class:`~nelm.errors.InputRejected`).
+
+One bad element never sinks the record: it leaves what it would have given unknown and
+is listed in ``FhirMapping.issues``. Only a body that is not a Bundle, or a Bundle about
+two patients, is rejected (:class:`~nelm.errors.InputRejected`).
 """
 
 from __future__ import annotations
@@ -21,12 +27,15 @@ from typing import Any
 from nelm.case import case_from_mapping
 from nelm.case.fields import FIELDS
 from nelm.errors import InputRejected, Problem, describe_value
-from nelm.interop.fhir.collect import Finding, Notes, Resolved, Scalar, Source, resolve
+from nelm.interop.fhir.cancers import NET_SECTIONS, CancerIndex
+from nelm.interop.fhir.collect import Finding, Issue, Notes, Resolved, Scalar, Source, resolve
 from nelm.interop.fhir.conditions import read_condition
 from nelm.interop.fhir.context import Context
 from nelm.interop.fhir.dates import When, add_months
+from nelm.interop.fhir.imaging import largest_liver_lesion
 from nelm.interop.fhir.observations import read_observation
-from nelm.interop.fhir.patient import check_subjects, read_patients
+from nelm.interop.fhir.patient import attributed, read_patients
+from nelm.interop.fhir.rules import expand_reports, without_modifiers
 from nelm.interop.fhir.treatments import (
     medication_index,
     read_medication_statement,
@@ -57,49 +66,128 @@ class FhirMapping:
     """Every case-v1 field path the bundle did not supply (it stays unknown)."""
     notes: tuple[str, ...]
     """Resources not used and choices made, naming resource references only."""
+    issues: tuple[str, ...] = ()
+    """Data-quality issues: elements that could not be used (a resource that is not valid
+    FHIR, a unit that cannot be converted, conflicting results, an unresolved
+    reference…), each naming the resource, the path and the field left unknown."""
+    warnings: tuple[str, ...] = ()
+    """What every reader of the assessment must see first: the record says the patient
+    died; the record shows no neuroendocrine neoplasm."""
+
+
+_MAX_PROBLEMS_PER_RESOURCE = 3
 
 
 def bundle_to_case(bundle: Mapping[str, Any], *, assessment_date: dt.date,
                    case_id: str | None = None) -> FhirMapping:
-    """Map a FHIR R4 Bundle (parsed JSON) to a case document; raise InputRejected."""
+    """Map a FHIR R4 Bundle (parsed JSON) to a case document.
+
+    Raises InputRejected only when the body is not a Bundle or holds more than one
+    patient; a problem with one element leaves what it would have given unknown and is
+    listed in ``issues``.
+    """
     if case_id is not None and (
             not isinstance(case_id, str) or not 1 <= len(case_id) <= 128
             or not case_id.strip()):
         raise InputRejected([Problem("case_id", "text of 1 to 128 characters",
                                      describe_value(case_id))])
-    entries, shape_notes = check_shape(bundle)
-    problems = validate_resources(entries)
-    if problems:
-        raise InputRejected(problems)
-
+    entries, shape_notes, shape_problems = check_shape(bundle)
     ctx = Context(assessment_date, entries)
     for note in shape_notes:
         ctx.notes.add(note)
+    for problem in shape_problems:
+        ctx.flaw(problem)
+    entries = expand_reports(ctx, entries)
+    entries = _valid(ctx, entries)
+    entries = without_modifiers(ctx, entries)
     patient_keys = read_patients(ctx, [e for e in entries if e.resource_type == "Patient"])
-    check_subjects(ctx, entries, patient_keys)
     if ctx.problems:
         raise InputRejected(ctx.problems)
+    entries = attributed(ctx, entries, patient_keys)
+    ctx.entries = entries
+    ctx.cancers = CancerIndex(entries)
     _read_all(ctx, entries)
-    if ctx.problems:
-        raise InputRejected(ctx.problems)
 
-    findings = ctx.findings + _primary_findings(ctx)
-    resolved, problems = resolve(findings, Notes())
-    if problems:
-        raise InputRejected(problems)
+    findings = ctx.findings + _primary_findings(ctx) + largest_liver_lesion(ctx)
+    resolved, _ = resolve(findings, Notes())
     findings += _derived(ctx, resolved)
-    resolved, problems = resolve(findings, ctx.notes)
-    if problems:
-        raise InputRejected(problems)
+    resolved, conflicts = resolve(findings, ctx.notes)
+    ctx.issues.extend(conflicts)
+    _drop_flawed(ctx, resolved)
+    if not ctx.cancers.neuroendocrine:
+        _without_net_fields(ctx, resolved)
 
-    document = _document(bundle, case_id, resolved)
-    case_from_mapping(document)  # the document must be a valid case; raises if not
+    document = _checked_document(ctx, bundle, case_id, resolved)
     return FhirMapping(
         document=document,
         provenance=MappingProxyType(dict(sorted(resolved.provenance.items()))),
         unmapped=tuple(f.path for f in FIELDS if f.path not in resolved.values),
         notes=ctx.notes.lines(),
+        issues=tuple(dict.fromkeys(issue.describe() for issue in ctx.issues)),
+        warnings=tuple(dict.fromkeys(ctx.warnings)),
     )
+
+
+def _valid(ctx: Context, entries: list[Entry]) -> list[Entry]:
+    """The entries whose resources are valid FHIR R4; the others are set aside, listed."""
+    invalid = validate_resources(entries)
+    if not invalid:
+        return entries
+    dropped = set()
+    for entry, problems in invalid:
+        dropped.add(id(entry))
+        shown = problems[:_MAX_PROBLEMS_PER_RESOURCE]
+        more = len(problems) - len(shown)
+        detail = "; ".join(p.message for p in shown) + (f"; and {more} more" if more else "")
+        ctx.issues.append(Issue(entry.path, f"{entry.ref} is not valid FHIR R4 and is not "
+                                            f"read ({detail})"))
+    return [e for e in entries if id(e) not in dropped]
+
+
+def _drop_flawed(ctx: Context, resolved: Resolved) -> None:
+    """A field named by a data-quality issue stays unknown, even when another resource
+    gave a usable value: which one is right cannot be told."""
+    for path in {issue.field for issue in ctx.issues if issue.field}:
+        _forget(resolved, path)
+
+
+def _forget(resolved: Resolved, path: str) -> None:
+    resolved.values.pop(path, None)
+    resolved.provenance.pop(path, None)
+    resolved.chosen.pop(path, None)
+
+
+def _without_net_fields(ctx: Context, resolved: Resolved) -> None:
+    dropped = [p for p in resolved.values if p.split(".", 1)[0] in NET_SECTIONS]
+    for path in dropped:
+        _forget(resolved, path)
+    ctx.warnings.append(
+        "NOT A NEUROENDOCRINE RECORD: no neuroendocrine neoplasm is recorded (no Condition "
+        "with a neuroendocrine code or morphology), so the tumour, liver and treatment "
+        "fields are left unknown" + (f" ({len(dropped)} set aside)" if dropped else "")
+        + ". nelm assesses liver metastases of neuroendocrine neoplasms only.")
+
+
+def _checked_document(ctx: Context, bundle: Mapping[str, Any], case_id: str | None,
+                      resolved: Resolved) -> dict[str, Any]:
+    """The case document; fields that break a case-v1 rule together (``nec_subtype`` with
+    well-differentiated histology) are left unknown and listed."""
+    for _ in range(3):
+        document = _document(bundle, case_id, resolved)
+        try:
+            case_from_mapping(document)
+        except InputRejected as exc:
+            named = [p for p in exc.problems if p.path in resolved.values]
+            if not named:
+                raise
+            for problem in named:
+                ctx.issues.append(Issue("", f"the values read break a case-v1 rule "
+                                            f"({problem.message})", problem.path))
+                _forget(resolved, problem.path)
+            continue
+        return document
+    case_from_mapping(document)  # raises: a mapping fault, not the record's
+    return document
 
 
 def _read_all(ctx: Context, entries: list[Entry]) -> None:

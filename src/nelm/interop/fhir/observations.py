@@ -4,7 +4,8 @@ An Observation is read when its status is ``final``, ``amended`` or ``corrected`
 not dated after the assessment date. Its ``code`` and each ``component.code`` are looked
 up in :data:`~nelm.interop.fhir.codes.OBSERVATION_RULES`; a value that cannot be used
 (a bound such as ``<2 %``, text, ``dataAbsentReason``) leaves the field unknown and is
-noted, while a unit that cannot be converted rejects the bundle.
+noted, while a unit that cannot be converted or a value out of range leaves the field
+unknown and is listed as a data-quality issue (the rest of the record is assessed).
 """
 
 from __future__ import annotations
@@ -28,7 +29,16 @@ from nelm.interop.fhir.codes import (
 from nelm.interop.fhir.collect import Scalar, Source
 from nelm.interop.fhir.context import Context, number, range_problem
 from nelm.interop.fhir.dates import When, when_of
-from nelm.interop.fhir.systems import ICDO3, SNOMED, UCUM, Code, codings, label
+from nelm.interop.fhir.imaging import is_tumor_size, read_tumor_size
+from nelm.interop.fhir.systems import (
+    ICDO3,
+    SNOMED,
+    UCUM,
+    Code,
+    canonical_system,
+    codings,
+    label,
+)
 from nelm.interop.fhir.units import KINDS, UnitError, convert
 from nelm.interop.fhir.validate import Entry
 
@@ -47,6 +57,9 @@ def read_observation(ctx: Context, entry: Entry) -> None:
         return
     when = observation_when(resource)
     if ctx.after_assessment(entry, when):
+        return
+    if is_tumor_size(resource):  # mCODE Tumor Size: one lesion (imaging.py)
+        read_tumor_size(ctx, entry, when)
         return
     items: list[tuple[Mapping[str, Any], str]] = [(resource, entry.path)]
     for index, component in enumerate(resource.get("component") or ()):
@@ -120,8 +133,8 @@ def _quantity(ctx: Context, entry: Entry, item: Mapping[str, Any], base: str,
     try:
         converted = convert(rule.quantity, raw, unit)
     except UnitError as exc:
-        ctx.problems.append(Problem(where, f"{entry.ref}: {exc} for {rule.field}",
-                                    describe_value(unit) if unit is not None else "no unit"))
+        ctx.flaw(Problem(where, f"{entry.ref}: {exc} for {rule.field}",
+                         describe_value(unit) if unit is not None else "no unit"), rule.field)
         return None
     kind = KINDS[rule.quantity]
     if isinstance(raw, int) and converted == raw:
@@ -134,7 +147,7 @@ def _quantity(ctx: Context, entry: Entry, item: Mapping[str, Any], base: str,
     problem = range_problem(rule.field, value, f"{base}.valueQuantity.value", entry.ref,
                             shown if value == raw else f"{shown} = {value:g} {kind.case_unit}")
     if problem is not None:
-        ctx.problems.append(problem)
+        ctx.flaw(problem, rule.field)
         return None
     return value
 
@@ -142,6 +155,8 @@ def _quantity(ctx: Context, entry: Entry, item: Mapping[str, Any], base: str,
 def _unit(quantity: Mapping[str, Any], base: str) -> tuple[str | None, str]:
     """The unit to convert from, and the path it was read at (code before free text)."""
     code, text, system = quantity.get("code"), quantity.get("unit"), quantity.get("system")
+    if isinstance(system, str):
+        system = canonical_system(system)
     if isinstance(code, str) and code.strip() and system in (None, UCUM):
         return code.strip(), f"{base}.code"
     if isinstance(text, str) and text.strip():
@@ -172,7 +187,7 @@ def _count(ctx: Context, entry: Entry, item: Mapping[str, Any], base: str,
         return None
     problem = range_problem(rule.field, raw, where, entry.ref)
     if problem is not None:
-        ctx.problems.append(problem)
+        ctx.flaw(problem, rule.field)
         return None
     return int(raw)
 

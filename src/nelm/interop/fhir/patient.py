@@ -1,25 +1,35 @@
-"""Patient (age, sex) and the check that every resource is about that one patient.
+"""Patient (age, sex, death) and the check that every resource is about that patient.
 
-Only ``gender`` and ``birthDate`` are read. Names, identifiers, addresses, telecom and
-every other element are never read, so they cannot reach the case document, the
-provenance or the notes.
+Only ``gender``, the US Core individual-sex extension, ``birthDate`` and ``deceased[x]``
+are read. Names, identifiers, addresses, telecom and every other element are never read,
+so they cannot reach the case document, the provenance or the notes.
+
+A patient the record says has died is never assessed as alive: the assessment is made
+(so the record can still be checked) but carries a warning on top, in every output
+(docs/fhir-mapping.md, "Deceased patients").
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from nelm.errors import Problem, describe_value
-from nelm.interop.fhir.collect import Source
+from nelm.interop.fhir.collect import Issue, Source
 from nelm.interop.fhir.context import Context, range_problem
-from nelm.interop.fhir.dates import age_range
+from nelm.interop.fhir.dates import age_range, parse_when
+from nelm.interop.fhir.systems import SNOMED, canonical_system
 from nelm.interop.fhir.validate import Entry
 
-__all__ = ["check_subjects", "read_patients"]
+__all__ = ["attributed", "read_patients"]
 
 _SEX = {"female": "female", "male": "male", "other": "other"}
+# US Core 9.0.0 us-core-individual-sex (valueCoding, SNOMED CT): 248152002 Female (finding),
+# 248153007 Male (finding).
+_INDIVIDUAL_SEX_URL = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-individual-sex"
+_INDIVIDUAL_SEX = {"248152002": "female", "248153007": "male"}
 _GENDERS = ("male", "female", "other", "unknown")  # FHIR R4 AdministrativeGender
 _PATIENT_REF = re.compile(r"(?:^|/)(Patient/[A-Za-z0-9\-.]{1,64})(?:/_history/[^/]+)?$")
 
@@ -48,12 +58,14 @@ def read_patients(ctx: Context, patients: Sequence[Entry]) -> set[str]:
 
 def _read_patient(ctx: Context, entry: Entry) -> None:
     resource = entry.resource
+    _individual_sex(ctx, entry)
+    _deceased(ctx, entry)
     gender = resource.get("gender")
     if gender is not None:
         if gender not in _GENDERS:
-            ctx.problems.append(Problem(f"{entry.path}.gender",
-                                        "one of male, female, other, unknown (FHIR R4)",
-                                        describe_value(gender)))
+            ctx.flaw(Problem(f"{entry.path}.gender",
+                             "one of male, female, other, unknown (FHIR R4)",
+                             describe_value(gender)), "patient.sex")
         elif gender in _SEX:
             ctx.add("patient.sex", _SEX[gender], Source(entry.ref, entry.path, "gender"))
         else:
@@ -62,14 +74,14 @@ def _read_patient(ctx: Context, entry: Entry) -> None:
     if isinstance(birth, str):
         ages = age_range(birth, ctx.assessment_date)
         if ages is None:
-            ctx.problems.append(Problem(f"{entry.path}.birthDate", "a FHIR date",
-                                        "a value that is not valid here"))
+            ctx.flaw(Problem(f"{entry.path}.birthDate", "a FHIR date",
+                             "a value that is not valid here"), "patient.age_years")
             return
         youngest, oldest = ages
         if oldest < 0:
-            ctx.problems.append(Problem(f"{entry.path}.birthDate",
-                                        "a birth date on or before the assessment date",
-                                        "a later date"))
+            ctx.flaw(Problem(f"{entry.path}.birthDate",
+                             "a birth date on or before the assessment date",
+                             "a later date"), "patient.age_years")
         elif youngest != oldest:
             ctx.notes.add("patient.age_years not set: the birth date gives only the year or "
                           "month, so the age is not known to the year", entry.ref)
@@ -77,10 +89,47 @@ def _read_patient(ctx: Context, entry: Entry) -> None:
             problem = range_problem("patient.age_years", youngest, f"{entry.path}.birthDate",
                                     entry.ref, f"an age of {youngest} years")
             if problem is not None:
-                ctx.problems.append(problem)
+                ctx.flaw(problem, "patient.age_years")
             else:
                 ctx.add("patient.age_years", youngest,
                         Source(entry.ref, entry.path, "birthDate"))
+
+
+def _individual_sex(ctx: Context, entry: Entry) -> None:
+    for index, extension in enumerate(entry.resource.get("extension") or ()):
+        if not isinstance(extension, Mapping) or extension.get("url") != _INDIVIDUAL_SEX_URL:
+            continue
+        coding = extension.get("valueCoding")
+        code = coding.get("code") if isinstance(coding, Mapping) else None
+        system = coding.get("system") if isinstance(coding, Mapping) else None
+        if isinstance(system, str) and canonical_system(system) == SNOMED and (
+                code in _INDIVIDUAL_SEX):
+            ctx.add("patient.sex", _INDIVIDUAL_SEX[code], Source(
+                entry.ref, f"{entry.path}.extension[{index}]",
+                f"us-core-individual-sex SNOMED CT {code}"))
+        else:
+            ctx.notes.add("patient.sex not read from us-core-individual-sex: not SNOMED CT "
+                          "248152002 / 248153007", entry.ref)
+
+
+def _deceased(ctx: Context, entry: Entry) -> None:
+    """A death on or before the assessment date: a warning on the whole assessment."""
+    resource = entry.resource
+    flag, when_text = resource.get("deceasedBoolean"), resource.get("deceasedDateTime")
+    if when_text is not None:
+        when = parse_when(when_text)
+        if when is None or when.first_day <= ctx.assessment_date:
+            day = when.first_day.isoformat() if when is not None else "a date"
+            ctx.warnings.append(
+                f"DECEASED: the record says the patient died ({entry.ref} deceasedDateTime "
+                f"{day}). This assessment is not about a living patient: do not act on it.")
+        else:
+            ctx.notes.add("Patient.deceasedDateTime lies after the assessment date: the "
+                          "patient was alive on that date", entry.ref)
+    elif flag is True:
+        ctx.warnings.append(
+            f"DECEASED: the record says the patient has died ({entry.ref} deceasedBoolean "
+            "true). This assessment is not about a living patient: do not act on it.")
 
 
 def _subject(resource: Mapping[str, Any]) -> str | None:
@@ -93,28 +142,47 @@ def _subject(resource: Mapping[str, Any]) -> str | None:
     return None
 
 
-def check_subjects(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -> None:
-    """Reject a bundle whose resources are about more than one patient."""
-    seen: dict[str, Entry] = {}
+# Resources read for the case must say whose they are (Resource.subject / .patient).
+_NEEDS_SUBJECT = frozenset({"Condition", "Observation", "Procedure", "MedicationStatement",
+                            "DiagnosticReport"})
+
+
+def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -> list[Entry]:
+    """The entries that are about the bundle's patient; the others are set aside.
+
+    A resource with no subject, with a conditional reference (``Patient?identifier=…``,
+    which only a FHIR server can resolve) or about another patient is never attributed
+    to this patient: it is listed and the rest of the record is read (FHIR R4 §3.1.1.3
+    "Resolving references in Bundles"). Without a Patient resource, the subject that most
+    resources name is taken as the patient.
+    """
+    keys = set(patient_keys)
+    if not keys:
+        counted = Counter(_key(r) for e in entries if e.resource_type in _NEEDS_SUBJECT
+                          and (r := _subject(e.resource)) is not None and "?" not in r)
+        if counted:
+            keys.add(counted.most_common(1)[0][0])
+            ctx.notes.add(f"the bundle has no Patient resource: the resources about "
+                          f"{counted.most_common(1)[0][0]} (the subject most of them name) "
+                          "are read as the patient's")
+    kept: list[Entry] = []
     for entry in entries:
-        if entry.resource_type in ("Patient", "Medication"):
+        if entry.resource_type not in _NEEDS_SUBJECT:
+            kept.append(entry)
             continue
         reference = _subject(entry.resource)
         if reference is None:
-            continue
-        key = _key(reference)
-        if patient_keys:
-            if reference not in patient_keys and key not in patient_keys:
-                ctx.problems.append(Problem(
-                    f"{entry.path}.subject.reference",
-                    "a reference to the bundle's Patient (one case is about one patient)",
-                    describe_value(reference)))
-            continue
-        seen.setdefault(key, entry)
-        if len(seen) > 1:
-            first = next(iter(seen.values()))
-            ctx.problems.append(Problem(
-                f"{entry.path}.subject.reference",
-                f"the same patient as {first.ref} (one case is about one patient)",
-                describe_value(reference)))
-            return
+            ctx.notes.add("not attributed to the patient: the resource names no subject",
+                          entry.ref)
+        elif "?" in reference:
+            ctx.issues.append(Issue(
+                f"{entry.path}.subject.reference", f"{entry.ref}: a conditional reference "
+                "(Patient?…) names no resource in the bundle, so the resource is not "
+                "attributed to the patient"))
+        elif reference in keys or _key(reference) in keys:
+            kept.append(entry)
+        else:
+            ctx.issues.append(Issue(
+                f"{entry.path}.subject.reference", f"{entry.ref}: about another patient "
+                f"({describe_value(reference)}), so it is not attributed to this patient"))
+    return kept

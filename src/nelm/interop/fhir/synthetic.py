@@ -227,7 +227,7 @@ def patient_resource(rid: str, *, gender: str | None = "female",
 
 
 def observation_resource(rid: str, system: str, code: str, *, status: str = "final",
-                         subject: str | None = None, effective: str | None = None,
+                         subject: str | None = "Patient/p", effective: str | None = None,
                          **value: Any) -> dict[str, Any]:
     """An Observation; ``value`` holds ``valueQuantity=…``, ``valueBoolean=…`` etc."""
     resource: dict[str, Any] = {"resourceType": "Observation", "id": rid, "status": status,
@@ -255,6 +255,16 @@ def condition_resource(rid: str, system: str, code: str, *, subject: str = "Pati
                                   "valueCodeableConcept": _concept(ICDO3, morphology)}]
     resource.update(extra)
     return resource
+
+
+def neuroendocrine_marker(rid: str = "net-marker") -> dict[str, Any]:
+    """ICD-10-CM C7B.02 *Secondary carcinoid tumors of liver*, without an onset.
+
+    A record is assessed as NET disease only when it shows a neuroendocrine neoplasm
+    (nelm.interop.fhir.cancers); this Condition says so without naming the primary site,
+    the grade or a date, so a test of one other code can add it and see that code alone.
+    """
+    return condition_resource(rid, "http://hl7.org/fhir/sid/icd-10-cm", "C7B.02")
 
 
 def procedure_resource(rid: str, system: str, code: str, *, status: str = "completed",

@@ -26,6 +26,7 @@ __all__ = [
     "SNOMED",
     "UCUM",
     "Code",
+    "canonical_system",
     "codings",
     "label",
     "normalize_icd10",
@@ -63,6 +64,30 @@ _LABELS = {
     NELM_MEDICATION: "nelm-medication",
 }
 
+# Code systems written as their OID (HL7 OID registry; FHIR R4 "Using Codes in
+# resources", §4.2 "External code systems", which gives each system's URI and OID).
+_OIDS = {
+    "urn:oid:2.16.840.1.113883.6.1": LOINC,
+    "urn:oid:2.16.840.1.113883.6.96": SNOMED,
+    "urn:oid:2.16.840.1.113883.6.8": UCUM,
+    "urn:oid:2.16.840.1.113883.6.3": ICD10,
+    "urn:oid:2.16.840.1.113883.6.90": ICD10_CM,
+    "urn:oid:2.16.840.1.113883.6.43.1": ICDO3,
+    "urn:oid:2.16.840.1.113883.6.73": ATC,
+    "urn:oid:2.16.840.1.113883.6.12": CPT,
+}
+
+
+def canonical_system(system: str) -> str:
+    """The system's FHIR URI: an OID (``urn:oid:2.16.840.1.113883.6.1``) or a URI with a
+    trailing slash (``http://loinc.org/``) is read as the URI FHIR defines."""
+    text = system.strip()
+    if text in _OIDS:
+        return _OIDS[text]
+    trimmed = text.rstrip("/")
+    return trimmed if trimmed in _LABELS else text
+
+
 Code = tuple[str, str]
 """A coding reduced to ``(system, code)``, both stripped."""
 
@@ -82,7 +107,7 @@ def codings(concept: Any) -> Iterator[Code]:
             continue
         system, value = coding.get("system"), coding.get("code")
         if isinstance(value, str) and value.strip():
-            yield (system.strip() if isinstance(system, str) else "", value.strip())
+            yield (canonical_system(system) if isinstance(system, str) else "", value.strip())
 
 
 def normalize_icd10(code: str) -> str:

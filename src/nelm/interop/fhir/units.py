@@ -20,7 +20,8 @@ accepts, with the factor that converts a value in that unit into the case unit
 * mitotic count — case unit mitoses per 2 mm² (WHO 2019/2022). Per mm² × 2;
   per 10 mm² × 0.2. Counts per high-power field are refused: the area of a field depends
   on the microscope, so no factor exists.
-* percentages — "%" only.
+* percentages — "%" (UCUM) and the spellings laboratories send instead: "percent",
+  "Percent", "pct" (factor 1).
 
 A unit is looked up first as written, then with spaces removed, the micro sign (µ, μ)
 written ``u``, ``²``/``³`` written 2/3 and the litre written ``L`` (UCUM accepts ``l``
@@ -109,7 +110,8 @@ _PER_UL = {
 KINDS: dict[str, QuantityKind] = {
     kind.name: kind
     for kind in (
-        QuantityKind("percent", "%", {"%": 1.0}),
+        QuantityKind("percent", "%", {"%": 1.0, "percent": 1.0, "Percent": 1.0,
+                                      "PERCENT": 1.0, "pct": 1.0}),
         QuantityKind("bilirubin", "mg/dL", {
             "mg/dL": 1.0,
             "umol/L": _BILIRUBIN_UMOL,

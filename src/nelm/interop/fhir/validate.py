@@ -7,7 +7,8 @@ used on purpose: R4B (4.3.0) keeps the R4 (4.0.1) structure of every resource re
 while the package's default namespace is R5, whose MedicationStatement and others differ.
 
 Only the resources the mapping reads are validated; other resource types are listed in
-the notes and left alone (a bundle may carry resources of any type).
+the notes and left alone (a bundle may carry resources of any type). A resource that is
+not valid is set aside and listed; the rest of the record is read.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ __all__ = [
     "Entry",
     "FhirUnavailableError",
     "check_shape",
+    "latest_versions",
     "validate_resources",
 ]
 
 MAPPED_TYPES = ("Patient", "Condition", "Observation", "Procedure", "MedicationStatement",
-                "Medication")
+                "Medication", "DiagnosticReport")
 
 # Elements whose content may identify the patient: never echoed in an error message.
 _PRIVATE_ELEMENTS = frozenset({
@@ -49,10 +51,12 @@ class Entry:
     index: int
     resource: Mapping[str, Any]
     full_url: str | None
+    where: str = ""  # the path of a contained resource (…resource.contained[0])
+    name: str = ""  # the reference of a contained resource (DiagnosticReport/x#obs1)
 
     @property
     def path(self) -> str:
-        return f"Bundle.entry[{self.index}].resource"
+        return self.where or f"Bundle.entry[{self.index}].resource"
 
     @property
     def resource_type(self) -> str:
@@ -60,14 +64,21 @@ class Entry:
 
     @property
     def ref(self) -> str:
+        if self.name:
+            return self.name
         rid = self.resource.get("id")
         if isinstance(rid, str) and rid:
             return f"{self.resource_type}/{rid}"
         return f"{self.resource_type} in Bundle.entry[{self.index}]"
 
 
-def check_shape(bundle: object) -> tuple[list[Entry], list[str]]:
-    """Check the Bundle's outline; return the entries with a resource, and notes."""
+def check_shape(bundle: object) -> tuple[list[Entry], list[str], list[Problem]]:
+    """Check the Bundle's outline; return the entries with a resource, notes, and the
+    problems of single entries (those entries are left out, the rest is read).
+
+    Only a body that is not a Bundle at all is rejected. A ``history`` Bundle keeps the
+    latest version of each resource (:func:`latest_versions`).
+    """
     if not isinstance(bundle, Mapping):
         raise InputRejected([Problem(
             "Bundle", 'a FHIR R4 Bundle: a JSON object with "resourceType": "Bundle"',
@@ -93,7 +104,8 @@ def check_shape(bundle: object) -> tuple[list[Entry], list[str]]:
             continue
         resource = entry.get("resource")
         if resource is None:
-            notes.append(f"{where}: entry without a resource, nothing to read")
+            if bundle.get("type") != "history":
+                notes.append(f"{where}: entry without a resource, nothing to read")
             continue
         if not isinstance(resource, Mapping):
             problems.append(Problem(f"{where}.resource", "must be an object",
@@ -108,33 +120,75 @@ def check_shape(bundle: object) -> tuple[list[Entry], list[str]]:
         full_url = entry.get("fullUrl")
         entries.append(Entry(index, resource, full_url if isinstance(full_url, str) else None))
     problems.extend(_validate_shell(bundle))
-    if problems:
-        raise InputRejected(problems)
-    return entries, notes
+    if bundle.get("type") == "history":
+        entries = latest_versions(raw_entries, entries, notes)
+    return entries, notes, problems
+
+
+def _version(entry: Entry) -> tuple[int, str]:
+    meta = entry.resource.get("meta")
+    version = meta.get("versionId") if isinstance(meta, Mapping) else None
+    updated = meta.get("lastUpdated") if isinstance(meta, Mapping) else None
+    number = int(version) if isinstance(version, str) and version.isdigit() else -1
+    return number, updated if isinstance(updated, str) else ""
+
+
+def latest_versions(raw_entries: list[Any], entries: list[Entry],
+                    notes: list[str]) -> list[Entry]:
+    """A history Bundle lists every version of a resource, newest first (FHIR R4
+    §3.1.0.11 "history"): keep the newest version of each (by meta.versionId, then
+    meta.lastUpdated, then position), and nothing of a resource whose newest entry is a
+    DELETE."""
+    newest: dict[str, Entry] = {}
+    for entry in entries:
+        rid = entry.resource.get("id")
+        key = f"{entry.resource_type}/{rid}" if isinstance(rid, str) else entry.ref
+        kept = newest.get(key)
+        if kept is None or _version(entry) > _version(kept):
+            if kept is not None:
+                notes.append(f"history Bundle: an older version of {key} is not read")
+            newest[key] = entry
+        else:
+            notes.append(f"history Bundle: an older version of {key} is not read")
+    for index, raw in enumerate(raw_entries):
+        request = raw.get("request") if isinstance(raw, Mapping) else None
+        if isinstance(request, Mapping) and request.get("method") == "DELETE":
+            url = str(request.get("url", "")).split("?")[0].strip("/")
+            gone = newest.get(url)
+            if gone is not None and gone.index > index:  # deleted after that version
+                notes.append(f"history Bundle: {url} was deleted, it is not read")
+                del newest[url]
+    kept_ids = {id(e) for e in newest.values()}
+    return [e for e in entries if id(e) in kept_ids]
 
 
 def _validate_shell(bundle: Mapping[str, Any]) -> list[Problem]:
-    """Validate the Bundle itself (type, entry.fullUrl, …) with the resources left out."""
+    """Validate the Bundle's own elements (type, id, …) with its entries left out, and of
+    each entry the one element the mapping reads, ``fullUrl`` (a string). The entries'
+    ``request``, ``response`` and ``search`` are not read, so they are not validated:
+    validating thousands of them would cost seconds on a large record."""
     shell = {key: value for key, value in bundle.items() if key != "entry"}
-    raw_entries = bundle.get("entry") or []
-    shell["entry"] = [
-        {key: value for key, value in entry.items() if key != "resource"}
-        for entry in raw_entries if isinstance(entry, Mapping)
-    ] or None
-    if shell["entry"] is None:
-        del shell["entry"]
-    model = _model("Bundle")
-    return _run(model, shell, "Bundle", "Bundle")
+    problems = _run(_model("Bundle"), shell, "Bundle", "Bundle")
+    for index, entry in enumerate(bundle.get("entry") or ()):
+        if isinstance(entry, Mapping) and "fullUrl" in entry and not (
+                isinstance(entry["fullUrl"], str) and entry["fullUrl"].strip()
+                and not any(c.isspace() for c in entry["fullUrl"])):
+            problems.append(Problem(f"Bundle.entry[{index}].fullUrl", "a URI (FHIR R4 uri)",
+                                    describe_value(entry["fullUrl"])))
+    return problems
 
 
-def validate_resources(entries: Sequence[Entry]) -> list[Problem]:
-    """Validate every mapped resource with its fhir.resources R4B model."""
-    problems: list[Problem] = []
+def validate_resources(entries: Sequence[Entry]) -> list[tuple[Entry, list[Problem]]]:
+    """Validate every mapped resource with its fhir.resources R4B model; return each
+    resource that is not valid with its problems."""
+    invalid: list[tuple[Entry, list[Problem]]] = []
     for entry in entries:
         if entry.resource_type in MAPPED_TYPES:
             model = _model(entry.resource_type)
-            problems.extend(_run(model, entry.resource, entry.path, entry.resource_type))
-    return problems
+            problems = _run(model, entry.resource, entry.path, entry.resource_type)
+            if problems:
+                invalid.append((entry, problems))
+    return invalid
 
 
 def _model(resource_type: str) -> Any:
@@ -161,6 +215,9 @@ def _model(resource_type: str) -> Any:
         if resource_type == "Medication":
             from fhir.resources.R4B.medication import Medication
             return Medication
+        if resource_type == "DiagnosticReport":
+            from fhir.resources.R4B.diagnosticreport import DiagnosticReport
+            return DiagnosticReport
     except ImportError as exc:
         raise FhirUnavailableError(
             "reading FHIR bundles needs the optional 'fhir' extra "

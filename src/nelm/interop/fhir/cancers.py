@@ -1,0 +1,135 @@
+"""Which cancer a record is about: a neuroendocrine neoplasm, or another primary cancer.
+
+nelm assesses liver metastases of a *neuroendocrine* neoplasm. A record of a breast or
+lung adenocarcinoma with liver metastases must not be assessed as NET disease, so:
+
+* each confirmed Condition is classed as ``net`` (ICD-10-CM C7A/C7B, ICD-10 C25.4, carcinoid
+  syndrome, a neuroendocrine ICD-O-3 or SNOMED CT morphology, also in the mCODE
+  histology-morphology-behavior extension), ``other`` (a morphology that is not
+  neuroendocrine, or an mCODE primary cancer condition with no neuroendocrine code) or
+  neither;
+* a metastasis linked by the mCODE ``relatedPrimaryCancerCondition`` extension counts
+  only when the primary it names is neuroendocrine (a link to another cancer, or to a
+  Condition that is not in the bundle, sets the metastasis aside);
+* a record with no neuroendocrine diagnosis at all is assessed with the tumour fields left
+  unknown and a warning (:data:`NET_SECTIONS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Literal
+
+from nelm.interop.fhir.codes import (
+    icd10_meaning,
+    icdo3_morphology,
+    snomed_condition_meaning,
+    snomed_morphology,
+)
+from nelm.interop.fhir.systems import ICD10_SYSTEMS, ICDO3, SNOMED, Code, codings, normalize_icd10
+from nelm.interop.fhir.validate import Entry
+
+__all__ = ["NET_SECTIONS", "CancerIndex", "Kind", "condition_kind", "histology_concepts",
+           "related_primary"]
+
+Kind = Literal["net", "other"]
+
+NET_SECTIONS = ("primary", "pathology", "imaging", "liver", "extrahepatic", "course")
+"""Case sections about the neuroendocrine tumour and its treatment: left unknown when the
+record shows no neuroendocrine neoplasm (age, sex, performance status, laboratory values
+and liver anatomy describe the patient and are kept)."""
+
+_HISTOLOGY_EXTENSION = "histology-morphology-behavior"
+_RELATED_PRIMARY = "mcode-related-primary-cancer-condition"
+_MCODE_PRIMARY = "mcode-primary-cancer-condition"
+_NOT_VALID = frozenset({"refuted", "entered-in-error"})
+
+
+def histology_concepts(resource: Mapping[str, Any]) -> Iterator[Any]:
+    """``Condition.code`` and every mCODE histology-morphology-behavior value."""
+    yield resource.get("code")
+    for extension in resource.get("extension") or ():
+        url = extension.get("url") if isinstance(extension, Mapping) else None
+        if isinstance(url, str) and url.endswith(_HISTOLOGY_EXTENSION):
+            yield extension.get("valueCodeableConcept")
+
+
+def related_primary(resource: Mapping[str, Any]) -> str | None:
+    """The reference of the mCODE relatedPrimaryCancerCondition extension, if any."""
+    for extension in resource.get("extension") or ():
+        url = extension.get("url") if isinstance(extension, Mapping) else None
+        if isinstance(url, str) and url.endswith(_RELATED_PRIMARY):
+            value = extension.get("valueReference")
+            reference = value.get("reference") if isinstance(value, Mapping) else None
+            return reference.strip() if isinstance(reference, str) else ""
+    return None
+
+
+def _code_kind(code: Code) -> Kind | None:
+    system, value = code
+    if system in ICD10_SYSTEMS:
+        meaning = icd10_meaning(system, value)
+        if normalize_icd10(value).startswith("C7B") or (
+                meaning is not None and (meaning.specific or meaning.syndrome is not None)):
+            return "net"
+    elif system == SNOMED:
+        morphology = snomed_morphology(value)
+        if morphology is not None:
+            return "net" if morphology.neuroendocrine else "other"
+        meaning = snomed_condition_meaning(value)
+        if meaning is not None and meaning.syndrome is not None:
+            return "net"
+    elif system == ICDO3:
+        icdo = icdo3_morphology(value)
+        if icdo is not None:
+            return "net" if icdo.neuroendocrine else "other"
+    return None
+
+
+def condition_kind(resource: Mapping[str, Any]) -> Kind | None:
+    """``net``, ``other`` or None (not a cancer code read here, or not confirmed)."""
+    verification = {code for _, code in codings(resource.get("verificationStatus"))}
+    if verification & _NOT_VALID:
+        return None
+    kinds = {_code_kind(code) for concept in histology_concepts(resource)
+             for code in codings(concept)}
+    if "net" in kinds:
+        return "net"
+    if "other" in kinds:
+        return "other"
+    meta = resource.get("meta")
+    profiles = meta.get("profile") if isinstance(meta, Mapping) else None
+    if isinstance(profiles, list) and any(
+            isinstance(p, str) and _MCODE_PRIMARY in p for p in profiles):
+        return "other"  # an mCODE primary cancer with no neuroendocrine code
+    return None
+
+
+class CancerIndex:
+    """The class of every Condition of the record, by every name it can be referenced by."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self._kinds: dict[str, Kind | None] = {}
+        self.neuroendocrine = False
+        for entry in entries:
+            if entry.resource_type != "Condition":
+                continue
+            kind = condition_kind(entry.resource)
+            self.neuroendocrine = self.neuroendocrine or kind == "net"
+            for name in (entry.ref, entry.full_url):
+                if name:
+                    self._kinds[name] = kind
+
+    def known(self, reference: str) -> bool:
+        return reference in self._kinds or _tail(reference) in self._kinds
+
+    def kind(self, reference: str) -> Kind | None:
+        if reference in self._kinds:
+            return self._kinds[reference]
+        return self._kinds.get(_tail(reference))
+
+
+def _tail(reference: str) -> str:
+    """``https://x/fhir/Condition/1/_history/2`` → ``Condition/1``."""
+    parts = reference.split("/_history/")[0].rstrip("/").split("/")
+    return "/".join(parts[-2:]) if len(parts) >= 2 else reference
