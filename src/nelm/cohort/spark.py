@@ -137,19 +137,18 @@ def _evaluate(source: InputFile, scratch: Path, master: str | None, batch_rows: 
     """Run the slices on Spark; the outcomes, in input order."""
     from pyspark.sql import SparkSession
 
+    if rows == 0:
+        return []
     active = SparkSession.getActiveSession()
-    own = active is None or master is not None
     path_before = list(sys.path)
     try:
-        spark = session(master) if own else active
-        assert spark is not None
+        spark = active if active is not None and master is None else session(master)
+        own = spark is not active  # a session someone else started is theirs to stop
         try:
             context = spark.sparkContext
             if own and not is_local(context.master):
                 ship_nelm(context, scratch)
             slices = plan_slices(rows, batch_rows, context.defaultParallelism)
-            if not slices:
-                return []
             task = SliceTask.of(source, scratch, Environment.here())
             outcomes: list[SliceOutcome] = (context.parallelize(slices, len(slices))
                                             .mapPartitions(task).collect())
