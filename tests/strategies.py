@@ -10,7 +10,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from nelm.case.fields import FIELDS, Field, Kind
+from nelm.case.fields import BOUNDS, FIELDS, Field, Kind
 
 
 def _value(field: Field) -> st.SearchStrategy[Any]:
@@ -49,8 +49,38 @@ def case_documents(draw: st.DrawFn, present: float = 0.7) -> dict[str, Any]:
     if primary.get("extends_beyond_pancreas") is False and any(
             primary.get(name) is True for name in _INVASIONS):
         primary["extends_beyond_pancreas"] = True  # an invasion is an extension beyond
+    _keep_ranges(draw, doc)
+    if liver.get("bilobar") is True and (liver.get("distribution") == "unilobar" or 1 in (
+            liver.get("lesion_count"), liver.get("lesion_count_at_most"))):
+        del liver["bilobar"]
+    if liver.get("bilobar") is False and liver.get("distribution", "unilobar") != "unilobar":
+        del liver["bilobar"]
+    primary = doc.get("primary", {})
+    if primary.get("surgical_assessment") == "resectable":
+        primary.pop("unresectable_reason", None)
     return doc
 
 
 _INVASIONS = ("invades_duodenum_or_bile_duct", "invades_adjacent_organs",
               "invades_celiac_axis_or_sma", "invades_other_large_vessels")
+
+
+def _keep_ranges(draw: st.DrawFn, doc: dict[str, Any]) -> None:
+    """Bounds in order and around the exact value; often only the bounds (a report's
+    range), so that interval facts are exercised."""
+    for path, (lo_path, hi_path) in BOUNDS.items():
+        section, name = path.split(".")
+        body = doc.get(section, {})
+        lo_name, hi_name = lo_path.split(".")[1], hi_path.split(".")[1]
+        lo, hi = body.get(lo_name), body.get(hi_name)
+        if lo is not None and hi is not None and lo > hi:
+            body[lo_name], body[hi_name] = hi, lo
+            lo, hi = hi, lo
+        exact = body.get(name)
+        if exact is None:
+            continue
+        if (lo is not None or hi is not None) and draw(st.booleans()):
+            del body[name]  # the report gave only the range
+        elif (lo is not None and exact < lo) or (hi is not None and exact > hi):
+            body.pop(lo_name, None)
+            body.pop(hi_name, None)

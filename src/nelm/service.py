@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from nelm.case.document import Case, case_from_mapping, load_document_text
+from nelm.case.document import Case, case_from_mapping, load_document_text, require_confirmed
 from nelm.engine.assess import Assessment, EvidenceLookup, assess
 from nelm.errors import InputRejected, Problem
 from nelm.knowledge.loader import load_knowledge
@@ -36,13 +36,18 @@ def assess_case(case: Case, *, with_evidence: bool = True) -> Assessment:
     return assess(case, load_knowledge(), evidence_lookup() if with_evidence else None)
 
 
-def assess_mapping(document: Mapping[str, Any], *, with_evidence: bool = True) -> dict[str, Any]:
+def assess_mapping(document: Mapping[str, Any], *, with_evidence: bool = True,
+                   require_confirmation: bool = False) -> dict[str, Any]:
     """Validate a parsed case document and return the assessment-v1 document."""
-    return assess_case(case_from_mapping(document), with_evidence=with_evidence).to_document()
+    case = case_from_mapping(document)
+    if require_confirmation:  # interactive input: an implausible value must be confirmed
+        require_confirmed(case)
+    return assess_case(case, with_evidence=with_evidence).to_document()
 
 
 def assess_text(text: str, *, source: str = "input", with_evidence: bool = True,
-                assessment_date: dt.date | None = None) -> dict[str, Any]:
+                assessment_date: dt.date | None = None,
+                require_confirmation: bool = False) -> dict[str, Any]:
     """Parse JSON or YAML text — a case document or a FHIR R4 Bundle — and assess it.
 
     A Bundle is mapped to a case first (``nelm.interop.fhir``); ``assessment_date`` (which
@@ -59,7 +64,8 @@ def assess_text(text: str, *, source: str = "input", with_evidence: bool = True,
     if len(text) > CASE_MAX_BYTES or len(text.encode("utf-8", "replace")) > CASE_MAX_BYTES:
         raise InputRejected([Problem("", "a case document of at most 1 MB (only a FHIR "
                                      "Bundle may be larger)", f"{len(text):,} characters")])
-    return assess_mapping(document, with_evidence=with_evidence)
+    return assess_mapping(document, with_evidence=with_evidence,
+                          require_confirmation=require_confirmation)
 
 
 def assess_fhir(bundle: Mapping[str, Any], *, assessment_date: dt.date | None,

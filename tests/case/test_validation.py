@@ -48,8 +48,10 @@ def test_unknown_field_is_rejected_with_a_suggestion() -> None:
         "pathology.ki67_percnt: must be a known field of case-v1 (did you mean ki67_percent?), "
         "got an unknown field"]
     assert messages({"case_id": "a", "pathology": {"ki67": 5}}) == [
-        "pathology.ki67: must be one of the fields ki67_percent, mitoses_per_2mm2, "
-        "differentiation, nec_subtype, ki67_source, got an unknown field"]
+        "pathology.ki67: must be one of the fields ki67_percent, ki67_percent_at_least, "
+        "ki67_percent_at_most, mitoses_per_2mm2, mitoses_per_2mm2_at_least, "
+        "mitoses_per_2mm2_at_most, differentiation, nec_subtype, ki67_source, "
+        "reported_grade, sstr_ihc_positive, got an unknown field"]
 
 
 def test_unknown_section_is_rejected() -> None:

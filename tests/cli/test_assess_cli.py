@@ -211,3 +211,22 @@ def test_the_deceased_warning_is_the_first_thing_shown(capsys: Any, monkeypatch:
                           "--as-of", "2024-08-06", "-f", "json"], capsys, monkeypatch)
     assert code == 0, err
     assert json.loads(out)["warnings"][0].startswith("DECEASED: the record says the patient")
+
+
+def test_an_implausible_value_must_be_confirmed(capsys: Any, monkeypatch: Any,
+                                                tmp_path: Path) -> None:
+    """Platelets 210 /µL: exit 2 naming the field and the likely slip; confirmed, assessed
+    with the warning first in the text report."""
+    case = json.loads(EXAMPLE.read_text())
+    case.setdefault("labs", {})["platelets_per_ul"] = 210
+    path = tmp_path / "slip.json"
+    path.write_text(json.dumps(case))
+    code, out, err = run(["assess", str(path), "--format", "json"], capsys, monkeypatch)
+    assert code == 2
+    assert "labs.platelets_per_ul" in err and "did you mean 210 × 10⁹/L = 210,000 /µL?" in err
+    case["confirmed"] = ["labs.platelets_per_ul"]
+    path.write_text(json.dumps(case))
+    code, out, err = run(["assess", str(path), "--format", "text"], capsys, monkeypatch)
+    assert code == 0, err
+    assert out.index("Warnings") < out.index("Classification")
+    assert "Confirmed as entered." in out.replace("\n", " ")

@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 from hypothesis import strategies as st
 
-from nelm.case.fields import FIELDS, Field, Kind
+from nelm.case.fields import BOUNDS, FIELDS, Field, Kind
 from nelm.engine.conditions import leaves_of
 from nelm.knowledge.loader import load_knowledge
 from nelm.knowledge.staging import BEYOND_FIELD, INVASION_FIELDS
@@ -62,7 +62,9 @@ def _in_range(spec: Field, x: float) -> bool:
 def _number(spec: Field) -> st.SearchStrategy[float | int]:
     lo = spec.minimum if spec.minimum is not None else 0.0
     hi = spec.maximum if spec.maximum is not None else lo + 100
-    near = [t + d for t in thresholds().get(spec.path, ()) for d in (-0.5, 0.0, 0.5)]
+    # A bound clusters on the thresholds of the number it bounds.
+    near = [t + d for t in thresholds().get(spec.bound_of or spec.path, ())
+            for d in (-0.5, 0.0, 0.5)]
     if spec.kind is Kind.INTEGER:
         near = [float(int(x)) for x in near]
         pool = st.sampled_from(sorted({int(x) for x in near if _in_range(spec, x)})
@@ -130,8 +132,41 @@ def cohort_rows(draw: st.DrawFn, *, wrong: float = 0.03, missing: float = 0.3
             row["extrahepatic.sites"] = None
         if keep and any(row[p] is True for p in INVASION_FIELDS):
             row[BEYOND_FIELD] = draw(st.sampled_from([None, True]))
+        if keep:
+            _keep_report_rules(row, draw)
         rows.append(row)
     return rows
+
+
+def _number_cell(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(
+        value)
+
+
+def _keep_report_rules(row: dict[str, Any], draw: st.DrawFn) -> None:
+    """Bounds in order and around the exact value (often the exact value left out, so the
+    interval decides), "bilobar" consistent with the distribution, no reason for an
+    unremovable primary beside "resectable"."""
+    for path, (lo_path, hi_path) in BOUNDS.items():
+        lo, hi, exact = row[lo_path], row[hi_path], row[path]
+        if not (_number_cell(lo) or lo is None) or not (_number_cell(hi) or hi is None):
+            continue
+        if lo is not None and hi is not None and lo > hi:
+            row[lo_path], row[hi_path] = lo, hi = hi, lo
+        if not _number_cell(exact):
+            continue
+        if (lo is not None or hi is not None) and draw(st.booleans()):
+            row[path] = None
+        elif (lo is not None and exact < lo) or (hi is not None and exact > hi):
+            row[lo_path] = row[hi_path] = None
+    if row["liver.bilobar"] is True and (row["liver.distribution"] == "unilobar" or 1 in (
+            row["liver.lesion_count"], row["liver.lesion_count_at_most"])):
+        row["liver.bilobar"] = None
+    if row["liver.bilobar"] is False and row["liver.distribution"] in ("bilobar_dominant",
+                                                                         "bilobar_diffuse"):
+        row["liver.bilobar"] = None
+    if row["primary.surgical_assessment"] == "resectable":
+        row["primary.unresectable_reason"] = None
 
 
 def _text(spec: Field, value: Any, draw: st.DrawFn) -> str | None:

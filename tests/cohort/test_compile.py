@@ -17,7 +17,7 @@ import pytest
 from nelm.cohort.columns import GRADE_BITS, LIVER_TYPE_BITS
 from nelm.cohort.compile import compile_condition
 from nelm.cohort.derive import MASK
-from nelm.engine.conditions import All, AnyOf, Condition, Leaf, Not, evaluate
+from nelm.engine.conditions import All, AnyOf, Condition, FirstKnown, Interval, Leaf, Not, evaluate
 from nelm.engine.logic import Truth
 
 T, F, U = True, False, None
@@ -142,3 +142,63 @@ def test_contains_reads_a_list_column() -> None:
 def test_a_set_valued_fact_refuses_an_order_comparison() -> None:
     with pytest.raises(TypeError, match="set-valued"):
         compile_condition(Leaf("derived.grade", "lt", 3))
+
+
+# --------------------------------------------------------------------------- intervals
+
+BURDEN = "liver.tumor_burden_percent"
+BOUND_VALUES = [None, 40.0, 49.9, 50.0, 50.1, 75.0, 80.0]
+
+
+def _interval_frame() -> tuple[pl.DataFrame, list[tuple[float | None, float | None,
+                                                         float | None]]]:
+    """Every exact value or (lower, upper) pair of a bounded number (lower ≤ upper)."""
+    rows = [(x, None, None) for x in BOUND_VALUES if x is not None]
+    rows += [(None, lo, hi) for lo in BOUND_VALUES for hi in BOUND_VALUES
+             if lo is None or hi is None or lo <= hi]
+    frame = pl.DataFrame(rows, schema={BURDEN: pl.Float64, f"{BURDEN}_at_least": pl.Float64,
+                                       f"{BURDEN}_at_most": pl.Float64}, orient="row")
+    return frame, rows
+
+
+def _interval_facts(exact: float | None, lo: float | None, hi: float | None
+                    ) -> dict[str, Any]:
+    if exact is not None:
+        return {BURDEN: exact}
+    if lo is None and hi is None:
+        return {}
+    return {BURDEN: Interval(lo, hi)}
+
+
+@pytest.mark.parametrize(("op", "operand"), [
+    ("lt", 50), ("le", 50), ("gt", 50), ("ge", 50), ("eq", 50), ("ne", 50),
+    ("in", (50, 75)), ("not_in", (50, 75))])
+def test_an_interval_is_decided_only_on_one_side_of_the_threshold(op: str,
+                                                                  operand: Any) -> None:
+    """The compiled leaf over exact value and bounds is the interpreter's interval leaf."""
+    frame, rows = _interval_frame()
+    leaf = Leaf(BURDEN, op, operand)  # type: ignore[arg-type]
+    for row, value in zip(rows, _compiled(leaf, frame), strict=True):
+        assert AS_TRUTH[value] is evaluate(leaf, _interval_facts(*row)), (op, row)
+
+
+def test_a_straddling_interval_stays_unknown() -> None:
+    """"Over 70 %" ([70, ∞)) against the 75 % of 003 (Cytoreductive surgery): unknown;
+    against the < 50 % of 001 Table 2: not met; "4–5 lesions" ≥ 2: met."""
+    over_70 = {BURDEN: Interval(70, None)}
+    assert evaluate(Leaf(BURDEN, "le", 75), over_70) is Truth.UNKNOWN
+    assert evaluate(Leaf(BURDEN, "lt", 50), over_70) is Truth.NOT_MET
+    four_to_five = {"liver.lesion_count": Interval(4, 5)}
+    assert evaluate(Leaf("liver.lesion_count", "ge", 2), four_to_five) is Truth.MET
+    assert evaluate(Leaf("liver.lesion_count", "eq", 4), four_to_five) is Truth.UNKNOWN
+
+
+def test_first_known_takes_the_first_part_that_is_known() -> None:
+    condition = FirstKnown((A, B))
+    frame = _pairs()
+    got = _compiled(condition, frame)
+    for (a, b), value in zip(frame.iter_rows(), got, strict=True):
+        want = a if a is not None else b
+        assert value == want
+        facts = {k: v for k, v in ((A.field, a), (B.field, b)) if v is not None}
+        assert evaluate(condition, facts) is AS_TRUTH[want]

@@ -20,11 +20,11 @@ class Rule(NamedTuple):
     option: str
     criterion: str
     changes: dict[str, Any]
-    expected: str  # met | not_met | unknown
+    expected: str  # met | not_met | unknown | relative (unknown: a relative contraindication)
     source: str
 
 
-M, N, U = "met", "not_met", "unknown"
+M, N, U, R = "met", "not_met", "unknown", "relative"
 G3 = {"pathology.ki67_percent": 25}
 NEC = {"pathology.differentiation": "poor"}
 NO_GRADE = {"pathology.ki67_percent": None, "pathology.mitoses_per_2mm2": None}
@@ -107,8 +107,13 @@ rules("cytoreductive_surgery", "involvement",
 rules("cytoreductive_surgery", "indication",
       "001 Debulking surgery: 'uncontrollable functional NENs or ... non-functional NENs and stable disease for an interval of 6 months'",
       ({"course.months_stable": 6}, M), ({"course.months_stable": 5}, N),
-      ({"course.months_stable": 5, "primary.syndrome_refractory": True}, M),
-      ({"course.months_stable": None, "primary.syndrome_refractory": None}, U))
+      ({"course.months_stable": 5, "primary.syndrome_refractory": True,
+        "primary.functional_syndrome": "carcinoid"}, M),
+      # No syndrome, so no refractory syndrome: 001 names "uncontrollable functional NENs".
+      ({"course.months_stable": 5, "primary.syndrome_refractory": None}, N),
+      ({"course.months_stable": 5, "primary.syndrome_refractory": True}, N),
+      ({"course.months_stable": None, "primary.syndrome_refractory": None,
+        "primary.functional_syndrome": None}, U))
 rules("primary_tumor_resection", "liver_unresectable",
       "003 Liver transplantation: palliative resection of the primary with unresectable liver metastases",
       ({"liver.distribution": "unilobar", "liver.lesion_count": 2}, N),
@@ -146,8 +151,14 @@ rules("liver_transplant_enets", "ki67", f"{ENETS}: Ki67 proliferation index ≤ 
       ({"pathology.ki67_percent": None}, U))
 rules("liver_transplant_enets", "involvement",
       f"{ENETS}: '< 75% in cases with refractory hormonal symptoms'",
-      ({"liver.tumor_burden_percent": 70, "primary.syndrome_refractory": True}, M),
-      ({"liver.tumor_burden_percent": 75, "primary.syndrome_refractory": True}, N))
+      ({"liver.tumor_burden_percent": 70, "primary.syndrome_refractory": True,
+        "primary.functional_syndrome": "carcinoid"}, M),
+      ({"liver.tumor_burden_percent": 75, "primary.syndrome_refractory": True,
+        "primary.functional_syndrome": "carcinoid"}, N),
+      # 'refractory hormonal symptoms' cannot hold without a hormonal syndrome.
+      ({"liver.tumor_burden_percent": 70, "primary.syndrome_refractory": None}, N),
+      ({"liver.tumor_burden_percent": 70, "primary.syndrome_refractory": None,
+        "primary.functional_syndrome": None}, U))
 rules("liver_transplant_enets", "primary_removed",
       f"{ENETS}: primary tumour removed prior to OLT (at least 6 months)",
       ({"primary.months_since_primary_resection": 6}, M),
@@ -168,12 +179,14 @@ rules("thermal_ablation", "size_number", ABL,
       ({"liver.lesion_count": 1, "liver.largest_lesion_cm": 4.9}, M),
       ({"liver.lesion_count": 1, "liver.largest_lesion_cm": 5.0}, N),
       ({"liver.lesion_count": 2, "liver.largest_lesion_cm": None}, U))
+# "usually" (001) and "may be" (003) contraindicated: relative, left to the board.
 rules("thermal_ablation", "not_hilar", RFA_SITE,
-      ({"liver.near_hilum_or_major_vessels": True}, N),
+      ({"liver.near_hilum_or_major_vessels": True}, R),
       ({"liver.near_hilum_or_major_vessels": None}, U))
-rules("thermal_ablation", "not_subcapsular", RFA_SITE, ({"liver.subcapsular": True}, N),
-      ({"liver.subcapsular": None}, U))
-rules("thermal_ablation", "no_prior_whipple", RFA_SITE, ({"anatomy.prior_whipple": True}, N),
+rules("thermal_ablation", "not_subcapsular",
+      f"{RFA_SITE}; 003 Ablative therapies: 'RFA may be contraindicated ... at the liver surface'",
+      ({"liver.subcapsular": True}, R), ({"liver.subcapsular": None}, U))
+rules("thermal_ablation", "no_prior_whipple", RFA_SITE, ({"anatomy.prior_whipple": True}, R),
       ({"anatomy.prior_whipple": None}, U))
 rules("thermal_ablation", "grade", VASC, (G3 | {"pathology.differentiation": "well"}, N))
 rules("thermal_ablation", "liver_dominant", VASC,
@@ -218,6 +231,11 @@ rules("tare", "portal_vein", SIRT, ({"anatomy.portal_vein_thrombosis": True}, N)
 # --- PRRT, SSA ----------------------------------------------------------------------------
 rules("prrt", "sstr", PRRT_IND, ({"imaging.sstr_positive": False}, N),
       ({"imaging.sstr_positive": None}, U))
+rules("prrt", "uptake",
+      "003 Targeted therapies: 'patients with strong radiotrace uptake on SRS'; 001 PRRT: "
+      "'sufficient SSTR expression'; NETTER-1: uptake ≥ normal liver (Krenning ≥ 2)",
+      ({"imaging.krenning_score": 2}, M), ({"imaging.krenning_score": 1}, N),
+      ({"imaging.krenning_score": None}, U))
 rules("prrt", "ki67", PRRT_KI, ({"pathology.ki67_percent": 54.9}, M),
       ({"pathology.ki67_percent": 55}, N), ({"pathology.ki67_percent": None}, U))
 rules("prrt", "not_nec", PRRT_KI, (NEC, N))
@@ -271,8 +289,10 @@ rules("streptozocin_5fu", "pancreatic",
       ({"primary.site": "small_intestine"}, N))
 rules("capecitabine_temozolomide", "indication",
       "004 §3.4: chemotherapy 'mainly indicated for NETs with high proliferative index'",
-      ({"primary.site": "small_intestine"}, N),
-      ({"primary.site": "small_intestine"} | G3, M))
+      # "mainly", not "only": a relative indication, left to the board.
+      ({"primary.site": "small_intestine"}, R),
+      ({"primary.site": "small_intestine"} | G3, M),
+      ({"primary.site": None}, U))
 rules("platinum_etoposide", "nec",
       "003 Medical therapy: 'For high-grade tumors with poor differentiation, platinum-based regimes are preferred'",
       ({"pathology.differentiation": "well"}, N),
@@ -345,8 +365,15 @@ def test_base_case_is_eligible(option: str) -> None:
 def test_rule(rule: Rule) -> None:
     doc = assess_mapping(eligible_case(rule.option, rule.changes), with_evidence=False)
     criterion = _find(doc, rule.option, rule.criterion)
-    assert criterion["result"] == rule.expected, (rule.source, criterion["value"])
     option = doc["options"][rule.option]
+    if rule.expected == "relative":
+        assert criterion["result"] == "unknown", (rule.source, criterion["value"])
+        assert criterion.get("relative_contraindication") is True
+        assert option["status"] == "uncertain"
+        assert criterion["text"] in option["judgements"]
+        return
+    assert "relative_contraindication" not in criterion
+    assert criterion["result"] == rule.expected, (rule.source, criterion["value"])
     others_met = all(c["result"] == "met" for c in option["criteria"] if c is not criterion)
     if rule.expected == "not_met":
         assert option["status"] == "ineligible"

@@ -174,13 +174,32 @@ def test_without_stated_liver_disease_m_and_the_stage_stay_open() -> None:
 
 @pytest.mark.parametrize("liver", [{"lesion_count": 1}, {"distribution": "bilobar_diffuse"},
                                    {"tumor_burden_percent": 30}, {"largest_lesion_cm": 2},
-                                   {"synchronous": True}, {"synchronous": False}])
+                                   {"synchronous": True}, {"synchronous": False},
+                                   # as reports give it: "multiple", "up to 3 cm", "over 70 %",
+                                   # "bilobar", a surgeon's "unresectable" (case-v1 additions)
+                                   {"lesion_count_at_least": 2},
+                                   {"largest_lesion_cm_at_least": 1},
+                                   {"tumor_burden_percent_at_least": 70}, {"bilobar": True},
+                                   {"surgical_assessment": "unresectable"}])
 def test_liver_disease_is_m1_and_stage_iv(liver: dict[str, Any]) -> None:
     s = stages(primary={"site": "pancreas"}, liver=liver)
     assert s["enets"].m == {"M1"}
     assert (s["enets"].value, s["ajcc7"].value) == ("IV", "IV")
     assert s["enets"].explanation.startswith("ENETS: T1/T2/T3/T4 N0/N1 M1 → stage IV "
                                              "(003 Table 2)")
+
+
+@pytest.mark.parametrize("extrahepatic", [{"present": True}, {"sites": ["bone"]},
+                                          {"sites": ["distant_nodes"]}])
+def test_distant_disease_outside_the_liver_is_m1(extrahepatic: dict[str, Any]) -> None:
+    # "M1 distant metastases" (003 Tables 2 and 3): extrahepatic deposits are distant too.
+    s = stages(primary={"site": "pancreas"}, extrahepatic=extrahepatic)
+    assert s["ajcc7"].m == {"M1"} and s["ajcc7"].value == "IV"
+
+
+def test_no_extrahepatic_disease_alone_leaves_m_open() -> None:
+    s = stages(primary={"site": "pancreas"}, extrahepatic={"present": False})
+    assert s["enets"].m == {"M0", "M1"}  # the liver is not stated either way
 
 
 def test_the_explanation_reads_like_the_other_derived_facts() -> None:

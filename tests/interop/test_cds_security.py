@@ -392,3 +392,10 @@ def test_httpx_jwks_fetcher() -> None:
         fetch(lambda r: httpx.Response(302, headers={"location": "https://x.example"}))
     with pytest.raises(AuthenticationFailed, match="jwks-too-large"):
         fetch(lambda r: httpx.Response(200, content=b"x" * 300_000))
+
+
+def test_an_issuer_with_a_jwks_file_refuses_every_token_that_sends_jku(
+        harness: Harness) -> None:
+    # docs/cds-hooks.md: a JWKS file cannot serve an EHR that sends jku; even the EHR's
+    # own key-set address is refused, as there is no configured URL to compare it with.
+    _refused(harness, auth(headers={"jku": f"{ISSUER}/.well-known/jwks.json"}))

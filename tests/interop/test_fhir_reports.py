@@ -150,3 +150,13 @@ def test_a_history_bundle_drops_a_deleted_resource() -> None:
     deleted = {"resourceType": "Observation", "id": "alb"}
     bundle = _history((deleted, "DELETE"), (v1, None), (patient_resource("p"), None))
     assert "labs" not in _map(bundle=bundle).document
+
+
+def test_results_contained_in_a_report_that_is_set_aside_go_with_it() -> None:
+    ki67 = _contained(observation_resource("k", LOINC, "29593-1",
+                                           valueQuantity=quantity(14, "%")))
+    report = _report("path", ["#k"], [ki67])
+    report["modifierExtension"] = [{"url": "https://example.org/x", "valueBoolean": True}]
+    mapping = _map(report)
+    assert "pathology" not in mapping.document
+    assert "set aside with its DiagnosticReport: DiagnosticReport/path#k" in mapping.notes

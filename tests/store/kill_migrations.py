@@ -1,18 +1,21 @@
 """Kill a migration (SIGKILL) before each of its statements and check what it leaves.
 
-Run by ``test_migration_kills.py`` as ``python -m tests.store.kill_migrations URL`` in a
-process of its own, which imports nelm once and then forks one child per kill point: a
-child costs milliseconds, not the second a fresh interpreter would, so every step of every
-migration is covered in seconds.
+Run by ``test_migration_kills.py`` as ``python -m tests.store.kill_migrations URL
+[--with-alter]`` in a process of its own (``--with-alter`` adds the test-only migration
+in ``extra_migrations/``, an ALTER of ``cases`` after the packaged head). The process
+imports nelm once and then forks one child per kill point: a child costs milliseconds,
+not the second a fresh interpreter would, so every step of every migration is covered in
+seconds.
 
 For each migration (whatever ``nelm.store.migrations`` holds, oldest first) the database
 is brought to the revision the migration starts from and given some rows (users, a case
 with two versions). Then, for k = 1, 2, …, a child runs the upgrade to the migration's
 revision and kills itself just before its k-th SQL statement, or just before the commit;
-after each kill the parent checks that the revision, the tables and the rows are exactly
-as before, and (SQLite) that a copy of the killed file opens as a store at the head
-revision. The loop ends when a child finishes the migration before reaching k. The result
-is one JSON line per migration on standard output.
+after each kill the parent checks that the revision, the schema objects and the rows are
+exactly as before (a kill after the commit must find the migration complete), and
+(SQLite) that a copy of the killed file opens as a store at the head revision. The loop
+ends when a child finishes the migration before reaching k. The result is one JSON line
+per migration on standard output.
 """
 
 from __future__ import annotations
@@ -179,6 +182,12 @@ def kill_every_step(url: str, scratch: Path) -> list[dict[str, Any]]:
             engine = make_engine(url)
             after = _snapshot(engine)
             engine.dispose()
+            if after["revision"] == target and all(
+                    after["rows"].get(name) == count for name, count in before["rows"].items()):
+                # killed after the commit (restoring SQLite's foreign-key pragma): the
+                # migration is complete, which the final state below checks in full
+                finished = True
+                break
             if after != before:
                 mismatches.append({"kill_at": kill_at, "after": after})
             if url.startswith("sqlite"):
@@ -202,8 +211,30 @@ def kill_every_step(url: str, scratch: Path) -> list[dict[str, Any]]:
     return results
 
 
+def _add_kill_test_migration() -> None:
+    """Let Alembic also see ``extra_migrations/`` (a test-only ALTER after the head)."""
+    from alembic.config import Config
+
+    from nelm.store import migrate
+
+    packaged = migrate._config
+
+    def with_extra() -> Config:
+        config = packaged()
+        versions = Path(migrate.__file__).resolve().parent / "migrations" / "versions"
+        extra = Path(__file__).resolve().parent / "extra_migrations"
+        config.set_main_option("path_separator", "os")
+        config.set_main_option("version_locations", os.pathsep.join([str(versions),
+                                                                     str(extra)]))
+        return config
+
+    migrate._config = with_extra  # type: ignore[assignment]
+
+
 def main() -> None:
     url = sys.argv[1]
+    if "--with-alter" in sys.argv[2:]:
+        _add_kill_test_migration()
     with tempfile.TemporaryDirectory() as scratch:
         for line in kill_every_step(url, Path(scratch)):
             print(json.dumps(line), flush=True)

@@ -1,7 +1,10 @@
 """Every migration is atomic: a SIGKILL before any of its statements, or before its commit,
 leaves the store exactly as it was (revision, schema objects, rows), and it starts again.
 
-The migrations are whatever ``nelm.store.migrations`` holds, never a list written here.
+The migrations are whatever ``nelm.store.migrations`` holds, never a list written here,
+followed by a test-only migration (``extra_migrations/9001_kill_test_alter.py``) that
+ALTERs ``cases`` while it holds a case with two versions: on SQLite a table rebuild, the
+riskiest thing a later migration can do to a store full of cases.
 The work happens in ``kill_migrations.py`` (one forked child per kill point), so both
 databases take seconds.
 """
@@ -23,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run_killer(url: str) -> list[dict[str, Any]]:
-    done = subprocess.run([sys.executable, "-m", "tests.store.kill_migrations", url],
+    done = subprocess.run([sys.executable, "-m", "tests.store.kill_migrations", url,
+                           "--with-alter"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
@@ -39,7 +43,9 @@ def test_a_kill_at_any_step_of_any_migration_leaves_a_store_that_starts(
         if backend == "postgresql":
             reset_postgres(url)
     *per_migration, final = results
-    assert [(r["from"], r["to"]) for r in per_migration] == revisions()
+    # every packaged migration, then the test-only ALTER of a table holding rows
+    assert [(r["from"], r["to"]) for r in per_migration] == [*revisions(),
+                                                             (head_revision(), "9001")]
     for result in per_migration:
         # more kill points than migrations: the child really was killed mid-way, repeatedly
         assert result["kills"] >= 3, result
@@ -49,5 +55,6 @@ def test_a_kill_at_any_step_of_any_migration_leaves_a_store_that_starts(
         assert result["reached"]["revision"] == result["to"]
         kept = {name: result["reached"]["rows"].get(name) for name in result["before"]["rows"]}
         assert kept == result["before"]["rows"]  # the seeded users, case and versions
-    assert per_migration[-1]["to"] == head_revision()
+    assert per_migration[-1]["before"]["rows"] == {"users": 1, "cases": 1,
+                                                   "case_versions": 2}
     assert final == {"store_opens_at_head": True}

@@ -188,3 +188,13 @@ def test_a_chunked_oversize_body_on_the_cds_endpoint_is_413(
     outcome = surrogate.json()
     assert outcome["resourceType"] == "OperationOutcome"
     assert outcome["issue"][0]["expression"] == ["hookInstance"]
+
+
+def test_a_large_body_is_checked_the_same_way(site: Site) -> None:
+    """Bodies over 64 kB are checked off the event loop: the same rule, the same answer."""
+    writer = {**site.token("dr-a", "clinician"), "Content-Type": "application/json"}
+    body = _raw(case_doc(label="x" * 100_000 + "LBL"), LBL="\\ud800")
+    response = site.client().post("/api/v1/cases", content=body, headers=writer)
+    assert response.status_code == 422
+    assert _problem(response) == (
+        "label", f"{RULE}, got the text has U+D800 (an unpaired surrogate) at character 100001")

@@ -234,3 +234,21 @@ def test_a_script_label_is_text_on_every_page_and_in_both_reports(
 @pytest.mark.parametrize("path", ["/login", "/static/app.css", "/static/app.js"])
 def test_the_login_page_and_its_files_need_no_login(site: Site, path: str) -> None:
     assert site.client().get(path).status_code == 200
+
+
+def test_form_asks_to_confirm_an_implausible_value_and_shows_it_first(site: Site) -> None:
+    """The issue's slip: platelets 210 /µL (meant 210 × 10⁹/L) is no longer accepted
+    silently; ticking "confirm as entered" stores it, and the case page warns first."""
+    client, csrf = logged_in(site)
+    fields = {"labs.platelets_per_ul": "210", "primary.site": "pancreas"}
+    response = client.post("/cases/new", data=form(csrf, case_id="slip-1", **fields))
+    assert response.status_code == 422
+    assert "did you mean 210 × 10⁹/L = 210,000 /µL?" in response.text
+    assert 'name="confirm:labs.platelets_per_ul"' in response.text
+    assert site.store.list_cases() == []
+    pk = new_case(client, csrf, case_id="slip-1", **fields,
+                  **{"confirm:labs.platelets_per_ul": "yes"})
+    assert site.store.get_case(pk).document["confirmed"] == ["labs.platelets_per_ul"]
+    page = client.get(f"/cases/{pk}").text
+    assert page.index('id="warnings"') < page.index('id="h-class"')
+    assert "Confirmed as entered." in page

@@ -2,8 +2,8 @@
 mixed traffic, loopback only). The ten-minute run and its figures: docs/benchmarks-web.md.
 
 Held strictly: no 5xx and no broken connection, no traceback in the server's log, memory
-and file descriptors not growing (25 % + 20 MB, 10 descriptors), database connections
-within the pool's ceiling. The latency criterion of the long run (every minute's p99
+and file descriptors not growing (25 % + 20 MB; 5 descriptors besides sockets), database
+connections within the pool's ceiling. The latency criterion of the long run (every minute's p99
 within 2× of the first minute's) is checked here on two 10-second windows of a few hundred
 requests, whose p99 is close to their maximum: the test allows 3× so that a busy CI
 machine does not fail it, and still catches a server that slows down as it runs.

@@ -6,6 +6,7 @@ expected and what came. Absent and ``null`` fields are unknown; nothing is defau
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import math
@@ -15,11 +16,13 @@ from typing import Any
 
 import yaml
 
-from nelm.case.fields import FIELD_BY_PATH, FIELDS, SECTIONS, Field, Kind
+from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, SECTIONS, Field, Kind
+from nelm.case.plausibility import clinical_number, implausible_values, slip_hint
+from nelm.case.timeline import read_timeline
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.text import printable, text_problems, walk
 
-__all__ = ["Case", "Value", "case_from_mapping", "parse_case_text"]
+__all__ = ["Case", "Value", "case_from_mapping", "parse_case_text", "require_confirmed"]
 
 Value = float | int | bool | str | tuple[str, ...]
 
@@ -34,18 +37,33 @@ class Case:
     values: Mapping[str, Value] = field(default_factory=dict)
     label: str | None = None
     schema_version: int = 1
+    confirmed: tuple[str, ...] = ()
+    """Fields whose implausible value the user confirmed as entered (``confirmed``)."""
+    timeline: Mapping[str, Any] | None = None
+    """The timeline as given (dates as YYYY-MM-DD text), or None."""
+    from_timeline: tuple[str, ...] = ()
+    """The fields of ``values`` derived from the timeline rather than typed."""
+    timeline_conflicts: tuple[str, ...] = ()
+    """Typed values the timeline contradicts (the typed value is kept)."""
 
     def get(self, path: str) -> Value | None:
         return self.values.get(path)
 
     def to_document(self) -> dict[str, Any]:
-        """The case as a case-v1 document (known fields only)."""
+        """The case as a case-v1 document (known fields only; what the timeline gave is
+        given back as the timeline)."""
         doc: dict[str, Any] = {"schema_version": self.schema_version, "case_id": self.case_id}
         if self.label is not None:
             doc["label"] = self.label
+        if self.confirmed:
+            doc["confirmed"] = list(self.confirmed)
         for path, value in self.values.items():
+            if path in self.from_timeline:
+                continue
             section, name = path.split(".", 1)
             doc.setdefault(section, {})[name] = list(value) if isinstance(value, tuple) else value
+        if self.timeline is not None:
+            doc["timeline"] = dict(self.timeline)
         return doc
 
 
@@ -162,6 +180,9 @@ def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputRejected([Problem("", f"valid JSON or YAML in {source}",
                                      f"{problem}{where}")]) from None
+    except ValueError as exc:  # an impossible date such as 2020-13-01, read as a date
+        raise InputRejected([Problem("", f"valid JSON or YAML in {source}",
+                                     f"an impossible value ({exc})")]) from None
 
 
 # --------------------------------------------------------------------------- validation
@@ -169,7 +190,7 @@ def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
 _SECTION_FIELDS: dict[str, dict[str, Field]] = {
     s: {f.name: f for f in FIELDS if f.section == s} for s in SECTIONS
 }
-_TOP_LEVEL_KEYS = ("schema_version", "case_id", "label", *SECTIONS)
+_TOP_LEVEL_KEYS = ("schema_version", "case_id", "label", "confirmed", *SECTIONS, "timeline")
 
 
 def _unknown_key(path: str, key: object, allowed: tuple[str, ...] | list[str]) -> Problem:
@@ -231,11 +252,70 @@ def case_from_mapping(doc: Any) -> Case:
             elif value is not None:
                 values[spec.path] = value
 
+    confirmed = _confirmed(doc.get("confirmed"), problems)
+    timeline: Any = None
+    from_timeline: tuple[str, ...] = ()
+    conflicts: tuple[str, ...] = ()
+    if doc.get("timeline") is not None:
+        read = read_timeline(doc["timeline"])
+        problems.extend(read.problems)
+        if not read.problems:
+            timeline = _json_safe(doc["timeline"])
+            from_timeline, conflicts = _merge_timeline(values, read.values)
     problems.extend(_cross_field_problems(values))
     if problems:
         raise InputRejected(problems)
     assert isinstance(case_id, str)
-    return Case(case_id=case_id, values=values, label=label, schema_version=1)
+    return Case(case_id=case_id, values=values, label=label, schema_version=1,
+                confirmed=confirmed,
+                timeline=timeline, from_timeline=from_timeline, timeline_conflicts=conflicts)
+
+
+def _json_safe(raw: Any) -> Any:
+    """The timeline with YAML's dates written back as YYYY-MM-DD text."""
+    if isinstance(raw, dict):
+        return {k: _json_safe(v) for k, v in raw.items()}
+    if isinstance(raw, list):
+        return [_json_safe(v) for v in raw]
+    if isinstance(raw, dt.date):
+        return raw.isoformat()[:10]
+    return raw
+
+
+def _merge_timeline(values: dict[str, Value], derived: Mapping[str, float | int | bool]
+                    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Fill the fields the timeline settles where nothing was typed; report a typed value
+    the timeline contradicts (and keep it: the timeline may be incomplete or the typed value
+    newer)."""
+    used: list[str] = []
+    conflicts: list[str] = []
+    for path, value in derived.items():
+        clash = _timeline_clash(values, path, value)
+        if clash is not None:
+            conflicts.append(clash)
+        elif path not in values and not (path == "course.months_stable_at_least"
+                                         and "course.months_stable" in values):
+            values[path] = value
+            used.append(path)
+    return tuple(used), tuple(conflicts)
+
+
+def _timeline_clash(values: Mapping[str, Value], path: str, value: float | int | bool
+                    ) -> str | None:
+    if path == "course.months_stable_at_least":
+        typed = values.get("course.months_stable", values.get("course.months_stable_at_most"))
+        if isinstance(typed, int | float) and not isinstance(typed, bool) and typed < value - 1:
+            return (f"course.months_stable is {typed:g} but the timeline shows at least "
+                    f"{value:g} months of stable disease")
+        return None
+    typed = values.get(path)
+    if typed is None or typed == value:
+        return None
+    if isinstance(value, bool) or isinstance(typed, bool):
+        return f"{path} is {describe_value(typed)} but the timeline gives {describe_value(value)}"
+    if isinstance(typed, int | float) and abs(typed - value) <= 1:
+        return None  # within the month the dates are written to
+    return f"{path} is {describe_value(typed)} but the timeline gives {value:g}"
 
 
 def _coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
@@ -248,7 +328,12 @@ def _coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
         return None, Problem(spec.path, f"must list only {', '.join(spec.choices)}",
                              describe_value(bad))
     # The message is built only for a rejected value: most values are fine.
-    return None, Problem(spec.path, f"must be {spec.expected()}", describe_value(raw))
+    got = describe_value(raw)
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
+        hint = slip_hint(spec.path, raw)
+        if hint:
+            got += f" ({hint})"
+    return None, Problem(spec.path, f"must be {spec.expected()}", got)
 
 
 def _accepted(spec: Field, raw: Any) -> Value | None:
@@ -282,6 +367,35 @@ def _accepted(spec: Field, raw: Any) -> Value | None:
     return number
 
 
+def _confirmed(raw: Any, problems: list[Problem]) -> tuple[str, ...]:
+    """The ``confirmed`` list: paths of numeric fields whose implausible value the user
+    confirms as entered (``nelm.case.plausibility``)."""
+    if raw is None:
+        return ()
+    numeric = [p for p, f in FIELD_BY_PATH.items() if f.kind in (Kind.NUMBER, Kind.INTEGER)]
+    if not isinstance(raw, list) or not all(isinstance(p, str) and p in FIELD_BY_PATH
+                                            and p in numeric for p in raw):
+        problems.append(Problem("confirmed", "must be a list of numeric field paths "
+                                "(e.g. [\"labs.platelets_per_ul\"])", describe_value(raw)))
+        return ()
+    return tuple(dict.fromkeys(raw))
+
+
+def require_confirmed(case: Case) -> None:
+    """Reject a case whose implausible values are not confirmed: the interactive adapters
+    (CLI, API, web form) call this; a FHIR bundle or a cohort only gets the warning."""
+    problems = [
+        Problem(f.path,
+                f"must be within the plausible range {clinical_number(f.plausible.low)}–"
+                f"{clinical_number(f.plausible.high)} (reference {f.plausible.reference}), "
+                f"or be confirmed as entered by listing \"{f.path}\" in confirmed",
+                clinical_number(f.value) + (f" ({f.hint})" if f.hint else ""))
+        for f in implausible_values(case.values, case.confirmed) if not f.confirmed
+    ]
+    if problems:
+        raise InputRejected(problems)
+
+
 def _cross_field_problems(values: Mapping[str, Value]) -> list[Problem]:
     problems: list[Problem] = []
     if "pathology.nec_subtype" in values and values.get("pathology.differentiation") == "well":
@@ -302,6 +416,49 @@ def _cross_field_problems(values: Mapping[str, Value]) -> list[Problem]:
             describe_value(list(values["extrahepatic.sites"])),  # type: ignore[arg-type]
         ))
     problems.extend(_extent_problems(values))
+    problems.extend(_bound_problems(values))
+    problems.extend(_report_problems(values))
+    problems.extend(_extent_problems(values))
+    return problems
+
+
+def _bound_problems(values: Mapping[str, Value]) -> list[Problem]:
+    """A range must be a range, and an exact value must lie inside the range given with it."""
+    problems: list[Problem] = []
+    for path, (lo_path, hi_path) in BOUNDS.items():
+        lo, hi, exact = values.get(lo_path), values.get(hi_path), values.get(path)
+        if isinstance(lo, int | float) and isinstance(hi, int | float) and lo > hi:
+            problems.append(Problem(hi_path, f"must be at least {lo_path} ({lo:g})",
+                                    describe_value(hi)))
+        if isinstance(exact, int | float) and not isinstance(exact, bool):
+            if isinstance(lo, int | float) and exact < lo:
+                problems.append(Problem(path, f"must be at least {lo_path} ({lo:g}) when both "
+                                              "are given", describe_value(exact)))
+            if isinstance(hi, int | float) and exact > hi:
+                problems.append(Problem(path, f"must be at most {hi_path} ({hi:g}) when both "
+                                              "are given", describe_value(exact)))
+    return problems
+
+
+def _report_problems(values: Mapping[str, Value]) -> list[Problem]:
+    """Statements of a report that cannot both hold."""
+    problems: list[Problem] = []
+    bilobar, distribution = values.get("liver.bilobar"), values.get("liver.distribution")
+    if bilobar is True and distribution == "unilobar":
+        problems.append(Problem("liver.bilobar", "must not be true when liver.distribution is "
+                                "unilobar", "true"))
+    if bilobar is False and distribution in ("bilobar_dominant", "bilobar_diffuse"):
+        problems.append(Problem("liver.bilobar", f"must not be false when liver.distribution "
+                                f"is {distribution}", "false"))
+    if bilobar is True and 1 in (values.get("liver.lesion_count"),
+                                 values.get("liver.lesion_count_at_most")):
+        problems.append(Problem("liver.bilobar", "must not be true with a single liver lesion "
+                                "(liver.lesion_count 1)", "true"))
+    reason = values.get("primary.unresectable_reason")
+    if reason is not None and values.get("primary.surgical_assessment") == "resectable":
+        problems.append(Problem("primary.unresectable_reason", "may be given only when "
+                                "primary.surgical_assessment is not \"resectable\"",
+                                describe_value(reason)))
     return problems
 
 

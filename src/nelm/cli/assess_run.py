@@ -62,7 +62,8 @@ def run_assess(case: str | None, format: Format | None, output: str | None,
         # A FHIR record may be large (20 MB by default); never read past the limit.
         text = read_text(case, max_bytes=max_bundle_bytes())
         source = "standard input" if case == "-" else case
-    doc = assess_text(text, source=source, assessment_date=_assessment_date(as_of))
+    doc = assess_text(text, source=source, assessment_date=_assessment_date(as_of),
+                      require_confirmation=True)
     chosen = format or (Format.text if sys.stdout.isatty() and output is None else Format.json)
     rendered: str | bytes
     if chosen is Format.json:

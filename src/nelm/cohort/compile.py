@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from nelm.case.fields import OPTION_IDS
+from nelm.case.fields import BOUNDS, OPTION_IDS
 from nelm.cohort.columns import (
     GRADE_BITS,
     GRADE_VALUES,
@@ -41,8 +41,8 @@ from nelm.cohort.columns import (
     status_column,
 )
 from nelm.cohort.derive import MASK, derived_columns
-from nelm.engine.conditions import All, AnyOf, Condition, Leaf, Not
-from nelm.knowledge.model import KnowledgeBase
+from nelm.engine.conditions import All, AnyOf, Condition, FirstKnown, Leaf, Not
+from nelm.knowledge.model import Criterion, KnowledgeBase
 
 __all__ = [
     "BASE_SCHEMA", "STATUS", "CompiledKnowledge", "compile_condition", "compile_knowledge",
@@ -85,10 +85,44 @@ def _set_leaf(leaf: Leaf, bits: dict[str, int]) -> pl.Expr:
     return inside if leaf.op in ("eq", "in") else inside.not_()
 
 
+def _decided(met: pl.Expr, not_met: pl.Expr) -> pl.Expr:
+    """True where ``met``, false where ``not_met``, null elsewhere (a null test is no)."""
+    return pl.when(met).then(True).when(not_met).then(False).otherwise(None)
+
+
+def _bounded_leaf(leaf: Leaf, lo_path: str, hi_path: str) -> pl.Expr:
+    """A leaf over a number that may be known only by bounds: the interval [lo, hi] is the
+    exact value when given, else the bounds (null: unbounded); decided only when the whole
+    interval lies on one side — ``_interval_truth`` of the interpreter."""
+    exact = pl.col(leaf.field)
+    lo = pl.coalesce(exact, pl.col(lo_path))
+    hi = pl.coalesce(exact, pl.col(hi_path))
+    op, operand = leaf.op, leaf.operand
+    if op in ("eq", "ne", "in", "not_in"):
+        wanted = operand if isinstance(operand, tuple) else (operand,)
+        point = lo == hi
+        hits = pl.any_horizontal([lo == w for w in wanted])
+        outside = pl.all_horizontal([(lo > w) | (hi < w) for w in wanted])
+        inside = _decided(point & hits, outside | (point & hits.not_()))
+        return inside if op in ("eq", "in") else inside.not_()
+    if isinstance(operand, tuple) or op not in ("lt", "le", "gt", "ge"):
+        raise TypeError(f"'{op}' cannot apply to the number {leaf.field}")
+    if op == "lt":
+        return _decided(hi < operand, lo >= operand)
+    if op == "le":
+        return _decided(hi <= operand, lo > operand)
+    if op == "gt":
+        return _decided(lo > operand, hi <= operand)
+    return _decided(lo >= operand, hi < operand)
+
+
 def _leaf(leaf: Leaf) -> pl.Expr:
     bits = SET_VALUED.get(leaf.field)
     if bits is not None:
         return _set_leaf(leaf, bits)
+    bounds = BOUNDS.get(leaf.field)
+    if bounds is not None:
+        return _bounded_leaf(leaf, *bounds)
     col = pl.col(leaf.field)
     op, operand = leaf.op, leaf.operand
     if op in ("in", "not_in"):
@@ -114,6 +148,8 @@ def compile_condition(condition: Condition) -> pl.Expr:
         return pl.all_horizontal([compile_condition(p) for p in condition.parts])
     if isinstance(condition, AnyOf):
         return pl.any_horizontal([compile_condition(p) for p in condition.parts])
+    if isinstance(condition, FirstKnown):
+        return pl.coalesce([compile_condition(p) for p in condition.parts])
     assert isinstance(condition, Not)
     return compile_condition(condition.part).not_()
 
@@ -259,13 +295,22 @@ class CompiledKnowledge:
         )
 
 
+def _criterion_expr(criterion: Criterion) -> pl.Expr:
+    """A criterion's column; a relative contraindication that applies is unknown, not false
+    (``nelm.engine.evaluate.criterion_truth``)."""
+    expr = compile_condition(criterion.condition)
+    if criterion.relative:
+        return pl.when(expr.not_()).then(pl.lit(None, pl.Boolean)).otherwise(expr)
+    return expr
+
+
 def compile_knowledge(kb: KnowledgeBase) -> CompiledKnowledge:
     """Compile every option's criteria and the derivations of ``kb``."""
     missing = [o for o in OPTION_IDS if o not in kb.options]
     if missing:
         raise ValueError(f"the knowledge base lacks options {missing}")
     criteria = tuple(
-        (oid, criterion.id, compile_condition(criterion.condition))
+        (oid, criterion.id, _criterion_expr(criterion))
         for oid in OPTION_IDS for criterion in kb.options[oid].criteria
     )
     ids = {oid: tuple(c.id for c in kb.options[oid].criteria) for oid in OPTION_IDS}

@@ -5,11 +5,14 @@ The same rules and the same thresholds (``KnowledgeBase.derivations``):
 * ``derived.grade`` — the bit mask of the grades still possible (``GRADE_BITS``: G1 = 1,
   G2 = 2, G3 = 4, NEC = 8). Poorly differentiated → NEC. Otherwise the higher of the
   Ki-67 and mitotic grades when both are known; one index alone leaves its grade or any
-  higher one possible (the other could raise it); neither leaves G1–G3. When the
-  differentiation is not given, NEC stays possible (poorly differentiated is NEC whatever
-  the index). Never null: "nothing known" is the full mask.
+  higher one possible (the other could raise it); neither leaves G1–G3; an index known
+  only by bounds allows every grade its range spans. When the differentiation is not
+  given, NEC stays possible (poorly differentiated is NEC whatever the index). A reported
+  grade narrows the mask; when it contradicts it, both stay possible. Never null:
+  "nothing known" is the full mask.
 * ``derived.liver_type`` — the bit mask of types I/II/III (``LIVER_TYPE_BITS``): a single
-  lesion is type I, else the distribution's type, else all three.
+  lesion is type I, else the distribution's type, else "bilobar" (II or III) or "not
+  bilobar" (I), else all three.
 * ``derived.portal_drainage`` — whether the primary site drains to the portal system;
   null when the site is not given.
 
@@ -37,39 +40,85 @@ def _lit(value: int) -> pl.Expr:
 
 
 def _index_grade(value: pl.Expr, g1_below: float, g2_max: float) -> pl.Expr:
-    """The grade bit one index gives (null when the index is not given)."""
+    """The grade bit one value of an index gives (null when the value is null)."""
     return (pl.when(value < g1_below).then(_lit(_G1))
             .when(value <= g2_max).then(_lit(_G2))
             .when(value.is_not_null()).then(_lit(_G3)))
 
 
+def _index_range(path: str, g1_below: float, g2_max: float) -> tuple[pl.Expr, pl.Expr]:
+    """The lowest and highest grade bits an index allows: its exact value, else its bounds
+    (a missing bound: G1 below, G3 above); both null when it is given neither way."""
+    exact = pl.col(path)
+    lo_value = pl.coalesce(exact, pl.col(f"{path}_at_least"))
+    hi_value = pl.coalesce(exact, pl.col(f"{path}_at_most"))
+    given = lo_value.is_not_null() | hi_value.is_not_null()
+    lo = pl.when(given).then(pl.coalesce(_index_grade(lo_value, g1_below, g2_max), _lit(_G1)))
+    hi = pl.when(given).then(pl.coalesce(_index_grade(hi_value, g1_below, g2_max), _lit(_G3)))
+    return lo, hi
+
+
+def _span(lo: pl.Expr, hi: pl.Expr) -> pl.Expr:
+    """The mask of every grade from bit ``lo`` to bit ``hi`` (the bits grow with the grade):
+    ``2·hi − lo``."""
+    return (hi * 2 - lo).cast(MASK)
+
+
+def _reported_mask(differentiation: pl.Expr) -> pl.Expr:
+    """The grades ``pathology.reported_grade`` allows (``reported_grades`` of the
+    interpreter); null when no grade is reported."""
+    reported = pl.col("pathology.reported_grade")
+    g3 = (pl.when(differentiation == "well").then(_lit(_G3))
+          .when(differentiation == "poor").then(_lit(_NEC))
+          .otherwise(_lit(_G3 | _NEC)))
+    return (pl.when(reported.is_in(["G1", "typical_carcinoid"])).then(_lit(_G1))
+            .when(reported.is_in(["G2", "atypical_carcinoid"])).then(_lit(_G2))
+            .when(reported == "G3").then(g3)
+            .when(reported == "NEC").then(_lit(_NEC)))
+
+
 def grade_mask(t: GradeTable) -> pl.Expr:
-    """``derived.grade`` as a mask, from Ki-67, mitotic count and differentiation."""
-    ki67 = pl.col("pathology.ki67_percent")
-    mitoses = pl.col("pathology.mitoses_per_2mm2")
+    """``derived.grade`` as a mask, from Ki-67, mitotic count (exact or bounded),
+    differentiation and the reported grade."""
     differentiation = pl.col("pathology.differentiation")
-    by_ki67 = _index_grade(ki67, t.ki67_g1_below, t.ki67_g2_max)
-    by_mitoses = _index_grade(mitoses, t.mitoses_g1_below, t.mitoses_g2_max)
-    # The bits grow with the grade, so the higher grade is the larger bit. With one index
-    # known, that grade or any higher one is possible (the other index could raise it):
-    # G1 → 7, G2 → 6, G3 → 4, which is 8 − bit.
-    known = pl.max_horizontal(by_ki67, by_mitoses)
-    graded = (pl.when(by_ki67.is_not_null() & by_mitoses.is_not_null()).then(known)
-              .when(known.is_not_null()).then(_lit(_G3 << 1) - known)
-              .otherwise(_lit(_G1_TO_G3)))
+    k_lo, k_hi = _index_range("pathology.ki67_percent", t.ki67_g1_below, t.ki67_g2_max)
+    m_lo, m_hi = _index_range("pathology.mitoses_per_2mm2", t.mitoses_g1_below,
+                              t.mitoses_g2_max)
+    # The higher index decides: the grade lies between the larger of the lowest grades and
+    # the larger of the highest. An index not given allows G1–G3, so one index alone
+    # leaves its grade or any higher one possible; neither leaves G1–G3.
+    lo = pl.max_horizontal(pl.coalesce(k_lo, _lit(_G1)), pl.coalesce(m_lo, _lit(_G1)))
+    hi = pl.max_horizontal(pl.coalesce(k_hi, _lit(_G3)), pl.coalesce(m_hi, _lit(_G3)))
+    graded = _span(lo, hi)
     with_nec = pl.when(differentiation.is_null()).then(graded | _lit(_NEC)).otherwise(graded)
-    return (pl.when(differentiation == "poor").then(_lit(_NEC)).otherwise(with_nec)
+    by_indices = pl.when(differentiation == "poor").then(_lit(_NEC)).otherwise(with_nec)
+    stated = _reported_mask(differentiation)
+    narrowed = by_indices & stated
+    # A reported grade narrows; contradicting the indices, both stay possible.
+    return (pl.when(stated.is_null()).then(by_indices)
+            .when(narrowed != 0).then(narrowed)
+            .otherwise(by_indices | stated)
             .cast(MASK))
 
 
 def liver_type_mask(d: Derivations) -> pl.Expr:
-    """``derived.liver_type`` as a mask, from lesion count and distribution."""
-    count = pl.col("liver.lesion_count")
+    """``derived.liver_type`` as a mask, from lesion count (or an upper bound of one),
+    distribution and "bilobar" without a pattern."""
+    single = ((pl.col("liver.lesion_count") == 1)
+              | (pl.col("liver.lesion_count").is_null()
+                 & (pl.col("liver.lesion_count_at_most") == 1)))
     distribution = pl.col("liver.distribution")
-    expr = _lit(sum(LIVER_TYPE_BITS.values()))
-    for name, kind in reversed(d.liver_type_by_distribution.items()):
+    bilobar = pl.col("liver.bilobar")
+    table = d.liver_type_by_distribution
+    both = _lit(LIVER_TYPE_BITS[table["bilobar_dominant"]]
+                | LIVER_TYPE_BITS[table["bilobar_diffuse"]])
+    expr = (pl.when(bilobar).then(both)
+            .when(bilobar.not_()).then(_lit(LIVER_TYPE_BITS[table["unilobar"]]))
+            .otherwise(_lit(sum(LIVER_TYPE_BITS.values()))))
+    for name, kind in reversed(table.items()):
         expr = pl.when(distribution == name).then(_lit(LIVER_TYPE_BITS[kind])).otherwise(expr)
-    return pl.when(count == 1).then(_lit(LIVER_TYPE_BITS["I"])).otherwise(expr).cast(MASK)
+    return pl.when(single.fill_null(False)).then(_lit(LIVER_TYPE_BITS["I"])).otherwise(
+        expr).cast(MASK)
 
 
 def portal_drainage(d: Derivations) -> pl.Expr:

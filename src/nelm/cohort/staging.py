@@ -22,7 +22,7 @@ import polars as pl
 
 from nelm.cohort.columns import LIST_SEPARATOR, STAGE_SYSTEMS
 from nelm.cohort.compile import compile_condition
-from nelm.engine.conditions import All, AnyOf, Condition, Leaf, Not
+from nelm.engine.conditions import All, AnyOf, Condition, FirstKnown, Leaf, Not
 from nelm.knowledge.staging import (
     BEYOND_FIELD,
     INVASION_FIELDS,
@@ -53,9 +53,9 @@ def _renamed(condition: Condition) -> Condition:
         if condition.field == BEYOND_FIELD or condition.field in INVASION_FIELDS:
             return Leaf(_PREFIX + condition.field, condition.op, condition.operand)
         return condition
-    if isinstance(condition, All | AnyOf):
+    if isinstance(condition, All | AnyOf | FirstKnown):
         parts = tuple(_renamed(p) for p in condition.parts)
-        return All(parts) if isinstance(condition, All) else AnyOf(parts)
+        return type(condition)(parts)
     return Not(_renamed(condition.part))
 
 

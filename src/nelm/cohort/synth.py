@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from nelm.case.fields import FIELD_BY_PATH, FIELDS, Kind
+from nelm.case.fields import BOUNDED, FIELD_BY_PATH, FIELDS, Kind
 from nelm.cohort.io import Outputs, file_format
 
 __all__ = ["BLOCK", "DEFAULT_MISSING", "synth_block", "synth_frame", "write_synth"]
@@ -264,14 +264,53 @@ def synth_block(seed: int, block: int, n: int, missing: float = DEFAULT_MISSING
     c["course.recurrence_after_liver_resection"] = d.bernoulli(0.05)
 
     c.update(_extent(np.random.default_rng([seed, block, 14]), n, site))
+    first_columns = [f.path for f in FIELDS if f.path in c]
+    _report_columns(c, d, ki67, dist)
     frame = pl.DataFrame({name: _series(name, values) for name, values in c.items()})
     if missing > 0:
+        # The masks of the first columns are drawn first, in their order, so that adding
+        # report columns left every earlier column of a seed as it was.
+        order = first_columns + [p for p in c if p != "case_id" and p not in first_columns]
         frame = frame.with_columns(
-            pl.when(pl.lit(pl.Series(rng.random(n) >= missing))).then(pl.col(f.path))
-            .alias(f.path)
-            for f in FIELDS
+            pl.when(pl.lit(pl.Series(rng.random(n) >= missing))).then(pl.col(path))
+            .alias(path)
+            for path in order
         )
     return frame
+
+
+def _report_columns(c: dict[str, Any], d: _Draw, ki67: np.ndarray, dist: _Labels) -> None:
+    """The fields that say what a report says: a reported grade, bounds around the exact
+    numbers, "bilobar" without a pattern, the surgeons' judgements (all sparse)."""
+    n, rng = d.n, d.rng
+    grade = np.where(ki67 < 3, 0, np.where(ki67 <= 20, 1, 2))
+    reported = np.where(d.bernoulli(0.9), grade, rng.choice(6, n))  # a few contradict
+    c["pathology.reported_grade"] = _Labels(
+        FIELD_BY_PATH["pathology.reported_grade"].choices, reported).only(d.bernoulli(0.3))
+    for path in BOUNDED:
+        exact = c[path]
+        spec = FIELD_BY_PATH[path]
+        below = np.round(rng.exponential(3, n), 0 if spec.kind is Kind.INTEGER else 1)
+        above = np.round(rng.exponential(3, n), 0 if spec.kind is Kind.INTEGER else 1)
+        lo = spec.minimum if spec.minimum is not None else -np.inf
+        hi = spec.maximum if spec.maximum is not None else np.inf
+        has_lo, has_hi = d.bernoulli(0.15), d.bernoulli(0.15)
+        at_least = np.clip(exact - below, lo + (0.1 if spec.exclusive_minimum else 0), hi)
+        at_most = np.clip(exact + above, lo, hi)
+        c[f"{path}_at_least"] = np.where(has_lo, at_least, np.nan)
+        c[f"{path}_at_most"] = np.where(has_hi, at_most, np.nan)
+        if spec.kind is Kind.INTEGER:
+            c[f"{path}_at_least"] = _only(has_lo & ~np.isnan(at_least),
+                                          np.nan_to_num(at_least).astype(np.int64))
+            c[f"{path}_at_most"] = _only(has_hi & ~np.isnan(at_most),
+                                         np.nan_to_num(at_most).astype(np.int64))
+    c["liver.bilobar"] = _only(d.bernoulli(0.2), ~dist.is_("unilobar"))
+    c["liver.surgical_assessment"] = d.choice(
+        FIELD_BY_PATH["liver.surgical_assessment"].choices, (0.3, 0.2, 0.5)).only(
+        d.bernoulli(0.2))
+    c["primary.surgical_assessment"] = d.choice(
+        FIELD_BY_PATH["primary.surgical_assessment"].choices, (0.8, 0.2)).only(
+        d.bernoulli(0.15))
 
 
 def _extent(rng: np.random.Generator, n: int, site: _Labels) -> dict[str, pl.Series]:

@@ -30,7 +30,7 @@ from typing import Any
 import polars as pl
 
 from nelm.case.document import case_from_mapping
-from nelm.case.fields import FIELDS, Field, Kind
+from nelm.case.fields import BOUNDS, FIELDS, Field, Kind
 from nelm.cohort.columns import (
     BLANK_TEXT,
     INPUT_COLUMNS,
@@ -214,9 +214,26 @@ def _cross_rules() -> list[pl.Expr]:
         & pl.col("liver.distribution").is_in(["bilobar_dominant", "bilobar_diffuse"]),
         (pl.col("extrahepatic.present") == False)  # noqa: E712 - a column, not a bool
         & (pl.col("extrahepatic.sites").list.len() > 0),
+        *_bound_rules(),
+        (pl.col("liver.bilobar") & (pl.col("liver.distribution") == "unilobar")),
+        (pl.col("liver.bilobar").not_()
+         & pl.col("liver.distribution").is_in(["bilobar_dominant", "bilobar_diffuse"])),
+        (pl.col("liver.bilobar") & ((pl.col("liver.lesion_count") == 1)
+                                    | (pl.col("liver.lesion_count_at_most") == 1))),
+        (pl.col("primary.unresectable_reason").is_not_null()
+         & (pl.col("primary.surgical_assessment") == "resectable")),
         (pl.col("primary.extends_beyond_pancreas") == False)  # noqa: E712 - a column
         & pl.any_horizontal(pl.col(p) == True for p in INVASION_FIELDS),  # noqa: E712
     ]
+
+
+def _bound_rules() -> list[pl.Expr]:
+    """A bound above the other, or an exact value outside its bounds (rows read again)."""
+    rules = []
+    for path, (lo_path, hi_path) in BOUNDS.items():
+        exact, lo, hi = pl.col(path), pl.col(lo_path), pl.col(hi_path)
+        rules += [lo > hi, exact < lo, exact > hi]
+    return rules
 
 
 # --------------------------------------------------------------------------- validation

@@ -10,9 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from nelm.case.document import Case
+from nelm.case.plausibility import implausible_values
 from nelm.engine.conditions import Fact
+from nelm.engine.consistency import contradictions
 from nelm.engine.derive import DerivedFacts, derive
 from nelm.engine.evaluate import OptionResult, evaluate_option
+from nelm.engine.intervals import interval_facts
+from nelm.engine.investigations import ToDo, rank_investigations
 from nelm.engine.logic import Truth
 from nelm.engine.plan import PlanStep, build_plan
 from nelm.engine.staging import staging_doc
@@ -36,6 +40,9 @@ class Assessment:
     missing_data: tuple[tuple[str, tuple[str, ...]], ...]
     warnings: tuple[str, ...]
     evidence: Mapping[str, Mapping[str, Any]]
+    investigations: tuple[ToDo, ...] = ()
+    input_warnings: tuple[dict[str, Any], ...] = ()
+    """Implausible values and contradictions, shown first (``input_warnings``)."""
 
     def to_document(self) -> dict[str, Any]:
         """The assessment-v1 JSON document."""
@@ -44,6 +51,7 @@ class Assessment:
 
 def facts_of(case: Case, derived: DerivedFacts) -> dict[str, Fact]:
     facts: dict[str, Fact] = dict(case.values)
+    facts.update(interval_facts(case.values))
     facts.update(derived.as_facts())
     return facts
 
@@ -51,6 +59,7 @@ def facts_of(case: Case, derived: DerivedFacts) -> dict[str, Fact]:
 def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None) -> Assessment:
     derived = derive(case, kb.derivations)
     facts = facts_of(case, derived)
+    checks = input_checks(case, kb)
     shown_values: dict[str, str] = {}
     results = {oid: evaluate_option(spec, facts, derived, shown_values)
                for oid, spec in kb.options.items()}
@@ -69,13 +78,26 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
         options=results,
         plan=plan,
         missing_data=missing_data,
-        warnings=tuple(_warnings(case, derived)),
+        warnings=tuple(w["message"] for w in checks) + tuple(_warnings(case, derived)),
+        input_warnings=checks,
         evidence={oid: evidence(oid) for oid in results} if evidence else {},
+        investigations=rank_investigations(case, kb, results, plan, facts_of),
     )
 
 
+def input_checks(case: Case, kb: KnowledgeBase) -> tuple[dict[str, Any], ...]:
+    """Implausible values (confirmed or not) and contradictions between fields."""
+    found = [{"kind": "implausible", "fields": [f.path], **f.as_dict()}
+             for f in implausible_values(case.values, case.confirmed)]
+    found += [{"kind": "contradiction", **c.as_dict()}
+              for c in contradictions(case.values, kb.derivations.grade)]
+    return tuple(found)
+
+
 def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
-    out: list[str] = []
+    out: list[str] = [f"{c} (timeline): check which is current." for c in case.timeline_conflicts]
+    if derived.grade.conflict:
+        out.append(f"{derived.grade.conflict} (pathology.reported_grade).")
     if "pathology.mitoses_per_2mm2" in derived.grade.settle_with:
         out.append("The grade is not settled: the mitotic count is not given, and the higher "
                    "of Ki-67 and mitotic count decides (000 §1). Give "
@@ -111,6 +133,8 @@ def _derived_doc(d: DerivedFacts, case: Case) -> dict[str, Any]:
                                f"({'; '.join(d.burden_band_sources)})"}
                if d.burden_band else {}),
         },
+        "conflicts": [derived.conflict for derived in (d.grade, d.liver_type)
+                      if derived.conflict],
         "settle_with": {name: list(getattr(d, name).settle_with)
                         for name in ("grade", "liver_type", "portal_drainage")
                         if getattr(d, name).settle_with},
@@ -137,6 +161,8 @@ def _option_doc(result: OptionResult, evidence: Mapping[str, Any] | None) -> dic
                 "value": c.value,
                 "sources": list(c.criterion.sources),
                 **({"quote": c.criterion.quote} if c.criterion.quote else {}),
+                **({"relative_contraindication": True} if c.relative else {}),
+                **({"override": c.override} if c.override else {}),
             }
             for c in result.criteria
         ],
@@ -144,10 +170,23 @@ def _option_doc(result: OptionResult, evidence: Mapping[str, Any] | None) -> dic
         "caution_details": [{"text": text, "sources": list(sources), "case_specific": specific}
                             for text, sources, specific in result.cautions],
         "missing": list(result.missing),
+        "judgements": list(result.judgements),
         "reasons": [c.criterion.text for c in result.criteria if c.truth is Truth.NOT_MET],
     }
     doc["evidence"] = dict(evidence) if evidence is not None else None
     return doc
+
+
+def _todo_doc(t: ToDo) -> dict[str, Any]:
+    return {
+        "id": t.investigation.id,
+        "name": t.investigation.name,
+        "fields": list(t.fields),
+        "could_change": list(t.could_change),
+        "could_become": {o: list(s) for o, s in t.could_become.items()},
+        "first_step_could_change": t.first_step_could_change,
+        "sources": list(t.investigation.sources),
+    }
 
 
 def _document(a: Assessment) -> dict[str, Any]:
@@ -166,12 +205,17 @@ def _document(a: Assessment) -> dict[str, Any]:
                 "rationale": s.spec.rationale,
                 "sources": list(s.spec.sources),
                 "conditional": s.conditional,
+                "options_are": s.options_are,
+                "conditions": {o: list(t) for o, t in s.conditions.items()},
+                **({"moved_behind": list(s.moved_behind)} if s.moved_behind else {}),
                 "statuses": dict(s.statuses),
                 "pending": {o: list(f) for o, f in s.pending.items()},
             }
             for s in a.plan
         ],
         "missing_data": [{"field": f, "decides": list(o)} for f, o in a.missing_data],
+        "investigations": [_todo_doc(t) for t in a.investigations],
         "warnings": list(a.warnings),
+        "input_warnings": list(a.input_warnings),
         "inputs": a.case.to_document(),
     }

@@ -8,11 +8,12 @@ implements the same rules over columns and is tested against these functions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from nelm.case.document import Case, Value
 from nelm.engine.conditions import Fact
+from nelm.engine.intervals import interval_of, interval_text
 from nelm.engine.staging import Stage, derive_stages
 from nelm.knowledge.model import Derivations, GradeTable
 
@@ -30,6 +31,7 @@ class Derived:
     explanation: str
     settle_with: tuple[str, ...]  # case fields that would settle it
     sources: tuple[str, ...]
+    conflict: str | None = None  # the case's statements behind it contradict each other
 
     @property
     def value(self) -> str | bool | None:
@@ -87,55 +89,97 @@ def _mitoses_band(grade: str, t: GradeTable) -> str:
             "G3": f"> {_fmt(t.mitoses_g2_max)}"}[grade]
 
 
+def _index_range(values: Mapping[str, Value], path: str, below: float, g2_max: float,
+                 grade: Callable[[float, GradeTable], str], t: GradeTable
+                 ) -> tuple[int, int, str] | None:
+    """The grades one index allows, as (lowest, highest) positions in GRADES, and how it
+    reads; None when the index is given neither exactly nor by bounds."""
+    exact = values.get(path)
+    if isinstance(exact, int | float) and not isinstance(exact, bool):
+        g = GRADES.index(grade(exact, t))
+        return g, g, _fmt(exact)
+    interval = interval_of(values, path)
+    if interval is None:
+        return None
+    lo = GRADES.index(grade(interval.lo, t)) if interval.lo is not None else 0
+    hi = GRADES.index(grade(interval.hi, t)) if interval.hi is not None else len(GRADES) - 1
+    return lo, hi, interval_text(interval)
+
+
+def _grades(lo: int, hi: int) -> str:
+    return " or ".join(GRADES[lo:hi + 1])
+
+
+def reported_grades(reported: str, differentiation: Value | None) -> frozenset[str]:
+    """The grades a reported grade allows. G1/G2 are NETs; a bare "G3" was NEC before WHO
+    2017 and a NET since, so only a stated differentiation settles it; typical and atypical
+    carcinoid are G1 and G2 by their mitotic ranges."""
+    if reported == "G3":
+        if differentiation == "well":
+            return frozenset({"G3"})
+        return frozenset({"NEC"}) if differentiation == "poor" else frozenset({"G3", "NEC"})
+    return frozenset({{"typical_carcinoid": "G1", "atypical_carcinoid": "G2"}.get(
+        reported, reported)})
+
+
 def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
     """WHO grade: the higher of the Ki-67 and mitotic grades; poorly differentiated is NEC.
 
     With one index known the grade is at least what that index gives: the other could raise
     it, so a lower grade is not concluded from a missing count (001's Ki-67-only reading is
-    shown in the explanation). Poorly differentiated is NEC whatever the index, so an unknown
-    differentiation always leaves NEC possible.
+    shown in the explanation). An index given only as a range allows every grade the range
+    spans. Poorly differentiated is NEC whatever the index, so an unknown differentiation
+    always leaves NEC possible. A grade the report states narrows what the indices leave
+    open; when it contradicts them both stay possible and the conflict is reported.
     """
-    ki67 = values.get("pathology.ki67_percent")
-    mitoses = values.get("pathology.mitoses_per_2mm2")
     differentiation = values.get("pathology.differentiation")
     cite = "; ".join(t.sources)
+    sources = t.sources
     if differentiation == "poor":
-        return Derived(frozenset({"NEC"}), None,
-                       "Poorly differentiated → neuroendocrine carcinoma (NEC), whatever the "
-                       f"proliferation index ({'; '.join(t.nec_sources)})", (), t.nec_sources)
+        derived = Derived(frozenset({"NEC"}), None,
+                          "Poorly differentiated → neuroendocrine carcinoma (NEC), whatever "
+                          f"the proliferation index ({'; '.join(t.nec_sources)})", (),
+                          t.nec_sources)
+        return _with_reported(derived, values, t)
+    by_ki67 = _index_range(values, "pathology.ki67_percent", t.ki67_g1_below, t.ki67_g2_max,
+                           grade_of_ki67, t)
+    by_mitoses = _index_range(values, "pathology.mitoses_per_2mm2", t.mitoses_g1_below,
+                              t.mitoses_g2_max, grade_of_mitoses, t)
     parts: list[str] = []
     settle: list[str] = []
-    if isinstance(ki67, int | float) and not isinstance(ki67, bool):
-        gk: str | None = grade_of_ki67(ki67, t)
-        parts.append(f"Ki-67 {_fmt(ki67)}% ({_ki67_band(gk, t)})")  # type: ignore[arg-type]
-    else:
-        gk = None
-    if isinstance(mitoses, int | float) and not isinstance(mitoses, bool):
-        gm: str | None = grade_of_mitoses(mitoses, t)
-        parts.append(f"{_fmt(mitoses)} mitoses/2 mm² ({_mitoses_band(gm, t)})")  # type: ignore[arg-type]
-    else:
-        gm = None
+    if by_ki67 is not None:
+        lo, hi, shown = by_ki67
+        band = _ki67_band(GRADES[lo], t) if lo == hi else _grades(lo, hi)
+        parts.append(f"Ki-67 {shown}% ({band})")
+    if by_mitoses is not None:
+        lo, hi, shown = by_mitoses
+        band = _mitoses_band(GRADES[lo], t) if lo == hi else _grades(lo, hi)
+        parts.append(f"{shown} mitoses/2 mm² ({band})")
 
-    sources = t.sources
-    if gk and gm:
-        best = max(gk, gm, key=GRADES.index)
-        possible = set(best.split())
-        how = " and ".join(parts) + f" → {best}"
-        if gk != gm:
+    if by_ki67 is not None and by_mitoses is not None:
+        lo = max(by_ki67[0], by_mitoses[0])
+        hi = max(by_ki67[1], by_mitoses[1])
+        possible = set(GRADES[lo:hi + 1])
+        how = " and ".join(parts) + f" → {_grades(lo, hi)}"
+        if by_ki67[:2] != by_mitoses[:2] and lo == hi:
             how += " (the higher index decides)"
-    elif gk or gm:
+        if lo != hi:
+            settle += [p for p, r in (("pathology.ki67_percent", by_ki67),
+                                      ("pathology.mitoses_per_2mm2", by_mitoses))
+                       if r[0] != r[1]]
+    elif by_ki67 is not None or by_mitoses is not None:
         # One index gives a lower bound only: the other could be higher, and the higher
         # decides (000 §1). 001 grades on Ki-67 alone; that reading is shown, not used.
-        known = gk or gm
+        known = by_ki67 or by_mitoses
         assert known is not None
-        possible = set(GRADES[GRADES.index(known):])
-        other = "mitotic count" if gk else "Ki-67"
-        how = f"{parts[0]}: at least {known}"
-        if known != "G3":
+        possible = set(GRADES[known[0]:])
+        other = "mitotic count" if by_ki67 else "Ki-67"
+        how = f"{parts[0]}: at least {GRADES[known[0]]}"
+        if known[0] != len(GRADES) - 1:
             how += f"; {other} not given and could raise the grade"
-            settle.append("pathology.mitoses_per_2mm2" if gk else "pathology.ki67_percent")
-            if gk:
-                how += (f" (on Ki-67 alone, as 001 grades, it would be {gk}: "
+            settle.append("pathology.mitoses_per_2mm2" if by_ki67 else "pathology.ki67_percent")
+            if by_ki67 and by_ki67[0] == by_ki67[1]:
+                how += (f" (on Ki-67 alone, as 001 grades, it would be {GRADES[known[0]]}: "
                         f"{'; '.join(t.ki67_alone_sources)})")
                 sources = (*t.sources, *t.ki67_alone_sources)
     else:
@@ -151,12 +195,46 @@ def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
         settle.append("pathology.differentiation")
     if len(possible) > 1:
         how = f"Grade not settled: {how}"
-    return Derived(frozenset(possible), None, f"{how} ({cite})", tuple(settle), sources)
+    derived = Derived(frozenset(possible), None, f"{how} ({cite})", tuple(settle), sources)
+    return _with_reported(derived, values, t)
+
+
+def _with_reported(derived: Derived, values: Mapping[str, Value], t: GradeTable) -> Derived:
+    """The grade narrowed by the grade the report states, or the conflict between them."""
+    reported = values.get("pathology.reported_grade")
+    if not isinstance(reported, str) or derived.possible is None:
+        return derived
+    stated = reported_grades(reported, values.get("pathology.differentiation"))
+    extra = t.carcinoid_sources if reported.endswith("carcinoid") else t.reported_sources
+    sources = tuple(dict.fromkeys((*derived.sources, *extra)))
+    words = reported.replace("_", " ")
+    narrowed = derived.possible & stated
+    if narrowed == derived.possible:
+        return Derived(derived.possible, None, derived.explanation + f"; reported as {words}, "
+                       f"which agrees ({'; '.join(extra)})", derived.settle_with, sources)
+    if narrowed:
+        shown = " or ".join(sorted(narrowed))
+        settle = derived.settle_with if len(narrowed) > 1 else ()
+        return Derived(frozenset(narrowed), None,
+                       f"Reported as {words} → {shown} ({'; '.join(extra)}); from the "
+                       f"indices: {derived.explanation}", settle, sources)
+    both = derived.possible | stated
+    conflict = (f"The reported grade ({words}) contradicts the grade from the indices and "
+                f"differentiation ({' or '.join(sorted(derived.possible))}); both stay "
+                "possible until the pathology is reviewed")
+    return Derived(frozenset(both), None,
+                   f"Grade not settled: {conflict} ({'; '.join(extra)}); from the indices: "
+                   f"{derived.explanation}",
+                   tuple(dict.fromkeys((*derived.settle_with, "pathology.reported_grade"))),
+                   sources, conflict=conflict)
 
 
 def derive_liver_type(values: Mapping[str, Value], d: Derivations) -> Derived:
     count = values.get("liver.lesion_count")
+    if count is None and values.get("liver.lesion_count_at_most") == 1:
+        count = 1  # "at most one" lesion, and a case has at least one
     distribution = values.get("liver.distribution")
+    bilobar = values.get("liver.bilobar")
     cite = "; ".join(d.liver_type_sources)
     if count == 1:
         return Derived(frozenset({"I"}), None, f"Single liver lesion → type I (simple) ({cite})",
@@ -167,6 +245,18 @@ def derive_liver_type(values: Mapping[str, Value], d: Derivations) -> Derived:
         return Derived(frozenset({kind}), None,
                        f"Distribution {distribution.replace('_', ' ')} → type {kind} ({name}) "
                        f"({cite})", (), d.liver_type_sources)
+    if isinstance(bilobar, bool):
+        # "Bilobar" without its pattern: complex or diffuse, not simple; "not bilobar" is
+        # one lobe, which the distribution table makes simple.
+        kinds = frozenset(d.liver_type_by_distribution[k] for k in (
+            ("bilobar_dominant", "bilobar_diffuse") if bilobar else ("unilobar",)))
+        shown = " or ".join(sorted(kinds))
+        settled = len(kinds) == 1
+        how = (f"Both lobes involved, pattern not stated → type {shown}" if bilobar
+               else f"One lobe involved → type {shown}")
+        return Derived(kinds, None, f"{how}{'' if settled else ' (dominant or diffuse not stated)'}"
+                       f" ({cite})", () if settled else ("liver.distribution",),
+                       d.liver_type_sources)
     settle = ("liver.distribution",) if count is not None else ("liver.distribution",
                                                                  "liver.lesion_count")
     return Derived(frozenset({"I", "II", "III"}), None,
@@ -191,7 +281,16 @@ def derive_burden_band(values: Mapping[str, Value], d: Derivations
                        ) -> tuple[str | None, tuple[str, ...]]:
     burden = values.get("liver.tumor_burden_percent")
     if not isinstance(burden, int | float) or isinstance(burden, bool):
-        return None, ()
+        interval = interval_of(values, "liver.tumor_burden_percent")
+        if interval is None or interval.lo is None or interval.hi is None:
+            return None, ()
+        # A range names a band only when it lies wholly inside one.
+        low, high = _band(interval.lo, d), _band(interval.hi, d)
+        return low if low == high else (None, ())
+    return _band(burden, d)
+
+
+def _band(burden: float, d: Derivations) -> tuple[str | None, tuple[str, ...]]:
     for band in d.burden_bands:
         if burden < band.upper or (band.upper_inclusive and burden == band.upper):
             return band.label, band.sources

@@ -7,12 +7,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 from nelm.case.fields import FIELD_BY_PATH
-from nelm.engine.conditions import Fact, LeafResult, evaluate
+from nelm.engine.conditions import Condition, Fact, Interval, LeafResult, evaluate, overridden
 from nelm.engine.derive import DerivedFacts
+from nelm.engine.intervals import interval_text
 from nelm.engine.logic import Truth
 from nelm.knowledge.model import Criterion, OptionSpec
 
-__all__ = ["CriterionResult", "OptionResult", "Status", "evaluate_option", "status_of"]
+__all__ = [
+    "CriterionResult", "OptionResult", "Status", "criterion_truth", "evaluate_option",
+    "status_of",
+]
 
 Status = Literal["eligible", "ineligible", "uncertain"]
 
@@ -23,6 +27,10 @@ class CriterionResult:
     truth: Truth
     value: str  # the values the criterion looked at, as a reader would write them
     missing: tuple[str, ...]  # case fields that would settle an unknown result
+    relative: bool = False
+    """True when the case fails a relative contraindication: the result is unknown and
+    the board judges it; no field would settle it."""
+    override: str | None = None  # a preferred source decided against a later one
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +42,15 @@ class OptionResult:
     """(text, sources, case-specific) of the cautions that apply; case-specific ones were
     triggered by this case's values, the others are always shown for the option."""
     missing: tuple[str, ...]
+
+    @property
+    def judgements(self) -> tuple[str, ...]:
+        """The relative contraindications this case meets: an uncertain option that no
+        missing field would settle waits on the board's judgement of these. An option that
+        another criterion already rules out waits on nothing, like its missing fields."""
+        if self.status != "uncertain":
+            return ()
+        return tuple(c.criterion.text for c in self.criteria if c.relative)
 
     def blocked_only_by_convertible(self) -> bool:
         """Ineligible, and every unmet criterion is one that downstaging can change."""
@@ -48,6 +65,14 @@ def status_of(truths: list[Truth]) -> Status:
     if all(t is Truth.MET for t in truths):
         return "eligible"
     return "uncertain"
+
+
+def criterion_truth(criterion: Criterion, truth: Truth) -> tuple[Truth, bool]:
+    """The criterion's result and whether a relative contraindication turned a "not met"
+    into "unknown" (the cohort compiler does the same in ``_criterion_expr``)."""
+    if criterion.relative and truth is Truth.NOT_MET:
+        return Truth.UNKNOWN, True
+    return truth, False
 
 
 def _format_value(field: str, value: Fact | None, derived: DerivedFacts) -> str:
@@ -71,6 +96,8 @@ def _format_value(field: str, value: Fact | None, derived: DerivedFacts) -> str:
         return f"{label}: {'yes' if value else 'no'}"
     if isinstance(value, tuple):
         return f"{label}: {', '.join(value) or 'none'}"
+    if isinstance(value, Interval):
+        return f"{label} {interval_text(value, spec.unit)} (as reported)"
     if isinstance(value, int | float):
         unit = spec.unit
         number = f"{value:,.0f}" if abs(value) >= 10000 else f"{value:g}"
@@ -93,6 +120,15 @@ def _missing_fields(trace: list[LeafResult], derived: DerivedFacts) -> list[str]
     return list(dict.fromkeys(out))
 
 
+def _override(condition: Condition, facts: Mapping[str, Fact]) -> str | None:
+    found = overridden(condition, facts)
+    if found is None:
+        return None
+    used, aside, truth = found
+    alone = "met" if truth is Truth.MET else "not met"
+    return f"Decided by {used}; without it, {aside} would give {alone}"
+
+
 def evaluate_option(spec: OptionSpec, facts: Mapping[str, Fact],
                     derived: DerivedFacts, shown_values: dict[str, str] | None = None
                     ) -> OptionResult:
@@ -109,10 +145,16 @@ def evaluate_option(spec: OptionSpec, facts: Mapping[str, Fact],
     results: list[CriterionResult] = []
     for criterion in spec.criteria:
         trace: list[LeafResult] = []
-        truth = evaluate(criterion.condition, facts, trace)
+        truth, relative = criterion_truth(criterion,
+                                          evaluate(criterion.condition, facts, trace))
         shown = dict.fromkeys(shown_value(leaf.leaf.field, leaf.value) for leaf in trace)
-        missing = _missing_fields(trace, derived) if truth is Truth.UNKNOWN else []
-        results.append(CriterionResult(criterion, truth, "; ".join(shown), tuple(missing)))
+        missing = (_missing_fields(trace, derived)
+                   if truth is Truth.UNKNOWN and not relative else [])
+        override = _override(criterion.condition, facts)
+        # The override is part of what the criterion looked at, so every report shows it.
+        value = "; ".join(shown) + (f" ({override})" if override else "")
+        results.append(CriterionResult(criterion, truth, value, tuple(missing),
+                                       relative=relative, override=override))
     status = status_of([r.truth for r in results])
     missing_all: list[str] = []
     if status == "uncertain":

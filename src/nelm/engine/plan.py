@@ -1,14 +1,18 @@
 """Order the options that remain open into the steps a tumour board would discuss.
 
 The step templates are data (``knowledge/data/plan.yaml``); this module applies them.
-Ineligible options never enter the plan; uncertain ones do, marked conditional, with the
-data that would decide them.
+Ineligible options never enter the plan; uncertain ones do, as conditional options ("if the
+future liver remnant is ≥ 30 %: resection"), with the criteria and data that would decide
+them. An uncertain option never outranks an eligible option of the same intent: within a
+step eligible options come first, and a step with no eligible option moves behind the steps
+of its intent that have one. When the surgeons judge the liver unresectable (or resectable
+only after conversion), the resection steps move behind conversion and non-surgical steps.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nelm.engine.conditions import Fact, evaluate
 from nelm.engine.evaluate import OptionResult
@@ -25,6 +29,10 @@ class PlanStep:
     options: tuple[str, ...]
     statuses: dict[str, str]
     pending: dict[str, tuple[str, ...]]  # uncertain option -> fields that would decide it
+    conditions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per uncertain option, the criteria still open: the "if" of a conditional option."""
+    moved_behind: tuple[str, ...] = ()
+    """The steps this one was moved behind (``after_when``), empty when in template order."""
 
     @property
     def intent(self) -> Intent:
@@ -32,7 +40,11 @@ class PlanStep:
 
     @property
     def conditional(self) -> bool:
-        return bool(self.pending)
+        return any(s == "uncertain" for s in self.statuses.values())
+
+    @property
+    def options_are(self) -> str:
+        return "sequence" if self.spec.sequence else "alternatives"
 
 
 def _applies(spec: PlanStepSpec, facts: Mapping[str, Fact],
@@ -42,8 +54,15 @@ def _applies(spec: PlanStepSpec, facts: Mapping[str, Fact],
     if any(results[o].status == "eligible" for o in spec.unless_eligible):
         return False
     if spec.convert and not any(results[o].blocked_only_by_convertible() for o in spec.convert):
-        return False
+        judged = spec.convert_when is not None and evaluate(spec.convert_when,
+                                                            facts) is Truth.MET
+        if not judged:
+            return False
     return not spec.needs or any(results[o].status != "ineligible" for o in spec.needs)
+
+
+def _open_criteria(result: OptionResult) -> tuple[str, ...]:
+    return tuple(c.criterion.text for c in result.criteria if c.truth is Truth.UNKNOWN)
 
 
 def build_plan(templates: tuple[PlanStepSpec, ...], facts: Mapping[str, Fact],
@@ -57,14 +76,53 @@ def build_plan(templates: tuple[PlanStepSpec, ...], facts: Mapping[str, Fact],
                 if o not in used and results[o].status != "ineligible"]
         if not kept:
             continue
-        # Within a step, the options that are already eligible come first.
-        kept.sort(key=lambda o: results[o].status != "eligible")
+        if not spec.sequence:
+            # Alternatives: the options that are already eligible come first.
+            kept.sort(key=lambda o: results[o].status != "eligible")
         used.update(kept)
+        uncertain = [o for o in kept if results[o].status == "uncertain"]
         steps.append(PlanStep(
-            number=len(steps) + 1,
+            number=0,
             spec=spec,
             options=tuple(kept),
             statuses={o: results[o].status for o in kept},
-            pending={o: results[o].missing for o in kept if results[o].status == "uncertain"},
+            pending={o: results[o].missing for o in uncertain},
+            conditions={o: _open_criteria(results[o]) for o in uncertain},
         ))
-    return tuple(steps)
+    steps = _eligible_first_within_intent(steps)
+    steps = _moved_behind(steps, facts)
+    return tuple(PlanStep(i, s.spec, s.options, s.statuses, s.pending, s.conditions,
+                          s.moved_behind) for i, s in enumerate(steps, 1))
+
+
+def _eligible_first_within_intent(steps: list[PlanStep]) -> list[PlanStep]:
+    """Steps keep their template order, except that among the steps of one intent those
+    holding an eligible option come before those holding only conditional ones."""
+    order: dict[str, int] = {}
+    for s in steps:
+        order.setdefault(s.intent, len(order))
+    has_eligible = [any(v == "eligible" for v in s.statuses.values()) for s in steps]
+    ranked = sorted(range(len(steps)), key=lambda i: (order[steps[i].intent],
+                                                       not has_eligible[i], i))
+    # Intents that were contiguous stay where they were; sorting by first appearance keeps
+    # the template's order of intents.
+    return [steps[i] for i in ranked]
+
+
+def _moved_behind(steps: list[PlanStep], facts: Mapping[str, Fact]) -> list[PlanStep]:
+    out = list(steps)
+    for step in steps:
+        spec = step.spec
+        if spec.after_when is None or evaluate(spec.after_when, facts) is not Truth.MET:
+            continue
+        ids = [s.spec.id for s in out]
+        behind = [i for i, sid in enumerate(ids) if sid in spec.after]
+        here = ids.index(spec.id)
+        if not behind or max(behind) < here:
+            continue  # nothing to move behind, or already behind it
+        out.pop(here)
+        target = max(i for i, s in enumerate(out) if s.spec.id in spec.after)
+        passed = tuple(s.spec.id for s in out[:target + 1] if s.spec.id in spec.after)
+        out.insert(target + 1, PlanStep(0, spec, step.options, step.statuses, step.pending,
+                                        step.conditions, passed))
+    return out

@@ -30,6 +30,7 @@ from nelm.knowledge.model import (
     Derivations,
     GradeTable,
     Intent,
+    Investigation,
     KnowledgeBase,
     OptionSpec,
     PlanStepSpec,
@@ -151,6 +152,7 @@ def _build(docs: dict[str, Any], content_hash: str) -> KnowledgeBase:
 
     plan = tuple(_plan_step(raw, checker) for raw in docs["plan.yaml"]["steps"])
     derivations = _derivations(docs["derivations.yaml"], checker, docs["staging.yaml"])
+    investigations = _investigations(docs["investigations.yaml"], checker)
     return KnowledgeBase(
         version=f"{KNOWLEDGE_RELEASE}+{content_hash}",
         content_hash=content_hash,
@@ -158,7 +160,35 @@ def _build(docs: dict[str, Any], content_hash: str) -> KnowledgeBase:
         plan=plan,
         derivations=derivations,
         sources=sources,
+        investigations=investigations,
     )
+
+
+def _investigations(doc: dict[str, Any], checker: _Checker) -> tuple[Investigation, ...]:
+    """The investigations; every case field belongs to exactly one."""
+    out: list[Investigation] = []
+    owner: dict[str, str] = {}
+    for raw in doc["investigations"]:
+        iid = str(raw["id"])
+        fields = tuple(str(f) for f in raw["fields"])
+        for f in fields:
+            if f not in FIELD_BY_PATH:
+                raise ValueError(f"investigation {iid}: unknown case field {f!r}")
+            if f in owner:
+                raise ValueError(f"investigation {iid}: {f} already belongs to {owner[f]}")
+            owner[f] = iid
+        out.append(Investigation(iid, str(raw["name"]), fields,
+                                 checker.cite(raw.get("sources"), f"investigation {iid}")))
+    # A bound of a number ("at least 4 lesions") comes from the investigation of the number.
+    for f, spec in FIELD_BY_PATH.items():
+        if spec.bound_of is not None and f not in owner and spec.bound_of in owner:
+            owner[f] = owner[spec.bound_of]
+            out = [Investigation(i.id, i.name, (*i.fields, f), i.sources)
+                   if i.id == owner[f] else i for i in out]
+    unowned = [f for f in FIELD_BY_PATH if f not in owner]
+    if unowned:
+        raise ValueError(f"investigations: no investigation supplies {unowned}")
+    return tuple(out)
 
 
 class _Checker:
@@ -233,6 +263,7 @@ def _criteria(raws: list[Any], option_id: str, checker: _Checker) -> list[Criter
             sources=checker.cite(raw.get("sources"), cid),
             quote=raw.get("quote"),
             convertible=bool(raw.get("convertible", False)),
+            relative=bool(raw.get("relative", False)),
         ))
     return out
 
@@ -290,6 +321,11 @@ def _plan_step(raw: dict[str, Any], checker: _Checker) -> PlanStepSpec:
     if unknown:
         raise ValueError(f"{sid}: unknown options {unknown}")
     when = raw.get("when")
+    options_are = raw.get("options_are", "alternatives")
+    if options_are not in ("alternatives", "sequence"):
+        raise ValueError(f"{sid}: options_are must be alternatives or sequence, "
+                         f"got {options_are!r}")
+    convert_when, after_when = raw.get("convert_when"), raw.get("after_when")
     return PlanStepSpec(
         id=str(raw["id"]),
         intent=_intent(raw["intent"], sid),
@@ -300,6 +336,10 @@ def _plan_step(raw: dict[str, Any], checker: _Checker) -> PlanStepSpec:
         unless_eligible=tuple(raw.get("unless_eligible", ())),
         convert=tuple(raw.get("convert", ())),
         needs=tuple(raw.get("needs", ())),
+        sequence=options_are == "sequence",
+        convert_when=None if convert_when is None else checker.condition(convert_when, sid),
+        after_when=None if after_when is None else checker.condition(after_when, sid),
+        after=tuple(str(a) for a in raw.get("after", ())),
     )
 
 
@@ -314,6 +354,8 @@ def _derivations(doc: dict[str, Any], checker: _Checker, staging: dict[str, Any]
         sources=checker.cite(g["sources"], "grade"),
         nec_sources=checker.cite(g["nec_sources"], "grade"),
         ki67_alone_sources=checker.cite(g["ki67_alone_sources"], "grade"),
+        reported_sources=checker.cite(g["reported_sources"], "grade"),
+        carcinoid_sources=checker.cite(g["carcinoid_sources"], "grade"),
     )
     lt = doc["liver_type"]
     pd = doc["portal_drainage"]

@@ -23,6 +23,10 @@ class Criterion:
     sources: tuple[str, ...]
     quote: str | None = None
     convertible: bool = False
+    relative: bool = False
+    """A relative contraindication: the source says "usually" or "may be"
+    contraindicated, so a case that fails it is left uncertain (a judgement for the
+    board) rather than made ineligible."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,15 @@ class PlanStepSpec:
     unless_eligible: tuple[str, ...] = ()
     convert: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
+    sequence: bool = False
+    """The options are given one after the other (or added), not chosen between."""
+    convert_when: Condition | None = None
+    """Also applies a ``convert`` step when this is met (the surgeons' own judgement that
+    the liver is resectable only after conversion)."""
+    after_when: Condition | None = None
+    after: tuple[str, ...] = ()
+    """When ``after_when`` is met, the step moves behind the steps listed in ``after``
+    (surgery judged unresectable: conversion and non-surgical steps lead)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +83,8 @@ class GradeTable:
     sources: tuple[str, ...]
     nec_sources: tuple[str, ...]
     ki67_alone_sources: tuple[str, ...]
+    reported_sources: tuple[str, ...] = ()
+    carcinoid_sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +108,16 @@ class Derivations:
 
 
 @dataclass(frozen=True, slots=True)
+class Investigation:
+    """An examination that supplies case fields: the unit of the missing-data to-do list."""
+
+    id: str
+    name: str
+    fields: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class KnowledgeBase:
     """Everything the engine knows, with a version that names its exact content."""
 
@@ -102,3 +127,4 @@ class KnowledgeBase:
     plan: tuple[PlanStepSpec, ...]
     derivations: Derivations
     sources: dict[str, str] = field(default_factory=dict)
+    investigations: tuple[Investigation, ...] = ()

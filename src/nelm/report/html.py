@@ -27,6 +27,7 @@ from nelm.report.view import (
     input_rows,
     option_groups,
     plan_steps,
+    todo_items,
 )
 from nelm.vocabulary import vocabulary
 
@@ -124,6 +125,13 @@ _TEMPLATE = """<!DOCTYPE html>
 <p>{{ w }}</p>{% endfor %}</div>
 {% endif %}
 
+{% if doc.warnings %}
+<section class="warnings">
+<h2>Warnings</h2>
+<ul>{% for w in doc.warnings %}<li>{{ w }}</li>{% endfor %}</ul>
+</section>
+{% endif %}
+
 <h2>Inputs used</h2>
 {% if inputs %}
 <table><thead><tr><th>Section</th><th>Field</th><th>Value</th></tr></thead><tbody>
@@ -148,14 +156,25 @@ _TEMPLATE = """<!DOCTYPE html>
 <ol class="plan">
 {% for step in plan %}
 <li><strong>{{ step.intent_title }}:</strong>
-{% for item in step['items'] %}{{ item.name }}
+{% for item in step['items'] %}
+{%- if item.conditions %}if {{ item.conditions | join('; and ') }}: {% endif %}{{ item.name }}
  <span class="status {{ item.status }}">{{ item.status_title }}</span>
-{%- if item.pending %} (if: {{ item.pending | join(', ') }}){% endif %}
-{%- if not loop.last %}; or {% endif %}{% endfor %}<br>
+{%- if item.pending %} (obtain {{ item.pending | join(', ') }}){% endif %}
+{%- if not loop.last %}; {{ step.joiner }} {% endif %}{% endfor %}<br>
 {{ step.rationale }} <span class="src">({{ step.sources | join('; ') }})</span></li>
 {% endfor %}
 </ol>
 {% else %}<p>No option is open on the data given.</p>{% endif %}
+
+{% if todo %}
+<h2>To do: investigations, most decisive first</h2>
+<ol class="todo">
+{% for item in todo %}
+<li><strong>{{ item.name }}</strong> — gives {{ item.field_labels | join(', ') }};
+ {{ item.summary }} <span class="src">({{ item.sources | join('; ') }})</span></li>
+{% endfor %}
+</ol>
+{% endif %}
 
 {% if doc.missing_data %}
 <h2>Missing data that would decide an option</h2>
@@ -167,10 +186,6 @@ _TEMPLATE = """<!DOCTYPE html>
 </ul>
 {% endif %}
 
-{% if doc.warnings %}
-<h2>Warnings</h2>
-<ul>{% for w in doc.warnings %}<li>{{ w }}</li>{% endfor %}</ul>
-{% endif %}
 
 <h2>Options</h2>
 {% for title, members in groups %}
@@ -284,6 +299,7 @@ def render_html(
         inputs=input_rows(doc.get("inputs") or {}),
         classification=_classification_rows(doc),
         plan=plan_steps(doc),
+        todo=todo_items(doc),
         groups=options_by_intent(doc),
         intents=INTENT_TITLES,
         status_text=STATUS_TEXT,

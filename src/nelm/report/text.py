@@ -7,6 +7,7 @@ as ``[red]`` or ``<script>`` is printed as typed.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from rich.console import Console, Group
@@ -15,7 +16,13 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from nelm.report.view import classification_rows, field_label, option_groups, plan_steps
+from nelm.report.view import (
+    classification_rows,
+    field_label,
+    option_groups,
+    plan_steps,
+    todo_items,
+)
 from nelm.vocabulary import vocabulary
 
 __all__ = ["SAFETY_STATEMENT", "render_text"]
@@ -57,12 +64,14 @@ def _plan(doc: dict[str, Any]) -> Table:
         names = Text()
         for i, item in enumerate(step["items"]):
             if i:
-                names.append("\n")
+                names.append("\n" + step["joiner"] + " ", style="dim")
+            if item["conditions"]:
+                names.append("if " + "; and ".join(item["conditions"]) + ": ", style="yellow")
             names.append(item["name"], style="bold" if item["status"] == "eligible"
                          else "yellow")
             if item["status"] == "uncertain":
-                pending = ", ".join(item["pending"]) or "more data"
-                names.append(f"  (if: {pending})", style="dim yellow")
+                pending = ", ".join(item["pending"]) or "the board's judgement"
+                names.append(f"  (obtain: {pending})", style="dim yellow")
         why = Text(step["rationale"])
         why.append("\n" + "; ".join(step["sources"]), style="dim")
         table.add_row(str(step["step"]), step["intent_title"], names, why)
@@ -109,7 +118,8 @@ def _option(oid: str, option: dict[str, Any]) -> Group:
 
 def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = False) -> str:
     """Render an assessment document as a terminal report."""
-    console = Console(record=True, width=width or 110, force_terminal=color,
+    # Recorded into a buffer: the caller prints the exported text once.
+    console = Console(file=io.StringIO(), record=True, width=width or 110, force_terminal=color,
                       no_color=not color, highlight=False, emoji=False, soft_wrap=False)
     title = Text.assemble(("nelm assessment  ", "bold"), (doc["case_id"], "bold cyan"))
     if doc.get("label"):
@@ -121,6 +131,10 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
     # neoplasm) comes before anything else.
     for warning in (doc.get("input_source") or {}).get("record_warnings") or ():
         console.print(Panel(Text(warning, style="bold red")))
+    if doc["warnings"]:  # first: an implausible value may be a slip that changes everything
+        console.print(Rule("Warnings", align="left"))
+        for warning in doc["warnings"]:
+            console.print(Text("  ⚠ " + warning, style="yellow"))
     console.print(Rule("Classification", align="left"))
     console.print(_classification(doc))
     console.print(Rule("Plan", align="left"))
@@ -132,6 +146,13 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
         console.print(Rule(f"Options — {group.title}", align="left"))
         for oid, option in group.members:
             console.print(_option(oid, dict(option)))
+    todo = todo_items(doc)
+    if todo:
+        console.print(Rule("To do: investigations, most decisive first", align="left"))
+        for n, item in enumerate(todo, 1):
+            console.print(Text.assemble((f"  {n}. {item['name']}", "bold"),
+                                        f" — gives {', '.join(item['field_labels'])}; ",
+                                        item["summary"]))
     if doc["missing_data"]:
         console.print(Rule("Missing data that would decide an option", align="left"))
         for item in doc["missing_data"]:
@@ -151,10 +172,6 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
             console.print(Text("  not used (data quality): " + issue, style="yellow"))
         for note in source["notes"]:
             console.print(Text("  note: " + note, style="dim"))
-    if doc["warnings"]:
-        console.print(Rule("Warnings", align="left"))
-        for warning in doc["warnings"]:
-            console.print(Text("  ⚠ " + warning, style="yellow"))
     console.print(Rule())
     console.print(Text(SAFETY_STATEMENT, style="italic"))
     return console.export_text(styles=color)

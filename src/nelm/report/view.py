@@ -36,6 +36,7 @@ __all__ = [
     "result_title",
     "status_mark",
     "status_title",
+    "todo_items",
     "yes_no_unknown",
 ]
 
@@ -80,9 +81,32 @@ def input_rows(inputs: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     for section, body in inputs.items():
         if not isinstance(body, Mapping):
             continue
+        if section == "timeline":
+            rows += _timeline_rows(body)
+            continue
         for name, value in body.items():
             path = f"{section}.{name}"
             rows.append((section, field_label(path), format_value(path, value)))
+    return rows
+
+
+def _timeline_rows(timeline: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """The timeline of a case document, one row per event, in the words of a report."""
+    rows = [("timeline", label, str(timeline[key])) for key, label in (
+        ("as_of", "As of"), ("diagnosis", "Diagnosis"),
+        ("primary_resection", "Primary resection")) if timeline.get(key) is not None]
+    for line in timeline.get("treatments") or []:
+        if not isinstance(line, Mapping):
+            continue
+        text = f"{line.get('start')} → {line.get('stop') or 'ongoing'}"
+        if line.get("best_response"):
+            text += f"; best response {str(line['best_response']).replace('_', ' ')}"
+        if line.get("progression"):
+            text += f"; progression {line['progression']}"
+        rows.append(("timeline", str(line.get("treatment", "")).replace("_", " "), text))
+    for scan in timeline.get("scans") or []:
+        if isinstance(scan, Mapping):
+            rows.append(("timeline", f"Scan {scan.get('date')}", str(scan.get("finding"))))
     return rows
 
 
@@ -182,10 +206,13 @@ def plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
             pending = step.get("pending", {}).get(oid, [])
             items.append({"id": oid, "name": option_name(doc, oid), "status": status,
                           "status_title": status_title(status),
-                          "pending": [field_label(p) for p in pending]})
+                          "pending": [field_label(p) for p in pending],
+                          # the criteria still open: "if FLR ≥ 30 %: resection"
+                          "conditions": list(step.get("conditions", {}).get(oid, []))})
         intent = intents.get(step["intent"])
         steps.append({**step, "intent_title": intent.title if intent else step["intent"],
-                      "items": items})
+                      "items": items,
+                      "joiner": "then" if step.get("options_are") == "sequence" else "or"})
     return steps
 
 
@@ -206,3 +233,25 @@ def option_groups(doc: Mapping[str, Any]) -> list[OptionGroup]:
         if members:
             groups.append(OptionGroup(intent.id, intent.title, tuple(members)))
     return groups
+
+
+_BECOME = {("eligible", "ineligible"): "either way", ("eligible",): "could become eligible",
+           ("ineligible",): "could become ineligible"}
+
+
+def todo_items(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The to-do list (``investigations``), most decisive first: each investigation with
+    the labels of the fields it gives and one sentence saying what it would decide."""
+    out = []
+    for item in doc.get("investigations") or ():
+        parts = []
+        for oid in item["could_change"]:
+            become = tuple(item["could_become"].get(oid, ()))
+            parts.append(f"{option_name(doc, oid)} ({_BECOME.get(become, 'could change')})")
+        summary = ("decides " + "; ".join(parts)) if parts else (
+            "settles data no option turns on alone")
+        if item["first_step_could_change"]:
+            summary += ". Its result could change the first plan step"
+        out.append({**item, "field_labels": [field_label(p) for p in item["fields"]],
+                    "summary": summary + "."})
+    return out

@@ -99,11 +99,37 @@ def _describe(connection: Connection) -> str:
 
 
 def _begin_exclusive(connection: Connection) -> None:
-    """Open the migration's transaction and take the lock that serialises migrations."""
+    """Open the migration's transaction and take the lock that serialises migrations.
+
+    SQLite: foreign keys are switched off first, as SQLite prescribes for a schema change
+    that rebuilds a table (lang_altertable.html §7: a batch ALTER copies ``cases`` and
+    drops the original, which rows in ``case_versions`` still refer to); the pragma has no
+    effect inside a transaction, so it comes before ``BEGIN``, and :func:`_end` checks the
+    keys before the commit and switches them back on.
+    """
     if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     elif connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({str(row[0]) for row in broken})
+        raise SchemaStateError(
+            f"the schema migration of {_describe(connection)} would leave rows whose "
+            f"references point nowhere (in {', '.join(tables)}); nothing was changed. "
+            "Restore the database from a backup; report the message if it persists.")
+
+
+def _restore_foreign_keys(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
 
 
 def _row_count(connection: Connection, name: str) -> int:
@@ -189,10 +215,13 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                     "changed (the migration runs in one transaction). Restore the database "
                     "from a backup or point nelm at a new one; report the message if it "
                     "persists.") from exc
+            _check_foreign_keys(connection)
             connection.commit()
         except BaseException:
             connection.rollback()
             raise
+        finally:
+            _restore_foreign_keys(connection)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
@@ -200,6 +229,13 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
     config = _config()
     with engine.connect() as connection:
         _begin_exclusive(connection)
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
-        connection.commit()
+        try:
+            config.attributes["connection"] = connection
+            command.downgrade(config, revision)
+            _check_foreign_keys(connection)
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+        finally:
+            _restore_foreign_keys(connection)

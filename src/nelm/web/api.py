@@ -57,13 +57,14 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         404: "No such resource", 409: "Conflicts with a stored record",
         413: "Request body over the limit: 1 MB for a case document, NELM_FHIR_MAX_BYTES "
              "(20 MB by default) for a FHIR Bundle",
+        415: "A body not labelled as JSON (application/json, application/fhir+json)",
         422: "The input was rejected (one problem per field)",
         503: "The case database (or the evidence base) is not available",
     }
     return {code: {"model": ErrorBody, "description": descriptions[code]} for code in codes}
 
 
-_AUTH = (400, 401, 403, 413, 422, 503)
+_AUTH = (400, 401, 403, 413, 415, 422, 503)
 router = APIRouter(prefix="/api/v1", responses=_errors(*_AUTH))
 
 MAX_ID = 2_147_483_647  # a 32-bit INTEGER column on both databases
@@ -160,16 +161,19 @@ def _is_fhir(text: str) -> bool:
     return '"resourceType"' in head and text.lstrip().startswith("{")
 
 
+def _parse_and_assess_fhir(text: str, assessment_date: dt.date) -> dict[str, Any]:
+    bundle = load_document_text(text, source="the request body", max_bytes=max_bundle_bytes())
+    if not isinstance(bundle, dict):
+        raise InputRejected([Problem("Bundle", "must be a JSON object (a FHIR R4 Bundle)",
+                                     type(bundle).__name__)])
+    return assess_fhir(bundle, assessment_date=assessment_date)
+
+
 async def _assess_fhir(request: Request, text: str, as_of: dt.date | None) -> Response:
     try:
-        bundle = load_document_text(text, source="the request body",
-                                    max_bytes=max_bundle_bytes())
-        if not isinstance(bundle, dict):
-            raise InputRejected([Problem("Bundle", "must be a JSON object (a FHIR R4 Bundle)",
-                                         type(bundle).__name__)])
-        # The adapter supplies the date (the core reads no clock): today unless as_of says.
-        doc = await run_in_threadpool(assess_fhir, bundle,
-                                      assessment_date=as_of or dt.date.today())
+        # Parsing a record of several MB takes a while: off the event loop, with the
+        # mapping. The adapter supplies the date (the core reads no clock).
+        doc = await run_in_threadpool(_parse_and_assess_fhir, text, as_of or dt.date.today())
     except InputRejected as exc:
         return operation_outcome(422, "The FHIR Bundle was rejected", exc.problems)
     return _json(doc)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from nelm.case.document import case_from_mapping
+from nelm.case.document import case_from_mapping, require_confirmed
 from nelm.knowledge.loader import load_knowledge
 from nelm.service import assess_mapping
 from nelm.store import AssessmentRecord, CaseRecord, Store, UserRecord, input_hash
@@ -20,7 +20,9 @@ def knowledge_version() -> str:
 def normalised_document(raw: Any) -> dict[str, Any]:
     """Validate a case document (InputRejected on any problem) and return it in the
     canonical case-v1 form: known fields only, in the contract's order."""
-    return case_from_mapping(raw).to_document()
+    case = case_from_mapping(raw)
+    require_confirmed(case)  # an implausible value is stored only when confirmed
+    return case.to_document()
 
 
 def assess_stored(store: Store, case: CaseRecord, document: Mapping[str, Any], version: int,

@@ -16,6 +16,10 @@ leukocytes     10⁹/L               × 1000 → /µL
 =============  ==================  ====================
 
 Text that is not a number is rejected by the validator like any other wrong value.
+
+A number outside its plausible range (``nelm.case.plausibility``) is stored only when its
+"confirm as entered" box (``confirm:<path>``) is ticked; the ticked paths become the case
+document's ``confirmed`` list.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import yaml
 
 from nelm.case.fields import FIELDS, SECTIONS, Field, Kind
 
@@ -136,7 +142,23 @@ def document_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
         else:
             value = text
         doc.setdefault(section, {})[name] = value
+    confirmed = [spec.path for spec in FIELDS if form.get(f"confirm:{spec.path}") == "yes"]
+    if confirmed:
+        doc["confirmed"] = confirmed
+    timeline = str(form.get("timeline") or "").strip()
+    if timeline:
+        doc["timeline"] = _timeline(timeline)
     return doc
+
+
+def _timeline(text: str) -> Any:
+    """The timeline box (YAML or JSON) as an object; text that does not read as one is passed
+    on, so that the validator names ``timeline`` and what it expected."""
+    try:
+        loaded = yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError):
+        return text
+    return loaded if isinstance(loaded, dict) else text
 
 
 def form_values(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -155,4 +177,10 @@ def form_values(document: Mapping[str, Any]) -> dict[str, Any]:
             values[spec.path] = list(value)
         else:
             values[spec.path] = str(value)
+    for path in document.get("confirmed") or ():
+        values[f"confirm:{path}"] = "yes"
+    timeline = document.get("timeline")
+    if isinstance(timeline, Mapping):
+        values["timeline"] = yaml.safe_dump(dict(timeline), sort_keys=False,
+                                            allow_unicode=True, default_flow_style=None)
     return values

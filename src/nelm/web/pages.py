@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from nelm.case.fields import FIELD_BY_PATH, OPTION_IDS
+from nelm.case.plausibility import plausible_ranges
 from nelm.errors import InputRejected, Problem
 from nelm.report.html import (
     INTENT_TITLES,
@@ -36,6 +37,7 @@ from nelm.report.view import (
     input_rows,
     outcome_label,
     plan_steps,
+    todo_items,
 )
 from nelm.store import (
     ROLES,
@@ -270,6 +272,7 @@ def _form_page(request: Request, *, title: str, action: str, values: Mapping[str
     return render(request, "case_form.html", status=status, title=title, action=action,
                   groups=form_fields(), values=values, errors=by_path, general=general,
                   problem_count=len(problems or []), case_pk=case_pk, units=UNIT_CHOICES,
+                  plausible=plausible_ranges(),
                   base_version=base_version, conflict=conflict)
 
 
@@ -381,7 +384,7 @@ def case_view(request: Request, case_pk: Id, principal: PageUser,
         request, "case.html", title=f"Case {case.case_id}", case=case, version=chosen,
         versions=store.case_versions(case_pk), doc=doc, record=record,
         inputs=input_rows(doc.get("inputs") or {}), groups=options_by_intent(doc),
-        steps=plan_steps(doc), option_names=option_names,
+        steps=plan_steps(doc), option_names=option_names, todos=todo_items(doc),
         decisions=store.list_decisions(case_pk), option_ids=OPTION_IDS,
         classification=_classification(doc), evidence_available=evidence.available(),
         decided=request.query_params.get("decided") == "1",

@@ -75,6 +75,13 @@ def case_schema() -> dict[str, Any]:
     top["schema_version"] = {"enum": [1, None], "description": "Schema version (1)"}
     top["case_id"] = {"type": "string", "minLength": 1, "maxLength": 128,
                       "pattern": r"\S", "description": "Case id (1–128 characters)"}
+    top["confirmed"] = {
+        "type": ["array", "null"],
+        "items": {"enum": [f.path for f in FIELDS if f.kind in (Kind.NUMBER, Kind.INTEGER)]},
+        "description": "Numeric fields whose implausible value is confirmed as entered",
+    }
+    top["timeline"] = {"type": ["object", "null"],
+                       "description": "Dated events (docs/case-v1-additions.md)"}
     return {
         "type": "object",
         "title": "Case document, version 1",
@@ -101,6 +108,8 @@ ASSESSMENT_SCHEMA: dict[str, Any] = {
         "plan": {"type": "array", "items": {"type": "object"}},
         "missing_data": {"type": "array", "items": {"type": "object"}},
         "warnings": {"type": "array", "items": {"type": "string"}},
+        "input_warnings": {"type": "array", "items": {"type": "object"}},
+        "investigations": {"type": "array", "items": {"type": "object"}},
     },
 }
 

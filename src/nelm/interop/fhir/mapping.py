@@ -100,6 +100,7 @@ def bundle_to_case(bundle: Mapping[str, Any], *, assessment_date: dt.date,
     entries = expand_reports(ctx, entries)
     entries = _valid(ctx, entries)
     entries = without_modifiers(ctx, entries)
+    entries = _without_orphans(ctx, entries)
     patient_keys = read_patients(ctx, [e for e in entries if e.resource_type == "Patient"])
     if ctx.problems:
         raise InputRejected(ctx.problems)
@@ -142,6 +143,19 @@ def _valid(ctx: Context, entries: list[Entry]) -> list[Entry]:
         ctx.issues.append(Issue(entry.path, f"{entry.ref} is not valid FHIR R4 and is not "
                                             f"read ({detail})"))
     return [e for e in entries if id(e) not in dropped]
+
+
+def _without_orphans(ctx: Context, entries: list[Entry]) -> list[Entry]:
+    """The Observations contained in a DiagnosticReport that was set aside go with it."""
+    kept_reports = {e.ref for e in entries if e.resource_type == "DiagnosticReport"}
+    kept = []
+    for entry in entries:
+        parent = entry.name.split("#", 1)[0] if entry.name else ""
+        if parent and parent not in kept_reports:
+            ctx.notes.add("set aside with its DiagnosticReport", entry.ref)
+        else:
+            kept.append(entry)
+    return kept
 
 
 def _drop_flawed(ctx: Context, resolved: Resolved) -> None:

@@ -1,0 +1,186 @@
+"""The case's timeline: dated events from which some course fields follow.
+
+A report often gives dates rather than the numbers case-v1 asks for. The optional top-level
+``timeline`` holds them::
+
+    timeline:
+      as_of: 2026-11-01              # the date the case describes (required with a timeline)
+      diagnosis: 2019-03-01
+      primary_resection: 2019-05-10
+      treatments:                    # each line of treatment
+        - {treatment: ssa, start: 2019-06-01, stop: 2020-01-10,
+           best_response: stable_disease, progression: 2020-01-05}
+      scans:                         # key scans and what they showed
+        - {date: 2020-01-05, finding: progression}
+        - {date: 2026-10-20, finding: stable}
+
+Derived from it (only when the typed field is absent; a typed value that disagrees is kept and
+the disagreement reported):
+
+* ``primary.resected`` true and ``primary.months_since_primary_resection`` from the date of the
+  primary resection to ``as_of``;
+* ``course.progressed_on_ssa`` true when a progression falls within a somatostatin-analogue line
+  (never false: a timeline may be incomplete);
+* ``course.months_stable``: 0 when the latest dated finding is a progression; otherwise a lower
+  bound (``course.months_stable_at_least``) from the latest progression — or, with none
+  recorded, the first scan — to the latest scan showing stable disease or a response.
+
+Months are calendar days / (365.25 / 12), to one decimal. Pure: no clock is read; ``as_of``
+is the case's own date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from nelm.case.fields import OPTION_IDS
+from nelm.errors import Problem, describe_value
+
+__all__ = ["RESPONSES", "TimelineFacts", "read_timeline"]
+
+RESPONSES = ("complete_response", "partial_response", "stable_disease", "progressive_disease")
+FINDINGS = ("response", "stable", "progression")
+_DAYS_PER_MONTH = 365.25 / 12
+_KEYS = ("as_of", "diagnosis", "primary_resection", "treatments", "scans")
+_LINE_KEYS = ("treatment", "start", "stop", "best_response", "progression")
+_SCAN_KEYS = ("date", "finding")
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineFacts:
+    """What a timeline says in case-v1 terms, and the problems found reading it."""
+
+    values: dict[str, float | int | bool]
+    problems: list[Problem]
+
+
+def _months(start: dt.date, end: dt.date) -> float:
+    return round((end - start).days / _DAYS_PER_MONTH, 1)
+
+
+def _date(raw: Any, path: str, problems: list[Problem]) -> dt.date | None:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):  # YAML reads an unquoted date as a date
+        return raw
+    if isinstance(raw, str):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    problems.append(Problem(path, "must be a date written YYYY-MM-DD", describe_value(raw)))
+    return None
+
+
+def _unknown_keys(body: Mapping[str, Any], allowed: tuple[str, ...], path: str,
+                  problems: list[Problem]) -> None:
+    for key in body:
+        if key not in allowed:
+            problems.append(Problem(f"{path}.{key}", "must be one of the fields "
+                                    + ", ".join(allowed), "an unknown field"))
+
+
+def read_timeline(raw: Any) -> TimelineFacts:
+    """Validate a timeline and derive the case fields it settles."""
+    problems: list[Problem] = []
+    if not isinstance(raw, dict):
+        return TimelineFacts({}, [Problem("timeline", "must be an object", describe_value(raw))])
+    _unknown_keys(raw, _KEYS, "timeline", problems)
+    if raw.get("as_of") is None:
+        problems.append(Problem("timeline.as_of", "is required with a timeline: the date the "
+                                "case describes (YYYY-MM-DD)", "nothing"))
+        return TimelineFacts({}, problems)
+    as_of = _date(raw["as_of"], "timeline.as_of", problems)
+    dated: dict[str, dt.date | None] = {
+        key: _date(raw[key], f"timeline.{key}", problems)
+        for key in ("diagnosis", "primary_resection") if raw.get(key) is not None}
+    lines = _list(raw.get("treatments"), "timeline.treatments", problems)
+    scans = _list(raw.get("scans"), "timeline.scans", problems)
+
+    progressions: list[dt.date] = []
+    findings: list[tuple[dt.date, str]] = []
+    ssa_progressed = False
+    for i, line in enumerate(lines):
+        where = f"timeline.treatments[{i}]"
+        _unknown_keys(line, _LINE_KEYS, where, problems)
+        treatment = line.get("treatment")
+        if treatment not in OPTION_IDS:
+            problems.append(Problem(f"{where}.treatment", "must be an option id such as ssa "
+                                    "or prrt", describe_value(treatment)))
+        if line.get("start") is None:
+            problems.append(Problem(f"{where}.start", "is required: YYYY-MM-DD", "nothing"))
+            continue
+        start = _date(line["start"], f"{where}.start", problems)
+        stop = (_date(line["stop"], f"{where}.stop", problems)
+                if line.get("stop") is not None else None)
+        progression = (_date(line["progression"], f"{where}.progression", problems)
+                       if line.get("progression") is not None else None)
+        response = line.get("best_response")
+        if response is not None and response not in RESPONSES:
+            problems.append(Problem(f"{where}.best_response", "must be one of "
+                                    + ", ".join(RESPONSES), describe_value(response)))
+        if start and stop and stop < start:
+            problems.append(Problem(f"{where}.stop", f"must not be before its start ({start})",
+                                    str(stop)))
+        if start and progression:
+            if progression < start:
+                problems.append(Problem(f"{where}.progression", "must not be before the start "
+                                        f"of the line ({start})", str(progression)))
+            progressions.append(progression)
+            findings.append((progression, "progression"))
+            if treatment == "ssa" and (stop is None or progression <= stop):
+                ssa_progressed = True
+    for i, scan in enumerate(scans):
+        where = f"timeline.scans[{i}]"
+        _unknown_keys(scan, _SCAN_KEYS, where, problems)
+        if scan.get("date") is None:
+            problems.append(Problem(f"{where}.date", "is required: YYYY-MM-DD", "nothing"))
+            day = None
+        else:
+            day = _date(scan["date"], f"{where}.date", problems)
+        finding = scan.get("finding")
+        if finding not in FINDINGS:
+            problems.append(Problem(f"{where}.finding", "must be one of " + ", ".join(FINDINGS),
+                                    describe_value(finding)))
+        elif day is not None:
+            findings.append((day, finding))
+            if finding == "progression":
+                progressions.append(day)
+    if as_of is not None:
+        every = [d for d in dated.values() if d] + [d for d, _ in findings]
+        late = [d for d in every if d > as_of]
+        if late:
+            problems.append(Problem("timeline.as_of", "must not be before a dated event of the "
+                                    f"timeline (the latest is {max(late)})", str(as_of)))
+    if problems or as_of is None:
+        return TimelineFacts({}, problems)
+
+    values: dict[str, float | int | bool] = {}
+    resection = dated.get("primary_resection")
+    if resection is not None:
+        values["primary.resected"] = True
+        values["primary.months_since_primary_resection"] = _months(resection, as_of)
+    if ssa_progressed:
+        values["course.progressed_on_ssa"] = True
+    if findings:
+        findings.sort()
+        last_day, last = findings[-1]
+        if last == "progression":
+            values["course.months_stable"] = 0
+        else:
+            earlier = [d for d in progressions if d <= last_day]
+            since = max(earlier) if earlier else min(d for d, _ in findings)
+            values["course.months_stable_at_least"] = _months(since, last_day)
+    return TimelineFacts(values, problems)
+
+
+def _list(raw: Any, path: str, problems: list[Problem]) -> list[dict[str, Any]]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        problems.append(Problem(path, "must be a list of objects", describe_value(raw)))
+        return []
+    return raw

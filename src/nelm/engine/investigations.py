@@ -1,0 +1,264 @@
+"""Missing data as a to-do list: which investigation would decide most.
+
+The fields an assessment still misses are grouped under the investigations that supply them
+(``knowledge/data/investigations.yaml``). Each investigation is ranked by what its result
+could change, found by evaluating the case again with its fields set to values, never by
+guessing: an option "could change" when some value of those fields gives it another status,
+and the first plan step "could change" when one of those results reorders the plan's head.
+
+Only uncertain options are tried, and only through their own missing fields (three-valued
+evaluation is monotone: a known value only settles what was unknown; ``first_known``, which
+reads the surgeons' judgement before an anatomical proxy, is the exception, and an eligible
+option that a judgement could still overturn is not listed); the values tried
+are those on each side of every threshold the knowledge base compares the field with, and
+every choice of a categorical field. Pure: no I/O, deterministic for a case and a knowledge
+base.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
+
+from nelm.case.document import Case, Value
+from nelm.case.fields import FIELD_BY_PATH, Kind
+from nelm.engine.conditions import Fact, evaluate, leaves_of
+from nelm.engine.derive import (
+    DerivedFacts,
+    derive,
+    derive_grade,
+    derive_liver_type,
+    derive_portal_drainage,
+)
+from nelm.engine.evaluate import OptionResult, criterion_truth, evaluate_option, status_of
+from nelm.engine.logic import Truth
+from nelm.engine.plan import PlanStep, build_plan
+from nelm.knowledge.model import Criterion, Investigation, KnowledgeBase
+
+__all__ = ["ToDo", "rank_investigations"]
+
+_MAX_ASSIGNMENTS = 512
+"""Assignments tried per option and investigation; beyond it the first ones in a fixed order
+are tried (an option reading more than four missing fields of one investigation is rare)."""
+
+_DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
+    "derived.grade": ("pathology.ki67_percent", "pathology.mitoses_per_2mm2",
+                      "pathology.differentiation"),
+    "derived.liver_type": ("liver.distribution", "liver.lesion_count"),
+    "derived.portal_drainage": ("primary.site",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ToDo:
+    """One investigation on the to-do list and what its result could decide."""
+
+    investigation: Investigation
+    fields: tuple[str, ...]
+    """The missing fields it would supply that some uncertain option waits on."""
+    could_change: tuple[str, ...]
+    """Uncertain options that some result of it makes eligible or ineligible."""
+    could_become: dict[str, tuple[str, ...]]
+    """Per option in ``could_change``, the statuses it can reach."""
+    first_step_could_change: bool
+
+
+FactsOf = Callable[[Case, DerivedFacts], Mapping[str, Fact]]
+"""How the assessment builds its facts from a case (``nelm.engine.assess.facts_of``)."""
+
+
+def rank_investigations(case: Case, kb: KnowledgeBase, results: Mapping[str, OptionResult],
+                        plan: tuple[PlanStep, ...], facts_of: FactsOf
+                        ) -> tuple[ToDo, ...]:
+    """The investigations that supply a missing field, most decisive first."""
+    waiting: dict[str, list[str]] = {}
+    for oid, result in results.items():
+        for f in result.missing:
+            waiting.setdefault(f, []).append(oid)
+    todos: list[ToDo] = []
+    probe = _Probe(case, kb, facts_of)
+    for inv in kb.investigations:
+        fields = tuple(f for f in inv.fields if f in waiting)
+        if fields:
+            todos.append(_todo(inv, fields, probe, results, plan))
+    order = {inv.id: i for i, inv in enumerate(kb.investigations)}
+    todos.sort(key=lambda t: (not t.first_step_could_change, -len(t.could_change),
+                              -len(t.fields), order[t.investigation.id]))
+    return tuple(todos)
+
+
+class _Probe:
+    """Evaluates the case again with some fields set (memoised per assignment)."""
+
+    def __init__(self, case: Case, kb: KnowledgeBase, facts_of: FactsOf) -> None:
+        self.case, self.kb, self.facts_of = case, kb, facts_of
+        self._base: DerivedFacts | None = None
+        self._facts: dict[tuple[tuple[str, Value], ...], tuple[Mapping[str, Fact],
+                                                                DerivedFacts]] = {}
+
+    def facts(self, assignment: Mapping[str, Value]) -> tuple[Mapping[str, Fact], DerivedFacts]:
+        key = tuple(sorted(assignment.items()))
+        found = self._facts.get(key)
+        if found is None:
+            changed = Case(self.case.case_id, {**self.case.values, **assignment},
+                           self.case.label)
+            derived = self._derive(changed)
+            found = self._facts[key] = (self.facts_of(changed, derived), derived)
+        return found
+
+    def _derive(self, changed: Case) -> DerivedFacts:
+        """The derived facts criteria read (grade, liver type, portal drainage); the stages
+        and the burden band only describe the case, so they are taken from the case as is."""
+        if self._base is None:
+            self._base = derive(self.case, self.kb.derivations)
+        d, values = self.kb.derivations, changed.values
+        return replace(self._base, grade=derive_grade(values, d.grade),
+                       liver_type=derive_liver_type(values, d),
+                       portal_drainage=derive_portal_drainage(values, d))
+
+    def truth(self, criterion: Criterion, assignment: Mapping[str, Value]) -> Truth:
+        facts, _ = self.facts(assignment)
+        return criterion_truth(criterion, evaluate(criterion.condition, facts))[0]
+
+    def status(self, oid: str, assignment: Mapping[str, Value]) -> str:
+        return status_of([self.truth(c, assignment) for c in self.kb.options[oid].criteria])
+
+
+def _todo(inv: Investigation, fields: tuple[str, ...], probe: _Probe,
+          results: Mapping[str, OptionResult], plan: tuple[PlanStep, ...]) -> ToDo:
+    """Criterion by criterion: an option can become ineligible when one of its open
+    criteria can fail on this investigation's fields; it can become eligible when every
+    open criterion can be met, checked on the merged values (one evaluation)."""
+    reachable: dict[str, set[str]] = {}
+    witnesses: list[tuple[str, dict[str, Value]]] = []
+    for oid, result in results.items():
+        if result.status != "uncertain" or not set(fields) & set(result.missing):
+            continue
+        candidates = _candidates(probe.kb, oid)
+        found = reachable.setdefault(oid, set())
+        met_witness: dict[str, Value] | None = {}
+        for c in result.criteria:
+            if c.truth is not Truth.UNKNOWN:
+                continue
+            own = [f for f in fields if f in c.missing]
+            outcomes: dict[Truth, dict[str, Value]] = {}
+            for assignment in _assignments(own, candidates):
+                outcomes.setdefault(probe.truth(c.criterion, assignment), assignment)
+                if Truth.MET in outcomes and Truth.NOT_MET in outcomes:
+                    break
+            if Truth.NOT_MET in outcomes and "ineligible" not in found:
+                found.add("ineligible")
+                witnesses.append((oid, outcomes[Truth.NOT_MET]))
+            if met_witness is not None and Truth.MET in outcomes:
+                met_witness.update(outcomes[Truth.MET])
+            else:
+                met_witness = None
+        if met_witness and probe.status(oid, met_witness) == "eligible":
+            found.add("eligible")
+            witnesses.append((oid, met_witness))
+    could_change = tuple(o for o in results if reachable.get(o))
+    head = _head(plan)
+    first_changes = any(_head(_plan_with(oid, w, probe, results)) != head
+                        for oid, w in witnesses)
+    return ToDo(inv, fields, could_change,
+                {o: tuple(sorted(reachable[o])) for o in could_change}, first_changes)
+
+
+def _head(plan: tuple[PlanStep, ...]) -> tuple[str, tuple[str, ...]] | None:
+    return (plan[0].spec.id, plan[0].options) if plan else None
+
+
+def _plan_with(oid: str, assignment: Mapping[str, Value], probe: _Probe,
+               results: Mapping[str, OptionResult]) -> tuple[PlanStep, ...]:
+    """The plan with one option re-evaluated on ``assignment`` (the others as they are)."""
+    facts, derived = probe.facts(assignment)
+    updated = dict(results)
+    updated[oid] = evaluate_option(probe.kb.options[oid], facts, derived)
+    return build_plan(probe.kb.plan, facts, updated)
+
+
+def _assignments(fields: list[str], candidates: Mapping[str, tuple[Value, ...]]
+                 ) -> Iterator[dict[str, Value]]:
+    """One field at a time first (most results turn on one field), then combinations."""
+    fields = [f for f in fields if candidates.get(f)]
+    for f in fields:
+        for value in candidates[f]:
+            yield {f: value}
+    if len(fields) > 1:
+        product = itertools.product(*(candidates[f] for f in fields))
+        for combo in itertools.islice(product, _MAX_ASSIGNMENTS):
+            yield dict(zip(fields, combo, strict=True))
+
+
+_CANDIDATES: dict[tuple[str, str], dict[str, tuple[Value, ...]]] = {}
+
+
+def _candidates(kb: KnowledgeBase, option_id: str) -> dict[str, tuple[Value, ...]]:
+    """Per case field, the values worth trying for one option: each side of every threshold
+    its criteria compare the field with, and every allowed value of a categorical field
+    (computed once per knowledge-base content)."""
+    key = (kb.content_hash, option_id)
+    found = _CANDIDATES.get(key)
+    if found is None:
+        found = _CANDIDATES[key] = _option_candidates(kb, option_id)
+    return found
+
+
+def _option_candidates(kb: KnowledgeBase, option_id: str) -> dict[str, tuple[Value, ...]]:
+    out: dict[str, list[Value]] = {}
+
+    def add(path: str, value: Value) -> None:
+        values = out.setdefault(path, [])
+        if value not in values and _allowed(path, value):
+            values.append(value)
+
+    for criterion in kb.options[option_id].criteria:
+        for leaf in leaves_of(criterion.condition):
+            for path in _DERIVED_INPUTS.get(leaf.field, (leaf.field,)):
+                _add_leaf_values(path, leaf.op, leaf.operand, add)
+            if leaf.field == "derived.grade":
+                g = kb.derivations.grade
+                for path, lo, hi in (
+                        ("pathology.ki67_percent", g.ki67_g1_below, g.ki67_g2_max),
+                        ("pathology.mitoses_per_2mm2", g.mitoses_g1_below, g.mitoses_g2_max)):
+                    _add_leaf_values(path, "lt", lo, add)
+                    _add_leaf_values(path, "le", hi, add)
+            if leaf.field == "derived.liver_type":
+                add("liver.lesion_count", 1)
+                add("liver.lesion_count", 2)
+    return {path: tuple(values) for path, values in out.items()}
+
+
+def _add_leaf_values(path: str, op: str, operand: object,
+                     add: Callable[[str, Value], None]) -> None:
+    spec = FIELD_BY_PATH.get(path)
+    if spec is None:
+        return
+    if spec.kind is Kind.BOOLEAN:
+        add(path, True)
+        add(path, False)
+    elif spec.kind is Kind.CHOICE:
+        for choice in spec.choices:
+            add(path, choice)
+    elif spec.kind is Kind.CHOICES:
+        add(path, ())
+        operands = operand if isinstance(operand, tuple) else (operand,)
+        for item in operands:
+            if isinstance(item, str):
+                add(path, (item,))
+    elif op in ("lt", "le", "gt", "ge", "eq", "ne") and isinstance(operand, int | float) \
+            and not isinstance(operand, bool):
+        step = 1 if spec.kind is Kind.INTEGER else 0.1
+        for value in (operand - step, operand, operand + step):
+            add(path, int(value) if spec.kind is Kind.INTEGER else round(value, 6))
+
+
+def _allowed(path: str, value: Value) -> bool:
+    spec = FIELD_BY_PATH[path]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return True
+    lo, hi = spec.minimum, spec.maximum
+    if lo is not None and (value <= lo if spec.exclusive_minimum else value < lo):
+        return False
+    return hi is None or value <= hi

@@ -1,0 +1,79 @@
+"""The plan under uncertainty: conditional options, eligible before uncertain within an
+intent, alternatives versus sequences, and the surgeons' judgement of resectability."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nelm.service import assess_mapping
+from tests.engine.cases import BASE, eligible_case, with_changes
+
+
+def plan_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return assess_mapping(doc, with_evidence=False)["plan"]  # type: ignore[no-any-return]
+
+
+def index_of(plan: list[dict[str, Any]], option: str) -> int:
+    return next(i for i, s in enumerate(plan) if option in s["options"])
+
+
+def test_uncertain_option_is_conditional_on_its_open_criteria() -> None:
+    """001 Isolated surgical resection: 'adequate future liver remnant (FLR) of at least 30%'."""
+    plan = plan_of(with_changes(BASE, {"liver.future_liver_remnant_percent": None}))
+    step = plan[index_of(plan, "liver_resection")]
+    assert step["statuses"]["liver_resection"] == "uncertain"
+    assert step["conditional"] is True
+    assert any("30" in text for text in step["conditions"]["liver_resection"])
+    # The surgeons' judgement, read before the FLR (case-v1 additions), would decide it too.
+    assert "liver.future_liver_remnant_percent" in step["pending"]["liver_resection"]
+
+
+def test_conditional_option_never_outranks_an_eligible_one_of_the_same_intent() -> None:
+    """Simultaneous resection is uncertain (synchronous not stated, 001 Simultaneous primary
+    and NELM resection) and liver resection eligible (004 §3.1): resection comes first,
+    although the template discusses the simultaneous operation first."""
+    doc = with_changes(BASE, {"primary.resected": False, "liver.synchronous": None,
+                              "primary.months_since_primary_resection": None,
+                              "primary.resection_margin": None})
+    result = assess_mapping(doc, with_evidence=False)
+    assert result["options"]["simultaneous_resection"]["status"] == "uncertain"
+    assert result["options"]["liver_resection"]["status"] == "eligible"
+    plan = result["plan"]
+    assert index_of(plan, "liver_resection") < index_of(plan, "simultaneous_resection")
+    for i, step in enumerate(plan):
+        if not any(v == "eligible" for v in step["statuses"].values()):
+            later = [s for s in plan[i + 1:] if s["intent"] == step["intent"]]
+            assert not any("eligible" in s["statuses"].values() for s in later)
+
+
+def test_steps_say_alternatives_or_sequence() -> None:
+    """003 Medical therapy: interferon alpha is added to a somatostatin analogue for
+    refractory hormonal symptoms (a sequence); the liver-directed options are alternatives
+    (001 Ablative techniques; 002 §3.2)."""
+    plan = plan_of(eligible_case("interferon_alpha", {"course.progressed_on_ssa": True}))
+    by_id = {s["intent"] + ":" + ",".join(s["options"]): s for s in plan}
+    symptom = [s for s in plan if s["intent"] == "symptom_control"]
+    assert symptom and symptom[0]["options_are"] == "sequence"
+    liver = [s for s in by_id.values() if s["intent"] == "liver_control"]
+    assert liver and liver[0]["options_are"] == "alternatives"
+
+
+def test_surgeons_judge_conversion_needed_so_conversion_leads() -> None:
+    """The board's 'resectable only after conversion' (surgical assessment) makes the
+    downstaging step apply and lead (004 §3.1; 000 §3.2: TACE to convert borderline
+    resectable disease), resection after it."""
+    doc = with_changes(BASE, {"liver.surgical_assessment": "resectable_after_conversion",
+                              "liver.future_liver_remnant_percent": None})
+    plan = plan_of(doc)
+    assert plan[0]["intent"] == "downstaging"
+    if any("liver_resection" in s["options"] for s in plan):
+        step = plan[index_of(plan, "liver_resection")]
+        assert "downstaging" in step["moved_behind"]
+
+
+def test_surgeons_judge_unresectable_so_non_surgical_steps_lead() -> None:
+    doc = with_changes(BASE, {"liver.surgical_assessment": "unresectable",
+                              "liver.future_liver_remnant_percent": None})
+    plan = plan_of(doc)
+    assert plan[0]["intent"] != "curative" or not {
+        "liver_resection", "staged_resection", "simultaneous_resection"} & set(plan[0]["options"])

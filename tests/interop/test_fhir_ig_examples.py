@@ -1,0 +1,53 @@
+"""The examples of docs/fhir-ig.md give the case fields the page says they give."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from nelm.interop.fhir import FhirMapping, bundle_to_case
+from nelm.interop.fhir.synthetic import bundle_of, neuroendocrine_marker, patient_resource
+
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "fhir-ig.md"
+DAY = dt.date(2025, 1, 15)
+
+
+def _examples() -> list[dict[str, Any]]:
+    blocks = re.findall(r"```json\n(.*?)```", PAGE.read_text("utf-8"), flags=re.S)
+    return [json.loads(block) for block in blocks]
+
+
+def _map(*resources: dict[str, Any]) -> FhirMapping:
+    return bundle_to_case(bundle_of(patient_resource("p"), neuroendocrine_marker(),
+                                    *resources), assessment_date=DAY)
+
+
+def test_the_page_has_its_three_examples() -> None:
+    assert [e["id"] for e in _examples()] == ["pet-2025-01-10", "lesion-seg7", "flr"]
+
+
+def test_example_1_sstr_pet_report() -> None:
+    mapping = _map(_examples()[0])
+    assert mapping.document["imaging"] == {"sstr_positive": True, "krenning_score": 3}
+    assert mapping.provenance["imaging.sstr_positive"].startswith(
+        "DiagnosticReport/pet-2025-01-10#sstr")
+    assert not mapping.issues
+
+
+def test_example_2_liver_lesions_on_ct() -> None:
+    lesion = _examples()[1]
+    second = json.loads(json.dumps(lesion))
+    second["id"] = "lesion-seg2"
+    second["component"][0]["valueQuantity"]["value"] = 23
+    mapping = _map(lesion, second)
+    assert mapping.document["liver"] == {"largest_lesion_cm": 4.1}
+    assert any("largest of the 2 liver lesion(s) measured" in n for n in mapping.notes)
+    assert "liver.lesion_count" in mapping.unmapped  # never inferred from measurements
+
+
+def test_example_3_volumetry() -> None:
+    mapping = _map(_examples()[2])
+    assert mapping.document["liver"] == {"future_liver_remnant_percent": 34}
