@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from nelm.errors import InputRejected, NelmError, Problem
+from nelm.errors import InputRejected, KnowledgeBaseError, NelmError, Problem
 
 if TYPE_CHECKING:  # typer is imported when a command needs it, not to assess a case
     import typer
@@ -122,15 +122,21 @@ def _exit_code(exc: Exception, debug: bool) -> int:
     if isinstance(exc, InputRejected):
         for problem in exc.problems:
             print(f"error: {problem.message}", file=sys.stderr)
-        return EXIT_REJECTED
+        return exc.exit_code
     if isinstance(exc, BrokenPipeError):
         return EXIT_OK
     if debug:
         raise exc
     if isinstance(exc, NelmError):
-        print(f"internal error: {exc} (run again with --debug for the traceback)",
-              file=sys.stderr)
-    else:
-        print(f"internal error: {type(exc).__name__} (run again with --debug for the "
-              "traceback)", file=sys.stderr)
+        # Each error says its own exit code (nelm.errors); a defect of nelm itself (exit 1
+        # and not one of the errors that explain what to install or what failed outside)
+        # is an internal error.
+        if isinstance(exc, KnowledgeBaseError) or type(exc) is NelmError:
+            print(f"internal error: {exc} (run again with --debug for the traceback)",
+                  file=sys.stderr)
+        else:
+            print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    print(f"internal error: {type(exc).__name__} (run again with --debug for the "
+          "traceback)", file=sys.stderr)
     return EXIT_INTERNAL

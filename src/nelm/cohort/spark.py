@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from pyspark import SparkContext
     from pyspark.sql import SparkSession
 
-    from nelm.cohort.runner import BatchSummary, Progress
+    from nelm.cohort.summary import BatchSummary, Progress
 
 __all__ = ["INSTALL_HINT", "run_spark", "session", "ship_nelm"]
 
@@ -108,7 +108,7 @@ def ship_nelm(context: SparkContext, directory: Path) -> Path:
 def run_spark(source: InputFile, output: Path, *, master: str | None, batch_rows: int,
               progress: Progress) -> BatchSummary:
     """Evaluate ``source`` on Spark and write ``output`` and its rejects file."""
-    from nelm.cohort.runner import BatchSummary
+    from nelm.cohort.summary import BatchSummary
 
     try:
         import pyspark  # noqa: F401

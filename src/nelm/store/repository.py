@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 
+from nelm.errors import ConflictError, NotFoundError, StoreError
 from nelm.store import models as m
 from nelm.store.db import make_engine
 from nelm.store.migrate import upgrade
@@ -42,18 +43,6 @@ SESSION_LIFETIME = timedelta(hours=12)
 LOGIN_LINK_LIFETIME = timedelta(hours=24)
 AUDIT_ACTIONS = ("create", "read", "change", "delete", "assess", "decide", "export",
                  "login", "login_failed", "logout", "user", "token", "cds_feedback")
-
-
-class StoreError(Exception):
-    """Base of the store's own errors."""
-
-
-class ConflictError(StoreError):
-    """The write would break a uniqueness rule (e.g. a case id already in use)."""
-
-
-class NotFoundError(StoreError):
-    """No such record."""
 
 
 class VersionConflictError(ConflictError):
