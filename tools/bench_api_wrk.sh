@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # POST /api/v1/assess under 32 closed-loop clients with wrk (Debian package "wrk"), the
-# figures quoted in docs/benchmarks-web.md. Loopback only; stops the server it starts.
+# figures quoted in docs/benchmarks-web.md, beside the in-process limit measured in the same
+# run. Loopback only; stops the server it starts.
 #
 #   tools/bench_api_wrk.sh [SECONDS] [WORKERS]
 set -euo pipefail
@@ -33,4 +34,30 @@ for _ in $(seq 50); do
   curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/health" && break
   sleep 0.2
 done
-wrk -t1 -c32 -d"${seconds}s" --latency -s "$work/post.lua" "http://127.0.0.1:$port/api/v1/assess"
+# The in-process limit, measured in the same run: the work of one request without HTTP
+# (parse, validate, assess, encode the answer), median over 500 after warming up; with
+# one worker per core, the server cannot answer more than workers / that time.
+limit=$(.venv/bin/python - "$workers" <<'PY'
+import statistics, sys, time
+import orjson
+from nelm.case.document import case_from_mapping, load_document_text
+from nelm.service import assess_case
+body = open("examples/resectable-pnet.json", encoding="utf-8").read()
+def one():
+    orjson.dumps(assess_case(case_from_mapping(load_document_text(body, source="b"))).to_document())
+for _ in range(50):
+    one()
+timings = []
+for _ in range(500):
+    started = time.perf_counter(); one(); timings.append(time.perf_counter() - started)
+median = statistics.median(timings)
+print(f"{int(sys.argv[1]) / median:.0f}")
+print(f"in-process: {median * 1000:.2f} ms per request (median of 500), limit "
+      f"{int(sys.argv[1]) / median:,.0f} req/s with {sys.argv[1]} workers", file=sys.stderr)
+PY
+)
+wrk -t1 -c32 -d"${seconds}s" --latency -s "$work/post.lua" \
+  "http://127.0.0.1:$port/api/v1/assess" | tee "$work/wrk.txt"
+achieved=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
+awk -v a="$achieved" -v l="$limit" 'BEGIN { printf "throughput %.0f req/s = %.0f %% of the in-process limit %.0f req/s\n", a, 100 * a / l, l }'
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

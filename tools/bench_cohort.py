@@ -199,8 +199,15 @@ def report(runs: list[Run], path: Path, machine: str, load: tuple[str, str]) -> 
         "",
     ]
     text = "\n".join(lines)
-    path.write_text(text)
+    kept = _floor_section(path)  # written by tools/bench_batch_floor.py: keep it
+    path.write_text(text + kept)
     return text
+
+
+def _floor_section(path: Path) -> str:
+    old = path.read_text() if path.exists() else ""
+    start = old.find("\n## Against the floor")
+    return old[start:] if start >= 0 else ""
 
 
 def main() -> None:

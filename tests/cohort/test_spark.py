@@ -43,9 +43,7 @@ def spark() -> Iterator[Any]:
         pytest.skip(INSTALL_HINT)
     from nelm.cohort.spark import session
 
-    active = session("local[2]", 64)
-    active.conf.set("spark.sql.files.maxPartitionBytes", "16k")  # several partitions
-    active.conf.set("spark.sql.files.openCostInBytes", "1k")
+    active = session("local[2]")
     yield active
     active.stop()
 

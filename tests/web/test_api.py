@@ -288,10 +288,10 @@ def test_internal_errors_show_no_traceback(site: Site, monkeypatch: pytest.Monke
                                            caplog: pytest.LogCaptureFixture) -> None:
     import nelm.web.api as api
 
-    def broken(document: Any) -> dict[str, Any]:
+    def broken(case: Any) -> Any:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(api, "assess_mapping", broken)
+    monkeypatch.setattr(api, "assess_case", broken)
     caplog.set_level(logging.ERROR, logger="nelm.web")
     client = site.client()
     client_no_raise = type(client)(site.app, raise_server_exceptions=False)

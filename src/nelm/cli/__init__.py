@@ -1,41 +1,70 @@
 """The ``nelm`` command.
 
-Each sub-command lives in its own module of this package and registers itself on ``app``.
-Modules import heavy libraries (numpy, polars, matplotlib) inside their functions, so that
-``nelm assess`` starts quickly. Errors become exit codes only here, at the edge:
-``InputRejected`` → 2 with one line per problem on standard error, anything unexpected → 1
-with a pointer to ``--debug``.
+Each sub-command lives in its own module of this package and registers itself on the Typer
+application (:func:`build_app`; ``nelm.cli.app`` builds it on first use). Modules import
+heavy libraries (numpy, polars, matplotlib) inside their functions, and an ordinary
+``nelm assess`` call is read without typer at all (``nelm.cli.assess_run``), so that it
+starts quickly. Errors become exit codes only here, at the edge: ``InputRejected`` → 2 with
+one line per problem on standard error, anything unexpected → 1 with a pointer to
+``--debug``.
 """
 
 from __future__ import annotations
 
 import sys
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import typer
+from nelm.cli._common import run_guarded, run_plain
 
-from nelm.cli._common import run_guarded
-from nelm.cli.assess import register as _register_assess
-from nelm.cli.batch import register as _register_batch
-from nelm.cli.evidence import register as _register_evidence
-from nelm.cli.knowledge_changes import register as _register_knowledge_changes
-from nelm.cli.serve import register as _register_serve
-from nelm.cli.synth import register as _register_synth
+if TYPE_CHECKING:
+    import typer
 
-app = typer.Typer(
-    name="nelm",
-    help="Decision support for neuroendocrine liver metastases.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-_register_assess(app)
-_register_evidence(app)
-_register_serve(app)
-_register_batch(app)
-_register_synth(app)
-_register_knowledge_changes(app)
+__all__ = ["app", "build_app", "main"]
+
+
+@cache
+def build_app() -> typer.Typer:
+    """The Typer application with every sub-command registered."""
+    import typer
+
+    from nelm.cli.assess import register as register_assess
+    from nelm.cli.batch import register as register_batch
+    from nelm.cli.evidence import register as register_evidence
+    from nelm.cli.knowledge_changes import register as register_knowledge_changes
+    from nelm.cli.serve import register as register_serve
+    from nelm.cli.synth import register as register_synth
+
+    application = typer.Typer(
+        name="nelm",
+        help="Decision support for neuroendocrine liver metastases.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    register_assess(application)
+    register_evidence(application)
+    register_serve(application)
+    register_batch(application)
+    register_synth(application)
+    register_knowledge_changes(application)
+    return application
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # ``from nelm.cli import app`` still works, built on first use
+        return build_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     """Console entry point."""
-    sys.exit(run_guarded(app))
+    args = sys.argv[1:]
+    if args[:1] == ["assess"]:
+        from nelm.cli.assess_run import parse_assess_args, run_assess
+
+        debug = "--debug" in args
+        parsed = parse_assess_args([a for a in args[1:] if a != "--debug"])
+        if parsed is not None:
+            sys.exit(run_plain(lambda: run_assess(**parsed), debug))
+    sys.exit(run_guarded(build_app()))

@@ -5,15 +5,14 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
-
-import typer
-
-# Typer 0.29 vendors click; its usage errors are not re-exported, and the version is pinned.
-from typer._click.exceptions import ClickException
+from typing import TYPE_CHECKING, NoReturn
 
 from nelm.errors import InputRejected, KnowledgeBaseError, NelmError, Problem
+
+if TYPE_CHECKING:  # typer is imported when a command needs it, not to assess a case
+    import typer
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -84,15 +83,16 @@ def write_output(text: str | bytes, output: str | None) -> None:
 
 def run_guarded(app: typer.Typer) -> int:
     """Run the Typer app, turning nelm's errors into exit codes and clean messages."""
+    import typer
+
+    # Typer 0.29 vendors click; its usage errors are not re-exported; the version is pinned.
+    from typer._click.exceptions import ClickException
+
     debug = "--debug" in sys.argv
     if debug:
         sys.argv.remove("--debug")
     try:
         app(standalone_mode=False)
-    except InputRejected as exc:
-        for problem in exc.problems:
-            print(f"error: {problem.message}", file=sys.stderr)
-        return exc.exit_code
     except ClickException as exc:  # usage errors: unknown option, bad choice, missing argument
         exc.show()
         return EXIT_REJECTED
@@ -101,9 +101,33 @@ def run_guarded(app: typer.Typer) -> int:
         return EXIT_INTERNAL
     except typer.Exit as exc:
         return int(exc.exit_code)
-    except NelmError as exc:
-        if debug:
-            raise
+    except Exception as exc:
+        return _exit_code(exc, debug)
+    return EXIT_OK
+
+
+def run_plain(command: Callable[[], None], debug: bool) -> int:
+    """Run a command read without typer (``nelm assess``), with the same exit codes and
+    messages as :func:`run_guarded`."""
+    try:
+        command()
+    except Exception as exc:
+        return _exit_code(exc, debug)
+    return EXIT_OK
+
+
+def _exit_code(exc: Exception, debug: bool) -> int:
+    """Print what the user should see of ``exc`` and give the exit code (or re-raise it
+    with ``--debug``)."""
+    if isinstance(exc, InputRejected):
+        for problem in exc.problems:
+            print(f"error: {problem.message}", file=sys.stderr)
+        return exc.exit_code
+    if isinstance(exc, BrokenPipeError):
+        return EXIT_OK
+    if debug:
+        raise exc
+    if isinstance(exc, NelmError):
         # Each error says its own exit code (nelm.errors); a defect of nelm itself (exit 1
         # and not one of the errors that explain what to install or what failed outside)
         # is an internal error.
@@ -113,12 +137,6 @@ def run_guarded(app: typer.Typer) -> int:
         else:
             print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except BrokenPipeError:
-        return EXIT_OK
-    except Exception as exc:
-        if debug:
-            raise
-        print(f"internal error: {type(exc).__name__} (run again with --debug for the "
-              "traceback)", file=sys.stderr)
-        return EXIT_INTERNAL
-    return EXIT_OK
+    print(f"internal error: {type(exc).__name__} (run again with --debug for the "
+          "traceback)", file=sys.stderr)
+    return EXIT_INTERNAL

@@ -86,7 +86,7 @@ def batch_command(
         "--spark-master", help="Spark master URL (default local[*]), e.g. "
                                "spark://host:7077.")] = None,
     chunk_size: Annotated[int, typer.Option(
-        "--chunk-size", help="Rows per chunk (per Arrow batch with Spark).")] = 200_000,
+        "--chunk-size", help="Rows per chunk (with Spark: the most rows per task).")] = 200_000,
 ) -> None:
     """Assess every case of a cohort file; write one row per case and a rejects file."""
     from rich.console import Console

@@ -83,6 +83,16 @@ class InputFile:
     def _scan_csv(self) -> pl.LazyFrame:
         return pl.scan_csv(self.path, infer_schema=False, raise_if_empty=True)
 
+    def read_slice(self, offset: int, length: int) -> pl.DataFrame:
+        """Rows ``offset`` to ``offset + length - 1`` (0-based), read as :meth:`chunks`
+        reads them: what a Spark task evaluates."""
+        try:
+            scan = (pl.scan_parquet(self.path) if self.format == "parquet"
+                    else self._scan_csv())
+            return scan.slice(offset, length).collect()
+        except (pl.exceptions.PolarsError, OSError, pa.ArrowException) as exc:
+            raise _unreadable(self.path, self.format, exc) from None
+
     def chunks(self, size: int) -> Iterator[pl.DataFrame]:
         """The rows in order, ``size`` at a time (the last chunk may be shorter)."""
         try:

@@ -1,160 +1,108 @@
-"""The Spark engine: each partition evaluated by the same compiled polars expressions.
+"""The Spark engine: Spark schedules slices of the cohort file over the executors.
 
-Spark reads the cohort file (CSV as text, Parquet natively) and hands every partition to
-:func:`evaluate_partition` through ``DataFrame.mapInArrow``: Arrow batches in, Arrow batches
-out, so the rows never become Python objects. The executors run
-``nelm.cohort.pipeline.process_chunk`` — the validator and the compiled knowledge base of
-the polars engine — which is what makes the three engines agree.
+The driver counts the rows and cuts them into ranges (``executor.plan_slices``): at most
+``--chunk-size`` rows each and a multiple of the executor cores in number, so that every
+executor works whatever the file's row groups or splits. Each Spark task reads its range
+from the shared file with polars, evaluates it with the same validator and compiled
+knowledge base as the polars engine, and writes its result rows and rejects as Parquet
+parts beside the output (``nelm.cohort.executor``). The driver then joins the parts, in
+input order, into the result file and the rejects file, and removes them.
 
-One pass over the data yields three kinds of records: result rows, reject lines and, per
-partition, its row count (``_kind`` = ``row``, ``reject``, ``count``). Spark writes them,
-partitioned by kind, to a temporary directory beside the output; the driver then merges the
-parts into the single result file and rejects file (in input order: a partition is known by
-the byte offset of its split), and removes the directory.
+Why not Spark DataFrames: handing the rows to Python through ``mapInArrow`` and writing
+the results back through Spark moved every cell from Parquet into the JVM, into Arrow,
+into Python and back (59 columns, two of them lists); on a two-worker cluster that round
+trip alone took longer than evaluating the rows (docs/spark-cluster.md has the figures).
+Here the rows stay in Python, and Spark carries only the slices and a few numbers.
 
-``pyspark`` is imported only here, and only when this engine is chosen. Locally the master
-is ``local[*]`` (or the session already active in this process); ``--spark-master``
-names a cluster (see docs/spark-cluster.md), whose
-executors need nelm installed and must see the input and the output directory.
+For a cluster (a master URL that is not ``local``) the driver ships its own nelm — code and
+knowledge base, zipped — to the executors (``SparkContext.addPyFile``), and each task
+checks the executor's Python, dependencies and knowledge version against the driver's. An
+executor's failure comes back as one line with the fix, not the JVM's stack.
+
+``pyspark`` is imported only here, and only when this engine is chosen.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
-import pyarrow as pa
 
-from nelm.case.fields import OPTION_IDS
-from nelm.cohort.io import InputFile, Outputs, rejects_path
-from nelm.cohort.pipeline import compiled_knowledge, process_chunk
+from nelm.cohort.executor import (
+    EXECUTOR_FIX,
+    Environment,
+    SliceOutcome,
+    SliceTask,
+    as_problems,
+    part_path,
+    plan_slices,
+)
+from nelm.cohort.io import InputFile, Outputs, file_format, rejects_path
+from nelm.cohort.pipeline import compiled_knowledge
 from nelm.cohort.validate import REJECTS_SCHEMA
 from nelm.errors import InputRejected, Problem
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark import SparkContext
+    from pyspark.sql import SparkSession
 
     from nelm.cohort.summary import BatchSummary, Progress
 
-__all__ = ["INSTALL_HINT", "PartitionEvaluator", "evaluate_partition", "record_schema",
-           "run_spark", "session"]
+__all__ = ["INSTALL_HINT", "run_spark", "session", "ship_nelm"]
 
 INSTALL_HINT = "install Java (17 or later) and pyspark: pip install 'nelm[spark]'"
-_BLOCK = "__nelm_block"
+_QUIET_LOG = Path(__file__).with_name("spark-log4j2.properties")
+_LEAN_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
-def _safe(name: str) -> str:
-    """A column name Spark does not read as a nested reference (no dots)."""
-    return name.replace(".", "__")
-_META = {"_kind": pa.string(), "_part": pa.int64(), "_row": pa.int64()}
+def is_local(master: str | None) -> bool:
+    return master is None or master.startswith("local")
 
 
-def record_schema() -> pa.Schema:
-    """The Arrow schema of every record the partitions yield (Spark-compatible types)."""
-    fields = [pa.field(n, t) for n, t in _META.items()]
-    for name, dtype in compiled_knowledge().schema.items():
-        if name == "reasons":
-            fields.append(pa.field(name, pa.struct([pa.field(o, pa.string())
-                                                    for o in OPTION_IDS])))
-        elif dtype == pl.Boolean:
-            fields.append(pa.field(_safe(name), pa.bool_()))
-        else:
-            fields.append(pa.field(_safe(name), pa.string()))
-    fields += [pa.field("field", pa.string()), pa.field("reason", pa.string())]
-    return pa.schema(fields)
-
-
-def _records(frame: pl.DataFrame, kind: str, part: int, schema: pa.Schema) -> pa.RecordBatch:
-    """A frame as records of ``schema``: the columns it lacks are null."""
-    meta = frame.rename(_safe).with_columns(pl.lit(kind).alias("_kind"),
-                                            pl.lit(part).alias("_part"))
-    if "_row" not in meta.columns:
-        meta = meta.with_columns(pl.lit(None, pl.Int64).alias("_row"))
-    casts = [
-        (pl.col(n).cast(pl.Struct({o: pl.String for o in OPTION_IDS})) if n == "reasons"
-         else pl.col(n).cast(pl.String) if meta.schema[n] not in (pl.Boolean, pl.Int64)
-         else pl.col(n))
-        for n in meta.columns
-    ]
-    missing = [pl.lit(None).alias(f.name) for f in schema if f.name not in meta.columns]
-    table = meta.with_columns(casts).with_columns(missing).select(schema.names).to_arrow()
-    batches = table.cast(schema).to_batches()
-    return batches[0] if batches else pa.RecordBatch.from_pylist([], schema=schema)
-
-
-class PartitionEvaluator:
-    """The ``mapInArrow`` function: validate and evaluate one partition, batch by batch.
-
-    Spark holds the input columns under positional names (``c0``, ``c1``…: Spark would
-    read a dot in a name as a nested field); ``columns`` gives them their names back. Each
-    batch carries the byte offset of its split (``__nelm_block``), which names the
-    partition in the records; reject lines carry their row within the partition.
-    """
-
-    def __init__(self, columns: tuple[str, ...]) -> None:
-        self.columns = columns
-
-    def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        return evaluate_partition(batches, self.columns)
-
-
-def evaluate_partition(batches: Iterator[pa.RecordBatch], columns: tuple[str, ...]
-                       ) -> Iterator[pa.RecordBatch]:
-    """Validate and evaluate the batches of one partition (see :class:`PartitionEvaluator`)."""
-    schema = record_schema()
-    names = {f"c{i}": name for i, name in enumerate(columns)}
-    part, rows = -1, 0
-    for batch in batches:
-        raw = pl.from_arrow(batch)
-        assert isinstance(raw, pl.DataFrame)
-        if part < 0 and raw.height:
-            part = int(raw.get_column(_BLOCK)[0])
-        result = process_chunk(raw.drop(_BLOCK).rename(names), rows + 1)
-        if result.output.height:
-            yield _records(result.output, "row", part, schema)
-        if result.rejects.height:
-            rejects = result.rejects.rename({"row": "_row"})
-            yield _records(rejects, "reject", part, schema)
-        rows += raw.height
-    yield _records(pl.DataFrame({"_row": [rows]}), "count", part, schema)
-
-
-def session(master: str | None, batch_rows: int) -> SparkSession:
-    """A Spark session: ``local[*]`` unless a master URL is given."""
+def session(master: str | None) -> SparkSession:
+    """A Spark session: ``local[*]`` unless a master URL is given; Spark's own log quiet
+    (nelm reports what goes wrong itself)."""
     from pyspark.sql import SparkSession
 
-    local = master is None or master.startswith("local")
-    if local:  # the executors are this machine's Python: use this interpreter
+    if is_local(master):  # the executors are this machine's Python: use this interpreter
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # The JVMs only schedule slices and carry a few numbers (the rows stay in Python), so
+    # they are started for a quick start: the C1 compiler only and one garbage collector
+    # thread, and no web UI (nelm batch shows its own progress).
+    driver_options = _LEAN_JVM
+    if _QUIET_LOG.is_file() and "log4j" not in os.environ.get("PYSPARK_SUBMIT_ARGS", ""):
+        driver_options += f" -Dlog4j2.configurationFile=file:{_QUIET_LOG}"
     builder = (SparkSession.builder.appName("nelm batch")
                .master(master or "local[*]")
-               .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(batch_rows))
-               .config("spark.sql.sources.partitionOverwriteMode", "static"))
-    if local:
-        builder = builder.config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.ui.enabled", "false")
+               .config("spark.driver.extraJavaOptions", driver_options)
+               .config("spark.executor.extraJavaOptions", _LEAN_JVM))
     spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
+    spark.sparkContext.setLogLevel("OFF")
     return spark
 
 
-def _read(spark: SparkSession, source: InputFile) -> DataFrame:
-    from pyspark.sql import functions as F  # noqa: N812 - the conventional name
+def ship_nelm(context: SparkContext, directory: Path) -> Path:
+    """Zip the driver's nelm package (code and knowledge base) and add it to the job:
+    every executor's Python then imports this nelm, whatever is installed there."""
+    import nelm
 
-    path = str(source.path.resolve())
-    if source.format == "csv":
-        frame = (spark.read.option("header", True).option("inferSchema", False)
-                 .option("mode", "FAILFAST").option("escape", '"')
-                 .option("encoding", "UTF-8").csv(path))
-    else:
-        frame = spark.read.parquet(path)
-    frame = frame.toDF(*(f"c{i}" for i in range(len(source.columns))))
-    return frame.select("*", F.col("_metadata.file_block_start").alias(_BLOCK))
+    package = Path(nelm.__file__).parent
+    archive = directory / f"nelm-{nelm.__version__}.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for path in sorted(package.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                zipped.write(path, Path("nelm") / path.relative_to(package))
+    context.addPyFile(str(archive))
+    return archive
 
 
 def run_spark(source: InputFile, output: Path, *, master: str | None, batch_rows: int,
@@ -173,87 +121,110 @@ def run_spark(source: InputFile, output: Path, *, master: str | None, batch_rows
     if not directory.is_dir():
         raise InputRejected([Problem("-o", "a file in an existing directory", str(output))])
     summary = BatchSummary("spark", output, rejects_path(output))
-    progress.start(None)
+    rows = source.count_rows()
+    progress.start(rows)
     scratch = Path(tempfile.mkdtemp(dir=directory, prefix=f".{output.name}.spark."))
     try:
-        from pyspark.sql import SparkSession
-        from pyspark.sql.pandas.types import from_arrow_schema
-
-        active = SparkSession.getActiveSession()
-        spark = active if active is not None and master is None else session(master,
-                                                                             batch_rows)
-        spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(batch_rows))
-        try:
-            records = _read(spark, source).mapInArrow(PartitionEvaluator(source.columns),
-                                                      from_arrow_schema(record_schema()))
-            records.write.mode("overwrite").partitionBy("_kind").parquet(
-                str(scratch / "records"))
-        finally:
-            if spark is not active:
-                spark.stop()
-        _merge(scratch / "records", output, summary, progress)
-    except Exception as exc:
-        _reraise_rejection(exc)
-        raise
+        outcomes = _evaluate(source, scratch, master, batch_rows, rows)
+        _merge(outcomes, scratch, output, summary, progress)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return summary
 
 
-def _reraise_rejection(exc: BaseException) -> None:
-    """A CSV that Spark cannot parse is the user's input, not a bug: reject it."""
+def _evaluate(source: InputFile, scratch: Path, master: str | None, batch_rows: int,
+              rows: int) -> list[SliceOutcome]:
+    """Run the slices on Spark; the outcomes, in input order."""
+    from pyspark.sql import SparkSession
+
+    if rows == 0:
+        return []
+    active = SparkSession.getActiveSession()
+    path_before = list(sys.path)
+    try:
+        spark = active if active is not None and master is None else session(master)
+        own = spark is not active  # a session someone else started is theirs to stop
+        try:
+            context = spark.sparkContext
+            if own and not is_local(context.master):
+                ship_nelm(context, scratch)
+            slices = plan_slices(rows, batch_rows, context.defaultParallelism)
+            task = SliceTask.of(source, scratch, Environment.here())
+            outcomes: list[SliceOutcome] = (context.parallelize(slices, len(slices))
+                                            .mapPartitions(task).collect())
+        finally:
+            if own:
+                spark.stop()
+    except Exception as exc:
+        _explain(exc)
+        raise
+    finally:
+        sys.path[:] = path_before  # addPyFile put the shipped zip on the driver's path too
+    for outcome in outcomes:
+        if outcome.problems:
+            raise InputRejected(as_problems(outcome.problems))
+    return sorted(outcomes, key=lambda o: o.index)
+
+
+_MISSING_MODULE = re.compile(r"No module named '([\w.]+)'")
+_PYTHON_MISMATCH = re.compile(r"Python in worker has different version:? \(?([\d.]+)\)?"
+                              r".*?driver:? \(?([\d.]+)\)?")
+_PYTHON_ERROR = re.compile(r"^(\w+(?:Error|Exception)): (.+)$")
+
+
+def _explain(exc: BaseException) -> None:
+    """Spark's error from the executors as nelm's: one line with the fix (or return)."""
     text = str(exc)
-    if "Malformed" in text or "MALFORMED" in text:
-        first = next((line for line in text.splitlines() if "alformed" in line), text)
-        raise InputRejected([Problem("INPUT", "a readable CSV file with a header row",
-                                     first.strip()[:200])]) from None
+    if found := _MISSING_MODULE.search(text):
+        raise InputRejected([Problem("Spark executors",
+                                     f"a Python that can import {found.group(1)} "
+                                     f"({EXECUTOR_FIX})",
+                                     f"No module named '{found.group(1)}'")]) from None
+    if found := _PYTHON_MISMATCH.search(text.replace("\n", " ")):
+        raise InputRejected([Problem("Spark executors",
+                                     f"Python {found.group(2)}, as on the driver "
+                                     f"({EXECUTOR_FIX})",
+                                     f"Python {found.group(1)}")]) from None
+    if "PythonException" in type(exc).__name__ + text[:300]:
+        lines = [m for line in text.splitlines() if (m := _PYTHON_ERROR.match(line.strip()))]
+        if lines:
+            kind, message = lines[-1].groups()
+            raise InputRejected([Problem("Spark executors", "to evaluate every slice "
+                                         "(run again with --debug for Spark's error)",
+                                         f"{kind}: {message[:200]}")]) from None
 
 
-def _parts(directory: Path) -> list[Path]:
-    return sorted(directory.glob("*.parquet")) if directory.is_dir() else []
+def _merge(outcomes: list[SliceOutcome], scratch: Path, output: Path,
+           summary: BatchSummary, progress: Progress) -> None:
+    """The parts into the result file and the rejects file, in input order.
 
-
-def _merge(records: Path, output: Path, summary: BatchSummary, progress: Progress) -> None:
-    """The record parts into the result file and the rejects file, in input order."""
-    counts = pl.DataFrame(schema={"_part": pl.Int64, "_row": pl.Int64})
-    count_parts = _parts(records / "_kind=count")
-    if count_parts:
-        counts = pl.concat([pl.read_parquet(p, columns=["_part", "_row"])
-                            for p in count_parts])
-    counts = counts.group_by("_part").agg(pl.col("_row").sum()).sort("_part")
-    offsets = counts.with_columns(
-        (pl.col("_row").cum_sum() - pl.col("_row")).alias("_offset")).select("_part",
-                                                                             "_offset")
-    summary.rows = int(counts.get_column("_row").sum() or 0)
-
-    row_parts = []
-    for part in _parts(records / "_kind=row"):
-        first = pl.read_parquet(part, columns=["_part"], n_rows=1)
-        row_parts.append((int(first.item()) if first.height else -1, part))
-    with Outputs() as outputs:
-        results = outputs.open(output, compiled_knowledge().schema)
-        rejects_sink = outputs.open(summary.rejects, REJECTS_SCHEMA, "csv")
-        for _, part in sorted(row_parts):
-            frame = _typed_output(pl.read_parquet(part))
-            results.write(frame)
-            summary.accepted += frame.height
-            summary.add_counts(frame)
-            progress.advance(frame.height)
-        reject_parts = _parts(records / "_kind=reject")
-        if reject_parts:
-            lines = (pl.concat([pl.read_parquet(p) for p in reject_parts])
-                     .with_row_index("_seq")
-                     .join(offsets, on="_part", how="left")
-                     .with_columns((pl.col("_row") + pl.col("_offset")).alias("row"))
-                     .sort("row", "_seq")
-                     .select(pl.col(c).cast(t) for c, t in REJECTS_SCHEMA.items()))
-            rejects_sink.write(lines)
-            summary.reject_lines = lines.height
-            summary.rejected_rows = lines.get_column("row").n_unique()
-        outputs.commit()
-
-
-def _typed_output(frame: pl.DataFrame) -> pl.DataFrame:
-    """Result records back in the result schema (Spark wrote text for the enumerations)."""
+    Parquet results are streamed by polars' sink (encoding in parallel, as the polars
+    engine writes them); CSV results and the rejects go part by part through nelm's sinks.
+    """
     schema = compiled_knowledge().schema
-    return frame.select(pl.col(_safe(n)).cast(t).alias(n) for n, t in schema.items())
+    typed = [pl.col(n).cast(t) for n, t in schema.items()]
+    parts = [p for o in outcomes if (p := part_path(scratch, "rows", o.index)).is_file()]
+    with Outputs() as outputs:
+        rejects = outputs.open(summary.rejects, REJECTS_SCHEMA, "csv")
+        if file_format(output, "-o") == "parquet":
+            target = outputs.reserve(output)
+            rows = pl.scan_parquet(parts) if parts else pl.LazyFrame(schema=schema)
+            rows.select(typed).sink_parquet(target, statistics=False)
+        else:
+            results = outputs.open(output, schema)
+            for part in parts:
+                results.write(pl.read_parquet(part).select(typed))
+        for outcome in outcomes:
+            lines = part_path(scratch, "rejects", outcome.index)
+            if lines.is_file():
+                rejects.write(pl.read_parquet(lines).select(
+                    pl.col(n).cast(t) for n, t in REJECTS_SCHEMA.items()))
+            summary.rows += outcome.rows
+            summary.accepted += outcome.accepted
+            summary.rejected_rows += outcome.rejected_rows
+            summary.reject_lines += outcome.reject_lines
+            for option, counts in outcome.counts.items():
+                for status, count in counts.items():
+                    summary.counts[option][status] += count
+            progress.advance(outcome.rows)
+        outputs.commit()

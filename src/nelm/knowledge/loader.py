@@ -9,8 +9,12 @@ sources, duplicated ids, options missing from the contract's vocabulary.
 from __future__ import annotations
 
 import hashlib
+import marshal
+import os
+import sys
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -73,11 +77,50 @@ def load_knowledge() -> KnowledgeBase:
     for name, content in files:
         digest.update(name.encode() + b"\0" + content + b"\0")
     content_hash = digest.hexdigest()[:12]
-    docs = {name: yaml.load(content, Loader=_Loader) for name, content in files}
+    docs = _parsed(files, content_hash)
     try:
         return _build(docs, content_hash)
     except (KeyError, TypeError, ValueError) as exc:
         raise KnowledgeBaseError(f"knowledge base: {exc}") from exc
+
+
+def _parsed(files: list[tuple[str, bytes]], content_hash: str) -> dict[str, Any]:
+    """The YAML documents, parsed: from the cache of this exact content when there is one.
+
+    Building Python objects from YAML is most of loading the knowledge base (libyaml
+    parses, but PyYAML constructs in Python), and ``nelm assess`` loads it on every run.
+    The parsed documents are kept in ``marshal`` form (plain data only; reading it runs no
+    code) in the user's cache directory, under the content hash, so an edited file is never
+    read from a stale cache. Without a writable cache directory, the YAML is parsed.
+    """
+    cached = _cache_file(content_hash)
+    if cached is not None:
+        try:
+            docs = marshal.loads(cached.read_bytes())
+            if isinstance(docs, dict) and set(docs) == {name for name, _ in files}:
+                return docs
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+    docs = {name: yaml.load(content, Loader=_Loader) for name, content in files}
+    if cached is not None:
+        try:
+            data = marshal.dumps(docs)
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+            partial.write_bytes(data)
+            os.replace(partial, cached)  # whole or not at all, whoever writes at once
+        except (OSError, ValueError):  # read-only home, or a value marshal cannot hold
+            pass
+    return docs
+
+
+def _cache_file(content_hash: str) -> Path | None:
+    try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except RuntimeError:  # no home directory
+        return None
+    version = f"{sys.version_info.major}{sys.version_info.minor}"
+    return base / "nelm" / f"knowledge-{content_hash}-py{version}.marshal"
 
 
 def _build(docs: dict[str, Any], content_hash: str) -> KnowledgeBase:

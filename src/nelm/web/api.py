@@ -15,11 +15,11 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from nelm.case.document import load_document_text
+from nelm.case.document import case_from_mapping, load_document_text
 from nelm.case.fields import OPTION_IDS
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.interop.fhir.size import max_bundle_bytes
-from nelm.service import CASE_MAX_BYTES, assess_fhir, assess_mapping
+from nelm.service import CASE_MAX_BYTES, assess_case, assess_fhir
 from nelm.store import CaseRecord, NotFoundError, Store, VersionConflictError
 from nelm.web import evidence
 from nelm.web.auth import Principal, require_admin, require_user, require_writer, token_cache
@@ -105,10 +105,11 @@ def _json(content: Any, status: int = 200) -> Response:
 
 async def _case_body(request: Request) -> dict[str, Any]:
     raw = await request.body()
-    return _case_document(raw, _decode(raw))
+    return normalised_document(_case_document(raw, _decode(raw)))
 
 
-def _case_document(raw: bytes, text: str) -> dict[str, Any]:
+def _case_document(raw: bytes, text: str) -> Any:
+    """The body parsed as a case document (JSON), not yet validated."""
     # The edge lets FHIR records through up to their own (larger) limit; a case document
     # stays within 1 MB.
     if len(raw) > CASE_MAX_BYTES:
@@ -117,7 +118,7 @@ def _case_document(raw: bytes, text: str) -> dict[str, Any]:
     if not text.lstrip().startswith("{"):
         raise InputRejected([Problem("", "a JSON object (a case-v1 document)",
                                      "something else" if text.strip() else "an empty body")])
-    return normalised_document(load_document_text(text, source="the request body"))
+    return load_document_text(text, source="the request body")
 
 
 # --------------------------------------------------------------------------- health
@@ -226,7 +227,10 @@ async def assess(request: Request, principal: UserDep,
         except InputRejected as exc:
             return operation_outcome(422, "The as_of date was rejected", exc.problems)
         return await _assess_fhir(request, text, date)
-    return _json(assess_mapping(_case_document(raw, text)))
+    # Validated once: the case read from the body is the one assessed (the stored-case
+    # routes normalise first because they keep the document).
+    case = case_from_mapping(_case_document(raw, text))
+    return _json(assess_case(case).to_document())
 
 
 # --------------------------------------------------------------------------- cases

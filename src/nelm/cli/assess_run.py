@@ -1,0 +1,139 @@
+"""``nelm assess`` without the command-line library: what the command does, and the quick
+reading of its arguments.
+
+``nelm assess`` is the command people run most, often from scripts, one case at a time,
+so it starts without importing typer (which brings click, pydantic and rich: two thirds
+of the start-up time): :func:`parse_assess_args` reads the arguments of an ordinary call
+and :func:`run_assess` does the work. Anything it does not read plainly — ``--help``, an
+unknown or repeated option, a bad value — goes to the typer command
+(``nelm.cli.assess``), which gives the usual help and error messages and then calls the
+same :func:`run_assess`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import sys
+from enum import StrEnum
+from importlib import resources
+from typing import Any
+
+from nelm.cli._common import fail, read_text, write_output
+from nelm.errors import Problem
+
+__all__ = ["Format", "example_names", "parse_assess_args", "run_assess"]
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    html = "html"
+    pdf = "pdf"
+
+
+def example_names() -> list[str]:
+    root = resources.files("nelm") / "examples"
+    return sorted(p.name.removesuffix(".json") for p in root.iterdir()
+                  if p.name.endswith(".json"))
+
+
+def _example_text(name: str) -> str:
+    names = example_names()
+    if name not in names:
+        fail([Problem("--example", f"must be one of {', '.join(names)}", repr(name))])
+    return (resources.files("nelm") / "examples" / f"{name}.json").read_text("utf-8")
+
+
+def run_assess(case: str | None, format: Format | None, output: str | None,
+               example: str | None, width: int | None, as_of: str | None) -> None:
+    """Assess one case: every option's status criterion by criterion, the plan, the gaps."""
+    from nelm.service import assess_text
+
+    if (case is None) == (example is None):
+        fail([Problem("CASE", "a case file, '-' for standard input, or --example NAME "
+                              "(exactly one)", "both" if case else "neither")])
+    if example is not None:
+        text, source = _example_text(example), f"example {example}"
+    else:
+        assert case is not None
+        from nelm.interop.fhir.size import max_bundle_bytes
+
+        # A FHIR record may be large (20 MB by default); never read past the limit.
+        text = read_text(case, max_bytes=max_bundle_bytes())
+        source = "standard input" if case == "-" else case
+    doc = assess_text(text, source=source, assessment_date=_assessment_date(as_of),
+                      require_confirmation=True)
+    chosen = format or (Format.text if sys.stdout.isatty() and output is None else Format.json)
+    rendered: str | bytes
+    if chosen is Format.json:
+        rendered = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    elif chosen in (Format.html, Format.pdf):
+        from nelm.report.html import evidence_for_report, render_html
+
+        html = render_html(doc, evidence=evidence_for_report(doc))
+        if chosen is Format.html:
+            rendered = html
+        else:
+            from nelm.report.pdf import html_to_pdf
+
+            if output in (None, "-") and sys.stdout.isatty():
+                fail([Problem("--format pdf", "-o FILE (or a pipe): PDF is binary",
+                              "a terminal")])
+            rendered = html_to_pdf(html)
+    else:
+        from nelm.report.text import render_text
+
+        if width is None:  # the terminal's width; a pipe or a file gets 100 columns
+            width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
+        rendered = render_text(doc, width=width,
+                               color=sys.stdout.isatty() and output is None)
+    write_output(rendered, output)
+
+
+def _assessment_date(raw: str | None) -> dt.date:
+    if raw is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        fail([Problem("--as-of", "must be a date YYYY-MM-DD", repr(raw))])
+
+
+# The options of ``nelm assess`` that take a value, by every name typer knows them by.
+_OPTIONS = {"--format": "format", "-f": "format", "--output": "output", "-o": "output",
+            "--example": "example", "--width": "width", "--as-of": "as_of"}
+
+
+def parse_assess_args(args: list[str]) -> dict[str, Any] | None:
+    """The keyword arguments of :func:`run_assess` for an ordinary ``nelm assess`` call
+    (``args`` after the word ``assess``), or None to leave the call to typer."""
+    found: dict[str, Any] = {}
+    positional: list[str] = []
+    tokens = iter(args)
+    for token in tokens:
+        if token.startswith("-") and token != "-":
+            name, equals, value = token.partition("=")
+            if name not in _OPTIONS or _OPTIONS[name] in found:
+                return None
+            if not equals:
+                following = next(tokens, None)
+                if following is None:
+                    return None
+                value = following
+            found[_OPTIONS[name]] = value
+        else:
+            positional.append(token)
+    if len(positional) > 1:
+        return None
+    try:
+        chosen = Format(found["format"].lower()) if "format" in found else None
+        width = int(found["width"]) if "width" in found else None
+    except ValueError:
+        return None
+    if width is not None and not 40 <= width <= 400:
+        return None  # typer says what the range is
+    return {"case": positional[0] if positional else None, "format": chosen,
+            "output": found.get("output"), "example": found.get("example"),
+            "width": width, "as_of": found.get("as_of")}
