@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP_RUN  := $(VENV)/.installed-run
 STAMP_DEV  := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck bench clean
+.PHONY: run test test-fast lint typecheck bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +24,18 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 run: $(STAMP_RUN)
 	$(BIN)/nelm serve --host 127.0.0.1 --port 8000 --examples
 
-## test: install the development tools and run every test, the linters and the type check
+## test: install the development tools and run every test, the linters and the type check;
+##       prints the line coverage of src/nelm (the TOTAL line at the end)
 test: $(STAMP_DEV)
 	$(BIN)/ruff check src tests tools
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov --cov-report=term
+
+## test-fast: the tests without the slow ones (agreement, live R, browser, API fuzzing):
+##            what to run while changing code; `make test` still runs everything
+test-fast: $(STAMP_DEV)
+	$(BIN)/ruff check src tests tools
+	$(BIN)/python -m pytest -m "not slow" -q
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests tools

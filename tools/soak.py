@@ -12,8 +12,8 @@ file). At the end it checks that
 
 - no answer was a 5xx or a broken connection,
 - the memory after the run is within 25 % (+ 20 MB) of its value after the first window;
-  descriptors other than sockets within 5 of theirs, sockets within the clients plus the
-  pool; database connections within the pool's ceiling,
+  descriptors other than sockets and the database's own files within 5 of theirs; sockets
+  within the clients plus the pool; database connections within the pool's ceiling,
 - every window's p99 is within 2× of the first window's (the first minute of a long run),
 
 prints one JSON document (windows, samples, checks) and exits 0 when all checks hold,
@@ -127,14 +127,19 @@ class Server:
                 connections = int(connection.execute(text(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                     "AND pid <> pg_backend_pid()")).scalar() or 0)
-        else:
-            database = self.url.removeprefix("sqlite:///")
-            connections = sum(1 for link in links if link == os.path.abspath(database))
+        database_files: set[str] = set()
+        if self._pg is None:
+            database = os.path.abspath(self.url.removeprefix("sqlite:///"))
+            connections = sum(1 for link in links if link == database)
+            database_files = {database, database + "-wal", database + "-shm"}
         sockets = sum(1 for link in links if link.startswith("socket:"))
-        # sockets come and go with the clients' connections (at most 32) and the pool's;
-        # the other descriptors (files, pipes) are what a leak would pile up
+        of_database = sum(1 for link in links if link in database_files)
+        # sockets come and go with the clients' connections (at most 32) and the pool's,
+        # and each pooled SQLite connection holds the database, its WAL and its shared
+        # memory open; the other descriptors are what a leak would pile up
         return {"rss_mb": round(rss_kb / 1024, 1), "fds": len(links), "sockets": sockets,
-                "other_fds": len(links) - sockets, "db_connections": connections}
+                "other_fds": len(links) - sockets - of_database,
+                "db_connections": connections}
 
     def stop(self) -> None:
         self.process.terminate()

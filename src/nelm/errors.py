@@ -1,14 +1,28 @@
 """The exceptions nelm raises, and what each means at the edges.
 
-::
+Every error carries its command-line exit code (``exit_code``) and its HTTP status
+(``http_status``); the command line (``nelm.cli._common.run_guarded``) and the web
+application (``nelm.web.handlers``) read them, so a new error needs no new handler::
 
-    NelmError                   base of everything below
-    ├── InputRejected           the user's input cannot be used (CLI exit 2, HTTP 4xx);
-    │                           carries one Problem per thing wrong (field path, expected, got)
-    └── KnowledgeBaseError      the packaged knowledge base is malformed (a bug: exit 1)
+    error                        exit  HTTP  meaning
+    NelmError                      1   500   base of everything below
+    ├── InputRejected              2   422   the user's input cannot be used; one Problem per
+    │   │                                    thing wrong (field path, expected, got)
+    │   ├── UnitError              2   422   a value's unit is missing or not convertible to
+    │   │                                    the case unit (FHIR input)
+    │   └── ConvergenceError       2   422   an estimator did not converge on these studies;
+    │                                        another method (a Problem on ``method``) may
+    ├── KnowledgeBaseError         1   500   the packaged knowledge base is malformed (a bug)
+    ├── StoreError                 1   500   the case store refused an operation
+    │   ├── NotFoundError          2   404   no such record
+    │   └── ConflictError          2   409   a uniqueness rule or a newer version in the way
+    ├── FetchError                 1   502   another server (FHIR) could not be read
+    └── UnavailableError           1   503   an optional part (an extra, a system library) is
+                                             not installed; the message says how to install it
 
-Messages are built here, apart from printing them, so the CLI, the API and the tests all
-show the user the same words.
+Messages are built here or where the error is raised, apart from printing them, so the CLI,
+the API and the tests all show the user the same words. A message of the core names the
+field or parameter (``method``, ``outcome``), never a command-line flag.
 """
 
 from __future__ import annotations
@@ -17,11 +31,27 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["InputRejected", "KnowledgeBaseError", "NelmError", "Problem", "describe_value"]
+__all__ = [
+    "ConflictError",
+    "ConvergenceError",
+    "FetchError",
+    "InputRejected",
+    "KnowledgeBaseError",
+    "NelmError",
+    "NotFoundError",
+    "Problem",
+    "StoreError",
+    "UnavailableError",
+    "UnitError",
+    "describe_value",
+]
 
 
 class NelmError(Exception):
     """Base class of nelm's own errors."""
+
+    exit_code: int = 1
+    http_status: int = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +77,7 @@ class InputRejected(NelmError):  # noqa: N818 - named for what happened, as cli-
     """The input was rejected; ``problems`` lists every reason (never empty)."""
 
     exit_code = 2
+    http_status = 422
 
     def __init__(self, problems: list[Problem]) -> None:
         if not problems:
@@ -55,10 +86,57 @@ class InputRejected(NelmError):  # noqa: N818 - named for what happened, as cli-
         super().__init__("; ".join(p.message for p in problems))
 
 
+class UnitError(InputRejected, ValueError):
+    """A value's unit is missing or cannot be converted to the case unit."""
+
+    def __init__(self, expected: str, *, path: str = "unit", got: str = "") -> None:
+        super().__init__([Problem(path, expected, got)])
+        self.expected = expected
+
+
+class ConvergenceError(InputRejected):
+    """An iterative estimator did not converge on these studies (say which, and what else
+    to try): the question is fine, the method does not suit the data."""
+
+    def __init__(self, method: str, detail: str, alternatives: str) -> None:
+        super().__init__([Problem("method", f"a method that converges on these studies "
+                                  f"({detail}; {alternatives} may)", method)])
+
+
 class KnowledgeBaseError(NelmError):
     """The packaged knowledge base failed its own validation: a defect, not user error."""
 
     exit_code = 1
+
+
+class StoreError(NelmError):
+    """Base of the case store's own errors."""
+
+
+class NotFoundError(StoreError):
+    """No such record."""
+
+    exit_code = 2
+    http_status = 404
+
+
+class ConflictError(StoreError):
+    """The write would break a uniqueness rule (e.g. a case id already in use)."""
+
+    exit_code = 2
+    http_status = 409
+
+
+class FetchError(NelmError):
+    """Another server could not be read (network error, an answer too large)."""
+
+    http_status = 502
+
+
+class UnavailableError(NelmError):
+    """An optional part of nelm is not installed; the message says how to install it."""
+
+    http_status = 503
 
 
 def describe_value(value: Any, limit: int = 60) -> str:

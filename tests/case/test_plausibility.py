@@ -159,3 +159,31 @@ def test_contradictions_on_both_sides(changes: dict[str, Any], fields: tuple[str
     else:
         assert [tuple(w["fields"]) for w in found] == [fields], source
         assert result["warnings"][0] == found[0]["message"]
+
+
+def test_a_value_keeps_the_unit_it_was_entered_in() -> None:
+    """Creatinine 88.4 µmol/L = 1 mg/dL; platelets 1 × 10⁹/L = 1,000 /µL (SI conversions,
+    nelm.case.units): computed converted, given back and shown as entered."""
+    from nelm.report.view import format_value
+
+    doc = with_changes(BASE, {"labs.creatinine_mg_dl": {"value": 88.4, "unit": "µmol/L"},
+                              "labs.platelets_per_ul": {"value": 210, "unit": "10^9/L"}})
+    case = case_from_mapping(doc)
+    assert case.values["labs.creatinine_mg_dl"] == 1
+    assert case.values["labs.platelets_per_ul"] == 210000
+    back = case.to_document()["labs"]
+    assert back["platelets_per_ul"] == {"value": 210, "unit": "10⁹/L"}
+    assert format_value("labs.platelets_per_ul", back["platelets_per_ul"]) == (
+        "210 10⁹/L (210,000 /µL)")
+    assert format_value("labs.creatinine_mg_dl", back["creatinine_mg_dl"]) == (
+        "88.4 µmol/L (1 mg/dL)")
+    require_confirmed(case)  # 210,000 /µL is plausible: nothing to confirm
+
+
+def test_an_unknown_unit_is_rejected_naming_the_units_accepted() -> None:
+    with pytest.raises(InputRejected) as info:
+        case_from_mapping(with_changes(BASE, {"labs.creatinine_mg_dl":
+                                              {"value": 1, "unit": "mmol/L"}}))
+    problem = info.value.problems[0]
+    assert problem.path == "labs.creatinine_mg_dl"
+    assert "mg/dL, µmol/L" in problem.expected

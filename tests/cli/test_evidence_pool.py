@@ -388,12 +388,12 @@ def test_filters_narrow_the_records(
     code, _, err = nelm([*POOL, "--population", "pnet"], capsys, monkeypatch)
     assert (code, err) == (
         2,
-        "error: --modality/--outcome: at least two studies reporting the outcome, got 1\n",
+        "error: modality/outcome: at least two studies reporting the outcome, got 1\n",
     )
     code, _, err = nelm([*POOL, "--design", "rct"], capsys, monkeypatch)
     assert (code, err) == (
         2,
-        "error: --modality/--outcome: at least two studies reporting the outcome, got 0\n",
+        "error: modality/outcome: at least two studies reporting the outcome, got 0\n",
     )
 
 

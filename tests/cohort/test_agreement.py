@@ -10,6 +10,7 @@ the same rejects table, message for message. Hypothesis draws the cohorts with f
 from __future__ import annotations
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from nelm.cohort.pipeline import ChunkResult, process_chunk
@@ -17,6 +18,8 @@ from nelm.cohort.reference import reference_chunk
 from nelm.cohort.synth import synth_frame
 
 from .strategies import native_frames, text_frames
+
+pytestmark = pytest.mark.slow  # long: `make test-fast` leaves it out, `make test` runs it
 
 SETTINGS = settings(max_examples=60, derandomize=True, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -36,7 +36,7 @@ def test_fewer_than_two_studies_is_never_pooled() -> None:
         with pytest.raises(InputRejected) as caught:
             pool_proportions(studies)
         assert str(caught.value) == (
-            f"--modality/--outcome: at least two studies reporting the outcome, got {len(studies)}"
+            f"modality/outcome: at least two studies reporting the outcome, got {len(studies)}"
         )
 
 
@@ -52,7 +52,7 @@ def test_counts_out_of_range_are_named() -> None:
 def test_unknown_method_is_rejected() -> None:
     with pytest.raises(InputRejected) as caught:
         pool_proportions([StudyInput("a", 40, 12), StudyInput("b", 55, 30)], method="HS")
-    assert str(caught.value) == "--method: one of REML, DL, PM, FE, got 'HS'"
+    assert str(caught.value) == "method: one of REML, DL, PM, FE, got 'HS'"
 
 
 def test_as_dict_has_the_contract_keys() -> None:

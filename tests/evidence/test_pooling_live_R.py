@@ -30,7 +30,7 @@ from scipy import special
 from nelm.evidence.pooling import StudyInput
 from tests.evidence.metafor_oracle import R_SCRIPT, fit_like, mismatches
 
-pytestmark = pytest.mark.needs_r
+pytestmark = [pytest.mark.needs_r, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALL_HINT = "install r-cran-metafor (apt-get install r-cran-metafor)"

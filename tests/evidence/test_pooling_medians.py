@@ -68,7 +68,7 @@ def test_one_study_is_rejected() -> None:
     with pytest.raises(InputRejected) as caught:
         summarise_medians([("a", 10, 12.0)])
     assert str(caught.value) == (
-        "--modality/--outcome: at least two studies reporting the outcome, got 1"
+        "modality/outcome: at least two studies reporting the outcome, got 1"
     )
 
 

@@ -86,3 +86,21 @@ def test_every_modality_and_outcome_is_one_answer(
                 code, _ = _cli(["evidence", "pool", "--modality", option, "--outcome",
                                 outcome, "--format", "json"], capsys, monkeypatch)
                 assert code == 2, (option, outcome)
+
+
+def test_a_convergence_failure_is_a_clear_422_not_a_500(site: Site,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import nelm.evidence.pooling as pooling
+    from nelm.errors import ConvergenceError
+
+    def no_convergence(*args: Any, **kwargs: Any) -> Any:
+        raise ConvergenceError("REML", "REML Fisher scoring did not converge in 100 "
+                               "iterations", "DL or PM")
+
+    monkeypatch.setattr(pooling, "pool_proportions", no_convergence)
+    answer = site.client().get("/api/v1/evidence/pool", params={
+        "modality": "liver_resection", "outcome": "os_5y_percent"},
+        headers=site.token("reader", "viewer"))
+    assert answer.status_code == 422
+    assert answer.json()["problems"][0]["field"] == "method"
+    assert "DL or PM" in answer.json()["problems"][0]["expected"]

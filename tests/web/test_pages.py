@@ -113,8 +113,15 @@ def test_form_accepts_si_units_and_converts_them(site: Site) -> None:
         "patient.sex": "",
     })
     document = site.store.get_case(pk).document
-    assert document["labs"] == {"bilirubin_mg_dl": 1, "albumin_g_dl": 4, "creatinine_mg_dl": 1,
-                                "platelets_per_ul": 250000, "hemoglobin_g_dl": 12.5}
+    # Kept as entered, in the unit chosen (issue 9); nelm computes with the converted value
+    # (17.1 µmol/L = 1 mg/dL bilirubin, 88.4 µmol/L = 1 mg/dL creatinine, 10 g/L = 1 g/dL).
+    assert document["labs"] == {"bilirubin_mg_dl": {"value": 17.1, "unit": "µmol/L"},
+                                "albumin_g_dl": {"value": 40, "unit": "g/L"},
+                                "creatinine_mg_dl": {"value": 88.4, "unit": "µmol/L"},
+                                "platelets_per_ul": {"value": 250, "unit": "10⁹/L"},
+                                "hemoglobin_g_dl": 12.5}
+    page = client.get(f"/cases/{pk}").text
+    assert "17.1 µmol/L (1 mg/dL)" in page and "250 10⁹/L (250,000 /µL)" in page
     assert document["patient"] == {"fit_for_major_surgery": True}
     assert document["imaging"] == {"fdg_positive": False}
     assert document["extrahepatic"] == {"sites": ["bone", "lung"]}

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
@@ -20,6 +21,8 @@ from schemathesis.checks import (
 )
 
 from tests.web.conftest import make_site
+
+pytestmark = pytest.mark.slow  # long: `make test-fast` leaves it out, `make test` runs it
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]

@@ -1,12 +1,13 @@
-"""The soak test in CI terms: ``tools/soak.py`` for 20 seconds per database (32 clients,
+"""The soak test in CI terms: ``tools/soak.py`` for 16 seconds per database (32 clients,
 mixed traffic, loopback only). The ten-minute run and its figures: docs/benchmarks-web.md.
 
 Held strictly: no 5xx and no broken connection, no traceback in the server's log, memory
-and file descriptors not growing (25 % + 20 MB; 5 descriptors besides sockets), database
+and file descriptors not growing (25 % + 20 MB; 5 besides sockets and database files), database
 connections within the pool's ceiling. The latency criterion of the long run (every minute's p99
-within 2× of the first minute's) is checked here on two 10-second windows of a few hundred
-requests, whose p99 is close to their maximum: the test allows 3× so that a busy CI
-machine does not fail it, and still catches a server that slows down as it runs.
+within 2× of the first minute's) is checked here on two 8-second windows of a few hundred
+requests, whose p99 is close to their maximum (one answer delayed by other work on the
+machine): the test allows 3× (and at least 300 ms) so that a busy CI machine does not fail
+it, and still catches a server that slows down as it runs.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _soak(database: str) -> dict[str, Any]:
     done = subprocess.run([sys.executable, str(ROOT / "tools" / "soak.py"), "--database",
-                           database, "--seconds", "20", "--window", "10", "--rate", "30"],
+                           database, "--seconds", "16", "--window", "8", "--rate", "30"],
                           capture_output=True, text=True, timeout=240, check=False)
     assert done.stdout, done.stderr[-2000:]
     report: dict[str, Any] = json.loads(done.stdout)
@@ -46,6 +47,7 @@ def test_a_short_soak_holds_every_bound(backend: str) -> None:
                  "db_connections_bounded", "no_tracebacks_logged"):
         assert checks[name]["ok"], (name, checks[name], report["windows"])
     latency = checks["p99_within_2x_of_first_window"]
-    assert latency["worst_later_ms"] <= 3 * latency["first_ms"], report["windows"]
+    allowed = 3 * max(latency["first_ms"], 100.0)
+    assert latency["worst_later_ms"] <= allowed, report["windows"]
     assert len(report["windows"]) == 2
-    assert report["requests"] >= 150  # the traffic really flowed
+    assert report["requests"] >= 120  # the traffic really flowed

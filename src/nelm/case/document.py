@@ -19,6 +19,7 @@ import yaml
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, SECTIONS, Field, Kind
 from nelm.case.plausibility import clinical_number, implausible_values, slip_hint
 from nelm.case.timeline import read_timeline
+from nelm.case.units import ENTRY_UNITS, entry_unit
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.text import printable, text_problems, walk
 
@@ -38,6 +39,9 @@ class Case:
     label: str | None = None
     schema_version: int = 1
     confirmed: tuple[str, ...] = ()
+    entered: Mapping[str, tuple[float, str]] = field(default_factory=dict)
+    """Numbers entered in another unit: path → (value as entered, unit); ``values`` holds
+    them converted to the contract's unit."""
     """Fields whose implausible value the user confirmed as entered (``confirmed``)."""
     timeline: Mapping[str, Any] | None = None
     """The timeline as given (dates as YYYY-MM-DD text), or None."""
@@ -61,6 +65,10 @@ class Case:
             if path in self.from_timeline:
                 continue
             section, name = path.split(".", 1)
+            if path in self.entered:  # kept as entered, in its own unit
+                number, unit = self.entered[path]
+                doc.setdefault(section, {})[name] = {"value": number, "unit": unit}
+                continue
             doc.setdefault(section, {})[name] = list(value) if isinstance(value, tuple) else value
         if self.timeline is not None:
             doc["timeline"] = dict(self.timeline)
@@ -207,6 +215,7 @@ def case_from_mapping(doc: Any) -> Case:
                                      describe_value(doc))])
     problems: list[Problem] = []
     values: dict[str, Value] = {}
+    entered: dict[str, tuple[float, str]] = {}
 
     for key in doc:
         if key not in _TOP_LEVEL_KEYS:
@@ -246,6 +255,11 @@ def case_from_mapping(doc: Any) -> Case:
                 continue
             if raw is None:
                 continue
+            if isinstance(raw, dict) and spec.kind in (Kind.NUMBER, Kind.INTEGER):
+                raw, unit_problem = _entered_with_unit(spec, raw, entered)
+                if unit_problem is not None:
+                    problems.append(unit_problem)
+                    continue
             value, problem = _coerce(spec, raw)
             if problem is not None:
                 problems.append(problem)
@@ -267,7 +281,7 @@ def case_from_mapping(doc: Any) -> Case:
         raise InputRejected(problems)
     assert isinstance(case_id, str)
     return Case(case_id=case_id, values=values, label=label, schema_version=1,
-                confirmed=confirmed,
+                confirmed=confirmed, entered=entered,
                 timeline=timeline, from_timeline=from_timeline, timeline_conflicts=conflicts)
 
 
@@ -316,6 +330,26 @@ def _timeline_clash(values: Mapping[str, Value], path: str, value: float | int |
     if isinstance(typed, int | float) and abs(typed - value) <= 1:
         return None  # within the month the dates are written to
     return f"{path} is {describe_value(typed)} but the timeline gives {value:g}"
+
+
+def _entered_with_unit(spec: Field, raw: dict[Any, Any], entered: dict[str, tuple[float, str]]
+                       ) -> tuple[Any, Problem | None]:
+    """``{"value": 17.1, "unit": "µmol/L"}``: the value converted to the field's unit
+    (recorded in ``entered`` as typed), or a problem naming the units accepted."""
+    units = ENTRY_UNITS.get(spec.path, ())
+    accepted = ", ".join(u.label for u in units) or spec.unit
+    number, written = raw.get("value"), raw.get("unit")
+    unit = entry_unit(spec.path, written) if isinstance(written, str) else None
+    if set(raw) != {"value", "unit"} or unit is None or isinstance(number, bool) \
+            or not isinstance(number, int | float) or not math.isfinite(number):
+        return None, Problem(spec.path, f"must be a number in {spec.unit or 'its unit'}, or "
+                             f"{{\"value\": number, \"unit\": one of {accepted}}}",
+                             describe_value(raw))
+    exact = round(number * unit.factor, 6)
+    converted: float | int = round(exact) if exact.is_integer() else exact
+    if unit.factor != 1.0:
+        entered[spec.path] = (number, unit.label)
+    return converted, None
 
 
 def _coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
@@ -476,7 +510,3 @@ def _extent_problems(values: Mapping[str, Value]) -> list[Problem]:
     return [Problem("primary.extends_beyond_pancreas",
                     f"must be true (or absent) when {' and '.join(invading)} is true: an "
                     "invasion outside the pancreas is an extension beyond it", "false")]
-
-
-def known_paths() -> tuple[str, ...]:
-    return tuple(FIELD_BY_PATH)

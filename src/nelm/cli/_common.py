@@ -13,7 +13,7 @@ import typer
 # Typer 0.29 vendors click; its usage errors are not re-exported, and the version is pinned.
 from typer._click.exceptions import ClickException
 
-from nelm.errors import InputRejected, NelmError, Problem
+from nelm.errors import InputRejected, KnowledgeBaseError, NelmError, Problem
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -92,7 +92,7 @@ def run_guarded(app: typer.Typer) -> int:
     except InputRejected as exc:
         for problem in exc.problems:
             print(f"error: {problem.message}", file=sys.stderr)
-        return EXIT_REJECTED
+        return exc.exit_code
     except ClickException as exc:  # usage errors: unknown option, bad choice, missing argument
         exc.show()
         return EXIT_REJECTED
@@ -104,9 +104,15 @@ def run_guarded(app: typer.Typer) -> int:
     except NelmError as exc:
         if debug:
             raise
-        print(f"internal error: {exc} (run again with --debug for the traceback)",
-              file=sys.stderr)
-        return EXIT_INTERNAL
+        # Each error says its own exit code (nelm.errors); a defect of nelm itself (exit 1
+        # and not one of the errors that explain what to install or what failed outside)
+        # is an internal error.
+        if isinstance(exc, KnowledgeBaseError) or type(exc) is NelmError:
+            print(f"internal error: {exc} (run again with --debug for the traceback)",
+                  file=sys.stderr)
+        else:
+            print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:

@@ -1,4 +1,7 @@
-"""The condition language (``nelm.engine.conditions``) compiled to polars expressions.
+"""The knowledge base compiled to polars expressions, one column per criterion and status.
+
+The conditions themselves are compiled by ``nelm.cohort.conditions`` (shared with the
+staging expressions of ``nelm.cohort.staging``); its docstring gives the leaf rules.
 
 A compiled condition yields a nullable boolean per row: ``true`` met, ``false`` not met,
 ``null`` unknown. The connectives map onto polars directly because polars combines
@@ -28,7 +31,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from nelm.case.fields import BOUNDS, OPTION_IDS
+from nelm.case.fields import OPTION_IDS
 from nelm.cohort.columns import (
     GRADE_BITS,
     GRADE_VALUES,
@@ -40,8 +43,8 @@ from nelm.cohort.columns import (
     STATUSES,
     status_column,
 )
-from nelm.cohort.derive import MASK, derived_columns
-from nelm.engine.conditions import All, AnyOf, Condition, FirstKnown, Leaf, Not
+from nelm.cohort.conditions import compile_condition
+from nelm.cohort.derive import derived_columns
 from nelm.knowledge.model import Criterion, KnowledgeBase
 
 __all__ = [
@@ -62,97 +65,6 @@ BASE_SCHEMA: dict[str, pl.DataType] = {
 """The result columns but ``reasons``, whose type follows the knowledge base
 (``CompiledKnowledge.schema``)."""
 assert (*BASE_SCHEMA, "reasons") == OUTPUT_COLUMNS
-
-SET_VALUED: dict[str, dict[str, int]] = {
-    "derived.grade": GRADE_BITS,
-    "derived.liver_type": LIVER_TYPE_BITS,
-}
-
-
-# --------------------------------------------------------------------------- conditions
-
-
-def _set_leaf(leaf: Leaf, bits: dict[str, int]) -> pl.Expr:
-    if leaf.op not in ("eq", "ne", "in", "not_in"):
-        raise TypeError(f"operator {leaf.op} cannot apply to a set-valued fact {leaf.field}")
-    allowed_values = leaf.operand if isinstance(leaf.operand, tuple) else (leaf.operand,)
-    allowed = sum({bits[str(v)] for v in allowed_values})
-    outside = sum(bits.values()) & ~allowed
-    mask = pl.col(leaf.field)
-    inside = (pl.when((mask & pl.lit(outside, MASK)) == 0).then(True)
-              .when((mask & pl.lit(allowed, MASK)) == 0).then(False)
-              .otherwise(None))
-    return inside if leaf.op in ("eq", "in") else inside.not_()
-
-
-def _decided(met: pl.Expr, not_met: pl.Expr) -> pl.Expr:
-    """True where ``met``, false where ``not_met``, null elsewhere (a null test is no)."""
-    return pl.when(met).then(True).when(not_met).then(False).otherwise(None)
-
-
-def _bounded_leaf(leaf: Leaf, lo_path: str, hi_path: str) -> pl.Expr:
-    """A leaf over a number that may be known only by bounds: the interval [lo, hi] is the
-    exact value when given, else the bounds (null: unbounded); decided only when the whole
-    interval lies on one side — ``_interval_truth`` of the interpreter."""
-    exact = pl.col(leaf.field)
-    lo = pl.coalesce(exact, pl.col(lo_path))
-    hi = pl.coalesce(exact, pl.col(hi_path))
-    op, operand = leaf.op, leaf.operand
-    if op in ("eq", "ne", "in", "not_in"):
-        wanted = operand if isinstance(operand, tuple) else (operand,)
-        point = lo == hi
-        hits = pl.any_horizontal([lo == w for w in wanted])
-        outside = pl.all_horizontal([(lo > w) | (hi < w) for w in wanted])
-        inside = _decided(point & hits, outside | (point & hits.not_()))
-        return inside if op in ("eq", "in") else inside.not_()
-    if isinstance(operand, tuple) or op not in ("lt", "le", "gt", "ge"):
-        raise TypeError(f"'{op}' cannot apply to the number {leaf.field}")
-    if op == "lt":
-        return _decided(hi < operand, lo >= operand)
-    if op == "le":
-        return _decided(hi <= operand, lo > operand)
-    if op == "gt":
-        return _decided(lo > operand, hi <= operand)
-    return _decided(lo >= operand, hi < operand)
-
-
-def _leaf(leaf: Leaf) -> pl.Expr:
-    bits = SET_VALUED.get(leaf.field)
-    if bits is not None:
-        return _set_leaf(leaf, bits)
-    bounds = BOUNDS.get(leaf.field)
-    if bounds is not None:
-        return _bounded_leaf(leaf, *bounds)
-    col = pl.col(leaf.field)
-    op, operand = leaf.op, leaf.operand
-    if op in ("in", "not_in"):
-        assert isinstance(operand, tuple)
-        inside = col.is_in(list(operand))
-        return inside if op == "in" else inside.not_()
-    if isinstance(operand, tuple):
-        raise TypeError(f"'{op}' takes a single constant ({leaf.field})")
-    if op == "contains":
-        return col.list.contains(operand)
-    compare = {
-        "lt": col.__lt__, "le": col.__le__, "gt": col.__gt__, "ge": col.__ge__,
-        "eq": col.__eq__, "ne": col.__ne__,
-    }[op]
-    return compare(operand)
-
-
-def compile_condition(condition: Condition) -> pl.Expr:
-    """A condition as a nullable-boolean expression (true met, false not met, null unknown)."""
-    if isinstance(condition, Leaf):
-        return _leaf(condition)
-    if isinstance(condition, All):
-        return pl.all_horizontal([compile_condition(p) for p in condition.parts])
-    if isinstance(condition, AnyOf):
-        return pl.any_horizontal([compile_condition(p) for p in condition.parts])
-    if isinstance(condition, FirstKnown):
-        return pl.coalesce([compile_condition(p) for p in condition.parts])
-    assert isinstance(condition, Not)
-    return compile_condition(condition.part).not_()
-
 
 # --------------------------------------------------------------------------- options
 
@@ -317,7 +229,7 @@ def compile_knowledge(kb: KnowledgeBase) -> CompiledKnowledge:
     tables = _tables({oid: own for oid, own in ids.items() if len(own) <= _TABLE_BITS})
     fields = {o: tables[o].dtype if o in tables else pl.String() for o in OPTION_IDS}
     schema = {**BASE_SCHEMA, "reasons": pl.Struct(fields)}
-    # Imported here: the staging module compiles its conditions with this module.
+    # Imported here: only a cohort run with staging tables needs the stage expressions.
     from nelm.cohort.staging import stage_columns, stage_masks
 
     extent, masks = stage_masks(kb.derivations.staging)

@@ -40,7 +40,7 @@ from nelm.errors import InputRejected, Problem
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-    from nelm.cohort.runner import BatchSummary, Progress
+    from nelm.cohort.summary import BatchSummary, Progress
 
 __all__ = ["INSTALL_HINT", "PartitionEvaluator", "evaluate_partition", "record_schema",
            "run_spark", "session"]
@@ -160,7 +160,7 @@ def _read(spark: SparkSession, source: InputFile) -> DataFrame:
 def run_spark(source: InputFile, output: Path, *, master: str | None, batch_rows: int,
               progress: Progress) -> BatchSummary:
     """Evaluate ``source`` on Spark and write ``output`` and its rejects file."""
-    from nelm.cohort.runner import BatchSummary
+    from nelm.cohort.summary import BatchSummary
 
     try:
         import pyspark  # noqa: F401

@@ -21,8 +21,8 @@ from __future__ import annotations
 import polars as pl
 
 from nelm.cohort.columns import LIST_SEPARATOR, STAGE_SYSTEMS
-from nelm.cohort.compile import compile_condition
-from nelm.engine.conditions import All, AnyOf, Condition, FirstKnown, Leaf, Not
+from nelm.cohort.conditions import compile_condition
+from nelm.knowledge.conditions import All, AnyOf, Condition, FirstKnown, Leaf, Not
 from nelm.knowledge.staging import (
     BEYOND_FIELD,
     INVASION_FIELDS,

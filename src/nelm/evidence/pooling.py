@@ -85,7 +85,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special, stats
 
-from nelm.errors import InputRejected, NelmError, Problem
+from nelm.errors import ConvergenceError, InputRejected, Problem
 
 __all__ = [
     "LEVEL",
@@ -116,7 +116,7 @@ _TAU2_MAX: Final = 100.0  # control$tau2.max, raised to 10·mad(yi)² when that 
 _ADD: Final = 0.5  # escalc(): add = 1/2, to = "only0"
 _MAD_CONSTANT: Final = 1.4826  # R's mad(): constant = 1.4826
 
-_STUDIES_PATH: Final = "--modality/--outcome"
+_STUDIES_PATH: Final = "modality/outcome"
 _MIN_STUDIES: Final = 2
 
 MEDIAN_LABEL: Final = (
@@ -342,10 +342,9 @@ def _tau2_reml(ymc: FloatArray, vi: FloatArray, notes: list[str]) -> float:
         tau2 = tau2 + adj
         change = abs(old - tau2)
         if iterations > _MAXITER:
-            raise NelmError(
-                f"REML Fisher scoring did not converge in {_MAXITER} iterations "
-                "(try --method DL or PM)"
-            )
+            raise ConvergenceError(
+                "REML", f"REML Fisher scoring did not converge in {_MAXITER} iterations",
+                "DL or PM")
     # metafor's ll0check: a maximum below the likelihood at tau2 = 0 is a local one.
     if _reml_loglik(ymc, vi, 0.0) - _reml_loglik(ymc, vi, tau2) > _TOL and tau2 > _THRESHOLD:
         notes.append("REML Fisher scoring stopped at a local maximum; τ² set to 0 (as metafor)")
@@ -414,7 +413,8 @@ def _zeroin2(
         fb = f(b)
         if (fb > 0 and fc > 0) or (fb < 0 and fc < 0):
             c, fc = a, fa
-    raise NelmError(f"Paule–Mandel root search did not converge in {maxit} iterations")
+    raise ConvergenceError("PM", f"the Paule–Mandel root search did not converge in {maxit} "
+                           "iterations", "REML or DL")
 
 
 def _tau2_pm(yi: FloatArray, ymc: FloatArray, vi: FloatArray) -> float:
@@ -429,7 +429,7 @@ def _tau2_pm(yi: FloatArray, ymc: FloatArray, vi: FloatArray) -> float:
         return _TAU2_MIN
     f_high = objective(tau2_max)
     if f_high > 0:
-        raise NelmError(f"Paule–Mandel: τ² exceeds {tau2_max:g}; the studies cannot be pooled")
+        raise ConvergenceError("PM", f"the Paule–Mandel τ² exceeds {tau2_max:g}", "REML or DL")
     # uniroot() passes tol and maxiter on to zeroin2 unchanged.
     return _zeroin2(objective, _TAU2_MIN, tau2_max, f_low, f_high, _TOL, _MAXITER)
 
@@ -481,7 +481,7 @@ def pool_proportions(
     a single study.
     """
     if method not in METHODS:
-        raise InputRejected([Problem("--method", f"one of {', '.join(METHODS)}", repr(method))])
+        raise InputRejected([Problem("method", f"one of {', '.join(METHODS)}", repr(method))])
     _check_studies(studies)
 
     k = len(studies)

@@ -16,8 +16,8 @@ from typing import Any
 import yaml
 
 from nelm.case.fields import FIELD_BY_PATH, OPTION_IDS, Kind
-from nelm.engine.conditions import Condition, Leaf, leaves_of, parse_condition
 from nelm.errors import KnowledgeBaseError
+from nelm.knowledge.conditions import Condition, Leaf, leaves_of, parse_condition
 from nelm.knowledge.model import (
     INTENTS,
     BurdenBand,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from nelm.engine.conditions import Condition
+from nelm.knowledge.conditions import Condition
 from nelm.knowledge.staging import StagingTables
 from nelm.vocabulary import vocabulary
 

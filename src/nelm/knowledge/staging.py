@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from nelm.engine.conditions import Condition
+from nelm.knowledge.conditions import Condition
 
 __all__ = ["BEYOND_FIELD", "INVASION_FIELDS", "M_VALUES", "N_VALUES", "StageRow",
            "StagingSystem", "StagingTables", "TRule", "parse_staging"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from nelm.errors import NelmError
+from nelm.errors import UnavailableError
 
 __all__ = ["PdfUnavailableError", "html_to_pdf", "render_pdf"]
 
@@ -21,10 +21,9 @@ INSTALL_HINT = ("install the 'web' extra (WeasyPrint) and the system libraries i
                 "fonts-dejavu-core")
 
 
-class PdfUnavailableError(NelmError):
+class PdfUnavailableError(UnavailableError):
     """WeasyPrint or the system libraries it needs are not installed."""
 
-    exit_code = 1
 
 
 def _refuse(url: str, *args: Any, **kwargs: Any) -> NoReturn:

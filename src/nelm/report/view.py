@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from nelm.case.fields import FIELD_BY_PATH, TOP_LEVEL
+from nelm.case.plausibility import clinical_number
+from nelm.case.units import entry_unit
 from nelm.engine.staging import stage_entries, stage_line
 from nelm.vocabulary import vocabulary
 
@@ -32,9 +34,6 @@ __all__ = [
     "option_name",
     "outcome_label",
     "plan_steps",
-    "result_mark",
-    "result_title",
-    "status_mark",
     "status_title",
     "todo_items",
     "yes_no_unknown",
@@ -63,6 +62,8 @@ def format_value(path: str, value: Any) -> str:
         return yes_no_unknown(value)
     if isinstance(value, list | tuple):
         return ", ".join(str(v).replace("_", " ") for v in value) or "none"
+    if isinstance(value, Mapping) and set(value) == {"value", "unit"}:
+        return _as_entered(path, value)
     spec = FIELD_BY_PATH.get(path)
     unit = spec.unit if spec is not None else ""
     if isinstance(value, float) and value.is_integer():
@@ -73,6 +74,18 @@ def format_value(path: str, value: Any) -> str:
     if not unit:
         return text
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def _as_entered(path: str, entered: Mapping[str, Any]) -> str:
+    """A number kept in the unit it was entered in, with the converted value beside it, at
+    clinical precision: "210 10⁹/L (210,000 /µL)"."""
+    number, written = entered["value"], str(entered["unit"])
+    unit = entry_unit(path, written)
+    spec = FIELD_BY_PATH.get(path)
+    shown = f"{clinical_number(number)} {written}"
+    if unit is None or spec is None or not isinstance(number, int | float):
+        return shown
+    return f"{shown} ({clinical_number(number * unit.factor)} {spec.unit})"
 
 
 def input_rows(inputs: Mapping[str, Any]) -> list[tuple[str, str, str]]:
@@ -113,21 +126,6 @@ def _timeline_rows(timeline: Mapping[str, Any]) -> list[tuple[str, str, str]]:
 def status_title(status: str) -> str:
     found = vocabulary().status.get(status)
     return found.title if found else status
-
-
-def status_mark(status: str) -> str:
-    found = vocabulary().status.get(status)
-    return found.mark if found else ""
-
-
-def result_title(result: str) -> str:
-    found = vocabulary().result.get(result)
-    return found.title if found else result
-
-
-def result_mark(result: str) -> str:
-    found = vocabulary().result.get(result)
-    return found.mark if found else ""
 
 
 def option_name(doc: Mapping[str, Any], option: str) -> str:
@@ -194,6 +192,18 @@ def classification_rows(doc: Mapping[str, Any]) -> list[ClassificationRow]:
             for key, title, value in values]
 
 
+_MAX_CONDITIONS = 3
+
+
+def _shown_conditions(open_criteria: list[str]) -> list[str]:
+    """The "if" of a conditional option: its open criteria, the first three and a count of
+    the rest (a thin case leaves most criteria open; the option lists them all)."""
+    if len(open_criteria) <= _MAX_CONDITIONS:
+        return list(open_criteria)
+    rest = len(open_criteria) - _MAX_CONDITIONS
+    return [*open_criteria[:_MAX_CONDITIONS], f"{rest} more open criteria (see the option)"]
+
+
 def plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The plan's steps, each with ``intent_title`` and ``items``: every option of the step
     with its name, status (and its words) and the labels of what would decide it."""
@@ -208,7 +218,8 @@ def plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
                           "status_title": status_title(status),
                           "pending": [field_label(p) for p in pending],
                           # the criteria still open: "if FLR ≥ 30 %: resection"
-                          "conditions": list(step.get("conditions", {}).get(oid, []))})
+                          "conditions": _shown_conditions(step.get("conditions", {}).get(oid,
+                                                                                     []))})
         intent = intents.get(step["intent"])
         steps.append({**step, "intent_title": intent.title if intent else step["intent"],
                       "items": items,

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 
+from nelm.errors import ConflictError, NotFoundError
 from nelm.store import models as m
-from nelm.store.exceptions import ConflictError, NotFoundError
 from nelm.store.records import (
     DECISION_CHANGES,
     DECISION_STATUSES,

@@ -1,17 +1,7 @@
-"""The store's own errors (the web layer turns them into 404 and 409)."""
+"""The store's errors, which live in the one error tree of :mod:`nelm.errors`."""
 
 from __future__ import annotations
 
+from nelm.errors import ConflictError, NotFoundError, StoreError
+
 __all__ = ["ConflictError", "NotFoundError", "StoreError"]
-
-
-class StoreError(Exception):
-    """Base of the store's own errors."""
-
-
-class ConflictError(StoreError):
-    """The write would break a uniqueness rule (e.g. a case id already in use)."""
-
-
-class NotFoundError(StoreError):
-    """No such record."""

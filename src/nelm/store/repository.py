@@ -20,10 +20,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 
+from nelm.errors import ConflictError, NotFoundError, StoreError
 from nelm.store import models as m
 from nelm.store.board import BoardMixin
 from nelm.store.db import make_engine
-from nelm.store.exceptions import ConflictError, NotFoundError, StoreError
 from nelm.store.migrate import upgrade
 from nelm.store.records import (
     ROLES,

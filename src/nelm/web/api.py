@@ -23,8 +23,9 @@ from nelm.service import CASE_MAX_BYTES, assess_fhir, assess_mapping
 from nelm.store import CaseRecord, NotFoundError, Store, VersionConflictError
 from nelm.web import evidence
 from nelm.web.auth import Principal, require_admin, require_user, require_writer, token_cache
-from nelm.web.cases import assess_stored, knowledge_version, normalised_document
-from nelm.web.errors import DATABASE_DOWN, ApiError, is_database_down, operation_outcome
+from nelm.web.cases import knowledge_version, normalised_document
+from nelm.web.errors import ApiError, is_database_down, operation_outcome
+from nelm.web.reports import assessment_of, build_report
 from nelm.web.schemas import (
     ASSESSMENT_SCHEMA,
     CASE_SCHEMA,
@@ -346,16 +347,6 @@ def get_version(request: Request, case_pk: Id, version: Id,
 # --------------------------------------------------------------------------- assessments
 
 
-def _assessment_of(request: Request, case_pk: Id, version: int | None,
-                   principal: Principal) -> Any:
-    store = _store(request)
-    case = store.get_case(case_pk)
-    chosen = version or case.current_version
-    document = (case.document if chosen == case.current_version
-                else store.case_version(case_pk, chosen).document)
-    return case, assess_stored(store, case, document, chosen, principal.user)
-
-
 VersionQuery = Annotated[int | None, Query(ge=1, le=MAX_ID,
                                            description="Case version (default: current)")]
 
@@ -365,7 +356,7 @@ VersionQuery = Annotated[int | None, Query(ge=1, le=MAX_ID,
 def create_assessment(request: Request, case_pk: Id, principal: WriterDep,
                       version: VersionQuery = None) -> Response:
     """Assess a stored case version; reuses a stored result of the same input and knowledge."""
-    _, record = _assessment_of(request, case_pk, version, principal)
+    _, record = assessment_of(request, case_pk, version, principal)
     return _json(record.as_dict())
 
 
@@ -374,7 +365,7 @@ def create_assessment(request: Request, case_pk: Id, principal: WriterDep,
 def current_assessment(request: Request, case_pk: Id, principal: UserDep,
                        version: VersionQuery = None) -> Response:
     """The assessment of the current (or the given) version, computed once and stored."""
-    _, record = _assessment_of(request, case_pk, version, principal)
+    _, record = assessment_of(request, case_pk, version, principal)
     return _json(record.as_dict())
 
 
@@ -410,7 +401,7 @@ def record_decision(request: Request, case_pk: Id, body: DecisionIn,
     store = _store(request)
     case = store.get_case(case_pk)
     version = body.case_version or case.current_version
-    _, record = _assessment_of(request, case_pk, version, principal)
+    _, record = assessment_of(request, case_pk, version, principal)
     options = list(dict.fromkeys(body.options))
     statuses = {o: str(record.output["options"][o]["status"]) for o in options}
     problems = [Problem(f"override_reasons.{o}", "the board's reason for choosing an option "
@@ -440,33 +431,6 @@ def list_decisions(request: Request, case_pk: Id, principal: UserDep) -> list[di
 
 
 # --------------------------------------------------------------------------- reports
-
-
-def build_report(request: Request, case_pk: Id, version: int | None, fmt: str,
-                 principal: Principal, *, with_evidence: bool = False
-                 ) -> tuple[bytes, str, str]:
-    """The report of a stored case: (bytes, media type, file name). Audited as export."""
-    from nelm.report.html import evidence_for_report, render_html
-
-    store = _store(request)
-    case, record = _assessment_of(request, case_pk, version, principal)
-    doc = record.output
-    decisions = [d.as_dict() for d in store.list_decisions(case_pk)
-                 if d.case_version == record.case_version]
-    attach = with_evidence and evidence.available()
-    html = render_html(doc, evidence=evidence_for_report(doc) if attach else {},
-                       decisions=decisions, case_version=record.case_version)
-    store.audit(principal.user, "export", case.case_id,
-                f"{fmt} version {record.case_version}")
-    stem = f"nelm-case-{case_pk}-v{record.case_version}"
-    if fmt == "pdf":
-        from nelm.report.pdf import PdfUnavailableError, html_to_pdf
-
-        try:
-            return html_to_pdf(html), "application/pdf", f"{stem}.pdf"
-        except PdfUnavailableError as exc:
-            raise ApiError(503, str(exc)) from exc
-    return html.encode("utf-8"), "text/html; charset=utf-8", f"{stem}.html"
 
 
 @router.get("/cases/{case_pk}/report", tags=["reports"], response_class=Response,
@@ -594,6 +558,3 @@ def audit_log(request: Request, principal: AdminDep,
               limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[dict[str, Any]]:
     """Who read, created, changed or exported which case id, and when (admin only)."""
     return [e.as_dict() for e in _store(request).audit_entries(case_id=case_id, limit=limit)]
-
-
-DATABASE_DOWN_MESSAGE = DATABASE_DOWN

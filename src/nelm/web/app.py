@@ -32,7 +32,7 @@ from nelm.web.auth import (
 )
 from nelm.web.bootstrap import ensure_admin, load_examples
 from nelm.web.cds import mount_cds
-from nelm.web.errors import error_response, install_handlers
+from nelm.web.handlers import error_response, install_handlers
 from nelm.web.input_guard import InputGuardMiddleware
 from nelm.web.middleware import EdgeMiddleware
 from nelm.web.settings import Settings

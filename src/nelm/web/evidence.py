@@ -20,13 +20,12 @@ from nelm.web.errors import ApiError
 if TYPE_CHECKING:
     from nelm.evidence.records import EvidenceRecord
 
-__all__ = ["KINDS", "NOT_INSTALLED", "available", "forest_svg", "forest_svg_cached", "modalities",
+__all__ = ["NOT_INSTALLED", "available", "forest_svg", "forest_svg_cached", "modalities",
            "outcomes", "pool", "records", "survival_svg",
            "survival_svg_cached"]
 
 NOT_INSTALLED = ("The evidence base is not installed on this server (install nelm with the "
                  "'evidence' extra).")
-KINDS = ("os", "pfs")
 
 
 def _unavailable() -> ApiError:

@@ -1,8 +1,9 @@
 """The case form: every case-v1 field, grouped by section, to and from a case document.
 
 Form values arrive as text. Empty means unknown (never false, never zero). Booleans are a
-three-way choice (unknown / yes / no). Some laboratory values may be entered in SI units
-and are converted to the contract's units before validation:
+three-way choice (unknown / yes / no). Some laboratory values may be entered in SI units;
+they are kept as entered (``{"value": 17.1, "unit": "µmol/L"}``) and converted by the
+validator (``nelm.case.units``):
 
 =============  ==================  ====================
 field          SI unit             conversion
@@ -32,6 +33,7 @@ from typing import Any
 import yaml
 
 from nelm.case.fields import FIELDS, SECTIONS, Field, Kind
+from nelm.case.units import ENTRY_UNITS, Unit, entry_unit
 
 __all__ = ["SECTION_TITLES", "UNIT_CHOICES", "FormField", "document_from_form", "form_fields",
            "form_values"]
@@ -43,21 +45,7 @@ SECTION_TITLES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
-    key: str
-    label: str
-    factor: float  # contract value = entered value × factor
-
-
-UNIT_CHOICES: dict[str, tuple[Unit, ...]] = {
-    "labs.bilirubin_mg_dl": (Unit("mg_dl", "mg/dL", 1.0), Unit("umol_l", "µmol/L", 1 / 17.1)),
-    "labs.creatinine_mg_dl": (Unit("mg_dl", "mg/dL", 1.0), Unit("umol_l", "µmol/L", 1 / 88.4)),
-    "labs.albumin_g_dl": (Unit("g_dl", "g/dL", 1.0), Unit("g_l", "g/L", 0.1)),
-    "labs.hemoglobin_g_dl": (Unit("g_dl", "g/dL", 1.0), Unit("g_l", "g/L", 0.1)),
-    "labs.platelets_per_ul": (Unit("per_ul", "/µL", 1.0), Unit("g_l", "10⁹/L", 1000.0)),
-    "labs.wbc_per_ul": (Unit("per_ul", "/µL", 1.0), Unit("g_l", "10⁹/L", 1000.0)),
-}
+UNIT_CHOICES = ENTRY_UNITS  # the units a number may be entered in (nelm.case.units)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +125,10 @@ def document_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
                 continue
             units = UNIT_CHOICES.get(spec.path, ())
             chosen = str(form.get(f"unit:{spec.path}") or "")
-            factor = next((u.factor for u in units if u.key == chosen), 1.0)
-            value = _tidy(number * factor)
+            unit = next((u for u in units if u.key == chosen), None)
+            # A number in another unit is kept as entered; the validator converts it.
+            value = ({"value": _tidy(number), "unit": unit.label}
+                     if unit is not None and unit.factor != 1.0 else _tidy(number))
         else:
             value = text
         doc.setdefault(section, {})[name] = value
@@ -175,6 +165,11 @@ def form_values(document: Mapping[str, Any]) -> dict[str, Any]:
             values[spec.path] = "yes" if value else "no"
         elif spec.kind is Kind.CHOICES:
             values[spec.path] = list(value)
+        elif isinstance(value, Mapping):  # entered in another unit
+            values[spec.path] = str(value.get("value"))
+            unit = entry_unit(spec.path, str(value.get("unit")))
+            if unit is not None:
+                values[f"unit:{spec.path}"] = unit.key
         else:
             values[spec.path] = str(value)
     for path in document.get("confirmed") or ():

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from nelm.case.fields import FIELD_BY_PATH, OPTION_IDS
-from nelm.case.plausibility import plausible_ranges
+from nelm.case.plausibility import clinical_number, plausible_ranges
 from nelm.errors import InputRejected, Problem
 from nelm.report.board import cite_html, cite_in_text
 from nelm.report.html import (
@@ -45,7 +45,7 @@ from nelm.store import (
     VersionConflictError,
 )
 from nelm.store.security import MIN_PASSWORD_LENGTH, new_token
-from nelm.vocabulary import vocabulary
+from nelm.vocabulary import option_name, vocabulary
 from nelm.web import evidence
 from nelm.web.auth import (
     LOGIN_CSRF_COOKIE,
@@ -69,6 +69,7 @@ from nelm.web.forms import (
     form_fields,
     form_values,
 )
+from nelm.web.reports import build_report
 
 __all__ = ["compile_templates", "error_page", "router"]
 
@@ -133,8 +134,10 @@ def render(request: Request, template: str, status: int = 200,
 def error_page(request: Request, status: int, detail: str,
                headers: Mapping[str, str] | None = None) -> Response:
     titles = {400: "Bad request", 401: "Please log in", 403: "Not allowed", 404: "Not found",
-              405: "Not allowed", 409: "Conflict", 413: "Too large", 422: "Not accepted",
-              429: "Too many attempts", 503: "Temporarily unavailable"}
+              405: "Not allowed", 409: "Changed or taken already", 413: "Too large",
+              415: "Not a form or JSON", 422: "Not accepted", 429: "Too many attempts",
+              500: "Something went wrong", 502: "Another server did not answer",
+              503: "Temporarily unavailable"}
     return render(request, "error.html", status=status, headers=headers,
                   title=titles.get(status, "Something went wrong"), detail=detail,
                   code=status)
@@ -301,7 +304,7 @@ def _form_page(request: Request, *, title: str, action: str, values: Mapping[str
     return render(request, "case_form.html", status=status, title=title, action=action,
                   groups=form_fields(), values=values, errors=by_path, general=general,
                   problem_count=len(problems or []), case_pk=case_pk, units=UNIT_CHOICES,
-                  plausible=plausible_ranges(),
+                  plausible=plausible_ranges(), number=clinical_number,
                   base_version=base_version, conflict=conflict)
 
 
@@ -407,8 +410,6 @@ def report(request: Request, case_pk: Id, fmt: str, principal: PageUser,
            version: VersionQuery = None) -> Response:
     if fmt not in ("html", "pdf"):
         raise NotFoundError("Not found")
-    from nelm.web.api import build_report
-
     body, media, name = build_report(request, case_pk, version, fmt, principal,
                                      with_evidence=request.query_params.get("evidence") == "1")
     return Response(body, media_type=media,
@@ -431,6 +432,7 @@ def evidence_page(request: Request, case_pk: Id, option_id: str,
         raise NotFoundError(f"no option {option_id}")
     if not evidence.available():
         return render(request, "evidence.html", title="Evidence", case=case,
+                      option_title=option_name(option_id),
                       option_id=option_id, records=[], pools=[], curves=False,
                       unavailable=evidence.NOT_INSTALLED, outcome_names=[])
     rows = evidence.records(option_id)
@@ -443,7 +445,8 @@ def evidence_page(request: Request, case_pk: Id, option_id: str,
         except InputRejected:
             continue
     outcome_names = [o for o in evidence.outcomes() if any(o in r for r in rows)]
-    return render(request, "evidence.html", title=f"Evidence: {option_id}", case=case,
+    return render(request, "evidence.html", title=f"Evidence: {option_name(option_id)}",
+                  option_title=option_name(option_id), case=case,
                   option_id=option_id, records=rows, pools=pools,
                   curves=_has_curves(option_id), unavailable="", outcome_names=outcome_names)
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from nelm.case.fields import FIELDS, OPTION_IDS, SECTIONS, TOP_LEVEL, Kind
 from nelm.case.fields import Field as CaseField
+from nelm.case.units import ENTRY_UNITS
 
 __all__ = [
     "ASSESSMENT_SCHEMA",
@@ -60,6 +61,13 @@ def _field_schema(spec: CaseField) -> dict[str, Any]:
         if spec.maximum is not None:
             schema["maximum"] = spec.maximum
     description = spec.label + (f" ({spec.unit})" if spec.unit else "")
+    units = ENTRY_UNITS.get(spec.path)
+    if units:  # or kept as entered in another unit (nelm.case.units)
+        entered = {"type": "object", "additionalProperties": False,
+                   "required": ["value", "unit"],
+                   "properties": {"value": {"type": "number"},
+                                  "unit": {"enum": [u.label for u in units]}}}
+        return {"anyOf": [schema, entered], "description": description}
     return {**schema, "description": description}
 
 

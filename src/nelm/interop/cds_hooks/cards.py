@@ -32,7 +32,7 @@ from nelm.case.fields import FIELD_BY_PATH
 from nelm.interop.cds_hooks.markdown import escape
 from nelm.interop.cds_hooks.settings import CdsSettings
 from nelm.report.view import classification_rows, field_label
-from nelm.vocabulary import vocabulary
+from nelm.vocabulary import option_short, vocabulary
 
 __all__ = [
     "OVERRIDE_REASONS",
@@ -57,7 +57,6 @@ OVERRIDE_REASONS: tuple[tuple[str, str], ...] = (
     ("not-applicable", "Not applicable to this patient"),
 )
 
-_SHORT: Final = {o.id: o.short for o in vocabulary().options}
 _INTENT_ORDER: Final = {intent: i for i, intent in enumerate(vocabulary().intent_ids)}
 _INTENT_WORDS: Final = {i.id: i.words for i in vocabulary().intents}
 _MAX_MISSING_LINES = 12
@@ -84,7 +83,7 @@ def case_link(settings: CdsSettings, hook_instance: str, case_path: str | None =
 
 
 def _short(option_id: str) -> str:
-    return _SHORT.get(option_id, option_id.replace("_", " "))
+    return option_short(option_id)
 
 
 def _options(doc: Mapping[str, Any], status: str) -> list[tuple[str, Mapping[str, Any]]]:

@@ -24,6 +24,7 @@ from typing import Protocol
 
 import httpx
 
+from nelm.errors import FetchError
 from nelm.interop.cds_hooks.prefetch import Part, PrefetchSpec, Source, read_part, search_url
 from nelm.interop.cds_hooks.settings import CdsSettings, normalize_url
 
@@ -45,7 +46,7 @@ class FetchResponse:
     body: bytes
 
 
-class FetchFailedError(Exception):
+class FetchFailedError(FetchError):
     """The server could not be read (network error, too large); the message is shown."""
 
 

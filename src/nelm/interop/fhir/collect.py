@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from nelm.case.fields import FIELD_BY_PATH, Kind
 from nelm.interop.fhir.dates import When
 
-__all__ = ["Finding", "Issue", "Notes", "Resolved", "Source", "resolve"]
+__all__ = ["Finding", "Issue", "LesionSize", "Notes", "Resolved", "Source", "resolve"]
 
 Scalar = float | int | bool | str
 
@@ -181,3 +181,12 @@ def _show(value: Scalar) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class LesionSize:
+    """One liver lesion's longest dimension, in cm."""
+
+    source: Source
+    when: When | None
+    cm: float

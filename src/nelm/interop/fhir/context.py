@@ -5,17 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from nelm.case.fields import FIELD_BY_PATH, Kind
 from nelm.errors import Problem, describe_value
 from nelm.interop.fhir.cancers import CancerIndex
-from nelm.interop.fhir.collect import Finding, Issue, Notes, Scalar, Source
+from nelm.interop.fhir.collect import Finding, Issue, LesionSize, Notes, Scalar, Source
 from nelm.interop.fhir.dates import When
 from nelm.interop.fhir.validate import Entry
-
-if TYPE_CHECKING:
-    from nelm.interop.fhir.imaging import LesionSize
 
 __all__ = ["Context", "PrimaryRecord", "number", "range_problem"]
 

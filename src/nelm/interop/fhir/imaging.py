@@ -18,12 +18,11 @@ measurements (a report measures target lesions, not all of them).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from nelm.errors import Problem, describe_value
 from nelm.interop.fhir.codes import SNOMED_BODY_SITES, topography
-from nelm.interop.fhir.collect import Finding, Source
+from nelm.interop.fhir.collect import Finding, LesionSize, Source
 from nelm.interop.fhir.context import Context, number, range_problem
 from nelm.interop.fhir.dates import When
 from nelm.interop.fhir.systems import ICDO3, LOINC, SNOMED, UCUM, canonical_system, codings
@@ -41,15 +40,6 @@ __all__ = [
 TUMOR_SIZE = (LOINC, "21889-1")  # Size Tumor (mCODE Tumor Size)
 LONGEST_DIMENSION = (LOINC, "33728-7")  # Size.maximum dimension in Tumor
 _FIELD = "liver.largest_lesion_cm"
-
-
-@dataclass(frozen=True, slots=True)
-class LesionSize:
-    """One liver lesion's longest dimension, in cm."""
-
-    source: Source
-    when: When | None
-    cm: float
 
 
 def is_tumor_size(resource: Mapping[str, Any]) -> bool:

@@ -133,7 +133,7 @@ def _quantity(ctx: Context, entry: Entry, item: Mapping[str, Any], base: str,
     try:
         converted = convert(rule.quantity, raw, unit)
     except UnitError as exc:
-        ctx.flaw(Problem(where, f"{entry.ref}: {exc} for {rule.field}",
+        ctx.flaw(Problem(where, f"{entry.ref}: {exc.expected} for {rule.field}",
                          describe_value(unit) if unit is not None else "no unit"), rule.field)
         return None
     kind = KINDS[rule.quantity]

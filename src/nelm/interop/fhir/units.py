@@ -37,11 +37,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from nelm.errors import UnitError
+
 __all__ = ["KINDS", "QuantityKind", "UnitError", "convert", "normalize_unit"]
-
-
-class UnitError(ValueError):
-    """The unit is missing or cannot be converted to the case unit."""
 
 
 @dataclass(frozen=True, slots=True)

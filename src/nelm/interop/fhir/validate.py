@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nelm.errors import InputRejected, NelmError, Problem, describe_value
+from nelm.errors import InputRejected, Problem, UnavailableError, describe_value
 
 __all__ = [
     "MAPPED_TYPES",
@@ -38,10 +38,9 @@ _PRIVATE_ELEMENTS = frozenset({
 })
 
 
-class FhirUnavailableError(NelmError):
+class FhirUnavailableError(UnavailableError):
     """The optional ``fhir`` extra (fhir.resources) is not installed."""
 
-    exit_code = 1
 
 
 @dataclass(frozen=True, slots=True)

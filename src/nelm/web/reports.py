@@ -1,0 +1,59 @@
+"""A stored case's assessment and its printable report, for the API and the pages alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from nelm.store import AssessmentRecord, CaseRecord, Store
+from nelm.web import evidence
+from nelm.web.auth import Principal
+from nelm.web.cases import assess_stored
+from nelm.web.errors import ApiError
+
+__all__ = ["assessment_of", "build_report"]
+
+
+def _store(request: Request) -> Store:
+    store = request.app.state.store
+    assert isinstance(store, Store)
+    return store
+
+
+def assessment_of(request: Request, case_pk: int, version: int | None,
+                  principal: Principal) -> tuple[CaseRecord, AssessmentRecord]:
+    """The assessment of a stored case version (the current one by default)."""
+    store = _store(request)
+    case = store.get_case(case_pk)
+    chosen = version or case.current_version
+    document = (case.document if chosen == case.current_version
+                else store.case_version(case_pk, chosen).document)
+    return case, assess_stored(store, case, document, chosen, principal.user)
+
+
+def build_report(request: Request, case_pk: int, version: int | None, fmt: str,
+                 principal: Principal, *, with_evidence: bool = False
+                 ) -> tuple[bytes, str, str]:
+    """The report of a stored case: (bytes, media type, file name). Audited as export."""
+    from nelm.report.html import evidence_for_report, render_html
+
+    store = _store(request)
+    case, record = assessment_of(request, case_pk, version, principal)
+    doc: Any = record.output
+    decisions = [d.as_dict() for d in store.list_decisions(case_pk)
+                 if d.case_version == record.case_version]
+    attach = with_evidence and evidence.available()  # the appendix only when asked for
+    html = render_html(doc, evidence=evidence_for_report(doc) if attach else {},
+                       decisions=decisions, case_version=record.case_version)
+    store.audit(principal.user, "export", case.case_id,
+                f"{fmt} version {record.case_version}")
+    stem = f"nelm-case-{case_pk}-v{record.case_version}"
+    if fmt == "pdf":
+        from nelm.report.pdf import PdfUnavailableError, html_to_pdf
+
+        try:
+            return html_to_pdf(html), "application/pdf", f"{stem}.pdf"
+        except PdfUnavailableError as exc:
+            raise ApiError(503, str(exc)) from exc
+    return html.encode("utf-8"), "text/html; charset=utf-8", f"{stem}.html"

@@ -1,0 +1,33 @@
+"""nelm.engine.assess: the assessment document, and unknown that stays unknown."""
+
+from __future__ import annotations
+
+from nelm.case.fields import OPTION_IDS
+from nelm.service import assess_mapping
+from nelm.vocabulary import vocabulary
+from tests.engine.cases import BASE
+
+
+def test_an_empty_case_makes_no_option_eligible() -> None:
+    # shared/contract/case-v1.md: absent fields are unknown, never false or zero; so with
+    # nothing known no option can be eligible and every open one says what is missing.
+    doc = assess_mapping({"case_id": "empty"}, with_evidence=False)
+    assert tuple(doc["options"]) == OPTION_IDS
+    statuses = {o["status"] for o in doc["options"].values()}
+    assert "eligible" not in statuses
+    for option in doc["options"].values():
+        if option["status"] == "uncertain":
+            assert option["missing"]
+    assert doc["missing_data"]
+
+
+def test_every_option_carries_its_name_intent_and_a_known_status() -> None:
+    doc = assess_mapping(BASE, with_evidence=False)
+    words = vocabulary()
+    for oid, option in doc["options"].items():
+        assert option["name"] == words.option[oid].name
+        assert option["intent"] in words.intent_ids
+        assert option["status"] in words.status
+        for criterion in option["criteria"]:
+            assert criterion["result"] in words.result
+            assert criterion["sources"]

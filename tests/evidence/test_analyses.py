@@ -1,0 +1,41 @@
+"""nelm.evidence.analyses: one call per question (fast checks; the agreement across the
+command line, the API and the assessment is tests/web/test_evidence_agreement.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nelm.errors import InputRejected
+from nelm.evidence.analyses import Filters, heading, pool, select, survival, survival_title
+
+
+def test_titles_come_from_the_vocabulary() -> None:
+    assert heading("tae", "os_5y_percent") == "5-year overall survival after TAE"
+    assert survival_title("tace", "pfs") == "Progression-free survival after TACE"
+
+
+def test_the_document_lists_what_it_used_and_what_it_set_aside() -> None:
+    analysis = pool("liver_resection", "os_5y_percent")
+    doc = analysis.document
+    used = [s["id"] for s in doc["studies"]]
+    assert used == [r.id for r in analysis.selection.used]
+    assert doc["k"] == len(used) >= 2
+    set_aside = {e["id"] for e in doc["left_out"]}
+    assert set_aside.isdisjoint(used)
+    assert doc["kind"] == "pooled_proportion" and doc["title"].startswith("5-year")
+
+
+def test_filters_narrow_the_candidates() -> None:
+    everything = select("liver_resection", "os_5y_percent")
+    recent = select("liver_resection", "os_5y_percent", Filters(year_from=2010))
+    assert {r.id for r in recent.used} <= {r.id for r in everything.used}
+    assert all((r.year or 0) >= 2010 for r in recent.used)
+
+
+def test_unknown_questions_are_refused_naming_the_parameter() -> None:
+    with pytest.raises(InputRejected) as caught:
+        pool("surgery", "os_5y_percent")
+    assert caught.value.problems[0].path == "modality"
+    with pytest.raises(InputRejected) as caught:
+        survival("tace", "dfs")
+    assert caught.value.problems[0].path == "kind"

@@ -1,0 +1,81 @@
+"""The error tree of nelm.errors: each error's exit code and HTTP status, and the edges."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import pytest
+
+from nelm import errors
+from nelm.cli import app
+from nelm.cli._common import run_guarded
+from nelm.errors import (
+    ConflictError,
+    ConvergenceError,
+    FetchError,
+    InputRejected,
+    KnowledgeBaseError,
+    NelmError,
+    NotFoundError,
+    Problem,
+    StoreError,
+    UnavailableError,
+    UnitError,
+)
+
+
+@pytest.mark.parametrize(("error", "exit_code", "status"), [
+    # cli-v1 (shared/contract): 2 = the input was rejected, 1 = anything else.
+    (InputRejected([Problem("x", "y", "z")]), 2, 422),
+    (UnitError("a unit convertible to mg/dL"), 2, 422),
+    (ConvergenceError("REML", "did not converge", "DL or PM"), 2, 422),
+    (KnowledgeBaseError("bad"), 1, 500),
+    (NotFoundError("no case 7"), 2, 404),
+    (ConflictError("case id taken"), 2, 409),
+    (FetchError("the server could not be reached"), 1, 502),
+    (UnavailableError("install the pdf extra"), 1, 503),
+])
+def test_each_error_says_its_exit_code_and_http_status(error: NelmError, exit_code: int,
+                                                       status: int) -> None:
+    assert (error.exit_code, error.http_status) == (exit_code, status)
+
+
+def test_the_tree() -> None:
+    assert issubclass(UnitError, InputRejected) and issubclass(UnitError, ValueError)
+    assert issubclass(ConvergenceError, InputRejected)
+    assert issubclass(NotFoundError, StoreError) and issubclass(ConflictError, StoreError)
+    for name in errors.__all__:
+        found = getattr(errors, name)
+        if isinstance(found, type) and issubclass(found, Exception):
+            assert issubclass(found, NelmError), name
+            assert name in (errors.__doc__ or ""), f"{name} missing from the tree in the docstring"
+
+
+def test_a_convergence_failure_names_the_method_not_a_flag() -> None:
+    exc = ConvergenceError("REML", "REML Fisher scoring did not converge in 100 iterations",
+                           "DL or PM")
+    assert [p.path for p in exc.problems] == ["method"]
+    assert "--" not in str(exc) and "DL or PM" in str(exc)
+
+
+def _raise(error: Exception) -> Any:
+    def raiser(*args: Any, **kwargs: Any) -> Any:
+        raise error
+    return raiser
+
+
+def test_the_cli_exits_with_each_errors_code(monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    import nelm.evidence.pooling as pooling
+
+    cases = [(ConvergenceError("REML", "did not converge in 100 iterations", "DL or PM"), 2,
+              "error: method: a method that converges"),
+             (UnavailableError("install it"), 1, "error: install it"),
+             (KnowledgeBaseError("broken"), 1, "internal error: broken")]
+    for error, code, message in cases:
+        monkeypatch.setattr(pooling, "pool_proportions", _raise(error))
+        monkeypatch.setattr(sys, "argv", ["nelm", "evidence", "pool", "--modality",
+                                          "liver_resection", "--outcome", "os_5y_percent"])
+        assert run_guarded(app) == code
+        assert message in capsys.readouterr().err
