@@ -45,7 +45,7 @@ from nelm.web.pages import (
     render,
 )
 
-__all__ = ["case_page", "router"]
+__all__ = ["case_page", "present_page", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -206,8 +206,6 @@ async def record_decision(request: Request, case_pk: Id, principal: PageUser) ->
     back = _safe_next(str(form.get("back") or "")) if form.get("back") else ""
     if errors:
         if back.startswith("/meetings/"):
-            from nelm.web.meetings import present_page
-
             return present_page(request, back, principal, status=422,
                                 form_values=_echo(form), form_errors=errors)
         return case_page(request, case_pk, principal, version=version, status=422,
@@ -305,3 +303,30 @@ def knowledge_change_page(request: Request, principal: PageUser) -> Response:
     current, found = knowledge_changes(_store(request))
     return render(request, "knowledge_changes.html", title="Knowledge base changes",
                   current=current, found=found)
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+def present_page(request: Request, path: str, principal: Principal, **kwargs: Any) -> Response:
+    """The presentation of agenda position ``/meetings/{id}/present/{position}``."""
+    parts = path.split("?", 1)[0].strip("/").split("/")
+    if len(parts) != 4 or not parts[1].isdigit() or not parts[3].isdigit():
+        raise ApiError(404, "Not found")
+    meeting_id, position = int(parts[1]), int(parts[3])
+    store = _store(request)
+    meeting = store.get_meeting(meeting_id)
+    agenda = store.agenda(meeting_id)
+    index = next((i for i, a in enumerate(agenda) if a.position == position), None)
+    if index is None:
+        raise NotFoundError(f"meeting {meeting_id} has no agenda position {position}")
+    item = agenda[index]
+    values = dict(kwargs.pop("form_values", None) or {})
+    values.setdefault("attendees", "\n".join(meeting.attendees))
+    values.setdefault("meeting_id", str(meeting_id))
+    return case_page(request, item.case_pk, principal, template="present.html", item=item,
+                     meeting=meeting, index=index, agenda_items=agenda,
+                     previous=agenda[index - 1] if index > 0 else None,
+                     following=agenda[index + 1] if index + 1 < len(agenda) else None,
+                     back=f"/meetings/{meeting_id}/present/{position}", form_values=values,
+                     **kwargs)

@@ -13,13 +13,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from nelm.store import ConflictError, NotFoundError
-from nelm.web.auth import Principal
-from nelm.web.board_pages import case_page
-from nelm.web.errors import ApiError
+from nelm.store import ConflictError
+from nelm.web.board_pages import present_page
 from nelm.web.pages import Id, PageUser, _form, _see_other, _store, _writer, render
 
-__all__ = ["SPECIALTIES", "present_page", "router"]
+__all__ = ["SPECIALTIES", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -131,30 +129,6 @@ async def remove_from_agenda(request: Request, meeting_id: Id, item_id: Id,
     await _form(request, principal)
     _store(request).remove_from_agenda(meeting_id, item_id, principal.user)
     return _see_other(f"/meetings/{meeting_id}#agenda")
-
-
-def present_page(request: Request, path: str, principal: Principal, **kwargs: Any) -> Response:
-    """The presentation of agenda position ``/meetings/{id}/present/{position}``."""
-    parts = path.split("?", 1)[0].strip("/").split("/")
-    if len(parts) != 4 or not parts[1].isdigit() or not parts[3].isdigit():
-        raise ApiError(404, "Not found")
-    meeting_id, position = int(parts[1]), int(parts[3])
-    store = _store(request)
-    meeting = store.get_meeting(meeting_id)
-    agenda = store.agenda(meeting_id)
-    index = next((i for i, a in enumerate(agenda) if a.position == position), None)
-    if index is None:
-        raise NotFoundError(f"meeting {meeting_id} has no agenda position {position}")
-    item = agenda[index]
-    values = dict(kwargs.pop("form_values", None) or {})
-    values.setdefault("attendees", "\n".join(meeting.attendees))
-    values.setdefault("meeting_id", str(meeting_id))
-    return case_page(request, item.case_pk, principal, template="present.html", item=item,
-                     meeting=meeting, index=index, agenda_items=agenda,
-                     previous=agenda[index - 1] if index > 0 else None,
-                     following=agenda[index + 1] if index + 1 < len(agenda) else None,
-                     back=f"/meetings/{meeting_id}/present/{position}", form_values=values,
-                     **kwargs)
 
 
 @router.get("/meetings/{meeting_id}/present/{position}")
