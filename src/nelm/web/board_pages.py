@@ -45,7 +45,7 @@ from nelm.web.pages import (
     render,
 )
 
-__all__ = ["case_page", "router"]
+__all__ = ["case_page", "present_page", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -303,6 +303,9 @@ def knowledge_change_page(request: Request, principal: PageUser) -> Response:
     current, found = knowledge_changes(_store(request))
     return render(request, "knowledge_changes.html", title="Knowledge base changes",
                   current=current, found=found)
+
+
+# --------------------------------------------------------------------------- meetings
 
 
 def present_page(request: Request, path: str, principal: Principal, **kwargs: Any) -> Response:

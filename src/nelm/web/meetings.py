@@ -17,7 +17,7 @@ from nelm.store import ConflictError
 from nelm.web.board_pages import present_page
 from nelm.web.pages import Id, PageUser, _form, _see_other, _store, _writer, render
 
-__all__ = ["SPECIALTIES", "present_page", "router"]
+__all__ = ["SPECIALTIES", "router"]
 
 router = APIRouter(include_in_schema=False)
 
