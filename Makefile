@@ -24,10 +24,12 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 run: $(STAMP_RUN)
 	$(BIN)/nelm serve --host 127.0.0.1 --port 8000 --examples
 
-## test: install the development tools and run every test, the linters and the type check;
+## test: install the development tools and run every test, the linters, the format check
+##       and the type check;
 ##       prints the line coverage of src/nelm (the TOTAL line at the end)
 test: $(STAMP_DEV)
 	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff format --check src tests tools
 	$(BIN)/mypy
 	$(BIN)/python -m pytest --cov --cov-report=term
 

@@ -47,11 +47,14 @@ def case_documents(draw: st.DrawFn, present: float = 0.7) -> dict[str, Any]:
         extrahepatic.pop("sites", None)
     primary = doc.get("primary", {})
     if primary.get("extends_beyond_pancreas") is False and any(
-            primary.get(name) is True for name in _INVASIONS):
+        primary.get(name) is True for name in _INVASIONS
+    ):
         primary["extends_beyond_pancreas"] = True  # an invasion is an extension beyond
     _keep_ranges(draw, doc)
-    if liver.get("bilobar") is True and (liver.get("distribution") == "unilobar" or 1 in (
-            liver.get("lesion_count"), liver.get("lesion_count_at_most"))):
+    if liver.get("bilobar") is True and (
+        liver.get("distribution") == "unilobar"
+        or 1 in (liver.get("lesion_count"), liver.get("lesion_count_at_most"))
+    ):
         del liver["bilobar"]
     if liver.get("bilobar") is False and liver.get("distribution", "unilobar") != "unilobar":
         del liver["bilobar"]
@@ -61,8 +64,12 @@ def case_documents(draw: st.DrawFn, present: float = 0.7) -> dict[str, Any]:
     return doc
 
 
-_INVASIONS = ("invades_duodenum_or_bile_duct", "invades_adjacent_organs",
-              "invades_celiac_axis_or_sma", "invades_other_large_vessels")
+_INVASIONS = (
+    "invades_duodenum_or_bile_duct",
+    "invades_adjacent_organs",
+    "invades_celiac_axis_or_sma",
+    "invades_other_large_vessels",
+)
 
 
 def _keep_ranges(draw: st.DrawFn, doc: dict[str, Any]) -> None:

@@ -19,14 +19,19 @@ def test_no_layer_imports_upward() -> None:
 
 
 def test_every_module_is_in_a_layer() -> None:
-    unplaced = [m for m in import_graph.graph() if import_graph.layer_of(m) >= len(
-        import_graph.LAYERS)]
+    unplaced = [
+        m for m in import_graph.graph() if import_graph.layer_of(m) >= len(import_graph.LAYERS)
+    ]
     assert unplaced == []
 
 
 def test_the_checks_find_a_circle_and_an_upward_import() -> None:
-    edges = {"nelm.web.a": {"nelm.web.b"}, "nelm.web.b": {"nelm.web.a"},
-             "nelm.engine.x": {"nelm.cli.main"}, "nelm.cli.main": set()}
+    edges = {
+        "nelm.web.a": {"nelm.web.b"},
+        "nelm.web.b": {"nelm.web.a"},
+        "nelm.engine.x": {"nelm.cli.main"},
+        "nelm.cli.main": set(),
+    }
     assert import_graph.module_cycles(edges) == [["nelm.web.a", "nelm.web.b"]]
     assert import_graph.upward(edges) == [("nelm.engine.x", "nelm.cli.main")]
 
@@ -45,8 +50,11 @@ def test_every_core_module_has_a_test_file() -> None:
     tests = Path(__file__).resolve().parent
     edges = import_graph.graph()
     evidence = [name for name, _ in import_graph.LAYERS].index("evidence")
-    core = [m for m in edges if import_graph.layer_of(m) <= evidence
-            and not import_graph._is_package_init(m, edges)]
+    core = [
+        m
+        for m in edges
+        if import_graph.layer_of(m) <= evidence and not import_graph._is_package_init(m, edges)
+    ]
     imported: set[str] = set()
     names: set[str] = set()
     for path in tests.rglob("test_*.py"):

@@ -25,19 +25,23 @@ from nelm.errors import (
 )
 
 
-@pytest.mark.parametrize(("error", "exit_code", "status"), [
-    # cli-v1 (shared/contract): 2 = the input was rejected, 1 = anything else.
-    (InputRejected([Problem("x", "y", "z")]), 2, 422),
-    (UnitError("a unit convertible to mg/dL"), 2, 422),
-    (ConvergenceError("REML", "did not converge", "DL or PM"), 2, 422),
-    (KnowledgeBaseError("bad"), 1, 500),
-    (NotFoundError("no case 7"), 2, 404),
-    (ConflictError("case id taken"), 2, 409),
-    (FetchError("the server could not be reached"), 1, 502),
-    (UnavailableError("install the pdf extra"), 1, 503),
-])
-def test_each_error_says_its_exit_code_and_http_status(error: NelmError, exit_code: int,
-                                                       status: int) -> None:
+@pytest.mark.parametrize(
+    ("error", "exit_code", "status"),
+    [
+        # cli-v1 (shared/contract): 2 = the input was rejected, 1 = anything else.
+        (InputRejected([Problem("x", "y", "z")]), 2, 422),
+        (UnitError("a unit convertible to mg/dL"), 2, 422),
+        (ConvergenceError("REML", "did not converge", "DL or PM"), 2, 422),
+        (KnowledgeBaseError("bad"), 1, 500),
+        (NotFoundError("no case 7"), 2, 404),
+        (ConflictError("case id taken"), 2, 409),
+        (FetchError("the server could not be reached"), 1, 502),
+        (UnavailableError("install the pdf extra"), 1, 503),
+    ],
+)
+def test_each_error_says_its_exit_code_and_http_status(
+    error: NelmError, exit_code: int, status: int
+) -> None:
     assert (error.exit_code, error.http_status) == (exit_code, status)
 
 
@@ -53,8 +57,9 @@ def test_the_tree() -> None:
 
 
 def test_a_convergence_failure_names_the_method_not_a_flag() -> None:
-    exc = ConvergenceError("REML", "REML Fisher scoring did not converge in 100 iterations",
-                           "DL or PM")
+    exc = ConvergenceError(
+        "REML", "REML Fisher scoring did not converge in 100 iterations", "DL or PM"
+    )
     assert [p.path for p in exc.problems] == ["method"]
     assert "--" not in str(exc) and "DL or PM" in str(exc)
 
@@ -62,20 +67,38 @@ def test_a_convergence_failure_names_the_method_not_a_flag() -> None:
 def _raise(error: Exception) -> Any:
     def raiser(*args: Any, **kwargs: Any) -> Any:
         raise error
+
     return raiser
 
 
-def test_the_cli_exits_with_each_errors_code(monkeypatch: pytest.MonkeyPatch,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_cli_exits_with_each_errors_code(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import nelm.evidence.pooling as pooling
 
-    cases = [(ConvergenceError("REML", "did not converge in 100 iterations", "DL or PM"), 2,
-              "error: method: a method that converges"),
-             (UnavailableError("install it"), 1, "error: install it"),
-             (KnowledgeBaseError("broken"), 1, "internal error: broken")]
+    cases = [
+        (
+            ConvergenceError("REML", "did not converge in 100 iterations", "DL or PM"),
+            2,
+            "error: method: a method that converges",
+        ),
+        (UnavailableError("install it"), 1, "error: install it"),
+        (KnowledgeBaseError("broken"), 1, "internal error: broken"),
+    ]
     for error, code, message in cases:
         monkeypatch.setattr(pooling, "pool_proportions", _raise(error))
-        monkeypatch.setattr(sys, "argv", ["nelm", "evidence", "pool", "--modality",
-                                          "liver_resection", "--outcome", "os_5y_percent"])
+        monkeypatch.setattr(
+            sys,
+            "argv",
+            [
+                "nelm",
+                "evidence",
+                "pool",
+                "--modality",
+                "liver_resection",
+                "--outcome",
+                "os_5y_percent",
+            ],
+        )
         assert run_guarded(app) == code
         assert message in capsys.readouterr().err

@@ -32,8 +32,14 @@ from typing import Any
 import httpx
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _free_port() -> int:
@@ -44,8 +50,11 @@ def _free_port() -> int:
 
 def _examples() -> list[bytes]:
     root = resources.files("nelm") / "examples"
-    return [entry.read_bytes() for entry in sorted(root.iterdir(), key=lambda p: p.name)
-            if entry.name.endswith(".json")]
+    return [
+        entry.read_bytes()
+        for entry in sorted(root.iterdir(), key=lambda p: p.name)
+        if entry.name.endswith(".json")
+    ]
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -54,8 +63,15 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-async def _load(base: str, token: str, bodies: list[bytes], concurrency: int, requests: int,
-                seconds: float, rate: float | None = None) -> dict[str, Any]:
+async def _load(
+    base: str,
+    token: str,
+    bodies: list[bytes],
+    concurrency: int,
+    requests: int,
+    seconds: float,
+    rate: float | None = None,
+) -> dict[str, Any]:
     latencies: list[float] = []
     errors = 0
     sent = 0
@@ -63,8 +79,10 @@ async def _load(base: str, token: str, bodies: list[bytes], concurrency: int, re
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
 
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits,
-                                 timeout=30) as client:
+    async with httpx.AsyncClient(
+        base_url=base, headers=headers, limits=limits, timeout=30
+    ) as client:
+
         async def worker(index: int) -> None:
             nonlocal sent, errors
             # with a rate: each client sends on its own schedule (rate / concurrency per
@@ -94,10 +112,16 @@ async def _load(base: str, token: str, bodies: list[bytes], concurrency: int, re
         await asyncio.gather(*(worker(i) for i in range(concurrency)))
         elapsed = time.perf_counter() - begun
     ms = [x * 1000 for x in latencies]
-    return {"requests": len(ms), "errors": errors, "seconds": round(elapsed, 2),
-            "throughput_rps": round(len(ms) / elapsed, 1),
-            "p50_ms": round(_percentile(ms, 50), 1), "p90_ms": round(_percentile(ms, 90), 1),
-            "p99_ms": round(_percentile(ms, 99), 1), "max_ms": round(max(ms), 1)}
+    return {
+        "requests": len(ms),
+        "errors": errors,
+        "seconds": round(elapsed, 2),
+        "throughput_rps": round(len(ms) / elapsed, 1),
+        "p50_ms": round(_percentile(ms, 50), 1),
+        "p90_ms": round(_percentile(ms, 90), 1),
+        "p99_ms": round(_percentile(ms, 99), 1),
+        "max_ms": round(max(ms), 1),
+    }
 
 
 def _run(coroutine: Any) -> Any:
@@ -125,11 +149,15 @@ def _time_to_interactive(base: str, username: str, password: str, loads: int) ->
         values = []
         for _ in range(loads):
             page.goto(base + "/cases/1")
-            values.append(page.evaluate(
-                "performance.getEntriesByType('navigation')[0].domInteractive"))
+            values.append(
+                page.evaluate("performance.getEntriesByType('navigation')[0].domInteractive")
+            )
         browser.close()
-    return {"loads": loads, "median_ms": round(statistics.median(values), 1),
-            "max_ms": round(max(values), 1)}
+    return {
+        "loads": loads,
+        "median_ms": round(statistics.median(values), 1),
+        "max_ms": round(max(values), 1),
+    }
 
 
 def main() -> int:
@@ -138,9 +166,13 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--seconds", type=float, default=60.0, help="time limit of the load")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
-    parser.add_argument("--rate", type=float, default=None,
-                        help="offered load in requests/s shared by the clients (default: "
-                             "saturation, each client sends its next request on the answer)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help="offered load in requests/s shared by the clients (default: "
+        "saturation, each client sends its next request on the answer)",
+    )
     parser.add_argument("--tti", action="store_true", help="also measure the page in Chromium")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
@@ -160,9 +192,21 @@ def main() -> int:
     nelm = Path(sys.executable).with_name("nelm")
     log = (tmp / "server.log").open("w")
     server = subprocess.Popen(
-        [str(nelm), "serve", "--port", str(port), "--database", url, "--examples",
-         "--workers", str(args.workers)],
-        stdout=subprocess.DEVNULL, stderr=log, env={**os.environ})
+        [
+            str(nelm),
+            "serve",
+            "--port",
+            str(port),
+            "--database",
+            url,
+            "--examples",
+            "--workers",
+            str(args.workers),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        env={**os.environ},
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -175,31 +219,48 @@ def main() -> int:
                 raise SystemExit("the server did not start")
             time.sleep(0.2)
         time.sleep(2)  # let every worker process finish starting
-        load = _run(_load(base, token, _examples(), args.concurrency, args.requests,
-                                 args.seconds, args.rate))
+        load = _run(
+            _load(
+                base, token, _examples(), args.concurrency, args.requests, args.seconds, args.rate
+            )
+        )
         tti = _time_to_interactive(base, "bench", password, 10) if args.tti else None
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
     print(f"server log: {tmp / 'server.log'}", file=sys.stderr)
-    result = {"endpoint": "POST /api/v1/assess", "concurrency": args.concurrency,
-              "offered_rps": args.rate,
-              "workers": args.workers, "cpus": os.cpu_count(),
-              "python": platform.python_version(), **load, "tti": tti}
+    result = {
+        "endpoint": "POST /api/v1/assess",
+        "concurrency": args.concurrency,
+        "offered_rps": args.rate,
+        "workers": args.workers,
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        **load,
+        "tti": tti,
+    }
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         offered = f"offered {args.rate:g} requests/s" if args.rate else "saturation"
-        print(f"POST /api/v1/assess, {args.concurrency} concurrent clients ({offered}), "
-              f"{args.workers} worker(s), {os.cpu_count()} CPUs")
-        print(f"  {load['requests']} requests in {load['seconds']} s "
-              f"({load['errors']} errors): {load['throughput_rps']} requests/s")
-        print(f"  latency p50 {load['p50_ms']} ms, p90 {load['p90_ms']} ms, "
-              f"p99 {load['p99_ms']} ms, max {load['max_ms']} ms")
+        print(
+            f"POST /api/v1/assess, {args.concurrency} concurrent clients ({offered}), "
+            f"{args.workers} worker(s), {os.cpu_count()} CPUs"
+        )
+        print(
+            f"  {load['requests']} requests in {load['seconds']} s "
+            f"({load['errors']} errors): {load['throughput_rps']} requests/s"
+        )
+        print(
+            f"  latency p50 {load['p50_ms']} ms, p90 {load['p90_ms']} ms, "
+            f"p99 {load['p99_ms']} ms, max {load['max_ms']} ms"
+        )
         if tti:
-            print(f"  assessment page interactive after {tti['median_ms']} ms (median of "
-                  f"{tti['loads']}, max {tti['max_ms']} ms)")
+            print(
+                f"  assessment page interactive after {tti['median_ms']} ms (median of "
+                f"{tti['loads']}, max {tti['max_ms']} ms)"
+            )
     return 0
 
 

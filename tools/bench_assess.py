@@ -36,21 +36,27 @@ def in_process(runs: int) -> dict[str, float]:
         start = time.perf_counter()
         assess_case(case).to_document()
         timings.append(time.perf_counter() - start)
-    return {"median_ms": statistics.median(timings) * 1000,
-            "p95_ms": sorted(timings)[int(0.95 * len(timings))] * 1000}
+    return {
+        "median_ms": statistics.median(timings) * 1000,
+        "p95_ms": sorted(timings)[int(0.95 * len(timings))] * 1000,
+    }
 
 
 def whole_command(runs: int) -> dict[str, float]:
     """``nelm assess`` as a user runs it, and ``python -c pass`` (the interpreter's own
     start) alternately in the same run, so that a busy machine slows both alike."""
     example = str(ROOT / "examples" / "resectable-pnet.json")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"),
-                                                        os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+    }
     # As installed: with bytecode (pip compiles it at install; the first run writes it
     # here), not recompiling every module on every start.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    commands = {"nelm": [sys.executable, "-m", "nelm", "assess", example, "--format", "json"],
-                "python": [sys.executable, "-c", "pass"]}
+    commands = {
+        "nelm": [sys.executable, "-m", "nelm", "assess", example, "--format", "json"],
+        "python": [sys.executable, "-c", "pass"],
+    }
     timings: dict[str, list[float]] = {name: [] for name in commands}
     cpu: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs + 1):
@@ -63,11 +69,13 @@ def whole_command(runs: int) -> dict[str, float]:
             cpu[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     # The first run of each warms the file cache and writes the bytecode: left out. CPU
     # time (user + system) is what the command costs when it need not wait for a core.
-    return {"median_s": statistics.median(timings["nelm"][1:]),
-            "max_s": max(timings["nelm"][1:]),
-            "cpu_median_s": statistics.median(cpu["nelm"][1:]),
-            "python_pass_median_s": statistics.median(timings["python"][1:]),
-            "python_pass_cpu_median_s": statistics.median(cpu["python"][1:])}
+    return {
+        "median_s": statistics.median(timings["nelm"][1:]),
+        "max_s": max(timings["nelm"][1:]),
+        "cpu_median_s": statistics.median(cpu["nelm"][1:]),
+        "python_pass_median_s": statistics.median(timings["python"][1:]),
+        "python_pass_cpu_median_s": statistics.median(cpu["python"][1:]),
+    }
 
 
 def main() -> None:
@@ -75,8 +83,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2000)
     parser.add_argument("--command-runs", type=int, default=15)
     args = parser.parse_args()
-    print(json.dumps({"in_process": in_process(args.runs),
-                      "whole_command": whole_command(args.command_runs)}, indent=2))
+    print(
+        json.dumps(
+            {
+                "in_process": in_process(args.runs),
+                "whole_command": whole_command(args.command_runs),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

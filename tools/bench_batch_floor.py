@@ -61,10 +61,13 @@ print(json.dumps({"seconds": summary.seconds, "rows": summary.rows}))
 
 
 def _run(script: str, *args: str) -> float:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"),
-                                                        os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-c", script, *args], check=True, env=env,
-                          capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], check=True, env=env, capture_output=True, text=True
+    )
     return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
 
 
@@ -76,23 +79,42 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="nelm-bench-floor.") as scratch:
         work = Path(scratch)
         source = work / "cohort.parquet"
-        subprocess.run([sys.executable, "-c", "from nelm.cli import main; main()", "synth",
-                        "--n", str(args.rows), "--seed", "1", "-o", str(source)],
-                       check=True, capture_output=True,
-                       env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from nelm.cli import main; main()",
+                "synth",
+                "--n",
+                str(args.rows),
+                "--seed",
+                "1",
+                "-o",
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        )
         floor = _run(_FLOOR, str(source), str(work / "floor.parquet"))
         nelm = _run(_NELM, str(source), str(work / "nelm.parquet"))
     load_after = os.getloadavg()[0]
     figures = {"rows": args.rows, "floor": floor, "nelm": nelm, "ratio": nelm / floor}
     print(json.dumps(figures))
-    lines = [BEGIN, "",
-             f"Measured {time.strftime('%Y-%m-%d')} by `tools/bench_batch_floor.py` "
-             f"({os.cpu_count()} cores, Python {platform.python_version()}; load average "
-             f"{load_before:.1f} before, {load_after:.1f} after — a shared machine, so "
-             "noisy), one run each, the same synthetic Parquet cohort:", "",
-             "| rows | floor: read, 26 boolean columns, write (s) | `nelm batch` (s) | ratio |",
-             "|---:|---:|---:|---:|",
-             f"| {args.rows:,} | {floor:.2f} | {nelm:.2f} | {nelm / floor:.2f}x |", "", END]
+    lines = [
+        BEGIN,
+        "",
+        f"Measured {time.strftime('%Y-%m-%d')} by `tools/bench_batch_floor.py` "
+        f"({os.cpu_count()} cores, Python {platform.python_version()}; load average "
+        f"{load_before:.1f} before, {load_after:.1f} after — a shared machine, so "
+        "noisy), one run each, the same synthetic Parquet cohort:",
+        "",
+        "| rows | floor: read, 26 boolean columns, write (s) | `nelm batch` (s) | ratio |",
+        "|---:|---:|---:|---:|",
+        f"| {args.rows:,} | {floor:.2f} | {nelm:.2f} | {nelm / floor:.2f}x |",
+        "",
+        END,
+    ]
     text = DOC.read_text(encoding="utf-8")
     if BEGIN not in text:
         text += f"\n## Against the floor\n\n{BEGIN}\n{END}\n"

@@ -66,8 +66,9 @@ def _app(directory: Path) -> tuple[FastAPI, ec.EllipticCurvePrivateKey]:
     jwk.update({"kid": "bench-1", "use": "sig"})
     jwks = directory / "jwks.json"
     jwks.write_text(json.dumps({"keys": [jwk]}))
-    settings = CdsSettings(app_base_url="http://127.0.0.1:8000",
-                           issuers=(TrustedIssuer(ISSUER, jwks_path=jwks),))
+    settings = CdsSettings(
+        app_base_url="http://127.0.0.1:8000", issuers=(TrustedIssuer(ISSUER, jwks_path=jwks),)
+    )
     app = FastAPI()
     app.include_router(create_cds_router(settings, feedback_sink=InMemoryFeedbackSink()))
     return app, key
@@ -75,17 +76,27 @@ def _app(directory: Path) -> tuple[FastAPI, ec.EllipticCurvePrivateKey]:
 
 def _token(key: ec.EllipticCurvePrivateKey, audience: str) -> str:
     now = int(time.time())
-    return jwt.encode({"iss": ISSUER, "aud": audience, "iat": now, "exp": now + 280,
-                       "jti": str(uuid.uuid4())}, key, algorithm="ES384",
-                      headers={"kid": "bench-1"})
+    return jwt.encode(
+        {"iss": ISSUER, "aud": audience, "iat": now, "exp": now + 280, "jti": str(uuid.uuid4())},
+        key,
+        algorithm="ES384",
+        headers={"kid": "bench-1"},
+    )
 
 
 def _bodies(count: int) -> list[bytes]:
     return [json.dumps(hook_request(seed)).encode() for seed in range(1, count + 1)]
 
 
-def _run(send: Callable[[bytes, str], int], key: ec.EllipticCurvePrivateKey, audience: str,
-         bodies: list[bytes], requests: int, warmup: int, seconds: float) -> dict[str, Any]:
+def _run(
+    send: Callable[[bytes, str], int],
+    key: ec.EllipticCurvePrivateKey,
+    audience: str,
+    bodies: list[bytes],
+    requests: int,
+    warmup: int,
+    seconds: float,
+) -> dict[str, Any]:
     for i in range(warmup):
         send(bodies[i % len(bodies)], _token(key, audience))
     latencies: list[float] = []
@@ -104,22 +115,38 @@ def _run(send: Callable[[bytes, str], int], key: ec.EllipticCurvePrivateKey, aud
             i += 1
             if time.monotonic() >= deadline:
                 break
-    return {"requests": len(latencies), "failures": failures,
-            "p50": statistics.median(latencies), "p90": _percentile(latencies, 90),
-            "p95": _percentile(latencies, 95), "p99": _percentile(latencies, 99),
-            "max": max(latencies), "mean": statistics.fmean(latencies)}
+    return {
+        "requests": len(latencies),
+        "failures": failures,
+        "p50": statistics.median(latencies),
+        "p90": _percentile(latencies, 90),
+        "p95": _percentile(latencies, 95),
+        "p99": _percentile(latencies, 99),
+        "max": max(latencies),
+        "mean": statistics.fmean(latencies),
+    }
 
 
-def bench_asgi(app: FastAPI, key: ec.EllipticCurvePrivateKey, bodies: list[bytes],
-               requests: int, warmup: int, seconds: float) -> dict[str, Any]:
+def bench_asgi(
+    app: FastAPI,
+    key: ec.EllipticCurvePrivateKey,
+    bodies: list[bytes],
+    requests: int,
+    warmup: int,
+    seconds: float,
+) -> dict[str, Any]:
     base = "http://bench.invalid"
     loop = asyncio.new_event_loop()
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base)
 
     def send(body: bytes, token: str) -> int:
-        response = loop.run_until_complete(client.post(
-            SERVICE, content=body, headers={"Authorization": f"Bearer {token}",
-                                            "Content-Type": "application/json"}))
+        response = loop.run_until_complete(
+            client.post(
+                SERVICE,
+                content=body,
+                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            )
+        )
         return response.status_code
 
     try:
@@ -135,12 +162,20 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def bench_uvicorn(app: FastAPI, key: ec.EllipticCurvePrivateKey, bodies: list[bytes],
-                  requests: int, warmup: int, seconds: float) -> dict[str, Any]:
+def bench_uvicorn(
+    app: FastAPI,
+    key: ec.EllipticCurvePrivateKey,
+    bodies: list[bytes],
+    requests: int,
+    warmup: int,
+    seconds: float,
+) -> dict[str, Any]:
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off",
-                                           access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", access_log=False
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     started = time.monotonic()
@@ -151,10 +186,16 @@ def bench_uvicorn(app: FastAPI, key: ec.EllipticCurvePrivateKey, bodies: list[by
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, trust_env=False, timeout=10) as client:
+
             def send(body: bytes, token: str) -> int:
-                return client.post(SERVICE, content=body, headers={
-                    "Authorization": f"Bearer {token}",
-                    "Content-Type": "application/json"}).status_code
+                return client.post(
+                    SERVICE,
+                    content=body,
+                    headers={
+                        "Authorization": f"Bearer {token}",
+                        "Content-Type": "application/json",
+                    },
+                ).status_code
 
             return _run(send, key, base + SERVICE, bodies, requests, warmup, seconds)
     finally:
@@ -175,16 +216,18 @@ def _machine() -> str:
         load = f", load average {os.getloadavg()[0]:.1f} at the start"
     except OSError:
         load = ""
-    return (f"{os.cpu_count()} cores{f' ({model})' if model else ''}, Python "
-            f"{platform.python_version()}, {platform.system()} {platform.machine()}{load}")
+    return (
+        f"{os.cpu_count()} cores{f' ({model})' if model else ''}, Python "
+        f"{platform.python_version()}, {platform.system()} {platform.machine()}{load}"
+    )
 
 
-def _markdown(results: dict[str, dict[str, Any]], args: argparse.Namespace,
-              body_kib: float) -> str:
+def _markdown(results: dict[str, dict[str, Any]], args: argparse.Namespace, body_kib: float) -> str:
     rows = "\n".join(
         f"| {mode} | {r['requests']} | {r['p50']:.1f} | {r['p90']:.1f} | {r['p95']:.1f} | "
         f"{r['p99']:.1f} | {r['max']:.1f} | {'yes' if r['p95'] < TARGET_P95_MS else 'NO'} |"
-        for mode, r in results.items())
+        for mode, r in results.items()
+    )
     return f"""# Benchmarks: the CDS Hooks service
 
 One `patient-view` call with full prefetch, answered with cards: token check (ES384
@@ -226,8 +269,9 @@ Not included: reading missing data from the EHR's FHIR server (bounded by
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=500, help="per mode (default 500)")
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--patients", type=int, default=50)
@@ -240,14 +284,16 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         app, key = _app(Path(tmp))
         if args.mode in ("asgi", "both"):
-            results["asgi"] = bench_asgi(app, key, bodies, args.requests, args.warmup,
-                                         args.seconds)
+            results["asgi"] = bench_asgi(app, key, bodies, args.requests, args.warmup, args.seconds)
         if args.mode in ("uvicorn", "both"):
-            results["uvicorn"] = bench_uvicorn(app, key, bodies, args.requests, args.warmup,
-                                               args.seconds)
+            results["uvicorn"] = bench_uvicorn(
+                app, key, bodies, args.requests, args.warmup, args.seconds
+            )
     for mode, r in results.items():
-        print(f"{mode:8s} n={r['requests']} failures={r['failures']} p50={r['p50']:.1f} ms "
-              f"p95={r['p95']:.1f} ms p99={r['p99']:.1f} ms max={r['max']:.1f} ms")
+        print(
+            f"{mode:8s} n={r['requests']} failures={r['failures']} p50={r['p50']:.1f} ms "
+            f"p95={r['p95']:.1f} ms p99={r['p99']:.1f} ms max={r['max']:.1f} ms"
+        )
     if any(r["failures"] for r in results.values()):
         print("some requests failed", file=sys.stderr)
         return 1

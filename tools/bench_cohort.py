@@ -52,8 +52,11 @@ def _nelm(*args: str) -> list[str]:
 
 def synth(path: Path, rows: int) -> None:
     if not path.exists():
-        subprocess.run(_nelm("synth", "--n", str(rows), "--seed", "1", "-o", str(path)),
-                       check=True, capture_output=True)
+        subprocess.run(
+            _nelm("synth", "--n", str(rows), "--seed", "1", "-o", str(path)),
+            check=True,
+            capture_output=True,
+        )
 
 
 _BATCH = """
@@ -83,8 +86,14 @@ def batch(source: Path, engine: str, rows: int, work: Path, repeat: int) -> Run:
         measured = json.loads(done.stdout.strip().splitlines()[-1])
         assert measured["rows"] == rows
         peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
-        run = Run(engine, source.suffix[1:], rows, measured["seconds"], wall,
-                  int(peak.group(1)) / 1024 if peak else float("nan"))
+        run = Run(
+            engine,
+            source.suffix[1:],
+            rows,
+            measured["seconds"],
+            wall,
+            int(peak.group(1)) / 1024 if peak else float("nan"),
+        )
         if best is None or run.seconds < best.seconds:
             best = run
     assert best is not None
@@ -96,7 +105,8 @@ def _spark_available() -> bool:
     import shutil
 
     return importlib.util.find_spec("pyspark") is not None and (
-        shutil.which("java") is not None or bool(os.environ.get("JAVA_HOME")))
+        shutil.which("java") is not None or bool(os.environ.get("JAVA_HOME"))
+    )
 
 
 def _machine() -> str:
@@ -105,8 +115,10 @@ def _machine() -> str:
     if cpuinfo.exists():
         found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
         model = found.group(1).strip() if found else model
-    return (f"{os.cpu_count()} logical cores ({model}), Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}")
+    return (
+        f"{os.cpu_count()} logical cores ({model}), Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
 
 
 def plot(runs: list[Run], path: Path) -> None:
@@ -117,11 +129,16 @@ def plot(runs: list[Run], path: Path) -> None:
 
     fig, ax = plt.subplots(figsize=(6.4, 4.2), dpi=120)
     for engine, marker in (("polars", "o"), ("reference", "s"), ("spark", "^")):
-        own = sorted((r for r in runs if r.engine == engine and r.fmt == "parquet"),
-                     key=lambda r: r.rows)
+        own = sorted(
+            (r for r in runs if r.engine == engine and r.fmt == "parquet"), key=lambda r: r.rows
+        )
         if own:
-            ax.plot([r.rows for r in own], [r.seconds for r in own], marker=marker,
-                    label=f"{engine} engine")
+            ax.plot(
+                [r.rows for r in own],
+                [r.seconds for r in own],
+                marker=marker,
+                label=f"{engine} engine",
+            )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("cases (rows of a Parquet cohort)")
@@ -153,43 +170,56 @@ def report(runs: list[Run], path: Path, machine: str, load: tuple[str, str]) -> 
         "|---|---|---:|---:|---:|---:|",
     ]
     for r in sorted(runs, key=lambda r: (r.engine, r.fmt, r.rows)):
-        lines.append(f"| {r.engine} | {r.fmt} | {r.rows:,} | {r.seconds:.2f} | "
-                     f"{r.rate:,.0f} | {r.peak_mb:,.0f} MB |")
+        lines.append(
+            f"| {r.engine} | {r.fmt} | {r.rows:,} | {r.seconds:.2f} | "
+            f"{r.rate:,.0f} | {r.peak_mb:,.0f} MB |"
+        )
     lines += ["", "## Against the targets", ""]
     shared = sorted(set(polars) & set(reference))
     if shared:
         n = shared[-1]
         ratio = polars[n].rate / reference[n].rate
-        lines.append(f"- polars against reference at {n:,} rows (same run): "
-                     f"**{ratio:,.0f}×** the cases per second (target ≥ 50×); at this size "
-                     "the polars figure is mostly its fixed start (loading and compiling the "
-                     "knowledge base, opening the files).")
+        lines.append(
+            f"- polars against reference at {n:,} rows (same run): "
+            f"**{ratio:,.0f}×** the cases per second (target ≥ 50×); at this size "
+            "the polars figure is mostly its fixed start (loading and compiling the "
+            "knowledge base, opening the files)."
+        )
     if polars and reference:
         steady = max(polars.values(), key=lambda r: r.rows)
         per_case = sum(r.rate for r in reference.values()) / len(reference)
-        lines.append(f"- at scale, polars at {steady.rows:,} rows against the reference "
-                     f"engine's {per_case:,.0f} cases/s: **{steady.rate / per_case:,.0f}×**.")
+        lines.append(
+            f"- at scale, polars at {steady.rows:,} rows against the reference "
+            f"engine's {per_case:,.0f} cases/s: **{steady.rate / per_case:,.0f}×**."
+        )
     if polars:
         top = max(polars.values(), key=lambda r: r.rows)
         best = max(polars.values(), key=lambda r: r.rate)
-        lines.append(f"- polars throughput: {best.rate:,.0f} cases/s at its best "
-                     f"({best.rows:,} rows), {top.rate:,.0f} cases/s at {top.rows:,} rows "
-                     "(target ≥ 500,000 cases/s).")
-        lines.append(f"- peak memory at {top.rows:,} rows: {top.peak_mb:,.0f} MB "
-                     "(target under 4 GB); memory stays flat because the file is read, "
-                     "evaluated and written in chunks of 200,000 rows.")
-    csv = sorted((r for r in runs if r.engine == "polars" and r.fmt == "csv"),
-                 key=lambda r: r.rows)
+        lines.append(
+            f"- polars throughput: {best.rate:,.0f} cases/s at its best "
+            f"({best.rows:,} rows), {top.rate:,.0f} cases/s at {top.rows:,} rows "
+            "(target ≥ 500,000 cases/s)."
+        )
+        lines.append(
+            f"- peak memory at {top.rows:,} rows: {top.peak_mb:,.0f} MB "
+            "(target under 4 GB); memory stays flat because the file is read, "
+            "evaluated and written in chunks of 200,000 rows."
+        )
+    csv = sorted((r for r in runs if r.engine == "polars" and r.fmt == "csv"), key=lambda r: r.rows)
     if csv:
-        lines.append(f"- CSV input (every cell text, parsed and checked): {csv[-1].rate:,.0f} "
-                     f"cases/s at {csv[-1].rows:,} rows, peak {csv[-1].peak_mb:,.0f} MB; "
-                     "Parquet keeps the types and is the format for large cohorts.")
+        lines.append(
+            f"- CSV input (every cell text, parsed and checked): {csv[-1].rate:,.0f} "
+            f"cases/s at {csv[-1].rows:,} rows, peak {csv[-1].peak_mb:,.0f} MB; "
+            "Parquet keeps the types and is the format for large cohorts."
+        )
     spark = [r for r in runs if r.engine == "spark"]
     if spark:
-        lines.append("- spark (local mode on the same 2 cores) is there for clusters: on one "
-                     "machine its start (a JVM, Python workers) and its extra pass (Spark "
-                     "writes partial results, the driver merges them) cost more than they "
-                     "bring.")
+        lines.append(
+            "- spark (local mode on the same 2 cores) is there for clusters: on one "
+            "machine its start (a JVM, Python workers) and its extra pass (Spark "
+            "writes partial results, the driver merges them) cost more than they "
+            "bring."
+        )
     lines += [
         "",
         "![time against rows](img/cohort-scaling.png)",
@@ -212,35 +242,45 @@ def _floor_section(path: Path) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+",
-                        default=[10_000, 100_000, 1_000_000, 10_000_000])
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000, 10_000_000]
+    )
     parser.add_argument("--reference-sizes", type=int, nargs="+", default=[1_000, 10_000])
     parser.add_argument("--csv-sizes", type=int, nargs="*", default=[1_000_000, 10_000_000])
-    parser.add_argument("--spark-sizes", type=int, nargs="*", default=[100_000],
-                        help="skipped when pyspark or Java is missing")
+    parser.add_argument(
+        "--spark-sizes",
+        type=int,
+        nargs="*",
+        default=[100_000],
+        help="skipped when pyspark or Java is missing",
+    )
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--work", type=Path, default=None, help="where the cohorts go")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-cohort.md")
-    parser.add_argument("--plot", type=Path, default=ROOT / "docs" / "img" /
-                        "cohort-scaling.png")
+    parser.add_argument("--plot", type=Path, default=ROOT / "docs" / "img" / "cohort-scaling.png")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="nelm-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
     runs: list[Run] = []
     spark_sizes = args.spark_sizes if _spark_available() else []
-    plan = ([("polars", "parquet", n) for n in args.sizes]
-            + [("reference", "parquet", n) for n in args.reference_sizes]
-            + [("polars", "csv", n) for n in args.csv_sizes]
-            + [("spark", "parquet", n) for n in spark_sizes])
+    plan = (
+        [("polars", "parquet", n) for n in args.sizes]
+        + [("reference", "parquet", n) for n in args.reference_sizes]
+        + [("polars", "csv", n) for n in args.csv_sizes]
+        + [("spark", "parquet", n) for n in spark_sizes]
+    )
     for engine, fmt, rows in plan:
         source = work / f"cohort-{rows}.{fmt}"
         synth(source, rows)
         repeat = 1 if engine != "polars" or rows >= 10_000_000 else args.repeat
         run = batch(source, engine, rows, work, repeat)
         runs.append(run)
-        print(f"{engine:9s} {fmt:7s} {rows:>11,} rows  {run.seconds:8.2f} s  "
-              f"{run.rate:>11,.0f} cases/s  peak {run.peak_mb:,.0f} MB", flush=True)
+        print(
+            f"{engine:9s} {fmt:7s} {rows:>11,} rows  {run.seconds:8.2f} s  "
+            f"{run.rate:>11,.0f} cases/s  peak {run.peak_mb:,.0f} MB",
+            flush=True,
+        )
     load_after = " ".join(f"{x:.1f}" for x in os.getloadavg())
     plot(runs, args.plot)
     print(report(runs, args.out, _machine(), (load_before, load_after)))

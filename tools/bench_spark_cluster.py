@@ -65,23 +65,34 @@ print(json.dumps({"rows": summary.rows, "seconds": summary.seconds, **phases}))
 
 
 def _env() -> dict[str, str]:
-    return {**os.environ, "PYSPARK_PYTHON": sys.executable, "SPARK_LOCAL_IP": "127.0.0.1",
-            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"),
-                                           os.environ.get("PYTHONPATH", "")])}
+    return {
+        **os.environ,
+        "PYSPARK_PYTHON": sys.executable,
+        "SPARK_LOCAL_IP": "127.0.0.1",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+    }
 
 
 def _polars(source: Path, output: Path) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "nelm", "batch", str(source), "-o", str(output)],
-                   check=True, env=_env(), stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "nelm", "batch", str(source), "-o", str(output)],
+        check=True,
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+    )
     return time.perf_counter() - started
 
 
 def _spark(source: Path, output: Path, master: str, chunk: int) -> dict[str, float]:
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _SPARK_CHILD, str(source), str(output),
-                           master, str(chunk)], check=True, env=_env(),
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _SPARK_CHILD, str(source), str(output), master, str(chunk)],
+        check=True,
+        env=_env(),
+        capture_output=True,
+        text=True,
+    )
     wall = time.perf_counter() - started
     figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     figures["wall"] = wall
@@ -106,10 +117,13 @@ def _plot(results: list[dict[str, float]]) -> None:
         rows = f"{int(r['rows']):,} rows"
         ax.barh(2 * i + 1, r["polars"], color="#4c72b0")
         left = 0.0
-        for phase, colour in (("startup", "#bbbbbb"), ("session", "#dd8452"),
-                              ("job", "#55a868"), ("merge", "#8172b3")):
-            ax.barh(2 * i, r[phase], left=left, color=colour,
-                    label=phase if i == 0 else None)
+        for phase, colour in (
+            ("startup", "#bbbbbb"),
+            ("session", "#dd8452"),
+            ("job", "#55a868"),
+            ("merge", "#8172b3"),
+        ):
+            ax.barh(2 * i, r[phase], left=left, color=colour, label=phase if i == 0 else None)
             left += r[phase]
         labels += [f"spark, {rows}", f"polars, {rows}"]
         bottoms += [2 * i, 2 * i + 1]
@@ -124,20 +138,24 @@ def _plot(results: list[dict[str, float]]) -> None:
 
 
 def _write_doc(results: list[dict[str, float]], load: tuple[float, float]) -> None:
-    lines = [BEGIN, "",
-             f"Measured {time.strftime('%Y-%m-%d')} by `tools/bench_spark_cluster.py` on "
-             f"this machine ({os.cpu_count()} cores, {platform.python_version()}, pyspark "
-             f"{_pyspark_version()}); load average {load[0]:.1f} before and {load[1]:.1f} "
-             "after the run: the machine was shared, so the figures are noisy. One run each, "
-             "Parquet input, two one-core workers.", "",
-             "| rows | polars s | spark s | spark / polars | session s | job s | merge s "
-             "| same rows |",
-             "|---:|---:|---:|---:|---:|---:|---:|:---:|"]
+    lines = [
+        BEGIN,
+        "",
+        f"Measured {time.strftime('%Y-%m-%d')} by `tools/bench_spark_cluster.py` on "
+        f"this machine ({os.cpu_count()} cores, {platform.python_version()}, pyspark "
+        f"{_pyspark_version()}); load average {load[0]:.1f} before and {load[1]:.1f} "
+        "after the run: the machine was shared, so the figures are noisy. One run each, "
+        "Parquet input, two one-core workers.",
+        "",
+        "| rows | polars s | spark s | spark / polars | session s | job s | merge s | same rows |",
+        "|---:|---:|---:|---:|---:|---:|---:|:---:|",
+    ]
     for r in results:
         lines.append(
             f"| {int(r['rows']):,} | {r['polars']:.1f} | {r['wall']:.1f} | "
             f"{r['wall'] / r['polars']:.1f}x | {r['session']:.1f} | {r['job']:.1f} | "
-            f"{r['merge']:.1f} | {'yes' if r['same'] else 'NO'} |")
+            f"{r['merge']:.1f} | {'yes' if r['same'] else 'NO'} |"
+        )
     lines += ["", "![Spark against polars](img/spark-cluster.png)", "", END]
     text = DOC.read_text(encoding="utf-8")
     start, stop = text.index(BEGIN), text.index(END) + len(END)
@@ -157,20 +175,38 @@ def main() -> None:
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     results = []
-    with tempfile.TemporaryDirectory(prefix="nelm-bench-spark.") as scratch, \
-            standalone(workers=2, cores=1, memory="2g") as cluster:
+    with (
+        tempfile.TemporaryDirectory(prefix="nelm-bench-spark.") as scratch,
+        standalone(workers=2, cores=1, memory="2g") as cluster,
+    ):
         work = Path(scratch)
         for rows in args.sizes:
             source = work / f"cohort-{rows}.parquet"
-            subprocess.run([sys.executable, "-m", "nelm", "synth", "--n", str(rows),
-                            "--seed", "1", "-o", str(source)], check=True, env=_env(),
-                           stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "nelm",
+                    "synth",
+                    "--n",
+                    str(rows),
+                    "--seed",
+                    "1",
+                    "-o",
+                    str(source),
+                ],
+                check=True,
+                env=_env(),
+                stdout=subprocess.DEVNULL,
+            )
             polars = _polars(source, work / "polars.parquet")
-            spark = _spark(source, work / "spark.parquet", cluster.master_url,
-                           args.chunk_size)
-            spark.update(polars=polars, rows=rows,
-                         same=_same(work / "polars.parquet", work / "spark.parquet"),
-                         startup=spark["wall"] - spark["seconds"])
+            spark = _spark(source, work / "spark.parquet", cluster.master_url, args.chunk_size)
+            spark.update(
+                polars=polars,
+                rows=rows,
+                same=_same(work / "polars.parquet", work / "spark.parquet"),
+                startup=spark["wall"] - spark["seconds"],
+            )
             results.append(spark)
             print(json.dumps(spark), flush=True)
     _write_doc(results, (load_before, os.getloadavg()[0]))

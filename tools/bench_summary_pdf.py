@@ -53,8 +53,10 @@ def main() -> None:
         pages = len(PdfReader(__import__("io").BytesIO(pdf)).pages)
         medians.append(statistics.median(times))
         print(f"| {name} | {pages} | {statistics.median(times):.2f} | {max(times):.2f} |")
-    print(f"\nmedian of medians {statistics.median(medians):.2f} s; "
-          f"slowest median {max(medians):.2f} s over {len(documents)} cases")
+    print(
+        f"\nmedian of medians {statistics.median(medians):.2f} s; "
+        f"slowest median {max(medians):.2f} s over {len(documents)} cases"
+    )
 
 
 if __name__ == "__main__":

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from nelm.evidence.summary import compute_summaries
 
-TARGET = Path(__file__).resolve().parents[1] / "src" / "nelm" / "evidence" / "data" / \
-    "summaries.json"
+TARGET = (
+    Path(__file__).resolve().parents[1] / "src" / "nelm" / "evidence" / "data" / "summaries.json"
+)
 
 
 def render() -> str:

@@ -30,8 +30,19 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("evidence", ("nelm.evidence",)),
     ("translation", ("nelm.interop.fhir",)),
     ("application", ("nelm.service", "nelm.report.view")),
-    ("adapters", ("nelm.report", "nelm.interop", "nelm.cohort", "nelm.store", "nelm.web",
-                  "nelm.cli", "nelm.__main__", "nelm")),
+    (
+        "adapters",
+        (
+            "nelm.report",
+            "nelm.interop",
+            "nelm.cohort",
+            "nelm.store",
+            "nelm.web",
+            "nelm.cli",
+            "nelm.__main__",
+            "nelm",
+        ),
+    ),
 )
 
 
@@ -71,11 +82,9 @@ def imports(path: Path, known: set[str]) -> Iterator[str]:
 
 
 def graph() -> dict[str, set[str]]:
-    files = {module_name(p): p for p in (SRC / "nelm").rglob("*.py")
-             if "migrations" not in p.parts}
+    files = {module_name(p): p for p in (SRC / "nelm").rglob("*.py") if "migrations" not in p.parts}
     known = set(files)
-    return {m: {t for t in imports(p, known) if t in known and t != m}
-            for m, p in files.items()}
+    return {m: {t for t in imports(p, known) if t in known and t != m} for m, p in files.items()}
 
 
 def layer_of(module: str) -> int:
@@ -131,15 +140,21 @@ def _is_package_init(module: str, edges: Mapping[str, set[str]]) -> bool:
 
 def upward(edges: Mapping[str, set[str]]) -> list[tuple[str, str]]:
     """Imports from a lower layer into a higher one."""
-    return sorted((source, target) for source, targets in edges.items() for target in targets
-                  if layer_of(target) > layer_of(source))
+    return sorted(
+        (source, target)
+        for source, targets in edges.items()
+        for target in targets
+        if layer_of(target) > layer_of(source)
+    )
 
 
 def module_cycles(edges: Mapping[str, set[str]]) -> list[list[str]]:
     """Circles between modules, ignoring the edge from a package's ``__init__`` to its own
     modules (re-exporting a package's names is not a circle of meaning)."""
-    trimmed = {m: {t for t in ts if not (_is_package_init(m, edges) and t.startswith(m + "."))}
-               for m, ts in edges.items()}
+    trimmed = {
+        m: {t for t in ts if not (_is_package_init(m, edges) and t.startswith(m + "."))}
+        for m, ts in edges.items()
+    }
     return cycles(trimmed)
 
 
@@ -153,13 +168,15 @@ def main() -> int:
         print("circle:", " ↔ ".join(component))
     for source, target in upward(edges):
         problems += 1
-        print(f"upward: {source} ({LAYERS[layer_of(source)][0]}) imports {target} "
-              f"({LAYERS[layer_of(target)][0]})")
-    print(f"{len(edges)} modules, {sum(len(t) for t in edges.values())} imports, "
-          f"{problems} problem(s)")
+        print(
+            f"upward: {source} ({LAYERS[layer_of(source)][0]}) imports {target} "
+            f"({LAYERS[layer_of(target)][0]})"
+        )
+    print(
+        f"{len(edges)} modules, {sum(len(t) for t in edges.values())} imports, "
+        f"{problems} problem(s)"
+    )
     return 1 if problems else 0
-
-
 
 
 def draw(target: Path) -> None:
@@ -197,23 +214,49 @@ def draw(target: Path) -> None:
     ax.axis("off")
     for index, (name, prefixes) in enumerate(LAYERS):
         y = 0.3 + 0.75 * index
-        ax.add_patch(FancyBboxPatch((0.3, y), 8.4, 0.55, boxstyle="round,pad=0.02",
-                                    facecolor="#e8f0fa" if index < 5 else "#fdf1e1",
-                                    edgecolor="#335"))
+        ax.add_patch(
+            FancyBboxPatch(
+                (0.3, y),
+                8.4,
+                0.55,
+                boxstyle="round,pad=0.02",
+                facecolor="#e8f0fa" if index < 5 else "#fdf1e1",
+                edgecolor="#335",
+            )
+        )
         ax.text(0.45, y + 0.36, name, fontsize=11, fontweight="bold", va="center")
         ax.text(2.1, y + 0.36, notes.get(name, ""), fontsize=9, va="center")
         shown = ", ".join(p.removeprefix("nelm.") for p in prefixes if p != "nelm")
         ax.text(2.1, y + 0.13, shown, fontsize=8, va="center", color="#555", family="monospace")
         down = sum(c for (a, _), c in counts.items() if a == index)
         if index and down:
-            ax.annotate("", xy=(8.35, y - 0.18), xytext=(8.35, y + 0.02),
-                        arrowprops={"arrowstyle": "->", "color": "#335"})
-            ax.text(8.25, y - 0.09, f"{down} imports down", fontsize=7, ha="right",
-                    va="center", color="#335")
-    ax.text(0.3, 0.75 * len(LAYERS) + 0.45, "nelm: layers, lowest at the bottom; a module "
-            "imports only its own layer and the layers below", fontsize=10)
-    fig.savefig(target, format=target.suffix.lstrip("."), metadata={"Date": None}
-                if target.suffix == ".svg" else None)
+            ax.annotate(
+                "",
+                xy=(8.35, y - 0.18),
+                xytext=(8.35, y + 0.02),
+                arrowprops={"arrowstyle": "->", "color": "#335"},
+            )
+            ax.text(
+                8.25,
+                y - 0.09,
+                f"{down} imports down",
+                fontsize=7,
+                ha="right",
+                va="center",
+                color="#335",
+            )
+    ax.text(
+        0.3,
+        0.75 * len(LAYERS) + 0.45,
+        "nelm: layers, lowest at the bottom; a module "
+        "imports only its own layer and the layers below",
+        fontsize=10,
+    )
+    fig.savefig(
+        target,
+        format=target.suffix.lstrip("."),
+        metadata={"Date": None} if target.suffix == ".svg" else None,
+    )
 
 
 if __name__ == "__main__":

@@ -53,18 +53,21 @@ def _verdict(doc: dict[str, Any], chosen: list[str]) -> tuple[str, str, bool]:
         option = doc["options"][oid]
         status = option["status"]
         where = next((s["step"] for s in doc["plan"] if oid in s["options"]), None)
-        word = {"eligible": "eligible", "uncertain": "conditional",
-                "ineligible": "ineligible"}[status]
+        word = {"eligible": "eligible", "uncertain": "conditional", "ineligible": "ineligible"}[
+            status
+        ]
         rated.append(f"{oid}: {word}" + (f" (step {where})" if where else ""))
         if status == "ineligible":
             agrees = False
             for c in option["criteria"]:
                 if c["result"] == "not_met":
-                    why.append(f"{oid} — {c['text']} [{'; '.join(c['sources'])}]"
-                               f" ({c['value']})")
+                    why.append(f"{oid} — {c['text']} [{'; '.join(c['sources'])}] ({c['value']})")
         elif status == "uncertain":
-            deciders = [t["name"].split(":")[0].split(" (")[0]
-                        for t in doc.get("investigations") or () if oid in t["could_change"]]
+            deciders = [
+                t["name"].split(":")[0].split(" (")[0]
+                for t in doc.get("investigations") or ()
+                if oid in t["could_change"]
+            ]
             wants = deciders or option.get("judgements", []) or option["missing"]
             why.append(f"{oid} would be decided by: {'; '.join(wants)}")
         if oid not in first_two:
@@ -86,20 +89,28 @@ def build() -> str:
         first = record["decision"]["chosen"][0] if record["decision"]["chosen"] else []
         rated, why, agrees = _verdict(doc, first)
         in_first_two += agrees
-        eligible_or_conditional += all(doc["options"][o]["status"] != "ineligible"
-                                       for o in first)
+        eligible_or_conditional += all(doc["options"][o]["status"] != "ineligible" for o in first)
         cite = record["citation"]
         source = cite.get("doi") or cite.get("pmid") or cite.get("url", "")
         todo = doc.get("investigations") or []
-        rows.append("| " + " | ".join(_cell(x) for x in (
-            f"{path.stem} ({source})",
-            grade or "not settled",
-            _plan_text(doc),
-            ", ".join(first) + " — " + "; ".join(record["decision"].get("chosen_terms", [])),
-            rated,
-            why or "—",
-            todo[0]["name"] if todo else "—",
-        )) + " |")
+        rows.append(
+            "| "
+            + " | ".join(
+                _cell(x)
+                for x in (
+                    f"{path.stem} ({source})",
+                    grade or "not settled",
+                    _plan_text(doc),
+                    ", ".join(first)
+                    + " — "
+                    + "; ".join(record["decision"].get("chosen_terms", [])),
+                    rated,
+                    why or "—",
+                    todo[0]["name"] if todo else "—",
+                )
+            )
+            + " |"
+        )
     n = len(files)
     header = [
         "# The fifteen published cases: what nelm concludes",
@@ -114,7 +125,7 @@ def build() -> str:
         f"- Team's first choice eligible or conditional in nelm: {eligible_or_conditional} "
         f"of {n}; and in the first two plan steps as well: {in_first_two} of {n}.",
         "",
-        "\"(if …)\" marks a conditional option: uncertain, shown with the criteria still open. "
+        '"(if …)" marks a conditional option: uncertain, shown with the criteria still open. '
         "Where nelm rates the team's choice ineligible, the last-but-one column gives the "
         "criterion that says why with its source and the value it read; where conditional, "
         "what it needs. The last column is the first item of the to-do list.",
@@ -128,8 +139,11 @@ def build() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="exit 1 when docs/real-cases.md is not what the cases give now")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 when docs/real-cases.md is not what the cases give now",
+    )
     args = parser.parse_args(argv)
     page = build()
     if args.check:

@@ -20,8 +20,15 @@ from datetime import date
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
 PASSWORD = "a board password 2026"
 
@@ -60,34 +67,63 @@ def main() -> None:
             except Exception as exc:  # a screenshot run skips a file it cannot read
                 print(f"skipped {path.name}: {exc}")
     port = _port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", access_log=False,
-                                           ws="none", lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            access_log=False,
+            ws="none",
+            lifespan="off",
+        )
+    )
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.05)
     base = f"http://127.0.0.1:{port}"
     meeting = store.create_meeting(
-        held_on=date(2026, 12, 3), title="Neuroendocrine tumour board",
-        specialties=["Hepatobiliary surgery", "Medical oncology", "Interventional radiology",
-                     "Nuclear medicine", "Pathology"],
-        attendees=["Dr B. Visser (HPB surgery)", "Dr R. Ngongoni (oncology)",
-                   "Dr M. Makary (interventional radiology)", "Dr K. Daskalakis (endocrinology)"],
-        user=admin)
+        held_on=date(2026, 12, 3),
+        title="Neuroendocrine tumour board",
+        specialties=[
+            "Hepatobiliary surgery",
+            "Medical oncology",
+            "Interventional radiology",
+            "Nuclear medicine",
+            "Pathology",
+        ],
+        attendees=[
+            "Dr B. Visser (HPB surgery)",
+            "Dr R. Ngongoni (oncology)",
+            "Dr M. Makary (interventional radiology)",
+            "Dr K. Daskalakis (endocrinology)",
+        ],
+        user=admin,
+    )
     first_case = store.find_case("example-resectable-pnet")
     assert first_case is not None
     cases = [first_case, *[c for c in store.list_cases() if c.id != first_case.id][:9]]
     for case in cases:
-        store.add_to_agenda(meeting.id, case.id, presenter="Dr B. Visser",
-                            question="Curative resection, liver-directed or systemic therapy?",
-                            user=admin)
+        store.add_to_agenda(
+            meeting.id,
+            case.id,
+            presenter="Dr B. Visser",
+            question="Curative resection, liver-directed or systemic therapy?",
+            user=admin,
+        )
     args.out.mkdir(parents=True, exist_ok=True)
     first = first_case
     position = next(a.position for a in store.agenda(meeting.id) if a.case_pk == first.id)
-    store.record_decision(first.id, case_version=1, options=["simultaneous_resection"],
-                          text="Simultaneous distal pancreatectomy and liver resection.",
-                          user=admin, meeting_id=meeting.id, status="provisional",
-                          attendees=list(meeting.attendees))
+    store.record_decision(
+        first.id,
+        case_version=1,
+        options=["simultaneous_resection"],
+        text="Simultaneous distal pancreatectomy and liver resection.",
+        user=admin,
+        meeting_id=meeting.id,
+        status="provisional",
+        attendees=list(meeting.attendees),
+    )
     real = next((c for c in store.list_cases() if c.case_id.startswith("cr")), None)
     pages = {
         "cases": "/",

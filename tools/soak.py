@@ -61,8 +61,11 @@ def _free_port() -> int:
 
 def _examples() -> list[dict[str, Any]]:
     root = resources.files("nelm") / "examples"
-    return [json.loads(entry.read_text("utf-8")) for entry in
-            sorted(root.iterdir(), key=lambda p: p.name) if entry.name.endswith(".json")]
+    return [
+        json.loads(entry.read_text("utf-8"))
+        for entry in sorted(root.iterdir(), key=lambda p: p.name)
+        if entry.name.endswith(".json")
+    ]
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -89,8 +92,20 @@ class Server:
         self.log = (scratch / "serve.log").open("w")
         env = {**os.environ, "NELM_DATABASE_URL": url}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "nelm", "serve", "--host", "127.0.0.1", "--port",
-             str(self.port)], env=env, stdout=self.log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "nelm",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -124,9 +139,15 @@ class Server:
             from sqlalchemy import text
 
             with self._pg.connect() as connection:
-                connections = int(connection.execute(text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND pid <> pg_backend_pid()")).scalar() or 0)
+                connections = int(
+                    connection.execute(
+                        text(
+                            "SELECT count(*) FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                        )
+                    ).scalar()
+                    or 0
+                )
         database_files: set[str] = set()
         if self._pg is None:
             database = os.path.abspath(self.url.removeprefix("sqlite:///"))
@@ -137,9 +158,13 @@ class Server:
         # sockets come and go with the clients' connections (at most 32) and the pool's,
         # and each pooled SQLite connection holds the database, its WAL and its shared
         # memory open; the other descriptors are what a leak would pile up
-        return {"rss_mb": round(rss_kb / 1024, 1), "fds": len(links), "sockets": sockets,
-                "other_fds": len(links) - sockets - of_database,
-                "db_connections": connections}
+        return {
+            "rss_mb": round(rss_kb / 1024, 1),
+            "fds": len(links),
+            "sockets": sockets,
+            "other_fds": len(links) - sockets - of_database,
+            "db_connections": connections,
+        }
 
     def stop(self) -> None:
         self.process.terminate()
@@ -212,23 +237,27 @@ class Traffic:
             headers = {"If-Match": read.headers["ETag"]} if self.random.random() < 0.5 else {}
             await self._call("PUT", f"/api/v1/cases/{pk}", json=doc, headers=headers)
         elif roll < 0.95:
-            await self._call("POST", f"/api/v1/cases/{pk}/decisions",
-                             json={"options": ["liver_resection"], "text": "soak decision"})
+            await self._call(
+                "POST",
+                f"/api/v1/cases/{pk}/decisions",
+                json={"options": ["liver_resection"], "text": "soak decision"},
+            )
         elif len(self.cases) > WORKING_SET // 2:
             self.cases.remove(pk)
             await self._call("DELETE", f"/api/v1/cases/{pk}")
 
 
-async def _run(server: Server, seconds: float, window: float,
-               rate: float) -> list[dict[str, Any]]:
+async def _run(server: Server, seconds: float, window: float, rate: float) -> list[dict[str, Any]]:
     headers = {"Authorization": f"Bearer {server.token}"}
     # idle connections are dropped before the server's keep-alive timeout (5 s) can close
     # them under a request: that race is the client's, not the server's
-    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS,
-                          keepalive_expiry=2)
+    limits = httpx.Limits(
+        max_connections=CLIENTS, max_keepalive_connections=CLIENTS, keepalive_expiry=2
+    )
     windows: list[dict[str, Any]] = []
-    async with httpx.AsyncClient(base_url=server.base, headers=headers, limits=limits,
-                                 timeout=30) as client:
+    async with httpx.AsyncClient(
+        base_url=server.base, headers=headers, limits=limits, timeout=30
+    ) as client:
         traffic = Traffic(client, seed=13)
         for _ in range(10):
             await traffic.create()
@@ -252,13 +281,19 @@ async def _run(server: Server, seconds: float, window: float,
                 await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
                 latencies, traffic.latencies = traffic.latencies, []
                 statuses, traffic.statuses = traffic.statuses, Counter()
-                windows.append({
-                    "t": round(next_at - started), "requests": len(latencies),
-                    "p50_ms": round(_percentile(latencies, 50) * 1000, 1),
-                    "p99_ms": round(_percentile(latencies, 99) * 1000, 1),
-                    "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies
-                    else 0.0, "statuses": dict(sorted(statuses.items())),
-                    **await asyncio.to_thread(server.sample)})
+                windows.append(
+                    {
+                        "t": round(next_at - started),
+                        "requests": len(latencies),
+                        "p50_ms": round(_percentile(latencies, 50) * 1000, 1),
+                        "p99_ms": round(_percentile(latencies, 99) * 1000, 1),
+                        "mean_ms": round(statistics.fmean(latencies) * 1000, 1)
+                        if latencies
+                        else 0.0,
+                        "statuses": dict(sorted(statuses.items())),
+                        **await asyncio.to_thread(server.sample),
+                    }
+                )
                 next_at += window
 
         await asyncio.gather(sampler(), *(worker(i) for i in range(CLIENTS)))
@@ -268,43 +303,61 @@ async def _run(server: Server, seconds: float, window: float,
 def check(windows: list[dict[str, Any]], postgres: bool) -> dict[str, Any]:
     """The verdicts: each a bool and the figures it was decided on."""
     first, last = windows[0], windows[-1]
-    failures = {code: n for w in windows for code, n in w["statuses"].items()
-                if code.startswith("5") or code.startswith("error")}
+    failures = {
+        code: n
+        for w in windows
+        for code, n in w["statuses"].items()
+        if code.startswith("5") or code.startswith("error")
+    }
     worst_p99 = max(w["p99_ms"] for w in windows[1:]) if len(windows) > 1 else first["p99_ms"]
     ceiling = PG_POOL_CEILING if postgres else SQLITE_POOL_CEILING
     return {
         "no_5xx_or_broken_connections": {"ok": not failures, "seen": failures},
-        "memory_bounded": {"ok": last["rss_mb"] <= first["rss_mb"] * 1.25 + 20,
-                           "first_mb": first["rss_mb"], "last_mb": last["rss_mb"]},
+        "memory_bounded": {
+            "ok": last["rss_mb"] <= first["rss_mb"] * 1.25 + 20,
+            "first_mb": first["rss_mb"],
+            "last_mb": last["rss_mb"],
+        },
         "file_descriptors_bounded": {
             "ok": last["other_fds"] <= first["other_fds"] + 5
             and max(w["sockets"] for w in windows) <= CLIENTS + ceiling + 5,
-            "first_other": first["other_fds"], "last_other": last["other_fds"],
+            "first_other": first["other_fds"],
+            "last_other": last["other_fds"],
             "max_sockets": max(w["sockets"] for w in windows),
-            "socket_ceiling": CLIENTS + ceiling + 5},
+            "socket_ceiling": CLIENTS + ceiling + 5,
+        },
         "db_connections_bounded": {
             "ok": max(w["db_connections"] for w in windows) <= ceiling,
-            "max": max(w["db_connections"] for w in windows), "ceiling": ceiling},
-        "p99_within_2x_of_first_window": {"ok": worst_p99 <= 2 * first["p99_ms"],
-                                          "first_ms": first["p99_ms"],
-                                          "worst_later_ms": worst_p99},
+            "max": max(w["db_connections"] for w in windows),
+            "ceiling": ceiling,
+        },
+        "p99_within_2x_of_first_window": {
+            "ok": worst_p99 <= 2 * first["p99_ms"],
+            "first_ms": first["p99_ms"],
+            "worst_later_ms": worst_p99,
+        },
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", default="sqlite",
-                        help="'sqlite' (a new file) or a PostgreSQL URL")
+    parser.add_argument(
+        "--database", default="sqlite", help="'sqlite' (a new file) or a PostgreSQL URL"
+    )
     parser.add_argument("--seconds", type=float, default=600)
-    parser.add_argument("--window", type=float, default=60,
-                        help="seconds per window (the first is the reference)")
-    parser.add_argument("--rate", type=float, default=40,
-                        help="requests per second from all clients together (open loop; "
-                             "a client that falls behind sends as fast as answers come)")
+    parser.add_argument(
+        "--window", type=float, default=60, help="seconds per window (the first is the reference)"
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=40,
+        help="requests per second from all clients together (open loop; "
+        "a client that falls behind sends as fast as answers come)",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="nelm-soak-") as scratch:
-        url = (f"sqlite:///{scratch}/soak.sqlite" if args.database == "sqlite"
-               else args.database)
+        url = f"sqlite:///{scratch}/soak.sqlite" if args.database == "sqlite" else args.database
         server = Server(url, Path(scratch))
         try:
             windows = asyncio.run(_run(server, args.seconds, args.window, args.rate))
@@ -315,10 +368,18 @@ def main(argv: list[str] | None = None) -> int:
     problems = [line for line in log.splitlines() if "Traceback" in line or " ERROR " in line]
     checks["no_tracebacks_logged"] = {"ok": not problems, "lines": problems[:5]}
     total = sum(w["requests"] for w in windows)
-    report = {"database": url.split(":", 1)[0], "clients": CLIENTS, "seconds": args.seconds,
-              "window_seconds": args.window, "target_rate": args.rate, "requests": total,
-              "requests_per_second": round(total / args.seconds, 1), "windows": windows,
-              "checks": checks, "ok": all(c["ok"] for c in checks.values())}
+    report = {
+        "database": url.split(":", 1)[0],
+        "clients": CLIENTS,
+        "seconds": args.seconds,
+        "window_seconds": args.window,
+        "target_rate": args.rate,
+        "requests": total,
+        "requests_per_second": round(total / args.seconds, 1),
+        "windows": windows,
+        "checks": checks,
+        "ok": all(c["ok"] for c in checks.values()),
+    }
     print(json.dumps(report, indent=1))
     return 0 if report["ok"] else 1
 

@@ -62,8 +62,10 @@ class Cluster:
         return int(state.get("aliveworkers", 0))
 
     def logs(self) -> str:
-        return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}"
-                         for p in sorted(self.directory.glob("*.log")))
+        return "\n".join(
+            f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}"
+            for p in sorted(self.directory.glob("*.log"))
+        )
 
     def stop(self) -> None:
         for process in reversed(self.processes):
@@ -79,40 +81,87 @@ class Cluster:
                 process.wait()
 
 
-def _daemon(home: Path, directory: Path, name: str, args: list[str],
-            env: dict[str, str]) -> subprocess.Popen[bytes]:
+def _daemon(
+    home: Path, directory: Path, name: str, args: list[str], env: dict[str, str]
+) -> subprocess.Popen[bytes]:
     with open(directory / f"{name}.log", "wb") as log:  # the daemon keeps its own copy
-        return subprocess.Popen([str(home / "bin" / "spark-class"), *args], stdout=log,
-                                stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        return subprocess.Popen(
+            [str(home / "bin" / "spark-class"), *args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
 
 
 @contextlib.contextmanager
-def standalone(workers: int = 1, cores: int = 1, memory: str = "1g",
-               timeout: float = 120.0) -> Iterator[Cluster]:
+def standalone(
+    workers: int = 1, cores: int = 1, memory: str = "1g", timeout: float = 120.0
+) -> Iterator[Cluster]:
     """A master and ``workers`` workers of ``cores`` cores each, registered and ready."""
     home = spark_home()
     directory = Path(tempfile.mkdtemp(prefix="nelm-spark-standalone."))
     conf = directory / "spark-defaults.conf"
-    conf.write_text("spark.master.rest.enabled false\n"
-                    "spark.worker.cleanup.enabled false\n", encoding="utf-8")
-    env = {**os.environ, "SPARK_HOME": str(home), "SPARK_LOCAL_IP": "127.0.0.1",
-           "SPARK_LOG_DIR": str(directory), "SPARK_WORKER_DIR": str(directory / "work")}
+    conf.write_text(
+        "spark.master.rest.enabled false\nspark.worker.cleanup.enabled false\n", encoding="utf-8"
+    )
+    env = {
+        **os.environ,
+        "SPARK_HOME": str(home),
+        "SPARK_LOCAL_IP": "127.0.0.1",
+        "SPARK_LOG_DIR": str(directory),
+        "SPARK_WORKER_DIR": str(directory / "work"),
+    }
     port, ui = _free_port(), _free_port()
     cluster = Cluster(f"spark://127.0.0.1:{port}", f"http://127.0.0.1:{ui}", directory)
     try:
-        cluster.processes.append(_daemon(home, directory, "master", [
-            "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
-            str(port), "--webui-port", str(ui), "--properties-file", str(conf)], env))
+        cluster.processes.append(
+            _daemon(
+                home,
+                directory,
+                "master",
+                [
+                    "org.apache.spark.deploy.master.Master",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--webui-port",
+                    str(ui),
+                    "--properties-file",
+                    str(conf),
+                ],
+                env,
+            )
+        )
         for number in range(1, workers + 1):
-            cluster.processes.append(_daemon(home, directory, f"worker{number}", [
-                "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
-                "--cores", str(cores), "--memory", memory, "--webui-port",
-                str(_free_port()), "--work-dir", str(directory / f"work{number}"),
-                "--properties-file", str(conf), cluster.master_url], env))
+            cluster.processes.append(
+                _daemon(
+                    home,
+                    directory,
+                    f"worker{number}",
+                    [
+                        "org.apache.spark.deploy.worker.Worker",
+                        "--host",
+                        "127.0.0.1",
+                        "--cores",
+                        str(cores),
+                        "--memory",
+                        memory,
+                        "--webui-port",
+                        str(_free_port()),
+                        "--work-dir",
+                        str(directory / f"work{number}"),
+                        "--properties-file",
+                        str(conf),
+                        cluster.master_url,
+                    ],
+                    env,
+                )
+            )
         deadline = time.monotonic() + timeout
         while cluster.alive_workers() < workers:
-            if time.monotonic() > deadline or any(p.poll() is not None
-                                                  for p in cluster.processes):
+            if time.monotonic() > deadline or any(p.poll() is not None for p in cluster.processes):
                 raise RuntimeError(f"the standalone cluster did not start:\n{cluster.logs()}")
             time.sleep(0.5)
         yield cluster
@@ -128,8 +177,11 @@ def main() -> None:
     parser.add_argument("--memory", default="1g")
     args = parser.parse_args()
     with standalone(args.workers, args.cores, args.memory) as cluster:
-        print(f"master {cluster.master_url}  (web UI {cluster.ui_url}; logs in "
-              f"{cluster.directory}); Ctrl-C stops it", flush=True)
+        print(
+            f"master {cluster.master_url}  (web UI {cluster.ui_url}; logs in "
+            f"{cluster.directory}); Ctrl-C stops it",
+            flush=True,
+        )
         with contextlib.suppress(KeyboardInterrupt):
             signal.pause()
 

@@ -99,8 +99,15 @@ class ConvergenceError(InputRejected):
     to try): the question is fine, the method does not suit the data."""
 
     def __init__(self, method: str, detail: str, alternatives: str) -> None:
-        super().__init__([Problem("method", f"a method that converges on these studies "
-                                  f"({detail}; {alternatives} may)", method)])
+        super().__init__(
+            [
+                Problem(
+                    "method",
+                    f"a method that converges on these studies ({detail}; {alternatives} may)",
+                    method,
+                )
+            ]
+        )
 
 
 class KnowledgeBaseError(NelmError):

@@ -36,8 +36,9 @@ def assess_case(case: Case, *, with_evidence: bool = True) -> Assessment:
     return assess(case, load_knowledge(), evidence_lookup() if with_evidence else None)
 
 
-def assess_mapping(document: Mapping[str, Any], *, with_evidence: bool = True,
-                   require_confirmation: bool = False) -> dict[str, Any]:
+def assess_mapping(
+    document: Mapping[str, Any], *, with_evidence: bool = True, require_confirmation: bool = False
+) -> dict[str, Any]:
     """Validate a parsed case document and return the assessment-v1 document."""
     case = case_from_mapping(document)
     if require_confirmation:  # interactive input: an implausible value must be confirmed
@@ -45,9 +46,14 @@ def assess_mapping(document: Mapping[str, Any], *, with_evidence: bool = True,
     return assess_case(case, with_evidence=with_evidence).to_document()
 
 
-def assess_text(text: str, *, source: str = "input", with_evidence: bool = True,
-                assessment_date: dt.date | None = None,
-                require_confirmation: bool = False) -> dict[str, Any]:
+def assess_text(
+    text: str,
+    *,
+    source: str = "input",
+    with_evidence: bool = True,
+    assessment_date: dt.date | None = None,
+    require_confirmation: bool = False,
+) -> dict[str, Any]:
     """Parse JSON or YAML text — a case document or a FHIR R4 Bundle — and assess it.
 
     A Bundle is mapped to a case first (``nelm.interop.fhir``); ``assessment_date`` (which
@@ -59,23 +65,38 @@ def assess_text(text: str, *, source: str = "input", with_evidence: bool = True,
     # document stays within 1 MB.
     document = load_document_text(text, source=source, max_bytes=max_bundle_bytes())
     if isinstance(document, dict) and "resourceType" in document:
-        return assess_fhir(document, assessment_date=assessment_date,
-                           with_evidence=with_evidence)
+        return assess_fhir(document, assessment_date=assessment_date, with_evidence=with_evidence)
     if len(text) > CASE_MAX_BYTES or len(text.encode("utf-8", "replace")) > CASE_MAX_BYTES:
-        raise InputRejected([Problem("", "a case document of at most 1 MB (only a FHIR "
-                                     "Bundle may be larger)", f"{len(text):,} characters")])
-    return assess_mapping(document, with_evidence=with_evidence,
-                          require_confirmation=require_confirmation)
+        raise InputRejected(
+            [
+                Problem(
+                    "",
+                    "a case document of at most 1 MB (only a FHIR Bundle may be larger)",
+                    f"{len(text):,} characters",
+                )
+            ]
+        )
+    return assess_mapping(
+        document, with_evidence=with_evidence, require_confirmation=require_confirmation
+    )
 
 
-def assess_fhir(bundle: Mapping[str, Any], *, assessment_date: dt.date | None,
-                with_evidence: bool = True) -> dict[str, Any]:
+def assess_fhir(
+    bundle: Mapping[str, Any], *, assessment_date: dt.date | None, with_evidence: bool = True
+) -> dict[str, Any]:
     """Map a FHIR R4 Bundle to a case and assess it; the mapping's provenance is shown."""
     from nelm.interop.fhir import bundle_to_case
 
     if assessment_date is None:
-        raise InputRejected([Problem("assessment_date", "must be given to assess a FHIR "
-                                     "Bundle (it dates ages and results)", "nothing")])
+        raise InputRejected(
+            [
+                Problem(
+                    "assessment_date",
+                    "must be given to assess a FHIR Bundle (it dates ages and results)",
+                    "nothing",
+                )
+            ]
+        )
     mapping = bundle_to_case(bundle, assessment_date=assessment_date)
     doc = assess_mapping(mapping.document, with_evidence=with_evidence)
     # What the record itself says about the assessment (a death, no neuroendocrine
@@ -84,7 +105,8 @@ def assess_fhir(bundle: Mapping[str, Any], *, assessment_date: dt.date | None,
     if mapping.issues:
         doc["warnings"].append(
             f"{len(mapping.issues)} element(s) of the record could not be used and were "
-            "left unknown (see the data-quality list of the input source)")
+            "left unknown (see the data-quality list of the input source)"
+        )
     doc["input_source"] = {
         "format": "FHIR R4 Bundle",
         "assessment_date": assessment_date.isoformat(),

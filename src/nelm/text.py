@@ -24,12 +24,20 @@ from typing import Any
 
 from nelm.errors import Problem
 
-__all__ = ["EXPECTED_TEXT", "forbidden_character", "join_path", "printable", "text_problems",
-           "walk"]
+__all__ = [
+    "EXPECTED_TEXT",
+    "forbidden_character",
+    "join_path",
+    "printable",
+    "text_problems",
+    "walk",
+]
 
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-EXPECTED_TEXT = ("text without control characters (tab and line breaks are allowed) or "
-                 "unpaired UTF-16 surrogates")
+EXPECTED_TEXT = (
+    "text without control characters (tab and line breaks are allowed) or "
+    "unpaired UTF-16 surrogates"
+)
 _MAX_PROBLEMS = 20
 
 
@@ -40,8 +48,13 @@ def forbidden_character(text: str) -> str | None:
     if found is None:
         return None
     code = ord(found.group())
-    kind = ("NUL" if code == 0 else "an unpaired surrogate" if 0xD800 <= code <= 0xDFFF
-            else "a control character")
+    kind = (
+        "NUL"
+        if code == 0
+        else "an unpaired surrogate"
+        if 0xD800 <= code <= 0xDFFF
+        else "a control character"
+    )
     return f"U+{code:04X} ({kind}) at character {found.start() + 1}"
 
 

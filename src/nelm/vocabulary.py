@@ -154,41 +154,69 @@ def _unique(ids: list[str], where: str) -> None:
 def _fact_kind(raw: Mapping[str, Any]) -> str:
     kind = _text(raw, "kind", str(raw.get("id")))
     if kind not in ("category", "boolean", "bands"):
-        raise KnowledgeBaseError(f"vocabulary.yaml: derived fact {raw.get('id')!r}: kind must "
-                                 f"be category, boolean or bands, got {kind!r}")
+        raise KnowledgeBaseError(
+            f"vocabulary.yaml: derived fact {raw.get('id')!r}: kind must "
+            f"be category, boolean or bands, got {kind!r}"
+        )
     if (kind == "category") != bool(raw.get("values")):
-        raise KnowledgeBaseError(f"vocabulary.yaml: derived fact {raw.get('id')!r}: values "
-                                 "are given for a category fact and only for one")
+        raise KnowledgeBaseError(
+            f"vocabulary.yaml: derived fact {raw.get('id')!r}: values "
+            "are given for a category fact and only for one"
+        )
     return kind
 
 
 def _build(doc: Mapping[str, Any]) -> Vocabulary:
-    options = tuple(OptionWords(_text(r, "id", "an option"), _text(r, "name", r["id"]),
-                                _text(r, "short", r["id"]), _text(r, "title", r["id"]))
-                    for r in doc["options"])
-    intents = tuple(Intent(_text(r, "id", "an intent"), _text(r, "title", r["id"]),
-                           _text(r, "words", r["id"])) for r in doc["intents"])
-    statuses = tuple(Mark(_text(r, "id", "a status"), _text(r, "title", r["id"]),
-                          _text(r, "mark", r["id"])) for r in doc["statuses"])
-    results = tuple(Mark(_text(r, "id", "a result"), _text(r, "title", r["id"]),
-                         _text(r, "mark", r["id"])) for r in doc["results"])
+    options = tuple(
+        OptionWords(
+            _text(r, "id", "an option"),
+            _text(r, "name", r["id"]),
+            _text(r, "short", r["id"]),
+            _text(r, "title", r["id"]),
+        )
+        for r in doc["options"]
+    )
+    intents = tuple(
+        Intent(_text(r, "id", "an intent"), _text(r, "title", r["id"]), _text(r, "words", r["id"]))
+        for r in doc["intents"]
+    )
+    statuses = tuple(
+        Mark(_text(r, "id", "a status"), _text(r, "title", r["id"]), _text(r, "mark", r["id"]))
+        for r in doc["statuses"]
+    )
+    results = tuple(
+        Mark(_text(r, "id", "a result"), _text(r, "title", r["id"]), _text(r, "mark", r["id"]))
+        for r in doc["results"]
+    )
     derived = tuple(
-        DerivedFact(_text(r, "id", "a derived fact"), _text(r, "label", r["id"]),
-                    _fact_kind(r), None if r.get("values") is None
-                    else tuple(str(v) for v in r["values"]),
-                    bool(r.get("in_conditions", False)))
-        for r in doc["derived_facts"])
-    outcomes = tuple(Outcome(_text(r, "id", "an outcome"), _text(r, "name", r["id"]),
-                             _text(r, "unit", r["id"])) for r in doc["outcomes"])
-    modalities = {_text(r, "id", "a modality"): _text(r, "title", r["id"])
-                  for r in doc["evidence_modalities"]}
-    kinds = {_text(r, "id", "a survival kind"): _text(r, "name", r["id"])
-             for r in doc["survival_kinds"]}
-    for where, ids in (("option", [o.id for o in options]), ("intent", [i.id for i in intents]),
-                       ("status", [s.id for s in statuses]), ("result", [r.id for r in results]),
-                       ("derived fact", [d.id for d in derived]),
-                       ("outcome", [o.id for o in outcomes]),
-                       ("modality", [o.id for o in options] + list(modalities))):
+        DerivedFact(
+            _text(r, "id", "a derived fact"),
+            _text(r, "label", r["id"]),
+            _fact_kind(r),
+            None if r.get("values") is None else tuple(str(v) for v in r["values"]),
+            bool(r.get("in_conditions", False)),
+        )
+        for r in doc["derived_facts"]
+    )
+    outcomes = tuple(
+        Outcome(_text(r, "id", "an outcome"), _text(r, "name", r["id"]), _text(r, "unit", r["id"]))
+        for r in doc["outcomes"]
+    )
+    modalities = {
+        _text(r, "id", "a modality"): _text(r, "title", r["id"]) for r in doc["evidence_modalities"]
+    }
+    kinds = {
+        _text(r, "id", "a survival kind"): _text(r, "name", r["id"]) for r in doc["survival_kinds"]
+    }
+    for where, ids in (
+        ("option", [o.id for o in options]),
+        ("intent", [i.id for i in intents]),
+        ("status", [s.id for s in statuses]),
+        ("result", [r.id for r in results]),
+        ("derived fact", [d.id for d in derived]),
+        ("outcome", [o.id for o in outcomes]),
+        ("modality", [o.id for o in options] + list(modalities)),
+    ):
         _unique(ids, where)
     return Vocabulary(options, modalities, intents, statuses, results, derived, outcomes, kinds)
 

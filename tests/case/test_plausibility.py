@@ -64,8 +64,12 @@ def test_both_sides_of_each_end(path: str, low: float, high: float, reference: s
     from nelm.case.fields import FIELD_BY_PATH
 
     step = 1 if FIELD_BY_PATH[path].kind.value == "integer" else 0.01 * max(1.0, low)
-    for value, flagged in ((low, False), (high, False), (low - step, True),
-                           (high + max(step, 0.01 * high), True)):
+    for value, flagged in (
+        (low, False),
+        (high, False),
+        (low - step, True),
+        (high + max(step, 0.01 * high), True),
+    ):
         if FIELD_BY_PATH[path].kind.value == "integer":
             value = int(value)
         if not _inside_hard_range(path, value):
@@ -76,11 +80,9 @@ def test_both_sides_of_each_end(path: str, low: float, high: float, reference: s
 
 def test_platelets_entered_in_10e9_per_litre_are_named() -> None:
     """The issue's case: 210 /µL is the usual slip for 210 × 10⁹/L."""
-    assert slip_hint("labs.platelets_per_ul", 210) == (
-        "did you mean 210 × 10⁹/L = 210,000 /µL?")
+    assert slip_hint("labs.platelets_per_ul", 210) == ("did you mean 210 × 10⁹/L = 210,000 /µL?")
     with pytest.raises(InputRejected) as info:
-        require_confirmed(case_from_mapping(with_changes(BASE,
-                                                         {"labs.platelets_per_ul": 210})))
+        require_confirmed(case_from_mapping(with_changes(BASE, {"labs.platelets_per_ul": 210})))
     problem = info.value.problems[0]
     assert problem.path == "labs.platelets_per_ul"
     assert "did you mean 210 × 10⁹/L = 210,000 /µL?" in problem.got
@@ -112,8 +114,7 @@ def test_confirmed_value_is_accepted_and_still_warned_first() -> None:
 
 def test_unconfirmed_value_is_warned_where_it_cannot_be_confirmed() -> None:
     """A FHIR bundle or a cohort row cannot confirm: accepted, with the warning."""
-    result = assess_mapping(with_changes(BASE, {"labs.platelets_per_ul": 210}),
-                            with_evidence=False)
+    result = assess_mapping(with_changes(BASE, {"labs.platelets_per_ul": 210}), with_evidence=False)
     assert result["input_warnings"][0]["confirmed"] is False
     assert "Not confirmed" in result["warnings"][0]
 
@@ -127,31 +128,58 @@ def test_confirmed_must_name_numeric_fields() -> None:
 
 
 CONTRADICTIONS: list[tuple[dict[str, Any], tuple[str, ...] | None, str]] = [
-    ({"imaging.sstr_positive": False, "imaging.krenning_score": 3},
-     ("imaging.sstr_positive", "imaging.krenning_score"),
-     "Krenning 3 is uptake above normal liver: positive (Krenning 1994)"),
-    ({"imaging.sstr_positive": False, "imaging.krenning_score": 1}, None,
-     "Krenning 1, below liver, fits a negative study"),
-    ({"pathology.reported_grade": "G1", "pathology.ki67_percent": 25},
-     ("pathology.reported_grade", "pathology.ki67_percent", "pathology.mitoses_per_2mm2"),
-     "000 §1: Ki-67 > 20 is G3"),
-    ({"pathology.reported_grade": "G1", "pathology.ki67_percent": 2,
-      "pathology.mitoses_per_2mm2": 1}, None, "000 §1: Ki-67 < 3 and mitoses < 2 is G1"),
-    ({"pathology.reported_grade": "NEC", "pathology.differentiation": "well"},
-     ("pathology.reported_grade", "pathology.differentiation"),
-     "000 §1: NEC is poorly differentiated"),
-    ({"pathology.reported_grade": "NEC", "pathology.differentiation": "poor",
-      "pathology.ki67_percent": 60}, None, "NEC with poor differentiation is consistent"),
-    ({"primary.functional_syndrome": "none", "primary.syndrome_refractory": True},
-     ("primary.functional_syndrome", "primary.syndrome_refractory"),
-     "001 Debulking surgery: a refractory syndrome needs a syndrome"),
+    (
+        {"imaging.sstr_positive": False, "imaging.krenning_score": 3},
+        ("imaging.sstr_positive", "imaging.krenning_score"),
+        "Krenning 3 is uptake above normal liver: positive (Krenning 1994)",
+    ),
+    (
+        {"imaging.sstr_positive": False, "imaging.krenning_score": 1},
+        None,
+        "Krenning 1, below liver, fits a negative study",
+    ),
+    (
+        {"pathology.reported_grade": "G1", "pathology.ki67_percent": 25},
+        ("pathology.reported_grade", "pathology.ki67_percent", "pathology.mitoses_per_2mm2"),
+        "000 §1: Ki-67 > 20 is G3",
+    ),
+    (
+        {
+            "pathology.reported_grade": "G1",
+            "pathology.ki67_percent": 2,
+            "pathology.mitoses_per_2mm2": 1,
+        },
+        None,
+        "000 §1: Ki-67 < 3 and mitoses < 2 is G1",
+    ),
+    (
+        {"pathology.reported_grade": "NEC", "pathology.differentiation": "well"},
+        ("pathology.reported_grade", "pathology.differentiation"),
+        "000 §1: NEC is poorly differentiated",
+    ),
+    (
+        {
+            "pathology.reported_grade": "NEC",
+            "pathology.differentiation": "poor",
+            "pathology.ki67_percent": 60,
+        },
+        None,
+        "NEC with poor differentiation is consistent",
+    ),
+    (
+        {"primary.functional_syndrome": "none", "primary.syndrome_refractory": True},
+        ("primary.functional_syndrome", "primary.syndrome_refractory"),
+        "001 Debulking surgery: a refractory syndrome needs a syndrome",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("changes", "fields", "source"), CONTRADICTIONS,
-                         ids=[c[2] for c in CONTRADICTIONS])
-def test_contradictions_on_both_sides(changes: dict[str, Any], fields: tuple[str, ...] | None,
-                                      source: str) -> None:
+@pytest.mark.parametrize(
+    ("changes", "fields", "source"), CONTRADICTIONS, ids=[c[2] for c in CONTRADICTIONS]
+)
+def test_contradictions_on_both_sides(
+    changes: dict[str, Any], fields: tuple[str, ...] | None, source: str
+) -> None:
     result = assess_mapping(with_changes(BASE, changes), with_evidence=False)
     found = [w for w in result["input_warnings"] if w["kind"] == "contradiction"]
     if fields is None:
@@ -166,24 +194,32 @@ def test_a_value_keeps_the_unit_it_was_entered_in() -> None:
     nelm.case.units): computed converted, given back and shown as entered."""
     from nelm.report.view import format_value
 
-    doc = with_changes(BASE, {"labs.creatinine_mg_dl": {"value": 88.4, "unit": "µmol/L"},
-                              "labs.platelets_per_ul": {"value": 210, "unit": "10^9/L"}})
+    doc = with_changes(
+        BASE,
+        {
+            "labs.creatinine_mg_dl": {"value": 88.4, "unit": "µmol/L"},
+            "labs.platelets_per_ul": {"value": 210, "unit": "10^9/L"},
+        },
+    )
     case = case_from_mapping(doc)
     assert case.values["labs.creatinine_mg_dl"] == 1
     assert case.values["labs.platelets_per_ul"] == 210000
     back = case.to_document()["labs"]
     assert back["platelets_per_ul"] == {"value": 210, "unit": "10⁹/L"}
     assert format_value("labs.platelets_per_ul", back["platelets_per_ul"]) == (
-        "210 10⁹/L (210,000 /µL)")
+        "210 10⁹/L (210,000 /µL)"
+    )
     assert format_value("labs.creatinine_mg_dl", back["creatinine_mg_dl"]) == (
-        "88.4 µmol/L (1 mg/dL)")
+        "88.4 µmol/L (1 mg/dL)"
+    )
     require_confirmed(case)  # 210,000 /µL is plausible: nothing to confirm
 
 
 def test_an_unknown_unit_is_rejected_naming_the_units_accepted() -> None:
     with pytest.raises(InputRejected) as info:
-        case_from_mapping(with_changes(BASE, {"labs.creatinine_mg_dl":
-                                              {"value": 1, "unit": "mmol/L"}}))
+        case_from_mapping(
+            with_changes(BASE, {"labs.creatinine_mg_dl": {"value": 1, "unit": "mmol/L"}})
+        )
     problem = info.value.problems[0]
     assert problem.path == "labs.creatinine_mg_dl"
     assert "mg/dL, µmol/L" in problem.expected

@@ -23,52 +23,96 @@ def test_months_since_the_primary_resection_follow_from_its_date() -> None:
     case = _case({"as_of": "2021-01-01", "primary_resection": "2020-01-01"})
     assert case.values["primary.resected"] is True
     assert case.values["primary.months_since_primary_resection"] == 12.0
-    assert set(case.from_timeline) == {"primary.resected",
-                                       "primary.months_since_primary_resection"}
+    assert set(case.from_timeline) == {"primary.resected", "primary.months_since_primary_resection"}
 
 
 def test_progression_during_an_ssa_line_is_progression_on_ssa() -> None:
-    within = _case({"as_of": "2021-01-01", "treatments": [
-        {"treatment": "ssa", "start": "2020-01-01", "stop": "2020-09-01",
-         "progression": "2020-07-01"}]})
+    within = _case(
+        {
+            "as_of": "2021-01-01",
+            "treatments": [
+                {
+                    "treatment": "ssa",
+                    "start": "2020-01-01",
+                    "stop": "2020-09-01",
+                    "progression": "2020-07-01",
+                }
+            ],
+        }
+    )
     assert within.values["course.progressed_on_ssa"] is True
-    after = _case({"as_of": "2021-01-01", "treatments": [
-        {"treatment": "ssa", "start": "2020-01-01", "stop": "2020-03-01"},
-        {"treatment": "everolimus", "start": "2020-03-01", "progression": "2020-07-01"}]})
+    after = _case(
+        {
+            "as_of": "2021-01-01",
+            "treatments": [
+                {"treatment": "ssa", "start": "2020-01-01", "stop": "2020-03-01"},
+                {"treatment": "everolimus", "start": "2020-03-01", "progression": "2020-07-01"},
+            ],
+        }
+    )
     # A timeline may be incomplete: no progression on SSA is never read as "did not progress".
     assert "course.progressed_on_ssa" not in after.values
 
 
 def test_stable_disease_since_the_last_progression_is_a_lower_bound() -> None:
-    case = _case({"as_of": "2021-01-01", "scans": [
-        {"date": "2020-01-01", "finding": "progression"},
-        {"date": "2020-07-01", "finding": "stable"}]})
+    case = _case(
+        {
+            "as_of": "2021-01-01",
+            "scans": [
+                {"date": "2020-01-01", "finding": "progression"},
+                {"date": "2020-07-01", "finding": "stable"},
+            ],
+        }
+    )
     assert case.values["course.months_stable_at_least"] == 6.0
     assert "course.months_stable" not in case.values
-    latest_progression = _case({"as_of": "2021-01-01", "scans": [
-        {"date": "2020-01-01", "finding": "stable"},
-        {"date": "2020-07-01", "finding": "progression"}]})
+    latest_progression = _case(
+        {
+            "as_of": "2021-01-01",
+            "scans": [
+                {"date": "2020-01-01", "finding": "stable"},
+                {"date": "2020-07-01", "finding": "progression"},
+            ],
+        }
+    )
     assert latest_progression.values["course.months_stable"] == 0
 
 
 def test_six_months_of_stability_from_the_timeline_meet_the_enets_criterion() -> None:
     """ENETS transplant asks stable disease for at least 6 months (001 Table 2)."""
-    doc = {"case_id": "t", "course": {"status": "stable"},
-           "timeline": {"as_of": "2020-07-01", "scans": [
-               {"date": "2020-01-01", "finding": "progression"},
-               {"date": "2020-07-01", "finding": "stable"}]}}
-    criteria = {c["id"]: c["result"]
-                for c in assess_mapping(doc, with_evidence=False)["options"][
-                    "liver_transplant_enets"]["criteria"]}
+    doc = {
+        "case_id": "t",
+        "course": {"status": "stable"},
+        "timeline": {
+            "as_of": "2020-07-01",
+            "scans": [
+                {"date": "2020-01-01", "finding": "progression"},
+                {"date": "2020-07-01", "finding": "stable"},
+            ],
+        },
+    }
+    criteria = {
+        c["id"]: c["result"]
+        for c in assess_mapping(doc, with_evidence=False)["options"]["liver_transplant_enets"][
+            "criteria"
+        ]
+    }
     assert criteria["liver_transplant_enets.stable"] == "met"
 
 
 def test_a_typed_value_is_kept_and_a_contradiction_reported() -> None:
-    doc = {"case_id": "t", "course": {"progressed_on_ssa": False},
-           "primary": {"months_since_primary_resection": 3},
-           "timeline": {"as_of": "2021-01-01", "primary_resection": "2020-01-01",
-                        "treatments": [{"treatment": "ssa", "start": "2020-01-01",
-                                        "progression": "2020-07-01"}]}}
+    doc = {
+        "case_id": "t",
+        "course": {"progressed_on_ssa": False},
+        "primary": {"months_since_primary_resection": 3},
+        "timeline": {
+            "as_of": "2021-01-01",
+            "primary_resection": "2020-01-01",
+            "treatments": [
+                {"treatment": "ssa", "start": "2020-01-01", "progression": "2020-07-01"}
+            ],
+        },
+    }
     case = case_from_mapping(doc)
     assert case.values["course.progressed_on_ssa"] is False
     assert case.values["primary.months_since_primary_resection"] == 3
@@ -78,15 +122,16 @@ def test_a_typed_value_is_kept_and_a_contradiction_reported() -> None:
 
 
 def test_a_typed_value_the_timeline_agrees_with_is_no_conflict() -> None:
-    case = _case({"as_of": "2021-01-01", "primary_resection": "2020-01-01"},
-                 primary={"months_since_primary_resection": 12.5})
+    case = _case(
+        {"as_of": "2021-01-01", "primary_resection": "2020-01-01"},
+        primary={"months_since_primary_resection": 12.5},
+    )
     assert case.timeline_conflicts == ()
     assert "primary.months_since_primary_resection" not in case.from_timeline
 
 
 def test_the_document_gives_back_the_timeline_not_what_it_derived() -> None:
-    doc = {"case_id": "t", "timeline": {"as_of": "2021-01-01",
-                                        "primary_resection": "2020-01-01"}}
+    doc = {"case_id": "t", "timeline": {"as_of": "2021-01-01", "primary_resection": "2020-01-01"}}
     case = case_from_mapping(doc)
     again = case.to_document()
     assert "primary" not in again
@@ -94,21 +139,31 @@ def test_the_document_gives_back_the_timeline_not_what_it_derived() -> None:
     assert case_from_mapping(again).values == case.values
 
 
-@pytest.mark.parametrize(("timeline", "path"), [
-    ({}, "timeline.as_of"),
-    ({"as_of": "01/02/2020"}, "timeline.as_of"),
-    ({"as_of": "2020-01-01", "diagnosis": "2021-01-01"}, "timeline.as_of"),
-    ({"as_of": "2021-01-01", "treatments": [{"treatment": "chemo", "start": "2020-01-01"}]},
-     "timeline.treatments[0].treatment"),
-    ({"as_of": "2021-01-01", "treatments": [{"treatment": "ssa", "start": "2020-06-01",
-                                             "stop": "2020-01-01"}]},
-     "timeline.treatments[0].stop"),
-    ({"as_of": "2021-01-01", "scans": [{"date": "2020-01-01", "finding": "better"}]},
-     "timeline.scans[0].finding"),
-    ({"as_of": "2021-01-01", "visits": []}, "timeline.visits"),
-])
-def test_a_wrong_timeline_is_rejected_naming_the_field(timeline: dict[str, Any],
-                                                       path: str) -> None:
+@pytest.mark.parametrize(
+    ("timeline", "path"),
+    [
+        ({}, "timeline.as_of"),
+        ({"as_of": "01/02/2020"}, "timeline.as_of"),
+        ({"as_of": "2020-01-01", "diagnosis": "2021-01-01"}, "timeline.as_of"),
+        (
+            {"as_of": "2021-01-01", "treatments": [{"treatment": "chemo", "start": "2020-01-01"}]},
+            "timeline.treatments[0].treatment",
+        ),
+        (
+            {
+                "as_of": "2021-01-01",
+                "treatments": [{"treatment": "ssa", "start": "2020-06-01", "stop": "2020-01-01"}],
+            },
+            "timeline.treatments[0].stop",
+        ),
+        (
+            {"as_of": "2021-01-01", "scans": [{"date": "2020-01-01", "finding": "better"}]},
+            "timeline.scans[0].finding",
+        ),
+        ({"as_of": "2021-01-01", "visits": []}, "timeline.visits"),
+    ],
+)
+def test_a_wrong_timeline_is_rejected_naming_the_field(timeline: dict[str, Any], path: str) -> None:
     with pytest.raises(InputRejected) as caught:
         _case(timeline)
     assert path in [p.path for p in caught.value.problems]

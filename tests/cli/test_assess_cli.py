@@ -19,8 +19,12 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "resectable-pnet.json"
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-        stdin: bytes | None = None) -> tuple[int, str, str]:
+def run(
+    args: list[str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    stdin: bytes | None = None,
+) -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "argv", ["nelm", *args])
     if stdin is not None:
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
@@ -34,16 +38,29 @@ def test_json_follows_the_assessment_contract(capsys: Any, monkeypatch: Any) -> 
     assert code == 0, err
     doc = json.loads(out)
     # assessment-v1: these keys must be present
-    for key in ("schema_version", "knowledge_version", "case_id", "classification", "options",
-                "plan", "missing_data", "warnings"):
+    for key in (
+        "schema_version",
+        "knowledge_version",
+        "case_id",
+        "classification",
+        "options",
+        "plan",
+        "missing_data",
+        "warnings",
+    ):
         assert key in doc
     assert doc["schema_version"] == 1
     assert doc["knowledge_version"].startswith("2026.1+")
     assert tuple(doc["options"]) == OPTION_IDS
     for option in doc["options"].values():
         assert option["status"] in ("eligible", "ineligible", "uncertain")
-        assert option["intent"] in ("curative", "downstaging", "liver_control",
-                                    "systemic_control", "symptom_control")
+        assert option["intent"] in (
+            "curative",
+            "downstaging",
+            "liver_control",
+            "systemic_control",
+            "symptom_control",
+        )
         for key in ("criteria", "cautions", "missing", "evidence"):
             assert key in option
         for crit in option["criteria"]:
@@ -68,10 +85,12 @@ def test_text_report(capsys: Any, monkeypatch: Any) -> None:
 
 
 @pytest.mark.parametrize("width", [50, 80, 120])
-def test_the_text_report_fits_the_width_it_is_given(capsys: Any, monkeypatch: Any,
-                                                    width: int) -> None:
-    code, out, _ = run(["assess", str(EXAMPLE), "--format", "text", "--width", str(width)],
-                       capsys, monkeypatch)
+def test_the_text_report_fits_the_width_it_is_given(
+    capsys: Any, monkeypatch: Any, width: int
+) -> None:
+    code, out, _ = run(
+        ["assess", str(EXAMPLE), "--format", "text", "--width", str(width)], capsys, monkeypatch
+    )
     assert code == 0
     assert max(len(line) for line in out.splitlines()) <= width
     # the plan's option names wrap; they are never cut to "…"
@@ -79,17 +98,23 @@ def test_the_text_report_fits_the_width_it_is_given(capsys: Any, monkeypatch: An
 
 
 def test_yaml_from_standard_input(capsys: Any, monkeypatch: Any) -> None:
-    code, out, _ = run(["assess", "-", "-f", "json"], capsys, monkeypatch,
-                       stdin=b"case_id: y1\npathology:\n  ki67_percent: 4\n")
+    code, out, _ = run(
+        ["assess", "-", "-f", "json"],
+        capsys,
+        monkeypatch,
+        stdin=b"case_id: y1\npathology:\n  ki67_percent: 4\n",
+    )
     assert code == 0
     assert json.loads(out)["case_id"] == "y1"
 
 
-def test_rejected_case_exits_2_with_one_line_per_problem(capsys: Any, monkeypatch: Any,
-                                                         tmp_path: Path) -> None:
+def test_rejected_case_exits_2_with_one_line_per_problem(
+    capsys: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"case_id": "b", "pathology": {"ki67_percent": 140},
-                               "patient": {"ecog": True}}))
+    bad.write_text(
+        json.dumps({"case_id": "b", "pathology": {"ki67_percent": 140}, "patient": {"ecog": True}})
+    )
     target = tmp_path / "out.json"
     code, out, err = run(["assess", str(bad), "-o", str(target)], capsys, monkeypatch)
     assert code == 2
@@ -102,14 +127,18 @@ def test_rejected_case_exits_2_with_one_line_per_problem(capsys: Any, monkeypatc
     assert list(tmp_path.iterdir()) == [bad]  # no temporary file left behind
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "error: document: a JSON or YAML object in "),
-    (b"[1]", "error: document: a JSON or YAML object (a case document), got a list"),
-    (b"{not json", "error: document: valid JSON in "),
-    (b"\xff\xfe\x00", "must be UTF-8 text"),
-])
-def test_bad_files(content: bytes, message: str, capsys: Any, monkeypatch: Any,
-                   tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "error: document: a JSON or YAML object in "),
+        (b"[1]", "error: document: a JSON or YAML object (a case document), got a list"),
+        (b"{not json", "error: document: valid JSON in "),
+        (b"\xff\xfe\x00", "must be UTF-8 text"),
+    ],
+)
+def test_bad_files(
+    content: bytes, message: str, capsys: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
     path = tmp_path / "case.json"
     path.write_bytes(content)
     code, _, err = run(["assess", str(path)], capsys, monkeypatch)
@@ -126,15 +155,15 @@ def test_missing_file(capsys: Any, monkeypatch: Any) -> None:
 
 def test_output_file_written_atomically(capsys: Any, monkeypatch: Any, tmp_path: Path) -> None:
     target = tmp_path / "assessment.json"
-    code, out, _ = run(["assess", str(EXAMPLE), "-f", "json", "-o", str(target)], capsys,
-                       monkeypatch)
+    code, out, _ = run(
+        ["assess", str(EXAMPLE), "-f", "json", "-o", str(target)], capsys, monkeypatch
+    )
     assert code == 0 and out == ""
     assert json.loads(target.read_text())["case_id"] == "example-resectable-pnet"
 
 
 def test_packaged_example(capsys: Any, monkeypatch: Any) -> None:
-    code, out, _ = run(["assess", "--example", "nec-pancreas", "-f", "json"], capsys,
-                       monkeypatch)
+    code, out, _ = run(["assess", "--example", "nec-pancreas", "-f", "json"], capsys, monkeypatch)
     assert code == 0
     assert json.loads(out)["classification"]["grade"] == "NEC"
     code, _, err = run(["assess", "--example", "nope"], capsys, monkeypatch)
@@ -164,18 +193,25 @@ def test_packaged_examples_match_the_examples_folder() -> None:
 
 def test_whole_command_has_no_traceback_and_exit_2() -> None:
     """The installed command, as a separate process (what a user runs)."""
-    proc = subprocess.run([sys.executable, "-m", "nelm", "assess", "-"],
-                          input=b'{"case_id": "a", "labs": {"ldh_u_l": "high"}}',
-                          capture_output=True, timeout=60, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "nelm", "assess", "-"],
+        input=b'{"case_id": "a", "labs": {"ldh_u_l": "high"}}',
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 2
-    assert proc.stderr.decode() == \
-        "error: labs.ldh_u_l: must be a number between 0 and 10000, got \"high\"\n"
+    assert (
+        proc.stderr.decode()
+        == 'error: labs.ldh_u_l: must be a number between 0 and 10000, got "high"\n'
+    )
 
 
 def test_fhir_bundle_is_mapped_and_its_provenance_shown(capsys: Any, monkeypatch: Any) -> None:
     bundle = ROOT / "tests" / "interop" / "fixtures" / "synthetic-0001.json"
-    code, out, err = run(["assess", str(bundle), "--as-of", "2026-11-01", "-f", "json"], capsys,
-                         monkeypatch)
+    code, out, err = run(
+        ["assess", str(bundle), "--as-of", "2026-11-01", "-f", "json"], capsys, monkeypatch
+    )
     assert code == 0, err
     doc = json.loads(out)
     source = doc["input_source"]
@@ -187,8 +223,9 @@ def test_fhir_bundle_is_mapped_and_its_provenance_shown(capsys: Any, monkeypatch
     for field in source["unmapped"]:
         section, name = field.split(".")
         assert name not in doc["inputs"].get(section, {})
-    code, out, _ = run(["assess", str(bundle), "--as-of", "2026-11-01", "-f", "text"], capsys,
-                       monkeypatch)
+    code, out, _ = run(
+        ["assess", str(bundle), "--as-of", "2026-11-01", "-f", "text"], capsys, monkeypatch
+    )
     assert "Input: FHIR R4 Bundle" in out
 
 
@@ -203,34 +240,54 @@ REAL = ROOT / "tests" / "interop" / "fixtures" / "fhir-real" / "external"
 
 def test_a_real_one_megabyte_record_is_assessed(capsys: Any, monkeypatch: Any) -> None:
     # synthea-hiv-alva958 is 1.0 MB (fixtures/fhir-real/SOURCES.md), once over the limit.
-    code, out, err = run(["assess", str(REAL / "synthea-hiv-alva958-1.0MB.json"),
-                          "--as-of", "2020-12-31", "-f", "json"], capsys, monkeypatch)
+    code, out, err = run(
+        [
+            "assess",
+            str(REAL / "synthea-hiv-alva958-1.0MB.json"),
+            "--as-of",
+            "2020-12-31",
+            "-f",
+            "json",
+        ],
+        capsys,
+        monkeypatch,
+    )
     assert code == 0, err
     assert json.loads(out)["inputs"]["patient"] == {"age_years": 22, "sex": "male"}
 
 
 def test_a_record_over_the_limit_is_refused_naming_the_limit(
-        capsys: Any, monkeypatch: Any, tmp_path: Path) -> None:
+    capsys: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
     monkeypatch.setenv("NELM_FHIR_MAX_BYTES", "1000000")
-    code, _, err = run(["assess", str(REAL / "synthea-hiv-alva958-1.0MB.json"),
-                        "--as-of", "2020-12-31"], capsys, monkeypatch)
+    code, _, err = run(
+        ["assess", str(REAL / "synthea-hiv-alva958-1.0MB.json"), "--as-of", "2020-12-31"],
+        capsys,
+        monkeypatch,
+    )
     assert code == 2
     size = (REAL / "synthea-hiv-alva958-1.0MB.json").stat().st_size
-    assert err == (f"error: {REAL / 'synthea-hiv-alva958-1.0MB.json'}: a FHIR record of at "
-                   "most 1 MB (1,000,000 bytes); a larger limit is set with the environment "
-                   f"variable NELM_FHIR_MAX_BYTES, got {size:,} bytes\n")
+    assert err == (
+        f"error: {REAL / 'synthea-hiv-alva958-1.0MB.json'}: a FHIR record of at "
+        "most 1 MB (1,000,000 bytes); a larger limit is set with the environment "
+        f"variable NELM_FHIR_MAX_BYTES, got {size:,} bytes\n"
+    )
 
 
 def test_the_deceased_warning_is_the_first_thing_shown(capsys: Any, monkeypatch: Any) -> None:
     # synthea-bulk-3af3708d: Patient.deceasedDateTime 1971-10-01.
-    code, out, err = run(["assess", str(REAL / "synthea-bulk-3af3708d.json"),
-                          "--as-of", "2024-08-06", "-f", "json"], capsys, monkeypatch)
+    code, out, err = run(
+        ["assess", str(REAL / "synthea-bulk-3af3708d.json"), "--as-of", "2024-08-06", "-f", "json"],
+        capsys,
+        monkeypatch,
+    )
     assert code == 0, err
     assert json.loads(out)["warnings"][0].startswith("DECEASED: the record says the patient")
 
 
-def test_an_implausible_value_must_be_confirmed(capsys: Any, monkeypatch: Any,
-                                                tmp_path: Path) -> None:
+def test_an_implausible_value_must_be_confirmed(
+    capsys: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
     """Platelets 210 /µL: exit 2 naming the field and the likely slip; confirmed, assessed
     with the warning first in the text report."""
     case = json.loads(EXAMPLE.read_text())

@@ -318,8 +318,20 @@ def test_flagged_records_are_excluded_with_their_reason(
     assert report["excluded"] == []
     # entire_cohort: the footnoted mortality cell is the whole cohort's, so it stays out of
     # a mortality statistic (000 Table 2 '¥')
-    code, out, err = nelm(["evidence", "pool", "--modality", "tace", "--outcome",
-                           "mortality_percent", "--format", "json"], capsys, monkeypatch)
+    code, out, err = nelm(
+        [
+            "evidence",
+            "pool",
+            "--modality",
+            "tace",
+            "--outcome",
+            "mortality_percent",
+            "--format",
+            "json",
+        ],
+        capsys,
+        monkeypatch,
+    )
     assert code == 2  # only the flagged record reports mortality: nothing left to pool
     assert "at least two studies reporting the outcome, got 0" in err
     code, out, _ = nelm(

@@ -40,8 +40,9 @@ def thresholds() -> dict[str, tuple[float, ...]]:
                         found.setdefault(leaf.field, set()).add(float(v))
     g = kb.derivations.grade
     found.setdefault("pathology.ki67_percent", set()).update({g.ki67_g1_below, g.ki67_g2_max})
-    found.setdefault("pathology.mitoses_per_2mm2", set()).update({g.mitoses_g1_below,
-                                                                  g.mitoses_g2_max})
+    found.setdefault("pathology.mitoses_per_2mm2", set()).update(
+        {g.mitoses_g1_below, g.mitoses_g2_max}
+    )
     found.setdefault("liver.lesion_count", set()).update({1.0, 2.0})
     staging = kb.derivations.staging
     for system in staging.systems:  # the T sizes of 003 Tables 2 and 3
@@ -63,16 +64,21 @@ def _number(spec: Field) -> st.SearchStrategy[float | int]:
     lo = spec.minimum if spec.minimum is not None else 0.0
     hi = spec.maximum if spec.maximum is not None else lo + 100
     # A bound clusters on the thresholds of the number it bounds.
-    near = [t + d for t in thresholds().get(spec.bound_of or spec.path, ())
-            for d in (-0.5, 0.0, 0.5)]
+    near = [
+        t + d for t in thresholds().get(spec.bound_of or spec.path, ()) for d in (-0.5, 0.0, 0.5)
+    ]
     if spec.kind is Kind.INTEGER:
         near = [float(int(x)) for x in near]
-        pool = st.sampled_from(sorted({int(x) for x in near if _in_range(spec, x)})
-                               or [int(lo)]) | st.integers(int(lo), int(min(hi, lo + 30)))
+        pool = st.sampled_from(
+            sorted({int(x) for x in near if _in_range(spec, x)}) or [int(lo)]
+        ) | st.integers(int(lo), int(min(hi, lo + 30)))
         return pool
     valid = [x for x in near if _in_range(spec, x)]
-    floats = st.floats(lo, hi, allow_nan=False).map(lambda x: round(x, 1)).filter(
-        lambda x: _in_range(spec, x))
+    floats = (
+        st.floats(lo, hi, allow_nan=False)
+        .map(lambda x: round(x, 1))
+        .filter(lambda x: _in_range(spec, x))
+    )
     return (st.sampled_from(valid) | floats) if valid else floats
 
 
@@ -108,8 +114,9 @@ def wrong_value(spec: Field) -> st.SearchStrategy[Any]:
 
 
 @st.composite
-def cohort_rows(draw: st.DrawFn, *, wrong: float = 0.03, missing: float = 0.3
-                ) -> list[dict[str, Any]]:
+def cohort_rows(
+    draw: st.DrawFn, *, wrong: float = 0.03, missing: float = 0.3
+) -> list[dict[str, Any]]:
     """Rows of document values by column (``None``: the cell is empty)."""
     rows = []
     for i in range(draw(ROWS)):
@@ -139,8 +146,7 @@ def cohort_rows(draw: st.DrawFn, *, wrong: float = 0.03, missing: float = 0.3
 
 
 def _number_cell(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(
-        value)
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _keep_report_rules(row: dict[str, Any], draw: st.DrawFn) -> None:
@@ -159,11 +165,15 @@ def _keep_report_rules(row: dict[str, Any], draw: st.DrawFn) -> None:
             row[path] = None
         elif (lo is not None and exact < lo) or (hi is not None and exact > hi):
             row[lo_path] = row[hi_path] = None
-    if row["liver.bilobar"] is True and (row["liver.distribution"] == "unilobar" or 1 in (
-            row["liver.lesion_count"], row["liver.lesion_count_at_most"])):
+    if row["liver.bilobar"] is True and (
+        row["liver.distribution"] == "unilobar"
+        or 1 in (row["liver.lesion_count"], row["liver.lesion_count_at_most"])
+    ):
         row["liver.bilobar"] = None
-    if row["liver.bilobar"] is False and row["liver.distribution"] in ("bilobar_dominant",
-                                                                         "bilobar_diffuse"):
+    if row["liver.bilobar"] is False and row["liver.distribution"] in (
+        "bilobar_dominant",
+        "bilobar_diffuse",
+    ):
         row["liver.bilobar"] = None
     if row["primary.surgical_assessment"] == "resectable":
         row["primary.unresectable_reason"] = None
@@ -186,8 +196,11 @@ def _text(spec: Field, value: Any, draw: st.DrawFn) -> str | None:
         text = repr(value)
         if value.is_integer() and draw(st.booleans()):
             text = str(int(value))
-        return draw(st.sampled_from([text, f" {text} ", text + "x"])) if draw(
-            st.integers(0, 20)) == 0 else text
+        return (
+            draw(st.sampled_from([text, f" {text} ", text + "x"]))
+            if draw(st.integers(0, 20)) == 0
+            else text
+        )
     if isinstance(value, int):
         return str(value)
     written: str = draw(st.sampled_from([str(value), f" {value}"]))
@@ -199,8 +212,9 @@ def text_frames(draw: st.DrawFn) -> pl.DataFrame:
     """A cohort as a CSV reader gives it: every column text."""
     rows = draw(cohort_rows())
     columns = ["case_id", *(f.path for f in FIELDS)]
-    cells = {c: [r[c] if c == "case_id" else _text(_spec(c), r[c], draw) for r in rows]
-             for c in columns}
+    cells = {
+        c: [r[c] if c == "case_id" else _text(_spec(c), r[c], draw) for r in rows] for c in columns
+    }
     return pl.DataFrame(cells, schema={c: pl.String for c in columns})
 
 
@@ -215,14 +229,25 @@ def native_frames(draw: st.DrawFn) -> pl.DataFrame:
     for spec in FIELDS:
         values = [r[spec.path] for r in rows]
         if spec.kind in (Kind.NUMBER, Kind.INTEGER):
-            values = [v if isinstance(v, int | float) and not isinstance(v, bool) else None
-                      for v in values]
-            dtype: pl.DataType = (pl.Int64() if spec.kind is Kind.INTEGER and all(
-                isinstance(v, int) for v in values if v is not None) else pl.Float64())
+            values = [
+                v if isinstance(v, int | float) and not isinstance(v, bool) else None
+                for v in values
+            ]
+            dtype: pl.DataType = (
+                pl.Int64()
+                if spec.kind is Kind.INTEGER
+                and all(isinstance(v, int) for v in values if v is not None)
+                else pl.Float64()
+            )
             series.append(pl.Series(spec.path, values, dtype=dtype, strict=False))
         elif spec.kind is Kind.BOOLEAN:
-            series.append(pl.Series(spec.path, [v if isinstance(v, bool) else None
-                                                for v in values], dtype=pl.Boolean))
+            series.append(
+                pl.Series(
+                    spec.path,
+                    [v if isinstance(v, bool) else None for v in values],
+                    dtype=pl.Boolean,
+                )
+            )
         elif spec.kind is Kind.CHOICE:
             series.append(pl.Series(spec.path, values, dtype=pl.String))
         else:

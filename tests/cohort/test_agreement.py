@@ -21,8 +21,13 @@ from .strategies import native_frames, text_frames
 
 pytestmark = pytest.mark.slow  # long: `make test-fast` leaves it out, `make test` runs it
 
-SETTINGS = settings(max_examples=60, derandomize=True, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=60,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def assert_same(compiled: ChunkResult, reference: ChunkResult) -> None:

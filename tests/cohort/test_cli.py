@@ -13,19 +13,22 @@ from nelm.cli import app
 from nelm.cli._common import run_guarded
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
+def run(
+    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "argv", ["nelm", *args])
     code = run_guarded(app)
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def test_synth_then_batch(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_synth_then_batch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     cohort, result = tmp_path / "cohort.csv", tmp_path / "result.parquet"
-    code, _, err = run(["synth", "--n", "250", "--seed", "3", "-o", str(cohort)], capsys,
-                       monkeypatch)
+    code, _, err = run(
+        ["synth", "--n", "250", "--seed", "3", "-o", str(cohort)], capsys, monkeypatch
+    )
     assert code == 0, err
     assert "250 synthetic cases (seed 3, 20% missing) written to" in err
     code, out, err = run(["batch", str(cohort), "-o", str(result)], capsys, monkeypatch)
@@ -37,37 +40,36 @@ def test_synth_then_batch(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 
 
 def test_an_unknown_column_exits_2_and_writes_nothing(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     cohort = tmp_path / "cohort.csv"
     cohort.write_text("case_id,pathology.ki67_percnt\nc1,5\n")
-    code, _, err = run(["batch", str(cohort), "-o", str(tmp_path / "r.csv")], capsys,
-                       monkeypatch)
+    code, _, err = run(["batch", str(cohort), "-o", str(tmp_path / "r.csv")], capsys, monkeypatch)
     assert code == 2
-    assert err == ("error: pathology.ki67_percnt: a known column (did you mean "
-                   "pathology.ki67_percent?), got an unknown column\n")
+    assert err == (
+        "error: pathology.ki67_percnt: a known column (did you mean "
+        "pathology.ki67_percent?), got an unknown column\n"
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cohort.csv"]
 
 
-def test_a_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_file_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     missing = tmp_path / "nope.parquet"
-    code, _, err = run(["batch", str(missing), "-o", str(tmp_path / "r.csv")], capsys,
-                       monkeypatch)
+    code, _, err = run(["batch", str(missing), "-o", str(tmp_path / "r.csv")], capsys, monkeypatch)
     assert code == 2
     assert err == f"error: {missing}: an existing file, got no such file\n"
 
 
-def test_an_unknown_engine_is_a_usage_error(tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str],
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    code, _, err = run(["batch", "x.csv", "-o", "y.csv", "--engine", "dask"], capsys,
-                       monkeypatch)
+def test_an_unknown_engine_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, _, err = run(["batch", "x.csv", "-o", "y.csv", "--engine", "dask"], capsys, monkeypatch)
     assert code == 2 and "dask" in err
 
 
 def test_the_cli_does_not_import_polars_to_assess() -> None:
     probe = "import sys, nelm.cli; print(sorted({'polars', 'pyspark'} & set(sys.modules)))"
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

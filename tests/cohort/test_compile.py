@@ -25,10 +25,28 @@ VALUES = (T, F, U)
 AS_TRUTH = {T: Truth.MET, F: Truth.NOT_MET, U: Truth.UNKNOWN}
 
 # Kleene's strong logic K3: rows a, columns b in the order true, false, unknown.
-AND = {(T, T): T, (T, F): F, (T, U): U, (F, T): F, (F, F): F, (F, U): F,
-       (U, T): U, (U, F): F, (U, U): U}
-OR = {(T, T): T, (T, F): T, (T, U): T, (F, T): T, (F, F): F, (F, U): U,
-      (U, T): T, (U, F): U, (U, U): U}
+AND = {
+    (T, T): T,
+    (T, F): F,
+    (T, U): U,
+    (F, T): F,
+    (F, F): F,
+    (F, U): F,
+    (U, T): U,
+    (U, F): F,
+    (U, U): U,
+}
+OR = {
+    (T, T): T,
+    (T, F): T,
+    (T, U): T,
+    (F, T): T,
+    (F, F): F,
+    (F, U): U,
+    (U, T): T,
+    (U, F): U,
+    (U, U): U,
+}
 NOT = {T: F, F: T, U: U}
 
 A = Leaf("patient.fit_for_major_surgery", "eq", True)
@@ -37,8 +55,9 @@ B = Leaf("anatomy.ascites", "eq", True)
 
 def _pairs() -> pl.DataFrame:
     a, b = zip(*itertools.product(VALUES, VALUES), strict=True)
-    return pl.DataFrame({A.field: list(a), B.field: list(b)},
-                        schema={A.field: pl.Boolean, B.field: pl.Boolean})
+    return pl.DataFrame(
+        {A.field: list(a), B.field: list(b)}, schema={A.field: pl.Boolean, B.field: pl.Boolean}
+    )
 
 
 def _compiled(condition: Condition, frame: pl.DataFrame) -> list[Any]:
@@ -73,20 +92,22 @@ def test_nested_connectives_over_three_values() -> None:
     c = Leaf("liver.synchronous", "eq", False)
     condition = AnyOf((All((A, Not(B))), Not(AnyOf((c, B)))))
     rows = list(itertools.product(VALUES, repeat=3))
-    frame = pl.DataFrame([dict(zip((A.field, B.field, c.field), r, strict=True))
-                          for r in rows],
-                         schema={A.field: pl.Boolean, B.field: pl.Boolean, c.field: pl.Boolean})
+    frame = pl.DataFrame(
+        [dict(zip((A.field, B.field, c.field), r, strict=True)) for r in rows],
+        schema={A.field: pl.Boolean, B.field: pl.Boolean, c.field: pl.Boolean},
+    )
     got = _compiled(condition, frame)
     for r, value in zip(rows, got, strict=True):
-        facts = {k: v for k, v in zip((A.field, B.field, c.field), r, strict=True)
-                 if v is not None}
+        facts = {k: v for k, v in zip((A.field, B.field, c.field), r, strict=True) if v is not None}
         assert AS_TRUTH[value] is evaluate(condition, facts)
 
 
-@pytest.mark.parametrize(("field", "bits"), [("derived.grade", GRADE_BITS),
-                                             ("derived.liver_type", LIVER_TYPE_BITS)])
+@pytest.mark.parametrize(
+    ("field", "bits"), [("derived.grade", GRADE_BITS), ("derived.liver_type", LIVER_TYPE_BITS)]
+)
 def test_set_valued_facts_decide_only_when_every_possibility_agrees(
-        field: str, bits: dict[str, int]) -> None:
+    field: str, bits: dict[str, int]
+) -> None:
     """A mask of possible values: met if a subset of the allowed, not met if disjoint."""
     names = list(bits)
     masks = list(range(1, 1 << len(names)))
@@ -150,19 +171,28 @@ BURDEN = "liver.tumor_burden_percent"
 BOUND_VALUES = [None, 40.0, 49.9, 50.0, 50.1, 75.0, 80.0]
 
 
-def _interval_frame() -> tuple[pl.DataFrame, list[tuple[float | None, float | None,
-                                                         float | None]]]:
+def _interval_frame() -> tuple[pl.DataFrame, list[tuple[float | None, float | None, float | None]]]:
     """Every exact value or (lower, upper) pair of a bounded number (lower ≤ upper)."""
     rows = [(x, None, None) for x in BOUND_VALUES if x is not None]
-    rows += [(None, lo, hi) for lo in BOUND_VALUES for hi in BOUND_VALUES
-             if lo is None or hi is None or lo <= hi]
-    frame = pl.DataFrame(rows, schema={BURDEN: pl.Float64, f"{BURDEN}_at_least": pl.Float64,
-                                       f"{BURDEN}_at_most": pl.Float64}, orient="row")
+    rows += [
+        (None, lo, hi)
+        for lo in BOUND_VALUES
+        for hi in BOUND_VALUES
+        if lo is None or hi is None or lo <= hi
+    ]
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            BURDEN: pl.Float64,
+            f"{BURDEN}_at_least": pl.Float64,
+            f"{BURDEN}_at_most": pl.Float64,
+        },
+        orient="row",
+    )
     return frame, rows
 
 
-def _interval_facts(exact: float | None, lo: float | None, hi: float | None
-                    ) -> dict[str, Any]:
+def _interval_facts(exact: float | None, lo: float | None, hi: float | None) -> dict[str, Any]:
     if exact is not None:
         return {BURDEN: exact}
     if lo is None and hi is None:
@@ -170,11 +200,20 @@ def _interval_facts(exact: float | None, lo: float | None, hi: float | None
     return {BURDEN: Interval(lo, hi)}
 
 
-@pytest.mark.parametrize(("op", "operand"), [
-    ("lt", 50), ("le", 50), ("gt", 50), ("ge", 50), ("eq", 50), ("ne", 50),
-    ("in", (50, 75)), ("not_in", (50, 75))])
-def test_an_interval_is_decided_only_on_one_side_of_the_threshold(op: str,
-                                                                  operand: Any) -> None:
+@pytest.mark.parametrize(
+    ("op", "operand"),
+    [
+        ("lt", 50),
+        ("le", 50),
+        ("gt", 50),
+        ("ge", 50),
+        ("eq", 50),
+        ("ne", 50),
+        ("in", (50, 75)),
+        ("not_in", (50, 75)),
+    ],
+)
+def test_an_interval_is_decided_only_on_one_side_of_the_threshold(op: str, operand: Any) -> None:
     """The compiled leaf over exact value and bounds is the interpreter's interval leaf."""
     frame, rows = _interval_frame()
     leaf = Leaf(BURDEN, op, operand)  # type: ignore[arg-type]
@@ -183,7 +222,7 @@ def test_an_interval_is_decided_only_on_one_side_of_the_threshold(op: str,
 
 
 def test_a_straddling_interval_stays_unknown() -> None:
-    """"Over 70 %" ([70, ∞)) against the 75 % of 003 (Cytoreductive surgery): unknown;
+    """ "Over 70 %" ([70, ∞)) against the 75 % of 003 (Cytoreductive surgery): unknown;
     against the < 50 % of 001 Table 2: not met; "4–5 lesions" ≥ 2: met."""
     over_70 = {BURDEN: Interval(70, None)}
     assert evaluate(Leaf(BURDEN, "le", 75), over_70) is Truth.UNKNOWN

@@ -35,8 +35,7 @@ def _index(draw: st.DrawFn, path: str, *points: float) -> dict[str, float | None
     exact, lo, hi = draw(_near(*points)), draw(_near(*points)), draw(_near(*points))
     if lo is not None and hi is not None and lo > hi:
         lo, hi = hi, lo
-    if exact is not None and ((lo is not None and exact < lo) or (hi is not None
-                                                                  and exact > hi)):
+    if exact is not None and ((lo is not None and exact < lo) or (hi is not None and exact > hi)):
         lo = hi = None
     return {path: exact, f"{path}_at_least": lo, f"{path}_at_most": hi}
 
@@ -45,19 +44,26 @@ def _index(draw: st.DrawFn, path: str, *points: float) -> dict[str, float | None
 def _rows(draw: st.DrawFn) -> dict[str, Any]:
     row: dict[str, Any] = {}
     row.update(draw(_index("pathology.ki67_percent", G.ki67_g1_below, G.ki67_g2_max)))
-    row.update(draw(_index("pathology.mitoses_per_2mm2", G.mitoses_g1_below,
-                           G.mitoses_g2_max)))
-    row.update(draw(st.fixed_dictionaries({
-        "pathology.differentiation": st.sampled_from([None, "well", "poor"]),
-        "pathology.reported_grade": st.none() | st.sampled_from(
-            FIELD_BY_PATH["pathology.reported_grade"].choices),
-        "liver.lesion_count": st.sampled_from([None, 1, 2, 7]),
-        "liver.lesion_count_at_most": st.sampled_from([None, 1, 4]),
-        "liver.distribution": st.sampled_from([None, "unilobar", "bilobar_dominant",
-                                               "bilobar_diffuse"]),
-        "liver.bilobar": st.sampled_from([None, True, False]),
-        "primary.site": st.none() | st.sampled_from(FIELD_BY_PATH["primary.site"].choices),
-    })))
+    row.update(draw(_index("pathology.mitoses_per_2mm2", G.mitoses_g1_below, G.mitoses_g2_max)))
+    row.update(
+        draw(
+            st.fixed_dictionaries(
+                {
+                    "pathology.differentiation": st.sampled_from([None, "well", "poor"]),
+                    "pathology.reported_grade": st.none()
+                    | st.sampled_from(FIELD_BY_PATH["pathology.reported_grade"].choices),
+                    "liver.lesion_count": st.sampled_from([None, 1, 2, 7]),
+                    "liver.lesion_count_at_most": st.sampled_from([None, 1, 4]),
+                    "liver.distribution": st.sampled_from(
+                        [None, "unilobar", "bilobar_dominant", "bilobar_diffuse"]
+                    ),
+                    "liver.bilobar": st.sampled_from([None, True, False]),
+                    "primary.site": st.none()
+                    | st.sampled_from(FIELD_BY_PATH["primary.site"].choices),
+                }
+            )
+        )
+    )
     return row
 
 
@@ -68,8 +74,9 @@ def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
     """The rows, with every other case column present and empty (as a validated chunk)."""
     schema = {k: typed_dtype(FIELD_BY_PATH[k]) for k in rows[0]}
     frame = pl.DataFrame(rows, schema=schema)
-    return frame.with_columns(pl.lit(None, typed_dtype(f)).alias(f.path) for f in FIELDS
-                              if f.path not in schema)
+    return frame.with_columns(
+        pl.lit(None, typed_dtype(f)).alias(f.path) for f in FIELDS if f.path not in schema
+    )
 
 
 def _possible(mask: int, bits: dict[str, int]) -> frozenset[str]:
@@ -80,55 +87,100 @@ def _possible(mask: int, bits: dict[str, int]) -> frozenset[str]:
 @given(st.lists(ROW, min_size=1, max_size=40))
 def test_derived_facts_match_the_scalar_functions(rows: list[dict[str, Any]]) -> None:
     frame = _frame(rows)
-    out = frame.select(grade_mask(G).alias("g"), liver_type_mask(KB.derivations).alias("t"),
-                       portal_drainage(KB.derivations).alias("p"))
+    out = frame.select(
+        grade_mask(G).alias("g"),
+        liver_type_mask(KB.derivations).alias("t"),
+        portal_drainage(KB.derivations).alias("p"),
+    )
     for row, (g, t, p) in zip(rows, out.iter_rows(), strict=True):
         values = {k: v for k, v in row.items() if v is not None}
         assert _possible(g, GRADE_BITS) == derive_grade(values, G).possible, row
-        assert _possible(t, LIVER_TYPE_BITS) == derive_liver_type(values,
-                                                                  KB.derivations).possible
+        assert _possible(t, LIVER_TYPE_BITS) == derive_liver_type(values, KB.derivations).possible
         assert p == derive_portal_drainage(values, KB.derivations).flag
 
 
 def test_a_reported_grade_and_ranges_one_by_one() -> None:
     """000 §1 thresholds; WHO 2021 thoracic (typical carcinoid < 2 mitoses/2 mm²: G1);
     Rindi 2022 (a bare G3 is a NET since 2017 and was NEC before)."""
-    base = {"pathology.ki67_percent": None, "pathology.ki67_percent_at_least": None,
-            "pathology.ki67_percent_at_most": None, "pathology.mitoses_per_2mm2": None,
-            "pathology.differentiation": None, "pathology.reported_grade": None}
+    base = {
+        "pathology.ki67_percent": None,
+        "pathology.ki67_percent_at_least": None,
+        "pathology.ki67_percent_at_most": None,
+        "pathology.mitoses_per_2mm2": None,
+        "pathology.differentiation": None,
+        "pathology.reported_grade": None,
+    }
     rows: list[dict[str, Any]] = [
-        {**base, "pathology.reported_grade": "G2"},                        # G2
-        {**base, "pathology.reported_grade": "G3"},                        # G3 or NEC
-        {**base, "pathology.reported_grade": "G3",
-         "pathology.differentiation": "well"},                             # G3
-        {**base, "pathology.reported_grade": "typical_carcinoid"},         # G1
-        {**base, "pathology.reported_grade": "G1",
-         "pathology.ki67_percent": 25.0, "pathology.differentiation": "well"},  # conflict
-        {**base, "pathology.ki67_percent_at_least": 10.0,
-         "pathology.ki67_percent_at_most": 15.0,
-         "pathology.mitoses_per_2mm2": 1.0, "pathology.differentiation": "well"},  # G2
-        {**base, "pathology.ki67_percent_at_least": 10.0,
-         "pathology.mitoses_per_2mm2": 1.0, "pathology.differentiation": "well"},  # G2, G3
+        {**base, "pathology.reported_grade": "G2"},  # G2
+        {**base, "pathology.reported_grade": "G3"},  # G3 or NEC
+        {**base, "pathology.reported_grade": "G3", "pathology.differentiation": "well"},  # G3
+        {**base, "pathology.reported_grade": "typical_carcinoid"},  # G1
+        {
+            **base,
+            "pathology.reported_grade": "G1",
+            "pathology.ki67_percent": 25.0,
+            "pathology.differentiation": "well",
+        },  # conflict
+        {
+            **base,
+            "pathology.ki67_percent_at_least": 10.0,
+            "pathology.ki67_percent_at_most": 15.0,
+            "pathology.mitoses_per_2mm2": 1.0,
+            "pathology.differentiation": "well",
+        },  # G2
+        {
+            **base,
+            "pathology.ki67_percent_at_least": 10.0,
+            "pathology.mitoses_per_2mm2": 1.0,
+            "pathology.differentiation": "well",
+        },  # G2, G3
     ]
     masks = _frame(rows).select(grade_mask(G)).to_series().to_list()
     assert [sorted(_possible(m, GRADE_BITS)) for m in masks] == [
-        ["G2"], ["G3", "NEC"], ["G3"], ["G1"], ["G1", "G3"], ["G2"], ["G2", "G3"]]
+        ["G2"],
+        ["G3", "NEC"],
+        ["G3"],
+        ["G1"],
+        ["G1", "G3"],
+        ["G2"],
+        ["G2", "G3"],
+    ]
 
 
 def test_the_grade_rules_one_by_one() -> None:
     """000 §1: the higher index decides; poorly differentiated is NEC."""
     rows: list[dict[str, Any]] = [
-        {"pathology.ki67_percent": 2.9, "pathology.mitoses_per_2mm2": 1.0,
-         "pathology.differentiation": "well"},   # G1
-        {"pathology.ki67_percent": 2.9, "pathology.mitoses_per_2mm2": 21.0,
-         "pathology.differentiation": "well"},   # the mitoses raise it: G3
-        {"pathology.ki67_percent": 20.0, "pathology.mitoses_per_2mm2": None,
-         "pathology.differentiation": "well"},   # G2 or higher
-        {"pathology.ki67_percent": 5.0, "pathology.mitoses_per_2mm2": 1.0,
-         "pathology.differentiation": "poor"},   # NEC whatever the index
-        {"pathology.ki67_percent": None, "pathology.mitoses_per_2mm2": None,
-         "pathology.differentiation": None},     # nothing known: all four
+        {
+            "pathology.ki67_percent": 2.9,
+            "pathology.mitoses_per_2mm2": 1.0,
+            "pathology.differentiation": "well",
+        },  # G1
+        {
+            "pathology.ki67_percent": 2.9,
+            "pathology.mitoses_per_2mm2": 21.0,
+            "pathology.differentiation": "well",
+        },  # the mitoses raise it: G3
+        {
+            "pathology.ki67_percent": 20.0,
+            "pathology.mitoses_per_2mm2": None,
+            "pathology.differentiation": "well",
+        },  # G2 or higher
+        {
+            "pathology.ki67_percent": 5.0,
+            "pathology.mitoses_per_2mm2": 1.0,
+            "pathology.differentiation": "poor",
+        },  # NEC whatever the index
+        {
+            "pathology.ki67_percent": None,
+            "pathology.mitoses_per_2mm2": None,
+            "pathology.differentiation": None,
+        },  # nothing known: all four
     ]
     masks = _frame(rows).select(grade_mask(G)).to_series().to_list()
     assert [sorted(_possible(m, GRADE_BITS)) for m in masks] == [
-        ["G1"], ["G3"], ["G2", "G3"], ["NEC"], ["G1", "G2", "G3", "NEC"]]
+        ["G1"],
+        ["G3"],
+        ["G2", "G3"],
+        ["NEC"],
+        ["G1", "G2", "G3", "NEC"],
+    ]

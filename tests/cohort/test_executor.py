@@ -68,24 +68,33 @@ def test_a_refused_executor_answers_instead_of_raising(tmp_path: Path) -> None:
 # Texts as Spark raises them (abridged from real runs: the worker's traceback inside the
 # JVM's error, then ~100 lines of JVM stack).
 _JVM = "\n".join(f"\tat org.apache.spark.Frame{i}(Frame.scala:{i})" for i in range(100))
-_NO_NELM = ("An error occurred while calling o71.collectToPython.\n"
-            "org.apache.spark.api.python.PythonException: [PYTHON_EXCEPTION] An exception was "
-            "thrown from the Python worker: Traceback (most recent call last):\n"
-            '  File "pyspark/serializers.py", line 483, in loads\n'
-            "ModuleNotFoundError: No module named 'nelm'\n SQLSTATE: 38000\n" + _JVM)
-_VERSIONS = ("org.apache.spark.api.python.PythonException: [PYTHON_VERSION_MISMATCH] "
-             "Python in worker has different version: 3.12 than that in driver: 3.11, "
-             "PySpark cannot run with different minor versions.\n" + _JVM)
-_BUG = ("org.apache.spark.api.python.PythonException: Traceback (most recent call last):\n"
-        '  File "nelm/cohort/executor.py", line 9, in run\n'
-        "ValueError: something nelm did not expect\n" + _JVM)
+_NO_NELM = (
+    "An error occurred while calling o71.collectToPython.\n"
+    "org.apache.spark.api.python.PythonException: [PYTHON_EXCEPTION] An exception was "
+    "thrown from the Python worker: Traceback (most recent call last):\n"
+    '  File "pyspark/serializers.py", line 483, in loads\n'
+    "ModuleNotFoundError: No module named 'nelm'\n SQLSTATE: 38000\n" + _JVM
+)
+_VERSIONS = (
+    "org.apache.spark.api.python.PythonException: [PYTHON_VERSION_MISMATCH] "
+    "Python in worker has different version: 3.12 than that in driver: 3.11, "
+    "PySpark cannot run with different minor versions.\n" + _JVM
+)
+_BUG = (
+    "org.apache.spark.api.python.PythonException: Traceback (most recent call last):\n"
+    '  File "nelm/cohort/executor.py", line 9, in run\n'
+    "ValueError: something nelm did not expect\n" + _JVM
+)
 
 
-@pytest.mark.parametrize(("text", "expected", "got"), [
-    (_NO_NELM, "a Python that can import nelm", "No module named 'nelm'"),
-    (_VERSIONS, "Python 3.11, as on the driver", "Python 3.12"),
-    (_BUG, "to evaluate every slice", "ValueError: something nelm did not expect"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected", "got"),
+    [
+        (_NO_NELM, "a Python that can import nelm", "No module named 'nelm'"),
+        (_VERSIONS, "Python 3.11, as on the driver", "Python 3.12"),
+        (_BUG, "to evaluate every slice", "ValueError: something nelm did not expect"),
+    ],
+)
 def test_spark_errors_become_one_line(text: str, expected: str, got: str) -> None:
     with pytest.raises(InputRejected) as caught:
         _explain(RuntimeError(text))

@@ -44,14 +44,18 @@ def test_csv_and_parquet_give_the_same_results(tmp_path: Path) -> None:
 
 def test_chunks_do_not_change_the_results_or_the_row_numbers(tmp_path: Path) -> None:
     frame = synth_frame(300, seed=9).with_columns(
-        pl.when(pl.int_range(pl.len()) % 37 == 5).then(pl.lit(-3.0))
-        .otherwise(pl.col("labs.bilirubin_mg_dl")).alias("labs.bilirubin_mg_dl"))
+        pl.when(pl.int_range(pl.len()) % 37 == 5)
+        .then(pl.lit(-3.0))
+        .otherwise(pl.col("labs.bilirubin_mg_dl"))
+        .alias("labs.bilirubin_mg_dl")
+    )
     source = tmp_path / "in.parquet"
     frame.write_parquet(source)
     run_batch(source, tmp_path / "whole.parquet", chunk_size=10_000)
     run_batch(source, tmp_path / "small.parquet", chunk_size=7)
     assert pl.read_parquet(tmp_path / "whole.parquet").equals(
-        pl.read_parquet(tmp_path / "small.parquet"))
+        pl.read_parquet(tmp_path / "small.parquet")
+    )
     whole = pl.read_csv(tmp_path / "whole.rejects.csv")
     assert whole.equals(pl.read_csv(tmp_path / "small.rejects.csv"))
     assert whole.get_column("row").to_list() == list(range(6, 301, 37))
@@ -62,7 +66,8 @@ def test_the_reference_engine_writes_the_same_files(tmp_path: Path) -> None:
     run_batch(source, tmp_path / "polars.parquet")
     run_batch(source, tmp_path / "reference.parquet", engine="reference")
     assert pl.read_parquet(tmp_path / "polars.parquet").equals(
-        pl.read_parquet(tmp_path / "reference.parquet"))
+        pl.read_parquet(tmp_path / "reference.parquet")
+    )
 
 
 def test_a_header_only_file_gives_empty_outputs(tmp_path: Path) -> None:
@@ -70,8 +75,7 @@ def test_a_header_only_file_gives_empty_outputs(tmp_path: Path) -> None:
     source.write_text("case_id,pathology.ki67_percent\n")
     summary = run_batch(source, tmp_path / "out.csv")
     assert summary.rows == 0
-    assert pl.read_csv(tmp_path / "out.csv").columns[:3] == ["case_id", "grade",
-                                                             "grade_possible"]
+    assert pl.read_csv(tmp_path / "out.csv").columns[:3] == ["case_id", "grade", "grade_possible"]
 
 
 def _left(tmp_path: Path) -> list[str]:
@@ -98,10 +102,13 @@ def test_a_file_broken_past_the_first_chunk_leaves_nothing_behind(tmp_path: Path
     assert (tmp_path / "out.parquet").read_bytes() == b"an older result"
 
 
-@pytest.mark.parametrize(("name", "message"), [
-    ("missing.csv", "missing.csv: an existing file, got no such file"),
-    ("cohort.xlsx", "INPUT: a file name ending in .csv, .parquet or .pq, got "),
-])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("missing.csv", "missing.csv: an existing file, got no such file"),
+        ("cohort.xlsx", "INPUT: a file name ending in .csv, .parquet or .pq, got "),
+    ],
+)
 def test_unusable_inputs_are_rejected(tmp_path: Path, name: str, message: str) -> None:
     with pytest.raises(InputRejected) as caught:
         run_batch(tmp_path / name, tmp_path / "out.csv")

@@ -52,22 +52,31 @@ def _cohort() -> pl.DataFrame:
     """Synthetic rows as text, with bad and unusually written cells among them."""
     frame = synth_frame(240, seed=21, missing=0.25)
     text = frame.with_columns(pl.col(pl.List(pl.String)).list.join(";")).with_columns(
-        pl.all().cast(pl.String))
+        pl.all().cast(pl.String)
+    )
     i = pl.int_range(pl.len())
     return text.with_columns(
-        pl.when(i % 41 == 3).then(pl.lit("140")).otherwise(pl.col("pathology.ki67_percent"))
+        pl.when(i % 41 == 3)
+        .then(pl.lit("140"))
+        .otherwise(pl.col("pathology.ki67_percent"))
         .alias("pathology.ki67_percent"),
-        pl.when(i % 53 == 7).then(pl.lit("F")).otherwise(pl.col("patient.sex"))
+        pl.when(i % 53 == 7)
+        .then(pl.lit("F"))
+        .otherwise(pl.col("patient.sex"))
         .alias("patient.sex"),
-        pl.when(i % 29 == 1).then(pl.lit(" TRUE ")).otherwise(pl.col("anatomy.ascites"))
+        pl.when(i % 29 == 1)
+        .then(pl.lit(" TRUE "))
+        .otherwise(pl.col("anatomy.ascites"))
         .alias("anatomy.ascites"),
         pl.when(i == 100).then(pl.lit(None)).otherwise(pl.col("case_id")).alias("case_id"),
     )
 
 
 def _outputs(tmp_path: Path, name: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    return (pl.read_parquet(tmp_path / f"{name}.parquet"),
-            pl.read_csv(tmp_path / f"{name}.rejects.csv", infer_schema=False))
+    return (
+        pl.read_parquet(tmp_path / f"{name}.parquet"),
+        pl.read_csv(tmp_path / f"{name}.rejects.csv", infer_schema=False),
+    )
 
 
 def test_spark_agrees_on_a_csv_cohort(spark: Any, tmp_path: Path) -> None:
@@ -75,8 +84,7 @@ def test_spark_agrees_on_a_csv_cohort(spark: Any, tmp_path: Path) -> None:
     _cohort().write_csv(source)
     engines: tuple[Engine, ...] = ("spark", "polars", "reference")
     for engine in engines:
-        run_batch(source, tmp_path / f"{engine}.parquet", engine=engine,
-                  chunk_size=64)
+        run_batch(source, tmp_path / f"{engine}.parquet", engine=engine, chunk_size=64)
     spark_out, spark_rejects = _outputs(tmp_path, "spark")
     for other in ("polars", "reference"):
         out, rejects = _outputs(tmp_path, other)
@@ -93,23 +101,29 @@ def test_spark_agrees_on_a_parquet_cohort(spark: Any, tmp_path: Path) -> None:
     run_batch(source, tmp_path / "polars.parquet")
     assert summary.rows == 300
     assert pl.read_parquet(tmp_path / "spark.parquet").equals(
-        pl.read_parquet(tmp_path / "polars.parquet"))
+        pl.read_parquet(tmp_path / "polars.parquet")
+    )
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
-@settings(max_examples=1, derandomize=True, deadline=None, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=1,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 @given(st.lists(text_frames(), min_size=6, max_size=6))
-def test_spark_agrees_on_generated_cohorts(spark: Any, tmp_path_factory: Any,
-                                           frames: list[pl.DataFrame]) -> None:
+def test_spark_agrees_on_generated_cohorts(
+    spark: Any, tmp_path_factory: Any, frames: list[pl.DataFrame]
+) -> None:
     """Generated rows (gaps, threshold values, bad cells) in one file: one Spark run."""
     tmp_path = tmp_path_factory.mktemp("generated")
     source = tmp_path / "cohort.csv"
     pl.concat(frames, how="diagonal").write_csv(source)
     engines: tuple[Engine, ...] = ("spark", "reference")
     for engine in engines:
-        run_batch(source, tmp_path / f"{engine}.parquet", engine=engine,
-                  chunk_size=16)
+        run_batch(source, tmp_path / f"{engine}.parquet", engine=engine, chunk_size=16)
     spark_out, spark_rejects = _outputs(tmp_path, "spark")
     out, rejects = _outputs(tmp_path, "reference")
     assert spark_out.equals(out)

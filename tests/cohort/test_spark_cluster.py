@@ -66,22 +66,33 @@ def _cohort(path: Path) -> None:
     """Synthetic rows as text with a few bad cells, so that rejects come back too."""
     frame = synth_frame(3000, seed=31, missing=0.2)
     text = frame.with_columns(pl.col(pl.List(pl.String)).list.join(";")).with_columns(
-        pl.all().cast(pl.String))
+        pl.all().cast(pl.String)
+    )
     i = pl.int_range(pl.len())
     text.with_columns(
-        pl.when(i % 97 == 5).then(pl.lit("140")).otherwise(pl.col("pathology.ki67_percent"))
+        pl.when(i % 97 == 5)
+        .then(pl.lit("140"))
+        .otherwise(pl.col("pathology.ki67_percent"))
         .alias("pathology.ki67_percent"),
-        pl.when(i % 89 == 2).then(pl.lit("F")).otherwise(pl.col("patient.sex"))
+        pl.when(i % 89 == 2)
+        .then(pl.lit("F"))
+        .otherwise(pl.col("patient.sex"))
         .alias("patient.sex"),
     ).write_csv(path)
 
 
-def test_cluster_output_equals_polars_row_for_row(cluster: Any, driver_env: None,
-                                                  tmp_path: Path) -> None:
+def test_cluster_output_equals_polars_row_for_row(
+    cluster: Any, driver_env: None, tmp_path: Path
+) -> None:
     source = tmp_path / "cohort.csv"
     _cohort(source)
-    summary = run_batch(source, tmp_path / "spark.parquet", engine="spark",
-                        spark_master=cluster.master_url, chunk_size=700)
+    summary = run_batch(
+        source,
+        tmp_path / "spark.parquet",
+        engine="spark",
+        spark_master=cluster.master_url,
+        chunk_size=700,
+    )
     run_batch(source, tmp_path / "polars.parquet")
     spark_rows = pl.read_parquet(tmp_path / "spark.parquet")
     polars_rows = pl.read_parquet(tmp_path / "polars.parquet")
@@ -89,15 +100,14 @@ def test_cluster_output_equals_polars_row_for_row(cluster: Any, driver_env: None
     assert spark_rows.equals(polars_rows)
     spark_rejects = pl.read_csv(tmp_path / "spark.rejects.csv", infer_schema=False)
     assert spark_rejects.height >= 30  # 31 + 34 bad cells written above, some in one row
-    assert spark_rejects.equals(pl.read_csv(tmp_path / "polars.rejects.csv",
-                                            infer_schema=False))
+    assert spark_rejects.equals(pl.read_csv(tmp_path / "polars.rejects.csv", infer_schema=False))
     assert summary.rows == 3000
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
 def test_an_executor_without_polars_is_one_line_with_the_fix(
-        cluster: Any, driver_env: None, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    cluster: Any, driver_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The executors' Python is this one without site-packages: no polars there."""
     bare = tmp_path / "bare-python"
     bare.write_text(f'#!/bin/sh\nexec "{sys.executable}" -S "$@"\n', encoding="utf-8")
@@ -106,8 +116,7 @@ def test_an_executor_without_polars_is_one_line_with_the_fix(
     source = tmp_path / "cohort.parquet"
     synth_frame(50, seed=32).write_parquet(source)
     with pytest.raises(InputRejected) as caught:
-        run_batch(source, tmp_path / "out.parquet", engine="spark",
-                  spark_master=cluster.master_url)
+        run_batch(source, tmp_path / "out.parquet", engine="spark", spark_master=cluster.master_url)
     (problem,) = caught.value.problems
     assert problem.path == "Spark executors"
     assert "import polars" in problem.expected and "PYSPARK_PYTHON" in problem.expected

@@ -26,8 +26,7 @@ def test_the_same_seed_gives_the_same_file(tmp_path: Path) -> None:
     for name in ("a.csv", "b.csv", "a.parquet", "b.parquet"):
         write_synth(tmp_path / name, 300, seed=8)
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
-    assert pl.read_parquet(tmp_path / "a.parquet").equals(pl.read_parquet(tmp_path /
-                                                                          "b.parquet"))
+    assert pl.read_parquet(tmp_path / "a.parquet").equals(pl.read_parquet(tmp_path / "b.parquet"))
 
 
 def test_every_row_is_valid() -> None:
@@ -39,23 +38,37 @@ def test_every_row_is_valid() -> None:
 def test_the_shares_are_as_documented() -> None:
     frame = synth_frame(40_000, seed=1)
     # The report fields (bounds, a reported grade, judgements) are drawn sparse on purpose.
-    sparse = {"pathology.reported_grade", "liver.bilobar", "liver.surgical_assessment",
-              "primary.surgical_assessment"}
-    missing = frame.select(pl.col(f.path).null_count() for f in FIELDS
-                           if f.path in frame.columns and f.bound_of is None
-                           and f.path not in sparse and f.path not in ("primary.resection_margin",
-                                             "primary.months_since_primary_resection",
-                                             "primary.syndrome_refractory",
-                                             "pathology.nec_subtype", "extrahepatic.sites",
-                                             "extrahepatic.resectable", "extrahepatic.stable",
-                                             "course.prior_treatments")
-                           and not f.path.startswith(("primary.invades_",
-                                                      "primary.extends_beyond_")))
+    sparse = {
+        "pathology.reported_grade",
+        "liver.bilobar",
+        "liver.surgical_assessment",
+        "primary.surgical_assessment",
+    }
+    missing = frame.select(
+        pl.col(f.path).null_count()
+        for f in FIELDS
+        if f.path in frame.columns
+        and f.bound_of is None
+        and f.path not in sparse
+        and f.path
+        not in (
+            "primary.resection_margin",
+            "primary.months_since_primary_resection",
+            "primary.syndrome_refractory",
+            "pathology.nec_subtype",
+            "extrahepatic.sites",
+            "extrahepatic.resectable",
+            "extrahepatic.stable",
+            "course.prior_treatments",
+        )
+        and not f.path.startswith(("primary.invades_", "primary.extends_beyond_"))
+    )
     shares = [v / frame.height for v in missing.row(0)]
     assert all(0.18 < s < 0.22 for s in shares)
     # The local extent of the primary is drawn for pancreatic primaries only.
     extent = frame.filter(pl.col("primary.site") != "pancreas").get_column(
-        "primary.extends_beyond_pancreas")
+        "primary.extends_beyond_pancreas"
+    )
     assert extent.null_count() == extent.len()
     # 004 §1: diffuse (type III) 60–70 %, simple 20–25 %, complex 10–15 % of cases.
     pattern = frame.get_column("liver.distribution").drop_nulls().value_counts(normalize=True)

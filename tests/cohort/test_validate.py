@@ -19,49 +19,73 @@ from nelm.errors import InputRejected
 
 
 def rejects_of(cells: dict[str, Any], schema: dict[str, Any] | None = None) -> list[str]:
-    frame = pl.DataFrame({"case_id": ["c1"], **{k: [v] for k, v in cells.items()}},
-                         schema=schema)
+    frame = pl.DataFrame({"case_id": ["c1"], **{k: [v] for k, v in cells.items()}}, schema=schema)
     result = process_chunk(frame, 1)
     assert result.output.height == 0 and result.rejected_rows == 1
     return result.rejects.get_column("reason").to_list()
 
 
-@pytest.mark.parametrize(("cells", "reason"), [
-    ({"pathology.ki67_percent": "140"},
-     "pathology.ki67_percent: must be a number between 0 and 100, got 140"),
-    ({"pathology.ki67_percent": "12,5"},
-     'pathology.ki67_percent: must be a number between 0 and 100, got "12,5"'),
-    ({"pathology.ki67_percent": "nan"},
-     'pathology.ki67_percent: must be a number between 0 and 100, got "nan"'),
-    ({"primary.size_cm": "0"},
-     "primary.size_cm: must be a number greater than 0 and at most 50, got 0"),
-    ({"liver.lesion_count": "0"}, "liver.lesion_count: must be a whole number ≥ 1, got 0"),
-    ({"patient.ecog": "2.5"},
-     "patient.ecog: must be a whole number between 0 and 4, got 2.5"),
-    ({"patient.sex": "F"}, 'patient.sex: must be one of female, male, other, got "F"'),
-    ({"anatomy.ascites": "yes"}, 'anatomy.ascites: must be true or false, got "yes"'),
-    ({"extrahepatic.sites": "bone;moon"},
-     "extrahepatic.sites: must list only bone, lung, distant_nodes, peritoneum, other, "
-     'got "moon"'),
-    ({"schema_version": "2"}, "schema_version: must be 1 (case-v1), got 2"),
-    ({"pathology.differentiation": "well", "pathology.nec_subtype": "small_cell"},
-     "pathology.nec_subtype: may be given only with poorly differentiated histology "
-     '(case-v1), got "small_cell" with differentiation "well"'),
-    ({"liver.lesion_count": "1", "liver.distribution": "bilobar_diffuse"},
-     "liver.distribution: must be unilobar (or absent) when liver.lesion_count is 1: a "
-     'single lesion is type I (case-v1), got "bilobar_diffuse"'),
-    ({"extrahepatic.present": "false", "extrahepatic.sites": "bone"},
-     "extrahepatic.sites: must be empty when extrahepatic.present is false, got a list"),
-])
+@pytest.mark.parametrize(
+    ("cells", "reason"),
+    [
+        (
+            {"pathology.ki67_percent": "140"},
+            "pathology.ki67_percent: must be a number between 0 and 100, got 140",
+        ),
+        (
+            {"pathology.ki67_percent": "12,5"},
+            'pathology.ki67_percent: must be a number between 0 and 100, got "12,5"',
+        ),
+        (
+            {"pathology.ki67_percent": "nan"},
+            'pathology.ki67_percent: must be a number between 0 and 100, got "nan"',
+        ),
+        (
+            {"primary.size_cm": "0"},
+            "primary.size_cm: must be a number greater than 0 and at most 50, got 0",
+        ),
+        ({"liver.lesion_count": "0"}, "liver.lesion_count: must be a whole number ≥ 1, got 0"),
+        ({"patient.ecog": "2.5"}, "patient.ecog: must be a whole number between 0 and 4, got 2.5"),
+        ({"patient.sex": "F"}, 'patient.sex: must be one of female, male, other, got "F"'),
+        ({"anatomy.ascites": "yes"}, 'anatomy.ascites: must be true or false, got "yes"'),
+        (
+            {"extrahepatic.sites": "bone;moon"},
+            "extrahepatic.sites: must list only bone, lung, distant_nodes, peritoneum, other, "
+            'got "moon"',
+        ),
+        ({"schema_version": "2"}, "schema_version: must be 1 (case-v1), got 2"),
+        (
+            {"pathology.differentiation": "well", "pathology.nec_subtype": "small_cell"},
+            "pathology.nec_subtype: may be given only with poorly differentiated histology "
+            '(case-v1), got "small_cell" with differentiation "well"',
+        ),
+        (
+            {"liver.lesion_count": "1", "liver.distribution": "bilobar_diffuse"},
+            "liver.distribution: must be unilobar (or absent) when liver.lesion_count is 1: a "
+            'single lesion is type I (case-v1), got "bilobar_diffuse"',
+        ),
+        (
+            {"extrahepatic.present": "false", "extrahepatic.sites": "bone"},
+            "extrahepatic.sites: must be empty when extrahepatic.present is false, got a list",
+        ),
+    ],
+)
 def test_each_reason_in_full(cells: dict[str, str], reason: str) -> None:
     assert rejects_of(cells) == [reason]
 
 
 def test_native_values_are_checked_the_same_way() -> None:
-    schema = {"case_id": pl.String, "labs.bilirubin_mg_dl": pl.Float64,
-              "imaging.krenning_score": pl.Float64, "anatomy.ascites": pl.Int64}
-    cells = {"labs.bilirubin_mg_dl": float("nan"), "imaging.krenning_score": 5.0,
-             "anatomy.ascites": 1}
+    schema = {
+        "case_id": pl.String,
+        "labs.bilirubin_mg_dl": pl.Float64,
+        "imaging.krenning_score": pl.Float64,
+        "anatomy.ascites": pl.Int64,
+    }
+    cells = {
+        "labs.bilirubin_mg_dl": float("nan"),
+        "imaging.krenning_score": 5.0,
+        "anatomy.ascites": 1,
+    }
     assert rejects_of(cells, schema) == [  # in the order of the case fields
         "imaging.krenning_score: must be a whole number between 0 and 4, got 5.0",
         "labs.bilirubin_mg_dl: must be a number between 0 and 50, got NaN",
@@ -69,48 +93,73 @@ def test_native_values_are_checked_the_same_way() -> None:
     ]
 
 
-@pytest.mark.parametrize(("case_id", "reason"), [
-    (None, "case_id: is required: text of 1 to 128 characters, got nothing"),
-    ("   ", 'case_id: must be text of 1 to 128 characters, got "   "'),
-    ("x" * 129, 'case_id: must be text of 1 to 128 characters, got "' + "x" * 58 + "…"),
-])
-def test_case_id_must_be_text_of_1_to_128_characters(case_id: str | None,
-                                                     reason: str) -> None:
+@pytest.mark.parametrize(
+    ("case_id", "reason"),
+    [
+        (None, "case_id: is required: text of 1 to 128 characters, got nothing"),
+        ("   ", 'case_id: must be text of 1 to 128 characters, got "   "'),
+        ("x" * 129, 'case_id: must be text of 1 to 128 characters, got "' + "x" * 58 + "…"),
+    ],
+)
+def test_case_id_must_be_text_of_1_to_128_characters(case_id: str | None, reason: str) -> None:
     frame = pl.DataFrame({"case_id": [case_id]}, schema={"case_id": pl.String})
     result = process_chunk(frame, 1)
     assert result.rejects.to_dicts() == [
-        {"case_id": case_id, "field": "case_id", "reason": reason, "row": 1}]
+        {"case_id": case_id, "field": "case_id", "reason": reason, "row": 1}
+    ]
 
 
 def test_every_problem_of_a_row_is_listed_in_the_validators_order() -> None:
-    frame = pl.DataFrame({"case_id": ["c9"], "patient.sex": ["F"], "labs.ldh_u_l": ["-1"],
-                          "pathology.differentiation": ["well"],
-                          "pathology.nec_subtype": ["large_cell"]})
+    frame = pl.DataFrame(
+        {
+            "case_id": ["c9"],
+            "patient.sex": ["F"],
+            "labs.ldh_u_l": ["-1"],
+            "pathology.differentiation": ["well"],
+            "pathology.nec_subtype": ["large_cell"],
+        }
+    )
     result = process_chunk(frame, 7)
     assert [(r["field"], r["row"], r["case_id"]) for r in result.rejects.to_dicts()] == [
-        ("patient.sex", 7, "c9"), ("labs.ldh_u_l", 7, "c9"),
-        ("pathology.nec_subtype", 7, "c9")]
+        ("patient.sex", 7, "c9"),
+        ("labs.ldh_u_l", 7, "c9"),
+        ("pathology.nec_subtype", 7, "c9"),
+    ]
 
 
 def test_text_written_unusually_but_validly_is_accepted() -> None:
-    frame = pl.DataFrame({"case_id": ["a"], "anatomy.ascites": [" TRUE "],
-                          "pathology.ki67_percent": [" 12 "],
-                          "extrahepatic.sites": ["bone ; lung;"], "primary.site": ["lung "]})
+    frame = pl.DataFrame(
+        {
+            "case_id": ["a"],
+            "anatomy.ascites": [" TRUE "],
+            "pathology.ki67_percent": [" 12 "],
+            "extrahepatic.sites": ["bone ; lung;"],
+            "primary.site": ["lung "],
+        }
+    )
     checked = validate(prepare(frame), 1)
     assert checked.rejected_rows == 0 and checked.flagged_rows == 1
     row = checked.typed.row(0, named=True)
-    assert (row["anatomy.ascites"], row["pathology.ki67_percent"], row["primary.site"],
-            row["extrahepatic.sites"]) == (True, 12.0, "lung", ["bone", "lung"])
+    assert (
+        row["anatomy.ascites"],
+        row["pathology.ki67_percent"],
+        row["primary.site"],
+        row["extrahepatic.sites"],
+    ) == (True, 12.0, "lung", ["bone", "lung"])
 
 
 def test_plain_rows_are_settled_by_the_column_rules_alone() -> None:
     """Only rejects go through the per-case validator when the text is written plainly."""
     frame = synth_frame(3000, seed=2)
     text = frame.with_columns(pl.col(pl.List(pl.String)).list.join(";")).with_columns(
-        pl.all().cast(pl.String))
+        pl.all().cast(pl.String)
+    )
     bad = text.with_columns(
-        pl.when(pl.int_range(pl.len()) % 10 == 0).then(pl.lit("121"))
-        .otherwise(pl.col("patient.age_years")).alias("patient.age_years"))
+        pl.when(pl.int_range(pl.len()) % 10 == 0)
+        .then(pl.lit("121"))
+        .otherwise(pl.col("patient.age_years"))
+        .alias("patient.age_years")
+    )
     for chunk, rejected in ((frame, 0), (text, 0), (bad, 300)):
         checked = validate(prepare(chunk), 1)
         assert checked.rejected_rows == rejected

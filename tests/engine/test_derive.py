@@ -19,19 +19,23 @@ def derived(**sections: dict[str, Any]) -> Any:
 # tumors have a mitotic index between 2 and 20 or a Ki67 index from 3 to 20. Grade 3 (G3)
 # tumors have a mitotic index or Ki67 index > 20. The higher index is used to classify grade
 # if there is a discrepancy between the mitotic and Ki67 indices."
-@pytest.mark.parametrize(("ki67", "mitoses", "grade"), [
-    (2.9, 1, "G1"),
-    (3, 1, "G2"),       # Ki-67 3 is G2 ("from 3 to 20")
-    (20, 1, "G2"),      # 20 is still G2
-    (20.1, 1, "G3"),    # "> 20"
-    (1, 2, "G2"),       # mitoses 2 is G2 ("between 2 and 20"); the higher index decides
-    (1, 20, "G2"),
-    (1, 21, "G3"),      # the higher index decides
-    (25, 0, "G3"),
-])
+@pytest.mark.parametrize(
+    ("ki67", "mitoses", "grade"),
+    [
+        (2.9, 1, "G1"),
+        (3, 1, "G2"),  # Ki-67 3 is G2 ("from 3 to 20")
+        (20, 1, "G2"),  # 20 is still G2
+        (20.1, 1, "G3"),  # "> 20"
+        (1, 2, "G2"),  # mitoses 2 is G2 ("between 2 and 20"); the higher index decides
+        (1, 20, "G2"),
+        (1, 21, "G3"),  # the higher index decides
+        (25, 0, "G3"),
+    ],
+)
 def test_who_grade_from_both_indices(ki67: float, mitoses: float, grade: str) -> None:
-    d = derived(pathology={"ki67_percent": ki67, "mitoses_per_2mm2": mitoses,
-                           "differentiation": "well"})
+    d = derived(
+        pathology={"ki67_percent": ki67, "mitoses_per_2mm2": mitoses, "differentiation": "well"}
+    )
     assert d.grade.value == grade
     assert "000 §1" in d.grade.explanation
 
@@ -57,8 +61,9 @@ def test_ki67_alone_is_a_lower_bound() -> None:
 def test_one_index_in_grade_3_settles_it() -> None:
     # 000 §1: "Grade 3 (G3) tumors have a mitotic index or Ki67 index > 20".
     assert derived(pathology={"ki67_percent": 30, "differentiation": "well"}).grade.value == "G3"
-    assert derived(pathology={"mitoses_per_2mm2": 25,
-                              "differentiation": "well"}).grade.value == "G3"
+    assert (
+        derived(pathology={"mitoses_per_2mm2": 25, "differentiation": "well"}).grade.value == "G3"
+    )
 
 
 def test_high_ki67_without_differentiation_is_g3_or_nec() -> None:
@@ -87,33 +92,49 @@ def test_nothing_known_leaves_grade_open() -> None:
     d = derived()
     assert d.grade.value is None
     assert d.grade.possible == {"G1", "G2", "G3", "NEC"}
-    assert set(d.grade.settle_with) == {"pathology.ki67_percent", "pathology.mitoses_per_2mm2",
-                                        "pathology.differentiation"}
+    assert set(d.grade.settle_with) == {
+        "pathology.ki67_percent",
+        "pathology.mitoses_per_2mm2",
+        "pathology.differentiation",
+    }
 
 
 # 004 §1: "simple LMs ... confined to one liver lobe or two adjacent resectable liver
 # segments ... complex LMs ... one large metastasis in one hepatic lobe and multiple small
 # metastases in the contralateral hepatic lobe ... diffuse LMs"; case-v1: a single lesion is
 # always type I.
-@pytest.mark.parametrize(("liver", "kind"), [
-    ({"distribution": "unilobar", "lesion_count": 3}, "I"),
-    ({"distribution": "bilobar_dominant", "lesion_count": 4}, "II"),
-    ({"distribution": "bilobar_diffuse", "lesion_count": 30}, "III"),
-    ({"lesion_count": 1}, "I"),
-    ({"lesion_count": 5}, None),
-    ({}, None),
-])
+@pytest.mark.parametrize(
+    ("liver", "kind"),
+    [
+        ({"distribution": "unilobar", "lesion_count": 3}, "I"),
+        ({"distribution": "bilobar_dominant", "lesion_count": 4}, "II"),
+        ({"distribution": "bilobar_diffuse", "lesion_count": 30}, "III"),
+        ({"lesion_count": 1}, "I"),
+        ({"lesion_count": 5}, None),
+        ({}, None),
+    ],
+)
 def test_liver_type(liver: dict[str, Any], kind: str | None) -> None:
     assert derived(liver=liver).liver_type.value == kind
 
 
 # case-v1: "pancreas, duodenum, stomach, small intestine, appendix and colon drain to the
 # portal system; rectum, lung, unknown primary and other do not, or are not known to."
-@pytest.mark.parametrize(("site", "portal"), [
-    ("pancreas", True), ("duodenum", True), ("stomach", True), ("small_intestine", True),
-    ("appendix", True), ("colon", True), ("rectum", False), ("lung", False),
-    ("unknown_primary", False), ("other", False),
-])
+@pytest.mark.parametrize(
+    ("site", "portal"),
+    [
+        ("pancreas", True),
+        ("duodenum", True),
+        ("stomach", True),
+        ("small_intestine", True),
+        ("appendix", True),
+        ("colon", True),
+        ("rectum", False),
+        ("lung", False),
+        ("unknown_primary", False),
+        ("other", False),
+    ],
+)
 def test_portal_drainage(site: str, portal: bool) -> None:
     assert derived(primary={"site": site}).portal_drainage.value is portal
 
@@ -124,10 +145,19 @@ def test_portal_drainage_unknown_without_site() -> None:
     assert d.portal_drainage.settle_with == ("primary.site",)
 
 
-@pytest.mark.parametrize(("burden", "band"), [
-    (10, "≤ 10 %"), (10.5, "> 10–25 %"), (25, "> 10–25 %"), (49.9, "> 25 to < 50 %"),
-    (50, "50–75 %"), (75, "50–75 %"), (76, "> 75 %"), (100, "> 75 %"),
-])
+@pytest.mark.parametrize(
+    ("burden", "band"),
+    [
+        (10, "≤ 10 %"),
+        (10.5, "> 10–25 %"),
+        (25, "> 10–25 %"),
+        (49.9, "> 25 to < 50 %"),
+        (50, "50–75 %"),
+        (75, "50–75 %"),
+        (76, "> 75 %"),
+        (100, "> 75 %"),
+    ],
+)
 def test_burden_band(burden: float, band: str) -> None:
     # Bands at the thresholds the seeds use: PROMID ≤ 10 % (003), CLARINET 25 % (004 §4),
     # < 50 % for transplantation and embolisation (001 Table 2, 002 §3.3), > 75 % (003).

@@ -31,9 +31,10 @@ def test_every_case_field_has_one_investigation() -> None:
 
 
 def test_volumetry_decides_resection_both_ways_and_the_first_step() -> None:
-    doc = assess_mapping(eligible_case("liver_resection",
-                                       {"liver.future_liver_remnant_percent": None}),
-                         with_evidence=False)
+    doc = assess_mapping(
+        eligible_case("liver_resection", {"liver.future_liver_remnant_percent": None}),
+        with_evidence=False,
+    )
     todo = _todo(doc)
     # The surgeons' own judgement of resectability (surgical review) is read before the FLR
     # (case-v1 liver.surgical_assessment), so it decides too.
@@ -55,9 +56,12 @@ def test_a_decisive_investigation_ranks_before_one_that_cannot_move_the_plan() -
     transarterial options here (002 §3.3: platelets > 100,000; PRRT is already ineligible
     without progression on an SSA, 002 §2.3), cannot change the first plan step; the
     mitotic count (000 §1) can change the grade and with it the resection."""
-    doc = assess_mapping(eligible_case("liver_resection", {
-        "labs.platelets_per_ul": None, "pathology.mitoses_per_2mm2": None}),
-        with_evidence=False)
+    doc = assess_mapping(
+        eligible_case(
+            "liver_resection", {"labs.platelets_per_ul": None, "pathology.mitoses_per_2mm2": None}
+        ),
+        with_evidence=False,
+    )
     ids = [item["id"] for item in doc["investigations"]]
     assert ids[0] == "pathology_review"
     todo = _todo(doc)
@@ -67,8 +71,10 @@ def test_a_decisive_investigation_ranks_before_one_that_cannot_move_the_plan() -
 
 
 def test_could_change_only_uncertain_options_through_their_missing_fields() -> None:
-    doc = assess_mapping({"case_id": "thin", "primary": {"site": "pancreas"},
-                          "course": {"status": "progressing"}}, with_evidence=False)
+    doc = assess_mapping(
+        {"case_id": "thin", "primary": {"site": "pancreas"}, "course": {"status": "progressing"}},
+        with_evidence=False,
+    )
     missing = {item["field"] for item in doc["missing_data"]}
     for item in doc["investigations"]:
         assert set(item["fields"]) <= missing

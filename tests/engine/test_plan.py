@@ -12,8 +12,7 @@ from nelm.service import assess_mapping
 from tests.engine.cases import BASE, with_changes
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.json"))
-INTENT_ORDER = ["curative", "downstaging", "liver_control", "systemic_control",
-                "symptom_control"]
+INTENT_ORDER = ["curative", "downstaging", "liver_control", "systemic_control", "symptom_control"]
 
 
 def plan_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -42,18 +41,35 @@ def test_examples_plan_is_ordered_and_never_ineligible(path: Path) -> None:
 def test_primary_resection_before_prrt() -> None:
     # 001 PRRT: "resection of the primary tumor followed by PRRT has been safely proposed as
     # an upfront strategy for the treatment of G1-G2 PanNENs with diffuse unresectable NELM"
-    plan = plan_of(with_changes(BASE, {
-        "primary.resected": False, "liver.distribution": "bilobar_diffuse",
-        "liver.lesion_count": 25, "course.progressed_on_ssa": True}))
+    plan = plan_of(
+        with_changes(
+            BASE,
+            {
+                "primary.resected": False,
+                "liver.distribution": "bilobar_diffuse",
+                "liver.lesion_count": 25,
+                "course.progressed_on_ssa": True,
+            },
+        )
+    )
     assert step_index(plan, "primary_tumor_resection") < step_index(plan, "prrt")
 
 
 def test_downstaging_to_transplant_when_only_the_burden_is_too_high() -> None:
     # 004 §3.1: "Local therapies like TACE and PRRT can reduce tumor burden, converting some
     # patients to resectable status or meeting LT criteria"; Milan needs < 50 % (001 Table 2).
-    doc = assess_mapping(with_changes(BASE, {
-        "liver.distribution": "bilobar_diffuse", "liver.lesion_count": 40,
-        "liver.tumor_burden_percent": 60, "course.progressed_on_ssa": True}), with_evidence=False)
+    doc = assess_mapping(
+        with_changes(
+            BASE,
+            {
+                "liver.distribution": "bilobar_diffuse",
+                "liver.lesion_count": 40,
+                "liver.tumor_burden_percent": 60,
+                "course.progressed_on_ssa": True,
+            },
+        ),
+        with_evidence=False,
+    )
     assert doc["options"]["liver_transplant_milan"]["status"] == "ineligible"
     downstaging = [s for s in doc["plan"] if s["intent"] == "downstaging"]
     assert downstaging and "prrt" in downstaging[0]["options"]
@@ -62,10 +78,19 @@ def test_downstaging_to_transplant_when_only_the_burden_is_too_high() -> None:
 
 def test_no_downstaging_when_transplant_fails_for_a_fixed_reason() -> None:
     # Age (001 Table 2: < 55 years) is not something downstaging changes.
-    doc = assess_mapping(with_changes(BASE, {
-        "patient.age_years": 70, "liver.distribution": "bilobar_diffuse",
-        "liver.lesion_count": 40, "liver.tumor_burden_percent": 60,
-        "course.progressed_on_ssa": True}), with_evidence=False)
+    doc = assess_mapping(
+        with_changes(
+            BASE,
+            {
+                "patient.age_years": 70,
+                "liver.distribution": "bilobar_diffuse",
+                "liver.lesion_count": 40,
+                "liver.tumor_burden_percent": 60,
+                "course.progressed_on_ssa": True,
+            },
+        ),
+        with_evidence=False,
+    )
     assert not [s for s in doc["plan"] if s["intent"] == "downstaging"]
 
 
@@ -73,9 +98,12 @@ def test_tare_not_tace_after_whipple() -> None:
     # 002 §3.5: "radioembolization may be better suited for patients with bilidigestive
     # anastomosis or a history of Whipple resection"; 003: transarterial therapies generally
     # contraindicated after pancreaticoduodenectomy.
-    doc = assess_mapping(with_changes(BASE, {
-        "anatomy.prior_whipple": True, "anatomy.biliary_enteric_anastomosis": True}),
-        with_evidence=False)
+    doc = assess_mapping(
+        with_changes(
+            BASE, {"anatomy.prior_whipple": True, "anatomy.biliary_enteric_anastomosis": True}
+        ),
+        with_evidence=False,
+    )
     planned = {o for s in doc["plan"] for o in s["options"]}
     assert "tare" in planned
     assert not {"tace", "tae", "deb_tace"} & planned
@@ -84,8 +112,9 @@ def test_tare_not_tace_after_whipple() -> None:
 
 def test_repeat_resection_for_liver_only_recurrence() -> None:
     # 001 Surgery for recurrent NELM: repeat resection feasible in about 45 %.
-    doc = assess_mapping(with_changes(BASE, {"course.recurrence_after_liver_resection": True}),
-                         with_evidence=False)
+    doc = assess_mapping(
+        with_changes(BASE, {"course.recurrence_after_liver_resection": True}), with_evidence=False
+    )
     assert doc["plan"][0]["options"][0] == "liver_resection"
     assert any("repeat resection" in c for c in doc["options"]["liver_resection"]["cautions"])
     assert "repeat resection" in doc["plan"][0]["rationale"]
@@ -106,8 +135,9 @@ def test_simultaneous_resection_first_for_synchronous_primary() -> None:
 
 
 def test_conditional_steps_say_what_would_decide_them() -> None:
-    doc = assess_mapping({"case_id": "sparse", "pathology": {"ki67_percent": 12}},
-                         with_evidence=False)
+    doc = assess_mapping(
+        {"case_id": "sparse", "pathology": {"ki67_percent": 12}}, with_evidence=False
+    )
     for step in doc["plan"]:
         assert step["conditional"]
         for option in step["options"]:

@@ -32,9 +32,15 @@ def test_conditional_option_never_outranks_an_eligible_one_of_the_same_intent() 
     """Simultaneous resection is uncertain (synchronous not stated, 001 Simultaneous primary
     and NELM resection) and liver resection eligible (004 §3.1): resection comes first,
     although the template discusses the simultaneous operation first."""
-    doc = with_changes(BASE, {"primary.resected": False, "liver.synchronous": None,
-                              "primary.months_since_primary_resection": None,
-                              "primary.resection_margin": None})
+    doc = with_changes(
+        BASE,
+        {
+            "primary.resected": False,
+            "liver.synchronous": None,
+            "primary.months_since_primary_resection": None,
+            "primary.resection_margin": None,
+        },
+    )
     result = assess_mapping(doc, with_evidence=False)
     assert result["options"]["simultaneous_resection"]["status"] == "uncertain"
     assert result["options"]["liver_resection"]["status"] == "eligible"
@@ -42,7 +48,7 @@ def test_conditional_option_never_outranks_an_eligible_one_of_the_same_intent() 
     assert index_of(plan, "liver_resection") < index_of(plan, "simultaneous_resection")
     for i, step in enumerate(plan):
         if not any(v == "eligible" for v in step["statuses"].values()):
-            later = [s for s in plan[i + 1:] if s["intent"] == step["intent"]]
+            later = [s for s in plan[i + 1 :] if s["intent"] == step["intent"]]
             assert not any("eligible" in s["statuses"].values() for s in later)
 
 
@@ -62,8 +68,13 @@ def test_surgeons_judge_conversion_needed_so_conversion_leads() -> None:
     """The board's 'resectable only after conversion' (surgical assessment) makes the
     downstaging step apply and lead (004 §3.1; 000 §3.2: TACE to convert borderline
     resectable disease), resection after it."""
-    doc = with_changes(BASE, {"liver.surgical_assessment": "resectable_after_conversion",
-                              "liver.future_liver_remnant_percent": None})
+    doc = with_changes(
+        BASE,
+        {
+            "liver.surgical_assessment": "resectable_after_conversion",
+            "liver.future_liver_remnant_percent": None,
+        },
+    )
     plan = plan_of(doc)
     assert plan[0]["intent"] == "downstaging"
     if any("liver_resection" in s["options"] for s in plan):
@@ -72,8 +83,13 @@ def test_surgeons_judge_conversion_needed_so_conversion_leads() -> None:
 
 
 def test_surgeons_judge_unresectable_so_non_surgical_steps_lead() -> None:
-    doc = with_changes(BASE, {"liver.surgical_assessment": "unresectable",
-                              "liver.future_liver_remnant_percent": None})
+    doc = with_changes(
+        BASE,
+        {"liver.surgical_assessment": "unresectable", "liver.future_liver_remnant_percent": None},
+    )
     plan = plan_of(doc)
     assert plan[0]["intent"] != "curative" or not {
-        "liver_resection", "staged_resection", "simultaneous_resection"} & set(plan[0]["options"])
+        "liver_resection",
+        "staged_resection",
+        "simultaneous_resection",
+    } & set(plan[0]["options"])

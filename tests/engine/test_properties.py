@@ -40,8 +40,9 @@ SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, database=
 
 
 def _statuses(doc: dict[str, Any]) -> dict[str, str]:
-    return {oid: o["status"] for oid, o in assess_mapping(doc, with_evidence=False)["options"]
-            .items()}
+    return {
+        oid: o["status"] for oid, o in assess_mapping(doc, with_evidence=False)["options"].items()
+    }
 
 
 def _criteria(doc: dict[str, Any]) -> dict[str, str]:
@@ -101,11 +102,16 @@ def test_unknown_never_becomes_met(doc: dict[str, Any], data: st.DataObject) -> 
 
 
 @settings(max_examples=400, deadline=None, derandomize=True, database=None)
-@given(st.one_of(st.none(), st.integers(-5, 105)), st.one_of(st.none(), st.integers(-5, 105)),
-       st.sampled_from(["lt", "le", "gt", "ge", "eq", "ne", "in", "not_in"]),
-       st.integers(0, 100), st.integers(0, 100))
+@given(
+    st.one_of(st.none(), st.integers(-5, 105)),
+    st.one_of(st.none(), st.integers(-5, 105)),
+    st.sampled_from(["lt", "le", "gt", "ge", "eq", "ne", "in", "not_in"]),
+    st.integers(0, 100),
+    st.integers(0, 100),
+)
 def test_an_interval_decides_only_what_every_value_in_it_decides(
-        lo: int | None, hi: int | None, op: str, threshold: int, other: int) -> None:
+    lo: int | None, hi: int | None, op: str, threshold: int, other: int
+) -> None:
     """Met (not met) for [lo, hi] only if met (not met) at every point of it, and unknown
     only if two points of it disagree: a straddling interval stays unknown."""
     if lo is None and hi is None:
@@ -117,8 +123,9 @@ def test_an_interval_decides_only_what_every_value_in_it_decides(
     low = lo if lo is not None else -1000
     high = hi if hi is not None else 1000
     # Every integer point of the interval where a result can change, and its ends.
-    points = {low, high} | {p + d for p in (threshold, other) for d in (-1, 0, 1)
-                            if low <= p + d <= high}
+    points = {low, high} | {
+        p + d for p in (threshold, other) for d in (-1, 0, 1) if low <= p + d <= high
+    }
     at_points = {evaluate(leaf, {leaf.field: p}) for p in points}
     got = evaluate(leaf, {leaf.field: Interval(lo, hi)})
     if got is Truth.UNKNOWN:
@@ -130,7 +137,8 @@ def test_an_interval_decides_only_what_every_value_in_it_decides(
 @SETTINGS
 @given(case_documents(), st.sampled_from(CONTRAINDICATIONS))
 def test_a_contraindication_never_makes_an_option_more_eligible(
-        doc: dict[str, Any], finding: tuple[str, Any, frozenset[str]]) -> None:
+    doc: dict[str, Any], finding: tuple[str, Any, frozenset[str]]
+) -> None:
     path, value, indicated = finding
     section, name = path.split(".")
     worse = copy.deepcopy(doc)

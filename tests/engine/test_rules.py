@@ -46,7 +46,9 @@ PVT = "001 TAE and TACE: 'contraindicated in the presence of portal vein thrombo
 WHIPPLE = "003 Hepatic arterial embolization: 'In patients with previous pancreaticoduodenectomy, transarterial therapies are generally contraindicated'"
 HE = "000 §3.1: 'Other contraindications include hepatic encephalopathy and biliary obstruction'"
 SIRT = "003 Hepatic arterial embolization: 'SIRT is contraindicated in cases of aberrant vessels with shunt to the gastrointestinal tract, compromised portal veins, and inadequate liver functional reserve'"
-PRRT_IND = "001 PRRT: 'sufficient SSTR expression ... adequate renal function and bone marrow reserves'"
+PRRT_IND = (
+    "001 PRRT: 'sufficient SSTR expression ... adequate renal function and bone marrow reserves'"
+)
 PRRT_KI = "000 §4: 'PRRT may also be used in a subset of patients with G3 tumors (Ki67 < 55%)'"
 PRRT_SET = "002 §2.3: 'recommend the use of PRRT only after the progression of disease while on SSAs'; 004 §3.5 NETTER-2 first line G2/G3"
 NETTER1 = "NETTER-1 eligibility: creatinine ≤ 150 µmol/L or clearance ≥ 50 mL/min, Hb ≥ 8 g/dL, WBC ≥ 2000/µL, platelets ≥ 75,000/µL"
@@ -62,287 +64,664 @@ def rules(option: str, criterion: str, source: str, *rows: tuple[dict[str, Any],
 
 # --- surgery ------------------------------------------------------------------------------
 for opt in ("liver_resection", "simultaneous_resection"):
-    rules(opt, "grade", SURGERY_GRADE,
-          ({"pathology.ki67_percent": 20}, M), ({"pathology.ki67_percent": 20.5}, N),
-          ({"pathology.mitoses_per_2mm2": 21}, N), (NEC, N), (NO_GRADE, U))
-    rules(opt, "flr", FLR,
-          ({"liver.future_liver_remnant_percent": 30}, M),
-          ({"liver.future_liver_remnant_percent": 29.9}, N),
-          ({"liver.future_liver_remnant_percent": None}, U))
-    rules(opt, "no_extrahepatic", EXTRA,
-          ({"extrahepatic.present": True, "extrahepatic.sites": ["bone"]}, N),
-          ({"extrahepatic.present": None}, U))
-    rules(opt, "fit", FIT, ({"patient.fit_for_major_surgery": False}, N),
-          ({"patient.fit_for_major_surgery": None}, U))
-    rules(opt, "no_right_heart_dysfunction", HEART,
-          ({"patient.carcinoid_heart_disease": True}, N),
-          ({"patient.carcinoid_heart_disease": None}, U))
-rules("liver_resection", "liver_type", TYPES,
-      ({"liver.distribution": "bilobar_dominant", "liver.lesion_count": 5}, M),
-      ({"liver.distribution": "bilobar_diffuse", "liver.lesion_count": 20}, N),
-      ({"liver.distribution": None, "liver.lesion_count": 1}, M),
-      ({"liver.distribution": None, "liver.lesion_count": 4}, U))
-rules("simultaneous_resection", "primary_in_situ",
-      "001 Simultaneous primary and NELM resection", ({"primary.resected": True}, N),
-      ({"primary.resected": None}, U))
-rules("simultaneous_resection", "synchronous",
-      "003 Potentially curative surgery: 'In cases of synchronous metastases, simultaneous resection'",
-      ({"liver.synchronous": False}, N), ({"liver.synchronous": None}, U))
-rules("simultaneous_resection", "limited_liver",
-      "001 Simultaneous primary and NELM resection: 'type I or limited bilobar NELM'",
-      ({"liver.distribution": "bilobar_diffuse", "liver.lesion_count": 12}, N))
-rules("staged_resection", "grade",
-      "001 Staged resections: 'the authors consider G3 NENs as a contraindication for performing ALPPS'",
-      (G3 | {"pathology.differentiation": "well"}, N), ({"pathology.ki67_percent": 19}, M))
-rules("staged_resection", "needs_staging",
-      "001 Staged resections: 'patients whose FLR was initially deemed insufficient'",
-      ({"liver.future_liver_remnant_percent": 30}, N),
-      ({"liver.future_liver_remnant_percent": 30, "liver.distribution": "bilobar_dominant",
-        "liver.lesion_count": 6}, M),
-      ({"liver.future_liver_remnant_percent": None}, U))
-rules("cytoreductive_surgery", "involvement",
-      "003 Cytoreductive surgery: 'If > 75% of the liver parenchyma is involved ... surgical treatment should be avoided'",
-      ({"liver.tumor_burden_percent": 75}, M), ({"liver.tumor_burden_percent": 76}, N),
-      ({"liver.tumor_burden_percent": None}, U))
-rules("cytoreductive_surgery", "indication",
-      "001 Debulking surgery: 'uncontrollable functional NENs or ... non-functional NENs and stable disease for an interval of 6 months'",
-      ({"course.months_stable": 6}, M), ({"course.months_stable": 5}, N),
-      ({"course.months_stable": 5, "primary.syndrome_refractory": True,
-        "primary.functional_syndrome": "carcinoid"}, M),
-      # No syndrome, so no refractory syndrome: 001 names "uncontrollable functional NENs".
-      ({"course.months_stable": 5, "primary.syndrome_refractory": None}, N),
-      ({"course.months_stable": 5, "primary.syndrome_refractory": True}, N),
-      ({"course.months_stable": None, "primary.syndrome_refractory": None,
-        "primary.functional_syndrome": None}, U))
-rules("primary_tumor_resection", "liver_unresectable",
-      "003 Liver transplantation: palliative resection of the primary with unresectable liver metastases",
-      ({"liver.distribution": "unilobar", "liver.lesion_count": 2}, N),
-      ({"liver.distribution": None, "liver.lesion_count": 3}, U))
-rules("primary_tumor_resection", "not_nec",
-      "000 §1: NEC 'generally treated with chemotherapy'", (NEC, N))
+    rules(
+        opt,
+        "grade",
+        SURGERY_GRADE,
+        ({"pathology.ki67_percent": 20}, M),
+        ({"pathology.ki67_percent": 20.5}, N),
+        ({"pathology.mitoses_per_2mm2": 21}, N),
+        (NEC, N),
+        (NO_GRADE, U),
+    )
+    rules(
+        opt,
+        "flr",
+        FLR,
+        ({"liver.future_liver_remnant_percent": 30}, M),
+        ({"liver.future_liver_remnant_percent": 29.9}, N),
+        ({"liver.future_liver_remnant_percent": None}, U),
+    )
+    rules(
+        opt,
+        "no_extrahepatic",
+        EXTRA,
+        ({"extrahepatic.present": True, "extrahepatic.sites": ["bone"]}, N),
+        ({"extrahepatic.present": None}, U),
+    )
+    rules(
+        opt,
+        "fit",
+        FIT,
+        ({"patient.fit_for_major_surgery": False}, N),
+        ({"patient.fit_for_major_surgery": None}, U),
+    )
+    rules(
+        opt,
+        "no_right_heart_dysfunction",
+        HEART,
+        ({"patient.carcinoid_heart_disease": True}, N),
+        ({"patient.carcinoid_heart_disease": None}, U),
+    )
+rules(
+    "liver_resection",
+    "liver_type",
+    TYPES,
+    ({"liver.distribution": "bilobar_dominant", "liver.lesion_count": 5}, M),
+    ({"liver.distribution": "bilobar_diffuse", "liver.lesion_count": 20}, N),
+    ({"liver.distribution": None, "liver.lesion_count": 1}, M),
+    ({"liver.distribution": None, "liver.lesion_count": 4}, U),
+)
+rules(
+    "simultaneous_resection",
+    "primary_in_situ",
+    "001 Simultaneous primary and NELM resection",
+    ({"primary.resected": True}, N),
+    ({"primary.resected": None}, U),
+)
+rules(
+    "simultaneous_resection",
+    "synchronous",
+    "003 Potentially curative surgery: 'In cases of synchronous metastases, simultaneous resection'",
+    ({"liver.synchronous": False}, N),
+    ({"liver.synchronous": None}, U),
+)
+rules(
+    "simultaneous_resection",
+    "limited_liver",
+    "001 Simultaneous primary and NELM resection: 'type I or limited bilobar NELM'",
+    ({"liver.distribution": "bilobar_diffuse", "liver.lesion_count": 12}, N),
+)
+rules(
+    "staged_resection",
+    "grade",
+    "001 Staged resections: 'the authors consider G3 NENs as a contraindication for performing ALPPS'",
+    (G3 | {"pathology.differentiation": "well"}, N),
+    ({"pathology.ki67_percent": 19}, M),
+)
+rules(
+    "staged_resection",
+    "needs_staging",
+    "001 Staged resections: 'patients whose FLR was initially deemed insufficient'",
+    ({"liver.future_liver_remnant_percent": 30}, N),
+    (
+        {
+            "liver.future_liver_remnant_percent": 30,
+            "liver.distribution": "bilobar_dominant",
+            "liver.lesion_count": 6,
+        },
+        M,
+    ),
+    ({"liver.future_liver_remnant_percent": None}, U),
+)
+rules(
+    "cytoreductive_surgery",
+    "involvement",
+    "003 Cytoreductive surgery: 'If > 75% of the liver parenchyma is involved ... surgical treatment should be avoided'",
+    ({"liver.tumor_burden_percent": 75}, M),
+    ({"liver.tumor_burden_percent": 76}, N),
+    ({"liver.tumor_burden_percent": None}, U),
+)
+rules(
+    "cytoreductive_surgery",
+    "indication",
+    "001 Debulking surgery: 'uncontrollable functional NENs or ... non-functional NENs and stable disease for an interval of 6 months'",
+    ({"course.months_stable": 6}, M),
+    ({"course.months_stable": 5}, N),
+    (
+        {
+            "course.months_stable": 5,
+            "primary.syndrome_refractory": True,
+            "primary.functional_syndrome": "carcinoid",
+        },
+        M,
+    ),
+    # No syndrome, so no refractory syndrome: 001 names "uncontrollable functional NENs".
+    ({"course.months_stable": 5, "primary.syndrome_refractory": None}, N),
+    ({"course.months_stable": 5, "primary.syndrome_refractory": True}, N),
+    (
+        {
+            "course.months_stable": None,
+            "primary.syndrome_refractory": None,
+            "primary.functional_syndrome": None,
+        },
+        U,
+    ),
+)
+rules(
+    "primary_tumor_resection",
+    "liver_unresectable",
+    "003 Liver transplantation: palliative resection of the primary with unresectable liver metastases",
+    ({"liver.distribution": "unilobar", "liver.lesion_count": 2}, N),
+    ({"liver.distribution": None, "liver.lesion_count": 3}, U),
+)
+rules(
+    "primary_tumor_resection",
+    "not_nec",
+    "000 §1: NEC 'generally treated with chemotherapy'",
+    (NEC, N),
+)
 
 # --- transplantation ----------------------------------------------------------------------
-for opt, src in (("liver_transplant_milan", MILAN), ("liver_transplant_enets", ENETS),
-                 ("liver_transplant_unos", UNOS)):
-    rules(opt, "age", f"{src}: age < 55 years",
-          ({"patient.age_years": 54.9}, M), ({"patient.age_years": 55}, N),
-          ({"patient.age_years": None}, U))
-    rules(opt, "involvement", f"{src}: involvement of < 50% hepatic parenchyma",
-          ({"liver.tumor_burden_percent": 49.9}, M), ({"liver.tumor_burden_percent": 50}, N),
-          ({"liver.tumor_burden_percent": None}, U))
-    rules(opt, "stable", f"{src}: stable disease for at least 6 months",
-          ({"course.months_stable": 6}, M), ({"course.months_stable": 5.9}, N),
-          ({"course.months_stable": 8, "course.status": "progressing"}, N),
-          ({"course.months_stable": None}, U))
-    rules(opt, "no_extrahepatic", f"{src}: no extrahepatic disease",
-          ({"extrahepatic.present": True}, N), ({"extrahepatic.present": None}, U))
+for opt, src in (
+    ("liver_transplant_milan", MILAN),
+    ("liver_transplant_enets", ENETS),
+    ("liver_transplant_unos", UNOS),
+):
+    rules(
+        opt,
+        "age",
+        f"{src}: age < 55 years",
+        ({"patient.age_years": 54.9}, M),
+        ({"patient.age_years": 55}, N),
+        ({"patient.age_years": None}, U),
+    )
+    rules(
+        opt,
+        "involvement",
+        f"{src}: involvement of < 50% hepatic parenchyma",
+        ({"liver.tumor_burden_percent": 49.9}, M),
+        ({"liver.tumor_burden_percent": 50}, N),
+        ({"liver.tumor_burden_percent": None}, U),
+    )
+    rules(
+        opt,
+        "stable",
+        f"{src}: stable disease for at least 6 months",
+        ({"course.months_stable": 6}, M),
+        ({"course.months_stable": 5.9}, N),
+        ({"course.months_stable": 8, "course.status": "progressing"}, N),
+        ({"course.months_stable": None}, U),
+    )
+    rules(
+        opt,
+        "no_extrahepatic",
+        f"{src}: no extrahepatic disease",
+        ({"extrahepatic.present": True}, N),
+        ({"extrahepatic.present": None}, U),
+    )
 for opt in ("liver_transplant_milan", "liver_transplant_unos"):
-    rules(opt, "portal_drainage", "001 Table 2: 'Primary tumor drained by the portal system'",
-          ({"primary.site": "rectum"}, N), ({"primary.site": "lung"}, N),
-          ({"primary.site": "small_intestine"}, M), ({"primary.site": None}, U))
-rules("liver_transplant_milan", "grade", f"{MILAN}: low-grade NET (G1/G2)",
-      (G3 | {"pathology.differentiation": "well"}, N), (NO_GRADE, U))
-rules("liver_transplant_milan", "primary_removed",
-      "003 Liver transplantation: 'primary tumor already resected with clear margins'",
-      ({"primary.resection_margin": "R1"}, N), ({"primary.resected": False}, N),
-      ({"primary.resection_margin": None}, U))
-rules("liver_transplant_enets", "ki67", f"{ENETS}: Ki67 proliferation index ≤ 10%",
-      ({"pathology.ki67_percent": 10}, M), ({"pathology.ki67_percent": 10.5}, N),
-      ({"pathology.ki67_percent": None}, U))
-rules("liver_transplant_enets", "involvement",
-      f"{ENETS}: '< 75% in cases with refractory hormonal symptoms'",
-      ({"liver.tumor_burden_percent": 70, "primary.syndrome_refractory": True,
-        "primary.functional_syndrome": "carcinoid"}, M),
-      ({"liver.tumor_burden_percent": 75, "primary.syndrome_refractory": True,
-        "primary.functional_syndrome": "carcinoid"}, N),
-      # 'refractory hormonal symptoms' cannot hold without a hormonal syndrome.
-      ({"liver.tumor_burden_percent": 70, "primary.syndrome_refractory": None}, N),
-      ({"liver.tumor_burden_percent": 70, "primary.syndrome_refractory": None,
-        "primary.functional_syndrome": None}, U))
-rules("liver_transplant_enets", "primary_removed",
-      f"{ENETS}: primary tumour removed prior to OLT (at least 6 months)",
-      ({"primary.months_since_primary_resection": 6}, M),
-      ({"primary.months_since_primary_resection": 5}, N),
-      ({"primary.months_since_primary_resection": None}, U))
-rules("liver_transplant_enets", "bilirubin", f"{ENETS}: low serum total bilirubin",
-      ({"labs.bilirubin_mg_dl": 2.0}, N), ({"labs.bilirubin_mg_dl": None}, U))
-rules("liver_transplant_unos", "bilobar_unresectable", f"{UNOS}: bilobar NELM",
-      ({"liver.distribution": "unilobar"}, N), ({"liver.distribution": None}, U))
-rules("liver_transplant_unos", "primary_removed", f"{UNOS}: resected primary tumor",
-      ({"primary.resected": False}, N))
+    rules(
+        opt,
+        "portal_drainage",
+        "001 Table 2: 'Primary tumor drained by the portal system'",
+        ({"primary.site": "rectum"}, N),
+        ({"primary.site": "lung"}, N),
+        ({"primary.site": "small_intestine"}, M),
+        ({"primary.site": None}, U),
+    )
+rules(
+    "liver_transplant_milan",
+    "grade",
+    f"{MILAN}: low-grade NET (G1/G2)",
+    (G3 | {"pathology.differentiation": "well"}, N),
+    (NO_GRADE, U),
+)
+rules(
+    "liver_transplant_milan",
+    "primary_removed",
+    "003 Liver transplantation: 'primary tumor already resected with clear margins'",
+    ({"primary.resection_margin": "R1"}, N),
+    ({"primary.resected": False}, N),
+    ({"primary.resection_margin": None}, U),
+)
+rules(
+    "liver_transplant_enets",
+    "ki67",
+    f"{ENETS}: Ki67 proliferation index ≤ 10%",
+    ({"pathology.ki67_percent": 10}, M),
+    ({"pathology.ki67_percent": 10.5}, N),
+    ({"pathology.ki67_percent": None}, U),
+)
+rules(
+    "liver_transplant_enets",
+    "involvement",
+    f"{ENETS}: '< 75% in cases with refractory hormonal symptoms'",
+    (
+        {
+            "liver.tumor_burden_percent": 70,
+            "primary.syndrome_refractory": True,
+            "primary.functional_syndrome": "carcinoid",
+        },
+        M,
+    ),
+    (
+        {
+            "liver.tumor_burden_percent": 75,
+            "primary.syndrome_refractory": True,
+            "primary.functional_syndrome": "carcinoid",
+        },
+        N,
+    ),
+    # 'refractory hormonal symptoms' cannot hold without a hormonal syndrome.
+    ({"liver.tumor_burden_percent": 70, "primary.syndrome_refractory": None}, N),
+    (
+        {
+            "liver.tumor_burden_percent": 70,
+            "primary.syndrome_refractory": None,
+            "primary.functional_syndrome": None,
+        },
+        U,
+    ),
+)
+rules(
+    "liver_transplant_enets",
+    "primary_removed",
+    f"{ENETS}: primary tumour removed prior to OLT (at least 6 months)",
+    ({"primary.months_since_primary_resection": 6}, M),
+    ({"primary.months_since_primary_resection": 5}, N),
+    ({"primary.months_since_primary_resection": None}, U),
+)
+rules(
+    "liver_transplant_enets",
+    "bilirubin",
+    f"{ENETS}: low serum total bilirubin",
+    ({"labs.bilirubin_mg_dl": 2.0}, N),
+    ({"labs.bilirubin_mg_dl": None}, U),
+)
+rules(
+    "liver_transplant_unos",
+    "bilobar_unresectable",
+    f"{UNOS}: bilobar NELM",
+    ({"liver.distribution": "unilobar"}, N),
+    ({"liver.distribution": None}, U),
+)
+rules(
+    "liver_transplant_unos",
+    "primary_removed",
+    f"{UNOS}: resected primary tumor",
+    ({"primary.resected": False}, N),
+)
 
 # --- ablation -----------------------------------------------------------------------------
-rules("thermal_ablation", "size_number", ABL,
-      ({"liver.lesion_count": 2, "liver.largest_lesion_cm": 3.0}, M),
-      ({"liver.lesion_count": 2, "liver.largest_lesion_cm": 3.1}, N),
-      ({"liver.lesion_count": 3, "liver.largest_lesion_cm": 2.0}, N),
-      ({"liver.lesion_count": 1, "liver.largest_lesion_cm": 4.9}, M),
-      ({"liver.lesion_count": 1, "liver.largest_lesion_cm": 5.0}, N),
-      ({"liver.lesion_count": 2, "liver.largest_lesion_cm": None}, U))
+rules(
+    "thermal_ablation",
+    "size_number",
+    ABL,
+    ({"liver.lesion_count": 2, "liver.largest_lesion_cm": 3.0}, M),
+    ({"liver.lesion_count": 2, "liver.largest_lesion_cm": 3.1}, N),
+    ({"liver.lesion_count": 3, "liver.largest_lesion_cm": 2.0}, N),
+    ({"liver.lesion_count": 1, "liver.largest_lesion_cm": 4.9}, M),
+    ({"liver.lesion_count": 1, "liver.largest_lesion_cm": 5.0}, N),
+    ({"liver.lesion_count": 2, "liver.largest_lesion_cm": None}, U),
+)
 # "usually" (001) and "may be" (003) contraindicated: relative, left to the board.
-rules("thermal_ablation", "not_hilar", RFA_SITE,
-      ({"liver.near_hilum_or_major_vessels": True}, R),
-      ({"liver.near_hilum_or_major_vessels": None}, U))
-rules("thermal_ablation", "not_subcapsular",
-      f"{RFA_SITE}; 003 Ablative therapies: 'RFA may be contraindicated ... at the liver surface'",
-      ({"liver.subcapsular": True}, R), ({"liver.subcapsular": None}, U))
-rules("thermal_ablation", "no_prior_whipple", RFA_SITE, ({"anatomy.prior_whipple": True}, R),
-      ({"anatomy.prior_whipple": None}, U))
+rules(
+    "thermal_ablation",
+    "not_hilar",
+    RFA_SITE,
+    ({"liver.near_hilum_or_major_vessels": True}, R),
+    ({"liver.near_hilum_or_major_vessels": None}, U),
+)
+rules(
+    "thermal_ablation",
+    "not_subcapsular",
+    f"{RFA_SITE}; 003 Ablative therapies: 'RFA may be contraindicated ... at the liver surface'",
+    ({"liver.subcapsular": True}, R),
+    ({"liver.subcapsular": None}, U),
+)
+rules(
+    "thermal_ablation",
+    "no_prior_whipple",
+    RFA_SITE,
+    ({"anatomy.prior_whipple": True}, R),
+    ({"anatomy.prior_whipple": None}, U),
+)
 rules("thermal_ablation", "grade", VASC, (G3 | {"pathology.differentiation": "well"}, N))
-rules("thermal_ablation", "liver_dominant", VASC,
-      ({"extrahepatic.present": True, "extrahepatic.stable": True}, M),
-      ({"extrahepatic.present": True, "extrahepatic.stable": False}, N),
-      ({"extrahepatic.present": True}, U))
+rules(
+    "thermal_ablation",
+    "liver_dominant",
+    VASC,
+    ({"extrahepatic.present": True, "extrahepatic.stable": True}, M),
+    ({"extrahepatic.present": True, "extrahepatic.stable": False}, N),
+    ({"extrahepatic.present": True}, U),
+)
 
 # --- transarterial ------------------------------------------------------------------------
 for opt in ("tae", "tace", "deb_tace", "tare"):
-    rules(opt, "bilirubin", LABS, ({"labs.bilirubin_mg_dl": 1.99}, M),
-          ({"labs.bilirubin_mg_dl": 2.0}, N), ({"labs.bilirubin_mg_dl": None}, U))
-    rules(opt, "creatinine", LABS, ({"labs.creatinine_mg_dl": 2.0}, N),
-          ({"labs.creatinine_mg_dl": None}, U))
-    rules(opt, "ldh", LABS, ({"labs.ldh_u_l": 424}, M), ({"labs.ldh_u_l": 425}, N),
-          ({"labs.ldh_u_l": None}, U))
+    rules(
+        opt,
+        "bilirubin",
+        LABS,
+        ({"labs.bilirubin_mg_dl": 1.99}, M),
+        ({"labs.bilirubin_mg_dl": 2.0}, N),
+        ({"labs.bilirubin_mg_dl": None}, U),
+    )
+    rules(
+        opt,
+        "creatinine",
+        LABS,
+        ({"labs.creatinine_mg_dl": 2.0}, N),
+        ({"labs.creatinine_mg_dl": None}, U),
+    )
+    rules(
+        opt,
+        "ldh",
+        LABS,
+        ({"labs.ldh_u_l": 424}, M),
+        ({"labs.ldh_u_l": 425}, N),
+        ({"labs.ldh_u_l": None}, U),
+    )
     rules(opt, "ast", LABS, ({"labs.ast_u_l": 99}, M), ({"labs.ast_u_l": 100}, N))
-    rules(opt, "platelets", LABS, ({"labs.platelets_per_ul": 100001}, M),
-          ({"labs.platelets_per_ul": 100000}, N), ({"labs.platelets_per_ul": None}, U))
-    rules(opt, "burden", LABS, ({"liver.tumor_burden_percent": 49}, M),
-          ({"liver.tumor_burden_percent": 50}, N), ({"liver.tumor_burden_percent": None}, U))
-    rules(opt, "grade", VASC, ({"pathology.ki67_percent": 20}, M),
-          (G3 | {"pathology.differentiation": "well"}, N), (NEC, N))
-    rules(opt, "liver_dominant", VASC, ({"extrahepatic.present": True,
-                                         "extrahepatic.stable": False}, N))
+    rules(
+        opt,
+        "platelets",
+        LABS,
+        ({"labs.platelets_per_ul": 100001}, M),
+        ({"labs.platelets_per_ul": 100000}, N),
+        ({"labs.platelets_per_ul": None}, U),
+    )
+    rules(
+        opt,
+        "burden",
+        LABS,
+        ({"liver.tumor_burden_percent": 49}, M),
+        ({"liver.tumor_burden_percent": 50}, N),
+        ({"liver.tumor_burden_percent": None}, U),
+    )
+    rules(
+        opt,
+        "grade",
+        VASC,
+        ({"pathology.ki67_percent": 20}, M),
+        (G3 | {"pathology.differentiation": "well"}, N),
+        (NEC, N),
+    )
+    rules(
+        opt,
+        "liver_dominant",
+        VASC,
+        ({"extrahepatic.present": True, "extrahepatic.stable": False}, N),
+    )
 for opt in ("tae", "tace", "deb_tace"):
-    rules(opt, "no_portal_vein_occlusion", PVT, ({"anatomy.portal_vein_thrombosis": True}, N),
-          ({"anatomy.portal_vein_thrombosis": None}, U))
-    rules(opt, "no_bilioenteric_anastomosis", PVT,
-          ({"anatomy.biliary_enteric_anastomosis": True}, N),
-          ({"anatomy.biliary_enteric_anastomosis": None}, U))
+    rules(
+        opt,
+        "no_portal_vein_occlusion",
+        PVT,
+        ({"anatomy.portal_vein_thrombosis": True}, N),
+        ({"anatomy.portal_vein_thrombosis": None}, U),
+    )
+    rules(
+        opt,
+        "no_bilioenteric_anastomosis",
+        PVT,
+        ({"anatomy.biliary_enteric_anastomosis": True}, N),
+        ({"anatomy.biliary_enteric_anastomosis": None}, U),
+    )
     rules(opt, "no_prior_whipple", WHIPPLE, ({"anatomy.prior_whipple": True}, N))
-    rules(opt, "no_encephalopathy", HE, ({"anatomy.hepatic_encephalopathy": True}, N),
-          ({"anatomy.hepatic_encephalopathy": None}, U))
+    rules(
+        opt,
+        "no_encephalopathy",
+        HE,
+        ({"anatomy.hepatic_encephalopathy": True}, N),
+        ({"anatomy.hepatic_encephalopathy": None}, U),
+    )
     rules(opt, "no_biliary_obstruction", HE, ({"anatomy.biliary_obstruction": True}, N))
-    rules(opt, "performance_status",
-          "003 Hepatic arterial embolization: contraindicated with 'poor performance status'",
-          ({"patient.ecog": 2}, M), ({"patient.ecog": 3}, N), ({"patient.ecog": None}, U))
-rules("tare", "no_gi_shunting", SIRT, ({"anatomy.gi_shunting_uncorrectable": True}, N),
-      ({"anatomy.gi_shunting_uncorrectable": None}, U))
+    rules(
+        opt,
+        "performance_status",
+        "003 Hepatic arterial embolization: contraindicated with 'poor performance status'",
+        ({"patient.ecog": 2}, M),
+        ({"patient.ecog": 3}, N),
+        ({"patient.ecog": None}, U),
+    )
+rules(
+    "tare",
+    "no_gi_shunting",
+    SIRT,
+    ({"anatomy.gi_shunting_uncorrectable": True}, N),
+    ({"anatomy.gi_shunting_uncorrectable": None}, U),
+)
 rules("tare", "portal_vein", SIRT, ({"anatomy.portal_vein_thrombosis": True}, N))
 
 # --- PRRT, SSA ----------------------------------------------------------------------------
-rules("prrt", "sstr", PRRT_IND, ({"imaging.sstr_positive": False}, N),
-      ({"imaging.sstr_positive": None}, U))
-rules("prrt", "uptake",
-      "003 Targeted therapies: 'patients with strong radiotrace uptake on SRS'; 001 PRRT: "
-      "'sufficient SSTR expression'; NETTER-1: uptake ≥ normal liver (Krenning ≥ 2)",
-      ({"imaging.krenning_score": 2}, M), ({"imaging.krenning_score": 1}, N),
-      ({"imaging.krenning_score": None}, U))
-rules("prrt", "ki67", PRRT_KI, ({"pathology.ki67_percent": 54.9}, M),
-      ({"pathology.ki67_percent": 55}, N), ({"pathology.ki67_percent": None}, U))
+rules(
+    "prrt",
+    "sstr",
+    PRRT_IND,
+    ({"imaging.sstr_positive": False}, N),
+    ({"imaging.sstr_positive": None}, U),
+)
+rules(
+    "prrt",
+    "uptake",
+    "003 Targeted therapies: 'patients with strong radiotrace uptake on SRS'; 001 PRRT: "
+    "'sufficient SSTR expression'; NETTER-1: uptake ≥ normal liver (Krenning ≥ 2)",
+    ({"imaging.krenning_score": 2}, M),
+    ({"imaging.krenning_score": 1}, N),
+    ({"imaging.krenning_score": None}, U),
+)
+rules(
+    "prrt",
+    "ki67",
+    PRRT_KI,
+    ({"pathology.ki67_percent": 54.9}, M),
+    ({"pathology.ki67_percent": 55}, N),
+    ({"pathology.ki67_percent": None}, U),
+)
 rules("prrt", "not_nec", PRRT_KI, (NEC, N))
-rules("prrt", "setting", PRRT_SET,
-      ({"course.progressed_on_ssa": False}, N),
-      ({"course.progressed_on_ssa": None}, U),
-      ({"course.progressed_on_ssa": False, "pathology.ki67_percent": 10}, M),
-      ({"course.progressed_on_ssa": False, "pathology.ki67_percent": 10,
-        "course.prior_systemic_lines": 1}, N))
-rules("prrt", "renal", NETTER1,
-      ({"labs.creatinine_mg_dl": 1.7, "labs.egfr_ml_min": 40}, M),
-      ({"labs.creatinine_mg_dl": 1.8, "labs.egfr_ml_min": 50}, M),
-      ({"labs.creatinine_mg_dl": 1.8, "labs.egfr_ml_min": 49}, N),
-      ({"labs.creatinine_mg_dl": 1.8, "labs.egfr_ml_min": None}, U))
-rules("prrt", "hemoglobin", NETTER1, ({"labs.hemoglobin_g_dl": 8}, M),
-      ({"labs.hemoglobin_g_dl": 7.9}, N), ({"labs.hemoglobin_g_dl": None}, U))
+rules(
+    "prrt",
+    "setting",
+    PRRT_SET,
+    ({"course.progressed_on_ssa": False}, N),
+    ({"course.progressed_on_ssa": None}, U),
+    ({"course.progressed_on_ssa": False, "pathology.ki67_percent": 10}, M),
+    (
+        {
+            "course.progressed_on_ssa": False,
+            "pathology.ki67_percent": 10,
+            "course.prior_systemic_lines": 1,
+        },
+        N,
+    ),
+)
+rules(
+    "prrt",
+    "renal",
+    NETTER1,
+    ({"labs.creatinine_mg_dl": 1.7, "labs.egfr_ml_min": 40}, M),
+    ({"labs.creatinine_mg_dl": 1.8, "labs.egfr_ml_min": 50}, M),
+    ({"labs.creatinine_mg_dl": 1.8, "labs.egfr_ml_min": 49}, N),
+    ({"labs.creatinine_mg_dl": 1.8, "labs.egfr_ml_min": None}, U),
+)
+rules(
+    "prrt",
+    "hemoglobin",
+    NETTER1,
+    ({"labs.hemoglobin_g_dl": 8}, M),
+    ({"labs.hemoglobin_g_dl": 7.9}, N),
+    ({"labs.hemoglobin_g_dl": None}, U),
+)
 rules("prrt", "leukocytes", NETTER1, ({"labs.wbc_per_ul": 1999}, N))
-rules("prrt", "platelets", NETTER1, ({"labs.platelets_per_ul": 75000}, M),
-      ({"labs.platelets_per_ul": 74999}, N))
-rules("ssa", "indication", SSA, ({"pathology.ki67_percent": 10}, M),
-      ({"pathology.ki67_percent": 10.1}, N),
-      ({"pathology.ki67_percent": 15, "primary.functional_syndrome": "carcinoid"}, M),
-      ({"pathology.ki67_percent": None, "pathology.mitoses_per_2mm2": 1}, U))
-rules("ssa", "sstr", SSA, ({"imaging.sstr_positive": False}, N),
-      ({"imaging.sstr_positive": None}, U))
+rules(
+    "prrt",
+    "platelets",
+    NETTER1,
+    ({"labs.platelets_per_ul": 75000}, M),
+    ({"labs.platelets_per_ul": 74999}, N),
+)
+rules(
+    "ssa",
+    "indication",
+    SSA,
+    ({"pathology.ki67_percent": 10}, M),
+    ({"pathology.ki67_percent": 10.1}, N),
+    ({"pathology.ki67_percent": 15, "primary.functional_syndrome": "carcinoid"}, M),
+    ({"pathology.ki67_percent": None, "pathology.mitoses_per_2mm2": 1}, U),
+)
+rules(
+    "ssa", "sstr", SSA, ({"imaging.sstr_positive": False}, N), ({"imaging.sstr_positive": None}, U)
+)
 
 # --- targeted drugs and chemotherapy ------------------------------------------------------
 for opt in ("everolimus", "sunitinib", "surufatinib", "cabozantinib"):
-    rules(opt, "progressing", "004 §3.4 / RADIANT-3, SUN-1111, SANET, CABINET: progressive disease",
-          ({"course.status": "stable"}, N), ({"course.status": None}, U),
-          ({"course.status": "rapidly_progressing"}, M))
-rules("everolimus", "population",
-      "004 §3.4: RADIANT-3 pancreatic NET; RADIANT-4 'non-functional pulmonary and gastrointestinal (GI) NETs'",
-      ({"primary.site": "small_intestine"}, M),
-      ({"primary.site": "small_intestine", "primary.functional_syndrome": "carcinoid"}, N))
-rules("sunitinib", "pancreatic", "003 Targeted therapies: phase III in PNET",
-      ({"primary.site": "small_intestine"}, N), ({"primary.site": None}, U))
-rules("surufatinib", "non_functional",
-      "004 §3.4: 'approved for ... progressive non-functional and well-differentiated (G1, G2 grade) ep-NET'",
-      ({"primary.functional_syndrome": "carcinoid"}, N))
-rules("cabozantinib", "prior_therapy",
-      "004 §3.4: CABINET 'patients with NET whose disease progressed after treatment'",
-      ({"course.prior_systemic_lines": 0}, N), ({"course.prior_systemic_lines": None}, U))
+    rules(
+        opt,
+        "progressing",
+        "004 §3.4 / RADIANT-3, SUN-1111, SANET, CABINET: progressive disease",
+        ({"course.status": "stable"}, N),
+        ({"course.status": None}, U),
+        ({"course.status": "rapidly_progressing"}, M),
+    )
+rules(
+    "everolimus",
+    "population",
+    "004 §3.4: RADIANT-3 pancreatic NET; RADIANT-4 'non-functional pulmonary and gastrointestinal (GI) NETs'",
+    ({"primary.site": "small_intestine"}, M),
+    ({"primary.site": "small_intestine", "primary.functional_syndrome": "carcinoid"}, N),
+)
+rules(
+    "sunitinib",
+    "pancreatic",
+    "003 Targeted therapies: phase III in PNET",
+    ({"primary.site": "small_intestine"}, N),
+    ({"primary.site": None}, U),
+)
+rules(
+    "surufatinib",
+    "non_functional",
+    "004 §3.4: 'approved for ... progressive non-functional and well-differentiated (G1, G2 grade) ep-NET'",
+    ({"primary.functional_syndrome": "carcinoid"}, N),
+)
+rules(
+    "cabozantinib",
+    "prior_therapy",
+    "004 §3.4: CABINET 'patients with NET whose disease progressed after treatment'",
+    ({"course.prior_systemic_lines": 0}, N),
+    ({"course.prior_systemic_lines": None}, U),
+)
 for opt in ("capecitabine_temozolomide", "streptozocin_5fu"):
-    rules(opt, "advanced", CHEMO,
-          ({"liver.distribution": "unilobar", "liver.lesion_count": 2}, N),
-          ({"liver.distribution": "unilobar", "liver.lesion_count": 2,
-            "patient.fit_for_major_surgery": False}, M))
-rules("streptozocin_5fu", "pancreatic",
-      "003 Medical therapy: 'streptozotocin with 5-FU and/or epirubicin in treating G1/G2 PNENs'",
-      ({"primary.site": "small_intestine"}, N))
-rules("capecitabine_temozolomide", "indication",
-      "004 §3.4: chemotherapy 'mainly indicated for NETs with high proliferative index'",
-      # "mainly", not "only": a relative indication, left to the board.
-      ({"primary.site": "small_intestine"}, R),
-      ({"primary.site": "small_intestine"} | G3, M),
-      ({"primary.site": None}, U))
-rules("platinum_etoposide", "nec",
-      "003 Medical therapy: 'For high-grade tumors with poor differentiation, platinum-based regimes are preferred'",
-      ({"pathology.differentiation": "well"}, N),
-      ({"pathology.differentiation": None, "pathology.ki67_percent": 30}, U))
-rules("interferon_alpha", "syndrome",
-      "003 Medical therapy: 'Alpha-interferon may be associated with somatostatin analogs for palliation or hormonal symptoms'",
-      ({"primary.functional_syndrome": "none"}, N),
-      ({"primary.functional_syndrome": None}, U))
+    rules(
+        opt,
+        "advanced",
+        CHEMO,
+        ({"liver.distribution": "unilobar", "liver.lesion_count": 2}, N),
+        (
+            {
+                "liver.distribution": "unilobar",
+                "liver.lesion_count": 2,
+                "patient.fit_for_major_surgery": False,
+            },
+            M,
+        ),
+    )
+rules(
+    "streptozocin_5fu",
+    "pancreatic",
+    "003 Medical therapy: 'streptozotocin with 5-FU and/or epirubicin in treating G1/G2 PNENs'",
+    ({"primary.site": "small_intestine"}, N),
+)
+rules(
+    "capecitabine_temozolomide",
+    "indication",
+    "004 §3.4: chemotherapy 'mainly indicated for NETs with high proliferative index'",
+    # "mainly", not "only": a relative indication, left to the board.
+    ({"primary.site": "small_intestine"}, R),
+    ({"primary.site": "small_intestine"} | G3, M),
+    ({"primary.site": None}, U),
+)
+rules(
+    "platinum_etoposide",
+    "nec",
+    "003 Medical therapy: 'For high-grade tumors with poor differentiation, platinum-based regimes are preferred'",
+    ({"pathology.differentiation": "well"}, N),
+    ({"pathology.differentiation": None, "pathology.ki67_percent": 30}, U),
+)
+rules(
+    "interferon_alpha",
+    "syndrome",
+    "003 Medical therapy: 'Alpha-interferon may be associated with somatostatin analogs for palliation or hormonal symptoms'",
+    ({"primary.functional_syndrome": "none"}, N),
+    ({"primary.functional_syndrome": None}, U),
+)
 
 
 # --- the shared criteria of the remaining options (each criterion has at least one row) ---
 G3_WELL = G3 | {"pathology.differentiation": "well"}
 for opt in ("staged_resection", "cytoreductive_surgery", "primary_tumor_resection"):
-    rules(opt, "fit", FIT, ({"patient.fit_for_major_surgery": False}, N),
-          ({"patient.fit_for_major_surgery": None}, U))
-    rules(opt, "no_right_heart_dysfunction", HEART,
-          ({"patient.carcinoid_heart_disease": True}, N),
-          ({"patient.carcinoid_heart_disease": None}, U))
-rules("staged_resection", "no_extrahepatic", EXTRA,
-      ({"extrahepatic.present": True, "extrahepatic.sites": ["bone"]}, N),
-      ({"extrahepatic.present": None}, U))
-rules("staged_resection", "liver_type",
-      "001 Staged resections for extensive disease; 004 §1: diffuse type III cannot be resected",
-      ({"liver.distribution": "bilobar_diffuse", "liver.lesion_count": 20}, N))
+    rules(
+        opt,
+        "fit",
+        FIT,
+        ({"patient.fit_for_major_surgery": False}, N),
+        ({"patient.fit_for_major_surgery": None}, U),
+    )
+    rules(
+        opt,
+        "no_right_heart_dysfunction",
+        HEART,
+        ({"patient.carcinoid_heart_disease": True}, N),
+        ({"patient.carcinoid_heart_disease": None}, U),
+    )
+rules(
+    "staged_resection",
+    "no_extrahepatic",
+    EXTRA,
+    ({"extrahepatic.present": True, "extrahepatic.sites": ["bone"]}, N),
+    ({"extrahepatic.present": None}, U),
+)
+rules(
+    "staged_resection",
+    "liver_type",
+    "001 Staged resections for extensive disease; 004 §1: diffuse type III cannot be resected",
+    ({"liver.distribution": "bilobar_diffuse", "liver.lesion_count": 20}, N),
+)
 rules("cytoreductive_surgery", "grade", SURGERY_GRADE, (G3_WELL, N), (NEC, N), (NO_GRADE, U))
-rules("primary_tumor_resection", "primary_in_situ",
-      "000 §2.1: resection of the primary tumour; an unknown primary cannot be resected",
-      ({"primary.resected": True}, N), ({"primary.site": "unknown_primary"}, N),
-      ({"primary.resected": None}, U))
-rules("liver_transplant_enets", "grade", f"{ENETS}: well-differentiated NEN G1/G2",
-      (G3_WELL, N), (NO_GRADE, U))
-rules("liver_transplant_unos", "low_grade", "000 §2.2: low-grade tumours for transplantation",
-      (G3_WELL, N), (NO_GRADE, U))
+rules(
+    "primary_tumor_resection",
+    "primary_in_situ",
+    "000 §2.1: resection of the primary tumour; an unknown primary cannot be resected",
+    ({"primary.resected": True}, N),
+    ({"primary.site": "unknown_primary"}, N),
+    ({"primary.resected": None}, U),
+)
+rules(
+    "liver_transplant_enets",
+    "grade",
+    f"{ENETS}: well-differentiated NEN G1/G2",
+    (G3_WELL, N),
+    (NO_GRADE, U),
+)
+rules(
+    "liver_transplant_unos",
+    "low_grade",
+    "000 §2.2: low-grade tumours for transplantation",
+    (G3_WELL, N),
+    (NO_GRADE, U),
+)
 rules("ssa", "not_nec", "004 §3.3: SSA for well-differentiated NET", (NEC, N))
-rules("everolimus", "grade", "RADIANT-3/RADIANT-4 eligibility: low or intermediate grade",
-      (G3_WELL, N), (NEC, N))
-rules("sunitinib", "grade", "SUN-1111 eligibility: well-differentiated pancreatic NET",
-      (G3_WELL, N))
-rules("surufatinib", "grade", "004 §3.4: 'well-differentiated (G1, G2 grade) ep-NET'",
-      (G3_WELL, N))
+rules(
+    "everolimus",
+    "grade",
+    "RADIANT-3/RADIANT-4 eligibility: low or intermediate grade",
+    (G3_WELL, N),
+    (NEC, N),
+)
+rules(
+    "sunitinib", "grade", "SUN-1111 eligibility: well-differentiated pancreatic NET", (G3_WELL, N)
+)
+rules("surufatinib", "grade", "004 §3.4: 'well-differentiated (G1, G2 grade) ep-NET'", (G3_WELL, N))
 rules("cabozantinib", "not_nec", "CABINET eligibility: well-differentiated NET", (NEC, N))
-rules("capecitabine_temozolomide", "not_nec",
-      "003 Medical therapy: platinum-based regimes preferred for poorly differentiated tumours",
-      (NEC, N))
-rules("streptozocin_5fu", "grade",
-      "003 Medical therapy: 'streptozotocin with 5-FU and/or epirubicin in treating G1/G2 PNENs'",
-      (G3_WELL, N))
-rules("interferon_alpha", "well_differentiated",
-      "003 Medical therapy; 001 Figure 2: interferon for well-differentiated NET G1/G2",
-      (G3_WELL, N), (NEC, N))
+rules(
+    "capecitabine_temozolomide",
+    "not_nec",
+    "003 Medical therapy: platinum-based regimes preferred for poorly differentiated tumours",
+    (NEC, N),
+)
+rules(
+    "streptozocin_5fu",
+    "grade",
+    "003 Medical therapy: 'streptozotocin with 5-FU and/or epirubicin in treating G1/G2 PNENs'",
+    (G3_WELL, N),
+)
+rules(
+    "interferon_alpha",
+    "well_differentiated",
+    "003 Medical therapy; 001 Figure 2: interferon for well-differentiated NET G1/G2",
+    (G3_WELL, N),
+    (NEC, N),
+)
 
 
 def _find(doc: dict[str, Any], option: str, criterion: str) -> dict[str, Any]:
@@ -360,8 +739,9 @@ def test_base_case_is_eligible(option: str) -> None:
     assert doc["options"][option]["status"] == "eligible", failing
 
 
-@pytest.mark.parametrize("rule", RULES, ids=[
-    f"{r.option}.{r.criterion}-{i}-{r.expected}" for i, r in enumerate(RULES)])
+@pytest.mark.parametrize(
+    "rule", RULES, ids=[f"{r.option}.{r.criterion}-{i}-{r.expected}" for i, r in enumerate(RULES)]
+)
 def test_rule(rule: Rule) -> None:
     doc = assess_mapping(eligible_case(rule.option, rule.changes), with_evidence=False)
     criterion = _find(doc, rule.option, rule.criterion)
@@ -398,6 +778,10 @@ def test_every_criterion_has_a_rule_row() -> None:
     from nelm.knowledge import load_knowledge
 
     tested = {f"{r.option}.{r.criterion}" for r in RULES}
-    untested = [c.id for spec in load_knowledge().options.values() for c in spec.criteria
-                if c.id not in tested]
+    untested = [
+        c.id
+        for spec in load_knowledge().options.values()
+        for c in spec.criteria
+        if c.id not in tested
+    ]
     assert not untested, f"criteria without a row in tests/engine/test_rules.py: {untested}"

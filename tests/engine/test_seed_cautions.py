@@ -12,51 +12,95 @@ from tests.engine.cases import eligible_case
 
 ROWS: list[tuple[str, str, dict[str, Any], bool, str]] = [
     # option, caution id, changes, shown, source
-    ("thermal_ablation", "limited_under_5cm",
-     {"liver.lesion_count": 2, "liver.largest_lesion_cm": 4.0}, True,
-     "001 Ablative techniques: RFA 'is generally indicated for limited NELM < 5 cm'"),
-    ("thermal_ablation", "limited_under_5cm",
-     {"liver.lesion_count": 2, "liver.largest_lesion_cm": 5.0}, False,
-     "001 Ablative techniques: '< 5 cm'"),
-    ("thermal_ablation", "limited_under_5cm",
-     {"liver.lesion_count": 2, "liver.largest_lesion_cm": 2.0}, False,
-     "002 §4 already allows fewer than three lesions ≤ 3 cm: no disagreement to show"),
-    ("thermal_ablation", "g3_nanets", {"pathology.ki67_percent": 25}, True,
-     "002 §2.3: 'NANETS guidelines still support the use of liver-directed therapy for G3 NET'"),
-    ("thermal_ablation", "g3_nanets", {"pathology.ki67_percent": 20}, False,
-     "002 §2.3: G3 only (Ki-67 > 20 %, 000 §1)"),
-    ("tace", "extrahepatic_progression",
-     {"extrahepatic.present": True, "extrahepatic.sites": ["bone"],
-      "extrahepatic.stable": False}, True,
-     "003 Hepatic arterial embolization: 'Liver-directed therapies may also be proposed in "
-     "patients with extrahepatic metastases to control liver disease and symptoms'"),
-    ("tace", "extrahepatic_progression",
-     {"extrahepatic.present": True, "extrahepatic.sites": ["bone"],
-      "extrahepatic.stable": True}, False,
-     "002 §4 allows stable extrahepatic disease: no disagreement"),
-    ("tare", "extrahepatic_progression",
-     {"extrahepatic.present": True, "extrahepatic.sites": ["bone"],
-      "extrahepatic.stable": False}, True,
-     "003 Hepatic arterial embolization (as for TACE)"),
+    (
+        "thermal_ablation",
+        "limited_under_5cm",
+        {"liver.lesion_count": 2, "liver.largest_lesion_cm": 4.0},
+        True,
+        "001 Ablative techniques: RFA 'is generally indicated for limited NELM < 5 cm'",
+    ),
+    (
+        "thermal_ablation",
+        "limited_under_5cm",
+        {"liver.lesion_count": 2, "liver.largest_lesion_cm": 5.0},
+        False,
+        "001 Ablative techniques: '< 5 cm'",
+    ),
+    (
+        "thermal_ablation",
+        "limited_under_5cm",
+        {"liver.lesion_count": 2, "liver.largest_lesion_cm": 2.0},
+        False,
+        "002 §4 already allows fewer than three lesions ≤ 3 cm: no disagreement to show",
+    ),
+    (
+        "thermal_ablation",
+        "g3_nanets",
+        {"pathology.ki67_percent": 25},
+        True,
+        "002 §2.3: 'NANETS guidelines still support the use of liver-directed therapy for G3 NET'",
+    ),
+    (
+        "thermal_ablation",
+        "g3_nanets",
+        {"pathology.ki67_percent": 20},
+        False,
+        "002 §2.3: G3 only (Ki-67 > 20 %, 000 §1)",
+    ),
+    (
+        "tace",
+        "extrahepatic_progression",
+        {
+            "extrahepatic.present": True,
+            "extrahepatic.sites": ["bone"],
+            "extrahepatic.stable": False,
+        },
+        True,
+        "003 Hepatic arterial embolization: 'Liver-directed therapies may also be proposed in "
+        "patients with extrahepatic metastases to control liver disease and symptoms'",
+    ),
+    (
+        "tace",
+        "extrahepatic_progression",
+        {"extrahepatic.present": True, "extrahepatic.sites": ["bone"], "extrahepatic.stable": True},
+        False,
+        "002 §4 allows stable extrahepatic disease: no disagreement",
+    ),
+    (
+        "tare",
+        "extrahepatic_progression",
+        {
+            "extrahepatic.present": True,
+            "extrahepatic.sites": ["bone"],
+            "extrahepatic.stable": False,
+        },
+        True,
+        "003 Hepatic arterial embolization (as for TACE)",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("option", "caution", "changes", "shown", "source"), ROWS,
-                         ids=[f"{r[0]}.{r[1]}-{r[3]}" for r in ROWS])
-def test_permissive_seed_is_a_caution(option: str, caution: str, changes: dict[str, Any],
-                                      shown: bool, source: str) -> None:
+@pytest.mark.parametrize(
+    ("option", "caution", "changes", "shown", "source"),
+    ROWS,
+    ids=[f"{r[0]}.{r[1]}-{r[3]}" for r in ROWS],
+)
+def test_permissive_seed_is_a_caution(
+    option: str, caution: str, changes: dict[str, Any], shown: bool, source: str
+) -> None:
     doc = assess_mapping(eligible_case(option, changes), with_evidence=False)
     details = doc["options"][option]["caution_details"]
     texts = [d["text"] for d in details if d["case_specific"]]
-    wanted = {"limited_under_5cm": "001 is more permissive",
-              "g3_nanets": "NANETS still supports",
-              "extrahepatic_progression": "003 allows liver-directed therapy"}[caution]
+    wanted = {
+        "limited_under_5cm": "001 is more permissive",
+        "g3_nanets": "NANETS still supports",
+        "extrahepatic_progression": "003 allows liver-directed therapy",
+    }[caution]
     assert any(wanted in t for t in texts) is shown, source
 
 
 def test_prrt_uptake_below_liver_is_ineligible_not_a_caution() -> None:
     """003 Targeted therapies: PRRT for 'strong radiotrace uptake on SRS'; Krenning 1 is
     uptake below normal liver (NETTER-1 required uptake ≥ liver)."""
-    doc = assess_mapping(eligible_case("prrt", {"imaging.krenning_score": 1}),
-                         with_evidence=False)
+    doc = assess_mapping(eligible_case("prrt", {"imaging.krenning_score": 1}), with_evidence=False)
     assert doc["options"]["prrt"]["status"] == "ineligible"

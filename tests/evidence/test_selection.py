@@ -8,24 +8,47 @@ from nelm.evidence.records import EvidenceRecord
 from nelm.evidence.selection import is_median_outcome, select_records
 
 
-def record(rid: str, key: str, *, n: int | None = 50, locator: str = "Table 1",
-           seed: str = "000", flags: tuple[str, ...] = (), design: str = "retrospective",
-           author: str = "Smith", year: int = 2010) -> EvidenceRecord:
+def record(
+    rid: str,
+    key: str,
+    *,
+    n: int | None = 50,
+    locator: str = "Table 1",
+    seed: str = "000",
+    flags: tuple[str, ...] = (),
+    design: str = "retrospective",
+    author: str = "Smith",
+    year: int = 2010,
+) -> EvidenceRecord:
     return EvidenceRecord(
-        id=rid, study_key=key, author=author, year=year, arm="TACE", modality="tace",
-        design=design, population="mixed", n=n, n_pnet=None,
-        outcomes=MappingProxyType({"os_5y_percent": 40.0}), not_reached=(), flags=flags,
-        source=MappingProxyType({"seed": seed, "locator": locator}))
+        id=rid,
+        study_key=key,
+        author=author,
+        year=year,
+        arm="TACE",
+        modality="tace",
+        design=design,
+        population="mixed",
+        n=n,
+        n_pnet=None,
+        outcomes=MappingProxyType({"os_5y_percent": 40.0}),
+        not_reached=(),
+        flags=flags,
+        source=MappingProxyType({"seed": seed, "locator": locator}),
+    )
 
 
 def test_the_rules_of_the_module_docstring() -> None:
-    chosen = select_records([
-        record("a", "k1"),
-        record("a2", "k1", locator="§3.1"),          # same arm from running text: not used
-        record("b", "k2", n=None),                   # no patient count
-        record("c", "k3", design="meta_analysis"),   # a review's summary
-        record("d", "k4", flags=("combination_therapy",)),
-    ], "os_5y_percent")
+    chosen = select_records(
+        [
+            record("a", "k1"),
+            record("a2", "k1", locator="§3.1"),  # same arm from running text: not used
+            record("b", "k2", n=None),  # no patient count
+            record("c", "k3", design="meta_analysis"),  # a review's summary
+            record("d", "k4", flags=("combination_therapy",)),
+        ],
+        "os_5y_percent",
+    )
     assert [r.id for r in chosen.used] == ["a"]
     assert [d.used.id for d in chosen.duplicates] == ["a"]
     reasons = {e.record.id: e.reason for e in chosen.excluded}
@@ -34,10 +57,13 @@ def test_the_rules_of_the_module_docstring() -> None:
 
 
 def test_one_cohort_published_twice_counts_once_the_latest() -> None:
-    chosen = select_records([
-        record("old", "s2005", flags=("cohort_overlap",), year=2005),
-        record("new", "s2012", flags=("cohort_overlap",), year=2012),
-    ], "os_5y_percent")
+    chosen = select_records(
+        [
+            record("old", "s2005", flags=("cohort_overlap",), year=2005),
+            record("new", "s2012", flags=("cohort_overlap",), year=2012),
+        ],
+        "os_5y_percent",
+    )
     assert [r.id for r in chosen.used] == ["new"]
 
 

@@ -36,8 +36,7 @@ def test_resection_summary_pools_five_year_survival() -> None:
     doc = assess_mapping({"case_id": "s"})
     os5 = doc["options"]["liver_resection"]["evidence"]["os_5y_percent"]
     assert os5["k"] >= 2
-    values = [r.outcomes["os_5y_percent"] for r in records_for("liver_resection",
-                                                                "os_5y_percent")]
+    values = [r.outcomes["os_5y_percent"] for r in records_for("liver_resection", "os_5y_percent")]
     assert min(values) <= os5["estimate"] <= max(values)
     assert os5["ci"][0] < os5["estimate"] < os5["ci"][1]
 

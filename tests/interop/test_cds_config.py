@@ -20,9 +20,13 @@ def test_settings_from_a_json_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     config = {
         "app_base_url": "https://nelm.hospital.example/",
         "service_base_url": "https://cds.hospital.example",
-        "issuers": [{"iss": "https://ehr.hospital.example", "jwks_path": "keys/ehr.json"},
-                    {"iss": "https://sandbox.cds-hooks.org",
-                     "jwks_url": "https://sandbox.cds-hooks.org/.well-known/jwks.json"}],
+        "issuers": [
+            {"iss": "https://ehr.hospital.example", "jwks_path": "keys/ehr.json"},
+            {
+                "iss": "https://sandbox.cds-hooks.org",
+                "jwks_url": "https://sandbox.cds-hooks.org/.well-known/jwks.json",
+            },
+        ],
         "jwks_url_allow_list": ["https://sandbox.cds-hooks.org/.well-known/jwks.json"],
         "fhir_server_allow_list": ["https://fhir.hospital.example/r4/"],
         "algorithms": ["ES384", "RS384"],
@@ -35,7 +39,8 @@ def test_settings_from_a_json_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert settings is not None
     assert settings.app_base_url == "https://nelm.hospital.example"
     assert settings.issuer_index["https://ehr.hospital.example"].jwks_path == (
-        tmp_path / "keys" / "ehr.json")
+        tmp_path / "keys" / "ehr.json"
+    )
     assert settings.fhir_server_allowed("https://FHIR.hospital.example:443/r4")
     assert not settings.fhir_server_allowed("https://fhir.hospital.example/r4/other")
     assert settings.algorithms == ("ES384", "RS384")
@@ -43,17 +48,19 @@ def test_settings_from_a_json_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert CdsSettings.from_env() is None
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"unknown_key": 1}, "unknown keys"),
-    ({"app_base_url": "ftp://x"}, "app_base_url"),
-    ({"fhir_server_allow_list": ["http://fhir.example.org"]}, "https"),
-    ({"fhir_server_allow_list": ["https://user:pw@fhir.example.org"]}, "credentials"),
-    ({"algorithms": ["HS256"]}, "HS256"),
-    ({"algorithms": []}, "algorithms"),
-    ({"issuers": [{"iss": "a", "jwks_path": "x"}, {"iss": "a", "jwks_path": "y"}]},
-     "twice"),
-    ({"clock_leeway_seconds": -1}, "seconds"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"unknown_key": 1}, "unknown keys"),
+        ({"app_base_url": "ftp://x"}, "app_base_url"),
+        ({"fhir_server_allow_list": ["http://fhir.example.org"]}, "https"),
+        ({"fhir_server_allow_list": ["https://user:pw@fhir.example.org"]}, "credentials"),
+        ({"algorithms": ["HS256"]}, "HS256"),
+        ({"algorithms": []}, "algorithms"),
+        ({"issuers": [{"iss": "a", "jwks_path": "x"}, {"iss": "a", "jwks_path": "y"}]}, "twice"),
+        ({"clock_leeway_seconds": -1}, "seconds"),
+    ],
+)
 def test_bad_settings_are_refused_at_start(change: dict[str, object], message: str) -> None:
     config: dict[str, object] = {"app_base_url": "https://nelm.example.org"}
     config.update(change)
@@ -62,8 +69,9 @@ def test_bad_settings_are_refused_at_start(change: dict[str, object], message: s
 
 
 def test_loopback_http_is_allowed_for_local_testing() -> None:
-    settings = CdsSettings(app_base_url="http://127.0.0.1:8000",
-                           fhir_server_allow_list=("http://localhost:8080/fhir",))
+    settings = CdsSettings(
+        app_base_url="http://127.0.0.1:8000", fhir_server_allow_list=("http://localhost:8080/fhir",)
+    )
     assert settings.fhir_server_allowed("http://localhost:8080/fhir/")
 
 
@@ -74,7 +82,8 @@ def test_normalize_url() -> None:
 
 
 def test_example_keys_token_and_request_work_end_to_end(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     keys = tmp_path / "keys"
     assert example_tool.main(["keygen", str(keys)]) == 0
     assert (keys / "private-key.pem").stat().st_mode & 0o077 == 0
@@ -83,8 +92,11 @@ def test_example_keys_token_and_request_work_end_to_end(
     token = capsys.readouterr().out.strip()
     assert example_tool.main(["request", "3"]) == 0
     body = json.loads(capsys.readouterr().out)
-    harness = make_harness(tmp_path, clock=lambda: datetime.now(UTC),
-                           issuers=(TrustedIssuer(ISSUER, jwks_path=keys / "jwks.json"),))
+    harness = make_harness(
+        tmp_path,
+        clock=lambda: datetime.now(UTC),
+        issuers=(TrustedIssuer(ISSUER, jwks_path=keys / "jwks.json"),),
+    )
     response = harness.call(body, token=token)
     assert response.status_code == 200, response.text
     assert response.json()["cards"][0]["summary"].startswith("NELM: ")
@@ -96,9 +108,14 @@ SANDBOX = "https://sandbox.cds-hooks.org"
 
 def test_cors_for_browser_based_sandboxes(tmp_path: Path) -> None:
     harness = make_harness(tmp_path, cors_allow_origins=(SANDBOX,))
-    preflight = harness.client.options(SERVICE, headers={
-        "Origin": SANDBOX, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "authorization, content-type"})
+    preflight = harness.client.options(
+        SERVICE,
+        headers={
+            "Origin": SANDBOX,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type",
+        },
+    )
     assert preflight.status_code == 204
     assert preflight.headers["access-control-allow-origin"] == SANDBOX
     assert "Authorization" in preflight.headers["access-control-allow-headers"]

@@ -44,9 +44,17 @@ def _send(harness: Harness, items: list[dict[str, Any]]) -> Any:
 def test_accepted_with_a_suggestion(harness: Harness) -> None:
     hook_instance, card = _card(harness)
     suggestion = card["suggestions"][0]["uuid"]
-    response = _send(harness, [{"card": card["uuid"], "outcome": "accepted",
-                                "acceptedSuggestions": [{"id": suggestion}],
-                                "outcomeTimestamp": "2025-01-15T12:01:02Z"}])
+    response = _send(
+        harness,
+        [
+            {
+                "card": card["uuid"],
+                "outcome": "accepted",
+                "acceptedSuggestions": [{"id": suggestion}],
+                "outcomeTimestamp": "2025-01-15T12:01:02Z",
+            }
+        ],
+    )
     assert response.status_code == 200, response.text
     assert response.json() == {}
     [record] = harness.sink.records
@@ -63,12 +71,24 @@ def test_accepted_with_a_suggestion(harness: Harness) -> None:
 def test_overridden_with_a_reason_keeps_the_code_not_the_comment(harness: Harness) -> None:
     hook_instance, card = _card(harness)
     comment = "Synthetic Patient 0002 declined surgery at home visit"
-    response = _send(harness, [{
-        "card": card["uuid"], "outcome": "overridden",
-        "overrideReason": {"reason": {"system": OVERRIDE_SYSTEM, "code": "already-discussed",
-                                      "display": "Already discussed at a tumour board"},
-                           "userComment": comment},
-        "outcomeTimestamp": "2025-01-15T12:05:00+01:00"}])
+    response = _send(
+        harness,
+        [
+            {
+                "card": card["uuid"],
+                "outcome": "overridden",
+                "overrideReason": {
+                    "reason": {
+                        "system": OVERRIDE_SYSTEM,
+                        "code": "already-discussed",
+                        "display": "Already discussed at a tumour board",
+                    },
+                    "userComment": comment,
+                },
+                "outcomeTimestamp": "2025-01-15T12:05:00+01:00",
+            }
+        ],
+    )
     assert response.status_code == 200, response.text
     [record] = harness.sink.records
     assert record.outcome == "overridden"
@@ -81,8 +101,10 @@ def test_overridden_with_a_reason_keeps_the_code_not_the_comment(harness: Harnes
 
 def test_feedback_for_an_unknown_card_is_kept_without_hook_instance(harness: Harness) -> None:
     card = str(uuid.uuid4())
-    response = _send(harness, [{"card": card, "outcome": "overridden",
-                                "outcomeTimestamp": "2025-01-15T12:05:00Z"}])
+    response = _send(
+        harness,
+        [{"card": card, "outcome": "overridden", "outcomeTimestamp": "2025-01-15T12:05:00Z"}],
+    )
     assert response.status_code == 200
     [record] = harness.sink.records
     assert record.hook_instance is None
@@ -92,38 +114,77 @@ def test_feedback_for_an_unknown_card_is_kept_without_hook_instance(harness: Har
 def test_several_items_at_once(harness: Harness) -> None:
     _, first = _card(harness)
     _, second = _card(harness)
-    response = _send(harness, [
-        {"card": first["uuid"], "outcome": "accepted", "outcomeTimestamp": "2025-01-15"},
-        {"card": second["uuid"], "outcome": "overridden",
-         "outcomeTimestamp": "2025-01-15T12:00:00.123Z"}])
+    response = _send(
+        harness,
+        [
+            {"card": first["uuid"], "outcome": "accepted", "outcomeTimestamp": "2025-01-15"},
+            {
+                "card": second["uuid"],
+                "outcome": "overridden",
+                "outcomeTimestamp": "2025-01-15T12:00:00.123Z",
+            },
+        ],
+    )
     assert response.status_code == 200
     assert [r.outcome for r in harness.sink.records] == ["accepted", "overridden"]
 
 
-@pytest.mark.parametrize(("item", "expression"), [
-    ({"card": "not-a-uuid", "outcome": "accepted"}, "feedback[0].card"),
-    ({"outcome": "accepted"}, "feedback[0].card"),
-    ({"card": "{card}", "outcome": "ignored"}, "feedback[0].outcome"),
-    ({"card": "{card}", "outcome": "accepted", "outcomeTimestamp": "yesterday"},
-     "feedback[0].outcomeTimestamp"),
-    ({"card": "{card}", "outcome": "accepted"}, "feedback[0].outcomeTimestamp"),
-    ({"card": "{card}", "outcome": "accepted", "acceptedSuggestions": ["x"],
-      "outcomeTimestamp": "2025-01-15T12:00:00Z"}, "feedback[0].acceptedSuggestions[0].id"),
-    ({"card": "{card}", "outcome": "overridden", "outcomeTimestamp": "2025-01-15T12:00:00Z",
-      "acceptedSuggestions": [{"id": "{card}"}]}, "feedback[0].acceptedSuggestions"),
-    ({"card": "{card}", "outcome": "overridden", "outcomeTimestamp": "2025-01-15T12:00:00Z",
-      "overrideReason": {"reason": {"code": "<script>"}}},
-     "feedback[0].overrideReason.reason.code"),
-    ({"card": "{card}", "outcome": "accepted", "outcomeTimestamp": "2025-01-15T12:00:00Z",
-      "overrideReason": {"reason": {"code": "already-discussed"}}},
-     "feedback[0].overrideReason"),
-    ("text", "feedback[0]"),
-])
+@pytest.mark.parametrize(
+    ("item", "expression"),
+    [
+        ({"card": "not-a-uuid", "outcome": "accepted"}, "feedback[0].card"),
+        ({"outcome": "accepted"}, "feedback[0].card"),
+        ({"card": "{card}", "outcome": "ignored"}, "feedback[0].outcome"),
+        (
+            {"card": "{card}", "outcome": "accepted", "outcomeTimestamp": "yesterday"},
+            "feedback[0].outcomeTimestamp",
+        ),
+        ({"card": "{card}", "outcome": "accepted"}, "feedback[0].outcomeTimestamp"),
+        (
+            {
+                "card": "{card}",
+                "outcome": "accepted",
+                "acceptedSuggestions": ["x"],
+                "outcomeTimestamp": "2025-01-15T12:00:00Z",
+            },
+            "feedback[0].acceptedSuggestions[0].id",
+        ),
+        (
+            {
+                "card": "{card}",
+                "outcome": "overridden",
+                "outcomeTimestamp": "2025-01-15T12:00:00Z",
+                "acceptedSuggestions": [{"id": "{card}"}],
+            },
+            "feedback[0].acceptedSuggestions",
+        ),
+        (
+            {
+                "card": "{card}",
+                "outcome": "overridden",
+                "outcomeTimestamp": "2025-01-15T12:00:00Z",
+                "overrideReason": {"reason": {"code": "<script>"}},
+            },
+            "feedback[0].overrideReason.reason.code",
+        ),
+        (
+            {
+                "card": "{card}",
+                "outcome": "accepted",
+                "outcomeTimestamp": "2025-01-15T12:00:00Z",
+                "overrideReason": {"reason": {"code": "already-discussed"}},
+            },
+            "feedback[0].overrideReason",
+        ),
+        ("text", "feedback[0]"),
+    ],
+)
 def test_bad_feedback_is_a_400(harness: Harness, item: Any, expression: str) -> None:
     card = str(uuid.uuid4())
     if isinstance(item, dict):
-        item = {k: (v.replace("{card}", card) if isinstance(v, str) else v)
-                for k, v in item.items()}
+        item = {
+            k: (v.replace("{card}", card) if isinstance(v, str) else v) for k, v in item.items()
+        }
         if "acceptedSuggestions" in item and isinstance(item["acceptedSuggestions"][0], dict):
             item["acceptedSuggestions"] = [{"id": card}]
     response = _send(harness, [item])
@@ -133,8 +194,9 @@ def test_bad_feedback_is_a_400(harness: Harness, item: Any, expression: str) -> 
     assert harness.sink.records == []
 
 
-@pytest.mark.parametrize("body", [{}, {"feedback": "x"}, {"feedback": []}, [],
-                                  {"feedback": [{}] * 101}])
+@pytest.mark.parametrize(
+    "body", [{}, {"feedback": "x"}, {"feedback": []}, [], {"feedback": [{}] * 101}]
+)
 def test_bad_feedback_bodies(harness: Harness, body: Any) -> None:
     response = harness.client.post(FEEDBACK, json=body, headers=auth())
     assert response.status_code == 400
@@ -148,7 +210,15 @@ def test_a_failing_sink_is_a_500_not_a_trace(tmp_path: Path) -> None:
         raise OSError("disk full")
 
     setattr(harness.sink, "record", broken)  # noqa: B010 - replace the method on purpose
-    response = _send(harness, [{"card": str(uuid.uuid4()), "outcome": "accepted",
-                                "outcomeTimestamp": "2025-01-15T12:00:00Z"}])
+    response = _send(
+        harness,
+        [
+            {
+                "card": str(uuid.uuid4()),
+                "outcome": "accepted",
+                "outcomeTimestamp": "2025-01-15T12:00:00Z",
+            }
+        ],
+    )
     assert response.status_code == 500
     assert "disk" not in response.text

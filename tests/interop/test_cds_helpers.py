@@ -42,9 +42,7 @@ ISSUER = "https://ehr.example.org"
 OTHER_ISSUER = "https://other-ehr.example.org"
 FHIR_BASE = "https://fhir.example.org/r4"
 APP_BASE = "https://nelm.example.org"
-NOW = datetime(REFERENCE_DATE.year, REFERENCE_DATE.month, REFERENCE_DATE.day, 12, 0,
-               tzinfo=UTC)
-
+NOW = datetime(REFERENCE_DATE.year, REFERENCE_DATE.month, REFERENCE_DATE.day, 12, 0, tzinfo=UTC)
 
 
 @functools.cache
@@ -78,26 +76,43 @@ def public_jwk(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey, kid: str) ->
 
 
 def jwks() -> dict[str, Any]:
-    return {"keys": [public_jwk(rsa_key(), "rsa-1"), public_jwk(ec_key(), "ec-1"),
-                     public_jwk(ec256_key(), "ec256-1")]}
+    return {
+        "keys": [
+            public_jwk(rsa_key(), "rsa-1"),
+            public_jwk(ec_key(), "ec-1"),
+            public_jwk(ec256_key(), "ec256-1"),
+        ]
+    }
 
 
-def mint(*, key: Any = None, kid: str = "rsa-1", alg: str = "RS384", aud: Any = None,
-         iss: str = ISSUER, now: datetime = NOW, lifetime: float = 240,
-         drop: tuple[str, ...] = (), headers: Mapping[str, Any] | None = None,
-         **claims: Any) -> str:
+def mint(
+    *,
+    key: Any = None,
+    kid: str = "rsa-1",
+    alg: str = "RS384",
+    aud: Any = None,
+    iss: str = ISSUER,
+    now: datetime = NOW,
+    lifetime: float = 240,
+    drop: tuple[str, ...] = (),
+    headers: Mapping[str, Any] | None = None,
+    **claims: Any,
+) -> str:
     """A token as the EHR would sign it for ``aud`` (the patient-view endpoint)."""
     payload: dict[str, Any] = {
-        "iss": iss, "sub": "ehr-client", "aud": BASE + SERVICE if aud is None else aud,
-        "iat": int(now.timestamp()), "exp": int((now + timedelta(seconds=lifetime))
-                                                .timestamp()),
+        "iss": iss,
+        "sub": "ehr-client",
+        "aud": BASE + SERVICE if aud is None else aud,
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(seconds=lifetime)).timestamp()),
         "jti": str(uuid.uuid4()),
     }
     payload.update(claims)
     for name in drop:
         payload.pop(name, None)
-    signing_key = key if key is not None else (rsa_key() if alg.startswith(("RS", "PS"))
-                                               else ec_key())
+    signing_key = (
+        key if key is not None else (rsa_key() if alg.startswith(("RS", "PS")) else ec_key())
+    )
     header = {"kid": kid, "typ": "JWT", **(headers or {})}
     return jwt.encode(payload, signing_key, algorithm=alg, headers=header)
 
@@ -117,8 +132,9 @@ class FakeFhirServer:
     calls: list[tuple[str, str | None]] = field(default_factory=list)
     delay: float = 0.0
 
-    async def get(self, url: str, *, access_token: str | None, timeout: float,
-                  max_bytes: int) -> FetchResponse:
+    async def get(
+        self, url: str, *, access_token: str | None, timeout: float, max_bytes: int
+    ) -> FetchResponse:
         import asyncio
 
         self.calls.append((url, access_token))
@@ -126,8 +142,12 @@ class FakeFhirServer:
             await asyncio.sleep(self.delay)
         answer = self.routes.get(url)
         if answer is None:
-            body = json.dumps({"resourceType": "OperationOutcome", "issue": [
-                {"severity": "error", "code": "not-found"}]}).encode()
+            body = json.dumps(
+                {
+                    "resourceType": "OperationOutcome",
+                    "issue": [{"severity": "error", "code": "not-found"}],
+                }
+            ).encode()
             return FetchResponse(404, "application/fhir+json", body)
         if isinstance(answer, FetchResponse):
             return answer
@@ -149,8 +169,13 @@ class Harness:
         return self.client.post(SERVICE, json=body, headers=auth(token, **kw))
 
 
-def make_harness(tmp_path: Path, *, clock: Callable[[], datetime] = lambda: NOW,
-                 jwks_fetcher: Any = None, **overrides: Any) -> Harness:
+def make_harness(
+    tmp_path: Path,
+    *,
+    clock: Callable[[], datetime] = lambda: NOW,
+    jwks_fetcher: Any = None,
+    **overrides: Any,
+) -> Harness:
     path = tmp_path / "ehr-jwks.json"
     path.write_text(json.dumps(jwks()), encoding="utf-8")
     values: dict[str, Any] = {
@@ -164,9 +189,16 @@ def make_harness(tmp_path: Path, *, clock: Callable[[], datetime] = lambda: NOW,
     fhir = FakeFhirServer()
     replay = InMemoryReplayCache()
     app = FastAPI()
-    app.include_router(create_cds_router(settings, feedback_sink=sink, clock=clock,
-                                         fhir_fetcher=fhir, jwks_fetcher=jwks_fetcher,
-                                         replay_cache=replay))
+    app.include_router(
+        create_cds_router(
+            settings,
+            feedback_sink=sink,
+            clock=clock,
+            fhir_fetcher=fhir,
+            jwks_fetcher=jwks_fetcher,
+            replay_cache=replay,
+        )
+    )
     client = TestClient(app, raise_server_exceptions=False)
     return Harness(client, sink, fhir, settings, replay)
 
@@ -174,8 +206,7 @@ def make_harness(tmp_path: Path, *, clock: Callable[[], datetime] = lambda: NOW,
 # --------------------------------------------------------------------------- prefetch
 
 
-def searchset(resources: list[dict[str, Any]], *, next_url: str | None = None
-              ) -> dict[str, Any]:
+def searchset(resources: list[dict[str, Any]], *, next_url: str | None = None) -> dict[str, Any]:
     bundle = example.searchset(resources, FHIR_BASE)
     if next_url is not None:
         bundle["link"] = [{"relation": "next", "url": next_url}]
@@ -189,12 +220,14 @@ def prefetch_from_bundle(bundle: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def patient_id_of(bundle: Mapping[str, Any]) -> str:
-    return next(str(e["resource"]["id"]) for e in bundle["entry"]
-                if e["resource"]["resourceType"] == "Patient")
+    return next(
+        str(e["resource"]["id"])
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Patient"
+    )
 
 
-def hook_body(prefetch: Mapping[str, Any] | None, patient_id: str, **extra: Any
-              ) -> dict[str, Any]:
+def hook_body(prefetch: Mapping[str, Any] | None, patient_id: str, **extra: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "hook": "patient-view",
         "hookInstance": str(uuid.uuid4()),

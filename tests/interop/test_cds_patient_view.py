@@ -61,10 +61,19 @@ def test_discovery(harness: Harness) -> None:
     prefetch = service["prefetch"]
     assert prefetch["patient"] == "Patient/{{context.patientId}}"
     assert prefetch["conditions"] == "Condition?patient={{context.patientId}}"
-    assert prefetch["observations"] == ("Observation?patient={{context.patientId}}"
-                                        "&category=laboratory")
-    assert set(prefetch) == {"patient", "conditions", "observations", "pathology",
-                             "performance", "imaging", "procedures", "medications"}
+    assert prefetch["observations"] == (
+        "Observation?patient={{context.patientId}}&category=laboratory"
+    )
+    assert set(prefetch) == {
+        "patient",
+        "conditions",
+        "observations",
+        "pathology",
+        "performance",
+        "imaging",
+        "procedures",
+        "medications",
+    }
     assert "MedicationStatement:medication" in prefetch["medications"]
     assert "29593-1" in prefetch["pathology"]  # Ki-67
 
@@ -87,8 +96,9 @@ def test_full_patient_view_call(harness: Harness) -> None:
     # CDS Hooks 2.0 Card.source.url: where to learn about the service that gave the
     # card (the nelm application); the case itself is a link of the card.
     assert card["source"]["url"] == f"{APP_BASE}/"
-    assert card["links"][0]["url"] == (f"{APP_BASE}/cases/new?source=cds-hooks"
-                                       f"&hookInstance={body['hookInstance']}")
+    assert card["links"][0]["url"] == (
+        f"{APP_BASE}/cases/new?source=cds-hooks&hookInstance={body['hookInstance']}"
+    )
     eligible = [o for o in expected["options"].values() if o["status"] == "eligible"]
     assert eligible
     for option in eligible:
@@ -103,7 +113,10 @@ def test_full_patient_view_call(harness: Harness) -> None:
     assert action["resource"]["subject"] == {"reference": f"Patient/{patient_id_of(bundle)}"}
     assert card["selectionBehavior"] == "at-most-one"
     assert {r["code"] for r in card["overrideReasons"]} == {
-        "already-discussed", "record-incorrect", "not-applicable"}
+        "already-discussed",
+        "record-incorrect",
+        "not-applicable",
+    }
 
 
 def test_statuses_match_a_direct_assessment_of_the_same_bundle(harness: Harness) -> None:
@@ -118,13 +131,17 @@ def test_indicator_is_warning_while_a_curative_option_is_open(harness: Harness) 
     """warning: a curative-intent option is eligible or not ruled out; info otherwise."""
     found = {"warning": 0, "info": 0}
     for seed in range(1, 40):
-        overrides: dict[str, Any] = ({"extrahepatic_sites": (), "lesion_count": 1,
-                                      "largest_lesion_cm": 2.0}
-                                     if seed % 2 else {"extrahepatic_sites": ("bone",)})
+        overrides: dict[str, Any] = (
+            {"extrahepatic_sites": (), "lesion_count": 1, "largest_lesion_cm": 2.0}
+            if seed % 2
+            else {"extrahepatic_sites": ("bone",)}
+        )
         bundle = make_bundle(seed, **overrides)
         expected = assess_fhir(bundle, assessment_date=REFERENCE_DATE)
-        curative = any(o["status"] in ("eligible", "uncertain") and o["intent"] == "curative"
-                       for o in expected["options"].values())
+        curative = any(
+            o["status"] in ("eligible", "uncertain") and o["intent"] == "curative"
+            for o in expected["options"].values()
+        )
         _, answer = _call(harness, seed, **overrides)
         card = answer["cards"][0]
         assert card["indicator"] == ("warning" if curative else "info")
@@ -136,14 +153,19 @@ def test_indicator_is_warning_while_a_curative_option_is_open(harness: Harness) 
     assert all(found.values()), found
 
 
-def test_no_card_for_a_patient_without_neuroendocrine_liver_metastases(
-        harness: Harness) -> None:
-    colon = {"resourceType": "Condition", "id": "c1", "subject": {"reference": "Patient/p-9"},
-             "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10",
-                                  "code": "C18.7"}]}}
-    prefetch = {"patient": {"resourceType": "Patient", "id": "p-9", "gender": "male"},
-                "conditions": searchset([colon]), "observations": searchset([]),
-                "imaging": searchset([])}
+def test_no_card_for_a_patient_without_neuroendocrine_liver_metastases(harness: Harness) -> None:
+    colon = {
+        "resourceType": "Condition",
+        "id": "c1",
+        "subject": {"reference": "Patient/p-9"},
+        "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10", "code": "C18.7"}]},
+    }
+    prefetch = {
+        "patient": {"resourceType": "Patient", "id": "p-9", "gender": "male"},
+        "conditions": searchset([colon]),
+        "observations": searchset([]),
+        "imaging": searchset([]),
+    }
     response = harness.call(hook_body(prefetch, "p-9"))
     assert response.status_code == 200
     assert response.json() == {"cards": []}
@@ -151,8 +173,10 @@ def test_no_card_for_a_patient_without_neuroendocrine_liver_metastases(
 
 def test_every_patient_gets_a_card_when_relevance_is_not_required(tmp_path: Path) -> None:
     harness = make_harness(tmp_path, only_when_relevant=False)
-    prefetch = {"patient": {"resourceType": "Patient", "id": "p-9", "gender": "male"},
-                "conditions": searchset([])}
+    prefetch = {
+        "patient": {"resourceType": "Patient", "id": "p-9", "gender": "male"},
+        "conditions": searchset([]),
+    }
     response = harness.call(hook_body(prefetch, "p-9"))
     assert response.status_code == 200
     summaries = [c["summary"] for c in response.json()["cards"]]
@@ -165,8 +189,10 @@ def test_every_patient_gets_a_card_when_relevance_is_not_required(tmp_path: Path
 def test_record_text_cannot_inject_markup(harness: Harness) -> None:
     bundle = make_bundle(4)
     prefetch = prefetch_from_bundle(bundle)
-    hostile = ("<img src=x onerror=alert(1)> **bold** [click](javascript:alert(1)) "
-               "<script>alert(2)</script>\n# heading")
+    hostile = (
+        "<img src=x onerror=alert(1)> **bold** [click](javascript:alert(1)) "
+        "<script>alert(2)</script>\n# heading"
+    )
     for entry in prefetch["conditions"]["entry"]:
         condition = entry["resource"]
         for coding in condition["code"]["coding"]:
@@ -186,8 +212,9 @@ def test_record_text_cannot_inject_markup(harness: Harness) -> None:
 def test_untrusted_ids_and_names_in_problems_are_escaped(harness: Harness) -> None:
     bundle = make_bundle(5)
     prefetch = prefetch_from_bundle(bundle)
-    prefetch["imaging"]["entry"].append({"resource": {
-        "resourceType": "<b>Observation</b>", "id": "[x](javascript:alert(1))"}})
+    prefetch["imaging"]["entry"].append(
+        {"resource": {"resourceType": "<b>Observation</b>", "id": "[x](javascript:alert(1))"}}
+    )
     response = harness.call(hook_body(prefetch, patient_id_of(bundle)))
     assert response.status_code == 200
     data_card = response.json()["cards"][1]
@@ -208,8 +235,11 @@ def test_no_patient_data_in_logs(harness: Harness, caplog: pytest.LogCaptureFixt
     # a rejected call too: contradictory values
     bad = copy.deepcopy(body)
     bad["hookInstance"] = str(uuid.uuid4())
-    ki67 = next(e for e in bad["prefetch"]["pathology"]["entry"]
-                if e["resource"]["code"]["coding"][0]["code"] == "29593-1")
+    ki67 = next(
+        e
+        for e in bad["prefetch"]["pathology"]["entry"]
+        if e["resource"]["code"]["coding"][0]["code"] == "29593-1"
+    )
     twin = copy.deepcopy(ki67)
     twin["resource"]["id"] = "ki67-twin"
     twin["resource"]["valueQuantity"]["value"] = 77.0
@@ -240,10 +270,17 @@ def _outcome(response: Any, status: int) -> list[dict[str, Any]]:
 
 
 def test_body_that_is_not_json(harness: Harness) -> None:
-    for content in (b"{not json", b"<html><body>error</body></html>", b"", b"\xff\xfe",
-                    b'{"hook": NaN}', b"[" * 100_000):
-        response = harness.client.post(SERVICE, content=content,
-                                       headers={**auth(), "Content-Type": "application/json"})
+    for content in (
+        b"{not json",
+        b"<html><body>error</body></html>",
+        b"",
+        b"\xff\xfe",
+        b'{"hook": NaN}',
+        b"[" * 100_000,
+    ):
+        response = harness.client.post(
+            SERVICE, content=content, headers={**auth(), "Content-Type": "application/json"}
+        )
         [issue] = _outcome(response, 400)
         assert "JSON" in issue["diagnostics"]
 
@@ -265,21 +302,26 @@ def test_body_streamed_without_length_over_the_limit(harness: Harness) -> None:
     _outcome(response, 413)
 
 
-@pytest.mark.parametrize(("change", "expression"), [
-    ({"hook": "order-select"}, "hook"),
-    ({"hook": None}, "hook"),
-    ({"hookInstance": None}, "hookInstance"),
-    ({"hookInstance": "bad instance\nid"}, "hookInstance"),
-    ({"context": None}, "context"),
-    ({"context": {"userId": "Practitioner/1"}}, "context.patientId"),
-    ({"context": {"patientId": 12}}, "context.patientId"),
-    ({"context": {"patientId": "../../Patient/x"}}, "context.patientId"),
-    ({"context": {"patientId": "p-1", "encounterId": "a/b"}}, "context.encounterId"),
-    ({"prefetch": ["not", "an", "object"]}, "prefetch"),
-    ({"fhirAuthorization": {"access_token": "t", "token_type": "MAC"}},
-     "fhirAuthorization.token_type"),
-    ({"fhirAuthorization": "token"}, "fhirAuthorization"),
-])
+@pytest.mark.parametrize(
+    ("change", "expression"),
+    [
+        ({"hook": "order-select"}, "hook"),
+        ({"hook": None}, "hook"),
+        ({"hookInstance": None}, "hookInstance"),
+        ({"hookInstance": "bad instance\nid"}, "hookInstance"),
+        ({"context": None}, "context"),
+        ({"context": {"userId": "Practitioner/1"}}, "context.patientId"),
+        ({"context": {"patientId": 12}}, "context.patientId"),
+        ({"context": {"patientId": "../../Patient/x"}}, "context.patientId"),
+        ({"context": {"patientId": "p-1", "encounterId": "a/b"}}, "context.encounterId"),
+        ({"prefetch": ["not", "an", "object"]}, "prefetch"),
+        (
+            {"fhirAuthorization": {"access_token": "t", "token_type": "MAC"}},
+            "fhirAuthorization.token_type",
+        ),
+        ({"fhirAuthorization": "token"}, "fhirAuthorization"),
+    ],
+)
 def test_malformed_requests(harness: Harness, change: dict[str, Any], expression: str) -> None:
     body = hook_body({}, "p-1")
     body.update(change)
@@ -300,8 +342,7 @@ def _quality(response: Any) -> str:
     return re.sub(r"\\(.)", r"\1", str(cards[1]["detail"]))
 
 
-def test_contradictory_ki67_values_give_a_data_quality_card_naming_both(
-        harness: Harness) -> None:
+def test_contradictory_ki67_values_give_a_data_quality_card_naming_both(harness: Harness) -> None:
     bundle = make_bundle(8)
     prefetch = prefetch_from_bundle(bundle)
     pathology = prefetch["pathology"]["entry"]
@@ -321,11 +362,15 @@ def test_impossible_units_give_a_data_quality_card_at_the_value(harness: Harness
     bundle = make_bundle(9)
     prefetch = prefetch_from_bundle(bundle)
     labs = prefetch["observations"]["entry"]
-    index, bilirubin = next((i, e) for i, e in enumerate(labs)
-                            if e["resource"]["code"]["coding"][0]["code"] == "1975-2")
-    bilirubin["resource"]["valueQuantity"] = {"value": 1.0, "unit": "kg",
-                                             "system": "http://unitsofmeasure.org",
-                                             "code": "kg"}
+    index, bilirubin = next(
+        (i, e) for i, e in enumerate(labs) if e["resource"]["code"]["coding"][0]["code"] == "1975-2"
+    )
+    bilirubin["resource"]["valueQuantity"] = {
+        "value": 1.0,
+        "unit": "kg",
+        "system": "http://unitsofmeasure.org",
+        "code": "kg",
+    }
     detail = _quality(harness.call(hook_body(prefetch, patient_id_of(bundle))))
     assert f"prefetch.observations.entry[{index}].resource" in detail
     assert "kg" in detail
@@ -334,15 +379,19 @@ def test_impossible_units_give_a_data_quality_card_at_the_value(harness: Harness
 def test_out_of_range_values_give_a_data_quality_card(harness: Harness) -> None:
     bundle = make_bundle(10)
     prefetch = prefetch_from_bundle(bundle)
-    ki67 = next(e for e in prefetch["pathology"]["entry"]
-                if e["resource"]["code"]["coding"][0]["code"] == "29593-1")
+    ki67 = next(
+        e
+        for e in prefetch["pathology"]["entry"]
+        if e["resource"]["code"]["coding"][0]["code"] == "29593-1"
+    )
     ki67["resource"]["valueQuantity"]["value"] = 250
     detail = _quality(harness.call(hook_body(prefetch, patient_id_of(bundle))))
     assert "pathology.ki67_percent must be between 0 and 100" in detail
 
 
-def test_an_internal_fault_is_a_500_without_details(harness: Harness,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_internal_fault_is_a_500_without_details(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import nelm.interop.cds_hooks.service as service
 
     def broken(*args: Any, **kwargs: Any) -> Any:
@@ -364,8 +413,9 @@ def test_a_deceased_patient_is_never_presented_as_alive(harness: Harness) -> Non
     response = harness.call(hook_body(prefetch, patient_id_of(bundle)))
     assert response.status_code == 200, response.text
     card = response.json()["cards"][0]
-    assert card["summary"] == ("NELM: the record says the patient has died; not for "
-                               "clinical action")
+    assert card["summary"] == (
+        "NELM: the record says the patient has died; not for clinical action"
+    )
     assert card["indicator"] == "warning"
     assert "DECEASED" in card["detail"]
 
@@ -376,5 +426,6 @@ def test_a_resource_about_another_patient_gives_a_data_quality_card(harness: Har
     entry = prefetch["observations"]["entry"][0]
     entry["resource"]["subject"] = {"reference": "Patient/someone-else"}
     detail = _quality(harness.call(hook_body(prefetch, patient_id_of(bundle))))
-    assert ("prefetch.observations.entry[0].resource: Observation about another patient: "
-            "not used") in detail
+    assert (
+        "prefetch.observations.entry[0].resource: Observation about another patient: not used"
+    ) in detail

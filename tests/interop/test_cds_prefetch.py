@@ -39,8 +39,9 @@ def bundle() -> dict[str, Any]:
     return make_bundle(SEED)
 
 
-def _cards(harness: Harness, prefetch: dict[str, Any] | None, patient_id: str,
-           **extra: Any) -> list[dict[str, Any]]:
+def _cards(
+    harness: Harness, prefetch: dict[str, Any] | None, patient_id: str, **extra: Any
+) -> list[dict[str, Any]]:
     response = harness.call(hook_body(prefetch, patient_id, **extra))
     assert response.status_code == 200, response.text
     cards: list[dict[str, Any]] = response.json()["cards"]
@@ -61,8 +62,9 @@ def _full_summary(bundle: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------- prefetch
 
 
-def test_nothing_prefetched_and_no_server_is_a_412(harness: Harness,
-                                                   bundle: dict[str, Any]) -> None:
+def test_nothing_prefetched_and_no_server_is_a_412(
+    harness: Harness, bundle: dict[str, Any]
+) -> None:
     """Without the problem list nelm cannot tell whether it applies: CDS Hooks' 412
     Precondition Failed, naming what could not be had (and no card on every chart)."""
     response = harness.call(hook_body(None, patient_id_of(bundle)))
@@ -75,7 +77,8 @@ def test_nothing_prefetched_and_no_server_is_a_412(harness: Harness,
 
 
 def test_an_unreadable_problem_list_with_a_failing_server_is_a_412(
-        harness: Harness, bundle: dict[str, Any]) -> None:
+    harness: Harness, bundle: dict[str, Any]
+) -> None:
     prefetch = prefetch_from_bundle(bundle)
     prefetch["conditions"] = {"resourceType": "OperationOutcome", "issue": []}
     harness.fhir.delay = 0.0  # the fake server has no routes: 404 for everything
@@ -85,15 +88,24 @@ def test_an_unreadable_problem_list_with_a_failing_server_is_a_412(
     assert "fhirServer.conditions: the server answered HTTP 404" in text
 
 
-def test_broken_values_are_listed_and_the_rest_is_assessed(harness: Harness,
-                                                          bundle: dict[str, Any]) -> None:
+def test_broken_values_are_listed_and_the_rest_is_assessed(
+    harness: Harness, bundle: dict[str, Any]
+) -> None:
     prefetch = prefetch_from_bundle(bundle)
     prefetch["observations"] = None
-    prefetch["patient"] = {"resourceType": "OperationOutcome", "issue": [
-        {"severity": "error", "code": "processing",
-         "diagnostics": "Synthetic Patient 0012 could not be loaded"}]}
-    prefetch["procedures"] = ("<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1>"
-                              "<script>alert(1)</script></body></html>")
+    prefetch["patient"] = {
+        "resourceType": "OperationOutcome",
+        "issue": [
+            {
+                "severity": "error",
+                "code": "processing",
+                "diagnostics": "Synthetic Patient 0012 could not be loaded",
+            }
+        ],
+    }
+    prefetch["procedures"] = (
+        "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1><script>alert(1)</script></body></html>"
+    )
     prefetch["medications"] = copy.deepcopy(prefetch["conditions"]["entry"][0]["resource"])
     prefetch["performance"] = ["not", "a", "resource"]
     del prefetch["imaging"]
@@ -110,15 +122,18 @@ def test_broken_values_are_listed_and_the_rest_is_assessed(harness: Harness,
     assert "prefetch.imaging: not provided" in detail
     # nothing of what came is echoed
     assert "502" not in detail and "alert" not in detail and "Synthetic" not in detail
-    assert data["summary"] == ("NELM: record not fully read (patient, observations, "
-                               "performance, imaging, procedures, medications); assessed "
-                               "without the missing data")
+    assert data["summary"] == (
+        "NELM: record not fully read (patient, observations, "
+        "performance, imaging, procedures, medications); assessed "
+        "without the missing data"
+    )
     # what was not read stays unknown: age and sex came from the Patient, now missing
     assert "unknown" in assessment["detail"]
 
 
 def test_a_patient_other_than_the_one_in_context_is_not_used(
-        harness: Harness, bundle: dict[str, Any]) -> None:
+    harness: Harness, bundle: dict[str, Any]
+) -> None:
     prefetch = prefetch_from_bundle(bundle)
     prefetch["patient"]["id"] = "someone-else"
     cards = _cards(harness, prefetch, patient_id_of(bundle))
@@ -134,14 +149,19 @@ def test_wrong_resource_type_for_the_patient(harness: Harness, bundle: dict[str,
     assert "a Practitioner resource instead of Patient" in data["detail"]
 
 
-def test_resources_about_another_patient_are_set_aside(harness: Harness,
-                                                       bundle: dict[str, Any]) -> None:
+def test_resources_about_another_patient_are_set_aside(
+    harness: Harness, bundle: dict[str, Any]
+) -> None:
     prefetch = prefetch_from_bundle(bundle)
     stranger = copy.deepcopy(prefetch["pathology"]["entry"][0])
     stranger["resource"]["id"] = "someone-elses-ki67"
     stranger["resource"]["subject"] = {"reference": "Patient/other-patient"}
-    stranger["resource"]["valueQuantity"] = {"value": 80, "unit": "%", "code": "%",
-                                             "system": "http://unitsofmeasure.org"}
+    stranger["resource"]["valueQuantity"] = {
+        "value": 80,
+        "unit": "%",
+        "code": "%",
+        "system": "http://unitsofmeasure.org",
+    }
     prefetch["pathology"]["entry"].append(stranger)
     cards = _cards(harness, prefetch, patient_id_of(bundle))
     assert cards[0]["summary"] == _full_summary(bundle)  # the stranger's Ki-67 was not used
@@ -149,11 +169,15 @@ def test_resources_about_another_patient_are_set_aside(harness: Harness,
     assert "Observation about another patient: not used" in data["detail"]
 
 
-def test_invalid_resources_are_left_out_not_everything(harness: Harness,
-                                                       bundle: dict[str, Any]) -> None:
+def test_invalid_resources_are_left_out_not_everything(
+    harness: Harness, bundle: dict[str, Any]
+) -> None:
     prefetch = prefetch_from_bundle(bundle)
-    glucose = next(e for e in prefetch["observations"]["entry"]
-                   if e["resource"]["code"]["coding"][0]["code"] == "2345-7")
+    glucose = next(
+        e
+        for e in prefetch["observations"]["entry"]
+        if e["resource"]["code"]["coding"][0]["code"] == "2345-7"
+    )
     glucose["resource"]["valueQuantity"] = "ninety-eight"
     glucose["resource"]["status"] = ["final"]
     cards = _cards(harness, prefetch, patient_id_of(bundle))
@@ -162,10 +186,14 @@ def test_invalid_resources_are_left_out_not_everything(harness: Harness,
 
 
 def test_two_different_copies_of_one_resource_are_both_left_out(
-        harness: Harness, bundle: dict[str, Any]) -> None:
+    harness: Harness, bundle: dict[str, Any]
+) -> None:
     prefetch = prefetch_from_bundle(bundle)
-    ki67 = next(e for e in prefetch["pathology"]["entry"]
-                if e["resource"]["code"]["coding"][0]["code"] == "29593-1")
+    ki67 = next(
+        e
+        for e in prefetch["pathology"]["entry"]
+        if e["resource"]["code"]["coding"][0]["code"] == "29593-1"
+    )
     copy_of = copy.deepcopy(ki67)
     copy_of["resource"]["valueQuantity"]["value"] = 42.0
     prefetch["observations"]["entry"].append(copy_of)  # the same id, another value
@@ -183,8 +211,9 @@ def test_two_different_copies_of_one_resource_are_both_left_out(
 def test_entries_that_are_not_resources(harness: Harness, bundle: dict[str, Any]) -> None:
     prefetch = prefetch_from_bundle(bundle)
     prefetch["conditions"]["entry"].extend([None, {"resource": "text"}, {"fullUrl": "x"}])
-    prefetch["conditions"]["entry"].append({"resource": {"resourceType": "Procedure",
-                                                         "id": "wrong-place"}})
+    prefetch["conditions"]["entry"].append(
+        {"resource": {"resourceType": "Procedure", "id": "wrong-place"}}
+    )
     data = _data_card(_cards(harness, prefetch, patient_id_of(bundle)))
     assert "3 entries without a resource object" in data["detail"]
     assert "1 Procedure resource of a type this query does not return" in data["detail"]
@@ -192,25 +221,31 @@ def test_entries_that_are_not_resources(harness: Harness, bundle: dict[str, Any]
 
 def test_an_error_outcome_inside_a_searchset(harness: Harness, bundle: dict[str, Any]) -> None:
     prefetch = prefetch_from_bundle(bundle)
-    prefetch["procedures"]["entry"].append({
-        "resource": {"resourceType": "OperationOutcome",
-                     "issue": [{"severity": "error", "code": "too-costly"}]},
-        "search": {"mode": "outcome"}})
+    prefetch["procedures"]["entry"].append(
+        {
+            "resource": {
+                "resourceType": "OperationOutcome",
+                "issue": [{"severity": "error", "code": "too-costly"}],
+            },
+            "search": {"mode": "outcome"},
+        }
+    )
     data = _data_card(_cards(harness, prefetch, patient_id_of(bundle)))
     assert "results may be incomplete" in data["detail"]
 
 
-def test_a_paged_prefetch_without_a_server_is_reported(harness: Harness,
-                                                       bundle: dict[str, Any]) -> None:
+def test_a_paged_prefetch_without_a_server_is_reported(
+    harness: Harness, bundle: dict[str, Any]
+) -> None:
     prefetch = prefetch_from_bundle(bundle)
-    prefetch["observations"]["link"] = [{"relation": "next",
-                                         "url": f"{FHIR_BASE}/Observation?page=2"}]
+    prefetch["observations"]["link"] = [
+        {"relation": "next", "url": f"{FHIR_BASE}/Observation?page=2"}
+    ]
     data = _data_card(_cards(harness, prefetch, patient_id_of(bundle)))
     assert "more pages exist" in data["detail"]
 
 
-def test_a_searchset_of_the_wrong_patient_only(harness: Harness,
-                                               bundle: dict[str, Any]) -> None:
+def test_a_searchset_of_the_wrong_patient_only(harness: Harness, bundle: dict[str, Any]) -> None:
     """Every Condition is about someone else: none is used, and without a neuroendocrine
     diagnosis of this patient there is no assessment card."""
     prefetch = prefetch_from_bundle(bundle)
@@ -223,14 +258,24 @@ def test_a_searchset_of_the_wrong_patient_only(harness: Harness,
 # --------------------------------------------------------------------------- the FHIR server
 
 
-def test_missing_prefetch_is_read_from_the_fhir_server(harness: Harness,
-                                                      bundle: dict[str, Any]) -> None:
+def test_missing_prefetch_is_read_from_the_fhir_server(
+    harness: Harness, bundle: dict[str, Any]
+) -> None:
     harness.fhir.routes.update(server_routes(bundle))
     prefetch = {"patient": prefetch_from_bundle(bundle)["patient"]}
-    cards = _cards(harness, prefetch, patient_id_of(bundle), fhirServer=FHIR_BASE + "/",
-                   fhirAuthorization={"access_token": "server-token", "token_type": "Bearer",
-                                      "expires_in": 300, "scope": "patient/*.read",
-                                      "subject": "nelm"})
+    cards = _cards(
+        harness,
+        prefetch,
+        patient_id_of(bundle),
+        fhirServer=FHIR_BASE + "/",
+        fhirAuthorization={
+            "access_token": "server-token",
+            "token_type": "Bearer",
+            "expires_in": 300,
+            "scope": "patient/*.read",
+            "subject": "nelm",
+        },
+    )
     assert [c["summary"] for c in cards] == [_full_summary(bundle)]
     urls = [url for url, _ in harness.fhir.calls]
     assert len(urls) == 7  # every search key, the Patient came with the prefetch
@@ -239,8 +284,7 @@ def test_missing_prefetch_is_read_from_the_fhir_server(harness: Harness,
     assert search_url(FHIR_BASE, PREFETCH_BY_KEY["conditions"], patient_id_of(bundle)) in urls
 
 
-def test_only_missing_or_broken_keys_are_fetched(harness: Harness,
-                                                 bundle: dict[str, Any]) -> None:
+def test_only_missing_or_broken_keys_are_fetched(harness: Harness, bundle: dict[str, Any]) -> None:
     harness.fhir.routes.update(server_routes(bundle))
     prefetch = prefetch_from_bundle(bundle)
     prefetch["observations"] = None
@@ -248,21 +292,34 @@ def test_only_missing_or_broken_keys_are_fetched(harness: Harness,
     cards = _cards(harness, prefetch, patient_id_of(bundle), fhirServer=FHIR_BASE)
     assert [c["summary"] for c in cards] == [_full_summary(bundle)]
     pid = patient_id_of(bundle)
-    assert sorted(url for url, _ in harness.fhir.calls) == sorted([
-        search_url(FHIR_BASE, PREFETCH_BY_KEY["observations"], pid),
-        search_url(FHIR_BASE, PREFETCH_BY_KEY["imaging"], pid)])
+    assert sorted(url for url, _ in harness.fhir.calls) == sorted(
+        [
+            search_url(FHIR_BASE, PREFETCH_BY_KEY["observations"], pid),
+            search_url(FHIR_BASE, PREFETCH_BY_KEY["imaging"], pid),
+        ]
+    )
     assert all(token is None for _, token in harness.fhir.calls)
 
 
-def test_a_server_not_on_the_allow_list_is_never_contacted(harness: Harness,
-                                                           bundle: dict[str, Any]) -> None:
+def test_a_server_not_on_the_allow_list_is_never_contacted(
+    harness: Harness, bundle: dict[str, Any]
+) -> None:
     harness.fhir.routes.update(server_routes(bundle))
     prefetch = prefetch_from_bundle(bundle)
     del prefetch["observations"]
-    for server in ("https://attacker.example.net/r4", FHIR_BASE + "-evil",
-                   "https://fhir.example.org/r4/../other", "http://fhir.example.org/r4"):
-        cards = _cards(harness, prefetch, patient_id_of(bundle), fhirServer=server,
-                       fhirAuthorization={"access_token": "secret", "token_type": "Bearer"})
+    for server in (
+        "https://attacker.example.net/r4",
+        FHIR_BASE + "-evil",
+        "https://fhir.example.org/r4/../other",
+        "http://fhir.example.org/r4",
+    ):
+        cards = _cards(
+            harness,
+            prefetch,
+            patient_id_of(bundle),
+            fhirServer=server,
+            fhirAuthorization={"access_token": "secret", "token_type": "Bearer"},
+        )
         data = _data_card(cards)
         assert "not on this service's allow-list" in data["detail"]
     assert harness.fhir.calls == []
@@ -280,16 +337,24 @@ def test_fetching_stops_at_the_deadline(tmp_path: Path, bundle: dict[str, Any]) 
     assert "no answer within 0.2 s" in _data_card(cards)["detail"]
 
 
-@pytest.mark.parametrize(("response", "said"), [
-    (FetchResponse(401, "application/fhir+json", b"{}"), "refused access (HTTP 401)"),
-    (FetchResponse(500, "text/html", b"<html>oops</html>"), "answered HTTP 500"),
-    (FetchResponse(200, "text/html", b"<html>login</html>"), "other than FHIR JSON"),
-    (FetchResponse(200, "application/fhir+json", b"{not json"), "not valid JSON"),
-    (FetchResponse(404, "application/fhir+json",
-                   b'{"resourceType": "OperationOutcome", "issue": []}'), "HTTP 404"),
-])
-def test_server_failures_are_reported(harness: Harness, bundle: dict[str, Any],
-                                      response: FetchResponse, said: str) -> None:
+@pytest.mark.parametrize(
+    ("response", "said"),
+    [
+        (FetchResponse(401, "application/fhir+json", b"{}"), "refused access (HTTP 401)"),
+        (FetchResponse(500, "text/html", b"<html>oops</html>"), "answered HTTP 500"),
+        (FetchResponse(200, "text/html", b"<html>login</html>"), "other than FHIR JSON"),
+        (FetchResponse(200, "application/fhir+json", b"{not json"), "not valid JSON"),
+        (
+            FetchResponse(
+                404, "application/fhir+json", b'{"resourceType": "OperationOutcome", "issue": []}'
+            ),
+            "HTTP 404",
+        ),
+    ],
+)
+def test_server_failures_are_reported(
+    harness: Harness, bundle: dict[str, Any], response: FetchResponse, said: str
+) -> None:
     routes = server_routes(bundle)
     url = search_url(FHIR_BASE, PREFETCH_BY_KEY["observations"], patient_id_of(bundle))
     routes[url] = response
@@ -301,8 +366,9 @@ def test_server_failures_are_reported(harness: Harness, bundle: dict[str, Any],
     assert "oops" not in data["detail"] and "login" not in data["detail"]
 
 
-def test_pages_are_followed_on_the_same_server_only(harness: Harness,
-                                                    bundle: dict[str, Any]) -> None:
+def test_pages_are_followed_on_the_same_server_only(
+    harness: Harness, bundle: dict[str, Any]
+) -> None:
     routes = server_routes(bundle)
     pid = patient_id_of(bundle)
     first = search_url(FHIR_BASE, PREFETCH_BY_KEY["observations"], pid)
@@ -320,8 +386,9 @@ def test_pages_are_followed_on_the_same_server_only(harness: Harness,
 
     # a next link to another host is not followed
     harness.fhir.calls.clear()
-    routes[first] = searchset([e["resource"] for e in labs[:3]],
-                              next_url="https://attacker.example.net/steal?page=2")
+    routes[first] = searchset(
+        [e["resource"] for e in labs[:3]], next_url="https://attacker.example.net/steal?page=2"
+    )
     harness.fhir.routes.update(routes)
     prefetch["observations"] = None
     cards = _cards(harness, prefetch, patient_id_of(bundle), fhirServer=FHIR_BASE)
@@ -329,8 +396,9 @@ def test_pages_are_followed_on_the_same_server_only(harness: Harness,
     assert "next page lies outside the FHIR server" in _data_card(cards)["detail"]
 
 
-def test_a_fetched_patient_must_be_the_patient_in_context(harness: Harness,
-                                                          bundle: dict[str, Any]) -> None:
+def test_a_fetched_patient_must_be_the_patient_in_context(
+    harness: Harness, bundle: dict[str, Any]
+) -> None:
     routes = server_routes(bundle)
     pid = patient_id_of(bundle)
     url = search_url(FHIR_BASE, PREFETCH_BY_KEY["patient"], pid)
@@ -343,8 +411,13 @@ def test_a_fetched_patient_must_be_the_patient_in_context(harness: Harness,
 # --------------------------------------------------------------------------- httpx fetcher
 
 
-def _fetch(handler: Any, url: str = FHIR_BASE + "/Patient/p-1", *, token: str | None = "t",
-           max_bytes: int = 1000) -> FetchResponse:
+def _fetch(
+    handler: Any,
+    url: str = FHIR_BASE + "/Patient/p-1",
+    *,
+    token: str | None = "t",
+    max_bytes: int = 1000,
+) -> FetchResponse:
     import asyncio
 
     import httpx
@@ -362,8 +435,11 @@ def test_httpx_fetcher_sends_the_token_and_accepts_fhir_json() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, json={"resourceType": "Patient", "id": "p-1"},
-                              headers={"content-type": "application/fhir+json"})
+        return httpx.Response(
+            200,
+            json={"resourceType": "Patient", "id": "p-1"},
+            headers={"content-type": "application/fhir+json"},
+        )
 
     response = _fetch(handler)
     assert response.status == 200 and b'"Patient"' in response.body

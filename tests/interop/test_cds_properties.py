@@ -23,8 +23,17 @@ from nelm.interop.cds_hooks.markdown import escape
 from nelm.interop.cds_hooks.prefetch import PREFETCH
 from nelm.interop.fhir.synthetic import make_bundle
 
-SITES = ["pancreas", "small_intestine", "duodenum", "stomach", "appendix", "colon", "rectum",
-         "lung", "unknown_primary"]
+SITES = [
+    "pancreas",
+    "small_intestine",
+    "duodenum",
+    "stomach",
+    "appendix",
+    "colon",
+    "rectum",
+    "lung",
+    "unknown_primary",
+]
 
 
 @pytest.fixture(scope="module")
@@ -33,16 +42,28 @@ def harness(tmp_path_factory: pytest.TempPathFactory) -> Harness:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(min_value=0, max_value=100_000),
-       site=st.sampled_from(SITES),
-       extrahepatic=st.sampled_from([(), ("bone",), ("lung", "peritoneum")]),
-       lesions=st.integers(min_value=1, max_value=30),
-       si_units=st.booleans())
+@given(
+    seed=st.integers(min_value=0, max_value=100_000),
+    site=st.sampled_from(SITES),
+    extrahepatic=st.sampled_from([(), ("bone",), ("lung", "peritoneum")]),
+    lesions=st.integers(min_value=1, max_value=30),
+    si_units=st.booleans(),
+)
 def test_summary_is_under_140_characters_on_generated_bundles(
-        harness: Harness, seed: int, site: str, extrahepatic: tuple[str, ...], lesions: int,
-        si_units: bool) -> None:
-    bundle = make_bundle(seed, primary_site=site, extrahepatic_sites=extrahepatic,
-                         lesion_count=lesions, si_units=si_units)
+    harness: Harness,
+    seed: int,
+    site: str,
+    extrahepatic: tuple[str, ...],
+    lesions: int,
+    si_units: bool,
+) -> None:
+    bundle = make_bundle(
+        seed,
+        primary_site=site,
+        extrahepatic_sites=extrahepatic,
+        lesion_count=lesions,
+        si_units=si_units,
+    )
     response = harness.call(hook_body(prefetch_from_bundle(bundle), patient_id_of(bundle)))
     assert response.status_code == 200, response.text
     cards = response.json()["cards"]
@@ -53,19 +74,24 @@ def test_summary_is_under_140_characters_on_generated_bundles(
 
 
 _STATUS = st.sampled_from(["eligible", "ineligible", "uncertain"])
-_INTENT = st.sampled_from(["curative", "downstaging", "liver_control", "systemic_control",
-                           "symptom_control"])
+_INTENT = st.sampled_from(
+    ["curative", "downstaging", "liver_control", "systemic_control", "symptom_control"]
+)
 
 
 @settings(max_examples=300)
-@given(statuses=st.lists(st.tuples(_STATUS, _INTENT), min_size=len(OPTION_IDS),
-                         max_size=len(OPTION_IDS)),
-       missing=st.integers(min_value=0, max_value=60))
-def test_summary_fits_whatever_the_statuses(statuses: list[tuple[str, str]],
-                                            missing: int) -> None:
+@given(
+    statuses=st.lists(
+        st.tuples(_STATUS, _INTENT), min_size=len(OPTION_IDS), max_size=len(OPTION_IDS)
+    ),
+    missing=st.integers(min_value=0, max_value=60),
+)
+def test_summary_fits_whatever_the_statuses(statuses: list[tuple[str, str]], missing: int) -> None:
     doc: dict[str, Any] = {
-        "options": {oid: {"status": status, "intent": intent}
-                    for oid, (status, intent) in zip(OPTION_IDS, statuses, strict=True)},
+        "options": {
+            oid: {"status": status, "intent": intent}
+            for oid, (status, intent) in zip(OPTION_IDS, statuses, strict=True)
+        },
         "missing_data": [{"field": f"f{i}", "decides": []} for i in range(missing)],
     }
     text = summary(doc)
@@ -90,25 +116,81 @@ def test_escaped_text_renders_as_itself(text: str) -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(values=st.fixed_dictionaries({}, optional={
-    spec.key: st.one_of(
-        st.none(), st.text(max_size=40), st.integers(), st.booleans(),
-        st.lists(st.integers(), max_size=3),
-        st.fixed_dictionaries({"resourceType": st.sampled_from(
-            ["Bundle", "OperationOutcome", "Patient", "Observation", "Condition", "Basic"])},
-            optional={"id": st.text(max_size=10), "entry": st.one_of(
-                st.none(), st.text(max_size=5), st.lists(st.one_of(
-                    st.none(), st.text(max_size=5), st.fixed_dictionaries({"resource": st.one_of(
-                        st.none(), st.text(max_size=5), st.fixed_dictionaries(
-                            {"resourceType": st.sampled_from(
-                                ["Observation", "Condition", "Procedure", "Patient",
-                                 "Medication", "MedicationStatement"])},
-                            optional={"id": st.text(max_size=8),
-                                      "status": st.text(max_size=8),
-                                      "subject": st.one_of(st.none(), st.text(max_size=5)),
-                                      "code": st.one_of(st.none(), st.text(max_size=5))}))})),
-                    max_size=4))}))
-    for spec in PREFETCH}))
+@given(
+    values=st.fixed_dictionaries(
+        {},
+        optional={
+            spec.key: st.one_of(
+                st.none(),
+                st.text(max_size=40),
+                st.integers(),
+                st.booleans(),
+                st.lists(st.integers(), max_size=3),
+                st.fixed_dictionaries(
+                    {
+                        "resourceType": st.sampled_from(
+                            [
+                                "Bundle",
+                                "OperationOutcome",
+                                "Patient",
+                                "Observation",
+                                "Condition",
+                                "Basic",
+                            ]
+                        )
+                    },
+                    optional={
+                        "id": st.text(max_size=10),
+                        "entry": st.one_of(
+                            st.none(),
+                            st.text(max_size=5),
+                            st.lists(
+                                st.one_of(
+                                    st.none(),
+                                    st.text(max_size=5),
+                                    st.fixed_dictionaries(
+                                        {
+                                            "resource": st.one_of(
+                                                st.none(),
+                                                st.text(max_size=5),
+                                                st.fixed_dictionaries(
+                                                    {
+                                                        "resourceType": st.sampled_from(
+                                                            [
+                                                                "Observation",
+                                                                "Condition",
+                                                                "Procedure",
+                                                                "Patient",
+                                                                "Medication",
+                                                                "MedicationStatement",
+                                                            ]
+                                                        )
+                                                    },
+                                                    optional={
+                                                        "id": st.text(max_size=8),
+                                                        "status": st.text(max_size=8),
+                                                        "subject": st.one_of(
+                                                            st.none(), st.text(max_size=5)
+                                                        ),
+                                                        "code": st.one_of(
+                                                            st.none(), st.text(max_size=5)
+                                                        ),
+                                                    },
+                                                ),
+                                            )
+                                        }
+                                    ),
+                                ),
+                                max_size=4,
+                            ),
+                        ),
+                    },
+                ),
+            )
+            for spec in PREFETCH
+        },
+    )
+)
 def test_odd_prefetch_never_causes_a_500(harness: Harness, values: dict[str, Any]) -> None:
     response = harness.call(hook_body(values, "p-1"))
     assert response.status_code in (200, 412, 422), response.text

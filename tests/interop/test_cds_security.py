@@ -57,14 +57,20 @@ def _b64(data: bytes) -> str:
 
 
 def _unsigned(header: dict[str, Any], payload: dict[str, Any], signature: str = "") -> str:
-    return ".".join([_b64(json.dumps(header).encode()), _b64(json.dumps(payload).encode()),
-                     signature])
+    return ".".join(
+        [_b64(json.dumps(header).encode()), _b64(json.dumps(payload).encode()), signature]
+    )
 
 
 def _claims(**extra: Any) -> dict[str, Any]:
     now = int(NOW.timestamp())
-    claims = {"iss": ISSUER, "aud": BASE + SERVICE, "iat": now, "exp": now + 120,
-              "jti": "fixed-jti"}
+    claims = {
+        "iss": ISSUER,
+        "aud": BASE + SERVICE,
+        "iat": now,
+        "exp": now + 120,
+        "jti": "fixed-jti",
+    }
     claims.update(extra)
     return claims
 
@@ -78,16 +84,19 @@ def _refused(harness: Harness, headers: dict[str, str]) -> None:
     [issue] = body["issue"]
     assert issue["code"] == "login"
     # the same words whatever the reason: nothing that helps an attacker
-    assert issue["diagnostics"] == ("Authentication required: a bearer token (JWT) issued "
-                                    "by a trusted CDS client for this service.")
+    assert issue["diagnostics"] == (
+        "Authentication required: a bearer token (JWT) issued "
+        "by a trusted CDS client for this service."
+    )
 
 
-@pytest.mark.parametrize(("alg", "kid"), [("RS384", "rsa-1"), ("RS256", "rsa-1"),
-                                          ("ES384", "ec-1"), ("ES256", "ec256-1")])
+@pytest.mark.parametrize(
+    ("alg", "kid"),
+    [("RS384", "rsa-1"), ("RS256", "rsa-1"), ("ES384", "ec-1"), ("ES256", "ec256-1")],
+)
 def test_a_valid_token_is_accepted(harness: Harness, alg: str, kid: str) -> None:
     key = ec256_key() if alg == "ES256" else None
-    response = harness.client.post(SERVICE, json=BODY,
-                                   headers=auth(alg=alg, kid=kid, key=key))
+    response = harness.client.post(SERVICE, json=BODY, headers=auth(alg=alg, kid=kid, key=key))
     assert response.status_code == 200, response.text
     assert response.json() == {"cards": []}
 
@@ -162,8 +171,11 @@ def test_alg_none_is_refused(harness: Harness) -> None:
 def test_hs256_with_the_public_key_as_secret_is_refused(harness: Harness) -> None:
     """The classic confusion attack: sign with HMAC, using the RSA public key (which is
     public) as the shared secret, hoping the verifier uses the key it has for RS*."""
-    public_pem = rsa_key().public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    public_pem = (
+        rsa_key()
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
     for alg, digest in (("HS256", hashlib.sha256), ("HS384", hashlib.sha384)):
         header = {"alg": alg, "typ": "JWT", "kid": "rsa-1"}
         signing_input = _unsigned(header, _claims(jti=f"hs-{alg}"))[:-1]
@@ -190,8 +202,9 @@ def test_other_algorithms_and_key_mismatches_are_refused(harness: Harness) -> No
 
 def _es256_with_p384() -> str:
     """ES256 (SHA-256) signed with the P-384 key of kid ec-1 (PyJWT refuses to make it)."""
-    signing_input = _unsigned({"alg": "ES256", "typ": "JWT", "kid": "ec-1"},
-                              _claims(jti="es256-p384"))[:-1]
+    signing_input = _unsigned(
+        {"alg": "ES256", "typ": "JWT", "kid": "ec-1"}, _claims(jti="es256-p384")
+    )[:-1]
     der = ec_key().sign(signing_input.encode(), ec.ECDSA(hashes.SHA256()))
     r, s = utils.decode_dss_signature(der)
     return signing_input + "." + _b64(r.to_bytes(48, "big") + s.to_bytes(48, "big"))
@@ -200,8 +213,10 @@ def _es256_with_p384() -> str:
 def test_restricting_algorithms_in_settings(tmp_path: Path) -> None:
     harness = make_harness(tmp_path, algorithms=("ES384",))
     _refused(harness, auth(alg="RS384"))
-    assert harness.client.post(SERVICE, json=BODY,
-                               headers=auth(alg="ES384", kid="ec-1")).status_code == 200
+    assert (
+        harness.client.post(SERVICE, json=BODY, headers=auth(alg="ES384", kid="ec-1")).status_code
+        == 200
+    )
     with pytest.raises(ValueError, match="HS256"):
         make_harness(tmp_path, algorithms=("RS384", "HS256"))
     with pytest.raises(ValueError, match="none"):
@@ -217,8 +232,13 @@ def test_a_key_of_one_issuer_does_not_sign_for_another(tmp_path: Path) -> None:
     other.write_text(json.dumps({"keys": [public_jwk(other_rsa_key(), "other-1")]}))
     main = tmp_path / "main-jwks.json"
     main.write_text(json.dumps(jwks()))
-    harness = make_harness(tmp_path, issuers=(TrustedIssuer(ISSUER, jwks_path=main),
-                                              TrustedIssuer(OTHER_ISSUER, jwks_path=other)))
+    harness = make_harness(
+        tmp_path,
+        issuers=(
+            TrustedIssuer(ISSUER, jwks_path=main),
+            TrustedIssuer(OTHER_ISSUER, jwks_path=other),
+        ),
+    )
     # the other issuer's key, presenting itself as ISSUER: its kid is not in ISSUER's set
     _refused(harness, auth(key=other_rsa_key(), kid="other-1"))
     ok = auth(key=other_rsa_key(), kid="other-1", iss=OTHER_ISSUER)
@@ -237,8 +257,9 @@ def test_private_or_symmetric_keys_in_the_jwks_are_ignored(tmp_path: Path) -> No
     _refused(harness, auth())
 
 
-def test_reasons_are_logged_without_the_token(harness: Harness,
-                                              caplog: pytest.LogCaptureFixture) -> None:
+def test_reasons_are_logged_without_the_token(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO, logger="nelm.cds")
     token = mint(iss=OTHER_ISSUER)
     harness.client.post(SERVICE, json=BODY, headers=auth(token))
@@ -274,8 +295,9 @@ def test_discovery_is_open_unless_configured(tmp_path: Path) -> None:
 def test_service_base_url_sets_the_audience(tmp_path: Path) -> None:
     harness = make_harness(tmp_path, service_base_url="https://cds.example.org/")
     _refused(harness, auth())  # the Host header of the request no longer counts
-    response = harness.client.post(SERVICE, json=BODY,
-                                   headers=auth(aud="https://cds.example.org" + SERVICE))
+    response = harness.client.post(
+        SERVICE, json=BODY, headers=auth(aud="https://cds.example.org" + SERVICE)
+    )
     assert response.status_code == 200
 
 
@@ -299,8 +321,12 @@ class FakeJwks:
 
 def test_keys_from_a_jwks_url_are_fetched_once_and_cached(tmp_path: Path) -> None:
     fetcher = FakeJwks(jwks())
-    harness = make_harness(tmp_path, issuers=(TrustedIssuer(ISSUER, jwks_url=JWKS_URL),),
-                           jwks_url_allow_list=(JWKS_URL,), jwks_fetcher=fetcher)
+    harness = make_harness(
+        tmp_path,
+        issuers=(TrustedIssuer(ISSUER, jwks_url=JWKS_URL),),
+        jwks_url_allow_list=(JWKS_URL,),
+        jwks_fetcher=fetcher,
+    )
     for _ in range(3):
         assert harness.client.post(SERVICE, json=BODY, headers=auth()).status_code == 200
     assert fetcher.calls == [JWKS_URL]
@@ -311,8 +337,10 @@ def test_keys_from_a_jwks_url_are_fetched_once_and_cached(tmp_path: Path) -> Non
 
 def test_jwks_url_must_be_on_the_allow_list() -> None:
     with pytest.raises(ValueError, match="allow_list"):
-        CdsSettings(app_base_url="https://nelm.example.org",
-                    issuers=(TrustedIssuer(ISSUER, jwks_url=JWKS_URL),))
+        CdsSettings(
+            app_base_url="https://nelm.example.org",
+            issuers=(TrustedIssuer(ISSUER, jwks_url=JWKS_URL),),
+        )
     with pytest.raises(ValueError, match="https"):
         TrustedIssuer(ISSUER, jwks_url="http://keys.example.org/jwks.json")
     with pytest.raises(ValueError, match="exactly one"):
@@ -320,10 +348,13 @@ def test_jwks_url_must_be_on_the_allow_list() -> None:
 
 
 def test_key_rotation_refetches_after_the_minimum_interval() -> None:
-    settings = CdsSettings(app_base_url="https://nelm.example.org",
-                           issuers=(TrustedIssuer(ISSUER, jwks_url=JWKS_URL),),
-                           jwks_url_allow_list=(JWKS_URL,), jwks_refresh_min_seconds=30,
-                           jwks_cache_seconds=300)
+    settings = CdsSettings(
+        app_base_url="https://nelm.example.org",
+        issuers=(TrustedIssuer(ISSUER, jwks_url=JWKS_URL),),
+        jwks_url_allow_list=(JWKS_URL,),
+        jwks_refresh_min_seconds=30,
+        jwks_cache_seconds=300,
+    )
     clock = [1000.0]
     fetcher = FakeJwks({"keys": [public_jwk(rsa_key(), "old")]})
     store = KeyStore(settings, fetcher, monotonic=lambda: clock[0])
@@ -347,8 +378,12 @@ def test_key_rotation_refetches_after_the_minimum_interval() -> None:
 def test_unreachable_jwks_fails_closed(tmp_path: Path) -> None:
     fetcher = FakeJwks(jwks())
     fetcher.fail = True
-    harness = make_harness(tmp_path, issuers=(TrustedIssuer(ISSUER, jwks_url=JWKS_URL),),
-                           jwks_url_allow_list=(JWKS_URL,), jwks_fetcher=fetcher)
+    harness = make_harness(
+        tmp_path,
+        issuers=(TrustedIssuer(ISSUER, jwks_url=JWKS_URL),),
+        jwks_url_allow_list=(JWKS_URL,),
+        jwks_fetcher=fetcher,
+    )
     _refused(harness, auth())
 
 
@@ -384,8 +419,9 @@ def test_httpx_jwks_fetcher() -> None:
     from nelm.interop.cds_hooks.security import httpx_jwks_fetcher
 
     def fetch(handler: Any) -> bytes:
-        return asyncio.run(httpx_jwks_fetcher(JWKS_URL, 1.0,
-                                              transport=httpx.MockTransport(handler)))
+        return asyncio.run(
+            httpx_jwks_fetcher(JWKS_URL, 1.0, transport=httpx.MockTransport(handler))
+        )
 
     assert json.loads(fetch(lambda r: httpx.Response(200, json=jwks())))["keys"]
     with pytest.raises(AuthenticationFailed, match="jwks-http-status"):
@@ -394,8 +430,7 @@ def test_httpx_jwks_fetcher() -> None:
         fetch(lambda r: httpx.Response(200, content=b"x" * 300_000))
 
 
-def test_an_issuer_with_a_jwks_file_refuses_every_token_that_sends_jku(
-        harness: Harness) -> None:
+def test_an_issuer_with_a_jwks_file_refuses_every_token_that_sends_jku(harness: Harness) -> None:
     # docs/cds-hooks.md: a JWKS file cannot serve an EHR that sends jku; even the EHR's
     # own key-set address is refused, as there is no configured URL to compare it with.
     _refused(harness, auth(headers={"jku": f"{ISSUER}/.well-known/jwks.json"}))

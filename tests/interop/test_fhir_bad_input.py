@@ -29,8 +29,7 @@ def test_not_an_object(value: Any) -> None:
     assert "JSON object" in problem.expected
 
 
-@pytest.mark.parametrize(("resource_type", "got"), [("Patient", '"Patient"'),
-                                                    (None, "nothing")])
+@pytest.mark.parametrize(("resource_type", "got"), [("Patient", '"Patient"'), (None, "nothing")])
 def test_resource_type_not_bundle(resource_type: str | None, got: str) -> None:
     bundle: dict[str, Any] = {"type": "collection"}
     if resource_type is not None:
@@ -52,13 +51,22 @@ def _issues(bundle: Any) -> tuple[str, ...]:
 
 
 def test_entry_items_and_resources_that_are_not_objects_are_listed_and_skipped() -> None:
-    bundle = {"resourceType": "Bundle", "type": "collection",
-              "entry": [5, {"resource": []}, {"resource": {"id": "x"}},
-                        {"resource": patient_resource("p")}]}
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            5,
+            {"resource": []},
+            {"resource": {"id": "x"}},
+            {"resource": patient_resource("p")},
+        ],
+    }
     mapping = bundle_to_case(bundle, assessment_date=DAY)
     assert [i.rsplit("(", 1)[1] for i in mapping.issues] == [
-        "Bundle.entry[0])", "Bundle.entry[1].resource)",
-        "Bundle.entry[2].resource.resourceType)"]
+        "Bundle.entry[0])",
+        "Bundle.entry[1].resource)",
+        "Bundle.entry[2].resource.resourceType)",
+    ]
     assert mapping.document["patient"]["sex"] == "female"  # the rest is read
 
 
@@ -71,14 +79,23 @@ def test_bundle_itself_is_validated_with_the_r4b_model() -> None:
 
 
 def test_invalid_resource_is_set_aside_with_the_element_path() -> None:
-    obs = observation_resource("o", "http://loinc.org", "1975-2", status="final",
-                               effective="2024-02-30",
-                               valueQuantity={"value": 1.0, "unit": "mg/dL"})
+    obs = observation_resource(
+        "o",
+        "http://loinc.org",
+        "1975-2",
+        status="final",
+        effective="2024-02-30",
+        valueQuantity={"value": 1.0, "unit": "mg/dL"},
+    )
     obs["valueQuantity"]["value"] = "one"
-    albumin = observation_resource("a", "http://loinc.org", "1751-7", effective="2025-01-10",
-                                   valueQuantity={"value": 4.0, "unit": "g/dL"})
-    mapping = bundle_to_case(bundle_of(patient_resource("p"), obs, albumin),
-                             assessment_date=DAY)
+    albumin = observation_resource(
+        "a",
+        "http://loinc.org",
+        "1751-7",
+        effective="2025-01-10",
+        valueQuantity={"value": 4.0, "unit": "g/dL"},
+    )
+    mapping = bundle_to_case(bundle_of(patient_resource("p"), obs, albumin), assessment_date=DAY)
     [issue] = mapping.issues
     assert issue.startswith("Observation/o is not valid FHIR R4 and is not read (")
     assert "Bundle.entry[1].resource.effectiveDateTime" in issue
@@ -105,15 +122,17 @@ def test_invalid_patient_values_are_not_echoed() -> None:
 
 
 def test_unknown_resource_types_are_noted_not_validated() -> None:
-    bundle = bundle_of(patient_resource("p"),
-                       {"resourceType": "SomethingFromR6", "id": "x", "anything": 1})
+    bundle = bundle_of(
+        patient_resource("p"), {"resourceType": "SomethingFromR6", "id": "x", "anything": 1}
+    )
     mapping = bundle_to_case(bundle, assessment_date=DAY)
     assert any("SomethingFromR6/x" in note for note in mapping.notes)
 
 
 def test_empty_bundle_gives_an_all_unknown_case() -> None:
-    mapping = bundle_to_case({"resourceType": "Bundle", "type": "collection"},
-                             assessment_date=DAY, case_id="empty")
+    mapping = bundle_to_case(
+        {"resourceType": "Bundle", "type": "collection"}, assessment_date=DAY, case_id="empty"
+    )
     assert mapping.document == {"schema_version": 1, "case_id": "empty"}
     assert mapping.unmapped == tuple(f.path for f in FIELDS)  # every field unknown
 

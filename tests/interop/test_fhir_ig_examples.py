@@ -21,8 +21,9 @@ def _examples() -> list[dict[str, Any]]:
 
 
 def _map(*resources: dict[str, Any]) -> FhirMapping:
-    return bundle_to_case(bundle_of(patient_resource("p"), neuroendocrine_marker(),
-                                    *resources), assessment_date=DAY)
+    return bundle_to_case(
+        bundle_of(patient_resource("p"), neuroendocrine_marker(), *resources), assessment_date=DAY
+    )
 
 
 def test_the_page_has_its_three_examples() -> None:
@@ -33,7 +34,8 @@ def test_example_1_sstr_pet_report() -> None:
     mapping = _map(_examples()[0])
     assert mapping.document["imaging"] == {"sstr_positive": True, "krenning_score": 3}
     assert mapping.provenance["imaging.sstr_positive"].startswith(
-        "DiagnosticReport/pet-2025-01-10#sstr")
+        "DiagnosticReport/pet-2025-01-10#sstr"
+    )
     assert not mapping.issues
 
 

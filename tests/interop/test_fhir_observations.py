@@ -35,39 +35,41 @@ def _value(mapping: FhirMapping, path: str) -> Any:
     return mapping.document.get(section, {}).get(name)
 
 
-@pytest.mark.parametrize(("code", "unit", "raw", "path", "expected"), [
-    # LOINC 1975-2 Bilirubin.total [Mass/volume] in Serum or Plasma
-    ("1975-2", "mg/dL", 1.4, "labs.bilirubin_mg_dl", 1.4),
-    # LOINC 14631-6 Bilirubin.total [Moles/volume]: 34.2 µmol/L × 0.058466 = 2.0 mg/dL
-    ("14631-6", "umol/L", 34.2, "labs.bilirubin_mg_dl", 1.9995),
-    # LOINC 1751-7 Albumin [Mass/volume] in Serum or Plasma: 38 g/L = 3.8 g/dL
-    ("1751-7", "g/L", 38, "labs.albumin_g_dl", 3.8),
-    # LOINC 2160-0 Creatinine [Mass/volume]; 14682-9 [Moles/volume]: 88.4 µmol/L ≈ 1 mg/dL
-    ("2160-0", "mg/dL", 0.9, "labs.creatinine_mg_dl", 0.9),
-    ("14682-9", "umol/L", 88.4, "labs.creatinine_mg_dl", 1.0),
-    # LOINC eGFR: 33914-3 (MDRD), 62238-1 (CKD-EPI), 98979-8 (CKD-EPI 2021)
-    ("33914-3", "mL/min/{1.73_m2}", 64, "labs.egfr_ml_min", 64),
-    ("62238-1", "mL/min/{1.73_m2}", 64, "labs.egfr_ml_min", 64),
-    ("98979-8", "mL/min/{1.73_m2}", 64, "labs.egfr_ml_min", 64),
-    # LOINC 2532-0 LDH, 1920-8 AST [Enzymatic activity/volume]
-    ("2532-0", "U/L", 240, "labs.ldh_u_l", 240),
-    ("1920-8", "ukat/L", 0.5, "labs.ast_u_l", 30),
-    # LOINC 777-3 Platelets [#/volume] in Blood: 10*9/L = 10*3/uL = 1000 per µL
-    ("777-3", "10*9/L", 180, "labs.platelets_per_ul", 180_000),
-    ("777-3", "10*3/uL", 180, "labs.platelets_per_ul", 180_000),
-    # LOINC 718-7 Hemoglobin [Mass/volume] in Blood; mmol/L × 1.61145 = g/dL
-    ("718-7", "g/dL", 12.5, "labs.hemoglobin_g_dl", 12.5),
-    ("718-7", "g/L", 125, "labs.hemoglobin_g_dl", 12.5),
-    ("718-7", "mmol/L", 7.8, "labs.hemoglobin_g_dl", 12.5693),
-    # LOINC 6690-2 Leukocytes [#/volume] in Blood by Automated count
-    ("6690-2", "10*9/L", 6.4, "labs.wbc_per_ul", 6_400),
-    # LOINC 29593-1 Cells.Ki-67 nuclear Ag/cells in Tissue by Immune stain (%)
-    ("29593-1", "%", 12, "pathology.ki67_percent", 12),
-    # LOINC 10230-1 Left ventricular Ejection fraction
-    ("10230-1", "%", 55, "patient.lvef_percent", 55),
-])
-def test_loinc_quantities(code: str, unit: str, raw: float, path: str,
-                          expected: float) -> None:
+@pytest.mark.parametrize(
+    ("code", "unit", "raw", "path", "expected"),
+    [
+        # LOINC 1975-2 Bilirubin.total [Mass/volume] in Serum or Plasma
+        ("1975-2", "mg/dL", 1.4, "labs.bilirubin_mg_dl", 1.4),
+        # LOINC 14631-6 Bilirubin.total [Moles/volume]: 34.2 µmol/L × 0.058466 = 2.0 mg/dL
+        ("14631-6", "umol/L", 34.2, "labs.bilirubin_mg_dl", 1.9995),
+        # LOINC 1751-7 Albumin [Mass/volume] in Serum or Plasma: 38 g/L = 3.8 g/dL
+        ("1751-7", "g/L", 38, "labs.albumin_g_dl", 3.8),
+        # LOINC 2160-0 Creatinine [Mass/volume]; 14682-9 [Moles/volume]: 88.4 µmol/L ≈ 1 mg/dL
+        ("2160-0", "mg/dL", 0.9, "labs.creatinine_mg_dl", 0.9),
+        ("14682-9", "umol/L", 88.4, "labs.creatinine_mg_dl", 1.0),
+        # LOINC eGFR: 33914-3 (MDRD), 62238-1 (CKD-EPI), 98979-8 (CKD-EPI 2021)
+        ("33914-3", "mL/min/{1.73_m2}", 64, "labs.egfr_ml_min", 64),
+        ("62238-1", "mL/min/{1.73_m2}", 64, "labs.egfr_ml_min", 64),
+        ("98979-8", "mL/min/{1.73_m2}", 64, "labs.egfr_ml_min", 64),
+        # LOINC 2532-0 LDH, 1920-8 AST [Enzymatic activity/volume]
+        ("2532-0", "U/L", 240, "labs.ldh_u_l", 240),
+        ("1920-8", "ukat/L", 0.5, "labs.ast_u_l", 30),
+        # LOINC 777-3 Platelets [#/volume] in Blood: 10*9/L = 10*3/uL = 1000 per µL
+        ("777-3", "10*9/L", 180, "labs.platelets_per_ul", 180_000),
+        ("777-3", "10*3/uL", 180, "labs.platelets_per_ul", 180_000),
+        # LOINC 718-7 Hemoglobin [Mass/volume] in Blood; mmol/L × 1.61145 = g/dL
+        ("718-7", "g/dL", 12.5, "labs.hemoglobin_g_dl", 12.5),
+        ("718-7", "g/L", 125, "labs.hemoglobin_g_dl", 12.5),
+        ("718-7", "mmol/L", 7.8, "labs.hemoglobin_g_dl", 12.5693),
+        # LOINC 6690-2 Leukocytes [#/volume] in Blood by Automated count
+        ("6690-2", "10*9/L", 6.4, "labs.wbc_per_ul", 6_400),
+        # LOINC 29593-1 Cells.Ki-67 nuclear Ag/cells in Tissue by Immune stain (%)
+        ("29593-1", "%", 12, "pathology.ki67_percent", 12),
+        # LOINC 10230-1 Left ventricular Ejection fraction
+        ("10230-1", "%", 55, "patient.lvef_percent", 55),
+    ],
+)
+def test_loinc_quantities(code: str, unit: str, raw: float, path: str, expected: float) -> None:
     mapping = _map(_obs(code, valueQuantity=quantity(raw, unit)))
     assert _value(mapping, path) == pytest.approx(expected)
     assert mapping.provenance[path] == f"Observation/o1 (LOINC {code})"
@@ -102,12 +104,15 @@ def test_ecog_5_leaves_the_field_unknown() -> None:
     assert "patient.ecog must be between 0 and 4" in issue
 
 
-@pytest.mark.parametrize(("grade", "expected"), [
-    ("54102005", "well"),  # SNOMED CT G1 grade
-    ("1663004", "well"),  # SNOMED CT G2 grade
-    ("258245003", "poor"),  # SNOMED CT G4 grade (undifferentiated)
-    ("61026006", None),  # SNOMED CT G3: NET G3 or NEC, not mapped
-])
+@pytest.mark.parametrize(
+    ("grade", "expected"),
+    [
+        ("54102005", "well"),  # SNOMED CT G1 grade
+        ("1663004", "well"),  # SNOMED CT G2 grade
+        ("258245003", "poor"),  # SNOMED CT G4 grade (undifferentiated)
+        ("61026006", None),  # SNOMED CT G3: NET G3 or NEC, not mapped
+    ],
+)
 def test_histologic_grade(grade: str, expected: str | None) -> None:
     # LOINC 33732-9 Histology grade [Identifier] in Cancer specimen
     value = {"coding": [{"system": SNOMED, "code": grade}]}
@@ -118,65 +123,86 @@ def test_histologic_grade(grade: str, expected: str | None) -> None:
 def test_project_codes_for_imaging_findings() -> None:
     positive = {"coding": [{"system": SNOMED, "code": "10828004"}]}  # SNOMED CT Positive
     resources = [
-        observation_resource("sstr", NELM_OBSERVATION, "sstr-imaging-positive",
-                             valueBoolean=True),
-        observation_resource("fdg", NELM_OBSERVATION, "fdg-pet-positive",
-                             valueCodeableConcept=positive),
+        observation_resource("sstr", NELM_OBSERVATION, "sstr-imaging-positive", valueBoolean=True),
+        observation_resource(
+            "fdg", NELM_OBSERVATION, "fdg-pet-positive", valueCodeableConcept=positive
+        ),
         observation_resource("kr", NELM_OBSERVATION, "krenning-score", valueInteger=3),
-        observation_resource("tb", NELM_OBSERVATION, "liver-tumor-burden",
-                             valueQuantity=quantity(35, "%")),
+        observation_resource(
+            "tb", NELM_OBSERVATION, "liver-tumor-burden", valueQuantity=quantity(35, "%")
+        ),
         observation_resource("lc", NELM_OBSERVATION, "liver-lesion-count", valueInteger=7),
-        observation_resource("ll", NELM_OBSERVATION, "largest-liver-lesion",
-                             valueQuantity=quantity(54, "mm")),
-        observation_resource("mc", NELM_OBSERVATION, "mitotic-count",
-                             valueQuantity=quantity(4, "{mitoses}/(2.mm2)")),
+        observation_resource(
+            "ll", NELM_OBSERVATION, "largest-liver-lesion", valueQuantity=quantity(54, "mm")
+        ),
+        observation_resource(
+            "mc", NELM_OBSERVATION, "mitotic-count", valueQuantity=quantity(4, "{mitoses}/(2.mm2)")
+        ),
     ]
     mapping = _map(*resources)
-    assert mapping.document["imaging"] == {"sstr_positive": True, "krenning_score": 3,
-                                           "fdg_positive": True}
-    assert mapping.document["liver"] == {"lesion_count": 7, "largest_lesion_cm": 5.4,
-                                         "tumor_burden_percent": 35}
+    assert mapping.document["imaging"] == {
+        "sstr_positive": True,
+        "krenning_score": 3,
+        "fdg_positive": True,
+    }
+    assert mapping.document["liver"] == {
+        "lesion_count": 7,
+        "largest_lesion_cm": 5.4,
+        "tumor_burden_percent": 35,
+    }
     assert mapping.document["pathology"] == {"mitoses_per_2mm2": 4}
     assert mapping.provenance["imaging.krenning_score"] == (
-        "Observation/kr (nelm-observation krenning-score)")
+        "Observation/kr (nelm-observation krenning-score)"
+    )
 
 
 def test_project_codes_for_liver_remnant_and_lung_shunt() -> None:
     mapping = _map(
-        observation_resource("flr", NELM_OBSERVATION, "future-liver-remnant",
-                             valueQuantity=quantity(42, "%")),
-        observation_resource("lsf", NELM_OBSERVATION, "lung-shunt-fraction",
-                             valueQuantity=quantity(8.5, "%")))
+        observation_resource(
+            "flr", NELM_OBSERVATION, "future-liver-remnant", valueQuantity=quantity(42, "%")
+        ),
+        observation_resource(
+            "lsf", NELM_OBSERVATION, "lung-shunt-fraction", valueQuantity=quantity(8.5, "%")
+        ),
+    )
     assert mapping.document["liver"] == {"future_liver_remnant_percent": 42}
     assert mapping.document["anatomy"] == {"hepatopulmonary_shunt_percent": 8.5}
 
 
 def test_negative_finding_is_false_not_unknown() -> None:
     negative = {"coding": [{"system": SNOMED, "code": "260385009"}]}  # SNOMED CT Negative
-    mapping = _map(observation_resource("fdg", NELM_OBSERVATION, "fdg-pet-positive",
-                                        valueCodeableConcept=negative))
+    mapping = _map(
+        observation_resource(
+            "fdg", NELM_OBSERVATION, "fdg-pet-positive", valueCodeableConcept=negative
+        )
+    )
     assert mapping.document["imaging"] == {"fdg_positive": False}
 
 
 def test_krenning_out_of_range_leaves_the_field_unknown() -> None:
-    _flawed(_map(observation_resource("kr", NELM_OBSERVATION, "krenning-score",
-                                      valueInteger=5)), "imaging.krenning_score")
+    _flawed(
+        _map(observation_resource("kr", NELM_OBSERVATION, "krenning-score", valueInteger=5)),
+        "imaging.krenning_score",
+    )
 
 
 def test_ki67_source_from_body_site() -> None:
     liver = {"coding": [{"system": SNOMED, "code": "10200004"}]}  # SNOMED CT Liver structure
     mapping = _map(_obs("29593-1", valueQuantity=quantity(8, "%"), bodySite=liver))
-    assert mapping.document["pathology"] == {"ki67_percent": 8,
-                                             "ki67_source": "liver_metastasis"}
+    assert mapping.document["pathology"] == {"ki67_percent": 8, "ki67_source": "liver_metastasis"}
 
 
 def test_component_values_are_read() -> None:
     panel = observation_resource("panel", LOINC, "24323-8", effective="2025-01-10")
     panel["component"] = [
-        {"code": {"coding": [{"system": LOINC, "code": "1975-2"}]},
-         "valueQuantity": quantity(0.8, "mg/dL")},
-        {"code": {"coding": [{"system": LOINC, "code": "1751-7"}]},
-         "valueQuantity": quantity(4.0, "g/dL")},
+        {
+            "code": {"coding": [{"system": LOINC, "code": "1975-2"}]},
+            "valueQuantity": quantity(0.8, "mg/dL"),
+        },
+        {
+            "code": {"coding": [{"system": LOINC, "code": "1751-7"}]},
+            "valueQuantity": quantity(4.0, "g/dL"),
+        },
     ]
     mapping = _map(panel)
     assert mapping.document["labs"] == {"bilirubin_mg_dl": 0.8, "albumin_g_dl": 4.0}
@@ -184,8 +210,9 @@ def test_component_values_are_read() -> None:
 
 def test_an_unknown_unit_leaves_that_field_unknown_naming_resource_and_unit() -> None:
     obs = _obs("1975-2", valueQuantity={"value": 1.0, "unit": "mmol/h"})
-    albumin = observation_resource("alb", LOINC, "1751-7", effective="2025-01-10",
-                                   valueQuantity=quantity(4.1, "g/dL"))
+    albumin = observation_resource(
+        "alb", LOINC, "1751-7", effective="2025-01-10", valueQuantity=quantity(4.1, "g/dL")
+    )
     mapping = _map(obs, albumin)
     issue = _flawed(mapping, "labs.bilirubin_mg_dl")
     assert issue.startswith("Observation/o1: a unit convertible to mg/dL")
@@ -208,8 +235,9 @@ def test_loinc_written_as_its_oid_is_loinc() -> None:
 
 def test_out_of_range_after_conversion_leaves_the_field_unknown() -> None:
     # 1000 µmol/L bilirubin = 58.5 mg/dL, above the case limit of 50 mg/dL.
-    issue = _flawed(_map(_obs("14631-6", valueQuantity=quantity(1000, "umol/L"))),
-                    "labs.bilirubin_mg_dl")
+    issue = _flawed(
+        _map(_obs("14631-6", valueQuantity=quantity(1000, "umol/L"))), "labs.bilirubin_mg_dl"
+    )
     assert "labs.bilirubin_mg_dl must be between 0 and 50" in issue
 
 
@@ -220,15 +248,19 @@ def test_values_that_cannot_be_used_stay_unknown_with_a_note() -> None:
     mapping = _map(bounded, text, absent)
     for path in ("pathology.ki67_percent", "labs.bilirubin_mg_dl", "labs.hemoglobin_g_dl"):
         assert path in mapping.unmapped
-    assert len([n for n in mapping.notes if "not set" in n
-                and n.startswith(("pathology.", "labs."))]) == 3
+    assert (
+        len([n for n in mapping.notes if "not set" in n and n.startswith(("pathology.", "labs."))])
+        == 3
+    )
 
 
-@pytest.mark.parametrize("status", ["preliminary", "registered", "cancelled",
-                                    "entered-in-error", "unknown"])
+@pytest.mark.parametrize(
+    "status", ["preliminary", "registered", "cancelled", "entered-in-error", "unknown"]
+)
 def test_only_final_results_are_used(status: str) -> None:
-    obs = observation_resource("o1", LOINC, "1975-2", status=status,
-                               valueQuantity=quantity(1.0, "mg/dL"))
+    obs = observation_resource(
+        "o1", LOINC, "1975-2", status=status, valueQuantity=quantity(1.0, "mg/dL")
+    )
     mapping = _map(obs)
     assert "labs.bilirubin_mg_dl" in mapping.unmapped
     assert any("status" in note and "Observation/o1" in note for note in mapping.notes)

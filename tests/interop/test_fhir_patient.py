@@ -23,11 +23,14 @@ def _map(*resources: dict[str, Any], on: dt.date = DAY, **kw: Any) -> FhirMappin
     return bundle_to_case(bundle_of(*resources, **kw), assessment_date=on)
 
 
-@pytest.mark.parametrize(("birth", "age"), [
-    ("1960-01-15", 65),  # birthday on the assessment date
-    ("1960-01-16", 64),  # one day before the 65th birthday
-    ("1960-02", 64),  # month only: 64 for the whole of February 1960
-])
+@pytest.mark.parametrize(
+    ("birth", "age"),
+    [
+        ("1960-01-15", 65),  # birthday on the assessment date
+        ("1960-01-16", 64),  # one day before the 65th birthday
+        ("1960-02", 64),  # month only: 64 for the whole of February 1960
+    ],
+)
 def test_age_at_assessment_date(birth: str, age: int) -> None:
     mapping = _map(patient_resource("p", birth_date=birth))
     assert mapping.document["patient"]["age_years"] == age
@@ -44,12 +47,14 @@ def test_birth_after_assessment_leaves_the_age_unknown() -> None:
     mapping = _map(patient_resource("p", birth_date="2026-01-01"))
     assert mapping.issues == (
         "a birth date on or before the assessment date, got a later date "
-        "(Bundle.entry[0].resource.birthDate); patient.age_years is left unknown",)
+        "(Bundle.entry[0].resource.birthDate); patient.age_years is left unknown",
+    )
     assert mapping.document["patient"] == {"sex": "female"}
 
 
-@pytest.mark.parametrize(("gender", "sex"), [("female", "female"), ("male", "male"),
-                                             ("other", "other")])
+@pytest.mark.parametrize(
+    ("gender", "sex"), [("female", "female"), ("male", "male"), ("other", "other")]
+)
 def test_sex_from_gender(gender: str, sex: str) -> None:
     assert _map(patient_resource("p", gender=gender)).document["patient"]["sex"] == sex
 
@@ -62,8 +67,10 @@ def test_unknown_gender_leaves_sex_unknown() -> None:
 def test_invalid_gender_code_leaves_the_sex_unknown() -> None:
     # "f" is not an AdministrativeGender code (FHIR R4).
     mapping = _map(patient_resource("p", gender="f"))
-    assert mapping.issues == ('one of male, female, other, unknown (FHIR R4), got "f" '
-                              "(Bundle.entry[0].resource.gender); patient.sex is left unknown",)
+    assert mapping.issues == (
+        'one of male, female, other, unknown (FHIR R4), got "f" '
+        "(Bundle.entry[0].resource.gender); patient.sex is left unknown",
+    )
     assert "patient.sex" in mapping.unmapped
 
 
@@ -78,52 +85,70 @@ def test_identical_patient_twice_is_fine() -> None:
 
 
 def test_resource_about_another_patient_is_never_attributed() -> None:
-    obs = observation_resource("o", "http://loinc.org", "1975-2", subject="Patient/other",
-                               valueQuantity=quantity(1.0, "mg/dL"))
+    obs = observation_resource(
+        "o",
+        "http://loinc.org",
+        "1975-2",
+        subject="Patient/other",
+        valueQuantity=quantity(1.0, "mg/dL"),
+    )
     mapping = _map(patient_resource("p"), obs)
     assert "labs" not in mapping.document
     assert mapping.issues == (
         'Observation/o: about another patient ("Patient/other"), so it is not attributed '
-        "to this patient (Bundle.entry[1].resource.subject.reference)",)
+        "to this patient (Bundle.entry[1].resource.subject.reference)",
+    )
 
 
 def test_resource_without_a_subject_is_never_attributed() -> None:
-    obs = observation_resource("o", "http://loinc.org", "1975-2", subject=None,
-                               valueQuantity=quantity(1.0, "mg/dL"))
+    obs = observation_resource(
+        "o", "http://loinc.org", "1975-2", subject=None, valueQuantity=quantity(1.0, "mg/dL")
+    )
     mapping = _map(patient_resource("p"), obs)
     assert "labs" not in mapping.document
-    assert ("not attributed to the patient: the resource names no subject: Observation/o"
-            in mapping.notes)
+    assert (
+        "not attributed to the patient: the resource names no subject: Observation/o"
+        in mapping.notes
+    )
 
 
 def test_conditional_reference_is_never_attributed() -> None:
-    obs = observation_resource("o", "http://loinc.org", "1975-2",
-                               subject="Patient?identifier=http://h.example|123",
-                               valueQuantity=quantity(1.0, "mg/dL"))
+    obs = observation_resource(
+        "o",
+        "http://loinc.org",
+        "1975-2",
+        subject="Patient?identifier=http://h.example|123",
+        valueQuantity=quantity(1.0, "mg/dL"),
+    )
     mapping = _map(patient_resource("p"), obs)
     assert "labs" not in mapping.document
     [issue] = mapping.issues
-    assert issue.startswith("Observation/o: a conditional reference (Patient?…) names no "
-                            "resource in the bundle")
+    assert issue.startswith(
+        "Observation/o: a conditional reference (Patient?…) names no resource in the bundle"
+    )
 
 
 def test_subject_by_full_url_is_the_patient() -> None:
     bundle = bundle_of(patient_resource("p"), bundle_id="b", full_urls=True)
     patient_url = bundle["entry"][0]["fullUrl"]
-    obs = observation_resource("o", "http://loinc.org", "1975-2", subject=patient_url,
-                               valueQuantity=quantity(1.0, "mg/dL"))
+    obs = observation_resource(
+        "o", "http://loinc.org", "1975-2", subject=patient_url, valueQuantity=quantity(1.0, "mg/dL")
+    )
     bundle["entry"].append({"resource": obs})
     mapping = bundle_to_case(bundle, assessment_date=DAY)
     assert mapping.document["labs"] == {"bilirubin_mg_dl": 1.0}
 
 
 def test_without_a_patient_the_subject_most_resources_name_is_the_patient() -> None:
-    a = observation_resource("a", "http://loinc.org", "1975-2", subject="Patient/x",
-                             valueQuantity=quantity(1.0, "mg/dL"))
-    b = observation_resource("b", "http://loinc.org", "1751-7", subject="Patient/y",
-                             valueQuantity=quantity(4.0, "g/dL"))
-    c = observation_resource("c", "http://loinc.org", "718-7", subject="Patient/x",
-                             valueQuantity=quantity(13.0, "g/dL"))
+    a = observation_resource(
+        "a", "http://loinc.org", "1975-2", subject="Patient/x", valueQuantity=quantity(1.0, "mg/dL")
+    )
+    b = observation_resource(
+        "b", "http://loinc.org", "1751-7", subject="Patient/y", valueQuantity=quantity(4.0, "g/dL")
+    )
+    c = observation_resource(
+        "c", "http://loinc.org", "718-7", subject="Patient/x", valueQuantity=quantity(13.0, "g/dL")
+    )
     mapping = _map(a, b, c)
     assert mapping.document["labs"] == {"bilirubin_mg_dl": 1.0, "hemoglobin_g_dl": 13.0}
     assert any("Observation/b: about another patient" in i for i in mapping.issues)
@@ -132,14 +157,18 @@ def test_without_a_patient_the_subject_most_resources_name_is_the_patient() -> N
 def test_individual_sex_extension_gives_the_sex() -> None:
     # US Core 9.0.0 us-core-individual-sex, SNOMED CT 248153007 Male (finding).
     patient = patient_resource("p", gender=None)
-    patient["extension"] = [{
-        "url": "http://hl7.org/fhir/us/core/StructureDefinition/us-core-individual-sex",
-        "valueCoding": {"system": "http://snomed.info/sct", "code": "248153007"}}]
+    patient["extension"] = [
+        {
+            "url": "http://hl7.org/fhir/us/core/StructureDefinition/us-core-individual-sex",
+            "valueCoding": {"system": "http://snomed.info/sct", "code": "248153007"},
+        }
+    ]
     assert _map(patient).document["patient"]["sex"] == "male"
 
 
-@pytest.mark.parametrize("deceased", [{"deceasedBoolean": True},
-                                      {"deceasedDateTime": "2024-06-01"}])
+@pytest.mark.parametrize(
+    "deceased", [{"deceasedBoolean": True}, {"deceasedDateTime": "2024-06-01"}]
+)
 def test_a_deceased_patient_is_flagged_on_top(deceased: dict[str, Any]) -> None:
     # Decision (docs/fhir-mapping.md): assessed, never as alive: a warning comes first.
     mapping = _map({**patient_resource("p"), **deceased})

@@ -27,8 +27,10 @@ RECORDS = Path(__file__).parent / "fixtures" / "fhir-real" / "external"
 SMALL = ("uscore-9.0.0-examples.json", "mcode-stu1-examples.json", "mcode-ctm-patient02.json")
 AS_OF = dt.date(2024, 8, 1)
 SYNTHETIC_AS_OF = dt.date(2026, 11, 1)  # synthetic.REFERENCE_DATE or later
-OIDS = {"http://loinc.org": "urn:oid:2.16.840.1.113883.6.1",
-        "http://snomed.info/sct": "urn:oid:2.16.840.1.113883.6.96"}
+OIDS = {
+    "http://loinc.org": "urn:oid:2.16.840.1.113883.6.1",
+    "http://snomed.info/sct": "urn:oid:2.16.840.1.113883.6.96",
+}
 
 
 @functools.cache
@@ -44,8 +46,7 @@ def _fresh(name: str) -> dict[str, Any]:
 
 
 def _map(name: str, bundle: dict[str, Any]) -> FhirMapping:
-    return bundle_to_case(bundle, assessment_date=SYNTHETIC_AS_OF if name == "synthetic"
-                          else AS_OF)
+    return bundle_to_case(bundle, assessment_date=SYNTHETIC_AS_OF if name == "synthetic" else AS_OF)
 
 
 @functools.cache
@@ -54,8 +55,7 @@ def _baseline(name: str) -> FhirMapping:
 
 
 NAMES = st.sampled_from((*SMALL, "synthetic"))
-MUTATION = settings(max_examples=30, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+MUTATION = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _patient_names(bundle: dict[str, Any]) -> set[str]:
@@ -80,16 +80,23 @@ def _attributed(bundle: dict[str, Any]) -> set[str]:
     no Patient resource: the subject most resources name, as docs/fhir-mapping.md says)."""
     patients = _patient_names(bundle)
     if not patients:
-        subjects = Counter(s for e in bundle.get("entry", [])
-                           if (s := _subject(e.get("resource", {}))) and "?" not in s)
+        subjects = Counter(
+            s
+            for e in bundle.get("entry", [])
+            if (s := _subject(e.get("resource", {}))) and "?" not in s
+        )
         patients = {subjects.most_common(1)[0][0]} if subjects else set()
     found = set()
     for entry in bundle.get("entry", []):
         resource = entry.get("resource", {})
         reference = _subject(resource)
         if resource.get("resourceType") == "Patient" or (
-                isinstance(reference, str) and (reference in patients or any(
-                    reference.endswith(p) for p in patients if p.startswith("Patient/")))):
+            isinstance(reference, str)
+            and (
+                reference in patients
+                or any(reference.endswith(p) for p in patients if p.startswith("Patient/"))
+            )
+        ):
             found.add(f"{resource.get('resourceType')}/{resource.get('id')}")
     return found
 
@@ -142,19 +149,23 @@ def test_writing_code_systems_as_oids_gives_the_same_case(name: str) -> None:
 @MUTATION
 @given(name=NAMES, data=st.data())
 def test_moving_resources_to_another_patient_never_attributes_them(
-        name: str, data: st.DataObject) -> None:
+    name: str, data: st.DataObject
+) -> None:
     bundle = _fresh(name)
-    with_subject = [i for i, e in enumerate(bundle["entry"])
-                    if isinstance(e["resource"].get("subject"), dict)]
+    with_subject = [
+        i for i, e in enumerate(bundle["entry"]) if isinstance(e["resource"].get("subject"), dict)
+    ]
     moved = data.draw(st.sets(st.sampled_from(with_subject), max_size=6))
     for index in moved:
         bundle["entry"][index]["resource"]["subject"] = {"reference": "Patient/someone-else"}
     mapping = _map(name, bundle)
     _never_silently_attributed(bundle, mapping)
-    moved_refs = {f"{bundle['entry'][i]['resource']['resourceType']}/"
-                  f"{bundle['entry'][i]['resource'].get('id')}" for i in moved}
-    assert not any(ref in origin for origin in mapping.provenance.values()
-                   for ref in moved_refs)
+    moved_refs = {
+        f"{bundle['entry'][i]['resource']['resourceType']}/"
+        f"{bundle['entry'][i]['resource'].get('id')}"
+        for i in moved
+    }
+    assert not any(ref in origin for origin in mapping.provenance.values() for ref in moved_refs)
 
 
 @MUTATION
@@ -163,12 +174,22 @@ def test_recoding_any_coding_never_crashes_or_refuses(name: str, data: st.DataOb
     bundle = _fresh(name)
     codings = [c for e in bundle["entry"] for c in _codings(e["resource"])]
     for coding in data.draw(st.lists(st.sampled_from(codings), max_size=6)):
-        coding["code"] = data.draw(st.sampled_from(
-            ["C7B.02", "8240/3", "29593-1", "94381002", "1286767006", "35917007", "x", ""]))
-        coding["system"] = data.draw(st.sampled_from(
-            [coding.get("system", ""), "http://hl7.org/fhir/sid/icd-10-cm",
-             "http://terminology.hl7.org/CodeSystem/icd-o-3", "http://snomed.info/sct",
-             "urn:oid:2.16.840.1.113883.6.1"]))
+        coding["code"] = data.draw(
+            st.sampled_from(
+                ["C7B.02", "8240/3", "29593-1", "94381002", "1286767006", "35917007", "x", ""]
+            )
+        )
+        coding["system"] = data.draw(
+            st.sampled_from(
+                [
+                    coding.get("system", ""),
+                    "http://hl7.org/fhir/sid/icd-10-cm",
+                    "http://terminology.hl7.org/CodeSystem/icd-o-3",
+                    "http://snomed.info/sct",
+                    "urn:oid:2.16.840.1.113883.6.1",
+                ]
+            )
+        )
     _never_silently_attributed(bundle, _map(name, bundle))
 
 

@@ -96,14 +96,14 @@ def test_fields_the_record_does_not_give_stay_unknown(name: str) -> None:
         assert path in mapping.unmapped
 
 
-@pytest.mark.parametrize("name", [n for n in NAMES
-                                  if MANIFEST[n].get("other_primary_metastases")])
+@pytest.mark.parametrize("name", [n for n in NAMES if MANIFEST[n].get("other_primary_metastases")])
 def test_metastases_of_another_primary_never_count(name: str) -> None:
     mapping = _accepted(name)
     for reference in MANIFEST[name]["other_primary_metastases"]:
         assert not any(reference in origin for origin in mapping.provenance.values())
-        assert any(reference in note and "relatedPrimaryCancerCondition" in note
-                   for note in mapping.notes), reference
+        assert any(
+            reference in note and "relatedPrimaryCancerCondition" in note for note in mapping.notes
+        ), reference
     for section in ("liver", "extrahepatic", "primary", "pathology"):
         assert section not in mapping.document
 
@@ -136,5 +136,7 @@ def test_a_diagnostic_report_s_missing_results_are_listed() -> None:
     # uscore-9.0.0-examples: DiagnosticReport/cbc lists Observation/cbc-mcv, which the
     # examples gathered here do not include.
     issues = _accepted("uscore-9.0.0-examples.json").issues
-    assert any(i.startswith("DiagnosticReport/cbc: the result Observation/cbc-mcv is not in "
-                            "the bundle") for i in issues)
+    assert any(
+        i.startswith("DiagnosticReport/cbc: the result Observation/cbc-mcv is not in the bundle")
+        for i in issues
+    )

@@ -23,27 +23,39 @@ LUNG = {"coding": [{"system": SNOMED, "code": "39607008"}]}  # Lung structure
 
 
 def _map(*resources: dict[str, Any], bundle: dict[str, Any] | None = None) -> FhirMapping:
-    return bundle_to_case(bundle or bundle_of(patient_resource("p"), neuroendocrine_marker(),
-                                              *resources), assessment_date=DAY)
+    return bundle_to_case(
+        bundle or bundle_of(patient_resource("p"), neuroendocrine_marker(), *resources),
+        assessment_date=DAY,
+    )
 
 
 def _tumor_size(rid: str, mm: float, site: dict[str, Any] | None, day: str) -> dict[str, Any]:
     # mCODE STU1 Tumor Size: LOINC 21889-1, longest dimension component LOINC 33728-7.
     resource = observation_resource(rid, LOINC, "21889-1", effective=day)
-    resource["component"] = [{"code": {"coding": [{"system": LOINC, "code": "33728-7"}]},
-                              "valueQuantity": quantity(mm, "mm")}]
+    resource["component"] = [
+        {
+            "code": {"coding": [{"system": LOINC, "code": "33728-7"}]},
+            "valueQuantity": quantity(mm, "mm"),
+        }
+    ]
     if site is not None:
         resource["bodySite"] = site
     return resource
 
 
-def _report(rid: str, results: list[str], contained: list[dict[str, Any]] = (),
-            **extra: Any) -> dict[str, Any]:
+def _report(
+    rid: str, results: list[str], contained: list[dict[str, Any]] = (), **extra: Any
+) -> dict[str, Any]:
     report: dict[str, Any] = {
-        "resourceType": "DiagnosticReport", "id": rid, "status": "final",
-        "code": {"text": "CT abdomen"}, "subject": {"reference": "Patient/p"},
+        "resourceType": "DiagnosticReport",
+        "id": rid,
+        "status": "final",
+        "code": {"text": "CT abdomen"},
+        "subject": {"reference": "Patient/p"},
         "effectiveDateTime": "2025-01-10",
-        "result": [{"reference": r} for r in results], **extra}
+        "result": [{"reference": r} for r in results],
+        **extra,
+    }
     if contained:
         report["contained"] = list(contained)
     return report
@@ -56,42 +68,60 @@ def _contained(resource: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_ki67_contained_in_a_pathology_report_is_read_with_the_report_s_date() -> None:
-    ki67 = _contained(observation_resource("k", LOINC, "29593-1",
-                                           valueQuantity=quantity(14, "%")))
+    ki67 = _contained(observation_resource("k", LOINC, "29593-1", valueQuantity=quantity(14, "%")))
     mapping = _map(_report("path", ["#k"], [ki67]))
     assert mapping.document["pathology"] == {"ki67_percent": 14}
     assert mapping.provenance["pathology.ki67_percent"] == "DiagnosticReport/path#k (LOINC 29593-1)"
 
 
 def test_results_referenced_by_a_report_are_read_once_and_missing_ones_listed() -> None:
-    albumin = observation_resource("alb", LOINC, "1751-7", effective="2025-01-10",
-                                   valueQuantity=quantity(4.1, "g/dL"))
+    albumin = observation_resource(
+        "alb", LOINC, "1751-7", effective="2025-01-10", valueQuantity=quantity(4.1, "g/dL")
+    )
     mapping = _map(albumin, _report("lab", ["Observation/alb", "Observation/gone"]))
     assert mapping.document["labs"] == {"albumin_g_dl": 4.1}
     assert mapping.provenance["labs.albumin_g_dl"] == "Observation/alb (LOINC 1751-7)"
     assert mapping.issues == (
         "DiagnosticReport/lab: the result Observation/gone is not in the bundle (an "
-        "unresolved reference): not read (Bundle.entry[3].resource.result[1])",)
+        "unresolved reference): not read (Bundle.entry[3].resource.result[1])",
+    )
 
 
 def test_a_structured_radiology_report_gives_the_largest_liver_lesion_measured() -> None:
     # Two liver lesions of 23 and 41 mm in one study, a 60 mm lung lesion, and an older
     # study: the largest liver lesion of the latest study is 4.1 cm.
-    lesions = [_contained(_tumor_size("l1", 23, LIVER, "2025-01-10")),
-               _contained(_tumor_size("l2", 41, LIVER, "2025-01-10")),
-               _contained(_tumor_size("lung", 60, LUNG, "2025-01-10"))]
+    lesions = [
+        _contained(_tumor_size("l1", 23, LIVER, "2025-01-10")),
+        _contained(_tumor_size("l2", 41, LIVER, "2025-01-10")),
+        _contained(_tumor_size("lung", 60, LUNG, "2025-01-10")),
+    ]
     older = _tumor_size("old", 55, LIVER, "2024-06-01")
-    mapping = _map(older, _report("ct", ["#l1", "#l2", "#lung"], lesions,
-                                  category=[{"coding": [{
-                                      "system": "http://terminology.hl7.org/CodeSystem/v2-0074",
-                                      "code": "RAD"}]}]))
+    mapping = _map(
+        older,
+        _report(
+            "ct",
+            ["#l1", "#l2", "#lung"],
+            lesions,
+            category=[
+                {
+                    "coding": [
+                        {"system": "http://terminology.hl7.org/CodeSystem/v2-0074", "code": "RAD"}
+                    ]
+                }
+            ],
+        ),
+    )
     assert mapping.document["liver"]["largest_lesion_cm"] == 4.1
     assert mapping.provenance["liver.largest_lesion_cm"] == (
-        "DiagnosticReport/ct#l2 (LOINC 21889-1 / 33728-7)")
-    assert any("largest of the 2 liver lesion(s) measured on 2025-01-10" in n
-               for n in mapping.notes)
-    assert "not used: tumour size of a lesion outside the liver: DiagnosticReport/ct#lung" \
+        "DiagnosticReport/ct#l2 (LOINC 21889-1 / 33728-7)"
+    )
+    assert any(
+        "largest of the 2 liver lesion(s) measured on 2025-01-10" in n for n in mapping.notes
+    )
+    assert (
+        "not used: tumour size of a lesion outside the liver: DiagnosticReport/ct#lung"
         in mapping.notes
+    )
 
 
 def test_a_tumor_size_without_a_site_is_not_a_liver_lesion() -> None:
@@ -101,30 +131,40 @@ def test_a_tumor_size_without_a_site_is_not_a_liver_lesion() -> None:
 
 
 def test_a_tumor_size_whose_focus_is_a_liver_body_structure_is_a_liver_lesion() -> None:
-    structure = {"resourceType": "BodyStructure", "id": "lesion-1",
-                 "patient": {"reference": "Patient/p"}, "location": LIVER}
+    structure = {
+        "resourceType": "BodyStructure",
+        "id": "lesion-1",
+        "patient": {"reference": "Patient/p"},
+        "location": LIVER,
+    }
     size = _tumor_size("s", 18, None, "2025-01-10")
     size["focus"] = [{"reference": "BodyStructure/lesion-1"}]
     assert _map(structure, size).document["liver"] == {"largest_lesion_cm": 1.8}
 
 
 def test_a_modifier_extension_sets_the_resource_aside() -> None:
-    albumin = observation_resource("alb", LOINC, "1751-7", effective="2025-01-10",
-                                   valueQuantity=quantity(4.1, "g/dL"))
-    albumin["modifierExtension"] = [{"url": "https://example.org/not-really",
-                                     "valueBoolean": True}]
+    albumin = observation_resource(
+        "alb", LOINC, "1751-7", effective="2025-01-10", valueQuantity=quantity(4.1, "g/dL")
+    )
+    albumin["modifierExtension"] = [{"url": "https://example.org/not-really", "valueBoolean": True}]
     mapping = _map(albumin)
     assert "labs" not in mapping.document
-    assert any(n.startswith("set aside: the resource has a modifierExtension")
-               and n.endswith("Observation/alb") for n in mapping.notes)
+    assert any(
+        n.startswith("set aside: the resource has a modifierExtension")
+        and n.endswith("Observation/alb")
+        for n in mapping.notes
+    )
 
 
 def _history(*versions: tuple[dict[str, Any], str | None]) -> dict[str, Any]:
     entries: list[dict[str, Any]] = []
     for resource, method in versions:
-        entry: dict[str, Any] = {"request": {"method": method or "PUT",
-                                             "url": f"{resource['resourceType']}/"
-                                                    f"{resource['id']}"}}
+        entry: dict[str, Any] = {
+            "request": {
+                "method": method or "PUT",
+                "url": f"{resource['resourceType']}/{resource['id']}",
+            }
+        }
         if method != "DELETE":
             entry["resource"] = resource
         entries.append(entry)
@@ -133,28 +173,37 @@ def _history(*versions: tuple[dict[str, Any], str | None]) -> dict[str, Any]:
 
 def test_a_history_bundle_uses_the_latest_version_of_each_resource() -> None:
     # FHIR R4 history: newest first; versions by meta.versionId.
-    v1 = {**observation_resource("alb", LOINC, "1751-7", effective="2025-01-10",
-                                 valueQuantity=quantity(3.0, "g/dL")), "meta": {"versionId": "1"}}
-    v2 = {**observation_resource("alb", LOINC, "1751-7", effective="2025-01-10",
-                                 valueQuantity=quantity(4.2, "g/dL")), "meta": {"versionId": "2"}}
-    bundle = _history((v2, None), (v1, None), (patient_resource("p"), None),
-                      (neuroendocrine_marker(), None))
+    v1 = {
+        **observation_resource(
+            "alb", LOINC, "1751-7", effective="2025-01-10", valueQuantity=quantity(3.0, "g/dL")
+        ),
+        "meta": {"versionId": "1"},
+    }
+    v2 = {
+        **observation_resource(
+            "alb", LOINC, "1751-7", effective="2025-01-10", valueQuantity=quantity(4.2, "g/dL")
+        ),
+        "meta": {"versionId": "2"},
+    }
+    bundle = _history(
+        (v2, None), (v1, None), (patient_resource("p"), None), (neuroendocrine_marker(), None)
+    )
     mapping = _map(bundle=bundle)
     assert mapping.document["labs"] == {"albumin_g_dl": 4.2}
     assert not mapping.issues  # the older version is not a conflict
 
 
 def test_a_history_bundle_drops_a_deleted_resource() -> None:
-    v1 = observation_resource("alb", LOINC, "1751-7", effective="2025-01-10",
-                              valueQuantity=quantity(3.0, "g/dL"))
+    v1 = observation_resource(
+        "alb", LOINC, "1751-7", effective="2025-01-10", valueQuantity=quantity(3.0, "g/dL")
+    )
     deleted = {"resourceType": "Observation", "id": "alb"}
     bundle = _history((deleted, "DELETE"), (v1, None), (patient_resource("p"), None))
     assert "labs" not in _map(bundle=bundle).document
 
 
 def test_results_contained_in_a_report_that_is_set_aside_go_with_it() -> None:
-    ki67 = _contained(observation_resource("k", LOINC, "29593-1",
-                                           valueQuantity=quantity(14, "%")))
+    ki67 = _contained(observation_resource("k", LOINC, "29593-1", valueQuantity=quantity(14, "%")))
     report = _report("path", ["#k"], [ki67])
     report["modifierExtension"] = [{"url": "https://example.org/x", "valueBoolean": True}]
     mapping = _map(report)

@@ -28,22 +28,32 @@ SNOMED = "http://snomed.info/sct"
 
 
 def _mapped(system: str, code: str, answer: str) -> tuple[dict[str, Any], tuple[str, ...]]:
-    obs = observation_resource("o1", system, code, effective="2025-01-10",
-                               valueCodeableConcept={"coding": [{"system": SNOMED,
-                                                                 "code": answer}]})
-    mapping = bundle_to_case(bundle_of(patient_resource("p"), neuroendocrine_marker(), obs),
-                             assessment_date=dt.date(2025, 1, 15))
+    obs = observation_resource(
+        "o1",
+        system,
+        code,
+        effective="2025-01-10",
+        valueCodeableConcept={"coding": [{"system": SNOMED, "code": answer}]},
+    )
+    mapping = bundle_to_case(
+        bundle_of(patient_resource("p"), neuroendocrine_marker(), obs),
+        assessment_date=dt.date(2025, 1, 15),
+    )
     return mapping.document.get("primary", {}), tuple(mapping.notes)
 
 
-@pytest.mark.parametrize(("system", "code", "answer", "field", "value"), [
-    (LOINC, "21905-5", "1228938002", "t_category", "T3"),     # clinical T, cT3
-    (SNOMED, "384625004", "1229852009", "t_category", "T2"),  # pT category, pT2
-    (LOINC, "21906-3", "1229967007", "node_positive", False),  # clinical N, cN0
-    (SNOMED, "371494008", "1229951001", "node_positive", True),  # pN category, pN1
-])
-def test_tnm_categories_fill_the_case(system: str, code: str, answer: str, field: str,
-                                      value: object) -> None:
+@pytest.mark.parametrize(
+    ("system", "code", "answer", "field", "value"),
+    [
+        (LOINC, "21905-5", "1228938002", "t_category", "T3"),  # clinical T, cT3
+        (SNOMED, "384625004", "1229852009", "t_category", "T2"),  # pT category, pT2
+        (LOINC, "21906-3", "1229967007", "node_positive", False),  # clinical N, cN0
+        (SNOMED, "371494008", "1229951001", "node_positive", True),  # pN category, pN1
+    ],
+)
+def test_tnm_categories_fill_the_case(
+    system: str, code: str, answer: str, field: str, value: object
+) -> None:
     primary, _ = _mapped(system, code, answer)
     assert primary == {field: value}
 

@@ -40,20 +40,22 @@ def test_whipple_cpt(code: str) -> None:
     assert mapping.provenance["anatomy.prior_whipple"] == f"Procedure/w (CPT {code})"
 
 
-@pytest.mark.parametrize(("system", "code", "option"), [
-    (CPT, "47120", "liver_resection"),  # CPT 47120 hepatectomy, partial lobectomy
-    (CPT, "47130", "liver_resection"),  # CPT 47130 hepatectomy, total right lobectomy
-    (CPT, "47382", "thermal_ablation"),  # CPT 47382 percutaneous RF ablation of liver tumour
-    (CPT, "47370", "thermal_ablation"),  # CPT 47370 laparoscopic RF ablation of liver tumour
-    (CPT, "79445", "tare"),  # CPT 79445 intra-arterial particulate radiopharmaceutical
-    (SNOMED, "441525007", "tace"),  # SNOMED CT chemoembolisation of artery
-    (NELM_PROCEDURE, "tae", "tae"),
-    (NELM_PROCEDURE, "deb-tace", "deb_tace"),
-    (NELM_PROCEDURE, "prrt", "prrt"),
-])
+@pytest.mark.parametrize(
+    ("system", "code", "option"),
+    [
+        (CPT, "47120", "liver_resection"),  # CPT 47120 hepatectomy, partial lobectomy
+        (CPT, "47130", "liver_resection"),  # CPT 47130 hepatectomy, total right lobectomy
+        (CPT, "47382", "thermal_ablation"),  # CPT 47382 percutaneous RF ablation of liver tumour
+        (CPT, "47370", "thermal_ablation"),  # CPT 47370 laparoscopic RF ablation of liver tumour
+        (CPT, "79445", "tare"),  # CPT 79445 intra-arterial particulate radiopharmaceutical
+        (SNOMED, "441525007", "tace"),  # SNOMED CT chemoembolisation of artery
+        (NELM_PROCEDURE, "tae", "tae"),
+        (NELM_PROCEDURE, "deb-tace", "deb_tace"),
+        (NELM_PROCEDURE, "prrt", "prrt"),
+    ],
+)
 def test_procedures(system: str, code: str, option: str) -> None:
-    assert _treatments(_map(procedure_resource("x", system, code, subject="Patient/p"))) == [
-        option]
+    assert _treatments(_map(procedure_resource("x", system, code, subject="Patient/p"))) == [option]
 
 
 def test_ambiguous_embolisation_code_is_noted_not_mapped() -> None:
@@ -69,15 +71,18 @@ def test_only_completed_procedures_count(status: str) -> None:
     assert _treatments(mapping) is None
 
 
-@pytest.mark.parametrize(("code", "option"), [
-    ("H01CB02", "ssa"),  # ATC octreotide
-    ("H01CB03", "ssa"),  # ATC lanreotide
-    ("L01EG02", "everolimus"),  # ATC everolimus (antineoplastic)
-    ("L01XE10", "everolimus"),  # ATC everolimus before the 2022 revision
-    ("L01EX01", "sunitinib"),  # ATC sunitinib
-    ("L01EX07", "cabozantinib"),  # ATC cabozantinib
-    ("V10XX04", "prrt"),  # ATC lutetium (177Lu) oxodotreotide
-])
+@pytest.mark.parametrize(
+    ("code", "option"),
+    [
+        ("H01CB02", "ssa"),  # ATC octreotide
+        ("H01CB03", "ssa"),  # ATC lanreotide
+        ("L01EG02", "everolimus"),  # ATC everolimus (antineoplastic)
+        ("L01XE10", "everolimus"),  # ATC everolimus before the 2022 revision
+        ("L01EX01", "sunitinib"),  # ATC sunitinib
+        ("L01EX07", "cabozantinib"),  # ATC cabozantinib
+        ("V10XX04", "prrt"),  # ATC lutetium (177Lu) oxodotreotide
+    ],
+)
 def test_medications_by_atc(code: str, option: str) -> None:
     mapping = _map(medication_statement_resource("m", ATC, code, subject="Patient/p"))
     assert _treatments(mapping) == [option]
@@ -91,29 +96,38 @@ def test_everolimus_as_immunosuppressant_is_not_mapped() -> None:
 
 
 def test_surufatinib_by_project_code() -> None:
-    mapping = _map(medication_statement_resource("m", NELM_MEDICATION, "surufatinib",
-                                                 subject="Patient/p"))
+    mapping = _map(
+        medication_statement_resource("m", NELM_MEDICATION, "surufatinib", subject="Patient/p")
+    )
     assert _treatments(mapping) == ["surufatinib"]
 
 
 def test_medication_reference_to_bundle_entry_and_contained() -> None:
-    medication = {"resourceType": "Medication", "id": "lan",
-                  "code": {"coding": [{"system": ATC, "code": "H01CB03"}]}}
-    by_entry = medication_statement_resource("m1", reference="Medication/lan",
-                                             subject="Patient/p")
+    medication = {
+        "resourceType": "Medication",
+        "id": "lan",
+        "code": {"coding": [{"system": ATC, "code": "H01CB03"}]},
+    }
+    by_entry = medication_statement_resource("m1", reference="Medication/lan", subject="Patient/p")
     contained = medication_statement_resource("m2", reference="#sun", subject="Patient/p")
-    contained["contained"] = [{
-        "resourceType": "Medication", "id": "sun",
-        "ingredient": [{"itemCodeableConcept": {"coding": [{"system": ATC,
-                                                             "code": "L01EX01"}]}}]}]
+    contained["contained"] = [
+        {
+            "resourceType": "Medication",
+            "id": "sun",
+            "ingredient": [
+                {"itemCodeableConcept": {"coding": [{"system": ATC, "code": "L01EX01"}]}}
+            ],
+        }
+    ]
     mapping = _map(medication, by_entry, contained)
     assert _treatments(mapping) == ["ssa", "sunitinib"]  # in the contract's option order
 
 
 @pytest.mark.parametrize("status", ["intended", "not-taken", "entered-in-error", "unknown"])
 def test_medications_not_given_do_not_count(status: str) -> None:
-    mapping = _map(medication_statement_resource("m", ATC, "H01CB03", status=status,
-                                                 subject="Patient/p"))
+    mapping = _map(
+        medication_statement_resource("m", ATC, "H01CB03", status=status, subject="Patient/p")
+    )
     assert _treatments(mapping) is None
 
 

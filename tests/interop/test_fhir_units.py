@@ -74,10 +74,17 @@ def test_letter_case_still_matters_where_ucum_says_so() -> None:
         convert("count", 250, "g/L")
 
 
-@pytest.mark.parametrize(("kind", "unit"), [
-    ("bilirubin", "mmol/h"), ("albumin", "%"), ("count", "mg/dL"), ("percent", "1"),
-    ("mitoses", "/10.[HPF]"), ("length", "mL"),
-])
+@pytest.mark.parametrize(
+    ("kind", "unit"),
+    [
+        ("bilirubin", "mmol/h"),
+        ("albumin", "%"),
+        ("count", "mg/dL"),
+        ("percent", "1"),
+        ("mitoses", "/10.[HPF]"),
+        ("length", "mL"),
+    ],
+)
 def test_impossible_units_are_refused(kind: str, unit: str) -> None:
     with pytest.raises(UnitError, match=KINDS[kind].case_unit.replace("/", "/")):
         convert(kind, 1.0, unit)

@@ -59,8 +59,7 @@ def test_quotes_are_found_in_the_cited_seed() -> None:
                 continue
             seeds = {s.split(" ", 1)[0] for s in criterion.sources} & set(texts)
             assert seeds, f"{criterion.id} quotes but cites no seed"
-            fragments = [_normalise(f).strip(" .") for f in re.split(r"\.\.\.|…",
-                                                                     criterion.quote)]
+            fragments = [_normalise(f).strip(" .") for f in re.split(r"\.\.\.|…", criterion.quote)]
             found = any(all(f in texts[seed] for f in fragments if f) for seed in seeds)
             if not found:
                 missing.append(f"{criterion.id} ({sorted(seeds)})")

@@ -15,7 +15,8 @@ def _fresh() -> loader.KnowledgeBase:
 
 
 def test_the_cache_gives_the_knowledge_base_the_yaml_gives(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     from_yaml = _fresh()
     (cached,) = (tmp_path / "nelm").iterdir()
@@ -33,7 +34,8 @@ def test_a_damaged_cache_is_read_past(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def test_without_a_writable_cache_the_yaml_is_parsed(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("a file where the cache directory would be", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))

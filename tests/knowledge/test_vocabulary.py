@@ -66,8 +66,11 @@ def _source_of(functions: list[object]) -> str:
 
 @pytest.mark.parametrize("fact", [f.id for f in vocabulary().derived_facts])
 def test_every_derived_fact_has_test_rows_for_each_value(fact: str) -> None:
-    tests = [f for name, f in inspect.getmembers(derive_tests, inspect.isfunction)
-             if name.startswith("test_") and fact in name]
+    tests = [
+        f
+        for name, f in inspect.getmembers(derive_tests, inspect.isfunction)
+        if name.startswith("test_") and fact in name
+    ]
     assert tests, f"derived fact {fact} has no test in tests/engine/test_derive.py"
     spec = vocabulary().derived[fact]
     text = _source_of(tests)
@@ -83,9 +86,16 @@ def test_every_derived_fact_has_test_rows_for_each_value(fact: str) -> None:
 
 
 def test_a_malformed_vocabulary_is_refused() -> None:
-    doc = {"options": [{"id": "x", "name": "X", "short": "x", "title": "x"}] * 2,
-           "intents": [], "statuses": [], "results": [], "derived_facts": [], "outcomes": [],
-           "evidence_modalities": [], "survival_kinds": []}
+    doc = {
+        "options": [{"id": "x", "name": "X", "short": "x", "title": "x"}] * 2,
+        "intents": [],
+        "statuses": [],
+        "results": [],
+        "derived_facts": [],
+        "outcomes": [],
+        "evidence_modalities": [],
+        "survival_kinds": [],
+    }
     with pytest.raises(KnowledgeBaseError, match="listed twice"):
         vocab_module._build(doc)
     with pytest.raises(KnowledgeBaseError, match="non-empty 'name'"):

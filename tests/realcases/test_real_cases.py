@@ -47,8 +47,11 @@ def _assessed(name: str) -> dict[str, Any]:
 
 
 def _criterion(name: str, option: str, criterion: str) -> dict[str, Any]:
-    found = next(c for c in _assessed(name)["options"][option]["criteria"]
-                 if c["id"] == f"{option}.{criterion}")
+    found = next(
+        c
+        for c in _assessed(name)["options"][option]["criteria"]
+        if c["id"] == f"{option}.{criterion}"
+    )
     return found
 
 
@@ -63,10 +66,15 @@ def test_the_encoding_adds_only_what_the_report_states(name: str) -> None:
     doc = _load(name)
     assert doc["citation"]["title"] and (doc["citation"].get("doi") or doc["citation"]["url"])
     case, original = doc["case"], doc["original_case"]
-    flat = {f"{s}.{k}": v for s, body in case.items() if isinstance(body, dict)
-            for k, v in body.items()}
-    flat_original = {f"{s}.{k}": v for s, body in original.items() if isinstance(body, dict)
-                     for k, v in body.items()}
+    flat = {
+        f"{s}.{k}": v for s, body in case.items() if isinstance(body, dict) for k, v in body.items()
+    }
+    flat_original = {
+        f"{s}.{k}": v
+        for s, body in original.items()
+        if isinstance(body, dict)
+        for k, v in body.items()
+    }
     added = doc["added_fields"]
     for path, value in flat.items():
         if path in added:
@@ -101,8 +109,9 @@ def test_a_range_of_lesions_is_shown_as_the_report_gives_it() -> None:
 def test_more_than_five_years_after_resection_meets_the_six_months_of_enets() -> None:
     """cr04: "after more than 5 years of recurrence-free survival" after the R0 resection; the
     ENETS transplant criteria ask the primary removed at least 6 months earlier (001 Table 2)."""
-    c = _criterion("cr04-cjg2022-pnen-repeat-hepatectomy", "liver_transplant_enets",
-                   "primary_removed")
+    c = _criterion(
+        "cr04-cjg2022-pnen-repeat-hepatectomy", "liver_transplant_enets", "primary_removed"
+    )
     assert c["result"] == "met"
     assert "≥ 60 months (as reported)" in c["value"]
 
@@ -110,8 +119,7 @@ def test_more_than_five_years_after_resection_meets_the_six_months_of_enets() ->
 def test_a_primary_removed_over_a_month_ago_is_not_six_months_ago() -> None:
     """cr26: the liver lesions were found "over 1 month" after the pancreatectomy: at least one
     month is not at least six (001 Table 2), so the ENETS criterion stays unknown."""
-    c = _criterion("cr26-chen-pnet-postop-liver-mets", "liver_transplant_enets",
-                   "primary_removed")
+    c = _criterion("cr26-chen-pnet-postop-liver-mets", "liver_transplant_enets", "primary_removed")
     assert c["result"] == "unknown"
 
 
@@ -121,10 +129,13 @@ def test_disease_the_surgeons_could_not_resect_is_not_offered_for_resection() ->
     beside the seed)."""
     name = "cr02-rmu-pnet-prrt"
     options = _assessed(name)["options"]
-    for option, criterion in (("liver_resection", "liver_type"), ("liver_resection", "flr"),
-                              ("staged_resection", "liver_type"),
-                              ("simultaneous_resection", "primary_in_situ"),
-                              ("primary_tumor_resection", "primary_in_situ")):
+    for option, criterion in (
+        ("liver_resection", "liver_type"),
+        ("liver_resection", "flr"),
+        ("staged_resection", "liver_type"),
+        ("simultaneous_resection", "primary_in_situ"),
+        ("primary_tumor_resection", "primary_in_situ"),
+    ):
         assert options[option]["status"] == "ineligible", option
         c = _criterion(name, option, criterion)
         assert c["result"] == "not_met", (option, criterion)
@@ -135,8 +146,9 @@ def test_disease_the_surgeons_could_not_resect_is_not_offered_for_resection() ->
     assert _criterion(name, "primary_tumor_resection", "liver_unresectable")["result"] == "met"
 
 
-@pytest.mark.parametrize("name", ["cr18-kudelka-serotonin-pnet-chd",
-                                  "cr22-marques-gastric-net-late-liver"])
+@pytest.mark.parametrize(
+    "name", ["cr18-kudelka-serotonin-pnet-chd", "cr22-marques-gastric-net-late-liver"]
+)
 def test_bilobar_disease_without_a_pattern_is_type_two_or_three(name: str) -> None:
     """cr18 "bilobar liver metastasis"; cr22 metastases in segments IV and VII (left and right
     liver): type II or III (004 §1), so the UNOS "bilobar" criterion (001 Table 2) is met and
@@ -149,10 +161,14 @@ def test_bilobar_disease_without_a_pattern_is_type_two_or_three(name: str) -> No
 def test_a_stated_grade_decides_the_grade_criteria() -> None:
     """cr22 (G2): liver resection asks G1–G2 (004 §3.1) — met; cr18 (NET G3): staged
     resection asks G1–G2 (001, G3 a contraindication to ALPPS) — not met."""
-    assert _criterion("cr22-marques-gastric-net-late-liver", "liver_resection",
-                      "grade")["result"] == "met"
-    assert _criterion("cr18-kudelka-serotonin-pnet-chd", "staged_resection",
-                      "grade")["result"] == "not_met"
+    assert (
+        _criterion("cr22-marques-gastric-net-late-liver", "liver_resection", "grade")["result"]
+        == "met"
+    )
+    assert (
+        _criterion("cr18-kudelka-serotonin-pnet-chd", "staged_resection", "grade")["result"]
+        == "not_met"
+    )
 
 
 def test_a_midgut_primary_drains_to_the_portal_system() -> None:
@@ -165,8 +181,9 @@ def test_a_midgut_primary_drains_to_the_portal_system() -> None:
 def test_forgetting_an_added_field_never_decides_more(name: str) -> None:
     """Every added field only adds: without it, no criterion is decided that was unknown."""
     doc = _load(name)
-    with_all = {c["id"]: c["result"] for o in _assessed(name)["options"].values()
-                for c in o["criteria"]}
+    with_all = {
+        c["id"]: c["result"] for o in _assessed(name)["options"].values() for c in o["criteria"]
+    }
     for path in doc["added_fields"]:
         if path == "primary.site":
             continue
@@ -178,18 +195,25 @@ def test_forgetting_an_added_field_never_decides_more(name: str) -> None:
             for c in option["criteria"]:
                 if c["result"] != "unknown":
                     assert with_all[c["id"]] == c["result"] or "override" in next(
-                        x for o in _assessed(name)["options"].values()
-                        for x in o["criteria"] if x["id"] == c["id"]), (path, c["id"])
+                        x
+                        for o in _assessed(name)["options"].values()
+                        for x in o["criteria"]
+                        if x["id"] == c["id"]
+                    ), (path, c["id"])
 
 
 def _result(doc: dict[str, Any], option: str, criterion: str) -> str:
-    found: str = next(c["result"] for c in assess_mapping(doc, with_evidence=False)["options"][
-        option]["criteria"] if c["id"] == f"{option}.{criterion}")
+    found: str = next(
+        c["result"]
+        for c in assess_mapping(doc, with_evidence=False)["options"][option]["criteria"]
+        if c["id"] == f"{option}.{criterion}"
+    )
     return found
 
 
-@pytest.mark.parametrize(("uptake", "want"), [("below_liver", "not_met"),
-                                              ("like_liver", "met"), ("above_liver", "met")])
+@pytest.mark.parametrize(
+    ("uptake", "want"), [("below_liver", "not_met"), ("like_liver", "met"), ("above_liver", "met")]
+)
 def test_pet_uptake_against_the_liver_decides_strong_uptake(uptake: str, want: str) -> None:
     """PRRT needs "strong radiotracer uptake" (003 Targeted therapies): uptake at least that
     of normal liver, as Krenning ≥ 2 (NETTER-1 eligibility)."""
@@ -199,6 +223,7 @@ def test_pet_uptake_against_the_liver_decides_strong_uptake(uptake: str, want: s
 
 def test_sstr_on_immunohistochemistry_answers_when_imaging_is_silent() -> None:
     """SSA "is applicable to NET patients with ... SSTR positivity" (004 §3.3)."""
-    assert _result({"case_id": "i", "pathology": {"sstr_ihc_positive": True}},
-                   "ssa", "sstr") == "met"
+    assert (
+        _result({"case_id": "i", "pathology": {"sstr_ihc_positive": True}}, "ssa", "sstr") == "met"
+    )
     assert _result({"case_id": "i"}, "ssa", "sstr") == "unknown"

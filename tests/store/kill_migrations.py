@@ -43,10 +43,12 @@ def _catalogue(engine: Engine) -> list[list[str]]:
     if engine.dialect.name == "sqlite":
         query = "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
     else:
-        query = ("SELECT c.relkind::text, c.relname::text FROM pg_class c JOIN pg_namespace n "
-                 "ON n.oid = c.relnamespace WHERE n.nspname = 'public' UNION ALL "
-                 "SELECT 'constraint', conname::text FROM pg_constraint k JOIN pg_namespace n "
-                 "ON n.oid = k.connamespace WHERE n.nspname = 'public'")
+        query = (
+            "SELECT c.relkind::text, c.relname::text FROM pg_class c JOIN pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE n.nspname = 'public' UNION ALL "
+            "SELECT 'constraint', conname::text FROM pg_constraint k JOIN pg_namespace n "
+            "ON n.oid = k.connamespace WHERE n.nspname = 'public'"
+        )
     with engine.connect() as connection:
         return sorted([str(kind), str(name)] for kind, name in connection.exec_driver_sql(query))
 
@@ -60,8 +62,7 @@ def _snapshot(engine: Engine) -> dict[str, Any]:
         for name in SEED_TABLES:
             if name in tables:
                 table = Table(name, MetaData())
-                counts[name] = connection.execute(
-                    select(func.count()).select_from(table)).scalar()
+                counts[name] = connection.execute(select(func.count()).select_from(table)).scalar()
     return {"revision": current_revision(engine), "objects": catalogue, "rows": counts}
 
 
@@ -73,16 +74,33 @@ def _seed(engine: Engine) -> None:
         return
     now = "2026-01-01 00:00:00"
     with engine.begin() as c:
-        c.execute(text("INSERT INTO users (username, role, active, created_at) "
-                       "VALUES ('seed', 'clinician', :t, :now)"), {"t": True, "now": now})
-        case_pk = c.execute(text(
-            "INSERT INTO cases (case_id, current_version, created_at, updated_at) "
-            "VALUES ('seed-case', 2, :now, :now) RETURNING id"), {"now": now}).scalar()
+        c.execute(
+            text(
+                "INSERT INTO users (username, role, active, created_at) "
+                "VALUES ('seed', 'clinician', :t, :now)"
+            ),
+            {"t": True, "now": now},
+        )
+        case_pk = c.execute(
+            text(
+                "INSERT INTO cases (case_id, current_version, created_at, updated_at) "
+                "VALUES ('seed-case', 2, :now, :now) RETURNING id"
+            ),
+            {"now": now},
+        ).scalar()
         for version in (1, 2):
-            c.execute(text("INSERT INTO case_versions (case_pk, version, document, "
-                           "created_at) VALUES (:pk, :v, :doc, :now)"),
-                      {"pk": case_pk, "v": version, "now": now,
-                       "doc": json.dumps({"case_id": "seed-case", "label": f"v{version}"})})
+            c.execute(
+                text(
+                    "INSERT INTO case_versions (case_pk, version, document, "
+                    "created_at) VALUES (:pk, :v, :doc, :now)"
+                ),
+                {
+                    "pk": case_pk,
+                    "v": version,
+                    "now": now,
+                    "doc": json.dumps({"case_id": "seed-case", "label": f"v{version}"}),
+                },
+            )
 
 
 def _child(url: str, target: str, kill_at: int) -> None:
@@ -183,7 +201,8 @@ def kill_every_step(url: str, scratch: Path) -> list[dict[str, Any]]:
             after = _snapshot(engine)
             engine.dispose()
             if after["revision"] == target and all(
-                    after["rows"].get(name) == count for name, count in before["rows"].items()):
+                after["rows"].get(name) == count for name, count in before["rows"].items()
+            ):
                 # killed after the commit (restoring SQLite's foreign-key pragma): the
                 # migration is complete, which the final state below checks in full
                 finished = True
@@ -199,9 +218,18 @@ def kill_every_step(url: str, scratch: Path) -> list[dict[str, Any]]:
         engine = make_engine(url)
         reached = _snapshot(engine)
         engine.dispose()
-        results.append({"from": start, "to": target, "kills": kills, "finished": finished,
-                        "mismatches": mismatches, "unopenable": unopenable,
-                        "before": before, "reached": reached})
+        results.append(
+            {
+                "from": start,
+                "to": target,
+                "kills": kills,
+                "finished": finished,
+                "mismatches": mismatches,
+                "unopenable": unopenable,
+                "before": before,
+                "reached": reached,
+            }
+        )
     # and the whole chain from an empty database, once more, through Store as a server would
     _reset(url)
     store = Store(url)
@@ -224,8 +252,7 @@ def _add_kill_test_migration() -> None:
         versions = Path(migrate.__file__).resolve().parent / "migrations" / "versions"
         extra = Path(__file__).resolve().parent / "extra_migrations"
         config.set_main_option("path_separator", "os")
-        config.set_main_option("version_locations", os.pathsep.join([str(versions),
-                                                                     str(extra)]))
+        config.set_main_option("version_locations", os.pathsep.join([str(versions), str(extra)]))
         return config
 
     migrate._config = with_extra  # type: ignore[assignment]

@@ -19,8 +19,10 @@ from sqlalchemy.engine import make_url
 from nelm.store import Store
 
 PG_ENV = "NELM_TEST_POSTGRES_URL"
-PG_HINT = ("set NELM_TEST_POSTGRES_URL to a PostgreSQL database (apt-get install "
-           "postgresql; .ci/run shows how to start a throwaway server)")
+PG_HINT = (
+    "set NELM_TEST_POSTGRES_URL to a PostgreSQL database (apt-get install "
+    "postgresql; .ci/run shows how to start a throwaway server)"
+)
 
 
 def on_ci() -> bool:
@@ -73,14 +75,15 @@ def pg_ctl(action: str) -> None:
     ctl = os.environ.get("NELM_TEST_PG_CTL", "").strip()
     data = os.environ.get("NELM_TEST_PGDATA", "").strip()
     if not ctl or not data:
-        skip_or_fail("stopping and starting PostgreSQL needs NELM_TEST_PG_CTL and "
-                     "NELM_TEST_PGDATA (see .ci/run)")
+        skip_or_fail(
+            "stopping and starting PostgreSQL needs NELM_TEST_PG_CTL and "
+            "NELM_TEST_PGDATA (see .ci/run)"
+        )
     url = make_url(postgres_url())
     if action == "stop":
         args = [ctl, "-D", data, "-m", "fast", "-w", "stop"]
     else:
-        options = (f"-c listen_addresses={url.host or '127.0.0.1'} -p {url.port or 5432} "
-                   "-k /tmp")
+        options = f"-c listen_addresses={url.host or '127.0.0.1'} -p {url.port or 5432} -k /tmp"
         args = [ctl, "-D", data, "-o", options, "-l", str(Path(data) / "log"), "-w", "start"]
     if os.geteuid() == 0:
         args = ["su", "postgres", "-c", shlex.join(args)]

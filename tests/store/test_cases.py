@@ -13,12 +13,17 @@ def clinician(store: Store) -> UserRecord:
 
 
 def doc(label: str, ki67: float = 5) -> dict[str, object]:
-    return {"schema_version": 1, "case_id": "board-1", "label": label,
-            "pathology": {"ki67_percent": ki67}}
+    return {
+        "schema_version": 1,
+        "case_id": "board-1",
+        "label": label,
+        "pathology": {"ki67_percent": ki67},
+    }
 
 
 def test_an_edit_makes_a_new_version_and_old_versions_stay_readable(
-        store: Store, clinician: UserRecord) -> None:
+    store: Store, clinician: UserRecord
+) -> None:
     created = store.create_case(doc("first"), clinician)
     assert created.current_version == 1
     changed = store.update_case(created.id, doc("second", 12), clinician)
@@ -61,7 +66,8 @@ def test_delete_hides_the_case_and_frees_its_id(store: Store, clinician: UserRec
 
 
 def test_assessments_keep_version_knowledge_hash_and_output(
-        store: Store, clinician: UserRecord) -> None:
+    store: Store, clinician: UserRecord
+) -> None:
     created = store.create_case(doc("x"), clinician)
     digest = input_hash(created.document)
     output = {"schema_version": 1, "case_id": "board-1", "options": {}}
@@ -74,18 +80,23 @@ def test_assessments_keep_version_knowledge_hash_and_output(
 
 
 def test_input_hash_ignores_key_order() -> None:
-    assert input_hash({"a": 1, "b": {"c": 2, "d": 3}}) == input_hash({"b": {"d": 3, "c": 2},
-                                                                      "a": 1})
+    assert input_hash({"a": 1, "b": {"c": 2, "d": 3}}) == input_hash(
+        {"b": {"d": 3, "c": 2}, "a": 1}
+    )
     assert input_hash({"a": 1}) != input_hash({"a": 2})
 
 
 def test_decisions_record_options_text_who_and_when(store: Store, clinician: UserRecord) -> None:
     created = store.create_case(doc("x"), clinician)
     saved = store.save_assessment(created.id, 1, "k", "h", {}, clinician)
-    decision = store.record_decision(created.id, case_version=1,
-                                     options=["liver_resection", "ssa"],
-                                     text="Resect, then SSA.", user=clinician,
-                                     assessment_id=saved.id)
+    decision = store.record_decision(
+        created.id,
+        case_version=1,
+        options=["liver_resection", "ssa"],
+        text="Resect, then SSA.",
+        user=clinician,
+        assessment_id=saved.id,
+    )
     assert decision.options == ("liver_resection", "ssa")
     assert decision.decided_by == "dr-a"
     listed = store.list_decisions(created.id)
@@ -96,7 +107,8 @@ def test_decisions_record_options_text_who_and_when(store: Store, clinician: Use
 
 
 def test_audit_log_names_who_what_which_case_and_no_clinical_content(
-        store: Store, clinician: UserRecord) -> None:
+    store: Store, clinician: UserRecord
+) -> None:
     created = store.create_case(doc("Jane Doe, secret label"), clinician)
     store.update_case(created.id, doc("Jane Doe", 77.25), clinician)
     store.audit(clinician, "read", "board-1", "page")

@@ -34,7 +34,8 @@ def test_simultaneous_updates_all_land_as_consecutive_versions(store: Store) -> 
     versions = store.case_versions(case.id)
     assert [v.version for v in versions] == list(range(1, 18))
     assert sorted(v.document["label"] for v in versions[1:]) == sorted(
-        f"edit {n}" for n in range(1, 17))  # every edit is stored, none overwritten
+        f"edit {n}" for n in range(1, 17)
+    )  # every edit is stored, none overwritten
     assert store.get_case(case.id).document == versions[-1].document
 
 
@@ -69,7 +70,8 @@ def test_a_stale_version_is_refused_with_who_changed_it(store: Store) -> None:
         store.update_case(case.id, _doc(2), a, expected_version=1)
     assert str(stale.value) == (
         "case 'shared' was changed by dr-b while you were editing: you started from version "
-        "1, it is now at version 2. Nothing was stored.")
+        "1, it is now at version 2. Nothing was stored."
+    )
     assert stale.value.current.document == _doc(1)
     assert store.get_case(case.id).current_version == 2
     # starting again from the version now stored succeeds

@@ -41,8 +41,12 @@ def test_sqlite_pragmas_are_durable(tmp_path: Path) -> None:
 def test_writer_killed_mid_transaction_loses_no_acknowledged_write(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path)
     Store(url).close()  # migrate first, so the writer only writes cases
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, url], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert writer.stdout is not None
     acknowledged = 0
     deadline = time.monotonic() + 60

@@ -28,8 +28,18 @@ def test_database_is_at_head_and_upgrade_is_idempotent(store: Store) -> None:
     upgrade(store.engine)
     assert current_revision(store.engine) == head_revision()
     tables = set(inspect(store.engine).get_table_names())
-    assert {"users", "api_tokens", "sessions", "login_links", "cases", "case_versions",
-            "assessments", "decisions", "audit_log", "alembic_version"} <= tables
+    assert {
+        "users",
+        "api_tokens",
+        "sessions",
+        "login_links",
+        "cases",
+        "case_versions",
+        "assessments",
+        "decisions",
+        "audit_log",
+        "alembic_version",
+    } <= tables
 
 
 # ---------------------------------------------------------------- half-migrated stores
@@ -53,7 +63,8 @@ def _execute(url: str, *statements: str) -> None:
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_leftovers_of_a_first_start_killed_by_an_older_nelm_are_repaired(
-        backend: str, tmp_path: Path) -> None:
+    backend: str, tmp_path: Path
+) -> None:
     # what issue 13 found: `users` created, no revision stamped ("table users already exists")
     url = _empty_database(backend, tmp_path)
     _execute(url, "CREATE TABLE users (id INTEGER PRIMARY KEY, username VARCHAR(64))")
@@ -67,10 +78,14 @@ def test_leftovers_of_a_first_start_killed_by_an_older_nelm_are_repaired(
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_tables_with_rows_but_no_revision_are_refused_with_a_way_out(
-        backend: str, tmp_path: Path) -> None:
+    backend: str, tmp_path: Path
+) -> None:
     url = _empty_database(backend, tmp_path)
-    _execute(url, "CREATE TABLE cases (id INTEGER PRIMARY KEY, case_id VARCHAR(128))",
-             "INSERT INTO cases (id, case_id) VALUES (1, 'someone else''s')")
+    _execute(
+        url,
+        "CREATE TABLE cases (id INTEGER PRIMARY KEY, case_id VARCHAR(128))",
+        "INSERT INTO cases (id, case_id) VALUES (1, 'someone else''s')",
+    )
     with pytest.raises(SchemaStateError) as refused:
         Store(url)
     message = str(refused.value)
@@ -87,8 +102,11 @@ def test_a_revision_from_a_newer_nelm_is_refused(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path)
     Store(url).close()
     _execute(url, "UPDATE alembic_version SET version_num = '9999'")
-    with pytest.raises(SchemaStateError, match=r"is at schema revision '9999', which this "
-                                               r"nelm does not know \(it knows 0001"):
+    with pytest.raises(
+        SchemaStateError,
+        match=r"is at schema revision '9999', which this "
+        r"nelm does not know \(it knows 0001",
+    ):
         Store(url)
 
 
@@ -96,8 +114,9 @@ def test_a_stamped_store_missing_tables_is_refused(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path)
     Store(url).close()
     _execute(url, "DROP TABLE audit_log")
-    with pytest.raises(SchemaStateError, match="lacks the tables audit_log: it was changed "
-                                               "by hand"):
+    with pytest.raises(
+        SchemaStateError, match="lacks the tables audit_log: it was changed by hand"
+    ):
         Store(url)
 
 

@@ -41,8 +41,15 @@ class Site:
         page = client.get("/login")
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
         assert csrf is not None
-        response = client.post("/login", data={"username": username, "password": password,
-                                                "csrf_token": csrf.group(1), "next": "/"})
+        response = client.post(
+            "/login",
+            data={
+                "username": username,
+                "password": password,
+                "csrf_token": csrf.group(1),
+                "next": "/",
+            },
+        )
         assert response.status_code == 303, response.text
         return session_csrf(client)
 
@@ -57,8 +64,10 @@ def session_csrf(client: TestClient) -> str:
 def make_site(backend: str, tmp_path: Path, **settings: object) -> Site:
     store = open_store(backend, tmp_path)
     announced: list[str] = []
-    app = create_app(Settings(announce=announced.append, **settings),  # type: ignore[arg-type]
-                     store=store)
+    app = create_app(
+        Settings(announce=announced.append, **settings),  # type: ignore[arg-type]
+        store=store,
+    )
     return Site(app, store, announced)
 
 

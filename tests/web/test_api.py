@@ -38,11 +38,18 @@ def test_health_is_public_and_reports_the_database(site: Site) -> None:
     assert response.json()["knowledge_version"].startswith("2026.")
 
 
-@pytest.mark.parametrize("method,path", [
-    ("GET", "/api/v1/cases"), ("POST", "/api/v1/assess"), ("GET", "/api/v1/cases/1"),
-    ("GET", "/api/v1/evidence/records"), ("GET", "/api/v1/users"), ("GET", "/openapi.json"),
-    ("GET", "/api/v1/me"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("GET", "/api/v1/cases"),
+        ("POST", "/api/v1/assess"),
+        ("GET", "/api/v1/cases/1"),
+        ("GET", "/api/v1/evidence/records"),
+        ("GET", "/api/v1/users"),
+        ("GET", "/openapi.json"),
+        ("GET", "/api/v1/me"),
+    ],
+)
 def test_nothing_but_health_answers_without_a_login(site: Site, method: str, path: str) -> None:
     response = site.client().request(method, path, json={"case_id": "x"})
     assert response.status_code == 401
@@ -58,8 +65,7 @@ def test_pages_redirect_to_the_login_page(site: Site, path: str) -> None:
 
 def test_assess_returns_the_assessment_without_storing(site: Site) -> None:
     client = site.client()
-    response = client.post("/api/v1/assess", json=example(),
-                           headers=site.token("doc", "viewer"))
+    response = client.post("/api/v1/assess", json=example(), headers=site.token("doc", "viewer"))
     assert response.status_code == 200
     doc = response.json()
     assert doc["schema_version"] == 1
@@ -70,8 +76,7 @@ def test_assess_returns_the_assessment_without_storing(site: Site) -> None:
 
 def test_a_rejected_case_names_the_field_path(site: Site) -> None:
     bad = case_doc(pathology={"ki67_percent": 140}, patient={"agee": 3})
-    response = site.client().post("/api/v1/assess", json=bad,
-                                  headers=site.token("doc", "viewer"))
+    response = site.client().post("/api/v1/assess", json=bad, headers=site.token("doc", "viewer"))
     assert response.status_code == 422
     body = response.json()
     fields = {p["field"] for p in body["problems"]}
@@ -79,14 +84,22 @@ def test_a_rejected_case_names_the_field_path(site: Site) -> None:
     assert "pathology.ki67_percent: must be a number between 0 and 100, got 140" in body["detail"]
 
 
-@pytest.mark.parametrize("body,expected", [
-    (b"", "an empty body"), (b"[1, 2]", "a JSON object"), (b"{", "valid JSON"),
-    (b"\xff\xfe", "UTF-8"), (b'{"case_id": "a", "case_id": "b"}', "appears twice"),
-])
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        (b"", "an empty body"),
+        (b"[1, 2]", "a JSON object"),
+        (b"{", "valid JSON"),
+        (b"\xff\xfe", "UTF-8"),
+        (b'{"case_id": "a", "case_id": "b"}', "appears twice"),
+    ],
+)
 def test_malformed_bodies_are_422(site: Site, body: bytes, expected: str) -> None:
-    response = site.client().post("/api/v1/assess", content=body,
-                                  headers={**site.token("doc", "viewer"),
-                                           "Content-Type": "application/json"})
+    response = site.client().post(
+        "/api/v1/assess",
+        content=body,
+        headers={**site.token("doc", "viewer"), "Content-Type": "application/json"},
+    )
     assert response.status_code == 422
     assert expected in response.text
 
@@ -157,8 +170,9 @@ def test_assessments_are_stored_with_version_knowledge_and_hash(any_site: Site) 
     assert first["knowledge_version"] == first["assessment"]["knowledge_version"]
     again = client.get(f"/api/v1/cases/{pk}/assessment", headers=headers).json()
     assert again["id"] == first["id"]  # same input, same knowledge: reused
-    client.put(f"/api/v1/cases/{pk}", json=case_doc(pathology={"ki67_percent": 25}),
-               headers=headers)
+    client.put(
+        f"/api/v1/cases/{pk}", json=case_doc(pathology={"ki67_percent": 25}), headers=headers
+    )
     second = client.get(f"/api/v1/cases/{pk}/assessment", headers=headers).json()
     assert second["case_version"] == 2 and second["input_hash"] != first["input_hash"]
     old = client.get(f"/api/v1/cases/{pk}/assessment?version=1", headers=headers).json()
@@ -179,8 +193,9 @@ def test_decisions_are_recorded_and_listed(any_site: Site) -> None:
     assert response.status_code == 201
     decision = response.json()
     assert decision["decided_by"] == "dr-a" and decision["case_version"] == 1
-    bad = client.post(f"/api/v1/cases/{pk}/decisions", json={"options": ["surgery"]},
-                      headers=headers)
+    bad = client.post(
+        f"/api/v1/cases/{pk}/decisions", json={"options": ["surgery"]}, headers=headers
+    )
     assert bad.status_code == 422
     assert bad.json()["problems"][0]["field"] == "options.0"
     extra = client.post(f"/api/v1/cases/{pk}/decisions", json={"nope": 1}, headers=headers)
@@ -210,11 +225,17 @@ def test_roles_limit_what_a_user_may_do(site: Site) -> None:
     assert client.post("/api/v1/cases", json=case_doc(), headers=viewer).status_code == 403
     assert client.get("/api/v1/users", headers=clinician).status_code == 403
     assert client.get("/api/v1/audit", headers=clinician).status_code == 403
-    made = client.post("/api/v1/users", headers=admin,
-                       json={"username": "new", "role": "viewer", "password": "long enough!!"})
+    made = client.post(
+        "/api/v1/users",
+        headers=admin,
+        json={"username": "new", "role": "viewer", "password": "long enough!!"},
+    )
     assert made.status_code == 201 and made.json()["role"] == "viewer"
-    short = client.post("/api/v1/users", headers=admin,
-                        json={"username": "x", "role": "viewer", "password": "short"})
+    short = client.post(
+        "/api/v1/users",
+        headers=admin,
+        json={"username": "x", "role": "viewer", "password": "short"},
+    )
     assert short.status_code == 422 and short.json()["problems"][0]["field"] == "password"
     me = client.get("/api/v1/me", headers=admin).json()
     demote = client.patch(f"/api/v1/users/{me['id']}", json={"role": "viewer"}, headers=admin)
@@ -250,33 +271,44 @@ def test_evidence_endpoints(site: Site) -> None:
     records = client.get("/api/v1/evidence/records?modality=tace", headers=headers)
     assert records.status_code == 200 and records.json()
     assert all(r["modality"] == "tace" for r in records.json())
-    pooled = client.get("/api/v1/evidence/pool?modality=liver_resection&outcome=os_5y_percent",
-                        headers=headers).json()
+    pooled = client.get(
+        "/api/v1/evidence/pool?modality=liver_resection&outcome=os_5y_percent", headers=headers
+    ).json()
     assert pooled["kind"] == "pooled_proportion" and pooled["k"] >= 2
     assert 0 < pooled["ci_low"] < pooled["estimate"] < pooled["ci_high"] < 100
-    medians = client.get("/api/v1/evidence/pool?modality=liver_resection"
-                         "&outcome=median_os_months", headers=headers).json()
+    medians = client.get(
+        "/api/v1/evidence/pool?modality=liver_resection&outcome=median_os_months", headers=headers
+    ).json()
     assert medians["kind"] == "median_summary"
     bad = client.get("/api/v1/evidence/records?modality=surgery", headers=headers)
     assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "modality"
-    forest = client.get("/api/v1/evidence/forest.svg?modality=liver_resection"
-                        "&outcome=os_5y_percent", headers=headers)
+    forest = client.get(
+        "/api/v1/evidence/forest.svg?modality=liver_resection&outcome=os_5y_percent",
+        headers=headers,
+    )
     assert forest.status_code == 200 and forest.headers["content-type"] == "image/svg+xml"
     assert forest.content.lstrip().startswith(b"<?xml")
-    curves = client.get("/api/v1/evidence/survival.svg?modality=liver_resection",
-                        headers=headers)
+    curves = client.get("/api/v1/evidence/survival.svg?modality=liver_resection", headers=headers)
     assert curves.status_code == 200 and b"<svg" in curves.content
-    single = client.get("/api/v1/evidence/pool?modality=liver_transplant_milan"
-                        "&outcome=os_5y_percent", headers=headers)
+    single = client.get(
+        "/api/v1/evidence/pool?modality=liver_transplant_milan&outcome=os_5y_percent",
+        headers=headers,
+    )
     assert single.status_code == 422
 
 
 def test_openapi_describes_the_api(site: Site) -> None:
     schema = site.client().get("/openapi.json", headers=site.token("v", "viewer")).json()
     assert schema["info"]["title"] == "nelm"
-    for path in ("/api/v1/assess", "/api/v1/cases", "/api/v1/cases/{case_pk}/versions",
-                 "/api/v1/cases/{case_pk}/decisions", "/api/v1/cases/{case_pk}/report",
-                 "/api/v1/evidence/pool", "/api/v1/health"):
+    for path in (
+        "/api/v1/assess",
+        "/api/v1/cases",
+        "/api/v1/cases/{case_pk}/versions",
+        "/api/v1/cases/{case_pk}/decisions",
+        "/api/v1/cases/{case_pk}/report",
+        "/api/v1/evidence/pool",
+        "/api/v1/health",
+    ):
         assert path in schema["paths"]
     body = schema["paths"]["/api/v1/assess"]["post"]["requestBody"]
     case_schema = body["content"]["application/json"]["schema"]
@@ -284,8 +316,9 @@ def test_openapi_describes_the_api(site: Site) -> None:
     assert ki67["minimum"] == 0 and ki67["maximum"] == 100
 
 
-def test_internal_errors_show_no_traceback(site: Site, monkeypatch: pytest.MonkeyPatch,
-                                           caplog: pytest.LogCaptureFixture) -> None:
+def test_internal_errors_show_no_traceback(
+    site: Site, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     import nelm.web.api as api
 
     def broken(case: Any) -> Any:
@@ -295,15 +328,17 @@ def test_internal_errors_show_no_traceback(site: Site, monkeypatch: pytest.Monke
     caplog.set_level(logging.ERROR, logger="nelm.web")
     client = site.client()
     client_no_raise = type(client)(site.app, raise_server_exceptions=False)
-    response = client_no_raise.post("/api/v1/assess", json=case_doc(),
-                                    headers=site.token("v", "viewer"))
+    response = client_no_raise.post(
+        "/api/v1/assess", json=case_doc(), headers=site.token("v", "viewer")
+    )
     assert response.status_code == 500
     assert "secret" not in response.text and "Traceback" not in response.text
     assert response.json()["detail"].startswith("Internal error")
 
 
-def test_logs_carry_routes_and_ids_but_no_patient_data(site: Site,
-                                                       caplog: pytest.LogCaptureFixture) -> None:
+def test_logs_carry_routes_and_ids_but_no_patient_data(
+    site: Site, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     client = site.client()
     headers = site.token("c", "clinician")

@@ -17,16 +17,26 @@ from tests.web.test_pages import form, logged_in, new_case
 # A case nelm reads as unfit for major surgery: curative-intent liver resection is then
 # ineligible ("surgical resection with curative intent is not indicated in patients with
 # ... comorbidities and/or frailty making surgery unsafe", 001 Introduction).
-UNFIT = {"pathology.ki67_percent": "5", "pathology.differentiation": "well",
-         "primary.site": "pancreas", "liver.distribution": "unilobar",
-         "patient.fit_for_major_surgery": "no"}
+UNFIT = {
+    "pathology.ki67_percent": "5",
+    "pathology.differentiation": "well",
+    "primary.site": "pancreas",
+    "liver.distribution": "unilobar",
+    "patient.fit_for_major_surgery": "no",
+}
 
 
 def _meeting(client: TestClient, csrf: str) -> int:
-    response = client.post("/meetings", data=form(
-        csrf, held_on="2027-01-14", title="NET board",
-        specialties=["Hepatobiliary surgery", "Nuclear medicine"],
-        attendees="Dr A (surgery)\nDr B (nuclear medicine)"))
+    response = client.post(
+        "/meetings",
+        data=form(
+            csrf,
+            held_on="2027-01-14",
+            title="NET board",
+            specialties=["Hepatobiliary surgery", "Nuclear medicine"],
+            attendees="Dr A (surgery)\nDr B (nuclear medicine)",
+        ),
+    )
     assert response.status_code == 303, response.text
     match = re.fullmatch(r"/meetings/(\d+)", response.headers["location"])
     assert match is not None
@@ -37,19 +47,25 @@ def test_a_meeting_needs_a_date_and_says_so_with_the_label_shown(site: Site) -> 
     client, csrf = logged_in(site)
     response = client.post("/meetings", data=form(csrf, held_on="14/01/2027"))
     assert response.status_code == 422
-    assert "Date of the meeting: expected a date such as 2027-03-31, got &#39;14/01/2027&#39;" \
+    assert (
+        "Date of the meeting: expected a date such as 2027-03-31, got &#39;14/01/2027&#39;"
         in response.text
+    )
 
 
 def test_prepare_present_decide_and_amend(site: Site) -> None:
     client, csrf = logged_in(site)
     pk = new_case(client, csrf, case_id="mt-1", **UNFIT)
     meeting = _meeting(client, csrf)
-    added = client.post(f"/meetings/{meeting}/agenda", data=form(
-        csrf, case_pk=str(pk), presenter="Dr A", question="Resect or embolise?"))
+    added = client.post(
+        f"/meetings/{meeting}/agenda",
+        data=form(csrf, case_pk=str(pk), presenter="Dr A", question="Resect or embolise?"),
+    )
     assert added.status_code == 303
-    again = client.post(f"/meetings/{meeting}/agenda", data=form(
-        csrf, case_pk=str(pk), presenter="Dr A", question="twice"))
+    again = client.post(
+        f"/meetings/{meeting}/agenda",
+        data=form(csrf, case_pk=str(pk), presenter="Dr A", question="twice"),
+    )
     assert again.status_code == 409
     agenda_page = client.get(f"/meetings/{meeting}").text
     assert "Resect or embolise?" in agenda_page and 'id="agenda-table"' in agenda_page
@@ -60,18 +76,39 @@ def test_prepare_present_decide_and_amend(site: Site) -> None:
     assert 'name="reason-liver_resection"' in present
 
     back = f"/meetings/{meeting}/present/1"
-    missing = client.post(f"/cases/{pk}/decisions", data=form(
-        csrf, options=["liver_resection"], status="provisional", back=back,
-        meeting_id=str(meeting), attendees="Dr A", case_version="1"))
+    missing = client.post(
+        f"/cases/{pk}/decisions",
+        data=form(
+            csrf,
+            options=["liver_resection"],
+            status="provisional",
+            back=back,
+            meeting_id=str(meeting),
+            attendees="Dr A",
+            case_version="1",
+        ),
+    )
     assert missing.status_code == 422
-    assert ("Reason for choosing Curative-intent liver resection (one stage): nelm marks it "
-            "ineligible, so the board&#39;s reason is required.") in missing.text
+    assert (
+        "Reason for choosing Curative-intent liver resection (one stage): nelm marks it "
+        "ineligible, so the board&#39;s reason is required."
+    ) in missing.text
 
-    recorded = client.post(f"/cases/{pk}/decisions", data=form(
-        csrf, options=["liver_resection"], status="provisional", back=back,
-        meeting_id=str(meeting), attendees="Dr A\nDr B", case_version="1",
-        **{"reason-liver_resection": "Fitness reassessed by anaesthesia: fit."},
-        text="Resect after anaesthetic review.", follow_up_on="2027-02-01"))
+    recorded = client.post(
+        f"/cases/{pk}/decisions",
+        data=form(
+            csrf,
+            options=["liver_resection"],
+            status="provisional",
+            back=back,
+            meeting_id=str(meeting),
+            attendees="Dr A\nDr B",
+            case_version="1",
+            **{"reason-liver_resection": "Fitness reassessed by anaesthesia: fit."},
+            text="Resect after anaesthetic review.",
+            follow_up_on="2027-02-01",
+        ),
+    )
     assert recorded.status_code == 303
     assert recorded.headers["location"].startswith(back)
     (first,) = site.store.list_decisions(pk)
@@ -82,10 +119,19 @@ def test_prepare_present_decide_and_amend(site: Site) -> None:
 
     change = client.get(f"/cases/{pk}/decisions/{first.id}/change?kind=amendment")
     assert change.status_code == 200 and "Amend decision" in change.text
-    amended = client.post(f"/cases/{pk}/decisions", data=form(
-        csrf, options=["liver_resection"], status="final", replaces_id=str(first.id),
-        change="amendment", case_version="1", text="Resect.",
-        **{"reason-liver_resection": "Fit after review."}))
+    amended = client.post(
+        f"/cases/{pk}/decisions",
+        data=form(
+            csrf,
+            options=["liver_resection"],
+            status="final",
+            replaces_id=str(first.id),
+            change="amendment",
+            case_version="1",
+            text="Resect.",
+            **{"reason-liver_resection": "Fit after review."},
+        ),
+    )
     assert amended.status_code == 303
     old, new = site.store.list_decisions(pk)
     assert old.replaced_by == new.id and not old.current
@@ -103,11 +149,14 @@ def test_saving_a_version_says_what_changed(site: Site) -> None:
     saved = client.post(f"/cases/{pk}/edit", data=form(csrf, **UNFIT))
     assert saved.headers["location"] == f"/cases/{pk}?saved=1"
     page = client.get(saved.headers["location"]).text
-    banner = page[page.index('id="change-banner"'):page.index('id="summary"')]
+    banner = page[page.index('id="change-banner"') : page.index('id="summary"')]
     assert "Fit for major surgery yes → <strong>no</strong>" in banner
     # 001 Introduction: curative-intent resection is not for patients unfit for surgery
-    assert re.search(r"Curative-intent liver resection \(one stage\) \w+ → "
-                     r"<strong>Ineligible</strong>", banner)
+    assert re.search(
+        r"Curative-intent liver resection \(one stage\) \w+ → "
+        r"<strong>Ineligible</strong>",
+        banner,
+    )
     diff = client.get(f"/cases/{pk}/diff?from=1&to=2").text
     assert 'id="input-changes"' in diff and 'id="status-changes"' in diff
     assert client.get(f"/cases/{pk}/diff?from=1&to=9").status_code == 404
@@ -117,8 +166,9 @@ def _pdf_pages(pdf: bytes, tmp_path: Path) -> list[str]:
     path = tmp_path / "summary.pdf"
     path.write_bytes(pdf)
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
-                              capture_output=True, text=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+        ).stdout
         return [p for p in text.split("\f") if p.strip()]
     from pypdf import PdfReader
 
@@ -126,12 +176,20 @@ def _pdf_pages(pdf: bytes, tmp_path: Path) -> list[str]:
 
 
 def test_the_board_summary_is_two_pages_with_the_case_id_and_page_numbers(
-        site: Site, tmp_path: Path) -> None:
+    site: Site, tmp_path: Path
+) -> None:
     client, csrf = logged_in(site)
     pk = new_case(client, csrf, case_id="sum-1", **UNFIT)
-    client.post(f"/cases/{pk}/decisions", data=form(
-        csrf, options=["ssa"], status="final", text="SSA, restage in 3 months.",
-        case_version="1"))
+    client.post(
+        f"/cases/{pk}/decisions",
+        data=form(
+            csrf,
+            options=["ssa"],
+            status="final",
+            text="SSA, restage in 3 months.",
+            case_version="1",
+        ),
+    )
     response = client.get(f"/cases/{pk}/summary.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     pages = _pdf_pages(response.content, tmp_path)
@@ -157,8 +215,10 @@ def test_references_end_the_case_page_and_every_citation_links_to_one(site: Site
 def test_the_case_list_searches_filters_and_pages_on_the_server(site: Site) -> None:
     client, csrf = logged_in(site)
     for i in range(27):
-        site.store.create_case({"schema_version": 1, "case_id": f"list-{i:02d}",
-                                "label": "liver" if i % 2 else None}, None)
+        site.store.create_case(
+            {"schema_version": 1, "case_id": f"list-{i:02d}", "label": "liver" if i % 2 else None},
+            None,
+        )
     unfit = new_case(client, csrf, case_id="unfit-1", **UNFIT)
     first = client.get("/").text
     assert "28 cases · page 1 of 2" in first and first.count("<tr><td><a href=") == 25
@@ -168,8 +228,9 @@ def test_the_case_list_searches_filters_and_pages_on_the_server(site: Site) -> N
     # 001 Introduction: curative resection is not for a patient unfit for major surgery
     filtered = client.get("/?option=liver_resection&status=ineligible").text
     assert "1 case<" in filtered and f'href="/cases/{unfit}"' in filtered
-    client.post(f"/cases/{unfit}/decisions", data=form(csrf, options=["ssa"], text="SSA",
-                                                       case_version="1"))
+    client.post(
+        f"/cases/{unfit}/decisions", data=form(csrf, options=["ssa"], text="SSA", case_version="1")
+    )
     decided = client.get("/?decided=yes").text
     assert "1 case<" in decided and "Somatostatin analogue" in decided
     assert "needs data" in client.get("/?needs_data=yes").text
@@ -183,14 +244,16 @@ def test_the_form_speaks_clinical_language(site: Site) -> None:
     assert '<option value="unknown_primary">unknown primary (CUP)</option>' in page
     assert "Conventional transarterial chemoembolisation (cTACE)</label>" in page
     assert "> tace</label>" not in page
-    rejected = client.post("/cases/new", data=form(
-        csrf, case_id="f-1", **{"pathology.ki67_percent": "150"}))
+    rejected = client.post(
+        "/cases/new", data=form(csrf, case_id="f-1", **{"pathology.ki67_percent": "150"})
+    )
     assert rejected.status_code == 422
     assert "Ki-67 index: must be a number between 0 and 100, got 150" in rejected.text
 
 
 def test_a_new_knowledge_base_lists_the_cases_whose_conclusions_change(
-        site: Site, tmp_path: Path) -> None:
+    site: Site, tmp_path: Path
+) -> None:
 
     from typer.testing import CliRunner
 
@@ -209,7 +272,7 @@ def test_a_new_knowledge_base_lists_the_cases_whose_conclusions_change(
     site.store.save_assessment(pk, 1, "2025.9+older", input_hash(case.document), older, None)
     page = client.get("/knowledge/changes").text
     assert 'id="knowledge-changes"' in page and "kb-1" in page and "2025.9+older" in page
-    row = page[page.index("Curative-intent liver resection (one stage)"):]
+    row = page[page.index("Curative-intent liver resection (one stage)") :]
     assert row.index("Eligible") < row.index("Ineligible")
     url = str(site.store.engine.url.render_as_string(hide_password=False))
     result = CliRunner().invoke(app, ["knowledge-changes", "--database", url])

@@ -17,14 +17,21 @@ FIXTURES = Path(__file__).resolve().parents[1] / "interop" / "fixtures"
 
 
 @pytest.fixture
-def cds_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-             site_factory: Callable[..., Site]) -> Site:
+def cds_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, site_factory: Callable[..., Site]
+) -> Site:
     keys = tmp_path / "ehr-jwks.json"
     keys.write_text(json.dumps(jwks()))
     config = tmp_path / "cds.json"
-    config.write_text(json.dumps({"app_base_url": "https://nelm.example.org",
-                                  "issuers": [{"iss": ISSUER, "jwks_path": str(keys)}],
-                                  "discovery_requires_auth": True}))
+    config.write_text(
+        json.dumps(
+            {
+                "app_base_url": "https://nelm.example.org",
+                "issuers": [{"iss": ISSUER, "jwks_path": str(keys)}],
+                "discovery_requires_auth": True,
+            }
+        )
+    )
     monkeypatch.setenv("NELM_CDS_CONFIG", str(config))
     return site_factory("sqlite")
 
@@ -56,9 +63,15 @@ def test_feedback_is_written_to_the_audit_log(cds_site: Site) -> None:
     client = cds_site.client()
     token = mint(aud=f"http://testserver{SERVICE}/feedback", now=datetime.now(UTC))
     card = str(uuid.uuid4())
-    response = client.post(f"{SERVICE}/feedback", headers={"Authorization": f"Bearer {token}"},
-                           json={"feedback": [{"card": card, "outcome": "overridden",
-                                               "outcomeTimestamp": "2026-11-01T10:00:00Z"}]})
+    response = client.post(
+        f"{SERVICE}/feedback",
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            "feedback": [
+                {"card": card, "outcome": "overridden", "outcomeTimestamp": "2026-11-01T10:00:00Z"}
+            ]
+        },
+    )
     assert response.status_code == 200, response.text
     entries = [e for e in cds_site.store.audit_entries() if e.action == "cds_feedback"]
     assert len(entries) == 1

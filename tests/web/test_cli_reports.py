@@ -16,15 +16,17 @@ XSS = "<script>alert(1)</script>"
 
 def _case(tmp_path: Path) -> Path:
     path = tmp_path / "case.json"
-    path.write_text(json.dumps({"case_id": "cli-1", "label": XSS,
-                                "pathology": {"ki67_percent": 5}}), "utf-8")
+    path.write_text(
+        json.dumps({"case_id": "cli-1", "label": XSS, "pathology": {"ki67_percent": 5}}), "utf-8"
+    )
     return path
 
 
 def test_html_report_to_a_file(tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    result = runner.invoke(app, ["assess", str(_case(tmp_path)), "--format", "html",
-                                 "-o", str(out)])
+    result = runner.invoke(
+        app, ["assess", str(_case(tmp_path)), "--format", "html", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     html = out.read_text("utf-8")
     assert html.startswith("<!DOCTYPE html>")
@@ -35,8 +37,7 @@ def test_html_report_to_a_file(tmp_path: Path) -> None:
 
 def test_pdf_report_to_a_file_and_to_standard_output(tmp_path: Path) -> None:
     out = tmp_path / "report.pdf"
-    result = runner.invoke(app, ["assess", str(_case(tmp_path)), "--format", "pdf",
-                                 "-o", str(out)])
+    result = runner.invoke(app, ["assess", str(_case(tmp_path)), "--format", "pdf", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF-")
     piped = runner.invoke(app, ["assess", str(_case(tmp_path)), "--format", "pdf"])

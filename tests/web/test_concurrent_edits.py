@@ -56,25 +56,38 @@ def test_a_stale_if_match_gets_412_with_the_current_case(site: Site) -> None:
     pk = client.post("/api/v1/cases", json=case_doc(), headers=a).json()["id"]
     read = client.get(f"/api/v1/cases/{pk}", headers=a)
     assert read.headers["ETag"] == '"1"'
-    theirs = client.put(f"/api/v1/cases/{pk}", json=case_doc(label="by b"),
-                        headers={**b, "If-Match": '"1"'})
+    theirs = client.put(
+        f"/api/v1/cases/{pk}", json=case_doc(label="by b"), headers={**b, "If-Match": '"1"'}
+    )
     assert theirs.status_code == 200 and theirs.headers["ETag"] == '"2"'
 
-    stale = client.put(f"/api/v1/cases/{pk}", json=case_doc(label="by a"),
-                       headers={**a, "If-Match": read.headers["ETag"]})
+    stale = client.put(
+        f"/api/v1/cases/{pk}",
+        json=case_doc(label="by a"),
+        headers={**a, "If-Match": read.headers["ETag"]},
+    )
     assert stale.status_code == 412
     assert stale.headers["ETag"] == '"2"'
     body = stale.json()
-    assert body["detail"] == ("case 'api-1' was changed by dr-b while you were editing: you "
-                              "started from version 1, it is now at version 2. Nothing was "
-                              "stored.")
+    assert body["detail"] == (
+        "case 'api-1' was changed by dr-b while you were editing: you "
+        "started from version 1, it is now at version 2. Nothing was "
+        "stored."
+    )
     assert body["current_version"] == 2 and body["changed_by"] == "dr-b"
     assert body["current"]["document"]["label"] == "by b"
-    merged = client.put(f"/api/v1/cases/{pk}", json=case_doc(label="by a and b"),
-                        headers={**a, "If-Match": stale.headers["ETag"]})
+    merged = client.put(
+        f"/api/v1/cases/{pk}",
+        json=case_doc(label="by a and b"),
+        headers={**a, "If-Match": stale.headers["ETag"]},
+    )
     assert merged.status_code == 200 and merged.json()["version"] == 3
-    assert client.put(f"/api/v1/cases/{pk}", json=case_doc(),
-                      headers={**a, "If-Match": "*"}).status_code == 200
+    assert (
+        client.put(
+            f"/api/v1/cases/{pk}", json=case_doc(), headers={**a, "If-Match": "*"}
+        ).status_code
+        == 200
+    )
 
 
 def test_a_malformed_if_match_is_400_naming_the_header(site: Site) -> None:
@@ -82,8 +95,9 @@ def test_a_malformed_if_match_is_400_naming_the_header(site: Site) -> None:
     client = site.client()
     pk = client.post("/api/v1/cases", json=case_doc(), headers=a).json()["id"]
     for bad in ('W/"1"', "1", '"one"', '"1", "2"'):
-        response = client.put(f"/api/v1/cases/{pk}", json=case_doc(),
-                              headers={**a, "If-Match": bad})
+        response = client.put(
+            f"/api/v1/cases/{pk}", json=case_doc(), headers={**a, "If-Match": bad}
+        )
         assert response.status_code == 400, bad
         assert response.json()["problems"][0]["field"] == "If-Match"
 
@@ -102,33 +116,57 @@ def test_the_form_shows_who_changed_the_case_and_both_versions(site: Site) -> No
     site.user("dr-a", "clinician")
     site.user("dr-b", "clinician")
     auth = site.token("dr-a", "clinician")
-    pk = site.client().post("/api/v1/cases", json=case_doc(label="board 1"),
-                            headers=auth).json()["id"]
+    pk = (
+        site.client()
+        .post("/api/v1/cases", json=case_doc(label="board 1"), headers=auth)
+        .json()["id"]
+    )
     client_a, a = _edit_form(site, "dr-a", pk)
     client_b, b = _edit_form(site, "dr-b", pk)
     base_b, csrf_b = b.split("|")
-    saved = client_b.post(f"/cases/{pk}/edit", data={  # type: ignore[attr-defined]
-        "csrf_token": csrf_b, "base_version": base_b, "label": "board 1 <b>", "case_id": "x",
-        "pathology.ki67_percent": "12"})
+    saved = client_b.post(
+        f"/cases/{pk}/edit",
+        data={  # type: ignore[attr-defined]
+            "csrf_token": csrf_b,
+            "base_version": base_b,
+            "label": "board 1 <b>",
+            "case_id": "x",
+            "pathology.ki67_percent": "12",
+        },
+    )
     assert saved.status_code == 303
 
     base_a, csrf_a = a.split("|")
-    conflict = client_a.post(f"/cases/{pk}/edit", data={  # type: ignore[attr-defined]
-        "csrf_token": csrf_a, "base_version": base_a, "label": "board 1",
-        "pathology.ki67_percent": "30"})
+    conflict = client_a.post(
+        f"/cases/{pk}/edit",
+        data={  # type: ignore[attr-defined]
+            "csrf_token": csrf_a,
+            "base_version": base_a,
+            "label": "board 1",
+            "pathology.ki67_percent": "30",
+        },
+    )
     assert conflict.status_code == 409
     html = conflict.text
     assert "Changed by dr-b while you were editing." in html
     assert "Version 2 was stored at" in html and "you started from version 1" in html
-    row = re.search(r'Ki-67[^<]*</a></th><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td>'
-                    r'<td[^>]*>([^<]*)</td>',
-                    html)
+    row = re.search(
+        r"Ki-67[^<]*</a></th><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td>"
+        r"<td[^>]*>([^<]*)</td>",
+        html,
+    )
     assert row is not None and row.groups()[1:] == ("12", "30")
     assert "board 1 &lt;b&gt;" in html  # their label, escaped
     assert 'name="base_version" value="2"' in html  # saving again stores on top of v2
     assert site.store.get_case(pk).current_version == 2  # nothing stored for dr-a yet
-    again = client_a.post(f"/cases/{pk}/edit", data={  # type: ignore[attr-defined]
-        "csrf_token": csrf_a, "base_version": "2", "label": "board 1",
-        "pathology.ki67_percent": "30"})
+    again = client_a.post(
+        f"/cases/{pk}/edit",
+        data={  # type: ignore[attr-defined]
+            "csrf_token": csrf_a,
+            "base_version": "2",
+            "label": "board 1",
+            "pathology.ki67_percent": "30",
+        },
+    )
     assert again.status_code == 303
     assert site.store.get_case(pk).current_version == 3

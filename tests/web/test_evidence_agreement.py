@@ -30,8 +30,9 @@ def _questions() -> list[tuple[str, str]]:
     return [(m, o) for m in MODALITIES for o in OUTCOMES if records_for(m, o)]
 
 
-def _cli(args: list[str], capsys: pytest.CaptureFixture[str],
-         monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+def _cli(
+    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, str]:
     monkeypatch.setattr(sys, "argv", ["nelm", *args])
     code = run_guarded(app)
     return code, capsys.readouterr().out
@@ -42,15 +43,25 @@ def _answer(doc: dict[str, Any]) -> tuple[list[str], float]:
     return [s["id"] for s in doc["studies"]], round(float(value), 6)
 
 
-def _check(site: Site, questions: list[tuple[str, str]], capsys: pytest.CaptureFixture[str],
-           monkeypatch: pytest.MonkeyPatch) -> int:
+def _check(
+    site: Site,
+    questions: list[tuple[str, str]],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> int:
     client, headers = site.client(), site.token("reader", "viewer")
     compared = 0
     for modality, outcome in questions:
-        code, out = _cli(["evidence", "pool", "--modality", modality, "--outcome", outcome,
-                          "--format", "json"], capsys, monkeypatch)
-        api = client.get("/api/v1/evidence/pool",
-                         params={"modality": modality, "outcome": outcome}, headers=headers)
+        code, out = _cli(
+            ["evidence", "pool", "--modality", modality, "--outcome", outcome, "--format", "json"],
+            capsys,
+            monkeypatch,
+        )
+        api = client.get(
+            "/api/v1/evidence/pool",
+            params={"modality": modality, "outcome": outcome},
+            headers=headers,
+        )
         where = f"{modality} {outcome}"
         if code != 0:
             assert code == 2 and api.status_code == 422, (where, code, api.status_code)
@@ -68,8 +79,9 @@ def _check(site: Site, questions: list[tuple[str, str]], capsys: pytest.CaptureF
     return compared
 
 
-def test_tae_five_year_survival_is_one_answer(site: Site, capsys: pytest.CaptureFixture[str],
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tae_five_year_survival_is_one_answer(
+    site: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert _check(site, [("tae", "os_5y_percent")], capsys, monkeypatch) == 1
 
 
@@ -83,24 +95,40 @@ def test_every_modality_and_outcome_is_one_answer(
     for option in OPTION_IDS:
         for outcome in _SUMMARISED:
             if summary_for_option(option)[outcome] is None:
-                code, _ = _cli(["evidence", "pool", "--modality", option, "--outcome",
-                                outcome, "--format", "json"], capsys, monkeypatch)
+                code, _ = _cli(
+                    [
+                        "evidence",
+                        "pool",
+                        "--modality",
+                        option,
+                        "--outcome",
+                        outcome,
+                        "--format",
+                        "json",
+                    ],
+                    capsys,
+                    monkeypatch,
+                )
                 assert code == 2, (option, outcome)
 
 
-def test_a_convergence_failure_is_a_clear_422_not_a_500(site: Site,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_convergence_failure_is_a_clear_422_not_a_500(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import nelm.evidence.pooling as pooling
     from nelm.errors import ConvergenceError
 
     def no_convergence(*args: Any, **kwargs: Any) -> Any:
-        raise ConvergenceError("REML", "REML Fisher scoring did not converge in 100 "
-                               "iterations", "DL or PM")
+        raise ConvergenceError(
+            "REML", "REML Fisher scoring did not converge in 100 iterations", "DL or PM"
+        )
 
     monkeypatch.setattr(pooling, "pool_proportions", no_convergence)
-    answer = site.client().get("/api/v1/evidence/pool", params={
-        "modality": "liver_resection", "outcome": "os_5y_percent"},
-        headers=site.token("reader", "viewer"))
+    answer = site.client().get(
+        "/api/v1/evidence/pool",
+        params={"modality": "liver_resection", "outcome": "os_5y_percent"},
+        headers=site.token("reader", "viewer"),
+    )
     assert answer.status_code == 422
     assert answer.json()["problems"][0]["field"] == "method"
     assert "DL or PM" in answer.json()["problems"][0]["expected"]

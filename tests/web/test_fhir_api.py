@@ -14,8 +14,11 @@ FHIR = {"content-type": "application/fhir+json"}
 
 def test_bundle_is_mapped_and_assessed(site: Site) -> None:
     bundle = json.loads((FIXTURES / "synthetic-0001.json").read_text())
-    response = site.client().post("/api/v1/assess?as_of=2026-11-01", content=json.dumps(bundle),
-                                  headers={**FHIR, **site.token("doc", "viewer")})
+    response = site.client().post(
+        "/api/v1/assess?as_of=2026-11-01",
+        content=json.dumps(bundle),
+        headers={**FHIR, **site.token("doc", "viewer")},
+    )
     assert response.status_code == 200, response.text
     doc = response.json()
     assert doc["input_source"]["format"] == "FHIR R4 Bundle"
@@ -25,8 +28,11 @@ def test_bundle_is_mapped_and_assessed(site: Site) -> None:
 
 
 def test_wrong_resource_type_gives_an_operation_outcome(site: Site) -> None:
-    response = site.client().post("/api/v1/assess", content=b'{"resourceType": "Patient"}',
-                                  headers={**FHIR, **site.token("doc", "viewer")})
+    response = site.client().post(
+        "/api/v1/assess",
+        content=b'{"resourceType": "Patient"}',
+        headers={**FHIR, **site.token("doc", "viewer")},
+    )
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/fhir+json")
     outcome = response.json()
@@ -36,18 +42,23 @@ def test_wrong_resource_type_gives_an_operation_outcome(site: Site) -> None:
 
 
 def test_not_json_gives_an_operation_outcome(site: Site) -> None:
-    response = site.client().post("/api/v1/assess", content=b"<html>oops</html>",
-                                  headers={**FHIR, **site.token("doc", "viewer")})
+    response = site.client().post(
+        "/api/v1/assess",
+        content=b"<html>oops</html>",
+        headers={**FHIR, **site.token("doc", "viewer")},
+    )
     assert response.status_code == 422
     assert response.json()["resourceType"] == "OperationOutcome"
 
 
 def test_contradictory_ki67_results_leave_ki67_unknown_and_are_listed(site: Site) -> None:
     bundle = json.loads((FIXTURES / "synthetic-0001.json").read_text())
-    ki67 = [e for e in bundle["entry"]
-            if e["resource"]["resourceType"] == "Observation"
-            and any(c.get("code") == "29593-1"
-                    for c in e["resource"].get("code", {}).get("coding", []))]
+    ki67 = [
+        e
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Observation"
+        and any(c.get("code") == "29593-1" for c in e["resource"].get("code", {}).get("coding", []))
+    ]
     assert ki67, "the fixture carries a Ki-67 result"
     twin = json.loads(json.dumps(ki67[0]))
     twin["resource"]["id"] = "ki67-twin"
@@ -55,12 +66,18 @@ def test_contradictory_ki67_results_leave_ki67_unknown_and_are_listed(site: Site
     twin["resource"]["valueQuantity"]["value"] = ki67[0]["resource"]["valueQuantity"]["value"] + 7
     twin["resource"].pop("effectiveDateTime", None)
     bundle["entry"].append(twin)
-    response = site.client().post("/api/v1/assess?as_of=2026-11-01", content=json.dumps(bundle),
-                                  headers={**FHIR, **site.token("doc", "viewer")})
+    response = site.client().post(
+        "/api/v1/assess?as_of=2026-11-01",
+        content=json.dumps(bundle),
+        headers={**FHIR, **site.token("doc", "viewer")},
+    )
     assert response.status_code == 200  # one bad element never sinks the record
     doc = response.json()
-    [issue] = [i for i in doc["input_source"]["data_quality"]
-               if i.startswith("conflicting values for pathology.ki67_percent")]
+    [issue] = [
+        i
+        for i in doc["input_source"]["data_quality"]
+        if i.startswith("conflicting values for pathology.ki67_percent")
+    ]
     assert "ki67-twin" in issue
     assert "ki67_percent" not in doc["inputs"].get("pathology", {})
 
@@ -74,8 +91,10 @@ def test_a_real_one_megabyte_record_sent_as_application_json_is_assessed(site: S
     body = (REAL / "synthea-hiv-alva958-1.0MB.json").read_bytes()
     assert len(body) > 1_000_000
     response = site.client().post(
-        "/api/v1/assess?as_of=2020-12-31", content=body,
-        headers={"content-type": "application/json", **site.token("doc", "viewer")})
+        "/api/v1/assess?as_of=2020-12-31",
+        content=body,
+        headers={"content-type": "application/json", **site.token("doc", "viewer")},
+    )
     assert response.status_code == 200, response.text[:500]
     doc = response.json()
     assert doc["input_source"]["format"] == "FHIR R4 Bundle"

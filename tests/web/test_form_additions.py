@@ -8,22 +8,37 @@ from nelm.web.forms import document_from_form, form_fields, form_values
 
 def test_the_form_has_every_added_field() -> None:
     paths = {f.path for _, _, fields in form_fields() for f in fields}
-    for path in ("liver.lesion_count_at_least", "liver.lesion_count_at_most",
-                 "liver.tumor_burden_percent_at_least", "pathology.reported_grade",
-                 "liver.surgical_assessment", "primary.surgical_assessment",
-                 "liver.bilobar", "imaging.sstr_uptake_vs_liver",
-                 "pathology.sstr_ihc_positive", "primary.hormone",
-                 "patient.hereditary_syndromes", "primary.complications"):
+    for path in (
+        "liver.lesion_count_at_least",
+        "liver.lesion_count_at_most",
+        "liver.tumor_burden_percent_at_least",
+        "pathology.reported_grade",
+        "liver.surgical_assessment",
+        "primary.surgical_assessment",
+        "liver.bilobar",
+        "imaging.sstr_uptake_vs_liver",
+        "pathology.sstr_ihc_positive",
+        "primary.hormone",
+        "patient.hereditary_syndromes",
+        "primary.complications",
+    ):
         assert path in paths, path
 
 
 def test_a_range_and_a_timeline_survive_the_form() -> None:
-    form = {"case_id": "r1", "liver.lesion_count_at_least": "4",
-            "liver.lesion_count_at_most": "5", "liver.surgical_assessment": "unresectable",
-            "timeline": "as_of: 2021-01-01\nprimary_resection: 2020-01-01\n"}
+    form = {
+        "case_id": "r1",
+        "liver.lesion_count_at_least": "4",
+        "liver.lesion_count_at_most": "5",
+        "liver.surgical_assessment": "unresectable",
+        "timeline": "as_of: 2021-01-01\nprimary_resection: 2020-01-01\n",
+    }
     document = normalised_document(document_from_form(form))
-    assert document["liver"] == {"lesion_count_at_least": 4, "lesion_count_at_most": 5,
-                                 "surgical_assessment": "unresectable"}
+    assert document["liver"] == {
+        "lesion_count_at_least": 4,
+        "lesion_count_at_most": 5,
+        "surgical_assessment": "unresectable",
+    }
     assert document["timeline"] == {"as_of": "2021-01-01", "primary_resection": "2020-01-01"}
     again = form_values(document)
     assert "as_of: '2021-01-01'" in again["timeline"]

@@ -22,8 +22,10 @@ from tests.web.conftest import Site
 from tests.web.test_api import case_doc
 from tests.web.test_cds_mount import cds_site  # noqa: F401 - the fixture
 
-RULE = ("text without control characters (tab and line breaks are allowed) or unpaired "
-        "UTF-16 surrogates")
+RULE = (
+    "text without control characters (tab and line breaks are allowed) or unpaired "
+    "UTF-16 surrogates"
+)
 SURROGATE = "got the text has U+D800 (an unpaired surrogate) at character 3"
 NUL = "got the text has U+0000 (NUL) at character 2"
 
@@ -50,7 +52,8 @@ def no_errors_logged(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
 
 
 def test_a_lone_surrogate_is_422_on_every_json_endpoint(
-        any_site: Site, no_errors_logged: None) -> None:
+    any_site: Site, no_errors_logged: None
+) -> None:
     site = any_site
     admin = site.token("boss", "admin")
     client = site.client()
@@ -63,8 +66,12 @@ def test_a_lone_surrogate_is_422_on_every_json_endpoint(
         ("PUT", f"/api/v1/cases/{pk}", _raw(case_doc(label="LBL"), LBL=bad), "label"),
         ("POST", f"/api/v1/cases/{pk}/decisions", _raw({"text": "LBL"}, LBL=bad), "text"),
         ("POST", "/api/v1/tokens", _raw({"name": "LBL"}, LBL=bad), "name"),
-        ("POST", "/api/v1/users", _raw({"username": "LBL", "role": "viewer",
-                                         "password": "long enough pw"}, LBL=bad), "username"),
+        (
+            "POST",
+            "/api/v1/users",
+            _raw({"username": "LBL", "role": "viewer", "password": "long enough pw"}, LBL=bad),
+            "username",
+        ),
         ("PATCH", "/api/v1/users/1", _raw({"password": "LBL"}, LBL=bad), "password"),
     ]
     for method, path, body, field in attempts:
@@ -81,24 +88,30 @@ def test_nul_is_refused_the_same_way_on_both_databases(any_site: Site) -> None:
     writer = site.token("dr-a", "clinician")
     client = site.client()
     headers = {**writer, "Content-Type": "application/json"}
-    response = client.post("/api/v1/cases", content=_raw(case_doc("aXb"), X="\\u0000"),
-                           headers=headers)
+    response = client.post(
+        "/api/v1/cases", content=_raw(case_doc("aXb"), X="\\u0000"), headers=headers
+    )
     assert response.status_code == 422
     assert _problem(response) == ("case_id", f"{RULE}, {NUL}")
     assert site.store.list_cases() == []
     pk = client.post("/api/v1/cases", json=case_doc(), headers=writer).json()["id"]
-    decision = client.post(f"/api/v1/cases/{pk}/decisions", headers=headers,
-                           content=_raw({"text": "aXb"}, X="\\u0000"))
+    decision = client.post(
+        f"/api/v1/cases/{pk}/decisions", headers=headers, content=_raw({"text": "aXb"}, X="\\u0000")
+    )
     assert decision.status_code == 422 and _problem(decision)[0] == "text"
-    token = client.post("/api/v1/tokens", headers=headers,
-                        content=_raw({"name": "aXb"}, X="\\u001b"))
+    token = client.post(
+        "/api/v1/tokens", headers=headers, content=_raw({"name": "aXb"}, X="\\u001b")
+    )
     assert token.status_code == 422 and _problem(token)[0] == "name"
     query = client.get("/api/v1/cases", params={"x": "a\x00b"}, headers=writer)
     assert query.status_code == 422 and _problem(query)[0] == "query.x"
     # line breaks and tabs are text, and so is a surrogate pair (an emoji)
-    fine = client.post(f"/api/v1/cases/{pk}/decisions", headers=headers,
-                       content=_raw({"text": "T"}, T="two\\nlines\\tand \\ud83d\\ude00"))
-    assert fine.status_code == 201 and fine.json()["text"] == "two\nlines\tand \U0001F600"
+    fine = client.post(
+        f"/api/v1/cases/{pk}/decisions",
+        headers=headers,
+        content=_raw({"text": "T"}, T="two\\nlines\\tand \\ud83d\\ude00"),
+    )
+    assert fine.status_code == 201 and fine.json()["text"] == "two\nlines\tand \U0001f600"
 
 
 def test_json_routes_refuse_other_content_types(site: Site) -> None:
@@ -112,8 +125,11 @@ def test_json_routes_refuse_other_content_types(site: Site) -> None:
             assert response.status_code == 415, (media, path)
             assert response.json()["problems"][0]["field"] == "Content-Type"
     assert site.store.list_cases() == []
-    ok = client.post("/api/v1/cases", content=body,
-                     headers={**writer, "Content-Type": "application/json; charset=utf-8"})
+    ok = client.post(
+        "/api/v1/cases",
+        content=body,
+        headers={**writer, "Content-Type": "application/json; charset=utf-8"},
+    )
     assert ok.status_code == 201
 
 
@@ -122,17 +138,22 @@ def test_a_form_with_invalid_utf8_is_refused_not_stored_mangled(site: Site) -> N
     client = site.client()
     csrf = site.login(client, "dr-a")
     body = f"csrf_token={csrf}&case_id=form-1&label=caf%E9".encode()
-    response = client.post("/cases/new", content=body, headers={
-        "Content-Type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        "/cases/new", content=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert response.status_code == 400
     assert "label: UTF-8 text, got bytes that are not UTF-8" in response.text
     assert site.store.find_case("form-1") is None
-    control = client.post("/cases/new", content=f"csrf_token={csrf}&case_id=f%01".encode(),
-                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+    control = client.post(
+        "/cases/new",
+        content=f"csrf_token={csrf}&case_id=f%01".encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert control.status_code == 422
     assert "case_id: " + RULE in control.text
-    wrong_type = client.post("/cases/new", content=b'{"case_id": "x"}',
-                             headers={"Content-Type": "application/json"})
+    wrong_type = client.post(
+        "/cases/new", content=b'{"case_id": "x"}', headers={"Content-Type": "application/json"}
+    )
     assert wrong_type.status_code == 415
 
 
@@ -140,8 +161,11 @@ def test_as_of_must_be_a_calendar_date(site: Site) -> None:
     viewer = {**site.token("doc", "viewer"), "Content-Type": "application/fhir+json"}
     client = site.client()
     for bad in ("0", "20261101", "2026-02-30", "yesterday"):
-        response = client.post(f"/api/v1/assess?as_of={bad}", content=b'{"resourceType": '
-                               b'"Bundle", "type": "collection", "entry": []}', headers=viewer)
+        response = client.post(
+            f"/api/v1/assess?as_of={bad}",
+            content=b'{"resourceType": "Bundle", "type": "collection", "entry": []}',
+            headers=viewer,
+        )
         assert response.status_code == 422, bad
         assert re.search(r"as_of", response.text), response.text
 
@@ -149,24 +173,32 @@ def test_as_of_must_be_a_calendar_date(site: Site) -> None:
 def test_booleans_and_numbers_in_request_bodies_are_strict(site: Site) -> None:
     admin = site.token("boss", "admin")
     client = site.client()
-    user = client.post("/api/v1/users", json={"username": "v", "role": "viewer",
-                                              "password": "long enough pw"}, headers=admin)
+    user = client.post(
+        "/api/v1/users",
+        json={"username": "v", "role": "viewer", "password": "long enough pw"},
+        headers=admin,
+    )
     uid = user.json()["id"]
     for bad in (0, 1, "false", "no"):
         response = client.patch(f"/api/v1/users/{uid}", json={"active": bad}, headers=admin)
         assert response.status_code == 422, bad
         assert response.json()["problems"][0]["field"] == "active"
-    assert client.patch(f"/api/v1/users/{uid}", json={"active": False},
-                        headers=admin).json()["active"] is False
+    assert (
+        client.patch(f"/api/v1/users/{uid}", json={"active": False}, headers=admin).json()["active"]
+        is False
+    )
     pk = client.post("/api/v1/cases", json=case_doc(), headers=admin).json()["id"]
-    response = client.post(f"/api/v1/cases/{pk}/decisions", json={"case_version": "1"},
-                           headers=admin)
+    response = client.post(
+        f"/api/v1/cases/{pk}/decisions", json={"case_version": "1"}, headers=admin
+    )
     assert response.status_code == 422
     assert response.json()["problems"][0]["field"] == "case_version"
 
 
 def test_a_chunked_oversize_body_on_the_cds_endpoint_is_413(
-        cds_site: Site, no_errors_logged: None) -> None:  # noqa: F811 - the fixture
+    cds_site: Site,  # noqa: F811 - the fixture
+    no_errors_logged: None,
+) -> None:
     client = cds_site.client()
     token = mint(aud=f"http://testserver{SERVICE}", now=datetime.now(UTC))
 
@@ -178,12 +210,17 @@ def test_a_chunked_oversize_body_on_the_cds_endpoint_is_413(
             yield b"x" * 1_000_000
         yield b'"}'
 
-    response = client.post(SERVICE, content=chunks(), headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    response = client.post(
+        SERVICE,
+        content=chunks(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     assert response.status_code == 413
-    surrogate = client.post(SERVICE, content=b'{"hook": "patient-view", "hookInstance": '
-                            b'"a\\ud800"}', headers={"Authorization": f"Bearer {token}",
-                                                     "Content-Type": "application/json"})
+    surrogate = client.post(
+        SERVICE,
+        content=b'{"hook": "patient-view", "hookInstance": "a\\ud800"}',
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     assert surrogate.status_code == 422
     outcome = surrogate.json()
     assert outcome["resourceType"] == "OperationOutcome"
@@ -197,4 +234,6 @@ def test_a_large_body_is_checked_the_same_way(site: Site) -> None:
     response = site.client().post("/api/v1/cases", content=body, headers=writer)
     assert response.status_code == 422
     assert _problem(response) == (
-        "label", f"{RULE}, got the text has U+D800 (an unpaired surrogate) at character 100001")
+        "label",
+        f"{RULE}, got the text has U+D800 (an unpaired surrogate) at character 100001",
+    )

@@ -50,8 +50,10 @@ def test_first_start_prints_a_one_time_login_address(site_factory: Callable[...,
     assert "Set a password now" in page.text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert csrf is not None
-    changed = client.post("/account/password", data={
-        "csrf_token": csrf.group(1), "new_password": PASSWORD, "repeat_password": PASSWORD})
+    changed = client.post(
+        "/account/password",
+        data={"csrf_token": csrf.group(1), "new_password": PASSWORD, "repeat_password": PASSWORD},
+    )
     assert "Password changed." in changed.text
     assert site.client().get(path).status_code == 403  # used once
     admin = site.store.find_user("admin")
@@ -70,8 +72,9 @@ def test_session_cookie_flags(site: Site) -> None:
     page = secure_client.get("/login")
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert csrf is not None
-    response = secure_client.post("/login", data={"username": "c", "password": PASSWORD,
-                                                  "csrf_token": csrf.group(1)})
+    response = secure_client.post(
+        "/login", data={"username": "c", "password": PASSWORD, "csrf_token": csrf.group(1)}
+    )
     assert "secure" in response.headers["set-cookie"].lower()
 
 
@@ -102,24 +105,38 @@ def test_login_and_forms_need_csrf_tokens(site: Site) -> None:
 
 def test_form_accepts_si_units_and_converts_them(site: Site) -> None:
     client, csrf = logged_in(site)
-    pk = new_case(client, csrf, case_id="si-1", **{
-        "labs.bilirubin_mg_dl": "17.1", "unit:labs.bilirubin_mg_dl": "umol_l",
-        "labs.creatinine_mg_dl": "88.4", "unit:labs.creatinine_mg_dl": "umol_l",
-        "labs.albumin_g_dl": "40", "unit:labs.albumin_g_dl": "g_l",
-        "labs.platelets_per_ul": "250", "unit:labs.platelets_per_ul": "g_l",
-        "labs.hemoglobin_g_dl": "12,5", "unit:labs.hemoglobin_g_dl": "g_dl",
-        "patient.fit_for_major_surgery": "yes", "imaging.fdg_positive": "no",
-        "primary.site": "pancreas", "extrahepatic.sites": ["bone", "lung"],
-        "patient.sex": "",
-    })
+    pk = new_case(
+        client,
+        csrf,
+        case_id="si-1",
+        **{
+            "labs.bilirubin_mg_dl": "17.1",
+            "unit:labs.bilirubin_mg_dl": "umol_l",
+            "labs.creatinine_mg_dl": "88.4",
+            "unit:labs.creatinine_mg_dl": "umol_l",
+            "labs.albumin_g_dl": "40",
+            "unit:labs.albumin_g_dl": "g_l",
+            "labs.platelets_per_ul": "250",
+            "unit:labs.platelets_per_ul": "g_l",
+            "labs.hemoglobin_g_dl": "12,5",
+            "unit:labs.hemoglobin_g_dl": "g_dl",
+            "patient.fit_for_major_surgery": "yes",
+            "imaging.fdg_positive": "no",
+            "primary.site": "pancreas",
+            "extrahepatic.sites": ["bone", "lung"],
+            "patient.sex": "",
+        },
+    )
     document = site.store.get_case(pk).document
     # Kept as entered, in the unit chosen (issue 9); nelm computes with the converted value
     # (17.1 µmol/L = 1 mg/dL bilirubin, 88.4 µmol/L = 1 mg/dL creatinine, 10 g/L = 1 g/dL).
-    assert document["labs"] == {"bilirubin_mg_dl": {"value": 17.1, "unit": "µmol/L"},
-                                "albumin_g_dl": {"value": 40, "unit": "g/L"},
-                                "creatinine_mg_dl": {"value": 88.4, "unit": "µmol/L"},
-                                "platelets_per_ul": {"value": 250, "unit": "10⁹/L"},
-                                "hemoglobin_g_dl": 12.5}
+    assert document["labs"] == {
+        "bilirubin_mg_dl": {"value": 17.1, "unit": "µmol/L"},
+        "albumin_g_dl": {"value": 40, "unit": "g/L"},
+        "creatinine_mg_dl": {"value": 88.4, "unit": "µmol/L"},
+        "platelets_per_ul": {"value": 250, "unit": "10⁹/L"},
+        "hemoglobin_g_dl": 12.5,
+    }
     page = client.get(f"/cases/{pk}").text
     assert "17.1 µmol/L (1 mg/dL)" in page and "250 10⁹/L (250,000 /µL)" in page
     assert document["patient"] == {"fit_for_major_surgery": True}
@@ -129,15 +146,20 @@ def test_form_accepts_si_units_and_converts_them(site: Site) -> None:
 
 def test_form_shows_problems_beside_the_fields(site: Site) -> None:
     client, csrf = logged_in(site)
-    response = client.post("/cases/new", data=form(csrf, case_id="bad-1", **{
-        "pathology.ki67_percent": "140", "patient.age_years": "old"}))
+    response = client.post(
+        "/cases/new",
+        data=form(
+            csrf, case_id="bad-1", **{"pathology.ki67_percent": "140", "patient.age_years": "old"}
+        ),
+    )
     assert response.status_code == 422
     page = response.text
     assert "The case was not saved: 2 problems." in page
     # the label the user sees names the field, never its path
-    assert ('id="err-pathology.ki67_percent">must be a number between '
-            '0 and 100, got 140</span>') in page
-    assert 'Age: must be a number between 0 and 120, got &#34;old&#34;' in page
+    assert (
+        'id="err-pathology.ki67_percent">must be a number between 0 and 100, got 140</span>'
+    ) in page
+    assert "Age: must be a number between 0 and 120, got &#34;old&#34;" in page
     assert "patient.age_years:" not in page
     assert 'aria-invalid="true"' in page and 'value="140"' in page
     missing = client.post("/cases/new", data=form(csrf))
@@ -147,15 +169,32 @@ def test_form_shows_problems_beside_the_fields(site: Site) -> None:
 
 def test_assessment_view_shows_status_criteria_plan_and_prompts(site: Site) -> None:
     client, csrf = logged_in(site)
-    pk = new_case(client, csrf, case_id="view-1", **{
-        "pathology.ki67_percent": "5", "pathology.differentiation": "well",
-        "primary.site": "small_intestine", "liver.distribution": "bilobar_diffuse"})
+    pk = new_case(
+        client,
+        csrf,
+        case_id="view-1",
+        **{
+            "pathology.ki67_percent": "5",
+            "pathology.differentiation": "well",
+            "primary.site": "small_intestine",
+            "liver.distribution": "bilobar_diffuse",
+        },
+    )
     page = client.get(f"/cases/{pk}").text
-    for marker in ('class="status-head ineligible"', 'class="status uncertain"',
-                   'class="criteria-table"', 'id="ineligible"', 'id="investigations"',
-                   'id="plan"', 'id="missing-data"', "Liver-directed control",
-                   'id="reference-list"', 'href="#ref-1"', SAFETY_STATEMENT,
-                   f"/cases/{pk}/evidence/"):
+    for marker in (
+        'class="status-head ineligible"',
+        'class="status uncertain"',
+        'class="criteria-table"',
+        'id="ineligible"',
+        'id="investigations"',
+        'id="plan"',
+        'id="missing-data"',
+        "Liver-directed control",
+        'id="reference-list"',
+        'href="#ref-1"',
+        SAFETY_STATEMENT,
+        f"/cases/{pk}/evidence/",
+    ):
         assert marker in page, marker
     evidence_page = client.get(f"/cases/{pk}/evidence/liver_resection")
     assert evidence_page.status_code == 200
@@ -168,8 +207,9 @@ def test_edit_makes_a_new_version_and_old_versions_stay_viewable(site: Site) -> 
     pk = new_case(client, csrf, case_id="ed-1", **{"pathology.ki67_percent": "5"})
     edit = client.get(f"/cases/{pk}/edit")
     assert 'value="5"' in edit.text and "version 2 will be stored" in edit.text
-    response = client.post(f"/cases/{pk}/edit", data=form(
-        csrf, case_id="ignored", **{"pathology.ki67_percent": "25"}))
+    response = client.post(
+        f"/cases/{pk}/edit", data=form(csrf, case_id="ignored", **{"pathology.ki67_percent": "25"})
+    )
     assert response.status_code == 303
     assert site.store.get_case(pk).current_version == 2
     assert site.store.get_case(pk).case_id == "ed-1"
@@ -180,9 +220,12 @@ def test_edit_makes_a_new_version_and_old_versions_stay_viewable(site: Site) -> 
 def test_decisions_are_recorded_through_the_form(site: Site) -> None:
     client, csrf = logged_in(site)
     pk = new_case(client, csrf, case_id="dec-1")
-    response = client.post(f"/cases/{pk}/decisions", data=form(
-        csrf, options=["ssa", "prrt"], text="SSA now; PRRT on progression.",
-        case_version="1"))
+    response = client.post(
+        f"/cases/{pk}/decisions",
+        data=form(
+            csrf, options=["ssa", "prrt"], text="SSA now; PRRT on progression.", case_version="1"
+        ),
+    )
     assert response.status_code == 303
     page = client.get(response.headers["location"]).text
     assert "The decision was recorded." in page and "SSA now; PRRT on progression." in page
@@ -211,8 +254,9 @@ def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
     if shutil.which("pdftotext"):
         path = tmp_path / "report.pdf"
         path.write_bytes(pdf)
-        return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
-                              capture_output=True, text=True).stdout
+        return subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+        ).stdout
     from io import BytesIO
 
     from pypdf import PdfReader
@@ -221,10 +265,10 @@ def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
 
 
 def test_a_script_label_is_text_on_every_page_and_in_both_reports(
-        site: Site, tmp_path: Path) -> None:
+    site: Site, tmp_path: Path
+) -> None:
     client, csrf = logged_in(site)
-    pk = new_case(client, csrf, case_id="xss-1", label=XSS,
-                  **{"pathology.ki67_percent": "5"})
+    pk = new_case(client, csrf, case_id="xss-1", label=XSS, **{"pathology.ki67_percent": "5"})
     client.post(f"/cases/{pk}/decisions", data=form(csrf, options=["ssa"], text=XSS))
     for path in ("/", f"/cases/{pk}", f"/cases/{pk}/edit", f"/cases/{pk}/evidence/ssa"):
         page = client.get(path).text
@@ -256,8 +300,9 @@ def test_form_asks_to_confirm_an_implausible_value_and_shows_it_first(site: Site
     assert "did you mean 210 × 10⁹/L = 210,000 /µL?" in response.text
     assert 'name="confirm:labs.platelets_per_ul"' in response.text
     assert site.store.list_cases() == []
-    pk = new_case(client, csrf, case_id="slip-1", **fields,
-                  **{"confirm:labs.platelets_per_ul": "yes"})
+    pk = new_case(
+        client, csrf, case_id="slip-1", **fields, **{"confirm:labs.platelets_per_ul": "yes"}
+    )
     assert site.store.get_case(pk).document["confirmed"] == ["labs.platelets_per_ul"]
     page = client.get(f"/cases/{pk}").text
     assert page.index('id="warnings"') < page.index('id="h-class"')

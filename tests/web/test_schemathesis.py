@@ -24,8 +24,12 @@ from tests.web.conftest import make_site
 
 pytestmark = pytest.mark.slow  # long: `make test-fast` leaves it out, `make test` runs it
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 def _load() -> tuple[Any, dict[str, str]]:
@@ -46,7 +50,6 @@ schema, HEADERS = _load()
 
 
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case: Any) -> None:
     case.call_and_validate(headers=HEADERS, checks=CHECKS)

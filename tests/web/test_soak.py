@@ -26,9 +26,24 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _soak(database: str) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, str(ROOT / "tools" / "soak.py"), "--database",
-                           database, "--seconds", "16", "--window", "8", "--rate", "30"],
-                          capture_output=True, text=True, timeout=240, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tools" / "soak.py"),
+            "--database",
+            database,
+            "--seconds",
+            "16",
+            "--window",
+            "8",
+            "--rate",
+            "30",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
     assert done.stdout, done.stderr[-2000:]
     report: dict[str, Any] = json.loads(done.stdout)
     return report
@@ -43,8 +58,13 @@ def test_a_short_soak_holds_every_bound(backend: str) -> None:
     if backend == "postgresql":
         reset_postgres(url)
     checks = report["checks"]
-    for name in ("no_5xx_or_broken_connections", "memory_bounded", "file_descriptors_bounded",
-                 "db_connections_bounded", "no_tracebacks_logged"):
+    for name in (
+        "no_5xx_or_broken_connections",
+        "memory_bounded",
+        "file_descriptors_bounded",
+        "db_connections_bounded",
+        "no_tracebacks_logged",
+    ):
         assert checks[name]["ok"], (name, checks[name], report["windows"])
     latency = checks["p99_within_2x_of_first_window"]
     allowed = 3 * max(latency["first_ms"], 100.0)

@@ -18,10 +18,17 @@ runner = CliRunner()
 # metastases: ENETS T4 ("invading adjacent structures", 003 Table 2 note), AJCC 7th T3
 # ("extends beyond the pancreas but not involving the celiac axis or SMA", 003 Table 3
 # note); N1; M1 → stage IV in both tables. The two systems part on T.
-CASE = {"case_id": "stage-1",
-        "primary": {"site": "pancreas", "size_cm": 3, "node_positive": True,
-                    "invades_adjacent_organs": True, "invades_celiac_axis_or_sma": False},
-        "liver": {"lesion_count": 4}}
+CASE = {
+    "case_id": "stage-1",
+    "primary": {
+        "site": "pancreas",
+        "size_cm": 3,
+        "node_positive": True,
+        "invades_adjacent_organs": True,
+        "invades_celiac_axis_or_sma": False,
+    },
+    "liver": {"lesion_count": 4},
+}
 
 
 def _assess(tmp_path: Path, fmt: str, case: dict[str, object] = CASE) -> str:
@@ -36,8 +43,7 @@ def test_json_carries_both_stages_and_where_they_part(tmp_path: Path) -> None:
     c = json.loads(_assess(tmp_path, "json"))["classification"]
     assert c["stage_enets"]["stage"] == "IV" and c["stage_enets"]["tnm"] == "T4 N1 M1"
     assert c["stage_ajcc7"]["stage"] == "IV" and c["stage_ajcc7"]["tnm"] == "T3 N1 M1"
-    assert c["explanations"]["stage_enets"].startswith("ENETS: T4 N1 M1 → stage IV "
-                                                       "(003 Table 2)")
+    assert c["explanations"]["stage_enets"].startswith("ENETS: T4 N1 M1 → stage IV (003 Table 2)")
     assert "ENETS T4" in c["staging_disagreement"]
     assert "AJCC 7th edition T3" in c["staging_disagreement"]
 
@@ -70,13 +76,25 @@ def test_html_report_shows_both_systems(tmp_path: Path) -> None:
 def test_case_page_and_form(site: Site) -> None:
     client, csrf = logged_in(site)
     form = client.get("/cases/new").text
-    for path in ("primary.extends_beyond_pancreas", "primary.invades_celiac_axis_or_sma",
-                 "primary.invades_other_large_vessels"):
+    for path in (
+        "primary.extends_beyond_pancreas",
+        "primary.invades_celiac_axis_or_sma",
+        "primary.invades_other_large_vessels",
+    ):
         assert f'name="{path}"' in form, path
-    pk = new_case(client, csrf, case_id="stage-web", **{
-        "primary.site": "pancreas", "primary.size_cm": "3", "primary.node_positive": "yes",
-        "primary.invades_adjacent_organs": "yes", "primary.invades_celiac_axis_or_sma": "no",
-        "liver.lesion_count": "4"})
+    pk = new_case(
+        client,
+        csrf,
+        case_id="stage-web",
+        **{
+            "primary.site": "pancreas",
+            "primary.size_cm": "3",
+            "primary.node_positive": "yes",
+            "primary.invades_adjacent_organs": "yes",
+            "primary.invades_celiac_axis_or_sma": "no",
+            "liver.lesion_count": "4",
+        },
+    )
     page = client.get(f"/cases/{pk}").text
     assert "<strong>IV (T4 N1 M1)</strong>" in page
     assert "<strong>IV (T3 N1 M1)</strong>" in page

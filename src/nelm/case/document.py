@@ -88,8 +88,7 @@ class _NonFinite:
         self.literal = literal
 
 
-_FINITE = ("a finite number (JSON has no NaN or Infinity; leave an unknown value out or "
-           "null)")
+_FINITE = "a finite number (JSON has no NaN or Infinity; leave an unknown value out or null)"
 
 
 def _non_finite_problems(parsed: Any) -> list[Problem]:
@@ -140,8 +139,9 @@ def parse_case_text(text: str, *, source: str = "input") -> Case:
     return case_from_mapping(load_document_text(text, source=source))
 
 
-def load_document_text(text: str, *, source: str = "input",
-                       max_bytes: int = _MAX_DOCUMENT_BYTES) -> Any:
+def load_document_text(
+    text: str, *, source: str = "input", max_bytes: int = _MAX_DOCUMENT_BYTES
+) -> Any:
     """Parse JSON (or, failing that, YAML) text; reject empty, oversize and absurdly deep
     input (``max_bytes`` is raised for FHIR records, ``nelm.interop.fhir.size``). NaN and
     Infinity are refused, and so is text that breaks :mod:`nelm.text`'s rule; every such
@@ -150,19 +150,20 @@ def load_document_text(text: str, *, source: str = "input",
         parsed = _load_document_text(text, source, max_bytes)
         problems = _non_finite_problems(parsed) + text_problems(parsed)
     except RecursionError:
-        raise InputRejected([Problem("", f"a case document in {source}",
-                                     "structures nested too deeply to read")]) from None
+        raise InputRejected(
+            [Problem("", f"a case document in {source}", "structures nested too deeply to read")]
+        ) from None
     if problems:
         raise InputRejected(problems)
     return parsed
 
 
 def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
-    size = len(text) if len(text) * 4 <= max_bytes else len(
-        text.encode("utf-8", errors="replace"))
+    size = len(text) if len(text) * 4 <= max_bytes else len(text.encode("utf-8", errors="replace"))
     if size > max_bytes:
-        raise InputRejected([Problem("", f"a document of at most {max_bytes / 1e6:g} MB",
-                                     f"{size:,} bytes")])
+        raise InputRejected(
+            [Problem("", f"a document of at most {max_bytes / 1e6:g} MB", f"{size:,} bytes")]
+        )
     if not text.strip():
         raise InputRejected([Problem("", f"a JSON or YAML object in {source}", "an empty file")])
     stripped = text.lstrip()
@@ -175,8 +176,11 @@ def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
             )
         except (json.JSONDecodeError, ValueError) as exc:
             detail = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
-            where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(
-                exc, json.JSONDecodeError) else ""
+            where = (
+                f" (line {exc.lineno}, column {exc.colno})"
+                if isinstance(exc, json.JSONDecodeError)
+                else ""
+            )
             raise InputRejected(
                 [Problem("", f"valid JSON in {source}", f"{detail}{where}")]
             ) from None
@@ -186,11 +190,13 @@ def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputRejected([Problem("", f"valid JSON or YAML in {source}",
-                                     f"{problem}{where}")]) from None
+        raise InputRejected(
+            [Problem("", f"valid JSON or YAML in {source}", f"{problem}{where}")]
+        ) from None
     except ValueError as exc:  # an impossible date such as 2020-13-01, read as a date
-        raise InputRejected([Problem("", f"valid JSON or YAML in {source}",
-                                     f"an impossible value ({exc})")]) from None
+        raise InputRejected(
+            [Problem("", f"valid JSON or YAML in {source}", f"an impossible value ({exc})")]
+        ) from None
 
 
 # --------------------------------------------------------------------------- validation
@@ -203,16 +209,20 @@ _TOP_LEVEL_KEYS = ("schema_version", "case_id", "label", "confirmed", *SECTIONS,
 
 def _unknown_key(path: str, key: object, allowed: tuple[str, ...] | list[str]) -> Problem:
     hint = difflib.get_close_matches(str(key), list(allowed), n=1)
-    expected = (f"must be a known field of case-v1 (did you mean {hint[0]}?)" if hint
-                else "must be one of the fields " + ", ".join(allowed))
+    expected = (
+        f"must be a known field of case-v1 (did you mean {hint[0]}?)"
+        if hint
+        else "must be one of the fields " + ", ".join(allowed)
+    )
     return Problem(path, expected, "an unknown field")
 
 
 def case_from_mapping(doc: Any) -> Case:
     """Validate a parsed document and return the :class:`Case`, or raise InputRejected."""
     if not isinstance(doc, dict):
-        raise InputRejected([Problem("", "a JSON or YAML object (a case document)",
-                                     describe_value(doc))])
+        raise InputRejected(
+            [Problem("", "a JSON or YAML object (a case document)", describe_value(doc))]
+        )
     problems: list[Problem] = []
     values: dict[str, Value] = {}
     entered: dict[str, tuple[float, str]] = {}
@@ -225,21 +235,23 @@ def case_from_mapping(doc: Any) -> Case:
     if schema_version is None:
         schema_version = 1
     if isinstance(schema_version, bool) or schema_version != 1:
-        problems.append(Problem("schema_version", "must be 1 (case-v1)",
-                                describe_value(schema_version)))
+        problems.append(
+            Problem("schema_version", "must be 1 (case-v1)", describe_value(schema_version))
+        )
 
     case_id = doc.get("case_id")
     if case_id is None:
-        problems.append(Problem("case_id", "is required: text of 1 to 128 characters",
-                                "nothing"))
+        problems.append(Problem("case_id", "is required: text of 1 to 128 characters", "nothing"))
     elif not isinstance(case_id, str) or not 1 <= len(case_id) <= 128 or not case_id.strip():
-        problems.append(Problem("case_id", "must be text of 1 to 128 characters",
-                                describe_value(case_id)))
+        problems.append(
+            Problem("case_id", "must be text of 1 to 128 characters", describe_value(case_id))
+        )
 
     label = doc.get("label")
     if label is not None and (not isinstance(label, str) or len(label) > 500):
-        problems.append(Problem("label", "must be text of at most 500 characters",
-                                describe_value(label)))
+        problems.append(
+            Problem("label", "must be text of at most 500 characters", describe_value(label))
+        )
 
     for section, fields in _SECTION_FIELDS.items():
         body = doc.get(section)
@@ -280,9 +292,17 @@ def case_from_mapping(doc: Any) -> Case:
     if problems:
         raise InputRejected(problems)
     assert isinstance(case_id, str)
-    return Case(case_id=case_id, values=values, label=label, schema_version=1,
-                confirmed=confirmed, entered=entered,
-                timeline=timeline, from_timeline=from_timeline, timeline_conflicts=conflicts)
+    return Case(
+        case_id=case_id,
+        values=values,
+        label=label,
+        schema_version=1,
+        confirmed=confirmed,
+        entered=entered,
+        timeline=timeline,
+        from_timeline=from_timeline,
+        timeline_conflicts=conflicts,
+    )
 
 
 def _json_safe(raw: Any) -> Any:
@@ -296,8 +316,9 @@ def _json_safe(raw: Any) -> Any:
     return raw
 
 
-def _merge_timeline(values: dict[str, Value], derived: Mapping[str, float | int | bool]
-                    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _merge_timeline(
+    values: dict[str, Value], derived: Mapping[str, float | int | bool]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Fill the fields the timeline settles where nothing was typed; report a typed value
     the timeline contradicts (and keep it: the timeline may be incomplete or the typed value
     newer)."""
@@ -307,20 +328,24 @@ def _merge_timeline(values: dict[str, Value], derived: Mapping[str, float | int 
         clash = _timeline_clash(values, path, value)
         if clash is not None:
             conflicts.append(clash)
-        elif path not in values and not (path == "course.months_stable_at_least"
-                                         and "course.months_stable" in values):
+        elif path not in values and not (
+            path == "course.months_stable_at_least" and "course.months_stable" in values
+        ):
             values[path] = value
             used.append(path)
     return tuple(used), tuple(conflicts)
 
 
-def _timeline_clash(values: Mapping[str, Value], path: str, value: float | int | bool
-                    ) -> str | None:
+def _timeline_clash(
+    values: Mapping[str, Value], path: str, value: float | int | bool
+) -> str | None:
     if path == "course.months_stable_at_least":
         typed = values.get("course.months_stable", values.get("course.months_stable_at_most"))
         if isinstance(typed, int | float) and not isinstance(typed, bool) and typed < value - 1:
-            return (f"course.months_stable is {typed:g} but the timeline shows at least "
-                    f"{value:g} months of stable disease")
+            return (
+                f"course.months_stable is {typed:g} but the timeline shows at least "
+                f"{value:g} months of stable disease"
+            )
         return None
     typed = values.get(path)
     if typed is None or typed == value:
@@ -332,19 +357,28 @@ def _timeline_clash(values: Mapping[str, Value], path: str, value: float | int |
     return f"{path} is {describe_value(typed)} but the timeline gives {value:g}"
 
 
-def _entered_with_unit(spec: Field, raw: dict[Any, Any], entered: dict[str, tuple[float, str]]
-                       ) -> tuple[Any, Problem | None]:
+def _entered_with_unit(
+    spec: Field, raw: dict[Any, Any], entered: dict[str, tuple[float, str]]
+) -> tuple[Any, Problem | None]:
     """``{"value": 17.1, "unit": "µmol/L"}``: the value converted to the field's unit
     (recorded in ``entered`` as typed), or a problem naming the units accepted."""
     units = ENTRY_UNITS.get(spec.path, ())
     accepted = ", ".join(u.label for u in units) or spec.unit
     number, written = raw.get("value"), raw.get("unit")
     unit = entry_unit(spec.path, written) if isinstance(written, str) else None
-    if set(raw) != {"value", "unit"} or unit is None or isinstance(number, bool) \
-            or not isinstance(number, int | float) or not math.isfinite(number):
-        return None, Problem(spec.path, f"must be a number in {spec.unit or 'its unit'}, or "
-                             f"{{\"value\": number, \"unit\": one of {accepted}}}",
-                             describe_value(raw))
+    if (
+        set(raw) != {"value", "unit"}
+        or unit is None
+        or isinstance(number, bool)
+        or not isinstance(number, int | float)
+        or not math.isfinite(number)
+    ):
+        return None, Problem(
+            spec.path,
+            f"must be a number in {spec.unit or 'its unit'}, or "
+            f'{{"value": number, "unit": one of {accepted}}}',
+            describe_value(raw),
+        )
     exact = round(number * unit.factor, 6)
     converted: float | int = round(exact) if exact.is_integer() else exact
     if unit.factor != 1.0:
@@ -359,8 +393,9 @@ def _coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
         return value, None
     if spec.kind is Kind.CHOICES and isinstance(raw, list):
         bad = next(i for i in raw if not (isinstance(i, str) and i in spec.choices))
-        return None, Problem(spec.path, f"must list only {', '.join(spec.choices)}",
-                             describe_value(bad))
+        return None, Problem(
+            spec.path, f"must list only {', '.join(spec.choices)}", describe_value(bad)
+        )
     # The message is built only for a rejected value: most values are fine.
     got = describe_value(raw)
     if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
@@ -377,8 +412,7 @@ def _accepted(spec: Field, raw: Any) -> Value | None:
     if spec.kind is Kind.CHOICE:
         return raw if isinstance(raw, str) and raw in spec.choices else None
     if spec.kind is Kind.CHOICES:
-        if isinstance(raw, list) and all(isinstance(i, str) and i in spec.choices
-                                         for i in raw):
+        if isinstance(raw, list) and all(isinstance(i, str) and i in spec.choices for i in raw):
             return tuple(dict.fromkeys(raw))
         return None
     if spec.kind is Kind.STRING:
@@ -407,10 +441,16 @@ def _confirmed(raw: Any, problems: list[Problem]) -> tuple[str, ...]:
     if raw is None:
         return ()
     numeric = [p for p, f in FIELD_BY_PATH.items() if f.kind in (Kind.NUMBER, Kind.INTEGER)]
-    if not isinstance(raw, list) or not all(isinstance(p, str) and p in FIELD_BY_PATH
-                                            and p in numeric for p in raw):
-        problems.append(Problem("confirmed", "must be a list of numeric field paths "
-                                "(e.g. [\"labs.platelets_per_ul\"])", describe_value(raw)))
+    if not isinstance(raw, list) or not all(
+        isinstance(p, str) and p in FIELD_BY_PATH and p in numeric for p in raw
+    ):
+        problems.append(
+            Problem(
+                "confirmed",
+                'must be a list of numeric field paths (e.g. ["labs.platelets_per_ul"])',
+                describe_value(raw),
+            )
+        )
         return ()
     return tuple(dict.fromkeys(raw))
 
@@ -419,12 +459,15 @@ def require_confirmed(case: Case) -> None:
     """Reject a case whose implausible values are not confirmed: the interactive adapters
     (CLI, API, web form) call this; a FHIR bundle or a cohort only gets the warning."""
     problems = [
-        Problem(f.path,
-                f"must be within the plausible range {clinical_number(f.plausible.low)}–"
-                f"{clinical_number(f.plausible.high)} (reference {f.plausible.reference}), "
-                f"or be confirmed as entered by listing \"{f.path}\" in confirmed",
-                clinical_number(f.value) + (f" ({f.hint})" if f.hint else ""))
-        for f in implausible_values(case.values, case.confirmed) if not f.confirmed
+        Problem(
+            f.path,
+            f"must be within the plausible range {clinical_number(f.plausible.low)}–"
+            f"{clinical_number(f.plausible.high)} (reference {f.plausible.reference}), "
+            f'or be confirmed as entered by listing "{f.path}" in confirmed',
+            clinical_number(f.value) + (f" ({f.hint})" if f.hint else ""),
+        )
+        for f in implausible_values(case.values, case.confirmed)
+        if not f.confirmed
     ]
     if problems:
         raise InputRejected(problems)
@@ -433,22 +476,34 @@ def require_confirmed(case: Case) -> None:
 def _cross_field_problems(values: Mapping[str, Value]) -> list[Problem]:
     problems: list[Problem] = []
     if "pathology.nec_subtype" in values and values.get("pathology.differentiation") == "well":
-        problems.append(Problem(
-            "pathology.nec_subtype",
-            "may be given only with poorly differentiated histology (case-v1)",
-            f"{describe_value(values['pathology.nec_subtype'])} with differentiation \"well\"",
-        ))
+        problems.append(
+            Problem(
+                "pathology.nec_subtype",
+                "may be given only with poorly differentiated histology (case-v1)",
+                f'{describe_value(values["pathology.nec_subtype"])} with differentiation "well"',
+            )
+        )
     distribution = values.get("liver.distribution")
-    if values.get("liver.lesion_count") == 1 and distribution in ("bilobar_dominant",
-                                                                  "bilobar_diffuse"):
-        problems.append(Problem(
-            "liver.distribution", "must be unilobar (or absent) when liver.lesion_count is 1: "
-            "a single lesion is type I (case-v1)", describe_value(distribution)))
+    if values.get("liver.lesion_count") == 1 and distribution in (
+        "bilobar_dominant",
+        "bilobar_diffuse",
+    ):
+        problems.append(
+            Problem(
+                "liver.distribution",
+                "must be unilobar (or absent) when liver.lesion_count is 1: "
+                "a single lesion is type I (case-v1)",
+                describe_value(distribution),
+            )
+        )
     if values.get("extrahepatic.present") is False and values.get("extrahepatic.sites"):
-        problems.append(Problem(
-            "extrahepatic.sites", "must be empty when extrahepatic.present is false",
-            describe_value(list(values["extrahepatic.sites"])),  # type: ignore[arg-type]
-        ))
+        problems.append(
+            Problem(
+                "extrahepatic.sites",
+                "must be empty when extrahepatic.present is false",
+                describe_value(list(values["extrahepatic.sites"])),  # type: ignore[arg-type]
+            )
+        )
     problems.extend(_extent_problems(values))
     problems.extend(_bound_problems(values))
     problems.extend(_report_problems(values))
@@ -462,15 +517,26 @@ def _bound_problems(values: Mapping[str, Value]) -> list[Problem]:
     for path, (lo_path, hi_path) in BOUNDS.items():
         lo, hi, exact = values.get(lo_path), values.get(hi_path), values.get(path)
         if isinstance(lo, int | float) and isinstance(hi, int | float) and lo > hi:
-            problems.append(Problem(hi_path, f"must be at least {lo_path} ({lo:g})",
-                                    describe_value(hi)))
+            problems.append(
+                Problem(hi_path, f"must be at least {lo_path} ({lo:g})", describe_value(hi))
+            )
         if isinstance(exact, int | float) and not isinstance(exact, bool):
             if isinstance(lo, int | float) and exact < lo:
-                problems.append(Problem(path, f"must be at least {lo_path} ({lo:g}) when both "
-                                              "are given", describe_value(exact)))
+                problems.append(
+                    Problem(
+                        path,
+                        f"must be at least {lo_path} ({lo:g}) when both are given",
+                        describe_value(exact),
+                    )
+                )
             if isinstance(hi, int | float) and exact > hi:
-                problems.append(Problem(path, f"must be at most {hi_path} ({hi:g}) when both "
-                                              "are given", describe_value(exact)))
+                problems.append(
+                    Problem(
+                        path,
+                        f"must be at most {hi_path} ({hi:g}) when both are given",
+                        describe_value(exact),
+                    )
+                )
     return problems
 
 
@@ -479,25 +545,46 @@ def _report_problems(values: Mapping[str, Value]) -> list[Problem]:
     problems: list[Problem] = []
     bilobar, distribution = values.get("liver.bilobar"), values.get("liver.distribution")
     if bilobar is True and distribution == "unilobar":
-        problems.append(Problem("liver.bilobar", "must not be true when liver.distribution is "
-                                "unilobar", "true"))
+        problems.append(
+            Problem("liver.bilobar", "must not be true when liver.distribution is unilobar", "true")
+        )
     if bilobar is False and distribution in ("bilobar_dominant", "bilobar_diffuse"):
-        problems.append(Problem("liver.bilobar", f"must not be false when liver.distribution "
-                                f"is {distribution}", "false"))
-    if bilobar is True and 1 in (values.get("liver.lesion_count"),
-                                 values.get("liver.lesion_count_at_most")):
-        problems.append(Problem("liver.bilobar", "must not be true with a single liver lesion "
-                                "(liver.lesion_count 1)", "true"))
+        problems.append(
+            Problem(
+                "liver.bilobar",
+                f"must not be false when liver.distribution is {distribution}",
+                "false",
+            )
+        )
+    if bilobar is True and 1 in (
+        values.get("liver.lesion_count"),
+        values.get("liver.lesion_count_at_most"),
+    ):
+        problems.append(
+            Problem(
+                "liver.bilobar",
+                "must not be true with a single liver lesion (liver.lesion_count 1)",
+                "true",
+            )
+        )
     reason = values.get("primary.unresectable_reason")
     if reason is not None and values.get("primary.surgical_assessment") == "resectable":
-        problems.append(Problem("primary.unresectable_reason", "may be given only when "
-                                "primary.surgical_assessment is not \"resectable\"",
-                                describe_value(reason)))
+        problems.append(
+            Problem(
+                "primary.unresectable_reason",
+                'may be given only when primary.surgical_assessment is not "resectable"',
+                describe_value(reason),
+            )
+        )
     return problems
 
 
-_INVASIONS = ("primary.invades_duodenum_or_bile_duct", "primary.invades_adjacent_organs",
-              "primary.invades_celiac_axis_or_sma", "primary.invades_other_large_vessels")
+_INVASIONS = (
+    "primary.invades_duodenum_or_bile_duct",
+    "primary.invades_adjacent_organs",
+    "primary.invades_celiac_axis_or_sma",
+    "primary.invades_other_large_vessels",
+)
 
 
 def _extent_problems(values: Mapping[str, Value]) -> list[Problem]:
@@ -507,6 +594,11 @@ def _extent_problems(values: Mapping[str, Value]) -> list[Problem]:
     invading = [p for p in _INVASIONS if values.get(p) is True]
     if not invading:
         return []
-    return [Problem("primary.extends_beyond_pancreas",
-                    f"must be true (or absent) when {' and '.join(invading)} is true: an "
-                    "invasion outside the pancreas is an extension beyond it", "false")]
+    return [
+        Problem(
+            "primary.extends_beyond_pancreas",
+            f"must be true (or absent) when {' and '.join(invading)} is true: an "
+            "invasion outside the pancreas is an extension beyond it",
+            "false",
+        )
+    ]

@@ -78,8 +78,15 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def _n(path: str, label: str, unit: str = "", lo: float | None = None, hi: float | None = None,
-       *, exclusive_lo: bool = False) -> Field:
+def _n(
+    path: str,
+    label: str,
+    unit: str = "",
+    lo: float | None = None,
+    hi: float | None = None,
+    *,
+    exclusive_lo: bool = False,
+) -> Field:
     return Field(path, Kind.NUMBER, label, unit, lo, hi, exclusive_lo)
 
 
@@ -98,17 +105,32 @@ def _c(path: str, label: str, *choices: str) -> Field:
 OPTION_IDS: tuple[str, ...] = vocabulary().option_ids
 """The option vocabulary of assessment-v1, in the contract's order (vocabulary.yaml)."""
 
-SITES = ("pancreas", "duodenum", "stomach", "small_intestine", "appendix", "colon", "rectum",
-         "lung", "unknown_primary", "other",
-         # added for real reports: a thymic primary, and "midgut" (small intestine,
-         # appendix or proximal colon) when a report names no single organ
-         "thymus", "midgut")
+SITES = (
+    "pancreas",
+    "duodenum",
+    "stomach",
+    "small_intestine",
+    "appendix",
+    "colon",
+    "rectum",
+    "lung",
+    "unknown_primary",
+    "other",
+    # added for real reports: a thymic primary, and "midgut" (small intestine,
+    # appendix or proximal colon) when a report names no single organ
+    "thymus",
+    "midgut",
+)
 
 BOUNDED: tuple[str, ...] = (
-    "pathology.ki67_percent", "pathology.mitoses_per_2mm2",
+    "pathology.ki67_percent",
+    "pathology.mitoses_per_2mm2",
     "primary.months_since_primary_resection",
-    "liver.lesion_count", "liver.largest_lesion_cm", "liver.tumor_burden_percent",
-    "liver.future_liver_remnant_percent", "course.months_stable",
+    "liver.lesion_count",
+    "liver.largest_lesion_cm",
+    "liver.tumor_burden_percent",
+    "liver.future_liver_remnant_percent",
+    "course.months_stable",
 )
 """The numbers a report may give as a range or a bound ("4–5", "more than 10", "over 70 %",
 "up to 3 cm", "> 5 years"): each has an inclusive ``<path>_at_least`` and
@@ -124,17 +146,30 @@ def bounds_of(spec: Field) -> tuple[Field, Field]:
     """The ``_at_least`` and ``_at_most`` fields of a bounded number (same kind and range)."""
     what = spec.label[0].lower() + spec.label[1:]
     return tuple(  # type: ignore[return-value]
-        Field(f"{spec.path}_{suffix}", spec.kind, f"{word} {what}", spec.unit, spec.minimum,
-              spec.maximum, spec.exclusive_minimum, bound_of=spec.path)
+        Field(
+            f"{spec.path}_{suffix}",
+            spec.kind,
+            f"{word} {what}",
+            spec.unit,
+            spec.minimum,
+            spec.maximum,
+            spec.exclusive_minimum,
+            bound_of=spec.path,
+        )
         for suffix, word in (("at_least", "At least:"), ("at_most", "At most:"))
     )
+
 
 _DECLARED: tuple[Field, ...] = (
     # patient
     _n("patient.age_years", "Age", "years", 0, 120),
     _c("patient.sex", "Sex", "female", "male", "other"),
-    Field("patient.hereditary_syndromes", Kind.CHOICES, "Hereditary syndromes",
-          choices=("men1", "men4", "vhl", "nf1", "tuberous_sclerosis", "other")),
+    Field(
+        "patient.hereditary_syndromes",
+        Kind.CHOICES,
+        "Hereditary syndromes",
+        choices=("men1", "men4", "vhl", "nf1", "tuberous_sclerosis", "other"),
+    ),
     _i("patient.ecog", "ECOG performance status", 0, 4),
     _b("patient.fit_for_major_surgery", "Fit for major surgery"),
     _b("patient.carcinoid_heart_disease", "Carcinoid heart disease"),
@@ -153,18 +188,62 @@ _DECLARED: tuple[Field, ...] = (
     _b("primary.invades_adjacent_organs", "Primary invades adjacent organs"),
     _b("primary.invades_celiac_axis_or_sma", "Primary involves celiac axis or SMA"),
     _b("primary.invades_other_large_vessels", "Primary invades other large vessels"),
-    _c("primary.functional_syndrome", "Functional syndrome", "none", "carcinoid", "insulinoma",
-       "gastrinoma", "glucagonoma", "vipoma", "somatostatinoma", "other"),
+    _c(
+        "primary.functional_syndrome",
+        "Functional syndrome",
+        "none",
+        "carcinoid",
+        "insulinoma",
+        "gastrinoma",
+        "glucagonoma",
+        "vipoma",
+        "somatostatinoma",
+        "other",
+    ),
     _b("primary.syndrome_refractory", "Syndrome refractory to medical therapy"),
-    _c("primary.hormone", "Hormone secreted (functional tumour)", "serotonin", "insulin",
-       "gastrin", "glucagon", "vip", "somatostatin", "acth", "pthrp", "calcitonin", "other"),
-    Field("primary.complications", Kind.CHOICES, "Complications of the primary",
-          choices=("bowel_obstruction", "bleeding", "perforation", "mesenteric_fibrosis",
-                   "intestinal_ischaemia", "biliary_obstruction", "other")),
-    Field("primary.surgical_assessment", Kind.CHOICE, "Primary removable (surgical assessment)",
-          choices=PRIMARY_ASSESSMENTS, source=SURGICAL_ASSESSMENT),
-    _c("primary.unresectable_reason", "Why the primary cannot be removed",
-       "vascular_involvement", "local_invasion", "patient_factors", "other"),
+    _c(
+        "primary.hormone",
+        "Hormone secreted (functional tumour)",
+        "serotonin",
+        "insulin",
+        "gastrin",
+        "glucagon",
+        "vip",
+        "somatostatin",
+        "acth",
+        "pthrp",
+        "calcitonin",
+        "other",
+    ),
+    Field(
+        "primary.complications",
+        Kind.CHOICES,
+        "Complications of the primary",
+        choices=(
+            "bowel_obstruction",
+            "bleeding",
+            "perforation",
+            "mesenteric_fibrosis",
+            "intestinal_ischaemia",
+            "biliary_obstruction",
+            "other",
+        ),
+    ),
+    Field(
+        "primary.surgical_assessment",
+        Kind.CHOICE,
+        "Primary removable (surgical assessment)",
+        choices=PRIMARY_ASSESSMENTS,
+        source=SURGICAL_ASSESSMENT,
+    ),
+    _c(
+        "primary.unresectable_reason",
+        "Why the primary cannot be removed",
+        "vascular_involvement",
+        "local_invasion",
+        "patient_factors",
+        "other",
+    ),
     # pathology
     _n("pathology.ki67_percent", "Ki-67 index", "%", 0, 100),
     _n("pathology.mitoses_per_2mm2", "Mitotic count", "per 2 mm²", 0),
@@ -177,25 +256,44 @@ _DECLARED: tuple[Field, ...] = (
     _b("imaging.sstr_positive", "SSTR imaging positive"),
     _i("imaging.krenning_score", "Krenning score", 0, 4),
     _b("imaging.fdg_positive", "FDG-PET positive"),
-    _c("imaging.sstr_uptake_vs_liver", "SSTR-PET uptake compared with normal liver",
-       "below_liver", "like_liver", "above_liver"),
+    _c(
+        "imaging.sstr_uptake_vs_liver",
+        "SSTR-PET uptake compared with normal liver",
+        "below_liver",
+        "like_liver",
+        "above_liver",
+    ),
     # liver
     _i("liver.lesion_count", "Liver lesions", 1),
     _n("liver.largest_lesion_cm", "Largest liver lesion", "cm", 0, 40, exclusive_lo=True),
-    _c("liver.distribution", "Liver distribution", "unilobar", "bilobar_dominant",
-       "bilobar_diffuse"),
+    _c(
+        "liver.distribution",
+        "Liver distribution",
+        "unilobar",
+        "bilobar_dominant",
+        "bilobar_diffuse",
+    ),
     _n("liver.tumor_burden_percent", "Hepatic tumour burden", "%", 0, 100),
     _n("liver.future_liver_remnant_percent", "Future liver remnant", "%", 0, 100),
     _b("liver.synchronous", "Synchronous liver metastases"),
     _b("liver.near_hilum_or_major_vessels", "Lesion at hilum or major vessel"),
     _b("liver.subcapsular", "Subcapsular target lesion"),
     _b("liver.bilobar", "Both lobes involved (pattern not stated)"),
-    Field("liver.surgical_assessment", Kind.CHOICE, "Liver disease resectable (surgical "
-          "assessment)", choices=LIVER_ASSESSMENTS, source=SURGICAL_ASSESSMENT),
+    Field(
+        "liver.surgical_assessment",
+        Kind.CHOICE,
+        "Liver disease resectable (surgical assessment)",
+        choices=LIVER_ASSESSMENTS,
+        source=SURGICAL_ASSESSMENT,
+    ),
     # extrahepatic
     _b("extrahepatic.present", "Extrahepatic disease"),
-    Field("extrahepatic.sites", Kind.CHOICES, "Extrahepatic sites",
-          choices=("bone", "lung", "distant_nodes", "peritoneum", "other")),
+    Field(
+        "extrahepatic.sites",
+        Kind.CHOICES,
+        "Extrahepatic sites",
+        choices=("bone", "lung", "distant_nodes", "peritoneum", "other"),
+    ),
     _b("extrahepatic.resectable", "Extrahepatic disease resectable"),
     _b("extrahepatic.stable", "Extrahepatic disease stable"),
     # labs
@@ -218,8 +316,14 @@ _DECLARED: tuple[Field, ...] = (
     _n("anatomy.hepatopulmonary_shunt_percent", "Lung shunt fraction", "%", 0, 100),
     _b("anatomy.gi_shunting_uncorrectable", "Uncorrectable hepatic-arterial flow to the gut"),
     # course
-    _c("course.status", "Disease course", "stable", "progressing", "rapidly_progressing",
-       "new_diagnosis"),
+    _c(
+        "course.status",
+        "Disease course",
+        "stable",
+        "progressing",
+        "rapidly_progressing",
+        "new_diagnosis",
+    ),
     _n("course.months_stable", "Months of stable disease", "months", 0),
     _b("course.progressed_on_ssa", "Progressed on a somatostatin analogue"),
     _i("course.prior_systemic_lines", "Prior systemic lines", 0),
@@ -233,8 +337,9 @@ TOP_LEVEL: tuple[Field, ...] = (
     Field("label", Kind.STRING, "Label", max_length=500),
 )
 
-FIELDS = tuple(f for spec in _DECLARED
-               for f in ((spec, *bounds_of(spec)) if spec.path in BOUNDED else (spec,)))
+FIELDS = tuple(
+    f for spec in _DECLARED for f in ((spec, *bounds_of(spec)) if spec.path in BOUNDED else (spec,))
+)
 
 FIELD_BY_PATH: dict[str, Field] = {f.path: f for f in FIELDS}
 BOUNDS: dict[str, tuple[str, str]] = {p: (f"{p}_at_least", f"{p}_at_most") for p in BOUNDED}

@@ -25,8 +25,13 @@ import yaml
 from nelm.case.fields import FIELD_BY_PATH
 
 __all__ = [
-    "Finding", "PlausibleRange", "Slip", "clinical_number", "implausible_values",
-    "plausible_ranges", "slip_hint",
+    "Finding",
+    "PlausibleRange",
+    "Slip",
+    "clinical_number",
+    "implausible_values",
+    "plausible_ranges",
+    "slip_hint",
 ]
 
 
@@ -65,28 +70,40 @@ class Finding:
         spec = FIELD_BY_PATH[self.path]
         unit = f" {spec.unit}" if spec.unit and spec.unit != "%" else spec.unit
         r = self.plausible
-        text = (f"{spec.label} ({self.path}) {clinical_number(self.value)}{unit} is outside "
-                f"the plausible range {clinical_number(r.low)}–{clinical_number(r.high)}{unit}"
-                f" (reference {r.reference})")
+        text = (
+            f"{spec.label} ({self.path}) {clinical_number(self.value)}{unit} is outside "
+            f"the plausible range {clinical_number(r.low)}–{clinical_number(r.high)}{unit}"
+            f" (reference {r.reference})"
+        )
         text += f": {self.hint}" if self.hint else "."
-        text += (" Confirmed as entered." if self.confirmed
-                 else " Not confirmed: check it, or confirm it as entered.")
+        text += (
+            " Confirmed as entered."
+            if self.confirmed
+            else " Not confirmed: check it, or confirm it as entered."
+        )
         return text
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "field": self.path, "value": self.value, "unit": FIELD_BY_PATH[self.path].unit,
-            "plausible_low": self.plausible.low, "plausible_high": self.plausible.high,
-            "reference": self.plausible.reference, "sources": list(self.plausible.sources),
-            "hint": self.hint, "confirmed": self.confirmed, "message": self.message,
+            "field": self.path,
+            "value": self.value,
+            "unit": FIELD_BY_PATH[self.path].unit,
+            "plausible_low": self.plausible.low,
+            "plausible_high": self.plausible.high,
+            "reference": self.plausible.reference,
+            "sources": list(self.plausible.sources),
+            "hint": self.hint,
+            "confirmed": self.confirmed,
+            "message": self.message,
         }
 
 
 @cache
 def plausible_ranges() -> dict[str, PlausibleRange]:
     """The plausible range of each number that has one (loaded once)."""
-    raw = yaml.safe_load((resources.files("nelm.case") / "data" / "plausibility.yaml")
-                         .read_text(encoding="utf-8"))
+    raw = yaml.safe_load(
+        (resources.files("nelm.case") / "data" / "plausibility.yaml").read_text(encoding="utf-8")
+    )
     sources: dict[str, str] = raw["sources"]
     out: dict[str, PlausibleRange] = {}
     for path, entry in raw["ranges"].items():
@@ -97,10 +114,15 @@ def plausible_ranges() -> dict[str, PlausibleRange]:
             raise ValueError(f"plausibility.yaml: {path} cites no source")
         low, high = (float(x) for x in entry["plausible"])
         out[path] = PlausibleRange(
-            path, low, high, str(entry["reference"]),
+            path,
+            low,
+            high,
+            str(entry["reference"]),
             tuple(sources[key] for key in entry["sources"]),
-            tuple(Slip(str(s["unit"]), float(s["factor"]), str(s["shown_unit"]))
-                  for s in entry.get("slips", ())),
+            tuple(
+                Slip(str(s["unit"]), float(s["factor"]), str(s["shown_unit"]))
+                for s in entry.get("slips", ())
+            ),
         )
     return out
 
@@ -123,13 +145,14 @@ def slip_hint(path: str, value: float) -> str | None:
     for slip in r.slips:
         converted = value * slip.factor
         if r.contains(converted):
-            return (f"did you mean {clinical_number(value)} {slip.unit} = "
-                    f"{clinical_number(converted)} {slip.shown_unit}?")
+            return (
+                f"did you mean {clinical_number(value)} {slip.unit} = "
+                f"{clinical_number(converted)} {slip.shown_unit}?"
+            )
     return None
 
 
-def implausible_values(values: Mapping[str, Any], confirmed: Iterable[str] = ()
-                       ) -> list[Finding]:
+def implausible_values(values: Mapping[str, Any], confirmed: Iterable[str] = ()) -> list[Finding]:
     """The values outside their plausible range, in field order."""
     ranges = plausible_ranges()
     confirmed_set = set(confirmed)

@@ -75,12 +75,18 @@ def _date(raw: Any, path: str, problems: list[Problem]) -> dt.date | None:
     return None
 
 
-def _unknown_keys(body: Mapping[str, Any], allowed: tuple[str, ...], path: str,
-                  problems: list[Problem]) -> None:
+def _unknown_keys(
+    body: Mapping[str, Any], allowed: tuple[str, ...], path: str, problems: list[Problem]
+) -> None:
     for key in body:
         if key not in allowed:
-            problems.append(Problem(f"{path}.{key}", "must be one of the fields "
-                                    + ", ".join(allowed), "an unknown field"))
+            problems.append(
+                Problem(
+                    f"{path}.{key}",
+                    "must be one of the fields " + ", ".join(allowed),
+                    "an unknown field",
+                )
+            )
 
 
 def read_timeline(raw: Any) -> TimelineFacts:
@@ -90,13 +96,20 @@ def read_timeline(raw: Any) -> TimelineFacts:
         return TimelineFacts({}, [Problem("timeline", "must be an object", describe_value(raw))])
     _unknown_keys(raw, _KEYS, "timeline", problems)
     if raw.get("as_of") is None:
-        problems.append(Problem("timeline.as_of", "is required with a timeline: the date the "
-                                "case describes (YYYY-MM-DD)", "nothing"))
+        problems.append(
+            Problem(
+                "timeline.as_of",
+                "is required with a timeline: the date the case describes (YYYY-MM-DD)",
+                "nothing",
+            )
+        )
         return TimelineFacts({}, problems)
     as_of = _date(raw["as_of"], "timeline.as_of", problems)
     dated: dict[str, dt.date | None] = {
         key: _date(raw[key], f"timeline.{key}", problems)
-        for key in ("diagnosis", "primary_resection") if raw.get(key) is not None}
+        for key in ("diagnosis", "primary_resection")
+        if raw.get(key) is not None
+    }
     lines = _list(raw.get("treatments"), "timeline.treatments", problems)
     scans = _list(raw.get("scans"), "timeline.scans", problems)
 
@@ -108,27 +121,47 @@ def read_timeline(raw: Any) -> TimelineFacts:
         _unknown_keys(line, _LINE_KEYS, where, problems)
         treatment = line.get("treatment")
         if treatment not in OPTION_IDS:
-            problems.append(Problem(f"{where}.treatment", "must be an option id such as ssa "
-                                    "or prrt", describe_value(treatment)))
+            problems.append(
+                Problem(
+                    f"{where}.treatment",
+                    "must be an option id such as ssa or prrt",
+                    describe_value(treatment),
+                )
+            )
         if line.get("start") is None:
             problems.append(Problem(f"{where}.start", "is required: YYYY-MM-DD", "nothing"))
             continue
         start = _date(line["start"], f"{where}.start", problems)
-        stop = (_date(line["stop"], f"{where}.stop", problems)
-                if line.get("stop") is not None else None)
-        progression = (_date(line["progression"], f"{where}.progression", problems)
-                       if line.get("progression") is not None else None)
+        stop = (
+            _date(line["stop"], f"{where}.stop", problems) if line.get("stop") is not None else None
+        )
+        progression = (
+            _date(line["progression"], f"{where}.progression", problems)
+            if line.get("progression") is not None
+            else None
+        )
         response = line.get("best_response")
         if response is not None and response not in RESPONSES:
-            problems.append(Problem(f"{where}.best_response", "must be one of "
-                                    + ", ".join(RESPONSES), describe_value(response)))
+            problems.append(
+                Problem(
+                    f"{where}.best_response",
+                    "must be one of " + ", ".join(RESPONSES),
+                    describe_value(response),
+                )
+            )
         if start and stop and stop < start:
-            problems.append(Problem(f"{where}.stop", f"must not be before its start ({start})",
-                                    str(stop)))
+            problems.append(
+                Problem(f"{where}.stop", f"must not be before its start ({start})", str(stop))
+            )
         if start and progression:
             if progression < start:
-                problems.append(Problem(f"{where}.progression", "must not be before the start "
-                                        f"of the line ({start})", str(progression)))
+                problems.append(
+                    Problem(
+                        f"{where}.progression",
+                        f"must not be before the start of the line ({start})",
+                        str(progression),
+                    )
+                )
             progressions.append(progression)
             findings.append((progression, "progression"))
             if treatment == "ssa" and (stop is None or progression <= stop):
@@ -143,8 +176,13 @@ def read_timeline(raw: Any) -> TimelineFacts:
             day = _date(scan["date"], f"{where}.date", problems)
         finding = scan.get("finding")
         if finding not in FINDINGS:
-            problems.append(Problem(f"{where}.finding", "must be one of " + ", ".join(FINDINGS),
-                                    describe_value(finding)))
+            problems.append(
+                Problem(
+                    f"{where}.finding",
+                    "must be one of " + ", ".join(FINDINGS),
+                    describe_value(finding),
+                )
+            )
         elif day is not None:
             findings.append((day, finding))
             if finding == "progression":
@@ -153,8 +191,13 @@ def read_timeline(raw: Any) -> TimelineFacts:
         every = [d for d in dated.values() if d] + [d for d, _ in findings]
         late = [d for d in every if d > as_of]
         if late:
-            problems.append(Problem("timeline.as_of", "must not be before a dated event of the "
-                                    f"timeline (the latest is {max(late)})", str(as_of)))
+            problems.append(
+                Problem(
+                    "timeline.as_of",
+                    f"must not be before a dated event of the timeline (the latest is {max(late)})",
+                    str(as_of),
+                )
+            )
     if problems or as_of is None:
         return TimelineFacts({}, problems)
 

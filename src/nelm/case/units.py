@@ -25,15 +25,25 @@ ENTRY_UNITS: dict[str, tuple[Unit, ...]] = {
     "labs.bilirubin_mg_dl": (Unit("mg_dl", "mg/dL", 1.0), Unit("umol_l", "µmol/L", 1 / 17.1)),
     "labs.creatinine_mg_dl": (Unit("mg_dl", "mg/dL", 1.0), Unit("umol_l", "µmol/L", 1 / 88.4)),
     "labs.albumin_g_dl": (Unit("g_dl", "g/dL", 1.0), Unit("g_l", "g/L", 0.1)),
-    "labs.hemoglobin_g_dl": (Unit("g_dl", "g/dL", 1.0), Unit("g_l", "g/L", 0.1),
-                             Unit("mmol_l", "mmol/L", 1.611)),
+    "labs.hemoglobin_g_dl": (
+        Unit("g_dl", "g/dL", 1.0),
+        Unit("g_l", "g/L", 0.1),
+        Unit("mmol_l", "mmol/L", 1.611),
+    ),
     "labs.platelets_per_ul": (Unit("per_ul", "/µL", 1.0), Unit("g_l", "10⁹/L", 1000.0)),
     "labs.wbc_per_ul": (Unit("per_ul", "/µL", 1.0), Unit("g_l", "10⁹/L", 1000.0)),
 }
 """Per field, its own unit first, then the units it may be entered in."""
 
-_ALIASES = {"umol/l": "µmol/L", "μmol/l": "µmol/L", "10^9/l": "10⁹/L", "x10^9/l": "10⁹/L",
-            "giga/l": "10⁹/L", "/ul": "/µL", "/μl": "/µL"}
+_ALIASES = {
+    "umol/l": "µmol/L",
+    "μmol/l": "µmol/L",
+    "10^9/l": "10⁹/L",
+    "x10^9/l": "10⁹/L",
+    "giga/l": "10⁹/L",
+    "/ul": "/µL",
+    "/μl": "/µL",
+}
 
 
 def entry_unit(path: str, written: str) -> Unit | None:

@@ -132,11 +132,14 @@ def _exit_code(exc: Exception, debug: bool) -> int:
         # and not one of the errors that explain what to install or what failed outside)
         # is an internal error.
         if isinstance(exc, KnowledgeBaseError) or type(exc) is NelmError:
-            print(f"internal error: {exc} (run again with --debug for the traceback)",
-                  file=sys.stderr)
+            print(
+                f"internal error: {exc} (run again with --debug for the traceback)", file=sys.stderr
+            )
         else:
             print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    print(f"internal error: {type(exc).__name__} (run again with --debug for the "
-          "traceback)", file=sys.stderr)
+    print(
+        f"internal error: {type(exc).__name__} (run again with --debug for the traceback)",
+        file=sys.stderr,
+    )
     return EXIT_INTERNAL

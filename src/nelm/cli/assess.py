@@ -13,23 +13,48 @@ __all__ = ["Format", "assess_command", "example_names", "register"]
 
 
 def assess_command(
-    case: Annotated[str | None, typer.Argument(
-        help="Case file (JSON or YAML); '-' reads standard input.", show_default=False)] = None,
-    format: Annotated[Format | None, typer.Option(
-        "--format", "-f", help="text (default on a terminal), json (assessment-v1), html (a "
-                                "self-contained printable report) or pdf (needs -o FILE or a "
-                                "pipe).",
-        case_sensitive=False)] = None,
-    output: Annotated[str | None, typer.Option(
-        "--output", "-o", help="Write to this file instead of standard output.")] = None,
-    example: Annotated[str | None, typer.Option(
-        "--example", help="Assess a packaged example case by name instead of a file.")] = None,
-    width: Annotated[int | None, typer.Option(
-        help="Width of the text report (default: the terminal's, else 100).",
-        min=40, max=400, show_default=False)] = None,
-    as_of: Annotated[str | None, typer.Option(
-        "--as-of", help="Assessment date (YYYY-MM-DD) for a FHIR Bundle: dates the age and "
-                        "the results; default today.")] = None,
+    case: Annotated[
+        str | None,
+        typer.Argument(
+            help="Case file (JSON or YAML); '-' reads standard input.", show_default=False
+        ),
+    ] = None,
+    format: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (default on a terminal), json (assessment-v1), html (a "
+            "self-contained printable report) or pdf (needs -o FILE or a "
+            "pipe).",
+            case_sensitive=False,
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="Write to this file instead of standard output."),
+    ] = None,
+    example: Annotated[
+        str | None,
+        typer.Option("--example", help="Assess a packaged example case by name instead of a file."),
+    ] = None,
+    width: Annotated[
+        int | None,
+        typer.Option(
+            help="Width of the text report (default: the terminal's, else 100).",
+            min=40,
+            max=400,
+            show_default=False,
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Assessment date (YYYY-MM-DD) for a FHIR Bundle: dates the age and "
+            "the results; default today.",
+        ),
+    ] = None,
 ) -> None:
     """Assess one case: every option's status criterion by criterion, the plan, the gaps."""
     run_assess(case, format, output, example, width, as_of)

@@ -35,8 +35,7 @@ class Format(StrEnum):
 
 def example_names() -> list[str]:
     root = resources.files("nelm") / "examples"
-    return sorted(p.name.removesuffix(".json") for p in root.iterdir()
-                  if p.name.endswith(".json"))
+    return sorted(p.name.removesuffix(".json") for p in root.iterdir() if p.name.endswith(".json"))
 
 
 def _example_text(name: str) -> str:
@@ -46,14 +45,27 @@ def _example_text(name: str) -> str:
     return (resources.files("nelm") / "examples" / f"{name}.json").read_text("utf-8")
 
 
-def run_assess(case: str | None, format: Format | None, output: str | None,
-               example: str | None, width: int | None, as_of: str | None) -> None:
+def run_assess(
+    case: str | None,
+    format: Format | None,
+    output: str | None,
+    example: str | None,
+    width: int | None,
+    as_of: str | None,
+) -> None:
     """Assess one case: every option's status criterion by criterion, the plan, the gaps."""
     from nelm.service import assess_text
 
     if (case is None) == (example is None):
-        fail([Problem("CASE", "a case file, '-' for standard input, or --example NAME "
-                              "(exactly one)", "both" if case else "neither")])
+        fail(
+            [
+                Problem(
+                    "CASE",
+                    "a case file, '-' for standard input, or --example NAME (exactly one)",
+                    "both" if case else "neither",
+                )
+            ]
+        )
     if example is not None:
         text, source = _example_text(example), f"example {example}"
     else:
@@ -63,8 +75,9 @@ def run_assess(case: str | None, format: Format | None, output: str | None,
         # A FHIR record may be large (20 MB by default); never read past the limit.
         text = read_text(case, max_bytes=max_bundle_bytes())
         source = "standard input" if case == "-" else case
-    doc = assess_text(text, source=source, assessment_date=_assessment_date(as_of),
-                      require_confirmation=True)
+    doc = assess_text(
+        text, source=source, assessment_date=_assessment_date(as_of), require_confirmation=True
+    )
     chosen = format or (Format.text if sys.stdout.isatty() and output is None else Format.json)
     rendered: str | bytes
     if chosen is Format.json:
@@ -79,16 +92,14 @@ def run_assess(case: str | None, format: Format | None, output: str | None,
             from nelm.report.pdf import html_to_pdf
 
             if output in (None, "-") and sys.stdout.isatty():
-                fail([Problem("--format pdf", "-o FILE (or a pipe): PDF is binary",
-                              "a terminal")])
+                fail([Problem("--format pdf", "-o FILE (or a pipe): PDF is binary", "a terminal")])
             rendered = html_to_pdf(html)
     else:
         from nelm.report.text import render_text
 
         if width is None:  # the terminal's width; a pipe or a file gets 100 columns
             width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
-        rendered = render_text(doc, width=width,
-                               color=sys.stdout.isatty() and output is None)
+        rendered = render_text(doc, width=width, color=sys.stdout.isatty() and output is None)
     write_output(rendered, output)
 
 
@@ -102,8 +113,15 @@ def _assessment_date(raw: str | None) -> dt.date:
 
 
 # The options of ``nelm assess`` that take a value, by every name typer knows them by.
-_OPTIONS = {"--format": "format", "-f": "format", "--output": "output", "-o": "output",
-            "--example": "example", "--width": "width", "--as-of": "as_of"}
+_OPTIONS = {
+    "--format": "format",
+    "-f": "format",
+    "--output": "output",
+    "-o": "output",
+    "--example": "example",
+    "--width": "width",
+    "--as-of": "as_of",
+}
 
 
 def parse_assess_args(args: list[str]) -> dict[str, Any] | None:
@@ -134,6 +152,11 @@ def parse_assess_args(args: list[str]) -> dict[str, Any] | None:
         return None
     if width is not None and not 40 <= width <= 400:
         return None  # typer says what the range is
-    return {"case": positional[0] if positional else None, "format": chosen,
-            "output": found.get("output"), "example": found.get("example"),
-            "width": width, "as_of": found.get("as_of")}
+    return {
+        "case": positional[0] if positional else None,
+        "format": chosen,
+        "output": found.get("output"),
+        "example": found.get("example"),
+        "width": width,
+        "as_of": found.get("as_of"),
+    }

@@ -35,8 +35,14 @@ class _Bar:
         )
 
         self._bar: RichProgress = Progress(
-            TextColumn("[bold]cases"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True)
+            TextColumn("[bold]cases"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        )
         self._task = self._bar.add_task("cases", total=None)
 
     def start(self, total: int | None) -> None:
@@ -53,15 +59,12 @@ class _Bar:
 def _summary_table(summary: BatchSummary) -> list[object]:
     from rich.table import Table
 
-    table = Table(title=f"Statuses of {summary.accepted:,} cases by option",
-                  title_justify="left")
+    table = Table(title=f"Statuses of {summary.accepted:,} cases by option", title_justify="left")
     table.add_column("option")
-    for status, style in (("eligible", "green"), ("ineligible", "red"),
-                          ("uncertain", "yellow")):
+    for status, style in (("eligible", "green"), ("ineligible", "red"), ("uncertain", "yellow")):
         table.add_column(status, justify="right", style=style)
     for option, counts in summary.counts.items():
-        table.add_row(option, *(f"{counts[s]:,}" for s in ("eligible", "ineligible",
-                                                             "uncertain")))
+        table.add_row(option, *(f"{counts[s]:,}" for s in ("eligible", "ineligible", "uncertain")))
     lines = [
         table,
         f"{summary.rows:,} rows read, {summary.accepted:,} assessed, "
@@ -74,19 +77,39 @@ def _summary_table(summary: BatchSummary) -> list[object]:
 
 
 def batch_command(
-    input_path: Annotated[str, typer.Argument(
-        metavar="INPUT", help="Cohort file: CSV or Parquet (by suffix).", show_default=False)],
-    output: Annotated[str, typer.Option(
-        "--output", "-o", help="Result file: .parquet or .csv; the rejects go to "
-                               "<stem>.rejects.csv beside it.", show_default=False)],
-    engine: Annotated[EngineChoice, typer.Option(
-        help="polars (compiled, default), spark (PySpark), or reference (the per-case "
-             "interpreter, slow).", case_sensitive=False)] = EngineChoice.polars,
-    spark_master: Annotated[str | None, typer.Option(
-        "--spark-master", help="Spark master URL (default local[*]), e.g. "
-                               "spark://host:7077.")] = None,
-    chunk_size: Annotated[int, typer.Option(
-        "--chunk-size", help="Rows per chunk (with Spark: the most rows per task).")] = 200_000,
+    input_path: Annotated[
+        str,
+        typer.Argument(
+            metavar="INPUT", help="Cohort file: CSV or Parquet (by suffix).", show_default=False
+        ),
+    ],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Result file: .parquet or .csv; the rejects go to <stem>.rejects.csv beside it.",
+            show_default=False,
+        ),
+    ],
+    engine: Annotated[
+        EngineChoice,
+        typer.Option(
+            help="polars (compiled, default), spark (PySpark), or reference (the per-case "
+            "interpreter, slow).",
+            case_sensitive=False,
+        ),
+    ] = EngineChoice.polars,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-master", help="Spark master URL (default local[*]), e.g. spark://host:7077."
+        ),
+    ] = None,
+    chunk_size: Annotated[
+        int,
+        typer.Option("--chunk-size", help="Rows per chunk (with Spark: the most rows per task)."),
+    ] = 200_000,
 ) -> None:
     """Assess every case of a cohort file; write one row per case and a rejects file."""
     from rich.console import Console
@@ -96,9 +119,15 @@ def batch_command(
     err = Console(stderr=True)
     bar = _Bar(err) if err.is_terminal else None
     try:
-        summary = run_batch(input_path, output, engine=engine.value, chunk_size=chunk_size,
-                            spark_master=spark_master, progress=bar,
-                            count_rows=bar is not None)
+        summary = run_batch(
+            input_path,
+            output,
+            engine=engine.value,
+            chunk_size=chunk_size,
+            spark_master=spark_master,
+            progress=bar,
+            count_rows=bar is not None,
+        )
     finally:
         if bar is not None:
             bar.stop()

@@ -29,7 +29,6 @@ FORMATS: Final = ("text", "json")
 FOREST_SUFFIXES: Final = (".svg", ".png")
 
 
-
 def register(evidence_app: typer.Typer) -> None:
     """Add this command to ``nelm evidence``."""
 
@@ -319,8 +318,13 @@ def run(
     )
     from nelm.evidence.analyses import Filters, forest_plot, pool
 
-    analysis = pool(modality, outcome, method=method, knapp_hartung=knapp_hartung,
-                    filters=Filters(population, design, year_from, year_to))
+    analysis = pool(
+        modality,
+        outcome,
+        method=method,
+        knapp_hartung=knapp_hartung,
+        filters=Filters(population, design, year_from, year_to),
+    )
     report = dict(analysis.document)
     if analysis.result is None:
         text = format_median_text(report)

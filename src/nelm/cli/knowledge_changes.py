@@ -12,9 +12,14 @@ __all__ = ["register"]
 
 
 def knowledge_changes_command(
-    database: Annotated[str | None, typer.Option(
-        "--database", help="Database URL (default: NELM_DATABASE_URL or ./nelm.sqlite).",
-        show_default=False)] = None,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            help="Database URL (default: NELM_DATABASE_URL or ./nelm.sqlite).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """List the stored cases whose option statuses change with the installed knowledge."""
     from nelm.store import Store, database_url
@@ -26,12 +31,16 @@ def knowledge_changes_command(
     finally:
         store.close()
     one = len(found) == 1
-    typer.echo(f"Knowledge base {current}: {len(found)} stored case{'' if one else 's'} "
-               f"conclude{'s' if one else ''} differently.")
+    typer.echo(
+        f"Knowledge base {current}: {len(found)} stored case{'' if one else 's'} "
+        f"conclude{'s' if one else ''} differently."
+    )
     for case in found:
         label = f" ({case.label})" if case.label else ""
-        typer.echo(f"\n{case.case_id}{label}, version {case.version}, "
-                   f"assessed with {case.stored_knowledge}:")
+        typer.echo(
+            f"\n{case.case_id}{label}, version {case.version}, "
+            f"assessed with {case.stored_knowledge}:"
+        )
         for change in case.changes:
             typer.echo(f"  {change.name}: {change.before} → {change.after}")
 

@@ -18,21 +18,43 @@ from nelm.errors import Problem
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
-    database: Annotated[str | None, typer.Option(
-        "--database", help="Database URL (default: NELM_DATABASE_URL or ./nelm.sqlite).",
-        show_default=False)] = None,
-    examples: Annotated[bool, typer.Option(
-        "--examples/--no-examples", help="Store the packaged example cases at start.")] = False,
-    public_url: Annotated[str | None, typer.Option(
-        "--public-url", help="Address users open (printed in the one-time login link); "
-                             "default http://HOST:PORT.", show_default=False)] = None,
-    workers: Annotated[int, typer.Option(
-        help="Worker processes (each with its own connection pool); 1 runs in this "
-             "process.", min=1, max=64)] = 1,
-    proxy_headers: Annotated[bool, typer.Option(
-        "--proxy-headers/--no-proxy-headers",
-        help="Trust X-Forwarded-Proto/For from a reverse proxy on loopback (https "
-             "termination; cookies then get the Secure flag).")] = False,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            help="Database URL (default: NELM_DATABASE_URL or ./nelm.sqlite).",
+            show_default=False,
+        ),
+    ] = None,
+    examples: Annotated[
+        bool,
+        typer.Option("--examples/--no-examples", help="Store the packaged example cases at start."),
+    ] = False,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            "--public-url",
+            help="Address users open (printed in the one-time login link); "
+            "default http://HOST:PORT.",
+            show_default=False,
+        ),
+    ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Worker processes (each with its own connection pool); 1 runs in this process.",
+            min=1,
+            max=64,
+        ),
+    ] = 1,
+    proxy_headers: Annotated[
+        bool,
+        typer.Option(
+            "--proxy-headers/--no-proxy-headers",
+            help="Trust X-Forwarded-Proto/For from a reverse proxy on loopback (https "
+            "termination; cookies then get the Secure flag).",
+        ),
+    ] = False,
 ) -> None:
     """Run the web application (pages and REST API) with its case store."""
     try:
@@ -44,10 +66,12 @@ def serve_command(
     except ImportError as exc:
         raise typer.BadParameter(
             f"the web application needs the 'web' extra: pip install 'nelm[web]' ({exc.name} "
-            "is missing)") from exc
+            "is missing)"
+        ) from exc
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
-                                                   "%(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     address = public_url or f"http://{shown_host}:{port}"
     url = database_url(database)
@@ -57,21 +81,33 @@ def serve_command(
     try:
         from nelm.interop.fhir.size import max_bundle_bytes
 
-        app = create_app(Settings(database_url=url, load_examples=examples,
-                                  public_url=address, max_body_bytes=max_bundle_bytes()))
+        app = create_app(
+            Settings(
+                database_url=url,
+                load_examples=examples,
+                public_url=address,
+                max_body_bytes=max_bundle_bytes(),
+            )
+        )
     except SchemaStateError as exc:  # the message says what was found and how to recover
         typer.echo(f"error: {exc}", err=True)
         raise SystemExit(1) from exc  # exit status 1: the store, not the input, is wrong
     except ValueError as exc:
         from nelm.errors import InputRejected
 
-        raise InputRejected([Problem("--database", "a sqlite:/// or postgresql+psycopg:// URL",
-                                     str(exc))]) from exc
+        raise InputRejected(
+            [Problem("--database", "a sqlite:/// or postgresql+psycopg:// URL", str(exc))]
+        ) from exc
     typer.echo(f"nelm: open {address}/ in a browser (Ctrl+C stops the server)", err=True)
     options: dict[str, Any] = {
-        "host": host, "port": port, "access_log": False, "log_level": "info",
-        "proxy_headers": proxy_headers, "forwarded_allow_ips": "127.0.0.1",
-        "server_header": False}
+        "host": host,
+        "port": port,
+        "access_log": False,
+        "log_level": "info",
+        "proxy_headers": proxy_headers,
+        "forwarded_allow_ips": "127.0.0.1",
+        "server_header": False,
+    }
     if workers == 1:
         uvicorn.run(app, **options)
         return

@@ -13,12 +13,16 @@ from nelm.errors import InputRejected, Problem
 
 def synth_command(
     n: Annotated[int, typer.Option("--n", help="Number of cases.")],
-    output: Annotated[str, typer.Option(
-        "--output", "-o", help="Cohort file to write: .parquet or .csv.",
-        show_default=False)],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output", "-o", help="Cohort file to write: .parquet or .csv.", show_default=False
+        ),
+    ],
     seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same rows.")] = 1,
-    missing: Annotated[float, typer.Option(
-        help="Share of values left unknown, field by field (0–1).")] = 0.2,
+    missing: Annotated[
+        float, typer.Option(help="Share of values left unknown, field by field (0–1).")
+    ] = 0.2,
 ) -> None:
     """Write N synthetic cases with plausible distributions (see nelm.cohort.synth)."""
     if n < 0:
@@ -31,8 +35,11 @@ def synth_command(
 
     started = time.perf_counter()
     write_synth(output, n, seed, missing)
-    print(f"{n:,} synthetic cases (seed {seed}, {missing:.0%} missing) written to {output} "
-          f"in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    print(
+        f"{n:,} synthetic cases (seed {seed}, {missing:.0%} missing) written to {output} "
+        f"in {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -27,10 +27,27 @@ from typing import Any
 from nelm.case.fields import FIELDS, OPTION_IDS, TOP_LEVEL, Field, Kind
 
 __all__ = [
-    "BLANK_TEXT", "GRADE_BITS", "GRADE_VALUES", "INPUT_COLUMNS", "INTEGER_TEXT", "LIST_SEPARATOR",
-    "LIVER_TYPE_BITS", "LIVER_TYPE_VALUES", "NUMBER_TEXT", "OUTPUT_COLUMNS", "REJECT_COLUMNS",
-    "STAGE_COLUMNS", "STAGE_SYSTEMS", "STATUSES", "STATUS_COLUMNS", "TEXT_SPACE",
-    "TOP_LEVEL_BY_NAME", "cell_value", "row_document", "status_column", "text_value",
+    "BLANK_TEXT",
+    "GRADE_BITS",
+    "GRADE_VALUES",
+    "INPUT_COLUMNS",
+    "INTEGER_TEXT",
+    "LIST_SEPARATOR",
+    "LIVER_TYPE_BITS",
+    "LIVER_TYPE_VALUES",
+    "NUMBER_TEXT",
+    "OUTPUT_COLUMNS",
+    "REJECT_COLUMNS",
+    "STAGE_COLUMNS",
+    "STAGE_SYSTEMS",
+    "STATUSES",
+    "STATUS_COLUMNS",
+    "TEXT_SPACE",
+    "TOP_LEVEL_BY_NAME",
+    "cell_value",
+    "row_document",
+    "status_column",
+    "text_value",
 ]
 
 LIST_SEPARATOR = ";"
@@ -41,16 +58,16 @@ INTEGER_TEXT = r"^[+-]?[0-9]+$"
 
 TEXT_SPACE = " \t\r\n\x0b\x0c"
 """The characters stripped from both ends of a text cell (ASCII white space)."""
-BLANK_TEXT = ("^[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f"
-              "\u205f\u3000]*$")
+BLANK_TEXT = (
+    "^[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+)
 """Text that Python's ``str.strip()`` empties: what the validator calls a blank case id."""
 
 _NUMBER = re.compile(NUMBER_TEXT)
 _INTEGER = re.compile(INTEGER_TEXT)
 
 TOP_LEVEL_BY_NAME: dict[str, Field] = {f.path: f for f in TOP_LEVEL}
-INPUT_COLUMNS: tuple[str, ...] = ("case_id", "schema_version", "label",
-                                  *(f.path for f in FIELDS))
+INPUT_COLUMNS: tuple[str, ...] = ("case_id", "schema_version", "label", *(f.path for f in FIELDS))
 """Every column a cohort file may have; ``case_id`` is required."""
 
 STATUSES: tuple[str, ...] = ("eligible", "ineligible", "uncertain")
@@ -69,11 +86,18 @@ def status_column(option_id: str) -> str:
 STATUS_COLUMNS: tuple[str, ...] = tuple(status_column(o) for o in OPTION_IDS)
 STAGE_SYSTEMS: tuple[str, ...] = ("enets", "ajcc7")
 """The staging systems of ``knowledge/data/staging.yaml``, in its order (003 Tables 2, 3)."""
-STAGE_COLUMNS: tuple[str, ...] = tuple(f"stage_{s}{suffix}" for s in STAGE_SYSTEMS
-                                       for suffix in ("", "_possible", "_tnm"))
+STAGE_COLUMNS: tuple[str, ...] = tuple(
+    f"stage_{s}{suffix}" for s in STAGE_SYSTEMS for suffix in ("", "_possible", "_tnm")
+)
 OUTPUT_COLUMNS: tuple[str, ...] = (
-    "case_id", "grade", "grade_possible", "liver_type", "portal_drainage", *STAGE_COLUMNS,
-    *STATUS_COLUMNS, "reasons",
+    "case_id",
+    "grade",
+    "grade_possible",
+    "liver_type",
+    "portal_drainage",
+    *STAGE_COLUMNS,
+    *STATUS_COLUMNS,
+    "reasons",
 )
 """The result file's columns: ``grade`` and ``liver_type`` are the settled values (empty
 while more than one is possible, as in assessment-v1), ``grade_possible`` the values still

@@ -48,7 +48,11 @@ from nelm.cohort.derive import derived_columns
 from nelm.knowledge.model import Criterion, KnowledgeBase
 
 __all__ = [
-    "BASE_SCHEMA", "STATUS", "CompiledKnowledge", "compile_condition", "compile_knowledge",
+    "BASE_SCHEMA",
+    "STATUS",
+    "CompiledKnowledge",
+    "compile_condition",
+    "compile_knowledge",
     "mask_names",
 ]
 
@@ -97,8 +101,7 @@ combination; larger ones map the combinations a chunk holds."""
 
 
 def _mask_type(n: int) -> pl.DataType:
-    for dtype, bits in ((pl.UInt8(), 8), (pl.UInt16(), 16), (pl.UInt32(), 32),
-                        (pl.UInt64(), 64)):
+    for dtype, bits in ((pl.UInt8(), 8), (pl.UInt16(), 16), (pl.UInt32(), 32), (pl.UInt64(), 64)):
         if n <= bits:
             return dtype
     raise ValueError(f"an option with {n} criteria: at most 64 are supported")
@@ -116,10 +119,11 @@ def _tables(ids: dict[str, tuple[str, ...]]) -> dict[str, pl.Series]:
     exprs = []
     for oid, own in ids.items():
         mask = pl.int_range(1, 1 << len(own), dtype=pl.UInt32)
-        parts = [pl.when((mask & pl.lit(1 << i, pl.UInt32)) != 0)
-                 .then(pl.lit(cid.split(".", 1)[1])) for i, cid in enumerate(own)]
-        exprs.append(pl.concat_str(parts, separator=",", ignore_nulls=True).implode()
-                     .alias(oid))
+        parts = [
+            pl.when((mask & pl.lit(1 << i, pl.UInt32)) != 0).then(pl.lit(cid.split(".", 1)[1]))
+            for i, cid in enumerate(own)
+        ]
+        exprs.append(pl.concat_str(parts, separator=",", ignore_nulls=True).implode().alias(oid))
     if not exprs:
         return {}
     texts = pl.select(exprs)
@@ -162,17 +166,23 @@ class CompiledKnowledge:
         out = []
         for oid, ids in self.ids.items():
             dtype = _mask_type(len(ids))
-            bits = [pl.when(pl.col(cid).not_()).then(pl.lit(1 << i, dtype))
-                    .otherwise(pl.lit(0, dtype)) for i, cid in enumerate(ids)]
+            bits = [
+                pl.when(pl.col(cid).not_()).then(pl.lit(1 << i, dtype)).otherwise(pl.lit(0, dtype))
+                for i, cid in enumerate(ids)
+            ]
             out.append(pl.sum_horizontal(bits).cast(dtype).alias(f"__unmet:{oid}"))
         return out
 
     def _status(self, option_id: str) -> pl.Expr:
         unmet = pl.col(f"__unmet:{option_id}") != 0
         all_met = pl.all_horizontal(pl.col(c) for c in self.ids[option_id]).fill_null(False)
-        return (pl.when(unmet).then(pl.lit("ineligible", STATUS))
-                .when(all_met).then(pl.lit("eligible", STATUS))
-                .otherwise(pl.lit("uncertain", STATUS)))
+        return (
+            pl.when(unmet)
+            .then(pl.lit("ineligible", STATUS))
+            .when(all_met)
+            .then(pl.lit("eligible", STATUS))
+            .otherwise(pl.lit("uncertain", STATUS))
+        )
 
     def _reason(self, option_id: str, frame: pl.DataFrame) -> pl.Expr:
         mask = pl.col(f"__unmet:{option_id}")
@@ -181,25 +191,28 @@ class CompiledKnowledge:
             return pl.lit(table).gather(mask)
         ids = self.ids[option_id]  # too many criteria for a table: map the masks seen
         seen = frame.get_column(f"__unmet:{option_id}").unique().to_list()
-        return mask.replace_strict({m: _unmet_text(ids, m) for m in seen},
-                                   return_dtype=pl.String)
+        return mask.replace_strict({m: _unmet_text(ids, m) for m in seen}, return_dtype=pl.String)
 
     def evaluate(self, typed: pl.DataFrame) -> pl.DataFrame:
         """The result rows of a validated chunk (``schema``)."""
         extent, masks, stage_out = self.staging
-        frame = (typed.lazy()
-                 .with_columns(self.derived)
-                 .with_columns(extent).with_columns(masks)
-                 .with_columns(self.criterion_columns())
-                 .with_columns(self.unmet_masks())
-                 .collect())
+        frame = (
+            typed.lazy()
+            .with_columns(self.derived)
+            .with_columns(extent)
+            .with_columns(masks)
+            .with_columns(self.criterion_columns())
+            .with_columns(self.unmet_masks())
+            .collect()
+        )
         reasons = pl.struct(self._reason(o, frame).alias(o) for o in OPTION_IDS)
         return frame.select(
             pl.col("case_id"),
             _settled("derived.grade", GRADE_BITS, BASE_SCHEMA["grade"]).alias("grade"),
             _names("derived.grade", GRADE_BITS).alias("grade_possible"),
-            _settled("derived.liver_type", LIVER_TYPE_BITS, BASE_SCHEMA["liver_type"])
-            .alias("liver_type"),
+            _settled("derived.liver_type", LIVER_TYPE_BITS, BASE_SCHEMA["liver_type"]).alias(
+                "liver_type"
+            ),
             pl.col("derived.portal_drainage").alias("portal_drainage"),
             *stage_out,
             *(self._status(o).alias(status_column(o)) for o in OPTION_IDS),
@@ -223,7 +236,8 @@ def compile_knowledge(kb: KnowledgeBase) -> CompiledKnowledge:
         raise ValueError(f"the knowledge base lacks options {missing}")
     criteria = tuple(
         (oid, criterion.id, _criterion_expr(criterion))
-        for oid in OPTION_IDS for criterion in kb.options[oid].criteria
+        for oid in OPTION_IDS
+        for criterion in kb.options[oid].criteria
     )
     ids = {oid: tuple(c.id for c in kb.options[oid].criteria) for oid in OPTION_IDS}
     tables = _tables({oid: own for oid, own in ids.items() if len(own) <= _TABLE_BITS})
@@ -234,5 +248,6 @@ def compile_knowledge(kb: KnowledgeBase) -> CompiledKnowledge:
 
     extent, masks = stage_masks(kb.derivations.staging)
     staging = (tuple(extent), tuple(masks), tuple(stage_columns(kb.derivations.staging)))
-    return CompiledKnowledge(tuple(derived_columns(kb.derivations)), criteria, ids, tables,
-                             schema, staging)
+    return CompiledKnowledge(
+        tuple(derived_columns(kb.derivations)), criteria, ids, tables, schema, staging
+    )

@@ -40,9 +40,13 @@ def _set_leaf(leaf: Leaf, bits: dict[str, int]) -> pl.Expr:
     allowed = sum({bits[str(v)] for v in allowed_values})
     outside = sum(bits.values()) & ~allowed
     mask = pl.col(leaf.field)
-    inside = (pl.when((mask & pl.lit(outside, MASK)) == 0).then(True)
-              .when((mask & pl.lit(allowed, MASK)) == 0).then(False)
-              .otherwise(None))
+    inside = (
+        pl.when((mask & pl.lit(outside, MASK)) == 0)
+        .then(True)
+        .when((mask & pl.lit(allowed, MASK)) == 0)
+        .then(False)
+        .otherwise(None)
+    )
     return inside if leaf.op in ("eq", "in") else inside.not_()
 
 
@@ -95,8 +99,12 @@ def _leaf(leaf: Leaf) -> pl.Expr:
     if op == "contains":
         return col.list.contains(operand)
     compare = {
-        "lt": col.__lt__, "le": col.__le__, "gt": col.__gt__, "ge": col.__ge__,
-        "eq": col.__eq__, "ne": col.__ne__,
+        "lt": col.__lt__,
+        "le": col.__le__,
+        "gt": col.__gt__,
+        "ge": col.__ge__,
+        "eq": col.__eq__,
+        "ne": col.__ne__,
     }[op]
     return compare(operand)
 

@@ -41,9 +41,14 @@ def _lit(value: int) -> pl.Expr:
 
 def _index_grade(value: pl.Expr, g1_below: float, g2_max: float) -> pl.Expr:
     """The grade bit one value of an index gives (null when the value is null)."""
-    return (pl.when(value < g1_below).then(_lit(_G1))
-            .when(value <= g2_max).then(_lit(_G2))
-            .when(value.is_not_null()).then(_lit(_G3)))
+    return (
+        pl.when(value < g1_below)
+        .then(_lit(_G1))
+        .when(value <= g2_max)
+        .then(_lit(_G2))
+        .when(value.is_not_null())
+        .then(_lit(_G3))
+    )
 
 
 def _index_range(path: str, g1_below: float, g2_max: float) -> tuple[pl.Expr, pl.Expr]:
@@ -68,13 +73,23 @@ def _reported_mask(differentiation: pl.Expr) -> pl.Expr:
     """The grades ``pathology.reported_grade`` allows (``reported_grades`` of the
     interpreter); null when no grade is reported."""
     reported = pl.col("pathology.reported_grade")
-    g3 = (pl.when(differentiation == "well").then(_lit(_G3))
-          .when(differentiation == "poor").then(_lit(_NEC))
-          .otherwise(_lit(_G3 | _NEC)))
-    return (pl.when(reported.is_in(["G1", "typical_carcinoid"])).then(_lit(_G1))
-            .when(reported.is_in(["G2", "atypical_carcinoid"])).then(_lit(_G2))
-            .when(reported == "G3").then(g3)
-            .when(reported == "NEC").then(_lit(_NEC)))
+    g3 = (
+        pl.when(differentiation == "well")
+        .then(_lit(_G3))
+        .when(differentiation == "poor")
+        .then(_lit(_NEC))
+        .otherwise(_lit(_G3 | _NEC))
+    )
+    return (
+        pl.when(reported.is_in(["G1", "typical_carcinoid"]))
+        .then(_lit(_G1))
+        .when(reported.is_in(["G2", "atypical_carcinoid"]))
+        .then(_lit(_G2))
+        .when(reported == "G3")
+        .then(g3)
+        .when(reported == "NEC")
+        .then(_lit(_NEC))
+    )
 
 
 def grade_mask(t: GradeTable) -> pl.Expr:
@@ -82,8 +97,7 @@ def grade_mask(t: GradeTable) -> pl.Expr:
     differentiation and the reported grade."""
     differentiation = pl.col("pathology.differentiation")
     k_lo, k_hi = _index_range("pathology.ki67_percent", t.ki67_g1_below, t.ki67_g2_max)
-    m_lo, m_hi = _index_range("pathology.mitoses_per_2mm2", t.mitoses_g1_below,
-                              t.mitoses_g2_max)
+    m_lo, m_hi = _index_range("pathology.mitoses_per_2mm2", t.mitoses_g1_below, t.mitoses_g2_max)
     # The higher index decides: the grade lies between the larger of the lowest grades and
     # the larger of the highest. An index not given allows G1–G3, so one index alone
     # leaves its grade or any higher one possible; neither leaves G1–G3.
@@ -95,30 +109,40 @@ def grade_mask(t: GradeTable) -> pl.Expr:
     stated = _reported_mask(differentiation)
     narrowed = by_indices & stated
     # A reported grade narrows; contradicting the indices, both stay possible.
-    return (pl.when(stated.is_null()).then(by_indices)
-            .when(narrowed != 0).then(narrowed)
-            .otherwise(by_indices | stated)
-            .cast(MASK))
+    return (
+        pl.when(stated.is_null())
+        .then(by_indices)
+        .when(narrowed != 0)
+        .then(narrowed)
+        .otherwise(by_indices | stated)
+        .cast(MASK)
+    )
 
 
 def liver_type_mask(d: Derivations) -> pl.Expr:
     """``derived.liver_type`` as a mask, from lesion count (or an upper bound of one),
     distribution and "bilobar" without a pattern."""
-    single = ((pl.col("liver.lesion_count") == 1)
-              | (pl.col("liver.lesion_count").is_null()
-                 & (pl.col("liver.lesion_count_at_most") == 1)))
+    single = (pl.col("liver.lesion_count") == 1) | (
+        pl.col("liver.lesion_count").is_null() & (pl.col("liver.lesion_count_at_most") == 1)
+    )
     distribution = pl.col("liver.distribution")
     bilobar = pl.col("liver.bilobar")
     table = d.liver_type_by_distribution
-    both = _lit(LIVER_TYPE_BITS[table["bilobar_dominant"]]
-                | LIVER_TYPE_BITS[table["bilobar_diffuse"]])
-    expr = (pl.when(bilobar).then(both)
-            .when(bilobar.not_()).then(_lit(LIVER_TYPE_BITS[table["unilobar"]]))
-            .otherwise(_lit(sum(LIVER_TYPE_BITS.values()))))
+    both = _lit(
+        LIVER_TYPE_BITS[table["bilobar_dominant"]] | LIVER_TYPE_BITS[table["bilobar_diffuse"]]
+    )
+    expr = (
+        pl.when(bilobar)
+        .then(both)
+        .when(bilobar.not_())
+        .then(_lit(LIVER_TYPE_BITS[table["unilobar"]]))
+        .otherwise(_lit(sum(LIVER_TYPE_BITS.values())))
+    )
     for name, kind in reversed(table.items()):
         expr = pl.when(distribution == name).then(_lit(LIVER_TYPE_BITS[kind])).otherwise(expr)
-    return pl.when(single.fill_null(False)).then(_lit(LIVER_TYPE_BITS["I"])).otherwise(
-        expr).cast(MASK)
+    return (
+        pl.when(single.fill_null(False)).then(_lit(LIVER_TYPE_BITS["I"])).otherwise(expr).cast(MASK)
+    )
 
 
 def portal_drainage(d: Derivations) -> pl.Expr:

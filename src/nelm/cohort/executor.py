@@ -30,12 +30,22 @@ if TYPE_CHECKING:
     from nelm.cohort.io import InputFile
     from nelm.errors import Problem
 
-__all__ = ["EXECUTOR_FIX", "Environment", "Slice", "SliceOutcome", "SliceTask", "as_problems",
-           "environment_problems", "plan_slices"]
+__all__ = [
+    "EXECUTOR_FIX",
+    "Environment",
+    "Slice",
+    "SliceOutcome",
+    "SliceTask",
+    "as_problems",
+    "environment_problems",
+    "plan_slices",
+]
 
 _DEPENDENCIES = ("polars", "pyarrow", "yaml")
-EXECUTOR_FIX = ("set PYSPARK_PYTHON to a Python on every node that has nelm's cohort "
-                "dependencies (pip install 'nelm[cohort]')")
+EXECUTOR_FIX = (
+    "set PYSPARK_PYTHON to a Python on every node that has nelm's cohort "
+    "dependencies (pip install 'nelm[cohort]')"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,15 +122,17 @@ class SliceTask:
     @classmethod
     def of(cls, source: InputFile, scratch: Path, driver: Environment) -> SliceTask:
         """Plain fields only: unpickling the task must not import polars."""
-        return cls(str(source.path.resolve()), source.format, source.columns, str(scratch),
-                   driver)
+        return cls(str(source.path.resolve()), source.format, source.columns, str(scratch), driver)
 
     def __call__(self, slices: Iterable[Slice]) -> Iterator[SliceOutcome]:
         # A problem is answered, not raised: Spark would retry the task in vain.
         problems = environment_problems(self.driver)
         for piece in slices:
-            yield (SliceOutcome(piece.index, 0, 0, 0, 0, problems=problems) if problems
-                   else self.run(piece))
+            yield (
+                SliceOutcome(piece.index, 0, 0, 0, 0, problems=problems)
+                if problems
+                else self.run(piece)
+            )
 
     def run(self, piece: Slice) -> SliceOutcome:
         from nelm.cohort.io import InputFile
@@ -129,45 +141,58 @@ class SliceTask:
         from nelm.errors import InputRejected
 
         try:
-            source = InputFile(Path(self.path), "csv" if self.format == "csv" else "parquet",
-                               self.columns)
+            source = InputFile(
+                Path(self.path), "csv" if self.format == "csv" else "parquet", self.columns
+            )
             raw = source.read_slice(piece.offset, piece.length)
         except InputRejected as exc:
-            return SliceOutcome(piece.index, 0, 0, 0, 0,
-                                problems=tuple(p.as_dict() for p in exc.problems))
+            return SliceOutcome(
+                piece.index, 0, 0, 0, 0, problems=tuple(p.as_dict() for p in exc.problems)
+            )
         result = process_chunk(raw, piece.offset + 1)
         if result.output.height:
-            result.output.write_parquet(part_path(self.scratch, "rows", piece.index),
-                                        statistics=False, compression="lz4")
+            result.output.write_parquet(
+                part_path(self.scratch, "rows", piece.index), statistics=False, compression="lz4"
+            )
         if result.rejects.height:
             result.rejects.write_parquet(part_path(self.scratch, "rejects", piece.index))
         tally = BatchSummary("spark", Path(), Path())
         tally.add(result)
-        return SliceOutcome(piece.index, tally.rows, tally.accepted, tally.rejected_rows,
-                            tally.reject_lines, tally.counts)
+        return SliceOutcome(
+            piece.index,
+            tally.rows,
+            tally.accepted,
+            tally.rejected_rows,
+            tally.reject_lines,
+            tally.counts,
+        )
 
 
 def environment_problems(driver: Environment) -> tuple[dict[str, str], ...]:
     """What keeps this executor from evaluating as the driver would (nothing if all's well)."""
     python = _python_version()
     if python != driver.python:
-        return _problem(f"Python {driver.python}, as on the driver ({EXECUTOR_FIX})",
-                        f"Python {python} at {sys.executable}")
+        return _problem(
+            f"Python {driver.python}, as on the driver ({EXECUTOR_FIX})",
+            f"Python {python} at {sys.executable}",
+        )
     for name in _DEPENDENCIES:
         try:
             __import__(name)
         except ImportError:
-            return _problem(f"a Python that can import {name} ({EXECUTOR_FIX})",
-                            f"{sys.executable} without it")
+            return _problem(
+                f"a Python that can import {name} ({EXECUTOR_FIX})", f"{sys.executable} without it"
+            )
     here = Environment.here()
     if (here.nelm, here.knowledge) != (driver.nelm, driver.knowledge):
         import nelm
 
-        return _problem(f"nelm {driver.nelm} with knowledge {driver.knowledge}, as on the "
-                        "driver (remove other nelm installs from the executors' Python, or "
-                        "install this version there)",
-                        f"nelm {here.nelm} with knowledge {here.knowledge} from "
-                        f"{Path(nelm.__file__).parent}")
+        return _problem(
+            f"nelm {driver.nelm} with knowledge {driver.knowledge}, as on the "
+            "driver (remove other nelm installs from the executors' Python, or "
+            "install this version there)",
+            f"nelm {here.nelm} with knowledge {here.knowledge} from {Path(nelm.__file__).parent}",
+        )
     return ()
 
 

@@ -31,8 +31,15 @@ from nelm.cohort.columns import LIST_SEPARATOR
 from nelm.errors import InputRejected, Problem
 
 __all__ = [
-    "CsvSink", "InputFile", "Outputs", "ParquetSink", "Sink", "as_text_columns", "file_format",
-    "open_input", "rejects_path",
+    "CsvSink",
+    "InputFile",
+    "Outputs",
+    "ParquetSink",
+    "Sink",
+    "as_text_columns",
+    "file_format",
+    "open_input",
+    "rejects_path",
 ]
 
 Format = Literal["csv", "parquet"]
@@ -43,8 +50,9 @@ def file_format(path: str | Path, what: str) -> Format:
     """The format a file name's suffix names, or a rejection naming ``what`` it is."""
     suffix = Path(path).suffix.lower()
     if suffix not in _SUFFIXES:
-        raise InputRejected([Problem(what, "a file name ending in .csv, .parquet or .pq",
-                                     str(path))])
+        raise InputRejected(
+            [Problem(what, "a file name ending in .csv, .parquet or .pq", str(path))]
+        )
     return _SUFFIXES[suffix]
 
 
@@ -87,8 +95,7 @@ class InputFile:
         """Rows ``offset`` to ``offset + length - 1`` (0-based), read as :meth:`chunks`
         reads them: what a Spark task evaluates."""
         try:
-            scan = (pl.scan_parquet(self.path) if self.format == "parquet"
-                    else self._scan_csv())
+            scan = pl.scan_parquet(self.path) if self.format == "parquet" else self._scan_csv()
             return scan.slice(offset, length).collect()
         except (pl.exceptions.PolarsError, OSError, pa.ArrowException) as exc:
             raise _unreadable(self.path, self.format, exc) from None
@@ -96,8 +103,7 @@ class InputFile:
     def chunks(self, size: int) -> Iterator[pl.DataFrame]:
         """The rows in order, ``size`` at a time (the last chunk may be shorter)."""
         try:
-            scan = (pl.scan_parquet(self.path) if self.format == "parquet"
-                    else self._scan_csv())
+            scan = pl.scan_parquet(self.path) if self.format == "parquet" else self._scan_csv()
             yield from scan.collect_batches(chunk_size=size)
         except (pl.exceptions.PolarsError, OSError, pa.ArrowException) as exc:
             raise _unreadable(self.path, self.format, exc) from None
@@ -116,8 +122,9 @@ def open_input(path: str | Path) -> InputFile:
             names = tuple(pq.read_schema(p).names)
         else:
             if p.stat().st_size == 0:
-                raise InputRejected([Problem(str(p), "a CSV file with a header row",
-                                             "an empty file")])
+                raise InputRejected(
+                    [Problem(str(p), "a CSV file with a header row", "an empty file")]
+                )
             names = tuple(_csv_header(p))
     except (pl.exceptions.PolarsError, OSError, pa.ArrowException) as exc:
         raise _unreadable(p, fmt, exc) from None
@@ -130,13 +137,13 @@ def _csv_header(path: Path) -> list[str]:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), None)
     except UnicodeDecodeError:
-        raise InputRejected([Problem(str(path), "a CSV file in UTF-8",
-                                     "bytes that are not UTF-8")]) from None
+        raise InputRejected(
+            [Problem(str(path), "a CSV file in UTF-8", "bytes that are not UTF-8")]
+        ) from None
     except csv.Error as exc:
         raise _unreadable(path, "csv", exc) from None
     if not header:
-        raise InputRejected([Problem(str(path), "a CSV file with a header row",
-                                     "no header row")])
+        raise InputRejected([Problem(str(path), "a CSV file with a header row", "no header row")])
     return header
 
 
@@ -166,10 +173,14 @@ class ParquetSink(Sink):
 
     def __init__(self, path: Path, schema: dict[str, pl.DataType]) -> None:
         self._schema = pl.DataFrame(schema=schema).to_arrow().schema
-        plain = [name for name, dtype in schema.items()
-                 if not isinstance(dtype, pl.Enum | pl.Categorical | pl.Struct | pl.List)]
-        self._writer = pq.ParquetWriter(path, self._schema, compression="zstd",
-                                        write_statistics=plain)
+        plain = [
+            name
+            for name, dtype in schema.items()
+            if not isinstance(dtype, pl.Enum | pl.Categorical | pl.Struct | pl.List)
+        ]
+        self._writer = pq.ParquetWriter(
+            path, self._schema, compression="zstd", write_statistics=plain
+        )
         self._dictionaries: dict[str, Any] = {}
 
     def write(self, frame: pl.DataFrame) -> None:
@@ -189,16 +200,16 @@ class ParquetSink(Sink):
             return series.to_arrow().cast(field.type)
         key = f"{field.name}:{len(dtype.categories)}"
         if key not in self._dictionaries:
-            self._dictionaries[key] = pa.array(dtype.categories.to_list(),
-                                               type=field.type.value_type)
+            self._dictionaries[key] = pa.array(
+                dtype.categories.to_list(), type=field.type.value_type
+            )
         dictionary = self._dictionaries[key]
         codes = series.to_physical()
         if len(dictionary) > 256:  # keep only the values this chunk uses
             codes, used = _compact(codes, len(dictionary))
             dictionary = dictionary.take(pa.array(used))
         indices = codes.to_arrow().cast(field.type.index_type)
-        return pa.DictionaryArray.from_arrays(indices, dictionary,
-                                              ordered=field.type.ordered)
+        return pa.DictionaryArray.from_arrays(indices, dictionary, ordered=field.type.ordered)
 
     def close(self) -> None:
         self._writer.close()
@@ -220,8 +231,9 @@ def _compact(codes: pl.Series, size: int) -> tuple[pl.Series, Any]:
     used = np.zeros(size, dtype=bool)
     used[valid] = True
     kept = np.flatnonzero(used)
-    renumber = np.zeros(size, dtype=codes.to_numpy().dtype if codes.null_count() == 0
-                        else valid.dtype)
+    renumber = np.zeros(
+        size, dtype=codes.to_numpy().dtype if codes.null_count() == 0 else valid.dtype
+    )
     renumber[kept] = np.arange(len(kept))
     new = pl.Series(codes.name, renumber).gather(codes)
     return new, kept
@@ -236,10 +248,18 @@ def as_text_columns(frame: pl.DataFrame) -> pl.DataFrame:
         if isinstance(dtype, pl.List):
             exprs.append(col.cast(pl.List(pl.String)).list.join(LIST_SEPARATOR))
         elif isinstance(dtype, pl.Struct):
-            exprs.append(pl.concat_str(
-                [pl.concat_str(pl.lit(f"{f.name}:"), col.struct.field(f.name).cast(pl.String))
-                 for f in dtype.fields],
-                separator=LIST_SEPARATOR, ignore_nulls=True).alias(name))
+            exprs.append(
+                pl.concat_str(
+                    [
+                        pl.concat_str(
+                            pl.lit(f"{f.name}:"), col.struct.field(f.name).cast(pl.String)
+                        )
+                        for f in dtype.fields
+                    ],
+                    separator=LIST_SEPARATOR,
+                    ignore_nulls=True,
+                ).alias(name)
+            )
     return frame.with_columns(exprs) if exprs else frame
 
 
@@ -278,13 +298,13 @@ class Outputs:
     _pending: list[tuple[Path, Path, Sink]] = field(default_factory=list)
     _done: bool = False
 
-    def open(self, target: str | Path, schema: dict[str, pl.DataType],
-             fmt: Format | None = None) -> Sink:
+    def open(
+        self, target: str | Path, schema: dict[str, pl.DataType], fmt: Format | None = None
+    ) -> Sink:
         path = Path(target)
         directory = path.parent if str(path.parent) else Path(".")
         if not directory.is_dir():
-            raise InputRejected([Problem("-o", "a file in an existing directory",
-                                         str(target))])
+            raise InputRejected([Problem("-o", "a file in an existing directory", str(target))])
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
         os.close(fd)
         try:
@@ -300,8 +320,7 @@ class Outputs:
         path = Path(target)
         directory = path.parent if str(path.parent) else Path(".")
         if not directory.is_dir():
-            raise InputRejected([Problem("-o", "a file in an existing directory",
-                                         str(target))])
+            raise InputRejected([Problem("-o", "a file in an existing directory", str(target))])
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
         os.close(fd)
         self._pending.append((Path(tmp), path, _Closed()))
@@ -327,7 +346,8 @@ class Outputs:
     def __enter__(self) -> Outputs:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if kind is not None or not self._done:
             self.abort()

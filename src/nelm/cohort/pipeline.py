@@ -30,8 +30,9 @@ def compiled_knowledge() -> CompiledKnowledge:
     return compile_knowledge(load_knowledge())
 
 
-def process_chunk(raw: pl.DataFrame, first_row: int = 1,
-                  compiled: CompiledKnowledge | None = None) -> ChunkResult:
+def process_chunk(
+    raw: pl.DataFrame, first_row: int = 1, compiled: CompiledKnowledge | None = None
+) -> ChunkResult:
     """Validate and evaluate a chunk whose first data row is ``first_row`` (1-based)."""
     program = compiled or compiled_knowledge()
     checked = validate(prepare(raw), first_row)

@@ -25,8 +25,9 @@ from nelm.knowledge.model import KnowledgeBase
 __all__ = ["reference_chunk"]
 
 
-def reference_chunk(raw: pl.DataFrame, first_row: int = 1,
-                    kb: KnowledgeBase | None = None) -> ChunkResult:
+def reference_chunk(
+    raw: pl.DataFrame, first_row: int = 1, kb: KnowledgeBase | None = None
+) -> ChunkResult:
     """Assess every row of a chunk with the interpreter (same output as ``process_chunk``)."""
     knowledge = kb or load_knowledge()
     frame = prepare(raw)
@@ -58,19 +59,28 @@ def reference_chunk(raw: pl.DataFrame, first_row: int = 1,
             staged = bool(stage.applies)
             result[f"stage_{stage.system}"] = stage.value if staged else None
             result[f"stage_{stage.system}_possible"] = (
-                LIST_SEPARATOR.join(stage.possible_stages) if staged else None)
-            result[f"stage_{stage.system}_tnm"] = stage.tnm(system_t[stage.system]) \
-                if staged else None
+                LIST_SEPARATOR.join(stage.possible_stages) if staged else None
+            )
+            result[f"stage_{stage.system}_tnm"] = (
+                stage.tnm(system_t[stage.system]) if staged else None
+            )
         reasons: dict[str, str | None] = {}
         for oid in OPTION_IDS:
             option = assessment.options[oid]
             result[status_column(oid)] = option.status
-            unmet = [c.criterion.id.removeprefix(f"{oid}.") for c in option.criteria
-                     if c.truth is Truth.NOT_MET]
+            unmet = [
+                c.criterion.id.removeprefix(f"{oid}.")
+                for c in option.criteria
+                if c.truth is Truth.NOT_MET
+            ]
             reasons[oid] = ",".join(unmet) or None
         result["reasons"] = reasons
         rows.append(result)
     schema = compiled_knowledge().schema
     output = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
-    return ChunkResult(output, pl.DataFrame(rejects, schema=REJECTS_SCHEMA, orient="row"),
-                       raw.height, rejected_rows)
+    return ChunkResult(
+        output,
+        pl.DataFrame(rejects, schema=REJECTS_SCHEMA, orient="row"),
+        raw.height,
+        rejected_rows,
+    )

@@ -54,18 +54,25 @@ def _prepare(input_path: str | Path, output: str | Path) -> InputFile:
         prepare(pl.DataFrame(schema=pl.read_parquet_schema(source.path)))
     file_format(output, "-o")
     out = Path(output)
-    if out.exists() and out.resolve() in (source.path.resolve(),
-                                          rejects_path(out).resolve()):
+    if out.exists() and out.resolve() in (source.path.resolve(), rejects_path(out).resolve()):
         raise InputRejected([Problem("-o", "a file other than the input", str(output))])
     if rejects_path(out).resolve() == source.path.resolve():
-        raise InputRejected([Problem("-o", "an output whose rejects file is not the input",
-                                     str(rejects_path(out)))])
+        raise InputRejected(
+            [Problem("-o", "an output whose rejects file is not the input", str(rejects_path(out)))]
+        )
     return source
 
 
-def run_batch(input_path: str | Path, output: str | Path, *, engine: Engine = "polars",
-              chunk_size: int = DEFAULT_CHUNK, spark_master: str | None = None,
-              progress: Progress | None = None, count_rows: bool = True) -> BatchSummary:
+def run_batch(
+    input_path: str | Path,
+    output: str | Path,
+    *,
+    engine: Engine = "polars",
+    chunk_size: int = DEFAULT_CHUNK,
+    spark_master: str | None = None,
+    progress: Progress | None = None,
+    count_rows: bool = True,
+) -> BatchSummary:
     """Evaluate every row of ``input_path``; write ``output`` and its rejects file.
 
     ``count_rows`` lets the progress bar know the total beforehand (one quick pass over a
@@ -82,16 +89,23 @@ def run_batch(input_path: str | Path, output: str | Path, *, engine: Engine = "p
     if engine == "spark":
         from nelm.cohort.spark import run_spark
 
-        summary = run_spark(source, Path(output), master=spark_master,
-                            batch_rows=chunk_size, progress=report)
+        summary = run_spark(
+            source, Path(output), master=spark_master, batch_rows=chunk_size, progress=report
+        )
     else:
         summary = _run_local(source, Path(output), engine, chunk_size, report, count_rows)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _run_local(source: InputFile, output: Path, engine: Engine, chunk_size: int,
-               progress: Progress, count_rows: bool) -> BatchSummary:
+def _run_local(
+    source: InputFile,
+    output: Path,
+    engine: Engine,
+    chunk_size: int,
+    progress: Progress,
+    count_rows: bool,
+) -> BatchSummary:
     """Read, evaluate and write chunk by chunk; polars' streaming sink writes the results
     (encoding in parallel) while the next chunk is evaluated."""
     from polars.io.plugins import register_io_source

@@ -79,12 +79,14 @@ def session(master: str | None) -> SparkSession:
     driver_options = _LEAN_JVM
     if _QUIET_LOG.is_file() and "log4j" not in os.environ.get("PYSPARK_SUBMIT_ARGS", ""):
         driver_options += f" -Dlog4j2.configurationFile=file:{_QUIET_LOG}"
-    builder = (SparkSession.builder.appName("nelm batch")
-               .master(master or "local[*]")
-               .config("spark.ui.showConsoleProgress", "false")
-               .config("spark.ui.enabled", "false")
-               .config("spark.driver.extraJavaOptions", driver_options)
-               .config("spark.executor.extraJavaOptions", _LEAN_JVM))
+    builder = (
+        SparkSession.builder.appName("nelm batch")
+        .master(master or "local[*]")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.extraJavaOptions", driver_options)
+        .config("spark.executor.extraJavaOptions", _LEAN_JVM)
+    )
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("OFF")
     return spark
@@ -105,16 +107,18 @@ def ship_nelm(context: SparkContext, directory: Path) -> Path:
     return archive
 
 
-def run_spark(source: InputFile, output: Path, *, master: str | None, batch_rows: int,
-              progress: Progress) -> BatchSummary:
+def run_spark(
+    source: InputFile, output: Path, *, master: str | None, batch_rows: int, progress: Progress
+) -> BatchSummary:
     """Evaluate ``source`` on Spark and write ``output`` and its rejects file."""
     from nelm.cohort.summary import BatchSummary
 
     try:
         import pyspark  # noqa: F401
     except ImportError:
-        raise InputRejected([Problem("--engine spark", INSTALL_HINT,
-                                     "pyspark is not installed")]) from None
+        raise InputRejected(
+            [Problem("--engine spark", INSTALL_HINT, "pyspark is not installed")]
+        ) from None
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         raise InputRejected([Problem("--engine spark", INSTALL_HINT, "no Java found")])
     directory = output.parent if str(output.parent) else Path(".")
@@ -132,8 +136,9 @@ def run_spark(source: InputFile, output: Path, *, master: str | None, batch_rows
     return summary
 
 
-def _evaluate(source: InputFile, scratch: Path, master: str | None, batch_rows: int,
-              rows: int) -> list[SliceOutcome]:
+def _evaluate(
+    source: InputFile, scratch: Path, master: str | None, batch_rows: int, rows: int
+) -> list[SliceOutcome]:
     """Run the slices on Spark; the outcomes, in input order."""
     from pyspark.sql import SparkSession
 
@@ -150,8 +155,9 @@ def _evaluate(source: InputFile, scratch: Path, master: str | None, batch_rows: 
                 ship_nelm(context, scratch)
             slices = plan_slices(rows, batch_rows, context.defaultParallelism)
             task = SliceTask.of(source, scratch, Environment.here())
-            outcomes: list[SliceOutcome] = (context.parallelize(slices, len(slices))
-                                            .mapPartitions(task).collect())
+            outcomes: list[SliceOutcome] = (
+                context.parallelize(slices, len(slices)).mapPartitions(task).collect()
+            )
         finally:
             if own:
                 spark.stop()
@@ -167,8 +173,10 @@ def _evaluate(source: InputFile, scratch: Path, master: str | None, batch_rows: 
 
 
 _MISSING_MODULE = re.compile(r"No module named '([\w.]+)'")
-_PYTHON_MISMATCH = re.compile(r"Python in worker has different version:? \(?([\d.]+)\)?"
-                              r".*?driver:? \(?([\d.]+)\)?")
+_PYTHON_MISMATCH = re.compile(
+    r"Python in worker has different version:? \(?([\d.]+)\)?"
+    r".*?driver:? \(?([\d.]+)\)?"
+)
 _PYTHON_ERROR = re.compile(r"^(\w+(?:Error|Exception)): (.+)$")
 
 
@@ -176,26 +184,47 @@ def _explain(exc: BaseException) -> None:
     """Spark's error from the executors as nelm's: one line with the fix (or return)."""
     text = str(exc)
     if found := _MISSING_MODULE.search(text):
-        raise InputRejected([Problem("Spark executors",
-                                     f"a Python that can import {found.group(1)} "
-                                     f"({EXECUTOR_FIX})",
-                                     f"No module named '{found.group(1)}'")]) from None
+        raise InputRejected(
+            [
+                Problem(
+                    "Spark executors",
+                    f"a Python that can import {found.group(1)} ({EXECUTOR_FIX})",
+                    f"No module named '{found.group(1)}'",
+                )
+            ]
+        ) from None
     if found := _PYTHON_MISMATCH.search(text.replace("\n", " ")):
-        raise InputRejected([Problem("Spark executors",
-                                     f"Python {found.group(2)}, as on the driver "
-                                     f"({EXECUTOR_FIX})",
-                                     f"Python {found.group(1)}")]) from None
+        raise InputRejected(
+            [
+                Problem(
+                    "Spark executors",
+                    f"Python {found.group(2)}, as on the driver ({EXECUTOR_FIX})",
+                    f"Python {found.group(1)}",
+                )
+            ]
+        ) from None
     if "PythonException" in type(exc).__name__ + text[:300]:
         lines = [m for line in text.splitlines() if (m := _PYTHON_ERROR.match(line.strip()))]
         if lines:
             kind, message = lines[-1].groups()
-            raise InputRejected([Problem("Spark executors", "to evaluate every slice "
-                                         "(run again with --debug for Spark's error)",
-                                         f"{kind}: {message[:200]}")]) from None
+            raise InputRejected(
+                [
+                    Problem(
+                        "Spark executors",
+                        "to evaluate every slice (run again with --debug for Spark's error)",
+                        f"{kind}: {message[:200]}",
+                    )
+                ]
+            ) from None
 
 
-def _merge(outcomes: list[SliceOutcome], scratch: Path, output: Path,
-           summary: BatchSummary, progress: Progress) -> None:
+def _merge(
+    outcomes: list[SliceOutcome],
+    scratch: Path,
+    output: Path,
+    summary: BatchSummary,
+    progress: Progress,
+) -> None:
     """The parts into the result file and the rejects file, in input order.
 
     Parquet results are streamed by polars' sink (encoding in parallel, as the polars
@@ -217,8 +246,11 @@ def _merge(outcomes: list[SliceOutcome], scratch: Path, output: Path,
         for outcome in outcomes:
             lines = part_path(scratch, "rejects", outcome.index)
             if lines.is_file():
-                rejects.write(pl.read_parquet(lines).select(
-                    pl.col(n).cast(t) for n, t in REJECTS_SCHEMA.items()))
+                rejects.write(
+                    pl.read_parquet(lines).select(
+                        pl.col(n).cast(t) for n, t in REJECTS_SCHEMA.items()
+                    )
+                )
             summary.rows += outcome.rows
             summary.accepted += outcome.accepted
             summary.rejected_rows += outcome.rejected_rows

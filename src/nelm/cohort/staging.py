@@ -64,8 +64,9 @@ def _possible(condition: Condition) -> pl.Expr:
 
 
 def _mask(bits: list[tuple[int, pl.Expr]]) -> pl.Expr:
-    return pl.sum_horizontal(pl.when(e).then(pl.lit(b, _MASK)).otherwise(pl.lit(0, _MASK))
-                             for b, e in bits).cast(_MASK)
+    return pl.sum_horizontal(
+        pl.when(e).then(pl.lit(b, _MASK)).otherwise(pl.lit(0, _MASK)) for b, e in bits
+    ).cast(_MASK)
 
 
 def _t_mask(system: StagingSystem) -> pl.Expr:
@@ -90,8 +91,10 @@ def stage_masks(tables: StagingTables) -> tuple[list[pl.Expr], list[pl.Expr]]:
     n = _mask([(1 << i, _possible(tables.n[v])) for i, v in enumerate(N_VALUES)])
     m1_stated = compile_condition(_renamed(tables.m1_when)).fill_null(False)
     m = _mask([(1, m1_stated.not_()), (2, pl.lit(True))])
-    masks = [pl.when(applies).then(n).alias("derived.stage.n"),
-             pl.when(applies).then(m).alias("derived.stage.m")]
+    masks = [
+        pl.when(applies).then(n).alias("derived.stage.n"),
+        pl.when(applies).then(m).alias("derived.stage.m"),
+    ]
     for system in tables.systems:
         t_col = pl.when(applies).then(_t_mask(system))
         masks.append(t_col.alias(f"derived.stage_{system.id}.t"))
@@ -99,20 +102,24 @@ def stage_masks(tables: StagingTables) -> tuple[list[pl.Expr], list[pl.Expr]]:
 
 
 def _stage_mask(system: StagingSystem) -> pl.Expr:
-    t, n, m = (pl.col(f"derived.stage_{system.id}.t"), pl.col("derived.stage.n"),
-               pl.col("derived.stage.m"))
+    t, n, m = (
+        pl.col(f"derived.stage_{system.id}.t"),
+        pl.col("derived.stage.n"),
+        pl.col("derived.stage.m"),
+    )
     bits = []
     for i, row in enumerate(system.rows):
-        reach = ((t & pl.lit(_bits(row.t, system.t_values), _MASK)) != 0) & (
-            (n & pl.lit(_bits(row.n, N_VALUES), _MASK)) != 0) & (
-            (m & pl.lit(_bits(row.m, M_VALUES), _MASK)) != 0)
+        reach = (
+            ((t & pl.lit(_bits(row.t, system.t_values), _MASK)) != 0)
+            & ((n & pl.lit(_bits(row.n, N_VALUES), _MASK)) != 0)
+            & ((m & pl.lit(_bits(row.m, M_VALUES), _MASK)) != 0)
+        )
         bits.append((1 << i, reach))
     return pl.when(t.is_not_null()).then(_mask(bits))
 
 
 def _names(mask: pl.Expr, order: tuple[str, ...], sep: str) -> pl.Expr:
-    table = [sep.join(v for i, v in enumerate(order) if m >> i & 1) for m in
-             range(1 << len(order))]
+    table = [sep.join(v for i, v in enumerate(order) if m >> i & 1) for m in range(1 << len(order))]
     return pl.lit(pl.Series(table, dtype=pl.String)).gather(mask)
 
 
@@ -126,9 +133,14 @@ def stage_columns(tables: StagingTables) -> list[pl.Expr]:
         for i, stage in enumerate(order):
             settled[1 << i] = stage
         t = pl.col(f"derived.stage_{system.id}.t")
-        tnm = pl.concat_str([_names(t, system.t_values, "/"),
-                             _names(pl.col("derived.stage.n"), N_VALUES, "/"),
-                             _names(pl.col("derived.stage.m"), M_VALUES, "/")], separator=" ")
+        tnm = pl.concat_str(
+            [
+                _names(t, system.t_values, "/"),
+                _names(pl.col("derived.stage.n"), N_VALUES, "/"),
+                _names(pl.col("derived.stage.m"), M_VALUES, "/"),
+            ],
+            separator=" ",
+        )
         sid = system.id
         out += [
             pl.lit(pl.Series(settled, dtype=pl.String)).gather(stages).alias(f"stage_{sid}"),

@@ -28,7 +28,6 @@ class Progress(Protocol):
     def advance(self, rows: int) -> None: ...
 
 
-
 @dataclass
 class BatchSummary:
     """What a run did: row counts, statuses per option, where the files are, how long."""
@@ -41,7 +40,8 @@ class BatchSummary:
     rejected_rows: int = 0
     reject_lines: int = 0
     counts: dict[str, dict[str, int]] = field(
-        default_factory=lambda: {o: dict.fromkeys(STATUSES, 0) for o in OPTION_IDS})
+        default_factory=lambda: {o: dict.fromkeys(STATUSES, 0) for o in OPTION_IDS}
+    )
     seconds: float = 0.0
 
     def add(self, result: ChunkResult) -> None:
@@ -56,7 +56,8 @@ class BatchSummary:
             return
         tallies = output.select(
             (pl.col(status_column(o)) == s).sum().alias(f"{o}\0{s}")
-            for o in OPTION_IDS for s in STATUSES
+            for o in OPTION_IDS
+            for s in STATUSES
         ).row(0, named=True)
         for key, count in tallies.items():
             option, status = key.split("\0")

@@ -47,15 +47,30 @@ __all__ = ["BLOCK", "DEFAULT_MISSING", "synth_block", "synth_frame", "write_synt
 BLOCK = 100_000
 DEFAULT_MISSING = 0.2
 
-_SITES = ("small_intestine", "pancreas", "unknown_primary", "lung", "rectum", "stomach",
-          "colon", "duodenum", "appendix", "other")
+_SITES = (
+    "small_intestine",
+    "pancreas",
+    "unknown_primary",
+    "lung",
+    "rectum",
+    "stomach",
+    "colon",
+    "duodenum",
+    "appendix",
+    "other",
+)
 _SITE_P = (0.32, 0.30, 0.10, 0.08, 0.05, 0.04, 0.04, 0.03, 0.02, 0.02)
 _DISTRIBUTIONS = ("unilobar", "bilobar_dominant", "bilobar_diffuse")
 _DISTRIBUTION_P = (0.225, 0.125, 0.65)  # 004 §1
-_EXTRAHEPATIC = {"distant_nodes": 0.5, "bone": 0.45, "peritoneum": 0.2, "lung": 0.15,
-                 "other": 0.1}
-_PRIOR = {"ssa": 0.8, "prrt": 0.3, "everolimus": 0.25, "capecitabine_temozolomide": 0.2,
-          "sunitinib": 0.1, "tace": 0.2}
+_EXTRAHEPATIC = {"distant_nodes": 0.5, "bone": 0.45, "peritoneum": 0.2, "lung": 0.15, "other": 0.1}
+_PRIOR = {
+    "ssa": 0.8,
+    "prrt": 0.3,
+    "everolimus": 0.25,
+    "capecitabine_temozolomide": 0.2,
+    "sunitinib": 0.1,
+    "tace": 0.2,
+}
 _SYNDROMES = FIELD_BY_PATH["primary.functional_syndrome"].choices
 
 
@@ -94,8 +109,7 @@ class _Draw:
     def bernoulli(self, p: float | np.ndarray) -> np.ndarray:
         return self.rng.random(self.n) < p
 
-    def choice(self, values: tuple[str, ...], p: tuple[float, ...] | list[float]
-               ) -> _Labels:
+    def choice(self, values: tuple[str, ...], p: tuple[float, ...] | list[float]) -> _Labels:
         return _Labels(values, self.rng.choice(len(values), self.n, p=p))
 
     def rows_choice(self, values: tuple[str, ...], p: np.ndarray) -> _Labels:
@@ -104,13 +118,15 @@ class _Draw:
         index = (self.rng.random(self.n)[:, None] > cumulative).sum(axis=1)
         return _Labels(values, np.minimum(index, len(values) - 1))
 
-    def lognormal(self, median: float, sigma: float, lo: float, hi: float,
-                  decimals: int = 1) -> np.ndarray:
+    def lognormal(
+        self, median: float, sigma: float, lo: float, hi: float, decimals: int = 1
+    ) -> np.ndarray:
         x = self.rng.lognormal(np.log(median), sigma, self.n)
         return np.round(np.clip(x, lo, hi), decimals)
 
-    def normal(self, mean: float | np.ndarray, sd: float, lo: float, hi: float,
-               decimals: int = 1) -> np.ndarray:
+    def normal(
+        self, mean: float | np.ndarray, sd: float, lo: float, hi: float, decimals: int = 1
+    ) -> np.ndarray:
         return np.round(np.clip(self.rng.normal(mean, sd, self.n), lo, hi), decimals)
 
 
@@ -121,8 +137,14 @@ def _syndrome_p(site: _Labels) -> np.ndarray:
     for s in _SITES:
         row = table[s]
         if s in ("pancreas", "duodenum"):
-            for name, p in (("insulinoma", 0.04), ("gastrinoma", 0.06), ("glucagonoma", 0.02),
-                            ("vipoma", 0.02), ("somatostatinoma", 0.01), ("other", 0.02)):
+            for name, p in (
+                ("insulinoma", 0.04),
+                ("gastrinoma", 0.06),
+                ("glucagonoma", 0.02),
+                ("vipoma", 0.02),
+                ("somatostatinoma", 0.01),
+                ("other", 0.02),
+            ):
                 row[order[name]] = p
         elif s in ("small_intestine", "appendix", "colon", "lung", "unknown_primary"):
             row[order["carcinoid"]] = 0.3
@@ -134,8 +156,9 @@ def _syndrome_p(site: _Labels) -> np.ndarray:
     return rows
 
 
-def _lists(draw: _Draw, probabilities: dict[str, float], present: np.ndarray,
-           fallback: str) -> pl.Series:
+def _lists(
+    draw: _Draw, probabilities: dict[str, float], present: np.ndarray, fallback: str
+) -> pl.Series:
     """A list column: each item drawn with its probability where ``present``, else null.
 
     A row that draws no item gets ``fallback``, so that no list is empty (an empty list and
@@ -144,21 +167,26 @@ def _lists(draw: _Draw, probabilities: dict[str, float], present: np.ndarray,
     mask = np.zeros(draw.n, dtype=np.int64)
     for bit, name in enumerate(names):
         mask |= draw.bernoulli(probabilities[name]).astype(np.int64) << bit
-    combos = pl.Series([[n for b, n in enumerate(names) if m >> b & 1] or [fallback]
-                        for m in range(1 << len(names))], dtype=pl.List(pl.String))
+    combos = pl.Series(
+        [
+            [n for b, n in enumerate(names) if m >> b & 1] or [fallback]
+            for m in range(1 << len(names))
+        ],
+        dtype=pl.List(pl.String),
+    )
     lists = combos.gather(mask)
     return pl.select(pl.when(pl.lit(pl.Series(present))).then(lists)).to_series()
 
 
-def synth_block(seed: int, block: int, n: int, missing: float = DEFAULT_MISSING
-                ) -> pl.DataFrame:
+def synth_block(seed: int, block: int, n: int, missing: float = DEFAULT_MISSING) -> pl.DataFrame:
     """Rows ``block * BLOCK`` to ``block * BLOCK + n`` of the cohort of ``seed``."""
     rng = np.random.default_rng([seed, block])
     d = _Draw(rng, n)
     c: dict[str, Any] = {}
     first = block * BLOCK
-    c["case_id"] = pl.select(pl.concat_str(
-        pl.lit(f"synth-{seed}-"), pl.int_range(first, first + n).cast(pl.String))).to_series()
+    c["case_id"] = pl.select(
+        pl.concat_str(pl.lit(f"synth-{seed}-"), pl.int_range(first, first + n).cast(pl.String))
+    ).to_series()
 
     # patient
     ecog = rng.choice(5, n, p=[0.45, 0.35, 0.13, 0.05, 0.02])
@@ -173,15 +201,16 @@ def synth_block(seed: int, block: int, n: int, missing: float = DEFAULT_MISSING
     carcinoid = syndrome.is_("carcinoid")
     heart = d.bernoulli(np.where(carcinoid, 0.2, 0.03))
     c["patient.carcinoid_heart_disease"] = heart
-    c["patient.lvef_percent"] = np.where(heart, d.normal(48, 10, 5, 90, 0),
-                                         d.normal(60, 7, 5, 90, 0))
+    c["patient.lvef_percent"] = np.where(
+        heart, d.normal(48, 10, 5, 90, 0), d.normal(60, 7, 5, 90, 0)
+    )
     resected = d.bernoulli(0.45)
     c["primary.site"] = site
     c["primary.resected"] = resected
-    c["primary.resection_margin"] = d.choice(("R0", "R1", "R2"), (0.7, 0.25, 0.05)).only(
-        resected)
+    c["primary.resection_margin"] = d.choice(("R0", "R1", "R2"), (0.7, 0.25, 0.05)).only(resected)
     c["primary.months_since_primary_resection"] = np.where(
-        resected, np.round(rng.exponential(24, n), 1), np.nan)
+        resected, np.round(rng.exponential(24, n), 1), np.nan
+    )
     c["primary.size_cm"] = d.lognormal(2.5, 0.5, 0.1, 50)
     c["primary.t_category"] = d.choice(("T1", "T2", "T3", "T4"), (0.2, 0.35, 0.3, 0.15))
     c["primary.node_positive"] = d.bernoulli(0.65)
@@ -200,24 +229,33 @@ def synth_block(seed: int, block: int, n: int, missing: float = DEFAULT_MISSING
     # imaging
     sstr = d.bernoulli(np.where(poor, 0.3, 0.85))
     c["imaging.sstr_positive"] = sstr
-    c["imaging.krenning_score"] = np.where(sstr, rng.choice([2, 3, 4], n, p=[0.2, 0.4, 0.4]),
-                                           rng.choice([0, 1], n))
+    c["imaging.krenning_score"] = np.where(
+        sstr, rng.choice([2, 3, 4], n, p=[0.2, 0.4, 0.4]), rng.choice([0, 1], n)
+    )
     c["imaging.fdg_positive"] = d.bernoulli(np.where(poor, 0.95, np.where(ki67 > 10, 0.6, 0.2)))
 
     # liver (004 §1 for the distribution)
     dist = d.choice(_DISTRIBUTIONS, _DISTRIBUTION_P)
     uni, dom = dist.is_("unilobar"), dist.is_("bilobar_dominant")
-    c["liver.lesion_count"] = np.where(uni, 1 + rng.poisson(1, n), np.where(
-        dom, 3 + rng.poisson(3, n), 10 + rng.poisson(15, n))).astype(np.int64)
-    c["liver.largest_lesion_cm"] = np.where(uni, d.lognormal(3, 0.5, 0.1, 40), np.where(
-        dom, d.lognormal(5, 0.5, 0.1, 40), d.lognormal(2.5, 0.5, 0.1, 40)))
-    burden = np.where(uni, rng.beta(2, 12, n), np.where(dom, rng.beta(2.5, 6, n),
-                                                        rng.beta(3, 4, n))) * 100
+    c["liver.lesion_count"] = np.where(
+        uni, 1 + rng.poisson(1, n), np.where(dom, 3 + rng.poisson(3, n), 10 + rng.poisson(15, n))
+    ).astype(np.int64)
+    c["liver.largest_lesion_cm"] = np.where(
+        uni,
+        d.lognormal(3, 0.5, 0.1, 40),
+        np.where(dom, d.lognormal(5, 0.5, 0.1, 40), d.lognormal(2.5, 0.5, 0.1, 40)),
+    )
+    burden = (
+        np.where(uni, rng.beta(2, 12, n), np.where(dom, rng.beta(2.5, 6, n), rng.beta(3, 4, n)))
+        * 100
+    )
     c["liver.distribution"] = dist
     c["liver.tumor_burden_percent"] = np.round(burden, 0)
     c["liver.future_liver_remnant_percent"] = np.where(
-        uni, d.normal(55, 12, 5, 95, 0), np.where(dom, d.normal(38, 12, 5, 95, 0),
-                                                  d.normal(25, 12, 5, 95, 0)))
+        uni,
+        d.normal(55, 12, 5, 95, 0),
+        np.where(dom, d.normal(38, 12, 5, 95, 0), d.normal(25, 12, 5, 95, 0)),
+    )
     c["liver.synchronous"] = d.bernoulli(0.6)
     c["liver.near_hilum_or_major_vessels"] = d.bernoulli(0.25)
     c["liver.subcapsular"] = d.bernoulli(0.3)
@@ -252,12 +290,14 @@ def synth_block(seed: int, block: int, n: int, missing: float = DEFAULT_MISSING
     c["anatomy.gi_shunting_uncorrectable"] = d.bernoulli(0.03)
 
     # course
-    status = d.choice(("stable", "progressing", "rapidly_progressing", "new_diagnosis"),
-                      (0.45, 0.3, 0.07, 0.18))
+    status = d.choice(
+        ("stable", "progressing", "rapidly_progressing", "new_diagnosis"), (0.45, 0.3, 0.07, 0.18)
+    )
     lines = rng.poisson(0.8, n).astype(np.int64)
     c["course.status"] = status
-    c["course.months_stable"] = np.where(status.is_("stable"),
-                                         np.round(rng.exponential(12, n), 1), 0.0)
+    c["course.months_stable"] = np.where(
+        status.is_("stable"), np.round(rng.exponential(12, n), 1), 0.0
+    )
     c["course.progressed_on_ssa"] = d.bernoulli(np.where(lines > 0, 0.5, 0.1))
     c["course.prior_systemic_lines"] = lines
     c["course.prior_treatments"] = _lists(d, _PRIOR, lines > 0, "ssa")
@@ -272,8 +312,7 @@ def synth_block(seed: int, block: int, n: int, missing: float = DEFAULT_MISSING
         # report columns left every earlier column of a seed as it was.
         order = first_columns + [p for p in c if p != "case_id" and p not in first_columns]
         frame = frame.with_columns(
-            pl.when(pl.lit(pl.Series(rng.random(n) >= missing))).then(pl.col(path))
-            .alias(path)
+            pl.when(pl.lit(pl.Series(rng.random(n) >= missing))).then(pl.col(path)).alias(path)
             for path in order
         )
     return frame
@@ -286,7 +325,8 @@ def _report_columns(c: dict[str, Any], d: _Draw, ki67: np.ndarray, dist: _Labels
     grade = np.where(ki67 < 3, 0, np.where(ki67 <= 20, 1, 2))
     reported = np.where(d.bernoulli(0.9), grade, rng.choice(6, n))  # a few contradict
     c["pathology.reported_grade"] = _Labels(
-        FIELD_BY_PATH["pathology.reported_grade"].choices, reported).only(d.bernoulli(0.3))
+        FIELD_BY_PATH["pathology.reported_grade"].choices, reported
+    ).only(d.bernoulli(0.3))
     for path in BOUNDED:
         exact = c[path]
         spec = FIELD_BY_PATH[path]
@@ -300,17 +340,19 @@ def _report_columns(c: dict[str, Any], d: _Draw, ki67: np.ndarray, dist: _Labels
         c[f"{path}_at_least"] = np.where(has_lo, at_least, np.nan)
         c[f"{path}_at_most"] = np.where(has_hi, at_most, np.nan)
         if spec.kind is Kind.INTEGER:
-            c[f"{path}_at_least"] = _only(has_lo & ~np.isnan(at_least),
-                                          np.nan_to_num(at_least).astype(np.int64))
-            c[f"{path}_at_most"] = _only(has_hi & ~np.isnan(at_most),
-                                         np.nan_to_num(at_most).astype(np.int64))
+            c[f"{path}_at_least"] = _only(
+                has_lo & ~np.isnan(at_least), np.nan_to_num(at_least).astype(np.int64)
+            )
+            c[f"{path}_at_most"] = _only(
+                has_hi & ~np.isnan(at_most), np.nan_to_num(at_most).astype(np.int64)
+            )
     c["liver.bilobar"] = _only(d.bernoulli(0.2), ~dist.is_("unilobar"))
     c["liver.surgical_assessment"] = d.choice(
-        FIELD_BY_PATH["liver.surgical_assessment"].choices, (0.3, 0.2, 0.5)).only(
-        d.bernoulli(0.2))
+        FIELD_BY_PATH["liver.surgical_assessment"].choices, (0.3, 0.2, 0.5)
+    ).only(d.bernoulli(0.2))
     c["primary.surgical_assessment"] = d.choice(
-        FIELD_BY_PATH["primary.surgical_assessment"].choices, (0.8, 0.2)).only(
-        d.bernoulli(0.15))
+        FIELD_BY_PATH["primary.surgical_assessment"].choices, (0.8, 0.2)
+    ).only(d.bernoulli(0.15))
 
 
 def _extent(rng: np.random.Generator, n: int, site: _Labels) -> dict[str, pl.Series]:
@@ -322,11 +364,19 @@ def _extent(rng: np.random.Generator, n: int, site: _Labels) -> dict[str, pl.Ser
     pancreas = pl.Series(site.is_("pancreas"))
     beyond = d.bernoulli(0.45)
     columns = {"primary.extends_beyond_pancreas": beyond}
-    for name, p in (("duodenum_or_bile_duct", 0.35), ("adjacent_organs", 0.25),
-                    ("celiac_axis_or_sma", 0.1), ("other_large_vessels", 0.25)):
+    for name, p in (
+        ("duodenum_or_bile_duct", 0.35),
+        ("adjacent_organs", 0.25),
+        ("celiac_axis_or_sma", 0.1),
+        ("other_large_vessels", 0.25),
+    ):
         columns[f"primary.invades_{name}"] = beyond & d.bernoulli(p)
-    return {name: pl.select(pl.when(pl.lit(pancreas)).then(pl.lit(pl.Series(values))))
-            .to_series().alias(name) for name, values in columns.items()}
+    return {
+        name: pl.select(pl.when(pl.lit(pancreas)).then(pl.lit(pl.Series(values))))
+        .to_series()
+        .alias(name)
+        for name, values in columns.items()
+    }
 
 
 def _series(name: str, values: Any) -> pl.Series:
@@ -343,21 +393,21 @@ def _series(name: str, values: Any) -> pl.Series:
         return pl.Series(name, values, dtype=pl.Boolean, strict=False)
     if spec.kind is Kind.CHOICE:
         return pl.Series(name, values, dtype=pl.String)
-    if spec.kind is Kind.INTEGER or (isinstance(values, np.ndarray)
-                                     and values.dtype.kind == "i"):
+    if spec.kind is Kind.INTEGER or (isinstance(values, np.ndarray) and values.dtype.kind == "i"):
         return pl.Series(name, values, dtype=pl.Int64)
     return pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
 
 
 def synth_frame(n: int, seed: int, missing: float = DEFAULT_MISSING) -> pl.DataFrame:
     """The first ``n`` rows of the cohort of ``seed``, in memory."""
-    blocks = [synth_block(seed, k, min(BLOCK, n - k * BLOCK), missing)
-              for k in range((n + BLOCK - 1) // BLOCK)]
+    blocks = [
+        synth_block(seed, k, min(BLOCK, n - k * BLOCK), missing)
+        for k in range((n + BLOCK - 1) // BLOCK)
+    ]
     return pl.concat(blocks) if blocks else synth_block(seed, 0, 0, missing)
 
 
-def write_synth(path: str | Path, n: int, seed: int, missing: float = DEFAULT_MISSING
-                ) -> int:
+def write_synth(path: str | Path, n: int, seed: int, missing: float = DEFAULT_MISSING) -> int:
     """Write the first ``n`` rows of the cohort of ``seed`` to CSV or Parquet (by suffix)."""
     file_format(path, "-o")
     schema = dict(synth_block(seed, 0, 0, missing).schema)

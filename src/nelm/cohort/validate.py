@@ -42,14 +42,22 @@ from nelm.errors import InputRejected, Problem
 from nelm.knowledge.staging import INVASION_FIELDS
 
 __all__ = [
-    "REJECTS_SCHEMA", "TYPED_SCHEMA", "Validation", "check_columns",
-    "prepare", "typed_dtype", "validate",
+    "REJECTS_SCHEMA",
+    "TYPED_SCHEMA",
+    "Validation",
+    "check_columns",
+    "prepare",
+    "typed_dtype",
+    "validate",
 ]
 
 _TRUE, _FALSE = ("true", "True", "TRUE"), ("false", "False", "FALSE")
 
 REJECTS_SCHEMA: dict[str, pl.DataType] = {
-    "case_id": pl.String(), "field": pl.String(), "reason": pl.String(), "row": pl.Int64(),
+    "case_id": pl.String(),
+    "field": pl.String(),
+    "reason": pl.String(),
+    "row": pl.Int64(),
 }
 assert tuple(REJECTS_SCHEMA) == REJECT_COLUMNS
 
@@ -68,7 +76,8 @@ def typed_dtype(spec: Field) -> pl.DataType:
 
 
 TYPED_SCHEMA: dict[str, pl.DataType] = {
-    "case_id": pl.String(), **{f.path: typed_dtype(f) for f in FIELDS},
+    "case_id": pl.String(),
+    **{f.path: typed_dtype(f) for f in FIELDS},
 }
 """The validated frame the compiler reads: one typed column per case field."""
 
@@ -86,9 +95,12 @@ def check_columns(names: Sequence[str]) -> None:
         seen.add(name)
         if name not in INPUT_COLUMNS:
             hint = difflib.get_close_matches(name, INPUT_COLUMNS, n=1)
-            expected = (f"a known column (did you mean {hint[0]}?)" if hint else
-                        "a known column: case_id, schema_version, label or a case field "
-                        "path such as pathology.ki67_percent")
+            expected = (
+                f"a known column (did you mean {hint[0]}?)"
+                if hint
+                else "a known column: case_id, schema_version, label or a case field "
+                "path such as pathology.ki67_percent"
+            )
             problems.append(Problem(name, expected, "an unknown column"))
     if "case_id" not in seen:
         problems.append(Problem("case_id", "a case_id column", "a file without one"))
@@ -111,10 +123,20 @@ def prepare(raw: pl.DataFrame) -> pl.DataFrame:
             casts.append(pl.col(name).cast(pl.Float64))
         elif isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Categorical | pl.Enum):
             casts.append(pl.col(name).cast(pl.List(pl.String)))
-        elif not (dtype == pl.String or dtype == pl.Boolean or dtype == pl.Null
-                  or dtype.is_numeric() or isinstance(dtype, pl.List)):
-            problems.append(Problem(name, "a column of text, numbers, booleans or lists",
-                                    f"a column of type {dtype}"))
+        elif not (
+            dtype == pl.String
+            or dtype == pl.Boolean
+            or dtype == pl.Null
+            or dtype.is_numeric()
+            or isinstance(dtype, pl.List)
+        ):
+            problems.append(
+                Problem(
+                    name,
+                    "a column of text, numbers, booleans or lists",
+                    f"a column of type {dtype}",
+                )
+            )
     if problems:
         raise InputRejected(problems)
     return raw.with_columns(casts) if casts else raw
@@ -137,8 +159,9 @@ def _number_rule(spec: Field, col: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr
     if spec.kind is Kind.INTEGER:
         wrong = wrong | (number != number.floor())
     if spec.minimum is not None:
-        wrong = wrong | ((number <= spec.minimum) if spec.exclusive_minimum
-                         else (number < spec.minimum))
+        wrong = wrong | (
+            (number <= spec.minimum) if spec.exclusive_minimum else (number < spec.minimum)
+        )
     if spec.maximum is not None:
         wrong = wrong | (number > spec.maximum)
     return number, col.is_not_null() & wrong
@@ -216,12 +239,18 @@ def _cross_rules() -> list[pl.Expr]:
         & (pl.col("extrahepatic.sites").list.len() > 0),
         *_bound_rules(),
         (pl.col("liver.bilobar") & (pl.col("liver.distribution") == "unilobar")),
-        (pl.col("liver.bilobar").not_()
-         & pl.col("liver.distribution").is_in(["bilobar_dominant", "bilobar_diffuse"])),
-        (pl.col("liver.bilobar") & ((pl.col("liver.lesion_count") == 1)
-                                    | (pl.col("liver.lesion_count_at_most") == 1))),
-        (pl.col("primary.unresectable_reason").is_not_null()
-         & (pl.col("primary.surgical_assessment") == "resectable")),
+        (
+            pl.col("liver.bilobar").not_()
+            & pl.col("liver.distribution").is_in(["bilobar_dominant", "bilobar_diffuse"])
+        ),
+        (
+            pl.col("liver.bilobar")
+            & ((pl.col("liver.lesion_count") == 1) | (pl.col("liver.lesion_count_at_most") == 1))
+        ),
+        (
+            pl.col("primary.unresectable_reason").is_not_null()
+            & (pl.col("primary.surgical_assessment") == "resectable")
+        ),
         (pl.col("primary.extends_beyond_pancreas") == False)  # noqa: E712 - a column
         & pl.any_horizontal(pl.col(p) == True for p in INVASION_FIELDS),  # noqa: E712
     ]
@@ -255,9 +284,11 @@ def validate(raw: pl.DataFrame, first_row: int = 1) -> Validation:
     """Validate a prepared chunk whose first data row is number ``first_row`` (1-based)."""
     schema = raw.schema
     parsed: list[pl.Expr] = []
-    flags: list[pl.Expr] = [_top_level_rule(n, schema.get(n, pl.Null()))
-                            for n in ("schema_version", "case_id", "label")
-                            if n in schema or n == "case_id"]
+    flags: list[pl.Expr] = [
+        _top_level_rule(n, schema.get(n, pl.Null()))
+        for n in ("schema_version", "case_id", "label")
+        if n in schema or n == "case_id"
+    ]
     for spec in FIELDS:
         if spec.path in schema:
             value, wrong = _field_rule(spec, schema[spec.path])
@@ -265,12 +296,15 @@ def validate(raw: pl.DataFrame, first_row: int = 1) -> Validation:
         else:
             value = pl.lit(None, typed_dtype(spec))
         parsed.append(value.alias(spec.path))
-    case_id = pl.col("case_id") if schema.get("case_id") == pl.String else pl.lit(None,
-                                                                                 pl.String)
-    frame = raw.select(case_id.alias("case_id"), *parsed,
-                       pl.any_horizontal(f.fill_null(False) for f in flags).alias("__flag"))
-    flagged = frame.select(pl.col("__flag") | pl.any_horizontal(
-        r.fill_null(False) for r in _cross_rules())).to_series()
+    case_id = pl.col("case_id") if schema.get("case_id") == pl.String else pl.lit(None, pl.String)
+    frame = raw.select(
+        case_id.alias("case_id"),
+        *parsed,
+        pl.any_horizontal(f.fill_null(False) for f in flags).alias("__flag"),
+    )
+    flagged = frame.select(
+        pl.col("__flag") | pl.any_horizontal(r.fill_null(False) for r in _cross_rules())
+    ).to_series()
     typed = frame.drop("__flag")
     if not flagged.any():
         return Validation(typed, pl.DataFrame(schema=REJECTS_SCHEMA), 0, 0)
@@ -278,14 +312,19 @@ def validate(raw: pl.DataFrame, first_row: int = 1) -> Validation:
     rejects, rescued, kept = _read_again(raw[positions], positions.to_list(), first_row)
     accepted = typed.filter(~flagged)
     if rescued.height:
-        order = pl.concat([pl.int_range(0, raw.height, eager=True, dtype=pl.UInt32)
-                           .filter(~flagged), pl.Series(kept, dtype=pl.UInt32)]).arg_sort()
+        order = pl.concat(
+            [
+                pl.int_range(0, raw.height, eager=True, dtype=pl.UInt32).filter(~flagged),
+                pl.Series(kept, dtype=pl.UInt32),
+            ]
+        ).arg_sort()
         accepted = pl.concat([accepted, rescued])[order]
     return Validation(accepted, rejects, len(positions) - rescued.height, len(positions))
 
 
-def _read_again(rows: pl.DataFrame, positions: list[int], first_row: int
-                ) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
+def _read_again(
+    rows: pl.DataFrame, positions: list[int], first_row: int
+) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
     """The flagged rows, read one by one as case documents by the per-case validator.
 
     Returns the rejects table, the typed rows that turned out valid, and their positions.
@@ -306,6 +345,9 @@ def _read_again(rows: pl.DataFrame, positions: list[int], first_row: int
         valid.append({"case_id": case.case_id, **values})
         kept.append(position)
     rejects = pl.DataFrame(lines, schema=REJECTS_SCHEMA, orient="row")
-    typed = pl.DataFrame(valid, schema=TYPED_SCHEMA, strict=False) if valid else \
-        pl.DataFrame(schema=TYPED_SCHEMA)
+    typed = (
+        pl.DataFrame(valid, schema=TYPED_SCHEMA, strict=False)
+        if valid
+        else pl.DataFrame(schema=TYPED_SCHEMA)
+    )
     return rejects, typed, kept

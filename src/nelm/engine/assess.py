@@ -61,16 +61,18 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
     facts = facts_of(case, derived)
     checks = input_checks(case, kb)
     shown_values: dict[str, str] = {}
-    results = {oid: evaluate_option(spec, facts, derived, shown_values)
-               for oid, spec in kb.options.items()}
+    results = {
+        oid: evaluate_option(spec, facts, derived, shown_values) for oid, spec in kb.options.items()
+    }
     plan = build_plan(kb.plan, facts, results)
 
     decides: dict[str, list[str]] = {}
     for oid, result in results.items():
         for field in result.missing:
             decides.setdefault(field, []).append(oid)
-    missing_data = tuple(sorted(((f, tuple(o)) for f, o in decides.items()),
-                                key=lambda item: -len(item[1])))
+    missing_data = tuple(
+        sorted(((f, tuple(o)) for f, o in decides.items()), key=lambda item: -len(item[1]))
+    )
     return Assessment(
         case=case,
         knowledge=kb,
@@ -87,30 +89,54 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
 
 def input_checks(case: Case, kb: KnowledgeBase) -> tuple[dict[str, Any], ...]:
     """Implausible values (confirmed or not) and contradictions between fields."""
-    found = [{"kind": "implausible", "fields": [f.path], **f.as_dict()}
-             for f in implausible_values(case.values, case.confirmed)]
-    found += [{"kind": "contradiction", **c.as_dict()}
-              for c in contradictions(case.values, kb.derivations.grade)]
+    found = [
+        {"kind": "implausible", "fields": [f.path], **f.as_dict()}
+        for f in implausible_values(case.values, case.confirmed)
+    ]
+    found += [
+        {"kind": "contradiction", **c.as_dict()}
+        for c in contradictions(case.values, kb.derivations.grade)
+    ]
     return tuple(found)
 
 
+_KI67_PATHS = (
+    "pathology.ki67_percent",
+    "pathology.ki67_percent_at_least",
+    "pathology.ki67_percent_at_most",
+)
+
+
 def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
+    """Checks that are not a single implausible value, in the words a board reads."""
     out: list[str] = [f"{c} (timeline): check which is current." for c in case.timeline_conflicts]
     if derived.grade.conflict:
-        out.append(f"{derived.grade.conflict} (pathology.reported_grade).")
-    if "pathology.mitoses_per_2mm2" in derived.grade.settle_with:
-        out.append("The grade is not settled: the mitotic count is not given, and the higher "
-                   "of Ki-67 and mitotic count decides (000 §1). Give "
-                   "pathology.mitoses_per_2mm2.")
+        out.append(f"{derived.grade.conflict} (reported grade).")
     values = case.values
+    ki67_given = any(p in values for p in _KI67_PATHS)
+    if ki67_given and "pathology.mitoses_per_2mm2" in derived.grade.settle_with:
+        # One index is only a lower bound: the higher of the two decides (000 §1).
+        out.append(
+            "The grade is not settled: Ki-67 is given but the mitotic count is not, and the "
+            "higher of the two decides (000 §1). A pathology review for the mitotic count "
+            "would settle it."
+        )
     if "pathology.nec_subtype" in values and "pathology.differentiation" not in values:
-        out.append("An NEC subtype is given but differentiation is not: give "
-                   "pathology.differentiation so that the grade can be settled.")
-    if values.get("course.status") in ("progressing", "rapidly_progressing") and isinstance(
-            values.get("course.months_stable"), int | float) and values[
-            "course.months_stable"] > 0:  # type: ignore[operator]
-        out.append("course.status says progressing while course.months_stable is above zero; "
-                   "the transplant criteria read both, so check which is current.")
+        out.append(
+            "An NEC subtype is given but the differentiation is not: state the "
+            "differentiation so that the grade can be settled."
+        )
+    months_stable = values.get("course.months_stable")
+    if (
+        values.get("course.status") in ("progressing", "rapidly_progressing")
+        and isinstance(months_stable, int | float)
+        and not isinstance(months_stable, bool)
+        and months_stable > 0
+    ):
+        out.append(
+            "The disease course says progressing while the months of stable disease are "
+            "above zero; the transplant criteria read both, so check which is current."
+        )
     if values.get("extrahepatic.present") is True and "extrahepatic.sites" not in values:
         out.append("Extrahepatic disease is present but its sites are not given.")
     return out
@@ -129,15 +155,21 @@ def _derived_doc(d: DerivedFacts, case: Case) -> dict[str, Any]:
             "grade": d.grade.explanation,
             "liver_type": d.liver_type.explanation,
             "portal_drainage": d.portal_drainage.explanation,
-            **({"burden_band": f"Hepatic tumour burden in the band {d.burden_band} "
-                               f"({'; '.join(d.burden_band_sources)})"}
-               if d.burden_band else {}),
+            **(
+                {
+                    "burden_band": f"Hepatic tumour burden in the band {d.burden_band} "
+                    f"({'; '.join(d.burden_band_sources)})"
+                }
+                if d.burden_band
+                else {}
+            ),
         },
-        "conflicts": [derived.conflict for derived in (d.grade, d.liver_type)
-                      if derived.conflict],
-        "settle_with": {name: list(getattr(d, name).settle_with)
-                        for name in ("grade", "liver_type", "portal_drainage")
-                        if getattr(d, name).settle_with},
+        "conflicts": [derived.conflict for derived in (d.grade, d.liver_type) if derived.conflict],
+        "settle_with": {
+            name: list(getattr(d, name).settle_with)
+            for name in ("grade", "liver_type", "portal_drainage")
+            if getattr(d, name).settle_with
+        },
     }
     doc.update(staging_doc(d.stages))
     for stage in d.stages:
@@ -167,8 +199,10 @@ def _option_doc(result: OptionResult, evidence: Mapping[str, Any] | None) -> dic
             for c in result.criteria
         ],
         "cautions": [f"{text} ({'; '.join(sources)})" for text, sources, _ in result.cautions],
-        "caution_details": [{"text": text, "sources": list(sources), "case_specific": specific}
-                            for text, sources, specific in result.cautions],
+        "caution_details": [
+            {"text": text, "sources": list(sources), "case_specific": specific}
+            for text, sources, specific in result.cautions
+        ],
         "missing": list(result.missing),
         "judgements": list(result.judgements),
         "reasons": [c.criterion.text for c in result.criteria if c.truth is Truth.NOT_MET],

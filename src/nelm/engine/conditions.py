@@ -32,8 +32,21 @@ from nelm.knowledge.conditions import (
 )
 
 __all__ = [
-    "OPERATORS", "All", "AnyOf", "Condition", "Fact", "FirstKnown", "Interval", "Leaf",
-    "LeafResult", "Not", "Operator", "evaluate", "fields_of", "leaves_of", "overridden",
+    "OPERATORS",
+    "All",
+    "AnyOf",
+    "Condition",
+    "Fact",
+    "FirstKnown",
+    "Interval",
+    "Leaf",
+    "LeafResult",
+    "Not",
+    "Operator",
+    "evaluate",
+    "fields_of",
+    "leaves_of",
+    "overridden",
     "parse_condition",
 ]
 
@@ -62,8 +75,11 @@ def _interval_truth(leaf: Leaf, value: Interval) -> Truth:
     one side of the threshold (a missing bound is unbounded)."""
     op, operand, lo, hi = leaf.op, leaf.operand, value.lo, value.hi
     if op in ("in", "not_in", "eq", "ne"):
-        wanted = [w for w in (operand if isinstance(operand, tuple) else (operand,))
-                  if isinstance(w, int | float) and not isinstance(w, bool)]
+        wanted = [
+            w
+            for w in (operand if isinstance(operand, tuple) else (operand,))
+            if isinstance(w, int | float) and not isinstance(w, bool)
+        ]
         if len(wanted) != (len(operand) if isinstance(operand, tuple) else 1):
             raise TypeError(f"{leaf.field} is numeric; '{op}' needs numbers")
         if lo is not None and lo == hi:
@@ -123,8 +139,7 @@ def _leaf_truth(leaf: Leaf, value: Fact | None) -> Truth:
     return Truth.of(operand in value)
 
 
-def overridden(condition: Condition, facts: Mapping[str, Fact]
-               ) -> tuple[str, str, Truth] | None:
+def overridden(condition: Condition, facts: Mapping[str, Fact]) -> tuple[str, str, Truth] | None:
     """Where a ``first_known`` took a part that a later known part contradicts: the fields of
     the part used, of the part set aside, and what that part alone would give (the preferred
     source decides; the override is shown). None when every source agrees."""
@@ -138,8 +153,9 @@ def overridden(condition: Condition, facts: Mapping[str, Fact]
             return found
     if isinstance(condition, FirstKnown):
         truths = [evaluate(p, facts) for p in condition.parts]
-        known = [(p, t) for p, t in zip(condition.parts, truths, strict=True)
-                 if t is not Truth.UNKNOWN]
+        known = [
+            (p, t) for p, t in zip(condition.parts, truths, strict=True) if t is not Truth.UNKNOWN
+        ]
         for part, truth in known[1:]:
             if truth is not known[0][1]:
                 used = ", ".join(dict.fromkeys(fields_of(known[0][0])))
@@ -148,8 +164,9 @@ def overridden(condition: Condition, facts: Mapping[str, Fact]
     return None
 
 
-def evaluate(condition: Condition, facts: Mapping[str, Fact],
-             trace: list[LeafResult] | None = None) -> Truth:
+def evaluate(
+    condition: Condition, facts: Mapping[str, Fact], trace: list[LeafResult] | None = None
+) -> Truth:
     """Evaluate with Kleene logic; append every leaf's result to ``trace`` when given.
 
     Every leaf is evaluated (no short-circuit) so that the trace always shows all values

@@ -78,20 +78,29 @@ def grade_of_mitoses(mitoses: float, table: GradeTable) -> str:
 
 
 def _ki67_band(grade: str, t: GradeTable) -> str:
-    return {"G1": f"< {_fmt(t.ki67_g1_below)}%",
-            "G2": f"{_fmt(t.ki67_g1_below)}–{_fmt(t.ki67_g2_max)}%",
-            "G3": f"> {_fmt(t.ki67_g2_max)}%"}[grade]
+    return {
+        "G1": f"< {_fmt(t.ki67_g1_below)}%",
+        "G2": f"{_fmt(t.ki67_g1_below)}–{_fmt(t.ki67_g2_max)}%",
+        "G3": f"> {_fmt(t.ki67_g2_max)}%",
+    }[grade]
 
 
 def _mitoses_band(grade: str, t: GradeTable) -> str:
-    return {"G1": f"< {_fmt(t.mitoses_g1_below)}",
-            "G2": f"{_fmt(t.mitoses_g1_below)}–{_fmt(t.mitoses_g2_max)}",
-            "G3": f"> {_fmt(t.mitoses_g2_max)}"}[grade]
+    return {
+        "G1": f"< {_fmt(t.mitoses_g1_below)}",
+        "G2": f"{_fmt(t.mitoses_g1_below)}–{_fmt(t.mitoses_g2_max)}",
+        "G3": f"> {_fmt(t.mitoses_g2_max)}",
+    }[grade]
 
 
-def _index_range(values: Mapping[str, Value], path: str, below: float, g2_max: float,
-                 grade: Callable[[float, GradeTable], str], t: GradeTable
-                 ) -> tuple[int, int, str] | None:
+def _index_range(
+    values: Mapping[str, Value],
+    path: str,
+    below: float,
+    g2_max: float,
+    grade: Callable[[float, GradeTable], str],
+    t: GradeTable,
+) -> tuple[int, int, str] | None:
     """The grades one index allows, as (lowest, highest) positions in GRADES, and how it
     reads; None when the index is given neither exactly nor by bounds."""
     exact = values.get(path)
@@ -107,7 +116,7 @@ def _index_range(values: Mapping[str, Value], path: str, below: float, g2_max: f
 
 
 def _grades(lo: int, hi: int) -> str:
-    return " or ".join(GRADES[lo:hi + 1])
+    return " or ".join(GRADES[lo : hi + 1])
 
 
 def reported_grades(reported: str, differentiation: Value | None) -> frozenset[str]:
@@ -118,8 +127,9 @@ def reported_grades(reported: str, differentiation: Value | None) -> frozenset[s
         if differentiation == "well":
             return frozenset({"G3"})
         return frozenset({"NEC"}) if differentiation == "poor" else frozenset({"G3", "NEC"})
-    return frozenset({{"typical_carcinoid": "G1", "atypical_carcinoid": "G2"}.get(
-        reported, reported)})
+    return frozenset(
+        {{"typical_carcinoid": "G1", "atypical_carcinoid": "G2"}.get(reported, reported)}
+    )
 
 
 def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
@@ -136,15 +146,26 @@ def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
     cite = "; ".join(t.sources)
     sources = t.sources
     if differentiation == "poor":
-        derived = Derived(frozenset({"NEC"}), None,
-                          "Poorly differentiated → neuroendocrine carcinoma (NEC), whatever "
-                          f"the proliferation index ({'; '.join(t.nec_sources)})", (),
-                          t.nec_sources)
+        derived = Derived(
+            frozenset({"NEC"}),
+            None,
+            "Poorly differentiated → neuroendocrine carcinoma (NEC), whatever "
+            f"the proliferation index ({'; '.join(t.nec_sources)})",
+            (),
+            t.nec_sources,
+        )
         return _with_reported(derived, values, t)
-    by_ki67 = _index_range(values, "pathology.ki67_percent", t.ki67_g1_below, t.ki67_g2_max,
-                           grade_of_ki67, t)
-    by_mitoses = _index_range(values, "pathology.mitoses_per_2mm2", t.mitoses_g1_below,
-                              t.mitoses_g2_max, grade_of_mitoses, t)
+    by_ki67 = _index_range(
+        values, "pathology.ki67_percent", t.ki67_g1_below, t.ki67_g2_max, grade_of_ki67, t
+    )
+    by_mitoses = _index_range(
+        values,
+        "pathology.mitoses_per_2mm2",
+        t.mitoses_g1_below,
+        t.mitoses_g2_max,
+        grade_of_mitoses,
+        t,
+    )
     parts: list[str] = []
     settle: list[str] = []
     if by_ki67 is not None:
@@ -159,28 +180,35 @@ def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
     if by_ki67 is not None and by_mitoses is not None:
         lo = max(by_ki67[0], by_mitoses[0])
         hi = max(by_ki67[1], by_mitoses[1])
-        possible = set(GRADES[lo:hi + 1])
+        possible = set(GRADES[lo : hi + 1])
         how = " and ".join(parts) + f" → {_grades(lo, hi)}"
         if by_ki67[:2] != by_mitoses[:2] and lo == hi:
             how += " (the higher index decides)"
         if lo != hi:
-            settle += [p for p, r in (("pathology.ki67_percent", by_ki67),
-                                      ("pathology.mitoses_per_2mm2", by_mitoses))
-                       if r[0] != r[1]]
+            settle += [
+                p
+                for p, r in (
+                    ("pathology.ki67_percent", by_ki67),
+                    ("pathology.mitoses_per_2mm2", by_mitoses),
+                )
+                if r[0] != r[1]
+            ]
     elif by_ki67 is not None or by_mitoses is not None:
         # One index gives a lower bound only: the other could be higher, and the higher
         # decides (000 §1). 001 grades on Ki-67 alone; that reading is shown, not used.
         known = by_ki67 or by_mitoses
         assert known is not None
-        possible = set(GRADES[known[0]:])
+        possible = set(GRADES[known[0] :])
         other = "mitotic count" if by_ki67 else "Ki-67"
         how = f"{parts[0]}: at least {GRADES[known[0]]}"
         if known[0] != len(GRADES) - 1:
             how += f"; {other} not given and could raise the grade"
             settle.append("pathology.mitoses_per_2mm2" if by_ki67 else "pathology.ki67_percent")
             if by_ki67 and by_ki67[0] == by_ki67[1]:
-                how += (f" (on Ki-67 alone, as 001 grades, it would be {GRADES[known[0]]}: "
-                        f"{'; '.join(t.ki67_alone_sources)})")
+                how += (
+                    f" (on Ki-67 alone, as 001 grades, it would be {GRADES[known[0]]}: "
+                    f"{'; '.join(t.ki67_alone_sources)})"
+                )
                 sources = (*t.sources, *t.ki67_alone_sources)
     else:
         possible = set(GRADES)
@@ -210,23 +238,39 @@ def _with_reported(derived: Derived, values: Mapping[str, Value], t: GradeTable)
     words = reported.replace("_", " ")
     narrowed = derived.possible & stated
     if narrowed == derived.possible:
-        return Derived(derived.possible, None, derived.explanation + f"; reported as {words}, "
-                       f"which agrees ({'; '.join(extra)})", derived.settle_with, sources)
+        return Derived(
+            derived.possible,
+            None,
+            derived.explanation + f"; reported as {words}, which agrees ({'; '.join(extra)})",
+            derived.settle_with,
+            sources,
+        )
     if narrowed:
         shown = " or ".join(sorted(narrowed))
         settle = derived.settle_with if len(narrowed) > 1 else ()
-        return Derived(frozenset(narrowed), None,
-                       f"Reported as {words} → {shown} ({'; '.join(extra)}); from the "
-                       f"indices: {derived.explanation}", settle, sources)
+        return Derived(
+            frozenset(narrowed),
+            None,
+            f"Reported as {words} → {shown} ({'; '.join(extra)}); from the "
+            f"indices: {derived.explanation}",
+            settle,
+            sources,
+        )
     both = derived.possible | stated
-    conflict = (f"The reported grade ({words}) contradicts the grade from the indices and "
-                f"differentiation ({' or '.join(sorted(derived.possible))}); both stay "
-                "possible until the pathology is reviewed")
-    return Derived(frozenset(both), None,
-                   f"Grade not settled: {conflict} ({'; '.join(extra)}); from the indices: "
-                   f"{derived.explanation}",
-                   tuple(dict.fromkeys((*derived.settle_with, "pathology.reported_grade"))),
-                   sources, conflict=conflict)
+    conflict = (
+        f"The reported grade ({words}) contradicts the grade from the indices and "
+        f"differentiation ({' or '.join(sorted(derived.possible))}); both stay "
+        "possible until the pathology is reviewed"
+    )
+    return Derived(
+        frozenset(both),
+        None,
+        f"Grade not settled: {conflict} ({'; '.join(extra)}); from the indices: "
+        f"{derived.explanation}",
+        tuple(dict.fromkeys((*derived.settle_with, "pathology.reported_grade"))),
+        sources,
+        conflict=conflict,
+    )
 
 
 def derive_liver_type(values: Mapping[str, Value], d: Derivations) -> Derived:
@@ -237,48 +281,83 @@ def derive_liver_type(values: Mapping[str, Value], d: Derivations) -> Derived:
     bilobar = values.get("liver.bilobar")
     cite = "; ".join(d.liver_type_sources)
     if count == 1:
-        return Derived(frozenset({"I"}), None, f"Single liver lesion → type I (simple) ({cite})",
-                       (), d.liver_type_sources)
+        return Derived(
+            frozenset({"I"}),
+            None,
+            f"Single liver lesion → type I (simple) ({cite})",
+            (),
+            d.liver_type_sources,
+        )
     if isinstance(distribution, str):
         kind = d.liver_type_by_distribution[distribution]
         name = {"I": "simple", "II": "complex", "III": "diffuse"}[kind]
-        return Derived(frozenset({kind}), None,
-                       f"Distribution {distribution.replace('_', ' ')} → type {kind} ({name}) "
-                       f"({cite})", (), d.liver_type_sources)
+        return Derived(
+            frozenset({kind}),
+            None,
+            f"Distribution {distribution.replace('_', ' ')} → type {kind} ({name}) ({cite})",
+            (),
+            d.liver_type_sources,
+        )
     if isinstance(bilobar, bool):
         # "Bilobar" without its pattern: complex or diffuse, not simple; "not bilobar" is
         # one lobe, which the distribution table makes simple.
-        kinds = frozenset(d.liver_type_by_distribution[k] for k in (
-            ("bilobar_dominant", "bilobar_diffuse") if bilobar else ("unilobar",)))
+        kinds = frozenset(
+            d.liver_type_by_distribution[k]
+            for k in (("bilobar_dominant", "bilobar_diffuse") if bilobar else ("unilobar",))
+        )
         shown = " or ".join(sorted(kinds))
         settled = len(kinds) == 1
-        how = (f"Both lobes involved, pattern not stated → type {shown}" if bilobar
-               else f"One lobe involved → type {shown}")
-        return Derived(kinds, None, f"{how}{'' if settled else ' (dominant or diffuse not stated)'}"
-                       f" ({cite})", () if settled else ("liver.distribution",),
-                       d.liver_type_sources)
-    settle = ("liver.distribution",) if count is not None else ("liver.distribution",
-                                                                 "liver.lesion_count")
-    return Derived(frozenset({"I", "II", "III"}), None,
-                   f"Liver-metastasis type not settled: distribution not given ({cite})",
-                   settle, d.liver_type_sources)
+        how = (
+            f"Both lobes involved, pattern not stated → type {shown}"
+            if bilobar
+            else f"One lobe involved → type {shown}"
+        )
+        return Derived(
+            kinds,
+            None,
+            f"{how}{'' if settled else ' (dominant or diffuse not stated)'} ({cite})",
+            () if settled else ("liver.distribution",),
+            d.liver_type_sources,
+        )
+    settle = (
+        ("liver.distribution",)
+        if count is not None
+        else ("liver.distribution", "liver.lesion_count")
+    )
+    return Derived(
+        frozenset({"I", "II", "III"}),
+        None,
+        f"Liver-metastasis type not settled: distribution not given ({cite})",
+        settle,
+        d.liver_type_sources,
+    )
 
 
 def derive_portal_drainage(values: Mapping[str, Value], d: Derivations) -> Derived:
     site = values.get("primary.site")
     cite = "; ".join(d.portal_sources)
     if not isinstance(site, str):
-        return Derived(None, None, f"Primary site not given: portal drainage unknown ({cite})",
-                       ("primary.site",), d.portal_sources)
+        return Derived(
+            None,
+            None,
+            f"Primary site not given: portal drainage unknown ({cite})",
+            ("primary.site",),
+            d.portal_sources,
+        )
     portal = site in d.portal_sites
-    verb = "drains to the portal system" if portal else \
-        "does not drain, or is not known to drain, to the portal system"
-    return Derived(None, portal, f"Primary site {site.replace('_', ' ')} {verb} ({cite})", (),
-                   d.portal_sources)
+    verb = (
+        "drains to the portal system"
+        if portal
+        else "does not drain, or is not known to drain, to the portal system"
+    )
+    return Derived(
+        None, portal, f"Primary site {site.replace('_', ' ')} {verb} ({cite})", (), d.portal_sources
+    )
 
 
-def derive_burden_band(values: Mapping[str, Value], d: Derivations
-                       ) -> tuple[str | None, tuple[str, ...]]:
+def derive_burden_band(
+    values: Mapping[str, Value], d: Derivations
+) -> tuple[str | None, tuple[str, ...]]:
     burden = values.get("liver.tumor_burden_percent")
     if not isinstance(burden, int | float) or isinstance(burden, bool):
         interval = interval_of(values, "liver.tumor_burden_percent")

@@ -14,7 +14,11 @@ from nelm.engine.logic import Truth
 from nelm.knowledge.model import Criterion, OptionSpec
 
 __all__ = [
-    "CriterionResult", "OptionResult", "Status", "criterion_truth", "evaluate_option",
+    "CriterionResult",
+    "OptionResult",
+    "Status",
+    "criterion_truth",
+    "evaluate_option",
     "status_of",
 ]
 
@@ -79,8 +83,11 @@ def _format_value(field: str, value: Fact | None, derived: DerivedFacts) -> str:
     if field.startswith("derived."):
         name = field.removeprefix("derived.")
         settled = getattr(derived, name).value
-        label = {"grade": "grade", "liver_type": "liver type",
-                 "portal_drainage": "portal drainage"}[name]
+        label = {
+            "grade": "grade",
+            "liver_type": "liver type",
+            "portal_drainage": "portal drainage",
+        }[name]
         if settled is None:
             possible = getattr(derived, name).possible
             shown = " or ".join(sorted(possible)) if possible else "unknown"
@@ -129,9 +136,12 @@ def _override(condition: Condition, facts: Mapping[str, Fact]) -> str | None:
     return f"Decided by {used}; without it, {aside} would give {alone}"
 
 
-def evaluate_option(spec: OptionSpec, facts: Mapping[str, Fact],
-                    derived: DerivedFacts, shown_values: dict[str, str] | None = None
-                    ) -> OptionResult:
+def evaluate_option(
+    spec: OptionSpec,
+    facts: Mapping[str, Fact],
+    derived: DerivedFacts,
+    shown_values: dict[str, str] | None = None,
+) -> OptionResult:
     """Evaluate one option; ``shown_values`` caches each fact's display text across the
     options of one assessment (a fact reads the same in every criterion)."""
     cache = shown_values if shown_values is not None else {}
@@ -145,24 +155,25 @@ def evaluate_option(spec: OptionSpec, facts: Mapping[str, Fact],
     results: list[CriterionResult] = []
     for criterion in spec.criteria:
         trace: list[LeafResult] = []
-        truth, relative = criterion_truth(criterion,
-                                          evaluate(criterion.condition, facts, trace))
+        truth, relative = criterion_truth(criterion, evaluate(criterion.condition, facts, trace))
         shown = dict.fromkeys(shown_value(leaf.leaf.field, leaf.value) for leaf in trace)
-        missing = (_missing_fields(trace, derived)
-                   if truth is Truth.UNKNOWN and not relative else [])
+        missing = _missing_fields(trace, derived) if truth is Truth.UNKNOWN and not relative else []
         override = _override(criterion.condition, facts)
         # The override is part of what the criterion looked at, so every report shows it.
         value = "; ".join(shown) + (f" ({override})" if override else "")
-        results.append(CriterionResult(criterion, truth, value, tuple(missing),
-                                       relative=relative, override=override))
+        results.append(
+            CriterionResult(
+                criterion, truth, value, tuple(missing), relative=relative, override=override
+            )
+        )
     status = status_of([r.truth for r in results])
     missing_all: list[str] = []
     if status == "uncertain":
         for r in results:
             missing_all += r.missing
     cautions = tuple(
-        (c.text, c.sources, c.condition is not None) for c in spec.cautions
+        (c.text, c.sources, c.condition is not None)
+        for c in spec.cautions
         if c.condition is None or evaluate(c.condition, facts) is Truth.MET
     )
-    return OptionResult(spec, status, tuple(results), cautions,
-                        tuple(dict.fromkeys(missing_all)))
+    return OptionResult(spec, status, tuple(results), cautions, tuple(dict.fromkeys(missing_all)))

@@ -43,8 +43,11 @@ _MAX_ASSIGNMENTS = 512
 are tried (an option reading more than four missing fields of one investigation is rare)."""
 
 _DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
-    "derived.grade": ("pathology.ki67_percent", "pathology.mitoses_per_2mm2",
-                      "pathology.differentiation"),
+    "derived.grade": (
+        "pathology.ki67_percent",
+        "pathology.mitoses_per_2mm2",
+        "pathology.differentiation",
+    ),
     "derived.liver_type": ("liver.distribution", "liver.lesion_count"),
     "derived.portal_drainage": ("primary.site",),
 }
@@ -68,9 +71,13 @@ FactsOf = Callable[[Case, DerivedFacts], Mapping[str, Fact]]
 """How the assessment builds its facts from a case (``nelm.engine.assess.facts_of``)."""
 
 
-def rank_investigations(case: Case, kb: KnowledgeBase, results: Mapping[str, OptionResult],
-                        plan: tuple[PlanStep, ...], facts_of: FactsOf
-                        ) -> tuple[ToDo, ...]:
+def rank_investigations(
+    case: Case,
+    kb: KnowledgeBase,
+    results: Mapping[str, OptionResult],
+    plan: tuple[PlanStep, ...],
+    facts_of: FactsOf,
+) -> tuple[ToDo, ...]:
     """The investigations that supply a missing field, most decisive first."""
     waiting: dict[str, list[str]] = {}
     for oid, result in results.items():
@@ -83,8 +90,14 @@ def rank_investigations(case: Case, kb: KnowledgeBase, results: Mapping[str, Opt
         if fields:
             todos.append(_todo(inv, fields, probe, results, plan))
     order = {inv.id: i for i, inv in enumerate(kb.investigations)}
-    todos.sort(key=lambda t: (not t.first_step_could_change, -len(t.could_change),
-                              -len(t.fields), order[t.investigation.id]))
+    todos.sort(
+        key=lambda t: (
+            not t.first_step_could_change,
+            -len(t.could_change),
+            -len(t.fields),
+            order[t.investigation.id],
+        )
+    )
     return tuple(todos)
 
 
@@ -94,15 +107,15 @@ class _Probe:
     def __init__(self, case: Case, kb: KnowledgeBase, facts_of: FactsOf) -> None:
         self.case, self.kb, self.facts_of = case, kb, facts_of
         self._base: DerivedFacts | None = None
-        self._facts: dict[tuple[tuple[str, Value], ...], tuple[Mapping[str, Fact],
-                                                                DerivedFacts]] = {}
+        self._facts: dict[
+            tuple[tuple[str, Value], ...], tuple[Mapping[str, Fact], DerivedFacts]
+        ] = {}
 
     def facts(self, assignment: Mapping[str, Value]) -> tuple[Mapping[str, Fact], DerivedFacts]:
         key = tuple(sorted(assignment.items()))
         found = self._facts.get(key)
         if found is None:
-            changed = Case(self.case.case_id, {**self.case.values, **assignment},
-                           self.case.label)
+            changed = Case(self.case.case_id, {**self.case.values, **assignment}, self.case.label)
             derived = self._derive(changed)
             found = self._facts[key] = (self.facts_of(changed, derived), derived)
         return found
@@ -113,9 +126,12 @@ class _Probe:
         if self._base is None:
             self._base = derive(self.case, self.kb.derivations)
         d, values = self.kb.derivations, changed.values
-        return replace(self._base, grade=derive_grade(values, d.grade),
-                       liver_type=derive_liver_type(values, d),
-                       portal_drainage=derive_portal_drainage(values, d))
+        return replace(
+            self._base,
+            grade=derive_grade(values, d.grade),
+            liver_type=derive_liver_type(values, d),
+            portal_drainage=derive_portal_drainage(values, d),
+        )
 
     def truth(self, criterion: Criterion, assignment: Mapping[str, Value]) -> Truth:
         facts, _ = self.facts(assignment)
@@ -125,8 +141,13 @@ class _Probe:
         return status_of([self.truth(c, assignment) for c in self.kb.options[oid].criteria])
 
 
-def _todo(inv: Investigation, fields: tuple[str, ...], probe: _Probe,
-          results: Mapping[str, OptionResult], plan: tuple[PlanStep, ...]) -> ToDo:
+def _todo(
+    inv: Investigation,
+    fields: tuple[str, ...],
+    probe: _Probe,
+    results: Mapping[str, OptionResult],
+    plan: tuple[PlanStep, ...],
+) -> ToDo:
     """Criterion by criterion: an option can become ineligible when one of its open
     criteria can fail on this investigation's fields; it can become eligible when every
     open criterion can be met, checked on the merged values (one evaluation)."""
@@ -159,18 +180,23 @@ def _todo(inv: Investigation, fields: tuple[str, ...], probe: _Probe,
             witnesses.append((oid, met_witness))
     could_change = tuple(o for o in results if reachable.get(o))
     head = _head(plan)
-    first_changes = any(_head(_plan_with(oid, w, probe, results)) != head
-                        for oid, w in witnesses)
-    return ToDo(inv, fields, could_change,
-                {o: tuple(sorted(reachable[o])) for o in could_change}, first_changes)
+    first_changes = any(_head(_plan_with(oid, w, probe, results)) != head for oid, w in witnesses)
+    return ToDo(
+        inv,
+        fields,
+        could_change,
+        {o: tuple(sorted(reachable[o])) for o in could_change},
+        first_changes,
+    )
 
 
 def _head(plan: tuple[PlanStep, ...]) -> tuple[str, tuple[str, ...]] | None:
     return (plan[0].spec.id, plan[0].options) if plan else None
 
 
-def _plan_with(oid: str, assignment: Mapping[str, Value], probe: _Probe,
-               results: Mapping[str, OptionResult]) -> tuple[PlanStep, ...]:
+def _plan_with(
+    oid: str, assignment: Mapping[str, Value], probe: _Probe, results: Mapping[str, OptionResult]
+) -> tuple[PlanStep, ...]:
     """The plan with one option re-evaluated on ``assignment`` (the others as they are)."""
     facts, derived = probe.facts(assignment)
     updated = dict(results)
@@ -178,8 +204,9 @@ def _plan_with(oid: str, assignment: Mapping[str, Value], probe: _Probe,
     return build_plan(probe.kb.plan, facts, updated)
 
 
-def _assignments(fields: list[str], candidates: Mapping[str, tuple[Value, ...]]
-                 ) -> Iterator[dict[str, Value]]:
+def _assignments(
+    fields: list[str], candidates: Mapping[str, tuple[Value, ...]]
+) -> Iterator[dict[str, Value]]:
     """One field at a time first (most results turn on one field), then combinations."""
     fields = [f for f in fields if candidates.get(f)]
     for f in fields:
@@ -220,8 +247,9 @@ def _option_candidates(kb: KnowledgeBase, option_id: str) -> dict[str, tuple[Val
             if leaf.field == "derived.grade":
                 g = kb.derivations.grade
                 for path, lo, hi in (
-                        ("pathology.ki67_percent", g.ki67_g1_below, g.ki67_g2_max),
-                        ("pathology.mitoses_per_2mm2", g.mitoses_g1_below, g.mitoses_g2_max)):
+                    ("pathology.ki67_percent", g.ki67_g1_below, g.ki67_g2_max),
+                    ("pathology.mitoses_per_2mm2", g.mitoses_g1_below, g.mitoses_g2_max),
+                ):
                     _add_leaf_values(path, "lt", lo, add)
                     _add_leaf_values(path, "le", hi, add)
             if leaf.field == "derived.liver_type":
@@ -230,8 +258,9 @@ def _option_candidates(kb: KnowledgeBase, option_id: str) -> dict[str, tuple[Val
     return {path: tuple(values) for path, values in out.items()}
 
 
-def _add_leaf_values(path: str, op: str, operand: object,
-                     add: Callable[[str, Value], None]) -> None:
+def _add_leaf_values(
+    path: str, op: str, operand: object, add: Callable[[str, Value], None]
+) -> None:
     spec = FIELD_BY_PATH.get(path)
     if spec is None:
         return
@@ -247,8 +276,11 @@ def _add_leaf_values(path: str, op: str, operand: object,
         for item in operands:
             if isinstance(item, str):
                 add(path, (item,))
-    elif op in ("lt", "le", "gt", "ge", "eq", "ne") and isinstance(operand, int | float) \
-            and not isinstance(operand, bool):
+    elif (
+        op in ("lt", "le", "gt", "ge", "eq", "ne")
+        and isinstance(operand, int | float)
+        and not isinstance(operand, bool)
+    ):
         step = 1 if spec.kind is Kind.INTEGER else 0.1
         for value in (operand - step, operand, operand + step):
             add(path, int(value) if spec.kind is Kind.INTEGER else round(value, 6))

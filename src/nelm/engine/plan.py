@@ -47,15 +47,15 @@ class PlanStep:
         return "sequence" if self.spec.sequence else "alternatives"
 
 
-def _applies(spec: PlanStepSpec, facts: Mapping[str, Fact],
-             results: Mapping[str, OptionResult]) -> bool:
+def _applies(
+    spec: PlanStepSpec, facts: Mapping[str, Fact], results: Mapping[str, OptionResult]
+) -> bool:
     if spec.when is not None and evaluate(spec.when, facts) is Truth.NOT_MET:
         return False
     if any(results[o].status == "eligible" for o in spec.unless_eligible):
         return False
     if spec.convert and not any(results[o].blocked_only_by_convertible() for o in spec.convert):
-        judged = spec.convert_when is not None and evaluate(spec.convert_when,
-                                                            facts) is Truth.MET
+        judged = spec.convert_when is not None and evaluate(spec.convert_when, facts) is Truth.MET
         if not judged:
             return False
     return not spec.needs or any(results[o].status != "ineligible" for o in spec.needs)
@@ -65,15 +65,17 @@ def _open_criteria(result: OptionResult) -> tuple[str, ...]:
     return tuple(c.criterion.text for c in result.criteria if c.truth is Truth.UNKNOWN)
 
 
-def build_plan(templates: tuple[PlanStepSpec, ...], facts: Mapping[str, Fact],
-               results: Mapping[str, OptionResult]) -> tuple[PlanStep, ...]:
+def build_plan(
+    templates: tuple[PlanStepSpec, ...],
+    facts: Mapping[str, Fact],
+    results: Mapping[str, OptionResult],
+) -> tuple[PlanStep, ...]:
     used: set[str] = set()
     steps: list[PlanStep] = []
     for spec in templates:
         if not _applies(spec, facts, results):
             continue
-        kept = [o for o in spec.options
-                if o not in used and results[o].status != "ineligible"]
+        kept = [o for o in spec.options if o not in used and results[o].status != "ineligible"]
         if not kept:
             continue
         if not spec.sequence:
@@ -81,18 +83,22 @@ def build_plan(templates: tuple[PlanStepSpec, ...], facts: Mapping[str, Fact],
             kept.sort(key=lambda o: results[o].status != "eligible")
         used.update(kept)
         uncertain = [o for o in kept if results[o].status == "uncertain"]
-        steps.append(PlanStep(
-            number=0,
-            spec=spec,
-            options=tuple(kept),
-            statuses={o: results[o].status for o in kept},
-            pending={o: results[o].missing for o in uncertain},
-            conditions={o: _open_criteria(results[o]) for o in uncertain},
-        ))
+        steps.append(
+            PlanStep(
+                number=0,
+                spec=spec,
+                options=tuple(kept),
+                statuses={o: results[o].status for o in kept},
+                pending={o: results[o].missing for o in uncertain},
+                conditions={o: _open_criteria(results[o]) for o in uncertain},
+            )
+        )
     steps = _eligible_first_within_intent(steps)
     steps = _moved_behind(steps, facts)
-    return tuple(PlanStep(i, s.spec, s.options, s.statuses, s.pending, s.conditions,
-                          s.moved_behind) for i, s in enumerate(steps, 1))
+    return tuple(
+        PlanStep(i, s.spec, s.options, s.statuses, s.pending, s.conditions, s.moved_behind)
+        for i, s in enumerate(steps, 1)
+    )
 
 
 def _eligible_first_within_intent(steps: list[PlanStep]) -> list[PlanStep]:
@@ -102,8 +108,9 @@ def _eligible_first_within_intent(steps: list[PlanStep]) -> list[PlanStep]:
     for s in steps:
         order.setdefault(s.intent, len(order))
     has_eligible = [any(v == "eligible" for v in s.statuses.values()) for s in steps]
-    ranked = sorted(range(len(steps)), key=lambda i: (order[steps[i].intent],
-                                                       not has_eligible[i], i))
+    ranked = sorted(
+        range(len(steps)), key=lambda i: (order[steps[i].intent], not has_eligible[i], i)
+    )
     # Intents that were contiguous stay where they were; sorting by first appearance keeps
     # the template's order of intents.
     return [steps[i] for i in ranked]
@@ -122,7 +129,9 @@ def _moved_behind(steps: list[PlanStep], facts: Mapping[str, Fact]) -> list[Plan
             continue  # nothing to move behind, or already behind it
         out.pop(here)
         target = max(i for i, s in enumerate(out) if s.spec.id in spec.after)
-        passed = tuple(s.spec.id for s in out[:target + 1] if s.spec.id in spec.after)
-        out.insert(target + 1, PlanStep(0, spec, step.options, step.statuses, step.pending,
-                                        step.conditions, passed))
+        passed = tuple(s.spec.id for s in out[: target + 1] if s.spec.id in spec.after)
+        out.insert(
+            target + 1,
+            PlanStep(0, spec, step.options, step.statuses, step.pending, step.conditions, passed),
+        )
     return out

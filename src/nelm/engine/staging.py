@@ -31,8 +31,18 @@ from nelm.knowledge.staging import (
     StagingTables,
 )
 
-__all__ = ["NO_SYSTEM", "Stage", "derive_stages", "disagreement", "normalised",
-           "stage_entries", "stage_line", "stage_of", "staging_doc", "tnm_text"]
+__all__ = [
+    "NO_SYSTEM",
+    "Stage",
+    "derive_stages",
+    "disagreement",
+    "normalised",
+    "stage_entries",
+    "stage_line",
+    "stage_of",
+    "staging_doc",
+    "tnm_text",
+]
 
 NO_SYSTEM = "no staging system in the sources for this primary"
 
@@ -73,12 +83,15 @@ class Stage:
         return tnm_text(self.t, self.n, self.m, order)
 
 
-def tnm_text(t: frozenset[str], n: frozenset[str], m: frozenset[str],
-             t_order: tuple[str, ...]) -> str:
+def tnm_text(
+    t: frozenset[str], n: frozenset[str], m: frozenset[str], t_order: tuple[str, ...]
+) -> str:
     if not t:
         return ""
-    return " ".join("/".join(v for v in order if v in values)
-                    for values, order in ((t, t_order), (n, N_VALUES), (m, M_VALUES)))
+    return " ".join(
+        "/".join(v for v in order if v in values)
+        for values, order in ((t, t_order), (n, N_VALUES), (m, M_VALUES))
+    )
 
 
 def normalised(values: Mapping[str, Value]) -> dict[str, Fact]:
@@ -102,8 +115,7 @@ def stage_of(system: StagingSystem, t: str, n: str, m: str) -> str:
     raise ValueError(f"{system.name}: no stage row for {t} {n} {m}")
 
 
-def _unknown_fields(facts: Mapping[str, Fact], conditions: Sequence[Condition]
-                    ) -> list[str]:
+def _unknown_fields(facts: Mapping[str, Fact], conditions: Sequence[Condition]) -> list[str]:
     found: list[str] = []
     for condition in conditions:
         for path in fields_of(condition):
@@ -112,8 +124,9 @@ def _unknown_fields(facts: Mapping[str, Fact], conditions: Sequence[Condition]
     return found
 
 
-def _t_of(system: StagingSystem, facts: Mapping[str, Fact]
-          ) -> tuple[frozenset[str], str, str, list[str]]:
+def _t_of(
+    system: StagingSystem, facts: Mapping[str, Fact]
+) -> tuple[frozenset[str], str, str, list[str]]:
     possible: set[str] = set()
     met: list[str] = []
     open_rules: list[Condition] = []
@@ -156,37 +169,59 @@ def derive_stages(values: Mapping[str, Value], tables: StagingTables) -> tuple[S
         for system in tables.systems:
             cite = "; ".join(system.sources)
             if site is None:
-                text = (f"Primary site not given: {system.name} stages a primary of the "
-                        f"{_sites_text(tables)} only ({cite})")
+                text = (
+                    f"Primary site not given: {system.name} stages a primary of the "
+                    f"{_sites_text(tables)} only ({cite})"
+                )
                 settle: tuple[str, ...] = ("primary.site",)
             else:
                 text = f"{NO_SYSTEM} ({site.replace('_', ' ')}; {system.name}: {cite})"
                 settle = ()
             nothing: frozenset[str] = frozenset()
-            out.append(Stage(system.id, system.name, system.title, applies, nothing, nothing,
-                             nothing, nothing, "", text[0].upper() + text[1:], settle,
-                             system.sources, system.stage_values))
+            out.append(
+                Stage(
+                    system.id,
+                    system.name,
+                    system.title,
+                    applies,
+                    nothing,
+                    nothing,
+                    nothing,
+                    nothing,
+                    "",
+                    text[0].upper() + text[1:],
+                    settle,
+                    system.sources,
+                    system.stage_values,
+                )
+            )
         return tuple(out)
 
     facts = normalised(values)
-    n_possible = frozenset(v for v, c in tables.n.items()
-                           if evaluate(c, facts) is not Truth.NOT_MET)
+    n_possible = frozenset(
+        v for v, c in tables.n.items() if evaluate(c, facts) is not Truth.NOT_MET
+    )
     n_settle = _unknown_fields(facts, list(tables.n.values())) if len(n_possible) > 1 else []
     m1 = evaluate(tables.m1_when, facts)
     m_possible = frozenset({"M1"} if m1 is Truth.MET else {"M0", "M1"})
     m_settle = list(tables.m1_settle_with) if m1 is not Truth.MET else []
-    n_text = {frozenset({"N1"}): "N1 (regional nodes involved)",
-              frozenset({"N0"}): "N0 (regional nodes not involved)"}.get(
-        n_possible, "N not settled (regional nodes not stated)")
-    m_text = (f"M1 ({tables.m1_text})" if m1 is Truth.MET
-              else "M not settled (no liver metastasis stated)")
+    n_text = {
+        frozenset({"N1"}): "N1 (regional nodes involved)",
+        frozenset({"N0"}): "N0 (regional nodes not involved)",
+    }.get(n_possible, "N not settled (regional nodes not stated)")
+    m_text = (
+        f"M1 ({tables.m1_text})"
+        if m1 is Truth.MET
+        else "M not settled (no liver metastasis stated)"
+    )
 
     reported = values.get("primary.t_category")
     out = []
     for system in tables.systems:
         t_possible, t_reason, size_text, t_settle = _t_of(system, facts)
-        stages = frozenset(stage_of(system, t, n, m) for t in t_possible for n in n_possible
-                           for m in m_possible)
+        stages = frozenset(
+            stage_of(system, t, n, m) for t in t_possible for n in n_possible for m in m_possible
+        )
         order = tuple(r.stage for r in system.rows)
         table = next((s for s in system.sources if s.startswith("003")), system.sources[0])
         tnm = tnm_text(t_possible, n_possible, m_possible, system.t_values)
@@ -194,17 +229,36 @@ def derive_stages(values: Mapping[str, Value], tables: StagingTables) -> tuple[S
             result = f"stage {next(iter(stages))}"
         else:
             result = "stage " + " or ".join(s for s in order if s in stages) + " (not settled)"
-        explanation = (f"{system.name}: {tnm} → {result} ({table}). {t_reason}; "
-                       f"{size_text}; {n_text}; {m_text}")
+        explanation = (
+            f"{system.name}: {tnm} → {result} ({table}). {t_reason}; "
+            f"{size_text}; {n_text}; {m_text}"
+        )
         if isinstance(reported, str):
-            explanation += (f"; reported T category {reported} not used (case-v1 does not say "
-                            "which system gave it)")
+            explanation += (
+                f"; reported T category {reported} not used (case-v1 does not say "
+                "which system gave it)"
+            )
         if m1 is Truth.MET and (len(t_possible) > 1 or len(n_possible) > 1):
             explanation += "; with distant metastases the stage is IV whatever T and N"
         settle = tuple(dict.fromkeys([*t_settle, *n_settle, *m_settle]))
         sources = tuple(dict.fromkeys([*system.sources, *tables.n_sources, *tables.m_sources]))
-        out.append(Stage(system.id, system.name, system.title, True, t_possible, n_possible,
-                         m_possible, stages, t_reason, explanation, settle, sources, order))
+        out.append(
+            Stage(
+                system.id,
+                system.name,
+                system.title,
+                True,
+                t_possible,
+                n_possible,
+                m_possible,
+                stages,
+                t_reason,
+                explanation,
+                settle,
+                sources,
+                order,
+            )
+        )
     return tuple(out)
 
 
@@ -215,8 +269,11 @@ def disagreement(stages: tuple[Stage, ...]) -> str | None:
     if len(staged) < 2 or len({next(iter(s.t)) for s in staged}) == 1:
         return None
     parts = [f"{stage.name} {stage.t_reason}" for stage in staged]
-    return ("The staging systems define T differently for this primary: " + "; ".join(parts)
-            + " (003 Tables 2 and 3); both are shown.")
+    return (
+        "The staging systems define T differently for this primary: "
+        + "; ".join(parts)
+        + " (003 Tables 2 and 3); both are shown."
+    )
 
 
 def staging_doc(stages: tuple[Stage, ...]) -> dict[str, Any]:
@@ -229,7 +286,9 @@ def staging_doc(stages: tuple[Stage, ...]) -> dict[str, Any]:
             "applies": s.applies,
             "stage": s.value,
             "stage_possible": list(s.possible_stages),
-            "t": sorted(s.t), "n": sorted(s.n), "m": sorted(s.m),
+            "t": sorted(s.t),
+            "n": sorted(s.n),
+            "m": sorted(s.m),
             "tnm": tnm_text(s.t, s.n, s.m, tuple(sorted(s.t))),
             "t_reason": s.t_reason,
             "explanation": s.explanation,
@@ -242,8 +301,11 @@ def staging_doc(stages: tuple[Stage, ...]) -> dict[str, Any]:
 
 def stage_entries(classification: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
     """The ``stage_<system>`` entries of an assessment's classification, in its order."""
-    return [(key, entry) for key, entry in classification.items()
-            if key.startswith("stage_") and isinstance(entry, Mapping) and "title" in entry]
+    return [
+        (key, entry)
+        for key, entry in classification.items()
+        if key.startswith("stage_") and isinstance(entry, Mapping) and "title" in entry
+    ]
 
 
 def stage_line(entry: Mapping[str, Any]) -> str:

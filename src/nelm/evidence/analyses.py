@@ -58,19 +58,26 @@ class Filters:
     year_to: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"population": self.population, "design": self.design,
-                "year_from": self.year_from, "year_to": self.year_to}
+        return {
+            "population": self.population,
+            "design": self.design,
+            "year_from": self.year_from,
+            "year_to": self.year_to,
+        }
 
     def text(self) -> str:
-        return "; ".join(f"{k.replace('_', ' ')} {v}" for k, v in self.as_dict().items()
-                         if v is not None)
+        return "; ".join(
+            f"{k.replace('_', ' ')} {v}" for k, v in self.as_dict().items() if v is not None
+        )
 
     def admits(self, record: EvidenceRecord) -> bool:
         year = record.year
-        return ((self.population is None or record.population == self.population)
-                and (self.design is None or record.design == self.design)
-                and (self.year_from is None or (year is not None and year >= self.year_from))
-                and (self.year_to is None or (year is not None and year <= self.year_to)))
+        return (
+            (self.population is None or record.population == self.population)
+            and (self.design is None or record.design == self.design)
+            and (self.year_from is None or (year is not None and year >= self.year_from))
+            and (self.year_to is None or (year is not None and year <= self.year_to))
+        )
 
 
 NO_FILTERS: Final = Filters()
@@ -82,8 +89,7 @@ def heading(modality: str, outcome: str) -> str:
     return f"{title[:1].upper()}{title[1:]} after {modality_title(modality)}"
 
 
-def candidates(modality: str, outcome: str,
-               filters: Filters = NO_FILTERS) -> list[EvidenceRecord]:
+def candidates(modality: str, outcome: str, filters: Filters = NO_FILTERS) -> list[EvidenceRecord]:
     """The records of ``modality`` with a number for ``outcome`` that pass ``filters``."""
     from nelm.evidence.records import records_for
 
@@ -112,8 +118,10 @@ def _who(record: EvidenceRecord) -> dict[str, Any]:
 
 
 def _selection_report(selection: Selection, outcome: str) -> dict[str, Any]:
-    excluded = [{**_who(e.record), "value": e.record.outcomes.get(outcome), "reason": e.reason}
-                for e in selection.excluded]
+    excluded = [
+        {**_who(e.record), "value": e.record.outcomes.get(outcome), "reason": e.reason}
+        for e in selection.excluded
+    ]
     duplicates = [
         {
             "study_key": d.study_key,
@@ -129,14 +137,21 @@ def _selection_report(selection: Selection, outcome: str) -> dict[str, Any]:
     # ``left_out``: every record not used, with its reason, in one flat list (the web
     # API's earlier key, kept so its readers go on working).
     left_out = [{"id": e.record.id, "reason": e.reason} for e in selection.excluded]
-    left_out += [{"id": r.id, "reason": f"same study arm as {d.used.id} (another source; "
-                  f"{DUPLICATE_RULE}); pooled once"}
-                 for d in selection.duplicates for r in d.others]
+    left_out += [
+        {
+            "id": r.id,
+            "reason": f"same study arm as {d.used.id} (another source; "
+            f"{DUPLICATE_RULE}); pooled once",
+        }
+        for d in selection.duplicates
+        for r in d.others
+    ]
     return {"excluded": excluded, "duplicates": duplicates, "left_out": left_out}
 
 
-def _pool_document(result: PoolResult, selection: Selection, *, modality: str, outcome: str,
-                   filters: Filters) -> dict[str, Any]:
+def _pool_document(
+    result: PoolResult, selection: Selection, *, modality: str, outcome: str, filters: Filters
+) -> dict[str, Any]:
     """The pooled result as plain data: the contract's keys first (evidence-v1.md)."""
     pooled = result.as_dict()
     by_id = {r.id: r for r in selection.used}
@@ -180,8 +195,9 @@ def _pool_document(result: PoolResult, selection: Selection, *, modality: str, o
     }
 
 
-def _median_document(summary: MedianSummary, selection: Selection, *, modality: str,
-                     outcome: str, filters: Filters) -> dict[str, Any]:
+def _median_document(
+    summary: MedianSummary, selection: Selection, *, modality: str, outcome: str, filters: Filters
+) -> dict[str, Any]:
     """The summary of medians as plain data; says ``"pooled": false``."""
     data = summary.as_dict()
     by_id = {r.id: r for r in selection.used}
@@ -226,8 +242,7 @@ def check_question(modality: str, outcome: str, method: str = "REML") -> None:
 
     problems: list[Problem] = []
     if modality not in MODALITIES:
-        problems.append(Problem("modality", f"must be one of {', '.join(MODALITIES)}",
-                                modality))
+        problems.append(Problem("modality", f"must be one of {', '.join(MODALITIES)}", modality))
     if outcome not in OUTCOMES:
         problems.append(Problem("outcome", f"must be one of {', '.join(OUTCOMES)}", outcome))
     if method not in METHODS:
@@ -239,8 +254,14 @@ def check_question(modality: str, outcome: str, method: str = "REML") -> None:
 METHODS: Final = ("REML", "DL", "PM", "FE")  # nelm.evidence.pooling.METHODS, without numpy
 
 
-def pool(modality: str, outcome: str, *, method: str = "REML", knapp_hartung: bool = False,
-         filters: Filters = NO_FILTERS) -> PoolAnalysis:
+def pool(
+    modality: str,
+    outcome: str,
+    *,
+    method: str = "REML",
+    knapp_hartung: bool = False,
+    filters: Filters = NO_FILTERS,
+) -> PoolAnalysis:
     """Pool a percentage outcome (random effects, logit scale) or summarise a median one.
 
     Raises :class:`~nelm.errors.InputRejected` for an unknown question and when fewer
@@ -251,16 +272,16 @@ def pool(modality: str, outcome: str, *, method: str = "REML", knapp_hartung: bo
 
     selection = select(modality, outcome, filters)
     if is_median_outcome(outcome):
-        summary = summarise_medians([(r.id, r.n or 0, r.outcomes[outcome])
-                                     for r in selection.used])
-        document = _median_document(summary, selection, modality=modality, outcome=outcome,
-                                    filters=filters)
+        summary = summarise_medians([(r.id, r.n or 0, r.outcomes[outcome]) for r in selection.used])
+        document = _median_document(
+            summary, selection, modality=modality, outcome=outcome, filters=filters
+        )
         return PoolAnalysis(modality, outcome, filters, selection, document, summary=summary)
-    studies = [StudyInput.from_percent(r.id, r.n or 0, r.outcomes[outcome])
-               for r in selection.used]
+    studies = [StudyInput.from_percent(r.id, r.n or 0, r.outcomes[outcome]) for r in selection.used]
     result = pool_proportions(studies, method=method, knapp_hartung=knapp_hartung)
-    document = _pool_document(result, selection, modality=modality, outcome=outcome,
-                              filters=filters)
+    document = _pool_document(
+        result, selection, modality=modality, outcome=outcome, filters=filters
+    )
     return PoolAnalysis(modality, outcome, filters, selection, document, result=result)
 
 
@@ -269,9 +290,16 @@ def forest_plot(analysis: PoolAnalysis, fmt: str) -> bytes:
     from nelm.evidence.forest import forest_rows, render_forest
 
     if analysis.result is None:
-        raise InputRejected([Problem("outcome", "a percentage outcome (medians are "
-                                     "summarised, not pooled, and have no forest plot)",
-                                     analysis.outcome)])
+        raise InputRejected(
+            [
+                Problem(
+                    "outcome",
+                    "a percentage outcome (medians are "
+                    "summarised, not pooled, and have no forest plot)",
+                    analysis.outcome,
+                )
+            ]
+        )
     used = analysis.selection.used
     labels = {r.id: arm_label(r) for r in used}
     sources = {r.id: source_text(r.source) for r in used}
@@ -286,8 +314,13 @@ def forest_plot(analysis: PoolAnalysis, fmt: str) -> bytes:
         subtitle += f" · {duplicates} arm{'s' if duplicates != 1 else ''} in two sources"
     if excluded or duplicates:
         subtitle += " (see the text or JSON output)"
-    return render_forest(analysis.result, forest_rows(analysis.result, labels, sources), fmt,
-                         title=str(doc["title"]), subtitle=subtitle)
+    return render_forest(
+        analysis.result,
+        forest_rows(analysis.result, labels, sources),
+        fmt,
+        title=str(doc["title"]),
+        subtitle=subtitle,
+    )
 
 
 # -------------------------------------------------------------------------- survival
@@ -318,44 +351,57 @@ def _range_basis(fit: WeibullFit, follow_up: float | None) -> str:
     return last.label
 
 
-def _survival_document(fitted: Sequence[tuple[EvidenceRecord, WeibullFit | FitRefused]], *,
-                       modality: str, kind: str) -> dict[str, Any]:
+def _survival_document(
+    fitted: Sequence[tuple[EvidenceRecord, WeibullFit | FitRefused]], *, modality: str, kind: str
+) -> dict[str, Any]:
     from nelm.evidence.survival import WeibullFit
     from nelm.evidence.survival_plot import CAPTION
 
     curves: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
     for record, result in fitted:
-        who = {"id": record.id, "study_key": record.study_key, "author": record.author,
-               "year": record.year, "arm": record.arm}
+        who = {
+            "id": record.id,
+            "study_key": record.study_key,
+            "author": record.author,
+            "year": record.year,
+            "arm": record.arm,
+        }
         if not isinstance(result, WeibullFit):
             skipped.append({**who, "code": str(result.code), "reason": result.reason})
             continue
-        curves.append({
-            **who,
-            "label": curve_label(record),
-            "design": record.design,
-            "population": record.population,
-            "n": record.n,
-            "shape": round(result.shape, 4),
-            "shape_bounds": (None if result.shape_bounds is None
-                             else [round(result.shape_bounds[0], 4),
-                                   round(result.shape_bounds[1], 4)]),
-            "scale_months": round(result.scale_months, 2),
-            "range_months": [0, round(result.max_months, 2)],
-            "range_basis": _range_basis(result, record.follow_up_months),
-            "rmse_cloglog": round(result.rmse_cloglog, 4),
-            "anchors": [
-                {"label": a.label, "months": a.months,
-                 "survival_percent": round(100 * a.survival, 2),
-                 "fitted_percent": round(100 * value, 1)}
-                for a, value in zip(result.anchors, result.fitted_at_anchors(), strict=True)
-            ],
-            "source": dict(record.source),
-            "source_text": source_text(record.source),
-            "flags": list(record.flags),
-            "notes": list(result.notes),
-        })
+        curves.append(
+            {
+                **who,
+                "label": curve_label(record),
+                "design": record.design,
+                "population": record.population,
+                "n": record.n,
+                "shape": round(result.shape, 4),
+                "shape_bounds": (
+                    None
+                    if result.shape_bounds is None
+                    else [round(result.shape_bounds[0], 4), round(result.shape_bounds[1], 4)]
+                ),
+                "scale_months": round(result.scale_months, 2),
+                "range_months": [0, round(result.max_months, 2)],
+                "range_basis": _range_basis(result, record.follow_up_months),
+                "rmse_cloglog": round(result.rmse_cloglog, 4),
+                "anchors": [
+                    {
+                        "label": a.label,
+                        "months": a.months,
+                        "survival_percent": round(100 * a.survival, 2),
+                        "fitted_percent": round(100 * value, 1),
+                    }
+                    for a, value in zip(result.anchors, result.fitted_at_anchors(), strict=True)
+                ],
+                "source": dict(record.source),
+                "source_text": source_text(record.source),
+                "flags": list(record.flags),
+                "notes": list(result.notes),
+            }
+        )
     return {
         "modality": modality,
         "kind": kind,
@@ -384,14 +430,14 @@ def survival(modality: str, kind: str = "os") -> SurvivalAnalysis:
 
     problems: list[Problem] = []
     if modality not in MODALITIES:
-        problems.append(Problem("modality", f"must be one of {', '.join(MODALITIES)}",
-                                modality))
+        problems.append(Problem("modality", f"must be one of {', '.join(MODALITIES)}", modality))
     if kind not in KINDS:
         problems.append(Problem("kind", f"must be one of {', '.join(KINDS)}", kind))
     if problems:
         raise InputRejected(problems)
-    records = sorted(records_for(modality=modality),
-                     key=lambda r: (r.year or 0, r.author, r.study_key, r.id))
+    records = sorted(
+        records_for(modality=modality), key=lambda r: (r.year or 0, r.author, r.study_key, r.id)
+    )
     fitted = tuple((record, fit_record(record, kind)) for record in records)
     document = _survival_document(fitted, modality=modality, kind=kind)
     return SurvivalAnalysis(modality, kind, fitted, document)
@@ -402,12 +448,18 @@ def survival_plot(analysis: SurvivalAnalysis, fmt: str) -> bytes:
     from nelm.evidence.survival import WeibullFit
     from nelm.evidence.survival_plot import CurveSpec, render_survival_plot
 
-    specs = [CurveSpec(result, curve_label(record), source_text(record.source))
-             for record, result in analysis.fitted if isinstance(result, WeibullFit)]
+    specs = [
+        CurveSpec(result, curve_label(record), source_text(record.source))
+        for record, result in analysis.fitted
+        if isinstance(result, WeibullFit)
+    ]
     skipped = len(analysis.document["skipped"])
-    subtitle = (f"Weibull curves through published medians and landmark rates · "
-                f"{len(specs)} study arm{'s' if len(specs) != 1 else ''} drawn")
+    subtitle = (
+        f"Weibull curves through published medians and landmark rates · "
+        f"{len(specs)} study arm{'s' if len(specs) != 1 else ''} drawn"
+    )
     if skipped:
         subtitle += f" · {skipped} not drawn (fewer than two usable anchors)"
-    return render_survival_plot(specs, fmt, title=str(analysis.document["title"]),
-                                subtitle=subtitle, kind=analysis.kind)
+    return render_survival_plot(
+        specs, fmt, title=str(analysis.document["title"]), subtitle=subtitle, kind=analysis.kind
+    )

@@ -343,8 +343,8 @@ def _tau2_reml(ymc: FloatArray, vi: FloatArray, notes: list[str]) -> float:
         change = abs(old - tau2)
         if iterations > _MAXITER:
             raise ConvergenceError(
-                "REML", f"REML Fisher scoring did not converge in {_MAXITER} iterations",
-                "DL or PM")
+                "REML", f"REML Fisher scoring did not converge in {_MAXITER} iterations", "DL or PM"
+            )
     # metafor's ll0check: a maximum below the likelihood at tau2 = 0 is a local one.
     if _reml_loglik(ymc, vi, 0.0) - _reml_loglik(ymc, vi, tau2) > _TOL and tau2 > _THRESHOLD:
         notes.append("REML Fisher scoring stopped at a local maximum; τ² set to 0 (as metafor)")
@@ -413,8 +413,9 @@ def _zeroin2(
         fb = f(b)
         if (fb > 0 and fc > 0) or (fb < 0 and fc < 0):
             c, fc = a, fa
-    raise ConvergenceError("PM", f"the Paule–Mandel root search did not converge in {maxit} "
-                           "iterations", "REML or DL")
+    raise ConvergenceError(
+        "PM", f"the Paule–Mandel root search did not converge in {maxit} iterations", "REML or DL"
+    )
 
 
 def _tau2_pm(yi: FloatArray, ymc: FloatArray, vi: FloatArray) -> float:

@@ -46,8 +46,7 @@ __all__ = [
 OUTCOMES: Final[tuple[str, ...]] = tuple(o.id for o in vocabulary().outcomes)
 
 # Option ids of assessment-v1.md plus the three evidence-only values of evidence-v1.md.
-MODALITIES: Final[tuple[str, ...]] = (*vocabulary().option_ids,
-                                      *vocabulary().evidence_modalities)
+MODALITIES: Final[tuple[str, ...]] = (*vocabulary().option_ids, *vocabulary().evidence_modalities)
 """The options, then the study arms that are not one option (vocabulary.yaml)."""
 
 DESIGNS: Final[tuple[str, ...]] = (
@@ -142,7 +141,8 @@ NOT_REACHED: Final = "not reached"
 
 # <author>-<year>-<arm>; "nd" ("no date") stands for the year when no source gives one.
 _KEY_RE: Final = re.compile(
-    r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*-(?:\d{4}|nd)-[a-z0-9]+(?:-[a-z0-9]+)*$")
+    r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*-(?:\d{4}|nd)-[a-z0-9]+(?:-[a-z0-9]+)*$"
+)
 _REQUIRED: Final = (
     "id",
     "study_key",
@@ -295,8 +295,9 @@ def _parse(raw: object) -> EvidenceRecord:
     unknown_year = "year_unknown" in (raw.get("flags") or ())
     if year is None:
         if not unknown_year or "-nd-" not in f"{study_key}-":
-            raise ValueError(f"{record_id}: a null year needs the flag year_unknown and 'nd' "
-                             "in the study key")
+            raise ValueError(
+                f"{record_id}: a null year needs the flag year_unknown and 'nd' in the study key"
+            )
     elif isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
         raise ValueError(f"{record_id}: year must be a four-digit integer, got {year!r}")
     modality = _choice(raw, "modality", MODALITIES)

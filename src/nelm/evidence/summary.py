@@ -47,7 +47,8 @@ def _pooled(option: str, outcome: str) -> dict[str, Any] | None:
     return {
         "estimate": round(doc["estimate"], 1),
         "ci": [round(doc["ci_low"], 1), round(doc["ci_high"], 1)],
-        "pi": None if doc["pi_low"] is None or doc["pi_high"] is None
+        "pi": None
+        if doc["pi_low"] is None or doc["pi_high"] is None
         else [round(doc["pi_low"], 1), round(doc["pi_high"], 1)],
         "k": doc["k"],
         "n": doc["n_total"],
@@ -98,22 +99,30 @@ def _text(s: Mapping[str, Any]) -> str:
     if s["arms_without_n"] == s["studies"]:
         parts = [f"{arms} (patient numbers not given in the sources)"]
     elif s["arms_without_n"]:
-        parts = [f"{arms}, {s['patients']:,} patients in the {s['studies'] - s['arms_without_n']}"
-                 " that give a number"]
+        parts = [
+            f"{arms}, {s['patients']:,} patients in the {s['studies'] - s['arms_without_n']}"
+            " that give a number"
+        ]
     else:
         parts = [f"{arms}, {s['patients']:,} patients"]
     os5 = s.get("os_5y_percent")
     if os5:
-        parts.append(f"pooled 5-year OS {os5['estimate']:g}% (95% CI {os5['ci'][0]:g}–"
-                     f"{os5['ci'][1]:g}, k={os5['k']})")
+        parts.append(
+            f"pooled 5-year OS {os5['estimate']:g}% (95% CI {os5['ci'][0]:g}–"
+            f"{os5['ci'][1]:g}, k={os5['k']})"
+        )
     orr = s.get("orr_percent")
     if orr:
-        parts.append(f"pooled response {orr['estimate']:g}% (95% CI {orr['ci'][0]:g}–"
-                     f"{orr['ci'][1]:g}, k={orr['k']})")
+        parts.append(
+            f"pooled response {orr['estimate']:g}% (95% CI {orr['ci'][0]:g}–"
+            f"{orr['ci'][1]:g}, k={orr['k']})"
+        )
     med = s.get("median_os_months")
     if med:
-        parts.append(f"median OS {med['range'][0]:g}–{med['range'][1]:g} months "
-                     f"(n-weighted median {med['median']:g}, k={med['k']})")
+        parts.append(
+            f"median OS {med['range'][0]:g}–{med['range'][1]:g} months "
+            f"(n-weighted median {med['median']:g}, k={med['k']})"
+        )
     return "; ".join(parts)
 
 

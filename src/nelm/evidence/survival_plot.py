@@ -80,8 +80,6 @@ class CurveSpec:
     source: str
 
 
-
-
 def _is_median(anchor: Anchor) -> bool:
     # Labels come from ``anchors_from_outcomes`` ("median OS 81 mo", "5-y OS 61%").
     return anchor.label.startswith("median")

@@ -3,5 +3,4 @@
 from nelm.knowledge.loader import DERIVED_FACTS, KNOWLEDGE_RELEASE, load_knowledge
 from nelm.knowledge.model import KnowledgeBase, OptionSpec
 
-__all__ = ["DERIVED_FACTS", "KNOWLEDGE_RELEASE", "KnowledgeBase", "OptionSpec",
-           "load_knowledge"]
+__all__ = ["DERIVED_FACTS", "KNOWLEDGE_RELEASE", "KnowledgeBase", "OptionSpec", "load_knowledge"]

@@ -31,8 +31,20 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
 __all__ = [
-    "OPERATORS", "All", "AnyOf", "Condition", "Fact", "FirstKnown", "Interval", "Leaf", "Not",
-    "Operator", "Scalar", "fields_of", "leaves_of", "parse_condition",
+    "OPERATORS",
+    "All",
+    "AnyOf",
+    "Condition",
+    "Fact",
+    "FirstKnown",
+    "Interval",
+    "Leaf",
+    "Not",
+    "Operator",
+    "Scalar",
+    "fields_of",
+    "leaves_of",
+    "parse_condition",
 ]
 
 
@@ -107,8 +119,10 @@ def parse_condition(raw: Any, where: str) -> Condition:
     field = raw.get("field")
     ops = [k for k in raw if k != "field"]
     if not isinstance(field, str) or len(ops) != 1 or ops[0] not in OPERATORS:
-        raise ValueError(f"{where}: a leaf is {{field: PATH, OP: VALUE}} with OP one of "
-                         f"{', '.join(OPERATORS)}; got {raw!r}")
+        raise ValueError(
+            f"{where}: a leaf is {{field: PATH, OP: VALUE}} with OP one of "
+            f"{', '.join(OPERATORS)}; got {raw!r}"
+        )
     op = ops[0]
     operand = raw[op]
     if op in ("in", "not_in"):
@@ -117,8 +131,9 @@ def parse_condition(raw: Any, where: str) -> Condition:
         return Leaf(field, op, tuple(operand))
     if isinstance(operand, list | dict) or operand is None:
         raise ValueError(f"{where}: '{op}' takes a single constant, got {operand!r}")
-    if op in ("lt", "le", "gt", "ge") and (isinstance(operand, bool)
-                                           or not isinstance(operand, int | float)):
+    if op in ("lt", "le", "gt", "ge") and (
+        isinstance(operand, bool) or not isinstance(operand, int | float)
+    ):
         raise ValueError(f"{where}: '{op}' compares with a number, got {operand!r}")
     return Leaf(field, op, operand)
 

@@ -177,14 +177,22 @@ def _investigations(doc: dict[str, Any], checker: _Checker) -> tuple[Investigati
             if f in owner:
                 raise ValueError(f"investigation {iid}: {f} already belongs to {owner[f]}")
             owner[f] = iid
-        out.append(Investigation(iid, str(raw["name"]), fields,
-                                 checker.cite(raw.get("sources"), f"investigation {iid}")))
+        out.append(
+            Investigation(
+                iid,
+                str(raw["name"]),
+                fields,
+                checker.cite(raw.get("sources"), f"investigation {iid}"),
+            )
+        )
     # A bound of a number ("at least 4 lesions") comes from the investigation of the number.
     for f, spec in FIELD_BY_PATH.items():
         if spec.bound_of is not None and f not in owner and spec.bound_of in owner:
             owner[f] = owner[spec.bound_of]
-            out = [Investigation(i.id, i.name, (*i.fields, f), i.sources)
-                   if i.id == owner[f] else i for i in out]
+            out = [
+                Investigation(i.id, i.name, (*i.fields, f), i.sources) if i.id == owner[f] else i
+                for i in out
+            ]
     unowned = [f for f in FIELD_BY_PATH if f not in owner]
     if unowned:
         raise ValueError(f"investigations: no investigation supplies {unowned}")
@@ -219,11 +227,9 @@ class _Checker:
             if allowed is None:
                 ok = leaf.op in ("eq", "ne") and all(isinstance(v, bool) for v in operands)
             else:
-                ok = leaf.op in ("eq", "ne", "in", "not_in") and all(v in allowed
-                                                                     for v in operands)
+                ok = leaf.op in ("eq", "ne", "in", "not_in") and all(v in allowed for v in operands)
             if not ok:
-                raise ValueError(f"{where}: {leaf.op} {leaf.operand!r} does not fit "
-                                 f"{leaf.field}")
+                raise ValueError(f"{where}: {leaf.op} {leaf.operand!r} does not fit {leaf.field}")
             return
         spec = FIELD_BY_PATH.get(leaf.field)
         if spec is None:
@@ -234,16 +240,21 @@ class _Checker:
         elif spec.kind is Kind.BOOLEAN:
             ok = leaf.op in ("eq", "ne") and all(isinstance(v, bool) for v in operands)
         elif spec.kind is Kind.CHOICE:
-            ok = leaf.op in ("eq", "ne", "in", "not_in") and all(v in spec.choices
-                                                                 for v in operands)
+            ok = leaf.op in ("eq", "ne", "in", "not_in") and all(
+                v in spec.choices for v in operands
+            )
         elif spec.kind is Kind.CHOICES:
             ok = leaf.op == "contains" and all(v in spec.choices for v in operands)
         else:
-            ok = numeric and leaf.op in ("eq", "ne", "in", "not_in") and all(
-                isinstance(v, int | float) and not isinstance(v, bool) for v in operands)
+            ok = (
+                numeric
+                and leaf.op in ("eq", "ne", "in", "not_in")
+                and all(isinstance(v, int | float) and not isinstance(v, bool) for v in operands)
+            )
         if not ok:
-            raise ValueError(f"{where}: {leaf.op} {leaf.operand!r} does not fit {leaf.field} "
-                             f"({spec.kind.value})")
+            raise ValueError(
+                f"{where}: {leaf.op} {leaf.operand!r} does not fit {leaf.field} ({spec.kind.value})"
+            )
 
 
 def _intent(raw: Any, where: str) -> Intent:
@@ -256,15 +267,17 @@ def _criteria(raws: list[Any], option_id: str, checker: _Checker) -> list[Criter
     out = []
     for raw in raws:
         cid = f"{option_id}.{raw['id']}"
-        out.append(Criterion(
-            id=cid,
-            text=str(raw["text"]),
-            condition=checker.condition(raw["when"], cid),
-            sources=checker.cite(raw.get("sources"), cid),
-            quote=raw.get("quote"),
-            convertible=bool(raw.get("convertible", False)),
-            relative=bool(raw.get("relative", False)),
-        ))
+        out.append(
+            Criterion(
+                id=cid,
+                text=str(raw["text"]),
+                condition=checker.condition(raw["when"], cid),
+                sources=checker.cite(raw.get("sources"), cid),
+                quote=raw.get("quote"),
+                convertible=bool(raw.get("convertible", False)),
+                relative=bool(raw.get("relative", False)),
+            )
+        )
     return out
 
 
@@ -273,17 +286,23 @@ def _cautions(raws: list[Any], option_id: str, checker: _Checker) -> list[Cautio
     for raw in raws:
         cid = f"{option_id}.{raw['id']}"
         when = raw.get("when")
-        out.append(Caution(
-            id=cid,
-            text=str(raw["text"]),
-            condition=None if when is None else checker.condition(when, cid),
-            sources=checker.cite(raw.get("sources"), cid),
-        ))
+        out.append(
+            Caution(
+                id=cid,
+                text=str(raw["text"]),
+                condition=None if when is None else checker.condition(when, cid),
+                sources=checker.cite(raw.get("sources"), cid),
+            )
+        )
     return out
 
 
-def _option(raw: dict[str, Any], criterion_sets: dict[str, Any], caution_sets: dict[str, Any],
-            checker: _Checker) -> OptionSpec:
+def _option(
+    raw: dict[str, Any],
+    criterion_sets: dict[str, Any],
+    caution_sets: dict[str, Any],
+    checker: _Checker,
+) -> OptionSpec:
     oid = str(raw["id"])
     if "name" in raw:  # the name is vocabulary, defined once in vocabulary.yaml
         raise ValueError(f"{oid}: the option's name belongs in vocabulary.yaml, not here")
@@ -315,16 +334,21 @@ def _option(raw: dict[str, Any], criterion_sets: dict[str, Any], caution_sets: d
 
 def _plan_step(raw: dict[str, Any], checker: _Checker) -> PlanStepSpec:
     sid = f"plan.{raw['id']}"
-    referenced = [*raw["options"], *raw.get("unless_eligible", []), *raw.get("convert", []),
-                  *raw.get("needs", [])]
+    referenced = [
+        *raw["options"],
+        *raw.get("unless_eligible", []),
+        *raw.get("convert", []),
+        *raw.get("needs", []),
+    ]
     unknown = [o for o in referenced if o not in OPTION_IDS]
     if unknown:
         raise ValueError(f"{sid}: unknown options {unknown}")
     when = raw.get("when")
     options_are = raw.get("options_are", "alternatives")
     if options_are not in ("alternatives", "sequence"):
-        raise ValueError(f"{sid}: options_are must be alternatives or sequence, "
-                         f"got {options_are!r}")
+        raise ValueError(
+            f"{sid}: options_are must be alternatives or sequence, got {options_are!r}"
+        )
     convert_when, after_when = raw.get("convert_when"), raw.get("after_when")
     return PlanStepSpec(
         id=str(raw["id"]),
@@ -343,8 +367,7 @@ def _plan_step(raw: dict[str, Any], checker: _Checker) -> PlanStepSpec:
     )
 
 
-def _derivations(doc: dict[str, Any], checker: _Checker, staging: dict[str, Any]
-                 ) -> Derivations:
+def _derivations(doc: dict[str, Any], checker: _Checker, staging: dict[str, Any]) -> Derivations:
     g = doc["grade"]
     grade = GradeTable(
         ki67_g1_below=float(g["ki67_g1_below"]),
@@ -366,12 +389,14 @@ def _derivations(doc: dict[str, Any], checker: _Checker, staging: dict[str, Any]
     bands = []
     for raw in doc["burden_bands"]:
         inclusive = "max" in raw
-        bands.append(BurdenBand(
-            label=str(raw["label"]),
-            upper=float(raw["max"] if inclusive else raw["max_below"]),
-            upper_inclusive=inclusive,
-            sources=checker.cite(raw["sources"], f"burden band {raw['label']}"),
-        ))
+        bands.append(
+            BurdenBand(
+                label=str(raw["label"]),
+                upper=float(raw["max"] if inclusive else raw["max_below"]),
+                upper_inclusive=inclusive,
+                sources=checker.cite(raw["sources"], f"burden band {raw['label']}"),
+            )
+        )
     return Derivations(
         grade=grade,
         liver_type_by_distribution=dict(lt["by_distribution"]),

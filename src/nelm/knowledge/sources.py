@@ -55,8 +55,7 @@ class Reference:
 
     @property
     def doi_urls(self) -> list[str]:
-        return [f"https://doi.org/{d.strip()}" for d in (self.doi or "").split(";")
-                if d.strip()]
+        return [f"https://doi.org/{d.strip()}" for d in (self.doi or "").split(";") if d.strip()]
 
 
 @cache
@@ -68,10 +67,14 @@ def _references() -> dict[str, Reference]:
         for key, entry in raw[section].items():
             year = entry.get("year")
             found[str(key)] = Reference(
-                key=str(key), authors=str(entry["authors"]), title=str(entry["title"]),
-                journal=str(entry["journal"]), year=int(year) if year else None,
+                key=str(key),
+                authors=str(entry["authors"]),
+                title=str(entry["title"]),
+                journal=str(entry["journal"]),
+                year=int(year) if year else None,
                 doi=str(entry["doi"]) if entry.get("doi") else None,
-                short_name=str(entry["short"]) if entry.get("short") else None)
+                short_name=str(entry["short"]) if entry.get("short") else None,
+            )
     return found
 
 

@@ -15,8 +15,17 @@ from typing import Any
 
 from nelm.knowledge.conditions import Condition
 
-__all__ = ["BEYOND_FIELD", "INVASION_FIELDS", "M_VALUES", "N_VALUES", "StageRow",
-           "StagingSystem", "StagingTables", "TRule", "parse_staging"]
+__all__ = [
+    "BEYOND_FIELD",
+    "INVASION_FIELDS",
+    "M_VALUES",
+    "N_VALUES",
+    "StageRow",
+    "StagingSystem",
+    "StagingTables",
+    "TRule",
+    "parse_staging",
+]
 
 BEYOND_FIELD = "primary.extends_beyond_pancreas"
 INVASION_FIELDS: tuple[str, ...] = (
@@ -80,8 +89,11 @@ class StagingTables:
     systems: tuple[StagingSystem, ...]
 
 
-def parse_staging(doc: dict[str, Any], cite: Callable[[Any, str], tuple[str, ...]],
-                  condition: Callable[[Any, str], Condition]) -> StagingTables:
+def parse_staging(
+    doc: dict[str, Any],
+    cite: Callable[[Any, str], tuple[str, ...]],
+    condition: Callable[[Any, str], Condition],
+) -> StagingTables:
     """Build the tables; ``cite`` and ``condition`` are the loader's checks."""
     n = {name: condition(doc["n"][name], f"staging n {name}") for name in N_VALUES}
     if set(doc["n"]) != set(N_VALUES):
@@ -89,14 +101,32 @@ def parse_staging(doc: dict[str, Any], cite: Callable[[Any, str], tuple[str, ...
     systems = []
     for raw in doc["systems"]:
         sid = str(raw["id"])
-        rules = tuple(TRule(t=str(r["t"]), text=str(r["text"]),
-                            when=condition(r["when"], f"staging {sid} {r['t']}"),
-                            unplaced=bool(r.get("unplaced", False))) for r in raw["t"])
-        rows = tuple(StageRow(stage=str(r["stage"]), t=frozenset(map(str, r["t"])),
-                              n=frozenset(map(str, r["n"])), m=frozenset(map(str, r["m"])))
-                     for r in raw["stages"])
-        system = StagingSystem(sid, str(raw["name"]), str(raw["title"]),
-                               cite(raw["sources"], f"staging {sid}"), rules, rows)
+        rules = tuple(
+            TRule(
+                t=str(r["t"]),
+                text=str(r["text"]),
+                when=condition(r["when"], f"staging {sid} {r['t']}"),
+                unplaced=bool(r.get("unplaced", False)),
+            )
+            for r in raw["t"]
+        )
+        rows = tuple(
+            StageRow(
+                stage=str(r["stage"]),
+                t=frozenset(map(str, r["t"])),
+                n=frozenset(map(str, r["n"])),
+                m=frozenset(map(str, r["m"])),
+            )
+            for r in raw["stages"]
+        )
+        system = StagingSystem(
+            sid,
+            str(raw["name"]),
+            str(raw["title"]),
+            cite(raw["sources"], f"staging {sid}"),
+            rules,
+            rows,
+        )
         _check_rows(system)
         systems.append(system)
     m1 = doc["m1"]

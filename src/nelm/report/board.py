@@ -117,8 +117,7 @@ def _num(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) and abs(value) >= 10000 else str(value)
 
 
-def _yes_no(value: Any, yes: str | None, no: str | None,
-            unknown: str | None) -> str | None:
+def _yes_no(value: Any, yes: str | None, no: str | None, unknown: str | None) -> str | None:
     if value is True:
         return yes
     if value is False:
@@ -145,81 +144,138 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
         facts.append(Fact(label, text or NOT_KNOWN, unknown=not text))
 
     age, sex, ecog = get("patient", "age_years"), get("patient", "sex"), get("patient", "ecog")
-    add("Patient", [
-        f"{_num(age)} years" if age is not None else "age not known",
-        _words(sex) if sex else None,
-        f"ECOG {ecog}" if ecog is not None else "ECOG not known",
-        _yes_no(get("patient", "fit_for_major_surgery"), "fit for major surgery",
-                "not fit for major surgery", "fitness for surgery not known"),
-        _yes_no(get("patient", "carcinoid_heart_disease"), "carcinoid heart disease", None,
-                None) or None,
-    ])
+    add(
+        "Patient",
+        [
+            f"{_num(age)} years" if age is not None else "age not known",
+            _words(sex) if sex else None,
+            f"ECOG {ecog}" if ecog is not None else "ECOG not known",
+            _yes_no(
+                get("patient", "fit_for_major_surgery"),
+                "fit for major surgery",
+                "not fit for major surgery",
+                "fitness for surgery not known",
+            ),
+            _yes_no(
+                get("patient", "carcinoid_heart_disease"), "carcinoid heart disease", None, None
+            )
+            or None,
+        ],
+    )
     site = get("primary", "site")
     syndrome = get("primary", "functional_syndrome")
-    add("Primary", [
-        ("unknown primary" if site == "unknown_primary" else _words(site)) if site
-        else "site not known",
-        _yes_no(get("primary", "resected"), "resected", "in place", "resection not known"),
-        f"{_num(get('primary', 'size_cm'))} cm" if get("primary", "size_cm") else None,
-        _yes_no(get("primary", "node_positive"), "nodes involved", "nodes negative", None),
-        (f"{_words(syndrome)} syndrome" if syndrome and syndrome != "none"
-         else "non-functional" if syndrome == "none" else None),
-    ])
-    grade = c.get("grade") or (" or ".join(c.get("grade_possible") or []) + " (not settled)"
-                               if c.get("grade_possible") else "grade not known")
+    add(
+        "Primary",
+        [
+            ("unknown primary" if site == "unknown_primary" else _words(site))
+            if site
+            else "site not known",
+            _yes_no(get("primary", "resected"), "resected", "in place", "resection not known"),
+            f"{_num(get('primary', 'size_cm'))} cm" if get("primary", "size_cm") else None,
+            _yes_no(get("primary", "node_positive"), "nodes involved", "nodes negative", None),
+            (
+                f"{_words(syndrome)} syndrome"
+                if syndrome and syndrome != "none"
+                else "non-functional"
+                if syndrome == "none"
+                else None
+            ),
+        ],
+    )
+    grade = c.get("grade") or (
+        " or ".join(c.get("grade_possible") or []) + " (not settled)"
+        if c.get("grade_possible")
+        else "grade not known"
+    )
     ki67, mitoses = get("pathology", "ki67_percent"), get("pathology", "mitoses_per_2mm2")
     diff = get("pathology", "differentiation")
-    add("Grade", [
-        str(grade),
-        f"Ki-67 {_num(ki67)}%" if ki67 is not None else "Ki-67 not known",
-        f"{_num(mitoses)} mitoses/2 mm²" if mitoses is not None else None,
-        f"{diff}-differentiated" if diff else "differentiation not known",
-    ])
+    add(
+        "Grade",
+        [
+            str(grade),
+            f"Ki-67 {_num(ki67)}%" if ki67 is not None else "Ki-67 not known",
+            f"{_num(mitoses)} mitoses/2 mm²" if mitoses is not None else None,
+            f"{diff}-differentiated" if diff else "differentiation not known",
+        ],
+    )
     lt = c.get("liver_type")
     lesions, largest = get("liver", "lesion_count"), get("liver", "largest_lesion_cm")
     burden, flr = get("liver", "tumor_burden_percent"), get("liver", "future_liver_remnant_percent")
     distribution = get("liver", "distribution")
-    add("Liver", [
-        f"type {lt}" if lt else "type not known",
-        _words(distribution).replace("bilobar ", "bilobar, ") if distribution else None,
-        (f"{lesions} lesion{'s' if lesions != 1 else ''}" if lesions is not None
-         else "lesion count not known"),
-        f"largest {_num(largest)} cm" if largest is not None else None,
-        f"burden {_num(burden)}%" if burden is not None else (
-            f"burden {c['burden_band']}" if c.get("burden_band") else "burden not known"),
-        f"future remnant {_num(flr)}%" if flr is not None else None,
-        _yes_no(get("liver", "synchronous"), "synchronous", "metachronous", None) or None,
-    ])
+    add(
+        "Liver",
+        [
+            f"type {lt}" if lt else "type not known",
+            _words(distribution).replace("bilobar ", "bilobar, ") if distribution else None,
+            (
+                f"{lesions} lesion{'s' if lesions != 1 else ''}"
+                if lesions is not None
+                else "lesion count not known"
+            ),
+            f"largest {_num(largest)} cm" if largest is not None else None,
+            f"burden {_num(burden)}%"
+            if burden is not None
+            else (f"burden {c['burden_band']}" if c.get("burden_band") else "burden not known"),
+            f"future remnant {_num(flr)}%" if flr is not None else None,
+            _yes_no(get("liver", "synchronous"), "synchronous", "metachronous", None) or None,
+        ],
+    )
     present = get("extrahepatic", "present")
     sites = get("extrahepatic", "sites") or []
-    add("Extrahepatic", [
-        _yes_no(present, "present" + (": " + ", ".join(_words(s) for s in sites)
-                                      if sites else ""), "none", NOT_KNOWN),
-        _yes_no(get("extrahepatic", "resectable"), "resectable", "not resectable", None)
-        if present else None,
-    ])
-    sstr, krenning, fdg = (get("imaging", "sstr_positive"), get("imaging", "krenning_score"),
-                           get("imaging", "fdg_positive"))
-    add("Imaging", [
-        str(_yes_no(sstr, "SSTR positive", "SSTR negative", "SSTR not known"))
-        + (f" (Krenning {krenning})" if krenning is not None else ""),
-        _yes_no(fdg, "FDG-PET positive", "FDG-PET negative", None) or None,
-    ])
-    labs = [("Bilirubin", "bilirubin_mg_dl", "mg/dL"), ("albumin", "albumin_g_dl", "g/dL"),
-            ("platelets", "platelets_per_ul", "/µL"), ("creatinine", "creatinine_mg_dl", "mg/dL")]
-    lab_parts = [f"{label.lower()} {_num(get('labs', key))} {unit}".replace(" /", "/")
-                 for label, key, unit in labs if get("labs", key) is not None]
+    add(
+        "Extrahepatic",
+        [
+            _yes_no(
+                present,
+                "present" + (": " + ", ".join(_words(s) for s in sites) if sites else ""),
+                "none",
+                NOT_KNOWN,
+            ),
+            _yes_no(get("extrahepatic", "resectable"), "resectable", "not resectable", None)
+            if present
+            else None,
+        ],
+    )
+    sstr, krenning, fdg = (
+        get("imaging", "sstr_positive"),
+        get("imaging", "krenning_score"),
+        get("imaging", "fdg_positive"),
+    )
+    add(
+        "Imaging",
+        [
+            str(_yes_no(sstr, "SSTR positive", "SSTR negative", "SSTR not known"))
+            + (f" (Krenning {krenning})" if krenning is not None else ""),
+            _yes_no(fdg, "FDG-PET positive", "FDG-PET negative", None) or None,
+        ],
+    )
+    labs = [
+        ("Bilirubin", "bilirubin_mg_dl", "mg/dL"),
+        ("albumin", "albumin_g_dl", "g/dL"),
+        ("platelets", "platelets_per_ul", "/µL"),
+        ("creatinine", "creatinine_mg_dl", "mg/dL"),
+    ]
+    lab_parts = [
+        f"{label.lower()} {_num(get('labs', key))} {unit}".replace(" /", "/")
+        for label, key, unit in labs
+        if get("labs", key) is not None
+    ]
     missing_labs = [label.lower() for label, key, _ in labs if get("labs", key) is None]
     if missing_labs:
         lab_parts.append(", ".join(missing_labs) + " not known")
     add("Key labs", lab_parts)
     status, lines = get("course", "status"), get("course", "prior_systemic_lines")
     prior = get("course", "prior_treatments") or []
-    add("Course", [
-        _words(status) if status else "course not known",
-        f"{lines} prior systemic line{'s' if lines != 1 else ''}" if lines is not None else None,
-        ("prior: " + ", ".join(names.get(p, _words(p)) for p in prior)) if prior else None,
-    ])
+    add(
+        "Course",
+        [
+            _words(status) if status else "course not known",
+            f"{lines} prior systemic line{'s' if lines != 1 else ''}"
+            if lines is not None
+            else None,
+            ("prior: " + ", ".join(names.get(p, _words(p)) for p in prior)) if prior else None,
+        ],
+    )
     return facts
 
 
@@ -227,8 +283,12 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
 
 
 def _criterion(raw: Mapping[str, Any]) -> Criterion:
-    return Criterion(text=str(raw.get("text", "")), result=str(raw.get("result", "unknown")),
-                     value=str(raw.get("value", "")), sources=tuple(raw.get("sources") or ()))
+    return Criterion(
+        text=str(raw.get("text", "")),
+        result=str(raw.get("result", "unknown")),
+        value=str(raw.get("value", "")),
+        sources=tuple(raw.get("sources") or ()),
+    )
 
 
 def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
@@ -243,40 +303,78 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
             if o.get("intent") != intent:
                 continue
             criteria = tuple(_criterion(c) for c in o.get("criteria") or ())
-            cautions = tuple((str(c.get("text", "")), tuple(c.get("sources") or ()))
-                             for c in o.get("caution_details") or ())
-            rows.append(OptionRow(
-                id=oid, name=names[oid], status=str(o.get("status")), intent=intent,
-                criteria=criteria, failing=tuple(c for c in criteria if c.result == "not_met"),
-                missing=tuple(label_of(p) for p in o.get("missing") or ()),
-                cautions=cautions))
-    plan = [PlanStep(
-        number=int(step.get("step", i + 1)), intent=INTENT_TITLES.get(step["intent"],
-                                                                       step["intent"]),
-        options=tuple((oid, names.get(oid, oid),
-                       step.get("statuses", {}).get(oid, options[oid]["status"]))
-                      for oid in step["options"]),
-        pending=tuple(dict.fromkeys(label_of(p) for ps in (step.get("pending") or {}).values()
-                                    for p in ps)),
-        rationale=str(step.get("rationale", "")), sources=tuple(step.get("sources") or ()))
-        for i, step in enumerate(doc.get("plan") or ())]
+            cautions = tuple(
+                (str(c.get("text", "")), tuple(c.get("sources") or ()))
+                for c in o.get("caution_details") or ()
+            )
+            rows.append(
+                OptionRow(
+                    id=oid,
+                    name=names[oid],
+                    status=str(o.get("status")),
+                    intent=intent,
+                    criteria=criteria,
+                    failing=tuple(c for c in criteria if c.result == "not_met"),
+                    missing=tuple(label_of(p) for p in o.get("missing") or ()),
+                    cautions=cautions,
+                )
+            )
+    plan = [
+        PlanStep(
+            number=int(step.get("step", i + 1)),
+            intent=INTENT_TITLES.get(step["intent"], step["intent"]),
+            options=tuple(
+                (
+                    oid,
+                    names.get(oid, oid),
+                    step.get("statuses", {}).get(oid, options[oid]["status"]),
+                )
+                for oid in step["options"]
+            ),
+            pending=tuple(
+                dict.fromkeys(
+                    label_of(p) for ps in (step.get("pending") or {}).values() for p in ps
+                )
+            ),
+            rationale=str(step.get("rationale", "")),
+            sources=tuple(step.get("sources") or ()),
+        )
+        for i, step in enumerate(doc.get("plan") or ())
+    ]
     # the investigations that would decide the most: the assessment's own to-do list
     # (ranked criterion by criterion) when it has one, else missing data by options decided
     todo = todo_items(doc)
-    investigations = [Investigation(
-        f"{item['name']} ({', '.join(item['field_labels'])})",
-        tuple(names.get(o, o) for o in item.get("could_change") or ())) for item in todo] or sorted(
-        (Investigation(label_of(item["field"]),
-                       tuple(names.get(o, o) for o in item.get("decides") or ()))
-         for item in doc.get("missing_data") or ()),
-        key=lambda inv: -len(inv.decides))
-    warnings = [_paths_to_labels(w if isinstance(w, str) else
-                                 str(w.get("message") or w.get("text") or w), label_of)
-                for w in doc.get("warnings") or ()]
-    return BoardView(case_id=str(doc.get("case_id", "")), label=doc.get("label"),
-                     knowledge_version=str(doc.get("knowledge_version", "")),
-                     facts=_facts(doc, names), plan=plan, warnings=warnings,
-                     investigations=investigations, options=rows)
+    investigations = [
+        Investigation(
+            f"{item['name']} ({', '.join(item['field_labels'])})",
+            tuple(names.get(o, o) for o in item.get("could_change") or ()),
+        )
+        for item in todo
+    ] or sorted(
+        (
+            Investigation(
+                label_of(item["field"]), tuple(names.get(o, o) for o in item.get("decides") or ())
+            )
+            for item in doc.get("missing_data") or ()
+        ),
+        key=lambda inv: -len(inv.decides),
+    )
+    warnings = [
+        _paths_to_labels(
+            w if isinstance(w, str) else str(w.get("message") or w.get("text") or w), label_of
+        )
+        for w in doc.get("warnings") or ()
+    ]
+    return BoardView(
+        case_id=str(doc.get("case_id", "")),
+        label=doc.get("label"),
+        knowledge_version=str(doc.get("knowledge_version", "")),
+        facts=_facts(doc, names),
+        plan=plan,
+        warnings=warnings,
+        investigations=investigations,
+        options=rows,
+    )
 
 
 _FIELD_PATH = re.compile(r"\b([a-z]+\.[a-z0-9_]+)\b")
@@ -284,6 +382,7 @@ _FIELD_PATH = re.compile(r"\b([a-z]+\.[a-z0-9_]+)\b")
 
 def _paths_to_labels(text: str, label_of: Any) -> str:
     """A message naming a case field by its path reads with the field's label instead."""
+
     def label(match: re.Match[str]) -> str:
         found = label_of(match.group(1))
         return str(found) if found != match.group(1) else match.group(1)
@@ -328,7 +427,7 @@ def cite_in_text(text: str, refs: ReferenceList, *, html: bool = True) -> Markup
         return cite_plain(text, refs)
     out, last = [], 0
     for match in _PARENS.finditer(text):
-        out.append(str(escape(text[last:match.start()])))
+        out.append(str(escape(text[last : match.start()])))
         out.append(replace(match))
         last = match.end()
     out.append(str(escape(text[last:])))
@@ -343,5 +442,4 @@ def _bare(match: re.Match[str], refs: ReferenceList) -> str:
     ref = reference(match.group(1))
     if ref is None:
         return match.group(0)
-    return str(Markup('<a class="cite" href="#ref-{}">{}</a>').format(
-        refs.number(ref), ref.short))
+    return str(Markup('<a class="cite" href="#ref-{}">{}</a>').format(refs.number(ref), ref.short))

@@ -42,9 +42,13 @@ def _flatten(document: Mapping[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def input_changes(before: Mapping[str, Any], after: Mapping[str, Any], *,
-                  label: Callable[[str], str],
-                  show: Callable[[str, Any], str]) -> list[InputChange]:
+def input_changes(
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    *,
+    label: Callable[[str], str],
+    show: Callable[[str, Any], str],
+) -> list[InputChange]:
     """Every field whose value differs (absent and null both read "not known")."""
     a, b = _flatten(before), _flatten(after)
     changes = []
@@ -52,9 +56,14 @@ def input_changes(before: Mapping[str, Any], after: Mapping[str, Any], *,
         old, new = a.get(path), b.get(path)
         if old == new:
             continue
-        changes.append(InputChange(path, label(path),
-                                   "not known" if old is None else show(path, old),
-                                   "not known" if new is None else show(path, new)))
+        changes.append(
+            InputChange(
+                path,
+                label(path),
+                "not known" if old is None else show(path, old),
+                "not known" if new is None else show(path, new),
+            )
+        )
     return changes
 
 

@@ -50,6 +50,8 @@ STATUS_TEXT = {s.id: s.title for s in vocabulary().statuses}
 STATUS_MARK = {s.id: s.mark for s in vocabulary().statuses}
 RESULT_TEXT = {r.id: r.title for r in vocabulary().results}
 RESULT_MARK = {r.id: r.mark for r in vocabulary().results}
+
+
 def options_by_intent(doc: Mapping[str, Any]) -> list[tuple[str, list[tuple[str, Any]]]]:
     """The options grouped by intent (plan order), eligible first within each group
     (``nelm.report.view.option_groups`` as (title, members) pairs for the templates)."""
@@ -67,8 +69,9 @@ def evidence_for_report(doc: Mapping[str, Any]) -> dict[str, list[dict[str, Any]
     for oid, option in doc["options"].items():
         if option.get("status") == "ineligible" or oid not in MODALITIES:
             continue
-        rows = [{**r.as_dict(), "source_text": source_text(r.source)}
-                for r in records_for(modality=oid)]
+        rows = [
+            {**r.as_dict(), "source_text": source_text(r.source)} for r in records_for(modality=oid)
+        ]
         if rows:
             result[oid] = rows
     return result
@@ -261,8 +264,13 @@ for.</p>
 
 
 def _environment() -> Environment:
-    env = Environment(loader=DictLoader({"report.html": _TEMPLATE}), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=DictLoader({"report.html": _TEMPLATE}),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["label"] = field_label
     return env
 

@@ -16,14 +16,15 @@ from nelm.errors import UnavailableError
 
 __all__ = ["PdfUnavailableError", "html_to_pdf", "render_pdf"]
 
-INSTALL_HINT = ("install the 'web' extra (WeasyPrint) and the system libraries it uses: "
-                "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 "
-                "fonts-dejavu-core")
+INSTALL_HINT = (
+    "install the 'web' extra (WeasyPrint) and the system libraries it uses: "
+    "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 "
+    "fonts-dejavu-core"
+)
 
 
 class PdfUnavailableError(UnavailableError):
     """WeasyPrint or the system libraries it needs are not installed."""
-
 
 
 def _refuse(url: str, *args: Any, **kwargs: Any) -> NoReturn:

@@ -64,14 +64,25 @@ a { color: inherit; text-decoration: none; }
 """
 
 
-_ENV = Environment(loader=PackageLoader("nelm.report", "templates"), autoescape=True,
-                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+_ENV = Environment(
+    loader=PackageLoader("nelm.report", "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
-def render_summary_html(doc: Mapping[str, Any], *, decision: Any = None,
-                        meeting: Any = None, question: str = "", presenter: str = "",
-                        case_version: int | None = None,
-                        generated_at: datetime | None = None) -> str:
+def render_summary_html(
+    doc: Mapping[str, Any],
+    *,
+    decision: Any = None,
+    meeting: Any = None,
+    question: str = "",
+    presenter: str = "",
+    case_version: int | None = None,
+    generated_at: datetime | None = None,
+) -> str:
     """The board summary of one assessment as a self-contained HTML document.
 
     ``decision`` is the current :class:`nelm.store.DecisionRecord` (or None), ``meeting``
@@ -81,9 +92,19 @@ def render_summary_html(doc: Mapping[str, Any], *, decision: Any = None,
     planned: Sequence[str] = [oid for step in view.plan for oid, _, _ in step.options]
     when = (generated_at or datetime.now(UTC)).astimezone(UTC)
     return _ENV.get_template("summary.html").render(
-        view=view, refs=view.references, css=_CSS, decision=decision, meeting=meeting,
-        question=question, presenter=presenter, case_version=case_version,
-        generated=when.strftime("%d %B %Y %H:%M UTC"), names={o.id: o.name for o in
-                                                              view.options},
-        status_words=STATUS_WORDS, planned=planned, intents=INTENT_TITLES,
-        cite_text=cite_in_text, safety=SAFETY_STATEMENT)
+        view=view,
+        refs=view.references,
+        css=_CSS,
+        decision=decision,
+        meeting=meeting,
+        question=question,
+        presenter=presenter,
+        case_version=case_version,
+        generated=when.strftime("%d %B %Y %H:%M UTC"),
+        names={o.id: o.name for o in view.options},
+        status_words=STATUS_WORDS,
+        planned=planned,
+        intents=INTENT_TITLES,
+        cite_text=cite_in_text,
+        safety=SAFETY_STATEMENT,
+    )

@@ -54,8 +54,9 @@ def _classification(doc: dict[str, Any], refs: ReferenceList) -> Table:
     table.add_column()
     for row in classification_rows(doc):
         explanation = cite_plain(row.explanation, refs) if row.explanation else ""
-        value = Text.assemble((row.value, "bold"), ("\n" + explanation, "dim")
-                              if explanation else "")
+        value = Text.assemble(
+            (row.value, "bold"), ("\n" + explanation, "dim") if explanation else ""
+        )
         if row.settle:
             value.append("\nwould settle it: " + ", ".join(row.settle), style="dim yellow")
         table.add_row(row.title, value)
@@ -82,8 +83,14 @@ def _plan(doc: dict[str, Any], refs: ReferenceList, width: int) -> Any:
         for step in plan_steps(doc):
             lines.append(Text(f"{step['step']}. {step['intent_title']}", style="bold"))
             lines.append(Padding(_step_options(step), (0, 0, 0, 3)))
-            lines.append(Padding(Text(step["rationale"] + " (" + refs.labels(step["sources"])
-                                      + ")", style="dim"), (0, 0, 0, 3)))
+            lines.append(
+                Padding(
+                    Text(
+                        step["rationale"] + " (" + refs.labels(step["sources"]) + ")", style="dim"
+                    ),
+                    (0, 0, 0, 3),
+                )
+            )
         return Group(*lines)
     table = Table(show_header=True, header_style="bold", expand=True, show_lines=True)
     table.add_column("#", width=2)
@@ -110,14 +117,21 @@ def _option(option: dict[str, Any], refs: ReferenceList) -> Group:
         mark, mstyle = RESULT_MARK[crit["result"]]
         line = Text()
         line.append(mark, style=mstyle)
-        line.append(" " + cite_plain(crit['text'], refs))
+        line.append(" " + cite_plain(crit["text"], refs))
         line.append(f" — {crit['value']}", style="cyan")
         line.append(f"  ({refs.labels(crit['sources'])})", style="dim")
         lines.append(Padding(line, (0, 0, 0, 3)))
     if hidden:
-        lines.append(Padding(Text(f"({hidden} other criteria met or not known are not "
-                                  "shown for an ineligible option)", style="dim"),
-                             (0, 0, 0, 5)))
+        lines.append(
+            Padding(
+                Text(
+                    f"({hidden} other criteria met or not known are not "
+                    "shown for an ineligible option)",
+                    style="dim",
+                ),
+                (0, 0, 0, 5),
+            )
+        )
     for caution in option["caution_details"]:
         if brief and not caution["case_specific"]:
             continue
@@ -128,12 +142,12 @@ def _option(option: dict[str, Any], refs: ReferenceList) -> Group:
         lines.append(Padding(line, (0, 0, 0, 3)))
     if option["missing"]:
         wanted = ", ".join(field_label(p) for p in option["missing"])
-        lines.append(Padding(Text(f"→ obtain {wanted} to decide", style="yellow"),
-                             (0, 0, 0, 3)))
+        lines.append(Padding(Text(f"→ obtain {wanted} to decide", style="yellow"), (0, 0, 0, 3)))
     evidence = option.get("evidence")
     if evidence and evidence.get("studies") and not brief:
-        lines.append(Padding(Text("Evidence: " + str(evidence.get("text", "")), style="blue"),
-                             (0, 0, 0, 3)))
+        lines.append(
+            Padding(Text("Evidence: " + str(evidence.get("text", "")), style="blue"), (0, 0, 0, 3))
+        )
     return Group(*lines)
 
 
@@ -143,14 +157,21 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
     sources are cited by author and year and listed at the end."""
     width = max(40, width or 100)
     refs = ReferenceList()
-    console = Console(file=io.StringIO(), record=True, width=width, force_terminal=color,
-                      no_color=not color, highlight=False, emoji=False, soft_wrap=False)
+    console = Console(
+        file=io.StringIO(),
+        record=True,
+        width=width,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+    )
     title = Text.assemble(("nelm assessment  ", "bold"), (doc["case_id"], "bold cyan"))
     if doc.get("label"):
         title.append("  — ")
         title.append(doc["label"])
-    console.print(Panel(Text.assemble(title, ("\nknowledge " + doc["knowledge_version"],
-                                              "dim"))))
+    console.print(Panel(Text.assemble(title, ("\nknowledge " + doc["knowledge_version"], "dim"))))
     # What the record says about the whole assessment (a death, no neuroendocrine
     # neoplasm) comes before anything else.
     for warning in (doc.get("input_source") or {}).get("record_warnings") or ():
@@ -175,19 +196,27 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
     if todo:
         console.print(Rule("To do: investigations, most decisive first", align="left"))
         for n, item in enumerate(todo, 1):
-            console.print(Text.assemble((f"  {n}. {item['name']}", "bold"),
-                                        f" — gives {', '.join(item['field_labels'])}; ",
-                                        cite_plain(item["summary"], refs)))
+            console.print(
+                Text.assemble(
+                    (f"  {n}. {item['name']}", "bold"),
+                    f" — gives {', '.join(item['field_labels'])}; ",
+                    cite_plain(item["summary"], refs),
+                )
+            )
     if doc["missing_data"]:
         console.print(Rule("Missing data that would decide an option", align="left"))
         for item in doc["missing_data"]:
             decides = ", ".join(doc["options"][o]["name"] for o in item["decides"])
-            console.print(Text.assemble(("  " + field_label(item["field"]), "bold yellow"),
-                                        " decides " + decides))
+            console.print(
+                Text.assemble(
+                    ("  " + field_label(item["field"]), "bold yellow"), " decides " + decides
+                )
+            )
     source = doc.get("input_source")
     if source:
-        console.print(Rule(f"Input: {source['format']} (as of {source['assessment_date']})",
-                           align="left"))
+        console.print(
+            Rule(f"Input: {source['format']} (as of {source['assessment_date']})", align="left")
+        )
         for field, origin in source["provenance"].items():
             console.print(Text.assemble(("  " + field_label(field), "bold"), " ← " + origin))
         if source["unmapped"]:

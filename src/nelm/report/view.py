@@ -105,9 +105,15 @@ def input_rows(inputs: Mapping[str, Any]) -> list[tuple[str, str, str]]:
 
 def _timeline_rows(timeline: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """The timeline of a case document, one row per event, in the words of a report."""
-    rows = [("timeline", label, str(timeline[key])) for key, label in (
-        ("as_of", "As of"), ("diagnosis", "Diagnosis"),
-        ("primary_resection", "Primary resection")) if timeline.get(key) is not None]
+    rows = [
+        ("timeline", label, str(timeline[key]))
+        for key, label in (
+            ("as_of", "As of"),
+            ("diagnosis", "Diagnosis"),
+            ("primary_resection", "Primary resection"),
+        )
+        if timeline.get(key) is not None
+    ]
     for line in timeline.get("treatments") or []:
         if not isinstance(line, Mapping):
             continue
@@ -177,19 +183,32 @@ def classification_rows(doc: Mapping[str, Any]) -> list[ClassificationRow]:
     derived = vocabulary().derived
     values: list[tuple[str, str, str]] = [
         ("grade", derived["grade"].label, _grade_text(c)),
-        ("differentiation", field_label("pathology.differentiation"),
-         str(c.get("differentiation") or "unknown")),
+        (
+            "differentiation",
+            field_label("pathology.differentiation"),
+            str(c.get("differentiation") or "unknown"),
+        ),
         ("liver_type", derived["liver_type"].label, str(c.get("liver_type") or "unknown")),
-        ("portal_drainage", derived["portal_drainage"].label,
-         yes_no_unknown(c.get("portal_drainage"))),
+        (
+            "portal_drainage",
+            derived["portal_drainage"].label,
+            yes_no_unknown(c.get("portal_drainage")),
+        ),
         ("burden_band", derived["burden_band"].label, str(c.get("burden_band") or "unknown")),
         *_stage_values(c),
     ]
     explanations = c.get("explanations") or {}
     settle = c.get("settle_with") or {}
-    return [ClassificationRow(key, title, value, str(explanations.get(key, "")),
-                              tuple(field_label(p) for p in settle.get(key, [])))
-            for key, title, value in values]
+    return [
+        ClassificationRow(
+            key,
+            title,
+            value,
+            str(explanations.get(key, "")),
+            tuple(field_label(p) for p in settle.get(key, [])),
+        )
+        for key, title, value in values
+    ]
 
 
 _MAX_CONDITIONS = 3
@@ -214,16 +233,26 @@ def plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
         for oid in step["options"]:
             status = step["statuses"].get(oid, doc["options"][oid]["status"])
             pending = step.get("pending", {}).get(oid, [])
-            items.append({"id": oid, "name": option_name(doc, oid), "status": status,
-                          "status_title": status_title(status),
-                          "pending": [field_label(p) for p in pending],
-                          # the criteria still open: "if FLR ≥ 30 %: resection"
-                          "conditions": _shown_conditions(step.get("conditions", {}).get(oid,
-                                                                                     []))})
+            items.append(
+                {
+                    "id": oid,
+                    "name": option_name(doc, oid),
+                    "status": status,
+                    "status_title": status_title(status),
+                    "pending": [field_label(p) for p in pending],
+                    # the criteria still open: "if FLR ≥ 30 %: resection"
+                    "conditions": _shown_conditions(step.get("conditions", {}).get(oid, [])),
+                }
+            )
         intent = intents.get(step["intent"])
-        steps.append({**step, "intent_title": intent.title if intent else step["intent"],
-                      "items": items,
-                      "joiner": "then" if step.get("options_are") == "sequence" else "or"})
+        steps.append(
+            {
+                **step,
+                "intent_title": intent.title if intent else step["intent"],
+                "items": items,
+                "joiner": "then" if step.get("options_are") == "sequence" else "or",
+            }
+        )
     return steps
 
 
@@ -246,8 +275,11 @@ def option_groups(doc: Mapping[str, Any]) -> list[OptionGroup]:
     return groups
 
 
-_BECOME = {("eligible", "ineligible"): "either way", ("eligible",): "could become eligible",
-           ("ineligible",): "could become ineligible"}
+_BECOME = {
+    ("eligible", "ineligible"): "either way",
+    ("eligible",): "could become eligible",
+    ("ineligible",): "could become ineligible",
+}
 
 
 def todo_items(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -259,10 +291,16 @@ def todo_items(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
         for oid in item["could_change"]:
             become = tuple(item["could_become"].get(oid, ()))
             parts.append(f"{option_name(doc, oid)} ({_BECOME.get(become, 'could change')})")
-        summary = ("decides " + "; ".join(parts)) if parts else (
-            "settles data no option turns on alone")
+        summary = (
+            ("decides " + "; ".join(parts)) if parts else ("settles data no option turns on alone")
+        )
         if item["first_step_could_change"]:
             summary += ". Its result could change the first plan step"
-        out.append({**item, "field_labels": [field_label(p) for p in item["fields"]],
-                    "summary": summary + "."})
+        out.append(
+            {
+                **item,
+                "field_labels": [field_label(p) for p in item["fields"]],
+                "summary": summary + ".",
+            }
+        )
     return out

@@ -43,52 +43,87 @@ def _dict(text: str | None) -> dict[str, str] | None:
 
 
 def _meeting(row: m.Meeting, creator: str | None, count: int) -> MeetingRecord:
-    return MeetingRecord(id=row.id, held_on=row.held_on, title=row.title,
-                         specialties=_list(row.specialties), attendees=_list(row.attendees),
-                         created_at=row.created_at, created_by=creator, case_count=count)
+    return MeetingRecord(
+        id=row.id,
+        held_on=row.held_on,
+        title=row.title,
+        specialties=_list(row.specialties),
+        attendees=_list(row.attendees),
+        created_at=row.created_at,
+        created_by=creator,
+        case_count=count,
+    )
 
 
-def _decision(row: m.Decision, decided_by: str | None,
-              replaced_by: int | None) -> DecisionRecord:
+def _decision(row: m.Decision, decided_by: str | None, replaced_by: int | None) -> DecisionRecord:
     return DecisionRecord(
-        id=row.id, case_pk=row.case_pk, case_version=row.case_version,
-        assessment_id=row.assessment_id, options=_list(row.options), text=row.text,
-        decided_by=decided_by, decided_at=row.decided_at, meeting_id=row.meeting_id,
-        status=row.status or "final", attendees=_list(row.attendees),
+        id=row.id,
+        case_pk=row.case_pk,
+        case_version=row.case_version,
+        assessment_id=row.assessment_id,
+        options=_list(row.options),
+        text=row.text,
+        decided_by=decided_by,
+        decided_at=row.decided_at,
+        meeting_id=row.meeting_id,
+        status=row.status or "final",
+        attendees=_list(row.attendees),
         option_statuses=_dict(row.option_statuses),
-        override_reasons=_dict(row.override_reasons), follow_up_on=row.follow_up_on,
-        replaces_id=row.replaces_id, change=row.change, replaced_by=replaced_by)
+        override_reasons=_dict(row.override_reasons),
+        follow_up_on=row.follow_up_on,
+        replaces_id=row.replaces_id,
+        change=row.change,
+        replaced_by=replaced_by,
+    )
 
 
 class BoardMixin:
     """Meetings, agenda items and decisions; mixed into :class:`nelm.store.Store`."""
 
     if TYPE_CHECKING:
+
         def _tx(self) -> AbstractContextManager[OrmSession]: ...
 
         def _case_row(self, s: OrmSession, case_pk: int) -> m.Case: ...
 
         @staticmethod
-        def _audit(s: OrmSession, user: UserRecord | None, action: str,
-                   case_id: str | None, detail: str) -> None: ...
+        def _audit(
+            s: OrmSession, user: UserRecord | None, action: str, case_id: str | None, detail: str
+        ) -> None: ...
 
     # ------------------------------------------------------------------ meetings
 
-    def create_meeting(self, *, held_on: date, title: str, specialties: Sequence[str],
-                       attendees: Sequence[str], user: UserRecord | None) -> MeetingRecord:
+    def create_meeting(
+        self,
+        *,
+        held_on: date,
+        title: str,
+        specialties: Sequence[str],
+        attendees: Sequence[str],
+        user: UserRecord | None,
+    ) -> MeetingRecord:
         with self._tx() as s:
-            row = m.Meeting(held_on=held_on, title=title, specialties=_dumps(list(specialties)),
-                            attendees=_dumps(list(attendees)),
-                            created_by=user.id if user else None)
+            row = m.Meeting(
+                held_on=held_on,
+                title=title,
+                specialties=_dumps(list(specialties)),
+                attendees=_dumps(list(attendees)),
+                created_by=user.id if user else None,
+            )
             s.add(row)
             s.flush()
             self._audit(s, user, "meeting", None, f"created meeting {row.id}")
             return _meeting(row, user.username if user else None, 0)
 
-    def update_meeting(self, meeting_id: int, *, title: str | None = None,
-                       specialties: Sequence[str] | None = None,
-                       attendees: Sequence[str] | None = None,
-                       user: UserRecord | None) -> MeetingRecord:
+    def update_meeting(
+        self,
+        meeting_id: int,
+        *,
+        title: str | None = None,
+        specialties: Sequence[str] | None = None,
+        attendees: Sequence[str] | None = None,
+        user: UserRecord | None,
+    ) -> MeetingRecord:
         with self._tx() as s:
             row = self._meeting_row(s, meeting_id)
             if title is not None:
@@ -108,11 +143,16 @@ class BoardMixin:
         return row
 
     def _meetings(self, s: OrmSession, where: Any = None) -> list[MeetingRecord]:
-        count = (select(func.count(m.AgendaItem.id))
-                 .where(m.AgendaItem.meeting_id == m.Meeting.id).scalar_subquery())
-        query = (select(m.Meeting, m.User.username, count)
-                 .outerjoin(m.User, m.User.id == m.Meeting.created_by)
-                 .order_by(m.Meeting.held_on.desc(), m.Meeting.id.desc()))
+        count = (
+            select(func.count(m.AgendaItem.id))
+            .where(m.AgendaItem.meeting_id == m.Meeting.id)
+            .scalar_subquery()
+        )
+        query = (
+            select(m.Meeting, m.User.username, count)
+            .outerjoin(m.User, m.User.id == m.Meeting.created_by)
+            .order_by(m.Meeting.held_on.desc(), m.Meeting.id.desc())
+        )
         if where is not None:
             query = query.where(where)
         return [_meeting(row, name, int(n or 0)) for row, name, n in s.execute(query).all()]
@@ -131,56 +171,92 @@ class BoardMixin:
 
     # ------------------------------------------------------------------ agenda
 
-    def add_to_agenda(self, meeting_id: int, case_pk: int, *, presenter: str, question: str,
-                      user: UserRecord | None) -> AgendaItemRecord:
+    def add_to_agenda(
+        self,
+        meeting_id: int,
+        case_pk: int,
+        *,
+        presenter: str,
+        question: str,
+        user: UserRecord | None,
+    ) -> AgendaItemRecord:
         """Put a case on a meeting's agenda, last. ConflictError if it is there already."""
         try:
             with self._tx() as s:
                 self._meeting_row(s, meeting_id)
                 case = self._case_row(s, case_pk)
-                last = s.scalar(select(func.max(m.AgendaItem.position))
-                                .where(m.AgendaItem.meeting_id == meeting_id))
-                row = m.AgendaItem(meeting_id=meeting_id, case_pk=case_pk,
-                                   position=(last or 0) + 1, presenter=presenter,
-                                   question=question)
+                last = s.scalar(
+                    select(func.max(m.AgendaItem.position)).where(
+                        m.AgendaItem.meeting_id == meeting_id
+                    )
+                )
+                row = m.AgendaItem(
+                    meeting_id=meeting_id,
+                    case_pk=case_pk,
+                    position=(last or 0) + 1,
+                    presenter=presenter,
+                    question=question,
+                )
                 s.add(row)
                 s.flush()
-                self._audit(s, user, "meeting", case.case_id,
-                            f"added to the agenda of meeting {meeting_id}")
-                return AgendaItemRecord(id=row.id, meeting_id=meeting_id, case_pk=case_pk,
-                                        case_id=case.case_id, label=None,
-                                        position=row.position, presenter=presenter,
-                                        question=question)
+                self._audit(
+                    s, user, "meeting", case.case_id, f"added to the agenda of meeting {meeting_id}"
+                )
+                return AgendaItemRecord(
+                    id=row.id,
+                    meeting_id=meeting_id,
+                    case_pk=case_pk,
+                    case_id=case.case_id,
+                    label=None,
+                    position=row.position,
+                    presenter=presenter,
+                    question=question,
+                )
         except IntegrityError as exc:
             raise ConflictError("this case is on the meeting's agenda already") from exc
 
-    def remove_from_agenda(self, meeting_id: int, item_id: int,
-                           user: UserRecord | None) -> None:
+    def remove_from_agenda(self, meeting_id: int, item_id: int, user: UserRecord | None) -> None:
         with self._tx() as s:
             row = s.get(m.AgendaItem, item_id)
             if row is None or row.meeting_id != meeting_id:
                 raise NotFoundError(f"meeting {meeting_id} has no agenda item {item_id}")
             case = s.get(m.Case, row.case_pk)
             s.delete(row)
-            self._audit(s, user, "meeting", case.case_id if case else None,
-                        f"removed from the agenda of meeting {meeting_id}")
+            self._audit(
+                s,
+                user,
+                "meeting",
+                case.case_id if case else None,
+                f"removed from the agenda of meeting {meeting_id}",
+            )
 
     def _agenda(self, s: OrmSession, where: Any) -> list[AgendaItemRecord]:
         rows = s.execute(
             select(m.AgendaItem, m.Case.case_id, m.CaseVersion.document)
             .join(m.Case, m.Case.id == m.AgendaItem.case_pk)
-            .join(m.CaseVersion, (m.CaseVersion.case_pk == m.Case.id)
-                  & (m.CaseVersion.version == m.Case.current_version))
+            .join(
+                m.CaseVersion,
+                (m.CaseVersion.case_pk == m.Case.id)
+                & (m.CaseVersion.version == m.Case.current_version),
+            )
             .where(where, m.Case.deleted_at.is_(None))
             .order_by(m.AgendaItem.meeting_id, m.AgendaItem.position, m.AgendaItem.id)
         ).all()
         items = []
         for item, case_id, document in rows:
             label = json.loads(document).get("label")
-            items.append(AgendaItemRecord(
-                id=item.id, meeting_id=item.meeting_id, case_pk=item.case_pk, case_id=case_id,
-                label=label if isinstance(label, str) else None, position=item.position,
-                presenter=item.presenter, question=item.question))
+            items.append(
+                AgendaItemRecord(
+                    id=item.id,
+                    meeting_id=item.meeting_id,
+                    case_pk=item.case_pk,
+                    case_id=case_id,
+                    label=label if isinstance(label, str) else None,
+                    position=item.position,
+                    presenter=item.presenter,
+                    question=item.question,
+                )
+            )
         return items
 
     def agenda(self, meeting_id: int) -> list[AgendaItemRecord]:
@@ -196,25 +272,37 @@ class BoardMixin:
 
     def cases_on_meeting(self, meeting_id: int) -> set[int]:
         with self._tx() as s:
-            return set(s.scalars(select(m.AgendaItem.case_pk)
-                                 .where(m.AgendaItem.meeting_id == meeting_id)))
+            return set(
+                s.scalars(select(m.AgendaItem.case_pk).where(m.AgendaItem.meeting_id == meeting_id))
+            )
 
     # ------------------------------------------------------------------ decisions
 
-    def record_decision(self, case_pk: int, *, case_version: int, options: Sequence[str],
-                        text: str, user: UserRecord | None,
-                        assessment_id: int | None = None, meeting_id: int | None = None,
-                        status: str = "final", attendees: Sequence[str] = (),
-                        option_statuses: Mapping[str, str] | None = None,
-                        override_reasons: Mapping[str, str] | None = None,
-                        follow_up_on: date | None = None, replaces_id: int | None = None,
-                        change: str | None = None) -> DecisionRecord:
+    def record_decision(
+        self,
+        case_pk: int,
+        *,
+        case_version: int,
+        options: Sequence[str],
+        text: str,
+        user: UserRecord | None,
+        assessment_id: int | None = None,
+        meeting_id: int | None = None,
+        status: str = "final",
+        attendees: Sequence[str] = (),
+        option_statuses: Mapping[str, str] | None = None,
+        override_reasons: Mapping[str, str] | None = None,
+        follow_up_on: date | None = None,
+        replaces_id: int | None = None,
+        change: str | None = None,
+    ) -> DecisionRecord:
         """Store a decision. With ``replaces_id`` it amends (``change="amendment"``) or
         supersedes (``"supersession"``) that decision, which must be current."""
         if status not in DECISION_STATUSES:
             raise ValueError(f"status must be one of {DECISION_STATUSES}, got {status!r}")
         if (replaces_id is None) != (change is None) or (
-                change is not None and change not in DECISION_CHANGES):
+            change is not None and change not in DECISION_CHANGES
+        ):
             raise ValueError("replaces_id and change (amendment or supersession) go together")
         with self._tx() as s:
             case = self._case_row(s, case_pk)
@@ -230,22 +318,32 @@ class BoardMixin:
                 old = s.get(m.Decision, replaces_id)
                 if old is None or old.case_pk != case_pk:
                     raise NotFoundError(f"case {case_pk} has no decision {replaces_id}")
-                later = s.scalar(select(m.Decision.id)
-                                 .where(m.Decision.replaces_id == replaces_id).limit(1))
+                later = s.scalar(
+                    select(m.Decision.id).where(m.Decision.replaces_id == replaces_id).limit(1)
+                )
                 if later is not None:
-                    raise ConflictError(f"decision {replaces_id} was already replaced by "
-                                        f"decision {later}; change that one instead")
+                    raise ConflictError(
+                        f"decision {replaces_id} was already replaced by "
+                        f"decision {later}; change that one instead"
+                    )
             row = m.Decision(
-                case_pk=case_pk, case_version=case_version, assessment_id=assessment_id,
-                options=_dumps(list(options)), text=text,
-                decided_by=user.id if user else None, meeting_id=meeting_id, status=status,
+                case_pk=case_pk,
+                case_version=case_version,
+                assessment_id=assessment_id,
+                options=_dumps(list(options)),
+                text=text,
+                decided_by=user.id if user else None,
+                meeting_id=meeting_id,
+                status=status,
                 attendees=_dumps(list(attendees)) if attendees else None,
                 option_statuses=_dumps(dict(option_statuses)) if option_statuses else None,
                 override_reasons=_dumps(dict(override_reasons)) if override_reasons else None,
-                follow_up_on=follow_up_on, replaces_id=replaces_id, change=change)
+                follow_up_on=follow_up_on,
+                replaces_id=replaces_id,
+                change=change,
+            )
             s.add(row)
-            detail = f"version {case_version}" + (f", {change} of {replaces_id}"
-                                                  if change else "")
+            detail = f"version {case_version}" + (f", {change} of {replaces_id}" if change else "")
             self._audit(s, user, "decide", case.case_id, detail)
             s.flush()
             return _decision(row, user.username if user else None, None)
@@ -257,17 +355,20 @@ class BoardMixin:
             rows = s.execute(
                 select(m.Decision, m.User.username)
                 .outerjoin(m.User, m.User.id == m.Decision.decided_by)
-                .where(m.Decision.case_pk == case_pk).order_by(m.Decision.id)
+                .where(m.Decision.case_pk == case_pk)
+                .order_by(m.Decision.id)
             ).all()
             replaced = {d.replaces_id: d.id for d, _ in rows if d.replaces_id is not None}
             return [_decision(d, name, replaced.get(d.id)) for d, name in rows]
 
-    def current_decisions(self, case_pks: Sequence[int] | None = None
-                          ) -> dict[int, DecisionRecord]:
+    def current_decisions(self, case_pks: Sequence[int] | None = None) -> dict[int, DecisionRecord]:
         """The latest decision still in force per case (for lists)."""
         with self._tx() as s:
-            query = select(m.Decision, m.User.username).outerjoin(
-                m.User, m.User.id == m.Decision.decided_by).order_by(m.Decision.id)
+            query = (
+                select(m.Decision, m.User.username)
+                .outerjoin(m.User, m.User.id == m.Decision.decided_by)
+                .order_by(m.Decision.id)
+            )
             if case_pks is not None:
                 query = query.where(m.Decision.case_pk.in_(list(case_pks)))
             rows = s.execute(query).all()
@@ -277,5 +378,3 @@ class BoardMixin:
             if d.id not in replaced:
                 latest[d.case_pk] = _decision(d, name, None)
         return latest
-
-

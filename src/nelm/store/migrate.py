@@ -77,8 +77,9 @@ def revisions() -> list[tuple[str | None, str]]:
     """Every migration as (revision it starts from, revision it reaches), oldest first."""
     steps = [(s.down_revision, s.revision) for s in _scripts().walk_revisions()]
     steps.reverse()
-    return [(down if isinstance(down, str) or down is None else down[0], rev)
-            for down, rev in steps]
+    return [
+        (down if isinstance(down, str) or down is None else down[0], rev) for down, rev in steps
+    ]
 
 
 def _context(connection: Connection) -> MigrationContext:
@@ -123,7 +124,8 @@ def _check_foreign_keys(connection: Connection) -> None:
         raise SchemaStateError(
             f"the schema migration of {_describe(connection)} would leave rows whose "
             f"references point nowhere (in {', '.join(tables)}); nothing was changed. "
-            "Restore the database from a backup; report the message if it persists.")
+            "Restore the database from a backup; report the message if it persists."
+        )
 
 
 def _restore_foreign_keys(connection: Connection) -> None:
@@ -159,11 +161,15 @@ def check_state(connection: Connection) -> None:
                 "schema revision (no alembic_version row): it is not a nelm case store, or "
                 "it was changed by hand, and nelm will not alter it. Point nelm at another "
                 "database (--database or NELM_DATABASE_URL), or back this one up and empty "
-                "it, then start nelm again.")
+                "it, then start nelm again."
+            )
         # An older nelm killed during its first start left these (DDL was not atomic
         # then). They are empty and nothing refers to them: drop them and start afresh.
-        log.warning("removing the empty tables an interrupted first start left in %s: %s",
-                    where, ", ".join(leftovers))
+        log.warning(
+            "removing the empty tables an interrupted first start left in %s: %s",
+            where,
+            ", ".join(leftovers),
+        )
         for name in _drop_order(leftovers):
             connection.exec_driver_sql(f'DROP TABLE "{name}"')
         return
@@ -172,14 +178,16 @@ def check_state(connection: Connection) -> None:
         raise SchemaStateError(
             f"{where} is at schema revision {revision!r}, which this nelm does not know "
             f"(it knows {', '.join(sorted(known_revisions))}): it was written by a newer "
-            "nelm. Run that version, or restore the backup taken before it upgraded.")
+            "nelm. Run that version, or restore the backup taken before it upgraded."
+        )
     if revision == head_revision():
         missing = sorted(known - present)
         if missing:
             raise SchemaStateError(
                 f"{where} is stamped with the current schema revision {revision!r} but "
                 f"lacks the tables {', '.join(missing)}: it was changed by hand. Restore it "
-                "from a backup, or point nelm at a new database.")
+                "from a backup, or point nelm at a new database."
+            )
 
 
 def _drop_order(names: list[str]) -> list[str]:
@@ -214,7 +222,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                     f"{before or '(empty)'} to {revision} failed: {reason}. Nothing was "
                     "changed (the migration runs in one transaction). Restore the database "
                     "from a backup or point nelm at a new one; report the message if it "
-                    "persists.") from exc
+                    "persists."
+                ) from exc
             _check_foreign_keys(connection)
             connection.commit()
         except BaseException:

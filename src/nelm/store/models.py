@@ -174,8 +174,9 @@ class AgendaItem(Base):
     """One case on a meeting's agenda, with who presents it and the question asked."""
 
     __tablename__ = "agenda_items"
-    __table_args__ = (UniqueConstraint("meeting_id", "case_pk",
-                                       name="uq_agenda_items_meeting_case"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "case_pk", name="uq_agenda_items_meeting_case"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
@@ -195,22 +196,23 @@ class Decision(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_pk: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     case_version: Mapped[int] = mapped_column(Integer)
-    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"),
-                                                      nullable=True)
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"), nullable=True)
     options: Mapped[str] = mapped_column(Text)  # JSON list of option ids
     text: Mapped[str] = mapped_column(Text)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     decided_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     # added by migration 0002 (meetings); decisions stored before it read as final
-    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), nullable=True,
-                                                   index=True)
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id"), nullable=True, index=True
+    )
     status: Mapped[str] = mapped_column(String(16), default="final", server_default="final")
     attendees: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list
     option_statuses: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON object
     override_reasons: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON object
     follow_up_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), nullable=True,
-                                                    index=True)
+    replaces_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decisions.id"), nullable=True, index=True
+    )
     change: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 

@@ -42,9 +42,14 @@ class UserRecord:
         return self.active and self.role == "admin"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "username": self.username, "role": self.role,
-                "active": self.active, "has_password": self.has_password,
-                "created_at": self.created_at.isoformat()}
+        return {
+            "id": self.id,
+            "username": self.username,
+            "role": self.role,
+            "active": self.active,
+            "has_password": self.has_password,
+            "created_at": self.created_at.isoformat(),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +61,13 @@ class TokenRecord:
     revoked_at: datetime | None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "user_id": self.user_id, "name": self.name,
-                "created_at": self.created_at.isoformat(),
-                "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None}
+        return {
+            "id": self.id,
+            "user_id": self.user_id,
+            "name": self.name,
+            "created_at": self.created_at.isoformat(),
+            "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +79,11 @@ class VersionRecord:
     created_by: str | None
 
     def summary(self) -> dict[str, Any]:
-        return {"version": self.version, "created_at": self.created_at.isoformat(),
-                "created_by": self.created_by}
+        return {
+            "version": self.version,
+            "created_at": self.created_at.isoformat(),
+            "created_by": self.created_by,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +101,14 @@ class CaseRecord:
         return label if isinstance(label, str) else None
 
     def summary(self) -> dict[str, Any]:
-        return {"id": self.id, "case_id": self.case_id, "label": self.label,
-                "version": self.current_version, "created_at": self.created_at.isoformat(),
-                "updated_at": self.updated_at.isoformat()}
+        return {
+            "id": self.id,
+            "case_id": self.case_id,
+            "label": self.label,
+            "version": self.current_version,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +122,14 @@ class AssessmentRecord:
     created_at: datetime
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "case_version": self.case_version,
-                "knowledge_version": self.knowledge_version, "input_hash": self.input_hash,
-                "created_at": self.created_at.isoformat(), "assessment": self.output}
+        return {
+            "id": self.id,
+            "case_version": self.case_version,
+            "knowledge_version": self.knowledge_version,
+            "input_hash": self.input_hash,
+            "created_at": self.created_at.isoformat(),
+            "assessment": self.output,
+        }
 
 
 DECISION_STATUSES = ("provisional", "final")
@@ -143,16 +165,24 @@ class DecisionRecord:
         return self.replaced_by is None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "case_version": self.case_version,
-                "assessment_id": self.assessment_id, "options": list(self.options),
-                "text": self.text, "decided_by": self.decided_by,
-                "decided_at": self.decided_at.isoformat(), "meeting_id": self.meeting_id,
-                "status": self.status, "attendees": list(self.attendees),
-                "option_statuses": dict(self.option_statuses or {}),
-                "override_reasons": dict(self.override_reasons or {}),
-                "follow_up_on": self.follow_up_on.isoformat() if self.follow_up_on else None,
-                "replaces_id": self.replaces_id, "change": self.change,
-                "replaced_by": self.replaced_by}
+        return {
+            "id": self.id,
+            "case_version": self.case_version,
+            "assessment_id": self.assessment_id,
+            "options": list(self.options),
+            "text": self.text,
+            "decided_by": self.decided_by,
+            "decided_at": self.decided_at.isoformat(),
+            "meeting_id": self.meeting_id,
+            "status": self.status,
+            "attendees": list(self.attendees),
+            "option_statuses": dict(self.option_statuses or {}),
+            "override_reasons": dict(self.override_reasons or {}),
+            "follow_up_on": self.follow_up_on.isoformat() if self.follow_up_on else None,
+            "replaces_id": self.replaces_id,
+            "change": self.change,
+            "replaced_by": self.replaced_by,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,10 +197,16 @@ class MeetingRecord:
     case_count: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "held_on": self.held_on.isoformat(), "title": self.title,
-                "specialties": list(self.specialties), "attendees": list(self.attendees),
-                "created_at": self.created_at.isoformat(), "created_by": self.created_by,
-                "case_count": self.case_count}
+        return {
+            "id": self.id,
+            "held_on": self.held_on.isoformat(),
+            "title": self.title,
+            "specialties": list(self.specialties),
+            "attendees": list(self.attendees),
+            "created_at": self.created_at.isoformat(),
+            "created_by": self.created_by,
+            "case_count": self.case_count,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,9 +221,16 @@ class AgendaItemRecord:
     question: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "meeting_id": self.meeting_id, "case_pk": self.case_pk,
-                "case_id": self.case_id, "label": self.label, "position": self.position,
-                "presenter": self.presenter, "question": self.question}
+        return {
+            "id": self.id,
+            "meeting_id": self.meeting_id,
+            "case_pk": self.case_pk,
+            "case_id": self.case_id,
+            "label": self.label,
+            "position": self.position,
+            "presenter": self.presenter,
+            "question": self.question,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,5 +243,11 @@ class AuditRecord:
     detail: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "at": self.at.isoformat(), "username": self.username,
-                "action": self.action, "case_id": self.case_id, "detail": self.detail}
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "username": self.username,
+            "action": self.action,
+            "case_id": self.case_id,
+            "detail": self.detail,
+        }

@@ -36,14 +36,33 @@ from nelm.store.records import (
 )
 from nelm.store.security import hash_password, new_token, token_digest, verify_password
 
-__all__ = ["ConflictError", "NotFoundError", "Store", "StoreError", "VersionConflictError",
-           "input_hash"]
+__all__ = [
+    "ConflictError",
+    "NotFoundError",
+    "Store",
+    "StoreError",
+    "VersionConflictError",
+    "input_hash",
+]
 
 SESSION_LIFETIME = timedelta(hours=12)
 LOGIN_LINK_LIFETIME = timedelta(hours=24)
-AUDIT_ACTIONS = ("create", "read", "change", "delete", "assess", "decide", "export",
-                 "login", "login_failed", "logout", "user", "token", "cds_feedback",
-                 "meeting")
+AUDIT_ACTIONS = (
+    "create",
+    "read",
+    "change",
+    "delete",
+    "assess",
+    "decide",
+    "export",
+    "login",
+    "login_failed",
+    "logout",
+    "user",
+    "token",
+    "cds_feedback",
+    "meeting",
+)
 
 
 class VersionConflictError(ConflictError):
@@ -53,15 +72,16 @@ class VersionConflictError(ConflictError):
     the caller can show both and let the user merge.
     """
 
-    def __init__(self, expected_version: int, current: CaseRecord,
-                 changed_by: str | None) -> None:
+    def __init__(self, expected_version: int, current: CaseRecord, changed_by: str | None) -> None:
         self.expected_version = expected_version
         self.current = current
         self.changed_by = changed_by
         who = changed_by or "another writer"
-        super().__init__(f"case {current.case_id!r} was changed by {who} while you were "
-                         f"editing: you started from version {expected_version}, it is now "
-                         f"at version {current.current_version}. Nothing was stored.")
+        super().__init__(
+            f"case {current.case_id!r} was changed by {who} while you were "
+            f"editing: you started from version {expected_version}, it is now "
+            f"at version {current.current_version}. Nothing was stored."
+        )
 
 
 def _dumps(value: Any) -> str:
@@ -75,27 +95,44 @@ def input_hash(document: Mapping[str, Any]) -> str:
 
 
 def _user(row: m.User) -> UserRecord:
-    return UserRecord(id=row.id, username=row.username, role=row.role, active=row.active,
-                      has_password=bool(row.password_hash), created_at=row.created_at)
+    return UserRecord(
+        id=row.id,
+        username=row.username,
+        role=row.role,
+        active=row.active,
+        has_password=bool(row.password_hash),
+        created_at=row.created_at,
+    )
 
 
 def _token(row: m.ApiToken) -> TokenRecord:
-    return TokenRecord(id=row.id, user_id=row.user_id, name=row.name,
-                       created_at=row.created_at, revoked_at=row.revoked_at)
+    return TokenRecord(
+        id=row.id,
+        user_id=row.user_id,
+        name=row.name,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+    )
 
 
 def _assessment(row: m.Assessment) -> AssessmentRecord:
-    return AssessmentRecord(id=row.id, case_pk=row.case_pk, case_version=row.case_version,
-                            knowledge_version=row.knowledge_version,
-                            input_hash=row.input_hash, output=json.loads(row.output),
-                            created_at=row.created_at)
+    return AssessmentRecord(
+        id=row.id,
+        case_pk=row.case_pk,
+        case_version=row.case_version,
+        knowledge_version=row.knowledge_version,
+        input_hash=row.input_hash,
+        output=json.loads(row.output),
+        created_at=row.created_at,
+    )
 
 
 class Store(BoardMixin):
     """The case store on one database (see :func:`nelm.store.db.make_engine`)."""
 
-    def __init__(self, url: str | None = None, *, engine: Engine | None = None,
-                 migrate: bool = True) -> None:
+    def __init__(
+        self, url: str | None = None, *, engine: Engine | None = None, migrate: bool = True
+    ) -> None:
         self.engine = engine if engine is not None else make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         if migrate:
@@ -134,8 +171,12 @@ class Store(BoardMixin):
             raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
         try:
             with self._tx() as s:
-                row = m.User(username=username, role=role, active=True,
-                             password_hash=hash_password(password) if password else None)
+                row = m.User(
+                    username=username,
+                    role=role,
+                    active=True,
+                    password_hash=hash_password(password) if password else None,
+                )
                 s.add(row)
                 s.flush()
                 return _user(row)
@@ -156,8 +197,14 @@ class Store(BoardMixin):
         with self._tx() as s:
             return [_user(r) for r in s.scalars(select(m.User).order_by(m.User.id))]
 
-    def update_user(self, user_id: int, *, role: str | None = None, active: bool | None = None,
-                    password: str | None = None) -> UserRecord:
+    def update_user(
+        self,
+        user_id: int,
+        *,
+        role: str | None = None,
+        active: bool | None = None,
+        password: str | None = None,
+    ) -> UserRecord:
         if role is not None and role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
         with self._tx() as s:
@@ -215,23 +262,34 @@ class Store(BoardMixin):
     def user_for_api_token(self, plaintext: str) -> UserRecord | None:
         with self._tx() as s:
             row = s.execute(
-                select(m.User).join(m.ApiToken, m.ApiToken.user_id == m.User.id).where(
+                select(m.User)
+                .join(m.ApiToken, m.ApiToken.user_id == m.User.id)
+                .where(
                     m.ApiToken.token_hash == token_digest(plaintext),
-                    m.ApiToken.revoked_at.is_(None), m.User.active.is_(True))
+                    m.ApiToken.revoked_at.is_(None),
+                    m.User.active.is_(True),
+                )
             ).scalar_one_or_none()
             return _user(row) if row else None
 
     # ------------------------------------------------------------------ sessions
 
-    def create_session(self, user_id: int, lifetime: timedelta = SESSION_LIFETIME
-                       ) -> tuple[str, str]:
+    def create_session(
+        self, user_id: int, lifetime: timedelta = SESSION_LIFETIME
+    ) -> tuple[str, str]:
         """A new login session: (session token for the cookie, CSRF token for forms)."""
         plaintext, csrf = new_token(), new_token()
         now = m.utcnow()
         with self._tx() as s:
             s.execute(delete(m.Session).where(m.Session.expires_at < now))
-            s.add(m.Session(user_id=user_id, token_hash=token_digest(plaintext),
-                            csrf_token=csrf, expires_at=now + lifetime))
+            s.add(
+                m.Session(
+                    user_id=user_id,
+                    token_hash=token_digest(plaintext),
+                    csrf_token=csrf,
+                    expires_at=now + lifetime,
+                )
+            )
         return plaintext, csrf
 
     def session_user(self, plaintext: str) -> tuple[UserRecord, str] | None:
@@ -240,8 +298,11 @@ class Store(BoardMixin):
             found = s.execute(
                 select(m.User, m.Session.csrf_token)
                 .join(m.Session, m.Session.user_id == m.User.id)
-                .where(m.Session.token_hash == token_digest(plaintext),
-                       m.Session.expires_at > m.utcnow(), m.User.active.is_(True))
+                .where(
+                    m.Session.token_hash == token_digest(plaintext),
+                    m.Session.expires_at > m.utcnow(),
+                    m.User.active.is_(True),
+                )
             ).first()
             if found is None:
                 return None
@@ -249,24 +310,31 @@ class Store(BoardMixin):
 
     def delete_session(self, plaintext: str) -> None:
         with self._tx() as s:
-            s.execute(delete(m.Session).where(
-                m.Session.token_hash == token_digest(plaintext)))
+            s.execute(delete(m.Session).where(m.Session.token_hash == token_digest(plaintext)))
 
     # ------------------------------------------------------------------ one-time login
 
     def create_login_link(self, user_id: int, lifetime: timedelta = LOGIN_LINK_LIFETIME) -> str:
         plaintext = new_token()
         with self._tx() as s:
-            s.add(m.LoginLink(user_id=user_id, token_hash=token_digest(plaintext),
-                              expires_at=m.utcnow() + lifetime))
+            s.add(
+                m.LoginLink(
+                    user_id=user_id,
+                    token_hash=token_digest(plaintext),
+                    expires_at=m.utcnow() + lifetime,
+                )
+            )
         return plaintext
 
     def consume_login_link(self, plaintext: str) -> UserRecord | None:
         """The link's user, once: the link is marked used in the same transaction."""
         now = m.utcnow()
         with self._tx() as s:
-            link = s.scalar(select(m.LoginLink).where(
-                m.LoginLink.token_hash == token_digest(plaintext)).with_for_update())
+            link = s.scalar(
+                select(m.LoginLink)
+                .where(m.LoginLink.token_hash == token_digest(plaintext))
+                .with_for_update()
+            )
             if link is None or link.used_at is not None or link.expires_at <= now:
                 return None
             link.used_at = now
@@ -282,11 +350,19 @@ class Store(BoardMixin):
         return row
 
     def _case_record(self, s: OrmSession, row: m.Case) -> CaseRecord:
-        doc = s.scalar(select(m.CaseVersion.document).where(
-            m.CaseVersion.case_pk == row.id, m.CaseVersion.version == row.current_version))
-        return CaseRecord(id=row.id, case_id=row.case_id, current_version=row.current_version,
-                          created_at=row.created_at, updated_at=row.updated_at,
-                          document=json.loads(doc) if doc else {})
+        doc = s.scalar(
+            select(m.CaseVersion.document).where(
+                m.CaseVersion.case_pk == row.id, m.CaseVersion.version == row.current_version
+            )
+        )
+        return CaseRecord(
+            id=row.id,
+            case_id=row.case_id,
+            current_version=row.current_version,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            document=json.loads(doc) if doc else {},
+        )
 
     def create_case(self, document: Mapping[str, Any], user: UserRecord | None) -> CaseRecord:
         """Store a new case as version 1. Raises :class:`ConflictError` if its case id exists."""
@@ -297,17 +373,29 @@ class Store(BoardMixin):
                 row = m.Case(case_id=case_id, current_version=1, created_at=now, updated_at=now)
                 s.add(row)
                 s.flush()
-                s.add(m.CaseVersion(case_pk=row.id, version=1, document=_dumps(document),
-                                    created_at=now, created_by=user.id if user else None))
+                s.add(
+                    m.CaseVersion(
+                        case_pk=row.id,
+                        version=1,
+                        document=_dumps(document),
+                        created_at=now,
+                        created_by=user.id if user else None,
+                    )
+                )
                 self._audit(s, user, "create", case_id, "version 1")
                 s.flush()
                 return self._case_record(s, row)
         except IntegrityError as exc:
             raise ConflictError(f"a case with the case id {case_id!r} exists already") from exc
 
-    def update_case(self, case_pk: int, document: Mapping[str, Any],
-                    user: UserRecord | None, *,
-                    expected_version: int | None = None) -> CaseRecord:
+    def update_case(
+        self,
+        case_pk: int,
+        document: Mapping[str, Any],
+        user: UserRecord | None,
+        *,
+        expected_version: int | None = None,
+    ) -> CaseRecord:
         """Store ``document`` as the next version; earlier versions stay readable.
 
         Concurrent updates are serialised by one atomic ``UPDATE … SET current_version =
@@ -323,7 +411,8 @@ class Store(BoardMixin):
             if expected_version is not None:
                 conditions.append(m.Case.current_version == expected_version)
             claimed = s.execute(
-                update(m.Case).where(*conditions)
+                update(m.Case)
+                .where(*conditions)
                 .values(current_version=m.Case.current_version + 1, updated_at=now)
                 .returning(m.Case.current_version, m.Case.case_id)
                 .execution_options(synchronize_session=False)
@@ -331,15 +420,25 @@ class Store(BoardMixin):
             if claimed is None:
                 row = self._case_row(s, case_pk)  # NotFoundError when there is no such case
                 assert expected_version is not None
-                raise VersionConflictError(expected_version, self._case_record(s, row),
-                                           self._author(s, row.id, row.current_version))
+                raise VersionConflictError(
+                    expected_version,
+                    self._case_record(s, row),
+                    self._author(s, row.id, row.current_version),
+                )
             version, case_id = int(claimed[0]), str(claimed[1])
             if str(document["case_id"]) != case_id:
-                raise ConflictError("the case id of a stored case cannot change "
-                                    f"(stored {case_id!r})")
-            s.add(m.CaseVersion(case_pk=case_pk, version=version,
-                                document=_dumps(document), created_at=now,
-                                created_by=user.id if user else None))
+                raise ConflictError(
+                    f"the case id of a stored case cannot change (stored {case_id!r})"
+                )
+            s.add(
+                m.CaseVersion(
+                    case_pk=case_pk,
+                    version=version,
+                    document=_dumps(document),
+                    created_at=now,
+                    created_by=user.id if user else None,
+                )
+            )
             self._audit(s, user, "change", case_id, f"version {version}")
             s.flush()
             stored = s.get(m.Case, case_pk, populate_existing=True)
@@ -349,8 +448,10 @@ class Store(BoardMixin):
     @staticmethod
     def _author(s: OrmSession, case_pk: int, version: int) -> str | None:
         return s.scalar(
-            select(m.User.username).join(m.CaseVersion, m.CaseVersion.created_by == m.User.id)
-            .where(m.CaseVersion.case_pk == case_pk, m.CaseVersion.version == version))
+            select(m.User.username)
+            .join(m.CaseVersion, m.CaseVersion.created_by == m.User.id)
+            .where(m.CaseVersion.case_pk == case_pk, m.CaseVersion.version == version)
+        )
 
     def get_case(self, case_pk: int) -> CaseRecord:
         with self._tx() as s:
@@ -358,22 +459,34 @@ class Store(BoardMixin):
 
     def find_case(self, case_id: str) -> CaseRecord | None:
         with self._tx() as s:
-            row = s.scalar(select(m.Case).where(m.Case.case_id == case_id,
-                                                m.Case.deleted_at.is_(None)))
+            row = s.scalar(
+                select(m.Case).where(m.Case.case_id == case_id, m.Case.deleted_at.is_(None))
+            )
             return self._case_record(s, row) if row else None
 
     def list_cases(self) -> list[CaseRecord]:
         with self._tx() as s:
             rows = s.execute(
                 select(m.Case, m.CaseVersion.document)
-                .join(m.CaseVersion, (m.CaseVersion.case_pk == m.Case.id)
-                      & (m.CaseVersion.version == m.Case.current_version))
+                .join(
+                    m.CaseVersion,
+                    (m.CaseVersion.case_pk == m.Case.id)
+                    & (m.CaseVersion.version == m.Case.current_version),
+                )
                 .where(m.Case.deleted_at.is_(None))
                 .order_by(m.Case.updated_at.desc(), m.Case.id.desc())
             ).all()
-            return [CaseRecord(id=c.id, case_id=c.case_id, current_version=c.current_version,
-                               created_at=c.created_at, updated_at=c.updated_at,
-                               document=json.loads(doc)) for c, doc in rows]
+            return [
+                CaseRecord(
+                    id=c.id,
+                    case_id=c.case_id,
+                    current_version=c.current_version,
+                    created_at=c.created_at,
+                    updated_at=c.updated_at,
+                    document=json.loads(doc),
+                )
+                for c, doc in rows
+            ]
 
     def delete_case(self, case_pk: int, user: UserRecord | None) -> None:
         """Hide a case from lists (its versions, assessments and decisions are kept)."""
@@ -390,11 +503,19 @@ class Store(BoardMixin):
             rows = s.execute(
                 select(m.CaseVersion, m.User.username)
                 .outerjoin(m.User, m.User.id == m.CaseVersion.created_by)
-                .where(m.CaseVersion.case_pk == case_pk).order_by(m.CaseVersion.version)
+                .where(m.CaseVersion.case_pk == case_pk)
+                .order_by(m.CaseVersion.version)
             ).all()
-            return [VersionRecord(case_pk=v.case_pk, version=v.version,
-                                  document=json.loads(v.document), created_at=v.created_at,
-                                  created_by=name) for v, name in rows]
+            return [
+                VersionRecord(
+                    case_pk=v.case_pk,
+                    version=v.version,
+                    document=json.loads(v.document),
+                    created_at=v.created_at,
+                    created_by=name,
+                )
+                for v, name in rows
+            ]
 
     def case_version(self, case_pk: int, version: int) -> VersionRecord:
         with self._tx() as s:
@@ -407,52 +528,80 @@ class Store(BoardMixin):
             if found is None:
                 raise NotFoundError(f"case {case_pk} has no version {version}")
             v, name = found
-            return VersionRecord(case_pk=v.case_pk, version=v.version,
-                                 document=json.loads(v.document), created_at=v.created_at,
-                                 created_by=name)
+            return VersionRecord(
+                case_pk=v.case_pk,
+                version=v.version,
+                document=json.loads(v.document),
+                created_at=v.created_at,
+                created_by=name,
+            )
 
     # ------------------------------------------------------------------ assessments
 
-    def save_assessment(self, case_pk: int, case_version: int, knowledge_version: str,
-                        hash_of_input: str, output: Mapping[str, Any],
-                        user: UserRecord | None) -> AssessmentRecord:
+    def save_assessment(
+        self,
+        case_pk: int,
+        case_version: int,
+        knowledge_version: str,
+        hash_of_input: str,
+        output: Mapping[str, Any],
+        user: UserRecord | None,
+    ) -> AssessmentRecord:
         with self._tx() as s:
             case = self._case_row(s, case_pk)
-            row = m.Assessment(case_pk=case_pk, case_version=case_version,
-                               knowledge_version=knowledge_version, input_hash=hash_of_input,
-                               output=_dumps(output), created_by=user.id if user else None)
+            row = m.Assessment(
+                case_pk=case_pk,
+                case_version=case_version,
+                knowledge_version=knowledge_version,
+                input_hash=hash_of_input,
+                output=_dumps(output),
+                created_by=user.id if user else None,
+            )
             s.add(row)
             self._audit(s, user, "assess", case.case_id, f"version {case_version}")
             s.flush()
             return _assessment(row)
 
-    def find_assessment(self, case_pk: int, case_version: int, knowledge_version: str,
-                        hash_of_input: str) -> AssessmentRecord | None:
+    def find_assessment(
+        self, case_pk: int, case_version: int, knowledge_version: str, hash_of_input: str
+    ) -> AssessmentRecord | None:
         """The latest stored assessment of exactly this input and knowledge, if any."""
         with self._tx() as s:
             row = s.scalar(
-                select(m.Assessment).where(
-                    m.Assessment.case_pk == case_pk, m.Assessment.case_version == case_version,
+                select(m.Assessment)
+                .where(
+                    m.Assessment.case_pk == case_pk,
+                    m.Assessment.case_version == case_version,
                     m.Assessment.knowledge_version == knowledge_version,
-                    m.Assessment.input_hash == hash_of_input)
-                .order_by(m.Assessment.id.desc()).limit(1))
+                    m.Assessment.input_hash == hash_of_input,
+                )
+                .order_by(m.Assessment.id.desc())
+                .limit(1)
+            )
             return _assessment(row) if row else None
 
     def latest_assessment(self, case_pk: int, case_version: int) -> AssessmentRecord | None:
         """The most recent stored assessment of one case version, whatever its knowledge."""
         with self._tx() as s:
             row = s.scalar(
-                select(m.Assessment).where(m.Assessment.case_pk == case_pk,
-                                           m.Assessment.case_version == case_version)
-                .order_by(m.Assessment.id.desc()).limit(1))
+                select(m.Assessment)
+                .where(m.Assessment.case_pk == case_pk, m.Assessment.case_version == case_version)
+                .order_by(m.Assessment.id.desc())
+                .limit(1)
+            )
             return _assessment(row) if row else None
 
     def list_assessments(self, case_pk: int) -> list[AssessmentRecord]:
         with self._tx() as s:
             self._case_row(s, case_pk)
-            return [_assessment(r) for r in s.scalars(
-                select(m.Assessment).where(m.Assessment.case_pk == case_pk)
-                .order_by(m.Assessment.id))]
+            return [
+                _assessment(r)
+                for r in s.scalars(
+                    select(m.Assessment)
+                    .where(m.Assessment.case_pk == case_pk)
+                    .order_by(m.Assessment.id)
+                )
+            ]
 
     def get_assessment(self, case_pk: int, assessment_id: int) -> AssessmentRecord:
         with self._tx() as s:
@@ -465,28 +614,44 @@ class Store(BoardMixin):
     # ------------------------------------------------------------------ audit
 
     @staticmethod
-    def _audit(s: OrmSession, user: UserRecord | None, action: str, case_id: str | None,
-               detail: str) -> None:
+    def _audit(
+        s: OrmSession, user: UserRecord | None, action: str, case_id: str | None, detail: str
+    ) -> None:
         if action not in AUDIT_ACTIONS:
             raise ValueError(f"unknown audit action {action!r}")
-        s.add(m.AuditEntry(user_id=user.id if user else None,
-                           username=user.username if user else None, action=action,
-                           case_id=case_id, detail=detail[:200]))
+        s.add(
+            m.AuditEntry(
+                user_id=user.id if user else None,
+                username=user.username if user else None,
+                action=action,
+                case_id=case_id,
+                detail=detail[:200],
+            )
+        )
 
-    def audit(self, user: UserRecord | None, action: str, case_id: str | None = None,
-              detail: str = "") -> None:
+    def audit(
+        self, user: UserRecord | None, action: str, case_id: str | None = None, detail: str = ""
+    ) -> None:
         """Record who did what to which case id (no clinical content)."""
         with self._tx() as s:
             self._audit(s, user, action, case_id, detail)
 
-    def audit_entries(self, *, case_id: str | None = None, limit: int = 200
-                      ) -> list[AuditRecord]:
+    def audit_entries(self, *, case_id: str | None = None, limit: int = 200) -> list[AuditRecord]:
         with self._tx() as s:
             query = select(m.AuditEntry).order_by(m.AuditEntry.id.desc()).limit(limit)
             if case_id is not None:
                 query = query.where(m.AuditEntry.case_id == case_id)
-            return [AuditRecord(id=r.id, at=r.at, username=r.username, action=r.action,
-                                case_id=r.case_id, detail=r.detail) for r in s.scalars(query)]
+            return [
+                AuditRecord(
+                    id=r.id,
+                    at=r.at,
+                    username=r.username,
+                    action=r.action,
+                    case_id=r.case_id,
+                    detail=r.detail,
+                )
+                for r in s.scalars(query)
+            ]
 
 
 @cache

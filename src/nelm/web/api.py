@@ -53,11 +53,13 @@ __all__ = ["router"]
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {
-        400: "The body could not be parsed", 401: "Not logged in",
+        400: "The body could not be parsed",
+        401: "Not logged in",
         403: "Not allowed for this role, or a missing CSRF token",
-        404: "No such resource", 409: "Conflicts with a stored record",
+        404: "No such resource",
+        409: "Conflicts with a stored record",
         413: "Request body over the limit: 1 MB for a case document, NELM_FHIR_MAX_BYTES "
-             "(20 MB by default) for a FHIR Bundle",
+        "(20 MB by default) for a FHIR Bundle",
         415: "A body not labelled as JSON (application/json, application/fhir+json)",
         422: "The input was rejected (one problem per field)",
         503: "The case database (or the evidence base) is not available",
@@ -74,17 +76,31 @@ UserDep = Annotated[Principal, Depends(require_user)]
 WriterDep = Annotated[Principal, Depends(require_writer)]
 AdminDep = Annotated[Principal, Depends(require_admin)]
 
-_CASE_BODY = {"requestBody": {"required": True, "content": {
-    "application/json": {"schema": CASE_SCHEMA}}}}
+_CASE_BODY = {
+    "requestBody": {"required": True, "content": {"application/json": {"schema": CASE_SCHEMA}}}
+}
 FHIR_JSON = "application/fhir+json"
-_ASSESS_BODY = {"requestBody": {"required": True, "content": {
-    "application/json": {"schema": CASE_SCHEMA},
-    FHIR_JSON: {"schema": {"type": "object", "description": "A FHIR R4 Bundle (see "
-                           "docs/fhir-mapping.md); the patient's data is mapped to a case."}},
-}}}
+_ASSESS_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": CASE_SCHEMA},
+            FHIR_JSON: {
+                "schema": {
+                    "type": "object",
+                    "description": "A FHIR R4 Bundle (see "
+                    "docs/fhir-mapping.md); the patient's data is mapped to a case.",
+                }
+            },
+        },
+    }
+}
 _ASSESSMENT_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The assessment (assessment-v1)",
-          "content": {"application/json": {"schema": ASSESSMENT_SCHEMA}}}}
+    200: {
+        "description": "The assessment (assessment-v1)",
+        "content": {"application/json": {"schema": ASSESSMENT_SCHEMA}},
+    }
+}
 
 
 def _store(request: Request) -> Store:
@@ -113,19 +129,33 @@ def _case_document(raw: bytes, text: str) -> Any:
     # The edge lets FHIR records through up to their own (larger) limit; a case document
     # stays within 1 MB.
     if len(raw) > CASE_MAX_BYTES:
-        raise ApiError(413, f"A case document is at most 1 MB ({CASE_MAX_BYTES:,} bytes); "
-                            f"this one is {len(raw):,} bytes.")
+        raise ApiError(
+            413,
+            f"A case document is at most 1 MB ({CASE_MAX_BYTES:,} bytes); "
+            f"this one is {len(raw):,} bytes.",
+        )
     if not text.lstrip().startswith("{"):
-        raise InputRejected([Problem("", "a JSON object (a case-v1 document)",
-                                     "something else" if text.strip() else "an empty body")])
+        raise InputRejected(
+            [
+                Problem(
+                    "",
+                    "a JSON object (a case-v1 document)",
+                    "something else" if text.strip() else "an empty body",
+                )
+            ]
+        )
     return load_document_text(text, source="the request body")
 
 
 # --------------------------------------------------------------------------- health
 
 
-@router.get("/health", response_model=Health, tags=["service"],
-            responses={503: {"model": Health, "description": "The database is unreachable"}})
+@router.get(
+    "/health",
+    response_model=Health,
+    tags=["service"],
+    responses={503: {"model": Health, "description": "The database is unreachable"}},
+)
 def health(request: Request) -> Response:
     """Liveness and database reachability; needs no login."""
     try:
@@ -135,8 +165,11 @@ def health(request: Request) -> Response:
         if not is_database_down(exc):
             raise
         database = "unreachable"
-    doc = {"status": "ok" if database == "ok" else "degraded", "database": database,
-           "knowledge_version": knowledge_version()}
+    doc = {
+        "status": "ok" if database == "ok" else "degraded",
+        "database": database,
+        "knowledge_version": knowledge_version(),
+    }
     return JSONResponse(doc, status_code=200 if database == "ok" else 503)
 
 
@@ -165,8 +198,9 @@ def _is_fhir(text: str) -> bool:
 def _parse_and_assess_fhir(text: str, assessment_date: dt.date) -> dict[str, Any]:
     bundle = load_document_text(text, source="the request body", max_bytes=max_bundle_bytes())
     if not isinstance(bundle, dict):
-        raise InputRejected([Problem("Bundle", "must be a JSON object (a FHIR R4 Bundle)",
-                                     type(bundle).__name__)])
+        raise InputRejected(
+            [Problem("Bundle", "must be a JSON object (a FHIR R4 Bundle)", type(bundle).__name__)]
+        )
     return assess_fhir(bundle, assessment_date=assessment_date)
 
 
@@ -180,15 +214,25 @@ async def _assess_fhir(request: Request, text: str, as_of: dt.date | None) -> Re
     return _json(doc)
 
 
-_OPERATION_OUTCOME = {"type": "object", "description": "A FHIR OperationOutcome: one issue per "
-                      "problem (severity, code, diagnostics, expression)"}
+_OPERATION_OUTCOME = {
+    "type": "object",
+    "description": "A FHIR OperationOutcome: one issue per "
+    "problem (severity, code, diagnostics, expression)",
+}
 _FHIR_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"description": description, "content": {
-        "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}},
-        FHIR_JSON: {"schema": _OPERATION_OUTCOME}}}
-    for code, description in ((400, "The body could not be parsed"),
-                              (413, "The body is over the size limit"),
-                              (422, "The case or the FHIR Bundle was rejected"))}
+    code: {
+        "description": description,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}},
+            FHIR_JSON: {"schema": _OPERATION_OUTCOME},
+        },
+    }
+    for code, description in (
+        (400, "The body could not be parsed"),
+        (413, "The body is over the size limit"),
+        (422, "The case or the FHIR Bundle was rejected"),
+    )
+}
 
 
 def _calendar_date(text: str | None, name: str) -> dt.date | None:
@@ -199,17 +243,31 @@ def _calendar_date(text: str | None, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputRejected([Problem(name, "a calendar date YYYY-MM-DD",
-                                     describe_value(text))]) from None
+        raise InputRejected(
+            [Problem(name, "a calendar date YYYY-MM-DD", describe_value(text))]
+        ) from None
 
 
-@router.post("/assess", tags=["assess"], openapi_extra=_ASSESS_BODY,
-             responses={**_ASSESSMENT_RESPONSE, **_FHIR_ERRORS}, response_class=Response)
-async def assess(request: Request, principal: UserDep,
-                 as_of: Annotated[str | None, Query(
-                     pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-11-01"],
-                     description="Assessment date for a FHIR Bundle (ages, result dates), "
-                                 "YYYY-MM-DD; default today.")] = None) -> Response:
+@router.post(
+    "/assess",
+    tags=["assess"],
+    openapi_extra=_ASSESS_BODY,
+    responses={**_ASSESSMENT_RESPONSE, **_FHIR_ERRORS},
+    response_class=Response,
+)
+async def assess(
+    request: Request,
+    principal: UserDep,
+    as_of: Annotated[
+        str | None,
+        Query(
+            pattern=r"^\d{4}-\d{2}-\d{2}$",
+            examples=["2026-11-01"],
+            description="Assessment date for a FHIR Bundle (ages, result dates), "
+            "YYYY-MM-DD; default today.",
+        ),
+    ] = None,
+) -> Response:
     """Assess one case document, or a FHIR R4 Bundle (sent as ``application/fhir+json``
     or as ``application/json``: a body with ``resourceType`` is a FHIR resource), without
     storing anything (stateless). Errors about a Bundle are FHIR OperationOutcomes."""
@@ -263,16 +321,23 @@ def _if_match(request: Request) -> int | None:
         version = int(tag[1:-1])
         if 1 <= version <= MAX_ID:
             return version
-    raise ApiError(400, "The If-Match header must be the ETag of the case as read "
-                        '(one strong entity tag such as "3") or *.',
-                   [Problem("If-Match", 'an entity tag such as "3", or *',
-                            describe_value(raw[:40]))])
+    raise ApiError(
+        400,
+        "The If-Match header must be the ETag of the case as read "
+        '(one strong entity tag such as "3") or *.',
+        [Problem("If-Match", 'an entity tag such as "3", or *', describe_value(raw[:40]))],
+    )
 
 
-@router.post("/cases", status_code=201, response_model=CaseDetail, tags=["cases"],
-             openapi_extra=_CASE_BODY, responses=_errors(409))
-async def create_case(request: Request, response: Response,
-                      principal: WriterDep) -> dict[str, Any]:
+@router.post(
+    "/cases",
+    status_code=201,
+    response_model=CaseDetail,
+    tags=["cases"],
+    openapi_extra=_CASE_BODY,
+    responses=_errors(409),
+)
+async def create_case(request: Request, response: Response, principal: WriterDep) -> dict[str, Any]:
     """Store a new case (version 1). 409 when its ``case_id`` is in use."""
     document = await _case_body(request)
     case = await run_in_threadpool(_store(request).create_case, document, principal.user)
@@ -280,10 +345,10 @@ async def create_case(request: Request, response: Response,
     return _detail(case)
 
 
-@router.get("/cases/{case_pk}", response_model=CaseDetail, tags=["cases"],
-            responses=_errors(404))
-def get_case(request: Request, response: Response, case_pk: Id,
-             principal: UserDep) -> dict[str, Any]:
+@router.get("/cases/{case_pk}", response_model=CaseDetail, tags=["cases"], responses=_errors(404))
+def get_case(
+    request: Request, response: Response, case_pk: Id, principal: UserDep
+) -> dict[str, Any]:
     """The case at its current version; ``ETag`` names that version (send it back in
     ``If-Match`` when updating)."""
     store = _store(request)
@@ -294,14 +359,24 @@ def get_case(request: Request, response: Response, case_pk: Id,
 
 
 _PRECONDITION: dict[int | str, dict[str, Any]] = {
-    412: {"model": VersionConflict, "description": "If-Match named a version that is no "
-          "longer current: nothing was stored; the body holds the case as it is now"}}
+    412: {
+        "model": VersionConflict,
+        "description": "If-Match named a version that is no "
+        "longer current: nothing was stored; the body holds the case as it is now",
+    }
+}
 
 
-@router.put("/cases/{case_pk}", response_model=CaseDetail, tags=["cases"],
-            openapi_extra=_CASE_BODY, responses={**_errors(404, 409), **_PRECONDITION})
-async def update_case(request: Request, response: Response, case_pk: Id,
-                      principal: WriterDep) -> Any:
+@router.put(
+    "/cases/{case_pk}",
+    response_model=CaseDetail,
+    tags=["cases"],
+    openapi_extra=_CASE_BODY,
+    responses={**_errors(404, 409), **_PRECONDITION},
+)
+async def update_case(
+    request: Request, response: Response, case_pk: Id, principal: WriterDep
+) -> Any:
     """Store the document as the case's next version (the case id cannot change).
 
     Send ``If-Match`` with the ``ETag`` of the version you edited: when someone else has
@@ -312,35 +387,57 @@ async def update_case(request: Request, response: Response, case_pk: Id,
     expected = _if_match(request)
     document = await _case_body(request)
     try:
-        case = await run_in_threadpool(_store(request).update_case, case_pk, document,
-                                       principal.user, expected_version=expected)
+        case = await run_in_threadpool(
+            _store(request).update_case,
+            case_pk,
+            document,
+            principal.user,
+            expected_version=expected,
+        )
     except VersionConflictError as exc:
         current = exc.current
-        body = {"detail": str(exc), "problems": [], "current_version": current.current_version,
-                "changed_by": exc.changed_by, "current": _detail(current)}
+        body = {
+            "detail": str(exc),
+            "problems": [],
+            "current_version": current.current_version,
+            "changed_by": exc.changed_by,
+            "current": _detail(current),
+        }
         return JSONResponse(body, status_code=412, headers={"ETag": etag(current)})
     response.headers["ETag"] = etag(case)
     return _detail(case)
 
 
-@router.delete("/cases/{case_pk}", status_code=204, tags=["cases"], responses=_errors(404),
-               response_class=Response)
+@router.delete(
+    "/cases/{case_pk}",
+    status_code=204,
+    tags=["cases"],
+    responses=_errors(404),
+    response_class=Response,
+)
 def delete_case(request: Request, case_pk: Id, principal: WriterDep) -> Response:
     """Remove a case from the list (its history is kept)."""
     _store(request).delete_case(case_pk, principal.user)
     return Response(status_code=204)
 
 
-@router.get("/cases/{case_pk}/versions", response_model=list[VersionSummary],
-            tags=["cases"], responses=_errors(404))
+@router.get(
+    "/cases/{case_pk}/versions",
+    response_model=list[VersionSummary],
+    tags=["cases"],
+    responses=_errors(404),
+)
 def list_versions(request: Request, case_pk: Id, principal: UserDep) -> list[dict[str, Any]]:
     return [v.summary() for v in _store(request).case_versions(case_pk)]
 
 
-@router.get("/cases/{case_pk}/versions/{version}", response_model=VersionDetail,
-            tags=["cases"], responses=_errors(404))
-def get_version(request: Request, case_pk: Id, version: Id,
-                principal: UserDep) -> dict[str, Any]:
+@router.get(
+    "/cases/{case_pk}/versions/{version}",
+    response_model=VersionDetail,
+    tags=["cases"],
+    responses=_errors(404),
+)
+def get_version(request: Request, case_pk: Id, version: Id, principal: UserDep) -> dict[str, Any]:
     store = _store(request)
     found = store.case_version(case_pk, version)
     case = store.get_case(case_pk)
@@ -351,38 +448,58 @@ def get_version(request: Request, case_pk: Id, version: Id,
 # --------------------------------------------------------------------------- assessments
 
 
-VersionQuery = Annotated[int | None, Query(ge=1, le=MAX_ID,
-                                           description="Case version (default: current)")]
+VersionQuery = Annotated[
+    int | None, Query(ge=1, le=MAX_ID, description="Case version (default: current)")
+]
 
 
-@router.post("/cases/{case_pk}/assessments", response_model=AssessmentOut, tags=["assessments"],
-             responses=_errors(404))
-def create_assessment(request: Request, case_pk: Id, principal: WriterDep,
-                      version: VersionQuery = None) -> Response:
+@router.post(
+    "/cases/{case_pk}/assessments",
+    response_model=AssessmentOut,
+    tags=["assessments"],
+    responses=_errors(404),
+)
+def create_assessment(
+    request: Request, case_pk: Id, principal: WriterDep, version: VersionQuery = None
+) -> Response:
     """Assess a stored case version; reuses a stored result of the same input and knowledge."""
     _, record = assessment_of(request, case_pk, version, principal)
     return _json(record.as_dict())
 
 
-@router.get("/cases/{case_pk}/assessment", response_model=AssessmentOut, tags=["assessments"],
-            responses=_errors(404))
-def current_assessment(request: Request, case_pk: Id, principal: UserDep,
-                       version: VersionQuery = None) -> Response:
+@router.get(
+    "/cases/{case_pk}/assessment",
+    response_model=AssessmentOut,
+    tags=["assessments"],
+    responses=_errors(404),
+)
+def current_assessment(
+    request: Request, case_pk: Id, principal: UserDep, version: VersionQuery = None
+) -> Response:
     """The assessment of the current (or the given) version, computed once and stored."""
     _, record = assessment_of(request, case_pk, version, principal)
     return _json(record.as_dict())
 
 
-@router.get("/cases/{case_pk}/assessments", response_model=list[AssessmentOut],
-            tags=["assessments"], responses=_errors(404))
+@router.get(
+    "/cases/{case_pk}/assessments",
+    response_model=list[AssessmentOut],
+    tags=["assessments"],
+    responses=_errors(404),
+)
 def list_assessments(request: Request, case_pk: Id, principal: UserDep) -> Response:
     return _json([a.as_dict() for a in _store(request).list_assessments(case_pk)])
 
 
-@router.get("/cases/{case_pk}/assessments/{assessment_id}", response_model=AssessmentOut,
-            tags=["assessments"], responses=_errors(404))
-def get_assessment(request: Request, case_pk: Id, assessment_id: Id,
-                   principal: UserDep) -> Response:
+@router.get(
+    "/cases/{case_pk}/assessments/{assessment_id}",
+    response_model=AssessmentOut,
+    tags=["assessments"],
+    responses=_errors(404),
+)
+def get_assessment(
+    request: Request, case_pk: Id, assessment_id: Id, principal: UserDep
+) -> Response:
     return _json(_store(request).get_assessment(case_pk, assessment_id).as_dict())
 
 
@@ -390,16 +507,25 @@ def get_assessment(request: Request, case_pk: Id, assessment_id: Id,
 
 
 def check_options(options: list[str]) -> None:
-    problems = [Problem(f"options.{i}", "an option id of assessment-v1 (e.g. liver_resection)",
-                        repr(o)) for i, o in enumerate(options) if o not in OPTION_IDS]
+    problems = [
+        Problem(f"options.{i}", "an option id of assessment-v1 (e.g. liver_resection)", repr(o))
+        for i, o in enumerate(options)
+        if o not in OPTION_IDS
+    ]
     if problems:
         raise InputRejected(problems)
 
 
-@router.post("/cases/{case_pk}/decisions", status_code=201, response_model=DecisionOut,
-             tags=["decisions"], responses=_errors(404))
-def record_decision(request: Request, case_pk: Id, body: DecisionIn,
-                    principal: WriterDep) -> dict[str, Any]:
+@router.post(
+    "/cases/{case_pk}/decisions",
+    status_code=201,
+    response_model=DecisionOut,
+    tags=["decisions"],
+    responses=_errors(404),
+)
+def record_decision(
+    request: Request, case_pk: Id, body: DecisionIn, principal: WriterDep
+) -> dict[str, Any]:
     """Record the tumour board's decision: chosen options and its words."""
     check_options(body.options)
     store = _store(request)
@@ -408,28 +534,53 @@ def record_decision(request: Request, case_pk: Id, body: DecisionIn,
     _, record = assessment_of(request, case_pk, version, principal)
     options = list(dict.fromkeys(body.options))
     statuses = {o: str(record.output["options"][o]["status"]) for o in options}
-    problems = [Problem(f"override_reasons.{o}", "the board's reason for choosing an option "
-                        "nelm marks ineligible", "nothing")
-                for o in options if statuses[o] == "ineligible"
-                and not body.override_reasons.get(o, "").strip()]
-    problems += [Problem(f"override_reasons.{o}", "a chosen option nelm marks ineligible",
-                         repr(o)) for o in body.override_reasons if statuses.get(o) != "ineligible"]
+    problems = [
+        Problem(
+            f"override_reasons.{o}",
+            "the board's reason for choosing an option nelm marks ineligible",
+            "nothing",
+        )
+        for o in options
+        if statuses[o] == "ineligible" and not body.override_reasons.get(o, "").strip()
+    ]
+    problems += [
+        Problem(f"override_reasons.{o}", "a chosen option nelm marks ineligible", repr(o))
+        for o in body.override_reasons
+        if statuses.get(o) != "ineligible"
+    ]
     if (body.replaces_id is None) != (body.change is None):
-        problems.append(Problem("change", "amendment or supersession together with "
-                                "replaces_id", repr(body.change)))
+        problems.append(
+            Problem(
+                "change", "amendment or supersession together with replaces_id", repr(body.change)
+            )
+        )
     if problems:
         raise InputRejected(problems)
     decision = store.record_decision(
-        case_pk, case_version=version, options=options, text=body.text,
-        user=principal.user, assessment_id=body.assessment_id, status=body.status,
-        attendees=body.attendees, meeting_id=body.meeting_id, follow_up_on=body.follow_up_on,
-        option_statuses=statuses, override_reasons=body.override_reasons,
-        replaces_id=body.replaces_id, change=body.change)
+        case_pk,
+        case_version=version,
+        options=options,
+        text=body.text,
+        user=principal.user,
+        assessment_id=body.assessment_id,
+        status=body.status,
+        attendees=body.attendees,
+        meeting_id=body.meeting_id,
+        follow_up_on=body.follow_up_on,
+        option_statuses=statuses,
+        override_reasons=body.override_reasons,
+        replaces_id=body.replaces_id,
+        change=body.change,
+    )
     return decision.as_dict()
 
 
-@router.get("/cases/{case_pk}/decisions", response_model=list[DecisionOut], tags=["decisions"],
-            responses=_errors(404))
+@router.get(
+    "/cases/{case_pk}/decisions",
+    response_model=list[DecisionOut],
+    tags=["decisions"],
+    responses=_errors(404),
+)
 def list_decisions(request: Request, case_pk: Id, principal: UserDep) -> list[dict[str, Any]]:
     return [d.as_dict() for d in _store(request).list_decisions(case_pk)]
 
@@ -437,63 +588,92 @@ def list_decisions(request: Request, case_pk: Id, principal: UserDep) -> list[di
 # --------------------------------------------------------------------------- reports
 
 
-@router.get("/cases/{case_pk}/report", tags=["reports"], response_class=Response,
-            responses={**_errors(404), 200: {"description": "The report",
-                                             "content": {"text/html": {},
-                                                         "application/pdf": {}}}})
-def report(request: Request, case_pk: Id, principal: UserDep,
-           format: Annotated[Literal["html", "pdf"], Query()] = "html",
-           version: VersionQuery = None,
-           evidence: Annotated[bool, Query(description="Append the evidence tables")] = False
-           ) -> Response:
+@router.get(
+    "/cases/{case_pk}/report",
+    tags=["reports"],
+    response_class=Response,
+    responses={
+        **_errors(404),
+        200: {"description": "The report", "content": {"text/html": {}, "application/pdf": {}}},
+    },
+)
+def report(
+    request: Request,
+    case_pk: Id,
+    principal: UserDep,
+    format: Annotated[Literal["html", "pdf"], Query()] = "html",
+    version: VersionQuery = None,
+    evidence: Annotated[bool, Query(description="Append the evidence tables")] = False,
+) -> Response:
     """The printable report (self-contained HTML, or PDF) of a stored case version."""
-    body, media, name = build_report(request, case_pk, version, format, principal,
-                                     with_evidence=evidence)
-    return Response(body, media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    body, media, name = build_report(
+        request, case_pk, version, format, principal, with_evidence=evidence
+    )
+    return Response(
+        body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 # --------------------------------------------------------------------------- evidence
 
 _SVG: dict[int | str, dict[str, Any]] = {
-    200: {"description": "SVG image", "content": {"image/svg+xml": {}}}}
-Modality = Annotated[str, Query(min_length=1, max_length=64,
-                                description="Option id (or tae_tace, intra_arterial, other)")]
-Outcome = Annotated[str, Query(min_length=1, max_length=64,
-                               description="Outcome name (evidence-v1)")]
+    200: {"description": "SVG image", "content": {"image/svg+xml": {}}}
+}
+Modality = Annotated[
+    str,
+    Query(
+        min_length=1, max_length=64, description="Option id (or tae_tace, intra_arterial, other)"
+    ),
+]
+Outcome = Annotated[
+    str, Query(min_length=1, max_length=64, description="Outcome name (evidence-v1)")
+]
 
 
 @router.get("/evidence/records", tags=["evidence"], responses=_errors(404))
-def evidence_records(principal: UserDep,
-                     modality: Annotated[str | None, Query(max_length=64)] = None,
-                     outcome: Annotated[str | None, Query(max_length=64)] = None
-                     ) -> list[dict[str, Any]]:
+def evidence_records(
+    principal: UserDep,
+    modality: Annotated[str | None, Query(max_length=64)] = None,
+    outcome: Annotated[str | None, Query(max_length=64)] = None,
+) -> list[dict[str, Any]]:
     """Evidence records (evidence-v1), optionally of one modality and/or outcome."""
     return evidence.records(modality, outcome)
 
 
 @router.get("/evidence/pool", tags=["evidence"])
-def evidence_pool(principal: UserDep, modality: Modality, outcome: Outcome,
-                  method: Annotated[Literal["REML", "DL", "PM", "FE"], Query()] = "REML",
-                  knapp_hartung: bool = False) -> dict[str, Any]:
+def evidence_pool(
+    principal: UserDep,
+    modality: Modality,
+    outcome: Outcome,
+    method: Annotated[Literal["REML", "DL", "PM", "FE"], Query()] = "REML",
+    knapp_hartung: bool = False,
+) -> dict[str, Any]:
     """Pooled proportion (random effects, logit) or, for medians, their summary."""
     return evidence.pool(modality, outcome, method, knapp_hartung)
 
 
-@router.get("/evidence/forest.svg", tags=["evidence"], response_class=Response,
-            responses=_SVG)
-def evidence_forest(principal: UserDep, modality: Modality, outcome: Outcome,
-                    method: Annotated[Literal["REML", "DL", "PM", "FE"], Query()] = "REML",
-                    ) -> Response:
+@router.get("/evidence/forest.svg", tags=["evidence"], response_class=Response, responses=_SVG)
+def evidence_forest(
+    principal: UserDep,
+    modality: Modality,
+    outcome: Outcome,
+    method: Annotated[Literal["REML", "DL", "PM", "FE"], Query()] = "REML",
+) -> Response:
     """Forest plot of a pooled percentage outcome."""
-    return Response(evidence.forest_svg_cached(modality, outcome, method),
-                    media_type="image/svg+xml")
+    return Response(
+        evidence.forest_svg_cached(modality, outcome, method), media_type="image/svg+xml"
+    )
 
 
-@router.get("/evidence/survival.svg", tags=["evidence"], response_class=Response,
-            responses={**_SVG, **_errors(404)})
-def evidence_survival(principal: UserDep, modality: Modality,
-                      kind: Annotated[Literal["os", "pfs"], Query()] = "os") -> Response:
+@router.get(
+    "/evidence/survival.svg",
+    tags=["evidence"],
+    response_class=Response,
+    responses={**_SVG, **_errors(404)},
+)
+def evidence_survival(
+    principal: UserDep, modality: Modality, kind: Annotated[Literal["os", "pfs"], Query()] = "os"
+) -> Response:
     """Approximate survival curves (Weibull through published medians and rates)."""
     return Response(evidence.survival_svg_cached(modality, kind), media_type="image/svg+xml")
 
@@ -506,8 +686,9 @@ def list_users(request: Request, principal: AdminDep) -> list[dict[str, Any]]:
     return [u.as_dict() for u in _store(request).list_users()]
 
 
-@router.post("/users", status_code=201, response_model=UserOut, tags=["users"],
-             responses=_errors(409))
+@router.post(
+    "/users", status_code=201, response_model=UserOut, tags=["users"], responses=_errors(409)
+)
 def create_user(request: Request, body: UserIn, principal: AdminDep) -> dict[str, Any]:
     store = _store(request)
     user = store.create_user(body.username, body.role, body.password)
@@ -515,16 +696,14 @@ def create_user(request: Request, body: UserIn, principal: AdminDep) -> dict[str
     return user.as_dict()
 
 
-@router.patch("/users/{user_id}", response_model=UserOut, tags=["users"],
-              responses=_errors(404))
-def update_user(request: Request, user_id: Id, body: UserPatch,
-                principal: AdminDep) -> dict[str, Any]:
+@router.patch("/users/{user_id}", response_model=UserOut, tags=["users"], responses=_errors(404))
+def update_user(
+    request: Request, user_id: Id, body: UserPatch, principal: AdminDep
+) -> dict[str, Any]:
     store = _store(request)
-    if user_id == principal.user.id and (body.active is False or body.role not in (None,
-                                                                                  "admin")):
+    if user_id == principal.user.id and (body.active is False or body.role not in (None, "admin")):
         raise ApiError(409, "You cannot demote or deactivate yourself.")
-    user = store.update_user(user_id, role=body.role, active=body.active,
-                             password=body.password)
+    user = store.update_user(user_id, role=body.role, active=body.active, password=body.password)
     token_cache(request).forget()
     store.audit(principal.user, "user", None, f"changed user {user.id}")
     return user.as_dict()
@@ -544,8 +723,13 @@ def create_token(request: Request, body: TokenIn, principal: UserDep) -> dict[st
     return {**record.as_dict(), "token": plaintext}
 
 
-@router.delete("/tokens/{token_id}", status_code=204, tags=["users"], response_class=Response,
-               responses=_errors(404))
+@router.delete(
+    "/tokens/{token_id}",
+    status_code=204,
+    tags=["users"],
+    response_class=Response,
+    responses=_errors(404),
+)
 def revoke_token(request: Request, token_id: Id, principal: UserDep) -> Response:
     store = _store(request)
     owner = None if principal.user.is_admin() else principal.user.id
@@ -557,8 +741,11 @@ def revoke_token(request: Request, token_id: Id, principal: UserDep) -> Response
 
 
 @router.get("/audit", response_model=list[AuditOut], tags=["users"])
-def audit_log(request: Request, principal: AdminDep,
-              case_id: Annotated[str | None, Query(max_length=128)] = None,
-              limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[dict[str, Any]]:
+def audit_log(
+    request: Request,
+    principal: AdminDep,
+    case_id: Annotated[str | None, Query(max_length=128)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[dict[str, Any]]:
     """Who read, created, changed or exported which case id, and when (admin only)."""
     return [e.as_dict() for e in _store(request).audit_entries(case_id=case_id, limit=limit)]

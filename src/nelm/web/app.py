@@ -63,13 +63,21 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         if store is None:
             opened.close()
 
-    app = FastAPI(title="nelm", version=str(nelm_version), description=DESCRIPTION,
-                  openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan)
+    app = FastAPI(
+        title="nelm",
+        version=str(nelm_version),
+        description=DESCRIPTION,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
     app.state.settings = settings
     app.state.store = opened
     app.state.token_cache = TokenCache()
-    app.state.login_limiter = LoginLimiter(settings.login_max_failures,
-                                           settings.login_window_seconds)
+    app.state.login_limiter = LoginLimiter(
+        settings.login_max_failures, settings.login_window_seconds
+    )
     app.state.login_address = None
     if settings.bootstrap:
         app.state.login_address = ensure_admin(opened, settings.public_url, settings.announce)

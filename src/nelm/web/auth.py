@@ -136,9 +136,12 @@ async def require_user(request: Request) -> Principal:
     """FastAPI dependency for API routes: 401 without a login; CSRF for cookie writes."""
     principal = await resolve_principal(request)
     if principal is None:
-        raise ApiError(401, "Log in first: send 'Authorization: Bearer <token>' (create a "
-                            "token on the Account page) or use the web application.",
-                       headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(
+            401,
+            "Log in first: send 'Authorization: Bearer <token>' (create a "
+            "token on the Account page) or use the web application.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     if principal.via == "session" and request.method not in _SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(sent.encode(), principal.csrf.encode()):
@@ -162,18 +165,25 @@ async def require_admin(request: Request) -> Principal:
 
 def check_csrf(principal: Principal, sent: str | None) -> None:
     """Check a form's CSRF token against the session's (403 when wrong or missing)."""
-    if principal.via != "session" or not sent or not hmac.compare_digest(
-            sent.encode(), principal.csrf.encode()):
-        raise ApiError(403, "This form has expired or did not come from this site. "
-                            "Reload the page and try again.")
+    if (
+        principal.via != "session"
+        or not sent
+        or not hmac.compare_digest(sent.encode(), principal.csrf.encode())
+    ):
+        raise ApiError(
+            403,
+            "This form has expired or did not come from this site. Reload the page and try again.",
+        )
 
 
-def set_cookie(request: Request, response: Response, name: str, value: str,
-               max_age: int | None) -> None:
+def set_cookie(
+    request: Request, response: Response, name: str, value: str, max_age: int | None
+) -> None:
     secure_setting = request.app.state.settings.secure_cookies
     secure = request.url.scheme == "https" if secure_setting is None else bool(secure_setting)
-    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="strict",
-                        secure=secure, path="/")
+    response.set_cookie(
+        name, value, max_age=max_age, httponly=True, samesite="strict", secure=secure, path="/"
+    )
 
 
 class LoginLimiter:

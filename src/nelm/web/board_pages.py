@@ -53,30 +53,43 @@ MAX_ATTENDEES = 60
 
 
 def _document(store: Store, case: CaseRecord, version: int) -> dict[str, Any]:
-    return (case.document if version == case.current_version
-            else store.case_version(case.id, version).document)
+    return (
+        case.document
+        if version == case.current_version
+        else store.case_version(case.id, version).document
+    )
 
 
-def changes_between(store: Store, case: CaseRecord, older: int, newer: int,
-                    principal: Principal) -> dict[str, Any]:
+def changes_between(
+    store: Store, case: CaseRecord, older: int, newer: int, principal: Principal
+) -> dict[str, Any]:
     """Input and status changes from version ``older`` to ``newer`` of a case."""
     doc_a, doc_b = _document(store, case, older), _document(store, case, newer)
     out_a = assess_stored(store, case, doc_a, older, principal.user).output
     out_b = assess_stored(store, case, doc_b, newer, principal.user).output
-    return {"inputs": input_changes(doc_a, doc_b, label=field_label, show=format_value),
-            "statuses": status_changes(out_a, out_b)}
+    return {
+        "inputs": input_changes(doc_a, doc_b, label=field_label, show=format_value),
+        "statuses": status_changes(out_a, out_b),
+    }
 
 
-def case_page(request: Request, case_pk: int, principal: Principal, *,
-              version: int | None = None, template: str = "case.html", status: int = 200,
-              form_values: Mapping[str, Any] | None = None,
-              form_errors: list[str] | None = None, **extra: Any) -> Response:
+def case_page(
+    request: Request,
+    case_pk: int,
+    principal: Principal,
+    *,
+    version: int | None = None,
+    template: str = "case.html",
+    status: int = 200,
+    form_values: Mapping[str, Any] | None = None,
+    form_errors: list[str] | None = None,
+    **extra: Any,
+) -> Response:
     """The one-screen case page (or the meeting's presentation of it)."""
     store = _store(request)
     case = store.get_case(case_pk)
     chosen = version or case.current_version
-    record = assess_stored(store, case, _document(store, case, chosen), chosen,
-                           principal.user)
+    record = assess_stored(store, case, _document(store, case, chosen), chosen, principal.user)
     store.audit(principal.user, "read", case.case_id, f"page version {chosen}")
     doc = record.output
     view = board_view(doc, field_label=field_label)
@@ -95,43 +108,75 @@ def case_page(request: Request, case_pk: int, principal: Principal, *,
         values["attendees"] = "\n".join(meeting.attendees) if meeting else ""
         values.setdefault("meeting_id", str(item.meeting_id))
     return render(
-        request, template, status=status, title=f"Case {case.case_id}", case=case,
-        version=chosen, versions=store.case_versions(case_pk), doc=doc, record=record,
-        view=view, refs=view.references, inputs=input_rows(doc.get("inputs") or {}),
-        option_names={o.id: o.name for o in view.options}, decisions=decisions,
-        latest=current[-1] if current else None, agenda=agenda, meetings=meetings,
-        meeting_titles=titles, question=item.question if item else "",
-        presenter=item.presenter if item else "", item=item,
-        classification=_classification(doc), evidence_available=evidence.available(),
-        decided=request.query_params.get("decided") == "1", changes=changes,
-        form_values=values, form_errors=form_errors or [], **extra)
+        request,
+        template,
+        status=status,
+        title=f"Case {case.case_id}",
+        case=case,
+        version=chosen,
+        versions=store.case_versions(case_pk),
+        doc=doc,
+        record=record,
+        view=view,
+        refs=view.references,
+        inputs=input_rows(doc.get("inputs") or {}),
+        option_names={o.id: o.name for o in view.options},
+        decisions=decisions,
+        latest=current[-1] if current else None,
+        agenda=agenda,
+        meetings=meetings,
+        meeting_titles=titles,
+        question=item.question if item else "",
+        presenter=item.presenter if item else "",
+        item=item,
+        classification=_classification(doc),
+        evidence_available=evidence.available(),
+        decided=request.query_params.get("decided") == "1",
+        changes=changes,
+        form_values=values,
+        form_errors=form_errors or [],
+        **extra,
+    )
 
 
 @router.get("/cases/{case_pk}")
-def case_view(request: Request, case_pk: Id, principal: PageUser,
-              version: VersionQuery = None) -> Response:
+def case_view(
+    request: Request, case_pk: Id, principal: PageUser, version: VersionQuery = None
+) -> Response:
     return case_page(request, case_pk, principal, version=version)
 
 
 @router.get("/cases/{case_pk}/diff")
-def case_diff(request: Request, case_pk: Id, principal: PageUser,
-              from_: int = Query(alias="from", ge=1, le=2_147_483_647),
-              to: int = Query(ge=1, le=2_147_483_647)) -> Response:
+def case_diff(
+    request: Request,
+    case_pk: Id,
+    principal: PageUser,
+    from_: int = Query(alias="from", ge=1, le=2_147_483_647),
+    to: int = Query(ge=1, le=2_147_483_647),
+) -> Response:
     store = _store(request)
     case = store.get_case(case_pk)
     if from_ > case.current_version or to > case.current_version:
         raise NotFoundError(f"case {case.case_id} has {case.current_version} versions")
     changes = changes_between(store, case, from_, to, principal)
-    return render(request, "diff.html", title=f"Case {case.case_id}: version {from_} → {to}",
-                  case=case, a=from_, b=to, changes=changes,
-                  versions=store.case_versions(case_pk))
+    return render(
+        request,
+        "diff.html",
+        title=f"Case {case.case_id}: version {from_} → {to}",
+        case=case,
+        a=from_,
+        b=to,
+        changes=changes,
+        versions=store.case_versions(case_pk),
+    )
 
 
 # --------------------------------------------------------------------------- decisions
 
 
-def _parse_decision(form: FormData, statuses: Mapping[str, str],
-                    names: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
+def _parse_decision(
+    form: FormData, statuses: Mapping[str, str], names: Mapping[str, str]
+) -> tuple[dict[str, Any], list[str]]:
     """The decision form as values for the store, and the problems in words."""
     errors: list[str] = []
     options = list(dict.fromkeys(str(o) for o in form.getlist("options")))
@@ -142,8 +187,9 @@ def _parse_decision(form: FormData, statuses: Mapping[str, str],
     status = str(form.get("status") or "provisional")
     if status not in DECISION_STATUSES:
         errors.append(f"Status: choose provisional or final (got {status[:20]!r}).")
-    attendees = [line.strip()[:200] for line in str(form.get("attendees") or "").splitlines()
-                 if line.strip()]
+    attendees = [
+        line.strip()[:200] for line in str(form.get("attendees") or "").splitlines() if line.strip()
+    ]
     if len(attendees) > MAX_ATTENDEES:
         errors.append(f"Attendees present: at most {MAX_ATTENDEES} names, got {len(attendees)}.")
     follow = str(form.get("follow_up_on") or "").strip()
@@ -152,8 +198,9 @@ def _parse_decision(form: FormData, statuses: Mapping[str, str],
         try:
             follow_up = date.fromisoformat(follow)
         except ValueError:
-            errors.append(f"Follow-up date: expected a date such as 2027-03-31, got "
-                          f"{follow[:30]!r}.")
+            errors.append(
+                f"Follow-up date: expected a date such as 2027-03-31, got {follow[:30]!r}."
+            )
     reasons: dict[str, str] = {}
     for oid in options:
         if statuses.get(oid) == "ineligible":
@@ -161,8 +208,10 @@ def _parse_decision(form: FormData, statuses: Mapping[str, str],
             if why:
                 reasons[oid] = why
             else:
-                errors.append(f"Reason for choosing {names.get(oid, oid)}: nelm marks it "
-                              "ineligible, so the board's reason is required.")
+                errors.append(
+                    f"Reason for choosing {names.get(oid, oid)}: nelm marks it "
+                    "ineligible, so the board's reason is required."
+                )
     if not options and not text:
         errors.append("Choose at least one option or write the board's decision.")
     meeting = str(form.get("meeting_id") or "")
@@ -171,8 +220,12 @@ def _parse_decision(form: FormData, statuses: Mapping[str, str],
     if change is not None and change not in DECISION_CHANGES:
         raise ApiError(422, "A change is an amendment or a supersession.")
     values = {
-        "options": options, "text": text, "status": status, "attendees": attendees,
-        "follow_up_on": follow_up, "override_reasons": reasons,
+        "options": options,
+        "text": text,
+        "status": status,
+        "attendees": attendees,
+        "follow_up_on": follow_up,
+        "override_reasons": reasons,
         "option_statuses": {o: statuses[o] for o in options if o in statuses},
         "meeting_id": int(meeting) if meeting.isdigit() and len(meeting) < 10 else None,
         "replaces_id": int(replaces) if replaces.isdigit() and len(replaces) < 10 else None,
@@ -195,10 +248,12 @@ async def record_decision(request: Request, case_pk: Id, principal: PageUser) ->
     store = _store(request)
     case = store.get_case(case_pk)
     sent_version = str(form.get("case_version") or "")
-    version = int(sent_version) if sent_version.isdigit() and len(sent_version) < 10 else (
-        case.current_version)
-    record = assess_stored(store, case, _document(store, case, version), version,
-                           principal.user)
+    version = (
+        int(sent_version)
+        if sent_version.isdigit() and len(sent_version) < 10
+        else (case.current_version)
+    )
+    record = assess_stored(store, case, _document(store, case, version), version, principal.user)
     options = record.output["options"]
     statuses = {oid: str(o["status"]) for oid, o in options.items()}
     names = {oid: str(o.get("name") or oid) for oid, o in options.items()}
@@ -206,23 +261,41 @@ async def record_decision(request: Request, case_pk: Id, principal: PageUser) ->
     back = _safe_next(str(form.get("back") or "")) if form.get("back") else ""
     if errors:
         if back.startswith("/meetings/"):
-            return present_page(request, back, principal, status=422,
-                                form_values=_echo(form), form_errors=errors)
-        return case_page(request, case_pk, principal, version=version, status=422,
-                         form_values=_echo(form), form_errors=errors)
+            return present_page(
+                request, back, principal, status=422, form_values=_echo(form), form_errors=errors
+            )
+        return case_page(
+            request,
+            case_pk,
+            principal,
+            version=version,
+            status=422,
+            form_values=_echo(form),
+            form_errors=errors,
+        )
     assessment = str(form.get("assessment_id") or "")[:9]
     await run_in_threadpool(
-        store.record_decision, case_pk, case_version=version, user=principal.user,
-        assessment_id=int(assessment) if assessment.isdigit() else None, **values)
+        store.record_decision,
+        case_pk,
+        case_version=version,
+        user=principal.user,
+        assessment_id=int(assessment) if assessment.isdigit() else None,
+        **values,
+    )
     if back:
         return _see_other(f"{back}?decided=1#decisions")
     return _see_other(f"/cases/{case_pk}?version={version}&decided=1#decisions")
 
 
 @router.get("/cases/{case_pk}/decisions/{decision_id}/change")
-def change_decision_form(request: Request, case_pk: Id, decision_id: Id,
-                         principal: PageUser, kind: str = "amendment",
-                         back: str = "") -> Response:
+def change_decision_form(
+    request: Request,
+    case_pk: Id,
+    decision_id: Id,
+    principal: PageUser,
+    kind: str = "amendment",
+    back: str = "",
+) -> Response:
     _writer(principal)
     if kind not in DECISION_CHANGES:
         raise ApiError(422, "kind: expected amendment or supersession.")
@@ -231,51 +304,74 @@ def change_decision_form(request: Request, case_pk: Id, decision_id: Id,
     if old is None:
         raise NotFoundError(f"case {case_pk} has no decision {decision_id}")
     if not old.current:
-        raise ApiError(409, f"Decision #{decision_id} was already replaced by decision "
-                            f"#{old.replaced_by}; change that one instead.")
+        raise ApiError(
+            409,
+            f"Decision #{decision_id} was already replaced by decision "
+            f"#{old.replaced_by}; change that one instead.",
+        )
     values: dict[str, Any] = {
-        "replaces_id": str(old.id), "change": kind, "options": list(old.options),
-        "text": old.text if kind == "amendment" else "", "status": old.status,
+        "replaces_id": str(old.id),
+        "change": kind,
+        "options": list(old.options),
+        "text": old.text if kind == "amendment" else "",
+        "status": old.status,
         "attendees": "\n".join(old.attendees),
         "follow_up_on": old.follow_up_on.isoformat() if old.follow_up_on else "",
         "meeting_id": str(old.meeting_id or ""),
-        **{f"reason-{o}": r for o, r in (old.override_reasons or {}).items()}}
-    return case_page(request, case_pk, principal, version=old.case_version,
-                     template="decision_change.html", form_values=values, old=old,
-                     kind=kind, back=_safe_next(back) if back else "")
+        **{f"reason-{o}": r for o, r in (old.override_reasons or {}).items()},
+    }
+    return case_page(
+        request,
+        case_pk,
+        principal,
+        version=old.case_version,
+        template="decision_change.html",
+        form_values=values,
+        old=old,
+        kind=kind,
+        back=_safe_next(back) if back else "",
+    )
 
 
 # --------------------------------------------------------------------------- board summary
 
 
-def summary_document(request: Request, case_pk: int, principal: Principal,
-                     version: int | None) -> tuple[str, str]:
+def summary_document(
+    request: Request, case_pk: int, principal: Principal, version: int | None
+) -> tuple[str, str]:
     """The board summary of a case as HTML, and the file stem. Audited as an export."""
     from nelm.report.summary import render_summary_html
 
     store = _store(request)
     case = store.get_case(case_pk)
     chosen = version or case.current_version
-    record = assess_stored(store, case, _document(store, case, chosen), chosen,
-                           principal.user)
+    record = assess_stored(store, case, _document(store, case, chosen), chosen, principal.user)
     current = [d for d in store.list_decisions(case_pk) if d.current]
     decision = current[-1] if current else None
     agenda = store.agenda_of_case(case_pk)
-    meeting_id = decision.meeting_id if decision and decision.meeting_id else (
-        agenda[-1].meeting_id if agenda else None)
+    meeting_id = (
+        decision.meeting_id
+        if decision and decision.meeting_id
+        else (agenda[-1].meeting_id if agenda else None)
+    )
     meeting = store.get_meeting(meeting_id) if meeting_id else None
     item = next((a for a in reversed(agenda) if a.meeting_id == meeting_id), None)
-    html = render_summary_html(record.output, decision=decision, meeting=meeting,
-                               question=item.question if item else "",
-                               presenter=item.presenter if item else "",
-                               case_version=chosen)
+    html = render_summary_html(
+        record.output,
+        decision=decision,
+        meeting=meeting,
+        question=item.question if item else "",
+        presenter=item.presenter if item else "",
+        case_version=chosen,
+    )
     store.audit(principal.user, "export", case.case_id, f"summary version {chosen}")
     return html, f"nelm-summary-{case_pk}-v{chosen}"
 
 
 @router.get("/cases/{case_pk}/summary.{fmt}")
-def board_summary(request: Request, case_pk: Id, fmt: str, principal: PageUser,
-                  version: VersionQuery = None) -> Response:
+def board_summary(
+    request: Request, case_pk: Id, fmt: str, principal: PageUser, version: VersionQuery = None
+) -> Response:
     """The one- or two-page board summary, as PDF (or HTML to look at)."""
     if fmt not in ("html", "pdf"):
         raise NotFoundError("Not found")
@@ -288,8 +384,11 @@ def board_summary(request: Request, case_pk: Id, fmt: str, principal: PageUser,
         pdf = html_to_pdf(html)
     except PdfUnavailableError as exc:
         raise ApiError(503, str(exc)) from exc
-    return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{stem}.pdf"'})
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{stem}.pdf"'},
+    )
 
 
 # --------------------------------------------------------------------------- knowledge
@@ -301,8 +400,13 @@ def knowledge_change_page(request: Request, principal: PageUser) -> Response:
     from nelm.web.knowledge_changes import knowledge_changes
 
     current, found = knowledge_changes(_store(request))
-    return render(request, "knowledge_changes.html", title="Knowledge base changes",
-                  current=current, found=found)
+    return render(
+        request,
+        "knowledge_changes.html",
+        title="Knowledge base changes",
+        current=current,
+        found=found,
+    )
 
 
 # --------------------------------------------------------------------------- meetings
@@ -324,9 +428,18 @@ def present_page(request: Request, path: str, principal: Principal, **kwargs: An
     values = dict(kwargs.pop("form_values", None) or {})
     values.setdefault("attendees", "\n".join(meeting.attendees))
     values.setdefault("meeting_id", str(meeting_id))
-    return case_page(request, item.case_pk, principal, template="present.html", item=item,
-                     meeting=meeting, index=index, agenda_items=agenda,
-                     previous=agenda[index - 1] if index > 0 else None,
-                     following=agenda[index + 1] if index + 1 < len(agenda) else None,
-                     back=f"/meetings/{meeting_id}/present/{position}", form_values=values,
-                     **kwargs)
+    return case_page(
+        request,
+        item.case_pk,
+        principal,
+        template="present.html",
+        item=item,
+        meeting=meeting,
+        index=index,
+        agenda_items=agenda,
+        previous=agenda[index - 1] if index > 0 else None,
+        following=agenda[index + 1] if index + 1 < len(agenda) else None,
+        back=f"/meetings/{meeting_id}/present/{position}",
+        form_values=values,
+        **kwargs,
+    )

@@ -59,8 +59,11 @@ def case_list(request: Request, principal: PageUser) -> Response:
     cases: list[CaseRecord] = store.list_cases()
     if query:
         needle = query.casefold()
-        cases = [c for c in cases if needle in c.case_id.casefold()
-                 or needle in (c.label or "").casefold()]
+        cases = [
+            c
+            for c in cases
+            if needle in c.case_id.casefold() or needle in (c.label or "").casefold()
+        ]
     if meeting:
         on_agenda = store.cases_on_meeting(meeting)
         cases = [c for c in cases if c.id in on_agenda]
@@ -71,8 +74,9 @@ def case_list(request: Request, principal: PageUser) -> Response:
 
     def output(case: CaseRecord) -> dict[str, Any]:
         if case.id not in assessed:
-            assessed[case.id] = assess_stored(store, case, case.document,
-                                              case.current_version, principal.user).output
+            assessed[case.id] = assess_stored(
+                store, case, case.document, case.current_version, principal.user
+            ).output
         return assessed[case.id]
 
     if option and status:
@@ -82,20 +86,45 @@ def case_list(request: Request, principal: PageUser) -> Response:
     total = len(cases)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(page, pages)
-    shown = cases[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    shown = cases[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     rows = []
     for case in shown:
         doc = output(case)
         names = {oid: str(o.get("name") or oid) for oid, o in doc["options"].items()}
         decision = decisions.get(case.id)
-        rows.append({"case": case, "first_step": _first_step(doc), "decision": decision,
-                     "decision_names": [names.get(o, o) for o in decision.options]
-                     if decision else []})
-    kept = {k: v for k, v in {"q": query, "meeting": meeting or "", "option": option,
-                              "status": status, "decided": decided,
-                              "needs_data": "yes" if needs_data else ""}.items() if v}
+        rows.append(
+            {
+                "case": case,
+                "first_step": _first_step(doc),
+                "decision": decision,
+                "decision_names": [names.get(o, o) for o in decision.options] if decision else [],
+            }
+        )
+    kept = {
+        k: v
+        for k, v in {
+            "q": query,
+            "meeting": meeting or "",
+            "option": option,
+            "status": status,
+            "decided": decided,
+            "needs_data": "yes" if needs_data else "",
+        }.items()
+        if v
+    }
     option_names = {oid: spec.name for oid, spec in load_knowledge().options.items()}
-    return render(request, "cases.html", title="Cases", rows=rows, total=total, page=page,
-                  pages=pages, filters=kept, meetings=store.list_meetings(),
-                  option_ids=OPTION_IDS, option_names=option_names, statuses=STATUSES,
-                  page_url=lambda n: "/?" + urlencode({**kept, "page": n}))
+    return render(
+        request,
+        "cases.html",
+        title="Cases",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        filters=kept,
+        meetings=store.list_meetings(),
+        option_ids=OPTION_IDS,
+        option_names=option_names,
+        statuses=STATUSES,
+        page_url=lambda n: "/?" + urlencode({**kept, "page": n}),
+    )

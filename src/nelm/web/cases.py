@@ -25,8 +25,13 @@ def normalised_document(raw: Any) -> dict[str, Any]:
     return case.to_document()
 
 
-def assess_stored(store: Store, case: CaseRecord, document: Mapping[str, Any], version: int,
-                  user: UserRecord | None) -> AssessmentRecord:
+def assess_stored(
+    store: Store,
+    case: CaseRecord,
+    document: Mapping[str, Any],
+    version: int,
+    user: UserRecord | None,
+) -> AssessmentRecord:
     """The assessment of one stored case version: reused when the same input was already
     assessed with the same knowledge version, else computed and stored."""
     digest = input_hash(document)
@@ -35,5 +40,6 @@ def assess_stored(store: Store, case: CaseRecord, document: Mapping[str, Any], v
     if found is not None:
         return found
     output = assess_mapping(document)
-    return store.save_assessment(case.id, version, str(output["knowledge_version"]), digest,
-                                 output, user)
+    return store.save_assessment(
+        case.id, version, str(output["knowledge_version"]), digest, output, user
+    )

@@ -62,10 +62,16 @@ class StoreFeedbackSink:
         for r in records:
             # Compact: the audit detail holds 200 characters; the entry's own time is when
             # the feedback arrived.
-            detail = json.dumps({
-                "outcome": r.outcome, "card": r.card, "hookInstance": r.hook_instance,
-                "reason": r.override_reason_code, "accepted": len(r.accepted_suggestions),
-            }, separators=(",", ":"))
+            detail = json.dumps(
+                {
+                    "outcome": r.outcome,
+                    "card": r.card,
+                    "hookInstance": r.hook_instance,
+                    "reason": r.override_reason_code,
+                    "accepted": len(r.accepted_suggestions),
+                },
+                separators=(",", ":"),
+            )
             self.store.audit(None, "cds_feedback", None, detail)
 
 
@@ -78,6 +84,9 @@ def mount_cds(app: FastAPI, store: Store) -> bool:
     settings = CdsSettings.from_env()
     if settings is None:
         return False
-    app.include_router(create_cds_router(settings, feedback_sink=StoreFeedbackSink(store),
-                                         case_recorder=StoreCaseRecorder(store)))
+    app.include_router(
+        create_cds_router(
+            settings, feedback_sink=StoreFeedbackSink(store), case_recorder=StoreCaseRecorder(store)
+        )
+    )
     return True

@@ -50,13 +50,23 @@ def _shown(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, list):
         return ", ".join(str(v).replace("_", " ") for v in value)
-    return str(value).replace("_", " ") if isinstance(value, str) and "_" in value and \
-        " " not in value else str(value)
+    return (
+        str(value).replace("_", " ")
+        if isinstance(value, str) and "_" in value and " " not in value
+        else str(value)
+    )
 
 
-def describe_conflict(*, changed_by: str | None, base_version: int, current_version: int,
-                      stored_at: str, base: Mapping[str, Any], theirs: Mapping[str, Any],
-                      yours: Mapping[str, Any]) -> Conflict:
+def describe_conflict(
+    *,
+    changed_by: str | None,
+    base_version: int,
+    current_version: int,
+    stored_at: str,
+    base: Mapping[str, Any],
+    theirs: Mapping[str, Any],
+    yours: Mapping[str, Any],
+) -> Conflict:
     """The conflict and the fields where the three versions are not all equal."""
     paths = [("Label", "label"), *((f.label, f.path) for f in FIELDS)]
     differences = []

@@ -35,13 +35,20 @@ __all__ = ["DATABASE_DOWN", "ApiError", "is_database_down", "operation_outcome"]
 
 log = logging.getLogger("nelm.web")
 
-DATABASE_DOWN = ("The case database is not reachable. Nothing was lost; the service resumes "
-                 "by itself when the database is back. Try again in a moment.")
+DATABASE_DOWN = (
+    "The case database is not reachable. Nothing was lost; the service resumes "
+    "by itself when the database is back. Try again in a moment."
+)
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, detail: str, problems: Sequence[Problem] = (),
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        problems: Sequence[Problem] = (),
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
@@ -49,23 +56,38 @@ class ApiError(Exception):
         self.headers = headers
 
 
-_ISSUE_CODES = {400: "structure", 401: "login", 403: "forbidden", 404: "not-found",
-                409: "conflict", 413: "too-costly", 422: "invalid", 503: "transient"}
+_ISSUE_CODES = {
+    400: "structure",
+    401: "login",
+    403: "forbidden",
+    404: "not-found",
+    409: "conflict",
+    413: "too-costly",
+    422: "invalid",
+    503: "transient",
+}
 
 
-def operation_outcome(status: int, detail: str, problems: Sequence[Problem] = (),
-                      headers: dict[str, str] | None = None) -> Response:
+def operation_outcome(
+    status: int,
+    detail: str,
+    problems: Sequence[Problem] = (),
+    headers: dict[str, str] | None = None,
+) -> Response:
     """FHIR's error shape (``application/fhir+json``): one issue per problem, with the
     offending path as ``expression``; the detail alone when there are no problems."""
     code = _ISSUE_CODES.get(status, "exception" if status >= 500 else "invalid")
-    issues = [{"severity": "error", "code": code,
-               "diagnostics": p.message, **({"expression": [p.path]} if p.path else {})}
-              for p in problems] or [{"severity": "error", "code": code,
-                                      "diagnostics": detail}]
-    body = json.dumps({"resourceType": "OperationOutcome", "issue": issues},
-                      ensure_ascii=False)
-    return Response(body, status_code=status, headers=headers,
-                    media_type="application/fhir+json")
+    issues = [
+        {
+            "severity": "error",
+            "code": code,
+            "diagnostics": p.message,
+            **({"expression": [p.path]} if p.path else {}),
+        }
+        for p in problems
+    ] or [{"severity": "error", "code": code, "diagnostics": detail}]
+    body = json.dumps({"resourceType": "OperationOutcome", "issue": issues}, ensure_ascii=False)
+    return Response(body, status_code=status, headers=headers, media_type="application/fhir+json")
 
 
 def is_database_down(exc: BaseException) -> bool:

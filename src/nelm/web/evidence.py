@@ -20,12 +20,22 @@ from nelm.web.errors import ApiError
 if TYPE_CHECKING:
     from nelm.evidence.records import EvidenceRecord
 
-__all__ = ["NOT_INSTALLED", "available", "forest_svg", "forest_svg_cached", "modalities",
-           "outcomes", "pool", "records", "survival_svg",
-           "survival_svg_cached"]
+__all__ = [
+    "NOT_INSTALLED",
+    "available",
+    "forest_svg",
+    "forest_svg_cached",
+    "modalities",
+    "outcomes",
+    "pool",
+    "records",
+    "survival_svg",
+    "survival_svg_cached",
+]
 
-NOT_INSTALLED = ("The evidence base is not installed on this server (install nelm with the "
-                 "'evidence' extra).")
+NOT_INSTALLED = (
+    "The evidence base is not installed on this server (install nelm with the 'evidence' extra)."
+)
 
 
 def _unavailable() -> ApiError:
@@ -38,8 +48,16 @@ def available() -> bool:
     from importlib.util import find_spec
 
     try:
-        return all(find_spec(name) is not None for name in (
-            "numpy", "scipy", "matplotlib", "nelm.evidence.records", "nelm.evidence.pooling"))
+        return all(
+            find_spec(name) is not None
+            for name in (
+                "numpy",
+                "scipy",
+                "matplotlib",
+                "nelm.evidence.records",
+                "nelm.evidence.pooling",
+            )
+        )
     except (ImportError, ValueError):
         return False
 
@@ -70,12 +88,15 @@ def _records_for(modality: str | None, outcome: str | None) -> tuple[EvidenceRec
 
 def records(modality: str | None = None, outcome: str | None = None) -> list[dict[str, Any]]:
     """The evidence records (evidence-v1 dictionaries), each with ``source_text``."""
-    return [{**r.as_dict(), "source_text": source_text(r.source)}
-            for r in _records_for(modality, outcome)]
+    return [
+        {**r.as_dict(), "source_text": source_text(r.source)}
+        for r in _records_for(modality, outcome)
+    ]
 
 
-def pool(modality: str, outcome: str, method: str = "REML",
-         knapp_hartung: bool = False) -> dict[str, Any]:
+def pool(
+    modality: str, outcome: str, method: str = "REML", knapp_hartung: bool = False
+) -> dict[str, Any]:
     """The pooled estimate (percent outcomes) or the summary of medians (median outcomes):
     the same document as ``nelm evidence pool --format json``."""
     try:
@@ -86,17 +107,25 @@ def pool(modality: str, outcome: str, method: str = "REML",
     return dict(analysis.document)
 
 
-def forest_svg(modality: str, outcome: str, method: str = "REML",
-               knapp_hartung: bool = False) -> bytes:
+def forest_svg(
+    modality: str, outcome: str, method: str = "REML", knapp_hartung: bool = False
+) -> bytes:
     """The forest plot of a pooled percentage outcome, as SVG."""
     try:
         from nelm.evidence import analyses
     except ImportError as exc:
         raise _unavailable() from exc
     if not outcome.endswith("_percent"):
-        raise InputRejected([Problem("outcome", "a percentage outcome (medians are "
-                                     "summarised, not pooled, and have no forest plot)",
-                                     outcome)])
+        raise InputRejected(
+            [
+                Problem(
+                    "outcome",
+                    "a percentage outcome (medians are "
+                    "summarised, not pooled, and have no forest plot)",
+                    outcome,
+                )
+            ]
+        )
     analysis = analyses.pool(modality, outcome, method=method, knapp_hartung=knapp_hartung)
     return analyses.forest_plot(analysis, "svg")
 
@@ -109,8 +138,11 @@ def survival_svg(modality: str, kind: str = "os") -> bytes:
         raise _unavailable() from exc
     analysis = analyses.survival(modality, kind)
     if not analysis.drawn:
-        raise ApiError(404, f"No study arm of {modality} reports enough figures for a "
-                            f"{kind} curve (two or more of median and landmark rates).")
+        raise ApiError(
+            404,
+            f"No study arm of {modality} reports enough figures for a "
+            f"{kind} curve (two or more of median and landmark rates).",
+        )
     return analyses.survival_plot(analysis, "svg")
 
 

@@ -35,13 +35,25 @@ import yaml
 from nelm.case.fields import FIELDS, SECTIONS, Field, Kind
 from nelm.case.units import ENTRY_UNITS, Unit, entry_unit
 
-__all__ = ["SECTION_TITLES", "UNIT_CHOICES", "FormField", "document_from_form", "form_fields",
-           "form_values"]
+__all__ = [
+    "SECTION_TITLES",
+    "UNIT_CHOICES",
+    "FormField",
+    "document_from_form",
+    "form_fields",
+    "form_values",
+]
 
 SECTION_TITLES = {
-    "patient": "Patient", "primary": "Primary tumour", "pathology": "Pathology",
-    "imaging": "Imaging", "liver": "Liver metastases", "extrahepatic": "Extrahepatic disease",
-    "labs": "Laboratory", "anatomy": "Anatomy and liver function", "course": "Course",
+    "patient": "Patient",
+    "primary": "Primary tumour",
+    "pathology": "Pathology",
+    "imaging": "Imaging",
+    "liver": "Liver metastases",
+    "extrahepatic": "Extrahepatic disease",
+    "labs": "Laboratory",
+    "anatomy": "Anatomy and liver function",
+    "course": "Course",
 }
 
 
@@ -71,8 +83,9 @@ def form_fields() -> list[tuple[str, str, list[FormField]]]:
     """(section, title, fields) in the contract's order."""
     groups = []
     for section in SECTIONS:
-        fields = [FormField(f, _input_id(f.path), f.expected()) for f in FIELDS
-                  if f.section == section]
+        fields = [
+            FormField(f, _input_id(f.path), f.expected()) for f in FIELDS if f.section == section
+        ]
         groups.append((section, SECTION_TITLES.get(section, section.title()), fields))
     return groups
 
@@ -127,8 +140,11 @@ def document_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
             chosen = str(form.get(f"unit:{spec.path}") or "")
             unit = next((u for u in units if u.key == chosen), None)
             # A number in another unit is kept as entered; the validator converts it.
-            value = ({"value": _tidy(number), "unit": unit.label}
-                     if unit is not None and unit.factor != 1.0 else _tidy(number))
+            value = (
+                {"value": _tidy(number), "unit": unit.label}
+                if unit is not None and unit.factor != 1.0
+                else _tidy(number)
+            )
         else:
             value = text
         doc.setdefault(section, {})[name] = value
@@ -153,8 +169,10 @@ def _timeline(text: str) -> Any:
 
 def form_values(document: Mapping[str, Any]) -> dict[str, Any]:
     """The form's initial values from a stored case document."""
-    values: dict[str, Any] = {"case_id": document.get("case_id") or "",
-                              "label": document.get("label") or ""}
+    values: dict[str, Any] = {
+        "case_id": document.get("case_id") or "",
+        "label": document.get("label") or "",
+    }
     for spec in FIELDS:
         section, name = spec.path.split(".", 1)
         body = document.get(section)
@@ -176,6 +194,7 @@ def form_values(document: Mapping[str, Any]) -> dict[str, Any]:
         values[f"confirm:{path}"] = "yes"
     timeline = document.get("timeline")
     if isinstance(timeline, Mapping):
-        values["timeline"] = yaml.safe_dump(dict(timeline), sort_keys=False,
-                                            allow_unicode=True, default_flow_style=None)
+        values["timeline"] = yaml.safe_dump(
+            dict(timeline), sort_keys=False, allow_unicode=True, default_flow_style=None
+        )
     return values

@@ -41,9 +41,13 @@ def wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "") or request.method == "POST"
 
 
-def error_response(request: Request, status: int, detail: str,
-                   problems: Sequence[Problem] = (),
-                   headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    request: Request,
+    status: int,
+    detail: str,
+    problems: Sequence[Problem] = (),
+    headers: dict[str, str] | None = None,
+) -> Response:
     if wants_fhir(request.scope):
         return operation_outcome(status, detail, problems, headers)
     if wants_html(request):
@@ -62,8 +66,13 @@ def _validation_problems(exc: RequestValidationError) -> list[Problem]:
             where = "body"
         path = ".".join(loc) if loc else where
         got = error.get("input")
-        problems.append(Problem(path, str(error.get("msg", "invalid")).lower(),
-                                describe_value(got) if "input" in error else ""))
+        problems.append(
+            Problem(
+                path,
+                str(error.get("msg", "invalid")).lower(),
+                describe_value(got) if "input" in error else "",
+            )
+        )
     return problems
 
 
@@ -74,14 +83,22 @@ def install_handlers(app: FastAPI) -> None:
 
     async def rejected(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, InputRejected)
-        return error_response(request, 422, "The input was rejected: " + "; ".join(
-            p.message for p in exc.problems), exc.problems)
+        return error_response(
+            request,
+            422,
+            "The input was rejected: " + "; ".join(p.message for p in exc.problems),
+            exc.problems,
+        )
 
     async def invalid(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         problems = _validation_problems(exc)
-        return error_response(request, 422, "The request was rejected: " + "; ".join(
-            p.message for p in problems), problems)
+        return error_response(
+            request,
+            422,
+            "The request was rejected: " + "; ".join(p.message for p in problems),
+            problems,
+        )
 
     async def not_found(request: Request, exc: Exception) -> Response:
         return error_response(request, 404, str(exc) or "Not found")
@@ -96,15 +113,18 @@ def install_handlers(app: FastAPI) -> None:
             detail = "Not found"
         elif exc.status_code == 405:
             detail = "Method not allowed"
-        return error_response(request, exc.status_code, detail,
-                              headers=dict(exc.headers) if exc.headers else None)
+        return error_response(
+            request, exc.status_code, detail, headers=dict(exc.headers) if exc.headers else None
+        )
 
     async def database(request: Request, exc: Exception) -> Response:
         if not is_database_down(exc):
-            log.error("database error on %s %s: %s", request.method, _route(request),
-                      type(exc).__name__)
-            return error_response(request, 500, "Internal error: the request could not be "
-                                  "completed.")
+            log.error(
+                "database error on %s %s: %s", request.method, _route(request), type(exc).__name__
+            )
+            return error_response(
+                request, 500, "Internal error: the request could not be completed."
+            )
         log.warning("database unreachable on %s %s", request.method, _route(request))
         return error_response(request, 503, DATABASE_DOWN, headers={"Retry-After": "5"})
 
@@ -115,10 +135,12 @@ def install_handlers(app: FastAPI) -> None:
         assert isinstance(exc, NelmError)
         status = exc.http_status
         if status >= 500 and status not in (502, 503):
-            log.error("internal error on %s %s: %s", request.method, _route(request),
-                      type(exc).__name__)
-            return error_response(request, 500, "Internal error: the request could not be "
-                                  "completed.")
+            log.error(
+                "internal error on %s %s: %s", request.method, _route(request), type(exc).__name__
+            )
+            return error_response(
+                request, 500, "Internal error: the request could not be completed."
+            )
         return error_response(request, status, str(exc))
 
     app.add_exception_handler(NelmError, nelm_error)

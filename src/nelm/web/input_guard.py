@@ -70,8 +70,9 @@ def _has_body(scope: Scope) -> bool:
 
 
 def _is_json_media(media: str) -> bool:
-    return media == "application/json" or (media.startswith("application/")
-                                           and media.endswith("+json"))
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
 
 
 def form_problems(raw: bytes, where: str) -> tuple[list[Problem], list[Problem]]:
@@ -90,8 +91,7 @@ def form_problems(raw: bytes, where: str) -> tuple[list[Problem], list[Problem]]
             name = name_bytes.decode("utf-8")
             value = value_bytes.decode("utf-8")
         except UnicodeDecodeError:
-            encoding.append(Problem(where + shown, "UTF-8 text",
-                                    "bytes that are not UTF-8"))
+            encoding.append(Problem(where + shown, "UTF-8 text", "bytes that are not UTF-8"))
             continue
         for what, item in (("the name", name), ("the text", value)):
             found = forbidden_character(item)
@@ -129,16 +129,25 @@ class InputGuardMiddleware:
     def _check_address(path: str, query: bytes) -> None:
         found = forbidden_character(path)
         if found is not None:
-            raise _RefusedError(400, "The address was rejected: it holds " + found + ".",
-                           [Problem("path", EXPECTED_TEXT, f"the address has {found}")])
+            raise _RefusedError(
+                400,
+                "The address was rejected: it holds " + found + ".",
+                [Problem("path", EXPECTED_TEXT, f"the address has {found}")],
+            )
         if query:
             encoding, text = form_problems(query, "query.")
             if encoding:
-                raise _RefusedError(400, "The query string was rejected: " + "; ".join(
-                    p.message for p in encoding), encoding)
+                raise _RefusedError(
+                    400,
+                    "The query string was rejected: " + "; ".join(p.message for p in encoding),
+                    encoding,
+                )
             if text:
-                raise _RefusedError(422, "The query string was rejected: " + "; ".join(
-                    p.message for p in text), text)
+                raise _RefusedError(
+                    422,
+                    "The query string was rejected: " + "; ".join(p.message for p in text),
+                    text,
+                )
 
     @staticmethod
     async def _read(receive: Receive) -> bytes:
@@ -159,31 +168,40 @@ class InputGuardMiddleware:
                 return
             if not _is_json_media(media):
                 got = media or "no Content-Type"
-                raise _RefusedError(415, f"The body must be JSON, labelled application/json "
-                                    f"(or application/fhir+json), not {got}.",
-                               [Problem("Content-Type", "application/json or "
-                                        "application/fhir+json", got)])
+                raise _RefusedError(
+                    415,
+                    f"The body must be JSON, labelled application/json "
+                    f"(or application/fhir+json), not {got}.",
+                    [Problem("Content-Type", "application/json or application/fhir+json", got)],
+                )
             try:
-                parsed: Any = json.loads(body.decode("utf-8-sig"),
-                                         parse_constant=lambda _: None)
+                parsed: Any = json.loads(body.decode("utf-8-sig"), parse_constant=lambda _: None)
             except (UnicodeDecodeError, ValueError, RecursionError):
                 return  # the route names what is wrong with it
             problems = text_problems(parsed)
             if problems:
-                raise _RefusedError(422, "The input was rejected: " + "; ".join(
-                    p.message for p in problems), problems)
+                raise _RefusedError(
+                    422,
+                    "The input was rejected: " + "; ".join(p.message for p in problems),
+                    problems,
+                )
             return
         if media != FORM:
             got = media or "no Content-Type"
-            raise _RefusedError(415, f"Forms must be sent as {FORM}, not {got}.",
-                           [Problem("Content-Type", FORM, got)])
+            raise _RefusedError(
+                415,
+                f"Forms must be sent as {FORM}, not {got}.",
+                [Problem("Content-Type", FORM, got)],
+            )
         encoding, text = form_problems(body, "")
         if encoding:
-            raise _RefusedError(400, "The form was rejected: " + "; ".join(
-                p.message for p in encoding), encoding)
+            raise _RefusedError(
+                400, "The form was rejected: " + "; ".join(p.message for p in encoding), encoding
+            )
         if text:
-            raise _RefusedError(422, "The form was rejected: " + "; ".join(
-                p.message for p in text), text)
+            raise _RefusedError(
+                422, "The form was rejected: " + "; ".join(p.message for p in text), text
+            )
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
@@ -202,28 +220,44 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 async def _answer(scope: Scope, send: Send, refusal: _RefusedError, path: str, media: str) -> None:
     if path.startswith(FHIR_ROUTES) or media == "application/fhir+json":
         code = "structure" if refusal.status in (400, 415) else "invalid"
-        issues = [{"severity": "error", "code": code, "diagnostics": p.message,
-                   **({"expression": [p.path]} if p.path else {})}
-                  for p in refusal.problems] or [
-                      {"severity": "error", "code": code, "diagnostics": refusal.detail}]
-        body = json.dumps({"resourceType": "OperationOutcome", "issue": issues},
-                          ensure_ascii=False).encode("utf-8")
+        issues = [
+            {
+                "severity": "error",
+                "code": code,
+                "diagnostics": p.message,
+                **({"expression": [p.path]} if p.path else {}),
+            }
+            for p in refusal.problems
+        ] or [{"severity": "error", "code": code, "diagnostics": refusal.detail}]
+        body = json.dumps(
+            {"resourceType": "OperationOutcome", "issue": issues}, ensure_ascii=False
+        ).encode("utf-8")
         content_type = b"application/fhir+json"
     elif path.startswith(JSON_ROUTES):
-        body = json.dumps({"detail": refusal.detail,
-                           "problems": [p.as_dict() for p in refusal.problems]},
-                          ensure_ascii=False).encode("utf-8")
+        body = json.dumps(
+            {"detail": refusal.detail, "problems": [p.as_dict() for p in refusal.problems]},
+            ensure_ascii=False,
+        ).encode("utf-8")
         content_type = b"application/json"
     else:
         items = "".join(f"<li>{html.escape(p.message)}</li>" for p in refusal.problems)
-        body = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not '
-                f'accepted</title><link rel="stylesheet" href="/static/app.css"></head><body>'
-                f'<main><h1>Not accepted</h1><p class="alert" role="alert">'
-                f"{html.escape(refusal.detail)}</p><ul>{items}</ul><p>Go back, correct "
-                f'the field and send the form again.</p></main></body></html>').encode()
+        body = (
+            f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not '
+            f'accepted</title><link rel="stylesheet" href="/static/app.css"></head><body>'
+            f'<main><h1>Not accepted</h1><p class="alert" role="alert">'
+            f"{html.escape(refusal.detail)}</p><ul>{items}</ul><p>Go back, correct "
+            f"the field and send the form again.</p></main></body></html>"
+        ).encode()
         content_type = b"text/html; charset=utf-8"
-    await send({"type": "http.response.start", "status": refusal.status,
-                "headers": [(b"content-type", content_type),
-                            (b"content-length", str(len(body)).encode()),
-                            (b"cache-control", b"no-store")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": refusal.status,
+            "headers": [
+                (b"content-type", content_type),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-store"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

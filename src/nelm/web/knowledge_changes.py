@@ -39,7 +39,14 @@ def knowledge_changes(store: Store) -> tuple[str, list[CaseKnowledgeChange]]:
             continue
         changes = status_changes(stored.output, assess_mapping(case.document))
         if changes:
-            found.append(CaseKnowledgeChange(case.id, case.case_id, case.label,
-                                             case.current_version, stored.knowledge_version,
-                                             tuple(changes)))
+            found.append(
+                CaseKnowledgeChange(
+                    case.id,
+                    case.case_id,
+                    case.label,
+                    case.current_version,
+                    stored.knowledge_version,
+                    tuple(changes),
+                )
+            )
     return current, found

@@ -21,10 +21,18 @@ __all__ = ["SPECIALTIES", "router"]
 
 router = APIRouter(include_in_schema=False)
 
-SPECIALTIES = ("Hepatobiliary surgery", "Transplant surgery", "Medical oncology",
-               "Interventional radiology", "Diagnostic radiology", "Nuclear medicine",
-               "Pathology", "Gastroenterology and hepatology", "Endocrinology",
-               "Specialist nursing")
+SPECIALTIES = (
+    "Hepatobiliary surgery",
+    "Transplant surgery",
+    "Medical oncology",
+    "Interventional radiology",
+    "Diagnostic radiology",
+    "Nuclear medicine",
+    "Pathology",
+    "Gastroenterology and hepatology",
+    "Endocrinology",
+    "Specialist nursing",
+)
 """The specialties a NELM board brings together (001 Introduction and 004 §4 call for a
 multidisciplinary board of surgeons, oncologists, radiologists, nuclear-medicine
 physicians and pathologists)."""
@@ -41,20 +49,33 @@ def _meeting_form(form: Any) -> tuple[dict[str, Any], list[str]]:
     try:
         held_on = date.fromisoformat(held)
     except ValueError:
-        errors.append(f"Date of the meeting: expected a date such as 2027-03-31, got "
-                      f"{held[:30]!r}." if held else "Date of the meeting: required.")
+        errors.append(
+            f"Date of the meeting: expected a date such as 2027-03-31, got {held[:30]!r}."
+            if held
+            else "Date of the meeting: required."
+        )
     title = str(form.get("title") or "").strip()[:200] or "Neuroendocrine tumour board"
     specialties = [str(s)[:100] for s in form.getlist("specialties")][:30]
     extra = _lines(str(form.get("other_specialties") or ""), 20)
-    return {"held_on": held_on, "title": title, "specialties": specialties + extra,
-            "attendees": _lines(str(form.get("attendees") or ""))}, errors
+    return {
+        "held_on": held_on,
+        "title": title,
+        "specialties": specialties + extra,
+        "attendees": _lines(str(form.get("attendees") or "")),
+    }, errors
 
 
 @router.get("/meetings")
 def meeting_list(request: Request, principal: PageUser) -> Response:
-    return render(request, "meetings.html", title="Meetings",
-                  meetings=_store(request).list_meetings(), specialties=SPECIALTIES,
-                  errors=[], values={"held_on": date.today().isoformat()})
+    return render(
+        request,
+        "meetings.html",
+        title="Meetings",
+        meetings=_store(request).list_meetings(),
+        specialties=SPECIALTIES,
+        errors=[],
+        values={"held_on": date.today().isoformat()},
+    )
 
 
 @router.post("/meetings")
@@ -64,24 +85,41 @@ async def create_meeting(request: Request, principal: PageUser) -> Response:
     values, errors = _meeting_form(form)
     store = _store(request)
     if errors:
-        return render(request, "meetings.html", status=422, title="Meetings",
-                      meetings=store.list_meetings(), specialties=SPECIALTIES, errors=errors,
-                      values={k: str(form.get(k) or "") for k in form})
+        return render(
+            request,
+            "meetings.html",
+            status=422,
+            title="Meetings",
+            meetings=store.list_meetings(),
+            specialties=SPECIALTIES,
+            errors=errors,
+            values={k: str(form.get(k) or "") for k in form},
+        )
     meeting = store.create_meeting(user=principal.user, **values)
     return _see_other(f"/meetings/{meeting.id}")
 
 
-def _meeting_page(request: Request, meeting_id: int, *, status: int = 200,
-                  errors: list[str] | None = None) -> Response:
+def _meeting_page(
+    request: Request, meeting_id: int, *, status: int = 200, errors: list[str] | None = None
+) -> Response:
     store = _store(request)
     meeting = store.get_meeting(meeting_id)
     agenda = store.agenda(meeting_id)
     on_agenda = {item.case_pk for item in agenda}
     decisions = store.current_decisions([item.case_pk for item in agenda])
     candidates = [c for c in store.list_cases() if c.id not in on_agenda]
-    return render(request, "meeting.html", status=status, title=meeting.title,
-                  meeting=meeting, agenda=agenda, candidates=candidates,
-                  decisions=decisions, specialties=SPECIALTIES, errors=errors or [])
+    return render(
+        request,
+        "meeting.html",
+        status=status,
+        title=meeting.title,
+        meeting=meeting,
+        agenda=agenda,
+        candidates=candidates,
+        decisions=decisions,
+        specialties=SPECIALTIES,
+        errors=errors or [],
+    )
 
 
 @router.get("/meetings/{meeting_id}")
@@ -94,9 +132,13 @@ async def update_meeting(request: Request, meeting_id: Id, principal: PageUser) 
     _writer(principal)
     form = await _form(request, principal)
     values, _ = _meeting_form(form)
-    _store(request).update_meeting(meeting_id, title=values["title"],
-                                   specialties=values["specialties"],
-                                   attendees=values["attendees"], user=principal.user)
+    _store(request).update_meeting(
+        meeting_id,
+        title=values["title"],
+        specialties=values["specialties"],
+        attendees=values["attendees"],
+        user=principal.user,
+    )
     return _see_other(f"/meetings/{meeting_id}")
 
 
@@ -115,16 +157,18 @@ async def add_to_agenda(request: Request, meeting_id: Id, principal: PageUser) -
     if errors:
         return _meeting_page(request, meeting_id, status=422, errors=errors)
     try:
-        _store(request).add_to_agenda(meeting_id, int(sent), presenter=presenter,
-                                      question=question, user=principal.user)
+        _store(request).add_to_agenda(
+            meeting_id, int(sent), presenter=presenter, question=question, user=principal.user
+        )
     except ConflictError as exc:
         return _meeting_page(request, meeting_id, status=409, errors=[f"Case: {exc}."])
     return _see_other(f"/meetings/{meeting_id}#agenda")
 
 
 @router.post("/meetings/{meeting_id}/agenda/{item_id}/remove")
-async def remove_from_agenda(request: Request, meeting_id: Id, item_id: Id,
-                             principal: PageUser) -> Response:
+async def remove_from_agenda(
+    request: Request, meeting_id: Id, item_id: Id, principal: PageUser
+) -> Response:
     _writer(principal)
     await _form(request, principal)
     _store(request).remove_from_agenda(meeting_id, item_id, principal.user)

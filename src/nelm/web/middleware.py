@@ -26,8 +26,10 @@ __all__ = ["EdgeMiddleware"]
 access_log = logging.getLogger("nelm.web.access")
 log = logging.getLogger("nelm.web")
 
-_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
 _HEADERS: list[tuple[bytes, bytes]] = [
     (b"content-security-policy", _CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -57,13 +59,23 @@ def wants_fhir(scope: Scope) -> bool:
 def _json(status: int, detail: str, fhir: bool = False) -> tuple[dict[str, Any], bytes]:
     if fhir:
         code = "too-costly" if status == 413 else "exception"
-        body = json.dumps({"resourceType": "OperationOutcome", "issue": [
-            {"severity": "error", "code": code, "diagnostics": detail}]}).encode()
+        body = json.dumps(
+            {
+                "resourceType": "OperationOutcome",
+                "issue": [{"severity": "error", "code": code, "diagnostics": detail}],
+            }
+        ).encode()
     else:
         body = json.dumps({"detail": detail, "problems": []}).encode()
-    start = {"type": "http.response.start", "status": status,
-             "headers": [(b"content-type", _FHIR_JSON if fhir else b"application/json"),
-                         (b"content-length", str(len(body)).encode()), *_HEADERS]}
+    start = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [
+            (b"content-type", _FHIR_JSON if fhir else b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            *_HEADERS,
+        ],
+    }
     return start, body
 
 
@@ -80,8 +92,10 @@ class EdgeMiddleware:
         status = 0
         limit = self.max_body_bytes
         fhir = wants_fhir(scope)
-        too_large = (f"The request body is larger than the limit of {describe_limit(limit)}; "
-                     f"the server's limit is set with {ENV_VAR}.")
+        too_large = (
+            f"The request body is larger than the limit of {describe_limit(limit)}; "
+            f"the server's limit is set with {ENV_VAR}."
+        )
 
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
@@ -122,11 +136,20 @@ class EdgeMiddleware:
                 await send_with_headers(start)
                 await send({"type": "http.response.body", "body": body})
         except Exception as exc:  # the last line of defence: never show a traceback
-            log.error("internal error on %s %s: %s", scope.get("method"), _route(scope),
-                      type(exc).__name__, exc_info=exc)
+            log.error(
+                "internal error on %s %s: %s",
+                scope.get("method"),
+                _route(scope),
+                type(exc).__name__,
+                exc_info=exc,
+            )
             if not status:
-                start, body = _json(500, "Internal error: the request could not be "
-                                         "completed. The error has been logged.", fhir)
+                start, body = _json(
+                    500,
+                    "Internal error: the request could not be "
+                    "completed. The error has been logged.",
+                    fhir,
+                )
                 await send_with_headers(start)
                 await send({"type": "http.response.body", "body": body})
         finally:
@@ -135,8 +158,13 @@ class EdgeMiddleware:
     @staticmethod
     def _log(scope: Scope, status: int, started: float) -> None:
         if access_log.isEnabledFor(logging.INFO):
-            access_log.info("%s %s %d %.1fms", scope.get("method"), _route(scope), status,
-                            (time.perf_counter() - started) * 1000)
+            access_log.info(
+                "%s %s %d %.1fms",
+                scope.get("method"),
+                _route(scope),
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
 
 
 def _route(scope: Scope) -> str:

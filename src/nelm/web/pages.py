@@ -78,16 +78,31 @@ router = APIRouter(include_in_schema=False)
 
 @cache
 def _env() -> Environment:
-    env = Environment(loader=PackageLoader("nelm.web", "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("nelm.web", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["label"] = field_label
     env.filters["outcome"] = outcome_label
     env.globals.update(
-        safety=SAFETY_STATEMENT, intents=INTENT_TITLES, status_text=STATUS_TEXT,
-        result_text=RESULT_TEXT, status_mark=STATUS_MARK, result_mark=RESULT_MARK,
-        roles=ROLES, format_value=format_value, field_label=field_label,
-        min_password=MIN_PASSWORD_LENGTH, urlencode=urlencode, cite=cite_html,
-        cite_text=cite_in_text, section_titles=SECTION_TITLES, choice_label=choice_label,
+        safety=SAFETY_STATEMENT,
+        intents=INTENT_TITLES,
+        status_text=STATUS_TEXT,
+        result_text=RESULT_TEXT,
+        status_mark=STATUS_MARK,
+        result_mark=RESULT_MARK,
+        roles=ROLES,
+        format_value=format_value,
+        field_label=field_label,
+        min_password=MIN_PASSWORD_LENGTH,
+        urlencode=urlencode,
+        cite=cite_html,
+        cite_text=cite_in_text,
+        section_titles=SECTION_TITLES,
+        choice_label=choice_label,
     )
     return env
 
@@ -120,27 +135,58 @@ def compile_templates() -> None:
         env.get_template(name)
 
 
-def render(request: Request, template: str, status: int = 200,
-           headers: Mapping[str, str] | None = None, **context: Any) -> HTMLResponse:
+def render(
+    request: Request,
+    template: str,
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
     principal = principal_of(request) if "principal" in request.scope else None
-    html = _env().get_template(template).render(
-        request=request, principal=principal, user=principal.user if principal else None,
-        csrf=principal.csrf if principal else "", knowledge=knowledge_version(), **context)
+    html = (
+        _env()
+        .get_template(template)
+        .render(
+            request=request,
+            principal=principal,
+            user=principal.user if principal else None,
+            csrf=principal.csrf if principal else "",
+            knowledge=knowledge_version(),
+            **context,
+        )
+    )
     response = HTMLResponse(html, status_code=status, headers=dict(headers or {}))
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def error_page(request: Request, status: int, detail: str,
-               headers: Mapping[str, str] | None = None) -> Response:
-    titles = {400: "Bad request", 401: "Please log in", 403: "Not allowed", 404: "Not found",
-              405: "Not allowed", 409: "Changed or taken already", 413: "Too large",
-              415: "Not a form or JSON", 422: "Not accepted", 429: "Too many attempts",
-              500: "Something went wrong", 502: "Another server did not answer",
-              503: "Temporarily unavailable"}
-    return render(request, "error.html", status=status, headers=headers,
-                  title=titles.get(status, "Something went wrong"), detail=detail,
-                  code=status)
+def error_page(
+    request: Request, status: int, detail: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    titles = {
+        400: "Bad request",
+        401: "Please log in",
+        403: "Not allowed",
+        404: "Not found",
+        405: "Not allowed",
+        409: "Changed or taken already",
+        413: "Too large",
+        415: "Not a form or JSON",
+        422: "Not accepted",
+        429: "Too many attempts",
+        500: "Something went wrong",
+        502: "Another server did not answer",
+        503: "Temporarily unavailable",
+    }
+    return render(
+        request,
+        "error.html",
+        status=status,
+        headers=headers,
+        title=titles.get(status, "Something went wrong"),
+        detail=detail,
+        code=status,
+    )
 
 
 def _store(request: Request) -> Store:
@@ -197,13 +243,21 @@ def _limiter(request: Request) -> LoginLimiter:
     return limiter
 
 
-def _login_page(request: Request, next_url: str, error: str = "", status: int = 200,
-                username: str = "") -> HTMLResponse:
+def _login_page(
+    request: Request, next_url: str, error: str = "", status: int = 200, username: str = ""
+) -> HTMLResponse:
     existing = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     token = existing if 20 <= len(existing) <= 100 else new_token()
-    response = render(request, "login.html", status=status, title="Log in", login_csrf=token,
-                      next=next_url,
-                      error=error, username=username)
+    response = render(
+        request,
+        "login.html",
+        status=status,
+        title="Log in",
+        login_csrf=token,
+        next=next_url,
+        error=error,
+        username=username,
+    )
     set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
     return response
 
@@ -221,15 +275,25 @@ async def login(request: Request) -> Response:
     next_url = _safe_next(str(form.get("next") or "/"))
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie or cookie != form.get("csrf_token"):
-        return _login_page(request, next_url, "The login form expired. Please try again.",
-                           status=403, username=username)
+        return _login_page(
+            request,
+            next_url,
+            "The login form expired. Please try again.",
+            status=403,
+            username=username,
+        )
     limiter = _limiter(request)
     client = request.client.host if request.client else "unknown"
     keys = (f"ip:{client}", f"user:{username.lower()}")
     wait = limiter.retry_after(*keys)
     if wait:
-        response = _login_page(request, next_url, f"Too many failed attempts. Try again in "
-                               f"{wait} seconds.", status=429, username=username)
+        response = _login_page(
+            request,
+            next_url,
+            f"Too many failed attempts. Try again in {wait} seconds.",
+            status=429,
+            username=username,
+        )
         response.headers["Retry-After"] = str(wait)
         return response
     store = _store(request)
@@ -237,14 +301,14 @@ async def login(request: Request) -> Response:
     if user is None:
         limiter.failed(*keys)
         await run_in_threadpool(store.audit, None, "login_failed", None, "")
-        return _login_page(request, next_url, "Wrong user name or password.", status=401,
-                           username=username)
+        return _login_page(
+            request, next_url, "Wrong user name or password.", status=401, username=username
+        )
     limiter.succeeded(keys[1])
     return _start_session(request, store, user, next_url)
 
 
-def _start_session(request: Request, store: Store, user: UserRecord,
-                   next_url: str) -> Response:
+def _start_session(request: Request, store: Store, user: UserRecord, next_url: str) -> Response:
     token, _csrf = store.create_session(user.id)
     store.audit(user, "login", None, "")
     response = _see_other(next_url)
@@ -265,9 +329,13 @@ def login_once(request: Request, token: str = "") -> Response:
     user = store.consume_login_link(token) if token else None
     if user is None:
         limiter.failed(key)
-        return error_page(request, 403, "This login address has been used or has expired. "
-                                         "Restart the server to print a new one, or log in "
-                                         "with your user name and password.")
+        return error_page(
+            request,
+            403,
+            "This login address has been used or has expired. "
+            "Restart the server to print a new one, or log in "
+            "with your user name and password.",
+        )
     return _start_session(request, store, user, "/account?welcome=1")
 
 
@@ -287,10 +355,18 @@ async def logout(request: Request, principal: PageUser) -> Response:
 # --------------------------------------------------------------------------- cases
 
 
-def _form_page(request: Request, *, title: str, action: str, values: Mapping[str, Any],
-               problems: list[Problem] | None = None, case_pk: int | None = None,
-               status: int = 200, base_version: int | None = None,
-               conflict: Conflict | None = None) -> HTMLResponse:
+def _form_page(
+    request: Request,
+    *,
+    title: str,
+    action: str,
+    values: Mapping[str, Any],
+    problems: list[Problem] | None = None,
+    case_pk: int | None = None,
+    status: int = 200,
+    base_version: int | None = None,
+    conflict: Conflict | None = None,
+) -> HTMLResponse:
     by_path: dict[str, list[str]] = {}
     general: list[str] = []
     for problem in problems or []:
@@ -301,11 +377,24 @@ def _form_page(request: Request, *, title: str, action: str, values: Mapping[str
             by_path.setdefault(key, []).append(words)
         else:
             general.append(problem.message)
-    return render(request, "case_form.html", status=status, title=title, action=action,
-                  groups=form_fields(), values=values, errors=by_path, general=general,
-                  problem_count=len(problems or []), case_pk=case_pk, units=UNIT_CHOICES,
-                  plausible=plausible_ranges(), number=clinical_number,
-                  base_version=base_version, conflict=conflict)
+    return render(
+        request,
+        "case_form.html",
+        status=status,
+        title=title,
+        action=action,
+        groups=form_fields(),
+        values=values,
+        errors=by_path,
+        general=general,
+        problem_count=len(problems or []),
+        case_pk=case_pk,
+        units=UNIT_CHOICES,
+        plausible=plausible_ranges(),
+        number=clinical_number,
+        base_version=base_version,
+        conflict=conflict,
+    )
 
 
 def _form_dict(form: FormData) -> dict[str, Any]:
@@ -334,11 +423,23 @@ async def create_case(request: Request, principal: PageUser) -> Response:
         document = normalised_document(document_from_form(values))
         case = await run_in_threadpool(_store(request).create_case, document, principal.user)
     except InputRejected as exc:
-        return _form_page(request, title="New case", action="/cases/new", values=values,
-                          problems=exc.problems, status=422)
+        return _form_page(
+            request,
+            title="New case",
+            action="/cases/new",
+            values=values,
+            problems=exc.problems,
+            status=422,
+        )
     except ConflictError as exc:
-        return _form_page(request, title="New case", action="/cases/new", values=values,
-                          problems=[Problem("case_id", str(exc), "")], status=409)
+        return _form_page(
+            request,
+            title="New case",
+            action="/cases/new",
+            values=values,
+            problems=[Problem("case_id", str(exc), "")],
+            status=409,
+        )
     return _see_other(f"/cases/{case.id}")
 
 
@@ -346,10 +447,14 @@ async def create_case(request: Request, principal: PageUser) -> Response:
 def edit_case_form(request: Request, case_pk: Id, principal: PageUser) -> Response:
     _writer(principal)
     case = _store(request).get_case(case_pk)
-    return _form_page(request, title=f"Edit case {case.case_id} (version "
-                      f"{case.current_version + 1} will be stored)",
-                      action=f"/cases/{case_pk}/edit", values=form_values(case.document),
-                      case_pk=case_pk, base_version=case.current_version)
+    return _form_page(
+        request,
+        title=f"Edit case {case.case_id} (version {case.current_version + 1} will be stored)",
+        action=f"/cases/{case_pk}/edit",
+        values=form_values(case.document),
+        case_pk=case_pk,
+        base_version=case.current_version,
+    )
 
 
 def _base_version(raw: Any) -> int | None:
@@ -370,25 +475,43 @@ async def update_case(request: Request, case_pk: Id, principal: PageUser) -> Res
     action = f"/cases/{case_pk}/edit"
     try:
         document = normalised_document(document_from_form(values))
-        await run_in_threadpool(store.update_case, case_pk, document, principal.user,
-                                expected_version=base)
+        await run_in_threadpool(
+            store.update_case, case_pk, document, principal.user, expected_version=base
+        )
     except InputRejected as exc:
-        return _form_page(request, title=title, action=action, values=values,
-                          problems=exc.problems, case_pk=case_pk, status=422,
-                          base_version=base)
+        return _form_page(
+            request,
+            title=title,
+            action=action,
+            values=values,
+            problems=exc.problems,
+            case_pk=case_pk,
+            status=422,
+            base_version=base,
+        )
     except VersionConflictError as exc:
         assert base is not None
         current = exc.current
         conflict = describe_conflict(
-            changed_by=exc.changed_by, base_version=base,
+            changed_by=exc.changed_by,
+            base_version=base,
             current_version=current.current_version,
             stored_at=current.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
-            base=store.case_version(case_pk, base).document, theirs=current.document,
-            yours=document)
+            base=store.case_version(case_pk, base).document,
+            theirs=current.document,
+            yours=document,
+        )
         # Saving this form again stores the user's values on top of the version now shown.
-        return _form_page(request, title=title, action=action, values=values,
-                          case_pk=case_pk, status=409, base_version=current.current_version,
-                          conflict=conflict)
+        return _form_page(
+            request,
+            title=title,
+            action=action,
+            values=values,
+            case_pk=case_pk,
+            status=409,
+            base_version=current.current_version,
+            conflict=conflict,
+        )
     return _see_other(f"/cases/{case_pk}?saved=1")
 
 
@@ -401,40 +524,72 @@ async def delete_case(request: Request, case_pk: Id, principal: PageUser) -> Res
 
 
 def _classification(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [{"title": row.title, "value": row.value, "explanation": row.explanation,
-             "settle": list(row.settle)} for row in classification_rows(doc)]
+    return [
+        {
+            "title": row.title,
+            "value": row.value,
+            "explanation": row.explanation,
+            "settle": list(row.settle),
+        }
+        for row in classification_rows(doc)
+    ]
 
 
 @router.get("/cases/{case_pk}/report.{fmt}")
-def report(request: Request, case_pk: Id, fmt: str, principal: PageUser,
-           version: VersionQuery = None) -> Response:
+def report(
+    request: Request, case_pk: Id, fmt: str, principal: PageUser, version: VersionQuery = None
+) -> Response:
     if fmt not in ("html", "pdf"):
         raise NotFoundError("Not found")
-    body, media, name = build_report(request, case_pk, version, fmt, principal,
-                                     with_evidence=request.query_params.get("evidence") == "1")
-    return Response(body, media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    body, media, name = build_report(
+        request,
+        case_pk,
+        version,
+        fmt,
+        principal,
+        with_evidence=request.query_params.get("evidence") == "1",
+    )
+    return Response(
+        body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 # --------------------------------------------------------------------------- evidence
 
-_POOL_OUTCOMES = ("os_5y_percent", "os_3y_percent", "os_1y_percent", "median_os_months",
-                  "median_pfs_months", "orr_percent", "dcr_percent", "morbidity_percent",
-                  "mortality_percent", "symptom_response_percent")
+_POOL_OUTCOMES = (
+    "os_5y_percent",
+    "os_3y_percent",
+    "os_1y_percent",
+    "median_os_months",
+    "median_pfs_months",
+    "orr_percent",
+    "dcr_percent",
+    "morbidity_percent",
+    "mortality_percent",
+    "symptom_response_percent",
+)
 
 
 @router.get("/cases/{case_pk}/evidence/{option_id}")
-def evidence_page(request: Request, case_pk: Id, option_id: str,
-                  principal: PageUser) -> Response:
+def evidence_page(request: Request, case_pk: Id, option_id: str, principal: PageUser) -> Response:
     store = _store(request)
     case = store.get_case(case_pk)
     if option_id not in OPTION_IDS:
         raise NotFoundError(f"no option {option_id}")
     if not evidence.available():
-        return render(request, "evidence.html", title="Evidence", case=case,
-                      option_title=option_name(option_id),
-                      option_id=option_id, records=[], pools=[], curves=False,
-                      unavailable=evidence.NOT_INSTALLED, outcome_names=[])
+        return render(
+            request,
+            "evidence.html",
+            title="Evidence",
+            case=case,
+            option_title=option_name(option_id),
+            option_id=option_id,
+            records=[],
+            pools=[],
+            curves=False,
+            unavailable=evidence.NOT_INSTALLED,
+            outcome_names=[],
+        )
     rows = evidence.records(option_id)
     pools: list[dict[str, Any]] = []
     for outcome in _POOL_OUTCOMES:
@@ -445,10 +600,19 @@ def evidence_page(request: Request, case_pk: Id, option_id: str,
         except InputRejected:
             continue
     outcome_names = [o for o in evidence.outcomes() if any(o in r for r in rows)]
-    return render(request, "evidence.html", title=f"Evidence: {option_name(option_id)}",
-                  option_title=option_name(option_id), case=case,
-                  option_id=option_id, records=rows, pools=pools,
-                  curves=_has_curves(option_id), unavailable="", outcome_names=outcome_names)
+    return render(
+        request,
+        "evidence.html",
+        title=f"Evidence: {option_name(option_id)}",
+        option_title=option_name(option_id),
+        case=case,
+        option_id=option_id,
+        records=rows,
+        pools=pools,
+        curves=_has_curves(option_id),
+        unavailable="",
+        outcome_names=outcome_names,
+    )
 
 
 def _has_curves(option_id: str) -> dict[str, bool]:
@@ -458,8 +622,10 @@ def _has_curves(option_id: str) -> dict[str, bool]:
     except ImportError:
         return {}
     found = records_for(modality=option_id)
-    return {kind: any(isinstance(fit_record(r, kind), WeibullFit) for r in found)
-            for kind in ("os", "pfs")}
+    return {
+        kind: any(isinstance(fit_record(r, kind), WeibullFit) for r in found)
+        for kind in ("os", "pfs")
+    }
 
 
 # --------------------------------------------------------------------------- account
@@ -468,9 +634,16 @@ def _has_curves(option_id: str) -> dict[str, bool]:
 @router.get("/account")
 def account(request: Request, principal: PageUser) -> Response:
     tokens = _store(request).list_api_tokens(principal.user.id)
-    return render(request, "account.html", title="Account", tokens=tokens,
-                  welcome=request.query_params.get("welcome") == "1", new_token="",
-                  message="", error="")
+    return render(
+        request,
+        "account.html",
+        title="Account",
+        tokens=tokens,
+        welcome=request.query_params.get("welcome") == "1",
+        new_token="",
+        message="",
+        error="",
+    )
 
 
 @router.post("/account/password")
@@ -481,8 +654,7 @@ async def change_password(request: Request, principal: PageUser) -> Response:
     new = str(form.get("new_password") or "")
     repeat = str(form.get("repeat_password") or "")
     error = ""
-    if principal.user.has_password and store.authenticate(principal.user.username,
-                                                          current) is None:
+    if principal.user.has_password and store.authenticate(principal.user.username, current) is None:
         error = "The current password is wrong."
     elif len(new) < MIN_PASSWORD_LENGTH:
         error = f"The new password must have at least {MIN_PASSWORD_LENGTH} characters."
@@ -492,9 +664,17 @@ async def change_password(request: Request, principal: PageUser) -> Response:
         store.update_user(principal.user.id, password=new)
         store.audit(principal.user, "user", None, "changed own password")
     tokens = store.list_api_tokens(principal.user.id)
-    return render(request, "account.html", status=422 if error else 200, title="Account",
-                  tokens=tokens, welcome=False, new_token="", error=error,
-                  message="" if error else "Password changed.")
+    return render(
+        request,
+        "account.html",
+        status=422 if error else 200,
+        title="Account",
+        tokens=tokens,
+        welcome=False,
+        new_token="",
+        error=error,
+        message="" if error else "Password changed.",
+    )
 
 
 @router.post("/account/tokens")
@@ -504,9 +684,16 @@ async def create_token(request: Request, principal: PageUser) -> Response:
     store = _store(request)
     record, plaintext = store.create_api_token(principal.user.id, name)
     store.audit(principal.user, "token", None, f"created token {record.id}")
-    return render(request, "account.html", title="Account",
-                  tokens=store.list_api_tokens(principal.user.id), welcome=False,
-                  new_token=plaintext, message="", error="")
+    return render(
+        request,
+        "account.html",
+        title="Account",
+        tokens=store.list_api_tokens(principal.user.id),
+        welcome=False,
+        new_token=plaintext,
+        message="",
+        error="",
+    )
 
 
 @router.post("/account/tokens/{token_id}/revoke")
@@ -525,8 +712,14 @@ async def revoke_token(request: Request, token_id: Id, principal: PageUser) -> R
 @router.get("/admin/users")
 def users(request: Request, principal: PageUser) -> Response:
     _admin(principal)
-    return render(request, "users.html", title="Users", users=_store(request).list_users(),
-                  error="", message="")
+    return render(
+        request,
+        "users.html",
+        title="Users",
+        users=_store(request).list_users(),
+        error="",
+        message="",
+    )
 
 
 @router.post("/admin/users")
@@ -538,8 +731,11 @@ async def create_user(request: Request, principal: PageUser) -> Response:
     role = str(form.get("role") or "")
     password = str(form.get("password") or "")
     error = ""
-    if not username or len(username) > 64 or not all(ch.isalnum() or ch in "._@-"
-                                                      for ch in username):
+    if (
+        not username
+        or len(username) > 64
+        or not all(ch.isalnum() or ch in "._@-" for ch in username)
+    ):
         error = "User names use letters, digits and . _ @ - (at most 64)."
     elif role not in ROLES:
         error = f"Choose a role: {', '.join(ROLES)}."
@@ -551,9 +747,15 @@ async def create_user(request: Request, principal: PageUser) -> Response:
             store.audit(principal.user, "user", None, f"created user {user.id} ({role})")
         except ConflictError:
             error = f"The user name {username} is taken."
-    return render(request, "users.html", status=422 if error else 200, title="Users",
-                  users=store.list_users(), error=error,
-                  message="" if error else f"User {username} created.")
+    return render(
+        request,
+        "users.html",
+        status=422 if error else 200,
+        title="Users",
+        users=store.list_users(),
+        error=error,
+        message="" if error else f"User {username} created.",
+    )
 
 
 @router.post("/admin/users/{user_id}")
@@ -571,4 +773,3 @@ async def change_user(request: Request, user_id: Id, principal: PageUser) -> Res
     token_cache(request).forget()
     store.audit(principal.user, "user", None, f"changed user {user_id}")
     return _see_other("/admin/users")
-

@@ -21,20 +21,30 @@ def _store(request: Request) -> Store:
     return store
 
 
-def assessment_of(request: Request, case_pk: int, version: int | None,
-                  principal: Principal) -> tuple[CaseRecord, AssessmentRecord]:
+def assessment_of(
+    request: Request, case_pk: int, version: int | None, principal: Principal
+) -> tuple[CaseRecord, AssessmentRecord]:
     """The assessment of a stored case version (the current one by default)."""
     store = _store(request)
     case = store.get_case(case_pk)
     chosen = version or case.current_version
-    document = (case.document if chosen == case.current_version
-                else store.case_version(case_pk, chosen).document)
+    document = (
+        case.document
+        if chosen == case.current_version
+        else store.case_version(case_pk, chosen).document
+    )
     return case, assess_stored(store, case, document, chosen, principal.user)
 
 
-def build_report(request: Request, case_pk: int, version: int | None, fmt: str,
-                 principal: Principal, *, with_evidence: bool = False
-                 ) -> tuple[bytes, str, str]:
+def build_report(
+    request: Request,
+    case_pk: int,
+    version: int | None,
+    fmt: str,
+    principal: Principal,
+    *,
+    with_evidence: bool = False,
+) -> tuple[bytes, str, str]:
     """The report of a stored case: (bytes, media type, file name). Audited as export. The
     evidence tables are an appendix only when asked for."""
     from nelm.report.html import evidence_for_report, render_html
@@ -42,13 +52,17 @@ def build_report(request: Request, case_pk: int, version: int | None, fmt: str,
     store = _store(request)
     case, record = assessment_of(request, case_pk, version, principal)
     doc: Any = record.output
-    decisions = [d.as_dict() for d in store.list_decisions(case_pk)
-                 if d.case_version == record.case_version]
+    decisions = [
+        d.as_dict() for d in store.list_decisions(case_pk) if d.case_version == record.case_version
+    ]
     attach = with_evidence and evidence.available()
-    html = render_html(doc, evidence=evidence_for_report(doc) if attach else {},
-                       decisions=decisions, case_version=record.case_version)
-    store.audit(principal.user, "export", case.case_id,
-                f"{fmt} version {record.case_version}")
+    html = render_html(
+        doc,
+        evidence=evidence_for_report(doc) if attach else {},
+        decisions=decisions,
+        case_version=record.case_version,
+    )
+    store.audit(principal.user, "export", case.case_id, f"{fmt} version {record.case_version}")
     stem = f"nelm-case-{case_pk}-v{record.case_version}"
     if fmt == "pdf":
         from nelm.report.pdf import PdfUnavailableError, html_to_pdf

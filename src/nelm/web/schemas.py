@@ -63,10 +63,12 @@ def _field_schema(spec: CaseField) -> dict[str, Any]:
     description = spec.label + (f" ({spec.unit})" if spec.unit else "")
     units = ENTRY_UNITS.get(spec.path)
     if units:  # or kept as entered in another unit (nelm.case.units)
-        entered = {"type": "object", "additionalProperties": False,
-                   "required": ["value", "unit"],
-                   "properties": {"value": {"type": "number"},
-                                  "unit": {"enum": [u.label for u in units]}}}
+        entered = {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["value", "unit"],
+            "properties": {"value": {"type": "number"}, "unit": {"enum": [u.label for u in units]}},
+        }
         return {"anyOf": [schema, entered], "description": description}
     return {**schema, "description": description}
 
@@ -82,15 +84,22 @@ def case_schema() -> dict[str, Any]:
         }
     top = {f.path: _field_schema(f) for f in TOP_LEVEL}
     top["schema_version"] = {"enum": [1, None], "description": "Schema version (1)"}
-    top["case_id"] = {"type": "string", "minLength": 1, "maxLength": 128,
-                      "pattern": r"\S", "description": "Case id (1–128 characters)"}
+    top["case_id"] = {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128,
+        "pattern": r"\S",
+        "description": "Case id (1–128 characters)",
+    }
     top["confirmed"] = {
         "type": ["array", "null"],
         "items": {"enum": [f.path for f in FIELDS if f.kind in (Kind.NUMBER, Kind.INTEGER)]},
         "description": "Numeric fields whose implausible value is confirmed as entered",
     }
-    top["timeline"] = {"type": ["object", "null"],
-                       "description": "Dated events (docs/case-v1-additions.md)"}
+    top["timeline"] = {
+        "type": ["object", "null"],
+        "description": "Dated events (docs/case-v1-additions.md)",
+    }
     return {
         "type": "object",
         "title": "Case document, version 1",
@@ -105,15 +114,25 @@ CASE_SCHEMA = case_schema()
 ASSESSMENT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "title": "Assessment document, version 1",
-    "required": ["schema_version", "knowledge_version", "case_id", "classification",
-                 "options", "plan", "missing_data", "warnings"],
+    "required": [
+        "schema_version",
+        "knowledge_version",
+        "case_id",
+        "classification",
+        "options",
+        "plan",
+        "missing_data",
+        "warnings",
+    ],
     "properties": {
         "schema_version": {"type": "integer"},
         "knowledge_version": {"type": "string"},
         "case_id": {"type": "string"},
         "classification": {"type": "object"},
-        "options": {"type": "object",
-                    "properties": {oid: {"type": "object"} for oid in OPTION_IDS}},
+        "options": {
+            "type": "object",
+            "properties": {oid: {"type": "object"} for oid in OPTION_IDS},
+        },
         "plan": {"type": "array", "items": {"type": "object"}},
         "missing_data": {"type": "array", "items": {"type": "object"}},
         "warnings": {"type": "array", "items": {"type": "string"}},
@@ -194,25 +213,38 @@ class AssessmentOut(_Out):
 class DecisionIn(BaseModel):
     model_config = _STRICT_IN
 
-    options: list[str] = Field(default_factory=list, max_length=len(OPTION_IDS),
-                               description="Option ids the board chose (assessment-v1)")
+    options: list[str] = Field(
+        default_factory=list,
+        max_length=len(OPTION_IDS),
+        description="Option ids the board chose (assessment-v1)",
+    )
     text: str = Field(default="", max_length=20000, description="The board's words")
-    case_version: int | None = Field(default=None, ge=1, le=2_147_483_647,
-                                      description="Version decided on (default: current)")
+    case_version: int | None = Field(
+        default=None, ge=1, le=2_147_483_647, description="Version decided on (default: current)"
+    )
     assessment_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
     status: Literal["provisional", "final"] = Field(
-        default="final", description="provisional (pending something) or final")
+        default="final", description="provisional (pending something) or final"
+    )
     attendees: list[Annotated[str, Field(max_length=200)]] = Field(
-        default_factory=list, max_length=60, description="Who was present")
+        default_factory=list, max_length=60, description="Who was present"
+    )
     meeting_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
     follow_up_on: date | None = Field(default=None, description="Follow-up date")
     override_reasons: dict[str, Annotated[str, Field(max_length=2000)]] = Field(
-        default_factory=dict, description="Option id → the board's reason for choosing an "
-        "option nelm marks ineligible (required for each such option)")
-    replaces_id: int | None = Field(default=None, ge=1, le=2_147_483_647,
-                                    description="The decision this one amends or supersedes")
+        default_factory=dict,
+        description="Option id → the board's reason for choosing an "
+        "option nelm marks ineligible (required for each such option)",
+    )
+    replaces_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=2_147_483_647,
+        description="The decision this one amends or supersedes",
+    )
     change: Literal["amendment", "supersession"] | None = Field(
-        default=None, description="With replaces_id: amendment or supersession")
+        default=None, description="With replaces_id: amendment or supersession"
+    )
 
 
 class DecisionOut(_Out):

@@ -41,7 +41,9 @@ class Settings:
 
     @staticmethod
     def from_env(**overrides: object) -> Settings:
-        values: dict[str, object] = {"database_url": os.environ.get("NELM_DATABASE_URL"),
-                                     "max_body_bytes": max_bundle_bytes()}
+        values: dict[str, object] = {
+            "database_url": os.environ.get("NELM_DATABASE_URL"),
+            "max_body_bytes": max_bundle_bytes(),
+        }
         values.update(overrides)
         return Settings(**values)  # type: ignore[arg-type]

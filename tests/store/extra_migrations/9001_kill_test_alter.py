@@ -18,8 +18,9 @@ from alembic.script import ScriptDirectory
 import nelm.store
 
 _PACKAGED = Config()
-_PACKAGED.set_main_option("script_location",
-                          str(Path(nelm.store.__file__).resolve().parent / "migrations"))
+_PACKAGED.set_main_option(
+    "script_location", str(Path(nelm.store.__file__).resolve().parent / "migrations")
+)
 
 revision = "9001"
 down_revision: str | None = ScriptDirectory.from_config(_PACKAGED).get_current_head()

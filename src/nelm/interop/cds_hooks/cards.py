@@ -78,8 +78,10 @@ def case_link(settings: CdsSettings, hook_instance: str, case_path: str | None =
     stored case when the application recorded one, else a new-case form."""
     if case_path is not None:
         return f"{settings.app_base_url}{case_path}"
-    return (f"{settings.app_base_url}/cases/new?source=cds-hooks"
-            f"&hookInstance={quote(hook_instance, safe='')}")
+    return (
+        f"{settings.app_base_url}/cases/new?source=cds-hooks"
+        f"&hookInstance={quote(hook_instance, safe='')}"
+    )
 
 
 def _short(option_id: str) -> str:
@@ -87,8 +89,11 @@ def _short(option_id: str) -> str:
 
 
 def _options(doc: Mapping[str, Any], status: str) -> list[tuple[str, Mapping[str, Any]]]:
-    found = [(oid, o) for oid, o in (doc.get("options") or {}).items()
-             if isinstance(o, Mapping) and o.get("status") == status]
+    found = [
+        (oid, o)
+        for oid, o in (doc.get("options") or {}).items()
+        if isinstance(o, Mapping) and o.get("status") == status
+    ]
     return sorted(found, key=lambda item: _INTENT_ORDER.get(str(item[1].get("intent")), 9))
 
 
@@ -131,8 +136,12 @@ def summary(doc: Mapping[str, Any]) -> str:
 
 def curative_open(doc: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
     """The curative-intent options that are eligible or not ruled out (uncertain)."""
-    return [(oid, o) for status in ("eligible", "uncertain") for oid, o in _options(doc, status)
-            if o.get("intent") == "curative"]
+    return [
+        (oid, o)
+        for status in ("eligible", "uncertain")
+        for oid, o in _options(doc, status)
+        if o.get("intent") == "curative"
+    ]
 
 
 def indicator(doc: Mapping[str, Any]) -> str:
@@ -158,12 +167,16 @@ def _eligible_lines(doc: Mapping[str, Any]) -> list[str]:
                 continue
             value = criterion.get("value")
             shown = f": {escape(value)}" if value else ""
-            lines.append(f"  - {escape(criterion.get('text', ''))}{shown}"
-                         f"{_sources(criterion.get('sources'))}")
+            lines.append(
+                f"  - {escape(criterion.get('text', ''))}{shown}"
+                f"{_sources(criterion.get('sources'))}"
+            )
         for caution in option.get("caution_details") or ():
             if isinstance(caution, Mapping) and caution.get("case_specific"):
-                lines.append(f"  - Caution: {escape(caution.get('text', ''))}"
-                             f"{_sources(caution.get('sources'))}")
+                lines.append(
+                    f"  - Caution: {escape(caution.get('text', ''))}"
+                    f"{_sources(caution.get('sources'))}"
+                )
         evidence = option.get("evidence")
         if isinstance(evidence, Mapping) and evidence.get("text"):
             lines.append(f"  - Evidence: {escape(evidence['text'])}")
@@ -177,13 +190,15 @@ def _missing_lines(doc: Mapping[str, Any]) -> list[str]:
         path = str(item.get("field", ""))
         spec = FIELD_BY_PATH.get(path)
         # a known field path is [a-z0-9_.] only: safe inside a code span, unescaped
-        name = (f"**{escape(spec.label)}** (`{spec.path}`)" if spec is not None
-                else f"**{escape(path)}**")
+        name = (
+            f"**{escape(spec.label)}** (`{spec.path}`)"
+            if spec is not None
+            else f"**{escape(path)}**"
+        )
         decides = ", ".join(_short(str(o)) for o in item.get("decides") or ())
         lines.append(f"- Obtain {name} to decide {escape(decides)}")
     if len(items) > _MAX_MISSING_LINES:
-        lines.append(f"- … and {len(items) - _MAX_MISSING_LINES} more in the full "
-                     "assessment")
+        lines.append(f"- … and {len(items) - _MAX_MISSING_LINES} more in the full assessment")
     return lines
 
 
@@ -202,8 +217,10 @@ def _classification_line(doc: Mapping[str, Any]) -> str | None:
     # the grade and the liver-metastasis type, in the words of every other view
     rows = {row.key: row for row in classification_rows(doc)}
     grade, liver_type = rows["grade"], rows["liver_type"]
-    bits = [f"{escape(grade.title)} {escape(grade.value)}" + (
-        f" — {escape(grade.explanation)}" if grade.explanation else "")]
+    bits = [
+        f"{escape(grade.title)} {escape(grade.value)}"
+        + (f" — {escape(grade.explanation)}" if grade.explanation else "")
+    ]
     if liver_type.value != "unknown":
         bits.append(f"{escape(liver_type.title)} {escape(liver_type.value)}")
     return "**Classification:** " + "; ".join(bits) + "."
@@ -221,10 +238,14 @@ def _curative_line(doc: Mapping[str, Any]) -> str | None:
         missing = [str(m) for m in option.get("missing") or ()]
         labels = [field_label(m) for m in missing]
         shown = ", ".join(labels[:3]) + (", …" if len(labels) > 3 else "")
-        items.append(f"{escape(_short(oid))} (to decide: {escape(shown)})" if shown
-                     else escape(_short(oid)))
-    return ("**Curative option not ruled out:** " + "; ".join(items)
-            + ". A surgical opinion is time-sensitive.")
+        items.append(
+            f"{escape(_short(oid))} (to decide: {escape(shown)})" if shown else escape(_short(oid))
+        )
+    return (
+        "**Curative option not ruled out:** "
+        + "; ".join(items)
+        + ". A surgical opinion is time-sensitive."
+    )
 
 
 def assessment_detail(doc: Mapping[str, Any], ctx: CardContext) -> str:
@@ -239,8 +260,10 @@ def assessment_detail(doc: Mapping[str, Any], ctx: CardContext) -> str:
         blocks.append("**Eligible:** none on the data available.")
     uncertain = [escape(_short(oid)) for oid, _ in _options(doc, "uncertain")]
     if uncertain:
-        blocks.append(f"**Uncertain:** {', '.join(uncertain)}. Obtain the missing data to "
-                      "decide:\n\n" + "\n".join(_missing_lines(doc)))
+        blocks.append(
+            f"**Uncertain:** {', '.join(uncertain)}. Obtain the missing data to "
+            "decide:\n\n" + "\n".join(_missing_lines(doc))
+        )
     ineligible = _ineligible_line(doc)
     if ineligible:
         blocks.append(ineligible)
@@ -254,11 +277,15 @@ def assessment_detail(doc: Mapping[str, Any], ctx: CardContext) -> str:
     if isinstance(source, Mapping):
         filled = len(source.get("provenance") or {})
         unknown = len(source.get("unmapped") or ())
-        blocks.append(f"**From the record:** {_plural(ctx.resources_read, 'resource')} "
-                      f"read; {_plural(filled, 'case field')} filled, {unknown} unknown "
-                      "(not in the record, or not coded: never assumed normal or absent).")
-    blocks.append(f"nelm {escape(ctx.knowledge_version)} — decision support for the tumour "
-                  "board; it does not replace clinical judgement.")
+        blocks.append(
+            f"**From the record:** {_plural(ctx.resources_read, 'resource')} "
+            f"read; {_plural(filled, 'case field')} filled, {unknown} unknown "
+            "(not in the record, or not coded: never assumed normal or absent)."
+        )
+    blocks.append(
+        f"nelm {escape(ctx.knowledge_version)} — decision support for the tumour "
+        "board; it does not replace clinical judgement."
+    )
     return "\n\n".join(blocks)
 
 
@@ -269,8 +296,12 @@ def _board_suggestion(doc: Mapping[str, Any], ctx: CardContext) -> dict[str, Any
         "intent": "proposal",
         "subject": {"reference": f"Patient/{ctx.patient_id}"},
         "code": {"text": "Discussion at the neuroendocrine tumour board"},
-        "reasonCode": [{"text": "Liver metastases of a neuroendocrine neoplasm: treatment "
-                                "options assessed by nelm"}],
+        "reasonCode": [
+            {
+                "text": "Liver metastases of a neuroendocrine neoplasm: treatment "
+                "options assessed by nelm"
+            }
+        ],
     }
     if ctx.encounter_id:
         request["encounter"] = {"reference": f"Encounter/{ctx.encounter_id}"}
@@ -278,15 +309,21 @@ def _board_suggestion(doc: Mapping[str, Any], ctx: CardContext) -> dict[str, Any
         "label": "Discuss at the neuroendocrine tumour board",
         "uuid": str(uuid.uuid4()),
         "isRecommended": indicator(doc) == "warning",
-        "actions": [{"type": "create",
-                     "description": "Draft a request for a tumour-board discussion",
-                     "resource": request}],
+        "actions": [
+            {
+                "type": "create",
+                "description": "Draft a request for a tumour-board discussion",
+                "resource": request,
+            }
+        ],
     }
 
 
 def _override_reasons() -> list[dict[str, str]]:
-    return [{"system": OVERRIDE_SYSTEM, "code": code, "display": display}
-            for code, display in OVERRIDE_REASONS]
+    return [
+        {"system": OVERRIDE_SYSTEM, "code": code, "display": display}
+        for code, display in OVERRIDE_REASONS
+    ]
 
 
 def _source(ctx: CardContext) -> dict[str, Any]:
@@ -305,9 +342,13 @@ def assessment_card(doc: Mapping[str, Any], ctx: CardContext) -> dict[str, Any]:
         "suggestions": [_board_suggestion(doc, ctx)],
         "selectionBehavior": "at-most-one",
         "overrideReasons": _override_reasons(),
-        "links": [{"label": "Open nelm to review and complete the case",
-                   "url": case_link(ctx.settings, ctx.hook_instance, ctx.case_path),
-                   "type": "absolute"}],
+        "links": [
+            {
+                "label": "Open nelm to review and complete the case",
+                "url": case_link(ctx.settings, ctx.hook_instance, ctx.case_path),
+                "type": "absolute",
+            }
+        ],
     }
 
 
@@ -315,25 +356,34 @@ def _data_summary(keys: Sequence[str]) -> str:
     tail = "; assessed without the missing data"
     for shown in range(len(keys), -1, -1):
         names = ", ".join(keys[:shown]) + (", …" if shown < len(keys) else "")
-        text = f"NELM: record not fully read ({names}){tail}" if keys else (
-            f"NELM: record not fully read{tail}")
+        text = (
+            f"NELM: record not fully read ({names}){tail}"
+            if keys
+            else (f"NELM: record not fully read{tail}")
+        )
         if len(text) < SUMMARY_LIMIT:
             return text
     return f"NELM: record not fully read{tail}"
 
 
-def data_card(gaps: Sequence[tuple[str, str]], ctx: CardContext,
-              keys: Sequence[str] = ()) -> dict[str, Any]:
+def data_card(
+    gaps: Sequence[tuple[str, str]], ctx: CardContext, keys: Sequence[str] = ()
+) -> dict[str, Any]:
     """The card listing what could not be read: ``gaps`` holds (part, why) pairs, ``keys``
     the prefetch keys concerned (named in the summary)."""
     parts = list(dict.fromkeys(part for part, _ in gaps))
     lines: list[str] = []
     for part in parts:
         reasons = [why for p, why in gaps if p == part]
-        lines.append(f"- **{escape(part)}:** " + "; ".join(escape(r) for r in reasons[:6])
-                     + (f"; … and {len(reasons) - 6} more" if len(reasons) > 6 else ""))
-    lead = ("What could not be read stays **unknown** in the assessment: it is never "
-            "assumed normal or absent.")
+        lines.append(
+            f"- **{escape(part)}:** "
+            + "; ".join(escape(r) for r in reasons[:6])
+            + (f"; … and {len(reasons) - 6} more" if len(reasons) > 6 else "")
+        )
+    lead = (
+        "What could not be read stays **unknown** in the assessment: it is never "
+        "assumed normal or absent."
+    )
     detail = "\n\n".join([lead, "\n".join(lines), f"nelm {escape(ctx.knowledge_version)}"])
     return {
         "uuid": str(uuid.uuid4()),

@@ -24,8 +24,9 @@ __all__ = [
     "outcome_response",
 ]
 
-AUTH_FAILED = ("Authentication required: a bearer token (JWT) issued by a trusted CDS "
-               "client for this service.")
+AUTH_FAILED = (
+    "Authentication required: a bearer token (JWT) issued by a trusted CDS client for this service."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +39,11 @@ class Issue:
     severity: str = "error"
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"severity": self.severity, "code": self.code,
-                               "diagnostics": self.diagnostics}
+        out: dict[str, Any] = {
+            "severity": self.severity,
+            "code": self.code,
+            "diagnostics": self.diagnostics,
+        }
         if self.expression:
             out["expression"] = [self.expression]
         return out
@@ -48,8 +52,9 @@ class Issue:
 class CdsError(Exception):
     """A request the service cannot answer: an HTTP status and the issues that say why."""
 
-    def __init__(self, status: int, issues: Sequence[Issue],
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, status: int, issues: Sequence[Issue], headers: dict[str, str] | None = None
+    ) -> None:
         if not issues:
             raise ValueError("CdsError needs at least one issue")
         super().__init__("; ".join(i.diagnostics for i in issues))
@@ -58,22 +63,27 @@ class CdsError(Exception):
         self.headers = headers
 
     @staticmethod
-    def bad_request(diagnostics: str, expression: str | None = None, *, status: int = 400,
-                    code: str = "invalid") -> CdsError:
+    def bad_request(
+        diagnostics: str, expression: str | None = None, *, status: int = 400, code: str = "invalid"
+    ) -> CdsError:
         return CdsError(status, [Issue(diagnostics, code, expression)])
 
     @staticmethod
     def unauthorized() -> CdsError:
-        return CdsError(401, [Issue(AUTH_FAILED, "login")],
-                        headers={"WWW-Authenticate": 'Bearer realm="cds-services"'})
+        return CdsError(
+            401,
+            [Issue(AUTH_FAILED, "login")],
+            headers={"WWW-Authenticate": 'Bearer realm="cds-services"'},
+        )
 
 
 def operation_outcome(issues: Sequence[Issue]) -> dict[str, Any]:
     return {"resourceType": "OperationOutcome", "issue": [i.as_dict() for i in issues]}
 
 
-def outcome_response(status: int, issues: Sequence[Issue],
-                     headers: dict[str, str] | None = None) -> JSONResponse:
+def outcome_response(
+    status: int, issues: Sequence[Issue], headers: dict[str, str] | None = None
+) -> JSONResponse:
     response = JSONResponse(operation_outcome(issues), status_code=status, headers=headers)
     response.headers["Cache-Control"] = "no-store"
     return response

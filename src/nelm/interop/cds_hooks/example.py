@@ -32,14 +32,23 @@ EXAMPLE_FHIR_BASE = "https://fhir.example.org/r4"
 
 _PATHOLOGY = {(LOINC, "29593-1"), (LOINC, "33732-9"), (NELM_OBSERVATION, "mitotic-count")}
 _PERFORMANCE = {(LOINC, "89247-1"), (LOINC, "10230-1")}
-_SEARCH_KEYS = ("conditions", "observations", "pathology", "performance", "imaging",
-                "procedures", "medications")
+_SEARCH_KEYS = (
+    "conditions",
+    "observations",
+    "pathology",
+    "performance",
+    "imaging",
+    "procedures",
+    "medications",
+)
 
 
 def _rewrite(value: Any, table: Mapping[str, str]) -> Any:
     if isinstance(value, dict):
-        return {k: (table.get(v, v) if k == "reference" and isinstance(v, str)
-                    else _rewrite(v, table)) for k, v in value.items()}
+        return {
+            k: (table.get(v, v) if k == "reference" and isinstance(v, str) else _rewrite(v, table))
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_rewrite(v, table) for v in value]
     return value
@@ -47,42 +56,63 @@ def _rewrite(value: Any, table: Mapping[str, str]) -> Any:
 
 def _key(resource: Mapping[str, Any]) -> str | None:
     kind = resource.get("resourceType")
-    simple = {"Patient": "patient", "Condition": "conditions", "Procedure": "procedures",
-              "MedicationStatement": "medications", "Medication": "medications"}
+    simple = {
+        "Patient": "patient",
+        "Condition": "conditions",
+        "Procedure": "procedures",
+        "MedicationStatement": "medications",
+        "Medication": "medications",
+    }
     if kind in simple:
         return simple[str(kind)]
     if kind != "Observation":
         return None
-    codes = {(c.get("system"), c.get("code"))
-             for c in (resource.get("code") or {}).get("coding") or ()}
+    codes = {
+        (c.get("system"), c.get("code")) for c in (resource.get("code") or {}).get("coding") or ()
+    }
     if codes & _PATHOLOGY:
         return "pathology"
     if codes & _PERFORMANCE:
         return "performance"
-    laboratory = any(c.get("code") == "laboratory" for cat in resource.get("category") or ()
-                     for c in cat.get("coding") or ())
+    laboratory = any(
+        c.get("code") == "laboratory"
+        for cat in resource.get("category") or ()
+        for c in cat.get("coding") or ()
+    )
     if not laboratory and any(system == NELM_OBSERVATION for system, _ in codes):
         return "imaging"
     return "observations"
 
 
-def searchset(resources: Sequence[Mapping[str, Any]], base: str = EXAMPLE_FHIR_BASE
-              ) -> dict[str, Any]:
+def searchset(
+    resources: Sequence[Mapping[str, Any]], base: str = EXAMPLE_FHIR_BASE
+) -> dict[str, Any]:
     return {
-        "resourceType": "Bundle", "type": "searchset", "total": len(resources),
-        "entry": [{"fullUrl": f"{base}/{r['resourceType']}/{r['id']}", "resource": dict(r),
-                   "search": {"mode": "include" if r["resourceType"] == "Medication"
-                              else "match"}} for r in resources],
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": len(resources),
+        "entry": [
+            {
+                "fullUrl": f"{base}/{r['resourceType']}/{r['id']}",
+                "resource": dict(r),
+                "search": {"mode": "include" if r["resourceType"] == "Medication" else "match"},
+            }
+            for r in resources
+        ],
     }
 
 
-def prefetch_from_bundle(bundle: Mapping[str, Any], base: str = EXAMPLE_FHIR_BASE
-                         ) -> dict[str, Any]:
+def prefetch_from_bundle(
+    bundle: Mapping[str, Any], base: str = EXAMPLE_FHIR_BASE
+) -> dict[str, Any]:
     """Split a (synthetic) collection Bundle into the service's prefetch keys, with
     references by ``Type/id`` as a FHIR server returns them."""
     entries = list(bundle.get("entry") or ())
-    table = {e["fullUrl"]: f"{e['resource']['resourceType']}/{e['resource']['id']}"
-             for e in entries if "fullUrl" in e}
+    table = {
+        e["fullUrl"]: f"{e['resource']['resourceType']}/{e['resource']['id']}"
+        for e in entries
+        if "fullUrl" in e
+    }
     groups: dict[str, list[dict[str, Any]]] = {k: [] for k in _SEARCH_KEYS}
     prefetch: dict[str, Any] = {}
     for entry in entries:
@@ -120,8 +150,9 @@ def _keygen(directory: Path) -> None:
 
     directory.mkdir(parents=True, exist_ok=True)
     key = ec.generate_private_key(ec.SECP384R1())
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     private = directory / "private-key.pem"
     private.write_bytes(pem)
     private.chmod(0o600)
@@ -135,10 +166,19 @@ def _token(directory: Path, issuer: str, audience: str) -> str:
     import jwt
 
     now = int(time.time())
-    return jwt.encode({"iss": issuer, "aud": audience, "iat": now, "exp": now + 240,
-                       "jti": str(uuid.uuid4()), "sub": "example-client"},
-                      (directory / "private-key.pem").read_bytes(), algorithm="ES384",
-                      headers={"kid": "example-1", "typ": "JWT"})
+    return jwt.encode(
+        {
+            "iss": issuer,
+            "aud": audience,
+            "iat": now,
+            "exp": now + 240,
+            "jti": str(uuid.uuid4()),
+            "sub": "example-client",
+        },
+        (directory / "private-key.pem").read_bytes(),
+        algorithm="ES384",
+        headers={"kid": "example-1", "typ": "JWT"},
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -148,8 +188,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args[:1] == ["token"] and len(args) == 4:
         print(_token(Path(args[1]), args[2], args[3]))
     elif args[:1] == ["request"] and len(args) <= 2:
-        print(json.dumps(hook_request(int(args[1]) if len(args) == 2 else 1), indent=2,
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                hook_request(int(args[1]) if len(args) == 2 else 1), indent=2, ensure_ascii=False
+            )
+        )
     else:
         print(__doc__, file=sys.stderr)
         return 2

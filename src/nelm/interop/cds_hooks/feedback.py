@@ -28,8 +28,10 @@ __all__ = [
     "parse_feedback",
 ]
 
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
-                   r"[0-9a-fA-F]{12}$")
+_UUID = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+    r"[0-9a-fA-F]{12}$"
+)
 _CODE = re.compile(r"^[A-Za-z0-9\-._:]{1,64}$")
 _SYSTEM = re.compile(r"^[A-Za-z0-9\-._:/#?=&%~+]{1,256}$")
 _MAX_ITEMS = 100
@@ -110,8 +112,7 @@ def _reason(value: object, where: str) -> tuple[str | None, str | None]:
     if value is None:
         return None, None
     if not isinstance(value, Mapping):
-        raise CdsError.bad_request("overrideReason must be an object with a reason Coding",
-                                   where)
+        raise CdsError.bad_request("overrideReason must be an object with a reason Coding", where)
     coding = value.get("reason")
     if coding is None:
         return None, None
@@ -119,16 +120,18 @@ def _reason(value: object, where: str) -> tuple[str | None, str | None]:
         raise CdsError.bad_request("overrideReason.reason must be a Coding", f"{where}.reason")
     system, code = coding.get("system"), coding.get("code")
     if not isinstance(code, str) or not _CODE.match(code):
-        raise CdsError.bad_request("overrideReason.reason.code: a code (letters, digits, "
-                                   "- . _ :), at most 64 characters", f"{where}.reason.code")
+        raise CdsError.bad_request(
+            "overrideReason.reason.code: a code (letters, digits, - . _ :), at most 64 characters",
+            f"{where}.reason.code",
+        )
     if system is not None and (not isinstance(system, str) or not _SYSTEM.match(system)):
-        raise CdsError.bad_request("overrideReason.reason.system: a URI",
-                                   f"{where}.reason.system")
+        raise CdsError.bad_request("overrideReason.reason.system: a URI", f"{where}.reason.system")
     return system, code
 
 
-def parse_feedback(body: object, *, service_id: str, cards: IssuedCards,
-                   received_at: datetime) -> list[FeedbackRecord]:
+def parse_feedback(
+    body: object, *, service_id: str, cards: IssuedCards, received_at: datetime
+) -> list[FeedbackRecord]:
     """Validate a feedback request body; raise CdsError (400) naming the first problem."""
     if not isinstance(body, Mapping) or not isinstance(body.get("feedback"), list):
         raise CdsError.bad_request('the body must be {"feedback": [...]}', "feedback")
@@ -145,34 +148,44 @@ def parse_feedback(body: object, *, service_id: str, cards: IssuedCards,
             raise CdsError.bad_request("card: the uuid of a card", f"{where}.card")
         outcome = item.get("outcome")
         if outcome not in ("accepted", "overridden"):
-            raise CdsError.bad_request('outcome: "accepted" or "overridden"',
-                                       f"{where}.outcome")
+            raise CdsError.bad_request('outcome: "accepted" or "overridden"', f"{where}.outcome")
         accepted: list[str] = []
         raw_accepted = item.get("acceptedSuggestions")
         if raw_accepted is not None:
             if not isinstance(raw_accepted, list) or len(raw_accepted) > 20:
-                raise CdsError.bad_request("acceptedSuggestions: a list of {\"id\": uuid}",
-                                           f"{where}.acceptedSuggestions")
+                raise CdsError.bad_request(
+                    'acceptedSuggestions: a list of {"id": uuid}', f"{where}.acceptedSuggestions"
+                )
             for number, suggestion in enumerate(raw_accepted):
                 sid = suggestion.get("id") if isinstance(suggestion, Mapping) else None
                 if not isinstance(sid, str) or not _UUID.match(sid):
                     raise CdsError.bad_request(
-                        "acceptedSuggestions: each item {\"id\": <suggestion uuid>}",
-                        f"{where}.acceptedSuggestions[{number}].id")
+                        'acceptedSuggestions: each item {"id": <suggestion uuid>}',
+                        f"{where}.acceptedSuggestions[{number}].id",
+                    )
                 accepted.append(sid.lower())
         if outcome == "overridden" and accepted:
-            raise CdsError.bad_request("an overridden card has no accepted suggestions",
-                                       f"{where}.acceptedSuggestions")
+            raise CdsError.bad_request(
+                "an overridden card has no accepted suggestions", f"{where}.acceptedSuggestions"
+            )
         system, code = _reason(item.get("overrideReason"), f"{where}.overrideReason")
         if outcome == "accepted" and code is not None:
-            raise CdsError.bad_request("overrideReason is only for an overridden card",
-                                       f"{where}.overrideReason")
+            raise CdsError.bad_request(
+                "overrideReason is only for an overridden card", f"{where}.overrideReason"
+            )
         moment = _timestamp(item.get("outcomeTimestamp"), f"{where}.outcomeTimestamp")
         card = card.lower()
-        records.append(FeedbackRecord(
-            service_id=service_id, hook_instance=cards.hook_instance(card), card=card,
-            outcome=str(outcome), override_reason_system=system,
-            override_reason_code=code, accepted_suggestions=tuple(accepted),
-            outcome_timestamp=moment, received_at=received_at))
+        records.append(
+            FeedbackRecord(
+                service_id=service_id,
+                hook_instance=cards.hook_instance(card),
+                card=card,
+                outcome=str(outcome),
+                override_reason_system=system,
+                override_reason_code=code,
+                accepted_suggestions=tuple(accepted),
+                outcome_timestamp=moment,
+                received_at=received_at,
+            )
+        )
     return records
-

@@ -53,8 +53,9 @@ class FetchFailedError(FetchError):
 class FhirFetcher(Protocol):
     """Reads one URL from a FHIR server."""
 
-    async def get(self, url: str, *, access_token: str | None, timeout: float,
-                  max_bytes: int) -> FetchResponse:
+    async def get(
+        self, url: str, *, access_token: str | None, timeout: float, max_bytes: int
+    ) -> FetchResponse:
         """GET ``url`` (``Accept: application/fhir+json``); raise FetchFailedError or
         TimeoutError when no answer can be had."""
         ...
@@ -68,23 +69,30 @@ class HttpxFhirFetcher:
     def __init__(self, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.transport = transport
 
-    async def get(self, url: str, *, access_token: str | None, timeout: float,
-                  max_bytes: int) -> FetchResponse:
+    async def get(
+        self, url: str, *, access_token: str | None, timeout: float, max_bytes: int
+    ) -> FetchResponse:
         headers = {"Accept": "application/fhir+json, application/json;q=0.9"}
         if access_token:
             headers["Authorization"] = f"Bearer {access_token}"
         try:
-            async with httpx.AsyncClient(timeout=timeout, follow_redirects=False,
-                                         trust_env=False, transport=self.transport
-                                         ) as client, client.stream(
-                    "GET", url, headers=headers) as response:
+            async with (
+                httpx.AsyncClient(
+                    timeout=timeout,
+                    follow_redirects=False,
+                    trust_env=False,
+                    transport=self.transport,
+                ) as client,
+                client.stream("GET", url, headers=headers) as response,
+            ):
                 body = bytearray()
                 async for chunk in response.aiter_bytes():
                     body.extend(chunk)
                     if len(body) > max_bytes:
                         raise FetchFailedError("the answer is larger than the limit")
-                return FetchResponse(response.status_code,
-                                     response.headers.get("content-type", ""), bytes(body))
+                return FetchResponse(
+                    response.status_code, response.headers.get("content-type", ""), bytes(body)
+                )
         except httpx.TimeoutException as exc:
             raise TimeoutError from exc
         except httpx.HTTPError as exc:
@@ -109,8 +117,15 @@ def _parse(response: FetchResponse) -> tuple[object, str | None]:
     return value, None
 
 
-async def _read(spec: PrefetchSpec, fetcher: FhirFetcher, base: str, patient_id: str,
-                token: str | None, settings: CdsSettings, deadline: float) -> Part:
+async def _read(
+    spec: PrefetchSpec,
+    fetcher: FhirFetcher,
+    base: str,
+    patient_id: str,
+    token: str | None,
+    settings: CdsSettings,
+    deadline: float,
+) -> Part:
     """Read one key from the server, following ``next`` pages under the same base."""
     url: str | None = search_url(base, spec, patient_id)
     merged = Part(spec)
@@ -119,26 +134,29 @@ async def _read(spec: PrefetchSpec, fetcher: FhirFetcher, base: str, patient_id:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise TimeoutError
-        response = await fetcher.get(url, access_token=token, timeout=remaining,
-                                     max_bytes=settings.fhir_max_response_bytes)
+        response = await fetcher.get(
+            url, access_token=token, timeout=remaining, max_bytes=settings.fhir_max_response_bytes
+        )
         value, problem = _parse(response)
         where = Source("fhirServer", page).path(spec.key)
         if problem is not None:
             merged.problems.append(f"{where}: {problem}")
             return merged
-        part = read_part(spec, value, present=True, patient_id=patient_id,
-                         source=Source("fhirServer", page))
+        part = read_part(
+            spec, value, present=True, patient_id=patient_id, source=Source("fhirServer", page)
+        )
         merged.resources.extend(part.resources)
         merged.problems.extend(part.problems)
         merged.usable = merged.usable or part.usable
         url = _next_under(part.next_url, base)
         if part.next_url is not None and url is None:
-            merged.problems.append(f"{where}: the next page lies outside the FHIR server: "
-                                   "not read")
+            merged.problems.append(f"{where}: the next page lies outside the FHIR server: not read")
         page += 1
     if url is not None:
-        merged.problems.append(f"fhirServer.{spec.key}: more than {settings.fhir_max_pages} "
-                               "pages: the rest was not read")
+        merged.problems.append(
+            f"fhirServer.{spec.key}: more than {settings.fhir_max_pages} "
+            "pages: the rest was not read"
+        )
     return merged
 
 
@@ -153,18 +171,27 @@ def _next_under(url: str | None, base: str) -> str | None:
     return url if normalized == root or normalized.startswith(root + "/") else None
 
 
-async def fetch_parts(specs: Sequence[PrefetchSpec], *, fetcher: FhirFetcher, base: str,
-                      patient_id: str, token: str | None,
-                      settings: CdsSettings) -> dict[str, Part]:
+async def fetch_parts(
+    specs: Sequence[PrefetchSpec],
+    *,
+    fetcher: FhirFetcher,
+    base: str,
+    patient_id: str,
+    token: str | None,
+    settings: CdsSettings,
+) -> dict[str, Part]:
     """Read every spec concurrently under one deadline; a key that fails keeps only the
     reason (the prefetch value, if any, is kept by the caller)."""
     deadline = time.monotonic() + settings.fhir_timeout_seconds
-    tasks = {spec.key: asyncio.ensure_future(
-        _read(spec, fetcher, base, patient_id, token, settings, deadline)) for spec in specs}
+    tasks = {
+        spec.key: asyncio.ensure_future(
+            _read(spec, fetcher, base, patient_id, token, settings, deadline)
+        )
+        for spec in specs
+    }
     if not tasks:
         return {}
-    _done, pending = await asyncio.wait(tasks.values(),
-                                        timeout=max(deadline - time.monotonic(), 0))
+    _done, pending = await asyncio.wait(tasks.values(), timeout=max(deadline - time.monotonic(), 0))
     for task in pending:
         task.cancel()
     out: dict[str, Part] = {}
@@ -172,18 +199,21 @@ async def fetch_parts(specs: Sequence[PrefetchSpec], *, fetcher: FhirFetcher, ba
         task = tasks[spec.key]
         part = Part(spec)
         if task in pending:
-            part.problems.append(f"fhirServer.{spec.key}: no answer within "
-                                 f"{settings.fhir_timeout_seconds:g} s")
+            part.problems.append(
+                f"fhirServer.{spec.key}: no answer within {settings.fhir_timeout_seconds:g} s"
+            )
         elif task.cancelled():
             part.problems.append(f"fhirServer.{spec.key}: not read")
         elif isinstance(task.exception(), TimeoutError):
-            part.problems.append(f"fhirServer.{spec.key}: no answer within "
-                                 f"{settings.fhir_timeout_seconds:g} s")
+            part.problems.append(
+                f"fhirServer.{spec.key}: no answer within {settings.fhir_timeout_seconds:g} s"
+            )
         elif isinstance(task.exception(), FetchFailedError):
             part.problems.append(f"fhirServer.{spec.key}: {task.exception()}")
         elif task.exception() is not None:
-            log.error("cds fhir read failed key=%s error=%s", spec.key,
-                      type(task.exception()).__name__)
+            log.error(
+                "cds fhir read failed key=%s error=%s", spec.key, type(task.exception()).__name__
+            )
             part.problems.append(f"fhirServer.{spec.key}: the read failed")
         else:
             part = task.result()

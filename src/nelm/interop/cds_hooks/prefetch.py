@@ -64,34 +64,62 @@ _LOINC = "http://loinc.org"
 _SNOMED = "http://snomed.info/sct"
 
 PREFETCH: tuple[PrefetchSpec, ...] = (
-    PrefetchSpec("patient", "Patient/{{context.patientId}}", frozenset({"Patient"}),
-                 "the patient (Patient: age and sex)", single=True),
-    PrefetchSpec("conditions", "Condition?patient={{context.patientId}}",
-                 frozenset({"Condition"}), "the problem list (Condition)"),
-    PrefetchSpec("observations",
-                 "Observation?patient={{context.patientId}}&category=laboratory",
-                 frozenset({"Observation"}), "laboratory results (Observation)"),
-    PrefetchSpec("pathology",
-                 "Observation?patient={{context.patientId}}&code=" + _codes(
-                     (_LOINC, "29593-1"), (_LOINC, "33732-9"), (_SNOMED, "371469007"),
-                     (_NELM_OBS, "mitotic-count")),
-                 frozenset({"Observation"}),
-                 "pathology results (Observation: Ki-67, grade, mitotic count)"),
-    PrefetchSpec("performance",
-                 "Observation?patient={{context.patientId}}&code=" + _codes(
-                     (_LOINC, "89247-1"), (_LOINC, "10230-1")),
-                 frozenset({"Observation"}),
-                 "performance status and cardiac function (Observation: ECOG, LVEF)"),
-    PrefetchSpec("imaging", "Observation?patient={{context.patientId}}&category=imaging",
-                 frozenset({"Observation"}),
-                 "imaging findings (Observation: SSTR and FDG imaging, liver lesions)"),
-    PrefetchSpec("procedures", "Procedure?patient={{context.patientId}}",
-                 frozenset({"Procedure"}), "procedures (Procedure)"),
-    PrefetchSpec("medications",
-                 "MedicationStatement?patient={{context.patientId}}"
-                 "&_include=MedicationStatement:medication",
-                 frozenset({"MedicationStatement", "Medication"}),
-                 "medications (MedicationStatement)"),
+    PrefetchSpec(
+        "patient",
+        "Patient/{{context.patientId}}",
+        frozenset({"Patient"}),
+        "the patient (Patient: age and sex)",
+        single=True,
+    ),
+    PrefetchSpec(
+        "conditions",
+        "Condition?patient={{context.patientId}}",
+        frozenset({"Condition"}),
+        "the problem list (Condition)",
+    ),
+    PrefetchSpec(
+        "observations",
+        "Observation?patient={{context.patientId}}&category=laboratory",
+        frozenset({"Observation"}),
+        "laboratory results (Observation)",
+    ),
+    PrefetchSpec(
+        "pathology",
+        "Observation?patient={{context.patientId}}&code="
+        + _codes(
+            (_LOINC, "29593-1"),
+            (_LOINC, "33732-9"),
+            (_SNOMED, "371469007"),
+            (_NELM_OBS, "mitotic-count"),
+        ),
+        frozenset({"Observation"}),
+        "pathology results (Observation: Ki-67, grade, mitotic count)",
+    ),
+    PrefetchSpec(
+        "performance",
+        "Observation?patient={{context.patientId}}&code="
+        + _codes((_LOINC, "89247-1"), (_LOINC, "10230-1")),
+        frozenset({"Observation"}),
+        "performance status and cardiac function (Observation: ECOG, LVEF)",
+    ),
+    PrefetchSpec(
+        "imaging",
+        "Observation?patient={{context.patientId}}&category=imaging",
+        frozenset({"Observation"}),
+        "imaging findings (Observation: SSTR and FDG imaging, liver lesions)",
+    ),
+    PrefetchSpec(
+        "procedures",
+        "Procedure?patient={{context.patientId}}",
+        frozenset({"Procedure"}),
+        "procedures (Procedure)",
+    ),
+    PrefetchSpec(
+        "medications",
+        "MedicationStatement?patient={{context.patientId}}&_include=MedicationStatement:medication",
+        frozenset({"MedicationStatement", "Medication"}),
+        "medications (MedicationStatement)",
+    ),
 )
 
 PREFETCH_BY_KEY: dict[str, PrefetchSpec] = {spec.key: spec for spec in PREFETCH}
@@ -174,16 +202,16 @@ def _describe(value: object) -> str:
     return "a value that is not FHIR JSON"
 
 
-def read_part(spec: PrefetchSpec, value: object, *, present: bool, patient_id: str,
-              source: Source) -> Part:
+def read_part(
+    spec: PrefetchSpec, value: object, *, present: bool, patient_id: str, source: Source
+) -> Part:
     """Read one prefetch value (or one page fetched from the FHIR server)."""
     part = Part(spec)
     where = source.path(spec.key)
     if not present:
         part.problems.append(f"{where}: not provided")
         return part
-    if not isinstance(value, Mapping) or value.get("resourceType") in (None,
-                                                                     "OperationOutcome"):
+    if not isinstance(value, Mapping) or value.get("resourceType") in (None, "OperationOutcome"):
         part.problems.append(f"{where}: {_describe(value)}")
         return part
     kind = value.get("resourceType")
@@ -219,22 +247,32 @@ def _read_bundle(part: Part, bundle: Mapping[str, Any], where: str, patient_id: 
             search = entry.get("search")
             mode = search.get("mode") if isinstance(search, Mapping) else None
             if mode != "outcome" or _has_error(resource):
-                part.problems.append(f"{where}: the server reported a problem with this "
-                                     "search (OperationOutcome): results may be incomplete")
+                part.problems.append(
+                    f"{where}: the server reported a problem with this "
+                    "search (OperationOutcome): results may be incomplete"
+                )
             continue
         if kind not in part.spec.types:
             label = kind if isinstance(kind, str) and FHIR_ID.match(kind) else "unknown"
             wrong[label] = wrong.get(label, 0) + 1
             continue
         full_url = entry.get("fullUrl")
-        _take(part, resource, full_url if isinstance(full_url, str) else None,
-              f"{where}.entry[{index}].resource", patient_id)
+        _take(
+            part,
+            resource,
+            full_url if isinstance(full_url, str) else None,
+            f"{where}.entry[{index}].resource",
+            patient_id,
+        )
     if broken:
-        part.problems.append(f"{where}: {_count(broken, 'entry', 'entries')} without a "
-                             "resource object: not used")
+        part.problems.append(
+            f"{where}: {_count(broken, 'entry', 'entries')} without a resource object: not used"
+        )
     for kind, count in sorted(wrong.items()):
-        part.problems.append(f"{where}: {_count(count, f'{kind} resource')} of a type this "
-                             "query does not return: not used")
+        part.problems.append(
+            f"{where}: {_count(count, f'{kind} resource')} of a type this "
+            "query does not return: not used"
+        )
     for link in bundle.get("link") or ():
         if isinstance(link, Mapping) and link.get("relation") == "next":
             url = link.get("url")
@@ -253,13 +291,15 @@ def _count(n: int, singular: str, plural: str | None = None) -> str:
     return f"{n} {singular if n == 1 else (plural or singular + 's')}"
 
 
-def _take(part: Part, resource: Mapping[str, Any], full_url: str | None, path: str,
-          patient_id: str) -> None:
+def _take(
+    part: Part, resource: Mapping[str, Any], full_url: str | None, path: str, patient_id: str
+) -> None:
     kind = resource.get("resourceType")
     if kind == "Patient":
         if resource.get("id") != patient_id:
-            part.problems.append(f"{path}: a Patient other than the patient in context "
-                                 "(context.patientId): not used")
+            part.problems.append(
+                f"{path}: a Patient other than the patient in context (context.patientId): not used"
+            )
             return
     elif kind != "Medication" and not _about(resource, patient_id):
         part.problems.append(f"{path}: {kind} about another patient: not used")
@@ -328,15 +368,16 @@ def assemble_bundle(parts: Iterable[Part]) -> Assembled:
             candidates.append(used)
     for kind, rid in sorted(conflicting):
         problems.append(f"{kind}/{rid}: two different versions were received: not used")
-    kept = [c for c in candidates
-            if (str(c.resource.get("resourceType")), _ref_id(c.resource) or "")
-            not in conflicting]
+    kept = [
+        c
+        for c in candidates
+        if (str(c.resource.get("resourceType")), _ref_id(c.resource) or "") not in conflicting
+    ]
     valid: list[UsedResource] = []
     for used in kept:
         entry = Entry(0, used.resource, used.full_url)
         if validate_resources([entry]):
-            problems.append(f"{used.path}: not a valid FHIR R4 "
-                            f"{entry.resource_type}: not used")
+            problems.append(f"{used.path}: not a valid FHIR R4 {entry.resource_type}: not used")
             continue
         valid.append(used)
     entries: list[dict[str, Any]] = []
@@ -358,4 +399,4 @@ def origin_path(path: str, origins: Sequence[str]) -> str:
     index = int(match[1])
     if index >= len(origins):
         return path
-    return origins[index] + path[match.end():]
+    return origins[index] + path[match.end() :]

@@ -39,8 +39,9 @@ from nelm.interop.fhir.systems import (
 
 __all__ = ["Relevance", "relevance"]
 
-_LIVER_OBSERVATIONS = frozenset({"liver-lesion-count", "largest-liver-lesion",
-                                 "liver-tumor-burden"})
+_LIVER_OBSERVATIONS = frozenset(
+    {"liver-lesion-count", "largest-liver-lesion", "liver-tumor-burden"}
+)
 _NOT_VALID = frozenset({"refuted", "entered-in-error"})
 
 
@@ -108,8 +109,7 @@ def _condition(resource: Mapping[str, Any]) -> tuple[bool, bool]:
                 morphology = icdo3_morphology(code)
                 if morphology is not None and morphology.neuroendocrine:
                     net = True
-                if morphology is not None and morphology.behaviour == "6" and _liver_site(
-                        resource):
+                if morphology is not None and morphology.behaviour == "6" and _liver_site(resource):
                     liver = True
     return net, liver
 

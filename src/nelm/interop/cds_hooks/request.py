@@ -32,24 +32,32 @@ async def read_json_body(request: Request, limit: int) -> object:
     """The request body as JSON; 413 over ``limit`` bytes, 400 when it is not JSON."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise CdsError.bad_request(f"the request body is larger than {limit:,} bytes "
-                                   "(the limit is set with NELM_FHIR_MAX_BYTES)",
-                                   status=413, code="too-costly")
+        raise CdsError.bad_request(
+            f"the request body is larger than {limit:,} bytes "
+            "(the limit is set with NELM_FHIR_MAX_BYTES)",
+            status=413,
+            code="too-costly",
+        )
     body = bytearray()
     async for chunk in request.stream():
         body.extend(chunk)
         if len(body) > limit:
-            raise CdsError.bad_request(f"the request body is larger than {limit:,} bytes "
-                                       "(the limit is set with NELM_FHIR_MAX_BYTES)",
-                                       status=413, code="too-costly")
+            raise CdsError.bad_request(
+                f"the request body is larger than {limit:,} bytes "
+                "(the limit is set with NELM_FHIR_MAX_BYTES)",
+                status=413,
+                code="too-costly",
+            )
     if not body.strip():
-        raise CdsError.bad_request("the request body is empty: a JSON object is required",
-                                   code="structure")
+        raise CdsError.bad_request(
+            "the request body is empty: a JSON object is required", code="structure"
+        )
     try:
         return json.loads(bytes(body).decode("utf-8"), parse_constant=_no_constants)
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise CdsError.bad_request("the request body is not valid JSON (UTF-8)",
-                                   code="structure") from None
+        raise CdsError.bad_request(
+            "the request body is not valid JSON (UTF-8)", code="structure"
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +75,7 @@ def _optional_str(value: object, where: str, limit: int = 256) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or len(value) > limit:
-        raise CdsError.bad_request(f"{where} must be text of at most {limit} characters",
-                                   where)
+        raise CdsError.bad_request(f"{where} must be text of at most {limit} characters", where)
     return value
 
 
@@ -77,51 +84,64 @@ def parse_hook_request(data: object) -> HookRequest:
         raise CdsError.bad_request("the request body must be a JSON object", code="structure")
     hook = data.get("hook")
     if hook != HOOK:
-        raise CdsError.bad_request(f'this service answers the "{HOOK}" hook only', "hook",
-                                   code="not-supported")
+        raise CdsError.bad_request(
+            f'this service answers the "{HOOK}" hook only', "hook", code="not-supported"
+        )
     hook_instance = data.get("hookInstance")
     if not isinstance(hook_instance, str) or not _HOOK_INSTANCE.match(hook_instance):
-        raise CdsError.bad_request("hookInstance is required: a UUID (letters, digits and "
-                                   "- . _ :, at most 128 characters)", "hookInstance",
-                                   code="required")
+        raise CdsError.bad_request(
+            "hookInstance is required: a UUID (letters, digits and "
+            "- . _ :, at most 128 characters)",
+            "hookInstance",
+            code="required",
+        )
     context = data.get("context")
     if not isinstance(context, Mapping):
-        raise CdsError.bad_request("context is required: an object with patientId",
-                                   "context", code="required")
+        raise CdsError.bad_request(
+            "context is required: an object with patientId", "context", code="required"
+        )
     patient_id = context.get("patientId")
     if patient_id is None:
-        raise CdsError.bad_request("context.patientId is required", "context.patientId",
-                                   code="required")
+        raise CdsError.bad_request(
+            "context.patientId is required", "context.patientId", code="required"
+        )
     if not isinstance(patient_id, str) or not FHIR_ID.match(patient_id):
-        raise CdsError.bad_request("context.patientId must be a FHIR id (letters, digits, "
-                                   "- and ., at most 64 characters)", "context.patientId")
+        raise CdsError.bad_request(
+            "context.patientId must be a FHIR id (letters, digits, - and ., at most 64 characters)",
+            "context.patientId",
+        )
     user_id = _optional_str(context.get("userId"), "context.userId")
     encounter_id = context.get("encounterId")
-    if encounter_id is not None and (not isinstance(encounter_id, str)
-                                     or not FHIR_ID.match(encounter_id)):
-        raise CdsError.bad_request("context.encounterId must be a FHIR id",
-                                   "context.encounterId")
+    if encounter_id is not None and (
+        not isinstance(encounter_id, str) or not FHIR_ID.match(encounter_id)
+    ):
+        raise CdsError.bad_request("context.encounterId must be a FHIR id", "context.encounterId")
     fhir_server = _optional_str(data.get("fhirServer"), "fhirServer", 2048)
     access_token = None
     authorization = data.get("fhirAuthorization")
     if authorization is not None:
         if not isinstance(authorization, Mapping):
-            raise CdsError.bad_request("fhirAuthorization must be an object",
-                                       "fhirAuthorization")
+            raise CdsError.bad_request("fhirAuthorization must be an object", "fhirAuthorization")
         token_type = authorization.get("token_type")
         token = authorization.get("access_token")
         if not isinstance(token, str) or not token or len(token) > 8192:
-            raise CdsError.bad_request("fhirAuthorization.access_token is required (text)",
-                                       "fhirAuthorization.access_token", code="required")
+            raise CdsError.bad_request(
+                "fhirAuthorization.access_token is required (text)",
+                "fhirAuthorization.access_token",
+                code="required",
+            )
         if not isinstance(token_type, str) or token_type.lower() != "bearer":
-            raise CdsError.bad_request('fhirAuthorization.token_type must be "Bearer"',
-                                       "fhirAuthorization.token_type")
+            raise CdsError.bad_request(
+                'fhirAuthorization.token_type must be "Bearer"', "fhirAuthorization.token_type"
+            )
         access_token = token
     prefetch = data.get("prefetch")
     if prefetch is None:
         prefetch = {}
     if not isinstance(prefetch, Mapping):
-        raise CdsError.bad_request("prefetch must be an object (key → FHIR resource)",
-                                   "prefetch", code="structure")
-    return HookRequest(hook_instance, patient_id, user_id, encounter_id, fhir_server,
-                       access_token, prefetch)
+        raise CdsError.bad_request(
+            "prefetch must be an object (key → FHIR resource)", "prefetch", code="structure"
+        )
+    return HookRequest(
+        hook_instance, patient_id, user_id, encounter_id, fhir_server, access_token, prefetch
+    )

@@ -138,13 +138,17 @@ JwksFetcher = Callable[[str, float], Awaitable[bytes]]
 """``await fetch(url, timeout_seconds)`` → the JWKS document's bytes; raises on failure."""
 
 
-async def httpx_jwks_fetcher(url: str, timeout: float, *,
-                             transport: httpx.AsyncBaseTransport | None = None) -> bytes:
+async def httpx_jwks_fetcher(
+    url: str, timeout: float, *, transport: httpx.AsyncBaseTransport | None = None
+) -> bytes:
     """Fetch a JWKS over HTTPS: no redirects, no proxy settings from the environment,
     at most 256 KiB, status 200 only. ``transport`` replaces the network (tests)."""
-    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False,
-                                 transport=transport) as client, client.stream(
-            "GET", url, headers={"Accept": "application/json"}) as response:
+    async with (
+        httpx.AsyncClient(
+            timeout=timeout, follow_redirects=False, trust_env=False, transport=transport
+        ) as client,
+        client.stream("GET", url, headers={"Accept": "application/json"}) as response,
+    ):
         if response.status_code != 200:
             raise AuthenticationFailed("jwks-http-status")
         body = bytearray()
@@ -197,8 +201,9 @@ def _parse_jwks(data: bytes | str) -> KeySet:
         except jwt.PyJWTError:
             continue
         alg, use = item.get("alg"), item.get("use")
-        keys[kid] = _Key(jwk, alg if isinstance(alg, str) else None,
-                         use if isinstance(use, str) else None)
+        keys[kid] = _Key(
+            jwk, alg if isinstance(alg, str) else None, use if isinstance(use, str) else None
+        )
     return keys
 
 
@@ -210,8 +215,12 @@ class KeyStore:
     ``jwks_refresh_min_seconds``) when a token names a ``kid`` the cached set lacks.
     """
 
-    def __init__(self, settings: CdsSettings, fetcher: JwksFetcher | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        settings: CdsSettings,
+        fetcher: JwksFetcher | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.settings = settings
         self.fetcher: JwksFetcher = fetcher or httpx_jwks_fetcher
         self.monotonic = monotonic
@@ -256,14 +265,18 @@ class KeyStore:
         cached = self._cache.get(iss)
         now = self.monotonic()
         last = self._attempts.get(iss)
-        if cached is not None and last is not None and (
-                now - last < self.settings.jwks_refresh_min_seconds):
+        if (
+            cached is not None
+            and last is not None
+            and (now - last < self.settings.jwks_refresh_min_seconds)
+        ):
             return cached.keys  # fetched (or tried) a moment ago
         self._attempts[iss] = now
         try:
             data = await asyncio.wait_for(
                 self.fetcher(url, self.settings.jwks_timeout_seconds),
-                timeout=self.settings.jwks_timeout_seconds)
+                timeout=self.settings.jwks_timeout_seconds,
+            )
         except AuthenticationFailed:
             if cached is not None:
                 return cached.keys
@@ -289,16 +302,20 @@ def _number(value: object) -> float | None:
 class JwtVerifier:
     """Checks the bearer token of one request (see the module documentation)."""
 
-    def __init__(self, settings: CdsSettings, *, replay_cache: ReplayCache | None = None,
-                 jwks_fetcher: JwksFetcher | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self,
+        settings: CdsSettings,
+        *,
+        replay_cache: ReplayCache | None = None,
+        jwks_fetcher: JwksFetcher | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.settings = settings
         self.replay_cache: ReplayCache = replay_cache or InMemoryReplayCache()
         self.keys = KeyStore(settings, jwks_fetcher)
         self.clock = clock
 
-    async def verify(self, authorization: str | None,
-                     audiences: Sequence[str]) -> VerifiedToken:
+    async def verify(self, authorization: str | None, audiences: Sequence[str]) -> VerifiedToken:
         token = _bearer(authorization)
         header = _header(token)
         alg = header.get("alg")
@@ -315,8 +332,11 @@ class JwtVerifier:
         if issuer is None:
             raise AuthenticationFailed("unknown-issuer")
         jku = header.get("jku")
-        if jku is not None and (not isinstance(jku, str) or issuer.jwks_url is None
-                                or normalize_url(jku) != issuer.jwks_url):
+        if jku is not None and (
+            not isinstance(jku, str)
+            or issuer.jwks_url is None
+            or normalize_url(jku) != issuer.jwks_url
+        ):
             raise AuthenticationFailed("jku-not-bound-to-issuer")
         key = await self.keys.key(issuer, kid)
         if key is None:
@@ -324,11 +344,21 @@ class JwtVerifier:
         _check_key(key, alg)
         try:
             claims = jwt.decode(
-                token, key=key.jwk.key, algorithms=[alg],
-                options={"verify_signature": True, "verify_exp": False,
-                         "verify_nbf": False, "verify_iat": False, "verify_aud": False,
-                         "verify_iss": False, "verify_sub": False, "verify_jti": False,
-                         "enforce_minimum_key_length": True})
+                token,
+                key=key.jwk.key,
+                algorithms=[alg],
+                options={
+                    "verify_signature": True,
+                    "verify_exp": False,
+                    "verify_nbf": False,
+                    "verify_iat": False,
+                    "verify_aud": False,
+                    "verify_iss": False,
+                    "verify_sub": False,
+                    "verify_jti": False,
+                    "enforce_minimum_key_length": True,
+                },
+            )
         except jwt.InvalidSignatureError as exc:
             raise AuthenticationFailed("bad-signature") from exc
         except jwt.PyJWTError as exc:
@@ -337,8 +367,9 @@ class JwtVerifier:
             raise AuthenticationFailed("unknown-issuer")
         return self._check_claims(claims, issuer, audiences)
 
-    def _check_claims(self, claims: Mapping[str, Any], issuer: TrustedIssuer,
-                      audiences: Sequence[str]) -> VerifiedToken:
+    def _check_claims(
+        self, claims: Mapping[str, Any], issuer: TrustedIssuer, audiences: Sequence[str]
+    ) -> VerifiedToken:
         wanted = {normalize_url(a) for a in audiences}
         aud = claims.get("aud")
         given = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
@@ -424,5 +455,6 @@ def _check_key(key: _Key, alg: str) -> None:
     curve = _KEY_FAMILY[alg][1]
     names = {"P-256": "secp256r1", "P-384": "secp384r1"}
     if not isinstance(public, ec.EllipticCurvePublicKey) or public.curve.name != names.get(
-            curve or ""):
+        curve or ""
+    ):
         raise AuthenticationFailed("key-does-not-fit-alg")

@@ -94,37 +94,63 @@ def _guarded(name: str, settings: CdsSettings) -> Callable[[Handler], Handler]:
             try:
                 return await handler(request)
             except AuthenticationFailed as exc:
-                log.warning("cds auth rejected service=%s endpoint=%s reason=%s",
-                            settings.service_id, name, exc.reason)
+                log.warning(
+                    "cds auth rejected service=%s endpoint=%s reason=%s",
+                    settings.service_id,
+                    name,
+                    exc.reason,
+                )
                 unauthorized = CdsError.unauthorized()
                 return outcome_response(401, unauthorized.issues, unauthorized.headers)
             except CdsError as exc:
-                log.info("cds request rejected service=%s endpoint=%s status=%d",
-                         settings.service_id, name, exc.status)
+                log.info(
+                    "cds request rejected service=%s endpoint=%s status=%d",
+                    settings.service_id,
+                    name,
+                    exc.status,
+                )
                 return outcome_response(exc.status, exc.issues, exc.headers)
             except Exception as exc:  # the edge: nothing escapes as a traceback
                 frame = exc.__traceback__
                 while frame is not None and frame.tb_next is not None:
                     frame = frame.tb_next
-                where = (f"{frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}"
-                         if frame is not None else "?")
-                log.error("cds internal error service=%s endpoint=%s error=%s at=%s",
-                          settings.service_id, name, type(exc).__name__, where)
-                return outcome_response(500, [Issue(
-                    "internal error in the nelm CDS service; the request was not assessed",
-                    "exception")])
+                where = (
+                    f"{frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}"
+                    if frame is not None
+                    else "?"
+                )
+                log.error(
+                    "cds internal error service=%s endpoint=%s error=%s at=%s",
+                    settings.service_id,
+                    name,
+                    type(exc).__name__,
+                    where,
+                )
+                return outcome_response(
+                    500,
+                    [
+                        Issue(
+                            "internal error in the nelm CDS service; the request was not assessed",
+                            "exception",
+                        )
+                    ],
+                )
 
         return endpoint
 
     return wrap
 
 
-def create_cds_router(settings: CdsSettings, *, feedback_sink: FeedbackSink,
-                      clock: Callable[[], datetime] = _utc_now,
-                      fhir_fetcher: FhirFetcher | None = None,
-                      jwks_fetcher: JwksFetcher | None = None,
-                      replay_cache: ReplayCache | None = None,
-                      case_recorder: CaseRecorder | None = None) -> APIRouter:
+def create_cds_router(
+    settings: CdsSettings,
+    *,
+    feedback_sink: FeedbackSink,
+    clock: Callable[[], datetime] = _utc_now,
+    fhir_fetcher: FhirFetcher | None = None,
+    jwks_fetcher: JwksFetcher | None = None,
+    replay_cache: ReplayCache | None = None,
+    case_recorder: CaseRecorder | None = None,
+) -> APIRouter:
     """The CDS Hooks endpoints as a FastAPI router.
 
     ``clock`` dates the assessment (its local date) and checks token times;
@@ -133,8 +159,9 @@ def create_cds_router(settings: CdsSettings, *, feedback_sink: FeedbackSink,
     token ids (in memory by default); ``case_recorder``, when given, stores the mapped case
     in the application and returns its path, which the cards then link to.
     """
-    verifier = JwtVerifier(settings, replay_cache=replay_cache, jwks_fetcher=jwks_fetcher,
-                           clock=clock)
+    verifier = JwtVerifier(
+        settings, replay_cache=replay_cache, jwks_fetcher=jwks_fetcher, clock=clock
+    )
     fetcher: FhirFetcher = fhir_fetcher or HttpxFhirFetcher()
     issued = IssuedCards()
     service_path = f"{DISCOVERY_PATH}/{settings.service_id}"
@@ -153,13 +180,16 @@ def create_cds_router(settings: CdsSettings, *, feedback_sink: FeedbackSink,
         allowed = settings.cors_origin(request.headers.get("origin"))
         if allowed is None:
             return Response(status_code=403)
-        return Response(status_code=204, headers={
-            "Access-Control-Allow-Origin": allowed,
-            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-            "Access-Control-Allow-Headers": "Authorization, Content-Type",
-            "Access-Control-Max-Age": "600",
-            "Vary": "Origin",
-        })
+        return Response(
+            status_code=204,
+            headers={
+                "Access-Control-Allow-Origin": allowed,
+                "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                "Access-Control-Allow-Headers": "Authorization, Content-Type",
+                "Access-Control-Max-Age": "600",
+                "Vary": "Origin",
+            },
+        )
 
     for path in (DISCOVERY_PATH, service_path, f"{service_path}/feedback"):
         router.add_api_route(path, preflight, methods=["OPTIONS"], include_in_schema=False)
@@ -179,12 +209,14 @@ def create_cds_router(settings: CdsSettings, *, feedback_sink: FeedbackSink,
                 "(resection, transplantation, ablation, transarterial and systemic "
                 "therapy): eligible, ineligible or uncertain, with the deciding criteria, "
                 "their published sources and the data still missing. Knowledge base "
-                f"{version}."),
+                f"{version}."
+            ),
             "prefetch": discovery_prefetch(),
             "usageRequirements": (
                 "Cards appear for patients with a neuroendocrine neoplasm and liver "
                 "metastases in the record. Grant read access to Patient, Condition, "
-                "Observation, Procedure, MedicationStatement and Medication."),
+                "Observation, Procedure, MedicationStatement and Medication."
+            ),
             "extension": {"nelm-knowledge-version": version},
         }
         return _json({"services": [service]})
@@ -199,29 +231,45 @@ def create_cds_router(settings: CdsSettings, *, feedback_sink: FeedbackSink,
         try:
             cards = await _answer(hook, settings, fetcher, clock, case_recorder)
         except CdsError as exc:
-            log.info("cds hook not answered service=%s hookInstance=%s status=%d",
-                     settings.service_id, hook.hook_instance, exc.status)
+            log.info(
+                "cds hook not answered service=%s hookInstance=%s status=%d",
+                settings.service_id,
+                hook.hook_instance,
+                exc.status,
+            )
             raise
         for card in cards:
             issued.add(card["uuid"], hook.hook_instance)
-        log.info("cds hook answered service=%s hookInstance=%s cards=%d ms=%.1f",
-                 settings.service_id, hook.hook_instance, len(cards),
-                 (time.perf_counter() - started) * 1000)
+        log.info(
+            "cds hook answered service=%s hookInstance=%s cards=%d ms=%.1f",
+            settings.service_id,
+            hook.hook_instance,
+            len(cards),
+            (time.perf_counter() - started) * 1000,
+        )
         return _json({"cards": cards})
 
     @router.post(f"{service_path}/feedback", include_in_schema=False)
     @_guarded("feedback", settings)
     async def feedback(request: Request) -> Response:
-        await authenticate(request, settings.service_base_url + service_path
-                           if settings.service_base_url is not None
-                           else called_url(request).removesuffix("/feedback"))
+        await authenticate(
+            request,
+            settings.service_base_url + service_path
+            if settings.service_base_url is not None
+            else called_url(request).removesuffix("/feedback"),
+        )
         data = await read_json_body(request, settings.max_body_bytes)
-        records = parse_feedback(data, service_id=settings.service_id, cards=issued,
-                                 received_at=clock())
+        records = parse_feedback(
+            data, service_id=settings.service_id, cards=issued, received_at=clock()
+        )
         await run_in_threadpool(feedback_sink.record, records)
         for record in records:
-            log.info("cds feedback service=%s hookInstance=%s outcome=%s",
-                     settings.service_id, record.hook_instance or "-", record.outcome)
+            log.info(
+                "cds feedback service=%s hookInstance=%s outcome=%s",
+                settings.service_id,
+                record.hook_instance or "-",
+                record.outcome,
+            )
         return _json({})
 
     return router
@@ -236,49 +284,75 @@ def _json(content: Mapping[str, Any]) -> JSONResponse:
 # --------------------------------------------------------------------------- the hook
 
 
-async def _answer(hook: HookRequest, settings: CdsSettings, fetcher: FhirFetcher,
-                  clock: Callable[[], datetime],
-                  case_recorder: CaseRecorder | None = None) -> list[dict[str, Any]]:
+async def _answer(
+    hook: HookRequest,
+    settings: CdsSettings,
+    fetcher: FhirFetcher,
+    clock: Callable[[], datetime],
+    case_recorder: CaseRecorder | None = None,
+) -> list[dict[str, Any]]:
     parts: dict[str, Part] = {}
     for spec in PREFETCH:
-        parts[spec.key] = read_part(spec, hook.prefetch.get(spec.key),
-                                    present=spec.key in hook.prefetch,
-                                    patient_id=hook.patient_id, source=Source("prefetch"))
+        parts[spec.key] = read_part(
+            spec,
+            hook.prefetch.get(spec.key),
+            present=spec.key in hook.prefetch,
+            patient_id=hook.patient_id,
+            source=Source("prefetch"),
+        )
     gaps: list[Gap] = await _complete(hook, parts, settings, fetcher)
     for part in parts.values():
         if part.next_url is not None:
-            part.problems.append(f"prefetch.{part.spec.key}: more pages exist (Bundle.link "
-                                 "next): only the first was read")
+            part.problems.append(
+                f"prefetch.{part.spec.key}: more pages exist (Bundle.link "
+                "next): only the first was read"
+            )
         gaps.extend((part.spec.what, problem) for problem in part.problems)
     if settings.only_when_relevant:
         found = relevance(u.resource for p in parts.values() for u in p.resources)
         if not found.relevant:
             undecided = parts["conditions"].missing or (
-                found.neuroendocrine and parts["imaging"].missing)
+                found.neuroendocrine and parts["imaging"].missing
+            )
             if undecided:
                 # CDS Hooks: 412 when the data needed cannot be had from the prefetch or
                 # the FHIR server. Without it nelm cannot tell whether it applies.
-                raise CdsError(412, [Issue(f"{what}: {why}", "incomplete")
-                                     for what, why in gaps])
+                raise CdsError(412, [Issue(f"{what}: {why}", "incomplete") for what, why in gaps])
             return []
     assembled = assemble_bundle(parts.values())
-    context = CardContext(settings, hook.hook_instance, hook.patient_id, hook.encounter_id,
-                          load_knowledge().version, len(assembled.origins))
+    context = CardContext(
+        settings,
+        hook.hook_instance,
+        hook.patient_id,
+        hook.encounter_id,
+        load_knowledge().version,
+        len(assembled.origins),
+    )
     gaps.extend(("resources received", problem) for problem in assembled.problems)
     today = clock().astimezone().date()
     try:
         doc = await run_in_threadpool(_assess, assembled.bundle, today)
     except InputRejected as exc:
-        raise CdsError(422, [Issue(
-            f"{origin_path(p.path, assembled.origins)}: {p.expected}"
-            + (f", got {p.got}" if p.got else ""),
-            "invalid" if "contradictory" not in p.expected else "conflict",
-            origin_path(p.path, assembled.origins)) for p in exc.problems]) from None
+        raise CdsError(
+            422,
+            [
+                Issue(
+                    f"{origin_path(p.path, assembled.origins)}: {p.expected}"
+                    + (f", got {p.got}" if p.got else ""),
+                    "invalid" if "contradictory" not in p.expected else "conflict",
+                    origin_path(p.path, assembled.origins),
+                )
+                for p in exc.problems
+            ],
+        ) from None
     except FhirUnavailableError:
-        raise CdsError(503, [Issue("the FHIR mapping is not available on this server",
-                                   "not-supported")]) from None
-    gaps.extend(("data quality", _in_request(issue, assembled.origins))
-                for issue in doc.get("input_source", {}).get("data_quality", ()))
+        raise CdsError(
+            503, [Issue("the FHIR mapping is not available on this server", "not-supported")]
+        ) from None
+    gaps.extend(
+        ("data quality", _in_request(issue, assembled.origins))
+        for issue in doc.get("input_source", {}).get("data_quality", ())
+    )
     if case_recorder is not None:
         path = await run_in_threadpool(case_recorder, doc["inputs"], hook.patient_id)
         context = dataclasses.replace(context, case_path=path)
@@ -306,20 +380,34 @@ def _assess(bundle: dict[str, Any], today: dt.date) -> dict[str, Any]:
     return assess_fhir(bundle, assessment_date=today, with_evidence=True)
 
 
-async def _complete(hook: HookRequest, parts: dict[str, Part], settings: CdsSettings,
-                    fetcher: FhirFetcher) -> list[Gap]:
+async def _complete(
+    hook: HookRequest, parts: dict[str, Part], settings: CdsSettings, fetcher: FhirFetcher
+) -> list[Gap]:
     """Read what the prefetch lacks from the FHIR server, when one is given and allowed."""
     wanted = [p.spec for p in parts.values() if p.missing or p.next_url is not None]
     if not wanted or hook.fhir_server is None:
         return []
     if not settings.fhir_server_allowed(hook.fhir_server):
-        log.warning("cds fhirServer not on the allow-list service=%s hookInstance=%s",
-                    settings.service_id, hook.hook_instance)
-        return [("FHIR server", "the fhirServer of this request is not on this service's "
-                                "allow-list: nothing was read from it")]
-    fetched = await fetch_parts(wanted, fetcher=fetcher, base=hook.fhir_server,
-                                patient_id=hook.patient_id, token=hook.access_token,
-                                settings=settings)
+        log.warning(
+            "cds fhirServer not on the allow-list service=%s hookInstance=%s",
+            settings.service_id,
+            hook.hook_instance,
+        )
+        return [
+            (
+                "FHIR server",
+                "the fhirServer of this request is not on this service's "
+                "allow-list: nothing was read from it",
+            )
+        ]
+    fetched = await fetch_parts(
+        wanted,
+        fetcher=fetcher,
+        base=hook.fhir_server,
+        patient_id=hook.patient_id,
+        token=hook.access_token,
+        settings=settings,
+    )
     for spec in wanted:
         got = fetched[spec.key]
         if got.usable:

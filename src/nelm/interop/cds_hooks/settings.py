@@ -56,8 +56,11 @@ def normalize_url(url: str) -> str:
         host = f"[{host}]"
     port = parts.port
     netloc = host
-    if port is not None and not (scheme == "https" and port == 443) and not (
-            scheme == "http" and port == 80):
+    if (
+        port is not None
+        and not (scheme == "https" and port == 443)
+        and not (scheme == "http" and port == 80)
+    ):
         netloc = f"{host}:{port}"
     path = parts.path.rstrip("/")
     return urlunsplit((scheme, netloc, path, "", ""))
@@ -80,8 +83,9 @@ def _check_url(url: object, what: str) -> str:
         return normalize_url(url)
     if parts.scheme == "http" and (parts.hostname or "") in _LOOPBACK_HOSTS:
         return normalize_url(url)
-    raise ValueError(f"{what}: must be an https URL (http only on the loopback interface), "
-                     f"got {url!r}")
+    raise ValueError(
+        f"{what}: must be an https URL (http only on the loopback interface), got {url!r}"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,13 +103,13 @@ class TrustedIssuer:
         if not isinstance(self.iss, str) or not self.iss.strip():
             raise ValueError("TrustedIssuer.iss: the issuer (iss claim) is required")
         if (self.jwks_path is None) == (self.jwks_url is None):
-            raise ValueError(f"issuer {self.iss!r}: give exactly one of jwks_path and "
-                             "jwks_url")
+            raise ValueError(f"issuer {self.iss!r}: give exactly one of jwks_path and jwks_url")
         if self.jwks_path is not None:
             object.__setattr__(self, "jwks_path", Path(self.jwks_path))
         if self.jwks_url is not None:
-            object.__setattr__(self, "jwks_url",
-                               _check_url(self.jwks_url, f"issuer {self.iss!r} jwks_url"))
+            object.__setattr__(
+                self, "jwks_url", _check_url(self.jwks_url, f"issuer {self.iss!r} jwks_url")
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,8 +152,10 @@ class CdsSettings:
     issuer_index: Mapping[str, TrustedIssuer] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.app_base_url, str) or urlsplit(
-                self.app_base_url).scheme not in ("http", "https"):
+        if not isinstance(self.app_base_url, str) or urlsplit(self.app_base_url).scheme not in (
+            "http",
+            "https",
+        ):
             raise ValueError("app_base_url: an http(s) URL of the nelm web application")
         object.__setattr__(self, "app_base_url", self.app_base_url.rstrip("/"))
         if self.service_base_url is not None:
@@ -158,13 +164,17 @@ class CdsSettings:
             object.__setattr__(self, "service_base_url", normalize_url(self.service_base_url))
         unknown = [a for a in self.algorithms if a not in SUPPORTED_ALGORITHMS]
         if unknown or not self.algorithms:
-            raise ValueError(f"algorithms: choose from {', '.join(SUPPORTED_ALGORITHMS)}; "
-                             f"not supported: {', '.join(unknown) or '(empty list)'}")
-        jwks_allowed = tuple(_check_url(u, "jwks_url_allow_list")
-                             for u in self.jwks_url_allow_list)
+            raise ValueError(
+                f"algorithms: choose from {', '.join(SUPPORTED_ALGORITHMS)}; "
+                f"not supported: {', '.join(unknown) or '(empty list)'}"
+            )
+        jwks_allowed = tuple(_check_url(u, "jwks_url_allow_list") for u in self.jwks_url_allow_list)
         object.__setattr__(self, "jwks_url_allow_list", jwks_allowed)
-        object.__setattr__(self, "fhir_server_allow_list", tuple(
-            _check_url(u, "fhir_server_allow_list") for u in self.fhir_server_allow_list))
+        object.__setattr__(
+            self,
+            "fhir_server_allow_list",
+            tuple(_check_url(u, "fhir_server_allow_list") for u in self.fhir_server_allow_list),
+        )
         origins = tuple(o if o == "*" else normalize_url(o) for o in self.cors_allow_origins)
         object.__setattr__(self, "cors_allow_origins", origins)
         if not re.match(r"^[a-z0-9][a-z0-9\-]{0,63}$", self.service_id):
@@ -174,13 +184,19 @@ class CdsSettings:
             if issuer.iss in index:
                 raise ValueError(f"issuer {issuer.iss!r} is listed twice")
             if issuer.jwks_url is not None and issuer.jwks_url not in jwks_allowed:
-                raise ValueError(f"issuer {issuer.iss!r}: its jwks_url is not on "
-                                 "jwks_url_allow_list")
+                raise ValueError(
+                    f"issuer {issuer.iss!r}: its jwks_url is not on jwks_url_allow_list"
+                )
             index[issuer.iss] = issuer
         object.__setattr__(self, "issuer_index", index)
-        for name in ("clock_leeway_seconds", "max_token_lifetime_seconds",
-                     "jwks_cache_seconds", "jwks_refresh_min_seconds",
-                     "jwks_timeout_seconds", "fhir_timeout_seconds"):
+        for name in (
+            "clock_leeway_seconds",
+            "max_token_lifetime_seconds",
+            "jwks_cache_seconds",
+            "jwks_refresh_min_seconds",
+            "jwks_timeout_seconds",
+            "fhir_timeout_seconds",
+        ):
             value = getattr(self, name)
             if not isinstance(value, int | float) or value < 0:
                 raise ValueError(f"{name}: a number of seconds ≥ 0")
@@ -227,10 +243,17 @@ class CdsSettings:
                 jwks_path = Path(str(path))
                 if base_dir is not None and not jwks_path.is_absolute():
                     jwks_path = base_dir / jwks_path
-            issuers.append(TrustedIssuer(iss=str(item.get("iss", "")), jwks_path=jwks_path,
-                                         jwks_url=item.get("jwks_url")))
-        for name in ("jwks_url_allow_list", "fhir_server_allow_list", "algorithms",
-                     "cors_allow_origins"):
+            issuers.append(
+                TrustedIssuer(
+                    iss=str(item.get("iss", "")), jwks_path=jwks_path, jwks_url=item.get("jwks_url")
+                )
+            )
+        for name in (
+            "jwks_url_allow_list",
+            "fhir_server_allow_list",
+            "algorithms",
+            "cors_allow_origins",
+        ):
             if name in values:
                 listed = values[name]
                 if not isinstance(listed, Sequence) or isinstance(listed, str):
@@ -245,8 +268,9 @@ class CdsSettings:
     @staticmethod
     def from_file(path: str | Path) -> CdsSettings:
         source = Path(path)
-        return CdsSettings.from_mapping(json.loads(source.read_text(encoding="utf-8")),
-                                        base_dir=source.parent)
+        return CdsSettings.from_mapping(
+            json.loads(source.read_text(encoding="utf-8")), base_dir=source.parent
+        )
 
     @staticmethod
     def from_env() -> CdsSettings | None:

@@ -26,8 +26,12 @@ __all__ = [
 ]
 
 _HOME = {
-    "SYNCHRONOUS_MONTHS": "mapping", "FhirMapping": "mapping", "bundle_to_case": "mapping",
-    "NELM_MEDICATION": "systems", "NELM_OBSERVATION": "systems", "NELM_PROCEDURE": "systems",
+    "SYNCHRONOUS_MONTHS": "mapping",
+    "FhirMapping": "mapping",
+    "bundle_to_case": "mapping",
+    "NELM_MEDICATION": "systems",
+    "NELM_OBSERVATION": "systems",
+    "NELM_PROCEDURE": "systems",
     "FhirUnavailableError": "validate",
 }
 

@@ -29,8 +29,14 @@ from nelm.interop.fhir.codes import (
 from nelm.interop.fhir.systems import ICD10_SYSTEMS, ICDO3, SNOMED, Code, codings, normalize_icd10
 from nelm.interop.fhir.validate import Entry
 
-__all__ = ["NET_SECTIONS", "CancerIndex", "Kind", "condition_kind", "histology_concepts",
-           "related_primary"]
+__all__ = [
+    "NET_SECTIONS",
+    "CancerIndex",
+    "Kind",
+    "condition_kind",
+    "histology_concepts",
+    "related_primary",
+]
 
 Kind = Literal["net", "other"]
 
@@ -70,7 +76,8 @@ def _code_kind(code: Code) -> Kind | None:
     if system in ICD10_SYSTEMS:
         meaning = icd10_meaning(system, value)
         if normalize_icd10(value).startswith("C7B") or (
-                meaning is not None and (meaning.specific or meaning.syndrome is not None)):
+            meaning is not None and (meaning.specific or meaning.syndrome is not None)
+        ):
             return "net"
     elif system == SNOMED:
         morphology = snomed_morphology(value)
@@ -91,8 +98,9 @@ def condition_kind(resource: Mapping[str, Any]) -> Kind | None:
     verification = {code for _, code in codings(resource.get("verificationStatus"))}
     if verification & _NOT_VALID:
         return None
-    kinds = {_code_kind(code) for concept in histology_concepts(resource)
-             for code in codings(concept)}
+    kinds = {
+        _code_kind(code) for concept in histology_concepts(resource) for code in codings(concept)
+    }
     if "net" in kinds:
         return "net"
     if "other" in kinds:
@@ -100,7 +108,8 @@ def condition_kind(resource: Mapping[str, Any]) -> Kind | None:
     meta = resource.get("meta")
     profiles = meta.get("profile") if isinstance(meta, Mapping) else None
     if isinstance(profiles, list) and any(
-            isinstance(p, str) and _MCODE_PRIMARY in p for p in profiles):
+        isinstance(p, str) and _MCODE_PRIMARY in p for p in profiles
+    ):
         return "other"  # an mCODE primary cancer with no neuroendocrine code
     return None
 

@@ -102,71 +102,118 @@ OBSERVATION_RULES: dict[Code, ObservationRule] = {
     (LOINC, "29593-1"): ObservationRule("pathology.ki67_percent", ValueKind.QUANTITY, "percent"),
     # LOINC 33732-9 Histology grade [Identifier] in Cancer specimen;
     # SNOMED CT 371469007 Histologic grade (observable entity)
-    **_rules("pathology.differentiation",
-             ObservationRule("pathology.differentiation", ValueKind.GRADE),
-             (LOINC, "33732-9"), (SNOMED, "371469007")),
+    **_rules(
+        "pathology.differentiation",
+        ObservationRule("pathology.differentiation", ValueKind.GRADE),
+        (LOINC, "33732-9"),
+        (SNOMED, "371469007"),
+    ),
     # LOINC 89247-1 ECOG Performance Status score
     (LOINC, "89247-1"): ObservationRule("patient.ecog", ValueKind.ECOG, recent_days=_LAB_DAYS),
     # LOINC 10230-1 Left ventricular Ejection fraction
     (LOINC, "10230-1"): ObservationRule("patient.lvef_percent", ValueKind.QUANTITY, "percent"),
     # Bilirubin.total: 1975-2 [Mass/volume], 14631-6 [Moles/volume] in Serum or Plasma
-    **_rules("labs.bilirubin_mg_dl", _lab("labs.bilirubin_mg_dl", "bilirubin"),
-             (LOINC, "1975-2"), (LOINC, "14631-6")),
+    **_rules(
+        "labs.bilirubin_mg_dl",
+        _lab("labs.bilirubin_mg_dl", "bilirubin"),
+        (LOINC, "1975-2"),
+        (LOINC, "14631-6"),
+    ),
     # Albumin [Mass/volume] in Serum or Plasma: 1751-7; by BCG 61151-7; by BCP 61152-5
-    **_rules("labs.albumin_g_dl", _lab("labs.albumin_g_dl", "albumin"),
-             (LOINC, "1751-7"), (LOINC, "61151-7"), (LOINC, "61152-5")),
+    **_rules(
+        "labs.albumin_g_dl",
+        _lab("labs.albumin_g_dl", "albumin"),
+        (LOINC, "1751-7"),
+        (LOINC, "61151-7"),
+        (LOINC, "61152-5"),
+    ),
     # Creatinine: 2160-0 [Mass/volume] S/P, 14682-9 [Moles/volume] S/P, 38483-4 in Blood
-    **_rules("labs.creatinine_mg_dl", _lab("labs.creatinine_mg_dl", "creatinine"),
-             (LOINC, "2160-0"), (LOINC, "14682-9"), (LOINC, "38483-4")),
+    **_rules(
+        "labs.creatinine_mg_dl",
+        _lab("labs.creatinine_mg_dl", "creatinine"),
+        (LOINC, "2160-0"),
+        (LOINC, "14682-9"),
+        (LOINC, "38483-4"),
+    ),
     # GFR/1.73 sq M.predicted: MDRD 33914-3, 48642-3 (non-black), 48643-1 (black);
     # CKD-EPI 62238-1, 88293-6 (black), 88294-4 (non-black); CKD-EPI 2021 98979-8
-    **_rules("labs.egfr_ml_min", _lab("labs.egfr_ml_min", "egfr"),
-             (LOINC, "33914-3"), (LOINC, "48642-3"), (LOINC, "48643-1"), (LOINC, "62238-1"),
-             (LOINC, "88293-6"), (LOINC, "88294-4"), (LOINC, "98979-8")),
+    **_rules(
+        "labs.egfr_ml_min",
+        _lab("labs.egfr_ml_min", "egfr"),
+        (LOINC, "33914-3"),
+        (LOINC, "48642-3"),
+        (LOINC, "48643-1"),
+        (LOINC, "62238-1"),
+        (LOINC, "88293-6"),
+        (LOINC, "88294-4"),
+        (LOINC, "98979-8"),
+    ),
     # Lactate dehydrogenase [Enzymatic activity/volume] in S/P: 2532-0, 14804-9 (L→P)
-    **_rules("labs.ldh_u_l", _lab("labs.ldh_u_l", "enzyme"),
-             (LOINC, "2532-0"), (LOINC, "14804-9")),
+    **_rules("labs.ldh_u_l", _lab("labs.ldh_u_l", "enzyme"), (LOINC, "2532-0"), (LOINC, "14804-9")),
     # Aspartate aminotransferase [Enzymatic activity/volume] in S/P: 1920-8, 30239-8 (w P-5'-P)
-    **_rules("labs.ast_u_l", _lab("labs.ast_u_l", "enzyme"),
-             (LOINC, "1920-8"), (LOINC, "30239-8")),
+    **_rules("labs.ast_u_l", _lab("labs.ast_u_l", "enzyme"), (LOINC, "1920-8"), (LOINC, "30239-8")),
     # Platelets [#/volume] in Blood: 777-3 (automated count), 26515-7
-    **_rules("labs.platelets_per_ul", _lab("labs.platelets_per_ul", "count"),
-             (LOINC, "777-3"), (LOINC, "26515-7")),
+    **_rules(
+        "labs.platelets_per_ul",
+        _lab("labs.platelets_per_ul", "count"),
+        (LOINC, "777-3"),
+        (LOINC, "26515-7"),
+    ),
     # Hemoglobin [Mass/volume] in Blood: 718-7
     (LOINC, "718-7"): _lab("labs.hemoglobin_g_dl", "hemoglobin"),
     # Leukocytes [#/volume] in Blood: 6690-2 (automated count), 26464-8
-    **_rules("labs.wbc_per_ul", _lab("labs.wbc_per_ul", "count"),
-             (LOINC, "6690-2"), (LOINC, "26464-8")),
+    **_rules(
+        "labs.wbc_per_ul", _lab("labs.wbc_per_ul", "count"), (LOINC, "6690-2"), (LOINC, "26464-8")
+    ),
     # Project codes (no LOINC code for these findings could be established).
-    (NELM_OBSERVATION, "mitotic-count"):
-        ObservationRule("pathology.mitoses_per_2mm2", ValueKind.QUANTITY, "mitoses"),
-    (NELM_OBSERVATION, "sstr-imaging-positive"):
-        ObservationRule("imaging.sstr_positive", ValueKind.BOOLEAN),
-    (NELM_OBSERVATION, "fdg-pet-positive"):
-        ObservationRule("imaging.fdg_positive", ValueKind.BOOLEAN),
-    (NELM_OBSERVATION, "krenning-score"):
-        ObservationRule("imaging.krenning_score", ValueKind.COUNT),
-    (NELM_OBSERVATION, "liver-tumor-burden"):
-        ObservationRule("liver.tumor_burden_percent", ValueKind.QUANTITY, "percent"),
-    (NELM_OBSERVATION, "liver-lesion-count"):
-        ObservationRule("liver.lesion_count", ValueKind.COUNT),
-    (NELM_OBSERVATION, "largest-liver-lesion"):
-        ObservationRule("liver.largest_lesion_cm", ValueKind.QUANTITY, "length"),
-    (NELM_OBSERVATION, "future-liver-remnant"):
-        ObservationRule("liver.future_liver_remnant_percent", ValueKind.QUANTITY, "percent"),
+    (NELM_OBSERVATION, "mitotic-count"): ObservationRule(
+        "pathology.mitoses_per_2mm2", ValueKind.QUANTITY, "mitoses"
+    ),
+    (NELM_OBSERVATION, "sstr-imaging-positive"): ObservationRule(
+        "imaging.sstr_positive", ValueKind.BOOLEAN
+    ),
+    (NELM_OBSERVATION, "fdg-pet-positive"): ObservationRule(
+        "imaging.fdg_positive", ValueKind.BOOLEAN
+    ),
+    (NELM_OBSERVATION, "krenning-score"): ObservationRule(
+        "imaging.krenning_score", ValueKind.COUNT
+    ),
+    (NELM_OBSERVATION, "liver-tumor-burden"): ObservationRule(
+        "liver.tumor_burden_percent", ValueKind.QUANTITY, "percent"
+    ),
+    (NELM_OBSERVATION, "liver-lesion-count"): ObservationRule(
+        "liver.lesion_count", ValueKind.COUNT
+    ),
+    (NELM_OBSERVATION, "largest-liver-lesion"): ObservationRule(
+        "liver.largest_lesion_cm", ValueKind.QUANTITY, "length"
+    ),
+    (NELM_OBSERVATION, "future-liver-remnant"): ObservationRule(
+        "liver.future_liver_remnant_percent", ValueKind.QUANTITY, "percent"
+    ),
     # TNM categories as mCODE codes them (TNM Primary Tumor / Regional Nodes Category
     # profiles): the observation is LOINC 21905-5 Primary tumor.clinical, 21899-0
     # Primary tumor.pathology, 21906-3 Regional lymph nodes.clinical, 21900-6 Regional lymph
     # nodes.pathology [Class] Cancer (mCODE STU1–2), or SNOMED CT 399504009 cT category,
     # 384625004 pT category, 399534004 cN category, 371494008 pN category (mCODE STU3–4).
-    **_rules("primary.t_category", ObservationRule("primary.t_category", ValueKind.TNM),
-             (LOINC, "21905-5"), (LOINC, "21899-0"), (SNOMED, "399504009"),
-             (SNOMED, "384625004")),
-    **_rules("primary.node_positive", ObservationRule("primary.node_positive", ValueKind.TNM),
-             (LOINC, "21906-3"), (LOINC, "21900-6"), (SNOMED, "399534004"),
-             (SNOMED, "371494008")),
-    (NELM_OBSERVATION, "lung-shunt-fraction"):
-        ObservationRule("anatomy.hepatopulmonary_shunt_percent", ValueKind.QUANTITY, "percent"),
+    **_rules(
+        "primary.t_category",
+        ObservationRule("primary.t_category", ValueKind.TNM),
+        (LOINC, "21905-5"),
+        (LOINC, "21899-0"),
+        (SNOMED, "399504009"),
+        (SNOMED, "384625004"),
+    ),
+    **_rules(
+        "primary.node_positive",
+        ObservationRule("primary.node_positive", ValueKind.TNM),
+        (LOINC, "21906-3"),
+        (LOINC, "21900-6"),
+        (SNOMED, "399534004"),
+        (SNOMED, "371494008"),
+    ),
+    (NELM_OBSERVATION, "lung-shunt-fraction"): ObservationRule(
+        "anatomy.hepatopulmonary_shunt_percent", ValueKind.QUANTITY, "percent"
+    ),
 }
 
 # SNOMED CT 10828004 Positive, 260385009 Negative (qualifier values).
@@ -204,12 +251,18 @@ GRADE_ANSWERS: dict[Code, str | None] = {
 # "regional nodes not involved", N1 "involved". TX, NX and the other categories (T0, Tis,
 # N2, N3: not in 003 Tables 2 and 3) are left unknown.
 TNM_ANSWERS: dict[Code, str | bool] = {
-    (SNOMED, "1228889001"): "T1", (SNOMED, "1228957006"): "T1",  # cT1, pT1
-    (SNOMED, "1228929004"): "T2", (SNOMED, "1229852009"): "T2",  # cT2, pT2
-    (SNOMED, "1228938002"): "T3", (SNOMED, "1229859000"): "T3",  # cT3, pT3
-    (SNOMED, "1228944003"): "T4", (SNOMED, "1229864001"): "T4",  # cT4, pT4
-    (SNOMED, "1229967007"): False, (SNOMED, "1229947003"): False,  # cN0, pN0
-    (SNOMED, "1229973008"): True, (SNOMED, "1229951001"): True,  # cN1, pN1
+    (SNOMED, "1228889001"): "T1",
+    (SNOMED, "1228957006"): "T1",  # cT1, pT1
+    (SNOMED, "1228929004"): "T2",
+    (SNOMED, "1229852009"): "T2",  # cT2, pT2
+    (SNOMED, "1228938002"): "T3",
+    (SNOMED, "1229859000"): "T3",  # cT3, pT3
+    (SNOMED, "1228944003"): "T4",
+    (SNOMED, "1229864001"): "T4",  # cT4, pT4
+    (SNOMED, "1229967007"): False,
+    (SNOMED, "1229947003"): False,  # cN0, pN0
+    (SNOMED, "1229973008"): True,
+    (SNOMED, "1229951001"): True,  # cN1, pN1
 }
 
 
@@ -237,8 +290,9 @@ class ConditionMeaning:
     why: str = ""
 
 
-def _primary(site: str | None, *, specific: bool = False,
-             differentiation: str | None = None) -> ConditionMeaning:
+def _primary(
+    site: str | None, *, specific: bool = False, differentiation: str | None = None
+) -> ConditionMeaning:
     return ConditionMeaning(Role.PRIMARY, site, specific, differentiation)
 
 
@@ -255,23 +309,46 @@ _AMBIGUOUS_NODES = _unused("lymph-node metastases that may be regional or distan
 
 # ICD-10-CM C7A.0x: malignant carcinoid tumours by site.
 _C7A0 = {
-    "C7A.010": "duodenum", "C7A.011": "small_intestine", "C7A.012": "small_intestine",
-    "C7A.019": "small_intestine", "C7A.020": "appendix", "C7A.021": "colon",
-    "C7A.022": "colon", "C7A.023": "colon", "C7A.024": "colon", "C7A.025": "colon",
-    "C7A.026": "rectum", "C7A.090": "lung", "C7A.091": "other", "C7A.092": "stomach",
-    "C7A.093": "other", "C7A.098": "other",
+    "C7A.010": "duodenum",
+    "C7A.011": "small_intestine",
+    "C7A.012": "small_intestine",
+    "C7A.019": "small_intestine",
+    "C7A.020": "appendix",
+    "C7A.021": "colon",
+    "C7A.022": "colon",
+    "C7A.023": "colon",
+    "C7A.024": "colon",
+    "C7A.025": "colon",
+    "C7A.026": "rectum",
+    "C7A.090": "lung",
+    "C7A.091": "other",
+    "C7A.092": "stomach",
+    "C7A.093": "other",
+    "C7A.098": "other",
 }
 
 # Secondary malignant neoplasm codes outside the liver (ICD-10 C78–C79, ICD-10-CM C7B).
 _SECONDARY = (
-    ("C79.5", "bone"), ("C7B.03", "bone"),
+    ("C79.5", "bone"),
+    ("C7B.03", "bone"),
     ("C78.0", "lung"),
-    ("C78.6", "peritoneum"), ("C7B.04", "peritoneum"),
+    ("C78.6", "peritoneum"),
+    ("C7B.04", "peritoneum"),
     ("C7B.01", "distant_nodes"),
-    ("C77.0", "distant_nodes"), ("C77.3", "distant_nodes"), ("C77.4", "distant_nodes"),
-    ("C78.1", "other"), ("C78.2", "other"), ("C79.0", "other"), ("C79.1", "other"),
-    ("C79.2", "other"), ("C79.3", "other"), ("C79.4", "other"), ("C79.6", "other"),
-    ("C79.7", "other"), ("C79.8", "other"), ("C7B.09", "other"),
+    ("C77.0", "distant_nodes"),
+    ("C77.3", "distant_nodes"),
+    ("C77.4", "distant_nodes"),
+    ("C78.1", "other"),
+    ("C78.2", "other"),
+    ("C79.0", "other"),
+    ("C79.1", "other"),
+    ("C79.2", "other"),
+    ("C79.3", "other"),
+    ("C79.4", "other"),
+    ("C79.6", "other"),
+    ("C79.7", "other"),
+    ("C79.8", "other"),
+    ("C7B.09", "other"),
 )
 
 
@@ -468,19 +545,34 @@ SNOMED_BODY_SITES: dict[str, str] = {
 PROCEDURES: dict[Code, tuple[str, bool | str]] = {
     # CPT 48150/48152 pancreatectomy, proximal subtotal with total duodenectomy … (Whipple-
     # type), with / without pancreatojejunostomy; 48153/48154 the pylorus-sparing variants.
-    **dict.fromkeys([(CPT, "48150"), (CPT, "48152"), (CPT, "48153"), (CPT, "48154"),
-                     (NELM_PROCEDURE, "pancreaticoduodenectomy")],
-                    ("anatomy.prior_whipple", True)),
+    **dict.fromkeys(
+        [
+            (CPT, "48150"),
+            (CPT, "48152"),
+            (CPT, "48153"),
+            (CPT, "48154"),
+            (NELM_PROCEDURE, "pancreaticoduodenectomy"),
+        ],
+        ("anatomy.prior_whipple", True),
+    ),
     # CPT 47120 partial lobectomy, 47122 trisegmentectomy, 47125 total left lobectomy,
     # 47130 total right lobectomy (hepatectomy, resection of liver).
-    **dict.fromkeys([(CPT, "47120"), (CPT, "47122"), (CPT, "47125"), (CPT, "47130"),
-                     (NELM_PROCEDURE, "liver-resection")],
-                    ("course.prior_treatments", "liver_resection")),
+    **dict.fromkeys(
+        [
+            (CPT, "47120"),
+            (CPT, "47122"),
+            (CPT, "47125"),
+            (CPT, "47130"),
+            (NELM_PROCEDURE, "liver-resection"),
+        ],
+        ("course.prior_treatments", "liver_resection"),
+    ),
     # CPT 47370 laparoscopic, 47380 open, 47382 percutaneous radiofrequency ablation of
     # liver tumour(s). Cryoablation (47371/47381/47383) is not radiofrequency/microwave.
-    **dict.fromkeys([(CPT, "47370"), (CPT, "47380"), (CPT, "47382"),
-                     (NELM_PROCEDURE, "thermal-ablation")],
-                    ("course.prior_treatments", "thermal_ablation")),
+    **dict.fromkeys(
+        [(CPT, "47370"), (CPT, "47380"), (CPT, "47382"), (NELM_PROCEDURE, "thermal-ablation")],
+        ("course.prior_treatments", "thermal_ablation"),
+    ),
     # SNOMED CT 441525007 Percutaneous transluminal chemoembolisation of artery.
     (SNOMED, "441525007"): ("course.prior_treatments", "tace"),
     (NELM_PROCEDURE, "tace"): ("course.prior_treatments", "tace"),
@@ -494,10 +586,12 @@ PROCEDURES: dict[Code, tuple[str, bool | str]] = {
 }
 
 # Codes recognised as too broad to map (noted, not an error).
-AMBIGUOUS_PROCEDURES: frozenset[Code] = frozenset({
-    (CPT, "37243"),  # vascular embolisation for tumour: bland, chemo- or radio-embolisation
-    (CPT, "79101"),  # intravenous radiopharmaceutical therapy: PRRT or another agent
-})
+AMBIGUOUS_PROCEDURES: frozenset[Code] = frozenset(
+    {
+        (CPT, "37243"),  # vascular embolisation for tumour: bland, chemo- or radio-embolisation
+        (CPT, "79101"),  # intravenous radiopharmaceutical therapy: PRRT or another agent
+    }
+)
 
 MEDICATIONS: dict[Code, str] = {
     (ATC, "H01CB02"): "ssa",  # octreotide

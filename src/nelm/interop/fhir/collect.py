@@ -143,12 +143,12 @@ def resolve(findings: list[Finding], notes: Notes) -> tuple[Resolved, list[Issue
             if len(values) == 1 and name not in resolved.values:
                 resolved.values[name] = next(iter(values))
                 resolved.provenance[name] = _provenance(
-                    [f for f in chosen if any(n == name for n, _ in f.companions)])
+                    [f for f in chosen if any(n == name for n, _ in f.companions)]
+                )
     return resolved, problems
 
 
-def _pick(path: str, group: list[Finding],
-          notes: Notes) -> tuple[list[Finding], Issue | None]:
+def _pick(path: str, group: list[Finding], notes: Notes) -> tuple[list[Finding], Issue | None]:
     first = group[0]
     if all(_same(f.value, first.value) for f in group):
         return group, None
@@ -157,12 +157,15 @@ def _pick(path: str, group: list[Finding],
         latest_when, latest = max(timed, key=lambda pair: pair[0].start)
         others = [(w, f) for w, f in timed if not _same(f.value, latest.value)]
         if all(latest_when.after(w) for w, _ in others):
-            kept = [f for w, f in timed
-                    if _same(f.value, latest.value) and not latest_when.after(w)]
+            kept = [
+                f for w, f in timed if _same(f.value, latest.value) and not latest_when.after(w)
+            ]
             used = ", ".join(dict.fromkeys(f.source.ref for f in kept))
             set_aside = ", ".join(dict.fromkeys(f.source.ref for _, f in others))
-            notes.add(f"{path}: results differ over time; the latest is used ({used}) "
-                      f"and earlier ones are set aside ({set_aside})")
+            notes.add(
+                f"{path}: results differ over time; the latest is used ({used}) "
+                f"and earlier ones are set aside ({set_aside})"
+            )
             return kept, None
     a = first
     b = next(f for f in group if not _same(f.value, first.value))

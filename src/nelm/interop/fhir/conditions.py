@@ -46,8 +46,17 @@ __all__ = ["read_condition"]
 
 _NOT_CONFIRMED = ("refuted", "entered-in-error", "unconfirmed", "provisional", "differential")
 _NOT_CURRENT = ("inactive", "remission", "resolved")
-_PRIMARY_SITES = ("pancreas", "duodenum", "stomach", "small_intestine", "appendix", "colon",
-                  "rectum", "lung", "unknown_primary")
+_PRIMARY_SITES = (
+    "pancreas",
+    "duodenum",
+    "stomach",
+    "small_intestine",
+    "appendix",
+    "colon",
+    "rectum",
+    "lung",
+    "unknown_primary",
+)
 _SECONDARY_ROLES = (Role.LIVER_METASTASIS, Role.EXTRAHEPATIC, Role.INTRATHORACIC_NODES)
 
 
@@ -67,8 +76,10 @@ def read_condition(ctx: Context, entry: Entry) -> None:
     if morphologies:
         net = [(code, m) for code, m in morphologies if m.neuroendocrine]
         if not net:
-            ctx.notes.add("not used: the morphology (ICD-O-3 or SNOMED CT) is not a "
-                          "neuroendocrine neoplasm", entry.ref)
+            ctx.notes.add(
+                "not used: the morphology (ICD-O-3 or SNOMED CT) is not a neuroendocrine neoplasm",
+                entry.ref,
+            )
             return
         _read_morphology(ctx, entry, net, meanings, onset)
         return
@@ -87,14 +98,21 @@ def _of_a_neuroendocrine_primary(ctx: Context, entry: Entry) -> bool:
     if reference is None or ctx.cancers is None:
         return True
     if not reference or not ctx.cancers.known(reference):
-        ctx.issues.append(Issue(
-            f"{entry.path}.extension", f"{entry.ref}: relatedPrimaryCancerCondition names a "
-            f"Condition that is not in the bundle ({reference or 'no reference'}), so it "
-            "cannot be shown to be a metastasis of a neuroendocrine neoplasm: set aside"))
+        ctx.issues.append(
+            Issue(
+                f"{entry.path}.extension",
+                f"{entry.ref}: relatedPrimaryCancerCondition names a "
+                f"Condition that is not in the bundle ({reference or 'no reference'}), so it "
+                "cannot be shown to be a metastasis of a neuroendocrine neoplasm: set aside",
+            )
+        )
         return False
     if ctx.cancers.kind(reference) != "net":
-        ctx.notes.add("set aside: linked (relatedPrimaryCancerCondition) to a primary cancer "
-                      "that is not a neuroendocrine neoplasm", entry.ref)
+        ctx.notes.add(
+            "set aside: linked (relatedPrimaryCancerCondition) to a primary cancer "
+            "that is not a neuroendocrine neoplasm",
+            entry.ref,
+        )
         return False
     return True
 
@@ -146,12 +164,12 @@ def _not_current(resource: Mapping[str, Any]) -> bool:
     """Inactive, in remission or resolved: by clinicalStatus, or abated (abatement[x])."""
     if any(key.startswith("abatement") for key in resource):
         return True
-    return bool({code for _, code in codings(resource.get("clinicalStatus"))}
-                & set(_NOT_CURRENT))
+    return bool({code for _, code in codings(resource.get("clinicalStatus"))} & set(_NOT_CURRENT))
 
 
-def _read_meaning(ctx: Context, entry: Entry, code: Code, meaning: ConditionMeaning,
-                  onset: When | None) -> None:
+def _read_meaning(
+    ctx: Context, entry: Entry, code: Code, meaning: ConditionMeaning, onset: When | None
+) -> None:
     source = Source(entry.ref, entry.path, label(code))
     if meaning.role is Role.UNUSED:
         ctx.notes.add(f"not used: {meaning.why}", entry.ref)
@@ -162,8 +180,7 @@ def _read_meaning(ctx: Context, entry: Entry, code: Code, meaning: ConditionMean
         _extrahepatic(ctx, entry, source, meaning.site)
     elif meaning.role is Role.INTRATHORACIC_NODES:
         if _not_current(entry.resource):
-            ctx.notes.add("not counted: extrahepatic metastasis inactive or resolved",
-                          entry.ref)
+            ctx.notes.add("not counted: extrahepatic metastasis inactive or resolved", entry.ref)
         else:
             ctx.intrathoracic_nodes.append((source, onset))
     elif meaning.role is Role.SYNDROME:
@@ -181,15 +198,15 @@ def _extrahepatic(ctx: Context, entry: Entry, source: Source, site: str) -> None
     ctx.add("extrahepatic.present", True, source)
 
 
-def _primary(ctx: Context, entry: Entry, source: Source, meaning: ConditionMeaning,
-             onset: When | None) -> None:
+def _primary(
+    ctx: Context, entry: Entry, source: Source, meaning: ConditionMeaning, onset: When | None
+) -> None:
     sites = [(source, meaning.site)] if meaning.site is not None else []
     for code, site in _body_sites(entry.resource):
         if site in _PRIMARY_SITES:
             sites.append((Source(entry.ref, entry.path, label(code)), site))
         elif site == "liver":
-            ctx.notes.add("not used as the primary tumour: the bodySite is the liver",
-                          entry.ref)
+            ctx.notes.add("not used as the primary tumour: the bodySite is the liver", entry.ref)
             if not sites:
                 return
     if not sites:
@@ -200,17 +217,23 @@ def _primary(ctx: Context, entry: Entry, source: Source, meaning: ConditionMeani
         ctx.add("pathology.differentiation", meaning.differentiation, source)
 
 
-def _read_morphology(ctx: Context, entry: Entry, net: list[tuple[Code, Morphology]],
-                     meanings: list[tuple[Code, ConditionMeaning]],
-                     onset: When | None) -> None:
+def _read_morphology(
+    ctx: Context,
+    entry: Entry,
+    net: list[tuple[Code, Morphology]],
+    meanings: list[tuple[Code, ConditionMeaning]],
+    onset: When | None,
+) -> None:
     for code, morphology in net:
         source = Source(entry.ref, entry.path, label(code))
         if morphology.behaviour == "6":
             _metastasis_by_site(ctx, entry, source, onset)
             continue
         if morphology.behaviour not in ("1", "3"):
-            ctx.notes.add("not used: ICD-O-3 behaviour is not malignant primary (/1, /3) or "
-                          "metastatic (/6)", entry.ref)
+            ctx.notes.add(
+                "not used: ICD-O-3 behaviour is not malignant primary (/1, /3) or metastatic (/6)",
+                entry.ref,
+            )
             continue
         # The histology of a metastasis (code C78.7 …) describes the tumour, not the
         # primary site: it gives differentiation but no primary record.
@@ -227,9 +250,13 @@ def _read_morphology(ctx: Context, entry: Entry, net: list[tuple[Code, Morpholog
             _read_meaning(ctx, entry, code, meaning, onset)
 
 
-def _primary_from_morphology(ctx: Context, entry: Entry, source: Source,
-                             meanings: list[tuple[Code, ConditionMeaning]],
-                             onset: When | None) -> None:
+def _primary_from_morphology(
+    ctx: Context,
+    entry: Entry,
+    source: Source,
+    meanings: list[tuple[Code, ConditionMeaning]],
+    onset: When | None,
+) -> None:
     """A neuroendocrine primary: every site code of the Condition counts as specific."""
     site_meanings = [(c, m) for c, m in meanings if m.role is Role.PRIMARY]
     if not site_meanings:
@@ -239,8 +266,7 @@ def _primary_from_morphology(ctx: Context, entry: Entry, source: Source,
         _primary(ctx, entry, Source(entry.ref, entry.path, label(site_code)), specific, onset)
 
 
-def _metastasis_by_site(ctx: Context, entry: Entry, source: Source,
-                        onset: When | None) -> None:
+def _metastasis_by_site(ctx: Context, entry: Entry, source: Source, onset: When | None) -> None:
     """A metastatic morphology (/6): where it is comes from bodySite."""
     sites = _body_sites(entry.resource)
     if not sites:
@@ -252,8 +278,9 @@ def _metastasis_by_site(ctx: Context, entry: Entry, source: Source,
         elif site == "intrathoracic_nodes":
             ctx.intrathoracic_nodes.append((where, onset))
         elif site == "nodes":
-            ctx.notes.add("not used: lymph-node metastases that may be regional or distant",
-                          entry.ref)
+            ctx.notes.add(
+                "not used: lymph-node metastases that may be regional or distant", entry.ref
+            )
         elif site == "unknown_primary":
             ctx.notes.add("not used: metastasis without a known site", entry.ref)
         else:

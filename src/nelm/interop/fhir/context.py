@@ -48,8 +48,14 @@ class Context:
     liver_metastases: list[tuple[Source, When | None]] = field(default_factory=list)
     intrathoracic_nodes: list[tuple[Source, When | None]] = field(default_factory=list)
 
-    def add(self, path: str, value: Scalar, source: Source, when: When | None = None,
-            companions: tuple[tuple[str, Scalar], ...] = ()) -> None:
+    def add(
+        self,
+        path: str,
+        value: Scalar,
+        source: Source,
+        when: When | None = None,
+        companions: tuple[tuple[str, Scalar], ...] = (),
+    ) -> None:
         self.findings.append(Finding(path, value, source, when, companions))
 
     def flaw(self, problem: Problem, field: str = "") -> None:
@@ -75,18 +81,23 @@ def number(value: Any) -> float | int | None:
     return value
 
 
-def range_problem(path: str, value: float | int, where: str, ref: str,
-                  shown: str = "") -> Problem | None:
+def range_problem(
+    path: str, value: float | int, where: str, ref: str, shown: str = ""
+) -> Problem | None:
     """A Problem when ``value`` is outside the case field's range (or not whole)."""
     spec = FIELD_BY_PATH[path]
     if spec.kind is Kind.INTEGER and not float(value).is_integer():
-        return Problem(where, f"{ref}: {path} must be a whole number", shown or
-                       describe_value(value))
+        return Problem(
+            where, f"{ref}: {path} must be a whole number", shown or describe_value(value)
+        )
     lo, hi = spec.minimum, spec.maximum
     too_low = lo is not None and (value <= lo if spec.exclusive_minimum else value < lo)
     too_high = hi is not None and value > hi
     if too_low or too_high:
         unit = f" {spec.unit}" if spec.unit and spec.unit != "%" else spec.unit
-        return Problem(where, f"{ref}: {path} must be {spec.range_text()}{unit}",
-                       shown or describe_value(value))
+        return Problem(
+            where,
+            f"{ref}: {path} must be {spec.range_text()}{unit}",
+            shown or describe_value(value),
+        )
     return None

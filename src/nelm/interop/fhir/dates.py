@@ -53,9 +53,9 @@ def parse_when(text: Any) -> When | None:
         else:
             first = last = dt.date(year, int(match["m"]), int(match["d"]))
             if match["time"] is not None:
-                stamp = dt.datetime.fromisoformat(
-                    f"{first.isoformat()}T{match['time']}"
-                ).replace(tzinfo=_zone(match["tz"]))
+                stamp = dt.datetime.fromisoformat(f"{first.isoformat()}T{match['time']}").replace(
+                    tzinfo=_zone(match["tz"])
+                )
                 moment = stamp.astimezone(dt.UTC)
                 return When(moment, moment, first)
     except ValueError:

@@ -89,43 +89,64 @@ def read_tumor_size(ctx: Context, entry: Entry, when: When | None) -> None:
     resource = entry.resource
     where = _in_liver(ctx, resource)
     if where is None:
-        ctx.notes.add("not used: tumour size without a body site (bodySite, or focus on a "
-                      "BodyStructure with a location) that says the lesion is in the liver",
-                      entry.ref)
+        ctx.notes.add(
+            "not used: tumour size without a body site (bodySite, or focus on a "
+            "BodyStructure with a location) that says the lesion is in the liver",
+            entry.ref,
+        )
         return
     if not where:
         ctx.notes.add("not used: tumour size of a lesion outside the liver", entry.ref)
         return
     quantity, path = _longest(resource, entry.path)
     if quantity is None:
-        ctx.notes.add(f"{_FIELD} not set: the tumour size has no longest dimension "
-                      "(component LOINC 33728-7 or valueQuantity)", entry.ref)
+        ctx.notes.add(
+            f"{_FIELD} not set: the tumour size has no longest dimension "
+            "(component LOINC 33728-7 or valueQuantity)",
+            entry.ref,
+        )
         return
     raw = number(quantity.get("value"))
     if raw is None or quantity.get("comparator"):
         ctx.notes.add(f"{_FIELD} not set: the size is not a plain number", entry.ref)
         return
-    unit = quantity.get("code") if canonical_system(str(quantity.get("system", ""))) == UCUM \
+    unit = (
+        quantity.get("code")
+        if canonical_system(str(quantity.get("system", ""))) == UCUM
         else quantity.get("unit")
+    )
     try:
         cm = round(convert("length", raw, unit if isinstance(unit, str) else None), 4)
     except UnitError as exc:
-        ctx.flaw(Problem(f"{path}.unit", f"{entry.ref}: {exc} for {_FIELD}",
-                         describe_value(unit) if unit is not None else "no unit"), _FIELD)
+        ctx.flaw(
+            Problem(
+                f"{path}.unit",
+                f"{entry.ref}: {exc} for {_FIELD}",
+                describe_value(unit) if unit is not None else "no unit",
+            ),
+            _FIELD,
+        )
         return
-    problem = range_problem(_FIELD, cm, f"{path}.value", entry.ref,
-                            f"{raw:g} {unit} = {cm:g} {KINDS['length'].case_unit}")
+    problem = range_problem(
+        _FIELD,
+        cm,
+        f"{path}.value",
+        entry.ref,
+        f"{raw:g} {unit} = {cm:g} {KINDS['length'].case_unit}",
+    )
     if problem is not None:
         ctx.flaw(problem, _FIELD)
         return
-    ctx.liver_lesions.append(LesionSize(
-        Source(entry.ref, entry.path, "LOINC 21889-1 / 33728-7"), when, cm))
+    ctx.liver_lesions.append(
+        LesionSize(Source(entry.ref, entry.path, "LOINC 21889-1 / 33728-7"), when, cm)
+    )
 
 
 def _longest(resource: Mapping[str, Any], base: str) -> tuple[Mapping[str, Any] | None, str]:
     for index, component in enumerate(resource.get("component") or ()):
         if isinstance(component, Mapping) and LONGEST_DIMENSION in set(
-                codings(component.get("code"))):
+            codings(component.get("code"))
+        ):
             quantity = component.get("valueQuantity")
             if isinstance(quantity, Mapping):
                 return quantity, f"{base}.component[{index}].valueQuantity"
@@ -142,15 +163,23 @@ def largest_liver_lesion(ctx: Context) -> list[Finding]:
         return []
     dated = [lesion for lesion in lesions if lesion.when is not None]
     if len(dated) != len(lesions):
-        ctx.notes.add(f"{_FIELD} not set from tumour sizes: a liver lesion size has no date, "
-                      "so the latest study cannot be told")
+        ctx.notes.add(
+            f"{_FIELD} not set from tumour sizes: a liver lesion size has no date, "
+            "so the latest study cannot be told"
+        )
         return []
     latest_day = max(lesion.when.first_day for lesion in dated if lesion.when is not None)
-    study = [lesion for lesion in dated
-             if lesion.when is not None and lesion.when.first_day == latest_day]
+    study = [
+        lesion
+        for lesion in dated
+        if lesion.when is not None and lesion.when.first_day == latest_day
+    ]
     largest = max(study, key=lambda lesion: lesion.cm)
     others = ", ".join(lesion.source.ref for lesion in study if lesion is not largest)
-    ctx.notes.add(f"{_FIELD}: the largest of the {len(study)} liver lesion(s) measured on "
-                  f"{latest_day.isoformat()} (lesions not measured may be larger)"
-                  + (f"; the others: {others}" if others else ""), largest.source.ref)
+    ctx.notes.add(
+        f"{_FIELD}: the largest of the {len(study)} liver lesion(s) measured on "
+        f"{latest_day.isoformat()} (lesions not measured may be larger)"
+        + (f"; the others: {others}" if others else ""),
+        largest.source.ref,
+    )
     return [Finding(_FIELD, largest.cm, largest.source, largest.when)]

@@ -78,8 +78,9 @@ class FhirMapping:
 _MAX_PROBLEMS_PER_RESOURCE = 3
 
 
-def bundle_to_case(bundle: Mapping[str, Any], *, assessment_date: dt.date,
-                   case_id: str | None = None) -> FhirMapping:
+def bundle_to_case(
+    bundle: Mapping[str, Any], *, assessment_date: dt.date, case_id: str | None = None
+) -> FhirMapping:
     """Map a FHIR R4 Bundle (parsed JSON) to a case document.
 
     Raises InputRejected only when the body is not a Bundle or holds more than one
@@ -87,10 +88,11 @@ def bundle_to_case(bundle: Mapping[str, Any], *, assessment_date: dt.date,
     listed in ``issues``.
     """
     if case_id is not None and (
-            not isinstance(case_id, str) or not 1 <= len(case_id) <= 128
-            or not case_id.strip()):
-        raise InputRejected([Problem("case_id", "text of 1 to 128 characters",
-                                     describe_value(case_id))])
+        not isinstance(case_id, str) or not 1 <= len(case_id) <= 128 or not case_id.strip()
+    ):
+        raise InputRejected(
+            [Problem("case_id", "text of 1 to 128 characters", describe_value(case_id))]
+        )
     entries, shape_notes, shape_problems = check_shape(bundle)
     ctx = Context(assessment_date, entries)
     for note in shape_notes:
@@ -140,8 +142,9 @@ def _valid(ctx: Context, entries: list[Entry]) -> list[Entry]:
         shown = problems[:_MAX_PROBLEMS_PER_RESOURCE]
         more = len(problems) - len(shown)
         detail = "; ".join(p.message for p in shown) + (f"; and {more} more" if more else "")
-        ctx.issues.append(Issue(entry.path, f"{entry.ref} is not valid FHIR R4 and is not "
-                                            f"read ({detail})"))
+        ctx.issues.append(
+            Issue(entry.path, f"{entry.ref} is not valid FHIR R4 and is not read ({detail})")
+        )
     return [e for e in entries if id(e) not in dropped]
 
 
@@ -178,12 +181,15 @@ def _without_net_fields(ctx: Context, resolved: Resolved) -> None:
     ctx.warnings.append(
         "NOT A NEUROENDOCRINE RECORD: no neuroendocrine neoplasm is recorded (no Condition "
         "with a neuroendocrine code or morphology), so the tumour, liver and treatment "
-        "fields are left unknown" + (f" ({len(dropped)} set aside)" if dropped else "")
-        + ". nelm assesses liver metastases of neuroendocrine neoplasms only.")
+        "fields are left unknown"
+        + (f" ({len(dropped)} set aside)" if dropped else "")
+        + ". nelm assesses liver metastases of neuroendocrine neoplasms only."
+    )
 
 
-def _checked_document(ctx: Context, bundle: Mapping[str, Any], case_id: str | None,
-                      resolved: Resolved) -> dict[str, Any]:
+def _checked_document(
+    ctx: Context, bundle: Mapping[str, Any], case_id: str | None, resolved: Resolved
+) -> dict[str, Any]:
     """The case document; fields that break a case-v1 rule together (``nec_subtype`` with
     well-differentiated histology) are left unknown and listed."""
     for _ in range(3):
@@ -195,8 +201,13 @@ def _checked_document(ctx: Context, bundle: Mapping[str, Any], case_id: str | No
             if not named:
                 raise
             for problem in named:
-                ctx.issues.append(Issue("", f"the values read break a case-v1 rule "
-                                            f"({problem.message})", problem.path))
+                ctx.issues.append(
+                    Issue(
+                        "",
+                        f"the values read break a case-v1 rule ({problem.message})",
+                        problem.path,
+                    )
+                )
                 _forget(resolved, problem.path)
             continue
         return document
@@ -235,8 +246,11 @@ def _primary_findings(ctx: Context) -> list[Finding]:
     if specific:
         for record in records:
             if record.source.ref not in specific:
-                ctx.notes.add("set aside: a generic cancer code, because a neuroendocrine-"
-                              "specific primary tumour code is present", record.source.ref)
+                ctx.notes.add(
+                    "set aside: a generic cancer code, because a neuroendocrine-"
+                    "specific primary tumour code is present",
+                    record.source.ref,
+                )
         records = [r for r in records if r.source.ref in specific]
         ctx.primaries = records
     return [Finding("primary.site", r.site, r.source) for r in records if r.site is not None]
@@ -255,8 +269,11 @@ def _derived(ctx: Context, resolved: Resolved) -> list[Finding]:
             out.append(Finding("extrahepatic.sites", "distant_nodes", source))
             out.append(Finding("extrahepatic.present", True, source))
         else:
-            ctx.notes.add("not used: intrathoracic lymph-node metastases are regional for a "
-                          "lung primary (or the primary site is not known)", source.ref)
+            ctx.notes.add(
+                "not used: intrathoracic lymph-node metastases are regional for a "
+                "lung primary (or the primary site is not known)",
+                source.ref,
+            )
     if ctx.liver_metastases:
         out.extend(_synchronous(ctx))
     return out
@@ -267,8 +284,10 @@ def _synchronous(ctx: Context) -> list[Finding]:
     liver = _earliest(ctx.liver_metastases)
     primary = _earliest([(r.source, r.onset) for r in ctx.primaries])
     if liver is None or primary is None:
-        ctx.notes.add("liver.synchronous not set: the onset of the primary tumour or of the "
-                      "liver metastases is not given (onsetDateTime / onsetPeriod)")
+        ctx.notes.add(
+            "liver.synchronous not set: the onset of the primary tumour or of the "
+            "liver metastases is not given (onsetDateTime / onsetPeriod)"
+        )
         return []
     (liver_source, liver_when), (primary_source, primary_when) = liver, primary
     latest_synchronous = add_months(primary_when.first_day, SYNCHRONOUS_MONTHS)
@@ -281,8 +300,7 @@ def _synchronous(ctx: Context) -> list[Finding]:
     if value is None:
         ctx.notes.add("liver.synchronous not set: the onset dates are too coarse to tell")
         return []
-    source = Source(f"{liver_source.ref}, {primary_source.ref}", liver_source.path,
-                    "onset dates")
+    source = Source(f"{liver_source.ref}, {primary_source.ref}", liver_source.path, "onset dates")
     return [Finding("liver.synchronous", value, source)]
 
 
@@ -298,13 +316,13 @@ def _case_id(bundle: Mapping[str, Any], case_id: str | None) -> str:
     return f"fhir-{digest[:16]}"
 
 
-def _document(bundle: Mapping[str, Any], case_id: str | None,
-              resolved: Resolved) -> dict[str, Any]:
+def _document(bundle: Mapping[str, Any], case_id: str | None, resolved: Resolved) -> dict[str, Any]:
     document: dict[str, Any] = {"schema_version": 1, "case_id": _case_id(bundle, case_id)}
     for spec in FIELDS:
         if spec.path not in resolved.values:
             continue
         value: Scalar | tuple[str, ...] = resolved.values[spec.path]
         document.setdefault(spec.section, {})[spec.name] = (
-            list(value) if isinstance(value, tuple) else value)
+            list(value) if isinstance(value, tuple) else value
+        )
     return document

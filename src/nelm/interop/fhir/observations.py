@@ -52,8 +52,7 @@ def read_observation(ctx: Context, entry: Entry) -> None:
     resource = entry.resource
     status = resource.get("status")
     if status not in USED_STATUSES:
-        ctx.notes.add("not used: Observation status is not final, amended or corrected",
-                      entry.ref)
+        ctx.notes.add("not used: Observation status is not final, amended or corrected", entry.ref)
         return
     when = observation_when(resource)
     if ctx.after_assessment(entry, when):
@@ -78,28 +77,40 @@ def read_observation(ctx: Context, entry: Entry) -> None:
         if value is None:
             continue
         ctx.add(rule.field, value, source, when, companions)
-        if rule.recent_days is not None and when is not None and (
-                ctx.assessment_date - when.end.date()).days > rule.recent_days:
-            ctx.notes.add(f"{rule.field}: the result is more than {rule.recent_days} days "
-                          "older than the assessment date", entry.ref)
+        if (
+            rule.recent_days is not None
+            and when is not None
+            and (ctx.assessment_date - when.end.date()).days > rule.recent_days
+        ):
+            ctx.notes.add(
+                f"{rule.field}: the result is more than {rule.recent_days} days "
+                "older than the assessment date",
+                entry.ref,
+            )
     if not read_any:
         ctx.notes.add("not used: Observation code not in the mapping table", entry.ref)
 
 
 def _rule(ctx: Context, entry: Entry, concept: Any) -> tuple[Code, ObservationRule] | None:
-    found = [(code, OBSERVATION_RULES[code]) for code in codings(concept)
-             if code in OBSERVATION_RULES]
+    found = [
+        (code, OBSERVATION_RULES[code]) for code in codings(concept) if code in OBSERVATION_RULES
+    ]
     if len({rule.field for _, rule in found}) > 1:
         ctx.notes.add("not used: Observation codes name different findings", entry.ref)
         return None
     return found[0] if found else None
 
 
-def _value(ctx: Context, entry: Entry, item: Mapping[str, Any], base: str,
-           rule: ObservationRule, source: Source) -> Scalar | None:
+def _value(
+    ctx: Context,
+    entry: Entry,
+    item: Mapping[str, Any],
+    base: str,
+    rule: ObservationRule,
+    source: Source,
+) -> Scalar | None:
     if "dataAbsentReason" in item and not any(k.startswith("value") for k in item):
-        ctx.notes.add(f"{rule.field} not set: the result is absent (dataAbsentReason)",
-                      entry.ref)
+        ctx.notes.add(f"{rule.field} not set: the result is absent (dataAbsentReason)", entry.ref)
         return None
     if rule.value is ValueKind.QUANTITY:
         return _quantity(ctx, entry, item, base, rule)
@@ -116,8 +127,9 @@ def _unusable(ctx: Context, entry: Entry, rule: ObservationRule, why: str) -> No
     ctx.notes.add(f"{rule.field} not set: {why}", entry.ref)
 
 
-def _quantity(ctx: Context, entry: Entry, item: Mapping[str, Any], base: str,
-              rule: ObservationRule) -> Scalar | None:
+def _quantity(
+    ctx: Context, entry: Entry, item: Mapping[str, Any], base: str, rule: ObservationRule
+) -> Scalar | None:
     quantity = item.get("valueQuantity")
     if not isinstance(quantity, Mapping):
         _unusable(ctx, entry, rule, "the value is not a number with a unit (valueQuantity)")
@@ -133,8 +145,14 @@ def _quantity(ctx: Context, entry: Entry, item: Mapping[str, Any], base: str,
     try:
         converted = convert(rule.quantity, raw, unit)
     except UnitError as exc:
-        ctx.flaw(Problem(where, f"{entry.ref}: {exc.expected} for {rule.field}",
-                         describe_value(unit) if unit is not None else "no unit"), rule.field)
+        ctx.flaw(
+            Problem(
+                where,
+                f"{entry.ref}: {exc.expected} for {rule.field}",
+                describe_value(unit) if unit is not None else "no unit",
+            ),
+            rule.field,
+        )
         return None
     kind = KINDS[rule.quantity]
     if isinstance(raw, int) and converted == raw:
@@ -144,8 +162,13 @@ def _quantity(ctx: Context, entry: Entry, item: Mapping[str, Any], base: str,
     else:
         value = round(converted, 4)
     shown = f"{raw:g} {unit}" if unit else f"{raw:g}"
-    problem = range_problem(rule.field, value, f"{base}.valueQuantity.value", entry.ref,
-                            shown if value == raw else f"{shown} = {value:g} {kind.case_unit}")
+    problem = range_problem(
+        rule.field,
+        value,
+        f"{base}.valueQuantity.value",
+        entry.ref,
+        shown if value == raw else f"{shown} = {value:g} {kind.case_unit}",
+    )
     if problem is not None:
         ctx.flaw(problem, rule.field)
         return None
@@ -166,8 +189,9 @@ def _unit(quantity: Mapping[str, Any], base: str) -> tuple[str | None, str]:
     return None, base
 
 
-def _count(ctx: Context, entry: Entry, item: Mapping[str, Any], base: str,
-           rule: ObservationRule) -> Scalar | None:
+def _count(
+    ctx: Context, entry: Entry, item: Mapping[str, Any], base: str, rule: ObservationRule
+) -> Scalar | None:
     raw = number(item.get("valueInteger"))
     where = f"{base}.valueInteger"
     if raw is None and isinstance(item.get("valueQuantity"), Mapping):
@@ -192,8 +216,9 @@ def _count(ctx: Context, entry: Entry, item: Mapping[str, Any], base: str,
     return int(raw)
 
 
-def _boolean(ctx: Context, entry: Entry, item: Mapping[str, Any],
-             rule: ObservationRule) -> Scalar | None:
+def _boolean(
+    ctx: Context, entry: Entry, item: Mapping[str, Any], rule: ObservationRule
+) -> Scalar | None:
     value = item.get("valueBoolean")
     if isinstance(value, bool):
         return value
@@ -202,34 +227,49 @@ def _boolean(ctx: Context, entry: Entry, item: Mapping[str, Any],
         return True
     if found & NEGATIVE and not found & POSITIVE:
         return False
-    _unusable(ctx, entry, rule, "the value is neither true/false nor SNOMED CT "
-                                "Positive (10828004) / Negative (260385009)")
+    _unusable(
+        ctx,
+        entry,
+        rule,
+        "the value is neither true/false nor SNOMED CT Positive (10828004) / Negative (260385009)",
+    )
     return None
 
 
-def _grade(ctx: Context, entry: Entry, item: Mapping[str, Any],
-           rule: ObservationRule) -> Scalar | None:
+def _grade(
+    ctx: Context, entry: Entry, item: Mapping[str, Any], rule: ObservationRule
+) -> Scalar | None:
     for code in codings(item.get("valueCodeableConcept")):
         if code in GRADE_ANSWERS:
             meaning = GRADE_ANSWERS[code]
             if meaning is None:
-                _unusable(ctx, entry, rule, "grade G3 or an undetermined grade does not tell "
-                                            "a well-differentiated NET from a carcinoma")
+                _unusable(
+                    ctx,
+                    entry,
+                    rule,
+                    "grade G3 or an undetermined grade does not tell "
+                    "a well-differentiated NET from a carcinoma",
+                )
             return meaning
     _unusable(ctx, entry, rule, "the grade is not coded with SNOMED CT G1–G4")
     return None
 
 
-def _tnm(ctx: Context, entry: Entry, item: Mapping[str, Any],
-         rule: ObservationRule) -> Scalar | None:
+def _tnm(
+    ctx: Context, entry: Entry, item: Mapping[str, Any], rule: ObservationRule
+) -> Scalar | None:
     """A T or N category coded as mCODE codes it; the answer must fit the field."""
     wanted = str if rule.field == "primary.t_category" else bool
     for code in codings(item.get("valueCodeableConcept")):
         meaning = TNM_ANSWERS.get(code)
         if isinstance(meaning, wanted):
             return meaning
-    _unusable(ctx, entry, rule, "the category is not an AJCC category of SNOMED CT that "
-                                "case-v1 holds (T1–T4; N0 or N1)")
+    _unusable(
+        ctx,
+        entry,
+        rule,
+        "the category is not an AJCC category of SNOMED CT that case-v1 holds (T1–T4; N0 or N1)",
+    )
     return None
 
 
@@ -244,8 +284,16 @@ def _ki67_source(resource: Mapping[str, Any]) -> tuple[tuple[str, Scalar], ...]:
             site = SNOMED_BODY_SITES.get(code)
         if site == "liver":
             sites.add("liver_metastasis")
-        elif site in ("pancreas", "duodenum", "stomach", "small_intestine", "appendix",
-                      "colon", "rectum", "lung"):
+        elif site in (
+            "pancreas",
+            "duodenum",
+            "stomach",
+            "small_intestine",
+            "appendix",
+            "colon",
+            "rectum",
+            "lung",
+        ):
             sites.add("primary")
     if len(sites) == 1:
         return (("pathology.ki67_source", sites.pop()),)
@@ -254,5 +302,4 @@ def _ki67_source(resource: Mapping[str, Any]) -> tuple[tuple[str, Scalar], ...]:
 
 def observation_when(resource: Mapping[str, Any]) -> When | None:
     """When the observation was made (``effective[x]``, else ``issued``)."""
-    return when_of(resource, "effectiveDateTime", "effectivePeriod", "effectiveInstant",
-                   "issued")
+    return when_of(resource, "effectiveDateTime", "effectivePeriod", "effectiveInstant", "issued")

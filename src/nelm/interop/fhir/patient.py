@@ -44,9 +44,13 @@ def read_patients(ctx: Context, patients: Sequence[Entry]) -> set[str]:
     keys: set[str] = set()
     ids = [p.resource.get("id") for p in patients]
     if len(patients) > 1 and (None in ids or len(set(map(str, ids))) > 1):
-        ctx.problems.append(Problem(
-            patients[1].path, "one Patient per bundle: a case is about one patient",
-            f"{len(patients)} Patient resources ({', '.join(p.ref for p in patients)})"))
+        ctx.problems.append(
+            Problem(
+                patients[1].path,
+                "one Patient per bundle: a case is about one patient",
+                f"{len(patients)} Patient resources ({', '.join(p.ref for p in patients)})",
+            )
+        )
         return keys
     for entry in patients:
         keys.add(entry.ref)
@@ -63,9 +67,14 @@ def _read_patient(ctx: Context, entry: Entry) -> None:
     gender = resource.get("gender")
     if gender is not None:
         if gender not in _GENDERS:
-            ctx.flaw(Problem(f"{entry.path}.gender",
-                             "one of male, female, other, unknown (FHIR R4)",
-                             describe_value(gender)), "patient.sex")
+            ctx.flaw(
+                Problem(
+                    f"{entry.path}.gender",
+                    "one of male, female, other, unknown (FHIR R4)",
+                    describe_value(gender),
+                ),
+                "patient.sex",
+            )
         elif gender in _SEX:
             ctx.add("patient.sex", _SEX[gender], Source(entry.ref, entry.path, "gender"))
         else:
@@ -74,25 +83,39 @@ def _read_patient(ctx: Context, entry: Entry) -> None:
     if isinstance(birth, str):
         ages = age_range(birth, ctx.assessment_date)
         if ages is None:
-            ctx.flaw(Problem(f"{entry.path}.birthDate", "a FHIR date",
-                             "a value that is not valid here"), "patient.age_years")
+            ctx.flaw(
+                Problem(f"{entry.path}.birthDate", "a FHIR date", "a value that is not valid here"),
+                "patient.age_years",
+            )
             return
         youngest, oldest = ages
         if oldest < 0:
-            ctx.flaw(Problem(f"{entry.path}.birthDate",
-                             "a birth date on or before the assessment date",
-                             "a later date"), "patient.age_years")
+            ctx.flaw(
+                Problem(
+                    f"{entry.path}.birthDate",
+                    "a birth date on or before the assessment date",
+                    "a later date",
+                ),
+                "patient.age_years",
+            )
         elif youngest != oldest:
-            ctx.notes.add("patient.age_years not set: the birth date gives only the year or "
-                          "month, so the age is not known to the year", entry.ref)
+            ctx.notes.add(
+                "patient.age_years not set: the birth date gives only the year or "
+                "month, so the age is not known to the year",
+                entry.ref,
+            )
         else:
-            problem = range_problem("patient.age_years", youngest, f"{entry.path}.birthDate",
-                                    entry.ref, f"an age of {youngest} years")
+            problem = range_problem(
+                "patient.age_years",
+                youngest,
+                f"{entry.path}.birthDate",
+                entry.ref,
+                f"an age of {youngest} years",
+            )
             if problem is not None:
                 ctx.flaw(problem, "patient.age_years")
             else:
-                ctx.add("patient.age_years", youngest,
-                        Source(entry.ref, entry.path, "birthDate"))
+                ctx.add("patient.age_years", youngest, Source(entry.ref, entry.path, "birthDate"))
 
 
 def _individual_sex(ctx: Context, entry: Entry) -> None:
@@ -102,14 +125,26 @@ def _individual_sex(ctx: Context, entry: Entry) -> None:
         coding = extension.get("valueCoding")
         code = coding.get("code") if isinstance(coding, Mapping) else None
         system = coding.get("system") if isinstance(coding, Mapping) else None
-        if isinstance(system, str) and canonical_system(system) == SNOMED and (
-                code in _INDIVIDUAL_SEX):
-            ctx.add("patient.sex", _INDIVIDUAL_SEX[code], Source(
-                entry.ref, f"{entry.path}.extension[{index}]",
-                f"us-core-individual-sex SNOMED CT {code}"))
+        if (
+            isinstance(system, str)
+            and canonical_system(system) == SNOMED
+            and (code in _INDIVIDUAL_SEX)
+        ):
+            ctx.add(
+                "patient.sex",
+                _INDIVIDUAL_SEX[code],
+                Source(
+                    entry.ref,
+                    f"{entry.path}.extension[{index}]",
+                    f"us-core-individual-sex SNOMED CT {code}",
+                ),
+            )
         else:
-            ctx.notes.add("patient.sex not read from us-core-individual-sex: not SNOMED CT "
-                          "248152002 / 248153007", entry.ref)
+            ctx.notes.add(
+                "patient.sex not read from us-core-individual-sex: not SNOMED CT "
+                "248152002 / 248153007",
+                entry.ref,
+            )
 
 
 def _deceased(ctx: Context, entry: Entry) -> None:
@@ -122,14 +157,19 @@ def _deceased(ctx: Context, entry: Entry) -> None:
             day = when.first_day.isoformat() if when is not None else "a date"
             ctx.warnings.append(
                 f"DECEASED: the record says the patient died ({entry.ref} deceasedDateTime "
-                f"{day}). This assessment is not about a living patient: do not act on it.")
+                f"{day}). This assessment is not about a living patient: do not act on it."
+            )
         else:
-            ctx.notes.add("Patient.deceasedDateTime lies after the assessment date: the "
-                          "patient was alive on that date", entry.ref)
+            ctx.notes.add(
+                "Patient.deceasedDateTime lies after the assessment date: the "
+                "patient was alive on that date",
+                entry.ref,
+            )
     elif flag is True:
         ctx.warnings.append(
             f"DECEASED: the record says the patient has died ({entry.ref} deceasedBoolean "
-            "true). This assessment is not about a living patient: do not act on it.")
+            "true). This assessment is not about a living patient: do not act on it."
+        )
 
 
 def _subject(resource: Mapping[str, Any]) -> str | None:
@@ -143,8 +183,9 @@ def _subject(resource: Mapping[str, Any]) -> str | None:
 
 
 # Resources read for the case must say whose they are (Resource.subject / .patient).
-_NEEDS_SUBJECT = frozenset({"Condition", "Observation", "Procedure", "MedicationStatement",
-                            "DiagnosticReport"})
+_NEEDS_SUBJECT = frozenset(
+    {"Condition", "Observation", "Procedure", "MedicationStatement", "DiagnosticReport"}
+)
 
 
 def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -> list[Entry]:
@@ -158,13 +199,20 @@ def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -
     """
     keys = set(patient_keys)
     if not keys:
-        counted = Counter(_key(r) for e in entries if e.resource_type in _NEEDS_SUBJECT
-                          and (r := _subject(e.resource)) is not None and "?" not in r)
+        counted = Counter(
+            _key(r)
+            for e in entries
+            if e.resource_type in _NEEDS_SUBJECT
+            and (r := _subject(e.resource)) is not None
+            and "?" not in r
+        )
         if counted:
             keys.add(counted.most_common(1)[0][0])
-            ctx.notes.add(f"the bundle has no Patient resource: the resources about "
-                          f"{counted.most_common(1)[0][0]} (the subject most of them name) "
-                          "are read as the patient's")
+            ctx.notes.add(
+                f"the bundle has no Patient resource: the resources about "
+                f"{counted.most_common(1)[0][0]} (the subject most of them name) "
+                "are read as the patient's"
+            )
     kept: list[Entry] = []
     for entry in entries:
         if entry.resource_type not in _NEEDS_SUBJECT:
@@ -172,17 +220,24 @@ def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -
             continue
         reference = _subject(entry.resource)
         if reference is None:
-            ctx.notes.add("not attributed to the patient: the resource names no subject",
-                          entry.ref)
+            ctx.notes.add("not attributed to the patient: the resource names no subject", entry.ref)
         elif "?" in reference:
-            ctx.issues.append(Issue(
-                f"{entry.path}.subject.reference", f"{entry.ref}: a conditional reference "
-                "(Patient?…) names no resource in the bundle, so the resource is not "
-                "attributed to the patient"))
+            ctx.issues.append(
+                Issue(
+                    f"{entry.path}.subject.reference",
+                    f"{entry.ref}: a conditional reference "
+                    "(Patient?…) names no resource in the bundle, so the resource is not "
+                    "attributed to the patient",
+                )
+            )
         elif reference in keys or _key(reference) in keys:
             kept.append(entry)
         else:
-            ctx.issues.append(Issue(
-                f"{entry.path}.subject.reference", f"{entry.ref}: about another patient "
-                f"({describe_value(reference)}), so it is not attributed to this patient"))
+            ctx.issues.append(
+                Issue(
+                    f"{entry.path}.subject.reference",
+                    f"{entry.ref}: about another patient "
+                    f"({describe_value(reference)}), so it is not attributed to this patient",
+                )
+            )
     return kept

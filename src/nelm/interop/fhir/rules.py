@@ -32,11 +32,11 @@ def _has_modifier(value: Any, depth: int = 0) -> bool:
     if isinstance(value, Mapping):
         if value.get("modifierExtension"):
             return True
-        return any(_has_modifier(v, depth + 1) for v in value.values()
-                   if isinstance(v, Mapping | list))
+        return any(
+            _has_modifier(v, depth + 1) for v in value.values() if isinstance(v, Mapping | list)
+        )
     if isinstance(value, list):
-        return any(_has_modifier(v, depth + 1) for v in value
-                   if isinstance(v, Mapping | list))
+        return any(_has_modifier(v, depth + 1) for v in value if isinstance(v, Mapping | list))
     return False
 
 
@@ -46,9 +46,11 @@ def without_modifiers(ctx: Context, entries: Sequence[Entry]) -> list[Entry]:
     kept = []
     for entry in entries:
         if entry.resource_type in MAPPED_TYPES and _has_modifier(entry.resource):
-            ctx.notes.add("set aside: the resource has a modifierExtension, which changes "
-                          "its meaning in a way nelm does not understand (FHIR R4 §2.13)",
-                          entry.ref)
+            ctx.notes.add(
+                "set aside: the resource has a modifierExtension, which changes "
+                "its meaning in a way nelm does not understand (FHIR R4 §2.13)",
+                entry.ref,
+            )
         else:
             kept.append(entry)
     return kept
@@ -85,31 +87,49 @@ def expand_reports(ctx: Context, entries: Sequence[Entry]) -> list[Entry]:
             target = target.strip()
             if target.startswith("#"):
                 if target[1:] not in contained:
-                    ctx.issues.append(Issue(
-                        f"{entry.path}.result[{index}]", f"{entry.ref}: the result "
-                        f"{target} is not among the report's contained resources: not read"))
+                    ctx.issues.append(
+                        Issue(
+                            f"{entry.path}.result[{index}]",
+                            f"{entry.ref}: the result "
+                            f"{target} is not among the report's contained resources: not read",
+                        )
+                    )
             elif target not in names and _tail(target) not in names:
-                ctx.issues.append(Issue(
-                    f"{entry.path}.result[{index}]", f"{entry.ref}: the result {target} is "
-                    "not in the bundle (an unresolved reference): not read"))
+                ctx.issues.append(
+                    Issue(
+                        f"{entry.path}.result[{index}]",
+                        f"{entry.ref}: the result {target} is "
+                        "not in the bundle (an unresolved reference): not read",
+                    )
+                )
         for index, (rid, observation) in enumerate(contained.items()):
-            out.append(Entry(entry.index, _with_report_context(observation, report),
-                             None, where=f"{entry.path}.contained[{index}]",
-                             name=f"{entry.ref}#{rid}"))
+            out.append(
+                Entry(
+                    entry.index,
+                    _with_report_context(observation, report),
+                    None,
+                    where=f"{entry.path}.contained[{index}]",
+                    name=f"{entry.ref}#{rid}",
+                )
+            )
     return out
 
 
 def _contained_observations(entry: Entry) -> dict[str, Mapping[str, Any]]:
     found: dict[str, Mapping[str, Any]] = {}
     for resource in entry.resource.get("contained") or ():
-        if (isinstance(resource, Mapping) and resource.get("resourceType") == "Observation"
-                and isinstance(resource.get("id"), str)):
+        if (
+            isinstance(resource, Mapping)
+            and resource.get("resourceType") == "Observation"
+            and isinstance(resource.get("id"), str)
+        ):
             found[resource["id"]] = resource
     return found
 
 
-def _with_report_context(observation: Mapping[str, Any],
-                         report: Mapping[str, Any]) -> dict[str, Any]:
+def _with_report_context(
+    observation: Mapping[str, Any], report: Mapping[str, Any]
+) -> dict[str, Any]:
     """A contained Observation is about the report's subject, at the report's time,
     unless it says otherwise."""
     resource = dict(observation)

@@ -28,8 +28,9 @@ def max_bundle_bytes() -> int:
     if not raw:
         return DEFAULT_MAX_BYTES
     if not raw.isdigit() or int(raw) < 1_000_000:
-        raise InputRejected([Problem(
-            ENV_VAR, "a whole number of bytes of at least 1000000 (1 MB)", repr(raw))])
+        raise InputRejected(
+            [Problem(ENV_VAR, "a whole number of bytes of at least 1000000 (1 MB)", repr(raw))]
+        )
     return int(raw)
 
 
@@ -41,6 +42,13 @@ def describe_limit(limit: int) -> str:
 def too_large(where: str, size: int | None, limit: int) -> InputRejected:
     """The rejection of a record over the limit, naming the limit and how to raise it."""
     got = f"{size:,} bytes" if size is not None else "more than that"
-    return InputRejected([Problem(
-        where, f"a FHIR record of at most {describe_limit(limit)}; a larger limit is set "
-        f"with the environment variable {ENV_VAR}", got)])
+    return InputRejected(
+        [
+            Problem(
+                where,
+                f"a FHIR record of at most {describe_limit(limit)}; a larger limit is set "
+                f"with the environment variable {ENV_VAR}",
+                got,
+            )
+        ]
+    )

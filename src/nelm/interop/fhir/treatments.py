@@ -41,8 +41,11 @@ def read_procedure(ctx: Context, entry: Entry) -> None:
             ctx.add(path, value, Source(entry.ref, entry.path, label(code)))
             found = True
         elif code in AMBIGUOUS_PROCEDURES:
-            ctx.notes.add("not used: the procedure code does not tell which treatment "
-                          "(e.g. bland, chemo- or radioembolisation)", entry.ref)
+            ctx.notes.add(
+                "not used: the procedure code does not tell which treatment "
+                "(e.g. bland, chemo- or radioembolisation)",
+                entry.ref,
+            )
             found = True
     if not found:
         ctx.notes.add("not used: Procedure code not in the mapping table", entry.ref)
@@ -59,12 +62,15 @@ def medication_index(entries: Sequence[Entry]) -> dict[str, Mapping[str, Any]]:
     return index
 
 
-def read_medication_statement(ctx: Context, entry: Entry,
-                              medications: Mapping[str, Mapping[str, Any]]) -> None:
+def read_medication_statement(
+    ctx: Context, entry: Entry, medications: Mapping[str, Mapping[str, Any]]
+) -> None:
     resource = entry.resource
     if resource.get("status") not in _GIVEN:
-        ctx.notes.add("not used: MedicationStatement status says the drug was not given "
-                      "(or is unknown)", entry.ref)
+        ctx.notes.add(
+            "not used: MedicationStatement status says the drug was not given (or is unknown)",
+            entry.ref,
+        )
         return
     when = when_of(resource, "effectiveDateTime", "effectivePeriod")
     if ctx.after_assessment(entry, when):
@@ -73,15 +79,15 @@ def read_medication_statement(ctx: Context, entry: Entry,
     for code in _medication_codes(resource, medications):
         option = MEDICATIONS.get(code)
         if option is not None:
-            ctx.add("course.prior_treatments", option, Source(entry.ref, entry.path,
-                                                              label(code)))
+            ctx.add("course.prior_treatments", option, Source(entry.ref, entry.path, label(code)))
             found = True
     if not found:
         ctx.notes.add("not used: medication code not in the mapping table", entry.ref)
 
 
-def _medication_codes(resource: Mapping[str, Any],
-                      medications: Mapping[str, Mapping[str, Any]]) -> Iterator[Code]:
+def _medication_codes(
+    resource: Mapping[str, Any], medications: Mapping[str, Mapping[str, Any]]
+) -> Iterator[Code]:
     yield from codings(resource.get("medicationCodeableConcept"))
     reference = resource.get("medicationReference")
     target = reference.get("reference") if isinstance(reference, Mapping) else None

@@ -73,8 +73,7 @@ def normalize_unit(unit: str) -> str:
     for micro in ("µ", "μ"):
         text = text.replace(micro, "u")
     text = text.replace("²", "2").replace("³", "3")
-    return re.sub(r"[A-Za-z]+",
-                  lambda m: m[0][:-1] + "L" if m[0] in _LITRES else m[0], text)
+    return re.sub(r"[A-Za-z]+", lambda m: m[0][:-1] + "L" if m[0] in _LITRES else m[0], text)
 
 
 # Molar masses used for the SI → conventional factors (g/mol).
@@ -108,64 +107,93 @@ _PER_UL = {
 KINDS: dict[str, QuantityKind] = {
     kind.name: kind
     for kind in (
-        QuantityKind("percent", "%", {"%": 1.0, "percent": 1.0, "Percent": 1.0,
-                                      "PERCENT": 1.0, "pct": 1.0}),
-        QuantityKind("bilirubin", "mg/dL", {
-            "mg/dL": 1.0,
-            "umol/L": _BILIRUBIN_UMOL,
-            "mmol/L": _BILIRUBIN_UMOL * 1000,
-            "mg/L": 0.1,
-        }),
-        QuantityKind("albumin", "g/dL", {
-            "g/dL": 1.0,
-            "g/L": 0.1,
-            "g/100mL": 1.0,
-            "g/(100.mL)": 1.0,
-            "mg/dL": 0.001,
-        }),
-        QuantityKind("creatinine", "mg/dL", {
-            "mg/dL": 1.0,
-            "umol/L": _CREATININE_UMOL,
-            "mmol/L": _CREATININE_UMOL * 1000,
-            "mg/L": 0.1,
-        }),
-        QuantityKind("egfr", "mL/min/1.73 m²", {
-            "mL/min/{1.73_m2}": 1.0,
-            "mL/min/1.73m2": 1.0,
-            "mL/min/1.73.m2": 1.0,
-            "mL/min/(1.73.m2)": 1.0,
-            "mL/min/1.73_m2": 1.0,
-            "mL/s/{1.73_m2}": 60.0,
-            "mL/s/1.73m2": 60.0,
-        }),
-        QuantityKind("enzyme", "U/L", {
-            "U/L": 1.0,
-            "[IU]/L": 1.0,
-            "IU/L": 1.0,
-            "U/mL": 1000.0,
-            "ukat/L": 60.0,
-            "nkat/L": 0.06,
-        }),
+        QuantityKind(
+            "percent", "%", {"%": 1.0, "percent": 1.0, "Percent": 1.0, "PERCENT": 1.0, "pct": 1.0}
+        ),
+        QuantityKind(
+            "bilirubin",
+            "mg/dL",
+            {
+                "mg/dL": 1.0,
+                "umol/L": _BILIRUBIN_UMOL,
+                "mmol/L": _BILIRUBIN_UMOL * 1000,
+                "mg/L": 0.1,
+            },
+        ),
+        QuantityKind(
+            "albumin",
+            "g/dL",
+            {
+                "g/dL": 1.0,
+                "g/L": 0.1,
+                "g/100mL": 1.0,
+                "g/(100.mL)": 1.0,
+                "mg/dL": 0.001,
+            },
+        ),
+        QuantityKind(
+            "creatinine",
+            "mg/dL",
+            {
+                "mg/dL": 1.0,
+                "umol/L": _CREATININE_UMOL,
+                "mmol/L": _CREATININE_UMOL * 1000,
+                "mg/L": 0.1,
+            },
+        ),
+        QuantityKind(
+            "egfr",
+            "mL/min/1.73 m²",
+            {
+                "mL/min/{1.73_m2}": 1.0,
+                "mL/min/1.73m2": 1.0,
+                "mL/min/1.73.m2": 1.0,
+                "mL/min/(1.73.m2)": 1.0,
+                "mL/min/1.73_m2": 1.0,
+                "mL/s/{1.73_m2}": 60.0,
+                "mL/s/1.73m2": 60.0,
+            },
+        ),
+        QuantityKind(
+            "enzyme",
+            "U/L",
+            {
+                "U/L": 1.0,
+                "[IU]/L": 1.0,
+                "IU/L": 1.0,
+                "U/mL": 1000.0,
+                "ukat/L": 60.0,
+                "nkat/L": 0.06,
+            },
+        ),
         QuantityKind("count", "/µL", dict(_PER_UL)),
-        QuantityKind("hemoglobin", "g/dL", {
-            "g/dL": 1.0,
-            "g/L": 0.1,
-            "g/100mL": 1.0,
-            "g/(100.mL)": 1.0,
-            "mmol/L": _HEMOGLOBIN_MMOL,
-            "mg/dL": 0.001,
-        }),
+        QuantityKind(
+            "hemoglobin",
+            "g/dL",
+            {
+                "g/dL": 1.0,
+                "g/L": 0.1,
+                "g/100mL": 1.0,
+                "g/(100.mL)": 1.0,
+                "mmol/L": _HEMOGLOBIN_MMOL,
+                "mg/dL": 0.001,
+            },
+        ),
         QuantityKind("length", "cm", {"cm": 1.0, "mm": 0.1, "m": 100.0}),
-        QuantityKind("mitoses", "per 2 mm²", {
-            "/(2.mm2)": 1.0,
-            "{mitoses}/(2.mm2)": 1.0,
-            "/2mm2": 1.0,
-            "{mitoses}/2mm2": 1.0,
-            "/mm2": 2.0,
-            "{mitoses}/mm2": 2.0,
-            "/(10.mm2)": 0.2,
-            "{mitoses}/(10.mm2)": 0.2,
-        }),
+        QuantityKind(
+            "mitoses",
+            "per 2 mm²",
+            {
+                "/(2.mm2)": 1.0,
+                "{mitoses}/(2.mm2)": 1.0,
+                "/2mm2": 1.0,
+                "{mitoses}/2mm2": 1.0,
+                "/mm2": 2.0,
+                "{mitoses}/mm2": 2.0,
+                "/(10.mm2)": 0.2,
+                "{mitoses}/(10.mm2)": 0.2,
+            },
+        ),
     )
 }
 

@@ -28,19 +28,39 @@ __all__ = [
     "validate_resources",
 ]
 
-MAPPED_TYPES = ("Patient", "Condition", "Observation", "Procedure", "MedicationStatement",
-                "Medication", "DiagnosticReport")
+MAPPED_TYPES = (
+    "Patient",
+    "Condition",
+    "Observation",
+    "Procedure",
+    "MedicationStatement",
+    "Medication",
+    "DiagnosticReport",
+)
 
 # Elements whose content may identify the patient: never echoed in an error message.
-_PRIVATE_ELEMENTS = frozenset({
-    "name", "text", "display", "identifier", "telecom", "address", "contact", "note",
-    "photo", "div", "comment", "link", "extension", "valueString",
-})
+_PRIVATE_ELEMENTS = frozenset(
+    {
+        "name",
+        "text",
+        "display",
+        "identifier",
+        "telecom",
+        "address",
+        "contact",
+        "note",
+        "photo",
+        "div",
+        "comment",
+        "link",
+        "extension",
+        "valueString",
+    }
+)
 
 
 class FhirUnavailableError(UnavailableError):
     """The optional ``fhir`` extra (fhir.resources) is not installed."""
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,20 +99,33 @@ def check_shape(bundle: object) -> tuple[list[Entry], list[str], list[Problem]]:
     latest version of each resource (:func:`latest_versions`).
     """
     if not isinstance(bundle, Mapping):
-        raise InputRejected([Problem(
-            "Bundle", 'a FHIR R4 Bundle: a JSON object with "resourceType": "Bundle"',
-            describe_value(bundle))])
+        raise InputRejected(
+            [
+                Problem(
+                    "Bundle",
+                    'a FHIR R4 Bundle: a JSON object with "resourceType": "Bundle"',
+                    describe_value(bundle),
+                )
+            ]
+        )
     kind = bundle.get("resourceType")
     if kind != "Bundle":
-        raise InputRejected([Problem(
-            "Bundle.resourceType", 'must be "Bundle" (a FHIR R4 Bundle)',
-            describe_value(kind) if kind is not None else "nothing")])
+        raise InputRejected(
+            [
+                Problem(
+                    "Bundle.resourceType",
+                    'must be "Bundle" (a FHIR R4 Bundle)',
+                    describe_value(kind) if kind is not None else "nothing",
+                )
+            ]
+        )
     raw_entries = bundle.get("entry")
     if raw_entries is None:
         raw_entries = []
     if not isinstance(raw_entries, list):
-        raise InputRejected([Problem("Bundle.entry", "must be a list of entries",
-                                     describe_value(raw_entries))])
+        raise InputRejected(
+            [Problem("Bundle.entry", "must be a list of entries", describe_value(raw_entries))]
+        )
     problems: list[Problem] = []
     entries: list[Entry] = []
     notes: list[str] = []
@@ -107,14 +140,19 @@ def check_shape(bundle: object) -> tuple[list[Entry], list[str], list[Problem]]:
                 notes.append(f"{where}: entry without a resource, nothing to read")
             continue
         if not isinstance(resource, Mapping):
-            problems.append(Problem(f"{where}.resource", "must be an object",
-                                    describe_value(resource)))
+            problems.append(
+                Problem(f"{where}.resource", "must be an object", describe_value(resource))
+            )
             continue
         rtype = resource.get("resourceType")
         if not isinstance(rtype, str) or not rtype:
-            problems.append(Problem(f"{where}.resource.resourceType",
-                                    "must name the resource type",
-                                    describe_value(rtype) if rtype is not None else "nothing"))
+            problems.append(
+                Problem(
+                    f"{where}.resource.resourceType",
+                    "must name the resource type",
+                    describe_value(rtype) if rtype is not None else "nothing",
+                )
+            )
             continue
         full_url = entry.get("fullUrl")
         entries.append(Entry(index, resource, full_url if isinstance(full_url, str) else None))
@@ -132,8 +170,7 @@ def _version(entry: Entry) -> tuple[int, str]:
     return number, updated if isinstance(updated, str) else ""
 
 
-def latest_versions(raw_entries: list[Any], entries: list[Entry],
-                    notes: list[str]) -> list[Entry]:
+def latest_versions(raw_entries: list[Any], entries: list[Entry], notes: list[str]) -> list[Entry]:
     """A history Bundle lists every version of a resource, newest first (FHIR R4
     §3.1.0.11 "history"): keep the newest version of each (by meta.versionId, then
     meta.lastUpdated, then position), and nothing of a resource whose newest entry is a
@@ -169,11 +206,22 @@ def _validate_shell(bundle: Mapping[str, Any]) -> list[Problem]:
     shell = {key: value for key, value in bundle.items() if key != "entry"}
     problems = _run(_model("Bundle"), shell, "Bundle", "Bundle")
     for index, entry in enumerate(bundle.get("entry") or ()):
-        if isinstance(entry, Mapping) and "fullUrl" in entry and not (
-                isinstance(entry["fullUrl"], str) and entry["fullUrl"].strip()
-                and not any(c.isspace() for c in entry["fullUrl"])):
-            problems.append(Problem(f"Bundle.entry[{index}].fullUrl", "a URI (FHIR R4 uri)",
-                                    describe_value(entry["fullUrl"])))
+        if (
+            isinstance(entry, Mapping)
+            and "fullUrl" in entry
+            and not (
+                isinstance(entry["fullUrl"], str)
+                and entry["fullUrl"].strip()
+                and not any(c.isspace() for c in entry["fullUrl"])
+            )
+        ):
+            problems.append(
+                Problem(
+                    f"Bundle.entry[{index}].fullUrl",
+                    "a URI (FHIR R4 uri)",
+                    describe_value(entry["fullUrl"]),
+                )
+            )
     return problems
 
 
@@ -195,32 +243,41 @@ def _model(resource_type: str) -> Any:
     try:
         if resource_type == "Bundle":
             from fhir.resources.R4B.bundle import Bundle
+
             return Bundle
         if resource_type == "Patient":
             from fhir.resources.R4B.patient import Patient
+
             return Patient
         if resource_type == "Condition":
             from fhir.resources.R4B.condition import Condition
+
             return Condition
         if resource_type == "Observation":
             from fhir.resources.R4B.observation import Observation
+
             return Observation
         if resource_type == "Procedure":
             from fhir.resources.R4B.procedure import Procedure
+
             return Procedure
         if resource_type == "MedicationStatement":
             from fhir.resources.R4B.medicationstatement import MedicationStatement
+
             return MedicationStatement
         if resource_type == "Medication":
             from fhir.resources.R4B.medication import Medication
+
             return Medication
         if resource_type == "DiagnosticReport":
             from fhir.resources.R4B.diagnosticreport import DiagnosticReport
+
             return DiagnosticReport
     except ImportError as exc:
         raise FhirUnavailableError(
             "reading FHIR bundles needs the optional 'fhir' extra "
-            "(pip install 'nelm[fhir]', which installs fhir.resources)") from exc
+            "(pip install 'nelm[fhir]', which installs fhir.resources)"
+        ) from exc
     raise ValueError(f"no model for {resource_type}")
 
 
@@ -232,8 +289,13 @@ def _run(model: Any, data: Mapping[str, Any], base: str, resource_type: str) -> 
     except ValidationError as exc:
         return [_problem(error, base, resource_type) for error in exc.errors()]
     except (KeyError, TypeError, ValueError) as exc:  # fhir.resources raises on odd input
-        return [Problem(base, f"a valid FHIR R4B {resource_type}",
-                        f"a structure the R4B model cannot read ({type(exc).__name__})")]
+        return [
+            Problem(
+                base,
+                f"a valid FHIR R4B {resource_type}",
+                f"a structure the R4B model cannot read ({type(exc).__name__})",
+            )
+        ]
     return []
 
 
@@ -250,7 +312,7 @@ def _problem(error: Mapping[str, Any], base: str, resource_type: str) -> Problem
     message = str(error.get("msg", "not valid")).replace("\n", " ")
     message = " ".join(message.split())
     if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
+        message = message[len("Value error, ") :]
     if error.get("type") == "extra_forbidden":
         message = "not an element of this resource in FHIR R4"
     named = {item for item in error.get("loc", ()) if isinstance(item, str)}
@@ -258,8 +320,11 @@ def _problem(error: Mapping[str, Any], base: str, resource_type: str) -> Problem
     private = resource_type == "Patient" or bool(named & _PRIVATE_ELEMENTS)
     if str(error.get("type", "")).endswith("missing"):
         got = "nothing"
-    elif private or not isinstance(value, bool | int | float | str) or (
-            isinstance(value, str) and len(value) > 40):
+    elif (
+        private
+        or not isinstance(value, bool | int | float | str)
+        or (isinstance(value, str) and len(value) > 40)
+    ):
         got = "a value that is not valid here" if value is not None else "nothing"
     else:
         got = describe_value(value)

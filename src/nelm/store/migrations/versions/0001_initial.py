@@ -100,8 +100,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("case_pk", sa.Integer(), sa.ForeignKey("cases.id"), nullable=False),
         sa.Column("case_version", sa.Integer(), nullable=False),
-        sa.Column("assessment_id", sa.Integer(), sa.ForeignKey("assessments.id"),
-                  nullable=True),
+        sa.Column("assessment_id", sa.Integer(), sa.ForeignKey("assessments.id"), nullable=True),
         sa.Column("options", sa.Text(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("decided_by", sa.Integer(), sa.ForeignKey("users.id"), nullable=True),
@@ -123,6 +122,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("audit_log", "decisions", "assessments", "case_versions", "cases",
-                  "login_links", "sessions", "api_tokens", "users"):
+    for table in (
+        "audit_log",
+        "decisions",
+        "assessments",
+        "case_versions",
+        "cases",
+        "login_links",
+        "sessions",
+        "api_tokens",
+        "users",
+    ):
         op.drop_table(table)

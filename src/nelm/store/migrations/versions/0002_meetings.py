@@ -51,18 +51,15 @@ def upgrade() -> None:
     op.create_index("ix_agenda_items_case_pk", "agenda_items", ["case_pk"])
     with op.batch_alter_table("decisions") as batch:
         batch.add_column(sa.Column("meeting_id", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("status", sa.String(16), nullable=False,
-                                   server_default="final"))
+        batch.add_column(sa.Column("status", sa.String(16), nullable=False, server_default="final"))
         batch.add_column(sa.Column("attendees", sa.Text(), nullable=True))
         batch.add_column(sa.Column("option_statuses", sa.Text(), nullable=True))
         batch.add_column(sa.Column("override_reasons", sa.Text(), nullable=True))
         batch.add_column(sa.Column("follow_up_on", sa.Date(), nullable=True))
         batch.add_column(sa.Column("replaces_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("change", sa.String(16), nullable=True))
-        batch.create_foreign_key("fk_decisions_meeting_id", "meetings", ["meeting_id"],
-                                 ["id"])
-        batch.create_foreign_key("fk_decisions_replaces_id", "decisions", ["replaces_id"],
-                                 ["id"])
+        batch.create_foreign_key("fk_decisions_meeting_id", "meetings", ["meeting_id"], ["id"])
+        batch.create_foreign_key("fk_decisions_replaces_id", "decisions", ["replaces_id"], ["id"])
         batch.create_index("ix_decisions_meeting_id", ["meeting_id"])
         batch.create_index("ix_decisions_replaces_id", ["replaces_id"])
 
@@ -73,8 +70,16 @@ def downgrade() -> None:
         batch.drop_index("ix_decisions_meeting_id")
         batch.drop_constraint("fk_decisions_replaces_id", type_="foreignkey")
         batch.drop_constraint("fk_decisions_meeting_id", type_="foreignkey")
-        for column in ("change", "replaces_id", "follow_up_on", "override_reasons",
-                       "option_statuses", "attendees", "status", "meeting_id"):
+        for column in (
+            "change",
+            "replaces_id",
+            "follow_up_on",
+            "override_reasons",
+            "option_statuses",
+            "attendees",
+            "status",
+            "meeting_id",
+        ):
             batch.drop_column(column)
     op.drop_table("agenda_items")
     op.drop_table("meetings")
