@@ -71,7 +71,8 @@ def _step_options(step: dict[str, Any]) -> Text:
         if item["conditions"]:
             names.append("if " + "; and ".join(item["conditions"]) + ": ", style="yellow")
         names.append(item["name"], style="bold" if item["status"] == "eligible" else "yellow")
-        if item["status"] == "uncertain":
+        if item["status"] == "uncertain" and not item["conditions"]:
+            # the open criteria say what is missing; the investigations say how to get it
             pending = ", ".join(item["pending"]) or "the board's judgement"
             names.append(f" (obtain: {pending})", style="dim yellow")
     return names
@@ -95,8 +96,8 @@ def _plan(doc: dict[str, Any], refs: ReferenceList, width: int) -> Any:
     table = Table(show_header=True, header_style="bold", expand=True, show_lines=True)
     table.add_column("#", width=2)
     table.add_column("Intent", min_width=14, ratio=1, overflow="fold")
-    table.add_column("Options", min_width=22, ratio=2, overflow="fold")
-    table.add_column("Why", min_width=24, ratio=3, overflow="fold")
+    table.add_column("Options", min_width=22, ratio=3, overflow="fold")
+    table.add_column("Why", min_width=24, ratio=2, overflow="fold")
     for step in plan_steps(doc):
         why = Text(step["rationale"])
         why.append("\n" + refs.labels(step["sources"]), style="dim")
