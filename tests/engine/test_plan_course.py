@@ -1,0 +1,74 @@
+"""The plan follows the disease course: after progression on or after a somatostatin
+analogue, SSA is no longer the first systemic step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from nelm.service import assess_mapping
+from tests.engine.cases import BASE, with_changes
+
+# 002 §2.3: "Current guidelines, namely NANETS and ENETS, recommend the use of PRRT only after
+# the progression of disease while on SSAs"; 004 §3.5: NETTER-1 "was a second-line treatment".
+PROGRESSED_AFTER_SSA: list[dict[str, Any]] = [
+    {"course.progressed_on_ssa": True},
+    # Progression on SSA not stated as such, but an SSA given and the disease now progressing
+    # (cr02: SSA poorly tolerated, then chemotherapy, progression).
+    {
+        "course.progressed_on_ssa": None,
+        "course.prior_treatments": ["ssa"],
+        "course.prior_systemic_lines": 2,
+        "course.status": "progressing",
+    },
+]
+UNSTATED = {
+    "course.status": None,
+    "course.progressed_on_ssa": None,
+    "course.prior_treatments": None,
+    "course.prior_systemic_lines": None,
+}
+
+
+def _assess(changes: dict[str, Any]) -> dict[str, Any]:
+    # Unresectable by the surgeons' judgement so that the systemic steps are in play.
+    doc = with_changes(BASE, {"liver.surgical_assessment": "unresectable", **changes})
+    return assess_mapping(doc, with_evidence=False)  # type: ignore[no-any-return]
+
+
+def _first_systemic_with(result: dict[str, Any], option: str) -> int | None:
+    steps = [s for s in result["plan"] if s["intent"] == "systemic_control"]
+    return next((i for i, s in enumerate(steps) if option in s["options"]), None)
+
+
+@pytest.mark.parametrize("course", PROGRESSED_AFTER_SSA)
+def test_after_progression_on_ssa_prrt_comes_before_ssa(course: dict[str, Any]) -> None:
+    result = _assess(course)
+    assert result["options"]["prrt"]["status"] != "ineligible"
+    assert not any(
+        "ssa" in s["options"] for s in result["plan"] if s["intent"] == "systemic_control"
+    )
+
+
+@pytest.mark.parametrize(
+    "course",
+    [
+        {},  # the base case: stable, no prior treatment
+        UNSTATED,  # nothing stated about the course: unknown keeps the first-line step
+        {**UNSTATED, "course.prior_treatments": ["ssa"]},  # progression not stated
+        {"course.prior_treatments": ["ssa"], "course.status": "stable"},
+        {"course.status": "progressing", "course.prior_treatments": ["everolimus"]},
+    ],
+)
+def test_ssa_stays_first_line_unless_the_case_states_progression_after_it(
+    course: dict[str, Any],
+) -> None:
+    """004 §3.3 and 003 Medical therapy: SSA first line (PROMID, CLARINET); the step is
+    dropped only on a stated fact, never on a missing one."""
+    result = _assess(course)
+    assert result["options"]["ssa"]["status"] != "ineligible"
+    ssa_at = _first_systemic_with(result, "ssa")
+    assert ssa_at is not None
+    prrt_at = _first_systemic_with(result, "prrt")
+    assert prrt_at is None or ssa_at < prrt_at
