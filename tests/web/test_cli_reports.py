@@ -35,6 +35,19 @@ def test_html_report_to_a_file(tmp_path: Path) -> None:
     assert "http://" not in html and "https://" not in html  # no external resources
 
 
+def test_the_evidence_is_an_appendix_only_when_asked_for(tmp_path: Path) -> None:
+    """Issue 10: the report carries the evidence tables only with --evidence."""
+    case = _case(tmp_path)
+    plain, full = tmp_path / "plain.html", tmp_path / "full.html"
+    runner.invoke(app, ["assess", str(case), "--format", "html", "-o", str(plain)])
+    result = runner.invoke(
+        app, ["assess", str(case), "--format", "html", "--evidence", "-o", str(full)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Appendix: evidence" in full.read_text("utf-8")
+    assert "Appendix: evidence" not in plain.read_text("utf-8")
+
+
 def test_pdf_report_to_a_file_and_to_standard_output(tmp_path: Path) -> None:
     out = tmp_path / "report.pdf"
     result = runner.invoke(app, ["assess", str(_case(tmp_path)), "--format", "pdf", "-o", str(out)])

@@ -55,9 +55,16 @@ def assess_command(
             "the results; default today.",
         ),
     ] = None,
+    evidence: Annotated[
+        bool,
+        typer.Option(
+            "--evidence",
+            help="Append the published evidence of every option to an html or pdf report.",
+        ),
+    ] = False,
 ) -> None:
     """Assess one case: every option's status criterion by criterion, the plan, the gaps."""
-    run_assess(case, format, output, example, width, as_of)
+    run_assess(case, format, output, example, width, as_of, evidence=evidence)
 
 
 def register(app: typer.Typer) -> None:

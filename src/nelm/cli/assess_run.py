@@ -52,6 +52,8 @@ def run_assess(
     example: str | None,
     width: int | None,
     as_of: str | None,
+    *,
+    evidence: bool = False,
 ) -> None:
     """Assess one case: every option's status criterion by criterion, the plan, the gaps."""
     from nelm.service import assess_text
@@ -85,7 +87,9 @@ def run_assess(
     elif chosen in (Format.html, Format.pdf):
         from nelm.report.html import evidence_for_report, render_html
 
-        html = render_html(doc, evidence=evidence_for_report(doc))
+        # The evidence tables are an appendix only when asked for: without them a report
+        # is a few pages a board reads, with them about twenty-five.
+        html = render_html(doc, evidence=evidence_for_report(doc) if evidence else {})
         if chosen is Format.html:
             rendered = html
         else:
