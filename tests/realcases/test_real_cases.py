@@ -146,6 +146,19 @@ def test_disease_the_surgeons_could_not_resect_is_not_offered_for_resection() ->
     assert _criterion(name, "primary_tumor_resection", "liver_unresectable")["result"] == "met"
 
 
+def test_after_ssa_and_progression_prrt_leads_the_systemic_steps() -> None:
+    """cr02: an SSA was given ("poorly tolerated"), then chemotherapy, and the disease is
+    progressing. 002 §2.3: "NANETS and ENETS, recommend the use of PRRT only after the
+    progression of disease while on SSAs"; 004 §3.5: NETTER-1 "was a second-line treatment".
+    So SSA is not offered again as the first systemic step: PRRT is."""
+    plan = _assessed("cr02-rmu-pnet-prrt")["plan"]
+    systemic = [s for s in plan if s["intent"] == "systemic_control"]
+    assert systemic and systemic[0]["options"] == ["prrt"]
+    assert not any("ssa" in s["options"] for s in systemic)
+    # The case does not state progression *on* the SSA; nelm does not invent it.
+    assert _load("cr02-rmu-pnet-prrt")["case"]["course"].get("progressed_on_ssa") is None
+
+
 @pytest.mark.parametrize(
     "name", ["cr18-kudelka-serotonin-pnet-chd", "cr22-marques-gastric-net-late-liver"]
 )
