@@ -77,6 +77,9 @@ def _verdict(doc: dict[str, Any], chosen: list[str]) -> tuple[str, str, bool]:
 
 def build() -> str:
     rows, decided, verdicts, graded, in_first_two, eligible_or_conditional = [], 0, 0, 0, 0, 0
+    # Some reports name a step that maps to several options (cr26: "resection of the liver
+    # metastases"); this counts the cases where at least one of them is in the first two.
+    any_in_first_two = 0
     files = sorted(CASES.glob("cr*.json"))
     for path in files:
         record = json.loads(path.read_text(encoding="utf-8"))
@@ -89,6 +92,8 @@ def build() -> str:
         first = record["decision"]["chosen"][0] if record["decision"]["chosen"] else []
         rated, why, agrees = _verdict(doc, first)
         in_first_two += agrees
+        first_two = {o for step in doc["plan"][:2] for o in step["options"]}
+        any_in_first_two += any(o in first_two for o in first)
         eligible_or_conditional += all(doc["options"][o]["status"] != "ineligible" for o in first)
         cite = record["citation"]
         source = cite.get("doi") or cite.get("pmid") or cite.get("url", "")
@@ -123,7 +128,8 @@ def build() -> str:
         f"({100 * decided / verdicts:.0f} %).",
         f"- Grade settled: {graded} of {n} cases.",
         f"- Team's first choice eligible or conditional in nelm: {eligible_or_conditional} "
-        f"of {n}; and in the first two plan steps as well: {in_first_two} of {n}.",
+        f"of {n}; and in the first two plan steps as well: {in_first_two} of {n} (all of "
+        f"the options the report's step maps to), {any_in_first_two} of {n} (at least one).",
         "",
         '"(if …)" marks a conditional option: uncertain, shown with the criteria still open. '
         "Where nelm rates the team's choice ineligible, the last-but-one column gives the "
