@@ -72,3 +72,14 @@ def test_ssa_stays_first_line_unless_the_case_states_progression_after_it(
     assert ssa_at is not None
     prrt_at = _first_systemic_with(result, "prrt")
     assert prrt_at is None or ssa_at < prrt_at
+
+
+def test_the_other_seed_on_a_failed_ssa_is_shown_as_a_caution() -> None:
+    """003 Medical therapy: "If treatment with SSAs at standard dose fails, management options
+    include shortening of SSA administration intervals or augmentation of SSA dosage"; the
+    plan follows 002 §2.3 / 004 §3.5 (PRRT next) and shows 003 beside it."""
+    result = _assess({"course.progressed_on_ssa": True})
+    step = next(s for s in result["plan"] if s["options"] == ["prrt"])
+    assert "003 Medical therapy" in step["sources"]
+    assert "002 §2.3" in step["sources"]
+    assert "higher SSA dose" in step["rationale"]
