@@ -423,10 +423,26 @@ def survival_title(modality: str, kind: str) -> str:
     return f"{words[:1].upper()}{words[1:]} after {modality_title(modality)}"
 
 
+SUBGROUP_NOT_DRAWN: Final = (
+    "the figures describe a subgroup of the arm, not the arm (flag subgroup_outcome); "
+    "drawn, the curve would pass for the modality's survival"
+)
+
+
+def _fit_whole_arm(record: EvidenceRecord, kind: str) -> WeibullFit | FitRefused:
+    """A curve only for an arm's own figures: a subgroup's (often favourable) survival is
+    never drawn as if it were the arm's."""
+    from nelm.evidence.survival import FitRefused, RefusalCode, fit_record
+
+    if "subgroup_outcome" in record.flags:
+        return FitRefused(RefusalCode.SUBGROUP, SUBGROUP_NOT_DRAWN)
+    return fit_record(record, kind)
+
+
 def survival(modality: str, kind: str = "os") -> SurvivalAnalysis:
     """Fit a Weibull curve to every arm of ``modality`` that reports two or more anchors."""
     from nelm.evidence.records import MODALITIES, records_for
-    from nelm.evidence.survival import KINDS, fit_record
+    from nelm.evidence.survival import KINDS
 
     problems: list[Problem] = []
     if modality not in MODALITIES:
@@ -438,7 +454,7 @@ def survival(modality: str, kind: str = "os") -> SurvivalAnalysis:
     records = sorted(
         records_for(modality=modality), key=lambda r: (r.year or 0, r.author, r.study_key, r.id)
     )
-    fitted = tuple((record, fit_record(record, kind)) for record in records)
+    fitted = tuple((record, _fit_whole_arm(record, kind)) for record in records)
     document = _survival_document(fitted, modality=modality, kind=kind)
     return SurvivalAnalysis(modality, kind, fitted, document)
 
@@ -453,13 +469,16 @@ def survival_plot(analysis: SurvivalAnalysis, fmt: str) -> bytes:
         for record, result in analysis.fitted
         if isinstance(result, WeibullFit)
     ]
-    skipped = len(analysis.document["skipped"])
+    subgroups = sum(1 for s in analysis.document["skipped"] if s["code"] == "subgroup_outcome")
+    skipped = len(analysis.document["skipped"]) - subgroups
     subtitle = (
         f"Weibull curves through published medians and landmark rates · "
         f"{len(specs)} study arm{'s' if len(specs) != 1 else ''} drawn"
     )
     if skipped:
         subtitle += f" · {skipped} not drawn (fewer than two usable anchors)"
+    if subgroups:
+        subtitle += f" · {subgroups} subgroup-only arm{'s' if subgroups != 1 else ''} not drawn"
     return render_survival_plot(
         specs, fmt, title=str(analysis.document["title"]), subtitle=subtitle, kind=analysis.kind
     )
