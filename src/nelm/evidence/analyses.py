@@ -35,9 +35,12 @@ __all__ = [
     "SurvivalAnalysis",
     "candidates",
     "check_question",
+    "comparator_arms",
     "curve_label",
     "forest_plot",
     "heading",
+    "patient_subgroup",
+    "patient_subgroup_first",
     "pool",
     "select",
     "survival",
@@ -99,6 +102,42 @@ def candidates(modality: str, outcome: str, filters: Filters = NO_FILTERS) -> li
 def select(modality: str, outcome: str, filters: Filters = NO_FILTERS) -> Selection:
     """The records that enter the statistic, and every other one with its reason."""
     return select_records(candidates(modality, outcome, filters), outcome)
+
+
+def patient_subgroup(primary_site: str | None) -> tuple[str, ...]:
+    """The study populations a patient with this primary site belongs to (vocabulary.yaml
+    ``populations``: a pancreatic primary → ``pnet``; a small-intestinal one → ``si_net``,
+    ``midgut_net``); none for an unknown site or one no population names."""
+    if not primary_site:
+        return ()
+    sites = vocabulary().population_sites
+    return tuple(p for p, its in sites.items() if primary_site in its)
+
+
+def patient_subgroup_first(
+    records: Sequence[EvidenceRecord], primary_site: str | None
+) -> list[EvidenceRecord]:
+    """``records`` with the arms of the patient's own subgroup first (order kept within)."""
+    own = patient_subgroup(primary_site)
+    return sorted(records, key=lambda r: r.population not in own)
+
+
+def _publication(record: EvidenceRecord) -> tuple[Any, ...] | None:
+    reference = record.source.get("reference")
+    if not reference:
+        return None
+    return (record.author, record.year, record.source.get("seed"), reference)
+
+
+def comparator_arms(modality: str) -> list[EvidenceRecord]:
+    """The other arms of the studies that report an arm of ``modality``: arms of another
+    modality that the same review cites from the same publication (same first author,
+    year and reference), such as NETTER-1's octreotide LAR control arm beside its
+    177Lu-Dotatate arm (seed 000 §4, seed 002 §2.3)."""
+    from nelm.evidence.records import load_records, records_for
+
+    own = {key for r in records_for(modality=modality) if (key := _publication(r)) is not None}
+    return [r for r in load_records() if r.modality != modality and _publication(r) in own]
 
 
 # ------------------------------------------------------------------------ documents
