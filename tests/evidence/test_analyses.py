@@ -51,3 +51,13 @@ def test_a_subgroup_survival_is_never_drawn_as_the_arms() -> None:
     skipped = {s["id"]: s for s in analysis.document["skipped"]}
     assert skipped["zener-2019-tae@004-text"]["code"] == "subgroup_outcome"
     assert "subgroup" in skipped["zener-2019-tae@004-text"]["reason"]
+
+
+def test_plots_name_their_sources_as_references() -> None:
+    # Seed 000 (Table 2 and 3) is Ngongoni & Visser 2022, Cancers 14:5103 (its header).
+    forest = analyses.forest_plot(pool("tace", "os_5y_percent"), "svg")
+    curves = analyses.survival_plot(survival("tace", "os"), "svg")
+    for svg in (forest, curves):
+        assert b"Ngongoni 2022, Table 2" in svg
+        assert b"seed 000" not in svg
+    assert analyses.source_label({"seed": "001", "locator": "Table 2"}) == "Machairas 2021, Table 2"

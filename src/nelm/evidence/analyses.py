@@ -43,6 +43,7 @@ __all__ = [
     "patient_subgroup_first",
     "pool",
     "select",
+    "source_label",
     "survival",
     "survival_plot",
     "survival_title",
@@ -102,6 +103,16 @@ def candidates(modality: str, outcome: str, filters: Filters = NO_FILTERS) -> li
 def select(modality: str, outcome: str, filters: Filters = NO_FILTERS) -> Selection:
     """The records that enter the statistic, and every other one with its reason."""
     return select_records(candidates(modality, outcome, filters), outcome)
+
+
+def source_label(source: Mapping[str, Any]) -> str:
+    """A record's source as a reader names it: ``Ngongoni 2022, Table 2`` (sources.yaml),
+    for the plots; the source's own text when the review is not in the reference list."""
+    from nelm.knowledge.sources import ReferenceList
+
+    citation = f"{source.get('seed', '')} {source.get('locator', '')}".strip()
+    label = ReferenceList().label(citation)
+    return label if label != citation else source_text(source)
 
 
 def patient_subgroup(primary_site: str | None) -> tuple[str, ...]:
@@ -341,7 +352,7 @@ def forest_plot(analysis: PoolAnalysis, fmt: str) -> bytes:
         )
     used = analysis.selection.used
     labels = {r.id: arm_label(r) for r in used}
-    sources = {r.id: source_text(r.source) for r in used}
+    sources = {r.id: source_label(r.source) for r in used}
     doc = analysis.document
     subtitle = f"{doc['k']} study arms, {doc['n_total']} patients"
     if analysis.filters.text():
@@ -504,7 +515,7 @@ def survival_plot(analysis: SurvivalAnalysis, fmt: str) -> bytes:
     from nelm.evidence.survival_plot import CurveSpec, render_survival_plot
 
     specs = [
-        CurveSpec(result, curve_label(record), source_text(record.source))
+        CurveSpec(result, curve_label(record), source_label(record.source))
         for record, result in analysis.fitted
         if isinstance(result, WeibullFit)
     ]
