@@ -84,3 +84,22 @@ def test_a_subgroup_survival_is_named_not_drawn(site: Site) -> None:
     assert "Not drawn, the figures describe only a subgroup" in table
     assert "Zener 2019" in table.split("Not drawn")[1]
     assert "Zener 2019" not in table.split("Not drawn")[0]
+
+
+def test_the_pooled_questions_are_asked_again_in_the_patients_subgroup(site: Site) -> None:
+    from nelm.evidence.records import records_for
+
+    page = _page(site, "prrt", **{"primary.site": "pancreas"})
+    table = _table(page, "pooled-subgroup")
+    row = re.search(
+        r"Median progression-free survival after PRRT, pancreatic NET</th><td>(\d+)</td>", table
+    )
+    assert row, table
+    # Every PRRT arm of pancreatic NET that reports a median PFS and its size.
+    arms = {
+        r.study_key
+        for r in records_for(modality="prrt", outcome="median_pfs_months")
+        if r.population == "pnet" and r.n
+    }
+    assert int(row.group(1)) == len(arms) >= 2
+    assert "small-intestinal NET" not in table

@@ -215,6 +215,20 @@ def page(modality: str, primary_site: str | None) -> dict[str, Any]:
             pools.append(dict(analyses.pool(modality, outcome).document))
         except InputRejected:
             continue
+    # The same questions in the patient's own subgroup, where two or more arms report them.
+    subgroup_pools: list[dict[str, Any]] = []
+    for population in own:
+        for outcome in POOL_OUTCOMES:
+            try:
+                document = analyses.pool(
+                    modality, outcome, filters=analyses.Filters(population=population)
+                ).document
+            except InputRejected:
+                continue
+            if document["k"] >= 2:
+                subgroup_pools.append(
+                    {**document, "population_title": population_title(population)}
+                )
     curves = {}
     for kind in ("os", "pfs"):
         document = analyses.survival(modality, kind).document
@@ -228,6 +242,7 @@ def page(modality: str, primary_site: str | None) -> dict[str, Any]:
         "subgroup": [population_title(p) for p in own],
         "in_subgroup": sum(1 for r in rows if r["in_subgroup"]),
         "pools": pools,
+        "subgroup_pools": subgroup_pools,
         "curves": curves,
         "comparators": comparators,
         "outcome_names": [o for o in outcomes() if o in present],
