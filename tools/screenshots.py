@@ -131,6 +131,8 @@ def main() -> None:
         "meeting": f"/meetings/{meeting.id}",
         "present": f"/meetings/{meeting.id}/present/{position}",
         "meetings": "/meetings",
+        "evidence": f"/cases/{first.id}/evidence/tace",
+        "evidence-prrt": f"/cases/{first.id}/evidence/prrt",
         **({"real-case": f"/cases/{real.id}"} if real else {}),
     }
     try:
@@ -146,6 +148,11 @@ def main() -> None:
                 page.wait_for_url(base + "/")
                 for name, path in pages.items():
                     page.goto(base + path)
+                    # Plots below the fold load lazily: load them all for the photograph.
+                    page.evaluate(
+                        "document.querySelectorAll('img').forEach(i => i.loading = 'eager')"
+                    )
+                    page.wait_for_load_state("networkidle")
                     target = args.out / f"{name}-{size}.png"
                     page.screenshot(path=str(target), full_page=args.full_page)
                     print(target)

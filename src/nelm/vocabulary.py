@@ -13,7 +13,7 @@ use it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any, Final
@@ -29,11 +29,13 @@ __all__ = [
     "OptionWords",
     "Outcome",
     "Vocabulary",
+    "design_title",
     "intent_title",
     "modality_title",
     "option_name",
     "option_short",
     "outcome_title",
+    "population_title",
     "vocabulary",
 ]
 
@@ -98,6 +100,9 @@ class Vocabulary:
     derived_facts: tuple[DerivedFact, ...]
     outcomes: tuple[Outcome, ...]
     survival_kinds: Mapping[str, str]  # id -> name
+    populations: Mapping[str, str] = field(default_factory=dict)  # id -> name
+    population_sites: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    designs: Mapping[str, str] = field(default_factory=dict)  # id -> name
 
     @property
     def option_ids(self) -> tuple[str, ...]:
@@ -208,6 +213,17 @@ def _build(doc: Mapping[str, Any]) -> Vocabulary:
     kinds = {
         _text(r, "id", "a survival kind"): _text(r, "name", r["id"]) for r in doc["survival_kinds"]
     }
+    populations = {
+        _text(r, "id", "a population"): _text(r, "name", r["id"])
+        for r in doc.get("populations", ())
+    }
+    population_sites = {
+        str(r["id"]): tuple(str(s) for s in r.get("sites") or ())
+        for r in doc.get("populations", ())
+    }
+    designs = {
+        _text(r, "id", "a design"): _text(r, "name", r["id"]) for r in doc.get("designs", ())
+    }
     for where, ids in (
         ("option", [o.id for o in options]),
         ("intent", [i.id for i in intents]),
@@ -218,7 +234,19 @@ def _build(doc: Mapping[str, Any]) -> Vocabulary:
         ("modality", [o.id for o in options] + list(modalities)),
     ):
         _unique(ids, where)
-    return Vocabulary(options, modalities, intents, statuses, results, derived, outcomes, kinds)
+    return Vocabulary(
+        options,
+        modalities,
+        intents,
+        statuses,
+        results,
+        derived,
+        outcomes,
+        kinds,
+        populations,
+        population_sites,
+        designs,
+    )
 
 
 @cache
@@ -261,6 +289,16 @@ def outcome_title(outcome: str) -> str:
     """A readable name of an outcome id (``os_5y_percent`` → ``5-year overall survival``)."""
     found = vocabulary().outcome.get(outcome)
     return found.name if found else outcome.replace("_", " ")
+
+
+def population_title(population: str) -> str:
+    """A study population in words (``pnet`` → ``pancreatic NET``)."""
+    return vocabulary().populations.get(population, population.replace("_", " "))
+
+
+def design_title(design: str) -> str:
+    """A study design in words (``rct`` → ``randomised trial``)."""
+    return vocabulary().designs.get(design, design.replace("_", " "))
 
 
 def intent_title(intent: str) -> str:

@@ -199,6 +199,7 @@ def test_a_board_session_in_the_browser(
     page.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=forest.element_handle()
     )
+    _no_serious_accessibility_violations(page)
     page.get_by_role("link", name="← Back to case browser-1").click()
     page.wait_for_url(case_url + "#opt-liver_resection")
 

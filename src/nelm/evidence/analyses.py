@@ -35,11 +35,15 @@ __all__ = [
     "SurvivalAnalysis",
     "candidates",
     "check_question",
+    "comparator_arms",
     "curve_label",
     "forest_plot",
     "heading",
+    "patient_subgroup",
+    "patient_subgroup_first",
     "pool",
     "select",
+    "source_label",
     "survival",
     "survival_plot",
     "survival_title",
@@ -99,6 +103,52 @@ def candidates(modality: str, outcome: str, filters: Filters = NO_FILTERS) -> li
 def select(modality: str, outcome: str, filters: Filters = NO_FILTERS) -> Selection:
     """The records that enter the statistic, and every other one with its reason."""
     return select_records(candidates(modality, outcome, filters), outcome)
+
+
+def source_label(source: Mapping[str, Any]) -> str:
+    """A record's source as a reader names it: ``Ngongoni 2022, Table 2`` (sources.yaml),
+    for the plots; the source's own text when the review is not in the reference list."""
+    from nelm.knowledge.sources import ReferenceList
+
+    citation = f"{source.get('seed', '')} {source.get('locator', '')}".strip()
+    label = ReferenceList().label(citation)
+    return label if label != citation else source_text(source)
+
+
+def patient_subgroup(primary_site: str | None) -> tuple[str, ...]:
+    """The study populations a patient with this primary site belongs to (vocabulary.yaml
+    ``populations``: a pancreatic primary → ``pnet``; a small-intestinal one → ``si_net``,
+    ``midgut_net``); none for an unknown site or one no population names."""
+    if not primary_site:
+        return ()
+    sites = vocabulary().population_sites
+    return tuple(p for p, its in sites.items() if primary_site in its)
+
+
+def patient_subgroup_first(
+    records: Sequence[EvidenceRecord], primary_site: str | None
+) -> list[EvidenceRecord]:
+    """``records`` with the arms of the patient's own subgroup first (order kept within)."""
+    own = patient_subgroup(primary_site)
+    return sorted(records, key=lambda r: r.population not in own)
+
+
+def _publication(record: EvidenceRecord) -> tuple[Any, ...] | None:
+    reference = record.source.get("reference")
+    if not reference:
+        return None
+    return (record.author, record.year, record.source.get("seed"), reference)
+
+
+def comparator_arms(modality: str) -> list[EvidenceRecord]:
+    """The other arms of the studies that report an arm of ``modality``: arms of another
+    modality that the same review cites from the same publication (same first author,
+    year and reference), such as NETTER-1's octreotide LAR control arm beside its
+    177Lu-Dotatate arm (seed 000 §4, seed 002 §2.3)."""
+    from nelm.evidence.records import load_records, records_for
+
+    own = {key for r in records_for(modality=modality) if (key := _publication(r)) is not None}
+    return [r for r in load_records() if r.modality != modality and _publication(r) in own]
 
 
 # ------------------------------------------------------------------------ documents
@@ -302,7 +352,7 @@ def forest_plot(analysis: PoolAnalysis, fmt: str) -> bytes:
         )
     used = analysis.selection.used
     labels = {r.id: arm_label(r) for r in used}
-    sources = {r.id: source_text(r.source) for r in used}
+    sources = {r.id: source_label(r.source) for r in used}
     doc = analysis.document
     subtitle = f"{doc['k']} study arms, {doc['n_total']} patients"
     if analysis.filters.text():
@@ -423,10 +473,26 @@ def survival_title(modality: str, kind: str) -> str:
     return f"{words[:1].upper()}{words[1:]} after {modality_title(modality)}"
 
 
+SUBGROUP_NOT_DRAWN: Final = (
+    "the figures describe a subgroup of the arm, not the arm (flag subgroup_outcome); "
+    "drawn, the curve would pass for the modality's survival"
+)
+
+
+def _fit_whole_arm(record: EvidenceRecord, kind: str) -> WeibullFit | FitRefused:
+    """A curve only for an arm's own figures: a subgroup's (often favourable) survival is
+    never drawn as if it were the arm's."""
+    from nelm.evidence.survival import FitRefused, RefusalCode, fit_record
+
+    if "subgroup_outcome" in record.flags:
+        return FitRefused(RefusalCode.SUBGROUP, SUBGROUP_NOT_DRAWN)
+    return fit_record(record, kind)
+
+
 def survival(modality: str, kind: str = "os") -> SurvivalAnalysis:
     """Fit a Weibull curve to every arm of ``modality`` that reports two or more anchors."""
     from nelm.evidence.records import MODALITIES, records_for
-    from nelm.evidence.survival import KINDS, fit_record
+    from nelm.evidence.survival import KINDS
 
     problems: list[Problem] = []
     if modality not in MODALITIES:
@@ -438,7 +504,7 @@ def survival(modality: str, kind: str = "os") -> SurvivalAnalysis:
     records = sorted(
         records_for(modality=modality), key=lambda r: (r.year or 0, r.author, r.study_key, r.id)
     )
-    fitted = tuple((record, fit_record(record, kind)) for record in records)
+    fitted = tuple((record, _fit_whole_arm(record, kind)) for record in records)
     document = _survival_document(fitted, modality=modality, kind=kind)
     return SurvivalAnalysis(modality, kind, fitted, document)
 
@@ -449,17 +515,20 @@ def survival_plot(analysis: SurvivalAnalysis, fmt: str) -> bytes:
     from nelm.evidence.survival_plot import CurveSpec, render_survival_plot
 
     specs = [
-        CurveSpec(result, curve_label(record), source_text(record.source))
+        CurveSpec(result, curve_label(record), source_label(record.source))
         for record, result in analysis.fitted
         if isinstance(result, WeibullFit)
     ]
-    skipped = len(analysis.document["skipped"])
+    subgroups = sum(1 for s in analysis.document["skipped"] if s["code"] == "subgroup_outcome")
+    skipped = len(analysis.document["skipped"]) - subgroups
     subtitle = (
         f"Weibull curves through published medians and landmark rates · "
         f"{len(specs)} study arm{'s' if len(specs) != 1 else ''} drawn"
     )
     if skipped:
         subtitle += f" · {skipped} not drawn (fewer than two usable anchors)"
+    if subgroups:
+        subtitle += f" · {subgroups} subgroup-only arm{'s' if subgroups != 1 else ''} not drawn"
     return render_survival_plot(
         specs, fmt, title=str(analysis.document["title"]), subtitle=subtitle, kind=analysis.kind
     )

@@ -355,8 +355,8 @@ def build_forest(
             "† 0 or all patients with the event: 0.5 added to both cells (metafor escalc default)."
         )
     notes.append(
-        "Published summary figures, not patient-level data. Sources: seed files of "
-        "the nelm evidence base (table as located)."
+        "Published summary figures, not patient-level data. Sources: the review articles "
+        "named in each row (table or section as located)."
     )
     for i, note in enumerate(notes):
         fig.text(

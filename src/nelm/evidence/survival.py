@@ -145,6 +145,10 @@ class RefusalCode(StrEnum):
     """The anchors are so close that rounding them changes k by more than MAX_SHAPE_SPREAD."""
     INVALID_VALUE = "invalid_value"
     """A value of the record is out of range (a percentage above 100, a negative median)."""
+    SUBGROUP = "subgroup_outcome"
+    """The figures describe a subgroup of the arm (often its favourable part, e.g. the
+    well-differentiated tumours of Zener 2019, seed 004 §3.2): drawn, the curve would pass
+    for the whole arm's survival."""
 
 
 @dataclass(frozen=True, slots=True)

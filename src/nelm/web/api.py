@@ -652,6 +652,11 @@ def evidence_pool(
     return evidence.pool(modality, outcome, method, knapp_hartung)
 
 
+# A plot depends only on the packaged records, which change only with a new release: the
+# browser keeps it for an hour, so an evidence page opens without drawing again.
+_PLOT_CACHE = {"Cache-Control": "private, max-age=3600"}
+
+
 @router.get("/evidence/forest.svg", tags=["evidence"], response_class=Response, responses=_SVG)
 def evidence_forest(
     principal: UserDep,
@@ -661,7 +666,9 @@ def evidence_forest(
 ) -> Response:
     """Forest plot of a pooled percentage outcome."""
     return Response(
-        evidence.forest_svg_cached(modality, outcome, method), media_type="image/svg+xml"
+        evidence.forest_svg_cached(modality, outcome, method),
+        media_type="image/svg+xml",
+        headers=_PLOT_CACHE,
     )
 
 
@@ -675,7 +682,11 @@ def evidence_survival(
     principal: UserDep, modality: Modality, kind: Annotated[Literal["os", "pfs"], Query()] = "os"
 ) -> Response:
     """Approximate survival curves (Weibull through published medians and rates)."""
-    return Response(evidence.survival_svg_cached(modality, kind), media_type="image/svg+xml")
+    return Response(
+        evidence.survival_svg_cached(modality, kind),
+        media_type="image/svg+xml",
+        headers=_PLOT_CACHE,
+    )
 
 
 # --------------------------------------------------------------------------- users, tokens

@@ -27,6 +27,7 @@ __all__ = [
     "forest_svg_cached",
     "modalities",
     "outcomes",
+    "page",
     "pool",
     "records",
     "survival_svg",
@@ -155,3 +156,95 @@ def forest_svg_cached(modality: str, outcome: str, method: str = "REML") -> byte
 @lru_cache(maxsize=128)
 def survival_svg_cached(modality: str, kind: str = "os") -> bytes:
     return survival_svg(modality, kind)
+
+
+# The outcomes an evidence page pools or summarises, in the order a board reads them.
+POOL_OUTCOMES = (
+    "os_5y_percent",
+    "os_3y_percent",
+    "os_1y_percent",
+    "median_os_months",
+    "median_pfs_months",
+    "orr_percent",
+    "dcr_percent",
+    "morbidity_percent",
+    "mortality_percent",
+    "symptom_response_percent",
+)
+
+
+def _arm_row(record: EvidenceRecord, own: tuple[str, ...]) -> dict[str, Any]:
+    """One study arm in a reader's words: design and population named, the source as a
+    citation the page's reference list resolves ("000 §4" → Ngongoni 2022, §4)."""
+    from nelm.evidence.records import arm_label
+    from nelm.vocabulary import design_title, modality_title, population_title
+
+    source = record.source
+    return {
+        **record.as_dict(),
+        "label": arm_label(record),
+        "modality_title": modality_title(record.modality),
+        "design_title": design_title(record.design),
+        "population_title": population_title(record.population),
+        "citation": f"{source.get('seed', '')} {source.get('locator', '')}".strip(),
+        "reference": source.get("reference") or "",
+        "in_subgroup": record.population in own,
+    }
+
+
+@lru_cache(maxsize=512)
+def page(modality: str, primary_site: str | None) -> dict[str, Any]:
+    """What the evidence page of ``modality`` shows for a patient with ``primary_site``,
+    every number from ``nelm.evidence.analyses`` (remembered: the records do not change
+    while the server runs). The template must not change what it is given."""
+    try:
+        from nelm.evidence import analyses
+        from nelm.evidence.records import records_for
+    except ImportError as exc:
+        raise _unavailable() from exc
+    from nelm.vocabulary import population_title
+
+    own = analyses.patient_subgroup(primary_site)
+    found = analyses.patient_subgroup_first(records_for(modality=modality), primary_site)
+    rows = [_arm_row(r, own) for r in found]
+    pools: list[dict[str, Any]] = []
+    for outcome in POOL_OUTCOMES:
+        if sum(1 for r in found if outcome in r.outcomes and r.n) < 2:
+            continue
+        try:
+            pools.append(dict(analyses.pool(modality, outcome).document))
+        except InputRejected:
+            continue
+    # The same questions in the patient's own subgroup, where two or more arms report them.
+    subgroup_pools: list[dict[str, Any]] = []
+    for population in own:
+        for outcome in POOL_OUTCOMES:
+            try:
+                document = analyses.pool(
+                    modality, outcome, filters=analyses.Filters(population=population)
+                ).document
+            except InputRejected:
+                continue
+            if document["k"] >= 2:
+                subgroup_pools.append(
+                    {**document, "population_title": population_title(population)}
+                )
+    curves = {}
+    for kind in ("os", "pfs"):
+        document = analyses.survival(modality, kind).document
+        if document["curves"]:
+            curves[kind] = dict(document)
+    present = {o for r in found for o in r.outcomes}
+    comparators = [_arm_row(r, own) for r in analyses.comparator_arms(modality)]
+    present_cmp = {o for r in analyses.comparator_arms(modality) for o in r.outcomes}
+    return {
+        "records": rows,
+        "subgroup": [population_title(p) for p in own],
+        "in_subgroup": sum(1 for r in rows if r["in_subgroup"]),
+        "pools": pools,
+        "subgroup_pools": subgroup_pools,
+        "curves": curves,
+        "comparators": comparators,
+        "outcome_names": [o for o in outcomes() if o in present],
+        "comparator_outcomes": [o for o in outcomes() if o in present_cmp],
+    }

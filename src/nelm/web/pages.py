@@ -21,6 +21,7 @@ from starlette.datastructures import FormData
 from nelm.case.fields import FIELD_BY_PATH, OPTION_IDS
 from nelm.case.plausibility import clinical_number, plausible_ranges
 from nelm.errors import InputRejected, Problem
+from nelm.knowledge.sources import ReferenceList
 from nelm.report.board import cite_html, cite_in_text
 from nelm.report.html import (
     INTENT_TITLES,
@@ -45,7 +46,7 @@ from nelm.store import (
     VersionConflictError,
 )
 from nelm.store.security import MIN_PASSWORD_LENGTH, new_token
-from nelm.vocabulary import option_name, vocabulary
+from nelm.vocabulary import option_name, population_title, vocabulary
 from nelm.web import evidence
 from nelm.web.auth import (
     LOGIN_CSRF_COOKIE,
@@ -556,19 +557,6 @@ def report(
 
 # --------------------------------------------------------------------------- evidence
 
-_POOL_OUTCOMES = (
-    "os_5y_percent",
-    "os_3y_percent",
-    "os_1y_percent",
-    "median_os_months",
-    "median_pfs_months",
-    "orr_percent",
-    "dcr_percent",
-    "morbidity_percent",
-    "mortality_percent",
-    "symptom_response_percent",
-)
-
 
 @router.get("/cases/{case_pk}/evidence/{option_id}")
 def evidence_page(request: Request, case_pk: Id, option_id: str, principal: PageUser) -> Response:
@@ -576,30 +564,9 @@ def evidence_page(request: Request, case_pk: Id, option_id: str, principal: Page
     case = store.get_case(case_pk)
     if option_id not in OPTION_IDS:
         raise NotFoundError(f"no option {option_id}")
-    if not evidence.available():
-        return render(
-            request,
-            "evidence.html",
-            title="Evidence",
-            case=case,
-            option_title=option_name(option_id),
-            option_id=option_id,
-            records=[],
-            pools=[],
-            curves=False,
-            unavailable=evidence.NOT_INSTALLED,
-            outcome_names=[],
-        )
-    rows = evidence.records(option_id)
-    pools: list[dict[str, Any]] = []
-    for outcome in _POOL_OUTCOMES:
-        if sum(1 for r in rows if outcome in r and r.get("n")) < 2:
-            continue
-        try:
-            pools.append(evidence.pool(option_id, outcome))
-        except InputRejected:
-            continue
-    outcome_names = [o for o in evidence.outcomes() if any(o in r for r in rows)]
+    site = (case.document.get("primary") or {}).get("site")
+    site = site if isinstance(site, str) else None
+    available = evidence.available()
     return render(
         request,
         "evidence.html",
@@ -607,25 +574,12 @@ def evidence_page(request: Request, case_pk: Id, option_id: str, principal: Page
         option_title=option_name(option_id),
         case=case,
         option_id=option_id,
-        records=rows,
-        pools=pools,
-        curves=_has_curves(option_id),
-        unavailable="",
-        outcome_names=outcome_names,
+        ev=evidence.page(option_id, site) if available else {"records": []},
+        site_words=choice_label("primary.site", site) if site else "",
+        population_words=population_title,
+        refs=ReferenceList(),
+        unavailable="" if available else evidence.NOT_INSTALLED,
     )
-
-
-def _has_curves(option_id: str) -> dict[str, bool]:
-    try:
-        from nelm.evidence.records import records_for
-        from nelm.evidence.survival import WeibullFit, fit_record
-    except ImportError:
-        return {}
-    found = records_for(modality=option_id)
-    return {
-        kind: any(isinstance(fit_record(r, kind), WeibullFit) for r in found)
-        for kind in ("os", "pfs")
-    }
 
 
 # --------------------------------------------------------------------------- account

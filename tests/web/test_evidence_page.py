@@ -1,0 +1,105 @@
+"""The evidence page as a board reads it: the patient's own subgroup first, populations
+and designs in words, the comparator arms of the trials, a table with every plot, and no
+survival curve drawn from a subgroup's figures. Expected rows come from the evidence
+records (the seed and place of each is cited beside it)."""
+
+from __future__ import annotations
+
+import re
+
+from nelm.evidence import analyses
+from tests.web.conftest import Site
+from tests.web.test_pages import logged_in, new_case
+
+
+def _table(page: str, table_id: str) -> str:
+    match = re.search(rf'<table[^>]*id="{table_id}".*?</table>', page, re.S)
+    assert match, table_id
+    return match.group(0)
+
+
+def _page(site: Site, option: str, **fields: str) -> str:
+    client, csrf = logged_in(site)
+    pk = new_case(client, csrf, case_id=f"ev-{option}", **fields)
+    response = client.get(f"/cases/{pk}/evidence/{option}")
+    assert response.status_code == 200
+    return response.text
+
+
+def test_patient_subgroup_from_the_primary_site() -> None:
+    assert analyses.patient_subgroup("pancreas") == ("pnet",)
+    assert set(analyses.patient_subgroup("small_intestine")) == {"si_net", "midgut_net"}
+    assert analyses.patient_subgroup(None) == ()
+    assert analyses.patient_subgroup("lung") == ()
+
+
+def test_a_pancreatic_patient_sees_the_pancreatic_arms_first(site: Site) -> None:
+    page = _page(site, "tace", **{"primary.site": "pancreas"})
+    own = _table(page, "records-subgroup")
+    # Seed 000 Table 2: Ruszniewski 1993, islet-cell (pancreatic) tumours treated by TACE.
+    assert "Ruszniewski 1993" in own and "pancreatic NET" in own
+    # Seed 000 Table 2: Maire 2012 treated midgut NET: not this patient's subgroup.
+    assert "Maire 2012" not in own and "Maire 2012" in _table(page, "records")
+    assert page.index('id="records-subgroup"') < page.index('id="records"')
+    assert ">pnet<" not in page and ">retrospective<" not in page  # codes never shown
+
+
+def test_a_small_intestinal_patient_sees_the_midgut_arms_first(site: Site) -> None:
+    page = _page(site, "tace", **{"primary.site": "small_intestine"})
+    own = _table(page, "records-subgroup")
+    # Seed 000 Table 2 (Maire 2012, midgut NET); seed 001 Supplementary Table 1
+    # (Hur 2013, small-intestinal NET).
+    assert "Maire 2012" in own and "Hur 2013" in own
+    assert "Ruszniewski 1993" not in own
+
+
+def test_the_comparator_arms_of_the_trials_are_shown(site: Site) -> None:
+    page = _page(site, "prrt", **{"primary.site": "small_intestine"})
+    comparators = _table(page, "comparators")
+    # Seed 000 §4 [84] and seed 002 §2.3: NETTER-1's control arm, long-acting octreotide,
+    # median PFS 8.4 (seed 000) and 8.5 months (seed 002).
+    assert "octreotide LAR (control)" in comparators and "8.4" in comparators
+    assert "8.5" in comparators and "randomised trial" in comparators
+    ids = {r.id for r in analyses.comparator_arms("everolimus")}
+    # Seed 003 §Targeted therapies [107]: the RADIANT-3 placebo arm.
+    assert "yao-2011-placebo@003-text" in ids
+
+
+def test_every_plot_has_its_table_a_placeholder_and_resolved_sources(site: Site) -> None:
+    page = _page(site, "tace", **{"primary.site": "pancreas"})
+    assert page.count('class="plot-frame"') == page.count("<img ")
+    assert page.count('class="plot-frame"') == page.count('class="scroll plot-table"')
+    assert 'data-wait="Drawing the plot…"' in page
+    # Seed 000 Table 2 is Ngongoni & Visser 2022 (sources.yaml); the page ends with the list.
+    assert "Ngongoni 2022, Table 2" in page and 'id="reference-list"' in page
+    assert "seed 000, Table 2" not in page  # the old internal source text
+
+
+def test_a_subgroup_survival_is_named_not_drawn(site: Site) -> None:
+    page = _page(site, "tae", **{"primary.site": "pancreas"})
+    # Seed 004 §3.2: Zener 2019's survival rates are for well to moderately
+    # differentiated patients only.
+    section = page[page.index('id="surv-os"') :]
+    table = section[: section.index("</section>")]
+    assert "Not drawn, the figures describe only a subgroup" in table
+    assert "Zener 2019" in table.split("Not drawn")[1]
+    assert "Zener 2019" not in table.split("Not drawn")[0]
+
+
+def test_the_pooled_questions_are_asked_again_in_the_patients_subgroup(site: Site) -> None:
+    from nelm.evidence.records import records_for
+
+    page = _page(site, "prrt", **{"primary.site": "pancreas"})
+    table = _table(page, "pooled-subgroup")
+    row = re.search(
+        r"Median progression-free survival after PRRT, pancreatic NET</th><td>(\d+)</td>", table
+    )
+    assert row, table
+    # Every PRRT arm of pancreatic NET that reports a median PFS and its size.
+    arms = {
+        r.study_key
+        for r in records_for(modality="prrt", outcome="median_pfs_months")
+        if r.population == "pnet" and r.n
+    }
+    assert int(row.group(1)) == len(arms) >= 2
+    assert "small-intestinal NET" not in table
