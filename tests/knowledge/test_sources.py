@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from nelm.knowledge.loader import load_knowledge
-from nelm.knowledge.sources import ReferenceList, reference, resolve
+from nelm.knowledge.sources import ReferenceList, cite_plain, reference, resolve
 
 # The DOI line of each review, as printed in the article (shared/seeds/<id>_*.txt):
 # 000 citation line "https://doi.org/10.3390/cancers14205103"; 001 "DOI:
@@ -48,3 +48,11 @@ def test_a_citation_reads_as_author_year_and_locator_and_is_numbered_once() -> N
     assert refs.label("NETTER-1 eligibility") == "NETTER-1, Strosberg 2017, eligibility"
     assert [r.key for r in refs.order] == ["001", "NETTER-1"]
     assert resolve("999 Table 9") == (None, "999 Table 9")
+
+
+def test_a_records_note_names_the_review_not_its_file_number() -> None:
+    # Seed 004 is Xue 2025 and seed 002 Criss 2024 (their headers; sources.yaml).
+    refs = ReferenceList()
+    text = cite_plain("Also in seed 004 (ref 52) and seeds 002, 004.", refs)
+    assert text == "Also in Xue 2025 (ref 52) and Criss 2024, Xue 2025."
+    assert [r.key for r in refs.order] == ["004", "002"]

@@ -202,6 +202,21 @@ def test_the_board_summary_is_two_pages_with_the_case_id_and_page_numbers(
     assert "001 " not in whole and "liver_resection" not in whole  # no codes or ids
 
 
+def test_the_full_report_is_the_board_summary_then_the_assessment(
+    site: Site, tmp_path: Path
+) -> None:
+    """Issue 10 point 6: the summary first, then the assessment; evidence only when asked."""
+    client, csrf = logged_in(site)
+    pk = new_case(client, csrf, case_id="full-1", **UNFIT)
+    response = client.get(f"/cases/{pk}/report.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    pages = _pdf_pages(response.content, tmp_path)
+    whole = "\n".join(pages)
+    assert "Tumour-board summary" in pages[0]
+    assert whole.index("Tumour-board summary") < whole.index("Tumour-board assessment")
+    assert "Appendix: evidence" not in whole
+
+
 def test_references_end_the_case_page_and_every_citation_links_to_one(site: Site) -> None:
     client, csrf = logged_in(site)
     pk = new_case(client, csrf, case_id="ref-1", **UNFIT)

@@ -117,7 +117,8 @@ class ReferenceList:
 
 
 _PARENS = re.compile(r"\(([^()]+)\)")
-_BARE_REVIEW = re.compile(r"\b(00[0-9])\b")
+# a bare review number, also as the records' notes write it ("seed 004 (ref 52)")
+_BARE_REVIEW = re.compile(r"\b(?:[Ss]eeds? )?(00[0-9])\b")
 
 
 def cite_plain(text: str, refs: ReferenceList) -> str:

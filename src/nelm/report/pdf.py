@@ -31,14 +31,18 @@ def _refuse(url: str, *args: Any, **kwargs: Any) -> NoReturn:
     raise ValueError(f"the report may not load external resources ({url[:60]})")
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Lay out a self-contained HTML document as PDF bytes."""
+def html_to_pdf(html: str, *more: str) -> bytes:
+    """Lay out self-contained HTML documents as one PDF, each document's pages after the
+    previous one's (each keeps its own page style and numbering)."""
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: Pango missing
         raise PdfUnavailableError(f"PDF output is not available: {INSTALL_HINT}") from exc
-    document = HTML(string=html, url_fetcher=_refuse, base_url=None)
-    pdf = document.write_pdf()
+    documents = [
+        HTML(string=text, url_fetcher=_refuse, base_url=None).render() for text in (html, *more)
+    ]
+    pages = [page for document in documents for page in document.pages]
+    pdf = documents[0].copy(pages).write_pdf()
     assert isinstance(pdf, bytes)
     return pdf
 

@@ -44,6 +44,7 @@ from nelm.web.pages import (
     _writer,
     render,
 )
+from nelm.web.reports import summary_document
 
 __all__ = ["case_page", "present_page", "router"]
 
@@ -334,38 +335,6 @@ def change_decision_form(
 
 
 # --------------------------------------------------------------------------- board summary
-
-
-def summary_document(
-    request: Request, case_pk: int, principal: Principal, version: int | None
-) -> tuple[str, str]:
-    """The board summary of a case as HTML, and the file stem. Audited as an export."""
-    from nelm.report.summary import render_summary_html
-
-    store = _store(request)
-    case = store.get_case(case_pk)
-    chosen = version or case.current_version
-    record = assess_stored(store, case, _document(store, case, chosen), chosen, principal.user)
-    current = [d for d in store.list_decisions(case_pk) if d.current]
-    decision = current[-1] if current else None
-    agenda = store.agenda_of_case(case_pk)
-    meeting_id = (
-        decision.meeting_id
-        if decision and decision.meeting_id
-        else (agenda[-1].meeting_id if agenda else None)
-    )
-    meeting = store.get_meeting(meeting_id) if meeting_id else None
-    item = next((a for a in reversed(agenda) if a.meeting_id == meeting_id), None)
-    html = render_summary_html(
-        record.output,
-        decision=decision,
-        meeting=meeting,
-        question=item.question if item else "",
-        presenter=item.presenter if item else "",
-        case_version=chosen,
-    )
-    store.audit(principal.user, "export", case.case_id, f"summary version {chosen}")
-    return html, f"nelm-summary-{case_pk}-v{chosen}"
 
 
 @router.get("/cases/{case_pk}/summary.{fmt}")

@@ -21,7 +21,7 @@ from starlette.datastructures import FormData
 from nelm.case.fields import FIELD_BY_PATH, OPTION_IDS
 from nelm.case.plausibility import clinical_number, plausible_ranges
 from nelm.errors import InputRejected, Problem
-from nelm.knowledge.sources import ReferenceList
+from nelm.knowledge.sources import ReferenceList, cite_plain
 from nelm.report.board import cite_html, cite_in_text
 from nelm.report.html import (
     INTENT_TITLES,
@@ -89,6 +89,7 @@ def _env() -> Environment:
     env.filters["label"] = field_label
     env.filters["outcome"] = outcome_label
     env.globals.update(
+        cite_plain=cite_plain,
         safety=SAFETY_STATEMENT,
         intents=INTENT_TITLES,
         status_text=STATUS_TEXT,

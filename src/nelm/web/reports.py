@@ -12,7 +12,7 @@ from nelm.web.auth import Principal
 from nelm.web.cases import assess_stored
 from nelm.web.errors import ApiError
 
-__all__ = ["assessment_of", "build_report"]
+__all__ = ["assessment_of", "build_report", "summary_document"]
 
 
 def _store(request: Request) -> Store:
@@ -36,6 +36,42 @@ def assessment_of(
     return case, assess_stored(store, case, document, chosen, principal.user)
 
 
+def _summary_html(store: Store, case: CaseRecord, record: AssessmentRecord) -> str:
+    """The board summary of one stored assessment: the current decision, the meeting it was
+    taken at (else the latest agenda entry) and the question put to the board."""
+    from nelm.report.summary import render_summary_html
+
+    current = [d for d in store.list_decisions(case.id) if d.current]
+    decision = current[-1] if current else None
+    agenda = store.agenda_of_case(case.id)
+    meeting_id = (
+        decision.meeting_id
+        if decision and decision.meeting_id
+        else (agenda[-1].meeting_id if agenda else None)
+    )
+    meeting = store.get_meeting(meeting_id) if meeting_id else None
+    item = next((a for a in reversed(agenda) if a.meeting_id == meeting_id), None)
+    return render_summary_html(
+        record.output,
+        decision=decision,
+        meeting=meeting,
+        question=item.question if item else "",
+        presenter=item.presenter if item else "",
+        case_version=record.case_version,
+    )
+
+
+def summary_document(
+    request: Request, case_pk: int, principal: Principal, version: int | None
+) -> tuple[str, str]:
+    """The board summary of a case as HTML, and the file stem. Audited as an export."""
+    store = _store(request)
+    case, record = assessment_of(request, case_pk, version, principal)
+    html = _summary_html(store, case, record)
+    store.audit(principal.user, "export", case.case_id, f"summary version {record.case_version}")
+    return html, f"nelm-summary-{case_pk}-v{record.case_version}"
+
+
 def build_report(
     request: Request,
     case_pk: int,
@@ -46,7 +82,8 @@ def build_report(
     with_evidence: bool = False,
 ) -> tuple[bytes, str, str]:
     """The report of a stored case: (bytes, media type, file name). Audited as export. The
-    evidence tables are an appendix only when asked for."""
+    PDF is the board summary, then the assessment; the evidence tables are an appendix only
+    when asked for."""
     from nelm.report.html import evidence_for_report, render_html
 
     store = _store(request)
@@ -68,7 +105,8 @@ def build_report(
         from nelm.report.pdf import PdfUnavailableError, html_to_pdf
 
         try:
-            return html_to_pdf(html), "application/pdf", f"{stem}.pdf"
+            pdf = html_to_pdf(_summary_html(store, case, record), html)
+            return pdf, "application/pdf", f"{stem}.pdf"
         except PdfUnavailableError as exc:
             raise ApiError(503, str(exc)) from exc
     return html.encode("utf-8"), "text/html; charset=utf-8", f"{stem}.html"
