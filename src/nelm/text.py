@@ -59,7 +59,7 @@ def forbidden_character(text: str) -> str | None:
 
 
 def printable(text: str) -> str:
-    """``text`` with every forbidden character written as a ``\\uXXXX`` escape, so a
+    """``text`` with every forbidden character written as a ``\\u`` escape of four hex digits, so a
     path or value can be shown (and logged) without carrying it."""
     return _FORBIDDEN.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
