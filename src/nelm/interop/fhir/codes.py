@@ -44,6 +44,7 @@ __all__ = [
     "MEDICATIONS",
     "NEGATIVE",
     "OBSERVATION_RULES",
+    "ORGAN_SITES",
     "POSITIVE",
     "PROCEDURES",
     "SNOMED_BODY_SITES",
@@ -59,6 +60,18 @@ __all__ = [
     "snomed_morphology",
     "topography",
 ]
+
+ORGAN_SITES = (
+    "pancreas",
+    "duodenum",
+    "stomach",
+    "small_intestine",
+    "appendix",
+    "colon",
+    "rectum",
+    "lung",
+)
+"""The primary sites of case-v1 that a body-site or topography code names as one organ."""
 
 
 # --------------------------------------------------------------------------- observations

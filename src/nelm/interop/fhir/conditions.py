@@ -26,6 +26,7 @@ from typing import Any
 
 from nelm.interop.fhir.cancers import histology_concepts, related_primary
 from nelm.interop.fhir.codes import (
+    ORGAN_SITES,
     SNOMED_BODY_SITES,
     ConditionMeaning,
     Morphology,
@@ -46,17 +47,7 @@ __all__ = ["read_condition"]
 
 _NOT_CONFIRMED = ("refuted", "entered-in-error", "unconfirmed", "provisional", "differential")
 _NOT_CURRENT = ("inactive", "remission", "resolved")
-_PRIMARY_SITES = (
-    "pancreas",
-    "duodenum",
-    "stomach",
-    "small_intestine",
-    "appendix",
-    "colon",
-    "rectum",
-    "lung",
-    "unknown_primary",
-)
+_PRIMARY_SITES = (*ORGAN_SITES, "unknown_primary")
 _SECONDARY_ROLES = (Role.LIVER_METASTASIS, Role.EXTRAHEPATIC, Role.INTRATHORACIC_NODES)
 
 

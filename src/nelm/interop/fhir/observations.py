@@ -19,6 +19,7 @@ from nelm.interop.fhir.codes import (
     GRADE_ANSWERS,
     NEGATIVE,
     OBSERVATION_RULES,
+    ORGAN_SITES,
     POSITIVE,
     SNOMED_BODY_SITES,
     TNM_ANSWERS,
@@ -284,16 +285,7 @@ def _ki67_source(resource: Mapping[str, Any]) -> tuple[tuple[str, Scalar], ...]:
             site = SNOMED_BODY_SITES.get(code)
         if site == "liver":
             sites.add("liver_metastasis")
-        elif site in (
-            "pancreas",
-            "duodenum",
-            "stomach",
-            "small_intestine",
-            "appendix",
-            "colon",
-            "rectum",
-            "lung",
-        ):
+        elif site in ORGAN_SITES:
             sites.add("primary")
     if len(sites) == 1:
         return (("pathology.ki67_source", sites.pop()),)
