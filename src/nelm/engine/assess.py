@@ -83,7 +83,7 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
         warnings=tuple(w["message"] for w in checks) + tuple(_warnings(case, derived)),
         input_warnings=checks,
         evidence={oid: evidence(oid) for oid in results} if evidence else {},
-        investigations=rank_investigations(case, kb, results, plan, facts_of),
+        investigations=rank_investigations(case, kb, results, plan, facts_of, derived),
     )
 
 

@@ -10,6 +10,7 @@ unknown.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -63,11 +64,14 @@ class LeafResult:
 # --------------------------------------------------------------------------- evaluation
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "lt": lambda a, b: a < b,
-    "le": lambda a, b: a <= b,
-    "gt": lambda a, b: a > b,
-    "ge": lambda a, b: a >= b,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
 }
+# Module constants: the evaluator runs for every leaf of every criterion, many times per
+# assessment (the to-do list re-evaluates), so it avoids attribute look-ups on the enum.
+_MET, _NOT_MET, _UNKNOWN = Truth.MET, Truth.NOT_MET, Truth.UNKNOWN
 
 
 def _interval_truth(leaf: Leaf, value: Interval) -> Truth:
@@ -103,7 +107,7 @@ def _interval_truth(leaf: Leaf, value: Interval) -> Truth:
 
 def _leaf_truth(leaf: Leaf, value: Fact | None) -> Truth:
     if value is None:
-        return Truth.UNKNOWN
+        return _UNKNOWN
     if isinstance(value, Interval):
         return _interval_truth(leaf, value)
     op, operand = leaf.op, leaf.operand
@@ -112,31 +116,32 @@ def _leaf_truth(leaf: Leaf, value: Fact | None) -> Truth:
         if op in ("eq", "ne", "in", "not_in"):
             allowed = set(operand) if isinstance(operand, tuple) else {operand}
             if value <= allowed:
-                inside = Truth.MET
+                inside = _MET
             elif value.isdisjoint(allowed):
-                inside = Truth.NOT_MET
+                inside = _NOT_MET
             else:
-                inside = Truth.UNKNOWN
+                inside = _UNKNOWN
             return inside if op in ("eq", "in") else negate(inside)
         raise TypeError(f"operator {op} cannot apply to a set-valued fact {leaf.field}")
-    if op in _COMPARE:
+    compare = _COMPARE.get(op)
+    if compare is not None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise TypeError(f"{leaf.field} is not numeric")
-        return Truth.of(_COMPARE[op](value, operand))
+        return _MET if compare(value, operand) else _NOT_MET
     if op == "eq":
-        return Truth.of(value == operand)
+        return _MET if value == operand else _NOT_MET
     if op == "ne":
-        return Truth.of(value != operand)
+        return _MET if value != operand else _NOT_MET
     if op == "in":
         assert isinstance(operand, tuple)
-        return Truth.of(value in operand)
+        return _MET if value in operand else _NOT_MET
     if op == "not_in":
         assert isinstance(operand, tuple)
-        return Truth.of(value not in operand)
+        return _MET if value not in operand else _NOT_MET
     # contains: a list-valued fact holds the constant
     if not isinstance(value, tuple):
         raise TypeError(f"'contains' needs a list fact, {leaf.field} is not one")
-    return Truth.of(operand in value)
+    return _MET if operand in value else _NOT_MET
 
 
 def overridden(condition: Condition, facts: Mapping[str, Fact]) -> tuple[str, str, Truth] | None:
@@ -172,17 +177,19 @@ def evaluate(
     Every leaf is evaluated (no short-circuit) so that the trace always shows all values
     a criterion looked at.
     """
-    if isinstance(condition, Leaf):
+    # type(...) is, not isinstance: the node classes are final, and this is the hot path.
+    if type(condition) is Leaf:
         value = facts.get(condition.field)
-        truth = _leaf_truth(condition, value)
+        truth = _UNKNOWN if value is None else _leaf_truth(condition, value)
         if trace is not None:
             trace.append(LeafResult(condition, value, truth))
         return truth
-    if isinstance(condition, All):
+    if type(condition) is All:
         return all_of([evaluate(p, facts, trace) for p in condition.parts])
-    if isinstance(condition, AnyOf):
+    if type(condition) is AnyOf:
         return any_of([evaluate(p, facts, trace) for p in condition.parts])
-    if isinstance(condition, FirstKnown):
+    if type(condition) is FirstKnown:
         truths = [evaluate(p, facts, trace) for p in condition.parts]
-        return next((t for t in truths if t is not Truth.UNKNOWN), Truth.UNKNOWN)
+        return next((t for t in truths if t is not _UNKNOWN), _UNKNOWN)
+    assert type(condition) is Not
     return negate(evaluate(condition.part, facts, trace))

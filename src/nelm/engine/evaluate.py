@@ -141,9 +141,23 @@ def evaluate_option(
     facts: Mapping[str, Fact],
     derived: DerivedFacts,
     shown_values: dict[str, str] | None = None,
+    *,
+    details: bool = True,
 ) -> OptionResult:
     """Evaluate one option; ``shown_values`` caches each fact's display text across the
-    options of one assessment (a fact reads the same in every criterion)."""
+    options of one assessment (a fact reads the same in every criterion).
+
+    ``details=False`` gives the status and each criterion's result only: no display text
+    (``value`` is empty), no missing fields, no override and no cautions. What-if
+    evaluations that only compare the order of the plan use it
+    (``nelm.engine.investigations``)."""
+    if not details:
+        truths = [criterion_truth(c, evaluate(c.condition, facts)) for c in spec.criteria]
+        brief = tuple(
+            CriterionResult(c, truth, "", (), relative)
+            for c, (truth, relative) in zip(spec.criteria, truths, strict=True)
+        )
+        return OptionResult(spec, status_of([r.truth for r in brief]), brief, (), ())
     cache = shown_values if shown_values is not None else {}
 
     def shown_value(field: str, value: Fact | None) -> str:

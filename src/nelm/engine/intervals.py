@@ -37,7 +37,9 @@ def interval_of(values: Mapping[str, Value], path: str) -> Interval | None:
 def interval_facts(values: Mapping[str, Value]) -> dict[str, Interval]:
     """Every bounded number known only by its bounds, by its own path."""
     out: dict[str, Interval] = {}
-    for path in BOUNDS:
+    for path, (lo_path, hi_path) in BOUNDS.items():
+        if lo_path not in values and hi_path not in values:
+            continue  # no bound given: no interval (the common case, checked cheaply)
         interval = interval_of(values, path)
         if interval is not None:
             out[path] = interval

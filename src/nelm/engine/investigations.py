@@ -20,11 +20,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any
 
 from nelm.case.document import Case, Value
 from nelm.case.fields import FIELD_BY_PATH, Kind
 from nelm.engine.conditions import Fact, evaluate, leaves_of
 from nelm.engine.derive import (
+    Derived,
     DerivedFacts,
     derive,
     derive_grade,
@@ -77,14 +80,16 @@ def rank_investigations(
     results: Mapping[str, OptionResult],
     plan: tuple[PlanStep, ...],
     facts_of: FactsOf,
+    derived: DerivedFacts | None = None,
 ) -> tuple[ToDo, ...]:
-    """The investigations that supply a missing field, most decisive first."""
+    """The investigations that supply a missing field, most decisive first (``derived``:
+    the case's own derived facts when the caller has them, else derived here)."""
     waiting: dict[str, list[str]] = {}
     for oid, result in results.items():
         for f in result.missing:
             waiting.setdefault(f, []).append(oid)
     todos: list[ToDo] = []
-    probe = _Probe(case, kb, facts_of)
+    probe = _Probe(case, kb, facts_of, derived)
     for inv in kb.investigations:
         fields = tuple(f for f in inv.fields if f in waiting)
         if fields:
@@ -104,9 +109,12 @@ def rank_investigations(
 class _Probe:
     """Evaluates the case again with some fields set (memoised per assignment)."""
 
-    def __init__(self, case: Case, kb: KnowledgeBase, facts_of: FactsOf) -> None:
+    def __init__(
+        self, case: Case, kb: KnowledgeBase, facts_of: FactsOf, base: DerivedFacts | None
+    ) -> None:
         self.case, self.kb, self.facts_of = case, kb, facts_of
-        self._base: DerivedFacts | None = None
+        self._base = base
+        self._derivations: tuple[_Derivation, ...] | None = None
         self._facts: dict[
             tuple[tuple[str, Value], ...], tuple[Mapping[str, Fact], DerivedFacts]
         ] = {}
@@ -116,21 +124,36 @@ class _Probe:
         found = self._facts.get(key)
         if found is None:
             changed = Case(self.case.case_id, {**self.case.values, **assignment}, self.case.label)
-            derived = self._derive(changed)
+            derived = self._derive(changed, assignment)
             found = self._facts[key] = (self.facts_of(changed, derived), derived)
         return found
 
-    def _derive(self, changed: Case) -> DerivedFacts:
+    def _derive(self, changed: Case, assignment: Mapping[str, Value]) -> DerivedFacts:
         """The derived facts criteria read (grade, liver type, portal drainage); the stages
-        and the burden band only describe the case, so they are taken from the case as is."""
+        and the burden band only describe the case, so they are taken from the case as is.
+
+        A derivation is computed again only when the assignment sets a field it read on
+        the case: a pure function that reads the same values returns the same result."""
         if self._base is None:
             self._base = derive(self.case, self.kb.derivations)
-        d, values = self.kb.derivations, changed.values
+        if self._derivations is None:
+            d = self.kb.derivations
+            self._derivations = tuple(
+                _Derivation.of(compute, self.case.values)
+                for compute in (
+                    partial(derive_grade, t=d.grade),
+                    partial(derive_liver_type, d=d),
+                    partial(derive_portal_drainage, d=d),
+                )
+            )
+        if not any(x.changed_by(assignment) for x in self._derivations):
+            return self._base
+        grade, liver_type, portal_drainage = (
+            x.compute(changed.values) if x.changed_by(assignment) else x.result
+            for x in self._derivations
+        )
         return replace(
-            self._base,
-            grade=derive_grade(values, d.grade),
-            liver_type=derive_liver_type(values, d),
-            portal_drainage=derive_portal_drainage(values, d),
+            self._base, grade=grade, liver_type=liver_type, portal_drainage=portal_drainage
         )
 
     def truth(self, criterion: Criterion, assignment: Mapping[str, Value]) -> Truth:
@@ -139,6 +162,59 @@ class _Probe:
 
     def status(self, oid: str, assignment: Mapping[str, Value]) -> str:
         return status_of([self.truth(c, assignment) for c in self.kb.options[oid].criteria])
+
+
+class _ReadPaths(Mapping[str, Value]):
+    """A case's values that note every path looked up (``everything``: iterated)."""
+
+    def __init__(self, values: Mapping[str, Value]) -> None:
+        self._values = values
+        self.read: set[str] = set()
+        self.everything = False
+
+    def __getitem__(self, path: str) -> Value:
+        self.read.add(path)
+        return self._values[path]
+
+    def __contains__(self, path: object) -> bool:
+        if isinstance(path, str):
+            self.read.add(path)
+        return path in self._values
+
+    def get(self, path: str, default: Any = None) -> Any:
+        self.read.add(path)
+        return self._values.get(path, default)
+
+    def __iter__(self) -> Iterator[str]:
+        self.everything = True
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        self.everything = True
+        return len(self._values)
+
+
+_Compute = Callable[[Mapping[str, Value]], Derived]
+
+
+@dataclass(frozen=True, slots=True)
+class _Derivation:
+    """One derivation on the case as given, with the paths it read to get its result."""
+
+    compute: _Compute
+    result: Derived
+    read: frozenset[str]
+    everything: bool
+
+    @classmethod
+    def of(cls, compute: _Compute, values: Mapping[str, Value]) -> _Derivation:
+        tracked = _ReadPaths(values)
+        result = compute(tracked)
+        return cls(compute, result, frozenset(tracked.read), tracked.everything)
+
+    def changed_by(self, assignment: Mapping[str, Value]) -> bool:
+        """Whether setting these fields can change the result (it read one of them)."""
+        return self.everything or not self.read.isdisjoint(assignment)
 
 
 def _todo(
@@ -163,16 +239,25 @@ def _todo(
             if c.truth is not Truth.UNKNOWN:
                 continue
             own = [f for f in fields if f in c.missing]
-            outcomes: dict[Truth, dict[str, Value]] = {}
+            if not own:  # nothing of this investigation can settle it
+                met_witness = None
+                continue
+            # The first assignment that meets the criterion and the first that fails it.
+            met: dict[str, Value] | None = None
+            not_met: dict[str, Value] | None = None
             for assignment in _assignments(own, candidates):
-                outcomes.setdefault(probe.truth(c.criterion, assignment), assignment)
-                if Truth.MET in outcomes and Truth.NOT_MET in outcomes:
+                truth = probe.truth(c.criterion, assignment)
+                if truth is Truth.MET and met is None:
+                    met = assignment
+                elif truth is Truth.NOT_MET and not_met is None:
+                    not_met = assignment
+                if met is not None and not_met is not None:
                     break
-            if Truth.NOT_MET in outcomes and "ineligible" not in found:
+            if not_met is not None and "ineligible" not in found:
                 found.add("ineligible")
-                witnesses.append((oid, outcomes[Truth.NOT_MET]))
-            if met_witness is not None and Truth.MET in outcomes:
-                met_witness.update(outcomes[Truth.MET])
+                witnesses.append((oid, not_met))
+            if met_witness is not None and met is not None:
+                met_witness.update(met)
             else:
                 met_witness = None
         if met_witness and probe.status(oid, met_witness) == "eligible":
@@ -200,8 +285,8 @@ def _plan_with(
     """The plan with one option re-evaluated on ``assignment`` (the others as they are)."""
     facts, derived = probe.facts(assignment)
     updated = dict(results)
-    updated[oid] = evaluate_option(probe.kb.options[oid], facts, derived)
-    return build_plan(probe.kb.plan, facts, updated)
+    updated[oid] = evaluate_option(probe.kb.options[oid], facts, derived, details=False)
+    return build_plan(probe.kb.plan, facts, updated, details=False)
 
 
 def _assignments(

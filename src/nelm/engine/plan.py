@@ -69,7 +69,11 @@ def build_plan(
     templates: tuple[PlanStepSpec, ...],
     facts: Mapping[str, Fact],
     results: Mapping[str, OptionResult],
+    *,
+    details: bool = True,
 ) -> tuple[PlanStep, ...]:
+    """The steps in order; ``details=False`` leaves out what would decide each conditional
+    option (``pending``, ``conditions``), for what-if plans that only compare the order."""
     used: set[str] = set()
     steps: list[PlanStep] = []
     for spec in templates:
@@ -89,8 +93,8 @@ def build_plan(
                 spec=spec,
                 options=tuple(kept),
                 statuses={o: results[o].status for o in kept},
-                pending={o: results[o].missing for o in uncertain},
-                conditions={o: _open_criteria(results[o]) for o in uncertain},
+                pending={o: results[o].missing for o in uncertain} if details else {},
+                conditions={o: _open_criteria(results[o]) for o in uncertain} if details else {},
             )
         )
     steps = _eligible_first_within_intent(steps)
