@@ -36,7 +36,7 @@ from nelm.engine.derive import (
 )
 from nelm.engine.evaluate import OptionResult, criterion_truth, evaluate_option, status_of
 from nelm.engine.logic import Truth
-from nelm.engine.plan import PlanStep, build_plan
+from nelm.engine.plan import PlanStep, first_step
 from nelm.knowledge.model import Criterion, Investigation, KnowledgeBase
 
 __all__ = ["ToDo", "rank_investigations"]
@@ -265,7 +265,7 @@ def _todo(
             witnesses.append((oid, met_witness))
     could_change = tuple(o for o in results if reachable.get(o))
     head = _head(plan)
-    first_changes = any(_head(_plan_with(oid, w, probe, results)) != head for oid, w in witnesses)
+    first_changes = any(_first_step_with(oid, w, probe, results) != head for oid, w in witnesses)
     return ToDo(
         inv,
         fields,
@@ -279,14 +279,15 @@ def _head(plan: tuple[PlanStep, ...]) -> tuple[str, tuple[str, ...]] | None:
     return (plan[0].spec.id, plan[0].options) if plan else None
 
 
-def _plan_with(
+def _first_step_with(
     oid: str, assignment: Mapping[str, Value], probe: _Probe, results: Mapping[str, OptionResult]
-) -> tuple[PlanStep, ...]:
-    """The plan with one option re-evaluated on ``assignment`` (the others as they are)."""
+) -> tuple[str, tuple[str, ...]] | None:
+    """The plan's first step with one option re-evaluated on ``assignment`` (the others as
+    they are)."""
     facts, derived = probe.facts(assignment)
     updated = dict(results)
     updated[oid] = evaluate_option(probe.kb.options[oid], facts, derived, details=False)
-    return build_plan(probe.kb.plan, facts, updated, details=False)
+    return first_step(probe.kb.plan, facts, updated)
 
 
 def _assignments(

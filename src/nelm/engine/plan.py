@@ -19,7 +19,7 @@ from nelm.engine.evaluate import OptionResult
 from nelm.engine.logic import Truth
 from nelm.knowledge.model import Intent, PlanStepSpec
 
-__all__ = ["PlanStep", "build_plan"]
+__all__ = ["PlanStep", "build_plan", "first_step"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +69,35 @@ def build_plan(
     templates: tuple[PlanStepSpec, ...],
     facts: Mapping[str, Fact],
     results: Mapping[str, OptionResult],
-    *,
-    details: bool = True,
 ) -> tuple[PlanStep, ...]:
-    """The steps in order; ``details=False`` leaves out what would decide each conditional
-    option (``pending``, ``conditions``), for what-if plans that only compare the order."""
+    steps = _ordered_steps(templates, facts, results, details=True)
+    return tuple(
+        PlanStep(i, s.spec, s.options, s.statuses, s.pending, s.conditions, s.moved_behind)
+        for i, s in enumerate(steps, 1)
+    )
+
+
+def first_step(
+    templates: tuple[PlanStepSpec, ...],
+    facts: Mapping[str, Fact],
+    results: Mapping[str, OptionResult],
+) -> tuple[str, tuple[str, ...]] | None:
+    """The template id and options of the plan's first step (None: no step), found as
+    ``build_plan`` finds it but without what would decide each conditional option: what
+    the to-do list compares between what-if plans."""
+    steps = _ordered_steps(templates, facts, results, details=False)
+    return (steps[0].spec.id, steps[0].options) if steps else None
+
+
+def _ordered_steps(
+    templates: tuple[PlanStepSpec, ...],
+    facts: Mapping[str, Fact],
+    results: Mapping[str, OptionResult],
+    *,
+    details: bool,
+) -> list[PlanStep]:
+    """The steps in order, not yet numbered; ``details=False`` leaves ``pending`` and
+    ``conditions`` empty."""
     used: set[str] = set()
     steps: list[PlanStep] = []
     for spec in templates:
@@ -86,23 +110,19 @@ def build_plan(
             # Alternatives: the options that are already eligible come first.
             kept.sort(key=lambda o: results[o].status != "eligible")
         used.update(kept)
-        uncertain = [o for o in kept if results[o].status == "uncertain"]
+        uncertain = [o for o in kept if results[o].status == "uncertain"] if details else []
         steps.append(
             PlanStep(
                 number=0,
                 spec=spec,
                 options=tuple(kept),
                 statuses={o: results[o].status for o in kept},
-                pending={o: results[o].missing for o in uncertain} if details else {},
-                conditions={o: _open_criteria(results[o]) for o in uncertain} if details else {},
+                pending={o: results[o].missing for o in uncertain},
+                conditions={o: _open_criteria(results[o]) for o in uncertain},
             )
         )
     steps = _eligible_first_within_intent(steps)
-    steps = _moved_behind(steps, facts)
-    return tuple(
-        PlanStep(i, s.spec, s.options, s.statuses, s.pending, s.conditions, s.moved_behind)
-        for i, s in enumerate(steps, 1)
-    )
+    return _moved_behind(steps, facts)
 
 
 def _eligible_first_within_intent(steps: list[PlanStep]) -> list[PlanStep]:
