@@ -14,7 +14,7 @@ from nelm.case.plausibility import implausible_values
 from nelm.engine.conditions import Fact
 from nelm.engine.consistency import contradictions
 from nelm.engine.derive import DerivedFacts, derive
-from nelm.engine.evaluate import OptionResult, evaluate_option
+from nelm.engine.evaluate import CriterionResult, OptionResult, evaluate_option
 from nelm.engine.intervals import interval_facts
 from nelm.engine.investigations import ToDo, rank_investigations
 from nelm.engine.logic import Truth
@@ -179,25 +179,34 @@ def _derived_doc(d: DerivedFacts, case: Case) -> dict[str, Any]:
     return doc
 
 
+_RESULT_TEXT = {t: t.value for t in Truth}  # a dict look-up: Enum.value is a slow property
+
+
+def _criterion_doc(c: CriterionResult) -> dict[str, Any]:
+    criterion = c.criterion
+    doc: dict[str, Any] = {
+        "id": criterion.id,
+        "text": criterion.text,
+        "result": _RESULT_TEXT[c.truth],
+        "value": c.value,
+        "sources": list(criterion.sources),
+    }
+    if criterion.quote:
+        doc["quote"] = criterion.quote
+    if c.relative:
+        doc["relative_contraindication"] = True
+    if c.override:
+        doc["override"] = c.override
+    return doc
+
+
 def _option_doc(result: OptionResult, evidence: Mapping[str, Any] | None) -> dict[str, Any]:
     spec = result.spec
     doc: dict[str, Any] = {
         "name": spec.name,
         "status": result.status,
         "intent": spec.intent,
-        "criteria": [
-            {
-                "id": c.criterion.id,
-                "text": c.criterion.text,
-                "result": c.truth.value,
-                "value": c.value,
-                "sources": list(c.criterion.sources),
-                **({"quote": c.criterion.quote} if c.criterion.quote else {}),
-                **({"relative_contraindication": True} if c.relative else {}),
-                **({"override": c.override} if c.override else {}),
-            }
-            for c in result.criteria
-        ],
+        "criteria": [_criterion_doc(c) for c in result.criteria],
         "cautions": [f"{text} ({'; '.join(sources)})" for text, sources, _ in result.cautions],
         "caution_details": [
             {"text": text, "sources": list(sources), "case_specific": specific}

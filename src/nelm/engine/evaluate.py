@@ -159,18 +159,17 @@ def evaluate_option(
         )
         return OptionResult(spec, status_of([r.truth for r in brief]), brief, (), ())
     cache = shown_values if shown_values is not None else {}
-
-    def shown_value(field: str, value: Fact | None) -> str:
-        text = cache.get(field)
-        if text is None:
-            text = cache[field] = _format_value(field, value, derived)
-        return text
-
     results: list[CriterionResult] = []
     for criterion in spec.criteria:
         trace: list[LeafResult] = []
         truth, relative = criterion_truth(criterion, evaluate(criterion.condition, facts, trace))
-        shown = dict.fromkeys(shown_value(leaf.leaf.field, leaf.value) for leaf in trace)
+        shown: dict[str, None] = {}  # each fact's text once, in the order read
+        for leaf in trace:
+            field = leaf.leaf.field
+            text = cache.get(field)
+            if text is None:
+                text = cache[field] = _format_value(field, leaf.value, derived)
+            shown[text] = None
         missing = _missing_fields(trace, derived) if truth is Truth.UNKNOWN and not relative else []
         override = _override(criterion.condition, facts)
         # The override is part of what the criterion looked at, so every report shows it.
