@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from nelm.text import forbidden_character, printable, text_problems, walk
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nelm.text import forbidden_character, json_text_is_clean, printable, text_problems, walk
 
 
 def test_tab_and_line_breaks_are_allowed_nul_and_controls_are_not() -> None:
@@ -30,3 +36,27 @@ def test_walk_visits_deep_documents_without_recursion() -> None:
     for _ in range(5000):
         deep = [deep]
     assert sum(1 for _ in walk(deep)) == 1
+
+
+def test_json_text_with_an_escape_or_a_control_is_not_called_clean() -> None:
+    assert json_text_is_clean('{"label": "Ki-67 12 %\t(liver)"}')
+    assert not json_text_is_clean('{"label": "a\\u0000b"}')  # NUL spelt as an escape
+    assert not json_text_is_clean('{"label": "a\\ud800"}')  # an unpaired surrogate
+    assert not json_text_is_clean('{"label": "a\x07"}')  # a raw control character
+    assert not json_text_is_clean('{"label": "a\\"b"}')  # any escape: walk to be sure
+
+
+_JSON: st.SearchStrategy[Any] = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON, st.booleans())
+def test_clean_json_text_never_holds_what_the_walk_would_refuse(value: Any, ascii: bool) -> None:
+    """The shortcut may only skip the walk when the walk would find nothing."""
+    text = json.dumps(value, ensure_ascii=ascii)
+    if json_text_is_clean(text):
+        assert text_problems(json.loads(text)) == []

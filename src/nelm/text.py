@@ -28,6 +28,7 @@ __all__ = [
     "EXPECTED_TEXT",
     "forbidden_character",
     "join_path",
+    "json_text_is_clean",
     "printable",
     "text_problems",
     "walk",
@@ -56,6 +57,14 @@ def forbidden_character(text: str) -> str | None:
         else "a control character"
     )
     return f"U+{code:04X} ({kind}) at character {found.start() + 1}"
+
+
+def json_text_is_clean(text: str) -> bool:
+    """True when no key or string of this JSON text can break the rule: the text holds no
+    forbidden character and no backslash (an escape such as ``\\u0000`` could spell one).
+    A quick test on the raw text that spares :func:`text_problems` its walk of the parsed
+    document; False says nothing (walk then)."""
+    return "\\" not in text and _FORBIDDEN.search(text) is None
 
 
 def printable(text: str) -> str:

@@ -21,7 +21,7 @@ from nelm.case.plausibility import clinical_number, implausible_values, slip_hin
 from nelm.case.timeline import read_timeline
 from nelm.case.units import ENTRY_UNITS, entry_unit
 from nelm.errors import InputRejected, Problem, describe_value
-from nelm.text import printable, text_problems, walk
+from nelm.text import json_text_is_clean, printable, text_problems, walk
 
 __all__ = ["Case", "Value", "case_from_mapping", "parse_case_text", "require_confirmed"]
 
@@ -148,7 +148,10 @@ def load_document_text(
     problem names the path of the value that holds it."""
     try:
         parsed = _load_document_text(text, source, max_bytes)
-        problems = _non_finite_problems(parsed) + text_problems(parsed)
+        problems = _non_finite_problems(parsed)
+        # JSON text that holds no forbidden character and no escape cannot give one.
+        if not (_is_json_text(text) and json_text_is_clean(text)):
+            problems += text_problems(parsed)
     except RecursionError:
         raise InputRejected(
             [Problem("", f"a case document in {source}", "structures nested too deeply to read")]
@@ -156,6 +159,11 @@ def load_document_text(
     if problems:
         raise InputRejected(problems)
     return parsed
+
+
+def _is_json_text(text: str) -> bool:
+    """JSON, not YAML: the text starts with an object or an array."""
+    return text.lstrip().startswith(("{", "["))
 
 
 def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
@@ -166,8 +174,7 @@ def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
         )
     if not text.strip():
         raise InputRejected([Problem("", f"a JSON or YAML object in {source}", "an empty file")])
-    stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
+    if _is_json_text(text):
         try:
             return json.loads(
                 text,

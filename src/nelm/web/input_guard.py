@@ -32,7 +32,13 @@ import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nelm.errors import Problem
-from nelm.text import EXPECTED_TEXT, forbidden_character, printable, text_problems
+from nelm.text import (
+    EXPECTED_TEXT,
+    forbidden_character,
+    json_text_is_clean,
+    printable,
+    text_problems,
+)
 
 __all__ = ["InputGuardMiddleware", "form_problems"]
 
@@ -175,8 +181,14 @@ class InputGuardMiddleware:
                     [Problem("Content-Type", "application/json or application/fhir+json", got)],
                 )
             try:
-                parsed: Any = json.loads(body.decode("utf-8-sig"), parse_constant=lambda _: None)
-            except (UnicodeDecodeError, ValueError, RecursionError):
+                decoded = body.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                return  # the route names what is wrong with it
+            if json_text_is_clean(decoded):
+                return  # no key or string of it can break the rule: no need to parse
+            try:
+                parsed: Any = json.loads(decoded, parse_constant=lambda _: None)
+            except (ValueError, RecursionError):
                 return  # the route names what is wrong with it
             problems = text_problems(parsed)
             if problems:
