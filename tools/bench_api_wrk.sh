@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-15}
 workers=${2:-2}
 command -v wrk >/dev/null || { echo "install wrk: apt-get install wrk" >&2; exit 2; }
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d)
 port=$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 token=$(.venv/bin/python - "$work" <<'PY'
@@ -34,30 +35,14 @@ for _ in $(seq 50); do
   curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/health" && break
   sleep 0.2
 done
-# The in-process limit, measured in the same run: the work of one request without HTTP
-# (parse, validate, assess, encode the answer), median over 500 after warming up; with
-# one worker per core, the server cannot answer more than workers / that time.
-limit=$(.venv/bin/python - "$workers" <<'PY'
-import statistics, sys, time
-import orjson
-from nelm.case.document import case_from_mapping, load_document_text
-from nelm.service import assess_case
-body = open("examples/resectable-pnet.json", encoding="utf-8").read()
-def one():
-    orjson.dumps(assess_case(case_from_mapping(load_document_text(body, source="b"))).to_document())
-for _ in range(50):
-    one()
-timings = []
-for _ in range(500):
-    started = time.perf_counter(); one(); timings.append(time.perf_counter() - started)
-median = statistics.median(timings)
-print(f"{int(sys.argv[1]) / median:.0f}")
-print(f"in-process: {median * 1000:.2f} ms per request (median of 500), limit "
-      f"{int(sys.argv[1]) / median:,.0f} req/s with {sys.argv[1]} workers", file=sys.stderr)
-PY
-)
+# The in-process limit, measured in the same run (tools/bench_api_inprocess.py): nelm's
+# work for this body (parse, validate, assess, build and encode the answer), median of 500
+# after warming up; with one worker per core the server cannot answer more than workers /
+# that time. It also times the whole application called without HTTP, for reference.
+limit=$(.venv/bin/python tools/bench_api_inprocess.py examples/resectable-pnet.json \
+  "$workers" "sqlite:///$work/bench.sqlite" "$token")
 wrk -t1 -c32 -d"${seconds}s" --latency -s "$work/post.lua" \
   "http://127.0.0.1:$port/api/v1/assess" | tee "$work/wrk.txt"
 achieved=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
 awk -v a="$achieved" -v l="$limit" 'BEGIN { printf "throughput %.0f req/s = %.0f %% of the in-process limit %.0f req/s\n", a, 100 * a / l, l }'
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (before: $load_before)"
