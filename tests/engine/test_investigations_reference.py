@@ -28,7 +28,7 @@ from nelm.engine.derive import derive
 from nelm.engine.evaluate import OptionResult, criterion_truth, evaluate_option, status_of
 from nelm.engine.investigations import ToDo, rank_investigations
 from nelm.engine.logic import Truth
-from nelm.engine.plan import PlanStep, build_plan
+from nelm.engine.plan import PlanStep, build_plan, first_step, plan_fields
 from nelm.knowledge import load_knowledge
 from nelm.knowledge.model import KnowledgeBase
 from tests.strategies import case_documents
@@ -168,3 +168,30 @@ def test_a_derivation_is_redone_when_a_field_it_read_is_set() -> None:
     assert with_ki67.grade.possible == frozenset({"G3", "NEC"})
     _, with_platelets = probe.facts({"labs.platelets_per_ul": 150_000})
     assert with_platelets.grade == derived.grade
+
+
+@SETTINGS
+@given(case_documents(present=0.5), case_documents(present=0.5))
+def test_the_first_step_reads_no_fact_beyond_the_plan_fields(
+    doc: dict[str, Any], other: dict[str, Any]
+) -> None:
+    """What-if first steps are shared when they agree on the plan fields: so the facts of
+    another case, outside those fields, must leave the first step as it was."""
+    kb = load_knowledge()
+    case, elsewhere = case_from_mapping(doc), case_from_mapping(other)
+    derived = derive(case, kb.derivations)
+    facts = facts_of(case, derived)
+    results = {oid: evaluate_option(spec, facts, derived) for oid, spec in kb.options.items()}
+    fields = set(plan_fields(kb.plan))
+    mixed = dict(facts_of(elsewhere, derive(elsewhere, kb.derivations)))
+    for f in fields:
+        mixed.pop(f, None)
+        if f in facts:
+            mixed[f] = facts[f]
+    assert first_step(kb.plan, mixed, results) == first_step(kb.plan, facts, results)
+
+
+def test_the_plan_fields_are_what_the_templates_read() -> None:
+    """plan.yaml: the resection steps move behind conversion when the surgeons judge the
+    liver unresectable (``liver.surgical_assessment``); one step applies to G1/G2 only."""
+    assert {"liver.surgical_assessment", "derived.grade"} <= set(plan_fields(load_knowledge().plan))

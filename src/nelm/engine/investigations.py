@@ -36,7 +36,7 @@ from nelm.engine.derive import (
 )
 from nelm.engine.evaluate import OptionResult, criterion_truth, evaluate_option, status_of
 from nelm.engine.logic import Truth
-from nelm.engine.plan import PlanStep, first_step
+from nelm.engine.plan import PlanStep, first_step, plan_fields
 from nelm.knowledge.model import Criterion, Investigation, KnowledgeBase
 
 __all__ = ["ToDo", "rank_investigations"]
@@ -115,6 +115,9 @@ class _Probe:
         self.case, self.kb, self.facts_of = case, kb, facts_of
         self._base = base
         self._derivations: tuple[_Derivation, ...] | None = None
+        self.plan_fields: tuple[str, ...] | None = None
+        self.first_steps: dict[tuple[object, ...], tuple[str, tuple[str, ...]] | None] = {}
+        """What-if first steps by what decides them (``_first_step_with``)."""
         self._facts: dict[
             tuple[tuple[str, Value], ...], tuple[Mapping[str, Fact], DerivedFacts]
         ] = {}
@@ -283,11 +286,24 @@ def _first_step_with(
     oid: str, assignment: Mapping[str, Value], probe: _Probe, results: Mapping[str, OptionResult]
 ) -> tuple[str, tuple[str, ...]] | None:
     """The plan's first step with one option re-evaluated on ``assignment`` (the others as
-    they are)."""
+    they are). The order of the steps depends only on the options' statuses, whether each
+    is blocked only by convertible criteria, and the facts the plan's own conditions read
+    (``plan.plan_fields``): what-if plans that agree on those share their first step."""
     facts, derived = probe.facts(assignment)
-    updated = dict(results)
-    updated[oid] = evaluate_option(probe.kb.options[oid], facts, derived, details=False)
-    return first_step(probe.kb.plan, facts, updated)
+    changed = evaluate_option(probe.kb.options[oid], facts, derived, details=False)
+    if probe.plan_fields is None:
+        probe.plan_fields = plan_fields(probe.kb.plan)
+    key = (
+        oid,
+        changed.status,
+        changed.blocked_only_by_convertible(),
+        tuple(facts.get(f) for f in probe.plan_fields),
+    )
+    if key not in probe.first_steps:
+        updated = dict(results)
+        updated[oid] = changed
+        probe.first_steps[key] = first_step(probe.kb.plan, facts, updated)
+    return probe.first_steps[key]
 
 
 def _assignments(

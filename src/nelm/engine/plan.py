@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from nelm.engine.conditions import Fact, evaluate
+from nelm.engine.conditions import Fact, evaluate, fields_of
 from nelm.engine.evaluate import OptionResult
 from nelm.engine.logic import Truth
 from nelm.knowledge.model import Intent, PlanStepSpec
 
-__all__ = ["PlanStep", "build_plan", "first_step"]
+__all__ = ["PlanStep", "build_plan", "first_step", "plan_fields"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +87,16 @@ def first_step(
     the to-do list compares between what-if plans."""
     steps = _ordered_steps(templates, facts, results, details=False)
     return (steps[0].spec.id, steps[0].options) if steps else None
+
+
+def plan_fields(templates: tuple[PlanStepSpec, ...]) -> tuple[str, ...]:
+    """The facts the templates' own conditions read (``when``, ``convert_when``,
+    ``after_when``): with the options' statuses and whether each is blocked only by
+    convertible criteria, all that the order of the steps depends on."""
+    conditions = (
+        c for t in templates for c in (t.when, t.convert_when, t.after_when) if c is not None
+    )
+    return tuple(sorted({f for c in conditions for f in fields_of(c)}))
 
 
 def _ordered_steps(
