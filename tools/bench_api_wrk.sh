@@ -41,8 +41,23 @@ done
 # that time. It also times the whole application called without HTTP, for reference.
 limit=$(.venv/bin/python tools/bench_api_inprocess.py examples/resectable-pnet.json \
   "$workers" "sqlite:///$work/bench.sqlite" "$token")
+# CPU seconds each server process spends during the run (from /proc): with keep-alive
+# connections a worker keeps the connections it accepted, so the split shows whether both
+# workers worked.
+server_pids() { echo "$server"; pgrep -P "$server" || true; for p in $(pgrep -P "$server"); do pgrep -P "$p" || true; done; }
+cpu_seconds() { for p in $(server_pids); do awk -v p="$p" '{ print p, ($14 + $15) / 100 }' "/proc/$p/stat" 2>/dev/null || true; done | sort; }
+cpu_seconds >"$work/cpu0"
 wrk -t1 -c32 -d"${seconds}s" --latency -s "$work/post.lua" \
   "http://127.0.0.1:$port/api/v1/assess" | tee "$work/wrk.txt"
+cpu_seconds >"$work/cpu1"
+echo "server CPU seconds during the run, per process: $(join "$work/cpu0" "$work/cpu1" | awk '$3 - $2 > 0.05 { printf "%.1f ", $3 - $2 }')(of ${seconds} s)"
 achieved=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
+answered=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
 awk -v a="$achieved" -v l="$limit" 'BEGIN { printf "throughput %.0f req/s = %.0f %% of the in-process limit %.0f req/s\n", a, 100 * a / l, l }'
+# The same comparison in CPU time, which other work on the machine disturbs much less:
+# the server's CPU per answer against nelm's work per answer (workers / limit).
+join "$work/cpu0" "$work/cpu1" | awk -v n="$answered" -v l="$limit" -v w="$workers" '
+  { total += $3 - $2 }
+  END { per = 1000 * total / n; own = 1000 * w / l
+        printf "server CPU per answer %.2f ms, of which nelm'"'"'s work %.2f ms (%.0f %%)\n", per, own, 100 * own / per }'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (before: $load_before)"
