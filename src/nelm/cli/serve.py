@@ -6,6 +6,7 @@ nothing when another command runs.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from typing import Annotated, Any
@@ -113,7 +114,20 @@ def serve_command(
         return
     app.state.store.close()
     os.environ["NELM_DATABASE_URL"] = url
-    uvicorn.run("nelm.web.app:create_worker_app", factory=True, workers=workers, **options)
+    from nelm.web.workers import balanced_workers_available, run_balanced_workers
+
+    if not balanced_workers_available():
+        uvicorn.run("nelm.web.app:create_worker_app", factory=True, workers=workers, **options)
+        return
+    config = uvicorn.Config(
+        "nelm.web.app:create_worker_app", factory=True, workers=workers, **options
+    )
+    try:
+        with contextlib.suppress(KeyboardInterrupt):  # as uvicorn.run: Ctrl+C stops quietly
+            run_balanced_workers(config)
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        typer.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        raise SystemExit(1) from None
 
 
 def register(app: typer.Typer) -> None:
