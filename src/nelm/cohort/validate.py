@@ -161,27 +161,30 @@ def prepare(raw: pl.DataFrame) -> pl.DataFrame:
 
 # --------------------------------------------------------------------------- the rules
 #
-# Each rule gives (value, wrong): the typed value of a cell and whether it fails. A cell
-# that is wrong flags its row; the value then does not matter.
+# Each rule gives (value, wrong): the typed value of a cell and whether it fails (null:
+# it does not, as for an empty cell). A cell that is wrong flags its row; the value then
+# does not matter.
 
 
 def _number_rule(spec: Field, col: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
-    if dtype == pl.String or dtype.is_numeric():
-        # polars reads exactly the finite numbers of columns.NUMBER_TEXT as numbers (a
-        # test holds it to that); "inf", "nan" and stray spaces are flagged.
-        number = col.cast(pl.Float64, strict=False)
-    else:
+    if not (dtype == pl.String or dtype.is_numeric()):
         return pl.lit(None, pl.Float64), col.is_not_null()
-    wrong = number.is_null() | ~number.is_finite()
-    if spec.kind is Kind.INTEGER:
-        wrong = wrong | (number != number.floor())
+    # polars reads exactly the finite numbers of columns.NUMBER_TEXT as numbers (a test
+    # holds it to that); "inf", "nan" and stray spaces are flagged.
+    number = col.cast(pl.Float64, strict=False)
+    whole = dtype.is_integer()  # native whole numbers: finite, no fraction
+    fine: list[pl.Expr] = [] if whole else [number.is_finite()]
+    if spec.kind is Kind.INTEGER and not whole:
+        fine.append(number == number.floor())
     if spec.minimum is not None:
-        wrong = wrong | (
-            (number <= spec.minimum) if spec.exclusive_minimum else (number < spec.minimum)
-        )
+        fine.append((number > spec.minimum) if spec.exclusive_minimum else (number >= spec.minimum))
     if spec.maximum is not None:
-        wrong = wrong | (number > spec.maximum)
-    return number, col.is_not_null() & wrong
+        fine.append(number <= spec.maximum)
+    ok = pl.all_horizontal(fine) if fine else pl.lit(True)
+    if dtype == pl.String:  # text that is not a number reads as null: wrong
+        return number, col.is_not_null() & ok.fill_null(False).not_()
+    # A native number is null only where the cell is empty: null, not wrong (FLAG).
+    return number, ok.not_()
 
 
 def _boolean_rule(col: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
@@ -326,11 +329,11 @@ def validation_plan(prepared: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
         .with_columns(
             case_id.alias("case_id"),
             *parsed,
-            pl.any_horizontal(f.fill_null(False) for f in flags).alias(FLAG),
+            # A rule that gives null (an empty cell) is not broken; Kleene's "or" then
+            # gives null unless some rule is broken, so one fill is every rule's fill.
+            pl.any_horizontal(flags).fill_null(False).alias(FLAG),
         )
-        .with_columns(
-            pl.col(FLAG) | pl.any_horizontal(r.fill_null(False) for r in _cross_rules())
-        )
+        .with_columns(pl.any_horizontal(pl.col(FLAG), *_cross_rules()).fill_null(False))
     )
 
 
