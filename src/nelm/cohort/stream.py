@@ -25,10 +25,12 @@ their places by row number, so that the output keeps the input's order.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
@@ -48,12 +50,22 @@ from nelm.cohort.validate import (
     validation_plan,
 )
 
-__all__ = ["ROW", "run_streaming"]
+__all__ = ["PARQUET_OPTIONS", "ROW", "run_streaming"]
 
 ROW = "__row"
 """The 0-based row number of the input, carried through the query."""
+PARQUET_OPTIONS: dict[str, Any] = {"statistics": False}
+"""How the results are written (``LazyFrame.sink_parquet``); the floor benchmark
+(``tools/bench_batch_floor.py``) writes with the same options. Statistics would cost time
+and help no reader of a result file, which is read whole."""
 
 _READING_ERRORS = (pl.exceptions.PolarsError, OSError, pa.ArrowException)
+
+_PREFETCH = "POLARS_ROW_GROUP_PREFETCH_SIZE"
+"""How many Parquet row groups polars reads ahead of the query. By default it reads far
+ahead of the slower evaluation, so memory grows with the file (1.5 GB at 5 million rows
+here, 0.8 GB at one million); a few row groups per thread keep every core busy with
+memory flat. Read by polars when a scan starts; a value the user set is kept."""
 
 
 @dataclass
@@ -78,6 +90,7 @@ def run_streaming(
     """
     program = compiled_knowledge()
     csv = file_format(output, "-o") == "csv"
+    os.environ.setdefault(_PREFETCH, "2")
     summary = BatchSummary("polars", output, rejects_path(output))
     progress.start(source.count_rows() if count_rows else None)
     scan = source.scan()
@@ -124,7 +137,7 @@ def _sink(results: pl.LazyFrame, target: Path, csv: bool) -> pl.LazyFrame:
         return results.with_columns(text_column_exprs(results.collect_schema())).sink_csv(
             target, lazy=True
         )
-    return results.sink_parquet(target, statistics=False, lazy=True)
+    return results.sink_parquet(target, lazy=True, **PARQUET_OPTIONS)
 
 
 def _run(source: InputFile, chunk_size: int, queries: Sequence[pl.LazyFrame]) -> None:
