@@ -2,7 +2,8 @@
 
 The floor is what no engine can go under on this machine: polars reading the same Parquet
 cohort, computing simple boolean columns (a comparison or a null test per input column)
-and writing them as Parquet, with the writing options of ``nelm batch``. Two floors:
+and writing them as Parquet, reading and writing with the options of ``nelm batch``. Two
+floors:
 
 * **fair**: it reads every column of the cohort (each one enters a flag, so polars cannot
   skip any; ``nelm batch`` reads them all) and writes as many Parquet columns as
@@ -45,7 +46,8 @@ BEGIN, END = "<!-- floor:begin -->", "<!-- floor:end -->"
 _FLOOR = """
 import json, sys, time
 import polars as pl
-from nelm.cohort.stream import PARQUET_OPTIONS
+from nelm.cohort.stream import PARQUET_OPTIONS, limit_read_ahead
+limit_read_ahead()  # as nelm batch reads
 started, cpu = time.perf_counter(), time.process_time()
 scan = pl.scan_parquet(sys.argv[1])
 written, every = int(sys.argv[3]), sys.argv[4] == "all"
