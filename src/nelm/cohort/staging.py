@@ -125,22 +125,19 @@ _N_BITS, _M_BITS = len(N_VALUES), len(M_VALUES)
 def _tables(system: StagingSystem) -> _Tables:
     """Every combination worked out once, in Python, from the system's rows: a row's stage
     is possible when the possible T, N and M each meet it (nelm.engine.staging)."""
-    order = system.stage_values
+    rows = [
+        (row.stage, _bits(row.t, system.t_values), _bits(row.n, N_VALUES), _bits(row.m, M_VALUES))
+        for row in system.rows
+    ]
     settled: list[str | None] = []
     possible: list[str] = []
     tnm: list[str] = []
     for t in range(1 << len(system.t_values)):
         for n in range(1 << _N_BITS):
             for m in range(1 << _M_BITS):
-                stages = [
-                    row.stage
-                    for row in system.rows
-                    if t & _bits(row.t, system.t_values)
-                    and n & _bits(row.n, N_VALUES)
-                    and m & _bits(row.m, M_VALUES)
-                ]
+                stages = [stage for stage, rt, rn, rm in rows if t & rt and n & rn and m & rm]
                 settled.append(stages[0] if len(stages) == 1 else None)
-                possible.append(LIST_SEPARATOR.join(s for s in order if s in stages))
+                possible.append(LIST_SEPARATOR.join(stages))  # the rows' order
                 tnm.append(
                     " ".join(
                         (
