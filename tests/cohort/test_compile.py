@@ -258,7 +258,9 @@ def test_reasons_without_a_table_are_the_same_text(monkeypatch: pytest.MonkeyPat
     joined = compiler.compile_knowledge(load_knowledge())
     assert sum(1 for ids in joined.ids.values() if len(ids) > 2) > 10  # most options
     without = process_chunk(frame, 1, joined).output
-    assert without.get_column("reasons").struct.unnest().equals(
-        with_tables.get_column("reasons").struct.unnest().cast(pl.String)
+    assert (
+        without.get_column("reasons")
+        .struct.unnest()
+        .equals(with_tables.get_column("reasons").struct.unnest().cast(pl.String))
     )
     assert without.drop("reasons").equals(with_tables.drop("reasons"))

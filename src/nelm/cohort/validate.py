@@ -339,9 +339,7 @@ def validation_plan(prepared: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
 
 def validate(raw: pl.DataFrame, first_row: int = 1) -> Validation:
     """Validate a prepared chunk whose first data row is number ``first_row`` (1-based)."""
-    frame = (
-        validation_plan(raw.lazy(), raw.schema).select(*TYPED_SCHEMA, FLAG).collect()
-    )
+    frame = validation_plan(raw.lazy(), raw.schema).select(*TYPED_SCHEMA, FLAG).collect()
     flagged = frame.get_column(FLAG)
     typed = frame.drop(FLAG)
     if not flagged.any():
