@@ -66,7 +66,7 @@ _READING_ERRORS = (pl.exceptions.PolarsError, OSError, pa.ArrowException)
 _PREFETCH = "POLARS_ROW_GROUP_PREFETCH_SIZE"
 """How many Parquet row groups polars reads ahead of the query. By default it reads far
 ahead of the slower evaluation (the query alone peaked at 1.5 GB at 5 million rows here);
-two row groups ahead are as fast and cut that peak by a quarter, though the whole run's
+two row groups ahead are as fast and about halve that peak (0.8 GB), though the whole run's
 still grows with the file (docs/benchmarks-cohort.md). Read by polars when a scan starts;
 a value the user set is kept."""
 
