@@ -22,6 +22,7 @@ Usage::
 
     .venv/bin/python tools/bench_batch_floor.py              # 1,000,000 rows
     .venv/bin/python tools/bench_batch_floor.py --rows 200000 --repeat 5
+    .venv/bin/python tools/bench_batch_floor.py --before ../other-checkout/src  # before/after
 
 Writes the figures into ``docs/benchmarks-cohort.md`` (between the ``floor`` markers).
 """
@@ -81,17 +82,29 @@ print(json.dumps({"seconds": summary.seconds, "cpu": cpu, "rows": summary.rows})
 """
 
 
-def _run(script: str, *args: str) -> tuple[float, float]:
-    """The seconds and the CPU seconds (all threads) a job reports for its work."""
+def _run(script: str, *args: str, src: Path = ROOT / "src") -> tuple[float, float]:
+    """The seconds and the CPU seconds (all threads) a job reports for its work, with
+    nelm imported from ``src``."""
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+        "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")]),
     }
     done = subprocess.run(
         [sys.executable, "-c", script, *args], check=True, env=env, capture_output=True, text=True
     )
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     return float(figures["seconds"]), float(figures["cpu"])
+
+
+def _revision(src: Path) -> str:
+    """The git revision of the checkout holding ``src``, for the table."""
+    done = subprocess.run(
+        ["git", "-C", str(src), "log", "-1", "--format=%h, %cs"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip() or str(src)
 
 
 def _result_columns() -> int:
@@ -107,9 +120,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        help="the src directory of another checkout (e.g. the previous release): its "
+        "nelm batch runs in turn with the others, for a before/after in the same run",
+    )
     args = parser.parse_args()
     flags = _result_columns() - 1  # beside case_id
-    jobs = ("issue", "fair", "nelm")
+    jobs: tuple[str, ...] = ("issue", "fair", "nelm", *(("before",) if args.before else ()))
     wall: dict[str, list[float]] = {job: [] for job in jobs}
     cpu: dict[str, list[float]] = {job: [] for job in jobs}
     load_before = os.getloadavg()[0]
@@ -137,6 +157,9 @@ def main() -> None:
             for job in jobs:
                 if job == "nelm":
                     seconds, used = _run(_NELM, str(source), str(work / "nelm.parquet"))
+                elif job == "before":
+                    out = str(work / "before.parquet")
+                    seconds, used = _run(_NELM, str(source), out, src=args.before)
                 else:
                     width, every = (26, "first") if job == "issue" else (flags, "all")
                     out = str(work / f"{job}.parquet")
@@ -164,6 +187,14 @@ def main() -> None:
         f"| floor, fair | all | {flags + 1} | {w['fair']:.2f} | {c['fair']:.2f} |",
         f"| floor, the issue's | 26 | 27 | {w['issue']:.2f} | {c['issue']:.2f} |",
         f"| `nelm batch` | all | {flags + 1} | {w['nelm']:.2f} | {c['nelm']:.2f} |",
+        *(
+            [
+                f"| `nelm batch` before ({_revision(args.before)}) | all | {flags + 1} "
+                f"| {w['before']:.2f} | {c['before']:.2f} |"
+            ]
+            if args.before
+            else []
+        ),
         "",
         f"`nelm batch` takes **{w['nelm'] / w['fair']:.2f}x** the fair floor "
         f"({c['nelm'] / c['fair']:.2f}x its CPU time) and {w['nelm'] / w['issue']:.2f}x the "
