@@ -17,9 +17,14 @@ from typing import Any
 import yaml
 
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, SECTIONS, Field, Kind
-from nelm.case.plausibility import clinical_number, implausible_values, slip_hint
+from nelm.case.plausibility import (
+    clinical_number,
+    entered_slip_hint,
+    implausible_values,
+    slip_hint,
+)
 from nelm.case.timeline import read_timeline
-from nelm.case.units import ENTRY_UNITS, entry_unit
+from nelm.case.units import ENTRY_UNITS, as_entered_text, entry_unit
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.text import printable, text_problems, walk
 
@@ -39,10 +44,10 @@ class Case:
     label: str | None = None
     schema_version: int = 1
     confirmed: tuple[str, ...] = ()
+    """Fields whose implausible value the user confirmed as entered (``confirmed``)."""
     entered: Mapping[str, tuple[float, str]] = field(default_factory=dict)
     """Numbers entered in another unit: path → (value as entered, unit); ``values`` holds
     them converted to the contract's unit."""
-    """Fields whose implausible value the user confirmed as entered (``confirmed``)."""
     timeline: Mapping[str, Any] | None = None
     """The timeline as given (dates as YYYY-MM-DD text), or None."""
     from_timeline: tuple[str, ...] = ()
@@ -267,16 +272,20 @@ def case_from_mapping(doc: Any) -> Case:
                 continue
             if raw is None:
                 continue
+            typed: tuple[float, str] | None = None
             if isinstance(raw, dict) and spec.kind in (Kind.NUMBER, Kind.INTEGER):
                 raw, unit_problem = _entered_with_unit(spec, raw, entered)
                 if unit_problem is not None:
                     problems.append(unit_problem)
                     continue
+                typed = entered.pop(spec.path, None)
             value, problem = _coerce(spec, raw)
             if problem is not None:
-                problems.append(problem)
+                problems.append(_as_entered_problem(problem, typed) if typed else problem)
             elif value is not None:
                 values[spec.path] = value
+                if typed is not None:
+                    entered[spec.path] = typed
 
     confirmed = _confirmed(doc.get("confirmed"), problems)
     timeline: Any = None
@@ -386,6 +395,15 @@ def _entered_with_unit(
     return converted, None
 
 
+def _as_entered_problem(problem: Problem, typed: tuple[float, str]) -> Problem:
+    """The rejection of a number entered in another unit, showing it as entered (with the
+    converted value the range refused) and the unit it was more likely meant in."""
+    number, unit = typed
+    got = as_entered_text(problem.path, number, unit)
+    hint = entered_slip_hint(problem.path, number, unit)
+    return Problem(problem.path, problem.expected, f"{got} ({hint})" if hint else got)
+
+
 def _coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
     """Check one raw value against its field; return the value or a problem."""
     value = _accepted(spec, raw)
@@ -464,9 +482,9 @@ def require_confirmed(case: Case) -> None:
             f"must be within the plausible range {clinical_number(f.plausible.low)}–"
             f"{clinical_number(f.plausible.high)} (reference {f.plausible.reference}), "
             f'or be confirmed as entered by listing "{f.path}" in confirmed',
-            clinical_number(f.value) + (f" ({f.hint})" if f.hint else ""),
+            f.shown_value + (f" ({f.hint})" if f.hint else ""),
         )
-        for f in implausible_values(case.values, case.confirmed)
+        for f in implausible_values(case.values, case.confirmed, case.entered)
         if not f.confirmed
     ]
     if problems:
@@ -507,7 +525,6 @@ def _cross_field_problems(values: Mapping[str, Value]) -> list[Problem]:
     problems.extend(_extent_problems(values))
     problems.extend(_bound_problems(values))
     problems.extend(_report_problems(values))
-    problems.extend(_extent_problems(values))
     return problems
 
 

@@ -62,7 +62,8 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
     checks = input_checks(case, kb)
     shown_values: dict[str, str] = {}
     results = {
-        oid: evaluate_option(spec, facts, derived, shown_values) for oid, spec in kb.options.items()
+        oid: evaluate_option(spec, facts, derived, shown_values, case.entered)
+        for oid, spec in kb.options.items()
     }
     plan = build_plan(kb.plan, facts, results)
 
@@ -91,11 +92,11 @@ def input_checks(case: Case, kb: KnowledgeBase) -> tuple[dict[str, Any], ...]:
     """Implausible values (confirmed or not) and contradictions between fields."""
     found = [
         {"kind": "implausible", "fields": [f.path], **f.as_dict()}
-        for f in implausible_values(case.values, case.confirmed)
+        for f in implausible_values(case.values, case.confirmed, case.entered)
     ]
     found += [
         {"kind": "contradiction", **c.as_dict()}
-        for c in contradictions(case.values, kb.derivations.grade)
+        for c in contradictions(case.values, kb.derivations.grade, case.entered)
     ]
     return tuple(found)
 
