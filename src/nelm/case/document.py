@@ -482,7 +482,7 @@ def require_confirmed(case: Case) -> None:
             f"must be within the plausible range {clinical_number(f.plausible.low)}–"
             f"{clinical_number(f.plausible.high)} (reference {f.plausible.reference}), "
             f'or be confirmed as entered by listing "{f.path}" in confirmed',
-            f.shown_value + (f" ({f.hint})" if f.hint else ""),
+            f.shown_value + (f" ({advice})" if (advice := f.hint or f.plausible.advice) else ""),
         )
         for f in implausible_values(case.values, case.confirmed, case.entered)
         if not f.confirmed

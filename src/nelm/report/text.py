@@ -48,6 +48,17 @@ STATUS_STYLE = {s.id: (s.title.upper(), _STATUS_COLOUR[s.id]) for s in vocabular
 RESULT_MARK = {r.id: (r.mark, _RESULT_COLOUR[r.id]) for r in vocabulary().results}
 
 
+def _labelled_path(match: re.Match[str]) -> str:
+    """A field path in a warning read with its label, the path kept beside it (it is what a
+    case file's ``confirmed`` list names); a path already after its label stays as it is."""
+    path = match.group(1)
+    label = field_label(path)
+    text = match.string
+    if label == path or text[: match.start()].endswith(f"{label} ("):
+        return path
+    return f"{label} ({path})"
+
+
 def _classification(doc: dict[str, Any], refs: ReferenceList) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
@@ -180,7 +191,7 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
     if doc["warnings"]:  # first: an implausible value may be a slip that changes everything
         console.print(Rule("Warnings", align="left"))
         for warning in doc["warnings"]:
-            words = _FIELD_PATH.sub(lambda m: field_label(m.group(1)), cite_plain(warning, refs))
+            words = _FIELD_PATH.sub(_labelled_path, cite_plain(warning, refs))
             console.print(Text("  ⚠ " + words, style="yellow"))
     console.print(Rule("Classification", align="left"))
     console.print(_classification(doc, refs))
