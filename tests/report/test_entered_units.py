@@ -117,3 +117,23 @@ def test_the_board_facts_show_a_reported_range_instead_of_unknown() -> None:
     )
     facts = {f.label: f.value for f in board_view(doc).facts}
     assert "≥ 11 lesions" in facts["Liver"]
+
+
+def test_the_board_warnings_read_with_labels_and_whole_numbers() -> None:
+    """The board reads labels, not paths, and never a duplicated label; 5,000 stays 5,000
+    (it once read "5,Ngongoni 2022" and "Platelets (Platelets)")."""
+    doc_in: dict[str, Any] = with_changes(
+        BASE, {"labs.platelets_per_ul": {"value": 2, "unit": "10⁹/L"}}
+    )
+    doc_in["confirmed"] = ["labs.platelets_per_ul"]
+    view = board_view(assess_mapping(doc_in, with_evidence=False))
+    first = view.warnings[0]
+    assert first.startswith("Platelets 2 10⁹/L (2,000 /µL) is outside the plausible range 5,000–")
+    assert "labs.platelets_per_ul" not in first
+    from markupsafe import Markup
+
+    from nelm.report.board import cite_in_text
+
+    shown = str(cite_in_text(first, view.references))
+    assert "5,000–1,500,000 /µL" in shown and "Ngongoni" not in shown
+    assert isinstance(cite_in_text(first, view.references), Markup)

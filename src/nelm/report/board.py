@@ -415,6 +415,7 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
 
 
 _FIELD_PATH = re.compile(r"\b([a-z]+\.[a-z0-9_]+)\b")
+_LABELLED_PATH = re.compile(r" \(([a-z]+\.[a-z0-9_]+)\)")
 
 
 def _paths_to_labels(text: str, label_of: Any) -> str:
@@ -424,7 +425,12 @@ def _paths_to_labels(text: str, label_of: Any) -> str:
         found = label_of(match.group(1))
         return str(found) if found != match.group(1) else match.group(1)
 
-    return _FIELD_PATH.sub(label, text)
+    def after_its_label(match: re.Match[str]) -> str:
+        # "Platelets (labs.platelets_per_ul)": the label already names it
+        found = str(label_of(match.group(1)))
+        return "" if text[: match.start()].endswith(found) else match.group(0)
+
+    return _FIELD_PATH.sub(label, _LABELLED_PATH.sub(after_its_label, text))
 
 
 # ------------------------------------------------------------------ citations
@@ -471,7 +477,8 @@ def cite_in_text(text: str, refs: ReferenceList, *, html: bool = True) -> Markup
     return Markup(_BARE_REVIEW.sub(lambda m: _bare(m, refs), "".join(out)))
 
 
-_BARE_REVIEW = re.compile(r"(?<![\w#>-])(00[0-9])(?![\w<])")
+# (not the digits of a number such as 5,000 or 1.005)
+_BARE_REVIEW = re.compile(r"(?<![\w#>.,-])(00[0-9])(?![\w<]|[.,]\d)")
 
 
 def _bare(match: re.Match[str], refs: ReferenceList) -> str:
