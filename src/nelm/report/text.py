@@ -31,7 +31,8 @@ from nelm.vocabulary import vocabulary
 __all__ = ["SAFETY_STATEMENT", "render_text"]
 
 NARROW = 90
-_FIELD_PATH = re.compile(r"\b([a-z]+\.[a-z0-9_]+)\b")  # a case field named by its path
+# a case field named by its path, in parentheses after its label or alone
+_FIELD_PATH = re.compile(r" \(([a-z]+\.[a-z0-9_]+)\)|\b([a-z]+\.[a-z0-9_]+)\b")
 """Below this many columns the plan is a list, not a table (its columns would collapse)."""
 
 SAFETY_STATEMENT = (
@@ -49,14 +50,15 @@ RESULT_MARK = {r.id: (r.mark, _RESULT_COLOUR[r.id]) for r in vocabulary().result
 
 
 def _labelled_path(match: re.Match[str]) -> str:
-    """A field path in a warning read with its label, the path kept beside it (it is what a
-    case file's ``confirmed`` list names); a path already after its label stays as it is."""
-    path = match.group(1)
+    """A field path in a warning read as its label (clinical words, not paths); a path
+    already given after its label is dropped rather than doubled ("Platelets (Platelets)")."""
+    path = match.group(1) or match.group(2)
     label = field_label(path)
-    text = match.string
-    if label == path or text[: match.start()].endswith(f"{label} ("):
-        return path
-    return f"{label} ({path})"
+    if label == path:
+        return match.group(0)
+    if match.group(1) is not None:  # " (path)"
+        return "" if match.string[: match.start()].endswith(label) else f" ({label})"
+    return label
 
 
 def _classification(doc: dict[str, Any], refs: ReferenceList) -> Table:
