@@ -137,3 +137,13 @@ def test_the_board_warnings_read_with_labels_and_whole_numbers() -> None:
     shown = str(cite_in_text(first, view.references))
     assert "5,000–1,500,000 /µL" in shown and "Ngongoni" not in shown
     assert isinstance(cite_in_text(first, view.references), Markup)
+
+
+def test_the_staging_explanation_shows_the_primary_size_as_entered() -> None:
+    """003 Tables 2 and 3 stage the pancreatic primary by its size in cm: 32 mm is 3.2 cm."""
+    doc = assess_mapping(
+        with_changes(BASE, {"primary.size_cm": {"value": 32, "unit": "mm"}}), with_evidence=False
+    )
+    explanations = doc["classification"]["explanations"]
+    staged = [v for k, v in explanations.items() if k.startswith("stage_")]
+    assert staged and all("primary 32 mm (3.2 cm)" in text for text in staged)
