@@ -296,7 +296,7 @@ def case_from_mapping(doc: Any) -> Case:
         problems.extend(read.problems)
         if not read.problems:
             timeline = _json_safe(doc["timeline"])
-            from_timeline, conflicts = _merge_timeline(values, read.values)
+            from_timeline, conflicts = _merge_timeline(values, read.values, entered)
     problems.extend(_cross_field_problems(values))
     if problems:
         raise InputRejected(problems)
@@ -326,7 +326,9 @@ def _json_safe(raw: Any) -> Any:
 
 
 def _merge_timeline(
-    values: dict[str, Value], derived: Mapping[str, float | int | bool]
+    values: dict[str, Value],
+    derived: Mapping[str, float | int | bool],
+    entered: Mapping[str, tuple[float, str]] | None = None,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Fill the fields the timeline settles where nothing was typed; report a typed value
     the timeline contradicts (and keep it: the timeline may be incomplete or the typed value
@@ -334,7 +336,7 @@ def _merge_timeline(
     used: list[str] = []
     conflicts: list[str] = []
     for path, value in derived.items():
-        clash = _timeline_clash(values, path, value)
+        clash = _timeline_clash(values, path, value, entered or {})
         if clash is not None:
             conflicts.append(clash)
         elif path not in values and not (
@@ -346,14 +348,27 @@ def _merge_timeline(
 
 
 def _timeline_clash(
-    values: Mapping[str, Value], path: str, value: float | int | bool
+    values: Mapping[str, Value],
+    path: str,
+    value: float | int | bool,
+    entered: Mapping[str, tuple[float, str]],
 ) -> str | None:
+    def typed_text(where: str, typed: Value) -> str:
+        if where in entered:  # as entered, the months beside it
+            return as_entered_text(where, *entered[where])
+        return f"{typed:g}" if isinstance(typed, int | float) else describe_value(typed)
+
     if path == "course.months_stable_at_least":
-        typed = values.get("course.months_stable", values.get("course.months_stable_at_most"))
+        where = (
+            "course.months_stable"
+            if "course.months_stable" in values
+            else "course.months_stable_at_most"
+        )
+        typed = values.get(where)
         if isinstance(typed, int | float) and not isinstance(typed, bool) and typed < value - 1:
             return (
-                f"course.months_stable is {typed:g} but the timeline shows at least "
-                f"{value:g} months of stable disease"
+                f"course.months_stable is {typed_text(where, typed)} but the timeline shows at "
+                f"least {value:g} months of stable disease"
             )
         return None
     typed = values.get(path)
@@ -363,7 +378,7 @@ def _timeline_clash(
         return f"{path} is {describe_value(typed)} but the timeline gives {describe_value(value)}"
     if isinstance(typed, int | float) and abs(typed - value) <= 1:
         return None  # within the month the dates are written to
-    return f"{path} is {describe_value(typed)} but the timeline gives {value:g}"
+    return f"{path} is {typed_text(path, typed)} but the timeline gives {value:g}"
 
 
 def _entered_with_unit(
