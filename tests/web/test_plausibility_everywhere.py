@@ -186,3 +186,17 @@ def test_a_contradiction_is_warned_not_rejected_by_the_form(site: Site) -> None:
     shown = client.get(f"/cases/{pk}").text
     warnings = _flat(shown[shown.index('id="warnings"') : shown.index('id="h-class"')])
     assert all(_in_words(part) in warnings for part in NAMED)
+
+
+def test_an_implausible_bound_can_be_confirmed_in_the_form(site: Site) -> None:
+    """'Up to 30' in the cm field of a bound: checked like its number (RECIST 1.1: sizes in
+    cm; did you mean 30 mm?), with its own confirm box."""
+    client, csrf = logged_in(site)
+    fields = {"primary.site": "pancreas", "liver.largest_lesion_cm_at_most": "30"}
+    response = client.post("/cases/new", data=form(csrf, case_id="b-1", **fields))
+    assert response.status_code == 422
+    assert "did you mean 30 mm = 3 cm?" in _flat(response.text)
+    assert 'name="confirm:liver.largest_lesion_cm_at_most"' in response.text
+    new_case(
+        client, csrf, case_id="b-1", **fields, **{"confirm:liver.largest_lesion_cm_at_most": "yes"}
+    )

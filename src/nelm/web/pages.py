@@ -18,8 +18,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from nelm.case.fields import FIELD_BY_PATH, OPTION_IDS
-from nelm.case.plausibility import clinical_number, plausible_ranges
+from nelm.case.fields import FIELD_BY_PATH, FIELDS, OPTION_IDS
+from nelm.case.plausibility import clinical_number, plausible_range
 from nelm.errors import InputRejected, Problem
 from nelm.knowledge.sources import ReferenceList, cite_plain
 from nelm.report.board import cite_html, cite_in_text
@@ -108,6 +108,9 @@ def _env() -> Environment:
     )
     return env
 
+
+_PLAUSIBLE = {f.path: r for f in FIELDS if (r := plausible_range(f.path)) is not None}
+"""The plausible range of every number of the form, bounds included (the confirm box)."""
 
 _CHOICE_WORDS = {
     ("primary.site", "unknown_primary"): "unknown primary (CUP)",
@@ -392,7 +395,7 @@ def _form_page(
         problem_count=len(problems or []),
         case_pk=case_pk,
         units=UNIT_CHOICES,
-        plausible=plausible_ranges(),
+        plausible=_PLAUSIBLE,
         number=clinical_number,
         base_version=base_version,
         conflict=conflict,
