@@ -140,6 +140,9 @@ def test_web_form(
     assert response.status_code == 422, reference
     page = _flat(response.text)
     assert fix in page, reference
+    # the form names the box under the field, not a path to list in a document
+    assert "or be confirmed as entered (the box below)" in page
+    assert "in confirmed" not in page
     assert f'name="confirm:{path}"' in response.text
     assert site.store.list_cases() == []
     pk = new_case(client, csrf, case_id="p-1", **base, **{f"confirm:{path}": "yes"})

@@ -28,7 +28,14 @@ from nelm.case.units import ENTRY_UNITS, as_entered_text, entry_unit
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.text import printable, text_problems, walk
 
-__all__ = ["Case", "Value", "case_from_mapping", "parse_case_text", "require_confirmed"]
+__all__ = [
+    "Case",
+    "Value",
+    "case_from_mapping",
+    "confirm_how",
+    "parse_case_text",
+    "require_confirmed",
+]
 
 Value = float | int | bool | str | tuple[str, ...]
 
@@ -488,6 +495,11 @@ def _confirmed(raw: Any, problems: list[Problem]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(raw))
 
 
+def confirm_how(path: str) -> str:
+    """How a case document confirms an implausible value (the form words it its own way)."""
+    return f'or be confirmed as entered by listing "{path}" in confirmed'
+
+
 def require_confirmed(case: Case) -> None:
     """Reject a case whose implausible values are not confirmed: the interactive adapters
     (CLI, API, web form) call this; a FHIR bundle or a cohort only gets the warning."""
@@ -496,7 +508,7 @@ def require_confirmed(case: Case) -> None:
             f.path,
             f"must be within the plausible range {clinical_number(f.plausible.low)}–"
             f"{clinical_number(f.plausible.high)} (reference {f.plausible.reference}), "
-            f'or be confirmed as entered by listing "{f.path}" in confirmed',
+            f"{confirm_how(f.path)}",
             f.shown_value + (f" ({advice})" if (advice := f.hint or f.plausible.advice) else ""),
         )
         for f in implausible_values(case.values, case.confirmed, case.entered)

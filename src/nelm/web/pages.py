@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from nelm.case.document import confirm_how
 from nelm.case.fields import FIELD_BY_PATH, FIELDS, OPTION_IDS
 from nelm.case.plausibility import clinical_number, plausible_range
 from nelm.errors import InputRejected, Problem
@@ -378,6 +379,8 @@ def _form_page(
         key = problem.path.split("[", 1)[0]
         # the label stands beside the field (and before it in the list): no field path
         words = f"{problem.expected}, got {problem.got}" if problem.got else problem.expected
+        # the confirm box stands under the field: no path to list in a document
+        words = words.replace(confirm_how(key), "or be confirmed as entered (the box below)")
         if key in FIELD_BY_PATH or key in ("case_id", "label"):
             by_path.setdefault(key, []).append(words)
         else:
