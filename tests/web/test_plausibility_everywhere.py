@@ -141,7 +141,7 @@ def test_web_form(
     page = _flat(response.text)
     assert fix in page, reference
     # the form names the box under the field, not a path to list in a document
-    assert "or be confirmed as entered (the box below)" in page
+    assert "or be confirmed as entered (the box under the field)" in page
     assert "in confirmed" not in page
     assert f'name="confirm:{path}"' in response.text
     assert site.store.list_cases() == []

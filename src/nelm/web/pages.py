@@ -113,6 +113,8 @@ def _env() -> Environment:
 _PLAUSIBLE = {f.path: r for f in FIELDS if (r := plausible_range(f.path)) is not None}
 """The plausible range of every number of the form, bounds included (the confirm box)."""
 
+_CONFIRM_IN_FORM = "or be confirmed as entered (the box under the field)"
+
 _CHOICE_WORDS = {
     ("primary.site", "unknown_primary"): "unknown primary (CUP)",
     ("pathology.differentiation", "well"): "well differentiated",
@@ -380,7 +382,7 @@ def _form_page(
         # the label stands beside the field (and before it in the list): no field path
         words = f"{problem.expected}, got {problem.got}" if problem.got else problem.expected
         # the confirm box stands under the field: no path to list in a document
-        words = words.replace(confirm_how(key), "or be confirmed as entered (the box below)")
+        words = words.replace(confirm_how(key), _CONFIRM_IN_FORM)
         if key in FIELD_BY_PATH or key in ("case_id", "label"):
             by_path.setdefault(key, []).append(words)
         else:
