@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from nelm.case.units import as_entered_text
 from nelm.knowledge.sources import ReferenceList, cite_plain, reference, resolve
 from nelm.report.view import field_label as _field_label
-from nelm.report.view import todo_items
+from nelm.report.view import in_words, todo_items
 from nelm.vocabulary import vocabulary
 
 __all__ = [
@@ -397,9 +397,7 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
         key=lambda inv: -len(inv.decides),
     )
     warnings = [
-        _paths_to_labels(
-            w if isinstance(w, str) else str(w.get("message") or w.get("text") or w), label_of
-        )
+        in_words(w if isinstance(w, str) else str(w.get("message") or w.get("text") or w), label_of)
         for w in doc.get("warnings") or ()
     ]
     return BoardView(
@@ -412,25 +410,6 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
         investigations=investigations,
         options=rows,
     )
-
-
-_FIELD_PATH = re.compile(r"\b([a-z]+\.[a-z0-9_]+)\b")
-_LABELLED_PATH = re.compile(r" \(([a-z]+\.[a-z0-9_]+)\)")
-
-
-def _paths_to_labels(text: str, label_of: Any) -> str:
-    """A message naming a case field by its path reads with the field's label instead."""
-
-    def label(match: re.Match[str]) -> str:
-        found = label_of(match.group(1))
-        return str(found) if found != match.group(1) else match.group(1)
-
-    def after_its_label(match: re.Match[str]) -> str:
-        # "Platelets (labs.platelets_per_ul)": the label already names it
-        found = str(label_of(match.group(1)))
-        return "" if text[: match.start()].endswith(found) else match.group(0)
-
-    return _FIELD_PATH.sub(label, _LABELLED_PATH.sub(after_its_label, text))
 
 
 # ------------------------------------------------------------------ citations

@@ -8,7 +8,6 @@ as ``[red]`` or ``<script>`` is printed as typed.
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
 from rich.console import Console, Group
@@ -22,6 +21,7 @@ from nelm.knowledge.sources import ReferenceList, cite_plain
 from nelm.report.view import (
     classification_rows,
     field_label,
+    in_words,
     option_groups,
     plan_steps,
     todo_items,
@@ -31,8 +31,6 @@ from nelm.vocabulary import vocabulary
 __all__ = ["SAFETY_STATEMENT", "render_text"]
 
 NARROW = 90
-# a case field named by its path, in parentheses after its label or alone
-_FIELD_PATH = re.compile(r" \(([a-z]+\.[a-z0-9_]+)\)|\b([a-z]+\.[a-z0-9_]+)\b")
 """Below this many columns the plan is a list, not a table (its columns would collapse)."""
 
 SAFETY_STATEMENT = (
@@ -47,18 +45,6 @@ _STATUS_COLOUR = {"eligible": "bold green", "uncertain": "bold yellow", "ineligi
 _RESULT_COLOUR = {"met": "green", "not_met": "red", "unknown": "yellow"}
 STATUS_STYLE = {s.id: (s.title.upper(), _STATUS_COLOUR[s.id]) for s in vocabulary().statuses}
 RESULT_MARK = {r.id: (r.mark, _RESULT_COLOUR[r.id]) for r in vocabulary().results}
-
-
-def _labelled_path(match: re.Match[str]) -> str:
-    """A field path in a warning read as its label (clinical words, not paths); a path
-    already given after its label is dropped rather than doubled ("Platelets (Platelets)")."""
-    path = match.group(1) or match.group(2)
-    label = field_label(path)
-    if label == path:
-        return match.group(0)
-    if match.group(1) is not None:  # " (path)"
-        return "" if match.string[: match.start()].endswith(label) else f" ({label})"
-    return label
 
 
 def _classification(doc: dict[str, Any], refs: ReferenceList) -> Table:
@@ -193,7 +179,7 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
     if doc["warnings"]:  # first: an implausible value may be a slip that changes everything
         console.print(Rule("Warnings", align="left"))
         for warning in doc["warnings"]:
-            words = _FIELD_PATH.sub(_labelled_path, cite_plain(warning, refs))
+            words = in_words(cite_plain(warning, refs))
             console.print(Text("  ⚠ " + words, style="yellow"))
     console.print(Rule("Classification", align="left"))
     console.print(_classification(doc, refs))

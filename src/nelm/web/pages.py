@@ -36,6 +36,7 @@ from nelm.report.view import (
     classification_rows,
     field_label,
     format_value,
+    in_words,
     outcome_label,
 )
 from nelm.store import (
@@ -382,7 +383,7 @@ def _form_page(
         # the label stands beside the field (and before it in the list): no field path
         words = f"{problem.expected}, got {problem.got}" if problem.got else problem.expected
         # the confirm box stands under the field: no path to list in a document
-        words = words.replace(confirm_how(key), _CONFIRM_IN_FORM)
+        words = in_words(words.replace(confirm_how(key), _CONFIRM_IN_FORM))
         if key in FIELD_BY_PATH or key in ("case_id", "label"):
             by_path.setdefault(key, []).append(words)
         else:
