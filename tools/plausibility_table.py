@@ -69,7 +69,11 @@ naming its fields and the likely fix, by `nelm.engine.consistency`:
 - a tumour burden below what the largest lesion alone fills: at least π d³/24 (an ellipsoid
   with the largest diameter d and half of it in the other two directions) of a 2,500 mL
   liver (standard liver volume ≈ 706 × BSA + 2.4 mL, about 1,300 mL at 1.8 m²: Urata K et
-  al., Hepatology 1995;21:1317-1321), naming the fraction when × 100 it fits.
+  al., Hepatology 1995;21:1317-1321), naming the fraction when × 100 it fits;
+- a tumour burden far above what the lesions can fill: more than three times, and 10
+  points above, the lesion count times a sphere of the largest diameter (π d³/6) beside at
+  least 700 mL of liver (Urata: 706 × BSA at 1.0 m²); a burden estimated by eye within that
+  margin is not flagged.
 
 Tests: `tests/case/test_plausibility.py` (each range just inside and just outside both
 ends), `tests/case/test_plausibility_audit.py` (each slip and contradiction on both sides),

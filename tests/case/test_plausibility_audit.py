@@ -12,6 +12,7 @@ from nelm.case.document import case_from_mapping, require_confirmed
 from nelm.case.plausibility import entered_slip_hint, implausible_values, slip_hint
 from nelm.errors import InputRejected
 from nelm.service import assess_mapping
+from tests.case.test_plausibility import CONSISTENT
 from tests.engine.cases import BASE, with_changes
 
 # (field, value, expected hint or None, reference)
@@ -122,7 +123,8 @@ def test_an_implausible_entered_value_is_warned_as_entered() -> None:
 
 
 def _contradictions(changes: dict[str, Any]) -> list[dict[str, Any]]:
-    result = assess_mapping(with_changes(BASE, changes), with_evidence=False)
+    # from a base whose burden its lesions can fill (see tests/case/test_plausibility.py)
+    result = assess_mapping(with_changes(CONSISTENT, changes), with_evidence=False)
     return [w for w in result["input_warnings"] if w["kind"] == "contradiction"]
 
 
@@ -163,8 +165,8 @@ def test_a_burden_below_what_the_largest_lesion_fills_names_the_fraction() -> No
     assert found[0]["fix"] == ("if the burden was entered as a fraction, 0.25 is 25 %: enter 25")
     # a 2 cm lesion fills at least 0.04 %: a burden of 0.25 % may be right
     assert _contradictions({"liver.largest_lesion_cm": 2, "liver.tumor_burden_percent": 0.25}) == []
-    # and a burden of 25 % with a 5 cm lesion is consistent
-    assert _contradictions({"liver.largest_lesion_cm": 5, "liver.tumor_burden_percent": 25}) == []
+    # and a burden of 10 % with two lesions of up to 5 cm is consistent (0.65–15.7 %)
+    assert _contradictions({"liver.largest_lesion_cm": 5, "liver.tumor_burden_percent": 10}) == []
 
 
 def test_a_ki67_fraction_that_would_match_the_reported_grade_is_named() -> None:
@@ -180,3 +182,41 @@ def test_a_ki67_fraction_that_would_match_the_reported_grade_is_named() -> None:
         {"pathology.reported_grade": "G2", "pathology.ki67_percent": 0.5, **no_mitoses}
     )
     assert other[0]["fix"] == "check which is right"
+
+
+def test_a_burden_beyond_what_the_lesions_fill_is_flagged() -> None:
+    """One 2 cm lesion is at most π·2³/6 ≈ 4.2 mL: beside at least 700 mL of liver (Urata 1995:
+    706 × BSA, 1.0 m²) that is 0.6 %, not 60 %. Three lesions of up to 10 cm may be 60 %."""
+    found = _contradictions(
+        {
+            "liver.lesion_count": 1,
+            "liver.distribution": "unilobar",
+            "liver.largest_lesion_cm": 2,
+            "liver.tumor_burden_percent": 60,
+        }
+    )
+    assert [w["fields"] for w in found] == [
+        ["liver.tumor_burden_percent", "liver.lesion_count", "liver.largest_lesion_cm"]
+    ]
+    assert found[0]["fix"] == "check the burden, the lesion count and the largest size"
+    assert (
+        _contradictions(
+            {
+                "liver.lesion_count": 3,
+                "liver.largest_lesion_cm": 10,
+                "liver.tumor_burden_percent": 60,
+            }
+        )
+        == []
+    )
+
+
+def test_a_burden_estimated_by_eye_is_not_flagged() -> None:
+    """10 % with two lesions of up to 3.5 cm is more than they fill (at most 6 % beside
+    700 mL of liver) but within an estimate by eye (less than three times that)."""
+    changes = {
+        "liver.lesion_count": 2,
+        "liver.largest_lesion_cm": 3.5,
+        "liver.tumor_burden_percent": 10,
+    }
+    assert _contradictions(changes) == []

@@ -31,6 +31,8 @@ _REPORTED_WHO = {"G1", "G2", "G3"}
 # so a burden below what one lesion fills in such a liver cannot be right.
 URATA = "Urata K et al., Hepatology 1995;21:1317-1321 (standard liver volume)"
 _LARGE_LIVER_ML = 2500.0
+# ... and about 700 mL at a BSA of 1.0 m², below any adult's: the least liver beside tumour.
+_SMALL_LIVER_ML = 700.0
 _CHECK = "check which is right"
 
 
@@ -137,6 +139,7 @@ def contradictions(
         )
     out += _durations_beyond_age(values, entered or {})
     out += _burden_below_largest_lesion(values, entered or {})
+    out += _burden_beyond_the_lesions(values, entered or {})
     prior = v("course.prior_treatments")
     if (
         v("course.progressed_on_ssa") is True
@@ -234,6 +237,46 @@ def _burden_below_largest_lesion(
             f"{clinical_number(least_percent)} % of even a 2,500 mL liver): {fix}.",
             (URATA,),
             fix=fix,
+        )
+    ]
+
+
+def _first_number(values: Mapping[str, Value], *paths: str) -> tuple[str, float] | None:
+    for path in paths:
+        number = _number(values.get(path))
+        if number is not None:
+            return path, number
+    return None
+
+
+def _burden_beyond_the_lesions(
+    values: Mapping[str, Value], entered: Mapping[str, tuple[float, str]]
+) -> list[Contradiction]:
+    """A tumour burden far above what the lesions can fill: at most the lesion count (or its
+    upper bound) times a sphere of the largest diameter (π d³ / 6), beside at least 700 mL
+    of liver. A burden is often estimated by eye, so only more than three times that
+    maximum, and 10 points above it, is flagged: a burden of 60 % with one 2 cm lesion is a
+    slip in one of the three, 10 % with two lesions of 3.5 cm (at most 6 %) is an estimate."""
+    burden = _first_number(
+        values, "liver.tumor_burden_percent", "liver.tumor_burden_percent_at_least"
+    )
+    count = _first_number(values, "liver.lesion_count", "liver.lesion_count_at_most")
+    size = _first_number(values, "liver.largest_lesion_cm", "liver.largest_lesion_cm_at_most")
+    if burden is None or count is None or size is None:
+        return []
+    tumour_ml = count[1] * math.pi * size[1] ** 3 / 6
+    most_percent = tumour_ml / (tumour_ml + _SMALL_LIVER_ML) * 100
+    if burden[1] <= 3 * most_percent or burden[1] - most_percent < 10:
+        return []
+    return [
+        Contradiction(
+            (burden[0], count[0], size[0]),
+            f"Hepatic tumour burden ({burden[0]}) {_shown(burden[0], burden[1], entered)} is "
+            f"more than {clinical_number(count[1])} lesion(s) of at most "
+            f"{_shown(size[0], size[1], entered)} can fill (at most "
+            f"{clinical_number(most_percent)} % of even a 700 mL liver).",
+            (URATA,),
+            fix="check the burden, the lesion count and the largest size",
         )
     ]
 
