@@ -177,6 +177,11 @@ def _read_meaning(
     elif meaning.role is Role.SYNDROME:
         assert meaning.syndrome is not None
         ctx.add("primary.functional_syndrome", meaning.syndrome, source)
+    elif meaning.role is Role.HEREDITARY:
+        # Germline: present for life, so clinicalStatus does not matter; its absence from
+        # the record never means "no syndrome" (the list is only ever added to).
+        assert meaning.syndrome is not None
+        ctx.add("patient.hereditary_syndromes", meaning.syndrome, source)
     else:
         _primary(ctx, entry, source, meaning, onset)
 
@@ -234,11 +239,22 @@ def _read_morphology(
             ctx.add("pathology.differentiation", morphology.differentiation, source)
         if morphology.nec_subtype is not None:
             ctx.add("pathology.nec_subtype", morphology.nec_subtype, source)
+        if morphology.reported_grade is not None:
+            ctx.add("pathology.reported_grade", morphology.reported_grade, source)
+        if morphology.thoracic_grade is not None and _thoracic(entry, meanings):
+            ctx.add("pathology.reported_grade", morphology.thoracic_grade, source)
         if morphology.syndrome is not None:
             ctx.add("primary.functional_syndrome", morphology.syndrome, source)
     for code, meaning in meanings:
         if meaning.role not in (Role.PRIMARY, Role.UNUSED):
             _read_meaning(ctx, entry, code, meaning, onset)
+
+
+def _thoracic(entry: Entry, meanings: list[tuple[Code, ConditionMeaning]]) -> bool:
+    """The Condition places its primary in the lung or thymus (and nowhere else)."""
+    sites = {m.site for _, m in meanings if m.role is Role.PRIMARY and m.site is not None}
+    sites |= {site for _, site in _body_sites(entry.resource) if site in _PRIMARY_SITES}
+    return bool(sites) and sites <= {"lung", "thymus"}
 
 
 def _primary_from_morphology(

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nelm.case.fields import FIELD_BY_PATH, Kind
+from nelm.case.plausibility import slip_hint
 from nelm.errors import Problem, describe_value
 from nelm.interop.fhir.cancers import CancerIndex
 from nelm.interop.fhir.collect import Finding, Issue, LesionSize, Notes, Scalar, Source
 from nelm.interop.fhir.dates import When
 from nelm.interop.fhir.validate import Entry
 
-__all__ = ["Context", "PrimaryRecord", "number", "range_problem"]
+__all__ = ["Context", "PrimaryRecord", "TimedSource", "TreatmentLine", "number", "range_problem"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,20 @@ class PrimaryRecord:
     onset: When | None
     specific: bool
     site: str | None
+
+
+TimedSource = tuple[Source, When]
+
+
+@dataclass(frozen=True, slots=True)
+class TreatmentLine:
+    """A treatment given over a time (MedicationStatement.effective[x], Procedure.performed[x])."""
+
+    source: Source
+    treatment: str  # an option id
+    when: When  # the start
+    stop: When | None  # the end of the period, when given
+    ongoing: bool = False  # still given on the assessment date (an active statement)
 
 
 @dataclass
@@ -47,6 +62,10 @@ class Context:
     liver_lesions: list[LesionSize] = field(default_factory=list)
     liver_metastases: list[tuple[Source, When | None]] = field(default_factory=list)
     intrathoracic_nodes: list[tuple[Source, When | None]] = field(default_factory=list)
+    scans: list[tuple[Source, When, str]] = field(default_factory=list)
+    """Dated disease statuses (response, stable, progression) for the timeline."""
+    treatment_lines: list[TreatmentLine] = field(default_factory=list)
+    primary_resections: list[TimedSource] = field(default_factory=list)
 
     def add(
         self,
@@ -82,9 +101,19 @@ def number(value: Any) -> float | int | None:
 
 
 def range_problem(
-    path: str, value: float | int, where: str, ref: str, shown: str = ""
+    path: str,
+    value: float | int,
+    where: str,
+    ref: str,
+    shown: str = "",
+    *,
+    same_unit: bool = True,
 ) -> Problem | None:
-    """A Problem when ``value`` is outside the case field's range (or not whole)."""
+    """A Problem when ``value`` is outside the case field's range (or not whole).
+
+    Out of range, the message names the likely fix as the case document does: the usual
+    unit slip when the value was sent in the case unit ("did you mean 130 g/L = 13 g/dL?",
+    ``nelm.case.plausibility``), else a request to check the value and its unit."""
     spec = FIELD_BY_PATH[path]
     if spec.kind is Kind.INTEGER and not float(value).is_integer():
         return Problem(
@@ -95,9 +124,12 @@ def range_problem(
     too_high = hi is not None and value > hi
     if too_low or too_high:
         unit = f" {spec.unit}" if spec.unit and spec.unit != "%" else spec.unit
+        fix = slip_hint(spec.bound_of or path, value) if same_unit else (
+            "check the value and its unit"
+        )
         return Problem(
             where,
             f"{ref}: {path} must be {spec.range_text()}{unit}",
-            shown or describe_value(value),
+            f"{shown or describe_value(value)}" + (f" ({fix})" if fix else ""),
         )
     return None

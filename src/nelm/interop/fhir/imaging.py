@@ -133,6 +133,7 @@ def read_tumor_size(ctx: Context, entry: Entry, when: When | None) -> None:
         f"{path}.value",
         entry.ref,
         f"{raw:g} {unit} = {cm:g} {KINDS['length'].case_unit}",
+        same_unit=KINDS["length"].factor(unit if isinstance(unit, str) else "") == 1.0,
     )
     if problem is not None:
         ctx.flaw(problem, _FIELD)

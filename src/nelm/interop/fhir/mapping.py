@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import Any
 
 from nelm.case import case_from_mapping
-from nelm.case.fields import FIELDS
+from nelm.case.fields import BOUNDS, FIELDS
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.interop.fhir.cancers import NET_SECTIONS, CancerIndex
 from nelm.interop.fhir.collect import Finding, Issue, Notes, Resolved, Scalar, Source, resolve
@@ -36,6 +36,7 @@ from nelm.interop.fhir.imaging import largest_liver_lesion
 from nelm.interop.fhir.observations import read_observation
 from nelm.interop.fhir.patient import attributed, read_patients
 from nelm.interop.fhir.rules import expand_reports, without_modifiers
+from nelm.interop.fhir.timeline import build_timeline
 from nelm.interop.fhir.treatments import (
     medication_index,
     read_medication_statement,
@@ -111,7 +112,10 @@ def bundle_to_case(
     ctx.cancers = CancerIndex(entries)
     _read_all(ctx, entries)
 
-    findings = ctx.findings + _primary_findings(ctx) + largest_liver_lesion(ctx)
+    findings = _latest_measurements(
+        ctx, ctx.findings + _primary_findings(ctx) + largest_liver_lesion(ctx)
+    )
+    timeline = build_timeline(ctx) if ctx.cancers.neuroendocrine else None
     resolved, _ = resolve(findings, Notes())
     findings += _derived(ctx, resolved)
     resolved, conflicts = resolve(findings, ctx.notes)
@@ -120,7 +124,7 @@ def bundle_to_case(
     if not ctx.cancers.neuroendocrine:
         _without_net_fields(ctx, resolved)
 
-    document = _checked_document(ctx, bundle, case_id, resolved)
+    document = _checked_document(ctx, bundle, case_id, resolved, timeline)
     return FhirMapping(
         document=document,
         provenance=MappingProxyType(dict(sorted(resolved.provenance.items()))),
@@ -188,12 +192,16 @@ def _without_net_fields(ctx: Context, resolved: Resolved) -> None:
 
 
 def _checked_document(
-    ctx: Context, bundle: Mapping[str, Any], case_id: str | None, resolved: Resolved
+    ctx: Context,
+    bundle: Mapping[str, Any],
+    case_id: str | None,
+    resolved: Resolved,
+    timeline: dict[str, Any] | None,
 ) -> dict[str, Any]:
     """The case document; fields that break a case-v1 rule together (``nec_subtype`` with
     well-differentiated histology) are left unknown and listed."""
     for _ in range(3):
-        document = _document(bundle, case_id, resolved)
+        document = _document(bundle, case_id, resolved, timeline)
         try:
             case_from_mapping(document)
         except InputRejected as exc:
@@ -213,6 +221,33 @@ def _checked_document(
         return document
     case_from_mapping(document)  # raises: a mapping fault, not the record's
     return document
+
+
+def _latest_measurements(ctx: Context, findings: list[Finding]) -> list[Finding]:
+    """A number and its bounds are one measurement: when results at different times give
+    it ("Ki-67 12 %" in 2020, "Ki-67 < 2 %" in 2024), only the latest is kept, whichever
+    form it takes (the field and its _at_least/_at_most would otherwise mix two times)."""
+    member = {p: base for base, pair in BOUNDS.items() for p in (base, *pair)}
+    groups: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.field in member:
+            groups.setdefault(member[finding.field], []).append(finding)
+    dropped: set[int] = set()
+    for base, group in groups.items():
+        if len({f.field for f in group}) < 2 or any(f.when is None for f in group):
+            continue  # one form only (resolve() handles it), or undated: case-v1 checks
+        latest = max(group, key=lambda f: f.when.start if f.when else dt.datetime.min)
+        assert latest.when is not None
+        older = [f for f in group if f.when is not None and latest.when.after(f.when)]
+        if older:
+            dropped.update(id(f) for f in older)
+            ctx.notes.add(
+                f"{base}: results differ over time; the latest is used "
+                f"({latest.source.ref}) and earlier ones are set aside ("
+                + ", ".join(dict.fromkeys(f.source.ref for f in older))
+                + ")"
+            )
+    return [f for f in findings if id(f) not in dropped]
 
 
 def _read_all(ctx: Context, entries: list[Entry]) -> None:
@@ -316,8 +351,15 @@ def _case_id(bundle: Mapping[str, Any], case_id: str | None) -> str:
     return f"fhir-{digest[:16]}"
 
 
-def _document(bundle: Mapping[str, Any], case_id: str | None, resolved: Resolved) -> dict[str, Any]:
+def _document(
+    bundle: Mapping[str, Any],
+    case_id: str | None,
+    resolved: Resolved,
+    timeline: dict[str, Any] | None,
+) -> dict[str, Any]:
     document: dict[str, Any] = {"schema_version": 1, "case_id": _case_id(bundle, case_id)}
+    if timeline is not None:
+        document["timeline"] = timeline
     for spec in FIELDS:
         if spec.path not in resolved.values:
             continue
