@@ -312,8 +312,41 @@ def test_hereditary_syndromes(system: str, code: str, syndrome: str) -> None:
 def test_a_hereditary_syndrome_is_the_patients_even_without_a_net() -> None:
     # No neuroendocrine Condition: the tumour sections are left unknown, but MEN1 is a
     # fact about the patient (section patient) and is kept.
-    mapping = _map(condition_resource("s", SNOMED, "30664006"), marker=False)
-    assert _value(mapping, "patient.hereditary_syndromes") == ["men1"]
+    for system, code in ((SNOMED, "30664006"), (ICD10_CM, "E31.21")):
+        mapping = _map(condition_resource("s", system, code), marker=False)
+        assert _value(mapping, "patient.hereditary_syndromes") == ["men1"]
+        assert mapping.warnings[0].startswith("NOT A NEUROENDOCRINE RECORD")
+
+
+# --------------------------------------------------------------------------- complications
+
+
+def _due_to(condition: dict[str, Any], reference: str) -> dict[str, Any]:
+    # FHIR R4 core extension condition-dueTo (valueReference to the causing Condition)
+    condition["extension"] = [
+        {
+            "url": "http://hl7.org/fhir/StructureDefinition/condition-dueTo",
+            "valueReference": {"reference": reference},
+        }
+    ]
+    return condition
+
+
+def test_a_complication_due_to_the_primary() -> None:
+    # ICD-10 K56.6 intestinal obstruction (K56: paralytic ileus and intestinal obstruction
+    # without hernia), due to the ileal NET (ICD-10-CM C7A.012)
+    primary = condition_resource("primary", ICD10_CM, "C7A.012")
+    obstruction = _due_to(condition_resource("ileus", ICD10, "K56.6"), "Condition/primary")
+    mapping = _map(primary, obstruction, marker=False)
+    assert _value(mapping, "primary.complications") == ["bowel_obstruction"]
+
+
+def test_a_complication_not_linked_to_the_net_is_not_its() -> None:
+    unlinked = condition_resource("ileus", ICD10, "K56.6")
+    other = _due_to(condition_resource("bleed", ICD10, "K92.2"), "Condition/adhesions")
+    mapping = _map(unlinked, other)
+    assert "primary.complications" in mapping.unmapped
+    assert any(n.startswith("not used: a complication not linked") for n in mapping.notes)
 
 
 # --------------------------------------------------------------------------- timeline

@@ -344,6 +344,7 @@ class Role(Enum):
     INTRATHORACIC_NODES = "intrathoracic_nodes"  # distant unless the primary is the lung
     SYNDROME = "syndrome"
     HEREDITARY = "hereditary"  # a hereditary tumour syndrome: patient.hereditary_syndromes
+    COMPLICATION = "complication"  # of the primary, when linked to it (primary.complications)
     UNUSED = "unused"  # recognised, deliberately not mapped (why says why)
 
 
@@ -384,6 +385,20 @@ HEREDITARY_SYNDROMES: dict[Code, str] = {
     (ICD10_CM, "E31.21"): "men1",
     (ICD10_CM, "Q85.01"): "nf1",
 }
+
+
+# Complications of the primary (primary.complications), ICD-10 chapter XI: K56 paralytic
+# ileus and intestinal obstruction without hernia; K92.2 gastrointestinal haemorrhage,
+# unspecified; K63.1 perforation of intestine (nontraumatic); K55 vascular disorders of
+# intestine; K83.1 obstruction of bile duct. Read only when the Condition says it is due
+# to the neuroendocrine primary (conditions.py): a bowel obstruction has many causes.
+_COMPLICATIONS = (
+    ("K56", "bowel_obstruction"),
+    ("K92.2", "bleeding"),
+    ("K63.1", "perforation"),
+    ("K55", "intestinal_ischaemia"),
+    ("K83.1", "biliary_obstruction"),
+)
 
 
 def _extrahepatic(site: str) -> ConditionMeaning:
@@ -458,6 +473,9 @@ def icd10_meaning(system: str, code: str) -> ConditionMeaning | None:
         return _unused("a secondary site this mapping does not place")
     if c.startswith("E34.0"):
         return ConditionMeaning(Role.SYNDROME, syndrome="carcinoid")
+    for prefix, complication in _COMPLICATIONS:
+        if c.startswith(prefix):
+            return ConditionMeaning(Role.COMPLICATION, site=complication)
     if c.startswith("C7A.0"):
         if c in _C7A0:
             return _primary(_C7A0[c], specific=True)
