@@ -99,9 +99,17 @@ def assess_fhir(
         )
     mapping = bundle_to_case(bundle, assessment_date=assessment_date)
     doc = assess_mapping(mapping.document, with_evidence=with_evidence)
+    implausible = _from_the_record(doc, mapping.provenance)
+    rejected = [dict(r) for r in mapping.rejected_values]
+    doc["input_warnings"] = [*rejected, *doc.get("input_warnings", [])]
     # What the record itself says about the assessment (a death, no neuroendocrine
-    # diagnosis) comes first among the warnings, so every output shows it on top.
-    doc["warnings"] = [*mapping.warnings, *doc.get("warnings", [])]
+    # diagnosis) comes first among the warnings, so every output shows it on top; then
+    # the values that are impossible (left unknown) or implausible (used), by field.
+    doc["warnings"] = [
+        *mapping.warnings,
+        *(r["message"] for r in rejected),
+        *doc.get("warnings", []),
+    ]
     if mapping.issues:
         doc["warnings"].append(
             f"{len(mapping.issues)} element(s) of the record could not be used and were "
@@ -113,7 +121,30 @@ def assess_fhir(
         "provenance": dict(mapping.provenance),
         "unmapped": list(mapping.unmapped),
         "notes": list(mapping.notes),
-        "data_quality": list(mapping.issues),
+        "data_quality": [*mapping.issues, *implausible],
         "record_warnings": list(mapping.warnings),
     }
     return doc
+
+
+_UNCONFIRMED = " Not confirmed: check it, or confirm it as entered."
+
+
+def _from_the_record(doc: dict[str, Any], provenance: Mapping[str, str]) -> list[str]:
+    """Implausible values of a FHIR record: the assessment's warning for each (the same
+    check, range and likely fix as for a case document) names the resource it came from
+    instead of asking for a confirmation a record cannot give; the returned lines go to
+    the data-quality list (and so to the CDS data-quality card)."""
+    lines = []
+    for warning in doc.get("input_warnings", []):
+        if warning.get("kind") != "implausible":
+            continue
+        old = str(warning["message"])
+        source = provenance.get(str(warning["field"]), "the record")
+        new = old.removesuffix(_UNCONFIRMED) + (
+            f" From {source}: check the value in the record; it is used as sent."
+        )
+        warning["message"] = new
+        doc["warnings"] = [new if w == old else w for w in doc.get("warnings", [])]
+        lines.append(new)
+    return lines

@@ -434,7 +434,7 @@ def cite_in_text(text: str, refs: ReferenceList, *, html: bool = True) -> Markup
     return Markup(_BARE_REVIEW.sub(lambda m: _bare(m, refs), "".join(out)))
 
 
-_BARE_REVIEW = re.compile(r"(?<![\w#>-])(00[0-9])(?![\w<])")
+_BARE_REVIEW = re.compile(r"(?<![\w#>-])(?<!\d[,.])(00[0-9])(?![\w<])(?![,.]\d)")
 
 
 def _bare(match: re.Match[str], refs: ReferenceList) -> str:

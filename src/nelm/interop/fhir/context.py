@@ -66,6 +66,9 @@ class Context:
     """Dated disease statuses (response, stable, progression) for the timeline."""
     treatment_lines: list[TreatmentLine] = field(default_factory=list)
     primary_resections: list[TimedSource] = field(default_factory=list)
+    rejected_values: list[dict[str, Any]] = field(default_factory=list)
+    """Values outside what case-v1 accepts (assessment-v1 ``input_warnings`` of kind
+    ``out_of_range``): each named, with the likely fix, at the top of the assessment."""
 
     def add(
         self,
@@ -82,6 +85,34 @@ class Context:
         given) stays unknown even if another resource gives it."""
         text = f"{problem.expected}, got {problem.got}" if problem.got else problem.expected
         self.issues.append(Issue(problem.path, text, field))
+
+    def reject_value(self, problem: Problem, path: str, ref: str) -> None:
+        """A value outside the field's hard range: the field is left unknown and listed
+        (``flaw``), and the assessment warns at the top, naming the field and the fix, as
+        it rejects such a value in a case document."""
+        self.flaw(problem, path)
+        spec = FIELD_BY_PATH[path]
+        unit = f" {spec.unit}" if spec.unit and spec.unit != "%" else spec.unit
+        shown, fix = problem.got, ""
+        if shown.endswith(")") and " (" in shown:  # "130 g/dL (did you mean …?)"
+            shown, _, fix = shown[:-1].rpartition(" (")
+        self.rejected_values.append(
+            {
+                "kind": "out_of_range",
+                "fields": [path],
+                "field": path,
+                "resource": ref,
+                "value_as_sent": shown,
+                "expected": f"{spec.expected()}{unit}",
+                "hint": fix or None,
+                "message": (
+                    f"{spec.label} ({path}): {ref} gives {shown}, outside what case-v1 "
+                    f"accepts ({spec.expected()}{unit})"
+                    + (f": {fix}" if fix else "")
+                    + ". The value is left unknown; correct it in the record."
+                ),
+            }
+        )
 
     def after_assessment(self, entry: Entry, when: When | None) -> bool:
         """True (and noted) when the resource is dated after the assessment date."""

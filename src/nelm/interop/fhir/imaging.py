@@ -136,7 +136,7 @@ def read_tumor_size(ctx: Context, entry: Entry, when: When | None) -> None:
         same_unit=KINDS["length"].factor(unit if isinstance(unit, str) else "") == 1.0,
     )
     if problem is not None:
-        ctx.flaw(problem, _FIELD)
+        ctx.reject_value(problem, _FIELD, entry.ref)
         return
     ctx.liver_lesions.append(
         LesionSize(Source(entry.ref, entry.path, "LOINC 21889-1 / 33728-7"), when, cm)

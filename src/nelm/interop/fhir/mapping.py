@@ -74,6 +74,9 @@ class FhirMapping:
     warnings: tuple[str, ...] = ()
     """What every reader of the assessment must see first: the record says the patient
     died; the record shows no neuroendocrine neoplasm."""
+    rejected_values: tuple[Mapping[str, Any], ...] = ()
+    """Values outside a field's hard range (the field is left unknown): assessment-v1
+    ``input_warnings`` of kind ``out_of_range``, each naming the field and the fix."""
 
 
 _MAX_PROBLEMS_PER_RESOURCE = 3
@@ -132,6 +135,7 @@ def bundle_to_case(
         notes=ctx.notes.lines(),
         issues=tuple(dict.fromkeys(issue.describe() for issue in ctx.issues)),
         warnings=tuple(dict.fromkeys(ctx.warnings)),
+        rejected_values=tuple(ctx.rejected_values),
     )
 
 

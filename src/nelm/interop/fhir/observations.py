@@ -205,7 +205,7 @@ def _in_case_unit(
         same_unit=kind.factor(unit or "") == 1.0,
     )
     if problem is not None:
-        ctx.flaw(problem, path)
+        ctx.reject_value(problem, path, entry.ref)
         return None
     return value
 
@@ -254,7 +254,7 @@ def _bounds(
         if rule.value is not ValueKind.QUANTITY:  # a quantity was checked when converted
             problem = range_problem(path, value, f"{where}.value", entry.ref)
             if problem is not None:
-                ctx.flaw(problem, path)
+                ctx.reject_value(problem, path, entry.ref)
                 return []
         out.append((path, value))
     # Inclusive bounds: "< 2 %" is held as at most 2, slightly wider than the report,
@@ -316,7 +316,7 @@ def _count(
         return None
     problem = range_problem(rule.field, raw, where, entry.ref)
     if problem is not None:
-        ctx.flaw(problem, rule.field)
+        ctx.reject_value(problem, rule.field, entry.ref)
         return None
     return int(raw)
 
