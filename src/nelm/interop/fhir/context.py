@@ -109,7 +109,8 @@ class Context:
                     f"{spec.label} ({path}): {ref} gives {shown}, outside what case-v1 "
                     f"accepts ({spec.expected()}{unit})"
                     + (f": {fix}" if fix else "")
-                    + ". The value is left unknown; correct it in the record."
+                    + ("" if fix.endswith("?") else ".")
+                    + " The value is left unknown; correct it in the record."
                 ),
             }
         )
