@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,7 @@ from nelm.case.plausibility import clinical_number, implausible_values, slip_hin
 from nelm.case.timeline import read_timeline
 from nelm.case.units import ENTRY_UNITS, entry_unit
 from nelm.errors import InputRejected, Problem, describe_value
-from nelm.text import printable, text_problems, walk
+from nelm.text import forbidden_character, printable, text_problems, walk
 
 __all__ = ["Case", "Value", "case_from_mapping", "parse_case_text", "require_confirmed"]
 
@@ -102,12 +103,56 @@ def _non_finite_problems(parsed: Any) -> list[Problem]:
     return problems
 
 
+_HUGE_NUMBER = re.compile(r"[eE][+-]?\d{3}|\d{300}")
+
+
+def _plainly_clean(text: str) -> bool:
+    """True when the raw JSON text alone shows that no parsed value can break the rules: no
+    forbidden character, no ``\\u`` escape (which could spell one), no NaN/Infinity
+    literal and no number large enough to overflow to infinity. Scanned at C speed; a
+    text that does not pass is checked value by value (:func:`_clean`)."""
+    return (
+        text.lstrip().startswith(("{", "["))  # JSON (YAML has other literals: .nan, .inf)
+        and "\\u" not in text
+        and "NaN" not in text
+        and "Infinity" not in text
+        and forbidden_character(text) is None
+        and _HUGE_NUMBER.search(text) is None
+    )
+
+
+def _clean(parsed: Any) -> bool:
+    """True when no value is NaN/Infinity and no key or text breaks nelm.text's rule: one
+    pass that builds no paths (a 20 MB FHIR record has over a million values); only a
+    document that fails it is walked again to name each problem by its path."""
+    stack: list[Any] = [parsed]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if isinstance(key, str) and forbidden_character(key) is not None:
+                    return False
+                stack.append(child)
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            if forbidden_character(item) is not None:
+                return False
+        elif isinstance(item, _NonFinite) or (
+            isinstance(item, float) and not math.isfinite(item)
+        ):
+            return False
+    return True
+
+
 def _pairs_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"the key {key!r} appears twice in one object")
-        result[key] = value
+    result = dict(pairs)  # built in C; a key seen twice makes it shorter than the pairs
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"the key {key!r} appears twice in one object")
+            seen.add(key)
     return result
 
 
@@ -148,7 +193,11 @@ def load_document_text(
     problem names the path of the value that holds it."""
     try:
         parsed = _load_document_text(text, source, max_bytes)
-        problems = _non_finite_problems(parsed) + text_problems(parsed)
+        problems = (
+            []
+            if _plainly_clean(text) or _clean(parsed)
+            else _non_finite_problems(parsed) + text_problems(parsed)
+        )
     except RecursionError:
         raise InputRejected(
             [Problem("", f"a case document in {source}", "structures nested too deeply to read")]

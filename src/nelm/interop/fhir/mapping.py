@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -42,6 +42,7 @@ from nelm.interop.fhir.treatments import (
     read_medication_statement,
     read_procedure,
 )
+from nelm.interop.fhir.unread import set_aside_unread
 from nelm.interop.fhir.validate import (
     MAPPED_TYPES,
     Entry,
@@ -104,6 +105,7 @@ def bundle_to_case(
     for problem in shape_problems:
         ctx.flaw(problem)
     entries = expand_reports(ctx, entries)
+    entries = set_aside_unread(ctx, entries)  # before the costly steps (unread.py)
     entries = _valid(ctx, entries)
     entries = without_modifiers(ctx, entries)
     entries = _without_orphans(ctx, entries)
@@ -349,10 +351,29 @@ def _case_id(bundle: Mapping[str, Any], case_id: str | None) -> str:
     bundle_id = bundle.get("id")
     if isinstance(bundle_id, str) and bundle_id.strip():
         return f"fhir-{bundle_id.strip()}"[:128]
-    digest = hashlib.sha256(
-        json.dumps(bundle, sort_keys=True, ensure_ascii=False, default=str).encode()
-    ).hexdigest()
-    return f"fhir-{digest[:16]}"
+    digest = hashlib.sha256()
+    for chunk in canonical_chunks(bundle):
+        digest.update(chunk.encode())
+    return f"fhir-{digest.hexdigest()[:16]}"
+
+
+def canonical_chunks(bundle: Mapping[str, Any]) -> Iterator[str]:
+    """``json.dumps(bundle, sort_keys=True, ensure_ascii=False, default=str)`` in pieces,
+    one per entry: hashing them never holds a 20 MB record as one more string, and each
+    piece is still written by the fast C encoder (``iterencode`` is 3× slower)."""
+    encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
+    yield "{"
+    for index, key in enumerate(sorted(bundle)):
+        yield (", " if index else "") + encode(key) + ": "
+        value = bundle[key]
+        if key == "entry" and isinstance(value, list):
+            yield "["
+            for position, item in enumerate(value):
+                yield (", " if position else "") + encode(item)
+            yield "]"
+        else:
+            yield encode(value)
+    yield "}"
 
 
 def _document(
