@@ -7,7 +7,9 @@ kinds of resources. Each phase runs in a fresh Python process, so its peak resid
 (``ru_maxrss`` of that child) is its own:
 
 * ``python``: an interpreter importing the FHIR mapping and fhir.resources (the floor);
-* ``parse``: the same, plus reading and parsing the record (``json.loads``);
+* ``json.loads``: the same, plus reading the record and parsing it whole (for comparison);
+* ``parse``: reading and parsing it as nelm does (``nelm.interop.fhir.load``: entry by
+  entry, resources of types no rule reads reduced to their type and id);
 * ``map``: plus ``bundle_to_case`` (shape, validation of the resources read, mapping);
 * ``assess``: the whole ``nelm assess`` command on the file (JSON output).
 
@@ -41,13 +43,15 @@ _IMPORTS = (
     "import json, datetime as dt; import nelm.interop.fhir.mapping as m; "
     "import fhir.resources.R4B.observation, fhir.resources.R4B.condition"
 )
+_LOAD = (
+    "from nelm.interop.fhir.load import load_record_text; "
+    "b = load_record_text(open(PATH, encoding='utf-8').read(), source='r', max_bytes=10**9)"
+)
 PHASES = {
     "python": f"{_IMPORTS}",
-    "parse": f"{_IMPORTS}; b = json.loads(open(PATH, encoding='utf-8').read())",
-    "map": (
-        f"{_IMPORTS}; b = json.loads(open(PATH, encoding='utf-8').read()); "
-        "m.bundle_to_case(b, assessment_date=dt.date(2020, 12, 31))"
-    ),
+    "json.loads": f"{_IMPORTS}; b = json.loads(open(PATH, encoding='utf-8').read())",
+    "parse": f"{_IMPORTS}; {_LOAD}",
+    "map": f"{_IMPORTS}; {_LOAD}; m.bundle_to_case(b, assessment_date=dt.date(2020, 12, 31))",
 }
 
 
@@ -131,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n| phase | median s | peak RSS MB | RSS − python MB | × record size |")
         print("|---|---|---|---|---|")
         floor = None
-        for name in ("python", "parse", "map", "assess"):
+        for name in ("python", "json.loads", "parse", "map", "assess"):
             if name == "assess":
                 argv = ["nelm", "assess", str(path), "--as-of", AS_OF, "--format", "json"]
                 body = (

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from nelm.case.document import Case, case_from_mapping, load_document_text, require_confirmed
+from nelm.case.document import Case, case_from_mapping, require_confirmed
 from nelm.engine.assess import Assessment, EvidenceLookup, assess
 from nelm.errors import InputRejected, Problem
 from nelm.knowledge.loader import load_knowledge
@@ -59,11 +59,13 @@ def assess_text(
     A Bundle is mapped to a case first (``nelm.interop.fhir``); ``assessment_date`` (which
     the caller supplies, the core reads no clock) dates the patient's age and the results.
     """
+    from nelm.interop.fhir.load import load_record_text
     from nelm.interop.fhir.size import max_bundle_bytes
 
     # A FHIR record may be as large as the FHIR limit (20 MB by default); a case
-    # document stays within 1 MB.
-    document = load_document_text(text, source=source, max_bytes=max_bundle_bytes())
+    # document stays within 1 MB. A JSON object is read entry by entry, keeping of the
+    # resources no rule reads only their type and id (nelm.interop.fhir.load).
+    document = load_record_text(text, source=source, max_bytes=max_bundle_bytes())
     if isinstance(document, dict) and "resourceType" in document:
         return assess_fhir(document, assessment_date=assessment_date, with_evidence=with_evidence)
     if len(text) > CASE_MAX_BYTES or len(text.encode("utf-8", "replace")) > CASE_MAX_BYTES:

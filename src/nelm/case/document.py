@@ -193,11 +193,7 @@ def load_document_text(
     problem names the path of the value that holds it."""
     try:
         parsed = _load_document_text(text, source, max_bytes)
-        problems = (
-            []
-            if _plainly_clean(text) or _clean(parsed)
-            else _non_finite_problems(parsed) + text_problems(parsed)
-        )
+        problems = value_problems(text, parsed)
     except RecursionError:
         raise InputRejected(
             [Problem("", f"a case document in {source}", "structures nested too deeply to read")]
@@ -207,7 +203,24 @@ def load_document_text(
     return parsed
 
 
-def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
+def value_problems(text: str, parsed: Any) -> list[Problem]:
+    """NaN/Infinity and text that breaks :mod:`nelm.text`'s rule, each named by its path
+    (none when one scan of the raw JSON text vouches for every value)."""
+    if _plainly_clean(text) or _clean(parsed):
+        return []
+    return _non_finite_problems(parsed) + text_problems(parsed)
+
+
+def strict_json_decoder() -> json.JSONDecoder:
+    """The JSON decoder of case documents: NaN/Infinity kept aside to be named, a key
+    that appears twice in one object refused."""
+    return json.JSONDecoder(
+        parse_constant=_NonFinite, object_pairs_hook=_pairs_without_duplicates
+    )
+
+
+def check_document_size(text: str, source: str, max_bytes: int) -> None:
+    """Reject a document over ``max_bytes`` (UTF-8) or empty."""
     size = len(text) if len(text) * 4 <= max_bytes else len(text.encode("utf-8", errors="replace"))
     if size > max_bytes:
         raise InputRejected(
@@ -215,14 +228,14 @@ def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
         )
     if not text.strip():
         raise InputRejected([Problem("", f"a JSON or YAML object in {source}", "an empty file")])
+
+
+def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
+    check_document_size(text, source, max_bytes)
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         try:
-            return json.loads(
-                text,
-                parse_constant=_NonFinite,
-                object_pairs_hook=_pairs_without_duplicates,
-            )
+            return strict_json_decoder().decode(text)
         except (json.JSONDecodeError, ValueError) as exc:
             detail = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
             where = (
