@@ -80,6 +80,11 @@ def build() -> str:
     # Some reports name a step that maps to several options (cr26: "resection of the liver
     # metastases"); this counts the cases where at least one of them is in the first two.
     any_in_first_two = 0
+    # A grade counts as stated when the encoded case holds one the report gave before the
+    # decision (a reported grade, a Ki-67 or a mitotic count); grades learnt only later, from
+    # the resected specimen, are left out of the case and named under "not_encoded".
+    stated_grades, stated_and_settled = 0, 0
+    later_grades: list[str] = []
     files = sorted(CASES.glob("cr*.json"))
     for path in files:
         record = json.loads(path.read_text(encoding="utf-8"))
@@ -89,6 +94,12 @@ def build() -> str:
         decided += sum(s != "uncertain" for s in statuses)
         grade = doc["classification"]["grade"]
         graded += grade is not None
+        pathology = record["case"].get("pathology") or {}
+        stated = any(k.startswith(("reported_grade", "ki67_percent", "mitoses")) for k in pathology)
+        stated_grades += stated
+        stated_and_settled += stated and grade is not None
+        if any("after the decision" in n for n in record.get("not_encoded", ())):
+            later_grades.append(path.stem.split("-")[0])
         first = record["decision"]["chosen"][0] if record["decision"]["chosen"] else []
         rated, why, agrees = _verdict(doc, first)
         in_first_two += agrees
@@ -126,7 +137,15 @@ def build() -> str:
         "",
         f"- Verdicts decided (eligible or ineligible): {decided} of {verdicts} "
         f"({100 * decided / verdicts:.0f} %).",
-        f"- Grade settled: {graded} of {n} cases.",
+        f"- Grade settled: {graded} of {n} cases; {stated_and_settled} of the "
+        f"{stated_grades} whose report states a grade (or Ki-67, or mitoses) before the "
+        "decision"
+        + (
+            f" (known only after the decision, from the resected specimen, and left out: "
+            f"{', '.join(later_grades)})."
+            if later_grades
+            else "."
+        ),
         f"- Team's first choice eligible or conditional in nelm: {eligible_or_conditional} "
         f"of {n}; and in the first two plan steps as well: {in_first_two} of {n} (all of "
         f"the options the report's step maps to), {any_in_first_two} of {n} (at least one).",

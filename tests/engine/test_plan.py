@@ -130,8 +130,12 @@ def test_transplant_not_proposed_when_resection_is_eligible() -> None:
 
 def test_simultaneous_resection_first_for_synchronous_primary() -> None:
     # 001: simultaneous resection for type I or limited bilobar synchronous NELM.
+    # Simultaneous, isolated and staged resection are alternatives of one curative step;
+    # with the primary in place the simultaneous operation is listed first.
     plan = plan_of(with_changes(BASE, {"primary.resected": False, "liver.synchronous": True}))
-    assert plan[0]["options"] == ["simultaneous_resection"]
+    assert plan[0]["intent"] == "curative"
+    assert plan[0]["options"][0] == "simultaneous_resection"
+    assert plan[0]["options_are"] == "alternatives"
 
 
 def test_conditional_steps_say_what_would_decide_them() -> None:

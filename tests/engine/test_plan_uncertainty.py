@@ -17,6 +17,12 @@ def index_of(plan: list[dict[str, Any]], option: str) -> int:
     return next(i for i, s in enumerate(plan) if option in s["options"])
 
 
+def rank_of(plan: list[dict[str, Any]], option: str) -> tuple[int, int]:
+    """Where an option stands: its step, then its place among the step's alternatives."""
+    step = index_of(plan, option)
+    return step, plan[step]["options"].index(option)
+
+
 def test_uncertain_option_is_conditional_on_its_open_criteria() -> None:
     """001 Isolated surgical resection: 'adequate future liver remnant (FLR) of at least 30%'."""
     plan = plan_of(with_changes(BASE, {"liver.future_liver_remnant_percent": None}))
@@ -45,7 +51,7 @@ def test_conditional_option_never_outranks_an_eligible_one_of_the_same_intent() 
     assert result["options"]["simultaneous_resection"]["status"] == "uncertain"
     assert result["options"]["liver_resection"]["status"] == "eligible"
     plan = result["plan"]
-    assert index_of(plan, "liver_resection") < index_of(plan, "simultaneous_resection")
+    assert rank_of(plan, "liver_resection") < rank_of(plan, "simultaneous_resection")
     for i, step in enumerate(plan):
         if not any(v == "eligible" for v in step["statuses"].values()):
             later = [s for s in plan[i + 1 :] if s["intent"] == step["intent"]]

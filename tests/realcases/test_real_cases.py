@@ -34,6 +34,11 @@ STATED_GRADE = {
     "cr22-marques-gastric-net-late-liver": "G2",
 }
 
+# "Carcinoid" without a grade: the former name of a well-differentiated NET (WHO 2000
+# "well-differentiated endocrine tumour"; Rindi et al., Mod Pathol 2018;31:1770, the
+# IARC-WHO common classification: NET, not NEC). Every NET grade stays possible; NEC does not.
+CARCINOID_WITHOUT_GRADE = {"cr12-yamamoto-rectal-minute-mets", "cr28-burke-midgut-tace"}
+
 
 @cache
 def _load(name: str) -> dict[str, Any]:
@@ -95,8 +100,21 @@ def test_the_grade_is_settled_exactly_where_the_report_states_one(name: str) -> 
     want = STATED_GRADE.get(name)
     assert classification["grade"] == want
     assert classification["conflicts"] == []
-    if want is None:
+    if name in CARCINOID_WITHOUT_GRADE:
+        assert classification["grade_possible"] == ["G1", "G2", "G3"]
+    elif want is None:
         assert classification["grade_possible"] == ["G1", "G2", "G3", "NEC"]
+
+
+@pytest.mark.parametrize("name", sorted(CARCINOID_WITHOUT_GRADE))
+def test_a_carcinoid_is_not_treated_as_a_carcinoma(name: str) -> None:
+    """003 Medical therapy: platinum-based chemotherapy with etoposide is for neuroendocrine
+    carcinoma; a carcinoid (a well-differentiated NET) rules it out, and the criteria that
+    exclude NEC are met (000 §4, PRRT: "well-differentiated"), while the grade stays open."""
+    doc = _assessed(name)
+    assert doc["options"]["platinum_etoposide"]["status"] == "ineligible"
+    assert _criterion(name, "prrt", "not_nec")["result"] == "met"
+    assert doc["classification"]["grade"] is None
 
 
 def test_a_range_of_lesions_is_shown_as_the_report_gives_it() -> None:
