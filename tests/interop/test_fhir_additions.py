@@ -32,6 +32,7 @@ ICD10 = "http://hl7.org/fhir/sid/icd-10"
 ICD10_CM = "http://hl7.org/fhir/sid/icd-10-cm"
 ICDO3 = "http://terminology.hl7.org/CodeSystem/icd-o-3"
 ATC = "http://www.whocc.no/atc"
+V2_0074 = "http://terminology.hl7.org/CodeSystem/v2-0074"
 DAY = dt.date(2025, 1, 15)
 
 
@@ -432,3 +433,66 @@ def test_the_status_of_another_cancer_is_not_the_nets() -> None:
     mapping = _map(breast, status)
     assert "timeline" not in mapping.document
     assert any("not a neuroendocrine neoplasm: Observation/s" in n for n in mapping.notes)
+
+
+# --------------------------------------------------------------------------- radiology report
+
+
+def test_a_structured_radiology_report_with_the_new_findings() -> None:
+    # A 68Ga-DOTATATE PET/CT report (DiagnosticReport, v2-0074 RAD) whose results are
+    # contained: "4–5 liver metastases in both lobes, the largest 38 mm, uptake above the
+    # liver". Lesion size: mCODE Tumor Size (LOINC 21889-1, component 33728-7, bodySite
+    # SNOMED CT 10200004 Liver structure); the rest: project codes (docs/fhir-ig.md).
+    def contained(rid: str, code: tuple[str, str], **value: Any) -> dict[str, Any]:
+        return {
+            "resourceType": "Observation",
+            "id": rid,
+            "status": "final",
+            "code": {"coding": [{"system": code[0], "code": code[1]}]},
+            **value,
+        }
+
+    size = contained(
+        "size",
+        (LOINC, "21889-1"),
+        bodySite={"coding": [{"system": SNOMED, "code": "10200004"}]},
+        component=[
+            {
+                "code": {"coding": [{"system": LOINC, "code": "33728-7"}]},
+                "valueQuantity": quantity(38, "mm"),
+            }
+        ],
+    )
+    report = {
+        "resourceType": "DiagnosticReport",
+        "id": "pet",
+        "status": "final",
+        "category": [{"coding": [{"system": V2_0074, "code": "RAD"}]}],
+        "code": {"text": "68Ga-DOTATATE PET/CT"},
+        "subject": {"reference": "Patient/p"},
+        "effectiveDateTime": "2025-01-10",
+        "contained": [
+            contained(
+                "count",
+                (NELM_OBSERVATION, "liver-lesion-count"),
+                valueRange={"low": {"value": 4}, "high": {"value": 5}},
+            ),
+            size,
+            contained(
+                "uptake", (NELM_OBSERVATION, "sstr-uptake-vs-liver"), **_answer("above_liver")
+            ),
+            contained("bilobar", (NELM_OBSERVATION, "liver-bilobar"), valueBoolean=True),
+        ],
+        "result": [{"reference": f"#{rid}"} for rid in ("count", "size", "uptake", "bilobar")],
+    }
+    mapping = _map(report)
+    assert mapping.document["liver"] == {
+        "lesion_count_at_least": 4,
+        "lesion_count_at_most": 5,
+        "largest_lesion_cm": 3.8,
+        "bilobar": True,
+    }
+    assert mapping.document["imaging"] == {"sstr_uptake_vs_liver": "above_liver"}
+    uptake = mapping.provenance["imaging.sstr_uptake_vs_liver"]
+    assert uptake.startswith("DiagnosticReport/pet#uptake")
+    assert not mapping.issues
