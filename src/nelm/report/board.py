@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from nelm.knowledge.sources import ReferenceList, cite_plain, reference, resolve
 from nelm.report.view import field_label as _field_label
-from nelm.report.view import todo_items
+from nelm.report.view import paths_as_labels, todo_items
 from nelm.vocabulary import vocabulary
 
 __all__ = [
@@ -381,13 +381,9 @@ _FIELD_PATH = re.compile(r"\b([a-z]+\.[a-z0-9_]+)\b")
 
 
 def _paths_to_labels(text: str, label_of: Any) -> str:
-    """A message naming a case field by its path reads with the field's label instead."""
-
-    def label(match: re.Match[str]) -> str:
-        found = label_of(match.group(1))
-        return str(found) if found != match.group(1) else match.group(1)
-
-    return _FIELD_PATH.sub(label, text)
+    """A message naming a case field by its path reads with the field's label instead
+    (once: not "Platelets (Platelets)")."""
+    return paths_as_labels(text, label_of)
 
 
 # ------------------------------------------------------------------ citations

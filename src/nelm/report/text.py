@@ -23,6 +23,7 @@ from nelm.report.view import (
     classification_rows,
     field_label,
     option_groups,
+    paths_as_labels,
     plan_steps,
     todo_items,
 )
@@ -180,7 +181,7 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
     if doc["warnings"]:  # first: an implausible value may be a slip that changes everything
         console.print(Rule("Warnings", align="left"))
         for warning in doc["warnings"]:
-            words = _FIELD_PATH.sub(lambda m: field_label(m.group(1)), cite_plain(warning, refs))
+            words = paths_as_labels(cite_plain(warning, refs))
             console.print(Text("  ⚠ " + words, style="yellow"))
     console.print(Rule("Classification", align="left"))
     console.print(_classification(doc, refs))

@@ -13,7 +13,8 @@ stored assessment renders exactly as a fresh one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ __all__ = [
     "option_groups",
     "option_name",
     "outcome_label",
+    "paths_as_labels",
     "plan_steps",
     "status_title",
     "todo_items",
@@ -48,6 +50,29 @@ def field_label(path: str) -> str:
     if spec is not None:
         return spec.label
     return _TOP_LABELS.get(path, path)
+
+
+_FIELD_PATH = re.compile(r"\b([a-z]+\.[a-z0-9_]+)\b")  # a case field named by its path
+_LABELLED_PATH = re.compile(r" \(([a-z]+\.[a-z0-9_]+)\)")
+
+
+def paths_as_labels(text: str, label_of: Callable[[str], Any] = field_label) -> str:
+    """A message naming case fields by their paths, in words: ``Platelets
+    (labs.platelets_per_ul) 210`` reads ``Platelets 210`` (the label is already there),
+    ``labs.platelets_per_ul must be …`` reads ``Platelets must be …``."""
+    kept: list[str] = []
+    last = 0
+    for match in _LABELLED_PATH.finditer(text):
+        label = str(label_of(match.group(1)))
+        if label != match.group(1) and text[last : match.start()].endswith(label):
+            kept.append(text[last : match.start()])
+            last = match.end()
+    kept.append(text[last:])
+
+    def named(match: re.Match[str]) -> str:
+        return str(label_of(match.group(1)))
+
+    return _FIELD_PATH.sub(named, "".join(kept))
 
 
 def yes_no_unknown(value: bool | None) -> str:
