@@ -11,6 +11,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nelm.case import case_from_mapping
 from nelm.interop.fhir import NELM_OBSERVATION, FhirMapping, bundle_to_case
@@ -496,3 +498,41 @@ def test_a_structured_radiology_report_with_the_new_findings() -> None:
     uptake = mapping.provenance["imaging.sstr_uptake_vs_liver"]
     assert uptake.startswith("DiagnosticReport/pet#uptake")
     assert not mapping.issues
+
+
+# --------------------------------------------------------------------------- bound soundness
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    comparator=st.sampled_from(["<", "<=", ">=", ">"]),
+    value=st.floats(min_value=1, max_value=40, allow_nan=False).map(lambda v: round(v, 2)),
+    count=st.booleans(),
+)
+def test_a_bound_never_excludes_a_value_the_report_allows(
+    comparator: str, value: float, count: bool
+) -> None:
+    # Soundness of the interval logic (docs/case-v1-additions.md): the bounds nelm holds
+    # must contain every value the comparator allows (inclusive, whole for a count), so a
+    # comparison is never decided on a value the report did not exclude; and the exact
+    # field is never set from a bound.
+    if count:
+        code, path, quantity_ = (NELM_OBSERVATION, "liver-lesion-count"), "liver.lesion_count", {
+            "value": value
+        }
+    else:
+        code, path, quantity_ = (LOINC, "29593-1"), "pathology.ki67_percent", quantity(value, "%")
+    mapping = _map(_obs("o", *code, valueQuantity={**quantity_, "comparator": comparator}))
+    assert path in mapping.unmapped
+    low = _value(mapping, f"{path}_at_least")
+    high = _value(mapping, f"{path}_at_most")
+    allowed = {
+        "<": lambda x: x < value,
+        "<=": lambda x: x <= value,
+        ">=": lambda x: x >= value,
+        ">": lambda x: x > value,
+    }[comparator]
+    candidates = range(1, 60) if count else [value - 0.5, value, value + 0.5, value - 1e-6]
+    for x in candidates:
+        if allowed(x) and (0 <= x <= 100):
+            assert (low is None or x >= low) and (high is None or x <= high), (x, low, high)
