@@ -34,9 +34,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE = (
-    ROOT / "tests/interop/fixtures/fhir-real/external/synthea-hiv-alva958-1.0MB.json"
-)
+SOURCE = ROOT / "tests/interop/fixtures/fhir-real/external/synthea-hiv-alva958-1.0MB.json"
 AS_OF = "2020-12-31"
 
 _IMPORTS = (
@@ -130,8 +128,10 @@ def main(argv: list[str] | None = None) -> int:
             text=True,
         )
         size, entries = (int(x) for x in built.stdout.split())
-        print(f"record: {size / 1e6:.1f} MB, {entries:,} entries; load average "
-              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(
+            f"record: {size / 1e6:.1f} MB, {entries:,} entries; load average "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
         print("\n| phase | median s | peak RSS MB | RSS − python MB | × record size |")
         print("|---|---|---|---|---|")
         floor = None
@@ -155,8 +155,10 @@ def main(argv: list[str] | None = None) -> int:
             peak = max(peaks)
             floor = peak if floor is None else floor
             extra = peak - floor
-            print(f"| {name} | {statistics.median(timings):.2f} | {peak:.0f} | "
-                  f"{extra:.0f} | {extra / (size / 1e6):.1f} |")
+            print(
+                f"| {name} | {statistics.median(timings):.2f} | {peak:.0f} | "
+                f"{extra:.0f} | {extra / (size / 1e6):.1f} |"
+            )
     return 0
 
 

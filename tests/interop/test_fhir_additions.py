@@ -40,9 +40,7 @@ DAY = dt.date(2025, 1, 15)
 
 def _map(*resources: dict[str, Any], marker: bool = True) -> FhirMapping:
     extra = (neuroendocrine_marker(),) if marker else ()
-    return bundle_to_case(
-        bundle_of(patient_resource("p"), *extra, *resources), assessment_date=DAY
-    )
+    return bundle_to_case(bundle_of(patient_resource("p"), *extra, *resources), assessment_date=DAY)
 
 
 def _value(mapping: FhirMapping, path: str) -> Any:
@@ -517,9 +515,11 @@ def test_a_bound_never_excludes_a_value_the_report_allows(
     # comparison is never decided on a value the report did not exclude; and the exact
     # field is never set from a bound.
     if count:
-        code, path, quantity_ = (NELM_OBSERVATION, "liver-lesion-count"), "liver.lesion_count", {
-            "value": value
-        }
+        code, path, quantity_ = (
+            (NELM_OBSERVATION, "liver-lesion-count"),
+            "liver.lesion_count",
+            {"value": value},
+        )
     else:
         code, path, quantity_ = (LOINC, "29593-1"), "pathology.ki67_percent", quantity(value, "%")
     mapping = _map(_obs("o", *code, valueQuantity={**quantity_, "comparator": comparator}))

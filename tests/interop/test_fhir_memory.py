@@ -52,8 +52,10 @@ def test_a_resource_no_rule_reads_is_not_validated_and_changes_nothing() -> None
     mapping = bundle_to_case(bundle, assessment_date=dt.date(2025, 1, 15))
     assert mapping.document["pathology"]["ki67_percent"] == 4
     assert not mapping.issues
-    assert any(n.startswith("not used: Observation code not in the mapping table: Observation/hr")
-               for n in mapping.notes)
+    assert any(
+        n.startswith("not used: Observation code not in the mapping table: Observation/hr")
+        for n in mapping.notes
+    )
     assert any("Procedure/visit" in n for n in mapping.notes)
 
 

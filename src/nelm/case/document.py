@@ -138,9 +138,7 @@ def _clean(parsed: Any) -> bool:
         elif isinstance(item, str):
             if forbidden_character(item) is not None:
                 return False
-        elif isinstance(item, _NonFinite) or (
-            isinstance(item, float) and not math.isfinite(item)
-        ):
+        elif isinstance(item, _NonFinite) or (isinstance(item, float) and not math.isfinite(item)):
             return False
     return True
 
@@ -214,9 +212,7 @@ def value_problems(text: str, parsed: Any) -> list[Problem]:
 def strict_json_decoder() -> json.JSONDecoder:
     """The JSON decoder of case documents: NaN/Infinity kept aside to be named, a key
     that appears twice in one object refused."""
-    return json.JSONDecoder(
-        parse_constant=_NonFinite, object_pairs_hook=_pairs_without_duplicates
-    )
+    return json.JSONDecoder(parse_constant=_NonFinite, object_pairs_hook=_pairs_without_duplicates)
 
 
 def check_document_size(text: str, source: str, max_bytes: int) -> None:

@@ -156,8 +156,10 @@ def range_problem(
     too_high = hi is not None and value > hi
     if too_low or too_high:
         unit = f" {spec.unit}" if spec.unit and spec.unit != "%" else spec.unit
-        fix = slip_hint(spec.bound_of or path, value) if same_unit else (
-            "check the value and its unit"
+        fix = (
+            slip_hint(spec.bound_of or path, value)
+            if same_unit
+            else ("check the value and its unit")
         )
         return Problem(
             where,

@@ -398,8 +398,7 @@ def _disease_status(ctx: Context, entry: Entry, when: When | None) -> None:
             and ctx.cancers.kind(reference) != "net"
         ):
             ctx.notes.add(
-                "set aside: the disease status of a cancer that is not a neuroendocrine "
-                "neoplasm",
+                "set aside: the disease status of a cancer that is not a neuroendocrine neoplasm",
                 entry.ref,
             )
             return
