@@ -143,3 +143,28 @@ def test_cds_gives_a_data_quality_card_with_the_fix(harness: Harness) -> None:
     assert len(cards) == 2, "an assessment card and a data-quality card"
     detail = re.sub(r"\\(.)", r"\1", str(cards[1]["detail"]))
     assert "labs.platelets_per_ul" in detail and PLATELET_HINT in detail
+
+
+def test_a_contradiction_between_two_resources_is_named_as_in_a_case() -> None:
+    # docs/plausibility.md, contradictions: SSTR imaging negative with a Krenning score of
+    # 3 (Krenning ≥ 2 is uptake). Both values come from the record (project codes).
+    nelm = "https://nelm.invalid/fhir/CodeSystem/nelm-observation"
+    negative = observation_resource(
+        "sstr", nelm, "sstr-imaging-positive", effective="2025-01-10", valueBoolean=False
+    )
+    krenning = observation_resource(
+        "krenning", nelm, "krenning-score", effective="2025-01-10", valueInteger=3
+    )
+    doc = _assess(negative, krenning)
+    case_doc = assess_mapping(
+        {
+            "schema_version": 1,
+            "case_id": "c",
+            "imaging": {"sstr_positive": False, "krenning_score": 3},
+        },
+        with_evidence=False,
+    )
+    [fhir_warning] = [w for w in doc["input_warnings"] if w["kind"] == "contradiction"]
+    [case_warning] = [w for w in case_doc["input_warnings"] if w["kind"] == "contradiction"]
+    assert fhir_warning == case_warning
+    assert fhir_warning["message"] in doc["warnings"]
