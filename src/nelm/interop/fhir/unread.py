@@ -29,7 +29,7 @@ from nelm.interop.fhir.imaging import TUMOR_SIZE
 from nelm.interop.fhir.systems import Code, codings
 from nelm.interop.fhir.validate import Entry
 
-__all__ = ["set_aside_unread"]
+__all__ = ["read_by_a_rule", "set_aside_unread"]
 
 _OBSERVATION_CODES: frozenset[Code] = frozenset({*OBSERVATION_RULES, TUMOR_SIZE, DISEASE_STATUS})
 _PROCEDURE_CODES: frozenset[Code] = frozenset(
@@ -48,19 +48,27 @@ def _observation_read(resource: Mapping[str, Any]) -> bool:
     )
 
 
+def read_by_a_rule(resource: Mapping[str, Any]) -> bool:
+    """False for an Observation or Procedure that carries no code a rule reads (a
+    DiagnosticReport is judged by its contained results, in :func:`set_aside_unread`)."""
+    kind = resource.get("resourceType")
+    if kind == "Observation":
+        return _observation_read(resource)
+    if kind == "Procedure":
+        return any(code in _PROCEDURE_CODES for code in codings(resource.get("code")))
+    return True
+
+
 def set_aside_unread(ctx: Context, entries: Sequence[Entry]) -> list[Entry]:
     """The entries a rule may read; the others noted (by resource) and dropped."""
     kept: list[Entry] = []
     for entry in entries:
-        kind = entry.resource_type
-        if kind == "Observation" and not _observation_read(entry.resource):
-            ctx.notes.add("not used: Observation code not in the mapping table", entry.ref)
-        elif kind == "Procedure" and not any(
-            code in _PROCEDURE_CODES for code in codings(entry.resource.get("code"))
-        ):
-            ctx.notes.add("not used: Procedure code not in the mapping table", entry.ref)
-        else:
+        if read_by_a_rule(entry.resource):
             kept.append(entry)
+        else:
+            ctx.notes.add(
+                f"not used: {entry.resource_type} code not in the mapping table", entry.ref
+            )
     # A report is kept only for the results contained in it that are kept (its referenced
     # results are entries of their own); a report with none gives nothing.
     parents = {e.name.split("#", 1)[0] for e in kept if e.name}
