@@ -42,6 +42,15 @@ practice (the reference says why). Two slips cannot be told from the value alone
 caught as contradictions instead: a Ki-67 index or a tumour burden entered as a fraction
 (0.25 for 25 %), since an index or a burden below 1 % is real.
 
+**FHIR records** give the same warnings (docs/fhir-mapping.md): an implausible value is
+used as sent, with the same message and hint, naming the resource it came from; a value
+outside the hard range is not a refusal of the record but leaves that one field unknown,
+with an `out_of_range` warning at the top naming the field, the resource, the value as
+sent and the same hint ("Haemoglobin (labs.hemoglobin_g_dl): Observation/hb gives 130 g/dL,
+outside what case-v1 accepts (a number between 2 and 25 g/dL): did you mean 130 g/L =
+13 g/dL?"). Both are listed in the data-quality list, which CDS Hooks shows on its
+data-quality card. Tests: `tests/interop/test_fhir_plausibility.py`.
+
 A number entered in another unit (last column; `{"value": 30, "unit": "mm"}`) is kept as
 entered and shown with the converted value beside it ("30 mm (3 cm)") in every criterion
 value, warning and report.

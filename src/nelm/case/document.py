@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +27,7 @@ from nelm.case.plausibility import (
 from nelm.case.timeline import read_timeline
 from nelm.case.units import ENTRY_UNITS, as_entered_text, entry_unit
 from nelm.errors import InputRejected, Problem, describe_value
-from nelm.text import printable, text_problems, walk
+from nelm.text import forbidden_character, printable, text_problems, walk
 
 __all__ = [
     "Case",
@@ -114,12 +115,54 @@ def _non_finite_problems(parsed: Any) -> list[Problem]:
     return problems
 
 
+_HUGE_NUMBER = re.compile(r"[eE][+-]?\d{3}|\d{300}")
+
+
+def _plainly_clean(text: str) -> bool:
+    """True when the raw JSON text alone shows that no parsed value can break the rules: no
+    forbidden character, no ``\\u`` escape (which could spell one), no NaN/Infinity
+    literal and no number large enough to overflow to infinity. Scanned at C speed; a
+    text that does not pass is checked value by value (:func:`_clean`)."""
+    return (
+        text.lstrip().startswith(("{", "["))  # JSON (YAML has other literals: .nan, .inf)
+        and "\\u" not in text
+        and "NaN" not in text
+        and "Infinity" not in text
+        and forbidden_character(text) is None
+        and _HUGE_NUMBER.search(text) is None
+    )
+
+
+def _clean(parsed: Any) -> bool:
+    """True when no value is NaN/Infinity and no key or text breaks nelm.text's rule: one
+    pass that builds no paths (a 20 MB FHIR record has over a million values); only a
+    document that fails it is walked again to name each problem by its path."""
+    stack: list[Any] = [parsed]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if isinstance(key, str) and forbidden_character(key) is not None:
+                    return False
+                stack.append(child)
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            if forbidden_character(item) is not None:
+                return False
+        elif isinstance(item, _NonFinite) or (isinstance(item, float) and not math.isfinite(item)):
+            return False
+    return True
+
+
 def _pairs_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"the key {key!r} appears twice in one object")
-        result[key] = value
+    result = dict(pairs)  # built in C; a key seen twice makes it shorter than the pairs
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"the key {key!r} appears twice in one object")
+            seen.add(key)
     return result
 
 
@@ -160,7 +203,7 @@ def load_document_text(
     problem names the path of the value that holds it."""
     try:
         parsed = _load_document_text(text, source, max_bytes)
-        problems = _non_finite_problems(parsed) + text_problems(parsed)
+        problems = value_problems(text, parsed)
     except RecursionError:
         raise InputRejected(
             [Problem("", f"a case document in {source}", "structures nested too deeply to read")]
@@ -170,7 +213,22 @@ def load_document_text(
     return parsed
 
 
-def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
+def value_problems(text: str, parsed: Any) -> list[Problem]:
+    """NaN/Infinity and text that breaks :mod:`nelm.text`'s rule, each named by its path
+    (none when one scan of the raw JSON text vouches for every value)."""
+    if _plainly_clean(text) or _clean(parsed):
+        return []
+    return _non_finite_problems(parsed) + text_problems(parsed)
+
+
+def strict_json_decoder() -> json.JSONDecoder:
+    """The JSON decoder of case documents: NaN/Infinity kept aside to be named, a key
+    that appears twice in one object refused."""
+    return json.JSONDecoder(parse_constant=_NonFinite, object_pairs_hook=_pairs_without_duplicates)
+
+
+def check_document_size(text: str, source: str, max_bytes: int) -> None:
+    """Reject a document over ``max_bytes`` (UTF-8) or empty."""
     size = len(text) if len(text) * 4 <= max_bytes else len(text.encode("utf-8", errors="replace"))
     if size > max_bytes:
         raise InputRejected(
@@ -178,14 +236,14 @@ def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
         )
     if not text.strip():
         raise InputRejected([Problem("", f"a JSON or YAML object in {source}", "an empty file")])
+
+
+def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
+    check_document_size(text, source, max_bytes)
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         try:
-            return json.loads(
-                text,
-                parse_constant=_NonFinite,
-                object_pairs_hook=_pairs_without_duplicates,
-            )
+            return strict_json_decoder().decode(text)
         except (json.JSONDecodeError, ValueError) as exc:
             detail = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
             where = (

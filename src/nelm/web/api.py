@@ -196,7 +196,9 @@ def _is_fhir(text: str) -> bool:
 
 
 def _parse_and_assess_fhir(text: str, assessment_date: dt.date) -> dict[str, Any]:
-    bundle = load_document_text(text, source="the request body", max_bytes=max_bundle_bytes())
+    from nelm.interop.fhir.load import load_record_text
+
+    bundle = load_record_text(text, source="the request body", max_bytes=max_bundle_bytes())
     if not isinstance(bundle, dict):
         raise InputRejected(
             [Problem("Bundle", "must be a JSON object (a FHIR R4 Bundle)", type(bundle).__name__)]
