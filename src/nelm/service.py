@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from nelm.case.document import Case, case_from_mapping, load_document_text, require_confirmed
+from nelm.case.document import Case, case_from_mapping, require_confirmed
 from nelm.engine.assess import Assessment, EvidenceLookup, assess
 from nelm.errors import InputRejected, Problem
 from nelm.knowledge.loader import load_knowledge
@@ -59,11 +59,13 @@ def assess_text(
     A Bundle is mapped to a case first (``nelm.interop.fhir``); ``assessment_date`` (which
     the caller supplies, the core reads no clock) dates the patient's age and the results.
     """
+    from nelm.interop.fhir.load import load_record_text
     from nelm.interop.fhir.size import max_bundle_bytes
 
     # A FHIR record may be as large as the FHIR limit (20 MB by default); a case
-    # document stays within 1 MB.
-    document = load_document_text(text, source=source, max_bytes=max_bundle_bytes())
+    # document stays within 1 MB. A JSON object is read entry by entry, keeping of the
+    # resources no rule reads only their type and id (nelm.interop.fhir.load).
+    document = load_record_text(text, source=source, max_bytes=max_bundle_bytes())
     if isinstance(document, dict) and "resourceType" in document:
         return assess_fhir(document, assessment_date=assessment_date, with_evidence=with_evidence)
     if len(text) > CASE_MAX_BYTES or len(text.encode("utf-8", "replace")) > CASE_MAX_BYTES:
@@ -99,9 +101,17 @@ def assess_fhir(
         )
     mapping = bundle_to_case(bundle, assessment_date=assessment_date)
     doc = assess_mapping(mapping.document, with_evidence=with_evidence)
+    implausible = _from_the_record(doc, mapping.provenance)
+    rejected = [dict(r) for r in mapping.rejected_values]
+    doc["input_warnings"] = [*rejected, *doc.get("input_warnings", [])]
     # What the record itself says about the assessment (a death, no neuroendocrine
-    # diagnosis) comes first among the warnings, so every output shows it on top.
-    doc["warnings"] = [*mapping.warnings, *doc.get("warnings", [])]
+    # diagnosis) comes first among the warnings, so every output shows it on top; then
+    # the values that are impossible (left unknown) or implausible (used), by field.
+    doc["warnings"] = [
+        *mapping.warnings,
+        *(r["message"] for r in rejected),
+        *doc.get("warnings", []),
+    ]
     if mapping.issues:
         doc["warnings"].append(
             f"{len(mapping.issues)} element(s) of the record could not be used and were "
@@ -113,7 +123,30 @@ def assess_fhir(
         "provenance": dict(mapping.provenance),
         "unmapped": list(mapping.unmapped),
         "notes": list(mapping.notes),
-        "data_quality": list(mapping.issues),
+        "data_quality": [*mapping.issues, *implausible],
         "record_warnings": list(mapping.warnings),
     }
     return doc
+
+
+_UNCONFIRMED = " Not confirmed: check it, or confirm it as entered."
+
+
+def _from_the_record(doc: dict[str, Any], provenance: Mapping[str, str]) -> list[str]:
+    """Implausible values of a FHIR record: the assessment's warning for each (the same
+    check, range and likely fix as for a case document) names the resource it came from
+    instead of asking for a confirmation a record cannot give; the returned lines go to
+    the data-quality list (and so to the CDS data-quality card)."""
+    lines = []
+    for warning in doc.get("input_warnings", []):
+        if warning.get("kind") != "implausible":
+            continue
+        old = str(warning["message"])
+        source = provenance.get(str(warning["field"]), "the record")
+        new = old.removesuffix(_UNCONFIRMED) + (
+            f" From {source}: check the value in the record; it is used as sent."
+        )
+        warning["message"] = new
+        doc["warnings"] = [new if w == old else w for w in doc.get("warnings", [])]
+        lines.append(new)
+    return lines

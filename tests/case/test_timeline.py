@@ -167,3 +167,20 @@ def test_a_wrong_timeline_is_rejected_naming_the_field(timeline: dict[str, Any],
     with pytest.raises(InputRejected) as caught:
         _case(timeline)
     assert path in [p.path for p in caught.value.problems]
+
+
+def test_a_conflict_shows_the_typed_value_as_entered() -> None:
+    """Typed '3 years' (36 months) against a resection five years before the as-of date."""
+    case = _case(
+        {"as_of": "2025-01-01", "primary_resection": "2020-01-01"},
+        primary={"months_since_primary_resection": {"value": 3, "unit": "years"}},
+    )
+    assert case.timeline_conflicts == (
+        "primary.months_since_primary_resection is 3 years (36 months) but the timeline gives 60",
+    )
+    # a year entered as 5 years agrees with the timeline's 60 months
+    agreeing = _case(
+        {"as_of": "2025-01-01", "primary_resection": "2020-01-01"},
+        primary={"months_since_primary_resection": {"value": 5, "unit": "years"}},
+    )
+    assert agreeing.timeline_conflicts == ()

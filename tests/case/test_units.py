@@ -23,6 +23,20 @@ from nelm.case.units import ENTRY_UNITS, entry_unit
         # cell counts: 1 × 10⁹/L = 1,000 /µL
         ("labs.platelets_per_ul", "10^9/L", 210.0, 210_000.0),
         ("labs.wbc_per_ul", "x10^9/l", 4.5, 4_500.0),
+        # 1 × 10³/µL = 1 × 10⁹/L = 1,000 /µL (the "K/µL" of many analysers)
+        ("labs.platelets_per_ul", "K/µL", 210.0, 210_000.0),
+        # enzyme activity: 1 µkat/L = 60 U/L (1 U = 1 µmol/min = 16.67 nkat; Young 1987)
+        ("labs.ldh_u_l", "µkat/L", 3.5, 210.0),
+        ("labs.ast_u_l", "ukat/l", 0.5, 30.0),
+        # clearance: 1 mL/s = 60 mL/min
+        ("labs.egfr_ml_min", "mL/s/1.73 m2", 1.5, 90.0),
+        # sizes: 10 mm = 1 cm; a bound takes the units of its number
+        ("liver.largest_lesion_cm", "mm", 35.0, 3.5),
+        ("liver.largest_lesion_cm_at_most", "mm", 30.0, 3.0),
+        ("primary.size_cm", "mm", 18.0, 1.8),
+        # intervals: 1 year = 12 months ("> 5 years" in a report)
+        ("primary.months_since_primary_resection_at_least", "years", 5.0, 60.0),
+        ("course.months_stable", "year", 2.0, 24.0),
     ],
 )
 def test_an_entered_unit_converts_to_the_contract_unit(
@@ -48,3 +62,30 @@ def test_each_field_lists_its_own_unit_first() -> None:
 )
 def test_a_unit_the_field_cannot_take_is_not_recognised(path: str, written: str) -> None:
     assert entry_unit(path, written) is None
+
+
+@pytest.mark.parametrize(
+    ("path", "number", "unit", "shown"),
+    [
+        # as entered, the converted value beside it at clinical precision
+        ("labs.bilirubin_mg_dl", 20, "µmol/L", "20 µmol/L (1.17 mg/dL)"),
+        ("labs.hemoglobin_g_dl", 131, "g/L", "131 g/L (13.1 g/dL)"),
+        ("labs.platelets_per_ul", 210, "10⁹/L", "210 10⁹/L (210,000 /µL)"),
+        ("liver.largest_lesion_cm_at_most", 30, "mm", "30 mm (3 cm)"),
+        ("course.months_stable", 1.5, "years", "1.5 years (18 months)"),
+        ("labs.creatinine_mg_dl", 1.1, "mg/dL", "1.1 mg/dL"),  # the field's own unit
+    ],
+)
+def test_a_number_is_shown_as_entered_with_the_converted_value(
+    path: str, number: float, unit: str, shown: str
+) -> None:
+    from nelm.case.units import as_entered_text
+
+    assert as_entered_text(path, number, unit) == shown
+
+
+def test_every_field_with_entry_units_has_a_plausible_range_for_its_slips() -> None:
+    """A number entered in the wrong one of its units is caught by the plausible range."""
+    from nelm.case.plausibility import plausible_range
+
+    assert [p for p in ENTRY_UNITS if plausible_range(p) is None] == []

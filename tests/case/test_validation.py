@@ -217,3 +217,32 @@ def test_absurd_nesting_is_rejected_not_crashed() -> None:
     assert text_messages("a: " + "[" * 100000 + "]" * 100000) == [
         "document: a case document in input, got structures nested too deeply to read"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": NaN}',
+        '{"a": -Infinity}',
+        '{"a": 1e999}',  # overflows to infinity
+        '{"a": 1' + "0" * 400 + ".0}",  # so does a long enough number
+        '{"a": "x\\u0000"}',  # an escape that spells a control character
+        '{"a\\u0007": 1}',
+        '{"a": "\\ud800"}',  # an unpaired surrogate
+        "a: .inf",  # YAML
+    ],
+)
+def test_the_fast_check_of_large_documents_lets_nothing_through(text: str) -> None:
+    # load_document_text first scans the raw JSON text (nelm.case.document._plainly_clean)
+    # and walks the values only when that scan cannot vouch for them: every such value is
+    # still refused, named by its path.
+    with pytest.raises(InputRejected) as rejected:
+        load_document_text(text)
+    assert rejected.value.problems[0].path.startswith("a")  # the key itself, when at fault
+
+
+def test_escaped_letters_are_not_refused() -> None:
+    assert load_document_text('{"name": "Ren\\u00e9e", "n": 1.5e10}') == {
+        "name": "Renée",
+        "n": 1.5e10,
+    }

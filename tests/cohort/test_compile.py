@@ -241,3 +241,26 @@ def test_first_known_takes_the_first_part_that_is_known() -> None:
         assert value == want
         facts = {k: v for k, v in ((A.field, a), (B.field, b)) if v is not None}
         assert evaluate(condition, facts) is AS_TRUTH[want]
+
+
+def test_reasons_without_a_table_are_the_same_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    # An option with more criteria than _TABLE_BITS joins its unmet ids row by row instead
+    # of looking them up; both ways must give the same text (the table's is the reference,
+    # reference.py's ",".join of the unmet ids in the option's order).
+    from nelm.cohort import compile as compiler
+    from nelm.cohort.pipeline import process_chunk
+    from nelm.cohort.synth import synth_frame
+    from nelm.knowledge.loader import load_knowledge
+
+    frame = synth_frame(400, seed=3, missing=0.3)
+    with_tables = process_chunk(frame, 1).output
+    monkeypatch.setattr(compiler, "_TABLE_BITS", 2)
+    joined = compiler.compile_knowledge(load_knowledge())
+    assert sum(1 for ids in joined.ids.values() if len(ids) > 2) > 10  # most options
+    without = process_chunk(frame, 1, joined).output
+    assert (
+        without.get_column("reasons")
+        .struct.unnest()
+        .equals(with_tables.get_column("reasons").struct.unnest().cast(pl.String))
+    )
+    assert without.drop("reasons").equals(with_tables.drop("reasons"))

@@ -61,6 +61,33 @@ def test_chunks_do_not_change_the_results_or_the_row_numbers(tmp_path: Path) -> 
     assert whole.get_column("row").to_list() == list(range(6, 301, 37))
 
 
+def test_rows_read_again_keep_their_places(tmp_path: Path) -> None:
+    # Rows the plain reading flags are read again one by one: the valid ones (written
+    # unusually: " 12 ", "True ") must come back in their input places, the others go to
+    # the rejects in row order; the whole file as one streaming query must give what the
+    # chunk path gives.
+    frame = as_text_columns(synth_frame(600, seed=4, missing=0.2)).with_columns(
+        pl.all().cast(pl.String)
+    )
+    i = pl.int_range(pl.len())
+    changes = {"pathology.ki67_percent": (7, " 12 "), "liver.synchronous": (11, "True ")}
+    changes["patient.ecog"] = (13, "7")  # out of range: rejected
+    frame = frame.with_columns(
+        pl.when(i % every == 1).then(pl.lit(text)).otherwise(pl.col(name)).alias(name)
+        for name, (every, text) in changes.items()
+    )
+    source = tmp_path / "in.csv"
+    frame.write_csv(source)
+    summary = run_batch(source, tmp_path / "out.parquet", chunk_size=50)
+    want = process_chunk(pl.read_csv(source, infer_schema=False), 1)
+    assert pl.read_parquet(tmp_path / "out.parquet").equals(want.output)
+    assert pl.read_csv(tmp_path / "out.rejects.csv", schema=REJECTS_SCHEMA).equals(want.rejects)
+    assert want.output.height > 500 and want.rejects.height > 40  # both kinds happened
+    assert (summary.rows, summary.accepted) == (600, want.output.height)
+    assert summary.rejected_rows == 600 - want.output.height
+    assert summary.reject_lines == want.rejects.height
+
+
 def test_the_reference_engine_writes_the_same_files(tmp_path: Path) -> None:
     source = _cohort(tmp_path, ".csv", n=150)
     run_batch(source, tmp_path / "polars.parquet")

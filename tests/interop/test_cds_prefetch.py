@@ -169,20 +169,43 @@ def test_resources_about_another_patient_are_set_aside(
     assert "Observation about another patient: not used" in data["detail"]
 
 
+def _broken(prefetch: dict[str, Any], code: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(
+        e
+        for e in prefetch["observations"]["entry"]
+        if e["resource"]["code"]["coding"][0]["code"] == code
+    )
+    found["resource"]["valueQuantity"] = "ninety-eight"
+    found["resource"]["status"] = ["final"]
+    return found
+
+
 def test_invalid_resources_are_left_out_not_everything(
     harness: Harness, bundle: dict[str, Any]
 ) -> None:
+    # LOINC 2532-0 LDH is read (labs.ldh_u_l): the broken result is left out and said;
+    # the card is the one the record gives without it.
     prefetch = prefetch_from_bundle(bundle)
-    glucose = next(
-        e
-        for e in prefetch["observations"]["entry"]
-        if e["resource"]["code"]["coding"][0]["code"] == "2345-7"
-    )
-    glucose["resource"]["valueQuantity"] = "ninety-eight"
-    glucose["resource"]["status"] = ["final"]
+    ldh = _broken(prefetch, "2532-0")
+    cards = _cards(harness, prefetch, patient_id_of(bundle))
+    without = {
+        **bundle,
+        "entry": [e for e in bundle["entry"] if e["resource"].get("id") != ldh["resource"]["id"]],
+    }
+    assert cards[0]["summary"] == _full_summary(without)
+    assert "not a valid FHIR R4 Observation: not used" in _data_card(cards)["detail"]
+
+
+def test_an_invalid_resource_no_rule_reads_costs_nothing(
+    harness: Harness, bundle: dict[str, Any]
+) -> None:
+    # LOINC 2345-7 glucose is read by no rule: it is not validated (nelm.interop.fhir.unread)
+    # and, being unread, takes nothing from the assessment and needs no data-quality card.
+    prefetch = prefetch_from_bundle(bundle)
+    _broken(prefetch, "2345-7")
     cards = _cards(harness, prefetch, patient_id_of(bundle))
     assert cards[0]["summary"] == _full_summary(bundle)
-    assert "not a valid FHIR R4 Observation: not used" in _data_card(cards)["detail"]
+    assert not [c for c in cards if "record not fully read" in c["summary"]]
 
 
 def test_two_different_copies_of_one_resource_are_both_left_out(

@@ -56,3 +56,25 @@ def test_a_records_note_names_the_review_not_its_file_number() -> None:
     text = cite_plain("Also in seed 004 (ref 52) and seeds 002, 004.", refs)
     assert text == "Also in Xue 2025 (ref 52) and Criss 2024, Xue 2025."
     assert [r.key for r in refs.order] == ["004", "002"]
+
+
+def test_the_digits_of_a_number_are_not_read_as_a_review() -> None:
+    """The text "5,000 /µL" in a plausibility warning read "5,Ngongoni 2022 /µL" in the text report:
+    only a standalone 000–009 is a review number."""
+    review = reference("004")
+    assert review is not None
+    text = "range 5,000–1,500,000 /µL, 1.005 g/mL, 2.004; see 004"
+    assert cite_plain(text, ReferenceList()) == (
+        f"range 5,000–1,500,000 /µL, 1.005 g/mL, 2.004; see {review.short}"
+    )
+
+
+def test_the_thousands_of_a_number_are_not_a_review() -> None:
+    # "210,000 /µL" is a platelet count (a plausibility hint), not "210," and seed 000.
+    from nelm.report.board import cite_in_text
+
+    refs = ReferenceList()
+    text = "did you mean 210 × 10⁹/L = 210,000 /µL? range 5,000–1,500,000; 000 §1"
+    assert cite_plain(text, refs) == text.replace("000 §1", "Ngongoni 2022 §1")
+    html = str(cite_in_text(text, ReferenceList()))
+    assert "210,000 /µL" in html and "5,000–1,500,000" in html

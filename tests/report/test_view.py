@@ -75,3 +75,13 @@ def test_text_html_and_cards_show_the_same_plan_and_classification_words() -> No
     grade = classification_rows(doc)[0]
     line = cards._classification_line(doc)
     assert line is not None and f"{grade.title} {grade.value}" in line
+
+
+def test_a_field_named_by_label_and_path_reads_once() -> None:
+    # The plausibility message names the field by label and path (docs/plausibility.md);
+    # a report shows the label once.
+    from nelm.report.view import in_words
+
+    text = "Platelets (labs.platelets_per_ul) 210 /µL; labs.hemoglobin_g_dl must be …"
+    assert in_words(text) == "Platelets 210 /µL; Haemoglobin must be …"
+    assert in_words("Age (labs.platelets_per_ul)") == "Age (Platelets)"

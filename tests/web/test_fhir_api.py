@@ -127,3 +127,46 @@ def test_a_fhir_client_gets_an_operation_outcome_for_a_401_too(site: Site) -> No
     response = site.client().post("/api/v1/assess", content=b"{}", headers=FHIR)
     assert response.status_code == 401
     assert response.json()["resourceType"] == "OperationOutcome"
+
+
+def test_implausible_and_impossible_values_are_named_with_their_fix(site: Site) -> None:
+    # docs/plausibility.md: platelets 210 /µL is the usual slip for 210 × 10⁹/L (plausible
+    # 5,000–1,500,000 /µL, Merck reference 150–400 × 10⁹/L); Ki-67 250 % is outside
+    # case-v1's 0–100 %. The record is assessed; Ki-67 is left unknown.
+    from nelm.interop.fhir.synthetic import (
+        bundle_of,
+        neuroendocrine_marker,
+        observation_resource,
+        patient_resource,
+        quantity,
+    )
+
+    def lab(rid: str, code: str, value: float, unit: str) -> dict[str, Any]:
+        return observation_resource(
+            rid,
+            "http://loinc.org",
+            code,
+            effective="2025-01-10",
+            valueQuantity=quantity(value, unit),
+        )
+
+    bundle = bundle_of(
+        patient_resource("p"),
+        neuroendocrine_marker(),
+        lab("plt", "777-3", 210, "/uL"),
+        lab("ki", "29593-1", 250, "%"),
+    )
+    response = site.client().post(
+        "/api/v1/assess?as_of=2025-01-15",
+        content=json.dumps(bundle),
+        headers={**FHIR, **site.token("doc", "viewer")},
+    )
+    assert response.status_code == 200, response.text
+    doc = response.json()
+    kinds = {w["field"]: w["kind"] for w in doc["input_warnings"]}
+    assert kinds == {
+        "pathology.ki67_percent": "out_of_range",
+        "labs.platelets_per_ul": "implausible",
+    }
+    assert "did you mean 210 × 10⁹/L = 210,000 /µL?" in doc["warnings"][1]
+    assert "ki67_percent" not in doc["inputs"].get("pathology", {})

@@ -48,3 +48,31 @@ def test_a_range_and_a_timeline_survive_the_form() -> None:
 def test_a_timeline_that_is_not_an_object_is_named_by_the_validator() -> None:
     document = document_from_form({"case_id": "r1", "timeline": "just text"})
     assert document["timeline"] == "just text"
+
+
+def test_sizes_in_mm_and_intervals_in_years_are_kept_as_entered_through_the_form() -> None:
+    """'Up to 30 mm' and '> 5 years' from a report: the unit selector of a bound keeps the
+    unit (10 mm = 1 cm; 1 year = 12 months) and the form shows it again on editing."""
+    form = {
+        "case_id": "u1",
+        "liver.largest_lesion_cm_at_most": "30",
+        "unit:liver.largest_lesion_cm_at_most": "mm",
+        "primary.resected": "yes",
+        "primary.months_since_primary_resection_at_least": "5",
+        "unit:primary.months_since_primary_resection_at_least": "years",
+        "labs.ldh_u_l": "3.5",
+        "unit:labs.ldh_u_l": "ukat_l",
+    }
+    document = normalised_document(document_from_form(form))
+    assert document["liver"] == {"largest_lesion_cm_at_most": {"value": 30, "unit": "mm"}}
+    assert document["primary"]["months_since_primary_resection_at_least"] == {
+        "value": 5,
+        "unit": "years",
+    }
+    assert document["labs"] == {"ldh_u_l": {"value": 3.5, "unit": "µkat/L"}}
+    again = form_values(document)
+    assert again["unit:liver.largest_lesion_cm_at_most"] == "mm"
+    assert again["liver.largest_lesion_cm_at_most"] == "30"
+    units = {f.path: [u.label for u in f.units] for _, _, fs in form_fields() for f in fs}
+    assert units["liver.largest_lesion_cm_at_most"] == ["cm", "mm"]
+    assert units["course.months_stable"] == ["months", "years"]

@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,13 +18,25 @@ from typing import Any
 import yaml
 
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, SECTIONS, Field, Kind
-from nelm.case.plausibility import clinical_number, implausible_values, slip_hint
+from nelm.case.plausibility import (
+    clinical_number,
+    entered_slip_hint,
+    implausible_values,
+    slip_hint,
+)
 from nelm.case.timeline import read_timeline
-from nelm.case.units import ENTRY_UNITS, entry_unit
+from nelm.case.units import ENTRY_UNITS, as_entered_text, entry_unit
 from nelm.errors import InputRejected, Problem, describe_value
-from nelm.text import json_text_is_clean, printable, text_problems, walk
+from nelm.text import forbidden_character, printable, text_problems, walk
 
-__all__ = ["Case", "Value", "case_from_mapping", "parse_case_text", "require_confirmed"]
+__all__ = [
+    "Case",
+    "Value",
+    "case_from_mapping",
+    "confirm_how",
+    "parse_case_text",
+    "require_confirmed",
+]
 
 Value = float | int | bool | str | tuple[str, ...]
 
@@ -39,10 +52,10 @@ class Case:
     label: str | None = None
     schema_version: int = 1
     confirmed: tuple[str, ...] = ()
+    """Fields whose implausible value the user confirmed as entered (``confirmed``)."""
     entered: Mapping[str, tuple[float, str]] = field(default_factory=dict)
     """Numbers entered in another unit: path → (value as entered, unit); ``values`` holds
     them converted to the contract's unit."""
-    """Fields whose implausible value the user confirmed as entered (``confirmed``)."""
     timeline: Mapping[str, Any] | None = None
     """The timeline as given (dates as YYYY-MM-DD text), or None."""
     from_timeline: tuple[str, ...] = ()
@@ -102,12 +115,54 @@ def _non_finite_problems(parsed: Any) -> list[Problem]:
     return problems
 
 
+_HUGE_NUMBER = re.compile(r"[eE][+-]?\d{3}|\d{300}")
+
+
+def _plainly_clean(text: str) -> bool:
+    """True when the raw JSON text alone shows that no parsed value can break the rules: no
+    forbidden character, no ``\\u`` escape (which could spell one), no NaN/Infinity
+    literal and no number large enough to overflow to infinity. Scanned at C speed; a
+    text that does not pass is checked value by value (:func:`_clean`)."""
+    return (
+        text.lstrip().startswith(("{", "["))  # JSON (YAML has other literals: .nan, .inf)
+        and "\\u" not in text
+        and "NaN" not in text
+        and "Infinity" not in text
+        and forbidden_character(text) is None
+        and _HUGE_NUMBER.search(text) is None
+    )
+
+
+def _clean(parsed: Any) -> bool:
+    """True when no value is NaN/Infinity and no key or text breaks nelm.text's rule: one
+    pass that builds no paths (a 20 MB FHIR record has over a million values); only a
+    document that fails it is walked again to name each problem by its path."""
+    stack: list[Any] = [parsed]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if isinstance(key, str) and forbidden_character(key) is not None:
+                    return False
+                stack.append(child)
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            if forbidden_character(item) is not None:
+                return False
+        elif isinstance(item, _NonFinite) or (isinstance(item, float) and not math.isfinite(item)):
+            return False
+    return True
+
+
 def _pairs_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"the key {key!r} appears twice in one object")
-        result[key] = value
+    result = dict(pairs)  # built in C; a key seen twice makes it shorter than the pairs
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"the key {key!r} appears twice in one object")
+            seen.add(key)
     return result
 
 
@@ -148,10 +203,7 @@ def load_document_text(
     problem names the path of the value that holds it."""
     try:
         parsed = _load_document_text(text, source, max_bytes)
-        problems = _non_finite_problems(parsed)
-        # JSON text that holds no forbidden character and no escape cannot give one.
-        if not (_is_json_text(text) and json_text_is_clean(text)):
-            problems += text_problems(parsed)
+        problems = value_problems(text, parsed)
     except RecursionError:
         raise InputRejected(
             [Problem("", f"a case document in {source}", "structures nested too deeply to read")]
@@ -161,12 +213,22 @@ def load_document_text(
     return parsed
 
 
-def _is_json_text(text: str) -> bool:
-    """JSON, not YAML: the text starts with an object or an array."""
-    return text.lstrip().startswith(("{", "["))
+def value_problems(text: str, parsed: Any) -> list[Problem]:
+    """NaN/Infinity and text that breaks :mod:`nelm.text`'s rule, each named by its path
+    (none when one scan of the raw JSON text vouches for every value)."""
+    if _plainly_clean(text) or _clean(parsed):
+        return []
+    return _non_finite_problems(parsed) + text_problems(parsed)
 
 
-def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
+def strict_json_decoder() -> json.JSONDecoder:
+    """The JSON decoder of case documents: NaN/Infinity kept aside to be named, a key
+    that appears twice in one object refused."""
+    return json.JSONDecoder(parse_constant=_NonFinite, object_pairs_hook=_pairs_without_duplicates)
+
+
+def check_document_size(text: str, source: str, max_bytes: int) -> None:
+    """Reject a document over ``max_bytes`` (UTF-8) or empty."""
     size = len(text) if len(text) * 4 <= max_bytes else len(text.encode("utf-8", errors="replace"))
     if size > max_bytes:
         raise InputRejected(
@@ -174,13 +236,14 @@ def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
         )
     if not text.strip():
         raise InputRejected([Problem("", f"a JSON or YAML object in {source}", "an empty file")])
-    if _is_json_text(text):
+
+
+def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
+    check_document_size(text, source, max_bytes)
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
         try:
-            return json.loads(
-                text,
-                parse_constant=_NonFinite,
-                object_pairs_hook=_pairs_without_duplicates,
-            )
+            return strict_json_decoder().decode(text)
         except (json.JSONDecodeError, ValueError) as exc:
             detail = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
             where = (
@@ -274,16 +337,20 @@ def case_from_mapping(doc: Any) -> Case:
                 continue
             if raw is None:
                 continue
+            typed: tuple[float, str] | None = None
             if isinstance(raw, dict) and spec.kind in (Kind.NUMBER, Kind.INTEGER):
                 raw, unit_problem = _entered_with_unit(spec, raw, entered)
                 if unit_problem is not None:
                     problems.append(unit_problem)
                     continue
+                typed = entered.pop(spec.path, None)
             value, problem = _coerce(spec, raw)
             if problem is not None:
-                problems.append(problem)
+                problems.append(_as_entered_problem(problem, typed) if typed else problem)
             elif value is not None:
                 values[spec.path] = value
+                if typed is not None:
+                    entered[spec.path] = typed
 
     confirmed = _confirmed(doc.get("confirmed"), problems)
     timeline: Any = None
@@ -294,7 +361,7 @@ def case_from_mapping(doc: Any) -> Case:
         problems.extend(read.problems)
         if not read.problems:
             timeline = _json_safe(doc["timeline"])
-            from_timeline, conflicts = _merge_timeline(values, read.values)
+            from_timeline, conflicts = _merge_timeline(values, read.values, entered)
     problems.extend(_cross_field_problems(values))
     if problems:
         raise InputRejected(problems)
@@ -324,7 +391,9 @@ def _json_safe(raw: Any) -> Any:
 
 
 def _merge_timeline(
-    values: dict[str, Value], derived: Mapping[str, float | int | bool]
+    values: dict[str, Value],
+    derived: Mapping[str, float | int | bool],
+    entered: Mapping[str, tuple[float, str]] | None = None,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Fill the fields the timeline settles where nothing was typed; report a typed value
     the timeline contradicts (and keep it: the timeline may be incomplete or the typed value
@@ -332,7 +401,7 @@ def _merge_timeline(
     used: list[str] = []
     conflicts: list[str] = []
     for path, value in derived.items():
-        clash = _timeline_clash(values, path, value)
+        clash = _timeline_clash(values, path, value, entered or {})
         if clash is not None:
             conflicts.append(clash)
         elif path not in values and not (
@@ -344,14 +413,27 @@ def _merge_timeline(
 
 
 def _timeline_clash(
-    values: Mapping[str, Value], path: str, value: float | int | bool
+    values: Mapping[str, Value],
+    path: str,
+    value: float | int | bool,
+    entered: Mapping[str, tuple[float, str]],
 ) -> str | None:
+    def typed_text(where: str, typed: Value) -> str:
+        if where in entered:  # as entered, the months beside it
+            return as_entered_text(where, *entered[where])
+        return f"{typed:g}" if isinstance(typed, int | float) else describe_value(typed)
+
     if path == "course.months_stable_at_least":
-        typed = values.get("course.months_stable", values.get("course.months_stable_at_most"))
+        where = (
+            "course.months_stable"
+            if "course.months_stable" in values
+            else "course.months_stable_at_most"
+        )
+        typed = values.get(where)
         if isinstance(typed, int | float) and not isinstance(typed, bool) and typed < value - 1:
             return (
-                f"course.months_stable is {typed:g} but the timeline shows at least "
-                f"{value:g} months of stable disease"
+                f"course.months_stable is {typed_text(where, typed)} but the timeline shows at "
+                f"least {value:g} months of stable disease"
             )
         return None
     typed = values.get(path)
@@ -361,7 +443,7 @@ def _timeline_clash(
         return f"{path} is {describe_value(typed)} but the timeline gives {describe_value(value)}"
     if isinstance(typed, int | float) and abs(typed - value) <= 1:
         return None  # within the month the dates are written to
-    return f"{path} is {describe_value(typed)} but the timeline gives {value:g}"
+    return f"{path} is {typed_text(path, typed)} but the timeline gives {value:g}"
 
 
 def _entered_with_unit(
@@ -391,6 +473,15 @@ def _entered_with_unit(
     if unit.factor != 1.0:
         entered[spec.path] = (number, unit.label)
     return converted, None
+
+
+def _as_entered_problem(problem: Problem, typed: tuple[float, str]) -> Problem:
+    """The rejection of a number entered in another unit, showing it as entered (with the
+    converted value the range refused) and the unit it was more likely meant in."""
+    number, unit = typed
+    got = as_entered_text(problem.path, number, unit)
+    hint = entered_slip_hint(problem.path, number, unit)
+    return Problem(problem.path, problem.expected, f"{got} ({hint})" if hint else got)
 
 
 def _coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
@@ -462,6 +553,11 @@ def _confirmed(raw: Any, problems: list[Problem]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(raw))
 
 
+def confirm_how(path: str) -> str:
+    """How a case document confirms an implausible value (the form words it its own way)."""
+    return f'or be confirmed as entered by listing "{path}" in confirmed'
+
+
 def require_confirmed(case: Case) -> None:
     """Reject a case whose implausible values are not confirmed: the interactive adapters
     (CLI, API, web form) call this; a FHIR bundle or a cohort only gets the warning."""
@@ -470,10 +566,10 @@ def require_confirmed(case: Case) -> None:
             f.path,
             f"must be within the plausible range {clinical_number(f.plausible.low)}–"
             f"{clinical_number(f.plausible.high)} (reference {f.plausible.reference}), "
-            f'or be confirmed as entered by listing "{f.path}" in confirmed',
-            clinical_number(f.value) + (f" ({f.hint})" if f.hint else ""),
+            f"{confirm_how(f.path)}",
+            f.shown_value + (f" ({advice})" if (advice := f.hint or f.plausible.advice) else ""),
         )
-        for f in implausible_values(case.values, case.confirmed)
+        for f in implausible_values(case.values, case.confirmed, case.entered)
         if not f.confirmed
     ]
     if problems:
@@ -514,7 +610,6 @@ def _cross_field_problems(values: Mapping[str, Value]) -> list[Problem]:
     problems.extend(_extent_problems(values))
     problems.extend(_bound_problems(values))
     problems.extend(_report_problems(values))
-    problems.extend(_extent_problems(values))
     return problems
 
 

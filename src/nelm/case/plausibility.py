@@ -23,13 +23,16 @@ from typing import Any
 import yaml
 
 from nelm.case.fields import FIELD_BY_PATH
+from nelm.case.units import ENTRY_UNITS, as_entered_text, clinical_number, entry_unit
 
 __all__ = [
     "Finding",
     "PlausibleRange",
     "Slip",
     "clinical_number",
+    "entered_slip_hint",
     "implausible_values",
+    "plausible_range",
     "plausible_ranges",
     "slip_hint",
 ]
@@ -37,9 +40,45 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Slip:
-    unit: str  # the unit the number was probably entered in
-    factor: float  # multiply by it to get the field's unit
+    """A usual mistake behind an implausible number, and how to read the number instead.
+
+    Three kinds: a unit (``factor``: the number read in ``unit`` is ``number × factor`` in
+    the field's unit); a scale read in bands (``bands``: Karnofsky 70–80 is ECOG 1); a
+    calendar year typed where a duration is asked (``year``: the number is a year).
+    """
+
+    unit: str  # the unit or scale the number was probably entered in
     shown_unit: str
+    factor: float | None = None
+    bands: tuple[tuple[float, float, float], ...] = ()  # (from, to inclusive) → value
+    year: bool = False
+    advice: str = ""  # what to enter instead, when the slip is not a simple conversion
+
+    def reading(self, number: float) -> float | None:
+        """The number as the field's value, read through this slip (None: does not apply)."""
+        if self.factor is not None:
+            return number * self.factor
+        for low, high, value in self.bands:
+            if low <= number <= high:
+                return value
+        return None
+
+    def hint(self, number: float, fits: bool) -> str | None:
+        if self.year:
+            if not (1900 <= number <= 2100 and float(number).is_integer()):
+                return None
+            return f"is {int(number)} {self.unit}? {self.advice}".rstrip()
+        read = self.reading(number)
+        if read is None or not fits:
+            return None
+        text = (
+            f"did you mean {self.unit} {clinical_number(number)} = "
+            f"{self.shown_unit} {clinical_number(read)}?"
+            if self.bands
+            else f"did you mean {clinical_number(number)} {self.unit} = "
+            f"{clinical_number(read)} {self.shown_unit}?"
+        )
+        return f"{text} {self.advice}".rstrip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +89,16 @@ class PlausibleRange:
     reference: str
     sources: tuple[str, ...]  # full citations
     slips: tuple[Slip, ...] = ()
+    advice: str = ""
+    """What to enter instead when a value is outside the range and no slip explains it
+    (e.g. a lower bound for "innumerable" lesions)."""
 
     def contains(self, value: float) -> bool:
         return self.low <= value <= self.high
+
+
+def _with_unit(number: float, unit: str) -> str:
+    return f"{clinical_number(number)}{unit if unit == '%' else ' ' + unit}".rstrip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +110,20 @@ class Finding:
     plausible: PlausibleRange
     hint: str | None
     confirmed: bool
+    entered: tuple[float, str] | None = None
+    """The number and unit as entered, when not in the field's own unit."""
+
+    @property
+    def shown_value(self) -> str:
+        """The value as entered, with the converted value beside it."""
+        if self.entered is not None:
+            return as_entered_text(self.path, *self.entered)
+        return _with_unit(self.value, FIELD_BY_PATH[self.path].unit)
+
+    @property
+    def fix(self) -> str:
+        """The likely fix: the slip, else the advice, else check or confirm."""
+        return self.hint or self.plausible.advice or "check it, or confirm it as entered"
 
     @property
     def message(self) -> str:
@@ -71,11 +131,16 @@ class Finding:
         unit = f" {spec.unit}" if spec.unit and spec.unit != "%" else spec.unit
         r = self.plausible
         text = (
-            f"{spec.label} ({self.path}) {clinical_number(self.value)}{unit} is outside "
+            f"{spec.label} ({self.path}) {self.shown_value} is outside "
             f"the plausible range {clinical_number(r.low)}–{clinical_number(r.high)}{unit}"
             f" (reference {r.reference})"
         )
-        text += f": {self.hint}" if self.hint else "."
+        if self.hint:
+            text += f": {self.hint}"
+        elif r.advice:
+            text += f": {r.advice}"
+        else:
+            text += "."
         text += (
             " Confirmed as entered."
             if self.confirmed
@@ -88,14 +153,32 @@ class Finding:
             "field": self.path,
             "value": self.value,
             "unit": FIELD_BY_PATH[self.path].unit,
+            **(
+                {"entered": {"value": self.entered[0], "unit": self.entered[1]}}
+                if self.entered is not None
+                else {}
+            ),
+            "shown": self.shown_value,
             "plausible_low": self.plausible.low,
             "plausible_high": self.plausible.high,
             "reference": self.plausible.reference,
             "sources": list(self.plausible.sources),
             "hint": self.hint,
+            "fix": self.fix,
             "confirmed": self.confirmed,
             "message": self.message,
         }
+
+
+def _slip(raw: Mapping[str, Any]) -> Slip:
+    return Slip(
+        unit=str(raw["unit"]),
+        shown_unit=str(raw.get("shown_unit", "")),
+        factor=float(raw["factor"]) if "factor" in raw else None,
+        bands=tuple((float(a), float(b), float(c)) for a, b, c in raw.get("bands", ())),
+        year=bool(raw.get("year", False)),
+        advice=str(raw.get("advice", "")),
+    )
 
 
 @cache
@@ -119,48 +202,73 @@ def plausible_ranges() -> dict[str, PlausibleRange]:
             high,
             str(entry["reference"]),
             tuple(sources[key] for key in entry["sources"]),
-            tuple(
-                Slip(str(s["unit"]), float(s["factor"]), str(s["shown_unit"]))
-                for s in entry.get("slips", ())
-            ),
+            tuple(_slip(s) for s in entry.get("slips", ())),
+            str(entry.get("advice", "")),
         )
     return out
 
 
-def clinical_number(x: float) -> str:
-    """A number at the precision a clinician writes it: 210,000; 13.1; 0.87."""
-    magnitude = abs(x)
-    if magnitude >= 100 or float(x).is_integer():
-        return f"{x:,.0f}"
-    if magnitude >= 10:
-        return f"{x:.1f}".rstrip("0").rstrip(".")
-    return f"{x:.2f}".rstrip("0").rstrip(".")
+def plausible_range(path: str) -> PlausibleRange | None:
+    """The plausible range of a field; a bound (``…_at_least``/``…_at_most``) has the range
+    of the number it bounds."""
+    ranges = plausible_ranges()
+    found = ranges.get(path)
+    if found is None:
+        spec = FIELD_BY_PATH.get(path)
+        if spec is not None and spec.bound_of is not None:
+            found = ranges.get(spec.bound_of)
+    return found
 
 
 def slip_hint(path: str, value: float) -> str | None:
     """'did you mean …?' when ``value`` read in a usual wrong unit is plausible."""
-    r = plausible_ranges().get(path)
+    r = plausible_range(path)
     if r is None or r.contains(value):
         return None
     for slip in r.slips:
-        converted = value * slip.factor
-        if r.contains(converted):
-            return (
-                f"did you mean {clinical_number(value)} {slip.unit} = "
-                f"{clinical_number(converted)} {slip.shown_unit}?"
-            )
+        read = slip.reading(value)
+        hint = slip.hint(value, read is not None and r.contains(read))
+        if hint:
+            return hint
     return None
 
 
-def implausible_values(values: Mapping[str, Any], confirmed: Iterable[str] = ()) -> list[Finding]:
-    """The values outside their plausible range, in field order."""
-    ranges = plausible_ranges()
+def entered_slip_hint(path: str, number: float, written: str) -> str | None:
+    """For a number entered with its unit: 'did you mean …?' naming another unit of the
+    field in which the number is plausible (210,000 entered in 10⁹/L: /µL)."""
+    r = plausible_range(path)
+    chosen = entry_unit(path, written)
+    if r is None or chosen is None or r.contains(number * chosen.factor):
+        return None
+    spec = FIELD_BY_PATH[path]
+    for unit in ENTRY_UNITS.get(path, ()):
+        if unit is chosen or not r.contains(number * unit.factor):
+            continue
+        if unit.factor == 1.0:
+            return f"did you mean {_with_unit(number, unit.label)}?"
+        return (
+            f"did you mean {clinical_number(number)} {unit.label} = "
+            f"{_with_unit(number * unit.factor, spec.unit)}?"
+        )
+    return None
+
+
+def implausible_values(
+    values: Mapping[str, Any],
+    confirmed: Iterable[str] = (),
+    entered: Mapping[str, tuple[float, str]] | None = None,
+) -> list[Finding]:
+    """The values outside their plausible range, in field order; ``entered`` gives the
+    number and unit as entered for those not entered in the field's own unit."""
     confirmed_set = set(confirmed)
+    entered = entered or {}
     out: list[Finding] = []
     for path, value in values.items():
-        r = ranges.get(path)
+        r = plausible_range(path)
         if r is None or isinstance(value, bool) or not isinstance(value, int | float):
             continue
         if not r.contains(value):
-            out.append(Finding(path, value, r, slip_hint(path, value), path in confirmed_set))
+            typed = entered.get(path)
+            hint = entered_slip_hint(path, *typed) if typed else slip_hint(path, value)
+            out.append(Finding(path, value, r, hint, path in confirmed_set, typed))
     return out

@@ -3,15 +3,30 @@
 A case document may give such a number as ``{"value": 17.1, "unit": "µmol/L"}``: nelm
 computes with the converted value (``value × factor``, in the contract's unit) and keeps the
 value as entered, shown with the converted value beside it ("17.1 µmol/L (1 mg/dL)").
-Conversions: bilirubin 17.1 µmol/L = 1 mg/dL; creatinine 88.4 µmol/L = 1 mg/dL; albumin and
-haemoglobin 10 g/L = 1 g/dL; haemoglobin 1 mmol/L = 1.611 g/dL; 1 × 10⁹/L = 1,000 /µL.
+
+Conversions (SI and conventional units; Young DS, Implementation of SI units for clinical
+laboratory data, Ann Intern Med 1987;106:114-129): bilirubin 17.1 µmol/L = 1 mg/dL;
+creatinine 88.4 µmol/L = 1 mg/dL; albumin and haemoglobin 10 g/L = 1 g/dL; haemoglobin
+1 mmol/L = 1.611 g/dL; 1 × 10⁹/L = 1 × 10³/µL = 1,000 /µL; enzyme activity 1 µkat/L = 60 U/L
+(1 U = 1 µmol/min = 16.67 nkat); a clearance of 1 mL/s = 60 mL/min. Sizes 10 mm = 1 cm;
+intervals 1 year = 12 months. A range or bound of a number (``…_at_least`` / ``…_at_most``)
+takes the same units as the number.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ENTRY_UNITS", "Unit", "entry_unit"]
+from nelm.case.fields import BOUNDS, FIELD_BY_PATH
+
+__all__ = [
+    "ENTRY_UNITS",
+    "Unit",
+    "as_entered_text",
+    "clinical_number",
+    "entry_unit",
+    "typed_number",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +36,16 @@ class Unit:
     factor: float  # contract value = entered value × factor
 
 
-ENTRY_UNITS: dict[str, tuple[Unit, ...]] = {
+_CM = (Unit("cm", "cm", 1.0), Unit("mm", "mm", 0.1))
+_MONTHS = (Unit("months", "months", 1.0), Unit("years", "years", 12.0))
+_ENZYME = (Unit("u_l", "U/L", 1.0), Unit("ukat_l", "µkat/L", 60.0))
+_CELLS = (
+    Unit("per_ul", "/µL", 1.0),
+    Unit("g_l", "10⁹/L", 1000.0),
+    Unit("k_ul", "10³/µL", 1000.0),
+)
+
+_DECLARED: dict[str, tuple[Unit, ...]] = {
     "labs.bilirubin_mg_dl": (Unit("mg_dl", "mg/dL", 1.0), Unit("umol_l", "µmol/L", 1 / 17.1)),
     "labs.creatinine_mg_dl": (Unit("mg_dl", "mg/dL", 1.0), Unit("umol_l", "µmol/L", 1 / 88.4)),
     "labs.albumin_g_dl": (Unit("g_dl", "g/dL", 1.0), Unit("g_l", "g/L", 0.1)),
@@ -30,19 +54,60 @@ ENTRY_UNITS: dict[str, tuple[Unit, ...]] = {
         Unit("g_l", "g/L", 0.1),
         Unit("mmol_l", "mmol/L", 1.611),
     ),
-    "labs.platelets_per_ul": (Unit("per_ul", "/µL", 1.0), Unit("g_l", "10⁹/L", 1000.0)),
-    "labs.wbc_per_ul": (Unit("per_ul", "/µL", 1.0), Unit("g_l", "10⁹/L", 1000.0)),
+    "labs.platelets_per_ul": _CELLS,
+    "labs.wbc_per_ul": _CELLS,
+    "labs.ldh_u_l": _ENZYME,
+    "labs.ast_u_l": _ENZYME,
+    "labs.egfr_ml_min": (
+        Unit("ml_min", "mL/min/1.73 m²", 1.0),
+        Unit("ml_s", "mL/s/1.73 m²", 60.0),
+    ),
+    "primary.size_cm": _CM,
+    "liver.largest_lesion_cm": _CM,
+    "primary.months_since_primary_resection": _MONTHS,
+    "course.months_stable": _MONTHS,
 }
-"""Per field, its own unit first, then the units it may be entered in."""
+
+
+def _with_bounds(declared: dict[str, tuple[Unit, ...]]) -> dict[str, tuple[Unit, ...]]:
+    out = dict(declared)
+    for path, units in declared.items():
+        for bound in BOUNDS.get(path, ()):
+            out[bound] = units
+    return out
+
+
+ENTRY_UNITS: dict[str, tuple[Unit, ...]] = _with_bounds(_DECLARED)
+"""Per field (bounds included), its own unit first, then the units it may be entered in."""
 
 _ALIASES = {
     "umol/l": "µmol/L",
     "μmol/l": "µmol/L",
     "10^9/l": "10⁹/L",
     "x10^9/l": "10⁹/L",
+    "×10^9/l": "10⁹/L",
+    "×10⁹/l": "10⁹/L",
     "giga/l": "10⁹/L",
+    "g/l(cells)": "10⁹/L",
+    "10^3/ul": "10³/µL",
+    "10^3/µl": "10³/µL",
+    "x10^3/ul": "10³/µL",
+    "k/ul": "10³/µL",
+    "k/µl": "10³/µL",
     "/ul": "/µL",
     "/μl": "/µL",
+    "ukat/l": "µkat/L",
+    "μkat/l": "µkat/L",
+    "iu/l": "U/L",
+    "ml/min": "mL/min/1.73 m²",
+    "ml/min/1.73m2": "mL/min/1.73 m²",
+    "ml/min/1.73m²": "mL/min/1.73 m²",
+    "ml/s": "mL/s/1.73 m²",
+    "ml/s/1.73m2": "mL/s/1.73 m²",
+    "ml/s/1.73m²": "mL/s/1.73 m²",
+    "month": "months",
+    "year": "years",
+    "y": "years",
 }
 
 
@@ -50,6 +115,35 @@ def entry_unit(path: str, written: str) -> Unit | None:
     """The unit ``written`` names for the field, by label, key or a usual spelling."""
     wanted = _ALIASES.get(written.strip().lower().replace(" ", ""), written.strip())
     for unit in ENTRY_UNITS.get(path, ()):
-        if wanted in (unit.label, unit.key):
+        if wanted in (unit.label, unit.key) or wanted.lower() == unit.label.lower():
             return unit
     return None
+
+
+def clinical_number(x: float) -> str:
+    """A number at the precision a clinician writes it: 210,000; 13.1; 0.87."""
+    magnitude = abs(x)
+    if magnitude >= 100 or float(x).is_integer():
+        return f"{x:,.0f}"
+    if magnitude >= 10:
+        return f"{x:.1f}".rstrip("0").rstrip(".")
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def typed_number(x: float) -> str:
+    """A number as it was typed (no rounding beyond six significant digits)."""
+    if float(x).is_integer() and abs(x) >= 10000:
+        return f"{x:,.0f}"
+    return f"{x:g}"
+
+
+def as_entered_text(path: str, number: float, written: str) -> str:
+    """A number kept in the unit it was entered in, with the value nelm computes with beside
+    it at clinical precision: "210 10⁹/L (210,000 /µL)", "30 mm (3 cm)"."""
+    shown = f"{typed_number(number)} {written}"
+    unit = entry_unit(path, written)
+    spec = FIELD_BY_PATH.get(path)
+    if unit is None or spec is None or unit.factor == 1.0:
+        return shown
+    converted = clinical_number(number * unit.factor)
+    return f"{shown} ({converted}{spec.unit if spec.unit == '%' else ' ' + spec.unit})"

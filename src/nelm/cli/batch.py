@@ -108,7 +108,12 @@ def batch_command(
     ] = None,
     chunk_size: Annotated[
         int,
-        typer.Option("--chunk-size", help="Rows per chunk (with Spark: the most rows per task)."),
+        typer.Option(
+            "--chunk-size",
+            help="Rows per chunk: with Spark the most rows per task, with the reference "
+            "engine the rows evaluated at a time, with polars (one streaming query) how "
+            "often the progress bar moves.",
+        ),
     ] = 200_000,
 ) -> None:
     """Assess every case of a cohort file; write one row per case and a rejects file."""

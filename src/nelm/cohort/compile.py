@@ -97,7 +97,7 @@ def _names(column: str, bits: dict[str, int]) -> pl.Expr:
 
 _TABLE_BITS = 16
 """Options with at most this many criteria look their reasons text up in a table of every
-combination; larger ones map the combinations a chunk holds."""
+combination; larger ones join the ids of their unmet criteria row by row (as text)."""
 
 
 def _mask_type(n: int) -> pl.DataType:
@@ -107,15 +107,10 @@ def _mask_type(n: int) -> pl.DataType:
     raise ValueError(f"an option with {n} criteria: at most 64 are supported")
 
 
-def _unmet_text(ids: tuple[str, ...], mask: int) -> str | None:
-    """The local ids of the criteria a mask marks as not met, comma-separated."""
-    unmet = [cid.split(".", 1)[1] for i, cid in enumerate(ids) if mask >> i & 1]
-    return ",".join(unmet) or None
-
-
 def _tables(ids: dict[str, tuple[str, ...]]) -> dict[str, pl.Series]:
-    """Per option, ``_unmet_text`` of every mask as a series indexed by mask: an Enum whose
-    categories are the texts of masks 1, 2, 3…, null at mask 0 (one query for all)."""
+    """Per option, the local ids of the criteria each mask marks as not met, comma-separated,
+    as a series indexed by mask: an Enum whose categories are the texts of masks 1, 2, 3…,
+    null at mask 0 (one query for all)."""
     exprs = []
     for oid, own in ids.items():
         mask = pl.int_range(1, 1 << len(own), dtype=pl.UInt32)
@@ -184,40 +179,47 @@ class CompiledKnowledge:
             .otherwise(pl.lit("uncertain", STATUS))
         )
 
-    def _reason(self, option_id: str, frame: pl.DataFrame) -> pl.Expr:
+    def _reason(self, option_id: str) -> pl.Expr:
         mask = pl.col(f"__unmet:{option_id}")
         table = self.tables.get(option_id)
         if table is not None:
             return pl.lit(table).gather(mask)
-        ids = self.ids[option_id]  # too many criteria for a table: map the masks seen
-        seen = frame.get_column(f"__unmet:{option_id}").unique().to_list()
-        return mask.replace_strict({m: _unmet_text(ids, m) for m in seen}, return_dtype=pl.String)
+        # Too many criteria for a table of every combination: the ids joined row by row.
+        ids = self.ids[option_id]
+        dtype = _mask_type(len(ids))
+        parts = [
+            pl.when((mask & pl.lit(1 << i, dtype)) != 0).then(pl.lit(cid.split(".", 1)[1]))
+            for i, cid in enumerate(ids)
+        ]
+        return pl.when(mask != 0).then(pl.concat_str(parts, separator=",", ignore_nulls=True))
 
-    def evaluate(self, typed: pl.DataFrame) -> pl.DataFrame:
-        """The result rows of a validated chunk (``schema``)."""
+    def plan(self, typed: pl.LazyFrame) -> pl.LazyFrame:
+        """The result rows (``schema``) of validated rows (``TYPED_SCHEMA``), as one lazy
+        query: what :meth:`evaluate` collects for a chunk and ``nelm batch`` streams."""
         extent, masks, stage_out = self.staging
-        frame = (
-            typed.lazy()
-            .with_columns(self.derived)
+        return (
+            typed.with_columns(self.derived)
             .with_columns(extent)
             .with_columns(masks)
             .with_columns(self.criterion_columns())
             .with_columns(self.unmet_masks())
-            .collect()
+            .select(
+                pl.col("case_id"),
+                _settled("derived.grade", GRADE_BITS, BASE_SCHEMA["grade"]).alias("grade"),
+                _names("derived.grade", GRADE_BITS).alias("grade_possible"),
+                _settled("derived.liver_type", LIVER_TYPE_BITS, BASE_SCHEMA["liver_type"]).alias(
+                    "liver_type"
+                ),
+                pl.col("derived.portal_drainage").alias("portal_drainage"),
+                *stage_out,
+                *(self._status(o).alias(status_column(o)) for o in OPTION_IDS),
+                pl.struct(self._reason(o).alias(o) for o in OPTION_IDS).alias("reasons"),
+            )
         )
-        reasons = pl.struct(self._reason(o, frame).alias(o) for o in OPTION_IDS)
-        return frame.select(
-            pl.col("case_id"),
-            _settled("derived.grade", GRADE_BITS, BASE_SCHEMA["grade"]).alias("grade"),
-            _names("derived.grade", GRADE_BITS).alias("grade_possible"),
-            _settled("derived.liver_type", LIVER_TYPE_BITS, BASE_SCHEMA["liver_type"]).alias(
-                "liver_type"
-            ),
-            pl.col("derived.portal_drainage").alias("portal_drainage"),
-            *stage_out,
-            *(self._status(o).alias(status_column(o)) for o in OPTION_IDS),
-            reasons.alias("reasons"),
-        )
+
+    def evaluate(self, typed: pl.DataFrame) -> pl.DataFrame:
+        """The result rows of a validated chunk (``schema``)."""
+        return self.plan(typed.lazy()).collect()
 
 
 def _criterion_expr(criterion: Criterion) -> pl.Expr:

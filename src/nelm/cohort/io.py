@@ -40,6 +40,7 @@ __all__ = [
     "file_format",
     "open_input",
     "rejects_path",
+    "text_column_exprs",
 ]
 
 Format = Literal["csv", "parquet"]
@@ -91,20 +92,27 @@ class InputFile:
     def _scan_csv(self) -> pl.LazyFrame:
         return pl.scan_csv(self.path, infer_schema=False, raise_if_empty=True)
 
+    def scan(self) -> pl.LazyFrame:
+        """The whole file as a lazy query (every CSV column as text): what :meth:`chunks`
+        reads, for a query that streams it. Errors surface when the query runs."""
+        return pl.scan_parquet(self.path) if self.format == "parquet" else self._scan_csv()
+
+    def unreadable(self, exc: BaseException) -> InputRejected:
+        """The rejection of this file for a reading error ``exc``."""
+        return _unreadable(self.path, self.format, exc)
+
     def read_slice(self, offset: int, length: int) -> pl.DataFrame:
         """Rows ``offset`` to ``offset + length - 1`` (0-based), read as :meth:`chunks`
         reads them: what a Spark task evaluates."""
         try:
-            scan = pl.scan_parquet(self.path) if self.format == "parquet" else self._scan_csv()
-            return scan.slice(offset, length).collect()
+            return self.scan().slice(offset, length).collect()
         except (pl.exceptions.PolarsError, OSError, pa.ArrowException) as exc:
             raise _unreadable(self.path, self.format, exc) from None
 
     def chunks(self, size: int) -> Iterator[pl.DataFrame]:
         """The rows in order, ``size`` at a time (the last chunk may be shorter)."""
         try:
-            scan = pl.scan_parquet(self.path) if self.format == "parquet" else self._scan_csv()
-            yield from scan.collect_batches(chunk_size=size)
+            yield from self.scan().collect_batches(chunk_size=size)
         except (pl.exceptions.PolarsError, OSError, pa.ArrowException) as exc:
             raise _unreadable(self.path, self.format, exc) from None
 
@@ -242,8 +250,14 @@ def _compact(codes: pl.Series, size: int) -> tuple[pl.Series, Any]:
 def as_text_columns(frame: pl.DataFrame) -> pl.DataFrame:
     """Nested columns as CSV holds them: a list as ``a;b``; a struct as
     ``field:value;field:value`` over its non-null fields."""
+    exprs = text_column_exprs(frame.schema)
+    return frame.with_columns(exprs) if exprs else frame
+
+
+def text_column_exprs(schema: pl.Schema) -> list[pl.Expr]:
+    """The expressions of :func:`as_text_columns`, for a lazy query."""
     exprs = []
-    for name, dtype in frame.schema.items():
+    for name, dtype in schema.items():
         col = pl.col(name)
         if isinstance(dtype, pl.List):
             exprs.append(col.cast(pl.List(pl.String)).list.join(LIST_SEPARATOR))
@@ -260,7 +274,7 @@ def as_text_columns(frame: pl.DataFrame) -> pl.DataFrame:
                     ignore_nulls=True,
                 ).alias(name)
             )
-    return frame.with_columns(exprs) if exprs else frame
+    return exprs
 
 
 class CsvSink(Sink):

@@ -1,12 +1,11 @@
 """``nelm batch``: a cohort file in, a result file and a rejects file out.
 
-The file is read in chunks of ``chunk_size`` rows; each chunk is validated and evaluated by
-the chosen engine and appended to the outputs, so memory stays flat however long the file
-is. The outputs appear only when the whole run succeeded (``nelm.cohort.io.Outputs``).
-
-Engines: ``polars`` (the compiled expressions, the default), ``reference`` (the per-case
-interpreter, row by row: the oracle, slow) and ``spark`` (``nelm.cohort.spark``: each
-partition evaluated by the same compiled expressions).
+Engines: ``polars`` (the compiled expressions, the default: the whole file as one
+streaming query, ``nelm.cohort.stream``), ``reference`` (the per-case interpreter, row by
+row: the oracle, slow; the file is read in chunks of ``chunk_size`` rows, each validated,
+evaluated and appended to the outputs) and ``spark`` (``nelm.cohort.spark``: slices of the
+file evaluated by the same compiled expressions). Memory stays flat however long the file
+is; the outputs appear only when the whole run succeeded (``nelm.cohort.io.Outputs``).
 """
 
 from __future__ import annotations
@@ -92,6 +91,10 @@ def run_batch(
         summary = run_spark(
             source, Path(output), master=spark_master, batch_rows=chunk_size, progress=report
         )
+    elif engine == "polars":
+        from nelm.cohort.stream import run_streaming
+
+        summary = run_streaming(source, Path(output), chunk_size, report, count_rows)
     else:
         summary = _run_local(source, Path(output), engine, chunk_size, report, count_rows)
     summary.seconds = time.perf_counter() - started

@@ -1,6 +1,6 @@
 """The ENETS and AJCC 7th stages of ``nelm.engine.staging`` as polars expressions.
 
-Per system, four bit masks over whole columns, null when the system does not stage the
+Per system, three bit masks over whole columns, null when the system does not stage the
 primary (a site other than the pancreas, or no site given):
 
 * ``derived.stage_<id>.t`` — the T categories still possible, bit ``i`` for the system's
@@ -8,15 +8,18 @@ primary (a site other than the pancreas, or no site given):
   (``fill_null(True)``), read over the extent fields closed under "an invasion is an
   extension beyond the pancreas", exactly as :func:`nelm.engine.staging.normalised`;
 * ``derived.stage.n`` and ``derived.stage.m`` — N0/N1 and M0/M1 (M0 stays possible until the
-  liver disease is stated), shared by both systems;
-* ``derived.stage_<id>`` — the stages whose row meets the possible T, N and M.
+  liver disease is stated), shared by both systems.
 
-The result columns (``stage_<id>``, ``stage_<id>_possible``, ``stage_<id>_tnm``) are what
-the interpreter's :class:`~nelm.engine.staging.Stage` gives, and the agreement tests hold
+The result columns (``stage_<id>``, ``stage_<id>_possible``, ``stage_<id>_tnm``) depend on
+those three masks only, so each is looked up in a table of every combination, worked out
+once from the system's rows (the stages whose row meets the possible T, N and M). They are
+what the interpreter's :class:`~nelm.engine.staging.Stage` gives, and the agreement tests hold
 the two together.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -101,50 +104,74 @@ def stage_masks(tables: StagingTables) -> tuple[list[pl.Expr], list[pl.Expr]]:
     return extent, masks
 
 
-def _stage_mask(system: StagingSystem) -> pl.Expr:
-    t, n, m = (
-        pl.col(f"derived.stage_{system.id}.t"),
-        pl.col("derived.stage.n"),
-        pl.col("derived.stage.m"),
+def _names(mask: int, order: tuple[str, ...], sep: str) -> str:
+    """The values a mask holds, in order, joined by ``sep`` ("" for none)."""
+    return sep.join(v for i, v in enumerate(order) if mask >> i & 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """A system's result columns for every (T, N, M) combination of masks, indexed by
+    ``t << 4 | n << 2 | m``: the settled stage, the possible ones and the TNM."""
+
+    settled: pl.Series
+    possible: pl.Series
+    tnm: pl.Series
+
+
+_N_BITS, _M_BITS = len(N_VALUES), len(M_VALUES)
+
+
+def _tables(system: StagingSystem) -> _Tables:
+    """Every combination worked out once, in Python, from the system's rows: a row's stage
+    is possible when the possible T, N and M each meet it (nelm.engine.staging)."""
+    rows = [
+        (row.stage, _bits(row.t, system.t_values), _bits(row.n, N_VALUES), _bits(row.m, M_VALUES))
+        for row in system.rows
+    ]
+    settled: list[str | None] = []
+    possible: list[str] = []
+    tnm: list[str] = []
+    for t in range(1 << len(system.t_values)):
+        for n in range(1 << _N_BITS):
+            for m in range(1 << _M_BITS):
+                stages = [stage for stage, rt, rn, rm in rows if t & rt and n & rn and m & rm]
+                settled.append(stages[0] if len(stages) == 1 else None)
+                possible.append(LIST_SEPARATOR.join(stages))  # the rows' order
+                tnm.append(
+                    " ".join(
+                        (
+                            _names(t, system.t_values, "/"),
+                            _names(n, N_VALUES, "/"),
+                            _names(m, M_VALUES, "/"),
+                        )
+                    )
+                )
+    return _Tables(
+        pl.Series(settled, dtype=pl.String),
+        pl.Series(possible, dtype=pl.String),
+        pl.Series(tnm, dtype=pl.String),
     )
-    bits = []
-    for i, row in enumerate(system.rows):
-        reach = (
-            ((t & pl.lit(_bits(row.t, system.t_values), _MASK)) != 0)
-            & ((n & pl.lit(_bits(row.n, N_VALUES), _MASK)) != 0)
-            & ((m & pl.lit(_bits(row.m, M_VALUES), _MASK)) != 0)
-        )
-        bits.append((1 << i, reach))
-    return pl.when(t.is_not_null()).then(_mask(bits))
-
-
-def _names(mask: pl.Expr, order: tuple[str, ...], sep: str) -> pl.Expr:
-    table = [sep.join(v for i, v in enumerate(order) if m >> i & 1) for m in range(1 << len(order))]
-    return pl.lit(pl.Series(table, dtype=pl.String)).gather(mask)
 
 
 def stage_columns(tables: StagingTables) -> list[pl.Expr]:
-    """The result columns: per system the settled stage, the possible ones and the TNM."""
+    """The result columns: per system the settled stage, the possible ones and the TNM,
+    each looked up from the system's table by the row's T, N and M masks (null, as the
+    masks are, when the system does not stage the primary)."""
     out = []
+    n, m = pl.col("derived.stage.n"), pl.col("derived.stage.m")
     for system in tables.systems:
-        stages = _stage_mask(system)
-        order = system.stage_values
-        settled: list[str | None] = [None] * (1 << len(order))
-        for i, stage in enumerate(order):
-            settled[1 << i] = stage
         t = pl.col(f"derived.stage_{system.id}.t")
-        tnm = pl.concat_str(
-            [
-                _names(t, system.t_values, "/"),
-                _names(pl.col("derived.stage.n"), N_VALUES, "/"),
-                _names(pl.col("derived.stage.m"), M_VALUES, "/"),
-            ],
-            separator=" ",
+        index = (
+            t.cast(pl.UInt32) * (1 << (_N_BITS + _M_BITS))
+            + n.cast(pl.UInt32) * (1 << _M_BITS)
+            + m.cast(pl.UInt32)
         )
+        table = _tables(system)
         sid = system.id
         out += [
-            pl.lit(pl.Series(settled, dtype=pl.String)).gather(stages).alias(f"stage_{sid}"),
-            _names(stages, order, LIST_SEPARATOR).alias(f"stage_{sid}_possible"),
-            tnm.alias(f"stage_{sid}_tnm"),
+            pl.lit(table.settled).gather(index).alias(f"stage_{sid}"),
+            pl.lit(table.possible).gather(index).alias(f"stage_{sid}_possible"),
+            pl.lit(table.tnm).gather(index).alias(f"stage_{sid}_tnm"),
         ]
     return out

@@ -42,16 +42,26 @@ from nelm.errors import InputRejected, Problem
 from nelm.knowledge.staging import INVASION_FIELDS
 
 __all__ = [
+    "FLAG",
+    "RAW",
     "REJECTS_SCHEMA",
     "TYPED_SCHEMA",
     "Validation",
     "check_columns",
     "prepare",
+    "prepare_casts",
+    "read_again",
     "typed_dtype",
     "validate",
+    "validation_plan",
 ]
 
 _TRUE, _FALSE = ("true", "True", "TRUE"), ("false", "False", "FALSE")
+
+RAW = "__raw:"
+"""The prefix under which :func:`validation_plan` keeps a chunk's cells as they came."""
+FLAG = "__flag"
+"""The column of :func:`validation_plan` that flags a row for a second reading."""
 
 REJECTS_SCHEMA: dict[str, pl.DataType] = {
     "case_id": pl.String(),
@@ -108,15 +118,16 @@ def check_columns(names: Sequence[str]) -> None:
         raise InputRejected(problems)
 
 
-def prepare(raw: pl.DataFrame) -> pl.DataFrame:
-    """Bring a chunk's column types to those the rules know: text, numbers, booleans, lists.
+def prepare_casts(schema: pl.Schema) -> list[pl.Expr]:
+    """The casts that bring a file's column types to those the rules know: text, numbers,
+    booleans, lists.
 
     Categorical text becomes plain text, decimals become floats; any other type (dates,
     structs, binary) is a whole-file error.
     """
     casts: list[pl.Expr] = []
     problems: list[Problem] = []
-    for name, dtype in raw.schema.items():
+    for name, dtype in schema.items():
         if isinstance(dtype, pl.Categorical | pl.Enum):
             casts.append(pl.col(name).cast(pl.String))
         elif isinstance(dtype, pl.Decimal):
@@ -139,32 +150,41 @@ def prepare(raw: pl.DataFrame) -> pl.DataFrame:
             )
     if problems:
         raise InputRejected(problems)
+    return casts
+
+
+def prepare(raw: pl.DataFrame) -> pl.DataFrame:
+    """A chunk with the column types the rules know (:func:`prepare_casts`)."""
+    casts = prepare_casts(raw.schema)
     return raw.with_columns(casts) if casts else raw
 
 
 # --------------------------------------------------------------------------- the rules
 #
-# Each rule gives (value, wrong): the typed value of a cell and whether it fails. A cell
-# that is wrong flags its row; the value then does not matter.
+# Each rule gives (value, wrong): the typed value of a cell and whether it fails (null:
+# it does not, as for an empty cell). A cell that is wrong flags its row; the value then
+# does not matter.
 
 
 def _number_rule(spec: Field, col: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
-    if dtype == pl.String or dtype.is_numeric():
-        # polars reads exactly the finite numbers of columns.NUMBER_TEXT as numbers (a
-        # test holds it to that); "inf", "nan" and stray spaces are flagged.
-        number = col.cast(pl.Float64, strict=False)
-    else:
+    if not (dtype == pl.String or dtype.is_numeric()):
         return pl.lit(None, pl.Float64), col.is_not_null()
-    wrong = number.is_null() | ~number.is_finite()
-    if spec.kind is Kind.INTEGER:
-        wrong = wrong | (number != number.floor())
+    # polars reads exactly the finite numbers of columns.NUMBER_TEXT as numbers (a test
+    # holds it to that); "inf", "nan" and stray spaces are flagged.
+    number = col.cast(pl.Float64, strict=False)
+    whole = dtype.is_integer()  # native whole numbers: finite, no fraction
+    fine: list[pl.Expr] = [] if whole else [number.is_finite()]
+    if spec.kind is Kind.INTEGER and not whole:
+        fine.append(number == number.floor())
     if spec.minimum is not None:
-        wrong = wrong | (
-            (number <= spec.minimum) if spec.exclusive_minimum else (number < spec.minimum)
-        )
+        fine.append((number > spec.minimum) if spec.exclusive_minimum else (number >= spec.minimum))
     if spec.maximum is not None:
-        wrong = wrong | (number > spec.maximum)
-    return number, col.is_not_null() & wrong
+        fine.append(number <= spec.maximum)
+    ok = pl.all_horizontal(fine) if fine else pl.lit(True)
+    if dtype == pl.String:  # text that is not a number reads as null: wrong
+        return number, col.is_not_null() & ok.fill_null(False).not_()
+    # A native number is null only where the cell is empty: null, not wrong (FLAG).
+    return number, ok.not_()
 
 
 def _boolean_rule(col: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
@@ -200,7 +220,7 @@ def _choices_rule(spec: Field, col: pl.Expr, dtype: pl.DataType) -> tuple[pl.Exp
 
 
 def _field_rule(spec: Field, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
-    col = pl.col(spec.path)
+    col = pl.col(RAW + spec.path)
     if dtype == pl.Null:
         return pl.lit(None, typed_dtype(spec)), pl.lit(False)
     if spec.kind in (Kind.NUMBER, Kind.INTEGER):
@@ -214,7 +234,7 @@ def _field_rule(spec: Field, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
 
 def _top_level_rule(name: str, dtype: pl.DataType) -> pl.Expr:
     """Whether the cell of ``case_id``, ``schema_version`` or ``label`` fails."""
-    col = pl.col(name)
+    col = pl.col(RAW + name)
     if name == "case_id":
         if dtype != pl.String:
             return pl.lit(True)  # missing, or not text
@@ -280,9 +300,14 @@ class Validation:
     flagged_rows: int
 
 
-def validate(raw: pl.DataFrame, first_row: int = 1) -> Validation:
-    """Validate a prepared chunk whose first data row is number ``first_row`` (1-based)."""
-    schema = raw.schema
+def validation_plan(prepared: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
+    """The validation of a prepared file or chunk as one lazy query, row for row.
+
+    Its columns: the typed values (``TYPED_SCHEMA``, null where a cell is wrong), the cells
+    as they came under ``RAW + name``, and ``FLAG``, true for a row that a column rule or a
+    rule across fields flags for a second reading. ``schema`` is the prepared columns' types.
+    One query, so that polars can run it on every core and stream a file through it.
+    """
     parsed: list[pl.Expr] = []
     flags: list[pl.Expr] = [
         _top_level_rule(n, schema.get(n, pl.Null()))
@@ -296,20 +321,31 @@ def validate(raw: pl.DataFrame, first_row: int = 1) -> Validation:
         else:
             value = pl.lit(None, typed_dtype(spec))
         parsed.append(value.alias(spec.path))
-    case_id = pl.col("case_id") if schema.get("case_id") == pl.String else pl.lit(None, pl.String)
-    frame = raw.select(
-        case_id.alias("case_id"),
-        *parsed,
-        pl.any_horizontal(f.fill_null(False) for f in flags).alias("__flag"),
+    case_id = (
+        pl.col(RAW + "case_id") if schema.get("case_id") == pl.String else pl.lit(None, pl.String)
     )
-    flagged = frame.select(
-        pl.col("__flag") | pl.any_horizontal(r.fill_null(False) for r in _cross_rules())
-    ).to_series()
-    typed = frame.drop("__flag")
+    return (
+        prepared.select(pl.col(name).alias(RAW + name) for name in schema)
+        .with_columns(
+            case_id.alias("case_id"),
+            *parsed,
+            # A rule that gives null (an empty cell) is not broken; Kleene's "or" then
+            # gives null unless some rule is broken, so one fill is every rule's fill.
+            pl.any_horizontal(flags).fill_null(False).alias(FLAG),
+        )
+        .with_columns(pl.any_horizontal(pl.col(FLAG), *_cross_rules()).fill_null(False))
+    )
+
+
+def validate(raw: pl.DataFrame, first_row: int = 1) -> Validation:
+    """Validate a prepared chunk whose first data row is number ``first_row`` (1-based)."""
+    frame = validation_plan(raw.lazy(), raw.schema).select(*TYPED_SCHEMA, FLAG).collect()
+    flagged = frame.get_column(FLAG)
+    typed = frame.drop(FLAG)
     if not flagged.any():
         return Validation(typed, pl.DataFrame(schema=REJECTS_SCHEMA), 0, 0)
     positions = flagged.arg_true()
-    rejects, rescued, kept = _read_again(raw[positions], positions.to_list(), first_row)
+    rejects, rescued, kept = read_again(raw[positions], positions.to_list(), first_row)
     accepted = typed.filter(~flagged)
     if rescued.height:
         order = pl.concat(
@@ -322,7 +358,7 @@ def validate(raw: pl.DataFrame, first_row: int = 1) -> Validation:
     return Validation(accepted, rejects, len(positions) - rescued.height, len(positions))
 
 
-def _read_again(
+def read_again(
     rows: pl.DataFrame, positions: list[int], first_row: int
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
     """The flagged rows, read one by one as case documents by the per-case validator.

@@ -62,7 +62,8 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
     checks = input_checks(case, kb)
     shown_values: dict[str, str] = {}
     results = {
-        oid: evaluate_option(spec, facts, derived, shown_values) for oid, spec in kb.options.items()
+        oid: evaluate_option(spec, facts, derived, shown_values, case.entered)
+        for oid, spec in kb.options.items()
     }
     plan = build_plan(kb.plan, facts, results)
 
@@ -80,7 +81,7 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
         options=results,
         plan=plan,
         missing_data=missing_data,
-        warnings=tuple(w["message"] for w in checks) + tuple(_warnings(case, derived)),
+        warnings=tuple(_warning_text(w) for w in checks) + tuple(_warnings(case, derived)),
         input_warnings=checks,
         evidence={oid: evidence(oid) for oid in results} if evidence else {},
         investigations=rank_investigations(case, kb, results, plan, facts_of, derived),
@@ -91,13 +92,26 @@ def input_checks(case: Case, kb: KnowledgeBase) -> tuple[dict[str, Any], ...]:
     """Implausible values (confirmed or not) and contradictions between fields."""
     found = [
         {"kind": "implausible", "fields": [f.path], **f.as_dict()}
-        for f in implausible_values(case.values, case.confirmed)
+        for f in implausible_values(case.values, case.confirmed, case.entered)
     ]
     found += [
         {"kind": "contradiction", **c.as_dict()}
-        for c in contradictions(case.values, kb.derivations.grade)
+        for c in contradictions(case.values, kb.derivations.grade, case.entered)
     ]
     return tuple(found)
+
+
+def _warning_text(check: Mapping[str, Any]) -> str:
+    """A check as one warning line that names its fields and the likely fix (an implausible
+    value's message already names both)."""
+    text = str(check["message"])
+    if check["kind"] != "contradiction":
+        return text
+    tail = "fields " + ", ".join(check["fields"])
+    fix = str(check.get("fix") or "")
+    if fix and fix.lower() not in text.lower():
+        tail += f"; {fix}"
+    return f"{text} ({tail}.)"
 
 
 _KI67_PATHS = (

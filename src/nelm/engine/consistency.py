@@ -6,11 +6,14 @@ Pure: reads the case's values and the grade table of the knowledge base.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from nelm.case.document import Value
+from nelm.case.fields import FIELD_BY_PATH
+from nelm.case.units import as_entered_text, clinical_number
 from nelm.engine.derive import grade_of_ki67, grade_of_mitoses
 from nelm.knowledge.model import GradeTable
 
@@ -23,17 +26,46 @@ _KRENNING_VS_LIVER = {1: "below_liver", 2: "like_liver", 3: "above_liver", 4: "a
 _REPORTED_WHO = {"G1", "G2", "G3"}
 
 
+# Adult liver volume: standard liver volume = 706.2 × BSA + 2.4 mL (Urata K et al.,
+# Hepatology 1995;21:1317-1321), about 1,300 mL at 1.8 m²; 2,500 mL is beyond a BSA of 3.5 m²,
+# so a burden below what one lesion fills in such a liver cannot be right.
+URATA = "Urata K et al., Hepatology 1995;21:1317-1321 (standard liver volume)"
+_LARGE_LIVER_ML = 2500.0
+# ... and about 700 mL at a BSA of 1.0 m², below any adult's: the least liver beside tumour.
+_SMALL_LIVER_ML = 700.0
+_CHECK = "check which is right"
+
+
 @dataclass(frozen=True, slots=True)
 class Contradiction:
     fields: tuple[str, ...]
     message: str
     sources: tuple[str, ...]
+    fix: str = _CHECK
+    """The likely fix, in a few words (shown beside the fields)."""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"fields": list(self.fields), "message": self.message, "sources": list(self.sources)}
+        return {
+            "fields": list(self.fields),
+            "message": self.message,
+            "sources": list(self.sources),
+            "fix": self.fix,
+        }
 
 
-def contradictions(values: Mapping[str, Value], grades: GradeTable) -> list[Contradiction]:
+def _number(value: Value | None) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def contradictions(
+    values: Mapping[str, Value],
+    grades: GradeTable,
+    entered: Mapping[str, tuple[float, str]] | None = None,
+) -> list[Contradiction]:
+    """Every contradiction between the case's fields; ``entered`` (numbers entered in another
+    unit) lets the messages show those numbers as entered."""
     out: list[Contradiction] = []
     v = values.get
     krenning = v("imaging.krenning_score")
@@ -105,6 +137,9 @@ def contradictions(values: Mapping[str, Value], grades: GradeTable) -> list[Cont
                 ("case-v1 primary",),
             )
         )
+    out += _durations_beyond_age(values, entered or {})
+    out += _burden_below_largest_lesion(values, entered or {})
+    out += _burden_beyond_the_lesions(values, entered or {})
     prior = v("course.prior_treatments")
     if (
         v("course.progressed_on_ssa") is True
@@ -121,6 +156,129 @@ def contradictions(values: Mapping[str, Value], grades: GradeTable) -> list[Cont
             )
         )
     return out
+
+
+def _shown(path: str, value: float, entered: Mapping[str, tuple[float, str]]) -> str:
+    if path in entered:
+        return as_entered_text(path, *entered[path])
+    unit = FIELD_BY_PATH[path].unit
+    return f"{clinical_number(value)}{unit if unit == '%' else ' ' + unit}"
+
+
+def _durations_beyond_age(
+    values: Mapping[str, Value], entered: Mapping[str, tuple[float, str]]
+) -> list[Contradiction]:
+    """A time since resection or of stable disease longer than the patient has lived: the
+    number is in the wrong unit (years or days for months) or the age is wrong."""
+    age = _number(values.get("patient.age_years"))
+    if age is None:
+        return []
+    out = []
+    for base in ("primary.months_since_primary_resection", "course.months_stable"):
+        for path in (base, f"{base}_at_least"):
+            months = _number(values.get(path))
+            if months is None or months <= age * 12:
+                continue
+            label = FIELD_BY_PATH[path].label
+            out.append(
+                Contradiction(
+                    (path, "patient.age_years"),
+                    f"{label} ({path}) {_shown(path, months, entered)} is longer than the "
+                    f"patient has lived ({clinical_number(age)} years = "
+                    f"{clinical_number(age * 12)} months).",
+                    ("case-v1 units: months and years",),
+                    fix="check the unit (months, not days or years) or the age",
+                )
+            )
+            break
+    return out
+
+
+def _burden_below_largest_lesion(
+    values: Mapping[str, Value], entered: Mapping[str, tuple[float, str]]
+) -> list[Contradiction]:
+    """A tumour burden smaller than the share of a large liver that the largest lesion alone
+    fills. The lesion's volume is taken at its least: an ellipsoid with the largest diameter
+    and half of it in the other two directions (π d³ / 24); the liver at 2,500 mL."""
+    burden_path = next(
+        (
+            p
+            for p in ("liver.tumor_burden_percent", "liver.tumor_burden_percent_at_most")
+            if _number(values.get(p)) is not None
+        ),
+        None,
+    )
+    size_path = next(
+        (
+            p
+            for p in ("liver.largest_lesion_cm", "liver.largest_lesion_cm_at_least")
+            if _number(values.get(p)) is not None
+        ),
+        None,
+    )
+    if burden_path is None or size_path is None:
+        return []
+    burden, size = _number(values[burden_path]), _number(values[size_path])
+    assert burden is not None and size is not None
+    least_percent = math.pi * size**3 / 24 / _LARGE_LIVER_ML * 100
+    if burden >= least_percent:
+        return []
+    fix = "check the burden"
+    if burden < 1 and burden * 100 >= least_percent:
+        fix = (
+            f"if the burden was entered as a fraction, {clinical_number(burden)} is "
+            f"{clinical_number(burden * 100)} %: enter {clinical_number(burden * 100)}"
+        )
+    return [
+        Contradiction(
+            (burden_path, size_path),
+            f"Hepatic tumour burden ({burden_path}) {_shown(burden_path, burden, entered)} is "
+            f"less than a lesion of {_shown(size_path, size, entered)} alone fills (at least "
+            f"{clinical_number(least_percent)} % of even a 2,500 mL liver): {fix}.",
+            (URATA,),
+            fix=fix,
+        )
+    ]
+
+
+def _first_number(values: Mapping[str, Value], *paths: str) -> tuple[str, float] | None:
+    for path in paths:
+        number = _number(values.get(path))
+        if number is not None:
+            return path, number
+    return None
+
+
+def _burden_beyond_the_lesions(
+    values: Mapping[str, Value], entered: Mapping[str, tuple[float, str]]
+) -> list[Contradiction]:
+    """A tumour burden far above what the lesions can fill: at most the lesion count (or its
+    upper bound) times a sphere of the largest diameter (π d³ / 6), beside at least 700 mL
+    of liver. A burden is often estimated by eye, so only more than three times that
+    maximum, and 10 points above it, is flagged: a burden of 60 % with one 2 cm lesion is a
+    slip in one of the three, 10 % with two lesions of 3.5 cm (at most 6 %) is an estimate."""
+    burden = _first_number(
+        values, "liver.tumor_burden_percent", "liver.tumor_burden_percent_at_least"
+    )
+    count = _first_number(values, "liver.lesion_count", "liver.lesion_count_at_most")
+    size = _first_number(values, "liver.largest_lesion_cm", "liver.largest_lesion_cm_at_most")
+    if burden is None or count is None or size is None:
+        return []
+    tumour_ml = count[1] * math.pi * size[1] ** 3 / 6
+    most_percent = tumour_ml / (tumour_ml + _SMALL_LIVER_ML) * 100
+    if burden[1] <= 3 * most_percent or burden[1] - most_percent < 10:
+        return []
+    return [
+        Contradiction(
+            (burden[0], count[0], size[0]),
+            f"Hepatic tumour burden ({burden[0]}) {_shown(burden[0], burden[1], entered)} is "
+            f"more than {clinical_number(count[1])} lesion(s) of at most "
+            f"{_shown(size[0], size[1], entered)} can fill (at most "
+            f"{clinical_number(most_percent)} % of even a 700 mL liver).",
+            (URATA,),
+            fix="check the burden, the lesion count and the largest size",
+        )
+    ]
 
 
 def _grade(values: Mapping[str, Value], t: GradeTable) -> list[Contradiction]:
@@ -145,6 +303,17 @@ def _grade(values: Mapping[str, Value], t: GradeTable) -> list[Contradiction]:
                 )
                 if part
             )
+            fix = _CHECK
+            if (
+                isinstance(ki67, int | float)
+                and 0 < ki67 < 1
+                and grade_of_ki67(ki67 * 100, t) == reported
+            ):
+                # 0.25 for 25 %: the fraction read as a percentage gives the reported grade
+                fix = (
+                    f"if Ki-67 was entered as a fraction, {ki67:g} is {ki67 * 100:g} %: "
+                    f"enter {ki67 * 100:g}"
+                )
             out.append(
                 Contradiction(
                     (
@@ -153,8 +322,10 @@ def _grade(values: Mapping[str, Value], t: GradeTable) -> list[Contradiction]:
                         "pathology.mitoses_per_2mm2",
                     ),
                     f"The report states grade {reported}, but {shown} is grade {highest}; "
-                    "the higher index decides, so nelm uses the measured values.",
+                    "the higher index decides, so nelm uses the measured values."
+                    + (f" {fix[0].upper()}{fix[1:]}." if fix != _CHECK else ""),
                     ("000 §1", "WHO-2019 grading"),
+                    fix=fix,
                 )
             )
     if reported == "NEC" and differentiation == "well":

@@ -385,5 +385,5 @@ def derive(case: Case, d: Derivations) -> DerivedFacts:
         portal_drainage=derive_portal_drainage(values, d),
         burden_band=band,
         burden_band_sources=band_sources,
-        stages=derive_stages(values, d.staging),
+        stages=derive_stages(values, d.staging, case.entered),
     )

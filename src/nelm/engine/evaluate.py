@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from nelm.case.fields import FIELD_BY_PATH
+from nelm.case.fields import BOUNDS, FIELD_BY_PATH
+from nelm.case.units import as_entered_text, typed_number
 from nelm.engine.conditions import Condition, Fact, Interval, LeafResult, evaluate, overridden
 from nelm.engine.derive import DerivedFacts
 from nelm.engine.intervals import interval_text
@@ -79,7 +80,37 @@ def criterion_truth(criterion: Criterion, truth: Truth) -> tuple[Truth, bool]:
     return truth, False
 
 
-def _format_value(field: str, value: Fact | None, derived: DerivedFacts) -> str:
+Entered = Mapping[str, tuple[float, str]]
+"""Numbers entered in another unit than the field's: path → (number, unit) as entered."""
+
+
+def _entered_interval_text(field: str, interval: Interval, entered: Entered) -> str | None:
+    """An interval whose bounds were entered in another unit, as entered with the converted
+    interval beside it ("≤ 30 mm (≤ 3 cm)"); None when neither bound was."""
+    lo_path, hi_path = BOUNDS[field]
+    lo, hi = entered.get(lo_path), entered.get(hi_path)
+    if lo is None and hi is None:
+        return None
+    unit = FIELD_BY_PATH[field].unit
+    converted = interval_text(interval, unit)
+    if lo is not None and hi is not None and lo[1] == hi[1]:
+        span = typed_number(lo[0])
+        if hi[0] != lo[0]:
+            span += f"–{typed_number(hi[0])}"
+        return f"{span} {lo[1]} ({converted})"
+    sides = []
+    for typed, number, sign in ((lo, interval.lo, "≥"), (hi, interval.hi, "≤")):
+        if typed is not None:
+            sides.append(f"{sign} {typed_number(typed[0])} {typed[1]}")
+        elif number is not None:
+            one = Interval(number, None) if sign == "≥" else Interval(None, number)
+            sides.append(interval_text(one, unit))
+    return f"{', '.join(sides)} ({converted})"
+
+
+def _format_value(
+    field: str, value: Fact | None, derived: DerivedFacts, entered: Entered | None = None
+) -> str:
     if field.startswith("derived."):
         name = field.removeprefix("derived.")
         settled = getattr(derived, name).value
@@ -104,7 +135,10 @@ def _format_value(field: str, value: Fact | None, derived: DerivedFacts) -> str:
     if isinstance(value, tuple):
         return f"{label}: {', '.join(value) or 'none'}"
     if isinstance(value, Interval):
-        return f"{label} {interval_text(value, spec.unit)} (as reported)"
+        typed = _entered_interval_text(field, value, entered) if entered else None
+        return f"{label} {typed or interval_text(value, spec.unit)} (as reported)"
+    if entered and field in entered and isinstance(value, int | float):
+        return f"{label} {as_entered_text(field, *entered[field])}"
     if isinstance(value, int | float):
         unit = spec.unit
         number = f"{value:,.0f}" if abs(value) >= 10000 else f"{value:g}"
@@ -141,11 +175,13 @@ def evaluate_option(
     facts: Mapping[str, Fact],
     derived: DerivedFacts,
     shown_values: dict[str, str] | None = None,
+    entered: Entered | None = None,
     *,
     details: bool = True,
 ) -> OptionResult:
     """Evaluate one option; ``shown_values`` caches each fact's display text across the
-    options of one assessment (a fact reads the same in every criterion).
+    options of one assessment (a fact reads the same in every criterion); ``entered``
+    (the case's numbers entered in another unit) shows those as entered, converted beside.
 
     ``details=False`` gives the status and each criterion's result only: no display text
     (``value`` is empty), no missing fields, no override and no cautions. What-if
@@ -168,7 +204,7 @@ def evaluate_option(
             field = leaf.leaf.field
             text = cache.get(field)
             if text is None:
-                text = cache[field] = _format_value(field, leaf.value, derived)
+                text = cache[field] = _format_value(field, leaf.value, derived, entered)
             shown[text] = None
         missing = _missing_fields(trace, derived) if truth is Truth.UNKNOWN and not relative else []
         override = _override(criterion.condition, facts)

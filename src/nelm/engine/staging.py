@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nelm.case.document import Value
+from nelm.case.units import as_entered_text
 from nelm.engine.conditions import Condition, Fact, evaluate, fields_of
 from nelm.engine.logic import Truth
 from nelm.knowledge.staging import (
@@ -125,7 +126,9 @@ def _unknown_fields(facts: Mapping[str, Fact], conditions: Sequence[Condition]) 
 
 
 def _t_of(
-    system: StagingSystem, facts: Mapping[str, Fact]
+    system: StagingSystem,
+    facts: Mapping[str, Fact],
+    entered: Mapping[str, tuple[float, str]] | None = None,
 ) -> tuple[frozenset[str], str, str, list[str]]:
     possible: set[str] = set()
     met: list[str] = []
@@ -142,7 +145,12 @@ def _t_of(
     order = system.t_values
     settle = _unknown_fields(facts, open_rules) if len(possible) > 1 else []
     size = facts.get("primary.size_cm")
-    shown = f"primary {size:g} cm" if isinstance(size, int | float) else "primary size not given"
+    if entered and "primary.size_cm" in entered:  # as entered, the converted size beside it
+        shown = f"primary {as_entered_text('primary.size_cm', *entered['primary.size_cm'])}"
+    elif isinstance(size, int | float):
+        shown = f"primary {size:g} cm"
+    else:
+        shown = "primary size not given"
     if len(possible) == 1:
         why = next(iter(possible))
         if met:
@@ -159,8 +167,13 @@ def _sites_text(tables: StagingTables) -> str:
     return ", ".join(sorted(tables.sites))
 
 
-def derive_stages(values: Mapping[str, Value], tables: StagingTables) -> tuple[Stage, ...]:
-    """Each system's stage for one case, in the tables' order."""
+def derive_stages(
+    values: Mapping[str, Value],
+    tables: StagingTables,
+    entered: Mapping[str, tuple[float, str]] | None = None,
+) -> tuple[Stage, ...]:
+    """Each system's stage for one case, in the tables' order; ``entered`` (numbers entered
+    in another unit) shows the primary's size as entered."""
     raw_site = values.get("primary.site")
     site = raw_site if isinstance(raw_site, str) else None
     if site is None or site not in tables.sites:
@@ -218,7 +231,7 @@ def derive_stages(values: Mapping[str, Value], tables: StagingTables) -> tuple[S
     reported = values.get("primary.t_category")
     out = []
     for system in tables.systems:
-        t_possible, t_reason, size_text, t_settle = _t_of(system, facts)
+        t_possible, t_reason, size_text, t_settle = _t_of(system, facts, entered)
         stages = frozenset(
             stage_of(system, t, n, m) for t in t_possible for n in n_possible for m in m_possible
         )

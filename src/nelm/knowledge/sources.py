@@ -118,7 +118,8 @@ class ReferenceList:
 
 _PARENS = re.compile(r"\(([^()]+)\)")
 # a bare review number, also as the records' notes write it ("seed 004 (ref 52)")
-_BARE_REVIEW = re.compile(r"\b(?:[Ss]eeds? )?(00[0-9])\b")
+# (not the digits of a number such as 5,000 or 1.005)
+_BARE_REVIEW = re.compile(r"(?<![\d.,])\b(?:[Ss]eeds? )?(00[0-9])\b(?![.,]\d)")
 
 
 def cite_plain(text: str, refs: ReferenceList) -> str:

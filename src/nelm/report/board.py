@@ -18,9 +18,10 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from nelm.case.units import as_entered_text
 from nelm.knowledge.sources import ReferenceList, cite_plain, reference, resolve
 from nelm.report.view import field_label as _field_label
-from nelm.report.view import todo_items
+from nelm.report.view import in_words, todo_items
 from nelm.vocabulary import vocabulary
 
 __all__ = [
@@ -117,6 +118,32 @@ def _num(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) and abs(value) >= 10000 else str(value)
 
 
+def _quantity(path: str, value: Any, unit: str) -> str:
+    """A number with its unit; one entered in another unit as entered, converted beside it
+    ("210 10⁹/L (210,000 /µL)")."""
+    if isinstance(value, Mapping) and {"value", "unit"} <= set(value):
+        return as_entered_text(path, value["value"], str(value["unit"]))
+    return f"{_num(value)}{unit if unit.startswith(('%', '/')) else ' ' + unit}".rstrip()
+
+
+def _section(inputs: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    body = inputs.get(name)
+    return body if isinstance(body, Mapping) else {}
+
+
+def _bounded(body: Mapping[str, Any], section: str, name: str, unit: str) -> str | None:
+    """A number a report gives exactly, or as a range or a bound ("≥ 10", "≤ 30 mm (3 cm)")."""
+    if body.get(name) is not None:
+        return _quantity(f"{section}.{name}", body[name], unit)
+    lo, hi = body.get(f"{name}_at_least"), body.get(f"{name}_at_most")
+    parts = [
+        f"{sign} {_quantity(f'{section}.{name}_{suffix}', bound, unit)}"
+        for sign, suffix, bound in (("≥", "at_least", lo), ("≤", "at_most", hi))
+        if bound is not None
+    ]
+    return ", ".join(parts) or None
+
+
 def _yes_no(value: Any, yes: str | None, no: str | None, unknown: str | None) -> str | None:
     if value is True:
         return yes
@@ -171,7 +198,9 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
             if site
             else "site not known",
             _yes_no(get("primary", "resected"), "resected", "in place", "resection not known"),
-            f"{_num(get('primary', 'size_cm'))} cm" if get("primary", "size_cm") else None,
+            _quantity("primary.size_cm", get("primary", "size_cm"), "cm")
+            if get("primary", "size_cm")
+            else None,
             _yes_no(get("primary", "node_positive"), "nodes involved", "nodes negative", None),
             (
                 f"{_words(syndrome)} syndrome"
@@ -187,20 +216,26 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
         if c.get("grade_possible")
         else "grade not known"
     )
-    ki67, mitoses = get("pathology", "ki67_percent"), get("pathology", "mitoses_per_2mm2")
+    pathology = _section(inputs, "pathology")
+    ki67 = _bounded(pathology, "pathology", "ki67_percent", "%")
+    mitoses = _bounded(pathology, "pathology", "mitoses_per_2mm2", "")
     diff = get("pathology", "differentiation")
     add(
         "Grade",
         [
             str(grade),
-            f"Ki-67 {_num(ki67)}%" if ki67 is not None else "Ki-67 not known",
-            f"{_num(mitoses)} mitoses/2 mm²" if mitoses is not None else None,
+            f"Ki-67 {ki67}" if ki67 is not None else "Ki-67 not known",
+            f"{mitoses} mitoses/2 mm²" if mitoses is not None else None,
             f"{diff}-differentiated" if diff else "differentiation not known",
         ],
     )
     lt = c.get("liver_type")
-    lesions, largest = get("liver", "lesion_count"), get("liver", "largest_lesion_cm")
-    burden, flr = get("liver", "tumor_burden_percent"), get("liver", "future_liver_remnant_percent")
+    liver = _section(inputs, "liver")
+    lesions = get("liver", "lesion_count")
+    lesion_range = _bounded(liver, "liver", "lesion_count", "")
+    largest = _bounded(liver, "liver", "largest_lesion_cm", "cm")
+    burden = _bounded(liver, "liver", "tumor_burden_percent", "%")
+    flr = _bounded(liver, "liver", "future_liver_remnant_percent", "%")
     distribution = get("liver", "distribution")
     add(
         "Liver",
@@ -210,13 +245,15 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
             (
                 f"{lesions} lesion{'s' if lesions != 1 else ''}"
                 if lesions is not None
+                else f"{lesion_range} lesions"
+                if lesion_range
                 else "lesion count not known"
             ),
-            f"largest {_num(largest)} cm" if largest is not None else None,
-            f"burden {_num(burden)}%"
+            f"largest {largest}" if largest is not None else None,
+            f"burden {burden}"
             if burden is not None
             else (f"burden {c['burden_band']}" if c.get("burden_band") else "burden not known"),
-            f"future remnant {_num(flr)}%" if flr is not None else None,
+            f"future remnant {flr}" if flr is not None else None,
             _yes_no(get("liver", "synchronous"), "synchronous", "metachronous", None) or None,
         ],
     )
@@ -256,7 +293,7 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
         ("creatinine", "creatinine_mg_dl", "mg/dL"),
     ]
     lab_parts = [
-        f"{label.lower()} {_num(get('labs', key))} {unit}".replace(" /", "/")
+        f"{label.lower()} {_quantity(f'labs.{key}', get('labs', key), unit)}"
         for label, key, unit in labs
         if get("labs", key) is not None
     ]
@@ -360,9 +397,7 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
         key=lambda inv: -len(inv.decides),
     )
     warnings = [
-        _paths_to_labels(
-            w if isinstance(w, str) else str(w.get("message") or w.get("text") or w), label_of
-        )
+        in_words(w if isinstance(w, str) else str(w.get("message") or w.get("text") or w), label_of)
         for w in doc.get("warnings") or ()
     ]
     return BoardView(
@@ -375,19 +410,6 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
         investigations=investigations,
         options=rows,
     )
-
-
-_FIELD_PATH = re.compile(r"\b([a-z]+\.[a-z0-9_]+)\b")
-
-
-def _paths_to_labels(text: str, label_of: Any) -> str:
-    """A message naming a case field by its path reads with the field's label instead."""
-
-    def label(match: re.Match[str]) -> str:
-        found = label_of(match.group(1))
-        return str(found) if found != match.group(1) else match.group(1)
-
-    return _FIELD_PATH.sub(label, text)
 
 
 # ------------------------------------------------------------------ citations
@@ -434,7 +456,8 @@ def cite_in_text(text: str, refs: ReferenceList, *, html: bool = True) -> Markup
     return Markup(_BARE_REVIEW.sub(lambda m: _bare(m, refs), "".join(out)))
 
 
-_BARE_REVIEW = re.compile(r"(?<![\w#>-])(00[0-9])(?![\w<])")
+# (not the digits of a number such as 5,000 or 1.005)
+_BARE_REVIEW = re.compile(r"(?<![\w#>.,-])(00[0-9])(?![\w<]|[.,]\d)")
 
 
 def _bare(match: re.Match[str], refs: ReferenceList) -> str:

@@ -8,7 +8,6 @@ as ``[red]`` or ``<script>`` is printed as typed.
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
 from rich.console import Console, Group
@@ -22,6 +21,7 @@ from nelm.knowledge.sources import ReferenceList, cite_plain
 from nelm.report.view import (
     classification_rows,
     field_label,
+    in_words,
     option_groups,
     plan_steps,
     todo_items,
@@ -31,7 +31,6 @@ from nelm.vocabulary import vocabulary
 __all__ = ["SAFETY_STATEMENT", "render_text"]
 
 NARROW = 90
-_FIELD_PATH = re.compile(r"\b([a-z]+\.[a-z0-9_]+)\b")  # a case field named by its path
 """Below this many columns the plan is a list, not a table (its columns would collapse)."""
 
 SAFETY_STATEMENT = (
@@ -180,7 +179,7 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
     if doc["warnings"]:  # first: an implausible value may be a slip that changes everything
         console.print(Rule("Warnings", align="left"))
         for warning in doc["warnings"]:
-            words = _FIELD_PATH.sub(lambda m: field_label(m.group(1)), cite_plain(warning, refs))
+            words = in_words(cite_plain(warning, refs))
             console.print(Text("  ⚠ " + words, style="yellow"))
     console.print(Rule("Classification", align="left"))
     console.print(_classification(doc, refs))

@@ -13,7 +13,8 @@ stored assessment renders exactly as a fresh one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ __all__ = [
     "classification_rows",
     "field_label",
     "format_value",
+    "in_words",
     "input_rows",
     "option_groups",
     "option_name",
@@ -48,6 +50,27 @@ def field_label(path: str) -> str:
     if spec is not None:
         return spec.label
     return _TOP_LABELS.get(path, path)
+
+
+# a case field named by its path: in parentheses after its label, or alone
+_FIELD_PATH = re.compile(r" \(([a-z]+\.[a-z0-9_]+)\)|\b([a-z]+\.[a-z0-9_]+)\b")
+
+
+def in_words(text: str, label_of: Callable[[str], str] = field_label) -> str:
+    """A message that names case fields by their paths, in clinical words: each path read
+    as its label, and a path already given after its label dropped rather than doubled
+    ("Platelets (labs.platelets_per_ul)" → "Platelets")."""
+
+    def label(match: re.Match[str]) -> str:
+        path = match.group(1) or match.group(2)
+        found = str(label_of(path))
+        if found == path:
+            return match.group(0)
+        if match.group(1) is not None:  # " (path)"
+            return "" if match.string[: match.start()].endswith(found) else f" ({found})"
+        return found
+
+    return _FIELD_PATH.sub(label, text)
 
 
 def yes_no_unknown(value: bool | None) -> str:

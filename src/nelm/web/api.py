@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from nelm.case.document import case_from_mapping, load_document_text
+from nelm.case.document import case_from_mapping, load_document_text, require_confirmed
 from nelm.case.fields import OPTION_IDS
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.interop.fhir.size import max_bundle_bytes
@@ -196,7 +196,9 @@ def _is_fhir(text: str) -> bool:
 
 
 def _parse_and_assess_fhir(text: str, assessment_date: dt.date) -> dict[str, Any]:
-    bundle = load_document_text(text, source="the request body", max_bytes=max_bundle_bytes())
+    from nelm.interop.fhir.load import load_record_text
+
+    bundle = load_record_text(text, source="the request body", max_bytes=max_bundle_bytes())
     if not isinstance(bundle, dict):
         raise InputRejected(
             [Problem("Bundle", "must be a JSON object (a FHIR R4 Bundle)", type(bundle).__name__)]
@@ -288,6 +290,9 @@ async def assess(
     # Validated once: the case read from the body is the one assessed (the stored-case
     # routes normalise first because they keep the document).
     case = case_from_mapping(_case_document(raw, text))
+    # Interactive input, like the CLI and the form: an implausible value must be confirmed
+    # (a FHIR Bundle cannot confirm, so it is assessed with the warning, above).
+    require_confirmed(case)
     return _json(assess_case(case).to_document())
 
 

@@ -1,19 +1,25 @@
 """The case form: every case-v1 field, grouped by section, to and from a case document.
 
 Form values arrive as text. Empty means unknown (never false, never zero). Booleans are a
-three-way choice (unknown / yes / no). Some laboratory values may be entered in SI units;
-they are kept as entered (``{"value": 17.1, "unit": "µmol/L"}``) and converted by the
-validator (``nelm.case.units``):
+three-way choice (unknown / yes / no). A number with more than one usual unit has a unit
+selector (``nelm.case.units``: laboratory values in SI units, sizes in mm, intervals in
+years, and the ranges and bounds of those numbers); a number in another unit than the
+contract's is kept as entered (``{"value": 17.1, "unit": "µmol/L"}``) and converted by the
+validator:
 
 =============  ==================  ====================
-field          SI unit             conversion
+field          other unit          conversion
 =============  ==================  ====================
 bilirubin      µmol/L              ÷ 17.1 → mg/dL
 creatinine     µmol/L              ÷ 88.4 → mg/dL
 albumin        g/L                 ÷ 10 → g/dL
-haemoglobin    g/L                 ÷ 10 → g/dL
-platelets      10⁹/L               × 1000 → /µL
-leukocytes     10⁹/L               × 1000 → /µL
+haemoglobin    g/L, mmol/L         ÷ 10, × 1.611 → g/dL
+platelets      10⁹/L, 10³/µL       × 1000 → /µL
+leukocytes     10⁹/L, 10³/µL       × 1000 → /µL
+LDH, AST       µkat/L              × 60 → U/L
+eGFR           mL/s/1.73 m²        × 60 → mL/min/1.73 m²
+sizes          mm                  ÷ 10 → cm
+intervals      years               × 12 → months
 =============  ==================  ====================
 
 Text that is not a number is rejected by the validator like any other wrong value.

@@ -18,8 +18,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from nelm.case.fields import FIELD_BY_PATH, OPTION_IDS
-from nelm.case.plausibility import clinical_number, plausible_ranges
+from nelm.case.document import confirm_how
+from nelm.case.fields import FIELD_BY_PATH, FIELDS, OPTION_IDS
+from nelm.case.plausibility import clinical_number, plausible_range
 from nelm.errors import InputRejected, Problem
 from nelm.knowledge.sources import ReferenceList, cite_plain
 from nelm.report.board import cite_html, cite_in_text
@@ -35,6 +36,7 @@ from nelm.report.view import (
     classification_rows,
     field_label,
     format_value,
+    in_words,
     outcome_label,
 )
 from nelm.store import (
@@ -108,6 +110,11 @@ def _env() -> Environment:
     )
     return env
 
+
+_PLAUSIBLE = {f.path: r for f in FIELDS if (r := plausible_range(f.path)) is not None}
+"""The plausible range of every number of the form, bounds included (the confirm box)."""
+
+_CONFIRM_IN_FORM = "or be confirmed as entered (the box under the field)"
 
 _CHOICE_WORDS = {
     ("primary.site", "unknown_primary"): "unknown primary (CUP)",
@@ -375,6 +382,8 @@ def _form_page(
         key = problem.path.split("[", 1)[0]
         # the label stands beside the field (and before it in the list): no field path
         words = f"{problem.expected}, got {problem.got}" if problem.got else problem.expected
+        # the confirm box stands under the field: no path to list in a document
+        words = in_words(words.replace(confirm_how(key), _CONFIRM_IN_FORM))
         if key in FIELD_BY_PATH or key in ("case_id", "label"):
             by_path.setdefault(key, []).append(words)
         else:
@@ -392,7 +401,7 @@ def _form_page(
         problem_count=len(problems or []),
         case_pk=case_pk,
         units=UNIT_CHOICES,
-        plausible=plausible_ranges(),
+        plausible=_PLAUSIBLE,
         number=clinical_number,
         base_version=base_version,
         conflict=conflict,

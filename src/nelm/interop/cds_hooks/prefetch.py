@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from nelm.interop.fhir.unread import read_by_a_rule
 from nelm.interop.fhir.validate import Entry, validate_resources
 
 __all__ = [
@@ -376,7 +377,9 @@ def assemble_bundle(parts: Iterable[Part]) -> Assembled:
     valid: list[UsedResource] = []
     for used in kept:
         entry = Entry(0, used.resource, used.full_url)
-        if validate_resources([entry]):
+        # A resource no rule reads is passed on unvalidated: the mapping notes it and
+        # sets it aside before validating anything (nelm.interop.fhir.unread).
+        if read_by_a_rule(used.resource) and validate_resources([entry]):
             problems.append(f"{used.path}: not a valid FHIR R4 {entry.resource_type}: not used")
             continue
         valid.append(used)

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 from nelm.interop.fhir.codes import (
+    Role,
     icd10_meaning,
     icdo3_morphology,
     snomed_condition_meaning,
@@ -76,7 +77,7 @@ def _code_kind(code: Code) -> Kind | None:
     if system in ICD10_SYSTEMS:
         meaning = icd10_meaning(system, value)
         if normalize_icd10(value).startswith("C7B") or (
-            meaning is not None and (meaning.specific or meaning.syndrome is not None)
+            meaning is not None and (meaning.specific or meaning.role is Role.SYNDROME)
         ):
             return "net"
     elif system == SNOMED:
@@ -84,7 +85,8 @@ def _code_kind(code: Code) -> Kind | None:
         if morphology is not None:
             return "net" if morphology.neuroendocrine else "other"
         meaning = snomed_condition_meaning(value)
-        if meaning is not None and meaning.syndrome is not None:
+        # A carcinoid syndrome is a NET's; a hereditary syndrome (MEN1) is not a tumour.
+        if meaning is not None and meaning.role is Role.SYNDROME:
             return "net"
     elif system == ICDO3:
         icdo = icdo3_morphology(value)

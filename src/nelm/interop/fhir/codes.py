@@ -39,14 +39,19 @@ from nelm.interop.fhir.systems import (
 
 __all__ = [
     "AMBIGUOUS_PROCEDURES",
+    "DISEASE_STATUS",
+    "DISEASE_STATUS_ANSWERS",
     "ECOG_ANSWERS",
     "GRADE_ANSWERS",
+    "HEREDITARY_SYNDROMES",
     "MEDICATIONS",
     "NEGATIVE",
     "OBSERVATION_RULES",
     "ORGAN_SITES",
     "POSITIVE",
+    "PRIMARY_RESECTION",
     "PROCEDURES",
+    "REPORTED_GRADE_ANSWERS",
     "SNOMED_BODY_SITES",
     "TNM_ANSWERS",
     "ConditionMeaning",
@@ -70,6 +75,7 @@ ORGAN_SITES = (
     "colon",
     "rectum",
     "lung",
+    "thymus",
 )
 """The primary sites of case-v1 that a body-site or topography code names as one organ."""
 
@@ -86,6 +92,7 @@ class ValueKind(Enum):
     ECOG = "ecog"  # valueInteger or LOINC answer LA9622-7 … LA9626-8
     GRADE = "grade"  # SNOMED histologic grade G1 … G4 → differentiation
     TNM = "tnm"  # SNOMED CT AJCC category (mCODE TNM profiles) → TNM_ANSWERS
+    CHOICE = "choice"  # valueCodeableConcept in nelm-value: one of the case field's choices
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +234,31 @@ OBSERVATION_RULES: dict[Code, ObservationRule] = {
     (NELM_OBSERVATION, "lung-shunt-fraction"): ObservationRule(
         "anatomy.hepatopulmonary_shunt_percent", ValueKind.QUANTITY, "percent"
     ),
+    # Project codes for the case-v1 additions that no standard code expresses (the grade
+    # as the pathology report words it, the board's judgements, SSTR uptake against the
+    # liver, the hormone, "bilobar"): docs/fhir-ig.md. Choices are answered in nelm-value.
+    (NELM_OBSERVATION, "reported-grade"): ObservationRule(
+        "pathology.reported_grade", ValueKind.CHOICE
+    ),
+    (NELM_OBSERVATION, "sstr-ihc-positive"): ObservationRule(
+        "pathology.sstr_ihc_positive", ValueKind.BOOLEAN
+    ),
+    (NELM_OBSERVATION, "sstr-uptake-vs-liver"): ObservationRule(
+        "imaging.sstr_uptake_vs_liver", ValueKind.CHOICE
+    ),
+    (NELM_OBSERVATION, "functional-tumor-hormone"): ObservationRule(
+        "primary.hormone", ValueKind.CHOICE
+    ),
+    (NELM_OBSERVATION, "liver-bilobar"): ObservationRule("liver.bilobar", ValueKind.BOOLEAN),
+    (NELM_OBSERVATION, "liver-surgical-assessment"): ObservationRule(
+        "liver.surgical_assessment", ValueKind.CHOICE
+    ),
+    (NELM_OBSERVATION, "primary-surgical-assessment"): ObservationRule(
+        "primary.surgical_assessment", ValueKind.CHOICE
+    ),
+    (NELM_OBSERVATION, "primary-unresectable-reason"): ObservationRule(
+        "primary.unresectable_reason", ValueKind.CHOICE
+    ),
 }
 
 # SNOMED CT 10828004 Positive, 260385009 Negative (qualifier values).
@@ -248,6 +280,27 @@ ECOG_ANSWERS: dict[Code, int] = {
 # (61026006) is deliberately unmapped: WHO 2019 separates well-differentiated NET G3 from
 # poorly differentiated NEC, and a grade alone cannot tell them apart. GX (12619005) and
 # "grade not determined" (60815008) carry no information.
+# The same answers as the grade the pathology report states (pathology.reported_grade):
+# G3 may be read here, because a reported "G3" stays "G3 or NEC" in the grade derivation
+# unless the differentiation is stated (docs/case-v1-additions.md). G4, GX and "not
+# determined" have no reported-grade counterpart.
+REPORTED_GRADE_ANSWERS: dict[Code, str] = {
+    (SNOMED, "54102005"): "G1",
+    (SNOMED, "1663004"): "G2",
+    (SNOMED, "61026006"): "G3",
+}
+
+# mCODE Cancer Disease Status (STU2 onwards): an Observation coded LOINC 97509-4 "Cancer
+# disease progression", answered from mCODE's ConditionStatusTrendVS (SNOMED CT
+# 268910001 Patient's condition improved, 359746009 … stable, 271299001 … worsened;
+# 709137006 undetermined is read as nothing). Each one is a dated scan of the timeline.
+DISEASE_STATUS: Code = (LOINC, "97509-4")
+DISEASE_STATUS_ANSWERS: dict[Code, str] = {
+    (SNOMED, "268910001"): "response",
+    (SNOMED, "359746009"): "stable",
+    (SNOMED, "271299001"): "progression",
+}
+
 GRADE_ANSWERS: dict[Code, str | None] = {
     (SNOMED, "54102005"): "well",
     (SNOMED, "1663004"): "well",
@@ -290,6 +343,8 @@ class Role(Enum):
     EXTRAHEPATIC = "extrahepatic"  # site in ConditionMeaning.site
     INTRATHORACIC_NODES = "intrathoracic_nodes"  # distant unless the primary is the lung
     SYNDROME = "syndrome"
+    HEREDITARY = "hereditary"  # a hereditary tumour syndrome: patient.hereditary_syndromes
+    COMPLICATION = "complication"  # of the primary, when linked to it (primary.complications)
     UNUSED = "unused"  # recognised, deliberately not mapped (why says why)
 
 
@@ -313,6 +368,39 @@ def _unused(why: str) -> ConditionMeaning:
     return ConditionMeaning(Role.UNUSED, why=why)
 
 
+def _hereditary(syndrome: str) -> ConditionMeaning:
+    return ConditionMeaning(Role.HEREDITARY, syndrome=syndrome)
+
+
+# Hereditary tumour syndromes (patient.hereditary_syndromes). SNOMED CT 30664006 Multiple
+# endocrine neoplasia, type 1; 46659004 Von Hippel-Lindau syndrome; 92824003
+# Neurofibromatosis type 1 (each as listed in published SNOMED CT disorder tables, e.g.
+# ClinVar-derived condition lists); ICD-10-CM E31.21 Multiple endocrine neoplasia [MEN]
+# type I, Q85.01 Neurofibromatosis, type 1. MEN4 and tuberous sclerosis are absent: no
+# code for them could be checked here (a coded Condition is then listed as not mapped).
+HEREDITARY_SYNDROMES: dict[Code, str] = {
+    (SNOMED, "30664006"): "men1",
+    (SNOMED, "46659004"): "vhl",
+    (SNOMED, "92824003"): "nf1",
+    (ICD10_CM, "E31.21"): "men1",
+    (ICD10_CM, "Q85.01"): "nf1",
+}
+
+
+# Complications of the primary (primary.complications), ICD-10 chapter XI: K56 paralytic
+# ileus and intestinal obstruction without hernia; K92.2 gastrointestinal haemorrhage,
+# unspecified; K63.1 perforation of intestine (nontraumatic); K55 vascular disorders of
+# intestine; K83.1 obstruction of bile duct. Read only when the Condition says it is due
+# to the neuroendocrine primary (conditions.py): a bowel obstruction has many causes.
+_COMPLICATIONS = (
+    ("K56", "bowel_obstruction"),
+    ("K92.2", "bleeding"),
+    ("K63.1", "perforation"),
+    ("K55", "intestinal_ischaemia"),
+    ("K83.1", "biliary_obstruction"),
+)
+
+
 def _extrahepatic(site: str) -> ConditionMeaning:
     return ConditionMeaning(Role.EXTRAHEPATIC, site)
 
@@ -334,9 +422,10 @@ _C7A0 = {
     "C7A.025": "colon",
     "C7A.026": "rectum",
     "C7A.090": "lung",
-    "C7A.091": "other",
+    "C7A.091": "thymus",  # malignant carcinoid tumour of the thymus
     "C7A.092": "stomach",
     "C7A.093": "other",
+    "C7A.095": "midgut",  # malignant carcinoid tumour of the midgut, unspecified
     "C7A.098": "other",
 }
 
@@ -368,6 +457,9 @@ _SECONDARY = (
 def icd10_meaning(system: str, code: str) -> ConditionMeaning | None:
     """What an ICD-10 (WHO, -CM or -GM) code says; None when it is not a code used here."""
     c = normalize_icd10(code)
+    syndrome = HEREDITARY_SYNDROMES.get((system, c))
+    if syndrome is not None:
+        return _hereditary(syndrome)
     if c.startswith(("C78.7", "C7B.02")):
         return _LIVER
     for prefix, site in _SECONDARY:
@@ -381,6 +473,9 @@ def icd10_meaning(system: str, code: str) -> ConditionMeaning | None:
         return _unused("a secondary site this mapping does not place")
     if c.startswith("E34.0"):
         return ConditionMeaning(Role.SYNDROME, syndrome="carcinoid")
+    for prefix, complication in _COMPLICATIONS:
+        if c.startswith(prefix):
+            return ConditionMeaning(Role.COMPLICATION, site=complication)
     if c.startswith("C7A.0"):
         if c in _C7A0:
             return _primary(_C7A0[c], specific=True)
@@ -413,6 +508,8 @@ def _icd10_primary_site(system: str, c: str) -> ConditionMeaning | None:
         return _primary("pancreas")
     if c.startswith("C34"):
         return _primary("lung")
+    if c.startswith("C37"):  # malignant neoplasm of thymus
+        return _primary("thymus")
     if c.startswith("C80.0") and system in (ICD10, ICD10_GM):
         return _primary("unknown_primary")  # WHO: primary site unknown, so stated
     if c in ("C17", "C18") or c.startswith("C80"):
@@ -426,6 +523,9 @@ def _icd10_primary_site(system: str, c: str) -> ConditionMeaning | None:
 
 def snomed_condition_meaning(code: str) -> ConditionMeaning | None:
     """SNOMED CT disorders used here (each checked against a published value set)."""
+    syndrome = HEREDITARY_SYNDROMES.get((SNOMED, code))
+    if syndrome is not None:
+        return _hereditary(syndrome)
     return _SNOMED_CONDITIONS.get(code)
 
 
@@ -455,6 +555,10 @@ class Morphology:
     differentiation: str | None = None
     nec_subtype: str | None = None
     syndrome: str | None = None
+    reported_grade: str | None = None
+    """The grade the histology term states (``NET G1``, ``neuroendocrine carcinoma``)."""
+    thoracic_grade: str | None = None
+    """The lung/thymus histotype the term states when the tumour is thoracic."""
 
 
 # ICD-O-3 neuroendocrine histologies (ICD-O-3.2 terms in brackets).
@@ -483,12 +587,12 @@ _NET_MORPHOLOGY: dict[str, tuple[str, str | None, str | None]] = {
 # primary cancer condition's histology is read as malignant (/3).
 _SNOMED_MORPHOLOGY: dict[str, Morphology] = {
     "1286768001": Morphology(True, "3", "well"),  # Well-differentiated neuroendocrine tumor
-    "1286769009": Morphology(True, "3", "well"),  # Well-differentiated NET grade 1
-    "1286770005": Morphology(True, "3", "well"),  # Well-differentiated NET grade 2
+    "1286769009": Morphology(True, "3", "well", reported_grade="G1"),  # Well-diff. NET grade 1
+    "1286770005": Morphology(True, "3", "well", reported_grade="G2"),  # Well-diff. NET grade 2
     "189607006": Morphology(True, "3", "well"),  # Carcinoid tumor - morphology
-    "1286767006": Morphology(True, "3", "poor"),  # Neuroendocrine carcinoma
-    "74364000": Morphology(True, "3", "poor", "small_cell"),  # Small cell carcinoma
-    "128628002": Morphology(True, "3", "poor", "large_cell"),  # Large cell NEC
+    "1286767006": Morphology(True, "3", "poor", reported_grade="NEC"),  # Neuroendocrine carcinoma
+    "74364000": Morphology(True, "3", "poor", "small_cell", reported_grade="NEC"),  # Small cell
+    "128628002": Morphology(True, "3", "poor", "large_cell", reported_grade="NEC"),  # LCNEC
     # Not neuroendocrine: a Condition with one of these is another cancer.
     "35917007": Morphology(False, "3"),  # Adenocarcinoma, no subtype specified
     "82711006": Morphology(False, "3"),  # Infiltrating duct carcinoma
@@ -503,6 +607,16 @@ def snomed_morphology(code: str) -> Morphology | None:
     return _SNOMED_MORPHOLOGY.get(code.strip())
 
 
+# The grade a histology term states. NEC: 8246 neuroendocrine carcinoma NOS, 8041 small
+# cell and 8013 large cell neuroendocrine carcinoma (the two NEC types, WHO 2019). In the
+# lung and thymus (WHO Classification of Tumours, Thoracic Tumours, 5th ed. 2021)
+# 8240/3 is the typical and 8249/3 the atypical carcinoid; elsewhere 8249 covers NET G2
+# and G3 (ICD-O-3.2), and 8240 is also "carcinoid NOS" in older coding, so neither
+# states a grade outside the thorax.
+_ICDO3_REPORTED = {"8246": "NEC", "8041": "NEC", "8013": "NEC"}
+_ICDO3_THORACIC = {"8240": "typical_carcinoid", "8249": "atypical_carcinoid"}
+
+
 def icdo3_morphology(code: str) -> Morphology | None:
     """Read ``8240/3``-style codes; None for anything that is not a morphology code."""
     text = code.strip()
@@ -512,7 +626,13 @@ def icdo3_morphology(code: str) -> Morphology | None:
     found = _NET_MORPHOLOGY.get(histology)
     if found is None:
         return Morphology(False, behaviour)
-    return Morphology(True, behaviour, *found)
+    return Morphology(
+        True,
+        behaviour,
+        *found,
+        reported_grade=_ICDO3_REPORTED.get(histology),
+        thoracic_grade=_ICDO3_THORACIC.get(histology),
+    )
 
 
 def topography(code: str) -> str | None:
@@ -597,6 +717,10 @@ PROCEDURES: dict[Code, tuple[str, bool | str]] = {
     (NELM_PROCEDURE, "tare"): ("course.prior_treatments", "tare"),
     (NELM_PROCEDURE, "prrt"): ("course.prior_treatments", "prrt"),
 }
+
+# The primary tumour was removed (the timeline's primary_resection): no standard code that
+# says so whatever the organ could be checked, so only the project code is read.
+PRIMARY_RESECTION: Code = (NELM_PROCEDURE, "primary-resection")
 
 # Codes recognised as too broad to map (noted, not an error).
 AMBIGUOUS_PROCEDURES: frozenset[Code] = frozenset(

@@ -78,16 +78,18 @@ class Notes:
     """Notes grouped by reason; each lists resource references only (no patient data)."""
 
     def __init__(self) -> None:
-        self._by_reason: dict[str, list[str]] = defaultdict(list)
+        # reason → refs in order (a dict: a large record adds thousands to one reason)
+        self._by_reason: dict[str, dict[str, None]] = defaultdict(dict)
 
     def add(self, reason: str, ref: str = "") -> None:
         refs = self._by_reason[reason]
-        if ref and ref not in refs:
-            refs.append(ref)
+        if ref:
+            refs.setdefault(ref, None)
 
     def lines(self, limit: int = 20) -> tuple[str, ...]:
         out = []
-        for reason, refs in self._by_reason.items():
+        for reason, by_ref in self._by_reason.items():
+            refs = list(by_ref)
             if not refs:
                 out.append(reason)
                 continue

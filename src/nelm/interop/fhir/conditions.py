@@ -177,8 +177,41 @@ def _read_meaning(
     elif meaning.role is Role.SYNDROME:
         assert meaning.syndrome is not None
         ctx.add("primary.functional_syndrome", meaning.syndrome, source)
+    elif meaning.role is Role.COMPLICATION:
+        assert meaning.site is not None
+        _complication(ctx, entry, source, meaning.site)
+    elif meaning.role is Role.HEREDITARY:
+        # Germline: present for life, so clinicalStatus does not matter; its absence from
+        # the record never means "no syndrome" (the list is only ever added to).
+        assert meaning.syndrome is not None
+        ctx.add("patient.hereditary_syndromes", meaning.syndrome, source)
     else:
         _primary(ctx, entry, source, meaning, onset)
+
+
+_DUE_TO = "http://hl7.org/fhir/StructureDefinition/condition-dueTo"
+
+
+def _complication(ctx: Context, entry: Entry, source: Source, complication: str) -> None:
+    """A complication counts as the primary's only when the Condition says so: the FHIR
+    core extension condition-dueTo referencing a neuroendocrine Condition of the record."""
+    for extension in entry.resource.get("extension") or ():
+        if not isinstance(extension, Mapping) or extension.get("url") != _DUE_TO:
+            continue
+        value = extension.get("valueReference")
+        reference = value.get("reference") if isinstance(value, Mapping) else None
+        if (
+            isinstance(reference, str)
+            and ctx.cancers is not None
+            and ctx.cancers.kind(reference) == "net"
+        ):
+            ctx.add("primary.complications", complication, source)
+            return
+    ctx.notes.add(
+        "not used: a complication not linked (extension condition-dueTo) to a "
+        "neuroendocrine Condition of the record",
+        entry.ref,
+    )
 
 
 def _extrahepatic(ctx: Context, entry: Entry, source: Source, site: str) -> None:
@@ -234,11 +267,22 @@ def _read_morphology(
             ctx.add("pathology.differentiation", morphology.differentiation, source)
         if morphology.nec_subtype is not None:
             ctx.add("pathology.nec_subtype", morphology.nec_subtype, source)
+        if morphology.reported_grade is not None:
+            ctx.add("pathology.reported_grade", morphology.reported_grade, source)
+        if morphology.thoracic_grade is not None and _thoracic(entry, meanings):
+            ctx.add("pathology.reported_grade", morphology.thoracic_grade, source)
         if morphology.syndrome is not None:
             ctx.add("primary.functional_syndrome", morphology.syndrome, source)
     for code, meaning in meanings:
         if meaning.role not in (Role.PRIMARY, Role.UNUSED):
             _read_meaning(ctx, entry, code, meaning, onset)
+
+
+def _thoracic(entry: Entry, meanings: list[tuple[Code, ConditionMeaning]]) -> bool:
+    """The Condition places its primary in the lung or thymus (and nowhere else)."""
+    sites = {m.site for _, m in meanings if m.role is Role.PRIMARY and m.site is not None}
+    sites |= {site for _, site in _body_sites(entry.resource) if site in _PRIMARY_SITES}
+    return bool(sites) and sites <= {"lung", "thymus"}
 
 
 def _primary_from_morphology(

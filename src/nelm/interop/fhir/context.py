@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nelm.case.fields import FIELD_BY_PATH, Kind
+from nelm.case.plausibility import slip_hint
 from nelm.errors import Problem, describe_value
 from nelm.interop.fhir.cancers import CancerIndex
 from nelm.interop.fhir.collect import Finding, Issue, LesionSize, Notes, Scalar, Source
 from nelm.interop.fhir.dates import When
 from nelm.interop.fhir.validate import Entry
 
-__all__ = ["Context", "PrimaryRecord", "number", "range_problem"]
+__all__ = ["Context", "PrimaryRecord", "TimedSource", "TreatmentLine", "number", "range_problem"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,20 @@ class PrimaryRecord:
     onset: When | None
     specific: bool
     site: str | None
+
+
+TimedSource = tuple[Source, When]
+
+
+@dataclass(frozen=True, slots=True)
+class TreatmentLine:
+    """A treatment given over a time (MedicationStatement.effective[x], Procedure.performed[x])."""
+
+    source: Source
+    treatment: str  # an option id
+    when: When  # the start
+    stop: When | None  # the end of the period, when given
+    ongoing: bool = False  # still given on the assessment date (an active statement)
 
 
 @dataclass
@@ -47,6 +62,13 @@ class Context:
     liver_lesions: list[LesionSize] = field(default_factory=list)
     liver_metastases: list[tuple[Source, When | None]] = field(default_factory=list)
     intrathoracic_nodes: list[tuple[Source, When | None]] = field(default_factory=list)
+    scans: list[tuple[Source, When, str]] = field(default_factory=list)
+    """Dated disease statuses (response, stable, progression) for the timeline."""
+    treatment_lines: list[TreatmentLine] = field(default_factory=list)
+    primary_resections: list[TimedSource] = field(default_factory=list)
+    rejected_values: list[dict[str, Any]] = field(default_factory=list)
+    """Values outside what case-v1 accepts (assessment-v1 ``input_warnings`` of kind
+    ``out_of_range``): each named, with the likely fix, at the top of the assessment."""
 
     def add(
         self,
@@ -63,6 +85,35 @@ class Context:
         given) stays unknown even if another resource gives it."""
         text = f"{problem.expected}, got {problem.got}" if problem.got else problem.expected
         self.issues.append(Issue(problem.path, text, field))
+
+    def reject_value(self, problem: Problem, path: str, ref: str) -> None:
+        """A value outside the field's hard range: the field is left unknown and listed
+        (``flaw``), and the assessment warns at the top, naming the field and the fix, as
+        it rejects such a value in a case document."""
+        self.flaw(problem, path)
+        spec = FIELD_BY_PATH[path]
+        unit = f" {spec.unit}" if spec.unit and spec.unit != "%" else spec.unit
+        shown, fix = problem.got, ""
+        if shown.endswith(")") and " (" in shown:  # "130 g/dL (did you mean …?)"
+            shown, _, fix = shown[:-1].rpartition(" (")
+        self.rejected_values.append(
+            {
+                "kind": "out_of_range",
+                "fields": [path],
+                "field": path,
+                "resource": ref,
+                "value_as_sent": shown,
+                "expected": f"{spec.expected()}{unit}",
+                "hint": fix or None,
+                "message": (
+                    f"{spec.label} ({path}): {ref} gives {shown}, outside what case-v1 "
+                    f"accepts ({spec.expected()}{unit})"
+                    + (f": {fix}" if fix else "")
+                    + ("" if fix.endswith("?") else ".")
+                    + " The value is left unknown; correct it in the record."
+                ),
+            }
+        )
 
     def after_assessment(self, entry: Entry, when: When | None) -> bool:
         """True (and noted) when the resource is dated after the assessment date."""
@@ -82,9 +133,19 @@ def number(value: Any) -> float | int | None:
 
 
 def range_problem(
-    path: str, value: float | int, where: str, ref: str, shown: str = ""
+    path: str,
+    value: float | int,
+    where: str,
+    ref: str,
+    shown: str = "",
+    *,
+    same_unit: bool = True,
 ) -> Problem | None:
-    """A Problem when ``value`` is outside the case field's range (or not whole)."""
+    """A Problem when ``value`` is outside the case field's range (or not whole).
+
+    Out of range, the message names the likely fix as the case document does: the usual
+    unit slip when the value was sent in the case unit ("did you mean 130 g/L = 13 g/dL?",
+    ``nelm.case.plausibility``), else a request to check the value and its unit."""
     spec = FIELD_BY_PATH[path]
     if spec.kind is Kind.INTEGER and not float(value).is_integer():
         return Problem(
@@ -95,9 +156,14 @@ def range_problem(
     too_high = hi is not None and value > hi
     if too_low or too_high:
         unit = f" {spec.unit}" if spec.unit and spec.unit != "%" else spec.unit
+        fix = (
+            slip_hint(spec.bound_of or path, value)
+            if same_unit
+            else ("check the value and its unit")
+        )
         return Problem(
             where,
             f"{ref}: {path} must be {spec.range_text()}{unit}",
-            shown or describe_value(value),
+            f"{shown or describe_value(value)}" + (f" ({fix})" if fix else ""),
         )
     return None

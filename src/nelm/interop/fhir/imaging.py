@@ -133,9 +133,10 @@ def read_tumor_size(ctx: Context, entry: Entry, when: When | None) -> None:
         f"{path}.value",
         entry.ref,
         f"{raw:g} {unit} = {cm:g} {KINDS['length'].case_unit}",
+        same_unit=KINDS["length"].factor(unit if isinstance(unit, str) else "") == 1.0,
     )
     if problem is not None:
-        ctx.flaw(problem, _FIELD)
+        ctx.reject_value(problem, _FIELD, entry.ref)
         return
     ctx.liver_lesions.append(
         LesionSize(Source(entry.ref, entry.path, "LOINC 21889-1 / 33728-7"), when, cm)

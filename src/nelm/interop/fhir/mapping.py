@@ -19,13 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 from nelm.case import case_from_mapping
-from nelm.case.fields import FIELDS
+from nelm.case.fields import BOUNDS, FIELDS
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.interop.fhir.cancers import NET_SECTIONS, CancerIndex
 from nelm.interop.fhir.collect import Finding, Issue, Notes, Resolved, Scalar, Source, resolve
@@ -36,11 +36,13 @@ from nelm.interop.fhir.imaging import largest_liver_lesion
 from nelm.interop.fhir.observations import read_observation
 from nelm.interop.fhir.patient import attributed, read_patients
 from nelm.interop.fhir.rules import expand_reports, without_modifiers
+from nelm.interop.fhir.timeline import build_timeline
 from nelm.interop.fhir.treatments import (
     medication_index,
     read_medication_statement,
     read_procedure,
 )
+from nelm.interop.fhir.unread import set_aside_unread
 from nelm.interop.fhir.validate import (
     MAPPED_TYPES,
     Entry,
@@ -73,6 +75,9 @@ class FhirMapping:
     warnings: tuple[str, ...] = ()
     """What every reader of the assessment must see first: the record says the patient
     died; the record shows no neuroendocrine neoplasm."""
+    rejected_values: tuple[Mapping[str, Any], ...] = ()
+    """Values outside a field's hard range (the field is left unknown): assessment-v1
+    ``input_warnings`` of kind ``out_of_range``, each naming the field and the fix."""
 
 
 _MAX_PROBLEMS_PER_RESOURCE = 3
@@ -100,6 +105,7 @@ def bundle_to_case(
     for problem in shape_problems:
         ctx.flaw(problem)
     entries = expand_reports(ctx, entries)
+    entries = set_aside_unread(ctx, entries)  # before the costly steps (unread.py)
     entries = _valid(ctx, entries)
     entries = without_modifiers(ctx, entries)
     entries = _without_orphans(ctx, entries)
@@ -111,7 +117,10 @@ def bundle_to_case(
     ctx.cancers = CancerIndex(entries)
     _read_all(ctx, entries)
 
-    findings = ctx.findings + _primary_findings(ctx) + largest_liver_lesion(ctx)
+    findings = _latest_measurements(
+        ctx, ctx.findings + _primary_findings(ctx) + largest_liver_lesion(ctx)
+    )
+    timeline = build_timeline(ctx) if ctx.cancers.neuroendocrine else None
     resolved, _ = resolve(findings, Notes())
     findings += _derived(ctx, resolved)
     resolved, conflicts = resolve(findings, ctx.notes)
@@ -120,7 +129,7 @@ def bundle_to_case(
     if not ctx.cancers.neuroendocrine:
         _without_net_fields(ctx, resolved)
 
-    document = _checked_document(ctx, bundle, case_id, resolved)
+    document = _checked_document(ctx, bundle, case_id, resolved, timeline)
     return FhirMapping(
         document=document,
         provenance=MappingProxyType(dict(sorted(resolved.provenance.items()))),
@@ -128,6 +137,7 @@ def bundle_to_case(
         notes=ctx.notes.lines(),
         issues=tuple(dict.fromkeys(issue.describe() for issue in ctx.issues)),
         warnings=tuple(dict.fromkeys(ctx.warnings)),
+        rejected_values=tuple(ctx.rejected_values),
     )
 
 
@@ -188,12 +198,16 @@ def _without_net_fields(ctx: Context, resolved: Resolved) -> None:
 
 
 def _checked_document(
-    ctx: Context, bundle: Mapping[str, Any], case_id: str | None, resolved: Resolved
+    ctx: Context,
+    bundle: Mapping[str, Any],
+    case_id: str | None,
+    resolved: Resolved,
+    timeline: dict[str, Any] | None,
 ) -> dict[str, Any]:
     """The case document; fields that break a case-v1 rule together (``nec_subtype`` with
     well-differentiated histology) are left unknown and listed."""
     for _ in range(3):
-        document = _document(bundle, case_id, resolved)
+        document = _document(bundle, case_id, resolved, timeline)
         try:
             case_from_mapping(document)
         except InputRejected as exc:
@@ -213,6 +227,33 @@ def _checked_document(
         return document
     case_from_mapping(document)  # raises: a mapping fault, not the record's
     return document
+
+
+def _latest_measurements(ctx: Context, findings: list[Finding]) -> list[Finding]:
+    """A number and its bounds are one measurement: when results at different times give
+    it ("Ki-67 12 %" in 2020, "Ki-67 < 2 %" in 2024), only the latest is kept, whichever
+    form it takes (the field and its _at_least/_at_most would otherwise mix two times)."""
+    member = {p: base for base, pair in BOUNDS.items() for p in (base, *pair)}
+    groups: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.field in member:
+            groups.setdefault(member[finding.field], []).append(finding)
+    dropped: set[int] = set()
+    for base, group in groups.items():
+        if len({f.field for f in group}) < 2 or any(f.when is None for f in group):
+            continue  # one form only (resolve() handles it), or undated: case-v1 checks
+        latest = max(group, key=lambda f: f.when.start if f.when else dt.datetime.min)
+        assert latest.when is not None
+        older = [f for f in group if f.when is not None and latest.when.after(f.when)]
+        if older:
+            dropped.update(id(f) for f in older)
+            ctx.notes.add(
+                f"{base}: results differ over time; the latest is used "
+                f"({latest.source.ref}) and earlier ones are set aside ("
+                + ", ".join(dict.fromkeys(f.source.ref for f in older))
+                + ")"
+            )
+    return [f for f in findings if id(f) not in dropped]
 
 
 def _read_all(ctx: Context, entries: list[Entry]) -> None:
@@ -310,14 +351,40 @@ def _case_id(bundle: Mapping[str, Any], case_id: str | None) -> str:
     bundle_id = bundle.get("id")
     if isinstance(bundle_id, str) and bundle_id.strip():
         return f"fhir-{bundle_id.strip()}"[:128]
-    digest = hashlib.sha256(
-        json.dumps(bundle, sort_keys=True, ensure_ascii=False, default=str).encode()
-    ).hexdigest()
-    return f"fhir-{digest[:16]}"
+    digest = hashlib.sha256()
+    for chunk in canonical_chunks(bundle):
+        digest.update(chunk.encode())
+    return f"fhir-{digest.hexdigest()[:16]}"
 
 
-def _document(bundle: Mapping[str, Any], case_id: str | None, resolved: Resolved) -> dict[str, Any]:
+def canonical_chunks(bundle: Mapping[str, Any]) -> Iterator[str]:
+    """``json.dumps(bundle, sort_keys=True, ensure_ascii=False, default=str)`` in pieces,
+    one per entry: hashing them never holds a 20 MB record as one more string, and each
+    piece is still written by the fast C encoder (``iterencode`` is 3× slower)."""
+    encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
+    yield "{"
+    for index, key in enumerate(sorted(bundle)):
+        yield (", " if index else "") + encode(key) + ": "
+        value = bundle[key]
+        if key == "entry" and isinstance(value, list):
+            yield "["
+            for position, item in enumerate(value):
+                yield (", " if position else "") + encode(item)
+            yield "]"
+        else:
+            yield encode(value)
+    yield "}"
+
+
+def _document(
+    bundle: Mapping[str, Any],
+    case_id: str | None,
+    resolved: Resolved,
+    timeline: dict[str, Any] | None,
+) -> dict[str, Any]:
     document: dict[str, Any] = {"schema_version": 1, "case_id": _case_id(bundle, case_id)}
+    if timeline is not None:
+        document["timeline"] = timeline
     for spec in FIELDS:
         if spec.path not in resolved.values:
             continue

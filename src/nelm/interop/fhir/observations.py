@@ -10,17 +10,22 @@ unknown and is listed as a data-quality issue (the rest of the record is assesse
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
+from nelm.case.fields import BOUNDS, FIELD_BY_PATH, Kind
 from nelm.errors import Problem, describe_value
 from nelm.interop.fhir.codes import (
+    DISEASE_STATUS,
+    DISEASE_STATUS_ANSWERS,
     ECOG_ANSWERS,
     GRADE_ANSWERS,
     NEGATIVE,
     OBSERVATION_RULES,
     ORGAN_SITES,
     POSITIVE,
+    REPORTED_GRADE_ANSWERS,
     SNOMED_BODY_SITES,
     TNM_ANSWERS,
     ObservationRule,
@@ -33,6 +38,7 @@ from nelm.interop.fhir.dates import When, when_of
 from nelm.interop.fhir.imaging import is_tumor_size, read_tumor_size
 from nelm.interop.fhir.systems import (
     ICDO3,
+    NELM_VALUE,
     SNOMED,
     UCUM,
     Code,
@@ -61,6 +67,9 @@ def read_observation(ctx: Context, entry: Entry) -> None:
     if is_tumor_size(resource):  # mCODE Tumor Size: one lesion (imaging.py)
         read_tumor_size(ctx, entry, when)
         return
+    if DISEASE_STATUS in set(codings(resource.get("code"))):
+        _disease_status(ctx, entry, when)
+        return
     items: list[tuple[Mapping[str, Any], str]] = [(resource, entry.path)]
     for index, component in enumerate(resource.get("component") or ()):
         if isinstance(component, Mapping):
@@ -74,6 +83,11 @@ def read_observation(ctx: Context, entry: Entry) -> None:
         code, rule = matched
         source = Source(entry.ref, entry.path, label(code))
         companions = _ki67_source(resource) if rule.field == "pathology.ki67_percent" else ()
+        bounds = _bounds(ctx, entry, item, base, rule)
+        if bounds is not None:  # "<2 %", "> 10 lesions", a Range: the _at_least/_at_most
+            for path, bound in bounds:
+                ctx.add(path, bound, source, when, companions)
+            continue
         value = _value(ctx, entry, item, base, rule, source)
         if value is None:
             continue
@@ -118,7 +132,9 @@ def _value(
     if rule.value is ValueKind.BOOLEAN:
         return _boolean(ctx, entry, item, rule)
     if rule.value is ValueKind.GRADE:
-        return _grade(ctx, entry, item, rule)
+        return _grade(ctx, entry, item, rule, source)
+    if rule.value is ValueKind.CHOICE:
+        return _choice(ctx, entry, item, rule)
     if rule.value is ValueKind.TNM:
         return _tnm(ctx, entry, item, rule)
     return _count(ctx, entry, item, base, rule)
@@ -142,17 +158,34 @@ def _quantity(
     if quantity.get("comparator"):
         _unusable(ctx, entry, rule, "the value is a bound (<, ≤, ≥, >), not a number")
         return None
-    unit, where = _unit(quantity, f"{base}.valueQuantity")
+    return _in_case_unit(ctx, entry, quantity, f"{base}.valueQuantity", rule, rule.field)
+
+
+def _in_case_unit(
+    ctx: Context,
+    entry: Entry,
+    quantity: Mapping[str, Any],
+    base: str,
+    rule: ObservationRule,
+    path: str,
+) -> float | int | None:
+    """A Quantity's value converted to the case unit of ``path`` and checked against its
+    range; None (and a data-quality issue naming ``path``) when it cannot be used."""
+    raw = number(quantity.get("value"))
+    if raw is None:
+        _unusable(ctx, entry, rule, "the Quantity has no numeric value")
+        return None
+    unit, where = _unit(quantity, base)
     try:
         converted = convert(rule.quantity, raw, unit)
     except UnitError as exc:
         ctx.flaw(
             Problem(
                 where,
-                f"{entry.ref}: {exc.expected} for {rule.field}",
+                f"{entry.ref}: {exc.expected} for {path}",
                 describe_value(unit) if unit is not None else "no unit",
             ),
-            rule.field,
+            path,
         )
         return None
     kind = KINDS[rule.quantity]
@@ -164,16 +197,87 @@ def _quantity(
         value = round(converted, 4)
     shown = f"{raw:g} {unit}" if unit else f"{raw:g}"
     problem = range_problem(
-        rule.field,
+        path,
         value,
-        f"{base}.valueQuantity.value",
+        f"{base}.value",
         entry.ref,
         shown if value == raw else f"{shown} = {value:g} {kind.case_unit}",
+        same_unit=kind.factor(unit or "") == 1.0,
     )
     if problem is not None:
-        ctx.flaw(problem, rule.field)
+        ctx.reject_value(problem, path, entry.ref)
         return None
     return value
+
+
+_AT_LEAST = (">", ">=")
+_AT_MOST = ("<", "<=")
+
+
+def _bounds(
+    ctx: Context, entry: Entry, item: Mapping[str, Any], base: str, rule: ObservationRule
+) -> list[tuple[str, float | int]] | None:
+    """A bound or a range of a number that case-v1 holds with bounds (docs/case-v1-
+    additions.md): a Quantity with ``comparator`` (``<2 %`` → at most 2; ``> 10`` lesions →
+    at least 11, a count being whole) or a ``valueRange`` (low → at least, high → at most).
+    None when the value is not a bound; [] when it is one that cannot be used."""
+    if rule.field not in BOUNDS:
+        return None
+    quantity = item.get("valueQuantity")
+    comparator = quantity.get("comparator") if isinstance(quantity, Mapping) else None
+    value_range = item.get("valueRange")
+    if comparator is None and not isinstance(value_range, Mapping):
+        return None
+    at_least, at_most = BOUNDS[rule.field]
+    parts: list[tuple[str, Mapping[str, Any], str, str]] = []
+    if isinstance(quantity, Mapping) and comparator in _AT_LEAST + _AT_MOST:
+        path = at_least if comparator in _AT_LEAST else at_most
+        parts.append((path, quantity, f"{base}.valueQuantity", comparator))
+    elif isinstance(value_range, Mapping):
+        for key, path in (("low", at_least), ("high", at_most)):
+            if isinstance(value_range.get(key), Mapping):
+                parts.append((path, value_range[key], f"{base}.valueRange.{key}", ""))
+    if not parts:
+        _unusable(ctx, entry, rule, "the bound or range has no usable comparator or limit")
+        return []
+    out: list[tuple[str, float | int]] = []
+    for path, quantity_part, where, strict in parts:
+        value = _bound_value(ctx, entry, quantity_part, where, rule, path)
+        if value is None:
+            return []
+        if FIELD_BY_PATH[path].kind is Kind.INTEGER:
+            # A whole count: "> 10" is at least 11, "< 3" at most 2, "≥ 2.5" at least 3.
+            if path == at_least:
+                value = math.floor(value) + 1 if strict == ">" else math.ceil(value)
+            else:
+                value = math.ceil(value) - 1 if strict == "<" else math.floor(value)
+        if rule.value is not ValueKind.QUANTITY:  # a quantity was checked when converted
+            problem = range_problem(path, value, f"{where}.value", entry.ref)
+            if problem is not None:
+                ctx.reject_value(problem, path, entry.ref)
+                return []
+        out.append((path, value))
+    # Inclusive bounds: "< 2 %" is held as at most 2, slightly wider than the report,
+    # which can only leave a comparison unknown, never decide one wrongly.
+    return out
+
+
+def _bound_value(
+    ctx: Context,
+    entry: Entry,
+    quantity: Mapping[str, Any],
+    where: str,
+    rule: ObservationRule,
+    path: str,
+) -> float | int | None:
+    if rule.value is ValueKind.QUANTITY:
+        return _in_case_unit(ctx, entry, quantity, where, rule, path)
+    unit = quantity.get("code") or quantity.get("unit") or ""
+    raw = number(quantity.get("value"))
+    if raw is None or not isinstance(unit, str) or unit.strip() not in _COUNT_UNITS:
+        _unusable(ctx, entry, rule, "the bound is not a count (a number without a unit)")
+        return None
+    return raw
 
 
 def _unit(quantity: Mapping[str, Any], base: str) -> tuple[str | None, str]:
@@ -212,7 +316,7 @@ def _count(
         return None
     problem = range_problem(rule.field, raw, where, entry.ref)
     if problem is not None:
-        ctx.flaw(problem, rule.field)
+        ctx.reject_value(problem, rule.field, entry.ref)
         return None
     return int(raw)
 
@@ -238,9 +342,11 @@ def _boolean(
 
 
 def _grade(
-    ctx: Context, entry: Entry, item: Mapping[str, Any], rule: ObservationRule
+    ctx: Context, entry: Entry, item: Mapping[str, Any], rule: ObservationRule, source: Source
 ) -> Scalar | None:
     for code in codings(item.get("valueCodeableConcept")):
+        if code in REPORTED_GRADE_ANSWERS:  # the grade as the report states it
+            ctx.add("pathology.reported_grade", REPORTED_GRADE_ANSWERS[code], source)
         if code in GRADE_ANSWERS:
             meaning = GRADE_ANSWERS[code]
             if meaning is None:
@@ -254,6 +360,64 @@ def _grade(
             return meaning
     _unusable(ctx, entry, rule, "the grade is not coded with SNOMED CT G1–G4")
     return None
+
+
+def _choice(
+    ctx: Context, entry: Entry, item: Mapping[str, Any], rule: ObservationRule
+) -> Scalar | None:
+    """One of the case field's choices, coded in nelm-value (the code is the value)."""
+    choices = FIELD_BY_PATH[rule.field].choices
+    coded = [
+        code
+        for system, code in codings(item.get("valueCodeableConcept"))
+        if system == NELM_VALUE and code in choices
+    ]
+    if len(set(coded)) == 1:
+        return coded[0]
+    _unusable(
+        ctx,
+        entry,
+        rule,
+        f"the value is not one nelm-value code of {', '.join(choices)}"
+        + (" (more than one given)" if len(set(coded)) > 1 else ""),
+    )
+    return None
+
+
+def _disease_status(ctx: Context, entry: Entry, when: When | None) -> None:
+    """mCODE Cancer Disease Status: a dated scan of the timeline (response, stable or
+    progression). Its ``focus``, when it names a cancer that is not neuroendocrine, sets
+    it aside (the status of another cancer says nothing about the NET)."""
+    resource = entry.resource
+    for focus in resource.get("focus") or ():
+        reference = focus.get("reference") if isinstance(focus, Mapping) else None
+        if (
+            isinstance(reference, str)
+            and ctx.cancers is not None
+            and ctx.cancers.known(reference)
+            and ctx.cancers.kind(reference) != "net"
+        ):
+            ctx.notes.add(
+                "set aside: the disease status of a cancer that is not a neuroendocrine neoplasm",
+                entry.ref,
+            )
+            return
+    answers = {
+        DISEASE_STATUS_ANSWERS[code]
+        for code in codings(resource.get("valueCodeableConcept"))
+        if code in DISEASE_STATUS_ANSWERS
+    }
+    if len(answers) != 1:
+        ctx.notes.add(
+            "timeline: disease status not used (not one of SNOMED CT improved 268910001, "
+            "stable 359746009, worsened 271299001)",
+            entry.ref,
+        )
+        return
+    if when is None:
+        ctx.notes.add("timeline: disease status not used (it has no date)", entry.ref)
+        return
+    ctx.scans.append((Source(entry.ref, entry.path, "LOINC 97509-4"), when, answers.pop()))
 
 
 def _tnm(

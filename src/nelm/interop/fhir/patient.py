@@ -113,7 +113,7 @@ def _read_patient(ctx: Context, entry: Entry) -> None:
                 f"an age of {youngest} years",
             )
             if problem is not None:
-                ctx.flaw(problem, "patient.age_years")
+                ctx.reject_value(problem, "patient.age_years", entry.ref)
             else:
                 ctx.add("patient.age_years", youngest, Source(entry.ref, entry.path, "birthDate"))
 

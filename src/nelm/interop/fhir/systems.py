@@ -23,6 +23,7 @@ __all__ = [
     "NELM_OBSERVATION",
     "NELM_PROCEDURE",
     "NELM_TAG",
+    "NELM_VALUE",
     "SNOMED",
     "UCUM",
     "Code",
@@ -49,6 +50,9 @@ NELM_OBSERVATION = "https://nelm.invalid/fhir/CodeSystem/nelm-observation"
 NELM_PROCEDURE = "https://nelm.invalid/fhir/CodeSystem/nelm-procedure"
 NELM_MEDICATION = "https://nelm.invalid/fhir/CodeSystem/nelm-medication"
 NELM_TAG = "https://nelm.invalid/fhir/CodeSystem/nelm-tag"
+# Answers to nelm-observation codes whose value is one of a case field's choices: the code
+# is the case-v1 value itself (``resectable_after_conversion``, ``above_liver``, ``G2``).
+NELM_VALUE = "https://nelm.invalid/fhir/CodeSystem/nelm-value"
 
 _LABELS = {
     LOINC: "LOINC",
@@ -62,6 +66,7 @@ _LABELS = {
     NELM_OBSERVATION: "nelm-observation",
     NELM_PROCEDURE: "nelm-procedure",
     NELM_MEDICATION: "nelm-medication",
+    NELM_VALUE: "nelm-value",
 }
 
 # Code systems written as their OID (HL7 OID registry; FHIR R4 "Using Codes in

@@ -15,11 +15,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from nelm.interop.fhir.codes import AMBIGUOUS_PROCEDURES, MEDICATIONS, PROCEDURES
+from nelm.interop.fhir.codes import (
+    AMBIGUOUS_PROCEDURES,
+    MEDICATIONS,
+    PRIMARY_RESECTION,
+    PROCEDURES,
+)
 from nelm.interop.fhir.collect import Source
-from nelm.interop.fhir.context import Context
+from nelm.interop.fhir.context import Context, TreatmentLine
 from nelm.interop.fhir.dates import when_of
 from nelm.interop.fhir.systems import Code, codings, label
+from nelm.interop.fhir.timeline import period_of
 from nelm.interop.fhir.validate import Entry
 
 __all__ = ["medication_index", "read_medication_statement", "read_procedure"]
@@ -35,10 +41,20 @@ def read_procedure(ctx: Context, entry: Entry) -> None:
     if ctx.after_assessment(entry, when_of(resource, "performedDateTime", "performedPeriod")):
         return
     found = False
+    start, stop = period_of(resource, "performedDateTime", "performedPeriod", point_ends=True)
     for code in codings(resource.get("code")):
-        if code in PROCEDURES:
+        if code == PRIMARY_RESECTION:
+            if start is not None:
+                ctx.primary_resections.append((Source(entry.ref, entry.path, label(code)), start))
+            else:
+                ctx.notes.add("timeline: a primary resection without a date", entry.ref)
+            found = True
+        elif code in PROCEDURES:
             path, value = PROCEDURES[code]
-            ctx.add(path, value, Source(entry.ref, entry.path, label(code)))
+            source = Source(entry.ref, entry.path, label(code))
+            ctx.add(path, value, source)
+            if path == "course.prior_treatments" and start is not None:
+                ctx.treatment_lines.append(TreatmentLine(source, str(value), start, stop))
             found = True
         elif code in AMBIGUOUS_PROCEDURES:
             ctx.notes.add(
@@ -76,10 +92,17 @@ def read_medication_statement(
     if ctx.after_assessment(entry, when):
         return
     found = False
+    start, stop = period_of(resource, "effectiveDateTime", "effectivePeriod", point_ends=False)
+    ongoing = stop is None and resource.get("status") in ("active", "on-hold")
+    given: set[str] = set()
     for code in _medication_codes(resource, medications):
         option = MEDICATIONS.get(code)
         if option is not None:
-            ctx.add("course.prior_treatments", option, Source(entry.ref, entry.path, label(code)))
+            source = Source(entry.ref, entry.path, label(code))
+            ctx.add("course.prior_treatments", option, source)
+            if start is not None and option not in given:  # one line per drug
+                ctx.treatment_lines.append(TreatmentLine(source, option, start, stop, ongoing))
+            given.add(option)
             found = True
     if not found:
         ctx.notes.add("not used: medication code not in the mapping table", entry.ref)

@@ -211,8 +211,7 @@ def _validate_shell(bundle: Mapping[str, Any]) -> list[Problem]:
             and "fullUrl" in entry
             and not (
                 isinstance(entry["fullUrl"], str)
-                and entry["fullUrl"].strip()
-                and not any(c.isspace() for c in entry["fullUrl"])
+                and entry["fullUrl"].split() == [entry["fullUrl"]]  # no whitespace, not empty
             )
         ):
             problems.append(

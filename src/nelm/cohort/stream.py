@@ -1,0 +1,196 @@
+"""``nelm batch`` with the polars engine: the whole file as one streaming query.
+
+Reading, preparing, validating (``nelm.cohort.validate.validation_plan``), evaluating
+(``CompiledKnowledge.plan``) and writing are one lazy polars query, run by polars'
+streaming engine: it reads the file in morsels and runs every step on every core at once,
+reading, computing and writing side by side, with memory bounded by the morsels in flight
+rather than by the file. Python does no work per row or per chunk on the way; the
+expressions are the same as those of the chunk path (``nelm.cohort.pipeline``), which the
+agreement tests hold to the per-case interpreter.
+
+The query has three ends, run together by ``pl.collect_all`` so that the file is read and
+validated once:
+
+* the result rows of the accepted cases → the output file;
+* the rows that validation flags for a second reading, their cells as they came and their
+  row number → a scratch Parquet file (none, usually);
+* the row numbers, a batch at a time → the row count and the progress bar.
+
+The flagged rows are then read again one by one, exactly as the chunk path reads them
+(``read_again``): each is rejected — its lines go to the rejects file, in row order — or
+turns out valid, only written in a way the plain reading does not take (`` 12 ``). Only in
+that rare last case does the query run a second time, with those rows merged back into
+their places by row number, so that the output keeps the input's order.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+
+from nelm.case.fields import OPTION_IDS
+from nelm.cohort.columns import STATUSES, status_column
+from nelm.cohort.io import InputFile, Outputs, Sink, file_format, rejects_path, text_column_exprs
+from nelm.cohort.pipeline import compiled_knowledge
+from nelm.cohort.summary import BatchSummary, Progress
+from nelm.cohort.validate import (
+    FLAG,
+    RAW,
+    REJECTS_SCHEMA,
+    TYPED_SCHEMA,
+    prepare_casts,
+    read_again,
+    validation_plan,
+)
+
+__all__ = ["PARQUET_OPTIONS", "ROW", "limit_read_ahead", "run_streaming"]
+
+ROW = "__row"
+"""The 0-based row number of the input, carried through the query."""
+PARQUET_OPTIONS: dict[str, Any] = {"statistics": False, "compression_level": 1}
+"""How the results are written (``LazyFrame.sink_parquet``, zstd); the floor benchmark
+(``tools/bench_batch_floor.py``) writes with the same options. Statistics would cost time
+and help no reader of a result file, which is read whole; zstd's level 1 instead of its
+default 3 writes a million result rows in 0.58 s of CPU instead of 0.66 s, for a file
+1 % larger (22.4 MB instead of 22.1)."""
+
+_READING_ERRORS = (pl.exceptions.PolarsError, OSError, pa.ArrowException)
+
+_PREFETCH = "POLARS_ROW_GROUP_PREFETCH_SIZE"
+"""How many Parquet row groups polars reads ahead of the query. By default it reads far
+ahead of the slower evaluation (the query alone peaked at 1.5 GB at 5 million rows here);
+two row groups ahead are as fast and about halve that peak (0.8 GB), though the whole run's
+still grows with the file (docs/benchmarks-cohort.md). Read by polars when a scan starts;
+a value the user set is kept."""
+
+
+@dataclass
+class _Rows:
+    """Counts the rows as the query passes them, and moves the progress bar."""
+
+    progress: Progress
+    count: int = 0
+
+    def add(self, batch: pl.DataFrame) -> None:
+        self.count += batch.height
+        self.progress.advance(batch.height)
+
+
+def limit_read_ahead() -> None:
+    """Have polars read at most two Parquet row groups ahead (``_PREFETCH``)."""
+    os.environ.setdefault(_PREFETCH, "2")
+
+
+def run_streaming(
+    source: InputFile, output: Path, chunk_size: int, progress: Progress, count_rows: bool
+) -> BatchSummary:
+    """Evaluate every row of ``source`` into ``output`` and its rejects file.
+
+    ``chunk_size`` is how many rows the progress bar advances by, and how many flagged rows
+    are read again at a time.
+    """
+    program = compiled_knowledge()
+    csv = file_format(output, "-o") == "csv"
+    limit_read_ahead()
+    summary = BatchSummary("polars", output, rejects_path(output))
+    progress.start(source.count_rows() if count_rows else None)
+    scan = source.scan()
+    try:
+        schema = scan.collect_schema()
+    except _READING_ERRORS as exc:
+        raise source.unreadable(exc) from None
+    casts = prepare_casts(schema)
+    prepared = scan.with_columns(casts) if casts else scan
+    prepared_schema = prepared.collect_schema()
+    checked = validation_plan(prepared, prepared_schema).with_row_index(ROW)
+    accepted = checked.filter(~pl.col(FLAG)).select(ROW, *TYPED_SCHEMA)
+    flagged = checked.filter(pl.col(FLAG)).select(
+        ROW, *(pl.col(RAW + name).alias(name) for name in prepared_schema)
+    )
+    rows = _Rows(progress)
+    with Outputs() as outputs, tempfile.TemporaryDirectory(prefix="nelm-batch.") as scratch:
+        rejects = outputs.open(summary.rejects, REJECTS_SCHEMA, "csv")
+        target = outputs.reserve(output)
+        flagged_path = Path(scratch) / "flagged.parquet"
+        _run(
+            source,
+            chunk_size,
+            [
+                _sink(program.plan(accepted.drop(ROW)), target, csv),
+                flagged.sink_parquet(flagged_path, lazy=True),
+                checked.select(ROW).sink_batches(rows.add, chunk_size=chunk_size, lazy=True),
+            ],
+        )
+        rescued = _settle(flagged_path, chunk_size, rejects, summary)
+        if rescued.height:  # rare: write again with them in their places
+            rescued = rescued.cast({ROW: accepted.collect_schema()[ROW]})
+            merged = accepted.merge_sorted(rescued.lazy(), key=ROW).drop(ROW)
+            _run(source, chunk_size, [_sink(program.plan(merged), target, csv)])
+        summary.rows = rows.count
+        summary.accepted = rows.count - summary.rejected_rows
+        summary.counts = _tally(target, csv)
+        outputs.commit()
+    return summary
+
+
+def _sink(results: pl.LazyFrame, target: Path, csv: bool) -> pl.LazyFrame:
+    if csv:
+        return results.with_columns(text_column_exprs(results.collect_schema())).sink_csv(
+            target, lazy=True
+        )
+    return results.sink_parquet(target, lazy=True, **PARQUET_OPTIONS)
+
+
+def _run(source: InputFile, chunk_size: int, queries: Sequence[pl.LazyFrame]) -> None:
+    """Run the queries together; a file that cannot be read is rejected as such."""
+    try:
+        pl.collect_all(queries, engine="streaming")
+    except _READING_ERRORS:
+        # The streaming engine does not say which step failed: read the file alone to
+        # tell a broken file (rejected, exit 2) from a fault of nelm's (raised as it is).
+        for _ in source.chunks(chunk_size):
+            pass
+        raise
+
+
+def _settle(flagged: Path, chunk_size: int, rejects: Sink, summary: BatchSummary) -> pl.DataFrame:
+    """Read the flagged rows again, write their rejects; the valid ones, typed, with
+    their row number."""
+    rescued: list[pl.DataFrame] = []
+    for batch in pl.scan_parquet(flagged).collect_batches(chunk_size=chunk_size):
+        positions = batch.get_column(ROW).to_list()
+        lines, valid, kept = read_again(batch.drop(ROW), positions, 1)
+        rejects.write(lines)
+        summary.rejected_rows += len(positions) - valid.height
+        summary.reject_lines += lines.height
+        if valid.height:
+            rescued.append(valid.select(pl.Series(ROW, kept), pl.all()))
+    if not rescued:
+        return pl.DataFrame(schema={ROW: pl.Int64(), **TYPED_SCHEMA})
+    return pl.concat(rescued)
+
+
+def _tally(written: Path, csv: bool) -> dict[str, dict[str, int]]:
+    """How many rows of the written results have each status, per option."""
+    scan = pl.scan_csv(written, infer_schema=False) if csv else pl.scan_parquet(written)
+    tallies = (
+        scan.select(
+            (pl.col(status_column(o)) == s).sum().alias(f"{o}\0{s}")
+            for o in OPTION_IDS
+            for s in STATUSES
+        )
+        .collect()
+        .row(0, named=True)
+    )
+    counts: dict[str, dict[str, int]] = {o: dict.fromkeys(STATUSES, 0) for o in OPTION_IDS}
+    for key, count in tallies.items():
+        option, status = key.split("\0")
+        counts[option][status] = int(count)
+    return counts

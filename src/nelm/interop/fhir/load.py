@@ -1,0 +1,131 @@
+"""Reading a FHIR record's text without holding the resources nelm never reads.
+
+Most of a hospital record is of types no rule reads (claims, explanations of benefit,
+encounters, scanned documents, immunizations, provenance: about 70 % of a Synthea
+record's bytes). :func:`load_record_text` parses a JSON object as ``json.loads`` does, but
+reads its top-level ``entry`` list one entry at a time (each with the C decoder) and keeps,
+of a resource whose type no reader uses, only ``resourceType``, ``id`` and ``meta`` (what
+the notes name and a history Bundle orders by). So the record is never held whole as Python
+objects: the peak is the resources read plus one entry.
+
+The result equals ``json.loads`` except for those stubs. Anything the fast path does not
+expect (YAML, a top-level list, malformed JSON) is read by
+:func:`nelm.case.document.load_document_text`, which also gives every error message.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from nelm.case.document import (
+    check_document_size,
+    load_document_text,
+    strict_json_decoder,
+    value_problems,
+)
+from nelm.errors import InputRejected, Problem
+from nelm.interop.fhir.validate import MAPPED_TYPES
+
+__all__ = ["READ_TYPES", "load_record_text"]
+
+READ_TYPES = frozenset({*MAPPED_TYPES, "BodyStructure"})
+"""Resource types some reader looks into (BodyStructure: the site of a tumour size)."""
+
+_KEPT = ("resourceType", "id", "meta")
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+class _UnexpectedError(ValueError):
+    """The text is not what the fast path reads: read it the ordinary way."""
+
+
+def load_record_text(text: str, *, source: str, max_bytes: int) -> Any:
+    """Parse a FHIR record (JSON), slimming the resources no reader uses; reject as
+    :func:`~nelm.case.document.load_document_text` does."""
+    check_document_size(text, source, max_bytes)
+    try:
+        parsed = _object(text, strict_json_decoder())
+    except (_UnexpectedError, ValueError, IndexError):
+        return load_document_text(text, source=source, max_bytes=max_bytes)
+    except RecursionError:
+        raise InputRejected(
+            [Problem("", f"a case document in {source}", "structures nested too deeply to read")]
+        ) from None
+    problems = value_problems(text, parsed)
+    if problems:
+        raise InputRejected(problems)
+    return parsed
+
+
+def _skip(text: str, at: int) -> int:
+    match = _SPACE.match(text, at)
+    assert match is not None  # the pattern matches the empty string
+    return match.end()
+
+
+def _object(text: str, decoder: json.JSONDecoder) -> dict[str, Any]:
+    at = _skip(text, 0)
+    if text[at] != "{":
+        raise _UnexpectedError
+    result: dict[str, Any] = {}
+    at = _skip(text, at + 1)
+    if text[at] == "}":
+        return _end(text, at + 1, result)
+    while True:
+        if text[at] != '"':
+            raise _UnexpectedError
+        key, at = decoder.raw_decode(text, at)
+        at = _skip(text, at)
+        if text[at] != ":":
+            raise _UnexpectedError
+        at = _skip(text, at + 1)
+        if key == "entry" and text[at] == "[":
+            value, at = _entries(text, at, decoder)
+        else:
+            value, at = decoder.raw_decode(text, at)
+        if key in result:
+            raise _UnexpectedError  # a duplicate key: the ordinary reader names it
+        result[key] = value
+        at = _skip(text, at)
+        if text[at] == ",":
+            at = _skip(text, at + 1)
+        elif text[at] == "}":
+            return _end(text, at + 1, result)
+        else:
+            raise _UnexpectedError
+
+
+def _end(text: str, at: int, result: dict[str, Any]) -> dict[str, Any]:
+    if _skip(text, at) != len(text):
+        raise _UnexpectedError  # trailing data
+    return result
+
+
+def _entries(text: str, at: int, decoder: json.JSONDecoder) -> tuple[list[Any], int]:
+    items: list[Any] = []
+    at = _skip(text, at + 1)
+    if text[at] == "]":
+        return items, at + 1
+    while True:
+        item, at = decoder.raw_decode(text, at)
+        items.append(_slim(item))
+        at = _skip(text, at)
+        if text[at] == ",":
+            at = _skip(text, at + 1)
+        elif text[at] == "]":
+            return items, at + 1
+        else:
+            raise _UnexpectedError
+
+
+def _slim(entry: Any) -> Any:
+    if not isinstance(entry, dict):
+        return entry
+    resource = entry.get("resource")
+    if isinstance(resource, dict):
+        kind = resource.get("resourceType")
+        if isinstance(kind, str) and kind not in READ_TYPES:
+            entry["resource"] = {key: resource[key] for key in _KEPT if key in resource}
+    return entry

@@ -1,0 +1,149 @@
+"""A number entered in another unit is shown as entered, the converted value beside it,
+wherever the assessment shows it: each criterion's value (JSON, text report, HTML and PDF
+report), the warnings and the board's facts. The engine decides on the converted value.
+
+Conversions: 1 × 10⁹/L = 1,000 /µL; bilirubin 17.1 µmol/L = 1 mg/dL; 10 mm = 1 cm
+(Young DS, Ann Intern Med 1987;106:114-129). Thresholds: TAE/TACE need bilirubin < 2 mg/dL
+and platelets > 100,000 (002 §3.3: "platelet count > 100,000/mL, serum bilirubin < 2 mg/dL").
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nelm.report.board import board_view
+from nelm.report.html import render_html
+from nelm.report.text import render_text
+from nelm.service import assess_mapping
+from tests.engine.cases import BASE, with_changes
+
+ENTERED: dict[str, Any] = {
+    "labs.platelets_per_ul": {"value": 210, "unit": "10⁹/L"},
+    # 15 µmol/L = 0.88 mg/dL: below 2 mg/dL
+    "labs.bilirubin_mg_dl": {"value": 15, "unit": "µmol/L"},
+    "liver.largest_lesion_cm": None,
+    "liver.largest_lesion_cm_at_most": {"value": 30, "unit": "mm"},
+}
+PLATELETS = "Platelets 210 10⁹/L (210,000 /µL)"
+BILIRUBIN = "Bilirubin 15 µmol/L (0.88 mg/dL)"
+LARGEST = "Largest liver lesion ≤ 30 mm (≤ 3 cm) (as reported)"
+
+
+@pytest.fixture(scope="module")
+def doc() -> dict[str, Any]:
+    return assess_mapping(with_changes(BASE, ENTERED), with_evidence=False)
+
+
+def _criterion(doc: dict[str, Any], option: str, criterion: str) -> dict[str, Any]:
+    return next(c for c in doc["options"][option]["criteria"] if c["id"] == criterion)
+
+
+def test_criterion_values_show_the_number_as_entered_and_decide_on_the_converted(
+    doc: dict[str, Any],
+) -> None:
+    platelets = _criterion(doc, "tace", "tace.platelets")
+    assert (platelets["value"], platelets["result"]) == (PLATELETS, "met")
+    bilirubin = _criterion(doc, "tace", "tace.bilirubin")
+    assert (bilirubin["value"], bilirubin["result"]) == (BILIRUBIN, "met")
+    values = {c["value"] for o in doc["options"].values() for c in o["criteria"]}
+    assert any(LARGEST in v for v in values)
+
+
+def test_the_converted_value_decides() -> None:
+    """40 µmol/L is 2.34 mg/dL: not below 2 mg/dL, whatever the number 40 looks like."""
+    changes = {**ENTERED, "labs.bilirubin_mg_dl": {"value": 40, "unit": "µmol/L"}}
+    doc = assess_mapping(with_changes(BASE, changes), with_evidence=False)
+    bilirubin = _criterion(doc, "tace", "tace.bilirubin")
+    assert bilirubin["value"] == "Bilirubin 40 µmol/L (2.34 mg/dL)"
+    assert bilirubin["result"] == "not_met"
+
+
+SHOWN = (BILIRUBIN, "≤ 30 mm (≤ 3 cm)", PLATELETS)
+
+
+def test_the_text_report_shows_them(doc: dict[str, Any]) -> None:
+    text = render_text(doc, width=400)
+    for shown in SHOWN:
+        assert shown in text
+
+
+def test_the_html_report_shows_them(doc: dict[str, Any]) -> None:
+    html = render_html(doc)
+    for shown in SHOWN:
+        assert shown in html
+
+
+def test_the_pdf_report_shows_them(doc: dict[str, Any], tmp_path: Path) -> None:
+    if not shutil.which("pdftotext"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("pdftotext (poppler-utils) is missing")
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    try:
+        from nelm.report.pdf import render_pdf
+
+        pdf = render_pdf(doc)
+    except Exception as exc:  # WeasyPrint's libraries missing
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"PDF output not available here: {exc}")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert "210 10⁹/L (210,000 /µL)" in flat
+    assert "15 µmol/L (0.88 mg/dL)" in flat
+
+
+def test_the_board_facts_show_them(doc: dict[str, Any]) -> None:
+    facts = {f.label: f.value for f in board_view(doc).facts}
+    assert "platelets 210 10⁹/L (210,000 /µL)" in facts["Key labs"]
+    assert "bilirubin 15 µmol/L (0.88 mg/dL)" in facts["Key labs"]
+    assert "largest ≤ 30 mm (3 cm)" in facts["Liver"]
+
+
+def test_the_board_facts_show_a_reported_range_instead_of_unknown() -> None:
+    """'More than 10' lesions (a lower bound) is not "lesion count not known"."""
+    doc = assess_mapping(
+        with_changes(BASE, {"liver.lesion_count": None, "liver.lesion_count_at_least": 11}),
+        with_evidence=False,
+    )
+    facts = {f.label: f.value for f in board_view(doc).facts}
+    assert "≥ 11 lesions" in facts["Liver"]
+
+
+def test_the_board_warnings_read_with_labels_and_whole_numbers() -> None:
+    """The board reads labels, not paths, and never a duplicated label; 5,000 stays 5,000
+    (it once read "5,Ngongoni 2022" and "Platelets (Platelets)")."""
+    doc_in: dict[str, Any] = with_changes(
+        BASE, {"labs.platelets_per_ul": {"value": 2, "unit": "10⁹/L"}}
+    )
+    doc_in["confirmed"] = ["labs.platelets_per_ul"]
+    view = board_view(assess_mapping(doc_in, with_evidence=False))
+    first = view.warnings[0]
+    assert first.startswith("Platelets 2 10⁹/L (2,000 /µL) is outside the plausible range 5,000–")
+    assert "labs.platelets_per_ul" not in first
+    from markupsafe import Markup
+
+    from nelm.report.board import cite_in_text
+
+    shown = str(cite_in_text(first, view.references))
+    assert "5,000–1,500,000 /µL" in shown and "Ngongoni" not in shown
+    assert isinstance(cite_in_text(first, view.references), Markup)
+
+
+def test_the_staging_explanation_shows_the_primary_size_as_entered() -> None:
+    """003 Tables 2 and 3 stage the pancreatic primary by its size in cm: 32 mm is 3.2 cm."""
+    doc = assess_mapping(
+        with_changes(BASE, {"primary.size_cm": {"value": 32, "unit": "mm"}}), with_evidence=False
+    )
+    explanations = doc["classification"]["explanations"]
+    staged = [v for k, v in explanations.items() if k.startswith("stage_")]
+    assert staged and all("primary 32 mm (3.2 cm)" in text for text in staged)

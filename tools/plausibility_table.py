@@ -1,0 +1,141 @@
+"""Write docs/plausibility.md from the field table, plausibility.yaml and the entry units.
+
+    PYTHONPATH=src python tools/plausibility_table.py [--check]
+
+With ``--check`` nothing is written; the exit status is 1 when the page is not current
+(tests/case/test_plausibility_table.py runs this).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from nelm.case.fields import FIELDS, Kind
+from nelm.case.plausibility import Slip, plausible_ranges
+from nelm.case.units import ENTRY_UNITS, clinical_number
+
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "plausibility.md"
+
+INTRO = """\
+# Plausibility: hard ranges, plausible ranges, unit slips, contradictions
+
+<!-- Written by tools/plausibility_table.py from src/nelm/case/fields.py,
+src/nelm/case/data/plausibility.yaml and src/nelm/case/units.py; do not edit by hand. -->
+
+Every number of case-v1 has a **hard range** (case-v1; outside it the value is rejected) and,
+in `src/nelm/case/data/plausibility.yaml`, a **plausible range** set well outside the
+reference interval named beside it, so that it catches slips (a unit, a decimal point)
+rather than disease. A value inside the hard range but outside the plausible range is
+accepted by the CLI, the API and the web form only when confirmed (the case document's
+`confirmed` list, or the form's "confirm this value as entered" box), and every assessment
+shows it as a warning at the top, confirmed or not; a FHIR bundle or a cohort row, which
+cannot confirm, is accepted with the warning. Where the number read in a usual wrong unit
+falls inside the plausible range, the message names the slip, in the rejection of a hard
+range as well ("labs.hemoglobin_g_dl: must be a number between 2 and 25, got 130 (did you
+mean 130 g/L = 13 g/dL?)"). A bound (`…_at_least`, `…_at_most`) has the range, slips and
+units of the number it bounds.
+
+Where the plausible range equals the hard range, every value the contract allows occurs in
+practice (the reference says why). Two slips cannot be told from the value alone and are
+caught as contradictions instead: a Ki-67 index or a tumour burden entered as a fraction
+(0.25 for 25 %), since an index or a burden below 1 % is real.
+
+**FHIR records** give the same warnings (docs/fhir-mapping.md): an implausible value is
+used as sent, with the same message and hint, naming the resource it came from; a value
+outside the hard range is not a refusal of the record but leaves that one field unknown,
+with an `out_of_range` warning at the top naming the field, the resource, the value as
+sent and the same hint ("Haemoglobin (labs.hemoglobin_g_dl): Observation/hb gives 130 g/dL,
+outside what case-v1 accepts (a number between 2 and 25 g/dL): did you mean 130 g/L =
+13 g/dL?"). Both are listed in the data-quality list, which CDS Hooks shows on its
+data-quality card. Tests: `tests/interop/test_fhir_plausibility.py`.
+
+A number entered in another unit (last column; `{"value": 30, "unit": "mm"}`) is kept as
+entered and shown with the converted value beside it ("30 mm (3 cm)") in every criterion
+value, warning and report.
+
+"""
+
+CONTRADICTIONS = """
+## Contradictions
+
+Flagged as warnings (never rejected: the board decides which statement is right), each
+naming its fields and the likely fix, by `nelm.engine.consistency`:
+
+- SSTR imaging negative with a Krenning score ≥ 2 (uptake at least that of normal liver), or
+  positive with Krenning 0; Krenning score against uptake versus liver (Krenning 1994);
+- a reported WHO grade against the grade of the Ki-67 index and mitotic count (000 §1: the
+  higher index decides), naming a Ki-67 fraction (0.25) when read as a percentage it gives
+  the reported grade; a reported NEC with "well differentiated"; a reported G1–G3 with
+  "poorly differentiated";
+- a refractory syndrome with no functional syndrome (read as no refractory syndrome:
+  001 Debulking surgery, 001 Table 2);
+- resection margin or months since resection for a primary given as not resected;
+- progression on a somatostatin analogue with prior treatments that list none;
+- months since resection or of stable disease longer than the patient's age (a number in
+  years or days where months are asked);
+- a tumour burden below what the largest lesion alone fills: at least π d³/24 (an ellipsoid
+  with the largest diameter d and half of it in the other two directions) of a 2,500 mL
+  liver (standard liver volume ≈ 706 × BSA + 2.4 mL, about 1,300 mL at 1.8 m²: Urata K et
+  al., Hepatology 1995;21:1317-1321), naming the fraction when × 100 it fits;
+- a tumour burden far above what the lesions can fill: more than three times, and 10
+  points above, the lesion count times a sphere of the largest diameter (π d³/6) beside at
+  least 700 mL of liver (Urata: 706 × BSA at 1.0 m²); a burden estimated by eye within that
+  margin is not flagged.
+
+Tests: `tests/case/test_plausibility.py` (each range just inside and just outside both
+ends), `tests/case/test_plausibility_audit.py` (each slip and contradiction on both sides),
+`tests/web/test_plausibility_everywhere.py` (the CLI, the API and the form alike).
+"""
+
+
+def _slip(slip: Slip) -> str:
+    if slip.factor is not None:
+        factor = f"{slip.factor:g}"
+        return f"{slip.unit} (× {factor})"
+    if slip.bands:
+        return f"{slip.unit} read as {slip.shown_unit}"
+    return slip.unit
+
+
+def page() -> str:
+    ranges = plausible_ranges()
+    rows = [
+        "| Field | Unit | Hard range | Plausible range | Reference | Slips named | "
+        "Also entered in | Sources |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for spec in FIELDS:
+        if spec.kind not in (Kind.NUMBER, Kind.INTEGER) or spec.bound_of is not None:
+            continue
+        r = ranges[spec.path]
+        named = [_slip(s) for s in r.slips] + ([f"else: {r.advice}"] if r.advice else [])
+        slips = "; ".join(named) or "—"
+        units = ", ".join(u.label for u in ENTRY_UNITS.get(spec.path, ())[1:]) or "—"
+        sources = "; ".join(s.split(". ")[0].split(" (")[0] for s in r.sources)
+        rows.append(
+            f"| `{spec.path}` | {spec.unit or '—'} | {spec.range_text() or 'any'} | "
+            f"{clinical_number(r.low)}–{clinical_number(r.high)} | {r.reference} | {slips} | "
+            f"{units} | {sources} |"
+        )
+    return INTRO + "\n".join(rows) + "\n\nFull citations are in the YAML file.\n" + CONTRADICTIONS
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args()
+    text = page()
+    if args.check:
+        current = PAGE.read_text("utf-8") == text
+        if not current:
+            print(f"{PAGE} is not current: run tools/plausibility_table.py", file=sys.stderr)
+        return 0 if current else 1
+    PAGE.write_text(text, "utf-8")
+    print(PAGE)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
