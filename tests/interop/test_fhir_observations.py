@@ -40,11 +40,11 @@ def _value(mapping: FhirMapping, path: str) -> Any:
     [
         # LOINC 1975-2 Bilirubin.total [Mass/volume] in Serum or Plasma
         ("1975-2", "mg/dL", 1.4, "labs.bilirubin_mg_dl", 1.4),
-        # LOINC 14631-6 Bilirubin.total [Moles/volume]: 34.2 µmol/L × 0.058466 = 2.0 mg/dL
-        ("14631-6", "umol/L", 34.2, "labs.bilirubin_mg_dl", 1.9995),
+        # LOINC 14631-6 Bilirubin.total [Moles/volume]: 34.2 µmol/L ÷ 17.1 = 2.0 mg/dL (Young 1987)
+        ("14631-6", "umol/L", 34.2, "labs.bilirubin_mg_dl", 2.0),
         # LOINC 1751-7 Albumin [Mass/volume] in Serum or Plasma: 38 g/L = 3.8 g/dL
         ("1751-7", "g/L", 38, "labs.albumin_g_dl", 3.8),
-        # LOINC 2160-0 Creatinine [Mass/volume]; 14682-9 [Moles/volume]: 88.4 µmol/L ≈ 1 mg/dL
+        # LOINC 2160-0 Creatinine [Mass/volume]; 14682-9 [Moles/volume]: 88.4 µmol/L = 1 mg/dL
         ("2160-0", "mg/dL", 0.9, "labs.creatinine_mg_dl", 0.9),
         ("14682-9", "umol/L", 88.4, "labs.creatinine_mg_dl", 1.0),
         # LOINC eGFR: 33914-3 (MDRD), 62238-1 (CKD-EPI), 98979-8 (CKD-EPI 2021)
@@ -60,7 +60,7 @@ def _value(mapping: FhirMapping, path: str) -> Any:
         # LOINC 718-7 Hemoglobin [Mass/volume] in Blood; mmol/L × 1.61145 = g/dL
         ("718-7", "g/dL", 12.5, "labs.hemoglobin_g_dl", 12.5),
         ("718-7", "g/L", 125, "labs.hemoglobin_g_dl", 12.5),
-        ("718-7", "mmol/L", 7.8, "labs.hemoglobin_g_dl", 12.5693),
+        ("718-7", "mmol/L", 7.8, "labs.hemoglobin_g_dl", 12.5658),  # 7.8 × 1.611 (Young 1987)
         # LOINC 6690-2 Leukocytes [#/volume] in Blood by Automated count
         ("6690-2", "10*9/L", 6.4, "labs.wbc_per_ul", 6_400),
         # LOINC 29593-1 Cells.Ki-67 nuclear Ag/cells in Tissue by Immune stain (%)

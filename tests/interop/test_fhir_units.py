@@ -8,19 +8,19 @@ from nelm.interop.fhir.units import KINDS, UnitError, convert, normalize_unit
 
 
 def test_bilirubin_umol_per_l_to_mg_per_dl() -> None:
-    # Bilirubin C33H36N4O6, molar mass 584.66 g/mol: 1 µmol/L = 584.66 µg/L
-    # = 58.466 µg/dL = 0.058466 mg/dL, i.e. mg/dL = µmol/L ÷ 17.104 (clinically "÷ 17.1").
-    assert convert("bilirubin", 17.1, "umol/L") == pytest.approx(1.0, rel=2e-3)
-    assert convert("bilirubin", 100, "umol/L") == pytest.approx(5.8466)
+    # Young DS, Ann Intern Med 1987;106:114-129: bilirubin 17.1 µmol/L = 1 mg/dL (the
+    # factor a typed case uses too, so 34.2 µmol/L is exactly the 2 mg/dL of 002 §3.3).
+    assert convert("bilirubin", 17.1, "umol/L") == pytest.approx(1.0)
+    assert convert("bilirubin", 34.2, "umol/L") == pytest.approx(2.0)
+    assert convert("bilirubin", 100, "umol/L") == pytest.approx(100 / 17.1)
     assert convert("bilirubin", 1.2, "mg/dL") == 1.2
-    assert convert("bilirubin", 0.1, "mmol/L") == pytest.approx(5.8466)
+    assert convert("bilirubin", 0.1, "mmol/L") == pytest.approx(100 / 17.1)
 
 
 def test_creatinine_umol_per_l_to_mg_per_dl() -> None:
-    # Creatinine C4H7N3O, molar mass 113.12 g/mol: 1 µmol/L = 113.12 µg/L
-    # = 0.011312 mg/dL, i.e. mg/dL = µmol/L ÷ 88.4.
-    assert convert("creatinine", 88.4, "umol/L") == pytest.approx(1.0, rel=1e-3)
-    assert convert("creatinine", 1000, "umol/L") == pytest.approx(11.312)
+    # Young 1987: creatinine 88.4 µmol/L = 1 mg/dL.
+    assert convert("creatinine", 88.4, "umol/L") == pytest.approx(1.0)
+    assert convert("creatinine", 150, "umol/L") == pytest.approx(150 / 88.4)
 
 
 def test_albumin_g_per_l_to_g_per_dl() -> None:
@@ -30,8 +30,8 @@ def test_albumin_g_per_l_to_g_per_dl() -> None:
 
 
 def test_haemoglobin_mmol_per_l_to_g_per_dl() -> None:
-    # Iron-based monomer (¼ tetramer) 16 114.5 g/mol: 1 mmol/L = 16.1145 g/L = 1.61145 g/dL.
-    assert convert("hemoglobin", 8.0, "mmol/L") == pytest.approx(12.8916)
+    # Iron-based monomer (¼ tetramer): 1 mmol/L = 1.611 g/dL (Young 1987).
+    assert convert("hemoglobin", 8.0, "mmol/L") == pytest.approx(8.0 * 1.611)
     assert convert("hemoglobin", 130, "g/L") == pytest.approx(13.0)
 
 

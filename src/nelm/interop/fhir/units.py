@@ -4,13 +4,15 @@ Each *quantity kind* names the unit the case document uses (case-v1) and the uni
 accepts, with the factor that converts a value in that unit into the case unit
 (``case_value = value × factor``). The factors and where they come from:
 
-* bilirubin, total — case unit mg/dL. Molar mass of bilirubin C33H36N4O6 = 584.66 g/mol,
-  so 1 µmol/L = 584.66 µg/L = 0.058466 mg/dL (the clinical rule of thumb "÷ 17.1").
-* creatinine — case unit mg/dL. Molar mass C4H7N3O = 113.12 g/mol, so
-  1 µmol/L = 113.12 µg/L = 0.011312 mg/dL (the rule of thumb "÷ 88.4").
+* bilirubin, total — case unit mg/dL; 17.1 µmol/L = 1 mg/dL.
+* creatinine — case unit mg/dL; 88.4 µmol/L = 1 mg/dL.
+  (Both, and haemoglobin's 1.611, are the conversion factors of Young 1987, the same the
+  case document uses for a value entered in µmol/L or mmol/L: ``nelm.case.units``. One
+  table, so that a record and a typed case decide alike at a threshold such as bilirubin
+  2 mg/dL = 34.2 µmol/L.)
 * albumin — case unit g/dL. 1 g/L = 0.1 g/dL (1 dL = 0.1 L); 1 g/100 mL = 1 g/dL.
 * haemoglobin — case unit g/dL. SI laboratories report the iron-based monomer
-  (¼ tetramer, 16 114.5 g/mol): 1 mmol/L = 16.1145 g/L = 1.61145 g/dL.
+  (¼ tetramer): 1 mmol/L = 1.611 g/dL (Young 1987).
 * platelets and leukocytes — case unit per µL. 1 L = 10⁶ µL, so 10⁹/L = 10³/µL and
   10³/µL (= "K/µL") = 1000 per µL; 1 mm³ = 1 µL.
 * enzymes (LDH, AST) — case unit U/L. 1 U = 1 µmol/min and 1 kat = 1 mol/s, so
@@ -37,6 +39,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from nelm.case.units import entry_unit
 from nelm.errors import UnitError
 
 __all__ = ["KINDS", "QuantityKind", "UnitError", "convert", "normalize_unit"]
@@ -76,14 +79,19 @@ def normalize_unit(unit: str) -> str:
     return re.sub(r"[A-Za-z]+", lambda m: m[0][:-1] + "L" if m[0] in _LITRES else m[0], text)
 
 
-# Molar masses used for the SI → conventional factors (g/mol).
-BILIRUBIN_G_PER_MOL = 584.66
-CREATININE_G_PER_MOL = 113.12
-HEMOGLOBIN_MONOMER_G_PER_MOL = 16_114.5
 
-_BILIRUBIN_UMOL = BILIRUBIN_G_PER_MOL / 10_000  # µmol/L → mg/dL: × M µg/L ÷ 10 000 µg/dL
-_CREATININE_UMOL = CREATININE_G_PER_MOL / 10_000
-_HEMOGLOBIN_MMOL = HEMOGLOBIN_MONOMER_G_PER_MOL / 10_000  # mmol/L → g/dL: × M mg/L ÷ 10 000
+
+def _case_factor(path: str, label: str) -> float:
+    """The factor the case document uses for a value of ``path`` entered in ``label``."""
+    unit = entry_unit(path, label)
+    if unit is None:  # pragma: no cover - the case table lists these units
+        raise LookupError(f"{path} has no entry unit {label}")
+    return unit.factor
+
+
+_BILIRUBIN_UMOL = _case_factor("labs.bilirubin_mg_dl", "µmol/L")  # µmol/L → mg/dL
+_CREATININE_UMOL = _case_factor("labs.creatinine_mg_dl", "µmol/L")
+_HEMOGLOBIN_MMOL = _case_factor("labs.hemoglobin_g_dl", "mmol/L")  # mmol/L → g/dL
 
 _PER_UL = {
     "/uL": 1.0,
