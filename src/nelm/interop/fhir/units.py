@@ -79,8 +79,6 @@ def normalize_unit(unit: str) -> str:
     return re.sub(r"[A-Za-z]+", lambda m: m[0][:-1] + "L" if m[0] in _LITRES else m[0], text)
 
 
-
-
 def _case_factor(path: str, label: str) -> float:
     """The factor the case document uses for a value of ``path`` entered in ``label``."""
     unit = entry_unit(path, label)
