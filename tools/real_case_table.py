@@ -80,6 +80,7 @@ def build() -> str:
     # Some reports name a step that maps to several options (cr26: "resection of the liver
     # metastases"); this counts the cases where at least one of them is in the first two.
     any_in_first_two = 0
+    differs: list[str] = []
     # A grade counts as stated when the encoded case holds one the report gave before the
     # decision (a reported grade, a Ki-67 or a mitotic count); grades learnt only later, from
     # the resected specimen, are left out of the case and named under "not_encoded".
@@ -103,6 +104,11 @@ def build() -> str:
         first = record["decision"]["chosen"][0] if record["decision"]["chosen"] else []
         rated, why, agrees = _verdict(doc, first)
         in_first_two += agrees
+        note = record.get("where_nelm_differs")
+        if note:
+            differs.append(
+                f"- **{path.stem.split('-')[0]}**: {note['text']} ({'; '.join(note['sources'])})"
+            )
         first_two = {o for step in doc["plan"][:2] for o in step["options"]}
         any_in_first_two += any(o in first_two for o in first)
         eligible_or_conditional += all(doc["options"][o]["status"] != "ineligible" for o in first)
@@ -159,7 +165,16 @@ def build() -> str:
         "that choice | Why not, or what is needed | Most decisive investigation |",
         "|---|---|---|---|---|---|---|",
     ]
-    return "\n".join(header + rows) + "\n"
+    footer = [
+        "",
+        "## Where nelm's first two steps differ from the team's choice",
+        "",
+        "Written from the reports and the sources (`where_nelm_differs` in each case file); a "
+        "test checks that every case whose choice is not in nelm's first two steps has one.",
+        "",
+        *differs,
+    ]
+    return "\n".join(header + rows + footer) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -258,3 +258,17 @@ def test_sstr_on_immunohistochemistry_answers_when_imaging_is_silent() -> None:
         _result({"case_id": "i", "pathology": {"sstr_ihc_positive": True}}, "ssa", "sstr") == "met"
     )
     assert _result({"case_id": "i"}, "ssa", "sstr") == "unknown"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_where_the_plan_differs_from_the_team_the_case_says_why(name: str) -> None:
+    """Where an option the team chose first is not in nelm's first two plan steps, the case
+    file says why, from the report and the sources it names (docs/real-cases.md)."""
+    record, doc = _load(name), _assessed(name)
+    first_two = {o for step in doc["plan"][:2] for o in step["options"]}
+    chosen = {o for group in record["decision"]["chosen"] for o in group}
+    note = record.get("where_nelm_differs")
+    if not chosen <= first_two:
+        assert note is not None, f"{name}: {sorted(chosen - first_two)} not in the first two"
+    if note is not None:
+        assert note["text"].strip() and note["sources"]
