@@ -272,3 +272,33 @@ def test_where_the_plan_differs_from_the_team_the_case_says_why(name: str) -> No
         assert note is not None, f"{name}: {sorted(chosen - first_two)} not in the first two"
     if note is not None:
         assert note["text"].strip() and note["sources"]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_every_open_criterion_waits_for_a_fact_the_report_does_not_state(name: str) -> None:
+    """Issue 9's "every verdict that the report's stated facts decide is decided": a criterion
+    left unknown must read a fact the case does not state (a derived fact counts by the case
+    fields that would settle it), or a number the report gives only as a bound, which stays
+    unknown when it straddles the threshold (interval logic). A relative contraindication is
+    left open by design (a judgement for the board)."""
+    from nelm.knowledge.conditions import fields_of
+    from nelm.knowledge.loader import load_knowledge
+
+    kb = load_knowledge()
+    options = kb.options.values() if isinstance(kb.options, dict) else kb.options
+    criteria = {c.id: c for o in options for c in o.criteria}
+    case, doc = _load(name)["case"], _assessed(name)
+    stated = {f"{s}.{k}" for s, body in case.items() if isinstance(body, dict) for k in body}
+    bounded = {p.rsplit("_at_", 1)[0] for p in stated if "_at_" in p}
+    settle = doc["classification"]["settle_with"]
+    for option in doc["options"].values():
+        for c in option["criteria"]:
+            criterion = criteria[c["id"]]
+            if c["result"] != "unknown" or criterion.relative:
+                continue
+            reads: set[str] = set()
+            for field in fields_of(criterion.condition):
+                derived = field.split(".", 1)[1] if field.startswith("derived.") else None
+                reads |= set(settle.get(derived, ())) or {field} if derived else {field}
+            waiting = reads - stated
+            assert waiting or reads & bounded, f"{c['id']} reads only stated facts: {reads}"
