@@ -300,14 +300,39 @@ def test_a_surgeons_judgement_reaches_the_assessment() -> None:
         (SNOMED, "46659004", "vhl"),
         # SNOMED CT 92824003 Neurofibromatosis type 1
         (SNOMED, "92824003", "nf1"),
-        # ICD-10-CM E31.21 Multiple endocrine neoplasia [MEN] type I; Q85.01 NF type 1
+        # SNOMED CT 7199000 Tuberous sclerosis syndrome (disorder) (value set
+        # be-vs-diagnostic-imaging-indication, GitHub hl7-be/referral)
+        (SNOMED, "7199000", "tuberous_sclerosis"),
+        # ICD-10-CM, CDC tabular list of 1 April 2026: E31.21 Multiple endocrine neoplasia
+        # [MEN] type I; Q85.01 Neurofibromatosis, type 1; Q85.1 Tuberous sclerosis;
+        # Q85.83 Von Hippel-Lindau syndrome
         (ICD10_CM, "E31.21", "men1"),
         (ICD10_CM, "Q85.01", "nf1"),
+        (ICD10_CM, "Q85.1", "tuberous_sclerosis"),
+        (ICD10_CM, "Q851", "tuberous_sclerosis"),  # the same code without its dot
+        (ICD10_CM, "Q85.83", "vhl"),
     ],
 )
 def test_hereditary_syndromes(system: str, code: str, syndrome: str) -> None:
     mapping = _map(condition_resource("s", system, code))
     assert _value(mapping, "patient.hereditary_syndromes") == [syndrome]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # ICD-10-CM (CDC tabular list, 1 April 2026): E31.20 "Multiple endocrine neoplasia
+        # [MEN] syndrome, unspecified" names no type (MEN4 has no code of its own); Q85.89
+        # "Other phakomatoses, not elsewhere classified" holds Peutz-Jeghers and
+        # Sturge-Weber, not VHL (Q85.83) or tuberous sclerosis (Q85.1).
+        "E31.20",
+        "Q85.89",
+    ],
+)
+def test_a_syndrome_code_that_names_no_listed_syndrome_leaves_the_list_unknown(code: str) -> None:
+    mapping = _map(condition_resource("s", ICD10_CM, code))
+    assert _value(mapping, "patient.hereditary_syndromes") is None
+    assert "patient.hereditary_syndromes" in mapping.unmapped
 
 
 def test_a_hereditary_syndrome_is_the_patients_even_without_a_net() -> None:

@@ -375,15 +375,28 @@ def _hereditary(syndrome: str) -> ConditionMeaning:
 # Hereditary tumour syndromes (patient.hereditary_syndromes). SNOMED CT 30664006 Multiple
 # endocrine neoplasia, type 1; 46659004 Von Hippel-Lindau syndrome; 92824003
 # Neurofibromatosis type 1 (each as listed in published SNOMED CT disorder tables, e.g.
-# ClinVar-derived condition lists); ICD-10-CM E31.21 Multiple endocrine neoplasia [MEN]
-# type I, Q85.01 Neurofibromatosis, type 1. MEN4 and tuberous sclerosis are absent: no
-# code for them could be checked here (a coded Condition is then listed as not mapped).
+# ClinVar-derived condition lists); 7199000 "Tuberous sclerosis syndrome (disorder)" (the
+# Belgian eHealth value set be-vs-diagnostic-imaging-indication, GitHub hl7-be/referral
+# input/fsh/valuesets/terminology/BeVSDiagnosticImagingIndication.fsh, commit 26f112cd).
+# ICD-10-CM from the CDC tabular list of 1 April 2026 (FY2026; as redistributed in GitHub
+# StefanoTrv/simple_icd_10_CM package-files/simple_icd_10_CM/data/
+# icd10c-tabular-April-1-2026.xml, commit 4a7d11a5): E31.21 "Multiple endocrine neoplasia
+# [MEN] type I"; Q85.01 "Neurofibromatosis, type 1"; Q85.1 "Tuberous sclerosis" (still one
+# code, not split; includes Bourneville's disease, epiloia); Q85.83 "Von Hippel-Lindau
+# syndrome" (since FY2024; before, VHL was in Q85.8, which also holds other phakomatoses).
+# MEN4 is absent: ICD-10-CM has no code for it (E31.2 has only E31.20 unspecified, E31.21
+# type I, E31.22 type IIA, E31.23 type IIB) and no SNOMED CT concept for it was found in a
+# citable source; E31.20 names no type, so it is not read as any syndrome. A Condition
+# with an unmapped code is listed as not mapped.
 HEREDITARY_SYNDROMES: dict[Code, str] = {
     (SNOMED, "30664006"): "men1",
     (SNOMED, "46659004"): "vhl",
     (SNOMED, "92824003"): "nf1",
+    (SNOMED, "7199000"): "tuberous_sclerosis",
     (ICD10_CM, "E31.21"): "men1",
     (ICD10_CM, "Q85.01"): "nf1",
+    (ICD10_CM, "Q85.1"): "tuberous_sclerosis",
+    (ICD10_CM, "Q85.83"): "vhl",
 }
 
 
