@@ -44,6 +44,7 @@ __all__ = [
     "ECOG_ANSWERS",
     "GRADE_ANSWERS",
     "HEREDITARY_SYNDROMES",
+    "LIVER_SIDES",
     "MEDICATIONS",
     "NEGATIVE",
     "OBSERVATION_RULES",
@@ -683,6 +684,40 @@ SNOMED_BODY_SITES: dict[str, str] = {
     "34402009": "rectum",  # Rectum structure
     "39607008": "lung",  # Lung structure
     "10200004": "liver",  # Liver structure
+    # Parts of the liver (LIVER_SIDES below): a lesion there is a liver lesion.
+    **dict.fromkeys(("48521005", "69842003", "71133005"), "liver"),
+    **dict.fromkeys(("277956007", "277957003", "277958008", "277959000"), "liver"),
+    **dict.fromkeys(("277960005", "277961009", "277962002"), "liver"),
+}
+
+# Which side of the liver a SNOMED CT body structure lies on, for liver.bilobar
+# (nelm.interop.fhir.lobes). Lobes: 48521005 "Structure of right lobe of liver", 69842003
+# "Structure of left lobe of liver" (the expansion against SNOMED CT International
+# 2024-10-01 in GitHub UPM-NTHC/PH-RoadSafetyIG input/fsh/generated-terminology/valuesets/
+# SILPH___List_of_Body_Sites__VS_.fsh, commit 69f61688; also "Liver, Right Lobe" /
+# "Liver, Left Lobe" in its compose list). Segments: DICOM CID 7170 "Couinaud Liver
+# Segment" (GitHub bvdh/dicom-terminology-in-fhir input/fsh/
+# ValueSet-dicom-cid-7170-CouinaudLiverSegment.fsh, commit ed2c0f96): 71133005 I,
+# 277956007 II, 277957003 III, 277958008 IV, 277959000 V, 277960005 VI, 277961009 VII,
+# 277962002 VIII ("Couinaud hepatic segment …"). The two usual meanings of "lobe" agree on
+# segments II and III (left: left of the umbilical fissure and falciform ligament, the
+# classical lobe; and part of the left hemiliver, segments 2–4) and V–VIII (right) in the
+# Brisbane 2000 terminology (IHPBA Terminology Committee, HPB 2000;2:333–9; reviewed by
+# Strasberg, J Hepatobiliary Pancreat Surg 2005;12:351–5). They disagree on segment IV
+# (left hemiliver, but right of the falciform ligament) and segment I (the caudate lobe,
+# of neither hemiliver), so those two place a lesion in the liver but on no side (None).
+# Caudate and quadrate lobe codes could not be checked in a citable source: not read.
+LIVER_SIDES: dict[str, str | None] = {
+    "48521005": "right",
+    "69842003": "left",
+    "71133005": None,  # segment I (caudate)
+    "277956007": "left",  # II
+    "277957003": "left",  # III
+    "277958008": None,  # IV
+    "277959000": "right",  # V
+    "277960005": "right",  # VI
+    "277961009": "right",  # VII
+    "277962002": "right",  # VIII
 }
 
 

@@ -21,7 +21,16 @@ from dataclasses import dataclass, field
 from nelm.case.fields import FIELD_BY_PATH, Kind
 from nelm.interop.fhir.dates import When
 
-__all__ = ["Finding", "Issue", "LesionSize", "Notes", "Resolved", "Source", "resolve"]
+__all__ = [
+    "Finding",
+    "Issue",
+    "LesionSize",
+    "LobeSite",
+    "Notes",
+    "Resolved",
+    "Source",
+    "resolve",
+]
 
 Scalar = float | int | bool | str
 
@@ -195,3 +204,13 @@ class LesionSize:
     source: Source
     when: When | None
     cm: float
+
+
+@dataclass(frozen=True, slots=True)
+class LobeSite:
+    """A liver lesion on one side of the liver (for ``liver.bilobar``)."""
+
+    side: str  # "right" or "left"
+    source: Source
+    when: When | None
+    study: bool  # an imaging observation (dated by its study), else a current Condition

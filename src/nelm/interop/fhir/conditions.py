@@ -40,6 +40,7 @@ from nelm.interop.fhir.codes import (
 from nelm.interop.fhir.collect import Issue, Source
 from nelm.interop.fhir.context import Context, PrimaryRecord
 from nelm.interop.fhir.dates import When, when_of
+from nelm.interop.fhir.lobes import note_sides
 from nelm.interop.fhir.systems import ICD10_SYSTEMS, ICDO3, SNOMED, Code, codings, label
 from nelm.interop.fhir.validate import Entry
 
@@ -165,7 +166,7 @@ def _read_meaning(
     if meaning.role is Role.UNUSED:
         ctx.notes.add(f"not used: {meaning.why}", entry.ref)
     elif meaning.role is Role.LIVER_METASTASIS:
-        ctx.liver_metastases.append((source, onset))
+        _liver_metastasis(ctx, entry, source, onset)
     elif meaning.role is Role.EXTRAHEPATIC:
         assert meaning.site is not None
         _extrahepatic(ctx, entry, source, meaning.site)
@@ -187,6 +188,12 @@ def _read_meaning(
         ctx.add("patient.hereditary_syndromes", meaning.syndrome, source)
     else:
         _primary(ctx, entry, source, meaning, onset)
+
+
+def _liver_metastasis(ctx: Context, entry: Entry, source: Source, onset: When | None) -> None:
+    ctx.liver_metastases.append((source, onset))
+    # Its lobe (bodySite), for liver.bilobar, only while the metastasis is present disease.
+    note_sides(ctx, entry, onset, study=False, current=not _not_current(entry.resource))
 
 
 _DUE_TO = "http://hl7.org/fhir/StructureDefinition/condition-dueTo"
@@ -309,7 +316,7 @@ def _metastasis_by_site(ctx: Context, entry: Entry, source: Source, onset: When 
     for code, site in sites:
         where = Source(entry.ref, entry.path, f"{source.code}, {label(code)}")
         if site == "liver":
-            ctx.liver_metastases.append((where, onset))
+            _liver_metastasis(ctx, entry, where, onset)
         elif site == "intrathoracic_nodes":
             ctx.intrathoracic_nodes.append((where, onset))
         elif site == "nodes":

@@ -11,7 +11,15 @@ from nelm.case.fields import FIELD_BY_PATH, Kind
 from nelm.case.plausibility import slip_hint
 from nelm.errors import Problem, describe_value
 from nelm.interop.fhir.cancers import CancerIndex
-from nelm.interop.fhir.collect import Finding, Issue, LesionSize, Notes, Scalar, Source
+from nelm.interop.fhir.collect import (
+    Finding,
+    Issue,
+    LesionSize,
+    LobeSite,
+    Notes,
+    Scalar,
+    Source,
+)
 from nelm.interop.fhir.dates import When
 from nelm.interop.fhir.validate import Entry
 
@@ -60,6 +68,8 @@ class Context:
     primaries: list[PrimaryRecord] = field(default_factory=list)
     cancers: CancerIndex | None = None
     liver_lesions: list[LesionSize] = field(default_factory=list)
+    liver_sides: list[LobeSite] = field(default_factory=list)
+    """Liver lesions placed in the right or left lobe (``liver.bilobar``, lobes.py)."""
     liver_metastases: list[tuple[Source, When | None]] = field(default_factory=list)
     intrathoracic_nodes: list[tuple[Source, When | None]] = field(default_factory=list)
     scans: list[tuple[Source, When, str]] = field(default_factory=list)

@@ -4,8 +4,10 @@ mCODE STU1 *Tumor Size* (profile ``mcode-tumor-size``): an Observation coded LOI
 21889-1 *Size Tumor*, whose longest dimension is the component LOINC 33728-7
 *Size.maximum dimension in Tumor* (or, without components, the value itself). The
 lesion is in the liver when the Observation's ``bodySite`` is the liver (SNOMED CT
-10200004 *Liver structure*, ICD-O-3 C22.x) or its ``focus`` is a BodyStructure in the
-bundle whose ``location`` is.
+10200004 *Liver structure*, a lobe or Couinaud segment of codes.LIVER_SIDES, ICD-O-3
+C22.x) or names a BodyStructure whose ``location`` is (``focus``, or the bodySite
+extension; the BodyStructure must be about the same patient: lobes.site_concepts). Its
+lobe, when coded, also counts for ``liver.bilobar`` (lobes.py).
 
 A radiology report measures each lesion in its own Observation, so several sizes on one
 day are several lesions, not conflicting results: ``liver.largest_lesion_cm`` is the
@@ -25,6 +27,7 @@ from nelm.interop.fhir.codes import SNOMED_BODY_SITES, topography
 from nelm.interop.fhir.collect import Finding, LesionSize, Source
 from nelm.interop.fhir.context import Context, number, range_problem
 from nelm.interop.fhir.dates import When
+from nelm.interop.fhir.lobes import note_sides, site_concepts
 from nelm.interop.fhir.systems import ICDO3, LOINC, SNOMED, UCUM, canonical_system, codings
 from nelm.interop.fhir.units import KINDS, UnitError, convert
 from nelm.interop.fhir.validate import Entry
@@ -61,33 +64,20 @@ def _site_codes(concepts: Any) -> set[str]:
     return sites
 
 
-def _in_liver(ctx: Context, resource: Mapping[str, Any]) -> bool | None:
+def _in_liver(ctx: Context, entry: Entry) -> bool | None:
     """True (liver), False (another organ) or None (the site is not given)."""
-    sites = _site_codes(resource.get("bodySite"))
-    for focus in resource.get("focus") or ():
-        reference = focus.get("reference") if isinstance(focus, Mapping) else None
-        structure = _body_structure(ctx, reference) if isinstance(reference, str) else None
-        if structure is not None:
-            sites |= _site_codes(structure.get("location"))
+    sites: set[str] = set()
+    for concept in site_concepts(ctx, entry):
+        sites |= _site_codes(concept)
     if not sites:
         return None
     return sites == {"liver"}
 
 
-def _body_structure(ctx: Context, reference: str) -> Mapping[str, Any] | None:
-    """The BodyStructure of the bundle that ``reference`` names (by Type/id or fullUrl)."""
-    for entry in ctx.entries:
-        if entry.resource_type != "BodyStructure":
-            continue
-        if reference in (entry.ref, entry.full_url) or reference.endswith("/" + entry.ref):
-            return entry.resource
-    return None
-
-
 def read_tumor_size(ctx: Context, entry: Entry, when: When | None) -> None:
     """Read an mCODE Tumor Size Observation (status already checked by the caller)."""
     resource = entry.resource
-    where = _in_liver(ctx, resource)
+    where = _in_liver(ctx, entry)
     if where is None:
         ctx.notes.add(
             "not used: tumour size without a body site (bodySite, or focus on a "
@@ -98,6 +88,7 @@ def read_tumor_size(ctx: Context, entry: Entry, when: When | None) -> None:
     if not where:
         ctx.notes.add("not used: tumour size of a lesion outside the liver", entry.ref)
         return
+    note_sides(ctx, entry, when, study=True)  # its lobe, for liver.bilobar (lobes.py)
     quantity, path = _longest(resource, entry.path)
     if quantity is None:
         ctx.notes.add(

@@ -33,6 +33,7 @@ from nelm.interop.fhir.conditions import read_condition
 from nelm.interop.fhir.context import Context
 from nelm.interop.fhir.dates import When, add_months
 from nelm.interop.fhir.imaging import largest_liver_lesion
+from nelm.interop.fhir.lobes import bilobar_findings
 from nelm.interop.fhir.observations import read_observation
 from nelm.interop.fhir.patient import attributed, read_patients
 from nelm.interop.fhir.rules import expand_reports, without_modifiers
@@ -118,7 +119,8 @@ def bundle_to_case(
     _read_all(ctx, entries)
 
     findings = _latest_measurements(
-        ctx, ctx.findings + _primary_findings(ctx) + largest_liver_lesion(ctx)
+        ctx,
+        ctx.findings + _primary_findings(ctx) + largest_liver_lesion(ctx) + bilobar_findings(ctx),
     )
     timeline = build_timeline(ctx) if ctx.cancers.neuroendocrine else None
     resolved, _ = resolve(findings, Notes())
