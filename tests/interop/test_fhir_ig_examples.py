@@ -26,7 +26,7 @@ def _map(*resources: dict[str, Any]) -> FhirMapping:
     )
 
 
-def test_the_page_has_its_six_examples() -> None:
+def test_the_page_has_its_seven_examples() -> None:
     assert [e["id"] for e in _examples()] == [
         "pet-2025-01-10",
         "lesion-seg7",
@@ -34,6 +34,7 @@ def test_the_page_has_its_six_examples() -> None:
         "path-2024-11-02",
         "board-liver",
         "status-2024-09",
+        "liver-mets-left",
     ]
 
 
@@ -55,6 +56,9 @@ def test_example_2_liver_lesions_on_ct() -> None:
     assert mapping.document["liver"] == {"largest_lesion_cm": 4.1}
     assert any("largest of the 2 liver lesion(s) measured" in n for n in mapping.notes)
     assert "liver.lesion_count" in mapping.unmapped  # never inferred from measurements
+    # Both lesions in segment VII (DICOM CID 7170: SNOMED CT 277961009): one lobe only,
+    # so liver.bilobar stays unknown (never false).
+    assert "liver.bilobar" in mapping.unmapped
 
 
 def test_example_3_volumetry() -> None:
@@ -98,3 +102,24 @@ def test_example_6_disease_status_for_the_timeline() -> None:
     ]
     case = case_from_mapping(mapping.document)
     assert case.values["course.progressed_on_ssa"] is True
+
+
+def test_example_7_liver_metastases_in_both_lobes() -> None:
+    left = _examples()[6]
+    # Alone: SNOMED CT 69842003 Structure of left lobe of liver, one lobe only.
+    alone = _map(left)
+    assert "liver.bilobar" in alone.unmapped
+    assert any("coded in the left lobe only" in n for n in alone.notes)
+    # With Example 2's lesion in segment VII (right; SNOMED CT 277961009) measured on
+    # 2025-01-10, after the Condition's onset (2024-11-02): both lobes on that day.
+    mapping = _map(left, _examples()[1])
+    assert mapping.document["liver"] == {"largest_lesion_cm": 4.1, "bilobar": True}
+    assert mapping.provenance["liver.bilobar"] == (
+        "Observation/lesion-seg7, Condition/liver-mets-left "
+        "(right SNOMED CT 277961009, left SNOMED CT 69842003)"
+    )
+    assert any(
+        n.startswith("liver.bilobar true: liver lesions in both lobes on 2025-01-10")
+        for n in mapping.notes
+    )
+    assert not mapping.issues

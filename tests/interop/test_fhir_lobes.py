@@ -107,9 +107,7 @@ def test_lesions_in_the_right_and_left_lobe_on_one_day_are_bilobar() -> None:
 
 
 def test_segments_three_and_six_lie_in_both_lobes() -> None:
-    mapping = _map(
-        _lesion("s3", SEGMENT[3], "2025-01-10"), _lesion("s6", SEGMENT[6], "2025-01-10")
-    )
+    mapping = _map(_lesion("s3", SEGMENT[3], "2025-01-10"), _lesion("s6", SEGMENT[6], "2025-01-10"))
     assert _bilobar(mapping) is True
 
 
@@ -363,3 +361,16 @@ def test_an_agreeing_statement_is_named_beside_the_lobes() -> None:
     assert _bilobar(mapping) is True
     assert "Observation/b" in mapping.provenance["liver.bilobar"]
     assert "Observation/r" in mapping.provenance["liver.bilobar"]
+
+
+def test_a_ki67_from_a_segment_is_from_a_liver_metastasis_but_places_no_lobe() -> None:
+    # docs/fhir-mapping.md: a Ki-67 (LOINC 29593-1) whose bodySite is the liver is from a
+    # liver metastasis; a Couinaud segment (DICOM CID 7170) is part of the liver. Only
+    # lesions (tumour sizes, metastasis Conditions) are placed in a lobe.
+    ki67 = observation_resource(
+        "k", LOINC, "29593-1", effective="2025-01-10", valueQuantity=quantity(4, "%")
+    )
+    ki67["bodySite"] = _site(SEGMENT[3])
+    mapping = _map(ki67, _lesion("r", RIGHT_LOBE, "2025-01-10"))
+    assert mapping.document["pathology"]["ki67_source"] == "liver_metastasis"
+    assert _bilobar(mapping) is None
