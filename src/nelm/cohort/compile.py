@@ -128,8 +128,8 @@ def _tables(ids: dict[str, tuple[str, ...]]) -> dict[str, pl.Series]:
             pl.when((mask & pl.lit(1 << i, pl.UInt32)) != 0).then(pl.lit(name))
             for i, name in enumerate(own)
         ]
-        texts = pl.concat_str(parts, separator=",", ignore_nulls=True)
-        exprs.append(texts.implode().alias(str(number)))
+        joined = pl.concat_str(parts, separator=",", ignore_nulls=True)
+        exprs.append(joined.implode().alias(str(number)))
     if not exprs:
         return {}
     texts = pl.select(exprs)
