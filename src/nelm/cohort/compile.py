@@ -56,22 +56,6 @@ __all__ = [
     "mask_names",
 ]
 
-STATUS = pl.Enum(list(STATUSES))
-BASE_SCHEMA: dict[str, pl.DataType] = {
-    "case_id": pl.String(),
-    "grade": pl.Enum(list(GRADE_VALUES)),
-    "grade_possible": pl.String(),
-    "liver_type": pl.Enum(list(LIVER_TYPE_VALUES)),
-    "portal_drainage": pl.Boolean(),
-    **{c: pl.String() for c in STAGE_COLUMNS},
-    **{status_column(o): STATUS for o in OPTION_IDS},
-}
-"""The result columns but ``reasons``, whose type follows the knowledge base
-(``CompiledKnowledge.schema``)."""
-assert (*BASE_SCHEMA, "reasons") == OUTPUT_COLUMNS
-
-# --------------------------------------------------------------------------- options
-
 
 def mask_names(bits: dict[str, int]) -> dict[int, str]:
     """Every mask with the values it holds, ``;``-separated in the bits' order."""
@@ -79,6 +63,29 @@ def mask_names(bits: dict[str, int]) -> dict[int, str]:
     for mask in range(1 << len(bits)):
         names[mask] = LIST_SEPARATOR.join(v for v, bit in bits.items() if mask & bit)
     return names
+
+
+def names_dtype(bits: dict[str, int]) -> pl.Enum:
+    """The type of a column of ``;``-separated mask values: an Enum of every mask's text
+    but the empty mask's (no derived fact is ever empty: "nothing known" is the full mask)."""
+    return pl.Enum([name for mask, name in mask_names(bits).items() if mask])
+
+
+STATUS = pl.Enum(list(STATUSES))
+BASE_SCHEMA: dict[str, pl.DataType] = {
+    "case_id": pl.String(),
+    "grade": pl.Enum(list(GRADE_VALUES)),
+    "grade_possible": names_dtype(GRADE_BITS),
+    "liver_type": pl.Enum(list(LIVER_TYPE_VALUES)),
+    "portal_drainage": pl.Boolean(),
+    **{c: pl.String() for c in STAGE_COLUMNS},  # in the schema: Enums (stage_dtypes)
+    **{status_column(o): STATUS for o in OPTION_IDS},
+}
+"""The result columns but ``reasons``; it and the stage columns have types that follow the
+knowledge base (``CompiledKnowledge.schema``)."""
+assert (*BASE_SCHEMA, "reasons") == OUTPUT_COLUMNS
+
+# --------------------------------------------------------------------------- options
 
 
 def _settled(column: str, bits: dict[str, int], dtype: pl.DataType) -> pl.Expr:
@@ -90,9 +97,9 @@ def _settled(column: str, bits: dict[str, int], dtype: pl.DataType) -> pl.Expr:
 
 
 def _names(column: str, bits: dict[str, int]) -> pl.Expr:
-    """Every value a mask holds, ``;``-separated."""
-    table = list(mask_names(bits).values())
-    return pl.lit(pl.Series(table, dtype=pl.String)).gather(pl.col(column))
+    """Every value a mask holds, ``;``-separated (an Enum, ``names_dtype``)."""
+    table = [name if mask else None for mask, name in mask_names(bits).items()]
+    return pl.lit(pl.Series(table, dtype=names_dtype(bits))).gather(pl.col(column))
 
 
 _TABLE_BITS = 16
@@ -110,24 +117,28 @@ def _mask_type(n: int) -> pl.DataType:
 def _tables(ids: dict[str, tuple[str, ...]]) -> dict[str, pl.Series]:
     """Per option, the local ids of the criteria each mask marks as not met, comma-separated,
     as a series indexed by mask: an Enum whose categories are the texts of masks 1, 2, 3…,
-    null at mask 0 (one query for all)."""
+    null at mask 0 (one query for all; options whose criteria have the same local ids, such
+    as the three embolisations, share one table)."""
+    local = {oid: tuple(cid.split(".", 1)[1] for cid in own) for oid, own in ids.items()}
+    distinct = list(dict.fromkeys(local.values()))
     exprs = []
-    for oid, own in ids.items():
+    for number, own in enumerate(distinct):
         mask = pl.int_range(1, 1 << len(own), dtype=pl.UInt32)
         parts = [
-            pl.when((mask & pl.lit(1 << i, pl.UInt32)) != 0).then(pl.lit(cid.split(".", 1)[1]))
-            for i, cid in enumerate(own)
+            pl.when((mask & pl.lit(1 << i, pl.UInt32)) != 0).then(pl.lit(name))
+            for i, name in enumerate(own)
         ]
-        exprs.append(pl.concat_str(parts, separator=",", ignore_nulls=True).implode().alias(oid))
+        joined = pl.concat_str(parts, separator=",", ignore_nulls=True)
+        exprs.append(joined.implode().alias(str(number)))
     if not exprs:
         return {}
     texts = pl.select(exprs)
-    tables = {}
-    for oid in texts.columns:
-        categories = texts.get_column(oid).explode()
-        indexed = pl.concat([pl.Series(oid, [None], dtype=pl.String), categories])
-        tables[oid] = indexed.cast(pl.Enum(categories))
-    return tables
+    shared = []
+    for number in range(len(distinct)):
+        categories = texts.get_column(str(number)).explode()
+        indexed = pl.concat([pl.Series([None], dtype=pl.String), categories])
+        shared.append(indexed.cast(pl.Enum(categories)))
+    return {oid: shared[distinct.index(own)].alias(oid) for oid, own in local.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,10 +255,11 @@ def compile_knowledge(kb: KnowledgeBase) -> CompiledKnowledge:
     ids = {oid: tuple(c.id for c in kb.options[oid].criteria) for oid in OPTION_IDS}
     tables = _tables({oid: own for oid, own in ids.items() if len(own) <= _TABLE_BITS})
     fields = {o: tables[o].dtype if o in tables else pl.String() for o in OPTION_IDS}
-    schema = {**BASE_SCHEMA, "reasons": pl.Struct(fields)}
     # Imported here: only a cohort run with staging tables needs the stage expressions.
-    from nelm.cohort.staging import stage_columns, stage_masks
+    from nelm.cohort.staging import stage_columns, stage_dtypes, stage_masks
 
+    stages = stage_dtypes(kb.derivations.staging)
+    schema = {**BASE_SCHEMA, **stages, "reasons": pl.Struct(fields)}
     extent, masks = stage_masks(kb.derivations.staging)
     staging = (tuple(extent), tuple(masks), tuple(stage_columns(kb.derivations.staging)))
     return CompiledKnowledge(

@@ -19,6 +19,7 @@ the two together.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import polars as pl
@@ -35,7 +36,7 @@ from nelm.knowledge.staging import (
     StagingTables,
 )
 
-__all__ = ["stage_columns", "stage_masks"]
+__all__ = ["stage_columns", "stage_dtypes", "stage_masks"]
 
 _PREFIX = "__extent:"
 _MASK = pl.UInt8()
@@ -122,6 +123,7 @@ class _Tables:
 _N_BITS, _M_BITS = len(N_VALUES), len(M_VALUES)
 
 
+@functools.cache  # one system's tables serve both its expressions and its types
 def _tables(system: StagingSystem) -> _Tables:
     """Every combination worked out once, in Python, from the system's rows: a row's stage
     is possible when the possible T, N and M each meet it (nelm.engine.staging)."""
@@ -147,11 +149,28 @@ def _tables(system: StagingSystem) -> _Tables:
                         )
                     )
                 )
-    return _Tables(
-        pl.Series(settled, dtype=pl.String),
-        pl.Series(possible, dtype=pl.String),
-        pl.Series(tnm, dtype=pl.String),
-    )
+    return _Tables(_enum_table(settled), _enum_table(possible), _enum_table(tnm))
+
+
+def _enum_table(values: list[str | None] | list[str]) -> pl.Series:
+    """A table as an Enum of its distinct values (in the table's order): gathered and
+    written as small integer codes with one dictionary, not as text per row, which halves
+    the cost of writing these columns (docs/benchmarks-cohort.md)."""
+    categories = list(dict.fromkeys(v for v in values if v is not None))
+    return pl.Series(values, dtype=pl.String).cast(pl.Enum(categories))
+
+
+def stage_dtypes(tables: StagingTables) -> dict[str, pl.DataType]:
+    """The types of the result columns (``stage_columns``): Enums of the texts each
+    system's table can give."""
+    dtypes: dict[str, pl.DataType] = {}
+    for system in tables.systems:
+        table = _tables(system)
+        sid = system.id
+        dtypes[f"stage_{sid}"] = table.settled.dtype
+        dtypes[f"stage_{sid}_possible"] = table.possible.dtype
+        dtypes[f"stage_{sid}_tnm"] = table.tnm.dtype
+    return dtypes
 
 
 def stage_columns(tables: StagingTables) -> list[pl.Expr]:
