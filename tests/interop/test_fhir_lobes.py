@@ -374,3 +374,22 @@ def test_a_ki67_from_a_segment_is_from_a_liver_metastasis_but_places_no_lobe() -
     mapping = _map(ki67, _lesion("r", RIGHT_LOBE, "2025-01-10"))
     assert mapping.document["pathology"]["ki67_source"] == "liver_metastasis"
     assert _bilobar(mapping) is None
+
+
+def test_lesions_dated_after_the_assessment_date_do_not_count() -> None:
+    mapping = _map(_lesion("r", RIGHT_LOBE, "2025-04-01"), _lesion("l", LEFT_LOBE, "2025-04-01"))
+    assert _bilobar(mapping) is None
+
+
+def test_a_metastasis_of_another_primary_cancer_does_not_count() -> None:
+    # mCODE relatedPrimaryCancerCondition to an adenocarcinoma (ICD-O-3 8140/3): the
+    # metastasis is not NET disease and is set aside (nelm.interop.fhir.cancers).
+    adenocarcinoma = condition_resource("crc", ICD10, "C18.7", morphology="8140/3")
+    related = {
+        "url": "http://hl7.org/fhir/us/mcode/StructureDefinition/"
+        "mcode-related-primary-cancer-condition",
+        "valueReference": {"reference": "Condition/crc"},
+    }
+    left = _metastasis("ml", LEFT_LOBE, "2024-06-01", extension=[related])
+    mapping = _map(adenocarcinoma, left, _metastasis("mr", RIGHT_LOBE, "2024-03-01"))
+    assert _bilobar(mapping) is None
