@@ -393,3 +393,13 @@ def test_a_metastasis_of_another_primary_cancer_does_not_count() -> None:
     left = _metastasis("ml", LEFT_LOBE, "2024-06-01", extension=[related])
     mapping = _map(adenocarcinoma, left, _metastasis("mr", RIGHT_LOBE, "2024-03-01"))
     assert _bilobar(mapping) is None
+
+
+def test_lesions_dated_to_the_month_only_are_not_one_study() -> None:
+    # "2025-01" is the whole month (dates.py): two lesions of January may be two studies.
+    mapping = _map(_lesion("r", RIGHT_LOBE, "2025-01"), _lesion("l", LEFT_LOBE, "2025-01"))
+    assert _bilobar(mapping) is None
+    assert any(
+        n.startswith("not used for liver.bilobar: an imaging lesion site without a date to the day")
+        for n in mapping.notes
+    )

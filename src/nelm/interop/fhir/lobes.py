@@ -16,7 +16,8 @@ there). The code is read from
   BodyStructures are set aside, noted.
 
 Lesions in both lobes *at the same time* give ``liver.bilobar: true``, with a note naming
-the resources: lesions measured in one imaging study (one calendar day), current
+the resources: lesions measured in one imaging study (one calendar day; a month or a
+year is no one study), current
 Conditions (dated by the later of the two onsets, or undated when an onset is missing),
 or a study and current Conditions whose onset is not after the study. The finding is
 dated, so a later explicit ``liver-bilobar`` false (after a hepatectomy, say) wins, and an
@@ -168,11 +169,11 @@ def bilobar_findings(ctx: Context) -> list[Finding]:
     sites = ctx.liver_sides
     if not sites:
         return []
-    undated = [s for s in sites if s.study and s.when is None]
+    undated = [s for s in sites if s.study and not _one_day(s.when)]
     for site in undated:
         ctx.notes.add(
-            f"not used for {_FIELD}: an imaging lesion site without a date cannot be "
-            "placed in a study",
+            f"not used for {_FIELD}: an imaging lesion site without a date to the day "
+            "cannot be placed in a study",
             site.source.ref,
         )
     conditions = [s for s in sites if not s.study]
@@ -181,11 +182,14 @@ def bilobar_findings(ctx: Context) -> list[Finding]:
         candidates.append((conditions, _both_by(conditions)))
     studies: dict[dt.date, list[LobeSite]] = {}
     for site in sites:
-        if site.study and site.when is not None:
+        if site.study and site.when is not None and site not in undated:
             studies.setdefault(site.when.first_day, []).append(site)
-    for day, measured in studies.items():
+    for measured in studies.values():
+        study_end = max(m.when.end for m in measured if m.when is not None)
+        # A current Condition shows its lesion on the study day when its onset is over by
+        # then (it has been present since, and still is).
         present = measured + [
-            c for c in conditions if c.when is not None and c.when.end.date() <= day
+            c for c in conditions if c.when is not None and c.when.end <= study_end
         ]
         if {s.side for s in present} >= set(_SIDES):
             candidates.append((present, measured[0].when))
@@ -209,6 +213,11 @@ def bilobar_findings(ctx: Context) -> list[Finding]:
     if dated:
         chosen.append(max(dated, key=lambda c: c[1].start if c[1] is not None else dt.datetime.min))
     return [_finding(ctx, present, when) for present, when in chosen]
+
+
+def _one_day(when: When | None) -> bool:
+    """A time to the day (a date or a dateTime), not a month or a year."""
+    return when is not None and when.end - when.start < dt.timedelta(days=1)
 
 
 def _both_by(conditions: list[LobeSite]) -> When | None:
