@@ -17,9 +17,9 @@ there). The code is read from
 
 Lesions in both lobes *at the same time* give ``liver.bilobar: true``, with a note naming
 the resources: lesions measured in one imaging study (one calendar day; a month or a
-year is no one study), current
-Conditions (dated by the later of the two onsets, or undated when an onset is missing),
-or a study and current Conditions whose onset is not after the study. The finding is
+year is no one study), current Conditions (dated by the later of the two onsets, or
+undated when an onset is missing), or a study and current Conditions whose onset is not
+after the study. The finding is
 dated, so a later explicit ``liver-bilobar`` false (after a hepatectomy, say) wins, and an
 earlier one gives way; two undated or same-day statements that disagree leave the field
 unknown with a data-quality issue (collect.py).
