@@ -65,17 +65,19 @@ and help no reader of a result file, which is read whole; zstd's level 1 instead
 default 3 writes a million result rows in 0.58 s of CPU instead of 0.66 s, for a file
 1 % larger (22.4 MB instead of 22.1). Row groups of 500,000 rows instead of polars'
 100,000 write the result's dictionaries five times less often: 0.42 s of CPU instead of
-0.48 s per million rows, and a file 12 % smaller (19.7 MB instead of 22.4), for about
-40 MB more memory while a row group fills."""
+0.48 s per million rows, and a file 12 % smaller (19.7 MB instead of 22.4). The writer
+then keeps up with the query, so memory stays flat however long the file (1.1 GB at 5 and
+at 10 million rows, where with 100,000-row groups it grew to 2.4 GB at 10 million)."""
 
 _READING_ERRORS = (pl.exceptions.PolarsError, OSError, pa.ArrowException)
 
 _PREFETCH = "POLARS_ROW_GROUP_PREFETCH_SIZE"
 """How many Parquet row groups polars reads ahead of the query. By default it reads far
 ahead of the slower evaluation (the query alone peaked at 1.5 GB at 5 million rows here);
-two row groups ahead are as fast and about halve that peak (0.8 GB), though the whole run's
-still grows with the file (docs/benchmarks-cohort.md). Read by polars when a scan starts;
-a value the user set is kept."""
+two row groups ahead are as fast and about halve that peak (0.8 GB); with the result's row
+groups of ``PARQUET_OPTIONS`` the whole run's stays near 1.1 GB however long the file
+(docs/benchmarks-cohort.md, "Memory"). Read by polars when a scan starts; a value the user
+set is kept."""
 
 
 @dataclass
