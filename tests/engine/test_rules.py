@@ -345,6 +345,19 @@ rules(
     ({"liver.lesion_count": 1, "liver.largest_lesion_cm": 5.0}, N),
     ({"liver.lesion_count": 2, "liver.largest_lesion_cm": None}, U),
 )
+rules(
+    "thermal_ablation",
+    "size_number",
+    "002 §2.2: type 3 is 'multifocal diffuse bilobular disease'; 002 §4: ablation is "
+    "'exclusively used for limited or oligometastatic liver disease'",
+    ({"liver.distribution": "bilobar_diffuse"}, N),
+    ({"liver.distribution": "bilobar_diffuse", "liver.lesion_count": None}, N),
+    ({"liver.distribution": "bilobar_dominant"}, M),
+    ({"liver.lesion_count": None, "liver.largest_lesion_cm": None}, U),
+    # Type not settled: the two lesions ≤ 3 cm decide alone (002 §4).
+    ({"liver.distribution": None}, M),
+    ({"liver.distribution": None, "liver.largest_lesion_cm": None}, U),
+)
 # "usually" (001) and "may be" (003) contraindicated: relative, left to the board.
 rules(
     "thermal_ablation",
