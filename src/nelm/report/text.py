@@ -125,8 +125,11 @@ def _option(option: dict[str, Any], refs: ReferenceList) -> Group:
         lines.append(
             Padding(
                 Text(
-                    f"({hidden} other criteria met or not known are not "
-                    "shown for an ineligible option)",
+                    f"({hidden} other criterion met or not known is not shown for an "
+                    "ineligible option)"
+                    if hidden == 1
+                    else f"({hidden} other criteria met or not known are not shown for an "
+                    "ineligible option)",
                     style="dim",
                 ),
                 (0, 0, 0, 5),
