@@ -145,17 +145,36 @@ def _leaf_truth(leaf: Leaf, value: Fact | None) -> Truth:
 
 
 def overridden(condition: Condition, facts: Mapping[str, Fact]) -> tuple[str, str, Truth] | None:
-    """Where a ``first_known`` took a part that a later known part contradicts: the fields of
-    the part used, of the part set aside, and what that part alone would give (the preferred
-    source decides; the override is shown). None when every source agrees."""
-    if isinstance(condition, Leaf):
+    """Where a ``first_known`` took a part that a later known part contradicts, and that
+    choice decided the whole condition: the fields of the part used, of the part set aside,
+    and what that part alone would give (the preferred source decides; the override is
+    shown). None when every source agrees, or when the condition comes out the same
+    whichever part is taken (a ``first_known`` used as a guard inside an ``all``)."""
+    contradicted = _contradicted(condition, facts)
+    if not contradicted:  # the common case: no first_known, or its sources agree
         return None
+    whole = evaluate(condition, facts)
+    for node, used, aside in contradicted:
+        if evaluate(_replaced(condition, node, aside), facts) is not whole:
+            alone = evaluate(aside, facts)
+            return (
+                ", ".join(dict.fromkeys(fields_of(used))),
+                ", ".join(dict.fromkeys(fields_of(aside))),
+                alone,
+            )
+    return None
+
+
+def _contradicted(
+    condition: Condition, facts: Mapping[str, Fact]
+) -> list[tuple[FirstKnown, Condition, Condition]]:
+    """Every ``first_known`` whose first known part a later known part contradicts, with
+    those two parts, innermost first."""
+    if isinstance(condition, Leaf):
+        return []
     if isinstance(condition, Not):
-        return overridden(condition.part, facts)
-    for part in condition.parts:
-        found = overridden(part, facts)
-        if found is not None:
-            return found
+        return _contradicted(condition.part, facts)
+    found = [f for part in condition.parts for f in _contradicted(part, facts)]
     if isinstance(condition, FirstKnown):
         truths = [evaluate(p, facts) for p in condition.parts]
         known = [
@@ -163,10 +182,20 @@ def overridden(condition: Condition, facts: Mapping[str, Fact]) -> tuple[str, st
         ]
         for part, truth in known[1:]:
             if truth is not known[0][1]:
-                used = ", ".join(dict.fromkeys(fields_of(known[0][0])))
-                aside = ", ".join(dict.fromkeys(fields_of(part)))
-                return used, aside, truth
-    return None
+                found.append((condition, known[0][0], part))
+                break
+    return found
+
+
+def _replaced(condition: Condition, node: Condition, by: Condition) -> Condition:
+    """``condition`` with the sub-condition ``node`` (the very object) replaced by ``by``."""
+    if condition is node:
+        return by
+    if isinstance(condition, Leaf):
+        return condition
+    if isinstance(condition, Not):
+        return Not(_replaced(condition.part, node, by))
+    return type(condition)(tuple(_replaced(p, node, by) for p in condition.parts))
 
 
 def evaluate(
