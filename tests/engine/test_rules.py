@@ -618,6 +618,25 @@ for opt in ("capecitabine_temozolomide", "streptozocin_5fu"):
             },
             M,
         ),
+        # The surgeons' "unresectable" is the unresectability 003 asks for; their
+        # "resectable" outweighs a diffuse pattern (sources.yaml, surgical-assessment).
+        (
+            {
+                "liver.distribution": "unilobar",
+                "liver.lesion_count": 2,
+                "liver.surgical_assessment": "unresectable",
+            },
+            M,
+        ),
+        (
+            {
+                "liver.distribution": "unilobar",
+                "liver.lesion_count": 2,
+                "liver.surgical_assessment": "resectable_after_conversion",
+            },
+            M,
+        ),
+        ({"liver.surgical_assessment": "resectable"}, N),
     )
 rules(
     "streptozocin_5fu",
