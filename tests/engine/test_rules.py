@@ -168,6 +168,10 @@ rules(
     "001 Debulking surgery: 'uncontrollable functional NENs or ... non-functional NENs and stable disease for an interval of 6 months'",
     ({"course.months_stable": 6}, M),
     ({"course.months_stable": 5}, N),
+    # Progressing now: not "stable disease" (001), so a non-functional tumour has no
+    # indication left.
+    ({"course.status": "progressing", "course.months_stable": None}, N),
+    ({"course.status": "rapidly_progressing"}, N),
     (
         {
             "course.months_stable": 5,
