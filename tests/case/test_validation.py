@@ -49,6 +49,23 @@ def test_every_problem_is_reported_at_once() -> None:
     ]
 
 
+def test_a_choice_spelled_otherwise_is_named_not_taken() -> None:
+    # case-v1.md lists each choice as an identifier (`bilobar_diffuse`): a report's
+    # "Bilobar diffuse" is rejected (nothing is guessed), naming the identifier it spells.
+    assert messages(
+        {
+            "case_id": "a",
+            "liver": {"distribution": "Bilobar diffuse"},
+            "extrahepatic": {"present": True, "sites": ["bone", "Peritoneum"]},
+        }
+    ) == [
+        "liver.distribution: must be one of unilobar, bilobar_dominant, bilobar_diffuse, "
+        'got "Bilobar diffuse" (did you mean bilobar_diffuse?)',
+        "extrahepatic.sites: must list only bone, lung, distant_nodes, peritoneum, other, "
+        'got "Peritoneum" (did you mean peritoneum?)',
+    ]
+
+
 def test_unknown_field_is_rejected_with_a_suggestion() -> None:
     assert messages({"case_id": "a", "pathology": {"ki67_percnt": 5}}) == [
         "pathology.ki67_percnt: must be a known field of case-v1 (did you mean ki67_percent?), "

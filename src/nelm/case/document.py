@@ -492,8 +492,10 @@ def _coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
     if spec.kind is Kind.CHOICES and isinstance(raw, list):
         bad = next(i for i in raw if not (isinstance(i, str) and i in spec.choices))
         return None, Problem(
-            spec.path, f"must list only {', '.join(spec.choices)}", describe_value(bad)
+            spec.path, f"must list only {', '.join(spec.choices)}", _choice_got(spec, bad)
         )
+    if spec.kind is Kind.CHOICE:
+        return None, Problem(spec.path, f"must be {spec.expected()}", _choice_got(spec, raw))
     # The message is built only for a rejected value: most values are fine.
     got = describe_value(raw)
     if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
@@ -501,6 +503,17 @@ def _coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
         if hint:
             got += f" ({hint})"
     return None, Problem(spec.path, f"must be {spec.expected()}", got)
+
+
+def _choice_got(spec: Field, raw: Any) -> str:
+    """A rejected choice as it came, with the choice it spells differently, if any
+    (``Bilobar diffuse`` → bilobar_diffuse): named, never taken in its place."""
+    got = describe_value(raw)
+    if isinstance(raw, str):
+        spelled = re.sub(r"[\s\-]+", "_", raw.strip()).lower()
+        if spelled in spec.choices:
+            return f"{got} (did you mean {spelled}?)"
+    return got
 
 
 def _accepted(spec: Field, raw: Any) -> Value | None:
