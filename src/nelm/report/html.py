@@ -109,12 +109,20 @@ tr { break-inside: avoid; }
 .safety { border: 2px solid #222; padding: .6em .8em; margin-top: 1.5em; font-weight: bold; }
 ol.plan > li { margin-bottom: .4em; }
 .small { font-size: 9pt; }
+@media screen and (max-width: 40em) {
+  /* A phone: long words in cells may break, so that every table fits the screen's
+     width; headings keep their words whole. */
+  body { padding: .5em; font-size: 10pt; }
+  th, td { padding: .2em .3em; }
+  td { overflow-wrap: anywhere; }
+}
 """
 
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="nelm">
 <title>nelm assessment – {{ doc.case_id }}</title>
 <style>{{ css | safe }}</style>
