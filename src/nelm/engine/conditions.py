@@ -144,7 +144,9 @@ def _leaf_truth(leaf: Leaf, value: Fact | None) -> Truth:
     return _MET if operand in value else _NOT_MET
 
 
-def overridden(condition: Condition, facts: Mapping[str, Fact]) -> tuple[str, str, Truth] | None:
+def overridden(
+    condition: Condition, facts: Mapping[str, Fact]
+) -> tuple[tuple[str, ...], tuple[str, ...], Truth] | None:
     """Where a ``first_known`` took a part that a later known part contradicts, and that
     choice decided the whole condition: the fields of the part used, of the part set aside,
     and what that part alone would give (the preferred source decides; the override is
@@ -158,8 +160,8 @@ def overridden(condition: Condition, facts: Mapping[str, Fact]) -> tuple[str, st
         if evaluate(_replaced(condition, node, aside), facts) is not whole:
             alone = evaluate(aside, facts)
             return (
-                ", ".join(dict.fromkeys(fields_of(used))),
-                ", ".join(dict.fromkeys(fields_of(aside))),
+                tuple(dict.fromkeys(fields_of(used))),
+                tuple(dict.fromkeys(fields_of(aside))),
                 alone,
             )
     return None

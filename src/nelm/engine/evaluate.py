@@ -108,17 +108,21 @@ def _entered_interval_text(field: str, interval: Interval, entered: Entered) -> 
     return f"{', '.join(sides)} ({converted})"
 
 
+_DERIVED_LABELS = {
+    "grade": "grade",
+    "liver_type": "liver type",
+    "portal_drainage": "portal drainage",
+}
+"""How the values of the derived facts are named in a criterion's value."""
+
+
 def _format_value(
     field: str, value: Fact | None, derived: DerivedFacts, entered: Entered | None = None
 ) -> str:
     if field.startswith("derived."):
         name = field.removeprefix("derived.")
         settled = getattr(derived, name).value
-        label = {
-            "grade": "grade",
-            "liver_type": "liver type",
-            "portal_drainage": "portal drainage",
-        }[name]
+        label = _DERIVED_LABELS[name]
         if settled is None:
             possible = getattr(derived, name).possible
             shown = " or ".join(sorted(possible)) if possible else "unknown"
@@ -167,7 +171,17 @@ def _override(condition: Condition, facts: Mapping[str, Fact]) -> str | None:
         return None
     used, aside, truth = found
     alone = "met" if truth is Truth.MET else "not met"
-    return f"Decided by {used}; without it, {aside} would give {alone}"
+    return f"Decided by {_labels(used)}; without it, {_labels(aside)} would give {alone}"
+
+
+def _labels(fields: tuple[str, ...]) -> str:
+    """Facts as a report names them: a field's label, a derived fact's name."""
+    return ", ".join(
+        _DERIVED_LABELS[f.removeprefix("derived.")]
+        if f.startswith("derived.")
+        else FIELD_BY_PATH[f].label
+        for f in fields
+    )
 
 
 def evaluate_option(
