@@ -66,6 +66,38 @@ def test_a_choice_spelled_otherwise_is_named_not_taken() -> None:
     ]
 
 
+def test_a_number_written_as_text_is_refused_with_how_to_write_it() -> None:
+    # case-v1.md: numbers are JSON numbers in the field's own unit. Bilirubin 17.1 µmol/L
+    # = 1 mg/dL and 10⁹/L = 1,000 /µL (Young DS, Ann Intern Med 1987;106:114-129); nothing
+    # is converted in the value's place, the message only says how to write it.
+    assert messages(
+        {
+            "case_id": "a",
+            "pathology": {"ki67_percent": "12%"},
+            "liver": {"lesion_count": "4"},
+            "labs": {"bilirubin_mg_dl": "17.1 umol/L", "platelets_per_ul": "210 x10^9/l"},
+        }
+    ) == [
+        'pathology.ki67_percent: must be a number between 0 and 100, got "12%" '
+        "(write the number alone, without its unit: 12)",
+        'liver.lesion_count: must be a whole number ≥ 1, got "4" '
+        "(write it as a number, not text: 4)",
+        'labs.bilirubin_mg_dl: must be a number between 0 and 50, got "17.1 umol/L" '
+        '(17.1 µmol/L is 1 mg/dL: write 1, or in a case document {"value": 17.1, '
+        '"unit": "µmol/L"})',
+        'labs.platelets_per_ul: must be a number between 0 and 2000000, got "210 x10^9/l" '
+        '(210 10⁹/L is 210,000 /µL: write 210000, or in a case document {"value": 210, '
+        '"unit": "10⁹/L"})',
+    ]
+    # Text that is no number, or a unit the field does not take, gets no hint.
+    assert messages({"case_id": "a", "pathology": {"ki67_percent": "high"}}) == [
+        'pathology.ki67_percent: must be a number between 0 and 100, got "high"'
+    ]
+    assert messages({"case_id": "a", "pathology": {"ki67_percent": "12 cm"}}) == [
+        'pathology.ki67_percent: must be a number between 0 and 100, got "12 cm"'
+    ]
+
+
 def test_unknown_field_is_rejected_with_a_suggestion() -> None:
     assert messages({"case_id": "a", "pathology": {"ki67_percnt": 5}}) == [
         "pathology.ki67_percnt: must be a known field of case-v1 (did you mean ki67_percent?), "

@@ -498,11 +498,41 @@ def _coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
         return None, Problem(spec.path, f"must be {spec.expected()}", _choice_got(spec, raw))
     # The message is built only for a rejected value: most values are fine.
     got = describe_value(raw)
+    hint = None
     if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
         hint = slip_hint(spec.path, raw)
-        if hint:
-            got += f" ({hint})"
+    elif isinstance(raw, str) and spec.kind in (Kind.NUMBER, Kind.INTEGER):
+        hint = _number_text_hint(spec, raw)
+    if hint:
+        got += f" ({hint})"
     return None, Problem(spec.path, f"must be {spec.expected()}", got)
+
+
+_NUMBER_TEXT = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)\s*(.*?)\s*")
+
+
+def _number_text_hint(spec: Field, raw: str) -> str | None:
+    """How to write a number given as text (``"12%"``, ``"17 umol/L"``, ``"0.9"``), when
+    the text is a number with nothing after it, the field's unit or a unit it may be
+    entered in; never taken in its place."""
+    found = _NUMBER_TEXT.fullmatch(raw)
+    if found is None:
+        return None
+    number, written = found.groups()
+    if not written:
+        return f"write it as a number, not text: {number}"
+    unit = entry_unit(spec.path, written)
+    if unit is not None and unit.factor != 1.0:
+        converted = clinical_number(float(number) * unit.factor)
+        plain = converted.replace(",", "")  # to be typed: no thousands separator
+        return (
+            f"{number} {unit.label} is {converted} {spec.unit}: write {plain}, or in a "
+            f'case document {{"value": {number}, "unit": "{unit.label}"}}'
+        )
+    own = spec.unit.replace(" ", "").lower()
+    if unit is not None or (own and written.replace(" ", "").lower() == own):
+        return f"write the number alone, without its unit: {number}"
+    return None
 
 
 def _choice_got(spec: Field, raw: Any) -> str:
