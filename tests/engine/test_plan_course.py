@@ -59,6 +59,7 @@ def test_after_progression_on_ssa_prrt_comes_before_ssa(course: dict[str, Any]) 
         {**UNSTATED, "course.prior_treatments": ["ssa"]},  # progression not stated
         {"course.prior_treatments": ["ssa"], "course.status": "stable"},
         {"course.status": "progressing", "course.prior_treatments": ["everolimus"]},
+        {"pathology.ki67_percent": None},  # Ki-67 not given: unknown keeps the step
     ],
 )
 def test_ssa_stays_first_line_unless_the_case_states_progression_after_it(
@@ -83,3 +84,14 @@ def test_the_other_seed_on_a_failed_ssa_is_shown_as_a_caution() -> None:
     assert "003 Medical therapy" in step["sources"]
     assert "002 §2.3" in step["sources"]
     assert "higher SSA dose" in step["rationale"]
+
+
+def test_with_ki67_over_10_an_ssa_is_for_the_syndrome_not_first_line() -> None:
+    """004 §3.3: SSA "is applicable to NET patients with slow growth, Ki-67 ≤ 10%"; 003
+    Medical therapy: for hormonal symptoms, a somatostatin analogue. A G3 NET (Ki-67 25 %,
+    000 §1) with carcinoid syndrome keeps the SSA, in the symptom-control step only."""
+    result = _assess({"pathology.ki67_percent": 25, "primary.functional_syndrome": "carcinoid"})
+    assert result["options"]["ssa"]["status"] != "ineligible"
+    assert _first_systemic_with(result, "ssa") is None
+    symptom = [s for s in result["plan"] if s["intent"] == "symptom_control"]
+    assert any("ssa" in s["options"] for s in symptom)
