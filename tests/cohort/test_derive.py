@@ -148,7 +148,8 @@ def test_a_reported_grade_and_ranges_one_by_one() -> None:
 
 
 def test_the_grade_rules_one_by_one() -> None:
-    """000 §1: the higher index decides; poorly differentiated is NEC."""
+    """000 §1: the higher index decides; poorly differentiated is NEC, and NEC is high
+    grade (000 §1; 004 §1)."""
     rows: list[dict[str, Any]] = [
         {
             "pathology.ki67_percent": 2.9,
@@ -169,7 +170,17 @@ def test_the_grade_rules_one_by_one() -> None:
             "pathology.ki67_percent": 5.0,
             "pathology.mitoses_per_2mm2": 1.0,
             "pathology.differentiation": "poor",
-        },  # NEC whatever the index
+        },  # poorly differentiated but G2 by the indices: NEC is high grade, a conflict
+        {
+            "pathology.ki67_percent": 5.0,
+            "pathology.mitoses_per_2mm2": None,
+            "pathology.differentiation": "poor",
+        },  # a high grade still possible: NEC
+        {
+            "pathology.ki67_percent": 5.0,
+            "pathology.mitoses_per_2mm2": 1.0,
+            "pathology.differentiation": None,
+        },  # not stated, and the indices rule out a high grade: G2 (NEC is high grade)
         {
             "pathology.ki67_percent": None,
             "pathology.mitoses_per_2mm2": None,
@@ -181,6 +192,8 @@ def test_the_grade_rules_one_by_one() -> None:
         ["G1"],
         ["G3"],
         ["G2", "G3"],
+        ["G2", "NEC"],
         ["NEC"],
+        ["G2"],
         ["G1", "G2", "G3", "NEC"],
     ]

@@ -74,12 +74,34 @@ def test_high_ki67_without_differentiation_is_g3_or_nec() -> None:
     assert "pathology.differentiation" in d.grade.settle_with
 
 
-def test_unknown_differentiation_never_excludes_nec() -> None:
-    # "poorly differentiated is NEC whatever the index": without the differentiation even a
-    # low Ki-67 and mitotic count leave NEC possible.
+def test_unknown_differentiation_leaves_nec_wherever_a_high_grade_is_possible() -> None:
+    # 000 §1: NEC are "poorly differentiated neoplasms of high grade"; 004 §1: "NEC, G3,
+    # Ki-67 > 20%". Without the differentiation, indices that rule out G3 rule out NEC.
     d = derived(pathology={"ki67_percent": 2, "mitoses_per_2mm2": 1})
-    assert d.grade.possible == {"G1", "NEC"}
-    assert d.grade.settle_with == ("pathology.differentiation",)
+    assert d.grade.value == "G1"
+    assert d.grade.settle_with == ()
+    assert "NEC is excluded" in d.grade.explanation
+    d = derived(pathology={"ki67_percent": 8, "mitoses_per_2mm2_at_most": 20})
+    assert d.grade.value == "G2"
+    # One index low, the other not given: G3 stays possible (000 §1: the higher decides),
+    # and with it NEC.
+    d = derived(pathology={"ki67_percent": 2})
+    assert d.grade.possible == {"G1", "G2", "G3", "NEC"}
+    assert "pathology.differentiation" in d.grade.settle_with
+
+
+def test_poorly_differentiated_beside_low_indices_is_a_conflict() -> None:
+    # 001 Introduction: "Poorly differentiated GEP-NENs are designated as neuroendocrine
+    # carcinomas"; 000 §1: NEC are "poorly differentiated neoplasms of high grade". Indices
+    # of G2 (000 §1) beside "poorly differentiated" contradict each other: both stay
+    # possible and the conflict is shown.
+    d = derived(pathology={"ki67_percent": 5, "mitoses_per_2mm2": 1, "differentiation": "poor"})
+    assert d.grade.possible == {"G2", "NEC"}
+    assert d.grade.conflict is not None and "NEC is high grade" in d.grade.conflict
+    # A high grade still possible (mitotic count not given): NEC, as before.
+    d = derived(pathology={"ki67_percent": 5, "differentiation": "poor"})
+    assert d.grade.value == "NEC"
+    assert d.grade.conflict is None
 
 
 def test_mitoses_alone_give_a_lower_bound() -> None:

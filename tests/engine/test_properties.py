@@ -62,8 +62,8 @@ def test_deterministic(doc: dict[str, Any]) -> None:
 
 
 def _criteria_and_conflicts(doc: dict[str, Any]) -> tuple[dict[str, str], set[str], bool]:
-    """Each criterion's result, the criteria whose sources disagree, and whether the reported
-    grade contradicts the indices."""
+    """Each criterion's result, the criteria whose sources disagree, and whether the
+    classification reports a conflict (the grade stated against the indices)."""
     result = assess_mapping(doc, with_evidence=False)
     out, conflicting = {}, set()
     for option in result["options"].values():
@@ -82,13 +82,15 @@ def test_unknown_never_becomes_met(doc: dict[str, Any], data: st.DataObject) -> 
     Forgetting an exact value that has bounds leaves the interval around it, which decides
     no more than the value did. Where one statement of the case overrides another (the
     surgeons' judgement over the anatomy: an ``override`` on the criterion) or contradicts it
-    (a reported grade against the indices: a conflict in the classification), forgetting
-    the overriding side lets the other decide: such criteria are left out here, and the
-    grade conflict is removed by dropping the reported grade."""
+    (a reported grade, or "poorly differentiated", against the indices: a conflict in the
+    classification), forgetting the overriding side lets the other decide: such criteria
+    are left out here, and a grade conflict is removed by dropping the reported grade, then
+    the differentiation."""
     before, conflicting, grade_conflict = _criteria_and_conflicts(doc)
-    if grade_conflict:
-        del doc["pathology"]["reported_grade"]
-        before, conflicting, _ = _criteria_and_conflicts(doc)
+    for statement in ("reported_grade", "differentiation"):
+        if grade_conflict:
+            doc.get("pathology", {}).pop(statement, None)
+            before, conflicting, grade_conflict = _criteria_and_conflicts(doc)
     fewer = copy.deepcopy(doc)
     for body in fewer.values():
         if isinstance(body, dict):

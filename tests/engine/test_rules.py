@@ -26,7 +26,14 @@ class Rule(NamedTuple):
 
 M, N, U, R = "met", "not_met", "unknown", "relative"
 G3 = {"pathology.ki67_percent": 25}
-NEC = {"pathology.differentiation": "poor"}
+# NEC: "poorly differentiated neoplasms of high grade" (000 §1; 004 §1: "NEC, G3, Ki-67 >
+# 20%"). Beside the base case's low indices "poor" alone would contradict them.
+NEC = {"pathology.differentiation": "poor", "pathology.ki67_percent": 60}
+POOR_BUT_LOW = {  # G2 by both indices (000 §1): a conflict with "poor"
+    "pathology.differentiation": "poor",
+    "pathology.ki67_percent": 5,
+    "pathology.mitoses_per_2mm2": 1,
+}
 NO_GRADE = {"pathology.ki67_percent": None, "pathology.mitoses_per_2mm2": None}
 
 SURGERY_GRADE = "004 §3.1: 'type I LMs without extrahepatic metastases in G1 and G2 grades are recommended to undergo radical resection'"
@@ -517,6 +524,10 @@ rules(
     ({"pathology.ki67_percent": None}, U),
 )
 rules("prrt", "not_nec", PRRT_KI, (NEC, N))
+# "Poorly differentiated" beside indices of G2 contradicts 000 §1 (NEC is high grade): both
+# stay possible, so a criterion that needs a NET is unknown, never met or not met.
+rules("ssa", "not_nec", "000 §1; 004 §1: NEC is high grade", (POOR_BUT_LOW, U))
+rules("platinum_etoposide", "nec", "000 §1; 004 §1: NEC is high grade", (POOR_BUT_LOW, U))
 rules(
     "prrt",
     "setting",

@@ -7,7 +7,8 @@ The same rules and the same thresholds (``KnowledgeBase.derivations``):
   Ki-67 and mitotic grades when both are known; one index alone leaves its grade or any
   higher one possible (the other could raise it); neither leaves G1–G3; an index known
   only by bounds allows every grade its range spans. When the differentiation is not
-  given, NEC stays possible (poorly differentiated is NEC whatever the index). A reported
+  given, NEC stays possible (poorly differentiated is NEC whatever the index) wherever G3
+  does: NEC is high grade (000 §1, 004 §1). A reported
   grade narrows the mask; when it contradicts it, both stay possible. Never null:
   "nothing known" is the full mask.
 * ``derived.liver_type`` — the bit mask of types I/II/III (``LIVER_TYPE_BITS``): a single
@@ -104,8 +105,18 @@ def grade_mask(t: GradeTable) -> pl.Expr:
     lo = pl.max_horizontal(pl.coalesce(k_lo, _lit(_G1)), pl.coalesce(m_lo, _lit(_G1)))
     hi = pl.max_horizontal(pl.coalesce(k_hi, _lit(_G3)), pl.coalesce(m_hi, _lit(_G3)))
     graded = _span(lo, hi)
-    with_nec = pl.when(differentiation.is_null()).then(graded | _lit(_NEC)).otherwise(graded)
-    by_indices = pl.when(differentiation == "poor").then(_lit(_NEC)).otherwise(with_nec)
+    # Differentiation not given: NEC stays possible where G3 does (NEC is high grade).
+    high = (graded & _lit(_G3)) != 0
+    with_nec = pl.when(differentiation.is_null() & high).then(graded | _lit(_NEC)).otherwise(graded)
+    # Poorly differentiated: NEC; beside indices that rule out a high grade, a conflict that
+    # leaves both possible (``_poorly_differentiated`` of the interpreter).
+    by_indices = (
+        pl.when((differentiation == "poor") & high)
+        .then(_lit(_NEC))
+        .when(differentiation == "poor")
+        .then(graded | _lit(_NEC))
+        .otherwise(with_nec)
+    )
     stated = _reported_mask(differentiation)
     narrowed = by_indices & stated
     # A reported grade narrows; contradicting the indices, both stay possible.

@@ -125,7 +125,7 @@ def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
     """Checks that are not a single implausible value, in the words a board reads."""
     out: list[str] = [f"{c} (timeline): check which is current." for c in case.timeline_conflicts]
     if derived.grade.conflict:
-        out.append(f"{derived.grade.conflict} (reported grade).")
+        out.append(f"{derived.grade.conflict}.")
     values = case.values
     ki67_given = any(p in values for p in _KI67_PATHS)
     if ki67_given and "pathology.mitoses_per_2mm2" in derived.grade.settle_with:

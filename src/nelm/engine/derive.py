@@ -139,22 +139,14 @@ def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
     it, so a lower grade is not concluded from a missing count (001's Ki-67-only reading is
     shown in the explanation). An index given only as a range allows every grade the range
     spans. Poorly differentiated is NEC whatever the index, so an unknown differentiation
-    always leaves NEC possible. A grade the report states narrows what the indices leave
-    open; when it contradicts them both stay possible and the conflict is reported.
+    leaves NEC possible, unless the indices rule out a high grade: NEC is high grade (000
+    §1), and "poorly differentiated" beside indices that rule it out is a conflict. A grade
+    the report states narrows what the indices leave open; when it contradicts them both
+    stay possible and the conflict is reported.
     """
     differentiation = values.get("pathology.differentiation")
     cite = "; ".join(t.sources)
     sources = t.sources
-    if differentiation == "poor":
-        derived = Derived(
-            frozenset({"NEC"}),
-            None,
-            "Poorly differentiated → neuroendocrine carcinoma (NEC), whatever "
-            f"the proliferation index ({'; '.join(t.nec_sources)})",
-            (),
-            t.nec_sources,
-        )
-        return _with_reported(derived, values, t)
     by_ki67 = _index_range(
         values, "pathology.ki67_percent", t.ki67_g1_below, t.ki67_g2_max, grade_of_ki67, t
     )
@@ -215,16 +207,53 @@ def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
         how = "Ki-67 and mitotic count not given"
         settle += ["pathology.ki67_percent", "pathology.mitoses_per_2mm2"]
 
-    if differentiation is None:
-        # Poorly differentiated is NEC whatever the index, so only a stated differentiation
-        # rules NEC out.
+    if differentiation == "poor":
+        return _with_reported(_poorly_differentiated(possible, how, settle, t), values, t)
+    if differentiation is None and "G3" in possible:
+        # Poorly differentiated is NEC, so without a stated differentiation NEC stays
+        # possible wherever a high grade does.
         possible.add("NEC")
         how += "; differentiation not given, so NEC is not excluded"
         settle.append("pathology.differentiation")
+    elif differentiation is None:
+        # NEC is high grade (000 §1: "poorly differentiated neoplasms of high grade"; 004
+        # §1: "NEC, G3, Ki-67 > 20%"): indices that rule out G3 rule it out too.
+        how += "; differentiation not given, but NEC is excluded: NEC is high grade"
+        sources = tuple(dict.fromkeys((*sources, *t.nec_sources)))
+        cite = "; ".join(dict.fromkeys((*t.sources, *t.nec_sources)))
     if len(possible) > 1:
         how = f"Grade not settled: {how}"
     derived = Derived(frozenset(possible), None, f"{how} ({cite})", tuple(settle), sources)
     return _with_reported(derived, values, t)
+
+
+def _poorly_differentiated(graded: set[str], how: str, settle: list[str], t: GradeTable) -> Derived:
+    """Poorly differentiated is NEC, NEC being high grade (000 §1; 004 §1): NEC wherever the
+    indices allow a high grade; where they rule it out, the statements contradict each
+    other and both stay possible until the pathology is reviewed."""
+    nec = "; ".join(t.nec_sources)
+    if "G3" in graded:
+        return Derived(
+            frozenset({"NEC"}),
+            None,
+            f"Poorly differentiated → neuroendocrine carcinoma (NEC), whatever the "
+            f"proliferation index ({nec})",
+            (),
+            t.nec_sources,
+        )
+    conflict = (
+        f"Poorly differentiated histology (NEC) contradicts the indices "
+        f"({' or '.join(sorted(graded))}): NEC is high grade; both stay possible until the "
+        "pathology is reviewed"
+    )
+    return Derived(
+        frozenset({*graded, "NEC"}),
+        None,
+        f"Grade not settled: {conflict} ({nec}); from the indices: {how}",
+        tuple(dict.fromkeys((*settle, "pathology.differentiation"))),
+        tuple(dict.fromkeys((*t.sources, *t.nec_sources))),
+        conflict=conflict,
+    )
 
 
 def _with_reported(derived: Derived, values: Mapping[str, Value], t: GradeTable) -> Derived:
@@ -244,6 +273,7 @@ def _with_reported(derived: Derived, values: Mapping[str, Value], t: GradeTable)
             derived.explanation + f"; reported as {words}, which agrees ({'; '.join(extra)})",
             derived.settle_with,
             sources,
+            conflict=derived.conflict,
         )
     if narrowed:
         shown = " or ".join(sorted(narrowed))
