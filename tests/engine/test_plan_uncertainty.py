@@ -88,6 +88,27 @@ def test_surgeons_judge_conversion_needed_so_conversion_leads() -> None:
         assert "downstaging" in step["moved_behind"]
 
 
+def test_after_conversion_the_resection_comes_before_palliative_liver_control() -> None:
+    """Conversion aims at resection: 004 §3.1 ("neoadjuvant therapy combined with surgery
+    may lead to a better prognosis"); 001 Staged resections: PVE or two-stage hepatectomy
+    "for patients whose FLR was initially deemed insufficient". The palliative
+    liver-directed step (001 Debulking surgery: "an alternative palliative approach")
+    comes after it."""
+    doc = with_changes(
+        BASE,
+        {
+            "liver.surgical_assessment": "resectable_after_conversion",
+            "liver.distribution": "bilobar_dominant",
+            "liver.lesion_count": 7,
+            "liver.future_liver_remnant_percent": 22,
+        },
+    )
+    plan = plan_of(doc)
+    resection = index_of(plan, "staged_resection")
+    liver = [i for i, s in enumerate(plan) if s["intent"] == "liver_control"]
+    assert liver and resection < liver[0]
+
+
 def test_surgeons_judge_unresectable_so_non_surgical_steps_lead() -> None:
     doc = with_changes(
         BASE,
