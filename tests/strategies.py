@@ -51,6 +51,10 @@ def case_documents(draw: st.DrawFn, present: float = 0.7) -> dict[str, Any]:
     ):
         primary["extends_beyond_pancreas"] = True  # an invasion is an extension beyond
     _keep_ranges(draw, doc)
+    if liver.get("lesion_count_at_most") == 1 and liver.get("distribution", "unilobar") != (
+        "unilobar"
+    ):
+        liver["lesion_count_at_most"] = 2  # at most one lesion is one: type I (case-v1)
     if liver.get("bilobar") is True and (
         liver.get("distribution") == "unilobar"
         or 1 in (liver.get("lesion_count"), liver.get("lesion_count_at_most"))

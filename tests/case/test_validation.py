@@ -259,6 +259,17 @@ def test_one_lesion_cannot_be_bilobar() -> None:
     ]
 
 
+def test_at_most_one_lesion_cannot_be_bilobar_either() -> None:
+    # case-v1: "with a single lesion always type I"; "at most one" lesion is one lesion
+    # (a case with liver metastases has at least one).
+    assert messages(
+        {"case_id": "a", "liver": {"lesion_count_at_most": 1, "distribution": "bilobar_dominant"}}
+    ) == [
+        "liver.distribution: must be unilobar (or absent) when liver.lesion_count_at_most is "
+        '1: a single lesion is type I (case-v1), got "bilobar_dominant"'
+    ]
+
+
 def test_absurd_nesting_is_rejected_not_crashed() -> None:
     assert text_messages("[" * 100000 + "]" * 100000) == [
         "document: a case document in input, got structures nested too deeply to read"

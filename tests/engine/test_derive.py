@@ -98,6 +98,18 @@ def test_poorly_differentiated_beside_low_indices_is_a_conflict() -> None:
     d = derived(pathology={"ki67_percent": 5, "mitoses_per_2mm2": 1, "differentiation": "poor"})
     assert d.grade.possible == {"G2", "NEC"}
     assert d.grade.conflict is not None and "NEC is high grade" in d.grade.conflict
+    # A reported grade siding with "poorly differentiated" (G3 → NEC) settles the grade,
+    # and the contradiction with the indices stays shown.
+    d = derived(
+        pathology={
+            "ki67_percent": 5,
+            "mitoses_per_2mm2": 1,
+            "differentiation": "poor",
+            "reported_grade": "G3",
+        }
+    )
+    assert d.grade.value == "NEC"
+    assert d.grade.conflict is not None and "NEC is high grade" in d.grade.conflict
     # A high grade still possible (mitotic count not given): NEC, as before.
     d = derived(pathology={"ki67_percent": 5, "differentiation": "poor"})
     assert d.grade.value == "NEC"

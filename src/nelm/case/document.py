@@ -630,14 +630,15 @@ def _cross_field_problems(values: Mapping[str, Value]) -> list[Problem]:
             )
         )
     distribution = values.get("liver.distribution")
-    if values.get("liver.lesion_count") == 1 and distribution in (
-        "bilobar_dominant",
-        "bilobar_diffuse",
-    ):
+    single = next(
+        (p for p in ("liver.lesion_count", "liver.lesion_count_at_most") if values.get(p) == 1),
+        None,
+    )  # "at most one" lesion is one lesion: a case has at least one
+    if single is not None and distribution in ("bilobar_dominant", "bilobar_diffuse"):
         problems.append(
             Problem(
                 "liver.distribution",
-                "must be unilobar (or absent) when liver.lesion_count is 1: "
+                f"must be unilobar (or absent) when {single} is 1: "
                 "a single lesion is type I (case-v1)",
                 describe_value(distribution),
             )

@@ -253,7 +253,7 @@ def _cross_rules() -> list[pl.Expr]:
     return [
         pl.col("pathology.nec_subtype").is_not_null()
         & (pl.col("pathology.differentiation") == "well"),
-        (pl.col("liver.lesion_count") == 1)
+        ((pl.col("liver.lesion_count") == 1) | (pl.col("liver.lesion_count_at_most") == 1))
         & pl.col("liver.distribution").is_in(["bilobar_dominant", "bilobar_diffuse"]),
         (pl.col("extrahepatic.present") == False)  # noqa: E712 - a column, not a bool
         & (pl.col("extrahepatic.sites").list.len() > 0),

@@ -243,13 +243,12 @@ def _poorly_differentiated(graded: set[str], how: str, settle: list[str], t: Gra
         )
     conflict = (
         f"Poorly differentiated histology (NEC) contradicts the indices "
-        f"({' or '.join(sorted(graded))}): NEC is high grade; both stay possible until the "
-        "pathology is reviewed"
+        f"({' or '.join(sorted(graded))}): NEC is high grade; the pathology should be reviewed"
     )
     return Derived(
         frozenset({*graded, "NEC"}),
         None,
-        f"Grade not settled: {conflict} ({nec}); from the indices: {how}",
+        f"Grade not settled: {conflict}; both stay possible ({nec}); from the indices: {how}",
         tuple(dict.fromkeys((*settle, "pathology.differentiation"))),
         tuple(dict.fromkeys((*t.sources, *t.nec_sources))),
         conflict=conflict,
@@ -285,6 +284,9 @@ def _with_reported(derived: Derived, values: Mapping[str, Value], t: GradeTable)
             f"indices: {derived.explanation}",
             settle,
             sources,
+            # A conflict of the differentiation with the indices stays shown: the reported
+            # grade sides with one of them, it does not make the other agree.
+            conflict=derived.conflict,
         )
     both = derived.possible | stated
     conflict = (
