@@ -11,6 +11,8 @@ after the server comes back. Statement parameters are kept out of error messages
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -34,13 +36,37 @@ def describe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+_WAL_SWITCH_WAIT_SECONDS = 30.0
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """Put the file in WAL mode, waiting for other connections that are creating it.
+
+    Switching the journal mode needs a brief exclusive lock, and SQLite may answer "database
+    is locked" at once, without its busy handler, while another connection is creating or
+    switching the same new file. So the switch is retried for up to 30 s, as the busy
+    timeout would wait for any other lock.
+    """
+    deadline = time.monotonic() + _WAL_SWITCH_WAIT_SECONDS
+    delay = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.2)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        _switch_to_wal(cursor)
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
     finally:
         cursor.close()
 
