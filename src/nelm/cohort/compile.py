@@ -44,7 +44,7 @@ from nelm.cohort.columns import (
     status_column,
 )
 from nelm.cohort.conditions import compile_condition
-from nelm.cohort.derive import derived_columns
+from nelm.cohort.derive import derived_columns, grade_bound_columns
 from nelm.knowledge.model import Criterion, KnowledgeBase
 
 __all__ = [
@@ -162,6 +162,8 @@ class CompiledKnowledge:
     staging: tuple[tuple[pl.Expr, ...], tuple[pl.Expr, ...], tuple[pl.Expr, ...]]
     """The stage expressions (``nelm.cohort.staging``): closed extent columns, masks, and
     the result columns."""
+    after_derived: tuple[pl.Expr, ...] = ()
+    """Columns that read the derived facts (the Ki-67 bound of a reported grade)."""
 
     def criterion_columns(self) -> list[pl.Expr]:
         """One nullable-boolean column per criterion, named by the criterion id."""
@@ -210,7 +212,7 @@ class CompiledKnowledge:
         extent, masks, stage_out = self.staging
         return (
             typed.with_columns(self.derived)
-            .with_columns(extent)
+            .with_columns([*extent, *self.after_derived])
             .with_columns(masks)
             .with_columns(self.criterion_columns())
             .with_columns(self.unmet_masks())
@@ -263,5 +265,11 @@ def compile_knowledge(kb: KnowledgeBase) -> CompiledKnowledge:
     extent, masks = stage_masks(kb.derivations.staging)
     staging = (tuple(extent), tuple(masks), tuple(stage_columns(kb.derivations.staging)))
     return CompiledKnowledge(
-        tuple(derived_columns(kb.derivations)), criteria, ids, tables, schema, staging
+        tuple(derived_columns(kb.derivations)),
+        criteria,
+        ids,
+        tables,
+        schema,
+        staging,
+        tuple(grade_bound_columns(kb.derivations)),
     )

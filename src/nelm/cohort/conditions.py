@@ -19,7 +19,7 @@ import polars as pl
 
 from nelm.case.fields import BOUNDS
 from nelm.cohort.columns import GRADE_BITS, LIVER_TYPE_BITS
-from nelm.cohort.derive import MASK
+from nelm.cohort.derive import KI67_FROM_GRADE, MASK
 from nelm.knowledge.conditions import All, AnyOf, Condition, FirstKnown, Leaf, Not
 
 __all__ = ["SET_VALUED", "compile_condition"]
@@ -62,6 +62,9 @@ def _bounded_leaf(leaf: Leaf, lo_path: str, hi_path: str) -> pl.Expr:
     exact = pl.col(leaf.field)
     lo = pl.coalesce(exact, pl.col(lo_path))
     hi = pl.coalesce(exact, pl.col(hi_path))
+    if leaf.field == "pathology.ki67_percent":
+        # A reported G1 or G2 bounds the index from above (``ki67_from_grade``).
+        hi = pl.coalesce(exact, pl.min_horizontal(pl.col(hi_path), pl.col(KI67_FROM_GRADE)))
     op, operand = leaf.op, leaf.operand
     if op in ("eq", "ne", "in", "not_in"):
         wanted = operand if isinstance(operand, tuple) else (operand,)

@@ -27,7 +27,16 @@ import polars as pl
 from nelm.cohort.columns import GRADE_BITS, LIVER_TYPE_BITS
 from nelm.knowledge.model import Derivations, GradeTable
 
-__all__ = ["MASK", "derived_columns", "grade_mask", "liver_type_mask", "portal_drainage"]
+__all__ = [
+    "KI67_FROM_GRADE",
+    "MASK",
+    "derived_columns",
+    "grade_bound_columns",
+    "grade_mask",
+    "ki67_from_grade",
+    "liver_type_mask",
+    "portal_drainage",
+]
 
 MASK = pl.UInt8()
 """The integer type of the set-valued derived facts."""
@@ -162,10 +171,38 @@ def portal_drainage(d: Derivations) -> pl.Expr:
     return pl.when(site.is_not_null()).then(site.is_in(sorted(d.portal_sites)))
 
 
+KI67_FROM_GRADE = "derived.ki67_from_grade"
+"""The column of the Ki-67 upper bound a reported grade implies (null: none)."""
+
+
+def ki67_from_grade(t: GradeTable) -> pl.Expr:
+    """The upper bound of the Ki-67 index a reported G1 (< 3 %) or G2 (≤ 20 %) implies when
+    it is the settled grade, the index is not given and the tumour is not called poorly
+    differentiated (``ki67_from_reported_grade`` of the interpreter). Reads
+    ``derived.grade``; the conditions take the lower of it and ``…_at_most``."""
+    reported = pl.col("pathology.reported_grade")
+    grade = pl.col("derived.grade")
+    open_index = pl.col("pathology.ki67_percent").is_null() & (
+        pl.col("pathology.differentiation") != "poor"
+    ).fill_null(True)
+    return (
+        pl.when(open_index & (reported == "G1") & (grade == _lit(_G1)))
+        .then(pl.lit(float(t.ki67_g1_below)))
+        .when(open_index & (reported == "G2") & (grade == _lit(_G2)))
+        .then(pl.lit(float(t.ki67_g2_max)))
+    )
+
+
 def derived_columns(d: Derivations) -> list[pl.Expr]:
-    """The three derived facts, named as conditions read them (``derived.*``)."""
+    """The derived facts, named as conditions read them (``derived.*``): the grade, liver
+    type and portal drainage, then the Ki-67 bound that reads the grade."""
     return [
         grade_mask(d.grade).alias("derived.grade"),
         liver_type_mask(d).alias("derived.liver_type"),
         portal_drainage(d).alias("derived.portal_drainage"),
     ]
+
+
+def grade_bound_columns(d: Derivations) -> list[pl.Expr]:
+    """Columns that read the derived facts, so computed after them."""
+    return [ki67_from_grade(d.grade).alias(KI67_FROM_GRADE)]

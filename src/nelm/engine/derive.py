@@ -12,12 +12,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from nelm.case.document import Case, Value
-from nelm.engine.conditions import Fact
+from nelm.engine.conditions import Fact, Interval
 from nelm.engine.intervals import interval_of, interval_text
 from nelm.engine.staging import Stage, derive_stages
 from nelm.knowledge.model import Derivations, GradeTable
 
-__all__ = ["Derived", "DerivedFacts", "derive", "grade_of_ki67", "grade_of_mitoses"]
+__all__ = [
+    "Derived",
+    "DerivedFacts",
+    "derive",
+    "grade_of_ki67",
+    "grade_of_mitoses",
+    "ki67_from_reported_grade",
+]
 
 GRADES = ("G1", "G2", "G3")
 
@@ -49,10 +56,15 @@ class DerivedFacts:
     burden_band: str | None
     burden_band_sources: tuple[str, ...]
     stages: tuple[Stage, ...]  # ENETS and AJCC 7th (nelm.engine.staging)
+    ki67_from_grade: Interval | None = None
+    """The Ki-67 range a reported G1 or G2 implies when the index is not given."""
 
     def as_facts(self) -> dict[str, Fact]:
-        """The facts conditions read under ``derived.*``; unknown ones are left out."""
+        """The facts conditions read under ``derived.*``, and the Ki-67 range a reported
+        grade implies; unknown ones are left out."""
         facts: dict[str, Fact] = {}
+        if self.ki67_from_grade is not None:
+            facts["pathology.ki67_percent"] = self.ki67_from_grade
         for name, derived in (("grade", self.grade), ("liver_type", self.liver_type)):
             if derived.possible is not None:
                 facts[f"derived.{name}"] = derived.possible
@@ -408,14 +420,49 @@ def _band(burden: float, d: Derivations) -> tuple[str | None, tuple[str, ...]]:
     return None, ()  # pragma: no cover - the last band ends at 100 %
 
 
+def ki67_from_reported_grade(
+    values: Mapping[str, Value], grade: Derived, t: GradeTable
+) -> Interval | None:
+    """The Ki-67 range a reported G1 or G2 implies, when the index itself is not given.
+
+    The higher index decides the grade (000 §1), so a tumour graded G1 has a Ki-67 below
+    3 % and one graded G2 at most 20 % (000 §4: "well-differentiated tumors with a Ki67 <
+    20 (G1/G2)"); the cut-offs are the grade table's. Used only when that grade is the
+    settled grade and nothing contradicts it: not for a lung carcinoid (graded by mitoses
+    and necrosis, not Ki-67), nor beside "poorly differentiated", nor when the case's own
+    bound is already as tight. The lower end stays what the case gives: a G2 may be a G2 by
+    its mitotic count alone.
+    """
+    reported = values.get("pathology.reported_grade")
+    if reported not in ("G1", "G2") or grade.value != reported or grade.conflict:
+        return None
+    if values.get("pathology.differentiation") == "poor":
+        return None
+    exact = values.get("pathology.ki67_percent")
+    if isinstance(exact, int | float) and not isinstance(exact, bool):
+        return None
+    cap = t.ki67_g1_below if reported == "G1" else t.ki67_g2_max
+    given = interval_of(values, "pathology.ki67_percent")
+    if given is not None and given.hi is not None and given.hi <= cap:
+        return None
+    sign = "<" if reported == "G1" else "≤"
+    # Shown as the criterion's value; the grade's explanation cites the cut-offs.
+    means = f"the reported grade {reported} means Ki-67 {sign} {_fmt(cap)} % (WHO grading)"
+    if given is None:
+        return Interval(None, cap, f"not given; {means}")
+    return Interval(given.lo, cap, f"{interval_text(given, '%')} as reported; {means}")
+
+
 def derive(case: Case, d: Derivations) -> DerivedFacts:
     values = case.values
     band, band_sources = derive_burden_band(values, d)
+    grade = derive_grade(values, d.grade)
     return DerivedFacts(
-        grade=derive_grade(values, d.grade),
+        grade=grade,
         liver_type=derive_liver_type(values, d),
         portal_drainage=derive_portal_drainage(values, d),
         burden_band=band,
         burden_band_sources=band_sources,
         stages=derive_stages(values, d.staging, case.entered),
+        ki67_from_grade=ki67_from_reported_grade(values, grade, d.grade),
     )

@@ -138,6 +138,8 @@ def _format_value(
         return f"{label}: {'yes' if value else 'no'}"
     if isinstance(value, tuple):
         return f"{label}: {', '.join(value) or 'none'}"
+    if isinstance(value, Interval) and value.basis:
+        return f"{label} {value.basis}"
     if isinstance(value, Interval):
         typed = _entered_interval_text(field, value, entered) if entered else None
         return f"{label} {typed or interval_text(value, spec.unit)} (as reported)"

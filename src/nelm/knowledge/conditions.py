@@ -50,10 +50,15 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Interval:
-    """A number known only to lie in [lo, hi] (both inclusive; None: unbounded)."""
+    """A number known only to lie in [lo, hi] (both inclusive; None: unbounded).
+
+    ``basis`` says where a bound came from when the case does not state it (a reported
+    grade bounds the Ki-67 index); None for bounds the case gives.
+    """
 
     lo: float | int | None
     hi: float | int | None
+    basis: str | None = None
 
     def __post_init__(self) -> None:
         if self.lo is None and self.hi is None:
