@@ -186,6 +186,23 @@ def _labels(fields: tuple[str, ...]) -> str:
     )
 
 
+GIVEN_BEFORE = (
+    "Given before (listed in the prior treatments): the criteria above do not weigh the "
+    "earlier course or the response to it"
+)
+
+
+def _given_before(
+    option_id: str, facts: Mapping[str, Fact]
+) -> tuple[tuple[str, tuple[str, ...], bool], ...]:
+    """A case-specific caution for an option the case lists among its prior treatments, so
+    a board does not read a repeat course as a first one."""
+    prior = facts.get("course.prior_treatments")
+    if isinstance(prior, tuple | frozenset) and option_id in prior:
+        return ((GIVEN_BEFORE, ("case-history",), True),)
+    return ()
+
+
 def evaluate_option(
     spec: OptionSpec,
     facts: Mapping[str, Fact],
@@ -236,7 +253,7 @@ def evaluate_option(
     if status == "uncertain":
         for r in results:
             missing_all += r.missing
-    cautions = tuple(
+    cautions = _given_before(spec.id, facts) + tuple(
         (c.text, c.sources, c.condition is not None)
         for c in spec.cautions
         if c.condition is None or evaluate(c.condition, facts) is Truth.MET
