@@ -1,4 +1,4 @@
-"""An option the case lists among its prior treatments carries a note saying so.
+"""Treatments the case lists as given: marked on their options, and counted as prior lines.
 
 The criteria read the case as it stands; none of them weighs an earlier course of the same
 treatment or the response to it (the seeds give no criteria for a repeat course of PRRT, for
@@ -7,8 +7,15 @@ example). So a board sees, on the option itself, that it was given before.
 
 from __future__ import annotations
 
+from typing import Any
+
+import polars as pl
+
+from nelm.cohort.pipeline import process_chunk
+from nelm.cohort.reference import reference_chunk
 from nelm.engine.evaluate import GIVEN_BEFORE
 from nelm.service import assess_mapping
+from tests.cohort.test_agreement import assert_same
 
 
 def test_a_treatment_given_before_is_marked_on_its_option_only() -> None:
@@ -33,3 +40,82 @@ def test_a_treatment_given_before_is_marked_on_its_option_only() -> None:
         o for o, r in options.items() if GIVEN_BEFORE in (d["text"] for d in r["caution_details"])
     ]
     assert sorted(marked) == ["prrt", "ssa"]
+
+
+# ---------------------------------------------------------------- prior systemic lines
+# CABINET (cabozantinib, 004 §3.4) needs "at least one prior systemic therapy" and NETTER-2
+# "no prior systemic therapy": PRRT and everolimus listed as given are two prior lines,
+# whatever the count field says (derivations.yaml prior_lines); an SSA is not counted.
+
+
+def _lines_case(course: dict[str, object]) -> dict[str, object]:
+    return {
+        "schema_version": 1,
+        "case_id": "l",
+        "primary": {"site": "pancreas"},
+        "course": {"status": "progressing", **course},
+    }
+
+
+def _criterion(doc: dict[str, Any], option: str, cid: str) -> dict[str, Any]:
+    return next(c for c in doc["options"][option]["criteria"] if c["id"] == f"{option}.{cid}")
+
+
+def test_treatments_listed_as_given_are_prior_lines_when_the_count_is_not_given() -> None:
+    doc = assess_mapping(_lines_case({"prior_treatments": ["ssa", "prrt", "everolimus"]}))
+    prior = _criterion(doc, "cabozantinib", "prior_therapy")
+    assert prior["result"] == "met"
+    assert prior["value"].endswith("at least 2 by the prior treatments (PRRT, everolimus)")
+    assert "course.prior_systemic_lines" not in doc["options"]["cabozantinib"]["missing"]
+
+
+def test_an_ssa_alone_is_not_counted_as_a_line() -> None:
+    doc = assess_mapping(_lines_case({"prior_treatments": ["ssa"]}))
+    assert _criterion(doc, "cabozantinib", "prior_therapy")["result"] == "unknown"
+
+
+def test_a_count_below_the_treatments_listed_is_a_contradiction() -> None:
+    doc = assess_mapping(
+        _lines_case({"prior_systemic_lines": 0, "prior_treatments": ["prrt", "sunitinib"]})
+    )
+    assert any(
+        "Prior systemic lines is 0, but the prior treatments list 2 systemic treatments" in w
+        for w in doc["warnings"]
+    )
+    # The stated count is what the criteria read; the warning asks which is right.
+    assert _criterion(doc, "cabozantinib", "prior_therapy")["result"] == "not_met"
+
+
+def test_the_cohort_engine_counts_the_treatments_alike() -> None:
+    rows = [
+        {"course.prior_treatments": "ssa;prrt;everolimus"},
+        {"course.prior_treatments": "ssa"},
+        {"course.prior_treatments": "prrt", "course.prior_systemic_lines": "0"},
+        {"course.prior_treatments": "prrt;prrt"},
+        {},
+    ]
+    base = {
+        "primary.site": "pancreas",
+        "course.status": "progressing",
+        "pathology.ki67_percent": "5",
+        "pathology.mitoses_per_2mm2": "1",
+        "pathology.differentiation": "well",
+    }
+    columns = ["case_id", *base, "course.prior_treatments", "course.prior_systemic_lines"]
+    frame = pl.DataFrame(
+        [{"case_id": str(i), **base, **row} for i, row in enumerate(rows)],
+        schema={k: pl.String for k in columns},
+    )
+    compiled = process_chunk(frame, 1)
+    assert_same(compiled, reference_chunk(frame, 1))
+    # G2 and progressing (CABINET, 004 §3.4): the prior lines decide.
+    statuses = compiled.output.get_column("cabozantinib.status").to_list()
+    assert statuses == ["eligible", "uncertain", "ineligible", "eligible", "uncertain"]
+    reasons = compiled.output.get_column("reasons").struct.field("cabozantinib").to_list()
+    assert [r is not None and "prior_therapy" in r for r in reasons] == [
+        False,
+        False,
+        True,
+        False,
+        False,
+    ]

@@ -19,7 +19,7 @@ import polars as pl
 
 from nelm.case.fields import BOUNDS
 from nelm.cohort.columns import GRADE_BITS, LIVER_TYPE_BITS
-from nelm.cohort.derive import KI67_FROM_GRADE, MASK
+from nelm.cohort.derive import KI67_FROM_GRADE, LINES_FROM_TREATMENTS, MASK
 from nelm.knowledge.conditions import All, AnyOf, Condition, FirstKnown, Leaf, Not
 
 __all__ = ["SET_VALUED", "compile_condition"]
@@ -57,14 +57,19 @@ def _decided(met: pl.Expr, not_met: pl.Expr) -> pl.Expr:
 
 def _bounded_leaf(leaf: Leaf, lo_path: str, hi_path: str) -> pl.Expr:
     """A leaf over a number that may be known only by bounds: the interval [lo, hi] is the
-    exact value when given, else the bounds (null: unbounded); decided only when the whole
-    interval lies on one side — ``_interval_truth`` of the interpreter."""
+    exact value when given, else the bounds (null: unbounded)."""
     exact = pl.col(leaf.field)
     lo = pl.coalesce(exact, pl.col(lo_path))
     hi = pl.coalesce(exact, pl.col(hi_path))
     if leaf.field == "pathology.ki67_percent":
         # A reported G1 or G2 bounds the index from above (``ki67_from_grade``).
         hi = pl.coalesce(exact, pl.min_horizontal(pl.col(hi_path), pl.col(KI67_FROM_GRADE)))
+    return _interval_leaf(leaf, lo, hi)
+
+
+def _interval_leaf(leaf: Leaf, lo: pl.Expr, hi: pl.Expr) -> pl.Expr:
+    """A leaf over a number known to lie in [lo, hi] (null: unbounded), decided only when
+    the whole interval lies on one side — ``_interval_truth`` of the interpreter."""
     op, operand = leaf.op, leaf.operand
     if op in ("eq", "ne", "in", "not_in"):
         wanted = operand if isinstance(operand, tuple) else (operand,)
@@ -91,6 +96,11 @@ def _leaf(leaf: Leaf) -> pl.Expr:
     bounds = BOUNDS.get(leaf.field)
     if bounds is not None:
         return _bounded_leaf(leaf, *bounds)
+    if leaf.field == "course.prior_systemic_lines":
+        # Not given, the treatments listed as given bound it from below
+        # (``lines_from_treatments``).
+        exact = pl.col(leaf.field)
+        return _interval_leaf(leaf, pl.coalesce(exact, pl.col(LINES_FROM_TREATMENTS)), exact)
     col = pl.col(leaf.field)
     op, operand = leaf.op, leaf.operand
     if op in ("in", "not_in"):

@@ -29,11 +29,13 @@ from nelm.knowledge.model import Derivations, GradeTable
 
 __all__ = [
     "KI67_FROM_GRADE",
+    "LINES_FROM_TREATMENTS",
     "MASK",
     "derived_columns",
     "grade_bound_columns",
     "grade_mask",
     "ki67_from_grade",
+    "lines_from_treatments",
     "liver_type_mask",
     "portal_drainage",
 ]
@@ -203,6 +205,28 @@ def derived_columns(d: Derivations) -> list[pl.Expr]:
     ]
 
 
+LINES_FROM_TREATMENTS = "derived.lines_from_treatments"
+"""The column of the least number of prior systemic lines the treatments show (null: none)."""
+
+
+def lines_from_treatments(d: Derivations) -> pl.Expr:
+    """The number of distinct counted treatments (``Derivations.prior_lines_counted``) in
+    ``course.prior_treatments`` when ``course.prior_systemic_lines`` is not given and it is
+    at least one (``lines_from_treatments`` of the interpreter); else null."""
+    if not d.prior_lines_counted:
+        return pl.lit(None, pl.Int64)
+    prior = pl.col("course.prior_treatments")
+    count = pl.sum_horizontal(
+        prior.list.contains(option).fill_null(False).cast(pl.Int64)
+        for option, _ in d.prior_lines_counted
+    )
+    return pl.when(pl.col("course.prior_systemic_lines").is_null() & (count > 0)).then(count)
+
+
 def grade_bound_columns(d: Derivations) -> list[pl.Expr]:
-    """Columns that read the derived facts, so computed after them."""
-    return [ki67_from_grade(d.grade).alias(KI67_FROM_GRADE)]
+    """Bounds the case implies without stating them: the Ki-67 bound reads the derived
+    grade, so these are computed after the derived facts."""
+    return [
+        ki67_from_grade(d.grade).alias(KI67_FROM_GRADE),
+        lines_from_treatments(d).alias(LINES_FROM_TREATMENTS),
+    ]

@@ -96,7 +96,12 @@ def input_checks(case: Case, kb: KnowledgeBase) -> tuple[dict[str, Any], ...]:
     ]
     found += [
         {"kind": "contradiction", **c.as_dict()}
-        for c in contradictions(case.values, kb.derivations.grade, case.entered)
+        for c in contradictions(
+            case.values,
+            kb.derivations.grade,
+            case.entered,
+            dict(kb.derivations.prior_lines_counted),
+        )
     ]
     return tuple(found)
 

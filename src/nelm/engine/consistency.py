@@ -14,7 +14,7 @@ from typing import Any
 from nelm.case.document import Value
 from nelm.case.fields import FIELD_BY_PATH
 from nelm.case.units import as_entered_text, clinical_number
-from nelm.engine.derive import grade_of_ki67, grade_of_mitoses
+from nelm.engine.derive import counted_lines, grade_of_ki67, grade_of_mitoses
 from nelm.knowledge.model import GradeTable
 
 __all__ = ["Contradiction", "contradictions"]
@@ -63,9 +63,12 @@ def contradictions(
     values: Mapping[str, Value],
     grades: GradeTable,
     entered: Mapping[str, tuple[float, str]] | None = None,
+    counted_lines: Mapping[str, str] | None = None,
 ) -> list[Contradiction]:
     """Every contradiction between the case's fields; ``entered`` (numbers entered in another
-    unit) lets the messages show those numbers as entered."""
+    unit) lets the messages show those numbers as entered; ``counted_lines``
+    (``Derivations.prior_lines_counted``) checks the prior systemic lines against the prior
+    treatments."""
     out: list[Contradiction] = []
     v = values.get
     krenning = v("imaging.krenning_score")
@@ -140,6 +143,7 @@ def contradictions(
     out += _durations_beyond_age(values, entered or {})
     out += _burden_below_largest_lesion(values, entered or {})
     out += _burden_beyond_the_lesions(values, entered or {})
+    out += _fewer_lines_than_treatments(values, counted_lines or {})
     prior = v("course.prior_treatments")
     if (
         v("course.progressed_on_ssa") is True
@@ -156,6 +160,25 @@ def contradictions(
             )
         )
     return out
+
+
+def _fewer_lines_than_treatments(
+    values: Mapping[str, Value], counted: Mapping[str, str]
+) -> list[Contradiction]:
+    """Fewer prior systemic lines than distinct systemic treatments listed as given."""
+    lines = _number(values.get("course.prior_systemic_lines"))
+    names = counted_lines(values, counted)
+    if lines is None or lines >= len(names):
+        return []
+    return [
+        Contradiction(
+            ("course.prior_systemic_lines", "course.prior_treatments"),
+            f"Prior systemic lines is {clinical_number(lines)}, but the prior treatments list "
+            f"{len(names)} systemic treatments ({', '.join(names)}).",
+            ("case-history",),
+            fix="check the count of prior lines or the treatments listed",
+        )
+    ]
 
 
 def _shown(path: str, value: float, entered: Mapping[str, tuple[float, str]]) -> str:

@@ -20,10 +20,12 @@ from nelm.knowledge.model import Derivations, GradeTable
 __all__ = [
     "Derived",
     "DerivedFacts",
+    "counted_lines",
     "derive",
     "grade_of_ki67",
     "grade_of_mitoses",
     "ki67_from_reported_grade",
+    "lines_from_treatments",
 ]
 
 GRADES = ("G1", "G2", "G3")
@@ -58,6 +60,9 @@ class DerivedFacts:
     stages: tuple[Stage, ...]  # ENETS and AJCC 7th (nelm.engine.staging)
     ki67_from_grade: Interval | None = None
     """The Ki-67 range a reported G1 or G2 implies when the index is not given."""
+    lines_from_treatments: Interval | None = None
+    """The least number of prior systemic lines the prior treatments show, when the count
+    is not given."""
 
     def as_facts(self) -> dict[str, Fact]:
         """The facts conditions read under ``derived.*``, and the Ki-67 range a reported
@@ -65,6 +70,8 @@ class DerivedFacts:
         facts: dict[str, Fact] = {}
         if self.ki67_from_grade is not None:
             facts["pathology.ki67_percent"] = self.ki67_from_grade
+        if self.lines_from_treatments is not None:
+            facts["course.prior_systemic_lines"] = self.lines_from_treatments
         for name, derived in (("grade", self.grade), ("liver_type", self.liver_type)):
             if derived.possible is not None:
                 facts[f"derived.{name}"] = derived.possible
@@ -453,6 +460,33 @@ def ki67_from_reported_grade(
     return Interval(given.lo, cap, f"{interval_text(given, '%')} as reported; {means}")
 
 
+def counted_lines(values: Mapping[str, Value], counted: Mapping[str, str]) -> list[str]:
+    """The names of the distinct treatments in ``course.prior_treatments`` that count as a
+    prior systemic line (``Derivations.prior_lines_counted``)."""
+    prior = values.get("course.prior_treatments")
+    if not isinstance(prior, tuple | list | frozenset):
+        return []
+    given = set(prior)
+    return [name for option, name in counted.items() if option in given]
+
+
+def lines_from_treatments(
+    values: Mapping[str, Value], counted: Mapping[str, str]
+) -> Interval | None:
+    """At least as many prior systemic lines as distinct counted treatments the case lists
+    as given, when the count itself is not given (derivations.yaml ``prior_lines``)."""
+    if values.get("course.prior_systemic_lines") is not None:
+        return None
+    names = counted_lines(values, counted)
+    if not names:
+        return None
+    return Interval(
+        len(names),
+        None,
+        f"not given; at least {len(names)} by the prior treatments ({', '.join(names)})",
+    )
+
+
 def derive(case: Case, d: Derivations) -> DerivedFacts:
     values = case.values
     band, band_sources = derive_burden_band(values, d)
@@ -465,4 +499,5 @@ def derive(case: Case, d: Derivations) -> DerivedFacts:
         burden_band_sources=band_sources,
         stages=derive_stages(values, d.staging, case.entered),
         ki67_from_grade=ki67_from_reported_grade(values, grade, d.grade),
+        lines_from_treatments=lines_from_treatments(values, dict(d.prior_lines_counted)),
     )

@@ -406,4 +406,16 @@ def _derivations(doc: dict[str, Any], checker: _Checker, staging: dict[str, Any]
         portal_sources=checker.cite(pd["sources"], "portal_drainage"),
         burden_bands=tuple(bands),
         staging=parse_staging(staging, checker.cite, checker.condition),
+        prior_lines_counted=_prior_lines(doc.get("prior_lines"), checker),
     )
+
+
+def _prior_lines(raw: dict[str, Any] | None, checker: _Checker) -> tuple[tuple[str, str], ...]:
+    if raw is None:
+        return ()
+    counted = {str(k): str(v) for k, v in raw["counted"].items()}
+    unknown = [o for o in counted if o not in OPTION_IDS]
+    if unknown:
+        raise ValueError(f"prior_lines: unknown options {unknown}")
+    checker.cite(raw["sources"], "prior_lines")
+    return tuple(counted.items())

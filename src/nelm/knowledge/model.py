@@ -105,6 +105,9 @@ class Derivations:
     portal_sources: tuple[str, ...]
     burden_bands: tuple[BurdenBand, ...]
     staging: StagingTables
+    prior_lines_counted: tuple[tuple[str, str], ...] = ()
+    """Option ids that count as a prior systemic line when listed as given, with the name
+    a report uses; the count is a lower bound of ``course.prior_systemic_lines``."""
 
 
 @dataclass(frozen=True, slots=True)
