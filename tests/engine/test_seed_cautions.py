@@ -104,3 +104,27 @@ def test_prrt_uptake_below_liver_is_ineligible_not_a_caution() -> None:
     uptake below normal liver (NETTER-1 required uptake ≥ liver)."""
     doc = assess_mapping(eligible_case("prrt", {"imaging.krenning_score": 1}), with_evidence=False)
     assert doc["options"]["prrt"]["status"] == "ineligible"
+
+
+@pytest.mark.parametrize(
+    ("ecog", "shown"),
+    [(3, True), (4, True), (2, False), (None, False)],
+)
+def test_a_poor_performance_status_is_a_caution_on_surgery_and_prrt(
+    ecog: int | None, shown: bool
+) -> None:
+    """002 §3: "patients are ineligible for hepatic resection due to factors such as
+    compromised performance status"; NETTER-1 enrolled Karnofsky ≥ 60 only. ECOG 3 is
+    "capable of only limited self-care" (the ECOG scale): shown from 3 up, never from an
+    unknown status, and the status itself does not change."""
+    for option, words in (
+        ("liver_resection", "Performance status ECOG 3–4: a compromised performance status"),
+        ("cytoreductive_surgery", "Performance status ECOG 3–4: a compromised performance"),
+        ("prrt", "NETTER-1 enrolled only patients with a Karnofsky score of at least 60"),
+    ):
+        base = eligible_case(option)
+        doc = assess_mapping(eligible_case(option, {"patient.ecog": ecog}), with_evidence=False)
+        texts = [d["text"] for d in doc["options"][option]["caution_details"]]
+        assert any(words in t for t in texts) is shown, option
+        status = assess_mapping(base, with_evidence=False)["options"][option]["status"]
+        assert doc["options"][option]["status"] == status
