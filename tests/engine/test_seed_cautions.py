@@ -128,3 +128,32 @@ def test_a_poor_performance_status_is_a_caution_on_surgery_and_prrt(
         assert any(words in t for t in texts) is shown, option
         status = assess_mapping(base, with_evidence=False)["options"][option]["status"]
         assert doc["options"][option]["status"] == status
+
+
+@pytest.mark.parametrize(
+    ("changes", "shown"),
+    [
+        ({}, True),  # the base: two unilobar lesions (type I), remnant 50 %
+        ({"liver.future_liver_remnant_percent": 25}, False),
+        ({"liver.distribution": "bilobar_diffuse", "liver.lesion_count": 20}, False),
+        (
+            {"liver.distribution": "bilobar_diffuse", "liver.surgical_assessment": "resectable"},
+            True,
+        ),
+        ({"liver.surgical_assessment": "unresectable"}, False),
+        ({"liver.future_liver_remnant_percent": None}, False),
+    ],
+)
+def test_resectable_disease_is_a_caution_on_milan_and_enets(
+    changes: dict[str, Any], shown: bool
+) -> None:
+    """001 Liver transplantation: transplantation for "highly selected patients with
+    unresectable NELM"; 004 §3.1: radical resection for type I. 001 Table 2 lists neither
+    criteria set with unresectability, so it is a caution and the status does not move."""
+    for option in ("liver_transplant_milan", "liver_transplant_enets"):
+        base = assess_mapping(eligible_case(option), with_evidence=False)["options"][option]
+        doc = assess_mapping(eligible_case(option, changes), with_evidence=False)
+        texts = [d["text"] for d in doc["options"][option]["caution_details"]]
+        assert any("The liver disease looks resectable" in t for t in texts) is shown, option
+        if not changes:
+            assert base["status"] == "eligible"
