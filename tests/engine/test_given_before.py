@@ -119,3 +119,20 @@ def test_the_cohort_engine_counts_the_treatments_alike() -> None:
         False,
         False,
     ]
+
+
+def test_the_plan_and_the_document_say_given_before() -> None:
+    from nelm.report.board import board_view
+    from nelm.report.view import plan_steps
+
+    case = _lines_case({"prior_treatments": ["ssa", "prrt"]})
+    case["pathology"] = {"ki67_percent": 5, "mitoses_per_2mm2": 1, "differentiation": "well"}
+    doc = assess_mapping(case, with_evidence=False)
+    flagged = sorted(o for o, r in doc["options"].items() if r.get("given_before"))
+    assert flagged == ["prrt", "ssa"]
+    names = [i["name"] for step in plan_steps(doc) for i in step["items"] if i["id"] == "prrt"]
+    assert names and all(n.endswith("(given before)") for n in names)
+    board = [
+        name for step in board_view(doc).plan for oid, name, _ in step.options if oid == "prrt"
+    ]
+    assert board and all(n.endswith("(given before)") for n in board)

@@ -363,7 +363,8 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
             options=tuple(
                 (
                     oid,
-                    names.get(oid, oid),
+                    names.get(oid, oid)
+                    + (" (given before)" if options[oid].get("given_before") else ""),
                     step.get("statuses", {}).get(oid, options[oid]["status"]),
                 )
                 for oid in step["options"]

@@ -246,6 +246,12 @@ def _shown_conditions(open_criteria: list[str]) -> list[str]:
     return [*open_criteria[:_MAX_CONDITIONS], f"{rest} more open criteria (see the option)"]
 
 
+def _given_before(doc: Mapping[str, Any], oid: str) -> str:
+    """ " (given before)" after an option the case lists among its prior treatments, so the
+    plan does not read a repeat course as a first one."""
+    return " (given before)" if doc["options"][oid].get("given_before") else ""
+
+
 def plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The plan's steps, each with ``intent_title`` and ``items``: every option of the step
     with its name, status (and its words) and the labels of what would decide it."""
@@ -259,7 +265,7 @@ def plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
             items.append(
                 {
                     "id": oid,
-                    "name": option_name(doc, oid),
+                    "name": option_name(doc, oid) + _given_before(doc, oid),
                     "status": status,
                     "status_title": status_title(status),
                     "pending": [field_label(p) for p in pending],
