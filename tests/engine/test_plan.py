@@ -94,6 +94,31 @@ def test_no_downstaging_when_transplant_fails_for_a_fixed_reason() -> None:
     assert not [s for s in doc["plan"] if s["intent"] == "downstaging"]
 
 
+DIFFUSE_STABLE = {
+    "liver.distribution": "bilobar_diffuse",
+    "liver.lesion_count": 40,
+    "course.progressed_on_ssa": True,
+}
+
+
+def _steps(changes: dict[str, Any]) -> list[str]:
+    doc = assess_mapping(with_changes(BASE, {**DIFFUSE_STABLE, **changes}), with_evidence=False)
+    return [str(s["options"]) for s in doc["plan"] if s["intent"] == "downstaging"]
+
+
+def test_a_primary_in_place_is_converted_by_its_resection_not_by_downstaging() -> None:
+    # 001 Table 2: the transplant criteria need the primary removed first, which resecting
+    # it does; TACE and PRRT reduce the burden (004 §3.1), they do not remove the primary.
+    only_primary = _steps({"liver.tumor_burden_percent": 30, "primary.resected": False})
+    assert only_primary == [str(["primary_tumor_resection"])]
+    # Burden too high as well: both steps.
+    both = _steps({"liver.tumor_burden_percent": 60, "primary.resected": False})
+    assert len(both) == 2 and both[0] == str(["primary_tumor_resection"])
+    # Only the burden: downstaging alone.
+    only_burden = _steps({"liver.tumor_burden_percent": 60})
+    assert len(only_burden) == 1 and "prrt" in only_burden[0]
+
+
 def test_tare_not_tace_after_whipple() -> None:
     # 002 §3.5: "radioembolization may be better suited for patients with bilidigestive
     # anastomosis or a history of Whipple resection"; 003: transarterial therapies generally

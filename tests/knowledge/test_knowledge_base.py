@@ -78,3 +78,18 @@ def test_every_option_can_appear_in_the_plan() -> None:
     kb = load_knowledge()
     planned = {o for step in kb.plan for o in step.options}
     assert planned == set(OPTION_IDS)
+
+
+def test_a_step_converts_only_convertible_criteria_of_its_options() -> None:
+    from dataclasses import replace
+
+    from nelm.knowledge.loader import _check_converts
+
+    kb = load_knowledge()
+    steps = {s.id: s for s in kb.plan}
+    assert steps["primary_before_downstaging"].converts == ("primary_removed",)
+    assert set(steps["downstaging"].converts) == {"flr", "involvement"}
+    for step in kb.plan:
+        _check_converts(step, kb.options)  # the shipped plan passes
+    with pytest.raises(ValueError, match="converts \\['age'\\]"):
+        _check_converts(replace(steps["downstaging"], converts=("age",)), kb.options)

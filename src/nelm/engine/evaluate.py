@@ -57,10 +57,21 @@ class OptionResult:
             return ()
         return tuple(c.criterion.text for c in self.criteria if c.relative)
 
-    def blocked_only_by_convertible(self) -> bool:
-        """Ineligible, and every unmet criterion is one that downstaging can change."""
+    def convertible_unmet(self) -> tuple[str, ...] | None:
+        """The local ids of the unmet criteria ("involvement") when the option is
+        ineligible only by criteria that conversion can change; None otherwise."""
         unmet = [c for c in self.criteria if c.truth is Truth.NOT_MET]
-        return self.status == "ineligible" and all(c.criterion.convertible for c in unmet)
+        if self.status != "ineligible" or not all(c.criterion.convertible for c in unmet):
+            return None
+        return tuple(c.criterion.id.rsplit(".", 1)[-1] for c in unmet)
+
+    def blocked_only_by_convertible(self, converts: tuple[str, ...] = ()) -> bool:
+        """Ineligible, and every unmet criterion is one that conversion can change; with
+        ``converts`` (a plan step's own), at least one of them is one this step changes."""
+        unmet = self.convertible_unmet()
+        if unmet is None:
+            return False
+        return not converts or any(u in converts for u in unmet)
 
 
 def status_of(truths: list[Truth]) -> Status:

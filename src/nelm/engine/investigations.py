@@ -296,7 +296,7 @@ def _first_step_with(
     key = (
         oid,
         changed.status,
-        changed.blocked_only_by_convertible(),
+        changed.convertible_unmet(),
         tuple(facts.get(f) for f in probe.plan_fields),
     )
     if key not in probe.first_steps:

@@ -54,7 +54,9 @@ def _applies(
         return False
     if any(results[o].status == "eligible" for o in spec.unless_eligible):
         return False
-    if spec.convert and not any(results[o].blocked_only_by_convertible() for o in spec.convert):
+    if spec.convert and not any(
+        results[o].blocked_only_by_convertible(spec.converts) for o in spec.convert
+    ):
         judged = spec.convert_when is not None and evaluate(spec.convert_when, facts) is Truth.MET
         if not judged:
             return False

@@ -151,6 +151,8 @@ def _build(docs: dict[str, Any], content_hash: str) -> KnowledgeBase:
     ordered = {o: options[o] for o in OPTION_IDS}
 
     plan = tuple(_plan_step(raw, checker) for raw in docs["plan.yaml"]["steps"])
+    for step in plan:
+        _check_converts(step, ordered)
     derivations = _derivations(docs["derivations.yaml"], checker, docs["staging.yaml"])
     investigations = _investigations(docs["investigations.yaml"], checker)
     return KnowledgeBase(
@@ -162,6 +164,20 @@ def _build(docs: dict[str, Any], content_hash: str) -> KnowledgeBase:
         sources=sources,
         investigations=investigations,
     )
+
+
+def _check_converts(step: PlanStepSpec, options: dict[str, OptionSpec]) -> None:
+    """Every id in a step's ``converts`` names a convertible criterion of one of the
+    options the step converts."""
+    convertible = {
+        c.id.rsplit(".", 1)[-1] for o in step.convert for c in options[o].criteria if c.convertible
+    }
+    unknown = [c for c in step.converts if c not in convertible]
+    if unknown:
+        raise ValueError(
+            f"plan.{step.id}: converts {unknown}, which no option it converts has as a "
+            "convertible criterion"
+        )
 
 
 def _investigations(doc: dict[str, Any], checker: _Checker) -> tuple[Investigation, ...]:
@@ -359,6 +375,7 @@ def _plan_step(raw: dict[str, Any], checker: _Checker) -> PlanStepSpec:
         when=None if when is None else checker.condition(when, sid),
         unless_eligible=tuple(raw.get("unless_eligible", ())),
         convert=tuple(raw.get("convert", ())),
+        converts=tuple(str(c) for c in raw.get("converts", ())),
         needs=tuple(raw.get("needs", ())),
         sequence=options_are == "sequence",
         convert_when=None if convert_when is None else checker.condition(convert_when, sid),

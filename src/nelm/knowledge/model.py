@@ -62,6 +62,8 @@ class PlanStepSpec:
     when: Condition | None = None
     unless_eligible: tuple[str, ...] = ()
     convert: tuple[str, ...] = ()
+    converts: tuple[str, ...] = ()
+    """The convertible criteria (local ids) this step can change; empty: any of them."""
     needs: tuple[str, ...] = ()
     sequence: bool = False
     """The options are given one after the other (or added), not chosen between."""
