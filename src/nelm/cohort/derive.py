@@ -215,10 +215,14 @@ def lines_from_treatments(d: Derivations) -> pl.Expr:
     at least one (``lines_from_treatments`` of the interpreter); else null."""
     if not d.prior_lines_counted:
         return pl.lit(None, pl.Int64)
-    prior = pl.col("course.prior_treatments")
-    count = pl.sum_horizontal(
-        prior.list.contains(option).fill_null(False).cast(pl.Int64)
-        for option, _ in d.prior_lines_counted
+    counted = [option for option, _ in d.prior_lines_counted]
+    # The distinct counted treatments of each list, in one pass over its items: under half
+    # the cost of one list.contains per counted option.
+    element = pl.element()
+    count = (
+        pl.col("course.prior_treatments")
+        .list.eval(element.filter(element.is_in(counted)).n_unique())
+        .list.first()
     )
     return pl.when(pl.col("course.prior_systemic_lines").is_null() & (count > 0)).then(count)
 
