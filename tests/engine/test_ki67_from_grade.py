@@ -117,3 +117,15 @@ def test_the_cohort_engine_reads_the_grade_bound_alike() -> None:
     assert_same(compiled, reference_chunk(frame, 1))
     # SSTR-positive G1 disease: eligible for an SSA without its Ki-67 (004 §3.3).
     assert compiled.output.get_column("ssa.status").to_list()[:2] == ["eligible", "uncertain"]
+
+
+def test_the_to_do_list_sees_that_the_index_decides_what_the_grade_leaves_open() -> None:
+    # A reported G2 leaves "Ki-67 ≤ 10 %" (SSA, 004 §3.3) open; a pathology review giving the
+    # index decides it either way, so the to-do list must say so (its what-if evaluations
+    # must read the index they assign, not the range the grade implied).
+    case = _case({"reported_grade": "G2", "differentiation": "well"})
+    case["primary"]["functional_syndrome"] = "none"
+    doc = assess_mapping(case, with_evidence=False)
+    assert doc["options"]["ssa"]["missing"] == ["pathology.ki67_percent"]
+    review = next(t for t in doc["investigations"] if t["id"] == "pathology_review")
+    assert review["could_become"]["ssa"] == ["eligible", "ineligible"]

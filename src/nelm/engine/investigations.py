@@ -33,6 +33,8 @@ from nelm.engine.derive import (
     derive_grade,
     derive_liver_type,
     derive_portal_drainage,
+    ki67_from_reported_grade,
+    lines_from_treatments,
 )
 from nelm.engine.evaluate import OptionResult, criterion_truth, evaluate_option, status_of
 from nelm.engine.logic import Truth
@@ -149,14 +151,25 @@ class _Probe:
                     partial(derive_portal_drainage, d=d),
                 )
             )
-        if not any(x.changed_by(assignment) for x in self._derivations):
-            return self._base
-        grade, liver_type, portal_drainage = (
-            x.compute(changed.values) if x.changed_by(assignment) else x.result
-            for x in self._derivations
-        )
+        base = self._base
+        if any(x.changed_by(assignment) for x in self._derivations):
+            grade, liver_type, portal_drainage = (
+                x.compute(changed.values) if x.changed_by(assignment) else x.result
+                for x in self._derivations
+            )
+            base = replace(
+                base, grade=grade, liver_type=liver_type, portal_drainage=portal_drainage
+            )
+        # The bounds a case implies read what the assignment may set (a Ki-67 index, the
+        # number of prior lines): taken from the case as is, they would hide the value
+        # assigned. Both are a few look-ups.
+        d = self.kb.derivations
         return replace(
-            self._base, grade=grade, liver_type=liver_type, portal_drainage=portal_drainage
+            base,
+            ki67_from_grade=ki67_from_reported_grade(changed.values, base.grade, d.grade),
+            lines_from_treatments=lines_from_treatments(
+                changed.values, dict(d.prior_lines_counted)
+            ),
         )
 
     def truth(self, criterion: Criterion, assignment: Mapping[str, Value]) -> Truth:
