@@ -51,6 +51,8 @@ def _reference(case: Case, kb: KnowledgeBase) -> tuple[ToDo, ...]:
             grade=full.grade,
             liver_type=full.liver_type,
             portal_drainage=full.portal_drainage,
+            ki67_from_grade=full.ki67_from_grade,
+            lines_from_treatments=full.lines_from_treatments,
         )
         return facts_of(changed, d), d
 
@@ -142,6 +144,23 @@ EXAMPLES = sorted(
 def test_examples_rank_as_defined(name: str) -> None:
     text = (resources.files("nelm.examples") / name).read_text(encoding="utf-8")
     case = case_from_mapping(json.loads(text))
+    kb = load_knowledge()
+    assert _ranked(case, kb) == _reference(case, kb)
+
+
+IMPLIED_BOUNDS = [
+    # a reported grade without its Ki-67 (000 §1), treatments given without the count of
+    # lines: the bounds they imply must follow a what-if that sets the value itself
+    {"pathology": {"reported_grade": "G2", "differentiation": "well"}},
+    {"pathology": {"reported_grade": "G1"}, "imaging": {"sstr_positive": True}},
+    {"course": {"status": "progressing", "prior_treatments": ["prrt", "ssa"]}},
+]
+
+
+@pytest.mark.parametrize("part", IMPLIED_BOUNDS)
+def test_implied_bounds_rank_as_defined(part: dict[str, Any]) -> None:
+    doc = {"schema_version": 1, "case_id": "b", "primary": {"site": "pancreas"}, **part}
+    case = case_from_mapping(doc)
     kb = load_knowledge()
     assert _ranked(case, kb) == _reference(case, kb)
 
