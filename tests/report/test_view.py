@@ -59,6 +59,16 @@ def test_values_carry_their_units_and_unknown_stays_unknown() -> None:
     assert outcome_label("os_5y_percent") == "5-year overall survival (%)"
 
 
+def test_prior_treatments_are_named_as_the_case_page_names_them() -> None:
+    shown = format_value("course.prior_treatments", ["tace", "prrt"])
+    assert shown == (
+        "Conventional transarterial chemoembolisation (cTACE), "
+        "Peptide receptor radionuclide therapy (177Lu-DOTATATE)"
+    )
+    assert format_value("course.prior_treatments", []) == "none"
+    assert format_value("extrahepatic.sites", ["distant_nodes"]) == "distant nodes"
+
+
 def test_text_html_and_cards_show_the_same_plan_and_classification_words() -> None:
     doc = assess_mapping(json.loads(EXAMPLE.read_text("utf-8")))
     text = render_text(doc, width=200)

@@ -83,6 +83,13 @@ def format_value(path: str, value: Any) -> str:
         return "unknown"
     if isinstance(value, bool):
         return yes_no_unknown(value)
+    if isinstance(value, list | tuple) and path == "course.prior_treatments":
+        # Treatments by their names (TACE, not "tace"), as the case page names them.
+        options = vocabulary().option
+        return (
+            ", ".join(options[v].name if v in options else str(v).replace("_", " ") for v in value)
+            or "none"
+        )
     if isinstance(value, list | tuple):
         return ", ".join(str(v).replace("_", " ") for v in value) or "none"
     if isinstance(value, Mapping) and set(value) == {"value", "unit"}:
