@@ -157,3 +157,24 @@ def test_resectable_disease_is_a_caution_on_milan_and_enets(
         assert any("The liver disease looks resectable" in t for t in texts) is shown, option
         if not changes:
             assert base["status"] == "eligible"
+
+
+@pytest.mark.parametrize(
+    ("changes", "shown"),
+    [
+        ({"primary.resected": False, "primary.surgical_assessment": "unresectable"}, True),
+        ({"primary.resected": False, "primary.surgical_assessment": "resectable"}, False),
+        ({"primary.resected": False}, False),
+        ({"primary.surgical_assessment": "unresectable"}, False),  # already resected
+    ],
+)
+def test_a_primary_judged_unremovable_is_a_caution_on_curative_liver_surgery(
+    changes: dict[str, Any], shown: bool
+) -> None:
+    """003 Potentially curative surgery: "Concurrent or staged resection of the primary
+    lesion and liver metastases"; a primary the surgeons cannot remove leaves liver
+    surgery cytoreductive. A caution: the status of the liver resection does not move."""
+    for option in ("liver_resection", "staged_resection"):
+        doc = assess_mapping(eligible_case(option, changes), with_evidence=False)
+        texts = [d["text"] for d in doc["options"][option]["caution_details"]]
+        assert any("judge the primary tumour unremovable" in t for t in texts) is shown, option
