@@ -25,9 +25,8 @@ from typing import Any
 
 from nelm.case.document import Case, Value
 from nelm.case.fields import FIELD_BY_PATH, Kind
-from nelm.engine.conditions import Fact, evaluate, leaves_of
+from nelm.engine.conditions import Fact, Interval, evaluate, leaves_of
 from nelm.engine.derive import (
-    Derived,
     DerivedFacts,
     derive,
     derive_grade,
@@ -39,7 +38,7 @@ from nelm.engine.derive import (
 from nelm.engine.evaluate import OptionResult, criterion_truth, evaluate_option, status_of
 from nelm.engine.logic import Truth
 from nelm.engine.plan import PlanStep, first_step, plan_fields
-from nelm.knowledge.model import Criterion, Investigation, KnowledgeBase
+from nelm.knowledge.model import Criterion, GradeTable, Investigation, KnowledgeBase
 
 __all__ = ["ToDo", "rank_investigations"]
 
@@ -143,33 +142,32 @@ class _Probe:
             self._base = derive(self.case, self.kb.derivations)
         if self._derivations is None:
             d = self.kb.derivations
+            # The bounds a case implies (a Ki-67 range, a least number of prior lines) read
+            # what an assignment may set: taken from the case as is, they would hide the
+            # value assigned, so they are derivations like the others.
             self._derivations = tuple(
                 _Derivation.of(compute, self.case.values)
                 for compute in (
                     partial(derive_grade, t=d.grade),
                     partial(derive_liver_type, d=d),
                     partial(derive_portal_drainage, d=d),
+                    partial(_ki67_bound, t=d.grade),
+                    partial(lines_from_treatments, counted=dict(d.prior_lines_counted)),
                 )
             )
-        base = self._base
-        if any(x.changed_by(assignment) for x in self._derivations):
-            grade, liver_type, portal_drainage = (
-                x.compute(changed.values) if x.changed_by(assignment) else x.result
-                for x in self._derivations
-            )
-            base = replace(
-                base, grade=grade, liver_type=liver_type, portal_drainage=portal_drainage
-            )
-        # The bounds a case implies read what the assignment may set (a Ki-67 index, the
-        # number of prior lines): taken from the case as is, they would hide the value
-        # assigned. Both are a few look-ups.
-        d = self.kb.derivations
+        if not any(x.changed_by(assignment) for x in self._derivations):
+            return self._base
+        grade, liver_type, portal_drainage, ki67, lines = (
+            x.compute(changed.values) if x.changed_by(assignment) else x.result
+            for x in self._derivations
+        )
         return replace(
-            base,
-            ki67_from_grade=ki67_from_reported_grade(changed.values, base.grade, d.grade),
-            lines_from_treatments=lines_from_treatments(
-                changed.values, dict(d.prior_lines_counted)
-            ),
+            self._base,
+            grade=grade,
+            liver_type=liver_type,
+            portal_drainage=portal_drainage,
+            ki67_from_grade=ki67,
+            lines_from_treatments=lines,
         )
 
     def truth(self, criterion: Criterion, assignment: Mapping[str, Value]) -> Truth:
@@ -210,7 +208,15 @@ class _ReadPaths(Mapping[str, Value]):
         return len(self._values)
 
 
-_Compute = Callable[[Mapping[str, Value]], Derived]
+_Compute = Callable[[Mapping[str, Value]], Any]
+
+
+def _ki67_bound(values: Mapping[str, Value], t: GradeTable) -> Interval | None:
+    """The Ki-67 range of a reported grade, reading the grade's inputs only when a grade
+    is reported that can bound it."""
+    if values.get("pathology.reported_grade") not in ("G1", "G2"):
+        return None
+    return ki67_from_reported_grade(values, derive_grade(values, t), t)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +224,7 @@ class _Derivation:
     """One derivation on the case as given, with the paths it read to get its result."""
 
     compute: _Compute
-    result: Derived
+    result: Any  # a Derived, or a bound (Interval or None)
     read: frozenset[str]
     everything: bool
 
