@@ -98,6 +98,50 @@ def test_a_number_written_as_text_is_refused_with_how_to_write_it() -> None:
     ]
 
 
+def test_a_bound_written_as_text_is_refused_with_the_bound_field_to_use() -> None:
+    # docs/case-v1-additions.md: a number a report gives as a bound goes in its
+    # `_at_least` / `_at_most` field, bounds inclusive; "multiple" lesions is more than one.
+    assert messages(
+        {
+            "case_id": "a",
+            "pathology": {"ki67_percent": "<2%", "mitoses_per_2mm2": "≤ 2"},
+            "liver": {"lesion_count": "multiple", "largest_lesion_cm": ">3 cm"},
+        }
+    ) == [
+        'pathology.ki67_percent: must be a number between 0 and 100, got "<2%" '
+        "(a bound: write pathology.ki67_percent_at_most: 2 (a bound includes its number))",
+        'pathology.mitoses_per_2mm2: must be a number ≥ 0, got "≤ 2" '
+        "(a bound: write pathology.mitoses_per_2mm2_at_most: 2)",
+        'liver.lesion_count: must be a whole number ≥ 1, got "multiple" '
+        "(more than one lesion: write liver.lesion_count_at_least: 2)",
+        'liver.largest_lesion_cm: must be a number greater than 0 and at most 40, got ">3 cm" '
+        "(a bound: write liver.largest_lesion_cm_at_least: 3 (a bound includes its number))",
+    ]
+    # A field without bounds, or another unit, gets no such hint.
+    assert messages({"case_id": "a", "labs": {"bilirubin_mg_dl": "<1"}}) == [
+        'labs.bilirubin_mg_dl: must be a number between 0 and 50, got "<1"'
+    ]
+
+
+def test_a_choice_in_other_letters_and_every_bad_item_are_named() -> None:
+    assert messages(
+        {
+            "case_id": "a",
+            "pathology": {"reported_grade": "g2"},
+            "course": {"prior_treatments": ["PRRT", "ssa", "sandostatin"]},
+        }
+    ) == [
+        "pathology.reported_grade: must be one of G1, G2, G3, NEC, typical_carcinoid, "
+        'atypical_carcinoid, got "g2" (did you mean G2?)',
+        "course.prior_treatments: must list only liver_resection, staged_resection, "
+        "simultaneous_resection, cytoreductive_surgery, primary_tumor_resection, "
+        "liver_transplant_milan, liver_transplant_enets, liver_transplant_unos, "
+        "thermal_ablation, tae, tace, deb_tace, tare, prrt, ssa, everolimus, sunitinib, "
+        "surufatinib, cabozantinib, capecitabine_temozolomide, streptozocin_5fu, "
+        'platinum_etoposide, interferon_alpha, got "PRRT" (did you mean prrt?), "sandostatin"',
+    ]
+
+
 def test_unknown_field_is_rejected_with_a_suggestion() -> None:
     assert messages({"case_id": "a", "pathology": {"ki67_percnt": 5}}) == [
         "pathology.ki67_percnt: must be a known field of case-v1 (did you mean ki67_percent?), "

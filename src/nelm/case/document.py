@@ -490,9 +490,11 @@ def _coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
     if value is not None:
         return value, None
     if spec.kind is Kind.CHOICES and isinstance(raw, list):
-        bad = next(i for i in raw if not (isinstance(i, str) and i in spec.choices))
+        bad = [i for i in raw if not (isinstance(i, str) and i in spec.choices)]
         return None, Problem(
-            spec.path, f"must list only {', '.join(spec.choices)}", _choice_got(spec, bad)
+            spec.path,
+            f"must list only {', '.join(spec.choices)}",
+            ", ".join(_choice_got(spec, b) for b in bad),
         )
     if spec.kind is Kind.CHOICE:
         return None, Problem(spec.path, f"must be {spec.expected()}", _choice_got(spec, raw))
@@ -511,13 +513,39 @@ def _coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
 _NUMBER_TEXT = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)\s*(.*?)\s*")
 
 
+_BOUND_TEXT = re.compile(r"\s*(<=|>=|<|>|≤|≥)\s*([-+]?\d+(?:\.\d+)?)\s*(.*?)\s*")
+_AT_MOST_SIGNS = ("<", "<=", "≤")
+_SEVERAL = frozenset({"multiple", "several", "many", "numerous", "innumerable", "countless"})
+
+
+def _bound_text_hint(spec: Field, raw: str) -> str | None:
+    """How to write a bound given as text (``"<2%"``, ``"> 10"``, ``"multiple"`` lesions)
+    for a field that has bounds; never taken in its place."""
+    bounds = BOUNDS.get(spec.path)
+    if bounds is None:
+        return None
+    if spec.path == "liver.lesion_count" and raw.strip().lower() in _SEVERAL:
+        return f"more than one lesion: write {bounds[0]}: 2"
+    found = _BOUND_TEXT.fullmatch(raw)
+    if found is None:
+        return None
+    sign, number, written = found.groups()
+    own = spec.unit.replace(" ", "").lower()
+    if written and written.replace(" ", "").lower() != own:
+        return None
+    path = bounds[1] if sign in _AT_MOST_SIGNS else bounds[0]
+    if sign in ("<", ">"):
+        return f"a bound: write {path}: {number} (a bound includes its number)"
+    return f"a bound: write {path}: {number}"
+
+
 def _number_text_hint(spec: Field, raw: str) -> str | None:
     """How to write a number given as text (``"12%"``, ``"17 umol/L"``, ``"0.9"``), when
     the text is a number with nothing after it, the field's unit or a unit it may be
-    entered in; never taken in its place."""
+    entered in, or a bound; never taken in its place."""
     found = _NUMBER_TEXT.fullmatch(raw)
     if found is None:
-        return None
+        return _bound_text_hint(spec, raw)
     number, written = found.groups()
     if not written:
         return f"write it as a number, not text: {number}"
@@ -541,8 +569,9 @@ def _choice_got(spec: Field, raw: Any) -> str:
     got = describe_value(raw)
     if isinstance(raw, str):
         spelled = re.sub(r"[\s\-]+", "_", raw.strip()).lower()
-        if spelled in spec.choices:
-            return f"{got} (did you mean {spelled}?)"
+        meant = {c.lower(): c for c in spec.choices}.get(spelled)
+        if meant is not None:
+            return f"{got} (did you mean {meant}?)"
     return got
 
 
