@@ -136,3 +136,14 @@ def test_the_plan_and_the_document_say_given_before() -> None:
         name for step in board_view(doc).plan for oid, name, _ in step.options if oid == "prrt"
     ]
     assert board and all(n.endswith("(given before)") for n in board)
+
+
+def test_the_cds_card_names_an_eligible_option_given_before() -> None:
+    from nelm.interop.cds_hooks.cards import _eligible_lines
+
+    case = _lines_case({"prior_treatments": ["cabozantinib"], "prior_systemic_lines": 1})
+    case["pathology"] = {"ki67_percent": 5, "mitoses_per_2mm2": 1, "differentiation": "well"}
+    doc = assess_mapping(case, with_evidence=False)
+    assert doc["options"]["cabozantinib"]["status"] == "eligible"
+    heads = [line for line in _eligible_lines(doc) if line.startswith("- **")]
+    assert any("Cabozantinib" in h and "(given before)" in h for h in heads)
