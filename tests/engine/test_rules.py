@@ -504,9 +504,7 @@ rules(
     "sstr",
     PRRT_IND,
     ({"imaging.sstr_positive": False}, N),
-    # Not stated: the base's Krenning score 3 (uptake above the liver) says positive.
-    ({"imaging.sstr_positive": None}, M),
-    ({"imaging.sstr_positive": None, "imaging.krenning_score": None}, U),
+    ({"imaging.sstr_positive": None}, U),
 )
 rules(
     "prrt",
@@ -581,12 +579,7 @@ rules(
     ({"pathology.ki67_percent": None, "pathology.mitoses_per_2mm2": 1}, U),
 )
 rules(
-    "ssa",
-    "sstr",
-    SSA,
-    ({"imaging.sstr_positive": False}, N),
-    ({"imaging.sstr_positive": None}, M),  # Krenning score 3: positive
-    ({"imaging.sstr_positive": None, "imaging.krenning_score": None}, U),
+    "ssa", "sstr", SSA, ({"imaging.sstr_positive": False}, N), ({"imaging.sstr_positive": None}, U)
 )
 
 # --- targeted drugs and chemotherapy ------------------------------------------------------
