@@ -82,13 +82,20 @@ BASE: dict[str, Any] = {
 }
 
 DIFFUSE = {"liver.distribution": "bilobar_diffuse", "liver.lesion_count": 20}
+# The primary still in place: no resection margin and no time since its resection (either
+# would say it was resected).
+IN_PLACE = {
+    "primary.resected": False,
+    "primary.resection_margin": None,
+    "primary.months_since_primary_resection": None,
+}
 
 ELIGIBLE_FROM: dict[str, dict[str, Any]] = {
     "liver_resection": {},
     "staged_resection": {"liver.future_liver_remnant_percent": 25},
-    "simultaneous_resection": {"primary.resected": False, "liver.synchronous": True},
+    "simultaneous_resection": {**IN_PLACE, "liver.synchronous": True},
     "cytoreductive_surgery": {},
-    "primary_tumor_resection": {"primary.resected": False, **DIFFUSE},
+    "primary_tumor_resection": {**IN_PLACE, **DIFFUSE},
     "liver_transplant_milan": {},
     "liver_transplant_enets": {},
     "liver_transplant_unos": {"liver.distribution": "bilobar_dominant"},

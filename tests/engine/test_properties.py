@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from nelm.case import case_from_mapping
 from nelm.engine.conditions import Interval, Leaf, evaluate
+from nelm.engine.derive import implied_facts
 from nelm.engine.evaluate import status_of
 from nelm.engine.logic import Truth
 from nelm.knowledge import load_knowledge
@@ -74,6 +75,34 @@ def _criteria_and_conflicts(doc: dict[str, Any]) -> tuple[dict[str, str], set[st
     return out, conflicting, bool(result["classification"]["conflicts"])
 
 
+# A yes/no field and the fields that imply it when it is not stated (implied_facts).
+IMPLIED_BY = {
+    "primary.resected": (
+        "primary.resection_margin",
+        "primary.months_since_primary_resection",
+        "primary.months_since_primary_resection_at_least",
+        "primary.months_since_primary_resection_at_most",
+    ),
+    "extrahepatic.present": ("extrahepatic.sites",),
+    "imaging.sstr_positive": ("imaging.krenning_score", "imaging.sstr_uptake_vs_liver"),
+}
+
+
+def _drop_contrary_implications(doc: dict[str, Any]) -> None:
+    """Where the case states a yes/no field against what its other fields imply (a
+    contradiction the assessment warns of), drop the implying fields."""
+    values = case_from_mapping(doc).values
+    for path, implying in IMPLIED_BY.items():
+        stated = values.get(path)
+        if stated is None:
+            continue
+        rest = {k: v for k, v in values.items() if k != path}
+        if any(p == path and v != stated for p, v, _ in implied_facts(rest)):
+            for field in implying:
+                section, name = field.split(".", 1)
+                doc.get(section, {}).pop(name, None)
+
+
 @SETTINGS
 @given(case_documents(present=0.9), st.data())
 def test_unknown_never_becomes_met(doc: dict[str, Any], data: st.DataObject) -> None:
@@ -85,7 +114,10 @@ def test_unknown_never_becomes_met(doc: dict[str, Any], data: st.DataObject) -> 
     (a reported grade, or "poorly differentiated", against the indices: a conflict in the
     classification), forgetting the overriding side lets the other decide: such criteria
     are left out here, and a grade conflict is removed by dropping the reported grade, then
-    the differentiation."""
+    the differentiation. Likewise a yes/no field stated against what other fields imply
+    (``resected: false`` beside a resection margin) is a contradiction: the implying
+    fields are dropped first, since forgetting the stated side lets them decide."""
+    _drop_contrary_implications(doc)
     before, conflicting, grade_conflict = _criteria_and_conflicts(doc)
     for statement in ("reported_grade", "differentiation"):
         if grade_conflict:

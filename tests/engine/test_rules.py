@@ -504,7 +504,9 @@ rules(
     "sstr",
     PRRT_IND,
     ({"imaging.sstr_positive": False}, N),
-    ({"imaging.sstr_positive": None}, U),
+    # Not stated: the base's Krenning score 3 (uptake above the liver) says positive.
+    ({"imaging.sstr_positive": None}, M),
+    ({"imaging.sstr_positive": None, "imaging.krenning_score": None}, U),
 )
 rules(
     "prrt",
@@ -579,7 +581,12 @@ rules(
     ({"pathology.ki67_percent": None, "pathology.mitoses_per_2mm2": 1}, U),
 )
 rules(
-    "ssa", "sstr", SSA, ({"imaging.sstr_positive": False}, N), ({"imaging.sstr_positive": None}, U)
+    "ssa",
+    "sstr",
+    SSA,
+    ({"imaging.sstr_positive": False}, N),
+    ({"imaging.sstr_positive": None}, M),  # Krenning score 3: positive
+    ({"imaging.sstr_positive": None, "imaging.krenning_score": None}, U),
 )
 
 # --- targeted drugs and chemotherapy ------------------------------------------------------

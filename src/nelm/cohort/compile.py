@@ -44,7 +44,7 @@ from nelm.cohort.columns import (
     status_column,
 )
 from nelm.cohort.conditions import compile_condition
-from nelm.cohort.derive import derived_columns, grade_bound_columns
+from nelm.cohort.derive import derived_columns, grade_bound_columns, implied_columns
 from nelm.knowledge.model import Criterion, KnowledgeBase
 
 __all__ = [
@@ -164,6 +164,9 @@ class CompiledKnowledge:
     the result columns."""
     after_derived: tuple[pl.Expr, ...] = ()
     """Columns that read the derived facts (the Ki-67 bound of a reported grade)."""
+    implied: tuple[pl.Expr, ...] = ()
+    """Yes/no fields the case implies, written over their columns after the staging
+    extent has read them as given (``implied_columns``)."""
 
     def criterion_columns(self) -> list[pl.Expr]:
         """One nullable-boolean column per criterion, named by the criterion id."""
@@ -213,7 +216,7 @@ class CompiledKnowledge:
         return (
             typed.with_columns(self.derived)
             .with_columns([*extent, *self.after_derived])
-            .with_columns(masks)
+            .with_columns([*masks, *self.implied])
             .with_columns(self.criterion_columns())
             .with_columns(self.unmet_masks())
             .select(
@@ -272,4 +275,5 @@ def compile_knowledge(kb: KnowledgeBase) -> CompiledKnowledge:
         schema,
         staging,
         tuple(grade_bound_columns(kb.derivations)),
+        tuple(implied_columns()),
     )

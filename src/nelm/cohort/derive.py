@@ -34,6 +34,7 @@ __all__ = [
     "derived_columns",
     "grade_bound_columns",
     "grade_mask",
+    "implied_columns",
     "ki67_from_grade",
     "lines_from_treatments",
     "liver_type_mask",
@@ -225,6 +226,44 @@ def lines_from_treatments(d: Derivations) -> pl.Expr:
         .list.first()
     )
     return pl.when(pl.col("course.prior_systemic_lines").is_null() & (count > 0)).then(count)
+
+
+def implied_columns() -> list[pl.Expr]:
+    """The yes/no fields a case implies when it does not state them, written over their own
+    columns (``implied_facts`` of the interpreter): the primary resected when its margin or
+    the time since its resection is given; extrahepatic disease present when sites are
+    listed; SSTR imaging positive with a Krenning score ≥ 2 or uptake like or above the
+    liver, negative with a Krenning score of 0. The criteria read them; the staging, like
+    the interpreter's, reads the fields as given (it is computed before these)."""
+    since = pl.any_horizontal(
+        pl.col(p).is_not_null()
+        for p in (
+            "primary.months_since_primary_resection",
+            "primary.months_since_primary_resection_at_least",
+            "primary.months_since_primary_resection_at_most",
+        )
+    )
+    resected = pl.col("primary.resection_margin").is_not_null() | since
+    krenning = pl.col("imaging.krenning_score")
+    uptake = pl.col("imaging.sstr_uptake_vs_liver")
+    like = uptake.is_in(["like_liver", "above_liver"]).fill_null(False)
+    none = (krenning == 0).fill_null(False)
+    sstr = (
+        pl.when((krenning >= 2).fill_null(False) | (like & none.not_()))
+        .then(True)
+        .when(none & like.not_())
+        .then(False)
+    )
+    return [
+        pl.coalesce(pl.col("primary.resected"), pl.when(resected).then(True)).alias(
+            "primary.resected"
+        ),
+        pl.coalesce(
+            pl.col("extrahepatic.present"),
+            pl.when(pl.col("extrahepatic.sites").list.len() > 0).then(True),
+        ).alias("extrahepatic.present"),
+        pl.coalesce(pl.col("imaging.sstr_positive"), sstr).alias("imaging.sstr_positive"),
+    ]
 
 
 def grade_bound_columns(d: Derivations) -> list[pl.Expr]:

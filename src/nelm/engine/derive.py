@@ -63,11 +63,13 @@ class DerivedFacts:
     lines_from_treatments: Interval | None = None
     """The least number of prior systemic lines the prior treatments show, when the count
     is not given."""
+    implied: tuple[tuple[str, bool, str], ...] = ()
+    """Yes/no fields the case implies without stating them: (path, value, why)."""
 
     def as_facts(self) -> dict[str, Fact]:
-        """The facts conditions read under ``derived.*``, and the Ki-67 range a reported
-        grade implies; unknown ones are left out."""
-        facts: dict[str, Fact] = {}
+        """The facts conditions read under ``derived.*``, and what the case implies without
+        stating it (a Ki-67 range, prior lines, yes/no fields); unknown ones are left out."""
+        facts: dict[str, Fact] = {path: value for path, value, _ in self.implied}
         if self.ki67_from_grade is not None:
             facts["pathology.ki67_percent"] = self.ki67_from_grade
         if self.lines_from_treatments is not None:
@@ -487,6 +489,54 @@ def lines_from_treatments(
     )
 
 
+_SINCE_RESECTION = (
+    "primary.months_since_primary_resection",
+    "primary.months_since_primary_resection_at_least",
+    "primary.months_since_primary_resection_at_most",
+)
+
+
+def implied_facts(values: Mapping[str, Value]) -> tuple[tuple[str, bool, str], ...]:
+    """Yes/no fields a case implies when it does not state them, each with why:
+
+    * the primary was resected when its resection margin or the time since its resection
+      is given (a margin exists only for a resected tumour);
+    * extrahepatic disease is present when its sites are listed (as the staging reads a
+      listed site as distant disease);
+    * SSTR imaging is positive with a Krenning score of 2 or more, or uptake like or above
+      the normal liver, and negative with a Krenning score of 0 (the same readings that
+      make a stated contrary value a contradiction).
+    """
+    out: list[tuple[str, bool, str]] = []
+    if values.get("primary.resected") is None:
+        margin = values.get("primary.resection_margin")
+        if margin is not None:
+            out.append(("primary.resected", True, f"a resection margin ({margin}) is given"))
+        elif any(values.get(p) is not None for p in _SINCE_RESECTION):
+            out.append(("primary.resected", True, "the time since its resection is given"))
+    if values.get("extrahepatic.present") is None:
+        sites = values.get("extrahepatic.sites")
+        if isinstance(sites, tuple | list) and sites:
+            listed = ", ".join(str(s).replace("_", " ") for s in sites)
+            out.append(("extrahepatic.present", True, f"sites are listed ({listed})"))
+    if values.get("imaging.sstr_positive") is None:
+        krenning = values.get("imaging.krenning_score")
+        uptake = values.get("imaging.sstr_uptake_vs_liver")
+        number = isinstance(krenning, int) and not isinstance(krenning, bool)
+        high = number and isinstance(krenning, int) and krenning >= 2
+        like = uptake in ("like_liver", "above_liver")
+        none = number and krenning == 0
+        # A Krenning score of 0 beside uptake like the liver contradicts itself (the
+        # assessment warns): then neither is read.
+        if high or (like and not none):
+            words = str(uptake).replace("_", " ")
+            why = f"Krenning score {krenning}" if high else f"uptake {words}"
+            out.append(("imaging.sstr_positive", True, why))
+        elif none and not like:
+            out.append(("imaging.sstr_positive", False, "Krenning score 0"))
+    return tuple(out)
+
+
 def derive(case: Case, d: Derivations) -> DerivedFacts:
     values = case.values
     band, band_sources = derive_burden_band(values, d)
@@ -500,4 +550,5 @@ def derive(case: Case, d: Derivations) -> DerivedFacts:
         stages=derive_stages(values, d.staging, case.entered),
         ki67_from_grade=ki67_from_reported_grade(values, grade, d.grade),
         lines_from_treatments=lines_from_treatments(values, dict(d.prior_lines_counted)),
+        implied=implied_facts(values),
     )

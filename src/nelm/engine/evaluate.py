@@ -145,6 +145,9 @@ def _format_value(
     label = spec.label
     if value is None:
         return f"{label} unknown"
+    for path, implied, why in derived.implied:
+        if path == field and value is implied:
+            return f"{label}: {'yes' if implied else 'no'} (not stated; {why})"
     if isinstance(value, bool):
         return f"{label}: {'yes' if value else 'no'}"
     if isinstance(value, tuple):

@@ -32,6 +32,7 @@ from nelm.engine.derive import (
     derive_grade,
     derive_liver_type,
     derive_portal_drainage,
+    implied_facts,
     ki67_from_reported_grade,
     lines_from_treatments,
 )
@@ -153,11 +154,12 @@ class _Probe:
                     partial(derive_portal_drainage, d=d),
                     partial(_ki67_bound, t=d.grade),
                     partial(lines_from_treatments, counted=dict(d.prior_lines_counted)),
+                    implied_facts,
                 )
             )
         if not any(x.changed_by(assignment) for x in self._derivations):
             return self._base
-        grade, liver_type, portal_drainage, ki67, lines = (
+        grade, liver_type, portal_drainage, ki67, lines, implied = (
             x.compute(changed.values) if x.changed_by(assignment) else x.result
             for x in self._derivations
         )
@@ -168,6 +170,7 @@ class _Probe:
             portal_drainage=portal_drainage,
             ki67_from_grade=ki67,
             lines_from_treatments=lines,
+            implied=implied,
         )
 
     def truth(self, criterion: Criterion, assignment: Mapping[str, Value]) -> Truth:

@@ -1,0 +1,112 @@
+"""Yes/no fields a case implies without stating them, and the cohort engine reading them alike.
+
+- A resection margin (R0/R1/R2) or a time since the primary's resection exists only for a
+  resected primary (case-v1 primary; a margin beside `resected: false` is already a
+  contradiction).
+- A listed extrahepatic site is extrahepatic disease (case-v1 extrahepatic; the staging
+  reads a listed site as distant disease, staging.yaml).
+- A Krenning score of 2 or more is uptake at least that of the liver, so SSTR imaging is
+  positive, and 0 is no uptake (the Krenning scale, 001 PRRT; the same readings make a
+  stated contrary value a contradiction).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+import pytest
+
+from nelm.cohort.pipeline import process_chunk
+from nelm.cohort.reference import reference_chunk
+from nelm.service import assess_mapping
+from tests.cohort.test_agreement import assert_same
+
+
+def _criterion(doc: dict[str, Any], option: str, cid: str) -> dict[str, Any]:
+    return next(c for c in doc["options"][option]["criteria"] if c["id"] == f"{option}.{cid}")
+
+
+def _doc(**sections: Any) -> dict[str, Any]:
+    case = {"schema_version": 1, "case_id": "i", "primary": {"site": "small_intestine"}}
+    for name, body in sections.items():
+        case[name] = {**case.get(name, {}), **body}
+    return assess_mapping(case, with_evidence=False)
+
+
+def test_a_margin_or_a_time_since_resection_means_the_primary_was_resected() -> None:
+    by_margin = _criterion(
+        _doc(primary={"resection_margin": "R0"}), "liver_transplant_milan", "primary_removed"
+    )
+    assert by_margin["result"] == "met"
+    assert "not stated; a resection margin (R0) is given" in by_margin["value"]
+    by_time = _criterion(
+        _doc(primary={"months_since_primary_resection": 8}),
+        "liver_transplant_enets",
+        "primary_removed",
+    )
+    assert by_time["result"] == "met"  # resected 8 months ago: ≥ 6 (001 Table 2)
+
+
+def test_listed_sites_mean_extrahepatic_disease() -> None:
+    doc = _doc(extrahepatic={"sites": ["bone"]})
+    no_extra = _criterion(doc, "liver_resection", "no_extrahepatic")
+    assert no_extra["result"] == "not_met"
+    assert "sites are listed (bone)" in no_extra["value"]
+
+
+@pytest.mark.parametrize(
+    ("imaging", "result"),
+    [
+        ({"krenning_score": 3}, "met"),
+        ({"krenning_score": 2}, "met"),
+        ({"krenning_score": 0}, "not_met"),
+        ({"krenning_score": 1}, "unknown"),  # uptake below the liver: not read either way
+        ({"sstr_uptake_vs_liver": "above_liver"}, "met"),
+        ({"sstr_uptake_vs_liver": "below_liver"}, "unknown"),
+        # Krenning 0 beside uptake like the liver contradict each other: neither is read.
+        ({"krenning_score": 0, "sstr_uptake_vs_liver": "like_liver"}, "unknown"),
+    ],
+)
+def test_the_krenning_score_settles_whether_sstr_imaging_is_positive(
+    imaging: dict[str, Any], result: str
+) -> None:
+    # SSA: "SSTR-positive disease" (004 §3.3).
+    assert _criterion(_doc(imaging=imaging), "ssa", "sstr")["result"] == result
+
+
+def test_a_stated_value_is_never_replaced() -> None:
+    doc = _doc(imaging={"sstr_positive": True, "krenning_score": 1})
+    assert _criterion(doc, "ssa", "sstr")["value"].startswith("SSTR imaging positive: yes;")
+
+
+def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
+    rows = [
+        {"primary.resection_margin": "R0"},
+        {"primary.months_since_primary_resection_at_least": "12"},
+        {"extrahepatic.sites": "bone;lung"},
+        {"extrahepatic.sites": ";"},
+        {"imaging.krenning_score": "3"},
+        {"imaging.krenning_score": "0"},
+        {"imaging.krenning_score": "1", "imaging.sstr_uptake_vs_liver": "like_liver"},
+        {"imaging.sstr_positive": "false", "imaging.sstr_uptake_vs_liver": "below_liver"},
+        {"imaging.krenning_score": "0", "imaging.sstr_uptake_vs_liver": "above_liver"},
+        {},
+    ]
+    base = {
+        "primary.site": "small_intestine",
+        "pathology.ki67_percent": "2",
+        "pathology.mitoses_per_2mm2": "1",
+        "pathology.differentiation": "well",
+    }
+    columns = ["case_id", *base, *dict.fromkeys(k for r in rows for k in r)]
+    frame = pl.DataFrame(
+        [{"case_id": str(i), **base, **row} for i, row in enumerate(rows)],
+        schema={k: pl.String for k in columns},
+    )
+    compiled = process_chunk(frame, 1)
+    assert_same(compiled, reference_chunk(frame, 1))
+    ssa = compiled.output.get_column("ssa.status").to_list()
+    # G1 and SSTR-positive by a Krenning score of 3 or uptake like the liver: eligible
+    # (004 §3.3); a Krenning score of 0: ineligible.
+    assert (ssa[4], ssa[5], ssa[6]) == ("eligible", "ineligible", "eligible")
