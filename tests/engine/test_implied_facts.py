@@ -3,6 +3,8 @@
 - A resection margin (R0/R1/R2) or a time since the primary's resection exists only for a
   resected primary (case-v1 primary; a margin beside `resected: false` is already a
   contradiction).
+- A resection of the primary listed among the prior treatments, alone or simultaneous with
+  the liver's (001 Simultaneous primary and NELM resection), means the primary was resected.
 - A listed extrahepatic site is extrahepatic disease (case-v1 extrahepatic; the staging
   reads a listed site as distant disease, staging.yaml).
 - A Krenning score of 2 or more is uptake at least that of the liver, so SSTR imaging is
@@ -39,7 +41,7 @@ def test_a_margin_or_a_time_since_resection_means_the_primary_was_resected() -> 
         _doc(primary={"resection_margin": "R0"}), "liver_transplant_milan", "primary_removed"
     )
     assert by_margin["result"] == "met"
-    assert "not stated; a resection margin (R0) is given" in by_margin["value"]
+    assert "not stated; read from the resection margin R0" in by_margin["value"]
     by_time = _criterion(
         _doc(primary={"months_since_primary_resection": 8}),
         "liver_transplant_enets",
@@ -48,11 +50,33 @@ def test_a_margin_or_a_time_since_resection_means_the_primary_was_resected() -> 
     assert by_time["result"] == "met"  # resected 8 months ago: ≥ 6 (001 Table 2)
 
 
+@pytest.mark.parametrize("treatment", ["primary_tumor_resection", "simultaneous_resection"])
+def test_a_prior_resection_of_the_primary_means_it_was_resected(treatment: str) -> None:
+    doc = _doc(course={"prior_treatments": ["ssa", treatment]})
+    removed = _criterion(doc, "liver_transplant_unos", "primary_removed")
+    assert removed["result"] == "met"
+    assert "not stated; read from the prior treatments" in removed["value"]
+    # Simultaneous resection needs the primary in place (001): no longer possible.
+    assert _criterion(doc, "simultaneous_resection", "primary_in_situ")["result"] == "not_met"
+
+
+def test_a_prior_resection_beside_resected_false_is_a_contradiction() -> None:
+    doc = _doc(
+        primary={"resected": False}, course={"prior_treatments": ["primary_tumor_resection"]}
+    )
+    assert any(
+        "given as not resected" in w and "its resection among the prior treatments" in w
+        for w in doc["warnings"]
+    )
+    # The stated value is kept: the board decides which statement is right.
+    assert _criterion(doc, "simultaneous_resection", "primary_in_situ")["result"] != "not_met"
+
+
 def test_listed_sites_mean_extrahepatic_disease() -> None:
     doc = _doc(extrahepatic={"sites": ["bone"]})
     no_extra = _criterion(doc, "liver_resection", "no_extrahepatic")
     assert no_extra["result"] == "not_met"
-    assert "sites are listed (bone)" in no_extra["value"]
+    assert "read from the sites listed: bone" in no_extra["value"]
 
 
 @pytest.mark.parametrize(
@@ -84,6 +108,8 @@ def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
     rows = [
         {"primary.resection_margin": "R0"},
         {"primary.months_since_primary_resection_at_least": "12"},
+        {"course.prior_treatments": "ssa;simultaneous_resection"},
+        {"course.prior_treatments": "ssa;tace"},
         {"extrahepatic.sites": "bone;lung"},
         {"extrahepatic.sites": ";"},
         {"imaging.krenning_score": "3"},
@@ -109,4 +135,4 @@ def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
     ssa = compiled.output.get_column("ssa.status").to_list()
     # G1 and SSTR-positive by a Krenning score of 3 or uptake like the liver: eligible
     # (004 §3.3); a Krenning score of 0: ineligible.
-    assert (ssa[4], ssa[5], ssa[6]) == ("eligible", "ineligible", "eligible")
+    assert (ssa[6], ssa[7], ssa[8]) == ("eligible", "ineligible", "eligible")

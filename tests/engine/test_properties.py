@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from nelm.case import case_from_mapping
 from nelm.engine.conditions import Interval, Leaf, evaluate
-from nelm.engine.derive import implied_facts
+from nelm.engine.derive import counted_lines, implied_facts
 from nelm.engine.evaluate import status_of
 from nelm.engine.logic import Truth
 from nelm.knowledge import load_knowledge
@@ -82,6 +82,7 @@ IMPLIED_BY = {
         "primary.months_since_primary_resection",
         "primary.months_since_primary_resection_at_least",
         "primary.months_since_primary_resection_at_most",
+        "course.prior_treatments",
     ),
     "extrahepatic.present": ("extrahepatic.sites",),
     "imaging.sstr_positive": ("imaging.krenning_score", "imaging.sstr_uptake_vs_liver"),
@@ -89,18 +90,27 @@ IMPLIED_BY = {
 
 
 def _drop_contrary_implications(doc: dict[str, Any]) -> None:
-    """Where the case states a yes/no field against what its other fields imply (a
-    contradiction the assessment warns of), drop the implying fields."""
+    """Where the case states a yes/no field against what its other fields imply, or two
+    implying fields disagree (a Krenning score of 0 beside uptake like the liver), the case
+    contradicts itself and forgetting one side lets the other decide: drop the implying
+    fields."""
     values = case_from_mapping(doc).values
     for path, implying in IMPLIED_BY.items():
-        stated = values.get(path)
-        if stated is None:
-            continue
-        rest = {k: v for k, v in values.items() if k != path}
-        if any(p == path and v != stated for p, v, _ in implied_facts(rest)):
+        readings = {values[path]} if values.get(path) is not None else set()
+        for field in implying:
+            if values.get(field) is not None:
+                alone = implied_facts({field: values[field]})
+                readings |= {v for p, v, _ in alone if p == path}
+        if len(readings) > 1:
             for field in implying:
                 section, name = field.split(".", 1)
                 doc.get(section, {}).pop(name, None)
+    # Fewer prior lines than the treatments listed (derivations.yaml prior_lines): forgetting
+    # the count lets the treatments bound it from below.
+    lines = values.get("course.prior_systemic_lines")
+    counted = dict(load_knowledge().derivations.prior_lines_counted)
+    if isinstance(lines, int | float) and lines < len(counted_lines(values, counted)):
+        doc.get("course", {}).pop("prior_treatments", None)
 
 
 @SETTINGS
@@ -115,8 +125,9 @@ def test_unknown_never_becomes_met(doc: dict[str, Any], data: st.DataObject) -> 
     classification), forgetting the overriding side lets the other decide: such criteria
     are left out here, and a grade conflict is removed by dropping the reported grade, then
     the differentiation. Likewise a yes/no field stated against what other fields imply
-    (``resected: false`` beside a resection margin) is a contradiction: the implying
-    fields are dropped first, since forgetting the stated side lets them decide."""
+    (``resected: false`` beside a resection margin), two fields implying opposite values,
+    or a count of prior lines below the treatments listed are contradictions: the implying
+    fields are dropped first, since forgetting one side lets the other decide."""
     _drop_contrary_implications(doc)
     before, conflicting, grade_conflict = _criteria_and_conflicts(doc)
     for statement in ("reported_grade", "differentiation"):

@@ -25,6 +25,7 @@ from __future__ import annotations
 import polars as pl
 
 from nelm.cohort.columns import GRADE_BITS, LIVER_TYPE_BITS
+from nelm.engine.derive import PRIMARY_REMOVED_BY, SINCE_RESECTION
 from nelm.knowledge.model import Derivations, GradeTable
 
 __all__ = [
@@ -231,19 +232,17 @@ def lines_from_treatments(d: Derivations) -> pl.Expr:
 def implied_columns() -> list[pl.Expr]:
     """The yes/no fields a case implies when it does not state them, written over their own
     columns (``implied_facts`` of the interpreter): the primary resected when its margin or
-    the time since its resection is given; extrahepatic disease present when sites are
-    listed; SSTR imaging positive with a Krenning score ≥ 2 or uptake like or above the
-    liver, negative with a Krenning score of 0. The criteria read them; the staging, like
+    the time since its resection is given, or its resection is a prior treatment;
+    extrahepatic disease present when sites are listed; SSTR imaging positive with a
+    Krenning score ≥ 2 or uptake like or above the liver, negative with a Krenning score
+    of 0. The criteria read them; the staging, like
     the interpreter's, reads the fields as given (it is computed before these)."""
-    since = pl.any_horizontal(
-        pl.col(p).is_not_null()
-        for p in (
-            "primary.months_since_primary_resection",
-            "primary.months_since_primary_resection_at_least",
-            "primary.months_since_primary_resection_at_most",
-        )
+    since = pl.any_horizontal(pl.col(p).is_not_null() for p in SINCE_RESECTION)
+    prior = pl.col("course.prior_treatments")
+    removed = pl.any_horizontal(
+        prior.list.contains(pl.lit(t)).fill_null(False) for t in PRIMARY_REMOVED_BY
     )
-    resected = pl.col("primary.resection_margin").is_not_null() | since
+    resected = pl.col("primary.resection_margin").is_not_null() | since | removed
     krenning = pl.col("imaging.krenning_score")
     uptake = pl.col("imaging.sstr_uptake_vs_liver")
     like = uptake.is_in(["like_liver", "above_liver"]).fill_null(False)

@@ -14,7 +14,13 @@ from typing import Any
 from nelm.case.document import Value
 from nelm.case.fields import FIELD_BY_PATH
 from nelm.case.units import as_entered_text, clinical_number
-from nelm.engine.derive import counted_lines, grade_of_ki67, grade_of_mitoses
+from nelm.engine.derive import (
+    PRIMARY_REMOVED_BY,
+    SINCE_RESECTION,
+    counted_lines,
+    grade_of_ki67,
+    grade_of_mitoses,
+)
 from nelm.knowledge.model import GradeTable
 
 __all__ = ["Contradiction", "contradictions"]
@@ -124,22 +130,7 @@ def contradictions(
                 ("001 Debulking surgery", "001 Table 2"),
             )
         )
-    if v("primary.resected") is False and (
-        v("primary.months_since_primary_resection") is not None
-        or v("primary.resection_margin") is not None
-    ):
-        out.append(
-            Contradiction(
-                (
-                    "primary.resected",
-                    "primary.months_since_primary_resection",
-                    "primary.resection_margin",
-                ),
-                "The primary is given as not resected, yet a resection margin or a time since "
-                "its resection is given.",
-                ("case-v1 primary",),
-            )
-        )
+    out += _resected_primary_denied(values)
     out += _durations_beyond_age(values, entered or {})
     out += _burden_below_largest_lesion(values, entered or {})
     out += _burden_beyond_the_lesions(values, entered or {})
@@ -160,6 +151,37 @@ def contradictions(
             )
         )
     return out
+
+
+def _resected_primary_denied(values: Mapping[str, Value]) -> list[Contradiction]:
+    """The primary given as not resected beside what only a resected primary has: a margin,
+    a time since its resection, or its resection among the prior treatments (the readings
+    of ``implied_facts``)."""
+    if values.get("primary.resected") is not False:
+        return []
+    fields: list[str] = []
+    shown: list[str] = []
+    if (margin := values.get("primary.resection_margin")) is not None:
+        fields.append("primary.resection_margin")
+        shown.append(f"a resection margin ({margin})")
+    since = [p for p in SINCE_RESECTION if values.get(p) is not None]
+    if since:
+        fields += since
+        shown.append("a time since its resection")
+    prior = values.get("course.prior_treatments")
+    if isinstance(prior, tuple | list | frozenset) and PRIMARY_REMOVED_BY.keys() & set(prior):
+        fields.append("course.prior_treatments")
+        shown.append("its resection among the prior treatments")
+    if not shown:
+        return []
+    return [
+        Contradiction(
+            ("primary.resected", *fields),
+            f"The primary is given as not resected, yet the case gives {' and '.join(shown)}.",
+            ("case-v1 primary",),
+            fix="check whether the primary was resected",
+        )
+    ]
 
 
 def _fewer_lines_than_treatments(

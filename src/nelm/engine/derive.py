@@ -18,12 +18,15 @@ from nelm.engine.staging import Stage, derive_stages
 from nelm.knowledge.model import Derivations, GradeTable
 
 __all__ = [
+    "PRIMARY_REMOVED_BY",
+    "SINCE_RESECTION",
     "Derived",
     "DerivedFacts",
     "counted_lines",
     "derive",
     "grade_of_ki67",
     "grade_of_mitoses",
+    "implied_facts",
     "ki67_from_reported_grade",
     "lines_from_treatments",
 ]
@@ -489,18 +492,32 @@ def lines_from_treatments(
     )
 
 
-_SINCE_RESECTION = (
+SINCE_RESECTION = (
     "primary.months_since_primary_resection",
     "primary.months_since_primary_resection_at_least",
     "primary.months_since_primary_resection_at_most",
 )
 
 
+# Prior treatments that removed the primary tumour: its resection, alone or with the liver
+# metastases in one operation (001 Simultaneous primary and NELM resection).
+PRIMARY_REMOVED_BY = {
+    "primary_tumor_resection": "primary tumour resection",
+    "simultaneous_resection": "simultaneous resection of primary and liver",
+}
+
+
+def _listed(values: Mapping[str, Value], path: str) -> set[str]:
+    listed = values.get(path)
+    return {str(x) for x in listed} if isinstance(listed, tuple | list | frozenset) else set()
+
+
 def implied_facts(values: Mapping[str, Value]) -> tuple[tuple[str, bool, str], ...]:
     """Yes/no fields a case implies when it does not state them, each with why:
 
     * the primary was resected when its resection margin or the time since its resection
-      is given (a margin exists only for a resected tumour);
+      is given (a margin exists only for a resected tumour), or the prior treatments list
+      its resection (alone, or simultaneous with the liver's);
     * extrahepatic disease is present when its sites are listed (as the staging reads a
       listed site as distant disease);
     * SSTR imaging is positive with a Krenning score of 2 or more, or uptake like or above
@@ -511,14 +528,17 @@ def implied_facts(values: Mapping[str, Value]) -> tuple[tuple[str, bool, str], .
     if values.get("primary.resected") is None:
         margin = values.get("primary.resection_margin")
         if margin is not None:
-            out.append(("primary.resected", True, f"a resection margin ({margin}) is given"))
-        elif any(values.get(p) is not None for p in _SINCE_RESECTION):
-            out.append(("primary.resected", True, "the time since its resection is given"))
+            out.append(("primary.resected", True, f"read from the resection margin {margin}"))
+        elif any(values.get(p) is not None for p in SINCE_RESECTION):
+            out.append(("primary.resected", True, "read from the time since its resection"))
+        elif removed := PRIMARY_REMOVED_BY.keys() & _listed(values, "course.prior_treatments"):
+            names = " and ".join(PRIMARY_REMOVED_BY[t] for t in sorted(removed))
+            out.append(("primary.resected", True, f"read from the prior treatments: {names}"))
     if values.get("extrahepatic.present") is None:
         sites = values.get("extrahepatic.sites")
         if isinstance(sites, tuple | list) and sites:
             listed = ", ".join(str(s).replace("_", " ") for s in sites)
-            out.append(("extrahepatic.present", True, f"sites are listed ({listed})"))
+            out.append(("extrahepatic.present", True, f"read from the sites listed: {listed}"))
     if values.get("imaging.sstr_positive") is None:
         krenning = values.get("imaging.krenning_score")
         uptake = values.get("imaging.sstr_uptake_vs_liver")
@@ -531,9 +551,10 @@ def implied_facts(values: Mapping[str, Value]) -> tuple[tuple[str, bool, str], .
         if high or (like and not none):
             words = str(uptake).replace("_", " ")
             why = f"Krenning score {krenning}" if high else f"uptake {words}"
+            why = f"read from the {why}"
             out.append(("imaging.sstr_positive", True, why))
         elif none and not like:
-            out.append(("imaging.sstr_positive", False, "Krenning score 0"))
+            out.append(("imaging.sstr_positive", False, "read from the Krenning score 0"))
     return tuple(out)
 
 
