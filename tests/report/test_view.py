@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from markupsafe import escape
+
 from nelm.interop.cds_hooks import cards
 from nelm.report.html import render_html
 from nelm.report.text import render_text
@@ -95,3 +97,26 @@ def test_a_field_named_by_label_and_path_reads_once() -> None:
     text = "Platelets (labs.platelets_per_ul) 210 /µL; labs.hemoglobin_g_dl must be …"
     assert in_words(text) == "Platelets 210 /µL; Haemoglobin must be …"
     assert in_words("Age (labs.platelets_per_ul)") == "Age (Platelets)"
+
+
+def test_the_plan_names_each_option_before_what_it_waits_on() -> None:
+    # A thin case leaves most criteria open; a board scans the plan by option name, so each
+    # option starts its own line and its open criteria follow it, never precede it.
+    thin = {
+        "schema_version": 1,
+        "case_id": "thin",
+        "primary": {"site": "small_intestine"},
+        "pathology": {"ki67_percent": 8},
+        "liver": {"bilobar": True},
+    }
+    doc = assess_mapping(thin, with_evidence=False)
+    html = render_html(doc)
+    text = render_text(doc, width=200)
+    waiting = [i for s in plan_steps(doc) for i in s["items"] if i["conditions"]]
+    assert waiting
+    for item in waiting:
+        name, first = item["name"], item["conditions"][0]
+        at = html.index(str(escape(name)))
+        assert html.index(str(escape("if " + first)), at) > at
+        line = next(ln for ln in text.splitlines() if name[:30] in ln)
+        assert "if " not in line.split(name[:30])[0]

@@ -107,7 +107,12 @@ tr { break-inside: avoid; }
 .record-warning { border: 3px solid #a00; color: #a00; padding: .4em .8em; margin: .8em 0;
   font-weight: bold; }
 .safety { border: 2px solid #222; padding: .6em .8em; margin-top: 1.5em; font-weight: bold; }
-ol.plan > li { margin-bottom: .4em; }
+ol.plan > li { margin-bottom: .6em; break-inside: avoid; }
+ul.plan-options { margin: .15em 0; padding-left: 1.1em; list-style: none; }
+ul.plan-options > li { margin: .15em 0; }
+.joiner { font-style: italic; color: #444; }
+.if { font-size: 9.5pt; color: #5a3a00; }
+p.why { margin: .2em 0 0; font-size: 9.5pt; }
 .small { font-size: 9pt; }
 @media screen and (max-width: 40em) {
   /* A phone: long words in cells may break, so that every table fits the screen's
@@ -171,13 +176,20 @@ _TEMPLATE = """<!DOCTYPE html>
 {% if doc.plan %}
 <ol class="plan">
 {% for step in plan %}
-<li><strong>{{ step.intent_title }}:</strong>
+<li><strong>{{ step.intent_title }}</strong>
+<ul class="plan-options">
 {% for item in step['items'] %}
-{%- if item.conditions %}if {{ item.conditions | join('; and ') }}: {% endif %}{{ item.name }}
+<li>{% if not loop.first %}<span class="joiner">{{ step.joiner }}</span> {% endif -%}
+<strong>{{ item.name }}</strong>
  <span class="status {{ item.status }}">{{ item.status_title }}</span>
-{%- if item.pending %} (obtain {{ item.pending | join(', ') }}){% endif %}
-{%- if not loop.last %}; {{ step.joiner }} {% endif %}{% endfor %}<br>
-{{ step.rationale }} <span class="src">({{ step.sources | join('; ') }})</span></li>
+{%- if item.conditions %}<br><span class="if">if {{ item.conditions | join('; ') }}</span>
+{%- elif item.status == 'uncertain' %}<br>
+<span class="if">obtain {{ item.pending | join(', ') or "the board's judgement" }}</span>
+{%- endif %}</li>
+{% endfor %}
+</ul>
+<p class="why">{{ step.rationale }}
+ <span class="src">({{ step.sources | join('; ') }})</span></p></li>
 {% endfor %}
 </ol>
 {% else %}<p>No option is open on the data given.</p>{% endif %}

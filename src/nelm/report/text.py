@@ -62,19 +62,25 @@ def _classification(doc: dict[str, Any], refs: ReferenceList) -> Table:
     return table
 
 
-def _step_options(step: dict[str, Any]) -> Text:
-    names = Text()
+def _step_options(step: dict[str, Any]) -> Group:
+    """Each option of a step on its own line, then what it waits on, indented: a board
+    scans the names."""
+    lines: list[Any] = []
     for i, item in enumerate(step["items"]):
+        name = Text()
         if i:
-            names.append("\n" + step["joiner"] + " ", style="dim")
+            name.append(step["joiner"] + " ", style="dim")
+        name.append(item["name"], style="bold" if item["status"] == "eligible" else "yellow")
+        lines.append(name)
         if item["conditions"]:
-            names.append("if " + "; and ".join(item["conditions"]) + ": ", style="yellow")
-        names.append(item["name"], style="bold" if item["status"] == "eligible" else "yellow")
-        if item["status"] == "uncertain" and not item["conditions"]:
+            wait = "if " + "; ".join(item["conditions"])
+        elif item["status"] == "uncertain":
             # the open criteria say what is missing; the investigations say how to get it
-            pending = ", ".join(item["pending"]) or "the board's judgement"
-            names.append(f" (obtain: {pending})", style="dim yellow")
-    return names
+            wait = "obtain: " + (", ".join(item["pending"]) or "the board's judgement")
+        else:
+            continue
+        lines.append(Padding(Text(wait, style="dim yellow"), (0, 0, 0, 2)))
+    return Group(*lines)
 
 
 def _plan(doc: dict[str, Any], refs: ReferenceList, width: int) -> Any:
