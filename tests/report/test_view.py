@@ -116,6 +116,9 @@ def test_the_plan_names_each_option_before_what_it_waits_on() -> None:
     assert waiting
     for item in waiting:
         name, first = item["name"], item["conditions"][0]
+        # ... and links to the option's criteria further down.
+        assert f'<a href="#option-{item["id"]}">' in html
+        assert f'id="option-{item["id"]}"' in html
         at = html.index(str(escape(name)))
         assert html.index(str(escape("if " + first)), at) > at
         line = next(ln for ln in text.splitlines() if name[:30] in ln)

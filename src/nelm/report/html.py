@@ -111,6 +111,8 @@ ol.plan > li { margin-bottom: .6em; break-inside: avoid; }
 ul.plan-options { margin: .15em 0; padding-left: 1.1em; list-style: none; }
 ul.plan-options > li { margin: .15em 0; }
 .joiner { font-style: italic; color: #444; }
+ul.plan-options a { color: inherit; }
+@media print { ul.plan-options a { text-decoration: none; } }
 .if { font-size: 9.5pt; color: #5a3a00; }
 p.why { margin: .2em 0 0; font-size: 9.5pt; }
 .small { font-size: 9pt; }
@@ -180,7 +182,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <ul class="plan-options">
 {% for item in step['items'] %}
 <li>{% if not loop.first %}<span class="joiner">{{ step.joiner }}</span> {% endif -%}
-<strong>{{ item.name }}</strong>
+<strong><a href="#option-{{ item.id }}">{{ item.name }}</a></strong>
  <span class="status {{ item.status }}">{{ item.status_title }}</span>
 {%- if item.conditions %}<br><span class="if">if {{ item.conditions | join('; ') }}</span>
 {%- elif item.status == 'uncertain' %}<br>
@@ -219,7 +221,7 @@ _TEMPLATE = """<!DOCTYPE html>
 {% for title, members in groups %}
 <h3>{{ title }}</h3>
 {% for oid, option in members %}
-<div class="option">
+<div class="option" id="option-{{ oid }}">
 <p><span class="status {{ option.status }}">{{ status_mark[option.status] }}
  {{ status_text[option.status] }}</span> <strong>{{ option.name or oid }}</strong>
  <span class="src">[{{ oid }}]</span></p>
