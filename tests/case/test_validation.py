@@ -138,8 +138,82 @@ def test_a_choice_in_other_letters_and_every_bad_item_are_named() -> None:
         "liver_transplant_milan, liver_transplant_enets, liver_transplant_unos, "
         "thermal_ablation, tae, tace, deb_tace, tare, prrt, ssa, everolimus, sunitinib, "
         "surufatinib, cabozantinib, capecitabine_temozolomide, streptozocin_5fu, "
-        'platinum_etoposide, interferon_alpha, got "PRRT" (did you mean prrt?), "sandostatin"',
+        'platinum_etoposide, interferon_alpha, got "PRRT" (did you mean prrt?), "sandostatin" '
+        "(did you mean ssa?)",
     ]
+
+
+def test_a_range_written_as_text_is_refused_with_both_bounds_to_use() -> None:
+    # The real cases state "4–5" lesions and Ki-67 ranges (real-cases/README.md); a range
+    # goes in the two bound fields, each including its number (docs/case-v1-additions.md).
+    assert messages(
+        {
+            "case_id": "a",
+            "pathology": {"ki67_percent": "5 – 10 %"},
+            "liver": {"lesion_count": "4-5", "largest_lesion_cm": "2 to 3 cm"},
+        }
+    ) == [
+        'pathology.ki67_percent: must be a number between 0 and 100, got "5 – 10 %" '
+        "(a range: write pathology.ki67_percent_at_least: 5 and "
+        "pathology.ki67_percent_at_most: 10)",
+        'liver.lesion_count: must be a whole number ≥ 1, got "4-5" '
+        "(a range: write liver.lesion_count_at_least: 4 and liver.lesion_count_at_most: 5)",
+        'liver.largest_lesion_cm: must be a number greater than 0 and at most 40, got "2 to 3 '
+        'cm" (a range: write liver.largest_lesion_cm_at_least: 2 and '
+        "liver.largest_lesion_cm_at_most: 3)",
+    ]
+    # Backwards, in another unit, or for a field without bounds: no hint.
+    assert messages(
+        {"case_id": "a", "liver": {"lesion_count": "5-4"}, "labs": {"bilirubin_mg_dl": "1-2"}}
+    ) == [
+        'liver.lesion_count: must be a whole number ≥ 1, got "5-4"',
+        'labs.bilirubin_mg_dl: must be a number between 0 and 50, got "1-2"',
+    ]
+
+
+def test_a_choice_in_a_reports_words_names_the_choice_and_is_never_taken() -> None:
+    # src/nelm/case/data/synonyms.yaml: the ileum is small intestine (WHO 2019 digestive
+    # tumours); octreotide is a somatostatin analogue and Lutathera is 177Lu-DOTATATE (the
+    # knowledge base's option names).
+    assert messages(
+        {
+            "case_id": "a",
+            "primary": {"site": "Small bowel", "functional_syndrome": "non-functional"},
+            "pathology": {"reported_grade": "Grade 2"},
+            "course": {"prior_treatments": ["octreotide", "Lutathera", "tace"]},
+        }
+    ) == [
+        "primary.site: must be one of pancreas, duodenum, stomach, small_intestine, appendix, "
+        'colon, rectum, lung, unknown_primary, other, thymus, midgut, got "Small bowel" '
+        "(did you mean small_intestine?)",
+        "primary.functional_syndrome: must be one of none, carcinoid, insulinoma, gastrinoma, "
+        'glucagonoma, vipoma, somatostatinoma, other, got "non-functional" '
+        "(did you mean none?)",
+        "pathology.reported_grade: must be one of G1, G2, G3, NEC, typical_carcinoid, "
+        'atypical_carcinoid, got "Grade 2" (did you mean G2?)',
+        "course.prior_treatments: must list only liver_resection, staged_resection, "
+        "simultaneous_resection, cytoreductive_surgery, primary_tumor_resection, "
+        "liver_transplant_milan, liver_transplant_enets, liver_transplant_unos, "
+        "thermal_ablation, tae, tace, deb_tace, tare, prrt, ssa, everolimus, sunitinib, "
+        "surufatinib, cabozantinib, capecitabine_temozolomide, streptozocin_5fu, "
+        'platinum_etoposide, interferon_alpha, got "octreotide" (did you mean ssa?), '
+        '"Lutathera" (did you mean prrt?)',
+    ]
+    # A word that names no single choice gets no guess.
+    assert messages({"case_id": "a", "extrahepatic": {"sites": ["lymph nodes"]}}) == [
+        "extrahepatic.sites: must list only bone, lung, distant_nodes, peritoneum, other, "
+        'got "lymph nodes"'
+    ]
+
+
+def test_every_report_word_names_a_choice_of_its_field() -> None:
+    from nelm.case.fields import FIELD_BY_PATH
+    from nelm.case.synonyms import synonyms
+
+    table = synonyms()
+    assert table
+    for path, words in table.items():
+        assert set(words.values()) <= set(FIELD_BY_PATH[path].choices), path
 
 
 def test_unknown_field_is_rejected_with_a_suggestion() -> None:

@@ -24,6 +24,7 @@ from nelm.case.plausibility import (
     implausible_values,
     slip_hint,
 )
+from nelm.case.synonyms import choice_named_by
 from nelm.case.timeline import read_timeline
 from nelm.case.units import ENTRY_UNITS, as_entered_text, entry_unit
 from nelm.errors import InputRejected, Problem, describe_value
@@ -539,10 +540,30 @@ def _bound_text_hint(spec: Field, raw: str) -> str | None:
     return f"a bound: write {path}: {number}"
 
 
+_RANGE_TEXT = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(\d+(?:\.\d+)?)\s*(.*?)\s*")
+
+
+def _range_text_hint(spec: Field, raw: str) -> str | None:
+    """How to write a range given as text (``"5-10"`` Ki-67, ``"4–5"`` lesions) for a field
+    that has bounds: both bounds, each including its number."""
+    bounds = BOUNDS.get(spec.path)
+    found = _RANGE_TEXT.fullmatch(raw)
+    if bounds is None or found is None:
+        return None
+    low, high, written = found.groups()
+    own = spec.unit.replace(" ", "").lower()
+    if (written and written.replace(" ", "").lower() != own) or float(low) > float(high):
+        return None
+    return f"a range: write {bounds[0]}: {low} and {bounds[1]}: {high}"
+
+
 def _number_text_hint(spec: Field, raw: str) -> str | None:
     """How to write a number given as text (``"12%"``, ``"17 umol/L"``, ``"0.9"``), when
     the text is a number with nothing after it, the field's unit or a unit it may be
-    entered in, or a bound; never taken in its place."""
+    entered in, a bound or a range; never taken in its place."""
+    ranged = _range_text_hint(spec, raw)
+    if ranged is not None:
+        return ranged
     found = _NUMBER_TEXT.fullmatch(raw)
     if found is None:
         return _bound_text_hint(spec, raw)
@@ -564,12 +585,13 @@ def _number_text_hint(spec: Field, raw: str) -> str | None:
 
 
 def _choice_got(spec: Field, raw: Any) -> str:
-    """A rejected choice as it came, with the choice it spells differently, if any
-    (``Bilobar diffuse`` → bilobar_diffuse): named, never taken in its place."""
+    """A rejected choice as it came, with the choice it spells differently or a report's
+    word names, if any (``Bilobar diffuse`` → bilobar_diffuse, ``ileum`` → small_intestine,
+    ``data/synonyms.yaml``): named, never taken in its place."""
     got = describe_value(raw)
     if isinstance(raw, str):
         spelled = re.sub(r"[\s\-]+", "_", raw.strip()).lower()
-        meant = {c.lower(): c for c in spec.choices}.get(spelled)
+        meant = {c.lower(): c for c in spec.choices}.get(spelled) or choice_named_by(spec.path, raw)
         if meant is not None:
             return f"{got} (did you mean {meant}?)"
     return got

@@ -1,0 +1,43 @@
+"""Words a case report uses for a choice of case-v1 (``data/synonyms.yaml``): a rejected
+choice written so is answered with the choice it names, never taken in its place."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from nelm.case.fields import FIELD_BY_PATH, Kind
+
+__all__ = ["choice_named_by", "synonyms"]
+
+_SEPARATORS = re.compile(r"[\s\-_/]+")
+
+
+def _key(word: str) -> str:
+    return _SEPARATORS.sub(" ", word.strip().lower())
+
+
+@cache
+def synonyms() -> dict[str, dict[str, str]]:
+    """Per field path, the words (compared by ``_key``) and the choice each names."""
+    raw = yaml.safe_load(
+        (resources.files("nelm.case") / "data" / "synonyms.yaml").read_text(encoding="utf-8")
+    )
+    out: dict[str, dict[str, str]] = {}
+    for path, words in raw.items():
+        spec = FIELD_BY_PATH.get(path)
+        if spec is None or spec.kind not in (Kind.CHOICE, Kind.CHOICES):
+            raise ValueError(f"synonyms.yaml: {path} is not a choice field of case-v1")
+        for word, choice in words.items():
+            if choice not in spec.choices:
+                raise ValueError(f"synonyms.yaml: {path}: {word!r} names no choice ({choice})")
+        out[path] = {_key(str(word)): str(choice) for word, choice in words.items()}
+    return out
+
+
+def choice_named_by(path: str, word: str) -> str | None:
+    """The choice of ``path`` that ``word`` names in a report's words, if any."""
+    return synonyms().get(path, {}).get(_key(word))
