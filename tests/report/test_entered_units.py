@@ -147,3 +147,27 @@ def test_the_staging_explanation_shows_the_primary_size_as_entered() -> None:
     explanations = doc["classification"]["explanations"]
     staged = [v for k, v in explanations.items() if k.startswith("stage_")]
     assert staged and all("primary 32 mm (3.2 cm)" in text for text in staged)
+
+
+def test_the_board_facts_read_what_the_case_implies() -> None:
+    """Listed sites are extrahepatic disease, a margin a resected primary and a Krenning
+    score of 3 positive SSTR imaging (docs/clinical-safety.md): the summary reads them as
+    the criteria do, and shows the sites, never "not known" beside them."""
+    doc = assess_mapping(
+        with_changes(
+            BASE,
+            {
+                "extrahepatic.present": None,
+                "extrahepatic.sites": ["bone"],
+                "primary.resected": None,
+                "primary.resection_margin": "R0",
+                "imaging.sstr_positive": None,
+                "imaging.krenning_score": 3,
+            },
+        ),
+        with_evidence=False,
+    )
+    facts = {f.label: f.value for f in board_view(doc).facts}
+    assert facts["Extrahepatic"].startswith("present: bone")
+    assert "resected (R0)" in facts["Primary"]
+    assert facts["Imaging"].startswith("SSTR positive (Krenning 3)")

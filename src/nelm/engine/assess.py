@@ -184,6 +184,8 @@ def _derived_doc(d: DerivedFacts, case: Case) -> dict[str, Any]:
             ),
         },
         "conflicts": [derived.conflict for derived in (d.grade, d.liver_type) if derived.conflict],
+        # Yes/no fields the case implies without stating them (``implied_facts``).
+        "implied": [{"field": p, "value": v, "basis": why} for p, v, why in d.implied],
         "settle_with": {
             name: list(getattr(d, name).settle_with)
             for name in ("grade", "liver_type", "portal_drainage")

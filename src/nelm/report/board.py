@@ -159,10 +159,14 @@ def _join(parts: Sequence[str | None]) -> str:
 def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
     inputs = doc.get("inputs") or {}
     c = doc.get("classification") or {}
+    # A yes/no field the case implies (listed sites: extrahepatic disease) reads as the
+    # criteria read it, so the summary never says "not known" beside the sites themselves.
+    implied = {i["field"]: i["value"] for i in c.get("implied") or ()}
 
     def get(section: str, name: str) -> Any:
         body = inputs.get(section)
-        return body.get(name) if isinstance(body, Mapping) else None
+        value = body.get(name) if isinstance(body, Mapping) else None
+        return implied.get(f"{section}.{name}") if value is None else value
 
     facts: list[Fact] = []
 
@@ -191,13 +195,19 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
     )
     site = get("primary", "site")
     syndrome = get("primary", "functional_syndrome")
+    margin = get("primary", "resection_margin")
     add(
         "Primary",
         [
             ("unknown primary" if site == "unknown_primary" else _words(site))
             if site
             else "site not known",
-            _yes_no(get("primary", "resected"), "resected", "in place", "resection not known"),
+            _yes_no(
+                get("primary", "resected"),
+                f"resected ({margin})" if margin else "resected",
+                "in place",
+                "resection not known",
+            ),
             _quantity("primary.size_cm", get("primary", "size_cm"), "cm")
             if get("primary", "size_cm")
             else None,
