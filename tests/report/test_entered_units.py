@@ -171,3 +171,11 @@ def test_the_board_facts_read_what_the_case_implies() -> None:
     assert facts["Extrahepatic"].startswith("present: bone")
     assert "resected (R0)" in facts["Primary"]
     assert facts["Imaging"].startswith("SSTR positive (Krenning 3)")
+
+
+def test_the_board_facts_name_both_lobes_without_a_distribution() -> None:
+    doc = assess_mapping(
+        with_changes(BASE, {"liver.distribution": None, "liver.bilobar": True}),
+        with_evidence=False,
+    )
+    assert "both lobes" in {f.label: f.value for f in board_view(doc).facts}["Liver"]

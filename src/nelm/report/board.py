@@ -251,7 +251,9 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
         "Liver",
         [
             f"type {lt}" if lt else "type not known",
-            _words(distribution).replace("bilobar ", "bilobar, ") if distribution else None,
+            _words(distribution).replace("bilobar ", "bilobar, ")
+            if distribution
+            else _yes_no(get("liver", "bilobar"), "both lobes", "one lobe", None),
             (
                 f"{lesions} lesion{'s' if lesions != 1 else ''}"
                 if lesions is not None
