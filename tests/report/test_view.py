@@ -123,3 +123,17 @@ def test_the_plan_names_each_option_before_what_it_waits_on() -> None:
         assert html.index(str(escape("if " + first)), at) > at
         line = next(ln for ln in text.splitlines() if name[:30] in ln)
         assert "if " not in line.split(name[:30])[0]
+
+
+def test_a_narrowed_liver_type_is_shown_as_the_types_still_possible() -> None:
+    # Both lobes involved without the pattern: complex (II) or diffuse (III), not simple
+    # (I) (001 Figure 1; 004 §1). Every renderer says so rather than "unknown".
+    thin = {"schema_version": 1, "case_id": "t", "liver": {"bilobar": True}}
+    doc = assess_mapping(thin, with_evidence=False)
+    assert doc["classification"]["liver_type_possible"] == ["II", "III"]
+    rows = {r.key: r for r in classification_rows(doc)}
+    assert rows["liver_type"].value == "II or III (not settled)"
+    assert "II or III (not settled)" in render_text(doc, width=200)
+    # Nothing narrowed: unknown, not "I or II or III".
+    bare = assess_mapping({"schema_version": 1, "case_id": "b"}, with_evidence=False)
+    assert {r.key: r for r in classification_rows(bare)}["liver_type"].value == "unknown"

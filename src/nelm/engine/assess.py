@@ -168,6 +168,7 @@ def _derived_doc(d: DerivedFacts, case: Case) -> dict[str, Any]:
         "grade_possible": sorted(d.grade.possible or ()),
         "differentiation": case.values.get("pathology.differentiation"),
         "liver_type": d.liver_type.value,
+        "liver_type_possible": sorted(d.liver_type.possible or ()),
         "portal_drainage": d.portal_drainage.value,
         "burden_band": d.burden_band,
         "explanations": {

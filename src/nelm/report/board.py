@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from nelm.case.units import as_entered_text
 from nelm.knowledge.sources import ReferenceList, cite_plain, reference, resolve
 from nelm.report.view import field_label as _field_label
-from nelm.report.view import in_words, todo_items
+from nelm.report.view import in_words, liver_type_text, todo_items
 from nelm.vocabulary import vocabulary
 
 __all__ = [
@@ -239,7 +239,7 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
             f"{diff}-differentiated" if diff else "differentiation not known",
         ],
     )
-    lt = c.get("liver_type")
+    lt = liver_type_text(c)
     liver = _section(inputs, "liver")
     lesions = get("liver", "lesion_count")
     lesion_range = _bounded(liver, "liver", "lesion_count", "")

@@ -32,6 +32,7 @@ __all__ = [
     "format_value",
     "in_words",
     "input_rows",
+    "liver_type_text",
     "option_groups",
     "option_name",
     "outcome_label",
@@ -199,6 +200,15 @@ def _grade_text(c: Mapping[str, Any]) -> str:
     return (" or ".join(possible) + " (not settled)") if possible else "unknown"
 
 
+def liver_type_text(c: Mapping[str, Any]) -> str | None:
+    """The liver-metastasis type, or the types still possible when the case narrows them
+    ("II or III (not settled)" for both lobes without a pattern); None when unknown."""
+    if c.get("liver_type"):
+        return str(c["liver_type"])
+    possible = c.get("liver_type_possible") or []
+    return " or ".join(possible) + " (not settled)" if 1 < len(possible) < 3 else None
+
+
 def _stage_values(c: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """The two staging systems side by side, and a row saying where they part."""
     rows = [(key, str(entry["title"]), stage_line(entry)) for key, entry in stage_entries(c)]
@@ -218,7 +228,7 @@ def classification_rows(doc: Mapping[str, Any]) -> list[ClassificationRow]:
             field_label("pathology.differentiation"),
             str(c.get("differentiation") or "unknown"),
         ),
-        ("liver_type", derived["liver_type"].label, str(c.get("liver_type") or "unknown")),
+        ("liver_type", derived["liver_type"].label, liver_type_text(c) or "unknown"),
         (
             "portal_drainage",
             derived["portal_drainage"].label,
