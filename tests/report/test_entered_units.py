@@ -180,3 +180,24 @@ def test_the_board_facts_name_both_lobes_without_a_distribution() -> None:
     )
     liver = {f.label: f.value for f in board_view(doc).facts}["Liver"]
     assert "both lobes" in liver and "type II or III (not settled)" in liver
+
+
+def test_the_board_course_names_what_the_transplant_and_prrt_criteria_read() -> None:
+    """Stable disease for at least 6 months (001 Table 2) and progression on an SSA (PRRT,
+    002 §2.3) decide options, so the summary's course line shows them."""
+    doc = assess_mapping(
+        with_changes(
+            BASE,
+            {
+                "course.status": "stable",
+                "course.months_stable": None,
+                "course.months_stable_at_least": 8,
+                "course.progressed_on_ssa": True,
+                "course.recurrence_after_liver_resection": True,
+            },
+        ),
+        with_evidence=False,
+    )
+    course = {f.label: f.value for f in board_view(doc).facts}["Course"]
+    assert course.startswith("stable for ≥ 8 months · progressed on an SSA")
+    assert "recurrence after liver resection" in course

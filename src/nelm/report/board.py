@@ -315,10 +315,24 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
     add("Key labs", lab_parts)
     status, lines = get("course", "status"), get("course", "prior_systemic_lines")
     prior = get("course", "prior_treatments") or []
+    stable = _bounded(_section(inputs, "course"), "course", "months_stable", "months")
+    spell = f"stable for {stable}" if stable is not None else None
     add(
         "Course",
         [
-            _words(status) if status else "course not known",
+            # "stable for ≥ 8 months" says both; the months alone imply a stable spell
+            spell if spell and status in (None, "stable") else None,
+            None
+            if spell and status in (None, "stable")
+            else (_words(status) if status else "course not known"),
+            spell if spell and status not in (None, "stable") else None,
+            _yes_no(get("course", "progressed_on_ssa"), "progressed on an SSA", None, None),
+            _yes_no(
+                get("course", "recurrence_after_liver_resection"),
+                "recurrence after liver resection",
+                None,
+                None,
+            ),
             f"{lines} prior systemic line{'s' if lines != 1 else ''}"
             if lines is not None
             else None,
