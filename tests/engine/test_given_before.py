@@ -42,6 +42,30 @@ def test_a_treatment_given_before_is_marked_on_its_option_only() -> None:
     assert sorted(marked) == ["prrt", "ssa"]
 
 
+def test_progression_on_an_ssa_shows_the_ssa_was_given() -> None:
+    # case-v1 course.progressed_on_ssa is "progression on a somatostatin analogue": one was
+    # given, whether or not the prior treatments list it (derivations.yaml given_before).
+    doc = assess_mapping(
+        {
+            "schema_version": 1,
+            "case_id": "s",
+            "primary": {"site": "small_intestine"},
+            "course": {"status": "progressing", "progressed_on_ssa": True},
+        },
+        with_evidence=False,
+    )
+    ssa = doc["options"]["ssa"]
+    assert ssa["given_before"] is True
+    assert ssa["caution_details"][0]["text"].startswith(
+        "Given before (Progressed on a somatostatin analogue: yes)"
+    )
+    assert not any(o.get("given_before") for k, o in doc["options"].items() if k != "ssa")
+    # Not progressed, or not known: nothing is marked.
+    for course in ({"progressed_on_ssa": False}, {}):
+        case = {"schema_version": 1, "case_id": "n", "course": course}
+        assert "given_before" not in assess_mapping(case, with_evidence=False)["options"]["ssa"]
+
+
 # ---------------------------------------------------------------- prior systemic lines
 # CABINET (cabozantinib, 004 §3.4) needs "at least one prior systemic therapy" and NETTER-2
 # "no prior systemic therapy": PRRT and everolimus listed as given are two prior lines,

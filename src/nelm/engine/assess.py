@@ -14,7 +14,12 @@ from nelm.case.plausibility import implausible_values
 from nelm.engine.conditions import Fact
 from nelm.engine.consistency import contradictions
 from nelm.engine.derive import DerivedFacts, derive
-from nelm.engine.evaluate import GIVEN_BEFORE, CriterionResult, OptionResult, evaluate_option
+from nelm.engine.evaluate import (
+    GIVEN_BEFORE_START,
+    CriterionResult,
+    OptionResult,
+    evaluate_option,
+)
 from nelm.engine.intervals import interval_facts
 from nelm.engine.investigations import ToDo, rank_investigations
 from nelm.engine.logic import Truth
@@ -238,8 +243,8 @@ def _option_doc(result: OptionResult, evidence: Mapping[str, Any] | None) -> dic
         "judgements": list(result.judgements),
         "reasons": [c.criterion.text for c in result.criteria if c.truth is Truth.NOT_MET],
     }
-    if any(text == GIVEN_BEFORE for text, _, _ in result.cautions):
-        doc["given_before"] = True  # listed in course.prior_treatments
+    if any(text.startswith(GIVEN_BEFORE_START) for text, _, _ in result.cautions):
+        doc["given_before"] = True  # listed in course.prior_treatments, or shown by a field
     doc["evidence"] = dict(evidence) if evidence is not None else None
     return doc
 

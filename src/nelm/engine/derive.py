@@ -68,6 +68,9 @@ class DerivedFacts:
     is not given."""
     implied: tuple[tuple[str, bool, str], ...] = ()
     """Yes/no fields the case implies without stating them: (path, value, why)."""
+    given_by_fields: tuple[tuple[str, str], ...] = ()
+    """Options another field shows were given (``ssa`` by progression on it), each with
+    that field's path (``Derivations.given_before_shown_by``)."""
 
     def as_facts(self) -> dict[str, Fact]:
         """The facts conditions read under ``derived.*``, and what the case implies without
@@ -572,4 +575,7 @@ def derive(case: Case, d: Derivations) -> DerivedFacts:
         ki67_from_grade=ki67_from_reported_grade(values, grade, d.grade),
         lines_from_treatments=lines_from_treatments(values, dict(d.prior_lines_counted)),
         implied=implied_facts(values),
+        given_by_fields=tuple(
+            (option, path) for option, path in d.given_before_shown_by if values.get(path) is True
+        ),
     )

@@ -200,20 +200,24 @@ def _labels(fields: tuple[str, ...]) -> str:
     )
 
 
-GIVEN_BEFORE = (
-    "Given before (listed in the prior treatments): the criteria above do not weigh the "
-    "earlier course or the response to it"
-)
+GIVEN_BEFORE_START = "Given before ("
+_NOT_WEIGHED = "the criteria above do not weigh the earlier course or the response to it"
+GIVEN_BEFORE = f"{GIVEN_BEFORE_START}listed in the prior treatments): {_NOT_WEIGHED}"
 
 
 def _given_before(
-    option_id: str, facts: Mapping[str, Fact]
+    option_id: str, facts: Mapping[str, Fact], derived: DerivedFacts
 ) -> tuple[tuple[str, tuple[str, ...], bool], ...]:
-    """A case-specific caution for an option the case lists among its prior treatments, so
-    a board does not read a repeat course as a first one."""
+    """A case-specific caution for an option the case lists among its prior treatments, or
+    that another field shows was given (progression on an SSA), so a board does not read a
+    repeat course as a first one."""
     prior = facts.get("course.prior_treatments")
     if isinstance(prior, tuple | frozenset) and option_id in prior:
         return ((GIVEN_BEFORE, ("case-history",), True),)
+    for option, path in derived.given_by_fields:
+        if option == option_id:
+            shown = f"{GIVEN_BEFORE_START}{FIELD_BY_PATH[path].label}: yes): {_NOT_WEIGHED}"
+            return ((shown, ("case-history",), True),)
     return ()
 
 
@@ -267,7 +271,7 @@ def evaluate_option(
     if status == "uncertain":
         for r in results:
             missing_all += r.missing
-    cautions = _given_before(spec.id, facts) + tuple(
+    cautions = _given_before(spec.id, facts, derived) + tuple(
         (c.text, c.sources, c.condition is not None)
         for c in spec.cautions
         if c.condition is None or evaluate(c.condition, facts) is Truth.MET

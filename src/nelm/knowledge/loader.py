@@ -424,7 +424,20 @@ def _derivations(doc: dict[str, Any], checker: _Checker, staging: dict[str, Any]
         burden_bands=tuple(bands),
         staging=parse_staging(staging, checker.cite, checker.condition),
         prior_lines_counted=_prior_lines(doc.get("prior_lines"), checker),
+        given_before_shown_by=_given_before(doc.get("given_before"), checker),
     )
+
+
+def _given_before(raw: dict[str, Any] | None, checker: _Checker) -> tuple[tuple[str, str], ...]:
+    if raw is None:
+        return ()
+    shown_by = {str(k): str(v) for k, v in raw["shown_by"].items()}
+    for option, path in shown_by.items():
+        spec = FIELD_BY_PATH.get(path)
+        if option not in OPTION_IDS or spec is None or spec.kind is not Kind.BOOLEAN:
+            raise ValueError(f"given_before: {option}: {path} is not an option and a yes/no field")
+    checker.cite(raw["sources"], "given_before")
+    return tuple(shown_by.items())
 
 
 def _prior_lines(raw: dict[str, Any] | None, checker: _Checker) -> tuple[tuple[str, str], ...]:

@@ -110,6 +110,9 @@ class Derivations:
     prior_lines_counted: tuple[tuple[str, str], ...] = ()
     """Option ids that count as a prior systemic line when listed as given, with the name
     a report uses; the count is a lower bound of ``course.prior_systemic_lines``."""
+    given_before_shown_by: tuple[tuple[str, str], ...] = ()
+    """Option ids, each with a yes/no case field whose ``true`` shows the option was given
+    (``course.progressed_on_ssa`` for ``ssa``) when the prior treatments do not list it."""
 
 
 @dataclass(frozen=True, slots=True)
