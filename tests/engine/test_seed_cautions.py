@@ -178,3 +178,20 @@ def test_a_primary_judged_unremovable_is_a_caution_on_curative_liver_surgery(
         doc = assess_mapping(eligible_case(option, changes), with_evidence=False)
         texts = [d["text"] for d in doc["options"][option]["caution_details"]]
         assert any("judge the primary tumour unremovable" in t for t in texts) is shown, option
+
+
+@pytest.mark.parametrize(("syndrome", "shown"), [("insulinoma", True), ("carcinoid", False)])
+def test_an_ssa_for_an_insulinoma_carries_the_hypoglycaemia_caution(
+    syndrome: str, shown: bool
+) -> None:
+    """Gama et al., Clin Endocrinol 1995;43:117-120: octreotide 'has been used to alleviate
+    hypoglycaemia in patients with insulinomas. Transient worsening of fasting
+    hypoglycaemia following octreotide has also been described'."""
+    doc = assess_mapping(
+        eligible_case("ssa", {"primary.functional_syndrome": syndrome}), with_evidence=False
+    )
+    details = doc["options"]["ssa"]["caution_details"]
+    found = [d for d in details if "worsened fasting hypoglycaemia" in d["text"]]
+    assert bool(found) is shown
+    if found:
+        assert found[0]["case_specific"] and found[0]["sources"] == ["Gama-1995"]
