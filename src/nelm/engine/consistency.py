@@ -20,6 +20,7 @@ from nelm.engine.derive import (
     counted_lines,
     grade_of_ki67,
     grade_of_mitoses,
+    listed,
 )
 from nelm.knowledge.model import GradeTable
 
@@ -168,8 +169,7 @@ def _resected_primary_denied(values: Mapping[str, Value]) -> list[Contradiction]
     if since:
         fields += since
         shown.append("a time since its resection")
-    prior = values.get("course.prior_treatments")
-    if isinstance(prior, tuple | list | frozenset) and PRIMARY_REMOVED_BY.keys() & set(prior):
+    if PRIMARY_REMOVED_BY.keys() & listed(values, "course.prior_treatments"):
         fields.append("course.prior_treatments")
         shown.append("its resection among the prior treatments")
     if not shown:

@@ -29,6 +29,7 @@ __all__ = [
     "implied_facts",
     "ki67_from_reported_grade",
     "lines_from_treatments",
+    "listed",
 ]
 
 GRADES = ("G1", "G2", "G3")
@@ -471,10 +472,7 @@ def ki67_from_reported_grade(
 def counted_lines(values: Mapping[str, Value], counted: Mapping[str, str]) -> list[str]:
     """The names of the distinct treatments in ``course.prior_treatments`` that count as a
     prior systemic line (``Derivations.prior_lines_counted``)."""
-    prior = values.get("course.prior_treatments")
-    if not isinstance(prior, tuple | list | frozenset):
-        return []
-    given = set(prior)
+    given = listed(values, "course.prior_treatments")
     return [name for option, name in counted.items() if option in given]
 
 
@@ -510,7 +508,8 @@ PRIMARY_REMOVED_BY = {
 }
 
 
-def _listed(values: Mapping[str, Value], path: str) -> set[str]:
+def listed(values: Mapping[str, Value], path: str) -> set[str]:
+    """The items of a list field (empty when not given)."""
     listed = values.get(path)
     return {str(x) for x in listed} if isinstance(listed, tuple | list | frozenset) else set()
 
@@ -534,14 +533,14 @@ def implied_facts(values: Mapping[str, Value]) -> tuple[tuple[str, bool, str], .
             out.append(("primary.resected", True, f"read from the resection margin {margin}"))
         elif any(values.get(p) is not None for p in SINCE_RESECTION):
             out.append(("primary.resected", True, "read from the time since its resection"))
-        elif removed := PRIMARY_REMOVED_BY.keys() & _listed(values, "course.prior_treatments"):
+        elif removed := PRIMARY_REMOVED_BY.keys() & listed(values, "course.prior_treatments"):
             names = " and ".join(PRIMARY_REMOVED_BY[t] for t in sorted(removed))
             out.append(("primary.resected", True, f"read from the prior treatments: {names}"))
     if values.get("extrahepatic.present") is None:
         sites = values.get("extrahepatic.sites")
         if isinstance(sites, tuple | list) and sites:
-            listed = ", ".join(str(s).replace("_", " ") for s in sites)
-            out.append(("extrahepatic.present", True, f"read from the sites listed: {listed}"))
+            shown = ", ".join(str(s).replace("_", " ") for s in sites)
+            out.append(("extrahepatic.present", True, f"read from the sites listed: {shown}"))
     if values.get("imaging.sstr_positive") is None:
         krenning = values.get("imaging.krenning_score")
         uptake = values.get("imaging.sstr_uptake_vs_liver")
