@@ -229,6 +229,51 @@ def test_unknown_field_is_rejected_with_a_suggestion() -> None:
     ]
 
 
+def test_a_field_named_in_another_unit_is_pointed_to_its_field() -> None:
+    # case-v1.md: labs are in mg/dL, sizes in cm, intervals in months; a number entered in
+    # another unit goes in its field as {"value", "unit"} (docs/case-v1-additions.md, Units
+    # as entered). Bilirubin 17.1 µmol/L = 1 mg/dL, so 34.2 µmol/L = 2 mg/dL (Young DS, Ann
+    # Intern Med 1987;106:114-129); 25 mm = 2.5 cm; 5 years = 60 months.
+    assert messages(
+        {
+            "case_id": "a",
+            "labs": {"bilirubin_umol_l": 34.2, "creatinine_umol_l": "90"},
+            "liver": {"largest_lesion_mm": 25},
+            "primary": {"years_since_primary_resection": 5},
+        }
+    ) == [
+        "primary.years_since_primary_resection: must be a known field of case-v1; a value in "
+        'years goes in months_since_primary_resection as {"value": 5, "unit": "years"} '
+        "(= 60 months), got an unknown field",
+        "liver.largest_lesion_mm: must be a known field of case-v1; a value in mm goes in "
+        'largest_lesion_cm as {"value": 25, "unit": "mm"} (= 2.5 cm), got an unknown field',
+        "labs.bilirubin_umol_l: must be a known field of case-v1; a value in µmol/L goes in "
+        'bilirubin_mg_dl as {"value": 34.2, "unit": "µmol/L"} (= 2 mg/dL), got an unknown '
+        "field",
+        "labs.creatinine_umol_l: must be a known field of case-v1; a value in µmol/L goes in "
+        'creatinine_mg_dl as {"value": …, "unit": "µmol/L"}, got an unknown field',
+    ]
+
+
+def test_a_number_written_with_a_comma_is_named_not_read() -> None:
+    # case-v1.md: numbers are JSON numbers. A decimal comma ("2,5", as written in much of
+    # Europe) and a thousands separator ("250,000") are refused, with the number to write.
+    assert messages(
+        {
+            "case_id": "a",
+            "pathology": {"ki67_percent": "2,5 %"},
+            "labs": {"bilirubin_mg_dl": "0,9", "platelets_per_ul": "250,000"},
+        }
+    ) == [
+        'pathology.ki67_percent: must be a number between 0 and 100, got "2,5 %" '
+        "(write the number alone, without its unit: 2.5)",
+        'labs.bilirubin_mg_dl: must be a number between 0 and 50, got "0,9" '
+        "(write a decimal point: 0.9)",
+        'labs.platelets_per_ul: must be a number between 0 and 2000000, got "250,000" '
+        "(write it without the thousands separator: 250000)",
+    ]
+
+
 def test_unknown_section_is_rejected() -> None:
     assert messages({"case_id": "a", "pateint": {}}) == [
         "pateint: must be a known field of case-v1 (did you mean patient?), got an unknown field"

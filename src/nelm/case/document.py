@@ -26,7 +26,12 @@ from nelm.case.plausibility import (
 )
 from nelm.case.synonyms import choice_named_by
 from nelm.case.timeline import read_timeline
-from nelm.case.units import ENTRY_UNITS, as_entered_text, entry_unit
+from nelm.case.units import (
+    ENTRY_UNITS,
+    as_entered_text,
+    entry_unit,
+    typed_number,
+)
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.text import forbidden_character, printable, text_problems, walk
 
@@ -278,7 +283,42 @@ _SECTION_FIELDS: dict[str, dict[str, Field]] = {
 _TOP_LEVEL_KEYS = ("schema_version", "case_id", "label", "confirmed", *SECTIONS, "timeline")
 
 
-def _unknown_key(path: str, key: object, allowed: tuple[str, ...] | list[str]) -> Problem:
+def _unit_named_key(section: str, key: str, raw: object) -> str | None:
+    """For a key that names a field in another unit it may be entered in
+    (``bilirubin_umol_l``, ``largest_lesion_mm``, ``years_since_primary_resection``): the
+    field, and how to give the value in that unit, converted when the value is a number.
+    Never taken in the field's place."""
+    for path, units in ENTRY_UNITS.items():
+        field_section, name = path.split(".", 1)
+        if field_section != section:
+            continue
+        own = f"_{units[0].key}_"
+        for unit in units[1:]:
+            named = f"_{name}_".replace(own, f"_{unit.key}_").strip("_")
+            if named == name or key.lower() != named:
+                continue
+            if isinstance(raw, int | float) and not isinstance(raw, bool):
+                number = typed_number(float(raw))
+                converted = clinical_number(float(raw) * unit.factor)
+                return (
+                    f"must be a known field of case-v1; a value in {unit.label} goes in "
+                    f'{name} as {{"value": {number}, "unit": "{unit.label}"}} '
+                    f"(= {converted} {FIELD_BY_PATH[path].unit})"
+                )
+            return (
+                f"must be a known field of case-v1; a value in {unit.label} goes in "
+                f'{name} as {{"value": …, "unit": "{unit.label}"}}'
+            )
+    return None
+
+
+def _unknown_key(
+    path: str, key: object, allowed: tuple[str, ...] | list[str], raw: object = None
+) -> Problem:
+    section = path.split(".", 1)[0] if "." in path else ""
+    in_unit = _unit_named_key(section, str(key), raw) if section else None
+    if in_unit is not None:
+        return Problem(path, in_unit, "an unknown field")
     hint = difflib.get_close_matches(str(key), list(allowed), n=1)
     expected = (
         f"must be a known field of case-v1 (did you mean {hint[0]}?)"
@@ -334,7 +374,7 @@ def case_from_mapping(doc: Any) -> Case:
         for key, raw in body.items():
             spec = fields.get(key) if isinstance(key, str) else None
             if spec is None:
-                problems.append(_unknown_key(f"{section}.{key}", key, list(fields)))
+                problems.append(_unknown_key(f"{section}.{key}", key, list(fields), raw))
                 continue
             if raw is None:
                 continue
@@ -514,6 +554,10 @@ def _coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
 _NUMBER_TEXT = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)\s*(.*?)\s*")
 
 
+# "250,000" reads as thousands; "2,5" and "0,75" as a decimal comma (Europe). "1,500"
+# matches the first: a comma before three digits is taken as the thousands separator.
+_THOUSANDS_TEXT = re.compile(r"\s*\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*[^\d,]*")
+_DECIMAL_COMMA_TEXT = re.compile(r"\s*[-+]?\d+,\d+\s*[^\d,]*")
 _BOUND_TEXT = re.compile(r"\s*(<=|>=|<|>|≤|≥)\s*([-+]?\d+(?:\.\d+)?)\s*(.*?)\s*")
 _AT_MOST_SIGNS = ("<", "<=", "≤")
 _SEVERAL = frozenset({"multiple", "several", "many", "numerous", "innumerable", "countless"})
@@ -564,6 +608,12 @@ def _number_text_hint(spec: Field, raw: str) -> str | None:
     ranged = _range_text_hint(spec, raw)
     if ranged is not None:
         return ranged
+    if _THOUSANDS_TEXT.fullmatch(raw):  # "250,000": a thousands separator
+        return _plain_number_hint(
+            spec, raw.replace(",", ""), "write it without the thousands separator"
+        )
+    if _DECIMAL_COMMA_TEXT.fullmatch(raw):  # "2,5 mg/dL": a decimal comma
+        return _plain_number_hint(spec, raw.replace(",", ".", 1), "write a decimal point")
     found = _NUMBER_TEXT.fullmatch(raw)
     if found is None:
         return _bound_text_hint(spec, raw)
@@ -582,6 +632,15 @@ def _number_text_hint(spec: Field, raw: str) -> str | None:
     if unit is not None or (own and written.replace(" ", "").lower() == own):
         return f"write the number alone, without its unit: {number}"
     return None
+
+
+def _plain_number_hint(spec: Field, rewritten: str, how: str) -> str | None:
+    """The hint for a number written with a comma, once the comma is read as ``how`` says."""
+    hint = _number_text_hint(spec, rewritten)
+    plain = "write it as a number, not text: "
+    if hint is not None and hint.startswith(plain):
+        return f"{how}: {hint.removeprefix(plain)}"
+    return hint
 
 
 def _choice_got(spec: Field, raw: Any) -> str:
