@@ -34,7 +34,8 @@ def rejects_of(cells: dict[str, Any], schema: dict[str, Any] | None = None) -> l
         ),
         (
             {"pathology.ki67_percent": "12,5"},
-            'pathology.ki67_percent: must be a number between 0 and 100, got "12,5"',
+            'pathology.ki67_percent: must be a number between 0 and 100, got "12,5" '
+            "(write a decimal point: 12.5)",
         ),
         (
             {"pathology.ki67_percent": "nan"},
@@ -185,6 +186,23 @@ def test_unknown_repeated_and_missing_columns_reject_the_file() -> None:
         "case_id: a case_id column, got a file without one",
     ]
     check_columns(list(INPUT_COLUMNS))
+
+
+def test_a_column_named_in_another_unit_is_not_pointed_to_the_field_alone() -> None:
+    # case-v1.md: bilirubin in mg/dL, sizes in cm. Renamed as "did you mean" would say,
+    # bilirubin in µmol/L (normal up to about 20) would be read as mg/dL (severe jaundice):
+    # the message asks for the conversion first (17.1 µmol/L = 1 mg/dL, Young DS, Ann Intern
+    # Med 1987;106:114-129; 10 mm = 1 cm).
+    with pytest.raises(InputRejected) as caught:
+        check_columns(["case_id", "labs.bilirubin_umol_l", "liver.largest_lesion_mm"])
+    assert [p.message for p in caught.value.problems] == [
+        "labs.bilirubin_umol_l: a known column; labs.bilirubin_mg_dl is in mg/dL: convert the "
+        "values first (µmol/L × 0.05848 = mg/dL) and name the column labs.bilirubin_mg_dl, "
+        "got an unknown column",
+        "liver.largest_lesion_mm: a known column; liver.largest_lesion_cm is in cm: convert "
+        "the values first (mm × 0.1 = cm) and name the column liver.largest_lesion_cm, "
+        "got an unknown column",
+    ]
 
 
 def test_a_column_of_dates_rejects_the_file() -> None:

@@ -30,6 +30,7 @@ from nelm.case.units import (
     ENTRY_UNITS,
     as_entered_text,
     entry_unit,
+    field_named_in_unit,
     typed_number,
 )
 from nelm.errors import InputRejected, Problem, describe_value
@@ -283,40 +284,34 @@ _SECTION_FIELDS: dict[str, dict[str, Field]] = {
 _TOP_LEVEL_KEYS = ("schema_version", "case_id", "label", "confirmed", *SECTIONS, "timeline")
 
 
-def _unit_named_key(section: str, key: str, raw: object) -> str | None:
+def _unit_named_key(path: str, raw: object) -> str | None:
     """For a key that names a field in another unit it may be entered in
     (``bilirubin_umol_l``, ``largest_lesion_mm``, ``years_since_primary_resection``): the
     field, and how to give the value in that unit, converted when the value is a number.
     Never taken in the field's place."""
-    for path, units in ENTRY_UNITS.items():
-        field_section, name = path.split(".", 1)
-        if field_section != section:
-            continue
-        own = f"_{units[0].key}_"
-        for unit in units[1:]:
-            named = f"_{name}_".replace(own, f"_{unit.key}_").strip("_")
-            if named == name or key.lower() != named:
-                continue
-            if isinstance(raw, int | float) and not isinstance(raw, bool):
-                number = typed_number(float(raw))
-                converted = clinical_number(float(raw) * unit.factor)
-                return (
-                    f"must be a known field of case-v1; a value in {unit.label} goes in "
-                    f'{name} as {{"value": {number}, "unit": "{unit.label}"}} '
-                    f"(= {converted} {FIELD_BY_PATH[path].unit})"
-                )
-            return (
-                f"must be a known field of case-v1; a value in {unit.label} goes in "
-                f'{name} as {{"value": …, "unit": "{unit.label}"}}'
-            )
-    return None
+    found = field_named_in_unit(path)
+    if found is None:
+        return None
+    field_path, unit = found
+    name = field_path.split(".", 1)[1]
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        number = typed_number(float(raw))
+        converted = clinical_number(float(raw) * unit.factor)
+        return (
+            f"must be a known field of case-v1; a value in {unit.label} goes in "
+            f'{name} as {{"value": {number}, "unit": "{unit.label}"}} '
+            f"(= {converted} {FIELD_BY_PATH[field_path].unit})"
+        )
+    return (
+        f"must be a known field of case-v1; a value in {unit.label} goes in "
+        f'{name} as {{"value": …, "unit": "{unit.label}"}}'
+    )
 
 
 def _unknown_key(
     path: str, key: object, allowed: tuple[str, ...] | list[str], raw: object = None
 ) -> Problem:
-    section = path.split(".", 1)[0] if "." in path else ""
-    in_unit = _unit_named_key(section, str(key), raw) if section else None
+    in_unit = _unit_named_key(path, raw) if "." in path else None
     if in_unit is not None:
         return Problem(path, in_unit, "an unknown field")
     hint = difflib.get_close_matches(str(key), list(allowed), n=1)

@@ -25,6 +25,7 @@ __all__ = [
     "as_entered_text",
     "clinical_number",
     "entry_unit",
+    "field_named_in_unit",
     "typed_number",
 ]
 
@@ -109,6 +110,24 @@ _ALIASES = {
     "year": "years",
     "y": "years",
 }
+
+
+def field_named_in_unit(path: str) -> tuple[str, Unit] | None:
+    """The field a path names in another unit it may be entered in, with that unit:
+    ``labs.bilirubin_umol_l`` → (``labs.bilirubin_mg_dl``, µmol/L), ``liver.largest_lesion_mm``
+    → (``liver.largest_lesion_cm``, mm), ``course.years_stable`` → (``course.months_stable``,
+    years). Only to name the field; a value is never read in its place."""
+    section, _, name = path.partition(".")
+    for field_path, units in ENTRY_UNITS.items():
+        field_section, field_name = field_path.split(".", 1)
+        if field_section != section:
+            continue
+        own = f"_{units[0].key}_"
+        for unit in units[1:]:
+            named = f"_{field_name}_".replace(own, f"_{unit.key}_").strip("_")
+            if named != field_name and name.lower() == named:
+                return field_path, unit
+    return None
 
 
 def entry_unit(path: str, written: str) -> Unit | None:

@@ -30,7 +30,8 @@ from typing import Any
 import polars as pl
 
 from nelm.case.document import case_from_mapping
-from nelm.case.fields import BOUNDS, FIELDS, Field, Kind
+from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, Field, Kind
+from nelm.case.units import field_named_in_unit
 from nelm.cohort.columns import (
     BLANK_TEXT,
     INPUT_COLUMNS,
@@ -95,6 +96,27 @@ TYPED_SCHEMA: dict[str, pl.DataType] = {
 # --------------------------------------------------------------------------- the file
 
 
+def _known_column(name: str) -> str:
+    """What an unknown column should be. A column named in another unit
+    (``labs.bilirubin_umol_l``) is not pointed to the field by name alone: renamed, its
+    values would be read in the field's unit, and a cohort file has no per-value unit."""
+    in_unit = field_named_in_unit(name)
+    if in_unit is not None:
+        path, unit = in_unit
+        own = FIELD_BY_PATH[path].unit
+        return (
+            f"a known column; {path} is in {own}: convert the values first "
+            f"({unit.label} × {unit.factor:.4g} = {own}) and name the column {path}"
+        )
+    hint = difflib.get_close_matches(name, INPUT_COLUMNS, n=1)
+    if hint:
+        return f"a known column (did you mean {hint[0]}?)"
+    return (
+        "a known column: case_id, schema_version, label or a case field "
+        "path such as pathology.ki67_percent"
+    )
+
+
 def check_columns(names: Sequence[str]) -> None:
     """Reject a file whose header has an unknown or repeated column, or no ``case_id``."""
     problems: list[Problem] = []
@@ -104,14 +126,7 @@ def check_columns(names: Sequence[str]) -> None:
             problems.append(Problem(name, "each column once", "a repeated column"))
         seen.add(name)
         if name not in INPUT_COLUMNS:
-            hint = difflib.get_close_matches(name, INPUT_COLUMNS, n=1)
-            expected = (
-                f"a known column (did you mean {hint[0]}?)"
-                if hint
-                else "a known column: case_id, schema_version, label or a case field "
-                "path such as pathology.ki67_percent"
-            )
-            problems.append(Problem(name, expected, "an unknown column"))
+            problems.append(Problem(name, _known_column(name), "an unknown column"))
     if "case_id" not in seen:
         problems.append(Problem("case_id", "a case_id column", "a file without one"))
     if problems:
