@@ -237,7 +237,7 @@ def test_a_field_named_in_another_unit_is_pointed_to_its_field() -> None:
     assert messages(
         {
             "case_id": "a",
-            "labs": {"bilirubin_umol_l": 34.2, "creatinine_umol_l": "90"},
+            "labs": {"bilirubin_umol_l": 34.2, "creatinine_umol_l": "90", "ast_ukat": 1},
             "liver": {"largest_lesion_mm": 25},
             "primary": {"years_since_primary_resection": 5},
         }
@@ -252,6 +252,9 @@ def test_a_field_named_in_another_unit_is_pointed_to_its_field() -> None:
         "field",
         "labs.creatinine_umol_l: must be a known field of case-v1; a value in µmol/L goes in "
         'creatinine_mg_dl as {"value": …, "unit": "µmol/L"}, got an unknown field',
+        # 1 µkat/L = 60 U/L (units.py: 1 U = 1 µmol/min = 16.67 nkat)
+        "labs.ast_ukat: must be a known field of case-v1; a value in µkat/L goes in ast_u_l "
+        'as {"value": 1, "unit": "µkat/L"} (= 60 U/L), got an unknown field',
     ]
 
 

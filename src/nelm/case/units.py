@@ -124,9 +124,12 @@ def field_named_in_unit(path: str) -> tuple[str, Unit] | None:
             continue
         own = f"_{units[0].key}_"
         for unit in units[1:]:
-            named = f"_{field_name}_".replace(own, f"_{unit.key}_").strip("_")
-            if named != field_name and name.lower() == named:
-                return field_path, unit
+            # "umol_l" is also written "umol": bilirubin_umol, creatinine_umol
+            spellings = {unit.key, unit.key.removesuffix("_l")} - {"g"}
+            for spelling in spellings:
+                named = f"_{field_name}_".replace(own, f"_{spelling}_").strip("_")
+                if named != field_name and name.lower() == named:
+                    return field_path, unit
     return None
 
 
