@@ -167,6 +167,29 @@ def test_form_shows_problems_beside_the_fields(site: Site) -> None:
     assert site.store.list_cases() == []
 
 
+def test_form_hints_name_the_boxes_to_fill_not_document_paths(site: Site) -> None:
+    # docs/case-v1-additions.md: "multiple" lesions are written lesion_count_at_least: 2;
+    # 17.1 µmol/L bilirubin = 1 mg/dL (Young DS, Ann Intern Med 1987;106:114-129). In the
+    # form the user fills boxes by their labels and picks the unit beside the number.
+    client, csrf = logged_in(site)
+    response = client.post(
+        "/cases/new",
+        data=form(
+            csrf,
+            case_id="hint-1",
+            **{"liver.lesion_count": "multiple", "labs.bilirubin_mg_dl": "17.1 umol/L"},
+        ),
+    )
+    assert response.status_code == 422
+    page = response.text
+    assert "(more than one lesion: enter 2 in “At least: liver lesions”)" in page
+    assert "(17.1 µmol/L is 1 mg/dL: enter 1, or enter 17.1 and choose µmol/L beside it)" in page
+    assert "write liver.lesion_count_at_least" not in page and "case document" not in page
+    # A yes/no or choice field is explained in words, not by listing its codes.
+    assert "true or false" not in page and "one of pancreas" not in page
+    assert "right-heart dysfunction from carcinoid heart disease" in page
+
+
 def test_assessment_view_shows_status_criteria_plan_and_prompts(site: Site) -> None:
     client, csrf = logged_in(site)
     pk = new_case(

@@ -144,7 +144,9 @@ SURGICAL_ASSESSMENT = "surgical assessment"
 
 def bounds_of(spec: Field) -> tuple[Field, Field]:
     """The ``_at_least`` and ``_at_most`` fields of a bounded number (same kind and range)."""
-    what = spec.label[0].lower() + spec.label[1:]
+    first = spec.label.split(" ", 1)[0]
+    # "Liver lesions" → "liver lesions"; a name such as "Ki-67" keeps its capital
+    what = spec.label[0].lower() + spec.label[1:] if first.isalpha() else spec.label
     return tuple(  # type: ignore[return-value]
         Field(
             f"{spec.path}_{suffix}",

@@ -81,6 +81,42 @@ class FormField:
         return UNIT_CHOICES.get(self.spec.path, ())
 
 
+# What a yes/no or choice field means, where its label alone does not say it (case-v1.md
+# and docs/case-v1-additions.md). The select itself shows the choices in words, so the
+# codes are not listed under it.
+_MEANINGS = {
+    "patient.fit_for_major_surgery": "the clinician's judgement of operative fitness",
+    "patient.carcinoid_heart_disease": "right-heart dysfunction from carcinoid heart disease",
+    "primary.resected": "the primary tumour has already been removed",
+    "primary.syndrome_refractory": "hormonal symptoms not controlled by medical therapy",
+    "primary.surgical_assessment": "the surgeons' judgement of whether the primary can be removed",
+    "imaging.sstr_positive": (
+        "somatostatin-receptor imaging (68Ga-DOTA PET or scintigraphy) shows uptake in the lesions"
+    ),
+    "imaging.fdg_positive": "lesions avid on 18F-FDG PET",
+    "pathology.reported_grade": "used when Ki-67 and the mitotic count do not settle the grade",
+    "liver.distribution": (
+        "unilobar: one lobe or two adjacent segments (type I); one lobe dominant: a dominant "
+        "lesion with smaller contralateral deposits (type II); diffuse: disseminated in both "
+        "lobes (type III)"
+    ),
+    "liver.synchronous": "liver metastases found together with the primary",
+    "liver.bilobar": "when the pattern (one lobe dominant or diffuse) is not stated",
+    "liver.surgical_assessment": "the surgeons' judgement of the liver disease",
+    "extrahepatic.present": "any disease outside the liver other than the primary",
+    "extrahepatic.resectable": "all extrahepatic deposits can be removed",
+    "anatomy.gi_shunting_uncorrectable": "seen on angiography before radioembolisation",
+    "course.status": "at the time of the board",
+}
+
+
+def _hint(spec: Field) -> str:
+    """The line under a field: what a number takes, what a yes/no or choice means."""
+    if spec.kind in (Kind.BOOLEAN, Kind.CHOICE):
+        return _MEANINGS.get(spec.path, "")
+    return spec.expected()
+
+
 def _input_id(path: str) -> str:
     return "f-" + path.replace(".", "-").replace("_", "-")
 
@@ -89,9 +125,7 @@ def form_fields() -> list[tuple[str, str, list[FormField]]]:
     """(section, title, fields) in the contract's order."""
     groups = []
     for section in SECTIONS:
-        fields = [
-            FormField(f, _input_id(f.path), f.expected()) for f in FIELDS if f.section == section
-        ]
+        fields = [FormField(f, _input_id(f.path), _hint(f)) for f in FIELDS if f.section == section]
         groups.append((section, SECTION_TITLES.get(section, section.title()), fields))
     return groups
 

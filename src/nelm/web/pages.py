@@ -7,6 +7,7 @@ the session's CSRF token. Pages need a login; without one they redirect to ``/lo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Annotated, Any
@@ -125,7 +126,33 @@ _CHOICE_WORDS = {
     ("primary.functional_syndrome", "vipoma"): "VIPoma",
     ("liver.distribution", "bilobar_dominant"): "bilobar, one lobe dominant",
     ("liver.distribution", "bilobar_diffuse"): "bilobar, diffuse",
+    ("patient.hereditary_syndromes", "men1"): "MEN1",
+    ("patient.hereditary_syndromes", "men4"): "MEN4",
+    ("patient.hereditary_syndromes", "vhl"): "von Hippel–Lindau (VHL)",
+    ("patient.hereditary_syndromes", "nf1"): "neurofibromatosis type 1 (NF1)",
+    ("primary.hormone", "vip"): "VIP",
+    ("primary.hormone", "acth"): "ACTH",
+    ("primary.hormone", "pthrp"): "PTHrP",
+    ("imaging.sstr_uptake_vs_liver", "below_liver"): "below normal liver",
+    ("imaging.sstr_uptake_vs_liver", "like_liver"): "like normal liver",
+    ("imaging.sstr_uptake_vs_liver", "above_liver"): "above normal liver",
 }
+
+
+_WRITE_FIELD = re.compile(r"\bwrite ([a-z]+\.[a-z0-9_]+): ([^\s,)]+)")
+_AND_FIELD = re.compile(r" and ([a-z]+\.[a-z0-9_]+): ([^\s,)]+)")
+_IN_A_DOCUMENT = re.compile(
+    r"\bwrite ([^\s,]+), or in a case document \{\"value\": ([^,]+), \"unit\": \"([^\"]+)\"\}"
+)
+
+
+def _for_the_form(words: str) -> str:
+    """A validation hint as a form user acts on it: "enter 2 in “At least: liver lesions”"
+    rather than a document's "write liver.lesion_count_at_least: 2", and the unit chosen
+    beside the field rather than a document's {"value", "unit"}."""
+    words = _WRITE_FIELD.sub(r"enter \2 in “\1”", words)
+    words = _AND_FIELD.sub(r" and \2 in “\1”", words)
+    return _IN_A_DOCUMENT.sub(r"enter \1, or enter \2 and choose \3 beside it", words)
 
 
 def choice_label(path: str, choice: str) -> str:
@@ -383,7 +410,7 @@ def _form_page(
         # the label stands beside the field (and before it in the list): no field path
         words = f"{problem.expected}, got {problem.got}" if problem.got else problem.expected
         # the confirm box stands under the field: no path to list in a document
-        words = in_words(words.replace(confirm_how(key), _CONFIRM_IN_FORM))
+        words = in_words(_for_the_form(words.replace(confirm_how(key), _CONFIRM_IN_FORM)))
         if key in FIELD_BY_PATH or key in ("case_id", "label"):
             by_path.setdefault(key, []).append(words)
         else:
