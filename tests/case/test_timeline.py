@@ -100,6 +100,55 @@ def test_six_months_of_stability_from_the_timeline_meet_the_enets_criterion() ->
     assert criteria["liver_transplant_enets.stable"] == "met"
 
 
+def test_the_latest_finding_gives_the_course_status() -> None:
+    """A latest dated finding of progression is progressive disease, as the targeted drugs
+    ask ("Progressive disease": everolimus, RADIANT-3/4, 004 §3.4); a latest finding of stable
+    disease is not progressing (ENETS transplant: stable disease, 001 Table 2)."""
+    progressing = {
+        "case_id": "t",
+        "pathology": {"ki67_percent": 8, "mitoses_per_2mm2": 3, "differentiation": "well"},
+        "primary": {"site": "pancreas"},
+        "timeline": {
+            "as_of": "2021-01-01",
+            "scans": [
+                {"date": "2020-01-01", "finding": "stable"},
+                {"date": "2020-12-01", "finding": "progression"},
+            ],
+        },
+    }
+    assert case_from_mapping(progressing).values["course.status"] == "progressing"
+    criteria = {
+        c["id"]: c["result"]
+        for c in assess_mapping(progressing, with_evidence=False)["options"]["everolimus"][
+            "criteria"
+        ]
+    }
+    assert criteria["everolimus.progressing"] == "met"
+    stable = _case(
+        {
+            "as_of": "2021-01-01",
+            "scans": [
+                {"date": "2020-01-01", "finding": "progression"},
+                {"date": "2020-12-01", "finding": "response"},
+            ],
+        }
+    )
+    assert stable.values["course.status"] == "stable"
+    assert "course.status" in stable.from_timeline
+
+
+def test_a_typed_rapid_progression_agrees_with_a_progression_in_the_timeline() -> None:
+    timeline = {"as_of": "2021-01-01", "scans": [{"date": "2020-12-01", "finding": "progression"}]}
+    rapid = _case(timeline, course={"status": "rapidly_progressing"})
+    assert rapid.timeline_conflicts == ()
+    assert rapid.values["course.status"] == "rapidly_progressing"
+    stable = _case(timeline, course={"status": "stable"})
+    assert stable.values["course.status"] == "stable"  # the typed value is kept
+    assert stable.timeline_conflicts == (
+        'course.status is "stable" but the latest dated finding of the timeline is a progression',
+    )
+
+
 def test_a_typed_value_is_kept_and_a_contradiction_reported() -> None:
     doc = {
         "case_id": "t",

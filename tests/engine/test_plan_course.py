@@ -22,6 +22,13 @@ PROGRESSED_AFTER_SSA: list[dict[str, Any]] = [
         "course.prior_systemic_lines": 2,
         "course.status": "progressing",
     },
+    # A rapid progression is a progression after the SSA too.
+    {
+        "course.progressed_on_ssa": None,
+        "course.prior_treatments": ["ssa"],
+        "course.prior_systemic_lines": 1,
+        "course.status": "rapidly_progressing",
+    },
 ]
 UNSTATED = {
     "course.status": None,

@@ -428,7 +428,7 @@ def _json_safe(raw: Any) -> Any:
 
 def _merge_timeline(
     values: dict[str, Value],
-    derived: Mapping[str, float | int | bool],
+    derived: Mapping[str, float | int | bool | str],
     entered: Mapping[str, tuple[float, str]] | None = None,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Fill the fields the timeline settles where nothing was typed; report a typed value
@@ -451,7 +451,7 @@ def _merge_timeline(
 def _timeline_clash(
     values: Mapping[str, Value],
     path: str,
-    value: float | int | bool,
+    value: float | int | bool | str,
     entered: Mapping[str, tuple[float, str]],
 ) -> str | None:
     def typed_text(where: str, typed: Value) -> str:
@@ -459,7 +459,7 @@ def _timeline_clash(
             return as_entered_text(where, *entered[where])
         return f"{typed:g}" if isinstance(typed, int | float) else describe_value(typed)
 
-    if path == "course.months_stable_at_least":
+    if path == "course.months_stable_at_least" and not isinstance(value, str):
         where = (
             "course.months_stable"
             if "course.months_stable" in values
@@ -475,6 +475,16 @@ def _timeline_clash(
     typed = values.get(path)
     if typed is None or typed == value:
         return None
+    if path == "course.status":
+        if typed == "rapidly_progressing" and value == "progressing":
+            return None  # a rapid progression is a progression; the dates cannot tell the rate
+        latest = "a progression" if value == "progressing" else "stable disease or a response"
+        return (
+            f"{path} is {describe_value(typed)} but the latest dated finding of the "
+            f"timeline is {latest}"
+        )
+    if isinstance(value, str) or isinstance(typed, str):
+        return f"{path} is {describe_value(typed)} but the timeline gives {describe_value(value)}"
     if isinstance(value, bool) or isinstance(typed, bool):
         return f"{path} is {describe_value(typed)} but the timeline gives {describe_value(value)}"
     if isinstance(typed, int | float) and abs(typed - value) <= 1:

@@ -23,7 +23,9 @@ the disagreement reported):
   (never false: a timeline may be incomplete);
 * ``course.months_stable``: 0 when the latest dated finding is a progression; otherwise a lower
   bound (``course.months_stable_at_least``) from the latest progression — or, with none
-  recorded, the first scan — to the latest scan showing stable disease or a response.
+  recorded, the first scan — to the latest scan showing stable disease or a response;
+* ``course.status``: ``progressing`` when the latest dated finding is a progression (a typed
+  ``rapidly_progressing`` agrees with it), ``stable`` when it is stable disease or a response.
 
 Months are calendar days / (365.25 / 12), to one decimal. Pure: no clock is read; ``as_of``
 is the case's own date.
@@ -53,7 +55,7 @@ _SCAN_KEYS = ("date", "finding")
 class TimelineFacts:
     """What a timeline says in case-v1 terms, and the problems found reading it."""
 
-    values: dict[str, float | int | bool]
+    values: dict[str, float | int | bool | str]
     problems: list[Problem]
 
 
@@ -201,7 +203,7 @@ def read_timeline(raw: Any) -> TimelineFacts:
     if problems or as_of is None:
         return TimelineFacts({}, problems)
 
-    values: dict[str, float | int | bool] = {}
+    values: dict[str, float | int | bool | str] = {}
     resection = dated.get("primary_resection")
     if resection is not None:
         values["primary.resected"] = True
@@ -213,7 +215,11 @@ def read_timeline(raw: Any) -> TimelineFacts:
         last_day, last = findings[-1]
         if last == "progression":
             values["course.months_stable"] = 0
+            # Progressing: the dates cannot tell a rapid progression, which the board states.
+            values["course.status"] = "progressing"
         else:
+            # The latest finding is stable disease or a response: not progressing.
+            values["course.status"] = "stable"
             earlier = [d for d in progressions if d <= last_day]
             since = max(earlier) if earlier else min(d for d, _ in findings)
             values["course.months_stable_at_least"] = _months(since, last_day)
