@@ -137,6 +137,40 @@ def test_the_latest_finding_gives_the_course_status() -> None:
     assert "course.status" in stable.from_timeline
 
 
+def test_the_treatment_lines_are_the_prior_treatments() -> None:
+    """A line of the timeline is a treatment given. PRRT given before gets the "given
+    before" caution, and counts as a prior systemic line: cabozantinib's "at least one prior
+    systemic therapy" (004 §3.4; CABINET) is met."""
+    doc = {
+        "case_id": "t",
+        "pathology": {"ki67_percent": 12, "mitoses_per_2mm2": 4, "differentiation": "well"},
+        "primary": {"site": "pancreas"},
+        "timeline": {
+            "as_of": "2026-11-20",
+            "treatments": [
+                {"treatment": "ssa", "start": "2021-03-01", "progression": "2023-04-10"},
+                {"treatment": "prrt", "start": "2023-06-01", "stop": "2023-12-01"},
+                {"treatment": "ssa", "start": "2024-01-01"},
+            ],
+            "scans": [{"date": "2026-10-30", "finding": "progression"}],
+        },
+    }
+    case = case_from_mapping(doc)
+    assert case.values["course.prior_treatments"] == ("ssa", "prrt")
+    result = assess_mapping(doc, with_evidence=False)
+    assert result["options"]["prrt"]["given_before"] is True
+    cabozantinib = {c["id"]: c for c in result["options"]["cabozantinib"]["criteria"]}
+    assert cabozantinib["cabozantinib.prior_therapy"]["result"] == "met"
+    progressing = cabozantinib["cabozantinib.progressing"]
+    assert progressing["value"] == "Disease course: progressing (from the timeline)"
+    # A typed list is kept; a treatment it leaves out is reported.
+    typed = case_from_mapping({**doc, "course": {"prior_treatments": ["ssa"]}})
+    assert typed.values["course.prior_treatments"] == ("ssa",)
+    assert typed.timeline_conflicts == (
+        "course.prior_treatments lists ssa but the timeline also gives prrt",
+    )
+
+
 def test_a_typed_rapid_progression_agrees_with_a_progression_in_the_timeline() -> None:
     timeline = {"as_of": "2021-01-01", "scans": [{"date": "2020-12-01", "finding": "progression"}]}
     rapid = _case(timeline, course={"status": "rapidly_progressing"})

@@ -201,3 +201,33 @@ def test_the_board_course_names_what_the_transplant_and_prrt_criteria_read() -> 
     course = {f.label: f.value for f in board_view(doc).facts}["Course"]
     assert course.startswith("stable for ≥ 8 months · progressed on an SSA")
     assert "recurrence after liver resection" in course
+
+
+def test_the_board_course_reads_what_the_timeline_gives() -> None:
+    """A timeline's dates settle the course (docs/case-v1-additions.md, The timeline): the
+    summary shows what the criteria read, not "course not known". 2020-01-01 → 2021-01-01 is
+    366 days, 12.0 months of stable disease since the progression; the PRRT line is a
+    treatment given."""
+    case = with_changes(
+        BASE,
+        {
+            "course.status": None,
+            "course.months_stable": None,
+            "course.prior_treatments": None,
+            "course.prior_systemic_lines": None,
+            "course.progressed_on_ssa": None,
+        },
+    )
+    case["timeline"] = {
+        "as_of": "2021-01-01",
+        "treatments": [{"treatment": "prrt", "start": "2019-06-01", "stop": "2019-12-01"}],
+        "scans": [
+            {"date": "2020-01-01", "finding": "progression"},
+            {"date": "2021-01-01", "finding": "stable"},
+        ],
+    }
+    doc = assess_mapping(case, with_evidence=False)
+    assert {"field": "course.status", "value": "stable"} in doc["classification"]["from_timeline"]
+    course = {f.label: f.value for f in board_view(doc).facts}["Course"]
+    assert course.startswith("stable for ≥ 12 months")
+    assert "PRRT" in course or "Peptide receptor" in course

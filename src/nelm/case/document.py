@@ -25,7 +25,7 @@ from nelm.case.plausibility import (
     slip_hint,
 )
 from nelm.case.synonyms import choice_named_by
-from nelm.case.timeline import read_timeline
+from nelm.case.timeline import TimelineValue, read_timeline
 from nelm.case.units import (
     ENTRY_UNITS,
     as_entered_text,
@@ -428,7 +428,7 @@ def _json_safe(raw: Any) -> Any:
 
 def _merge_timeline(
     values: dict[str, Value],
-    derived: Mapping[str, float | int | bool | str],
+    derived: Mapping[str, TimelineValue],
     entered: Mapping[str, tuple[float, str]] | None = None,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Fill the fields the timeline settles where nothing was typed; report a typed value
@@ -451,7 +451,7 @@ def _merge_timeline(
 def _timeline_clash(
     values: Mapping[str, Value],
     path: str,
-    value: float | int | bool | str,
+    value: TimelineValue,
     entered: Mapping[str, tuple[float, str]],
 ) -> str | None:
     def typed_text(where: str, typed: Value) -> str:
@@ -459,6 +459,17 @@ def _timeline_clash(
             return as_entered_text(where, *entered[where])
         return f"{typed:g}" if isinstance(typed, int | float) else describe_value(typed)
 
+    if isinstance(value, tuple):  # the treatments given: a typed list may leave some out
+        typed_list = values.get(path)
+        if not isinstance(typed_list, tuple):
+            return None
+        left_out = [t for t in value if t not in typed_list]
+        if left_out:
+            return (
+                f"{path} lists {', '.join(typed_list) or 'none'} but the timeline also "
+                f"gives {', '.join(left_out)}"
+            )
+        return None
     if path == "course.months_stable_at_least" and not isinstance(value, str):
         where = (
             "course.months_stable"

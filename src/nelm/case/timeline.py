@@ -24,6 +24,7 @@ the disagreement reported):
 * ``course.months_stable``: 0 when the latest dated finding is a progression; otherwise a lower
   bound (``course.months_stable_at_least``) from the latest progression — or, with none
   recorded, the first scan — to the latest scan showing stable disease or a response;
+* ``course.prior_treatments``: the treatments of its lines (each started by ``as_of``);
 * ``course.status``: ``progressing`` when the latest dated finding is a progression (a typed
   ``rapidly_progressing`` agrees with it), ``stable`` when it is stable disease or a response.
 
@@ -41,7 +42,7 @@ from typing import Any
 from nelm.case.fields import OPTION_IDS
 from nelm.errors import Problem, describe_value
 
-__all__ = ["RESPONSES", "TimelineFacts", "read_timeline"]
+__all__ = ["RESPONSES", "TimelineFacts", "TimelineValue", "read_timeline"]
 
 RESPONSES = ("complete_response", "partial_response", "stable_disease", "progressive_disease")
 FINDINGS = ("response", "stable", "progression")
@@ -51,11 +52,14 @@ _LINE_KEYS = ("treatment", "start", "stop", "best_response", "progression")
 _SCAN_KEYS = ("date", "finding")
 
 
+TimelineValue = float | int | bool | str | tuple[str, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class TimelineFacts:
     """What a timeline says in case-v1 terms, and the problems found reading it."""
 
-    values: dict[str, float | int | bool | str]
+    values: dict[str, TimelineValue]
     problems: list[Problem]
 
 
@@ -118,11 +122,14 @@ def read_timeline(raw: Any) -> TimelineFacts:
     progressions: list[dt.date] = []
     findings: list[tuple[dt.date, str]] = []
     ssa_progressed = False
+    given: list[str] = []
     for i, line in enumerate(lines):
         where = f"timeline.treatments[{i}]"
         _unknown_keys(line, _LINE_KEYS, where, problems)
         treatment = line.get("treatment")
-        if treatment not in OPTION_IDS:
+        if isinstance(treatment, str) and treatment in OPTION_IDS:
+            given.append(treatment)
+        else:
             problems.append(
                 Problem(
                     f"{where}.treatment",
@@ -203,7 +210,9 @@ def read_timeline(raw: Any) -> TimelineFacts:
     if problems or as_of is None:
         return TimelineFacts({}, problems)
 
-    values: dict[str, float | int | bool | str] = {}
+    values: dict[str, TimelineValue] = {}
+    if given:  # every line starts by as_of: each was given (or is being given)
+        values["course.prior_treatments"] = tuple(dict.fromkeys(given))
     resection = dated.get("primary_resection")
     if resection is not None:
         values["primary.resected"] = True

@@ -67,7 +67,9 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
     checks = input_checks(case, kb)
     shown_values: dict[str, str] = {}
     results = {
-        oid: evaluate_option(spec, facts, derived, shown_values, case.entered)
+        oid: evaluate_option(
+            spec, facts, derived, shown_values, case.entered, frozenset(case.from_timeline)
+        )
         for oid, spec in kb.options.items()
     }
     plan = build_plan(kb.plan, facts, results)
@@ -166,6 +168,10 @@ def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
     return out
 
 
+def _json_value(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
 def _derived_doc(d: DerivedFacts, case: Case) -> dict[str, Any]:
     grade = d.grade.value
     doc: dict[str, Any] = {
@@ -192,6 +198,12 @@ def _derived_doc(d: DerivedFacts, case: Case) -> dict[str, Any]:
         "conflicts": [derived.conflict for derived in (d.grade, d.liver_type) if derived.conflict],
         # Yes/no fields the case implies without stating them (``implied_facts``).
         "implied": [{"field": p, "value": v, "basis": why} for p, v, why in d.implied],
+        # Fields the case's dated timeline gave, not typed (docs/case-v1-additions.md).
+        "from_timeline": [
+            {"field": p, "value": _json_value(case.values[p])}
+            for p in case.from_timeline
+            if p in case.values
+        ],
         "settle_with": {
             name: list(getattr(d, name).settle_with)
             for name in ("grade", "liver_type", "portal_drainage")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -168,6 +168,12 @@ def _format_value(
     return f"{label}: {str(value).replace('_', ' ')}"
 
 
+def _read_from_timeline(field: str, from_timeline: Collection[str]) -> bool:
+    """Whether the value of ``field`` (a bounded number read through its bounds too) came
+    from the timeline."""
+    return field in from_timeline or any(bound in from_timeline for bound in BOUNDS.get(field, ()))
+
+
 def _missing_fields(trace: list[LeafResult], derived: DerivedFacts) -> list[str]:
     out: list[str] = []
     for leaf in trace:
@@ -227,12 +233,14 @@ def evaluate_option(
     derived: DerivedFacts,
     shown_values: dict[str, str] | None = None,
     entered: Entered | None = None,
+    from_timeline: Collection[str] = (),
     *,
     details: bool = True,
 ) -> OptionResult:
     """Evaluate one option; ``shown_values`` caches each fact's display text across the
     options of one assessment (a fact reads the same in every criterion); ``entered``
-    (the case's numbers entered in another unit) shows those as entered, converted beside.
+    (the case's numbers entered in another unit) shows those as entered, converted beside;
+    a field in ``from_timeline`` (read from the case's dated timeline) says so.
 
     ``details=False`` gives the status and each criterion's result only: no display text
     (``value`` is empty), no missing fields, no override and no cautions. What-if
@@ -255,7 +263,10 @@ def evaluate_option(
             field = leaf.leaf.field
             text = cache.get(field)
             if text is None:
-                text = cache[field] = _format_value(field, leaf.value, derived, entered)
+                text = _format_value(field, leaf.value, derived, entered)
+                if leaf.value is not None and _read_from_timeline(field, from_timeline):
+                    text = text.removesuffix(" (as reported)") + " (from the timeline)"
+                cache[field] = text
             shown[text] = None
         missing = _missing_fields(trace, derived) if truth is Truth.UNKNOWN and not relative else []
         override = _override(criterion.condition, facts)

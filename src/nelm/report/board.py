@@ -162,6 +162,8 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
     # A yes/no field the case implies (listed sites: extrahepatic disease) reads as the
     # criteria read it, so the summary never says "not known" beside the sites themselves.
     implied = {i["field"]: i["value"] for i in c.get("implied") or ()}
+    # What the dated timeline gave reads the same way.
+    implied |= {i["field"]: i["value"] for i in c.get("from_timeline") or ()}
 
     def get(section: str, name: str) -> Any:
         body = inputs.get(section)
@@ -315,7 +317,11 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
     add("Key labs", lab_parts)
     status, lines = get("course", "status"), get("course", "prior_systemic_lines")
     prior = get("course", "prior_treatments") or []
-    stable = _bounded(_section(inputs, "course"), "course", "months_stable", "months")
+    course = {
+        **{f.split(".", 1)[1]: v for f, v in implied.items() if f.startswith("course.")},
+        **_section(inputs, "course"),
+    }
+    stable = _bounded(course, "course", "months_stable", "months")
     spell = f"stable for {stable}" if stable is not None else None
     add(
         "Course",
