@@ -137,6 +137,20 @@ def test_the_latest_finding_gives_the_course_status() -> None:
     assert "course.status" in stable.from_timeline
 
 
+def test_a_progression_outweighs_a_stable_scan_of_the_same_day() -> None:
+    case = _case(
+        {
+            "as_of": "2021-01-01",
+            "scans": [
+                {"date": "2020-12-01", "finding": "progression"},
+                {"date": "2020-12-01", "finding": "stable"},
+            ],
+        }
+    )
+    assert case.values["course.status"] == "progressing"
+    assert case.values["course.months_stable"] == 0
+
+
 def test_the_treatment_lines_are_the_prior_treatments() -> None:
     """A line of the timeline is a treatment given. PRRT given before gets the "given
     before" caution, and counts as a prior systemic line: cabozantinib's "at least one prior

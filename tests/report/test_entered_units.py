@@ -231,3 +231,9 @@ def test_the_board_course_reads_what_the_timeline_gives() -> None:
     course = {f.label: f.value for f in board_view(doc).facts}["Course"]
     assert course.startswith("stable for ≥ 12 months")
     assert "PRRT" in course or "Peptide receptor" in course
+    # A latest progression: progressing, and no "stable for 0 months" beside it.
+    case["timeline"]["scans"].append({"date": "2021-01-15", "finding": "progression"})
+    case["timeline"]["as_of"] = "2021-02-01"
+    doc = assess_mapping(case, with_evidence=False)
+    course = {f.label: f.value for f in board_view(doc).facts}["Course"]
+    assert course.startswith("progressing ·") and "stable for" not in course

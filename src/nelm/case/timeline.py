@@ -220,7 +220,9 @@ def read_timeline(raw: Any) -> TimelineFacts:
     if ssa_progressed:
         values["course.progressed_on_ssa"] = True
     if findings:
-        findings.sort()
+        # On one day, a progression outweighs a stable scan: stability is never claimed
+        # beside a progression of the same date.
+        findings.sort(key=lambda found: (found[0], found[1] == "progression"))
         last_day, last = findings[-1]
         if last == "progression":
             values["course.months_stable"] = 0

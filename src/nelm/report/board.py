@@ -323,6 +323,8 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
     }
     stable = _bounded(course, "course", "months_stable", "months")
     spell = f"stable for {stable}" if stable is not None else None
+    if status in ("progressing", "rapidly_progressing") and course.get("months_stable") == 0:
+        spell = None  # "progressing · stable for 0 months" says one thing twice
     add(
         "Course",
         [
