@@ -39,6 +39,27 @@ def test_synth_then_batch(
     assert (tmp_path / "result.rejects.csv").exists()
 
 
+def test_the_summary_names_the_fields_rows_were_rejected_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # case-v1.md: numbers are numbers (not "2,5" or "x"), a count is a whole number.
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text(
+        "case_id,labs.bilirubin_mg_dl,pathology.ki67_percent,liver.lesion_count\n"
+        'r1,"2,5",4,multiple\nr2,1.0,x,2\nr3,0.5,4,3\nr4,"1,1",5,1\n'
+    )
+    code, out, err = run(["batch", str(cohort), "-o", str(tmp_path / "r.csv")], capsys, monkeypatch)
+    assert code == 0, err
+    words = " ".join(out.split())
+    assert "4 rows read, 1 assessed, 3 rejected (4 problems)" in words
+    assert (
+        "problems by field: labs.bilirubin_mg_dl 2; liver.lesion_count 1; "
+        "pathology.ki67_percent 1" in words
+    )
+    # Counts only: the values and case ids stay in the rejects file.
+    assert "multiple" not in out and "2,5" not in out
+
+
 def test_an_unknown_column_exits_2_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -73,7 +74,32 @@ def _summary_table(summary: BatchSummary) -> list[object]:
         f"results: {summary.output}",
         f"rejects: {summary.rejects}",
     ]
+    if summary.reject_lines:
+        lines.append(_rejects_by_field(summary.rejects))
     return lines
+
+
+def _rejects_by_field(rejects: Path, shown: int = 8) -> str:
+    """The fields the rejected rows failed on, most frequent first: which column to fix.
+    Counts only: the reasons (with the values and case ids) stay in the rejects file."""
+    import polars as pl
+
+    try:
+        counts = (
+            pl.scan_csv(rejects, schema_overrides={"field": pl.String})
+            .group_by("field")
+            .len()
+            .sort(["len", "field"], descending=[True, False])
+            .collect()
+        )
+    except (OSError, pl.exceptions.PolarsError):
+        return "problems by field: see the rejects file"
+    parts = [
+        f"{row['field'] or '(row)'} {row['len']:,}"
+        for row in counts.head(shown).iter_rows(named=True)
+    ]
+    more = counts.height - shown
+    return "problems by field: " + "; ".join(parts) + (f"; {more} more fields" if more > 0 else "")
 
 
 def batch_command(
