@@ -137,3 +137,28 @@ def test_a_narrowed_liver_type_is_shown_as_the_types_still_possible() -> None:
     # Nothing narrowed: unknown, not "I or II or III".
     bare = assess_mapping({"schema_version": 1, "case_id": "b"}, with_evidence=False)
     assert {r.key: r for r in classification_rows(bare)}["liver_type"].value == "unknown"
+
+
+def test_the_inputs_name_the_timeline_treatments_and_what_the_timeline_gave() -> None:
+    """docs/case-v1-additions.md, The timeline: a progression within an SSA line is
+    progression on an SSA; a latest finding of progression gives 0 months of stable disease
+    and a progressing course; the lines are the prior treatments."""
+    doc = {
+        "case_id": "tl",
+        "timeline": {
+            "as_of": "2021-01-01",
+            "treatments": [
+                {"treatment": "ssa", "start": "2020-01-01", "progression": "2020-07-01"}
+            ],
+            "scans": [{"date": "2020-07-01", "finding": "progression"}],
+        },
+    }
+    page = render_html(assess_mapping(doc, with_evidence=False))
+    ssa = vocabulary().option["ssa"].name
+    assert f"<td>{escape(ssa)}</td>" in page
+    for label, value in (
+        ("Gives: Progressed on a somatostatin analogue", "yes"),
+        ("Gives: Months of stable disease", "0 months"),
+        ("Gives: Disease course", "progressing"),
+    ):
+        assert f"<td>{label}</td><td>{value}</td>" in page, label

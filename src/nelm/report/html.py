@@ -332,7 +332,9 @@ def render_html(
         doc=doc,
         css=_CSS,
         generated=when.strftime("%Y-%m-%d %H:%M UTC"),
-        inputs=input_rows(doc.get("inputs") or {}),
+        inputs=input_rows(
+            doc.get("inputs") or {}, (doc.get("classification") or {}).get("from_timeline") or ()
+        ),
         classification=_classification_rows(doc),
         plan=plan_steps(doc),
         todo=todo_items(doc),

@@ -14,7 +14,7 @@ stored assessment renders exactly as a fresh one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,19 +119,44 @@ def _as_entered(path: str, entered: Mapping[str, Any]) -> str:
     return f"{shown} ({clinical_number(number * unit.factor)} {spec.unit})"
 
 
-def input_rows(inputs: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-    """(section, label, value) for every known field of a case document."""
+def input_rows(
+    inputs: Mapping[str, Any], from_timeline: Sequence[Mapping[str, Any]] = ()
+) -> list[tuple[str, str, str]]:
+    """(section, label, value) for every known field of a case document; after the
+    timeline's events, the fields they gave (``classification.from_timeline``)."""
     rows: list[tuple[str, str, str]] = []
     for section, body in inputs.items():
         if not isinstance(body, Mapping):
             continue
         if section == "timeline":
             rows += _timeline_rows(body)
+            rows += [
+                ("timeline", *_given(g))
+                for g in from_timeline
+                if isinstance(g, Mapping) and "field" in g
+            ]
             continue
         for name, value in body.items():
             path = f"{section}.{name}"
             rows.append((section, field_label(path), format_value(path, value)))
     return rows
+
+
+def _given(given: Mapping[str, Any]) -> tuple[str, str]:
+    """A field the timeline gave, as (label, value): "Gives: Disease course", "progressing";
+    a lower bound reads "≥ 42.7 months" under the number's own label."""
+    path, value = str(given["field"]), given.get("value")
+    if isinstance(value, list):
+        value = tuple(value)
+    base = path.removesuffix("_at_least")
+    if base != path and isinstance(value, int | float):
+        return f"Gives: {field_label(base)}", "≥ " + format_value(base, value)
+    return f"Gives: {field_label(path)}", format_value(path, value)
+
+
+def _treatment_name(treatment: Any) -> str:
+    words = vocabulary().option.get(str(treatment))
+    return words.name if words else str(treatment).replace("_", " ")
 
 
 def _timeline_rows(timeline: Mapping[str, Any]) -> list[tuple[str, str, str]]:
@@ -153,7 +178,7 @@ def _timeline_rows(timeline: Mapping[str, Any]) -> list[tuple[str, str, str]]:
             text += f"; best response {str(line['best_response']).replace('_', ' ')}"
         if line.get("progression"):
             text += f"; progression {line['progression']}"
-        rows.append(("timeline", str(line.get("treatment", "")).replace("_", " "), text))
+        rows.append(("timeline", _treatment_name(line.get("treatment", "")), text))
     for scan in timeline.get("scans") or []:
         if isinstance(scan, Mapping):
             rows.append(("timeline", f"Scan {scan.get('date')}", str(scan.get("finding"))))

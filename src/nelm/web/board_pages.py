@@ -120,7 +120,9 @@ def case_page(
         record=record,
         view=view,
         refs=view.references,
-        inputs=input_rows(doc.get("inputs") or {}),
+        inputs=input_rows(
+            doc.get("inputs") or {}, (doc.get("classification") or {}).get("from_timeline") or ()
+        ),
         option_names={o.id: o.name for o in view.options},
         decisions=decisions,
         latest=current[-1] if current else None,
