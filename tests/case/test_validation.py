@@ -229,6 +229,23 @@ def test_unknown_field_is_rejected_with_a_suggestion() -> None:
     ]
 
 
+def test_a_course_and_a_surgeons_verdict_in_report_words_are_named() -> None:
+    # RECIST 1.1 (Eisenhauer 2009): PD is progressive disease; "not resectable" is the
+    # surgeons' unresectable (docs/case-v1-additions.md, The board's judgements).
+    assert messages(
+        {
+            "case_id": "a",
+            "liver": {"surgical_assessment": "not resectable"},
+            "course": {"status": "PD"},
+        }
+    ) == [
+        "liver.surgical_assessment: must be one of resectable, resectable_after_conversion, "
+        'unresectable, got "not resectable" (did you mean unresectable?)',
+        "course.status: must be one of stable, progressing, rapidly_progressing, "
+        'new_diagnosis, got "PD" (did you mean progressing?)',
+    ]
+
+
 def test_a_field_named_in_another_unit_is_pointed_to_its_field() -> None:
     # case-v1.md: labs are in mg/dL, sizes in cm, intervals in months; a number entered in
     # another unit goes in its field as {"value", "unit"} (docs/case-v1-additions.md, Units
