@@ -20,3 +20,45 @@ def test_agreeing_fields_give_no_warning() -> None:
     assert (
         contradictions({"imaging.sstr_positive": True, "imaging.krenning_score": 3}, grades) == []
     )
+
+
+def test_a_new_diagnosis_beside_a_course_already_run_is_a_contradiction() -> None:
+    # case-v1 course: new_diagnosis is a course not yet begun; progression on an SSA and a
+    # prior systemic line (PRRT, counted by derivations.yaml prior_lines) are a course run.
+    knowledge = load_knowledge()
+    grades, counted = knowledge.derivations.grade, dict(knowledge.derivations.prior_lines_counted)
+    found = contradictions(
+        {
+            "course.status": "new_diagnosis",
+            "course.progressed_on_ssa": True,
+            "course.prior_treatments": ("ssa", "prrt"),
+        },
+        grades,
+        counted_lines=counted,
+    )
+    assert [c.fields for c in found] == [
+        ("course.status", "course.progressed_on_ssa", "course.prior_treatments")
+    ]
+    # A primary resected before the liver metastases were found is no course of treatment
+    # for them: a new diagnosis stays consistent.
+    assert (
+        contradictions(
+            {
+                "course.status": "new_diagnosis",
+                "course.prior_treatments": ("primary_tumor_resection",),
+            },
+            grades,
+            counted_lines=counted,
+        )
+        == []
+    )
+
+
+def test_a_resected_primary_judged_unremovable_is_a_contradiction() -> None:
+    # docs/case-v1-additions.md: primary.surgical_assessment is the surgeons' verdict on
+    # removing the primary, which a resected primary no longer needs.
+    grades = load_knowledge().derivations.grade
+    found = contradictions(
+        {"primary.resected": True, "primary.surgical_assessment": "unresectable"}, grades
+    )
+    assert [c.fields for c in found] == [("primary.resected", "primary.surgical_assessment")]

@@ -151,7 +151,50 @@ def contradictions(
                 ("case-v1 course",),
             )
         )
+    out += _new_diagnosis_with_a_history(values, counted_lines or {})
+    if v("primary.resected") is True and v("primary.surgical_assessment") == "unresectable":
+        out.append(
+            Contradiction(
+                ("primary.resected", "primary.surgical_assessment"),
+                "The primary is given as resected, yet the surgeons' verdict says it cannot be "
+                "removed.",
+                ("case-v1 primary", "surgical-assessment primary.surgical_assessment"),
+                fix="check whether the primary was resected or the verdict is on the liver",
+            )
+        )
     return out
+
+
+def _new_diagnosis_with_a_history(
+    values: Mapping[str, Value], counted: Mapping[str, str]
+) -> list[Contradiction]:
+    """A course given as a new diagnosis beside a course already run: progression on an
+    SSA, prior systemic lines, or systemic treatments listed as given."""
+    if values.get("course.status") != "new_diagnosis":
+        return []
+    fields: list[str] = []
+    shown: list[str] = []
+    if values.get("course.progressed_on_ssa") is True:
+        fields.append("course.progressed_on_ssa")
+        shown.append("progression on a somatostatin analogue")
+    lines = _number(values.get("course.prior_systemic_lines"))
+    if lines is not None and lines >= 1:
+        fields.append("course.prior_systemic_lines")
+        shown.append(f"{clinical_number(lines)} prior systemic line{'s' if lines != 1 else ''}")
+    names = counted_lines(values, counted)
+    if names:
+        fields.append("course.prior_treatments")
+        shown.append(f"prior systemic treatment ({', '.join(names)})")
+    if not shown:
+        return []
+    return [
+        Contradiction(
+            ("course.status", *fields),
+            f"The course is given as a new diagnosis, yet the case gives {' and '.join(shown)}.",
+            ("case-v1 course",),
+            fix="check the disease course",
+        )
+    ]
 
 
 def _resected_primary_denied(values: Mapping[str, Value]) -> list[Contradiction]:
