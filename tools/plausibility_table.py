@@ -71,8 +71,12 @@ naming its fields and the likely fix, by `nelm.engine.consistency`:
   "poorly differentiated";
 - a refractory syndrome with no functional syndrome (read as no refractory syndrome:
   001 Debulking surgery, 001 Table 2);
-- resection margin or months since resection for a primary given as not resected;
+- resection margin or months since resection for a primary given as not resected; a
+  primary given as resected that the surgeons' verdict calls unremovable;
 - progression on a somatostatin analogue with prior treatments that list none;
+- a course given as a new diagnosis beside progression on an SSA, prior systemic lines or
+  systemic treatments listed as given (a primary resected before is no contradiction);
+- fewer prior systemic lines than the systemic treatments listed;
 - months since resection or of stable disease longer than the patient's age (a number in
   years or days where months are asked);
 - a tumour burden below what the largest lesion alone fills: at least π d³/24 (an ellipsoid

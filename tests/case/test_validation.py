@@ -246,6 +246,29 @@ def test_a_course_and_a_surgeons_verdict_in_report_words_are_named() -> None:
     ]
 
 
+def test_words_for_not_known_are_answered_with_how_to_write_unknown() -> None:
+    # case-v1.md: a field absent or null is unknown. "unknown" as a site could mean the
+    # data are missing or a carcinoma of unknown primary: both are named, neither taken.
+    assert messages(
+        {
+            "case_id": "a",
+            "primary": {"site": "unknown", "resected": "n/a"},
+            "pathology": {"ki67_percent": ""},
+            "imaging": {"sstr_positive": "yes"},
+        }
+    ) == [
+        "primary.site: must be one of pancreas, duodenum, stomach, small_intestine, appendix, "
+        'colon, rectum, lung, unknown_primary, other, thymus, midgut, got "unknown" (not '
+        "known: leave it out, as null or an empty cell; if it means the choice "
+        "unknown_primary, write unknown_primary)",
+        'primary.resected: must be true or false, got "n/a" (not known: leave it out, as '
+        "null or an empty cell)",
+        'pathology.ki67_percent: must be a number between 0 and 100, got "" (not known: '
+        "leave it out, as null or an empty cell)",
+        'imaging.sstr_positive: must be true or false, got "yes" (write true)',
+    ]
+
+
 def test_a_field_named_in_another_unit_is_pointed_to_its_field() -> None:
     # case-v1.md: labs are in mg/dL, sizes in cm, intervals in months; a number entered in
     # another unit goes in its field as {"value", "unit"} (docs/case-v1-additions.md, Units

@@ -60,6 +60,28 @@ def test_the_summary_names_the_fields_rows_were_rejected_on(
     assert "multiple" not in out and "2,5" not in out
 
 
+def test_na_and_a_dot_are_empty_cells_and_other_unknown_words_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # docs/cohorts.md: an empty cell is unknown; NA is R's write.csv mark for a missing
+    # value and "." that of SAS and Stata. "unknown" is never guessed at.
+    cohort, result = tmp_path / "cohort.csv", tmp_path / "r.csv"
+    cohort.write_text(
+        "case_id,pathology.ki67_percent,primary.site,primary.resected\n"
+        "r1,NA,NA,.\nr2,unknown,pancreas,yes\n"
+    )
+    code, out, err = run(["batch", str(cohort), "-o", str(result)], capsys, monkeypatch)
+    assert code == 0, err
+    assert "2 rows read, 1 assessed, 1 rejected (2 problems)" in " ".join(out.split())
+    assert pl.read_csv(result)["case_id"].to_list() == ["r1"]
+    reasons = pl.read_csv(tmp_path / "r.rejects.csv")["reason"].to_list()
+    assert reasons == [
+        'primary.resected: must be true or false, got "yes" (write true)',
+        'pathology.ki67_percent: must be a number between 0 and 100, got "unknown" '
+        "(not known: leave it out, as null or an empty cell)",
+    ]
+
+
 def test_an_unknown_column_exits_2_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

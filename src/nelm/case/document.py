@@ -560,11 +560,51 @@ def _coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
     hint = None
     if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
         hint = slip_hint(spec.path, raw)
+    elif isinstance(raw, str) and _says_not_known(raw):
+        hint = _NOT_KNOWN_HINT
+    elif isinstance(raw, str) and spec.kind is Kind.BOOLEAN:
+        hint = _YES_NO.get(raw.strip().lower())
     elif isinstance(raw, str) and spec.kind in (Kind.NUMBER, Kind.INTEGER):
         hint = _number_text_hint(spec, raw)
     if hint:
         got += f" ({hint})"
     return None, Problem(spec.path, f"must be {spec.expected()}", got)
+
+
+# Words an export writes for a value not known. Unknown is the field left out (or null):
+# never "false", never zero (case-v1), so the message says so rather than guess.
+_NOT_KNOWN_WORDS = frozenset(
+    {
+        "",
+        "-",
+        "?",
+        "na",
+        "n/a",
+        "n.a.",
+        "nk",
+        "unk",
+        "unknown",
+        "not known",
+        "not done",
+        "not assessed",
+        "not available",
+        "not reported",
+        "missing",
+    }
+)
+_NOT_KNOWN_HINT = "not known: leave it out, as null or an empty cell"
+_YES_NO = {
+    "yes": "write true",
+    "y": "write true",
+    "true": "write true, without quotes",
+    "no": "write false",
+    "n": "write false",
+    "false": "write false, without quotes",
+}
+
+
+def _says_not_known(raw: str) -> bool:
+    return raw.strip().lower() in _NOT_KNOWN_WORDS
 
 
 _NUMBER_TEXT = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)\s*(.*?)\s*")
@@ -667,6 +707,11 @@ def _choice_got(spec: Field, raw: Any) -> str:
     if isinstance(raw, str):
         spelled = re.sub(r"[\s\-]+", "_", raw.strip()).lower()
         meant = {c.lower(): c for c in spec.choices}.get(spelled) or choice_named_by(spec.path, raw)
+        if _says_not_known(raw):
+            # "unknown" site: data not known, or a carcinoma of unknown primary? Both named.
+            also = f"; if it means the choice {meant}, write {meant}" if meant else ""
+            leave = "not known: leave it out" if spec.kind is Kind.CHOICES else _NOT_KNOWN_HINT
+            return f"{got} ({leave}{also})"
         if meant is not None:
             return f"{got} (did you mean {meant}?)"
     return got

@@ -47,6 +47,10 @@ Format = Literal["csv", "parquet"]
 _SUFFIXES: dict[str, Format] = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 
 
+CSV_MISSING = ("NA", ".")
+"""CSV cells read as empty (unknown): R's and SAS/Stata's missing-value marks."""
+
+
 def file_format(path: str | Path, what: str) -> Format:
     """The format a file name's suffix names, or a rejection naming ``what`` it is."""
     suffix = Path(path).suffix.lower()
@@ -90,7 +94,12 @@ class InputFile:
             raise _unreadable(self.path, self.format, exc) from None
 
     def _scan_csv(self) -> pl.LazyFrame:
-        return pl.scan_csv(self.path, infer_schema=False, raise_if_empty=True)
+        # An empty cell is unknown, and so are the missing-value marks of the usual
+        # exports: NA (R's write.csv) and "." (SAS, Stata). Other words for "not known"
+        # ("unknown", "n/a") are rejected with how to write them, never guessed at.
+        return pl.scan_csv(
+            self.path, infer_schema=False, raise_if_empty=True, null_values=list(CSV_MISSING)
+        )
 
     def scan(self) -> pl.LazyFrame:
         """The whole file as a lazy query (every CSV column as text): what :meth:`chunks`
