@@ -123,6 +123,36 @@ def test_a_bound_written_as_text_is_refused_with_the_bound_field_to_use() -> Non
     ]
 
 
+def test_a_strict_bound_on_a_count_is_written_as_the_whole_number_it_means() -> None:
+    # docs/case-v1-additions.md: "more than 10 lesions" → lesion_count_at_least: 11 (a count
+    # is whole); "fewer than 3" → at most 2.
+    assert messages({"case_id": "a", "liver": {"lesion_count": ">10"}}) == [
+        'liver.lesion_count: must be a whole number ≥ 1, got ">10" '
+        "(a bound: write liver.lesion_count_at_least: 11)"
+    ]
+    assert messages({"case_id": "a", "liver": {"lesion_count": "< 3"}}) == [
+        'liver.lesion_count: must be a whole number ≥ 1, got "< 3" '
+        "(a bound: write liver.lesion_count_at_most: 2)"
+    ]
+
+
+def test_a_date_for_months_and_a_wrong_unit_object_are_named() -> None:
+    # docs/case-v1-additions.md, The timeline: dates go in the timeline, which gives the
+    # months; units as entered: bilirubin takes mg/dL or µmol/L.
+    text = (
+        "case_id: a\n"
+        "primary: {months_since_primary_resection: 2019-05-10}\n"
+        "labs: {bilirubin_mg_dl: {value: 20, unit: umol}}\n"
+    )
+    assert text_messages(text) == [
+        "primary.months_since_primary_resection: must be a number ≥ 0, got a date value "
+        "(a date: give it as timeline.primary_resection, with timeline.as_of, and the months "
+        "follow)",
+        'labs.bilirubin_mg_dl: must be a number in mg/dL, or {"value": number, "unit": one '
+        'of mg/dL, µmol/L}, got the unit "umol" (did you mean µmol/L?)',
+    ]
+
+
 def test_a_choice_in_other_letters_and_every_bad_item_are_named() -> None:
     assert messages(
         {

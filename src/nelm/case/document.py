@@ -523,13 +523,29 @@ def _entered_with_unit(
             spec.path,
             f"must be a number in {spec.unit or 'its unit'}, or "
             f'{{"value": number, "unit": one of {accepted}}}',
-            describe_value(raw),
+            _with_unit_got(spec, raw),
         )
     exact = round(number * unit.factor, 6)
     converted: float | int = round(exact) if exact.is_integer() else exact
     if unit.factor != 1.0:
         entered[spec.path] = (number, unit.label)
     return converted, None
+
+
+def _with_unit_got(spec: Field, raw: Mapping[Any, Any]) -> str:
+    """What came in a rejected {"value", "unit"} object: its unit or value when those are
+    what is wrong ("the unit "umol" (did you mean µmol/L?)"), else the object."""
+    if set(raw) == {"value", "unit"}:
+        written, number = raw["unit"], raw["value"]
+        if not isinstance(written, str):
+            return f"the unit {describe_value(written)}"
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            return f"the value {describe_value(number)}"
+        per_litre = entry_unit(spec.path, written.strip() + "/L")  # "umol" for µmol/L
+        meant = f" (did you mean {per_litre.label}?)" if per_litre is not None else ""
+        return f"the unit {describe_value(written)}{meant}"
+    keys = ", ".join(sorted(str(k) for k in raw))
+    return f"an object with the keys {keys}" if keys else "an empty object"
 
 
 def _as_entered_problem(problem: Problem, typed: tuple[float, str]) -> Problem:
@@ -560,6 +576,8 @@ def _coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
     hint = None
     if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
         hint = slip_hint(spec.path, raw)
+    elif isinstance(raw, dt.date) and spec.path in _DATED_BY_TIMELINE:
+        hint = _DATED_BY_TIMELINE[spec.path]
     elif isinstance(raw, str) and _says_not_known(raw):
         hint = _NOT_KNOWN_HINT
     elif isinstance(raw, str) and spec.kind is Kind.BOOLEAN:
@@ -603,6 +621,17 @@ _YES_NO = {
 }
 
 
+# A date where a number of months is asked: the timeline takes dates and gives the months.
+_DATED_BY_TIMELINE = {
+    "primary.months_since_primary_resection": (
+        "a date: give it as timeline.primary_resection, with timeline.as_of, and the months follow"
+    ),
+    "course.months_stable": (
+        "a date: give the scans in timeline.scans, with timeline.as_of, and the months follow"
+    ),
+}
+
+
 def _says_not_known(raw: str) -> bool:
     return raw.strip().lower() in _NOT_KNOWN_WORDS
 
@@ -635,6 +664,10 @@ def _bound_text_hint(spec: Field, raw: str) -> str | None:
     if written and written.replace(" ", "").lower() != own:
         return None
     path = bounds[1] if sign in _AT_MOST_SIGNS else bounds[0]
+    if sign in ("<", ">") and spec.kind is Kind.INTEGER and float(number).is_integer():
+        # a count is whole: "> 10" lesions is at least 11, "< 3" at most 2
+        whole = int(float(number)) + (1 if sign == ">" else -1)
+        return f"a bound: write {path}: {whole}"
     if sign in ("<", ">"):
         return f"a bound: write {path}: {number} (a bound includes its number)"
     return f"a bound: write {path}: {number}"
