@@ -281,3 +281,28 @@ def test_a_conflict_shows_the_typed_value_as_entered() -> None:
         primary={"months_since_primary_resection": {"value": 5, "unit": "years"}},
     )
     assert agreeing.timeline_conflicts == ()
+
+
+def test_a_number_partly_typed_is_not_said_to_come_from_the_timeline() -> None:
+    """The months of stable disease read as an interval: its lower bound from the timeline
+    (2020-01-01 → 2020-07-01, 6.0 months), its upper bound typed. The value is then not
+    the timeline's alone; the disease course is."""
+    doc = {
+        "case_id": "t",
+        "course": {"months_stable_at_most": 24},
+        "timeline": {
+            "as_of": "2020-07-01",
+            "scans": [
+                {"date": "2020-01-01", "finding": "progression"},
+                {"date": "2020-07-01", "finding": "stable"},
+            ],
+        },
+    }
+    criteria = assess_mapping(doc, with_evidence=False)["options"]["liver_transplant_enets"][
+        "criteria"
+    ]
+    stable = next(c for c in criteria if c["id"] == "liver_transplant_enets.stable")
+    assert "Months of stable disease" in stable["value"]
+    months = stable["value"].split(";")[0]
+    assert "from the timeline" not in months
+    assert "Disease course: stable (from the timeline)" in stable["value"]

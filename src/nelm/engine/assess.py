@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nelm.case.document import Case
+from nelm.case.fields import BOUNDS
 from nelm.case.plausibility import implausible_values
 from nelm.engine.conditions import Fact
 from nelm.engine.consistency import contradictions
@@ -68,7 +69,7 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
     shown_values: dict[str, str] = {}
     results = {
         oid: evaluate_option(
-            spec, facts, derived, shown_values, case.entered, frozenset(case.from_timeline)
+            spec, facts, derived, shown_values, case.entered, _read_from_timeline(case)
         )
         for oid, spec in kb.options.items()
     }
@@ -166,6 +167,17 @@ def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
     if values.get("extrahepatic.present") is True and "extrahepatic.sites" not in values:
         out.append("Extrahepatic disease is present but its sites are not given.")
     return out
+
+
+def _read_from_timeline(case: Case) -> frozenset[str]:
+    """The fields whose value, as the criteria read it, came from the timeline alone: a
+    number read through its bounds only when no part of it was typed."""
+    read = set(case.from_timeline)
+    for number, bounds in BOUNDS.items():
+        parts = [p for p in (number, *bounds) if p in case.values]
+        if parts and all(p in case.from_timeline for p in parts):
+            read.add(number)
+    return frozenset(read)
 
 
 def _json_value(value: Any) -> Any:

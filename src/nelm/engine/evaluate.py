@@ -168,12 +168,6 @@ def _format_value(
     return f"{label}: {str(value).replace('_', ' ')}"
 
 
-def _read_from_timeline(field: str, from_timeline: Collection[str]) -> bool:
-    """Whether the value of ``field`` (a bounded number read through its bounds too) came
-    from the timeline."""
-    return field in from_timeline or any(bound in from_timeline for bound in BOUNDS.get(field, ()))
-
-
 def _missing_fields(trace: list[LeafResult], derived: DerivedFacts) -> list[str]:
     out: list[str] = []
     for leaf in trace:
@@ -240,7 +234,8 @@ def evaluate_option(
     """Evaluate one option; ``shown_values`` caches each fact's display text across the
     options of one assessment (a fact reads the same in every criterion); ``entered``
     (the case's numbers entered in another unit) shows those as entered, converted beside;
-    a field in ``from_timeline`` (read from the case's dated timeline) says so.
+    a field in ``from_timeline`` (its value came from the case's dated timeline alone)
+    says so.
 
     ``details=False`` gives the status and each criterion's result only: no display text
     (``value`` is empty), no missing fields, no override and no cautions. What-if
@@ -264,7 +259,7 @@ def evaluate_option(
             text = cache.get(field)
             if text is None:
                 text = _format_value(field, leaf.value, derived, entered)
-                if leaf.value is not None and _read_from_timeline(field, from_timeline):
+                if leaf.value is not None and field in from_timeline:
                     text = text.removesuffix(" (as reported)") + " (from the timeline)"
                 cache[field] = text
             shown[text] = None
