@@ -177,13 +177,18 @@ def test_form_hints_name_the_boxes_to_fill_not_document_paths(site: Site) -> Non
         data=form(
             csrf,
             case_id="hint-1",
-            **{"liver.lesion_count": "multiple", "labs.bilirubin_mg_dl": "17.1 umol/L"},
+            **{
+                "liver.lesion_count": "multiple",
+                "labs.bilirubin_mg_dl": "17.1 umol/L",
+                "pathology.ki67_percent": "unknown",
+            },
         ),
     )
     assert response.status_code == 422
     page = response.text
     assert "(more than one lesion: enter 2 in “At least: liver lesions”)" in page
     assert "(17.1 µmol/L is 1 mg/dL: enter 1, or enter 17.1 and choose µmol/L beside it)" in page
+    assert "(not known: leave the box empty)" in page
     assert "write liver.lesion_count_at_least" not in page and "case document" not in page
     # A yes/no or choice field is explained in words, not by listing its codes.
     assert "true or false" not in page and "one of pancreas" not in page

@@ -152,6 +152,7 @@ def _for_the_form(words: str) -> str:
     beside the field rather than a document's {"value", "unit"}."""
     words = _WRITE_FIELD.sub(r"enter \2 in “\1”", words)
     words = _AND_FIELD.sub(r" and \2 in “\1”", words)
+    words = words.replace("leave it out, as null or an empty cell", "leave the box empty")
     return _IN_A_DOCUMENT.sub(r"enter \1, or enter \2 and choose \3 beside it", words)
 
 
