@@ -306,3 +306,27 @@ def test_a_number_partly_typed_is_not_said_to_come_from_the_timeline() -> None:
     months = stable["value"].split(";")[0]
     assert "from the timeline" not in months
     assert "Disease course: stable (from the timeline)" in stable["value"]
+
+
+def test_a_timeline_in_report_words_is_answered_with_the_words_it_takes() -> None:
+    """RECIST 1.1 (Eisenhauer 2009): SD is stable disease, PD progressive disease; the
+    drug names are those of data/synonyms.yaml. Named, never read in their place."""
+    with pytest.raises(InputRejected) as caught:
+        _case(
+            {
+                "as_of": "2024-01-01",
+                "treatments": [{"treatment": "lanreotide", "start": "2022-01-01"}],
+                "scans": [
+                    {"date": "2023-06-01", "finding": "PD"},
+                    {"date": "2023-09-01", "finding": "stable disease"},
+                ],
+            }
+        )
+    assert [p.message for p in caught.value.problems] == [
+        "timeline.treatments[0].treatment: must be an option id such as ssa or prrt, got "
+        '"lanreotide" (did you mean ssa?)',
+        "timeline.scans[0].finding: must be one of response, stable, progression, got "
+        '"PD" (did you mean progression?)',
+        "timeline.scans[1].finding: must be one of response, stable, progression, got "
+        '"stable disease" (did you mean stable?)',
+    ]

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nelm.case.fields import OPTION_IDS
+from nelm.case.synonyms import choice_named_by
 from nelm.errors import Problem, describe_value
 
 __all__ = ["RESPONSES", "TimelineFacts", "TimelineValue", "read_timeline"]
@@ -61,6 +62,44 @@ class TimelineFacts:
 
     values: dict[str, TimelineValue]
     problems: list[Problem]
+
+
+# RECIST 1.1 response categories and their abbreviations (Eisenhauer EA et al., Eur J
+# Cancer 2009;45:228-247), for a rejected best response or scan finding: named, never taken.
+_RESPONSE_WORDS = {
+    "cr": "complete_response",
+    "complete response": "complete_response",
+    "pr": "partial_response",
+    "partial response": "partial_response",
+    "sd": "stable_disease",
+    "stable": "stable_disease",
+    "stable disease": "stable_disease",
+    "pd": "progressive_disease",
+    "progression": "progressive_disease",
+    "progressive disease": "progressive_disease",
+}
+_FINDING_WORDS = {
+    "cr": "response",
+    "complete response": "response",
+    "pr": "response",
+    "partial response": "response",
+    "sd": "stable",
+    "stable disease": "stable",
+    "pd": "progression",
+    "progressive disease": "progression",
+    "progressing": "progression",
+}
+
+
+def _recist(raw: Any, words: Mapping[str, str]) -> str | None:
+    if not isinstance(raw, str):
+        return None
+    return words.get(" ".join(raw.replace("_", " ").replace("-", " ").lower().split()))
+
+
+def _named(raw: Any, meant: str | None) -> str:
+    got = describe_value(raw)
+    return f"{got} (did you mean {meant}?)" if meant else got
 
 
 def _months(start: dt.date, end: dt.date) -> float:
@@ -134,7 +173,12 @@ def read_timeline(raw: Any) -> TimelineFacts:
                 Problem(
                     f"{where}.treatment",
                     "must be an option id such as ssa or prrt",
-                    describe_value(treatment),
+                    _named(
+                        treatment,
+                        choice_named_by("course.prior_treatments", treatment)
+                        if isinstance(treatment, str)
+                        else None,
+                    ),
                 )
             )
         if line.get("start") is None:
@@ -155,7 +199,7 @@ def read_timeline(raw: Any) -> TimelineFacts:
                 Problem(
                     f"{where}.best_response",
                     "must be one of " + ", ".join(RESPONSES),
-                    describe_value(response),
+                    _named(response, _recist(response, _RESPONSE_WORDS)),
                 )
             )
         if start and stop and stop < start:
@@ -189,7 +233,7 @@ def read_timeline(raw: Any) -> TimelineFacts:
                 Problem(
                     f"{where}.finding",
                     "must be one of " + ", ".join(FINDINGS),
-                    describe_value(finding),
+                    _named(finding, _recist(finding, _FINDING_WORDS)),
                 )
             )
         elif day is not None:
