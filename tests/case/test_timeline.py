@@ -183,6 +183,13 @@ def test_the_treatment_lines_are_the_prior_treatments() -> None:
     assert typed.timeline_conflicts == (
         "course.prior_treatments lists ssa but the timeline also gives prrt",
     )
+    warnings = assess_mapping(
+        {**doc, "course": {"prior_treatments": ["ssa"]}}, with_evidence=False
+    )["warnings"]
+    assert (
+        "course.prior_treatments lists ssa but the timeline also gives prrt (timeline): the "
+        "list may be incomplete." in warnings
+    )
 
 
 def test_a_typed_rapid_progression_agrees_with_a_progression_in_the_timeline() -> None:

@@ -136,7 +136,12 @@ _KI67_PATHS = (
 
 def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
     """Checks that are not a single implausible value, in the words a board reads."""
-    out: list[str] = [f"{c} (timeline): check which is current." for c in case.timeline_conflicts]
+    out: list[str] = [
+        # a list the timeline adds to is incomplete rather than contradicted
+        f"{c} (timeline): "
+        + ("the list may be incomplete." if " also gives " in c else "check which is current.")
+        for c in case.timeline_conflicts
+    ]
     if derived.grade.conflict:
         out.append(f"{derived.grade.conflict}.")
     values = case.values
