@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nelm.case.document import Case
-from nelm.case.fields import BOUNDS
+from nelm.case.fields import BOUNDS, FIELD_BY_PATH, Kind
 from nelm.case.plausibility import implausible_values
 from nelm.engine.conditions import Fact
 from nelm.engine.consistency import contradictions
@@ -134,14 +134,18 @@ _KI67_PATHS = (
 )
 
 
+def _timeline_advice(conflict: str) -> str:
+    """A conflict names its field first: a list the timeline adds to is incomplete rather
+    than contradicted."""
+    spec = FIELD_BY_PATH.get(conflict.split(" ", 1)[0])
+    if spec is not None and spec.kind is Kind.CHOICES:
+        return "the list may be incomplete."
+    return "check which is current."
+
+
 def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
     """Checks that are not a single implausible value, in the words a board reads."""
-    out: list[str] = [
-        # a list the timeline adds to is incomplete rather than contradicted
-        f"{c} (timeline): "
-        + ("the list may be incomplete." if " also gives " in c else "check which is current.")
-        for c in case.timeline_conflicts
-    ]
+    out: list[str] = [f"{c} (timeline): {_timeline_advice(c)}" for c in case.timeline_conflicts]
     if derived.grade.conflict:
         out.append(f"{derived.grade.conflict}.")
     values = case.values
