@@ -128,7 +128,22 @@ _DERIVED_LABELS = {
 
 
 def _format_value(
-    field: str, value: Fact | None, derived: DerivedFacts, entered: Entered | None = None
+    field: str,
+    value: Fact | None,
+    derived: DerivedFacts,
+    entered: Entered | None = None,
+    from_timeline: bool = False,
+) -> str:
+    text = _value_text(field, value, derived, entered, from_timeline)
+    return f"{text} (from the timeline)" if from_timeline and value is not None else text
+
+
+def _value_text(
+    field: str,
+    value: Fact | None,
+    derived: DerivedFacts,
+    entered: Entered | None,
+    from_timeline: bool,
 ) -> str:
     if field.startswith("derived."):
         name = field.removeprefix("derived.")
@@ -156,7 +171,8 @@ def _format_value(
         return f"{label} {value.basis}"
     if isinstance(value, Interval):
         typed = _entered_interval_text(field, value, entered) if entered else None
-        return f"{label} {typed or interval_text(value, spec.unit)} (as reported)"
+        shown = f"{label} {typed or interval_text(value, spec.unit)}"
+        return shown if from_timeline else f"{shown} (as reported)"
     if entered and field in entered and isinstance(value, int | float):
         return f"{label} {as_entered_text(field, *entered[field])}"
     if isinstance(value, int | float):
@@ -258,10 +274,9 @@ def evaluate_option(
             field = leaf.leaf.field
             text = cache.get(field)
             if text is None:
-                text = _format_value(field, leaf.value, derived, entered)
-                if leaf.value is not None and field in from_timeline:
-                    text = text.removesuffix(" (as reported)") + " (from the timeline)"
-                cache[field] = text
+                text = cache[field] = _format_value(
+                    field, leaf.value, derived, entered, field in from_timeline
+                )
             shown[text] = None
         missing = _missing_fields(trace, derived) if truth is Truth.UNKNOWN and not relative else []
         override = _override(criterion.condition, facts)
