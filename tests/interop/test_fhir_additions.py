@@ -430,6 +430,11 @@ def test_the_timeline_from_onsets_procedures_medications_and_disease_status() ->
     assert case.values["course.progressed_on_ssa"] is True
     # months = days / (365.25 / 12): 2020-01-05 → 2024-10-20 is 1,750 days = 57.5 months
     assert case.values["course.months_stable_at_least"] == pytest.approx(57.5)
+    # the latest Cancer Disease Status is "stable": the course is stable, and the typed
+    # prior treatments (from the MedicationStatement) agree with the timeline's line
+    assert case.values["course.status"] == "stable"
+    assert case.values["course.prior_treatments"] == ("ssa",)
+    assert case.timeline_conflicts == ()
 
 
 def test_a_progression_after_a_line_stopped_is_not_on_it() -> None:
