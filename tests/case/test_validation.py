@@ -427,9 +427,29 @@ def test_control_characters_and_lone_surrogates_are_refused_naming_the_field() -
 def test_empty_and_non_object_documents() -> None:
     assert text_messages("   \n") == ["document: a JSON or YAML object in input, got an empty file"]
     assert text_messages("[1, 2]") == [
-        "document: a JSON or YAML object (a case document), got a list"
+        "document: a JSON or YAML object (a case document); for a list of cases use nelm "
+        "batch, got a list"
     ]
     assert text_messages("42") == ["document: a JSON or YAML object (a case document), got 42"]
+
+
+def test_a_case_wrapped_in_another_document_is_named_where_it_sits() -> None:
+    # The layout of ../shared/real-cases (a report's citation, then the case): one problem
+    # naming the key, not one "unknown field" per wrapper key and a missing case_id.
+    wrapped = {
+        "citation": {"doi": "10.0/x"},
+        "case_as_encoded_in_case_v1": {"case_id": "cr", "patient": {"age_years": 62}},
+        "decision": {"chosen": [["tace"]]},
+    }
+    assert messages(wrapped) == [
+        "document: a case document at the top level; this document holds one under "
+        '"case_as_encoded_in_case_v1": pass that object alone, got a document whose '
+        "fields are not case-v1's"
+    ]
+    # a document with a case-v1 field of its own is read as a case, its extra keys named
+    assert messages({"case_id": "a", "wrapper": {"case_id": "b"}})[0].startswith(
+        "wrapper: must be one of the fields"
+    )
 
 
 def test_case_id_required_and_bounded() -> None:

@@ -131,7 +131,7 @@ def test_rejected_case_exits_2_with_one_line_per_problem(
     ("content", "message"),
     [
         (b"", "error: document: a JSON or YAML object in "),
-        (b"[1]", "error: document: a JSON or YAML object (a case document), got a list"),
+        (b"[1]", "error: document: a JSON or YAML object (a case document); for a list"),
         (b"{not json", "error: document: valid JSON in "),
         (b"\xff\xfe\x00", "must be UTF-8 text"),
     ],

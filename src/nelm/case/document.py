@@ -323,11 +323,38 @@ def _unknown_key(
     return Problem(path, expected, "an unknown field")
 
 
+def _nested_case_key(doc: Mapping[Any, Any]) -> str | None:
+    """The key holding a case (an object with a ``case_id``) when the document itself
+    has no case-v1 field at all; None otherwise."""
+    if any(key in _TOP_LEVEL_KEYS for key in doc):
+        return None
+    for key, body in doc.items():
+        if isinstance(body, dict) and "case_id" in body:
+            name = printable(str(key))
+            return name if len(name) <= 60 else name[:59] + "…"
+    return None
+
+
 def case_from_mapping(doc: Any) -> Case:
     """Validate a parsed document and return the :class:`Case`, or raise InputRejected."""
     if not isinstance(doc, dict):
+        expected = "a JSON or YAML object (a case document)"
+        if isinstance(doc, list):
+            expected += "; for a list of cases use nelm batch"
+        raise InputRejected([Problem("", expected, describe_value(doc))])
+    nested = _nested_case_key(doc)
+    if nested is not None:
+        # A wrapper (a case report's file, an export envelope) around one case: naming
+        # the key where the case sits says more than listing every unknown field.
         raise InputRejected(
-            [Problem("", "a JSON or YAML object (a case document)", describe_value(doc))]
+            [
+                Problem(
+                    "",
+                    "a case document at the top level; this document holds one under "
+                    f'"{nested}": pass that object alone',
+                    "a document whose fields are not case-v1's",
+                )
+            ]
         )
     problems: list[Problem] = []
     values: dict[str, Value] = {}
