@@ -229,11 +229,130 @@ def test_a_choice_in_a_reports_words_names_the_choice_and_is_never_taken() -> No
         'platinum_etoposide, interferon_alpha, got "octreotide" (did you mean ssa?), '
         '"Lutathera" (did you mean prrt?)',
     ]
-    # A word that names no single choice gets no guess.
+    # A word that names no single choice gets no guess, but what would settle it
+    # (data/unsettled_words.yaml): "lymph nodes" are regional (primary.node_positive) or
+    # distant (case-v1: extrahepatic.sites distant_nodes, primary.node_positive).
     assert messages({"case_id": "a", "extrahepatic": {"sites": ["lymph nodes"]}}) == [
         "extrahepatic.sites: must list only bone, lung, distant_nodes, peritoneum, other, "
-        'got "lymph nodes"'
+        'got "lymph nodes" (regional nodes go in primary.node_positive: true; nodes beyond '
+        "the regional ones are distant_nodes)"
     ]
+    assert messages({"case_id": "a", "extrahepatic": {"sites": ["tibia"]}}) == [
+        "extrahepatic.sites: must list only bone, lung, distant_nodes, peritoneum, other, "
+        'got "tibia"'
+    ]
+
+
+def test_report_words_naming_more_than_one_choice_say_what_would_settle_them() -> None:
+    # data/unsettled_words.yaml, from case-v1's definitions: "bilobar" is either bilobar
+    # choice (liver.distribution); a response counts as stable disease (course.months_stable:
+    # "duration of stable disease / response"; RECIST 1.1 PR); a recurrence is not a course
+    # status (course.recurrence_after_liver_resection); WHO 2019 has no "moderately
+    # differentiated" NEN (003 Table 1: NET well, NEC poorly differentiated).
+    problems = messages(
+        {
+            "case_id": "a",
+            "liver": {"distribution": "both lobes"},
+            "course": {"status": "PR"},
+            "pathology": {"differentiation": "moderately differentiated"},
+            "primary": {"site": "ovary"},
+        }
+    )
+    assert [p.split(", got ")[1] for p in problems] == [
+        '"ovary" (a site case-v1 does not list: write other)',
+        '"moderately differentiated" (not a WHO 2019 category: a NET (G1, G2 or G3) is well '
+        "differentiated, an NEC poorly; write the one the pathologist's diagnosis names)",
+        '"both lobes" (both lobes: bilobar_dominant (a dominant lesion in one lobe, smaller '
+        "deposits in the other) or bilobar_diffuse (disseminated in both lobes))",
+        '"PR" (a response: write stable (case-v1 counts a response as stable disease, and '
+        "course.months_stable its duration))",
+    ]
+    assert messages({"case_id": "a", "course": {"status": "relapse"}}) == [
+        "course.status: must be one of stable, progressing, rapidly_progressing, "
+        'new_diagnosis, got "relapse" (a recurrence: write the course as stable or '
+        "progressing; a liver recurrence after an earlier hepatectomy is "
+        "course.recurrence_after_liver_resection: true)"
+    ]
+
+
+def test_every_unsettled_word_belongs_to_a_choice_field_and_is_no_synonym() -> None:
+    from nelm.case.synonyms import synonyms, unsettled_words
+
+    table = unsettled_words()
+    assert table
+    for path, words in table.items():
+        assert not set(words) & set(synonyms().get(path, {})), path
+
+
+def test_more_report_words_name_their_choice() -> None:
+    # synonyms.yaml: F/M for sex; pT2 is the pathological T2 (UICC TNM); "R0 resection";
+    # Zollinger-Ellison syndrome is the gastrinoma's, WDHA the VIPoma's (WHO 2019); the
+    # terminal ileum and a Meckel's diverticulum are small intestine; the pancreatic head
+    # is pancreas.
+    cases = [
+        ("patient", "sex", "F", "female"),
+        ("primary", "t_category", "pT2", "T2"),
+        ("primary", "resection_margin", "R0 resection", "R0"),
+        ("primary", "functional_syndrome", "Zollinger-Ellison syndrome", "gastrinoma"),
+        ("primary", "functional_syndrome", "WDHA", "vipoma"),
+        ("primary", "site", "terminal ileum", "small_intestine"),
+        ("primary", "site", "Meckel's diverticulum", "small_intestine"),
+        ("primary", "site", "pancreatic head", "pancreas"),
+        ("pathology", "differentiation", "WD", "well"),
+    ]
+    for section, name, word, choice in cases:
+        (problem,) = messages({"case_id": "a", section: {name: word}})
+        assert problem.endswith(f'got "{word}" (did you mean {choice}?)'), problem
+
+
+def test_numbers_in_report_words_are_named_and_never_read() -> None:
+    # A score with its name, a lesion in two dimensions (the size is the largest: case-v1
+    # liver.largest_lesion_cm), a bound in words, an age with "y", a count with "+".
+    cases = [
+        ("imaging", "krenning_score", "grade 3", "write the number alone: 3"),
+        ("patient", "ecog", "ECOG 1", "write the number alone: 1"),
+        ("imaging", "krenning_score", "3+", "write the number alone: 3"),
+        ("liver", "lesion_count", "3+", "a bound: write liver.lesion_count_at_least: 3"),
+        ("liver", "lesion_count", "more than 10", "a bound: write liver.lesion_count_at_least: 11"),
+        (
+            "liver",
+            "largest_lesion_cm",
+            "3.5 x 2.8 cm",
+            "the largest dimension: write the number alone, without its unit: 3.5",
+        ),
+        (
+            "liver",
+            "largest_lesion_cm",
+            "35x28 mm",
+            "the largest dimension: 35 mm is 3.5 cm: "
+            'write 3.5, or in a case document {"value": 35, "unit": "mm"}',
+        ),
+        (
+            "liver",
+            "largest_lesion_cm",
+            "up to 4 cm",
+            # docs/case-v1-additions.md: "up to 3 cm" → largest_lesion_cm_at_most: 3
+            "a bound: write liver.largest_lesion_cm_at_most: 4",
+        ),
+        (
+            "pathology",
+            "ki67_percent",
+            "less than 2%",
+            "a bound: write pathology.ki67_percent_at_most: 2 (a bound includes its number)",
+        ),
+        ("patient", "age_years", "62 yrs", "write the number alone, without its unit: 62"),
+        ("imaging", "sstr_positive", "positive", "write true"),
+        ("extrahepatic", "present", "absent", "write false"),
+        ("course", "prior_treatments", "octreotide", 'a list, even of one: write ["ssa"]'),
+    ]
+    for section, name, raw, hint in cases:
+        (problem,) = messages({"case_id": "a", section: {name: raw}})
+        assert problem.endswith(f'got "{raw}" ({hint})'), problem
+    # 250 as text for platelets: written as a number it would be 250 /µL, so the slip is named
+    (problem,) = messages({"case_id": "a", "labs": {"platelets_per_ul": "250"}})
+    assert problem.endswith(
+        'got "250" (write it as a number, not text: 250; did you mean 250 × 10⁹/L = 250,000 /µL?)'
+    )
 
 
 def test_every_report_word_names_a_choice_of_its_field() -> None:
@@ -470,9 +589,10 @@ def test_duplicate_keys_are_rejected() -> None:
 
 
 def test_list_fields() -> None:
+    # a brain metastasis is a site case-v1 does not list: other (data/unsettled_words.yaml)
     assert messages({"case_id": "a", "extrahepatic": {"present": True, "sites": ["brain"]}}) == [
         "extrahepatic.sites: must list only bone, lung, distant_nodes, peritoneum, other, "
-        'got "brain"'
+        'got "brain" (a site case-v1 does not list: write other)'
     ]
     assert messages({"case_id": "a", "course": {"prior_treatments": ["tace", "magic"]}})[
         0

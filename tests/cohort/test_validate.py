@@ -47,7 +47,10 @@ def rejects_of(cells: dict[str, Any], schema: dict[str, Any] | None = None) -> l
         ),
         ({"liver.lesion_count": "0"}, "liver.lesion_count: must be a whole number ≥ 1, got 0"),
         ({"patient.ecog": "2.5"}, "patient.ecog: must be a whole number between 0 and 4, got 2.5"),
-        ({"patient.sex": "F"}, 'patient.sex: must be one of female, male, other, got "F"'),
+        (
+            {"patient.sex": "F"},
+            'patient.sex: must be one of female, male, other, got "F" (did you mean female?)',
+        ),
         (
             {"anatomy.ascites": "yes"},
             'anatomy.ascites: must be true or false, got "yes" (write true)',

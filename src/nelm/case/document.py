@@ -24,7 +24,7 @@ from nelm.case.plausibility import (
     implausible_values,
     slip_hint,
 )
-from nelm.case.synonyms import choice_named_by
+from nelm.case.synonyms import choice_named_by, settling_hint
 from nelm.case.timeline import TimelineValue, read_timeline
 from nelm.case.units import (
     ENTRY_UNITS,
@@ -32,6 +32,7 @@ from nelm.case.units import (
     entry_unit,
     field_named_in_unit,
     typed_number,
+    unit_spelled,
 )
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.text import forbidden_character, printable, text_problems, walk
@@ -611,6 +612,9 @@ def _coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
         hint = _YES_NO.get(raw.strip().lower())
     elif isinstance(raw, str) and spec.kind in (Kind.NUMBER, Kind.INTEGER):
         hint = _number_text_hint(spec, raw)
+    elif isinstance(raw, str) and spec.kind is Kind.CHOICES:
+        meant = raw if raw in spec.choices else choice_named_by(spec.path, raw)
+        hint = f'a list, even of one: write ["{meant}"]' if meant else None
     if hint:
         got += f" ({hint})"
     return None, Problem(spec.path, f"must be {spec.expected()}", got)
@@ -642,9 +646,14 @@ _YES_NO = {
     "yes": "write true",
     "y": "write true",
     "true": "write true, without quotes",
+    "positive": "write true",
+    "present": "write true",
+    "+": "write true",
     "no": "write false",
     "n": "write false",
     "false": "write false, without quotes",
+    "negative": "write false",
+    "absent": "write false",
 }
 
 
@@ -732,10 +741,12 @@ def _number_text_hint(spec: Field, raw: str) -> str | None:
         return _plain_number_hint(spec, raw.replace(",", ".", 1), "write a decimal point")
     found = _NUMBER_TEXT.fullmatch(raw)
     if found is None:
-        return _bound_text_hint(spec, raw)
+        return _bound_text_hint(spec, raw) or _worded_number_hint(spec, raw)
     number, written = found.groups()
     if not written:
-        return f"write it as a number, not text: {number}"
+        slip = slip_hint(spec.path, float(number))
+        also = f"; {slip}" if slip else ""
+        return f"write it as a number, not text: {number}{also}"
     unit = entry_unit(spec.path, written)
     if unit is not None and unit.factor != 1.0:
         converted = clinical_number(float(number) * unit.factor)
@@ -745,9 +756,61 @@ def _number_text_hint(spec: Field, raw: str) -> str | None:
             f'case document {{"value": {number}, "unit": "{unit.label}"}}'
         )
     own = spec.unit.replace(" ", "").lower()
-    if unit is not None or (own and written.replace(" ", "").lower() == own):
+    spelled = unit_spelled(written).replace(" ", "").lower()
+    if unit is not None or (own and own in (written.replace(" ", "").lower(), spelled)):
         return f"write the number alone, without its unit: {number}"
-    return None
+    if spec.kind is Kind.INTEGER and written == "+":
+        # "3+" lesions is a bound (three or more); a Krenning "3+" is the score
+        return _bound_text_hint(spec, f">={number}") or f"write the number alone: {number}"
+    return _worded_number_hint(spec, raw)
+
+
+# A score with its name before it ("grade 3", "ECOG 1", "Krenning score 3").
+_NAMED_SCORE = re.compile(
+    r"\s*(?:krenning|ecog|who|performance|status|ps|grade|score|uptake|\s)+(\d+)\s*\+?\s*",
+    re.IGNORECASE,
+)
+# Two or three dimensions of a lesion ("3.5 x 2.8 cm"): the size fields take the largest.
+_DIMENSIONS = re.compile(
+    r"\s*(\d+(?:\.\d+)?)(?:\s*[x×*]\s*(\d+(?:\.\d+)?)){1,2}\s*([a-zµ]*)\s*", re.IGNORECASE
+)
+# Words for a bound, as their signs.
+_BOUND_WORDS = {
+    "more than": ">",
+    "over": ">",
+    "above": ">",
+    "greater than": ">",
+    "at least": ">=",
+    "less than": "<",
+    "under": "<",
+    "below": "<",
+    "at most": "<=",
+    "up to": "<=",
+}
+_WORDED_BOUND = re.compile(
+    r"\s*(" + "|".join(_BOUND_WORDS) + r")\s+(\d+(?:\.\d+)?\s*[^\d\s]*)\s*", re.IGNORECASE
+)
+
+
+def _worded_number_hint(spec: Field, raw: str) -> str | None:
+    """How to write a score with its name, a lesion in dimensions or a bound in words."""
+    if spec.kind is Kind.INTEGER and (named := _NAMED_SCORE.fullmatch(raw)):
+        return f"write the number alone: {named.group(1)}"
+    if spec.path in ("liver.largest_lesion_cm", "primary.size_cm"):
+        sized = _DIMENSIONS.fullmatch(raw)
+        if sized is not None:
+            sizes = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", raw)]
+            largest = clinical_number(max(sizes))
+            written = sized.group(3)
+            inner = _number_text_hint(spec, f"{largest} {written}" if written else largest)
+            if inner is not None:
+                plain = inner.replace("write it as a number, not text: ", "write ")
+                return f"the largest dimension: {plain}"
+    worded = _WORDED_BOUND.fullmatch(raw)
+    if worded is None:
+        return None
+    # "up to 3 cm" is a bound like the others (docs/case-v1-additions.md, report words)
+    return _bound_text_hint(spec, _BOUND_WORDS[worded.group(1).lower()] + worded.group(2))
 
 
 def _plain_number_hint(spec: Field, rewritten: str, how: str) -> str | None:
@@ -774,6 +837,9 @@ def _choice_got(spec: Field, raw: Any) -> str:
             return f"{got} ({leave}{also})"
         if meant is not None:
             return f"{got} (did you mean {meant}?)"
+        settle = settling_hint(spec.path, raw)
+        if settle is not None:
+            return f"{got} ({settle})"
     return got
 
 

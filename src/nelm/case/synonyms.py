@@ -11,7 +11,7 @@ import yaml
 
 from nelm.case.fields import FIELD_BY_PATH, Kind
 
-__all__ = ["choice_named_by", "synonyms"]
+__all__ = ["choice_named_by", "settling_hint", "synonyms", "unsettled_words"]
 
 _SEPARATORS = re.compile(r"[\s\-_/]+")
 
@@ -41,3 +41,27 @@ def synonyms() -> dict[str, dict[str, str]]:
 def choice_named_by(path: str, word: str) -> str | None:
     """The choice of ``path`` that ``word`` names in a report's words, if any."""
     return synonyms().get(path, {}).get(_key(word))
+
+
+@cache
+def unsettled_words() -> dict[str, dict[str, str]]:
+    """Per field path, the words that name more than one choice (``data/unsettled_words.yaml``)
+    and what would settle each."""
+    raw = yaml.safe_load(
+        (resources.files("nelm.case") / "data" / "unsettled_words.yaml").read_text(encoding="utf-8")
+    )
+    out: dict[str, dict[str, str]] = {}
+    for path, words in raw.items():
+        spec = FIELD_BY_PATH.get(path)
+        if spec is None or spec.kind not in (Kind.CHOICE, Kind.CHOICES):
+            raise ValueError(f"unsettled_words.yaml: {path} is not a choice field of case-v1")
+        overlap = set(map(_key, words)) & set(synonyms().get(path, {}))
+        if overlap:
+            raise ValueError(f"unsettled_words.yaml: {path}: also in synonyms.yaml: {overlap}")
+        out[path] = {_key(str(word)): str(hint) for word, hint in words.items()}
+    return out
+
+
+def settling_hint(path: str, word: str) -> str | None:
+    """For a word naming more than one choice of ``path``, what would settle it."""
+    return unsettled_words().get(path, {}).get(_key(word))

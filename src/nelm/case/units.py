@@ -27,6 +27,7 @@ __all__ = [
     "entry_unit",
     "field_named_in_unit",
     "typed_number",
+    "unit_spelled",
 ]
 
 
@@ -109,7 +110,21 @@ _ALIASES = {
     "month": "months",
     "year": "years",
     "y": "years",
+    "yr": "years",
+    "yrs": "years",
+    "yearsold": "years",
+    "yo": "years",
+    "y/o": "years",
+    "y.o.": "years",
+    "mos": "months",
+    "mo": "months",
 }
+
+
+def unit_spelled(written: str) -> str:
+    """The unit ``written`` spells, in nelm's label (``umol/L`` → µmol/L, ``yrs`` → years);
+    ``written`` itself when it is no usual spelling."""
+    return _ALIASES.get(written.strip().lower().replace(" ", ""), written.strip())
 
 
 def field_named_in_unit(path: str) -> tuple[str, Unit] | None:
@@ -135,7 +150,7 @@ def field_named_in_unit(path: str) -> tuple[str, Unit] | None:
 
 def entry_unit(path: str, written: str) -> Unit | None:
     """The unit ``written`` names for the field, by label, key or a usual spelling."""
-    wanted = _ALIASES.get(written.strip().lower().replace(" ", ""), written.strip())
+    wanted = unit_spelled(written)
     for unit in ENTRY_UNITS.get(path, ()):
         if wanted in (unit.label, unit.key) or wanted.lower() == unit.label.lower():
             return unit
