@@ -337,3 +337,36 @@ def test_a_timeline_in_report_words_is_answered_with_the_words_it_takes() -> Non
         "timeline.scans[1].finding: must be one of response, stable, progression, got "
         '"stable disease" (did you mean stable?)',
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        # 12.03.2019 is 12 March (day first, as in Europe) or 3 December (month first, US)
+        (
+            "12.03.2019",
+            "day first or month first? write 2019-03-12 (12 March) or 2019-12-03 (3 December)",
+        ),
+        # 25 cannot be a month: one reading only
+        ("25.03.2019", "write 2019-03-25"),
+        ("03/25/2019", "write 2019-03-25"),
+        ("2019/3/5", "write 2019-03-05"),
+        # February has no 30th
+        ("2019-02-30", "no such day"),
+        # a report's month alone is no date: never a guessed day
+        (
+            "March 2019",
+            "a month or a year without its day: the timeline takes whole dates; if the "
+            "report gives no day, leave the date out and give the months it implies as bounds "
+            "(…_at_least and …_at_most)",
+        ),
+        ("2019-03", "a month or a year without its day"),
+    ],
+)
+def test_a_date_written_otherwise_is_named_and_never_read(written: str, hint: str) -> None:
+    with pytest.raises(InputRejected) as caught:
+        _case({"as_of": "2024-01-01", "diagnosis": written})
+    (problem,) = caught.value.problems
+    assert problem.message.startswith(
+        f'timeline.diagnosis: must be a date written YYYY-MM-DD, got "{written}" ({hint}'
+    ), problem.message

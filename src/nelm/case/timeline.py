@@ -35,6 +35,7 @@ is the case's own date.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -116,8 +117,76 @@ def _date(raw: Any, path: str, problems: list[Problem]) -> dt.date | None:
             return dt.date.fromisoformat(raw)
         except ValueError:
             pass
-    problems.append(Problem(path, "must be a date written YYYY-MM-DD", describe_value(raw)))
+    got = describe_value(raw)
+    hint = _date_hint(raw.strip()) if isinstance(raw, str) else None
+    problems.append(
+        Problem(path, "must be a date written YYYY-MM-DD", f"{got} ({hint})" if hint else got)
+    )
     return None
+
+
+_MONTHS_SPOKEN = (
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
+)
+# English month names and their three-letter forms (and "Sept"), whatever the machine's locale
+_MONTH_NAMES = frozenset(
+    {name.lower() for month in _MONTHS_SPOKEN for name in (month, month[:3])} | {"sept"}
+)
+_PARTIAL_DATE = re.compile(
+    r"(\d{4})(?:[-/.](\d{1,2}))?|(\d{1,2})[-/.](\d{4})|([a-z]+)\.?,?\s+(\d{4})", re.IGNORECASE
+)
+_NUMERIC_DATE = re.compile(
+    r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})|(\d{4})[./-](\d{1,2})[./-](\d{1,2})"
+)
+
+
+def _day(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _date_hint(raw: str) -> str | None:
+    """How to write a date given otherwise (``12.03.2019``, ``2019/3/5``), or why it cannot
+    be one (a month without its day, a day that does not exist); never read in its place."""
+    partial = _PARTIAL_DATE.fullmatch(raw)
+    if partial is not None and (
+        partial.group(5) is None or partial.group(5).lower() in _MONTH_NAMES
+    ):
+        return (
+            "a month or a year without its day: the timeline takes whole dates; if the report "
+            "gives no day, leave the date out and give the months it implies as bounds "
+            "(…_at_least and …_at_most)"
+        )
+    numeric = _NUMERIC_DATE.fullmatch(raw)
+    if numeric is None:
+        return None
+    if numeric.group(4):  # year first: the order is year, month, day
+        year, month, day = (int(numeric.group(i)) for i in (4, 5, 6))
+        found = _day(year, month, day)
+        return f"write {found.isoformat()}" if found else "no such day"
+    first, second, year = (int(numeric.group(i)) for i in (1, 2, 3))
+    readings = {
+        found
+        for found in (_day(year, second, first), _day(year, first, second))
+        if found is not None
+    }
+    if not readings:
+        return "no such day"
+    if len(readings) == 1:
+        return f"write {readings.pop().isoformat()}"
+    day_first, month_first = _day(year, second, first), _day(year, first, second)
+    assert day_first is not None and month_first is not None
+    return (
+        f"day first or month first? write {day_first.isoformat()} ({_spoken(day_first)}) "
+        f"or {month_first.isoformat()} ({_spoken(month_first)})"
+    )
+
+
+def _spoken(day: dt.date) -> str:
+    return f"{day.day} {_MONTHS_SPOKEN[day.month - 1]}"
 
 
 def _unknown_keys(
