@@ -68,7 +68,8 @@ naming its fields and the likely fix, by `nelm.engine.consistency`:
 - a reported WHO grade against the grade of the Ki-67 index and mitotic count (000 §1: the
   higher index decides), naming a Ki-67 fraction (0.25) when read as a percentage it gives
   the reported grade; a reported NEC with "well differentiated"; a reported G1–G3 with
-  "poorly differentiated";
+  "poorly differentiated"; "poorly differentiated" with a Ki-67 of 20 % or less (000 §1: an
+  NEC is of high grade; 003 Table 1: Ki-67 > 20 %), naming a Ki-67 fraction;
 - a refractory syndrome with no functional syndrome (read as no refractory syndrome:
   001 Debulking surgery, 001 Table 2);
 - resection margin or months since resection for a primary given as not resected; a
@@ -77,6 +78,11 @@ naming its fields and the likely fix, by `nelm.engine.consistency`:
 - a course given as a new diagnosis beside progression on an SSA, prior systemic lines or
   systemic treatments listed as given (a primary resected before is no contradiction);
 - fewer prior systemic lines than the systemic treatments listed;
+- a liver recurrence after hepatectomy with prior treatments that list no liver operation;
+- an eGFR more than 2.5 times above the highest, or below the lowest, that the creatinine
+  gives by CKD-EPI 2021 for the patient's age and sex (any adult age, either sex, when not
+  given: Inker LA et al., N Engl J Med 2021;385:1737-1749); the margin leaves room for
+  other equations and body size, and the PRRT renal criterion accepts either value;
 - months since resection or of stable disease longer than the patient's age (a number in
   years or days where months are asked);
 - a tumour burden below what the largest lesion alone fills: at least π d³/24 (an ellipsoid

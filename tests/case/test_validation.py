@@ -248,7 +248,7 @@ def test_report_words_naming_more_than_one_choice_say_what_would_settle_them() -
     # choice (liver.distribution); a response counts as stable disease (course.months_stable:
     # "duration of stable disease / response"; RECIST 1.1 PR); a recurrence is not a course
     # status (course.recurrence_after_liver_resection); WHO 2019 has no "moderately
-    # differentiated" NEN (003 Table 1: NET well, NEC poorly differentiated).
+    # differentiated" NEN (NET well, NEC poorly), which 003 Table 1 pairs with G2.
     problems = messages(
         {
             "case_id": "a",
@@ -260,8 +260,9 @@ def test_report_words_naming_more_than_one_choice_say_what_would_settle_them() -
     )
     assert [p.split(", got ")[1] for p in problems] == [
         '"ovary" (a site case-v1 does not list: write other)',
-        '"moderately differentiated" (not a WHO 2019 category: a NET (G1, G2 or G3) is well '
-        "differentiated, an NEC poorly; write the one the pathologist's diagnosis names)",
+        '"moderately differentiated" (an older term (003 Table 1 pairs it with G2); WHO 2019 has '
+        "well differentiated (a NET, G1 to G3) and poorly (an NEC) only: write the one the "
+        "pathologist's diagnosis names)",
         '"both lobes" (both lobes: bilobar_dominant (a dominant lesion in one lobe, smaller '
         "deposits in the other) or bilobar_diffuse (disseminated in both lobes))",
         '"PR" (a response: write stable (case-v1 counts a response as stable disease, and '

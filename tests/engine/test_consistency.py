@@ -62,3 +62,55 @@ def test_a_resected_primary_judged_unremovable_is_a_contradiction() -> None:
         {"primary.resected": True, "primary.surgical_assessment": "unresectable"}, grades
     )
     assert [c.fields for c in found] == [("primary.resected", "primary.surgical_assessment")]
+
+
+def test_a_poorly_differentiated_tumour_with_a_low_ki67_is_a_contradiction() -> None:
+    # 000 §1: NECs are "poorly differentiated neoplasms of high grade"; 003 Table 1 and WHO
+    # 2019: high grade is Ki-67 > 20 %. Ki-67 0.45 read as a fraction is 45 %.
+    grades = load_knowledge().derivations.grade
+    (found,) = contradictions(
+        {"pathology.differentiation": "poor", "pathology.ki67_percent": 5}, grades
+    )
+    assert found.fields == ("pathology.differentiation", "pathology.ki67_percent")
+    assert "Ki-67 is 5 %" in found.message
+    (fraction,) = contradictions(
+        {"pathology.differentiation": "poor", "pathology.ki67_percent": 0.45}, grades
+    )
+    assert fraction.fix == "enter 45 if Ki-67 was a fraction"
+    # Ki-67 above 20 % agrees; so does a well-differentiated tumour of Ki-67 5 %
+    assert (
+        contradictions({"pathology.differentiation": "poor", "pathology.ki67_percent": 21}, grades)
+        == []
+    )
+    assert (
+        contradictions({"pathology.differentiation": "well", "pathology.ki67_percent": 5}, grades)
+        == []
+    )
+
+
+def test_an_egfr_no_creatinine_can_give_is_a_contradiction() -> None:
+    # CKD-EPI 2021 (Inker et al., NEJM 2021;385:1737-1749): creatinine 4 mg/dL gives an eGFR
+    # of at most 21 (a man of 18: 142 × (4/0.9)^-1.2 × 0.9938^18 = 21.2), so 120 does not
+    # fit; a man of 60 with creatinine 1.0 has an eGFR of 86 (142 × 0.9938^60), so 80 fits.
+    grades = load_knowledge().derivations.grade
+    (found,) = contradictions({"labs.creatinine_mg_dl": 4, "labs.egfr_ml_min": 120}, grades)
+    assert found.fields == ("labs.egfr_ml_min", "labs.creatinine_mg_dl")
+    assert "an eGFR of 10–21 mL/min/1.73 m² (any adult age, either sex)" in found.message
+    fits = {"labs.creatinine_mg_dl": 1.0, "labs.egfr_ml_min": 80, "patient.age_years": 60}
+    assert contradictions({**fits, "patient.sex": "male"}, grades) == []
+    # a normal creatinine beside an eGFR of 20 (a man of 60: 86 expected) does not fit either
+    assert contradictions({**fits, "labs.egfr_ml_min": 20, "patient.sex": "male"}, grades)
+
+
+def test_a_liver_recurrence_with_no_liver_resection_listed_is_a_contradiction() -> None:
+    # case-v1 course: recurrence_after_liver_resection is a recurrence "after an earlier
+    # hepatectomy"; a list of prior treatments without one may be incomplete.
+    grades = load_knowledge().derivations.grade
+    recurrence = {"course.recurrence_after_liver_resection": True}
+    (found,) = contradictions({**recurrence, "course.prior_treatments": ("ssa",)}, grades)
+    assert found.fix == "the list may be incomplete: add the resection"
+    assert (
+        contradictions({**recurrence, "course.prior_treatments": ("liver_resection",)}, grades)
+        == []
+    )
+    assert contradictions(recurrence, grades) == []

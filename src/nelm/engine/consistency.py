@@ -152,6 +152,8 @@ def contradictions(
             )
         )
     out += _new_diagnosis_with_a_history(values, counted_lines or {})
+    out += _egfr_beside_creatinine(values, entered or {})
+    out += _recurrence_without_a_resection(values)
     if v("primary.resected") is True and v("primary.surgical_assessment") == "unresectable":
         out.append(
             Contradiction(
@@ -163,6 +165,90 @@ def contradictions(
             )
         )
     return out
+
+
+# CKD-EPI 2021 creatinine equation, without race (Inker LA et al., N Engl J Med
+# 2021;385:1737-1749): eGFR = 142 × min(Scr/κ, 1)^α × max(Scr/κ, 1)^-1.200 × 0.9938^age
+# (× 1.012 for women); κ 0.7 (women) or 0.9 (men), α -0.241 or -0.302.
+CKD_EPI = "Inker LA et al., N Engl J Med 2021;385:1737-1749 (CKD-EPI 2021 equation)"
+# Other equations (MDRD, Cockcroft-Gault) and body size move an eGFR well away from CKD-EPI's
+# (Cockcroft-Gault gives about 1.8 times CKD-EPI for a young man of 120 kg), so only an eGFR
+# more than 2.5 times above the highest, or below the lowest, CKD-EPI value is flagged.
+_EGFR_SLACK = 2.5
+
+
+def _ckd_epi(creatinine_mg_dl: float, age: float, female: bool) -> float:
+    kappa, alpha = (0.7, -0.241) if female else (0.9, -0.302)
+    ratio = creatinine_mg_dl / kappa
+    return float(
+        142
+        * min(ratio, 1.0) ** alpha
+        * max(ratio, 1.0) ** -1.2
+        * 0.9938**age
+        * (1.012 if female else 1.0)
+    )
+
+
+def _egfr_beside_creatinine(
+    values: Mapping[str, Value], entered: Mapping[str, tuple[float, str]]
+) -> list[Contradiction]:
+    """An eGFR far from any the creatinine can give: one of the two is in the wrong unit or
+    belongs to another day. It matters because the PRRT renal criterion accepts either."""
+    creatinine = _number(values.get("labs.creatinine_mg_dl"))
+    egfr = _number(values.get("labs.egfr_ml_min"))
+    if creatinine is None or egfr is None or creatinine <= 0:
+        return []
+    age = _number(values.get("patient.age_years"))
+    sex = values.get("patient.sex")
+    ages = (age,) if age is not None else (18.0, 100.0)
+    sexes = (True,) if sex == "female" else (False,) if sex == "male" else (True, False)
+    possible = [_ckd_epi(creatinine, a, female) for a in ages for female in sexes]
+    low, high = min(possible), max(possible)
+    if high * _EGFR_SLACK >= egfr >= low / _EGFR_SLACK:
+        return []
+    who = ", ".join(
+        part
+        for part in (
+            f"{clinical_number(age)} years" if age is not None else "any adult age",
+            str(sex) if sex in ("female", "male") else "either sex",
+        )
+    )
+    span = f"{round(low)}–{round(high)}" if round(low) != round(high) else f"{round(low)}"
+    return [
+        Contradiction(
+            ("labs.egfr_ml_min", "labs.creatinine_mg_dl"),
+            f"eGFR {_shown('labs.egfr_ml_min', egfr, entered)} does not fit creatinine "
+            f"{_shown('labs.creatinine_mg_dl', creatinine, entered)}: by CKD-EPI 2021 that "
+            f"creatinine gives an eGFR of {span} mL/min/1.73 m² ({who}). The PRRT renal "
+            "criterion accepts either value.",
+            (CKD_EPI,),
+            fix="check the units and dates of both",
+        )
+    ]
+
+
+def _recurrence_without_a_resection(values: Mapping[str, Value]) -> list[Contradiction]:
+    """A liver recurrence after hepatectomy beside a list of prior treatments with no liver
+    operation in it: the list may be incomplete."""
+    prior = values.get("course.prior_treatments")
+    if values.get("course.recurrence_after_liver_resection") is not True:
+        return []
+    if not isinstance(prior, tuple) or not prior or set(prior) & _LIVER_OPERATIONS:
+        return []
+    return [
+        Contradiction(
+            ("course.recurrence_after_liver_resection", "course.prior_treatments"),
+            "A liver recurrence after an earlier hepatectomy is given, but the prior treatments "
+            "listed include no liver resection.",
+            ("case-v1 course",),
+            fix="the list may be incomplete: add the resection",
+        )
+    ]
+
+
+_LIVER_OPERATIONS = frozenset(
+    {"liver_resection", "staged_resection", "simultaneous_resection", "cytoreductive_surgery"}
+)
 
 
 def _new_diagnosis_with_a_history(
@@ -423,6 +509,32 @@ def _grade(values: Mapping[str, Value], t: GradeTable) -> list[Contradiction]:
                 "The report states a neuroendocrine carcinoma (NEC), which is poorly "
                 "differentiated, but differentiation is given as well differentiated.",
                 ("000 §1", "004 §1"),
+            )
+        )
+    if (
+        differentiation == "poor"
+        and isinstance(ki67, int | float)
+        and not isinstance(ki67, bool)
+        and ki67 <= t.ki67_g2_max
+    ):
+        # 000 §1: NECs are "poorly differentiated neoplasms of high grade" (Ki-67 > 20 %)
+        fraction = 0 < ki67 < 1 and ki67 * 100 > t.ki67_g2_max
+        out.append(
+            Contradiction(
+                ("pathology.differentiation", "pathology.ki67_percent"),
+                f"Differentiation is given as poor (a neuroendocrine carcinoma, high grade: "
+                f"Ki-67 above {t.ki67_g2_max:g} %), but Ki-67 is {ki67:g} %."
+                + (
+                    f" If Ki-67 was entered as a fraction, {ki67:g} is {ki67 * 100:g} %."
+                    if fraction
+                    else ""
+                ),
+                ("000 §1", "003 Table 1", "WHO-2019 grading"),
+                fix=(
+                    f"enter {ki67 * 100:g} if Ki-67 was a fraction"
+                    if fraction
+                    else "check the differentiation (a NET G1–G2 is well differentiated) or Ki-67"
+                ),
             )
         )
     if reported in _REPORTED_WHO and differentiation == "poor":
