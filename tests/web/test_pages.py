@@ -335,3 +335,15 @@ def test_form_asks_to_confirm_an_implausible_value_and_shows_it_first(site: Site
     page = client.get(f"/cases/{pk}").text
     assert page.index('id="warnings"') < page.index('id="h-class"')
     assert "Confirmed as entered." in page
+
+
+def test_form_offers_confirmation_only_for_an_implausible_number(site: Site) -> None:
+    """Text in a number box ("ECOG 1") or a value outside the hard range cannot be
+    confirmed as entered: no confirm box beside them, and the hint says what to enter."""
+    client, csrf = logged_in(site)
+    fields = {"patient.ecog": "ECOG 1", "pathology.ki67_percent": "140"}
+    response = client.post("/cases/new", data=form(csrf, case_id="text-1", **fields))
+    assert response.status_code == 422
+    assert 'name="confirm:patient.ecog"' not in response.text
+    assert 'name="confirm:pathology.ki67_percent"' not in response.text
+    assert "(enter the number alone: 1)" in response.text

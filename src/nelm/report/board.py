@@ -238,7 +238,11 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
             str(grade),
             f"Ki-67 {ki67}" if ki67 is not None else "Ki-67 not known",
             f"{mitoses} mitoses/2 mm²" if mitoses is not None else None,
-            f"{diff}-differentiated" if diff else "differentiation not known",
+            {"well": "well differentiated", "poor": "poorly differentiated"}.get(
+                str(diff), f"{diff} differentiation"
+            )
+            if diff
+            else "differentiation not known",
         ],
     )
     lt = liver_type_text(c)

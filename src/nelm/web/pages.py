@@ -153,7 +153,9 @@ def _for_the_form(words: str) -> str:
     words = _WRITE_FIELD.sub(r"enter \2 in “\1”", words)
     words = _AND_FIELD.sub(r" and \2 in “\1”", words)
     words = words.replace("leave it out, as null or an empty cell", "leave the box empty")
-    return _IN_A_DOCUMENT.sub(r"enter \1, or enter \2 and choose \3 beside it", words)
+    words = _IN_A_DOCUMENT.sub(r"enter \1, or enter \2 and choose \3 beside it", words)
+    # what is left is typed into a box too: "write the number alone: 1" → "enter …"
+    return re.sub(r"\bwrite (?=the number|it |\d)", "enter ", words)
 
 
 def choice_label(path: str, choice: str) -> str:
@@ -406,8 +408,12 @@ def _form_page(
 ) -> HTMLResponse:
     by_path: dict[str, list[str]] = {}
     general: list[str] = []
+    confirmable: set[str] = set()
     for problem in problems or []:
         key = problem.path.split("[", 1)[0]
+        if confirm_how(key) in problem.expected:
+            # only an implausible value can be confirmed: not text, not one out of range
+            confirmable.add(key)
         # the label stands beside the field (and before it in the list): no field path
         words = f"{problem.expected}, got {problem.got}" if problem.got else problem.expected
         # the confirm box stands under the field: no path to list in a document
@@ -430,6 +436,7 @@ def _form_page(
         case_pk=case_pk,
         units=UNIT_CHOICES,
         plausible=_PLAUSIBLE,
+        confirmable=confirmable,
         number=clinical_number,
         base_version=base_version,
         conflict=conflict,
