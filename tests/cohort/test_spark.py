@@ -69,6 +69,11 @@ def _cohort() -> pl.DataFrame:
         .otherwise(pl.col("anatomy.ascites"))
         .alias("anatomy.ascites"),
         pl.when(i == 100).then(pl.lit(None)).otherwise(pl.col("case_id")).alias("case_id"),
+        # implausible, assessed as given and listed in the warnings file (× 10⁹/L slip)
+        pl.when(i % 37 == 5)
+        .then(pl.lit("210"))
+        .otherwise(pl.col("labs.platelets_per_ul"))
+        .alias("labs.platelets_per_ul"),
     )
 
 
@@ -77,6 +82,10 @@ def _outputs(tmp_path: Path, name: str) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.read_parquet(tmp_path / f"{name}.parquet"),
         pl.read_csv(tmp_path / f"{name}.rejects.csv", infer_schema=False),
     )
+
+
+def _warnings(tmp_path: Path, name: str) -> pl.DataFrame:
+    return pl.read_csv(tmp_path / f"{name}.warnings.csv", infer_schema=False)
 
 
 def test_spark_agrees_on_a_csv_cohort(spark: Any, tmp_path: Path) -> None:
@@ -90,6 +99,8 @@ def test_spark_agrees_on_a_csv_cohort(spark: Any, tmp_path: Path) -> None:
         out, rejects = _outputs(tmp_path, other)
         assert spark_out.equals(out), other
         assert spark_rejects.equals(rejects), other
+        assert _warnings(tmp_path, "spark").equals(_warnings(tmp_path, other)), other
+    assert _warnings(tmp_path, "spark").height >= 5
     assert spark_rejects.height >= 10
     assert spark_out.height + spark_rejects.get_column("row").n_unique() == 240
 

@@ -127,6 +127,16 @@ class Finding:
 
     @property
     def message(self) -> str:
+        tail = (
+            " Confirmed as entered."
+            if self.confirmed
+            else " Not confirmed: check it, or confirm it as entered."
+        )
+        return self.finding_text + tail
+
+    @property
+    def finding_text(self) -> str:
+        """What is implausible and the likely slip, without what was done about it."""
         spec = FIELD_BY_PATH[self.path]
         unit = f" {spec.unit}" if spec.unit and spec.unit != "%" else spec.unit
         r = self.plausible
@@ -141,11 +151,6 @@ class Finding:
             text += f": {r.advice}"
         else:
             text += "."
-        text += (
-            " Confirmed as entered."
-            if self.confirmed
-            else " Not confirmed: check it, or confirm it as entered."
-        )
         return text
 
     def as_dict(self) -> dict[str, Any]:

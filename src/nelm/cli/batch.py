@@ -74,32 +74,42 @@ def _summary_table(summary: BatchSummary) -> list[object]:
         f"results: {summary.output}",
         f"rejects: {summary.rejects}",
     ]
+    if summary.warnings is not None:
+        lines.append(f"warnings: {summary.warnings}")
     if summary.reject_lines:
-        lines.append(_rejects_by_field(summary.rejects))
+        lines.append(_by_field(summary.rejects, "problems by field", "rejects"))
+    if summary.warnings is not None and summary.warning_lines:
+        lines.append(
+            _by_field(
+                summary.warnings,
+                f"{summary.warning_lines:,} implausible values assessed as given, by field",
+                "warnings",
+            )
+        )
     return lines
 
 
-def _rejects_by_field(rejects: Path, shown: int = 8) -> str:
-    """The fields the rejected rows failed on, most frequent first: which column to fix.
-    Counts only: the reasons (with the values and case ids) stay in the rejects file."""
+def _by_field(lines_file: Path, title: str, kind: str, shown: int = 8) -> str:
+    """The fields of a rejects or warnings file, most frequent first: which column to
+    fix. Counts only: the reasons (with the values and case ids) stay in the file."""
     import polars as pl
 
     try:
         counts = (
-            pl.scan_csv(rejects, schema_overrides={"field": pl.String})
+            pl.scan_csv(lines_file, schema_overrides={"field": pl.String})
             .group_by("field")
             .len()
             .sort(["len", "field"], descending=[True, False])
             .collect()
         )
     except (OSError, pl.exceptions.PolarsError):
-        return "problems by field: see the rejects file"
+        return f"{title}: see the {kind} file"
     parts = [
         f"{row['field'] or '(row)'} {row['len']:,}"
         for row in counts.head(shown).iter_rows(named=True)
     ]
     more = counts.height - shown
-    return "problems by field: " + "; ".join(parts) + (f"; {more} more fields" if more > 0 else "")
+    return f"{title}: " + "; ".join(parts) + (f"; {more} more fields" if more > 0 else "")
 
 
 def batch_command(
@@ -114,7 +124,8 @@ def batch_command(
         typer.Option(
             "--output",
             "-o",
-            help="Result file: .parquet or .csv; the rejects go to <stem>.rejects.csv beside it.",
+            help="Result file: .parquet or .csv; the rejects go to <stem>.rejects.csv beside "
+            "it, implausible values (assessed as given) to <stem>.warnings.csv.",
             show_default=False,
         ),
     ],

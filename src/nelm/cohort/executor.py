@@ -105,7 +105,7 @@ def plan_slices(rows: int, most_rows: int, workers: int) -> list[Slice]:
 
 
 def part_path(scratch: str | Path, kind: str, index: int) -> Path:
-    """The Parquet part a slice writes: ``rows`` or ``rejects``."""
+    """The Parquet part a slice writes: ``rows``, ``rejects`` or ``warnings``."""
     return Path(scratch) / f"{kind}-{index:06d}.parquet"
 
 
@@ -156,6 +156,8 @@ class SliceTask:
             )
         if result.rejects.height:
             result.rejects.write_parquet(part_path(self.scratch, "rejects", piece.index))
+        if result.warnings is not None and result.warnings.height:
+            result.warnings.write_parquet(part_path(self.scratch, "warnings", piece.index))
         tally = BatchSummary("spark", Path(), Path())
         tally.add(result)
         return SliceOutcome(

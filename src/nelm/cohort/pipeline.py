@@ -7,6 +7,7 @@ from functools import cache
 
 import polars as pl
 
+from nelm.cohort.checks import outside, warning_lines
 from nelm.cohort.compile import CompiledKnowledge, compile_knowledge
 from nelm.cohort.validate import prepare, validate
 from nelm.knowledge.loader import load_knowledge
@@ -22,6 +23,8 @@ class ChunkResult:
     rejects: pl.DataFrame
     rows: int
     rejected_rows: int
+    warnings: pl.DataFrame | None = None
+    """Implausible values of the accepted rows, assessed as given (``nelm.cohort.checks``)."""
 
 
 @cache
@@ -37,4 +40,16 @@ def process_chunk(
     program = compiled or compiled_knowledge()
     checked = validate(prepare(raw), first_row)
     output = program.evaluate(checked.typed)
-    return ChunkResult(output, checked.rejects, raw.height, checked.rejected_rows)
+    rows = (
+        checked.rows
+        if checked.rows is not None
+        else pl.int_range(first_row, first_row + checked.typed.height, eager=True).alias("row")
+    )
+    suspect = checked.typed.with_columns(rows).filter(outside())
+    return ChunkResult(
+        output,
+        checked.rejects,
+        raw.height,
+        checked.rejected_rows,
+        warning_lines(suspect, "row"),
+    )

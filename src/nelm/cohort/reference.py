@@ -13,6 +13,7 @@ import polars as pl
 
 from nelm.case.document import case_from_mapping
 from nelm.case.fields import OPTION_IDS
+from nelm.cohort.checks import WARNINGS_SCHEMA, case_warning_lines
 from nelm.cohort.columns import LIST_SEPARATOR, row_document, status_column
 from nelm.cohort.pipeline import ChunkResult, compiled_knowledge
 from nelm.cohort.validate import REJECTS_SCHEMA, prepare
@@ -35,6 +36,7 @@ def reference_chunk(
     rows: list[dict[str, Any]] = []
     system_t = {s.id: s.t_values for s in knowledge.derivations.staging.systems}
     rejects: list[tuple[str | None, str, str, int]] = []
+    warnings: list[tuple[str | None, str, str, int]] = []
     rejected_rows = 0
     for i, row in enumerate(frame.iter_rows(named=True)):
         document = row_document(row, text_columns)
@@ -46,6 +48,7 @@ def reference_chunk(
             shown = case_id if isinstance(case_id, str) else None
             rejects += [(shown, p.path, p.message, first_row + i) for p in exc.problems]
             continue
+        warnings += case_warning_lines(case.case_id, case.values, first_row + i)
         assessment = assess(case, knowledge)
         derived = assessment.derived
         result: dict[str, Any] = {
@@ -83,4 +86,5 @@ def reference_chunk(
         pl.DataFrame(rejects, schema=REJECTS_SCHEMA, orient="row"),
         raw.height,
         rejected_rows,
+        pl.DataFrame(warnings, schema=WARNINGS_SCHEMA, orient="row"),
     )

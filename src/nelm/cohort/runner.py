@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import polars as pl
 
+from nelm.cohort.checks import WARNINGS_SCHEMA, warnings_path
 from nelm.cohort.io import (
     InputFile,
     Outputs,
@@ -55,10 +56,11 @@ def _prepare(input_path: str | Path, output: str | Path) -> InputFile:
     out = Path(output)
     if out.exists() and out.resolve() in (source.path.resolve(), rejects_path(out).resolve()):
         raise InputRejected([Problem("-o", "a file other than the input", str(output))])
-    if rejects_path(out).resolve() == source.path.resolve():
-        raise InputRejected(
-            [Problem("-o", "an output whose rejects file is not the input", str(rejects_path(out)))]
-        )
+    for beside, kind in ((rejects_path(out), "rejects"), (warnings_path(out), "warnings")):
+        if beside.resolve() == source.path.resolve():
+            raise InputRejected(
+                [Problem("-o", f"an output whose {kind} file is not the input", str(beside))]
+            )
     return source
 
 
@@ -124,11 +126,12 @@ def _run_local(
     schema = compiled_knowledge().schema
     if csv:
         schema = dict(as_text_columns(pl.DataFrame(schema=schema)).schema)
-    summary = BatchSummary(engine, output, rejects_path(output))
+    summary = BatchSummary(engine, output, rejects_path(output), warnings_path(output))
     progress.start(source.count_rows() if count_rows else None)
     failures: list[BaseException] = []
     with Outputs() as outputs:
         rejects = outputs.open(summary.rejects, REJECTS_SCHEMA, "csv")
+        warnings = outputs.open(warnings_path(output), WARNINGS_SCHEMA, "csv")
         target = outputs.reserve(output)
 
         def results(*_: Any) -> Iterator[pl.DataFrame]:
@@ -137,6 +140,8 @@ def _run_local(
                 for raw in source.chunks(chunk_size):
                     result = step(raw, first)
                     rejects.write(result.rejects)
+                    if result.warnings is not None:
+                        warnings.write(result.warnings)
                     summary.add(result)
                     first += raw.height
                     progress.advance(raw.height)

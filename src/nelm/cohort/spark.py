@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from nelm.cohort.checks import WARNINGS_SCHEMA, warnings_path
 from nelm.cohort.executor import (
     EXECUTOR_FIX,
     Environment,
@@ -124,7 +125,7 @@ def run_spark(
     directory = output.parent if str(output.parent) else Path(".")
     if not directory.is_dir():
         raise InputRejected([Problem("-o", "a file in an existing directory", str(output))])
-    summary = BatchSummary("spark", output, rejects_path(output))
+    summary = BatchSummary("spark", output, rejects_path(output), warnings_path(output))
     rows = source.count_rows()
     progress.start(rows)
     scratch = Path(tempfile.mkdtemp(dir=directory, prefix=f".{output.name}.spark."))
@@ -235,6 +236,7 @@ def _merge(
     parts = [p for o in outcomes if (p := part_path(scratch, "rows", o.index)).is_file()]
     with Outputs() as outputs:
         rejects = outputs.open(summary.rejects, REJECTS_SCHEMA, "csv")
+        warnings = outputs.open(warnings_path(output), WARNINGS_SCHEMA, "csv")
         if file_format(output, "-o") == "parquet":
             target = outputs.reserve(output)
             rows = pl.scan_parquet(parts) if parts else pl.LazyFrame(schema=schema)
@@ -244,13 +246,15 @@ def _merge(
             for part in parts:
                 results.write(pl.read_parquet(part).select(typed))
         for outcome in outcomes:
-            lines = part_path(scratch, "rejects", outcome.index)
-            if lines.is_file():
-                rejects.write(
-                    pl.read_parquet(lines).select(
+            for kind, sink in (("rejects", rejects), ("warnings", warnings)):
+                lines = part_path(scratch, kind, outcome.index)
+                if lines.is_file():
+                    found = pl.read_parquet(lines).select(
                         pl.col(n).cast(t) for n, t in REJECTS_SCHEMA.items()
                     )
-                )
+                    sink.write(found)
+                    if kind == "warnings":
+                        summary.warning_lines += found.height
             summary.rows += outcome.rows
             summary.accepted += outcome.accepted
             summary.rejected_rows += outcome.rejected_rows

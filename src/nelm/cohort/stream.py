@@ -14,7 +14,10 @@ validated once:
 * the result rows of the accepted cases → the output file;
 * the rows that validation flags for a second reading, their cells as they came and their
   row number → a scratch Parquet file (none, usually);
-* the row numbers, a batch at a time → the row count and the progress bar.
+* the row numbers, a batch at a time → the row count, the progress bar, and the numbers
+  of the accepted rows holding an implausible value (``nelm.cohort.checks``): those rows
+  are read again afterwards (a second pass, only when there are any) and worded into the
+  warnings file.
 
 The flagged rows are then read again one by one, exactly as the chunk path reads them
 (``read_again``): each is rejected — its lines go to the rejects file, in row order — or
@@ -28,7 +31,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +39,7 @@ import polars as pl
 import pyarrow as pa
 
 from nelm.case.fields import OPTION_IDS
+from nelm.cohort.checks import CHECKED, WARNINGS_SCHEMA, outside, warning_lines, warnings_path
 from nelm.cohort.columns import STATUSES, status_column
 from nelm.cohort.io import InputFile, Outputs, Sink, file_format, rejects_path, text_column_exprs
 from nelm.cohort.pipeline import compiled_knowledge
@@ -69,6 +73,8 @@ default 3 writes a million result rows in 0.58 s of CPU instead of 0.66 s, for a
 then keeps up with the query, so memory stays flat however long the file (1.1 GB at 5 and
 at 10 million rows, where with 100,000-row groups it grew to 2.4 GB at 10 million)."""
 
+_SUSPECT = "__implausible"
+
 _READING_ERRORS = (pl.exceptions.PolarsError, OSError, pa.ArrowException)
 
 _PREFETCH = "POLARS_ROW_GROUP_PREFETCH_SIZE"
@@ -86,9 +92,14 @@ class _Rows:
 
     progress: Progress
     count: int = 0
+    suspect: list[pl.Series] = field(default_factory=list)
+    """The row numbers of accepted rows with an implausible value (few, usually none)."""
 
     def add(self, batch: pl.DataFrame) -> None:
         self.count += batch.height
+        marked = batch.filter(pl.col(_SUSPECT)).get_column(ROW)
+        if marked.len():
+            self.suspect.append(marked)
         self.progress.advance(batch.height)
 
 
@@ -108,7 +119,7 @@ def run_streaming(
     program = compiled_knowledge()
     csv = file_format(output, "-o") == "csv"
     limit_read_ahead()
-    summary = BatchSummary("polars", output, rejects_path(output))
+    summary = BatchSummary("polars", output, rejects_path(output), warnings_path(output))
     progress.start(source.count_rows() if count_rows else None)
     scan = source.scan()
     try:
@@ -118,7 +129,11 @@ def run_streaming(
     casts = prepare_casts(schema)
     prepared = scan.with_columns(casts) if casts else scan
     prepared_schema = prepared.collect_schema()
-    checked = validation_plan(prepared, prepared_schema).with_row_index(ROW)
+    checked = (
+        validation_plan(prepared, prepared_schema)
+        .with_row_index(ROW)
+        .with_columns(outside().alias(_SUSPECT))
+    )
     accepted = checked.filter(~pl.col(FLAG)).select(ROW, *TYPED_SCHEMA)
     flagged = checked.filter(pl.col(FLAG)).select(
         ROW, *(pl.col(RAW + name).alias(name) for name in prepared_schema)
@@ -126,6 +141,7 @@ def run_streaming(
     rows = _Rows(progress)
     with Outputs() as outputs, tempfile.TemporaryDirectory(prefix="nelm-batch.") as scratch:
         rejects = outputs.open(summary.rejects, REJECTS_SCHEMA, "csv")
+        warnings = outputs.open(warnings_path(output), WARNINGS_SCHEMA, "csv")
         target = outputs.reserve(output)
         flagged_path = Path(scratch) / "flagged.parquet"
         _run(
@@ -134,10 +150,20 @@ def run_streaming(
             [
                 _sink(program.plan(accepted.drop(ROW)), target, csv),
                 flagged.sink_parquet(flagged_path, lazy=True),
-                checked.select(ROW).sink_batches(rows.add, chunk_size=chunk_size, lazy=True),
+                checked.select(
+                    ROW, pl.when(~pl.col(FLAG)).then(pl.col(_SUSPECT)).alias(_SUSPECT)
+                ).sink_batches(rows.add, chunk_size=chunk_size, lazy=True),
             ],
         )
         rescued = _settle(flagged_path, chunk_size, rejects, summary)
+        suspect = (
+            checked.filter(pl.col(ROW).is_in(pl.concat(rows.suspect).implode()))
+            .select(ROW, "case_id", *CHECKED)
+            .collect(engine="streaming")
+            if rows.suspect
+            else pl.DataFrame(schema={ROW: pl.UInt32(), "case_id": pl.String()})
+        )
+        _warn(suspect, rescued, warnings, summary)
         if rescued.height:  # rare: write again with them in their places
             rescued = rescued.cast({ROW: accepted.collect_schema()[ROW]})
             merged = accepted.merge_sorted(rescued.lazy(), key=ROW).drop(ROW)
@@ -184,6 +210,21 @@ def _settle(flagged: Path, chunk_size: int, rejects: Sink, summary: BatchSummary
     if not rescued:
         return pl.DataFrame(schema={ROW: pl.Int64(), **TYPED_SCHEMA})
     return pl.concat(rescued)
+
+
+def _warn(suspect: pl.DataFrame, rescued: pl.DataFrame, sink: Sink, summary: BatchSummary) -> None:
+    """The warnings of the accepted rows (read again by their row numbers: a second pass
+    only when there are any) and of the rescued ones, in row order."""
+    lines = warning_lines(
+        pl.concat(
+            [suspect, rescued.filter(outside()).select(ROW, "case_id", *CHECKED)],
+            how="diagonal_relaxed",
+        ),
+        ROW,
+        1,
+    )
+    sink.write(lines)
+    summary.warning_lines += lines.height
 
 
 def _tally(written: Path, csv: bool) -> dict[str, dict[str, int]]:

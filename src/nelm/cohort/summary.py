@@ -35,6 +35,9 @@ class BatchSummary:
     engine: str
     output: Path
     rejects: Path
+    warnings: Path | None = None
+    """Implausible values assessed as given (``nelm.cohort.checks``), beside the results."""
+    warning_lines: int = 0
     rows: int = 0
     accepted: int = 0
     rejected_rows: int = 0
@@ -49,6 +52,7 @@ class BatchSummary:
         self.accepted += result.output.height
         self.rejected_rows += result.rejected_rows
         self.reject_lines += result.rejects.height
+        self.warning_lines += result.warnings.height if result.warnings is not None else 0
         self.add_counts(result.output)
 
     def add_counts(self, output: pl.DataFrame) -> None:

@@ -22,7 +22,8 @@ clinically plausible and to exercise every criterion — this is test data, not 
   rectum 5 %, stomach 4 %, colon 4 %, duodenum 3 %, appendix 2 %, other 2 % (assumed).
 * Extrahepatic disease 35 % (assumed); its sites: distant nodes, bone, peritoneum, lung.
 * Laboratory values: normal or log-normal around usual reference ranges (assumed), clipped
-  to the contract's limits.
+  to the contract's limits; then every number to its plausible range
+  (``nelm.case.plausibility``), so that no value is implausible.
 * Missing values: every field except ``case_id`` is left out independently with
   probability ``missing`` (default 20 %), missing completely at random.
 
@@ -32,6 +33,7 @@ differentiation, no extrahepatic sites when there is no extrahepatic disease.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,7 @@ import numpy as np
 import polars as pl
 
 from nelm.case.fields import BOUNDED, FIELD_BY_PATH, FIELDS, Kind
+from nelm.case.plausibility import plausible_range
 from nelm.cohort.io import Outputs, file_format
 
 __all__ = ["BLOCK", "DEFAULT_MISSING", "synth_block", "synth_frame", "write_synth"]
@@ -307,6 +310,10 @@ def synth_block(seed: int, block: int, n: int, missing: float = DEFAULT_MISSING)
     first_columns = [f.path for f in FIELDS if f.path in c]
     _report_columns(c, d, ki67, dist)
     frame = pl.DataFrame({name: _series(name, values) for name, values in c.items()})
+    # Plausible, not only valid: each number within its plausible range (as nelm assess
+    # and nelm batch check them: nelm.case.plausibility), so that a synthetic cohort has no
+    # implausible value for the warnings file to list.
+    frame = frame.with_columns(_within_plausible(frame.schema))
     if missing > 0:
         # The masks of the first columns are drawn first, in their order, so that adding
         # report columns left every earlier column of a seed as it was.
@@ -316,6 +323,19 @@ def synth_block(seed: int, block: int, n: int, missing: float = DEFAULT_MISSING)
             for path in order
         )
     return frame
+
+
+def _within_plausible(schema: pl.Schema) -> list[pl.Expr]:
+    out = []
+    for path, dtype in schema.items():
+        r = plausible_range(path)
+        if r is None or not dtype.is_numeric():
+            continue
+        low, high = (
+            (math.ceil(r.low), math.floor(r.high)) if dtype.is_integer() else (r.low, r.high)
+        )
+        out.append(pl.col(path).clip(low, high))
+    return out
 
 
 def _report_columns(c: dict[str, Any], d: _Draw, ki67: np.ndarray, dist: _Labels) -> None:

@@ -313,6 +313,8 @@ class Validation:
     rejects: pl.DataFrame
     rejected_rows: int
     flagged_rows: int
+    rows: pl.Series | None = None
+    """The 1-based row number of each accepted row (None: every row, from the first)."""
 
 
 def validation_plan(prepared: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
@@ -362,15 +364,14 @@ def validate(raw: pl.DataFrame, first_row: int = 1) -> Validation:
     positions = flagged.arg_true()
     rejects, rescued, kept = read_again(raw[positions], positions.to_list(), first_row)
     accepted = typed.filter(~flagged)
+    positions_kept = pl.int_range(0, raw.height, eager=True, dtype=pl.UInt32).filter(~flagged)
     if rescued.height:
-        order = pl.concat(
-            [
-                pl.int_range(0, raw.height, eager=True, dtype=pl.UInt32).filter(~flagged),
-                pl.Series(kept, dtype=pl.UInt32),
-            ]
-        ).arg_sort()
+        positions_kept = pl.concat([positions_kept, pl.Series(kept, dtype=pl.UInt32)])
+        order = positions_kept.arg_sort()
         accepted = pl.concat([accepted, rescued])[order]
-    return Validation(accepted, rejects, len(positions) - rescued.height, len(positions))
+        positions_kept = positions_kept[order]
+    rows = (positions_kept.cast(pl.Int64) + first_row).alias("row")
+    return Validation(accepted, rejects, len(positions) - rescued.height, len(positions), rows)
 
 
 def read_again(

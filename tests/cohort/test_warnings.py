@@ -1,0 +1,98 @@
+"""Implausible values in a cohort: assessed as given and listed in ``<stem>.warnings.csv``
+(``nelm.cohort.checks``), the same by every engine.
+
+Expected values from ``src/nelm/case/data/plausibility.yaml`` (docs/plausibility.md):
+platelets are plausible from 5,000 to 1,500,000 /µL (reference 150-400 × 10⁹/L), so 210 is
+the × 10⁹/L slip, 210,000 /µL; an age is plausible from 16 to 100 years (adult series in
+the seeds).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from nelm.cohort.runner import Engine, run_batch
+
+PLATELET_SLIP = (
+    "Platelets (labs.platelets_per_ul) 210 /µL is outside the plausible range "
+    "5,000–1,500,000 /µL (reference 150,000-400,000 /µL (150-400 × 10⁹/L)): did you mean "
+    "210 × 10⁹/L = 210,000 /µL? Assessed as given: check it."
+)
+CHILD = (
+    "Age (patient.age_years) 7 years is outside the plausible range 16–100 years "
+    "(reference adult series in the seeds (000-004)). Assessed as given: check it."
+)
+
+
+def _cohort(path: Path) -> None:
+    pl.DataFrame(
+        {
+            "case_id": ["ok", "slip", "child-slip", "rejected", "spaced"],
+            "patient.age_years": ["60", "60", "7", "60", "60"],
+            "labs.platelets_per_ul": ["250000", "210", "210", "210", " 210 "],
+            # row 4 is rejected (Ki-67 140 %): its platelets are not warned of as well
+            "pathology.ki67_percent": ["5", "5", "5", "140", "5"],
+        }
+    ).write_csv(path)
+
+
+@pytest.mark.parametrize("engine", ["polars", "reference"])
+def test_implausible_values_are_listed_and_assessed_as_given(
+    engine: Engine, tmp_path: Path
+) -> None:
+    source = tmp_path / "cohort.csv"
+    _cohort(source)
+    summary = run_batch(source, tmp_path / "out.parquet", engine=engine, chunk_size=2)
+    warned = pl.read_csv(tmp_path / "out.warnings.csv")
+    assert warned.rows() == [
+        ("slip", "labs.platelets_per_ul", PLATELET_SLIP, 2),
+        ("child-slip", "patient.age_years", CHILD, 3),
+        ("child-slip", "labs.platelets_per_ul", PLATELET_SLIP, 3),
+        ("spaced", "labs.platelets_per_ul", PLATELET_SLIP, 5),
+    ]
+    assert summary.warning_lines == 4
+    assert summary.rejected_rows == 1
+    # assessed as given: 210 /µL is below NETTER-1's 75,000 /µL, so PRRT is ineligible
+    results = pl.read_parquet(tmp_path / "out.parquet")
+    assert results.filter(pl.col("case_id") == "slip").get_column("prrt.status")[0] == (
+        "ineligible"
+    )
+
+
+def test_a_run_without_implausible_values_leaves_an_empty_warnings_file(tmp_path: Path) -> None:
+    """Always written, so that an earlier run's warnings never stand beside new results."""
+    source = tmp_path / "cohort.csv"
+    pl.DataFrame({"case_id": ["a"], "labs.platelets_per_ul": ["250000"]}).write_csv(source)
+    stale = tmp_path / "out.warnings.csv"
+    stale.write_text("case_id,field,reason,row\nold,labs.platelets_per_ul,stale,1\n")
+    run_batch(source, tmp_path / "out.csv")
+    assert stale.read_text().splitlines() == ["case_id,field,reason,row"]
+
+
+def test_a_whole_column_in_another_unit_is_worded_once_per_value(tmp_path: Path) -> None:
+    """A registry exporting platelets in 10⁹/L: every row is warned of, each distinct
+    value worded once (the lines agree with the reference engine's)."""
+    source = tmp_path / "cohort.parquet"
+    values = [150 + i % 250 for i in range(5000)]
+    pl.DataFrame(
+        {"case_id": [f"c{i}" for i in range(5000)], "labs.platelets_per_ul": values}
+    ).write_parquet(source)
+    run_batch(source, tmp_path / "out.parquet")
+    warned = pl.read_csv(tmp_path / "out.warnings.csv")
+    assert warned.height == 5000
+    assert warned.get_column("row").to_list() == list(range(1, 5001))
+    assert warned.row(0)[2].startswith("Platelets (labs.platelets_per_ul) 150 /µL")
+    assert "did you mean 150 × 10⁹/L = 150,000 /µL?" in warned.row(0)[2]
+
+
+def test_a_synthetic_cohort_is_plausible(tmp_path: Path) -> None:
+    """nelm synth promises plausible rows (docs/cohorts.md): none is warned of."""
+    from nelm.cohort.synth import synth_frame
+
+    source = tmp_path / "synth.parquet"
+    synth_frame(20_000, seed=3).write_parquet(source)
+    summary = run_batch(source, tmp_path / "out.parquet")
+    assert summary.warning_lines == 0
