@@ -237,3 +237,20 @@ def test_the_board_course_reads_what_the_timeline_gives() -> None:
     doc = assess_mapping(case, with_evidence=False)
     course = {f.label: f.value for f in board_view(doc).facts}["Course"]
     assert course.startswith("progressing ·") and "stable for" not in course
+
+
+def test_the_full_report_warnings_read_with_labels_too() -> None:
+    """The printable report names fields as the board summary and the CLI do (it printed
+    "fields labs.egfr_ml_min, labs.creatinine_mg_dl"); CKD-EPI 2021 gives creatinine 4
+    mg/dL an eGFR far below 120 (nelm.engine.consistency)."""
+    from nelm.report.html import render_html
+
+    doc = assess_mapping(
+        with_changes(BASE, {"labs.creatinine_mg_dl": 4, "labs.egfr_ml_min": 120}),
+        with_evidence=False,
+    )
+    html = render_html(doc)
+    start = html.index('<section class="warnings">')
+    warnings = html[start : html.index("</section>", start)]
+    assert "(fields eGFR, Creatinine;" in warnings
+    assert "labs.egfr_ml_min" not in warnings

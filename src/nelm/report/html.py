@@ -24,6 +24,7 @@ from nelm.report.view import (
     classification_rows,
     field_label,
     format_value,
+    in_words,
     input_rows,
     option_groups,
     plan_steps,
@@ -151,7 +152,7 @@ _TEMPLATE = """<!DOCTYPE html>
 {% if doc.warnings %}
 <section class="warnings">
 <h2>Warnings</h2>
-<ul>{% for w in doc.warnings %}<li>{{ w }}</li>{% endfor %}</ul>
+<ul>{% for w in doc.warnings %}<li>{{ w | in_words }}</li>{% endfor %}</ul>
 </section>
 {% endif %}
 
@@ -294,6 +295,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["label"] = field_label
+    env.filters["in_words"] = in_words  # fields by their labels, as the CLI and the page
     return env
 
 
