@@ -254,3 +254,20 @@ def test_the_full_report_warnings_read_with_labels_too() -> None:
     warnings = html[start : html.index("</section>", start)]
     assert "(fields eGFR, Creatinine;" in warnings
     assert "labs.egfr_ml_min" not in warnings
+
+
+def test_the_board_names_a_functional_tumour_as_clinicians_do() -> None:
+    """An insulinoma is "insulinoma" (it read "insulinoma syndrome"), a VIPoma "VIPoma";
+    the carcinoid syndrome keeps its name (WHO 2019 names of the functional tumours)."""
+    for syndrome, words in (
+        ("insulinoma", "insulinoma"),
+        ("vipoma", "VIPoma"),
+        ("carcinoid", "carcinoid syndrome"),
+        ("none", "non-functional"),
+    ):
+        doc = assess_mapping(
+            {"case_id": "s", "primary": {"site": "pancreas", "functional_syndrome": syndrome}},
+            with_evidence=False,
+        )
+        facts = {f.label: f.value for f in board_view(doc).facts}
+        assert facts["Primary"].endswith(f"· {words}"), facts["Primary"]

@@ -108,6 +108,16 @@ class BoardView:
 # ------------------------------------------------------------------ values in words
 
 
+# A functional tumour is named as a clinician names it ("insulinoma", not "insulinoma
+# syndrome"); only the carcinoid syndrome is a syndrome by name.
+_SYNDROME_WORDS = {
+    "none": "non-functional",
+    "carcinoid": "carcinoid syndrome",
+    "vipoma": "VIPoma",
+    "other": "another functional syndrome",
+}
+
+
 def _words(value: Any) -> str:
     return str(value).replace("_", " ")
 
@@ -214,13 +224,7 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
             if get("primary", "size_cm")
             else None,
             _yes_no(get("primary", "node_positive"), "nodes involved", "nodes negative", None),
-            (
-                f"{_words(syndrome)} syndrome"
-                if syndrome and syndrome != "none"
-                else "non-functional"
-                if syndrome == "none"
-                else None
-            ),
+            _SYNDROME_WORDS.get(str(syndrome), _words(syndrome)) if syndrome else None,
         ],
     )
     grade = c.get("grade") or (
