@@ -691,6 +691,19 @@ rules(
 )
 
 
+# Transplantation is a major operation: fitness applies as to resection (001 Introduction,
+# "comorbidities and/or frailty making surgery unsafe"; the transplant criteria sets of
+# 001 Table 2 take it for granted).
+for opt in ("liver_transplant_milan", "liver_transplant_enets", "liver_transplant_unos"):
+    rules(
+        opt,
+        "fit",
+        FIT,
+        ({"patient.fit_for_major_surgery": False}, N),
+        ({"patient.fit_for_major_surgery": None}, U),
+    )
+
+
 # --- the shared criteria of the remaining options (each criterion has at least one row) ---
 G3_WELL = G3 | {"pathology.differentiation": "well"}
 for opt in ("staged_resection", "cytoreductive_surgery", "primary_tumor_resection"):
