@@ -40,6 +40,10 @@ SURGERY_GRADE = "004 §3.1: 'type I LMs without extrahepatic metastases in G1 an
 FLR = "001 Isolated surgical resection: 'adequate future liver remnant (FLR) of at least 30%'"
 EXTRA = "003 Potentially curative surgery: 'absence of extrahepatic metastasis'"
 FIT = "001 Introduction: not indicated with 'comorbidities and/or frailty making surgery unsafe'"
+FIT_ROWS = (
+    ({"patient.fit_for_major_surgery": False}, N),
+    ({"patient.fit_for_major_surgery": None}, U),
+)
 HEART = "003 Potentially curative surgery: 'absence of right cardiac dysfunction'"
 TYPES = "004 §3.1 / §1: type I and partial type II resectable; diffuse type III cannot be resected"
 MILAN = "001 Table 2, Milan"
@@ -96,13 +100,7 @@ for opt in ("liver_resection", "simultaneous_resection"):
         ({"extrahepatic.present": True, "extrahepatic.sites": ["bone"]}, N),
         ({"extrahepatic.present": None}, U),
     )
-    rules(
-        opt,
-        "fit",
-        FIT,
-        ({"patient.fit_for_major_surgery": False}, N),
-        ({"patient.fit_for_major_surgery": None}, U),
-    )
+    rules(opt, "fit", FIT, *FIT_ROWS)
     rules(
         opt,
         "no_right_heart_dysfunction",
@@ -695,25 +693,13 @@ rules(
 # "comorbidities and/or frailty making surgery unsafe"; the transplant criteria sets of
 # 001 Table 2 take it for granted).
 for opt in ("liver_transplant_milan", "liver_transplant_enets", "liver_transplant_unos"):
-    rules(
-        opt,
-        "fit",
-        FIT,
-        ({"patient.fit_for_major_surgery": False}, N),
-        ({"patient.fit_for_major_surgery": None}, U),
-    )
+    rules(opt, "fit", FIT, *FIT_ROWS)
 
 
 # --- the shared criteria of the remaining options (each criterion has at least one row) ---
 G3_WELL = G3 | {"pathology.differentiation": "well"}
 for opt in ("staged_resection", "cytoreductive_surgery", "primary_tumor_resection"):
-    rules(
-        opt,
-        "fit",
-        FIT,
-        ({"patient.fit_for_major_surgery": False}, N),
-        ({"patient.fit_for_major_surgery": None}, U),
-    )
+    rules(opt, "fit", FIT, *FIT_ROWS)
     rules(
         opt,
         "no_right_heart_dysfunction",
