@@ -220,3 +220,19 @@ def test_carcinoid_heart_disease_is_a_caution_on_transplantation(
     )
     texts = [d["text"] for d in carcinoid["options"]["liver_transplant_unos"]["caution_details"]]
     assert any("periprocedural carcinoid crisis" in t for t in texts)
+
+
+@pytest.mark.parametrize(("ecog", "shown"), [(3, True), (4, True), (2, False), (None, False)])
+def test_a_poor_performance_status_is_a_caution_on_the_targeted_drugs(
+    ecog: int | None, shown: bool
+) -> None:
+    """The phase 3 trials enrolled ECOG or WHO performance status 0–2 at most (RADIANT-3
+    WHO ≤ 2; RADIANT-4, SUN-1111 and SANET 0–1; CABINET ≤ 2): ECOG 3 is "capable of only
+    limited self-care". Shown, not applied: the status does not change."""
+    for option in ("everolimus", "sunitinib", "surufatinib", "cabozantinib"):
+        base = assess_mapping(eligible_case(option), with_evidence=False)
+        doc = assess_mapping(eligible_case(option, {"patient.ecog": ecog}), with_evidence=False)
+        texts = [d["text"] for d in doc["options"][option]["caution_details"]]
+        found = any(t.startswith("Performance status ECOG 3–4: the phase 3 trials") for t in texts)
+        assert found is shown, option
+        assert doc["options"][option]["status"] == base["options"][option]["status"], option
