@@ -236,3 +236,28 @@ def test_a_poor_performance_status_is_a_caution_on_the_targeted_drugs(
         found = any(t.startswith("Performance status ECOG 3–4: the phase 3 trials") for t in texts)
         assert found is shown, option
         assert doc["options"][option]["status"] == base["options"][option]["status"], option
+
+
+@pytest.mark.parametrize(
+    ("changes", "shown"),
+    [
+        ({"anatomy.ascites": True}, True),
+        ({"anatomy.hepatic_encephalopathy": True}, True),
+        ({"labs.bilirubin_mg_dl": 2.0}, True),
+        ({"labs.bilirubin_mg_dl": 1.9}, False),
+        ({"anatomy.ascites": None, "labs.bilirubin_mg_dl": None}, False),
+    ],
+)
+def test_a_poor_liver_reserve_is_a_caution_on_liver_surgery(
+    changes: dict[str, Any], shown: bool
+) -> None:
+    """004 §3.2: TACE is for patients "unable to undergo surgery due to ... insufficient
+    hepatic functional reserve"; 002 §3.3: bilirubin < 2 mg/dL is the usual limit for
+    liver-directed therapy. Shown, never applied, and never from unknown values."""
+    for option in ("liver_resection", "staged_resection", "cytoreductive_surgery"):
+        base = assess_mapping(eligible_case(option), with_evidence=False)
+        doc = assess_mapping(eligible_case(option, changes), with_evidence=False)
+        texts = [d["text"] for d in doc["options"][option]["caution_details"]]
+        found = any(t.startswith("Signs of a poor hepatic functional reserve") for t in texts)
+        assert found is shown, option
+        assert doc["options"][option]["status"] == base["options"][option]["status"], option
