@@ -79,6 +79,7 @@ naming its fields and the likely fix, by `nelm.engine.consistency`:
   systemic treatments listed as given (a primary resected before is no contradiction);
 - fewer prior systemic lines than the systemic treatments listed;
 - a liver recurrence after hepatectomy with prior treatments that list no liver operation;
+- fitness for major surgery beside ECOG 4 (totally confined to bed or chair: Oken 1982);
 - an eGFR more than 2.5 times above the highest, or below the lowest, that the creatinine
   gives by CKD-EPI 2021 for the patient's age and sex (any adult age, either sex, when not
   given: Inker LA et al., N Engl J Med 2021;385:1737-1749); the margin leaves room for

@@ -114,3 +114,14 @@ def test_a_liver_recurrence_with_no_liver_resection_listed_is_a_contradiction() 
         == []
     )
     assert contradictions(recurrence, grades) == []
+
+
+def test_fitness_for_major_surgery_beside_ecog_4_is_a_contradiction() -> None:
+    # ECOG 4: "completely disabled; cannot carry on any selfcare; totally confined to bed or
+    # chair" (Oken et al., Am J Clin Oncol 1982); ECOG 3 is left to the surgeons' judgement.
+    grades = load_knowledge().derivations.grade
+    fit = {"patient.fit_for_major_surgery": True}
+    (found,) = contradictions({**fit, "patient.ecog": 4}, grades)
+    assert found.fields == ("patient.fit_for_major_surgery", "patient.ecog")
+    assert contradictions({**fit, "patient.ecog": 3}, grades) == []
+    assert contradictions({"patient.fit_for_major_surgery": False, "patient.ecog": 4}, grades) == []

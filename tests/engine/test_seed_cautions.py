@@ -120,6 +120,8 @@ def test_a_poor_performance_status_is_a_caution_on_surgery_and_prrt(
     for option, words in (
         ("liver_resection", "Performance status ECOG 3–4: a compromised performance status"),
         ("cytoreductive_surgery", "Performance status ECOG 3–4: a compromised performance"),
+        # transplantation is liver surgery too (its criteria sets do not say)
+        ("liver_transplant_unos", "Performance status ECOG 3–4: a compromised performance"),
         ("prrt", "NETTER-1 enrolled only patients with a Karnofsky score of at least 60"),
     ):
         base = eligible_case(option)

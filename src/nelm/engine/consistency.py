@@ -33,6 +33,8 @@ _KRENNING_VS_LIVER = {1: "below_liver", 2: "like_liver", 3: "above_liver", 4: "a
 _REPORTED_WHO = {"G1", "G2", "G3"}
 
 
+ECOG = "Oken MM et al., Am J Clin Oncol 1982;5:649-655 (ECOG performance status)"
+
 # Adult liver volume: standard liver volume = 706.2 × BSA + 2.4 mL (Urata K et al.,
 # Hepatology 1995;21:1317-1321), about 1,300 mL at 1.8 m²; 2,500 mL is beyond a BSA of 3.5 m²,
 # so a burden below what one lesion fills in such a liver cannot be right.
@@ -152,6 +154,17 @@ def contradictions(
             )
         )
     out += _new_diagnosis_with_a_history(values, counted_lines or {})
+    if v("patient.ecog") == 4 and v("patient.fit_for_major_surgery") is True:
+        out.append(
+            Contradiction(
+                ("patient.fit_for_major_surgery", "patient.ecog"),
+                "Fitness for major surgery is given beside ECOG 4 (completely disabled, totally "
+                "confined to bed or chair), which the surgical and transplant criteria read "
+                "as fit.",
+                (ECOG,),
+                fix="check the performance status or the judgement of fitness",
+            )
+        )
     out += _egfr_beside_creatinine(values, entered or {})
     out += _recurrence_without_a_resection(values)
     if v("primary.resected") is True and v("primary.surgical_assessment") == "unresectable":
