@@ -20,21 +20,26 @@ def _key(word: str) -> str:
     return _SEPARATORS.sub(" ", word.strip().lower())
 
 
-@cache
-def synonyms() -> dict[str, dict[str, str]]:
-    """Per field path, the words (compared by ``_key``) and the choice each names."""
-    raw = yaml.safe_load(
-        (resources.files("nelm.case") / "data" / "synonyms.yaml").read_text(encoding="utf-8")
-    )
+def _words_by_field(name: str) -> dict[str, dict[str, str]]:
+    """``data/<name>``: per choice field of case-v1, its words (compared by ``_key``)."""
+    raw = yaml.safe_load((resources.files("nelm.case") / "data" / name).read_text(encoding="utf-8"))
     out: dict[str, dict[str, str]] = {}
     for path, words in raw.items():
         spec = FIELD_BY_PATH.get(path)
         if spec is None or spec.kind not in (Kind.CHOICE, Kind.CHOICES):
-            raise ValueError(f"synonyms.yaml: {path} is not a choice field of case-v1")
+            raise ValueError(f"{name}: {path} is not a choice field of case-v1")
+        out[path] = {_key(str(word)): str(meant) for word, meant in words.items()}
+    return out
+
+
+@cache
+def synonyms() -> dict[str, dict[str, str]]:
+    """Per field path, the words (compared by ``_key``) and the choice each names."""
+    out = _words_by_field("synonyms.yaml")
+    for path, words in out.items():
         for word, choice in words.items():
-            if choice not in spec.choices:
+            if choice not in FIELD_BY_PATH[path].choices:
                 raise ValueError(f"synonyms.yaml: {path}: {word!r} names no choice ({choice})")
-        out[path] = {_key(str(word)): str(choice) for word, choice in words.items()}
     return out
 
 
@@ -47,18 +52,11 @@ def choice_named_by(path: str, word: str) -> str | None:
 def unsettled_words() -> dict[str, dict[str, str]]:
     """Per field path, the words that name more than one choice (``data/unsettled_words.yaml``)
     and what would settle each."""
-    raw = yaml.safe_load(
-        (resources.files("nelm.case") / "data" / "unsettled_words.yaml").read_text(encoding="utf-8")
-    )
-    out: dict[str, dict[str, str]] = {}
-    for path, words in raw.items():
-        spec = FIELD_BY_PATH.get(path)
-        if spec is None or spec.kind not in (Kind.CHOICE, Kind.CHOICES):
-            raise ValueError(f"unsettled_words.yaml: {path} is not a choice field of case-v1")
-        overlap = set(map(_key, words)) & set(synonyms().get(path, {}))
+    out = _words_by_field("unsettled_words.yaml")
+    for path, words in out.items():
+        overlap = set(words) & set(synonyms().get(path, {}))
         if overlap:
             raise ValueError(f"unsettled_words.yaml: {path}: also in synonyms.yaml: {overlap}")
-        out[path] = {_key(str(word)): str(hint) for word, hint in words.items()}
     return out
 
 
