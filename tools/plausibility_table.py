@@ -66,7 +66,8 @@ naming its fields and the likely fix, by `nelm.engine.consistency`:
 - SSTR imaging negative with a Krenning score ≥ 2 (uptake at least that of normal liver), or
   positive with Krenning 0; Krenning score against uptake versus liver (Krenning 1994);
 - a reported WHO grade against the grade of the Ki-67 index and mitotic count (000 §1: the
-  higher index decides), naming a Ki-67 fraction (0.25) when read as a percentage it gives
+  higher index decides; an index below the reported grade contradicts it only when the
+  other index is known too), naming a Ki-67 fraction (0.25) when read as a percentage it gives
   the reported grade; a reported NEC with "well differentiated"; a reported G1–G3 with
   "poorly differentiated"; "poorly differentiated" with a Ki-67 of 20 % or less (000 §1: an
   NEC is of high grade; 003 Table 1: Ki-67 > 20 %), naming a Ki-67 fraction;

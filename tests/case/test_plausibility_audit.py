@@ -177,11 +177,25 @@ def test_a_ki67_fraction_that_would_match_the_reported_grade_is_named() -> None:
     )
     assert found[0]["fix"] == "if Ki-67 was entered as a fraction, 0.25 is 25 %: enter 25"
     assert "If Ki-67 was entered as a fraction" in found[0]["message"]
-    # reported G2 with Ki-67 0.5: 50 % would be G3, not G2, so no fraction is suggested
+    # reported G2 with Ki-67 0.5 and 1 mitosis per 2 mm²: both indices G1 (000 §1), so the
+    # report is contradicted; 50 % would be G3, not G2, so no fraction is suggested
     other = _contradictions(
-        {"pathology.reported_grade": "G2", "pathology.ki67_percent": 0.5, **no_mitoses}
+        {
+            "pathology.reported_grade": "G2",
+            "pathology.ki67_percent": 0.5,
+            "pathology.mitoses_per_2mm2": 1,
+            "pathology.differentiation": "well",
+        }
     )
     assert other[0]["fix"] == "check which is right"
+    # with the mitotic count unknown, it may be the higher index that made the grade G2
+    # (000 §1: the higher index decides): no contradiction
+    assert (
+        _contradictions(
+            {"pathology.reported_grade": "G2", "pathology.ki67_percent": 0.5, **no_mitoses}
+        )
+        == []
+    )
 
 
 def test_a_burden_beyond_what_the_lesions_fill_is_flagged() -> None:

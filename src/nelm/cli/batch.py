@@ -82,7 +82,7 @@ def _summary_table(summary: BatchSummary) -> list[object]:
         lines.append(
             _by_field(
                 summary.warnings,
-                f"{summary.warning_lines:,} implausible values assessed as given, by field",
+                f"{summary.warning_lines:,} warnings, cases assessed as given, by field",
                 "warnings",
             )
         )
@@ -125,7 +125,8 @@ def batch_command(
             "--output",
             "-o",
             help="Result file: .parquet or .csv; the rejects go to <stem>.rejects.csv beside "
-            "it, implausible values (assessed as given) to <stem>.warnings.csv.",
+            "it, implausible values and contradictions (assessed as given) to "
+            "<stem>.warnings.csv.",
             show_default=False,
         ),
     ],

@@ -5,17 +5,23 @@ row cannot be, so ``nelm batch`` assesses it as given and lists it, with the sli
 likely is ("did you mean 210 × 10⁹/L = 210,000 /µL?"), in ``<stem>.warnings.csv`` beside
 the results: a registry exported in another unit would otherwise change verdicts silently
 (platelets of 210 /µL fail the PRRT marrow criterion). The ranges and slips are those of
-``nelm assess`` (``nelm.case.plausibility``); the contradictions between fields that
-``nelm assess`` also shows are not checked here.
+``nelm assess`` (``nelm.case.plausibility``). So are the contradictions between fields
+that can turn a verdict unseen (``COVERED``: an eGFR no creatinine can give, SSTR imaging
+against its Krenning score, a reported grade against the measured one, a poorly
+differentiated tumour with a low Ki-67, fitness beside ECOG 4); the others of
+``nelm assess`` (``nelm.engine.consistency``) are not checked here.
 
-Every engine finds the rows the same way (one whole-column test per field, ``outside``)
-and words them the same way (``warning_lines``): each distinct (field, value) once, by
-``implausible_values``, so that a column entirely in the wrong unit costs a few hundred
-messages, not one per row.
+Every engine finds the rows the same way (whole-column tests, ``suspect``) and words them
+the same way: an implausible value by ``implausible_values``, each distinct (field, value)
+once, so that a column entirely in the wrong unit costs a few hundred messages, not one
+per row; a contradiction by ``contradictions`` itself, for the marked rows only. The
+masks find exactly the rows those functions flag (the agreement tests hold them to the
+reference engine, which asks the functions of every row).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,13 +31,18 @@ import polars as pl
 from nelm.case.fields import FIELD_BY_PATH, FIELDS, Kind
 from nelm.case.plausibility import Finding, implausible_values, plausible_range
 from nelm.cohort.validate import REJECTS_SCHEMA
+from nelm.engine.consistency import CKD_EPI_SLACK, Contradiction, contradictions
+from nelm.knowledge.loader import load_knowledge
 
 __all__ = [
     "CHECKED",
+    "COVERED",
     "WARNINGS_SCHEMA",
     "case_warning_lines",
+    "checked_lines",
     "finding_reason",
     "outside",
+    "suspect",
     "warning_lines",
     "warnings_path",
 ]
@@ -114,12 +125,159 @@ def case_warning_lines(
     case_id: str, values: Mapping[str, Any], row: int
 ) -> list[tuple[str | None, str, str, int]]:
     """The same lines for one case already read (the reference engine)."""
-    return [
+    grades = load_knowledge().derivations.grade
+    lines: list[tuple[str | None, str, str, int]] = [
         (case_id, f.path, finding_reason(f), row)
         for f in implausible_values({p: values[p] for p in CHECKED if p in values})
+    ]
+    return lines + [
+        (case_id, c.fields[0], contradiction_reason(c), row)
+        for c in covered(contradictions(values, grades))
     ]
 
 
 def _as_typed(path: str, value: float) -> float | int:
     integer = FIELD_BY_PATH[path].kind is Kind.INTEGER
     return int(value) if integer and value.is_integer() else value
+
+
+COVERED: frozenset[tuple[str, ...]] = frozenset(
+    {
+        ("labs.egfr_ml_min", "labs.creatinine_mg_dl"),
+        ("imaging.sstr_positive", "imaging.krenning_score"),
+        ("pathology.reported_grade", "pathology.ki67_percent", "pathology.mitoses_per_2mm2"),
+        ("pathology.differentiation", "pathology.ki67_percent"),
+        ("patient.fit_for_major_surgery", "patient.ecog"),
+    }
+)
+"""The contradictions ``nelm batch`` lists, by the fields each names."""
+
+
+def _grade_of(column: str, g1_below: float, g2_max: float) -> pl.Expr:
+    value = pl.col(column)  # unknown stays unknown: no branch is taken for a null
+    return (
+        pl.when(value < g1_below).then(1).when(value <= g2_max).then(2).when(value > g2_max).then(3)
+    )
+
+
+def _creatinine_part(log_creatinine: pl.Expr, female: bool) -> pl.Expr:
+    """CKD-EPI 2021's creatinine term, as ``nelm.engine.consistency`` computes it:
+    min(Scr/κ, 1)^α · max(Scr/κ, 1)^-1.200 (× 1.012 for women), written as one exponential
+    of log Scr (min and max leave one power of Scr/κ), which keeps the whole-column test
+    cheap."""
+    kappa, alpha = (0.7, -0.241) if female else (0.9, -0.302)
+    log_ratio = log_creatinine - math.log(kappa)
+    exponent = pl.when(log_ratio < 0).then(log_ratio * alpha).otherwise(log_ratio * -1.2)
+    return exponent.exp() * (1.012 if female else 1.0)
+
+
+def _age_part(age: pl.Expr) -> pl.Expr:
+    return (age * math.log(0.9938)).exp()
+
+
+def _contradicted() -> pl.Expr:
+    """True for a row with a contradiction of ``COVERED`` (the rules of
+    ``nelm.engine.consistency``, written over whole columns)."""
+    t = load_knowledge().derivations.grade
+    col = pl.col
+    sstr, krenning = col("imaging.sstr_positive"), col("imaging.krenning_score")
+    ki67, mitoses = col("pathology.ki67_percent"), col("pathology.mitoses_per_2mm2")
+    poor = col("pathology.differentiation") == "poor"
+    measured = pl.max_horizontal(
+        _grade_of("pathology.ki67_percent", t.ki67_g1_below, t.ki67_g2_max),
+        _grade_of("pathology.mitoses_per_2mm2", t.mitoses_g1_below, t.mitoses_g2_max),
+    )
+    reported = col("pathology.reported_grade").replace_strict(
+        {"G1": 1, "G2": 2, "G3": 3}, default=None, return_dtype=pl.Int8
+    )
+    # Ki-67 0.25 for 25 %: the fraction read as a percentage gives the reported grade
+    as_percent = ki67 * 100
+    fraction = (
+        (ki67 > 0)
+        & (ki67 < 1)
+        & (
+            pl.when(as_percent < t.ki67_g1_below)
+            .then(1)
+            .when(as_percent <= t.ki67_g2_max)
+            .then(2)
+            .when(as_percent > t.ki67_g2_max)
+            .then(3)
+            == reported
+        )
+    )
+    creatinine, egfr = col("labs.creatinine_mg_dl"), col("labs.egfr_ml_min")
+    age, sex = col("patient.age_years"), col("patient.sex")
+    young, old = age.fill_null(18.0), age.fill_null(100.0)
+    female_possible = sex.is_null() | (sex == "female") | (sex == "other")
+    male_possible = sex.is_null() | (sex == "male") | (sex == "other")
+    log_creatinine = creatinine.log()
+    as_female = pl.when(female_possible).then(_creatinine_part(log_creatinine, True))
+    as_male = pl.when(male_possible).then(_creatinine_part(log_creatinine, False))
+    # 142 × the creatinine term × 0.9938^age: highest at the youngest age, lowest at the oldest
+    highest = 142 * pl.max_horizontal(as_female, as_male) * _age_part(young)
+    lowest = 142 * pl.min_horizontal(as_female, as_male) * _age_part(old)
+    rules = [
+        ((sstr == False) & (krenning >= 2)) | ((sstr == True) & (krenning == 0)),  # noqa: E712
+        reported.is_not_null()
+        & ~poor.fill_null(False)
+        & (
+            (measured > reported)
+            | ((measured < reported) & ((ki67.is_not_null() & mitoses.is_not_null()) | fraction))
+        ),
+        poor & (ki67 <= t.ki67_g2_max),
+        (col("patient.ecog") == 4) & (col("patient.fit_for_major_surgery") == True),  # noqa: E712
+        (creatinine > 0) & ((egfr > highest * CKD_EPI_SLACK) | (egfr < lowest / CKD_EPI_SLACK)),
+    ]
+    return pl.any_horizontal(rule.fill_null(False) for rule in rules)
+
+
+def suspect(columns: Iterable[str] | None = None) -> pl.Expr:
+    """True for a row with an implausible value or a contradiction ``nelm batch`` lists."""
+    return outside(columns) | _contradicted()
+
+
+def covered(found: Iterable[Contradiction]) -> list[Contradiction]:
+    return [c for c in found if c.fields in COVERED]
+
+
+def contradiction_reason(found: Contradiction) -> str:
+    fix = found.fix if found.fix.lower() not in found.message.lower() else ""
+    return f"{found.message}" + (f" ({fix}.)" if fix else "") + " Assessed as given."
+
+
+def contradiction_lines(rows: pl.DataFrame, row_column: str, row_offset: int = 0) -> pl.DataFrame:
+    """The covered contradictions of ``rows`` (typed rows with their row number), one line
+    per contradiction, named by its first field."""
+    grades = load_knowledge().derivations.grade
+    lines: list[tuple[str | None, str, str, int]] = []
+    for row in rows.iter_rows(named=True):
+        values = {
+            k: _as_value(k, v) for k, v in row.items() if k in FIELD_BY_PATH and v is not None
+        }
+        number = int(row[row_column]) + row_offset
+        lines += [
+            (row["case_id"], c.fields[0], contradiction_reason(c), number)
+            for c in covered(contradictions(values, grades))
+        ]
+    return pl.DataFrame(lines, schema=WARNINGS_SCHEMA, orient="row")
+
+
+def _as_value(path: str, value: Any) -> Any:
+    """A typed cell as the case document holds it (the typed frame keeps whole numbers
+    as floats: a Krenning score of 2.0 is the case's 2)."""
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, float):
+        return _as_typed(path, value)
+    return value
+
+
+def checked_lines(rows: pl.DataFrame, row_column: str, row_offset: int = 0) -> pl.DataFrame:
+    """Every warning of ``rows`` (the ones ``suspect`` marks): in row order, a row's
+    implausible values (in field order) before its contradictions."""
+    return pl.concat(
+        [
+            warning_lines(rows, row_column, row_offset),
+            contradiction_lines(rows, row_column, row_offset),
+        ]
+    ).sort("row", maintain_order=True)

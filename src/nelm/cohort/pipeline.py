@@ -7,7 +7,7 @@ from functools import cache
 
 import polars as pl
 
-from nelm.cohort.checks import outside, warning_lines
+from nelm.cohort.checks import checked_lines, suspect
 from nelm.cohort.compile import CompiledKnowledge, compile_knowledge
 from nelm.cohort.validate import prepare, validate
 from nelm.knowledge.loader import load_knowledge
@@ -45,11 +45,7 @@ def process_chunk(
         if checked.rows is not None
         else pl.int_range(first_row, first_row + checked.typed.height, eager=True).alias("row")
     )
-    suspect = checked.typed.with_columns(rows).filter(outside())
+    marked = checked.typed.with_columns(rows).filter(suspect())
     return ChunkResult(
-        output,
-        checked.rejects,
-        raw.height,
-        checked.rejected_rows,
-        warning_lines(suspect, "row"),
+        output, checked.rejects, raw.height, checked.rejected_rows, checked_lines(marked, "row")
     )

@@ -39,7 +39,7 @@ import polars as pl
 import pyarrow as pa
 
 from nelm.case.fields import OPTION_IDS
-from nelm.cohort.checks import CHECKED, WARNINGS_SCHEMA, outside, warning_lines, warnings_path
+from nelm.cohort.checks import WARNINGS_SCHEMA, checked_lines, suspect, warnings_path
 from nelm.cohort.columns import STATUSES, status_column
 from nelm.cohort.io import InputFile, Outputs, Sink, file_format, rejects_path, text_column_exprs
 from nelm.cohort.pipeline import compiled_knowledge
@@ -132,7 +132,7 @@ def run_streaming(
     checked = (
         validation_plan(prepared, prepared_schema)
         .with_row_index(ROW)
-        .with_columns(outside().alias(_SUSPECT))
+        .with_columns(suspect().alias(_SUSPECT))
     )
     accepted = checked.filter(~pl.col(FLAG)).select(ROW, *TYPED_SCHEMA)
     flagged = checked.filter(pl.col(FLAG)).select(
@@ -156,14 +156,14 @@ def run_streaming(
             ],
         )
         rescued = _settle(flagged_path, chunk_size, rejects, summary)
-        suspect = (
+        marked = (
             checked.filter(pl.col(ROW).is_in(pl.concat(rows.suspect).implode()))
-            .select(ROW, "case_id", *CHECKED)
+            .select(ROW, *TYPED_SCHEMA)
             .collect(engine="streaming")
             if rows.suspect
-            else pl.DataFrame(schema={ROW: pl.UInt32(), "case_id": pl.String()})
+            else pl.DataFrame(schema={ROW: pl.UInt32(), **TYPED_SCHEMA})
         )
-        _warn(suspect, rescued, warnings, summary)
+        _warn(marked, rescued, warnings, summary)
         if rescued.height:  # rare: write again with them in their places
             rescued = rescued.cast({ROW: accepted.collect_schema()[ROW]})
             merged = accepted.merge_sorted(rescued.lazy(), key=ROW).drop(ROW)
@@ -212,14 +212,13 @@ def _settle(flagged: Path, chunk_size: int, rejects: Sink, summary: BatchSummary
     return pl.concat(rescued)
 
 
-def _warn(suspect: pl.DataFrame, rescued: pl.DataFrame, sink: Sink, summary: BatchSummary) -> None:
+def _warn(marked: pl.DataFrame, rescued: pl.DataFrame, sink: Sink, summary: BatchSummary) -> None:
     """The warnings of the accepted rows (read again by their row numbers: a second pass
     only when there are any) and of the rescued ones, in row order."""
-    lines = warning_lines(
+    lines = checked_lines(
         pl.concat(
-            [suspect, rescued.filter(outside()).select(ROW, "case_id", *CHECKED)],
-            how="diagonal_relaxed",
-        ),
+            [marked, rescued.filter(suspect()).select(marked.columns)], how="vertical_relaxed"
+        ).sort(ROW),
         ROW,
         1,
     )

@@ -196,7 +196,8 @@ def synth_block(seed: int, block: int, n: int, missing: float = DEFAULT_MISSING)
     c["patient.age_years"] = np.round(np.clip(rng.normal(62, 12, n), 18, 95)).astype(np.int64)
     c["patient.sex"] = d.choice(("female", "male", "other"), (0.47, 0.52, 0.01))
     c["patient.ecog"] = ecog
-    c["patient.fit_for_major_surgery"] = d.bernoulli(np.array([0.9, 0.75, 0.4, 0.1, 0.02])[ecog])
+    # never fit at ECOG 4 (totally confined to bed or chair: a contradiction nelm batch lists)
+    c["patient.fit_for_major_surgery"] = d.bernoulli(np.array([0.9, 0.75, 0.4, 0.1, 0.0])[ecog])
 
     # primary
     site = d.choice(_SITES, _SITE_P)
@@ -274,7 +275,10 @@ def synth_block(seed: int, block: int, n: int, missing: float = DEFAULT_MISSING)
     c["labs.bilirubin_mg_dl"] = d.lognormal(0.7, 0.5, 0.1, 50)
     c["labs.albumin_g_dl"] = d.normal(4.0, 0.5, 0.5, 7)
     c["labs.creatinine_mg_dl"] = d.lognormal(0.9, 0.3, 0.1, 20, 2)
-    c["labs.egfr_ml_min"] = d.normal(85, 20, 0, 200, 0)
+    # the eGFR of the creatinine by CKD-EPI 2021, give or take 10 % (a contradiction otherwise)
+    noise = np.exp(rng.normal(0, 0.1, n))
+    egfr = _ckd_epi(c["labs.creatinine_mg_dl"], c["patient.age_years"], c["patient.sex"]) * noise
+    c["labs.egfr_ml_min"] = np.round(np.clip(egfr, 0, 200), 0)
     c["labs.ldh_u_l"] = d.lognormal(220, 0.4, 0, 10000, 0)
     c["labs.ast_u_l"] = d.lognormal(30, 0.6, 0, 10000, 0)
     c["labs.platelets_per_ul"] = d.normal(250_000, 70_000, 0, 2_000_000, -3)
@@ -325,6 +329,21 @@ def synth_block(seed: int, block: int, n: int, missing: float = DEFAULT_MISSING)
     return frame
 
 
+def _ckd_epi(creatinine: np.ndarray, age: np.ndarray, sex: _Labels) -> np.ndarray:
+    """CKD-EPI 2021 (Inker et al., N Engl J Med 2021), as ``nelm.engine.consistency``."""
+    female = sex.is_("female")
+    kappa = np.where(female, 0.7, 0.9)
+    alpha = np.where(female, -0.241, -0.302)
+    ratio = creatinine / kappa
+    return (
+        142
+        * np.minimum(ratio, 1.0) ** alpha
+        * np.maximum(ratio, 1.0) ** -1.2
+        * 0.9938**age
+        * np.where(female, 1.012, 1.0)
+    )
+
+
 def _within_plausible(schema: pl.Schema) -> list[pl.Expr]:
     out = []
     for path, dtype in schema.items():
@@ -342,8 +361,17 @@ def _report_columns(c: dict[str, Any], d: _Draw, ki67: np.ndarray, dist: _Labels
     """The fields that say what a report says: a reported grade, bounds around the exact
     numbers, "bilobar" without a pattern, the surgeons' judgements (all sparse)."""
     n, rng = d.n, d.rng
-    grade = np.where(ki67 < 3, 0, np.where(ki67 <= 20, 1, 2))
-    reported = np.where(d.bernoulli(0.9), grade, rng.choice(6, n))  # a few contradict
+    # The grade the report states is the measured one (the higher of Ki-67's and the mitotic
+    # count's; NEC when poorly differentiated): a contradicting one is a warning of nelm
+    # batch. The two draws of an earlier version stay, so later columns keep their values.
+    mitoses = c["pathology.mitoses_per_2mm2"]
+    grade = np.maximum(
+        np.where(ki67 < 3, 0, np.where(ki67 <= 20, 1, 2)),
+        np.where(mitoses < 2, 0, np.where(mitoses <= 20, 1, 2)),
+    )
+    grade = np.where(c["pathology.differentiation"].is_("poor"), 3, grade)
+    d.bernoulli(0.9), rng.choice(6, n)
+    reported = grade
     c["pathology.reported_grade"] = _Labels(
         FIELD_BY_PATH["pathology.reported_grade"].choices, reported
     ).only(d.bernoulli(0.3))

@@ -24,7 +24,7 @@ from nelm.engine.derive import (
 )
 from nelm.knowledge.model import GradeTable
 
-__all__ = ["Contradiction", "contradictions"]
+__all__ = ["CKD_EPI_SLACK", "Contradiction", "contradictions"]
 
 # Krenning score: 0 no uptake, 1 below normal liver, 2 like liver, 3 above liver, 4 above
 # spleen (Krenning EP et al., Ann N Y Acad Sci 1994;733:416-424; NETTER-1 eligibility).
@@ -187,7 +187,7 @@ CKD_EPI = "Inker LA et al., N Engl J Med 2021;385:1737-1749 (CKD-EPI 2021 equati
 # Other equations (MDRD, Cockcroft-Gault) and body size move an eGFR well away from CKD-EPI's
 # (Cockcroft-Gault gives about 1.8 times CKD-EPI for a young man of 120 kg), so only an eGFR
 # more than 2.5 times above the highest, or below the lowest, CKD-EPI value is flagged.
-_EGFR_SLACK = 2.5
+CKD_EPI_SLACK = 2.5
 
 
 def _ckd_epi(creatinine_mg_dl: float, age: float, female: bool) -> float:
@@ -217,7 +217,7 @@ def _egfr_beside_creatinine(
     sexes = (True,) if sex == "female" else (False,) if sex == "male" else (True, False)
     possible = [_ckd_epi(creatinine, a, female) for a in ages for female in sexes]
     low, high = min(possible), max(possible)
-    if high * _EGFR_SLACK >= egfr >= low / _EGFR_SLACK:
+    if high * CKD_EPI_SLACK >= egfr >= low / CKD_EPI_SLACK:
         return []
     who = ", ".join(
         part
@@ -481,7 +481,16 @@ def _grade(values: Mapping[str, Value], t: GradeTable) -> list[Contradiction]:
         measured.append(grade_of_mitoses(mitoses, t))
     if reported in _REPORTED_WHO and measured and differentiation != "poor":
         highest = max(measured)  # "G1" < "G2" < "G3"
-        if highest != reported:
+        fraction = (
+            isinstance(ki67, int | float)
+            and 0 < ki67 < 1
+            and grade_of_ki67(ki67 * 100, t) == reported
+        )
+        # The grade is the higher of the two indices (000 §1): one index below the
+        # reported grade contradicts it only when the other is known too (else the other
+        # may be the higher one, and nelm reads the grade as reported).
+        decided = highest > reported or len(measured) == 2
+        if highest != reported and (decided or fraction):
             shown = ", ".join(
                 part
                 for part in (
@@ -491,11 +500,7 @@ def _grade(values: Mapping[str, Value], t: GradeTable) -> list[Contradiction]:
                 if part
             )
             fix = _CHECK
-            if (
-                isinstance(ki67, int | float)
-                and 0 < ki67 < 1
-                and grade_of_ki67(ki67 * 100, t) == reported
-            ):
+            if fraction and isinstance(ki67, int | float):
                 # 0.25 for 25 %: the fraction read as a percentage gives the reported grade
                 fix = (
                     f"if Ki-67 was entered as a fraction, {ki67:g} is {ki67 * 100:g} %: "
@@ -508,8 +513,12 @@ def _grade(values: Mapping[str, Value], t: GradeTable) -> list[Contradiction]:
                         "pathology.ki67_percent",
                         "pathology.mitoses_per_2mm2",
                     ),
-                    f"The report states grade {reported}, but {shown} is grade {highest}; "
-                    "the higher index decides, so nelm uses the measured values."
+                    f"The report states grade {reported}, but {shown} is grade {highest}"
+                    + (
+                        "; the higher index decides, so nelm uses the measured values."
+                        if decided
+                        else "."
+                    )
                     + (f" {fix[0].upper()}{fix[1:]}." if fix != _CHECK else ""),
                     ("000 §1", "WHO-2019 grading"),
                     fix=fix,
