@@ -31,7 +31,12 @@ import polars as pl
 from nelm.case.fields import FIELD_BY_PATH, FIELDS, Kind
 from nelm.case.plausibility import Finding, implausible_values, plausible_range
 from nelm.cohort.validate import REJECTS_SCHEMA
-from nelm.engine.consistency import CKD_EPI_SLACK, Contradiction, contradictions
+from nelm.engine.consistency import (
+    CKD_EPI_BY_SEX,
+    CKD_EPI_SLACK,
+    Contradiction,
+    contradictions,
+)
 from nelm.knowledge.loader import load_knowledge
 
 __all__ = [
@@ -165,14 +170,16 @@ def _creatinine_part(log_creatinine: pl.Expr, female: bool) -> pl.Expr:
     min(Scr/κ, 1)^α · max(Scr/κ, 1)^-1.200 (× 1.012 for women), written as one exponential
     of log Scr (min and max leave one power of Scr/κ), which keeps the whole-column test
     cheap."""
-    kappa, alpha = (0.7, -0.241) if female else (0.9, -0.302)
-    log_ratio = log_creatinine - math.log(kappa)
-    exponent = pl.when(log_ratio < 0).then(log_ratio * alpha).otherwise(log_ratio * -1.2)
-    return exponent.exp() * (1.012 if female else 1.0)
+    k = CKD_EPI_BY_SEX["female" if female else "male"]
+    log_ratio = log_creatinine - math.log(k.kappa)
+    exponent = (
+        pl.when(log_ratio < 0).then(log_ratio * k.alpha).otherwise(log_ratio * k.exponent_above)
+    )
+    return exponent.exp() * k.factor
 
 
 def _age_part(age: pl.Expr) -> pl.Expr:
-    return (age * math.log(0.9938)).exp()
+    return (age * math.log(CKD_EPI_BY_SEX["male"].age_base)).exp()
 
 
 def _contradicted() -> pl.Expr:
@@ -214,8 +221,9 @@ def _contradicted() -> pl.Expr:
     as_female = pl.when(female_possible).then(_creatinine_part(log_creatinine, True))
     as_male = pl.when(male_possible).then(_creatinine_part(log_creatinine, False))
     # 142 × the creatinine term × 0.9938^age: highest at the youngest age, lowest at the oldest
-    highest = 142 * pl.max_horizontal(as_female, as_male) * _age_part(young)
-    lowest = 142 * pl.min_horizontal(as_female, as_male) * _age_part(old)
+    scale = CKD_EPI_BY_SEX["male"].scale
+    highest = scale * pl.max_horizontal(as_female, as_male) * _age_part(young)
+    lowest = scale * pl.min_horizontal(as_female, as_male) * _age_part(old)
     rules = [
         ((sstr == False) & (krenning >= 2)) | ((sstr == True) & (krenning == 0)),  # noqa: E712
         reported.is_not_null()

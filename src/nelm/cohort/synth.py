@@ -44,6 +44,7 @@ import polars as pl
 from nelm.case.fields import BOUNDED, FIELD_BY_PATH, FIELDS, Kind
 from nelm.case.plausibility import plausible_range
 from nelm.cohort.io import Outputs, file_format
+from nelm.engine.consistency import CKD_EPI_BY_SEX
 
 __all__ = ["BLOCK", "DEFAULT_MISSING", "synth_block", "synth_frame", "write_synth"]
 
@@ -332,15 +333,14 @@ def synth_block(seed: int, block: int, n: int, missing: float = DEFAULT_MISSING)
 def _ckd_epi(creatinine: np.ndarray, age: np.ndarray, sex: _Labels) -> np.ndarray:
     """CKD-EPI 2021 (Inker et al., N Engl J Med 2021), as ``nelm.engine.consistency``."""
     female = sex.is_("female")
-    kappa = np.where(female, 0.7, 0.9)
-    alpha = np.where(female, -0.241, -0.302)
-    ratio = creatinine / kappa
+    f, m = CKD_EPI_BY_SEX["female"], CKD_EPI_BY_SEX["male"]
+    ratio = creatinine / np.where(female, f.kappa, m.kappa)
     return (
-        142
-        * np.minimum(ratio, 1.0) ** alpha
-        * np.maximum(ratio, 1.0) ** -1.2
-        * 0.9938**age
-        * np.where(female, 1.012, 1.0)
+        m.scale
+        * np.minimum(ratio, 1.0) ** np.where(female, f.alpha, m.alpha)
+        * np.maximum(ratio, 1.0) ** m.exponent_above
+        * m.age_base**age
+        * np.where(female, f.factor, m.factor)
     )
 
 

@@ -24,7 +24,7 @@ from nelm.engine.derive import (
 )
 from nelm.knowledge.model import GradeTable
 
-__all__ = ["CKD_EPI_SLACK", "Contradiction", "contradictions"]
+__all__ = ["CKD_EPI_BY_SEX", "CKD_EPI_SLACK", "CkdEpi", "Contradiction", "contradictions"]
 
 # Krenning score: 0 no uptake, 1 below normal liver, 2 like liver, 3 above liver, 4 above
 # spleen (Krenning EP et al., Ann N Y Acad Sci 1994;733:416-424; NETTER-1 eligibility).
@@ -190,15 +190,31 @@ CKD_EPI = "Inker LA et al., N Engl J Med 2021;385:1737-1749 (CKD-EPI 2021 equati
 CKD_EPI_SLACK = 2.5
 
 
+@dataclass(frozen=True, slots=True)
+class CkdEpi:
+    """The constants of the CKD-EPI 2021 equation for one sex (``CKD_EPI``), shared by the
+    case check here, the cohort masks (``nelm.cohort.checks``) and ``nelm synth``."""
+
+    kappa: float
+    alpha: float
+    factor: float
+    scale: float = 142.0
+    exponent_above: float = -1.2
+    age_base: float = 0.9938
+
+
+CKD_EPI_BY_SEX = {"female": CkdEpi(0.7, -0.241, 1.012), "male": CkdEpi(0.9, -0.302, 1.0)}
+
+
 def _ckd_epi(creatinine_mg_dl: float, age: float, female: bool) -> float:
-    kappa, alpha = (0.7, -0.241) if female else (0.9, -0.302)
-    ratio = creatinine_mg_dl / kappa
+    k = CKD_EPI_BY_SEX["female" if female else "male"]
+    ratio = creatinine_mg_dl / k.kappa
     return float(
-        142
-        * min(ratio, 1.0) ** alpha
-        * max(ratio, 1.0) ** -1.2
-        * 0.9938**age
-        * (1.012 if female else 1.0)
+        k.scale
+        * min(ratio, 1.0) ** k.alpha
+        * max(ratio, 1.0) ** k.exponent_above
+        * k.age_base**age
+        * k.factor
     )
 
 
