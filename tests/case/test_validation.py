@@ -276,6 +276,34 @@ def test_report_words_naming_more_than_one_choice_say_what_would_settle_them() -
     ]
 
 
+def test_a_treatment_named_by_its_procedure_says_which_options_it_could_be() -> None:
+    # assessment-v1 option ids: primary_tumor_resection is "resection of the primary with
+    # unresectable liver disease", simultaneous_resection "synchronous resection of primary
+    # and liver metastases", so a Whipple names either; case-v1 anatomy.prior_whipple is
+    # "prior pancreaticoduodenectomy". "chemo" names three regimens; doxorubicin none.
+    problems = messages(
+        {"case_id": "a", "course": {"prior_treatments": ["ssa", "Whipple", "chemo", "doxorubicin"]}}
+    )
+    assert [p.split(", got ")[1] for p in problems] == [
+        '"Whipple" (an operation on the primary: primary_tumor_resection, or '
+        "simultaneous_resection if liver metastases were removed in the same operation; a "
+        'pancreatoduodenectomy is also anatomy.prior_whipple: true), "chemo" (which regimen: '
+        "capecitabine_temozolomide, streptozocin_5fu or platinum_etoposide; a regimen with no "
+        'option id counts in course.prior_systemic_lines only), "doxorubicin" (no option id '
+        "for this drug or regimen: count it in course.prior_systemic_lines only)"
+    ]
+    # the timeline's treatments are option ids too, answered the same way
+    timeline = {
+        "as_of": "2021-01-01",
+        "treatments": [{"treatment": "right hemicolectomy", "start": "2020-01-01"}],
+    }
+    assert messages({"case_id": "a", "timeline": timeline}) == [
+        "timeline.treatments[0].treatment: must be an option id such as ssa or prrt, got "
+        '"right hemicolectomy" (an operation on the primary: primary_tumor_resection, or '
+        "simultaneous_resection if liver metastases were removed in the same operation)"
+    ]
+
+
 def test_every_unsettled_word_belongs_to_a_choice_field_and_is_no_synonym() -> None:
     from nelm.case.synonyms import synonyms, unsettled_words
 

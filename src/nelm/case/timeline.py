@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nelm.case.fields import OPTION_IDS
-from nelm.case.synonyms import choice_named_by
+from nelm.case.synonyms import choice_named_by, settling_hint
 from nelm.errors import Problem, describe_value
 
 __all__ = ["RESPONSES", "TimelineFacts", "TimelineValue", "read_timeline"]
@@ -101,6 +101,17 @@ def _recist(raw: Any, words: Mapping[str, str]) -> str | None:
 def _named(raw: Any, meant: str | None) -> str:
     got = describe_value(raw)
     return f"{got} (did you mean {meant}?)" if meant else got
+
+
+def _treatment_named(raw: Any) -> str:
+    """A rejected treatment as it came, with the option id a report's word names or what
+    would settle a word naming more than one (``data/synonyms.yaml``,
+    ``data/unsettled_words.yaml``)."""
+    path = "course.prior_treatments"
+    settle = settling_hint(path, raw) if isinstance(raw, str) else None
+    if settle is not None:
+        return f"{describe_value(raw)} ({settle})"
+    return _named(raw, choice_named_by(path, raw) if isinstance(raw, str) else None)
 
 
 def _months(start: dt.date, end: dt.date) -> float:
@@ -242,12 +253,7 @@ def read_timeline(raw: Any) -> TimelineFacts:
                 Problem(
                     f"{where}.treatment",
                     "must be an option id such as ssa or prrt",
-                    _named(
-                        treatment,
-                        choice_named_by("course.prior_treatments", treatment)
-                        if isinstance(treatment, str)
-                        else None,
-                    ),
+                    _treatment_named(treatment),
                 )
             )
         if line.get("start") is None:
