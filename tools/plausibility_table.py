@@ -80,6 +80,9 @@ naming its fields and the likely fix, by `nelm.engine.consistency`:
   systemic treatments listed as given (a primary resected before is no contradiction);
 - fewer prior systemic lines than the systemic treatments listed;
 - a liver recurrence after hepatectomy with prior treatments that list no liver operation;
+- a primary site given as unknown (unknown_primary) beside its resection, a margin, a time
+  since its resection, a T category or a size (case-v1 primary; an unknown primary has no
+  portal drainage, which the Milan and UNOS criteria ask for: 001 Table 2);
 - fitness for major surgery beside ECOG 4 (totally confined to bed or chair: Oken 1982);
 - an eGFR more than 2.5 times above the highest, or below the lowest, that the creatinine
   gives by CKD-EPI 2021 for the patient's age and sex (any adult age, either sex, when not

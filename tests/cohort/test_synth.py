@@ -54,6 +54,8 @@ def test_the_shares_are_as_documented() -> None:
         not in (
             "primary.resection_margin",
             "primary.months_since_primary_resection",
+            "primary.size_cm",  # never for an unknown primary
+            "primary.t_category",
             "primary.syndrome_refractory",
             "pathology.nec_subtype",
             "extrahepatic.sites",

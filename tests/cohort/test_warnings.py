@@ -103,21 +103,25 @@ def test_contradictions_that_can_turn_a_verdict_are_listed(engine: Engine, tmp_p
     """The contradictions nelm batch lists (nelm.cohort.checks.COVERED), worded as nelm
     assess words them: creatinine 4 mg/dL gives an eGFR of 16 for a man of 64 by CKD-EPI
     2021, not 120; SSTR imaging negative beside Krenning 3 (uptake above liver, Krenning
-    1994); a reported G2 with Ki-67 2 % and 1 mitosis (both G1: 000 §1). A reported G2 with
-    Ki-67 2 % alone is no contradiction: the mitotic count may be the higher index."""
+    1994); a reported G2 with Ki-67 2 % and 1 mitosis (both G1: 000 §1); an unknown primary
+    given as resected (case-v1 primary: a resected primary was found; an unknown primary
+    reads as no portal drainage, 001 Table 2). A reported G2 with Ki-67 2 % alone is no
+    contradiction: the mitotic count may be the higher index."""
     source = tmp_path / "cohort.csv"
     pl.DataFrame(
         {
-            "case_id": ["renal", "sstr", "grade", "grade-open"],
-            "patient.age_years": ["64", "60", "60", "60"],
-            "patient.sex": ["male", "", "", ""],
-            "labs.creatinine_mg_dl": ["4", "", "", ""],
-            "labs.egfr_ml_min": ["120", "", "", ""],
-            "imaging.sstr_positive": ["", "false", "", ""],
-            "imaging.krenning_score": ["", "3", "", ""],
-            "pathology.reported_grade": ["", "", "G2", "G2"],
-            "pathology.ki67_percent": ["", "", "2", "2"],
-            "pathology.mitoses_per_2mm2": ["", "", "1", ""],
+            "case_id": ["renal", "sstr", "grade", "grade-open", "cup", "cup-open"],
+            "patient.age_years": ["64", "60", "60", "60", "60", "60"],
+            "patient.sex": ["male", "", "", "", "", ""],
+            "labs.creatinine_mg_dl": ["4", "", "", "", "", ""],
+            "labs.egfr_ml_min": ["120", "", "", "", "", ""],
+            "imaging.sstr_positive": ["", "false", "", "", "", ""],
+            "imaging.krenning_score": ["", "3", "", "", "", ""],
+            "pathology.reported_grade": ["", "", "G2", "G2", "", ""],
+            "pathology.ki67_percent": ["", "", "2", "2", "", ""],
+            "pathology.mitoses_per_2mm2": ["", "", "1", "", "", ""],
+            "primary.site": ["", "", "", "", "unknown_primary", "unknown_primary"],
+            "primary.resected": ["", "", "", "", "true", "false"],
         }
     ).write_csv(source)
     run_batch(source, tmp_path / "out.parquet", engine=engine)
@@ -126,9 +130,11 @@ def test_contradictions_that_can_turn_a_verdict_are_listed(engine: Engine, tmp_p
         ("renal", "labs.egfr_ml_min", 1),
         ("sstr", "imaging.sstr_positive", 2),
         ("grade", "pathology.reported_grade", 3),
+        ("cup", "primary.site", 5),
     ]
     reasons = warned.get_column("reason").to_list()
     assert "by CKD-EPI 2021 that creatinine gives an eGFR of 16 mL/min/1.73 m²" in reasons[0]
     assert reasons[1].startswith("SSTR imaging is given as negative, but a Krenning score of 3")
     assert reasons[2].startswith("The report states grade G2, but Ki-67 2 %, 1 mitoses per 2 mm²")
+    assert reasons[3].startswith("The primary site is given as unknown (a carcinoma of unknown")
     assert all(r.endswith("Assessed as given.") for r in reasons)

@@ -125,3 +125,27 @@ def test_fitness_for_major_surgery_beside_ecog_4_is_a_contradiction() -> None:
     assert found.fields == ("patient.fit_for_major_surgery", "patient.ecog")
     assert contradictions({**fit, "patient.ecog": 3}, grades) == []
     assert contradictions({"patient.fit_for_major_surgery": False, "patient.ecog": 4}, grades) == []
+
+
+def test_an_unknown_primary_that_was_resected_or_measured_is_a_contradiction() -> None:
+    # case-v1 primary.site: unknown_primary is a carcinoma of unknown primary; a resection,
+    # a margin, a T category or a size belong to a primary that was found. An unknown
+    # primary has no portal drainage, which Milan and UNOS ask for (001 Table 2), so the
+    # miscoding would turn verdicts.
+    grades = load_knowledge().derivations.grade
+    found = contradictions(
+        {
+            "primary.site": "unknown_primary",
+            "primary.resected": True,
+            "primary.t_category": "T2",
+        },
+        grades,
+    )
+    assert [c.fields for c in found] == [("primary.site", "primary.resected", "primary.t_category")]
+    assert "its resection and a T category (T2)" in found[0].message
+    assert "001 Table 2" in found[0].sources
+    # an unknown primary alone, or a known site with its resection, is no contradiction
+    assert (
+        contradictions({"primary.site": "unknown_primary", "primary.resected": False}, grades) == []
+    )
+    assert contradictions({"primary.site": "pancreas", "primary.resected": True}, grades) == []

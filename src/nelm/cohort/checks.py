@@ -8,7 +8,8 @@ the results: a registry exported in another unit would otherwise change verdicts
 ``nelm assess`` (``nelm.case.plausibility``). So are the contradictions between fields
 that can turn a verdict unseen (``COVERED``: an eGFR no creatinine can give, SSTR imaging
 against its Krenning score, a reported grade against the measured one, a poorly
-differentiated tumour with a low Ki-67, fitness beside ECOG 4); the others of
+differentiated tumour with a low Ki-67, fitness beside ECOG 4, an unknown primary given as
+resected or measured, which reads as no portal drainage); the others of
 ``nelm assess`` (``nelm.engine.consistency``) are not checked here.
 
 Every engine finds the rows the same way (whole-column tests, ``suspect``) and words them
@@ -37,11 +38,13 @@ from nelm.engine.consistency import (
     Contradiction,
     contradictions,
 )
+from nelm.engine.derive import PRIMARY_REMOVED_BY, SINCE_RESECTION
 from nelm.knowledge.loader import load_knowledge
 
 __all__ = [
     "CHECKED",
     "COVERED",
+    "COVERED_FIRST",
     "WARNINGS_SCHEMA",
     "case_warning_lines",
     "checked_lines",
@@ -156,6 +159,9 @@ COVERED: frozenset[tuple[str, ...]] = frozenset(
     }
 )
 """The contradictions ``nelm batch`` lists, by the fields each names."""
+COVERED_FIRST = frozenset({"primary.site"})
+"""... and those it lists whatever fields follow the first (an unknown primary beside
+its resection, margin, time since resection, T category or size)."""
 
 
 def _grade_of(column: str, g1_below: float, g2_max: float) -> pl.Expr:
@@ -235,8 +241,24 @@ def _contradicted() -> pl.Expr:
         poor & (ki67 <= t.ki67_g2_max),
         (col("patient.ecog") == 4) & (col("patient.fit_for_major_surgery") == True),  # noqa: E712
         (creatinine > 0) & ((egfr > highest * CKD_EPI_SLACK) | (egfr < lowest / CKD_EPI_SLACK)),
+        _unknown_primary_described(),
     ]
     return pl.any_horizontal(rule.fill_null(False) for rule in rules)
+
+
+def _unknown_primary_described() -> pl.Expr:
+    """An unknown primary beside what only a found one has (``nelm.engine.consistency``)."""
+    col = pl.col
+    prior = col("course.prior_treatments")
+    found = pl.any_horizontal(
+        col("primary.resected") == True,  # noqa: E712
+        *(col(p).is_not_null() for p in ("primary.resection_margin", *SINCE_RESECTION)),
+        col("primary.t_category").is_not_null(),
+        col("primary.size_cm").is_not_null(),
+        # one pass over the lists (a list.contains per treatment costs three times more)
+        prior.list.eval(pl.element().is_in(list(PRIMARY_REMOVED_BY))).list.any(),
+    )
+    return (col("primary.site") == "unknown_primary") & found
 
 
 def suspect(columns: Iterable[str] | None = None) -> pl.Expr:
@@ -245,7 +267,7 @@ def suspect(columns: Iterable[str] | None = None) -> pl.Expr:
 
 
 def covered(found: Iterable[Contradiction]) -> list[Contradiction]:
-    return [c for c in found if c.fields in COVERED]
+    return [c for c in found if c.fields in COVERED or c.fields[0] in COVERED_FIRST]
 
 
 def contradiction_reason(found: Contradiction) -> str:

@@ -209,15 +209,17 @@ def synth_block(seed: int, block: int, n: int, missing: float = DEFAULT_MISSING)
     c["patient.lvef_percent"] = np.where(
         heart, d.normal(48, 10, 5, 90, 0), d.normal(60, 7, 5, 90, 0)
     )
-    resected = d.bernoulli(0.45)
+    # an unknown primary is never resected, measured or staged (a contradiction nelm batch lists)
+    found = ~site.is_("unknown_primary")
+    resected = d.bernoulli(0.45) & found
     c["primary.site"] = site
     c["primary.resected"] = resected
     c["primary.resection_margin"] = d.choice(("R0", "R1", "R2"), (0.7, 0.25, 0.05)).only(resected)
     c["primary.months_since_primary_resection"] = np.where(
         resected, np.round(rng.exponential(24, n), 1), np.nan
     )
-    c["primary.size_cm"] = d.lognormal(2.5, 0.5, 0.1, 50)
-    c["primary.t_category"] = d.choice(("T1", "T2", "T3", "T4"), (0.2, 0.35, 0.3, 0.15))
+    c["primary.size_cm"] = np.where(found, d.lognormal(2.5, 0.5, 0.1, 50), np.nan)
+    c["primary.t_category"] = d.choice(("T1", "T2", "T3", "T4"), (0.2, 0.35, 0.3, 0.15)).only(found)
     c["primary.node_positive"] = d.bernoulli(0.65)
     c["primary.functional_syndrome"] = syndrome
     c["primary.syndrome_refractory"] = ~syndrome.is_("none") & d.bernoulli(0.3)

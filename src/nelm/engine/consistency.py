@@ -134,6 +134,7 @@ def contradictions(
             )
         )
     out += _resected_primary_denied(values)
+    out += _unknown_primary_described(values)
     out += _durations_beyond_age(values, entered or {})
     out += _burden_below_largest_lesion(values, entered or {})
     out += _burden_beyond_the_lesions(values, entered or {})
@@ -338,6 +339,49 @@ def _resected_primary_denied(values: Mapping[str, Value]) -> list[Contradiction]
             f"The primary is given as not resected, yet the case gives {' and '.join(shown)}.",
             ("case-v1 primary",),
             fix="check whether the primary was resected",
+        )
+    ]
+
+
+def _unknown_primary_described(values: Mapping[str, Value]) -> list[Contradiction]:
+    """A primary site given as unknown (a carcinoma of unknown primary) beside what only a
+    found primary has: its resection, a margin, a time since its resection, a T category or
+    a size. An unknown primary drains to no known system, so the portal-drainage criteria
+    of transplantation fail on it: a site miscoded as unknown can turn verdicts."""
+    if values.get("primary.site") != "unknown_primary":
+        return []
+    fields: list[str] = []
+    shown: list[str] = []
+    if values.get("primary.resected") is True:
+        fields.append("primary.resected")
+        shown.append("its resection")
+    if PRIMARY_REMOVED_BY.keys() & listed(values, "course.prior_treatments"):
+        fields.append("course.prior_treatments")
+        shown.append("its resection among the prior treatments")
+    if (margin := values.get("primary.resection_margin")) is not None:
+        fields.append("primary.resection_margin")
+        shown.append(f"a resection margin ({margin})")
+    since = [p for p in SINCE_RESECTION if values.get(p) is not None]
+    if since:
+        fields += since
+        shown.append("a time since its resection")
+    if (t := values.get("primary.t_category")) is not None:
+        fields.append("primary.t_category")
+        shown.append(f"a T category ({t})")
+    if values.get("primary.size_cm") is not None:
+        fields.append("primary.size_cm")
+        shown.append("its size")
+    if not shown:
+        return []
+    return [
+        Contradiction(
+            ("primary.site", *fields),
+            "The primary site is given as unknown (a carcinoma of unknown primary), yet the "
+            f"case gives {', '.join(shown[:-1]) + ' and ' if len(shown) > 1 else ''}"
+            f"{shown[-1]}: a primary that was found has a site. An unknown primary drains to "
+            "no known system, which the transplant criteria read as no portal drainage.",
+            ("case-v1 primary", "001 Table 2"),
+            fix="give the primary's site, or leave primary.site out if it is not recorded",
         )
     ]
 
