@@ -399,12 +399,52 @@ def test_unknown_field_is_rejected_with_a_suggestion() -> None:
         "pathology.ki67_percnt: must be a known field of case-v1 (did you mean ki67_percent?), "
         "got an unknown field"
     ]
-    assert messages({"case_id": "a", "pathology": {"ki67": 5}}) == [
-        "pathology.ki67: must be one of the fields ki67_percent, ki67_percent_at_least, "
+    assert messages({"case_id": "a", "pathology": {"colour": 5}}) == [
+        "pathology.colour: must be one of the fields ki67_percent, ki67_percent_at_least, "
         "ki67_percent_at_most, mitoses_per_2mm2, mitoses_per_2mm2_at_least, "
         "mitoses_per_2mm2_at_most, differentiation, nec_subtype, ki67_source, "
         "reported_grade, sstr_ihc_positive, got an unknown field"
     ]
+
+
+def test_a_key_in_report_words_is_answered_with_the_field_it_names() -> None:
+    # data/key_words.yaml, from case-v1's field definitions: Ki-67 is the Ki-67 index
+    # (pathology.ki67_percent), a mitotic count is mitoses_per_2mm2, "grade" the grade the
+    # pathology report states, platelets labs.platelets_per_ul, the number of liver lesions
+    # liver.lesion_count, a size in the liver section the largest lesion's; a field written
+    # in another section, or at the top level, is pointed to its own section.
+    problems = messages(
+        {
+            "case_id": "a",
+            "age": 61,
+            "primary": {"grade": "G2", "location": "ileum", "size": 2},
+            "pathology": {"Ki-67": 12, "mitotic count": 3},
+            "liver": {"number of lesions": 4, "size": 3},
+            "labs": {"PLT": 200000, "ecog": 1},
+        }
+    )
+    assert [p.split(": must be a known field of case-v1 (did you mean ")[1] for p in problems] == [
+        "patient.age_years?), got an unknown field",
+        "pathology.reported_grade?), got an unknown field",
+        "site?), got an unknown field",
+        "size_cm?), got an unknown field",
+        "ki67_percent?), got an unknown field",
+        "mitoses_per_2mm2?), got an unknown field",
+        "lesion_count?), got an unknown field",
+        "largest_lesion_cm?), got an unknown field",
+        "platelets_per_ul?), got an unknown field",
+        "patient.ecog?), got an unknown field",
+    ]
+
+
+def test_every_key_word_names_one_field() -> None:
+    from nelm.case.fields import FIELD_BY_PATH
+    from nelm.case.synonyms import key_words
+
+    tables = key_words()
+    assert tables["any"]["ki67"] == "pathology.ki67_percent"
+    for words in tables.values():
+        assert set(words.values()) <= set(FIELD_BY_PATH)
 
 
 def test_a_course_and_a_surgeons_verdict_in_report_words_are_named() -> None:

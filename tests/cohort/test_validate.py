@@ -192,6 +192,13 @@ def test_unknown_repeated_and_missing_columns_reject_the_file() -> None:
         "case_id: a case_id column, got a file without one",
     ]
     check_columns(list(INPUT_COLUMNS))
+    # a registry's own header names the field it holds (data/key_words.yaml)
+    with pytest.raises(InputRejected) as caught:
+        check_columns(["case_id", "Ki-67 (%)", "liver.lesions"])
+    assert [p.message for p in caught.value.problems] == [
+        "Ki-67 (%): a known column (did you mean pathology.ki67_percent?), got an unknown column",
+        "liver.lesions: a known column (did you mean liver.lesion_count?), got an unknown column",
+    ]
 
 
 def test_a_column_named_in_another_unit_is_not_pointed_to_the_field_alone() -> None:

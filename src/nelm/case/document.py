@@ -24,7 +24,7 @@ from nelm.case.plausibility import (
     implausible_values,
     slip_hint,
 )
-from nelm.case.synonyms import choice_named_by, settling_hint
+from nelm.case.synonyms import choice_named_by, field_named_by, settling_hint
 from nelm.case.timeline import TimelineValue, read_timeline
 from nelm.case.units import (
     ENTRY_UNITS,
@@ -315,7 +315,15 @@ def _unknown_key(
     in_unit = _unit_named_key(path, raw) if "." in path else None
     if in_unit is not None:
         return Problem(path, in_unit, "an unknown field")
-    hint = difflib.get_close_matches(str(key), list(allowed), n=1)
+    section = path.split(".", 1)[0] if "." in path else None
+    named = field_named_by(section, str(key))
+    if named is not None:
+        own_section, name = named.split(".", 1)
+        meant = name if own_section == section else named
+        return Problem(
+            path, f"must be a known field of case-v1 (did you mean {meant}?)", "an unknown field"
+        )
+    hint = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.7)
     expected = (
         f"must be a known field of case-v1 (did you mean {hint[0]}?)"
         if hint

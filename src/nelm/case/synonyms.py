@@ -9,9 +9,16 @@ from importlib import resources
 
 import yaml
 
-from nelm.case.fields import FIELD_BY_PATH, Kind
+from nelm.case.fields import FIELD_BY_PATH, FIELDS, SECTIONS, Kind
 
-__all__ = ["choice_named_by", "settling_hint", "synonyms", "unsettled_words"]
+__all__ = [
+    "choice_named_by",
+    "field_named_by",
+    "key_words",
+    "settling_hint",
+    "synonyms",
+    "unsettled_words",
+]
 
 _SEPARATORS = re.compile(r"[\s\-_/]+")
 
@@ -63,3 +70,47 @@ def unsettled_words() -> dict[str, dict[str, str]]:
 def settling_hint(path: str, word: str) -> str | None:
     """For a word naming more than one choice of ``path``, what would settle it."""
     return unsettled_words().get(path, {}).get(_key(word))
+
+
+_KEY_SEPARATORS = re.compile(r"[\s\-_/.()\[\]%]+")
+_ANY = "any"
+
+
+def _key_form(word: str) -> str:
+    return _KEY_SEPARATORS.sub("", word.strip().lower())
+
+
+@cache
+def key_words() -> dict[str, dict[str, str]]:
+    """Per section (and ``any``), the keys (compared by ``_key_form``) that name a field of
+    case-v1 (``data/key_words.yaml``), each field's own name included under ``any``."""
+    raw = yaml.safe_load(
+        (resources.files("nelm.case") / "data" / "key_words.yaml").read_text(encoding="utf-8")
+    )
+    names = [f.name for f in FIELDS]
+    out: dict[str, dict[str, str]] = {
+        _ANY: {_key_form(f.name): f.path for f in FIELDS if names.count(f.name) == 1}
+    }
+    for table, fields in raw.items():
+        if table != _ANY and table not in SECTIONS:
+            raise ValueError(f"key_words.yaml: {table} is neither a section nor any")
+        words = out.setdefault(table, {})
+        for path, spelled in fields.items():
+            if path not in FIELD_BY_PATH:
+                raise ValueError(f"key_words.yaml: {path} is not a field of case-v1")
+            for word in spelled:
+                form = _key_form(str(word))
+                if words.get(form, path) != path:
+                    raise ValueError(f"key_words.yaml: {table}: {word!r} names two fields")
+                words[form] = path
+    return out
+
+
+def field_named_by(section: str | None, key: str) -> str | None:
+    """The field path an unknown ``key`` (in ``section``, or at the top level for None) most
+    likely names, if any: the section's own words first, then those of any section."""
+    form = _key_form(key)
+    tables = key_words()
+    if section is not None and form in tables.get(section, {}):
+        return tables[section][form]
+    return tables[_ANY].get(form)

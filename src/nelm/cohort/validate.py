@@ -30,7 +30,8 @@ from typing import Any
 import polars as pl
 
 from nelm.case.document import case_from_mapping
-from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, Field, Kind
+from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, SECTIONS, Field, Kind
+from nelm.case.synonyms import field_named_by
 from nelm.case.units import field_named_in_unit
 from nelm.cohort.columns import (
     BLANK_TEXT,
@@ -108,6 +109,10 @@ def _known_column(name: str) -> str:
             f"a known column; {path} is in {own}: convert the values first "
             f"({unit.label} × {unit.factor:.4g} = {own}) and name the column {path}"
         )
+    section, _, key = name.rpartition(".")
+    named = field_named_by(section if section in SECTIONS else None, key)
+    if named is not None:
+        return f"a known column (did you mean {named}?)"
     hint = difflib.get_close_matches(name, INPUT_COLUMNS, n=1)
     if hint:
         return f"a known column (did you mean {hint[0]}?)"
