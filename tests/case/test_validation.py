@@ -192,12 +192,14 @@ def test_a_range_written_as_text_is_refused_with_both_bounds_to_use() -> None:
         'cm" (a range: write liver.largest_lesion_cm_at_least: 2 and '
         "liver.largest_lesion_cm_at_most: 3)",
     ]
-    # Backwards, in another unit, or for a field without bounds: no hint.
+    # Backwards: no hint. For a field without bounds, one value is asked and none is
+    # picked for the user.
     assert messages(
         {"case_id": "a", "liver": {"lesion_count": "5-4"}, "labs": {"bilirubin_mg_dl": "1-2"}}
     ) == [
         'liver.lesion_count: must be a whole number ≥ 1, got "5-4"',
-        'labs.bilirubin_mg_dl: must be a number between 0 and 50, got "1-2"',
+        'labs.bilirubin_mg_dl: must be a number between 0 and 50, got "1-2" (a range: '
+        "bilirubin_mg_dl takes one value; write the one the record settles on, or leave it out)",
     ]
 
 
@@ -373,6 +375,33 @@ def test_numbers_in_report_words_are_named_and_never_read() -> None:
         ("imaging", "sstr_positive", "positive", "write true"),
         ("extrahepatic", "present", "absent", "write false"),
         ("course", "prior_treatments", "octreotide", 'a list, even of one: write ["ssa"]'),
+        # an estimate is entered as its number (a report's burden is an estimate: 002 §3.3
+        # gives "< 50%" limits on such figures)
+        (
+            "liver",
+            "tumor_burden_percent",
+            "~30%",
+            "an estimate: write the number alone, without its unit: 30",
+        ),
+        # a range for a field that takes one value (ECOG, Oken 1982: one grade) is not
+        # narrowed by nelm
+        (
+            "patient",
+            "ecog",
+            "0-1",
+            "a range: ecog takes one value; write the one the record settles on, or leave it out",
+        ),
+        # a Krenning score where SSTR imaging asks yes or no: the score has its own field
+        # (Krenning 1994: 2 or more is uptake at least that of normal liver)
+        (
+            "imaging",
+            "sstr_positive",
+            "Krenning 3",
+            "a Krenning score: write imaging.krenning_score: 3 and leave this out (a score of "
+            "2 or more reads as positive, 0 as negative)",
+        ),
+        # "both lobes, diffuse" is case-v1's bilobar_diffuse ("disseminated in both lobes")
+        ("liver", "distribution", "both lobes, diffuse", "did you mean bilobar_diffuse?"),
     ]
     for section, name, raw, hint in cases:
         (problem,) = messages({"case_id": "a", section: {name: raw}})

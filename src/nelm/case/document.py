@@ -617,7 +617,7 @@ def _coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
     elif isinstance(raw, str) and _says_not_known(raw):
         hint = _NOT_KNOWN_HINT
     elif isinstance(raw, str) and spec.kind is Kind.BOOLEAN:
-        hint = _YES_NO.get(raw.strip().lower())
+        hint = _YES_NO.get(raw.strip().lower()) or _score_for_a_yes_no(spec, raw)
     elif isinstance(raw, str) and spec.kind in (Kind.NUMBER, Kind.INTEGER):
         hint = _number_text_hint(spec, raw)
     elif isinstance(raw, str) and spec.kind is Kind.CHOICES:
@@ -663,6 +663,24 @@ _YES_NO = {
     "negative": "write false",
     "absent": "write false",
 }
+
+
+# A Krenning score written where SSTR imaging asks yes or no: the score has its own field,
+# from which the yes or no follows (a score of 2 or more is positive, 0 negative: the
+# implied facts of nelm.engine.derive; Krenning 1994).
+_KRENNING_TEXT = re.compile(
+    r"\s*krenning(?:\s*score)?\s*(?:grade\s*)?([0-4])\s*\+?\s*", re.IGNORECASE
+)
+
+
+def _score_for_a_yes_no(spec: Field, raw: str) -> str | None:
+    found = _KRENNING_TEXT.fullmatch(raw) if spec.path == "imaging.sstr_positive" else None
+    if found is None:
+        return None
+    return (
+        f"a Krenning score: write imaging.krenning_score: {found.group(1)} and leave this "
+        "out (a score of 2 or more reads as positive, 0 as negative)"
+    )
 
 
 # A date where a number of months is asked: the timeline takes dates and gives the months.
@@ -717,6 +735,11 @@ def _bound_text_hint(spec: Field, raw: str) -> str | None:
     return f"a bound: write {path}: {number}"
 
 
+# An estimate ("~30%", "approx. 30 %", "about 4 cm"): its number is what a report gives.
+_ESTIMATE = re.compile(
+    r"\s*(?:~|≈|approx\.?|approximately|about|around|roughly|circa|ca\.|c\.)\s*(\d.*)",
+    re.IGNORECASE,
+)
 _RANGE_TEXT = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(\d+(?:\.\d+)?)\s*(.*?)\s*")
 
 
@@ -741,6 +764,16 @@ def _number_text_hint(spec: Field, raw: str) -> str | None:
     ranged = _range_text_hint(spec, raw)
     if ranged is not None:
         return ranged
+    estimate = _ESTIMATE.fullmatch(raw)
+    if estimate is not None:
+        inner = _number_text_hint(spec, estimate.group(1))
+        return f"an estimate: {inner}" if inner is not None else None
+    found = _RANGE_TEXT.fullmatch(raw) if spec.path not in BOUNDS else None
+    if found is not None and float(found.group(1)) < float(found.group(2)):
+        return (
+            f"a range: {spec.name} takes one value; write the one the record settles "
+            "on, or leave it out"
+        )
     if _THOUSANDS_TEXT.fullmatch(raw):  # "250,000": a thousands separator
         return _plain_number_hint(
             spec, raw.replace(",", ""), "write it without the thousands separator"

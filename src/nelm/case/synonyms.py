@@ -20,7 +20,7 @@ __all__ = [
     "unsettled_words",
 ]
 
-_SEPARATORS = re.compile(r"[\s\-_/]+")
+_SEPARATORS = re.compile(r"[\s\-_/,;]+")
 
 
 def _key(word: str) -> str:
