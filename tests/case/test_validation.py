@@ -198,8 +198,8 @@ def test_a_range_written_as_text_is_refused_with_both_bounds_to_use() -> None:
         {"case_id": "a", "liver": {"lesion_count": "5-4"}, "labs": {"bilirubin_mg_dl": "1-2"}}
     ) == [
         'liver.lesion_count: must be a whole number ≥ 1, got "5-4"',
-        'labs.bilirubin_mg_dl: must be a number between 0 and 50, got "1-2" (a range: '
-        "bilirubin_mg_dl takes one value; write the one the record settles on, or leave it out)",
+        'labs.bilirubin_mg_dl: must be a number between 0 and 50, got "1-2" (a range: one '
+        "value is asked; write the one the record settles on, or leave it out)",
     ]
 
 
@@ -389,7 +389,7 @@ def test_numbers_in_report_words_are_named_and_never_read() -> None:
             "patient",
             "ecog",
             "0-1",
-            "a range: ecog takes one value; write the one the record settles on, or leave it out",
+            "a range: one value is asked; write the one the record settles on, or leave it out",
         ),
         # a Krenning score where SSTR imaging asks yes or no: the score has its own field
         # (Krenning 1994: 2 or more is uptake at least that of normal liver)
@@ -397,8 +397,8 @@ def test_numbers_in_report_words_are_named_and_never_read() -> None:
             "imaging",
             "sstr_positive",
             "Krenning 3",
-            "a Krenning score: write imaging.krenning_score: 3 and leave this out (a score of "
-            "2 or more reads as positive, 0 as negative)",
+            "a Krenning score: write imaging.krenning_score: 3 and leave this field unknown (a "
+            "score of 2 or more reads as positive, 0 as negative)",
         ),
         # "both lobes, diffuse" is case-v1's bilobar_diffuse ("disseminated in both lobes")
         ("liver", "distribution", "both lobes, diffuse", "did you mean bilobar_diffuse?"),

@@ -120,9 +120,11 @@ rules(
 rules(
     "simultaneous_resection",
     "primary_in_situ",
-    "001 Simultaneous primary and NELM resection",
+    "001 Simultaneous primary and NELM resection: the primary is resected with the liver "
+    "metastases, so it must be known (case-v1: unknown_primary is a primary not found)",
     ({"primary.resected": True}, N),
     ({"primary.resected": None}, U),
+    ({"primary.site": "unknown_primary"}, N),
 )
 rules(
     "simultaneous_resection",

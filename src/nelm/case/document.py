@@ -679,7 +679,7 @@ def _score_for_a_yes_no(spec: Field, raw: str) -> str | None:
         return None
     return (
         f"a Krenning score: write imaging.krenning_score: {found.group(1)} and leave this "
-        "out (a score of 2 or more reads as positive, 0 as negative)"
+        "field unknown (a score of 2 or more reads as positive, 0 as negative)"
     )
 
 
@@ -770,10 +770,7 @@ def _number_text_hint(spec: Field, raw: str) -> str | None:
         return f"an estimate: {inner}" if inner is not None else None
     found = _RANGE_TEXT.fullmatch(raw) if spec.path not in BOUNDS else None
     if found is not None and float(found.group(1)) < float(found.group(2)):
-        return (
-            f"a range: {spec.name} takes one value; write the one the record settles "
-            "on, or leave it out"
-        )
+        return "a range: one value is asked; write the one the record settles on, or leave it out"
     if _THOUSANDS_TEXT.fullmatch(raw):  # "250,000": a thousands separator
         return _plain_number_hint(
             spec, raw.replace(",", ""), "write it without the thousands separator"

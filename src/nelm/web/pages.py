@@ -153,6 +153,9 @@ def _for_the_form(words: str) -> str:
     words = _WRITE_FIELD.sub(r"enter \2 in “\1”", words)
     words = _AND_FIELD.sub(r" and \2 in “\1”", words)
     words = words.replace("leave it out, as null or an empty cell", "leave the box empty")
+    words = words.replace("write the one", "enter the one").replace(
+        ", or leave it out", ", or leave the box empty"
+    )
     words = _IN_A_DOCUMENT.sub(r"enter \1, or enter \2 and choose \3 beside it", words)
     # what is left is typed into a box too: "write the number alone: 1" → "enter …"
     return re.sub(r"\bwrite (?=the number|it |\d)", "enter ", words)
