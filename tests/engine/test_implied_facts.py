@@ -5,6 +5,8 @@
   contradiction).
 - A resection of the primary listed among the prior treatments, alone or simultaneous with
   the liver's (001 Simultaneous primary and NELM resection), means the primary was resected.
+- A primary site given as unknown (a primary not found) was not resected, unless something
+  else says it was (case-v1 primary; the contradiction is warned of).
 - A listed extrahepatic site is extrahepatic disease (case-v1 extrahepatic; the staging
   reads a listed site as distant disease, staging.yaml).
 - A Krenning score of 2 or more is uptake at least that of the liver, so SSTR imaging is
@@ -104,6 +106,26 @@ def test_a_stated_value_is_never_replaced() -> None:
     assert _criterion(doc, "ssa", "sstr")["value"].startswith("SSTR imaging positive: yes;")
 
 
+def test_an_unknown_primary_was_not_resected() -> None:
+    # case-v1 primary.site: unknown_primary is a primary not found, so not removed. ENETS
+    # asks for the primary removed before transplantation (001 Table 2); a simultaneous
+    # resection (001 Simultaneous primary and NELM resection) needs it found.
+    doc = _doc(primary={"site": "unknown_primary"})
+    enets = _criterion(doc, "liver_transplant_enets", "primary_removed")
+    assert enets["result"] == "not_met"
+    assert "not stated; read from the primary site" in enets["value"]
+    assert _criterion(doc, "simultaneous_resection", "primary_in_situ")["result"] == "not_met"
+    cautions = " ".join(doc["options"]["liver_resection"]["cautions"])
+    assert "The primary has not been found" in cautions
+    assert "The primary is still in place" not in cautions
+    # PRRT's "resect the primary first" (001 PRRT) needs a primary to resect
+    assert not any("resecting the primary" in c for c in doc["options"]["prrt"]["cautions"])
+    # a margin says it was resected: that reading stands, and the contradiction is warned of
+    found = _doc(primary={"site": "unknown_primary", "resection_margin": "R0"})
+    assert _criterion(found, "liver_transplant_unos", "primary_removed")["result"] == "met"
+    assert any("given as unknown" in w for w in found["warnings"])
+
+
 def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
     rows = [
         {"primary.resection_margin": "R0"},
@@ -117,6 +139,8 @@ def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
         {"imaging.krenning_score": "1", "imaging.sstr_uptake_vs_liver": "like_liver"},
         {"imaging.sstr_positive": "false", "imaging.sstr_uptake_vs_liver": "below_liver"},
         {"imaging.krenning_score": "0", "imaging.sstr_uptake_vs_liver": "above_liver"},
+        {"primary.site": "unknown_primary"},
+        {"primary.site": "unknown_primary", "primary.resection_margin": "R0"},
         {},
     ]
     base = {

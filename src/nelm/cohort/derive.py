@@ -232,7 +232,8 @@ def lines_from_treatments(d: Derivations) -> pl.Expr:
 def implied_columns() -> list[pl.Expr]:
     """The yes/no fields a case implies when it does not state them, written over their own
     columns (``implied_facts`` of the interpreter): the primary resected when its margin or
-    the time since its resection is given, or its resection is a prior treatment;
+    the time since its resection is given, or its resection is a prior treatment, and not
+    resected for an unknown primary otherwise;
     extrahepatic disease present when sites are listed; SSTR imaging positive with a
     Krenning score ≥ 2 or uptake like or above the liver, negative with a Krenning score
     of 0. The criteria read them; the staging, like
@@ -255,9 +256,13 @@ def implied_columns() -> list[pl.Expr]:
         .then(False)
     )
     return [
-        pl.coalesce(pl.col("primary.resected"), pl.when(resected).then(True)).alias(
-            "primary.resected"
-        ),
+        pl.coalesce(
+            pl.col("primary.resected"),
+            pl.when(resected)
+            .then(True)
+            .when(pl.col("primary.site") == "unknown_primary")
+            .then(False),
+        ).alias("primary.resected"),
         pl.coalesce(
             pl.col("extrahepatic.present"),
             pl.when(pl.col("extrahepatic.sites").list.len() > 0).then(True),

@@ -519,7 +519,9 @@ def implied_facts(values: Mapping[str, Value]) -> tuple[tuple[str, bool, str], .
 
     * the primary was resected when its resection margin or the time since its resection
       is given (a margin exists only for a resected tumour), or the prior treatments list
-      its resection (alone, or simultaneous with the liver's);
+      its resection (alone, or simultaneous with the liver's); not resected when the site is
+      unknown_primary and nothing says it was (a primary not found has not been removed; one
+      that was would have a site, and the assessment warns of the contradiction);
     * extrahepatic disease is present when its sites are listed (as the staging reads a
       listed site as distant disease);
     * SSTR imaging is positive with a Krenning score of 2 or more, or uptake like or above
@@ -536,6 +538,14 @@ def implied_facts(values: Mapping[str, Value]) -> tuple[tuple[str, bool, str], .
         elif removed := PRIMARY_REMOVED_BY.keys() & listed(values, "course.prior_treatments"):
             names = " and ".join(PRIMARY_REMOVED_BY[t] for t in sorted(removed))
             out.append(("primary.resected", True, f"read from the prior treatments: {names}"))
+        elif values.get("primary.site") == "unknown_primary":
+            out.append(
+                (
+                    "primary.resected",
+                    False,
+                    "read from the primary site: a primary not found has not been removed",
+                )
+            )
     if values.get("extrahepatic.present") is None:
         sites = values.get("extrahepatic.sites")
         if isinstance(sites, tuple | list) and sites:
