@@ -160,3 +160,14 @@ def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
     # G1 and SSTR-positive by a Krenning score of 3 or uptake like the liver: eligible
     # (004 §3.3); a Krenning score of 0: ineligible.
     assert (ssa[6], ssa[7], ssa[8]) == ("eligible", "ineligible", "eligible")
+
+
+def test_the_board_summary_says_an_unknown_primary_was_not_found() -> None:
+    # case-v1 primary.site unknown_primary: a primary not found is "not found", never "in
+    # place" (a board would read that as a primary to resect).
+    from nelm.report.board import board_view
+
+    facts = {f.label: f.value for f in board_view(_doc(primary={"site": "unknown_primary"})).facts}
+    assert facts["Primary"] == "unknown primary · not found"
+    in_place = {f.label: f.value for f in board_view(_doc(primary={"resected": False})).facts}
+    assert in_place["Primary"].endswith("· in place")

@@ -217,7 +217,8 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
             _yes_no(
                 get("primary", "resected"),
                 f"resected ({margin})" if margin else "resected",
-                "in place",
+                # a primary not found is not "in place" for the board: nobody knows where
+                "not found" if site == "unknown_primary" else "in place",
                 "resection not known",
             ),
             _quantity("primary.size_cm", get("primary", "size_cm"), "cm")
