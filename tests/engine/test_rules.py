@@ -661,6 +661,18 @@ for opt in ("capecitabine_temozolomide", "streptozocin_5fu"):
         ({"liver.surgical_assessment": "resectable"}, N),
     )
 rules(
+    "capecitabine_temozolomide",
+    "advanced",
+    "002 §2.3: 'For G3 NET, systematic chemotherapy is generally recommended' (and 004 §3.1 "
+    "recommends resection for G1/G2 only), so a G3 NET with resectable metastases is not "
+    "left without either",
+    ({"liver.distribution": "unilobar", "liver.lesion_count": 2} | G3, M),
+    (
+        {"liver.surgical_assessment": "resectable", "pathology.differentiation": "well"} | G3,
+        M,
+    ),
+)
+rules(
     "streptozocin_5fu",
     "pancreatic",
     "003 Medical therapy: 'streptozotocin with 5-FU and/or epirubicin in treating G1/G2 PNENs'",
