@@ -263,3 +263,26 @@ def test_a_poor_liver_reserve_is_a_caution_on_liver_surgery(
         found = any(t.startswith("Signs of a poor hepatic functional reserve") for t in texts)
         assert found is shown, option
         assert doc["options"][option]["status"] == base["options"][option]["status"], option
+
+
+@pytest.mark.parametrize(
+    ("changes", "shown"),
+    [
+        ({"extrahepatic.present": True, "extrahepatic.resectable": True}, True),
+        ({"extrahepatic.present": True, "extrahepatic.resectable": False}, False),
+        ({"extrahepatic.present": True}, False),
+    ],
+)
+def test_resectable_extrahepatic_disease_is_a_caution_on_resection_and_transplant(
+    changes: dict[str, Any], shown: bool
+) -> None:
+    """003 Potentially curative surgery selects for the "absence of extrahepatic
+    metastasis"; 001 Table 2 asks Milan and UNOS candidates to have "all extra-hepatic tumor
+    deposits" removed before transplantation. Resectable deposits are shown on both, never
+    applied: the criterion stays not met."""
+    for option in ("liver_resection", "liver_transplant_milan", "liver_transplant_unos"):
+        doc = assess_mapping(eligible_case(option, changes), with_evidence=False)
+        result = doc["options"][option]
+        texts = [d["text"] for d in result["caution_details"]]
+        assert any(t.startswith("Extrahepatic disease judged resectable") for t in texts) is shown
+        assert result["status"] == "ineligible", option
