@@ -313,12 +313,10 @@ def _new_diagnosis_with_a_history(
     ]
 
 
-def _resected_primary_denied(values: Mapping[str, Value]) -> list[Contradiction]:
-    """The primary given as not resected beside what only a resected primary has: a margin,
-    a time since its resection, or its resection among the prior treatments (the readings
-    of ``implied_facts``)."""
-    if values.get("primary.resected") is not False:
-        return []
+def _signs_of_resection(values: Mapping[str, Value]) -> tuple[list[str], list[str]]:
+    """What only a resected primary has, as the fields and the words naming them: a margin,
+    a time since its resection, its resection among the prior treatments (the readings of
+    ``implied_facts``)."""
     fields: list[str] = []
     shown: list[str] = []
     if (margin := values.get("primary.resection_margin")) is not None:
@@ -331,6 +329,16 @@ def _resected_primary_denied(values: Mapping[str, Value]) -> list[Contradiction]
     if PRIMARY_REMOVED_BY.keys() & listed(values, "course.prior_treatments"):
         fields.append("course.prior_treatments")
         shown.append("its resection among the prior treatments")
+    return fields, shown
+
+
+def _resected_primary_denied(values: Mapping[str, Value]) -> list[Contradiction]:
+    """The primary given as not resected beside what only a resected primary has: a margin,
+    a time since its resection, or its resection among the prior treatments (the readings
+    of ``implied_facts``)."""
+    if values.get("primary.resected") is not False:
+        return []
+    fields, shown = _signs_of_resection(values)
     if not shown:
         return []
     return [
@@ -350,21 +358,10 @@ def _unknown_primary_described(values: Mapping[str, Value]) -> list[Contradictio
     of transplantation fail on it: a site miscoded as unknown can turn verdicts."""
     if values.get("primary.site") != "unknown_primary":
         return []
-    fields: list[str] = []
-    shown: list[str] = []
+    fields, shown = _signs_of_resection(values)
     if values.get("primary.resected") is True:
-        fields.append("primary.resected")
-        shown.append("its resection")
-    if PRIMARY_REMOVED_BY.keys() & listed(values, "course.prior_treatments"):
-        fields.append("course.prior_treatments")
-        shown.append("its resection among the prior treatments")
-    if (margin := values.get("primary.resection_margin")) is not None:
-        fields.append("primary.resection_margin")
-        shown.append(f"a resection margin ({margin})")
-    since = [p for p in SINCE_RESECTION if values.get(p) is not None]
-    if since:
-        fields += since
-        shown.append("a time since its resection")
+        fields.insert(0, "primary.resected")
+        shown.insert(0, "its resection")
     if (t := values.get("primary.t_category")) is not None:
         fields.append("primary.t_category")
         shown.append(f"a T category ({t})")
