@@ -119,6 +119,35 @@ def test_a_primary_in_place_is_converted_by_its_resection_not_by_downstaging() -
     assert len(only_burden) == 1 and "prrt" in only_burden[0]
 
 
+def test_no_conversion_step_while_the_liver_disease_is_resectable() -> None:
+    # 004 §3.1: "radical resection is recommended for Type I" metastases; 003 and 001 reserve
+    # transplantation for unresectable disease, so a step whose only aim is to make a
+    # transplant possible (resect the primary first: 001 Table 2) or to convert the liver
+    # (downstaging: 004 §3.1) has nothing to do while a one-stage resection is eligible.
+    # Type I, two lesions, remnant ≥ 30 %, primary in place, extrahepatic disease not stated:
+    # the transplants are blocked only by the primary still in place, which a conversion step
+    # would resect "first".
+    in_place = {
+        "primary.resected": False,
+        "primary.resection_margin": None,
+        "primary.months_since_primary_resection": None,
+        "liver.synchronous": True,
+        "extrahepatic.present": None,
+    }
+    doc = assess_mapping(with_changes(BASE, in_place), with_evidence=False)
+    # Uncertain only for the extrahepatic staging, which the transplants ask for too.
+    assert doc["options"]["simultaneous_resection"]["status"] == "uncertain"
+    assert doc["options"]["liver_transplant_milan"]["status"] == "ineligible"
+    assert "downstaging" not in [s["intent"] for s in doc["plan"]]
+    # Type I with a tumour burden over Milan's 50 %: the transplant is blocked by the
+    # burden too, still nothing to convert while the resection is eligible.
+    burden = assess_mapping(
+        with_changes(BASE, {"liver.tumor_burden_percent": 55}), with_evidence=False
+    )
+    assert burden["options"]["liver_resection"]["status"] == "eligible"
+    assert "downstaging" not in [s["intent"] for s in burden["plan"]]
+
+
 def test_tare_not_tace_after_whipple() -> None:
     # 002 §3.5: "radioembolization may be better suited for patients with bilidigestive
     # anastomosis or a history of Whipple resection"; 003: transarterial therapies generally
