@@ -9,6 +9,10 @@
   else says it was (case-v1 primary; the contradiction is warned of).
 - A listed extrahepatic site is extrahepatic disease (case-v1 extrahepatic; the staging
   reads a listed site as distant disease, staging.yaml).
+- A new diagnosis has not yet been treated: no progression on a somatostatin analogue and
+  no prior systemic line (case-v1 course.status; the case that gives such a history beside
+  a new diagnosis is already a contradiction, nelm.engine.consistency), unless the case
+  lists one.
 - A Krenning score of 2 or more is uptake at least that of the liver, so SSTR imaging is
   positive, and 0 is no uptake (the Krenning scale, 001 PRRT; the same readings make a
   stated contrary value a contradiction).
@@ -126,6 +130,28 @@ def test_an_unknown_primary_was_not_resected() -> None:
     assert any("given as unknown" in w for w in found["warnings"])
 
 
+def test_a_new_diagnosis_has_not_progressed_on_an_ssa_nor_had_a_line() -> None:
+    # 002 §2.3: "NANETS and ENETS, recommend the use of PRRT only after the progression of
+    # disease while on SSAs"; NETTER-2 enrolled first-line patients, Ki-67 10–55 %, with no
+    # prior systemic therapy. A new diagnosis has had neither.
+    low = _doc(pathology={"ki67_percent": 4}, course={"status": "new_diagnosis"})
+    setting = _criterion(low, "prrt", "setting")
+    assert setting["result"] == "not_met"
+    assert "not stated; read from the course" in setting["value"]
+    high = _doc(pathology={"ki67_percent": 15}, course={"status": "new_diagnosis"})
+    assert _criterion(high, "prrt", "setting")["result"] == "met"
+    # A history listed beside the new diagnosis: nothing is read (the contradiction is
+    # warned of), and progression on the SSA stays open.
+    treated = _doc(
+        pathology={"ki67_percent": 4},
+        course={"status": "new_diagnosis", "prior_treatments": ["ssa"]},
+    )
+    assert _criterion(treated, "prrt", "setting")["result"] == "unknown"
+    # Stable disease says nothing of what was given.
+    stable = _doc(pathology={"ki67_percent": 4}, course={"status": "stable"})
+    assert _criterion(stable, "prrt", "setting")["result"] == "unknown"
+
+
 def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
     rows = [
         {"primary.resection_margin": "R0"},
@@ -141,6 +167,13 @@ def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
         {"imaging.krenning_score": "0", "imaging.sstr_uptake_vs_liver": "above_liver"},
         {"primary.site": "unknown_primary"},
         {"primary.site": "unknown_primary", "primary.resection_margin": "R0"},
+        {"course.status": "new_diagnosis"},
+        {"course.status": "new_diagnosis", "pathology.ki67_percent": "15"},
+        {"course.status": "new_diagnosis", "course.prior_treatments": "ssa"},
+        {"course.status": "new_diagnosis", "course.prior_treatments": "everolimus"},
+        {"course.status": "new_diagnosis", "course.prior_systemic_lines": "2"},
+        {"course.status": "new_diagnosis", "course.progressed_on_ssa": "true"},
+        {"course.status": "stable"},
         {},
     ]
     base = {
@@ -160,6 +193,12 @@ def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
     # G1 and SSTR-positive by a Krenning score of 3 or uptake like the liver: eligible
     # (004 §3.3); a Krenning score of 0: ineligible.
     assert (ssa[6], ssa[7], ssa[8]) == ("eligible", "ineligible", "eligible")
+    # A new diagnosis with a Krenning score unknown leaves PRRT's SSTR criterion open, so the
+    # setting is read from the reasons: not met for Ki-67 2 %, met for 15 % (002 §2.3,
+    # NETTER-2); open with a history listed or stable disease.
+    prrt = compiled.output.get_column("prrt.status").to_list()
+    assert prrt[13] == "ineligible"
+    assert prrt[14:20] == ["uncertain"] * 6
 
 
 def test_the_board_summary_says_an_unknown_primary_was_not_found() -> None:

@@ -105,10 +105,22 @@ def _drop_contrary_implications(doc: dict[str, Any]) -> None:
             for field in implying:
                 section, name = field.split(".", 1)
                 doc.get(section, {}).pop(name, None)
+    # A new diagnosis beside a history (progression on an SSA, prior lines, an SSA or a
+    # counted line listed) contradicts itself: the new diagnosis alone would imply no
+    # progression and no prior line, which forgetting the history would let it do.
+    counted = dict(load_knowledge().derivations.prior_lines_counted)
+    status = values.get("course.status")
+    if status is not None:
+        read = {(p, v) for p, v, _ in implied_facts(values, counted)}
+        for path, value, _ in implied_facts({"course.status": status}):
+            stated = values.get(path)
+            if (stated is None and (path, value) not in read) or (
+                stated is not None and stated != value
+            ):
+                doc.get("course", {}).pop("status", None)
     # Fewer prior lines than the treatments listed (derivations.yaml prior_lines): forgetting
     # the count lets the treatments bound it from below.
     lines = values.get("course.prior_systemic_lines")
-    counted = dict(load_knowledge().derivations.prior_lines_counted)
     if isinstance(lines, int | float) and lines < len(counted_lines(values, counted)):
         doc.get("course", {}).pop("prior_treatments", None)
 
@@ -126,7 +138,8 @@ def test_unknown_never_becomes_met(doc: dict[str, Any], data: st.DataObject) -> 
     are left out here, and a grade conflict is removed by dropping the reported grade, then
     the differentiation. Likewise a yes/no field stated against what other fields imply
     (``resected: false`` beside a resection margin), two fields implying opposite values,
-    or a count of prior lines below the treatments listed are contradictions: the implying
+    a count of prior lines below the treatments listed, or a new diagnosis beside a
+    treatment history are contradictions: the implying
     fields are dropped first, since forgetting one side lets the other decide."""
     _drop_contrary_implications(doc)
     before, conflicting, grade_conflict = _criteria_and_conflicts(doc)

@@ -275,5 +275,5 @@ def compile_knowledge(kb: KnowledgeBase) -> CompiledKnowledge:
         schema,
         staging,
         tuple(grade_bound_columns(kb.derivations)),
-        tuple(implied_columns()),
+        tuple(implied_columns(kb.derivations)),
     )

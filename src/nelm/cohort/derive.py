@@ -229,15 +229,17 @@ def lines_from_treatments(d: Derivations) -> pl.Expr:
     return pl.when(pl.col("course.prior_systemic_lines").is_null() & (count > 0)).then(count)
 
 
-def implied_columns() -> list[pl.Expr]:
+def implied_columns(d: Derivations) -> list[pl.Expr]:
     """The yes/no fields a case implies when it does not state them, written over their own
     columns (``implied_facts`` of the interpreter): the primary resected when its margin or
     the time since its resection is given, or its resection is a prior treatment, and not
     resected for an unknown primary otherwise;
     extrahepatic disease present when sites are listed; SSTR imaging positive with a
     Krenning score ≥ 2 or uptake like or above the liver, negative with a Krenning score
-    of 0. The criteria read them; the staging, like
-    the interpreter's, reads the fields as given (it is computed before these)."""
+    of 0; at a new diagnosis with no history listed (an SSA or a counted line among the
+    prior treatments, or prior lines), no progression on an SSA and no prior line. The
+    criteria read them; the staging, like the interpreter's, reads the fields as given (it
+    is computed before these)."""
     since = pl.any_horizontal(pl.col(p).is_not_null() for p in SINCE_RESECTION)
     prior = pl.col("course.prior_treatments")
     # one pass over the lists (a list.contains per treatment costs three times more)
@@ -255,7 +257,20 @@ def implied_columns() -> list[pl.Expr]:
         .when(none & like.not_())
         .then(False)
     )
+    history = ["ssa", *(option for option, _ in d.prior_lines_counted)]
+    treated = prior.list.eval(pl.element().is_in(history)).list.any().fill_null(False)
+    new_untreated = (
+        (pl.col("course.status") == "new_diagnosis").fill_null(False)
+        & (pl.col("course.prior_systemic_lines") >= 1).fill_null(False).not_()
+        & treated.not_()
+    )
     return [
+        pl.coalesce(pl.col("course.progressed_on_ssa"), pl.when(new_untreated).then(False)).alias(
+            "course.progressed_on_ssa"
+        ),
+        pl.coalesce(pl.col("course.prior_systemic_lines"), pl.when(new_untreated).then(0)).alias(
+            "course.prior_systemic_lines"
+        ),
         pl.coalesce(
             pl.col("primary.resected"),
             pl.when(resected)

@@ -303,12 +303,14 @@ def synth_block(seed: int, block: int, n: int, missing: float = DEFAULT_MISSING)
     status = d.choice(
         ("stable", "progressing", "rapidly_progressing", "new_diagnosis"), (0.45, 0.3, 0.07, 0.18)
     )
-    lines = rng.poisson(0.8, n).astype(np.int64)
+    # A new diagnosis has no treatment history (beside one it is a contradiction).
+    new = status.is_("new_diagnosis")
+    lines = np.where(new, 0, rng.poisson(0.8, n)).astype(np.int64)
     c["course.status"] = status
     c["course.months_stable"] = np.where(
         status.is_("stable"), np.round(rng.exponential(12, n), 1), 0.0
     )
-    c["course.progressed_on_ssa"] = d.bernoulli(np.where(lines > 0, 0.5, 0.1))
+    c["course.progressed_on_ssa"] = d.bernoulli(np.where(lines > 0, 0.5, np.where(new, 0, 0.1)))
     c["course.prior_systemic_lines"] = lines
     c["course.prior_treatments"] = _lists(d, _PRIOR, lines > 0, "ssa")
     c["course.recurrence_after_liver_resection"] = d.bernoulli(0.05)

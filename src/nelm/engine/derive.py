@@ -67,8 +67,8 @@ class DerivedFacts:
     lines_from_treatments: Interval | None = None
     """The least number of prior systemic lines the prior treatments show, when the count
     is not given."""
-    implied: tuple[tuple[str, bool, str], ...] = ()
-    """Yes/no fields the case implies without stating them: (path, value, why)."""
+    implied: tuple[tuple[str, bool | int, str], ...] = ()
+    """Fields the case implies without stating them: (path, value, why)."""
     given_by_fields: tuple[tuple[str, str], ...] = ()
     """Options another field shows were given (``ssa`` by progression on it), each with
     that field's path (``Derivations.given_before_shown_by``)."""
@@ -514,8 +514,10 @@ def listed(values: Mapping[str, Value], path: str) -> set[str]:
     return {str(x) for x in listed} if isinstance(listed, tuple | list | frozenset) else set()
 
 
-def implied_facts(values: Mapping[str, Value]) -> tuple[tuple[str, bool, str], ...]:
-    """Yes/no fields a case implies when it does not state them, each with why:
+def implied_facts(
+    values: Mapping[str, Value], counted: Mapping[str, str] | None = None
+) -> tuple[tuple[str, bool | int, str], ...]:
+    """Fields a case implies when it does not state them, each with why:
 
     * the primary was resected when its resection margin or the time since its resection
       is given (a margin exists only for a resected tumour), or the prior treatments list
@@ -526,9 +528,13 @@ def implied_facts(values: Mapping[str, Value]) -> tuple[tuple[str, bool, str], .
       listed site as distant disease);
     * SSTR imaging is positive with a Krenning score of 2 or more, or uptake like or above
       the normal liver, and negative with a Krenning score of 0 (the same readings that
-      make a stated contrary value a contradiction).
+      make a stated contrary value a contradiction);
+    * at a new diagnosis, no progression on a somatostatin analogue and no prior systemic
+      line, unless the case gives a history the new diagnosis contradicts (an SSA or a
+      counted line among the prior treatments, ``counted``, or prior systemic lines: the
+      assessment warns of those).
     """
-    out: list[tuple[str, bool, str]] = []
+    out: list[tuple[str, bool | int, str]] = []
     if values.get("primary.resected") is None:
         margin = values.get("primary.resection_margin")
         if margin is not None:
@@ -567,7 +573,24 @@ def implied_facts(values: Mapping[str, Value]) -> tuple[tuple[str, bool, str], .
             out.append(("imaging.sstr_positive", True, why))
         elif none and not like:
             out.append(("imaging.sstr_positive", False, "read from the Krenning score 0"))
+    if _new_without_history(values, counted):
+        untreated = "read from the course: a new diagnosis has not yet been treated"
+        if values.get("course.progressed_on_ssa") is None:
+            out.append(("course.progressed_on_ssa", False, untreated))
+        if values.get("course.prior_systemic_lines") is None:
+            out.append(("course.prior_systemic_lines", 0, untreated))
     return tuple(out)
+
+
+def _new_without_history(values: Mapping[str, Value], counted: Mapping[str, str] | None) -> bool:
+    """A new diagnosis and nothing in the case that says treatment was given before it."""
+    if values.get("course.status") != "new_diagnosis":
+        return False
+    lines = values.get("course.prior_systemic_lines")
+    if isinstance(lines, int | float) and not isinstance(lines, bool) and lines >= 1:
+        return False
+    given = listed(values, "course.prior_treatments")
+    return not ({"ssa", *(counted or {})} & given)
 
 
 def derive(case: Case, d: Derivations) -> DerivedFacts:
@@ -583,7 +606,7 @@ def derive(case: Case, d: Derivations) -> DerivedFacts:
         stages=derive_stages(values, d.staging, case.entered),
         ki67_from_grade=ki67_from_reported_grade(values, grade, d.grade),
         lines_from_treatments=lines_from_treatments(values, dict(d.prior_lines_counted)),
-        implied=implied_facts(values),
+        implied=implied_facts(values, dict(d.prior_lines_counted)),
         given_by_fields=tuple(
             (option, path) for option, path in d.given_before_shown_by if values.get(path) is True
         ),

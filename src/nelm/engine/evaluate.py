@@ -161,8 +161,9 @@ def _value_text(
     if value is None:
         return f"{label} unknown"
     for path, implied, why in derived.implied:
-        if path == field and value is implied:
-            return f"{label}: {'yes' if implied else 'no'} (not stated; {why})"
+        if path == field and value == implied and type(value) is type(implied):
+            said = ("yes" if implied else "no") if isinstance(implied, bool) else str(implied)
+            return f"{label}: {said} (not stated; {why})"
     if isinstance(value, bool):
         return f"{label}: {'yes' if value else 'no'}"
     if isinstance(value, tuple):

@@ -154,7 +154,7 @@ class _Probe:
                     partial(derive_portal_drainage, d=d),
                     partial(_ki67_bound, t=d.grade),
                     partial(lines_from_treatments, counted=dict(d.prior_lines_counted)),
-                    implied_facts,
+                    partial(implied_facts, counted=dict(d.prior_lines_counted)),
                 )
             )
         if not any(x.changed_by(assignment) for x in self._derivations):

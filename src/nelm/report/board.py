@@ -351,7 +351,8 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
                 None,
             ),
             f"{lines} prior systemic line{'s' if lines != 1 else ''}"
-            if lines is not None
+            # a new diagnosis with no line says one thing twice
+            if lines is not None and not (status == "new_diagnosis" and lines == 0)
             else None,
             ("prior: " + ", ".join(names.get(p, _words(p)) for p in prior)) if prior else None,
         ],
