@@ -148,6 +148,32 @@ def test_no_conversion_step_while_the_liver_disease_is_resectable() -> None:
     assert "downstaging" not in [s["intent"] for s in burden["plan"]]
 
 
+def test_no_primary_resection_step_while_a_staged_resection_is_eligible() -> None:
+    # 001 Staged resections for extensive disease: staged resection for a remnant "initially
+    # deemed insufficient"; 000 §2.1 debates resecting the primary for metastatic disease
+    # "that is not amenable to resection", and the transplant criteria that ask for it first
+    # (001 Table 2) are for unresectable NELM (000 §2.2). With a remnant of 29 % and staged
+    # resection eligible, neither the primary-first step nor the debated primary resection
+    # belongs in the plan.
+    doc = assess_mapping(
+        with_changes(
+            BASE,
+            {
+                "primary.resected": False,
+                "primary.resection_margin": None,
+                "primary.months_since_primary_resection": None,
+                "liver.future_liver_remnant_percent": 29,
+            },
+        ),
+        with_evidence=False,
+    )
+    assert doc["options"]["staged_resection"]["status"] == "eligible"
+    assert doc["options"]["primary_tumor_resection"]["status"] == "eligible"
+    planned = {o for s in doc["plan"] for o in s["options"]}
+    assert "staged_resection" in planned
+    assert "primary_tumor_resection" not in planned
+
+
 def test_tare_not_tace_after_whipple() -> None:
     # 002 §3.5: "radioembolization may be better suited for patients with bilidigestive
     # anastomosis or a history of Whipple resection"; 003: transarterial therapies generally
