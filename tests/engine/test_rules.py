@@ -605,6 +605,10 @@ rules(
     "004 §3.4: RADIANT-3 pancreatic NET; RADIANT-4 'non-functional pulmonary and gastrointestinal (GI) NETs'",
     ({"primary.site": "small_intestine"}, M),
     ({"primary.site": "small_intestine", "primary.functional_syndrome": "carcinoid"}, N),
+    # case-v1 additions: "midgut" is the small intestine, appendix or proximal colon, all
+    # gastrointestinal
+    ({"primary.site": "midgut"}, M),
+    ({"primary.site": "thymus"}, N),
 )
 rules(
     "sunitinib",
