@@ -276,6 +276,16 @@ def test_report_words_naming_more_than_one_choice_say_what_would_settle_them() -
         "progressing; a liver recurrence after an earlier hepatectomy is "
         "course.recurrence_after_liver_resection: true)"
     ]
+    # Untreated is not new: a tumour watched for years is untreated too, and a new
+    # diagnosis reads as untreated (docs/case-v1-additions.md), never the other way.
+    (untreated,) = messages({"case_id": "a", "course": {"status": "treatment-naive"}})
+    assert "new_diagnosis when the disease was just diagnosed" in untreated
+    assert "course.prior_systemic_lines: 0" in untreated
+    # RECIST 1.1 (Eisenhauer 2009): a new lesion is progression.
+    (mixed,) = messages({"case_id": "a", "course": {"status": "mixed response"}})
+    assert "a new lesion is progression" in mixed
+    (novo,) = messages({"case_id": "a", "course": {"status": "de novo"}})
+    assert novo.endswith("(did you mean new_diagnosis?)")
 
 
 def test_a_treatment_named_by_its_procedure_says_which_options_it_could_be() -> None:
