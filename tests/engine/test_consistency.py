@@ -52,6 +52,16 @@ def test_a_new_diagnosis_beside_a_course_already_run_is_a_contradiction() -> Non
         )
         == []
     )
+    # A liver recurrence after hepatectomy is a course run too: unsettled_words.yaml answers
+    # "recurrence" with the course, stable or progressing.
+    recurrence = contradictions(
+        {"course.status": "new_diagnosis", "course.recurrence_after_liver_resection": True},
+        grades,
+        counted_lines=counted,
+    )
+    assert [c.fields for c in recurrence] == [
+        ("course.status", "course.recurrence_after_liver_resection")
+    ]
 
 
 def test_a_resected_primary_judged_unremovable_is_a_contradiction() -> None:

@@ -173,6 +173,7 @@ def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
         {"course.status": "new_diagnosis", "course.prior_treatments": "everolimus"},
         {"course.status": "new_diagnosis", "course.prior_systemic_lines": "2"},
         {"course.status": "new_diagnosis", "course.progressed_on_ssa": "true"},
+        {"course.status": "new_diagnosis", "course.recurrence_after_liver_resection": "true"},
         {"course.status": "stable"},
         {},
     ]
@@ -198,7 +199,7 @@ def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
     # NETTER-2); open with a history listed or stable disease.
     prrt = compiled.output.get_column("prrt.status").to_list()
     assert prrt[13] == "ineligible"
-    assert prrt[14:20] == ["uncertain"] * 6
+    assert prrt[14:21] == ["uncertain"] * 7
 
 
 def test_the_board_summary_says_an_unknown_primary_was_not_found() -> None:

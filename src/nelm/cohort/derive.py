@@ -237,7 +237,8 @@ def implied_columns(d: Derivations) -> list[pl.Expr]:
     extrahepatic disease present when sites are listed; SSTR imaging positive with a
     Krenning score ≥ 2 or uptake like or above the liver, negative with a Krenning score
     of 0; at a new diagnosis with no history listed (an SSA or a counted line among the
-    prior treatments, or prior lines), no progression on an SSA and no prior line. The
+    prior treatments, prior lines, or a liver recurrence), no progression on an SSA and no
+    prior line. The
     criteria read them; the staging, like the interpreter's, reads the fields as given (it
     is computed before these)."""
     since = pl.any_horizontal(pl.col(p).is_not_null() for p in SINCE_RESECTION)
@@ -262,6 +263,7 @@ def implied_columns(d: Derivations) -> list[pl.Expr]:
     new_untreated = (
         (pl.col("course.status") == "new_diagnosis").fill_null(False)
         & (pl.col("course.prior_systemic_lines") >= 1).fill_null(False).not_()
+        & pl.col("course.recurrence_after_liver_resection").fill_null(False).not_()
         & treated.not_()
     )
     return [

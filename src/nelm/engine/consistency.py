@@ -285,7 +285,8 @@ def _new_diagnosis_with_a_history(
     values: Mapping[str, Value], counted: Mapping[str, str]
 ) -> list[Contradiction]:
     """A course given as a new diagnosis beside a course already run: progression on an
-    SSA, prior systemic lines, or systemic treatments listed as given."""
+    SSA, prior systemic lines, systemic treatments listed as given, or a liver recurrence
+    after an earlier hepatectomy."""
     if values.get("course.status") != "new_diagnosis":
         return []
     fields: list[str] = []
@@ -301,6 +302,10 @@ def _new_diagnosis_with_a_history(
     if names:
         fields.append("course.prior_treatments")
         shown.append(f"prior systemic treatment ({', '.join(names)})")
+    if values.get("course.recurrence_after_liver_resection") is True:
+        # unsettled_words.yaml: a recurrence is written as the course, stable or progressing
+        fields.append("course.recurrence_after_liver_resection")
+        shown.append("a liver recurrence after an earlier hepatectomy")
     if not shown:
         return []
     return [

@@ -531,8 +531,8 @@ def implied_facts(
       make a stated contrary value a contradiction);
     * at a new diagnosis, no progression on a somatostatin analogue and no prior systemic
       line, unless the case gives a history the new diagnosis contradicts (an SSA or a
-      counted line among the prior treatments, ``counted``, or prior systemic lines: the
-      assessment warns of those).
+      counted line among the prior treatments, ``counted``, prior systemic lines, or a
+      liver recurrence after hepatectomy: the assessment warns of those but the SSA).
     """
     out: list[tuple[str, bool | int, str]] = []
     if values.get("primary.resected") is None:
@@ -585,6 +585,8 @@ def implied_facts(
 def _new_without_history(values: Mapping[str, Value], counted: Mapping[str, str] | None) -> bool:
     """A new diagnosis and nothing in the case that says treatment was given before it."""
     if values.get("course.status") != "new_diagnosis":
+        return False
+    if values.get("course.recurrence_after_liver_resection") is True:
         return False
     lines = values.get("course.prior_systemic_lines")
     if isinstance(lines, int | float) and not isinstance(lines, bool) and lines >= 1:
