@@ -162,3 +162,23 @@ def test_the_inputs_name_the_timeline_treatments_and_what_the_timeline_gave() ->
         ("Gives: Disease course", "progressing"),
     ):
         assert f"<td>{label}</td><td>{value}</td>" in page, label
+
+
+def test_the_text_reports_lists_wrap_under_their_first_word() -> None:
+    # A numbered to-do list whose continuation lines start at the margin hides the numbers:
+    # every wrapped line of an item is indented past its number, and item 10 lines up with 9.
+    thin = {"case_id": "thin", "primary": {"site": "small_intestine"}}
+    doc = assess_mapping(thin, with_evidence=False)
+    lines = render_text(doc, width=60).splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("To do: investigations"))
+    todo = []
+    for ln in lines[start + 1 :]:
+        if not ln.startswith(" "):
+            break
+        todo.append(ln)
+    numbered = [ln for ln in todo if ln.lstrip()[:1].isdigit() and ". " in ln[:7]]
+    assert len(numbered) >= 2 and len(todo) > len(numbered)  # items wrapped at 60 columns
+    indent = len(numbered[0]) - len(numbered[0].lstrip()) + len(numbered[0].lstrip().split()[0]) + 1
+    for ln in todo:
+        if ln not in numbered:
+            assert len(ln) - len(ln.lstrip()) == indent, ln

@@ -160,6 +160,17 @@ def _option(option: dict[str, Any], refs: ReferenceList) -> Group:
     return Group(*lines)
 
 
+def _hanging(marker: str, body: Text, widest: int = 1) -> Table:
+    """``marker`` then ``body``, its wrapped lines indented under the body's first word (a
+    numbered list whose continuation lines start at the margin is hard to scan); ``widest``
+    is the longest marker of the list, so that item 10 lines up with item 9."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(width=max(len(marker), widest) + 2, justify="right", no_wrap=True)
+    grid.add_column()
+    grid.add_row(Text(marker, style=body.style), body)
+    return grid
+
+
 def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = False) -> str:
     """Render an assessment document as a terminal report ``width`` columns wide (long
     lines wrap; nothing is cut). Clinical names only: no option ids or field paths; the
@@ -189,7 +200,7 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
         console.print(Rule("Warnings", align="left"))
         for warning in doc["warnings"]:
             words = in_words(cite_plain(warning, refs))
-            console.print(Text("  ⚠ " + words, style="yellow"))
+            console.print(_hanging("⚠", Text(words, style="yellow")))
     console.print(Rule("Classification", align="left"))
     console.print(_classification(doc, refs))
     console.print(Rule("Plan", align="left"))
@@ -205,22 +216,18 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
     if todo:
         console.print(Rule("To do: investigations, most decisive first", align="left"))
         for n, item in enumerate(todo, 1):
-            console.print(
-                Text.assemble(
-                    (f"  {n}. {item['name']}", "bold"),
-                    f" — gives {', '.join(item['field_labels'])}; ",
-                    cite_plain(item["summary"], refs),
-                )
+            body = Text.assemble(
+                (item["name"], "bold"),
+                f" — gives {', '.join(item['field_labels'])}; ",
+                cite_plain(item["summary"], refs),
             )
+            console.print(_hanging(f"{n}.", body, widest=len(f"{len(todo)}.")))
     if doc["missing_data"]:
         console.print(Rule("Missing data that would decide an option", align="left"))
         for item in doc["missing_data"]:
             decides = ", ".join(doc["options"][o]["name"] for o in item["decides"])
-            console.print(
-                Text.assemble(
-                    ("  " + field_label(item["field"]), "bold yellow"), " decides " + decides
-                )
-            )
+            body = Text.assemble((field_label(item["field"]), "bold yellow"), " decides " + decides)
+            console.print(_hanging("·", body))
     source = doc.get("input_source")
     if source:
         console.print(
