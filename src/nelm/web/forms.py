@@ -106,7 +106,10 @@ _MEANINGS = {
     "extrahepatic.present": "any disease outside the liver other than the primary",
     "extrahepatic.resectable": "all extrahepatic deposits can be removed",
     "anatomy.gi_shunting_uncorrectable": "seen on angiography before radioembolisation",
-    "course.status": "at the time of the board",
+    "course.status": (
+        "at the time of the board; a new diagnosis is read as not yet treated (no progression "
+        "on an SSA, no prior systemic line)"
+    ),
 }
 
 
