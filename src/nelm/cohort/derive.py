@@ -230,7 +230,7 @@ def lines_from_treatments(d: Derivations) -> pl.Expr:
 
 
 def implied_columns(d: Derivations) -> list[pl.Expr]:
-    """The yes/no fields a case implies when it does not state them, written over their own
+    """The fields a case implies when it does not state them, written over their own
     columns (``implied_facts`` of the interpreter): the primary resected when its margin or
     the time since its resection is given, or its resection is a prior treatment, and not
     resected for an unknown primary otherwise;
@@ -238,9 +238,8 @@ def implied_columns(d: Derivations) -> list[pl.Expr]:
     Krenning score ≥ 2 or uptake like or above the liver, negative with a Krenning score
     of 0; at a new diagnosis with no history listed (an SSA or a counted line among the
     prior treatments, prior lines, or a liver recurrence), no progression on an SSA and no
-    prior line. The
-    criteria read them; the staging, like the interpreter's, reads the fields as given (it
-    is computed before these)."""
+    prior line. The criteria read them; the staging, like the interpreter's, reads the
+    fields as given (it is computed before these)."""
     since = pl.any_horizontal(pl.col(p).is_not_null() for p in SINCE_RESECTION)
     prior = pl.col("course.prior_treatments")
     # one pass over the lists (a list.contains per treatment costs three times more)

@@ -532,7 +532,8 @@ def implied_facts(
     * at a new diagnosis, no progression on a somatostatin analogue and no prior systemic
       line, unless the case gives a history the new diagnosis contradicts (an SSA or a
       counted line among the prior treatments, ``counted``, prior systemic lines, or a
-      liver recurrence after hepatectomy: the assessment warns of those but the SSA).
+      liver recurrence after hepatectomy: the assessment warns of each but a listed SSA,
+      which may have been started at the diagnosis).
     """
     out: list[tuple[str, bool | int, str]] = []
     if values.get("primary.resected") is None:
