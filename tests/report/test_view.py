@@ -182,3 +182,5 @@ def test_the_text_reports_lists_wrap_under_their_first_word() -> None:
     for ln in todo:
         if ln not in numbered:
             assert len(ln) - len(ln.lstrip()) == indent, ln
+    # render_text's promise: long lines wrap, nothing is cut, section titles included.
+    assert "…" not in render_text(doc, width=40)

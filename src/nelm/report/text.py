@@ -171,6 +171,14 @@ def _hanging(marker: str, body: Text, widest: int = 1) -> Table:
     return grid
 
 
+def _heading(title: str, width: int) -> Rule | Group:
+    """A section rule with its title; a title too long for the rule goes on its own line
+    above it, so that a narrow terminal never cuts it."""
+    if len(title) + 6 <= width:
+        return Rule(title, align="left")
+    return Group(Text(title, style="bold"), Rule())
+
+
 def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = False) -> str:
     """Render an assessment document as a terminal report ``width`` columns wide (long
     lines wrap; nothing is cut). Clinical names only: no option ids or field paths; the
@@ -197,24 +205,24 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
     for warning in (doc.get("input_source") or {}).get("record_warnings") or ():
         console.print(Panel(Text(warning, style="bold red")))
     if doc["warnings"]:  # first: an implausible value may be a slip that changes everything
-        console.print(Rule("Warnings", align="left"))
+        console.print(_heading("Warnings", width))
         for warning in doc["warnings"]:
             words = in_words(cite_plain(warning, refs))
             console.print(_hanging("⚠", Text(words, style="yellow")))
-    console.print(Rule("Classification", align="left"))
+    console.print(_heading("Classification", width))
     console.print(_classification(doc, refs))
-    console.print(Rule("Plan", align="left"))
+    console.print(_heading("Plan", width))
     if doc["plan"]:
         console.print(_plan(doc, refs, width))
     else:
         console.print(Text("No option is open on the data given.", style="yellow"))
     for group in option_groups(doc):
-        console.print(Rule(f"Options — {group.title}", align="left"))
+        console.print(_heading(f"Options — {group.title}", width))
         for _oid, option in group.members:
             console.print(_option(dict(option), refs))
     todo = todo_items(doc)
     if todo:
-        console.print(Rule("To do: investigations, most decisive first", align="left"))
+        console.print(_heading("To do: investigations, most decisive first", width))
         for n, item in enumerate(todo, 1):
             body = Text.assemble(
                 (item["name"], "bold"),
@@ -223,7 +231,7 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
             )
             console.print(_hanging(f"{n}.", body, widest=len(f"{len(todo)}.")))
     if doc["missing_data"]:
-        console.print(Rule("Missing data that would decide an option", align="left"))
+        console.print(_heading("Missing data that would decide an option", width))
         for item in doc["missing_data"]:
             decides = ", ".join(doc["options"][o]["name"] for o in item["decides"])
             body = Text.assemble((field_label(item["field"]), "bold yellow"), " decides " + decides)
@@ -231,7 +239,7 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
     source = doc.get("input_source")
     if source:
         console.print(
-            Rule(f"Input: {source['format']} (as of {source['assessment_date']})", align="left")
+            _heading(f"Input: {source['format']} (as of {source['assessment_date']})", width)
         )
         for field, origin in source["provenance"].items():
             console.print(Text.assemble(("  " + field_label(field), "bold"), " ← " + origin))
@@ -243,7 +251,7 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
         for note in source["notes"]:
             console.print(Text("  note: " + note, style="dim"))
     if refs.order:
-        console.print(Rule("References", align="left"))
+        console.print(_heading("References", width))
         for number, ref in enumerate(refs.order, start=1):
             console.print(Text(f"{number:>2}. {ref.full}"))
     console.print(Rule())
