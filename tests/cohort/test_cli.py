@@ -60,6 +60,44 @@ def test_the_summary_names_the_fields_rows_were_rejected_on(
     assert "multiple" not in out and "2,5" not in out
 
 
+def test_a_cohort_with_every_row_rejected_says_so_instead_of_a_table_of_zeros(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # case-v1.md: course.status is one of its four words; "ileum" is no primary.site.
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("case_id,primary.site,course.status\nr1,ileum,stable\nr2,pancreas,PD\n")
+    code, out, err = run(["batch", str(cohort), "-o", str(tmp_path / "r.csv")], capsys, monkeypatch)
+    assert code == 0, err  # cli-v1: rejected rows go to the rejects file
+    words = " ".join(out.split())
+    assert "No case was assessed: every row was rejected" in words
+    assert "Statuses of" not in words
+    assert "2 rows read, 0 assessed, 2 rejected (2 problems)" in words
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_a_path_with_brackets_is_read_and_shown_as_typed(
+    suffix: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A folder named like "registry [2024]" is an ordinary path: it was read as a glob
+    # pattern (CSV: "expanded paths were empty"; Parquet: an internal error) and the
+    # summary printed it as rich markup ("[red]" vanished).
+    folder = tmp_path / "registry [2024]"
+    folder.mkdir()
+    cohort, result = folder / f"cohort[red].{suffix}", folder / f"result[bold].{suffix}"
+    code, _, err = run(
+        ["synth", "--n", "30", "--seed", "2", "-o", str(cohort)], capsys, monkeypatch
+    )
+    assert code == 0, err
+    code, out, err = run(["batch", str(cohort), "-o", str(result)], capsys, monkeypatch)
+    assert code == 0, err
+    assert "30 rows read, 30 assessed" in " ".join(out.split())
+    assert f"results: {result}" in out
+    assert result.is_file()
+
+
 def test_na_and_a_dot_are_empty_cells_and_other_unknown_words_are_named(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -59,6 +59,7 @@ class _Bar:
 
 def _summary_table(summary: BatchSummary) -> list[object]:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=f"Statuses of {summary.accepted:,} cases by option", title_justify="left")
     table.add_column("option")
@@ -66,8 +67,17 @@ def _summary_table(summary: BatchSummary) -> list[object]:
         table.add_column(status, justify="right", style=style)
     for option, counts in summary.counts.items():
         table.add_row(option, *(f"{counts[s]:,}" for s in ("eligible", "ineligible", "uncertain")))
+    # With no case assessed the table is all zeros: say so instead of showing it.
+    first: object = table
+    if not summary.rows:
+        first = Text("The input holds no row: no case was assessed.", style="yellow")
+    elif not summary.accepted:
+        first = Text(
+            "No case was assessed: every row was rejected (the rejects file says why).",
+            style="yellow",
+        )
     lines = [
-        table,
+        first,
         f"{summary.rows:,} rows read, {summary.accepted:,} assessed, "
         f"{summary.rejected_rows:,} rejected ({summary.reject_lines:,} problems) "
         f"in {summary.seconds:.1f} s ({summary.rate:,.0f} cases/s, {summary.engine} engine)",
@@ -96,7 +106,7 @@ def _by_field(lines_file: Path, title: str, kind: str, shown: int = 8) -> str:
 
     try:
         counts = (
-            pl.scan_csv(lines_file, schema_overrides={"field": pl.String})
+            pl.scan_csv(lines_file, schema_overrides={"field": pl.String}, glob=False)
             .group_by("field")
             .len()
             .sort(["len", "field"], descending=[True, False])
@@ -176,7 +186,8 @@ def batch_command(
             bar.stop()
     out = Console(file=sys.stdout, highlight=False)
     for line in _summary_table(summary):
-        out.print(line, soft_wrap=isinstance(line, str))
+        # markup off: a path may hold "[" (a folder named "cohort [2024]"), shown as typed
+        out.print(line, soft_wrap=isinstance(line, str), markup=False)
 
 
 def register(app: typer.Typer) -> None:

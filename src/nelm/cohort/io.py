@@ -98,13 +98,19 @@ class InputFile:
         # exports: NA (R's write.csv) and "." (SAS, Stata). Other words for "not known"
         # ("unknown", "n/a") are rejected with how to write them, never guessed at.
         return pl.scan_csv(
-            self.path, infer_schema=False, raise_if_empty=True, null_values=list(CSV_MISSING)
+            self.path,
+            infer_schema=False,
+            raise_if_empty=True,
+            null_values=list(CSV_MISSING),
+            glob=False,  # a path is a path: "[" in a folder name is no pattern
         )
 
     def scan(self) -> pl.LazyFrame:
         """The whole file as a lazy query (every CSV column as text): what :meth:`chunks`
         reads, for a query that streams it. Errors surface when the query runs."""
-        return pl.scan_parquet(self.path) if self.format == "parquet" else self._scan_csv()
+        return (
+            pl.scan_parquet(self.path, glob=False) if self.format == "parquet" else self._scan_csv()
+        )
 
     def unreadable(self, exc: BaseException) -> InputRejected:
         """The rejection of this file for a reading error ``exc``."""

@@ -51,7 +51,7 @@ def _prepare(input_path: str | Path, output: str | Path) -> InputFile:
     source = open_input(input_path)
     check_columns(source.columns)
     if source.format == "parquet":  # column types a cohort cannot hold: reject before work
-        prepare(pl.DataFrame(schema=pl.read_parquet_schema(source.path)))
+        prepare(pl.DataFrame(schema=pl.scan_parquet(source.path, glob=False).collect_schema()))
     file_format(output, "-o")
     out = Path(output)
     if out.exists() and out.resolve() in (source.path.resolve(), rejects_path(out).resolve()):

@@ -239,17 +239,17 @@ def _merge(
         warnings = outputs.open(warnings_path(output), WARNINGS_SCHEMA, "csv")
         if file_format(output, "-o") == "parquet":
             target = outputs.reserve(output)
-            rows = pl.scan_parquet(parts) if parts else pl.LazyFrame(schema=schema)
+            rows = pl.scan_parquet(parts, glob=False) if parts else pl.LazyFrame(schema=schema)
             rows.select(typed).sink_parquet(target, statistics=False)
         else:
             results = outputs.open(output, schema)
             for part in parts:
-                results.write(pl.read_parquet(part).select(typed))
+                results.write(pl.read_parquet(part, glob=False).select(typed))
         for outcome in outcomes:
             for kind, sink in (("rejects", rejects), ("warnings", warnings)):
                 lines = part_path(scratch, kind, outcome.index)
                 if lines.is_file():
-                    found = pl.read_parquet(lines).select(
+                    found = pl.read_parquet(lines, glob=False).select(
                         pl.col(n).cast(t) for n, t in REJECTS_SCHEMA.items()
                     )
                     sink.write(found)

@@ -199,7 +199,7 @@ def _settle(flagged: Path, chunk_size: int, rejects: Sink, summary: BatchSummary
     """Read the flagged rows again, write their rejects; the valid ones, typed, with
     their row number."""
     rescued: list[pl.DataFrame] = []
-    for batch in pl.scan_parquet(flagged).collect_batches(chunk_size=chunk_size):
+    for batch in pl.scan_parquet(flagged, glob=False).collect_batches(chunk_size=chunk_size):
         positions = batch.get_column(ROW).to_list()
         lines, valid, kept = read_again(batch.drop(ROW), positions, 1)
         rejects.write(lines)
@@ -228,7 +228,11 @@ def _warn(marked: pl.DataFrame, rescued: pl.DataFrame, sink: Sink, summary: Batc
 
 def _tally(written: Path, csv: bool) -> dict[str, dict[str, int]]:
     """How many rows of the written results have each status, per option."""
-    scan = pl.scan_csv(written, infer_schema=False) if csv else pl.scan_parquet(written)
+    scan = (
+        pl.scan_csv(written, infer_schema=False, glob=False)
+        if csv
+        else pl.scan_parquet(written, glob=False)
+    )
     tallies = (
         scan.select(
             (pl.col(status_column(o)) == s).sum().alias(f"{o}\0{s}")
