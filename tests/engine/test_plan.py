@@ -226,3 +226,30 @@ def test_conditional_steps_say_what_would_decide_them() -> None:
         assert step["conditional"]
         for option in step["options"]:
             assert step["pending"][option]
+
+
+def _ssa_steps(changes: dict[str, Any]) -> list[tuple[str, str]]:
+    doc = assess_mapping(with_changes(BASE, changes), with_evidence=False)
+    return [(s["intent"], s["rationale"]) for s in doc["plan"] if "ssa" in s["options"]]
+
+
+def test_an_ssa_after_progression_is_no_symptom_control_for_a_non_functional_tumour() -> None:
+    # 003 Medical therapy: "If treatment with SSAs at standard dose fails, management options
+    # include shortening of SSA administration intervals or augmentation of SSA dosage";
+    # 002 §2.3: PRRT only after progression on SSAs. The symptom-control step is for hormonal
+    # symptoms ("Alpha-interferon may be associated with somatostatin analogs for palliation
+    # or hormonal symptoms", 003), which a non-functional tumour does not cause.
+    progressed = {"course.status": "progressing", "course.progressed_on_ssa": True}
+    non_functional = _ssa_steps(progressed)
+    assert len(non_functional) == 1
+    intent, rationale = non_functional[0]
+    assert intent == "systemic_control"
+    assert "shorter interval" in rationale and "Hormonal" not in rationale
+    plan = plan_of(with_changes(BASE, progressed))
+    assert "symptom_control" not in [s["intent"] for s in plan]
+    assert step_index(plan, "prrt") < step_index(plan, "ssa")
+    # A carcinoid syndrome: the SSA is there for the hormonal symptoms.
+    carcinoid = _ssa_steps({**progressed, "primary.functional_syndrome": "carcinoid"})
+    assert [intent for intent, _ in carcinoid] == ["symptom_control"]
+    # Not progressing: first-line antiproliferative SSA (004 §3.3), no escalation step.
+    assert [i for i, r in _ssa_steps({}) if "shorter interval" in r] == []

@@ -53,9 +53,17 @@ def _first_systemic_with(result: dict[str, Any], option: str) -> int | None:
 def test_after_progression_on_ssa_prrt_comes_before_ssa(course: dict[str, Any]) -> None:
     result = _assess(course)
     assert result["options"]["prrt"]["status"] != "ineligible"
-    assert not any(
-        "ssa" in s["options"] for s in result["plan"] if s["intent"] == "systemic_control"
-    )
+    prrt = _first_systemic_with(result, "prrt")
+    ssa = _first_systemic_with(result, "ssa")
+    assert prrt is not None
+    # The SSA comes back only after PRRT, as 003 Medical therapy's escalation of a failed
+    # standard dose ("shortening of SSA administration intervals or augmentation of SSA
+    # dosage"), never as the first-line step.
+    if ssa is not None:
+        assert ssa > prrt
+        step = next(s for s in result["plan"] if "ssa" in s["options"])
+        assert "shorter interval" in step["rationale"]
+        assert "first line" not in step["rationale"]
 
 
 @pytest.mark.parametrize(

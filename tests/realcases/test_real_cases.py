@@ -168,11 +168,17 @@ def test_after_ssa_and_progression_prrt_leads_the_systemic_steps() -> None:
     """cr02: an SSA was given ("poorly tolerated"), then chemotherapy, and the disease is
     progressing. 002 §2.3: "NANETS and ENETS, recommend the use of PRRT only after the
     progression of disease while on SSAs"; 004 §3.5: NETTER-1 "was a second-line treatment".
-    So SSA is not offered again as the first systemic step: PRRT is."""
+    So SSA is not offered again as the first systemic step: PRRT is. The SSA comes back
+    last, as 003 Medical therapy's answer to a failed standard dose ("shortening of SSA
+    administration intervals or augmentation of SSA dosage"), and not as symptom control:
+    the tumour is non-functional."""
     plan = _assessed("cr02-rmu-pnet-prrt")["plan"]
     systemic = [s for s in plan if s["intent"] == "systemic_control"]
     assert systemic and systemic[0]["options"] == ["prrt"]
-    assert not any("ssa" in s["options"] for s in systemic)
+    prrt = next(i for i, s in enumerate(systemic) if "prrt" in s["options"])
+    ssa = next(i for i, s in enumerate(systemic) if "ssa" in s["options"])
+    assert prrt < ssa == len(systemic) - 1
+    assert "symptom_control" not in [s["intent"] for s in plan]
     # The case does not state progression *on* the SSA; nelm does not invent it.
     assert _load("cr02-rmu-pnet-prrt")["case"]["course"].get("progressed_on_ssa") is None
 
