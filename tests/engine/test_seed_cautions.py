@@ -123,6 +123,10 @@ def test_a_poor_performance_status_is_a_caution_on_surgery_and_prrt(
         # transplantation is liver surgery too (its criteria sets do not say)
         ("liver_transplant_unos", "Performance status ECOG 3–4: a compromised performance"),
         ("prrt", "NETTER-1 enrolled only patients with a Karnofsky score of at least 60"),
+        # 003 Hepatic arterial embolization: "Contraindications of TAE and TACE include ...
+        # poor performance status"; its SIRT sentence names none, so radioembolisation
+        # stays open and says so.
+        ("tare", "poor performance status contraindicates TAE and TACE; the seeds name no"),
     ):
         base = eligible_case(option)
         doc = assess_mapping(eligible_case(option, {"patient.ecog": ecog}), with_evidence=False)
