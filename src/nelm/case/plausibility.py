@@ -20,10 +20,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from nelm.case.fields import FIELD_BY_PATH
 from nelm.case.units import ENTRY_UNITS, as_entered_text, clinical_number, entry_unit
+from nelm.yaml_data import load_yaml
 
 __all__ = [
     "Finding",
@@ -189,7 +188,7 @@ def _slip(raw: Mapping[str, Any]) -> Slip:
 @cache
 def plausible_ranges() -> dict[str, PlausibleRange]:
     """The plausible range of each number that has one (loaded once)."""
-    raw = yaml.safe_load(
+    raw = load_yaml(
         (resources.files("nelm.case") / "data" / "plausibility.yaml").read_text(encoding="utf-8")
     )
     sources: dict[str, str] = raw["sources"]

@@ -7,9 +7,8 @@ import re
 from functools import cache
 from importlib import resources
 
-import yaml
-
 from nelm.case.fields import FIELD_BY_PATH, FIELDS, SECTIONS, Kind
+from nelm.yaml_data import load_yaml
 
 __all__ = [
     "choice_named_by",
@@ -29,7 +28,7 @@ def _key(word: str) -> str:
 
 def _words_by_field(name: str) -> dict[str, dict[str, str]]:
     """``data/<name>``: per choice field of case-v1, its words (compared by ``_key``)."""
-    raw = yaml.safe_load((resources.files("nelm.case") / "data" / name).read_text(encoding="utf-8"))
+    raw = load_yaml((resources.files("nelm.case") / "data" / name).read_text(encoding="utf-8"))
     out: dict[str, dict[str, str]] = {}
     for path, words in raw.items():
         spec = FIELD_BY_PATH.get(path)
@@ -84,7 +83,7 @@ def _key_form(word: str) -> str:
 def key_words() -> dict[str, dict[str, str]]:
     """Per section (and ``any``), the keys (compared by ``_key_form``) that name a field of
     case-v1 (``data/key_words.yaml``), each field's own name included under ``any``."""
-    raw = yaml.safe_load(
+    raw = load_yaml(
         (resources.files("nelm.case") / "data" / "key_words.yaml").read_text(encoding="utf-8")
     )
     names = [f.name for f in FIELDS]

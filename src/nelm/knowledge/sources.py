@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-import yaml
+from nelm.yaml_data import load_yaml
 
 __all__ = ["Reference", "ReferenceList", "cite_plain", "reference", "resolve"]
 
@@ -61,7 +61,7 @@ class Reference:
 @cache
 def _references() -> dict[str, Reference]:
     text = (resources.files("nelm.knowledge") / "data" / "sources.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = load_yaml(text)
     found: dict[str, Reference] = {}
     for section in ("seeds", "external"):
         for key, entry in raw[section].items():
