@@ -18,9 +18,8 @@ from functools import cache
 from importlib import resources
 from typing import Any, Final
 
-import yaml
-
 from nelm.errors import KnowledgeBaseError
+from nelm.yaml_data import load_yaml
 
 __all__ = [
     "DerivedFact",
@@ -253,11 +252,7 @@ def _build(doc: Mapping[str, Any]) -> Vocabulary:
 def vocabulary() -> Vocabulary:
     """The packaged vocabulary (read once per process)."""
     path = resources.files("nelm").joinpath(*_PATH)
-    try:
-        loader: Any = yaml.CSafeLoader
-    except AttributeError:  # pragma: no cover - libyaml absent
-        loader = yaml.SafeLoader
-    doc = yaml.load(path.read_text("utf-8"), Loader=loader)
+    doc = load_yaml(path.read_text("utf-8"))
     try:
         return _build(doc)
     except (KeyError, TypeError) as exc:

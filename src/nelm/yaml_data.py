@@ -18,6 +18,6 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     SAFE_LOADER = yaml.SafeLoader
 
 
-def load_yaml(text: str) -> Any:
+def load_yaml(text: str | bytes) -> Any:
     """The data of one YAML document, read with the fastest safe loader available."""
     return yaml.load(text, Loader=SAFE_LOADER)

@@ -21,7 +21,7 @@ def test_the_cache_gives_the_knowledge_base_the_yaml_gives(
     from_yaml = _fresh()
     (cached,) = (tmp_path / "nelm").iterdir()
     assert from_yaml.content_hash in cached.name
-    monkeypatch.setattr(loader.yaml, "load", None)  # the cache alone must serve now
+    monkeypatch.setattr(loader, "load_yaml", None)  # the cache alone must serve now
     assert _fresh() == from_yaml
 
 

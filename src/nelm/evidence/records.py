@@ -23,6 +23,7 @@ import yaml
 
 from nelm.errors import InputRejected, KnowledgeBaseError, Problem
 from nelm.vocabulary import vocabulary
+from nelm.yaml_data import load_yaml
 
 __all__ = [
     "DESIGNS",
@@ -165,11 +166,6 @@ _OPTIONAL: Final = (
     "follow_up_months",
 )
 
-try:  # the C loader is several times faster; fall back where libyaml is absent
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
-
 
 @dataclass(frozen=True, slots=True)
 class EvidenceRecord:
@@ -251,7 +247,7 @@ def load_records() -> tuple[EvidenceRecord, ...]:
         raise KnowledgeBaseError("evidence records: no data files found")
     for name, text in files:
         try:
-            doc = yaml.load(text, Loader=_Loader)
+            doc = load_yaml(text)
         except yaml.YAMLError as exc:
             raise KnowledgeBaseError(f"evidence records {name}: not valid YAML: {exc}") from exc
         if not isinstance(doc, list):

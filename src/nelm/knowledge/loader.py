@@ -17,8 +17,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from nelm.case.fields import FIELD_BY_PATH, OPTION_IDS, Kind
 from nelm.errors import KnowledgeBaseError
 from nelm.knowledge.conditions import Condition, Leaf, leaves_of, parse_condition
@@ -37,6 +35,7 @@ from nelm.knowledge.model import (
 )
 from nelm.knowledge.staging import parse_staging
 from nelm.vocabulary import option_name, vocabulary
+from nelm.yaml_data import load_yaml
 
 __all__ = ["DERIVED_FACTS", "KNOWLEDGE_RELEASE", "load_knowledge"]
 
@@ -47,11 +46,6 @@ KNOWLEDGE_RELEASE = "2026.1"
 DERIVED_FACTS: dict[str, tuple[str, ...] | None] = {
     fact.path: fact.values for fact in vocabulary().derived_facts if fact.in_conditions
 }
-
-try:  # the C loader is several times faster; fall back where libyaml is absent
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
 
 
 def _data_files() -> list[tuple[str, bytes]]:
@@ -101,7 +95,7 @@ def _parsed(files: list[tuple[str, bytes]], content_hash: str) -> dict[str, Any]
                 return docs
         except (OSError, ValueError, EOFError, TypeError):
             pass
-    docs = {name: yaml.load(content, Loader=_Loader) for name, content in files}
+    docs = {name: load_yaml(content) for name, content in files}
     if cached is not None:
         try:
             data = marshal.dumps(docs)
