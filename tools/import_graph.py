@@ -23,7 +23,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 # the exceptions listed in ALLOWED (an adapter that hosts another: the web application
 # mounts the CDS service, the command line starts the web server and the cohort runner).
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("foundation", ("nelm.errors", "nelm.text", "nelm.vocabulary")),
+    ("foundation", ("nelm.errors", "nelm.text", "nelm.vocabulary", "nelm.yaml_data")),
     ("case", ("nelm.case",)),
     ("knowledge", ("nelm.knowledge",)),
     ("engine", ("nelm.engine",)),
