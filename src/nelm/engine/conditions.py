@@ -47,6 +47,7 @@ __all__ = [
     "evaluate",
     "fields_of",
     "leaves_of",
+    "open_leaves",
     "overridden",
     "parse_condition",
 ]
@@ -224,3 +225,46 @@ def evaluate(
         return next((t for t in truths if t is not _UNKNOWN), _UNKNOWN)
     assert type(condition) is Not
     return negate(evaluate(condition.part, facts, trace))
+
+
+# --------------------------------------------------------------------------- what would decide
+
+
+def open_leaves(condition: Condition, facts: Mapping[str, Fact]) -> list[Leaf]:
+    """The unknown leaves whose value could still change ``condition``'s result.
+
+    Not every unknown leaf of an undecided condition could: in "a functional syndrome *and*
+    refractory to medical therapy, *or* stable for 6 months", a tumour known to be
+    non-functional settles the first branch, so whether its (absent) syndrome is refractory
+    decides nothing, and asking for it would send the board after a fact that cannot
+    matter. Kleene logic is monotone (a result that is known stays known whatever an
+    unknown leaf turns out to be), so a part settled without open leaves of its own closes
+    every leaf beside it in an ``all`` (when false) or an ``any`` (when true). A
+    ``first_known`` is not monotone (an earlier part, once known, takes over), so the open
+    leaves of its parts up to the one it took stay open.
+    """
+    return _open(condition, facts)[1]
+
+
+def _open(condition: Condition, facts: Mapping[str, Fact]) -> tuple[Truth, list[Leaf]]:
+    if type(condition) is Leaf:
+        value = facts.get(condition.field)
+        truth = _UNKNOWN if value is None else _leaf_truth(condition, value)
+        return truth, ([condition] if truth is _UNKNOWN else [])
+    if type(condition) is Not:
+        truth, leaves = _open(condition.part, facts)
+        return negate(truth), leaves
+    assert isinstance(condition, (All, AnyOf, FirstKnown))
+    results = [_open(p, facts) for p in condition.parts]
+    truths = [t for t, _ in results]
+    if type(condition) is FirstKnown:
+        taken = next((i for i, t in enumerate(truths) if t is not _UNKNOWN), None)
+        used = results if taken is None else results[: taken + 1]
+        truth = _UNKNOWN if taken is None else truths[taken]
+        return truth, [leaf for _, leaves in used for leaf in leaves]
+    is_all = type(condition) is All
+    truth = all_of(truths) if is_all else any_of(truths)
+    deciding = _NOT_MET if is_all else _MET
+    if any(t is deciding and not leaves for t, leaves in results):
+        return truth, []
+    return truth, [leaf for _, leaves in results for leaf in leaves]

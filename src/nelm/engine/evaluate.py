@@ -8,7 +8,15 @@ from typing import Literal
 
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH
 from nelm.case.units import as_entered_text, typed_number
-from nelm.engine.conditions import Condition, Fact, Interval, LeafResult, evaluate, overridden
+from nelm.engine.conditions import (
+    Condition,
+    Fact,
+    Interval,
+    LeafResult,
+    evaluate,
+    open_leaves,
+    overridden,
+)
 from nelm.engine.derive import DerivedFacts
 from nelm.engine.intervals import interval_text
 from nelm.engine.logic import Truth
@@ -185,12 +193,14 @@ def _value_text(
     return f"{label}: {str(value).replace('_', ' ')}"
 
 
-def _missing_fields(trace: list[LeafResult], derived: DerivedFacts) -> list[str]:
+def _missing_fields(
+    condition: Condition, facts: Mapping[str, Fact], derived: DerivedFacts
+) -> list[str]:
+    """The case fields that could settle an unknown ``condition`` (a derived fact stands
+    for the fields that settle it)."""
     out: list[str] = []
-    for leaf in trace:
-        if leaf.truth is not Truth.UNKNOWN:
-            continue
-        field = leaf.leaf.field
+    for leaf in open_leaves(condition, facts):
+        field = leaf.field
         if field.startswith("derived."):
             out += getattr(derived, field.removeprefix("derived.")).settle_with
         else:
@@ -279,7 +289,11 @@ def evaluate_option(
                     field, leaf.value, derived, entered, field in from_timeline
                 )
             shown[text] = None
-        missing = _missing_fields(trace, derived) if truth is Truth.UNKNOWN and not relative else []
+        missing = (
+            _missing_fields(criterion.condition, facts, derived)
+            if truth is Truth.UNKNOWN and not relative
+            else []
+        )
         override = _override(criterion.condition, facts)
         # The override is part of what the criterion looked at, so every report shows it.
         value = "; ".join(shown) + (f" ({override})" if override else "")

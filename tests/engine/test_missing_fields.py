@@ -1,0 +1,85 @@
+"""What an uncertain criterion waits for: only the unknown fields that could still change
+it (nelm.engine.conditions.open_leaves), never one a known fact has made irrelevant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nelm.engine.conditions import evaluate, open_leaves
+from nelm.engine.logic import Truth
+from nelm.knowledge.conditions import parse_condition
+from nelm.service import assess_mapping
+from tests.engine.cases import BASE, with_changes
+
+
+def _open(raw: dict[str, Any], facts: dict[str, Any]) -> list[str]:
+    return [leaf.field for leaf in open_leaves(parse_condition(raw, "t"), facts)]
+
+
+def test_a_settled_branch_closes_its_unknown_leaves() -> None:
+    # Kleene logic: "false and unknown" is false whatever the unknown is, so in
+    # "(a and b) or c" with a false, b decides nothing while c is unknown.
+    raw = {
+        "any": [
+            {"all": [{"field": "x.a", "eq": True}, {"field": "x.b", "eq": True}]},
+            {"field": "x.c", "eq": True},
+        ]
+    }
+    condition = parse_condition(raw, "t")
+    assert evaluate(condition, {"x.a": False}) is Truth.UNKNOWN
+    assert _open(raw, {"x.a": False}) == ["x.c"]
+    # a unknown too: both b and a could decide the first branch
+    assert _open(raw, {}) == ["x.a", "x.b", "x.c"]
+    # a true: b decides the first branch
+    assert _open(raw, {"x.a": True}) == ["x.b", "x.c"]
+
+
+def test_a_settled_part_closes_an_all_or_an_any() -> None:
+    both = {"all": [{"field": "x.a", "eq": True}, {"field": "x.b", "eq": True}]}
+    assert _open(both, {"x.a": False}) == []
+    either = {"any": [{"field": "x.a", "eq": True}, {"field": "x.b", "eq": True}]}
+    assert _open(either, {"x.a": True}) == []
+    assert _open({"not": either}, {"x.a": False}) == ["x.b"]
+
+
+def test_first_known_keeps_the_parts_before_the_one_it_took() -> None:
+    # first_known takes its first part that is not unknown: an earlier part, once known,
+    # takes over, so its leaves stay open even though the whole is settled today.
+    raw = {"first_known": [{"field": "x.judged", "eq": True}, {"field": "x.measured", "lt": 30}]}
+    assert _open(raw, {"x.measured": 20}) == ["x.judged"]
+    assert _open(raw, {"x.judged": True}) == []
+    assert _open(raw, {}) == ["x.judged", "x.measured"]
+
+
+def _cytoreduction_missing(changes: dict[str, Any]) -> list[str]:
+    doc = with_changes(
+        BASE,
+        {
+            "course.months_stable": None,
+            "course.status": "new_diagnosis",
+            "course.prior_treatments": [],
+            "course.progressed_on_ssa": None,
+            "course.prior_systemic_lines": None,
+            "primary.syndrome_refractory": None,
+            **changes,
+        },
+    )
+    option = assess_mapping(doc, with_evidence=False)["options"]["cytoreductive_surgery"]
+    indication = next(c for c in option["criteria"] if c["id"].endswith(".indication"))
+    assert indication["result"] == "unknown"
+    return list(option["missing"])
+
+
+def test_cytoreduction_of_a_non_functional_tumour_does_not_wait_on_a_refractory_syndrome() -> None:
+    # 001 Debulking surgery and 003 Cytoreductive surgery: debulking for a hormonal syndrome
+    # refractory to medical therapy, or for stable disease (≥ 6 months). A tumour known to
+    # be non-functional has no syndrome to be refractory: only the months of stable
+    # disease can decide.
+    assert _cytoreduction_missing({"primary.functional_syndrome": "none"}) == [
+        "course.months_stable"
+    ]
+    # A carcinoid syndrome: whether it is refractory decides as well.
+    assert set(_cytoreduction_missing({"primary.functional_syndrome": "carcinoid"})) == {
+        "primary.syndrome_refractory",
+        "course.months_stable",
+    }
