@@ -184,3 +184,12 @@ def test_the_text_reports_lists_wrap_under_their_first_word() -> None:
             assert len(ln) - len(ln.lstrip()) == indent, ln
     # render_text's promise: long lines wrap, nothing is cut, section titles included.
     assert "…" not in render_text(doc, width=40)
+
+
+def test_an_option_s_open_criteria_are_counted_only_beyond_one_more() -> None:
+    from nelm.report.view import _shown_conditions
+
+    four = [f"criterion {i}" for i in range(4)]
+    assert _shown_conditions(four) == four  # never "1 more open criteria"
+    five = [*four, "criterion 4"]
+    assert _shown_conditions(five) == [*four[:3], "2 more open criteria (see the option)"]

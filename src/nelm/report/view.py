@@ -281,8 +281,9 @@ _MAX_CONDITIONS = 3
 
 def _shown_conditions(open_criteria: list[str]) -> list[str]:
     """The "if" of a conditional option: its open criteria, the first three and a count of
-    the rest (a thin case leaves most criteria open; the option lists them all)."""
-    if len(open_criteria) <= _MAX_CONDITIONS:
+    the rest (a thin case leaves most criteria open; the option lists them all). One more
+    is shown rather than counted: "1 more open criterion" would take the same line."""
+    if len(open_criteria) <= _MAX_CONDITIONS + 1:
         return list(open_criteria)
     rest = len(open_criteria) - _MAX_CONDITIONS
     return [*open_criteria[:_MAX_CONDITIONS], f"{rest} more open criteria (see the option)"]
