@@ -67,3 +67,43 @@ def test_serve_is_registered() -> None:
     result = runner.invoke(app, ["serve", "--help"])
     assert result.exit_code == 0
     assert "--host" in result.output and "--port" in result.output
+
+
+REAL_RECORD = (
+    Path(__file__).parents[1]
+    / "interop"
+    / "fixtures"
+    / "fhir-real"
+    / "external"
+    / "mcode-ctm-patient01.json"
+)
+
+
+def test_a_fhir_report_shows_where_its_inputs_came_from(tmp_path: Path) -> None:
+    """The warnings send the reader to the input source's data-quality list, so the
+    printable report must carry it. Expected values are the record's own (manifest.json:
+    its Bundle.id has an underscore, and Condition/...SecondaryCancerCondition03... is a
+    metastasis of a breast primary)."""
+    out = tmp_path / "report.html"
+    result = runner.invoke(
+        app, ["assess", str(REAL_RECORD), "--as-of", "2024-01-01", "-f", "html", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    html = out.read_text("utf-8")
+    section = html.split("<h2>Input source</h2>", 1)[1].split("<h2>", 1)[0]
+    assert "FHIR R4 Bundle, as of 2024-01-01" in section
+    assert "Observation/mCODETrialMatchingECOGPerformanceStatusPatientExample01" in section
+    assert "data quality:" in section and "Bundle.id" in section
+    assert "SecondaryCancerCondition03PatientExample01" in section
+
+
+def test_the_text_report_indents_the_input_source_under_its_items(tmp_path: Path) -> None:
+    """A wrapped resource list must not start at the margin, where it reads as a heading."""
+    result = runner.invoke(
+        app, ["assess", str(REAL_RECORD), "--as-of", "2024-01-01", "-f", "text", "--width", "80"]
+    )
+    assert result.exit_code == 0, result.output
+    section = result.stdout.split("Input: FHIR R4 Bundle", 1)[1].split("References", 1)[0]
+    lines = [line for line in section.splitlines()[1:] if line.strip()]
+    assert len(lines) > 5
+    assert all(line.startswith("  ") for line in lines), lines

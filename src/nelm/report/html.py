@@ -117,6 +117,9 @@ ul.plan-options a { color: inherit; }
 .if { font-size: 9.5pt; color: #5a3a00; }
 p.why { margin: .2em 0 0; font-size: 9.5pt; }
 .small { font-size: 9pt; }
+table.source td:first-child { width: 30%; }
+/* Resource ids are long unbroken words: let them wrap rather than run off a phone. */
+ul.source-notes li, table.source td { overflow-wrap: anywhere; }
 @media screen and (max-width: 40em) {
   /* A phone: long words in cells may break, so that every table fits the screen's
      width; headings keep their words whole. */
@@ -165,6 +168,26 @@ _TEMPLATE = """<!DOCTYPE html>
 </tbody></table>
 {% else %}<p>No clinical fields were given.</p>{% endif %}
 <p class="small">Fields not listed are unknown; unknown is never read as normal.</p>
+{% set source = doc.get("input_source") %}
+{% if source %}
+
+<h2>Input source</h2>
+<p>Read from a {{ source.format }}, as of {{ source.assessment_date }}.</p>
+{% if source.provenance %}
+<table class="source"><thead><tr><th>Field</th><th>Taken from</th></tr></thead><tbody>
+{% for field, origin in source.provenance.items() %}
+<tr><td>{{ field | label }}</td><td>{{ origin }}</td></tr>
+{% endfor %}
+</tbody></table>
+{% endif %}
+{% if source.get("data_quality") or source.notes %}
+<p><strong>Not used or set aside:</strong></p>
+<ul class="small source-notes">
+{% for issue in source.get("data_quality") or [] %}<li>data quality: {{ issue }}</li>{% endfor %}
+{% for note in source.notes %}<li>{{ note }}</li>{% endfor %}
+</ul>
+{% endif %}
+{% endif %}
 
 <h2>Classification</h2>
 <table><tbody>

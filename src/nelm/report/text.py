@@ -241,15 +241,18 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
         console.print(
             _heading(f"Input: {source['format']} (as of {source['assessment_date']})", width)
         )
+        # Hanging indents, as in the lists above: a long resource list wrapped to the
+        # margin reads as a new item.
         for field, origin in source["provenance"].items():
-            console.print(Text.assemble(("  " + field_label(field), "bold"), " ← " + origin))
+            body = Text.assemble((field_label(field), "bold"), " ← " + origin)
+            console.print(_hanging("·", body))
         if source["unmapped"]:
             unmapped = ", ".join(field_label(f) for f in source["unmapped"])
-            console.print(Text("  Not in the bundle (unknown): " + unmapped, style="dim"))
+            console.print(_hanging("·", Text("Not in the bundle (unknown): " + unmapped, "dim")))
         for issue in source.get("data_quality") or ():
-            console.print(Text("  not used (data quality): " + issue, style="yellow"))
+            console.print(_hanging("·", Text("not used (data quality): " + issue, "yellow")))
         for note in source["notes"]:
-            console.print(Text("  note: " + note, style="dim"))
+            console.print(_hanging("·", Text("note: " + note, "dim")))
     if refs.order:
         console.print(_heading("References", width))
         for number, ref in enumerate(refs.order, start=1):
