@@ -290,3 +290,28 @@ def test_resectable_extrahepatic_disease_is_a_caution_on_resection_and_transplan
         texts = [d["text"] for d in result["caution_details"]]
         assert any(t.startswith("Extrahepatic disease judged resectable") for t in texts) is shown
         assert result["status"] == "ineligible", option
+
+
+@pytest.mark.parametrize(
+    ("changes", "shown"),
+    [
+        ({"course.progressed_on_ssa": False}, True),
+        ({"course.progressed_on_ssa": None}, True),  # not known to have progressed on one
+        ({"course.progressed_on_ssa": True}, False),  # the ENETS/NANETS setting
+        ({"course.progressed_on_ssa": False, "course.status": "new_diagnosis"}, False),
+        ({"course.progressed_on_ssa": False, "course.status": None}, False),
+    ],
+)
+def test_first_line_prrt_outside_a_new_diagnosis_is_a_caution(
+    changes: dict[str, Any], shown: bool
+) -> None:
+    """002 §2.3: the guidelines recommend PRRT "only after the progression of disease while
+    on SSAs"; the other branch of the setting criterion is NETTER-2, whose trial enrolled
+    "newly diagnosed, advanced grade 2-3" GEP-NETs (its title, Lancet 2024). Stable disease
+    followed for a year, Ki-67 15 %, no prior systemic line: PRRT stays eligible and says
+    that the trial it rests on was of newly diagnosed patients."""
+    case = eligible_case("prrt", {"pathology.ki67_percent": 15, **changes})
+    option = assess_mapping(case, with_evidence=False)["options"]["prrt"]
+    texts = [d["text"] for d in option["caution_details"] if d["case_specific"]]
+    assert any("which enrolled newly diagnosed patients" in t for t in texts) is shown
+    assert option["status"] == "eligible"
