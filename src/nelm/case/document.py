@@ -17,22 +17,22 @@ from typing import Any
 
 import yaml
 
-from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, SECTIONS, Field, Kind
+from nelm.case.cross_field import cross_field_problems
+from nelm.case.fields import FIELD_BY_PATH, FIELDS, SECTIONS, Field, Kind, Value
 from nelm.case.plausibility import (
     clinical_number,
     entered_slip_hint,
     implausible_values,
-    slip_hint,
 )
-from nelm.case.synonyms import choice_named_by, field_named_by, settling_hint
+from nelm.case.synonyms import field_named_by
 from nelm.case.timeline import TimelineValue, read_timeline
+from nelm.case.typed_values import coerce
 from nelm.case.units import (
     ENTRY_UNITS,
     as_entered_text,
     entry_unit,
     field_named_in_unit,
     typed_number,
-    unit_spelled,
 )
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.text import forbidden_character, printable, text_problems, walk
@@ -45,8 +45,6 @@ __all__ = [
     "parse_case_text",
     "require_confirmed",
 ]
-
-Value = float | int | bool | str | tuple[str, ...]
 
 _MAX_DOCUMENT_BYTES = 1_000_000
 
@@ -416,7 +414,7 @@ def case_from_mapping(doc: Any) -> Case:
                     problems.append(unit_problem)
                     continue
                 typed = entered.pop(spec.path, None)
-            value, problem = _coerce(spec, raw)
+            value, problem = coerce(spec, raw)
             if problem is not None:
                 problems.append(_as_entered_problem(problem, typed) if typed else problem)
             elif value is not None:
@@ -434,7 +432,7 @@ def case_from_mapping(doc: Any) -> Case:
         if not read.problems:
             timeline = _json_safe(doc["timeline"])
             from_timeline, conflicts = _merge_timeline(values, read.values, entered)
-    problems.extend(_cross_field_problems(values))
+    problems.extend(cross_field_problems(values))
     if problems:
         raise InputRejected(problems)
     assert isinstance(case_id, str)
@@ -593,324 +591,6 @@ def _as_entered_problem(problem: Problem, typed: tuple[float, str]) -> Problem:
     return Problem(problem.path, problem.expected, f"{got} ({hint})" if hint else got)
 
 
-def _coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
-    """Check one raw value against its field; return the value or a problem."""
-    value = _accepted(spec, raw)
-    if value is not None:
-        return value, None
-    if spec.kind is Kind.CHOICES and isinstance(raw, list):
-        bad = [i for i in raw if not (isinstance(i, str) and i in spec.choices)]
-        return None, Problem(
-            spec.path,
-            f"must list only {', '.join(spec.choices)}",
-            ", ".join(_choice_got(spec, b) for b in bad),
-        )
-    if spec.kind is Kind.CHOICE:
-        return None, Problem(spec.path, f"must be {spec.expected()}", _choice_got(spec, raw))
-    # The message is built only for a rejected value: most values are fine.
-    got = describe_value(raw)
-    hint = None
-    if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
-        hint = slip_hint(spec.path, raw)
-    elif isinstance(raw, dt.date) and spec.path in _DATED_BY_TIMELINE:
-        hint = _DATED_BY_TIMELINE[spec.path]
-    elif isinstance(raw, str) and _says_not_known(raw):
-        hint = _NOT_KNOWN_HINT
-    elif isinstance(raw, str) and spec.kind is Kind.BOOLEAN:
-        hint = _YES_NO.get(raw.strip().lower()) or _score_for_a_yes_no(spec, raw)
-    elif isinstance(raw, str) and spec.kind in (Kind.NUMBER, Kind.INTEGER):
-        hint = _number_text_hint(spec, raw)
-    elif isinstance(raw, str) and spec.kind is Kind.CHOICES:
-        meant = raw if raw in spec.choices else choice_named_by(spec.path, raw)
-        hint = f'a list, even of one: write ["{meant}"]' if meant else None
-    if hint:
-        got += f" ({hint})"
-    return None, Problem(spec.path, f"must be {spec.expected()}", got)
-
-
-# Words an export writes for a value not known. Unknown is the field left out (or null):
-# never "false", never zero (case-v1), so the message says so rather than guess.
-_NOT_KNOWN_WORDS = frozenset(
-    {
-        "",
-        "-",
-        "?",
-        "na",
-        "n/a",
-        "n.a.",
-        "nk",
-        "unk",
-        "unknown",
-        "not known",
-        "not done",
-        "not assessed",
-        "not available",
-        "not reported",
-        "missing",
-    }
-)
-_NOT_KNOWN_HINT = "not known: leave it out, as null or an empty cell"
-_YES_NO = {
-    "yes": "write true",
-    "y": "write true",
-    "true": "write true, without quotes",
-    "positive": "write true",
-    "present": "write true",
-    "+": "write true",
-    "no": "write false",
-    "n": "write false",
-    "false": "write false, without quotes",
-    "negative": "write false",
-    "absent": "write false",
-}
-
-
-# A Krenning score written where SSTR imaging asks yes or no: the score has its own field,
-# from which the yes or no follows (a score of 2 or more is positive, 0 negative: the
-# implied facts of nelm.engine.derive; Krenning 1994).
-_KRENNING_TEXT = re.compile(
-    r"\s*krenning(?:\s*score)?\s*(?:grade\s*)?([0-4])\s*\+?\s*", re.IGNORECASE
-)
-
-
-def _score_for_a_yes_no(spec: Field, raw: str) -> str | None:
-    found = _KRENNING_TEXT.fullmatch(raw) if spec.path == "imaging.sstr_positive" else None
-    if found is None:
-        return None
-    return (
-        f"a Krenning score: write imaging.krenning_score: {found.group(1)} and leave this "
-        "field unknown (a score of 2 or more reads as positive, 0 as negative)"
-    )
-
-
-# A date where a number of months is asked: the timeline takes dates and gives the months.
-_DATED_BY_TIMELINE = {
-    "primary.months_since_primary_resection": (
-        "a date: give it as timeline.primary_resection, with timeline.as_of, and the months follow"
-    ),
-    "course.months_stable": (
-        "a date: give the scans in timeline.scans, with timeline.as_of, and the months follow"
-    ),
-}
-
-
-def _says_not_known(raw: str) -> bool:
-    return raw.strip().lower() in _NOT_KNOWN_WORDS
-
-
-_NUMBER_TEXT = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)\s*(.*?)\s*")
-
-
-# "250,000" reads as thousands; "2,5" and "0,75" as a decimal comma (Europe). "1,500"
-# matches the first: a comma before three digits is taken as the thousands separator.
-_THOUSANDS_TEXT = re.compile(r"\s*\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*[^\d,]*")
-_DECIMAL_COMMA_TEXT = re.compile(r"\s*[-+]?\d+,\d+\s*[^\d,]*")
-_BOUND_TEXT = re.compile(r"\s*(<=|>=|<|>|≤|≥)\s*([-+]?\d+(?:\.\d+)?)\s*(.*?)\s*")
-_AT_MOST_SIGNS = ("<", "<=", "≤")
-_SEVERAL = frozenset({"multiple", "several", "many", "numerous", "innumerable", "countless"})
-
-
-def _bound_text_hint(spec: Field, raw: str) -> str | None:
-    """How to write a bound given as text (``"<2%"``, ``"> 10"``, ``"multiple"`` lesions)
-    for a field that has bounds; never taken in its place."""
-    bounds = BOUNDS.get(spec.path)
-    if bounds is None:
-        return None
-    if spec.path == "liver.lesion_count" and raw.strip().lower() in _SEVERAL:
-        return f"more than one lesion: write {bounds[0]}: 2"
-    found = _BOUND_TEXT.fullmatch(raw)
-    if found is None:
-        return None
-    sign, number, written = found.groups()
-    own = spec.unit.replace(" ", "").lower()
-    if written and written.replace(" ", "").lower() != own:
-        return None
-    path = bounds[1] if sign in _AT_MOST_SIGNS else bounds[0]
-    if sign in ("<", ">") and spec.kind is Kind.INTEGER and float(number).is_integer():
-        # a count is whole: "> 10" lesions is at least 11, "< 3" at most 2
-        whole = int(float(number)) + (1 if sign == ">" else -1)
-        return f"a bound: write {path}: {whole}"
-    if sign in ("<", ">"):
-        return f"a bound: write {path}: {number} (a bound includes its number)"
-    return f"a bound: write {path}: {number}"
-
-
-# An estimate ("~30%", "approx. 30 %", "about 4 cm"): its number is what a report gives.
-_ESTIMATE = re.compile(
-    r"\s*(?:~|≈|approx\.?|approximately|about|around|roughly|circa|ca\.|c\.)\s*(\d.*)",
-    re.IGNORECASE,
-)
-_RANGE_TEXT = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(\d+(?:\.\d+)?)\s*(.*?)\s*")
-
-
-def _range_text_hint(spec: Field, raw: str) -> str | None:
-    """How to write a range given as text (``"5-10"`` Ki-67, ``"4–5"`` lesions) for a field
-    that has bounds: both bounds, each including its number."""
-    bounds = BOUNDS.get(spec.path)
-    found = _RANGE_TEXT.fullmatch(raw)
-    if bounds is None or found is None:
-        return None
-    low, high, written = found.groups()
-    own = spec.unit.replace(" ", "").lower()
-    if (written and written.replace(" ", "").lower() != own) or float(low) > float(high):
-        return None
-    return f"a range: write {bounds[0]}: {low} and {bounds[1]}: {high}"
-
-
-def _number_text_hint(spec: Field, raw: str) -> str | None:
-    """How to write a number given as text (``"12%"``, ``"17 umol/L"``, ``"0.9"``), when
-    the text is a number with nothing after it, the field's unit or a unit it may be
-    entered in, a bound or a range; never taken in its place."""
-    ranged = _range_text_hint(spec, raw)
-    if ranged is not None:
-        return ranged
-    estimate = _ESTIMATE.fullmatch(raw)
-    if estimate is not None:
-        inner = _number_text_hint(spec, estimate.group(1))
-        return f"an estimate: {inner}" if inner is not None else None
-    found = _RANGE_TEXT.fullmatch(raw) if spec.path not in BOUNDS else None
-    if found is not None and float(found.group(1)) < float(found.group(2)):
-        return "a range: one value is asked; write the one the record settles on, or leave it out"
-    if _THOUSANDS_TEXT.fullmatch(raw):  # "250,000": a thousands separator
-        return _plain_number_hint(
-            spec, raw.replace(",", ""), "write it without the thousands separator"
-        )
-    if _DECIMAL_COMMA_TEXT.fullmatch(raw):  # "2,5 mg/dL": a decimal comma
-        return _plain_number_hint(spec, raw.replace(",", ".", 1), "write a decimal point")
-    found = _NUMBER_TEXT.fullmatch(raw)
-    if found is None:
-        return _bound_text_hint(spec, raw) or _worded_number_hint(spec, raw)
-    number, written = found.groups()
-    if not written:
-        slip = slip_hint(spec.path, float(number))
-        also = f"; {slip}" if slip else ""
-        return f"write it as a number, not text: {number}{also}"
-    unit = entry_unit(spec.path, written)
-    if unit is not None and unit.factor != 1.0:
-        converted = clinical_number(float(number) * unit.factor)
-        plain = converted.replace(",", "")  # to be typed: no thousands separator
-        return (
-            f"{number} {unit.label} is {converted} {spec.unit}: write {plain}, or in a "
-            f'case document {{"value": {number}, "unit": "{unit.label}"}}'
-        )
-    own = spec.unit.replace(" ", "").lower()
-    spelled = unit_spelled(written).replace(" ", "").lower()
-    if unit is not None or (own and own in (written.replace(" ", "").lower(), spelled)):
-        return f"write the number alone, without its unit: {number}"
-    if spec.kind is Kind.INTEGER and written == "+":
-        # "3+" lesions is a bound (three or more); a Krenning "3+" is the score
-        return _bound_text_hint(spec, f">={number}") or f"write the number alone: {number}"
-    return _worded_number_hint(spec, raw)
-
-
-# A score with its name before it ("grade 3", "ECOG 1", "Krenning score 3").
-_NAMED_SCORE = re.compile(
-    r"\s*(?:krenning|ecog|who|performance|status|ps|grade|score|uptake|\s)+(\d+)\s*\+?\s*",
-    re.IGNORECASE,
-)
-# Two or three dimensions of a lesion ("3.5 x 2.8 cm"): the size fields take the largest.
-_DIMENSIONS = re.compile(
-    r"\s*(\d+(?:\.\d+)?)(?:\s*[x×*]\s*(\d+(?:\.\d+)?)){1,2}\s*([a-zµ]*)\s*", re.IGNORECASE
-)
-# Words for a bound, as their signs.
-_BOUND_WORDS = {
-    "more than": ">",
-    "over": ">",
-    "above": ">",
-    "greater than": ">",
-    "at least": ">=",
-    "less than": "<",
-    "under": "<",
-    "below": "<",
-    "at most": "<=",
-    "up to": "<=",
-}
-_WORDED_BOUND = re.compile(
-    r"\s*(" + "|".join(_BOUND_WORDS) + r")\s+(\d+(?:\.\d+)?\s*[^\d\s]*)\s*", re.IGNORECASE
-)
-
-
-def _worded_number_hint(spec: Field, raw: str) -> str | None:
-    """How to write a score with its name, a lesion in dimensions or a bound in words."""
-    if spec.kind is Kind.INTEGER and (named := _NAMED_SCORE.fullmatch(raw)):
-        return f"write the number alone: {named.group(1)}"
-    if spec.path in ("liver.largest_lesion_cm", "primary.size_cm"):
-        sized = _DIMENSIONS.fullmatch(raw)
-        if sized is not None:
-            sizes = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", raw)]
-            largest = clinical_number(max(sizes))
-            written = sized.group(3)
-            inner = _number_text_hint(spec, f"{largest} {written}" if written else largest)
-            if inner is not None:
-                plain = inner.replace("write it as a number, not text: ", "write ")
-                return f"the largest dimension: {plain}"
-    worded = _WORDED_BOUND.fullmatch(raw)
-    if worded is None:
-        return None
-    # "up to 3 cm" is a bound like the others (docs/case-v1-additions.md, report words)
-    return _bound_text_hint(spec, _BOUND_WORDS[worded.group(1).lower()] + worded.group(2))
-
-
-def _plain_number_hint(spec: Field, rewritten: str, how: str) -> str | None:
-    """The hint for a number written with a comma, once the comma is read as ``how`` says."""
-    hint = _number_text_hint(spec, rewritten)
-    plain = "write it as a number, not text: "
-    if hint is not None and hint.startswith(plain):
-        return f"{how}: {hint.removeprefix(plain)}"
-    return hint
-
-
-def _choice_got(spec: Field, raw: Any) -> str:
-    """A rejected choice as it came, with the choice it spells differently or a report's
-    word names, if any (``Bilobar diffuse`` → bilobar_diffuse, ``ileum`` → small_intestine,
-    ``data/synonyms.yaml``): named, never taken in its place."""
-    got = describe_value(raw)
-    if isinstance(raw, str):
-        spelled = re.sub(r"[\s\-]+", "_", raw.strip()).lower()
-        meant = {c.lower(): c for c in spec.choices}.get(spelled) or choice_named_by(spec.path, raw)
-        if _says_not_known(raw):
-            # "unknown" site: data not known, or a carcinoma of unknown primary? Both named.
-            also = f"; if it means the choice {meant}, write {meant}" if meant else ""
-            leave = "not known: leave it out" if spec.kind is Kind.CHOICES else _NOT_KNOWN_HINT
-            return f"{got} ({leave}{also})"
-        if meant is not None:
-            return f"{got} (did you mean {meant}?)"
-        settle = settling_hint(spec.path, raw)
-        if settle is not None:
-            return f"{got} ({settle})"
-    return got
-
-
-def _accepted(spec: Field, raw: Any) -> Value | None:
-    """The value as nelm keeps it, or None when ``raw`` does not fit the field."""
-    if spec.kind is Kind.BOOLEAN:
-        return raw if isinstance(raw, bool) else None
-    if spec.kind is Kind.CHOICE:
-        return raw if isinstance(raw, str) and raw in spec.choices else None
-    if spec.kind is Kind.CHOICES:
-        if isinstance(raw, list) and all(isinstance(i, str) and i in spec.choices for i in raw):
-            return tuple(dict.fromkeys(raw))
-        return None
-    if spec.kind is Kind.STRING:
-        return raw if isinstance(raw, str) else None
-    # numbers
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
-        return None
-    if isinstance(raw, float) and not math.isfinite(raw):
-        return None
-    number: float | int = raw
-    if spec.kind is Kind.INTEGER:
-        if isinstance(raw, float) and not raw.is_integer():
-            return None
-        number = int(raw)
-    lo, hi = spec.minimum, spec.maximum
-    if (lo is not None and (number <= lo if spec.exclusive_minimum else number < lo)) or (
-        hi is not None and number > hi
-    ):
-        return None
-    return number
-
-
 def _confirmed(raw: Any, problems: list[Problem]) -> tuple[str, ...]:
     """The ``confirmed`` list: paths of numeric fields whose implausible value the user
     confirms as entered (``nelm.case.plausibility``)."""
@@ -952,134 +632,3 @@ def require_confirmed(case: Case) -> None:
     ]
     if problems:
         raise InputRejected(problems)
-
-
-def _cross_field_problems(values: Mapping[str, Value]) -> list[Problem]:
-    problems: list[Problem] = []
-    if "pathology.nec_subtype" in values and values.get("pathology.differentiation") == "well":
-        problems.append(
-            Problem(
-                "pathology.nec_subtype",
-                "may be given only with poorly differentiated histology (case-v1)",
-                f'{describe_value(values["pathology.nec_subtype"])} with differentiation "well"',
-            )
-        )
-    distribution = values.get("liver.distribution")
-    single = next(
-        (p for p in ("liver.lesion_count", "liver.lesion_count_at_most") if values.get(p) == 1),
-        None,
-    )  # "at most one" lesion is one lesion: a case has at least one
-    if single is not None and distribution in ("bilobar_dominant", "bilobar_diffuse"):
-        problems.append(
-            Problem(
-                "liver.distribution",
-                f"must be unilobar (or absent) when {single} is 1: "
-                "a single lesion is type I (case-v1)",
-                describe_value(distribution),
-            )
-        )
-    if values.get("extrahepatic.present") is False and values.get("extrahepatic.sites"):
-        problems.append(
-            Problem(
-                "extrahepatic.sites",
-                "must be empty when extrahepatic.present is false",
-                describe_value(list(values["extrahepatic.sites"])),  # type: ignore[arg-type]
-            )
-        )
-    problems.extend(_extent_problems(values))
-    problems.extend(_bound_problems(values))
-    problems.extend(_report_problems(values))
-    return problems
-
-
-def _bound_problems(values: Mapping[str, Value]) -> list[Problem]:
-    """A range must be a range, and an exact value must lie inside the range given with it."""
-    problems: list[Problem] = []
-    for path, (lo_path, hi_path) in BOUNDS.items():
-        lo, hi, exact = values.get(lo_path), values.get(hi_path), values.get(path)
-        if isinstance(lo, int | float) and isinstance(hi, int | float) and lo > hi:
-            problems.append(
-                Problem(hi_path, f"must be at least {lo_path} ({lo:g})", describe_value(hi))
-            )
-        if isinstance(exact, int | float) and not isinstance(exact, bool):
-            if isinstance(lo, int | float) and exact < lo:
-                problems.append(
-                    Problem(
-                        path,
-                        f"must be at least {lo_path} ({lo:g}) when both are given",
-                        describe_value(exact),
-                    )
-                )
-            if isinstance(hi, int | float) and exact > hi:
-                problems.append(
-                    Problem(
-                        path,
-                        f"must be at most {hi_path} ({hi:g}) when both are given",
-                        describe_value(exact),
-                    )
-                )
-    return problems
-
-
-def _report_problems(values: Mapping[str, Value]) -> list[Problem]:
-    """Statements of a report that cannot both hold."""
-    problems: list[Problem] = []
-    bilobar, distribution = values.get("liver.bilobar"), values.get("liver.distribution")
-    if bilobar is True and distribution == "unilobar":
-        problems.append(
-            Problem("liver.bilobar", "must not be true when liver.distribution is unilobar", "true")
-        )
-    if bilobar is False and distribution in ("bilobar_dominant", "bilobar_diffuse"):
-        problems.append(
-            Problem(
-                "liver.bilobar",
-                f"must not be false when liver.distribution is {distribution}",
-                "false",
-            )
-        )
-    if bilobar is True and 1 in (
-        values.get("liver.lesion_count"),
-        values.get("liver.lesion_count_at_most"),
-    ):
-        problems.append(
-            Problem(
-                "liver.bilobar",
-                "must not be true with a single liver lesion (liver.lesion_count 1)",
-                "true",
-            )
-        )
-    reason = values.get("primary.unresectable_reason")
-    if reason is not None and values.get("primary.surgical_assessment") == "resectable":
-        problems.append(
-            Problem(
-                "primary.unresectable_reason",
-                'may be given only when primary.surgical_assessment is not "resectable"',
-                describe_value(reason),
-            )
-        )
-    return problems
-
-
-_INVASIONS = (
-    "primary.invades_duodenum_or_bile_duct",
-    "primary.invades_adjacent_organs",
-    "primary.invades_celiac_axis_or_sma",
-    "primary.invades_other_large_vessels",
-)
-
-
-def _extent_problems(values: Mapping[str, Value]) -> list[Problem]:
-    """A primary that invades a structure outside the pancreas extends beyond it."""
-    if values.get("primary.extends_beyond_pancreas") is not False:
-        return []
-    invading = [p for p in _INVASIONS if values.get(p) is True]
-    if not invading:
-        return []
-    return [
-        Problem(
-            "primary.extends_beyond_pancreas",
-            f"must be true (or absent) when {' and '.join(invading)} is true: an "
-            "invasion outside the pancreas is an extension beyond it",
-            "false",
-        )
-    ]

@@ -12,6 +12,9 @@ from enum import Enum
 
 from nelm.vocabulary import vocabulary
 
+# A known value as nelm keeps it: a number, yes/no, a choice or text, or a list of choices.
+Value = float | int | bool | str | tuple[str, ...]
+
 
 class Kind(Enum):
     """The JSON type a field accepts."""
