@@ -253,3 +253,20 @@ def test_an_ssa_after_progression_is_no_symptom_control_for_a_non_functional_tum
     assert [intent for intent, _ in carcinoid] == ["symptom_control"]
     # Not progressing: first-line antiproliferative SSA (004 §3.3), no escalation step.
     assert [i for i, r in _ssa_steps({}) if "shorter interval" in r] == []
+
+
+def test_chemotherapy_for_a_new_g3_net_is_not_explained_as_progression() -> None:
+    # 002 §2.3: "For G3 NET, systematic chemotherapy is generally recommended"; 003 Medical
+    # therapy: chemotherapy "for advanced and unresectable PNETs". A newly diagnosed G3 NET
+    # gets CAPTEM without any progression, so the step's reason must say why.
+    g3_new = {
+        "pathology.ki67_percent": 30,
+        "pathology.mitoses_per_2mm2": 5,
+        "pathology.differentiation": "well",
+        "course.status": "new_diagnosis",
+    }
+    doc = assess_mapping(with_changes(BASE, g3_new), with_evidence=False)
+    assert doc["classification"]["grade"] == "G3"
+    step = next(s for s in doc["plan"] if "capecitabine_temozolomide" in s["options"])
+    assert "G3 NET" in step["rationale"] and "generally recommended" in step["rationale"]
+    assert not step["rationale"].startswith("Progressive disease")

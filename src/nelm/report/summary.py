@@ -54,8 +54,10 @@ ul.lines li { margin-bottom: .4mm; }
 .decision { border: 1.5px solid #0b4f9c; padding: 1.5mm 2.5mm; margin: 1mm 0; }
 .provisional-flag { font-weight: bold; color: #7a4a00; }
 .final-flag { font-weight: bold; color: #0a5c16; }
-.cols > div { float: left; width: 48%; margin-right: 2%; }
-.cols::after { content: ""; display: block; clear: both; }
+/* Side by side as table cells: WeasyPrint stacked the floated halves one under the other. */
+.cols { display: table; width: 100%; table-layout: fixed; }
+.cols > div { display: table-cell; width: 50%; vertical-align: top; padding-right: 3mm; }
+.cols > div + div { padding-right: 0; padding-left: 3mm; }
 ol, ul { margin: .5mm 0; padding-left: 5mm; }
 .refs li { font-size: 7.4pt; }
 .safety { font-weight: bold; border: 1px solid #222; padding: 1mm 2mm; margin-top: 2mm;
