@@ -196,3 +196,16 @@ def test_burden_band(burden: float, band: str) -> None:
     # Bands at the thresholds the seeds use: PROMID ≤ 10 % (003), CLARINET 25 % (004 §4),
     # < 50 % for transplantation and embolisation (001 Table 2, 002 §3.3), > 75 % (003).
     assert derived(liver={"tumor_burden_percent": burden}).burden_band == band
+
+
+def test_a_reported_grade_that_settles_it_is_not_followed_by_grade_not_settled() -> None:
+    # Rindi 2022 / WHO 2019: "G2" is a well-differentiated NET of grade 2; a report stating
+    # it settles the grade where the indices (not given) cannot. The explanation keeps what
+    # the indices alone say, without a second "Grade not settled" after the settled grade.
+    d = derived(pathology={"reported_grade": "G2"})
+    assert d.grade.value == "G2"
+    assert d.grade.explanation.startswith("Reported as G2 → G2")
+    assert "from the indices alone, not settled: Ki-67 and mitotic count not given" in (
+        d.grade.explanation
+    )
+    assert "Grade not settled" not in d.grade.explanation

@@ -283,6 +283,15 @@ def _poorly_differentiated(graded: set[str], how: str, settle: list[str], t: Gra
     )
 
 
+def _from_the_indices(explanation: str) -> str:
+    """The indices' own explanation quoted after a grade the report settled: "from the
+    indices alone, not settled: …" rather than a second "Grade not settled"."""
+    unsettled = "Grade not settled: "
+    if explanation.startswith(unsettled):
+        return "from the indices alone, not settled: " + explanation.removeprefix(unsettled)
+    return "from the indices alone: " + explanation
+
+
 def _with_reported(derived: Derived, values: Mapping[str, Value], t: GradeTable) -> Derived:
     """The grade narrowed by the grade the report states, or the conflict between them."""
     reported = values.get("pathology.reported_grade")
@@ -308,8 +317,8 @@ def _with_reported(derived: Derived, values: Mapping[str, Value], t: GradeTable)
         return Derived(
             frozenset(narrowed),
             None,
-            f"Reported as {words} → {shown} ({'; '.join(extra)}); from the "
-            f"indices: {derived.explanation}",
+            f"Reported as {words} → {shown} ({'; '.join(extra)}); "
+            + _from_the_indices(derived.explanation),
             settle,
             sources,
             # A conflict of the differentiation with the indices stays shown: the reported
