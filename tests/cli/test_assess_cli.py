@@ -153,6 +153,18 @@ def test_missing_file(capsys: Any, monkeypatch: Any) -> None:
     assert err == "error: /nonexistent/case.json: must be an existing file, got no such file\n"
 
 
+@pytest.mark.parametrize("name", ["cohort.csv", "cohort.parquet", "COHORT.PQ"])
+def test_a_cohort_file_is_sent_to_nelm_batch(
+    name: str, capsys: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    """cli-v1: assess reads one case (JSON or YAML); CSV and Parquet are batch's input."""
+    path = tmp_path / name
+    path.write_bytes(b"case_id,pathology.ki67_percent\np-1,5\n")
+    code, out, err = run(["assess", str(path)], capsys, monkeypatch)
+    assert code == 2 and out == ""
+    assert "a cohort file is read by nelm batch" in err and f"nelm batch {path}" in err
+
+
 def test_output_file_written_atomically(capsys: Any, monkeypatch: Any, tmp_path: Path) -> None:
     target = tmp_path / "assessment.json"
     code, out, _ = run(

@@ -18,10 +18,14 @@ import shutil
 import sys
 from enum import StrEnum
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from nelm.cli._common import fail, read_text, write_output
 from nelm.errors import Problem
+
+# The suffixes nelm batch reads (docs/cohorts.md): never a case document.
+COHORT_SUFFIXES = (".csv", ".parquet", ".pq")
 
 __all__ = ["Format", "example_names", "parse_assess_args", "run_assess"]
 
@@ -74,6 +78,19 @@ def run_assess(
         assert case is not None
         from nelm.interop.fhir.size import max_bundle_bytes
 
+        suffix = Path(case).suffix.lower()
+        if suffix in COHORT_SUFFIXES:
+            # A cohort file given to assess: say which command reads it rather than
+            # "not a JSON object" (a Parquet file is not even text).
+            fail(
+                [
+                    Problem(
+                        case,
+                        "a case document (JSON or YAML); a cohort file is read by nelm batch",
+                        f"a {suffix} file (nelm batch {case} -o results.parquet)",
+                    )
+                ]
+            )
         # A FHIR record may be large (20 MB by default); never read past the limit.
         text = read_text(case, max_bytes=max_bundle_bytes())
         source = "standard input" if case == "-" else case
