@@ -55,9 +55,10 @@ def file_format(path: str | Path, what: str) -> Format:
     """The format a file name's suffix names, or a rejection naming ``what`` it is."""
     suffix = Path(path).suffix.lower()
     if suffix not in _SUFFIXES:
-        raise InputRejected(
-            [Problem(what, "a file name ending in .csv, .parquet or .pq", str(path))]
-        )
+        got = str(path)
+        if what == "INPUT" and suffix in (".json", ".yaml", ".yml"):
+            got += f" (one case or FHIR record: nelm assess {path})"
+        raise InputRejected([Problem(what, "a file name ending in .csv, .parquet or .pq", got)])
     return _SUFFIXES[suffix]
 
 
