@@ -102,3 +102,16 @@ def test_the_cli_exits_with_each_errors_code(
         )
         assert run_guarded(app) == code
         assert message in capsys.readouterr().err
+
+
+def test_a_name_outside_its_list_names_the_one_it_most_likely_means() -> None:
+    """cli-v1: a rejected option id names the field and what was expected; a slip of case
+    or one letter also names the id meant, and nothing is taken in its place."""
+    from nelm.errors import not_one_of
+
+    allowed = ("tace", "tae", "tare", "prrt")
+    assert not_one_of("--modality", "tacee", allowed).got == "tacee (did you mean tace?)"
+    assert not_one_of("--modality", "PRRT", allowed).got == "PRRT (did you mean prrt?)"
+    far = not_one_of("--modality", "surgery", allowed)
+    assert far.got == "surgery"
+    assert far.message == "--modality: must be one of tace, tae, tare, prrt, got surgery"

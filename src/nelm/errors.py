@@ -27,7 +27,9 @@ field or parameter (``method``, ``outcome``), never a command-line flag.
 
 from __future__ import annotations
 
+import difflib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +46,7 @@ __all__ = [
     "UnavailableError",
     "UnitError",
     "describe_value",
+    "not_one_of",
 ]
 
 
@@ -161,3 +164,11 @@ def describe_value(value: Any, limit: int = 60) -> str:
     else:
         text = f"a {type(value).__name__} value"
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def not_one_of(path: str, value: str, allowed: Sequence[str]) -> Problem:
+    """A value outside a fixed list of names, with the name it most likely means
+    (``tacee`` → did you mean tace?): named, never taken in its place."""
+    close = difflib.get_close_matches(value.strip().lower(), list(allowed), n=1, cutoff=0.7)
+    got = f"{value} (did you mean {close[0]}?)" if close else value
+    return Problem(path, f"must be one of {', '.join(allowed)}", got)

@@ -436,7 +436,9 @@ def test_unknown_options_are_rejected_and_no_file_is_written(
     assert (code, out) == (2, "")
     lines = err.splitlines()
     assert lines[0] == (
-        "error: --modality: must be one of " + ", ".join(records_module.MODALITIES) + ", got tacee"
+        "error: --modality: must be one of "
+        + ", ".join(records_module.MODALITIES)
+        + ", got tacee (did you mean tace?)"
     )
     assert lines[1] == (
         "error: --outcome: must be one of " + ", ".join(records_module.OUTCOMES) + ", got os_5y"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Final
 import typer
 
 from nelm.cli._common import write_output
-from nelm.errors import InputRejected, Problem
+from nelm.errors import InputRejected, Problem, not_one_of
 from nelm.evidence.records import year_text
 
 if TYPE_CHECKING:
@@ -82,11 +82,11 @@ def run(
 
     problems: list[Problem] = []
     if modality is not None and modality not in MODALITIES:
-        problems.append(Problem("--modality", f"must be one of {', '.join(MODALITIES)}", modality))
+        problems.append(not_one_of("--modality", modality, MODALITIES))
     if outcome is not None and outcome not in OUTCOMES:
-        problems.append(Problem("--outcome", f"must be one of {', '.join(OUTCOMES)}", outcome))
+        problems.append(not_one_of("--outcome", outcome, OUTCOMES))
     if output_format not in FORMATS:
-        problems.append(Problem("--format", f"must be one of {', '.join(FORMATS)}", output_format))
+        problems.append(not_one_of("--format", output_format, FORMATS))
     if problems:
         raise InputRejected(problems)
 

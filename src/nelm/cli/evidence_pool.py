@@ -21,7 +21,7 @@ from typing import Annotated, Any, Final
 import typer
 
 from nelm.cli._common import write_output
-from nelm.errors import InputRejected, Problem
+from nelm.errors import InputRejected, Problem, not_one_of
 from nelm.evidence.analyses import METHODS
 from nelm.evidence.selection import is_median_outcome
 
@@ -262,7 +262,7 @@ def _check_options(
 
     def one_of(path: str, value: str | None, allowed: Sequence[str]) -> None:
         if value is not None and value not in allowed:
-            problems.append(Problem(path, f"must be one of {', '.join(allowed)}", value))
+            problems.append(not_one_of(path, value, allowed))
 
     one_of("--modality", modality, MODALITIES)
     one_of("--outcome", outcome, OUTCOMES)

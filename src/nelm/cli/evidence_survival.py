@@ -17,7 +17,7 @@ from typing import Annotated, Any, Final
 import typer
 
 from nelm.cli._common import write_output
-from nelm.errors import InputRejected, Problem
+from nelm.errors import InputRejected, Problem, not_one_of
 from nelm.vocabulary import vocabulary
 
 FORMATS: Final = ("text", "json")
@@ -67,11 +67,11 @@ def run(*, modality: str, kind: str, output_format: str, plot: str | None) -> No
     modalities = tuple(MODALITIES)
     problems: list[Problem] = []
     if modality not in modalities:
-        problems.append(Problem("--modality", f"must be one of {', '.join(modalities)}", modality))
+        problems.append(not_one_of("--modality", modality, modalities))
     if kind not in KINDS:
-        problems.append(Problem("--kind", f"must be one of {', '.join(KINDS)}", kind))
+        problems.append(not_one_of("--kind", kind, KINDS))
     if output_format not in FORMATS:
-        problems.append(Problem("--format", f"must be one of {', '.join(FORMATS)}", output_format))
+        problems.append(not_one_of("--format", output_format, FORMATS))
     if plot is not None:
         target = Path(plot)
         if target.suffix.lower() not in PLOT_SUFFIXES:

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from nelm.errors import InputRejected, Problem
+from nelm.errors import InputRejected, Problem, not_one_of
 from nelm.evidence.records import arm_label, source_text
 from nelm.evidence.selection import Selection, is_median_outcome, select_records
 from nelm.vocabulary import modality_title, outcome_title, vocabulary
@@ -292,11 +292,11 @@ def check_question(modality: str, outcome: str, method: str = "REML") -> None:
 
     problems: list[Problem] = []
     if modality not in MODALITIES:
-        problems.append(Problem("modality", f"must be one of {', '.join(MODALITIES)}", modality))
+        problems.append(not_one_of("modality", modality, MODALITIES))
     if outcome not in OUTCOMES:
-        problems.append(Problem("outcome", f"must be one of {', '.join(OUTCOMES)}", outcome))
+        problems.append(not_one_of("outcome", outcome, OUTCOMES))
     if method not in METHODS:
-        problems.append(Problem("method", f"must be one of {', '.join(METHODS)}", method))
+        problems.append(not_one_of("method", method, METHODS))
     if problems:
         raise InputRejected(problems)
 
@@ -496,9 +496,9 @@ def survival(modality: str, kind: str = "os") -> SurvivalAnalysis:
 
     problems: list[Problem] = []
     if modality not in MODALITIES:
-        problems.append(Problem("modality", f"must be one of {', '.join(MODALITIES)}", modality))
+        problems.append(not_one_of("modality", modality, MODALITIES))
     if kind not in KINDS:
-        problems.append(Problem("kind", f"must be one of {', '.join(KINDS)}", kind))
+        problems.append(not_one_of("kind", kind, KINDS))
     if problems:
         raise InputRejected(problems)
     records = sorted(
