@@ -112,6 +112,9 @@ def test_a_name_outside_its_list_names_the_one_it_most_likely_means() -> None:
     allowed = ("tace", "tae", "tare", "prrt")
     assert not_one_of("--modality", "tacee", allowed).got == "tacee (did you mean tace?)"
     assert not_one_of("--modality", "PRRT", allowed).got == "PRRT (did you mean prrt?)"
+    named = ("resectable-pnet", "liver_resection")
+    assert not_one_of("--example", "resectable_pnet", named).got.endswith("resectable-pnet?)")
+    assert not_one_of("--modality", "liver resection", named).got.endswith("liver_resection?)")
     far = not_one_of("--modality", "surgery", allowed)
     assert far.got == "surgery"
     assert far.message == "--modality: must be one of tace, tae, tare, prrt, got surgery"

@@ -169,6 +169,11 @@ def describe_value(value: Any, limit: int = 60) -> str:
 def not_one_of(path: str, value: str, allowed: Sequence[str]) -> Problem:
     """A value outside a fixed list of names, with the name it most likely means
     (``tacee`` → did you mean tace?): named, never taken in its place."""
-    close = difflib.get_close_matches(value.strip().lower(), list(allowed), n=1, cutoff=0.7)
-    got = f"{value} (did you mean {close[0]}?)" if close else value
+    spelled = value.strip().lower()
+    # "resectable_pnet" for "resectable-pnet", "liver resection" for "liver_resection"
+    tries = (spelled, spelled.replace("_", "-"), spelled.replace("-", "_").replace(" ", "_"))
+    close = next(
+        (hit for t in tries for hit in difflib.get_close_matches(t, list(allowed), 1, 0.7)), None
+    )
+    got = f"{value} (did you mean {close}?)" if close else value
     return Problem(path, f"must be one of {', '.join(allowed)}", got)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from nelm.cli._common import fail, read_text, write_output
-from nelm.errors import Problem
+from nelm.errors import Problem, not_one_of
 
 # The suffixes nelm batch reads (docs/cohorts.md): never a case document.
 COHORT_SUFFIXES = (".csv", ".parquet", ".pq")
@@ -45,7 +45,7 @@ def example_names() -> list[str]:
 def _example_text(name: str) -> str:
     names = example_names()
     if name not in names:
-        fail([Problem("--example", f"must be one of {', '.join(names)}", repr(name))])
+        fail([not_one_of("--example", name, names)])
     return (resources.files("nelm") / "examples" / f"{name}.json").read_text("utf-8")
 
 
