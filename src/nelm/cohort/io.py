@@ -55,10 +55,9 @@ def file_format(path: str | Path, what: str) -> Format:
     """The format a file name's suffix names, or a rejection naming ``what`` it is."""
     suffix = Path(path).suffix.lower()
     if suffix not in _SUFFIXES:
-        got = str(path)
-        if what == "INPUT" and suffix in (".json", ".yaml", ".yml"):
-            got += f" (one case or FHIR record: nelm assess {path})"
-        raise InputRejected([Problem(what, "a file name ending in .csv, .parquet or .pq", got)])
+        raise InputRejected(
+            [Problem(what, "a file name ending in .csv, .parquet or .pq", str(path))]
+        )
     return _SUFFIXES[suffix]
 
 
@@ -136,6 +135,16 @@ class InputFile:
 def open_input(path: str | Path) -> InputFile:
     """Open a CSV or Parquet cohort file and read its header, or reject it."""
     p = Path(path)
+    if p.suffix.lower() in (".json", ".yaml", ".yml"):  # one case, not a cohort
+        raise InputRejected(
+            [
+                Problem(
+                    "INPUT",
+                    "a file name ending in .csv, .parquet or .pq",
+                    f"{p} (one case or FHIR record: nelm assess {p})",
+                )
+            ]
+        )
     fmt = file_format(p, "INPUT")
     if not p.exists():
         raise InputRejected([Problem(str(p), "an existing file", "no such file")])
