@@ -107,3 +107,7 @@ def test_the_text_report_indents_the_input_source_under_its_items(tmp_path: Path
     lines = [line for line in section.splitlines()[1:] if line.strip()]
     assert len(lines) > 5
     assert all(line.startswith("  ") for line in lines), lines
+    # The record gives no Ki-67 (manifest: pathology fields absent): the index is listed as
+    # not in the bundle, its bounds are not listed beside it.
+    words = " ".join(section.split())
+    assert "Ki-67 index" in words and "At least: Ki-67 index" not in words

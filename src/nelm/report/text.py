@@ -17,6 +17,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from nelm.case.fields import BOUNDS
 from nelm.knowledge.sources import ReferenceList, cite_plain
 from nelm.report.view import (
     classification_rows,
@@ -160,6 +161,11 @@ def _option(option: dict[str, Any], refs: ReferenceList) -> Group:
     return Group(*lines)
 
 
+def _bound_of_absent(path: str, absent: set[str]) -> bool:
+    """``path`` is the lower or upper bound of a field that is itself in ``absent``."""
+    return any(path in (lo, hi) for f, (lo, hi) in BOUNDS.items() if f in absent)
+
+
 def _hanging(marker: str, body: Text, widest: int = 1) -> Table:
     """``marker`` then ``body``, its wrapped lines indented under the body's first word (a
     numbered list whose continuation lines start at the margin is hard to scan); ``widest``
@@ -247,7 +253,10 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
             body = Text.assemble((field_label(field), "bold"), " ← " + origin)
             console.print(_hanging("·", body))
         if source["unmapped"]:
-            unmapped = ", ".join(field_label(f) for f in source["unmapped"])
+            # A bound ("At least: Ki-67 index") is not listed beside its own field.
+            absent = set(source["unmapped"])
+            shown = [f for f in source["unmapped"] if not _bound_of_absent(f, absent)]
+            unmapped = ", ".join(field_label(f) for f in shown)
             console.print(_hanging("·", Text("Not in the bundle (unknown): " + unmapped, "dim")))
         for issue in source.get("data_quality") or ():
             console.print(_hanging("·", Text("not used (data quality): " + issue, "yellow")))
