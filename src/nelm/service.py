@@ -123,6 +123,10 @@ def assess_fhir(
         "provenance": dict(mapping.provenance),
         "unmapped": list(mapping.unmapped),
         "notes": list(mapping.notes),
+        "notes_by_reason": [
+            {"reason": g.reason, "count": g.count, "references": list(g.references)}
+            for g in mapping.note_groups
+        ],
         "data_quality": [*mapping.issues, *implausible],
         "record_warnings": list(mapping.warnings),
     }

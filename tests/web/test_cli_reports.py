@@ -111,3 +111,48 @@ def test_the_text_report_indents_the_input_source_under_its_items(tmp_path: Path
     # not in the bundle, its bounds are not listed beside it.
     words = " ".join(section.split())
     assert "Ki-67 index" in words and "At least: Ki-67 index" not in words
+
+
+SYNTHEA_RECORD = REAL_RECORD.parent / "synthea-hiv-bob965.json"
+
+
+def test_a_hospital_record_s_unused_resources_are_counted_not_listed(tmp_path: Path) -> None:
+    """A Synthea record sets aside its claims, encounters and immunizations (resource
+    types the mapping does not read: docs/fhir-mapping.md). The printable report names
+    how many of each there are and three of them, not a page of ids; the JSON assessment
+    keeps the first twenty. Expected counts are the bundle's own entries."""
+    bundle = json.loads(SYNTHEA_RECORD.read_text("utf-8"))
+    claims = [
+        f"Claim/{e['resource']['id']}"
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Claim"
+    ]
+    assert len(claims) > 20  # the point of the test: more than the JSON lists
+
+    result = runner.invoke(
+        app, ["assess", str(SYNTHEA_RECORD), "--as-of", "2026-12-01", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    source = json.loads(result.stdout)["input_source"]
+    (group,) = [g for g in source["notes_by_reason"] if "resource type Claim" in g["reason"]]
+    assert group["count"] == len(claims)
+    assert group["references"] == claims[:20]
+
+    out = tmp_path / "report.html"
+    result = runner.invoke(
+        app,
+        ["assess", str(SYNTHEA_RECORD), "--as-of", "2026-12-01", "-f", "html", "-o", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    section = out.read_text("utf-8").split("<h2>Input source</h2>", 1)[1].split("<h2>", 1)[0]
+    (line,) = [li for li in section.split("<li>") if "resource type Claim" in li]
+    assert f"({len(claims)} resources)" in line
+    assert sum(ref in line for ref in claims) == 3
+    assert f"and {len(claims) - 3} more" in line
+
+    text = runner.invoke(
+        app,
+        ["assess", str(SYNTHEA_RECORD), "--as-of", "2026-12-01", "-f", "text", "--width", "300"],
+    ).stdout
+    (line,) = [row for row in text.splitlines() if "resource type Claim" in row]
+    assert sum(ref in line for ref in claims) == 3

@@ -28,6 +28,7 @@ from nelm.report.view import (
     input_rows,
     option_groups,
     plan_steps,
+    source_notes,
     todo_items,
 )
 from nelm.vocabulary import vocabulary
@@ -180,12 +181,14 @@ _TEMPLATE = """<!DOCTYPE html>
 {% endfor %}
 </tbody></table>
 {% endif %}
-{% if source.get("data_quality") or source.notes %}
+{% if source.get("data_quality") or source_notes %}
 <p><strong>Not used or set aside:</strong></p>
 <ul class="small source-notes">
 {% for issue in source.get("data_quality") or [] %}<li>data quality: {{ issue }}</li>{% endfor %}
-{% for note in source.notes %}<li>{{ note }}</li>{% endfor %}
+{% for note in source_notes %}<li>{{ note }}</li>{% endfor %}
 </ul>
+{% if source.get("notes_by_reason") %}<p class="small">Each note names at most three
+resources; the JSON assessment names up to twenty.</p>{% endif %}
 {% endif %}
 {% endif %}
 
@@ -363,6 +366,7 @@ def render_html(
         classification=_classification_rows(doc),
         plan=plan_steps(doc),
         todo=todo_items(doc),
+        source_notes=source_notes(doc.get("input_source") or {}),
         groups=options_by_intent(doc),
         intents=INTENT_TITLES,
         status_text=STATUS_TEXT,

@@ -25,6 +25,7 @@ from nelm.report.view import (
     in_words,
     option_groups,
     plan_steps,
+    source_notes,
     todo_items,
 )
 from nelm.vocabulary import vocabulary
@@ -260,7 +261,7 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
             console.print(_hanging("·", Text("Not in the bundle (unknown): " + unmapped, "dim")))
         for issue in source.get("data_quality") or ():
             console.print(_hanging("·", Text("not used (data quality): " + issue, "yellow")))
-        for note in source["notes"]:
+        for note in source_notes(source):
             console.print(_hanging("·", Text("note: " + note, "dim")))
     if refs.order:
         console.print(_heading("References", width))

@@ -37,6 +37,7 @@ __all__ = [
     "option_name",
     "outcome_label",
     "plan_steps",
+    "source_notes",
     "status_title",
     "todo_items",
     "yes_no_unknown",
@@ -375,4 +376,24 @@ def todo_items(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "summary": summary + ".",
             }
         )
+    return out
+
+
+def source_notes(source: Mapping[str, Any], shown: int = 3) -> list[str]:
+    """The input source's notes for a reader: each reason with how many resources it
+    applies to and the first ``shown`` of them. A hospital record sets aside hundreds of
+    claims and encounters; their full ids (up to 20 a reason) stay in the JSON document."""
+    groups = source.get("notes_by_reason")
+    if groups is None:  # a document written before the notes were grouped
+        return list(source.get("notes") or ())
+    out = []
+    for group in groups:
+        count, refs = group["count"], group["references"][:shown]
+        if not count:
+            out.append(group["reason"])
+            continue
+        left = count - len(refs)
+        more = f" and {left} more" if left > 0 else ""
+        label = "1 resource" if count == 1 else f"{count} resources"
+        out.append(f"{group['reason']} ({label}): {', '.join(refs)}{more}")
     return out

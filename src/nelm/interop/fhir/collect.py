@@ -26,6 +26,7 @@ __all__ = [
     "Issue",
     "LesionSize",
     "LobeSite",
+    "NoteGroup",
     "Notes",
     "Resolved",
     "Source",
@@ -83,6 +84,15 @@ class Resolved:
     chosen: dict[str, list[Finding]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class NoteGroup:
+    """One reason and the resources it applies to: how many, and the first of them."""
+
+    reason: str
+    count: int
+    references: tuple[str, ...]
+
+
 class Notes:
     """Notes grouped by reason; each lists resource references only (no patient data)."""
 
@@ -95,16 +105,21 @@ class Notes:
         if ref:
             refs.setdefault(ref, None)
 
+    def groups(self, limit: int = 20) -> tuple[NoteGroup, ...]:
+        """Each reason with its count and at most ``limit`` references, in order."""
+        return tuple(
+            NoteGroup(reason, len(by_ref), tuple(list(by_ref)[:limit]))
+            for reason, by_ref in self._by_reason.items()
+        )
+
     def lines(self, limit: int = 20) -> tuple[str, ...]:
+        """``reason: ref, ref and N more`` for each reason."""
         out = []
-        for reason, by_ref in self._by_reason.items():
-            refs = list(by_ref)
-            if not refs:
-                out.append(reason)
-                continue
-            shown = ", ".join(refs[:limit])
-            more = f" and {len(refs) - limit} more" if len(refs) > limit else ""
-            out.append(f"{reason}: {shown}{more}")
+        for group in self.groups(limit):
+            left = group.count - len(group.references)
+            more = f" and {left} more" if left > 0 else ""
+            refs = ", ".join(group.references)
+            out.append(f"{group.reason}: {refs}{more}" if group.count else group.reason)
         return tuple(out)
 
 

@@ -28,7 +28,16 @@ from nelm.case import case_from_mapping
 from nelm.case.fields import BOUNDS, FIELDS
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.interop.fhir.cancers import NET_SECTIONS, CancerIndex
-from nelm.interop.fhir.collect import Finding, Issue, Notes, Resolved, Scalar, Source, resolve
+from nelm.interop.fhir.collect import (
+    Finding,
+    Issue,
+    NoteGroup,
+    Notes,
+    Resolved,
+    Scalar,
+    Source,
+    resolve,
+)
 from nelm.interop.fhir.conditions import read_condition
 from nelm.interop.fhir.context import Context
 from nelm.interop.fhir.dates import When, add_months
@@ -69,6 +78,8 @@ class FhirMapping:
     """Every case-v1 field path the bundle did not supply (it stays unknown)."""
     notes: tuple[str, ...]
     """Resources not used and choices made, naming resource references only."""
+    note_groups: tuple[NoteGroup, ...] = ()
+    """The same notes by reason, with how many resources each applies to."""
     issues: tuple[str, ...] = ()
     """Data-quality issues: elements that could not be used (a resource that is not valid
     FHIR, a unit that cannot be converted, conflicting results, an unresolved
@@ -137,6 +148,7 @@ def bundle_to_case(
         provenance=MappingProxyType(dict(sorted(resolved.provenance.items()))),
         unmapped=tuple(f.path for f in FIELDS if f.path not in resolved.values),
         notes=ctx.notes.lines(),
+        note_groups=ctx.notes.groups(),
         issues=tuple(dict.fromkeys(issue.describe() for issue in ctx.issues)),
         warnings=tuple(dict.fromkeys(ctx.warnings)),
         rejected_values=tuple(ctx.rejected_values),
