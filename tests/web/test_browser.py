@@ -214,6 +214,17 @@ def test_a_board_session_in_the_browser(
     page.get_by_label("Presenter").fill("Dr A")
     page.get_by_role("button", name="Add to the agenda").click()
     _no_serious_accessibility_violations(page)
+    # the agenda's Remove reads as a link: the accent colour, not the white that
+    # buttons on the accent have (white on the white table hid it)
+    remove = page.get_by_role("button", name="Remove browser-1 from the agenda")
+    assert remove.is_visible()
+    assert remove.evaluate("b => getComputedStyle(b).color") != "rgb(255, 255, 255)"
+    # on a phone the agenda is read without scrolling sideways
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    decision = page.locator("#agenda-table td").nth(4).bounding_box()  # the Decision cell
+    assert decision is not None and decision["x"] + decision["width"] <= 390
+    page.set_viewport_size({"width": 1280, "height": 720})
 
     # present it and decide
     page.get_by_role("link", name="Present the agenda").click()
