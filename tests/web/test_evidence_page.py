@@ -92,7 +92,8 @@ def test_the_pooled_questions_are_asked_again_in_the_patients_subgroup(site: Sit
     page = _page(site, "prrt", **{"primary.site": "pancreas"})
     table = _table(page, "pooled-subgroup")
     row = re.search(
-        r"Median progression-free survival after PRRT, pancreatic NET</th><td>(\d+)</td>", table
+        r"Median progression-free survival after PRRT, pancreatic NET</th><td[^>]*>(\d+)</td>",
+        table,
     )
     assert row, table
     # Every PRRT arm of pancreatic NET that reports a median PFS and its size.
