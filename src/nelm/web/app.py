@@ -22,7 +22,7 @@ from nelm.case.fields import OPTION_IDS
 from nelm.evidence.summary import summary_for_option
 from nelm.knowledge import load_knowledge
 from nelm.store import Store
-from nelm.web import api, board_pages, case_list, meetings, pages
+from nelm.web import accounts, api, board_pages, case_list, meetings, page_support, pages
 from nelm.web.auth import (
     LoginLimiter,
     NotLoggedInError,
@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         # what requests allocate, which keeps the slowest answers short.
         load_knowledge()
         summary_for_option(OPTION_IDS[0])
-        pages.compile_templates()
+        page_support.compile_templates()
         gc.collect()
         gc.freeze()
         yield
@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         return JSONResponse(app.openapi())
 
     app.include_router(api.router)
+    app.include_router(accounts.router)
     app.include_router(pages.router)
     app.include_router(board_pages.router)
     app.include_router(case_list.router)

@@ -32,18 +32,18 @@ from nelm.web import evidence
 from nelm.web.auth import Principal
 from nelm.web.cases import assess_stored
 from nelm.web.errors import ApiError
-from nelm.web.pages import (
+from nelm.web.page_support import (
     Id,
     PageUser,
     VersionQuery,
-    _classification,
-    _form,
-    _safe_next,
-    _see_other,
-    _store,
-    _writer,
+    read_form,
     render,
+    require_writer,
+    safe_next,
+    see_other,
+    store_of,
 )
+from nelm.web.pages import case_classification
 from nelm.web.reports import summary_document
 
 __all__ = ["case_page", "present_page", "router"]
@@ -87,7 +87,7 @@ def case_page(
     **extra: Any,
 ) -> Response:
     """The one-screen case page (or the meeting's presentation of it)."""
-    store = _store(request)
+    store = store_of(request)
     case = store.get_case(case_pk)
     chosen = version or case.current_version
     record = assess_stored(store, case, _document(store, case, chosen), chosen, principal.user)
@@ -132,7 +132,7 @@ def case_page(
         question=item.question if item else "",
         presenter=item.presenter if item else "",
         item=item,
-        classification=_classification(doc),
+        classification=case_classification(doc),
         evidence_available=evidence.available(),
         decided=request.query_params.get("decided") == "1",
         changes=changes,
@@ -157,7 +157,7 @@ def case_diff(
     from_: int = Query(alias="from", ge=1, le=2_147_483_647),
     to: int = Query(ge=1, le=2_147_483_647),
 ) -> Response:
-    store = _store(request)
+    store = store_of(request)
     case = store.get_case(case_pk)
     if from_ > case.current_version or to > case.current_version:
         raise NotFoundError(f"case {case.case_id} has {case.current_version} versions")
@@ -246,9 +246,9 @@ def _echo(form: FormData) -> dict[str, Any]:
 
 @router.post("/cases/{case_pk}/decisions")
 async def record_decision(request: Request, case_pk: Id, principal: PageUser) -> Response:
-    _writer(principal)
-    form = await _form(request, principal)
-    store = _store(request)
+    require_writer(principal)
+    form = await read_form(request, principal)
+    store = store_of(request)
     case = store.get_case(case_pk)
     sent_version = str(form.get("case_version") or "")
     version = (
@@ -261,7 +261,7 @@ async def record_decision(request: Request, case_pk: Id, principal: PageUser) ->
     statuses = {oid: str(o["status"]) for oid, o in options.items()}
     names = {oid: str(o.get("name") or oid) for oid, o in options.items()}
     values, errors = _parse_decision(form, statuses, names)
-    back = _safe_next(str(form.get("back") or "")) if form.get("back") else ""
+    back = safe_next(str(form.get("back") or "")) if form.get("back") else ""
     if errors:
         if back.startswith("/meetings/"):
             return present_page(
@@ -286,8 +286,8 @@ async def record_decision(request: Request, case_pk: Id, principal: PageUser) ->
         **values,
     )
     if back:
-        return _see_other(f"{back}?decided=1#decisions")
-    return _see_other(f"/cases/{case_pk}?version={version}&decided=1#decisions")
+        return see_other(f"{back}?decided=1#decisions")
+    return see_other(f"/cases/{case_pk}?version={version}&decided=1#decisions")
 
 
 @router.get("/cases/{case_pk}/decisions/{decision_id}/change")
@@ -299,10 +299,10 @@ def change_decision_form(
     kind: str = "amendment",
     back: str = "",
 ) -> Response:
-    _writer(principal)
+    require_writer(principal)
     if kind not in DECISION_CHANGES:
         raise ApiError(422, "kind: expected amendment or supersession.")
-    store = _store(request)
+    store = store_of(request)
     old = next((d for d in store.list_decisions(case_pk) if d.id == decision_id), None)
     if old is None:
         raise NotFoundError(f"case {case_pk} has no decision {decision_id}")
@@ -332,7 +332,7 @@ def change_decision_form(
         form_values=values,
         old=old,
         kind=kind,
-        back=_safe_next(back) if back else "",
+        back=safe_next(back) if back else "",
     )
 
 
@@ -370,7 +370,7 @@ def knowledge_change_page(request: Request, principal: PageUser) -> Response:
     """The stored cases whose conclusions change under the installed knowledge base."""
     from nelm.web.knowledge_changes import knowledge_changes
 
-    current, found = knowledge_changes(_store(request))
+    current, found = knowledge_changes(store_of(request))
     return render(
         request,
         "knowledge_changes.html",
@@ -389,7 +389,7 @@ def present_page(request: Request, path: str, principal: Principal, **kwargs: An
     if len(parts) != 4 or not parts[1].isdigit() or not parts[3].isdigit():
         raise ApiError(404, "Not found")
     meeting_id, position = int(parts[1]), int(parts[3])
-    store = _store(request)
+    store = store_of(request)
     meeting = store.get_meeting(meeting_id)
     agenda = store.agenda(meeting_id)
     index = next((i for i, a in enumerate(agenda) if a.position == position), None)

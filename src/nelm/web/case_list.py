@@ -19,7 +19,7 @@ from nelm.knowledge.loader import load_knowledge
 from nelm.report.board import INTENT_TITLES
 from nelm.store import CaseRecord
 from nelm.web.cases import assess_stored
-from nelm.web.pages import PageUser, _store, render
+from nelm.web.page_support import PageUser, render, store_of
 
 __all__ = ["PAGE_SIZE", "router"]
 
@@ -55,7 +55,7 @@ def case_list(request: Request, principal: PageUser) -> Response:
     needs_data = params.get("needs_data") == "yes"
     page = max(1, _int(params.get("page"), 1))
 
-    store = _store(request)
+    store = store_of(request)
     cases: list[CaseRecord] = store.list_cases()
     if query:
         needle = query.casefold()

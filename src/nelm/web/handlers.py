@@ -23,7 +23,7 @@ from nelm.errors import InputRejected, NelmError, Problem, describe_value
 from nelm.store import ConflictError, NotFoundError
 from nelm.web.errors import DATABASE_DOWN, ApiError, is_database_down, operation_outcome
 from nelm.web.middleware import wants_fhir
-from nelm.web.pages import error_page
+from nelm.web.page_support import error_page
 
 __all__ = ["error_response", "install_handlers", "wants_html"]
 

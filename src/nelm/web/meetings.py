@@ -15,7 +15,15 @@ from fastapi.responses import Response
 
 from nelm.store import ConflictError
 from nelm.web.board_pages import present_page
-from nelm.web.pages import Id, PageUser, _form, _see_other, _store, _writer, render
+from nelm.web.page_support import (
+    Id,
+    PageUser,
+    read_form,
+    render,
+    require_writer,
+    see_other,
+    store_of,
+)
 
 __all__ = ["SPECIALTIES", "router"]
 
@@ -71,7 +79,7 @@ def meeting_list(request: Request, principal: PageUser) -> Response:
         request,
         "meetings.html",
         title="Meetings",
-        meetings=_store(request).list_meetings(),
+        meetings=store_of(request).list_meetings(),
         specialties=SPECIALTIES,
         errors=[],
         values={"held_on": date.today().isoformat()},
@@ -80,10 +88,10 @@ def meeting_list(request: Request, principal: PageUser) -> Response:
 
 @router.post("/meetings")
 async def create_meeting(request: Request, principal: PageUser) -> Response:
-    _writer(principal)
-    form = await _form(request, principal)
+    require_writer(principal)
+    form = await read_form(request, principal)
     values, errors = _meeting_form(form)
-    store = _store(request)
+    store = store_of(request)
     if errors:
         return render(
             request,
@@ -96,13 +104,13 @@ async def create_meeting(request: Request, principal: PageUser) -> Response:
             values={k: str(form.get(k) or "") for k in form},
         )
     meeting = store.create_meeting(user=principal.user, **values)
-    return _see_other(f"/meetings/{meeting.id}")
+    return see_other(f"/meetings/{meeting.id}")
 
 
 def _meeting_page(
     request: Request, meeting_id: int, *, status: int = 200, errors: list[str] | None = None
 ) -> Response:
-    store = _store(request)
+    store = store_of(request)
     meeting = store.get_meeting(meeting_id)
     agenda = store.agenda(meeting_id)
     on_agenda = {item.case_pk for item in agenda}
@@ -129,23 +137,23 @@ def meeting_view(request: Request, meeting_id: Id, principal: PageUser) -> Respo
 
 @router.post("/meetings/{meeting_id}")
 async def update_meeting(request: Request, meeting_id: Id, principal: PageUser) -> Response:
-    _writer(principal)
-    form = await _form(request, principal)
+    require_writer(principal)
+    form = await read_form(request, principal)
     values, _ = _meeting_form(form)
-    _store(request).update_meeting(
+    store_of(request).update_meeting(
         meeting_id,
         title=values["title"],
         specialties=values["specialties"],
         attendees=values["attendees"],
         user=principal.user,
     )
-    return _see_other(f"/meetings/{meeting_id}")
+    return see_other(f"/meetings/{meeting_id}")
 
 
 @router.post("/meetings/{meeting_id}/agenda")
 async def add_to_agenda(request: Request, meeting_id: Id, principal: PageUser) -> Response:
-    _writer(principal)
-    form = await _form(request, principal)
+    require_writer(principal)
+    form = await read_form(request, principal)
     sent = str(form.get("case_pk") or "")
     presenter = str(form.get("presenter") or "").strip()[:200]
     question = str(form.get("question") or "").strip()[:5000]
@@ -157,22 +165,22 @@ async def add_to_agenda(request: Request, meeting_id: Id, principal: PageUser) -
     if errors:
         return _meeting_page(request, meeting_id, status=422, errors=errors)
     try:
-        _store(request).add_to_agenda(
+        store_of(request).add_to_agenda(
             meeting_id, int(sent), presenter=presenter, question=question, user=principal.user
         )
     except ConflictError as exc:
         return _meeting_page(request, meeting_id, status=409, errors=[f"Case: {exc}."])
-    return _see_other(f"/meetings/{meeting_id}#agenda")
+    return see_other(f"/meetings/{meeting_id}#agenda")
 
 
 @router.post("/meetings/{meeting_id}/agenda/{item_id}/remove")
 async def remove_from_agenda(
     request: Request, meeting_id: Id, item_id: Id, principal: PageUser
 ) -> Response:
-    _writer(principal)
-    await _form(request, principal)
-    _store(request).remove_from_agenda(meeting_id, item_id, principal.user)
-    return _see_other(f"/meetings/{meeting_id}#agenda")
+    require_writer(principal)
+    await read_form(request, principal)
+    store_of(request).remove_from_agenda(meeting_id, item_id, principal.user)
+    return see_other(f"/meetings/{meeting_id}#agenda")
 
 
 @router.get("/meetings/{meeting_id}/present/{position}")
