@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -20,9 +20,16 @@ from nelm.case.fields import OPTION_IDS
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.interop.fhir.size import max_bundle_bytes
 from nelm.service import CASE_MAX_BYTES, assess_case, assess_fhir
-from nelm.store import CaseRecord, NotFoundError, Store, VersionConflictError
-from nelm.web import evidence
-from nelm.web.auth import Principal, require_admin, require_user, require_writer, token_cache
+from nelm.store import CaseRecord, VersionConflictError
+from nelm.web.api_support import (
+    MAX_ID,
+    Id,
+    UserDep,
+    WriterDep,
+    api_router,
+    error_responses,
+    store_of,
+)
 from nelm.web.cases import knowledge_version, normalised_document
 from nelm.web.errors import ApiError, is_database_down, operation_outcome
 from nelm.web.reports import assessment_of, build_report
@@ -30,19 +37,12 @@ from nelm.web.schemas import (
     ASSESSMENT_SCHEMA,
     CASE_SCHEMA,
     AssessmentOut,
-    AuditOut,
     CaseDetail,
     CaseSummary,
     DecisionIn,
     DecisionOut,
-    ErrorBody,
     Health,
-    TokenCreated,
-    TokenIn,
-    TokenOut,
-    UserIn,
     UserOut,
-    UserPatch,
     VersionConflict,
     VersionDetail,
     VersionSummary,
@@ -51,30 +51,8 @@ from nelm.web.schemas import (
 __all__ = ["router"]
 
 
-def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    descriptions = {
-        400: "The body could not be parsed",
-        401: "Not logged in",
-        403: "Not allowed for this role, or a missing CSRF token",
-        404: "No such resource",
-        409: "Conflicts with a stored record",
-        413: "Request body over the limit: 1 MB for a case document, NELM_FHIR_MAX_BYTES "
-        "(20 MB by default) for a FHIR Bundle",
-        415: "A body not labelled as JSON (application/json, application/fhir+json)",
-        422: "The input was rejected (one problem per field)",
-        503: "The case database (or the evidence base) is not available",
-    }
-    return {code: {"model": ErrorBody, "description": descriptions[code]} for code in codes}
+router = api_router()
 
-
-_AUTH = (400, 401, 403, 413, 415, 422, 503)
-router = APIRouter(prefix="/api/v1", responses=_errors(*_AUTH))
-
-MAX_ID = 2_147_483_647  # a 32-bit INTEGER column on both databases
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-UserDep = Annotated[Principal, Depends(require_user)]
-WriterDep = Annotated[Principal, Depends(require_writer)]
-AdminDep = Annotated[Principal, Depends(require_admin)]
 
 _CASE_BODY = {
     "requestBody": {"required": True, "content": {"application/json": {"schema": CASE_SCHEMA}}}
@@ -101,12 +79,6 @@ _ASSESSMENT_RESPONSE: dict[int | str, dict[str, Any]] = {
         "content": {"application/json": {"schema": ASSESSMENT_SCHEMA}},
     }
 }
-
-
-def _store(request: Request) -> Store:
-    store = request.app.state.store
-    assert isinstance(store, Store)
-    return store
 
 
 def _json(content: Any, status: int = 200) -> Response:
@@ -159,7 +131,7 @@ def _case_document(raw: bytes, text: str) -> Any:
 def health(request: Request) -> Response:
     """Liveness and database reachability; needs no login."""
     try:
-        _store(request).ping()
+        store_of(request).ping()
         database = "ok"
     except Exception as exc:
         if not is_database_down(exc):
@@ -301,7 +273,7 @@ async def assess(
 
 @router.get("/cases", response_model=list[CaseSummary], tags=["cases"])
 def list_cases(request: Request, principal: UserDep) -> list[dict[str, Any]]:
-    return [c.summary() for c in _store(request).list_cases()]
+    return [c.summary() for c in store_of(request).list_cases()]
 
 
 def _detail(case: Any) -> dict[str, Any]:
@@ -340,23 +312,25 @@ def _if_match(request: Request) -> int | None:
     response_model=CaseDetail,
     tags=["cases"],
     openapi_extra=_CASE_BODY,
-    responses=_errors(409),
+    responses=error_responses(409),
 )
 async def create_case(request: Request, response: Response, principal: WriterDep) -> dict[str, Any]:
     """Store a new case (version 1). 409 when its ``case_id`` is in use."""
     document = await _case_body(request)
-    case = await run_in_threadpool(_store(request).create_case, document, principal.user)
+    case = await run_in_threadpool(store_of(request).create_case, document, principal.user)
     response.headers["ETag"] = etag(case)
     return _detail(case)
 
 
-@router.get("/cases/{case_pk}", response_model=CaseDetail, tags=["cases"], responses=_errors(404))
+@router.get(
+    "/cases/{case_pk}", response_model=CaseDetail, tags=["cases"], responses=error_responses(404)
+)
 def get_case(
     request: Request, response: Response, case_pk: Id, principal: UserDep
 ) -> dict[str, Any]:
     """The case at its current version; ``ETag`` names that version (send it back in
     ``If-Match`` when updating)."""
-    store = _store(request)
+    store = store_of(request)
     case = store.get_case(case_pk)
     store.audit(principal.user, "read", case.case_id, "api")
     response.headers["ETag"] = etag(case)
@@ -377,7 +351,7 @@ _PRECONDITION: dict[int | str, dict[str, Any]] = {
     response_model=CaseDetail,
     tags=["cases"],
     openapi_extra=_CASE_BODY,
-    responses={**_errors(404, 409), **_PRECONDITION},
+    responses={**error_responses(404, 409), **_PRECONDITION},
 )
 async def update_case(
     request: Request, response: Response, case_pk: Id, principal: WriterDep
@@ -393,7 +367,7 @@ async def update_case(
     document = await _case_body(request)
     try:
         case = await run_in_threadpool(
-            _store(request).update_case,
+            store_of(request).update_case,
             case_pk,
             document,
             principal.user,
@@ -417,12 +391,12 @@ async def update_case(
     "/cases/{case_pk}",
     status_code=204,
     tags=["cases"],
-    responses=_errors(404),
+    responses=error_responses(404),
     response_class=Response,
 )
 def delete_case(request: Request, case_pk: Id, principal: WriterDep) -> Response:
     """Remove a case from the list (its history is kept)."""
-    _store(request).delete_case(case_pk, principal.user)
+    store_of(request).delete_case(case_pk, principal.user)
     return Response(status_code=204)
 
 
@@ -430,20 +404,20 @@ def delete_case(request: Request, case_pk: Id, principal: WriterDep) -> Response
     "/cases/{case_pk}/versions",
     response_model=list[VersionSummary],
     tags=["cases"],
-    responses=_errors(404),
+    responses=error_responses(404),
 )
 def list_versions(request: Request, case_pk: Id, principal: UserDep) -> list[dict[str, Any]]:
-    return [v.summary() for v in _store(request).case_versions(case_pk)]
+    return [v.summary() for v in store_of(request).case_versions(case_pk)]
 
 
 @router.get(
     "/cases/{case_pk}/versions/{version}",
     response_model=VersionDetail,
     tags=["cases"],
-    responses=_errors(404),
+    responses=error_responses(404),
 )
 def get_version(request: Request, case_pk: Id, version: Id, principal: UserDep) -> dict[str, Any]:
-    store = _store(request)
+    store = store_of(request)
     found = store.case_version(case_pk, version)
     case = store.get_case(case_pk)
     store.audit(principal.user, "read", case.case_id, f"api version {version}")
@@ -462,7 +436,7 @@ VersionQuery = Annotated[
     "/cases/{case_pk}/assessments",
     response_model=AssessmentOut,
     tags=["assessments"],
-    responses=_errors(404),
+    responses=error_responses(404),
 )
 def create_assessment(
     request: Request, case_pk: Id, principal: WriterDep, version: VersionQuery = None
@@ -476,7 +450,7 @@ def create_assessment(
     "/cases/{case_pk}/assessment",
     response_model=AssessmentOut,
     tags=["assessments"],
-    responses=_errors(404),
+    responses=error_responses(404),
 )
 def current_assessment(
     request: Request, case_pk: Id, principal: UserDep, version: VersionQuery = None
@@ -490,22 +464,22 @@ def current_assessment(
     "/cases/{case_pk}/assessments",
     response_model=list[AssessmentOut],
     tags=["assessments"],
-    responses=_errors(404),
+    responses=error_responses(404),
 )
 def list_assessments(request: Request, case_pk: Id, principal: UserDep) -> Response:
-    return _json([a.as_dict() for a in _store(request).list_assessments(case_pk)])
+    return _json([a.as_dict() for a in store_of(request).list_assessments(case_pk)])
 
 
 @router.get(
     "/cases/{case_pk}/assessments/{assessment_id}",
     response_model=AssessmentOut,
     tags=["assessments"],
-    responses=_errors(404),
+    responses=error_responses(404),
 )
 def get_assessment(
     request: Request, case_pk: Id, assessment_id: Id, principal: UserDep
 ) -> Response:
-    return _json(_store(request).get_assessment(case_pk, assessment_id).as_dict())
+    return _json(store_of(request).get_assessment(case_pk, assessment_id).as_dict())
 
 
 # --------------------------------------------------------------------------- decisions
@@ -526,14 +500,14 @@ def check_options(options: list[str]) -> None:
     status_code=201,
     response_model=DecisionOut,
     tags=["decisions"],
-    responses=_errors(404),
+    responses=error_responses(404),
 )
 def record_decision(
     request: Request, case_pk: Id, body: DecisionIn, principal: WriterDep
 ) -> dict[str, Any]:
     """Record the tumour board's decision: chosen options and its words."""
     check_options(body.options)
-    store = _store(request)
+    store = store_of(request)
     case = store.get_case(case_pk)
     version = body.case_version or case.current_version
     _, record = assessment_of(request, case_pk, version, principal)
@@ -584,10 +558,10 @@ def record_decision(
     "/cases/{case_pk}/decisions",
     response_model=list[DecisionOut],
     tags=["decisions"],
-    responses=_errors(404),
+    responses=error_responses(404),
 )
 def list_decisions(request: Request, case_pk: Id, principal: UserDep) -> list[dict[str, Any]]:
-    return [d.as_dict() for d in _store(request).list_decisions(case_pk)]
+    return [d.as_dict() for d in store_of(request).list_decisions(case_pk)]
 
 
 # --------------------------------------------------------------------------- reports
@@ -598,7 +572,7 @@ def list_decisions(request: Request, case_pk: Id, principal: UserDep) -> list[di
     tags=["reports"],
     response_class=Response,
     responses={
-        **_errors(404),
+        **error_responses(404),
         200: {"description": "The report", "content": {"text/html": {}, "application/pdf": {}}},
     },
 )
@@ -617,151 +591,3 @@ def report(
     return Response(
         body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
-
-
-# --------------------------------------------------------------------------- evidence
-
-_SVG: dict[int | str, dict[str, Any]] = {
-    200: {"description": "SVG image", "content": {"image/svg+xml": {}}}
-}
-Modality = Annotated[
-    str,
-    Query(
-        min_length=1, max_length=64, description="Option id (or tae_tace, intra_arterial, other)"
-    ),
-]
-Outcome = Annotated[
-    str, Query(min_length=1, max_length=64, description="Outcome name (evidence-v1)")
-]
-
-
-@router.get("/evidence/records", tags=["evidence"], responses=_errors(404))
-def evidence_records(
-    principal: UserDep,
-    modality: Annotated[str | None, Query(max_length=64)] = None,
-    outcome: Annotated[str | None, Query(max_length=64)] = None,
-) -> list[dict[str, Any]]:
-    """Evidence records (evidence-v1), optionally of one modality and/or outcome."""
-    return evidence.records(modality, outcome)
-
-
-@router.get("/evidence/pool", tags=["evidence"])
-def evidence_pool(
-    principal: UserDep,
-    modality: Modality,
-    outcome: Outcome,
-    method: Annotated[Literal["REML", "DL", "PM", "FE"], Query()] = "REML",
-    knapp_hartung: bool = False,
-) -> dict[str, Any]:
-    """Pooled proportion (random effects, logit) or, for medians, their summary."""
-    return evidence.pool(modality, outcome, method, knapp_hartung)
-
-
-# A plot depends only on the packaged records, which change only with a new release: the
-# browser keeps it for an hour, so an evidence page opens without drawing again.
-_PLOT_CACHE = {"Cache-Control": "private, max-age=3600"}
-
-
-@router.get("/evidence/forest.svg", tags=["evidence"], response_class=Response, responses=_SVG)
-def evidence_forest(
-    principal: UserDep,
-    modality: Modality,
-    outcome: Outcome,
-    method: Annotated[Literal["REML", "DL", "PM", "FE"], Query()] = "REML",
-) -> Response:
-    """Forest plot of a pooled percentage outcome."""
-    return Response(
-        evidence.forest_svg_cached(modality, outcome, method),
-        media_type="image/svg+xml",
-        headers=_PLOT_CACHE,
-    )
-
-
-@router.get(
-    "/evidence/survival.svg",
-    tags=["evidence"],
-    response_class=Response,
-    responses={**_SVG, **_errors(404)},
-)
-def evidence_survival(
-    principal: UserDep, modality: Modality, kind: Annotated[Literal["os", "pfs"], Query()] = "os"
-) -> Response:
-    """Approximate survival curves (Weibull through published medians and rates)."""
-    return Response(
-        evidence.survival_svg_cached(modality, kind),
-        media_type="image/svg+xml",
-        headers=_PLOT_CACHE,
-    )
-
-
-# --------------------------------------------------------------------------- users, tokens
-
-
-@router.get("/users", response_model=list[UserOut], tags=["users"])
-def list_users(request: Request, principal: AdminDep) -> list[dict[str, Any]]:
-    return [u.as_dict() for u in _store(request).list_users()]
-
-
-@router.post(
-    "/users", status_code=201, response_model=UserOut, tags=["users"], responses=_errors(409)
-)
-def create_user(request: Request, body: UserIn, principal: AdminDep) -> dict[str, Any]:
-    store = _store(request)
-    user = store.create_user(body.username, body.role, body.password)
-    store.audit(principal.user, "user", None, f"created user {user.id} ({user.role})")
-    return user.as_dict()
-
-
-@router.patch("/users/{user_id}", response_model=UserOut, tags=["users"], responses=_errors(404))
-def update_user(
-    request: Request, user_id: Id, body: UserPatch, principal: AdminDep
-) -> dict[str, Any]:
-    store = _store(request)
-    if user_id == principal.user.id and (body.active is False or body.role not in (None, "admin")):
-        raise ApiError(409, "You cannot demote or deactivate yourself.")
-    user = store.update_user(user_id, role=body.role, active=body.active, password=body.password)
-    token_cache(request).forget()
-    store.audit(principal.user, "user", None, f"changed user {user.id}")
-    return user.as_dict()
-
-
-@router.get("/tokens", response_model=list[TokenOut], tags=["users"])
-def list_tokens(request: Request, principal: UserDep) -> list[dict[str, Any]]:
-    return [t.as_dict() for t in _store(request).list_api_tokens(principal.user.id)]
-
-
-@router.post("/tokens", status_code=201, response_model=TokenCreated, tags=["users"])
-def create_token(request: Request, body: TokenIn, principal: UserDep) -> dict[str, Any]:
-    """A new API token for yourself; the token is shown in this answer only."""
-    store = _store(request)
-    record, plaintext = store.create_api_token(principal.user.id, body.name)
-    store.audit(principal.user, "token", None, f"created token {record.id}")
-    return {**record.as_dict(), "token": plaintext}
-
-
-@router.delete(
-    "/tokens/{token_id}",
-    status_code=204,
-    tags=["users"],
-    response_class=Response,
-    responses=_errors(404),
-)
-def revoke_token(request: Request, token_id: Id, principal: UserDep) -> Response:
-    store = _store(request)
-    owner = None if principal.user.is_admin() else principal.user.id
-    if not store.revoke_api_token(token_id, user_id=owner):
-        raise NotFoundError(f"no token {token_id}")
-    token_cache(request).forget()
-    store.audit(principal.user, "token", None, f"revoked token {token_id}")
-    return Response(status_code=204)
-
-
-@router.get("/audit", response_model=list[AuditOut], tags=["users"])
-def audit_log(
-    request: Request,
-    principal: AdminDep,
-    case_id: Annotated[str | None, Query(max_length=128)] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-) -> list[dict[str, Any]]:
-    """Who read, created, changed or exported which case id, and when (admin only)."""
-    return [e.as_dict() for e in _store(request).audit_entries(case_id=case_id, limit=limit)]

@@ -22,7 +22,17 @@ from nelm.case.fields import OPTION_IDS
 from nelm.evidence.summary import summary_for_option
 from nelm.knowledge import load_knowledge
 from nelm.store import Store
-from nelm.web import accounts, api, board_pages, case_list, meetings, page_support, pages
+from nelm.web import (
+    accounts,
+    api,
+    api_evidence,
+    api_users,
+    board_pages,
+    case_list,
+    meetings,
+    page_support,
+    pages,
+)
 from nelm.web.auth import (
     LoginLimiter,
     NotLoggedInError,
@@ -104,6 +114,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         return JSONResponse(app.openapi())
 
     app.include_router(api.router)
+    app.include_router(api_evidence.router)
+    app.include_router(api_users.router)
     app.include_router(accounts.router)
     app.include_router(pages.router)
     app.include_router(board_pages.router)

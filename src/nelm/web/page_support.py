@@ -34,10 +34,10 @@ from nelm.report.view import (
 )
 from nelm.store import (
     ROLES,
-    Store,
 )
 from nelm.store.security import MIN_PASSWORD_LENGTH
 from nelm.vocabulary import vocabulary
+from nelm.web.api_support import store_of
 from nelm.web.auth import (
     NotLoggedInError,
     Principal,
@@ -192,12 +192,6 @@ def error_page(
         detail=detail,
         code=status,
     )
-
-
-def store_of(request: Request) -> Store:
-    store = request.app.state.store
-    assert isinstance(store, Store)
-    return store
 
 
 async def page_user(request: Request) -> Principal:
