@@ -110,6 +110,7 @@ def assess_fhir(
     doc["warnings"] = [
         *mapping.warnings,
         *(r["message"] for r in rejected),
+        *mapping.result_warnings,
         *doc.get("warnings", []),
     ]
     if mapping.issues:

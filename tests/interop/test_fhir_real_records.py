@@ -140,3 +140,27 @@ def test_a_diagnostic_report_s_missing_results_are_listed() -> None:
         i.startswith("DiagnosticReport/cbc: the result Observation/cbc-mcv is not in the bundle")
         for i in issues
     )
+
+
+def test_results_older_than_90_days_are_named_with_their_dates_on_top() -> None:
+    """US Core's laboratory results are dated 2005-07-05 (the record's effectiveDateTime).
+    Assessed on the manifest's date (2005-08-01) they are recent; assessed in 2026 they are
+    still used (docs/fhir-mapping.md: older than 90 days, used with a note) but a warning
+    names each with its date, so a 21-year-old platelet count cannot decide PRRT unseen."""
+    name = "uscore-9.0.0-examples.json"
+    bundle = _bundle(name)
+    dated = {
+        e["resource"]["id"]: e["resource"].get("effectiveDateTime")
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Observation"
+    }
+    assert dated["cbc-platelets"] == dated["serum-creatinine"] == "2005-07-05"
+
+    recent = assess_fhir(bundle, assessment_date=dt.date(2005, 8, 1), with_evidence=False)
+    assert not [w for w in recent["warnings"] if "Results more than 90 days" in w]
+
+    late = assess_fhir(bundle, assessment_date=dt.date(2026, 12, 1), with_evidence=False)
+    (warning,) = [w for w in late["warnings"] if "Results more than 90 days" in w]
+    for label in ("Creatinine", "Platelets", "Haemoglobin", "Leukocytes"):
+        assert f"{label} (2005-07-05)" in warning
+    assert late["inputs"]["labs"]["platelets_per_ul"] == 200000  # still used

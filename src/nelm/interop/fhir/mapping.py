@@ -43,7 +43,7 @@ from nelm.interop.fhir.context import Context
 from nelm.interop.fhir.dates import When, add_months
 from nelm.interop.fhir.imaging import largest_liver_lesion
 from nelm.interop.fhir.lobes import bilobar_findings
-from nelm.interop.fhir.observations import read_observation
+from nelm.interop.fhir.observations import old_results_warning, read_observation
 from nelm.interop.fhir.patient import attributed, read_patients
 from nelm.interop.fhir.rules import expand_reports, without_modifiers
 from nelm.interop.fhir.timeline import build_timeline
@@ -90,6 +90,9 @@ class FhirMapping:
     rejected_values: tuple[Mapping[str, Any], ...] = ()
     """Values outside a field's hard range (the field is left unknown): assessment-v1
     ``input_warnings`` of kind ``out_of_range``, each naming the field and the fix."""
+    result_warnings: tuple[str, ...] = ()
+    """What the reader must know about the results used: values taken from results older
+    than 90 days, with their dates."""
 
 
 _MAX_PROBLEMS_PER_RESOURCE = 3
@@ -152,6 +155,9 @@ def bundle_to_case(
         issues=tuple(dict.fromkeys(issue.describe() for issue in ctx.issues)),
         warnings=tuple(dict.fromkeys(ctx.warnings)),
         rejected_values=tuple(ctx.rejected_values),
+        result_warnings=tuple(
+            w for w in [old_results_warning(resolved, ctx.assessment_date)] if w is not None
+        ),
     )
 
 

@@ -10,11 +10,12 @@ unknown and is listed as a data-quality issue (the rest of the record is assesse
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
 from typing import Any
 
-from nelm.case.fields import BOUNDS, FIELD_BY_PATH, Kind
+from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, Kind
 from nelm.errors import Problem, describe_value
 from nelm.interop.fhir.codes import (
     DISEASE_STATUS,
@@ -32,7 +33,7 @@ from nelm.interop.fhir.codes import (
     ValueKind,
     topography,
 )
-from nelm.interop.fhir.collect import Scalar, Source
+from nelm.interop.fhir.collect import Resolved, Scalar, Source
 from nelm.interop.fhir.context import Context, number, range_problem
 from nelm.interop.fhir.dates import When, when_of
 from nelm.interop.fhir.imaging import is_tumor_size, read_tumor_size
@@ -49,7 +50,7 @@ from nelm.interop.fhir.systems import (
 from nelm.interop.fhir.units import KINDS, UnitError, convert
 from nelm.interop.fhir.validate import Entry
 
-__all__ = ["read_observation"]
+__all__ = ["old_results_warning", "read_observation"]
 
 USED_STATUSES = ("final", "amended", "corrected")
 _COUNT_UNITS = frozenset({"1", "{lesions}", "{lesion}", "{count}", "{score}", "{#}", ""})
@@ -459,3 +460,32 @@ def _ki67_source(resource: Mapping[str, Any]) -> tuple[tuple[str, Scalar], ...]:
 def observation_when(resource: Mapping[str, Any]) -> When | None:
     """When the observation was made (``effective[x]``, else ``issued``)."""
     return when_of(resource, "effectiveDateTime", "effectivePeriod", "effectiveInstant", "issued")
+
+
+def old_results_warning(resolved: Resolved, assessment_date: dt.date) -> str | None:
+    """One warning naming every field whose value came only from results older than its
+    rule allows (laboratory values and ECOG: 90 days), with the date of the latest: a
+    record's twenty-year-old platelet count must not decide PRRT unseen at the end of a
+    report. The values stay in use, as the team decided (docs/fhir-mapping.md)."""
+    old = []
+    for spec in FIELDS:
+        limit = _RECENT_DAYS.get(spec.path)
+        chosen = resolved.chosen.get(spec.path)
+        if limit is None or spec.path not in resolved.values or not chosen:
+            continue
+        dates = [f.when.end.date() for f in chosen if f.when is not None]
+        if dates and (assessment_date - max(dates)).days > limit:
+            old.append(f"{spec.label} ({max(dates).isoformat()})")
+    if not old:
+        return None
+    return (
+        f"Results more than {_LAB_DAYS_SHOWN} days before the assessment date "
+        f"({assessment_date.isoformat()}) are used: {', '.join(old)}. Repeat them before a "
+        "decision turns on them."
+    )
+
+
+_RECENT_DAYS = {r.field: r.recent_days for r in OBSERVATION_RULES.values() if r.recent_days}
+# One limit for every result today (codes: laboratory values and ECOG, 90 days); the
+# warning names the largest, which no listed result is within.
+_LAB_DAYS_SHOWN = max(_RECENT_DAYS.values())
