@@ -315,3 +315,27 @@ def test_first_line_prrt_outside_a_new_diagnosis_is_a_caution(
     texts = [d["text"] for d in option["caution_details"] if d["case_specific"]]
     assert any("which enrolled newly diagnosed patients" in t for t in texts) is shown
     assert option["status"] == "eligible"
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [
+        ("rapidly_progressing", True),
+        ("progressing", False),
+        ("stable", False),
+        (None, False),
+    ],
+)
+def test_an_ssa_for_rapid_progression_carries_the_slow_growth_caution(
+    status: str | None, shown: bool
+) -> None:
+    """004 §3.3: SSA "is applicable to NET patients with slow growth, Ki-67 ≤ 10%, and
+    SSTR positivity". A rapidly progressing disease is not slow-growing: shown as a
+    caution (the status stays, a hormonal syndrome still needs the SSA), never from an
+    unknown course."""
+    changes: dict[str, Any] = {"course.status": status} if status else {}
+    doc = assess_mapping(eligible_case("ssa", changes), with_evidence=False)
+    option = doc["options"]["ssa"]
+    texts = [d["text"] for d in option["caution_details"] if d["case_specific"]]
+    assert any("with slow growth" in t for t in texts) is shown
+    assert option["status"] == "eligible"
