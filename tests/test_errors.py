@@ -118,3 +118,14 @@ def test_a_name_outside_its_list_names_the_one_it_most_likely_means() -> None:
     far = not_one_of("--modality", "surgery", allowed)
     assert far.got == "surgery"
     assert far.message == "--modality: must be one of tace, tae, tare, prrt, got surgery"
+
+
+def test_an_outcome_without_its_unit_names_the_one_outcome_it_begins() -> None:
+    """evidence-v1 outcome names carry their unit (orr_percent, median_os_months): a name
+    typed without it is named, only when exactly one outcome begins so."""
+    from nelm.errors import not_one_of
+
+    outcomes = ("median_os_months", "orr_percent", "os_1y_percent", "os_5y_percent")
+    assert not_one_of("--outcome", "orr", outcomes).got == "orr (did you mean orr_percent?)"
+    assert not_one_of("--outcome", "median_os", outcomes).got.endswith("median_os_months?)")
+    assert not_one_of("--outcome", "os", outcomes).got == "os"  # two begin so: none named

@@ -175,5 +175,10 @@ def not_one_of(path: str, value: str, allowed: Sequence[str]) -> Problem:
     close = next(
         (hit for t in tries for hit in difflib.get_close_matches(t, list(allowed), 1, 0.7)), None
     )
+    if close is None:
+        # a name without its unit or detail: "orr" for orr_percent, "median_os" for
+        # median_os_months; only when exactly one name begins so
+        started = [a for a in allowed if any(a.startswith(t + "_") for t in tries if t)]
+        close = started[0] if len(started) == 1 else None
     got = f"{value} (did you mean {close}?)" if close else value
     return Problem(path, f"must be one of {', '.join(allowed)}", got)
