@@ -441,7 +441,9 @@ def test_unknown_options_are_rejected_and_no_file_is_written(
         + ", got tacee (did you mean tace?)"
     )
     assert lines[1] == (
-        "error: --outcome: must be one of " + ", ".join(records_module.OUTCOMES) + ", got os_5y"
+        "error: --outcome: must be one of "
+        + ", ".join(records_module.OUTCOMES)
+        + ", got os_5y (did you mean os_5y_percent?)"  # evidence-v1: the 5-year OS outcome
     )
     assert lines[2] == "error: --method: must be one of REML, DL, PM, FE, got ML"
     assert not plot.exists()
