@@ -156,3 +156,21 @@ def test_a_hospital_record_s_unused_resources_are_counted_not_listed(tmp_path: P
     ).stdout
     (line,) = [row for row in text.splitlines() if "resource type Claim" in row]
     assert sum(ref in line for ref in claims) == 3
+
+
+def test_a_narrow_text_report_folds_a_long_resource_id_never_cuts_it() -> None:
+    """render_text: "long lines wrap; nothing is cut". A Synthea resource id (a UUID) is
+    wider than a 50-column report's list column; it must fold onto the next line whole."""
+    bundle = json.loads(SYNTHEA_RECORD.read_text("utf-8"))
+    first_claim = next(
+        f"Claim/{e['resource']['id']}"
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Claim"
+    )
+    result = runner.invoke(
+        app, ["assess", str(SYNTHEA_RECORD), "--as-of", "2026-12-01", "-f", "text", "--width", "50"]
+    )
+    assert result.exit_code == 0, result.output
+    section = result.stdout.split("Input: FHIR R4 Bundle", 1)[1].split("References", 1)[0]
+    assert "…" not in section
+    assert first_claim in "".join(section.split())  # the folded id, whole

@@ -173,7 +173,7 @@ def _hanging(marker: str, body: Text, widest: int = 1) -> Table:
     is the longest marker of the list, so that item 10 lines up with item 9."""
     grid = Table.grid(padding=(0, 1, 0, 0))
     grid.add_column(width=max(len(marker), widest) + 2, justify="right", no_wrap=True)
-    grid.add_column()
+    grid.add_column(overflow="fold")  # a resource id wider than the column folds, never cut
     grid.add_row(Text(marker, style=body.style), body)
     return grid
 
