@@ -383,11 +383,8 @@ def source_notes(source: Mapping[str, Any], shown: int = 3) -> list[str]:
     """The input source's notes for a reader: each reason with how many resources it
     applies to and the first ``shown`` of them. A hospital record sets aside hundreds of
     claims and encounters; their full ids (up to 20 a reason) stay in the JSON document."""
-    groups = source.get("notes_by_reason")
-    if groups is None:  # a document written before the notes were grouped
-        return list(source.get("notes") or ())
     out = []
-    for group in groups:
+    for group in source.get("notes_by_reason") or ():
         count, refs = group["count"], group["references"][:shown]
         if not count:
             out.append(group["reason"])
