@@ -26,10 +26,10 @@ from nelm.web.errors import ApiError
 from nelm.web.page_support import (
     Id,
     PageUser,
+    check_is_admin,
     error_page,
     read_form,
     render,
-    require_admin,
     safe_next,
     see_other,
     store_of,
@@ -241,7 +241,7 @@ async def revoke_token(request: Request, token_id: Id, principal: PageUser) -> R
 
 @router.get("/admin/users")
 def users(request: Request, principal: PageUser) -> Response:
-    require_admin(principal)
+    check_is_admin(principal)
     return render(
         request,
         "users.html",
@@ -254,7 +254,7 @@ def users(request: Request, principal: PageUser) -> Response:
 
 @router.post("/admin/users")
 async def create_user(request: Request, principal: PageUser) -> Response:
-    require_admin(principal)
+    check_is_admin(principal)
     form = await read_form(request, principal)
     store = store_of(request)
     username = str(form.get("username") or "").strip()
@@ -290,7 +290,7 @@ async def create_user(request: Request, principal: PageUser) -> Response:
 
 @router.post("/admin/users/{user_id}")
 async def change_user(request: Request, user_id: Id, principal: PageUser) -> Response:
-    require_admin(principal)
+    check_is_admin(principal)
     form = await read_form(request, principal)
     store = store_of(request)
     role = str(form.get("role") or "") or None

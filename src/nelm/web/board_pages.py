@@ -36,9 +36,9 @@ from nelm.web.page_support import (
     Id,
     PageUser,
     VersionQuery,
+    check_can_write,
     read_form,
     render,
-    require_writer,
     safe_next,
     see_other,
     store_of,
@@ -246,7 +246,7 @@ def _echo(form: FormData) -> dict[str, Any]:
 
 @router.post("/cases/{case_pk}/decisions")
 async def record_decision(request: Request, case_pk: Id, principal: PageUser) -> Response:
-    require_writer(principal)
+    check_can_write(principal)
     form = await read_form(request, principal)
     store = store_of(request)
     case = store.get_case(case_pk)
@@ -299,7 +299,7 @@ def change_decision_form(
     kind: str = "amendment",
     back: str = "",
 ) -> Response:
-    require_writer(principal)
+    check_can_write(principal)
     if kind not in DECISION_CHANGES:
         raise ApiError(422, "kind: expected amendment or supersession.")
     store = store_of(request)

@@ -18,9 +18,9 @@ from nelm.web.board_pages import present_page
 from nelm.web.page_support import (
     Id,
     PageUser,
+    check_can_write,
     read_form,
     render,
-    require_writer,
     see_other,
     store_of,
 )
@@ -88,7 +88,7 @@ def meeting_list(request: Request, principal: PageUser) -> Response:
 
 @router.post("/meetings")
 async def create_meeting(request: Request, principal: PageUser) -> Response:
-    require_writer(principal)
+    check_can_write(principal)
     form = await read_form(request, principal)
     values, errors = _meeting_form(form)
     store = store_of(request)
@@ -137,7 +137,7 @@ def meeting_view(request: Request, meeting_id: Id, principal: PageUser) -> Respo
 
 @router.post("/meetings/{meeting_id}")
 async def update_meeting(request: Request, meeting_id: Id, principal: PageUser) -> Response:
-    require_writer(principal)
+    check_can_write(principal)
     form = await read_form(request, principal)
     values, _ = _meeting_form(form)
     store_of(request).update_meeting(
@@ -152,7 +152,7 @@ async def update_meeting(request: Request, meeting_id: Id, principal: PageUser) 
 
 @router.post("/meetings/{meeting_id}/agenda")
 async def add_to_agenda(request: Request, meeting_id: Id, principal: PageUser) -> Response:
-    require_writer(principal)
+    check_can_write(principal)
     form = await read_form(request, principal)
     sent = str(form.get("case_pk") or "")
     presenter = str(form.get("presenter") or "").strip()[:200]
@@ -177,7 +177,7 @@ async def add_to_agenda(request: Request, meeting_id: Id, principal: PageUser) -
 async def remove_from_agenda(
     request: Request, meeting_id: Id, item_id: Id, principal: PageUser
 ) -> Response:
-    require_writer(principal)
+    check_can_write(principal)
     await read_form(request, principal)
     store_of(request).remove_from_agenda(meeting_id, item_id, principal.user)
     return see_other(f"/meetings/{meeting_id}#agenda")

@@ -12,7 +12,7 @@ from functools import cache
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.datastructures import FormData
@@ -37,7 +37,7 @@ from nelm.store import (
 )
 from nelm.store.security import MIN_PASSWORD_LENGTH
 from nelm.vocabulary import vocabulary
-from nelm.web.api_support import store_of
+from nelm.web.api_support import MAX_ID, Id, store_of
 from nelm.web.auth import (
     NotLoggedInError,
     Principal,
@@ -55,14 +55,14 @@ __all__ = [
     "Id",
     "PageUser",
     "VersionQuery",
+    "check_can_write",
+    "check_is_admin",
     "choice_label",
     "compile_templates",
     "error_page",
     "page_user",
     "read_form",
     "render",
-    "require_admin",
-    "require_writer",
     "safe_next",
     "see_other",
     "store_of",
@@ -202,16 +202,15 @@ async def page_user(request: Request) -> Principal:
 
 
 PageUser = Annotated[Principal, Depends(page_user)]
-Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
-VersionQuery = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
+VersionQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
-def require_writer(principal: Principal) -> None:
+def check_can_write(principal: Principal) -> None:
     if not principal.user.can_write():
         raise ApiError(403, "Your role (viewer) may read cases but not change them.")
 
 
-def require_admin(principal: Principal) -> None:
+def check_is_admin(principal: Principal) -> None:
     if not principal.user.is_admin():
         raise ApiError(403, "Only an administrator may manage users.")
 

@@ -45,10 +45,10 @@ from nelm.web.page_support import (
     Id,
     PageUser,
     VersionQuery,
+    check_can_write,
     choice_label,
     read_form,
     render,
-    require_writer,
     see_other,
     store_of,
 )
@@ -150,13 +150,13 @@ def _form_dict(form: FormData) -> dict[str, Any]:
 
 @router.get("/cases/new")
 def new_case_form(request: Request, principal: PageUser) -> Response:
-    require_writer(principal)
+    check_can_write(principal)
     return _form_page(request, title="New case", action="/cases/new", values={})
 
 
 @router.post("/cases/new")
 async def create_case(request: Request, principal: PageUser) -> Response:
-    require_writer(principal)
+    check_can_write(principal)
     values = _form_dict(await read_form(request, principal))
     try:
         document = normalised_document(document_from_form(values))
@@ -184,7 +184,7 @@ async def create_case(request: Request, principal: PageUser) -> Response:
 
 @router.get("/cases/{case_pk}/edit")
 def edit_case_form(request: Request, case_pk: Id, principal: PageUser) -> Response:
-    require_writer(principal)
+    check_can_write(principal)
     case = store_of(request).get_case(case_pk)
     return _form_page(
         request,
@@ -204,7 +204,7 @@ def _base_version(raw: Any) -> int | None:
 
 @router.post("/cases/{case_pk}/edit")
 async def update_case(request: Request, case_pk: Id, principal: PageUser) -> Response:
-    require_writer(principal)
+    check_can_write(principal)
     values = _form_dict(await read_form(request, principal))
     base = _base_version(values.get("base_version"))
     store = store_of(request)
@@ -256,7 +256,7 @@ async def update_case(request: Request, case_pk: Id, principal: PageUser) -> Res
 
 @router.post("/cases/{case_pk}/delete")
 async def delete_case(request: Request, case_pk: Id, principal: PageUser) -> Response:
-    require_writer(principal)
+    check_can_write(principal)
     await read_form(request, principal)
     store_of(request).delete_case(case_pk, principal.user)
     return see_other("/")
