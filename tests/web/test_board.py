@@ -225,6 +225,9 @@ def test_references_end_the_case_page_and_every_citation_links_to_one(site: Site
     listed = set(re.findall(r'<li id="ref-(\d+)"', page))
     assert targets and targets == listed
     assert "doi:10.20524/aog.2021.0574" in page  # 001's DOI, from its header
+    # 001's author list ends "et al." (its header): one full stop, not two
+    assert "Machairas N, Daskalakis K, Felekouras E, et al. Currently" in page
+    assert "al.." not in page
 
 
 def test_the_case_list_searches_filters_and_pages_on_the_server(site: Site) -> None:

@@ -35,6 +35,23 @@ def test_html_report_to_a_file(tmp_path: Path) -> None:
     assert "http://" not in html and "https://" not in html  # no external resources
 
 
+def test_the_printed_report_cites_its_sources_by_author_and_lists_them(tmp_path: Path) -> None:
+    """A printed "004 §3.1" means nothing to a reader: the HTML (and so the PDF) report
+    cites as the text report does and ends with the references. Seed 004 is Xue et al.,
+    Front Endocrinol 2025 (its title page); seed 003 is Nigri et al., World J Surg Oncol
+    2018, whose author list ends "et al." and takes no second full stop."""
+    case = Path(__file__).parents[2] / "examples" / "resectable-pnet.json"
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["assess", str(case), "--format", "html", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text("utf-8")
+    assert "Xue 2025, §3.1" in html and "004 §3.1" not in html
+    references = html.split("<h2>References</h2>", 1)[1]
+    assert "Xue J-s, Yang Y, Huang Z, Zhao H, Chen X, Cai J-q. Management of liver" in references
+    assert "Nigri G, Petrucciani N, Debs T, et al. Treatment options" in references
+    assert "al.." not in html
+
+
 def test_the_evidence_is_an_appendix_only_when_asked_for(tmp_path: Path) -> None:
     """Issue 10: the report carries the evidence tables only with --evidence."""
     case = _case(tmp_path)

@@ -47,11 +47,21 @@ class Reference:
         return f"{self.key}, {base}"
 
     @property
-    def full(self) -> str:
-        authors = self.authors.rstrip(".")
+    def author_list(self) -> str:
+        """The authors without a closing full stop, for a citation to add its own once
+        (``Nigri G, …, et al.`` gives ``et al.``, never ``et al..``)."""
+        return self.authors.rstrip(".")
+
+    @property
+    def citation(self) -> str:
+        """Authors, title, journal and year; the DOI is left to the caller to link."""
         year = f" ({self.year})" if self.year else ""
+        return f"{self.author_list}. {self.title}. {self.journal}{year}."
+
+    @property
+    def full(self) -> str:
         doi = f" doi:{self.doi}" if self.doi else ""
-        return f"{authors}. {self.title}. {self.journal}{year}.{doi}"
+        return f"{self.citation}{doi}"
 
     @property
     def doi_urls(self) -> list[str]:

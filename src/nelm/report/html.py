@@ -2,8 +2,9 @@
 
 Built from the assessment document (assessment-v1), like the text report, so it shows
 exactly what the JSON says: the inputs used, the classification with its explanations,
-every option grouped by intent with its criteria, values and sources, the plan, the
-missing data, an evidence summary, the knowledge version, the generation time and the
+every option grouped by intent with its criteria, values and sources (cited by author
+and year and listed at the end), the plan, the missing data, an
+evidence summary, the knowledge version, the generation time and the
 clinical-safety statement. The CSS is inline and nothing is loaded from anywhere, so the
 file prints, mails and archives as it is (and ``nelm.report.pdf`` turns it into a PDF).
 
@@ -19,6 +20,7 @@ from typing import Any
 from jinja2 import DictLoader, Environment, StrictUndefined
 
 from nelm.evidence.records import source_text
+from nelm.knowledge.sources import ReferenceList, cite_plain
 from nelm.report.text import SAFETY_STATEMENT
 from nelm.report.view import (
     classification_rows,
@@ -120,7 +122,7 @@ p.why { margin: .2em 0 0; font-size: 9.5pt; }
 .small { font-size: 9pt; }
 table.source td:first-child { width: 30%; }
 /* Resource ids are long unbroken words: let them wrap rather than run off a phone. */
-ul.source-notes li, table.source td { overflow-wrap: anywhere; }
+ul.source-notes li, table.source td, ol.refs li { overflow-wrap: anywhere; }
 @media screen and (max-width: 40em) {
   /* A phone: long words in cells may break, so that every table fits the screen's
      width; headings keep their words whole. */
@@ -156,7 +158,7 @@ _TEMPLATE = """<!DOCTYPE html>
 {% if doc.warnings %}
 <section class="warnings">
 <h2>Warnings</h2>
-<ul>{% for w in doc.warnings %}<li>{{ w | in_words }}</li>{% endfor %}</ul>
+<ul>{% for w in doc.warnings %}<li>{{ w | cite_text | in_words }}</li>{% endfor %}</ul>
 </section>
 {% endif %}
 
@@ -197,7 +199,7 @@ resources; the JSON assessment names up to twenty.</p>{% endif %}
 {% for title, key, value in classification %}
 <tr><th scope="row">{{ title }}</th><td><strong>{{ value }}</strong>
 {% if doc.classification.explanations.get(key) %}<br>
-<span class="src">{{ doc.classification.explanations[key] }}</span>{% endif %}</td></tr>
+<span class="src">{{ doc.classification.explanations[key] | cite_text }}</span>{% endif %}</td></tr>
 {% endfor %}
 </tbody></table>
 
@@ -217,8 +219,8 @@ resources; the JSON assessment names up to twenty.</p>{% endif %}
 {%- endif %}</li>
 {% endfor %}
 </ul>
-<p class="why">{{ step.rationale }}
- <span class="src">({{ step.sources | join('; ') }})</span></p></li>
+<p class="why">{{ step.rationale | cite_text }}
+ <span class="src">({{ step.sources | cite }})</span></p></li>
 {% endfor %}
 </ol>
 {% else %}<p>No option is open on the data given.</p>{% endif %}
@@ -228,7 +230,7 @@ resources; the JSON assessment names up to twenty.</p>{% endif %}
 <ol class="todo">
 {% for item in todo %}
 <li><strong>{{ item.name }}</strong> — gives {{ item.field_labels | join(', ') }};
- {{ item.summary }} <span class="src">({{ item.sources | join('; ') }})</span></li>
+ {{ item.summary | cite_text }} <span class="src">({{ item.sources | cite }})</span></li>
 {% endfor %}
 </ol>
 {% endif %}
@@ -258,18 +260,18 @@ resources; the JSON assessment names up to twenty.</p>{% endif %}
 <table><thead><tr><th>Criterion</th><th>Result</th><th>Value used</th><th>Sources</th></tr>
 </thead><tbody>
 {% for c in option.criteria if option.status != 'ineligible' or c.result == 'not_met' %}
-<tr><td>{{ c.text }}</td><td>{{ result_text.get(c.result, c.result) }}</td>
-<td>{{ c.value }}</td><td class="src">{{ c.sources | join('; ') }}</td></tr>
+<tr><td>{{ c.text | cite_text }}</td><td>{{ result_text.get(c.result, c.result) }}</td>
+<td>{{ c.value }}</td><td class="src">{{ c.sources | cite }}</td></tr>
 {% endfor %}
 </tbody></table>
 {% if option.get('caution_details') %}<p><strong>Cautions:</strong></p><ul>
-{% for caution in option.caution_details %}<li>{{ caution.text }}
- <span class="src">({{ caution.sources | join('; ') }})</span></li>{% endfor %}</ul>
+{% for caution in option.caution_details %}<li>{{ caution.text | cite_text }}
+ <span class="src">({{ caution.sources | cite }})</span></li>{% endfor %}</ul>
 {% endif %}
 {% if option.missing %}<p>Obtain {{ option.missing | map('label') | join(', ') }}
  to decide.</p>{% endif %}
 {% if option.get('evidence') and option.evidence.get('text') %}
-<p><strong>Evidence:</strong> {{ option.evidence.text }}</p>{% endif %}
+<p><strong>Evidence:</strong> {{ option.evidence.text | cite_text }}</p>{% endif %}
 </div>
 {% endfor %}
 {% endfor %}
@@ -285,7 +287,7 @@ resources; the JSON assessment names up to twenty.</p>{% endif %}
 {%- if r.arm and r.arm != 'all' %} · {{ r.arm }}{% endif %}</td>
 <td>{{ r.design }}</td><td>{{ r.n if r.n is not none else '–' }}</td>
 <td>{{ r.get('median_os_months', '–') }}</td><td>{{ r.get('os_5y_percent', '–') }}</td>
-<td class="src">{{ r.source_text }}</td></tr>
+<td class="src">{{ r.source_text | cite_text }}</td></tr>
 {% endfor %}
 </tbody></table>
 {% endfor %}
@@ -303,6 +305,14 @@ for.</p>
 <td>{{ d.options | map('option_name') | join(', ') or '–' }}</td><td>{{ d.text }}</td></tr>
 {% endfor %}
 </tbody></table>
+{% endif %}
+
+{% if refs.order %}
+<h2>References</h2>
+<ol class="refs small">
+{% for ref in refs.order %}<li>{{ ref.full }}</li>
+{% endfor %}
+</ol>
 {% endif %}
 
 <p class="safety">{{ safety }}</p>
@@ -353,8 +363,13 @@ def render_html(
         name = option.get("name") if isinstance(option, Mapping) else None
         return str(name) if name else oid
 
+    # Sources are cited by author and year and numbered in a reference list at the end,
+    # as in the text report: a printed "004 §3.1" means nothing to a reader.
+    refs = ReferenceList()
     env = _ENV.overlay()
     env.filters["option_name"] = option_name
+    env.filters["cite"] = refs.labels
+    env.filters["cite_text"] = lambda text: cite_plain(str(text), refs)
     template = env.get_template("report.html")
     return template.render(
         doc=doc,
@@ -377,4 +392,5 @@ def render_html(
         decisions=list(decisions),
         case_version=case_version,
         safety=SAFETY_STATEMENT,
+        refs=refs,
     )
