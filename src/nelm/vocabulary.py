@@ -85,6 +85,7 @@ class Outcome:
     id: str
     name: str
     unit: str
+    short: str  # a table's column heading: "Median OS (mo)", "5-y OS %"
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +204,12 @@ def _build(doc: Mapping[str, Any]) -> Vocabulary:
         for r in doc["derived_facts"]
     )
     outcomes = tuple(
-        Outcome(_text(r, "id", "an outcome"), _text(r, "name", r["id"]), _text(r, "unit", r["id"]))
+        Outcome(
+            _text(r, "id", "an outcome"),
+            _text(r, "name", r["id"]),
+            _text(r, "unit", r["id"]),
+            _text(r, "short", r["id"]),
+        )
         for r in doc["outcomes"]
     )
     modalities = {

@@ -200,6 +200,14 @@ def test_a_board_session_in_the_browser(
         "img => img.complete && img.naturalWidth > 0", arg=forest.element_handle()
     )
     _no_serious_accessibility_violations(page)
+    # on a phone no table of the evidence page runs past the screen's edge: each study arm
+    # and each row of a plot's values is a block, its cells labelled
+    page.set_viewport_size({"width": 390, "height": 844})
+    widest = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('table')].map(t => t.scrollWidth))"
+    )
+    assert widest <= 390
+    page.set_viewport_size({"width": 1280, "height": 720})
     page.get_by_role("link", name="← Back to case browser-1").click()
     page.wait_for_url(case_url + "#opt-liver_resection")
 

@@ -104,3 +104,23 @@ def test_the_pooled_questions_are_asked_again_in_the_patients_subgroup(site: Sit
     }
     assert int(row.group(1)) == len(arms) >= 2
     assert "small-intestinal NET" not in table
+
+
+def test_a_study_arm_s_note_runs_under_it_and_the_headings_are_short(site: Site) -> None:
+    """A note in the last of 17 columns made each PRRT row hundreds of pixels tall: it is a
+    row of its own under its arm, as wide as the table; outcome headings are short, the
+    full outcome name their tooltip and, on a phone, each cell's label."""
+    page = _page(site, "prrt", **{"primary.site": "pancreas"})
+    table = _table(page, "records")
+    columns = re.search(r"<thead>.*?</thead>", table, re.S)
+    assert columns
+    width = columns.group(0).count("<th ")
+    assert '<abbr title="median overall survival (months)">Median OS (mo)</abbr>' in table
+    assert 'data-label="median overall survival (months)"' in table
+    # Seed 000 Table 4: Bodei 2011, "OS nr (not reached)", is noted in the records.
+    notes = re.findall(r'<tr class="arm-note[^"]*"><td colspan="(\d+)">(.*?)</td></tr>', table)
+    assert any("not reached" in text for _, text in notes)
+    assert {int(span) for span, _ in notes} == {width}
+    body = table.split("</thead>", 1)[1]
+    rows = re.findall(r"<tr(?: class=\"own-subgroup\")?><th.*?</tr>", body, re.S)
+    assert rows and all(row.count("<td") == width - 1 for row in rows)

@@ -198,6 +198,13 @@ def option_name(doc: Mapping[str, Any], option: str) -> str:
     return str(name) if name else option
 
 
+def outcome_heading(outcome: str) -> str:
+    """``os_5y_percent`` → ``5-y OS %``: a column heading where many outcomes sit side by
+    side (the full ``outcome_label`` is its tooltip)."""
+    found = vocabulary().outcome.get(outcome)
+    return found.short if found is not None else outcome.replace("_", " ")
+
+
 def outcome_label(outcome: str) -> str:
     """``os_5y_percent`` → ``5-year overall survival (%)``, for tables and captions."""
     found = vocabulary().outcome.get(outcome)

@@ -30,6 +30,7 @@ from nelm.report.text import SAFETY_STATEMENT
 from nelm.report.view import (
     field_label,
     format_value,
+    outcome_heading,
     outcome_label,
 )
 from nelm.store import (
@@ -81,6 +82,7 @@ def _env() -> Environment:
     )
     env.filters["label"] = field_label
     env.filters["outcome"] = outcome_label
+    env.filters["outcome_heading"] = outcome_heading
     env.globals.update(
         cite_plain=cite_plain,
         safety=SAFETY_STATEMENT,
