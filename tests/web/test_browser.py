@@ -10,6 +10,7 @@ without Chromium or Playwright on a developer machine; a failure on CI (``CI=tru
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import socket
@@ -22,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from nelm.web.cases import normalised_document
 from tests.store.support import skip_or_fail
 from tests.web.conftest import PASSWORD, Site, make_site
 
@@ -37,12 +39,22 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 XSS = "<script>alert(1)</script>"
+EXAMPLES = Path(__file__).parents[2] / "examples"
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _widest_table(page: Any) -> int:
+    """The widest table's full width in CSS pixels (wider than the screen: it scrolls)."""
+    return int(
+        page.evaluate(
+            "Math.max(...[...document.querySelectorAll('table')].map(t => t.scrollWidth))"
+        )
+    )
 
 
 @pytest.fixture
@@ -189,8 +201,19 @@ def test_a_board_session_in_the_browser(
     # kept in the unit it was entered in (12 µmol/L = 0.70 mg/dL, computed converted)
     assert stored.document["labs"] == {"bilirubin_mg_dl": {"value": 12, "unit": "µmol/L"}}
 
-    # the evidence of one option
+    # on a phone no table of a full case's page runs past the screen's edge (the list of
+    # every input used was 404 px wide for the example case)
     case_url = page.url
+    example = json.loads((EXAMPLES / "resectable-pnet.json").read_text("utf-8"))
+    full = site.store.create_case(normalised_document(example), None)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/cases/{full.id}")
+    page.evaluate("document.querySelector('details.inputs').open = true")
+    assert _widest_table(page) <= 390
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(case_url)
+
+    # the evidence of one option
     page.get_by_role("link", name=re.compile("^Evidence for Curative-intent liver")).click()
     page.locator("#records").wait_for()
     assert page.locator("#records tbody tr").count() >= 2
@@ -203,10 +226,7 @@ def test_a_board_session_in_the_browser(
     # on a phone no table of the evidence page runs past the screen's edge: each study arm
     # and each row of a plot's values is a block, its cells labelled
     page.set_viewport_size({"width": 390, "height": 844})
-    widest = page.evaluate(
-        "Math.max(...[...document.querySelectorAll('table')].map(t => t.scrollWidth))"
-    )
-    assert widest <= 390
+    assert _widest_table(page) <= 390
     page.set_viewport_size({"width": 1280, "height": 720})
     page.get_by_role("link", name="← Back to case browser-1").click()
     page.wait_for_url(case_url + "#opt-liver_resection")
@@ -218,6 +238,7 @@ def test_a_board_session_in_the_browser(
         "Dr A (surgery)\nDr B (oncology)"
     )
     page.get_by_role("button", name="Create the meeting").click()
+    page.get_by_label("Case", exact=True).select_option(value=str(stored.id))
     page.get_by_label("Question to the board").fill("Resect now? " + XSS)
     page.get_by_label("Presenter").fill("Dr A")
     page.get_by_role("button", name="Add to the agenda").click()
