@@ -119,6 +119,18 @@ def test_full_patient_view_call(harness: Harness) -> None:
     }
 
 
+def test_the_card_cites_its_sources_by_author_and_lists_them(harness: Harness) -> None:
+    """A card read in the EHR cited "003 Medical therapy", the reviews' file numbers: it
+    cites as the reports do and ends with the references. Seed 003 is Nigri et al., World
+    J Surg Oncol 2018 (its title page), cited for the chemotherapy criteria."""
+    _, answer = _call(harness, 1)
+    detail = re.sub(r"\\(.)", r"\1", answer["cards"][0]["detail"])  # markdown unescaped
+    assert "Nigri 2018, Medical therapy" in detail
+    assert "(003 " not in detail and "; 003 " not in detail
+    references = detail.split("**References:**", 1)[1]
+    assert "Nigri G, Petrucciani N, Debs T, et al. Treatment options for PNET liver" in references
+
+
 def test_statuses_match_a_direct_assessment_of_the_same_bundle(harness: Harness) -> None:
     for seed in (2, 3, 7, 11, 19):
         bundle = make_bundle(seed)

@@ -31,7 +31,8 @@ from urllib.parse import quote
 from nelm.case.fields import FIELD_BY_PATH
 from nelm.interop.cds_hooks.markdown import escape
 from nelm.interop.cds_hooks.settings import CdsSettings
-from nelm.report.view import classification_rows, field_label
+from nelm.knowledge.sources import ReferenceList, cite_plain
+from nelm.report.view import classification_rows, field_label, in_words
 from nelm.vocabulary import option_short, vocabulary
 
 __all__ = [
@@ -151,13 +152,23 @@ def indicator(doc: Mapping[str, Any]) -> str:
     return "warning" if curative_open(doc) or _deceased(doc) else "info"
 
 
-def _sources(sources: object) -> str:
+def _sources(sources: object, refs: ReferenceList) -> str:
     if not isinstance(sources, list) or not sources:
         return ""
-    return " _(" + escape("; ".join(str(s) for s in sources)) + ")_"
+    return " _(" + escape(refs.labels(str(s) for s in sources)) + ")_"
 
 
-def _eligible_lines(doc: Mapping[str, Any]) -> list[str]:
+def _references(refs: ReferenceList) -> str | None:
+    """The references the card cited, as in every other view: a clinician in the EHR
+    cannot look up "Nigri 2018" without them."""
+    if not refs.order:
+        return None
+    return "**References:**\n\n" + "\n".join(
+        f"{number}. {escape(ref.full)}" for number, ref in enumerate(refs.order, start=1)
+    )
+
+
+def _eligible_lines(doc: Mapping[str, Any], refs: ReferenceList) -> list[str]:
     lines: list[str] = []
     for _oid, option in _options(doc, "eligible"):
         intent = _INTENT_WORDS.get(str(option.get("intent")), "")
@@ -169,14 +180,14 @@ def _eligible_lines(doc: Mapping[str, Any]) -> list[str]:
             value = criterion.get("value")
             shown = f": {escape(value)}" if value else ""
             lines.append(
-                f"  - {escape(criterion.get('text', ''))}{shown}"
-                f"{_sources(criterion.get('sources'))}"
+                f"  - {escape(cite_plain(str(criterion.get('text', '')), refs))}{shown}"
+                f"{_sources(criterion.get('sources'), refs)}"
             )
         for caution in option.get("caution_details") or ():
             if isinstance(caution, Mapping) and caution.get("case_specific"):
                 lines.append(
-                    f"  - Caution: {escape(caution.get('text', ''))}"
-                    f"{_sources(caution.get('sources'))}"
+                    f"  - Caution: {escape(cite_plain(str(caution.get('text', '')), refs))}"
+                    f"{_sources(caution.get('sources'), refs)}"
                 )
         evidence = option.get("evidence")
         if isinstance(evidence, Mapping) and evidence.get("text"):
@@ -212,7 +223,7 @@ def _ineligible_line(doc: Mapping[str, Any]) -> str | None:
     return "**Not eligible:** " + "; ".join(parts) + "." if parts else None
 
 
-def _classification_line(doc: Mapping[str, Any]) -> str | None:
+def _classification_line(doc: Mapping[str, Any], refs: ReferenceList) -> str | None:
     if not isinstance(doc.get("classification"), Mapping):
         return None
     # the grade and the liver-metastasis type, in the words of every other view
@@ -220,7 +231,7 @@ def _classification_line(doc: Mapping[str, Any]) -> str | None:
     grade, liver_type = rows["grade"], rows["liver_type"]
     bits = [
         f"{escape(grade.title)} {escape(grade.value)}"
-        + (f" — {escape(grade.explanation)}" if grade.explanation else "")
+        + (f" — {escape(cite_plain(grade.explanation, refs))}" if grade.explanation else "")
     ]
     if liver_type.value != "unknown":
         bits.append(f"{escape(liver_type.title)} {escape(liver_type.value)}")
@@ -251,10 +262,11 @@ def _curative_line(doc: Mapping[str, Any]) -> str | None:
 
 def assessment_detail(doc: Mapping[str, Any], ctx: CardContext) -> str:
     blocks: list[str] = []
+    refs = ReferenceList()  # sources by author and year, listed at the end
     curative = _curative_line(doc)
     if curative:
         blocks.append(curative)
-    eligible = _eligible_lines(doc)
+    eligible = _eligible_lines(doc, refs)
     if eligible:
         blocks.append("**Eligible** (every required criterion met):\n\n" + "\n".join(eligible))
     else:
@@ -268,10 +280,10 @@ def assessment_detail(doc: Mapping[str, Any], ctx: CardContext) -> str:
     ineligible = _ineligible_line(doc)
     if ineligible:
         blocks.append(ineligible)
-    classification = _classification_line(doc)
+    classification = _classification_line(doc, refs)
     if classification:
         blocks.append(classification)
-    warnings = [escape(w) for w in doc.get("warnings") or ()]
+    warnings = [escape(in_words(cite_plain(str(w), refs))) for w in doc.get("warnings") or ()]
     if warnings:
         blocks.append("**Warnings:**\n\n" + "\n".join(f"- {w}" for w in warnings))
     source = doc.get("input_source")
@@ -283,6 +295,9 @@ def assessment_detail(doc: Mapping[str, Any], ctx: CardContext) -> str:
             f"read; {_plural(filled, 'case field')} filled, {unknown} unknown "
             "(not in the record, or not coded: never assumed normal or absent)."
         )
+    references = _references(refs)
+    if references:
+        blocks.append(references)
     blocks.append(
         f"nelm {escape(ctx.knowledge_version)} — decision support for the tumour "
         "board; it does not replace clinical judgement."
