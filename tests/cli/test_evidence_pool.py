@@ -228,9 +228,22 @@ def test_text_output(
         "  Studies              k = 3, 101 patients\n"
         "\n"
         "  Study              n  events  reported %     95% CI  weight  source\n"
-        f"  Ahn 2001 · TACE   40    5/40        12.5  {ci[0]:>9}  {w[0]:>6}  seed 000, Table 2\n"
-        f"  Bell 2004 · TACE  31   16/31        51.6  {ci[1]:>9}  {w[1]:>6}  seed 000, Table 2\n"
-        f"  Cruz 2010         30   14/30        46.7  {ci[2]:>9}  {w[2]:>6}  seed 001, Table 3\n"
+        f"  Ahn 2001 · TACE   40    5/40        12.5  {ci[0]:>9}  {w[0]:>6}  "
+        "Ngongoni 2022, Table 2\n"
+        f"  Bell 2004 · TACE  31   16/31        51.6  {ci[1]:>9}  {w[1]:>6}  "
+        "Ngongoni 2022, Table 2\n"
+        f"  Cruz 2010         30   14/30        46.7  {ci[2]:>9}  {w[2]:>6}  "
+        "Machairas 2021, Table 3\n"
+        # seed 000 is Ngongoni & Visser, Cancers 2022; seed 001 Machairas et al., Ann
+        # Gastroenterol 2021 (their title pages), cited in the order of first use
+        "\n"
+        "References\n"
+        "  1. Ngongoni R, Visser B. Surgery, Liver Directed Therapy and Peptide Receptor "
+        "Radionuclide Therapy for Pancreatic Neuroendocrine Tumor Liver Metastases. "
+        "Cancers 14:5103 (2022). doi:10.3390/cancers14205103\n"
+        "  2. Machairas N, Daskalakis K, Felekouras E, et al. Currently available treatment "
+        "options for neuroendocrine liver metastases. Ann Gastroenterol 34(2):130-141 (2021). "
+        "doi:10.20524/aog.2021.0574\n"
     )
 
 
@@ -277,9 +290,9 @@ def test_one_record_per_study_key_prefers_the_table(
     assert (
         "\nSame arm in more than one source: one record per study used (a table before "
         "running text, then the lower seed number)\n"
-        "  bell-2004-tace: used bell-2004-tace@000-t2 (seed 000, Table 2); not used "
-        "bell-2004-tace@002-t2 (seed 002, § 3.2); values differ: 51.6 (seed 000, Table 2), "
-        "55 (seed 002, § 3.2)\n"
+        "  bell-2004-tace: used bell-2004-tace@000-t2 (Ngongoni 2022, Table 2); not used "
+        "bell-2004-tace@002-t2 (Criss 2024, § 3.2); values differ: 51.6 (Ngongoni 2022, "
+        "Table 2), 55 (Criss 2024, § 3.2)\n"
     ) in out
 
 

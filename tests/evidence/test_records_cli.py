@@ -69,6 +69,10 @@ def test_table_is_the_default_format() -> None:
     assert "Evidence records (2)" in result.output
     assert "kianmanesh-2008-two-stage@001-text" in result.output
     assert "os_5y_percent 94" in result.output
+    # the source by author and year (seed 001: Machairas et al., Ann Gastroenterol 2021),
+    # listed under the table
+    assert "Machairas 2021, §Staged resections" in result.output
+    assert "References\n  1. Machairas N, Daskalakis K, Felekouras E, et al." in result.output
 
 
 def test_table_with_one_outcome_shows_that_column() -> None:

@@ -171,8 +171,9 @@ def test_text_lists_curves_and_skipped_arms() -> None:
         "drawn 0–81 mo (to median OS 81 mo), "
         "RMSE (cloglog) 0.000\n"
         "    anchors: 5-y OS 61% (curve 61.0%); median OS 81 mo (curve 50.0%)\n"
-        "    source: seed 000, Table 1\n"
+        "    source: Ngongoni 2022, Table 1\n"  # seed 000: Ngongoni & Visser, Cancers 2022
     ) in text
+    assert "\nReferences\n  1. Ngongoni R, Visser B. Surgery, Liver Directed Therapy" in text
     assert "drawn 0–130 mo (to median follow-up 130 mo)" in text
     assert "Skipped (4)\n" in text
     assert (

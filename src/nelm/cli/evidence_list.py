@@ -153,7 +153,10 @@ def _records_table(records: Sequence[EvidenceRecord], outcome: str | None) -> No
     from rich.console import Console
     from rich.table import Table
 
+    from nelm.knowledge.sources import ReferenceList, reference_lines
+
     console = Console()
+    refs = ReferenceList()  # sources by author and year, listed under the table
     if not records:
         console.print("No records match.")
         return
@@ -171,10 +174,15 @@ def _records_table(records: Sequence[EvidenceRecord], outcome: str | None) -> No
             record.modality,
             "" if record.n is None else str(record.n),
             _cell(record.outcomes[outcome]) if outcome else _outcomes_text(record),
-            f"{record.source.get('seed', '')} {record.source.get('locator', '')}\n{record.id}",
+            refs.label(
+                f"{record.source.get('seed', '')} {record.source.get('locator', '')}".strip()
+            )
+            + f"\n{record.id}",
             "\n".join(record.flags),
         )
     console.print(table)
+    for line in reference_lines(refs):
+        console.print(line, highlight=False, markup=False)
 
 
 def _outcomes_text(record: EvidenceRecord) -> str:

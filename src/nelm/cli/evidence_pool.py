@@ -24,6 +24,7 @@ from nelm.cli._common import write_output
 from nelm.errors import InputRejected, Problem, not_one_of
 from nelm.evidence.analyses import METHODS
 from nelm.evidence.selection import is_median_outcome
+from nelm.knowledge.sources import ReferenceList, cite_plain, reference_lines
 
 FORMATS: Final = ("text", "json")
 FOREST_SUFFIXES: Final = (".svg", ".png")
@@ -108,7 +109,10 @@ def _filters_text(filters: Mapping[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def _selection_lines(report: Mapping[str, Any], outcome: str) -> list[str]:
+def _selection_lines(report: Mapping[str, Any], outcome: str, refs: ReferenceList) -> list[str]:
+    def cite(text: str) -> str:
+        return cite_plain(text, refs)
+
     lines: list[str] = []
     duplicates: list[dict[str, Any]] = report["duplicates"]
     if duplicates:
@@ -118,15 +122,15 @@ def _selection_lines(report: Mapping[str, Any], outcome: str) -> list[str]:
             "(a table before running text, then the lower seed number)",
         ]
         for d in duplicates:
-            others = ", ".join(f"{i} ({d['sources'][i]})" for i in d["not_used"])
+            others = ", ".join(f"{i} ({cite(d['sources'][i])})" for i in d["not_used"])
             values = {v for v in d["values"].values()}
             differ = ""
             if len(values) > 1:
                 differ = "; values differ: " + ", ".join(
-                    f"{d['values'][i]:g} ({d['sources'][i]})" for i in d["values"]
+                    f"{d['values'][i]:g} ({cite(d['sources'][i])})" for i in d["values"]
                 )
             lines.append(
-                f"  {d['study_key']}: used {d['used']} ({d['sources'][d['used']]}); "
+                f"  {d['study_key']}: used {d['used']} ({cite(d['sources'][d['used']])}); "
                 f"not used {others}{differ}"
             )
     excluded: list[dict[str, Any]] = report["excluded"]
@@ -134,12 +138,14 @@ def _selection_lines(report: Mapping[str, Any], outcome: str) -> list[str]:
         lines += ["", f"Excluded ({len(excluded)})"]
         for e in excluded:
             value = "" if e["value"] is None else f" [{outcome} {e['value']:g}]"
-            lines.append(f"  {e['label']}{value} — {e['reason']} ({e['source_text']})")
+            lines.append(f"  {e['label']}{value} — {e['reason']} ({cite(e['source_text'])})")
     return lines
 
 
 def format_pool_text(report: Mapping[str, Any]) -> str:
-    """A pooled result as text for a terminal."""
+    """A pooled result as text for a terminal; sources by author and year, listed at
+    the end."""
+    refs = ReferenceList()
     method = _METHOD_TEXT.get(str(report["method"]), str(report["method"]))
     if report["knapp_hartung"]:
         method += f", Knapp–Hartung (t, {report['df']} df)"
@@ -178,7 +184,7 @@ def format_pool_text(report: Mapping[str, Any]) -> str:
                 f"{s['reported_percent']:g}",
                 f"{s['ci_low']:.1f}–{s['ci_high']:.1f}",
                 f"{s['weight_percent']:.1f}%",
-                s["source_text"],
+                cite_plain(s["source_text"], refs),
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -189,14 +195,17 @@ def format_pool_text(report: Mapping[str, Any]) -> str:
         lines.append(("  " + "  ".join(cells)).rstrip())
     if any(s["continuity_corrected"] for s in report["studies"]):
         lines.append("  † 0 or all patients with the event: 0.5 added to both cells for the model")
-    lines += _selection_lines(report, str(report["outcome"]))
+    lines += _selection_lines(report, str(report["outcome"]), refs)
     if report["notes"]:
-        lines += ["", "Notes"] + [f"  - {note}" for note in report["notes"]]
+        lines += ["", "Notes"] + [f"  - {cite_plain(note, refs)}" for note in report["notes"]]
+    lines += reference_lines(refs)
     return "\n".join(lines) + "\n"
 
 
 def format_median_text(report: Mapping[str, Any]) -> str:
-    """A summary of medians as text for a terminal (says it is not pooled)."""
+    """A summary of medians as text for a terminal (says it is not pooled); sources by
+    author and year, listed at the end."""
+    refs = ReferenceList()
     unit = "months"
     lines = [
         _heading(report),
@@ -223,7 +232,8 @@ def format_median_text(report: Mapping[str, Any]) -> str:
     ]
     rows = [("Study", "n", "median", "source")]
     rows += [
-        (s["label"], str(s["n"]), f"{s['median']:g}", s["source_text"]) for s in report["studies"]
+        (s["label"], str(s["n"]), f"{s['median']:g}", cite_plain(s["source_text"], refs))
+        for s in report["studies"]
     ]
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     for r in rows:
@@ -235,9 +245,10 @@ def format_median_text(report: Mapping[str, Any]) -> str:
                 )
             ).rstrip()
         )
-    lines += _selection_lines(report, str(report["outcome"]))
+    lines += _selection_lines(report, str(report["outcome"]), refs)
     if report["notes"]:
-        lines += ["", "Notes"] + [f"  - {note}" for note in report["notes"]]
+        lines += ["", "Notes"] + [f"  - {cite_plain(note, refs)}" for note in report["notes"]]
+    lines += reference_lines(refs)
     return "\n".join(lines) + "\n"
 
 

@@ -101,9 +101,11 @@ def _bounds_text(bounds: Sequence[float] | None) -> str:
 
 
 def format_text(report: Mapping[str, Any]) -> str:
-    """The report as text for a terminal."""
+    """The report as text for a terminal; sources by author and year, listed at the end."""
+    from nelm.knowledge.sources import ReferenceList, cite_plain, reference_lines
     from nelm.vocabulary import modality_title
 
+    refs = ReferenceList()
     kind = str(report["kind"])
     outcome = _OUTCOME_NAMES.get(kind, kind)
     curves: list[dict[str, Any]] = report["curves"]
@@ -130,15 +132,16 @@ def format_text(report: Mapping[str, Any]) -> str:
             + "; ".join(
                 f"{a['label']} (curve {a['fitted_percent']:.1f}%)" for a in curve["anchors"]
             ),
-            f"    source: {curve['source_text']}",
+            f"    source: {cite_plain(curve['source_text'], refs)}",
         ]
         if curve["flags"]:
             lines.append(f"    flags: {', '.join(curve['flags'])}")
-        lines += [f"    note: {note}" for note in curve["notes"]]
+        lines += [f"    note: {cite_plain(note, refs)}" for note in curve["notes"]]
     lines.append("")
     if skipped:
         lines.append(f"Skipped ({len(skipped)})")
         lines += [f"  {item['id']}: {item['reason']}" for item in skipped]
     else:
         lines.append("Skipped: none")
+    lines += reference_lines(refs)
     return "\n".join(lines) + "\n"

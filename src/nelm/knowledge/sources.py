@@ -149,3 +149,12 @@ def cite_plain(text: str, refs: ReferenceList) -> str:
         return ref.short
 
     return _BARE_REVIEW.sub(bare, _PARENS.sub(group, text))
+
+
+def reference_lines(refs: ReferenceList) -> list[str]:
+    """A blank line, "References" and one numbered line per reference cited, for
+    plain-text output (nothing when none was cited)."""
+    if not refs.order:
+        return []
+    numbered = (f"  {n}. {ref.full}" for n, ref in enumerate(refs.order, start=1))
+    return ["", "References", *numbered]
