@@ -52,6 +52,18 @@ def test_the_printed_report_cites_its_sources_by_author_and_lists_them(tmp_path:
     assert "al.." not in html
 
 
+def test_the_plan_s_conditions_cite_by_author_too(tmp_path: Path) -> None:
+    """The sparse example leaves CAPTEM conditional on its criterion "… (read as G3; 004
+    gives no cut-off)": in the plan it reads "Xue 2025 gives no cut-off" (seed 004 is Xue
+    et al., Front Endocrinol 2025)."""
+    case = Path(__file__).parents[2] / "examples" / "sparse.json"
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["assess", str(case), "--format", "html", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    plan = out.read_text("utf-8").split("<h2>Plan</h2>", 1)[1].split("<h2>", 1)[0]
+    assert "Xue 2025 gives no cut-off" in plan and "004 gives" not in plan
+
+
 def test_the_evidence_is_an_appendix_only_when_asked_for(tmp_path: Path) -> None:
     """Issue 10: the report carries the evidence tables only with --evidence."""
     case = _case(tmp_path)

@@ -213,7 +213,8 @@ resources; the JSON assessment names up to twenty.</p>{% endif %}
 <li>{% if not loop.first %}<span class="joiner">{{ step.joiner }}</span> {% endif -%}
 <strong><a href="#option-{{ item.id }}">{{ item.name }}</a></strong>
  <span class="status {{ item.status }}">{{ item.status_title }}</span>
-{%- if item.conditions %}<br><span class="if">if {{ item.conditions | join('; ') }}</span>
+{%- if item.conditions %}<br>
+<span class="if">if {{ item.conditions | map('cite_text') | join('; ') }}</span>
 {%- elif item.status == 'uncertain' %}<br>
 <span class="if">obtain {{ item.pending | join(', ') or "the board's judgement" }}</span>
 {%- endif %}</li>
