@@ -8,6 +8,7 @@ from pathlib import Path
 from markupsafe import escape
 
 from nelm.interop.cds_hooks import cards
+from nelm.knowledge.sources import ReferenceList
 from nelm.report.html import render_html
 from nelm.report.text import render_text
 from nelm.report.view import (
@@ -85,7 +86,7 @@ def test_text_html_and_cards_show_the_same_plan_and_classification_words() -> No
     for row in classification_rows(doc):
         assert row.title in text and row.title in html
     grade = classification_rows(doc)[0]
-    line = cards._classification_line(doc)
+    line = cards._classification_line(doc, ReferenceList())
     assert line is not None and f"{grade.title} {grade.value}" in line
 
 

@@ -62,6 +62,9 @@ def test_the_plan_s_conditions_cite_by_author_too(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     plan = out.read_text("utf-8").split("<h2>Plan</h2>", 1)[1].split("<h2>", 1)[0]
     assert "Xue 2025 gives no cut-off" in plan and "004 gives" not in plan
+    text = runner.invoke(app, ["assess", str(case), "--format", "text", "--width", "200"])
+    plan = text.stdout.split("Plan ", 1)[1].split("Options — ", 1)[0]
+    assert "Xue 2025 gives no cut-off" in plan and "004 gives" not in plan
 
 
 def test_the_evidence_is_an_appendix_only_when_asked_for(tmp_path: Path) -> None:

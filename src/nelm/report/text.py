@@ -64,7 +64,7 @@ def _classification(doc: dict[str, Any], refs: ReferenceList) -> Table:
     return table
 
 
-def _step_options(step: dict[str, Any]) -> Group:
+def _step_options(step: dict[str, Any], refs: ReferenceList) -> Group:
     """Each option of a step on its own line, then what it waits on, indented: a board
     scans the names."""
     lines: list[Any] = []
@@ -75,7 +75,7 @@ def _step_options(step: dict[str, Any]) -> Group:
         name.append(item["name"], style="bold" if item["status"] == "eligible" else "yellow")
         lines.append(name)
         if item["conditions"]:
-            wait = "if " + "; ".join(item["conditions"])
+            wait = "if " + "; ".join(cite_plain(c, refs) for c in item["conditions"])
         elif item["status"] == "uncertain":
             # the open criteria say what is missing; the investigations say how to get it
             wait = "obtain: " + (", ".join(item["pending"]) or "the board's judgement")
@@ -90,7 +90,7 @@ def _plan(doc: dict[str, Any], refs: ReferenceList, width: int) -> Any:
         lines: list[Any] = []
         for step in plan_steps(doc):
             lines.append(Text(f"{step['step']}. {step['intent_title']}", style="bold"))
-            lines.append(Padding(_step_options(step), (0, 0, 0, 3)))
+            lines.append(Padding(_step_options(step, refs), (0, 0, 0, 3)))
             lines.append(
                 Padding(
                     Text(
@@ -108,7 +108,7 @@ def _plan(doc: dict[str, Any], refs: ReferenceList, width: int) -> Any:
     for step in plan_steps(doc):
         why = Text(step["rationale"])
         why.append("\n" + refs.labels(step["sources"]), style="dim")
-        table.add_row(str(step["step"]), step["intent_title"], _step_options(step), why)
+        table.add_row(str(step["step"]), step["intent_title"], _step_options(step, refs), why)
     return table
 
 
