@@ -164,10 +164,11 @@ def test_the_plan_and_the_document_say_given_before() -> None:
 
 def test_the_cds_card_names_an_eligible_option_given_before() -> None:
     from nelm.interop.cds_hooks.cards import _eligible_lines
+    from nelm.knowledge.sources import ReferenceList
 
     case = _lines_case({"prior_treatments": ["cabozantinib"], "prior_systemic_lines": 1})
     case["pathology"] = {"ki67_percent": 5, "mitoses_per_2mm2": 1, "differentiation": "well"}
     doc = assess_mapping(case, with_evidence=False)
     assert doc["options"]["cabozantinib"]["status"] == "eligible"
-    heads = [line for line in _eligible_lines(doc) if line.startswith("- **")]
+    heads = [line for line in _eligible_lines(doc, ReferenceList()) if line.startswith("- **")]
     assert any("Cabozantinib" in h and "(given before)" in h for h in heads)
