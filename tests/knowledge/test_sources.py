@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from nelm.knowledge.loader import load_knowledge
-from nelm.knowledge.sources import ReferenceList, cite_plain, reference, resolve
+from nelm.knowledge.sources import ReferenceList, cite_plain, reference, reference_lines, resolve
 
 # The DOI line of each review, as printed in the article (shared/seeds/<id>_*.txt):
 # 000 citation line "https://doi.org/10.3390/cancers14205103"; 001 "DOI:
@@ -78,3 +78,20 @@ def test_the_thousands_of_a_number_are_not_a_review() -> None:
     assert cite_plain(text, refs) == text.replace("000 §1", "Ngongoni 2022 §1")
     html = str(cite_in_text(text, ReferenceList()))
     assert "210,000 /µL" in html and "5,000–1,500,000" in html
+
+
+def test_an_author_list_ending_et_al_takes_one_full_stop() -> None:
+    # 003's authors end "et al." (Nigri G, Petrucciani N, Debs T, et al.; its header)
+    ref = reference("003")
+    assert ref is not None
+    assert ref.citation.startswith("Nigri G, Petrucciani N, Debs T, et al. Treatment options")
+    assert ".." not in ref.full
+
+
+def test_reference_lines_number_the_references_in_order_of_first_use() -> None:
+    refs = ReferenceList()
+    assert reference_lines(refs) == []
+    cite_plain("(004 §3.1; 000 Table 2)", refs)  # Xue 2025, then Ngongoni 2022
+    lines = reference_lines(refs)
+    assert lines[:2] == ["", "References"]
+    assert lines[2].startswith("  1. Xue J-s, Yang Y") and lines[3].startswith("  2. Ngongoni R")
