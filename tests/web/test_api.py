@@ -271,10 +271,15 @@ def test_evidence_endpoints(site: Site) -> None:
     records = client.get("/api/v1/evidence/records?modality=tace", headers=headers)
     assert records.status_code == 200 and records.json()
     assert all(r["modality"] == "tace" for r in records.json())
+    # seed 000 Table 2 lists Ruutiainen 2007 (TACE); seed 000 is Ngongoni & Visser 2022
+    ruutiainen = next(r for r in records.json() if r["id"] == "ruutiainen-2007-tace@000-t2")
+    assert ruutiainen["source_text"] == "seed 000, Table 2"
+    assert ruutiainen["source_label"] == "Ngongoni 2022, Table 2"
     pooled = client.get(
         "/api/v1/evidence/pool?modality=liver_resection&outcome=os_5y_percent", headers=headers
     ).json()
     assert pooled["kind"] == "pooled_proportion" and pooled["k"] >= 2
+    assert all(s["source_label"] for s in pooled["studies"])
     assert 0 < pooled["ci_low"] < pooled["estimate"] < pooled["ci_high"] < 100
     medians = client.get(
         "/api/v1/evidence/pool?modality=liver_resection&outcome=median_os_months", headers=headers

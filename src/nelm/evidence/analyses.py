@@ -164,6 +164,7 @@ def _who(record: EvidenceRecord) -> dict[str, Any]:
         "label": arm_label(record),
         "source": dict(record.source),
         "source_text": source_text(record.source),
+        "source_label": source_label(record.source),
     }
 
 
@@ -448,6 +449,7 @@ def _survival_document(
                 ],
                 "source": dict(record.source),
                 "source_text": source_text(record.source),
+                "source_label": source_label(record.source),
                 "flags": list(record.flags),
                 "notes": list(result.notes),
             }

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from nelm.errors import InputRejected, Problem
+from nelm.evidence.analyses import source_label
 from nelm.evidence.records import source_text
 from nelm.web.errors import ApiError
 
@@ -88,9 +89,14 @@ def _records_for(modality: str | None, outcome: str | None) -> tuple[EvidenceRec
 
 
 def records(modality: str | None = None, outcome: str | None = None) -> list[dict[str, Any]]:
-    """The evidence records (evidence-v1 dictionaries), each with ``source_text``."""
+    """The evidence records (evidence-v1 dictionaries), each with ``source_text`` ("seed
+    000, Table 2") and ``source_label`` ("Ngongoni 2022, Table 2")."""
     return [
-        {**r.as_dict(), "source_text": source_text(r.source)}
+        {
+            **r.as_dict(),
+            "source_text": source_text(r.source),
+            "source_label": source_label(r.source),
+        }
         for r in _records_for(modality, outcome)
     ]
 
