@@ -227,6 +227,11 @@ def test_a_board_session_in_the_browser(
     # and each row of a plot's values is a block, its cells labelled
     page.set_viewport_size({"width": 390, "height": 844})
     assert _widest_table(page) <= 390
+    # on a 1440-pixel projector the study arms are read without scrolling sideways: the
+    # design, population and source sit under the arm's name (as columns of their own
+    # they made the liver-resection table 1,794 px wide)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    assert _widest_table(page) <= 1440
     page.set_viewport_size({"width": 1280, "height": 720})
     page.get_by_role("link", name="← Back to case browser-1").click()
     page.wait_for_url(case_url + "#opt-liver_resection")
