@@ -45,3 +45,12 @@ def test_no_pooled_value_from_fewer_than_two_studies() -> None:
     doc = assess_mapping({"case_id": "s"})
     evidence = doc["options"]["liver_transplant_milan"]["evidence"]
     assert evidence["os_5y_percent"] is None
+
+
+def test_summary_text_names_the_one_arm_that_gives_a_patient_number() -> None:
+    # CAPTEM: three arms, of which only Squires 2020 gives a patient number (30 patients,
+    # 004 §4, its ref. 77); Strosberg 2011 (003 Medical therapy) and Kunz 2023 (004 §4) give
+    # none. The text read "30 patients in the 1 that give a number".
+    doc = assess_mapping({"case_id": "s"})
+    text = doc["options"]["capecitabine_temozolomide"]["evidence"]["text"]
+    assert text.startswith("3 study arms, 30 patients in the one that gives a number")

@@ -99,10 +99,9 @@ def _text(s: Mapping[str, Any]) -> str:
     if s["arms_without_n"] == s["studies"]:
         parts = [f"{arms} (patient numbers not given in the sources)"]
     elif s["arms_without_n"]:
-        parts = [
-            f"{arms}, {s['patients']:,} patients in the {s['studies'] - s['arms_without_n']}"
-            " that give a number"
-        ]
+        given = s["studies"] - s["arms_without_n"]
+        which = "the one that gives" if given == 1 else f"the {given} that give"
+        parts = [f"{arms}, {s['patients']:,} patients in {which} a number"]
     else:
         parts = [f"{arms}, {s['patients']:,} patients"]
     os5 = s.get("os_5y_percent")
