@@ -159,6 +159,18 @@ def test_a_board_session_in_the_browser(
     page.get_by_label("Password").press("Enter")  # keyboard only
     page.get_by_role("heading", name="Cases").wait_for()
 
+    # a case document read from a file fills the form, and nothing is stored yet
+    page.get_by_role("link", name="New case", exact=True).click()
+    page.set_viewport_size({"width": 390, "height": 844})
+    # on a phone the page stays within the screen (the file box ran 19 px past it)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.get_by_label("File", exact=True).set_input_files(str(EXAMPLES / "resectable-pnet.json"))
+    page.get_by_role("button", name="Read the file").click()
+    page.locator("#imported").wait_for()
+    assert page.get_by_label("Case id").input_value() == "example-resectable-pnet"
+    assert site.store.list_cases() == []
+
     # a case through the form
     page.get_by_role("link", name="New case", exact=True).click()
     page.get_by_label("Case id").fill("browser-1")

@@ -192,7 +192,9 @@ def test_form_hints_name_the_boxes_to_fill_not_document_paths(site: Site) -> Non
     assert "(more than one lesion: enter 2 in “At least: liver lesions”)" in page
     assert "(17.1 µmol/L is 1 mg/dL: enter 1, or enter 17.1 and choose µmol/L beside it)" in page
     assert "(not known: leave the box empty)" in page
-    assert "write liver.lesion_count_at_least" not in page and "case document" not in page
+    # (the box that reads a case document from a file names it, rightly: left out here)
+    hints = re.sub(r'<form [^>]*id="import-form".*?</form>', "", page, flags=re.S)
+    assert "write liver.lesion_count_at_least" not in hints and "case document" not in hints
     # A yes/no or choice field is explained in words, not by listing its codes.
     assert "true or false" not in page and "one of pancreas" not in page
     assert "right-heart dysfunction from carcinoid heart disease" in page

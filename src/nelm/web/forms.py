@@ -225,7 +225,8 @@ def form_values(document: Mapping[str, Any]) -> dict[str, Any]:
         if spec.kind is Kind.BOOLEAN:
             values[spec.path] = "yes" if value else "no"
         elif spec.kind is Kind.CHOICES:
-            values[spec.path] = list(value)
+            # a file read into the form may hold one choice as text, not a list
+            values[spec.path] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
         elif isinstance(value, Mapping):  # entered in another unit
             values[spec.path] = str(value.get("value"))
             unit = entry_unit(spec.path, str(value.get("unit")))

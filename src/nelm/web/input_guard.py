@@ -10,7 +10,8 @@
 - **Content types**: a body sent to a JSON route (``/api/…``, ``/cds-services…``) must be
   labelled ``application/json`` or ``application/<something>+json`` (FHIR's
   ``application/fhir+json``); a body sent to a page must be a form
-  (``application/x-www-form-urlencoded``) → 415 otherwise.
+  (``application/x-www-form-urlencoded``; ``multipart/form-data`` for the one page that
+  takes a file, ``/cases/new/from-file``) → 415 otherwise.
 
 Bodies that are not valid JSON pass on unchanged: the route says what is wrong with them,
 in its own words. The body is read once here (the size limit of the outer
@@ -45,6 +46,10 @@ __all__ = ["InputGuardMiddleware", "form_problems"]
 JSON_ROUTES = ("/api/", "/cds-services")
 FHIR_ROUTES = ("/cds-services",)
 FORM = "application/x-www-form-urlencoded"
+UPLOAD = "multipart/form-data"
+UPLOAD_PATH = "/cases/new/from-file"
+"""The one page that takes a file (``nelm.web.case_import``): its body is a multipart form,
+whose file the route reads and checks as every other form is checked here."""
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # A case document (~1 kB) is checked in about 0.1 ms on the event loop; a 750 kB FHIR
 # Bundle takes tens of milliseconds, which would stall every other request meanwhile.
@@ -198,6 +203,8 @@ class InputGuardMiddleware:
                     problems,
                 )
             return
+        if path == UPLOAD_PATH and media == UPLOAD:
+            return  # the file's text and the case it gives are checked by the route
         if media != FORM:
             got = media or "no Content-Type"
             raise _RefusedError(

@@ -8,6 +8,7 @@ login; without one they redirect to ``/login`` (``nelm.web.page_support``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -33,6 +34,7 @@ from nelm.store import (
 )
 from nelm.vocabulary import option_name, population_title
 from nelm.web import evidence
+from nelm.web.case_import import IMPORT_PATH, Imported
 from nelm.web.cases import normalised_document
 from nelm.web.conflicts import Conflict, describe_conflict
 from nelm.web.forms import (
@@ -54,7 +56,7 @@ from nelm.web.page_support import (
 )
 from nelm.web.reports import build_report
 
-__all__ = ["case_classification", "router"]
+__all__ = ["case_classification", "case_form_page", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -87,7 +89,7 @@ def _for_the_form(words: str) -> str:
     return re.sub(r"\bwrite (?=the number|it |\d)", "enter ", words)
 
 
-def _form_page(
+def case_form_page(
     request: Request,
     *,
     title: str,
@@ -98,7 +100,11 @@ def _form_page(
     status: int = 200,
     base_version: int | None = None,
     conflict: Conflict | None = None,
+    imported: Imported | None = None,
+    import_failed: bool = False,
 ) -> HTMLResponse:
+    """The case form, new or edit; ``imported`` says which file filled it
+    (``nelm.web.case_import``), ``import_failed`` that the file could not be read."""
     by_path: dict[str, list[str]] = {}
     general: list[str] = []
     confirmable: set[str] = set()
@@ -133,6 +139,10 @@ def _form_page(
         number=clinical_number,
         base_version=base_version,
         conflict=conflict,
+        imported=imported,
+        import_failed=import_failed,
+        import_action=IMPORT_PATH,
+        today=dt.date.today().isoformat(),
     )
 
 
@@ -151,7 +161,7 @@ def _form_dict(form: FormData) -> dict[str, Any]:
 @router.get("/cases/new")
 def new_case_form(request: Request, principal: PageUser) -> Response:
     check_can_write(principal)
-    return _form_page(request, title="New case", action="/cases/new", values={})
+    return case_form_page(request, title="New case", action="/cases/new", values={})
 
 
 @router.post("/cases/new")
@@ -162,7 +172,7 @@ async def create_case(request: Request, principal: PageUser) -> Response:
         document = normalised_document(document_from_form(values))
         case = await run_in_threadpool(store_of(request).create_case, document, principal.user)
     except InputRejected as exc:
-        return _form_page(
+        return case_form_page(
             request,
             title="New case",
             action="/cases/new",
@@ -171,7 +181,7 @@ async def create_case(request: Request, principal: PageUser) -> Response:
             status=422,
         )
     except ConflictError as exc:
-        return _form_page(
+        return case_form_page(
             request,
             title="New case",
             action="/cases/new",
@@ -186,7 +196,7 @@ async def create_case(request: Request, principal: PageUser) -> Response:
 def edit_case_form(request: Request, case_pk: Id, principal: PageUser) -> Response:
     check_can_write(principal)
     case = store_of(request).get_case(case_pk)
-    return _form_page(
+    return case_form_page(
         request,
         title=f"Edit case {case.case_id} (version {case.current_version + 1} will be stored)",
         action=f"/cases/{case_pk}/edit",
@@ -218,7 +228,7 @@ async def update_case(request: Request, case_pk: Id, principal: PageUser) -> Res
             store.update_case, case_pk, document, principal.user, expected_version=base
         )
     except InputRejected as exc:
-        return _form_page(
+        return case_form_page(
             request,
             title=title,
             action=action,
@@ -241,7 +251,7 @@ async def update_case(request: Request, case_pk: Id, principal: PageUser) -> Res
             yours=document,
         )
         # Saving this form again stores the user's values on top of the version now shown.
-        return _form_page(
+        return case_form_page(
             request,
             title=title,
             action=action,

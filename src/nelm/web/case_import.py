@@ -1,0 +1,192 @@
+"""A new case started from a file: a case document (JSON or YAML) or a FHIR R4 record.
+
+A board's coordinator often has the patient as a file — a case document written by another
+tool, or the FHIR record an electronic record system exported — rather than as values to
+type. The file is read and the new-case form is filled from it; nothing is stored until the
+user has checked the form and pressed "Store the case", which validates it like any other
+(the form's own route, ``nelm.web.pages``). A FHIR record is mapped as ``nelm assess`` maps
+it (``nelm.interop.fhir``): what the record says first (a death, no neuroendocrine
+diagnosis), the values left unknown and why, and the count of resources set aside are
+shown above the form, since none of it is stored with the case.
+
+The upload is the only page body that is not URL-encoded (``multipart/form-data``):
+``nelm.web.input_guard`` lets it through for this address alone, and the checks it makes of
+every other form — UTF-8, no control characters — are made here, on the file's text and on
+the case it gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+
+from nelm.errors import InputRejected, Problem
+from nelm.interop.fhir.load import load_record_text
+from nelm.interop.fhir.size import describe_limit, max_bundle_bytes
+from nelm.service import CASE_MAX_BYTES
+from nelm.text import printable, text_problems
+from nelm.web.auth import check_csrf
+from nelm.web.cases import normalised_document
+from nelm.web.forms import form_values
+from nelm.web.input_guard import UPLOAD_PATH
+from nelm.web.page_support import PageUser, check_can_write
+
+__all__ = ["IMPORT_PATH", "Imported", "router"]
+
+IMPORT_PATH = UPLOAD_PATH
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What the page says about the file it filled the form from."""
+
+    filename: str
+    kind: str
+    """``"case document"`` or ``"FHIR R4 record"``."""
+    assessment_date: str = ""
+    record_warnings: tuple[str, ...] = ()
+    """What the record itself says first: a death, no neuroendocrine diagnosis."""
+    to_check: tuple[str, ...] = ()
+    """Values out of range (left unknown) and results older than 90 days (used)."""
+    not_read: tuple[str, ...] = ()
+    """Elements of the record that could not be used (their fields stay unknown)."""
+    filled: int = 0
+    set_aside: tuple[str, ...] = field(default_factory=tuple)
+    """Resources not used, one line per reason with its count."""
+
+
+def _text(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputRejected(
+            [Problem("file", "UTF-8 text (a JSON or YAML file)", "bytes that are not UTF-8")]
+        ) from None
+
+
+def read_case_file(raw: bytes, filename: str, assessment_date: dt.date) -> tuple[Any, Imported]:
+    """The case document a file gives, and what to say about it. Raises InputRejected
+    when the file is not a case document or a FHIR record that can be read."""
+    from nelm.interop.fhir import bundle_to_case
+
+    text = _text(raw)
+    parsed = load_record_text(text, source=filename or "the file", max_bytes=max_bundle_bytes())
+    if isinstance(parsed, dict) and "resourceType" in parsed:
+        mapping = bundle_to_case(parsed, assessment_date=assessment_date)
+        document: Any = mapping.document
+        imported = Imported(
+            filename=filename,
+            kind="FHIR R4 record",
+            assessment_date=assessment_date.isoformat(),
+            record_warnings=mapping.warnings,
+            to_check=(
+                *(str(r["message"]) for r in mapping.rejected_values),
+                *mapping.result_warnings,
+            ),
+            not_read=mapping.issues,
+            filled=len(mapping.provenance),
+            set_aside=tuple(
+                f"{g.reason} ({g.count} resource{'s' if g.count != 1 else ''})"
+                for g in mapping.note_groups
+            ),
+        )
+    else:
+        if len(raw) > CASE_MAX_BYTES:
+            raise InputRejected(
+                [
+                    Problem(
+                        "file",
+                        "a case document of at most 1 MB (only a FHIR record may be larger)",
+                        f"{len(raw):,} bytes",
+                    )
+                ]
+            )
+        document = parsed
+        imported = Imported(filename=filename, kind="case document")
+    if not isinstance(document, dict):
+        raise InputRejected(
+            [Problem("file", "a case document or a FHIR R4 Bundle", type(document).__name__)]
+        )
+    # the checks every typed form gets (nelm.web.input_guard): no control characters
+    problems = text_problems(document)
+    if problems:
+        raise InputRejected(problems)
+    return document, imported
+
+
+def _assessment_date(raw: Any) -> dt.date:
+    if not isinstance(raw, str) or not raw.strip():
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise InputRejected(
+            [Problem("as_of", "a date as YYYY-MM-DD", repr(raw.strip()[:40]))]
+        ) from None
+
+
+async def _read_upload(form: FormData) -> tuple[Any, Imported]:
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise InputRejected([Problem("file", "a file chosen to read", "no file")])
+    as_of = _assessment_date(form.get("as_of"))
+    limit = max_bundle_bytes()
+    raw = await upload.read(limit + 1)
+    if len(raw) > limit:
+        raise InputRejected(
+            [Problem("file", f"a file of at most {describe_limit(limit)}", "a larger file")]
+        )
+    return await run_in_threadpool(read_case_file, raw, printable(upload.filename), as_of)
+
+
+@router.post(IMPORT_PATH)
+async def case_from_file(request: Request, principal: PageUser) -> Response:
+    """Fill the new-case form from an uploaded file; nothing is stored."""
+    from nelm.web.pages import case_form_page
+
+    check_can_write(principal)
+    # the form is closed (its spooled file removed) however the request ends
+    async with request.form() as form:
+        sent = form.get("csrf_token")
+        check_csrf(principal, sent if isinstance(sent, str) else None)
+        try:
+            document, imported = await _read_upload(form)
+        except InputRejected as exc:
+            return case_form_page(
+                request,
+                title="New case",
+                action="/cases/new",
+                values={},
+                problems=exc.problems,
+                status=422,
+                import_failed=True,
+            )
+    values = form_values(document)
+    if imported.kind == "FHIR R4 record" and not values.get("label"):
+        # where the case came from, on its page and in the case list (the user may edit it)
+        values["label"] = (
+            f"From the FHIR record {imported.filename}, read for {imported.assessment_date}"
+        )
+    try:
+        await run_in_threadpool(normalised_document, document)
+    except InputRejected as exc:
+        # shown beside their fields at once, as when the form is stored
+        return case_form_page(
+            request,
+            title="New case",
+            action="/cases/new",
+            values=values,
+            problems=exc.problems,
+            imported=imported,
+        )
+    return case_form_page(
+        request, title="New case", action="/cases/new", values=values, imported=imported
+    )

@@ -1,0 +1,142 @@
+"""A new case started from a file (``/cases/new/from-file``): a case document or a real
+FHIR record fills the form, nothing is stored until the form is saved, and a file that
+cannot be read is named as such."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import Site
+from tests.web.test_pages import form, logged_in
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL = ROOT / "tests" / "interop" / "fixtures" / "fhir-real"
+MANIFEST = json.loads((REAL / "manifest.json").read_text("utf-8"))
+EXAMPLE = ROOT / "examples" / "resectable-pnet.json"
+
+
+def _read(
+    client: TestClient, csrf: str, name: str, content: bytes, as_of: str = ""
+) -> tuple[int, str]:
+    response = client.post(
+        "/cases/new/from-file",
+        data=form(csrf, as_of=as_of),
+        files={"file": (name, content, "application/json")},
+    )
+    return response.status_code, response.text
+
+
+def _field(page: str, name: str) -> str | None:
+    found = re.search(rf'name="{re.escape(name)}" value="([^"]*)"', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def test_a_case_document_fills_the_form_and_nothing_is_stored(site: Site) -> None:
+    client, csrf = logged_in(site)
+    document = json.loads(EXAMPLE.read_text("utf-8"))
+    status, page = _read(client, csrf, "resectable-pnet.json", EXAMPLE.read_bytes())
+    assert status == 200
+    assert "Filled from case document “resectable-pnet.json”: not saved yet" in page
+    assert _field(page, "case_id") == document["case_id"]
+    assert _field(page, "pathology.ki67_percent") == str(document["pathology"]["ki67_percent"])
+    assert 'id="form-problems"' not in page
+    assert site.store.list_cases() == []
+
+
+def test_a_yaml_case_document_is_read_too(site: Site) -> None:
+    client, csrf = logged_in(site)
+    text = "case_id: yaml-1\npathology:\n  ki67_percent: 4\n"
+    status, page = _read(client, csrf, "case.yaml", text.encode())
+    assert status == 200
+    assert _field(page, "case_id") == "yaml-1"
+    assert _field(page, "pathology.ki67_percent") == "4"
+
+
+def test_a_real_us_core_record_fills_what_its_manifest_says(site: Site) -> None:
+    # The HL7 US Core 9.0.0 examples (fixtures/fhir-real/manifest.json): aged 18 on
+    # 2005-08-01, creatinine 1 mg/dL, platelets 200,000/µL; no primary site.
+    name = "uscore-9.0.0-examples.json"
+    expected = MANIFEST[name]
+    client, csrf = logged_in(site)
+    status, page = _read(
+        client, csrf, name, (REAL / "external" / name).read_bytes(), as_of=expected["as_of"]
+    )
+    assert status == 200
+    assert "Filled from FHIR R4 record “uscore-9.0.0-examples.json”" in page
+    assert _field(page, "patient.age_years") == str(expected["expect"]["patient.age_years"])
+    assert _field(page, "labs.creatinine_mg_dl") == str(expected["expect"]["labs.creatinine_mg_dl"])
+    assert _field(page, "labs.platelets_per_ul") == str(expected["expect"]["labs.platelets_per_ul"])
+    assert _field(page, "primary.site") is None
+    # the record shows no neuroendocrine neoplasm: said above the form, before saving
+    assert "NOT A NEUROENDOCRINE RECORD" in page
+    assert _field(page, "label") == (f"From the FHIR record {name}, read for {expected['as_of']}")
+    assert site.store.list_cases() == []
+
+
+def test_a_record_of_another_primary_never_fills_the_tumour_fields(site: Site) -> None:
+    # mCODE STU1 examples: a lung adenocarcinoma with a brain metastasis linked to it
+    # (manifest: no primary site, no differentiation); ECOG 0 is kept.
+    name = "mcode-stu1-examples.json"
+    expected = MANIFEST[name]
+    client, csrf = logged_in(site)
+    status, page = _read(
+        client, csrf, name, (REAL / "external" / name).read_bytes(), as_of=expected["as_of"]
+    )
+    assert status == 200
+    assert _field(page, "patient.ecog") == str(expected["expect"]["patient.ecog"])
+    for path in expected["absent"]:
+        assert _field(page, path) is None
+    assert "NOT A NEUROENDOCRINE RECORD" in page
+
+
+def test_files_that_cannot_be_read_are_named_and_nothing_is_stored(site: Site) -> None:
+    client, csrf = logged_in(site)
+    cases = {
+        "latin1.json": ('{"case_id": "caf\xe9"}'.encode("latin-1"), "not UTF-8"),
+        "broken.json": (b'{"case_id": ', "valid JSON"),
+        "list.json": (b"[1, 2]", "a case document"),
+        "nul.json": (b'{"case_id": "a\\u0000b"}', "control character"),
+    }
+    for name, (content, words) in cases.items():
+        status, page = _read(client, csrf, name, content)
+        assert status == 422, name
+        assert "The file could not be read" in page and words in page, name
+    status, page = _read(client, csrf, "case.json", b'{"case_id": "x"}', as_of="1.12.2026")
+    assert status == 422 and "a date as YYYY-MM-DD" in html.unescape(page)
+    assert site.store.list_cases() == []
+
+
+def test_problems_of_the_files_case_stand_beside_their_fields(site: Site) -> None:
+    client, csrf = logged_in(site)
+    content = json.dumps({"case_id": "p-1", "pathology": {"ki67_percent": 140}}).encode()
+    status, page = _read(client, csrf, "p.json", content)
+    assert status == 200
+    assert "The file's case cannot be stored as it is: 1 problem" in page
+    assert _field(page, "pathology.ki67_percent") == "140"
+
+
+def test_only_writers_read_files_and_the_token_is_checked(site: Site) -> None:
+    client, csrf = logged_in(site, "viewer")
+    status, _ = _read(client, csrf, "c.json", b'{"case_id": "x"}')
+    assert status == 403
+    writer, _ = logged_in(site)
+    forged = writer.post(
+        "/cases/new/from-file", files={"file": ("c.json", b'{"case_id": "x"}', "text/plain")}
+    )
+    assert forged.status_code == 403
+    # no other page takes a multipart body
+    other = writer.post("/cases/new", files={"file": ("c.json", b"{}", "application/json")})
+    assert other.status_code == 415
+
+
+def test_the_file_name_is_shown_escaped(site: Site) -> None:
+    client, csrf = logged_in(site)
+    status, page = _read(client, csrf, "<script>alert(1)</script>.json", b'{"case_id": "x"}')
+    assert status == 200
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;.json" in page
