@@ -150,7 +150,7 @@ async def _read_upload(form: FormData) -> tuple[Any, Imported]:
 @router.post(IMPORT_PATH)
 async def case_from_file(request: Request, principal: PageUser) -> Response:
     """Fill the new-case form from an uploaded file; nothing is stored."""
-    from nelm.web.pages import case_form_page
+    from nelm.web.pages import new_case_page
 
     check_can_write(principal)
     # the form is closed (its spooled file removed) however the request ends
@@ -160,15 +160,7 @@ async def case_from_file(request: Request, principal: PageUser) -> Response:
         try:
             document, imported = await _read_upload(form)
         except InputRejected as exc:
-            return case_form_page(
-                request,
-                title="New case",
-                action="/cases/new",
-                values={},
-                problems=exc.problems,
-                status=422,
-                import_failed=True,
-            )
+            return new_case_page(request, {}, exc.problems, 422, import_failed=True)
     values = form_values(document)
     if imported.kind == "FHIR R4 record" and not values.get("label"):
         # where the case came from, on its page and in the case list (the user may edit it)
@@ -179,14 +171,5 @@ async def case_from_file(request: Request, principal: PageUser) -> Response:
         await run_in_threadpool(normalised_document, document)
     except InputRejected as exc:
         # shown beside their fields at once, as when the form is stored
-        return case_form_page(
-            request,
-            title="New case",
-            action="/cases/new",
-            values=values,
-            problems=exc.problems,
-            imported=imported,
-        )
-    return case_form_page(
-        request, title="New case", action="/cases/new", values=values, imported=imported
-    )
+        return new_case_page(request, values, exc.problems, imported=imported)
+    return new_case_page(request, values, imported=imported)

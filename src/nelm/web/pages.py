@@ -56,7 +56,7 @@ from nelm.web.page_support import (
 )
 from nelm.web.reports import build_report
 
-__all__ = ["case_classification", "case_form_page", "router"]
+__all__ = ["case_classification", "case_form_page", "new_case_page", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -158,10 +158,32 @@ def _form_dict(form: FormData) -> dict[str, Any]:
     return values
 
 
+def new_case_page(
+    request: Request,
+    values: Mapping[str, Any],
+    problems: list[Problem] | None = None,
+    status: int = 200,
+    *,
+    imported: Imported | None = None,
+    import_failed: bool = False,
+) -> HTMLResponse:
+    """The new-case form: empty, shown again with its problems, or filled from a file."""
+    return case_form_page(
+        request,
+        title="New case",
+        action="/cases/new",
+        values=values,
+        problems=problems,
+        status=status,
+        imported=imported,
+        import_failed=import_failed,
+    )
+
+
 @router.get("/cases/new")
 def new_case_form(request: Request, principal: PageUser) -> Response:
     check_can_write(principal)
-    return case_form_page(request, title="New case", action="/cases/new", values={})
+    return new_case_page(request, {})
 
 
 @router.post("/cases/new")
@@ -172,23 +194,9 @@ async def create_case(request: Request, principal: PageUser) -> Response:
         document = normalised_document(document_from_form(values))
         case = await run_in_threadpool(store_of(request).create_case, document, principal.user)
     except InputRejected as exc:
-        return case_form_page(
-            request,
-            title="New case",
-            action="/cases/new",
-            values=values,
-            problems=exc.problems,
-            status=422,
-        )
+        return new_case_page(request, values, exc.problems, 422)
     except ConflictError as exc:
-        return case_form_page(
-            request,
-            title="New case",
-            action="/cases/new",
-            values=values,
-            problems=[Problem("case_id", str(exc), "")],
-            status=409,
-        )
+        return new_case_page(request, values, [Problem("case_id", str(exc), "")], 409)
     return see_other(f"/cases/{case.id}")
 
 
