@@ -26,7 +26,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from nelm.errors import InputRejected, Problem
+from nelm.errors import InputRejected, Problem, describe_value
 from nelm.interop.fhir.load import load_record_text
 from nelm.interop.fhir.size import describe_limit, max_bundle_bytes
 from nelm.service import CASE_MAX_BYTES
@@ -113,7 +113,7 @@ def read_case_file(raw: bytes, filename: str, assessment_date: dt.date) -> tuple
         imported = Imported(filename=filename, kind="case document")
     if not isinstance(document, dict):
         raise InputRejected(
-            [Problem("file", "a case document or a FHIR R4 Bundle", type(document).__name__)]
+            [Problem("file", "a case document or a FHIR R4 Bundle", describe_value(document))]
         )
     # the checks every typed form gets (nelm.web.input_guard): no control characters
     problems = text_problems(document)
