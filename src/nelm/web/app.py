@@ -28,7 +28,6 @@ from nelm.web import (
     api_evidence,
     api_users,
     board_pages,
-    case_import,
     case_list,
     meetings,
     page_support,
@@ -118,7 +117,6 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(api_evidence.router)
     app.include_router(api_users.router)
     app.include_router(accounts.router)
-    app.include_router(case_import.router)
     app.include_router(pages.router)
     app.include_router(board_pages.router)
     app.include_router(case_list.router)

@@ -2,9 +2,9 @@
 
 A board's coordinator often has the patient as a file — a case document written by another
 tool, or the FHIR record an electronic record system exported — rather than as values to
-type. The file is read and the new-case form is filled from it; nothing is stored until the
-user has checked the form and pressed "Store the case", which validates it like any other
-(the form's own route, ``nelm.web.pages``). A FHIR record is mapped as ``nelm assess`` maps
+type. The file is read and the new-case form is filled from it (the page and its route are
+in ``nelm.web.pages``); nothing is stored until the user has checked the form and pressed
+"Save and assess", which validates it like any other. A FHIR record is mapped as ``nelm assess`` maps
 it (``nelm.interop.fhir``): what the record says first (a death, no neuroendocrine
 diagnosis), the values left unknown and why, and the count of resources set aside are
 shown above the form, since none of it is stored with the case.
@@ -21,8 +21,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
@@ -31,17 +29,13 @@ from nelm.interop.fhir.load import load_record_text
 from nelm.interop.fhir.size import describe_limit, max_bundle_bytes
 from nelm.service import CASE_MAX_BYTES
 from nelm.text import printable, text_problems
-from nelm.web.auth import check_csrf
 from nelm.web.cases import normalised_document
 from nelm.web.forms import form_values
 from nelm.web.input_guard import UPLOAD_PATH
-from nelm.web.page_support import PageUser, check_can_write
 
-__all__ = ["IMPORT_PATH", "Imported", "router"]
+__all__ = ["IMPORT_PATH", "Imported", "filled_form", "read_case_file"]
 
 IMPORT_PATH = UPLOAD_PATH
-
-router = APIRouter(include_in_schema=False)
 
 
 @dataclass(frozen=True)
@@ -147,20 +141,11 @@ async def _read_upload(form: FormData) -> tuple[Any, Imported]:
     return await run_in_threadpool(read_case_file, raw, printable(upload.filename), as_of)
 
 
-@router.post(IMPORT_PATH)
-async def case_from_file(request: Request, principal: PageUser) -> Response:
-    """Fill the new-case form from an uploaded file; nothing is stored."""
-    from nelm.web.pages import new_case_page
-
-    check_can_write(principal)
-    # the form is closed (its spooled file removed) however the request ends
-    async with request.form() as form:
-        sent = form.get("csrf_token")
-        check_csrf(principal, sent if isinstance(sent, str) else None)
-        try:
-            document, imported = await _read_upload(form)
-        except InputRejected as exc:
-            return new_case_page(request, {}, exc.problems, 422, import_failed=True)
+async def filled_form(form: FormData) -> tuple[dict[str, Any], Imported, list[Problem]]:
+    """The new-case form's values from the file uploaded in ``form``, what to say about
+    the file, and the problems of the case it gives (none when it can be stored as it is).
+    Raises InputRejected when the file cannot be read."""
+    document, imported = await _read_upload(form)
     values = form_values(document)
     if imported.kind == "FHIR R4 record" and not values.get("label"):
         # where the case came from, on its page and in the case list (the user may edit it)
@@ -171,5 +156,5 @@ async def case_from_file(request: Request, principal: PageUser) -> Response:
         await run_in_threadpool(normalised_document, document)
     except InputRejected as exc:
         # shown beside their fields at once, as when the form is stored
-        return new_case_page(request, values, exc.problems, imported=imported)
-    return new_case_page(request, values, imported=imported)
+        return values, imported, exc.problems
+    return values, imported, []

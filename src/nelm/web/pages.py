@@ -34,7 +34,8 @@ from nelm.store import (
 )
 from nelm.vocabulary import option_name, population_title
 from nelm.web import evidence
-from nelm.web.case_import import IMPORT_PATH, Imported
+from nelm.web.auth import check_csrf
+from nelm.web.case_import import IMPORT_PATH, Imported, filled_form
 from nelm.web.cases import normalised_document
 from nelm.web.conflicts import Conflict, describe_conflict
 from nelm.web.forms import (
@@ -198,6 +199,22 @@ async def create_case(request: Request, principal: PageUser) -> Response:
     except ConflictError as exc:
         return new_case_page(request, values, [Problem("case_id", str(exc), "")], 409)
     return see_other(f"/cases/{case.id}")
+
+
+@router.post(IMPORT_PATH)
+async def case_from_file(request: Request, principal: PageUser) -> Response:
+    """Fill the new-case form from an uploaded file (``nelm.web.case_import``); nothing
+    is stored."""
+    check_can_write(principal)
+    # the form is closed (its spooled file removed) however the request ends
+    async with request.form() as form:
+        sent = form.get("csrf_token")
+        check_csrf(principal, sent if isinstance(sent, str) else None)
+        try:
+            values, imported, problems = await filled_form(form)
+        except InputRejected as exc:
+            return new_case_page(request, {}, exc.problems, 422, import_failed=True)
+    return new_case_page(request, values, problems, imported=imported)
 
 
 @router.get("/cases/{case_pk}/edit")
