@@ -4,10 +4,10 @@ A board's coordinator often has the patient as a file — a case document writte
 tool, or the FHIR record an electronic record system exported — rather than as values to
 type. The file is read and the new-case form is filled from it (the page and its route are
 in ``nelm.web.pages``); nothing is stored until the user has checked the form and pressed
-"Save and assess", which validates it like any other. A FHIR record is mapped as ``nelm assess`` maps
-it (``nelm.interop.fhir``): what the record says first (a death, no neuroendocrine
-diagnosis), the values left unknown and why, and the count of resources set aside are
-shown above the form, since none of it is stored with the case.
+"Save and assess", which validates it like any other. A FHIR record is mapped as
+``nelm assess`` maps it (``nelm.interop.fhir``): what the record says first (a death, no
+neuroendocrine diagnosis), the values left unknown and why, and the count of resources set
+aside are shown above the form, since none of it is stored with the case.
 
 The upload is the only page body that is not URL-encoded (``multipart/form-data``):
 ``nelm.web.input_guard`` lets it through for this address alone, and the checks it makes of
