@@ -30,6 +30,11 @@ ARGS = [
     "--no-first-run",
 ]
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
+RECORD = (
+    Path(__file__).resolve().parents[1] / "tests" / "interop" / "fixtures" / "synthetic-0001.json"
+)
+"""A synthetic FHIR R4 record of a NET patient (nelm.interop.fhir.synthetic), read into the
+new-case form."""
 PASSWORD = "a board password 2026"
 
 
@@ -156,6 +161,15 @@ def main() -> None:
                     target = args.out / f"{name}-{size}.png"
                     page.screenshot(path=str(target), full_page=args.full_page)
                     print(target)
+                # the new-case form filled from a FHIR record, before it is saved
+                page.goto(base + "/cases/new")
+                page.get_by_label("File", exact=True).set_input_files(str(RECORD))
+                page.get_by_label("Assessment date (a FHIR record only)").fill("2026-12-01")
+                page.get_by_role("button", name="Read the file").click()
+                page.locator("#imported").scroll_into_view_if_needed()
+                target = args.out / f"new-case-from-record-{size}.png"
+                page.screenshot(path=str(target), full_page=args.full_page)
+                print(target)
                 context.close()
             browser.close()
     finally:
