@@ -31,6 +31,13 @@ def _read(
     return response.status_code, response.text
 
 
+def _read_real_record(site: Site, name: str) -> tuple[int, str]:
+    """A real record of fixtures/fhir-real read on its manifest's assessment date."""
+    client, csrf = logged_in(site)
+    content = (REAL / "external" / name).read_bytes()
+    return _read(client, csrf, name, content, as_of=MANIFEST[name]["as_of"])
+
+
 def _field(page: str, name: str) -> str | None:
     found = re.search(rf'name="{re.escape(name)}" value="([^"]*)"', page)
     return html.unescape(found.group(1)) if found else None
@@ -62,10 +69,7 @@ def test_a_real_us_core_record_fills_what_its_manifest_says(site: Site) -> None:
     # 2005-08-01, creatinine 1 mg/dL, platelets 200,000/µL; no primary site.
     name = "uscore-9.0.0-examples.json"
     expected = MANIFEST[name]
-    client, csrf = logged_in(site)
-    status, page = _read(
-        client, csrf, name, (REAL / "external" / name).read_bytes(), as_of=expected["as_of"]
-    )
+    status, page = _read_real_record(site, name)
     assert status == 200
     assert "Filled from FHIR R4 record “uscore-9.0.0-examples.json”" in page
     assert _field(page, "patient.age_years") == str(expected["expect"]["patient.age_years"])
@@ -83,10 +87,7 @@ def test_a_record_of_another_primary_never_fills_the_tumour_fields(site: Site) -
     # (manifest: no primary site, no differentiation); ECOG 0 is kept.
     name = "mcode-stu1-examples.json"
     expected = MANIFEST[name]
-    client, csrf = logged_in(site)
-    status, page = _read(
-        client, csrf, name, (REAL / "external" / name).read_bytes(), as_of=expected["as_of"]
-    )
+    status, page = _read_real_record(site, name)
     assert status == 200
     assert _field(page, "patient.ecog") == str(expected["expect"]["patient.ecog"])
     for path in expected["absent"]:

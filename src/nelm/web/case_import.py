@@ -18,7 +18,7 @@ the case it gives.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -53,7 +53,7 @@ class Imported:
     not_read: tuple[str, ...] = ()
     """Elements of the record that could not be used (their fields stay unknown)."""
     filled: int = 0
-    set_aside: tuple[str, ...] = field(default_factory=tuple)
+    set_aside: tuple[str, ...] = ()
     """Resources not used, one line per reason with its count."""
 
 
