@@ -34,7 +34,7 @@ RECORD = (
     Path(__file__).resolve().parents[1] / "tests" / "interop" / "fixtures" / "synthetic-0001.json"
 )
 """A synthetic FHIR R4 record of a NET patient (nelm.interop.fhir.synthetic), read into the
-new-case form."""
+new-case form, and into the case stored from it six months before."""
 PASSWORD = "a board password 2026"
 
 
@@ -54,6 +54,7 @@ def main() -> None:
     import uvicorn
     from playwright.sync_api import sync_playwright
 
+    from nelm.interop.fhir import bundle_to_case
     from nelm.store import Store
     from nelm.web.app import create_app
     from nelm.web.cases import normalised_document
@@ -71,6 +72,22 @@ def main() -> None:
                 store.create_case(normalised_document(document), admin)
             except Exception as exc:  # a screenshot run skips a file it cannot read
                 print(f"skipped {path.name}: {exc}")
+    # the record as the board stored it six months before, with what only the board adds
+    earlier = bundle_to_case(
+        json.loads(RECORD.read_text("utf-8")), assessment_date=date(2026, 6, 1)
+    )
+    board_entered = {
+        "label": f"From the FHIR record {RECORD.name}, read for 2026-06-01",
+        "patient": {**earlier.document["patient"], "fit_for_major_surgery": True},
+        "liver": {
+            **earlier.document["liver"],
+            "distribution": "unilobar",
+            "surgical_assessment": "resectable",
+        },
+    }
+    stored_earlier = store.create_case(
+        normalised_document({**earlier.document, **board_entered}), admin
+    )
     port = _port()
     server = uvicorn.Server(
         uvicorn.Config(
@@ -161,15 +178,22 @@ def main() -> None:
                     target = args.out / f"{name}-{size}.png"
                     page.screenshot(path=str(target), full_page=args.full_page)
                     print(target)
-                # the new-case form filled from a FHIR record, before it is saved
-                page.goto(base + "/cases/new")
-                page.get_by_label("File", exact=True).set_input_files(str(RECORD))
-                page.get_by_label("Assessment date (a FHIR record only)").fill("2026-12-01")
-                page.get_by_role("button", name="Read the file").click()
-                page.locator("#imported").scroll_into_view_if_needed()
-                target = args.out / f"new-case-from-record-{size}.png"
-                page.screenshot(path=str(target), full_page=args.full_page)
-                print(target)
+                # the new-case form filled from a FHIR record, before it is saved, and the
+                # stored case updated from the same record read six months later
+                for name, path, fold in (
+                    ("new-case-from-record", "/cases/new", None),
+                    ("case-updated-from-record", f"/cases/{stored_earlier.id}/edit", "Update"),
+                ):
+                    page.goto(base + path)
+                    if fold:
+                        page.locator("summary", has_text=fold).click()
+                    page.get_by_label("File", exact=True).set_input_files(str(RECORD))
+                    page.get_by_label("Assessment date (a FHIR record only)").fill("2026-12-01")
+                    page.get_by_role("button", name="Read the file").click()
+                    page.locator("#imported").scroll_into_view_if_needed()
+                    target = args.out / f"{name}-{size}.png"
+                    page.screenshot(path=str(target), full_page=args.full_page)
+                    print(target)
                 context.close()
             browser.close()
     finally:

@@ -222,6 +222,24 @@ def test_a_board_session_in_the_browser(
     page.goto(f"{base}/cases/{full.id}")
     page.evaluate("document.querySelector('details.inputs').open = true")
     assert _widest_table(page) <= 390
+
+    # a newer file read into the stored case, on a phone: its changes listed, what it
+    # does not hold kept, nothing stored until the form is saved as version 2
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps({"case_id": full.case_id, "pathology": {"ki67_percent": 12}}))
+    page.goto(f"{base}/cases/{full.id}/edit")
+    page.locator("summary", has_text="Update from a file").click()
+    page.get_by_label("File", exact=True).set_input_files(str(newer))
+    page.get_by_role("button", name="Read the file").click()
+    page.locator("#refresh-changes").wait_for()
+    assert page.locator("#refresh-changes tbody tr").count() == 1
+    assert _widest_table(page) <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.get_by_label("Liver distribution").input_value() == "unilobar"
+    assert site.store.get_case(full.id).current_version == 1
+    page.get_by_role("button", name="Save and assess").click()
+    page.wait_for_url(f"{base}/cases/{full.id}?saved=1")
+    assert site.store.get_case(full.id).document["pathology"]["ki67_percent"] == 12
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(case_url)
 

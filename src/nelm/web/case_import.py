@@ -9,16 +9,18 @@ in ``nelm.web.pages``); nothing is stored until the user has checked the form an
 neuroendocrine diagnosis), the values left unknown and why, and the count of resources set
 aside are shown above the form, since none of it is stored with the case.
 
-The upload is the only page body that is not URL-encoded (``multipart/form-data``):
-``nelm.web.input_guard`` lets it through for this address alone, and the checks it makes of
-every other form — UTF-8, no control characters — are made here, on the file's text and on
-the case it gives.
+The same file box on the edit page updates a stored case (``nelm.web.case_refresh``).
+These two uploads are the only page bodies that are not URL-encoded
+(``multipart/form-data``): ``nelm.web.input_guard`` lets them through for these addresses
+alone, and the checks it makes of every other form — UTF-8, no control characters — are
+made here, on the file's text and on the case it gives.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -33,7 +35,7 @@ from nelm.web.cases import normalised_document
 from nelm.web.forms import form_values
 from nelm.web.input_guard import UPLOAD_PATH
 
-__all__ = ["IMPORT_PATH", "Imported", "filled_form", "read_case_file"]
+__all__ = ["IMPORT_PATH", "Imported", "filled_form", "read_case_file", "read_upload"]
 
 IMPORT_PATH = UPLOAD_PATH
 
@@ -55,6 +57,8 @@ class Imported:
     filled: int = 0
     set_aside: tuple[str, ...] = ()
     """Resources not used, one line per reason with its count."""
+    result_dates: Mapping[str, str] = field(default_factory=dict)
+    """Field path → the date of the result its value came from (a FHIR record)."""
 
 
 def _text(raw: bytes) -> str:
@@ -91,6 +95,7 @@ def read_case_file(raw: bytes, filename: str, assessment_date: dt.date) -> tuple
                 f"{g.reason} ({g.count} resource{'s' if g.count != 1 else ''})"
                 for g in mapping.note_groups
             ),
+            result_dates=mapping.result_dates,
         )
     else:
         if len(raw) > CASE_MAX_BYTES:
@@ -127,7 +132,9 @@ def _assessment_date(raw: Any) -> dt.date:
         ) from None
 
 
-async def _read_upload(form: FormData) -> tuple[Any, Imported]:
+async def read_upload(form: FormData) -> tuple[Any, Imported]:
+    """The case document the file uploaded in ``form`` gives (its field ``file``, with the
+    assessment date ``as_of`` for a FHIR record), and what to say about the file."""
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise InputRejected([Problem("file", "a file chosen to read", "no file")])
@@ -145,7 +152,7 @@ async def filled_form(form: FormData) -> tuple[dict[str, Any], Imported, list[Pr
     """The new-case form's values from the file uploaded in ``form``, what to say about
     the file, and the problems of the case it gives (none when it can be stored as it is).
     Raises InputRejected when the file cannot be read."""
-    document, imported = await _read_upload(form)
+    document, imported = await read_upload(form)
     values = form_values(document)
     if imported.kind == "FHIR R4 record" and not values.get("label"):
         # where the case came from, on its page and in the case list (the user may edit it)

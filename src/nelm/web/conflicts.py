@@ -14,7 +14,7 @@ from typing import Any
 
 from nelm.case.fields import FIELDS
 
-__all__ = ["Conflict", "Difference", "describe_conflict"]
+__all__ = ["Conflict", "Difference", "describe_conflict", "shown_value"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +43,12 @@ def _value(document: Mapping[str, Any], path: str) -> Any:
     return body.get(name) if isinstance(body, Mapping) else None
 
 
-def _shown(value: Any) -> str:
+def shown_value(value: Any) -> str:
+    """A field's value in a table of differences: "unknown", yes/no, "30 mm", choices."""
     if value is None or value == []:
         return "unknown"
+    if isinstance(value, Mapping) and "value" in value:  # entered in another unit
+        return f"{shown_value(value.get('value'))} {value.get('unit', '')}".strip()
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
@@ -73,5 +76,5 @@ def describe_conflict(
     for label, path in paths:
         values = (_value(base, path), _value(theirs, path), _value(yours, path))
         if not values[0] == values[1] == values[2]:
-            differences.append(Difference(label, path, *(_shown(v) for v in values)))
+            differences.append(Difference(label, path, *(shown_value(v) for v in values)))
     return Conflict(changed_by, base_version, current_version, stored_at, differences)

@@ -10,8 +10,8 @@
 - **Content types**: a body sent to a JSON route (``/api/…``, ``/cds-services…``) must be
   labelled ``application/json`` or ``application/<something>+json`` (FHIR's
   ``application/fhir+json``); a body sent to a page must be a form
-  (``application/x-www-form-urlencoded``; ``multipart/form-data`` for the one page that
-  takes a file, ``/cases/new/from-file``) → 415 otherwise.
+  (``application/x-www-form-urlencoded``; ``multipart/form-data`` for the two pages that
+  take a file, ``/cases/new/from-file`` and ``/cases/{id}/edit/from-file``) → 415 otherwise.
 
 Bodies that are not valid JSON pass on unchanged: the route says what is wrong with them,
 in its own words. The body is read once here (the size limit of the outer
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -48,8 +49,12 @@ FHIR_ROUTES = ("/cds-services",)
 FORM = "application/x-www-form-urlencoded"
 UPLOAD = "multipart/form-data"
 UPLOAD_PATH = "/cases/new/from-file"
-"""The one page that takes a file (``nelm.web.case_import``): its body is a multipart form,
-whose file the route reads and checks as every other form is checked here."""
+"""The page that starts a new case from a file (``nelm.web.case_import``)."""
+UPDATE_SUFFIX = "/edit/from-file"
+"""Appended to a stored case's address: the page that updates it from a file."""
+_TAKES_A_FILE = re.compile(r"/cases/(?:new|[0-9]{1,10}/edit)/from-file")
+"""The pages whose body is a multipart form: the route reads the file and checks it as
+every other form is checked here."""
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # A case document (~1 kB) is checked in about 0.1 ms on the event loop; a 750 kB FHIR
 # Bundle takes tens of milliseconds, which would stall every other request meanwhile.
@@ -203,7 +208,7 @@ class InputGuardMiddleware:
                     problems,
                 )
             return
-        if path == UPLOAD_PATH and media == UPLOAD:
+        if media == UPLOAD and _TAKES_A_FILE.fullmatch(path):
             return  # the file's text and the case it gives are checked by the route
         if media != FORM:
             got = media or "no Content-Type"

@@ -35,7 +35,8 @@ from nelm.store import (
 from nelm.vocabulary import option_name, population_title
 from nelm.web import evidence
 from nelm.web.auth import check_csrf
-from nelm.web.case_import import IMPORT_PATH, Imported, filled_form
+from nelm.web.case_import import IMPORT_PATH, Imported, filled_form, read_upload
+from nelm.web.case_refresh import Refresh, merge_file_into_case
 from nelm.web.cases import normalised_document
 from nelm.web.conflicts import Conflict, describe_conflict
 from nelm.web.forms import (
@@ -44,6 +45,7 @@ from nelm.web.forms import (
     form_fields,
     form_values,
 )
+from nelm.web.input_guard import UPDATE_SUFFIX
 from nelm.web.page_support import (
     Id,
     PageUser,
@@ -103,9 +105,11 @@ def case_form_page(
     conflict: Conflict | None = None,
     imported: Imported | None = None,
     import_failed: bool = False,
+    refresh: Refresh | None = None,
 ) -> HTMLResponse:
     """The case form, new or edit; ``imported`` says which file filled it
-    (``nelm.web.case_import``), ``import_failed`` that the file could not be read."""
+    (``nelm.web.case_import``), ``import_failed`` that the file could not be read,
+    ``refresh`` what the file changed in the stored case (``nelm.web.case_refresh``)."""
     by_path: dict[str, list[str]] = {}
     general: list[str] = []
     confirmable: set[str] = set()
@@ -142,7 +146,8 @@ def case_form_page(
         conflict=conflict,
         imported=imported,
         import_failed=import_failed,
-        import_action=IMPORT_PATH,
+        import_action=IMPORT_PATH if case_pk is None else f"/cases/{case_pk}{UPDATE_SUFFIX}",
+        refresh=refresh,
         today=dt.date.today().isoformat(),
     )
 
@@ -217,18 +222,66 @@ async def case_from_file(request: Request, principal: PageUser) -> Response:
     return new_case_page(request, values, problems, imported=imported)
 
 
+def _edit_title(case_id: str, current_version: int) -> str:
+    return f"Edit case {case_id} (version {current_version + 1} will be stored)"
+
+
 @router.get("/cases/{case_pk}/edit")
 def edit_case_form(request: Request, case_pk: Id, principal: PageUser) -> Response:
     check_can_write(principal)
     case = store_of(request).get_case(case_pk)
     return case_form_page(
         request,
-        title=f"Edit case {case.case_id} (version {case.current_version + 1} will be stored)",
+        title=_edit_title(case.case_id, case.current_version),
         action=f"/cases/{case_pk}/edit",
         values=form_values(case.document),
         case_pk=case_pk,
         base_version=case.current_version,
     )
+
+
+@router.post("/cases/{case_pk}" + UPDATE_SUFFIX)
+async def case_update_from_file(request: Request, case_pk: Id, principal: PageUser) -> Response:
+    """Fill the edit form with the stored case and a newer file's values merged in
+    (``nelm.web.case_refresh``), the changes listed above it; nothing is stored."""
+    check_can_write(principal)
+    case = store_of(request).get_case(case_pk)
+    case_id, version = case.case_id, case.current_version
+
+    def edit_page(values: Mapping[str, Any], problems: list[Problem], **more: Any) -> Response:
+        return case_form_page(
+            request,
+            title=_edit_title(case_id, version),
+            action=f"/cases/{case_pk}/edit",
+            values=values,
+            problems=problems,
+            case_pk=case_pk,
+            base_version=version,
+            **more,
+        )
+
+    async with request.form() as form:
+        sent = form.get("csrf_token")
+        check_csrf(principal, sent if isinstance(sent, str) else None)
+        try:
+            document, imported = await read_upload(form)
+        except InputRejected as exc:
+            return edit_page(
+                form_values(case.document), exc.problems, status=422, import_failed=True
+            )
+    merged, refresh = merge_file_into_case(
+        case.document,
+        document,
+        base_version=version,
+        compare_case_id=imported.kind == "case document",
+        result_dates=imported.result_dates,
+    )
+    problems: list[Problem] = []
+    try:
+        await run_in_threadpool(normalised_document, merged)
+    except InputRejected as exc:
+        problems = exc.problems  # shown beside their fields, as when the form is saved
+    return edit_page(form_values(merged), problems, imported=imported, refresh=refresh)
 
 
 def _base_version(raw: Any) -> int | None:

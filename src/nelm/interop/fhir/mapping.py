@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -43,7 +43,7 @@ from nelm.interop.fhir.context import Context
 from nelm.interop.fhir.dates import When, add_months
 from nelm.interop.fhir.imaging import largest_liver_lesion
 from nelm.interop.fhir.lobes import bilobar_findings
-from nelm.interop.fhir.observations import old_results_warning, read_observation
+from nelm.interop.fhir.observations import old_results_warning, read_observation, result_dates
 from nelm.interop.fhir.patient import attributed, read_patients
 from nelm.interop.fhir.rules import expand_reports, without_modifiers
 from nelm.interop.fhir.timeline import build_timeline
@@ -93,6 +93,9 @@ class FhirMapping:
     result_warnings: tuple[str, ...] = ()
     """What the reader must know about the results used: values taken from results older
     than 90 days, with their dates."""
+    result_dates: Mapping[str, str] = field(default_factory=dict)
+    """Dotted field path → the date (YYYY-MM-DD) of the latest dated resource its value
+    came from (fields read from undated resources, such as the age, are absent)."""
 
 
 _MAX_PROBLEMS_PER_RESOURCE = 3
@@ -158,6 +161,7 @@ def bundle_to_case(
         result_warnings=tuple(
             w for w in [old_results_warning(resolved, ctx.assessment_date)] if w is not None
         ),
+        result_dates=MappingProxyType(result_dates(resolved)),
     )
 
 

@@ -50,7 +50,7 @@ from nelm.interop.fhir.systems import (
 from nelm.interop.fhir.units import KINDS, UnitError, convert
 from nelm.interop.fhir.validate import Entry
 
-__all__ = ["old_results_warning", "read_observation"]
+__all__ = ["old_results_warning", "read_observation", "result_dates"]
 
 USED_STATUSES = ("final", "amended", "corrected")
 _COUNT_UNITS = frozenset({"1", "{lesions}", "{lesion}", "{count}", "{score}", "{#}", ""})
@@ -483,6 +483,18 @@ def old_results_warning(resolved: Resolved, assessment_date: dt.date) -> str | N
         f"({assessment_date.isoformat()}) are used: {', '.join(old)}. Repeat them before a "
         "decision turns on them."
     )
+
+
+def result_dates(resolved: Resolved) -> dict[str, str]:
+    """Field path → the date (YYYY-MM-DD) of the latest dated resource its value came
+    from: whoever merges the value into a stored case can tell whether it is newer than
+    what is there (``nelm.web.case_refresh``)."""
+    dated = {}
+    for path, chosen in resolved.chosen.items():
+        dates = [f.when.end.date() for f in chosen if f.when is not None]
+        if path in resolved.values and dates:
+            dated[path] = max(dates).isoformat()
+    return dated
 
 
 _RECENT_DAYS = {r.field: r.recent_days for r in OBSERVATION_RULES.values() if r.recent_days}

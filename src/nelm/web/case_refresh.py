@@ -1,0 +1,276 @@
+"""A stored case brought up to date from a file: a newer FHIR record or case document.
+
+Between two boards a patient's record moves on — new laboratory results, a new scan, a
+line of treatment stopped — while the stored case also holds what no record does (the
+surgeons' judgement, the liver's distribution as the board read the images). Reading the
+newer file into the case must add what is new without wiping the rest, so the merge is:
+
+- a value the file gives replaces the stored one, and is listed with both;
+- a field the file leaves empty keeps its stored value: a field the file does not hold is
+  not news that it has become unknown;
+- the case id and the label are the stored case's;
+- a confirmation of an implausible value (``confirmed``) is kept only for a value kept;
+  a new value must be confirmed anew;
+- the timeline: the stored events are kept and the file's added; a treatment line is the
+  same line when its treatment and start are, a scan when its date is, and the file's
+  version of it replaces the stored one (a stop date or a response added since); the dates
+  ``as_of``, ``diagnosis`` and ``primary_resection`` are the file's where it gives them.
+
+Nothing is stored here: the edit form is filled with the merged case, the changes listed
+above it, and "Save and assess" stores it as the next version, checked like any edit.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from nelm.case.fields import FIELDS, Field, Kind
+from nelm.case.units import entry_unit, typed_number
+from nelm.web.conflicts import shown_value
+
+__all__ = ["Change", "Refresh", "merge_file_into_case"]
+
+_TIMELINE_DATES = ("as_of", "diagnosis", "primary_resection")
+_TOP_LEVEL = frozenset({"schema_version", "case_id", "label", "confirmed", "timeline"})
+_PATHS = frozenset(f.path for f in FIELDS)
+_SECTIONS = frozenset(p.split(".", 1)[0] for p in _PATHS)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    label: str
+    path: str
+    stored: str
+    from_file: str
+    dated: str = ""
+    """The date of the record's result the new value came from (YYYY-MM-DD), if known."""
+
+
+@dataclass(frozen=True, slots=True)
+class Refresh:
+    """What reading the file changes in the stored case."""
+
+    base_version: int
+    case_id: str
+    file_case_id: str | None
+    """The case id a case document names when it is not this case's (a FHIR record's
+    id is made from the record's, never compared)."""
+    changes: tuple[Change, ...]
+    same: int
+    """Values the file gives that are the ones stored."""
+    kept: tuple[str, ...]
+    """The labels of the stored fields the file does not hold (kept as they are)."""
+    not_read: tuple[str, ...] = ()
+    """What the file holds that is no field of a case (named, never dropped unseen)."""
+
+
+def _value(document: Mapping[str, Any], path: str) -> Any:
+    section, name = path.split(".", 1)
+    body = document.get(section)
+    return body.get(name) if isinstance(body, Mapping) else None
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def _number(path: str, value: Any) -> float | None:
+    """A number in the field's own unit (a value entered in another unit converted)."""
+    if isinstance(value, Mapping):
+        unit = entry_unit(path, str(value.get("unit")))
+        number = _number(path, value.get("value"))
+        return None if unit is None or number is None else number * unit.factor
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _choices(value: Any) -> list[str]:
+    """Ticked choices in any order (a file may hold one choice as text)."""
+    return sorted(str(x) for x in (value if isinstance(value, list) else [value]))
+
+
+def _same(path: str, kind: Kind, stored: Any, given: Any) -> bool:
+    if kind is Kind.CHOICES:
+        return _choices(stored) == _choices(given)
+    if stored == given:
+        return True
+    a, b = _number(path, stored), _number(path, given)
+    return a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def _shown(spec: Field, value: Any) -> str:
+    """A value as the table shows it: a number as typed with its unit ("0.9 mg/dL",
+    "14.1 %"), one entered in another unit in that unit, anything else as a conflict
+    shows it."""
+    if isinstance(value, Mapping) and isinstance(value.get("value"), int | float):
+        return f"{typed_number(value['value'])} {value.get('unit', '')}".strip()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{typed_number(value)} {spec.unit}".strip() if spec.unit else typed_number(value)
+    return shown_value(value)
+
+
+def _not_read(given: Mapping[str, Any]) -> tuple[str, ...]:
+    """The keys of the file that name no field of a case: "surgery", "labs.sodium", or a
+    section that is not a set of fields ("labs" holding a number)."""
+    out = []
+    for key, body in given.items():
+        if key in _TOP_LEVEL:
+            continue
+        if key not in _SECTIONS:
+            out.append(str(key))
+        elif not isinstance(body, Mapping):
+            out.append(f"{key} (not a set of fields)")
+        else:
+            out.extend(f"{key}.{name}" for name in body if f"{key}.{name}" not in _PATHS)
+    return tuple(out)
+
+
+def _set(document: dict[str, Any], path: str, value: Any) -> None:
+    section, name = path.split(".", 1)
+    body = document.get(section)
+    if not isinstance(body, dict):
+        body = document[section] = {}
+    body[name] = value
+
+
+def _events(
+    stored: list[Any], given: list[Any], key: Callable[[Mapping[str, Any]], tuple[Any, ...]]
+) -> tuple[list[Any], int, int]:
+    """Stored events with the file's merged in by ``key``: the list, how many were added
+    and how many replaced by a different version."""
+    merged = list(stored)
+    index = {key(e): i for i, e in enumerate(merged) if isinstance(e, Mapping)}
+    added = replaced = 0
+    for event in given:
+        found = index.get(key(event)) if isinstance(event, Mapping) else None
+        if found is None:
+            merged.append(event)
+            added += 1
+        elif merged[found] != event:
+            merged[found] = event
+            replaced += 1
+    return merged, added, replaced
+
+
+def _timeline_words(timeline: Mapping[str, Any] | None) -> str:
+    if not timeline:
+        return "none"
+    treatments = len(timeline.get("treatments") or [])
+    scans = len(timeline.get("scans") or [])
+    counted = [
+        f"{n} {noun}{'s' if n != 1 else ''}"
+        for n, noun in ((treatments, "treatment line"), (scans, "scan"))
+        if n
+    ]
+    return "; ".join([f"as of {timeline.get('as_of', 'no date')}", *counted])
+
+
+def _merge_timeline(stored: Any, given: Any) -> tuple[Any, str | None]:
+    """The merged timeline and the words for what the file changed (None: nothing)."""
+    if not isinstance(given, Mapping) or not given:
+        return stored, None
+    if not isinstance(stored, Mapping) or not stored:
+        return copy.deepcopy(dict(given)), f"{_timeline_words(given)} (none stored)"
+    merged: dict[str, Any] = copy.deepcopy(dict(stored))
+    said: list[str] = []
+    for name in _TIMELINE_DATES:
+        if given.get(name) and given.get(name) != stored.get(name):
+            merged[name] = given[name]
+            said.append(f"{name.replace('_', ' ')} {given[name]}")
+    keys: dict[str, Callable[[Mapping[str, Any]], tuple[Any, ...]]] = {
+        "treatments": lambda e: (e.get("treatment"), e.get("start")),
+        "scans": lambda e: (e.get("date"),),
+    }
+    for name, key in keys.items():
+        new = given.get(name)
+        if not isinstance(new, list) or not new:
+            continue
+        found = merged.get(name)
+        old = found if isinstance(found, list) else []
+        merged[name], added, replaced = _events(old, new, key)
+        noun = "treatment line" if name == "treatments" else "scan"
+        if added:
+            said.append(f"{added} {noun}{'s' if added != 1 else ''} added")
+        if replaced:
+            said.append(f"{replaced} {noun}{'s' if replaced != 1 else ''} updated")
+    return merged, ("; ".join(said) if said else None)
+
+
+def merge_file_into_case(
+    stored: Mapping[str, Any],
+    given: Mapping[str, Any],
+    *,
+    base_version: int,
+    compare_case_id: bool,
+    result_dates: Mapping[str, str] | None = None,
+) -> tuple[dict[str, Any], Refresh]:
+    """The stored case document with the file's values merged in (the rules above), and
+    what changed. ``compare_case_id``: the file names its case (a case document);
+    ``result_dates``: the date of the result behind each of the file's values (a record's),
+    shown with the change so that an older result is not taken for a newer one."""
+    dates = result_dates or {}
+    merged: dict[str, Any] = copy.deepcopy(dict(stored))
+    confirmed_stored = {str(p) for p in stored.get("confirmed") or ()}
+    confirmed_given = {str(p) for p in given.get("confirmed") or ()}
+    confirmed: set[str] = set()
+    changes: list[Change] = []
+    kept: list[str] = []
+    same = 0
+    for spec in FIELDS:
+        old, new = _value(stored, spec.path), _value(given, spec.path)
+        if _empty(new):
+            if not _empty(old):
+                kept.append(spec.label)
+                if spec.path in confirmed_stored:
+                    confirmed.add(spec.path)
+            continue
+        if not _empty(old) and _same(spec.path, spec.kind, old, new):
+            same += 1
+            if spec.path in confirmed_stored | confirmed_given:
+                confirmed.add(spec.path)
+            continue
+        _set(merged, spec.path, copy.deepcopy(new))
+        if spec.path in confirmed_given:
+            confirmed.add(spec.path)
+        changes.append(
+            Change(
+                spec.label,
+                spec.path,
+                _shown(spec, old),
+                _shown(spec, new),
+                dates.get(spec.path, ""),
+            )
+        )
+    timeline, said = _merge_timeline(stored.get("timeline"), given.get("timeline"))
+    if said is not None:
+        merged["timeline"] = timeline
+        changes.append(
+            Change("Timeline", "timeline", _timeline_words(stored.get("timeline")), said)
+        )
+    if confirmed:
+        merged["confirmed"] = sorted(confirmed)
+    else:
+        merged.pop("confirmed", None)
+    case_id = str(stored.get("case_id") or "")
+    named = given.get("case_id")
+    file_case_id = (
+        str(named)
+        if compare_case_id and isinstance(named, str) and named.strip() and named != case_id
+        else None
+    )
+    refresh = Refresh(
+        base_version, case_id, file_case_id, tuple(changes), same, tuple(kept), _not_read(given)
+    )
+    return merged, refresh

@@ -1,0 +1,301 @@
+"""A stored case updated from a newer file (``/cases/{id}/edit/from-file``): the file's
+values replace the stored ones and are listed with both, what the file does not hold is
+kept, the timeline's events are merged, and nothing is stored until the form is saved."""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from nelm.web.case_refresh import merge_file_into_case
+from nelm.web.cases import normalised_document
+from tests.web.conftest import Site
+from tests.web.test_pages import form, logged_in
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL = ROOT / "tests" / "interop" / "fixtures" / "fhir-real"
+MANIFEST = json.loads((REAL / "manifest.json").read_text("utf-8"))
+EXAMPLE = json.loads((ROOT / "examples" / "resectable-pnet.json").read_text("utf-8"))
+
+
+class _CaseForm(HTMLParser):
+    """The values the case form would send, as a browser sends them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = False
+        self.values: dict[str, list[str]] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = "case-form" in (a.get("class") or "")
+        if not self.inside:
+            return
+        name = a.get("name")
+        if tag == "input" and name:
+            if a.get("type") == "checkbox" and "checked" not in a:
+                return
+            self.values.setdefault(name, []).append(a.get("value") or "")
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            self.values.setdefault(self._select, []).append(a.get("value") or "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.values[name] = [""]
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.values[self._textarea][0] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
+            self.inside = False
+
+
+def _form_of(page: str) -> dict[str, list[str]]:
+    parser = _CaseForm()
+    parser.feed(page)
+    return parser.values
+
+
+def _stored(site: Site, document: dict[str, Any]) -> int:
+    return site.store.create_case(normalised_document(document), None).id
+
+
+def _update(
+    client: TestClient, csrf: str, pk: int, name: str, content: bytes, as_of: str = ""
+) -> tuple[int, str]:
+    response = client.post(
+        f"/cases/{pk}/edit/from-file",
+        data=form(csrf, as_of=as_of),
+        files={"file": (name, content, "application/json")},
+    )
+    return response.status_code, html.unescape(response.text)
+
+
+def _changes(page: str) -> dict[str, tuple[str, str]]:
+    table = re.search(
+        r'<table class="compact conflict" id="refresh-changes">(.*?)</table>', page, re.S
+    )
+    assert table is not None, "no table of changes"
+    rows = re.findall(
+        r'<th scope="row"><a [^>]*>([^<]*)</a></th><td [^>]*>(.*?)</td><td [^>]*>(.*?)</td>',
+        table.group(1),
+    )
+    rows = [tuple(re.sub(r"<[^>]+>", "", cell) for cell in row) for row in rows]
+    return {label: (stored, given) for label, stored, given in rows}
+
+
+def test_a_newer_document_changes_what_it_gives_and_keeps_the_rest(site: Site) -> None:
+    pk = _stored(site, EXAMPLE)
+    client, csrf = logged_in(site)
+    # a later document of the same case: a new Ki-67 and a stopped SSA line; it does not
+    # hold the surgeons' judgement, the liver's distribution or the laboratory values
+    newer = {
+        "schema_version": 1,
+        "case_id": EXAMPLE["case_id"],
+        "pathology": {"ki67_percent": 12},
+        "liver": {"lesion_count": 2},
+    }
+    status, page = _update(client, csrf, pk, "later.json", json.dumps(newer).encode())
+    assert status == 200
+    assert "Updated from case document “later.json”: not saved yet" in page
+    assert _changes(page) == {"Ki-67 index": ("6 %", "12 %")}
+    assert "1 change and 1 value the same" in page
+    values = _form_of(page)
+    assert values["pathology.ki67_percent"] == ["12"]
+    # kept as stored: nothing the file leaves out is cleared
+    assert values["liver.distribution"] == ["unilobar"]
+    assert values["patient.fit_for_major_surgery"] == ["yes"]
+    assert values["labs.creatinine_mg_dl"] == ["0.8"]
+    assert values["base_version"] == ["1"]
+    assert 'id="other-case"' not in page
+    # nothing is stored until the form is saved, then as version 2 with both
+    assert site.store.get_case(pk).current_version == 1
+    saved = client.post(f"/cases/{pk}/edit", data={"csrf_token": csrf, **values})
+    assert saved.status_code == 303
+    case = site.store.get_case(pk)
+    assert case.current_version == 2
+    assert case.document["pathology"]["ki67_percent"] == 12
+    assert case.document["liver"]["distribution"] == "unilobar"
+    assert case.document["labs"] == EXAMPLE["labs"]
+
+
+def test_a_real_record_updates_the_laboratory_values_only(site: Site) -> None:
+    # The HL7 US Core 9.0.0 examples (fixtures/fhir-real/manifest.json) on 2005-08-01:
+    # aged 18, creatinine 1 mg/dL, platelets 200,000/µL, no neuroendocrine diagnosis.
+    name = "uscore-9.0.0-examples.json"
+    expected = MANIFEST[name]
+    pk = _stored(site, EXAMPLE)
+    client, csrf = logged_in(site)
+    content = (REAL / "external" / name).read_bytes()
+    status, page = _update(client, csrf, pk, name, content, as_of=expected["as_of"])
+    assert status == 200
+    changes = _changes(page)
+    creatinine = expected["expect"]["labs.creatinine_mg_dl"]
+    platelets = expected["expect"]["labs.platelets_per_ul"]
+    # each new value with the date of its result: Observation/serum-creatinine and
+    # Observation/cbc-platelets, effectiveDateTime 2005-07-05
+    assert changes["Creatinine"] == (
+        "0.8 mg/dL",
+        f"{creatinine:g} mg/dL (result of 2005-07-05)",
+    )
+    assert changes["Platelets"] == ("240,000 /µL", f"{platelets:,} /µL (result of 2005-07-05)")
+    values = _form_of(page)
+    assert values["patient.age_years"] == [str(expected["expect"]["patient.age_years"])]
+    # the record holds no tumour: the stored tumour stays as the board entered it
+    assert values["primary.site"] == ["pancreas"]
+    assert values["pathology.ki67_percent"] == ["6"]
+    assert "Primary site" not in changes
+    # what the record says first, and that no identity could be compared
+    assert "NOT A NEUROENDOCRINE RECORD" in page
+    assert "check that the record is this patient's" in page
+    assert site.store.get_case(pk).current_version == 1
+
+
+def test_a_document_of_another_case_is_named_before_saving(site: Site) -> None:
+    pk = _stored(site, EXAMPLE)
+    client, csrf = logged_in(site)
+    other = json.dumps({"case_id": "someone-else", "pathology": {"ki67_percent": 30}})
+    status, page = _update(client, csrf, pk, "other.json", other.encode())
+    assert status == 200
+    assert "The file is case “someone-else”, not “example-resectable-pnet”" in page
+    assert _form_of(page)["case_id"] == ["example-resectable-pnet"]
+
+
+def test_a_file_that_changes_nothing_says_so(site: Site) -> None:
+    pk = _stored(site, EXAMPLE)
+    client, csrf = logged_in(site)
+    # creatinine 70.72 µmol/L is 0.8 mg/dL (÷ 88.4, nelm.case.units): the same value
+    same = {
+        "case_id": EXAMPLE["case_id"],
+        "labs": {"creatinine_mg_dl": {"value": 70.72, "unit": "µmol/L"}},
+    }
+    status, page = _update(client, csrf, pk, "same.json", json.dumps(same).encode())
+    assert status == 200
+    assert "The file changes nothing" in page
+    assert 'id="refresh-changes"' not in page
+
+
+def test_a_file_that_cannot_be_read_leaves_the_stored_case_in_the_form(site: Site) -> None:
+    pk = _stored(site, EXAMPLE)
+    client, csrf = logged_in(site)
+    status, page = _update(client, csrf, pk, "broken.json", b'{"case_id": ')
+    assert status == 422
+    assert "The file could not be read" in page
+    assert _form_of(page)["pathology.ki67_percent"] == ["6"]
+    assert '<details class="import-again" open>' in page
+
+
+def test_a_problem_of_the_files_value_stands_beside_its_field(site: Site) -> None:
+    pk = _stored(site, EXAMPLE)
+    client, csrf = logged_in(site)
+    bad = json.dumps({"case_id": EXAMPLE["case_id"], "pathology": {"ki67_percent": 140}})
+    status, page = _update(client, csrf, pk, "bad.json", bad.encode())
+    assert status == 200
+    assert "The updated case cannot be stored as it is: 1 problem" in page
+    assert 'id="err-pathology.ki67_percent"' in page
+
+
+def test_only_writers_update_from_files_and_the_token_is_checked(site: Site) -> None:
+    pk = _stored(site, EXAMPLE)
+    viewer, csrf = logged_in(site, "viewer")
+    assert _update(viewer, csrf, pk, "c.json", b"{}")[0] == 403
+    writer, _ = logged_in(site)
+    forged = writer.post(
+        f"/cases/{pk}/edit/from-file", files={"file": ("c.json", b"{}", "application/json")}
+    )
+    assert forged.status_code == 403
+    # the edit form itself still takes no multipart body
+    other = writer.post(f"/cases/{pk}/edit", files={"file": ("c.json", b"{}", "text/plain")})
+    assert other.status_code == 415
+    missing = writer.post("/cases/999/edit/from-file", data=form(csrf))
+    assert missing.status_code == 404
+
+
+def test_a_confirmation_stays_with_a_kept_value_only() -> None:
+    stored = normalised_document(
+        {
+            "case_id": "c",
+            "pathology": {"ki67_percent": 6},
+            "labs": {"ldh_u_l": 9000},
+            "confirmed": ["labs.ldh_u_l"],
+        }
+    )
+    merged, refresh = merge_file_into_case(
+        stored, {"pathology": {"ki67_percent": 8}}, base_version=3, compare_case_id=True
+    )
+    assert merged["labs"]["ldh_u_l"] == 9000 and merged["confirmed"] == ["labs.ldh_u_l"]
+    replaced, _ = merge_file_into_case(
+        stored, {"labs": {"ldh_u_l": 9500}}, base_version=3, compare_case_id=True
+    )
+    assert "confirmed" not in replaced  # a new implausible value is confirmed anew
+    assert refresh.base_version == 3 and refresh.kept == ("LDH",)
+
+
+def test_timeline_events_are_merged_by_line_and_by_scan_date() -> None:
+    # docs/case-v1-additions.md "The timeline": a line is its treatment and start
+    stored = normalised_document(
+        {
+            "case_id": "t",
+            "timeline": {
+                "as_of": "2026-01-10",
+                "diagnosis": "2019-03-01",
+                "treatments": [{"treatment": "ssa", "start": "2019-06-01"}],
+                "scans": [{"date": "2025-12-01", "finding": "stable"}],
+            },
+        }
+    )
+    newer = {
+        "timeline": {
+            "as_of": "2026-11-01",
+            "treatments": [
+                {"treatment": "ssa", "start": "2019-06-01", "stop": "2026-10-01"},
+                {"treatment": "prrt", "start": "2026-10-15"},
+            ],
+            "scans": [
+                {"date": "2025-12-01", "finding": "stable"},
+                {"date": "2026-09-20", "finding": "progression"},
+            ],
+        }
+    }
+    merged, refresh = merge_file_into_case(
+        stored, copy.deepcopy(newer), base_version=1, compare_case_id=True
+    )
+    timeline = merged["timeline"]
+    assert timeline["as_of"] == "2026-11-01" and timeline["diagnosis"] == "2019-03-01"
+    assert timeline["treatments"] == newer["timeline"]["treatments"]
+    assert timeline["scans"] == newer["timeline"]["scans"]
+    (change,) = refresh.changes
+    assert change.path == "timeline"
+    assert change.from_file == (
+        "as of 2026-11-01; 1 treatment line added; 1 treatment line updated; 1 scan added"
+    )
+    assert normalised_document(merged)["timeline"] == timeline
+
+
+def test_what_names_no_field_of_a_case_is_named_not_dropped_unseen() -> None:
+    # the case document's sections and fields (contract case-v1): "surgery" and
+    # "labs.sodium" are none of them
+    stored = normalised_document({"case_id": "s", "labs": {"creatinine_mg_dl": 0.8}})
+    given = {"surgery": {"done": True}, "labs": {"sodium": 140, "creatinine_mg_dl": 0.9}}
+    merged, refresh = merge_file_into_case(stored, given, base_version=1, compare_case_id=True)
+    assert refresh.not_read == ("surgery", "labs.sodium")
+    assert merged["labs"] == {"creatinine_mg_dl": 0.9}
+    _, odd = merge_file_into_case(stored, {"labs": 5}, base_version=1, compare_case_id=True)
+    assert odd.not_read == ("labs (not a set of fields)",) and odd.kept == ("Creatinine",)
