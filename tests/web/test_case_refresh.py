@@ -299,3 +299,54 @@ def test_what_names_no_field_of_a_case_is_named_not_dropped_unseen() -> None:
     assert merged["labs"] == {"creatinine_mg_dl": 0.9}
     _, odd = merge_file_into_case(stored, {"labs": 5}, base_version=1, compare_case_id=True)
     assert odd.not_read == ("labs (not a set of fields)",) and odd.kept == ("Creatinine",)
+
+
+def test_a_result_older_than_the_stored_case_is_listed_not_taken(site: Site) -> None:
+    # The US Core 9.0.0 examples: creatinine 1 mg/dL and platelets 200,000/µL on
+    # 2005-07-05 (Observation/serum-creatinine, Observation/cbc-platelets). A case stored
+    # as of 2005-07-20 describes the patient after those results: its values stay.
+    name = "uscore-9.0.0-examples.json"
+    expected = MANIFEST[name]
+    document = copy.deepcopy(EXAMPLE)
+    document["timeline"] = {"as_of": "2005-07-20"}
+    pk = _stored(site, document)
+    client, csrf = logged_in(site)
+    content = (REAL / "external" / name).read_bytes()
+    status, page = _update(client, csrf, pk, name, content, as_of=expected["as_of"])
+    assert status == 200
+    values = _form_of(page)
+    assert values["labs.creatinine_mg_dl"] == ["0.8"]
+    assert values["labs.platelets_per_ul"] == ["240000"]
+    older = re.search(r'id="refresh-older">(.*?)</table>', page, re.S)
+    assert older is not None
+    assert "Creatinine" in older.group(1) and "(result of 2005-07-05)" in older.group(1)
+    assert "Creatinine" not in _changes(page)
+    # the age has no result date: it is the record's, on the date it was read for
+    assert values["patient.age_years"] == [str(expected["expect"]["patient.age_years"])]
+
+
+def test_old_results_are_named_only_when_the_form_uses_them(site: Site) -> None:
+    # Read on 2005-12-01, the US Core results of 2005-07-05 are over 90 days old
+    # (docs/fhir-mapping.md). The stored case (as of 2005-07-20) keeps its creatinine and
+    # platelets, so only the values taken — haemoglobin, leukocytes — are named as old.
+    name = "uscore-9.0.0-examples.json"
+    document = copy.deepcopy(EXAMPLE)
+    document["timeline"] = {"as_of": "2005-07-20"}
+    pk = _stored(site, document)
+    client, csrf = logged_in(site)
+    content = (REAL / "external" / name).read_bytes()
+    status, page = _update(client, csrf, pk, name, content, as_of="2005-12-01")
+    assert status == 200
+    old = re.search(r"Results more than 90 days before the assessment date[^<]*", page)
+    assert old is not None
+    assert "Haemoglobin (2005-07-05)" in old.group(0)
+    assert "Leukocytes (2005-07-05)" in old.group(0)
+    assert "Creatinine" not in old.group(0) and "Platelets" not in old.group(0)
+
+
+def test_the_case_date_never_moves_back() -> None:
+    stored = normalised_document({"case_id": "d", "timeline": {"as_of": "2026-11-01"}})
+    given = {"timeline": {"as_of": "2026-06-01", "diagnosis": "2019-03-01"}}
+    merged, refresh = merge_file_into_case(stored, given, base_version=1, compare_case_id=True)
+    assert merged["timeline"] == {"as_of": "2026-11-01", "diagnosis": "2019-03-01"}
+    assert refresh.changes[0].from_file == "diagnosis 2019-03-01"

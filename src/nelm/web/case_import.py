@@ -18,8 +18,9 @@ made here, on the file's text and on the case it gives.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.interop.fhir.load import load_record_text
+from nelm.interop.fhir.observations import old_results_sentence
 from nelm.interop.fhir.size import describe_limit, max_bundle_bytes
 from nelm.service import CASE_MAX_BYTES
 from nelm.text import printable, text_problems
@@ -50,8 +52,10 @@ class Imported:
     assessment_date: str = ""
     record_warnings: tuple[str, ...] = ()
     """What the record itself says first: a death, no neuroendocrine diagnosis."""
-    to_check: tuple[str, ...] = ()
-    """Values out of range (left unknown) and results older than 90 days (used)."""
+    out_of_range: tuple[str, ...] = ()
+    """Values out of range, left unknown."""
+    old_results: Mapping[str, str] = field(default_factory=dict)
+    """Field path → the date of a result older than 90 days that gave its value."""
     not_read: tuple[str, ...] = ()
     """Elements of the record that could not be used (their fields stay unknown)."""
     filled: int = 0
@@ -59,6 +63,18 @@ class Imported:
     """Resources not used, one line per reason with its count."""
     result_dates: Mapping[str, str] = field(default_factory=dict)
     """Field path → the date of the result its value came from (a FHIR record)."""
+
+    @property
+    def to_check(self) -> tuple[str, ...]:
+        """Values out of range (left unknown) and results older than 90 days (used)."""
+        old = old_results_sentence(self.old_results, self.assessment_date)
+        return (*self.out_of_range, *([old] if old else []))
+
+    def without_results(self, paths: Collection[str]) -> Imported:
+        """The same, with the fields ``paths`` no longer said to be read from the file (its
+        value was not taken into the form)."""
+        kept = {p: d for p, d in self.old_results.items() if p not in paths}
+        return dataclasses.replace(self, old_results=kept)
 
 
 def _text(raw: bytes) -> str:
@@ -85,10 +101,8 @@ def read_case_file(raw: bytes, filename: str, assessment_date: dt.date) -> tuple
             kind="FHIR R4 record",
             assessment_date=assessment_date.isoformat(),
             record_warnings=mapping.warnings,
-            to_check=(
-                *(str(r["message"]) for r in mapping.rejected_values),
-                *mapping.result_warnings,
-            ),
+            out_of_range=tuple(str(r["message"]) for r in mapping.rejected_values),
+            old_results=mapping.old_results,
             not_read=mapping.issues,
             filled=len(mapping.provenance),
             set_aside=tuple(

@@ -6,6 +6,9 @@ surgeons' judgement, the liver's distribution as the board read the images). Rea
 newer file into the case must add what is new without wiping the rest, so the merge is:
 
 - a value the file gives replaces the stored one, and is listed with both;
+- except a record's result dated before the stored case's own date (its timeline's
+  ``as_of``): the stored value describes the patient at that date, so a result from before
+  it is older news; it is listed, not taken (the user may still enter it);
 - a field the file leaves empty keeps its stored value: a field the file does not hold is
   not news that it has become unknown;
 - the case id and the label are the stored case's;
@@ -13,8 +16,9 @@ newer file into the case must add what is new without wiping the rest, so the me
   a new value must be confirmed anew;
 - the timeline: the stored events are kept and the file's added; a treatment line is the
   same line when its treatment and start are, a scan when its date is, and the file's
-  version of it replaces the stored one (a stop date or a response added since); the dates
-  ``as_of``, ``diagnosis`` and ``primary_resection`` are the file's where it gives them.
+  version of it replaces the stored one (a stop date or a response added since); ``as_of``
+  is the later of the two, ``diagnosis`` and ``primary_resection`` the file's where it
+  gives them.
 
 Nothing is stored here: the edit form is filled with the merged case, the changes listed
 above it, and "Save and assess" stores it as the next version, checked like any edit.
@@ -66,6 +70,10 @@ class Refresh:
     """The labels of the stored fields the file does not hold (kept as they are)."""
     not_read: tuple[str, ...] = ()
     """What the file holds that is no field of a case (named, never dropped unseen)."""
+    older: tuple[Change, ...] = ()
+    """The record's values from results dated before the stored case's ``as_of``: not
+    taken, the stored value kept."""
+    stored_as_of: str = ""
 
 
 def _value(document: Mapping[str, Any], path: str) -> Any:
@@ -186,7 +194,8 @@ def _merge_timeline(stored: Any, given: Any) -> tuple[Any, str | None]:
     merged: dict[str, Any] = copy.deepcopy(dict(stored))
     said: list[str] = []
     for name in _TIMELINE_DATES:
-        if given.get(name) and given.get(name) != stored.get(name):
+        later = name != "as_of" or str(given.get(name)) > str(stored.get(name) or "")
+        if given.get(name) and given.get(name) != stored.get(name) and later:
             merged[name] = given[name]
             said.append(f"{name.replace('_', ' ')} {given[name]}")
     keys: dict[str, Callable[[Mapping[str, Any]], tuple[Any, ...]]] = {
@@ -221,6 +230,9 @@ def merge_file_into_case(
     ``result_dates``: the date of the result behind each of the file's values (a record's),
     shown with the change so that an older result is not taken for a newer one."""
     dates = result_dates or {}
+    timeline = stored.get("timeline")
+    stored_as_of = str(timeline.get("as_of") or "") if isinstance(timeline, Mapping) else ""
+    older: list[Change] = []
     merged: dict[str, Any] = copy.deepcopy(dict(stored))
     confirmed_stored = {str(p) for p in stored.get("confirmed") or ()}
     confirmed_given = {str(p) for p in given.get("confirmed") or ()}
@@ -241,21 +253,20 @@ def merge_file_into_case(
             if spec.path in confirmed_stored | confirmed_given:
                 confirmed.add(spec.path)
             continue
+        dated = dates.get(spec.path, "")
+        change = Change(spec.label, spec.path, _shown(spec, old), _shown(spec, new), dated)
+        if not _empty(old) and dated and stored_as_of and dated < stored_as_of:
+            older.append(change)  # the stored value is the newer one
+            if spec.path in confirmed_stored:
+                confirmed.add(spec.path)
+            continue
         _set(merged, spec.path, copy.deepcopy(new))
         if spec.path in confirmed_given:
             confirmed.add(spec.path)
-        changes.append(
-            Change(
-                spec.label,
-                spec.path,
-                _shown(spec, old),
-                _shown(spec, new),
-                dates.get(spec.path, ""),
-            )
-        )
-    timeline, said = _merge_timeline(stored.get("timeline"), given.get("timeline"))
+        changes.append(change)
+    merged_timeline, said = _merge_timeline(timeline, given.get("timeline"))
     if said is not None:
-        merged["timeline"] = timeline
+        merged["timeline"] = merged_timeline
         changes.append(
             Change("Timeline", "timeline", _timeline_words(stored.get("timeline")), said)
         )
@@ -271,6 +282,14 @@ def merge_file_into_case(
         else None
     )
     refresh = Refresh(
-        base_version, case_id, file_case_id, tuple(changes), same, tuple(kept), _not_read(given)
+        base_version,
+        case_id,
+        file_case_id,
+        tuple(changes),
+        same,
+        tuple(kept),
+        _not_read(given),
+        tuple(older),
+        stored_as_of,
     )
     return merged, refresh

@@ -281,6 +281,8 @@ async def case_update_from_file(request: Request, case_pk: Id, principal: PageUs
         await run_in_threadpool(normalised_document, merged)
     except InputRejected as exc:
         problems = exc.problems  # shown beside their fields, as when the form is saved
+    # an old result not taken is not among the results the form now uses
+    imported = imported.without_results({c.path for c in refresh.older})
     return edit_page(form_values(merged), problems, imported=imported, refresh=refresh)
 
 

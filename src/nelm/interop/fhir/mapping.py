@@ -43,7 +43,12 @@ from nelm.interop.fhir.context import Context
 from nelm.interop.fhir.dates import When, add_months
 from nelm.interop.fhir.imaging import largest_liver_lesion
 from nelm.interop.fhir.lobes import bilobar_findings
-from nelm.interop.fhir.observations import old_results_warning, read_observation, result_dates
+from nelm.interop.fhir.observations import (
+    old_results,
+    old_results_warning,
+    read_observation,
+    result_dates,
+)
 from nelm.interop.fhir.patient import attributed, read_patients
 from nelm.interop.fhir.rules import expand_reports, without_modifiers
 from nelm.interop.fhir.timeline import build_timeline
@@ -96,6 +101,8 @@ class FhirMapping:
     result_dates: Mapping[str, str] = field(default_factory=dict)
     """Dotted field path → the date (YYYY-MM-DD) of the latest dated resource its value
     came from (fields read from undated resources, such as the age, are absent)."""
+    old_results: Mapping[str, str] = field(default_factory=dict)
+    """The fields ``result_warnings`` names as read from old results, with their dates."""
 
 
 _MAX_PROBLEMS_PER_RESOURCE = 3
@@ -162,6 +169,7 @@ def bundle_to_case(
             w for w in [old_results_warning(resolved, ctx.assessment_date)] if w is not None
         ),
         result_dates=MappingProxyType(result_dates(resolved)),
+        old_results=MappingProxyType(old_results(resolved, ctx.assessment_date)),
     )
 
 

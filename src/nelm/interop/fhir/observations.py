@@ -50,7 +50,13 @@ from nelm.interop.fhir.systems import (
 from nelm.interop.fhir.units import KINDS, UnitError, convert
 from nelm.interop.fhir.validate import Entry
 
-__all__ = ["old_results_warning", "read_observation", "result_dates"]
+__all__ = [
+    "old_results",
+    "old_results_sentence",
+    "old_results_warning",
+    "read_observation",
+    "result_dates",
+]
 
 USED_STATUSES = ("final", "amended", "corrected")
 _COUNT_UNITS = frozenset({"1", "{lesions}", "{lesion}", "{count}", "{score}", "{#}", ""})
@@ -462,12 +468,11 @@ def observation_when(resource: Mapping[str, Any]) -> When | None:
     return when_of(resource, "effectiveDateTime", "effectivePeriod", "effectiveInstant", "issued")
 
 
-def old_results_warning(resolved: Resolved, assessment_date: dt.date) -> str | None:
-    """One warning naming every field whose value came only from results older than its
-    rule allows (laboratory values and ECOG: 90 days), with the date of the latest: a
-    record's twenty-year-old platelet count must not decide PRRT unseen at the end of a
-    report. The values stay in use, as the team decided (docs/fhir-mapping.md)."""
-    old = []
+def old_results(resolved: Resolved, assessment_date: dt.date) -> dict[str, str]:
+    """Field path → the date of the latest result its value came from, for every field
+    whose value came only from results older than its rule allows (laboratory values and
+    ECOG: 90 days)."""
+    old = {}
     for spec in FIELDS:
         limit = _RECENT_DAYS.get(spec.path)
         chosen = resolved.chosen.get(spec.path)
@@ -475,14 +480,26 @@ def old_results_warning(resolved: Resolved, assessment_date: dt.date) -> str | N
             continue
         dates = [f.when.end.date() for f in chosen if f.when is not None]
         if dates and (assessment_date - max(dates)).days > limit:
-            old.append(f"{spec.label} ({max(dates).isoformat()})")
+            old[spec.path] = max(dates).isoformat()
+    return old
+
+
+def old_results_sentence(old: Mapping[str, str], assessment_date: str) -> str | None:
+    """One warning naming every field of ``old`` (``old_results``) with its date: a
+    record's twenty-year-old platelet count must not decide PRRT unseen at the end of a
+    report. The values stay in use, as the team decided (docs/fhir-mapping.md)."""
     if not old:
         return None
+    named = ", ".join(f"{FIELD_BY_PATH[path].label} ({date})" for path, date in old.items())
     return (
         f"Results more than {_LAB_DAYS_SHOWN} days before the assessment date "
-        f"({assessment_date.isoformat()}) are used: {', '.join(old)}. Repeat them before a "
-        "decision turns on them."
+        f"({assessment_date}) are used: {named}. Repeat them before a decision turns on them."
     )
+
+
+def old_results_warning(resolved: Resolved, assessment_date: dt.date) -> str | None:
+    """``old_results_sentence`` of the fields ``old_results`` names."""
+    return old_results_sentence(old_results(resolved, assessment_date), assessment_date.isoformat())
 
 
 def result_dates(resolved: Resolved) -> dict[str, str]:
