@@ -7,10 +7,12 @@ and attach evidence in the same way.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from nelm.case.document import Case, case_from_mapping, require_confirmed
+from nelm.case.merge import with_added_fields
 from nelm.engine.assess import Assessment, EvidenceLookup, assess
 from nelm.errors import InputRejected, Problem
 from nelm.knowledge.loader import load_knowledge
@@ -19,7 +21,26 @@ CASE_MAX_BYTES = 1_000_000
 """The largest case-v1 document read (a FHIR Bundle may be larger, see
 ``nelm.interop.fhir.size``)."""
 
-__all__ = ["CASE_MAX_BYTES", "assess_case", "assess_mapping", "assess_text", "evidence_lookup"]
+if TYPE_CHECKING:
+    from nelm.interop.fhir.mapping import FhirMapping
+
+__all__ = [
+    "CASE_MAX_BYTES",
+    "Added",
+    "assess_case",
+    "assess_mapping",
+    "assess_text",
+    "evidence_lookup",
+]
+
+
+@dataclass(frozen=True)
+class Added:
+    """A case document of values to add to the case assessed (``nelm assess --with``)."""
+
+    document: Any
+    source: str
+    """The file's name, shown as the values' provenance and in messages."""
 
 
 def evidence_lookup() -> EvidenceLookup | None:
@@ -53,8 +74,10 @@ def assess_text(
     with_evidence: bool = True,
     assessment_date: dt.date | None = None,
     require_confirmation: bool = False,
+    added: Added | None = None,
 ) -> dict[str, Any]:
     """Parse JSON or YAML text — a case document or a FHIR R4 Bundle — and assess it.
+    ``added``: a case document whose values are added to the case (``--with``).
 
     A Bundle is mapped to a case first (``nelm.interop.fhir``); ``assessment_date`` (which
     the caller supplies, the core reads no clock) dates the patient's age and the results.
@@ -67,7 +90,9 @@ def assess_text(
     # resources no rule reads only their type and id (nelm.interop.fhir.load).
     document = load_record_text(text, source=source, max_bytes=max_bundle_bytes())
     if isinstance(document, dict) and "resourceType" in document:
-        return assess_fhir(document, assessment_date=assessment_date, with_evidence=with_evidence)
+        return assess_fhir(
+            document, assessment_date=assessment_date, with_evidence=with_evidence, added=added
+        )
     if len(text) > CASE_MAX_BYTES or len(text.encode("utf-8", "replace")) > CASE_MAX_BYTES:
         raise InputRejected(
             [
@@ -78,15 +103,24 @@ def assess_text(
                 )
             ]
         )
+    if added is not None and isinstance(document, Mapping):
+        document, _ = with_added_fields(document, added.document, source=added.source)
     return assess_mapping(
         document, with_evidence=with_evidence, require_confirmation=require_confirmation
     )
 
 
 def assess_fhir(
-    bundle: Mapping[str, Any], *, assessment_date: dt.date | None, with_evidence: bool = True
+    bundle: Mapping[str, Any],
+    *,
+    assessment_date: dt.date | None,
+    with_evidence: bool = True,
+    added: Added | None = None,
 ) -> dict[str, Any]:
-    """Map a FHIR R4 Bundle to a case and assess it; the mapping's provenance is shown."""
+    """Map a FHIR R4 Bundle to a case and assess it; the mapping's provenance is shown.
+    ``added``: the values a person adds to the record's case (``--with``); they replace
+    the record's, their provenance is the file, and an implausible one must be confirmed
+    as in a case document."""
     from nelm.interop.fhir import bundle_to_case
 
     if assessment_date is None:
@@ -100,9 +134,12 @@ def assess_fhir(
             ]
         )
     mapping = bundle_to_case(bundle, assessment_date=assessment_date)
-    doc = assess_mapping(mapping.document, with_evidence=with_evidence)
-    implausible = _from_the_record(doc, mapping.provenance)
-    rejected = [dict(r) for r in mapping.rejected_values]
+    source = _RecordSource.of(mapping, assessment_date)
+    if added is not None:
+        source = source.with_added(added)
+    doc = assess_mapping(source.document, with_evidence=with_evidence)
+    implausible = _from_the_record(doc, source.provenance, typed=source.added_paths)
+    rejected = source.rejected
     doc["input_warnings"] = [*rejected, *doc.get("input_warnings", [])]
     # What the record itself says about the assessment (a death, no neuroendocrine
     # diagnosis) comes first among the warnings, so every output shows it on top; then
@@ -110,7 +147,7 @@ def assess_fhir(
     doc["warnings"] = [
         *mapping.warnings,
         *(r["message"] for r in rejected),
-        *mapping.result_warnings,
+        *source.result_warnings,
         *doc.get("warnings", []),
     ]
     if mapping.issues:
@@ -121,8 +158,8 @@ def assess_fhir(
     doc["input_source"] = {
         "format": "FHIR R4 Bundle",
         "assessment_date": assessment_date.isoformat(),
-        "provenance": dict(mapping.provenance),
-        "unmapped": list(mapping.unmapped),
+        "provenance": source.provenance,
+        "unmapped": source.unmapped,
         "notes": list(mapping.notes),
         "notes_by_reason": [
             {"reason": g.reason, "count": g.count, "references": list(g.references)}
@@ -131,20 +168,29 @@ def assess_fhir(
         "data_quality": [*mapping.issues, *implausible],
         "record_warnings": list(mapping.warnings),
     }
+    if added is not None:
+        doc["input_source"]["added"] = {
+            "source": added.source,
+            "fields": sorted(source.added_paths),
+            "same_as_record": source.same,
+        }
     return doc
 
 
 _UNCONFIRMED = " Not confirmed: check it, or confirm it as entered."
 
 
-def _from_the_record(doc: dict[str, Any], provenance: Mapping[str, str]) -> list[str]:
+def _from_the_record(
+    doc: dict[str, Any], provenance: Mapping[str, str], typed: Collection[str] = ()
+) -> list[str]:
     """Implausible values of a FHIR record: the assessment's warning for each (the same
     check, range and likely fix as for a case document) names the resource it came from
     instead of asking for a confirmation a record cannot give; the returned lines go to
-    the data-quality list (and so to the CDS data-quality card)."""
+    the data-quality list (and so to the CDS data-quality card). A value a person added
+    (``typed``) keeps the case document's warning."""
     lines = []
     for warning in doc.get("input_warnings", []):
-        if warning.get("kind") != "implausible":
+        if warning.get("kind") != "implausible" or warning.get("field") in typed:
             continue
         old = str(warning["message"])
         source = provenance.get(str(warning["field"]), "the record")
@@ -155,3 +201,65 @@ def _from_the_record(doc: dict[str, Any], provenance: Mapping[str, str]) -> list
         doc["warnings"] = [new if w == old else w for w in doc.get("warnings", [])]
         lines.append(new)
     return lines
+
+
+@dataclass(frozen=True)
+class _RecordSource:
+    """A FHIR record's case and what is said of each of its fields, with any values a
+    person added (``--with``) replacing the record's."""
+
+    mapping: FhirMapping
+    assessment_date: dt.date
+    document: Mapping[str, Any]
+    provenance: dict[str, str]
+    added_paths: frozenset[str] = frozenset()
+    same: int = 0
+
+    @classmethod
+    def of(cls, mapping: FhirMapping, assessment_date: dt.date) -> _RecordSource:
+        return cls(mapping, assessment_date, mapping.document, dict(mapping.provenance))
+
+    def with_added(self, added: Added) -> _RecordSource:
+        document, refresh = with_added_fields(self.document, added.document, source=added.source)
+        paths = frozenset(c.path for c in refresh.changes if c.path != "timeline")
+        try:
+            # what a person typed is checked as in a case document, an implausible value
+            # refused unless confirmed; its problems name the file
+            require_confirmed(case_from_mapping(document), only=paths)
+        except InputRejected as exc:
+            raise InputRejected(
+                [
+                    replace(p, path=f"{added.source}: {p.path}")
+                    if p.path.split("[", 1)[0] in paths
+                    else p
+                    for p in exc.problems
+                ]
+            ) from None
+        provenance = dict(self.provenance)
+        for path in paths:
+            provenance[path] = f"{added.source} (added with --with)"
+        return replace(
+            self, document=document, provenance=provenance, added_paths=paths, same=refresh.same
+        )
+
+    @property
+    def unmapped(self) -> list[str]:
+        return [p for p in self.mapping.unmapped if p not in self.added_paths]
+
+    @property
+    def rejected(self) -> list[dict[str, Any]]:
+        """The record's values out of range (left unknown), but those a person replaced."""
+        return [
+            dict(r) for r in self.mapping.rejected_values if r.get("field") not in self.added_paths
+        ]
+
+    @property
+    def result_warnings(self) -> tuple[str, ...]:
+        """Old results named, but those whose values a person replaced."""
+        from nelm.interop.fhir.observations import old_results_sentence
+
+        if not self.added_paths:
+            return self.mapping.result_warnings
+        old = {p: d for p, d in self.mapping.old_results.items() if p not in self.added_paths}
+        sentence = old_results_sentence(old, self.assessment_date.isoformat())
+        return (sentence,) if sentence else ()

@@ -25,6 +25,7 @@ def test_an_ordinary_call_is_read_plainly() -> None:
         "example": None,
         "width": 90,
         "as_of": "2026-01-31",
+        "with_": None,
     }
     assert parse_assess_args(["--example", "sparse"])["example"] == "sparse"  # type: ignore[index]
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from nelm.web.case_refresh import merge_file_into_case
+from nelm.case.merge import merge_file_into_case
 from nelm.web.cases import normalised_document
 from tests.web.conftest import Site
 from tests.web.test_pages import form, logged_in

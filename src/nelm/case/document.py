@@ -11,7 +11,7 @@ import difflib
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -616,9 +616,11 @@ def confirm_how(path: str) -> str:
     return f'or be confirmed as entered by listing "{path}" in confirmed'
 
 
-def require_confirmed(case: Case) -> None:
+def require_confirmed(case: Case, only: Collection[str] | None = None) -> None:
     """Reject a case whose implausible values are not confirmed: the interactive adapters
-    (CLI, API, web form) call this; a FHIR bundle or a cohort only gets the warning."""
+    (CLI, API, web form) call this; a FHIR bundle or a cohort only gets the warning.
+    ``only``: the fields a person typed (those added to a FHIR record's case), when the
+    rest came from a record."""
     problems = [
         Problem(
             f.path,
@@ -628,7 +630,7 @@ def require_confirmed(case: Case) -> None:
             f.shown_value + (f" ({advice})" if (advice := f.hint or f.plausible.advice) else ""),
         )
         for f in implausible_values(case.values, case.confirmed, case.entered)
-        if not f.confirmed
+        if not f.confirmed and (only is None or f.path in only)
     ]
     if problems:
         raise InputRejected(problems)

@@ -62,9 +62,18 @@ def assess_command(
             help="Append the published evidence of every option to an html or pdf report.",
         ),
     ] = False,
+    with_: Annotated[
+        str | None,
+        typer.Option(
+            "--with",
+            help="A case document (JSON or YAML) of values to add to the case, replacing "
+            "its own: what a FHIR record does not hold, such as the surgeons' judgement.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Assess one case: every option's status criterion by criterion, the plan, the gaps."""
-    run_assess(case, format, output, example, width, as_of, evidence=evidence)
+    run_assess(case, format, output, example, width, as_of, evidence=evidence, with_=with_)
 
 
 def register(app: typer.Typer) -> None:

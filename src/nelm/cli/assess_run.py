@@ -58,6 +58,7 @@ def run_assess(
     as_of: str | None,
     *,
     evidence: bool = False,
+    with_: str | None = None,
 ) -> None:
     """Assess one case: every option's status criterion by criterion, the plan, the gaps."""
     from nelm.service import assess_text
@@ -95,7 +96,11 @@ def run_assess(
         text = read_text(case, max_bytes=max_bundle_bytes())
         source = "standard input" if case == "-" else case
     doc = assess_text(
-        text, source=source, assessment_date=_assessment_date(as_of), require_confirmation=True
+        text,
+        source=source,
+        assessment_date=_assessment_date(as_of),
+        require_confirmation=True,
+        added=_added(with_) if with_ is not None else None,
     )
     chosen = format or (Format.text if sys.stdout.isatty() and output is None else Format.json)
     rendered: str | bytes
@@ -124,6 +129,16 @@ def run_assess(
     write_output(rendered, output)
 
 
+def _added(path: str) -> Any:
+    """The case document of ``--with``: values a person adds to the case (most often to a
+    FHIR record's: the surgeons' judgement, the liver's distribution)."""
+    from nelm.interop.fhir.load import load_record_text
+    from nelm.service import CASE_MAX_BYTES, Added
+
+    text = read_text(path, max_bytes=CASE_MAX_BYTES)
+    return Added(load_record_text(text, source=path, max_bytes=CASE_MAX_BYTES), path)
+
+
 def _assessment_date(raw: str | None) -> dt.date:
     if raw is None:
         return dt.date.today()
@@ -142,6 +157,7 @@ _OPTIONS = {
     "--example": "example",
     "--width": "width",
     "--as-of": "as_of",
+    "--with": "with_",
 }
 
 
@@ -180,4 +196,5 @@ def parse_assess_args(args: list[str]) -> dict[str, Any] | None:
         "example": found.get("example"),
         "width": width,
         "as_of": found.get("as_of"),
+        "with_": found.get("with_"),
     }

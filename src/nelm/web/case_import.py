@@ -9,7 +9,7 @@ in ``nelm.web.pages``); nothing is stored until the user has checked the form an
 neuroendocrine diagnosis), the values left unknown and why, and the count of resources set
 aside are shown above the form, since none of it is stored with the case.
 
-The same file box on the edit page updates a stored case (``nelm.web.case_refresh``).
+The same file box on the edit page updates a stored case (``nelm.case.merge``).
 These two uploads are the only page bodies that are not URL-encoded
 (``multipart/form-data``): ``nelm.web.input_guard`` lets them through for these addresses
 alone, and the checks it makes of every other form — UTF-8, no control characters — are

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from nelm.case.fields import FIELDS
+from nelm.case.merge import shown_value
 
-__all__ = ["Conflict", "Difference", "describe_conflict", "shown_value"]
+__all__ = ["Conflict", "Difference", "describe_conflict"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,23 +42,6 @@ def _value(document: Mapping[str, Any], path: str) -> Any:
     section, name = path.split(".", 1)
     body = document.get(section)
     return body.get(name) if isinstance(body, Mapping) else None
-
-
-def shown_value(value: Any) -> str:
-    """A field's value in a table of differences: "unknown", yes/no, "30 mm", choices."""
-    if value is None or value == []:
-        return "unknown"
-    if isinstance(value, Mapping) and "value" in value:  # entered in another unit
-        return f"{shown_value(value.get('value'))} {value.get('unit', '')}".strip()
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(str(v).replace("_", " ") for v in value)
-    return (
-        str(value).replace("_", " ")
-        if isinstance(value, str) and "_" in value and " " not in value
-        else str(value)
-    )
 
 
 def describe_conflict(

@@ -20,6 +20,7 @@ from starlette.datastructures import FormData
 
 from nelm.case.document import confirm_how
 from nelm.case.fields import FIELD_BY_PATH, FIELDS, OPTION_IDS
+from nelm.case.merge import Refresh, merge_file_into_case
 from nelm.case.plausibility import clinical_number, plausible_range
 from nelm.errors import InputRejected, Problem
 from nelm.knowledge.sources import ReferenceList
@@ -36,7 +37,6 @@ from nelm.vocabulary import option_name, population_title
 from nelm.web import evidence
 from nelm.web.auth import check_csrf
 from nelm.web.case_import import IMPORT_PATH, Imported, filled_form, read_upload
-from nelm.web.case_refresh import Refresh, merge_file_into_case
 from nelm.web.cases import normalised_document
 from nelm.web.conflicts import Conflict, describe_conflict
 from nelm.web.forms import (
@@ -109,7 +109,7 @@ def case_form_page(
 ) -> HTMLResponse:
     """The case form, new or edit; ``imported`` says which file filled it
     (``nelm.web.case_import``), ``import_failed`` that the file could not be read,
-    ``refresh`` what the file changed in the stored case (``nelm.web.case_refresh``)."""
+    ``refresh`` what the file changed in the stored case (``nelm.case.merge``)."""
     by_path: dict[str, list[str]] = {}
     general: list[str] = []
     confirmable: set[str] = set()
@@ -243,7 +243,7 @@ def edit_case_form(request: Request, case_pk: Id, principal: PageUser) -> Respon
 @router.post("/cases/{case_pk}" + UPDATE_SUFFIX)
 async def case_update_from_file(request: Request, case_pk: Id, principal: PageUser) -> Response:
     """Fill the edit form with the stored case and a newer file's values merged in
-    (``nelm.web.case_refresh``), the changes listed above it; nothing is stored."""
+    (``nelm.case.merge``), the changes listed above it; nothing is stored."""
     check_can_write(principal)
     case = store_of(request).get_case(case_pk)
     case_id, version = case.case_id, case.current_version

@@ -505,7 +505,7 @@ def old_results_warning(resolved: Resolved, assessment_date: dt.date) -> str | N
 def result_dates(resolved: Resolved) -> dict[str, str]:
     """Field path → the date (YYYY-MM-DD) of the latest dated resource its value came
     from: whoever merges the value into a stored case can tell whether it is newer than
-    what is there (``nelm.web.case_refresh``)."""
+    what is there (``nelm.case.merge``)."""
     dated = {}
     for path, chosen in resolved.chosen.items():
         dates = [f.when.end.date() for f in chosen if f.when is not None]

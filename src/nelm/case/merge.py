@@ -20,8 +20,10 @@ newer file into the case must add what is new without wiping the rest, so the me
   is the later of the two, ``diagnosis`` and ``primary_resection`` the file's where it
   gives them.
 
-Nothing is stored here: the edit form is filled with the merged case, the changes listed
-above it, and "Save and assess" stores it as the next version, checked like any edit.
+Nothing is stored or validated here. The tumour board's edit page (``nelm.web.pages``,
+"Update from a file") fills the form with the merged case and lists the changes above it;
+"Save and assess" stores it as the next version, checked like any edit. ``nelm assess
+RECORD --with BOARD.yaml`` adds a case document's values to a record's case the same way.
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ from typing import Any
 
 from nelm.case.fields import FIELDS, Field, Kind
 from nelm.case.units import entry_unit, typed_number
-from nelm.web.conflicts import shown_value
+from nelm.errors import InputRejected, Problem, describe_value
 
-__all__ = ["Change", "Refresh", "merge_file_into_case"]
+__all__ = ["Change", "Refresh", "merge_file_into_case", "shown_value", "with_added_fields"]
 
 _TIMELINE_DATES = ("as_of", "diagnosis", "primary_resection")
 _TOP_LEVEL = frozenset({"schema_version", "case_id", "label", "confirmed", "timeline"})
@@ -116,6 +118,23 @@ def _same(path: str, kind: Kind, stored: Any, given: Any) -> bool:
         return True
     a, b = _number(path, stored), _number(path, given)
     return a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def shown_value(value: Any) -> str:
+    """A field's value in a table of differences: "unknown", yes/no, "30 mm", choices."""
+    if value is None or value == []:
+        return "unknown"
+    if isinstance(value, Mapping) and "value" in value:  # entered in another unit
+        return f"{shown_value(value.get('value'))} {value.get('unit', '')}".strip()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v).replace("_", " ") for v in value)
+    return (
+        str(value).replace("_", " ")
+        if isinstance(value, str) and "_" in value and " " not in value
+        else str(value)
+    )
 
 
 def _shown(spec: Field, value: Any) -> str:
@@ -292,4 +311,31 @@ def merge_file_into_case(
         tuple(older),
         stored_as_of,
     )
+    return merged, refresh
+
+
+def with_added_fields(
+    document: Mapping[str, Any], added: Any, *, source: str
+) -> tuple[dict[str, Any], Refresh]:
+    """``document`` with the values of the case document ``added`` merged in by the rules
+    above (``nelm assess RECORD --with BOARD.yaml``: what a record does not hold, such as
+    the surgeons' judgement). Its case id and label replace the document's when it gives
+    them. Raises InputRejected naming ``source`` when ``added`` is no case document or a
+    key of it names no field of a case: what a person typed is never dropped unseen."""
+    if not isinstance(added, Mapping) or "resourceType" in added:
+        got = "a FHIR resource" if isinstance(added, Mapping) else describe_value(added)
+        raise InputRejected([Problem(source, "must be a case document of the fields to add", got)])
+    merged, refresh = merge_file_into_case(document, added, base_version=0, compare_case_id=False)
+    if refresh.not_read:
+        raise InputRejected(
+            [
+                Problem(
+                    f"{source}: {key}", "must be a field of a case (case-v1)", "an unknown field"
+                )
+                for key in refresh.not_read
+            ]
+        )
+    for key in ("case_id", "label"):
+        if added.get(key) is not None:
+            merged[key] = added[key]
     return merged, refresh

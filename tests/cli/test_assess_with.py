@@ -1,0 +1,113 @@
+"""``nelm assess CASE --with FILE``: a case document's values added to the case — most
+often to a FHIR record's, which holds no surgeons' judgement and no liver distribution."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.cli.test_assess_cli import EXAMPLE, ROOT, run
+
+RECORD = ROOT / "tests" / "interop" / "fixtures" / "synthetic-0001.json"
+BOARD = (
+    "# what the board adds to the record\n"
+    "liver: {distribution: unilobar, surgical_assessment: resectable}\n"
+    "patient: {fit_for_major_surgery: true}\n"
+)
+ADDED = ["liver.distribution", "liver.surgical_assessment", "patient.fit_for_major_surgery"]
+
+
+def _assess(
+    capsys: Any, monkeypatch: Any, case: Path, added: Path, *more: str
+) -> tuple[int, str, str]:
+    args = ["assess", str(case), "--with", str(added), "-f", "json", *more]
+    return run(args, capsys, monkeypatch)
+
+
+def test_the_boards_values_are_added_to_a_record_with_their_provenance(
+    capsys: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    board = tmp_path / "board.yaml"
+    board.write_text(BOARD, "utf-8")
+    code, out, err = _assess(capsys, monkeypatch, RECORD, board, "--as-of", "2026-12-01")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["inputs"]["liver"]["surgical_assessment"] == "resectable"
+    assert doc["inputs"]["liver"]["distribution"] == "unilobar"
+    assert doc["inputs"]["patient"]["fit_for_major_surgery"] is True
+    source = doc["input_source"]
+    assert source["added"] == {"source": str(board), "fields": ADDED, "same_as_record": 0}
+    for path in ADDED:
+        assert source["provenance"][path] == f"{board} (added with --with)"
+        assert path not in source["unmapped"]
+    # the record's own values keep the record's provenance (Observation/ki67-0001)
+    assert source["provenance"]["pathology.ki67_percent"].startswith("Observation/ki67-0001")
+    # what was added no longer decides anything as missing data
+    assert not {item["field"] for item in doc["missing_data"]} & set(ADDED)
+
+
+def test_a_result_replaced_is_no_longer_named_as_old(
+    capsys: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    # In the record creatinine and bilirubin are of 2025-01-11 (Observation/crea-0001,
+    # Observation/bili-0001): over 90 days before 2026-12-01, so named as old results
+    # (docs/fhir-mapping.md). A creatinine the board adds is not the record's old one.
+    board = tmp_path / "labs.yaml"
+    board.write_text("labs: {creatinine_mg_dl: 0.7}\n", "utf-8")
+    code, out, err = _assess(capsys, monkeypatch, RECORD, board, "--as-of", "2026-12-01")
+    assert code == 0, err
+    doc = json.loads(out)
+    (old,) = [w for w in doc["warnings"] if w.startswith("Results more than 90 days")]
+    assert "Bilirubin (2025-01-11)" in old
+    assert "Creatinine" not in old
+    assert doc["inputs"]["labs"]["creatinine_mg_dl"] == 0.7
+
+
+def test_what_cannot_be_added_is_refused_naming_the_file(
+    capsys: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    unknown = tmp_path / "unknown.yaml"
+    unknown.write_text("surgery: {done: true}\nlabs: {sodium: 140}\n", "utf-8")
+    code, out, err = _assess(capsys, monkeypatch, RECORD, unknown, "--as-of", "2026-12-01")
+    assert code == 2 and out == ""
+    assert err == (
+        f"error: {unknown}: surgery: must be a field of a case (case-v1), got an unknown field\n"
+        f"error: {unknown}: labs.sodium: must be a field of a case (case-v1), got an unknown "
+        "field\n"
+    )
+    code, _, err = _assess(capsys, monkeypatch, RECORD, RECORD, "--as-of", "2026-12-01")
+    assert code == 2
+    assert err == (
+        f"error: {RECORD}: must be a case document of the fields to add, got a FHIR resource\n"
+    )
+
+
+def test_an_implausible_value_added_must_be_confirmed(
+    capsys: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    # LDH 9,000 U/L is beyond the plausible 50–5,000 (src/nelm/case/data/plausibility.yaml):
+    # typed by a person, it is refused unless confirmed, as in a case document.
+    typed = tmp_path / "ldh.yaml"
+    typed.write_text("labs: {ldh_u_l: 9000}\n", "utf-8")
+    code, _, err = _assess(capsys, monkeypatch, RECORD, typed, "--as-of", "2026-12-01")
+    assert code == 2
+    assert err.startswith(f"error: {typed}: labs.ldh_u_l: must be within the plausible range")
+    typed.write_text("labs: {ldh_u_l: 9000}\nconfirmed: [labs.ldh_u_l]\n", "utf-8")
+    code, out, err = _assess(capsys, monkeypatch, RECORD, typed, "--as-of", "2026-12-01")
+    assert code == 0, err
+    assert json.loads(out)["inputs"]["labs"]["ldh_u_l"] == 9000
+
+
+def test_a_case_document_takes_added_values_too(
+    capsys: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    board = tmp_path / "board.yaml"
+    board.write_text("case_id: pnet-2\nliver: {surgical_assessment: unresectable}\n", "utf-8")
+    code, out, err = _assess(capsys, monkeypatch, EXAMPLE, board)
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["case_id"] == "pnet-2"
+    assert doc["inputs"]["liver"]["surgical_assessment"] == "unresectable"
+    assert doc["inputs"]["liver"]["distribution"] == "unilobar"  # the example's, kept
+    assert "input_source" not in doc  # a case document has none (assessment-v1 additions)
