@@ -25,12 +25,20 @@ def _assess(
     return run(args, capsys, monkeypatch)
 
 
+def _on_the_record(
+    capsys: Any, monkeypatch: Any, tmp_path: Path, name: str, text: str
+) -> tuple[Path, int, str, str]:
+    """The synthetic record assessed on 2026-12-01 with ``text`` written to ``name``."""
+    added = tmp_path / name
+    added.write_text(text, "utf-8")
+    code, out, err = _assess(capsys, monkeypatch, RECORD, added, "--as-of", "2026-12-01")
+    return added, code, out, err
+
+
 def test_the_boards_values_are_added_to_a_record_with_their_provenance(
     capsys: Any, monkeypatch: Any, tmp_path: Path
 ) -> None:
-    board = tmp_path / "board.yaml"
-    board.write_text(BOARD, "utf-8")
-    code, out, err = _assess(capsys, monkeypatch, RECORD, board, "--as-of", "2026-12-01")
+    board, code, out, err = _on_the_record(capsys, monkeypatch, tmp_path, "board.yaml", BOARD)
     assert code == 0, err
     doc = json.loads(out)
     assert doc["inputs"]["liver"]["surgical_assessment"] == "resectable"
@@ -53,9 +61,9 @@ def test_a_result_replaced_is_no_longer_named_as_old(
     # In the record creatinine and bilirubin are of 2025-01-11 (Observation/crea-0001,
     # Observation/bili-0001): over 90 days before 2026-12-01, so named as old results
     # (docs/fhir-mapping.md). A creatinine the board adds is not the record's old one.
-    board = tmp_path / "labs.yaml"
-    board.write_text("labs: {creatinine_mg_dl: 0.7}\n", "utf-8")
-    code, out, err = _assess(capsys, monkeypatch, RECORD, board, "--as-of", "2026-12-01")
+    _, code, out, err = _on_the_record(
+        capsys, monkeypatch, tmp_path, "labs.yaml", "labs: {creatinine_mg_dl: 0.7}\n"
+    )
     assert code == 0, err
     doc = json.loads(out)
     (old,) = [w for w in doc["warnings"] if w.startswith("Results more than 90 days")]
@@ -67,9 +75,8 @@ def test_a_result_replaced_is_no_longer_named_as_old(
 def test_what_cannot_be_added_is_refused_naming_the_file(
     capsys: Any, monkeypatch: Any, tmp_path: Path
 ) -> None:
-    unknown = tmp_path / "unknown.yaml"
-    unknown.write_text("surgery: {done: true}\nlabs: {sodium: 140}\n", "utf-8")
-    code, out, err = _assess(capsys, monkeypatch, RECORD, unknown, "--as-of", "2026-12-01")
+    text = "surgery: {done: true}\nlabs: {sodium: 140}\n"
+    unknown, code, out, err = _on_the_record(capsys, monkeypatch, tmp_path, "unknown.yaml", text)
     assert code == 2 and out == ""
     assert err == (
         f"error: {unknown}: surgery: must be a field of a case (case-v1), got an unknown field\n"
@@ -88,13 +95,12 @@ def test_an_implausible_value_added_must_be_confirmed(
 ) -> None:
     # LDH 9,000 U/L is beyond the plausible 50–5,000 (src/nelm/case/data/plausibility.yaml):
     # typed by a person, it is refused unless confirmed, as in a case document.
-    typed = tmp_path / "ldh.yaml"
-    typed.write_text("labs: {ldh_u_l: 9000}\n", "utf-8")
-    code, _, err = _assess(capsys, monkeypatch, RECORD, typed, "--as-of", "2026-12-01")
+    text = "labs: {ldh_u_l: 9000}\n"
+    typed, code, _, err = _on_the_record(capsys, monkeypatch, tmp_path, "ldh.yaml", text)
     assert code == 2
     assert err.startswith(f"error: {typed}: labs.ldh_u_l: must be within the plausible range")
-    typed.write_text("labs: {ldh_u_l: 9000}\nconfirmed: [labs.ldh_u_l]\n", "utf-8")
-    code, out, err = _assess(capsys, monkeypatch, RECORD, typed, "--as-of", "2026-12-01")
+    text += "confirmed: [labs.ldh_u_l]\n"
+    _, code, out, err = _on_the_record(capsys, monkeypatch, tmp_path, "ldh.yaml", text)
     assert code == 0, err
     assert json.loads(out)["inputs"]["labs"]["ldh_u_l"] == 9000
 
