@@ -348,3 +348,21 @@ def test_the_case_date_never_moves_back() -> None:
     merged, refresh = merge_file_into_case(stored, given, base_version=1, compare_case_id=True)
     assert merged["timeline"] == {"as_of": "2026-11-01", "diagnosis": "2019-03-01"}
     assert refresh.changes[0].from_file == "diagnosis 2019-03-01"
+
+
+def test_a_record_of_another_sex_or_a_younger_age_asks_if_it_is_the_same_patient(
+    site: Site,
+) -> None:
+    # The example case is a woman of 58 (examples/resectable-pnet.json); the US Core
+    # examples' patient is aged 18 on 2005-08-01 (manifest) and female (Patient/example,
+    # us-core-individual-sex SNOMED CT 248152002): the same sex, a younger age.
+    page = _update_from_us_core(site, EXAMPLE, MANIFEST[US_CORE]["as_of"])
+    doubt = re.search(r'<p class="alert" id="other-patient">(.*?)</p>', page, re.S)
+    assert doubt is not None
+    assert "The stored case's age is 58, the file's 18: younger." in doubt.group(1)
+    assert "sex" not in doubt.group(1)
+    male = normalised_document({"case_id": "m", "patient": {"sex": "male"}})
+    _, refresh = merge_file_into_case(
+        male, {"patient": {"sex": "female"}}, base_version=1, compare_case_id=True
+    )
+    assert refresh.other_patient == ("The stored case's sex is male, the file's female.",)

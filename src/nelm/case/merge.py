@@ -76,6 +76,8 @@ class Refresh:
     """The record's values from results dated before the stored case's ``as_of``: not
     taken, the stored value kept."""
     stored_as_of: str = ""
+    other_patient: tuple[str, ...] = ()
+    """What suggests the file is another patient's: a different sex, a younger age."""
 
 
 def _value(document: Mapping[str, Any], path: str) -> Any:
@@ -310,8 +312,26 @@ def merge_file_into_case(
         _not_read(given),
         tuple(older),
         stored_as_of,
+        _other_patient(stored, given),
     )
     return merged, refresh
+
+
+def _other_patient(stored: Mapping[str, Any], given: Mapping[str, Any]) -> tuple[str, ...]:
+    """A case holds no name or record number, but a sex that changes or an age that goes
+    down means the file is most likely another patient's."""
+    doubts = []
+    sex = (_value(stored, "patient.sex"), _value(given, "patient.sex"))
+    if all(isinstance(v, str) for v in sex) and sex[0] != sex[1]:
+        doubts.append(f"The stored case's sex is {sex[0]}, the file's {sex[1]}.")
+    old = _number("", _value(stored, "patient.age_years"))
+    new = _number("", _value(given, "patient.age_years"))
+    if old is not None and new is not None and new < old:
+        doubts.append(
+            f"The stored case's age is {typed_number(old)}, the file's {typed_number(new)}: "
+            "younger."
+        )
+    return tuple(doubts)
 
 
 def with_added_fields(
