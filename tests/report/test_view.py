@@ -9,10 +9,12 @@ from markupsafe import escape
 
 from nelm.interop.cds_hooks import cards
 from nelm.knowledge.sources import ReferenceList
+from nelm.report.changes import input_changes
 from nelm.report.html import render_html
 from nelm.report.text import render_text
 from nelm.report.view import (
     classification_rows,
+    field_label,
     format_value,
     option_groups,
     outcome_label,
@@ -194,3 +196,37 @@ def test_an_option_s_open_criteria_are_counted_only_beyond_one_more() -> None:
     assert _shown_conditions(four) == four  # never "1 more open criteria"
     five = [*four, "criterion 4"]
     assert _shown_conditions(five) == [*four[:3], "2 more open criteria (see the option)"]
+
+
+def test_two_versions_name_their_timeline_changes_in_words() -> None:
+    # a timeline as docs/case-v1-additions.md "The timeline" writes it
+    before = {"timeline": {"as_of": "2026-06-01"}}
+    after = {
+        "timeline": {
+            "as_of": "2026-12-01",
+            "treatments": [
+                {
+                    "treatment": "ssa",
+                    "start": "2019-06-01",
+                    "stop": "2020-01-10",
+                    "best_response": "stable_disease",
+                    "progression": "2020-01-05",
+                }
+            ],
+            "scans": [{"date": "2020-01-05", "finding": "progression"}],
+        }
+    }
+    changes = {
+        c.label: (c.before, c.after)
+        for c in input_changes(before, after, label=field_label, show=format_value)
+    }
+    ssa = vocabulary().option["ssa"].name
+    assert changes == {
+        "Timeline: as of": ("2026-06-01", "2026-12-01"),
+        "Timeline: treatment lines": (
+            "not known",
+            f"{ssa} from 2019-06-01 to 2020-01-10, best response stable disease, "
+            "progression 2020-01-05",
+        ),
+        "Timeline: scans": ("not known", "2020-01-05 progression"),
+    }

@@ -43,7 +43,14 @@ __all__ = [
     "yes_no_unknown",
 ]
 
-_TOP_LABELS = {f.path: f.label for f in TOP_LEVEL}
+_TOP_LABELS = {f.path: f.label for f in TOP_LEVEL} | {
+    # the timeline's keys, as a comparison of two versions names them
+    "timeline.as_of": "Timeline: as of",
+    "timeline.diagnosis": "Timeline: diagnosis",
+    "timeline.primary_resection": "Timeline: primary resection",
+    "timeline.treatments": "Timeline: treatment lines",
+    "timeline.scans": "Timeline: scans",
+}
 
 
 def field_label(path: str) -> str:
@@ -92,6 +99,8 @@ def format_value(path: str, value: Any) -> str:
             ", ".join(options[v].name if v in options else str(v).replace("_", " ") for v in value)
             or "none"
         )
+    if isinstance(value, list | tuple) and path in _EVENT_WORDS:
+        return "; ".join(_EVENT_WORDS[path](e) for e in value if isinstance(e, Mapping)) or "none"
     if isinstance(value, list | tuple):
         return ", ".join(str(v).replace("_", " ") for v in value) or "none"
     if isinstance(value, Mapping) and set(value) == {"value", "unit"}:
@@ -106,6 +115,27 @@ def format_value(path: str, value: Any) -> str:
     if not unit:
         return text
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def _treatment_line(line: Mapping[str, Any]) -> str:
+    """A timeline's treatment line in words: "… from 2019-06-01 to 2020-01-10, best response
+    stable disease, progression 2020-01-05"."""
+    options = vocabulary().option
+    treatment = str(line.get("treatment", ""))
+    words = options[treatment].name if treatment in options else treatment.replace("_", " ")
+    words += f" from {line['start']}" if line.get("start") else ""
+    words += f" to {line['stop']}" if line.get("stop") else ""
+    if line.get("best_response"):
+        words += f", best response {str(line['best_response']).replace('_', ' ')}"
+    if line.get("progression"):
+        words += f", progression {line['progression']}"
+    return words
+
+
+_EVENT_WORDS: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "timeline.treatments": _treatment_line,
+    "timeline.scans": lambda scan: f"{scan.get('date')} {scan.get('finding')}",
+}
 
 
 def _as_entered(path: str, entered: Mapping[str, Any]) -> str:
