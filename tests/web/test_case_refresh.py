@@ -366,3 +366,37 @@ def test_a_record_of_another_sex_or_a_younger_age_asks_if_it_is_the_same_patient
         male, {"patient": {"sex": "female"}}, base_version=1, compare_case_id=True
     )
     assert refresh.other_patient == ("The stored case's sex is male, the file's female.",)
+
+
+def test_what_the_file_holds_is_shown_escaped(site: Site) -> None:
+    pk = _stored(site, EXAMPLE)
+    client, csrf = logged_in(site)
+    script = "<script>alert(1)</script>"
+    hostile = {"case_id": script, "pathology": {"ki67_percent": script}, script: 1}
+    response = client.post(
+        f"/cases/{pk}/edit/from-file",
+        data=form(csrf),
+        files={"file": (f"{script}.json", json.dumps(hostile).encode(), "application/json")},
+    )
+    assert response.status_code == 200
+    assert script not in response.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+
+
+def test_a_file_over_the_limit_gets_a_page_naming_the_limit(site: Site) -> None:
+    # Default limit 20 MB (NELM_FHIR_MAX_BYTES, docs/fhir-mapping.md "Size"): a browser
+    # shows a page, not JSON printed raw.
+    pk = _stored(site, EXAMPLE)
+    client, csrf = logged_in(site)
+    big = b'{"resourceType": "Bundle", "pad": "' + b"x" * 20_000_001 + b'"}'
+    response = client.post(
+        f"/cases/{pk}/edit/from-file",
+        data=form(csrf),
+        files={"file": ("big.json", big, "application/json")},
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("text/html")
+    text = html.unescape(response.text)
+    assert "The file sent is larger than the limit of 20 MB (20,000,000 bytes)" in text
+    assert "NELM_FHIR_MAX_BYTES" in text and "Go back and choose a smaller file" in text
+    assert site.store.get_case(pk).current_version == 1

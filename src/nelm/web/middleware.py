@@ -1,17 +1,20 @@
 """The outermost layer of the application (pure ASGI, cheap per request).
 
 - request bodies over the limit (``NELM_FHIR_MAX_BYTES``, 20 MB) → 413, whether announced
-  by Content-Length or streamed; a FHIR OperationOutcome when the client speaks FHIR;
+  by Content-Length or streamed; a FHIR OperationOutcome when the client speaks FHIR, a
+  short page for a page's form (a file read into a case), JSON for the API;
 - security headers on every response (a strict Content-Security-Policy: nothing is
   loaded from anywhere but this server);
 - one access-log line per request with the method, the route *template* (``/cases/{id}``),
   the status and the time — never the query string or the body, so no patient data and
   no login tokens reach the logs;
-- any exception that escaped the handlers → 500 with a short JSON body, no traceback.
+- any exception that escaped the handlers → 500 with a short JSON body (a short page for
+  a page), no traceback.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import time
@@ -20,6 +23,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nelm.interop.fhir.size import DEFAULT_MAX_BYTES, ENV_VAR, describe_limit
+from nelm.web.input_guard import JSON_ROUTES
 
 __all__ = ["EdgeMiddleware"]
 
@@ -56,7 +60,27 @@ def wants_fhir(scope: Scope) -> bool:
     return False
 
 
-def _json(status: int, detail: str, fhir: bool = False) -> tuple[dict[str, Any], bytes]:
+_PAGE_ADVICE = {
+    413: "Go back and choose a smaller file; a FHIR record may be up to the limit.",
+    500: "Go back and try again; if it happens again, tell the administrator the time.",
+}
+
+
+def _page(status: int, detail: str) -> bytes:
+    """The answer a person's browser shows, rather than JSON it would print raw."""
+    title = "Too large" if status == 413 else "Not completed"
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<link rel="stylesheet" href="/static/app.css"></head><body><main><h1>{title}</h1>'
+        f'<p class="alert" role="alert">{html.escape(detail)}</p>'
+        f"<p>{html.escape(_PAGE_ADVICE.get(status, 'Go back and try again.'))}</p>"
+        "</main></body></html>"
+    ).encode()
+
+
+def _json(
+    status: int, detail: str, fhir: bool = False, page: bool = False
+) -> tuple[dict[str, Any], bytes]:
     if fhir:
         code = "too-costly" if status == 413 else "exception"
         body = json.dumps(
@@ -65,13 +89,16 @@ def _json(status: int, detail: str, fhir: bool = False) -> tuple[dict[str, Any],
                 "issue": [{"severity": "error", "code": code, "diagnostics": detail}],
             }
         ).encode()
+    elif page:
+        body = _page(status, detail)
     else:
         body = json.dumps({"detail": detail, "problems": []}).encode()
+    kind = _FHIR_JSON if fhir else b"text/html; charset=utf-8" if page else b"application/json"
     start = {
         "type": "http.response.start",
         "status": status,
         "headers": [
-            (b"content-type", _FHIR_JSON if fhir else b"application/json"),
+            (b"content-type", kind),
             (b"content-length", str(len(body)).encode()),
             *_HEADERS,
         ],
@@ -92,9 +119,11 @@ class EdgeMiddleware:
         status = 0
         limit = self.max_body_bytes
         fhir = wants_fhir(scope)
+        # a page's form (a file read into a case) gets a page back; the API gets JSON
+        page = not fhir and not str(scope.get("path", "")).startswith(JSON_ROUTES)
         too_large = (
-            f"The request body is larger than the limit of {describe_limit(limit)}; "
-            f"the server's limit is set with {ENV_VAR}."
+            f"The {'file sent' if page else 'request body'} is larger than the limit of "
+            f"{describe_limit(limit)}; the server's limit is set with {ENV_VAR}."
         )
 
         for name, value in scope.get("headers", ()):
@@ -104,7 +133,7 @@ class EdgeMiddleware:
                 except ValueError:
                     declared = 0
                 if declared > limit:
-                    start, body = _json(413, too_large, fhir)
+                    start, body = _json(413, too_large, fhir, page)
                     await send(start)
                     await send({"type": "http.response.body", "body": body})
                     self._log(scope, 413, started)
@@ -132,7 +161,7 @@ class EdgeMiddleware:
             await self.app(scope, limited_receive, send_with_headers)
         except BodyTooLargeError:
             if not status:
-                start, body = _json(413, too_large, fhir)
+                start, body = _json(413, too_large, fhir, page)
                 await send_with_headers(start)
                 await send({"type": "http.response.body", "body": body})
         except Exception as exc:  # the last line of defence: never show a traceback
@@ -149,6 +178,7 @@ class EdgeMiddleware:
                     "Internal error: the request could not be "
                     "completed. The error has been logged.",
                     fhir,
+                    page,
                 )
                 await send_with_headers(start)
                 await send({"type": "http.response.body", "body": body})
