@@ -12,6 +12,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import Site
+from tests.web.test_case_refresh import _form_of
 from tests.web.test_pages import form, logged_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,3 +142,36 @@ def test_the_file_name_is_shown_escaped(site: Site) -> None:
     assert status == 200
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;.json" in page
+
+
+SYNTHETIC = ROOT / "tests" / "interop" / "fixtures" / "synthetic-0001.json"
+
+
+def test_a_records_result_dates_stay_with_the_stored_case(site: Site) -> None:
+    # fixtures/synthetic-0001.json: creatinine and bilirubin of 2025-01-11
+    # (Observation/crea-0001, Observation/bili-0001), over 90 days before 2026-12-01, the
+    # date the record is read for (docs/fhir-mapping.md): the stored case names them too.
+    client, csrf = logged_in(site)
+    status, page = _read(client, csrf, "synthetic.json", SYNTHETIC.read_bytes(), "2026-12-01")
+    assert status == 200
+    values = _form_of(page)
+    assert values["measured_on:labs.creatinine_mg_dl"] == ["2025-01-11"]
+    assert "result of 2025-01-11" in page
+    saved = client.post("/cases/new", data={"csrf_token": csrf, **values})
+    assert saved.status_code == 303, saved.text
+    (case,) = site.store.list_cases()
+    stored = site.store.get_case(case.id).document
+    assert stored["measured_on"]["labs.creatinine_mg_dl"] == "2025-01-11"
+    assert stored["timeline"]["as_of"] == "2026-12-01"
+    shown = html.unescape(client.get(f"/cases/{case.id}").text)
+    assert "Results more than 90 days before the case's date (2026-12-01) are used" in shown
+    assert "Creatinine (2025-01-11)" in shown
+
+    # a value changed by hand loses its result's date; the others keep theirs
+    edit = _form_of(client.get(f"/cases/{case.id}/edit").text)
+    edit["labs.creatinine_mg_dl"] = ["0.7"]
+    changed = client.post(f"/cases/{case.id}/edit", data={"csrf_token": csrf, **edit})
+    assert changed.status_code == 303, changed.text
+    after = site.store.get_case(case.id).document
+    assert "labs.creatinine_mg_dl" not in after["measured_on"]
+    assert after["measured_on"]["labs.bilirubin_mg_dl"] == "2025-01-11"

@@ -400,3 +400,45 @@ def test_a_file_over_the_limit_gets_a_page_naming_the_limit(site: Site) -> None:
     assert "The file sent is larger than the limit of 20 MB (20,000,000 bytes)" in text
     assert "NELM_FHIR_MAX_BYTES" in text and "Go back and choose a smaller file" in text
     assert site.store.get_case(pk).current_version == 1
+
+
+def test_each_result_keeps_its_own_date_through_a_merge() -> None:
+    stored = normalised_document(
+        {
+            "case_id": "r",
+            "labs": {"creatinine_mg_dl": 0.9, "albumin_g_dl": 4.0, "ldh_u_l": 200, "ast_u_l": 30},
+            "measured_on": {
+                "labs.creatinine_mg_dl": "2026-05-01",
+                "labs.albumin_g_dl": "2026-05-01",
+                "labs.ldh_u_l": "2026-05-01",
+                "labs.ast_u_l": "2026-05-01",
+            },
+        }
+    )
+    given = {"labs": {"creatinine_mg_dl": 1.1, "albumin_g_dl": 4.0, "ldh_u_l": 250, "ast_u_l": 35}}
+    result_dates = {
+        "labs.creatinine_mg_dl": "2026-11-01",  # newer: taken with its date
+        "labs.albumin_g_dl": "2026-11-01",  # the same value measured again: the later date
+        "labs.ldh_u_l": "2026-01-01",  # older than the stored value's own date: not taken
+    }  # AST has no date: taken, and the stored value's date goes with the stored value
+    merged, refresh = merge_file_into_case(
+        stored, given, base_version=1, compare_case_id=True, result_dates=result_dates
+    )
+    assert merged["labs"] == {
+        "creatinine_mg_dl": 1.1,
+        "albumin_g_dl": 4.0,
+        "ldh_u_l": 200,
+        "ast_u_l": 35,
+    }
+    assert merged["measured_on"] == {
+        "labs.creatinine_mg_dl": "2026-11-01",
+        "labs.albumin_g_dl": "2026-11-01",
+        "labs.ldh_u_l": "2026-05-01",
+    }
+    (older,) = refresh.older
+    assert (older.path, older.dated, older.stored_dated) == (
+        "labs.ldh_u_l",
+        "2026-01-01",
+        "2026-05-01",
+    )
+    assert normalised_document(merged)["measured_on"] == merged["measured_on"]

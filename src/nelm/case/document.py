@@ -24,6 +24,7 @@ from nelm.case.plausibility import (
     entered_slip_hint,
     implausible_values,
 )
+from nelm.case.result_dates import read_measured_on
 from nelm.case.synonyms import field_named_by
 from nelm.case.timeline import TimelineValue, read_timeline
 from nelm.case.typed_values import coerce
@@ -68,6 +69,9 @@ class Case:
     """The fields of ``values`` derived from the timeline rather than typed."""
     timeline_conflicts: tuple[str, ...] = ()
     """Typed values the timeline contradicts (the typed value is kept)."""
+    measured_on: Mapping[str, str] = field(default_factory=dict)
+    """Field path → the date of the result its value came from (``measured_on``,
+    ``nelm.case.result_dates``)."""
 
     def get(self, path: str) -> Value | None:
         return self.values.get(path)
@@ -91,6 +95,8 @@ class Case:
             doc.setdefault(section, {})[name] = list(value) if isinstance(value, tuple) else value
         if self.timeline is not None:
             doc["timeline"] = dict(self.timeline)
+        if self.measured_on:
+            doc["measured_on"] = dict(self.measured_on)
         return doc
 
 
@@ -280,7 +286,15 @@ def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
 _SECTION_FIELDS: dict[str, dict[str, Field]] = {
     s: {f.name: f for f in FIELDS if f.section == s} for s in SECTIONS
 }
-_TOP_LEVEL_KEYS = ("schema_version", "case_id", "label", "confirmed", *SECTIONS, "timeline")
+_TOP_LEVEL_KEYS = (
+    "schema_version",
+    "case_id",
+    "label",
+    "confirmed",
+    *SECTIONS,
+    "timeline",
+    "measured_on",
+)
 
 
 def _unit_named_key(path: str, raw: object) -> str | None:
@@ -432,6 +446,8 @@ def case_from_mapping(doc: Any) -> Case:
         if not read.problems:
             timeline = _json_safe(doc["timeline"])
             from_timeline, conflicts = _merge_timeline(values, read.values, entered)
+    as_of = timeline.get("as_of") if isinstance(timeline, Mapping) else None
+    measured_on = read_measured_on(doc.get("measured_on"), values, as_of, problems)
     problems.extend(cross_field_problems(values))
     if problems:
         raise InputRejected(problems)
@@ -446,6 +462,7 @@ def case_from_mapping(doc: Any) -> Case:
         timeline=timeline,
         from_timeline=from_timeline,
         timeline_conflicts=conflicts,
+        measured_on=measured_on,
     )
 
 

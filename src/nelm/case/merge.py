@@ -6,9 +6,11 @@ surgeons' judgement, the liver's distribution as the board read the images). Rea
 newer file into the case must add what is new without wiping the rest, so the merge is:
 
 - a value the file gives replaces the stored one, and is listed with both;
-- except a record's result dated before the stored case's own date (its timeline's
-  ``as_of``): the stored value describes the patient at that date, so a result from before
-  it is older news; it is listed, not taken (the user may still enter it);
+- except a result dated before the stored value's own date (``measured_on``) or, with
+  none, before the stored case's date (its timeline's ``as_of``): the stored value is the
+  newer; the result is listed, not taken (the user may still enter it);
+- the date of each result taken is kept with its value (``measured_on``); a value taken
+  without a date drops the stored value's date;
 - a field the file leaves empty keeps its stored value: a field the file does not hold is
   not news that it has become unknown;
 - the case id and the label are the stored case's;
@@ -41,7 +43,9 @@ from nelm.errors import InputRejected, Problem, describe_value
 __all__ = ["Change", "Refresh", "merge_file_into_case", "shown_value", "with_added_fields"]
 
 _TIMELINE_DATES = ("as_of", "diagnosis", "primary_resection")
-_TOP_LEVEL = frozenset({"schema_version", "case_id", "label", "confirmed", "timeline"})
+_TOP_LEVEL = frozenset(
+    {"schema_version", "case_id", "label", "confirmed", "timeline", "measured_on"}
+)
 _PATHS = frozenset(f.path for f in FIELDS)
 _SECTIONS = frozenset(p.split(".", 1)[0] for p in _PATHS)
 
@@ -54,6 +58,8 @@ class Change:
     from_file: str
     dated: str = ""
     """The date of the record's result the new value came from (YYYY-MM-DD), if known."""
+    stored_dated: str = ""
+    """The date of the result the stored value came from (``measured_on``), if known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +256,11 @@ def merge_file_into_case(
     what changed. ``compare_case_id``: the file names its case (a case document);
     ``result_dates``: the date of the result behind each of the file's values (a record's),
     shown with the change so that an older result is not taken for a newer one."""
-    dates = result_dates or {}
+    given_dates = given.get("measured_on")
+    dates = result_dates or (given_dates if isinstance(given_dates, Mapping) else {})
+    stored_dates = stored.get("measured_on")
+    stored_dates = stored_dates if isinstance(stored_dates, Mapping) else {}
+    measured_on: dict[str, str] = {str(p): str(d) for p, d in stored_dates.items()}
     timeline = stored.get("timeline")
     stored_as_of = str(timeline.get("as_of") or "") if isinstance(timeline, Mapping) else ""
     older: list[Change] = []
@@ -269,14 +279,25 @@ def merge_file_into_case(
                 if spec.path in confirmed_stored:
                     confirmed.add(spec.path)
             continue
+        dated = str(dates.get(spec.path) or "")
         if not _empty(old) and _same(spec.path, spec.kind, old, new):
             same += 1
             if spec.path in confirmed_stored | confirmed_given:
                 confirmed.add(spec.path)
+            if dated > measured_on.get(spec.path, ""):  # the same value, measured again
+                measured_on[spec.path] = dated
             continue
-        dated = dates.get(spec.path, "")
-        change = Change(spec.label, spec.path, _shown(spec, old), _shown(spec, new), dated)
-        if not _empty(old) and dated and stored_as_of and dated < stored_as_of:
+        change = Change(
+            spec.label,
+            spec.path,
+            _shown(spec, old),
+            _shown(spec, new),
+            dated,
+            measured_on.get(spec.path, ""),
+        )
+        # the stored value's own date, else the case's date, tells which is newer
+        stored_date = measured_on.get(spec.path) or stored_as_of
+        if not _empty(old) and dated and stored_date and dated < stored_date:
             older.append(change)  # the stored value is the newer one
             if spec.path in confirmed_stored:
                 confirmed.add(spec.path)
@@ -284,6 +305,10 @@ def merge_file_into_case(
         _set(merged, spec.path, copy.deepcopy(new))
         if spec.path in confirmed_given:
             confirmed.add(spec.path)
+        if dated:
+            measured_on[spec.path] = dated
+        else:  # a new value with no date: the stored value's date is not its
+            measured_on.pop(spec.path, None)
         changes.append(change)
     merged_timeline, said = _merge_timeline(timeline, given.get("timeline"))
     if said is not None:
@@ -295,6 +320,10 @@ def merge_file_into_case(
         merged["confirmed"] = sorted(confirmed)
     else:
         merged.pop("confirmed", None)
+    if measured_on:
+        merged["measured_on"] = measured_on
+    else:
+        merged.pop("measured_on", None)
     case_id = str(stored.get("case_id") or "")
     named = given.get("case_id")
     file_case_id = (

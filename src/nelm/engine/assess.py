@@ -12,6 +12,7 @@ from typing import Any
 from nelm.case.document import Case
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH, Kind
 from nelm.case.plausibility import implausible_values
+from nelm.case.result_dates import old_results_warning
 from nelm.engine.conditions import Fact
 from nelm.engine.consistency import contradictions
 from nelm.engine.derive import DerivedFacts, derive
@@ -146,6 +147,9 @@ def _timeline_advice(conflict: str) -> str:
 def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
     """Checks that are not a single implausible value, in the words a board reads."""
     out: list[str] = [f"{c} (timeline): {_timeline_advice(c)}" for c in case.timeline_conflicts]
+    old = old_results_warning(case.measured_on, (case.timeline or {}).get("as_of"))
+    if old is not None:
+        out.append(old)
     if derived.grade.conflict:
         out.append(f"{derived.grade.conflict}.")
     values = case.values

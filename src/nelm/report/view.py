@@ -153,11 +153,14 @@ def _as_entered(path: str, entered: Mapping[str, Any]) -> str:
 def input_rows(
     inputs: Mapping[str, Any], from_timeline: Sequence[Mapping[str, Any]] = ()
 ) -> list[tuple[str, str, str]]:
-    """(section, label, value) for every known field of a case document; after the
-    timeline's events, the fields they gave (``classification.from_timeline``)."""
+    """(section, label, value) for every known field of a case document, a value with the
+    date of its result when ``measured_on`` gives one; after the timeline's events, the
+    fields they gave (``classification.from_timeline``)."""
     rows: list[tuple[str, str, str]] = []
+    dated = inputs.get("measured_on")
+    dated = dated if isinstance(dated, Mapping) else {}
     for section, body in inputs.items():
-        if not isinstance(body, Mapping):
+        if not isinstance(body, Mapping) or section == "measured_on":
             continue
         if section == "timeline":
             rows += _timeline_rows(body)
@@ -169,7 +172,10 @@ def input_rows(
             continue
         for name, value in body.items():
             path = f"{section}.{name}"
-            rows.append((section, field_label(path), format_value(path, value)))
+            shown = format_value(path, value)
+            if path in dated:  # the date of the result the value came from
+                shown += f" (result of {dated[path]})"
+            rows.append((section, field_label(path), shown))
     return rows
 
 

@@ -194,10 +194,29 @@ def document_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
     confirmed = [spec.path for spec in FIELDS if form.get(f"confirm:{spec.path}") == "yes"]
     if confirmed:
         doc["confirmed"] = confirmed
+    # a result's date stays with its value only while the value is the one it dated
+    measured_on = {
+        spec.path: str(form[f"measured_on:{spec.path}"])
+        for spec in FIELDS
+        if form.get(f"measured_on:{spec.path}")
+        and form.get(f"measured_value:{spec.path}") == _as_sent(form, spec.path)
+    }
+    if measured_on:
+        doc["measured_on"] = measured_on
     timeline = str(form.get("timeline") or "").strip()
     if timeline:
         doc["timeline"] = _timeline(timeline)
     return doc
+
+
+def _as_sent(form: Mapping[str, Any], path: str) -> str:
+    """A field's value and unit as the form sends them, to tell whether the value a date
+    belongs to was changed: "0.8|mg_dl", "liver,lung|"."""
+    raw = form.get(path)
+    text = ",".join(sorted(str(i) for i in raw)) if isinstance(raw, list) else str(raw or "")
+    units = UNIT_CHOICES.get(path, ())
+    unit = str(form.get(f"unit:{path}") or (units[0].key if units else ""))
+    return f"{text.strip()}|{unit}"
 
 
 def _timeline(text: str) -> Any:
@@ -236,6 +255,11 @@ def form_values(document: Mapping[str, Any]) -> dict[str, Any]:
             values[spec.path] = str(value)
     for path in document.get("confirmed") or ():
         values[f"confirm:{path}"] = "yes"
+    dated = document.get("measured_on")
+    for path, day in dated.items() if isinstance(dated, Mapping) else ():
+        if path in values:
+            values[f"measured_on:{path}"] = str(day)
+            values[f"measured_value:{path}"] = _as_sent(values, path)
     timeline = document.get("timeline")
     if isinstance(timeline, Mapping):
         values["timeline"] = yaml.safe_dump(

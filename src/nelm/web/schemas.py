@@ -100,6 +100,13 @@ def case_schema() -> dict[str, Any]:
         "type": ["object", "null"],
         "description": "Dated events (docs/case-v1-additions.md)",
     }
+    top["measured_on"] = {
+        "type": ["object", "null"],
+        "propertyNames": {"enum": [f.path for f in FIELDS]},
+        "additionalProperties": {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+        "description": "Field path → the date of the result its value came from "
+        "(docs/case-v1-additions.md)",
+    }
     return {
         "type": "object",
         "title": "Case document, version 1",

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from nelm.case.result_dates import RESULT_RECENT_DAYS
 from nelm.interop.fhir.systems import (
     ATC,
     CPT,
@@ -106,7 +107,7 @@ class ObservationRule:
     recent_days: int | None = None  # a note is written when the result is older
 
 
-_LAB_DAYS = 90
+_LAB_DAYS = RESULT_RECENT_DAYS  # laboratory values and ECOG (docs/fhir-mapping.md)
 
 
 def _lab(field: str, quantity: str) -> ObservationRule:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, Kind
+from nelm.case.result_dates import old_results_sentence as result_dates_sentence
 from nelm.errors import Problem, describe_value
 from nelm.interop.fhir.codes import (
     DISEASE_STATUS,
@@ -488,13 +489,7 @@ def old_results_sentence(old: Mapping[str, str], assessment_date: str) -> str | 
     """One warning naming every field of ``old`` (``old_results``) with its date: a
     record's twenty-year-old platelet count must not decide PRRT unseen at the end of a
     report. The values stay in use, as the team decided (docs/fhir-mapping.md)."""
-    if not old:
-        return None
-    named = ", ".join(f"{FIELD_BY_PATH[path].label} ({date})" for path, date in old.items())
-    return (
-        f"Results more than {_LAB_DAYS_SHOWN} days before the assessment date "
-        f"({assessment_date}) are used: {named}. Repeat them before a decision turns on them."
-    )
+    return result_dates_sentence(old, assessment_date, "the assessment date")
 
 
 def old_results_warning(resolved: Resolved, assessment_date: dt.date) -> str | None:
@@ -515,6 +510,5 @@ def result_dates(resolved: Resolved) -> dict[str, str]:
 
 
 _RECENT_DAYS = {r.field: r.recent_days for r in OBSERVATION_RULES.values() if r.recent_days}
-# One limit for every result today (codes: laboratory values and ECOG, 90 days); the
-# warning names the largest, which no listed result is within.
-_LAB_DAYS_SHOWN = max(_RECENT_DAYS.values())
+# One limit for every result (laboratory values and ECOG: RESULT_RECENT_DAYS), which the
+# warning names.
