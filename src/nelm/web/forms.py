@@ -251,6 +251,8 @@ def form_values(document: Mapping[str, Any]) -> dict[str, Any]:
             unit = entry_unit(spec.path, str(value.get("unit")))
             if unit is not None:
                 values[f"unit:{spec.path}"] = unit.key
+        elif isinstance(value, float):  # 276.0 as 276, as it would be typed
+            values[spec.path] = str(_tidy(value))
         else:
             values[spec.path] = str(value)
     for path in document.get("confirmed") or ():
