@@ -442,3 +442,45 @@ def test_each_result_keeps_its_own_date_through_a_merge() -> None:
         "2026-05-01",
     )
     assert normalised_document(merged)["measured_on"] == merged["measured_on"]
+
+
+SYNTHETIC = ROOT / "tests" / "interop" / "fixtures" / "synthetic-0001.json"
+
+
+def test_two_boards_a_record_then_its_newer_version(site: Site) -> None:
+    # fixtures/synthetic-0001.json: every result of 2025-01-11 (creatinine 0.6 mg/dL,
+    # Observation/crea-0001). Stored from it for a board on 2026-06-01 with the board's
+    # judgement; for 2026-12-01 the record has a new creatinine, 0.9 mg/dL of 2026-11-20.
+    client, csrf = logged_in(site)
+    record = SYNTHETIC.read_bytes()
+    first = client.post(
+        "/cases/new/from-file",
+        data=form(csrf, as_of="2026-06-01"),
+        files={"file": ("record.json", record, "application/json")},
+    )
+    values = _form_of(first.text)
+    values["liver.surgical_assessment"] = ["resectable"]
+    assert client.post("/cases/new", data={"csrf_token": csrf, **values}).status_code == 303
+    (case,) = site.store.list_cases()
+    newer = json.loads(record)
+    for entry in newer["entry"]:
+        if entry["resource"].get("id") == "crea-0001":
+            entry["resource"]["effectiveDateTime"] = "2026-11-20T08:00:00+01:00"
+            entry["resource"]["valueQuantity"]["value"] = 0.9
+    status, page = _update(
+        client, csrf, case.id, "newer.json", json.dumps(newer).encode(), as_of="2026-12-01"
+    )
+    assert status == 200
+    assert _changes(page)["Creatinine"] == (
+        "0.6 mg/dL (result of 2025-01-11)",
+        "0.9 mg/dL (result of 2026-11-20)",
+    )
+    saved = client.post(f"/cases/{case.id}/edit", data={"csrf_token": csrf, **_form_of(page)})
+    assert saved.status_code == 303
+    stored = site.store.get_case(case.id).document
+    assert stored["liver"]["surgical_assessment"] == "resectable"  # the board's, kept
+    assert stored["measured_on"]["labs.creatinine_mg_dl"] == "2026-11-20"
+    assert stored["timeline"]["as_of"] == "2026-12-01"
+    shown = html.unescape(client.get(f"/cases/{case.id}").text)
+    (said,) = re.findall(r"Results more than 90 days before the case's date[^<]*", shown)
+    assert "Bilirubin (2025-01-11)" in said and "Creatinine" not in said

@@ -339,6 +339,8 @@ def test_form_asks_to_confirm_an_implausible_value_and_shows_it_first(site: Site
     assert site.store.get_case(pk).document["confirmed"] == ["labs.platelets_per_ul"]
     page = client.get(f"/cases/{pk}").text
     assert page.index('id="warnings"') < page.index('id="h-class"')
+    # once, in the first screen's panel (it stood twice, the second with field paths)
+    assert page.count('id="warnings"') == 1 and page.count('id="h-warn"') == 1
     assert "Confirmed as entered." in page
 
 
