@@ -79,9 +79,10 @@ class Refresh:
     not_read: tuple[str, ...] = ()
     """What the file holds that is no field of a case (named, never dropped unseen)."""
     older: tuple[Change, ...] = ()
-    """The record's values from results dated before the stored case's ``as_of``: not
-    taken, the stored value kept."""
+    """The record's values from results older than the stored value (its own date, or
+    with none the stored case's ``as_of``): not taken, the stored value kept."""
     stored_as_of: str = ""
+    """The stored case's date (``timeline.as_of``), if it has one."""
     other_patient: tuple[str, ...] = ()
     """What suggests the file is another patient's: a different sex, a younger age."""
 
