@@ -170,6 +170,7 @@ def test_a_board_session_in_the_browser(
     page.locator("#imported").wait_for()
     assert page.get_by_label("Case id").input_value() == "example-resectable-pnet"
     assert site.store.list_cases() == []
+    _no_serious_accessibility_violations(page)
 
     # a case through the form
     page.get_by_role("link", name="New case", exact=True).click()
@@ -237,6 +238,7 @@ def test_a_board_session_in_the_browser(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.get_by_label("Liver distribution").input_value() == "unilobar"
     assert site.store.get_case(full.id).current_version == 1
+    _no_serious_accessibility_violations(page)
     page.get_by_role("button", name="Save and assess").click()
     page.wait_for_url(f"{base}/cases/{full.id}?saved=1")
     assert site.store.get_case(full.id).document["pathology"]["ki67_percent"] == 12
