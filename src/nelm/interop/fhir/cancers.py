@@ -27,7 +27,15 @@ from nelm.interop.fhir.codes import (
     snomed_condition_meaning,
     snomed_morphology,
 )
-from nelm.interop.fhir.systems import ICD10_SYSTEMS, ICDO3, SNOMED, Code, codings, normalize_icd10
+from nelm.interop.fhir.systems import (
+    ICD10_SYSTEMS,
+    ICDO3,
+    SNOMED,
+    Code,
+    codings,
+    elements,
+    normalize_icd10,
+)
 from nelm.interop.fhir.validate import Entry
 
 __all__ = [
@@ -55,7 +63,7 @@ _NOT_VALID = frozenset({"refuted", "entered-in-error"})
 def histology_concepts(resource: Mapping[str, Any]) -> Iterator[Any]:
     """``Condition.code`` and every mCODE histology-morphology-behavior value."""
     yield resource.get("code")
-    for extension in resource.get("extension") or ():
+    for extension in elements(resource.get("extension")):
         url = extension.get("url") if isinstance(extension, Mapping) else None
         if isinstance(url, str) and url.endswith(_HISTOLOGY_EXTENSION):
             yield extension.get("valueCodeableConcept")
@@ -63,7 +71,7 @@ def histology_concepts(resource: Mapping[str, Any]) -> Iterator[Any]:
 
 def related_primary(resource: Mapping[str, Any]) -> str | None:
     """The reference of the mCODE relatedPrimaryCancerCondition extension, if any."""
-    for extension in resource.get("extension") or ():
+    for extension in elements(resource.get("extension")):
         url = extension.get("url") if isinstance(extension, Mapping) else None
         if isinstance(url, str) and url.endswith(_RELATED_PRIMARY):
             value = extension.get("valueReference")

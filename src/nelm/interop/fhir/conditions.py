@@ -41,7 +41,7 @@ from nelm.interop.fhir.collect import Issue, Source
 from nelm.interop.fhir.context import Context, PrimaryRecord
 from nelm.interop.fhir.dates import When, when_of
 from nelm.interop.fhir.lobes import note_sides
-from nelm.interop.fhir.systems import ICD10_SYSTEMS, ICDO3, SNOMED, Code, codings, label
+from nelm.interop.fhir.systems import ICD10_SYSTEMS, ICDO3, SNOMED, Code, codings, elements, label
 from nelm.interop.fhir.validate import Entry
 
 __all__ = ["read_condition"]
@@ -202,7 +202,7 @@ _DUE_TO = "http://hl7.org/fhir/StructureDefinition/condition-dueTo"
 def _complication(ctx: Context, entry: Entry, source: Source, complication: str) -> None:
     """A complication counts as the primary's only when the Condition says so: the FHIR
     core extension condition-dueTo referencing a neuroendocrine Condition of the record."""
-    for extension in entry.resource.get("extension") or ():
+    for extension in elements(entry.resource.get("extension")):
         if not isinstance(extension, Mapping) or extension.get("url") != _DUE_TO:
             continue
         value = extension.get("valueReference")

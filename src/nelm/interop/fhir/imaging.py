@@ -28,7 +28,15 @@ from nelm.interop.fhir.collect import Finding, LesionSize, Source
 from nelm.interop.fhir.context import Context, number, range_problem
 from nelm.interop.fhir.dates import When
 from nelm.interop.fhir.lobes import note_sides, site_concepts
-from nelm.interop.fhir.systems import ICDO3, LOINC, SNOMED, UCUM, canonical_system, codings
+from nelm.interop.fhir.systems import (
+    ICDO3,
+    LOINC,
+    SNOMED,
+    UCUM,
+    canonical_system,
+    codings,
+    elements,
+)
 from nelm.interop.fhir.units import KINDS, UnitError, convert
 from nelm.interop.fhir.validate import Entry
 
@@ -135,7 +143,7 @@ def read_tumor_size(ctx: Context, entry: Entry, when: When | None) -> None:
 
 
 def _longest(resource: Mapping[str, Any], base: str) -> tuple[Mapping[str, Any] | None, str]:
-    for index, component in enumerate(resource.get("component") or ()):
+    for index, component in enumerate(elements(resource.get("component"))):
         if isinstance(component, Mapping) and LONGEST_DIMENSION in set(
             codings(component.get("code"))
         ):

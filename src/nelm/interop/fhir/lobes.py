@@ -40,7 +40,7 @@ from nelm.interop.fhir.codes import LIVER_SIDES
 from nelm.interop.fhir.collect import Finding, LobeSite, Source
 from nelm.interop.fhir.context import Context
 from nelm.interop.fhir.dates import When
-from nelm.interop.fhir.systems import SNOMED, codings
+from nelm.interop.fhir.systems import SNOMED, codings, elements
 from nelm.interop.fhir.validate import Entry
 
 __all__ = ["BODY_SITE_EXTENSION", "bilobar_findings", "note_sides", "site_concepts"]
@@ -62,11 +62,11 @@ def site_concepts(ctx: Context, entry: Entry) -> list[Any]:
         extension.get("valueReference")
         for concept in concepts
         if isinstance(concept, Mapping)
-        for extension in concept.get("extension") or ()
+        for extension in elements(concept.get("extension"))
         if isinstance(extension, Mapping) and extension.get("url") == BODY_SITE_EXTENSION
     ]
     if entry.resource_type == "Observation":
-        references += list(resource.get("focus") or ())
+        references += list(elements(resource.get("focus")))
     for holder in references:
         reference = holder.get("reference") if isinstance(holder, Mapping) else None
         if isinstance(reference, str):
@@ -102,7 +102,7 @@ def _find(ctx: Context, entry: Entry, reference: str) -> Mapping[str, Any] | Non
             e.resource for e in ctx.entries if e.index == entry.index and not e.where
         ]
         for holder in holders:
-            for contained in holder.get("contained") or ():
+            for contained in elements(holder.get("contained")):
                 if (
                     isinstance(contained, Mapping)
                     and contained.get("resourceType") == "BodyStructure"

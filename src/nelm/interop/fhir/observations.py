@@ -46,6 +46,7 @@ from nelm.interop.fhir.systems import (
     Code,
     canonical_system,
     codings,
+    elements,
     label,
 )
 from nelm.interop.fhir.units import KINDS, UnitError, convert
@@ -79,7 +80,7 @@ def read_observation(ctx: Context, entry: Entry) -> None:
         _disease_status(ctx, entry, when)
         return
     items: list[tuple[Mapping[str, Any], str]] = [(resource, entry.path)]
-    for index, component in enumerate(resource.get("component") or ()):
+    for index, component in enumerate(elements(resource.get("component"))):
         if isinstance(component, Mapping):
             items.append((component, f"{entry.path}.component[{index}]"))
     read_any = False
@@ -397,7 +398,7 @@ def _disease_status(ctx: Context, entry: Entry, when: When | None) -> None:
     progression). Its ``focus``, when it names a cancer that is not neuroendocrine, sets
     it aside (the status of another cancer says nothing about the NET)."""
     resource = entry.resource
-    for focus in resource.get("focus") or ():
+    for focus in elements(resource.get("focus")):
         reference = focus.get("reference") if isinstance(focus, Mapping) else None
         if (
             isinstance(reference, str)

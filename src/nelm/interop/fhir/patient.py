@@ -20,7 +20,7 @@ from nelm.errors import Problem, describe_value
 from nelm.interop.fhir.collect import Issue, Source
 from nelm.interop.fhir.context import Context, range_problem
 from nelm.interop.fhir.dates import age_range, parse_when
-from nelm.interop.fhir.systems import SNOMED, canonical_system
+from nelm.interop.fhir.systems import SNOMED, canonical_system, elements
 from nelm.interop.fhir.validate import Entry
 
 __all__ = ["attributed", "read_patients"]
@@ -119,7 +119,7 @@ def _read_patient(ctx: Context, entry: Entry) -> None:
 
 
 def _individual_sex(ctx: Context, entry: Entry) -> None:
-    for index, extension in enumerate(entry.resource.get("extension") or ()):
+    for index, extension in enumerate(elements(entry.resource.get("extension"))):
         if not isinstance(extension, Mapping) or extension.get("url") != _INDIVIDUAL_SEX_URL:
             continue
         coding = extension.get("valueCoding")

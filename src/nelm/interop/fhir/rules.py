@@ -19,6 +19,7 @@ from typing import Any
 
 from nelm.interop.fhir.collect import Issue
 from nelm.interop.fhir.context import Context
+from nelm.interop.fhir.systems import elements
 from nelm.interop.fhir.validate import MAPPED_TYPES, Entry
 
 __all__ = ["expand_reports", "without_modifiers"]
@@ -80,7 +81,7 @@ def expand_reports(ctx: Context, entries: Sequence[Entry]) -> list[Entry]:
             continue
         report = entry.resource
         contained = _contained_observations(entry)
-        for index, reference in enumerate(report.get("result") or ()):
+        for index, reference in enumerate(elements(report.get("result"))):
             target = reference.get("reference") if isinstance(reference, Mapping) else None
             if not isinstance(target, str) or not target.strip():
                 continue
@@ -117,7 +118,7 @@ def expand_reports(ctx: Context, entries: Sequence[Entry]) -> list[Entry]:
 
 def _contained_observations(entry: Entry) -> dict[str, Mapping[str, Any]]:
     found: dict[str, Mapping[str, Any]] = {}
-    for resource in entry.resource.get("contained") or ():
+    for resource in elements(entry.resource.get("contained")):
         if (
             isinstance(resource, Mapping)
             and resource.get("resourceType") == "Observation"

@@ -7,7 +7,7 @@ types, so a malformed element yields nothing rather than an exception.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "Code",
     "canonical_system",
     "codings",
+    "elements",
     "label",
     "normalize_icd10",
 ]
@@ -103,11 +104,20 @@ def label(code: Code) -> str:
     return f"{_LABELS.get(system, system or 'no system')} {value}"
 
 
+def elements(value: Any) -> Sequence[Any]:
+    """The items of a repeating element, or none when it is not a JSON array.
+
+    Read before the resources are validated (and of resources no model validates), an
+    element may hold anything a sender wrote: a number where a list of codings belongs
+    makes that element unreadable, never the whole record."""
+    return value if isinstance(value, list) else ()
+
+
 def codings(concept: Any) -> Iterator[Code]:
     """The ``(system, code)`` pairs of a CodeableConcept (codings without a code skipped)."""
     if not isinstance(concept, Mapping):
         return
-    for coding in concept.get("coding") or ():
+    for coding in elements(concept.get("coding")):
         if not isinstance(coding, Mapping):
             continue
         system, value = coding.get("system"), coding.get("code")

@@ -24,7 +24,7 @@ from nelm.interop.fhir.codes import (
 from nelm.interop.fhir.collect import Source
 from nelm.interop.fhir.context import Context, TreatmentLine
 from nelm.interop.fhir.dates import when_of
-from nelm.interop.fhir.systems import Code, codings, label
+from nelm.interop.fhir.systems import Code, codings, elements, label
 from nelm.interop.fhir.timeline import period_of
 from nelm.interop.fhir.validate import Entry
 
@@ -118,7 +118,7 @@ def _medication_codes(
         return
     medication: Mapping[str, Any] | None = None
     if target.startswith("#"):
-        for contained in resource.get("contained") or ():
+        for contained in elements(resource.get("contained")):
             if isinstance(contained, Mapping) and contained.get("id") == target[1:]:
                 medication = contained
     else:
@@ -128,6 +128,6 @@ def _medication_codes(
     if medication is None or medication.get("resourceType") != "Medication":
         return
     yield from codings(medication.get("code"))
-    for ingredient in medication.get("ingredient") or ():
+    for ingredient in elements(medication.get("ingredient")):
         if isinstance(ingredient, Mapping):
             yield from codings(ingredient.get("itemCodeableConcept"))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nelm.errors import InputRejected, Problem, UnavailableError, describe_value
+from nelm.interop.fhir.systems import elements
 
 __all__ = [
     "MAPPED_TYPES",
@@ -205,7 +206,7 @@ def _validate_shell(bundle: Mapping[str, Any]) -> list[Problem]:
     validating thousands of them would cost seconds on a large record."""
     shell = {key: value for key, value in bundle.items() if key != "entry"}
     problems = _run(_model("Bundle"), shell, "Bundle", "Bundle")
-    for index, entry in enumerate(bundle.get("entry") or ()):
+    for index, entry in enumerate(elements(bundle.get("entry"))):
         if (
             isinstance(entry, Mapping)
             and "fullUrl" in entry
