@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from nelm.case.units import ENTRY_UNITS, entry_unit
+from nelm.case.units import ENTRY_UNITS, clinical_number, entry_unit, typed_number
 
 
 @pytest.mark.parametrize(
@@ -89,3 +89,13 @@ def test_every_field_with_entry_units_has_a_plausible_range_for_its_slips() -> N
     from nelm.case.plausibility import plausible_range
 
     assert [p for p in ENTRY_UNITS if plausible_range(p) is None] == []
+
+
+@pytest.mark.parametrize("zero", [-0.0, -0.001, 0.0])
+def test_zero_is_never_shown_with_a_sign(zero: float) -> None:
+    # A registry cell "-0" is the number 0 (IEEE 754 negative zero compares equal to 0):
+    # nelm batch's polars and reference engines must word its warning alike, and no
+    # clinician writes "-0 /µL".
+    assert clinical_number(zero) == "0"
+    assert typed_number(-0.0) == "0"
+    assert clinical_number(-5) == "-5"

@@ -161,17 +161,23 @@ def clinical_number(x: float) -> str:
     """A number at the precision a clinician writes it: 210,000; 13.1; 0.87."""
     magnitude = abs(x)
     if magnitude >= 100 or float(x).is_integer():
-        return f"{x:,.0f}"
+        return _unsigned_zero(f"{x:,.0f}")
     if magnitude >= 10:
         return f"{x:.1f}".rstrip("0").rstrip(".")
-    return f"{x:.2f}".rstrip("0").rstrip(".")
+    return _unsigned_zero(f"{x:.2f}".rstrip("0").rstrip("."))
+
+
+def _unsigned_zero(text: str) -> str:
+    """Zero for "-0": a registry's "-0", or a tiny negative value rounded, is no negative
+    number a clinician would write (and every engine must show the same text)."""
+    return "0" if text == "-0" else text
 
 
 def typed_number(x: float) -> str:
     """A number as it was typed (no rounding beyond six significant digits)."""
     if float(x).is_integer() and abs(x) >= 10000:
         return f"{x:,.0f}"
-    return f"{x:g}"
+    return _unsigned_zero(f"{x:g}")
 
 
 def as_entered_text(path: str, number: float, written: str) -> str:
