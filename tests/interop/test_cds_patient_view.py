@@ -388,6 +388,22 @@ def test_impossible_units_give_a_data_quality_card_at_the_value(harness: Harness
     assert "kg" in detail
 
 
+def test_an_element_that_is_not_an_array_gives_a_data_quality_card(harness: Harness) -> None:
+    # FHIR R4 JSON (https://hl7.org/fhir/R4/json.html#arrays): bodySite and a Bundle's
+    # link are arrays. A number in their place was a 500 (the relevance test and the
+    # paging read them before validation); one bad element never sinks the record
+    # (issue 12, point 4): the Condition is set aside and named, the rest assessed.
+    bundle = make_bundle(11)
+    prefetch = prefetch_from_bundle(bundle)
+    metastases = next(
+        e for e in prefetch["conditions"]["entry"] if e["resource"]["id"].startswith("livermet")
+    )
+    metastases["resource"]["bodySite"] = 1e300
+    prefetch["observations"]["link"] = 5
+    detail = _quality(harness.call(hook_body(prefetch, patient_id_of(bundle))))
+    assert "prefetch.conditions.entry[1].resource: not a valid FHIR R4 Condition" in detail
+
+
 def test_out_of_range_values_give_a_data_quality_card(harness: Harness) -> None:
     bundle = make_bundle(10)
     prefetch = prefetch_from_bundle(bundle)

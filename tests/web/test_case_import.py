@@ -122,6 +122,20 @@ def test_problems_of_the_files_case_stand_beside_their_fields(site: Site) -> Non
     assert _field(page, "pathology.ki67_percent") == "140"
 
 
+def test_a_files_confirmed_list_that_is_not_a_list_is_a_problem_not_an_error(
+    site: Site,
+) -> None:
+    # docs/case-v1-additions.md and docs/plausibility.md: "confirmed" is a list of field
+    # paths. A file holding a number there filled no form: the page ended in a 500.
+    client, csrf = logged_in(site)
+    content = json.dumps({"case_id": "p-2", "confirmed": 5, "labs": {"platelets_per_ul": 210}})
+    status, page = _read(client, csrf, "p.json", content.encode())
+    assert status == 200
+    assert "The file's case cannot be stored as it is" in page
+    assert "confirmed" in page
+    assert _field(page, "labs.platelets_per_ul") == "210"
+
+
 def test_only_writers_read_files_and_the_token_is_checked(site: Site) -> None:
     client, csrf = logged_in(site, "viewer")
     status, _ = _read(client, csrf, "c.json", b'{"case_id": "x"}')

@@ -255,7 +255,8 @@ def form_values(document: Mapping[str, Any]) -> dict[str, Any]:
             values[spec.path] = str(_tidy(value))
         else:
             values[spec.path] = str(value)
-    for path in document.get("confirmed") or ():
+    confirmed = document.get("confirmed")  # a file read into the form may hold anything
+    for path in confirmed if isinstance(confirmed, list) else ():
         values[f"confirm:{path}"] = "yes"
     dated = document.get("measured_on")
     for path, day in dated.items() if isinstance(dated, Mapping) else ():

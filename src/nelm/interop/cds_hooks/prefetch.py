@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from nelm.interop.fhir.systems import elements
 from nelm.interop.fhir.unread import read_by_a_rule
 from nelm.interop.fhir.validate import Entry, validate_resources
 
@@ -274,7 +275,7 @@ def _read_bundle(part: Part, bundle: Mapping[str, Any], where: str, patient_id: 
             f"{where}: {_count(count, f'{kind} resource')} of a type this "
             "query does not return: not used"
         )
-    for link in bundle.get("link") or ():
+    for link in elements(bundle.get("link")):
         if isinstance(link, Mapping) and link.get("relation") == "next":
             url = link.get("url")
             part.next_url = url if isinstance(url, str) else ""
@@ -282,7 +283,7 @@ def _read_bundle(part: Part, bundle: Mapping[str, Any], where: str, patient_id: 
 
 
 def _has_error(outcome: Mapping[str, Any]) -> bool:
-    for issue in outcome.get("issue") or ():
+    for issue in elements(outcome.get("issue")):
         if isinstance(issue, Mapping) and issue.get("severity") in ("error", "fatal"):
             return True
     return False

@@ -34,6 +34,7 @@ from nelm.interop.fhir.systems import (
     NELM_OBSERVATION,
     SNOMED,
     codings,
+    elements,
     normalize_icd10,
 )
 
@@ -61,7 +62,7 @@ class Relevance:
 
 def _concepts(resource: Mapping[str, Any]) -> list[Any]:
     concepts = [resource.get("code")]
-    for extension in resource.get("extension") or ():
+    for extension in elements(resource.get("extension")):
         if isinstance(extension, Mapping):
             url = extension.get("url")
             if isinstance(url, str) and url.endswith("histology-morphology-behavior"):
@@ -70,7 +71,7 @@ def _concepts(resource: Mapping[str, Any]) -> list[Any]:
 
 
 def _liver_site(resource: Mapping[str, Any]) -> bool:
-    for site in resource.get("bodySite") or ():
+    for site in elements(resource.get("bodySite")):
         for system, code in codings(site):
             if system == ICDO3 and topography(code) == "liver":
                 return True
