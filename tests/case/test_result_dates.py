@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from nelm.case import case_from_mapping
+from nelm.case.document import load_document_text
 from nelm.errors import InputRejected
 from nelm.service import assess_mapping
 
@@ -87,3 +88,18 @@ def test_a_date_must_be_a_day_of_a_field_with_a_value_not_after_the_case_date() 
     assert _problems(_case(measured_on=["labs.creatinine_mg_dl"]))[0].startswith(
         "measured_on: must be an object of field path → date"
     )
+
+
+def test_a_yaml_date_dates_a_result_as_it_dates_the_case() -> None:
+    # YAML 1.1 reads an unquoted 2026-08-01 as a date (https://yaml.org/type/timestamp.html);
+    # timeline.as_of takes it, and measured_on must too: it was refused as "a date value".
+    text = (
+        "case_id: dated\n"
+        "timeline: {as_of: 2026-12-01}\n"
+        "labs: {creatinine_mg_dl: 0.9}\n"
+        "measured_on: {labs.creatinine_mg_dl: 2026-08-01}\n"
+    )
+    doc = assess_mapping(load_document_text(text))
+    assert doc["inputs"]["measured_on"] == {"labs.creatinine_mg_dl": "2026-08-01"}
+    # 2026-12-01 − 2026-08-01 = 122 days: more than 90, named
+    assert any("Creatinine (2026-08-01)" in w for w in doc["warnings"])

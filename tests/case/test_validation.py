@@ -696,6 +696,16 @@ def test_duplicate_keys_are_rejected() -> None:
     ]
 
 
+def test_a_yaml_key_that_is_a_list_is_refused_as_such() -> None:
+    # YAML's complex keys ("? [a, b]", https://yaml.org/spec/1.2.2/#example-mapping-between-sequences)
+    # name no field of case-v1: the document is refused (exit 2), not an internal error
+    got = text_messages("case_id: a\n? [a, b]\n: 1\n")
+    assert got == [
+        "document: valid JSON or YAML in input, got a mapping key that is a list or a "
+        "mapping (line 2, column 3)"
+    ]
+
+
 def test_list_fields() -> None:
     # a brain metastasis is a site case-v1 does not list: other (data/unsettled_words.yaml)
     assert messages({"case_id": "a", "extrahepatic": {"present": True, "sites": ["brain"]}}) == [

@@ -187,6 +187,10 @@ def _construct_mapping(loader: _StrictYamlLoader, node: yaml.MappingNode) -> dic
     result: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node)
+        if isinstance(key, (list, dict)):  # YAML's "? [a, b]": no case document has one
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key that is a list or a mapping", key_node.start_mark
+            )
         if key in result:
             raise yaml.constructor.ConstructorError(
                 None, None, f"the key {key!r} appears twice in one mapping", key_node.start_mark

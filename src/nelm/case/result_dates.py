@@ -67,8 +67,10 @@ def read_measured_on(
         return {}
     case_date = _date(as_of)
     dated: dict[str, str] = {}
-    for path, text in raw.items():
+    for path, written in raw.items():
         where = f"measured_on.{path}"
+        # YAML reads an unquoted date as a date, as timeline.as_of takes it
+        text = written.isoformat()[:10] if isinstance(written, dt.date) else written
         if not isinstance(path, str) or path not in FIELD_BY_PATH:
             problems.append(Problem(where, "must name a field of the case", "an unknown field"))
         elif path not in values:
