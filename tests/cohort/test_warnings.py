@@ -138,3 +138,17 @@ def test_contradictions_that_can_turn_a_verdict_are_listed(engine: Engine, tmp_p
     assert reasons[2].startswith("The report states grade G2, but Ki-67 2 %, 1 mitoses per 2 mm²")
     assert reasons[3].startswith("The primary site is given as unknown (a carcinoma of unknown")
     assert all(r.endswith("Assessed as given.") for r in reasons)
+
+
+@pytest.mark.parametrize("engine", ["polars", "reference"])
+def test_a_negative_zero_is_worded_as_zero_by_every_engine(engine: Engine, tmp_path: Path) -> None:
+    # plausibility.yaml: leukocytes are plausible from 500 to 100,000 /µL (reference
+    # 4,000-11,000 /µL). A registry's "-0" is the number 0: the polars engine worded it
+    # "-0 /µL", the reference engine "0 /µL".
+    source = tmp_path / "cohort.csv"
+    pl.DataFrame({"case_id": ["z"], "labs.wbc_per_ul": ["-0"]}).write_csv(source)
+    run_batch(source, tmp_path / "out.parquet", engine=engine)
+    (reason,) = pl.read_csv(tmp_path / "out.warnings.csv").get_column("reason").to_list()
+    assert reason.startswith(
+        "Leukocytes (labs.wbc_per_ul) 0 /µL is outside the plausible range 500–100,000 /µL"
+    )
