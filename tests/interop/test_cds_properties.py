@@ -205,3 +205,48 @@ def test_data_card_summary_fits(keys: list[str]) -> None:
     text = _data_summary(keys)
     assert len(text) < SUMMARY_LIMIT
     assert text.startswith("NELM: record not fully read")
+
+
+# JSON values of a type FHIR R4 does not give the element they replace
+_WRONG_TYPES = (None, 0, 1e300, True, "", "x", [], {}, [1], {"coding": 5})
+_WHO = frozenset({"resourceType", "id", "subject", "patient"})
+
+
+def _places(value: Any) -> list[tuple[Any, Any]]:
+    """Every (container, key) inside ``value`` but what says which resource it is and
+    whom it is about."""
+    found: list[tuple[Any, Any]] = []
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        if key in _WHO:
+            continue
+        found.append((value, key))
+        if isinstance(item, (dict, list)):
+            found.extend(_places(item))
+    return found
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(seed=st.integers(min_value=0, max_value=100_000), data=st.data())
+def test_an_element_of_the_wrong_type_in_a_resource_never_causes_a_500(
+    harness: Harness, seed: int, data: st.DataObject
+) -> None:
+    # One bad element never sinks the record (issue 12, point 4): the service answers with
+    # its cards, the resource set aside named in the data-quality card.
+    bundle = make_bundle(seed)
+    prefetch = prefetch_from_bundle(bundle)
+    places = [
+        place
+        for key, value in prefetch.items()
+        if key != "patient"
+        for entry in value.get("entry", [])
+        for place in _places(entry["resource"])
+    ]
+    for container, key in data.draw(st.lists(st.sampled_from(places), min_size=1, max_size=8)):
+        container[key] = data.draw(st.sampled_from(_WRONG_TYPES))
+    response = harness.call(hook_body(prefetch, patient_id_of(bundle)))
+    assert response.status_code == 200, response.text
