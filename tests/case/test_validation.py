@@ -706,6 +706,26 @@ def test_a_yaml_key_that_is_a_list_is_refused_as_such() -> None:
     ]
 
 
+def test_a_range_written_as_an_object_names_the_range_fields() -> None:
+    # docs/case-v1-additions.md "Ranges and bounds": "4–5 lesions" is lesion_count_at_least
+    # and lesion_count_at_most. A count has no unit: the message offered
+    # '{"value": number, "unit": one of }' with no unit to choose.
+    assert messages({"case_id": "a", "liver": {"lesion_count": {"at_least": 4, "at_most": 5}}}) == [
+        "liver.lesion_count: must be a whole number ≥ 1, got an object with the keys at_least, "
+        "at_most (a range is written as lesion_count_at_least and lesion_count_at_most)"
+    ]
+    # a number with units keeps its units in the message
+    assert messages({"case_id": "a", "liver": {"largest_lesion_cm": {"min": 3, "max": 4}}}) == [
+        'liver.largest_lesion_cm: must be a number in cm, or {"value": number, "unit": one of '
+        "cm, mm}, got an object with the keys max, min (a range is written as "
+        "largest_lesion_cm_at_least and largest_lesion_cm_at_most)"
+    ]
+    # ECOG has no unit and no range fields
+    assert messages({"case_id": "a", "patient": {"ecog": {"value": 1}}}) == [
+        "patient.ecog: must be a whole number between 0 and 4, got an object with the keys value"
+    ]
+
+
 def test_list_fields() -> None:
     # a brain metastasis is a site case-v1 does not list: other (data/unsettled_words.yaml)
     assert messages({"case_id": "a", "extrahepatic": {"present": True, "sites": ["brain"]}}) == [

@@ -90,6 +90,31 @@ def test_what_cannot_be_added_is_refused_naming_the_file(
     )
 
 
+def test_a_case_level_key_of_the_wrong_shape_is_refused_not_dropped(
+    capsys: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    # case-v1 (and docs/case-v1-additions.md): confirmed is a list of field paths,
+    # measured_on an object of field path → date, timeline an object whose treatments and
+    # scans are lists. Of a file added with --with, such keys of another shape were dropped
+    # unseen (exit 0), and "confirmed": 3 ended in an internal error.
+    text = (
+        "schema_version: 2\n"
+        "confirmed: 3\n"
+        "measured_on: 2026-11-01\n"
+        "timeline: {as_of: 2026-12-01, treatments: 5, events: []}\n"
+    )
+    board, code, out, err = _on_the_record(capsys, monkeypatch, tmp_path, "shapes.yaml", text)
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        f"error: {board}: schema_version: must be 1 (case-v1), got 2",
+        f"error: {board}: confirmed: must be a list of field paths, got 3",
+        f"error: {board}: measured_on: must be a set of field paths and dates, got a date value",
+        f"error: {board}: timeline.treatments: must be a list, got 5",
+        f"error: {board}: timeline.events: must be a field of a case (case-v1), got an unknown "
+        "field",
+    ]
+
+
 def test_an_implausible_value_added_must_be_confirmed(
     capsys: Any, monkeypatch: Any, tmp_path: Path
 ) -> None:

@@ -484,3 +484,24 @@ def test_two_boards_a_record_then_its_newer_version(site: Site) -> None:
     shown = html.unescape(client.get(f"/cases/{case.id}").text)
     (said,) = re.findall(r"Results more than 90 days before the case's date[^<]*", shown)
     assert "Bilirubin (2025-01-11)" in said and "Creatinine" not in said
+
+
+def test_a_files_events_and_lists_of_another_shape_are_named_not_a_500(site: Site) -> None:
+    # case-v1: a treatment line's "treatment" is an option id and its "start" a date;
+    # "confirmed" is a list of field paths. A file holding a list and an object there, or
+    # a number as "confirmed", ended the update in a 500 (the merge keyed events by them).
+    pk = _stored(site, EXAMPLE)
+    client, csrf = logged_in(site)
+    newer = {
+        "case_id": EXAMPLE["case_id"],
+        "confirmed": 3,
+        "timeline": {
+            "as_of": "2026-11-01",
+            "treatments": [{"treatment": ["ssa"], "start": {}}],
+        },
+    }
+    status, page = _update(client, csrf, pk, "odd.json", json.dumps(newer).encode())
+    assert status == 200
+    assert "confirmed (must be a list of field paths)" in page
+    assert "timeline.treatments[0].treatment: must be an option id" in page
+    assert site.store.get_case(pk).current_version == 1

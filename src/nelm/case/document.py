@@ -558,6 +558,10 @@ def _timeline_clash(
     return f"{path} is {typed_text(path, typed)} but the timeline gives {value:g}"
 
 
+_RANGE_KEYS = frozenset({"at_least", "at_most", "min", "max", "low", "high", "from", "to"})
+"""Keys of an object written for a range: the case holds a range as two fields."""
+
+
 def _entered_with_unit(
     spec: Field, raw: dict[Any, Any], entered: dict[str, tuple[float, str]]
 ) -> tuple[Any, Problem | None]:
@@ -574,12 +578,16 @@ def _entered_with_unit(
         or not isinstance(number, int | float)
         or not math.isfinite(number)
     ):
-        return None, Problem(
-            spec.path,
+        expected = (
             f"must be a number in {spec.unit or 'its unit'}, or "
-            f'{{"value": number, "unit": one of {accepted}}}',
-            _with_unit_got(spec, raw),
+            f'{{"value": number, "unit": one of {accepted}}}'
+            if accepted
+            else f"must be {spec.expected()}"  # a count or a score: no unit to name
         )
+        got = _with_unit_got(spec, raw)
+        if f"{spec.path}_at_least" in FIELD_BY_PATH and set(raw) & _RANGE_KEYS:
+            got += f" (a range is written as {spec.name}_at_least and {spec.name}_at_most)"
+        return None, Problem(spec.path, expected, got)
     exact = round(number * unit.factor, 6)
     converted: float | int = round(exact) if exact.is_integer() else exact
     if unit.factor != 1.0:

@@ -160,7 +160,7 @@ def _shown(spec: Field, value: Any) -> str:
 def _not_read(given: Mapping[str, Any]) -> tuple[str, ...]:
     """The keys of the file that name no field of a case: "surgery", "labs.sodium", or a
     section that is not a set of fields ("labs" holding a number)."""
-    out = []
+    out = [f"{key} (must be {expected})" for key, expected, _ in _top_level_not_read(given)]
     for key, body in given.items():
         if key in _TOP_LEVEL:
             continue
@@ -171,6 +171,28 @@ def _not_read(given: Mapping[str, Any]) -> tuple[str, ...]:
         else:
             out.extend(f"{key}.{name}" for name in body if f"{key}.{name}" not in _PATHS)
     return tuple(out)
+
+
+def _top_level_not_read(given: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
+    """The case-level keys the merge cannot read, by the shape case-v1 gives them: (key,
+    what case-v1 holds there, what came). A value of the right shape but wrong, such as a
+    bad date, is named when the merged case is validated."""
+    out: list[tuple[str, str, Any]] = []
+    if given.get("schema_version") not in (None, 1):
+        out.append(("schema_version", "1 (case-v1)", given["schema_version"]))
+    if not isinstance(given.get("confirmed") or [], list):
+        out.append(("confirmed", "a list of field paths", given["confirmed"]))
+    if not isinstance(given.get("measured_on") or {}, Mapping):
+        out.append(("measured_on", "a set of field paths and dates", given["measured_on"]))
+    timeline = given.get("timeline") or {}
+    if not isinstance(timeline, Mapping):
+        return [*out, ("timeline", "a set of dates and events", timeline)]
+    for name, value in timeline.items():
+        if name not in (*_TIMELINE_DATES, "treatments", "scans"):
+            out.append((f"timeline.{name}", "a field of a case (case-v1)", "an unknown field"))
+        elif name in ("treatments", "scans") and not isinstance(value or [], list):
+            out.append((f"timeline.{name}", "a list", value))
+    return out
 
 
 def _set(document: dict[str, Any], path: str, value: Any) -> None:
@@ -200,11 +222,23 @@ def _events(
     return merged, added, replaced
 
 
+def _key_part(value: Any) -> Any:
+    """A value that can key an event: a file's event may hold a list or an object where
+    the case has text (shown as a problem once the form is filled), never a crash here."""
+    return value if isinstance(value, str | int | float | bool | None) else repr(value)
+
+
+def _listed(value: Any) -> list[Any]:
+    """A list the file gives, or none: a file's document is merged before it is validated
+    (its problems are shown beside the filled form), so it may hold anything."""
+    return value if isinstance(value, list) else []
+
+
 def _timeline_words(timeline: Mapping[str, Any] | None) -> str:
     if not timeline:
         return "none"
-    treatments = len(timeline.get("treatments") or [])
-    scans = len(timeline.get("scans") or [])
+    treatments = len(_listed(timeline.get("treatments")))
+    scans = len(_listed(timeline.get("scans")))
     counted = [
         f"{n} {noun}{'s' if n != 1 else ''}"
         for n, noun in ((treatments, "treatment line"), (scans, "scan"))
@@ -227,8 +261,8 @@ def _merge_timeline(stored: Any, given: Any) -> tuple[Any, str | None]:
             merged[name] = given[name]
             said.append(f"{name.replace('_', ' ')} {given[name]}")
     keys: dict[str, Callable[[Mapping[str, Any]], tuple[Any, ...]]] = {
-        "treatments": lambda e: (e.get("treatment"), e.get("start")),
-        "scans": lambda e: (e.get("date"),),
+        "treatments": lambda e: (_key_part(e.get("treatment")), _key_part(e.get("start"))),
+        "scans": lambda e: (_key_part(e.get("date")),),
     }
     for name, key in keys.items():
         new = given.get(name)
@@ -266,8 +300,8 @@ def merge_file_into_case(
     stored_as_of = str(timeline.get("as_of") or "") if isinstance(timeline, Mapping) else ""
     older: list[Change] = []
     merged: dict[str, Any] = copy.deepcopy(dict(stored))
-    confirmed_stored = {str(p) for p in stored.get("confirmed") or ()}
-    confirmed_given = {str(p) for p in given.get("confirmed") or ()}
+    confirmed_stored = {str(p) for p in _listed(stored.get("confirmed"))}
+    confirmed_given = {str(p) for p in _listed(given.get("confirmed"))}
     confirmed: set[str] = set()
     changes: list[Change] = []
     kept: list[str] = []
@@ -377,12 +411,21 @@ def with_added_fields(
         raise InputRejected([Problem(source, "must be a case document of the fields to add", got)])
     merged, refresh = merge_file_into_case(document, added, base_version=0, compare_case_id=False)
     if refresh.not_read:
+        shapes = {
+            key: (expected, got)
+            for key, expected, got in _top_level_not_read(added)
+            if got != "an unknown field"
+        }
         raise InputRejected(
             [
                 Problem(
+                    f"{source}: {key}", f"must be {shapes[key][0]}", describe_value(shapes[key][1])
+                )
+                if key in shapes
+                else Problem(
                     f"{source}: {key}", "must be a field of a case (case-v1)", "an unknown field"
                 )
-                for key in refresh.not_read
+                for key in (k.split(" (must be ", 1)[0] for k in refresh.not_read)
             ]
         )
     for key in ("case_id", "label"):
