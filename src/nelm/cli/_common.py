@@ -24,6 +24,26 @@ def fail(problems: list[Problem]) -> NoReturn:
     raise InputRejected(problems)
 
 
+DATABASE_EXPECTED = (
+    "a case store nelm can open (sqlite:///FILE or postgresql+psycopg://USER@HOST:PORT/DB)"
+)
+
+
+def unopenable_database(url: str, exc: Exception) -> InputRejected:
+    """The ``--database`` that could not be opened, with the driver's first line of why
+    (the URL shown without its password)."""
+    from nelm.store import describe_url
+
+    try:
+        shown = describe_url(url)
+    except Exception:  # an unparsable URL is shown as given, but for a password
+        shown = url.split("@")[-1]
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return InputRejected(
+        [Problem("--database", DATABASE_EXPECTED, f"{shown} ({reason[0] if reason else exc})")]
+    )
+
+
 def read_text(path: str, max_bytes: int | None = None) -> str:
     """Read a file (or standard input for ``-``) as UTF-8 text, or reject it.
 

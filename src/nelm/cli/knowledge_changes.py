@@ -4,9 +4,12 @@ under the knowledge base now installed (the same listing as the page
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from nelm.errors import Problem
 
 __all__ = ["register"]
 
@@ -22,12 +25,30 @@ def knowledge_changes_command(
     ] = None,
 ) -> None:
     """List the stored cases whose option statuses change with the installed knowledge."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from nelm.cli._common import fail, unopenable_database
     from nelm.store import Store, database_url
     from nelm.web.knowledge_changes import knowledge_changes
 
-    store = Store(database_url(database))
+    url = database_url(database)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise unopenable_database(url, exc) from None
+    file = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if file not in (None, "", ":memory:") and not Path(str(file)).is_file():
+        # a listing never creates an empty store
+        fail([Problem("--database", "an existing nelm case store", f"no such file {url}")])
+    try:
+        store = Store(url)
+    except (ValueError, OperationalError) as exc:
+        raise unopenable_database(url, exc) from None
     try:
         current, found = knowledge_changes(store)
+    except OperationalError as exc:
+        raise unopenable_database(url, exc) from None
     finally:
         store.close()
     one = len(found) == 1

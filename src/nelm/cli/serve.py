@@ -77,6 +77,9 @@ def serve_command(
     address = public_url or f"http://{shown_host}:{port}"
     url = database_url(database)
     typer.echo(f"nelm: case store {describe_url(url)}", err=True)
+    from sqlalchemy.exc import OperationalError
+
+    from nelm.cli._common import unopenable_database
     from nelm.store.migrate import SchemaStateError
 
     try:
@@ -99,6 +102,8 @@ def serve_command(
         raise InputRejected(
             [Problem("--database", "a sqlite:/// or postgresql+psycopg:// URL", str(exc))]
         ) from exc
+    except OperationalError as exc:  # the server is down, the file cannot be created, …
+        raise unopenable_database(url, exc) from None
     typer.echo(f"nelm: open {address}/ in a browser (Ctrl+C stops the server)", err=True)
     options: dict[str, Any] = {
         "host": host,
