@@ -143,6 +143,19 @@ def test_a_missing_file_exits_2(
     assert err == f"error: {missing}: an existing file, got no such file\n"
 
 
+def test_an_output_in_a_missing_directory_is_named_as_typed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the message named the rejects file beside it ("…/r.rejects.csv"), which the user
+    # never typed
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("case_id,pathology.ki67_percent\nc1,5\n")
+    target = tmp_path / "no-such-directory" / "r.parquet"
+    code, _, err = run(["batch", str(cohort), "-o", str(target)], capsys, monkeypatch)
+    assert code == 2
+    assert err == f"error: -o: a file in an existing directory, got {target}\n"
+
+
 def test_an_unknown_engine_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

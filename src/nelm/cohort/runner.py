@@ -54,6 +54,8 @@ def _prepare(input_path: str | Path, output: str | Path) -> InputFile:
         prepare(pl.DataFrame(schema=pl.scan_parquet(source.path, glob=False).collect_schema()))
     file_format(output, "-o")
     out = Path(output)
+    if not (out.parent if str(out.parent) else Path(".")).is_dir():
+        raise InputRejected([Problem("-o", "a file in an existing directory", str(output))])
     if out.exists() and out.resolve() in (source.path.resolve(), rejects_path(out).resolve()):
         raise InputRejected([Problem("-o", "a file other than the input", str(output))])
     for beside, kind in ((rejects_path(out), "rejects"), (warnings_path(out), "warnings")):
