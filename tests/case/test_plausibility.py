@@ -20,7 +20,7 @@ from tests.engine.cases import BASE, with_changes
 
 # field, (plausible low, plausible high), reference interval the range is set around
 ROWS: list[tuple[str, float, float, str]] = [
-    ("patient.age_years", 16, 100, "adult series in the seeds"),
+    ("patient.age_years", 1, 100, "Allan 2013: NETs from birth; the seeds' adult series"),
     ("patient.lvef_percent", 15, 85, "ASE/EACVI 2015: normal 52–74 %"),
     ("primary.size_cm", 0.2, 25, "RECIST 1.1: centimetres"),
     ("liver.largest_lesion_cm", 0.2, 25, "RECIST 1.1: centimetres"),

@@ -3,8 +3,8 @@
 
 Expected values from ``src/nelm/case/data/plausibility.yaml`` (docs/plausibility.md):
 platelets are plausible from 5,000 to 1,500,000 /µL (reference 150-400 × 10⁹/L), so 210 is
-the × 10⁹/L slip, 210,000 /µL; an age is plausible from 16 to 100 years (adult series in
-the seeds).
+the × 10⁹/L slip, 210,000 /µL; an age is plausible from 1 to 100 years (children with
+metastatic NET, Allan 2013, and the seeds' adult series).
 """
 
 from __future__ import annotations
@@ -21,17 +21,18 @@ PLATELET_SLIP = (
     "5,000–1,500,000 /µL (reference 150,000-400,000 /µL (150-400 × 10⁹/L)): did you mean "
     "210 × 10⁹/L = 210,000 /µL? Assessed as given: check it."
 )
-CHILD = (
-    "Age (patient.age_years) 7 years is outside the plausible range 16–100 years "
-    "(reference adult series in the seeds (000-004)). Assessed as given: check it."
+NEWBORN = (
+    "Age (patient.age_years) 0 years is outside the plausible range 1–100 years "
+    "(reference children (Allan 2013) and the adult series of the seeds (000-004)). "
+    "Assessed as given: check it."
 )
 
 
 def _cohort(path: Path) -> None:
     pl.DataFrame(
         {
-            "case_id": ["ok", "slip", "child-slip", "rejected", "spaced"],
-            "patient.age_years": ["60", "60", "7", "60", "60"],
+            "case_id": ["ok", "slip", "newborn-slip", "rejected", "spaced"],
+            "patient.age_years": ["60", "60", "0", "60", "60"],
             "labs.platelets_per_ul": ["250000", "210", "210", "210", " 210 "],
             # row 4 is rejected (Ki-67 140 %): its platelets are not warned of as well
             "pathology.ki67_percent": ["5", "5", "5", "140", "5"],
@@ -49,8 +50,8 @@ def test_implausible_values_are_listed_and_assessed_as_given(
     warned = pl.read_csv(tmp_path / "out.warnings.csv")
     assert warned.rows() == [
         ("slip", "labs.platelets_per_ul", PLATELET_SLIP, 2),
-        ("child-slip", "patient.age_years", CHILD, 3),
-        ("child-slip", "labs.platelets_per_ul", PLATELET_SLIP, 3),
+        ("newborn-slip", "patient.age_years", NEWBORN, 3),
+        ("newborn-slip", "labs.platelets_per_ul", PLATELET_SLIP, 3),
         ("spaced", "labs.platelets_per_ul", PLATELET_SLIP, 5),
     ]
     assert summary.warning_lines == 4
@@ -152,3 +153,25 @@ def test_a_negative_zero_is_worded_as_zero_by_every_engine(engine: Engine, tmp_p
     assert reason.startswith(
         "Leukocytes (labs.wbc_per_ul) 0 /µL is outside the plausible range 500–100,000 /µL"
     )
+
+
+@pytest.mark.parametrize("engine", ["polars", "reference"])
+def test_a_childs_creatinine_is_not_held_against_its_egfr(engine: Engine, tmp_path: Path) -> None:
+    # CKD-EPI 2021 is an adults' equation (18 and older; Inker et al., NEJM 2021): the
+    # values flagged for the man of 64 above are not flagged for a child of 12; an unknown
+    # age is read as any adult age.
+    source = tmp_path / "cohort.csv"
+    pl.DataFrame(
+        {
+            "case_id": ["child", "adult", "unknown-age"],
+            "patient.age_years": ["12", "18", ""],
+            "labs.creatinine_mg_dl": ["4", "4", "4"],
+            "labs.egfr_ml_min": ["120", "120", "120"],
+        }
+    ).write_csv(source)
+    run_batch(source, tmp_path / "out.parquet", engine=engine)
+    warned = pl.read_csv(tmp_path / "out.warnings.csv")
+    assert warned.select("case_id", "field").rows() == [
+        ("adult", "labs.egfr_ml_min"),
+        ("unknown-age", "labs.egfr_ml_min"),
+    ]

@@ -31,3 +31,20 @@ def test_every_option_carries_its_name_intent_and_a_known_status() -> None:
         for criterion in option["criteria"]:
             assert criterion["result"] in words.result
             assert criterion["sources"]
+
+
+def test_a_child_is_assessed_without_confirmation_and_with_the_sources_age_named() -> None:
+    # Children do have metastatic NET (Allan B et al., Eur J Pediatr Surg 2013;23:394-399:
+    # SEER, birth to 19 years, 13.5 % with distant metastases), so 12 years is no slip to be
+    # confirmed; the seed reviews' series are adults, which the board is told.
+    doc = assess_mapping(
+        {**BASE, "case_id": "child", "patient": {**BASE["patient"], "age_years": 12}},
+        require_confirmation=True,
+    )
+    assert not any("patient.age_years" in w["fields"] for w in doc["input_warnings"])
+    assert (
+        "A patient of 12 years: the criteria, thresholds and evidence shown here come from "
+        "the adult series of the seed reviews (000–004), none from children."
+    ) in doc["warnings"]
+    adult = assess_mapping({**BASE, "case_id": "adult"})
+    assert not any("A patient of" in w for w in adult["warnings"])

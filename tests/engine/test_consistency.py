@@ -159,3 +159,13 @@ def test_an_unknown_primary_that_was_resected_or_measured_is_a_contradiction() -
         contradictions({"primary.site": "unknown_primary", "primary.resected": False}, grades) == []
     )
     assert contradictions({"primary.site": "pancreas", "primary.resected": True}, grades) == []
+
+
+def test_no_egfr_is_checked_against_creatinine_for_a_child() -> None:
+    # CKD-EPI 2021 (Inker et al., NEJM 2021;385:1737-1749) was developed in adults, 18 and
+    # older; a child's GFR is estimated by other equations, so the creatinine of a child of
+    # 12 is not held against the eGFR (the same values flag an adult, test above).
+    grades = load_knowledge().derivations.grade
+    values = {"labs.creatinine_mg_dl": 4, "labs.egfr_ml_min": 120}
+    assert contradictions({**values, "patient.age_years": 12}, grades) == []
+    assert contradictions({**values, "patient.age_years": 18}, grades)

@@ -33,6 +33,7 @@ from nelm.case.fields import FIELD_BY_PATH, FIELDS, Kind
 from nelm.case.plausibility import Finding, implausible_values, plausible_range
 from nelm.cohort.validate import REJECTS_SCHEMA
 from nelm.engine.consistency import (
+    CKD_EPI_ADULT_AGE,
     CKD_EPI_BY_SEX,
     CKD_EPI_SLACK,
     Contradiction,
@@ -220,7 +221,7 @@ def _contradicted() -> pl.Expr:
     )
     creatinine, egfr = col("labs.creatinine_mg_dl"), col("labs.egfr_ml_min")
     age, sex = col("patient.age_years"), col("patient.sex")
-    young, old = age.fill_null(18.0), age.fill_null(100.0)
+    young, old = age.fill_null(CKD_EPI_ADULT_AGE), age.fill_null(100.0)
     female_possible = sex.is_null() | (sex == "female") | (sex == "other")
     male_possible = sex.is_null() | (sex == "male") | (sex == "other")
     log_creatinine = creatinine.log()
@@ -240,7 +241,9 @@ def _contradicted() -> pl.Expr:
         ),
         poor & (ki67 <= t.ki67_g2_max),
         (col("patient.ecog") == 4) & (col("patient.fit_for_major_surgery") == True),  # noqa: E712
-        (creatinine > 0) & ((egfr > highest * CKD_EPI_SLACK) | (egfr < lowest / CKD_EPI_SLACK)),
+        (creatinine > 0)
+        & (age.is_null() | (age >= CKD_EPI_ADULT_AGE))  # an adults' equation
+        & ((egfr > highest * CKD_EPI_SLACK) | (egfr < lowest / CKD_EPI_SLACK)),
         _unknown_primary_described(),
     ]
     return pl.any_horizontal(rule.fill_null(False) for rule in rules)

@@ -31,6 +31,9 @@ from nelm.knowledge.model import KnowledgeBase
 
 __all__ = ["ASSESSMENT_SCHEMA_VERSION", "Assessment", "EvidenceLookup", "assess"]
 
+ADULT_AGE = 18
+"""Below this age the case is a child's, and the sources' series are of adults."""
+
 ASSESSMENT_SCHEMA_VERSION = 1
 
 EvidenceLookup = Callable[[str], Mapping[str, Any]]
@@ -179,6 +182,12 @@ def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
         )
     if values.get("extrahepatic.present") is True and "extrahepatic.sites" not in values:
         out.append("Extrahepatic disease is present but its sites are not given.")
+    age = values.get("patient.age_years")
+    if isinstance(age, int | float) and not isinstance(age, bool) and age < ADULT_AGE:
+        out.append(
+            f"A patient of {age:g} years: the criteria, thresholds and evidence shown here come "
+            "from the adult series of the seed reviews (000–004), none from children."
+        )
     return out
 
 

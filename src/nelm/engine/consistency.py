@@ -24,7 +24,14 @@ from nelm.engine.derive import (
 )
 from nelm.knowledge.model import GradeTable
 
-__all__ = ["CKD_EPI_BY_SEX", "CKD_EPI_SLACK", "CkdEpi", "Contradiction", "contradictions"]
+__all__ = [
+    "CKD_EPI_ADULT_AGE",
+    "CKD_EPI_BY_SEX",
+    "CKD_EPI_SLACK",
+    "CkdEpi",
+    "Contradiction",
+    "contradictions",
+]
 
 # Krenning score: 0 no uptake, 1 below normal liver, 2 like liver, 3 above liver, 4 above
 # spleen (Krenning EP et al., Ann N Y Acad Sci 1994;733:416-424; NETTER-1 eligibility).
@@ -185,6 +192,8 @@ def contradictions(
 # 2021;385:1737-1749): eGFR = 142 × min(Scr/κ, 1)^α × max(Scr/κ, 1)^-1.200 × 0.9938^age
 # (× 1.012 for women); κ 0.7 (women) or 0.9 (men), α -0.241 or -0.302.
 CKD_EPI = "Inker LA et al., N Engl J Med 2021;385:1737-1749 (CKD-EPI 2021 equation)"
+CKD_EPI_ADULT_AGE = 18.0
+"""CKD-EPI 2021 was developed and validated in adults, 18 years and older (``CKD_EPI``)."""
 # Other equations (MDRD, Cockcroft-Gault) and body size move an eGFR well away from CKD-EPI's
 # (Cockcroft-Gault gives about 1.8 times CKD-EPI for a young man of 120 kg), so only an eGFR
 # more than 2.5 times above the highest, or below the lowest, CKD-EPI value is flagged.
@@ -229,8 +238,10 @@ def _egfr_beside_creatinine(
     if creatinine is None or egfr is None or creatinine <= 0:
         return []
     age = _number(values.get("patient.age_years"))
+    if age is not None and age < CKD_EPI_ADULT_AGE:
+        return []  # CKD-EPI estimates the GFR of adults only: a child's needs another equation
     sex = values.get("patient.sex")
-    ages = (age,) if age is not None else (18.0, 100.0)
+    ages = (age,) if age is not None else (CKD_EPI_ADULT_AGE, 100.0)
     sexes = (True,) if sex == "female" else (False,) if sex == "male" else (True, False)
     possible = [_ckd_epi(creatinine, a, female) for a in ages for female in sexes]
     low, high = min(possible), max(possible)
