@@ -175,3 +175,26 @@ def test_a_childs_creatinine_is_not_held_against_its_egfr(engine: Engine, tmp_pa
         ("adult", "labs.egfr_ml_min"),
         ("unknown-age", "labs.egfr_ml_min"),
     ]
+
+
+@pytest.mark.parametrize("engine", ["polars", "reference"])
+def test_a_negative_zero_in_a_contradiction_is_worded_as_zero(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # 000 §1: Ki-67 < 3 % and < 2 mitoses per 2 mm² are G1, so a reported G2 beside
+    # Ki-67 1.7 % and a count of "-0" (the number 0) is a contradiction; the polars engine
+    # worded the count "-0 mitoses", the reference engine "0 mitoses" (tools/fuzz_inputs.py).
+    source = tmp_path / "cohort.csv"
+    pl.DataFrame(
+        {
+            "case_id": ["g"],
+            "pathology.reported_grade": ["G2"],
+            "pathology.ki67_percent": ["1.7"],
+            "pathology.mitoses_per_2mm2": ["-0"],
+        }
+    ).write_csv(source)
+    run_batch(source, tmp_path / "out.parquet", engine=engine)
+    (reason,) = pl.read_csv(tmp_path / "out.warnings.csv").get_column("reason").to_list()
+    assert reason.startswith(
+        "The report states grade G2, but Ki-67 1.7 %, 0 mitoses per 2 mm² is grade G1"
+    )

@@ -325,7 +325,7 @@ def _accepted(spec: Field, raw: Any) -> Value | None:
         return None
     if isinstance(raw, float) and not math.isfinite(raw):
         return None
-    number: float | int = raw
+    number: float | int = 0.0 if isinstance(raw, float) and raw == 0 else raw  # no -0.0
     if spec.kind is Kind.INTEGER:
         if isinstance(raw, float) and not raw.is_integer():
             return None

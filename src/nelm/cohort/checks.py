@@ -146,7 +146,10 @@ def case_warning_lines(
 
 
 def _as_typed(path: str, value: float) -> float | int:
+    """A number as a case holds it (``nelm.case.typed_values``): a whole number of an
+    integer field as an int, -0.0 as 0."""
     integer = FIELD_BY_PATH[path].kind is Kind.INTEGER
+    value = value + 0.0 if value == 0 else value
     return int(value) if integer and value.is_integer() else value
 
 
