@@ -44,7 +44,7 @@ def test_a_child_is_assessed_without_confirmation_and_with_the_sources_age_named
     assert not any("patient.age_years" in w["fields"] for w in doc["input_warnings"])
     assert (
         "A patient of 12 years: the criteria, thresholds and evidence shown here come from "
-        "the adult series of the seed reviews (000–004), none from children."
+        "series of adults (the five source reviews), none from children."
     ) in doc["warnings"]
     adult = assess_mapping({**BASE, "case_id": "adult"})
     assert not any("A patient of" in w for w in adult["warnings"])

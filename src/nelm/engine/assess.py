@@ -186,7 +186,7 @@ def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
     if isinstance(age, int | float) and not isinstance(age, bool) and age < ADULT_AGE:
         out.append(
             f"A patient of {age:g} years: the criteria, thresholds and evidence shown here come "
-            "from the adult series of the seed reviews (000–004), none from children."
+            "from series of adults (the five source reviews), none from children."
         )
     return out
 
