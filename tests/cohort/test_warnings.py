@@ -23,7 +23,7 @@ PLATELET_SLIP = (
 )
 NEWBORN = (
     "Age (patient.age_years) 0 years is outside the plausible range 1–100 years "
-    "(reference children (Allan 2013) and the adult series of the seeds (000-004)). "
+    "(reference children (Allan 2013) and the adults of the five source reviews). "
     "Assessed as given: check it."
 )
 
