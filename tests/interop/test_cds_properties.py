@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from json_mutations import WRONG_TYPES, places
 from test_cds_helpers import (
     Harness,
     hook_body,
@@ -207,25 +208,6 @@ def test_data_card_summary_fits(keys: list[str]) -> None:
     assert text.startswith("NELM: record not fully read")
 
 
-# JSON values of a type FHIR R4 does not give the element they replace
-_WRONG_TYPES = (None, 0, 1e300, True, "", "x", [], {}, [1], {"coding": 5})
-_WHO = frozenset({"resourceType", "id", "subject", "patient"})
-
-
-def _places(value: Any) -> list[tuple[Any, Any]]:
-    """Every (container, key) inside ``value`` but what says which resource it is and
-    whom it is about."""
-    found: list[tuple[Any, Any]] = []
-    items = value.items() if isinstance(value, dict) else enumerate(value)
-    for key, item in items:
-        if key in _WHO:
-            continue
-        found.append((value, key))
-        if isinstance(item, (dict, list)):
-            found.extend(_places(item))
-    return found
-
-
 @settings(
     max_examples=40,
     deadline=None,
@@ -239,14 +221,14 @@ def test_an_element_of_the_wrong_type_in_a_resource_never_causes_a_500(
     # its cards, the resource set aside named in the data-quality card.
     bundle = make_bundle(seed)
     prefetch = prefetch_from_bundle(bundle)
-    places = [
+    spots = [
         place
         for key, value in prefetch.items()
         if key != "patient"
         for entry in value.get("entry", [])
-        for place in _places(entry["resource"])
+        for place in places(entry["resource"])
     ]
-    for container, key in data.draw(st.lists(st.sampled_from(places), min_size=1, max_size=8)):
-        container[key] = data.draw(st.sampled_from(_WRONG_TYPES))
+    for container, key in data.draw(st.lists(st.sampled_from(spots), min_size=1, max_size=8)):
+        container[key] = data.draw(st.sampled_from(WRONG_TYPES))
     response = harness.call(hook_body(prefetch, patient_id_of(bundle)))
     assert response.status_code == 200, response.text

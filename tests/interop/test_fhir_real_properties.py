@@ -17,6 +17,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from json_mutations import WRONG_TYPES, places
 
 from nelm.interop.fhir import FhirMapping, bundle_to_case
 from nelm.interop.fhir.synthetic import make_bundle
@@ -206,30 +207,9 @@ def _codings(value: Any) -> list[dict[str, Any]]:
     return found
 
 
-# JSON values of every type but the one FHIR R4 gives the element replaced (an array of
-# codings, a string, an object): what a faulty sender writes.
-WRONG_TYPES = (None, 0, -1, 1e300, True, "", "x", [], {}, [1], [[]], {"coding": 5})
 REPEATING = ("coding", "component", "extension", "contained", "result", "focus", "ingredient")
 """The repeating elements read before the resources are validated, or in resources no
 model validates (``nelm.interop.fhir.systems.elements``)."""
-
-
-_WHO = frozenset({"resourceType", "id", "subject", "patient"})
-"""What says which resource this is and whom it is about: changed, the resource is another
-one or about someone else (the moving test above), so left alone here."""
-
-
-def _places(value: Any) -> list[tuple[Any, Any]]:
-    """Every (container, key) inside ``value``, but ``_WHO`` and what is under it."""
-    found: list[tuple[Any, Any]] = []
-    items = value.items() if isinstance(value, dict) else enumerate(value)
-    for key, item in items:
-        if key in _WHO:
-            continue
-        found.append((value, key))
-        if isinstance(item, (dict, list)):
-            found.extend(_places(item))
-    return found
 
 
 def test_a_repeating_element_that_is_not_an_array_sinks_only_its_resource() -> None:
@@ -262,11 +242,11 @@ def test_an_element_of_the_wrong_type_never_crashes_or_refuses(
     name: str, data: st.DataObject
 ) -> None:
     bundle = _fresh(name)
-    places = [place for entry in bundle["entry"] for place in _places(entry["resource"])]
+    spots = [place for entry in bundle["entry"] for place in places(entry["resource"])]
     # the repeating elements read before validation, and anything else
-    repeating = [p for p in places if p[1] in REPEATING]
+    repeating = [p for p in spots if p[1] in REPEATING]
     chosen = data.draw(st.lists(st.sampled_from(repeating), max_size=4)) + data.draw(
-        st.lists(st.sampled_from(places), max_size=8)
+        st.lists(st.sampled_from(spots), max_size=8)
     )
     for container, key in chosen:
         container[key] = copy.deepcopy(data.draw(st.sampled_from(WRONG_TYPES)))
