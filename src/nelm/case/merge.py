@@ -160,7 +160,10 @@ def _shown(spec: Field, value: Any) -> str:
 def _not_read(given: Mapping[str, Any]) -> tuple[str, ...]:
     """The keys of the file that name no field of a case: "surgery", "labs.sodium", or a
     section that is not a set of fields ("labs" holding a number)."""
-    out = [f"{key} (must be {expected})" for key, expected, _ in _top_level_not_read(given)]
+    out = [
+        key if got == "an unknown field" else f"{key} (must be {expected})"
+        for key, expected, got in _top_level_not_read(given)
+    ]
     for key, body in given.items():
         if key in _TOP_LEVEL:
             continue
