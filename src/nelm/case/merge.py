@@ -161,7 +161,7 @@ def _not_read(given: Mapping[str, Any]) -> tuple[str, ...]:
     """The keys of the file that name no field of a case: "surgery", "labs.sodium", or a
     section that is not a set of fields ("labs" holding a number)."""
     out = [
-        key if got == "an unknown field" else f"{key} (must be {expected})"
+        key if got is _UNKNOWN_FIELD else f"{key} (must be {expected})"
         for key, expected, got in _top_level_not_read(given)
     ]
     for key, body in given.items():
@@ -174,6 +174,10 @@ def _not_read(given: Mapping[str, Any]) -> tuple[str, ...]:
         else:
             out.extend(f"{key}.{name}" for name in body if f"{key}.{name}" not in _PATHS)
     return tuple(out)
+
+
+_UNKNOWN_FIELD = object()
+"""What came under a key that names no field of a case."""
 
 
 def _top_level_not_read(given: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
@@ -192,7 +196,7 @@ def _top_level_not_read(given: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
         return [*out, ("timeline", "a set of dates and events", timeline)]
     for name, value in timeline.items():
         if name not in (*_TIMELINE_DATES, "treatments", "scans"):
-            out.append((f"timeline.{name}", "a field of a case (case-v1)", "an unknown field"))
+            out.append((f"timeline.{name}", "a field of a case (case-v1)", _UNKNOWN_FIELD))
         elif name in ("treatments", "scans") and not isinstance(value or [], list):
             out.append((f"timeline.{name}", "a list", value))
     return out
@@ -414,21 +418,17 @@ def with_added_fields(
         raise InputRejected([Problem(source, "must be a case document of the fields to add", got)])
     merged, refresh = merge_file_into_case(document, added, base_version=0, compare_case_id=False)
     if refresh.not_read:
-        shapes = {
-            key: (expected, got)
-            for key, expected, got in _top_level_not_read(added)
-            if got != "an unknown field"
-        }
+        # not_read begins with the case-level keys (_not_read), then the sections' keys
+        shapes = _top_level_not_read(added)
+        unknown = [(key, "a field of a case (case-v1)", _UNKNOWN_FIELD) for key in refresh.not_read]
         raise InputRejected(
             [
                 Problem(
-                    f"{source}: {key}", f"must be {shapes[key][0]}", describe_value(shapes[key][1])
+                    f"{source}: {key}",
+                    f"must be {expected}",
+                    "an unknown field" if got is _UNKNOWN_FIELD else describe_value(got),
                 )
-                if key in shapes
-                else Problem(
-                    f"{source}: {key}", "must be a field of a case (case-v1)", "an unknown field"
-                )
-                for key in (k.split(" (must be ", 1)[0] for k in refresh.not_read)
+                for key, expected, got in [*shapes, *unknown[len(shapes) :]]
             ]
         )
     for key in ("case_id", "label"):
