@@ -71,10 +71,9 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
     facts = facts_of(case, derived)
     checks = input_checks(case, kb)
     shown_values: dict[str, str] = {}
+    from_timeline = _read_from_timeline(case)  # once: the same for every option
     results = {
-        oid: evaluate_option(
-            spec, facts, derived, shown_values, case.entered, _read_from_timeline(case)
-        )
+        oid: evaluate_option(spec, facts, derived, shown_values, case.entered, from_timeline)
         for oid, spec in kb.options.items()
     }
     plan = build_plan(kb.plan, facts, results)

@@ -294,7 +294,7 @@ def evaluate_option(
             if truth is Truth.UNKNOWN and not relative
             else []
         )
-        override = _override(criterion.condition, facts)
+        override = _override(criterion.condition, facts) if criterion.has_first_known else None
         # The override is part of what the criterion looked at, so every report shows it.
         value = "; ".join(shown) + (f" ({override})" if override else "")
         results.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from nelm.knowledge.conditions import Condition
+from nelm.knowledge.conditions import All, AnyOf, Condition, FirstKnown, Leaf
 from nelm.knowledge.staging import StagingTables
 from nelm.vocabulary import vocabulary
 
@@ -27,6 +27,23 @@ class Criterion:
     """A relative contraindication: the source says "usually" or "may be"
     contraindicated, so a case that fails it is left uncertain (a judgement for the
     board) rather than made ineligible."""
+    has_first_known: bool = field(init=False, repr=False, compare=False)
+    """Whether the condition takes the first known of several sources anywhere: only such a
+    criterion can have a source overridden by another (computed once, as every assessment
+    asks)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "has_first_known", _has_first_known(self.condition))
+
+
+def _has_first_known(condition: Condition) -> bool:
+    if isinstance(condition, FirstKnown):
+        return True
+    if isinstance(condition, Leaf):
+        return False
+    if isinstance(condition, All | AnyOf):
+        return any(_has_first_known(part) for part in condition.parts)
+    return _has_first_known(condition.part)
 
 
 @dataclass(frozen=True, slots=True)
