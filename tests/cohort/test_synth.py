@@ -43,6 +43,7 @@ def test_the_shares_are_as_documented() -> None:
         "liver.bilobar",
         "liver.surgical_assessment",
         "primary.surgical_assessment",
+        "liver.burden_symptoms",
     }
     missing = frame.select(
         pl.col(f.path).null_count()

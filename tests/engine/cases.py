@@ -48,6 +48,7 @@ BASE: dict[str, Any] = {
         "synchronous": False,
         "near_hilum_or_major_vessels": False,
         "subcapsular": False,
+        "burden_symptoms": False,
     },
     "extrahepatic": {"present": False},
     "labs": {
@@ -94,7 +95,9 @@ ELIGIBLE_FROM: dict[str, dict[str, Any]] = {
     "liver_resection": {},
     "staged_resection": {"liver.future_liver_remnant_percent": 25},
     "simultaneous_resection": {**IN_PLACE, "liver.synchronous": True},
-    "cytoreductive_surgery": {},
+    # 001 Debulking surgery: a non-functional NEN stable for 6 months "with symptomatology
+    # attributed to tumor burden".
+    "cytoreductive_surgery": {"liver.burden_symptoms": True},
     "primary_tumor_resection": {**IN_PLACE, **DIFFUSE},
     "liver_transplant_milan": {},
     "liver_transplant_enets": {},
@@ -108,7 +111,8 @@ ELIGIBLE_FROM: dict[str, dict[str, Any]] = {
     "ssa": {},
     "everolimus": {"course.status": "progressing"},
     "sunitinib": {"course.status": "progressing"},
-    "surufatinib": {"course.status": "progressing"},
+    # 004 §3.4: surufatinib for ep-NET "that cannot be surgically resected".
+    "surufatinib": {"course.status": "progressing", **DIFFUSE},
     "cabozantinib": {"course.status": "progressing", "course.prior_systemic_lines": 1},
     "capecitabine_temozolomide": DIFFUSE,
     "streptozocin_5fu": DIFFUSE,

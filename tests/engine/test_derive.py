@@ -58,6 +58,23 @@ def test_ki67_alone_is_a_lower_bound() -> None:
     assert "001 Introduction" in d.grade.explanation
 
 
+@pytest.mark.parametrize(
+    ("ki67", "reading"),
+    [
+        # 001 Introduction: "Grade 1 (G1 Ki67 LI ≤ 2%), and G2 (3-20%)".
+        (2, "as 001 grades, it would be G1"),
+        (3, "as 001 grades, it would be G2"),
+        (20, "as 001 grades, it would be G2"),
+        # Above 2 and below 3 %: G1 by 000 §1 ("a Ki67 index < 3"), in neither of 001's
+        # bands, so 001's reading is not G1.
+        (2.5, "which leaves 2.5% ungraded"),
+    ],
+)
+def test_001s_ki67_only_reading_is_its_own_bands(ki67: float, reading: str) -> None:
+    d = derived(pathology={"ki67_percent": ki67, "differentiation": "well"})
+    assert reading in d.grade.explanation
+
+
 def test_one_index_in_grade_3_settles_it() -> None:
     # 000 §1: "Grade 3 (G3) tumors have a mitotic index or Ki67 index > 20".
     assert derived(pathology={"ki67_percent": 30, "differentiation": "well"}).grade.value == "G3"

@@ -61,6 +61,7 @@ def _cytoreduction_missing(changes: dict[str, Any]) -> list[str]:
             "course.progressed_on_ssa": None,
             "course.prior_systemic_lines": None,
             "primary.syndrome_refractory": None,
+            "liver.burden_symptoms": True,
             **changes,
         },
     )
@@ -72,12 +73,17 @@ def _cytoreduction_missing(changes: dict[str, Any]) -> list[str]:
 
 def test_cytoreduction_of_a_non_functional_tumour_does_not_wait_on_a_refractory_syndrome() -> None:
     # 001 Debulking surgery and 003 Cytoreductive surgery: debulking for a hormonal syndrome
-    # refractory to medical therapy, or for stable disease (≥ 6 months). A tumour known to
-    # be non-functional has no syndrome to be refractory: only the months of stable
-    # disease can decide.
+    # refractory to medical therapy, or for stable disease (≥ 6 months) "with symptomatology
+    # attributed to tumor burden" (001). A tumour known to be non-functional, with such
+    # symptoms, has no syndrome to be refractory: only the months of stable disease can
+    # decide.
     assert _cytoreduction_missing({"primary.functional_syndrome": "none"}) == [
         "course.months_stable"
     ]
+    # The symptoms not stated either: both decide.
+    assert _cytoreduction_missing(
+        {"primary.functional_syndrome": "none", "liver.burden_symptoms": None}
+    ) == ["course.months_stable", "liver.burden_symptoms"]
     # A carcinoid syndrome: whether it is refractory decides as well.
     assert set(_cytoreduction_missing({"primary.functional_syndrome": "carcinoid"})) == {
         "primary.syndrome_refractory",

@@ -187,7 +187,7 @@ def test_tare_not_tace_after_whipple() -> None:
     planned = {o for s in doc["plan"] for o in s["options"]}
     assert "tare" in planned
     assert not {"tace", "tae", "deb_tace"} & planned
-    assert any("preferred over TACE" in c for c in doc["options"]["tare"]["cautions"])
+    assert any("better suited than TACE/TAE" in c for c in doc["options"]["tare"]["cautions"])
 
 
 def test_repeat_resection_for_liver_only_recurrence() -> None:

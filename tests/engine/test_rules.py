@@ -61,7 +61,7 @@ PRRT_IND = (
     "001 PRRT: 'sufficient SSTR expression ... adequate renal function and bone marrow reserves'"
 )
 PRRT_KI = "000 §4: 'PRRT may also be used in a subset of patients with G3 tumors (Ki67 < 55%)'"
-PRRT_SET = "002 §2.3: 'recommend the use of PRRT only after the progression of disease while on SSAs'; 004 §3.5 NETTER-2 first line G2/G3"
+PRRT_SET = "002 §2.3: 'recommend the use of PRRT only after the progression of disease while on SSAs'; 004 §3.5 NETTER-2 first line in 'advanced G2/G3 GEP-NETs'"
 NETTER1 = "NETTER-1 eligibility: creatinine ≤ 150 µmol/L or clearance ≥ 50 mL/min, Hb ≥ 8 g/dL, WBC ≥ 2000/µL, platelets ≥ 75,000/µL"
 SSA = "004 §3.3: 'applicable to NET patients with slow growth, Ki-67 ≤ 10%, and SSTR positivity'"
 CHEMO = "003 Medical therapy: 'Systemic chemotherapy is only indicated for advanced and unresectable PNETs'"
@@ -172,9 +172,14 @@ rules(
 rules(
     "cytoreductive_surgery",
     "indication",
-    "001 Debulking surgery: 'uncontrollable functional NENs or ... non-functional NENs and stable disease for an interval of 6 months'",
+    "001 Debulking surgery: 'uncontrollable functional NENs or ... non-functional NENs and stable disease for an interval of 6 months, with symptomatology attributed to tumor burden'",
     ({"course.months_stable": 6}, M),
     ({"course.months_stable": 5}, N),
+    # Stable, but without symptoms from the tumour burden: no indication in 001 or 003
+    # ("indicated in patients with symptoms not controllable with medical or hormonal
+    # treatment"); not stated: unknown.
+    ({"liver.burden_symptoms": False}, N),
+    ({"liver.burden_symptoms": None}, U),
     # Progressing now: not "stable disease" (001), so a non-functional tumour has no
     # indication left.
     ({"course.status": "progressing", "course.months_stable": None}, N),
@@ -545,6 +550,14 @@ rules(
         },
         N,
     ),
+    # NETTER-2 enrolled gastroenteropancreatic NETs (004 §3.5): not a lung primary, and an
+    # unknown site leaves the first-line branch open.
+    ({"course.progressed_on_ssa": False, "pathology.ki67_percent": 10, "primary.site": "lung"}, N),
+    (
+        {"course.progressed_on_ssa": False, "pathology.ki67_percent": 10, "primary.site": "rectum"},
+        M,
+    ),
+    ({"course.progressed_on_ssa": False, "pathology.ki67_percent": 10, "primary.site": None}, U),
 )
 rules(
     "prrt",
@@ -579,6 +592,11 @@ rules(
     ({"pathology.ki67_percent": 10.1}, N),
     ({"pathology.ki67_percent": 15, "primary.functional_syndrome": "carcinoid"}, M),
     ({"pathology.ki67_percent": None, "pathology.mitoses_per_2mm2": 1}, U),
+    # 003 Medical therapy: SSAs are "effective in controlling hormonal secretion", with no
+    # list of syndromes; insulinoma is the exception (octreotide can worsen the
+    # hypoglycaemia: Gama 1995, the option's caution).
+    ({"pathology.ki67_percent": 15, "primary.functional_syndrome": "other"}, M),
+    ({"pathology.ki67_percent": 15, "primary.functional_syndrome": "insulinoma"}, N),
 )
 rules(
     "ssa",
@@ -616,6 +634,14 @@ rules(
     "003 Targeted therapies: phase III in PNET",
     ({"primary.site": "small_intestine"}, N),
     ({"primary.site": None}, U),
+)
+rules(
+    "surufatinib",
+    "advanced",
+    "004 §3.4: surufatinib for ep-NET 'that cannot be surgically resected'",
+    # type I, adequate remnant, fit, no extrahepatic disease: resectable
+    ({"liver.distribution": "unilobar", "liver.lesion_count": 2}, N),
+    ({"liver.surgical_assessment": "unresectable"}, M),
 )
 rules(
     "surufatinib",
@@ -718,13 +744,13 @@ for opt in ("liver_transplant_milan", "liver_transplant_enets", "liver_transplan
 G3_WELL = G3 | {"pathology.differentiation": "well"}
 for opt in ("staged_resection", "cytoreductive_surgery", "primary_tumor_resection"):
     rules(opt, "fit", FIT, *FIT_ROWS)
-    rules(
-        opt,
-        "no_right_heart_dysfunction",
-        HEART,
-        ({"patient.carcinoid_heart_disease": True}, N),
-        ({"patient.carcinoid_heart_disease": None}, U),
-    )
+rules(
+    "staged_resection",
+    "no_right_heart_dysfunction",
+    HEART,
+    ({"patient.carcinoid_heart_disease": True}, N),
+    ({"patient.carcinoid_heart_disease": None}, U),
+)
 rules(
     "staged_resection",
     "no_extrahepatic",

@@ -1,5 +1,6 @@
-"""Where a seed is more permissive than the rule nelm applies, the permissive seed is shown
-as a caution: each caution on both sides of its trigger, with the sentence it comes from."""
+"""Where a seed is more permissive than the rule nelm applies, or the seeds disagree, the
+other reading is shown as a caution: each caution on both sides of its trigger, with the
+sentence it comes from."""
 
 from __future__ import annotations
 
@@ -77,6 +78,198 @@ ROWS: list[tuple[str, str, dict[str, Any], bool, str]] = [
         True,
         "003 Hepatic arterial embolization (as for TACE)",
     ),
+    (
+        "cytoreductive_surgery",
+        "wider_indication",
+        {"liver.burden_symptoms": False},
+        True,
+        "004 §3.1: 'For patients with type III and partial type II liver metastases who cannot "
+        "undergo radical resection, cytoreductive surgery is an alternative treatment'",
+    ),
+    (
+        "cytoreductive_surgery",
+        "wider_indication",
+        {},
+        False,
+        "001 Debulking surgery: symptoms attributed to the tumour burden: no disagreement",
+    ),
+    (
+        "cytoreductive_surgery",
+        "carcinoid_heart_disease",
+        {"patient.carcinoid_heart_disease": True},
+        True,
+        "003 Potentially curative surgery: 'absence of right cardiac dysfunction' among the "
+        "criteria for (curative) surgery, shown for the palliative operation",
+    ),
+    (
+        "primary_tumor_resection",
+        "carcinoid_heart_disease",
+        {"patient.carcinoid_heart_disease": False},
+        False,
+        "003 Potentially curative surgery: no right cardiac dysfunction, nothing to show",
+    ),
+    (
+        "primary_tumor_resection",
+        "g3",
+        {"pathology.ki67_percent": 25},
+        True,
+        "000 §1: 'well differentiated G3 tumors and NEC ... are generally treated with "
+        "chemotherapy because of aggressive tumor biology'",
+    ),
+    (
+        "primary_tumor_resection",
+        "g3",
+        {"pathology.ki67_percent": 20},
+        False,
+        "000 §1: Ki-67 20 % is G2 ('from 3 to 20')",
+    ),
+    (
+        "liver_transplant_milan",
+        "burden_exactly_50",
+        {"liver.tumor_burden_percent": 50},
+        True,
+        "000 §2.2: 'low hepatic tumor burden (≤ 50%)'; 001 Table 2: '< 50%'",
+    ),
+    (
+        "liver_transplant_unos",
+        "burden_exactly_50",
+        {"liver.tumor_burden_percent": 49},
+        False,
+        "000 §2.2 and 001 Table 2 agree below 50 %",
+    ),
+    (
+        "liver_transplant_milan",
+        "resectable_primary_004",
+        {
+            "primary.resected": False,
+            "primary.resection_margin": None,
+            "primary.months_since_primary_resection": None,
+        },
+        True,
+        "004 §3.1 restates Milan with a 'resectable primary tumor'; 001 Table 2 'already "
+        "removed with a curative resection'",
+    ),
+    (
+        "liver_transplant_milan",
+        "resectable_primary_004",
+        {},
+        False,
+        "the primary already resected meets both readings",
+    ),
+    (
+        "liver_transplant_unos",
+        "gastric_primary",
+        {"primary.site": "stomach"},
+        True,
+        "001 Table 2: 'pancreas and intermediate gut: from distal stomach to sigmoid colon'",
+    ),
+    (
+        "liver_transplant_milan",
+        "gastric_primary",
+        {"primary.site": "small_intestine"},
+        False,
+        "001 Table 2: the small intestine is intermediate gut",
+    ),
+    (
+        "liver_resection",
+        "type_ii_partial",
+        {"liver.distribution": "bilobar_dominant"},
+        True,
+        "004 §3.1: 'For patients with partial type II, surgical resection remains the mainstay'",
+    ),
+    (
+        "simultaneous_resection",
+        "type_ii_partial",
+        {"liver.synchronous": True, "primary.resected": False},
+        False,
+        "a unilobar (type I) pattern: no partial-type-II question",
+    ),
+    (
+        "tare",
+        "gi_shunt_embolised",
+        {},
+        True,
+        "003 Hepatic arterial embolization: 'SIRT is contraindicated in cases of aberrant "
+        "vessels with shunt to the gastrointestinal tract'",
+    ),
+    (
+        "tare",
+        "gi_shunt_embolised",
+        {"anatomy.gi_shunting_uncorrectable": None},
+        False,
+        "not stated: the criterion asks for it, no caution",
+    ),
+    (
+        "deb_tace",
+        "lvef",
+        {"patient.lvef_percent": 45},
+        True,
+        "002 §3.3: 'poor left ventricular ejection fraction if utilizing TACE with doxorubicin'",
+    ),
+    (
+        "tace",
+        "lvef",
+        {"patient.lvef_percent": 50},
+        False,
+        "002 §3.3: 50 % is not below nelm's reading of 'poor'",
+    ),
+    (
+        "prrt",
+        "nec",
+        {"pathology.differentiation": "poor", "pathology.ki67_percent": 60},
+        True,
+        "001 PRRT: dual tracer imaging 'may provide important information for patient selection "
+        "for PRRT in ... G3 NEN and NECs'",
+    ),
+    (
+        "prrt",
+        "nec",
+        {},
+        False,
+        "a G2 NET: not NEC",
+    ),
+    (
+        "prrt",
+        "guidelines_after_ssa",
+        {"course.progressed_on_ssa": False, "pathology.ki67_percent": 15},
+        True,
+        "002 §2.3: 'recommend the use of PRRT only after the progression of disease while on SSAs'",
+    ),
+    (
+        "prrt",
+        "guidelines_after_ssa",
+        {},
+        False,
+        "progressed on an SSA: the guidelines' setting",
+    ),
+    (
+        "ssa",
+        "ki67_exactly_10",
+        {"pathology.ki67_percent": 10},
+        True,
+        "004 §3.3: 'Ki-67 ≤ 10%'; 003 Medical therapy: CLARINET 'Ki-67% expression <10%'",
+    ),
+    (
+        "ssa",
+        "ki67_exactly_10",
+        {"pathology.ki67_percent": 9},
+        False,
+        "below 10 %: both seeds agree",
+    ),
+    (
+        "streptozocin_5fu",
+        "g3",
+        {"pathology.ki67_percent": 25},
+        True,
+        "004 §3.4: streptozotocin 'mainly indicated for NETs with high proliferative index'",
+    ),
+    (
+        "streptozocin_5fu",
+        "g3",
+        {},
+        False,
+        "a G2 NET: 003's G1/G2",
+    ),
 ]
 
 
@@ -95,7 +288,23 @@ def test_permissive_seed_is_a_caution(
         "limited_under_5cm": "001 is more permissive",
         "g3_nanets": "NANETS still supports",
         "extrahepatic_progression": "003 allows liver-directed therapy",
+        "wider_indication": "004 proposes cytoreductive surgery more widely",
+        "carcinoid_heart_disease": "no source applies it to this palliative operation",
+        "g3": {
+            "primary_tumor_resection": "000 groups well-differentiated G3 tumours with NEC",
+            "streptozocin_5fu": "004 names streptozotocin",
+        }.get(option, ""),
+        "burden_exactly_50": "000 writes the transplant limit as ≤ 50 %",
+        "resectable_primary_004": "004 restates the Milan criteria with a resectable primary",
+        "gastric_primary": "from the distal stomach to the sigmoid colon",
+        "type_ii_partial": "partial (limited) type II",
+        "gi_shunt_embolised": "confirm on the planning angiogram",
+        "lvef": 'nelm\'s reading of "poor"',
+        "nec": "001 notes that dual-tracer imaging",
+        "guidelines_after_ssa": "recommend PRRT only after progression",
+        "ki67_exactly_10": "003 describes CLARINET's patients as Ki-67 < 10 %",
     }[caution]
+    assert wanted
     assert any(wanted in t for t in texts) is shown, source
 
 

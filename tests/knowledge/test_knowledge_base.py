@@ -48,13 +48,14 @@ def test_version_names_the_content() -> None:
 
 
 def test_quotes_are_found_in_the_cited_seed() -> None:
-    """Every `quote` of a criterion appears in one of the seeds it cites (ellipses allowed)."""
+    """Every `quote` of a criterion or caution appears in one of the seeds it cites
+    (ellipses allowed)."""
     texts = _seed_texts()
     kb = load_knowledge()
     checked = 0
     missing = []
     for option in kb.options.values():
-        for criterion in option.criteria:
+        for criterion in (*option.criteria, *option.cautions):
             if not criterion.quote:
                 continue
             seeds = {s.split(" ", 1)[0] for s in criterion.sources} & set(texts)

@@ -284,6 +284,7 @@ _DECLARED: tuple[Field, ...] = (
     _b("liver.near_hilum_or_major_vessels", "Lesion at hilum or major vessel"),
     _b("liver.subcapsular", "Subcapsular target lesion"),
     _b("liver.bilobar", "Both lobes involved (pattern not stated)"),
+    _b("liver.burden_symptoms", "Symptoms attributed to the liver tumour burden"),
     Field(
         "liver.surgical_assessment",
         Kind.CHOICE,

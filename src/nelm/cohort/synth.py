@@ -363,7 +363,8 @@ def _within_plausible(schema: pl.Schema) -> list[pl.Expr]:
 
 def _report_columns(c: dict[str, Any], d: _Draw, ki67: np.ndarray, dist: _Labels) -> None:
     """The fields that say what a report says: a reported grade, bounds around the exact
-    numbers, "bilobar" without a pattern, the surgeons' judgements (all sparse)."""
+    numbers, "bilobar" without a pattern, the surgeons' judgements, symptoms of the tumour
+    burden (all sparse)."""
     n, rng = d.n, d.rng
     # The grade the report states is the measured one (the higher of Ki-67's and the mitotic
     # count's; NEC when poorly differentiated): a contradicting one is a warning of nelm
@@ -405,6 +406,8 @@ def _report_columns(c: dict[str, Any], d: _Draw, ki67: np.ndarray, dist: _Labels
     c["primary.surgical_assessment"] = d.choice(
         FIELD_BY_PATH["primary.surgical_assessment"].choices, (0.8, 0.2)
     ).only(d.bernoulli(0.15))
+    # Drawn last, so that every column before keeps its values for a given seed.
+    c["liver.burden_symptoms"] = _only(d.bernoulli(0.3), d.bernoulli(0.4))
 
 
 def _extent(rng: np.random.Generator, n: int, site: _Labels) -> dict[str, pl.Series]:

@@ -143,6 +143,28 @@ def _index_range(
     return lo, hi, interval_text(interval)
 
 
+def _ki67_alone_reading(values: Mapping[str, Value], shown: str, t: GradeTable) -> str:
+    """001's grade on Ki-67 alone (G1 ≤ 2 %, G2 3–20 %), shown beside the lower bound the
+    index gives; a Ki-67 between its bands (above 2 and below 3 %) it does not grade."""
+    exact = values.get("pathology.ki67_percent")
+    if isinstance(exact, int | float) and not isinstance(exact, bool):
+        lo: float | None = float(exact)
+        hi: float | None = float(exact)
+    else:
+        interval = interval_of(values, "pathology.ki67_percent")
+        lo, hi = (interval.lo, interval.hi) if interval is not None else (None, None)
+    cite = "; ".join(t.ki67_alone_sources)
+    if hi is not None and hi <= t.ki67_alone_g1_max:
+        return f" (on Ki-67 alone, as 001 grades, it would be G1: {cite})"
+    if lo is not None and hi is not None and t.ki67_alone_g2_min <= lo and hi <= t.ki67_g2_max:
+        return f" (on Ki-67 alone, as 001 grades, it would be G2: {cite})"
+    return (
+        f" (001 grades on Ki-67 alone, G1 ≤ {_fmt(t.ki67_alone_g1_max)}% and G2 "
+        f"{_fmt(t.ki67_alone_g2_min)}–{_fmt(t.ki67_g2_max)}%, which leaves {shown}% "
+        f"ungraded: {cite})"
+    )
+
+
 def _grades(lo: int, hi: int) -> str:
     return " or ".join(GRADES[lo : hi + 1])
 
@@ -225,10 +247,7 @@ def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
             how += f"; {other} not given and could raise the grade"
             settle.append("pathology.mitoses_per_2mm2" if by_ki67 else "pathology.ki67_percent")
             if by_ki67 and by_ki67[0] == by_ki67[1]:
-                how += (
-                    f" (on Ki-67 alone, as 001 grades, it would be {GRADES[known[0]]}: "
-                    f"{'; '.join(t.ki67_alone_sources)})"
-                )
+                how += _ki67_alone_reading(values, by_ki67[2], t)
                 sources = (*t.sources, *t.ki67_alone_sources)
     else:
         possible = set(GRADES)

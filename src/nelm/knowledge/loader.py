@@ -302,6 +302,7 @@ def _cautions(raws: list[Any], option_id: str, checker: _Checker) -> list[Cautio
                 text=str(raw["text"]),
                 condition=None if when is None else checker.condition(when, cid),
                 sources=checker.cite(raw.get("sources"), cid),
+                quote=raw.get("quote"),
             )
         )
     return out
@@ -388,6 +389,8 @@ def _derivations(doc: dict[str, Any], checker: _Checker, staging: dict[str, Any]
         sources=checker.cite(g["sources"], "grade"),
         nec_sources=checker.cite(g["nec_sources"], "grade"),
         ki67_alone_sources=checker.cite(g["ki67_alone_sources"], "grade"),
+        ki67_alone_g1_max=float(g["ki67_alone_g1_max"]),
+        ki67_alone_g2_min=float(g["ki67_alone_g2_min"]),
         reported_sources=checker.cite(g["reported_sources"], "grade"),
         carcinoid_sources=checker.cite(g["carcinoid_sources"], "grade"),
     )

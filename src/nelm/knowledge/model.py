@@ -57,6 +57,7 @@ class Caution:
     text: str
     condition: Condition | None
     sources: tuple[str, ...]
+    quote: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,8 @@ class GradeTable:
     sources: tuple[str, ...]
     nec_sources: tuple[str, ...]
     ki67_alone_sources: tuple[str, ...]
+    ki67_alone_g1_max: float
+    ki67_alone_g2_min: float
     reported_sources: tuple[str, ...] = ()
     carcinoid_sources: tuple[str, ...] = ()
 

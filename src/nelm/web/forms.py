@@ -103,6 +103,10 @@ _MEANINGS = {
     "liver.synchronous": "liver metastases found together with the primary",
     "liver.bilobar": "when the pattern (one lobe dominant or diffuse) is not stated",
     "liver.surgical_assessment": "the surgeons' judgement of the liver disease",
+    "liver.burden_symptoms": (
+        "symptoms the clinicians attribute to the bulk of the liver metastases rather than "
+        "to hormones (asked for debulking of a non-functional tumour)"
+    ),
     "extrahepatic.present": "any disease outside the liver other than the primary",
     "extrahepatic.resectable": "all extrahepatic deposits can be removed",
     "anatomy.gi_shunting_uncorrectable": "seen on angiography before radioembolisation",

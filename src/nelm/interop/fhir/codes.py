@@ -252,6 +252,9 @@ OBSERVATION_RULES: dict[Code, ObservationRule] = {
         "primary.hormone", ValueKind.CHOICE
     ),
     (NELM_OBSERVATION, "liver-bilobar"): ObservationRule("liver.bilobar", ValueKind.BOOLEAN),
+    (NELM_OBSERVATION, "liver-burden-symptoms"): ObservationRule(
+        "liver.burden_symptoms", ValueKind.BOOLEAN
+    ),
     (NELM_OBSERVATION, "liver-surgical-assessment"): ObservationRule(
         "liver.surgical_assessment", ValueKind.CHOICE
     ),
