@@ -243,6 +243,20 @@ ROWS: list[tuple[str, str, dict[str, Any], bool, str]] = [
         "progressed on an SSA: the guidelines' setting",
     ),
     (
+        "prrt",
+        "ki67_exactly_55",
+        {"pathology.ki67_percent": 55, "pathology.differentiation": "well"},
+        True,
+        "000 §4: 'G3 tumors (Ki67 < 55%)'; NETTER-2 eligibility: Ki-67 10–55 %",
+    ),
+    (
+        "prrt",
+        "ki67_exactly_55",
+        {"pathology.ki67_percent": 54, "pathology.differentiation": "well"},
+        False,
+        "below 55 %: both agree",
+    ),
+    (
         "ssa",
         "ki67_exactly_10",
         {"pathology.ki67_percent": 10},
@@ -303,6 +317,7 @@ def test_permissive_seed_is_a_caution(
         "nec": "001 notes that dual-tracer imaging",
         "guidelines_after_ssa": "recommend PRRT only after progression",
         "ki67_exactly_10": "003 describes CLARINET's patients as Ki-67 < 10 %",
+        "ki67_exactly_55": "NETTER-2 enrolled Ki-67 up to 55 % inclusive",
     }[caution]
     assert wanted
     assert any(wanted in t for t in texts) is shown, source
