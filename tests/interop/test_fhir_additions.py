@@ -265,6 +265,7 @@ def test_project_codes_with_a_choice(code: str, answer: str, path: str) -> None:
     [
         ("sstr-ihc-positive", "pathology.sstr_ihc_positive"),
         ("liver-bilobar", "liver.bilobar"),
+        ("liver-burden-symptoms", "liver.burden_symptoms"),
     ],
 )
 def test_project_codes_with_true_or_false(code: str, path: str) -> None:
