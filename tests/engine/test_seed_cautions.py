@@ -79,6 +79,18 @@ ROWS: list[tuple[str, str, dict[str, Any], bool, str]] = [
         "003 Hepatic arterial embolization (as for TACE)",
     ),
     (
+        "thermal_ablation",
+        "extrahepatic_progression",
+        {
+            "extrahepatic.present": True,
+            "extrahepatic.sites": ["bone"],
+            "extrahepatic.stable": False,
+        },
+        True,
+        "003 Hepatic arterial embolization: 'Liver-directed therapies may also be proposed in "
+        "patients with extrahepatic metastases'; 003's liver-directed therapies include ablation",
+    ),
+    (
         "cytoreductive_surgery",
         "wider_indication",
         {"liver.burden_symptoms": False},
