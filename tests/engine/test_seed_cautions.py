@@ -79,6 +79,21 @@ ROWS: list[tuple[str, str, dict[str, Any], bool, str]] = [
         "003 Hepatic arterial embolization (as for TACE)",
     ),
     (
+        "interferon_alpha",
+        "non_functional",
+        {"primary.functional_syndrome": "none"},
+        True,
+        "003 Medical therapy: 'Alpha-interferon may be associated with somatostatin analogs for "
+        "palliation or hormonal symptoms, with tumor stabilization occurring in 30-80%'",
+    ),
+    (
+        "interferon_alpha",
+        "non_functional",
+        {},
+        False,
+        "a carcinoid syndrome: the hormonal symptoms nelm reads",
+    ),
+    (
         "thermal_ablation",
         "extrahepatic_progression",
         {
@@ -330,6 +345,7 @@ def test_permissive_seed_is_a_caution(
         "guidelines_after_ssa": "recommend PRRT only after progression",
         "ki67_exactly_10": "003 describes CLARINET's patients as Ki-67 < 10 %",
         "ki67_exactly_55": "NETTER-2 enrolled Ki-67 up to 55 % inclusive",
+        "non_functional": "for palliation or hormonal symptoms",
     }[caution]
     assert wanted
     assert any(wanted in t for t in texts) is shown, source
