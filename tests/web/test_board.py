@@ -297,3 +297,27 @@ def test_a_new_knowledge_base_lists_the_cases_whose_conclusions_change(
     assert result.exit_code == 0, result.output
     assert "1 stored case concludes differently" in result.output
     assert "Curative-intent liver resection (one stage): eligible → ineligible" in result.output
+
+
+def test_the_plan_rationale_on_the_case_page_cites_reviews_by_author(site: Site) -> None:
+    # A G3 NET (Ki-67 32 %, well differentiated; 000 §1: Ki-67 > 20 % is G3): the PRRT
+    # step's rationale names 002 and 000 on the seeds' disagreement about the first line.
+    client, csrf = logged_in(site)
+    pk = new_case(
+        client,
+        csrf,
+        case_id="g3-1",
+        **{
+            "pathology.ki67_percent": "32",
+            "pathology.differentiation": "well",
+            "primary.site": "pancreas",
+            "imaging.sstr_positive": "yes",
+            "course.status": "new_diagnosis",
+        },
+    )
+    page = client.get(f"/cases/{pk}").text
+    why = page[page.index('class="plan-why"') :]
+    why = why[: why.index("</ol>")]
+    assert "sources differ" in why
+    assert "(002, 000)" not in why
+    assert re.search(r'\(<a class="cite" href="#ref-\d+">Criss', why)

@@ -94,7 +94,11 @@ def _plan(doc: dict[str, Any], refs: ReferenceList, width: int) -> Any:
             lines.append(
                 Padding(
                     Text(
-                        step["rationale"] + " (" + refs.labels(step["sources"]) + ")", style="dim"
+                        cite_plain(step["rationale"], refs)
+                        + " ("
+                        + refs.labels(step["sources"])
+                        + ")",
+                        style="dim",
                     ),
                     (0, 0, 0, 3),
                 )
@@ -106,7 +110,7 @@ def _plan(doc: dict[str, Any], refs: ReferenceList, width: int) -> Any:
     table.add_column("Options", min_width=22, ratio=3, overflow="fold")
     table.add_column("Why", min_width=24, ratio=2, overflow="fold")
     for step in plan_steps(doc):
-        why = Text(step["rationale"])
+        why = Text(cite_plain(step["rationale"], refs))
         why.append("\n" + refs.labels(step["sources"]), style="dim")
         table.add_row(str(step["step"]), step["intent_title"], _step_options(step, refs), why)
     return table
