@@ -11,6 +11,12 @@ import pytest
 from nelm.service import assess_mapping
 from tests.engine.cases import eligible_case
 
+EXTRAHEPATIC_PROGRESSING = {
+    "extrahepatic.present": True,
+    "extrahepatic.sites": ["bone"],
+    "extrahepatic.stable": False,
+}
+
 ROWS: list[tuple[str, str, dict[str, Any], bool, str]] = [
     # option, caution id, changes, shown, source
     (
@@ -51,11 +57,7 @@ ROWS: list[tuple[str, str, dict[str, Any], bool, str]] = [
     (
         "tace",
         "extrahepatic_progression",
-        {
-            "extrahepatic.present": True,
-            "extrahepatic.sites": ["bone"],
-            "extrahepatic.stable": False,
-        },
+        EXTRAHEPATIC_PROGRESSING,
         True,
         "003 Hepatic arterial embolization: 'Liver-directed therapies may also be proposed in "
         "patients with extrahepatic metastases to control liver disease and symptoms'",
@@ -70,11 +72,7 @@ ROWS: list[tuple[str, str, dict[str, Any], bool, str]] = [
     (
         "tare",
         "extrahepatic_progression",
-        {
-            "extrahepatic.present": True,
-            "extrahepatic.sites": ["bone"],
-            "extrahepatic.stable": False,
-        },
+        EXTRAHEPATIC_PROGRESSING,
         True,
         "003 Hepatic arterial embolization (as for TACE)",
     ),
@@ -96,11 +94,7 @@ ROWS: list[tuple[str, str, dict[str, Any], bool, str]] = [
     (
         "thermal_ablation",
         "extrahepatic_progression",
-        {
-            "extrahepatic.present": True,
-            "extrahepatic.sites": ["bone"],
-            "extrahepatic.stable": False,
-        },
+        EXTRAHEPATIC_PROGRESSING,
         True,
         "003 Hepatic arterial embolization: 'Liver-directed therapies may also be proposed in "
         "patients with extrahepatic metastases'; 003's liver-directed therapies include ablation",
