@@ -65,6 +65,21 @@ def test_a_yaml_case_document_is_read_too(site: Site) -> None:
     assert _field(page, "pathology.ki67_percent") == "4"
 
 
+def test_the_us_core_record_one_resource_per_line_fills_the_same_fields(site: Site) -> None:
+    # The same US Core 9.0.0 examples written as NDJSON (one resource per line, as a Bulk
+    # Data export writes them): the manifest's values, as from the Bundle.
+    name = "uscore-9.0.0-examples.json"
+    expected = MANIFEST[name]["expect"]
+    bundle = json.loads((REAL / "external" / name).read_text("utf-8"))
+    lines = "".join(json.dumps(e["resource"]) + "\n" for e in bundle["entry"])
+    client, csrf = logged_in(site)
+    status, page = _read(client, csrf, "export.ndjson", lines.encode(), MANIFEST[name]["as_of"])
+    assert status == 200
+    assert _field(page, "patient.age_years") == str(expected["patient.age_years"])
+    assert _field(page, "labs.creatinine_mg_dl") == str(expected["labs.creatinine_mg_dl"])
+    assert site.store.list_cases() == []
+
+
 def test_a_real_us_core_record_fills_what_its_manifest_says(site: Site) -> None:
     # The HL7 US Core 9.0.0 examples (fixtures/fhir-real/manifest.json): aged 18 on
     # 2005-08-01, creatinine 1 mg/dL, platelets 200,000/µL; no primary site.

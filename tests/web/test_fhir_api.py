@@ -170,3 +170,50 @@ def test_implausible_and_impossible_values_are_named_with_their_fix(site: Site) 
     }
     assert "did you mean 210 × 10⁹/L = 210,000 /µL?" in doc["warnings"][1]
     assert "ki67_percent" not in doc["inputs"].get("pathology", {})
+
+
+def test_fhir_ndjson_is_assessed_as_the_bundle_of_its_lines(site: Site) -> None:
+    # One patient's resources one per line, as a Bulk Data export writes them (references
+    # relative, Type/id, since there is no fullUrl): the same assessment as the Bundle that
+    # holds them (docs/fhir-mapping.md, "NDJSON").
+    bundle = json.loads((FIXTURES / "synthetic-0001.json").read_text())
+    relative = {
+        e["fullUrl"]: f"{e['resource']['resourceType']}/{e['resource']['id']}"
+        for e in bundle["entry"]
+    }
+    lines = ""
+    for entry in bundle["entry"]:
+        line = json.dumps(entry["resource"])
+        for full_url, reference in relative.items():
+            line = line.replace(f'"{full_url}"', f'"{reference}"')
+        lines += line + "\n"
+    client, token = site.client(), site.token("doc", "viewer")
+    answers = [
+        client.post(
+            "/api/v1/assess?as_of=2026-11-01",
+            content=body,
+            headers={"content-type": media, **token},
+        )
+        for body, media in (
+            (json.dumps(bundle), "application/fhir+json"),
+            (lines, "application/fhir+ndjson"),
+            (lines, "application/x-ndjson"),
+        )
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 200], answers[1].text
+    statuses = [{k: o["status"] for k, o in a.json()["options"].items()} for a in answers]
+    assert statuses[1] == statuses[0] and statuses[2] == statuses[0]
+
+
+def test_a_bad_ndjson_line_gives_an_operation_outcome_naming_it(site: Site) -> None:
+    lines = '{"resourceType": "Patient", "id": "p"}\n{"resourceType": "Bundle"}\n'
+    response = site.client().post(
+        "/api/v1/assess",
+        content=lines,
+        headers={"content-type": "application/fhir+ndjson", **site.token("doc", "viewer")},
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/fhir+json")
+    issue = response.json()["issue"][0]
+    assert issue["expression"] == ["line 2"]
+    assert "one resource (not a Bundle) as a JSON object per line" in issue["diagnostics"]

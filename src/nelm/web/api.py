@@ -58,6 +58,7 @@ _CASE_BODY = {
     "requestBody": {"required": True, "content": {"application/json": {"schema": CASE_SCHEMA}}}
 }
 FHIR_JSON = "application/fhir+json"
+FHIR_NDJSON = "application/fhir+ndjson"
 _ASSESS_BODY = {
     "requestBody": {
         "required": True,
@@ -68,6 +69,14 @@ _ASSESS_BODY = {
                     "type": "object",
                     "description": "A FHIR R4 Bundle (see "
                     "docs/fhir-mapping.md); the patient's data is mapped to a case.",
+                }
+            },
+            FHIR_NDJSON: {
+                "schema": {
+                    "type": "string",
+                    "description": "One patient's FHIR R4 resources, one JSON object "
+                    "per line (as a Bulk Data export writes them), read as a collection "
+                    "Bundle of those resources.",
                 }
             },
         },
@@ -243,10 +252,12 @@ async def assess(
     ] = None,
 ) -> Response:
     """Assess one case document, or a FHIR R4 Bundle (sent as ``application/fhir+json``
-    or as ``application/json``: a body with ``resourceType`` is a FHIR resource), without
-    storing anything (stateless). Errors about a Bundle are FHIR OperationOutcomes."""
+    or as ``application/json``: a body with ``resourceType`` is a FHIR resource) or one
+    patient's FHIR NDJSON (``application/fhir+ndjson``), without storing anything
+    (stateless). Errors about a Bundle are FHIR OperationOutcomes."""
     raw = await request.body()
-    fhir_type = request.headers.get("content-type", "").split(";")[0].strip() == FHIR_JSON
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    fhir_type = media in (FHIR_JSON, FHIR_NDJSON)
     try:
         text = _decode(raw)
     except InputRejected as exc:

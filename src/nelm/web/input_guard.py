@@ -9,7 +9,8 @@
   form used to be stored with the bytes mangled).
 - **Content types**: a body sent to a JSON route (``/api/…``, ``/cds-services…``) must be
   labelled ``application/json`` or ``application/<something>+json`` (FHIR's
-  ``application/fhir+json``); a body sent to a page must be a form
+  ``application/fhir+json``), or as NDJSON (``application/fhir+ndjson``,
+  ``application/x-ndjson``: FHIR resources one per line); a body sent to a page must be a form
   (``application/x-www-form-urlencoded``; ``multipart/form-data`` for the two pages that
   take a file, ``/cases/new/from-file`` and ``/cases/{id}/edit/from-file``) → 415 otherwise.
 
@@ -86,8 +87,8 @@ def _has_body(scope: Scope) -> bool:
 
 
 def _is_json_media(media: str) -> bool:
-    return media == "application/json" or (
-        media.startswith("application/") and media.endswith("+json")
+    return media in ("application/json", "application/x-ndjson") or (
+        media.startswith("application/") and media.endswith(("+json", "+ndjson"))
     )
 
 
@@ -242,7 +243,7 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 
 async def _answer(scope: Scope, send: Send, refusal: _RefusedError, path: str, media: str) -> None:
-    if path.startswith(FHIR_ROUTES) or media == "application/fhir+json":
+    if path.startswith(FHIR_ROUTES) or media.startswith("application/fhir+"):
         code = "structure" if refusal.status in (400, 415) else "invalid"
         issues = [
             {

@@ -50,12 +50,13 @@ _FHIR_JSON = b"application/fhir+json"
 
 
 def wants_fhir(scope: Scope) -> bool:
-    """A FHIR client: it sent or accepts ``application/fhir+json``, or it calls CDS Hooks
-    (whose errors are OperationOutcomes). FHIR clients get FHIR errors, the 413 included."""
+    """A FHIR client: it sent or accepts ``application/fhir+json`` (or FHIR NDJSON,
+    ``application/fhir+ndjson``), or it calls CDS Hooks (whose errors are
+    OperationOutcomes). FHIR clients get FHIR errors, the 413 included."""
     if str(scope.get("path", "")).startswith("/cds-services"):
         return True
     for name, value in scope.get("headers", ()):
-        if name in (b"content-type", b"accept") and _FHIR_JSON in value.lower():
+        if name in (b"content-type", b"accept") and b"application/fhir+" in value.lower():
             return True
     return False
 

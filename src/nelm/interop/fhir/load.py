@@ -8,9 +8,11 @@ of a resource whose type no reader uses, only ``resourceType``, ``id`` and ``met
 the notes name and a history Bundle orders by). So the record is never held whole as Python
 objects: the peak is the resources read plus one entry.
 
-The result equals ``json.loads`` except for those stubs. Anything the fast path does not
-expect (YAML, a top-level list, malformed JSON) is read by
-:func:`nelm.case.document.load_document_text`, which also gives every error message.
+The result equals ``json.loads`` except for those stubs. FHIR NDJSON (one resource per
+line, as a Bulk Data export writes it) is read as a collection Bundle of those resources in
+their order, so one patient's export is assessed like the Bundle of the same resources.
+Anything else the fast path does not expect (YAML, a top-level list, malformed JSON) is
+read by :func:`nelm.case.document.load_document_text`, which also gives every error message.
 """
 
 from __future__ import annotations
@@ -45,10 +47,14 @@ def load_record_text(text: str, *, source: str, max_bytes: int) -> Any:
     """Parse a FHIR record (JSON), slimming the resources no reader uses; reject as
     :func:`~nelm.case.document.load_document_text` does."""
     check_document_size(text, source, max_bytes)
+    decoder = strict_json_decoder()
     try:
-        parsed = _object(text, strict_json_decoder())
+        parsed = _object(text, decoder)
     except (_UnexpectedError, ValueError, IndexError):
-        return load_document_text(text, source=source, max_bytes=max_bytes)
+        bundle = _ndjson_bundle(text, decoder, source)
+        if bundle is None:
+            return load_document_text(text, source=source, max_bytes=max_bytes)
+        parsed = bundle
     except RecursionError:
         raise InputRejected(
             [Problem("", f"a case document in {source}", "structures nested too deeply to read")]
@@ -57,6 +63,43 @@ def load_record_text(text: str, *, source: str, max_bytes: int) -> Any:
     if problems:
         raise InputRejected(problems)
     return parsed
+
+
+def _ndjson_bundle(text: str, decoder: json.JSONDecoder, source: str) -> dict[str, Any] | None:
+    """FHIR NDJSON — two or more lines, each one resource as a JSON object — as a
+    collection Bundle; None when the first line is not a whole resource (a pretty-printed
+    document, a case, YAML), which the ordinary reader then reads or names."""
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+    if len(lines) < 2:
+        return None
+    entries: list[Any] = []
+    for number, line in lines:
+        try:
+            item = decoder.decode(line)
+        except ValueError as exc:
+            if not entries:
+                return None
+            detail = (
+                f"malformed JSON ({exc.msg}, column {exc.colno})"
+                if isinstance(exc, json.JSONDecodeError)
+                else str(exc)
+            )
+            raise InputRejected(
+                [Problem(f"line {number}", _ONE_PER_LINE.format(source=source), detail)]
+            ) from None
+        kind = item.get("resourceType") if isinstance(item, dict) else None
+        if not isinstance(kind, str) or kind == "Bundle":
+            if not entries:
+                return None
+            got = f"a {kind}" if kind == "Bundle" else "a JSON value without resourceType"
+            raise InputRejected(
+                [Problem(f"line {number}", _ONE_PER_LINE.format(source=source), got)]
+            )
+        entries.append(_slim({"resource": item}))
+    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+
+
+_ONE_PER_LINE = "FHIR NDJSON in {source}: one resource (not a Bundle) as a JSON object per line"
 
 
 def _skip(text: str, at: int) -> int:
