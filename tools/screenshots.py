@@ -155,6 +155,7 @@ def main() -> None:
         "meetings": "/meetings",
         "evidence": f"/cases/{first.id}/evidence/tace",
         "evidence-prrt": f"/cases/{first.id}/evidence/prrt",
+        "new-case": "/cases/new",
         **({"real-case": f"/cases/{real.id}"} if real else {}),
     }
     try:
