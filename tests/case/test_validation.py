@@ -574,6 +574,27 @@ def test_a_number_written_with_a_comma_is_named_not_read() -> None:
     ]
 
 
+def test_a_comma_before_three_digits_is_named_as_the_reading_that_fits() -> None:
+    # "1,500" is 1500 with a thousands separator or 1.5 with a decimal comma. Ki-67 is a
+    # percentage (case-v1: 0–100) and bilirubin at most 50 mg/dL (case-v1), so only the
+    # decimal reading fits them; a platelet count of 240 /µL is outside the plausible
+    # range (docs/plausibility.md), so only the thousands reading fits it.
+    assert messages(
+        {
+            "case_id": "a",
+            "pathology": {"ki67_percent": "2,000"},
+            "labs": {"bilirubin_mg_dl": "1,500", "platelets_per_ul": "240,000"},
+        }
+    ) == [
+        'pathology.ki67_percent: must be a number between 0 and 100, got "2,000" '
+        "(a decimal comma: write 2)",
+        'labs.bilirubin_mg_dl: must be a number between 0 and 50, got "1,500" '
+        "(a decimal comma: write 1.5)",
+        'labs.platelets_per_ul: must be a number between 0 and 2000000, got "240,000" '
+        "(write it without the thousands separator: 240000)",
+    ]
+
+
 def test_unknown_section_is_rejected() -> None:
     assert messages({"case_id": "a", "pateint": {}}) == [
         "pateint: must be a known field of case-v1 (did you mean patient?), got an unknown field"

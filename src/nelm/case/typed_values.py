@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from nelm.case.fields import BOUNDS, Field, Kind, Value
-from nelm.case.plausibility import clinical_number, slip_hint
+from nelm.case.plausibility import clinical_number, plausible_range, slip_hint
 from nelm.case.synonyms import choice_named_by, settling_hint
 from nelm.case.units import entry_unit, unit_spelled
 from nelm.errors import Problem, describe_value
@@ -199,9 +199,7 @@ def _number_text_hint(spec: Field, raw: str) -> str | None:
     if found is not None and float(found.group(1)) < float(found.group(2)):
         return "a range: one value is asked; write the one the record settles on, or leave it out"
     if _THOUSANDS_TEXT.fullmatch(raw):  # "250,000": a thousands separator
-        return _plain_number_hint(
-            spec, raw.replace(",", ""), "write it without the thousands separator"
-        )
+        return _grouped_comma_hint(spec, raw)
     if _DECIMAL_COMMA_TEXT.fullmatch(raw):  # "2,5 mg/dL": a decimal comma
         return _plain_number_hint(spec, raw.replace(",", ".", 1), "write a decimal point")
     found = _NUMBER_TEXT.fullmatch(raw)
@@ -276,6 +274,36 @@ def _worded_number_hint(spec: Field, raw: str) -> str | None:
         return None
     # "up to 3 cm" is a bound like the others (docs/case-v1-additions.md, report words)
     return _bound_text_hint(spec, _BOUND_WORDS[worded.group(1).lower()] + worded.group(2))
+
+
+_ONE_GROUP = re.compile(r"\s*[-+]?\d{1,3},\d{3}\s*")
+
+
+def _grouped_comma_hint(spec: Field, raw: str) -> str | None:
+    """The hint for a number with a comma before three digits: "250,000" read with a
+    thousands separator, unless only the decimal-comma reading fits the field (its bounds
+    and plausible range): a bilirubin of "1,500" mg/dL is 1.5, not 1500."""
+    if _ONE_GROUP.fullmatch(raw):
+        grouped, decimal = float(raw.replace(",", "")), float(raw.replace(",", "."))
+        if _fits(spec, decimal) and not _fits(spec, grouped):
+            return f"a decimal comma: write {decimal:g}"
+    return _plain_number_hint(
+        spec, raw.replace(",", ""), "write it without the thousands separator"
+    )
+
+
+def _fits(spec: Field, value: float) -> bool:
+    """Within the field's bounds and, if it has one, its plausible range."""
+    if spec.kind is Kind.INTEGER and not value.is_integer():
+        return False
+    if spec.minimum is not None and (
+        value <= spec.minimum if spec.exclusive_minimum else value < spec.minimum
+    ):
+        return False
+    if spec.maximum is not None and value > spec.maximum:
+        return False
+    plausible = plausible_range(spec.path)
+    return plausible is None or plausible.contains(value)
 
 
 def _plain_number_hint(spec: Field, rewritten: str, how: str) -> str | None:
