@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from nelm.case.fields import FIELDS, Kind
 from nelm.cohort.runner import Engine, run_batch
 from nelm.cohort.synth import synth_frame
 
@@ -28,6 +29,7 @@ from .strategies import text_frames
 pytestmark = pytest.mark.needs_spark
 
 INSTALL_HINT = "install Java and pyspark"
+NUMBER_COLUMNS = {f.path for f in FIELDS if f.kind in (Kind.NUMBER, Kind.INTEGER)}
 
 
 def _spark_available() -> bool:
@@ -103,6 +105,25 @@ def test_spark_agrees_on_a_csv_cohort(spark: Any, tmp_path: Path) -> None:
     assert _warnings(tmp_path, "spark").height >= 5
     assert spark_rejects.height >= 10
     assert spark_out.height + spark_rejects.get_column("row").n_unique() == 240
+
+
+def test_spark_reads_a_semicolon_cohort_with_decimal_commas(spark: Any, tmp_path: Path) -> None:
+    # R's write.csv2 convention (docs/cohorts.md): the executors read the separator and the
+    # decimal commas as the driver does, so the results are the comma file's.
+    frame = _cohort()
+    frame.write_csv(tmp_path / "comma.csv")
+    numbers = [c for c in frame.columns if c in NUMBER_COLUMNS]
+    frame.with_columns(pl.col(numbers).str.replace(".", ",", literal=True)).write_csv(
+        tmp_path / "csv2.csv", separator=";"
+    )
+    run_batch(tmp_path / "csv2.csv", tmp_path / "spark.parquet", engine="spark", chunk_size=64)
+    run_batch(tmp_path / "comma.csv", tmp_path / "polars.parquet")
+    spark_out, spark_rejects = _outputs(tmp_path, "spark")
+    polars_out, polars_rejects = _outputs(tmp_path, "polars")
+    assert spark_out.equals(polars_out)
+    assert spark_rejects.select("case_id", "field", "row").equals(
+        polars_rejects.select("case_id", "field", "row")
+    )
 
 
 def test_spark_agrees_on_a_parquet_cohort(spark: Any, tmp_path: Path) -> None:

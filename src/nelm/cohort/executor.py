@@ -118,11 +118,19 @@ class SliceTask:
     columns: tuple[str, ...]
     scratch: str
     driver: Environment
+    separator: str = ","
 
     @classmethod
     def of(cls, source: InputFile, scratch: Path, driver: Environment) -> SliceTask:
         """Plain fields only: unpickling the task must not import polars."""
-        return cls(str(source.path.resolve()), source.format, source.columns, str(scratch), driver)
+        return cls(
+            str(source.path.resolve()),
+            source.format,
+            source.columns,
+            str(scratch),
+            driver,
+            source.separator,
+        )
 
     def __call__(self, slices: Iterable[Slice]) -> Iterator[SliceOutcome]:
         # A problem is answered, not raised: Spark would retry the task in vain.
@@ -142,7 +150,10 @@ class SliceTask:
 
         try:
             source = InputFile(
-                Path(self.path), "csv" if self.format == "csv" else "parquet", self.columns
+                Path(self.path),
+                "csv" if self.format == "csv" else "parquet",
+                self.columns,
+                self.separator,
             )
             raw = source.read_slice(piece.offset, piece.length)
         except InputRejected as exc:

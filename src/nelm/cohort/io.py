@@ -1,8 +1,13 @@
 """Reading cohort files in bounded chunks, and writing results that are never half-written.
 
-Input: CSV (header row, comma-separated, RFC 4180 quoting, every column read as text) or
-Parquet (native types), chosen by the suffix. Either is read chunk by chunk, so memory stays
-flat however long the file is.
+Input: CSV (header row, RFC 4180 quoting, every column read as text) or Parquet (native
+types), chosen by the suffix. A CSV file's columns are separated by commas, or by
+semicolons or tabs: the header says which, since no column name holds any of the three. A
+semicolon-separated file is the convention of places where the comma is the decimal mark
+(R's ``write.csv2``, spreadsheets saved as CSV there), so in its number columns a decimal
+comma is read as the decimal point (``2,5`` is 2.5); a comma before exactly three digits
+(``1,500``: 1.5 or 1500?) is left as written, and so refused, read neither way. Either
+format is read chunk by chunk, so memory stays flat however long the file is.
 
 Output: Parquet or CSV by the suffix. Every file is written to a temporary file in the same
 directory and renamed into place only when the whole run has succeeded (:class:`Outputs`);
@@ -27,6 +32,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from nelm.case.fields import FIELDS, Kind
 from nelm.cohort.columns import LIST_SEPARATOR
 from nelm.errors import InputRejected, Problem
 
@@ -83,6 +89,8 @@ class InputFile:
     path: Path
     format: Format
     columns: tuple[str, ...]
+    separator: str = ","
+    """A CSV file's column separator (``,``, ``;`` or a tab), read off its header."""
 
     def count_rows(self) -> int:
         """The number of data rows (Parquet: from the footer; CSV: one fast pass)."""
@@ -99,6 +107,7 @@ class InputFile:
         # ("unknown", "n/a") are rejected with how to write them, never guessed at.
         return pl.scan_csv(
             self.path,
+            separator=self.separator,
             infer_schema=False,
             raise_if_empty=True,
             null_values=list(CSV_MISSING),
@@ -108,9 +117,13 @@ class InputFile:
     def scan(self) -> pl.LazyFrame:
         """The whole file as a lazy query (every CSV column as text): what :meth:`chunks`
         reads, for a query that streams it. Errors surface when the query runs."""
-        return (
-            pl.scan_parquet(self.path, glob=False) if self.format == "parquet" else self._scan_csv()
-        )
+        if self.format == "parquet":
+            return pl.scan_parquet(self.path, glob=False)
+        frame = self._scan_csv()
+        if self.separator == ";":
+            numbers = [name for name in dict.fromkeys(self.columns) if name in _NUMBER_COLUMNS]
+            frame = frame.with_columns(_decimal_comma_read(name) for name in numbers)
+        return frame
 
     def unreadable(self, exc: BaseException) -> InputRejected:
         """The rejection of this file for a reading error ``exc``."""
@@ -132,6 +145,23 @@ class InputFile:
             raise _unreadable(self.path, self.format, exc) from None
 
 
+_NUMBER_COLUMNS = frozenset(f.path for f in FIELDS if f.kind in (Kind.NUMBER, Kind.INTEGER))
+_DECIMAL_COMMA = r"^(\s*[+-]?[0-9]*),([0-9]+\s*)$"
+_GROUPED = r"^\s*[+-]?[1-9][0-9]{0,2},[0-9]{3}\s*$"
+
+
+def _decimal_comma_read(name: str) -> pl.Expr:
+    """A number column of a semicolon-separated file with its decimal commas made points;
+    ``1,500`` (thousands or decimals?) is left as written, to be refused."""
+    cell = pl.col(name)
+    return (
+        pl.when(cell.str.contains(_GROUPED))
+        .then(cell)
+        .otherwise(cell.str.replace(_DECIMAL_COMMA, "${1}.${2}"))
+        .alias(name)
+    )
+
+
 def open_input(path: str | Path) -> InputFile:
     """Open a CSV or Parquet cohort file and read its header, or reject it."""
     p = Path(path)
@@ -150,6 +180,7 @@ def open_input(path: str | Path) -> InputFile:
         raise InputRejected([Problem(str(p), "an existing file", "no such file")])
     if p.is_dir():
         raise InputRejected([Problem(str(p), "a file", "a directory")])
+    separator = ","
     try:
         if fmt == "parquet":
             names = tuple(pq.read_schema(p).names)
@@ -158,17 +189,33 @@ def open_input(path: str | Path) -> InputFile:
                 raise InputRejected(
                     [Problem(str(p), "a CSV file with a header row", "an empty file")]
                 )
-            names = tuple(_csv_header(p))
+            separator = _csv_separator(p)
+            names = tuple(_csv_header(p, separator))
     except (pl.exceptions.PolarsError, OSError, pa.ArrowException) as exc:
         raise _unreadable(p, fmt, exc) from None
-    return InputFile(p, fmt, names)
+    return InputFile(p, fmt, names, separator)
 
 
-def _csv_header(path: Path) -> list[str]:
+SEPARATOR_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
+"""The column separators a CSV file may use, by what a message calls them."""
+
+
+def _csv_separator(path: Path) -> str:
+    """The separator the header line uses most: its names hold none of the three, so a
+    semicolon or a tab there separates columns (a spreadsheet's export where the comma is
+    the decimal mark); a comma when the header has none of them (one column)."""
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        first = handle.readline(1 << 20)
+    counts = {sep: first.count(sep) for sep in SEPARATOR_NAMES}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > counts[","] else ","
+
+
+def _csv_header(path: Path, separator: str = ",") -> list[str]:
     """The header's column names as written (repeated ones included)."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), None)
+            header = next(csv.reader(handle, delimiter=separator), None)
     except UnicodeDecodeError:
         raise InputRejected(
             [Problem(str(path), "a CSV file in UTF-8", "bytes that are not UTF-8")]
