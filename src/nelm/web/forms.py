@@ -32,6 +32,7 @@ document's ``confirmed`` list.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -137,8 +138,18 @@ def form_fields() -> list[tuple[str, str, list[FormField]]]:
     return groups
 
 
+# A comma before groups of three digits: "1,500" is 1.5 with a decimal comma or 1500 with
+# a thousands separator. Left to the validator, whose hint names the reading that fits.
+_GROUPED_COMMA = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+")
+
+
 def _number(text: str) -> float | None:
-    cleaned = text.strip().replace(" ", "").replace("\u202f", "").replace(",", ".")
+    """The number a person typed: spaces between digit groups ("240 000") ignored, a
+    decimal comma ("1,5") read as the decimal point; None for anything else."""
+    cleaned = text.strip().replace(" ", "").replace("\u202f", "")
+    if _GROUPED_COMMA.fullmatch(cleaned):
+        return None
+    cleaned = cleaned.replace(",", ".")
     try:
         value = float(cleaned)
     except ValueError:

@@ -1,0 +1,47 @@
+"""Numbers as a person types them in the case form: a decimal comma, spaces between digit
+groups, and the comma that could be either ("1,500")."""
+
+from __future__ import annotations
+
+import pytest
+
+from nelm.case.document import case_from_mapping
+from nelm.errors import InputRejected
+from nelm.web.forms import document_from_form
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [("1,5", 1.5), ("0,9", 0.9), (" 2.5 ", 2.5), ("12", 12), ("1.500", 1.5)],
+)
+def test_a_decimal_comma_or_point_is_the_decimal_mark(typed: str, read: float) -> None:
+    document = document_from_form({"case_id": "f", "labs.bilirubin_mg_dl": typed})
+    assert document["labs"]["bilirubin_mg_dl"] == read
+
+
+def test_spaces_between_digit_groups_are_ignored() -> None:
+    # "240 000" (a space or a narrow no-break space between thousands, as in French)
+    for typed in ("240 000", "240\u202f000"):
+        document = document_from_form({"case_id": "f", "labs.platelets_per_ul": typed})
+        assert document["labs"]["platelets_per_ul"] == 240000
+
+
+@pytest.mark.parametrize(
+    ("path", "typed", "hint"),
+    [
+        # bilirubin is at most 50 mg/dL (case-v1): only the decimal reading fits
+        ("labs.bilirubin_mg_dl", "1,500", "(a decimal comma: write 1.5)"),
+        # 240 /µL is outside the plausible platelet count (docs/plausibility.md)
+        ("labs.platelets_per_ul", "240,000", "(write it without the thousands separator: 240000)"),
+    ],
+)
+def test_a_comma_before_three_digits_is_never_read_either_way(
+    path: str, typed: str, hint: str
+) -> None:
+    document = document_from_form({"case_id": "f", path: typed})
+    section, name = path.split(".")
+    assert document[section][name] == typed  # passed on as typed, for the validator
+    with pytest.raises(InputRejected) as caught:
+        case_from_mapping(document)
+    [problem] = caught.value.problems
+    assert problem.path == path and problem.got == f'"{typed}" {hint}'
