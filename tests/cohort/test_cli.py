@@ -167,3 +167,24 @@ def test_the_cli_does_not_import_polars_to_assess() -> None:
     probe = "import sys, nelm.cli; print(sorted({'polars', 'pyspark'} & set(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_batch_says_how_a_semicolon_file_was_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # R's write.csv2 convention (docs/cohorts.md): the reading is named for the user to check.
+    cohort = tmp_path / "csv2.csv"
+    cohort.write_text("case_id;pathology.ki67_percent\nr1;2,5\n", encoding="utf-8")
+    code, out, err = run(["batch", str(cohort), "-o", str(tmp_path / "r.csv")], capsys, monkeypatch)
+    assert code == 0, err
+    assert "read as CSV separated by semicolons, with decimal commas" in " ".join(out.split())
+    tabs = tmp_path / "tabs.csv"
+    tabs.write_text("case_id\tpathology.ki67_percent\nr1\t2.5\n", encoding="utf-8")
+    code, out, err = run(["batch", str(tabs), "-o", str(tmp_path / "t.csv")], capsys, monkeypatch)
+    assert code == 0, err
+    assert "read as CSV separated by tabs" in out
+    plain = tmp_path / "plain.csv"
+    plain.write_text("case_id,pathology.ki67_percent\nr1,2.5\n", encoding="utf-8")
+    code, out, err = run(["batch", str(plain), "-o", str(tmp_path / "p.csv")], capsys, monkeypatch)
+    assert code == 0, err
+    assert "read as CSV" not in out

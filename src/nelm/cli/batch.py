@@ -81,6 +81,7 @@ def _summary_table(summary: BatchSummary) -> list[object]:
         f"{summary.rows:,} rows read, {summary.accepted:,} assessed, "
         f"{summary.rejected_rows:,} rejected ({summary.reject_lines:,} problems) "
         f"in {summary.seconds:.1f} s ({summary.rate:,.0f} cases/s, {summary.engine} engine)",
+        *([summary.reading] if summary.reading else []),
         f"results: {summary.output}",
         f"rejects: {summary.rejects}",
     ]

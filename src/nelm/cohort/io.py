@@ -92,6 +92,17 @@ class InputFile:
     separator: str = ","
     """A CSV file's column separator (``,``, ``;`` or a tab), read off its header."""
 
+    def reading(self) -> str:
+        """How the file was read, when not as a comma-separated CSV file ("" then)."""
+        if self.format != "csv" or self.separator == ",":
+            return ""
+        if self.separator == ";":
+            return (
+                "read as CSV separated by semicolons, with decimal commas in number columns "
+                "(R's write.csv2)"
+            )
+        return "read as CSV separated by tabs"
+
     def count_rows(self) -> int:
         """The number of data rows (Parquet: from the footer; CSV: one fast pass)."""
         try:
@@ -196,8 +207,8 @@ def open_input(path: str | Path) -> InputFile:
     return InputFile(p, fmt, names, separator)
 
 
-SEPARATOR_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
-"""The column separators a CSV file may use, by what a message calls them."""
+_SEPARATORS = (",", ";", "\t")
+"""The column separators a CSV file may use."""
 
 
 def _csv_separator(path: Path) -> str:
@@ -206,7 +217,7 @@ def _csv_separator(path: Path) -> str:
     the decimal mark); a comma when the header has none of them (one column)."""
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
         first = handle.readline(1 << 20)
-    counts = {sep: first.count(sep) for sep in SEPARATOR_NAMES}
+    counts = {sep: first.count(sep) for sep in _SEPARATORS}
     best = max(counts, key=lambda sep: counts[sep])
     return best if counts[best] > counts[","] else ","
 

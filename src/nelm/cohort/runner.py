@@ -102,6 +102,7 @@ def run_batch(
     else:
         summary = _run_local(source, Path(output), engine, chunk_size, report, count_rows)
     summary.seconds = time.perf_counter() - started
+    summary.reading = source.reading()
     return summary
 
 

@@ -46,6 +46,9 @@ class BatchSummary:
         default_factory=lambda: {o: dict.fromkeys(STATUSES, 0) for o in OPTION_IDS}
     )
     seconds: float = 0.0
+    reading: str = ""
+    """How a CSV file other than comma-separated was read (its separator, its decimal
+    mark), for the user to check; empty otherwise."""
 
     def add(self, result: ChunkResult) -> None:
         self.rows += result.rows
