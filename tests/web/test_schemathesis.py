@@ -5,6 +5,7 @@ operation, fixed seed (derandomised), in-process (ASGI), authenticated with a to
 from __future__ import annotations
 
 import atexit
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -30,6 +31,13 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
+
+
+@schemathesis.serializer("application/fhir+ndjson")
+def _ndjson(_: Any, value: Any) -> bytes:
+    """The assess operation's NDJSON body is text (one resource per line), sent as drawn."""
+    text = value if isinstance(value, str) else json.dumps(value)
+    return text.encode("utf-8", "surrogatepass")
 
 
 def _load() -> tuple[Any, dict[str, str]]:
