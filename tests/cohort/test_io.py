@@ -133,10 +133,13 @@ def test_a_file_broken_past_the_first_chunk_leaves_nothing_behind(tmp_path: Path
     ("name", "message"),
     [
         ("missing.csv", "missing.csv: an existing file, got no such file"),
-        ("cohort.xlsx", "INPUT: a file name ending in .csv, .parquet or .pq, got "),
+        ("cohort.xlsx", "INPUT: a file name ending in .csv, .tsv, .parquet or .pq, got "),
+        ("cohort.xlsx", "cohort.xlsx (a spreadsheet: save it as CSV UTF-8)"),
+        ("cohort.txt", "INPUT: a file name ending in .csv, .tsv, .parquet or .pq, got "),
         # cli-v1: one case (JSON or YAML) is nelm assess's input, not a cohort
         ("case.json", "(one case or FHIR record: nelm assess "),
         ("case.yaml", "(one case or FHIR record: nelm assess "),
+        ("record.ndjson", "(one case or FHIR record: nelm assess "),
     ],
 )
 def test_unusable_inputs_are_rejected(tmp_path: Path, name: str, message: str) -> None:

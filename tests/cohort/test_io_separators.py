@@ -67,9 +67,10 @@ def test_a_write_csv2_file_gives_the_comma_file_results(tmp_path: Path, engine: 
 def test_a_tab_separated_file_gives_the_comma_file_results(tmp_path: Path) -> None:
     comma = tmp_path / "cohort.csv"
     write_synth(comma, 200, seed=12, missing=0.2)
-    tabs = tmp_path / "cohort-tabs.csv"
-    _write(tabs, _rows(comma), "\t")
-    assert _results(tabs, tmp_path).equals(_results(comma, tmp_path))
+    for name in ("cohort-tabs.csv", "cohort-tabs.tsv"):
+        tabs = tmp_path / name
+        _write(tabs, _rows(comma), "\t")
+        assert _results(tabs, tmp_path).equals(_results(comma, tmp_path)), name
 
 
 def _one_cell(tmp_path: Path, delimiter: str, cell: str) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -25,7 +25,7 @@ from nelm.cli._common import fail, read_text, write_output
 from nelm.errors import Problem, not_one_of
 
 # The suffixes nelm batch reads (docs/cohorts.md): never a case document.
-COHORT_SUFFIXES = (".csv", ".parquet", ".pq")
+COHORT_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq")
 
 __all__ = ["Format", "example_names", "parse_assess_args", "run_assess"]
 

@@ -127,7 +127,9 @@ def batch_command(
     input_path: Annotated[
         str,
         typer.Argument(
-            metavar="INPUT", help="Cohort file: CSV or Parquet (by suffix).", show_default=False
+            metavar="INPUT",
+            help="Cohort file: CSV (.csv or .tsv: commas, semicolons or tabs) or Parquet.",
+            show_default=False,
         ),
     ],
     output: Annotated[

@@ -173,20 +173,28 @@ def _decimal_comma_read(name: str) -> pl.Expr:
     )
 
 
+_INPUT_NAMES = "a file name ending in .csv, .tsv, .parquet or .pq"
+
+
 def open_input(path: str | Path) -> InputFile:
     """Open a CSV or Parquet cohort file and read its header, or reject it."""
     p = Path(path)
-    if p.suffix.lower() in (".json", ".yaml", ".yml"):  # one case, not a cohort
+    if p.suffix.lower() in (".json", ".ndjson", ".yaml", ".yml"):  # one case, not a cohort
         raise InputRejected(
             [
                 Problem(
                     "INPUT",
-                    "a file name ending in .csv, .parquet or .pq",
+                    _INPUT_NAMES,
                     f"{p} (one case or FHIR record: nelm assess {p})",
                 )
             ]
         )
-    fmt = file_format(p, "INPUT")
+    # A .tsv file is CSV separated by tabs (the header says so); results are .csv or .parquet.
+    if p.suffix.lower() not in (*_SUFFIXES, ".tsv"):
+        spreadsheet = p.suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods")
+        got = f"{p} (a spreadsheet: save it as CSV UTF-8)" if spreadsheet else str(p)
+        raise InputRejected([Problem("INPUT", _INPUT_NAMES, got)])
+    fmt: Format = "csv" if p.suffix.lower() == ".tsv" else _SUFFIXES[p.suffix.lower()]
     if not p.exists():
         raise InputRejected([Problem(str(p), "an existing file", "no such file")])
     if p.is_dir():
