@@ -152,3 +152,19 @@ def test_an_output_must_be_csv_or_parquet(tmp_path: Path) -> None:
     source = _cohort(tmp_path, ".csv", n=5)
     with pytest.raises(InputRejected, match=r"-o: a file name ending in \.csv"):
         run_batch(source, tmp_path / "out.json")
+
+
+@pytest.mark.parametrize("bad_row", [1, 30_000])
+def test_a_file_not_in_utf8_is_named_so_with_the_fix(tmp_path: Path, bad_row: int) -> None:
+    # A spreadsheet's plain "CSV" is often Windows-1252: "élève" in Latin-1 bytes, near the
+    # top (read with the header) or far past polars' first read.
+    lines = ["case_id,label,pathology.ki67_percent"] + [f"c{i},ok,5" for i in range(40_000)]
+    lines[bad_row] = f"c{bad_row},\u00e9l\u00e8ve,5"
+    source = tmp_path / "latin1.csv"
+    source.write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
+    with pytest.raises(InputRejected) as caught:
+        run_batch(source, tmp_path / "out.csv")
+    assert [p.message for p in caught.value.problems] == [
+        f"{source}: a CSV file in UTF-8, got bytes that are not UTF-8 (save it again as CSV UTF-8)"
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["latin1.csv"]

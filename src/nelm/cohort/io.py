@@ -73,8 +73,13 @@ def rejects_path(output: str | Path) -> Path:
     return out.with_name(f"{out.stem}.rejects.csv")
 
 
+_NOT_UTF8 = "bytes that are not UTF-8 (save it again as CSV UTF-8)"
+
+
 def _unreadable(path: Path, fmt: Format, exc: BaseException) -> InputRejected:
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if fmt == "csv" and "utf-8" in detail.lower():  # polars: "invalid utf-8 sequence"
+        return InputRejected([Problem(str(path), "a CSV file in UTF-8", _NOT_UTF8)])
     kind = "CSV file with a header row" if fmt == "csv" else "Parquet file"
     return InputRejected([Problem(str(path), f"a readable {kind}", detail[:200])])
 
@@ -237,7 +242,7 @@ def _csv_header(path: Path, separator: str = ",") -> list[str]:
             header = next(csv.reader(handle, delimiter=separator), None)
     except UnicodeDecodeError:
         raise InputRejected(
-            [Problem(str(path), "a CSV file in UTF-8", "bytes that are not UTF-8")]
+            [Problem(str(path), "a CSV file in UTF-8", _NOT_UTF8)]
         ) from None
     except csv.Error as exc:
         raise _unreadable(path, "csv", exc) from None
