@@ -18,6 +18,7 @@ import pytest
 from nelm.case.fields import FIELDS, Kind
 from nelm.cohort.runner import run_batch
 from nelm.cohort.synth import write_synth
+from nelm.errors import InputRejected
 
 NUMBER_COLUMNS = {f.path for f in FIELDS if f.kind in (Kind.NUMBER, Kind.INTEGER)}
 
@@ -122,3 +123,14 @@ def test_a_decimal_comma_in_a_comma_file_is_still_refused(tmp_path: Path) -> Non
     results, rejects = _one_cell(tmp_path, ",", "0,9")
     assert results.height == 0
     assert re.search(r'got "0,9" \(write a decimal point: 0\.9\)', rejects["reason"][0])
+
+
+def test_the_separator_is_the_one_that_gives_known_columns(tmp_path: Path) -> None:
+    # A quoted name holding semicolons does not make a comma-separated file semicolon-
+    # separated: the unknown column is named as written.
+    path = tmp_path / "quoted.csv"
+    _write(path, [["case_id", "a;b;c"], ["x", "1"]], ",")
+    with pytest.raises(InputRejected) as caught:
+        run_batch(path, tmp_path / "out.csv")
+    [problem] = caught.value.problems
+    assert problem.path == "a;b;c" and problem.got == "an unknown column"

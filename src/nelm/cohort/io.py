@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from nelm.case.fields import FIELDS, Kind
-from nelm.cohort.columns import LIST_SEPARATOR
+from nelm.cohort.columns import INPUT_COLUMNS, LIST_SEPARATOR
 from nelm.errors import InputRejected, Problem
 
 __all__ = [
@@ -222,17 +222,22 @@ def open_input(path: str | Path) -> InputFile:
 
 _SEPARATORS = (",", ";", "\t")
 """The column separators a CSV file may use."""
+_KNOWN_COLUMNS = frozenset(INPUT_COLUMNS)
 
 
 def _csv_separator(path: Path) -> str:
-    """The separator the header line uses most: its names hold none of the three, so a
-    semicolon or a tab there separates columns (a spreadsheet's export where the comma is
-    the decimal mark); a comma when the header has none of them (one column)."""
+    """The separator of the header line: the one that splits it into the most column names
+    nelm knows (``case_id`` at least), then into the most columns; a comma on a tie. No
+    known name holds a comma, a semicolon or a tab, so a semicolon-separated header read
+    with commas is one unknown name."""
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
         first = handle.readline(1 << 20)
-    counts = {sep: first.count(sep) for sep in _SEPARATORS}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] > counts[","] else ","
+
+    def score(separator: str) -> tuple[int, int]:
+        names = next(csv.reader([first], delimiter=separator), [])
+        return sum(name.strip() in _KNOWN_COLUMNS for name in names), len(names)
+
+    return max(_SEPARATORS, key=score)  # max keeps the first of equals: the comma
 
 
 def _csv_header(path: Path, separator: str = ",") -> list[str]:
@@ -241,9 +246,7 @@ def _csv_header(path: Path, separator: str = ",") -> list[str]:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle, delimiter=separator), None)
     except UnicodeDecodeError:
-        raise InputRejected(
-            [Problem(str(path), "a CSV file in UTF-8", _NOT_UTF8)]
-        ) from None
+        raise InputRejected([Problem(str(path), "a CSV file in UTF-8", _NOT_UTF8)]) from None
     except csv.Error as exc:
         raise _unreadable(path, "csv", exc) from None
     if not header:
