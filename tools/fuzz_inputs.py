@@ -47,6 +47,7 @@ WRONG_TYPES: tuple[Any, ...] = (None, 0, -1, 1e300, True, "", "x", [], {}, [1], 
 CELLS: tuple[str, ...] = (
     *("", " ", "-0", "NaN", "inf", "1e999", "1,5", "12 %", "yes", "TRUE", "null", "G2"),
     *("pancreas", " liver ", "a;b", ";;", "é", "\u00a0", "-5", "0.5", "101", "multiple"),
+    *("1,500", ",5", "2,", "1.500", "\t", "a,b"),
 )
 _WHO = frozenset({"resourceType", "id", "subject", "patient"})
 
@@ -183,9 +184,14 @@ def fuzz_cohort(runs: int, rng: random.Random, faults: Faults) -> None:
             sample = [list(row) for row in rng.sample(rows, 40)]
             for _ in range(rng.randint(1, 20)):
                 rng.choice(sample)[rng.randrange(1, len(header))] = rng.choice(CELLS)
+            # the three dialects nelm reads (docs/cohorts.md): commas; semicolons with
+            # decimal commas, as R's write.csv2 writes; tabs
+            delimiter = rng.choice((",", ";", "\t"))
+            if delimiter == ";":
+                sample = [[cell.replace(".", ",") for cell in row] for row in sample]
             source = work / "cohort.csv"
             with source.open("w", newline="", encoding="utf-8") as handle:
-                csv.writer(handle).writerows([header, *sample])
+                csv.writer(handle, delimiter=delimiter).writerows([header, *sample])
             outcomes: dict[str, object] = {}
             engines: tuple[Engine, ...] = ("polars", "reference")
             for engine in engines:
