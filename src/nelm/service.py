@@ -122,6 +122,7 @@ def assess_fhir(
     the record's, their provenance is the file, and an implausible one must be confirmed
     as in a case document."""
     from nelm.interop.fhir import bundle_to_case
+    from nelm.interop.fhir.load import NdjsonBundle
 
     if assessment_date is None:
         raise InputRejected(
@@ -156,7 +157,11 @@ def assess_fhir(
             "left unknown (see the data-quality list of the input source)"
         )
     doc["input_source"] = {
-        "format": "FHIR R4 Bundle",
+        "format": (
+            "FHIR R4 NDJSON record (one resource per line)"
+            if isinstance(bundle, NdjsonBundle)
+            else "FHIR R4 Bundle"
+        ),
         "assessment_date": assessment_date.isoformat(),
         "provenance": source.provenance,
         "unmapped": source.unmapped,

@@ -4,8 +4,8 @@ collection Bundle of the same resources.
 The real records used here hold relative references (``Patient/…``) and no history, so
 their resources written one per line must give the very assessment their Bundle gives:
 the synthea-bulk records were themselves gathered from a Bulk Data export's ndjson files
-(fixtures/fhir-real/SOURCES.md). Only the case id differs: a Bundle's comes from its id,
-a record without one is named by the hash of its content.
+(fixtures/fhir-real/SOURCES.md). Only the case id differs (a Bundle's comes from its id,
+a record without one is named by the hash of its content), and the input format named.
 """
 
 from __future__ import annotations
@@ -40,8 +40,11 @@ def _ndjson(resources: list[dict[str, Any]]) -> str:
 
 
 def _without_case_id(doc: dict[str, Any]) -> dict[str, Any]:
+    """The assessment but its case id and the input format, which name what was sent."""
     inputs = {k: v for k, v in doc["inputs"].items() if k != "case_id"}
-    return {**{k: v for k, v in doc.items() if k != "case_id"}, "inputs": inputs}
+    source = {k: v for k, v in doc["input_source"].items() if k != "format"}
+    kept = {k: v for k, v in doc.items() if k != "case_id"}
+    return {**kept, "inputs": inputs, "input_source": source}
 
 
 @pytest.mark.parametrize("name", AS_NDJSON)
@@ -53,6 +56,8 @@ def test_a_record_one_resource_per_line_is_assessed_as_its_bundle(name: str) -> 
     from_lines = assess_text(lines, assessment_date=as_of)
     assert _without_case_id(from_lines) == _without_case_id(from_bundle)
     assert from_lines["case_id"].startswith("fhir-")
+    assert from_bundle["input_source"]["format"] == "FHIR R4 Bundle"
+    assert from_lines["input_source"]["format"] == "FHIR R4 NDJSON record (one resource per line)"
 
 
 def _rejected(text: str) -> list[tuple[str, str, str]]:

@@ -30,13 +30,18 @@ from nelm.case.document import (
 from nelm.errors import InputRejected, Problem
 from nelm.interop.fhir.validate import MAPPED_TYPES
 
-__all__ = ["READ_TYPES", "load_record_text"]
+__all__ = ["READ_TYPES", "NdjsonBundle", "load_record_text"]
 
 READ_TYPES = frozenset({*MAPPED_TYPES, "BodyStructure"})
 """Resource types some reader looks into (BodyStructure: the site of a tumour size)."""
 
 _KEPT = ("resourceType", "id", "meta")
 _SPACE = re.compile(r"[ \t\n\r]*")
+
+
+class NdjsonBundle(dict[str, Any]):
+    """The collection Bundle read from FHIR NDJSON: a dict like any Bundle, whose type
+    tells the assessment's input source what the user sent."""
 
 
 class _UnexpectedError(ValueError):
@@ -96,7 +101,7 @@ def _ndjson_bundle(text: str, decoder: json.JSONDecoder, source: str) -> dict[st
                 [Problem(f"line {number}", _ONE_PER_LINE.format(source=source), got)]
             )
         entries.append(_slim({"resource": item}))
-    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    return NdjsonBundle(resourceType="Bundle", type="collection", entry=entries)
 
 
 _ONE_PER_LINE = "FHIR NDJSON in {source}: one resource (not a Bundle) as a JSON object per line"
