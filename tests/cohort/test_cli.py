@@ -188,3 +188,21 @@ def test_batch_says_how_a_semicolon_file_was_read(
     code, out, err = run(["batch", str(plain), "-o", str(tmp_path / "p.csv")], capsys, monkeypatch)
     assert code == 0, err
     assert "read as CSV" not in out
+
+
+def test_batch_reads_a_fhir_export_dated_today_unless_told(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.cohort.test_fhir_export import _records, _write_export
+
+    export = _write_export(tmp_path / "export", _records())
+    code, out, err = run(["batch", str(export), "-o", str(tmp_path / "r.csv")], capsys, monkeypatch)
+    assert code == 0, err
+    assert "read as a FHIR export: 6 patients from" in " ".join(out.split())
+    code, _, err = run(
+        ["batch", str(export), "-o", str(tmp_path / "r.csv"), "--as-of", "2026-13-01"],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 2
+    assert "--as-of: a date YYYY-MM-DD, got '2026-13-01'" in err

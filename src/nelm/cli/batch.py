@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from nelm.errors import InputRejected, Problem
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -128,7 +131,8 @@ def batch_command(
         str,
         typer.Argument(
             metavar="INPUT",
-            help="Cohort file: CSV (.csv or .tsv: commas, semicolons or tabs) or Parquet.",
+            help="Cohort file: CSV (.csv or .tsv: commas, semicolons or tabs) or Parquet; "
+            "or a FHIR export: a folder of NDJSON files, or one .ndjson file.",
             show_default=False,
         ),
     ],
@@ -166,12 +170,24 @@ def batch_command(
             "often the progress bar moves.",
         ),
     ] = 200_000,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Assessment date (YYYY-MM-DD) of a FHIR export: dates the ages and the "
+            "results; default today.",
+        ),
+    ] = None,
 ) -> None:
     """Assess every case of a cohort file; write one row per case and a rejects file."""
     from rich.console import Console
 
+    from nelm.cohort.io import is_export
     from nelm.cohort.runner import run_batch
 
+    date = _as_of(as_of)
+    if date is None and is_export(Path(input_path)):
+        date = dt.date.today()  # the adapter supplies the date: the core reads no clock
     err = Console(stderr=True)
     bar = _Bar(err) if err.is_terminal else None
     try:
@@ -183,6 +199,7 @@ def batch_command(
             spark_master=spark_master,
             progress=bar,
             count_rows=bar is not None,
+            as_of=date,
         )
     finally:
         if bar is not None:
@@ -191,6 +208,15 @@ def batch_command(
     for line in _summary_table(summary):
         # markup off: a path may hold "[" (a folder named "cohort [2024]"), shown as typed
         out.print(line, soft_wrap=isinstance(line, str), markup=False)
+
+
+def _as_of(raw: str | None) -> dt.date | None:
+    if raw is None:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InputRejected([Problem("--as-of", "a date YYYY-MM-DD", repr(raw))]) from None
 
 
 def register(app: typer.Typer) -> None:

@@ -44,6 +44,7 @@ __all__ = [
     "Sink",
     "as_text_columns",
     "file_format",
+    "is_export",
     "open_input",
     "rejects_path",
     "text_column_exprs",
@@ -181,10 +182,16 @@ def _decimal_comma_read(name: str) -> pl.Expr:
 _INPUT_NAMES = "a file name ending in .csv, .tsv, .parquet or .pq"
 
 
+def is_export(path: Path) -> bool:
+    """A folder (of NDJSON files) or an ``.ndjson`` file: a FHIR export, not a table
+    (``nelm.cohort.fhir_export``)."""
+    return path.is_dir() or path.suffix.lower() == ".ndjson"
+
+
 def open_input(path: str | Path) -> InputFile:
     """Open a CSV or Parquet cohort file and read its header, or reject it."""
     p = Path(path)
-    if p.suffix.lower() in (".json", ".ndjson", ".yaml", ".yml"):  # one case, not a cohort
+    if p.suffix.lower() in (".json", ".yaml", ".yml"):  # one case, not a cohort
         raise InputRejected(
             [
                 Problem(

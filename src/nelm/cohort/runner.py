@@ -10,6 +10,7 @@ is; the outputs appear only when the whole run succeeded (``nelm.cohort.io.Outpu
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ from nelm.cohort.io import (
     Outputs,
     as_text_columns,
     file_format,
+    is_export,
     open_input,
     rejects_path,
 )
@@ -75,17 +77,45 @@ def run_batch(
     spark_master: str | None = None,
     progress: Progress | None = None,
     count_rows: bool = True,
+    as_of: dt.date | None = None,
 ) -> BatchSummary:
     """Evaluate every row of ``input_path``; write ``output`` and its rejects file.
 
     ``count_rows`` lets the progress bar know the total beforehand (one quick pass over a
-    CSV file; free for Parquet). Raises ``InputRejected`` for a file that cannot be used,
-    and then writes nothing.
+    CSV file; free for Parquet). A folder of FHIR NDJSON files or an ``.ndjson`` file is a
+    FHIR export (``nelm.cohort.fhir_export``), its ages and results dated ``as_of`` (which
+    the caller supplies: the core reads no clock), which only an export takes. Raises
+    ``InputRejected`` for a file that cannot be used, and then writes nothing.
     """
     if chunk_size < 1:
         raise InputRejected([Problem("--chunk-size", "a whole number ≥ 1", str(chunk_size))])
     if engine not in ENGINES:
         raise InputRejected([Problem("--engine", f"one of {', '.join(ENGINES)}", engine)])
+    if is_export(Path(input_path)):
+        if as_of is None:
+            raise InputRejected(
+                [Problem("--as-of", "the assessment date of a FHIR export", "none given")]
+            )
+        from nelm.cohort.export_run import run_export
+
+        return run_export(
+            Path(input_path),
+            Path(output),
+            as_of,
+            lambda cohort, out: run_batch(
+                cohort,
+                out,
+                engine=engine,
+                chunk_size=chunk_size,
+                spark_master=spark_master,
+                progress=progress,
+                count_rows=count_rows,
+            ),
+        )
+    if as_of is not None:
+        raise InputRejected(
+            [Problem("--as-of", "only with a FHIR export (a cohort file has no dates)", str(as_of))]
+        )
     started = time.perf_counter()
     source = _prepare(input_path, output)
     report = progress or _Silent()
