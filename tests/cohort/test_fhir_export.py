@@ -191,3 +191,21 @@ def test_an_export_needs_its_date_and_a_cohort_file_has_none(tmp_path: Path) -> 
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputRejected, match=r"a folder without an \.ndjson file"):
         run_batch(tmp_path / "empty", tmp_path / "out.csv", as_of=AS_OF)
+
+
+def test_the_progress_follows_the_patients_mapped(tmp_path: Path) -> None:
+    class Recorder:
+        def __init__(self) -> None:
+            self.total: int | None = None
+            self.done = 0
+
+        def start(self, total: int | None) -> None:
+            self.total = total
+
+        def advance(self, rows: int) -> None:
+            self.done += rows
+
+    records, recorder = _records(), Recorder()
+    export = _write_export(tmp_path / "export", records)
+    run_batch(export, tmp_path / "out.csv", as_of=AS_OF, progress=recorder)
+    assert (recorder.total, recorder.done) == (len(records), len(records))

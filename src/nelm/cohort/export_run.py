@@ -22,7 +22,7 @@ import polars as pl
 from nelm.cohort.checks import warnings_path
 from nelm.cohort.fhir_export import Line, read_export
 from nelm.cohort.io import file_format, rejects_path
-from nelm.cohort.summary import BatchSummary
+from nelm.cohort.summary import BatchSummary, Progress
 from nelm.cohort.validate import REJECTS_SCHEMA
 from nelm.errors import InputRejected, Problem
 
@@ -34,15 +34,17 @@ def run_export(
     output: Path,
     as_of: dt.date,
     run_cohort: Callable[[Path, Path], BatchSummary],
+    progress: Progress,
 ) -> BatchSummary:
     """Assess the patients of the export ``source`` as of ``as_of``; ``run_cohort`` runs
-    the engine on a cohort file (``nelm.cohort.runner.run_batch``)."""
+    the engine on a cohort file (``nelm.cohort.runner.run_batch``); ``progress`` follows
+    the patients as they are mapped."""
     started = time.perf_counter()
     file_format(output, "-o")
     parent = output.parent if str(output.parent) else Path(".")
     if not parent.is_dir():
         raise InputRejected([Problem("-o", "a file in an existing directory", str(output))])
-    export = read_export(source, as_of)
+    export = read_export(source, as_of, progress)
     # beside the output, not in /tmp: a cluster's executors read the cohort file too
     with tempfile.TemporaryDirectory(dir=parent, prefix=".nelm-export-") as scratch:
         cohort, made = Path(scratch) / "patients.parquet", Path(scratch) / output.name

@@ -34,6 +34,7 @@ from typing import Any
 import polars as pl
 
 from nelm.case.document import case_from_mapping, strict_json_decoder, value_problems
+from nelm.cohort.summary import Progress
 from nelm.cohort.validate import TYPED_SCHEMA
 from nelm.errors import InputRejected, Problem
 from nelm.interop.fhir import bundle_to_case
@@ -80,14 +81,19 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
-def read_export(path: Path, assessment_date: dt.date) -> ExportCohort:
-    """Read a folder of NDJSON files or one NDJSON file; map each patient's record."""
+def read_export(
+    path: Path, assessment_date: dt.date, progress: Progress | None = None
+) -> ExportCohort:
+    """Read a folder of NDJSON files or one NDJSON file; map each patient's record
+    (``progress`` told of each)."""
     files = _files(path)
     patients, others, shared = _gather(files)
     set_aside = sum(len(others.pop(key)) for key in [k for k in others if k not in patients])
     rows: list[dict[str, Any]] = []
     cohort = ExportCohort(pl.DataFrame(), [], files=len(files))
     used: set[str] = set()
+    if progress is not None:
+        progress.start(len(patients))
     for position, key in enumerate(sorted(patients), 1):
         own = [patients[key], *others.get(key, ())]
         named = sorted(_references(own) & shared.keys())
@@ -98,6 +104,8 @@ def read_export(path: Path, assessment_date: dt.date) -> ExportCohort:
         if row is not None:
             rows.append(row)
             cohort.positions.append(position)
+        if progress is not None:
+            progress.advance(1)
     cohort.set_aside = set_aside + len(shared.keys() - used)
     cohort.patients = len(patients)
     cohort.frame = (

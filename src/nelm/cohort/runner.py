@@ -98,19 +98,15 @@ def run_batch(
             )
         from nelm.cohort.export_run import run_export
 
+        # the bar follows the patients mapped, the slow part; the rows then take a moment
         return run_export(
             Path(input_path),
             Path(output),
             as_of,
             lambda cohort, out: run_batch(
-                cohort,
-                out,
-                engine=engine,
-                chunk_size=chunk_size,
-                spark_master=spark_master,
-                progress=progress,
-                count_rows=count_rows,
+                cohort, out, engine=engine, chunk_size=chunk_size, spark_master=spark_master
             ),
+            progress or _Silent(),
         )
     if as_of is not None:
         raise InputRejected(
