@@ -13,9 +13,9 @@ What the mapping says about a record goes to the warnings file, named by the pat
 record warnings (the patient died; no neuroendocrine neoplasm is recorded) and the elements
 it could not use (a unit it cannot convert, conflicting results…), each leaving its field
 unknown. A resource that names a Patient not in the export, or names none and is named by
-no patient's resource, is set aside and counted; a line
-that is not one resource refuses the whole export, naming the file and the line (a
-truncated export must not pass as a smaller cohort).
+no patient's resource, is set aside and counted; a line that is not one resource refuses
+the whole export, naming the file and the line (a truncated export must not pass as a
+smaller cohort).
 
 The resources the mapping reads are held in memory until every file is read (a patient's
 resources may be spread over all of them); the others are skipped as they are read.
@@ -62,7 +62,7 @@ class ExportCohort:
     patients: int = 0
     files: int = 0
     set_aside: int = 0
-    """Resources of a type the mapping reads that name no Patient of the export."""
+    """Resources of a type the mapping reads that are about no Patient of the export."""
 
     def reading(self) -> str:
         """How the export was read, for the summary."""
@@ -95,7 +95,7 @@ def read_export(
     if progress is not None:
         progress.start(len(patients))
     for position, key in enumerate(sorted(patients), 1):
-        own = [patients[key], *others.get(key, ())]
+        own = [patients[key], *others.pop(key, ())]  # popped: memory falls as patients go
         named = sorted(_references(own) & shared.keys())
         used.update(named)
         row = _patient_row(
