@@ -1,6 +1,6 @@
 """Fuzz the inputs nelm reads from others: no internal error, and both cohort engines alike.
 
-Three surfaces, each fed mutations of real inputs (the published cases of
+Four surfaces, each fed mutations of real inputs (the published cases of
 ``tests/realcases``, the real FHIR records of ``tests/interop/fixtures/fhir-real`` and the
 synthetic NET records, a synthetic cohort):
 
@@ -13,13 +13,16 @@ synthetic NET records, a synthetic cohort):
   maps them; the mapping must never raise but to refuse a record that is no Bundle;
 * ``cohort``: CSV cohorts with cells rewritten the way registries write them ("-0",
   "12 %", "NaN", " liver ", "G2"), run by the polars and the reference engines; results,
-  rejects and warnings must be the same, file for file.
+  rejects and warnings must be the same, file for file;
+* ``export``: FHIR exports (the FHIR records' resources, references made relative, spread
+  over NDJSON files) with lines added, cut or shuffled, run by both engines (the same
+  files, or the same refusal), and one record's NDJSON through ``nelm assess``.
 
 Each fault is printed once (its kind and place) with the input that caused it saved
 beside, and the exit status is 1 when any was found. The property tests of the suite run
 a few dozen of the same mutations on every change; this runs thousands.
 
-    .venv/bin/python tools/fuzz_inputs.py                       # all three, 500 runs each
+    .venv/bin/python tools/fuzz_inputs.py                       # all four, 500 runs each
     .venv/bin/python tools/fuzz_inputs.py fhir --runs 5000 --seed 7 --out /tmp/fuzz
 """
 
@@ -212,10 +215,85 @@ def fuzz_cohort(runs: int, rng: random.Random, faults: Faults) -> None:
                 faults.add("cohort", ("engines differ",), "", source.read_text("utf-8"))
 
 
+def _relative_resources(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    """A bundle's resources with its ``fullUrl`` references written Type/id, as an export
+    writes them."""
+    text = json.dumps([e.get("resource") for e in bundle.get("entry", [])])
+    for entry in bundle.get("entry", []):
+        resource = entry.get("resource") or {}
+        if "fullUrl" in entry and "id" in resource:
+            text = text.replace(
+                f'"{entry["fullUrl"]}"', f'"{resource["resourceType"]}/{resource["id"]}"'
+            )
+    return [r for r in json.loads(text) if isinstance(r, dict)]
+
+
+EXPORT_LINES: tuple[str, ...] = (
+    "", "{", "[1]", '{"x": 1}', '{"resourceType": "Bundle"}', '{"resourceType": "Patient"}',
+    '{"resourceType": "Observation", "id": "o", "subject": {"reference": 5}}',
+    '{"resourceType": "Condition", "id": "c", "subject": {"reference": "Patient/nobody"}}',
+    '{"resourceType": "Medication", "id": "m"}',
+)  # fmt: skip
+
+
+def fuzz_export(runs: int, rng: random.Random, faults: Faults) -> None:
+    """FHIR exports (NDJSON files by type, and one NDJSON record through ``nelm assess``)
+    with lines added, cut or shuffled: both engines alike, no internal error."""
+    import polars as pl
+
+    from nelm.cohort.runner import Engine, run_batch
+    from nelm.errors import InputRejected
+    from nelm.service import assess_text
+
+    records = [_relative_resources(b) for b in _bundles()]
+    as_of = dt.date(2026, 6, 1)
+    with tempfile.TemporaryDirectory(prefix="nelm-fuzz.") as scratch:
+        work = Path(scratch)
+        for run in range(runs):
+            lines = [json.dumps(r) for rs in rng.sample(records, 3) for r in rs]
+            rng.shuffle(lines)
+            for _ in range(rng.randint(0, 3)):
+                at = rng.randrange(len(lines) + 1)
+                if rng.random() < 0.5:
+                    lines.insert(at, rng.choice(EXPORT_LINES))
+                elif at < len(lines):
+                    lines[at] = lines[at][: rng.randrange(1, 80)]
+            export = work / f"export-{run}"
+            export.mkdir()
+            for index, line in enumerate(lines):  # spread over files, as an export is
+                with (export / f"part{index % 4}.ndjson").open("a", encoding="utf-8") as out:
+                    out.write(line + "\n")
+            outcomes: dict[str, object] = {}
+            engines: tuple[Engine, ...] = ("polars", "reference")
+            for engine in engines:
+                try:
+                    run_batch(export, work / f"{engine}.csv", engine=engine, as_of=as_of)
+                except InputRejected as rejected:
+                    outcomes[engine] = str(rejected)
+                    continue
+                except Exception as exc:  # every other exception is the finding
+                    faults.crash("export", exc, "\n".join(lines))
+                    break
+                outcomes[engine] = [
+                    pl.read_csv(work / f"{engine}{stem}.csv", infer_schema=False).rows()
+                    for stem in ("", ".rejects", ".warnings")
+                ]
+            if len(outcomes) == 2 and outcomes["polars"] != outcomes["reference"]:
+                faults.add("export", ("engines differ",), "", "\n".join(lines))
+            one = "\n".join(json.dumps(r) for r in rng.choice(records))
+            try:
+                assess_text(one, assessment_date=as_of)
+            except InputRejected:
+                pass
+            except Exception as exc:
+                faults.crash("export", exc, one)
+
+
 SURFACES: dict[str, Callable[[int, random.Random, Faults], None]] = {
     "cases": fuzz_cases,
     "fhir": fuzz_fhir,
     "cohort": fuzz_cohort,
+    "export": fuzz_export,
 }
 
 
@@ -232,7 +310,9 @@ def main() -> int:
     for name in args.surfaces or list(SURFACES):
         cohort_runs = max(1, args.runs // 10)  # a cohort run is two engines on 40 rows
         SURFACES[name](
-            cohort_runs if name == "cohort" else args.runs, random.Random(args.seed), faults
+            cohort_runs if name in ("cohort", "export") else args.runs,
+            random.Random(args.seed),
+            faults,
         )
         print(f"{name}: done")
     print(f"{len(faults.seen)} distinct fault(s)" + (f"; inputs in {out}" if faults.seen else ""))
