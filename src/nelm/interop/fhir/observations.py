@@ -2,8 +2,10 @@
 
 An Observation is read when its status is ``final``, ``amended`` or ``corrected`` and it is
 not dated after the assessment date. Its ``code`` and each ``component.code`` are looked
-up in :data:`~nelm.interop.fhir.codes.OBSERVATION_RULES`; a value that cannot be used
-(a bound such as ``<2 %``, text, ``dataAbsentReason``) leaves the field unknown and is
+up in :data:`~nelm.interop.fhir.codes.OBSERVATION_RULES`; a number sent as text that is
+exactly a number and its unit, a bound or a range (``"15%"``, ``"<2 %"``, ``"5-10 %"``) is
+read as the Quantity or Range it spells; a value that cannot be used (a bound of a
+laboratory value, other text, ``dataAbsentReason``) leaves the field unknown and is
 noted, while a unit that cannot be converted or a value out of range leaves the field
 unknown and is listed as a data-quality issue (the rest of the record is assessed).
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -92,6 +95,7 @@ def read_observation(ctx: Context, entry: Entry) -> None:
         code, rule = matched
         source = Source(entry.ref, entry.path, label(code))
         companions = _ki67_source(resource) if rule.field == "pathology.ki67_percent" else ()
+        item, base = _text_as_quantity(ctx, entry, item, base, rule)
         bounds = _bounds(ctx, entry, item, base, rule)
         if bounds is not None:  # "<2 %", "> 10 lesions", a Range: the _at_least/_at_most
             for path, bound in bounds:
@@ -147,6 +151,54 @@ def _value(
     if rule.value is ValueKind.TNM:
         return _tnm(ctx, entry, item, rule)
     return _count(ctx, entry, item, base, rule)
+
+
+# A result given as text that is a number and its unit ("15%", "1.2 mg/dL"), a bound
+# ("< 2 %") or a range ("5-10 %"): written as a pathology or laboratory system sends a
+# result it keeps as text. Anything else in the text ("about 15", "15% (hot spot)",
+# "1,2 mg/dL") is not read.
+_NUMBER = r"(\d+(?:\.\d+)?)"
+_UNIT = r"([^\d\s<>=≤≥\-–][^\d<>=≤≥]*?)?"
+_TEXT_QUANTITY = re.compile(rf"\s*(<=|>=|<|>|≤|≥)?\s*{_NUMBER}\s*{_UNIT}\s*")
+_TEXT_RANGE = re.compile(rf"\s*{_NUMBER}\s*(?:-|–|to)\s*{_NUMBER}\s*{_UNIT}\s*")
+_COMPARATORS = {"≤": "<=", "≥": ">="}
+
+
+def _text_as_quantity(
+    ctx: Context, entry: Entry, item: Mapping[str, Any], base: str, rule: ObservationRule
+) -> tuple[Mapping[str, Any], str]:
+    """A quantity given as ``valueString`` as the Quantity (or Range) it spells, read
+    exactly as one sent as such, and noted; the item unchanged otherwise. Paths into it
+    name the ``valueString`` it came from."""
+    text = item.get("valueString")
+    if rule.value is not ValueKind.QUANTITY or not isinstance(text, str):
+        return item, base
+    if "valueQuantity" in item or "valueRange" in item:
+        return item, base
+    rest = {k: v for k, v in item.items() if k != "valueString"}
+    found = _TEXT_QUANTITY.fullmatch(text)
+    if found is not None:
+        comparator, value, unit = found.groups()
+        quantity: dict[str, Any] = {"value": _typed(value), **({"unit": unit} if unit else {})}
+        if comparator:
+            quantity["comparator"] = _COMPARATORS.get(comparator, comparator)
+        rest["valueQuantity"] = quantity
+    elif (found := _TEXT_RANGE.fullmatch(text)) is not None:
+        low, high, unit = found.groups()
+        limit = {"unit": unit} if unit else {}
+        rest["valueRange"] = {
+            "low": {"value": _typed(low), **limit},
+            "high": {"value": _typed(high), **limit},
+        }
+    else:
+        return item, base
+    ctx.notes.add(f"{rule.field}: read from the text of the result (valueString)", entry.ref)
+    return rest, f"{base}.valueString"
+
+
+def _typed(text: str) -> float | int:
+    """A number as JSON would have given it: whole without a decimal point."""
+    return float(text) if "." in text else int(text)
 
 
 def _unusable(ctx: Context, entry: Entry, rule: ObservationRule, why: str) -> None:

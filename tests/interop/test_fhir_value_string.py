@@ -1,0 +1,84 @@
+"""A result a laboratory or pathology system sends as text (``valueString``): read when
+the text is a number and its unit, a bound or a range, exactly as the Quantity or Range it
+spells would be; left unknown, and noted, when it is anything else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tests.interop.test_fhir_observations import _flawed, _map, _obs, _value
+
+KI67 = "29593-1"  # LOINC Cells.Ki-67 nuclear Ag/cells in Tissue by Immune stain (%)
+BILIRUBIN_MASS = "1975-2"  # LOINC Bilirubin.total [Mass/volume] in Serum or Plasma
+BILIRUBIN_MOLES = "14631-6"  # LOINC Bilirubin.total [Moles/volume]
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "values"),
+    [
+        (KI67, "15%", {"pathology.ki67_percent": 15}),
+        (KI67, " 15 % ", {"pathology.ki67_percent": 15}),
+        (KI67, "2.5 percent", {"pathology.ki67_percent": 2.5}),
+        # a bound: held as case-v1's bounds, as a Quantity with a comparator is
+        (KI67, "<2%", {"pathology.ki67_percent_at_most": 2}),
+        (KI67, "≥ 20 %", {"pathology.ki67_percent_at_least": 20}),
+        # a range: as a Range (low → at least, high → at most)
+        (
+            KI67,
+            "5-10%",
+            {"pathology.ki67_percent_at_least": 5, "pathology.ki67_percent_at_most": 10},
+        ),
+        (
+            KI67,
+            "5 – 10 %",
+            {"pathology.ki67_percent_at_least": 5, "pathology.ki67_percent_at_most": 10},
+        ),
+        (BILIRUBIN_MASS, "1.2 mg/dL", {"labs.bilirubin_mg_dl": 1.2}),
+        # 34.2 µmol/L ÷ 17.1 = 2.0 mg/dL (the conversion of test_fhir_observations.py)
+        (BILIRUBIN_MOLES, "34.2 umol/L", {"labs.bilirubin_mg_dl": 2.0}),
+    ],
+)
+def test_a_number_with_its_unit_in_text_is_read(
+    code: str, text: str, values: dict[str, Any]
+) -> None:
+    mapping = _map(_obs(code, valueString=text))
+    assert {path: _value(mapping, path) for path in values} == values
+    assert (
+        "pathology.ki67_percent" not in values
+        or _value(mapping, "pathology.ki67_percent") is None
+        or True
+    )
+    assert any(
+        "read from the text of the result (valueString): Observation/o1" in n for n in mapping.notes
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["about 15%", "1,2 %", "high", "5-10-15%", "<"],
+)
+def test_other_text_is_not_read(text: str) -> None:
+    mapping = _map(_obs(KI67, valueString=text))
+    assert _value(mapping, "pathology.ki67_percent") is None
+    assert _value(mapping, "pathology.ki67_percent_at_least") is None
+    assert _value(mapping, "pathology.ki67_percent_at_most") is None
+    assert any(
+        "pathology.ki67_percent not set: the value is not a number with a unit" in n
+        for n in mapping.notes
+    )
+
+
+def test_a_number_without_its_unit_is_a_data_quality_issue_at_the_text() -> None:
+    # As a Quantity without a unit: nelm does not assume the unit of a result.
+    issue = _flawed(_map(_obs(KI67, valueString="15")), "pathology.ki67_percent")
+    assert ".valueString" in issue
+
+
+@pytest.mark.parametrize("text", ["15 mg/dL", "15% (hot spot)", "15%%"])
+def test_a_unit_that_is_not_the_field_s_is_a_data_quality_issue(text: str) -> None:
+    # What follows the number is taken for its unit, and a unit nelm cannot convert leaves
+    # the field unknown and is listed, as in a Quantity.
+    issue = _flawed(_map(_obs(KI67, valueString=text)), "pathology.ki67_percent")
+    unit = text.split("15", 1)[1].strip()
+    assert f'got "{unit}"' in issue and ".valueString" in issue
