@@ -34,7 +34,16 @@ BILIRUBIN_MOLES = "14631-6"  # LOINC Bilirubin.total [Moles/volume]
             "5 – 10 %",
             {"pathology.ki67_percent_at_least": 5, "pathology.ki67_percent_at_most": 10},
         ),
+        (
+            KI67,
+            "5 to 10 %",
+            {"pathology.ki67_percent_at_least": 5, "pathology.ki67_percent_at_most": 10},
+        ),
         (BILIRUBIN_MASS, "1.2 mg/dL", {"labs.bilirubin_mg_dl": 1.2}),
+        # units with digits: LOINC 777-3 Platelets, 10*3/uL = 1000 per µL (test_fhir_observations)
+        ("777-3", "180 10*3/uL", {"labs.platelets_per_ul": 180_000}),
+        # LOINC 33914-3 eGFR (MDRD), a unit spelled with digits
+        ("33914-3", "64 mL/min/1.73m2", {"labs.egfr_ml_min": 64}),
         # 34.2 µmol/L ÷ 17.1 = 2.0 mg/dL (the conversion of test_fhir_observations.py)
         (BILIRUBIN_MOLES, "34.2 umol/L", {"labs.bilirubin_mg_dl": 2.0}),
     ],

@@ -158,7 +158,9 @@ def _value(
 # result it keeps as text. Anything else in the text ("about 15", "15% (hot spot)",
 # "1,2 mg/dL") is not read.
 _NUMBER = r"(\d+(?:\.\d+)?)"
-_UNIT = r"([^\d\s<>=≤≥\-–][^\d<>=≤≥]*?)?"
+# a unit: "%", "mg/dL", "mL/min/1.73m2" (never a digit, sign or decimal mark first, so that
+# "1,2 %" and "5-10-15 %" are not read), or a power of ten "10*3/uL", "10^9/L"
+_UNIT = r"([^\d\s<>=≤≥\-–,.][^<>=≤≥]*?|10[*^]\d+/[^<>=≤≥\s]+)?"
 _TEXT_QUANTITY = re.compile(rf"\s*(<=|>=|<|>|≤|≥)?\s*{_NUMBER}\s*{_UNIT}\s*")
 _TEXT_RANGE = re.compile(rf"\s*{_NUMBER}\s*(?:-|–|to)\s*{_NUMBER}\s*{_UNIT}\s*")
 _COMPARATORS = {"≤": "<=", "≥": ">="}
@@ -176,20 +178,20 @@ def _text_as_quantity(
     if "valueQuantity" in item or "valueRange" in item:
         return item, base
     rest = {k: v for k, v in item.items() if k != "valueString"}
-    found = _TEXT_QUANTITY.fullmatch(text)
-    if found is not None:
-        comparator, value, unit = found.groups()
-        quantity: dict[str, Any] = {"value": _typed(value), **({"unit": unit} if unit else {})}
-        if comparator:
-            quantity["comparator"] = _COMPARATORS.get(comparator, comparator)
-        rest["valueQuantity"] = quantity
-    elif (found := _TEXT_RANGE.fullmatch(text)) is not None:
+    # a range first: "5 to 10 %" must not be 5 in a unit "to 10 %"
+    if (found := _TEXT_RANGE.fullmatch(text)) is not None:
         low, high, unit = found.groups()
         limit = {"unit": unit} if unit else {}
         rest["valueRange"] = {
             "low": {"value": _typed(low), **limit},
             "high": {"value": _typed(high), **limit},
         }
+    elif (found := _TEXT_QUANTITY.fullmatch(text)) is not None:
+        comparator, value, unit = found.groups()
+        quantity: dict[str, Any] = {"value": _typed(value), **({"unit": unit} if unit else {})}
+        if comparator:
+            quantity["comparator"] = _COMPARATORS.get(comparator, comparator)
+        rest["valueQuantity"] = quantity
     else:
         return item, base
     ctx.notes.add(f"{rule.field}: read from the text of the result (valueString)", entry.ref)
