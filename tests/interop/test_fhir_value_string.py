@@ -1,6 +1,7 @@
 """A result a laboratory or pathology system sends as text (``valueString``): read when
 the text is a number and its unit, a bound or a range, exactly as the Quantity or Range it
-spells would be; left unknown, and noted, when it is anything else."""
+spells would be, or a finding's positive or negative in words; left unknown, and noted,
+when it is anything else."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 
 import pytest
 from tests.interop.test_fhir_observations import _flawed, _map, _obs, _value
+
+from nelm.interop.fhir import NELM_OBSERVATION
 
 KI67 = "29593-1"  # LOINC Cells.Ki-67 nuclear Ag/cells in Tissue by Immune stain (%)
 BILIRUBIN_MASS = "1975-2"  # LOINC Bilirubin.total [Mass/volume] in Serum or Plasma
@@ -91,3 +94,38 @@ def test_a_unit_that_is_not_the_field_s_is_a_data_quality_issue(text: str) -> No
     issue = _flawed(_map(_obs(KI67, valueString=text)), "pathology.ki67_percent")
     unit = text.split("15", 1)[1].strip()
     assert f'got "{unit}"' in issue and ".valueString" in issue
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # the words of SNOMED CT Positive (10828004) / Negative (260385009), as text
+        ({"valueString": "Positive"}, True),
+        ({"valueString": " negative. "}, False),
+        # LOINC answers LA11882-0 Detected / LA11883-8 Not detected, spelled out
+        ({"valueString": "Not detected"}, False),
+        ({"valueCodeableConcept": {"text": "Positive"}}, True),
+        # a local code nelm does not know, its text saying what it means
+        (
+            {
+                "valueCodeableConcept": {
+                    "coding": [{"system": "urn:lab", "code": "P"}],
+                    "text": "positive",
+                }
+            },
+            True,
+        ),
+    ],
+)
+def test_positive_or_negative_in_text_is_read(value: dict[str, Any], expected: bool) -> None:
+    mapping = _map(_obs("sstr-imaging-positive", NELM_OBSERVATION, **value))
+    assert _value(mapping, "imaging.sstr_positive") is expected
+    assert any(
+        "imaging.sstr_positive: read from the text of the result" in n for n in mapping.notes
+    )
+
+
+@pytest.mark.parametrize("text", ["weakly positive", "equivocal", "positive?", "pos"])
+def test_other_words_for_a_finding_are_not_read(text: str) -> None:
+    mapping = _map(_obs("sstr-imaging-positive", NELM_OBSERVATION, valueString=text))
+    assert _value(mapping, "imaging.sstr_positive") is None

@@ -384,17 +384,34 @@ def _count(
     return int(raw)
 
 
+# The words of SNOMED CT Positive / Negative (and of LOINC's Detected / Not detected), as a
+# system sends them in text: one word or phrase alone, any case, a full stop allowed.
+_TEXT_ANSWERS = {
+    **dict.fromkeys(("positive", "detected", "present"), True),
+    **dict.fromkeys(("negative", "not detected", "absent"), False),
+}
+
+
 def _boolean(
     ctx: Context, entry: Entry, item: Mapping[str, Any], rule: ObservationRule
 ) -> Scalar | None:
     value = item.get("valueBoolean")
     if isinstance(value, bool):
         return value
-    found = set(codings(item.get("valueCodeableConcept")))
+    concept = item.get("valueCodeableConcept")
+    found = set(codings(concept))
     if found & POSITIVE and not found & NEGATIVE:
         return True
     if found & NEGATIVE and not found & POSITIVE:
         return False
+    # sent as text: valueString, or the text of a concept whose codes say neither
+    text = item.get("valueString")
+    if not isinstance(text, str) and isinstance(concept, Mapping):
+        text = concept.get("text")
+    meant = _TEXT_ANSWERS.get(text.strip().rstrip(".").lower()) if isinstance(text, str) else None
+    if meant is not None:
+        ctx.notes.add(f"{rule.field}: read from the text of the result", entry.ref)
+        return meant
     _unusable(
         ctx,
         entry,
