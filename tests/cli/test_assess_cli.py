@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +175,31 @@ def test_output_file_written_atomically(capsys: Any, monkeypatch: Any, tmp_path:
     )
     assert code == 0 and out == ""
     assert json.loads(target.read_text())["case_id"] == "example-resectable-pnet"
+
+
+def test_a_pipe_given_as_output_is_written_to_not_replaced(
+    capsys: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    # -o /dev/null or a named pipe: replacing it by a file (as a root user can) would break
+    # every program that writes to it afterwards.
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    code, _, err = run(["assess", str(EXAMPLE), "-f", "json", "-o", str(pipe)], capsys, monkeypatch)
+    reader.join(timeout=30)
+    assert code == 0, err
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert json.loads(received[0])["case_id"] == "example-resectable-pnet"
+
+
+def test_a_directory_given_as_output_is_refused(
+    capsys: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    code, _, err = run(["assess", str(EXAMPLE), "-o", str(tmp_path)], capsys, monkeypatch)
+    assert code == 2
+    assert f"-o: must be a file, not a directory, got {tmp_path}" in err
 
 
 def test_packaged_example(capsys: Any, monkeypatch: Any) -> None:

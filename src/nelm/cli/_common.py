@@ -76,7 +76,8 @@ def read_text(path: str, max_bytes: int | None = None) -> str:
 
 
 def write_output(text: str | bytes, output: str | None) -> None:
-    """Write to ``output`` atomically (a temporary file renamed into place), or stdout."""
+    """Write to ``output`` atomically (a temporary file renamed into place), or stdout; a
+    device or a pipe given as ``output`` is written to as it is."""
     if output is None or output == "-":
         if isinstance(text, bytes):
             sys.stdout.buffer.write(text)
@@ -87,6 +88,14 @@ def write_output(text: str | bytes, output: str | None) -> None:
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         fail([Problem("-o", "must be a file in an existing directory", f"{output}")])
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    if target.is_dir():
+        fail([Problem("-o", "must be a file, not a directory", f"{output}")])
+    if target.exists() and not target.is_file():
+        # a device or a pipe (/dev/null, /dev/stdout, a FIFO): written to, never replaced
+        with open(target, "wb") as handle:
+            handle.write(data)
+        return
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
     try:
         # mkstemp creates the file 0600; give it the permissions a plain open() would.
@@ -94,7 +103,7 @@ def write_output(text: str | bytes, output: str | None) -> None:
         os.umask(umask)
         os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))
+            handle.write(data)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
