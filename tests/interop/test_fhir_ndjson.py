@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from nelm.errors import InputRejected
+from nelm.interop.fhir.systems import reference_target
 from nelm.service import assess_text
 
 RECORDS = Path(__file__).parent / "fixtures" / "fhir-real"
@@ -118,3 +119,21 @@ def test_a_single_resource_on_one_line_is_not_taken_for_an_export() -> None:
     # One line is an ordinary JSON document: a lone Patient is refused as not a Bundle.
     [(field, _, _)] = _rejected(_ndjson([PATIENT]))
     assert field == "Bundle.resourceType"
+
+
+@pytest.mark.parametrize(
+    ("reference", "target"),
+    [
+        # FHIR R4 §2.3.0 References: relative Type/id, absolute URL, a version (_history)
+        ("Patient/123", ("Patient", "123")),
+        ("https://example.org/fhir/Patient/a-1.b", ("Patient", "a-1.b")),
+        ("Medication/m1/_history/2", ("Medication", "m1")),
+        (" Condition/c ", ("Condition", "c")),
+        # a bundle-internal urn:uuid and a contained reference name no Type/id
+        ("urn:uuid:cb85c2b0-36f6-507b-b537-d4bb40014136", None),
+        ("#med1", None),
+        ("Patient/", None),
+    ],
+)
+def test_the_type_and_id_a_reference_names(reference: str, target: Any) -> None:
+    assert reference_target(reference) == target

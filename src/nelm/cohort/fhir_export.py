@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,14 +38,12 @@ from nelm.cohort.validate import TYPED_SCHEMA
 from nelm.errors import InputRejected, Problem
 from nelm.interop.fhir import bundle_to_case
 from nelm.interop.fhir.load import READ_TYPES
+from nelm.interop.fhir.systems import reference_target
 
 __all__ = ["ExportCohort", "read_export"]
 
 Line = tuple[str | None, str, str, int]
 """A rejects or warnings line: case id, field, reason, row (the patient's position)."""
-
-_REFERENCE = re.compile(r"(?:^|/)([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(?:/_history/[^/]+)?$")
-"""A reference's ``Type/id`` (relative, or at the end of an absolute URL; no version)."""
 
 
 @dataclass
@@ -208,9 +205,9 @@ def _patient_named(resource: dict[str, Any]) -> str | None:
     for key in ("subject", "patient"):
         target = resource.get(key)
         reference = target.get("reference") if isinstance(target, dict) else None
-        found = _REFERENCE.search(reference.strip()) if isinstance(reference, str) else None
-        if found and found.group(1) == "Patient":
-            return found.group(2)
+        target = reference_target(reference) if isinstance(reference, str) else None
+        if target and target[0] == "Patient":
+            return target[1]
     return None
 
 
@@ -222,9 +219,9 @@ def _references(resources: list[Any]) -> set[str]:
         item = stack.pop()
         if isinstance(item, dict):
             reference = item.get("reference")
-            match = _REFERENCE.search(reference.strip()) if isinstance(reference, str) else None
-            if match:
-                found.add(f"{match.group(1)}/{match.group(2)}")
+            target = reference_target(reference) if isinstance(reference, str) else None
+            if target:
+                found.add("/".join(target))
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)

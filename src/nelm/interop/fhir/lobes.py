@@ -32,7 +32,6 @@ is noted, and the field stays unknown unless another resource states it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -40,7 +39,7 @@ from nelm.interop.fhir.codes import LIVER_SIDES
 from nelm.interop.fhir.collect import Finding, LobeSite, Source
 from nelm.interop.fhir.context import Context
 from nelm.interop.fhir.dates import When
-from nelm.interop.fhir.systems import SNOMED, codings, elements
+from nelm.interop.fhir.systems import SNOMED, codings, elements, reference_target
 from nelm.interop.fhir.validate import Entry
 
 __all__ = ["BODY_SITE_EXTENSION", "bilobar_findings", "note_sides", "site_concepts"]
@@ -48,7 +47,6 @@ __all__ = ["BODY_SITE_EXTENSION", "bilobar_findings", "note_sides", "site_concep
 BODY_SITE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/bodySite"
 _FIELD = "liver.bilobar"
 _SIDES = ("right", "left")
-_PATIENT = re.compile(r"(?:^|/)(Patient/[A-Za-z0-9\-.]{1,64})(?:/_history/[^/]+)?$")
 
 
 def site_concepts(ctx: Context, entry: Entry) -> list[Any]:
@@ -134,8 +132,8 @@ def _same_patient(a: str | None, b: str | None) -> bool:
         return False
     if a == b:
         return True
-    ka, kb = _PATIENT.search(a), _PATIENT.search(b)
-    return ka is not None and kb is not None and ka[1] == kb[1]
+    ka, kb = reference_target(a), reference_target(b)
+    return ka is not None and ka[0] == "Patient" and ka == kb
 
 
 def _sides(ctx: Context, entry: Entry) -> Iterator[tuple[str, str]]:

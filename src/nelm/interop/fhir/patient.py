@@ -11,7 +11,6 @@ A patient the record says has died is never assessed as alive: the assessment is
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -20,7 +19,7 @@ from nelm.errors import Problem, describe_value
 from nelm.interop.fhir.collect import Issue, Source
 from nelm.interop.fhir.context import Context, range_problem
 from nelm.interop.fhir.dates import age_range, parse_when
-from nelm.interop.fhir.systems import SNOMED, canonical_system, elements
+from nelm.interop.fhir.systems import SNOMED, canonical_system, elements, reference_target
 from nelm.interop.fhir.validate import Entry
 
 __all__ = ["attributed", "read_patients"]
@@ -31,12 +30,11 @@ _SEX = {"female": "female", "male": "male", "other": "other"}
 _INDIVIDUAL_SEX_URL = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-individual-sex"
 _INDIVIDUAL_SEX = {"248152002": "female", "248153007": "male"}
 _GENDERS = ("male", "female", "other", "unknown")  # FHIR R4 AdministrativeGender
-_PATIENT_REF = re.compile(r"(?:^|/)(Patient/[A-Za-z0-9\-.]{1,64})(?:/_history/[^/]+)?$")
 
 
 def _key(reference: str) -> str:
-    match = _PATIENT_REF.search(reference)
-    return match[1] if match else reference
+    target = reference_target(reference)
+    return f"Patient/{target[1]}" if target and target[0] == "Patient" else reference
 
 
 def read_patients(ctx: Context, patients: Sequence[Entry]) -> set[str]:

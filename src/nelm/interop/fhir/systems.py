@@ -7,6 +7,7 @@ types, so a malformed element yields nothing rather than an exception.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -32,6 +33,7 @@ __all__ = [
     "elements",
     "label",
     "normalize_icd10",
+    "reference_target",
 ]
 
 LOINC = "http://loinc.org"
@@ -82,6 +84,17 @@ _OIDS = {
     "urn:oid:2.16.840.1.113883.6.73": ATC,
     "urn:oid:2.16.840.1.113883.6.12": CPT,
 }
+
+
+_REFERENCE = re.compile(r"(?:^|/)([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(?:/_history/[^/]+)?$")
+
+
+def reference_target(reference: str) -> tuple[str, str] | None:
+    """The resource type and id a literal reference names, relative or at the end of an
+    absolute URL, its version dropped: ``https://x/fhir/Patient/1/_history/2`` →
+    ``("Patient", "1")``; None for anything else (``urn:uuid:…``, ``#contained``)."""
+    found = _REFERENCE.search(reference.strip())
+    return (found[1], found[2]) if found else None
 
 
 def canonical_system(system: str) -> str:
