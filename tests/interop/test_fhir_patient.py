@@ -79,6 +79,16 @@ def test_two_patients_are_rejected() -> None:
         _map(patient_resource("a"), patient_resource("b"))
 
 
+def test_many_patients_are_named_by_the_first_three_and_sent_to_nelm_batch() -> None:
+    # A Bulk Data export of thousands of patients given to nelm assess: the message stays
+    # one line and says which command reads such a record.
+    with pytest.raises(InputRejected) as caught:
+        _map(*(patient_resource(f"p{i}") for i in range(5)))
+    [problem] = caught.value.problems
+    assert problem.got == "5 Patient resources (Patient/p0, Patient/p1, Patient/p2, and 2 more)"
+    assert "read by nelm batch, one row each" in problem.expected
+
+
 def test_identical_patient_twice_is_fine() -> None:
     mapping = _map(patient_resource("a"), patient_resource("a"))
     assert mapping.document["patient"]["sex"] == "female"

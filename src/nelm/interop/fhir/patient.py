@@ -42,11 +42,14 @@ def read_patients(ctx: Context, patients: Sequence[Entry]) -> set[str]:
     keys: set[str] = set()
     ids = [p.resource.get("id") for p in patients]
     if len(patients) > 1 and (None in ids or len(set(map(str, ids))) > 1):
+        named = ", ".join(p.ref for p in patients[:3])
+        more = f", and {len(patients) - 3:,} more" if len(patients) > 3 else ""
         ctx.problems.append(
             Problem(
                 patients[1].path,
-                "one Patient per bundle: a case is about one patient",
-                f"{len(patients)} Patient resources ({', '.join(p.ref for p in patients)})",
+                "one Patient per bundle: a case is about one patient (the records of "
+                "several, such as a Bulk Data export, are read by nelm batch, one row each)",
+                f"{len(patients):,} Patient resources ({named}{more})",
             )
         )
         return keys
