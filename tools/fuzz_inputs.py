@@ -215,19 +215,6 @@ def fuzz_cohort(runs: int, rng: random.Random, faults: Faults) -> None:
                 faults.add("cohort", ("engines differ",), "", source.read_text("utf-8"))
 
 
-def _relative_resources(bundle: dict[str, Any]) -> list[dict[str, Any]]:
-    """A bundle's resources with its ``fullUrl`` references written Type/id, as an export
-    writes them."""
-    text = json.dumps([e.get("resource") for e in bundle.get("entry", [])])
-    for entry in bundle.get("entry", []):
-        resource = entry.get("resource") or {}
-        if "fullUrl" in entry and "id" in resource:
-            text = text.replace(
-                f'"{entry["fullUrl"]}"', f'"{resource["resourceType"]}/{resource["id"]}"'
-            )
-    return [r for r in json.loads(text) if isinstance(r, dict)]
-
-
 EXPORT_LINES: tuple[str, ...] = (
     "", "{", "[1]", '{"x": 1}', '{"resourceType": "Bundle"}', '{"resourceType": "Patient"}',
     '{"resourceType": "Observation", "id": "o", "subject": {"reference": 5}}',
@@ -243,9 +230,10 @@ def fuzz_export(runs: int, rng: random.Random, faults: Faults) -> None:
 
     from nelm.cohort.runner import Engine, run_batch
     from nelm.errors import InputRejected
+    from nelm.interop.fhir.synthetic import resources_as_exported
     from nelm.service import assess_text
 
-    records = [_relative_resources(b) for b in _bundles()]
+    records = [resources_as_exported(b) for b in _bundles()]
     as_of = dt.date(2026, 6, 1)
     with tempfile.TemporaryDirectory(prefix="nelm-fuzz.") as scratch:
         work = Path(scratch)

@@ -23,6 +23,7 @@ import pytest
 from nelm.cohort.fhir_export import read_export
 from nelm.cohort.runner import run_batch
 from nelm.errors import InputRejected
+from nelm.interop.fhir.synthetic import resources_as_exported
 from nelm.service import assess_fhir
 
 FIXTURES = Path(__file__).resolve().parents[1] / "interop" / "fixtures"
@@ -35,29 +36,13 @@ SYNTHETIC = [
 AS_OF = dt.date(2026, 11, 1)
 
 
-def _relative(bundle: dict[str, Any]) -> list[dict[str, Any]]:
-    """The bundle's resources with references to its entries written as Type/id."""
-    relative = {
-        e["fullUrl"]: f"{e['resource']['resourceType']}/{e['resource']['id']}"
-        for e in bundle["entry"]
-        if "fullUrl" in e
-    }
-    resources = []
-    for entry in bundle["entry"]:
-        text = json.dumps(entry["resource"])
-        for full_url, reference in relative.items():
-            text = text.replace(f'"{full_url}"', f'"{reference}"')
-        resources.append(json.loads(text))
-    return resources
-
-
 def _records() -> dict[str, dict[str, Any]]:
     """Each record of the export as a Bundle, by its Patient's id."""
     bundles = [json.loads((FIXTURES / "fhir-real" / "external" / n).read_text()) for n in REAL]
     bundles += [json.loads((FIXTURES / n).read_text()) for n in SYNTHETIC]
     records = {}
     for bundle in bundles:
-        resources = _relative(bundle)
+        resources = resources_as_exported(bundle)
         [patient] = [r for r in resources if r["resourceType"] == "Patient"]
         entries = [{"resource": r} for r in resources]
         records[patient["id"]] = {"resourceType": "Bundle", "type": "collection", "entry": entries}

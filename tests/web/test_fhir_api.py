@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from nelm.interop.fhir.synthetic import resources_as_exported
 from tests.web.conftest import Site
 
 FIXTURES = Path(__file__).resolve().parents[1] / "interop" / "fixtures"
@@ -177,16 +178,7 @@ def test_fhir_ndjson_is_assessed_as_the_bundle_of_its_lines(site: Site) -> None:
     # relative, Type/id, since there is no fullUrl): the same assessment as the Bundle that
     # holds them (docs/fhir-mapping.md, "NDJSON").
     bundle = json.loads((FIXTURES / "synthetic-0001.json").read_text())
-    relative = {
-        e["fullUrl"]: f"{e['resource']['resourceType']}/{e['resource']['id']}"
-        for e in bundle["entry"]
-    }
-    lines = ""
-    for entry in bundle["entry"]:
-        line = json.dumps(entry["resource"])
-        for full_url, reference in relative.items():
-            line = line.replace(f'"{full_url}"', f'"{reference}"')
-        lines += line + "\n"
+    lines = "".join(json.dumps(r) + "\n" for r in resources_as_exported(bundle))
     client, token = site.client(), site.token("doc", "viewer")
     answers = [
         client.post(

@@ -19,7 +19,7 @@ import json
 import random
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,7 @@ __all__ = [
     "patient_resource",
     "procedure_resource",
     "quantity",
+    "resources_as_exported",
 ]
 
 REFERENCE_DATE = dt.date(2025, 1, 15)
@@ -366,6 +367,20 @@ def medication_statement_resource(
     if effective is not None:
         resource["effectiveDateTime"] = effective
     return resource
+
+
+def resources_as_exported(bundle: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A bundle's resources as a Bulk Data export writes them: each reference to an
+    entry's ``fullUrl`` (``urn:uuid:…``) written as the entry's ``Type/id``."""
+    entries = [e for e in bundle.get("entry", []) if isinstance(e.get("resource"), dict)]
+    text = json.dumps([e["resource"] for e in entries])
+    for entry in entries:
+        resource = entry["resource"]
+        if "fullUrl" in entry and "id" in resource:
+            target = f"{resource['resourceType']}/{resource['id']}"
+            text = text.replace(f'"{entry["fullUrl"]}"', f'"{target}"')
+    resources: list[dict[str, Any]] = json.loads(text)
+    return resources
 
 
 def bundle_of(
