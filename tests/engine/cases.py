@@ -113,7 +113,12 @@ ELIGIBLE_FROM: dict[str, dict[str, Any]] = {
     "sunitinib": {"course.status": "progressing"},
     # 004 §3.4: surufatinib for ep-NET "that cannot be surgically resected".
     "surufatinib": {"course.status": "progressing", **DIFFUSE},
-    "cabozantinib": {"course.status": "progressing", "course.prior_systemic_lines": 1},
+    # CABINET: progression after a therapy other than a somatostatin analogue (everolimus).
+    "cabozantinib": {
+        "course.status": "progressing",
+        "course.prior_systemic_lines": 1,
+        "course.prior_treatments": ["everolimus"],
+    },
     "capecitabine_temozolomide": DIFFUSE,
     "streptozocin_5fu": DIFFUSE,
     "platinum_etoposide": {"pathology.differentiation": "poor", "pathology.ki67_percent": 60},

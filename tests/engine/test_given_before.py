@@ -67,7 +67,7 @@ def test_progression_on_an_ssa_shows_the_ssa_was_given() -> None:
 
 
 # ---------------------------------------------------------------- prior systemic lines
-# CABINET (cabozantinib, 004 §3.4) needs "at least one prior systemic therapy" and NETTER-2
+# CABINET (cabozantinib, 004 §3.4) needs a prior systemic therapy other than an SSA and NETTER-2
 # "no prior systemic therapy": PRRT and everolimus listed as given are two prior lines,
 # whatever the count field says (derivations.yaml prior_lines); an SSA is not counted.
 
@@ -89,13 +89,30 @@ def test_treatments_listed_as_given_are_prior_lines_when_the_count_is_not_given(
     doc = assess_mapping(_lines_case({"prior_treatments": ["ssa", "prrt", "everolimus"]}))
     prior = _criterion(doc, "cabozantinib", "prior_therapy")
     assert prior["result"] == "met"
-    assert prior["value"].endswith("at least 2 by the prior treatments (PRRT, everolimus)")
+    assert prior["value"] == (
+        "Prior systemic lines not given; at least 2 by the prior treatments (PRRT, everolimus);"
+        " Prior treatments: SSA, PRRT, everolimus"
+    )
     assert "course.prior_systemic_lines" not in doc["options"]["cabozantinib"]["missing"]
 
 
 def test_an_ssa_alone_is_not_counted_as_a_line() -> None:
     doc = assess_mapping(_lines_case({"prior_treatments": ["ssa"]}))
     assert _criterion(doc, "cabozantinib", "prior_therapy")["result"] == "unknown"
+
+
+def test_one_line_that_was_the_ssa_is_not_a_prior_therapy_for_cabozantinib() -> None:
+    # CABINET enrolled patients progressing after an approved therapy other than a
+    # somatostatin analogue (everolimus, sunitinib, PRRT): one line, an SSA, is not that.
+    doc = assess_mapping(
+        _lines_case({"prior_systemic_lines": 1, "prior_treatments": ["ssa"]}), with_evidence=False
+    )
+    assert _criterion(doc, "cabozantinib", "prior_therapy")["result"] == "not_met"
+    assert doc["options"]["cabozantinib"]["status"] == "ineligible"
+    # One line and no list: the line may be the SSA or not, and the list would decide.
+    doc = assess_mapping(_lines_case({"prior_systemic_lines": 1}), with_evidence=False)
+    assert _criterion(doc, "cabozantinib", "prior_therapy")["result"] == "unknown"
+    assert "course.prior_treatments" in doc["options"]["cabozantinib"]["missing"]
 
 
 def test_a_count_below_the_treatments_listed_is_a_contradiction() -> None:

@@ -652,9 +652,19 @@ rules(
 rules(
     "cabozantinib",
     "prior_therapy",
-    "004 §3.4: CABINET 'patients with NET whose disease progressed after treatment'",
+    "004 §3.4: CABINET 'patients with NET whose disease progressed after treatment'; CABINET "
+    "eligibility: after an approved therapy other than a somatostatin analogue",
     ({"course.prior_systemic_lines": 0}, N),
-    ({"course.prior_systemic_lines": None}, U),
+    ({"course.prior_systemic_lines": None, "course.prior_treatments": None}, U),
+    # The one line was the SSA: not the CABINET population.
+    ({"course.prior_treatments": ["ssa"]}, N),
+    # One line, treatments not listed: an SSA or not (boards differ on counting it).
+    ({"course.prior_treatments": None}, U),
+    # Two lines: at least one of them is not the SSA.
+    ({"course.prior_treatments": None, "course.prior_systemic_lines": 2}, M),
+    # PRRT listed as given: a prior line other than an SSA, with or without a count.
+    ({"course.prior_treatments": ["ssa", "prrt"], "course.prior_systemic_lines": None}, M),
+    ({"course.prior_treatments": ["capecitabine_temozolomide"]}, M),
 )
 for opt in ("capecitabine_temozolomide", "streptozocin_5fu"):
     rules(

@@ -21,6 +21,7 @@ from nelm.engine.derive import DerivedFacts
 from nelm.engine.intervals import interval_text
 from nelm.engine.logic import Truth
 from nelm.knowledge.model import Criterion, OptionSpec
+from nelm.vocabulary import option_short, vocabulary
 
 __all__ = [
     "CriterionResult",
@@ -175,7 +176,7 @@ def _value_text(
     if isinstance(value, bool):
         return f"{label}: {'yes' if value else 'no'}"
     if isinstance(value, tuple):
-        return f"{label}: {', '.join(value) or 'none'}"
+        return f"{label}: {', '.join(_item_text(item) for item in value) or 'none'}"
     if isinstance(value, Interval) and value.basis:
         return f"{label} {value.basis}"
     if isinstance(value, Interval):
@@ -191,6 +192,12 @@ def _value_text(
             return f"{label} {number}%"
         return f"{label} {number} {unit}".rstrip()
     return f"{label}: {str(value).replace('_', ' ')}"
+
+
+def _item_text(item: str) -> str:
+    """One item of a list fact as a reader says it: a treatment by its short name (PRRT,
+    CAPTEM), any other choice in words."""
+    return option_short(item) if item in vocabulary().option else item.replace("_", " ")
 
 
 def _missing_fields(
