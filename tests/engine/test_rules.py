@@ -550,6 +550,38 @@ rules(
         },
         N,
     ),
+    # NETTER-2 eligibility: besides patients naive to systemic therapy, the trial took
+    # patients already given an SSA, without progression on it: one line that was the SSA
+    # keeps the branch open.
+    (
+        {
+            "course.progressed_on_ssa": False,
+            "pathology.ki67_percent": 10,
+            "course.prior_systemic_lines": 1,
+            "course.prior_treatments": ["ssa"],
+        },
+        M,
+    ),
+    # One line besides the SSA: a systemic therapy NETTER-2 did not allow.
+    (
+        {
+            "course.progressed_on_ssa": False,
+            "pathology.ki67_percent": 10,
+            "course.prior_systemic_lines": 1,
+            "course.prior_treatments": ["ssa", "everolimus"],
+        },
+        N,
+    ),
+    # One line, treatments not listed: the line may be the SSA.
+    (
+        {
+            "course.progressed_on_ssa": False,
+            "pathology.ki67_percent": 10,
+            "course.prior_systemic_lines": 1,
+            "course.prior_treatments": None,
+        },
+        U,
+    ),
     # NETTER-2 enrolled gastroenteropancreatic NETs (004 §3.5): not a lung primary, and an
     # unknown site leaves the first-line branch open.
     ({"course.progressed_on_ssa": False, "pathology.ki67_percent": 10, "primary.site": "lung"}, N),
