@@ -110,3 +110,33 @@ def test_with_ki67_over_10_an_ssa_is_for_the_syndrome_not_first_line() -> None:
     assert _first_systemic_with(result, "ssa") is None
     symptom = [s for s in result["plan"] if s["intent"] == "symptom_control"]
     assert any("ssa" in s["options"] for s in symptom)
+
+
+def test_after_progression_on_ssa_prrt_stays_ahead_of_an_eligible_targeted_drug() -> None:
+    """002 §2.3 (ENETS, NANETS: PRRT after progression on an SSA) and 004 §3.5 (NETTER-1,
+    second line): PRRT is the next line, even when it is conditional only on blood counts
+    not yet given and a targeted drug (everolimus for a progressing pancreatic NET G2,
+    RADIANT-3, 004 §3.4) is already eligible."""
+    no_counts = {
+        "labs.hemoglobin_g_dl": None,
+        "labs.wbc_per_ul": None,
+        "labs.platelets_per_ul": None,
+        "course.status": "progressing",
+        "course.progressed_on_ssa": True,
+        "course.prior_treatments": ["ssa"],
+        "course.prior_systemic_lines": None,
+    }
+    result = _assess(no_counts)
+    assert result["options"]["everolimus"]["status"] == "eligible"
+    assert result["options"]["prrt"]["status"] == "uncertain"
+    prrt = _first_systemic_with(result, "prrt")
+    everolimus = _first_systemic_with(result, "everolimus")
+    assert prrt is not None and everolimus is not None and prrt < everolimus
+    step = next(s for s in result["plan"] if "everolimus" in s["options"])
+    assert step["moved_behind"] == ["prrt"]
+    # SSTR-negative disease rules PRRT out (001 PRRT: "sufficient SSTR expression"): the
+    # targeted drugs are then the next line, and nothing is moved.
+    result = _assess({**no_counts, "imaging.sstr_positive": False})
+    assert result["options"]["prrt"]["status"] == "ineligible"
+    step = next(s for s in result["plan"] if "everolimus" in s["options"])
+    assert "moved_behind" not in step
