@@ -151,7 +151,7 @@ def _gather(
             if key in patients:
                 raise InputRejected([Problem(where, "one Patient per id", f"Patient/{key} again")])
             patients[key] = resource
-        elif kind in READ_TYPES:
+        elif kind in READ_TYPES and kind != "OperationOutcome":  # a server's report, no one's
             named = _patient_named(resource)
             if named is not None:
                 others.setdefault(named, []).append(resource)

@@ -32,8 +32,9 @@ from nelm.interop.fhir.validate import MAPPED_TYPES
 
 __all__ = ["READ_TYPES", "NdjsonBundle", "load_record_text"]
 
-READ_TYPES = frozenset({*MAPPED_TYPES, "BodyStructure"})
-"""Resource types some reader looks into (BodyStructure: the site of a tumour size)."""
+READ_TYPES = frozenset({*MAPPED_TYPES, "BodyStructure", "OperationOutcome"})
+"""Resource types some reader looks into (BodyStructure: the site of a tumour size;
+OperationOutcome: a server's report on a search, nelm.interop.fhir.search)."""
 
 _KEPT = ("resourceType", "id", "meta")
 _SPACE = re.compile(r"[ \t\n\r]*")

@@ -51,6 +51,7 @@ from nelm.interop.fhir.observations import (
 )
 from nelm.interop.fhir.patient import attributed, read_patients
 from nelm.interop.fhir.rules import expand_reports, without_modifiers
+from nelm.interop.fhir.search import read_search_outcome
 from nelm.interop.fhir.timeline import build_timeline
 from nelm.interop.fhir.treatments import (
     medication_index,
@@ -125,6 +126,7 @@ def bundle_to_case(
         )
     entries, shape_notes, shape_problems = check_shape(bundle)
     ctx = Context(assessment_date, entries)
+    read_search_outcome(ctx, bundle)
     for note in shape_notes:
         ctx.notes.add(note)
     for problem in shape_problems:

@@ -1,0 +1,86 @@
+"""A searchset Bundle that is not the whole answer.
+
+An EHR answers a search (``Observation?patient=…``) page by page: a page links to the next
+one (``Bundle.link`` with relation ``next``), and ``Bundle.total`` counts every match. A
+page saved and sent as the patient's record holds only part of it; a later Ki-67 or a
+treatment on another page is then unknown to the assessment, which must say so first.
+A server also reports trouble with the search itself in an OperationOutcome entry
+(``search.mode`` ``outcome``): results it left out, a search it cut short.
+
+Nothing here echoes the server's free text: the issue names the entry, the severity and
+the issue code (a FHIR token), never ``diagnostics``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from nelm.interop.fhir.collect import Issue
+from nelm.interop.fhir.context import Context
+
+__all__ = ["INCOMPLETE", "read_search_outcome"]
+
+INCOMPLETE = "INCOMPLETE RECORD"
+_TOKEN = re.compile(r"[a-z][a-z0-9-]{0,63}")
+_REPORTED = ("fatal", "error", "warning")
+
+
+def read_search_outcome(ctx: Context, bundle: Mapping[str, Any]) -> None:
+    """Warn when a searchset Bundle is one page of a larger answer, and list the problems
+    the server reported with the search (data-quality issues)."""
+    if bundle.get("type") != "searchset":
+        return
+    entries = [e for e in bundle.get("entry") or () if isinstance(e, Mapping)]
+    for index, entry in enumerate(bundle.get("entry") or ()):
+        if isinstance(entry, Mapping) and _mode(entry) == "outcome":
+            _server_issues(ctx, entry.get("resource"), f"Bundle.entry[{index}]")
+    why = _why_partial(bundle, entries)
+    if why:
+        ctx.warnings.append(
+            f"{INCOMPLETE}: this Bundle is one page of a search result ({why}); the resources "
+            "on the other pages were not read, so a result or treatment recorded there (a "
+            "later Ki-67, a treatment given) is unknown to this assessment. Send every page "
+            "in one Bundle, or the patient's whole record ($everything), before relying on it."
+        )
+
+
+def _mode(entry: Mapping[str, Any]) -> str | None:
+    search = entry.get("search")
+    mode = search.get("mode") if isinstance(search, Mapping) else None
+    return mode if isinstance(mode, str) else None
+
+
+def _why_partial(bundle: Mapping[str, Any], entries: list[Mapping[str, Any]]) -> str:
+    """What shows that more matches exist than the page holds ('' when nothing does)."""
+    links = bundle.get("link")
+    for link in links if isinstance(links, list) else ():
+        if isinstance(link, Mapping) and link.get("relation") == "next":
+            return "it links to a next page"
+    total = bundle.get("total")
+    if isinstance(total, int) and not isinstance(total, bool):
+        # Entries without a search mode count as matches; included resources (mode
+        # "include") and the server's outcome do not.
+        matches = sum(1 for e in entries if _mode(e) in (None, "match"))
+        if total > matches:
+            return f"Bundle.total says {total} matches, the page holds {matches}"
+    return ""
+
+
+def _server_issues(ctx: Context, outcome: object, where: str) -> None:
+    if not isinstance(outcome, Mapping) or outcome.get("resourceType") != "OperationOutcome":
+        return
+    issues = outcome.get("issue")
+    for number, issue in enumerate(issues if isinstance(issues, list) else ()):
+        if not isinstance(issue, Mapping) or issue.get("severity") not in _REPORTED:
+            continue
+        code = issue.get("code")
+        shown = f", code {code}" if isinstance(code, str) and _TOKEN.fullmatch(code) else ""
+        ctx.issues.append(
+            Issue(
+                f"{where}.resource.issue[{number}]",
+                f"the server reported a problem with the search ({issue['severity']}{shown}): "
+                "results may be missing from this Bundle",
+            )
+        )
