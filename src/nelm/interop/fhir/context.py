@@ -75,6 +75,9 @@ class Context:
     scans: list[tuple[Source, When, str]] = field(default_factory=list)
     """Dated disease statuses (response, stable, progression) for the timeline."""
     treatment_lines: list[TreatmentLine] = field(default_factory=list)
+    administrations: list[tuple[str, Source, When]] = field(default_factory=list)
+    """Doses given (MedicationAdministration): option id, source, when; grouped into
+    treatment lines once every resource is read (treatments.administration_lines)."""
     primary_resections: list[TimedSource] = field(default_factory=list)
     rejected_values: list[dict[str, Any]] = field(default_factory=list)
     """Values outside what case-v1 accepts (assessment-v1 ``input_warnings`` of kind

@@ -54,7 +54,9 @@ from nelm.interop.fhir.rules import expand_reports, without_modifiers
 from nelm.interop.fhir.search import read_search_outcome
 from nelm.interop.fhir.timeline import build_timeline
 from nelm.interop.fhir.treatments import (
+    administration_lines,
     medication_index,
+    read_medication_administration,
     read_medication_statement,
     read_procedure,
 )
@@ -303,11 +305,14 @@ def _read_all(ctx: Context, entries: list[Entry]) -> None:
             read_procedure(ctx, entry)
         elif kind == "MedicationStatement":
             read_medication_statement(ctx, entry, medications)
+        elif kind == "MedicationAdministration":
+            read_medication_administration(ctx, entry, medications)
         elif kind not in MAPPED_TYPES:
             skipped.setdefault(kind, []).append(entry.ref)
     for kind, refs in sorted(skipped.items()):
         for ref in refs:
             ctx.notes.add(f"not read: resource type {kind} is not used by this mapping", ref)
+    ctx.treatment_lines.extend(administration_lines(ctx))
 
 
 def _primary_findings(ctx: Context) -> list[Finding]:

@@ -185,7 +185,14 @@ def _subject(resource: Mapping[str, Any]) -> str | None:
 
 # Resources read for the case must say whose they are (Resource.subject / .patient).
 _NEEDS_SUBJECT = frozenset(
-    {"Condition", "Observation", "Procedure", "MedicationStatement", "DiagnosticReport"}
+    {
+        "Condition",
+        "Observation",
+        "Procedure",
+        "MedicationStatement",
+        "MedicationAdministration",
+        "DiagnosticReport",
+    }
 )
 
 

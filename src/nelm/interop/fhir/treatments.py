@@ -1,8 +1,13 @@
-"""Procedures and MedicationStatements: prior treatments and a prior Whipple operation.
+"""Procedures, MedicationStatements and MedicationAdministrations: prior treatments and a
+prior Whipple operation.
 
 A Procedure counts when its status is ``completed``; a MedicationStatement when its status
-is ``active``, ``completed``, ``stopped`` or ``on-hold`` (the drug was given). Neither
-counts when dated after the assessment date. The medication is read from
+is ``active``, ``completed``, ``stopped`` or ``on-hold`` (the drug was given); a
+MedicationAdministration — one dose given, as a clinic records a somatostatin-analogue
+injection or a PRRT infusion — when it is ``completed`` or ``in-progress``. None counts
+when dated after the assessment date. The doses of one drug make one treatment line from
+the first to the last, a new line starting after a gap of more than
+:data:`DOSE_GAP_DAYS`. The medication is read from
 ``medicationCodeableConcept`` or from the Medication that ``medicationReference`` points to
 (contained, or an entry of the bundle), including its ingredients.
 
@@ -23,14 +28,27 @@ from nelm.interop.fhir.codes import (
 )
 from nelm.interop.fhir.collect import Source
 from nelm.interop.fhir.context import Context, TreatmentLine
-from nelm.interop.fhir.dates import when_of
+from nelm.interop.fhir.dates import When, when_of
 from nelm.interop.fhir.systems import Code, codings, elements, label
 from nelm.interop.fhir.timeline import period_of
 from nelm.interop.fhir.validate import Entry
 
-__all__ = ["medication_index", "read_medication_statement", "read_procedure"]
+__all__ = [
+    "DOSE_GAP_DAYS",
+    "administration_lines",
+    "medication_index",
+    "read_medication_administration",
+    "read_medication_statement",
+    "read_procedure",
+]
 
 _GIVEN = ("active", "completed", "stopped", "on-hold")
+_ADMINISTERED = ("completed", "in-progress")
+DOSE_GAP_DAYS = 90
+"""Doses of one drug further apart than this start a new treatment line. The longest
+regular intervals between doses of the treatments mapped are 8 weeks (PRRT, NETTER-1: four
+cycles every 8 weeks) and 4 weeks (long-acting octreotide and lanreotide, PROMID and
+CLARINET); 90 days leaves room for a delayed dose without joining two courses."""
 
 
 def read_procedure(ctx: Context, entry: Entry) -> None:
@@ -106,6 +124,55 @@ def read_medication_statement(
             found = True
     if not found:
         ctx.notes.add("not used: medication code not in the mapping table", entry.ref)
+
+
+def read_medication_administration(
+    ctx: Context, entry: Entry, medications: Mapping[str, Mapping[str, Any]]
+) -> None:
+    """One dose given: the drug is a prior treatment, and the dose joins its line."""
+    resource = entry.resource
+    if resource.get("status") not in _ADMINISTERED:
+        ctx.notes.add(
+            "not used: MedicationAdministration status says the dose was not given (or is unknown)",
+            entry.ref,
+        )
+        return
+    when, _ = period_of(resource, "effectiveDateTime", "effectivePeriod", point_ends=False)
+    if ctx.after_assessment(entry, when):
+        return
+    found = False
+    given: set[str] = set()
+    for code in _medication_codes(resource, medications):
+        option = MEDICATIONS.get(code)
+        if option is not None:
+            source = Source(entry.ref, entry.path, label(code))
+            ctx.add("course.prior_treatments", option, source)
+            if when is not None and option not in given:
+                ctx.administrations.append((option, source, when))
+            given.add(option)
+            found = True
+    if not found:
+        ctx.notes.add("not used: medication code not in the mapping table", entry.ref)
+
+
+def administration_lines(ctx: Context) -> list[TreatmentLine]:
+    """The doses of each drug as treatment lines: first dose to last, split where two
+    doses lie more than :data:`DOSE_GAP_DAYS` apart. A line's end is its last dose (the
+    drug may act longer; the timeline then knows less, never more)."""
+    lines: list[TreatmentLine] = []
+    by_drug: dict[str, list[tuple[Source, When]]] = {}
+    for option, source, when in ctx.administrations:
+        by_drug.setdefault(option, []).append((source, when))
+    for option, doses in by_drug.items():
+        doses.sort(key=lambda dose: dose[1].start)
+        first, last = doses[0], doses[0]
+        for dose in doses[1:]:
+            if (dose[1].first_day - last[1].first_day).days > DOSE_GAP_DAYS:
+                lines.append(TreatmentLine(first[0], option, first[1], last[1]))
+                first = dose
+            last = dose
+        lines.append(TreatmentLine(first[0], option, first[1], last[1]))
+    return lines
 
 
 def _medication_codes(

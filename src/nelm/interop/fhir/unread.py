@@ -4,9 +4,10 @@ A hospital record is mostly vital signs, questionnaires, routine panels and enco
 procedures: thousands of resources that no rule of the mapping reads. Validating each with
 its fhir.resources model (the costliest step: about 0.3 ms per resource) and searching it
 for modifier extensions bought nothing, since its code is not in the tables. So an
-Observation, a Procedure or a DiagnosticReport is kept only when a code the mapping reads
-is in it (an Observation's ``code`` or a ``component.code``; a Procedure's ``code``; a
-report's contained results); the others are noted, exactly as the readers note them, and
+Observation, a Procedure, a MedicationAdministration or a DiagnosticReport is kept only
+when a code the mapping reads is in it (an Observation's ``code`` or a ``component.code``;
+a Procedure's ``code``; a dose's drug, or a Medication it names; a report's contained
+results); the others are noted, exactly as the readers note them, and
 dropped. Patients, Conditions, medications and the other types are kept as they are.
 
 This changes no value read: the readers look at nothing else of these resources.
@@ -20,6 +21,7 @@ from typing import Any
 from nelm.interop.fhir.codes import (
     AMBIGUOUS_PROCEDURES,
     DISEASE_STATUS,
+    MEDICATIONS,
     OBSERVATION_RULES,
     PRIMARY_RESECTION,
     PROCEDURES,
@@ -49,13 +51,20 @@ def _observation_read(resource: Mapping[str, Any]) -> bool:
 
 
 def read_by_a_rule(resource: Mapping[str, Any]) -> bool:
-    """False for an Observation or Procedure that carries no code a rule reads (a
-    DiagnosticReport is judged by its contained results, in :func:`set_aside_unread`)."""
+    """False for an Observation, Procedure or MedicationAdministration that carries no code
+    a rule reads (a DiagnosticReport is judged by its contained results, in
+    :func:`set_aside_unread`)."""
     kind = resource.get("resourceType")
     if kind == "Observation":
         return _observation_read(resource)
     if kind == "Procedure":
         return any(code in _PROCEDURE_CODES for code in codings(resource.get("code")))
+    if kind == "MedicationAdministration":
+        # A hospital stay gives hundreds of doses (saline, heparin): only a drug the
+        # mapping knows, or one named through a Medication resource, is read.
+        return "medicationReference" in resource or any(
+            code in MEDICATIONS for code in codings(resource.get("medicationCodeableConcept"))
+        )
     return True
 
 

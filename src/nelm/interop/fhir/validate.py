@@ -3,7 +3,8 @@
 The ``fhir.resources`` package (an optional extra: ``pip install 'nelm[fhir]'``) is
 imported inside the functions, so importing nelm stays fast. Its ``R4B`` subpackage is
 used on purpose: R4B (4.3.0) keeps the R4 (4.0.1) structure of every resource read here
-(Patient, Condition, Observation, Procedure, MedicationStatement, Medication, Bundle),
+(Patient, Condition, Observation, Procedure, MedicationStatement, MedicationAdministration,
+Medication, Bundle),
 while the package's default namespace is R5, whose MedicationStatement and others differ.
 
 Only the resources the mapping reads are validated; other resource types are listed in
@@ -35,6 +36,7 @@ MAPPED_TYPES = (
     "Observation",
     "Procedure",
     "MedicationStatement",
+    "MedicationAdministration",
     "Medication",
     "DiagnosticReport",
 )
@@ -265,6 +267,10 @@ def _model(resource_type: str) -> Any:
             from fhir.resources.R4B.medicationstatement import MedicationStatement
 
             return MedicationStatement
+        if resource_type == "MedicationAdministration":
+            from fhir.resources.R4B.medicationadministration import MedicationAdministration
+
+            return MedicationAdministration
         if resource_type == "Medication":
             from fhir.resources.R4B.medication import Medication
 
