@@ -109,21 +109,11 @@ def read_medication_statement(
     when = when_of(resource, "effectiveDateTime", "effectivePeriod")
     if ctx.after_assessment(entry, when):
         return
-    found = False
     start, stop = period_of(resource, "effectiveDateTime", "effectivePeriod", point_ends=False)
     ongoing = stop is None and resource.get("status") in ("active", "on-hold")
-    given: set[str] = set()
-    for code in _medication_codes(resource, medications):
-        option = MEDICATIONS.get(code)
-        if option is not None:
-            source = Source(entry.ref, entry.path, label(code))
-            ctx.add("course.prior_treatments", option, source)
-            if start is not None and option not in given:  # one line per drug
-                ctx.treatment_lines.append(TreatmentLine(source, option, start, stop, ongoing))
-            given.add(option)
-            found = True
-    if not found:
-        ctx.notes.add("not used: medication code not in the mapping table", entry.ref)
+    for option, source in _drugs_given(ctx, entry, medications):
+        if start is not None:  # one line per drug
+            ctx.treatment_lines.append(TreatmentLine(source, option, start, stop, ongoing))
 
 
 def read_medication_administration(
@@ -140,19 +130,9 @@ def read_medication_administration(
     when, _ = period_of(resource, "effectiveDateTime", "effectivePeriod", point_ends=False)
     if ctx.after_assessment(entry, when):
         return
-    found = False
-    given: set[str] = set()
-    for code in _medication_codes(resource, medications):
-        option = MEDICATIONS.get(code)
-        if option is not None:
-            source = Source(entry.ref, entry.path, label(code))
-            ctx.add("course.prior_treatments", option, source)
-            if when is not None and option not in given:
-                ctx.administrations.append((option, source, when))
-            given.add(option)
-            found = True
-    if not found:
-        ctx.notes.add("not used: medication code not in the mapping table", entry.ref)
+    for option, source in _drugs_given(ctx, entry, medications):
+        if when is not None:
+            ctx.administrations.append((option, source, when))
 
 
 def administration_lines(ctx: Context) -> list[TreatmentLine]:
@@ -173,6 +153,23 @@ def administration_lines(ctx: Context) -> list[TreatmentLine]:
             last = dose
         lines.append(TreatmentLine(first[0], option, first[1], last[1]))
     return lines
+
+
+def _drugs_given(
+    ctx: Context, entry: Entry, medications: Mapping[str, Mapping[str, Any]]
+) -> list[tuple[str, Source]]:
+    """The options the resource's drug maps to, each once with the first code that names
+    it; every such code is recorded as a prior treatment. Noted when there is none."""
+    given: dict[str, Source] = {}
+    for code in _medication_codes(entry.resource, medications):
+        option = MEDICATIONS.get(code)
+        if option is not None:
+            source = Source(entry.ref, entry.path, label(code))
+            ctx.add("course.prior_treatments", option, source)
+            given.setdefault(option, source)
+    if not given:
+        ctx.notes.add("not used: medication code not in the mapping table", entry.ref)
+    return list(given.items())
 
 
 def _medication_codes(
