@@ -123,6 +123,7 @@ def assess_fhir(
     as in a case document."""
     from nelm.interop.fhir import bundle_to_case
     from nelm.interop.fhir.load import NdjsonBundle
+    from nelm.interop.fhir.xml_record import FhirXmlRecord
 
     if assessment_date is None:
         raise InputRejected(
@@ -157,11 +158,7 @@ def assess_fhir(
             "left unknown (see the data-quality list of the input source)"
         )
     doc["input_source"] = {
-        "format": (
-            "FHIR R4 NDJSON record (one resource per line)"
-            if isinstance(bundle, NdjsonBundle)
-            else "FHIR R4 Bundle"
-        ),
+        "format": _record_format(bundle, NdjsonBundle, FhirXmlRecord),
         "assessment_date": assessment_date.isoformat(),
         "provenance": source.provenance,
         "unmapped": source.unmapped,
@@ -180,6 +177,14 @@ def assess_fhir(
             "same_as_record": source.same,
         }
     return doc
+
+
+def _record_format(bundle: Mapping[str, Any], ndjson: type, xml: type) -> str:
+    if isinstance(bundle, ndjson):
+        return "FHIR R4 NDJSON record (one resource per line)"
+    if isinstance(bundle, xml):
+        return "FHIR R4 XML record"
+    return "FHIR R4 Bundle"
 
 
 _UNCONFIRMED = " Not confirmed: check it, or confirm it as entered."

@@ -11,6 +11,7 @@ objects: the peak is the resources read plus one entry.
 The result equals ``json.loads`` except for those stubs. FHIR NDJSON (one resource per
 line, as a Bulk Data export writes it) is read as a collection Bundle of those resources in
 their order, so one patient's export is assessed like the Bundle of the same resources.
+FHIR XML is read into the same JSON form by :mod:`nelm.interop.fhir.xml_record`.
 Anything else the fast path does not expect (YAML, a top-level list, malformed JSON) is
 read by :func:`nelm.case.document.load_document_text`, which also gives every error message.
 """
@@ -29,6 +30,8 @@ from nelm.case.document import (
 )
 from nelm.errors import InputRejected, Problem
 from nelm.interop.fhir.validate import MAPPED_TYPES
+from nelm.interop.fhir.xml_record import looks_like_xml, read_xml_record
+from nelm.text import text_problems
 
 __all__ = ["READ_TYPES", "NdjsonBundle", "load_record_text"]
 
@@ -53,6 +56,12 @@ def load_record_text(text: str, *, source: str, max_bytes: int) -> Any:
     """Parse a FHIR record (JSON), slimming the resources no reader uses; reject as
     :func:`~nelm.case.document.load_document_text` does."""
     check_document_size(text, source, max_bytes)
+    if looks_like_xml(text):
+        record = read_xml_record(text, source=source, read_types=READ_TYPES)
+        problems = text_problems(record)
+        if problems:
+            raise InputRejected(problems)
+        return record
     decoder = strict_json_decoder()
     try:
         parsed = _object(text, decoder)

@@ -26,6 +26,8 @@ __all__ = [
     "Entry",
     "FhirUnavailableError",
     "check_shape",
+    "fhir_model_class",
+    "is_resource_type",
     "latest_versions",
     "validate_resources",
 ]
@@ -285,6 +287,30 @@ def _model(resource_type: str) -> Any:
             "(pip install 'nelm[fhir]', which installs fhir.resources)"
         ) from exc
     raise ValueError(f"no model for {resource_type}")
+
+
+def fhir_model_class(type_name: str) -> Any | None:
+    """The R4B model of any FHIR type (a resource, a data type, a backbone element such as
+    ``BundleEntry``), or None for a name that is none of them."""
+    try:
+        from fhir.resources.R4B import get_fhir_model_class
+    except ImportError as exc:
+        raise FhirUnavailableError(
+            "reading FHIR records needs the optional 'fhir' extra "
+            "(pip install 'nelm[fhir]', which installs fhir.resources)"
+        ) from exc
+    try:
+        return get_fhir_model_class(type_name)
+    except ValueError:
+        return None
+
+
+def is_resource_type(type_name: str) -> bool:
+    """A FHIR R4 resource type (Bundle, Patient…), not a data type or a part of one."""
+    from fhir.resources.R4B.resource import Resource
+
+    klass = fhir_model_class(type_name)
+    return klass is not None and issubclass(klass, Resource)
 
 
 def _run(model: Any, data: Mapping[str, Any], base: str, resource_type: str) -> list[Problem]:
