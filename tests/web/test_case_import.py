@@ -204,3 +204,16 @@ def test_a_records_result_dates_stay_with_the_stored_case(site: Site) -> None:
     after = site.store.get_case(case.id).document
     assert "labs.creatinine_mg_dl" not in after["measured_on"]
     assert after["measured_on"]["labs.bilirubin_mg_dl"] == "2025-01-11"
+
+
+def test_a_record_in_fhir_xml_fills_the_form(site: Site) -> None:
+    # fixtures/fhir-xml/SOURCES.md: HL7's IPS example, female, born 1972-05-01, dated
+    # 2017-12-11 (45 years old); a breast carcinoma, no neuroendocrine neoplasm.
+    path = ROOT / "tests" / "interop" / "fixtures" / "fhir-xml" / "ips-bundle-01.xml"
+    client, csrf = logged_in(site)
+    status, page = _read(client, csrf, path.name, path.read_bytes(), as_of="2017-12-11")
+    assert status == 200
+    assert "Filled from FHIR R4 record “ips-bundle-01.xml”" in page
+    assert _field(page, "patient.age_years") == "45"
+    assert "NOT A NEUROENDOCRINE RECORD" in page
+    assert site.store.list_cases() == []

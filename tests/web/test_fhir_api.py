@@ -209,3 +209,40 @@ def test_a_bad_ndjson_line_gives_an_operation_outcome_naming_it(site: Site) -> N
     issue = response.json()["issue"][0]
     assert issue["expression"] == ["line 2"]
     assert "one resource (not a Bundle) as a JSON object per line" in issue["diagnostics"]
+
+
+def test_a_bundle_in_xml_is_assessed(site: Site) -> None:
+    # fixtures/fhir-xml/SOURCES.md: HL7's IPS example, female, born 1972-05-01.
+    xml = (FIXTURES / "fhir-xml" / "ips-bundle-01.xml").read_bytes()
+    for media in ("application/fhir+xml", "application/xml"):
+        response = site.client().post(
+            "/api/v1/assess?as_of=2017-12-11",
+            content=xml,
+            headers={"content-type": media, **site.token("doc", "viewer")},
+        )
+        assert response.status_code == 200, response.text
+        doc = response.json()
+        assert doc["input_source"]["format"] == "FHIR R4 XML record"
+        assert doc["inputs"]["patient"] == {"age_years": 45, "sex": "female"}
+
+
+def test_xml_that_is_not_well_formed_gives_an_operation_outcome(site: Site) -> None:
+    response = site.client().post(
+        "/api/v1/assess",
+        content=b'<Bundle xmlns="http://hl7.org/fhir"><type value="collection"></Bundle>',
+        headers={"content-type": "application/fhir+xml", **site.token("doc", "viewer")},
+    )
+    assert response.status_code == 422
+    outcome = response.json()
+    assert outcome["resourceType"] == "OperationOutcome"
+    assert "mismatched tag" in outcome["issue"][0]["diagnostics"]
+
+
+def test_xml_is_taken_only_where_a_fhir_record_is_read(site: Site) -> None:
+    # Stored cases are case documents (JSON): XML there is refused by its media type.
+    response = site.client().post(
+        "/api/v1/cases",
+        content=b'<Bundle xmlns="http://hl7.org/fhir"/>',
+        headers={"content-type": "application/fhir+xml", **site.token("doc", "clinician")},
+    )
+    assert response.status_code == 415

@@ -19,6 +19,7 @@ from nelm.case.document import case_from_mapping, load_document_text, require_co
 from nelm.case.fields import OPTION_IDS
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.interop.fhir.size import max_bundle_bytes
+from nelm.interop.fhir.xml_record import looks_like_xml
 from nelm.service import CASE_MAX_BYTES, assess_case, assess_fhir
 from nelm.store import CaseRecord, VersionConflictError
 from nelm.web.api_support import (
@@ -32,6 +33,7 @@ from nelm.web.api_support import (
 )
 from nelm.web.cases import knowledge_version, normalised_document
 from nelm.web.errors import ApiError, is_database_down, operation_outcome
+from nelm.web.input_guard import XML_MEDIA
 from nelm.web.reports import assessment_of, build_report
 from nelm.web.schemas import (
     ASSESSMENT_SCHEMA,
@@ -59,6 +61,7 @@ _CASE_BODY = {
 }
 FHIR_JSON = "application/fhir+json"
 FHIR_NDJSON = "application/fhir+ndjson"
+FHIR_XML = "application/fhir+xml"
 _ASSESS_BODY = {
     "requestBody": {
         "required": True,
@@ -77,6 +80,13 @@ _ASSESS_BODY = {
                     "description": "One patient's FHIR R4 resources, one JSON object "
                     "per line (as a Bulk Data export writes them), read as a collection "
                     "Bundle of those resources.",
+                }
+            },
+            FHIR_XML: {
+                "schema": {
+                    "type": "string",
+                    "description": "A FHIR R4 Bundle in FHIR's XML format (also taken as "
+                    "application/xml or text/xml), read as the same Bundle in JSON.",
                 }
             },
         },
@@ -171,9 +181,10 @@ def _decode(raw: bytes) -> str:
 
 def _is_fhir(text: str) -> bool:
     """A FHIR resource, sent as application/json: ``"resourceType"`` among the first
-    top-level keys (case-v1 has no such key), as the CLI detects it."""
+    top-level keys (case-v1 has no such key), as the CLI detects it; or XML (a case
+    document is never XML)."""
     head = text[:4096]
-    return '"resourceType"' in head and text.lstrip().startswith("{")
+    return ('"resourceType"' in head and text.lstrip().startswith("{")) or looks_like_xml(text)
 
 
 def _parse_and_assess_fhir(text: str, assessment_date: dt.date) -> dict[str, Any]:
@@ -252,12 +263,13 @@ async def assess(
     ] = None,
 ) -> Response:
     """Assess one case document, or a FHIR R4 Bundle (sent as ``application/fhir+json``
-    or as ``application/json``: a body with ``resourceType`` is a FHIR resource) or one
+    or as ``application/json``: a body with ``resourceType`` is a FHIR resource; or in
+    FHIR's XML format, ``application/fhir+xml``) or one
     patient's FHIR NDJSON (``application/fhir+ndjson``), without storing anything
     (stateless). Errors about a Bundle are FHIR OperationOutcomes."""
     raw = await request.body()
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    fhir_type = media in (FHIR_JSON, FHIR_NDJSON)
+    fhir_type = media in (FHIR_JSON, FHIR_NDJSON, *XML_MEDIA)
     try:
         text = _decode(raw)
     except InputRejected as exc:

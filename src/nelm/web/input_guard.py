@@ -10,7 +10,8 @@
 - **Content types**: a body sent to a JSON route (``/api/…``, ``/cds-services…``) must be
   labelled ``application/json`` or ``application/<something>+json`` (FHIR's
   ``application/fhir+json``), or as NDJSON (``application/fhir+ndjson``,
-  ``application/x-ndjson``: FHIR resources one per line); a body sent to a page must be a form
+  ``application/x-ndjson``: FHIR resources one per line) — ``/api/v1/assess`` also takes FHIR
+  XML (``application/fhir+xml``); a body sent to a page must be a form
   (``application/x-www-form-urlencoded``; ``multipart/form-data`` for the two pages that
   take a file, ``/cases/new/from-file`` and ``/cases/{id}/edit/from-file``) → 415 otherwise.
 
@@ -56,6 +57,9 @@ UPDATE_SUFFIX = "/edit/from-file"
 _TAKES_A_FILE = re.compile(r"/cases/(?:new|[0-9]{1,10}/edit)/from-file")
 """The pages whose body is a multipart form: the route reads the file and checks it as
 every other form is checked here."""
+XML_MEDIA = ("application/fhir+xml", "application/xml", "text/xml")
+"""FHIR's XML format, taken by the one route that reads a FHIR record in it."""
+_TAKES_XML = "/api/v1/assess"
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # A case document (~1 kB) is checked in about 0.1 ms on the event loop; a 750 kB FHIR
 # Bundle takes tens of milliseconds, which would stall every other request meanwhile.
@@ -183,6 +187,8 @@ class InputGuardMiddleware:
         if path.startswith(JSON_ROUTES):
             if not body.strip():
                 return
+            if media in XML_MEDIA and path == _TAKES_XML:
+                return  # FHIR XML: the route reads it and checks its text as JSON's
             if not _is_json_media(media):
                 got = media or "no Content-Type"
                 raise _RefusedError(
