@@ -1,8 +1,8 @@
 """Fuzz the inputs nelm reads from others: no internal error, and both cohort engines alike.
 
-Four surfaces, each fed mutations of real inputs (the published cases of
+Five surfaces, each fed mutations of real inputs (the published cases of
 ``tests/realcases``, the real FHIR records of ``tests/interop/fixtures/fhir-real`` and the
-synthetic NET records, a synthetic cohort):
+synthetic NET records, HL7's IPS example in XML, a synthetic cohort):
 
 * ``cases``: case documents (the published cases as re-encoded and as first written)
   with values of the wrong type or out of range, or deleted, assessed as ``nelm assess``
@@ -11,6 +11,9 @@ synthetic NET records, a synthetic cohort):
 * ``fhir``: FHIR bundles with elements replaced by JSON values of another type (a number
   for a list of codings, an object for a date) or deleted, mapped as every entry point
   maps them; the mapping must never raise but to refuse a record that is no Bundle;
+* ``xml``: HL7's International Patient Summary example in FHIR XML with elements dropped,
+  duplicated, renamed, moved or given odd values, assessed as ``nelm assess`` reads a
+  file: an assessment or a named refusal, never an internal error;
 * ``cohort``: CSV cohorts with cells rewritten the way registries write them ("-0",
   "12 %", "NaN", " liver ", "G2"), run by the polars and the reference engines; results,
   rejects and warnings must be the same, file for file;
@@ -22,7 +25,7 @@ Each fault is printed once (its kind and place) with the input that caused it sa
 beside, and the exit status is 1 when any was found. The property tests of the suite run
 a few dozen of the same mutations on every change; this runs thousands.
 
-    .venv/bin/python tools/fuzz_inputs.py                       # all four, 500 runs each
+    .venv/bin/python tools/fuzz_inputs.py                       # all five, 500 runs each
     .venv/bin/python tools/fuzz_inputs.py fhir --runs 5000 --seed 7 --out /tmp/fuzz
 """
 
@@ -172,6 +175,41 @@ def fuzz_fhir(runs: int, rng: random.Random, faults: Faults) -> None:
             faults.crash("fhir", exc, json.dumps(mutated))
 
 
+def fuzz_xml(runs: int, rng: random.Random, faults: Faults) -> None:
+    import xml.etree.ElementTree as ET
+
+    from nelm.errors import InputRejected
+    from nelm.service import assess_text
+
+    path = ROOT / "tests" / "interop" / "fixtures" / "fhir-xml" / "ips-bundle-01.xml"
+    original = ET.fromstring(path.read_bytes())
+    values = ("", "x", "-1", "1e999", "true", "2020-13-01", "\u00e9", "<", "&amp;")
+    for _ in range(runs):
+        root = copy.deepcopy(original)
+        for _ in range(rng.randint(1, 5)):
+            pairs = [(parent, child) for parent in root.iter() for child in parent]
+            parent, child = rng.choice(pairs)
+            action = rng.choice(("drop", "duplicate", "revalue", "rename", "move"))
+            if action == "drop":
+                parent.remove(child)
+            elif action == "duplicate":
+                parent.append(copy.deepcopy(child))
+            elif action == "revalue":
+                child.set("value", rng.choice(values))
+            elif action == "rename":
+                child.tag = rng.choice(pairs)[1].tag
+            else:
+                parent.remove(child)
+                rng.choice(list(root.iter())).append(child)
+        text = ET.tostring(root, encoding="unicode")
+        try:
+            assess_text(text, source="fuzz.xml", assessment_date=dt.date(2017, 12, 11))
+        except InputRejected:
+            pass
+        except Exception as exc:  # every other exception is the finding
+            faults.crash("xml", exc, text)
+
+
 def fuzz_cohort(runs: int, rng: random.Random, faults: Faults) -> None:
     import polars as pl
 
@@ -280,6 +318,7 @@ def fuzz_export(runs: int, rng: random.Random, faults: Faults) -> None:
 SURFACES: dict[str, Callable[[int, random.Random, Faults], None]] = {
     "cases": fuzz_cases,
     "fhir": fuzz_fhir,
+    "xml": fuzz_xml,
     "cohort": fuzz_cohort,
     "export": fuzz_export,
 }
