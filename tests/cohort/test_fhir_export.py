@@ -174,7 +174,7 @@ def test_an_export_needs_its_date_and_a_cohort_file_has_none(tmp_path: Path) -> 
     with pytest.raises(InputRejected, match="an existing file or folder, got no such path"):
         run_batch(tmp_path / "missing.ndjson", tmp_path / "out.csv", as_of=AS_OF)
     (tmp_path / "empty").mkdir()
-    with pytest.raises(InputRejected, match=r"a folder without an \.ndjson file"):
+    with pytest.raises(InputRejected, match=r"a folder without an \.ndjson, \.json or \.xml file"):
         run_batch(tmp_path / "empty", tmp_path / "out.csv", as_of=AS_OF)
 
 

@@ -132,7 +132,8 @@ def batch_command(
         typer.Argument(
             metavar="INPUT",
             help="Cohort file: CSV (.csv or .tsv: commas, semicolons or tabs) or Parquet; "
-            "or a FHIR export: a folder of NDJSON files, or one .ndjson file.",
+            "or a FHIR export: a folder of NDJSON files, or one .ndjson file; or a folder "
+            "of FHIR records, one patient per .json or .xml file (Synthea's output/fhir).",
             show_default=False,
         ),
     ],

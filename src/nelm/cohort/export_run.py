@@ -1,11 +1,12 @@
 """``nelm batch`` on a FHIR export: the patients' cases assessed as a cohort file's rows.
 
-The export is read and mapped patient by patient (``nelm.cohort.fhir_export``), the typed
-rows are written to a Parquet file in a scratch folder beside the output and assessed by the
-chosen engine like any cohort; the lines about whole records (warnings, records that could
-not be mapped) then join the engine's rejects and warnings files, every line naming the
-patient's position among all patients, and the three files replace the outputs only when
-all of this has succeeded.
+The export — a Bulk Data export (NDJSON, ``nelm.cohort.fhir_export``) or a folder of
+records, one patient's per file (``nelm.cohort.record_folder``) — is read and mapped
+patient by patient, the typed rows are written to a Parquet file in a scratch folder
+beside the output and assessed by the chosen engine like any cohort; the lines about whole
+records (warnings, records that could not be mapped) then join the engine's rejects and
+warnings files, every line naming the patient's position among all patients, and the three
+files replace the outputs only when all of this has succeeded.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import polars as pl
 from nelm.cohort.checks import warnings_path
 from nelm.cohort.fhir_export import Line, read_export
 from nelm.cohort.io import file_format, rejects_path
+from nelm.cohort.record_folder import holds_records, read_record_folder
 from nelm.cohort.summary import BatchSummary, Progress
 from nelm.cohort.validate import REJECTS_SCHEMA
 from nelm.errors import InputRejected, Problem
@@ -44,7 +46,8 @@ def run_export(
     parent = output.parent if str(output.parent) else Path(".")
     if not parent.is_dir():
         raise InputRejected([Problem("-o", "a file in an existing directory", str(output))])
-    export = read_export(source, as_of, progress)
+    read = read_record_folder if holds_records(source) else read_export
+    export = read(source, as_of, progress)
     # beside the output, not in /tmp: a cluster's executors read the cohort file too
     with tempfile.TemporaryDirectory(dir=parent, prefix=".nelm-export-") as scratch:
         cohort, made = Path(scratch) / "patients.parquet", Path(scratch) / output.name

@@ -40,7 +40,7 @@ from nelm.interop.fhir import bundle_to_case
 from nelm.interop.fhir.load import READ_TYPES
 from nelm.interop.fhir.systems import reference_target
 
-__all__ = ["ExportCohort", "read_export"]
+__all__ = ["ExportCohort", "patient_row", "read_export"]
 
 Line = tuple[str | None, str, str, int]
 """A rejects or warnings line: case id, field, reason, row (the patient's position)."""
@@ -59,15 +59,20 @@ class ExportCohort:
     patients: int = 0
     files: int = 0
     set_aside: int = 0
-    """Resources of a type the mapping reads that are about no Patient of the export."""
+    """Resources of a type the mapping reads that are about no Patient of the export (in a
+    folder of records, one per file: the files that hold no Patient)."""
+    record_per_file: bool = False
+    """Read from a folder of records, one patient's per file (nelm.cohort.record_folder)."""
 
     def reading(self) -> str:
         """How the export was read, for the summary."""
+        kind = "FHIR records, one per file" if self.record_per_file else "a FHIR export"
         text = (
-            f"read as a FHIR export: {_count(self.patients, 'patient')} from "
-            f"{_count(self.files, 'file')}"
+            f"read as {kind}: {_count(self.patients, 'patient')} from {_count(self.files, 'file')}"
         )
-        if self.set_aside:
+        if self.set_aside and self.record_per_file:
+            text += f"; {_count(self.set_aside, 'file')} holding no Patient set aside"
+        elif self.set_aside:
             text += (
                 f"; {_count(self.set_aside, 'resource')} about no patient of the export set aside"
             )
@@ -95,8 +100,8 @@ def read_export(
         own = [patients[key], *others.pop(key, ())]  # popped: memory falls as patients go
         named = sorted(_references(own) & shared.keys())
         used.update(named)
-        row = _patient_row(
-            key, [*own, *(shared[n] for n in named)], position, assessment_date, cohort
+        row = patient_row(
+            key, _collection([*own, *(shared[n] for n in named)]), position, assessment_date, cohort
         )
         if row is not None:
             rows.append(row)
@@ -125,8 +130,9 @@ def _files(path: Path) -> list[Path]:
                 Problem(
                     str(path),
                     "a folder of FHIR NDJSON files (a Bulk Data export: Patient.ndjson, "
-                    "Condition.ndjson, Observation.ndjson…) or a cohort file",
-                    "a folder without an .ndjson file",
+                    "Condition.ndjson, Observation.ndjson…), a folder of FHIR records one "
+                    "patient per file (.json or .xml), or a cohort file",
+                    "a folder without an .ndjson, .json or .xml file",
                 )
             ]
         )
@@ -228,20 +234,23 @@ def _references(resources: list[Any]) -> set[str]:
     return found
 
 
-def _patient_row(
-    key: str,
-    resources: list[dict[str, Any]],
-    position: int,
-    assessment_date: dt.date,
-    cohort: ExportCohort,
-) -> dict[str, Any] | None:
-    """The typed cohort row of one patient's record, its warnings noted in ``cohort``;
-    None (and its rejects noted) when the record cannot be mapped."""
-    bundle = {
+def _collection(resources: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
         "resourceType": "Bundle",
         "type": "collection",
         "entry": [{"resource": resource} for resource in resources],
     }
+
+
+def patient_row(
+    key: str,
+    bundle: dict[str, Any],
+    position: int,
+    assessment_date: dt.date,
+    cohort: ExportCohort,
+) -> dict[str, Any] | None:
+    """The typed cohort row of one patient's record (``key``: the case id), its warnings
+    noted in ``cohort``; None (and its rejects noted) when the record cannot be mapped."""
     try:
         mapping = bundle_to_case(bundle, assessment_date=assessment_date, case_id=key)
         case = case_from_mapping(mapping.document)

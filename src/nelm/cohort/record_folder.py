@@ -1,0 +1,134 @@
+"""A folder of FHIR records, one patient per file, as a cohort: one row per patient.
+
+Synthea writes one Bundle per patient (``output/fhir/*.json``), and a registry's or an EHR's
+export is often one record per file, in JSON or in XML. ``nelm batch`` reads a folder whose
+files are ``.json`` or ``.xml`` FHIR records and that holds no ``.ndjson`` file (a folder
+with NDJSON is a Bulk Data export, :mod:`nelm.cohort.fhir_export`). Each file is read as
+``nelm assess`` reads a record (:func:`nelm.interop.fhir.load.load_record_text`: JSON or
+XML, the same size limit), mapped to a case whose id is the Patient's id, and assessed as a
+cohort file's rows are, one file at a time, so memory holds one record at once.
+
+A file that holds no Patient (Synthea's ``hospitalInformation…`` and
+``practitionerInformation…`` files, Organizations and Practitioners only) is set aside and
+counted. A file that cannot be read — malformed, not UTF-8, over the size limit, not a FHIR
+resource, two patients, a Patient already read from another file — is a rejected row that
+names the file, and the rest of the cohort is assessed: one bad file is one patient's
+problem, said in the rejects file, never a smaller cohort in silence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from nelm.cohort.fhir_export import ExportCohort, patient_row
+from nelm.cohort.summary import Progress
+from nelm.cohort.validate import TYPED_SCHEMA
+from nelm.errors import InputRejected, Problem
+from nelm.interop.fhir.load import load_record_text
+from nelm.interop.fhir.size import max_bundle_bytes
+
+__all__ = ["RECORD_SUFFIXES", "holds_records", "read_record_folder"]
+
+RECORD_SUFFIXES = (".json", ".xml")
+
+
+def holds_records(path: Path) -> bool:
+    """A folder of FHIR records, one per file: ``.json`` or ``.xml`` files, no ``.ndjson``."""
+    if not path.is_dir():
+        return False
+    suffixes = {p.suffix.lower() for p in path.iterdir() if p.is_file()}
+    return ".ndjson" not in suffixes and bool(suffixes & set(RECORD_SUFFIXES))
+
+
+def read_record_folder(
+    path: Path, assessment_date: dt.date, progress: Progress | None = None
+) -> ExportCohort:
+    """Map the record of each ``.json`` or ``.xml`` file of ``path``, in file-name order
+    (``progress`` told of each file)."""
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in RECORD_SUFFIXES)
+    cohort = ExportCohort(pl.DataFrame(), [], files=len(files), record_per_file=True)
+    rows: list[dict[str, Any]] = []
+    read_from: dict[str, str] = {}  # a Patient's id → the file it was read from
+    if progress is not None:
+        progress.start(len(files))
+    for file in files:
+        position = cohort.patients + 1
+        try:
+            bundle = _record(file)
+            key = _patient_key(bundle, file)
+        except InputRejected as exc:
+            cohort.patients += 1
+            cohort.rejects += [(None, _where(file, p), p.message, position) for p in exc.problems]
+        else:
+            if key is None:
+                cohort.set_aside += 1
+            elif key in read_from:
+                cohort.patients += 1
+                reason = f"{file.name}: one file per patient, got Patient/{key} again"
+                cohort.rejects.append((key, file.name, f"{reason} ({read_from[key]})", position))
+            else:
+                cohort.patients += 1
+                read_from[key] = file.name
+                row = patient_row(key, bundle, position, assessment_date, cohort)
+                if row is not None:
+                    rows.append(row)
+                    cohort.positions.append(position)
+        if progress is not None:
+            progress.advance(1)
+    cohort.frame = (
+        pl.DataFrame(rows, schema=TYPED_SCHEMA, strict=False)
+        if rows
+        else pl.DataFrame(schema=TYPED_SCHEMA)
+    )
+    return cohort
+
+
+def _record(file: Path) -> dict[str, Any]:
+    """The file's FHIR record as a Bundle (a single resource becomes a collection of one)."""
+    try:
+        text = file.read_text("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputRejected(
+            [Problem("", "a FHIR record in UTF-8 (JSON or XML)", "bytes that are not UTF-8")]
+        ) from None
+    record = load_record_text(text, source=file.name, max_bytes=max_bundle_bytes())
+    kind = record.get("resourceType") if isinstance(record, dict) else None
+    if not isinstance(kind, str):
+        got = "a case document" if isinstance(record, dict) and "case_id" in record else None
+        raise InputRejected(
+            [
+                Problem(
+                    "",
+                    "a FHIR record (a Bundle) in each .json or .xml file; case documents "
+                    "are a cohort once gathered in a CSV or Parquet file (docs/cohorts.md)",
+                    got or "a document without resourceType",
+                )
+            ]
+        )
+    if kind == "Bundle":
+        return dict(record)
+    return {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": record}]}
+
+
+def _patient_key(bundle: dict[str, Any], file: Path) -> str | None:
+    """The case id of the file's patient: the Patient's id (the file's name without its
+    suffix when the Patient has none); None when the record holds no Patient."""
+    entries = bundle.get("entry")
+    resources = (
+        [e.get("resource") for e in entries if isinstance(e, dict)]
+        if isinstance(entries, list)
+        else []
+    )
+    patients = [r for r in resources if isinstance(r, dict) and r.get("resourceType") == "Patient"]
+    if not patients:
+        return None
+    key = patients[0].get("id")
+    return key.strip() if isinstance(key, str) and key.strip() else file.stem
+
+
+def _where(file: Path, problem: Problem) -> str:
+    return f"{file.name}: {problem.path}" if problem.path else file.name
