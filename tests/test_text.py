@@ -5,10 +5,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nelm.text import forbidden_character, json_text_is_clean, printable, text_problems, walk
+from nelm.text import (
+    decode_document,
+    forbidden_character,
+    json_text_is_clean,
+    printable,
+    text_problems,
+    walk,
+)
 
 
 def test_tab_and_line_breaks_are_allowed_nul_and_controls_are_not() -> None:
@@ -60,3 +68,21 @@ def test_clean_json_text_never_holds_what_the_walk_would_refuse(value: Any, asci
     text = json.dumps(value, ensure_ascii=ascii)
     if json_text_is_clean(text):
         assert text_problems(json.loads(text)) == []
+
+
+def test_documents_are_utf8_or_utf16_with_its_byte_order_mark() -> None:
+    # Windows tools write UTF-16 with a byte-order mark (PowerShell 5's Out-File); UTF-8
+    # may carry one too. A legacy single-byte encoding is never guessed.
+    text = '{"case_id": "Müller-1"}'
+    for encoded in (
+        text.encode("utf-8"),
+        text.encode("utf-8-sig"),
+        text.encode("utf-16"),  # with the platform's byte-order mark
+        b"\xfe\xff" + text.encode("utf-16-be"),
+        b"\xff\xfe" + text.encode("utf-16-le"),
+    ):
+        assert decode_document(encoded) == text
+    with pytest.raises(UnicodeDecodeError):
+        decode_document(text.encode("latin-1"))
+    with pytest.raises(UnicodeDecodeError):
+        decode_document(text.encode("utf-16-le"))  # without its mark: not guessed

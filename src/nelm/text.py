@@ -18,6 +18,7 @@ request, and the document parser (``nelm.case.document``) to every case file.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -40,6 +41,19 @@ EXPECTED_TEXT = (
     "unpaired UTF-16 surrogates"
 )
 _MAX_PROBLEMS = 20
+
+
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def decode_document(data: bytes) -> str:
+    """A document's bytes as text: UTF-8, with or without a byte-order mark, or UTF-16 with
+    its byte-order mark, as Windows tools write a file (PowerShell 5's ``Out-File``, a
+    "Unicode text" export). Raises UnicodeDecodeError for anything else: nelm never guesses
+    a legacy encoding (Windows-1252 and UTF-8 read the same bytes as different letters)."""
+    if data.startswith(UTF16_BOMS):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")
 
 
 def forbidden_character(text: str) -> str | None:

@@ -150,6 +150,17 @@ def test_bad_files(
     assert "Traceback" not in err
 
 
+def test_a_case_saved_as_utf16_by_a_windows_tool_is_read(
+    capsys: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    # PowerShell 5's Out-File writes UTF-16 with a byte-order mark.
+    path = tmp_path / "case.json"
+    path.write_bytes(EXAMPLE.read_text("utf-8").encode("utf-16"))
+    code, out, err = run(["assess", str(path), "--format", "json"], capsys, monkeypatch)
+    assert code == 0, err
+    assert json.loads(out)["case_id"] == json.loads(EXAMPLE.read_text("utf-8"))["case_id"]
+
+
 def test_missing_file(capsys: Any, monkeypatch: Any) -> None:
     code, _, err = run(["assess", "/nonexistent/case.json"], capsys, monkeypatch)
     assert code == 2

@@ -167,3 +167,13 @@ def test_a_file_not_in_utf8_is_named_so_with_the_fix(tmp_path: Path, bad_row: in
         f"{source}: a CSV file in UTF-8, got bytes that are not UTF-8 (save it again as CSV UTF-8)"
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["latin1.csv"]
+
+
+def test_a_utf16_file_is_named_as_such(tmp_path: Path) -> None:
+    # Excel's "Unicode text" and PowerShell 5 write UTF-16 with a byte-order mark.
+    source = tmp_path / "unicode.csv"
+    source.write_bytes("case_id,pathology.ki67_percent\na,4\n".encode("utf-16"))
+    with pytest.raises(InputRejected) as caught:
+        run_batch(source, tmp_path / "out.csv")
+    assert "got UTF-16 text" in caught.value.problems[0].message
+    assert "save it again as CSV UTF-8" in caught.value.problems[0].message

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from nelm.errors import InputRejected, KnowledgeBaseError, NelmError, Problem
+from nelm.text import decode_document
 
 if TYPE_CHECKING:  # typer is imported when a command needs it, not to assess a case
     import typer
@@ -70,7 +71,7 @@ def read_text(path: str, max_bytes: int | None = None) -> str:
 
         raise too_large(where, p.stat().st_size if path != "-" else None, max_bytes)
     try:
-        return data.decode("utf-8-sig")
+        return decode_document(data)
     except UnicodeDecodeError:
         fail([Problem(where, "must be UTF-8 text", "bytes that are not UTF-8")])
 

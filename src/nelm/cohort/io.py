@@ -35,6 +35,7 @@ import pyarrow.parquet as pq
 from nelm.case.fields import FIELDS, Kind
 from nelm.cohort.columns import INPUT_COLUMNS, LIST_SEPARATOR
 from nelm.errors import InputRejected, Problem
+from nelm.text import UTF16_BOMS
 
 __all__ = [
     "CsvSink",
@@ -77,10 +78,18 @@ def rejects_path(output: str | Path) -> Path:
 _NOT_UTF8 = "bytes that are not UTF-8 (save it again as CSV UTF-8)"
 
 
+def _not_utf8(path: Path) -> str:
+    """What a CSV file that is not UTF-8 is, as far as its first bytes say."""
+    with open(path, "rb") as handle:
+        if handle.read(2).startswith(UTF16_BOMS):
+            return "UTF-16 text (as Excel's “Unicode text” writes it): save it again as CSV UTF-8"
+    return _NOT_UTF8
+
+
 def _unreadable(path: Path, fmt: Format, exc: BaseException) -> InputRejected:
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if fmt == "csv" and "utf-8" in detail.lower():  # polars: "invalid utf-8 sequence"
-        return InputRejected([Problem(str(path), "a CSV file in UTF-8", _NOT_UTF8)])
+        return InputRejected([Problem(str(path), "a CSV file in UTF-8", _not_utf8(path))])
     kind = "CSV file with a header row" if fmt == "csv" else "Parquet file"
     return InputRejected([Problem(str(path), f"a readable {kind}", detail[:200])])
 
@@ -253,7 +262,7 @@ def _csv_header(path: Path, separator: str = ",") -> list[str]:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle, delimiter=separator), None)
     except UnicodeDecodeError:
-        raise InputRejected([Problem(str(path), "a CSV file in UTF-8", _NOT_UTF8)]) from None
+        raise InputRejected([Problem(str(path), "a CSV file in UTF-8", _not_utf8(path))]) from None
     except csv.Error as exc:
         raise _unreadable(path, "csv", exc) from None
     if not header:

@@ -30,6 +30,7 @@ from nelm.cohort.validate import TYPED_SCHEMA
 from nelm.errors import InputRejected, Problem
 from nelm.interop.fhir.load import load_record_text
 from nelm.interop.fhir.size import max_bundle_bytes
+from nelm.text import decode_document
 
 __all__ = ["RECORD_SUFFIXES", "holds_records", "read_record_folder"]
 
@@ -90,7 +91,7 @@ def read_record_folder(
 def _record(file: Path) -> dict[str, Any]:
     """The file's FHIR record as a Bundle (a single resource becomes a collection of one)."""
     try:
-        text = file.read_text("utf-8-sig")
+        text = decode_document(file.read_bytes())
     except UnicodeDecodeError:
         raise InputRejected(
             [Problem("", "a FHIR record in UTF-8 (JSON or XML)", "bytes that are not UTF-8")]

@@ -22,6 +22,7 @@ from nelm.interop.fhir.size import max_bundle_bytes
 from nelm.interop.fhir.xml_record import looks_like_xml
 from nelm.service import CASE_MAX_BYTES, assess_case, assess_fhir
 from nelm.store import CaseRecord, VersionConflictError
+from nelm.text import decode_document
 from nelm.web.api_support import (
     MAX_ID,
     Id,
@@ -174,7 +175,7 @@ def me(principal: UserDep) -> dict[str, Any]:
 
 def _decode(raw: bytes) -> str:
     try:
-        return raw.decode("utf-8-sig")
+        return decode_document(raw)
     except UnicodeDecodeError:
         raise InputRejected([Problem("", "UTF-8 JSON", "bytes that are not UTF-8")]) from None
 

@@ -32,7 +32,7 @@ from nelm.interop.fhir.load import load_record_text
 from nelm.interop.fhir.observations import old_results_sentence
 from nelm.interop.fhir.size import describe_limit, max_bundle_bytes
 from nelm.service import CASE_MAX_BYTES
-from nelm.text import printable, text_problems
+from nelm.text import decode_document, printable, text_problems
 from nelm.web.cases import normalised_document
 from nelm.web.forms import form_values
 from nelm.web.input_guard import UPLOAD_PATH
@@ -79,7 +79,7 @@ class Imported:
 
 def _text(raw: bytes) -> str:
     try:
-        return raw.decode("utf-8-sig")
+        return decode_document(raw)
     except UnicodeDecodeError:
         raise InputRejected(
             [Problem("file", "UTF-8 text (a JSON or YAML file)", "bytes that are not UTF-8")]
