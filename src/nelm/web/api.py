@@ -22,7 +22,6 @@ from nelm.interop.fhir.size import max_bundle_bytes
 from nelm.interop.fhir.xml_record import looks_like_xml
 from nelm.service import CASE_MAX_BYTES, assess_case, assess_fhir
 from nelm.store import CaseRecord, VersionConflictError
-from nelm.text import decode_document
 from nelm.web.api_support import (
     MAX_ID,
     Id,
@@ -174,8 +173,10 @@ def me(principal: UserDep) -> dict[str, Any]:
 
 
 def _decode(raw: bytes) -> str:
+    # UTF-8 only: JSON between systems must be UTF-8 (RFC 8259 §8.1). A person's file,
+    # which a Windows tool may have saved as UTF-16, is read by the file pages and the CLI.
     try:
-        return decode_document(raw)
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputRejected([Problem("", "UTF-8 JSON", "bytes that are not UTF-8")]) from None
 
