@@ -140,10 +140,11 @@ def _resource(
     element: ET.Element, read_types: frozenset[str], *, top: bool = False
 ) -> dict[str, Any]:
     _, kind = _split(element.tag)
-    body = _complex(element, kind, read_types)
-    if not top and kind not in read_types:
-        body = {key: body[key] for key in ("id", "meta") if key in body}
-    return {"resourceType": kind, **body}
+    if not top and kind not in read_types:  # only what the notes name is shaped
+        kept = ET.Element(element.tag)
+        kept.extend(child for child in element if _split(child.tag)[1] in ("id", "meta"))
+        element = kept
+    return {"resourceType": kind, **_complex(element, kind, read_types)}
 
 
 def _complex(element: ET.Element, kind: str | None, read_types: frozenset[str]) -> dict[str, Any]:
