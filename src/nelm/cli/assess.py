@@ -16,7 +16,9 @@ def assess_command(
     case: Annotated[
         str | None,
         typer.Argument(
-            help="Case file (JSON or YAML); '-' reads standard input.", show_default=False
+            help="Case file (JSON or YAML), or a FHIR R4 record (a Bundle in JSON or XML, or "
+            "one patient's NDJSON); '-' reads standard input.",
+            show_default=False,
         ),
     ] = None,
     format: Annotated[
