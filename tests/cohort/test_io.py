@@ -139,6 +139,7 @@ def test_a_file_broken_past_the_first_chunk_leaves_nothing_behind(tmp_path: Path
         # cli-v1: one case (JSON or YAML) is nelm assess's input, not a cohort
         ("case.json", "(one case or FHIR record: nelm assess "),
         ("case.yaml", "(one case or FHIR record: nelm assess "),
+        ("record.xml", "(one case or FHIR record: nelm assess "),  # FHIR XML
     ],
 )
 def test_unusable_inputs_are_rejected(tmp_path: Path, name: str, message: str) -> None:

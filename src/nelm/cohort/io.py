@@ -192,15 +192,15 @@ _INPUT_NAMES = "a file name ending in .csv, .tsv, .parquet or .pq"
 
 
 def is_export(path: Path) -> bool:
-    """A folder (of NDJSON files) or an ``.ndjson`` file: a FHIR export, not a table
-    (``nelm.cohort.fhir_export``)."""
+    """A folder (of NDJSON files, or of records one per file) or an ``.ndjson`` file: a
+    FHIR export, not a table (``nelm.cohort.fhir_export``, ``nelm.cohort.record_folder``)."""
     return path.is_dir() or path.suffix.lower() == ".ndjson"
 
 
 def open_input(path: str | Path) -> InputFile:
     """Open a CSV or Parquet cohort file and read its header, or reject it."""
     p = Path(path)
-    if p.suffix.lower() in (".json", ".yaml", ".yml"):  # one case, not a cohort
+    if p.suffix.lower() in (".json", ".yaml", ".yml", ".xml"):  # one case, not a cohort
         raise InputRejected(
             [
                 Problem(
