@@ -65,6 +65,8 @@ class Context:
     """What a reader of the assessment must know about the record (a death, no
     neuroendocrine diagnosis)."""
     notes: Notes = field(default_factory=Notes)
+    not_r4: list[str] = field(default_factory=list)
+    """The types of the resources set aside as not valid FHIR R4, one per resource."""
     primaries: list[PrimaryRecord] = field(default_factory=list)
     cancers: CancerIndex | None = None
     liver_lesions: list[LesionSize] = field(default_factory=list)

@@ -67,6 +67,7 @@ from nelm.interop.fhir.validate import (
     check_shape,
     validate_resources,
 )
+from nelm.interop.fhir.version import other_version_warning
 
 __all__ = ["SYNCHRONOUS_MONTHS", "FhirMapping", "bundle_to_case"]
 
@@ -141,6 +142,9 @@ def bundle_to_case(
     patient_keys = read_patients(ctx, [e for e in entries if e.resource_type == "Patient"])
     if ctx.problems:
         raise InputRejected(ctx.problems)
+    version = other_version_warning((e.resource for e in ctx.entries), len(ctx.not_r4))
+    if version is not None:  # after a death, before everything else the record says
+        ctx.warnings.append(version)
     entries = attributed(ctx, entries, patient_keys)
     ctx.entries = entries
     ctx.cancers = CancerIndex(entries)
@@ -185,6 +189,7 @@ def _valid(ctx: Context, entries: list[Entry]) -> list[Entry]:
     dropped = set()
     for entry, problems in invalid:
         dropped.add(id(entry))
+        ctx.not_r4.append(entry.resource_type)
         shown = problems[:_MAX_PROBLEMS_PER_RESOURCE]
         more = len(problems) - len(shown)
         detail = "; ".join(p.message for p in shown) + (f"; and {more} more" if more else "")
@@ -224,6 +229,16 @@ def _without_net_fields(ctx: Context, resolved: Resolved) -> None:
     dropped = [p for p in resolved.values if p.split(".", 1)[0] in NET_SECTIONS]
     for path in dropped:
         _forget(resolved, path)
+    unread = ctx.not_r4.count("Condition")
+    if unread:  # the diagnosis may be among them: say so rather than that there is none
+        ctx.warnings.append(
+            f"NEUROENDOCRINE DIAGNOSIS NOT READ: {unread} Condition"
+            + (" was" if unread == 1 else "s were")
+            + " set aside as not valid FHIR R4 (see the data-quality list) and no other "
+            "Condition shows a neuroendocrine neoplasm, so the tumour, liver and treatment "
+            "fields are left unknown" + (f" ({len(dropped)} set aside)" if dropped else "") + "."
+        )
+        return
     ctx.warnings.append(
         "NOT A NEUROENDOCRINE RECORD: no neuroendocrine neoplasm is recorded (no Condition "
         "with a neuroendocrine code or morphology), so the tumour, liver and treatment "
