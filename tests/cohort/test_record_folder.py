@@ -47,6 +47,7 @@ HOSPITALS = {
     "type": "batch",
     "entry": [{"resource": {"resourceType": "Organization", "id": "org-1", "name": "A"}}],
 }
+HOSPITALS_TEXT = json.dumps(HOSPITALS)
 
 
 def _folder(tmp_path: Path, extra: dict[str, str] | None = None) -> Path:
@@ -54,7 +55,7 @@ def _folder(tmp_path: Path, extra: dict[str, str] | None = None) -> Path:
     folder.mkdir()
     for path in FILES:
         shutil.copy(path, folder / path.name)
-    (folder / "hospitalInformation1.json").write_text(json.dumps(HOSPITALS))
+    (folder / "hospitalInformation1.json").write_text(HOSPITALS_TEXT)
     for name, text in (extra or {}).items():
         (folder / name).write_text(text)
     return folder
@@ -132,3 +133,24 @@ def test_one_record_at_a_time_in_file_name_order(tmp_path: Path) -> None:
     cohort = read_record_folder(_folder(tmp_path), AS_OF)
     assert cohort.positions == list(range(1, len(FILES) + 1))
     assert cohort.set_aside == 1
+
+
+def test_read_by_a_process_per_core_the_folder_gives_the_same_cohort(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Large folders are read by a pool of processes; the rows, lines and positions must
+    # be those of reading them one after the other, in file-name order.
+    import nelm.cohort.record_folder as record_folder
+
+    folder = _folder(tmp_path, {"a-broken.json": "{", "zz-again.json": HOSPITALS_TEXT})
+    one_by_one = read_record_folder(folder, AS_OF)
+    monkeypatch.setattr(record_folder, "_POOL_FROM", 2)
+    monkeypatch.setattr(record_folder.os, "cpu_count", lambda: 2)
+    pooled = read_record_folder(folder, AS_OF)
+    assert pooled.frame.equals(one_by_one.frame)
+    assert (pooled.rejects, pooled.warnings) == (one_by_one.rejects, one_by_one.warnings)
+    assert (pooled.positions, pooled.set_aside, pooled.patients) == (
+        one_by_one.positions,
+        one_by_one.set_aside,
+        one_by_one.patients,
+    )

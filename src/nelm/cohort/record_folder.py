@@ -19,12 +19,18 @@ problem, said in the rejects file, never a smaller cohort in silence.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from nelm.cohort.fhir_export import ExportCohort, patient_row
+from nelm.cohort.fhir_export import ExportCohort, Line, patient_row
 from nelm.cohort.summary import Progress
 from nelm.cohort.validate import TYPED_SCHEMA
 from nelm.errors import InputRejected, Problem
@@ -49,35 +55,34 @@ def read_record_folder(
     path: Path, assessment_date: dt.date, progress: Progress | None = None
 ) -> ExportCohort:
     """Map the record of each ``.json`` or ``.xml`` file of ``path``, in file-name order
-    (``progress`` told of each file)."""
+    (``progress`` told of each file). From ``_POOL_FROM`` files on, the records are read
+    and mapped by one process per core, two records in memory at once on two cores."""
     files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in RECORD_SUFFIXES)
     cohort = ExportCohort(pl.DataFrame(), [], files=len(files), record_per_file=True)
     rows: list[dict[str, Any]] = []
     read_from: dict[str, str] = {}  # a Patient's id → the file it was read from
     if progress is not None:
         progress.start(len(files))
-    for file in files:
+    for file, read in zip(files, _read_all(files, assessment_date), strict=True):
         position = cohort.patients + 1
-        try:
-            bundle = _record(file)
-            key = _patient_key(bundle, file)
-        except InputRejected as exc:
+        if read.key is None and not read.rejects:
+            cohort.set_aside += 1  # no Patient: a hospital's or practitioners' file
+        elif read.key is not None and read.key in read_from:
             cohort.patients += 1
-            cohort.rejects += [(None, _where(file, p), p.message, position) for p in exc.problems]
+            reason = (
+                f"{file.name}: one file per patient, got Patient/{read.key} again "
+                f"({read_from[read.key]})"
+            )
+            cohort.rejects.append((read.key, file.name, reason, position))
         else:
-            if key is None:
-                cohort.set_aside += 1
-            elif key in read_from:
-                cohort.patients += 1
-                reason = f"{file.name}: one file per patient, got Patient/{key} again"
-                cohort.rejects.append((key, file.name, f"{reason} ({read_from[key]})", position))
-            else:
-                cohort.patients += 1
-                read_from[key] = file.name
-                row = patient_row(key, bundle, position, assessment_date, cohort)
-                if row is not None:
-                    rows.append(row)
-                    cohort.positions.append(position)
+            cohort.patients += 1
+            if read.key is not None:
+                read_from[read.key] = file.name
+            cohort.rejects += [(k, f, r, position) for k, f, r, _ in read.rejects]
+            cohort.warnings += [(k, f, r, position) for k, f, r, _ in read.warnings]
+            if read.row is not None:
+                rows.append(read.row)
+                cohort.positions.append(position)
         if progress is not None:
             progress.advance(1)
     cohort.frame = (
@@ -86,6 +91,48 @@ def read_record_folder(
         else pl.DataFrame(schema=TYPED_SCHEMA)
     )
     return cohort
+
+
+_POOL_FROM = 32
+"""Fewer files are read in this process: starting a worker (importing nelm) takes 0.5 s."""
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What one file gave: its patient's case id (None without a Patient), the cohort row
+    (None when it could not be mapped), and its rejects and warnings lines."""
+
+    key: str | None
+    row: dict[str, Any] | None
+    rejects: list[Line]
+    warnings: list[Line]
+
+
+def _read_all(files: list[Path], assessment_date: dt.date) -> Iterator[_Read]:
+    """Each file's reading, in the files' order."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < _POOL_FROM or workers < 2:
+        yield from (_read_one(file, assessment_date) for file in files)
+        return
+    # spawn, not fork: the parent may already run polars' threads, which a fork copies
+    # in whatever state they are in
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield from pool.map(_read_one, files, itertools.repeat(assessment_date), chunksize=4)
+
+
+def _read_one(file: Path, assessment_date: dt.date) -> _Read:
+    """Read and map one file (in a worker process when there are many)."""
+    try:
+        bundle = _record(file)
+        key = _patient_key(bundle, file)
+    except InputRejected as exc:
+        return _Read(None, None, [(None, _where(file, p), p.message, 0) for p in exc.problems], [])
+    if key is None:
+        return _Read(None, None, [], [])
+    lines = ExportCohort(pl.DataFrame(), [])  # collects this file's lines only
+    row = patient_row(key, bundle, 0, assessment_date, lines)
+    return _Read(key, row, lines.rejects, lines.warnings)
 
 
 def _record(file: Path) -> dict[str, Any]:
