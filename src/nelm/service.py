@@ -122,8 +122,6 @@ def assess_fhir(
     the record's, their provenance is the file, and an implausible one must be confirmed
     as in a case document."""
     from nelm.interop.fhir import bundle_to_case
-    from nelm.interop.fhir.load import NdjsonBundle
-    from nelm.interop.fhir.xml_record import FhirXmlRecord
 
     if assessment_date is None:
         raise InputRejected(
@@ -158,7 +156,7 @@ def assess_fhir(
             "left unknown (see the data-quality list of the input source)"
         )
     doc["input_source"] = {
-        "format": _record_format(bundle, NdjsonBundle, FhirXmlRecord),
+        "format": _record_format(bundle),
         "assessment_date": assessment_date.isoformat(),
         "provenance": source.provenance,
         "unmapped": source.unmapped,
@@ -179,10 +177,14 @@ def assess_fhir(
     return doc
 
 
-def _record_format(bundle: Mapping[str, Any], ndjson: type, xml: type) -> str:
-    if isinstance(bundle, ndjson):
+def _record_format(bundle: Mapping[str, Any]) -> str:
+    """What the user sent, as the record's reader marked it (nelm.interop.fhir.load)."""
+    from nelm.interop.fhir.load import NdjsonBundle
+    from nelm.interop.fhir.xml_record import FhirXmlRecord
+
+    if isinstance(bundle, NdjsonBundle):
         return "FHIR R4 NDJSON record (one resource per line)"
-    if isinstance(bundle, xml):
+    if isinstance(bundle, FhirXmlRecord):
         return "FHIR R4 XML record"
     return "FHIR R4 Bundle"
 
