@@ -87,7 +87,7 @@ def test_a_real_us_core_record_fills_what_its_manifest_says(site: Site) -> None:
     expected = MANIFEST[name]
     status, page = _read_real_record(site, name)
     assert status == 200
-    assert "Filled from FHIR R4 record “uscore-9.0.0-examples.json”" in page
+    assert "Filled from FHIR record “uscore-9.0.0-examples.json”" in page
     assert _field(page, "patient.age_years") == str(expected["expect"]["patient.age_years"])
     assert _field(page, "labs.creatinine_mg_dl") == str(expected["expect"]["labs.creatinine_mg_dl"])
     assert _field(page, "labs.platelets_per_ul") == str(expected["expect"]["labs.platelets_per_ul"])
@@ -213,7 +213,7 @@ def test_a_record_in_fhir_xml_fills_the_form(site: Site) -> None:
     client, csrf = logged_in(site)
     status, page = _read(client, csrf, path.name, path.read_bytes(), as_of="2017-12-11")
     assert status == 200
-    assert "Filled from FHIR R4 record “ips-bundle-01.xml”" in page
+    assert "Filled from FHIR record “ips-bundle-01.xml”" in page
     assert _field(page, "patient.age_years") == "45"
     assert "NOT A NEUROENDOCRINE RECORD" in page
     assert site.store.list_cases() == []

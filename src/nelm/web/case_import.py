@@ -48,7 +48,7 @@ class Imported:
 
     filename: str
     kind: str
-    """``"case document"`` or ``"FHIR R4 record"``."""
+    """``"case document"`` or ``"FHIR record"`` (R4, as read; another version is warned of)."""
     assessment_date: str = ""
     record_warnings: tuple[str, ...] = ()
     """What the record itself says first: a death, no neuroendocrine diagnosis."""
@@ -98,7 +98,7 @@ def read_case_file(raw: bytes, filename: str, assessment_date: dt.date) -> tuple
         document: Any = _dated(mapping.document, mapping.result_dates, assessment_date)
         imported = Imported(
             filename=filename,
-            kind="FHIR R4 record",
+            kind="FHIR record",
             assessment_date=assessment_date.isoformat(),
             record_warnings=mapping.warnings,
             out_of_range=tuple(str(r["message"]) for r in mapping.rejected_values),
@@ -191,7 +191,7 @@ async def filled_form(form: FormData) -> tuple[dict[str, Any], Imported, list[Pr
     Raises InputRejected when the file cannot be read."""
     document, imported = await read_upload(form)
     values = form_values(document)
-    if imported.kind == "FHIR R4 record" and not values.get("label"):
+    if imported.kind == "FHIR record" and not values.get("label"):
         # where the case came from, on its page and in the case list (the user may edit it)
         values["label"] = (
             f"From the FHIR record {imported.filename}, read for {imported.assessment_date}"
