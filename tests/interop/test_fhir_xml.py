@@ -256,3 +256,13 @@ def test_the_real_xml_record_mutated_is_read_or_refused_by_name(data: st.DataObj
         assert exc.problems and all(p.message for p in exc.problems)
     else:
         assert doc["input_source"]["format"] == "FHIR R4 XML record"
+
+
+def test_a_control_character_from_a_character_reference_is_named() -> None:
+    # XML 1.0 allows DEL and the C1 controls, written or as a reference; nelm.text's rule
+    # refuses them wherever text enters, naming the place.
+    for written in ("&#x85;", "\u0085"):
+        text = f'<Patient {NS}><id value="p"/><gender value="fe{written}male"/></Patient>'
+        with pytest.raises(InputRejected) as caught:
+            _load(text)
+        assert caught.value.problems[0].path == "gender"
