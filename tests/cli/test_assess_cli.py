@@ -161,6 +161,13 @@ def test_a_case_saved_as_utf16_by_a_windows_tool_is_read(
     assert json.loads(out)["case_id"] == json.loads(EXAMPLE.read_text("utf-8"))["case_id"]
 
 
+def test_a_folder_is_sent_to_nelm_batch(capsys: Any, monkeypatch: Any, tmp_path: Path) -> None:
+    code, _, err = run(["assess", str(tmp_path)], capsys, monkeypatch)
+    assert code == 2
+    assert "a folder of FHIR records or a FHIR export is read by nelm batch" in err
+    assert f"(nelm batch {tmp_path} -o results.parquet --as-of YYYY-MM-DD)" in err
+
+
 def test_missing_file(capsys: Any, monkeypatch: Any) -> None:
     code, _, err = run(["assess", "/nonexistent/case.json"], capsys, monkeypatch)
     assert code == 2

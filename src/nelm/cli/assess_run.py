@@ -92,6 +92,18 @@ def run_assess(
                     )
                 ]
             )
+        if Path(case).is_dir():
+            # A folder of records (a FHIR export, Synthea's output): one row per patient
+            fail(
+                [
+                    Problem(
+                        case,
+                        "a case file; a folder of FHIR records or a FHIR export is read by "
+                        "nelm batch",
+                        f"a folder (nelm batch {case} -o results.parquet --as-of YYYY-MM-DD)",
+                    )
+                ]
+            )
         # A FHIR record may be large (20 MB by default); never read past the limit.
         text = read_text(case, max_bytes=max_bundle_bytes())
         source = "standard input" if case == "-" else case
