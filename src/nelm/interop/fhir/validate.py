@@ -68,6 +68,12 @@ class FhirUnavailableError(UnavailableError):
     """The optional ``fhir`` extra (fhir.resources) is not installed."""
 
 
+_NEEDS_THE_EXTRA = (
+    "reading FHIR records needs the optional 'fhir' extra "
+    "(pip install 'nelm[fhir]', which installs fhir.resources)"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One bundle entry with a resource."""
@@ -282,10 +288,7 @@ def _model(resource_type: str) -> Any:
 
             return DiagnosticReport
     except ImportError as exc:
-        raise FhirUnavailableError(
-            "reading FHIR bundles needs the optional 'fhir' extra "
-            "(pip install 'nelm[fhir]', which installs fhir.resources)"
-        ) from exc
+        raise FhirUnavailableError(_NEEDS_THE_EXTRA) from exc
     raise ValueError(f"no model for {resource_type}")
 
 
@@ -295,10 +298,7 @@ def fhir_model_class(type_name: str) -> Any | None:
     try:
         from fhir.resources.R4B import get_fhir_model_class
     except ImportError as exc:
-        raise FhirUnavailableError(
-            "reading FHIR records needs the optional 'fhir' extra "
-            "(pip install 'nelm[fhir]', which installs fhir.resources)"
-        ) from exc
+        raise FhirUnavailableError(_NEEDS_THE_EXTRA) from exc
     try:
         return get_fhir_model_class(type_name)
     except ValueError:
