@@ -76,14 +76,44 @@ def test_invalid_gender_code_leaves_the_sex_unknown() -> None:
 
 def test_two_patients_are_rejected() -> None:
     with pytest.raises(InputRejected, match="one Patient per bundle"):
-        _map(patient_resource("a"), patient_resource("b"))
+        _map(patient_resource("a", identifier="A-1"), patient_resource("b", identifier="B-2"))
+
+
+def test_two_patients_sharing_an_identifier_are_one_person() -> None:
+    # An identifier's system and value name one person in the sender's register (FHIR R4
+    # Identifier); a record that gives her two Patient resources (as the BIH SenologieOnFHIR
+    # examples do: one before, one after her death) is still about her.
+    died = {**patient_resource("after", identifier="SENO-2"), "deceasedDateTime": "2024-12-01"}
+    mapping = _map(patient_resource("before", identifier="SENO-2"), died)
+    assert mapping.document["patient"]["sex"] == "female"
+    assert any(w.startswith("DECEASED") for w in mapping.warnings)
+    assert any("read as one patient" in note for note in mapping.notes)
+
+
+def test_two_patients_joined_by_link_are_one_person() -> None:
+    # FHIR R4 Patient.link: "replaced-by" names the same person's other record.
+    old = {
+        **patient_resource("old", identifier="OLD-1"),
+        "link": [{"other": {"reference": "Patient/new"}, "type": "replaced-by"}],
+    }
+    mapping = _map(old, patient_resource("new", identifier="NEW-1"))
+    assert mapping.document["patient"]["sex"] == "female"
+
+
+def test_a_third_patient_not_joined_is_still_refused() -> None:
+    with pytest.raises(InputRejected, match="one Patient per bundle"):
+        _map(
+            patient_resource("a", identifier="X-1"),
+            patient_resource("b", identifier="X-1"),
+            patient_resource("c", identifier="Y-9"),
+        )
 
 
 def test_many_patients_are_named_by_the_first_three_and_sent_to_nelm_batch() -> None:
     # A Bulk Data export of thousands of patients given to nelm assess: the message stays
     # one line and says which command reads such a record.
     with pytest.raises(InputRejected) as caught:
-        _map(*(patient_resource(f"p{i}") for i in range(5)))
+        _map(*(patient_resource(f"p{i}", identifier=f"SYN-{i}") for i in range(5)))
     [problem] = caught.value.problems
     assert problem.got == "5 Patient resources (Patient/p0, Patient/p1, Patient/p2, and 2 more)"
     assert "read by nelm batch, one row each" in problem.expected

@@ -1,8 +1,9 @@
 """Patient (age, sex, death) and the check that every resource is about that patient.
 
 Only ``gender``, the US Core individual-sex extension, ``birthDate`` and ``deceased[x]``
-are read. Names, identifiers, addresses, telecom and every other element are never read,
-so they cannot reach the case document, the provenance or the notes.
+are read. Names, addresses, telecom and every other element are never read, so they
+cannot reach the case document, the provenance or the notes; identifiers and
+``Patient.link`` are only compared, to tell that two Patient resources are one person.
 
 A patient the record says has died is never assessed as alive: the assessment is made
 (so the record can still be checked) but carries a warning on top, in every output
@@ -41,7 +42,15 @@ def read_patients(ctx: Context, patients: Sequence[Entry]) -> set[str]:
     """Read age and sex; return the references that mean this patient."""
     keys: set[str] = set()
     ids = [p.resource.get("id") for p in patients]
-    if len(patients) > 1 and (None in ids or len(set(map(str, ids))) > 1):
+    several = len(patients) > 1 and (None in ids or len(set(map(str, ids))) > 1)
+    if several and _one_person(patients):
+        for entry in patients:
+            ctx.notes.add(
+                "Patient resources read as one patient: they share an identifier (system "
+                "and value) or are joined by Patient.link",
+                entry.ref,
+            )
+    elif several:
         named = ", ".join(p.ref for p in patients[:3])
         more = f", and {len(patients) - 3:,} more" if len(patients) > 3 else ""
         ctx.problems.append(
@@ -59,6 +68,45 @@ def read_patients(ctx: Context, patients: Sequence[Entry]) -> set[str]:
             keys.update({entry.full_url, _key(entry.full_url)})
         _read_patient(ctx, entry)
     return keys
+
+
+def _one_person(patients: Sequence[Entry]) -> bool:
+    """Every Patient is joined to the first by a shared business identifier (the same
+    system and value: one person in the sender's register) or by Patient.link (FHIR R4
+    Patient.link: replaced-by, replaces, refer, seealso all name the same person),
+    directly or through the others."""
+    names: dict[str, int] = {}
+    for index, entry in enumerate(patients):
+        for name in (entry.ref, entry.full_url):
+            if name:
+                names[name] = index
+                names[_key(name)] = index
+    joined: list[set[str]] = []
+    for entry in patients:
+        tokens = set()
+        for identifier in elements(entry.resource.get("identifier")):
+            if isinstance(identifier, Mapping):
+                system, value = identifier.get("system"), identifier.get("value")
+                if isinstance(system, str) and isinstance(value, str) and system and value:
+                    tokens.add(f"identifier {system}|{value}")
+        for link in elements(entry.resource.get("link")):
+            other = link.get("other") if isinstance(link, Mapping) else None
+            reference = other.get("reference") if isinstance(other, Mapping) else None
+            if isinstance(reference, str) and _key(reference) in names:
+                tokens.add(f"patient {names[_key(reference)]}")
+        tokens.add(f"patient {len(joined)}")
+        joined.append(tokens)
+    group = set(joined[0])
+    members = {0}
+    grown = True
+    while grown:
+        grown = False
+        for index, tokens in enumerate(joined):
+            if index not in members and tokens & group:
+                members.add(index)
+                group |= tokens
+                grown = True
+    return len(members) == len(patients)
 
 
 def _read_patient(ctx: Context, entry: Entry) -> None:
