@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from nelm.interop.fhir.cancers import condition_kind
+from nelm.interop.fhir.cancers import condition_kind, histology_concepts
 from nelm.interop.fhir.codes import (
     Role,
     icd10_meaning,
@@ -60,16 +60,6 @@ class Relevance:
         return self.neuroendocrine and self.liver
 
 
-def _concepts(resource: Mapping[str, Any]) -> list[Any]:
-    concepts = [resource.get("code")]
-    for extension in elements(resource.get("extension")):
-        if isinstance(extension, Mapping):
-            url = extension.get("url")
-            if isinstance(url, str) and url.endswith("histology-morphology-behavior"):
-                concepts.append(extension.get("valueCodeableConcept"))
-    return concepts
-
-
 def _liver_site(resource: Mapping[str, Any]) -> bool:
     for site in elements(resource.get("bodySite")):
         for system, code in codings(site):
@@ -85,7 +75,7 @@ def _condition(resource: Mapping[str, Any]) -> tuple[bool, bool]:
     if verification & _NOT_VALID:
         return False, False
     net = liver = False
-    for concept in _concepts(resource):
+    for concept in histology_concepts(resource):
         for system, code in codings(concept):
             if system in ICD10_SYSTEMS:
                 meaning = icd10_meaning(system, code)

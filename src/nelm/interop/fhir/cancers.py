@@ -4,8 +4,8 @@ nelm assesses liver metastases of a *neuroendocrine* neoplasm. A record of a bre
 lung adenocarcinoma with liver metastases must not be assessed as NET disease, so:
 
 * each confirmed Condition is classed as ``net`` (ICD-10-CM C7A/C7B, ICD-10 C25.4, carcinoid
-  syndrome, a neuroendocrine ICD-O-3 or SNOMED CT morphology, also in the mCODE
-  histology-morphology-behavior extension), ``other`` (a morphology that is not
+  syndrome, a neuroendocrine ICD-O-3 or SNOMED CT morphology, also in the mCODE or MII
+  histology extension), ``other`` (a morphology that is not
   neuroendocrine, or an mCODE primary cancer condition with no neuroendocrine code) or
   neither;
 * a metastasis linked by the mCODE ``relatedPrimaryCancerCondition`` extension counts
@@ -54,18 +54,23 @@ NET_SECTIONS = ("primary", "pathology", "imaging", "liver", "extrahepatic", "cou
 record shows no neuroendocrine neoplasm (age, sex, performance status, laboratory values
 and liver anatomy describe the patient and are kept)."""
 
-_HISTOLOGY_EXTENSION = "histology-morphology-behavior"
+# The histology of a cancer Condition, as an extension: mCODE's
+# (…/mcode-histology-morphology-behavior, SNOMED CT or ICD-O-3) and the German
+# Medizininformatik-Initiative oncology module's (…/mii-ex-onko-histology-morphology-behavior-icdo3,
+# ICD-O-3; MII Kerndatensatz-Modul Onkologie 2026, where German records keep the morphology
+# that tells a NET from an adenocarcinoma of the same ICD-10-GM site code).
+_HISTOLOGY_EXTENSIONS = ("histology-morphology-behavior", "histology-morphology-behavior-icdo3")
 _RELATED_PRIMARY = "mcode-related-primary-cancer-condition"
 _MCODE_PRIMARY = "mcode-primary-cancer-condition"
 _NOT_VALID = frozenset({"refuted", "entered-in-error"})
 
 
 def histology_concepts(resource: Mapping[str, Any]) -> Iterator[Any]:
-    """``Condition.code`` and every mCODE histology-morphology-behavior value."""
+    """``Condition.code`` and the value of every histology extension (mCODE, MII)."""
     yield resource.get("code")
     for extension in elements(resource.get("extension")):
         url = extension.get("url") if isinstance(extension, Mapping) else None
-        if isinstance(url, str) and url.endswith(_HISTOLOGY_EXTENSION):
+        if isinstance(url, str) and url.endswith(_HISTOLOGY_EXTENSIONS):
             yield extension.get("valueCodeableConcept")
 
 
@@ -94,7 +99,7 @@ def _code_kind(code: Code) -> Kind | None:
             return "net" if morphology.neuroendocrine else "other"
         meaning = snomed_condition_meaning(value)
         # A carcinoid syndrome is a NET's; a hereditary syndrome (MEN1) is not a tumour.
-        if meaning is not None and meaning.role is Role.SYNDROME:
+        if meaning is not None and (meaning.role is Role.SYNDROME or meaning.specific):
             return "net"
     elif system == ICDO3:
         icdo = icdo3_morphology(value)

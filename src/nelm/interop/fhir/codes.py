@@ -19,6 +19,7 @@ Notably absent:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -34,6 +35,7 @@ from nelm.interop.fhir.systems import (
     NELM_OBSERVATION,
     NELM_PROCEDURE,
     SNOMED,
+    UICC_TNM,
     Code,
     normalize_icd10,
 )
@@ -65,6 +67,7 @@ __all__ = [
     "icdo3_morphology",
     "snomed_condition_meaning",
     "snomed_morphology",
+    "tnm_answer",
     "topography",
 ]
 
@@ -93,7 +96,7 @@ class ValueKind(Enum):
     BOOLEAN = "boolean"  # valueBoolean or SNOMED Positive / Negative
     ECOG = "ecog"  # valueInteger or LOINC answer LA9622-7 … LA9626-8
     GRADE = "grade"  # SNOMED histologic grade G1 … G4 → differentiation
-    TNM = "tnm"  # SNOMED CT AJCC category (mCODE TNM profiles) → TNM_ANSWERS
+    TNM = "tnm"  # a T or N category, SNOMED CT AJCC (mCODE) or UICC (MII): tnm_answer
     CHOICE = "choice"  # valueCodeableConcept in nelm-value: one of the case field's choices
 
 
@@ -149,13 +152,16 @@ OBSERVATION_RULES: dict[Code, ObservationRule] = {
         (LOINC, "61151-7"),
         (LOINC, "61152-5"),
     ),
-    # Creatinine: 2160-0 [Mass/volume] S/P, 14682-9 [Moles/volume] S/P, 38483-4 in Blood
+    # Creatinine: 2160-0 [Mass/volume] S/P, 14682-9 [Moles/volume] S/P, 38483-4
+    # [Mass/volume] in Blood, 59826-8 [Moles/volume] in Blood (the code of the MII
+    # laboratory module's example, German records)
     **_rules(
         "labs.creatinine_mg_dl",
         _lab("labs.creatinine_mg_dl", "creatinine"),
         (LOINC, "2160-0"),
         (LOINC, "14682-9"),
         (LOINC, "38483-4"),
+        (LOINC, "59826-8"),
     ),
     # GFR/1.73 sq M.predicted: MDRD 33914-3, 48642-3 (non-black), 48643-1 (black);
     # CKD-EPI 62238-1, 88293-6 (black), 88294-4 (non-black); CKD-EPI 2021 98979-8
@@ -181,8 +187,14 @@ OBSERVATION_RULES: dict[Code, ObservationRule] = {
         (LOINC, "777-3"),
         (LOINC, "26515-7"),
     ),
-    # Hemoglobin [Mass/volume] in Blood: 718-7
-    (LOINC, "718-7"): _lab("labs.hemoglobin_g_dl", "hemoglobin"),
+    # Hemoglobin in Blood: 718-7 [Mass/volume]; 59260-0 [Moles/volume], in mmol/L as
+    # German and Dutch laboratories report it
+    **_rules(
+        "labs.hemoglobin_g_dl",
+        _lab("labs.hemoglobin_g_dl", "hemoglobin"),
+        (LOINC, "718-7"),
+        (LOINC, "59260-0"),
+    ),
     # Leukocytes [#/volume] in Blood: 6690-2 (automated count), 26464-8
     **_rules(
         "labs.wbc_per_ul", _lab("labs.wbc_per_ul", "count"), (LOINC, "6690-2"), (LOINC, "26464-8")
@@ -319,8 +331,9 @@ GRADE_ANSWERS: dict[Code, str | None] = {
 # mCODE's TNM category value sets (checked against the HL7 ICHOM breast cancer IG's
 # TNMPrimaryTumorVS and TNMRegionalNodesVS). A T category is kept as reported (the case
 # field does not say which system gave it; nelm.engine.staging derives its own T); N0 is
-# "regional nodes not involved", N1 "involved". TX, NX and the other categories (T0, Tis,
-# N2, N3: not in 003 Tables 2 and 3) are left unknown.
+# "regional nodes not involved", N1 "involved". TX, NX, T0 and Tis are left unknown; the
+# AJCC N2 and N3 codes are absent because they could not be checked here (an N2 or N3 in
+# UICC's coding is read: tnm_answer).
 TNM_ANSWERS: dict[Code, str | bool] = {
     (SNOMED, "1228889001"): "T1",
     (SNOMED, "1228957006"): "T1",  # cT1, pT1
@@ -335,6 +348,30 @@ TNM_ANSWERS: dict[Code, str | bool] = {
     (SNOMED, "1229973008"): True,
     (SNOMED, "1229951001"): True,  # cN1, pN1
 }
+
+# The same categories as the UICC writes them (UICC TNM Classification of Malignant
+# Tumours, 8th edition; the coding of German records, MII Kerndatensatz-Modul Onkologie
+# TNM profiles, whose ConceptMap mii-cm-onko-tnm-uicc-sct lists "T1" … "T4e", "N0" … "N3c"
+# and "N1mi"). A subdivision (T2a, T4b, N1mi) belongs to its category; every N above N0 is
+# regional lymph-node metastasis (TNM's general rules: N1–N3 grade its extent), so it
+# answers primary.node_positive. TX, T0, Tis, Ta and NX are left unknown.
+_UICC_T = re.compile(r"T([1-4])(?:mi|[a-e]\d?)?")
+_UICC_N = re.compile(r"N([0-3])(?:mi|[a-c])?")
+
+
+def tnm_answer(code: Code) -> str | bool | None:
+    """A T category ("T1" … "T4") or node involvement (bool) for a SNOMED CT AJCC or a
+    UICC category code; None for any other code."""
+    if code in TNM_ANSWERS:
+        return TNM_ANSWERS[code]
+    system, value = code
+    if system != UICC_TNM:
+        return None
+    if found := _UICC_T.fullmatch(value):
+        return f"T{found.group(1)}"
+    if found := _UICC_N.fullmatch(value):
+        return found.group(1) != "0"
+    return None
 
 
 # --------------------------------------------------------------------------- conditions
@@ -361,6 +398,7 @@ class ConditionMeaning:
     differentiation: str | None = None
     syndrome: str | None = None
     why: str = ""
+    nec_subtype: str | None = None  # small_cell or large_cell, for a carcinoma's own code
 
 
 def _primary(
@@ -560,6 +598,14 @@ _SNOMED_CONDITIONS: dict[str, ConditionMeaning] = {
     "363351006": _primary("rectum"),  # Malignant tumor of rectum
     "363358000": _primary("lung"),  # Malignant tumor of lung
     "93880001": _primary("lung"),  # Primary malignant neoplasm of lung
+    # Small cell carcinoma of the lung, a poorly differentiated neuroendocrine carcinoma
+    # (WHO 2019/2022; ICD-O-3 8041/3), and Synthea's lung_cancer and veteran_lung_cancer
+    # modules' codes for it by stage ("Primary small cell malignant neoplasm of lung, TNM
+    # stage 1 … 4"). A stage of these codes is not read: it is the lung cancer's TNM stage.
+    **dict.fromkeys(
+        ("254632001", "67811000119102", "67821000119109", "67831000119107", "67841000119103"),
+        ConditionMeaning(Role.PRIMARY, "lung", True, "poor", nec_subtype="small_cell"),
+    ),
     "35868009": ConditionMeaning(Role.SYNDROME, syndrome="carcinoid"),  # Carcinoid syndrome
 }
 

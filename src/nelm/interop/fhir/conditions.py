@@ -22,6 +22,7 @@ in the mCODE histology-morphology-behavior extension) and, for the primary site,
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from nelm.interop.fhir.cancers import histology_concepts, related_primary
@@ -246,6 +247,8 @@ def _primary(
         ctx.primaries.append(PrimaryRecord(site_source, onset, meaning.specific, site))
     if meaning.differentiation is not None:
         ctx.add("pathology.differentiation", meaning.differentiation, source)
+    if meaning.nec_subtype is not None:
+        ctx.add("pathology.nec_subtype", meaning.nec_subtype, source)
 
 
 def _read_morphology(
@@ -304,7 +307,7 @@ def _primary_from_morphology(
     if not site_meanings:
         _primary(ctx, entry, source, ConditionMeaning(Role.PRIMARY, specific=True), onset)
     for site_code, meaning in site_meanings:
-        specific = ConditionMeaning(Role.PRIMARY, meaning.site, True, meaning.differentiation)
+        specific = replace(meaning, specific=True)
         _primary(ctx, entry, Source(entry.ref, entry.path, label(site_code)), specific, onset)
 
 

@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import Any
 
 from nelm.case import case_from_mapping
-from nelm.case.fields import BOUNDS, FIELDS
+from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.interop.fhir.cancers import NET_SECTIONS, CancerIndex
 from nelm.interop.fhir.collect import (
@@ -229,6 +229,8 @@ def _without_net_fields(ctx: Context, resolved: Resolved) -> None:
     dropped = [p for p in resolved.values if p.split(".", 1)[0] in NET_SECTIONS]
     for path in dropped:
         _forget(resolved, path)
+    read = ", ".join(FIELD_BY_PATH[p].label if p in FIELD_BY_PATH else p for p in dropped)
+    aside = f" (read but set aside: {read})" if dropped else ""
     unread = ctx.not_r4.count("Condition")
     if unread:  # the diagnosis may be among them: say so rather than that there is none
         ctx.warnings.append(
@@ -236,15 +238,14 @@ def _without_net_fields(ctx: Context, resolved: Resolved) -> None:
             + (" was" if unread == 1 else "s were")
             + " set aside as not valid FHIR R4 (see the data-quality list) and no other "
             "Condition shows a neuroendocrine neoplasm, so the tumour, liver and treatment "
-            "fields are left unknown" + (f" ({len(dropped)} set aside)" if dropped else "") + "."
+            "fields are left unknown" + aside + "."
         )
         return
     ctx.warnings.append(
         "NOT A NEUROENDOCRINE RECORD: no neuroendocrine neoplasm is recorded (no Condition "
         "with a neuroendocrine code or morphology), so the tumour, liver and treatment "
-        "fields are left unknown"
-        + (f" ({len(dropped)} set aside)" if dropped else "")
-        + ". nelm assesses liver metastases of neuroendocrine neoplasms only."
+        f"fields are left unknown{aside}. nelm assesses liver metastases of "
+        "neuroendocrine neoplasms only."
     )
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, Kind
 from nelm.case.result_dates import old_results_sentence as result_dates_sentence
 from nelm.errors import Problem, describe_value
+from nelm.interop.fhir.cancers import NET_SECTIONS
 from nelm.interop.fhir.codes import (
     DISEASE_STATUS,
     DISEASE_STATUS_ANSWERS,
@@ -32,15 +33,16 @@ from nelm.interop.fhir.codes import (
     POSITIVE,
     REPORTED_GRADE_ANSWERS,
     SNOMED_BODY_SITES,
-    TNM_ANSWERS,
     ObservationRule,
     ValueKind,
+    tnm_answer,
     topography,
 )
 from nelm.interop.fhir.collect import Resolved, Scalar, Source
 from nelm.interop.fhir.context import Context, number, range_problem
 from nelm.interop.fhir.dates import When, when_of
 from nelm.interop.fhir.imaging import is_tumor_size, read_tumor_size
+from nelm.interop.fhir.metastasis_sites import DISTANT_METASTASIS_SITE, read_distant_metastasis
 from nelm.interop.fhir.systems import (
     ICDO3,
     NELM_VALUE,
@@ -76,11 +78,21 @@ def read_observation(ctx: Context, entry: Entry) -> None:
     when = observation_when(resource)
     if ctx.after_assessment(entry, when):
         return
+    codes = set(codings(resource.get("code")))
+    of_another_cancer = _of_another_cancer(ctx, resource)
+    if of_another_cancer and (
+        is_tumor_size(resource) or codes & {DISEASE_STATUS, DISTANT_METASTASIS_SITE}
+    ):
+        ctx.notes.add(_OF_ANOTHER_CANCER, entry.ref)
+        return
     if is_tumor_size(resource):  # mCODE Tumor Size: one lesion (imaging.py)
         read_tumor_size(ctx, entry, when)
         return
-    if DISEASE_STATUS in set(codings(resource.get("code"))):
+    if DISEASE_STATUS in codes:
         _disease_status(ctx, entry, when)
+        return
+    if DISTANT_METASTASIS_SITE in codes:  # MII oncology module (metastasis_sites.py)
+        read_distant_metastasis(ctx, entry, when)
         return
     items: list[tuple[Mapping[str, Any], str]] = [(resource, entry.path)]
     for index, component in enumerate(elements(resource.get("component"))):
@@ -93,6 +105,9 @@ def read_observation(ctx: Context, entry: Entry) -> None:
             continue
         read_any = True
         code, rule = matched
+        if of_another_cancer and rule.field.split(".", 1)[0] in NET_SECTIONS:
+            ctx.notes.add(_OF_ANOTHER_CANCER, entry.ref)
+            continue
         source = Source(entry.ref, entry.path, label(code))
         companions = _ki67_source(resource) if rule.field == "pathology.ki67_percent" else ()
         item, base = _text_as_quantity(ctx, entry, item, base, rule)
@@ -117,6 +132,29 @@ def read_observation(ctx: Context, entry: Entry) -> None:
             )
     if not read_any:
         ctx.notes.add("not used: Observation code not in the mapping table", entry.ref)
+
+
+_OF_ANOTHER_CANCER = (
+    "set aside: a finding about (focus) a cancer that is not a neuroendocrine neoplasm"
+)
+
+
+def _of_another_cancer(ctx: Context, resource: Mapping[str, Any]) -> bool:
+    """The Observation's ``focus`` names a Condition of the record that is another cancer
+    (mCODE and the MII oncology module link TNM, disease status, tumour size and sites of
+    metastasis to their cancer this way): its tumour findings are not the NET's. A focus
+    the record does not hold says nothing either way."""
+    if ctx.cancers is None:
+        return False
+    for focus in elements(resource.get("focus")):
+        reference = focus.get("reference") if isinstance(focus, Mapping) else None
+        if (
+            isinstance(reference, str)
+            and ctx.cancers.known(reference)
+            and ctx.cancers.kind(reference) == "other"
+        ):
+            return True
+    return False
 
 
 def _rule(ctx: Context, entry: Entry, concept: Any) -> tuple[Code, ObservationRule] | None:
@@ -466,22 +504,8 @@ def _choice(
 
 def _disease_status(ctx: Context, entry: Entry, when: When | None) -> None:
     """mCODE Cancer Disease Status: a dated scan of the timeline (response, stable or
-    progression). Its ``focus``, when it names a cancer that is not neuroendocrine, sets
-    it aside (the status of another cancer says nothing about the NET)."""
+    progression). One about another cancer was set aside before (_of_another_cancer)."""
     resource = entry.resource
-    for focus in elements(resource.get("focus")):
-        reference = focus.get("reference") if isinstance(focus, Mapping) else None
-        if (
-            isinstance(reference, str)
-            and ctx.cancers is not None
-            and ctx.cancers.known(reference)
-            and ctx.cancers.kind(reference) != "net"
-        ):
-            ctx.notes.add(
-                "set aside: the disease status of a cancer that is not a neuroendocrine neoplasm",
-                entry.ref,
-            )
-            return
     answers = {
         DISEASE_STATUS_ANSWERS[code]
         for code in codings(resource.get("valueCodeableConcept"))
@@ -503,17 +527,19 @@ def _disease_status(ctx: Context, entry: Entry, when: When | None) -> None:
 def _tnm(
     ctx: Context, entry: Entry, item: Mapping[str, Any], rule: ObservationRule
 ) -> Scalar | None:
-    """A T or N category coded as mCODE codes it; the answer must fit the field."""
+    """A T or N category coded as mCODE (SNOMED CT AJCC) or the UICC codes it; the
+    answer must fit the field."""
     wanted = str if rule.field == "primary.t_category" else bool
     for code in codings(item.get("valueCodeableConcept")):
-        meaning = TNM_ANSWERS.get(code)
+        meaning = tnm_answer(code)
         if isinstance(meaning, wanted):
             return meaning
     _unusable(
         ctx,
         entry,
         rule,
-        "the category is not an AJCC category of SNOMED CT that case-v1 holds (T1–T4; N0 or N1)",
+        "the value is not a category case-v1 holds (T1–T4; N0, or N1–N3 for involved "
+        "nodes) coded as SNOMED CT AJCC or UICC TNM (TX, NX, Tis and T0 say nothing here)",
     )
     return None
 

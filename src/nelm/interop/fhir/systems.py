@@ -20,6 +20,7 @@ __all__ = [
     "ICD10_SYSTEMS",
     "ICDO3",
     "LOINC",
+    "MII_METASTASIS_SITES",
     "NELM_MEDICATION",
     "NELM_OBSERVATION",
     "NELM_PROCEDURE",
@@ -27,6 +28,7 @@ __all__ = [
     "NELM_VALUE",
     "SNOMED",
     "UCUM",
+    "UICC_TNM",
     "Code",
     "canonical_system",
     "codings",
@@ -45,6 +47,15 @@ ICD10_GM = "http://fhir.de/CodeSystem/bfarm/icd-10-gm"
 ICD10_SYSTEMS = frozenset({ICD10, ICD10_CM, ICD10_GM})
 ICDO3 = "http://terminology.hl7.org/CodeSystem/icd-o-3"
 ATC = "http://www.whocc.no/atc"
+# TNM categories as the UICC writes them ("T2", "N1a"), the coding German oncology records
+# carry (MII Kerndatensatz-Modul Onkologie, TNM profiles).
+UICC_TNM = "https://www.uicc.org/resources/tnm"
+# The oBDS list of the sites of distant metastasis (PUL, OSS, HEP, …), as the MII oncology
+# module names it.
+MII_METASTASIS_SITES = (
+    "https://www.medizininformatik-initiative.de/fhir/ext/modul-onko/CodeSystem/"
+    "mii-cs-onko-fernmetastasen"
+)
 CPT = "http://www.ama-assn.org/go/cpt"
 
 # Project code systems, for findings that have no standard code (see docs/fhir-mapping.md).
@@ -66,6 +77,8 @@ _LABELS = {
     ICDO3: "ICD-O-3",
     ATC: "ATC",
     CPT: "CPT",
+    UICC_TNM: "UICC TNM",
+    MII_METASTASIS_SITES: "oBDS site of distant metastasis",
     NELM_OBSERVATION: "nelm-observation",
     NELM_PROCEDURE: "nelm-procedure",
     NELM_MEDICATION: "nelm-medication",

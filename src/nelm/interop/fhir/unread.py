@@ -28,12 +28,15 @@ from nelm.interop.fhir.codes import (
 )
 from nelm.interop.fhir.context import Context
 from nelm.interop.fhir.imaging import TUMOR_SIZE
+from nelm.interop.fhir.metastasis_sites import DISTANT_METASTASIS_SITE
 from nelm.interop.fhir.systems import Code, codings
 from nelm.interop.fhir.validate import Entry
 
 __all__ = ["read_by_a_rule", "set_aside_unread"]
 
-_OBSERVATION_CODES: frozenset[Code] = frozenset({*OBSERVATION_RULES, TUMOR_SIZE, DISEASE_STATUS})
+_OBSERVATION_CODES: frozenset[Code] = frozenset(
+    {*OBSERVATION_RULES, TUMOR_SIZE, DISEASE_STATUS, DISTANT_METASTASIS_SITE}
+)
 _PROCEDURE_CODES: frozenset[Code] = frozenset(
     {*PROCEDURES, *AMBIGUOUS_PROCEDURES, PRIMARY_RESECTION}
 )
