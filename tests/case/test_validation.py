@@ -717,6 +717,24 @@ def test_duplicate_keys_are_rejected() -> None:
     ]
 
 
+def test_a_trailing_comma_is_named() -> None:
+    # RFC 8259 §2: an array's or object's values are separated by commas; none may end it.
+    got = text_messages('{"case_id": "a",\n "patient": {"sex": "male",}\n}')
+    assert got == [
+        "document: valid JSON in input, got Expecting property name enclosed in double "
+        "quotes (line 2, column 28): a comma before a closing bracket or brace, which JSON "
+        "does not allow"
+    ]
+
+
+def test_a_file_cut_short_is_named() -> None:
+    got = text_messages('{"case_id": "a", "patient": {"sex": "male"')
+    assert got == [
+        "document: valid JSON in input, got Expecting ',' delimiter (line 1, column 43): "
+        "the text ends before the JSON does (is the file complete?)"
+    ]
+
+
 def test_a_yaml_key_that_is_a_list_is_refused_as_such() -> None:
     # YAML's complex keys ("? [a, b]", https://yaml.org/spec/1.2.2/#example-mapping-between-sequences)
     # name no field of case-v1: the document is refused (exit 2), not an internal error

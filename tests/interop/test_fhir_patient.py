@@ -124,6 +124,25 @@ def test_identical_patient_twice_is_fine() -> None:
     assert mapping.document["patient"]["sex"] == "female"
 
 
+def test_a_subject_given_by_the_patients_identifier_is_the_patients() -> None:
+    # FHIR R4 Reference.identifier (a logical reference), as JP-CLINS records name the
+    # patient: the Patient of the bundle carries that identifier, so the result is hers.
+    named = {"identifier": {"system": "https://nelm.invalid/fhir/synthetic-mrn", "value": "M-7"}}
+    obs = observation_resource(
+        "o", "http://loinc.org", "1975-2", subject=None, valueQuantity=quantity(1.0, "mg/dL")
+    )
+    mapping = _map(patient_resource("p", identifier="M-7"), {**obs, "subject": named})
+    assert mapping.document["labs"]["bilirubin_mg_dl"] == 1.0
+    # Another identifier is another patient's: listed, never read.
+    mapping = _map(patient_resource("p", identifier="M-8"), {**obs, "subject": named})
+    assert "labs" not in mapping.document
+    assert mapping.issues == (
+        "Observation/o: names its subject by an identifier that no Patient of the bundle "
+        "carries, so it is not attributed to the patient "
+        "(Bundle.entry[1].resource.subject.identifier)",
+    )
+
+
 def test_resource_about_another_patient_is_never_attributed() -> None:
     obs = observation_resource(
         "o",
@@ -220,3 +239,17 @@ def test_a_deceased_patient_is_flagged_on_top(deceased: dict[str, Any]) -> None:
 def test_a_death_after_the_assessment_date_is_not_flagged() -> None:
     mapping = _map({**patient_resource("p"), "deceasedDateTime": "2025-06-01"})
     assert not [w for w in mapping.warnings if w.startswith("DECEASED")]
+
+
+def test_a_record_with_no_patient_at_all_says_so() -> None:
+    # A HAPI FHIR test document: one Composition, no Patient, no resource naming one.
+    composition = {"resourceType": "Composition", "status": "final", "title": "Test"}
+    mapping = _map(composition)
+    assert mapping.warnings[0].startswith("NO PATIENT: the record holds no Patient resource")
+    # With results that name their subject, that subject is taken as the patient instead.
+    obs = observation_resource(
+        "o", "http://loinc.org", "1975-2", valueQuantity=quantity(1.0, "mg/dL")
+    )
+    mapping = _map(obs)
+    assert not any(w.startswith("NO PATIENT") for w in mapping.warnings)
+    assert mapping.document["labs"]["bilirubin_mg_dl"] == 1.0

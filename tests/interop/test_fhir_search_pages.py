@@ -107,3 +107,27 @@ def test_the_servers_report_on_the_search_is_a_data_quality_issue() -> None:
     assert "Jane Doe" not in json.dumps(doc)
     # The outcome entry is not a match: without a total or a next link, no warning.
     assert _incomplete(doc) == []
+
+
+def test_the_searchsets_of_a_batch_response_are_the_record() -> None:
+    # FHIR R4 Bundle: the response to a batch of searches is a batch-response Bundle whose
+    # entries hold one searchset Bundle per search. The same real record, asked for as
+    # "the Patient, then a search of Observations", gives the same values.
+    record = _page()
+    patients = [e for e in record["entry"] if e["resource"]["resourceType"] == "Patient"]
+    others = [e for e in record["entry"] if e["resource"]["resourceType"] != "Patient"]
+    searchset = {"resourceType": "Bundle", "type": "searchset", "entry": others}
+    batch = {
+        "resourceType": "Bundle",
+        "type": "batch-response",
+        "entry": [*patients, {"resource": searchset, "response": {"status": "200 OK"}}],
+    }
+    doc = _assess(batch)
+    expected = MANIFEST[NAME]["expect"]
+    for path, value in expected.items():
+        section, field = path.split(".")
+        assert doc["inputs"][section][field] == value, path
+    assert any(
+        "a searchset Bundle inside the record; its entries are read" in note
+        for note in doc["input_source"]["notes"]
+    )

@@ -267,8 +267,9 @@ def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
                 if isinstance(exc, json.JSONDecodeError)
                 else ""
             )
+            hint = _json_hint(text, exc)
             raise InputRejected(
-                [Problem("", f"valid JSON in {source}", f"{detail}{where}")]
+                [Problem("", f"valid JSON in {source}", f"{detail}{where}{hint}")]
             ) from None
     try:
         return yaml.load(text, Loader=_StrictYamlLoader)  # a SafeLoader subclass
@@ -283,6 +284,18 @@ def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
         raise InputRejected(
             [Problem("", f"valid JSON or YAML in {source}", f"an impossible value ({exc})")]
         ) from None
+
+
+def _json_hint(text: str, exc: ValueError) -> str:
+    """What a JSON error most often means: a file cut short (the error is at its end), or
+    a comma before a closing bracket or brace, which JSON (RFC 8259) does not allow."""
+    if not isinstance(exc, json.JSONDecodeError):
+        return ""
+    if exc.pos >= len(text.rstrip()):
+        return ": the text ends before the JSON does (is the file complete?)"
+    if text[exc.pos] in "]}" and text[: exc.pos].rstrip().endswith(","):
+        return ": a comma before a closing bracket or brace, which JSON does not allow"
+    return ""
 
 
 # --------------------------------------------------------------------------- validation

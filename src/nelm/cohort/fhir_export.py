@@ -157,7 +157,9 @@ def _gather(
             if key in patients:
                 raise InputRejected([Problem(where, "one Patient per id", f"Patient/{key} again")])
             patients[key] = resource
-        elif kind in READ_TYPES and kind != "OperationOutcome":  # a server's report, no one's
+        # An OperationOutcome is a server's report, no one's; a Bulk Data export holds no
+        # Bundles (one resource per line, by type), so a stray one is not read either.
+        elif kind in READ_TYPES and kind not in ("OperationOutcome", "Bundle"):
             named = _patient_named(resource)
             if named is not None:
                 others.setdefault(named, []).append(resource)

@@ -35,9 +35,10 @@ from nelm.text import forbidden_character, text_problems
 
 __all__ = ["READ_TYPES", "NdjsonBundle", "load_record_text"]
 
-READ_TYPES = frozenset({*MAPPED_TYPES, "BodyStructure", "OperationOutcome"})
+READ_TYPES = frozenset({*MAPPED_TYPES, "BodyStructure", "OperationOutcome", "Bundle"})
 """Resource types some reader looks into (BodyStructure: the site of a tumour size;
-OperationOutcome: a server's report on a search, nelm.interop.fhir.search)."""
+OperationOutcome: a server's report on a search, nelm.interop.fhir.search; Bundle: the
+answer to a search of a batch, whose entries are the record's, nelm.interop.fhir.validate)."""
 
 _KEPT = ("resourceType", "id", "meta")
 _SPACE = re.compile(r"[ \t\n\r]*")

@@ -64,6 +64,7 @@ def read_patients(ctx: Context, patients: Sequence[Entry]) -> set[str]:
         return keys
     for entry in patients:
         keys.add(entry.ref)
+        keys.update(_identifiers(entry.resource.get("identifier")))
         if entry.full_url:
             keys.update({entry.full_url, _key(entry.full_url)})
         _read_patient(ctx, entry)
@@ -83,12 +84,7 @@ def _one_person(patients: Sequence[Entry]) -> bool:
                 names[_key(name)] = index
     joined: list[set[str]] = []
     for entry in patients:
-        tokens = set()
-        for identifier in elements(entry.resource.get("identifier")):
-            if isinstance(identifier, Mapping):
-                system, value = identifier.get("system"), identifier.get("value")
-                if isinstance(system, str) and isinstance(value, str) and system and value:
-                    tokens.add(f"identifier {system}|{value}")
+        tokens = _identifiers(entry.resource.get("identifier"))
         for link in elements(entry.resource.get("link")):
             other = link.get("other") if isinstance(link, Mapping) else None
             reference = other.get("reference") if isinstance(other, Mapping) else None
@@ -107,6 +103,18 @@ def _one_person(patients: Sequence[Entry]) -> bool:
                 group |= tokens
                 grown = True
     return len(members) == len(patients)
+
+
+def _identifiers(value: Any) -> set[str]:
+    """``identifier system|value`` for every Identifier (one or a list) with both parts:
+    the name a logical reference (Reference.identifier) gives its target by."""
+    found = set()
+    for identifier in value if isinstance(value, list) else [value]:
+        if isinstance(identifier, Mapping):
+            system, code = identifier.get("system"), identifier.get("value")
+            if isinstance(system, str) and isinstance(code, str) and system and code:
+                found.add(f"identifier {system.strip()}|{code.strip()}")
+    return found
 
 
 def _read_patient(ctx: Context, entry: Entry) -> None:
@@ -231,6 +239,15 @@ def _subject(resource: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _subject_identifiers(resource: Mapping[str, Any]) -> set[str]:
+    """A subject given by identifier alone (a logical reference, FHIR R4 Reference)."""
+    for name in ("subject", "patient"):
+        holder = resource.get(name)
+        if isinstance(holder, Mapping):
+            return _identifiers(holder.get("identifier"))
+    return set()
+
+
 # Resources read for the case must say whose they are (Resource.subject / .patient).
 _NEEDS_SUBJECT = frozenset(
     {
@@ -247,7 +264,9 @@ _NEEDS_SUBJECT = frozenset(
 def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -> list[Entry]:
     """The entries that are about the bundle's patient; the others are set aside.
 
-    A resource with no subject, with a conditional reference (``Patient?identifier=…``,
+    A subject given by identifier alone is the patient's when a Patient of the bundle
+    carries that identifier (system and value). A resource with no subject, with a
+    conditional reference (``Patient?identifier=…``,
     which only a FHIR server can resolve) or about another patient is never attributed
     to this patient: it is listed and the rest of the record is read (FHIR R4 §3.1.1.3
     "Resolving references in Bundles"). Without a Patient resource, the subject that most
@@ -262,7 +281,13 @@ def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -
             and (r := _subject(e.resource)) is not None
             and "?" not in r
         )
-        if counted:
+        if not counted:
+            ctx.warnings.append(
+                "NO PATIENT: the record holds no Patient resource and no resource in it "
+                "names a patient (subject), so nothing in it is known to be about the "
+                "person being assessed."
+            )
+        else:
             keys.add(counted.most_common(1)[0][0])
             ctx.notes.add(
                 f"the bundle has no Patient resource: the resources about "
@@ -276,7 +301,7 @@ def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -
             continue
         reference = _subject(entry.resource)
         if reference is None:
-            ctx.notes.add("not attributed to the patient: the resource names no subject", entry.ref)
+            _by_identifier(ctx, entry, keys, kept)
         elif "?" in reference:
             ctx.issues.append(
                 Issue(
@@ -297,3 +322,25 @@ def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -
                 )
             )
     return kept
+
+
+def _by_identifier(ctx: Context, entry: Entry, keys: set[str], kept: list[Entry]) -> None:
+    """A resource whose subject is an identifier: the patient's when a Patient of the
+    bundle carries it; listed as not attributed when none does."""
+    named = _subject_identifiers(entry.resource)
+    if not named:
+        ctx.notes.add("not attributed to the patient: the resource names no subject", entry.ref)
+    elif named & keys:
+        kept.append(entry)
+        ctx.notes.add(
+            "attributed to the patient by its subject's identifier, which the Patient carries",
+            entry.ref,
+        )
+    else:
+        ctx.issues.append(
+            Issue(
+                f"{entry.path}.subject.identifier",
+                f"{entry.ref}: names its subject by an identifier that no Patient of the "
+                "bundle carries, so it is not attributed to the patient",
+            )
+        )

@@ -14,7 +14,7 @@ not valid is set aside and listed; the rest of the record is read.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,7 +99,7 @@ class Entry:
         rid = self.resource.get("id")
         if isinstance(rid, str) and rid:
             return f"{self.resource_type}/{rid}"
-        return f"{self.resource_type} in Bundle.entry[{self.index}]"
+        return f"{self.resource_type} in {self.path.removesuffix('.resource')}"
 
 
 def check_shape(bundle: object) -> tuple[list[Entry], list[str], list[Problem]]:
@@ -166,11 +166,39 @@ def check_shape(bundle: object) -> tuple[list[Entry], list[str], list[Problem]]:
             )
             continue
         full_url = entry.get("fullUrl")
+        if rtype == "Bundle" and resource.get("type") in _NESTED_ANSWERS:
+            entries.extend(_nested(index, resource, f"{where}.resource", notes))
+            continue
         entries.append(Entry(index, resource, full_url if isinstance(full_url, str) else None))
     problems.extend(_validate_shell(bundle))
     if bundle.get("type") == "history":
         entries = latest_versions(raw_entries, entries, notes)
     return entries, notes, problems
+
+
+# A Bundle inside a Bundle that holds the answer to a query: the searchset a server returns
+# for each search of a batch (FHIR R4 Bundle: a batch-response entry's resource "will be a
+# Bundle of type searchset" for a GET), or a collection or document gathered into one. Its
+# entries are the record's own; one level is read (deeper nesting is noted, not read).
+_NESTED_ANSWERS = frozenset({"searchset", "collection", "document"})
+
+
+def _nested(index: int, bundle: Mapping[str, Any], where: str, notes: list[str]) -> Iterator[Entry]:
+    """The resources of a Bundle held in an entry (a search's answer), as entries of the
+    record; each keeps its own path (``Bundle.entry[1].resource.entry[0].resource``)."""
+    inner = bundle.get("entry")
+    notes.append(f"{where}: a {bundle.get('type')} Bundle inside the record; its entries are read")
+    for position, entry in enumerate(inner if isinstance(inner, list) else []):
+        resource = entry.get("resource") if isinstance(entry, Mapping) else None
+        path = f"{where}.entry[{position}].resource"
+        if not isinstance(resource, Mapping) or not isinstance(resource.get("resourceType"), str):
+            notes.append(f"{path}: not a resource, not read")
+            continue
+        if resource["resourceType"] == "Bundle":
+            notes.append(f"{path}: a Bundle nested two levels deep, not read")
+            continue
+        full_url = entry.get("fullUrl")
+        yield Entry(index, resource, full_url if isinstance(full_url, str) else None, where=path)
 
 
 def _version(entry: Entry) -> tuple[int, str]:
