@@ -135,6 +135,7 @@ def test_snomed_primary_disorders(code: str, site: str) -> None:
         ("8249/3", "well", None),  # ICD-O-3 atypical carcinoid / NET G2–G3
         ("8246/3", "poor", None),  # ICD-O-3 neuroendocrine carcinoma NOS
         ("8041/3", "poor", "small_cell"),  # ICD-O-3 small cell carcinoma
+        ("8045/3", "poor", "small_cell"),  # ICD-O-3 combined small cell carcinoma
         ("8013/3", "poor", "large_cell"),  # ICD-O-3 large cell neuroendocrine carcinoma
     ],
 )

@@ -639,6 +639,12 @@ _NET_MORPHOLOGY: dict[str, tuple[str, str | None, str | None]] = {
     "8156": ("well", None, "somatostatinoma"),
     "8246": ("poor", None, None),  # neuroendocrine carcinoma NOS
     "8041": ("poor", "small_cell", None),  # small cell carcinoma NOS
+    # its variants (ICD-O-3): 8042 oat cell, 8043 fusiform cell, 8044 intermediate cell,
+    # 8045 combined small cell carcinoma (WHO 2021 thoracic: all small cell carcinoma)
+    "8042": ("poor", "small_cell", None),
+    "8043": ("poor", "small_cell", None),
+    "8044": ("poor", "small_cell", None),
+    "8045": ("poor", "small_cell", None),
     "8013": ("poor", "large_cell", None),  # large cell neuroendocrine carcinoma
 }
 
@@ -677,7 +683,11 @@ def snomed_morphology(code: str) -> Morphology | None:
 # 8240/3 is the typical and 8249/3 the atypical carcinoid; elsewhere 8249 covers NET G2
 # and G3 (ICD-O-3.2), and 8240 is also "carcinoid NOS" in older coding, so neither
 # states a grade outside the thorax.
-_ICDO3_REPORTED = {"8246": "NEC", "8041": "NEC", "8013": "NEC"}
+_ICDO3_REPORTED = {
+    "8246": "NEC",
+    **dict.fromkeys(("8041", "8042", "8043", "8044", "8045"), "NEC"),
+    "8013": "NEC",
+}
 _ICDO3_THORACIC = {"8240": "typical_carcinoid", "8249": "atypical_carcinoid"}
 
 
