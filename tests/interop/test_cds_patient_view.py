@@ -191,8 +191,16 @@ def test_every_patient_gets_a_card_when_relevance_is_not_required(tmp_path: Path
     }
     response = harness.call(hook_body(prefetch, "p-9"))
     assert response.status_code == 200
-    summaries = [c["summary"] for c in response.json()["cards"]]
-    assert summaries[0].startswith("NELM: no option eligible")
+    card = response.json()["cards"][0]
+    # No NET in the record: said first, nothing proposed (no tumour-board request), and no
+    # curative option presented as open for a patient it does not concern.
+    assert card["summary"] == (
+        "NELM: no neuroendocrine neoplasm in the record; nothing assessed for this patient"
+    )
+    assert card["indicator"] == "info"
+    assert "suggestions" not in card and "selectionBehavior" not in card
+    assert card["detail"].startswith("**Warnings:**\n\n- NOT A NEUROENDOCRINE RECORD")
+    assert "time-sensitive" not in card["detail"]
 
 
 # --------------------------------------------------------------------------- escaping
@@ -445,7 +453,10 @@ def test_a_deceased_patient_is_never_presented_as_alive(harness: Harness) -> Non
         "NELM: the record says the patient has died; not for clinical action"
     )
     assert card["indicator"] == "warning"
-    assert "DECEASED" in card["detail"]
+    # the death comes first; no surgical urgency and no tumour-board request are proposed
+    assert card["detail"].startswith("**Warnings:**\n\n- DECEASED")
+    assert "time-sensitive" not in card["detail"]
+    assert "suggestions" not in card
 
 
 def test_a_resource_about_another_patient_gives_a_data_quality_card(harness: Harness) -> None:

@@ -88,6 +88,46 @@ def test_an_unreadable_problem_list_with_a_failing_server_is_a_412(
     assert "fhirServer.conditions: the server answered HTTP 404" in text
 
 
+def test_a_problem_list_sent_as_null_is_an_empty_one(
+    harness: Harness, bundle: dict[str, Any]
+) -> None:
+    """CDS Hooks 2.0, Prefetch: "If the CDS Client has no data to populate a template
+    prefetch key, the prefetch template key MUST have a value of null" — the patient has
+    no Condition, so no neuroendocrine liver metastases are recorded: no card, not 412."""
+    prefetch = prefetch_from_bundle(bundle)
+    prefetch["conditions"] = None
+    response = harness.call(hook_body(prefetch, patient_id_of(bundle)))
+    assert response.status_code == 200
+    assert response.json() == {"cards": []}
+
+
+def test_a_problem_list_read_only_in_part_is_a_412(
+    harness: Harness, bundle: dict[str, Any]
+) -> None:
+    """A searchset holding only the server's error, or one whose entries are all about
+    another patient, cannot rule the diagnosis out: 412, as for no problem list at all."""
+    error = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": "exception"}],
+    }
+    searchset = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [{"resource": error, "search": {"mode": "outcome"}}],
+    }
+    prefetch = prefetch_from_bundle(bundle)
+    prefetch["conditions"] = searchset
+    response = harness.call(hook_body(prefetch, patient_id_of(bundle)))
+    assert response.status_code == 412
+    text = " ".join(i["diagnostics"] for i in response.json()["issue"])
+    assert "results may be incomplete" in text
+    others = copy.deepcopy(prefetch_from_bundle(bundle)["conditions"])
+    for entry in others["entry"]:
+        entry["resource"]["subject"] = {"reference": "Patient/someone-else"}
+    prefetch["conditions"] = others
+    assert harness.call(hook_body(prefetch, patient_id_of(bundle))).status_code == 412
+
+
 def test_broken_values_are_listed_and_the_rest_is_assessed(
     harness: Harness, bundle: dict[str, Any]
 ) -> None:
@@ -114,7 +154,8 @@ def test_broken_values_are_listed_and_the_rest_is_assessed(
     assessment, data = cards[0], _data_card(cards)
     assert assessment["summary"].startswith("NELM: ")
     detail = data["detail"]
-    assert "prefetch.observations: null" in detail
+    # null is the client having no data for the key (CDS Hooks 2.0, Prefetch): not a gap
+    assert "prefetch.observations" not in detail
     assert "OperationOutcome" in detail
     assert "HTML" in detail
     assert "a Condition resource instead of Medication or MedicationStatement" in detail
@@ -123,9 +164,8 @@ def test_broken_values_are_listed_and_the_rest_is_assessed(
     # nothing of what came is echoed
     assert "502" not in detail and "alert" not in detail and "Synthetic" not in detail
     assert data["summary"] == (
-        "NELM: record not fully read (patient, observations, "
-        "performance, imaging, procedures, medications); assessed "
-        "without the missing data"
+        "NELM: record not fully read (patient, performance, imaging, procedures, "
+        "medications); assessed without the missing data"
     )
     # what was not read stays unknown: age and sex came from the Patient, now missing
     assert "unknown" in assessment["detail"]
@@ -269,13 +309,14 @@ def test_a_paged_prefetch_without_a_server_is_reported(
 
 
 def test_a_searchset_of_the_wrong_patient_only(harness: Harness, bundle: dict[str, Any]) -> None:
-    """Every Condition is about someone else: none is used, and without a neuroendocrine
-    diagnosis of this patient there is no assessment card."""
+    """Every Condition is about someone else: none is used, and this patient's problem list
+    was not sent, so nelm cannot tell whether it applies (412, docs/cds-hooks.md)."""
     prefetch = prefetch_from_bundle(bundle)
     for entry in prefetch["conditions"]["entry"]:
         entry["resource"]["subject"] = {"reference": "Patient/other"}
-    cards = _cards(harness, prefetch, patient_id_of(bundle))
-    assert cards == []
+    response = harness.call(hook_body(prefetch, patient_id_of(bundle)))
+    assert response.status_code == 412
+    assert "Condition about another patient: not used" in response.text
 
 
 # --------------------------------------------------------------------------- the FHIR server
@@ -310,8 +351,10 @@ def test_missing_prefetch_is_read_from_the_fhir_server(
 def test_only_missing_or_broken_keys_are_fetched(harness: Harness, bundle: dict[str, Any]) -> None:
     harness.fhir.routes.update(server_routes(bundle))
     prefetch = prefetch_from_bundle(bundle)
-    prefetch["observations"] = None
+    del prefetch["observations"]
     prefetch["imaging"] = "<html>error</html>"
+    # null: the client has no data for the key (CDS Hooks 2.0, Prefetch), nothing to fetch
+    prefetch["procedures"] = None
     cards = _cards(harness, prefetch, patient_id_of(bundle), fhirServer=FHIR_BASE)
     assert [c["summary"] for c in cards] == [_full_summary(bundle)]
     pid = patient_id_of(bundle)
@@ -413,7 +456,7 @@ def test_pages_are_followed_on_the_same_server_only(
         [e["resource"] for e in labs[:3]], next_url="https://attacker.example.net/steal?page=2"
     )
     harness.fhir.routes.update(routes)
-    prefetch["observations"] = None
+    del prefetch["observations"]
     cards = _cards(harness, prefetch, patient_id_of(bundle), fhirServer=FHIR_BASE)
     assert all(url.startswith(FHIR_BASE) for url, _ in harness.fhir.calls)
     assert "next page lies outside the FHIR server" in _data_card(cards)["detail"]

@@ -69,6 +69,24 @@ def test_the_digits_of_a_number_are_not_read_as_a_review() -> None:
     )
 
 
+def test_a_records_name_is_not_read_as_a_review() -> None:
+    """A warning quoting "Patient/pt-004" read "Patient/pt-Xue 2025" in a CDS card, with Xue
+    2025 among its references: a record's id is the sender's, never a citation."""
+    from nelm.report.board import cite_in_text
+
+    text = (
+        "DECEASED: the record says the patient died (Patient/pt-004 deceasedDateTime "
+        "2024-01-02); Observation/003, net-pt-001, case_002 and 005a are ids; see 004"
+    )
+    refs = ReferenceList()
+    review = reference("004")
+    assert review is not None
+    assert cite_plain(text, refs) == text.replace("see 004", f"see {review.short}")
+    assert [r.key for r in refs.order] == ["004"]
+    html = str(cite_in_text(text, ReferenceList()))
+    assert "Patient/pt-004" in html and "net-pt-001" in html and "Observation/003" in html
+
+
 def test_the_thousands_of_a_number_are_not_a_review() -> None:
     # "210,000 /µL" is a platelet count (a plausibility hint), not "210," and seed 000.
     from nelm.report.board import cite_in_text

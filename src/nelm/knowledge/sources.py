@@ -127,9 +127,10 @@ class ReferenceList:
 
 
 _PARENS = re.compile(r"\(([^()]+)\)")
-# a bare review number, also as the records' notes write it ("seed 004 (ref 52)")
-# (not the digits of a number such as 5,000 or 1.005)
-_BARE_REVIEW = re.compile(r"(?<![\d.,])\b(?:[Ss]eeds? )?(00[0-9])\b(?![.,]\d)")
+# a bare review number, also as the records' notes write it ("seed 004 (ref 52)"): a word
+# of its own after a space, "(", ";" or "[" — never the digits of a number (5,000, 1.005)
+# nor part of a record's name (Patient/pt-004, Observation/004), which warnings quote
+_BARE_REVIEW = re.compile(r"(?<![^\s(;\[])(?:[Ss]eeds? )?(00[0-9])(?![\w/\-]|[.,]\d)")
 
 
 def cite_plain(text: str, refs: ReferenceList) -> str:

@@ -501,8 +501,9 @@ def cite_in_text(text: str, refs: ReferenceList, *, html: bool = True) -> Markup
     return Markup(_BARE_REVIEW.sub(lambda m: _bare(m, refs), "".join(out)))
 
 
-# (not the digits of a number such as 5,000 or 1.005)
-_BARE_REVIEW = re.compile(r"(?<![\w#>.,-])(00[0-9])(?![\w<]|[.,]\d)")
+# a word of its own (nelm.knowledge.sources._BARE_REVIEW), never inside a tag, a number
+# such as 5,000 or 1.005, or a record's name (Patient/pt-004)
+_BARE_REVIEW = re.compile(r"(?<![^\s(;\[])(00[0-9])(?![\w<>/\-]|[.,]\d)")
 
 
 def _bare(match: re.Match[str], refs: ReferenceList) -> str:

@@ -108,10 +108,28 @@ def _deceased(doc: Mapping[str, Any]) -> bool:
     return any(str(w).startswith("DECEASED") for w in warnings or ())
 
 
+def _not_neuroendocrine(doc: Mapping[str, Any]) -> bool:
+    """The record shows no neuroendocrine neoplasm (nelm.interop.fhir.cancers): its
+    tumour fields were left unknown, so the options say nothing about this patient."""
+    source = doc.get("input_source")
+    warnings = source.get("record_warnings") if isinstance(source, Mapping) else None
+    return any(
+        str(w).startswith(("NOT A NEUROENDOCRINE RECORD", "NEUROENDOCRINE DIAGNOSIS NOT READ"))
+        for w in warnings or ()
+    )
+
+
+def _no_proposal(doc: Mapping[str, Any]) -> bool:
+    """Nothing to propose: the patient has died, or the record shows no NET."""
+    return _deceased(doc) or _not_neuroendocrine(doc)
+
+
 def summary(doc: Mapping[str, Any]) -> str:
     """The card summary, always shorter than :data:`SUMMARY_LIMIT` characters."""
     if _deceased(doc):  # never presented as the assessment of a living patient
         return "NELM: the record says the patient has died; not for clinical action"
+    if _not_neuroendocrine(doc):
+        return "NELM: no neuroendocrine neoplasm in the record; nothing assessed for this patient"
     eligible = [_short(oid) for oid, _ in _options(doc, "eligible")]
     uncertain = len(_options(doc, "uncertain"))
     missing = len(doc.get("missing_data") or ())
@@ -149,6 +167,8 @@ def indicator(doc: Mapping[str, Any]) -> str:
     """``warning`` when a curative-intent option (resection, transplantation) is eligible
     or not ruled out by the record (or the record says the patient has died); ``info``
     when every curative option is ineligible."""
+    if _not_neuroendocrine(doc) and not _deceased(doc):
+        return "info"
     return "warning" if curative_open(doc) or _deceased(doc) else "info"
 
 
@@ -263,7 +283,10 @@ def _curative_line(doc: Mapping[str, Any]) -> str | None:
 def assessment_detail(doc: Mapping[str, Any], ctx: CardContext) -> str:
     blocks: list[str] = []
     refs = ReferenceList()  # sources by author and year, listed at the end
-    curative = _curative_line(doc)
+    warnings = [escape(in_words(cite_plain(str(w), refs))) for w in doc.get("warnings") or ()]
+    if _no_proposal(doc) and warnings:  # why nothing here is for this patient comes first
+        blocks.append("**Warnings:**\n\n" + "\n".join(f"- {w}" for w in warnings))
+    curative = None if _no_proposal(doc) else _curative_line(doc)
     if curative:
         blocks.append(curative)
     eligible = _eligible_lines(doc, refs)
@@ -283,8 +306,7 @@ def assessment_detail(doc: Mapping[str, Any], ctx: CardContext) -> str:
     classification = _classification_line(doc, refs)
     if classification:
         blocks.append(classification)
-    warnings = [escape(in_words(cite_plain(str(w), refs))) for w in doc.get("warnings") or ()]
-    if warnings:
+    if warnings and not _no_proposal(doc):
         blocks.append("**Warnings:**\n\n" + "\n".join(f"- {w}" for w in warnings))
     source = doc.get("input_source")
     if isinstance(source, Mapping):
@@ -349,14 +371,19 @@ def _source(ctx: CardContext) -> dict[str, Any]:
 
 
 def assessment_card(doc: Mapping[str, Any], ctx: CardContext) -> dict[str, Any]:
+    # A dead patient or a record without a NET: no tumour-board request is proposed.
+    proposals: dict[str, Any] = (
+        {}
+        if _no_proposal(doc)
+        else {"suggestions": [_board_suggestion(doc, ctx)], "selectionBehavior": "at-most-one"}
+    )
     return {
         "uuid": str(uuid.uuid4()),
         "summary": summary(doc),
         "detail": assessment_detail(doc, ctx),
         "indicator": indicator(doc),
         "source": _source(ctx),
-        "suggestions": [_board_suggestion(doc, ctx)],
-        "selectionBehavior": "at-most-one",
+        **proposals,
         "overrideReasons": _override_reasons(),
         "links": [
             {

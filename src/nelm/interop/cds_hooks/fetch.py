@@ -148,11 +148,14 @@ async def _read(
         merged.resources.extend(part.resources)
         merged.problems.extend(part.problems)
         merged.usable = merged.usable or part.usable
+        merged.partial = merged.partial or part.partial
         url = _next_under(part.next_url, base)
         if part.next_url is not None and url is None:
+            merged.partial = True
             merged.problems.append(f"{where}: the next page lies outside the FHIR server: not read")
         page += 1
     if url is not None:
+        merged.partial = True
         merged.problems.append(
             f"fhirServer.{spec.key}: more than {settings.fhir_max_pages} "
             "pages: the rest was not read"

@@ -2,10 +2,12 @@
 
 Prefetch is treated as incomplete and untrusted. Each key is read on its own into a
 :class:`Part`: the resources that can be used, and in plain words what could not be
-(missing key, ``null``, an OperationOutcome, text such as an HTML error page, a wrong
+(missing key, an OperationOutcome, text such as an HTML error page, a wrong
 resource type, a Patient other than ``context.patientId``, entries about another
 patient, resources that are not valid FHIR R4, a searchset with more pages). Nothing is
-guessed: what is not read stays unknown in the assessment, and the card says so.
+guessed: what is not read stays unknown in the assessment, and the card says so. A key
+sent as ``null`` is the client saying it has no data for it (CDS Hooks 2.0): an empty
+answer, not a gap.
 
 Messages name prefetch keys, resource types, counts and FHIR ids only — never values or
 text from the record.
@@ -168,6 +170,10 @@ class Part:
     """Whether a value of the expected shape was read (a searchset may be empty)."""
     next_url: str | None = None
     """A searchset's ``next`` link: more pages exist."""
+    partial: bool = False
+    """Some of what the query returned could not be read (a server's error in the
+    searchset, entries without a resource or about another patient, a page not read): an
+    absence in what was read proves nothing."""
 
     @property
     def missing(self) -> bool:
@@ -213,6 +219,12 @@ def read_part(
     if not present:
         part.problems.append(f"{where}: not provided")
         return part
+    if value is None:
+        # CDS Hooks 2.0, Prefetch: "If the CDS Client has no data to populate a template
+        # prefetch key, the prefetch template key MUST have a value of null" (a client that
+        # could not fetch it omits the key): an empty answer, read as such.
+        part.usable = True
+        return part
     if not isinstance(value, Mapping) or value.get("resourceType") in (None, "OperationOutcome"):
         part.problems.append(f"{where}: {_describe(value)}")
         return part
@@ -249,6 +261,7 @@ def _read_bundle(part: Part, bundle: Mapping[str, Any], where: str, patient_id: 
             search = entry.get("search")
             mode = search.get("mode") if isinstance(search, Mapping) else None
             if mode != "outcome" or _has_error(resource):
+                part.partial = True
                 part.problems.append(
                     f"{where}: the server reported a problem with this "
                     "search (OperationOutcome): results may be incomplete"
@@ -267,6 +280,7 @@ def _read_bundle(part: Part, bundle: Mapping[str, Any], where: str, patient_id: 
             patient_id,
         )
     if broken:
+        part.partial = True
         part.problems.append(
             f"{where}: {_count(broken, 'entry', 'entries')} without a resource object: not used"
         )
@@ -304,6 +318,7 @@ def _take(
             )
             return
     elif kind != "Medication" and not _about(resource, patient_id):
+        part.partial = True
         part.problems.append(f"{path}: {kind} about another patient: not used")
         return
     if full_url is not None and not _FULL_URL.match(full_url):

@@ -275,6 +275,10 @@ def create_cds_router(
     return router
 
 
+def _incomplete(part: Part) -> bool:
+    return part.missing or part.partial
+
+
 def _json(content: Mapping[str, Any]) -> JSONResponse:
     response = JSONResponse(dict(content))
     response.headers["Cache-Control"] = "no-store"
@@ -303,6 +307,7 @@ async def _answer(
     gaps: list[Gap] = await _complete(hook, parts, settings, fetcher)
     for part in parts.values():
         if part.next_url is not None:
+            part.partial = True
             part.problems.append(
                 f"prefetch.{part.spec.key}: more pages exist (Bundle.link "
                 "next): only the first was read"
@@ -311,8 +316,10 @@ async def _answer(
     if settings.only_when_relevant:
         found = relevance(u.resource for p in parts.values() for u in p.resources)
         if not found.relevant:
-            undecided = parts["conditions"].missing or (
-                found.neuroendocrine and parts["imaging"].missing
+            # A list read only in part (a server's error in the searchset, a page not
+            # read, entries that could not be used) cannot rule the diagnosis out either.
+            undecided = _incomplete(parts["conditions"]) or (
+                found.neuroendocrine and _incomplete(parts["imaging"])
             )
             if undecided:
                 # CDS Hooks: 412 when the data needed cannot be had from the prefetch or
