@@ -187,6 +187,9 @@ def test_uicc_categories_that_say_nothing_stay_unknown(uicc: str) -> None:
         # LOINC 59826-8 Creatinine [Moles/volume] in Blood, 72 µmol/L (the MII laboratory
         # module's example): 88.4 µmol/L = 1 mg/dL, so 0.8145 mg/dL.
         ("59826-8", 72, "umol/L", "creatinine_mg_dl", 72 / 88.4),
+        # LOINC 77140-2 Creatinine [Moles/volume] in Serum, Plasma or Blood (HL7
+        # Switzerland's radiology-order example: 90 µmol/L)
+        ("77140-2", 90, "umol/L", "creatinine_mg_dl", 90 / 88.4),
         # LOINC 59260-0 Hemoglobin [Moles/volume] in Blood: 1 mmol/L = 1.611 g/dL (Young 1987).
         ("59260-0", 8.5, "mmol/L", "hemoglobin_g_dl", 8.5 * 1.611),
     ],

@@ -253,3 +253,17 @@ def test_a_record_with_no_patient_at_all_says_so() -> None:
     mapping = _map(obs)
     assert not any(w.startswith("NO PATIENT") for w in mapping.warnings)
     assert mapping.document["labs"]["bilirubin_mg_dl"] == 1.0
+
+
+def test_results_nelm_does_not_read_still_name_the_patient() -> None:
+    # The MITRE mCODE coverage example: no Patient resource, and every result names
+    # Patient/jenny under a code no rule reads. The record is still hers: no "NO PATIENT".
+    obs = observation_resource(
+        "o",
+        "http://loinc.org",
+        "8480-6",
+        subject="Patient/jenny",
+        valueQuantity=quantity(120, "mm[Hg]"),
+    )
+    mapping = _map(obs)
+    assert not any(w.startswith("NO PATIENT") for w in mapping.warnings)

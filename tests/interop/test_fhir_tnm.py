@@ -58,6 +58,33 @@ def test_tnm_categories_fill_the_case(
     assert primary == {field: value}
 
 
+@pytest.mark.parametrize(
+    ("code", "answer", "field", "value"),
+    [
+        # AJCC's own code system, as mCODE STU1's TNM value sets code the categories (the
+        # MITRE mCODE extraction's example: cT3, cN3); the prefix says clinical or
+        # pathological, the category is the same.
+        ("21905-5", "cT3", "t_category", "T3"),
+        ("21899-0", "pT1a", "t_category", "T1"),
+        ("21906-3", "cN3", "node_positive", True),
+        ("21900-6", "pN0", "node_positive", False),
+    ],
+)
+def test_ajcc_categories_fill_the_case(code: str, answer: str, field: str, value: object) -> None:
+    obs = observation_resource(
+        "o1",
+        LOINC,
+        code,
+        effective="2025-01-10",
+        valueCodeableConcept={"coding": [{"system": "http://cancerstaging.org", "code": answer}]},
+    )
+    mapping = bundle_to_case(
+        bundle_of(patient_resource("p"), neuroendocrine_marker(), obs),
+        assessment_date=dt.date(2025, 1, 15),
+    )
+    assert mapping.document["primary"] == {field: value}
+
+
 def test_nx_leaves_the_nodes_unknown_with_a_note() -> None:
     primary, notes = _mapped(LOINC, "21900-6", "1229966003")  # pathological N, cNX
     assert "node_positive" not in primary

@@ -89,6 +89,18 @@ def test_medications_by_atc(code: str, option: str) -> None:
     assert mapping.provenance["course.prior_treatments"] == f"MedicationStatement/m (ATC {code})"
 
 
+@pytest.mark.parametrize(
+    "system",
+    # Germany's ATC edition (BfArM, formerly DIMDI): WHO's codes at a national address, as
+    # the MII oncology module's FOLFOX example and the MII medication module write them
+    ["http://fhir.de/CodeSystem/bfarm/atc", "http://fhir.de/CodeSystem/dimdi/atc"],
+)
+def test_the_german_atc_is_atc(system: str) -> None:
+    mapping = _map(medication_statement_resource("m", system, "H01CB02", subject="Patient/p"))
+    assert _treatments(mapping) == ["ssa"]
+    assert mapping.provenance["course.prior_treatments"] == "MedicationStatement/m (ATC H01CB02)"
+
+
 def test_everolimus_as_immunosuppressant_is_not_mapped() -> None:
     # ATC L04AH02 everolimus as a transplant immunosuppressant is not the NET treatment.
     mapping = _map(medication_statement_resource("m", ATC, "L04AH02", subject="Patient/p"))

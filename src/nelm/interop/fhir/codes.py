@@ -154,7 +154,8 @@ OBSERVATION_RULES: dict[Code, ObservationRule] = {
     ),
     # Creatinine: 2160-0 [Mass/volume] S/P, 14682-9 [Moles/volume] S/P, 38483-4
     # [Mass/volume] in Blood, 59826-8 [Moles/volume] in Blood (the code of the MII
-    # laboratory module's example, German records)
+    # laboratory module's example, German records), 77140-2 [Moles/volume] in Serum,
+    # Plasma or Blood (HL7 Switzerland's examples)
     **_rules(
         "labs.creatinine_mg_dl",
         _lab("labs.creatinine_mg_dl", "creatinine"),
@@ -162,6 +163,7 @@ OBSERVATION_RULES: dict[Code, ObservationRule] = {
         (LOINC, "14682-9"),
         (LOINC, "38483-4"),
         (LOINC, "59826-8"),
+        (LOINC, "77140-2"),
     ),
     # GFR/1.73 sq M.predicted: MDRD 33914-3, 48642-3 (non-black), 48643-1 (black);
     # CKD-EPI 62238-1, 88293-6 (black), 88294-4 (non-black); CKD-EPI 2021 98979-8
@@ -352,24 +354,29 @@ TNM_ANSWERS: dict[Code, str | bool] = {
 # The same categories as the UICC writes them (UICC TNM Classification of Malignant
 # Tumours, 8th edition; the coding of German records, MII Kerndatensatz-Modul Onkologie
 # TNM profiles, whose ConceptMap mii-cm-onko-tnm-uicc-sct lists "T1" … "T4e", "N0" … "N3c"
-# and "N1mi"). A subdivision (T2a, T4b, N1mi) belongs to its category; every N above N0 is
-# regional lymph-node metastasis (TNM's general rules: N1–N3 grade its extent), so it
-# answers primary.node_positive. TX, T0, Tis, Ta and NX are left unknown.
-_UICC_T = re.compile(r"T([1-4])(?:mi|[a-e]\d?)?")
-_UICC_N = re.compile(r"N([0-3])(?:mi|[a-c])?")
+# and "N1mi"), or as AJCC's own code system does (http://cancerstaging.org, mCODE STU1's
+# TNM value sets: "cT3", "pN1a", with the clinical or pathological prefix). A subdivision
+# (T2a, T4b, N1mi) belongs to its category; every N above N0 is regional lymph-node
+# metastasis (TNM's general rules: N1–N3 grade its extent), so it answers
+# primary.node_positive. TX, T0, Tis, Ta, NX and N0 with a qualifier ("N0(i+)") are left
+# unknown.
+AJCC = "http://cancerstaging.org"
+_PREFIX = r"(?:y?[cp]|r[cp]|a)?"
+_TNM_T = re.compile(rf"{_PREFIX}T([1-4])(?:mi|[a-e]\d?)?")
+_TNM_N = re.compile(rf"{_PREFIX}N([0-3])(?:mi|[a-c])?")
 
 
 def tnm_answer(code: Code) -> str | bool | None:
-    """A T category ("T1" … "T4") or node involvement (bool) for a SNOMED CT AJCC or a
-    UICC category code; None for any other code."""
+    """A T category ("T1" … "T4") or node involvement (bool) for a SNOMED CT AJCC, an AJCC
+    or a UICC category code; None for any other code."""
     if code in TNM_ANSWERS:
         return TNM_ANSWERS[code]
     system, value = code
-    if system != UICC_TNM:
+    if system not in (UICC_TNM, AJCC):
         return None
-    if found := _UICC_T.fullmatch(value):
+    if found := _TNM_T.fullmatch(value):
         return f"T{found.group(1)}"
-    if found := _UICC_N.fullmatch(value):
+    if found := _TNM_N.fullmatch(value):
         return found.group(1) != "0"
     return None
 

@@ -539,7 +539,8 @@ def _tnm(
         entry,
         rule,
         "the value is not a category case-v1 holds (T1–T4; N0, or N1–N3 for involved "
-        "nodes) coded as SNOMED CT AJCC or UICC TNM (TX, NX, Tis and T0 say nothing here)",
+        "nodes) coded as SNOMED CT AJCC, AJCC (cancerstaging.org) or UICC TNM (TX, NX, Tis "
+        "and T0 say nothing here)",
     )
     return None
 

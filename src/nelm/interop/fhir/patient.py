@@ -274,9 +274,11 @@ def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -
     """
     keys = set(patient_keys)
     if not keys:
+        # every resource of the record counts, also those set aside before (unread codes):
+        # whose record it is does not depend on which results nelm reads
         counted = Counter(
             _key(r)
-            for e in entries
+            for e in ctx.entries
             if e.resource_type in _NEEDS_SUBJECT
             and (r := _subject(e.resource)) is not None
             and "?" not in r

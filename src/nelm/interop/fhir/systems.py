@@ -110,12 +110,23 @@ def reference_target(reference: str) -> tuple[str, str] | None:
     return (found[1], found[2]) if found else None
 
 
+# National addresses of the same code system: Germany's ATC (the BfArM edition, formerly
+# DIMDI's; the MII medication module and German records use it), whose codes are WHO's.
+_SAME_AS = {
+    "http://fhir.de/CodeSystem/bfarm/atc": ATC,
+    "http://fhir.de/CodeSystem/dimdi/atc": ATC,
+}
+
+
 def canonical_system(system: str) -> str:
-    """The system's FHIR URI: an OID (``urn:oid:2.16.840.1.113883.6.1``) or a URI with a
-    trailing slash (``http://loinc.org/``) is read as the URI FHIR defines."""
+    """The system's FHIR URI: an OID (``urn:oid:2.16.840.1.113883.6.1``), a URI with a
+    trailing slash (``http://loinc.org/``) or a national address of the same codes (the
+    German ATC) is read as the URI FHIR defines."""
     text = system.strip()
     if text in _OIDS:
         return _OIDS[text]
+    if text.rstrip("/") in _SAME_AS:
+        return _SAME_AS[text.rstrip("/")]
     trimmed = text.rstrip("/")
     return trimmed if trimmed in _LABELS else text
 

@@ -54,8 +54,9 @@ class QuantityKind:
     factors: Mapping[str, float]
 
     def accepted(self) -> str:
-        """The accepted UCUM spellings, for error messages (first few only)."""
-        return ", ".join(list(self.factors)[:6])
+        """The accepted UCUM spellings, for error messages (the first few, "…" for more)."""
+        spellings = list(self.factors)
+        return ", ".join(spellings[:6]) + (", …" if len(spellings) > 6 else "")
 
     def factor(self, unit: str) -> float | None:
         if unit in self.factors:
@@ -91,22 +92,22 @@ _BILIRUBIN_UMOL = _case_factor("labs.bilirubin_mg_dl", "µmol/L")  # µmol/L →
 _CREATININE_UMOL = _case_factor("labs.creatinine_mg_dl", "µmol/L")
 _HEMOGLOBIN_MMOL = _case_factor("labs.hemoglobin_g_dl", "mmol/L")  # mmol/L → g/dL
 
-_PER_UL = {
+_PER_UL = {  # the common forms first: an error message names the first few
     "/uL": 1.0,
+    "10*3/uL": 1e3,
+    "10*9/L": 1e3,
+    "G/L": 1e3,  # giga per litre (used in France and Germany)
+    "10*6/L": 1.0,
     "/mm3": 1.0,
     "{cells}/uL": 1.0,
-    "10*3/uL": 1e3,
     "10^3/uL": 1e3,
     "x10E3/uL": 1e3,
     "K/uL": 1e3,
     "10*3/mm3": 1e3,
-    "10*9/L": 1e3,
     "10^9/L": 1e3,
     "x10^9/L": 1e3,
     "x10E9/L": 1e3,
-    "G/L": 1e3,  # giga per litre (used in France and Germany)
     "Gpt/L": 1e3,  # "Gigapartikel" per litre (German laboratories)
-    "10*6/L": 1.0,
     "/L": 1e-6,
 }
 
