@@ -128,6 +128,26 @@ def test_a_problem_list_read_only_in_part_is_a_412(
     assert harness.call(hook_body(prefetch, patient_id_of(bundle))).status_code == 412
 
 
+def test_a_searchset_short_of_its_total_or_warned_incomplete_is_listed(
+    harness: Harness, bundle: dict[str, Any]
+) -> None:
+    """FHIR R4 Bundle.total is "the total number of entries of type 'match' across all
+    pages"; a search outcome's warning "incomplete" says results were left out. Either way
+    results are missing: listed on the data card, like the FHIR mapping's data-quality list."""
+    prefetch = prefetch_from_bundle(bundle)
+    labs = prefetch["observations"]
+    labs["total"] = labs["total"] + 8
+    warned = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "warning", "code": "incomplete"}],
+    }
+    prefetch["imaging"]["entry"].append({"resource": warned, "search": {"mode": "outcome"}})
+    detail = _data_card(_cards(harness, prefetch, patient_id_of(bundle)))["detail"]
+    matches = labs["total"] - 8
+    assert f"Bundle.total says {labs['total']} matches, the page holds {matches}" in detail
+    assert "prefetch.imaging: the server reported a problem with this search" in detail
+
+
 def test_broken_values_are_listed_and_the_rest_is_assessed(
     harness: Harness, bundle: dict[str, Any]
 ) -> None:

@@ -87,10 +87,12 @@ def _key(resource: Mapping[str, Any]) -> str | None:
 def searchset(
     resources: Sequence[Mapping[str, Any]], base: str = EXAMPLE_FHIR_BASE
 ) -> dict[str, Any]:
+    # Bundle.total counts the matches only, not the resources included beside them (FHIR
+    # R4 Bundle.total: "the total number of entries of type 'match'")
     return {
         "resourceType": "Bundle",
         "type": "searchset",
-        "total": len(resources),
+        "total": sum(1 for r in resources if r["resourceType"] != "Medication"),
         "entry": [
             {
                 "fullUrl": f"{base}/{r['resourceType']}/{r['id']}",

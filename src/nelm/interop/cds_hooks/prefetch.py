@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from nelm.interop.fhir.search import REPORTED_SEVERITIES, fewer_than_total
 from nelm.interop.fhir.systems import elements
 from nelm.interop.fhir.unread import read_by_a_rule
 from nelm.interop.fhir.validate import Entry, validate_resources
@@ -294,11 +295,18 @@ def _read_bundle(part: Part, bundle: Mapping[str, Any], where: str, patient_id: 
             url = link.get("url")
             part.next_url = url if isinstance(url, str) else ""
             break
+    if part.next_url is None:  # with a next link, the rest is read or reported as pages
+        short = fewer_than_total(bundle, [e for e in entries if isinstance(e, Mapping)])
+        if short:
+            part.partial = True
+            part.problems.append(f"{where}: {short}: results are missing")
 
 
 def _has_error(outcome: Mapping[str, Any]) -> bool:
+    """An issue that says results may be missing (a warning too: "incomplete",
+    "too-costly"), as the FHIR mapping reads a search outcome (nelm.interop.fhir.search)."""
     for issue in elements(outcome.get("issue")):
-        if isinstance(issue, Mapping) and issue.get("severity") in ("error", "fatal"):
+        if isinstance(issue, Mapping) and issue.get("severity") in REPORTED_SEVERITIES:
             return True
     return False
 

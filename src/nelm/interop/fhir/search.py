@@ -20,11 +20,13 @@ from typing import Any
 from nelm.interop.fhir.collect import Issue
 from nelm.interop.fhir.context import Context
 
-__all__ = ["INCOMPLETE", "read_search_outcome"]
+__all__ = ["INCOMPLETE", "REPORTED_SEVERITIES", "fewer_than_total", "read_search_outcome"]
 
 INCOMPLETE = "INCOMPLETE RECORD"
 _TOKEN = re.compile(r"[a-z][a-z0-9-]{0,63}")
-_REPORTED = ("fatal", "error", "warning")
+REPORTED_SEVERITIES = ("fatal", "error", "warning")
+"""The severities of a server's search outcome that say results may be missing."""
+_REPORTED = REPORTED_SEVERITIES
 
 
 def read_search_outcome(ctx: Context, bundle: Mapping[str, Any]) -> None:
@@ -58,6 +60,12 @@ def _why_partial(bundle: Mapping[str, Any], entries: list[Mapping[str, Any]]) ->
     for link in links if isinstance(links, list) else ():
         if isinstance(link, Mapping) and link.get("relation") == "next":
             return "it links to a next page"
+    return fewer_than_total(bundle, entries)
+
+
+def fewer_than_total(bundle: Mapping[str, Any], entries: list[Mapping[str, Any]]) -> str:
+    """'Bundle.total says 60 matches, the page holds 20' when the searchset holds fewer
+    matches than its total ('' otherwise)."""
     total = bundle.get("total")
     if isinstance(total, int) and not isinstance(total, bool):
         # Entries without a search mode count as matches; included resources (mode
