@@ -256,6 +256,22 @@ def test_invalid_resources_are_left_out_not_everything(
     assert "not a valid FHIR R4 Observation: not used" in _data_card(cards)["detail"]
 
 
+def test_resources_are_validated_once(
+    harness: Harness, bundle: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The service validates each prefetch resource (to name an invalid one by its place
+    in the request); the mapping does not validate them a second time (the costliest step:
+    4.8 MB of results took 2.2 s with it, 1.5 s without)."""
+
+    def again(*_: object) -> None:
+        raise AssertionError("validated twice")
+
+    expected = _full_summary(bundle)  # the same record through the mapping alone
+    monkeypatch.setattr("nelm.interop.fhir.mapping.validate_resources", again)
+    cards = _cards(harness, prefetch_from_bundle(bundle), patient_id_of(bundle))
+    assert [c["summary"] for c in cards] == [expected]
+
+
 def test_an_invalid_resource_no_rule_reads_costs_nothing(
     harness: Harness, bundle: dict[str, Any]
 ) -> None:

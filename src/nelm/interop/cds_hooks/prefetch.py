@@ -24,7 +24,7 @@ from urllib.parse import quote
 from nelm.interop.fhir.search import REPORTED_SEVERITIES, fewer_than_total
 from nelm.interop.fhir.systems import elements
 from nelm.interop.fhir.unread import read_by_a_rule
-from nelm.interop.fhir.validate import Entry, validate_resources
+from nelm.interop.fhir.validate import Entry, ValidatedBundle, validate_resources
 
 __all__ = [
     "FHIR_ID",
@@ -413,7 +413,7 @@ def assemble_bundle(parts: Iterable[Part]) -> Assembled:
         if used.full_url is not None:
             entry_json["fullUrl"] = used.full_url
         entries.append(entry_json)
-    bundle = {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    bundle = ValidatedBundle(resourceType="Bundle", type="collection", entry=entries)
     return Assembled(bundle, [u.path for u in valid], problems)
 
 

@@ -64,6 +64,7 @@ from nelm.interop.fhir.unread import set_aside_unread
 from nelm.interop.fhir.validate import (
     MAPPED_TYPES,
     Entry,
+    ValidatedBundle,
     check_shape,
     validate_resources,
 )
@@ -136,7 +137,8 @@ def bundle_to_case(
         ctx.flaw(problem)
     entries = expand_reports(ctx, entries)
     entries = set_aside_unread(ctx, entries)  # before the costly steps (unread.py)
-    entries = _valid(ctx, entries)
+    if not isinstance(bundle, ValidatedBundle):
+        entries = _valid(ctx, entries)
     entries = without_modifiers(ctx, entries)
     entries = _without_orphans(ctx, entries)
     patient_keys = read_patients(ctx, [e for e in entries if e.resource_type == "Patient"])

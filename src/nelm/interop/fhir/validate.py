@@ -25,6 +25,7 @@ __all__ = [
     "MAPPED_TYPES",
     "Entry",
     "FhirUnavailableError",
+    "ValidatedBundle",
     "check_shape",
     "fhir_model_class",
     "is_resource_type",
@@ -62,6 +63,13 @@ _PRIVATE_ELEMENTS = frozenset(
         "valueString",
     }
 )
+
+
+class ValidatedBundle(dict[str, Any]):
+    """A collection Bundle whose resources of the types the mapping reads were each
+    validated already (the CDS Hooks service validates the prefetch resource by resource,
+    to name each invalid one by its place in the request): the mapping does not validate
+    them again, which would double the costliest step."""
 
 
 class FhirUnavailableError(UnavailableError):
