@@ -93,6 +93,9 @@ def test_prepare_present_decide_and_amend(site: Site) -> None:
         "Reason for choosing Curative-intent liver resection (one stage): nelm marks it "
         "ineligible, so the board&#39;s reason is required."
     ) in missing.text
+    # said at the top of the page too, where the presenter is looking, with a link to why
+    head = missing.text.split('id="decisions"')[0]
+    assert 'id="decision-refused"' in head and 'href="#decision-problems"' in head
 
     recorded = client.post(
         f"/cases/{pk}/decisions",

@@ -1,8 +1,10 @@
 // nelm: small progressive enhancements; every page works without this file.
 (function () {
   "use strict";
-  // After a rejected form, move the keyboard focus to the list of problems.
-  var problems = document.getElementById("form-problems");
+  // After a rejected form (a case, or a board decision further down the page), move the
+  // keyboard focus, and so the view, to the list of problems.
+  var problems = document.getElementById("form-problems") ||
+    document.getElementById("decision-problems");
   if (problems) {
     problems.setAttribute("tabindex", "-1");
     problems.focus();
