@@ -70,6 +70,18 @@ def test_entry_items_and_resources_that_are_not_objects_are_listed_and_skipped()
     assert mapping.document["patient"]["sex"] == "female"  # the rest is read
 
 
+def test_a_resource_written_into_the_entry_itself_is_listed() -> None:
+    # The VA's My HealtheVet example puts the DiagnosticReport's elements straight into
+    # Bundle.entry[0]; FHIR R4 puts a resource in entry.resource. Listed, never silent.
+    report = {"resourceType": "DiagnosticReport", "id": "r", "status": "final"}
+    bundle = {"resourceType": "Bundle", "type": "searchset", "entry": [report]}
+    issues = bundle_to_case(bundle, assessment_date=DAY).issues
+    assert issues == (
+        "the resource in entry.resource (FHIR R4 Bundle.entry), got the resource's elements "
+        "directly in the entry: not read (Bundle.entry[0])",
+    )
+
+
 def test_bundle_itself_is_validated_with_the_r4b_model() -> None:
     bundle = bundle_of(patient_resource("p"))
     del bundle["type"]  # Bundle.type is required (1..1): listed, the record still read

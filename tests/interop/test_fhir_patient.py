@@ -255,6 +255,15 @@ def test_a_record_with_no_patient_at_all_says_so() -> None:
     assert mapping.document["labs"]["bilirubin_mg_dl"] == 1.0
 
 
+def test_a_patient_set_aside_as_invalid_is_not_called_absent() -> None:
+    # CMS Blue Button's test Patient has meta.lastUpdated "IGNORED_FIELD" (not an instant):
+    # the Patient is set aside, and the warning says so rather than that there is none.
+    broken = {**patient_resource("p"), "meta": {"lastUpdated": "IGNORED_FIELD"}}
+    mapping = _map(broken)
+    assert mapping.warnings[0].startswith("PATIENT NOT READ: the record's Patient resource")
+    assert not any(w.startswith("NO PATIENT") for w in mapping.warnings)
+
+
 def test_results_nelm_does_not_read_still_name_the_patient() -> None:
     # The MITRE mCODE coverage example: no Patient resource, and every result names
     # Patient/jenny under a code no rule reads. The record is still hers: no "NO PATIENT".

@@ -131,3 +131,36 @@ def test_the_searchsets_of_a_batch_response_are_the_record() -> None:
         "a searchset Bundle inside the record; its entries are read" in note
         for note in doc["input_source"]["notes"]
     )
+
+
+def test_a_search_of_a_batch_response_that_is_one_page_says_so() -> None:
+    # MEDITECH's lab search in a batch links to its next page; Epic's ends with the server's
+    # warning that results were suppressed: the same warning and data-quality line as for
+    # a search sent on its own.
+    record = _page()
+    patients = [e for e in record["entry"] if e["resource"]["resourceType"] == "Patient"]
+    others = [e for e in record["entry"] if e["resource"]["resourceType"] != "Patient"]
+    suppressed = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "warning", "code": "suppressed"}],
+    }
+    searchset = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "link": [{"relation": "next", "url": "https://ehr.example/fhir/Observation?page=2"}],
+        "entry": [*others, {"resource": suppressed, "search": {"mode": "outcome"}}],
+    }
+    batch = {
+        "resourceType": "Bundle",
+        "type": "batch-response",
+        "entry": [*patients, {"resource": searchset, "response": {"status": "200 OK"}}],
+    }
+    doc = _assess(batch)
+    (warning,) = [w for w in doc["warnings"] if w.startswith("INCOMPLETE RECORD")]
+    assert warning.startswith(
+        f"INCOMPLETE RECORD: the search at Bundle.entry[{len(patients)}].resource is one page"
+    )
+    assert any(
+        "the server reported a problem with the search (warning, code suppressed)" in line
+        for line in doc["input_source"]["data_quality"]
+    )

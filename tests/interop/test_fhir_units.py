@@ -42,6 +42,8 @@ def test_cell_counts_to_per_microlitre() -> None:
     assert convert("count", 7.5, "G/L") == pytest.approx(7_500)
     assert convert("count", 250_000, "/uL") == 250_000
     assert convert("count", 250_000, "/mm3") == 250_000
+    # MEDITECH writes thousands per mm³ as "K/mm3" (its leukocytes 8.7 K/mm3 = 8,700/µL)
+    assert convert("count", 8.7, "K/mm3") == pytest.approx(8_700)
 
 
 def test_enzymes_ukat_to_units() -> None:

@@ -283,16 +283,22 @@ def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -
             and (r := _subject(e.resource)) is not None
             and "?" not in r
         )
-        if not counted:
+        if "Patient" in ctx.not_r4:
             ctx.warnings.append(
-                "NO PATIENT: the record holds no Patient resource and no resource in it "
-                "names a patient (subject), so nothing in it is known to be about the "
-                "person being assessed."
+                "PATIENT NOT READ: the record's Patient resource is not valid FHIR R4 and "
+                "was set aside (see the data-quality list), so age, sex and a recorded "
+                "death are unknown to this assessment."
             )
-        else:
+        if not counted and "Patient" not in ctx.not_r4:
+            ctx.warnings.append(
+                "NO PATIENT: the record holds no Patient resource and no resource read "
+                "from it names a patient (subject), so nothing in it is known to be about "
+                "the person being assessed."
+            )
+        if counted:
             keys.add(counted.most_common(1)[0][0])
             ctx.notes.add(
-                f"the bundle has no Patient resource: the resources about "
+                f"no Patient resource was read from the bundle: the resources about "
                 f"{counted.most_common(1)[0][0]} (the subject most of them name) "
                 "are read as the patient's"
             )

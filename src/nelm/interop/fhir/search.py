@@ -31,17 +31,27 @@ _REPORTED = REPORTED_SEVERITIES
 
 def read_search_outcome(ctx: Context, bundle: Mapping[str, Any]) -> None:
     """Warn when a searchset Bundle is one page of a larger answer, and list the problems
-    the server reported with the search (data-quality issues)."""
+    the server reported with the search (data-quality issues); the same for each search
+    answered inside the record (the searchsets of a batch-response)."""
+    _read_search(ctx, bundle, "Bundle")
+    for index, entry in enumerate(bundle.get("entry") or ()):
+        nested = entry.get("resource") if isinstance(entry, Mapping) else None
+        if isinstance(nested, Mapping) and nested.get("resourceType") == "Bundle":
+            _read_search(ctx, nested, f"Bundle.entry[{index}].resource")
+
+
+def _read_search(ctx: Context, bundle: Mapping[str, Any], path: str) -> None:
     if bundle.get("type") != "searchset":
         return
     entries = [e for e in bundle.get("entry") or () if isinstance(e, Mapping)]
     for index, entry in enumerate(bundle.get("entry") or ()):
         if isinstance(entry, Mapping) and _mode(entry) == "outcome":
-            _server_issues(ctx, entry.get("resource"), f"Bundle.entry[{index}]")
+            _server_issues(ctx, entry.get("resource"), f"{path}.entry[{index}]")
     why = _why_partial(bundle, entries)
     if why:
+        which = "this Bundle is" if path == "Bundle" else f"the search at {path} is"
         ctx.warnings.append(
-            f"{INCOMPLETE}: this Bundle is one page of a search result ({why}); the resources "
+            f"{INCOMPLETE}: {which} one page of a search result ({why}); the resources "
             "on the other pages were not read, so a result or treatment recorded there (a "
             "later Ki-67, a treatment given) is unknown to this assessment. Send every page "
             "in one Bundle, or the patient's whole record ($everything), before relying on it."

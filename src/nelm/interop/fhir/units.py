@@ -104,6 +104,7 @@ _PER_UL = {  # the common forms first: an error message names the first few
     "x10E3/uL": 1e3,
     "K/uL": 1e3,
     "10*3/mm3": 1e3,
+    "K/mm3": 1e3,  # thousands per mm³ (MEDITECH's spelling)
     "10^9/L": 1e3,
     "x10^9/L": 1e3,
     "x10E9/L": 1e3,

@@ -154,6 +154,16 @@ def check_shape(bundle: object) -> tuple[list[Entry], list[str], list[Problem]]:
             problems.append(Problem(where, "must be an object", describe_value(entry)))
             continue
         resource = entry.get("resource")
+        if resource is None and "resourceType" in entry:
+            # a resource written straight into the entry, not into entry.resource
+            problems.append(
+                Problem(
+                    where,
+                    "the resource in entry.resource (FHIR R4 Bundle.entry)",
+                    "the resource's elements directly in the entry: not read",
+                )
+            )
+            continue
         if resource is None:
             if bundle.get("type") != "history":
                 notes.append(f"{where}: entry without a resource, nothing to read")
