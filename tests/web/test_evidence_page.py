@@ -124,3 +124,12 @@ def test_a_study_arm_s_note_runs_under_it_and_the_headings_are_short(site: Site)
     body = table.split("</thead>", 1)[1]
     rows = re.findall(r"<tr(?: class=\"own-subgroup\")?><th.*?</tr>", body, re.S)
     assert rows and all(row.count("<td") == width - 1 for row in rows)
+
+
+def test_the_values_of_the_plot_show_what_was_pooled(site: Site) -> None:
+    """Ngongoni 2022 Table 2 prints 13 % 5-year survival for Pitt 2008's 51 TAE patients:
+    the plot pools 7 of 51 (13.7 %), so the table beside it shows both, not 13 alone."""
+    page = _page(site, "tae")
+    row = re.search(r"<tr><th scope=\"row\">Pitt 2008[^<]*</th>.*?</tr>", page, re.S)
+    assert row, "Pitt 2008"
+    assert "7/51 = 13.7 %" in page
