@@ -116,6 +116,10 @@ def test_prepare_present_decide_and_amend(site: Site) -> None:
     assert recorded.headers["location"].startswith(back)
     (first,) = site.store.list_decisions(pk)
     assert first.status == "provisional" and first.meeting_id == meeting
+    # presented again, the page says this meeting has decided and how to correct it
+    again_page = client.get(back).text
+    assert 'id="decided-here"' in again_page and "Record a further decision" in again_page
+    assert 'id="decided-here"' not in present
     assert first.option_statuses == {"liver_resection": "ineligible"}
     assert first.override_reasons == {"liver_resection": "Fitness reassessed by anaesthesia: fit."}
     assert first.attendees == ("Dr A", "Dr B") and str(first.follow_up_on) == "2027-02-01"
