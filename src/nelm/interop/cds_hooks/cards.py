@@ -102,21 +102,21 @@ def _plural(n: int, singular: str, plural: str | None = None) -> str:
     return f"{n} {singular if n == 1 else (plural or singular + 's')}"
 
 
-def _deceased(doc: Mapping[str, Any]) -> bool:
+def _record_warns(doc: Mapping[str, Any], *openings: str) -> bool:
+    """One of the record's own warnings (input_source.record_warnings) opens so."""
     source = doc.get("input_source")
     warnings = source.get("record_warnings") if isinstance(source, Mapping) else None
-    return any(str(w).startswith("DECEASED") for w in warnings or ())
+    return any(str(w).startswith(openings) for w in warnings or ())
+
+
+def _deceased(doc: Mapping[str, Any]) -> bool:
+    return _record_warns(doc, "DECEASED")
 
 
 def _not_neuroendocrine(doc: Mapping[str, Any]) -> bool:
     """The record shows no neuroendocrine neoplasm (nelm.interop.fhir.cancers): its
     tumour fields were left unknown, so the options say nothing about this patient."""
-    source = doc.get("input_source")
-    warnings = source.get("record_warnings") if isinstance(source, Mapping) else None
-    return any(
-        str(w).startswith(("NOT A NEUROENDOCRINE RECORD", "NEUROENDOCRINE DIAGNOSIS NOT READ"))
-        for w in warnings or ()
-    )
+    return _record_warns(doc, "NOT A NEUROENDOCRINE RECORD", "NEUROENDOCRINE DIAGNOSIS NOT READ")
 
 
 def _no_proposal(doc: Mapping[str, Any]) -> bool:
