@@ -217,3 +217,44 @@ def test_a_record_in_fhir_xml_fills_the_form(site: Site) -> None:
     assert _field(page, "patient.age_years") == "45"
     assert "NOT A NEUROENDOCRINE RECORD" in page
     assert site.store.list_cases() == []
+
+
+def test_a_non_net_record_saved_as_a_case_keeps_its_warning(site: Site) -> None:
+    # mCODE STU1 examples (fixtures/fhir-real/manifest.json): a lung adenocarcinoma, no
+    # neuroendocrine neoplasm. Saved as a case, the record is gone: the case must keep what
+    # it said (docs/case-v1-additions.md, "What the record said"), on top of the case's
+    # page and reports, until a user removes it by an edit that the earlier version records.
+    name = "mcode-stu1-examples.json"
+    client, csrf = logged_in(site)
+    content = (REAL / "external" / name).read_bytes()
+    status, page = _read(client, csrf, name, content, as_of=MANIFEST[name]["as_of"])
+    assert status == 200
+    values = _form_of(page)
+    (kept,) = values["record_warning"]
+    assert kept.startswith(f"The FHIR record “{name}” read for {MANIFEST[name]['as_of']}: ")
+    assert "NOT A NEUROENDOCRINE RECORD" in kept
+    values["case_id"] = ["mcode-lung"]
+    saved = client.post("/cases/new", data={"csrf_token": csrf, **values})
+    assert saved.status_code == 303, saved.text
+    (case,) = site.store.list_cases()
+    assert site.store.get_case(case.id).document["record_warnings"] == [kept]
+    shown = client.get(f"/cases/{case.id}").text
+    banner = shown.split('id="record-warnings"', 1)[1].split("</div>", 1)[0]
+    assert "NOT A NEUROENDOCRINE RECORD" in banner
+    assert shown.index('id="record-warnings"') < shown.index('id="warnings"')
+    for printed in ("report.html", "summary.html"):
+        response = client.get(f"/cases/{case.id}/{printed}")
+        assert response.status_code == 200, printed
+        box = response.text.split('class="record-warning"', 1)[1].split("</div>", 1)[0]
+        assert "NOT A NEUROENDOCRINE RECORD" in box, printed
+    assessed = site.store.latest_assessment(case.id, 1)
+    assert assessed is not None and assessed.output["warnings"][0] == kept
+
+    # unticked on the edit page, it is gone from the next version and kept by the first
+    edit = _form_of(client.get(f"/cases/{case.id}/edit").text)
+    assert edit["record_warning"] == [kept]
+    del edit["record_warning"]
+    changed = client.post(f"/cases/{case.id}/edit", data={"csrf_token": csrf, **edit})
+    assert changed.status_code == 303, changed.text
+    assert "record_warnings" not in site.store.get_case(case.id).document
+    assert 'id="record-warnings"' not in client.get(f"/cases/{case.id}").text

@@ -505,3 +505,29 @@ def test_a_files_events_and_lists_of_another_shape_are_named_not_a_500(site: Sit
     assert "confirmed (must be a list of field paths)" in page
     assert "timeline.treatments[0].treatment: must be an option id" in page
     assert site.store.get_case(pk).current_version == 1
+
+
+def test_a_newer_record_that_says_the_patient_died_adds_it_to_what_the_case_keeps(
+    site: Site,
+) -> None:
+    # fixtures/fhir-real: a Synthea patient whose record holds a death (deceasedDateTime)
+    # and no neuroendocrine neoplasm (manifest: no primary site). Read into a stored case,
+    # what the record says about any assessment is listed as a change and kept with the
+    # case (docs/case-v1-additions.md, "What the record said"), beside what it kept before.
+    name = "synthea-bulk-3af3708d.json"
+    earlier = "The FHIR record “first.json” read for 2024-01-02: an earlier warning."
+    pk = _stored(site, {**EXAMPLE, "record_warnings": [earlier]})
+    client, csrf = logged_in(site)
+    content = (REAL / "external" / name).read_bytes()
+    status, page = _update(client, csrf, pk, name, content, as_of="2024-08-06")
+    assert status == 200
+    stored, given = _changes(page)["What the record said"]
+    assert stored == "—"
+    assert "DECEASED" in given and "NOT A NEUROENDOCRINE RECORD" in given
+    values = _form_of(page)
+    kept = values["record_warning"]
+    assert kept[0] == earlier
+    assert all(w.startswith(f"The FHIR record “{name}” read for 2024-08-06: ") for w in kept[1:])
+    saved = client.post(f"/cases/{pk}/edit", data={"csrf_token": csrf, **values})
+    assert saved.status_code == 303, saved.text
+    assert site.store.get_case(pk).document["record_warnings"] == kept

@@ -24,6 +24,7 @@ from nelm.case.plausibility import (
     entered_slip_hint,
     implausible_values,
 )
+from nelm.case.record_warnings import read_record_warnings
 from nelm.case.result_dates import read_measured_on
 from nelm.case.synonyms import field_named_by
 from nelm.case.timeline import TimelineValue, read_timeline
@@ -39,6 +40,7 @@ from nelm.errors import InputRejected, Problem, describe_value
 from nelm.text import forbidden_character, printable, text_problems, walk
 
 __all__ = [
+    "CASE_LEVEL_KEYS",
     "Case",
     "Value",
     "case_from_mapping",
@@ -72,6 +74,9 @@ class Case:
     measured_on: Mapping[str, str] = field(default_factory=dict)
     """Field path → the date of the result its value came from (``measured_on``,
     ``nelm.case.result_dates``)."""
+    record_warnings: tuple[str, ...] = ()
+    """What the record the case was read from said about any assessment of it (a death, no
+    neuroendocrine diagnosis): ``nelm.case.record_warnings``."""
 
     def get(self, path: str) -> Value | None:
         return self.values.get(path)
@@ -97,6 +102,8 @@ class Case:
             doc["timeline"] = dict(self.timeline)
         if self.measured_on:
             doc["measured_on"] = dict(self.measured_on)
+        if self.record_warnings:
+            doc["record_warnings"] = list(self.record_warnings)
         return doc
 
 
@@ -303,15 +310,17 @@ def _json_hint(text: str, exc: ValueError) -> str:
 _SECTION_FIELDS: dict[str, dict[str, Field]] = {
     s: {f.name: f for f in FIELDS if f.section == s} for s in SECTIONS
 }
-_TOP_LEVEL_KEYS = (
+CASE_LEVEL_KEYS = (
     "schema_version",
     "case_id",
     "label",
     "confirmed",
-    *SECTIONS,
     "timeline",
     "measured_on",
+    "record_warnings",
 )
+"""The top-level keys of a case document that are not sections of fields."""
+_TOP_LEVEL_KEYS = (*CASE_LEVEL_KEYS[:4], *SECTIONS, *CASE_LEVEL_KEYS[4:])
 
 
 def _unit_named_key(path: str, raw: object) -> str | None:
@@ -465,6 +474,7 @@ def case_from_mapping(doc: Any) -> Case:
             from_timeline, conflicts = _merge_timeline(values, read.values, entered)
     as_of = timeline.get("as_of") if isinstance(timeline, Mapping) else None
     measured_on = read_measured_on(doc.get("measured_on"), values, as_of, problems)
+    record_warnings = read_record_warnings(doc.get("record_warnings"), problems)
     problems.extend(cross_field_problems(values))
     if problems:
         raise InputRejected(problems)
@@ -480,6 +490,7 @@ def case_from_mapping(doc: Any) -> Case:
         from_timeline=from_timeline,
         timeline_conflicts=conflicts,
         measured_on=measured_on,
+        record_warnings=record_warnings,
     )
 
 

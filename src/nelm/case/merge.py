@@ -14,6 +14,8 @@ newer file into the case must add what is new without wiping the rest, so the me
 - a field the file leaves empty keeps its stored value: a field the file does not hold is
   not news that it has become unknown;
 - the case id and the label are the stored case's;
+- what the file's record says about any assessment (``record_warnings``: a death, no
+  neuroendocrine diagnosis) is added to what the stored case keeps, and listed;
 - a confirmation of an implausible value (``confirmed``) is kept only for a value kept;
   a new value must be confirmed anew;
 - the timeline: the stored events are kept and the file's added; a treatment line is the
@@ -36,6 +38,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from nelm.case.document import CASE_LEVEL_KEYS
 from nelm.case.fields import FIELDS, Field, Kind
 from nelm.case.units import entry_unit, typed_number
 from nelm.errors import InputRejected, Problem, describe_value
@@ -43,9 +46,7 @@ from nelm.errors import InputRejected, Problem, describe_value
 __all__ = ["Change", "Refresh", "merge_file_into_case", "shown_value", "with_added_fields"]
 
 _TIMELINE_DATES = ("as_of", "diagnosis", "primary_resection")
-_TOP_LEVEL = frozenset(
-    {"schema_version", "case_id", "label", "confirmed", "timeline", "measured_on"}
-)
+_TOP_LEVEL = frozenset(CASE_LEVEL_KEYS)
 _PATHS = frozenset(f.path for f in FIELDS)
 _SECTIONS = frozenset(p.split(".", 1)[0] for p in _PATHS)
 
@@ -155,6 +156,10 @@ def _shown(spec: Field, value: Any) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f"{typed_number(value)} {spec.unit}".strip() if spec.unit else typed_number(value)
     return shown_value(value)
+
+
+def _texts(raw: Any) -> list[str]:
+    return [str(w) for w in raw] if isinstance(raw, list) else []
 
 
 def _not_read(given: Mapping[str, Any]) -> tuple[str, ...]:
@@ -366,6 +371,11 @@ def merge_file_into_case(
         merged["measured_on"] = measured_on
     else:
         merged.pop("measured_on", None)
+    said_before = _texts(stored.get("record_warnings"))
+    said_now = [w for w in _texts(given.get("record_warnings")) if w not in said_before]
+    if said_now:  # what a record says about the patient (a death) is news to keep
+        merged["record_warnings"] = [*said_before, *said_now]
+        changes.append(Change("What the record said", "record_warnings", "—", "; ".join(said_now)))
     case_id = str(stored.get("case_id") or "")
     named = given.get("case_id")
     file_case_id = (

@@ -92,7 +92,10 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
         options=results,
         plan=plan,
         missing_data=missing_data,
-        warnings=tuple(_warning_text(w) for w in checks) + tuple(_warnings(case, derived)),
+        # what the case's record said about any assessment of it (a death, no NET) first
+        warnings=case.record_warnings
+        + tuple(_warning_text(w) for w in checks)
+        + tuple(_warnings(case, derived)),
         input_warnings=checks,
         evidence={oid: evidence(oid) for oid in results} if evidence else {},
         investigations=rank_investigations(case, kb, results, plan, facts_of, derived),

@@ -30,6 +30,7 @@ from nelm.report.view import (
     input_rows,
     option_groups,
     plan_steps,
+    record_warnings,
     source_notes,
     todo_items,
 )
@@ -149,7 +150,7 @@ _TEMPLATE = """<!DOCTYPE html>
  · <strong>Generated:</strong> {{ generated }}
  {% if case_version %} · <strong>Case version:</strong> {{ case_version }}{% endif %}</p>
 </header>
-{% set record_warnings = (doc.get("input_source") or {}).get("record_warnings") or [] %}
+{% set record_warnings = record_warnings_of(doc) %}
 {% if record_warnings %}
 <div class="record-warning" role="alert">{% for w in record_warnings %}
 <p>{{ w }}</p>{% endfor %}</div>
@@ -374,6 +375,7 @@ def render_html(
     template = env.get_template("report.html")
     return template.render(
         doc=doc,
+        record_warnings_of=record_warnings,
         css=_CSS,
         generated=when.strftime("%Y-%m-%d %H:%M UTC"),
         inputs=input_rows(

@@ -23,6 +23,7 @@ from nelm.report.view import field_label
 __all__ = ["render_summary_html"]
 
 _CSS = """
+.record-warning { border: 3px solid #a00; color: #a00; padding: .2em .6em; font-weight: bold; }
 @page { size: A4; margin: 17mm 13mm 16mm 13mm;
   font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif;
   @top-left { content: "nelm · tumour-board summary"; font-size: 8pt; color: #444; }

@@ -25,6 +25,7 @@ from nelm.report.view import (
     in_words,
     option_groups,
     plan_steps,
+    record_warnings,
     source_notes,
     todo_items,
 )
@@ -213,7 +214,7 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
     console.print(Panel(Text.assemble(title, ("\nknowledge " + doc["knowledge_version"], "dim"))))
     # What the record says about the whole assessment (a death, no neuroendocrine
     # neoplasm) comes before anything else.
-    for warning in (doc.get("input_source") or {}).get("record_warnings") or ():
+    for warning in record_warnings(doc):
         console.print(Panel(Text(warning, style="bold red")))
     if doc["warnings"]:  # first: an implausible value may be a slip that changes everything
         console.print(_heading("Warnings", width))

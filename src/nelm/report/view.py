@@ -37,6 +37,7 @@ __all__ = [
     "option_name",
     "outcome_label",
     "plan_steps",
+    "record_warnings",
     "source_notes",
     "status_title",
     "todo_items",
@@ -80,6 +81,18 @@ def in_words(text: str, label_of: Callable[[str], str] = field_label) -> str:
         return found
 
     return _FIELD_PATH.sub(label, text)
+
+
+def record_warnings(doc: Mapping[str, Any]) -> list[str]:
+    """What the record said about the whole assessment (a death, no neuroendocrine
+    neoplasm), shown before anything else: the record's own when a FHIR record was assessed
+    (``input_source``), else those a stored case kept from the record it was read from
+    (``inputs.record_warnings``, docs/case-v1-additions.md)."""
+    for holder in (doc.get("input_source"), doc.get("inputs")):
+        found = holder.get("record_warnings") if isinstance(holder, Mapping) else None
+        if isinstance(found, list) and found:
+            return [str(w) for w in found]
+    return []
 
 
 def yes_no_unknown(value: bool | None) -> str:

@@ -43,6 +43,7 @@ from nelm.case.fields import FIELDS, SECTIONS, Field, Kind
 from nelm.case.units import ENTRY_UNITS, Unit, entry_unit
 
 __all__ = [
+    "RECORD_WARNING_KEY",
     "SECTION_TITLES",
     "UNIT_CHOICES",
     "FormField",
@@ -50,6 +51,9 @@ __all__ = [
     "form_fields",
     "form_values",
 ]
+
+RECORD_WARNING_KEY = "record_warning"
+"""The form's checkboxes of the record's warnings the case keeps (``record_warnings``)."""
 
 SECTION_TITLES = {
     "patient": "Patient",
@@ -221,6 +225,11 @@ def document_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
     timeline = str(form.get("timeline") or "").strip()
     if timeline:
         doc["timeline"] = _timeline(timeline)
+    # the record's warnings still ticked ("What the record said"); unticking one removes it
+    kept = form.get(RECORD_WARNING_KEY)
+    kept_list = kept if isinstance(kept, list) else [kept] if kept else []
+    if kept_list:
+        doc["record_warnings"] = [str(w) for w in kept_list]
     return doc
 
 
@@ -278,6 +287,9 @@ def form_values(document: Mapping[str, Any]) -> dict[str, Any]:
         if path in values:
             values[f"measured_on:{path}"] = str(day)
             values[f"measured_value:{path}"] = _as_sent(values, path)
+    said = document.get("record_warnings")  # a file read into the form may hold anything
+    if isinstance(said, list) and said:
+        values[RECORD_WARNING_KEY] = [str(w) for w in said]
     timeline = document.get("timeline")
     if isinstance(timeline, Mapping):
         values["timeline"] = yaml.safe_dump(

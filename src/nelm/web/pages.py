@@ -40,6 +40,7 @@ from nelm.web.case_import import IMPORT_PATH, Imported, filled_form, read_upload
 from nelm.web.cases import normalised_document
 from nelm.web.conflicts import Conflict, describe_conflict
 from nelm.web.forms import (
+    RECORD_WARNING_KEY,
     UNIT_CHOICES,
     document_from_form,
     form_fields,
@@ -158,7 +159,7 @@ def _form_dict(form: FormData) -> dict[str, Any]:
     for key in form:
         items = form.getlist(key)
         spec = FIELD_BY_PATH.get(key)
-        if spec is not None and spec.kind.value == "choices":
+        if (spec is not None and spec.kind.value == "choices") or key == RECORD_WARNING_KEY:
             values[key] = [str(i) for i in items]
         else:
             values[key] = str(items[-1]) if items else ""

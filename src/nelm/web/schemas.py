@@ -107,6 +107,13 @@ def case_schema() -> dict[str, Any]:
         "description": "Field path → the date of the result its value came from "
         "(docs/case-v1-additions.md)",
     }
+    top["record_warnings"] = {
+        "type": ["array", "null"],
+        "maxItems": 20,
+        "items": {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S"},
+        "description": "What the record the case was read from said about any assessment "
+        "of it: a death, no neuroendocrine diagnosis (docs/case-v1-additions.md)",
+    }
     return {
         "type": "object",
         "title": "Case document, version 1",

@@ -1,0 +1,45 @@
+"""What the record a case was read from said about any assessment of it (``record_warnings``),
+a case-v1 addition.
+
+A FHIR record can say something no field of a case holds and every reader must see first:
+the patient has died, or no neuroendocrine neoplasm is recorded at all (the record may be
+another cancer's). ``nelm assess`` says so on top of the assessment of the record; once the
+tumour board has stored the case read from it, the record is gone, and the saved case would
+otherwise be assessed as an ordinary NET case. So the case keeps these sentences in
+``record_warnings``, and every assessment of it puts them first among its warnings. They are
+the record's words, not values: nothing is decided from them, and a user removes one by
+editing the case (the version before keeps it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nelm.errors import Problem, describe_value
+
+__all__ = ["MAX_RECORD_WARNINGS", "MAX_RECORD_WARNING_CHARS", "read_record_warnings"]
+
+MAX_RECORD_WARNINGS = 20
+MAX_RECORD_WARNING_CHARS = 2000
+
+
+def read_record_warnings(raw: Any, problems: list[Problem]) -> tuple[str, ...]:
+    """The ``record_warnings`` list, checked: at most 20 sentences of text, each 1–2,000
+    characters; the same sentence twice is kept once."""
+    if raw is None:
+        return ()
+    expected = (
+        f"a list of at most {MAX_RECORD_WARNINGS} sentences of text, each of 1–"
+        f"{MAX_RECORD_WARNING_CHARS:,} characters"
+    )
+    if not isinstance(raw, list) or len(raw) > MAX_RECORD_WARNINGS:
+        problems.append(Problem("record_warnings", expected, describe_value(raw)))
+        return ()
+    kept: list[str] = []
+    for index, item in enumerate(raw):
+        text = item.strip() if isinstance(item, str) else None
+        if not text or len(text) > MAX_RECORD_WARNING_CHARS:
+            problems.append(Problem(f"record_warnings[{index}]", expected, describe_value(item)))
+            continue
+        kept.append(text)
+    return tuple(dict.fromkeys(kept))
