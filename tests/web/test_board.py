@@ -328,3 +328,85 @@ def test_the_plan_rationale_on_the_case_page_cites_reviews_by_author(site: Site)
     assert "sources differ" in why
     assert "(002, 000)" not in why
     assert re.search(r'\(<a class="cite" href="#ref-\d+">Criss', why)
+
+
+def test_the_meeting_record_lists_each_cases_decision_then_its_summary(
+    site: Site, tmp_path: Path
+) -> None:
+    # A board files what it decided (docs/web.md, "The meeting record"). Case mr-1 is unfit
+    # for major surgery, so curative-intent resection is ineligible (001 Introduction) and a
+    # board choosing it must give its reason; case mr-2 gets no decision at this meeting.
+    client, csrf = logged_in(site)
+    decided = new_case(client, csrf, case_id="mr-1", **UNFIT)
+    open_case = new_case(client, csrf, case_id="mr-2", **UNFIT)
+    meeting = _meeting(client, csrf)
+    for pk, question in ((decided, "Resect or embolise?"), (open_case, "PRRT now?")):
+        added = client.post(
+            f"/meetings/{meeting}/agenda",
+            data=form(csrf, case_pk=str(pk), presenter="Dr A", question=question),
+        )
+        assert added.status_code == 303
+    recorded = client.post(
+        f"/cases/{decided}/decisions",
+        data=form(
+            csrf,
+            options=["liver_resection"],
+            status="provisional",
+            meeting_id=str(meeting),
+            attendees="Dr A\nDr B",
+            case_version="1",
+            **{"reason-liver_resection": "Fit after anaesthetic review."},
+            text="Resect after anaesthetic review.",
+            follow_up_on="2027-02-01",
+        ),
+    )
+    assert recorded.status_code == 303
+    assert f'href="/meetings/{meeting}/record.pdf"' in client.get(f"/meetings/{meeting}").text
+
+    page = client.get(f"/meetings/{meeting}/record.html")
+    assert page.status_code == 200
+    rows = page.text.split('<table id="minutes">', 1)[1].split("</table>", 1)[0]
+    first, second = rows.split("<tr>")[2:4]
+    assert "mr-1" in first and "Resect or embolise?" in first and "PROVISIONAL" in first
+    assert "Curative-intent liver resection (one stage)" in first
+    assert "(nelm: ineligible)" in first
+    assert "board's reason: Fit after anaesthetic review." in first
+    assert "01 February 2027" in first
+    assert "mr-2" in second and "No decision recorded at this meeting." in second
+    assert "2 cases on the agenda, 1 decided at this meeting (1 provisionally)" in page.text
+
+    pdf = client.get(f"/meetings/{meeting}/record.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    pages = _pdf_pages(pdf.content, tmp_path)
+    whole = "\n".join(pages)
+    assert "Tumour-board meeting record" in pages[0]
+    assert whole.index("meeting record") < whole.index("Tumour-board summary · case mr-1")
+    assert whole.index("case mr-1") < whole.index("Tumour-board summary · case mr-2")
+    # every case shown is audited as an export
+    exported = [e for e in site.store.audit_entries() if e.action == "export"]
+    assert {e.case_id for e in exported} >= {"mr-1", "mr-2"}
+    assert client.get(f"/meetings/{meeting}/record.txt").status_code == 404
+
+
+def test_a_printable_document_shown_in_the_browser_allows_its_own_style_sheet_alone(
+    site: Site,
+) -> None:
+    # The pages' policy takes style sheets from the application only, so the board
+    # summary's inline style sheet was blocked and the page shown unstyled. Its answer
+    # allows that style sheet by its SHA-256 hash (CSP Level 2) and nothing else.
+    import base64
+    import hashlib
+
+    client, csrf = logged_in(site)
+    pk = new_case(client, csrf, case_id="csp-1", **UNFIT)
+    response = client.get(f"/cases/{pk}/summary.html")
+    assert response.status_code == 200
+    (policy,) = response.headers.get_list("content-security-policy")
+    css = response.text.split("<style>", 1)[1].split("</style>", 1)[0]
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    assert f"style-src 'sha256-{digest}'" in policy
+    assert "default-src 'none'" in policy and "script-src" not in policy
+    assert response.headers["x-frame-options"] == "DENY"
+    # every other page keeps the application's policy, once
+    (page_policy,) = client.get(f"/cases/{pk}").headers.get_list("content-security-policy")
+    assert "style-src 'self'" in page_policy

@@ -20,17 +20,25 @@ from nelm.report.board import INTENT_TITLES, STATUS_WORDS, board_view, cite_in_t
 from nelm.report.text import SAFETY_STATEMENT
 from nelm.report.view import field_label
 
-__all__ = ["render_summary_html"]
+__all__ = ["BODY_CSS", "PRINT_TEMPLATES", "page_css", "render_summary_html"]
 
-_CSS = """
-.record-warning { border: 3px solid #a00; color: #a00; padding: .2em .6em; font-weight: bold; }
-@page { size: A4; margin: 17mm 13mm 16mm 13mm;
+
+def page_css(title: str, top_right: str) -> str:
+    """An A4 page with ``title`` and ``top_right`` (CSS content) in its top margin, the
+    disclaimer and "page n of m" in its bottom one."""
+    return f"""
+@page {{ size: A4; margin: 17mm 13mm 16mm 13mm;
   font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif;
-  @top-left { content: "nelm · tumour-board summary"; font-size: 8pt; color: #444; }
-  @top-right { content: "Case " string(caseid); font-size: 8.5pt; font-weight: bold; }
-  @bottom-left { content: "Decision support for clinicians, not a decision";
-                 font-size: 7.5pt; color: #444; width: 120mm; }
-  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8.5pt; } }
+  @top-left {{ content: "{title}"; font-size: 8pt; color: #444; }}
+  @top-right {{ content: {top_right}; font-size: 8.5pt; font-weight: bold; }}
+  @bottom-left {{ content: "Decision support for clinicians, not a decision";
+                 font-size: 7.5pt; color: #444; width: 120mm; }}
+  @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font-size: 8.5pt; }} }}
+"""
+
+
+BODY_CSS = """
+.record-warning { border: 3px solid #a00; color: #a00; padding: .2em .6em; font-weight: bold; }
 .caseid { string-set: caseid content(); }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 8.5pt;
@@ -64,10 +72,14 @@ ol, ul { margin: .5mm 0; padding-left: 5mm; }
 .safety { font-weight: bold; border: 1px solid #222; padding: 1mm 2mm; margin-top: 2mm;
           font-size: 8pt; }
 a { color: inherit; text-decoration: none; }
+@media screen { body { max-width: 200mm; margin: 6mm auto; padding: 0 4mm; font-size: 10.5pt; } }
 """
+"""The printed pages' look, shared by the board summary and the meeting record."""
+
+_CSS = page_css("nelm · tumour-board summary", '"Case " string(caseid)') + BODY_CSS
 
 
-_ENV = Environment(
+PRINT_TEMPLATES = Environment(
     loader=PackageLoader("nelm.report", "templates"),
     autoescape=True,
     undefined=StrictUndefined,
@@ -94,7 +106,7 @@ def render_summary_html(
     view = board_view(doc, field_label=field_label)
     planned: Sequence[str] = [oid for step in view.plan for oid, _, _ in step.options]
     when = (generated_at or datetime.now(UTC)).astimezone(UTC)
-    return _ENV.get_template("summary.html").render(
+    return PRINT_TEMPLATES.get_template("summary.html").render(
         view=view,
         refs=view.references,
         css=_CSS,

@@ -44,7 +44,7 @@ from nelm.web.page_support import (
     store_of,
 )
 from nelm.web.pages import case_classification
-from nelm.web.reports import summary_document
+from nelm.web.reports import print_document, print_pdf, summary_document
 
 __all__ = ["case_page", "present_page", "router"]
 
@@ -348,18 +348,8 @@ def board_summary(
         raise NotFoundError("Not found")
     html, stem = summary_document(request, case_pk, principal, version)
     if fmt == "html":
-        return Response(html, media_type="text/html; charset=utf-8")
-    from nelm.report.pdf import PdfUnavailableError, html_to_pdf
-
-    try:
-        pdf = html_to_pdf(html)
-    except PdfUnavailableError as exc:
-        raise ApiError(503, str(exc)) from exc
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{stem}.pdf"'},
-    )
+        return print_document(html)
+    return print_pdf([html], stem)
 
 
 # --------------------------------------------------------------------------- knowledge

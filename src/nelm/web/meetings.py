@@ -13,7 +13,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from nelm.store import ConflictError
+from nelm.knowledge.loader import load_knowledge
+from nelm.store import ConflictError, NotFoundError
 from nelm.web.board_pages import present_page
 from nelm.web.page_support import (
     Id,
@@ -24,6 +25,7 @@ from nelm.web.page_support import (
     see_other,
     store_of,
 )
+from nelm.web.reports import meeting_record, print_document, print_pdf
 
 __all__ = ["SPECIALTIES", "router"]
 
@@ -125,6 +127,7 @@ def _meeting_page(
         agenda=agenda,
         candidates=candidates,
         decisions=decisions,
+        option_names={oid: spec.name for oid, spec in load_knowledge().options.items()},
         specialties=SPECIALTIES,
         errors=errors or [],
     )
@@ -133,6 +136,20 @@ def _meeting_page(
 @router.get("/meetings/{meeting_id}")
 def meeting_view(request: Request, meeting_id: Id, principal: PageUser) -> Response:
     return _meeting_page(request, meeting_id)
+
+
+@router.get("/meetings/{meeting_id}/record.{fmt}")
+def meeting_record_file(
+    request: Request, meeting_id: Id, fmt: str, principal: PageUser
+) -> Response:
+    """The meeting record to print and file: the decisions case by case, then (as PDF)
+    each case's board summary (``nelm.report.minutes``)."""
+    if fmt not in ("html", "pdf"):
+        raise NotFoundError("Not found")
+    documents, stem = meeting_record(request, meeting_id, principal, with_summaries=fmt == "pdf")
+    if fmt == "html":
+        return print_document(documents[0])
+    return print_pdf(documents, stem)
 
 
 @router.post("/meetings/{meeting_id}")

@@ -155,7 +155,10 @@ class EdgeMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])
-                message["headers"] = [*message.get("headers", []), *_HEADERS]
+                headers = list(message.get("headers", []))
+                # a printable document sends its own, stricter policy (print_document)
+                own_policy = any(name.lower() == _HEADERS[0][0] for name, _ in headers)
+                message["headers"] = [*headers, *_HEADERS[1 if own_policy else 0 :]]
             await send(message)
 
         try:
