@@ -103,3 +103,28 @@ def test_patient_view_stores_the_case_and_links_to_it(cds_site: Site) -> None:
     again = client.post(SERVICE, json=body, headers={"Authorization": f"Bearer {token}"})
     assert again.json()["cards"][0]["links"][0]["url"] == cards[0]["links"][0]["url"]
     assert cds_site.store.list_cases()[0].current_version == 1
+
+
+def test_a_patient_who_has_died_is_stored_with_the_records_warning(cds_site: Site) -> None:
+    # FHIR R4 Patient.deceased[x]: the synthetic NET patient's record, with a death. The
+    # card opens with it (docs/cds-hooks.md); the case the board stores from the call must
+    # keep it too (docs/case-v1-additions.md, "What the record said"), or the board would
+    # later open an ordinary case.
+    from datetime import UTC, datetime
+
+    from nelm.interop.fhir.synthetic import make_bundle
+    from tests.interop.test_cds_helpers import hook_body, patient_id_of, prefetch_from_bundle
+
+    bundle = make_bundle(1)
+    for entry in bundle["entry"]:
+        if entry["resource"]["resourceType"] == "Patient":
+            entry["resource"]["deceasedDateTime"] = "2026-10-02"
+    body = hook_body(prefetch_from_bundle(bundle), patient_id_of(bundle))
+    client = cds_site.client()
+    token = mint(aud=f"http://testserver{SERVICE}", now=datetime.now(UTC))
+    response = client.post(SERVICE, json=body, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.text
+    [stored] = cds_site.store.list_cases()
+    (said,) = cds_site.store.get_case(stored.id).document["record_warnings"]
+    assert said.startswith("The electronic record (CDS Hooks): DECEASED:")
+    assert "2026-10-02" in said

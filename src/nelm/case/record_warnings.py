@@ -13,11 +13,17 @@ editing the case (the version before keeps it).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from nelm.errors import Problem, describe_value
 
-__all__ = ["MAX_RECORD_WARNINGS", "MAX_RECORD_WARNING_CHARS", "read_record_warnings"]
+__all__ = [
+    "MAX_RECORD_WARNINGS",
+    "MAX_RECORD_WARNING_CHARS",
+    "read_record_warnings",
+    "record_warnings_to_keep",
+]
 
 MAX_RECORD_WARNINGS = 20
 MAX_RECORD_WARNING_CHARS = 2000
@@ -43,3 +49,16 @@ def read_record_warnings(raw: Any, problems: list[Problem]) -> tuple[str, ...]:
             continue
         kept.append(text)
     return tuple(dict.fromkeys(kept))
+
+
+def record_warnings_to_keep(warnings: Iterable[str], source: str) -> list[str]:
+    """A record's warnings as a stored case keeps them: each opens with ``source``, the
+    record it came from (the case outlives the record and may be edited since), and is cut
+    to the length a case holds."""
+    kept = []
+    for warning in warnings:
+        text = f"{source}: {warning}"
+        if len(text) > MAX_RECORD_WARNING_CHARS:
+            text = text[: MAX_RECORD_WARNING_CHARS - 1].rstrip() + "…"
+        kept.append(text)
+    return list(dict.fromkeys(kept))[:MAX_RECORD_WARNINGS]

@@ -27,7 +27,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from nelm.case.record_warnings import MAX_RECORD_WARNING_CHARS, MAX_RECORD_WARNINGS
+from nelm.case.record_warnings import record_warnings_to_keep
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.interop.fhir.load import load_record_text
 from nelm.interop.fhir.observations import old_results_sentence
@@ -97,7 +97,10 @@ def read_case_file(raw: bytes, filename: str, assessment_date: dt.date) -> tuple
     if isinstance(parsed, dict) and "resourceType" in parsed:
         mapping = bundle_to_case(parsed, assessment_date=assessment_date)
         document: Any = _dated(mapping.document, mapping.result_dates, assessment_date)
-        said = _kept_warnings(mapping.warnings, filename, assessment_date)
+        said = record_warnings_to_keep(
+            mapping.warnings,
+            f"The FHIR record “{filename or 'the file'}” read for {assessment_date.isoformat()}",
+        )
         if said:
             document["record_warnings"] = said
         imported = Imported(
@@ -137,19 +140,6 @@ def read_case_file(raw: bytes, filename: str, assessment_date: dt.date) -> tuple
     if problems:
         raise InputRejected(problems)
     return document, imported
-
-
-def _kept_warnings(warnings: Collection[str], filename: str, assessment_date: dt.date) -> list[str]:
-    """The record's warnings as the case keeps them (``record_warnings``): each says which
-    record it comes from, since the case outlives the file and may be edited since."""
-    where = f"The FHIR record “{filename or 'the file'}” read for {assessment_date.isoformat()}"
-    kept = []
-    for warning in warnings:
-        text = f"{where}: {warning}"
-        if len(text) > MAX_RECORD_WARNING_CHARS:
-            text = text[: MAX_RECORD_WARNING_CHARS - 1].rstrip() + "…"
-        kept.append(text)
-    return kept[:MAX_RECORD_WARNINGS]
 
 
 def _dated(

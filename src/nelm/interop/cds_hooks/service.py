@@ -31,6 +31,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from nelm.case.record_warnings import record_warnings_to_keep
 from nelm.errors import InputRejected
 from nelm.interop.cds_hooks.cards import CardContext, assessment_card, data_card
 from nelm.interop.cds_hooks.errors import CdsError, Issue, outcome_response
@@ -361,7 +362,7 @@ async def _answer(
         for issue in doc.get("input_source", {}).get("data_quality", ())
     )
     if case_recorder is not None:
-        path = await run_in_threadpool(case_recorder, doc["inputs"], hook.patient_id)
+        path = await run_in_threadpool(case_recorder, _to_record(doc), hook.patient_id)
         context = dataclasses.replace(context, case_path=path)
     cards = [assessment_card(doc, context)]
     if gaps:
@@ -375,6 +376,20 @@ _BUNDLE_PATH = re.compile(r"Bundle\.entry\[\d+\]\.resource[^\s(),;]*")
 def _in_request(issue: str, origins: Sequence[str]) -> str:
     """A data-quality issue with its paths rewritten to where they are in the request."""
     return _BUNDLE_PATH.sub(lambda match: origin_path(match[0], origins), issue)
+
+
+def _to_record(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The case the board stores from the call: the mapped case, with what the record
+    said about any assessment of it (a death, no neuroendocrine diagnosis) kept with it
+    (``record_warnings``), so that the stored case never reads as an ordinary one."""
+    recorded = dict(doc["inputs"])
+    said = record_warnings_to_keep(
+        doc.get("input_source", {}).get("record_warnings") or (),
+        "The electronic record (CDS Hooks)",
+    )
+    if said:
+        recorded["record_warnings"] = said
+    return recorded
 
 
 def _unread(parts: Mapping[str, Part]) -> list[str]:
