@@ -247,6 +247,8 @@ def test_a_non_net_record_saved_as_a_case_keeps_its_warning(site: Site) -> None:
         assert response.status_code == 200, printed
         box = response.text.split('class="record-warning"', 1)[1].split("</div>", 1)[0]
         assert "NOT A NEUROENDOCRINE RECORD" in box, printed
+    listed = client.get("/").text
+    assert "⚠ The record: not a neuroendocrine record" in listed
     assessed = site.store.latest_assessment(case.id, 1)
     assert assessed is not None and assessed.output["warnings"][0] == kept
 
