@@ -230,3 +230,25 @@ def test_two_versions_name_their_timeline_changes_in_words() -> None:
         ),
         "Timeline: scans": ("not known", "2020-01-05 progression"),
     }
+
+
+def test_a_results_date_and_the_records_warnings_are_named_in_words() -> None:
+    # docs/case-v1-additions.md: measured_on (the date of a result) and record_warnings
+    # are no fields of the patient; a comparison of two versions names them in words, and
+    # one removed is "none", not "not known" (they say nothing of the patient).
+    said = "The FHIR record “r.json” read for 2026-12-01: DECEASED: the record says so."
+    before = {
+        "labs": {"creatinine_mg_dl": 0.9},
+        "measured_on": {"labs.creatinine_mg_dl": "2026-11-02"},
+        "record_warnings": [said],
+    }
+    after = {"labs": {"creatinine_mg_dl": 1.1}}
+    changes = {
+        c.label: (c.before, c.after)
+        for c in input_changes(before, after, label=field_label, show=format_value)
+    }
+    assert changes == {
+        "Creatinine": ("0.9 mg/dL", "1.1 mg/dL"),
+        "Date of the result: Creatinine": ("2026-11-02", "none"),
+        "What the record said": (said, "none"),
+    }

@@ -410,3 +410,43 @@ def test_a_printable_document_shown_in_the_browser_allows_its_own_style_sheet_al
     # every other page keeps the application's policy, once
     (page_policy,) = client.get(f"/cases/{pk}").headers.get_list("content-security-policy")
     assert "style-src 'self'" in page_policy
+
+
+def test_a_case_whose_record_said_the_patient_died_is_marked_on_the_agenda_and_record(
+    site: Site,
+) -> None:
+    # docs/case-v1-additions.md, "What the record said": a death stands beside the case
+    # wherever a board meets it, not only on its own page.
+    from nelm.web.cases import normalised_document
+
+    said = "The FHIR record “r.json” read for 2026-12-01: DECEASED: the record says so."
+    client, csrf = logged_in(site)
+    case = site.store.create_case(
+        normalised_document({"case_id": "dead-1", "record_warnings": [said]}), None
+    )
+    meeting = _meeting(client, csrf)
+    added = client.post(
+        f"/meetings/{meeting}/agenda",
+        data=form(csrf, case_pk=str(case.id), presenter="Dr A", question="Anything?"),
+    )
+    assert added.status_code == 303
+    agenda = client.get(f"/meetings/{meeting}").text
+    assert "⚠ The record: deceased" in agenda
+    record = client.get(f"/meetings/{meeting}/record.html").text
+    rows = record.split('<table id="minutes">', 1)[1]
+    assert '<span class="flag small">DECEASED</span>' in rows
+    assert said in rows
+
+
+def test_a_new_meeting_claims_no_specialty_until_one_is_ticked(site: Site) -> None:
+    # The meeting record files "Specialties: …" as present: none may be ticked for the user.
+    client, csrf = logged_in(site)
+    page = client.get("/meetings").text
+    boxes = re.findall(r'<input type="checkbox" name="specialties"[^>]*>', page)
+    assert boxes and not any("checked" in b for b in boxes)
+    refused = client.post(
+        "/meetings", data=form(csrf, held_on="", specialties=["Nuclear medicine"])
+    )
+    assert refused.status_code == 422
+    kept = re.findall(r'<input type="checkbox" name="specialties"[^>]*checked>', refused.text)
+    assert kept == ['<input type="checkbox" name="specialties" value="Nuclear medicine" checked>']

@@ -21,7 +21,13 @@ from markupsafe import Markup, escape
 from nelm.case.units import as_entered_text
 from nelm.knowledge.sources import ReferenceList, cite_plain, reference, resolve
 from nelm.report.view import field_label as _field_label
-from nelm.report.view import in_words, liver_type_text, record_warnings, todo_items
+from nelm.report.view import (
+    in_words,
+    liver_type_text,
+    record_flags,
+    record_warnings,
+    todo_items,
+)
 from nelm.vocabulary import vocabulary
 
 __all__ = [
@@ -99,6 +105,8 @@ class BoardView:
     record_warnings: list[str] = field(default_factory=list)
     """What the record said about the whole assessment (``nelm.report.view.record_warnings``),
     shown above everything."""
+    record_flags: list[str] = field(default_factory=list)
+    """Their headlines ("DECEASED"), for a printed page's header."""
 
     def by_status(self, status: str) -> list[OptionRow]:
         return [o for o in self.options if o.status == status]
@@ -444,11 +452,11 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
         ),
         key=lambda inv: -len(inv.decides),
     )
-    on_top = record_warnings(doc)  # shown above the panels, not again among the warnings
+    # The record's warnings stand above everything and again first among the warnings: a
+    # reader of the warnings alone (a printed page, a list) must not see "None".
     warnings = [
         in_words(w if isinstance(w, str) else str(w.get("message") or w.get("text") or w), label_of)
         for w in doc.get("warnings") or ()
-        if w not in on_top
     ]
     return BoardView(
         case_id=str(doc.get("case_id", "")),
@@ -459,7 +467,8 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
         warnings=warnings,
         investigations=investigations,
         options=rows,
-        record_warnings=on_top,
+        record_warnings=record_warnings(doc),
+        record_flags=record_flags(doc),
     )
 
 

@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+_NOT_FIELDS = frozenset({"measured_on", "confirmed", "record_warnings"})
+
 __all__ = ["InputChange", "StatusChange", "input_changes", "status_changes"]
 
 
@@ -49,19 +51,22 @@ def input_changes(
     label: Callable[[str], str],
     show: Callable[[str, Any], str],
 ) -> list[InputChange]:
-    """Every field whose value differs (absent and null both read "not known")."""
+    """Every field whose value differs (absent and null both read "not known"; a result's
+    date, a confirmation or the record's warnings, which say nothing of the patient when
+    absent, read "none")."""
     a, b = _flatten(before), _flatten(after)
     changes = []
     for path in dict.fromkeys([*a, *b]):
         old, new = a.get(path), b.get(path)
         if old == new:
             continue
+        absent = "none" if path.split(".", 1)[0] in _NOT_FIELDS else "not known"
         changes.append(
             InputChange(
                 path,
                 label(path),
-                "not known" if old is None else show(path, old),
-                "not known" if new is None else show(path, new),
+                absent if old is None else show(path, old),
+                absent if new is None else show(path, new),
             )
         )
     return changes

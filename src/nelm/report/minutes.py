@@ -33,6 +33,14 @@ td.pos { width: 6mm; text-align: right; }
 td.case { width: 34mm; }
 td.asked { width: 52mm; }
 .none { color: #444; font-style: italic; }
+.flag { color: #a00; font-weight: bold; }
+td.said { border-top: none; }
+/* on a phone's screen the table's rows stack: the columns' widths are for paper */
+@media screen and (max-width: 640px) {
+  #minutes thead { display: none; }
+  #minutes tr, #minutes td { display: block; width: auto; }
+  #minutes td.pos { text-align: left; }
+}
 """
 )
 
@@ -54,6 +62,8 @@ class MinutesEntry:
     """With no decision here: the decision in force taken elsewhere, or None."""
     option_names: Mapping[str, str] = field(default_factory=dict)
     record_warnings: Sequence[str] = ()
+    record_flags: Sequence[str] = ()
+    """The headlines of ``record_warnings`` ("DECEASED"), beside the case id."""
 
 
 def render_minutes_html(

@@ -25,11 +25,13 @@ __all__ = ["BODY_CSS", "PRINT_TEMPLATES", "page_css", "render_summary_html"]
 
 def page_css(title: str, top_right: str) -> str:
     """An A4 page with ``title`` and ``top_right`` (CSS content) in its top margin, the
-    disclaimer and "page n of m" in its bottom one."""
+    headline of the record's warnings (``.record-headline``) between them on every page,
+    the disclaimer and "page n of m" in its bottom one."""
     return f"""
 @page {{ size: A4; margin: 17mm 13mm 16mm 13mm;
   font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif;
   @top-left {{ content: "{title}"; font-size: 8pt; color: #444; }}
+  @top-center {{ content: string(recordflag); font-size: 8pt; color: #a00; font-weight: bold; }}
   @top-right {{ content: {top_right}; font-size: 8.5pt; font-weight: bold; }}
   @bottom-left {{ content: "Decision support for clinicians, not a decision";
                  font-size: 7.5pt; color: #444; width: 120mm; }}
@@ -39,6 +41,7 @@ def page_css(title: str, top_right: str) -> str:
 
 BODY_CSS = """
 .record-warning { border: 3px solid #a00; color: #a00; padding: .2em .6em; font-weight: bold; }
+.record-headline { string-set: recordflag content(); }
 .caseid { string-set: caseid content(); }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 8.5pt;
@@ -69,8 +72,10 @@ ul.lines li { margin-bottom: .4mm; }
 .cols > div + div { padding-right: 0; padding-left: 3mm; }
 ol, ul { margin: .5mm 0; padding-left: 5mm; }
 .refs li { font-size: 7.4pt; }
-.safety { font-weight: bold; border: 1px solid #222; padding: 1mm 2mm; margin-top: 2mm;
-          font-size: 8pt; }
+/* the references in two columns: a full board summary then fits two pages */
+ol.refs.columns { columns: 2; column-gap: 5mm; padding-left: 4mm; }
+ol.refs.columns li { break-inside: avoid; }
+.safety { border: 1px solid #222; padding: .5mm 1.5mm; margin: 1.2mm 0; font-size: 7.6pt; }
 a { color: inherit; text-decoration: none; }
 @media screen { body { max-width: 200mm; margin: 6mm auto; padding: 0 4mm; font-size: 10.5pt; } }
 """

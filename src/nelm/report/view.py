@@ -37,6 +37,7 @@ __all__ = [
     "option_name",
     "outcome_label",
     "plan_steps",
+    "record_flags",
     "record_warnings",
     "source_notes",
     "status_title",
@@ -51,6 +52,8 @@ _TOP_LABELS = {f.path: f.label for f in TOP_LEVEL} | {
     "timeline.primary_resection": "Timeline: primary resection",
     "timeline.treatments": "Timeline: treatment lines",
     "timeline.scans": "Timeline: scans",
+    "confirmed": "Values confirmed as entered",
+    "record_warnings": "What the record said",
 }
 
 
@@ -59,6 +62,8 @@ def field_label(path: str) -> str:
     spec = FIELD_BY_PATH.get(path)
     if spec is not None:
         return spec.label
+    if path.startswith("measured_on.") and path[len("measured_on.") :] in FIELD_BY_PATH:
+        return f"Date of the result: {FIELD_BY_PATH[path[len('measured_on.') :]].label}"
     return _TOP_LABELS.get(path, path)
 
 
@@ -95,6 +100,19 @@ def record_warnings(doc: Mapping[str, Any]) -> list[str]:
     return []
 
 
+_HEADLINE = re.compile(r"\b([A-Z][A-Z ]{3,}[A-Z]):")
+
+
+def record_flags(doc: Mapping[str, Any]) -> list[str]:
+    """The headline of each of the record's warnings ("DECEASED", "NOT A NEUROENDOCRINE
+    RECORD"), for a list or a page header; the warnings themselves say the rest."""
+    flags = []
+    for warning in record_warnings(doc):
+        found = _HEADLINE.search(warning)
+        flags.append(found.group(1) if found else "A WARNING FROM THE RECORD")
+    return list(dict.fromkeys(flags))
+
+
 def yes_no_unknown(value: bool | None) -> str:
     return "unknown" if value is None else ("yes" if value else "no")
 
@@ -112,6 +130,10 @@ def format_value(path: str, value: Any) -> str:
             ", ".join(options[v].name if v in options else str(v).replace("_", " ") for v in value)
             or "none"
         )
+    if isinstance(value, list | tuple) and path == "record_warnings":
+        return " ".join(str(v) for v in value) or "none"
+    if isinstance(value, list | tuple) and path == "confirmed":
+        return ", ".join(field_label(str(v)) for v in value) or "none"
     if isinstance(value, list | tuple) and path in _EVENT_WORDS:
         return "; ".join(_EVENT_WORDS[path](e) for e in value if isinstance(e, Mapping)) or "none"
     if isinstance(value, list | tuple):

@@ -8,8 +8,6 @@ case's current version (computed once and stored, like the case page does).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,6 +17,7 @@ from fastapi.responses import Response
 from nelm.case.fields import OPTION_IDS
 from nelm.knowledge.loader import load_knowledge
 from nelm.report.board import INTENT_TITLES
+from nelm.report.view import record_flags
 from nelm.store import CaseRecord
 from nelm.web.cases import assess_stored
 from nelm.web.page_support import PageUser, render, store_of
@@ -33,20 +32,6 @@ STATUSES = ("eligible", "uncertain", "ineligible")
 
 def _int(value: str | None, default: int) -> int:
     return int(value) if value and value.isdigit() and len(value) < 7 else default
-
-
-_FLAG = re.compile(r"\b([A-Z][A-Z ]{3,}[A-Z]):")
-
-
-def _record_flags(document: Mapping[str, Any]) -> list[str]:
-    """The headline of each warning the case keeps from its record ("DECEASED", "NOT A
-    NEUROENDOCRINE RECORD"), for the list; the case's page shows them whole."""
-    said = document.get("record_warnings")
-    flags = []
-    for warning in said if isinstance(said, list) else ():
-        found = _FLAG.search(str(warning))
-        flags.append(found.group(1).lower() if found else "a warning (see the case)")
-    return list(dict.fromkeys(flags))
 
 
 def _first_step(doc: dict[str, Any]) -> str:
@@ -114,7 +99,7 @@ def case_list(request: Request, principal: PageUser) -> Response:
                 "first_step": _first_step(doc),
                 "decision": decision,
                 "decision_names": [names.get(o, o) for o in decision.options] if decision else [],
-                "record_said": _record_flags(case.document),
+                "record_said": [flag.lower() for flag in record_flags(doc)],
             }
         )
     kept = {

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from nelm.knowledge.loader import load_knowledge
+from nelm.report.view import record_flags
 from nelm.store import ConflictError, NotFoundError
 from nelm.web.board_pages import present_page
 from nelm.web.page_support import (
@@ -103,7 +104,10 @@ async def create_meeting(request: Request, principal: PageUser) -> Response:
             meetings=store.list_meetings(),
             specialties=SPECIALTIES,
             errors=errors,
-            values={k: str(form.get(k) or "") for k in form},
+            values={
+                **{k: str(form.get(k) or "") for k in form},
+                "specialties": [str(s) for s in form.getlist("specialties")],
+            },
         )
     meeting = store.create_meeting(user=principal.user, **values)
     return see_other(f"/meetings/{meeting.id}")
@@ -117,7 +121,14 @@ def _meeting_page(
     agenda = store.agenda(meeting_id)
     on_agenda = {item.case_pk for item in agenda}
     decisions = store.current_decisions([item.case_pk for item in agenda])
-    candidates = [c for c in store.list_cases() if c.id not in on_agenda]
+    cases = store.list_cases()
+    candidates = [c for c in cases if c.id not in on_agenda]
+    # a case whose record said the patient died, or holds no NET, is marked on the agenda
+    record_said = {
+        c.id: [flag.lower() for flag in record_flags({"inputs": c.document})]
+        for c in cases
+        if c.id in on_agenda
+    }
     return render(
         request,
         "meeting.html",
@@ -127,6 +138,7 @@ def _meeting_page(
         agenda=agenda,
         candidates=candidates,
         decisions=decisions,
+        record_said=record_said,
         option_names={oid: spec.name for oid, spec in load_knowledge().options.items()},
         specialties=SPECIALTIES,
         errors=errors or [],

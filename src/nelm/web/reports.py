@@ -118,7 +118,7 @@ def meeting_record(
     one); the file stem. Audited as an export of every case it shows."""
     from nelm.report.minutes import MinutesEntry, render_minutes_html
     from nelm.report.summary import render_summary_html
-    from nelm.report.view import record_warnings
+    from nelm.report.view import record_flags, record_warnings
 
     store = _store(request)
     meeting = store.get_meeting(meeting_id)
@@ -145,6 +145,7 @@ def meeting_record(
                 in_force_elsewhere=elsewhere,
                 option_names=names,
                 record_warnings=record_warnings(doc),
+                record_flags=record_flags(doc),
             )
         )
         if with_summaries:
