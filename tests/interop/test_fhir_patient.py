@@ -165,9 +165,12 @@ def test_resource_without_a_subject_is_never_attributed() -> None:
     )
     mapping = _map(patient_resource("p"), obs)
     assert "labs" not in mapping.document
-    assert (
-        "not attributed to the patient: the resource names no subject: Observation/o"
-        in mapping.notes
+    # listed among the elements not used (issue 12 point 4: "an unresolved reference ...
+    # make[s] that field unknown ... and [is] listed"), so the assessment says on top that
+    # an element could not be used rather than asking for a bilirubin the record holds
+    assert mapping.issues == (
+        "Observation/o: names no subject (patient), so it is not attributed to the patient "
+        "(Bundle.entry[1].resource.subject)",
     )
 
 
@@ -276,3 +279,34 @@ def test_results_nelm_does_not_read_still_name_the_patient() -> None:
     )
     mapping = _map(obs)
     assert not any(w.startswith("NO PATIENT") for w in mapping.warnings)
+
+
+def test_results_dated_after_the_assessment_date_are_named_on_top() -> None:
+    # docs/fhir-mapping.md: a resource dated after the assessment date is not used. Chosen
+    # too early, the date left bilirubin (LOINC 1975-2) and creatinine (2160-0) unknown
+    # with no warning; the assessment now says how many and from when.
+    later = [
+        observation_resource(
+            "b",
+            "http://loinc.org",
+            "1975-2",
+            effective="2025-03-02",
+            valueQuantity=quantity(1.0, "mg/dL"),
+        ),
+        observation_resource(
+            "c",
+            "http://loinc.org",
+            "2160-0",
+            effective="2025-02-20",
+            valueQuantity=quantity(0.9, "mg/dL"),
+        ),
+    ]
+    mapping = _map(patient_resource("p"), *later)
+    assert "labs" not in mapping.document
+    assert mapping.result_warnings == (
+        "2 results of the record are dated after the assessment date (2025-01-15), the "
+        "earliest 2025-02-20, and were not used: assess the record on a later date to use "
+        "them.",
+    )
+    on_time = _map(patient_resource("p"), *later, on=dt.date(2025, 3, 2))
+    assert on_time.result_warnings == ()

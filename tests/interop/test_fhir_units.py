@@ -95,3 +95,17 @@ def test_impossible_units_are_refused(kind: str, unit: str) -> None:
 def test_missing_unit_is_refused() -> None:
     with pytest.raises(UnitError, match="a unit"):
         convert("bilirubin", 1.0, None)
+
+
+def test_a_unit_in_capitals_is_read_when_it_names_one_unit_of_its_kind() -> None:
+    # HL7 v2 interfaces often send units in capitals ("MG/DL", "UMOL/L"). UCUM is
+    # case-sensitive, but within one kind no two accepted units differ only in case
+    # (checked below), so the capitals name one unit and one factor.
+    assert convert("bilirubin", 1.2, "MG/DL") == 1.2
+    assert convert("bilirubin", 34.2, "UMOL/L") == pytest.approx(2.0)
+    assert convert("albumin", 42, "G/L") == pytest.approx(4.2)
+    for name, kind in KINDS.items():
+        factors: dict[str, float] = {}
+        for written, factor in kind.factors.items():
+            key = normalize_unit(written).casefold()
+            assert factors.setdefault(key, factor) == factor, (name, written)

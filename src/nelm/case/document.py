@@ -46,6 +46,7 @@ __all__ = [
     "case_from_mapping",
     "confirm_how",
     "parse_case_text",
+    "read_yaml",
     "require_confirmed",
 ]
 
@@ -185,8 +186,74 @@ def _pairs_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+_MAX_DIGITS = 30
+"""No clinical value has more digits: a longer number is refused while it is read, before
+it can overflow a float or reach Python's limit on converting long integers."""
+
+
+def _bounded_int(text: str) -> int:
+    digits = len(text.lstrip("+-"))
+    if digits > _MAX_DIGITS:
+        raise ValueError(f"a number of {digits:,} digits")
+    return int(text)
+
+
 class _StrictYamlLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys (YAML would silently keep the last)."""
+    """SafeLoader that refuses duplicate keys (YAML would silently keep the last) and
+    aliases, and reads numbers as YAML 1.2 and JSON do.
+
+    PyYAML follows YAML 1.1, where ``057`` is octal (47), ``1:30`` sexagesimal (90) and
+    ``0x1A`` hexadecimal: a zero-padded Ki-67 of ``012`` became 10 % without a word. Here a
+    number is decimal digits with an optional fraction and exponent (``057`` is 57,
+    ``250e3`` is 250000), as a CSV cohort reads it; anything else stays text and is
+    refused by the field it was given for. An alias (``*name``) is refused: a case
+    repeats no value by reference, and nested aliases of a few hundred bytes would expand
+    to billions of values.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.events.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]  # untyped stub
+            raise yaml.composer.ComposerError(
+                None, None, "an alias (*name): write each value out in full", mark
+            )
+        return super().compose_node(parent, index)
+
+
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_StrictYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, rule) for tag, rule in rules if tag not in (_INT_TAG, _FLOAT_TAG)]
+    for first, rules in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_StrictYamlLoader.add_implicit_resolver(
+    _INT_TAG, re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
+)
+_StrictYamlLoader.add_implicit_resolver(
+    _FLOAT_TAG,
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+
+
+def _construct_int(loader: _StrictYamlLoader, node: yaml.ScalarNode) -> int:
+    try:
+        return _bounded_int(str(loader.construct_scalar(node)))
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(None, None, str(exc), node.start_mark) from None
+
+
+def _construct_float(loader: _StrictYamlLoader, node: yaml.ScalarNode) -> float:
+    text = str(loader.construct_scalar(node))
+    special = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan": math.nan}
+    return special.get(text.lower()) or float(text)
+
+
+_StrictYamlLoader.add_constructor(_INT_TAG, _construct_int)
+_StrictYamlLoader.add_constructor(_FLOAT_TAG, _construct_float)
 
 
 def _construct_mapping(loader: _StrictYamlLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -210,6 +277,12 @@ _StrictYamlLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     _construct_mapping,
 )
+
+
+def read_yaml(text: str) -> Any:
+    """One YAML document read as case documents are (``_StrictYamlLoader``: no duplicate
+    keys, no aliases, numbers as YAML 1.2). Raises ``yaml.YAMLError`` or ``ValueError``."""
+    return yaml.load(text, Loader=_StrictYamlLoader)  # a SafeLoader subclass
 
 
 def parse_case_text(text: str, *, source: str = "input") -> Case:
@@ -247,7 +320,11 @@ def value_problems(text: str, parsed: Any) -> list[Problem]:
 def strict_json_decoder() -> json.JSONDecoder:
     """The JSON decoder of case documents: NaN/Infinity kept aside to be named, a key
     that appears twice in one object refused."""
-    return json.JSONDecoder(parse_constant=_NonFinite, object_pairs_hook=_pairs_without_duplicates)
+    return json.JSONDecoder(
+        parse_constant=_NonFinite,
+        parse_int=_bounded_int,
+        object_pairs_hook=_pairs_without_duplicates,
+    )
 
 
 def check_document_size(text: str, source: str, max_bytes: int) -> None:
@@ -279,7 +356,7 @@ def _load_document_text(text: str, source: str, max_bytes: int) -> Any:
                 [Problem("", f"valid JSON in {source}", f"{detail}{where}{hint}")]
             ) from None
     try:
-        return yaml.load(text, Loader=_StrictYamlLoader)  # a SafeLoader subclass
+        return read_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

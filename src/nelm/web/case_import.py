@@ -57,6 +57,8 @@ class Imported:
     """Values out of range, left unknown."""
     old_results: Mapping[str, str] = field(default_factory=dict)
     """Field path → the date of a result older than 90 days that gave its value."""
+    later_results: str = ""
+    """Results left out for being dated after the assessment date, in one sentence."""
     not_read: tuple[str, ...] = ()
     """Elements of the record that could not be used (their fields stay unknown)."""
     filled: int = 0
@@ -67,9 +69,14 @@ class Imported:
 
     @property
     def to_check(self) -> tuple[str, ...]:
-        """Values out of range (left unknown) and results older than 90 days (used)."""
+        """Values out of range (left unknown), results older than 90 days (used) and
+        results dated after the assessment date (not used)."""
         old = old_results_sentence(self.old_results, self.assessment_date)
-        return (*self.out_of_range, *([old] if old else []))
+        return (
+            *self.out_of_range,
+            *([old] if old else []),
+            *([self.later_results] if self.later_results else []),
+        )
 
     def without_results(self, paths: Collection[str]) -> Imported:
         """The same, with the fields ``paths`` no longer said to be read from the file (its
@@ -110,6 +117,7 @@ def read_case_file(raw: bytes, filename: str, assessment_date: dt.date) -> tuple
             record_warnings=mapping.warnings,
             out_of_range=tuple(str(r["message"]) for r in mapping.rejected_values),
             old_results=mapping.old_results,
+            later_results=mapping.later_results or "",
             not_read=mapping.issues,
             filled=len(mapping.provenance),
             set_aside=tuple(

@@ -39,6 +39,7 @@ from typing import Any
 
 import yaml
 
+from nelm.case.document import read_yaml
 from nelm.case.fields import FIELDS, SECTIONS, Field, Kind
 from nelm.case.units import ENTRY_UNITS, Unit, entry_unit
 
@@ -247,7 +248,7 @@ def _timeline(text: str) -> Any:
     """The timeline box (YAML or JSON) as an object; text that does not read as one is passed
     on, so that the validator names ``timeline`` and what it expected."""
     try:
-        loaded = yaml.safe_load(text)
+        loaded = read_yaml(text)
     except (yaml.YAMLError, ValueError):
         return text
     return loaded if isinstance(loaded, dict) else text

@@ -81,6 +81,8 @@ class Context:
     """Doses given (MedicationAdministration): option id, source, when; grouped into
     treatment lines once every resource is read (treatments.administration_lines)."""
     primary_resections: list[TimedSource] = field(default_factory=list)
+    after_dates: list[dt.date] = field(default_factory=list)
+    """The dates of resources left out for being after the assessment date."""
     rejected_values: list[dict[str, Any]] = field(default_factory=list)
     """Values outside what case-v1 accepts (assessment-v1 ``input_warnings`` of kind
     ``out_of_range``): each named, with the likely fix, at the top of the assessment."""
@@ -131,11 +133,28 @@ class Context:
         )
 
     def after_assessment(self, entry: Entry, when: When | None) -> bool:
-        """True (and noted) when the resource is dated after the assessment date."""
+        """True (noted, and counted for a warning) when the resource is dated after the
+        assessment date."""
         if when is not None and when.first_day > self.assessment_date:
             self.notes.add("not used: dated after the assessment date", entry.ref)
+            self.after_dates.append(when.first_day)
             return True
         return False
+
+    def later_results_warning(self) -> str | None:
+        """One warning when results were left out for being dated after the assessment
+        date: an assessment date chosen too early would otherwise leave Ki-67 and the
+        laboratory values unknown without a word on top."""
+        if not self.after_dates:
+            return None
+        count, first = len(self.after_dates), min(self.after_dates)
+        return (
+            f"{count} result{'s' if count != 1 else ''} of the record "
+            f"{'are' if count != 1 else 'is'} dated after the assessment date "
+            f"({self.assessment_date.isoformat()}), the earliest {first.isoformat()}, and "
+            f"{'were' if count != 1 else 'was'} not used: assess the record on a later date "
+            "to use them."
+        )
 
 
 def number(value: Any) -> float | int | None:

@@ -102,7 +102,11 @@ class FhirMapping:
     ``input_warnings`` of kind ``out_of_range``, each naming the field and the fix."""
     result_warnings: tuple[str, ...] = ()
     """What the reader must know about the results used: values taken from results older
-    than 90 days, with their dates."""
+    than 90 days, with their dates; results left out for being dated after the assessment
+    date (``later_results``)."""
+    later_results: str | None = None
+    """The warning on results dated after the assessment date, if any (also in
+    ``result_warnings``)."""
     result_dates: Mapping[str, str] = field(default_factory=dict)
     """Dotted field path → the date (YYYY-MM-DD) of the latest dated resource its value
     came from (fields read from undated resources, such as the age, are absent)."""
@@ -166,6 +170,7 @@ def bundle_to_case(
         _without_net_fields(ctx, resolved)
 
     document = _checked_document(ctx, bundle, case_id, resolved, timeline)
+    later = ctx.later_results_warning()
     return FhirMapping(
         document=document,
         provenance=MappingProxyType(dict(sorted(resolved.provenance.items()))),
@@ -176,8 +181,9 @@ def bundle_to_case(
         warnings=tuple(dict.fromkeys(ctx.warnings)),
         rejected_values=tuple(ctx.rejected_values),
         result_warnings=tuple(
-            w for w in [old_results_warning(resolved, ctx.assessment_date)] if w is not None
+            w for w in [old_results_warning(resolved, ctx.assessment_date), later] if w is not None
         ),
+        later_results=later,
         result_dates=MappingProxyType(result_dates(resolved)),
         old_results=MappingProxyType(old_results(resolved, ctx.assessment_date)),
     )

@@ -337,7 +337,13 @@ def _by_identifier(ctx: Context, entry: Entry, keys: set[str], kept: list[Entry]
     bundle carries it; listed as not attributed when none does."""
     named = _subject_identifiers(entry.resource)
     if not named:
-        ctx.notes.add("not attributed to the patient: the resource names no subject", entry.ref)
+        # listed among the elements not used: a result nelm reads but cannot attribute
+        ctx.issues.append(
+            Issue(
+                f"{entry.path}.subject",
+                f"{entry.ref}: names no subject (patient), so it is not attributed to the patient",
+            )
+        )
     elif named & keys:
         kept.append(entry)
         ctx.notes.add(

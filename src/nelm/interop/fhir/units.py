@@ -65,7 +65,18 @@ class QuantityKind:
         for written, factor in self.factors.items():
             if normalize_unit(written) == wanted:
                 return factor
-        return None
+        # A unit written all in capitals ("MG/DL", as HL7 v2 interfaces often send it) is
+        # taken when it matches one accepted unit of this kind whatever the case: within a
+        # kind no two accepted units differ only in case (a test checks it). Mixed or
+        # lower case is UCUM's own and stays exact (g/L, grams, is no G/L, a count).
+        if unit != unit.upper():
+            return None
+        found = {
+            factor
+            for written, factor in self.factors.items()
+            if normalize_unit(written).casefold() == wanted.casefold()
+        }
+        return found.pop() if len(found) == 1 else None
 
 
 _LITRES = frozenset({"l", "dl", "ml", "ul", "nl", "cl"})
