@@ -64,6 +64,13 @@ class Reference:
         return f"{self.citation}{doi}"
 
     @property
+    def brief(self) -> str:
+        """Short name, journal and DOI, without the title: enough to find the article,
+        for a printed page with no room for the full reference."""
+        doi = f" doi:{self.doi}" if self.doi else ""
+        return f"{self.short}. {self.journal}.{doi}"
+
+    @property
     def doi_urls(self) -> list[str]:
         return [f"https://doi.org/{d.strip()}" for d in (self.doi or "").split(";") if d.strip()]
 

@@ -12,7 +12,7 @@ Unknown stays visible as "not known". Citations become numbered references
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,6 +73,15 @@ class OptionRow:
     failing: tuple[Criterion, ...]
     missing: tuple[str, ...]
     cautions: tuple[tuple[str, tuple[str, ...]], ...]
+    patient_cautions: tuple[str, ...] = ()
+    """The texts of the cautions raised by this patient's data (``case_specific``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PatientCaution:
+    text: str
+    sources: tuple[str, ...]
+    options: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +119,20 @@ class BoardView:
 
     def by_status(self, status: str) -> list[OptionRow]:
         return [o for o in self.options if o.status == status]
+
+    def patient_cautions(self, planned: Collection[str]) -> list[PatientCaution]:
+        """The cautions this patient's data raise for the options of the plan that are not
+        ruled out, each once with the options it concerns (a printed page has no room for
+        every option's general notes)."""
+        found: dict[str, PatientCaution] = {}
+        for o in self.options:
+            if o.id not in planned or o.status == "ineligible":
+                continue
+            for text, sources in o.cautions:
+                if text in o.patient_cautions:
+                    entry = found.setdefault(text, PatientCaution(text, sources, []))
+                    entry.options.append(o.name)
+        return list(found.values())
 
     @property
     def counts(self) -> dict[str, int]:
@@ -409,6 +432,11 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
                     failing=tuple(c for c in criteria if c.result == "not_met"),
                     missing=tuple(label_of(p) for p in o.get("missing") or ()),
                     cautions=cautions,
+                    patient_cautions=tuple(
+                        str(c.get("text", ""))
+                        for c in o.get("caution_details") or ()
+                        if c.get("case_specific")
+                    ),
                 )
             )
     plan = [

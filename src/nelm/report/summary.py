@@ -44,7 +44,7 @@ BODY_CSS = """
 .record-headline { string-set: recordflag content(); }
 .caseid { string-set: caseid content(); }
 * { box-sizing: border-box; }
-body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 8.5pt;
+body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 8.1pt;
        line-height: 1.25; color: #111; margin: 0; }
 h1 { font-size: 14pt; margin: 0 0 1mm; }
 h2 { font-size: 10pt; margin: 2.2mm 0 .8mm; border-bottom: 1.2px solid #222;
@@ -73,8 +73,8 @@ ul.lines li { margin-bottom: .4mm; }
 ol, ul { margin: .5mm 0; padding-left: 5mm; }
 .refs li { font-size: 7.4pt; }
 /* the references in two columns: a full board summary then fits two pages */
-ol.refs.columns { columns: 2; column-gap: 5mm; padding-left: 4mm; }
-ol.refs.columns li { break-inside: avoid; }
+.refs.columns { columns: 2; column-gap: 5mm; padding-left: 4mm; }
+.refs.columns li { break-inside: avoid; }
 .safety { border: 1px solid #222; padding: .5mm 1.5mm; margin: 1.2mm 0; font-size: 7.6pt; }
 a { color: inherit; text-decoration: none; }
 @media screen { body { max-width: 200mm; margin: 6mm auto; padding: 0 4mm; font-size: 10.5pt; } }
