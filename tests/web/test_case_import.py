@@ -260,3 +260,24 @@ def test_a_non_net_record_saved_as_a_case_keeps_its_warning(site: Site) -> None:
     assert changed.status_code == 303, changed.text
     assert "record_warnings" not in site.store.get_case(case.id).document
     assert 'id="record-warnings"' not in client.get(f"/cases/{case.id}").text
+
+
+def test_an_edit_saved_unchanged_stores_no_new_version(site: Site) -> None:
+    # A version that changes nothing only lengthens the history the board reads: a form
+    # saved as it was loaded (here a real record's case, with its results' dates and what
+    # the record said) stores nothing and says so.
+    name = "mcode-stu1-examples.json"
+    client, csrf = logged_in(site)
+    content = (REAL / "external" / name).read_bytes()
+    _, page = _read(client, csrf, name, content, as_of=MANIFEST[name]["as_of"])
+    values = _form_of(page)
+    values["case_id"] = ["same-1"]
+    assert client.post("/cases/new", data={"csrf_token": csrf, **values}).status_code == 303
+    (case,) = site.store.list_cases()
+    edit = _form_of(client.get(f"/cases/{case.id}/edit").text)
+    saved = client.post(f"/cases/{case.id}/edit", data={"csrf_token": csrf, **edit})
+    assert saved.status_code == 303
+    assert saved.headers["location"] == f"/cases/{case.id}?unchanged=1"
+    assert site.store.get_case(case.id).current_version == 1
+    shown = client.get(saved.headers["location"]).text
+    assert "no new version was stored, version 1 stays current" in shown

@@ -101,6 +101,7 @@ def case_page(
     titles = {m.id: f"{m.held_on.strftime('%d %b %Y')} {m.title}" for m in meetings}
     item = extra.pop("item", None) or (agenda[-1] if agenda else None)
     changes = None
+    unchanged = request.query_params.get("unchanged") == "1"
     if request.query_params.get("saved") == "1" and chosen > 1:
         changes = changes_between(store, case, chosen - 1, chosen, principal)
     values = dict(form_values or {})
@@ -114,6 +115,7 @@ def case_page(
         status=status,
         title=f"Case {case.case_id}",
         case=case,
+        unchanged=unchanged,
         version=chosen,
         versions=store.case_versions(case_pk),
         doc=doc,

@@ -306,6 +306,10 @@ async def update_case(request: Request, case_pk: Id, principal: PageUser) -> Res
     action = f"/cases/{case_pk}/edit"
     try:
         document = normalised_document(document_from_form(values))
+        if base == case.current_version and document == case.document:
+            # Saved as it was loaded: a version that changes nothing would only lengthen
+            # the history the board reads.
+            return see_other(f"/cases/{case_pk}?unchanged=1")
         await run_in_threadpool(
             store.update_case, case_pk, document, principal.user, expected_version=base
         )
