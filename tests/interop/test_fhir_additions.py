@@ -567,3 +567,22 @@ def test_a_bound_never_excludes_a_value_the_report_allows(
     for x in candidates:
         if allowed(x) and (0 <= x <= 100):
             assert (low is None or x >= low) and (high is None or x <= high), (x, low, high)
+
+
+def test_a_record_of_another_cancer_names_it_in_its_warning() -> None:
+    # ICD-10-CM C34.11 "Malignant neoplasm of upper lobe, right bronchus or lung" with the
+    # ICD-O-3 morphology 8140/3 (adenocarcinoma, NOS) in mCODE's histology extension: a
+    # cancer that is not neuroendocrine. Without a NET, the warning says the record holds
+    # another cancer, by its reference and the record's own name for it, so a case stored
+    # from the record does not read as one merely missing its data.
+    lung = condition_resource("lung", ICD10_CM, "C34.11", morphology="8140/3")
+    lung["code"]["coding"][0]["display"] = "Malignant neoplasm of upper lobe, right lung"
+    mapping = _map(lung, marker=False)
+    (warning,) = [w for w in mapping.warnings if w.startswith("NOT A NEUROENDOCRINE")]
+    assert (
+        "The record holds another cancer (Condition/lung (Malignant neoplasm of upper lobe, "
+        "right lung)): liver lesions may be its metastases." in warning
+    )
+    # no other cancer: the warning says nothing of one
+    (plain,) = _map(marker=False).warnings
+    assert "another cancer" not in plain

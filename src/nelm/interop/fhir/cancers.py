@@ -135,11 +135,15 @@ class CancerIndex:
     def __init__(self, entries: Sequence[Entry]) -> None:
         self._kinds: dict[str, Kind | None] = {}
         self.neuroendocrine = False
+        self.others: list[str] = []
+        """The other cancers, each as its reference and what the record calls it."""
         for entry in entries:
             if entry.resource_type != "Condition":
                 continue
             kind = condition_kind(entry.resource)
             self.neuroendocrine = self.neuroendocrine or kind == "net"
+            if kind == "other":
+                self.others.append(_named(entry))
             for name in (entry.ref, entry.full_url):
                 if name:
                     self._kinds[name] = kind
@@ -151,6 +155,21 @@ class CancerIndex:
         if reference in self._kinds:
             return self._kinds[reference]
         return self._kinds.get(_tail(reference))
+
+
+def _named(entry: Entry) -> str:
+    """``Condition/c1 (Adenocarcinoma of lung)``: the reference and the record's own name
+    for it (the text or first display of its code or histology), cut to 80 characters."""
+    for concept in histology_concepts(entry.resource):
+        if not isinstance(concept, Mapping):
+            continue
+        names = [concept.get("text")] + [
+            c.get("display") for c in elements(concept.get("coding")) if isinstance(c, Mapping)
+        ]
+        name = next((" ".join(n.split()) for n in names if isinstance(n, str) and n.strip()), "")
+        if name:
+            return f"{entry.ref} ({name[:77] + '…' if len(name) > 80 else name})"
+    return entry.ref
 
 
 def _tail(reference: str) -> str:

@@ -249,10 +249,18 @@ def _without_net_fields(ctx: Context, resolved: Resolved) -> None:
             "fields are left unknown" + aside + "."
         )
         return
+    others = ctx.cancers.others if ctx.cancers is not None else []
+    another = (
+        f" The record holds another cancer ({'; '.join(others[:3])}"
+        f"{f'; and {len(others) - 3} more' if len(others) > 3 else ''}): liver lesions may "
+        "be its metastases."
+        if others
+        else ""
+    )
     ctx.warnings.append(
         "NOT A NEUROENDOCRINE RECORD: no neuroendocrine neoplasm is recorded (no Condition "
         "with a neuroendocrine code or morphology), so the tumour, liver and treatment "
-        f"fields are left unknown{aside}. nelm assesses liver metastases of "
+        f"fields are left unknown{aside}.{another} nelm assesses liver metastases of "
         "neuroendocrine neoplasms only."
     )
 
