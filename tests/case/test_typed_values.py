@@ -29,6 +29,19 @@ def test_a_value_of_the_fields_type_is_kept(path: str, raw: object, kept: object
     [
         # case-v1: numbers are JSON numbers, in the field's unit
         ("pathology.ki67_percent", "12%", "write the number alone, without its unit: 12"),
+        # a value copied with the field's name before it (data/key_words.yaml names Ki-67
+        # "ki67" and "mib1"): the same hint, after saying the field names it already
+        (
+            "pathology.ki67_percent",
+            "Ki-67 15%",
+            "the field names it already; write the number alone, without its unit: 15",
+        ),
+        (
+            "pathology.ki67_percent",
+            "MIB-1: 15-20%",
+            "the field names it already; a range: write pathology.ki67_percent_at_least: 15 "
+            "and pathology.ki67_percent_at_most: 20",
+        ),
         ("pathology.ki67_percent", "<2", "a bound: write pathology.ki67_percent_at_most: 2"),
         ("liver.lesion_count", "multiple", "write liver.lesion_count_at_least: 2"),
         ("liver.lesion_count", "4-5", "liver.lesion_count_at_least: 4 and"),

@@ -13,7 +13,7 @@ from typing import Any
 
 from nelm.case.fields import BOUNDS, Field, Kind, Value
 from nelm.case.plausibility import clinical_number, plausible_range, slip_hint
-from nelm.case.synonyms import choice_named_by, settling_hint
+from nelm.case.synonyms import choice_named_by, field_named_by, settling_hint
 from nelm.case.units import entry_unit, unit_spelled
 from nelm.errors import Problem, describe_value
 
@@ -204,7 +204,11 @@ def _number_text_hint(spec: Field, raw: str) -> str | None:
         return _plain_number_hint(spec, raw.replace(",", ".", 1), "write a decimal point")
     found = _NUMBER_TEXT.fullmatch(raw)
     if found is None:
-        return _bound_text_hint(spec, raw) or _worded_number_hint(spec, raw)
+        return (
+            _bound_text_hint(spec, raw)
+            or _worded_number_hint(spec, raw)
+            or _named_value_hint(spec, raw)
+        )
     number, written = found.groups()
     if not written:
         slip = slip_hint(spec.path, float(number))
@@ -226,6 +230,20 @@ def _number_text_hint(spec: Field, raw: str) -> str | None:
         # "3+" lesions is a bound (three or more); a Krenning "3+" is the score
         return _bound_text_hint(spec, f">={number}") or f"write the number alone: {number}"
     return _worded_number_hint(spec, raw)
+
+
+# A value with the field's name before it, as copied from a report ("Ki-67 15%",
+# "Ki67: 15-20%", "bilirubin 1.2 mg/dL").
+_NAME_THEN_VALUE = re.compile(r"([A-Za-z][\w\- ]*?[A-Za-z0-9])\s*(?:[:=]\s*|\s+)([<>≤≥~≈]?\s*\d.*)")
+
+
+def _named_value_hint(spec: Field, raw: str) -> str | None:
+    """For a number given with the field's own name before it: how to write the value."""
+    found = _NAME_THEN_VALUE.fullmatch(raw.strip())
+    if found is None or field_named_by(spec.section, found.group(1)) != spec.path:
+        return None
+    inner = _number_text_hint(spec, found.group(2).strip())
+    return f"the field names it already; {inner or 'write the value alone'}"
 
 
 # A score with its name before it ("grade 3", "ECOG 1", "Krenning score 3").
