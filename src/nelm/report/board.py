@@ -62,6 +62,14 @@ class Criterion:
     value: str
     sources: tuple[str, ...]
 
+    @property
+    def value_after_text(self) -> str:
+        """The value as it reads after the criterion's text and a colon: without the
+        text again ("Synchronous liver metastases: no", not "Synchronous liver
+        metastases: Synchronous liver metastases: no")."""
+        head = f"{self.text}: "
+        return self.value[len(head) :] if self.value.startswith(head) else self.value
+
 
 @dataclass(frozen=True, slots=True)
 class OptionRow:
