@@ -68,3 +68,12 @@ def test_a_number_longer_than_any_clinical_value_is_refused(digits: int) -> None
         (problem,) = caught.value.problems
         assert f"a number of {digits:,} digits" in problem.got
         assert "sys." not in problem.got
+
+
+def test_json_with_a_zero_padded_number_is_told_how_to_write_it() -> None:
+    # RFC 8259 §6: a number has no leading zeros; the parser's own "Expecting ','
+    # delimiter" did not say so.
+    with pytest.raises(InputRejected) as caught:
+        load_document_text('{"case_id": "j", "pathology": {"ki67_percent": 012}}')
+    (problem,) = caught.value.problems
+    assert problem.got.endswith(": JSON writes no leading zero (012): write 12")

@@ -252,3 +252,15 @@ def test_a_results_date_and_the_records_warnings_are_named_in_words() -> None:
         "Date of the result: Creatinine": ("2026-11-02", "none"),
         "What the record said": (said, "none"),
     }
+
+
+def test_ticked_choices_in_another_order_are_no_change() -> None:
+    # A form sends ticked boxes in its own order; "vhl, men1" and "men1, vhl" say the same
+    # of the patient, so no change is listed and an unchanged edit stores no version.
+    from nelm.report.changes import same_case
+
+    before = {"case_id": "o", "patient": {"hereditary_syndromes": ["vhl", "men1"]}}
+    after = {"case_id": "o", "patient": {"hereditary_syndromes": ["men1", "vhl"]}}
+    assert input_changes(before, after, label=field_label, show=format_value) == []
+    assert same_case(before, after)
+    assert not same_case(before, {"case_id": "o", "patient": {"hereditary_syndromes": ["vhl"]}})

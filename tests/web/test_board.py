@@ -450,3 +450,51 @@ def test_a_new_meeting_claims_no_specialty_until_one_is_ticked(site: Site) -> No
     assert refused.status_code == 422
     kept = re.findall(r'<input type="checkbox" name="specialties"[^>]*checked>', refused.text)
     assert kept == ['<input type="checkbox" name="specialties" value="Nuclear medicine" checked>']
+
+
+def test_the_meeting_record_says_where_a_decision_in_force_or_its_replacement_was_taken(
+    site: Site, tmp_path: Path
+) -> None:
+    # A coordinator files the record of each meeting: a case decided at an earlier meeting
+    # and presented again without a new decision shows the decision in force and where it
+    # was taken (its summary too); a decision amended since says by what.
+    client, csrf = logged_in(site)
+    pk = new_case(client, csrf, case_id="mr-3", **UNFIT)
+    first = _meeting(client, csrf)
+    second = _meeting(client, csrf)
+    for meeting in (first, second):
+        client.post(
+            f"/meetings/{meeting}/agenda",
+            data=form(csrf, case_pk=str(pk), presenter="Dr A", question="SSA?"),
+        )
+    decided = client.post(
+        f"/cases/{pk}/decisions",
+        data=form(
+            csrf, options=["ssa"], status="provisional", meeting_id=str(first), case_version="1"
+        ),
+    )
+    assert decided.status_code == 303
+    (taken,) = site.store.list_decisions(pk)
+    amended = client.post(
+        f"/cases/{pk}/decisions",
+        data=form(
+            csrf,
+            options=["ssa"],
+            status="final",
+            replaces_id=str(taken.id),
+            change="amendment",
+            case_version="1",
+        ),
+    )
+    assert amended.status_code == 303
+    ssa = "Somatostatin analogue (octreotide LAR, lanreotide)"
+    at_first = client.get(f"/meetings/{first}/record.html").text
+    assert "Amended since, outside a meeting (recorded" in at_first
+    assert f"final, {ssa}." in at_first
+    at_second = client.get(f"/meetings/{second}/record.html").text
+    assert "No decision recorded at this meeting." in at_second
+    assert "In force: the final decision taken outside a meeting (recorded" in at_second
+    pages = _pdf_pages(client.get(f"/meetings/{second}/record.pdf").content, tmp_path)
+    summary = "\n".join(pages[1:])
+    assert "FINAL · taken outside a meeting" in summary
+    assert "No decision recorded yet" not in summary

@@ -9,6 +9,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import Site
@@ -281,3 +282,44 @@ def test_an_edit_saved_unchanged_stores_no_new_version(site: Site) -> None:
     assert site.store.get_case(case.id).current_version == 1
     shown = client.get(saved.headers["location"]).text
     assert "no new version was stored, version 1 stays current" in shown
+
+
+def test_an_unchanged_edit_of_a_list_stored_in_another_order_stores_nothing(site: Site) -> None:
+    # A case stored through the API (or a file) may list its choices in any order; the form
+    # sends its boxes in its own order, which is no change.
+    from nelm.web.cases import normalised_document
+
+    client, csrf = logged_in(site)
+    case = site.store.create_case(
+        normalised_document(
+            {
+                "case_id": "order-1",
+                "patient": {"hereditary_syndromes": ["vhl", "men1"]},
+                "course": {"prior_treatments": ["everolimus", "ssa"]},
+            }
+        ),
+        None,
+    )
+    edit = _form_of(client.get(f"/cases/{case.id}/edit").text)
+    saved = client.post(f"/cases/{case.id}/edit", data={"csrf_token": csrf, **edit})
+    assert saved.headers["location"] == f"/cases/{case.id}?unchanged=1"
+    assert site.store.get_case(case.id).current_version == 1
+
+
+def test_a_large_yaml_file_is_refused_before_it_is_read(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only a FHIR record (JSON, NDJSON or XML) may exceed a case document's 1 MB: a 3 MB
+    # YAML file took seconds to parse (17 MB a minute) before being refused for its size.
+    import nelm.web.case_import as case_import
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the file was parsed")
+
+    monkeypatch.setattr(case_import, "load_record_text", never)
+    client, csrf = logged_in(site)
+    content = ("case_id: big\n" + "".join(f"k{i}: {i}\n" for i in range(200_000))).encode()
+    assert len(content) > 1_000_000
+    status, page = _read(client, csrf, "big.yaml", content)
+    assert status == 422
+    assert "a case document of at most 1 MB (only a FHIR record may be larger)" in page

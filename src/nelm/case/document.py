@@ -379,7 +379,15 @@ def _json_hint(text: str, exc: ValueError) -> str:
         return ": the text ends before the JSON does (is the file complete?)"
     if text[exc.pos] in "]}" and text[: exc.pos].rstrip().endswith(","):
         return ": a comma before a closing bracket or brace, which JSON does not allow"
+    padded = _ZERO_PADDED.search(text[max(0, exc.pos - 40) : exc.pos + 40])
+    if padded is not None and text[exc.pos].isdigit():
+        number = padded.group(1)
+        plain = ("-" if number.startswith("-") else "") + str(int(number.lstrip("-")))
+        return f": JSON writes no leading zero ({number}): write {plain}"
     return ""
+
+
+_ZERO_PADDED = re.compile(r"[:\[,]\s*(-?0[0-9]+)(?![0-9.eE])")
 
 
 # --------------------------------------------------------------------------- validation

@@ -90,6 +90,9 @@ class PatientCaution:
     text: str
     sources: tuple[str, ...]
     options: list[str]
+    """The options of the plan it concerns."""
+    not_for: list[str]
+    """The options of the plan (not ruled out) it does not concern."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,13 +136,14 @@ class BoardView:
         ruled out, each once with the options it concerns (a printed page has no room for
         every option's general notes)."""
         found: dict[str, PatientCaution] = {}
-        for o in self.options:
-            if o.id not in planned or o.status == "ineligible":
-                continue
+        open_options = [o for o in self.options if o.id in planned and o.status != "ineligible"]
+        for o in open_options:
             for text, sources in o.cautions:
                 if text in o.patient_cautions:
-                    entry = found.setdefault(text, PatientCaution(text, sources, []))
+                    entry = found.setdefault(text, PatientCaution(text, sources, [], []))
                     entry.options.append(o.name)
+        for entry in found.values():
+            entry.not_for.extend(o.name for o in open_options if o.name not in entry.options)
         return list(found.values())
 
     @property

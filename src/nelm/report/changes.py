@@ -12,7 +12,14 @@ from typing import Any
 
 _NOT_FIELDS = frozenset({"measured_on", "confirmed", "record_warnings"})
 
-__all__ = ["InputChange", "StatusChange", "input_changes", "status_changes"]
+__all__ = [
+    "InputChange",
+    "StatusChange",
+    "input_changes",
+    "same_case",
+    "same_value",
+    "status_changes",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +51,26 @@ def _flatten(document: Mapping[str, Any]) -> dict[str, Any]:
     return flat
 
 
+def same_value(old: Any, new: Any) -> bool:
+    """Equal, a list of choices (or treatments, or sentences) in any order: a form sends
+    ticked boxes in its own order, which says nothing about the patient."""
+    if (
+        isinstance(old, list)
+        and isinstance(new, list)
+        and all(isinstance(x, str) for x in (*old, *new))
+    ):
+        return sorted(old) == sorted(new)
+    return bool(old == new)
+
+
+def same_case(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
+    """Two case documents that say the same: every field and top-level entry equal, lists
+    of choices in any order."""
+    a = {k: v for k, v in _flatten(before).items() if v is not None}  # null is absent
+    b = {k: v for k, v in _flatten(after).items() if v is not None}
+    return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+
+
 def input_changes(
     before: Mapping[str, Any],
     after: Mapping[str, Any],
@@ -58,7 +85,7 @@ def input_changes(
     changes = []
     for path in dict.fromkeys([*a, *b]):
         old, new = a.get(path), b.get(path)
-        if old == new:
+        if same_value(old, new):
             continue
         absent = "none" if path.split(".", 1)[0] in _NOT_FIELDS else "not known"
         changes.append(

@@ -30,6 +30,7 @@ from nelm.report.view import (
     input_rows,
     option_groups,
     plan_steps,
+    record_flags,
     record_warnings,
     source_notes,
     todo_items,
@@ -87,8 +88,10 @@ _CSS = """
   font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif;
   @top-right { content: "Case " string(caseid); font-size: 8.5pt; font-weight: bold; }
   @top-left { content: "nelm · assessment"; font-size: 8pt; color: #444; }
+  @top-center { content: string(recordflag); font-size: 8pt; color: #a00; font-weight: bold; }
   @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8.5pt; } }
 .caseid { string-set: caseid content(); }
+.record-headline { string-set: recordflag content(); }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10.5pt;
        line-height: 1.4; color: #111; margin: 0 auto; max-width: 60em; padding: 1em; }
@@ -152,7 +155,9 @@ _TEMPLATE = """<!DOCTYPE html>
 </header>
 {% set record_warnings = record_warnings_of(doc) %}
 {% if record_warnings %}
-<div class="record-warning" role="alert">{% for w in record_warnings %}
+<div class="record-warning" role="alert">
+<p>Read first: <span class="record-headline">{{ record_flags_of(doc) | join("; ") }}</span></p>
+{% for w in record_warnings %}
 <p>{{ w }}</p>{% endfor %}</div>
 {% endif %}
 
@@ -376,6 +381,7 @@ def render_html(
     return template.render(
         doc=doc,
         record_warnings_of=record_warnings,
+        record_flags_of=record_flags,
         css=_CSS,
         generated=when.strftime("%Y-%m-%d %H:%M UTC"),
         inputs=input_rows(

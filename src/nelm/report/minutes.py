@@ -58,8 +58,13 @@ class MinutesEntry:
     decision: Any = None
     """The decision taken at this meeting (``nelm.store.DecisionRecord``), the latest
     recorded there when there are several, or None."""
+    replaced_by: Any = None
+    """The decision that amended or superseded this meeting's since, or None."""
+    replaced_where: str = ""
+    """Where that was decided ("the meeting of …", "outside a meeting")."""
     in_force_elsewhere: Any = None
     """With no decision here: the decision in force taken elsewhere, or None."""
+    elsewhere_where: str = ""
     option_names: Mapping[str, str] = field(default_factory=dict)
     record_warnings: Sequence[str] = ()
     record_flags: Sequence[str] = ()

@@ -102,11 +102,14 @@ def render_summary_html(
     presenter: str = "",
     case_version: int | None = None,
     generated_at: datetime | None = None,
+    decision_where: str = "",
 ) -> str:
     """The board summary of one assessment as a self-contained HTML document.
 
     ``decision`` is the current :class:`nelm.store.DecisionRecord` (or None), ``meeting``
-    the :class:`nelm.store.MeetingRecord` it was taken at (or None).
+    the :class:`nelm.store.MeetingRecord` it was taken at (or None); ``decision_where``
+    says where the decision was taken when that is not ``meeting`` ("at the meeting of
+    20 November 2026 (NET board)", "outside a meeting").
     """
     view = board_view(doc, field_label=field_label)
     planned: Sequence[str] = [oid for step in view.plan for oid, _, _ in step.options]
@@ -116,6 +119,7 @@ def render_summary_html(
         refs=view.references,
         css=_CSS,
         decision=decision,
+        decision_where=decision_where,
         meeting=meeting,
         question=question,
         presenter=presenter,

@@ -131,7 +131,9 @@ def format_value(path: str, value: Any) -> str:
             or "none"
         )
     if isinstance(value, list | tuple) and path == "record_warnings":
-        return " ".join(str(v) for v in value) or "none"
+        if len(value) == 1:
+            return str(value[0])
+        return " ".join(f"({n}) {v}" for n, v in enumerate(value, start=1)) or "none"
     if isinstance(value, list | tuple) and path == "confirmed":
         return ", ".join(field_label(str(v)) for v in value) or "none"
     if isinstance(value, list | tuple) and path in _EVENT_WORDS:

@@ -100,6 +100,10 @@ def read_case_file(raw: bytes, filename: str, assessment_date: dt.date) -> tuple
     from nelm.interop.fhir import bundle_to_case
 
     text = _text(raw)
+    if len(raw) > CASE_MAX_BYTES and text.lstrip()[:1] not in ("{", "[", "<"):
+        # only a FHIR record (JSON, NDJSON or XML) may be larger: a large YAML file is
+        # refused before it is read, which took a minute for 17 MB
+        raise InputRejected([_too_large_case(len(raw))])
     parsed = load_record_text(text, source=filename or "the file", max_bytes=max_bundle_bytes())
     if isinstance(parsed, dict) and "resourceType" in parsed:
         mapping = bundle_to_case(parsed, assessment_date=assessment_date)
@@ -128,15 +132,7 @@ def read_case_file(raw: bytes, filename: str, assessment_date: dt.date) -> tuple
         )
     else:
         if len(raw) > CASE_MAX_BYTES:
-            raise InputRejected(
-                [
-                    Problem(
-                        "file",
-                        "a case document of at most 1 MB (only a FHIR record may be larger)",
-                        f"{len(raw):,} bytes",
-                    )
-                ]
-            )
+            raise InputRejected([_too_large_case(len(raw))])
         document = parsed
         imported = Imported(filename=filename, kind="case document")
     if not isinstance(document, dict):
@@ -148,6 +144,11 @@ def read_case_file(raw: bytes, filename: str, assessment_date: dt.date) -> tuple
     if problems:
         raise InputRejected(problems)
     return document, imported
+
+
+def _too_large_case(size: int) -> Problem:
+    expected = "a case document of at most 1 MB (only a FHIR record may be larger)"
+    return Problem("file", expected, f"{size:,} bytes")
 
 
 def _dated(

@@ -17,6 +17,7 @@ from nelm.knowledge.loader import load_knowledge
 from nelm.report.view import record_flags
 from nelm.store import ConflictError, NotFoundError
 from nelm.web.board_pages import present_page
+from nelm.web.meeting_record import meeting_record
 from nelm.web.page_support import (
     Id,
     PageUser,
@@ -26,7 +27,7 @@ from nelm.web.page_support import (
     see_other,
     store_of,
 )
-from nelm.web.reports import meeting_record, print_document, print_pdf
+from nelm.web.reports import print_document, print_pdf
 
 __all__ = ["SPECIALTIES", "router"]
 

@@ -24,6 +24,7 @@ from nelm.case.merge import Refresh, merge_file_into_case
 from nelm.case.plausibility import clinical_number, plausible_range
 from nelm.errors import InputRejected, Problem
 from nelm.knowledge.sources import ReferenceList
+from nelm.report.changes import same_case
 from nelm.report.view import (
     classification_rows,
     in_words,
@@ -306,7 +307,7 @@ async def update_case(request: Request, case_pk: Id, principal: PageUser) -> Res
     action = f"/cases/{case_pk}/edit"
     try:
         document = normalised_document(document_from_form(values))
-        if base == case.current_version and document == case.document:
+        if base == case.current_version and same_case(document, case.document):
             # Saved as it was loaded: a version that changes nothing would only lengthen
             # the history the board reads.
             return see_other(f"/cases/{case_pk}?unchanged=1")

@@ -19,7 +19,6 @@ from nelm.web.errors import ApiError
 __all__ = [
     "assessment_of",
     "build_report",
-    "meeting_record",
     "print_document",
     "print_pdf",
     "summary_document",
@@ -108,65 +107,6 @@ def _summary_html(store: Store, case: CaseRecord, record: AssessmentRecord) -> s
         presenter=item.presenter if item else "",
         case_version=record.case_version,
     )
-
-
-def meeting_record(
-    request: Request, meeting_id: int, principal: Principal, *, with_summaries: bool
-) -> tuple[list[str], str]:
-    """The meeting record (``nelm.report.minutes``) as HTML and, ``with_summaries``, each
-    case's board summary after it (at the case version decided on here, else the current
-    one); the file stem. Audited as an export of every case it shows."""
-    from nelm.report.minutes import MinutesEntry, render_minutes_html
-    from nelm.report.summary import render_summary_html
-    from nelm.report.view import record_flags, record_warnings
-
-    store = _store(request)
-    meeting = store.get_meeting(meeting_id)
-    agenda = store.agenda(meeting_id)
-    in_force = store.current_decisions([a.case_pk for a in agenda])
-    entries: list[MinutesEntry] = []
-    summaries: list[str] = []
-    for position, item in enumerate(agenda, start=1):
-        here = [d for d in store.list_decisions(item.case_pk) if d.meeting_id == meeting_id]
-        decision = here[-1] if here else None
-        version = decision.case_version if decision else None
-        case, record = assessment_of(request, item.case_pk, version, principal)
-        doc: Any = record.output
-        names = {oid: str(o.get("name") or oid) for oid, o in (doc.get("options") or {}).items()}
-        elsewhere = in_force.get(item.case_pk) if decision is None else None
-        entries.append(
-            MinutesEntry(
-                position=position,
-                case_id=case.case_id,
-                label=case.label,
-                question=item.question,
-                presenter=item.presenter,
-                decision=decision,
-                in_force_elsewhere=elsewhere,
-                option_names=names,
-                record_warnings=record_warnings(doc),
-                record_flags=record_flags(doc),
-            )
-        )
-        if with_summaries:
-            summaries.append(
-                render_summary_html(
-                    doc,
-                    decision=decision,
-                    meeting=meeting,
-                    question=item.question,
-                    presenter=item.presenter,
-                    case_version=record.case_version,
-                )
-            )
-        store.audit(
-            principal.user,
-            "export",
-            case.case_id,
-            f"meeting record {meeting_id} version {record.case_version}",
-        )
-    front = render_minutes_html(meeting, entries, with_summaries=with_summaries)
-    return [front, *summaries], f"nelm-meeting-{meeting_id}-{meeting.held_on.isoformat()}"
 
 
 def summary_document(

@@ -1,0 +1,95 @@
+"""The meeting record of a stored meeting (``nelm.report.minutes``), with each case's
+board summary after it for the PDF.
+
+For each case on the agenda: the decision taken at this meeting (the latest recorded
+there), what replaced it since if anything, or — none taken here — the decision in force
+and where it was taken, each with the date it was recorded; the assessment of the case
+version decided on (else the current one). Every case shown is audited as an export.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from nelm.store import DecisionRecord, Store
+from nelm.web.auth import Principal
+from nelm.web.reports import assessment_of
+
+__all__ = ["meeting_record"]
+
+
+def _where(store: Store, decision: DecisionRecord) -> str:
+    """Where a decision was taken, in words: "at the meeting of 20 November 2026 (NET
+    board)", or "outside a meeting"."""
+    if decision.meeting_id is None:
+        return "outside a meeting"
+    meeting = store.get_meeting(decision.meeting_id)
+    return f"at the meeting of {meeting.held_on.strftime('%d %B %Y')} ({meeting.title})"
+
+
+def meeting_record(
+    request: Request, meeting_id: int, principal: Principal, *, with_summaries: bool
+) -> tuple[list[str], str]:
+    """The meeting record as HTML and, ``with_summaries``, each case's board summary after
+    it; the file stem."""
+    from nelm.report.minutes import MinutesEntry, render_minutes_html
+    from nelm.report.summary import render_summary_html
+    from nelm.report.view import record_flags, record_warnings
+
+    store: Store = request.app.state.store
+    meeting = store.get_meeting(meeting_id)
+    entries: list[MinutesEntry] = []
+    summaries: list[str] = []
+    for position, item in enumerate(store.agenda(meeting_id), start=1):
+        decisions = store.list_decisions(item.case_pk)
+        by_id = {d.id: d for d in decisions}
+        here = [d for d in decisions if d.meeting_id == meeting_id]
+        decision = here[-1] if here else None
+        in_force = [d for d in decisions if d.current]
+        elsewhere = in_force[-1] if decision is None and in_force else None
+        replacement = by_id.get(decision.replaced_by) if decision and decision.replaced_by else None
+        shown = decision or elsewhere
+        case, record = assessment_of(
+            request, item.case_pk, shown.case_version if shown else None, principal
+        )
+        doc: Any = record.output
+        names = {oid: str(o.get("name") or oid) for oid, o in (doc.get("options") or {}).items()}
+        entries.append(
+            MinutesEntry(
+                position=position,
+                case_id=case.case_id,
+                label=case.label,
+                question=item.question,
+                presenter=item.presenter,
+                decision=decision,
+                replaced_by=replacement,
+                replaced_where=_where(store, replacement) if replacement else "",
+                in_force_elsewhere=elsewhere,
+                elsewhere_where=_where(store, elsewhere) if elsewhere else "",
+                option_names=names,
+                record_warnings=record_warnings(doc),
+                record_flags=record_flags(doc),
+            )
+        )
+        if with_summaries:
+            summaries.append(
+                render_summary_html(
+                    doc,
+                    decision=shown,
+                    meeting=meeting,
+                    question=item.question,
+                    presenter=item.presenter,
+                    case_version=record.case_version,
+                    decision_where=_where(store, elsewhere) if elsewhere else "",
+                )
+            )
+        store.audit(
+            principal.user,
+            "export",
+            case.case_id,
+            f"meeting record {meeting_id} version {record.case_version}",
+        )
+    front = render_minutes_html(meeting, entries, with_summaries=with_summaries)
+    return [front, *summaries], f"nelm-meeting-{meeting_id}-{meeting.held_on.isoformat()}"
