@@ -12,8 +12,10 @@ The query has three ends, run together by ``pl.collect_all`` so that the file is
 validated once:
 
 * the result rows of the accepted cases → the output file;
-* the rows that validation flags for a second reading, their cells as they came and their
-  row number → a scratch Parquet file (none, usually);
+* the row numbers of the rows that validation flags for a second reading → a scratch
+  Parquet file (none, usually); their cells as they came are read from the file again
+  afterwards, by number (a second pass, only when there are any), so that the shared part
+  of the query carries typed values only;
 * the row numbers, a batch at a time → the row count, the progress bar, and the numbers
   of the accepted rows holding an implausible value (``nelm.cohort.checks``): those rows
   are read again afterwards (a second pass, only when there are any) and worded into the
@@ -46,7 +48,6 @@ from nelm.cohort.pipeline import compiled_knowledge
 from nelm.cohort.summary import BatchSummary, Progress
 from nelm.cohort.validate import (
     FLAG,
-    RAW,
     REJECTS_SCHEMA,
     TYPED_SCHEMA,
     prepare_casts,
@@ -129,32 +130,37 @@ def run_streaming(
     casts = prepare_casts(schema)
     prepared = scan.with_columns(casts) if casts else scan
     prepared_schema = prepared.collect_schema()
+    # The cells as they came (``RAW``) are left out of the shared query: polars keeps the
+    # shared part for its slowest end, and a CSV file's text beside every typed value made
+    # that 2.2 GB at a million rows, growing with the file. The few flagged rows are read
+    # again from the file by their numbers afterwards (``_flagged_cells``).
     checked = (
         validation_plan(prepared, prepared_schema)
         .with_row_index(ROW)
         .with_columns(suspect().alias(_SUSPECT))
+        .select(ROW, FLAG, _SUSPECT, *TYPED_SCHEMA)
     )
     accepted = checked.filter(~pl.col(FLAG)).select(ROW, *TYPED_SCHEMA)
-    flagged = checked.filter(pl.col(FLAG)).select(
-        ROW, *(pl.col(RAW + name).alias(name) for name in prepared_schema)
-    )
+    flagged = checked.filter(pl.col(FLAG)).select(ROW)
     rows = _Rows(progress)
     with Outputs() as outputs, tempfile.TemporaryDirectory(prefix="nelm-batch.") as scratch:
         rejects = outputs.open(summary.rejects, REJECTS_SCHEMA, "csv")
         warnings = outputs.open(warnings_path(output), WARNINGS_SCHEMA, "csv")
         target = outputs.reserve(output)
+        flagged_rows = Path(scratch) / "flagged-rows.parquet"
         flagged_path = Path(scratch) / "flagged.parquet"
         _run(
             source,
             chunk_size,
             [
                 _sink(program.plan(accepted.drop(ROW)), target, csv),
-                flagged.sink_parquet(flagged_path, lazy=True),
+                flagged.sink_parquet(flagged_rows, lazy=True),
                 checked.select(
                     ROW, pl.when(~pl.col(FLAG)).then(pl.col(_SUSPECT)).alias(_SUSPECT)
                 ).sink_batches(rows.add, chunk_size=chunk_size, lazy=True),
             ],
         )
+        _flagged_cells(source, prepared, flagged_rows, flagged_path, chunk_size)
         rescued = _settle(flagged_path, chunk_size, rejects, summary)
         marked = (
             checked.filter(pl.col(ROW).is_in(pl.concat(rows.suspect).implode()))
@@ -173,6 +179,23 @@ def run_streaming(
         summary.counts = _tally(target, csv)
         outputs.commit()
     return summary
+
+
+def _flagged_cells(
+    source: InputFile, prepared: pl.LazyFrame, rows: Path, target: Path, chunk_size: int
+) -> None:
+    """The cells as they came of the flagged rows (numbered in ``rows``), read again from
+    the file into ``target``: one more pass over the file, only when a row is flagged."""
+    numbers = pl.read_parquet(rows).get_column(ROW)
+    if numbers.is_empty():
+        pl.DataFrame(schema={ROW: numbers.dtype, **prepared.collect_schema()}).write_parquet(target)
+        return
+    cells = (
+        prepared.with_row_index(ROW)
+        .filter(pl.col(ROW).is_in(numbers.implode()))
+        .sink_parquet(target, lazy=True)
+    )
+    _run(source, chunk_size, [cells])
 
 
 def _sink(results: pl.LazyFrame, target: Path, csv: bool) -> pl.LazyFrame:
