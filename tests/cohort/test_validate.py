@@ -245,3 +245,14 @@ def test_polars_reads_exactly_the_numbers_the_text_grammar_describes() -> None:
         assert finite == bool(grammar.match(text)), text
         if finite:
             assert number == float(text), text
+
+
+def test_an_empty_header_cell_is_named_by_its_position() -> None:
+    # A spreadsheet saved as CSV often ends the header line with a separator: the empty
+    # column was reported as "document: a known column …", which names nothing.
+    with pytest.raises(InputRejected) as caught:
+        check_columns(["case_id", "pathology.ki67_percent", ""])
+    assert [p.message for p in caught.value.problems] == [
+        "column 3: a column with a name (a separator at the end of the header line leaves "
+        "an empty one: remove it), got a column without a name"
+    ]

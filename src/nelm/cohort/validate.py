@@ -126,7 +126,18 @@ def check_columns(names: Sequence[str]) -> None:
     """Reject a file whose header has an unknown or repeated column, or no ``case_id``."""
     problems: list[Problem] = []
     seen: set[str] = set()
-    for name in names:
+    for position, name in enumerate(names, start=1):
+        if not name.strip():
+            # a separator at the end of the header, as spreadsheets often write one
+            problems.append(
+                Problem(
+                    f"column {position}",
+                    "a column with a name (a separator at the end of the header line leaves "
+                    "an empty one: remove it)",
+                    "a column without a name",
+                )
+            )
+            continue
         if name in seen:
             problems.append(Problem(name, "each column once", "a repeated column"))
         seen.add(name)
