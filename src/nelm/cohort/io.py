@@ -86,10 +86,31 @@ def _not_utf8(path: Path) -> str:
     return _NOT_UTF8
 
 
-def _unreadable(path: Path, fmt: Format, exc: BaseException) -> InputRejected:
+def _longer_row(path: Path, separator: str) -> str | None:
+    """The first data row with more cells than the header, in words (None: none is):
+    polars names no row when it meets one."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = csv.reader(handle, delimiter=separator)
+        header = next(rows, [])
+        for number, row in enumerate(rows, start=1):
+            if len(row) > len(header):
+                return (
+                    f"row {number:,} has {len(row)} cells where the header has {len(header)} "
+                    "(a separator inside a cell that is not in quotes, or one at the end of "
+                    "the line)"
+                )
+    return None
+
+
+def _unreadable(path: Path, fmt: Format, exc: BaseException, separator: str = ",") -> InputRejected:
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if fmt == "csv" and "utf-8" in detail.lower():  # polars: "invalid utf-8 sequence"
         return InputRejected([Problem(str(path), "a CSV file in UTF-8", _not_utf8(path))])
+    if fmt == "csv" and "more fields than defined" in detail:
+        longer = _longer_row(path, separator)
+        if longer is not None:
+            expected = "rows of as many cells as the header"
+            return InputRejected([Problem(str(path), expected, longer)])
     kind = "CSV file with a header row" if fmt == "csv" else "Parquet file"
     return InputRejected([Problem(str(path), f"a readable {kind}", detail[:200])])
 
@@ -125,7 +146,7 @@ class InputFile:
                 return int(pq.ParquetFile(self.path).metadata.num_rows)
             return int(self._scan_csv().select(pl.len()).collect().item())
         except (pl.exceptions.PolarsError, OSError, pa.ArrowException) as exc:
-            raise _unreadable(self.path, self.format, exc) from None
+            raise _unreadable(self.path, self.format, exc, self.separator) from None
 
     def _scan_csv(self) -> pl.LazyFrame:
         # An empty cell is unknown, and so are the missing-value marks of the usual
@@ -153,7 +174,7 @@ class InputFile:
 
     def unreadable(self, exc: BaseException) -> InputRejected:
         """The rejection of this file for a reading error ``exc``."""
-        return _unreadable(self.path, self.format, exc)
+        return _unreadable(self.path, self.format, exc, self.separator)
 
     def read_slice(self, offset: int, length: int) -> pl.DataFrame:
         """Rows ``offset`` to ``offset + length - 1`` (0-based), read as :meth:`chunks`
@@ -161,14 +182,14 @@ class InputFile:
         try:
             return self.scan().slice(offset, length).collect()
         except (pl.exceptions.PolarsError, OSError, pa.ArrowException) as exc:
-            raise _unreadable(self.path, self.format, exc) from None
+            raise _unreadable(self.path, self.format, exc, self.separator) from None
 
     def chunks(self, size: int) -> Iterator[pl.DataFrame]:
         """The rows in order, ``size`` at a time (the last chunk may be shorter)."""
         try:
             yield from self.scan().collect_batches(chunk_size=size)
         except (pl.exceptions.PolarsError, OSError, pa.ArrowException) as exc:
-            raise _unreadable(self.path, self.format, exc) from None
+            raise _unreadable(self.path, self.format, exc, self.separator) from None
 
 
 _NUMBER_COLUMNS = frozenset(f.path for f in FIELDS if f.kind in (Kind.NUMBER, Kind.INTEGER))
