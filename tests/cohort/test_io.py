@@ -183,3 +183,24 @@ def test_a_utf16_file_is_named_as_such(tmp_path: Path) -> None:
         run_batch(source, tmp_path / "out.csv")
     assert "got UTF-16 text" in caught.value.problems[0].message
     assert "save it again as CSV UTF-8" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize("engine", ["polars", "reference"])
+def test_a_case_id_on_two_rows_is_assessed_twice_and_said(tmp_path: Path, engine: str) -> None:
+    # docs/cohorts.md, "Implausible values": a registry that exported a patient twice, with
+    # different values, gives two verdicts; the warnings file names the rows of each id.
+    source = tmp_path / "in.csv"
+    source.write_text("case_id,pathology.ki67_percent\np1,12\np2,4\np1,30\n")
+    out = tmp_path / "out.csv"
+    summary = run_batch(source, out, engine=engine)  # type: ignore[arg-type]  # a Literal
+    assert pl.read_csv(out).get_column("case_id").to_list() == ["p1", "p2", "p1"]
+    warnings = pl.read_csv(tmp_path / "out.warnings.csv")
+    assert warnings.select("case_id", "field", "row").rows() == [
+        ("p1", "case_id", 1),
+        ("p1", "case_id", 3),
+    ]
+    assert warnings.get_column("reason")[0] == (
+        "The case id p1 is on rows 1, 3: each row is assessed as a case of its own; check "
+        "whether they are one patient."
+    )
+    assert summary.warning_lines == 2

@@ -127,9 +127,45 @@ def run_batch(
         summary = run_streaming(source, Path(output), chunk_size, report, count_rows)
     else:
         summary = _run_local(source, Path(output), engine, chunk_size, report, count_rows)
+    _warn_repeated_ids(source, summary)
     summary.seconds = time.perf_counter() - started
     summary.reading = source.reading()
     return summary
+
+
+def _warn_repeated_ids(source: InputFile, summary: BatchSummary) -> None:
+    """A case id on more than one row: each row is assessed as a case of its own, and the
+    warnings file says so after the other warnings (a registry that exported a patient
+    twice, with different values, would otherwise give two verdicts unremarked)."""
+    if summary.warnings is None or "case_id" not in source.columns:
+        return
+    try:
+        ids = (
+            source.scan()
+            .select(pl.col("case_id").cast(pl.String))
+            .with_row_index("row", offset=1)
+            .filter(pl.col("case_id").is_not_null() & pl.col("case_id").is_duplicated())
+            .collect()
+        )
+    except (pl.exceptions.PolarsError, OSError):  # the run itself read the file: rare
+        return
+    if ids.is_empty():
+        return
+    rows_of = ids.group_by("case_id", maintain_order=True).agg(pl.col("row"))
+    lines = ids.join(rows_of.rename({"row": "rows"}), on="case_id").select(
+        "case_id",
+        pl.lit("case_id").alias("field"),
+        pl.format(
+            "The case id {} is on rows {}: each row is assessed as a case of its own; "
+            "check whether they are one patient.",
+            pl.col("case_id"),
+            pl.col("rows").cast(pl.List(pl.String)).list.join(", "),
+        ).alias("reason"),
+        pl.col("row").cast(pl.Int64),
+    )
+    with open(summary.warnings, "a", encoding="utf-8", newline="") as handle:
+        handle.write(lines.write_csv(include_header=False))
+    summary.warning_lines += lines.height
 
 
 def _run_local(
