@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from nelm.case.fields import FIELDS, Kind
-from nelm.case.plausibility import Slip, plausible_ranges
+from nelm.case.plausibility import PlausibleRange, Slip, plausible_ranges
 from nelm.case.units import ENTRY_UNITS, clinical_number
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "plausibility.md"
@@ -134,7 +134,39 @@ def page() -> str:
             f"{clinical_number(r.low)}–{clinical_number(r.high)} | {r.reference} | {slips} | "
             f"{units} | {sources} |"
         )
-    return INTRO + "\n".join(rows) + "\n\nFull citations are in the YAML file.\n" + CONTRADICTIONS
+    return (
+        INTRO
+        + "\n".join(rows)
+        + "\n\nFull citations are in the YAML file.\n"
+        + _units_in_doubt(ranges)
+        + CONTRADICTIONS
+    )
+
+
+UNITS_IN_DOUBT = """
+## Units in doubt
+
+Where two units of a field overlap, no range tells the slip from the disease: a number
+given without its unit in the zone below is assessed as given, never refused, with a
+warning (`input_warnings` kind `unit_check`) naming the other reading and asking to check
+the unit; listing the field in `confirmed` marks the warning "Confirmed as entered". A
+number given in the other unit (`{"value": 17, "unit": "µmol/L"}`, the form's unit menu
+set to it) is not questioned, nor a FHIR result's (it states its unit; a person's addition
+to a record is). `nelm batch` lists such values in its warnings file, assessed as given.
+
+| Field | Questioned from | to | Read in | Reference there |
+|---|---|---|---|---|
+"""
+
+
+def _units_in_doubt(ranges: dict[str, PlausibleRange]) -> str:
+    rows = [
+        f"| `{path}` | {clinical_number(r.unit_check.low)} | {clinical_number(r.high)} | "
+        f"{r.unit_check.slip.unit} (× {r.unit_check.slip.factor:g}) | {r.unit_check.reference} |"
+        for path, r in ranges.items()
+        if r.unit_check is not None
+    ]
+    return UNITS_IN_DOUBT + "\n".join(rows) + "\n"
 
 
 def main() -> int:

@@ -200,6 +200,7 @@ def _from_the_record(
     instead of asking for a confirmation a record cannot give; the returned lines go to
     the data-quality list (and so to the CDS data-quality card). A value a person added
     (``typed``) keeps the case document's warning."""
+    _drop_unit_checks(doc, typed)
     lines = []
     for warning in doc.get("input_warnings", []):
         if warning.get("kind") != "implausible" or warning.get("field") in typed:
@@ -213,6 +214,22 @@ def _from_the_record(
         doc["warnings"] = [new if w == old else w for w in doc.get("warnings", [])]
         lines.append(new)
     return lines
+
+
+def _drop_unit_checks(doc: dict[str, Any], typed: Collection[str]) -> None:
+    """A record's result states its unit (one without is left unknown), so the doubt about
+    a number given without its unit (``unit_check``) does not apply to it; a value a person
+    added (``typed``) keeps it."""
+    dropped = [
+        w
+        for w in doc.get("input_warnings", [])
+        if w.get("kind") == "unit_check" and w.get("field") not in typed
+    ]
+    if not dropped:
+        return
+    messages = {str(w["message"]) for w in dropped}
+    doc["input_warnings"] = [w for w in doc["input_warnings"] if w not in dropped]
+    doc["warnings"] = [w for w in doc.get("warnings", []) if w not in messages]
 
 
 @dataclass(frozen=True)

@@ -198,3 +198,28 @@ def test_a_negative_zero_in_a_contradiction_is_worded_as_zero(
     assert reason.startswith(
         "The report states grade G2, but Ki-67 1.7 %, 0 mitoses per 2 mm² is grade G1"
     )
+
+
+@pytest.mark.parametrize("engine", ["polars", "reference"])
+def test_a_bilirubin_that_may_be_in_micromoles_is_listed(engine: Engine, tmp_path: Path) -> None:
+    """A normal bilirubin in µmol/L (5-21: the Merck reference 0.3-1.2 mg/dL at 17.1 µmol/L
+    per mg/dL, Young 1987) read as mg/dL is jaundice and rules out the embolisations (002
+    §3.3: < 2 mg/dL): a bilirubin from 5 to 30 is listed with the other reading, above 30
+    it is outside the plausible range (docs/plausibility.md), below 5 it is not listed."""
+    source = tmp_path / "cohort.csv"
+    pl.DataFrame(
+        {
+            "case_id": ["normal", "doubt", "low", "slip"],
+            "labs.bilirubin_mg_dl": ["1.0", "17", "4.9", "35"],
+        }
+    ).write_csv(source)
+    run_batch(source, tmp_path / "out.parquet", engine=engine, chunk_size=2)
+    warned = pl.read_csv(tmp_path / "out.warnings.csv")
+    assert warned.select("case_id", "field", "row").rows() == [
+        ("doubt", "labs.bilirubin_mg_dl", 2),
+        ("slip", "labs.bilirubin_mg_dl", 4),
+    ]
+    doubt, slip = warned.get_column("reason").to_list()
+    assert "did you mean 17 µmol/L = 0.99 mg/dL? Check the unit." in doubt
+    assert doubt.endswith("Assessed as given.")
+    assert "outside the plausible range 0.1–30 mg/dL" in slip

@@ -28,12 +28,15 @@ __all__ = [
     "Finding",
     "PlausibleRange",
     "Slip",
+    "UnitCheck",
+    "UnitQuestion",
     "clinical_number",
     "entered_slip_hint",
     "implausible_values",
     "plausible_range",
     "plausible_ranges",
     "slip_hint",
+    "unit_questions",
 ]
 
 
@@ -81,6 +84,20 @@ class Slip:
 
 
 @dataclass(frozen=True, slots=True)
+class UnitCheck:
+    """Where a plausible number is as likely a usual value in another unit.
+
+    A bilirubin of 17 "mg/dL" is deep jaundice, and 17 µmol/L is a normal bilirubin: the
+    two units overlap, so no range can tell the slip from the disease. A number from
+    ``low`` to the plausible range's top, given without its unit, is assessed as given
+    with a warning to check the unit (never refused: jaundice is real)."""
+
+    low: float
+    slip: Slip  # the other unit, and how to read the number in it
+    reference: str  # the reference interval in that unit, which the warning names
+
+
+@dataclass(frozen=True, slots=True)
 class PlausibleRange:
     path: str
     low: float
@@ -91,9 +108,15 @@ class PlausibleRange:
     advice: str = ""
     """What to enter instead when a value is outside the range and no slip explains it
     (e.g. a lower bound for "innumerable" lesions)."""
+    unit_check: UnitCheck | None = None
 
     def contains(self, value: float) -> bool:
         return self.low <= value <= self.high
+
+    def questions_unit(self, value: float) -> bool:
+        """Whether a plausible number given without its unit may be in another one."""
+        check = self.unit_check
+        return check is not None and check.low <= value <= self.high
 
 
 def _with_unit(number: float, unit: str) -> str:
@@ -174,6 +197,66 @@ class Finding:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class UnitQuestion:
+    """A plausible value given without its unit that may be in another unit
+    (``UnitCheck``): assessed as given, with a warning to check the unit."""
+
+    path: str
+    value: float
+    plausible: PlausibleRange
+    confirmed: bool
+
+    @property
+    def hint(self) -> str:
+        check = self.plausible.unit_check
+        assert check is not None
+        slip, number = check.slip, self.value
+        read = slip.reading(number)
+        assert read is not None  # a unit check's slip is a unit: it always reads
+        return (
+            f"did you mean {clinical_number(number)} {slip.unit} = "
+            f"{clinical_number(read)} {slip.shown_unit}?"
+        )
+
+    @property
+    def finding_text(self) -> str:
+        """What is in doubt and the other reading, without what was done about it."""
+        check = self.plausible.unit_check
+        assert check is not None
+        spec = FIELD_BY_PATH[self.path]
+        return (
+            f"{spec.label} ({self.path}) {_with_unit(self.value, spec.unit or '')} is far "
+            f"above the reference {self.plausible.reference}, and in {check.slip.unit} it "
+            f"would be a common value (reference {check.reference}): {self.hint} "
+            "Check the unit."
+        )
+
+    @property
+    def message(self) -> str:
+        return self.finding_text + (
+            " Confirmed as entered." if self.confirmed else " Assessed as given."
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        check = self.plausible.unit_check
+        assert check is not None
+        return {
+            "field": self.path,
+            "value": self.value,
+            "unit": FIELD_BY_PATH[self.path].unit,
+            "other_unit": check.slip.unit,
+            "shown": _with_unit(self.value, FIELD_BY_PATH[self.path].unit or ""),
+            "reference": self.plausible.reference,
+            "other_reference": check.reference,
+            "sources": list(self.plausible.sources),
+            "hint": self.hint,
+            "fix": "check the unit",
+            "confirmed": self.confirmed,
+            "message": self.message,
+        }
+
+
 def _slip(raw: Mapping[str, Any]) -> Slip:
     return Slip(
         unit=str(raw["unit"]),
@@ -200,16 +283,29 @@ def plausible_ranges() -> dict[str, PlausibleRange]:
         if not entry.get("sources"):
             raise ValueError(f"plausibility.yaml: {path} cites no source")
         low, high = (float(x) for x in entry["plausible"])
+        slips = tuple(_slip(s) for s in entry.get("slips", ()))
         out[path] = PlausibleRange(
             path,
             low,
             high,
             str(entry["reference"]),
             tuple(sources[key] for key in entry["sources"]),
-            tuple(_slip(s) for s in entry.get("slips", ())),
+            slips,
             str(entry.get("advice", "")),
+            _unit_check(path, entry.get("unit_check"), slips),
         )
     return out
+
+
+def _unit_check(
+    path: str, raw: Mapping[str, Any] | None, slips: tuple[Slip, ...]
+) -> UnitCheck | None:
+    if raw is None:
+        return None
+    slip = next((s for s in slips if s.unit == raw["unit"] and s.factor is not None), None)
+    if slip is None:
+        raise ValueError(f"plausibility.yaml: {path}'s unit check names no unit slip")
+    return UnitCheck(float(raw["from"]), slip, str(raw["reference"]))
 
 
 def plausible_range(path: str) -> PlausibleRange | None:
@@ -275,4 +371,26 @@ def implausible_values(
             typed = entered.get(path)
             hint = entered_slip_hint(path, *typed) if typed else slip_hint(path, value)
             out.append(Finding(path, value, r, hint, path in confirmed_set, typed))
+    return out
+
+
+def unit_questions(
+    values: Mapping[str, Any],
+    confirmed: Iterable[str] = (),
+    entered: Mapping[str, tuple[float, str]] | None = None,
+) -> list[UnitQuestion]:
+    """The plausible values given without their unit that may be in another one
+    (``UnitCheck``), in field order; a number entered with another unit (``entered``)
+    said its unit and is not questioned."""
+    confirmed_set = set(confirmed)
+    entered = entered or {}
+    out: list[UnitQuestion] = []
+    for path, value in values.items():
+        r = plausible_range(path)
+        if r is None or r.unit_check is None or path in entered:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        if r.questions_unit(value):
+            out.append(UnitQuestion(path, value, r, path in confirmed_set))
     return out

@@ -30,7 +30,13 @@ from typing import Any
 import polars as pl
 
 from nelm.case.fields import FIELD_BY_PATH, FIELDS, Kind
-from nelm.case.plausibility import Finding, implausible_values, plausible_range
+from nelm.case.plausibility import (
+    Finding,
+    UnitQuestion,
+    implausible_values,
+    plausible_range,
+    unit_questions,
+)
 from nelm.cohort.validate import REJECTS_SCHEMA
 from nelm.engine.consistency import (
     CKD_EPI_ADULT_AGE,
@@ -75,8 +81,9 @@ def warnings_path(output: str | Path) -> Path:
 
 
 def outside(columns: Iterable[str] | None = None) -> pl.Expr:
-    """True for a row with at least one value outside its plausible range (unknown
-    values are never outside)."""
+    """True for a row with at least one value outside its plausible range, or inside it
+    where the unit is in doubt (``UnitCheck``: a cohort's column has no unit of its own);
+    unknown values are never outside."""
     present = set(columns) if columns is not None else set(CHECKED)
     tests = []
     for path in CHECKED:
@@ -84,13 +91,24 @@ def outside(columns: Iterable[str] | None = None) -> pl.Expr:
             continue
         r = plausible_range(path)
         assert r is not None
-        tests.append(~pl.col(path).is_between(r.low, r.high))
+        if r.unit_check is None:
+            tests.append(~pl.col(path).is_between(r.low, r.high))
+        else:  # below the range, or from the doubt's start upwards (beyond the range too)
+            tests.append((pl.col(path) < r.low) | (pl.col(path) >= r.unit_check.low))
     # unknown (null) is never outside: Kleene's "or" leaves a row of nulls null, then false
     return pl.any_horizontal(tests).fill_null(False) if tests else pl.lit(False)
 
 
-def finding_reason(finding: Finding) -> str:
+def finding_reason(finding: Finding | UnitQuestion) -> str:
+    if isinstance(finding, UnitQuestion):
+        return f"{finding.finding_text} Assessed as given."
     return f"{finding.finding_text} Assessed as given: check it."
+
+
+def _value_findings(values: Mapping[str, Any]) -> list[Finding | UnitQuestion]:
+    """The implausible values and the values whose unit is in doubt, in field order."""
+    found: list[Finding | UnitQuestion] = [*implausible_values(values), *unit_questions(values)]
+    return sorted(found, key=lambda f: _ORDER[f.path])
 
 
 def warning_lines(rows: pl.DataFrame, row_column: str, row_offset: int = 0) -> pl.DataFrame:
@@ -112,7 +130,7 @@ def warning_lines(rows: pl.DataFrame, row_column: str, row_offset: int = 0) -> p
     pairs = long.select("field", "value").unique()
     reasons: dict[tuple[str, float], str] = {}
     for field, value in pairs.iter_rows():
-        found = implausible_values({field: _as_typed(field, value)})
+        found = _value_findings({field: _as_typed(field, value)})
         if found:
             reasons[(field, value)] = finding_reason(found[0])
     if not reasons:
@@ -137,7 +155,7 @@ def case_warning_lines(
     grades = load_knowledge().derivations.grade
     lines: list[tuple[str | None, str, str, int]] = [
         (case_id, f.path, finding_reason(f), row)
-        for f in implausible_values({p: values[p] for p in CHECKED if p in values})
+        for f in _value_findings({p: values[p] for p in CHECKED if p in values})
     ]
     return lines + [
         (case_id, c.fields[0], contradiction_reason(c), row)

@@ -11,7 +11,7 @@ from typing import Any
 
 from nelm.case.document import Case
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH, Kind
-from nelm.case.plausibility import implausible_values
+from nelm.case.plausibility import implausible_values, unit_questions
 from nelm.case.result_dates import old_results_warning
 from nelm.engine.conditions import Fact
 from nelm.engine.consistency import contradictions
@@ -103,10 +103,15 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
 
 
 def input_checks(case: Case, kb: KnowledgeBase) -> tuple[dict[str, Any], ...]:
-    """Implausible values (confirmed or not) and contradictions between fields."""
+    """Implausible values (confirmed or not), plausible values whose unit is in doubt
+    (``nelm.case.plausibility.UnitCheck``) and contradictions between fields."""
     found = [
         {"kind": "implausible", "fields": [f.path], **f.as_dict()}
         for f in implausible_values(case.values, case.confirmed, case.entered)
+    ]
+    found += [
+        {"kind": "unit_check", "fields": [q.path], **q.as_dict()}
+        for q in unit_questions(case.values, case.confirmed, case.entered)
     ]
     found += [
         {"kind": "contradiction", **c.as_dict()}
