@@ -586,3 +586,38 @@ def test_a_record_of_another_cancer_names_it_in_its_warning() -> None:
     # no other cancer: the warning says nothing of one
     (plain,) = _map(marker=False).warnings
     assert "another cancer" not in plain
+
+
+_RELATED = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-related-primary-cancer-condition"
+
+
+def _another_cancer(mapping: FhirMapping) -> list[str]:
+    return [w for w in mapping.warnings if w.startswith("ANOTHER CANCER IN THE RECORD")]
+
+
+def test_metastases_naming_no_primary_beside_another_cancer_are_questioned() -> None:
+    # A pancreatic NET (ICD-10 C25.4 with ICD-O-3 8240/3, neuroendocrine tumour) and a
+    # colon adenocarcinoma (C18.7 with 8140/3), and ICD-10 C78.7 "Secondary malignant
+    # neoplasm of liver" naming neither: the metastases are counted as the NET's (issue 12
+    # point 2: only those linked to another primary are set aside) and the warning says
+    # they may be the other cancer's.
+    net = condition_resource("pnet", ICD10, "C25.4", morphology="8240/3")
+    colon = condition_resource("crc", ICD10, "C18.7", morphology="8140/3")
+    liver = condition_resource("mets", ICD10, "C78.7")
+    mapping = _map(net, colon, liver, marker=False)
+    (warning,) = _another_cancer(mapping)
+    assert "Condition/crc" in warning and "Condition/mets" in warning
+    # the NET is still read: a patient with another cancer is assessed
+    assert mapping.document["primary"]["site"] == "pancreas"
+    # linked to the NET by mCODE's relatedPrimaryCancerCondition: nothing to question
+    liver["extension"] = [{"url": _RELATED, "valueReference": {"reference": "Condition/pnet"}}]
+    assert _another_cancer(_map(net, colon, liver, marker=False)) == []
+    # no other cancer: nothing to question
+    del liver["extension"]
+    assert _another_cancer(_map(net, liver, marker=False)) == []
+
+
+def test_a_metastasis_coded_as_a_nets_own_is_not_questioned() -> None:
+    # ICD-10-CM C7B.02 "Secondary carcinoid tumors of liver" names its neoplasm itself.
+    colon = condition_resource("crc", ICD10, "C18.7", morphology="8140/3")
+    assert _another_cancer(_map(colon)) == []

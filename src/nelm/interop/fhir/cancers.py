@@ -12,12 +12,16 @@ lung adenocarcinoma with liver metastases must not be assessed as NET disease, s
   only when the primary it names is neuroendocrine (a link to another cancer, or to a
   Condition that is not in the bundle, sets the metastasis aside);
 * a record with no neuroendocrine diagnosis at all is assessed with the tumour fields left
-  unknown and a warning (:data:`NET_SECTIONS`).
+  unknown and a warning (:data:`NET_SECTIONS`);
+* a record with a neuroendocrine neoplasm *and* another cancer counts the metastases that
+  name no primary as the neuroendocrine neoplasm's (a patient treated for a breast cancer
+  years ago is still assessed), with a warning that they may be the other cancer's
+  (:func:`unlinked_metastases_warning`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 from nelm.interop.fhir.codes import (
@@ -45,6 +49,7 @@ __all__ = [
     "condition_kind",
     "histology_concepts",
     "related_primary",
+    "unlinked_metastases_warning",
 ]
 
 Kind = Literal["net", "other"]
@@ -176,3 +181,39 @@ def _tail(reference: str) -> str:
     """``https://x/fhir/Condition/1/_history/2`` → ``Condition/1``."""
     parts = reference.split("/_history/")[0].rstrip("/").split("/")
     return "/".join(parts[-2:]) if len(parts) >= 2 else reference
+
+
+def unlinked_metastases_warning(
+    cancers: CancerIndex, entries: Sequence[Entry], metastases: Iterable[str]
+) -> str | None:
+    """The warning for a record of a neuroendocrine neoplasm and another cancer whose
+    counted metastases (``metastases``: the references they were read from) do not all
+    name their primary; None when there is nothing to say. A metastasis linked to the
+    other cancer was never counted (``nelm.interop.fhir.conditions``)."""
+    if not cancers.neuroendocrine or not cancers.others:
+        return None
+    # linked: by the mCODE extension, or by its own code (C7B "secondary carcinoid tumors")
+    linked = {
+        name
+        for entry in entries
+        if entry.resource_type == "Condition"
+        and (related_primary(entry.resource) or condition_kind(entry.resource) == "net")
+        for name in (entry.ref, entry.full_url)
+        if name
+    }
+    unlinked = [ref for ref in dict.fromkeys(metastases) if ref not in linked]
+    if not unlinked:
+        return None
+    others = "; ".join(cancers.others[:3]) + (
+        f"; and {len(cancers.others) - 3} more" if len(cancers.others) > 3 else ""
+    )
+    shown = ", ".join(unlinked[:3]) + (
+        f" and {len(unlinked) - 3} more" if len(unlinked) > 3 else ""
+    )
+    return (
+        f"ANOTHER CANCER IN THE RECORD: besides the neuroendocrine neoplasm the record holds "
+        f"{others}. The metastases read from {shown} name no primary (mCODE "
+        "relatedPrimaryCancerCondition) and are counted as the neuroendocrine neoplasm's; "
+        "they may be the other cancer's: check which cancer they come from (a biopsy of a "
+        "metastasis tells) before acting on the liver and extrahepatic findings."
+    )

@@ -27,7 +27,7 @@ from typing import Any
 from nelm.case import case_from_mapping
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS
 from nelm.errors import InputRejected, Problem, describe_value
-from nelm.interop.fhir.cancers import NET_SECTIONS, CancerIndex
+from nelm.interop.fhir.cancers import NET_SECTIONS, CancerIndex, unlinked_metastases_warning
 from nelm.interop.fhir.collect import (
     Finding,
     Issue,
@@ -168,6 +168,9 @@ def bundle_to_case(
     _drop_flawed(ctx, resolved)
     if not ctx.cancers.neuroendocrine:
         _without_net_fields(ctx, resolved)
+    another = unlinked_metastases_warning(ctx.cancers, entries, _metastasis_refs(ctx))
+    if another is not None:
+        ctx.warnings.append(another)
 
     document = _checked_document(ctx, bundle, case_id, resolved, timeline)
     later = ctx.later_results_warning()
@@ -231,6 +234,15 @@ def _forget(resolved: Resolved, path: str) -> None:
     resolved.values.pop(path, None)
     resolved.provenance.pop(path, None)
     resolved.chosen.pop(path, None)
+
+
+def _metastasis_refs(ctx: Context) -> Iterator[str]:
+    """The resources the metastases counted were read from (liver, extrahepatic)."""
+    for source, _ in ctx.liver_metastases + ctx.intrathoracic_nodes:
+        yield source.ref
+    for finding in ctx.findings:
+        if finding.field == "extrahepatic.sites":
+            yield finding.source.ref
 
 
 def _without_net_fields(ctx: Context, resolved: Resolved) -> None:
