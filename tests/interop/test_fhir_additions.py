@@ -621,3 +621,17 @@ def test_a_metastasis_coded_as_a_nets_own_is_not_questioned() -> None:
     # ICD-10-CM C7B.02 "Secondary carcinoid tumors of liver" names its neoplasm itself.
     colon = condition_resource("crc", ICD10, "C18.7", morphology="8140/3")
     assert _another_cancer(_map(colon)) == []
+
+
+def test_one_tumour_coded_twice_gives_the_named_site() -> None:
+    # ICD-10-CM C7A.098 "Malignant carcinoid tumors of other sites" and ICD-10 C25.4
+    # "Endocrine pancreas" (WHO ICD-10 2019) in one Condition: one tumour, the pancreas.
+    tumour = condition_resource("t", ICD10_CM, "C7A.098")
+    tumour["code"]["coding"].append({"system": ICD10, "code": "C25.4"})
+    mapping = _map(tumour, marker=False)
+    assert _value(mapping, "primary.site") == "pancreas"
+    assert not any("primary.site" in issue for issue in mapping.issues)
+    # two named sites in one Condition stay a conflict: which is right cannot be told
+    two = condition_resource("t", ICD10, "C25.4")
+    two["code"]["coding"].append({"system": ICD10_CM, "code": "C7A.010"})
+    assert _value(_map(two, marker=False), "primary.site") is None

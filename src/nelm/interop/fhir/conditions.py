@@ -79,8 +79,27 @@ def read_condition(ctx: Context, entry: Entry) -> None:
     if not meanings:
         ctx.notes.add("not used: Condition code not in the mapping table", entry.ref)
         return
-    for code, meaning in meanings:
+    for code, meaning in _named_site_first(meanings):
         _read_meaning(ctx, entry, code, meaning, onset)
+
+
+def _named_site_first(
+    meanings: list[tuple[Code, ConditionMeaning]],
+) -> list[tuple[Code, ConditionMeaning]]:
+    """One tumour coded twice in one Condition (ICD-10-CM C7A.098 "malignant carcinoid
+    tumors of other sites" beside ICD-10 C25.4 "endocrine pancreas"): the code that names
+    the site wins over the one that says "other site", and a code that says
+    neuroendocrine makes the other a NET's too. Two named sites stay a conflict."""
+    primary = [m for _, m in meanings if m.role is Role.PRIMARY and m.site is not None]
+    named = [m for m in primary if m.site != "other"]
+    if not named or len(named) == len(primary):
+        return meanings
+    specific = any(m.specific for m in primary)
+    return [
+        (code, replace(m, specific=m.specific or specific) if m in named else m)
+        for code, m in meanings
+        if not (m.role is Role.PRIMARY and m.site == "other")
+    ]
 
 
 def _of_a_neuroendocrine_primary(ctx: Context, entry: Entry) -> bool:
