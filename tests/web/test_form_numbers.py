@@ -45,3 +45,37 @@ def test_a_comma_before_three_digits_is_never_read_either_way(
         case_from_mapping(document)
     [problem] = caught.value.problems
     assert problem.path == path and problem.got == f'"{typed}" {hint}'
+
+
+@pytest.mark.parametrize(
+    ("path", "typed", "hint"),
+    [
+        # LDH is plausible from 50 U/L (docs/plausibility.md, the Merck reference
+        # 140-280 U/L): 1.2 U/L is no reading, 1200 U/L (Europe's
+        # "1.200") is; 1 µkat/L = 60 U/L (Young 1987) is the other usual slip
+        (
+            "labs.ldh_u_l",
+            "1.200",
+            "(1.2 U/L would be implausible; with a dot as the thousands separator it is "
+            "1200 U/L: write 1200; or did you mean 1.2 µkat/L = 72 U/L?)",
+        ),
+    ],
+)
+def test_a_dot_before_three_digits_that_only_fits_as_thousands_is_asked_about(
+    path: str, typed: str, hint: str
+) -> None:
+    document = document_from_form({"case_id": "f", path: typed})
+    section, name = path.split(".")
+    assert document[section][name] == typed  # passed on as typed, for the validator
+    with pytest.raises(InputRejected) as caught:
+        case_from_mapping(document)
+    [problem] = caught.value.problems
+    assert problem.path == path and problem.got == f'"{typed}" {hint}'
+
+
+def test_a_dot_before_three_digits_that_fits_as_a_decimal_is_the_decimal_mark() -> None:
+    # a bilirubin of 1.250 mg/dL is plausible (0.1-30); 1250 is above case-v1's 50
+    document = document_from_form({"case_id": "f", "labs.ldh_u_l": "0.875"})
+    assert document["labs"]["ldh_u_l"] == 0.875  # a leading zero is never a thousands group
+    document = document_from_form({"case_id": "f", "labs.bilirubin_mg_dl": "1.250"})
+    assert document["labs"]["bilirubin_mg_dl"] == 1.25

@@ -17,7 +17,7 @@ from nelm.case.synonyms import choice_named_by, field_named_by, settling_hint
 from nelm.case.units import entry_unit, unit_spelled
 from nelm.errors import Problem, describe_value
 
-__all__ = ["coerce"]
+__all__ = ["coerce", "dot_as_thousands"]
 
 
 def coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
@@ -200,6 +200,14 @@ def _number_text_hint(spec: Field, raw: str) -> str | None:
         return "a range: one value is asked; write the one the record settles on, or leave it out"
     if _THOUSANDS_TEXT.fullmatch(raw):  # "250,000": a thousands separator
         return _grouped_comma_hint(spec, raw)
+    if (grouped := dot_as_thousands(spec, raw)) is not None:  # "1.200" U/L: 1200
+        unit = f" {spec.unit}" if spec.unit else ""
+        slip = slip_hint(spec.path, float(raw))  # "1.2 µkat/L = 72 U/L" may be meant too
+        return (
+            f"{float(raw):g}{unit} would be implausible; with a dot as the thousands "
+            f"separator it is {grouped:g}{unit}: write {grouped:g}"
+            + (f"; or {slip}" if slip else "")
+        )
     if _DECIMAL_COMMA_TEXT.fullmatch(raw):  # "2,5 mg/dL": a decimal comma
         return _plain_number_hint(spec, raw.replace(",", ".", 1), "write a decimal point")
     found = _NUMBER_TEXT.fullmatch(raw)
@@ -308,6 +316,20 @@ def _grouped_comma_hint(spec: Field, raw: str) -> str | None:
     return _plain_number_hint(
         spec, raw.replace(",", ""), "write it without the thousands separator"
     )
+
+
+_ONE_DOT_GROUP = re.compile(r"\s*[1-9]\d{0,2}\.\d{3}\s*")
+
+
+def dot_as_thousands(spec: Field, raw: str) -> float | None:
+    """``"1.200"`` where only the reading with a dot as the thousands separator fits the
+    field (an LDH of 1.2 U/L is implausible, 1200 is not): that reading, to be asked about
+    rather than taken; None when the decimal reading fits or the text is not so written.
+    (Continental Europe writes 1.200 for 1,200.)"""
+    if not _ONE_DOT_GROUP.fullmatch(raw):
+        return None
+    decimal, grouped = float(raw), float(raw.replace(".", ""))
+    return grouped if _fits(spec, grouped) and not _fits(spec, decimal) else None
 
 
 def _fits(spec: Field, value: float) -> bool:

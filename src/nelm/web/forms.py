@@ -41,6 +41,7 @@ import yaml
 
 from nelm.case.document import read_yaml
 from nelm.case.fields import FIELDS, SECTIONS, Field, Kind
+from nelm.case.typed_values import dot_as_thousands
 from nelm.case.units import ENTRY_UNITS, Unit, entry_unit
 
 __all__ = [
@@ -196,12 +197,14 @@ def document_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
             value = {"yes": True, "no": False}.get(text, text)
         elif spec.kind in (Kind.NUMBER, Kind.INTEGER):
             number = _number(text)
-            if number is None:  # the validator names the field and what it expected
-                doc.setdefault(section, {})[name] = text
-                continue
             units = UNIT_CHOICES.get(spec.path, ())
             chosen = str(form.get(f"unit:{spec.path}") or "")
             unit = next((u for u in units if u.key == chosen), None)
+            in_own_unit = unit is None or unit.factor == 1.0
+            if number is None or (in_own_unit and dot_as_thousands(spec, text) is not None):
+                # the validator names the field, what it expected and the reading that fits
+                doc.setdefault(section, {})[name] = text
+                continue
             # A number in another unit is kept as entered; the validator converts it.
             value = (
                 {"value": _tidy(number), "unit": unit.label}
