@@ -201,13 +201,7 @@ def _number_text_hint(spec: Field, raw: str) -> str | None:
     if _THOUSANDS_TEXT.fullmatch(raw):  # "250,000": a thousands separator
         return _grouped_comma_hint(spec, raw)
     if (grouped := dot_as_thousands(spec, raw)) is not None:  # "1.200" U/L: 1200
-        unit = f" {spec.unit}" if spec.unit else ""
-        slip = slip_hint(spec.path, float(raw))  # "1.2 µkat/L = 72 U/L" may be meant too
-        return (
-            f"{float(raw):g}{unit} would be implausible; with a dot as the thousands "
-            f"separator it is {grouped:g}{unit}: write {grouped:g}"
-            + (f"; or {slip}" if slip else "")
-        )
+        return _dot_as_thousands_hint(spec, float(raw), grouped)
     if _DECIMAL_COMMA_TEXT.fullmatch(raw):  # "2,5 mg/dL": a decimal comma
         return _plain_number_hint(spec, raw.replace(",", ".", 1), "write a decimal point")
     found = _NUMBER_TEXT.fullmatch(raw)
@@ -330,6 +324,15 @@ def dot_as_thousands(spec: Field, raw: str) -> float | None:
         return None
     decimal, grouped = float(raw), float(raw.replace(".", ""))
     return grouped if _fits(spec, grouped) and not _fits(spec, decimal) else None
+
+
+def _dot_as_thousands_hint(spec: Field, decimal: float, grouped: float) -> str:
+    own = f" {spec.unit}" if spec.unit else ""
+    slip = slip_hint(spec.path, decimal)  # "1.2 µkat/L = 72 U/L" may be meant too
+    return (
+        f"{decimal:g}{own} would be implausible; with a dot as the thousands "
+        f"separator it is {grouped:g}{own}: write {grouped:g}" + (f"; or {slip}" if slip else "")
+    )
 
 
 def _fits(spec: Field, value: float) -> bool:
