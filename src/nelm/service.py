@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from nelm.case.document import Case, case_from_mapping, require_confirmed
+from nelm.case.future_dates import future_date_warning
 from nelm.case.merge import with_added_fields
 from nelm.engine.assess import Assessment, EvidenceLookup, assess
 from nelm.errors import InputRejected, Problem
@@ -31,6 +32,7 @@ __all__ = [
     "assess_mapping",
     "assess_text",
     "evidence_lookup",
+    "with_future_dates",
 ]
 
 
@@ -58,13 +60,31 @@ def assess_case(case: Case, *, with_evidence: bool = True) -> Assessment:
 
 
 def assess_mapping(
-    document: Mapping[str, Any], *, with_evidence: bool = True, require_confirmation: bool = False
+    document: Mapping[str, Any],
+    *,
+    with_evidence: bool = True,
+    require_confirmation: bool = False,
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
-    """Validate a parsed case document and return the assessment-v1 document."""
+    """Validate a parsed case document and return the assessment-v1 document. ``today``
+    (the adapter's date; the core reads no clock): a date of the case after it is warned
+    of first."""
     case = case_from_mapping(document)
     if require_confirmation:  # interactive input: an implausible value must be confirmed
         require_confirmed(case)
-    return assess_case(case, with_evidence=with_evidence).to_document()
+    return with_future_dates(
+        assess_case(case, with_evidence=with_evidence).to_document(), case, today
+    )
+
+
+def with_future_dates(doc: dict[str, Any], case: Case, today: dt.date | None) -> dict[str, Any]:
+    """``doc`` with the warning of a case dated after ``today`` first (a slip of the
+    year: ``nelm.case.future_dates``); unchanged when ``today`` is None."""
+    found = future_date_warning(case, today) if today is not None else None
+    if found is not None:
+        doc["input_warnings"] = [found, *doc.get("input_warnings", [])]
+        doc["warnings"] = [found["message"], *doc.get("warnings", [])]
+    return doc
 
 
 def assess_text(
@@ -75,9 +95,11 @@ def assess_text(
     assessment_date: dt.date | None = None,
     require_confirmation: bool = False,
     added: Added | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
     """Parse JSON or YAML text — a case document or a FHIR R4 Bundle — and assess it.
-    ``added``: a case document whose values are added to the case (``--with``).
+    ``added``: a case document whose values are added to the case (``--with``); ``today``:
+    a case document's dates after it are warned of (``assess_mapping``).
 
     A Bundle is mapped to a case first (``nelm.interop.fhir``); ``assessment_date`` (which
     the caller supplies, the core reads no clock) dates the patient's age and the results.
@@ -106,7 +128,10 @@ def assess_text(
     if added is not None and isinstance(document, Mapping):
         document, _ = with_added_fields(document, added.document, source=added.source)
     return assess_mapping(
-        document, with_evidence=with_evidence, require_confirmation=require_confirmation
+        document,
+        with_evidence=with_evidence,
+        require_confirmation=require_confirmation,
+        today=today,
     )
 
 

@@ -3,6 +3,7 @@ decisions, reports, evidence, errors; on SQLite and PostgreSQL where it matters.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Iterator
@@ -363,3 +364,12 @@ def test_security_headers_are_sent(site: Site) -> None:
     assert "default-src 'self'" in csp and "script-src 'self'" in csp
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"] == "no-referrer"
+
+
+def test_a_case_dated_after_today_is_warned_of_first(site: Site) -> None:
+    # the case's date a year after today (nelm.case.future_dates: a slip of the year)
+    ahead = (dt.date.today() + dt.timedelta(days=366)).isoformat()
+    doc = example() | {"timeline": {"as_of": ahead}}
+    response = site.client().post("/api/v1/assess", json=doc, headers=site.token("doc", "viewer"))
+    assert response.status_code == 200
+    assert response.json()["warnings"][0].startswith("DATE IN THE FUTURE")

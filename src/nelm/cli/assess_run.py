@@ -113,6 +113,7 @@ def run_assess(
         assessment_date=_assessment_date(as_of),
         require_confirmation=True,
         added=_added(with_) if with_ is not None else None,
+        today=dt.date.today(),
     )
     chosen = format or (Format.text if sys.stdout.isatty() and output is None else Format.json)
     rendered: str | bytes

@@ -20,7 +20,7 @@ from nelm.case.fields import OPTION_IDS
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.interop.fhir.size import max_bundle_bytes
 from nelm.interop.fhir.xml_record import looks_like_xml
-from nelm.service import CASE_MAX_BYTES, assess_case, assess_fhir
+from nelm.service import CASE_MAX_BYTES, assess_case, assess_fhir, with_future_dates
 from nelm.store import CaseRecord, VersionConflictError
 from nelm.web.api_support import (
     MAX_ID,
@@ -290,7 +290,7 @@ async def assess(
     # Interactive input, like the CLI and the form: an implausible value must be confirmed
     # (a FHIR Bundle cannot confirm, so it is assessed with the warning, above).
     require_confirmed(case)
-    return _json(assess_case(case).to_document())
+    return _json(with_future_dates(assess_case(case).to_document(), case, dt.date.today()))
 
 
 # --------------------------------------------------------------------------- cases

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,7 +40,7 @@ def assess_stored(
     found = store.find_assessment(case.id, version, knowledge, digest)
     if found is not None:
         return found
-    output = assess_mapping(document)
+    output = assess_mapping(document, today=dt.date.today())
     return store.save_assessment(
         case.id, version, str(output["knowledge_version"]), digest, output, user
     )
