@@ -93,6 +93,8 @@ class PatientCaution:
     """The options of the plan it concerns."""
     not_for: list[str]
     """The options of the plan (not ruled out) it does not concern."""
+    chosen: list[str] = field(default_factory=list)
+    """The options the board chose that it concerns (named apart on the page)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,17 +133,27 @@ class BoardView:
     def by_status(self, status: str) -> list[OptionRow]:
         return [o for o in self.options if o.status == status]
 
-    def patient_cautions(self, planned: Collection[str]) -> list[PatientCaution]:
+    def patient_cautions(
+        self, planned: Collection[str], chosen: Collection[str] = ()
+    ) -> list[PatientCaution]:
         """The cautions this patient's data raise for the options of the plan that are not
-        ruled out, each once with the options it concerns (a printed page has no room for
-        every option's general notes)."""
+        ruled out and for the options the board chose (whatever nelm says of them: an
+        embolisation chosen against its "ineligible" still needs its octreotide cover),
+        each once with the options it concerns (a printed page has no room for every
+        option's general notes)."""
         found: dict[str, PatientCaution] = {}
-        open_options = [o for o in self.options if o.id in planned and o.status != "ineligible"]
+        open_options = [
+            o
+            for o in self.options
+            if (o.id in planned and o.status != "ineligible") or o.id in chosen
+        ]
         for o in open_options:
             for text, sources in o.cautions:
                 if text in o.patient_cautions:
                     entry = found.setdefault(text, PatientCaution(text, sources, [], []))
                     entry.options.append(o.name)
+                    if o.id in chosen:
+                        entry.chosen.append(o.name)
         for entry in found.values():
             entry.not_for.extend(o.name for o in open_options if o.name not in entry.options)
         return list(found.values())
