@@ -101,7 +101,12 @@ _MEANINGS = {
         "somatostatin-receptor imaging (68Ga-DOTA PET or scintigraphy) shows uptake in the lesions"
     ),
     "imaging.fdg_positive": "lesions avid on 18F-FDG PET",
-    "pathology.reported_grade": "used when Ki-67 and the mitotic count do not settle the grade",
+    "pathology.reported_grade": (
+        "used when Ki-67 and the mitotic count do not settle the grade. NEC is a poorly "
+        "differentiated neuroendocrine carcinoma (WHO 2019; 000 §1); an older report's "
+        '"well-differentiated (endocrine) carcinoma" or "malignant carcinoid" (WHO 2000) '
+        "is a NET: enter its G1–G3 from Ki-67, not NEC"
+    ),
     "liver.distribution": (
         "unilobar: one lobe or two adjacent segments (type I); one lobe dominant: a dominant "
         "lesion with smaller contralateral deposits (type II); diffuse: disseminated in both "
