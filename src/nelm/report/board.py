@@ -176,6 +176,23 @@ _SYNDROME_WORDS = {
 }
 
 
+# The surgeons' verdicts (case-v1 surgical_assessment), which decide the plan's order, in
+# the facts the board reads first rather than only inside failing criteria.
+_SURGEONS_LIVER = {
+    "resectable": "surgeons: resectable",
+    "resectable_after_conversion": "surgeons: resectable after conversion",
+    "unresectable": "surgeons: unresectable",
+}
+_SURGEONS_PRIMARY = {"resectable": "surgeons: removable", "unresectable": "surgeons: not removable"}
+
+
+def _since_resection(primary: Mapping[str, Any]) -> str | None:
+    """How long ago the primary was removed, as the report gives it (a number, a range or
+    a bound of months)."""
+    months = _bounded(primary, "primary", "months_since_primary_resection", "months")
+    return f"{months} since resection" if months is not None else None
+
+
 def _words(value: Any) -> str:
     return str(value).replace("_", " ")
 
@@ -264,6 +281,10 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
         ],
     )
     site = get("primary", "site")
+    primary = {
+        **{f.split(".", 1)[1]: v for f, v in implied.items() if f.startswith("primary.")},
+        **_section(inputs, "primary"),
+    }
     syndrome = get("primary", "functional_syndrome")
     margin = get("primary", "resection_margin")
     add(
@@ -282,8 +303,10 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
             _quantity("primary.size_cm", get("primary", "size_cm"), "cm")
             if get("primary", "size_cm")
             else None,
+            _since_resection(primary),
             _yes_no(get("primary", "node_positive"), "nodes involved", "nodes negative", None),
             _SYNDROME_WORDS.get(str(syndrome), _words(syndrome)) if syndrome else None,
+            _SURGEONS_PRIMARY.get(str(get("primary", "surgical_assessment"))),
         ],
     )
     grade = c.get("grade") or (
@@ -336,6 +359,7 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
             else (f"burden {c['burden_band']}" if c.get("burden_band") else "burden not known"),
             f"future remnant {flr}" if flr is not None else None,
             _yes_no(get("liver", "synchronous"), "synchronous", "metachronous", None) or None,
+            _SURGEONS_LIVER.get(str(get("liver", "surgical_assessment"))),
         ],
     )
     present = get("extrahepatic", "present")

@@ -1,0 +1,33 @@
+"""The facts a board reads first (the case page, the presentation, the board summary) carry
+the surgeons' verdicts and the time since the primary's resection: case-v1's
+``surgical_assessment`` decides the plan's order (docs/case-v1-additions.md), and a
+reviewer found an "unresectable" only inside the failing criteria."""
+
+from __future__ import annotations
+
+from nelm.report.board import board_view
+from nelm.service import assess_mapping
+from tests.engine.cases import BASE, with_changes
+
+
+def _facts(changes: dict[str, object]) -> dict[str, str]:
+    view = board_view(assess_mapping(with_changes(BASE, changes), with_evidence=False))
+    return {fact.label: fact.value for fact in view.facts}
+
+
+def test_the_surgeons_verdicts_are_among_the_facts() -> None:
+    facts = _facts(
+        {"liver.surgical_assessment": "unresectable", "primary.surgical_assessment": "resectable"}
+    )
+    assert "surgeons: unresectable" in facts["Liver"]
+    assert "surgeons: removable" in facts["Primary"]
+
+
+def test_the_time_since_resection_is_among_the_facts() -> None:
+    # BASE: the primary resected 12 months before (tests/engine/cases.py)
+    assert "12 months since resection" in _facts({})["Primary"]
+    bounded = {
+        "primary.months_since_primary_resection": None,
+        "primary.months_since_primary_resection_at_least": 60,
+    }
+    assert "≥ 60 months since resection" in _facts(bounded)["Primary"]
