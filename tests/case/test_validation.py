@@ -136,6 +136,28 @@ def test_a_strict_bound_on_a_count_is_written_as_the_whole_number_it_means() -> 
     ]
 
 
+def test_a_bound_in_another_unit_of_the_field_is_written_in_the_fields_unit() -> None:
+    # A report's "more than 5 years" since resection and "> 30 mm": 12 months a year and
+    # 10 mm a centimetre, the field's other entry units (docs/case-v1-additions.md).
+    assert messages(
+        {
+            "case_id": "a",
+            "primary": {"months_since_primary_resection": "more than 5 years"},
+            "liver": {"largest_lesion_cm": "> 30 mm"},
+        }
+    ) == [
+        "primary.months_since_primary_resection: must be a number ≥ 0, got "
+        '"more than 5 years" (a bound: write primary.months_since_primary_resection_at_least: '
+        "60 (a bound includes its number))",
+        'liver.largest_lesion_cm: must be a number greater than 0 and at most 40, got "> 30 mm" '
+        "(a bound: write liver.largest_lesion_cm_at_least: 3 (a bound includes its number))",
+    ]
+    # a unit the field does not take gets no such hint
+    assert messages({"case_id": "a", "liver": {"largest_lesion_cm": "> 3 kg"}}) == [
+        'liver.largest_lesion_cm: must be a number greater than 0 and at most 40, got "> 3 kg"'
+    ]
+
+
 def test_a_date_for_months_and_a_wrong_unit_object_are_named() -> None:
     # docs/case-v1-additions.md, The timeline: dates go in the timeline, which gives the
     # months; units as entered: bilirubin takes mg/dL or µmol/L.

@@ -151,7 +151,11 @@ def _bound_text_hint(spec: Field, raw: str) -> str | None:
     sign, number, written = found.groups()
     own = spec.unit.replace(" ", "").lower()
     if written and written.replace(" ", "").lower() != own:
-        return None
+        # "> 5 years" where months are asked, "> 30 mm" where cm: the bound in the field's unit
+        unit = entry_unit(spec.path, written)
+        if unit is None:
+            return None
+        number = clinical_number(float(number) * unit.factor).replace(",", "")
     path = bounds[1] if sign in _AT_MOST_SIGNS else bounds[0]
     if sign in ("<", ">") and spec.kind is Kind.INTEGER and float(number).is_integer():
         # a count is whole: "> 10" lesions is at least 11, "< 3" at most 2
