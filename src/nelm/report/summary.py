@@ -77,7 +77,14 @@ ol, ul { margin: .5mm 0; padding-left: 5mm; }
 .refs.columns li { break-inside: avoid; }
 .safety { border: 1px solid #222; padding: .5mm 1.5mm; margin: 1.2mm 0; font-size: 7.6pt; }
 a { color: inherit; text-decoration: none; }
-@media screen { body { max-width: 200mm; margin: 6mm auto; padding: 0 4mm; font-size: 10.5pt; } }
+@media screen { body { max-width: 200mm; margin: 6mm auto; padding: 0 4mm; font-size: 10.5pt; }
+  /* the labels' column in the font's own measure: 24 mm is too narrow at screen size */
+  .facts dt { width: 8em; } .facts dd { margin-left: 8.5em; } }
+/* a phone: the facts' labels above their values, the two columns one under the other */
+@media screen and (max-width: 40em) {
+  .facts dt { float: none; width: auto; } .facts dd { margin: 0 0 1mm 0; }
+  .cols, .cols > div { display: block; width: auto; padding: 0; }
+  .cols > div + div { padding-left: 0; } .refs.columns { columns: 1; } }
 """
 """The printed pages' look, shared by the board summary and the meeting record."""
 
