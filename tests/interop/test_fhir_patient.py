@@ -259,12 +259,40 @@ def test_a_record_with_no_patient_at_all_says_so() -> None:
 
 
 def test_a_patient_set_aside_as_invalid_is_not_called_absent() -> None:
-    # CMS Blue Button's test Patient has meta.lastUpdated "IGNORED_FIELD" (not an instant):
-    # the Patient is set aside, and the warning says so rather than that there is none.
-    broken = {**patient_resource("p"), "meta": {"lastUpdated": "IGNORED_FIELD"}}
+    # FHIR R4 dateTime: "1971-02-30" is no date. A Patient whose death cannot be read is
+    # set aside, and the warning says so rather than that there is none.
+    broken = {**patient_resource("p"), "deceasedDateTime": "1971-02-30"}
     mapping = _map(broken)
     assert mapping.warnings[0].startswith("PATIENT NOT READ: the record's Patient resource")
     assert not any(w.startswith("NO PATIENT") for w in mapping.warnings)
+
+
+def test_a_patient_is_read_without_an_invalid_element_it_can_do_without() -> None:
+    # CMS Blue Button's test Patient has meta.lastUpdated "IGNORED_FIELD" (not an instant);
+    # FHIR R4 string: a phone number "" is not valid (a string has at least one character).
+    # Neither is read, and neither hides the death the Patient records (docs/fhir-mapping.md
+    # "One patient"): the rest of the Patient is read, and the element is listed.
+    for element, value in (
+        ("meta", {"lastUpdated": "IGNORED_FIELD"}),
+        ("telecom", [{"system": "phone", "value": ""}]),
+    ):
+        broken = {**patient_resource("p"), element: value, "deceasedBoolean": True}
+        mapping = _map(broken)
+        assert mapping.warnings[0].startswith("DECEASED: the record says the patient has died")
+        assert not any(w.startswith("PATIENT NOT READ") for w in mapping.warnings)
+        assert any(
+            i.startswith(f"Patient/p: {element} not valid FHIR R4 and not read")
+            for i in mapping.issues
+        ), mapping.issues
+
+
+def test_an_invalid_birth_date_leaves_the_age_unknown_and_the_death_read() -> None:
+    # 30 February is no date (FHIR R4 date): the age stays unknown, the death is read.
+    broken = {**patient_resource("p"), "birthDate": "1960-02-30", "deceasedBoolean": True}
+    mapping = _map(broken)
+    assert mapping.warnings[0].startswith("DECEASED")
+    assert "age_years" not in mapping.document.get("patient", {})
+    assert any(i.startswith("Patient/p: birthDate not valid FHIR R4") for i in mapping.issues)
 
 
 def test_results_nelm_does_not_read_still_name_the_patient() -> None:

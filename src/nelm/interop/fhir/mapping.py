@@ -67,8 +67,10 @@ from nelm.interop.fhir.validate import (
     ValidatedBundle,
     check_shape,
     validate_resources,
+    without_invalid_elements,
 )
 from nelm.interop.fhir.version import other_version_warning
+from nelm.text import forbidden_character
 
 __all__ = ["SYNCHRONOUS_MONTHS", "FhirMapping", "bundle_to_case"]
 
@@ -141,8 +143,10 @@ def bundle_to_case(
         ctx.flaw(problem)
     entries = expand_reports(ctx, entries)
     entries = set_aside_unread(ctx, entries)  # before the costly steps (unread.py)
-    if not isinstance(bundle, ValidatedBundle):
-        entries = _valid(ctx, entries)
+    # The CDS Hooks service validates its resources one by one, all but the Patient
+    # (validate.ValidatedBundle); the Patient is validated here in every case, so that one
+    # not valid is read in part or said to be unread as for any record.
+    entries = _valid(ctx, entries, only_patients=isinstance(bundle, ValidatedBundle))
     entries = without_modifiers(ctx, entries)
     entries = _without_orphans(ctx, entries)
     patient_keys = read_patients(ctx, [e for e in entries if e.resource_type == "Patient"])
@@ -192,22 +196,44 @@ def bundle_to_case(
     )
 
 
-def _valid(ctx: Context, entries: list[Entry]) -> list[Entry]:
-    """The entries whose resources are valid FHIR R4; the others are set aside, listed."""
-    invalid = validate_resources(entries)
+def _valid(ctx: Context, entries: list[Entry], *, only_patients: bool = False) -> list[Entry]:
+    """The entries whose resources are valid FHIR R4; the others are set aside, listed.
+    A Patient whose invalid elements it can do without is read without them (listed):
+    validate.without_invalid_elements. ``only_patients``: the other resources were
+    validated already."""
+    checked = [e for e in entries if e.resource_type == "Patient"] if only_patients else entries
+    invalid = validate_resources(checked)
     if not invalid:
         return entries
-    dropped = set()
+    replaced: dict[int, Entry | None] = {}
     for entry, problems in invalid:
-        dropped.add(id(entry))
-        ctx.not_r4.append(entry.resource_type)
         shown = problems[:_MAX_PROBLEMS_PER_RESOURCE]
         more = len(problems) - len(shown)
         detail = "; ".join(p.message for p in shown) + (f"; and {more} more" if more else "")
+        partial = without_invalid_elements(entry, problems)
+        if partial is not None:
+            kept, names = partial
+            replaced[id(entry)] = kept
+            ctx.issues.append(
+                Issue(
+                    entry.path,
+                    f"{entry.ref}: {', '.join(names)} not valid FHIR R4 and not read "
+                    f"({detail}); the rest of the Patient is read",
+                )
+            )
+            continue
+        replaced[id(entry)] = None
+        ctx.not_r4.append(entry.resource_type)
         ctx.issues.append(
             Issue(entry.path, f"{entry.ref} is not valid FHIR R4 and is not read ({detail})")
         )
-    return [e for e in entries if id(e) not in dropped]
+    out: list[Entry] = []
+    for entry in entries:
+        if id(entry) not in replaced:
+            out.append(entry)
+        elif (kept_entry := replaced[id(entry)]) is not None:
+            out.append(kept_entry)
+    return out
 
 
 def _without_orphans(ctx: Context, entries: list[Entry]) -> list[Entry]:
@@ -432,7 +458,8 @@ def _case_id(bundle: Mapping[str, Any], case_id: str | None) -> str:
     if case_id is not None:
         return case_id
     bundle_id = bundle.get("id")
-    if isinstance(bundle_id, str) and bundle_id.strip():
+    # an id with a control character is no id a case can carry (nelm.text): hashed instead
+    if isinstance(bundle_id, str) and bundle_id.strip() and forbidden_character(bundle_id) is None:
         return f"fhir-{bundle_id.strip()}"[:128]
     digest = hashlib.sha256()
     for chunk in canonical_chunks(bundle):

@@ -9,17 +9,22 @@ while the package's default namespace is R5, whose MedicationStatement and other
 
 Only the resources the mapping reads are validated; other resource types are listed in
 the notes and left alone (a bundle may carry resources of any type). A resource that is
-not valid is set aside and listed; the rest of the record is read.
+not valid — or holds a control character (``nelm.text``), which no element of FHIR R4 may
+carry — is set aside and listed; the rest of the record is read. A Patient is read without
+its invalid elements when none of them is one whose absence could change what the record
+says (:func:`without_invalid_elements`): a death stays a death when a phone number is empty.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from nelm.errors import InputRejected, Problem, UnavailableError, describe_value
 from nelm.interop.fhir.systems import elements
+from nelm.text import printable, text_problems
 
 __all__ = [
     "MAPPED_TYPES",
@@ -31,6 +36,7 @@ __all__ = [
     "is_resource_type",
     "latest_versions",
     "validate_resources",
+    "without_invalid_elements",
 ]
 
 MAPPED_TYPES = (
@@ -105,9 +111,9 @@ class Entry:
         if self.name:
             return self.name
         rid = self.resource.get("id")
-        if isinstance(rid, str) and rid:
-            return f"{self.resource_type}/{rid}"
-        return f"{self.resource_type} in {self.path.removesuffix('.resource')}"
+        if isinstance(rid, str) and rid:  # shown in notes: no control character carried
+            return printable(f"{self.resource_type}/{rid}")
+        return printable(f"{self.resource_type} in {self.path.removesuffix('.resource')}")
 
 
 def check_shape(bundle: object) -> tuple[list[Entry], list[str], list[Problem]]:
@@ -283,15 +289,66 @@ def _validate_shell(bundle: Mapping[str, Any]) -> list[Problem]:
 
 def validate_resources(entries: Sequence[Entry]) -> list[tuple[Entry, list[Problem]]]:
     """Validate every mapped resource with its fhir.resources R4B model; return each
-    resource that is not valid with its problems."""
+    resource that is not valid with its problems. A control character or an unpaired
+    surrogate in any key or string (``nelm.text``; FHIR R4 string: "[ \\r\\n\\t\\S]+")
+    is a problem too, named by its place: such text can reach no output or store."""
     invalid: list[tuple[Entry, list[Problem]]] = []
     for entry in entries:
         if entry.resource_type in MAPPED_TYPES:
             model = _model(entry.resource_type)
-            problems = _run(model, entry.resource, entry.path, entry.resource_type)
+            problems = text_problems(entry.resource, entry.path)
+            problems += _run(model, entry.resource, entry.path, entry.resource_type)
             if problems:
                 invalid.append((entry, problems))
     return invalid
+
+
+# What a Patient is never read without, when the element itself is not valid: the
+# resource's identity, the elements FHIR R4 marks as modifiers (a record not in use, rules
+# or extensions that change its meaning, a death) and what tells two Patients are one person.
+# Without any other element (a name, a phone number, a birth date, the sex) the rest is
+# read and the element's field stays unknown.
+_PATIENT_NEEDS = frozenset(
+    {
+        "resourceType",
+        "id",
+        "active",
+        "implicitRules",
+        "modifierExtension",
+        "deceasedBoolean",
+        "deceasedDateTime",
+        "_deceasedDateTime",
+        "identifier",
+        "link",
+    }
+)
+_TOP_ELEMENT = re.compile(r"^\.([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def without_invalid_elements(
+    entry: Entry, problems: Sequence[Problem]
+) -> tuple[Entry, list[str]] | None:
+    """A Patient that is not valid, read without the elements at fault: the entry with
+    those (top-level) elements removed and their names, or None when one of them is
+    needed (``_PATIENT_NEEDS``), a problem names no element, or what is left is still not
+    valid. Other resource types are never read in part (a result without its date or
+    status could pass for what it is not): None."""
+    if entry.resource_type != "Patient" or not problems:
+        return None
+    names: set[str] = set()
+    for problem in problems:
+        path = printable(entry.path)
+        found = (
+            _TOP_ELEMENT.match(problem.path[len(path) :]) if problem.path.startswith(path) else None
+        )
+        if found is None or found[1] in _PATIENT_NEEDS:
+            return None
+        names.add(found[1])
+    kept = {key: value for key, value in entry.resource.items() if key not in names}
+    again = Entry(entry.index, kept, entry.full_url, entry.where, entry.name)
+    if validate_resources([again]):
+        return None
+    return again, sorted(names)
 
 
 def _model(resource_type: str) -> Any:
