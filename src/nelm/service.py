@@ -29,6 +29,7 @@ __all__ = [
     "CASE_MAX_BYTES",
     "Added",
     "assess_case",
+    "assess_fhir_record",
     "assess_mapping",
     "assess_text",
     "evidence_lookup",
@@ -146,6 +147,21 @@ def assess_fhir(
     ``added``: the values a person adds to the record's case (``--with``); they replace
     the record's, their provenance is the file, and an implausible one must be confirmed
     as in a case document."""
+    doc, _ = assess_fhir_record(
+        bundle, assessment_date=assessment_date, with_evidence=with_evidence, added=added
+    )
+    return doc
+
+
+def assess_fhir_record(
+    bundle: Mapping[str, Any],
+    *,
+    assessment_date: dt.date | None,
+    with_evidence: bool = True,
+    added: Added | None = None,
+) -> tuple[dict[str, Any], FhirMapping]:
+    """:func:`assess_fhir`, with the mapping it assessed: what a caller that stores the
+    record's case keeps besides the assessment (the date of each result, ``result_dates``)."""
     from nelm.interop.fhir import bundle_to_case
 
     if assessment_date is None:
@@ -199,7 +215,7 @@ def assess_fhir(
             "fields": sorted(source.added_paths),
             "same_as_record": source.same,
         }
-    return doc
+    return doc, mapping
 
 
 def _record_format(bundle: Mapping[str, Any]) -> str:

@@ -26,6 +26,7 @@ __all__ = [
     "old_results_sentence",
     "old_results_warning",
     "read_measured_on",
+    "with_result_dates",
 ]
 
 RESULT_RECENT_DAYS = 90
@@ -110,3 +111,27 @@ def old_results_warning(measured_on: Mapping[str, str], as_of: str | None) -> st
         and (case_date - measured).days > RESULT_RECENT_DAYS
     }
     return old_results_sentence(old, as_of, "the case's date")
+
+
+def with_result_dates(
+    document: Mapping[str, Any], result_dates: Mapping[str, str], assessment_date: dt.date
+) -> dict[str, Any]:
+    """A record's case as the board stores it: with the date of each result (``measured_on``)
+    and the date it was read for as the case's date (``timeline.as_of``), so that the stored
+    case still names a laboratory value older than 90 days when it is opened weeks later
+    (above); ``nelm assess`` names them from the record itself. The tumour board's import of
+    a record (``nelm.web.case_import``) and the CDS Hooks service store a record's case so."""
+    as_of = assessment_date.isoformat()
+    dated = dict(document)
+    present = {
+        f"{section}.{name}"
+        for section, body in document.items()
+        if isinstance(body, Mapping)
+        for name in body
+    }
+    measured_on = {p: d for p, d in result_dates.items() if p in present and d <= as_of}
+    if measured_on:
+        dated["measured_on"] = measured_on
+    if not isinstance(document.get("timeline"), Mapping):
+        dated["timeline"] = {"as_of": as_of}
+    return dated

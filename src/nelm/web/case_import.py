@@ -28,6 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from nelm.case.record_warnings import record_warnings_to_keep
+from nelm.case.result_dates import with_result_dates
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.interop.fhir.load import load_record_text
 from nelm.interop.fhir.observations import old_results_sentence
@@ -107,7 +108,7 @@ def read_case_file(raw: bytes, filename: str, assessment_date: dt.date) -> tuple
     parsed = load_record_text(text, source=filename or "the file", max_bytes=max_bundle_bytes())
     if isinstance(parsed, dict) and "resourceType" in parsed:
         mapping = bundle_to_case(parsed, assessment_date=assessment_date)
-        document: Any = _dated(mapping.document, mapping.result_dates, assessment_date)
+        document: Any = with_result_dates(mapping.document, mapping.result_dates, assessment_date)
         said = record_warnings_to_keep(
             mapping.warnings,
             f"The FHIR record “{filename or 'the file'}” read for {assessment_date.isoformat()}",
@@ -149,29 +150,6 @@ def read_case_file(raw: bytes, filename: str, assessment_date: dt.date) -> tuple
 def _too_large_case(size: int) -> Problem:
     expected = "a case document of at most 1 MB (only a FHIR record may be larger)"
     return Problem("file", expected, f"{size:,} bytes")
-
-
-def _dated(
-    document: Mapping[str, Any], result_dates: Mapping[str, str], assessment_date: dt.date
-) -> dict[str, Any]:
-    """A record's case as the board stores it: with the date of each result (``measured_on``)
-    and the date it was read for as the case's date (``timeline.as_of``), so that the stored
-    case still names a laboratory value older than 90 days when it is opened weeks later
-    (``nelm.case.result_dates``); ``nelm assess`` names them from the record itself."""
-    as_of = assessment_date.isoformat()
-    dated = dict(document)
-    present = {
-        f"{section}.{name}"
-        for section, body in document.items()
-        if isinstance(body, Mapping)
-        for name in body
-    }
-    measured_on = {p: d for p, d in result_dates.items() if p in present and d <= as_of}
-    if measured_on:
-        dated["measured_on"] = measured_on
-    if not isinstance(document.get("timeline"), Mapping):
-        dated["timeline"] = {"as_of": as_of}
-    return dated
 
 
 def _assessment_date(raw: Any) -> dt.date:
