@@ -468,3 +468,102 @@ def test_a_resource_about_another_patient_gives_a_data_quality_card(harness: Har
     assert (
         "prefetch.observations.entry[0].resource: Observation about another patient: not used"
     ) in detail
+
+
+# --------------------------------------------------------------------------- card words
+
+
+def _doc(**extra: Any) -> dict[str, Any]:
+    """A small assessment-v1 document: one option of each status (the shape of
+    docs/assessment-v1-additions.md), with what ``extra`` adds."""
+    doc: dict[str, Any] = {
+        "options": {
+            "liver_transplant_enets": {
+                "status": "ineligible",
+                "intent": "curative",
+                "name": "Liver transplantation (ENETS criteria)",
+                "criteria": [
+                    {
+                        "result": "not_met",
+                        "text": "Young patient (< 55 years)",
+                        "value": "Age 73 years",
+                    },
+                    {"result": "not_met", "text": "Ki-67 ≤ 10 %", "value": "Ki-67 index 14.1%"},
+                    {"result": "met", "text": "Primary resected", "value": "yes"},
+                ],
+                "reasons": ["Young patient (< 55 years)", "Ki-67 ≤ 10 %"],
+            },
+            "everolimus": {
+                "status": "uncertain",
+                "intent": "systemic_control",
+                "name": "Everolimus",
+                "missing": ["course.status"],
+            },
+        },
+        "missing_data": [{"field": "course.status", "decides": ["everolimus"]}],
+        "warnings": [],
+        "input_source": {"provenance": {"patient.age_years": "Patient/p"}, "unmapped": []},
+    }
+    doc.update(extra)
+    return doc
+
+
+def _detail(doc: dict[str, Any], harness: Harness) -> str:
+    from nelm.interop.cds_hooks.cards import CardContext, assessment_card
+
+    ctx = CardContext(harness.settings, "h-1", "p", None, "test", 3)
+    return str(assessment_card(doc, ctx)["detail"])
+
+
+def test_a_failed_criterion_is_shown_with_the_patients_value(harness: Harness) -> None:
+    # As every other view shows it (nelm assess: "✘ criterion — value", the mark from
+    # vocabulary.yaml), never the criterion alone after the option's name.
+    detail = _detail(_doc(), harness)
+    assert (
+        "- transplant \\(ENETS\\): ✘ Young patient \\(&lt; 55 years\\) — Age 73 years; "
+        "✘ Ki-67 ≤ 10 % — Ki-67 index 14.1%"
+    ) in detail
+    assert "transplant \\(ENETS\\) \\(Young patient" not in detail
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # nelm.interop.fhir.cancers / patient: the record's own words, first in warnings
+        "NOT A NEUROENDOCRINE RECORD: no neuroendocrine neoplasm is recorded.",
+        "DECEASED: the record says the patient has died (Patient/p deceasedBoolean true).",
+    ],
+)
+def test_a_card_that_assesses_nothing_lists_no_options(harness: Harness, said: str) -> None:
+    # docs/cds-hooks.md: such a card "proposes nothing"; its detail says what the record
+    # holds and why nothing is assessed — no option, no "Obtain …", no classification.
+    doc = _doc(warnings=[said])
+    doc["input_source"]["record_warnings"] = [said]
+    doc["classification"] = {"grade": "G2"}
+    detail = _detail(doc, harness)
+    assert detail.startswith("**Warnings:**\n\n- ")
+    assert "**Nothing is assessed for this patient:**" in detail
+    assert "**From the record:** 3 resources read; 1 case field filled" in detail
+    for listed in ("Uncertain", "Obtain", "Not eligible", "Eligible", "Classification"):
+        assert listed not in detail, listed
+
+
+def test_old_results_are_warned_of_on_top(tmp_path: Path) -> None:
+    # docs/fhir-mapping.md: results older than 90 days give "one warning on top of every
+    # output (reports, JSON warnings, the CDS card)". The synthetic results are dated by
+    # REFERENCE_DATE; assessed 200 days later they are all older than 90 days.
+    from datetime import timedelta
+
+    from test_cds_helpers import NOW
+
+    later = NOW + timedelta(days=200)
+    harness = make_harness(tmp_path, clock=lambda: later)
+    bundle = make_bundle(1)
+    response = harness.call(
+        hook_body(prefetch_from_bundle(bundle), patient_id_of(bundle)), now=later
+    )
+    assert response.status_code == 200, response.text
+    detail = response.json()["cards"][0]["detail"]
+    assert detail.startswith(
+        "**Warnings:**\n\n- Results more than 90 days before the assessment date"
+    )

@@ -119,9 +119,22 @@ def _not_neuroendocrine(doc: Mapping[str, Any]) -> bool:
     return _record_warns(doc, "NOT A NEUROENDOCRINE RECORD", "NEUROENDOCRINE DIAGNOSIS NOT READ")
 
 
-def _no_proposal(doc: Mapping[str, Any]) -> bool:
-    """Nothing to propose: the patient has died, or the record shows no NET."""
+def _patient_unread(doc: Mapping[str, Any]) -> bool:
+    """The record's Patient could not be read (nelm.interop.fhir.patient): whether the
+    patient is alive is unknown, so nothing time-sensitive is proposed either."""
+    return _record_warns(doc, "PATIENT NOT READ", "NO PATIENT")
+
+
+def _nothing_assessed(doc: Mapping[str, Any]) -> bool:
+    """The assessment is not about this (living) patient: the patient has died, or the
+    record shows no NET. The card says why and lists no options."""
     return _deceased(doc) or _not_neuroendocrine(doc)
+
+
+def _no_proposal(doc: Mapping[str, Any]) -> bool:
+    """Nothing to propose: the patient has died, the record shows no NET, or whether the
+    patient is alive is unknown (the Patient was not read)."""
+    return _nothing_assessed(doc) or _patient_unread(doc)
 
 
 def summary(doc: Mapping[str, Any]) -> str:
@@ -130,6 +143,11 @@ def summary(doc: Mapping[str, Any]) -> str:
         return "NELM: the record says the patient has died; not for clinical action"
     if _not_neuroendocrine(doc):
         return "NELM: no neuroendocrine neoplasm in the record; nothing assessed for this patient"
+    if _patient_unread(doc):
+        return (
+            "NELM: the record's Patient could not be read (death, age, sex unknown); "
+            "check it before acting"
+        )
     eligible = [_short(oid) for oid, _ in _options(doc, "eligible")]
     uncertain = len(_options(doc, "uncertain"))
     missing = len(doc.get("missing_data") or ())
@@ -169,7 +187,7 @@ def indicator(doc: Mapping[str, Any]) -> str:
     when every curative option is ineligible."""
     if _not_neuroendocrine(doc) and not _deceased(doc):
         return "info"
-    return "warning" if curative_open(doc) or _deceased(doc) else "info"
+    return "warning" if curative_open(doc) or _deceased(doc) or _patient_unread(doc) else "info"
 
 
 def _sources(sources: object, refs: ReferenceList) -> str:
@@ -234,13 +252,42 @@ def _missing_lines(doc: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def _ineligible_line(doc: Mapping[str, Any]) -> str | None:
-    parts: list[str] = []
-    for oid, option in _options(doc, "ineligible"):
-        reasons = [str(r) for r in option.get("reasons") or ()]
-        why = f" ({escape('; '.join(reasons[:2]))})" if reasons else ""
-        parts.append(f"{escape(_short(oid))}{why}")
-    return "**Not eligible:** " + "; ".join(parts) + "." if parts else None
+_NOT_MET: Final = next(r.mark for r in vocabulary().results if r.id == "not_met")
+_MAX_FAILED_SHOWN = 2
+
+
+def _failed(option: Mapping[str, Any], refs: ReferenceList) -> list[str]:
+    """The criteria an ineligible option failed, each with the patient's value, as every
+    other view shows them ("✘ Young patient (< 55 years) — Age 73 years")."""
+    failed = [
+        c
+        for c in option.get("criteria") or ()
+        if isinstance(c, Mapping) and c.get("result") == "not_met"
+    ]
+    if not failed:  # the option's own words, when no criterion says it
+        return [escape(str(r)) for r in option.get("reasons") or ()][:_MAX_FAILED_SHOWN]
+    shown = []
+    for criterion in failed[:_MAX_FAILED_SHOWN]:
+        value = criterion.get("value")
+        shown.append(
+            f"{_NOT_MET} {escape(cite_plain(str(criterion.get('text', '')), refs))}"
+            + (f" — {escape(value)}" if value else "")
+        )
+    if len(failed) > _MAX_FAILED_SHOWN:
+        shown.append(f"and {len(failed) - _MAX_FAILED_SHOWN} more")
+    return shown
+
+
+def _ineligible_lines(doc: Mapping[str, Any], refs: ReferenceList) -> str | None:
+    lines = [
+        f"- {escape(_short(oid))}: " + "; ".join(_failed(option, refs))
+        for oid, option in _options(doc, "ineligible")
+    ]
+    return (
+        "**Not eligible** (the criterion failed, with the patient's value):\n\n" + "\n".join(lines)
+        if lines
+        else None
+    )
 
 
 def _classification_line(doc: Mapping[str, Any], refs: ReferenceList) -> str | None:
@@ -280,43 +327,103 @@ def _curative_line(doc: Mapping[str, Any]) -> str | None:
     )
 
 
+# The assessment's own words point to its JSON (input_source.data_quality); in the EHR
+# that list is the data card.
+_TO_THE_DATA_CARD: Final = (
+    ("(see the data-quality list of the input source)", "(see the NELM data-quality card)"),
+    ("(see the data-quality list)", "(see the NELM data-quality card)"),
+)
+
+
+def _card_words(warning: str) -> str:
+    for said, shown in _TO_THE_DATA_CARD:
+        warning = warning.replace(said, shown)
+    return warning
+
+
+def _on_top(doc: Mapping[str, Any], warning: str) -> bool:
+    """What the record says about the whole assessment (a death, the Patient not read, no
+    NET) and the results it uses that are old (docs/fhir-mapping.md: "one warning on
+    top of every output"): before the options."""
+    source = doc.get("input_source")
+    said = source.get("record_warnings") if isinstance(source, Mapping) else None
+    return warning in (said or ()) or warning.startswith(_RESULTS_ON_TOP)
+
+
+_RESULTS_ON_TOP: Final = ("Results more than 90 days", "Results dated after")
+
+
+def _why_nothing(doc: Mapping[str, Any]) -> str:
+    if _deceased(doc):
+        return (
+            "**Nothing is assessed for this patient:** the record says the patient has "
+            "died (above). No treatment option is listed or proposed."
+        )
+    return (
+        "**Nothing is assessed for this patient:** the record shows no neuroendocrine "
+        "neoplasm (above), and nelm's options are for liver metastases of one. No "
+        "treatment option is listed or proposed."
+    )
+
+
+def _from_the_record(doc: Mapping[str, Any], ctx: CardContext) -> str | None:
+    source = doc.get("input_source")
+    if not isinstance(source, Mapping):
+        return None
+    filled = len(source.get("provenance") or {})
+    unknown = len(source.get("unmapped") or ())
+    return (
+        f"**From the record:** {_plural(ctx.resources_read, 'resource')} "
+        f"read; {_plural(filled, 'case field')} filled, {unknown} unknown "
+        "(not in the record, or not coded: never assumed normal or absent)."
+    )
+
+
 def assessment_detail(doc: Mapping[str, Any], ctx: CardContext) -> str:
     blocks: list[str] = []
     refs = ReferenceList()  # sources by author and year, listed at the end
-    warnings = [escape(in_words(cite_plain(str(w), refs))) for w in doc.get("warnings") or ()]
-    if _no_proposal(doc) and warnings:  # why nothing here is for this patient comes first
-        blocks.append("**Warnings:**\n\n" + "\n".join(f"- {w}" for w in warnings))
-    curative = None if _no_proposal(doc) else _curative_line(doc)
-    if curative:
-        blocks.append(curative)
-    eligible = _eligible_lines(doc, refs)
-    if eligible:
-        blocks.append("**Eligible** (every required criterion met):\n\n" + "\n".join(eligible))
+    raw = [str(w) for w in doc.get("warnings") or ()]
+    top = [w for w in raw if _on_top(doc, w)]
+    rest = [w for w in raw if not _on_top(doc, w)]
+
+    def listed(warnings: Sequence[str]) -> str:
+        return "**Warnings:**\n\n" + "\n".join(
+            f"- {escape(in_words(cite_plain(_card_words(w), refs)))}" for w in warnings
+        )
+
+    if _nothing_assessed(doc):
+        # The options say nothing about this patient: what the record says, why nothing
+        # is assessed, and what was read — no option, no classification.
+        blocks.append(listed(raw))
+        blocks.append(_why_nothing(doc))
     else:
-        blocks.append("**Eligible:** none on the data available.")
-    uncertain = [escape(_short(oid)) for oid, _ in _options(doc, "uncertain")]
-    if uncertain:
-        blocks.append(
-            f"**Uncertain:** {', '.join(uncertain)}. Obtain the missing data to "
-            "decide:\n\n" + "\n".join(_missing_lines(doc))
-        )
-    ineligible = _ineligible_line(doc)
-    if ineligible:
-        blocks.append(ineligible)
-    classification = _classification_line(doc, refs)
-    if classification:
-        blocks.append(classification)
-    if warnings and not _no_proposal(doc):
-        blocks.append("**Warnings:**\n\n" + "\n".join(f"- {w}" for w in warnings))
-    source = doc.get("input_source")
-    if isinstance(source, Mapping):
-        filled = len(source.get("provenance") or {})
-        unknown = len(source.get("unmapped") or ())
-        blocks.append(
-            f"**From the record:** {_plural(ctx.resources_read, 'resource')} "
-            f"read; {_plural(filled, 'case field')} filled, {unknown} unknown "
-            "(not in the record, or not coded: never assumed normal or absent)."
-        )
+        if top:  # what the record says first, then the options
+            blocks.append(listed(top))
+        curative = None if _no_proposal(doc) else _curative_line(doc)
+        if curative:
+            blocks.append(curative)
+        eligible = _eligible_lines(doc, refs)
+        if eligible:
+            blocks.append("**Eligible** (every required criterion met):\n\n" + "\n".join(eligible))
+        else:
+            blocks.append("**Eligible:** none on the data available.")
+        uncertain = [escape(_short(oid)) for oid, _ in _options(doc, "uncertain")]
+        if uncertain:
+            blocks.append(
+                f"**Uncertain:** {', '.join(uncertain)}. Obtain the missing data to "
+                "decide:\n\n" + "\n".join(_missing_lines(doc))
+            )
+        ineligible = _ineligible_lines(doc, refs)
+        if ineligible:
+            blocks.append(ineligible)
+        classification = _classification_line(doc, refs)
+        if classification:
+            blocks.append(classification)
+        if rest:
+            blocks.append(listed(rest))
+    read = _from_the_record(doc, ctx)
+    if read:
+        blocks.append(read)
     references = _references(refs)
     if references:
         blocks.append(references)
