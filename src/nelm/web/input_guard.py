@@ -4,7 +4,8 @@
   every key and string of a JSON body must be free of control characters (tab and line
   breaks allowed) and unpaired UTF-16 surrogates → 422 naming each place (``label``,
   ``entry[3].resource.code.text``, ``query.as_of``). The same answer on SQLite and
-  PostgreSQL, because nothing reaches either.
+  PostgreSQL, because nothing reaches either. The CDS Hooks service (``/cds-services``)
+  checks its bodies itself (``nelm.interop.cds_hooks.request``).
 - **Encoding**: query strings and form bodies must be UTF-8 → 400 naming the field (a
   form used to be stored with the bytes mangled).
 - **Content types**: a body sent to a JSON route (``/api/…``, ``/cds-services…``) must be
@@ -197,6 +198,11 @@ class InputGuardMiddleware:
                     f"(or application/fhir+json), not {got}.",
                     [Problem("Content-Type", "application/json or application/fhir+json", got)],
                 )
+            if path.startswith(FHIR_ROUTES):
+                # The CDS Hooks service checks its own text: a control character in the
+                # request's own fields is a 400 there, and in an EHR's prefetch it leaves
+                # that one resource unread (docs/cds-hooks.md) — never the whole call.
+                return
             try:
                 decoded = body.decode("utf-8-sig")
             except UnicodeDecodeError:

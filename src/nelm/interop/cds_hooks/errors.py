@@ -84,6 +84,13 @@ def operation_outcome(issues: Sequence[Issue]) -> dict[str, Any]:
 def outcome_response(
     status: int, issues: Sequence[Issue], headers: dict[str, str] | None = None
 ) -> JSONResponse:
-    response = JSONResponse(operation_outcome(issues), status_code=status, headers=headers)
+    # FHIR's media type, as the web application's own answers for /cds-services have it
+    # (404, 405, 415, 413 at its edge): every error of the service is labelled alike.
+    response = JSONResponse(
+        operation_outcome(issues),
+        status_code=status,
+        headers=headers,
+        media_type="application/fhir+json",
+    )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -17,8 +17,9 @@ from fastapi import Request
 
 from nelm.interop.cds_hooks.errors import CdsError
 from nelm.interop.cds_hooks.prefetch import FHIR_ID
+from nelm.text import text_problems
 
-__all__ = ["HookRequest", "parse_hook_request", "read_json_body"]
+__all__ = ["HookRequest", "parse_hook_request", "read_json_body", "reject_control_characters"]
 
 HOOK = "patient-view"
 _HOOK_INSTANCE = re.compile(r"^[A-Za-z0-9\-._:]{1,128}$")
@@ -79,9 +80,24 @@ def _optional_str(value: object, where: str, limit: int = 256) -> str | None:
     return value
 
 
+def reject_control_characters(data: object, *, skip: str | None = None) -> None:
+    """400 naming the first key or text of the request (``prefetch`` aside: ``skip``) that
+    holds a control character (:mod:`nelm.text`). In the prefetch such an element leaves
+    its resource unread, listed on the data card, as any invalid resource."""
+    if not isinstance(data, Mapping):
+        return
+    for key, value in data.items():
+        if key == skip:
+            continue
+        problems = text_problems({key: value})
+        if problems:
+            raise CdsError.bad_request(problems[0].message, problems[0].path)
+
+
 def parse_hook_request(data: object) -> HookRequest:
     if not isinstance(data, Mapping):
         raise CdsError.bad_request("the request body must be a JSON object", code="structure")
+    reject_control_characters(data, skip="prefetch")
     hook = data.get("hook")
     if hook != HOOK:
         raise CdsError.bad_request(
