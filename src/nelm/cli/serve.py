@@ -73,6 +73,10 @@ def serve_command(
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # httpx logs each request's URL at INFO: the CDS Hooks service's reads from an EHR's
+    # FHIR server name the patient (…/Patient/<id>). Warnings and errors only.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     address = public_url or f"http://{shown_host}:{port}"
     url = database_url(database)

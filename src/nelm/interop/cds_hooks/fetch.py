@@ -36,7 +36,20 @@ __all__ = [
     "FhirFetcher",
     "HttpxFhirFetcher",
     "fetch_parts",
+    "quiet_http_client_logs",
 ]
+
+_HTTP_CLIENT_LOGGERS = ("httpx", "httpcore")
+
+
+def quiet_http_client_logs() -> None:
+    """httpx logs every request at INFO with its URL ("HTTP Request: GET
+    …/Condition?patient=<id>"): a patient id in the log. Its loggers (and httpcore's) are
+    raised to WARNING, unless set higher already; warnings and errors name no URL."""
+    for name in _HTTP_CLIENT_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.level < logging.WARNING:  # NOTSET, DEBUG or INFO
+            logger.setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +81,7 @@ class HttpxFhirFetcher:
 
     def __init__(self, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.transport = transport
+        quiet_http_client_logs()
 
     async def get(
         self, url: str, *, access_token: str | None, timeout: float, max_bytes: int
