@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from test_cds_helpers import (
     FHIR_BASE,
+    NOW,
     Harness,
     hook_body,
     make_harness,
@@ -261,10 +262,14 @@ def test_resources_are_validated_once(
 ) -> None:
     """The service validates each prefetch resource (to name an invalid one by its place
     in the request); the mapping does not validate them a second time (the costliest step:
-    4.8 MB of results took 2.2 s with it, 1.5 s without)."""
+    4.8 MB of results took 2.2 s with it, 1.5 s without). Only the Patient is left to the
+    mapping, which validates the Patient of every record (docs/cds-hooks.md)."""
+    from nelm.interop.fhir.validate import Entry, validate_resources
 
-    def again(*_: object) -> None:
-        raise AssertionError("validated twice")
+    def again(entries: list[Entry]) -> object:
+        if any(e.resource_type != "Patient" for e in entries):
+            raise AssertionError("validated twice")
+        return validate_resources(entries)
 
     expected = _full_summary(bundle)  # the same record through the mapping alone
     monkeypatch.setattr("nelm.interop.fhir.mapping.validate_resources", again)
@@ -583,3 +588,58 @@ def test_httpx_fetcher_limits_size_and_reports_failures() -> None:
 
     with pytest.raises(FetchFailedError, match="could not be reached"):
         _fetch(refused)
+
+
+def test_reads_from_the_fhir_server_leave_no_patient_id_in_the_logs(
+    tmp_path: Path, bundle: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    """docs/cds-hooks.md, Privacy: logs never hold patient ids. httpx logs each request's
+    URL at INFO ("HTTP Request: GET …/Patient/<id>"); the service keeps it to warnings."""
+    import json
+    import logging
+
+    import httpx
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+    from test_cds_helpers import SERVICE, auth
+
+    from nelm.interop.cds_hooks import HttpxFhirFetcher, InMemoryFeedbackSink, create_cds_router
+
+    routes = {url: json.dumps(value).encode() for url, value in server_routes(bundle).items()}
+    read: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        read.append(str(request.url))
+        body = routes.get(str(request.url))
+        if body is None:
+            return httpx.Response(404, headers={"content-type": "application/fhir+json"})
+        return httpx.Response(200, content=body, headers={"content-type": "application/fhir+json"})
+
+    settings = make_harness(tmp_path).settings
+    loggers = [logging.getLogger(name) for name in ("httpx", "httpcore")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:  # as a fresh process has them
+        logger.setLevel(logging.NOTSET)
+    try:
+        caplog.set_level(logging.DEBUG)
+        app = FastAPI()
+        app.include_router(
+            create_cds_router(
+                settings,
+                feedback_sink=InMemoryFeedbackSink(),
+                clock=lambda: NOW,
+                fhir_fetcher=HttpxFhirFetcher(transport=httpx.MockTransport(handler)),
+            )
+        )
+        client = TestClient(app, raise_server_exceptions=False)
+        pid = patient_id_of(bundle)
+        body = hook_body({}, pid, fhirServer=FHIR_BASE)
+        response = client.post(SERVICE, json=body, headers=auth())
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+    assert response.status_code == 200, response.text
+    assert len(read) == 8 and all(pid in url for url in read)  # the fetch did happen
+    assert caplog.records, "the service logs the call"
+    for record in caplog.records:
+        assert pid not in record.getMessage(), (record.name, record.getMessage())

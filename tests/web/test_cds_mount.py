@@ -7,6 +7,7 @@ import json
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -128,3 +129,109 @@ def test_a_patient_who_has_died_is_stored_with_the_records_warning(cds_site: Sit
     (said,) = cds_site.store.get_case(stored.id).document["record_warnings"]
     assert said.startswith("The electronic record (CDS Hooks): DECEASED:")
     assert "2026-10-02" in said
+
+
+def _hook(cds_site: Site, bundle: dict[str, Any]) -> None:
+    from datetime import UTC, datetime
+
+    from tests.interop.test_cds_helpers import hook_body, patient_id_of, prefetch_from_bundle
+
+    body = hook_body(prefetch_from_bundle(bundle), patient_id_of(bundle))
+    token = mint(aud=f"http://testserver{SERVICE}", now=datetime.now(UTC))
+    response = cds_site.client().post(
+        SERVICE, json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200, response.text
+
+
+def _died(bundle: dict[str, Any], when: str) -> dict[str, Any]:
+    for entry in bundle["entry"]:
+        if entry["resource"]["resourceType"] == "Patient":
+            entry["resource"]["deceasedDateTime"] = when
+    return bundle
+
+
+def test_the_stored_warning_names_no_ehr_resource_id(cds_site: Site) -> None:
+    # The stored case's id is a hash of the EHR's patient id (docs/cds-hooks.md); what the
+    # record said is kept in words, "the Patient resource: deceasedDateTime …", not by id.
+    from nelm.interop.fhir.synthetic import make_bundle
+    from tests.interop.test_cds_helpers import patient_id_of
+
+    bundle = _died(make_bundle(1), "2026-10-02")
+    _hook(cds_site, bundle)
+    [stored] = cds_site.store.list_cases()
+    (said,) = cds_site.store.get_case(stored.id).document["record_warnings"]
+    assert patient_id_of(bundle) not in said
+    assert "the Patient resource: deceasedDateTime 2026-10-02" in said
+
+
+def test_a_new_version_keeps_what_the_record_said_before(cds_site: Site) -> None:
+    # docs/case-v1-additions.md, "What the record said": a newer record's warnings are
+    # added to those the stored case keeps, as "update from a file" does (nelm.case.merge).
+    from nelm.interop.fhir.synthetic import make_bundle
+
+    _hook(cds_site, _died(make_bundle(1), "2026-10-02"))
+    later = make_bundle(1)  # the same patient, no death recorded, one result changed
+    for entry in later["entry"]:
+        if entry["resource"].get("id") == "bili-0001":
+            entry["resource"]["valueQuantity"]["value"] = 2.5
+    _hook(cds_site, later)
+    [stored] = cds_site.store.list_cases()
+    assert stored.current_version == 2
+    (said,) = cds_site.store.get_case(stored.id).document["record_warnings"]
+    assert said.startswith("The electronic record (CDS Hooks): DECEASED:")
+
+
+def test_the_stored_case_keeps_the_dates_of_its_results(cds_site: Site) -> None:
+    # As the board's import of a record stores it (docs/case-v1-additions.md, measured_on;
+    # nelm.case.result_dates): each result's date and the date the record was read for, so
+    # the stored case warns of results older than 90 days (docs/fhir-mapping.md). The
+    # synthetic bilirubin is dated 2025-01-11 (its effectiveDateTime), months before now.
+    from datetime import datetime
+
+    from nelm.interop.fhir.synthetic import make_bundle
+    from nelm.service import assess_mapping
+
+    bundle = make_bundle(1)
+    bilirubin = next(e["resource"] for e in bundle["entry"] if e["resource"]["id"] == "bili-0001")
+    assert bilirubin["effectiveDateTime"].startswith("2025-01-11")
+    _hook(cds_site, bundle)
+    [stored] = cds_site.store.list_cases()
+    document = cds_site.store.get_case(stored.id).document
+    assert document["measured_on"]["labs.bilirubin_mg_dl"] == "2025-01-11"
+    assert document["timeline"]["as_of"] == datetime.now().astimezone().date().isoformat()
+    warnings = assess_mapping(document, with_evidence=False)["warnings"]
+    assert any(w.startswith("Results more than 90 days before the case's date") for w in warnings)
+
+
+def test_a_control_character_in_the_prefetch_is_not_a_refusal(cds_site: Site) -> None:
+    # docs/cds-hooks.md: one bad element never sinks the record; only more than one Patient
+    # is a 422. A NUL (a control character, nelm.text) in a Condition's text sets that one
+    # resource aside, also behind the web application's edge.
+    from datetime import UTC, datetime
+
+    from nelm.interop.fhir.synthetic import make_bundle
+    from tests.interop.test_cds_helpers import hook_body, patient_id_of, prefetch_from_bundle
+
+    bundle = make_bundle(1)
+    pid = patient_id_of(bundle)
+    bundle["entry"].append(
+        {
+            "fullUrl": "urn:uuid:8f1c2a8e-1b7e-4c11-9d1e-0a0b0c0d0e0f",
+            "resource": {
+                "resourceType": "Condition",
+                "id": "other-1",
+                "code": {"text": "seasonal\u0000allergy"},
+                "subject": {"reference": f"Patient/{pid}"},
+            },
+        }
+    )
+    body = hook_body(prefetch_from_bundle(bundle), pid)
+    token = mint(aud=f"http://testserver{SERVICE}", now=datetime.now(UTC))
+    response = cds_site.client().post(
+        SERVICE, json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200, response.text
+    cards = response.json()["cards"]
+    assert cards[0]["summary"].startswith("NELM: ")
+    assert "a control character in code.text" in cards[1]["detail"].replace("\\", "")

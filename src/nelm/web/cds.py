@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 
+from nelm.case.record_warnings import MAX_RECORD_WARNINGS
 from nelm.store import ConflictError, Store
 
 if TYPE_CHECKING:
@@ -29,7 +30,10 @@ class StoreCaseRecorder:
 
     One stored case per EHR patient, its case id a hash of the patient id (the EHR's
     identifier is not written into nelm's case ids, audit log or logs); a call whose data
-    differs from the stored version adds a version, an identical one adds nothing.
+    differs from the stored version adds a version, an identical one adds nothing. What the
+    record said about any assessment (``record_warnings``: a death) is never lost by a new
+    version: the stored warnings are kept and the call's own added after them, as the
+    board's "update from a file" does (nelm.case.merge).
     """
 
     LABEL = "From the electronic record (CDS Hooks)"
@@ -47,9 +51,24 @@ class StoreCaseRecorder:
             except ConflictError:  # a concurrent call stored it first
                 existing = self.store.find_case(case_id)
                 assert existing is not None
+        doc = _with_stored_warnings(doc, existing.document)
         if existing.document != doc:
             existing = self.store.update_case(existing.id, doc, None)
         return f"/cases/{existing.id}"
+
+
+def _with_stored_warnings(doc: Mapping[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:
+    """``doc`` with the stored version's record warnings first and its own added (each
+    sentence once, at most as many as a case keeps)."""
+    kept = stored.get("record_warnings")
+    before = [str(w) for w in kept] if isinstance(kept, list) else []
+    given = doc.get("record_warnings")
+    now = [str(w) for w in given] if isinstance(given, list) else []
+    merged = list(dict.fromkeys([*before, *now]))[:MAX_RECORD_WARNINGS]
+    out = dict(doc)
+    if merged:
+        out["record_warnings"] = merged
+    return out
 
 
 class StoreFeedbackSink:

@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from nelm.errors import Problem
 from nelm.interop.fhir.search import REPORTED_SEVERITIES, fewer_than_total
 from nelm.interop.fhir.systems import elements
 from nelm.interop.fhir.unread import read_by_a_rule
 from nelm.interop.fhir.validate import Entry, ValidatedBundle, validate_resources
+from nelm.text import EXPECTED_TEXT
 
 __all__ = [
     "FHIR_ID",
@@ -373,7 +375,11 @@ def assemble_bundle(parts: Iterable[Part]) -> Assembled:
     The same resource (type and id) returned by two queries is used once; two different
     copies under one id are both left out (and said). Resources of the types the mapping
     reads are validated one by one with the FHIR R4B models, and an invalid one is left
-    out (and said) instead of rejecting everything else.
+    out (and said) instead of rejecting everything else. The Patient is passed on to the
+    mapping unvalidated (it validates the Patient of every record): one with an invalid
+    element is read without it, or, when that element is needed (a death), the assessment
+    says first that the Patient was not read — exactly as ``nelm assess`` says it of the
+    same record.
     """
     candidates: list[UsedResource] = []
     seen: dict[tuple[str, str], int] = {}
@@ -403,9 +409,14 @@ def assemble_bundle(parts: Iterable[Part]) -> Assembled:
         entry = Entry(0, used.resource, used.full_url)
         # A resource no rule reads is passed on unvalidated: the mapping notes it and
         # sets it aside before validating anything (nelm.interop.fhir.unread).
-        if read_by_a_rule(used.resource) and validate_resources([entry]):
-            problems.append(f"{used.path}: not a valid FHIR R4 {entry.resource_type}: not used")
-            continue
+        if entry.resource_type != "Patient" and read_by_a_rule(used.resource):
+            invalid = validate_resources([entry])
+            if invalid:
+                problems.append(
+                    f"{used.path}: not a valid FHIR R4 {entry.resource_type}{_why(invalid)}: "
+                    "not used"
+                )
+                continue
         valid.append(used)
     entries: list[dict[str, Any]] = []
     for used in valid:
@@ -415,6 +426,18 @@ def assemble_bundle(parts: Iterable[Part]) -> Assembled:
         entries.append(entry_json)
     bundle = ValidatedBundle(resourceType="Bundle", type="collection", entry=entries)
     return Assembled(bundle, [u.path for u in valid], problems)
+
+
+def _why(invalid: Sequence[tuple[Entry, Sequence[Problem]]]) -> str:
+    """The places of the control characters that made a resource invalid (other problems
+    are not detailed: a model's message may quote a value)."""
+    places = [
+        p.path.removeprefix("Bundle.entry[0].resource.")
+        for _, problems in invalid
+        for p in problems
+        if p.expected == EXPECTED_TEXT
+    ]
+    return f" (a control character in {', '.join(places[:3])})" if places else ""
 
 
 def origin_path(path: str, origins: Sequence[str]) -> str:

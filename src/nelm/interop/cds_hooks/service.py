@@ -32,11 +32,17 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from nelm.case.record_warnings import record_warnings_to_keep
+from nelm.case.result_dates import with_result_dates
 from nelm.errors import InputRejected
 from nelm.interop.cds_hooks.cards import CardContext, assessment_card, data_card
 from nelm.interop.cds_hooks.errors import CdsError, Issue, outcome_response
 from nelm.interop.cds_hooks.feedback import FeedbackSink, IssuedCards, parse_feedback
-from nelm.interop.cds_hooks.fetch import FhirFetcher, HttpxFhirFetcher, fetch_parts
+from nelm.interop.cds_hooks.fetch import (
+    FhirFetcher,
+    HttpxFhirFetcher,
+    fetch_parts,
+    quiet_http_client_logs,
+)
 from nelm.interop.cds_hooks.prefetch import (
     PREFETCH,
     Part,
@@ -47,7 +53,12 @@ from nelm.interop.cds_hooks.prefetch import (
     read_part,
 )
 from nelm.interop.cds_hooks.relevance import relevance
-from nelm.interop.cds_hooks.request import HookRequest, parse_hook_request, read_json_body
+from nelm.interop.cds_hooks.request import (
+    HookRequest,
+    parse_hook_request,
+    read_json_body,
+    reject_control_characters,
+)
 from nelm.interop.cds_hooks.security import (
     AuthenticationFailed,
     JwksFetcher,
@@ -164,6 +175,7 @@ def create_cds_router(
         settings, replay_cache=replay_cache, jwks_fetcher=jwks_fetcher, clock=clock
     )
     fetcher: FhirFetcher = fhir_fetcher or HttpxFhirFetcher()
+    quiet_http_client_logs()  # no request URL (a patient id) in the log, whatever reads
     issued = IssuedCards()
     service_path = f"{DISCOVERY_PATH}/{settings.service_id}"
     router = APIRouter()
@@ -260,6 +272,7 @@ def create_cds_router(
             else called_url(request).removesuffix("/feedback"),
         )
         data = await read_json_body(request, settings.max_body_bytes)
+        reject_control_characters(data)
         records = parse_feedback(
             data, service_id=settings.service_id, cards=issued, received_at=clock()
         )
@@ -339,7 +352,7 @@ async def _answer(
     gaps.extend(("resources received", problem) for problem in assembled.problems)
     today = clock().astimezone().date()
     try:
-        doc = await run_in_threadpool(_assess, assembled.bundle, today)
+        doc, result_dates = await run_in_threadpool(_assess, assembled.bundle, today)
     except InputRejected as exc:
         raise CdsError(
             422,
@@ -362,11 +375,13 @@ async def _answer(
         for issue in doc.get("input_source", {}).get("data_quality", ())
     )
     if case_recorder is not None:
-        path = await run_in_threadpool(case_recorder, _to_record(doc), hook.patient_id)
+        path = await run_in_threadpool(
+            case_recorder, _to_record(doc, result_dates, today), hook.patient_id
+        )
         context = dataclasses.replace(context, case_path=path)
     cards = [assessment_card(doc, context)]
     if gaps:
-        cards.append(data_card(gaps, context, keys=_unread(parts)))
+        cards.append(data_card(gaps, context, keys=_concerned(parts, gaps)))
     return cards
 
 
@@ -378,13 +393,36 @@ def _in_request(issue: str, origins: Sequence[str]) -> str:
     return _BUNDLE_PATH.sub(lambda match: origin_path(match[0], origins), issue)
 
 
-def _to_record(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """The case the board stores from the call: the mapped case, with what the record
-    said about any assessment of it (a death, no neuroendocrine diagnosis) kept with it
-    (``record_warnings``), so that the stored case never reads as an ordinary one."""
-    recorded = dict(doc["inputs"])
+_RESOURCE_ID = re.compile(
+    r"\b(?P<kind>[A-Z][A-Za-z]{1,40})/[A-Za-z0-9\-.]{1,64}(?:/_history/[A-Za-z0-9\-.]{1,64})?"
+    r"(?P<more> (?=[a-z]))?"
+)
+
+
+def _without_resource_ids(warning: str) -> str:
+    """A record's warning without the EHR's resource ids, which the stored case must not
+    carry (its case id is a hash of the patient id): "Patient/3af3… deceasedDateTime
+    1971-10-01" is kept as "the Patient resource: deceasedDateTime 1971-10-01"."""
+    return _RESOURCE_ID.sub(
+        lambda m: f"the {m['kind']} resource" + (": " if m["more"] else ""), warning
+    )
+
+
+def _to_record(
+    doc: Mapping[str, Any], result_dates: Mapping[str, str], today: dt.date
+) -> dict[str, Any]:
+    """The case the board stores from the call: the mapped case with the date of each
+    result (``measured_on``) and the date it was assessed for (``timeline.as_of``), as the
+    board's import of a record stores them (nelm.case.result_dates), and with what the
+    record said about any assessment of it (a death, no neuroendocrine diagnosis) kept with
+    it (``record_warnings``, without the EHR's resource ids), so that the stored case never
+    reads as an ordinary one."""
+    recorded = with_result_dates(doc["inputs"], result_dates, today)
     said = record_warnings_to_keep(
-        doc.get("input_source", {}).get("record_warnings") or (),
+        (
+            _without_resource_ids(str(w))
+            for w in doc.get("input_source", {}).get("record_warnings") or ()
+        ),
         "The electronic record (CDS Hooks)",
     )
     if said:
@@ -392,14 +430,23 @@ def _to_record(doc: Mapping[str, Any]) -> dict[str, Any]:
     return recorded
 
 
-def _unread(parts: Mapping[str, Part]) -> list[str]:
-    return [key for key, part in parts.items() if part.problems]
+_KEY_IN_PATH = re.compile(r"\b(?:prefetch|fhirServer)\.([a-z]+)")
 
 
-def _assess(bundle: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    from nelm.service import assess_fhir
+def _concerned(parts: Mapping[str, Part], gaps: Sequence[Gap]) -> list[str]:
+    """The prefetch keys the data card is about: those not fully read, and those whose
+    resources the data-quality lines name (``prefetch.patient.birthDate``), in the order
+    of the prefetch."""
+    named = {m[1] for _, why in gaps for m in _KEY_IN_PATH.finditer(why)}
+    return [key for key, part in parts.items() if part.problems or key in named]
 
-    return assess_fhir(bundle, assessment_date=today, with_evidence=True)
+
+def _assess(bundle: dict[str, Any], today: dt.date) -> tuple[dict[str, Any], Mapping[str, str]]:
+    """The assessment, and the date of the result behind each value of its case."""
+    from nelm.service import assess_fhir_record
+
+    doc, mapping = assess_fhir_record(bundle, assessment_date=today, with_evidence=True)
+    return doc, mapping.result_dates
 
 
 async def _complete(
