@@ -170,3 +170,117 @@ def test_the_form_shows_who_changed_the_case_and_both_versions(site: Site) -> No
     )
     assert again.status_code == 303
     assert site.store.get_case(pk).current_version == 3
+
+
+def _sent(page: str) -> dict[str, list[str]]:
+    """What the page's case form sends as a browser sends it (every field, as shown)."""
+    from tests.web.test_case_refresh import _form_of
+
+    return _form_of(page)
+
+
+def test_saving_again_after_a_conflict_keeps_the_other_users_changes(site: Site) -> None:
+    """The reviewer's report (three-way merge, docs/web.md "Two people editing one case"):
+    A (admin) opens the sparse example's edit form; B (clinician) stores fitness yes,
+    remnant 45 %, liver resectable, extrahepatic no; A changes only Ki-67 to 3 and the
+    surgeons' liver assessment to unresectable, gets the conflict page and saves it again.
+    Version 3 must hold B's fitness, remnant and extrahepatic answer and A's Ki-67; the
+    liver assessment, changed by both, is the one field left for A, and is named."""
+    import json
+    from pathlib import Path
+
+    sparse = json.loads(
+        (Path(__file__).resolve().parents[2] / "examples" / "sparse.json").read_text("utf-8")
+    )
+    pk = site.store.create_case(sparse, None).id
+    site.user("admin-a", "admin")
+    site.user("dr-b", "clinician")
+    client_a, client_b = site.client(), site.client()
+    site.login(client_a, "admin-a")
+    site.login(client_b, "dr-b")
+    form_a = _sent(client_a.get(f"/cases/{pk}/edit").text)
+    form_b = _sent(client_b.get(f"/cases/{pk}/edit").text)
+
+    form_b.update(
+        {
+            "patient.fit_for_major_surgery": ["yes"],
+            "liver.future_liver_remnant_percent": ["45"],
+            "liver.surgical_assessment": ["resectable"],
+            "extrahepatic.present": ["no"],
+        }
+    )
+    assert client_b.post(f"/cases/{pk}/edit", data=form_b).status_code == 303
+
+    form_a.update({"pathology.ki67_percent": ["3"], "liver.surgical_assessment": ["unresectable"]})
+    conflict = client_a.post(f"/cases/{pk}/edit", data=form_a)
+    assert conflict.status_code == 409
+    assert site.store.get_case(pk).current_version == 2
+    page = conflict.text
+    both = re.search(r'<p id="conflict-both">(.*?)</p>', page, re.S)
+    assert both is not None
+    assert "You both changed 1 field differently" in both.group(1)
+    assert "Liver disease resectable (surgical assessment)" in both.group(1)
+    for other in ("Fit for major surgery", "Future liver remnant", "Extrahepatic", "Ki-67"):
+        assert other not in both.group(1)
+    assert 'id="clash-f-liver-surgical-assessment"' in page
+
+    shown = _sent(page)
+    assert shown["patient.fit_for_major_surgery"] == ["yes"]  # B's, A never touched it
+    assert shown["liver.future_liver_remnant_percent"] == ["45"]
+    assert shown["extrahepatic.present"] == ["no"]
+    assert shown["pathology.ki67_percent"] == ["3"]  # A's own change
+    assert shown["liver.surgical_assessment"] == ["unresectable"]  # A's, to resolve
+    assert shown["base_version"] == ["2"]
+
+    assert client_a.post(f"/cases/{pk}/edit", data=shown).status_code == 303
+    case = site.store.get_case(pk)
+    assert case.current_version == 3
+    stored = case.document
+    assert stored["patient"]["fit_for_major_surgery"] is True
+    assert stored["liver"]["future_liver_remnant_percent"] == 45
+    assert stored["extrahepatic"]["present"] is False
+    assert stored["pathology"]["ki67_percent"] == 3
+    assert stored["liver"]["surgical_assessment"] == "unresectable"
+
+
+def test_a_three_way_merge_takes_what_only_one_side_changed() -> None:
+    """docs/web.md "Two people editing one case": a field only they changed comes from
+    their version, with its result date and confirmation; one only you changed, or both
+    changed alike, is yours; one both changed differently is yours and named; the record's
+    warnings are merged one by one."""
+    from nelm.web.conflicts import merge_three_way
+
+    base = {
+        "case_id": "c",
+        "labs": {"platelets_per_ul": 200000, "bilirubin_mg_dl": 0.8},
+        "pathology": {"ki67_percent": 12},
+        "record_warnings": ["A", "B"],
+    }
+    theirs = {
+        "case_id": "c",
+        "labs": {"platelets_per_ul": 2000000, "bilirubin_mg_dl": 0.9},
+        "pathology": {"ki67_percent": 20},
+        "confirmed": ["labs.platelets_per_ul"],
+        "measured_on": {"labs.bilirubin_mg_dl": "2026-11-01"},
+        "record_warnings": ["A"],
+        "label": "theirs",
+    }
+    yours = {
+        "case_id": "c",
+        "labs": {"platelets_per_ul": 200000, "bilirubin_mg_dl": 0.9},
+        "pathology": {"ki67_percent": 30},
+        "record_warnings": ["A", "B", "C"],
+    }
+    merged = merge_three_way(base, theirs, yours)
+    assert merged.document["labs"] == {"platelets_per_ul": 2000000, "bilirubin_mg_dl": 0.9}
+    assert merged.document["confirmed"] == ["labs.platelets_per_ul"]
+    assert "measured_on" not in merged.document  # their date went with a value not taken
+    assert merged.document["pathology"] == {"ki67_percent": 30}
+    assert merged.document["label"] == "theirs"
+    assert merged.document["record_warnings"] == ["A", "C"]
+    assert merged.sources == {
+        "label": "theirs",
+        "labs.platelets_per_ul": "theirs",
+        "labs.bilirubin_mg_dl": "yours",  # both changed it alike
+        "pathology.ki67_percent": "both",
+    }

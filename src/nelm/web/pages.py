@@ -39,7 +39,7 @@ from nelm.web import evidence
 from nelm.web.auth import check_csrf
 from nelm.web.case_import import IMPORT_PATH, Imported, filled_form, read_upload
 from nelm.web.cases import normalised_document
-from nelm.web.conflicts import Conflict, describe_conflict
+from nelm.web.conflicts import Conflict, describe_conflict, merge_three_way
 from nelm.web.forms import (
     RECORD_WARNING_KEY,
     UNIT_CHOICES,
@@ -328,21 +328,26 @@ async def update_case(request: Request, case_pk: Id, principal: PageUser) -> Res
     except VersionConflictError as exc:
         assert base is not None
         current = exc.current
+        started_from = store.case_version(case_pk, base).document
+        # The form comes back merged: what only they changed is filled in from the version
+        # now stored, so that saving it again cannot silently undo their change.
+        merged = merge_three_way(started_from, current.document, document)
         conflict = describe_conflict(
             changed_by=exc.changed_by,
             base_version=base,
             current_version=current.current_version,
             stored_at=current.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
-            base=store.case_version(case_pk, base).document,
+            base=started_from,
             theirs=current.document,
             yours=document,
+            sources=merged.sources,
         )
-        # Saving this form again stores the user's values on top of the version now shown.
+        # Saving this form again stores the merged values on top of the version now shown.
         return case_form_page(
             request,
             title=title,
             action=action,
-            values=values,
+            values=form_values(merged.document),
             case_pk=case_pk,
             status=409,
             base_version=current.current_version,
