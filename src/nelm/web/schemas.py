@@ -8,10 +8,12 @@ messages.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from nelm.case.fields import FIELDS, OPTION_IDS, SECTIONS, TOP_LEVEL, Kind
 from nelm.case.fields import Field as CaseField
@@ -159,6 +161,7 @@ ASSESSMENT_SCHEMA: dict[str, Any] = {
 # Request bodies: unknown keys refused, and types strictly as the schema says: a boolean is
 # true or false (never 0 or "yes"), a number is a number (never "3"), text is text.
 _STRICT_IN = ConfigDict(extra="forbid", strict=True)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class _Out(BaseModel):
@@ -244,7 +247,21 @@ class DecisionIn(BaseModel):
         default_factory=list, max_length=60, description="Who was present"
     )
     meeting_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
-    follow_up_on: date | None = Field(default=None, description="Follow-up date")
+    # JSON has no date type: the date comes as text, "YYYY-MM-DD" (strict mode alone would
+    # take none), and only as such (no timestamp numbers)
+    follow_up_on: date | None = Field(
+        default=None,
+        strict=False,
+        description="Follow-up date, YYYY-MM-DD, on or after the decision's date",
+    )
+
+    @field_validator("follow_up_on", mode="before")
+    @classmethod
+    def _calendar_date(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+            return value
+        raise PydanticCustomError("date_type", "a calendar date such as 2027-03-31")
+
     override_reasons: dict[str, Annotated[str, Field(max_length=2000)]] = Field(
         default_factory=dict,
         description="Option id → the board's reason for choosing an "
