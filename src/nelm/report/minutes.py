@@ -7,9 +7,11 @@ taken at this meeting — its status, the options chosen with nelm's status besi
 the board's reason for an option nelm marks ineligible, the decision's text and the
 follow-up — or that none was taken (and the decision in force from another meeting, if
 any). A decision amended or superseded since is marked so, since the page may be read
-long after. What a case's record said about any assessment of it (``record_warnings``: a
-death, no neuroendocrine diagnosis) stands in red beside the case. The tumour board prints
-it before each case's board summary (``nelm.report.summary``).
+long after; one taken on a case version since changed says so, with nelm's status now of
+each option chosen; one recorded before the meeting's date says so. What a case's record
+said about any assessment of it (``record_warnings``: a death, no neuroendocrine
+diagnosis) stands in red beside the case. The tumour board prints it before each case's
+board summary (``nelm.report.summary``).
 """
 
 from __future__ import annotations
@@ -66,6 +68,11 @@ class MinutesEntry:
     """With no decision here: the decision in force taken elsewhere, or None."""
     elsewhere_where: str = ""
     option_names: Mapping[str, str] = field(default_factory=dict)
+    standing: Any = None
+    """The decision shown (here, else in force elsewhere) against the case now
+    (``nelm.report.decisions.Standing``)."""
+    recorded_early: bool = False
+    """The decision shown was recorded before this meeting's date."""
     record_warnings: Sequence[str] = ()
     record_flags: Sequence[str] = ()
     """The headlines of ``record_warnings`` ("DECEASED"), beside the case id."""

@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from nelm.report.board import INTENT_TITLES, STATUS_WORDS, board_view, cite_in_text
+from nelm.report.decisions import Standing
 from nelm.report.text import SAFETY_STATEMENT
 from nelm.report.view import field_label
 
@@ -64,6 +65,8 @@ ul.lines li { margin-bottom: .4mm; }
 .status { font-weight: bold; white-space: nowrap; }
 .eligible { color: #0a5c16; } .uncertain { color: #7a4a00; } .ineligible { color: #8b0000; }
 .decision { border: 1.5px solid #0b4f9c; padding: 1.5mm 2.5mm; margin: 1mm 0; }
+/* a decision taken on an earlier case version than the case is at now */
+.stale { border-left: 2.5mm solid #7a4a00; padding-left: 1.5mm; font-weight: bold; }
 .provisional-flag { font-weight: bold; color: #7a4a00; }
 .final-flag { font-weight: bold; color: #0a5c16; }
 /* Side by side as table cells: WeasyPrint stacked the floated halves one under the other. */
@@ -110,13 +113,18 @@ def render_summary_html(
     case_version: int | None = None,
     generated_at: datetime | None = None,
     decision_where: str = "",
+    standing: Standing | None = None,
+    recorded_early: bool = False,
 ) -> str:
     """The board summary of one assessment as a self-contained HTML document.
 
     ``decision`` is the current :class:`nelm.store.DecisionRecord` (or None), ``meeting``
     the :class:`nelm.store.MeetingRecord` it was taken at (or None); ``decision_where``
     says where the decision was taken when that is not ``meeting`` ("at the meeting of
-    20 November 2026 (NET board)", "outside a meeting").
+    20 November 2026 (NET board)", "outside a meeting"); ``standing`` the decision against
+    the case's current version (``nelm.report.decisions``): when the case has changed
+    since the decision, the summary says so, with nelm's status now of each option
+    chosen; ``recorded_early`` that it was recorded before its meeting's date.
     """
     view = board_view(doc, field_label=field_label)
     planned: Sequence[str] = [oid for step in view.plan for oid, _, _ in step.options]
@@ -127,6 +135,8 @@ def render_summary_html(
         css=_CSS,
         decision=decision,
         decision_where=decision_where,
+        standing=standing,
+        recorded_early=recorded_early,
         meeting=meeting,
         question=question,
         presenter=presenter,

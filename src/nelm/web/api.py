@@ -20,6 +20,7 @@ from nelm.case.fields import OPTION_IDS
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.interop.fhir.size import max_bundle_bytes
 from nelm.interop.fhir.xml_record import looks_like_xml
+from nelm.report.decisions import follow_up_problem, today_utc
 from nelm.service import CASE_MAX_BYTES, assess_case, assess_fhir, with_future_dates
 from nelm.store import CaseRecord, VersionConflictError
 from nelm.web.api_support import (
@@ -552,6 +553,9 @@ def record_decision(
         for o in body.override_reasons
         if statuses.get(o) != "ineligible"
     ]
+    late = follow_up_problem(body.follow_up_on, today_utc())  # dated the day it is recorded
+    if late:
+        problems.append(late)
     if (body.replaces_id is None) != (body.change is None):
         problems.append(
             Problem(

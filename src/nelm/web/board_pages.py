@@ -20,6 +20,7 @@ from starlette.datastructures import FormData
 from nelm.case.fields import OPTION_IDS
 from nelm.report.board import board_view
 from nelm.report.changes import input_changes, status_changes
+from nelm.report.decisions import before_the_meeting, follow_up_problem, standing, today_utc
 from nelm.report.view import field_label, format_value, input_rows
 from nelm.store import (
     DECISION_CHANGES,
@@ -99,6 +100,13 @@ def case_page(
     agenda = store.agenda_of_case(case_pk)
     meetings = store.list_meetings()
     titles = {m.id: f"{m.held_on.strftime('%d %b %Y')} {m.title}" for m in meetings}
+    # a decision in force taken on an earlier version: nelm's status now of its options
+    now = doc if chosen == case.current_version else None
+    if now is None and any(d.case_version != case.current_version for d in current):
+        now = assess_stored(store, case, case.document, case.current_version, principal.user).output
+    standings = {d.id: standing(d, case.current_version, now) for d in current}
+    by_id = {m.id: m for m in meetings}
+    early = {d.id for d in decisions if before_the_meeting(d, by_id.get(d.meeting_id or 0))}
     item = extra.pop("item", None) or (agenda[-1] if agenda else None)
     changes = None
     unchanged = request.query_params.get("unchanged") == "1"
@@ -128,6 +136,8 @@ def case_page(
         option_names={o.id: o.name for o in view.options},
         decisions=decisions,
         latest=current[-1] if current else None,
+        standings=standings,
+        recorded_early=early,
         agenda=agenda,
         meetings=meetings,
         meeting_titles=titles,
@@ -206,6 +216,11 @@ def _parse_decision(
             errors.append(
                 f"Follow-up date: expected a date such as 2027-03-31, got {follow[:30]!r}."
             )
+        else:
+            # the decision is dated the day it is recorded
+            wrong = follow_up_problem(follow_up, today_utc())
+            if wrong:
+                errors.append(f"Follow-up date: expected {wrong.expected}, got {wrong.got}.")
     reasons: dict[str, str] = {}
     for oid in options:
         if statuses.get(oid) == "ineligible":
@@ -244,6 +259,13 @@ def _echo(form: FormData) -> dict[str, Any]:
     values: dict[str, Any] = {k: str(form.get(k) or "") for k in form if k != "options"}
     values["options"] = [str(o) for o in form.getlist("options")]
     return values
+
+
+@router.get("/cases/{case_pk}/decisions")
+def decisions_address(case_pk: Id, principal: PageUser) -> Response:
+    """The address a refused decision leaves in the browser: reloading it (a GET) shows
+    the case's decisions rather than "Method not allowed"."""
+    return see_other(f"/cases/{case_pk}#decisions")
 
 
 @router.post("/cases/{case_pk}/decisions")

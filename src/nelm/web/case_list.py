@@ -2,8 +2,10 @@
 
 Filters: a meeting's agenda, an option's status, whether a decision is recorded, whether
 data are missing that would decide an option. Columns: the first plan step and the
-latest decision in force. Filters on the assessment read the stored assessment of each
-case's current version (computed once and stored, like the case page does).
+latest decision in force (with the version it was taken on and nelm's status now of its
+options when the case has changed since). Filters on the assessment read the stored
+assessment of each case's current version (computed once and stored, like the case page
+does).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from fastapi.responses import Response
 from nelm.case.fields import OPTION_IDS
 from nelm.knowledge.loader import load_knowledge
 from nelm.report.board import INTENT_TITLES
+from nelm.report.decisions import standing
 from nelm.report.view import record_flags
 from nelm.store import CaseRecord
 from nelm.web.cases import assess_stored
@@ -99,6 +102,8 @@ def case_list(request: Request, principal: PageUser) -> Response:
                 "first_step": _first_step(doc),
                 "decision": decision,
                 "decision_names": [names.get(o, o) for o in decision.options] if decision else [],
+                # taken on an earlier version: nelm's status now of the options chosen
+                "standing": standing(decision, case.current_version, doc),
                 "record_said": [flag.lower() for flag in record_flags(doc)],
             }
         )

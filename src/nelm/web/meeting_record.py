@@ -4,7 +4,9 @@ board summary after it for the PDF.
 For each case on the agenda: the decision taken at this meeting (the latest recorded
 there), what replaced it since if anything, or — none taken here — the decision in force
 and where it was taken, each with the date it was recorded; the assessment of the case
-version decided on (else the current one). Every case shown is audited as an export.
+version decided on (else the current one), and — the case changed since — the version it
+is at now and nelm's status now of each option chosen. A decision recorded before the
+meeting's date says so. Every case shown is audited as an export.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from typing import Any
 
 from fastapi import Request
 
+from nelm.report.decisions import before_the_meeting, standing
 from nelm.store import DecisionRecord, Store
 from nelm.web.auth import Principal
-from nelm.web.reports import assessment_of
+from nelm.web.reports import assessment_of, current_output
 
 __all__ = ["meeting_record"]
 
@@ -55,6 +58,10 @@ def meeting_record(
             request, item.case_pk, shown.case_version if shown else None, principal
         )
         doc: Any = record.output
+        # the decision against the case now: changed since, nelm's status now
+        now = current_output(store, case, record, principal.user) if shown else None
+        against_now = standing(shown, case.current_version, now)
+        early = before_the_meeting(shown, meeting)
         names = {oid: str(o.get("name") or oid) for oid, o in (doc.get("options") or {}).items()}
         entries.append(
             MinutesEntry(
@@ -69,6 +76,8 @@ def meeting_record(
                 in_force_elsewhere=elsewhere,
                 elsewhere_where=_where(store, elsewhere) if elsewhere else "",
                 option_names=names,
+                standing=against_now,
+                recorded_early=early,
                 record_warnings=record_warnings(doc),
                 record_flags=record_flags(doc),
             )
@@ -83,6 +92,8 @@ def meeting_record(
                     presenter=item.presenter,
                     case_version=record.case_version,
                     decision_where=_where(store, elsewhere) if elsewhere else "",
+                    standing=against_now,
+                    recorded_early=early,
                 )
             )
         store.audit(

@@ -14,9 +14,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from nelm.knowledge.loader import load_knowledge
+from nelm.report.decisions import standing
 from nelm.report.view import record_flags
 from nelm.store import ConflictError, NotFoundError
+from nelm.web.auth import Principal
 from nelm.web.board_pages import present_page
+from nelm.web.cases import assess_stored
 from nelm.web.meeting_record import meeting_record
 from nelm.web.page_support import (
     Id,
@@ -115,7 +118,12 @@ async def create_meeting(request: Request, principal: PageUser) -> Response:
 
 
 def _meeting_page(
-    request: Request, meeting_id: int, *, status: int = 200, errors: list[str] | None = None
+    request: Request,
+    meeting_id: int,
+    principal: Principal,
+    *,
+    status: int = 200,
+    errors: list[str] | None = None,
 ) -> Response:
     store = store_of(request)
     meeting = store.get_meeting(meeting_id)
@@ -123,6 +131,19 @@ def _meeting_page(
     on_agenda = {item.case_pk for item in agenda}
     decisions = store.current_decisions([item.case_pk for item in agenda])
     cases = store.list_cases()
+    # a decision taken on an earlier version than the case is at: nelm's status now
+    standings = {}
+    for case in cases:
+        decision = decisions.get(case.id)
+        if decision is not None:
+            now = (
+                assess_stored(store, case, case.document, case.current_version, principal.user)
+                if decision.case_version != case.current_version
+                else None
+            )
+            standings[case.id] = standing(
+                decision, case.current_version, now.output if now else None
+            )
     candidates = [c for c in cases if c.id not in on_agenda]
     # a case whose record said the patient died, or holds no NET, is marked on the agenda
     record_said = {
@@ -139,6 +160,7 @@ def _meeting_page(
         agenda=agenda,
         candidates=candidates,
         decisions=decisions,
+        standings=standings,
         record_said=record_said,
         option_names={oid: spec.name for oid, spec in load_knowledge().options.items()},
         specialties=SPECIALTIES,
@@ -148,7 +170,7 @@ def _meeting_page(
 
 @router.get("/meetings/{meeting_id}")
 def meeting_view(request: Request, meeting_id: Id, principal: PageUser) -> Response:
-    return _meeting_page(request, meeting_id)
+    return _meeting_page(request, meeting_id, principal)
 
 
 @router.get("/meetings/{meeting_id}/record.{fmt}")
@@ -180,6 +202,13 @@ async def update_meeting(request: Request, meeting_id: Id, principal: PageUser) 
     return see_other(f"/meetings/{meeting_id}")
 
 
+@router.get("/meetings/{meeting_id}/agenda")
+def agenda_address(meeting_id: Id, principal: PageUser) -> Response:
+    """The address a refused agenda entry leaves in the browser: reloading it shows the
+    meeting rather than "Method not allowed"."""
+    return see_other(f"/meetings/{meeting_id}#agenda")
+
+
 @router.post("/meetings/{meeting_id}/agenda")
 async def add_to_agenda(request: Request, meeting_id: Id, principal: PageUser) -> Response:
     check_can_write(principal)
@@ -193,13 +222,13 @@ async def add_to_agenda(request: Request, meeting_id: Id, principal: PageUser) -
     if not question:
         errors.append("Question to the board: required (what should the board decide?).")
     if errors:
-        return _meeting_page(request, meeting_id, status=422, errors=errors)
+        return _meeting_page(request, meeting_id, principal, status=422, errors=errors)
     try:
         store_of(request).add_to_agenda(
             meeting_id, int(sent), presenter=presenter, question=question, user=principal.user
         )
     except ConflictError as exc:
-        return _meeting_page(request, meeting_id, status=409, errors=[f"Case: {exc}."])
+        return _meeting_page(request, meeting_id, principal, status=409, errors=[f"Case: {exc}."])
     return see_other(f"/meetings/{meeting_id}#agenda")
 
 

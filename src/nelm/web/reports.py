@@ -10,7 +10,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
-from nelm.store import AssessmentRecord, CaseRecord, Store
+from nelm.report.decisions import before_the_meeting, standing
+from nelm.store import AssessmentRecord, CaseRecord, Store, UserRecord
 from nelm.web import evidence
 from nelm.web.auth import Principal
 from nelm.web.cases import assess_stored
@@ -19,6 +20,7 @@ from nelm.web.errors import ApiError
 __all__ = [
     "assessment_of",
     "build_report",
+    "current_output",
     "print_document",
     "print_pdf",
     "summary_document",
@@ -84,13 +86,30 @@ def assessment_of(
     return case, assess_stored(store, case, document, chosen, principal.user)
 
 
-def _summary_html(store: Store, case: CaseRecord, record: AssessmentRecord) -> str:
-    """The board summary of one stored assessment: the current decision, the meeting it was
-    taken at (else the latest agenda entry) and the question put to the board."""
+def current_output(
+    store: Store, case: CaseRecord, record: AssessmentRecord, user: UserRecord | None
+) -> dict[str, Any]:
+    """The assessment of the case's current version: ``record``'s when it is that one."""
+    if record.case_version == case.current_version:
+        return record.output
+    return assess_stored(store, case, case.document, case.current_version, user).output
+
+
+def _summary_html(
+    store: Store, case: CaseRecord, record: AssessmentRecord, user: UserRecord | None
+) -> str:
+    """The board summary of one stored assessment: the current decision (against the case
+    now), the meeting it was taken at (else the latest agenda entry) and the question put
+    to the board."""
     from nelm.report.summary import render_summary_html
 
     current = [d for d in store.list_decisions(case.id) if d.current]
     decision = current[-1] if current else None
+    now = (
+        current_output(store, case, record, user)
+        if decision is not None and decision.case_version != case.current_version
+        else None
+    )
     agenda = store.agenda_of_case(case.id)
     meeting_id = (
         decision.meeting_id
@@ -106,6 +125,8 @@ def _summary_html(store: Store, case: CaseRecord, record: AssessmentRecord) -> s
         question=item.question if item else "",
         presenter=item.presenter if item else "",
         case_version=record.case_version,
+        standing=standing(decision, case.current_version, now),
+        recorded_early=before_the_meeting(decision, meeting),
     )
 
 
@@ -115,7 +136,7 @@ def summary_document(
     """The board summary of a case as HTML, and the file stem. Audited as an export."""
     store = _store(request)
     case, record = assessment_of(request, case_pk, version, principal)
-    html = _summary_html(store, case, record)
+    html = _summary_html(store, case, record, principal.user)
     store.audit(principal.user, "export", case.case_id, f"summary version {record.case_version}")
     return html, f"nelm-summary-{case_pk}-v{record.case_version}"
 
@@ -153,7 +174,7 @@ def build_report(
         from nelm.report.pdf import PdfUnavailableError, html_to_pdf
 
         try:
-            pdf = html_to_pdf(_summary_html(store, case, record), html)
+            pdf = html_to_pdf(_summary_html(store, case, record, principal.user), html)
             return pdf, "application/pdf", f"{stem}.pdf"
         except PdfUnavailableError as exc:
             raise ApiError(503, str(exc)) from exc
