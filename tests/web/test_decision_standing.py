@@ -96,6 +96,7 @@ def test_the_board_summary_and_meeting_record_say_it(site: Site, tmp_path: Path)
     assert "(nelm on version 1: uncertain; now: ineligible)" in decision
     record = client.get(f"/meetings/{meeting}/record.html").text
     assert SAID + "; nelm now: ineligible." in record
+    assert "(nelm on version 1: uncertain; now: ineligible)" in record
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     pdf = client.get(f"/cases/{pk}/summary.pdf")
