@@ -407,3 +407,17 @@ def test_every_text_number_appears_in_its_quote() -> None:
             if not re.search(rf"(?<![\d.]){re.escape(printed)}(?![\d])", quote):
                 unquoted.append(f"{record.id}: {name} {printed}")
     assert not unquoted, "\n".join(unquoted)
+
+
+def test_every_seed_statement_is_quoted_verbatim() -> None:
+    """data/statements.yaml: each range the seeds give across studies (shown as a caution
+    beside the statistics) is in its seed as quoted."""
+    from nelm.evidence.records import seed_statements
+
+    texts = {seed: _normalised(_seed_text(seed)) for seed in ("000", "001", "002", "003", "004")}
+    missing = [
+        f"{s.modality} ({s.source['seed']} {s.source['locator']}): {s.quote[:80]!r}"
+        for s in seed_statements()
+        if _normalised(s.quote) not in texts[s.source["seed"]]
+    ]
+    assert not missing, "\n".join(missing)

@@ -35,10 +35,12 @@ __all__ = [
     "SEEDS",
     "Conflict",
     "EvidenceRecord",
+    "SeedStatement",
     "arm_label",
     "conflicts",
     "load_records",
     "records_for",
+    "seed_statements",
     "source_text",
 ]
 
@@ -70,6 +72,7 @@ POPULATIONS: Final[tuple[str, ...]] = (
     "lung_gi_net",  # lung and gastrointestinal NET
     "carcinoid",
     "nec",  # neuroendocrine carcinoma
+    "nen_g3",  # grade 3 NEN: G3 NET and NEC together, not separated by the source
     "net",  # mixed or unspecified primary sites
 )
 
@@ -134,6 +137,21 @@ FLAGS: Final[Mapping[str, str]] = MappingProxyType(
         "this study (see note)",
         "liver_transplant_unspecified_criteria": "liver transplantation without stated "
         "selection criteria (modality 'other')",
+        "not_nelm_cohort": "the cited study is not a series of patients with neuroendocrine "
+        "liver metastases (see note: locally advanced or non-metastatic tumours, or "
+        "non-neuroendocrine metastases); listed, never pooled or drawn",
+        "simulation_study": "the reference describes a simulation study, so the figures may "
+        "be modelled rather than observed (see note); listed, never pooled or drawn",
+        "os_probably_dfs": "the overall-survival figures repeat the disease-free ones and the "
+        "study is about disease-free survival (see note); the OS figures are set aside",
+        "response_subset": "the response figures describe only the patients with imaging "
+        "follow-up, fewer than n (see note); set aside for response outcomes",
+        "repeat_resection": "resection of recurrent liver metastases after an earlier "
+        "hepatectomy; kept out of the (first) liver-resection pools and curves",
+        "selected_subgroup": "the arm is a subgroup of the study's patients selected by a "
+        "prognostic factor (see note); its survival is that subgroup's, not the modality's",
+        "n_superseded": "the printed patient count is contradicted by another source and the "
+        "reference title; statistics use the other source's count (see note)",
     }
 )
 
@@ -420,6 +438,50 @@ def _source(raw: object) -> dict[str, str]:
     if "locator" not in source:
         raise ValueError("source.locator is missing")
     return source
+
+
+@dataclass(frozen=True, slots=True)
+class SeedStatement:
+    """What a seed review says about a modality across several studies (a range or a
+    summary that no study record holds), shown as a caution beside its statistics."""
+
+    modality: str
+    outcomes: tuple[str, ...]
+    source: Mapping[str, str]
+    quote: str
+    text: str
+
+
+@cache
+def seed_statements() -> tuple[SeedStatement, ...]:
+    """Every statement of ``data/statements.yaml``, validated (``KnowledgeBaseError``)."""
+    path = resources.files("nelm.evidence") / "data" / "statements.yaml"
+    try:
+        doc = load_yaml(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise KnowledgeBaseError(f"seed statements: not valid YAML: {exc}") from exc
+    if not isinstance(doc, list):
+        raise KnowledgeBaseError("seed statements: expected a list")
+    statements: list[SeedStatement] = []
+    for index, raw in enumerate(doc, start=1):
+        try:
+            if not isinstance(raw, dict):
+                raise TypeError("a statement must be a mapping")
+            unknown = sorted(set(raw) - {"modality", "outcomes", "source", "quote", "text"})
+            if unknown:
+                raise ValueError(f"unknown field(s) {', '.join(map(str, unknown))}")
+            statements.append(
+                SeedStatement(
+                    modality=_choice(raw, "modality", MODALITIES),
+                    outcomes=_names(raw, "outcomes", OUTCOMES),
+                    source=MappingProxyType(_source(raw.get("source"))),
+                    quote=_text(raw, "quote"),
+                    text=_text(raw, "text"),
+                )
+            )
+        except (TypeError, ValueError, KeyError) as exc:
+            raise KnowledgeBaseError(f"seed statements, entry {index}: {exc}") from exc
+    return tuple(statements)
 
 
 # --- queries ---------------------------------------------------------------------------
