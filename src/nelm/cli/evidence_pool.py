@@ -142,6 +142,15 @@ def _selection_lines(report: Mapping[str, Any], outcome: str, refs: ReferenceLis
     return lines
 
 
+def _caution_lines(report: Mapping[str, Any], refs: ReferenceList) -> list[str]:
+    """The cautions printed beside the estimate (patient counts that differ between
+    sources, selected subgroups, what the reviews themselves say across studies)."""
+    cautions: list[str] = list(report.get("cautions") or ())
+    if not cautions:
+        return []
+    return ["Cautions"] + [f"  ! {cite_plain(c, refs)}" for c in cautions] + [""]
+
+
 def format_pool_text(report: Mapping[str, Any]) -> str:
     """A pooled result as text for a terminal; sources by author and year, listed at
     the end."""
@@ -173,6 +182,7 @@ def format_pool_text(report: Mapping[str, Any]) -> str:
         f"  Studies              k = {report['k']}, {report['n_total']} patients",
         "",
     ]
+    lines += _caution_lines(report, refs)
     rows = [("Study", "n", "events", "reported %", "95% CI", "weight", "source")]
     for s in report["studies"]:
         mark = " †" if s["continuity_corrected"] else ""
@@ -230,6 +240,7 @@ def format_median_text(report: Mapping[str, Any]) -> str:
         f"  Studies                       k = {report['k']}, {report['n_total']} patients",
         "",
     ]
+    lines += _caution_lines(report, refs)
     rows = [("Study", "n", "median", "source")]
     rows += [
         (s["label"], str(s["n"]), f"{s['median']:g}", cite_plain(s["source_text"], refs))

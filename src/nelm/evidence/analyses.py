@@ -102,7 +102,42 @@ def candidates(modality: str, outcome: str, filters: Filters = NO_FILTERS) -> li
 
 def select(modality: str, outcome: str, filters: Filters = NO_FILTERS) -> Selection:
     """The records that enter the statistic, and every other one with its reason."""
-    return select_records(candidates(modality, outcome, filters), outcome)
+    from nelm.evidence.records import load_records
+
+    return select_records(
+        candidates(modality, outcome, filters),
+        outcome,
+        siblings=load_records(),
+        high_grade_admitted=filters.population is not None,
+    )
+
+
+def statement_cautions(modality: str, outcome: str | None = None) -> list[dict[str, Any]]:
+    """What the seed reviews say about ``modality`` across studies (data/statements.yaml),
+    for the statistics of ``outcome`` (every statement of the modality when None)."""
+    from nelm.evidence.records import seed_statements
+
+    return [
+        {
+            "text": s.text,
+            "quote": s.quote,
+            "source": dict(s.source),
+            "source_text": source_text(s.source),
+        }
+        for s in seed_statements()
+        if s.modality == modality and (outcome is None or outcome in s.outcomes)
+    ]
+
+
+def _cautions(selection: Selection, modality: str, outcome: str) -> list[str]:
+    """Cautions printed beside a statistic: the selection's (patient counts that differ
+    between sources, selected subgroups), then the seeds' own statements with their quote."""
+    found = list(selection.cautions)
+    found += [
+        f'{c["text"]} The review\'s words: "{c["quote"]}"'
+        for c in statement_cautions(modality, outcome)
+    ]
+    return found
 
 
 def source_label(source: Mapping[str, Any]) -> str:
@@ -242,6 +277,7 @@ def _pool_document(
         "scale": "logit; estimate and intervals back-transformed to percent",
         "filters": filters.as_dict(),
         **_selection_report(selection, outcome),
+        "cautions": _cautions(selection, modality, outcome),
         "notes": notes,
     }
 
@@ -267,6 +303,7 @@ def _median_document(
         "studies": studies,
         "filters": filters.as_dict(),
         **_selection_report(selection, outcome),
+        "cautions": _cautions(selection, modality, outcome),
         "notes": list(selection.notes),
     }
 

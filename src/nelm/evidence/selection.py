@@ -13,13 +13,28 @@ output with its reason; nothing is dropped silently):
    outcomes (the "median" is a mean; the row's percentages are unaffected and stay);
    ``combination_therapy`` (the flag's own rule: exclude when pooling the modality alone);
    ``subgroup_outcome`` (the arm's n does not apply to the value);
-   ``major_complications_only`` for ``morbidity_percent``.
+   ``major_complications_only`` for ``morbidity_percent``; ``column_shift_corrected``
+   (the value depends on reading a shifted row one way: 000 Table 4, Kaemmerer 2021, whose
+   literal reading 000 §4 itself follows); ``not_nelm_cohort`` (not a series of
+   neuroendocrine liver metastases); ``simulation_study``; ``repeat_resection`` (not a
+   first resection); ``os_probably_dfs`` for overall-survival outcomes;
+   ``response_subset`` for response outcomes (the denominator is not n); and, unless a
+   population is asked for, a high-grade population (``nec``, ``nen_g3``), which is not
+   pooled with G1–G2 NET (001 Figure 2 is the algorithm for well-differentiated G1/G2
+   NELM; 000 §4 reports the G3 PRRT series separately).
+
+   Before this, an arm without a patient count, or with the flag ``n_superseded``, takes
+   the count that the other sources of the same study arm (same ``study_key``) agree on;
+   the output says so.
 3. One record per ``study_key`` (the same arm reported by two sources): the one read from a
    table (the primary table) before one from running text (locator ``§…``), then the lower
    seed number, then the record id. The others are listed, with their values when these
    differ.
 4. Records flagged ``cohort_overlap`` with the same first author and the same n are one
    cohort published twice: the most recent publication is used, the others listed.
+
+Cautions, printed beside the result: a used arm whose sources disagree on its patient
+count, and an arm flagged ``selected_subgroup`` (a subgroup selected by a prognostic factor).
 
 Used by ``nelm evidence pool`` and by the evidence summary of every assessment, so both
 count the same studies.
@@ -28,17 +43,38 @@ count the same studies.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
-from nelm.evidence.records import EvidenceRecord
+from nelm.evidence.records import EvidenceRecord, arm_label, source_text
 
-__all__ = ["Duplicate", "Exclusion", "Selection", "is_median_outcome", "select_records"]
+__all__ = [
+    "HIGH_GRADE_POPULATIONS",
+    "RESPONSE_OUTCOMES",
+    "Duplicate",
+    "Exclusion",
+    "Selection",
+    "is_median_outcome",
+    "never_pooled_reason",
+    "preference",
+    "select_records",
+]
 
 _REVIEW_DESIGNS: Final = frozenset({"meta_analysis", "systematic_review"})
 # The cells that 000 Table 2 ("¥": morbidity, 30-day mortality) and Table 3 ("‡": 30-day
 # mortality) mark as describing the whole cohort; the arm's other outcomes are its own.
 COHORT_WIDE_OUTCOMES: Final = frozenset({"morbidity_percent", "mortality_percent"})
+# Populations of grade 3 tumours: pooled only when asked for (--population), never with the
+# G1–G2 NET series that the seeds' treatment algorithms are about (001 Figure 2).
+HIGH_GRADE_POPULATIONS: Final = frozenset({"nec", "nen_g3"})
+# The imaging-response outcomes, whose denominator is the patients imaged.
+RESPONSE_OUTCOMES: Final = frozenset(
+    {"orr_percent", "stable_disease_percent", "progressive_disease_percent", "dcr_percent"}
+)
+
+
+def _is_os(outcome: str) -> bool:
+    return outcome == "median_os_months" or outcome.startswith("os_")
 
 
 def is_median_outcome(outcome: str) -> bool:
@@ -71,12 +107,56 @@ class Selection:
     excluded: tuple[Exclusion, ...]
     duplicates: tuple[Duplicate, ...]
     notes: tuple[str, ...] = ()
+    cautions: tuple[str, ...] = ()
 
 
-def _exclusion_reason(record: EvidenceRecord, outcome: str) -> str | None:
+def never_pooled_reason(record: EvidenceRecord, outcome: str) -> str | None:
+    """Why a record's ``outcome`` (``os`` or ``pfs`` for a curve) describes no cohort of
+    the modality's patients, whoever asks: the flags that keep a record out of every
+    statistic and every survival figure. None when nothing does."""
+    flags = set(record.flags)
+    if "column_shift_corrected" in flags:
+        return (
+            "the value depends on reading a shifted row one column to the left, and the "
+            "literal reading gives another value (flag column_shift_corrected; see the note)"
+        )
+    if "not_nelm_cohort" in flags:
+        return (
+            "not a series of patients with neuroendocrine liver metastases "
+            "(flag not_nelm_cohort; see the note)"
+        )
+    if "simulation_study" in flags:
+        return "the reference describes a simulation study (flag simulation_study)"
+    if "repeat_resection" in flags:
+        return "repeat resection for recurrence, not a first resection (flag repeat_resection)"
+    if "os_probably_dfs" in flags and (_is_os(outcome) or outcome == "os"):
+        return (
+            "the printed OS figures repeat the DFS figures and the study is about "
+            "disease-free survival (flag os_probably_dfs)"
+        )
+    if "response_subset" in flags and outcome in RESPONSE_OUTCOMES:
+        return (
+            "the response figures describe only the patients with imaging follow-up, "
+            "fewer than n (flag response_subset; see the note)"
+        )
+    return None
+
+
+def _exclusion_reason(
+    record: EvidenceRecord, outcome: str, *, high_grade_admitted: bool
+) -> str | None:
     flags = set(record.flags)
     if record.n is None:
         return "number of patients not reported"
+    never = never_pooled_reason(record, outcome)
+    if never is not None:
+        return never
+    if record.population in HIGH_GRADE_POPULATIONS and not high_grade_admitted:
+        return (
+            f"a high-grade population ({record.population}): not pooled with G1–G2 NET "
+            "(the seeds' algorithms are for well-differentiated G1/G2 NELM, 001 Figure 2); "
+            f"ask for population {record.population} to pool it"
+        )
     if record.design in _REVIEW_DESIGNS or flags & {"pooled_estimate", "median_of_studies"}:
         return (
             "a review's summary across studies, not one cohort (pooling it with the "
@@ -101,22 +181,140 @@ def _exclusion_reason(record: EvidenceRecord, outcome: str) -> str | None:
     return None
 
 
-def _preference(record: EvidenceRecord) -> tuple[int, str, str]:
+def preference(record: EvidenceRecord) -> tuple[int, str, str]:
     """Sort key of the rule "primary table first": table, then seed number, then id."""
     from_text = str(record.source.get("locator", "")).startswith("§")
     return (1 if from_text else 0, str(record.source.get("seed", "~")), record.id)
 
 
-def select_records(records: Sequence[EvidenceRecord], outcome: str) -> Selection:
-    """Apply the rules of this module's docstring (steps 2–4) to ``records``."""
+def _counts(record: EvidenceRecord, siblings: Sequence[EvidenceRecord]) -> list[EvidenceRecord]:
+    """The other records of the same study arm that state a patient count."""
+    return [
+        s
+        for s in siblings
+        if s.study_key == record.study_key and s.id != record.id and s.n is not None
+    ]
+
+
+def _borrowed_n(
+    record: EvidenceRecord, siblings: Sequence[EvidenceRecord]
+) -> tuple[EvidenceRecord, str | None]:
+    """The record with the patient count the other sources of its arm agree on, when it
+    states none or its own is flagged ``n_superseded``; and the sentence that says so."""
+    if record.n is not None and "n_superseded" not in record.flags:
+        return record, None
+    others = [s for s in _counts(record, siblings) if "n_superseded" not in s.flags]
+    values = {s.n for s in others}
+    if len(values) != 1:
+        return record, None
+    n = values.pop()
+    where = "; ".join(source_text(s.source) for s in others)
+    if record.n is None:
+        sentence = (
+            f"{arm_label(record)} ({source_text(record.source)}) gives no patient count: "
+            f"n = {n} is the count {where} gives for the same study arm"
+        )
+    else:
+        sentence = (
+            f"{arm_label(record)}: n = {n} as {where} gives it, not the {record.n} printed in "
+            f"{source_text(record.source)} (flag n_superseded; see the record's note)"
+        )
+    return replace(record, n=n), sentence
+
+
+def _n_disagreement(
+    record: EvidenceRecord, siblings: Sequence[EvidenceRecord], outcome: str
+) -> str | None:
+    """A caution when the sources that report ``outcome`` for a used arm print different
+    patient counts (a source set aside for this outcome by a flag does not count)."""
+    stated = [
+        s
+        for s in siblings
+        if s.study_key == record.study_key
+        and s.n is not None
+        and outcome in s.outcomes
+        and never_pooled_reason(s, outcome) is None
+    ]
+    if len({s.n for s in stated}) < 2:
+        return None
+    values = ", ".join(f"{s.n} ({source_text(s.source)})" for s in stated)
+    return (
+        f"{arm_label(record)}: the sources give different patient counts for this study arm "
+        f"({values}); this statistic uses n = {record.n}"
+    )
+
+
+def _same_study(a: EvidenceRecord, b: EvidenceRecord) -> bool:
+    return (a.author, a.year, a.source.get("seed"), a.source.get("locator")) == (
+        b.author,
+        b.year,
+        b.source.get("seed"),
+        b.source.get("locator"),
+    )
+
+
+def _without_lone_subgroups(
+    eligible: list[EvidenceRecord], excluded: list[Exclusion]
+) -> list[EvidenceRecord]:
+    """Set aside a ``selected_subgroup`` arm whose complementary subgroup of the same study
+    was set aside: one part of a cohort split by a prognostic factor would stand for the
+    whole study (Kaemmerer 2021, 000 Table 4: PRRT after primary-tumour resection, whose
+    other part has no usable value)."""
+    kept: list[EvidenceRecord] = []
+    for record in eligible:
+        partner = next(
+            (
+                e.record
+                for e in excluded
+                if "selected_subgroup" in record.flags
+                and "selected_subgroup" in e.record.flags
+                and e.record.id != record.id
+                and _same_study(record, e.record)
+            ),
+            None,
+        )
+        if partner is None:
+            kept.append(record)
+        else:
+            excluded.append(
+                Exclusion(
+                    record,
+                    f"a subgroup of its study selected by a prognostic factor (flag "
+                    f"selected_subgroup) whose other part, {arm_label(partner)}, is set "
+                    "aside: alone it would stand for the study's selected part only",
+                )
+            )
+    return kept
+
+
+def select_records(
+    records: Sequence[EvidenceRecord],
+    outcome: str,
+    *,
+    siblings: Sequence[EvidenceRecord] | None = None,
+    high_grade_admitted: bool = False,
+) -> Selection:
+    """Apply the rules of this module's docstring (steps 2–4) to ``records``.
+
+    ``siblings``: every record that may share a study key with one of ``records`` (for the
+    patient counts of other sources; default ``records``). ``high_grade_admitted``: a
+    population was asked for, so a high-grade one is pooled on its own.
+    """
+    everyone = tuple(records) if siblings is None else tuple(siblings)
     excluded: list[Exclusion] = []
     eligible: list[EvidenceRecord] = []
-    for record in records:
-        reason = _exclusion_reason(record, outcome)
+    borrowed: dict[str, str] = {}
+    for original in records:
+        record, sentence = _borrowed_n(original, everyone)
+        if sentence is not None:
+            borrowed[record.id] = sentence
+        reason = _exclusion_reason(record, outcome, high_grade_admitted=high_grade_admitted)
         if reason is None:
             eligible.append(record)
         else:
             excluded.append(Exclusion(record, reason))
+
+    eligible = _without_lone_subgroups(eligible, excluded)
 
     by_key: dict[str, list[EvidenceRecord]] = {}
     for record in eligible:
@@ -124,7 +322,7 @@ def select_records(records: Sequence[EvidenceRecord], outcome: str) -> Selection
     duplicates: list[Duplicate] = []
     kept: list[EvidenceRecord] = []
     for key, group in by_key.items():
-        ordered = sorted(group, key=_preference)
+        ordered = sorted(group, key=preference)
         kept.append(ordered[0])
         if len(ordered) > 1:
             duplicates.append(Duplicate(key, ordered[0], tuple(ordered[1:])))
@@ -158,11 +356,27 @@ def select_records(records: Sequence[EvidenceRecord], outcome: str) -> Selection
             key=lambda r: (r.year or 0, r.author, r.study_key, r.id),
         )
     )
+    cautions: list[str] = []
     for record in used:
         if "pfs_or_ttp" in record.flags and outcome == "median_pfs_months":
             notes.append(f"{record.id}: from a column headed 'Median PFS/TTP'")
         if "text_table_discrepancy" in record.flags:
             notes.append(f"{record.id}: the seed's text and table disagree (see the record)")
+        disagreement = _n_disagreement(record, everyone, outcome)
+        if record.id in borrowed:
+            cautions.append(borrowed[record.id])
+        elif disagreement is not None:
+            cautions.append(disagreement)
+        if "selected_subgroup" in record.flags:
+            cautions.append(
+                f"{arm_label(record)} is a subgroup of its study selected by a prognostic "
+                f"factor, not the modality's patients in general (flag selected_subgroup; "
+                f"{source_text(record.source)})"
+            )
     return Selection(
-        used=used, excluded=tuple(excluded), duplicates=tuple(duplicates), notes=tuple(notes)
+        used=used,
+        excluded=tuple(excluded),
+        duplicates=tuple(duplicates),
+        notes=tuple(notes),
+        cautions=tuple(cautions),
     )

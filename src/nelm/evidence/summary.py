@@ -88,12 +88,29 @@ def _summary(option: str) -> dict[str, Any]:
     }
     for outcome in _POOLED:
         summary[outcome] = _pooled(option, outcome)
+    summary["statements"] = _statements(option)
     summary["text"] = _text(summary)
     return summary
 
 
+def _statements(option: str) -> list[dict[str, Any]]:
+    """What the seed reviews say about the option across studies (data/statements.yaml)."""
+    from nelm.evidence.analyses import statement_cautions
+
+    return [
+        {"text": c["text"], "quote": c["quote"], "source": c["source"]}
+        for c in statement_cautions(option)
+    ]
+
+
 def _text(s: Mapping[str, Any]) -> str:
+    statements = " ".join(str(c["text"]) for c in s.get("statements") or ())
     if not s["studies"]:
+        if statements:
+            return (
+                "No single study arm of this option is recorded in the five source "
+                f"reviews. Across studies: {statements}"
+            )
         return "No study of this option is recorded in the five source reviews."
     arms = f"{s['studies']} study arm{'s' if s['studies'] != 1 else ''}"
     if s["arms_without_n"] == s["studies"]:
@@ -122,7 +139,8 @@ def _text(s: Mapping[str, Any]) -> str:
             f"median OS {med['range'][0]:g}–{med['range'][1]:g} months "
             f"(n-weighted median {med['median']:g}, k={med['k']})"
         )
-    return "; ".join(parts)
+    text = "; ".join(parts)
+    return f"{text}. Across studies: {statements}" if statements else text
 
 
 def compute_summaries() -> dict[str, dict[str, Any]]:
