@@ -428,8 +428,13 @@ class SurvivalAnalysis:
         return len(self.document["curves"])
 
 
+SELECTED_SUBGROUP_MARK: Final = " (selected subgroup)"
+
+
 def curve_label(record: EvidenceRecord) -> str:
-    return arm_label(record) + (f" · n = {record.n}" if record.n else "")
+    """``Mayo 2011 · Surgery · n = 339``; an arm flagged ``selected_subgroup`` says so."""
+    subgroup = SELECTED_SUBGROUP_MARK if "selected_subgroup" in record.flags else ""
+    return arm_label(record) + subgroup + (f" · n = {record.n}" if record.n else "")
 
 
 def _range_basis(fit: WeibullFit, follow_up: float | None) -> str:
@@ -488,6 +493,8 @@ def _survival_document(
                 "source_text": source_text(record.source),
                 "source_label": source_label(record.source),
                 "flags": list(record.flags),
+                "selected_subgroup": "selected_subgroup" in record.flags,
+                "misses": list(result.misses()),
                 "notes": list(result.notes),
             }
         )
@@ -518,14 +525,74 @@ SUBGROUP_NOT_DRAWN: Final = (
 )
 
 
+REVIEW_NOT_DRAWN: Final = (
+    "a review's or meta-analysis' summary across studies, not one study arm "
+    "(docs/methods.md: not pooled either)"
+)
+_REVIEW_DESIGNS: Final = frozenset({"meta_analysis", "systematic_review"})
+
+
 def _fit_whole_arm(record: EvidenceRecord, kind: str) -> WeibullFit | FitRefused:
-    """A curve only for an arm's own figures: a subgroup's (often favourable) survival is
-    never drawn as if it were the arm's."""
+    """A curve only for one study arm's own figures: a review's summary across studies, a
+    record that no statistic uses (``selection.never_pooled_reason``) and a subgroup's
+    (often favourable) survival are never drawn as if they were an arm's."""
+    from nelm.evidence.selection import never_pooled_reason
     from nelm.evidence.survival import FitRefused, RefusalCode, fit_record
 
+    if record.design in _REVIEW_DESIGNS or {"pooled_estimate", "median_of_studies"} & set(
+        record.flags
+    ):
+        return FitRefused(RefusalCode.REVIEW, REVIEW_NOT_DRAWN)
+    set_aside = never_pooled_reason(record, kind)
+    if set_aside is not None:
+        return FitRefused(RefusalCode.SET_ASIDE, set_aside)
     if "subgroup_outcome" in record.flags:
         return FitRefused(RefusalCode.SUBGROUP, SUBGROUP_NOT_DRAWN)
     return fit_record(record, kind)
+
+
+def _drawn_once(
+    fitted: Sequence[tuple[EvidenceRecord, WeibullFit | FitRefused]],
+) -> tuple[tuple[EvidenceRecord, WeibullFit | FitRefused], ...]:
+    """One curve per study arm and per cohort, by the pooling rules (``selection``): of
+    the sources of one arm, the one read from a table, then the lower seed number; of a
+    cohort published twice (flag ``cohort_overlap``, same first author and n), the most
+    recent publication. The others are listed as not drawn, naming the one drawn."""
+    from nelm.evidence.selection import preference
+    from nelm.evidence.survival import FitRefused, RefusalCode, WeibullFit
+
+    drop: dict[str, FitRefused] = {}
+    by_key: dict[str, list[EvidenceRecord]] = {}
+    for record, result in fitted:
+        if isinstance(result, WeibullFit):
+            by_key.setdefault(record.study_key, []).append(record)
+    for group in by_key.values():
+        ordered = sorted(group, key=preference)
+        for other in ordered[1:]:
+            drop[other.id] = FitRefused(
+                RefusalCode.SAME_ARM,
+                f"the same study arm as {ordered[0].id} ({source_text(ordered[0].source)}), "
+                "which is drawn: one curve per arm",
+            )
+    cohorts: dict[tuple[str, int], list[EvidenceRecord]] = {}
+    for record, result in fitted:
+        if (
+            isinstance(result, WeibullFit)
+            and record.id not in drop
+            and "cohort_overlap" in record.flags
+            and record.n is not None
+        ):
+            cohorts.setdefault((record.author.casefold(), record.n), []).append(record)
+    for group in cohorts.values():
+        latest = max(group, key=lambda r: (r.year or 0, r.study_key))
+        for other in group:
+            if other is not latest:
+                drop[other.id] = FitRefused(
+                    RefusalCode.SAME_COHORT,
+                    f"the same cohort as {latest.id} (flag cohort_overlap, same author and "
+                    f"n = {other.n}), drawn once as its most recent publication",
+                )
+    return tuple((record, drop.get(record.id, result)) for record, result in fitted)
 
 
 def survival(modality: str, kind: str = "os") -> SurvivalAnalysis:
@@ -543,9 +610,48 @@ def survival(modality: str, kind: str = "os") -> SurvivalAnalysis:
     records = sorted(
         records_for(modality=modality), key=lambda r: (r.year or 0, r.author, r.study_key, r.id)
     )
-    fitted = tuple((record, _fit_whole_arm(record, kind)) for record in records)
+    fitted = _drawn_once([(record, _fit_whole_arm(record, kind)) for record in records])
     document = _survival_document(fitted, modality=modality, kind=kind)
     return SurvivalAnalysis(modality, kind, fitted, document)
+
+
+# Why an arm is not drawn, in a few words for a figure's subtitle (the CLI and the JSON
+# give each arm's full reason), in the order a reader looks for them.
+NOT_DRAWN_WORDS: Final = {
+    "no_anchor": "without a survival figure",
+    "one_anchor": "with one figure only",
+    "single_time": "with figures at one time only",
+    "boundary_survival": "with only 0% or 100% figures",
+    "contradictory": "with contradictory figures",
+    "non_monotone": "with figures rising over time",
+    "non_positive_shape": "with no falling curve",
+    "contradicts_not_reached": "contradicting a median not reached",
+    "mean_not_median": "with a mean as the median",
+    "imprecise": "with figures too close to fix a shape",
+    "invalid_value": "with an invalid value",
+    "subgroup_outcome": "with subgroup-only figures",
+    "review_summary": "from reviews",
+    "set_aside": "set aside by a flag",
+    "same_arm": "repeated in another source",
+    "same_cohort": "from a republished cohort",
+}
+
+
+def not_drawn_text(skipped: Sequence[Mapping[str, Any]]) -> str:
+    """``Not drawn: 14 without a survival figure, 6 with one figure only, 2 from reviews``."""
+    counts: dict[str, int] = {}
+    for item in skipped:
+        counts[str(item["code"])] = counts.get(str(item["code"]), 0) + 1
+    if not counts:
+        return ""
+    order = list(NOT_DRAWN_WORDS)
+    parts = [
+        f"{count} {NOT_DRAWN_WORDS.get(code, code)}"
+        for code, count in sorted(
+            counts.items(), key=lambda c: order.index(c[0]) if c[0] in order else len(order)
+        )
+    ]
+    return "Not drawn: " + ", ".join(parts)
 
 
 def survival_plot(analysis: SurvivalAnalysis, fmt: str) -> bytes:
@@ -553,21 +659,28 @@ def survival_plot(analysis: SurvivalAnalysis, fmt: str) -> bytes:
     from nelm.evidence.survival import WeibullFit
     from nelm.evidence.survival_plot import CurveSpec, render_survival_plot
 
+    drawn = [(r, f) for r, f in analysis.fitted if isinstance(f, WeibullFit)]
     specs = [
         CurveSpec(result, curve_label(record), source_label(record.source))
-        for record, result in analysis.fitted
-        if isinstance(result, WeibullFit)
+        for record, result in drawn
     ]
-    subgroups = sum(1 for s in analysis.document["skipped"] if s["code"] == "subgroup_outcome")
-    skipped = len(analysis.document["skipped"]) - subgroups
     subtitle = (
         f"Weibull curves through published medians and landmark rates · "
         f"{len(specs)} study arm{'s' if len(specs) != 1 else ''} drawn"
     )
-    if skipped:
-        subtitle += f" · {skipped} not drawn (fewer than two usable anchors)"
-    if subgroups:
-        subtitle += f" · {subgroups} subgroup-only arm{'s' if subgroups != 1 else ''} not drawn"
+    subgroups = sum(1 for r, _ in drawn if "selected_subgroup" in r.flags)
+    if subgroups and subgroups == len(drawn):
+        who = f"not {modality_title(analysis.modality)} patients in general"
+        subtitle += (
+            f" · the only curve drawn is a selected subgroup, {who}"
+            if subgroups == 1
+            else f" · every curve drawn is a selected subgroup, {who}"
+        )
+    elif subgroups:
+        subtitle += f" · {subgroups} of them a selected subgroup"
+    not_drawn = not_drawn_text(analysis.document["skipped"])
+    if not_drawn:
+        subtitle += f" · {not_drawn}"
     return render_survival_plot(
         specs, fmt, title=str(analysis.document["title"]), subtitle=subtitle, kind=analysis.kind
     )

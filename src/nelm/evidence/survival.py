@@ -48,6 +48,7 @@ __all__ = [
     "fit_outcomes",
     "fit_record",
     "fit_weibull",
+    "is_median_anchor",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -145,6 +146,15 @@ class RefusalCode(StrEnum):
     """The anchors are so close that rounding them changes k by more than MAX_SHAPE_SPREAD."""
     INVALID_VALUE = "invalid_value"
     """A value of the record is out of range (a percentage above 100, a negative median)."""
+    REVIEW = "review_summary"
+    """A review's or meta-analysis' summary across studies: not one study arm."""
+    SET_ASIDE = "set_aside"
+    """A flag of the record keeps it out of every statistic (not a NELM cohort, a simulation
+    study, a shifted row, a repeat resection, OS figures that are probably DFS)."""
+    SAME_ARM = "same_arm"
+    """The same study arm from another source is drawn."""
+    SAME_COHORT = "same_cohort"
+    """The same cohort, published again, is drawn (flag cohort_overlap)."""
     SUBGROUP = "subgroup_outcome"
     """The figures describe a subgroup of the arm (often its favourable part, e.g. the
     well-differentiated tumours of Zener 2019, seed 004 §3.2): drawn, the curve would pass
@@ -221,6 +231,35 @@ class WeibullFit:
     def fitted_at_anchors(self) -> tuple[float, ...]:
         """The curve's survival at each anchor's time, in the order of ``anchors``."""
         return tuple(self.survival(a.months) for a in self.anchors)
+
+    def median_months(self) -> float:
+        """Where the curve reaches 50 %: λ·(log 2)^(1/k)."""
+        return float(self.scale_months * math.log(2.0) ** (1.0 / self.shape))
+
+    def misses_median(self, anchor: Anchor) -> bool:
+        """Whether the curve reaches 50 % further from the published median ``anchor``
+        than half its last printed unit."""
+        return abs(self.median_months() - anchor.months) > anchor.months_rounding + 1e-9
+
+    def misses(self) -> tuple[str, ...]:
+        """The anchors the curve does not pass through within their printed precision,
+        each with where the curve is instead: a median whose 50 % time lies further from
+        it than half its last printed unit, a rate further than half a printed unit (a
+        least-squares curve through three or more anchors need not meet each)."""
+        found: list[str] = []
+        for anchor, value in zip(self.anchors, self.fitted_at_anchors(), strict=True):
+            if is_median_anchor(anchor):
+                at_half = self.median_months()
+                if self.misses_median(anchor):
+                    found.append(f"{anchor.label}: the curve reaches 50% at {at_half:.1f} mo")
+            elif abs(value - anchor.survival) > anchor.survival_rounding + 1e-9:
+                found.append(f"{anchor.label}: the curve gives {100 * value:.1f}%")
+        return tuple(found)
+
+
+def is_median_anchor(anchor: Anchor) -> bool:
+    """A published median (50 % at its time), not a landmark rate."""
+    return anchor.survival == 0.5 and anchor.label.startswith("median")
 
 
 def anchors_from_outcomes(outcomes: Mapping[str, float], kind: str = "os") -> tuple[Anchor, ...]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from nelm.evidence.figures import plain_text_figure
-from nelm.evidence.survival import Anchor, WeibullFit
+from nelm.evidence.survival import Anchor, WeibullFit, is_median_anchor
 from nelm.vocabulary import modality_title, vocabulary
 
 if TYPE_CHECKING:
@@ -65,6 +65,8 @@ _DASHES: Final = ("solid", (0, (6, 2)), (0, (2, 1.5)), (0, (6, 2, 2, 2)))
 
 
 _SVG_SALT: Final = "nelm-survival-v1"
+# Characters of subtitle per line at 12.5 pt across the 13-inch figure.
+_SUBTITLE_WIDTH: Final = 118
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,14 @@ class CurveSpec:
     fit: WeibullFit
     label: str
     source: str
+
+
+def _anchor_key(anchor: Anchor, fit: WeibullFit) -> str:
+    """An anchor as the key names it; a median the curve misses says where the curve
+    reaches 50 % instead (beyond the median's printed precision)."""
+    if is_median_anchor(anchor) and fit.misses_median(anchor):
+        return f"{anchor.label} (curve: 50% at {fit.median_months():.1f} mo)"
+    return anchor.label
 
 
 def _is_median(anchor: Anchor) -> bool:
@@ -175,8 +185,12 @@ def build_figure(
     outcome = vocabulary().survival_kinds.get(kind, kind.upper()).capitalize()
     rows = max(len(curves), 1)
     row_in = 0.34
+    # The subtitle wraps rather than run off the figure (a TARE subtitle lost its end).
+    subtitle_lines = textwrap.wrap(subtitle, width=_SUBTITLE_WIDTH) if subtitle else []
+    subtitle_step_in = 0.27
     # Vertical layout in inches from the top: title block, axes, arm key, caption.
-    top_in, axes_in, key_gap_in = 1.25, 5.2, 0.75
+    top_in = 1.25 + subtitle_step_in * max(len(subtitle_lines) - 1, 0)
+    axes_in, key_gap_in = 5.2, 0.75
     key_in = 0.3 + row_in * rows
     caption_in = 0.95
     width = 13.0
@@ -199,11 +213,11 @@ def build_figure(
         va="baseline",
         parse_math=False,
     )
-    if subtitle:
+    for number, line_text in enumerate(subtitle_lines):
         fig.text(
             left,
-            y_at(0.83),
-            subtitle,
+            y_at(0.83 + subtitle_step_in * number),
+            line_text,
             fontsize=12.5,
             color="#444444",
             va="baseline",
@@ -410,7 +424,7 @@ def build_figure(
                 linestyle=_DASHES[(index // len(_COLOURS)) % len(_DASHES)],
             )
         )
-        anchors = ", ".join(a.label for a in spec.fit.anchors)
+        anchors = ", ".join(_anchor_key(a, spec.fit) for a in spec.fit.anchors)
         text = f"{spec.label}  —  {anchors}  —  {spec.source}"
         fig.text(
             left + 0.058,
