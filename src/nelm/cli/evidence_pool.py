@@ -203,8 +203,17 @@ def format_pool_text(report: Mapping[str, Any]) -> str:
         cells += [r[i].rjust(widths[i]) for i in range(1, 6)]
         cells.append(r[6])
         lines.append(("  " + "  ".join(cells)).rstrip())
-    if any(s["continuity_corrected"] for s in report["studies"]):
-        lines.append("  † 0 or all patients with the event: 0.5 added to both cells for the model")
+    corrected = [s for s in report["studies"] if s["continuity_corrected"]]
+    if corrected:
+        modelled = "; ".join(
+            f"{s['events']}/{s['n']} as {s['events'] + 0.5:g}/{s['n'] + 1} = "
+            f"{s['model_percent']:.1f}%"
+            for s in corrected
+        )
+        lines.append(
+            "  † 0 or all patients with the event: 0.5 added to both cells for the model, "
+            f"so the CI is that of {modelled}"
+        )
     lines += _selection_lines(report, str(report["outcome"]), refs)
     if report["notes"]:
         lines += ["", "Notes"] + [f"  - {cite_plain(note, refs)}" for note in report["notes"]]

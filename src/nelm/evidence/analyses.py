@@ -203,6 +203,37 @@ def _who(record: EvidenceRecord) -> dict[str, Any]:
     }
 
 
+def _reference_mark(record: EvidenceRecord) -> str | None:
+    """The study's reference number in the review that reports it: ``ref. 82`` (the
+    source column names the review)."""
+    import re
+
+    cited = record.source.get("reference") or ""
+    found = re.search(r"\d+", str(cited)) or re.search(
+        r"\[(\d+)\]", str(record.source.get("row", ""))
+    )
+    if found is None:
+        return None
+    return f"ref. {found.group(found.lastindex or 0)}"
+
+
+def distinct_labels(records: Sequence[EvidenceRecord]) -> dict[str, str]:
+    """``arm_label`` of each record, made distinct where two arms would read alike (two
+    PRRT papers of Ezziddin 2011 in 000 Table 4): the review's reference number, else n,
+    else the study key, is added to each of them."""
+    labels = {r.id: arm_label(r) for r in records}
+    counts: dict[str, int] = {}
+    for label in labels.values():
+        counts[label] = counts.get(label, 0) + 1
+    for record in records:
+        label = labels[record.id]
+        if counts[label] < 2:
+            continue
+        mark = _reference_mark(record)
+        labels[record.id] = f"{label} · {mark or record.study_key}"
+    return labels
+
+
 def _selection_report(selection: Selection, outcome: str) -> dict[str, Any]:
     excluded = [
         {**_who(e.record), "value": e.record.outcomes.get(outcome), "reason": e.reason}
@@ -241,10 +272,12 @@ def _pool_document(
     """The pooled result as plain data: the contract's keys first (evidence-v1.md)."""
     pooled = result.as_dict()
     by_id = {r.id: r for r in selection.used}
+    labels = distinct_labels(selection.used)
     studies = [
         {
             **study,
             **{k: v for k, v in _who(by_id[study["id"]]).items() if k != "id"},
+            "label": labels[study["id"]],
             "reported_percent": by_id[study["id"]].outcomes[outcome],
         }
         for study in pooled.pop("studies")
@@ -288,8 +321,13 @@ def _median_document(
     """The summary of medians as plain data; says ``"pooled": false``."""
     data = summary.as_dict()
     by_id = {r.id: r for r in selection.used}
+    labels = distinct_labels(selection.used)
     studies = [
-        {**item, **{k: v for k, v in _who(by_id[item["id"]]).items() if k != "id"}}
+        {
+            **item,
+            **{k: v for k, v in _who(by_id[item["id"]]).items() if k != "id"},
+            "label": labels[item["id"]],
+        }
         for item in data.pop("studies")
     ]
     return {
@@ -389,7 +427,7 @@ def forest_plot(analysis: PoolAnalysis, fmt: str) -> bytes:
             ]
         )
     used = analysis.selection.used
-    labels = {r.id: arm_label(r) for r in used}
+    labels = distinct_labels(used)
     sources = {r.id: source_label(r.source) for r in used}
     doc = analysis.document
     subtitle = f"{doc['k']} study arms, {doc['n_total']} patients"

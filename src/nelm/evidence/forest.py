@@ -93,6 +93,20 @@ def forest_rows(
     ]
 
 
+def corrected_note(rows: Sequence[ForestRow]) -> str:
+    """The footnote of the † rows, saying what the model used instead of 0/n or n/n:
+    "23/23 is modelled as 23.5/24 = 97.9%", the value the square and its CI show."""
+    examples = [
+        f"{r.events}/{r.n} as {r.events + 0.5:g}/{r.n + 1} = {r.percent:.1f}%"
+        for r in rows
+        if r.corrected
+    ]
+    return (
+        "† 0 or all patients with the event: 0.5 added to both cells (metafor escalc "
+        f"default), so the square and its CI show {'; '.join(examples)}, not 0% or 100%."
+    )
+
+
 def _p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
@@ -351,9 +365,7 @@ def build_forest(
         "with 95% CI.",
     ]
     if any_corrected:
-        notes.append(
-            "† 0 or all patients with the event: 0.5 added to both cells (metafor escalc default)."
-        )
+        notes.append(corrected_note(rows))
     notes.append(
         "Published summary figures, not patient-level data. Sources: the review articles "
         "named in each row (table or section as located)."

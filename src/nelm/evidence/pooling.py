@@ -191,6 +191,7 @@ class StudyWeight:
             "n": self.n,
             "events": self.events,
             "events_percent": 100.0 * self.events / self.n,
+            "model_percent": self.model_percent,
             "ci_low": self.ci_low,
             "ci_high": self.ci_high,
             "weight_percent": self.weight_percent,
