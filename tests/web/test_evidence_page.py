@@ -133,3 +133,33 @@ def test_the_values_of_the_plot_show_what_was_pooled(site: Site) -> None:
     row = re.search(r"<tr><th scope=\"row\">Pitt 2008[^<]*</th>.*?</tr>", page, re.S)
     assert row, "Pitt 2008"
     assert "7/51 = 13.7 %" in page
+
+
+def test_the_transplant_page_quotes_the_ranges_the_reviews_give(site: Site) -> None:
+    page = _page(site, "liver_transplant_milan")
+    # Seed 000 §2.2 ("to 67–97% in recent studies"), 001 §Liver transplantation ("5-year OS
+    # ranging from 30% to almost 100%") and 004 §3.1 ("47%-71%"), beside Mazzaferro's arm.
+    statements = re.search(r'<ul class="warnings" id="statements">.*?</ul>', page, re.S)
+    assert statements
+    for words in ("67–97%", "30% to almost 100%", "47%-71%"):
+        assert words in statements.group(0)
+
+
+def test_a_chemotherapy_without_study_arms_still_says_what_the_seeds_give(site: Site) -> None:
+    # Seed 003 §Medical therapy: "Response rates of 42—-67% have been obtained combining
+    # cisplatin and eto- poside [103]".
+    page = _page(site, "platinum_etoposide")
+    assert "No study arm of this option is recorded" in page
+    assert "42–67%" in page
+
+
+def test_the_prrt_median_shows_the_range_its_review_states(site: Site) -> None:
+    page = _page(site, "prrt")
+    # 000 §4: "median OS ranging from 14–36 months (Table 4)".
+    assert "median OS ranging from 14–36 months (Table 4)" in page
+
+
+def test_a_100_percent_study_shows_what_it_is_modelled_as(site: Site) -> None:
+    resection = _page(site, "liver_resection")
+    # 001 Table 1, Frilling 2009: 100% of 23, modelled by metafor's escalc as 23.5/24.
+    assert "23/23 = 100.0 %, modelled as 23.5/24 = 97.9 % †" in resection

@@ -245,6 +245,7 @@ def page(modality: str, primary_site: str | None) -> dict[str, Any]:
     present_cmp = {o for r in analyses.comparator_arms(modality) for o in r.outcomes}
     return {
         "records": rows,
+        "statements": analyses.statement_cautions(modality),
         "subgroup": [population_title(p) for p in own],
         "in_subgroup": sum(1 for r in rows if r["in_subgroup"]),
         "pools": pools,
