@@ -162,7 +162,10 @@ def _option(option: dict[str, Any], refs: ReferenceList) -> Group:
     evidence = option.get("evidence")
     if evidence and evidence.get("studies") and not brief:
         lines.append(
-            Padding(Text("Evidence: " + str(evidence.get("text", "")), style="blue"), (0, 0, 0, 3))
+            Padding(
+                Text("Evidence: " + cite_plain(str(evidence.get("text", "")), refs), style="blue"),
+                (0, 0, 0, 3),
+            )
         )
     return Group(*lines)
 

@@ -229,7 +229,7 @@ def _eligible_lines(doc: Mapping[str, Any], refs: ReferenceList) -> list[str]:
                 )
         evidence = option.get("evidence")
         if isinstance(evidence, Mapping) and evidence.get("text"):
-            lines.append(f"  - Evidence: {escape(evidence['text'])}")
+            lines.append(f"  - Evidence: {escape(cite_plain(str(evidence['text']), refs))}")
     return lines
 
 
