@@ -139,7 +139,7 @@ def test_the_transplant_page_quotes_the_ranges_the_reviews_give(site: Site) -> N
     page = _page(site, "liver_transplant_milan")
     # Seed 000 §2.2 ("to 67–97% in recent studies"), 001 §Liver transplantation ("5-year OS
     # ranging from 30% to almost 100%") and 004 §3.1 ("47%-71%"), beside Mazzaferro's arm.
-    statements = re.search(r'<ul class="warnings" id="statements">.*?</ul>', page, re.S)
+    statements = re.search(r'<ul class="statements" id="statements">.*?</ul>', page, re.S)
     assert statements
     for words in ("67–97%", "30% to almost 100%", "47%-71%"):
         assert words in statements.group(0)
