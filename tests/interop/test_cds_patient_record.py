@@ -223,3 +223,21 @@ def test_every_error_is_labelled_as_fhir_json(harness: Harness) -> None:
     bad = harness.call({"hook": "patient-view"})
     assert bad.status_code == 400
     assert bad.headers["content-type"].startswith("application/fhir+json")
+
+
+def test_a_call_without_the_patient_proposes_nothing_time_sensitive(harness: Harness) -> None:
+    # No Patient in the prefetch (an EHR that sends only the searches): whether the
+    # patient is alive is unknown, as for a Patient that cannot be read (docs/cds-hooks.md,
+    # "Incomplete and untrusted prefetch"); the resources about the patient are read.
+    bundle = copy.deepcopy(_record())
+    bundle["entry"] = [e for e in bundle["entry"] if e["resource"]["resourceType"] != "Patient"]
+    assert _cli_first_warning(bundle).startswith("PATIENT NOT READ")
+    prefetch = prefetch_from_bundle(bundle)
+    prefetch.pop("patient", None)
+    response = harness.call(hook_body(prefetch, PATIENT_ID))
+    assert response.status_code == 200, response.text
+    card = response.json()["cards"][0]
+    assert card["detail"].startswith("**Warnings:**\n\n- PATIENT NOT READ")
+    assert card["indicator"] == "warning"
+    assert "time-sensitive" not in card["detail"]
+    assert "suggestions" not in card

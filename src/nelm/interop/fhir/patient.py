@@ -296,6 +296,11 @@ def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -
                 "the person being assessed."
             )
         if counted:
+            # the resources are read, but whether the patient is alive is not known
+            ctx.warnings.append(
+                "PATIENT NOT READ: the record holds no Patient resource, so age, sex and a "
+                "recorded death are unknown to this assessment."
+            )
             keys.add(counted.most_common(1)[0][0])
             ctx.notes.add(
                 f"no Patient resource was read from the bundle: the resources about "
