@@ -202,7 +202,7 @@ def test_the_board_summary_is_two_pages_with_the_case_id_and_page_numbers(
     pages = _pdf_pages(response.content, tmp_path)
     assert 1 <= len(pages) <= 2
     for number, text in enumerate(pages, start=1):
-        assert "Case sum-1" in text and f"Page {number} of {len(pages)}" in text
+        assert "Case sum-1" in text and f"Board summary, page {number} of {len(pages)}" in text
     whole = "\n".join(pages)
     assert "FINAL" in whole and "SSA, restage in 3 months." in whole
     assert "References" in whole and "doi:" in whole

@@ -89,7 +89,8 @@ _CSS = """
   @top-right { content: "Case " string(caseid); font-size: 8.5pt; font-weight: bold; }
   @top-left { content: "nelm · assessment"; font-size: 8pt; color: #444; }
   @top-center { content: string(recordflag); font-size: 8pt; color: #a00; font-weight: bold; }
-  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8.5pt; } }
+  @bottom-right { content: "Assessment report, page " counter(page) " of " counter(pages);
+                  font-size: 8.5pt; } }
 .caseid { string-set: caseid content(); }
 .record-headline { string-set: recordflag content(); }
 * { box-sizing: border-box; }

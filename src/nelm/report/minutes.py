@@ -27,7 +27,7 @@ from nelm.report.summary import BODY_CSS, PRINT_TEMPLATES, page_css
 __all__ = ["MinutesEntry", "render_minutes_html"]
 
 _CSS = (
-    page_css("nelm · tumour-board meeting record", "string(meeting)")
+    page_css("nelm · tumour-board meeting record", "string(meeting)", "Meeting record")
     + BODY_CSS
     + """
 .meeting { string-set: meeting content(); }

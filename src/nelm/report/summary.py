@@ -24,10 +24,12 @@ from nelm.report.view import field_label
 __all__ = ["BODY_CSS", "PRINT_TEMPLATES", "page_css", "render_summary_html"]
 
 
-def page_css(title: str, top_right: str) -> str:
+def page_css(title: str, top_right: str, part: str) -> str:
     """An A4 page with ``title`` and ``top_right`` (CSS content) in its top margin, the
     headline of the record's warnings (``.record-headline``) between them on every page,
-    the disclaimer and "page n of m" in its bottom one."""
+    the disclaimer and "``part``, page n of m" in its bottom one: a printed bundle (a
+    meeting record, a summary before its full report) numbers each part on its own, so
+    each page names the part its numbers count."""
     return f"""
 @page {{ size: A4; margin: 17mm 13mm 16mm 13mm;
   font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif;
@@ -36,7 +38,8 @@ def page_css(title: str, top_right: str) -> str:
   @top-right {{ content: {top_right}; font-size: 8.5pt; font-weight: bold; }}
   @bottom-left {{ content: "Decision support for clinicians, not a decision";
                  font-size: 7.5pt; color: #444; width: 120mm; }}
-  @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font-size: 8.5pt; }} }}
+  @bottom-right {{ content: "{part}, page " counter(page) " of " counter(pages);
+                  font-size: 8.5pt; }} }}
 """
 
 
@@ -91,7 +94,7 @@ a { color: inherit; text-decoration: none; }
 """
 """The printed pages' look, shared by the board summary and the meeting record."""
 
-_CSS = page_css("nelm · tumour-board summary", '"Case " string(caseid)') + BODY_CSS
+_CSS = page_css("nelm · tumour-board summary", '"Case " string(caseid)', "Board summary") + BODY_CSS
 
 
 PRINT_TEMPLATES = Environment(
