@@ -204,3 +204,28 @@ def test_a_case_id_on_two_rows_is_assessed_twice_and_said(tmp_path: Path, engine
         "whether they are one patient."
     )
     assert summary.warning_lines == 2
+
+
+@pytest.mark.parametrize("engine", ["polars", "reference"])
+def test_a_case_id_a_spreadsheet_would_run_is_quoted_in_csv_files(
+    tmp_path: Path, engine: str
+) -> None:
+    # OWASP "CSV Injection": a cell beginning with =, +, -, @, a tab or a carriage return
+    # is run as a formula by Excel and LibreOffice; written after a single quote it is
+    # shown, not run. A number ("-12") is no formula; a Parquet file is data, not quoted.
+    source = tmp_path / "in.csv"
+    pl.DataFrame(
+        {
+            "case_id": ['=HYPERLINK("http://x","y")', "-12", "@SUM(1)", "p4", "p4"],
+            "pathology.ki67_percent": ["12", "4", "140", "3", "3"],
+        }
+    ).write_csv(source)
+    run_batch(source, tmp_path / "out.csv", engine=engine)  # type: ignore[arg-type]
+    ids = pl.read_csv(tmp_path / "out.csv").get_column("case_id").to_list()
+    assert ids == ['\'=HYPERLINK("http://x","y")', "-12", "p4", "p4"]
+    rejects = pl.read_csv(tmp_path / "out.rejects.csv")  # Ki-67 140 %: row 3 rejected
+    assert rejects.get_column("case_id").to_list() == ["'@SUM(1)"]
+    run_batch(source, tmp_path / "out.parquet", engine=engine)  # type: ignore[arg-type]
+    assert pl.read_parquet(tmp_path / "out.parquet").get_column("case_id")[0] == (
+        '=HYPERLINK("http://x","y")'
+    )

@@ -22,7 +22,7 @@ import polars as pl
 
 from nelm.cohort.checks import warnings_path
 from nelm.cohort.fhir_export import Line, read_export
-from nelm.cohort.io import file_format, rejects_path
+from nelm.cohort.io import as_text_columns, file_format, rejects_path
 from nelm.cohort.record_folder import holds_records, read_record_folder
 from nelm.cohort.summary import BatchSummary, Progress
 from nelm.cohort.validate import REJECTS_SCHEMA
@@ -81,4 +81,4 @@ def _merge(path: Path, lines: list[Line], positions: list[int]) -> None:
     position = pl.Series(positions, dtype=pl.Int64)
     found = found.with_columns(pl.col("row").map_batches(lambda rows: position.gather(rows - 1)))
     added = pl.DataFrame(lines, schema=schema, orient="row")
-    pl.concat([added, found]).sort("row", maintain_order=True).write_csv(path)
+    as_text_columns(pl.concat([added, found]).sort("row", maintain_order=True)).write_csv(path)

@@ -385,17 +385,33 @@ def _compact(codes: pl.Series, size: int) -> tuple[pl.Series, Any]:
 
 def as_text_columns(frame: pl.DataFrame) -> pl.DataFrame:
     """Nested columns as CSV holds them: a list as ``a;b``; a struct as
-    ``field:value;field:value`` over its non-null fields."""
+    ``field:value;field:value`` over its non-null fields; text a spreadsheet would run as a
+    formula after a single quote."""
     exprs = text_column_exprs(frame.schema)
     return frame.with_columns(exprs) if exprs else frame
 
 
+# A cell a spreadsheet would run as a formula: "=HYPERLINK(…)" as a case id, opened in
+# Excel or LibreOffice (OWASP, "CSV Injection"). Such a text cell is written after a single
+# quote, which spreadsheets show and do not run; a number ("-12", "+3.5") is left as it is.
+_FORMULA_START = r"^[=+\-@\t\r]"
+_NUMBER = r"^[+-]?[0-9]+(\.[0-9]+)?$"
+
+
+def _spreadsheet_safe(col: pl.Expr) -> pl.Expr:
+    risky = col.str.contains(_FORMULA_START) & ~col.str.contains(_NUMBER)
+    return pl.when(risky).then(pl.lit("'") + col).otherwise(col)
+
+
 def text_column_exprs(schema: pl.Schema) -> list[pl.Expr]:
-    """The expressions of :func:`as_text_columns`, for a lazy query."""
+    """The expressions of :func:`as_text_columns`, for a lazy query; text that a
+    spreadsheet would run as a formula is written after a single quote."""
     exprs = []
     for name, dtype in schema.items():
         col = pl.col(name)
-        if isinstance(dtype, pl.List):
+        if dtype == pl.String:
+            exprs.append(_spreadsheet_safe(col).alias(name))
+        elif isinstance(dtype, pl.List):
             exprs.append(col.cast(pl.List(pl.String)).list.join(LIST_SEPARATOR))
         elif isinstance(dtype, pl.Struct):
             exprs.append(

@@ -164,7 +164,7 @@ def _warn_repeated_ids(source: InputFile, summary: BatchSummary) -> None:
         pl.col("row").cast(pl.Int64),
     )
     with open(summary.warnings, "a", encoding="utf-8", newline="") as handle:
-        handle.write(lines.write_csv(include_header=False))
+        handle.write(as_text_columns(lines).write_csv(include_header=False))
     summary.warning_lines += lines.height
 
 
