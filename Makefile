@@ -19,10 +19,12 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP_RUN)
 
 ## run: install everything and start the tumour-board application on http://127.0.0.1:8000/
+##      (another port: make run PORT=8001)
 ##      (embedded SQLite store ./nelm.sqlite, example cases loaded; the first start prints
 ##      a one-time login address for the administrator)
+PORT ?= 8000
 run: $(STAMP_RUN)
-	$(BIN)/nelm serve --host 127.0.0.1 --port 8000 --examples
+	$(BIN)/nelm serve --host 127.0.0.1 --port $(PORT) --examples
 
 ## test: install the development tools and run every test, the linters, the format check
 ##       and the type check;

@@ -45,7 +45,8 @@ def test_an_unreachable_server_is_named_without_its_password(
     command: str, capsys: Any, monkeypatch: Any
 ) -> None:
     url = f"postgresql+psycopg://nelm:secret@127.0.0.1:{_closed_port()}/nelm"
-    code, _, err = run([command, "--database", url], capsys, monkeypatch)
+    free = ["--port", str(_closed_port())] if command == "serve" else []
+    code, _, err = run([command, "--database", url, *free], capsys, monkeypatch)
     assert code == 2
     line = err.splitlines()[-1]
     assert line.startswith(EXPECTED + url.replace("secret", "***") + " (")
@@ -63,6 +64,23 @@ def test_serve_names_a_store_file_it_cannot_create(
     capsys: Any, monkeypatch: Any, tmp_path: Path
 ) -> None:
     url = f"sqlite:///{tmp_path}/no-such-directory/nelm.sqlite"
-    code, _, err = run(["serve", "--database", url], capsys, monkeypatch)
+    free = ["--port", str(_closed_port())]
+    code, _, err = run(["serve", "--database", url, *free], capsys, monkeypatch)
     assert code == 2
     assert err.splitlines()[-1] == EXPECTED + url + " (unable to open database file)"
+
+
+def test_serve_names_a_port_another_program_listens_on(
+    capsys: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    # a second `make run` beside the first: named before a store is made (contract: exit 2)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        url = f"sqlite:///{tmp_path}/nelm.sqlite"
+        code, out, err = run(["serve", "--database", url, "--port", str(port)], capsys, monkeypatch)
+    assert code == 2 and out == ""
+    assert err.startswith("error: --port: a port free on 127.0.0.1 (")
+    assert f"got {port} (" in err and "Traceback" not in err
+    assert not (tmp_path / "nelm.sqlite").exists()

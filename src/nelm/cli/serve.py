@@ -77,6 +77,7 @@ def serve_command(
     # FHIR server name the patient (…/Patient/<id>). Warnings and errors only.
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    _check_free(host, port)  # before the store is made and a login address printed
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     address = public_url or f"http://{shown_host}:{port}"
     url = database_url(database)
@@ -141,3 +142,33 @@ def serve_command(
 
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve_command)
+
+
+def _check_free(host: str, port: int) -> None:
+    """Refuse, naming ``--port``, a port another program listens on: uvicorn would start,
+    print its log and stop with "[Errno 98] … address already in use" (a second
+    ``make run``, a server left running)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:
+        return  # an address that does not resolve is uvicorn's to report
+    family, kind, proto, _, where = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(where)
+        except OSError as exc:
+            from nelm.errors import InputRejected
+
+            raise InputRejected(
+                [
+                    Problem(
+                        "--port",
+                        f"a port free on {host} (stop the program using it, or choose another: "
+                        "nelm serve --port 8001, make run PORT=8001)",
+                        f"{port} ({(exc.strerror or 'in use').lower()})",
+                    )
+                ]
+            ) from None
