@@ -31,3 +31,11 @@ def test_the_time_since_resection_is_among_the_facts() -> None:
         "primary.months_since_primary_resection_at_least": 60,
     }
     assert "≥ 60 months since resection" in _facts(bounded)["Primary"]
+
+
+def test_a_value_the_warnings_question_is_marked_among_the_facts() -> None:
+    # a bilirubin of 17 given without its unit may be µmol/L (docs/plausibility.md, "Units
+    # in doubt"): the key labs a board reads first say so, not only the warnings below
+    labs = _facts({"labs.bilirubin_mg_dl": 17})["Key labs"]
+    assert "bilirubin 17 mg/dL (⚠ check the unit: see Warnings)" in labs
+    assert "⚠" not in _facts({"labs.bilirubin_mg_dl": 1.0})["Key labs"]

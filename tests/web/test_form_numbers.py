@@ -71,6 +71,8 @@ def test_a_dot_before_three_digits_that_only_fits_as_thousands_is_asked_about(
         case_from_mapping(document)
     [problem] = caught.value.problems
     assert problem.path == path and problem.got == f'"{typed}" {hint}'
+    # 1.2 is within 0-10000: the expectation says how the dot was read
+    assert problem.expected.endswith(", a dot read as the decimal point")
 
 
 def test_a_dot_before_three_digits_that_fits_as_a_decimal_is_the_decimal_mark() -> None:

@@ -52,7 +52,11 @@ def coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
         hint = f'a list, even of one: write ["{meant}"]' if meant else None
     if hint:
         got += f" ({hint})"
-    return None, Problem(spec.path, f"must be {spec.expected()}", got)
+    expected = f"must be {spec.expected()}"
+    if isinstance(raw, str) and dot_as_thousands(spec, raw) is not None:
+        # "1.200" is a number in range as 1.2: the range alone would read as a contradiction
+        expected += ", a dot read as the decimal point"
+    return None, Problem(spec.path, expected, got)
 
 
 # Words an export writes for a value not known. Unknown is the field left out (or null):

@@ -186,6 +186,28 @@ _SURGEONS_LIVER = {
 _SURGEONS_PRIMARY = {"resectable": "surgeons: removable", "unresectable": "surgeons: not removable"}
 
 
+def _flagged_fields(doc: Mapping[str, Any]) -> dict[str, str]:
+    """Field → the kind of the first input warning naming it (``input_warnings``), so the
+    facts a board reads first mark a value the warnings question (a bilirubin of 17 that
+    may be µmol/L stood unmarked among the key labs, its warning below the first screen)."""
+    flags: dict[str, str] = {}
+    for warning in doc.get("input_warnings") or ():
+        if isinstance(warning, Mapping):
+            for path in warning.get("fields") or ():
+                flags.setdefault(str(path), str(warning.get("kind")))
+    return flags
+
+
+_FLAG_WORDS = {"unit_check": "check the unit", "implausible": "implausible"}
+
+
+def _flag(flags: Mapping[str, str], path: str) -> str:
+    kind = flags.get(path)
+    if kind is None:
+        return ""
+    return f" (⚠ {_FLAG_WORDS.get(kind, 'questioned')}: see Warnings)"
+
+
 def _since_resection(primary: Mapping[str, Any]) -> str | None:
     """How long ago the primary was removed, as the report gives it (a number, a range or
     a bound of months)."""
@@ -256,6 +278,7 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
         return implied.get(f"{section}.{name}") if value is None else value
 
     facts: list[Fact] = []
+    flags = _flagged_fields(doc)
 
     def add(label: str, parts: Sequence[str | None]) -> None:
         text = _join(parts)
@@ -322,7 +345,9 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
         "Grade",
         [
             str(grade),
-            f"Ki-67 {ki67}" if ki67 is not None else "Ki-67 not known",
+            f"Ki-67 {ki67}{_flag(flags, 'pathology.ki67_percent')}"
+            if ki67 is not None
+            else "Ki-67 not known",
             f"{mitoses} mitoses/2 mm²" if mitoses is not None else None,
             {"well": "well differentiated", "poor": "poorly differentiated"}.get(
                 str(diff), f"{diff} differentiation"
@@ -399,6 +424,7 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
     ]
     lab_parts = [
         f"{label.lower()} {_quantity(f'labs.{key}', get('labs', key), unit)}"
+        + _flag(flags, f"labs.{key}")
         for label, key, unit in labs
         if get("labs", key) is not None
     ]
