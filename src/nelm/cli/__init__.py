@@ -42,6 +42,19 @@ def build_app() -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
     )
+
+    def root(
+        show_version: bool = typer.Option(
+            False,
+            "--version",
+            help="Print nelm's version and its knowledge base's, then exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ) -> None:
+        """Decision support for neuroendocrine liver metastases."""
+
+    application.callback(epilog=_DEBUG_HELP)(root)
     register_assess(application)
     register_evidence(application)
     register_serve(application)
@@ -49,6 +62,29 @@ def build_app() -> typer.Typer:
     register_synth(application)
     register_knowledge_changes(application)
     return application
+
+
+_DEBUG_HELP = (
+    "Any command takes --debug: an internal error (exit 1) then shows its traceback. "
+    "Exit 2: the input was rejected, one line per problem."
+)
+
+
+def _print_version(value: bool) -> None:
+    if not value:
+        return
+    import typer
+
+    from nelm.knowledge.loader import load_knowledge
+
+    try:
+        from importlib.metadata import version
+
+        package = version("nelm")
+    except Exception:  # a source tree that was never installed
+        package = "not installed"
+    typer.echo(f"nelm {package}, knowledge base {load_knowledge().version}")
+    raise typer.Exit()
 
 
 def __getattr__(name: str) -> Any:

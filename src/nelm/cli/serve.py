@@ -77,6 +77,9 @@ def serve_command(
     # FHIR server name the patient (…/Patient/<id>). Warnings and errors only.
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # Alembic logs each migration with its docstring: at a first start they buried the
+    # one-time login address the administrator needs. Warnings and errors only.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     _check_free(host, port)  # before the store is made and a login address printed
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     address = public_url or f"http://{shown_host}:{port}"

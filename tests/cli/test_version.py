@@ -1,0 +1,23 @@
+"""``nelm --version`` names the installed package and the knowledge base it assesses with
+(docs/knowledge-base.md: a stored assessment names its knowledge version), and ``--help``
+says how to see a traceback (cli-v1: exit 1 points to ``--debug``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nelm.knowledge.loader import load_knowledge
+from tests.cli.test_assess_cli import run
+
+
+def test_version_names_the_package_and_the_knowledge_base(capsys: Any, monkeypatch: Any) -> None:
+    code, out, err = run(["--version"], capsys, monkeypatch)
+    assert code == 0 and err == ""
+    assert out.startswith("nelm ")
+    assert out.rstrip().endswith(f"knowledge base {load_knowledge().version}")
+
+
+def test_help_says_how_to_see_a_traceback(capsys: Any, monkeypatch: Any) -> None:
+    code, out, _ = run(["--help"], capsys, monkeypatch)
+    assert code == 0
+    assert "--debug" in out
