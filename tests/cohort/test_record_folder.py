@@ -92,6 +92,20 @@ def test_what_the_mapping_says_of_each_record_is_in_the_warnings_file(tmp_path: 
     assert any(r.startswith("NOT A NEUROENDOCRINE RECORD") for r in ips["reason"])
 
 
+def test_the_summary_counts_the_patients_the_records_flag(tmp_path: Path) -> None:
+    # Synthea's 3af3708d died in 1971 (its Patient's deceasedDateTime); the Synthea,
+    # mCODE and IPS records hold no neuroendocrine neoplasm (SOURCES.md): the summary
+    # printed after the run says so, counted by patient, beside the results file.
+    from nelm.cli.batch import _summary_table
+
+    summary = run_batch(_folder(tmp_path), tmp_path / "out.csv", as_of=AS_OF)
+    said = [line for line in _summary_table(summary) if str(line).startswith("read first")]
+    assert said == [
+        "read first, the records say: NOT A NEUROENDOCRINE RECORD 3 patients; DECEASED "
+        "1 patient (the warnings file names the rows)"
+    ]
+
+
 def test_a_file_that_cannot_be_read_is_a_rejected_row_and_the_rest_is_assessed(
     tmp_path: Path,
 ) -> None:

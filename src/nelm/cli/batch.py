@@ -100,7 +100,39 @@ def _summary_table(summary: BatchSummary) -> list[object]:
                 "warnings",
             )
         )
+        lines.extend(_record_headlines(summary.warnings))
     return lines
+
+
+def _record_headlines(lines_file: Path) -> list[str]:
+    """What the records said of the patients (a FHIR record's warnings in capitals: "NOT
+    A NEUROENDOCRINE RECORD", "DECEASED"), counted by patient: the results file holds a
+    row of statuses for each, which is not about a living NET patient."""
+    import polars as pl
+
+    try:
+        counts = (
+            pl.scan_csv(lines_file, schema_overrides={"field": pl.String}, glob=False)
+            .filter(pl.col("field") == "record")
+            .select(
+                "row", pl.col("reason").str.extract(r"^([A-Z][A-Z ]{3,}[A-Z]):", 1).alias("says")
+            )
+            .drop_nulls("says")
+            .unique()
+            .group_by("says")
+            .len()
+            .sort(["len", "says"], descending=[True, False])
+            .collect()
+        )
+    except (OSError, pl.exceptions.PolarsError):
+        return []
+    if not counts.height:
+        return []
+    said = "; ".join(
+        f"{row['says']} {row['len']:,} patient{'s' if row['len'] != 1 else ''}"
+        for row in counts.iter_rows(named=True)
+    )
+    return [f"read first, the records say: {said} (the warnings file names the rows)"]
 
 
 def _by_field(lines_file: Path, title: str, kind: str, shown: int = 8) -> str:
