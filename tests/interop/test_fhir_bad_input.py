@@ -86,8 +86,19 @@ def test_bundle_itself_is_validated_with_the_r4b_model() -> None:
     bundle = bundle_of(patient_resource("p"))
     del bundle["type"]  # Bundle.type is required (1..1): listed, the record still read
     [issue] = _issues(bundle)
-    assert issue.startswith("FHIR R4B Bundle: ")
+    assert issue.startswith("FHIR R4 Bundle: ")
     assert issue.endswith("got nothing (Bundle.type)")
+
+
+def test_an_id_the_r4_id_type_refuses_is_said_in_words() -> None:
+    # FHIR R4 §2.24.0.1: id is [A-Za-z0-9\-\.]{1,64}; mCODE's examples carry "…_1"
+    bundle = bundle_of(patient_resource("p"))
+    bundle["id"] = "9aa0a829_1"
+    [issue] = _issues(bundle)
+    assert issue == (
+        "FHIR R4 Bundle: an id is letters, digits, '-' and '.' only, at most 64 (FHIR R4 id), "
+        'got "9aa0a829_1" (Bundle.id)'
+    )
 
 
 def test_invalid_resource_is_set_aside_with_the_element_path() -> None:
@@ -120,7 +131,7 @@ def test_unknown_element_sets_the_resource_aside() -> None:
     obs = observation_resource("o", "http://loinc.org", "1975-2", valueBoolean=True)
     obs["valeuQuantity"] = {"value": 1}
     [issue] = _issues(bundle_of(patient_resource("p"), obs))
-    assert "Bundle.entry[1].resource.valeuQuantity: FHIR R4B Observation: not an element" in issue
+    assert "Bundle.entry[1].resource.valeuQuantity: FHIR R4 Observation: not an element" in issue
 
 
 def test_invalid_patient_values_are_not_echoed() -> None:

@@ -427,8 +427,8 @@ def _run(model: Any, data: Mapping[str, Any], base: str, resource_type: str) -> 
         return [
             Problem(
                 base,
-                f"a valid FHIR R4B {resource_type}",
-                f"a structure the R4B model cannot read ({type(exc).__name__})",
+                f"a valid FHIR R4 {resource_type}",
+                f"a structure the FHIR R4 model cannot read ({type(exc).__name__})",
             )
         ]
     return []
@@ -450,6 +450,9 @@ def _problem(error: Mapping[str, Any], base: str, resource_type: str) -> Problem
         message = message[len("Value error, ") :]
     if error.get("type") == "extra_forbidden":
         message = "not an element of this resource in FHIR R4"
+    elif error.get("type") == "string_pattern_mismatch" and parts and parts[-1] == ".id":
+        # FHIR R4 §2.24.0.1 id: [A-Za-z0-9\-\.]{1,64}; the model's message was a regex
+        message = "an id is letters, digits, '-' and '.' only, at most 64 (FHIR R4 id)"
     named = {item for item in error.get("loc", ()) if isinstance(item, str)}
     value = error.get("input")
     private = resource_type == "Patient" or bool(named & _PRIVATE_ELEMENTS)
@@ -463,4 +466,6 @@ def _problem(error: Mapping[str, Any], base: str, resource_type: str) -> Problem
         got = "a value that is not valid here" if value is not None else "nothing"
     else:
         got = describe_value(value)
-    return Problem(path, f"FHIR R4B {resource_type}: {message}", got)
+    # the R4B models read the R4 structure of every resource read (module docstring):
+    # the reader of the message knows the record as FHIR R4
+    return Problem(path, f"FHIR R4 {resource_type}: {message}", got)
