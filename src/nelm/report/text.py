@@ -217,11 +217,14 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
     console.print(Panel(Text.assemble(title, ("\nknowledge " + doc["knowledge_version"], "dim"))))
     # What the record says about the whole assessment (a death, no neuroendocrine
     # neoplasm) comes before anything else.
-    for warning in record_warnings(doc):
+    boxed = record_warnings(doc)
+    for warning in boxed:
         console.print(Panel(Text(warning, style="bold red")))
-    if doc["warnings"]:  # first: an implausible value may be a slip that changes everything
+    # the record's warnings stand in their boxes above; the list names the rest once
+    rest = [w for w in doc["warnings"] if w not in boxed]
+    if rest:  # first: an implausible value may be a slip that changes everything
         console.print(_heading("Warnings", width))
-        for warning in doc["warnings"]:
+        for warning in rest:
             words = in_words(cite_plain(warning, refs))
             console.print(_hanging("⚠", Text(words, style="yellow")))
     console.print(_heading("Classification", width))
