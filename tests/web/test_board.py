@@ -53,6 +53,22 @@ def test_a_meeting_needs_a_date_and_says_so_with_the_label_shown(site: Site) -> 
     )
 
 
+def test_a_mistyped_meeting_date_can_be_corrected(site: Site) -> None:
+    # A coordinator who typed the 14th for the 21st must not have to make a new meeting
+    # and move its agenda; a date that is no date is refused and the meeting kept.
+    client, csrf = logged_in(site)
+    meeting = _meeting(client, csrf)
+    moved = client.post(
+        f"/meetings/{meeting}", data=form(csrf, held_on="2027-01-21", title="NET board")
+    )
+    assert moved.status_code == 303
+    assert site.store.get_meeting(meeting).held_on.isoformat() == "2027-01-21"
+    refused = client.post(f"/meetings/{meeting}", data=form(csrf, held_on="21/01/2027"))
+    assert refused.status_code == 422
+    assert "Date of the meeting: expected a date such as 2027-03-31" in refused.text
+    assert site.store.get_meeting(meeting).held_on.isoformat() == "2027-01-21"
+
+
 def test_prepare_present_decide_and_amend(site: Site) -> None:
     client, csrf = logged_in(site)
     pk = new_case(client, csrf, case_id="mt-1", **UNFIT)

@@ -119,6 +119,7 @@ class BoardMixin:
         self,
         meeting_id: int,
         *,
+        held_on: date | None = None,
         title: str | None = None,
         specialties: Sequence[str] | None = None,
         attendees: Sequence[str] | None = None,
@@ -126,6 +127,17 @@ class BoardMixin:
     ) -> MeetingRecord:
         with self._tx() as s:
             row = self._meeting_row(s, meeting_id)
+            if held_on is not None and held_on != row.held_on:
+                # a mistyped date corrected; the audit log keeps the one it replaces
+                self._audit(
+                    s,
+                    user,
+                    "meeting",
+                    None,
+                    f"meeting {meeting_id} moved from {row.held_on.isoformat()} to "
+                    f"{held_on.isoformat()}",
+                )
+                row.held_on = held_on
             if title is not None:
                 row.title = title
             if specialties is not None:

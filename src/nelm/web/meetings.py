@@ -191,9 +191,12 @@ def meeting_record_file(
 async def update_meeting(request: Request, meeting_id: Id, principal: PageUser) -> Response:
     check_can_write(principal)
     form = await read_form(request, principal)
-    values, _ = _meeting_form(form)
+    values, errors = _meeting_form(form)
+    if errors:  # a date mistyped while correcting it: the meeting is kept as it was
+        return _meeting_page(request, meeting_id, principal, status=422, errors=errors)
     store_of(request).update_meeting(
         meeting_id,
+        held_on=values["held_on"],
         title=values["title"],
         specialties=values["specialties"],
         attendees=values["attendees"],
