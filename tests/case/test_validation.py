@@ -158,6 +158,21 @@ def test_a_bound_in_another_unit_of_the_field_is_written_in_the_fields_unit() ->
     ]
 
 
+def test_a_decimal_comma_reading_no_plausible_value_says_so() -> None:
+    # Platelets are plausible from 5,000 to 1,500,000 /µL (docs/plausibility.md, the Merck
+    # reference 150-400 × 10⁹/L): "0,9" read as 0.9 is no count to write as it stands;
+    # a bilirubin of "2,5" is 2.5 mg/dL, plausible (0.1-30), and told plainly.
+    assert messages({"case_id": "a", "labs": {"platelets_per_ul": "0,9"}}) == [
+        'labs.platelets_per_ul: must be a number between 0 and 2000000, got "0,9" (write a '
+        "decimal point: 0.9, though 0.9 is outside the plausible range 5,000–1,500,000 /µL: "
+        "check the value)"
+    ]
+    assert messages({"case_id": "a", "labs": {"bilirubin_mg_dl": "2,5"}}) == [
+        'labs.bilirubin_mg_dl: must be a number between 0 and 50, got "2,5" (write a decimal '
+        "point: 2.5)"
+    ]
+
+
 def test_a_date_for_months_and_a_wrong_unit_object_are_named() -> None:
     # docs/case-v1-additions.md, The timeline: dates go in the timeline, which gives the
     # months; units as entered: bilirubin takes mg/dL or µmol/L.

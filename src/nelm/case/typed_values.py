@@ -358,11 +358,27 @@ def _fits(spec: Field, value: float) -> bool:
 
 
 def _plain_number_hint(spec: Field, rewritten: str, how: str) -> str | None:
-    """The hint for a number written with a comma, once the comma is read as ``how`` says."""
+    """The hint for a number written with a comma, once the comma is read as ``how`` says;
+    a reading no plausible value of the field is said to be so ("0,9" platelets is no
+    count to write as 0.9)."""
     hint = _number_text_hint(spec, rewritten)
     plain = "write it as a number, not text: "
     if hint is not None and hint.startswith(plain):
-        return f"{how}: {hint.removeprefix(plain)}"
+        hint = f"{how}: {hint.removeprefix(plain)}"
+        number = _NUMBER_TEXT.fullmatch(rewritten)
+        plausible = plausible_range(spec.path)
+        if (
+            number is not None
+            and not number.group(2)
+            and plausible is not None
+            and not _fits(spec, float(number.group(1)))
+            and ";" not in hint  # a slip that fits is named already
+        ):
+            hint += (
+                f", though {number.group(1)} is outside the plausible range "
+                f"{clinical_number(plausible.low)}–{clinical_number(plausible.high)}"
+                f"{' ' + spec.unit if spec.unit else ''}: check the value"
+            )
     return hint
 
 
