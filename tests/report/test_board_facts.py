@@ -39,3 +39,21 @@ def test_a_value_the_warnings_question_is_marked_among_the_facts() -> None:
     labs = _facts({"labs.bilirubin_mg_dl": 17})["Key labs"]
     assert "bilirubin 17 mg/dL (⚠ check the unit: see Warnings)" in labs
     assert "⚠" not in _facts({"labs.bilirubin_mg_dl": 1.0})["Key labs"]
+
+
+def test_one_stable_scan_reads_as_stable_not_as_zero_months() -> None:
+    # docs/case-v1-additions.md, the timeline: months of stable disease run from the first
+    # scan to the latest stable one, so a single stable scan bounds them at ≥ 0, which
+    # says nothing beyond "stable"
+    facts = _facts(
+        {
+            "course.status": "stable",
+            "course.months_stable": None,
+            "course.months_stable_at_least": 0,
+        }
+    )
+    assert "≥ 0" not in facts["Course"] and "stable" in facts["Course"]
+    assert (
+        "stable for ≥ 6 months"
+        in _facts({"course.months_stable": None, "course.months_stable_at_least": 6})["Course"]
+    )

@@ -438,7 +438,11 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
         **{f.split(".", 1)[1]: v for f, v in implied.items() if f.startswith("course.")},
         **_section(inputs, "course"),
     }
-    stable = _bounded(course, "course", "months_stable", "months")
+    # a lower bound of 0 months (one scan showing stable disease) says only "stable"
+    no_bound = course.get("months_stable_at_least") == 0 and not any(
+        course.get(k) is not None for k in ("months_stable", "months_stable_at_most")
+    )
+    stable = None if no_bound else _bounded(course, "course", "months_stable", "months")
     spell = f"stable for {stable}" if stable is not None else None
     if status in ("progressing", "rapidly_progressing") and course.get("months_stable") == 0:
         spell = None  # "progressing · stable for 0 months" says one thing twice
