@@ -8,7 +8,16 @@ field by field (:func:`merge_three_way`):
   in from the version now stored, so that saving again cannot undo their change;
 - a field only you changed keeps your value;
 - a field you both changed to different values keeps yours and is named, for you to
-  resolve before saving again.
+  resolve before saving again;
+- a list of choices you both changed is merged as a set: what either of you ticked is
+  ticked, what either unticked is not;
+- a timeline you both changed is merged event by event the same way (a scan is the same
+  scan when its date is, a treatment line when its treatment and start are): what either
+  added is kept, what either removed goes, what only one changed is theirs; a date
+  (``as_of``, ``diagnosis``, ``primary_resection``) or an event you both changed
+  differently keeps yours and is named, with their timeline in full beside the field.
+
+Nothing the other user saved is dropped without being named.
 
 A table lists every field where the version you started from, the version now stored and
 your unsaved values are not all the same, and what the form now holds for each.
@@ -20,19 +29,47 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from nelm.case.fields import FIELDS
+from nelm.case.fields import FIELDS, Kind
 from nelm.case.merge import shown_value
 from nelm.report.changes import same_value
+from nelm.vocabulary import vocabulary
+from nelm.web.forms import timeline_text
 
-__all__ = ["Conflict", "Difference", "Merged", "describe_conflict", "merge_three_way"]
+__all__ = [
+    "Clash",
+    "Conflict",
+    "Difference",
+    "Merged",
+    "describe_conflict",
+    "merge_three_way",
+]
 
-Source = Literal["theirs", "yours", "both"]
+Source = Literal["theirs", "yours", "both", "merged"]
 """What the merged form holds for a field: the stored version's value (only they changed
-it), yours (only you changed it, or you both made the same change), or yours where you
-both changed it differently (``both``: to resolve)."""
+it), yours (only you changed it, or you both made the same change), yours where you both
+changed it differently (``both``: to resolve), or both changes together (``merged``: a
+list of choices, or a timeline whose events you changed apart)."""
 
 _PATHS: list[tuple[str, str]] = [("Label", "label"), *((f.label, f.path) for f in FIELDS)]
 _TIMELINE = ("Timeline", "timeline")
+_CHOICES = frozenset(f.path for f in FIELDS if f.kind is Kind.CHOICES)
+_TIMELINE_DATES = {
+    "as_of": "as of",
+    "diagnosis": "diagnosis",
+    "primary_resection": "primary resection",
+}
+_TIMELINE_ORDER = (*_TIMELINE_DATES, "treatments", "scans")
+
+
+@dataclass(frozen=True, slots=True)
+class Clash:
+    """A part of the timeline you both changed differently: one of its dates, or one event
+    (the form holds yours)."""
+
+    what: str
+    """ "as of", "scan of 2026-06-01", "treatment line SSA from 2019-06-01"."""
+    theirs: str
+    yours: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +80,12 @@ class Difference:
     theirs: str
     yours: str
     source: Source = "yours"
+    now: str = ""
+    """What the form holds now, shown as the other columns are."""
+    clashes: tuple[Clash, ...] = ()
+    """The timeline: the dates and events you both changed differently."""
+    theirs_text: str = ""
+    """The timeline: theirs in full as the form's box takes it, to copy from."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +106,18 @@ class Conflict:
         return next((d for d in self.both_changed if d.path == path), None)
 
     @property
+    def merged(self) -> list[Difference]:
+        """The fields you both changed whose changes the form holds together."""
+        return [d for d in self.differences if d.source == "merged"]
+
+    def also_changed(self, path: str) -> Difference | None:
+        """The difference of a field you both changed (to resolve, or merged), else None."""
+        return next(
+            (d for d in self.differences if d.path == path and d.source in ("both", "merged")),
+            None,
+        )
+
+    @property
     def taken(self) -> list[Difference]:
         """The fields only they changed: filled in from the version now stored."""
         return [d for d in self.differences if d.source == "theirs"]
@@ -75,6 +130,8 @@ class Merged:
     sources: dict[str, Source] = field(default_factory=dict)
     """Every field (path) that differs between the three versions, and what ``document``
     holds for it."""
+    clashes: tuple[Clash, ...] = ()
+    """The timeline's dates and events you both changed differently."""
 
 
 def _value(document: Mapping[str, Any], path: str) -> Any:
@@ -108,6 +165,142 @@ def _same(a: Any, b: Any) -> bool:
     return same_value(None if a == [] else a, None if b == [] else b)
 
 
+def _listed(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else []
+
+
+def _merged_choices(base: Any, theirs: Any, yours: Any) -> list[Any] | None:
+    """Ticked choices merged as sets: yours, less what they unticked, with what they
+    ticked; None when none is left (not known)."""
+    b, t, y = _listed(base), _listed(theirs), _listed(yours)
+    kept = [c for c in y if not (c in b and c not in t)]
+    kept += [c for c in t if c not in b and c not in kept]
+    return kept or None
+
+
+_ABSENT: Any = object()
+
+
+def _event_key(name: str, event: Any) -> tuple[Any, ...]:
+    """What makes two events the same: a scan's date, a treatment line's treatment and
+    start; any other event is itself."""
+    if isinstance(event, Mapping):
+        if name == "scans":
+            return (str(event.get("date")),)
+        if name == "treatments":
+            return (str(event.get("treatment")), str(event.get("start")))
+    return (repr(event),)
+
+
+def _keyed(name: str, events: list[Any]) -> dict[tuple[Any, ...], Any]:
+    """The events by key; a second event with a key already seen is told apart by its
+    place among those."""
+    out: dict[tuple[Any, ...], Any] = {}
+    for event in events:
+        key = _event_key(name, event)
+        n = 0
+        while (*key, n) in out:
+            n += 1
+        out[(*key, n)] = event
+    return out
+
+
+def _treatment_name(treatment: Any) -> str:
+    words = vocabulary().option.get(str(treatment))
+    return words.name if words else str(treatment).replace("_", " ")
+
+
+def _event_words(name: str, event: Any) -> str:
+    """An event in words: "2026-06-01 progression", "SSA from 2019-06-01 to 2020-01-10
+    (best response stable disease; progression 2020-01-05)"."""
+    if event is _ABSENT:
+        return "removed"
+    if not isinstance(event, Mapping):
+        return shown_value(event)
+    if name == "scans":
+        return f"{event.get('date')} {shown_value(event.get('finding'))}"
+    if name == "treatments":
+        said = f"{_treatment_name(event.get('treatment'))} from {event.get('start') or 'no date'}"
+        if event.get("stop"):
+            said += f" to {event['stop']}"
+        more = [
+            f"{label} {shown_value(event[key])}"
+            for key, label in (("best_response", "best response"), ("progression", "progression"))
+            if event.get(key)
+        ]
+        return said + (f" ({'; '.join(more)})" if more else "")
+    return ", ".join(f"{k} {shown_value(v)}" for k, v in event.items())
+
+
+def _event_name(name: str, key: tuple[Any, ...]) -> str:
+    if name == "scans":
+        return f"scan of {key[0]}"
+    if name == "treatments":
+        return f"treatment line {_treatment_name(key[0])} from {key[1]}"
+    return f"an event of {name}"
+
+
+def _date_key(name: str, event: Any) -> str:
+    if not isinstance(event, Mapping):
+        return ""
+    return str(event.get("date" if name == "scans" else "start") or "")
+
+
+def _merged_events(
+    name: str, base: list[Any], theirs: list[Any], yours: list[Any]
+) -> tuple[list[Any], list[Clash]]:
+    b, t, y = _keyed(name, base), _keyed(name, theirs), _keyed(name, yours)
+    kept: list[Any] = []
+    clashes: list[Clash] = []
+    for key in dict.fromkeys([*y, *t]):
+        was, their, your = b.get(key, _ABSENT), t.get(key, _ABSENT), y.get(key, _ABSENT)
+        if their == was:
+            value = your
+        elif your in (was, their):
+            value = their
+        else:
+            value = your
+            clashes.append(
+                Clash(_event_name(name, key), _event_words(name, their), _event_words(name, your))
+            )
+        if value is not _ABSENT:
+            kept.append(value)
+    if kept != yours:  # their events among yours: in the order of their dates
+        kept.sort(key=lambda e: _date_key(name, e))
+    return kept, clashes
+
+
+def _merged_timeline(
+    base: Any, theirs: Any, yours: Any
+) -> tuple[dict[str, Any] | None, list[Clash]]:
+    """A timeline you both changed, merged date by date and event by event; the clashes."""
+    b, t, y = (dict(v) if isinstance(v, Mapping) else {} for v in (base, theirs, yours))
+    merged: dict[str, Any] = {}
+    clashes: list[Clash] = []
+    keys = [k for k in _TIMELINE_ORDER if k in (*y, *t)]
+    keys += [k for k in dict.fromkeys([*y, *t]) if k not in _TIMELINE_ORDER]
+    for key in keys:
+        was, their, your = b.get(key), t.get(key), y.get(key)
+        value: Any
+        if key in ("treatments", "scans") and all(
+            v is None or isinstance(v, list) for v in (was, their, your)
+        ):
+            value, found = _merged_events(key, _listed(was), _listed(their), _listed(your))
+            clashes += found
+        elif their == was:
+            value = your
+        elif your in (was, their):
+            value = their
+        else:
+            value = your
+            clashes.append(
+                Clash(_TIMELINE_DATES.get(key, key), shown_value(their), shown_value(your))
+            )
+        if value is not None and value != []:
+            merged[key] = value
+    return merged or None, clashes
+
+
 def _entry(document: Mapping[str, Any], key: str, path: str) -> Any:
     """``measured_on`` of a path (a date), or whether ``confirmed`` lists it."""
     held = document.get(key)
@@ -129,6 +322,7 @@ def merge_three_way(
     measured = dict(yours.get("measured_on") or {})
     confirmed = [p for p in (yours.get("confirmed") or []) if isinstance(p, str)]
     sources: dict[str, Source] = {}
+    clashes: list[Clash] = []
     for _, path in [*_PATHS, _TIMELINE]:
         b, t, y = _value(base, path), _value(theirs, path), _value(yours, path)
         if _same(t, b) or _same(y, t):
@@ -136,7 +330,16 @@ def merge_three_way(
                 sources[path] = "yours"
             continue
         if not _same(y, b):
-            sources[path] = "both"
+            # you both changed it: a list of choices and a timeline are merged
+            if path in _CHOICES:
+                _set(merged, path, _merged_choices(b, t, y))
+                sources[path] = "merged"
+            elif path == "timeline":
+                timeline, clashes = _merged_timeline(b, t, y)
+                _set(merged, path, timeline)
+                sources[path] = "both" if clashes else "merged"
+            else:
+                sources[path] = "both"
             continue
         sources[path] = "theirs"
         _set(merged, path, t)
@@ -160,7 +363,7 @@ def merge_three_way(
     merged.pop("record_warnings", None)
     if warnings:
         merged["record_warnings"] = warnings
-    return Merged(merged, sources)
+    return Merged(merged, sources, tuple(clashes))
 
 
 def _merged_warnings(
@@ -180,15 +383,27 @@ def _merged_warnings(
 
 
 def _timeline(value: Any) -> str:
-    """A timeline in a table of differences: "as of 2026-11-02: 2 treatments, 3 scans"."""
+    """A timeline in a table of differences, every date and event: "as of 2026-11-20;
+    treatment lines: SSA from 2019-06-01; scans: 2026-06-01 progression, 2026-11-10
+    stable"."""
     if not isinstance(value, Mapping):
         return shown_value(value)
-    counts = [
-        f"{len(items)} {name if len(items) != 1 else name[:-1]}"
-        for name in ("treatments", "scans")
-        if isinstance(items := value.get(name), list) and items
+    said = [f"as of {value.get('as_of') or 'no date'}"]
+    said += [
+        f"{words} {value[key]}"
+        for key, words in _TIMELINE_DATES.items()
+        if key != "as_of" and value.get(key)
     ]
-    return f"as of {value.get('as_of') or 'no date'}" + (f": {', '.join(counts)}" if counts else "")
+    for name, words in (("treatments", "treatment lines"), ("scans", "scans")):
+        events = _listed(value.get(name))
+        if events:
+            said.append(f"{words}: " + ", ".join(_event_words(name, e) for e in events))
+    said += [f"{key} {shown_value(v)}" for key, v in value.items() if key not in _TIMELINE_ORDER]
+    return "; ".join(said)
+
+
+def _shown(path: str, value: Any) -> str:
+    return _timeline(value) if path == "timeline" else shown_value(value)
 
 
 def describe_conflict(
@@ -200,17 +415,19 @@ def describe_conflict(
     base: Mapping[str, Any],
     theirs: Mapping[str, Any],
     yours: Mapping[str, Any],
-    sources: Mapping[str, Source] | None = None,
+    merged: Merged | None = None,
 ) -> Conflict:
     """The conflict and the fields where the three versions are not all equal, with what
-    the merged form holds for each (``sources``, from :func:`merge_three_way`)."""
+    the merged form holds for each (``merged``, from :func:`merge_three_way`)."""
     differences = []
+    sources = merged.sources if merged else {}
     for label, path in [*_PATHS, _TIMELINE]:
         values = (_value(base, path), _value(theirs, path), _value(yours, path))
         if not (_same(values[0], values[1]) and _same(values[1], values[2])):
-            base_shown, theirs_shown, yours_shown = (
-                _timeline(v) if path == "timeline" else shown_value(v) for v in values
-            )
+            source = sources.get(path, "yours")
+            held = _value(merged.document, path) if merged else values[2]
+            their_timeline = values[1] if path == "timeline" else None
+            base_shown, theirs_shown, yours_shown = (_shown(path, v) for v in values)
             differences.append(
                 Difference(
                     label,
@@ -218,7 +435,12 @@ def describe_conflict(
                     base_shown,
                     theirs_shown,
                     yours_shown,
-                    (sources or {}).get(path, "yours"),
+                    source=source,
+                    now=_shown(path, held),
+                    clashes=merged.clashes if merged and path == "timeline" else (),
+                    theirs_text=(
+                        timeline_text(their_timeline) if isinstance(their_timeline, Mapping) else ""
+                    ),
                 )
             )
     return Conflict(changed_by, base_version, current_version, stored_at, differences)

@@ -52,6 +52,7 @@ __all__ = [
     "document_from_form",
     "form_fields",
     "form_values",
+    "timeline_text",
 ]
 
 RECORD_WARNING_KEY = "record_warning"
@@ -301,7 +302,12 @@ def form_values(document: Mapping[str, Any]) -> dict[str, Any]:
         values[RECORD_WARNING_KEY] = [str(w) for w in said]
     timeline = document.get("timeline")
     if isinstance(timeline, Mapping):
-        values["timeline"] = yaml.safe_dump(
-            dict(timeline), sort_keys=False, allow_unicode=True, default_flow_style=None
-        )
+        values["timeline"] = timeline_text(timeline)
     return values
+
+
+def timeline_text(timeline: Mapping[str, Any]) -> str:
+    """A timeline as the form's box shows it (YAML, one event a line)."""
+    return yaml.safe_dump(
+        dict(timeline), sort_keys=False, allow_unicode=True, default_flow_style=None
+    )

@@ -340,7 +340,7 @@ async def update_case(request: Request, case_pk: Id, principal: PageUser) -> Res
             base=started_from,
             theirs=current.document,
             yours=document,
-            sources=merged.sources,
+            merged=merged,
         )
         # Saving this form again stores the merged values on top of the version now shown.
         return case_form_page(
