@@ -8,10 +8,11 @@ the board's reason for an option nelm marks ineligible, the decision's text and 
 follow-up — or that none was taken (and the decision in force from another meeting, if
 any). A decision amended or superseded since is marked so, since the page may be read
 long after; one taken on a case version since changed says so, with nelm's status now of
-each option chosen; one recorded before the meeting's date says so. What a case's record
-said about any assessment of it (``record_warnings``: a death, no neuroendocrine
-diagnosis) stands in red beside the case. The tumour board prints it before each case's
-board summary (``nelm.report.summary``).
+each option chosen; one recorded before the date of the meeting it was taken at says
+so. What a case's record said about any assessment of it (``record_warnings``: a death,
+no neuroendocrine diagnosis) stands in red beside the case. The tumour board prints it
+before each case's board summary (``nelm.report.summary``): at the case version decided
+on at this meeting, else at the current version.
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ class MinutesEntry:
     """The decision shown (here, else in force elsewhere) against the case now
     (``nelm.report.decisions.Standing``)."""
     recorded_early: bool = False
-    """The decision shown was recorded before this meeting's date."""
+    """The decision shown was recorded before the date of the meeting it was taken at
+    (this one, or the other meeting that ``elsewhere_where`` names)."""
     record_warnings: Sequence[str] = ()
     record_flags: Sequence[str] = ()
     """The headlines of ``record_warnings`` ("DECEASED"), beside the case id."""

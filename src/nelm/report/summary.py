@@ -127,7 +127,8 @@ def render_summary_html(
     20 November 2026 (NET board)", "outside a meeting"); ``standing`` the decision against
     the case's current version (``nelm.report.decisions``): when the case has changed
     since the decision, the summary says so, with nelm's status now of each option
-    chosen; ``recorded_early`` that it was recorded before its meeting's date.
+    chosen; ``recorded_early`` that it was recorded before the date of the meeting it was
+    taken at.
     """
     view = board_view(doc, field_label=field_label)
     planned: Sequence[str] = [oid for step in view.plan for oid, _, _ in step.options]

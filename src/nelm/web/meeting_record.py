@@ -4,9 +4,11 @@ board summary after it for the PDF.
 For each case on the agenda: the decision taken at this meeting (the latest recorded
 there), what replaced it since if anything, or — none taken here — the decision in force
 and where it was taken, each with the date it was recorded; the assessment of the case
-version decided on (else the current one), and — the case changed since — the version it
-is at now and nelm's status now of each option chosen. A decision recorded before the
-meeting's date says so. Every case shown is audited as an export.
+version decided on at this meeting, else of the current version (never the version of a
+decision taken elsewhere: the board met on the case as it is now), and — the case
+changed since the decision shown — the version it is at now and nelm's status now of each
+option chosen. A decision recorded before the date of its own meeting (this one, or the
+other meeting it was taken at) says so. Every case shown is audited as an export.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from fastapi import Request
 
 from nelm.report.decisions import before_the_meeting, standing
-from nelm.store import DecisionRecord, Store
+from nelm.store import DecisionRecord, MeetingRecord, Store
 from nelm.web.auth import Principal
 from nelm.web.reports import assessment_of, current_output
 
@@ -30,6 +32,13 @@ def _where(store: Store, decision: DecisionRecord) -> str:
         return "outside a meeting"
     meeting = store.get_meeting(decision.meeting_id)
     return f"at the meeting of {meeting.held_on.strftime('%d %B %Y')} ({meeting.title})"
+
+
+def _meeting_of(store: Store, decision: DecisionRecord | None) -> MeetingRecord | None:
+    """The meeting a decision was taken at, if any."""
+    if decision is None or decision.meeting_id is None:
+        return None
+    return store.get_meeting(decision.meeting_id)
 
 
 def meeting_record(
@@ -54,14 +63,15 @@ def meeting_record(
         elsewhere = in_force[-1] if decision is None and in_force else None
         replacement = by_id.get(decision.replaced_by) if decision and decision.replaced_by else None
         shown = decision or elsewhere
+        # the version decided on here; with no decision here, the case as it is now
         case, record = assessment_of(
-            request, item.case_pk, shown.case_version if shown else None, principal
+            request, item.case_pk, decision.case_version if decision else None, principal
         )
         doc: Any = record.output
         # the decision against the case now: changed since, nelm's status now
         now = current_output(store, case, record, principal.user) if shown else None
         against_now = standing(shown, case.current_version, now)
-        early = before_the_meeting(shown, meeting)
+        early = before_the_meeting(shown, _meeting_of(store, shown))
         names = {oid: str(o.get("name") or oid) for oid, o in (doc.get("options") or {}).items()}
         entries.append(
             MinutesEntry(

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from nelm.knowledge.loader import load_knowledge
-from nelm.report.decisions import standing
+from nelm.report.decisions import before_the_meeting, standing
 from nelm.report.view import record_flags
 from nelm.store import ConflictError, NotFoundError
 from nelm.web.auth import Principal
@@ -144,6 +144,17 @@ def _meeting_page(
             standings[case.id] = standing(
                 decision, case.current_version, now.output if now else None
             )
+    # a decision taken at another meeting names it; one recorded before the date of the
+    # meeting it was taken at says so
+    held = {m.id: m for m in store.list_meetings()}
+    taken_at = {
+        pk: held[d.meeting_id]
+        for pk, d in decisions.items()
+        if d.meeting_id is not None and d.meeting_id != meeting_id and d.meeting_id in held
+    }
+    early = {
+        pk for pk, d in decisions.items() if before_the_meeting(d, held.get(d.meeting_id or 0))
+    }
     candidates = [c for c in cases if c.id not in on_agenda]
     # a case whose record said the patient died, or holds no NET, is marked on the agenda
     record_said = {
@@ -161,6 +172,8 @@ def _meeting_page(
         candidates=candidates,
         decisions=decisions,
         standings=standings,
+        taken_at=taken_at,
+        recorded_early=early,
         record_said=record_said,
         option_names={oid: spec.name for oid, spec in load_knowledge().options.items()},
         specialties=SPECIALTIES,
