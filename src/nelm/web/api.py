@@ -526,15 +526,29 @@ def check_options(options: list[str]) -> None:
     status_code=201,
     response_model=DecisionOut,
     tags=["decisions"],
-    responses=error_responses(404),
+    responses=error_responses(404, 409),
 )
 def record_decision(
     request: Request, case_pk: Id, body: DecisionIn, principal: WriterDep
 ) -> dict[str, Any]:
-    """Record the tumour board's decision: chosen options and its words."""
+    """Record the tumour board's decision: chosen options and its words.
+
+    A decision is taken on the case's current version: a ``case_version`` replaced since
+    is refused (409, nothing stored), since an option may have changed status there."""
     check_options(body.options)
     store = store_of(request)
     case = store.get_case(case_pk)
+    if body.case_version is not None and body.case_version < case.current_version:
+        newer = store.case_version(case_pk, case.current_version)
+        by = f" by {newer.created_by}" if newer.created_by else ""
+        raise ApiError(
+            409,
+            f"case {case.case_id!r} is at version {case.current_version} (stored{by} at "
+            f"{newer.created_at.strftime('%Y-%m-%d %H:%M UTC')}); the decision names version "
+            f"{body.case_version}, replaced since. Nothing was stored: a decision is taken "
+            "on the case as it is now. Check nelm's status of the options chosen on "
+            f"version {case.current_version}, then send it again with that case_version.",
+        )
     version = body.case_version or case.current_version
     _, record = assessment_of(request, case_pk, version, principal)
     options = list(dict.fromkeys(body.options))

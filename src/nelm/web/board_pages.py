@@ -261,6 +261,53 @@ def _echo(form: FormData) -> dict[str, Any]:
     return values
 
 
+def _stale_decision(
+    request: Request,
+    case: CaseRecord,
+    version: int,
+    form: FormData,
+    principal: Principal,
+    back: str,
+) -> Response:
+    """409: the decision form was opened on ``version`` and the case has a newer one.
+    Nothing is stored; the form comes back on the current version with the choices kept,
+    what changed, and nelm's status then and now of each option ticked."""
+    store = store_of(request)
+    then = assess_stored(store, case, _document(store, case, version), version, principal.user)
+    now = assess_stored(store, case, case.document, case.current_version, principal.user)
+    newer = store.case_version(case.id, case.current_version)
+    ticked = [o for o in dict.fromkeys(str(o) for o in form.getlist("options")) if o in OPTION_IDS]
+
+    def status(output: Mapping[str, Any], oid: str) -> str:
+        return str(((output.get("options") or {}).get(oid) or {}).get("status") or "")
+
+    options = [
+        {
+            "id": oid,
+            "name": str((now.output["options"].get(oid) or {}).get("name") or oid),
+            "then": status(then.output, oid),
+            "now": status(now.output, oid),
+        }
+        for oid in ticked
+    ]
+    stale = {
+        "opened_on": version,
+        "current": case.current_version,
+        "stored_by": newer.created_by,
+        "stored_at": newer.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "inputs": changes_between(store, case, version, case.current_version, principal)["inputs"],
+        "options": options,
+    }
+    values = {k: v for k, v in _echo(form).items() if k not in ("case_version", "assessment_id")}
+    if back.startswith("/meetings/"):
+        return present_page(
+            request, back, principal, status=409, form_values=values, decision_stale=stale
+        )
+    return case_page(
+        request, case.id, principal, status=409, form_values=values, decision_stale=stale
+    )
+
+
 @router.get("/cases/{case_pk}/decisions")
 def decisions_address(case_pk: Id, principal: PageUser) -> Response:
     """The address a refused decision leaves in the browser: reloading it (a GET) shows
@@ -280,12 +327,16 @@ async def record_decision(request: Request, case_pk: Id, principal: PageUser) ->
         if sent_version.isdigit() and len(sent_version) < 10
         else (case.current_version)
     )
+    back = safe_next(str(form.get("back") or "")) if form.get("back") else ""
+    if version < case.current_version:
+        # the form was opened on a version replaced since: a decision is taken on the case
+        # as it is now, where an option may have become ineligible (and need a reason)
+        return _stale_decision(request, case, version, form, principal, back)
     record = assess_stored(store, case, _document(store, case, version), version, principal.user)
     options = record.output["options"]
     statuses = {oid: str(o["status"]) for oid, o in options.items()}
     names = {oid: str(o.get("name") or oid) for oid, o in options.items()}
     values, errors = _parse_decision(form, statuses, names)
-    back = safe_next(str(form.get("back") or "")) if form.get("back") else ""
     if errors:
         if back.startswith("/meetings/"):
             return present_page(
@@ -347,11 +398,10 @@ def change_decision_form(
         "meeting_id": str(old.meeting_id or ""),
         **{f"reason-{o}": r for o, r in (old.override_reasons or {}).items()},
     }
-    return case_page(
+    return case_page(  # on the case as it is now: a decision is taken on the current version
         request,
         case_pk,
         principal,
-        version=old.case_version,
         template="decision_change.html",
         form_values=values,
         old=old,

@@ -237,7 +237,11 @@ class DecisionIn(BaseModel):
     )
     text: str = Field(default="", max_length=20000, description="The board's words")
     case_version: int | None = Field(
-        default=None, ge=1, le=2_147_483_647, description="Version decided on (default: current)"
+        default=None,
+        ge=1,
+        le=2_147_483_647,
+        description="Version decided on: the current one (default); a version "
+        "replaced since is refused with 409",
     )
     assessment_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
     status: Literal["provisional", "final"] = Field(
