@@ -45,7 +45,7 @@ from nelm.web.page_support import (
     store_of,
 )
 from nelm.web.pages import case_classification
-from nelm.web.reports import print_document, print_pdf, summary_document
+from nelm.web.reports import case_meeting, print_document, print_pdf, summary_document
 
 __all__ = ["case_page", "present_page", "router"]
 
@@ -107,7 +107,8 @@ def case_page(
     standings = {d.id: standing(d, case.current_version, now) for d in current}
     by_id = {m.id: m for m in meetings}
     early = {d.id for d in decisions if before_the_meeting(d, by_id.get(d.meeting_id or 0))}
-    item = extra.pop("item", None) or (agenda[-1] if agenda else None)
+    # the meeting the case is presented at: the one the board summary names too
+    item = extra.pop("item", None) or case_meeting(store, case_pk)[0]
     changes = None
     unchanged = request.query_params.get("unchanged") == "1"
     if request.query_params.get("saved") == "1" and chosen > 1:

@@ -18,27 +18,11 @@ from typing import Any
 from fastapi import Request
 
 from nelm.report.decisions import before_the_meeting, standing
-from nelm.store import DecisionRecord, MeetingRecord, Store
+from nelm.store import Store
 from nelm.web.auth import Principal
-from nelm.web.reports import assessment_of, current_output
+from nelm.web.reports import assessment_of, current_output, meeting_of, where_taken
 
 __all__ = ["meeting_record"]
-
-
-def _where(store: Store, decision: DecisionRecord) -> str:
-    """Where a decision was taken, in words: "at the meeting of 20 November 2026 (NET
-    board)", or "outside a meeting"."""
-    if decision.meeting_id is None:
-        return "outside a meeting"
-    meeting = store.get_meeting(decision.meeting_id)
-    return f"at the meeting of {meeting.held_on.strftime('%d %B %Y')} ({meeting.title})"
-
-
-def _meeting_of(store: Store, decision: DecisionRecord | None) -> MeetingRecord | None:
-    """The meeting a decision was taken at, if any."""
-    if decision is None or decision.meeting_id is None:
-        return None
-    return store.get_meeting(decision.meeting_id)
 
 
 def meeting_record(
@@ -71,7 +55,7 @@ def meeting_record(
         # the decision against the case now: changed since, nelm's status now
         now = current_output(store, case, record, principal.user) if shown else None
         against_now = standing(shown, case.current_version, now)
-        early = before_the_meeting(shown, _meeting_of(store, shown))
+        early = before_the_meeting(shown, meeting_of(store, shown))
         names = {oid: str(o.get("name") or oid) for oid, o in (doc.get("options") or {}).items()}
         entries.append(
             MinutesEntry(
@@ -82,9 +66,9 @@ def meeting_record(
                 presenter=item.presenter,
                 decision=decision,
                 replaced_by=replacement,
-                replaced_where=_where(store, replacement) if replacement else "",
+                replaced_where=where_taken(store, replacement) if replacement else "",
                 in_force_elsewhere=elsewhere,
-                elsewhere_where=_where(store, elsewhere) if elsewhere else "",
+                elsewhere_where=where_taken(store, elsewhere) if elsewhere else "",
                 option_names=names,
                 standing=against_now,
                 recorded_early=early,
@@ -101,7 +85,7 @@ def meeting_record(
                     question=item.question,
                     presenter=item.presenter,
                     case_version=record.case_version,
-                    decision_where=_where(store, elsewhere) if elsewhere else "",
+                    decision_where=where_taken(store, elsewhere) if elsewhere else "",
                     standing=against_now,
                     recorded_early=early,
                 )

@@ -5,13 +5,22 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from datetime import date
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
 
-from nelm.report.decisions import before_the_meeting, standing
-from nelm.store import AssessmentRecord, CaseRecord, Store, UserRecord
+from nelm.report.decisions import before_the_meeting, standing, today_utc
+from nelm.store import (
+    AgendaItemRecord,
+    AssessmentRecord,
+    CaseRecord,
+    DecisionRecord,
+    MeetingRecord,
+    Store,
+    UserRecord,
+)
 from nelm.web import evidence
 from nelm.web.auth import Principal
 from nelm.web.cases import assess_stored
@@ -20,10 +29,13 @@ from nelm.web.errors import ApiError
 __all__ = [
     "assessment_of",
     "build_report",
+    "case_meeting",
     "current_output",
+    "meeting_of",
     "print_document",
     "print_pdf",
     "summary_document",
+    "where_taken",
 ]
 
 
@@ -95,12 +107,50 @@ def current_output(
     return assess_stored(store, case, case.document, case.current_version, user).output
 
 
+def case_meeting(
+    store: Store, case_pk: int, today: date | None = None
+) -> tuple[AgendaItemRecord | None, MeetingRecord | None]:
+    """The meeting a case is presented at, as its page and its board summary name it (one
+    rule for both): of the meetings whose agenda holds the case, the first held today
+    (UTC) or later, else the one held last; its agenda entry gives the question to the
+    board and the presenter. (None, None) when no agenda holds the case."""
+    agenda = store.agenda_of_case(case_pk)
+    if not agenda:
+        return None, None
+    held = {m: store.get_meeting(m) for m in {a.meeting_id for a in agenda}}
+    day = today or today_utc()
+
+    def when(item: AgendaItemRecord) -> tuple[date, int, int]:
+        return (held[item.meeting_id].held_on, item.meeting_id, item.position)
+
+    coming = sorted((a for a in agenda if held[a.meeting_id].held_on >= day), key=when)
+    item = coming[0] if coming else max(agenda, key=when)
+    return item, held[item.meeting_id]
+
+
+def meeting_of(store: Store, decision: DecisionRecord | None) -> MeetingRecord | None:
+    """The meeting a decision was taken at, if any."""
+    if decision is None or decision.meeting_id is None:
+        return None
+    return store.get_meeting(decision.meeting_id)
+
+
+def where_taken(store: Store, decision: DecisionRecord) -> str:
+    """Where a decision was taken, in words: "at the meeting of 20 November 2026 (NET
+    board)", or "outside a meeting"."""
+    meeting = meeting_of(store, decision)
+    if meeting is None:
+        return "outside a meeting"
+    return f"at the meeting of {meeting.held_on.strftime('%d %B %Y')} ({meeting.title})"
+
+
 def _summary_html(
     store: Store, case: CaseRecord, record: AssessmentRecord, user: UserRecord | None
 ) -> str:
-    """The board summary of one stored assessment: the current decision (against the case
-    now), the meeting it was taken at (else the latest agenda entry) and the question put
-    to the board."""
+    """The board summary of one stored assessment: the meeting the case is presented at
+    and the question put to it (:func:`case_meeting`; with no agenda entry, the meeting of
+    the decision in force), and the current decision against the case now, with where it
+    was taken when that is not the meeting named."""
     from nelm.report.summary import render_summary_html
 
     current = [d for d in store.list_decisions(case.id) if d.current]
@@ -110,14 +160,11 @@ def _summary_html(
         if decision is not None and decision.case_version != case.current_version
         else None
     )
-    agenda = store.agenda_of_case(case.id)
-    meeting_id = (
-        decision.meeting_id
-        if decision and decision.meeting_id
-        else (agenda[-1].meeting_id if agenda else None)
-    )
-    meeting = store.get_meeting(meeting_id) if meeting_id else None
-    item = next((a for a in reversed(agenda) if a.meeting_id == meeting_id), None)
+    item, meeting = case_meeting(store, case.id)
+    taken_at = meeting_of(store, decision)
+    if meeting is None:
+        meeting = taken_at
+    elsewhere = decision is not None and decision.meeting_id != (meeting.id if meeting else None)
     return render_summary_html(
         record.output,
         decision=decision,
@@ -125,8 +172,9 @@ def _summary_html(
         question=item.question if item else "",
         presenter=item.presenter if item else "",
         case_version=record.case_version,
+        decision_where=where_taken(store, decision) if decision and elsewhere else "",
         standing=standing(decision, case.current_version, now),
-        recorded_early=before_the_meeting(decision, meeting),
+        recorded_early=before_the_meeting(decision, taken_at),
     )
 
 
