@@ -150,6 +150,11 @@ FLAGS: Final[Mapping[str, str]] = MappingProxyType(
         "hepatectomy; kept out of the (first) liver-resection pools and curves",
         "selected_subgroup": "the arm is a subgroup of the study's patients selected by a "
         "prognostic factor (see note); its survival is that subgroup's, not the modality's",
+        "later_analysis": "the figures come from a later analysis (data cut) of the study "
+        "than the source of the arm's patient count (see note); a count taken from that "
+        "source belongs to the earlier analysis",
+        "ambiguous_percent": "the sentence's percentage may describe the degree of an effect "
+        "rather than the share of patients (see note); never pooled as a proportion",
         "n_superseded": "the printed patient count is contradicted by another source and the "
         "reference title; statistics use the other source's count (see note)",
     }
