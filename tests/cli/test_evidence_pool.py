@@ -74,7 +74,7 @@ K3 = [
         "000",
         author="Bell",
         year=2004,
-        outcomes={"os_5y_percent": 51.6, "median_os_months": 30},
+        outcomes={"os_5y_percent": 51.6, "median_os_months": 66},
         n=31,
     ),
     record(
@@ -377,11 +377,11 @@ def test_medians_are_summarised_not_pooled(
     code, out, _ = nelm([*args, "--format", "json"], capsys, monkeypatch)
     assert code == 0
     report = json.loads(out)
-    # medians 20 (n 40), 30 (n 31), 41 (n 30); N = 101, cumulative 40, 71 ≥ 50.5 → 30
+    # medians 20 (n 40), 41 (n 30), 66 (n 31); N = 101, cumulative 40, 70 ≥ 50.5 → 41
     assert report["pooled"] is False
     assert report["method"] == "median summary (not pooled)"
-    assert (report["k"], report["n_total"], report["weighted_median"]) == (3, 101, 30.0)
-    assert (report["minimum"], report["maximum"]) == (20.0, 41.0)
+    assert (report["k"], report["n_total"], report["weighted_median"]) == (3, 101, 41.0)
+    assert (report["minimum"], report["maximum"]) == (20.0, 66.0)
     assert report["sign_test_ci"] == [None, None]
     assert "estimate" not in report
     code, out, _ = nelm(args, capsys, monkeypatch)
@@ -390,8 +390,8 @@ def test_medians_are_summarised_not_pooled(
         "Not pooled: medians are summarised (n-weighted median of the study medians and "
         "their range), not combined as if they were means.\n"
         "\n"
-        "  n-weighted median of medians  30 months\n"
-        "  Range of study medians        20–41 months\n"
+        "  n-weighted median of medians  41 months\n"
+        "  Range of study medians        20–66 months\n"
         "  Interval for the median       not available (fewer than 6 studies)\n"
         "  Studies                       k = 3, 101 patients\n"
     )

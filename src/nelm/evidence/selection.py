@@ -18,14 +18,20 @@ output with its reason; nothing is dropped silently):
    literal reading 000 §4 itself follows); ``not_nelm_cohort`` (not a series of
    neuroendocrine liver metastases); ``simulation_study``; ``repeat_resection`` (not a
    first resection); ``os_probably_dfs`` for overall-survival outcomes;
-   ``response_subset`` for response outcomes (the denominator is not n); and, unless a
+   ``response_subset`` for response outcomes (the denominator is not n);
+   ``ambiguous_percent`` for percentages (it may be the degree of an effect, not a share
+   of patients); for an OS or PFS median, an arm whose median contradicts its own landmark
+   rates in any of its sources (a 5-year rate below 50 % with a median above 60 months, or
+   above 50 % with a median below 60 months: Dong 2011, Norton 2003; also a caution); and,
+   unless a
    population is asked for, a high-grade population (``nec``, ``nen_g3``), which is not
    pooled with G1–G2 NET (001 Figure 2 is the algorithm for well-differentiated G1/G2
    NELM; 000 §4 reports the G3 PRRT series separately).
 
    Before this, an arm without a patient count, or with the flag ``n_superseded``, takes
    the count that the other sources of the same study arm (same ``study_key``) agree on;
-   the output says so.
+   the output says so, and says when the record reports a later analysis of the study than
+   the source of the count (flag ``later_analysis``: NETTER-1's final OS analysis).
 3. One record per ``study_key`` (the same arm reported by two sources): the one read from a
    table (the primary table) before one from running text (locator ``§…``), then the lower
    seed number, then the record id. The others are listed, with their values when these
@@ -34,7 +40,9 @@ output with its reason; nothing is dropped silently):
    cohort published twice: the most recent publication is used, the others listed.
 
 Cautions, printed beside the result: a used arm whose sources disagree on its patient
-count, and an arm flagged ``selected_subgroup`` (a subgroup selected by a prognostic factor).
+count, or whose count came from another source (and whether from an earlier analysis); an
+arm flagged ``selected_subgroup`` (a subgroup selected by a prognostic factor); and an arm
+left out of a median summary because its median contradicts its landmark rates.
 
 Used by ``nelm evidence pool`` and by the evidence summary of every assessment, so both
 count the same studies.
@@ -42,6 +50,7 @@ count the same studies.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Final
@@ -55,8 +64,10 @@ __all__ = [
     "Exclusion",
     "Selection",
     "is_median_outcome",
+    "median_contradiction",
     "never_pooled_reason",
     "preference",
+    "same_study",
     "select_records",
 ]
 
@@ -139,11 +150,61 @@ def never_pooled_reason(record: EvidenceRecord, outcome: str) -> str | None:
             "the response figures describe only the patients with imaging follow-up, "
             "fewer than n (flag response_subset; see the note)"
         )
+    if "ambiguous_percent" in flags and outcome.endswith("_percent"):
+        return (
+            "the percentage may describe the degree of an effect rather than the share of "
+            "patients (flag ambiguous_percent; see the note)"
+        )
     return None
 
 
+_CONTRADICTS: Final = "the printed median contradicts the arm's own landmark rates"
+_LANDMARK_RE: Final = re.compile(r"^(?P<kind>os|pfs)_(?P<years>[1-9][0-9]?)y_percent$")
+
+
+def median_contradiction(
+    record: EvidenceRecord, outcome: str, siblings: Sequence[EvidenceRecord] = ()
+) -> str | None:
+    """The arm's printed median and its landmark rates of the same survival when they
+    contradict each other (a landmark before the median below 50 %, or one after it above
+    50 %), in the printed values with their sources; None when they agree or ``outcome``
+    is no OS/PFS median. The landmarks are the record's and those of the other sources of
+    the same study arm in ``siblings`` (same ``study_key``).
+
+    Dong 2011 (000 Table 2): median OS 65 months with 36 % alive at 5 years."""
+    kind = {"median_os_months": "os", "median_pfs_months": "pfs"}.get(outcome)
+    if kind is None or outcome not in record.outcomes:
+        return None
+    median = record.outcomes[outcome]
+    sources = [record] + [
+        s for s in siblings if s.study_key == record.study_key and s.id != record.id
+    ]
+    found: dict[str, str] = {}
+    for source in sources:
+        for name, value in source.outcomes.items():
+            match = _LANDMARK_RE.match(name)
+            if match is None or match["kind"] != kind or name in found:
+                continue
+            months = 12 * int(match["years"])
+            if (months < median and value < 50) or (months > median and value > 50):
+                found[name] = (
+                    f"{match['years']}-year {kind.upper()} {value:g}% "
+                    f"({source_text(source.source)})"
+                )
+    if not found:
+        return None
+    return (
+        f"median {kind.upper()} {median:g} months ({source_text(record.source)}), "
+        f"but {' and '.join(found.values())}"
+    )
+
+
 def _exclusion_reason(
-    record: EvidenceRecord, outcome: str, *, high_grade_admitted: bool
+    record: EvidenceRecord,
+    outcome: str,
+    *,
+    high_grade_admitted: bool,
+    siblings: Sequence[EvidenceRecord] = (),
 ) -> str | None:
     flags = set(record.flags)
     if record.n is None:
@@ -169,6 +230,11 @@ def _exclusion_reason(
         )
     if "mean_not_median" in flags and is_median_outcome(outcome):
         return "the source's median is a mean (flag mean_not_median)"
+    contradiction = median_contradiction(record, outcome, siblings)
+    if contradiction is not None:
+        return (
+            f"{_CONTRADICTS} ({contradiction}): the figures cannot all describe one survival curve"
+        )
     if "combination_therapy" in flags:
         return "the modality was given together with another treatment (flag combination_therapy)"
     if "subgroup_outcome" in flags:
@@ -214,6 +280,12 @@ def _borrowed_n(
             f"{arm_label(record)} ({source_text(record.source)}) gives no patient count: "
             f"n = {n} is the count {where} gives for the same study arm"
         )
+        if "later_analysis" in record.flags:
+            sentence += (
+                f"; but {source_text(record.source)} reports a later analysis of the study "
+                f"than {where}, so the {n} patients belong to the earlier analysis (flag "
+                "later_analysis; see the record's note)"
+            )
     else:
         sentence = (
             f"{arm_label(record)}: n = {n} as {where} gives it, not the {record.n} printed in "
@@ -244,7 +316,7 @@ def _n_disagreement(
     )
 
 
-def _same_study(a: EvidenceRecord, b: EvidenceRecord) -> bool:
+def same_study(a: EvidenceRecord, b: EvidenceRecord) -> bool:
     return (a.author, a.year, a.source.get("seed"), a.source.get("locator")) == (
         b.author,
         b.year,
@@ -269,7 +341,7 @@ def _without_lone_subgroups(
                 if "selected_subgroup" in record.flags
                 and "selected_subgroup" in e.record.flags
                 and e.record.id != record.id
-                and _same_study(record, e.record)
+                and same_study(record, e.record)
             ),
             None,
         )
@@ -304,15 +376,26 @@ def select_records(
     excluded: list[Exclusion] = []
     eligible: list[EvidenceRecord] = []
     borrowed: dict[str, str] = {}
+    contradicted: dict[str, str] = {}  # one caution per study arm
     for original in records:
         record, sentence = _borrowed_n(original, everyone)
         if sentence is not None:
             borrowed[record.id] = sentence
-        reason = _exclusion_reason(record, outcome, high_grade_admitted=high_grade_admitted)
+        reason = _exclusion_reason(
+            record, outcome, high_grade_admitted=high_grade_admitted, siblings=everyone
+        )
         if reason is None:
             eligible.append(record)
         else:
             excluded.append(Exclusion(record, reason))
+            contradiction = median_contradiction(record, outcome, everyone)
+            if contradiction is not None and reason.startswith(_CONTRADICTS):
+                contradicted.setdefault(
+                    record.study_key,
+                    f"{arm_label(record)} is left out of this summary: its printed "
+                    f"{contradiction} contradict each other (a 50% point cannot lie both "
+                    "before and after the landmark)",
+                )
 
     eligible = _without_lone_subgroups(eligible, excluded)
 
@@ -356,7 +439,7 @@ def select_records(
             key=lambda r: (r.year or 0, r.author, r.study_key, r.id),
         )
     )
-    cautions: list[str] = []
+    cautions: list[str] = list(contradicted.values())
     for record in used:
         if "pfs_or_ttp" in record.flags and outcome == "median_pfs_months":
             notes.append(f"{record.id}: from a column headed 'Median PFS/TTP'")
