@@ -147,7 +147,7 @@ def test_png_output(curves: list[CurveSpec]) -> None:
 def test_no_curve_still_draws_an_explained_empty_figure() -> None:
     svg = _svg([])
     assert REQUIRED_CAPTION in svg
-    assert "No study arm of this modality reports two or more survival" in svg
+    assert "No curve drawn: no study arm of this modality has two or more usable" in svg
     assert "survival-curve-" not in svg
 
 

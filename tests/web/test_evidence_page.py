@@ -96,11 +96,16 @@ def test_the_pooled_questions_are_asked_again_in_the_patients_subgroup(site: Sit
         table,
     )
     assert row, table
-    # Every PRRT arm of pancreatic NET that reports a median PFS and its size.
+    # Every PRRT arm of pancreatic NET that reports a median PFS and its size, except
+    # Partelli 2018 (000 ref 85: "resectable or potentially resectable pancreatic
+    # neuroendocrine neoplasms", not a NELM series) and van Vliet 2015 (004 §4: the 69
+    # months go with the "9 patients [who] underwent surgical resection").
     arms = {
         r.study_key
         for r in records_for(modality="prrt", outcome="median_pfs_months")
-        if r.population == "pnet" and r.n
+        if r.population == "pnet"
+        and r.n
+        and not {"not_nelm_cohort", "subgroup_outcome"} & set(r.flags)
     }
     assert int(row.group(1)) == len(arms) >= 2
     assert "small-intestinal NET" not in table
@@ -163,3 +168,14 @@ def test_a_100_percent_study_shows_what_it_is_modelled_as(site: Site) -> None:
     resection = _page(site, "liver_resection")
     # 001 Table 1, Frilling 2009: 100% of 23, modelled by metafor's escalc as 23.5/24.
     assert "23/23 = 100.0 %, modelled as 23.5/24 = 97.9 % †" in resection
+
+
+def test_the_prrt_page_says_why_no_overall_survival_curve_is_drawn(site: Site) -> None:
+    page = _page(site, "prrt")
+    # 000 Table 4: Kaemmerer 2021's 1st row (after primary-tumour resection, median OS 134
+    # months) is the only PRRT arm with two OS figures, and its other part is set aside.
+    section = page[page.index('id="surv-os"') :]
+    section = section[: section.index("</section>")]
+    assert "whose other part is set aside" in section
+    assert "Kaemmerer 2021 · PT resection" in section
+    assert "No other arm of this treatment can be drawn." in section

@@ -411,6 +411,29 @@ def pool(
     return PoolAnalysis(modality, outcome, filters, selection, document, result=result)
 
 
+def borrowed_n_note(record: EvidenceRecord, label: str) -> str | None:
+    """When ``record`` (as used) carries a patient count its own source does not print,
+    where the count comes from and what the source prints: the forest plot's ‡ note."""
+    from nelm.evidence.records import load_records
+
+    printed = next((r for r in load_records() if r.id == record.id), None)
+    if printed is None or printed.n == record.n:
+        return None
+    givers = "; ".join(
+        source_label(r.source)
+        for r in load_records()
+        if r.study_key == record.study_key and r.id != record.id and r.n == record.n
+    )
+    own = source_label(record.source)
+    prints = f"{own} prints {printed.n}" if printed.n is not None else f"{own} gives no n"
+    later = (
+        " (a later analysis of the study than the count's source: flag later_analysis)"
+        if "later_analysis" in record.flags
+        else ""
+    )
+    return f"{label}: n = {record.n} as {givers} gives it; {prints}{later}."
+
+
 def forest_plot(analysis: PoolAnalysis, fmt: str) -> bytes:
     """The forest plot of a pooled analysis (``svg`` or ``png``)."""
     from nelm.evidence.forest import forest_rows, render_forest
@@ -429,6 +452,7 @@ def forest_plot(analysis: PoolAnalysis, fmt: str) -> bytes:
     used = analysis.selection.used
     labels = distinct_labels(used)
     sources = {r.id: source_label(r.source) for r in used}
+    n_notes = {r.id: note for r in used if (note := borrowed_n_note(r, labels[r.id])) is not None}
     doc = analysis.document
     subtitle = f"{doc['k']} study arms, {doc['n_total']} patients"
     if analysis.filters.text():
@@ -442,7 +466,7 @@ def forest_plot(analysis: PoolAnalysis, fmt: str) -> bytes:
         subtitle += " (see the text or JSON output)"
     return render_forest(
         analysis.result,
-        forest_rows(analysis.result, labels, sources),
+        forest_rows(analysis.result, labels, sources, n_notes),
         fmt,
         title=str(doc["title"]),
         subtitle=subtitle,
@@ -557,6 +581,12 @@ def survival_title(modality: str, kind: str) -> str:
     return f"{words[:1].upper()}{words[1:]} after {modality_title(modality)}"
 
 
+COMBINATION_NOT_DRAWN: Final = (
+    "the modality was given together with another treatment (flag combination_therapy); "
+    "drawn, the curve would pass for the modality's survival (not pooled either)"
+)
+
+
 SUBGROUP_NOT_DRAWN: Final = (
     "the figures describe a subgroup of the arm, not the arm (flag subgroup_outcome); "
     "drawn, the curve would pass for the modality's survival"
@@ -586,7 +616,52 @@ def _fit_whole_arm(record: EvidenceRecord, kind: str) -> WeibullFit | FitRefused
         return FitRefused(RefusalCode.SET_ASIDE, set_aside)
     if "subgroup_outcome" in record.flags:
         return FitRefused(RefusalCode.SUBGROUP, SUBGROUP_NOT_DRAWN)
+    if "combination_therapy" in record.flags:
+        return FitRefused(RefusalCode.COMBINATION, COMBINATION_NOT_DRAWN)
     return fit_record(record, kind)
+
+
+def _without_lone_subgroups(
+    fitted: Sequence[tuple[EvidenceRecord, WeibullFit | FitRefused]], kind: str
+) -> list[tuple[EvidenceRecord, WeibullFit | FitRefused]]:
+    """The statistics' rule for a figure: an arm flagged ``selected_subgroup`` whose other
+    part of the same study is set aside by a flag is not drawn, since alone it would stand
+    for the whole study (Kaemmerer 2021, 000 Table 4: after primary-tumour resection,
+    median OS 134 months, beside the shifted second row)."""
+    from nelm.evidence.selection import never_pooled_reason, same_study
+    from nelm.evidence.survival import FitRefused, RefusalCode
+
+    records = [record for record, _ in fitted]
+    kept: list[tuple[EvidenceRecord, WeibullFit | FitRefused]] = []
+    for record, result in fitted:
+        partner = next(
+            (
+                other
+                for other in records
+                if "selected_subgroup" in record.flags
+                and "selected_subgroup" in other.flags
+                and other.id != record.id
+                and same_study(record, other)
+                and never_pooled_reason(other, kind) is not None
+            ),
+            None,
+        )
+        if partner is None:
+            kept.append((record, result))
+        else:
+            kept.append(
+                (
+                    record,
+                    FitRefused(
+                        RefusalCode.LONE_SUBGROUP,
+                        "a subgroup of its study selected by a prognostic factor (flag "
+                        f"selected_subgroup) whose other part, {arm_label(partner)}, is set "
+                        "aside: alone its curve would stand for the study's selected part "
+                        "only (not pooled either)",
+                    ),
+                )
+            )
+    return kept
 
 
 def _drawn_once(
@@ -648,7 +723,11 @@ def survival(modality: str, kind: str = "os") -> SurvivalAnalysis:
     records = sorted(
         records_for(modality=modality), key=lambda r: (r.year or 0, r.author, r.study_key, r.id)
     )
-    fitted = _drawn_once([(record, _fit_whole_arm(record, kind)) for record in records])
+    fitted = _drawn_once(
+        _without_lone_subgroups(
+            [(record, _fit_whole_arm(record, kind)) for record in records], kind
+        )
+    )
     document = _survival_document(fitted, modality=modality, kind=kind)
     return SurvivalAnalysis(modality, kind, fitted, document)
 
@@ -668,6 +747,8 @@ NOT_DRAWN_WORDS: Final = {
     "imprecise": "with figures too close to fix a shape",
     "invalid_value": "with an invalid value",
     "subgroup_outcome": "with subgroup-only figures",
+    "lone_subgroup": "a selected subgroup whose other part is set aside",
+    "combination_therapy": "given with another treatment",
     "review_summary": "from reviews",
     "set_aside": "set aside by a flag",
     "same_arm": "repeated in another source",

@@ -67,16 +67,22 @@ class ForestRow:
     weight_percent: float
     source: str
     corrected: bool = False
+    n_note: str | None = None
+    """Where ``n`` comes from when the row's own source prints another count or none
+    (a footnote, its row marked ‡): "Dong 2011 · TACE: n = 123 as … gives it; … prints 50"."""
 
 
 def forest_rows(
     result: PoolResult,
     labels: Mapping[str, str] | None = None,
     sources: Mapping[str, str] | None = None,
+    n_notes: Mapping[str, str] | None = None,
 ) -> list[ForestRow]:
-    """The rows of ``result`` in its study order; labels and sources looked up by study id."""
+    """The rows of ``result`` in its study order; labels, sources and the notes on counts
+    taken from another source looked up by study id."""
     labels = labels or {}
     sources = sources or {}
+    n_notes = n_notes or {}
     return [
         ForestRow(
             label=labels.get(s.id, s.id),
@@ -88,9 +94,27 @@ def forest_rows(
             weight_percent=s.weight_percent,
             source=sources.get(s.id, ""),
             corrected=s.continuity_corrected,
+            n_note=n_notes.get(s.id),
         )
         for s in result.studies
     ]
+
+
+N_MARK: Final = "‡"
+"""Marks a row whose n is not the one its source column prints (see ``ForestRow.n_note``)."""
+
+# The source column holds this many characters per line at its font size; a longer source
+# wraps onto a second line rather than being cut.
+_SOURCE_WIDTH: Final = 36
+
+
+def source_cell(source: str) -> str:
+    """A source as the column shows it, whole: "Supplementary" written "Suppl.", and a
+    source still too long for one line wrapped onto two."""
+    import textwrap
+
+    text = source.replace("Supplementary ", "Suppl. ")
+    return "\n".join(textwrap.wrap(text, width=_SOURCE_WIDTH)) or text
 
 
 def corrected_note(rows: Sequence[ForestRow]) -> str:
@@ -148,7 +172,8 @@ def build_forest(
     row_in = 0.36
     header_in, top_in = 0.55, 1.05
     summary_rows = 3.4 if random_effects else 2.6
-    footer_in = 0.95
+    notes = _footnotes(result, rows)
+    footer_in = 0.55 + 0.2 * len(notes)
     axes_in = row_in * (k + summary_rows) + header_in
     height = top_in + axes_in + footer_in
     width = 15.0
@@ -257,16 +282,16 @@ def build_forest(
         span += [result.pi_low, result.pi_high]
     x_low, x_high = _axis_limits(span)
 
-    any_corrected = False
     for row, y in zip(rows, ys, strict=True):
         mark = " †" if row.corrected else ""
-        any_corrected |= row.corrected
+        n_mark = N_MARK if row.n_note else ""
         cell(col_label, y, _shorten(row.label, 38) + mark)
-        cell(col_n, y, f"{row.n}", ha="right")
+        cell(col_n, y, f"{row.n}{n_mark}", ha="right")
         cell(col_events, y, f"{row.events}/{row.n}", ha="right")
         cell(col_estimate, y, f"{row.percent:.1f} ({row.ci_low:.1f}–{row.ci_high:.1f})", ha="right")
         cell(col_weight, y, f"{row.weight_percent:.1f}%", ha="right")
-        cell(col_source, y, _shorten(row.source, 34), color=_MUTED, fontsize=9.5)
+        shown = source_cell(row.source)
+        cell(col_source, y, shown, color=_MUTED, fontsize=9.5 if "\n" not in shown else 8.5)
         ax.plot(
             [row.ci_low, row.ci_high],
             [y, y],
@@ -356,20 +381,6 @@ def build_forest(
     ax.spines["bottom"].set_bounds(x_low, x_high)
     ax.patch.set_alpha(0.0)
 
-    model = _METHOD_NAMES.get(result.method, result.method)
-    if result.knapp_hartung:
-        model += f", Knapp–Hartung (t, df = {result.k - 1})"
-    notes = [
-        f"Model: {model}; logit-transformed proportions, inverse-logit back-transformed. "
-        "Squares: study percentage (area ∝ weight) with 95% CI; diamond: pooled estimate "
-        "with 95% CI.",
-    ]
-    if any_corrected:
-        notes.append(corrected_note(rows))
-    notes.append(
-        "Published summary figures, not patient-level data. Sources: the review articles "
-        "named in each row (table or section as located)."
-    )
     for i, note in enumerate(notes):
         fig.text(
             col_label,
@@ -381,6 +392,26 @@ def build_forest(
             parse_math=False,
         )
     return fig
+
+
+def _footnotes(result: PoolResult, rows: Sequence[ForestRow]) -> list[str]:
+    """The lines under the plot: the model, the † and ‡ rows, what the figures are."""
+    model = _METHOD_NAMES.get(result.method, result.method)
+    if result.knapp_hartung:
+        model += f", Knapp–Hartung (t, df = {result.k - 1})"
+    notes = [
+        f"Model: {model}; logit-transformed proportions, inverse-logit back-transformed. "
+        "Squares: study percentage (area ∝ weight) with 95% CI; diamond: pooled estimate "
+        "with 95% CI.",
+    ]
+    if any(r.corrected for r in rows):
+        notes.append(corrected_note(rows))
+    notes += [f"{N_MARK} {r.n_note}" for r in rows if r.n_note]
+    notes.append(
+        "Published summary figures, not patient-level data. Sources: the review articles "
+        "named in each row (table or section as located)."
+    )
+    return notes
 
 
 def figure_context() -> AbstractContextManager[None]:

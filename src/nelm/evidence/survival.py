@@ -155,6 +155,13 @@ class RefusalCode(StrEnum):
     """The same study arm from another source is drawn."""
     SAME_COHORT = "same_cohort"
     """The same cohort, published again, is drawn (flag cohort_overlap)."""
+    LONE_SUBGROUP = "lone_subgroup"
+    """A subgroup of its study selected by a prognostic factor whose other part is set
+    aside (Kaemmerer 2021, 000 Table 4): alone it would stand for the whole study, as in
+    the statistics (``selection``)."""
+    COMBINATION = "combination_therapy"
+    """The modality was given together with another treatment (flag combination_therapy):
+    not the modality's survival, as in the statistics."""
     SUBGROUP = "subgroup_outcome"
     """The figures describe a subgroup of the arm (often its favourable part, e.g. the
     well-differentiated tumours of Zener 2019, seed 004 §3.2): drawn, the curve would pass

@@ -334,13 +334,16 @@ def build_figure(
         ax.text(
             0.5,
             0.5,
-            "No study arm of this modality reports two or more survival "
-            "anchors\n(a median and landmark rates) for this outcome.",
+            "No curve drawn: no study arm of this modality has two or more usable\n"
+            "survival anchors (a median and landmark rates) for this outcome;\n"
+            "the subtitle says why the arms are not drawn.",
             transform=ax.transAxes,
             ha="center",
             va="center",
             fontsize=13,
             color="#555555",
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 6},
+            zorder=6,
         )
 
     ax.xaxis.set_major_locator(MultipleLocator(_year_step(max_months)))

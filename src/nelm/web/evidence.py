@@ -238,7 +238,9 @@ def page(modality: str, primary_site: str | None) -> dict[str, Any]:
     curves = {}
     for kind in ("os", "pfs"):
         document = analyses.survival(modality, kind).document
-        if document["curves"]:
+        # A figure without curves is shown when an arm was left out because it is a
+        # selected subgroup alone (PRRT: Kaemmerer 2021), so that the page says why.
+        if document["curves"] or any(s["code"] == "lone_subgroup" for s in document["skipped"]):
             curves[kind] = dict(document)
     present = {o for r in found for o in r.outcomes}
     comparators = [_arm_row(r, own) for r in analyses.comparator_arms(modality)]
