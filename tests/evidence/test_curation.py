@@ -52,16 +52,26 @@ def test_prrt_median_os_leaves_out_both_kaemmerer_arms_and_uses_netter1() -> Non
     cautions = " ".join(doc["cautions"])
     assert "median OS ranging from 14–36 months (Table 4)" in cautions  # 000 §4
     assert "n = 111" in cautions
+    # The 48 months are from the final OS analysis (002 ref 37, "... Final Overall Survival
+    # and Long-Term Safety Results ..."), the 111 from the 2017 report (000 ref 84).
+    assert "later analysis of the study than seed 000, Table 4" in cautions
+    # 000 Table 4's OS/DSS column prints 37, 46, nr, 51, 76, nr, 29, 84, nr, 134 and, on
+    # Kaemmerer's 2nd row, 14: no 36, which the statement must not claim to trace.
+    assert "no OS cell prints 36" in cautions
+    assert "literal reading" not in cautions
 
 
-def test_the_prrt_os_figure_says_its_only_curve_is_a_subgroup() -> None:
+def test_the_prrt_os_figure_draws_no_lone_selected_subgroup() -> None:
     analysis = survival("prrt", "os")
-    # 000 Table 4: only Kaemmerer's 1st row gives two OS figures (median 134, 5-y 71%).
-    [curve] = analysis.document["curves"]
-    assert curve["id"] == "kaemmerer-2021-prrt-pt-resected@000-t4"
-    assert "(selected subgroup)" in curve["label"]
+    # 000 Table 4: only Kaemmerer's 1st row gives two OS figures (median 134, 5-y 71%); it
+    # is the favourable part of a cohort whose other part (2nd row, shifted) is set aside,
+    # so, as in the median summary, it is not drawn as PRRT's survival.
+    assert analysis.document["curves"] == []
+    skipped = {s["id"]: s["code"] for s in analysis.document["skipped"]}
+    assert skipped["kaemmerer-2021-prrt-pt-resected@000-t4"] == "lone_subgroup"
     svg = analyses.survival_plot(analysis, "svg").decode()
-    assert "selected subgroup" in svg and "not PRRT patients in general" in svg
+    assert "No curve drawn" in svg
+    assert "a selected subgroup whose other part is set aside" in svg
 
 
 # --- 2. cohorts that are not NELM series ------------------------------------------------
@@ -72,17 +82,21 @@ def test_primary_resection_survival_pools_metastatic_series_only() -> None:
     # 000 refs 36 (locally advanced PNET) and 18 (70 resected PNET) by their titles.
     assert "not_nelm_cohort" in excluded["titan-2020-resection@000-t1"]
     assert "not_nelm_cohort" in excluded["kazanjian-2006-resection@000-t1"]
+    # 000 Table 1 "# Schurr [20] 2007 62 62": 001 §Simultaneous primary and NELM resection
+    # (ref 46, the same paper) says "7 of 19 patients with panNENs who presented with
+    # synchronous NELM", so the 62 are not a NELM series.
+    assert "not_nelm_cohort" in excluded["schurr-2007-resection@000-t1"]
     doc = pool("primary_tumor_resection", "os_5y_percent").document
-    # 000 Table 1 "#" rows left: Givi 2006 resected PT 81% of 60, Schurr 2007 64% of 62,
-    # Partelli 2015 76% of 91. R 4.2.2, metafor 3.8-1:
-    # rma(measure="PLO", xi=c(49,40,69), ni=c(60,62,91), method="REML");
-    # predict(res, transf=transf.ilogit) -> 74.1369 (63.6706-82.4205), PI 55.8676-86.6505.
-    assert [s["events"] for s in doc["studies"]] == [49, 40, 69]
-    assert doc["estimate"] == pytest.approx(74.1368993290, abs=1e-6)
-    assert doc["ci_low"] == pytest.approx(63.6705771525, abs=1e-6)
-    assert doc["ci_high"] == pytest.approx(82.4204546829, abs=1e-6)
-    assert doc["pi_low"] == pytest.approx(55.8676468330, abs=1e-6)
-    assert doc["pi_high"] == pytest.approx(86.6504544149, abs=1e-6)
+    # 000 Table 1 "#" rows left: Givi 2006 resected PT 81% of 60, Partelli 2015 76% of 91.
+    # R 4.2.2, metafor 3.8-1: rma(measure="PLO", xi=c(49,69), ni=c(60,91),
+    # method="REML"); predict(res, transf=transf.ilogit) -> 78.0036 (70.6613-83.9264),
+    # tau2 = 0 so the PI equals the CI.
+    assert [s["events"] for s in doc["studies"]] == [49, 69]
+    assert doc["estimate"] == pytest.approx(78.0035803729, abs=1e-6)
+    assert doc["ci_low"] == pytest.approx(70.6613162539, abs=1e-6)
+    assert doc["ci_high"] == pytest.approx(83.9263548633, abs=1e-6)
+    assert doc["pi_low"] == pytest.approx(70.6613162539, abs=1e-6)
+    assert doc["pi_high"] == pytest.approx(83.9263548633, abs=1e-6)
 
 
 def test_liver_resection_five_year_pool_against_metafor() -> None:
@@ -273,3 +287,106 @@ def test_the_extraction_page_counts_the_records_it_describes() -> None:
     assert stated == actual
     total = re.search(r"^(\d+) records in all", text, re.M)
     assert total and int(total.group(1)) == sum(actual.values()) == len(load_records())
+
+
+# --- review round: medians against landmarks, subsets, selected subgroups -----------------
+
+
+def test_an_arm_whose_median_contradicts_its_landmarks_is_left_out_of_median_summaries() -> None:
+    doc = pool("tace", "median_os_months").document
+    excluded = {e["id"]: e["reason"] for e in doc["excluded"]}
+    # 000 Table 2 "Dong [56] 2011 ... 65 36": median OS 65 months, 36% alive at 5 years;
+    # 001 Supplementary Table 1 prints the same 65 for the same study.
+    for record_id in ("dong-2011-tace@000-t2", "dong-2011-tace@001-supp-t1"):
+        assert "contradicts the arm's own landmark rates" in excluded[record_id]
+    [caution] = [c for c in doc["cautions"] if "Dong 2011" in c]
+    assert "median OS 65 months" in caution and "5-year OS 36%" in caution
+    # The 13 medians left, by hand (000 Tables 2-3, 001 Supplementary Table 1, 002 §2.2):
+    # 15 (30), 24 (23), 26 (49), 28 (27), 33 (50), 33 (122), 34 (122), 39 (42), 40 (20),
+    # 44 (44), 44 (91), 50 (197), 63.6 (202): 1019 patients, the running total reaches
+    # 509.5 at the first 44 (529), so 44; range 15-63.6.
+    assert (doc["k"], doc["n_total"]) == (13, 1019)
+    assert (doc["weighted_median"], doc["minimum"], doc["maximum"]) == (44, 15, 63.6)
+    # 000 Table 1 "Norton [16] 2003 16 2 ... 32 - 82": median OS 32 months, 82% at 5 years.
+    resection = pool("liver_resection", "median_os_months").document
+    assert any("Norton 2003" in c and "5-year OS 82%" in c for c in resection["cautions"])
+    assert resection["minimum"] == 48  # Nguyen 2007, 000 Table 1
+
+
+def test_satapathy_response_is_read_on_its_40_evaluable_patients() -> None:
+    # 004 §3.5: "12/40 (30%) achieved PR and 22/40 (55%) were SD"; 000 Table 4 prints the
+    # same 30 and 55 beside n = 45.
+    excluded = _excluded("prrt", "orr_percent")
+    assert "response_subset" in excluded["satapathy-2020-prrt@000-t4"]
+    doc = pool("prrt", "orr_percent").document
+    satapathy = next(s for s in doc["studies"] if s["study_key"] == "satapathy-2020-prrt")
+    assert (satapathy["events"], satapathy["n"]) == (12, 40)
+    # Partelli 2018 (000 ref 85, "... neoadjuvant therapy for resectable or potentially
+    # resectable pancreatic neuroendocrine neoplasms") is not a NELM series.
+    assert "not_nelm_cohort" in excluded["partelli-2018-prrt-first@000-t4"]
+    # The 21 arms left, events/n from 000 Table 4, 001 Supplementary Table 2 and 004 §3.5.
+    # R 4.2.2, metafor 3.8-1: rma(measure="PLO", xi=c(5,90,4,14,11,17,30,31,16,20,10,3,27,
+    # 24,14,8,12,20,9,12,15), ni=c(58,310,90,60,29,51,42,81,69,52,37,43,61,94,78,29,132,
+    # 111,39,40,47), method="REML"); predict(res, transf=transf.ilogit) -> 25.1217
+    # (19.0881-32.3012), PI 6.8765-60.3855.
+    assert [(s["events"], s["n"]) for s in doc["studies"]] == [
+        (5, 58), (90, 310), (4, 90), (14, 60), (11, 29), (17, 51), (30, 42), (31, 81),
+        (16, 69), (20, 52), (10, 37), (3, 43), (27, 61), (24, 94), (14, 78), (8, 29),
+        (12, 132), (20, 111), (9, 39), (12, 40), (15, 47),
+    ]  # fmt: skip
+    assert doc["estimate"] == pytest.approx(25.1217349579, abs=1e-6)
+    assert doc["ci_low"] == pytest.approx(19.0881135707, abs=1e-6)
+    assert doc["ci_high"] == pytest.approx(32.3011669077, abs=1e-6)
+    assert doc["pi_low"] == pytest.approx(6.8765163271, abs=1e-6)
+    assert doc["pi_high"] == pytest.approx(60.3854978190, abs=1e-6)
+
+
+def test_selected_and_non_nelm_prrt_arms_leave_the_pfs_summary() -> None:
+    excluded = _excluded("prrt", "median_pfs_months")
+    # 004 §4: "9 patients underwent surgical resection, with a mPFS of 69 months".
+    assert "subgroup_outcome" in excluded["van-vliet-2015-neoadjuvant-prrt@004-text"]
+    assert "not_nelm_cohort" in excluded["partelli-2018-prrt-first@000-t4"]
+    doc = pool("prrt", "median_pfs_months").document
+    # Largest median left: Satapathy 2020, 000 Table 4 "48/-".
+    assert doc["maximum"] == 48
+
+
+def test_mcentee_relief_is_not_read_as_a_share_of_patients() -> None:
+    # 001 §Debulking surgery: "a 50% relief of symptoms was reported following
+    # cytoreduction": the degree of relief or the share of patients.
+    excluded = _excluded("cytoreductive_surgery", "symptom_response_percent")
+    assert "ambiguous_percent" in excluded["mcentee-1990-cytoreduction@001-text"]
+    doc = pool("cytoreductive_surgery", "symptom_response_percent").document
+    # 000 Table 1: Osborne 2006 93% of 61, Chambers 2008 75% of 66, Scott 2019 45% of 184.
+    # R 4.2.2, metafor 3.8-1: rma(measure="PLO", xi=c(57,50,83), ni=c(61,66,184),
+    # method="REML") -> 75.8024 (38.8797-93.9125), PI 12.1926-98.6048.
+    assert [(s["events"], s["n"]) for s in doc["studies"]] == [(57, 61), (50, 66), (83, 184)]
+    assert doc["estimate"] == pytest.approx(75.8023772292, abs=1e-6)
+    assert doc["ci_low"] == pytest.approx(38.8797388849, abs=1e-6)
+    assert doc["ci_high"] == pytest.approx(93.9124694754, abs=1e-6)
+
+
+def test_both_haugvik_arms_are_high_grade() -> None:
+    # 004 §3.1 "pNET G3 combined with distant metastases"; ref 16 "high-grade pancreatic
+    # neuroendocrine carcinoma": the resection and the chemotherapy arm alike.
+    by_id = {r.id: r for r in load_records()}
+    assert by_id["haugvik-2016-resection@004-text"].population == "nec"
+    assert by_id["haugvik-2016-chemotherapy@004-text"].population == "nec"
+
+
+def test_a_combination_arm_is_not_drawn_as_resection_survival() -> None:
+    # 002 §4: "When used as an adjuvant to surgery, overall survival has been reported to be
+    # 80% and 59% for 5 and 10 years" (Taner 2013, resection with RFA).
+    skipped = {s["id"]: s["code"] for s in survival("liver_resection", "os").document["skipped"]}
+    assert skipped["taner-2013-resection-rfa@002-text"] == "combination_therapy"
+
+
+def test_the_forest_marks_a_count_its_source_does_not_print() -> None:
+    analysis = pool("tace", "orr_percent")
+    svg = analyses.forest_plot(analysis, "svg").decode()
+    # 000 Table 2 prints Dong 2011 with 50 patients; 001 Supplementary Table 1 and both
+    # reference titles give 123.
+    assert "123‡" in svg
+    assert "Machairas 2021, Supplementary Table 1 gives it; Ngongoni 2022, Table 2 prints 50" in svg
+    assert "Machairas 2021, Suppl. Table 1" in svg
+    assert "Suppl. Tab…" not in svg and "Supplementary Tab…" not in svg

@@ -109,7 +109,7 @@ def _text(s: Mapping[str, Any]) -> str:
         if statements:
             return (
                 "No single study arm of this option is recorded in the five source "
-                f"reviews. Across studies: {statements}"
+                f"reviews. The reviews say: {statements}"
             )
         return "No study of this option is recorded in the five source reviews."
     arms = f"{s['studies']} study arm{'s' if s['studies'] != 1 else ''}"
@@ -140,7 +140,7 @@ def _text(s: Mapping[str, Any]) -> str:
             f"(n-weighted median {med['median']:g}, k={med['k']})"
         )
     text = "; ".join(parts)
-    return f"{text}. Across studies: {statements}" if statements else text
+    return f"{text}. The reviews say: {statements}" if statements else text
 
 
 def compute_summaries() -> dict[str, dict[str, Any]]:
