@@ -21,3 +21,13 @@ def test_help_says_how_to_see_a_traceback(capsys: Any, monkeypatch: Any) -> None
     code, out, _ = run(["--help"], capsys, monkeypatch)
     assert code == 0
     assert "--debug" in out
+
+
+def test_a_bad_option_value_is_said_as_every_rejected_input(capsys: Any, monkeypatch: Any) -> None:
+    # cli-v1: exit 2, one message naming what was rejected and what was expected
+    code, out, err = run(["assess", "examples/sparse.json", "--format", "csv"], capsys, monkeypatch)
+    assert code == 2 and out == ""
+    assert err == (
+        "error: --format: 'csv' is not one of 'text', 'json', 'html', 'pdf'. "
+        "(see nelm assess --help)\n"
+    )

@@ -124,7 +124,8 @@ def run_guarded(app: typer.Typer) -> int:
     try:
         app(standalone_mode=False)
     except ClickException as exc:  # usage errors: unknown option, bad choice, missing argument
-        exc.show()
+        if not _said_as_a_problem(exc):
+            exc.show()
         return EXIT_REJECTED
     except typer.Abort:
         print("aborted", file=sys.stderr)
@@ -134,6 +135,27 @@ def run_guarded(app: typer.Typer) -> int:
     except Exception as exc:
         return _exit_code(exc, debug)
     return EXIT_OK
+
+
+def _said_as_a_problem(exc: Exception) -> bool:
+    """A bad option value said as every rejected input is ("error: --format: 'csv' is not
+    one of …"), naming the option; False for other usage errors, which click shows."""
+    from typer._click.exceptions import BadParameter
+
+    if not isinstance(exc, BadParameter) or exc.param is None:
+        return False
+    names = [n for n in getattr(exc.param, "opts", ()) if n.startswith("--")]
+    if not names:
+        return False
+    message = " ".join(str(exc.message).split()).removeprefix("Value error, ")
+    words: list[str] = []
+    ctx = exc.ctx
+    while ctx is not None and ctx.parent is not None:  # the root's name is the program's
+        words.insert(0, str(ctx.info_name))
+        ctx = ctx.parent
+    command = " ".join(["nelm", *words])
+    print(f"error: {names[0]}: {message} (see {command} --help)", file=sys.stderr)
+    return True
 
 
 def run_plain(command: Callable[[], None], debug: bool) -> int:
