@@ -246,6 +246,16 @@ def _date_key(name: str, event: Any) -> str:
     return str(event.get("date" if name == "scans" else "start") or "")
 
 
+def _three_way(was: Any, their: Any, your: Any) -> tuple[Any, bool]:
+    """One value merged three ways: a change only one side made wins; when both changed
+    it differently yours is kept, and the clash is said (True)."""
+    if their == was:
+        return your, False
+    if your in (was, their):
+        return their, False
+    return your, True
+
+
 def _merged_events(
     name: str, base: list[Any], theirs: list[Any], yours: list[Any]
 ) -> tuple[list[Any], list[Clash]]:
@@ -254,12 +264,8 @@ def _merged_events(
     clashes: list[Clash] = []
     for key in dict.fromkeys([*y, *t]):
         was, their, your = b.get(key, _ABSENT), t.get(key, _ABSENT), y.get(key, _ABSENT)
-        if their == was:
-            value = your
-        elif your in (was, their):
-            value = their
-        else:
-            value = your
+        value, clashed = _three_way(was, their, your)
+        if clashed:
             clashes.append(
                 Clash(_event_name(name, key), _event_words(name, their), _event_words(name, your))
             )
@@ -287,15 +293,12 @@ def _merged_timeline(
         ):
             value, found = _merged_events(key, _listed(was), _listed(their), _listed(your))
             clashes += found
-        elif their == was:
-            value = your
-        elif your in (was, their):
-            value = their
         else:
-            value = your
-            clashes.append(
-                Clash(_TIMELINE_DATES.get(key, key), shown_value(their), shown_value(your))
-            )
+            value, clashed = _three_way(was, their, your)
+            if clashed:
+                clashes.append(
+                    Clash(_TIMELINE_DATES.get(key, key), shown_value(their), shown_value(your))
+                )
         if value is not None and value != []:
             merged[key] = value
     return merged or None, clashes
