@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from nelm.case.document import case_from_mapping
-from nelm.errors import InputRejected
+from nelm.errors import InputRejected, Problem
 from nelm.web.forms import document_from_form
 
 
@@ -26,6 +26,17 @@ def test_spaces_between_digit_groups_are_ignored() -> None:
         assert document["labs"]["platelets_per_ul"] == 240000
 
 
+def _refused_as_typed(path: str, typed: str) -> Problem:
+    """The form passes the text on as typed; the validator refuses it with one problem."""
+    document = document_from_form({"case_id": "f", path: typed})
+    section, name = path.split(".")
+    assert document[section][name] == typed
+    with pytest.raises(InputRejected) as caught:
+        case_from_mapping(document)
+    [problem] = caught.value.problems
+    return problem
+
+
 @pytest.mark.parametrize(
     ("path", "typed", "hint"),
     [
@@ -38,12 +49,7 @@ def test_spaces_between_digit_groups_are_ignored() -> None:
 def test_a_comma_before_three_digits_is_never_read_either_way(
     path: str, typed: str, hint: str
 ) -> None:
-    document = document_from_form({"case_id": "f", path: typed})
-    section, name = path.split(".")
-    assert document[section][name] == typed  # passed on as typed, for the validator
-    with pytest.raises(InputRejected) as caught:
-        case_from_mapping(document)
-    [problem] = caught.value.problems
+    problem = _refused_as_typed(path, typed)
     assert problem.path == path and problem.got == f'"{typed}" {hint}'
 
 
@@ -64,12 +70,7 @@ def test_a_comma_before_three_digits_is_never_read_either_way(
 def test_a_dot_before_three_digits_that_only_fits_as_thousands_is_asked_about(
     path: str, typed: str, hint: str
 ) -> None:
-    document = document_from_form({"case_id": "f", path: typed})
-    section, name = path.split(".")
-    assert document[section][name] == typed  # passed on as typed, for the validator
-    with pytest.raises(InputRejected) as caught:
-        case_from_mapping(document)
-    [problem] = caught.value.problems
+    problem = _refused_as_typed(path, typed)
     assert problem.path == path and problem.got == f'"{typed}" {hint}'
     # 1.2 is within 0-10000: the expectation says how the dot was read
     assert problem.expected.endswith(", a dot read as the decimal point")
