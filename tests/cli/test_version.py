@@ -31,3 +31,15 @@ def test_a_bad_option_value_is_said_as_every_rejected_input(capsys: Any, monkeyp
         "error: --format: 'csv' is not one of 'text', 'json', 'html', 'pdf'. "
         "(see nelm assess --help)\n"
     )
+
+
+def test_an_unknown_option_is_named_with_the_one_meant(capsys: Any, monkeypatch: Any) -> None:
+    # cli-v1: exit 2, one message; "--engin" for nelm batch's --engine
+    code, out, err = run(
+        ["batch", "in.csv", "-o", "out.csv", "--engin", "polars"], capsys, monkeypatch
+    )
+    assert code == 2 and out == ""
+    assert err == (
+        "error: --engin: an option of nelm batch, got an unknown one (did you mean --engine?) "
+        "(see nelm batch --help)\n"
+    )

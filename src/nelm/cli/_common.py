@@ -7,7 +7,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from nelm.errors import InputRejected, KnowledgeBaseError, NelmError, Problem
 from nelm.text import decode_document
@@ -138,24 +138,38 @@ def run_guarded(app: typer.Typer) -> int:
 
 
 def _said_as_a_problem(exc: Exception) -> bool:
-    """A bad option value said as every rejected input is ("error: --format: 'csv' is not
-    one of …"), naming the option; False for other usage errors, which click shows."""
-    from typer._click.exceptions import BadParameter
+    """A bad option value, or an option the command does not have, said as every rejected
+    input is ("error: --format: 'csv' is not one of …"), naming the option; False for
+    other usage errors, which click shows."""
+    from typer._click.exceptions import BadParameter, NoSuchOption
 
+    if isinstance(exc, NoSuchOption):
+        command = _command_words(exc.ctx)
+        meant = f" (did you mean {', '.join(exc.possibilities)}?)" if exc.possibilities else ""
+        print(
+            f"error: {exc.option_name}: an option of {command}, got an unknown one{meant} "
+            f"(see {command} --help)",
+            file=sys.stderr,
+        )
+        return True
     if not isinstance(exc, BadParameter) or exc.param is None:
         return False
     names = [n for n in getattr(exc.param, "opts", ()) if n.startswith("--")]
     if not names:
         return False
     message = " ".join(str(exc.message).split()).removeprefix("Value error, ")
+    command = _command_words(exc.ctx)
+    print(f"error: {names[0]}: {message} (see {command} --help)", file=sys.stderr)
+    return True
+
+
+def _command_words(ctx: Any) -> str:
+    """``nelm evidence pool``: the command as typed, whatever the program's own name."""
     words: list[str] = []
-    ctx = exc.ctx
     while ctx is not None and ctx.parent is not None:  # the root's name is the program's
         words.insert(0, str(ctx.info_name))
         ctx = ctx.parent
-    command = " ".join(["nelm", *words])
-    print(f"error: {names[0]}: {message} (see {command} --help)", file=sys.stderr)
-    return True
+    return " ".join(["nelm", *words])
 
 
 def run_plain(command: Callable[[], None], debug: bool) -> int:
