@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,6 +30,18 @@ def _excluded(modality: str, outcome: str) -> dict[str, str]:
 
 
 # --- 1. PRRT medians -------------------------------------------------------------------
+
+
+def _assert_metafor(
+    doc: dict[str, Any],
+    estimate: float,
+    ci: tuple[float, float],
+    pi: tuple[float, float],
+) -> None:
+    """A pool's estimate, confidence and prediction intervals as metafor gives them."""
+    assert doc["estimate"] == pytest.approx(estimate, abs=1e-6)
+    assert (doc["ci_low"], doc["ci_high"]) == pytest.approx(ci, abs=1e-6)
+    assert (doc["pi_low"], doc["pi_high"]) == pytest.approx(pi, abs=1e-6)
 
 
 def test_prrt_median_os_leaves_out_both_kaemmerer_arms_and_uses_netter1() -> None:
@@ -92,11 +105,9 @@ def test_primary_resection_survival_pools_metastatic_series_only() -> None:
     # method="REML"); predict(res, transf=transf.ilogit) -> 78.0036 (70.6613-83.9264),
     # tau2 = 0 so the PI equals the CI.
     assert [s["events"] for s in doc["studies"]] == [49, 69]
-    assert doc["estimate"] == pytest.approx(78.0035803729, abs=1e-6)
-    assert doc["ci_low"] == pytest.approx(70.6613162539, abs=1e-6)
-    assert doc["ci_high"] == pytest.approx(83.9263548633, abs=1e-6)
-    assert doc["pi_low"] == pytest.approx(70.6613162539, abs=1e-6)
-    assert doc["pi_high"] == pytest.approx(83.9263548633, abs=1e-6)
+    _assert_metafor(
+        doc, 78.0035803729, (70.6613162539, 83.9263548633), (70.6613162539, 83.9263548633)
+    )
 
 
 def test_liver_resection_five_year_pool_against_metafor() -> None:
@@ -117,11 +128,9 @@ def test_liver_resection_five_year_pool_against_metafor() -> None:
         (33, 47), (26, 34), (13, 16), (104, 170), (9, 21), (32, 73),
         (23, 23), (132, 172), (251, 339), (47, 74), (160, 238), (22, 26),
     ]  # fmt: skip
-    assert doc["estimate"] == pytest.approx(68.4202067365, abs=1e-6)
-    assert doc["ci_low"] == pytest.approx(60.6635160190, abs=1e-6)
-    assert doc["ci_high"] == pytest.approx(75.2708726359, abs=1e-6)
-    assert doc["pi_low"] == pytest.approx(43.7771832005, abs=1e-6)
-    assert doc["pi_high"] == pytest.approx(85.7723738656, abs=1e-6)
+    _assert_metafor(
+        doc, 68.4202067365, (60.6635160190, 75.2708726359), (43.7771832005, 85.7723738656)
+    )
     # Frilling 2009 (001 Table 1: 100% of 23): metafor escalc adds 0.5 to both cells, so
     # the study is modelled as 23.5/24 = 97.9167% with CI 74.0584-99.8709 (same R call).
     frilling = next(s for s in doc["studies"] if s["id"] == "frilling-2009-resection@001-t1")
@@ -334,11 +343,9 @@ def test_satapathy_response_is_read_on_its_40_evaluable_patients() -> None:
         (16, 69), (20, 52), (10, 37), (3, 43), (27, 61), (24, 94), (14, 78), (8, 29),
         (12, 132), (20, 111), (9, 39), (12, 40), (15, 47),
     ]  # fmt: skip
-    assert doc["estimate"] == pytest.approx(25.1217349579, abs=1e-6)
-    assert doc["ci_low"] == pytest.approx(19.0881135707, abs=1e-6)
-    assert doc["ci_high"] == pytest.approx(32.3011669077, abs=1e-6)
-    assert doc["pi_low"] == pytest.approx(6.8765163271, abs=1e-6)
-    assert doc["pi_high"] == pytest.approx(60.3854978190, abs=1e-6)
+    _assert_metafor(
+        doc, 25.1217349579, (19.0881135707, 32.3011669077), (6.8765163271, 60.3854978190)
+    )
 
 
 def test_selected_and_non_nelm_prrt_arms_leave_the_pfs_summary() -> None:
