@@ -108,3 +108,31 @@ def test_write_forest_follows_the_suffix(tmp_path: Path) -> None:
     assert (tmp_path / "plot.svg").read_bytes().lstrip().startswith(b"<?xml")
     with pytest.raises(ValueError, match="format must be svg or png, got 'pdf'"):
         render_forest(result, rows, "pdf", title="t")
+
+
+def test_a_long_arm_name_wraps_whole_without_overlapping() -> None:
+    # 001 Supplementary Table 1 names the arms by their regimen: "Varker 2007 [22] · TACE
+    # (doxorubicin, mitomycin, cisplatin)", 27 patients. The label was cut with "…".
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    labels = {
+        "a": "Varker 2007 · TACE (doxorubicin, mitomycin, cisplatin)",
+        "b": "Marrache 2007 · TACE (doxorubicin, streptozotocin)",
+        "c": "Lee 2010",
+        "d": "Zero 2012",
+    }
+    result = _result()
+    with figure_context():
+        fig = build_forest(result, forest_rows(result, labels, SOURCES), title="t")
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        texts = [t for ax in fig.axes for t in ax.texts if t.get_text().strip()]
+        shown = [" ".join(t.get_text().split()) for t in texts]
+        assert not any("…" in text for text in shown)
+        for label in labels.values():  # whole, with a † where the row has one
+            assert any(text.startswith(label) for text in shown), label
+        boxes = [t.get_window_extent(renderer) for t in texts]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                overlap_x = min(a.x1, b.x1) - max(a.x0, b.x0)
+                overlap_y = min(a.y1, b.y1) - max(a.y0, b.y0)
+                assert overlap_x <= 0.5 or overlap_y <= 0.5, (a, b)

@@ -357,3 +357,28 @@ def test_packaged_sarmiento_2003_matches_the_closed_form(real_records: None) -> 
         pytest.skip("the packaged records hold no sarmiento-2003-resection@000-t1")
     assert sarmiento["shape"] == pytest.approx(1.1266, abs=1e-4)
     assert sarmiento["scale_months"] == pytest.approx(112.14, abs=0.01)
+
+
+def test_high_grade_arms_are_drawn_only_with_the_option(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Sarmiento 2003's figures (000 Table 1) given a population of neuroendocrine carcinoma:
+    # not pooled with G1-G2 NET unless asked for (001 Figure 2, 000 §4), nor drawn.
+    from dataclasses import replace
+
+    nec = replace(
+        FAKE_RECORDS[0], id="nec-copy@test", study_key="nec-copy", author="Copy", population="nec"
+    )
+    module = types.ModuleType("nelm.evidence.records")
+    module.MODALITIES = MODALITIES  # type: ignore[attr-defined]
+    module.EvidenceRecord = FakeRecord  # type: ignore[attr-defined]
+    module.records_for = lambda modality=None, outcome=None: tuple(  # type: ignore[attr-defined]
+        r for r in (*FAKE_RECORDS, nec) if modality is None or r.modality == modality
+    )
+    module.load_records = lambda: (*FAKE_RECORDS, nec)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "nelm.evidence.records", module)
+    base = ["evidence", "survival", "--modality", "liver_resection", "--format", "json"]
+    plain = json.loads(runner.invoke(app, base).stdout)
+    assert {s["id"]: s["code"] for s in plain["skipped"]}["nec-copy@test"] == "high_grade"
+    asked = json.loads(runner.invoke(app, [*base, "--high-grade"]).stdout)
+    drawn = {c["id"]: c for c in asked["curves"]}
+    assert drawn["nec-copy@test"]["high_grade"] is True
+    assert drawn["nec-copy@test"]["label"].startswith("HIGH GRADE (neuroendocrine carcinoma)")

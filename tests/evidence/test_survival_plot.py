@@ -160,3 +160,53 @@ def test_modality_title() -> None:
     assert modality_title("tace") == "TACE"
     assert modality_title("liver_resection") == "liver resection"
     assert modality_title("something_new") == "something new"
+
+
+def _key_texts(fig: object) -> list[str]:
+    return [t.get_text() for t in fig.texts]  # type: ignore[attr-defined]
+
+
+def test_a_long_arm_name_is_shown_whole_on_lines_that_do_not_overlap() -> None:
+    # 001 Supplementary Table 1 names Varker 2007's arm "TACE (doxorubicin, mitomycin,
+    # cisplatin)"; seed 000 Table 2 gives Dhir 2017's TACE arm median OS 44 months and
+    # 41 % at 5 years. A long label made longer still by its source must not be cut.
+    label = (
+        "Varker 2007 · TACE (doxorubicin, mitomycin, cisplatin) · n = 27 · "
+        "a long description of the arm that a reader must see to the end"
+    )
+    spec = _curve({"median_os_months": 44, "os_5y_percent": 41}, label, "Machairas 2021")
+    with figure_context():
+        fig = build_figure([spec], title="t")
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        texts = [t for t in fig.texts if t.get_text().strip()]
+        shown = " ".join(t.get_text() for t in texts)
+        assert "…" not in shown
+        assert label in " ".join(shown.split())
+        width = fig.bbox.width
+        boxes = [t.get_window_extent(renderer) for t in texts]
+        assert all(b.x0 >= 0 and b.x1 <= width for b in boxes)
+        for a, b in pairwise(sorted(boxes, key=lambda box: -box.y1)):
+            if a.x0 < b.x1 and b.x0 < a.x1:  # one above the other: no overlap
+                assert b.y1 <= a.y0 + 0.5
+
+
+def test_a_high_grade_arm_is_dotted_and_marked() -> None:
+    # The data of Sarmiento 2003 (000 Table 1: median OS 81 months, 61 % at 5 years) drawn
+    # as if high grade: the line is dotted, unlike every G1-G2 arm, its tag and key say so.
+    grade = _curve({"median_os_months": 81, "os_5y_percent": 61}, "HG arm", "s")
+    plain = _curve({"median_os_months": 34, "os_5y_percent": 30}, "G1-G2 arm", "s")
+    marked = CurveSpec(grade.fit, grade.label, grade.source, high_grade=True)
+    with figure_context():
+        fig = build_figure([plain, marked], title="t")
+        axes = fig.axes[0]
+        curves = [line for line in axes.get_lines() if (line.get_gid() or "").startswith("surv")]
+        assert curves[0].get_linestyle() == "-"
+        # dots: each dash no longer than a line's width (matplotlib has no public getter)
+        _offset, dashes = curves[1]._unscaled_dash_pattern
+        assert dashes is not None and max(dashes[0::2]) <= 1.0
+        tags = [t.get_text() for t in axes.texts]
+        assert "2 high grade" in tags
+        assert "1" in tags
+        assert any("HIGH-GRADE arm (NEC, G3)" in text for text in _key_texts(fig))

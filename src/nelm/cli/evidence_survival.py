@@ -44,6 +44,14 @@ def register(evidence_app: typer.Typer) -> None:
             ),
         ] = "os",
         output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+        high_grade: Annotated[
+            bool,
+            typer.Option(
+                "--high-grade",
+                help="Also draw the arms of high-grade populations (NEC, G3), marked as "
+                "such; by default they are listed as not drawn, as the pools leave them out.",
+            ),
+        ] = False,
         plot: Annotated[
             str | None,
             typer.Option(
@@ -56,10 +64,18 @@ def register(evidence_app: typer.Typer) -> None:
         Literature approximations, not Kaplan–Meier estimates; not patient-level data.
         Arms with fewer than two anchors are listed with the reason, not drawn.
         """
-        run(modality=modality, kind=kind, output_format=output_format, plot=plot)
+        run(
+            modality=modality,
+            kind=kind,
+            output_format=output_format,
+            plot=plot,
+            high_grade=high_grade,
+        )
 
 
-def run(*, modality: str, kind: str, output_format: str, plot: str | None) -> None:
+def run(
+    *, modality: str, kind: str, output_format: str, plot: str | None, high_grade: bool = False
+) -> None:
     """Check the options, fit every arm of ``modality`` and print (and draw) the result."""
     from nelm.evidence.records import MODALITIES
     from nelm.evidence.survival import KINDS
@@ -83,7 +99,7 @@ def run(*, modality: str, kind: str, output_format: str, plot: str | None) -> No
 
     from nelm.evidence.analyses import survival, survival_plot
 
-    analysis = survival(modality, kind)
+    analysis = survival(modality, kind, high_grade=high_grade)
     report = dict(analysis.document)
     if output_format == "json":
         write_output(json.dumps(report, ensure_ascii=False, indent=2) + "\n", None)

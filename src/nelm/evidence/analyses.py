@@ -22,6 +22,7 @@ from nelm.evidence.selection import Selection, is_median_outcome, select_records
 from nelm.vocabulary import modality_title, outcome_title, vocabulary
 
 if TYPE_CHECKING:
+    from nelm.evidence.forest import ForestRow
     from nelm.evidence.pooling import MedianSummary, PoolResult
     from nelm.evidence.records import EvidenceRecord
     from nelm.evidence.survival import FitRefused, WeibullFit
@@ -434,9 +435,30 @@ def borrowed_n_note(record: EvidenceRecord, label: str) -> str | None:
     return f"{label}: n = {record.n} as {givers} gives it; {prints}{later}."
 
 
+def _forest_rows(analysis: PoolAnalysis) -> list[ForestRow]:
+    """The rows a forest plot of ``analysis`` draws (its result must be a pool)."""
+    from nelm.evidence.forest import forest_rows
+
+    assert analysis.result is not None
+    used = analysis.selection.used
+    labels = distinct_labels(used)
+    sources = {r.id: source_label(r.source) for r in used}
+    n_notes = {r.id: note for r in used if (note := borrowed_n_note(r, labels[r.id])) is not None}
+    return forest_rows(analysis.result, labels, sources, n_notes)
+
+
+def forest_size(analysis: PoolAnalysis) -> tuple[float, float]:
+    """The forest plot's width and height in inches (``forest.figure_size``)."""
+    from nelm.evidence.forest import figure_size
+
+    if analysis.result is None:
+        raise ValueError("a median summary has no forest plot")
+    return figure_size(analysis.result, _forest_rows(analysis))
+
+
 def forest_plot(analysis: PoolAnalysis, fmt: str) -> bytes:
     """The forest plot of a pooled analysis (``svg`` or ``png``)."""
-    from nelm.evidence.forest import forest_rows, render_forest
+    from nelm.evidence.forest import render_forest
 
     if analysis.result is None:
         raise InputRejected(
@@ -449,10 +471,6 @@ def forest_plot(analysis: PoolAnalysis, fmt: str) -> bytes:
                 )
             ]
         )
-    used = analysis.selection.used
-    labels = distinct_labels(used)
-    sources = {r.id: source_label(r.source) for r in used}
-    n_notes = {r.id: note for r in used if (note := borrowed_n_note(r, labels[r.id])) is not None}
     doc = analysis.document
     subtitle = f"{doc['k']} study arms, {doc['n_total']} patients"
     if analysis.filters.text():
@@ -466,7 +484,7 @@ def forest_plot(analysis: PoolAnalysis, fmt: str) -> bytes:
         subtitle += " (see the text or JSON output)"
     return render_forest(
         analysis.result,
-        forest_rows(analysis.result, labels, sources, n_notes),
+        _forest_rows(analysis),
         fmt,
         title=str(doc["title"]),
         subtitle=subtitle,
@@ -491,12 +509,31 @@ class SurvivalAnalysis:
 
 
 SELECTED_SUBGROUP_MARK: Final = " (selected subgroup)"
+HIGH_GRADE_MARK: Final = "HIGH GRADE"
+"""Begins the label of a high-grade arm drawn on request: "HIGH GRADE (neuroendocrine
+carcinoma) · Feng 2019 · …", so it cannot be read as one of the G1–G2 arms beside it."""
+
+
+def is_high_grade(record: EvidenceRecord) -> bool:
+    """A high-grade population (``nec``, ``nen_g3``): pooled and drawn only when asked for
+    (``selection.HIGH_GRADE_POPULATIONS``; 001 Figure 2, 000 §4)."""
+    from nelm.evidence.selection import HIGH_GRADE_POPULATIONS
+
+    return record.population in HIGH_GRADE_POPULATIONS
 
 
 def curve_label(record: EvidenceRecord) -> str:
-    """``Mayo 2011 · Surgery · n = 339``; an arm flagged ``selected_subgroup`` says so."""
+    """``Mayo 2011 · Surgery · n = 339``; an arm flagged ``selected_subgroup`` says so, and
+    a high-grade arm begins with ``HIGH GRADE (neuroendocrine carcinoma)``."""
+    from nelm.vocabulary import population_title
+
     subgroup = SELECTED_SUBGROUP_MARK if "selected_subgroup" in record.flags else ""
-    return arm_label(record) + subgroup + (f" · n = {record.n}" if record.n else "")
+    grade = (
+        f"{HIGH_GRADE_MARK} ({population_title(record.population)}) · "
+        if is_high_grade(record)
+        else ""
+    )
+    return grade + arm_label(record) + subgroup + (f" · n = {record.n}" if record.n else "")
 
 
 def _range_basis(fit: WeibullFit, follow_up: float | None) -> str:
@@ -507,7 +544,11 @@ def _range_basis(fit: WeibullFit, follow_up: float | None) -> str:
 
 
 def _survival_document(
-    fitted: Sequence[tuple[EvidenceRecord, WeibullFit | FitRefused]], *, modality: str, kind: str
+    fitted: Sequence[tuple[EvidenceRecord, WeibullFit | FitRefused]],
+    *,
+    modality: str,
+    kind: str,
+    high_grade: bool,
 ) -> dict[str, Any]:
     from nelm.evidence.survival import WeibullFit
     from nelm.evidence.survival_plot import CAPTION
@@ -556,6 +597,7 @@ def _survival_document(
                 "source_label": source_label(record.source),
                 "flags": list(record.flags),
                 "selected_subgroup": "selected_subgroup" in record.flags,
+                "high_grade": is_high_grade(record),
                 "misses": list(result.misses()),
                 "notes": list(result.notes),
             }
@@ -570,6 +612,7 @@ def _survival_document(
             "rates; drawn from 0 to the last reported time point only"
         ),
         "caption": CAPTION,
+        "high_grade_included": high_grade,
         "curves": curves,
         "skipped": skipped,
     }
@@ -619,6 +662,39 @@ def _fit_whole_arm(record: EvidenceRecord, kind: str) -> WeibullFit | FitRefused
     if "combination_therapy" in record.flags:
         return FitRefused(RefusalCode.COMBINATION, COMBINATION_NOT_DRAWN)
     return fit_record(record, kind)
+
+
+HIGH_GRADE_NOT_DRAWN: Final = (
+    "a high-grade population ({population}): not drawn beside G1–G2 NET, as it is not "
+    "pooled with them (the seeds' algorithms are for well-differentiated G1/G2 NELM, 001 "
+    "Figure 2; 000 §4 reports the G3 PRRT series separately); drawn, marked high grade, "
+    "when high-grade arms are asked for"
+)
+
+
+def _high_grade_on_request(
+    fitted: Sequence[tuple[EvidenceRecord, WeibullFit | FitRefused]], high_grade: bool
+) -> list[tuple[EvidenceRecord, WeibullFit | FitRefused]]:
+    """The pools' rule for a figure: a high-grade arm that could be drawn is drawn only
+    when asked for (``high_grade``); otherwise it is listed as not drawn, saying why. An
+    arm that could not be drawn anyway keeps its own reason."""
+    from nelm.evidence.survival import FitRefused, RefusalCode, WeibullFit
+
+    if high_grade:
+        return list(fitted)
+    return [
+        (
+            record,
+            FitRefused(
+                RefusalCode.HIGH_GRADE,
+                HIGH_GRADE_NOT_DRAWN.format(population=record.population),
+                result.anchors,
+            )
+            if isinstance(result, WeibullFit) and is_high_grade(record)
+            else result,
+        )
+        for record, result in fitted
+    ]
 
 
 def _without_lone_subgroups(
@@ -708,8 +784,12 @@ def _drawn_once(
     return tuple((record, drop.get(record.id, result)) for record, result in fitted)
 
 
-def survival(modality: str, kind: str = "os") -> SurvivalAnalysis:
-    """Fit a Weibull curve to every arm of ``modality`` that reports two or more anchors."""
+def survival(modality: str, kind: str = "os", *, high_grade: bool = False) -> SurvivalAnalysis:
+    """Fit a Weibull curve to every arm of ``modality`` that reports two or more anchors.
+
+    High-grade arms (``nec``, ``nen_g3``) are drawn only when ``high_grade`` asks for them,
+    as the pools use them only when their population is asked for; drawn, they are marked
+    (``HIGH GRADE`` label, their own line style and key entry)."""
     from nelm.evidence.records import MODALITIES, records_for
     from nelm.evidence.survival import KINDS
 
@@ -725,10 +805,13 @@ def survival(modality: str, kind: str = "os") -> SurvivalAnalysis:
     )
     fitted = _drawn_once(
         _without_lone_subgroups(
-            [(record, _fit_whole_arm(record, kind)) for record in records], kind
+            _high_grade_on_request(
+                [(record, _fit_whole_arm(record, kind)) for record in records], high_grade
+            ),
+            kind,
         )
     )
-    document = _survival_document(fitted, modality=modality, kind=kind)
+    document = _survival_document(fitted, modality=modality, kind=kind, high_grade=high_grade)
     return SurvivalAnalysis(modality, kind, fitted, document)
 
 
@@ -749,6 +832,7 @@ NOT_DRAWN_WORDS: Final = {
     "subgroup_outcome": "with subgroup-only figures",
     "lone_subgroup": "a selected subgroup whose other part is set aside",
     "combination_therapy": "given with another treatment",
+    "high_grade": "high-grade (NEC, G3), drawn only when asked for",
     "review_summary": "from reviews",
     "set_aside": "set aside by a flag",
     "same_arm": "repeated in another source",
@@ -780,7 +864,7 @@ def survival_plot(analysis: SurvivalAnalysis, fmt: str) -> bytes:
 
     drawn = [(r, f) for r, f in analysis.fitted if isinstance(f, WeibullFit)]
     specs = [
-        CurveSpec(result, curve_label(record), source_label(record.source))
+        CurveSpec(result, curve_label(record), source_label(record.source), is_high_grade(record))
         for record, result in drawn
     ]
     subtitle = (
@@ -797,6 +881,12 @@ def survival_plot(analysis: SurvivalAnalysis, fmt: str) -> bytes:
         )
     elif subgroups:
         subtitle += f" · {subgroups} of them a selected subgroup"
+    graded = sum(1 for spec in specs if spec.high_grade)
+    if graded:
+        subtitle += (
+            f" · {graded} of them HIGH GRADE (NEC, G3), drawn as asked and dotted: "
+            "not comparable with the G1–G2 arms"
+        )
     not_drawn = not_drawn_text(analysis.document["skipped"])
     if not_drawn:
         subtitle += f" · {not_drawn}"

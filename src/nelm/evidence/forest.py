@@ -108,6 +108,30 @@ N_MARK: Final = "‡"
 _SOURCE_WIDTH: Final = 36
 
 
+# The label column holds this many characters per line at 10.5 pt before the n column; a
+# longer label (an arm named by its regimen) wraps onto further lines rather than being cut.
+_LABEL_WIDTH: Final = 36
+# Each further line of a wrapped cell adds this much to its row (in rows).
+_LINE_STEP: Final = 0.5
+
+
+def label_cell(label: str, mark: str = "") -> str:
+    """A study label as the column shows it, whole: wrapped onto as many lines as it needs
+    (at the " · " between author, arm and count where it can), with ``mark`` (†) kept on
+    the last line."""
+    import textwrap
+
+    text = label + mark
+    return "\n".join(textwrap.wrap(text, width=_LABEL_WIDTH, break_on_hyphens=False)) or text
+
+
+def _row_height(label: str) -> float:
+    """A study row's height in rows: one, and half a row more for each further line of the
+    label (the source's two lines, in smaller type, fit one row)."""
+    lines = label.count("\n") + 1
+    return 1.0 + _LINE_STEP * (lines - 1)
+
+
 def source_cell(source: str) -> str:
     """A source as the column shows it, whole: "Supplementary" written "Suppl.", and a
     source still too long for one line wrapped onto two."""
@@ -135,10 +159,6 @@ def _p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
 def _axis_limits(values: Sequence[float]) -> tuple[float, float]:
     """A 0–100 % range trimmed to the data, on 10 % steps."""
     low = max(0.0, math.floor(min(values) / 10.0) * 10.0)
@@ -146,6 +166,29 @@ def _axis_limits(values: Sequence[float]) -> tuple[float, float]:
     if high - low < 20.0:
         low, high = max(0.0, low - 10.0), min(100.0, high + 10.0)
     return low, high
+
+
+_WIDTH_IN: Final = 15.0
+_ROW_IN: Final = 0.36
+_HEADER_IN: Final = 0.55
+_TOP_IN: Final = 1.05
+
+
+def _summary_rows(result: PoolResult) -> float:
+    return 3.4 if result.method != "FE" else 2.6
+
+
+def _footer_in(notes: Sequence[str]) -> float:
+    return 0.55 + 0.2 * len(notes)
+
+
+def figure_size(result: PoolResult, rows: Sequence[ForestRow]) -> tuple[float, float]:
+    """The plot's width and height in inches (a wrapped label makes its row taller), so a
+    page can reserve the plot's place before it is drawn."""
+    labels = [label_cell(r.label, " †" if r.corrected else "") for r in rows]
+    study_rows = sum(_row_height(label) for label in labels)
+    axes_in = _ROW_IN * (study_rows + _summary_rows(result)) + _HEADER_IN
+    return _WIDTH_IN, _TOP_IN + axes_in + _footer_in(_footnotes(result, rows))
 
 
 def build_forest(
@@ -167,16 +210,16 @@ def build_forest(
     from matplotlib.ticker import MultipleLocator, PercentFormatter
     from matplotlib.transforms import blended_transform_factory
 
-    k = len(rows)
-    random_effects = result.method != "FE"
-    row_in = 0.36
-    header_in, top_in = 0.55, 1.05
-    summary_rows = 3.4 if random_effects else 2.6
+    labels = [label_cell(r.label, " †" if r.corrected else "") for r in rows]
+    sources = [source_cell(r.source) for r in rows]
+    heights = [_row_height(label) for label in labels]
+    study_rows = sum(heights)
+    row_in, header_in = _ROW_IN, _HEADER_IN
+    summary_rows = _summary_rows(result)
     notes = _footnotes(result, rows)
-    footer_in = 0.55 + 0.2 * len(notes)
-    axes_in = row_in * (k + summary_rows) + header_in
-    height = top_in + axes_in + footer_in
-    width = 15.0
+    footer_in = _footer_in(notes)
+    axes_in = row_in * (study_rows + summary_rows) + header_in
+    width, height = figure_size(result, rows)
     fig = Figure(figsize=(width, height))
     fig.patch.set_facecolor("white")
 
@@ -210,9 +253,14 @@ def build_forest(
             parse_math=False,
         )
 
-    # y positions: studies from the top (k … 1), then the pooled rows below 0.
-    header_y = k + 0.95
-    ys = [float(k - i) for i in range(k)]
+    # y positions: studies from the top (k … 1 when no label wraps; a wrapped row is taller),
+    # then the pooled rows below 0.
+    header_y = study_rows + 0.95
+    ys: list[float] = []
+    top = study_rows + 0.5
+    for h in heights:
+        ys.append(top - h / 2.0)
+        top -= h
     pooled_y = -0.6
     pi_y = -1.55
     het_y = pooled_y - (summary_rows - 0.55)
@@ -282,15 +330,13 @@ def build_forest(
         span += [result.pi_low, result.pi_high]
     x_low, x_high = _axis_limits(span)
 
-    for row, y in zip(rows, ys, strict=True):
-        mark = " †" if row.corrected else ""
+    for row, y, label, shown in zip(rows, ys, labels, sources, strict=True):
         n_mark = N_MARK if row.n_note else ""
-        cell(col_label, y, _shorten(row.label, 38) + mark)
+        cell(col_label, y, label)
         cell(col_n, y, f"{row.n}{n_mark}", ha="right")
         cell(col_events, y, f"{row.events}/{row.n}", ha="right")
         cell(col_estimate, y, f"{row.percent:.1f} ({row.ci_low:.1f}–{row.ci_high:.1f})", ha="right")
         cell(col_weight, y, f"{row.weight_percent:.1f}%", ha="right")
-        shown = source_cell(row.source)
         cell(col_source, y, shown, color=_MUTED, fontsize=9.5 if "\n" not in shown else 8.5)
         ax.plot(
             [row.ci_low, row.ci_high],

@@ -166,6 +166,11 @@ class RefusalCode(StrEnum):
     """The figures describe a subgroup of the arm (often its favourable part, e.g. the
     well-differentiated tumours of Zener 2019, seed 004 §3.2): drawn, the curve would pass
     for the whole arm's survival."""
+    HIGH_GRADE = "high_grade"
+    """A high-grade population (``nec``, ``nen_g3``), which the statistics pool only when
+    asked for (``selection.HIGH_GRADE_POPULATIONS``: 001 Figure 2 is the algorithm for
+    well-differentiated G1/G2 NELM; 000 §4 reports the G3 PRRT series separately); drawn
+    only when asked for, and then marked as high grade."""
 
 
 @dataclass(frozen=True, slots=True)

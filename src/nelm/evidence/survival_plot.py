@@ -28,6 +28,7 @@ from nelm.vocabulary import modality_title, vocabulary
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from matplotlib.typing import LineStyleType
 
 __all__ = [
     "CAPTION",
@@ -62,11 +63,20 @@ _COLOURS: Final = (
     "#882255",
 )
 _DASHES: Final = ("solid", (0, (6, 2)), (0, (2, 1.5)), (0, (6, 2, 2, 2)))
+# A high-grade arm (drawn only on request) is dotted whatever its colour: no G1–G2 arm is.
+_HIGH_GRADE_DASH: Final = (0, (0.8, 1.6))
+HIGH_GRADE_KEY: Final = (
+    "dotted: a HIGH-GRADE arm (NEC, G3), drawn because high-grade arms were asked for; "
+    "not comparable with the G1–G2 arms"
+)
 
 
 _SVG_SALT: Final = "nelm-survival-v1"
 # Characters of subtitle per line at 12.5 pt across the 13-inch figure.
 _SUBTITLE_WIDTH: Final = 118
+# Characters of an arm's key row per line at 11 pt beside its number and line sample; a
+# longer row wraps onto further lines rather than being cut.
+_KEY_WIDTH: Final = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +84,27 @@ class CurveSpec:
     """One arm to draw: its fitted curve, who it is and where its figures come from.
 
     ``label`` names the arm (e.g. ``"Sarmiento 2003 · resection · n = 170"``), ``source``
-    the place its anchors were read (e.g. ``"seed 000, Table 1"``).
+    the place its anchors were read (e.g. ``"seed 000, Table 1"``). ``high_grade``: an arm
+    of a high-grade population (NEC, G3) drawn on request, dotted and keyed as such.
     """
 
     fit: WeibullFit
     label: str
     source: str
+    high_grade: bool = False
+
+
+def _dashes(index: int, spec: CurveSpec) -> LineStyleType:
+    if spec.high_grade:
+        return _HIGH_GRADE_DASH
+    return _DASHES[(index // len(_COLOURS)) % len(_DASHES)]
+
+
+def key_lines(spec: CurveSpec) -> list[str]:
+    """An arm's key row, whole: its label, published anchors and source, wrapped."""
+    anchors = ", ".join(_anchor_key(a, spec.fit) for a in spec.fit.anchors)
+    text = f"{spec.label}  —  {anchors}  —  {spec.source}"
+    return textwrap.wrap(text, width=_KEY_WIDTH, break_on_hyphens=False) or [text]
 
 
 def _anchor_key(anchor: Anchor, fit: WeibullFit) -> str:
@@ -183,15 +208,17 @@ def build_figure(
     from matplotlib.ticker import MultipleLocator, PercentFormatter
 
     outcome = vocabulary().survival_kinds.get(kind, kind.upper()).capitalize()
-    rows = max(len(curves), 1)
-    row_in = 0.34
+    keys = [key_lines(spec) for spec in curves]
+    row_in, line_in = 0.34, 0.21
+    key_rows_in = [row_in + line_in * (len(lines) - 1) for lines in keys]
     # The subtitle wraps rather than run off the figure (a TARE subtitle lost its end).
     subtitle_lines = textwrap.wrap(subtitle, width=_SUBTITLE_WIDTH) if subtitle else []
     subtitle_step_in = 0.27
     # Vertical layout in inches from the top: title block, axes, arm key, caption.
     top_in = 1.25 + subtitle_step_in * max(len(subtitle_lines) - 1, 0)
     axes_in, key_gap_in = 5.2, 0.75
-    key_in = 0.3 + row_in * rows
+    graded = any(spec.high_grade for spec in curves)
+    key_in = 0.3 + (sum(key_rows_in) or row_in) + (row_in if graded else 0.0)
     caption_in = 0.95
     width = 13.0
     height = top_in + axes_in + key_gap_in + key_in + caption_in
@@ -243,7 +270,7 @@ def build_figure(
     ends: list[tuple[float, float]] = []
     for index, spec in enumerate(curves):
         colour = _COLOURS[index % len(_COLOURS)]
-        dashes = _DASHES[(index // len(_COLOURS)) % len(_DASHES)]
+        dashes = _dashes(index, spec)
         t, s = spec.fit.grid(max(121, int(spec.fit.max_months * 2) + 1))
         (line,) = ax.plot(
             t,
@@ -272,13 +299,15 @@ def build_figure(
             placer.block_point(anchor.months, 100.0 * anchor.survival)
         ends.append((float(t[-1]), float(100.0 * s[-1])))
 
-    # Each arm's number just past the end of its line, where the key below finds it.
+    # Each arm's number just past the end of its line, where the key below finds it; a
+    # high-grade arm's number says so ("3 high grade").
     tag_size = 11.5
     tag_offsets = [(7.0, dy - 0.55 * tag_size, "left") for dy in (0.0, 9.0, -9.0, 18.0, -18.0)]
     for index, (end_x, end_y) in enumerate(ends):
-        dx, dy, align = placer.place(end_x, end_y, str(index + 1), tag_size, tag_offsets)
+        tag = f"{index + 1} high grade" if curves[index].high_grade else str(index + 1)
+        dx, dy, align = placer.place(end_x, end_y, tag, tag_size, tag_offsets)
         ax.annotate(
-            str(index + 1),
+            tag,
             (end_x, end_y),
             xytext=(dx, dy),
             textcoords="offset points",
@@ -411,9 +440,32 @@ def build_figure(
             fontweight="bold",
             va="baseline",
         )
-    for index, spec in enumerate(curves):
+    row_top = key_top + 0.22
+    if graded:
+        y = y_at(row_top + row_in * 0.5)
+        fig.add_artist(
+            Line2D(
+                [left + 0.022, left + 0.05],
+                [y, y],
+                transform=fig.transFigure,
+                color="#333333",
+                linewidth=line_width,
+                linestyle=_HIGH_GRADE_DASH,
+            )
+        )
+        fig.text(
+            left + 0.058,
+            y,
+            HIGH_GRADE_KEY,
+            fontsize=11,
+            fontweight="bold",
+            color="#1a1a1a",
+            va="center",
+        )
+        row_top += row_in
+    for index, (spec, lines) in enumerate(zip(curves, keys, strict=True)):
         colour = _COLOURS[index % len(_COLOURS)]
-        y = y_at(key_top + 0.22 + row_in * (index + 0.5))
+        y = y_at(row_top + row_in * 0.5)
         fig.text(
             left, y, f"{index + 1}", fontsize=11.5, fontweight="bold", color=colour, va="center"
         )
@@ -424,20 +476,21 @@ def build_figure(
                 transform=fig.transFigure,
                 color=colour,
                 linewidth=line_width,
-                linestyle=_DASHES[(index // len(_COLOURS)) % len(_DASHES)],
+                linestyle=_dashes(index, spec),
             )
         )
-        anchors = ", ".join(_anchor_key(a, spec.fit) for a in spec.fit.anchors)
-        text = f"{spec.label}  —  {anchors}  —  {spec.source}"
-        fig.text(
-            left + 0.058,
-            y,
-            textwrap.shorten(text, width=155, placeholder=" …"),
-            fontsize=11,
-            color="#1a1a1a",
-            va="center",
-            parse_math=False,
-        )
+        for number, line_text in enumerate(lines):
+            fig.text(
+                left + 0.058,
+                y_at(row_top + row_in * 0.5 + line_in * number),
+                line_text,
+                fontsize=11,
+                color="#1a1a1a",
+                fontweight="bold" if spec.high_grade and number == 0 else "normal",
+                va="center",
+                parse_math=False,
+            )
+        row_top += key_rows_in[index]
 
     caption_top = key_top + key_in + 0.3
     fig.text(
