@@ -179,3 +179,6 @@ def test_the_prrt_page_says_why_no_overall_survival_curve_is_drawn(site: Site) -
     assert "whose other part is set aside" in section
     assert "Kaemmerer 2021 · PT resection" in section
     assert "No other arm of this treatment can be drawn." in section
+    # Without a curve, no figure: its image would be an empty frame (the plot answers 404).
+    assert "<img" not in section
+    assert "No curve is drawn" in section

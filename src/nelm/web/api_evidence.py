@@ -82,11 +82,20 @@ def evidence_forest(
     responses={**_SVG, **error_responses(404)},
 )
 def evidence_survival(
-    principal: UserDep, modality: Modality, kind: Annotated[Literal["os", "pfs"], Query()] = "os"
+    principal: UserDep,
+    modality: Modality,
+    kind: Annotated[Literal["os", "pfs"], Query()] = "os",
+    high_grade: Annotated[
+        bool,
+        Query(
+            description="Also draw high-grade arms (NEC, G3), marked as such; by default "
+            "they are not drawn, as the pooled estimates leave them out"
+        ),
+    ] = False,
 ) -> Response:
     """Approximate survival curves (Weibull through published medians and rates)."""
     return Response(
-        evidence.survival_svg_cached(modality, kind),
+        evidence.survival_svg_cached(modality, kind, high_grade),
         media_type="image/svg+xml",
         headers=_PLOT_CACHE,
     )

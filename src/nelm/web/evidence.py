@@ -137,13 +137,14 @@ def forest_svg(
     return analyses.forest_plot(analysis, "svg")
 
 
-def survival_svg(modality: str, kind: str = "os") -> bytes:
-    """Approximate survival curves (Weibull through published medians and rates), SVG."""
+def survival_svg(modality: str, kind: str = "os", high_grade: bool = False) -> bytes:
+    """Approximate survival curves (Weibull through published medians and rates), SVG;
+    high-grade arms (NEC, G3) only when ``high_grade`` asks for them, marked as such."""
     try:
         from nelm.evidence import analyses
     except ImportError as exc:
         raise _unavailable() from exc
-    analysis = analyses.survival(modality, kind)
+    analysis = analyses.survival(modality, kind, high_grade=high_grade)
     if not analysis.drawn:
         raise ApiError(
             404,
@@ -160,8 +161,8 @@ def forest_svg_cached(modality: str, outcome: str, method: str = "REML") -> byte
 
 
 @lru_cache(maxsize=128)
-def survival_svg_cached(modality: str, kind: str = "os") -> bytes:
-    return survival_svg(modality, kind)
+def survival_svg_cached(modality: str, kind: str = "os", high_grade: bool = False) -> bytes:
+    return survival_svg(modality, kind, high_grade)
 
 
 # The outcomes an evidence page pools or summarises, in the order a board reads them.
@@ -218,9 +219,15 @@ def page(modality: str, primary_site: str | None) -> dict[str, Any]:
         if sum(1 for r in found if outcome in r.outcomes and r.n) < 2:
             continue
         try:
-            pools.append(dict(analyses.pool(modality, outcome).document))
+            analysis = analyses.pool(modality, outcome)
         except InputRejected:
             continue
+        pooled = dict(analysis.document)
+        if analysis.result is not None:
+            # the plot's height at the page's 1000-pixel width, so its place is kept
+            width, height = analyses.forest_size(analysis)
+            pooled["figure_height"] = round(1000 * height / width)
+        pools.append(pooled)
     # The same questions in the patient's own subgroup, where two or more arms report them.
     subgroup_pools: list[dict[str, Any]] = []
     for population in own:
@@ -239,8 +246,11 @@ def page(modality: str, primary_site: str | None) -> dict[str, Any]:
     for kind in ("os", "pfs"):
         document = analyses.survival(modality, kind).document
         # A figure without curves is shown when an arm was left out because it is a
-        # selected subgroup alone (PRRT: Kaemmerer 2021), so that the page says why.
-        if document["curves"] or any(s["code"] == "lone_subgroup" for s in document["skipped"]):
+        # selected subgroup alone (PRRT: Kaemmerer 2021) or of a high-grade population,
+        # so that the page says why.
+        if document["curves"] or any(
+            s["code"] in ("lone_subgroup", "high_grade") for s in document["skipped"]
+        ):
             curves[kind] = dict(document)
     present = {o for r in found for o in r.outcomes}
     comparators = [_arm_row(r, own) for r in analyses.comparator_arms(modality)]
