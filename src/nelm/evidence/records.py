@@ -39,6 +39,7 @@ __all__ = [
     "arm_label",
     "conflicts",
     "load_records",
+    "outcome_text",
     "records_for",
     "seed_statements",
     "source_text",
@@ -511,6 +512,16 @@ def arm_label(record: EvidenceRecord) -> str:
     """``Sarmiento 2003`` or ``Mayo 2011 · Surgery`` (``Elias n.d.`` without a year)."""
     label = f"{record.author} {year_text(record)}"
     return label if record.arm in ("", "all") else f"{label} · {record.arm}"
+
+
+def outcome_text(record: EvidenceRecord, name: str) -> str | None:
+    """An outcome as its source prints it: ``81`` (not ``81.0``), ``67.54``, ``not reached``
+    for a median the source gives as not reached (000 Table 4: "nr"); None when the source
+    gives nothing, so that a table does not show "not reached" as missing."""
+    if name in record.not_reached:
+        return NOT_REACHED
+    value = record.outcomes.get(name)
+    return None if value is None else f"{value:g}"
 
 
 def records_for(

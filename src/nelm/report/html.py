@@ -68,15 +68,29 @@ def evidence_for_report(doc: Mapping[str, Any]) -> dict[str, list[dict[str, Any]
     """The evidence records of every option that is not ineligible, for the report's
     evidence summary; empty when the evidence base is not installed."""
     try:
-        from nelm.evidence.records import MODALITIES, records_for
+        from nelm.evidence.records import MODALITIES, arm_label, outcome_text, records_for
+        from nelm.evidence.selection import HIGH_GRADE_POPULATIONS
     except ImportError:
         return {}
+    from nelm.vocabulary import design_title, population_title
+
     result: dict[str, list[dict[str, Any]]] = {}
     for oid, option in doc["options"].items():
         if option.get("status") == "ineligible" or oid not in MODALITIES:
             continue
         rows = [
-            {**r.as_dict(), "source_text": source_text(r.source)} for r in records_for(modality=oid)
+            {
+                **r.as_dict(),
+                "source_text": source_text(r.source),
+                "label": arm_label(r),
+                "design_title": design_title(r.design),
+                "population_title": population_title(r.population),
+                "high_grade": r.population in HIGH_GRADE_POPULATIONS,
+                # as printed: "81", "not reached"; None when the source gives nothing
+                "median_os_text": outcome_text(r, "median_os_months"),
+                "os_5y_text": outcome_text(r, "os_5y_percent"),
+            }
+            for r in records_for(modality=oid)
         ]
         if rows:
             result[oid] = rows
@@ -286,15 +300,22 @@ resources; the JSON assessment names up to twenty.</p>{% endif %}
 
 {% if evidence %}
 <h2>Appendix: evidence</h2>
+<p class="small">Each row is a study arm as one review article reports it: an arm that two
+reviews report has two rows, and a review's summary across studies is a row of its own. –:
+the review gives no figure. Rows marked HIGH GRADE describe neuroendocrine carcinoma or G3
+tumours, which the pooled estimates leave out (the seeds' treatment algorithm is for
+well-differentiated G1–G2 NET).</p>
 {% for oid, rows in evidence.items() if rows %}
-<h3>{{ option_name(oid) }} — {{ rows | length }} study arm{{ 's' if rows|length != 1 }}</h3>
-<table class="small"><thead><tr><th>Study</th><th>Design</th><th>n</th>
+{% set arms = rows | map(attribute='study_key') | unique | list | length %}
+<h3>{{ option_name(oid) }} — {{ rows | length }} row{{ 's' if rows|length != 1 }}
+{%- if arms != rows | length %}, {{ arms }} study arm{{ 's' if arms != 1 }}{% endif %}</h3>
+<table class="small"><thead><tr><th>Study · design · population</th><th>n</th>
 <th>Median OS (mo)</th><th>5-y OS (%)</th><th>Source</th></tr></thead><tbody>
 {% for r in rows %}
-<tr><td>{{ r.author }} {{ r.year or 'n.d.' }}
-{%- if r.arm and r.arm != 'all' %} · {{ r.arm }}{% endif %}</td>
-<td>{{ r.design }}</td><td>{{ r.n if r.n is not none else '–' }}</td>
-<td>{{ r.get('median_os_months', '–') }}</td><td>{{ r.get('os_5y_percent', '–') }}</td>
+<tr><td>{% if r.high_grade %}<strong>HIGH GRADE</strong> {% endif %}{{ r.label }}<br>
+<span class="src">{{ r.design_title }} · {{ r.population_title }}</span></td>
+<td>{{ r.n if r.n is not none else '–' }}</td>
+<td>{{ r.median_os_text or '–' }}</td><td>{{ r.os_5y_text or '–' }}</td>
 <td class="src">{{ r.source_text | cite_text }}</td></tr>
 {% endfor %}
 </tbody></table>
