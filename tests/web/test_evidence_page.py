@@ -182,3 +182,17 @@ def test_the_prrt_page_says_why_no_overall_survival_curve_is_drawn(site: Site) -
     # Without a curve, no figure: its image would be an empty frame (the plot answers 404).
     assert "<img" not in section
     assert "No curve is drawn" in section
+
+
+def test_a_median_not_reached_reads_not_reached_not_missing(site: Site) -> None:
+    # 000 Table 4: Strosberg 2017 (NETTER-1, 111 GI NET), median PFS and OS "nr".
+    page = _page(site, "prrt")
+    table = _table(page, "records")
+    row = re.search(r"<tr><th scope=\"row\">Strosberg 2017<span.*?</tr>", table, re.S)
+    assert row, table
+    cell = re.search(r'data-label="median overall survival \(months\)">([^<]*)</td>', row.group(0))
+    assert cell and cell.group(1) == "not reached"
+    # 000 Table 4: Kwekkeboom 2008, median OS 46 months, printed as 46, not 46.0.
+    kwekkeboom = re.search(r"<tr><th scope=\"row\">Kwekkeboom 2008<span.*?</tr>", table, re.S)
+    assert kwekkeboom and ">46</td>" in kwekkeboom.group(0)
+    assert ">46.0</td>" not in kwekkeboom.group(0)

@@ -183,12 +183,15 @@ POOL_OUTCOMES = (
 def _arm_row(record: EvidenceRecord, own: tuple[str, ...]) -> dict[str, Any]:
     """One study arm in a reader's words: design and population named, the source as a
     citation the page's reference list resolves ("000 §4" → Ngongoni 2022, §4)."""
-    from nelm.evidence.records import arm_label
+    from nelm.evidence.records import arm_label, outcome_text
     from nelm.vocabulary import design_title, modality_title, population_title
 
     source = record.source
+    reported = (*record.outcomes, *record.not_reached)
     return {
         **record.as_dict(),
+        # each outcome as printed: "81", "not reached" (never a dash, which reads as absent)
+        "values": {name: text for name in reported if (text := outcome_text(record, name))},
         "label": arm_label(record),
         "modality_title": modality_title(record.modality),
         "design_title": design_title(record.design),
@@ -252,9 +255,11 @@ def page(modality: str, primary_site: str | None) -> dict[str, Any]:
             s["code"] in ("lone_subgroup", "high_grade") for s in document["skipped"]
         ):
             curves[kind] = dict(document)
-    present = {o for r in found for o in r.outcomes}
+    present = {o for r in found for o in (*r.outcomes, *r.not_reached)}
     comparators = [_arm_row(r, own) for r in analyses.comparator_arms(modality)]
-    present_cmp = {o for r in analyses.comparator_arms(modality) for o in r.outcomes}
+    present_cmp = {
+        o for r in analyses.comparator_arms(modality) for o in (*r.outcomes, *r.not_reached)
+    }
     return {
         "records": rows,
         "statements": analyses.statement_cautions(modality),
