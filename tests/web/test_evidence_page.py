@@ -196,3 +196,27 @@ def test_a_median_not_reached_reads_not_reached_not_missing(site: Site) -> None:
     kwekkeboom = re.search(r"<tr><th scope=\"row\">Kwekkeboom 2008<span.*?</tr>", table, re.S)
     assert kwekkeboom and ">46</td>" in kwekkeboom.group(0)
     assert ">46.0</td>" not in kwekkeboom.group(0)
+
+
+def test_each_forest_plot_names_the_records_it_does_not_pool(site: Site) -> None:
+    # 003 §Potentially curative surgery: Bonney et al. report a 5-year survival of 70 %
+    # after synchronous resection without a patient count, so it cannot be pooled; the
+    # plot's subtitle says "1 record excluded", and the page says which and why.
+    page = _page(site, "simultaneous_resection")
+    section = page[page.index('id="forest-os_5y_percent"') :]
+    section = section[: section.index("</section>")]
+    details = re.search(r'<details class="not-pooled">.*?</details>', section, re.S)
+    assert details, section
+    assert "Not in this pool: 1 record, and why" in details.group(0)
+    assert "Bonney n.d. · synchronous pancreatic and liver resection" in details.group(0)
+    assert "number of patients not reported" in details.group(0)
+
+
+def test_a_caution_names_the_reviews_without_the_word_seed(site: Site) -> None:
+    # Dong 2011: 001 Supplementary Table 1 prints 123 patients, 000 Table 2 prints 50.
+    page = _page(site, "tace")
+    cautions = page[page.index('class="pool-cautions"') :]
+    cautions = cautions[: cautions.index("</div>")]
+    assert re.search(r"n = 123 as <a [^>]*>Machairas 2021</a>, Supplementary Table 1", cautions)
+    assert "seed <a" not in cautions
+    assert "Cautions — 5-year overall survival after TACE" in cautions

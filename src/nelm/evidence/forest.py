@@ -110,7 +110,7 @@ _SOURCE_WIDTH: Final = 36
 
 # The label column holds this many characters per line at 10.5 pt before the n column; a
 # longer label (an arm named by its regimen) wraps onto further lines rather than being cut.
-_LABEL_WIDTH: Final = 36
+_LABEL_WIDTH: Final = 38
 # Each further line of a wrapped cell adds this much to its row (in rows).
 _LINE_STEP: Final = 0.5
 

@@ -623,8 +623,9 @@ def cite_in_text(text: str, refs: ReferenceList, *, html: bool = True) -> Markup
 
 
 # a word of its own (nelm.knowledge.sources._BARE_REVIEW), never inside a tag, a number
-# such as 5,000 or 1.005, or a record's name (Patient/pt-004)
-_BARE_REVIEW = re.compile(r"(?<![^\s(;\[])(00[0-9])(?![\w<>/\-]|[.,]\d)")
+# such as 5,000 or 1.005, or a record's name (Patient/pt-004); a "seed " before it goes
+# with it, as in plain text ("as seed 001, Table 1 gives it" → "as Machairas 2021, …")
+_BARE_REVIEW = re.compile(r"(?<![^\s(;\[])(?:[Ss]eeds? )?(00[0-9])(?![\w<>/\-]|[.,]\d)")
 
 
 def _bare(match: re.Match[str], refs: ReferenceList) -> str:

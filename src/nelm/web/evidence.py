@@ -19,6 +19,7 @@ from nelm.evidence.records import source_text
 from nelm.web.errors import ApiError
 
 if TYPE_CHECKING:
+    from nelm.evidence.analyses import PoolAnalysis
     from nelm.evidence.records import EvidenceRecord
 
 __all__ = [
@@ -202,6 +203,34 @@ def _arm_row(record: EvidenceRecord, own: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
+def _citation(record: EvidenceRecord) -> str:
+    return f"{record.source.get('seed', '')} {record.source.get('locator', '')}".strip()
+
+
+def _not_pooled(analysis: PoolAnalysis) -> list[dict[str, str]]:
+    """The records of the question that the statistic does not use, each with its reason,
+    in a reader's words: the figure's subtitle counts them, the page names them."""
+    from nelm.evidence.analyses import DUPLICATE_RULE
+    from nelm.evidence.records import arm_label
+
+    selection = analysis.selection
+    rows = [
+        {"label": arm_label(e.record), "citation": _citation(e.record), "reason": e.reason}
+        for e in selection.excluded
+    ]
+    rows += [
+        {
+            "label": arm_label(other),
+            "citation": _citation(other),
+            "reason": f"the same study arm as the row from {_citation(d.used)}, which is "
+            f"used: counted once ({DUPLICATE_RULE})",
+        }
+        for d in selection.duplicates
+        for other in d.others
+    ]
+    return rows
+
+
 @lru_cache(maxsize=512)
 def page(modality: str, primary_site: str | None) -> dict[str, Any]:
     """What the evidence page of ``modality`` shows for a patient with ``primary_site``,
@@ -226,6 +255,7 @@ def page(modality: str, primary_site: str | None) -> dict[str, Any]:
         except InputRejected:
             continue
         pooled = dict(analysis.document)
+        pooled["not_pooled"] = _not_pooled(analysis)
         if analysis.result is not None:
             # the plot's height at the page's 1000-pixel width, so its place is kept
             width, height = analyses.forest_size(analysis)
