@@ -283,6 +283,56 @@ def test_unknown_pages_are_404_pages(site: Site) -> None:
     assert client.get("/cases/12345", headers={"Accept": "text/html"}).status_code == 404
 
 
+NAVIGATION = '<nav aria-label="Main">'
+
+
+def test_an_error_page_keeps_the_navigation_of_the_user_logged_in(site: Site) -> None:
+    """A stale link (an address no route answers, a deleted case, a meeting that is not
+    there) must not strand the user: the page has the menu, and says nothing of the
+    server's insides."""
+    client, _ = logged_in(site)
+    html = {"Accept": "text/html"}
+    for address in (
+        "/no/such/page",
+        "/cases/12345",
+        "/meetings/12345",
+        "/cases/12345/summary.html",
+        "/<script>alert(1)</script>",
+    ):
+        response = client.get(address, headers=html)
+        assert response.status_code == 404, address
+        page = response.text
+        assert NAVIGATION in page and 'href="/meetings"' in page, address
+        assert "Log out dr-clinician" in page, address
+        assert "Traceback" not in page and "<script>alert" not in page, address
+    # a page that is not allowed (a viewer asks for the users page) keeps it too
+    site.user("dr-viewer", "viewer")
+    viewer = site.client()
+    site.login(viewer, "dr-viewer")
+    refused = viewer.get("/admin/users", headers=html)
+    assert refused.status_code == 403 and "Log out dr-viewer" in refused.text
+
+
+def test_an_error_page_without_a_login_offers_no_menu_of_the_site(site: Site) -> None:
+    response = site.client().get("/no/such/page", headers={"Accept": "text/html"})
+    assert response.status_code == 404 and NAVIGATION not in response.text
+    assert "Log out" not in response.text
+
+
+def test_a_refused_form_answers_with_the_way_back_to_the_cases(site: Site) -> None:
+    """The input check answers before the application (docs/api.md, input rules): its
+    page still has the header's links, and the field's text is not echoed unescaped."""
+    client, csrf = logged_in(site)
+    response = client.post(
+        "/cases/new", data=form(csrf, label="<b>pasted\x0b</b> from a PDF", case_id="x-1")
+    )
+    assert response.status_code in (400, 422)
+    page = response.text
+    assert "<h1>Not accepted</h1>" in page
+    assert NAVIGATION in page and '<a href="/meetings">Meetings</a>' in page
+    assert "<b>pasted" not in page
+
+
 def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
     if shutil.which("pdftotext"):
         path = tmp_path / "report.pdf"

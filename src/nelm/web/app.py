@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             target += "?" + request.url.query
         if request.method == "GET":
             return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
-        return error_response(request, 401, "Your session has ended. Please log in again.")
+        return await error_response(request, 401, "Your session has ended. Please log in again.")
 
     app.add_exception_handler(NotLoggedInError, not_logged_in)
     # InputGuard inside Edge: the size limit applies while the guard reads a body

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nelm.errors import InputRejected, NelmError, Problem, describe_value
 from nelm.store import ConflictError, NotFoundError
+from nelm.web.auth import resolve_principal
 from nelm.web.errors import DATABASE_DOWN, ApiError, is_database_down, operation_outcome
 from nelm.web.middleware import wants_fhir
 from nelm.web.page_support import error_page
@@ -28,6 +29,11 @@ from nelm.web.page_support import error_page
 __all__ = ["error_response", "install_handlers", "wants_html"]
 
 log = logging.getLogger("nelm.web")
+
+NO_SUCH_PAGE = (
+    "There is no page at this address: the link may be out of date or mistyped. "
+    "The menu above leads to the cases and the meetings."
+)
 
 
 def _body(detail: str, problems: Sequence[Problem] = ()) -> dict[str, Any]:
@@ -41,18 +47,38 @@ def wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "") or request.method == "POST"
 
 
-def error_response(
+async def error_response(
     request: Request,
     status: int,
     detail: str,
     problems: Sequence[Problem] = (),
     headers: dict[str, str] | None = None,
+    *,
+    look_up_user: bool = True,
 ) -> Response:
+    """The error in the shape the client reads. A browser gets the error page with the
+    navigation of a logged-in user, also when no route ran (a stale or mistyped link) and
+    so nobody had asked who is logged in; ``look_up_user=False`` when the store is not
+    reachable (the page then shows only the user already known)."""
     if wants_fhir(request.scope):
         return operation_outcome(status, detail, problems, headers)
     if wants_html(request):
+        if look_up_user:
+            await _known_user(request)
         return error_page(request, status, detail, headers=headers)
     return JSONResponse(_body(detail, problems), status_code=status, headers=headers)
+
+
+async def _known_user(request: Request) -> None:
+    """Ask who is logged in, for the navigation of an error page; an error page must
+    not fail in turn, so a failed look-up shows the page without it."""
+    if "principal" in request.scope:
+        return
+    try:
+        await resolve_principal(request)
+    except Exception as exc:
+        log.warning("no user for the error page: %s", type(exc).__name__)
+        request.scope["principal"] = None
 
 
 def _validation_problems(exc: RequestValidationError) -> list[Problem]:
@@ -79,11 +105,11 @@ def _validation_problems(exc: RequestValidationError) -> list[Problem]:
 def install_handlers(app: FastAPI) -> None:
     async def api_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
-        return error_response(request, exc.status, exc.detail, exc.problems, exc.headers)
+        return await error_response(request, exc.status, exc.detail, exc.problems, exc.headers)
 
     async def rejected(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, InputRejected)
-        return error_response(
+        return await error_response(
             request,
             422,
             "The input was rejected: " + "; ".join(p.message for p in exc.problems),
@@ -93,7 +119,7 @@ def install_handlers(app: FastAPI) -> None:
     async def invalid(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         problems = _validation_problems(exc)
-        return error_response(
+        return await error_response(
             request,
             422,
             "The request was rejected: " + "; ".join(p.message for p in problems),
@@ -101,19 +127,19 @@ def install_handlers(app: FastAPI) -> None:
         )
 
     async def not_found(request: Request, exc: Exception) -> Response:
-        return error_response(request, 404, str(exc) or "Not found")
+        return await error_response(request, 404, str(exc) or "Not found")
 
     async def conflict(request: Request, exc: Exception) -> Response:
-        return error_response(request, 409, str(exc))
+        return await error_response(request, 409, str(exc))
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         detail = exc.detail if isinstance(exc.detail, str) else "Request failed"
         if exc.status_code == 404:
-            detail = "Not found"
+            detail = NO_SUCH_PAGE if wants_html(request) else "Not found"
         elif exc.status_code == 405:
             detail = "Method not allowed"
-        return error_response(
+        return await error_response(
             request, exc.status_code, detail, headers=dict(exc.headers) if exc.headers else None
         )
 
@@ -122,11 +148,13 @@ def install_handlers(app: FastAPI) -> None:
             log.error(
                 "database error on %s %s: %s", request.method, _route(request), type(exc).__name__
             )
-            return error_response(
+            return await error_response(
                 request, 500, "Internal error: the request could not be completed."
             )
         log.warning("database unreachable on %s %s", request.method, _route(request))
-        return error_response(request, 503, DATABASE_DOWN, headers={"Retry-After": "5"})
+        return await error_response(
+            request, 503, DATABASE_DOWN, headers={"Retry-After": "5"}, look_up_user=False
+        )
 
     async def nelm_error(request: Request, exc: Exception) -> Response:
         # nelm's other errors carry their HTTP status (nelm.errors): 502 when another
@@ -138,10 +166,10 @@ def install_handlers(app: FastAPI) -> None:
             log.error(
                 "internal error on %s %s: %s", request.method, _route(request), type(exc).__name__
             )
-            return error_response(
+            return await error_response(
                 request, 500, "Internal error: the request could not be completed."
             )
-        return error_response(request, status, str(exc))
+        return await error_response(request, status, str(exc))
 
     app.add_exception_handler(NelmError, nelm_error)
     app.add_exception_handler(ApiError, api_error)

@@ -45,7 +45,7 @@ from nelm.text import (
     text_problems,
 )
 
-__all__ = ["InputGuardMiddleware", "form_problems"]
+__all__ = ["InputGuardMiddleware", "bare_page", "form_problems"]
 
 JSON_ROUTES = ("/api/", "/cds-services")
 FHIR_ROUTES = ("/cds-services",)
@@ -254,6 +254,23 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
+def bare_page(title: str, body_html: str) -> bytes:
+    """A page answered before the application knows who asks (a refused form, a file
+    too large, the last line of defence): the site's header with the links to the cases
+    and the meetings (a user not logged in is led to the login page from there), so that
+    nobody is left without a way on. ``title`` is escaped; ``body_html`` must be."""
+    title = html.escape(title)
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title} · nelm</title>"
+        f'<link rel="stylesheet" href="/static/app.css"></head><body>'
+        f'<header class="top"><a class="brand" href="/">nelm <span>tumour board</span></a>'
+        f'<nav aria-label="Main"><a href="/">Cases</a><a href="/meetings">Meetings</a></nav>'
+        f'</header><main id="main"><h1>{title}</h1>{body_html}</main></body></html>'
+    ).encode()
+
+
 async def _answer(scope: Scope, send: Send, refusal: _RefusedError, path: str, media: str) -> None:
     if path.startswith(FHIR_ROUTES) or media.startswith("application/fhir+"):
         code = "structure" if refusal.status in (400, 415) else "invalid"
@@ -278,13 +295,11 @@ async def _answer(scope: Scope, send: Send, refusal: _RefusedError, path: str, m
         content_type = b"application/json"
     else:
         items = "".join(f"<li>{html.escape(p.message)}</li>" for p in refusal.problems)
-        body = (
-            f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not '
-            f'accepted</title><link rel="stylesheet" href="/static/app.css"></head><body>'
-            f'<main><h1>Not accepted</h1><p class="alert" role="alert">'
-            f"{html.escape(refusal.detail)}</p><ul>{items}</ul><p>Go back, correct "
-            f"the field and send the form again.</p></main></body></html>"
-        ).encode()
+        body = bare_page(
+            "Not accepted",
+            f'<p class="alert" role="alert">{html.escape(refusal.detail)}</p><ul>{items}</ul>'
+            f"<p>Go back, correct the field and send the form again.</p>",
+        )
         content_type = b"text/html; charset=utf-8"
     await send(
         {

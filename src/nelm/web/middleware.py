@@ -23,7 +23,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nelm.interop.fhir.size import DEFAULT_MAX_BYTES, ENV_VAR, describe_limit
-from nelm.web.input_guard import JSON_ROUTES
+from nelm.web.input_guard import JSON_ROUTES, bare_page
 
 __all__ = ["EdgeMiddleware"]
 
@@ -69,14 +69,11 @@ _PAGE_ADVICE = {
 
 def _page(status: int, detail: str) -> bytes:
     """The answer a person's browser shows, rather than JSON it would print raw."""
-    title = "Too large" if status == 413 else "Not completed"
-    return (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-        f'<link rel="stylesheet" href="/static/app.css"></head><body><main><h1>{title}</h1>'
+    return bare_page(
+        "Too large" if status == 413 else "Not completed",
         f'<p class="alert" role="alert">{html.escape(detail)}</p>'
-        f"<p>{html.escape(_PAGE_ADVICE.get(status, 'Go back and try again.'))}</p>"
-        "</main></body></html>"
-    ).encode()
+        f"<p>{html.escape(_PAGE_ADVICE.get(status, 'Go back and try again.'))}</p>",
+    )
 
 
 def _json(
