@@ -20,6 +20,7 @@ from nelm.case.fields import OPTION_IDS
 from nelm.knowledge.loader import load_knowledge
 from nelm.report.board import INTENT_TITLES
 from nelm.report.decisions import standing
+from nelm.report.html import STATUS_TEXT
 from nelm.report.view import record_flags
 from nelm.store import CaseRecord
 from nelm.web.cases import assess_stored
@@ -38,12 +39,30 @@ def _int(value: str | None, default: int) -> int:
 
 
 def _first_step(doc: dict[str, Any]) -> str:
+    """The plan's first step with nelm's status of its options, so that an option still
+    uncertain on the data given does not read as one nelm found eligible: "Curative
+    (uncertain): A or B"; each option's own status when they differ."""
     plan = doc.get("plan") or []
     if not plan:
         return "no option open"
     step = plan[0]
+    statuses = {
+        o: str((step.get("statuses") or {}).get(o, doc["options"][o]["status"]))
+        for o in step["options"]
+    }
     names = [str(doc["options"][o].get("name") or o) for o in step["options"]]
-    return f"{INTENT_TITLES.get(step['intent'], step['intent'])}: {' or '.join(names)}"
+    intent = INTENT_TITLES.get(step["intent"], step["intent"])
+    if len(set(statuses.values())) == 1:
+        (status,) = set(statuses.values())
+        every = "all " if len(names) > 1 else ""
+        return f"{intent} ({every}{_status_word(status)}): {' or '.join(names)}"
+    pairs = zip(step["options"], names, strict=True)
+    named = [f"{name} ({_status_word(statuses[o])})" for o, name in pairs]
+    return f"{intent}: {' or '.join(named)}"
+
+
+def _status_word(status: str) -> str:
+    return STATUS_TEXT.get(status, status).lower()
 
 
 @router.get("/")

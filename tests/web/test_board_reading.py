@@ -1,0 +1,71 @@
+"""What a board reads in the case list and the printed summary: an option still uncertain
+on the data given never reads as one nelm found eligible, and what a report does not state
+is said to be not known.
+
+The cases are published case reports (shared/real-cases; tests/realcases holds the same
+files): what the reports state, nothing more.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from nelm.store import Store
+from tests.engine.cases import eligible_case
+from tests.web.conftest import Site
+
+# cr28 (Burke et al., Can J Gen Intern Med, "Posterior Reversible Encephalopathy Syndrome
+# Due To Carcinoid Crisis Complicating Transarterial Chemoembolization for Metastatic
+# Carcinoid Tumour"): "A 62-year-old female ... hepatic metastasis of a midgut carcinoid
+# tumour". No grade, Ki-67, extent or fitness is stated; every curative option asks for a
+# well-differentiated NET G1 or G2 (Xue 2025 §3.1; Nigri 2018, Potentially curative
+# surgery), so no option can be eligible on these data.
+CR28 = {
+    "schema_version": 1,
+    "case_id": "cr28-burke-midgut-tace",
+    "patient": {"age_years": 62, "sex": "female"},
+    "primary": {"site": "midgut"},
+}
+
+
+def _logged_in(site: Site) -> TestClient:
+    site.user("dr-clinician", "clinician")
+    client = site.client()
+    site.login(client, "dr-clinician")
+    return client
+
+
+def _store(site: Site, document: dict[str, object]) -> int:
+    store: Store = site.store
+    return store.create_case(document, None).id
+
+
+def _first_step_cell(page: str, case_id: str) -> str:
+    row = re.search(
+        rf">{re.escape(case_id)}</a>.*?<td data-label=\"First plan step\">(.*?)</td>",
+        page,
+        re.S,
+    )
+    assert row is not None, case_id
+    return row.group(1)
+
+
+def test_the_case_list_says_that_the_first_step_is_uncertain(site: Site) -> None:
+    _store(site, CR28)
+    client = _logged_in(site)
+    cell = _first_step_cell(client.get("/").text, "cr28-burke-midgut-tace")
+    assert "uncertain" in cell
+    # "eligible" alone (not inside "ineligible", never in a plan) would be wrong here
+    assert not re.search(r"(?<!in)eligible", cell)
+
+
+def test_the_case_list_names_an_eligible_first_step_as_eligible(site: Site) -> None:
+    # tests/engine/cases.py: a resected G2 pancreatic NET with two unilobar liver
+    # metastases, fit, no extrahepatic disease: liver resection eligible (the sources are
+    # cited per criterion in tests/engine/test_rules.py)
+    _store(site, {"schema_version": 1, **eligible_case("liver_resection"), "case_id": "resect"})
+    client = _logged_in(site)
+    cell = _first_step_cell(client.get("/").text, "resect")
+    assert re.search(r"(?<!in)eligible", cell)
