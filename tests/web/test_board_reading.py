@@ -69,3 +69,16 @@ def test_the_case_list_names_an_eligible_first_step_as_eligible(site: Site) -> N
     client = _logged_in(site)
     cell = _first_step_cell(client.get("/").text, "resect")
     assert re.search(r"(?<!in)eligible", cell)
+
+
+def test_a_summary_of_uncertain_options_only_is_not_a_recommendation(site: Site) -> None:
+    pk = _store(site, CR28)
+    client = _logged_in(site)
+    summary = client.get(f"/cases/{pk}/summary.html").text
+    assert "Recommendation" not in summary
+    assert "No option of the plan is established on the data given" in summary
+    resect = _store(
+        site, {"schema_version": 1, **eligible_case("liver_resection"), "case_id": "resect"}
+    )
+    settled = client.get(f"/cases/{resect}/summary.html").text
+    assert "No option of the plan is established" not in settled

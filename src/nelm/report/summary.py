@@ -132,6 +132,10 @@ def render_summary_html(
     """
     view = board_view(doc, field_label=field_label)
     planned: Sequence[str] = [oid for step in view.plan for oid, _, _ in step.options]
+    # a plan of uncertain options only must not read as a recommendation
+    none_eligible = bool(view.plan) and all(
+        status != "eligible" for step in view.plan for _, _, status in step.options
+    )
     when = (generated_at or datetime.now(UTC)).astimezone(UTC)
     return PRINT_TEMPLATES.get_template("summary.html").render(
         view=view,
@@ -149,6 +153,7 @@ def render_summary_html(
         names={o.id: o.name for o in view.options},
         status_words=STATUS_WORDS,
         planned=planned,
+        none_eligible=none_eligible,
         intents=INTENT_TITLES,
         cite_text=cite_in_text,
         safety=SAFETY_STATEMENT,
