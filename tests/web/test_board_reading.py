@@ -28,6 +28,13 @@ CR28 = {
     "patient": {"age_years": 62, "sex": "female"},
     "primary": {"site": "midgut"},
 }
+# cr14 (Exp Clin Transplant 2021;19(1)): a pancreatic insulinoma with hepatic metastases;
+# "age, sex, grade, liver extent not in the stored excerpt".
+CR14 = {
+    "schema_version": 1,
+    "case_id": "cr14-ect-insulinoma-ldlt",
+    "primary": {"site": "pancreas", "resected": False, "functional_syndrome": "insulinoma"},
+}
 
 
 def _logged_in(site: Site) -> TestClient:
@@ -82,3 +89,11 @@ def test_a_summary_of_uncertain_options_only_is_not_a_recommendation(site: Site)
     )
     settled = client.get(f"/cases/{resect}/summary.html").text
     assert "No option of the plan is established" not in settled
+
+
+def test_a_sex_the_report_does_not_state_is_said_to_be_not_known(site: Site) -> None:
+    pk = _store(site, CR14)
+    client = _logged_in(site)
+    for address in (f"/cases/{pk}", f"/cases/{pk}/summary.html"):
+        page = client.get(address).text
+        assert "age not known" in page and "sex not known" in page, address

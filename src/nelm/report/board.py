@@ -289,7 +289,7 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
         "Patient",
         [
             f"{_num(age)} years" if age is not None else "age not known",
-            _words(sex) if sex else None,
+            _words(sex) if sex else "sex not known",
             f"ECOG {ecog}" if ecog is not None else "ECOG not known",
             _yes_no(
                 get("patient", "fit_for_major_surgery"),
