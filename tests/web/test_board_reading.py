@@ -83,12 +83,13 @@ def test_a_summary_of_uncertain_options_only_is_not_a_recommendation(site: Site)
     client = _logged_in(site)
     summary = client.get(f"/cases/{pk}/summary.html").text
     assert "Recommendation" not in summary
-    assert "No option of the plan is established on the data given" in summary
+    assert "nelm's plan: no option established on the data given, each uncertain" in summary
     resect = _store(
         site, {"schema_version": 1, **eligible_case("liver_resection"), "case_id": "resect"}
     )
     settled = client.get(f"/cases/{resect}/summary.html").text
-    assert "No option of the plan is established" not in settled
+    assert "no option established" not in settled and "Recommendation" not in settled
+    assert "nelm's plan and the alternatives (decision support, not a recommendation)" in settled
 
 
 def test_a_sex_the_report_does_not_state_is_said_to_be_not_known(site: Site) -> None:
@@ -97,3 +98,4 @@ def test_a_sex_the_report_does_not_state_is_said_to_be_not_known(site: Site) -> 
     for address in (f"/cases/{pk}", f"/cases/{pk}/summary.html"):
         page = client.get(address).text
         assert "age not known" in page and "sex not known" in page, address
+
