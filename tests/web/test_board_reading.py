@@ -99,3 +99,24 @@ def test_a_sex_the_report_does_not_state_is_said_to_be_not_known(site: Site) -> 
         page = client.get(address).text
         assert "age not known" in page and "sex not known" in page, address
 
+
+def test_the_printable_documents_are_laid_out_at_a_phone_s_width(site: Site) -> None:
+    """Without a viewport a phone lays a page out 980 px wide and shrinks it: the board
+    summary and the meeting record (their narrow-screen rules included) were unreadable."""
+    pk = _store(site, CR28)
+    client = _logged_in(site)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/meetings").text)
+    assert csrf is not None
+    created = client.post(
+        "/meetings",
+        data={"csrf_token": csrf.group(1), "held_on": "2026-12-03", "title": "NET board"},
+    )
+    assert created.status_code == 303
+    meeting = created.headers["location"].rsplit("/", 1)[-1]
+    viewport = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    for address in (f"/cases/{pk}/summary.html", f"/meetings/{meeting}/record.html"):
+        response = client.get(address)
+        assert response.status_code == 200 and viewport in response.text, address
+    assert (
+        "#minutes thead { display: none; }" in client.get(f"/meetings/{meeting}/record.html").text
+    )

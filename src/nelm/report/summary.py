@@ -90,7 +90,12 @@ a { color: inherit; text-decoration: none; }
 @media screen and (max-width: 40em) {
   .facts dt { float: none; width: auto; } .facts dd { margin: 0 0 1mm 0; }
   .cols, .cols > div { display: block; width: auto; padding: 0; }
-  .cols > div + div { padding-left: 0; } .refs.columns { columns: 1; } }
+  .cols > div + div { padding-left: 0; } .refs.columns { columns: 1; }
+  /* the meeting record's four columns, one case under the other */
+  #minutes thead { display: none; }
+  #minutes, #minutes tbody, #minutes tr, #minutes td { display: block; width: auto; }
+  #minutes tr { border-top: 1px solid #777; padding: 1mm 0; } #minutes td { border: 0; }
+  #minutes td.asked::before { content: "Question to the board: "; font-weight: bold; } }
 """
 """The printed pages' look, shared by the board summary and the meeting record."""
 
