@@ -22,6 +22,7 @@ from nelm.errors import (
     StoreError,
     UnavailableError,
     UnitError,
+    where_raised,
 )
 
 
@@ -129,3 +130,21 @@ def test_an_outcome_without_its_unit_names_the_one_outcome_it_begins() -> None:
     assert not_one_of("--outcome", "orr", outcomes).got == "orr (did you mean orr_percent?)"
     assert not_one_of("--outcome", "median_os", outcomes).got.endswith("median_os_months?)")
     assert not_one_of("--outcome", "os", outcomes).got == "os"  # two begin so: none named
+
+
+def test_where_raised_names_type_and_lines_never_the_message() -> None:
+    # a message can quote what a user sent; logs never carry patient data (the brief's
+    # standard), so the log line for an unexpected error names the type and the lines only
+    def parse(value: str) -> int:
+        try:
+            return int(value)
+        except ValueError as exc:
+            raise RuntimeError(f"bad value {value!r}") from exc
+
+    try:
+        parse("Jane Roe 1950-02-03")
+    except RuntimeError as exc:
+        text = where_raised(exc)
+    assert text.startswith("RuntimeError at test_errors.py:")
+    assert "in parse" in text and "raised while handling ValueError" in text
+    assert "Jane" not in text and "1950" not in text

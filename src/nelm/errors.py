@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +49,7 @@ __all__ = [
     "UnitError",
     "describe_value",
     "not_one_of",
+    "where_raised",
 ]
 
 
@@ -182,3 +185,24 @@ def not_one_of(path: str, value: str, allowed: Sequence[str]) -> Problem:
         close = started[0] if len(started) == 1 else None
     got = f"{value} (did you mean {close}?)" if close else value
     return Problem(path, f"must be one of {', '.join(allowed)}", got)
+
+
+def where_raised(exc: BaseException, frames: int = 8) -> str:
+    """An unexpected exception for a log: its type and the lines it was raised through.
+
+    Never its message, nor those of the exceptions it was raised from: a message can quote
+    the input (a name, a date of birth, a value typed into a form) and patient data never
+    goes into a log. The innermost frame comes first; the exceptions it was raised from
+    (``__cause__``, ``__context__``) are named by type.
+    """
+    lines = [
+        f"{os.path.basename(frame.filename)}:{frame.lineno} in {frame.name}"
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)[-frames:])
+    ]
+    text = f"{type(exc).__name__} at " + (" < ".join(lines) if lines else "?")
+    seen, inner = {id(exc)}, exc.__cause__ or exc.__context__
+    while inner is not None and id(inner) not in seen:
+        seen.add(id(inner))
+        text += f"; raised while handling {type(inner).__name__}"
+        inner = inner.__cause__ or inner.__context__
+    return text

@@ -340,6 +340,10 @@ def test_internal_errors_show_no_traceback(
     assert response.status_code == 500
     assert "secret" not in response.text and "Traceback" not in response.text
     assert response.json()["detail"].startswith("Internal error")
+    # the log says what failed and where, never the message: it can quote the input
+    logged = "\n".join(caplog.text.splitlines())
+    assert "RuntimeError at " in logged and "in broken" in logged
+    assert "secret" not in logged and "Traceback" not in logged
 
 
 def test_logs_carry_routes_and_ids_but_no_patient_data(

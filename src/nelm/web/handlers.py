@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from nelm.errors import InputRejected, NelmError, Problem, describe_value
+from nelm.errors import InputRejected, NelmError, Problem, describe_value, where_raised
 from nelm.store import ConflictError, NotFoundError
 from nelm.web.auth import resolve_principal
 from nelm.web.errors import DATABASE_DOWN, ApiError, is_database_down, operation_outcome
@@ -146,7 +146,7 @@ def install_handlers(app: FastAPI) -> None:
     async def database(request: Request, exc: Exception) -> Response:
         if not is_database_down(exc):
             log.error(
-                "database error on %s %s: %s", request.method, _route(request), type(exc).__name__
+                "database error on %s %s: %s", request.method, _route(request), where_raised(exc)
             )
             return await error_response(
                 request, 500, "Internal error: the request could not be completed."
@@ -159,12 +159,12 @@ def install_handlers(app: FastAPI) -> None:
     async def nelm_error(request: Request, exc: Exception) -> Response:
         # nelm's other errors carry their HTTP status (nelm.errors): 502 when another
         # server could not be read, 503 when an optional part is missing (the message says
-        # what to install); a defect of nelm itself is 500 and its message stays in the log.
+        # what to install); a defect of nelm itself is 500, logged by type and place only.
         assert isinstance(exc, NelmError)
         status = exc.http_status
         if status >= 500 and status not in (502, 503):
             log.error(
-                "internal error on %s %s: %s", request.method, _route(request), type(exc).__name__
+                "internal error on %s %s: %s", request.method, _route(request), where_raised(exc)
             )
             return await error_response(
                 request, 500, "Internal error: the request could not be completed."

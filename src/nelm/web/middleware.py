@@ -22,6 +22,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from nelm.errors import where_raised
 from nelm.interop.fhir.size import DEFAULT_MAX_BYTES, ENV_VAR, describe_limit
 from nelm.web.input_guard import JSON_ROUTES, bare_page
 
@@ -166,12 +167,13 @@ class EdgeMiddleware:
                 await send_with_headers(start)
                 await send({"type": "http.response.body", "body": body})
         except Exception as exc:  # the last line of defence: never show a traceback
+            # where it was raised, never the message or the traceback's text: either can
+            # quote what a user sent (nelm.errors.where_raised)
             log.error(
                 "internal error on %s %s: %s",
                 scope.get("method"),
                 _route(scope),
-                type(exc).__name__,
-                exc_info=exc,
+                where_raised(exc),
             )
             if not status:
                 start, body = _json(

@@ -33,7 +33,7 @@ from starlette.concurrency import run_in_threadpool
 
 from nelm.case.record_warnings import record_warnings_to_keep
 from nelm.case.result_dates import with_result_dates
-from nelm.errors import InputRejected
+from nelm.errors import InputRejected, where_raised
 from nelm.interop.cds_hooks.cards import CardContext, assessment_card, data_card
 from nelm.interop.cds_hooks.errors import CdsError, Issue, outcome_response
 from nelm.interop.cds_hooks.feedback import FeedbackSink, IssuedCards, parse_feedback
@@ -123,20 +123,11 @@ def _guarded(name: str, settings: CdsSettings) -> Callable[[Handler], Handler]:
                 )
                 return outcome_response(exc.status, exc.issues, exc.headers)
             except Exception as exc:  # the edge: nothing escapes as a traceback
-                frame = exc.__traceback__
-                while frame is not None and frame.tb_next is not None:
-                    frame = frame.tb_next
-                where = (
-                    f"{frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}"
-                    if frame is not None
-                    else "?"
-                )
                 log.error(
-                    "cds internal error service=%s endpoint=%s error=%s at=%s",
+                    "cds internal error service=%s endpoint=%s error=%s",
                     settings.service_id,
                     name,
-                    type(exc).__name__,
-                    where,
+                    where_raised(exc),
                 )
                 return outcome_response(
                     500,
