@@ -28,6 +28,7 @@ def build_app() -> typer.Typer:
     """The Typer application with every sub-command registered."""
     import typer
 
+    _show_flags_as_flags()
     from nelm.cli.assess import register as register_assess
     from nelm.cli.batch import register as register_batch
     from nelm.cli.evidence import register as register_evidence
@@ -62,6 +63,27 @@ def build_app() -> typer.Typer:
     register_synth(application)
     register_knowledge_changes(application)
     return application
+
+
+def _show_flags_as_flags() -> None:
+    """Print an on/off flag (``--evidence``, ``--examples/--no-examples``, ``--help``) in
+    the help without a value type: Typer 0.29 shows every option's type, ``<bool>`` for a
+    flag too, as if it took a value. Its plain (non-rich) help already leaves flags
+    without one; this does the same for the rich help. Typer is pinned (pyproject.toml);
+    tests/cli/test_help.py reads every command's help."""
+    from typer.core import TyperOption
+
+    if getattr(TyperOption.display_type_rich, "_nelm_flags", False):
+        return
+    shown = TyperOption.display_type_rich
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        if self.is_flag and not self.count:
+            return None
+        return shown(self, ctx)
+
+    display_type_rich._nelm_flags = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
 
 
 _DEBUG_HELP = (
