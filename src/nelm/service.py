@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from nelm.case.document import Case, case_from_mapping, require_confirmed
+from nelm.case.document import Case, case_from_mapping
 from nelm.case.future_dates import future_date_warning
 from nelm.case.merge import with_added_fields
 from nelm.engine.assess import Assessment, EvidenceLookup, assess
@@ -70,9 +70,9 @@ def assess_mapping(
     """Validate a parsed case document and return the assessment-v1 document. ``today``
     (the adapter's date; the core reads no clock): a date of the case after it is warned
     of first."""
-    case = case_from_mapping(document)
-    if require_confirmation:  # interactive input: an implausible value must be confirmed
-        require_confirmed(case)
+    # interactive input: an implausible value must be confirmed, and is reported with
+    # every other problem of the document
+    case = case_from_mapping(document, require_confirmation=require_confirmation)
     return with_future_dates(
         assess_case(case, with_evidence=with_evidence).to_document(), case, today
     )
@@ -295,7 +295,7 @@ class _RecordSource:
         try:
             # what a person typed is checked as in a case document, an implausible value
             # refused unless confirmed; its problems name the file
-            require_confirmed(case_from_mapping(document), only=paths)
+            case_from_mapping(document, require_confirmation=True, only=paths)
         except InputRejected as exc:
             raise InputRejected(
                 [

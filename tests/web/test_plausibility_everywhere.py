@@ -203,3 +203,58 @@ def test_an_implausible_bound_can_be_confirmed_in_the_form(site: Site) -> None:
     new_case(
         client, csrf, case_id="b-1", **fields, **{"confirm:liver.largest_lesion_cm_at_most": "yes"}
     )
+
+
+# ------------------------------------------------- every problem of a document at once
+
+# ECOG 7 is outside case-v1's 0–4 (contract case-v1: `ecog` integer 0–4; Oken 1982) and
+# platelets 210 /µL outside the plausible 5,000–1,500,000 /µL (Merck: 150,000–400,000 /µL;
+# the slip of 210 × 10⁹/L): a document with both is refused once, naming both.
+BOTH = {"patient.ecog": 7, "labs.platelets_per_ul": 210}
+BOTH_NAMED = [
+    ("patient.ecog", "between 0 and 4", "7"),
+    ("labs.platelets_per_ul", 'listing "labs.platelets_per_ul" in confirmed', "210 /µL"),
+]
+
+
+def _with_both() -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(EXAMPLE.read_text())
+    for path, value in BOTH.items():
+        section, name = path.split(".", 1)
+        doc.setdefault(section, {})[name] = value
+    return doc
+
+
+def test_the_cli_names_an_invalid_and_an_implausible_value_in_one_answer(
+    capsys: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    case, out_file = tmp_path / "case.json", tmp_path / "out.json"
+    case.write_text(json.dumps(_with_both()))
+    code, out, err = run(["assess", str(case), "-o", str(out_file)], capsys, monkeypatch)
+    assert code == 2 and out == "" and not out_file.exists()  # cli-v1: nothing written
+    lines = err.splitlines()
+    assert len(lines) == len(BOTH_NAMED), err
+    for (path, expected, got), line in zip(BOTH_NAMED, lines, strict=True):
+        assert line.startswith(f"error: {path}: ") and expected in line, line
+        assert f"got {got}" in line, line
+
+
+def test_the_api_names_an_invalid_and_an_implausible_value_in_one_answer(site: Site) -> None:
+    response = site.client().post(
+        "/api/v1/assess", json=_with_both(), headers=site.token("doc", "viewer")
+    )
+    assert response.status_code == 422
+    problems = response.json()["problems"]
+    assert [p["field"] for p in problems] == [path for path, _, _ in BOTH_NAMED]
+    for (_, expected, got), problem in zip(BOTH_NAMED, problems, strict=True):
+        assert expected in problem["expected"] and problem["got"].startswith(got), problem
+
+
+def test_the_form_names_an_invalid_and_an_implausible_value_in_one_answer(site: Site) -> None:
+    client, csrf = logged_in(site)
+    fields = {"primary.site": "pancreas", **{k: str(v) for k, v in BOTH.items()}}
+    response = client.post("/cases/new", data=form(csrf, case_id="p-2", **fields))
+    assert response.status_code == 422
+    assert 'name="confirm:labs.platelets_per_ul"' in response.text  # the confirm box
+    assert "between 0 and 4" in _flat(response.text)
+    assert site.store.list_cases() == []

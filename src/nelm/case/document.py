@@ -48,6 +48,7 @@ __all__ = [
     "parse_case_text",
     "read_yaml",
     "require_confirmed",
+    "unconfirmed_problems",
 ]
 
 _MAX_DOCUMENT_BYTES = 1_000_000
@@ -467,8 +468,14 @@ def _nested_case_key(doc: Mapping[Any, Any]) -> str | None:
     return None
 
 
-def case_from_mapping(doc: Any) -> Case:
-    """Validate a parsed document and return the :class:`Case`, or raise InputRejected."""
+def case_from_mapping(
+    doc: Any, *, require_confirmation: bool = False, only: Collection[str] | None = None
+) -> Case:
+    """Validate a parsed document and return the :class:`Case`, or raise InputRejected.
+
+    ``require_confirmation`` (the interactive adapters: CLI, API, web form): an
+    implausible value not confirmed is a problem too, reported with every other one, so a
+    person fixes them all in one pass (:func:`require_confirmed`; ``only`` as there)."""
     if not isinstance(doc, dict):
         expected = "a JSON or YAML object (a case document)"
         if isinstance(doc, list):
@@ -561,6 +568,8 @@ def case_from_mapping(doc: Any) -> Case:
     measured_on = read_measured_on(doc.get("measured_on"), values, as_of, problems)
     record_warnings = read_record_warnings(doc.get("record_warnings"), problems)
     problems.extend(cross_field_problems(values))
+    if require_confirmation:
+        problems.extend(unconfirmed_problems(values, confirmed, entered, only))
     if problems:
         raise InputRejected(problems)
     assert isinstance(case_id, str)
@@ -759,7 +768,20 @@ def require_confirmed(case: Case, only: Collection[str] | None = None) -> None:
     (CLI, API, web form) call this; a FHIR bundle or a cohort only gets the warning.
     ``only``: the fields a person typed (those added to a FHIR record's case), when the
     rest came from a record."""
-    problems = [
+    problems = unconfirmed_problems(case.values, case.confirmed, case.entered, only)
+    if problems:
+        raise InputRejected(problems)
+
+
+def unconfirmed_problems(
+    values: Mapping[str, Value],
+    confirmed: Collection[str],
+    entered: Mapping[str, tuple[float, str]],
+    only: Collection[str] | None = None,
+) -> list[Problem]:
+    """One problem per implausible value not confirmed, in field order (``only``: the
+    fields to check, as in :func:`require_confirmed`)."""
+    return [
         Problem(
             f.path,
             f"must be within the plausible range {clinical_number(f.plausible.low)}–"
@@ -767,8 +789,6 @@ def require_confirmed(case: Case, only: Collection[str] | None = None) -> None:
             f"{confirm_how(f.path)}",
             f.shown_value + (f" ({advice})" if (advice := f.hint or f.plausible.advice) else ""),
         )
-        for f in implausible_values(case.values, case.confirmed, case.entered)
+        for f in implausible_values(values, confirmed, entered)
         if not f.confirmed and (only is None or f.path in only)
     ]
-    if problems:
-        raise InputRejected(problems)

@@ -15,7 +15,7 @@ from fastapi import Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from nelm.case.document import case_from_mapping, load_document_text, require_confirmed
+from nelm.case.document import case_from_mapping, load_document_text
 from nelm.case.fields import OPTION_IDS
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.interop.fhir.size import max_bundle_bytes
@@ -287,10 +287,10 @@ async def assess(
         return await _assess_fhir(request, text, date)
     # Validated once: the case read from the body is the one assessed (the stored-case
     # routes normalise first because they keep the document).
-    case = case_from_mapping(_case_document(raw, text))
     # Interactive input, like the CLI and the form: an implausible value must be confirmed
-    # (a FHIR Bundle cannot confirm, so it is assessed with the warning, above).
-    require_confirmed(case)
+    # (a FHIR Bundle cannot confirm, so it is assessed with the warning, above); it is
+    # reported with the document's other problems, in one answer.
+    case = case_from_mapping(_case_document(raw, text), require_confirmation=True)
     return _json(with_future_dates(assess_case(case).to_document(), case, dt.date.today()))
 
 

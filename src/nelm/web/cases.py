@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from nelm.case.document import case_from_mapping, require_confirmed
+from nelm.case.document import case_from_mapping
 from nelm.knowledge.loader import load_knowledge
 from nelm.service import assess_mapping
 from nelm.store import AssessmentRecord, CaseRecord, Store, UserRecord, input_hash
@@ -21,8 +21,8 @@ def knowledge_version() -> str:
 def normalised_document(raw: Any) -> dict[str, Any]:
     """Validate a case document (InputRejected on any problem) and return it in the
     canonical case-v1 form: known fields only, in the contract's order."""
-    case = case_from_mapping(raw)
-    require_confirmed(case)  # an implausible value is stored only when confirmed
+    # an implausible value is stored only when confirmed (reported with every other problem)
+    case = case_from_mapping(raw, require_confirmation=True)
     return case.to_document()
 
 
