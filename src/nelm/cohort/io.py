@@ -89,7 +89,7 @@ def _not_utf8(path: Path) -> str:
 def _longer_row(path: Path, separator: str) -> str | None:
     """The first data row with more cells than the header, in words (None: none is):
     polars names no row when it meets one."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
+    with _any_cell_length(), open(path, encoding="utf-8-sig", newline="") as handle:
         rows = csv.reader(handle, delimiter=separator)
         header = next(rows, [])
         for number, row in enumerate(rows, start=1):
@@ -100,6 +100,17 @@ def _longer_row(path: Path, separator: str) -> str | None:
                     "the line)"
                 )
     return None
+
+
+@contextlib.contextmanager
+def _any_cell_length() -> Iterator[None]:
+    """Let the csv module read a cell of any length, as polars does: by default it refuses
+    one over 128 kB (``csv.Error``), which a runaway cell of a registry export exceeds."""
+    limit = csv.field_size_limit(2**31 - 1)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _unreadable(path: Path, fmt: Format, exc: BaseException, separator: str = ",") -> InputRejected:
@@ -274,13 +285,14 @@ def _csv_separator(path: Path) -> str:
         names = next(csv.reader([first], delimiter=separator), [])
         return sum(name.strip() in _KNOWN_COLUMNS for name in names), len(names)
 
-    return max(_SEPARATORS, key=score)  # max keeps the first of equals: the comma
+    with _any_cell_length():
+        return max(_SEPARATORS, key=score)  # max keeps the first of equals: the comma
 
 
 def _csv_header(path: Path, separator: str = ",") -> list[str]:
     """The header's column names as written (repeated ones included)."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
+        with _any_cell_length(), open(path, encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle, delimiter=separator), None)
     except UnicodeDecodeError:
         raise InputRejected([Problem(str(path), "a CSV file in UTF-8", _not_utf8(path))]) from None

@@ -101,6 +101,8 @@ def _known_column(name: str) -> str:
     """What an unknown column should be. A column named in another unit
     (``labs.bilirubin_umol_l``) is not pointed to the field by name alone: renamed, its
     values would be read in the field's unit, and a cohort file has no per-value unit."""
+    if name.strip() in INPUT_COLUMNS:
+        return f"a known column: {name.strip()}, without the spaces around it"
     in_unit = field_named_in_unit(name)
     if in_unit is not None:
         path, unit = in_unit
@@ -122,8 +124,38 @@ def _known_column(name: str) -> str:
     )
 
 
+_NAME_SHOWN = 60
+"""The most characters of a column's name a message shows."""
+
+
+def _column_named(name: str) -> str:
+    """A column's name as a message shows it: quoted when spaces begin or end it (else
+    `` case_id`` reads as case_id), cut short when long."""
+    shown = (
+        name if len(name) <= _NAME_SHOWN else f"{name[:_NAME_SHOWN]}… ({len(name):,} characters)"
+    )
+    return f'"{shown}"' if name != name.strip() else shown
+
+
 def check_columns(names: Sequence[str]) -> None:
-    """Reject a file whose header has an unknown or repeated column, or no ``case_id``."""
+    """Reject a file whose header has an unknown or repeated column, or no ``case_id``.
+
+    A first line none of whose cells names a column is no header (a file saved without
+    one, whose first line is a patient's row): it is refused in one message that shows
+    none of its cells, so that no patient's values reach a terminal or a log."""
+    named = [n for n in names if n.strip()]
+    if named and not any(n in INPUT_COLUMNS or n.strip() in INPUT_COLUMNS for n in named):
+        raise InputRejected(
+            [
+                Problem(
+                    "line 1",
+                    "a header line naming the columns: case_id and case field paths such as "
+                    "pathology.ki67_percent (docs/cohorts.md)",
+                    f"a line of {len(names):,} cells none of which names a column (not shown: "
+                    "it may be a patient's row)",
+                )
+            ]
+        )
     problems: list[Problem] = []
     seen: set[str] = set()
     for position, name in enumerate(names, start=1):
@@ -139,10 +171,10 @@ def check_columns(names: Sequence[str]) -> None:
             )
             continue
         if name in seen:
-            problems.append(Problem(name, "each column once", "a repeated column"))
+            problems.append(Problem(_column_named(name), "each column once", "a repeated column"))
         seen.add(name)
         if name not in INPUT_COLUMNS:
-            problems.append(Problem(name, _known_column(name), "an unknown column"))
+            problems.append(Problem(_column_named(name), _known_column(name), "an unknown column"))
     if "case_id" not in seen:
         problems.append(Problem("case_id", "a case_id column", "a file without one"))
     if problems:
