@@ -200,8 +200,9 @@ def test_a_case_id_on_two_rows_is_assessed_twice_and_said(tmp_path: Path, engine
         ("p1", "case_id", 3),
     ]
     assert warnings.get_column("reason")[0] == (
-        "The case id p1 is on rows 1, 3: each row is assessed as a case of its own; check "
-        "whether they are one patient."
+        "The case id p1 is on rows 1, 3: each row is taken as a case of its own (assessed, "
+        "or rejected with its reasons in the rejects file); check whether they are one "
+        "patient."
     )
     assert summary.warning_lines == 2
 

@@ -1,12 +1,14 @@
-"""A registry export as it comes: a file saved without its header, a runaway cell of
-megabytes, a column name with spaces around it. What docs/cohorts.md promises of each:
-every message naming the line or column, what was expected and what came, and no
-patient's values on the terminal."""
+"""A registry export as it comes: blank lines, a line of separators, a file saved without
+its header, a runaway cell of megabytes, a column name with spaces around it, a case id
+on two rows. What docs/cohorts.md promises of each: every row counted once (read =
+assessed + rejected + empty), every message naming the row or column, what was expected
+and what came, and no patient's values on the terminal."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from nelm.cohort.runner import run_batch
@@ -14,6 +16,57 @@ from tests.cohort.test_cli import run
 
 HEADER = "case_id,pathology.ki67_percent,liver.distribution"
 ENGINES = ["polars", "reference"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_empty_rows_are_counted_apart_not_rejected(tmp_path: Path, engine: str) -> None:
+    # docs/cohorts.md, "Rejected rows": rows are numbered as data rows of the input (the
+    # header not counted); a blank line and a line of separators hold no case.
+    source = tmp_path / "in.csv"
+    source.write_text(f"{HEADER}\np1,12,unilobar\n\n,,\np2,140,unilobar\np3,4,\n\n")
+    out = tmp_path / "out.csv"
+    summary = run_batch(source, out, engine=engine)  # type: ignore[arg-type]  # a Literal
+    assert summary.empty_rows == [2, 3, 6]
+    assert (summary.rows, summary.accepted, summary.rejected_rows) == (6, 2, 1)
+    assert summary.rows == summary.accepted + summary.rejected_rows + len(summary.empty_rows)
+    rejects = pl.read_csv(tmp_path / "out.rejects.csv")
+    # case-v1: Ki-67 is a percentage, 0–100
+    assert rejects.select("case_id", "field", "row").rows() == [("p2", "pathology.ki67_percent", 4)]
+    assert pl.read_csv(out).get_column("case_id").to_list() == ["p1", "p3"]
+
+
+def test_a_parquet_row_of_nulls_is_an_empty_row(tmp_path: Path) -> None:
+    source = tmp_path / "in.parquet"
+    pl.DataFrame(
+        {"case_id": ["p1", None, "p2"], "pathology.ki67_percent": [12.0, None, None]}
+    ).write_parquet(source)
+    summary = run_batch(source, tmp_path / "out.parquet")
+    assert (summary.rows, summary.accepted, summary.rejected_rows) == (3, 2, 0)
+    assert summary.empty_rows == [2]
+
+
+def test_the_summary_names_the_empty_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(f"{HEADER}\np1,12,unilobar\n\np2,4,\n")
+    code, out, err = run(["batch", str(source), "-o", str(tmp_path / "o.csv")], capsys, monkeypatch)
+    assert code == 0, err
+    assert (
+        "3 rows read, 2 assessed, 0 rejected (0 problems), 1 empty row skipped (row 2)"
+        in " ".join(out.split())
+    )
+
+
+def test_a_file_of_empty_rows_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(f"{HEADER}\n,,\n\n")
+    code, out, err = run(["batch", str(source), "-o", str(tmp_path / "o.csv")], capsys, monkeypatch)
+    assert code == 0, err
+    assert "The input holds only empty rows: no case was assessed." in out
+    assert "every row was rejected" not in out
 
 
 def test_a_file_without_its_header_shows_none_of_its_cells(
@@ -30,6 +83,20 @@ def test_a_file_without_its_header_shows_none_of_its_cells(
     assert "a line of 3 cells none of which names a column" in err
     for cell in ("patient-0417", "38", "bilobar_diffuse"):
         assert cell not in err
+
+
+def test_a_runaway_cell_is_read_and_shown_short(tmp_path: Path) -> None:
+    # 5 MB in one cell, beyond the csv module's default 128 kB: read, rejected by its rule,
+    # and neither the rejects line nor the case id column copies it
+    runaway = "x" * 5_000_000
+    source = tmp_path / "in.csv"
+    source.write_text(f"{HEADER}\np1,{runaway},unilobar\n{runaway},12,unilobar\n")
+    summary = run_batch(source, tmp_path / "out.csv")
+    assert (summary.rows, summary.accepted, summary.rejected_rows) == (2, 0, 2)
+    rejects = pl.read_csv(tmp_path / "out.rejects.csv")
+    assert rejects.get_column("field").to_list() == ["pathology.ki67_percent", "case_id"]
+    assert rejects.get_column("case_id").to_list() == ["p1", "x" * 128 + "…"]
+    assert max(len(r) for r in rejects.get_column("reason")) < 300
 
 
 def test_a_runaway_cell_in_the_first_line_or_a_longer_row_is_named(tmp_path: Path) -> None:
@@ -69,3 +136,15 @@ def test_a_long_column_name_is_cut_short(tmp_path: Path) -> None:
     with pytest.raises(InputRejected) as info:
         run_batch(source, tmp_path / "out.csv")
     assert info.value.problems[0].path == "y" * 60 + "… (1,000 characters)"
+
+
+def test_a_repeated_id_that_is_no_valid_id_is_only_rejected(tmp_path: Path) -> None:
+    # case-v1: case_id is text of 1 to 128 characters; an id over that is rejected on
+    # each row, and not also named as repeated (the warning would copy it per row)
+    too_long = "p" * 129
+    source = tmp_path / "in.csv"
+    source.write_text(f"{HEADER}\n{too_long},12,\n{too_long},4,\np1,3,\np1,5,\n")
+    summary = run_batch(source, tmp_path / "out.csv")
+    assert summary.rejected_rows == 2
+    warnings = pl.read_csv(tmp_path / "out.warnings.csv")
+    assert warnings.select("case_id", "row").rows() == [("p1", 3), ("p1", 4)]

@@ -101,19 +101,31 @@ def test_native_values_are_checked_the_same_way() -> None:
 
 
 @pytest.mark.parametrize(
-    ("case_id", "reason"),
+    ("case_id", "reason", "shown"),
     [
-        (None, "case_id: is required: text of 1 to 128 characters, got nothing"),
-        ("   ", 'case_id: must be text of 1 to 128 characters, got "   "'),
-        ("x" * 129, 'case_id: must be text of 1 to 128 characters, got "' + "x" * 58 + "…"),
+        (None, "case_id: is required: text of 1 to 128 characters, got nothing", None),
+        ("   ", 'case_id: must be text of 1 to 128 characters, got "   "', "   "),
+        # the rejects file's case_id column shows at most the 128 characters an id may have
+        (
+            "x" * 129,
+            'case_id: must be text of 1 to 128 characters, got "' + "x" * 58 + "…",
+            "x" * 128 + "…",
+        ),
     ],
 )
-def test_case_id_must_be_text_of_1_to_128_characters(case_id: str | None, reason: str) -> None:
-    frame = pl.DataFrame({"case_id": [case_id]}, schema={"case_id": pl.String})
+def test_case_id_must_be_text_of_1_to_128_characters(
+    case_id: str | None, reason: str, shown: str | None
+) -> None:
+    # a row with a value besides its id: a row with nothing in it is skipped, not rejected
+    frame = pl.DataFrame(
+        {"case_id": [case_id], "pathology.ki67_percent": ["12"]},
+        schema={"case_id": pl.String, "pathology.ki67_percent": pl.String},
+    )
     result = process_chunk(frame, 1)
     assert result.rejects.to_dicts() == [
-        {"case_id": case_id, "field": "case_id", "reason": reason, "row": 1}
+        {"case_id": shown, "field": "case_id", "reason": reason, "row": 1}
     ]
+    assert result.empty_rows == ()
 
 
 def test_every_problem_of_a_row_is_listed_in_the_validators_order() -> None:

@@ -74,6 +74,8 @@ def _summary_table(summary: BatchSummary) -> list[object]:
     first: object = table
     if not summary.rows:
         first = Text("The input holds no row: no case was assessed.", style="yellow")
+    elif not summary.accepted and not summary.rejected_rows:
+        first = Text("The input holds only empty rows: no case was assessed.", style="yellow")
     elif not summary.accepted:
         first = Text(
             "No case was assessed: every row was rejected (the rejects file says why).",
@@ -82,7 +84,8 @@ def _summary_table(summary: BatchSummary) -> list[object]:
     lines = [
         first,
         f"{summary.rows:,} rows read, {summary.accepted:,} assessed, "
-        f"{summary.rejected_rows:,} rejected ({summary.reject_lines:,} problems) "
+        f"{summary.rejected_rows:,} rejected ({summary.reject_lines:,} problems)"
+        f"{_empty_rows(summary.empty_rows)} "
         f"in {summary.seconds:.1f} s ({summary.rate:,.0f} cases/s, {summary.engine} engine)",
         *([summary.reading] if summary.reading else []),
         f"results: {summary.output}",
@@ -102,6 +105,17 @@ def _summary_table(summary: BatchSummary) -> list[object]:
         )
         lines.extend(_record_headlines(summary.warnings))
     return lines
+
+
+def _empty_rows(rows: list[int], shown: int = 10) -> str:
+    """ ", 2 empty rows skipped (rows 41, 504)": the rows with nothing in them (blank lines,
+    a line of separators), neither assessed nor rejected, by number (the rows read count
+    them, so the counts add up)."""
+    if not rows:
+        return ""
+    listed = ", ".join(f"{r:,}" for r in rows[:shown]) + (", …" if len(rows) > shown else "")
+    plural = "s" if len(rows) != 1 else ""
+    return f", {len(rows):,} empty row{plural} skipped (row{plural} {listed})"
 
 
 def _record_headlines(lines_file: Path) -> list[str]:

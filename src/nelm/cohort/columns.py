@@ -28,6 +28,7 @@ from nelm.case.fields import FIELDS, OPTION_IDS, TOP_LEVEL, Field, Kind
 
 __all__ = [
     "BLANK_TEXT",
+    "CASE_ID_SHOWN",
     "GRADE_BITS",
     "GRADE_VALUES",
     "INPUT_COLUMNS",
@@ -45,7 +46,9 @@ __all__ = [
     "TEXT_SPACE",
     "TOP_LEVEL_BY_NAME",
     "cell_value",
+    "is_empty_row",
     "row_document",
+    "shown_case_id",
     "status_column",
     "text_value",
 ]
@@ -142,6 +145,29 @@ def cell_value(spec: Field, cell: Any, *, text: bool) -> Any:
     if text and isinstance(cell, str):
         return text_value(spec, cell)
     return cell
+
+
+def is_empty_row(row: Mapping[str, Any]) -> bool:
+    """A row with nothing in it: every cell empty or blank (a blank line of a CSV file, a
+    line of separators only, a Parquet row of nulls). It is no case: skipped and counted,
+    never rejected as a case without an id."""
+    return all(
+        cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row.values()
+    )
+
+
+CASE_ID_SHOWN = 128
+"""The most characters of a case id written beside a rejected row's problems (the
+contract's longest id); a longer one, itself rejected, is cut short with "…"."""
+
+
+def shown_case_id(cell: Any) -> str | None:
+    """A row's case id as the rejects and warnings files show it: as given, a longer one
+    than any valid id cut short (a runaway cell of megabytes would otherwise be copied
+    onto every line of the row), nothing when the cell is not text."""
+    if not isinstance(cell, str):
+        return None
+    return cell if len(cell) <= CASE_ID_SHOWN else cell[:CASE_ID_SHOWN] + "…"
 
 
 def row_document(row: Mapping[str, Any], text_columns: frozenset[str]) -> dict[str, Any]:

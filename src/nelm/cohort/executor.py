@@ -85,6 +85,7 @@ class SliceOutcome:
     reject_lines: int
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     problems: tuple[dict[str, str], ...] = ()
+    empty_rows: tuple[int, ...] = ()
 
 
 def plan_slices(rows: int, most_rows: int, workers: int) -> list[Slice]:
@@ -178,6 +179,7 @@ class SliceTask:
             tally.rejected_rows,
             tally.reject_lines,
             tally.counts,
+            empty_rows=tuple(tally.empty_rows),
         )
 
 

@@ -25,6 +25,8 @@ class ChunkResult:
     rejected_rows: int
     warnings: pl.DataFrame | None = None
     """Implausible values of the accepted rows, assessed as given (``nelm.cohort.checks``)."""
+    empty_rows: tuple[int, ...] = ()
+    """The row numbers of the rows with nothing in them (``columns.is_empty_row``)."""
 
 
 @cache
@@ -47,5 +49,10 @@ def process_chunk(
     )
     marked = checked.typed.with_columns(rows).filter(suspect())
     return ChunkResult(
-        output, checked.rejects, raw.height, checked.rejected_rows, checked_lines(marked, "row")
+        output,
+        checked.rejects,
+        raw.height,
+        checked.rejected_rows,
+        checked_lines(marked, "row"),
+        checked.empty_rows,
     )

@@ -14,7 +14,13 @@ import polars as pl
 from nelm.case.document import case_from_mapping
 from nelm.case.fields import OPTION_IDS
 from nelm.cohort.checks import WARNINGS_SCHEMA, case_warning_lines
-from nelm.cohort.columns import LIST_SEPARATOR, row_document, status_column
+from nelm.cohort.columns import (
+    LIST_SEPARATOR,
+    is_empty_row,
+    row_document,
+    shown_case_id,
+    status_column,
+)
 from nelm.cohort.pipeline import ChunkResult, compiled_knowledge
 from nelm.cohort.validate import REJECTS_SCHEMA, prepare
 from nelm.engine.assess import assess
@@ -38,14 +44,17 @@ def reference_chunk(
     rejects: list[tuple[str | None, str, str, int]] = []
     warnings: list[tuple[str | None, str, str, int]] = []
     rejected_rows = 0
+    empty_rows: list[int] = []
     for i, row in enumerate(frame.iter_rows(named=True)):
+        if is_empty_row(row):
+            empty_rows.append(first_row + i)
+            continue
         document = row_document(row, text_columns)
         try:
             case = case_from_mapping(document)
         except InputRejected as exc:
             rejected_rows += 1
-            case_id = row.get("case_id")
-            shown = case_id if isinstance(case_id, str) else None
+            shown = shown_case_id(row.get("case_id"))
             rejects += [(shown, p.path, p.message, first_row + i) for p in exc.problems]
             continue
         warnings += case_warning_lines(case.case_id, case.values, first_row + i)
@@ -87,4 +96,5 @@ def reference_chunk(
         raw.height,
         rejected_rows,
         pl.DataFrame(warnings, schema=WARNINGS_SCHEMA, orient="row"),
+        tuple(empty_rows),
     )

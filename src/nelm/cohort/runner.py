@@ -19,6 +19,7 @@ from typing import Any, Literal
 import polars as pl
 
 from nelm.cohort.checks import WARNINGS_SCHEMA, warnings_path
+from nelm.cohort.columns import BLANK_TEXT, CASE_ID_SHOWN
 from nelm.cohort.io import (
     InputFile,
     Outputs,
@@ -134,9 +135,11 @@ def run_batch(
 
 
 def _warn_repeated_ids(source: InputFile, summary: BatchSummary) -> None:
-    """A case id on more than one row: each row is assessed as a case of its own, and the
+    """A case id on more than one row: each row is taken as a case of its own, and the
     warnings file says so after the other warnings (a registry that exported a patient
-    twice, with different values, would otherwise give two verdicts unremarked)."""
+    twice, with different values, would otherwise give two verdicts unremarked). Only the
+    ids a case may have (1 to 128 characters, not blank): another is rejected as such, and
+    a runaway cell is not copied onto a line per row."""
     if summary.warnings is None or "case_id" not in source.columns:
         return
     try:
@@ -144,7 +147,11 @@ def _warn_repeated_ids(source: InputFile, summary: BatchSummary) -> None:
             source.scan()
             .select(pl.col("case_id").cast(pl.String))
             .with_row_index("row", offset=1)
-            .filter(pl.col("case_id").is_not_null() & pl.col("case_id").is_duplicated())
+            .filter(
+                pl.col("case_id").str.len_chars().is_between(1, CASE_ID_SHOWN)
+                & ~pl.col("case_id").str.contains(BLANK_TEXT)
+            )
+            .filter(pl.col("case_id").is_duplicated())
             .collect()
         )
     except (pl.exceptions.PolarsError, OSError):  # the run itself read the file: rare
@@ -156,8 +163,9 @@ def _warn_repeated_ids(source: InputFile, summary: BatchSummary) -> None:
         "case_id",
         pl.lit("case_id").alias("field"),
         pl.format(
-            "The case id {} is on rows {}: each row is assessed as a case of its own; "
-            "check whether they are one patient.",
+            "The case id {} is on rows {}: each row is taken as a case of its own "
+            "(assessed, or rejected with its reasons in the rejects file); check whether "
+            "they are one patient.",
             pl.col("case_id"),
             pl.col("rows").cast(pl.List(pl.String)).list.join(", "),
         ).alias("reason"),

@@ -259,6 +259,7 @@ def _merge(
             summary.accepted += outcome.accepted
             summary.rejected_rows += outcome.rejected_rows
             summary.reject_lines += outcome.reject_lines
+            summary.empty_rows.extend(outcome.empty_rows)
             for option, counts in outcome.counts.items():
                 for status, count in counts.items():
                     summary.counts[option][status] += count

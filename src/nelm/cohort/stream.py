@@ -175,7 +175,7 @@ def run_streaming(
             merged = accepted.merge_sorted(rescued.lazy(), key=ROW).drop(ROW)
             _run(source, chunk_size, [_sink(program.plan(merged), target, csv)])
         summary.rows = rows.count
-        summary.accepted = rows.count - summary.rejected_rows
+        summary.accepted = rows.count - summary.rejected_rows - len(summary.empty_rows)
         summary.counts = _tally(target, csv)
         outputs.commit()
     return summary
@@ -224,9 +224,10 @@ def _settle(flagged: Path, chunk_size: int, rejects: Sink, summary: BatchSummary
     rescued: list[pl.DataFrame] = []
     for batch in pl.scan_parquet(flagged, glob=False).collect_batches(chunk_size=chunk_size):
         positions = batch.get_column(ROW).to_list()
-        lines, valid, kept = read_again(batch.drop(ROW), positions, 1)
+        lines, valid, kept, empty = read_again(batch.drop(ROW), positions, 1)
         rejects.write(lines)
-        summary.rejected_rows += len(positions) - valid.height
+        summary.rejected_rows += len(positions) - valid.height - len(empty)
+        summary.empty_rows.extend(empty)
         summary.reject_lines += lines.height
         if valid.height:
             rescued.append(valid.select(pl.Series(ROW, kept), pl.all()))

@@ -42,6 +42,9 @@ class BatchSummary:
     accepted: int = 0
     rejected_rows: int = 0
     reject_lines: int = 0
+    empty_rows: list[int] = field(default_factory=list)
+    """The row numbers of the rows with nothing in them, skipped: neither assessed nor
+    rejected (``nelm.cohort.columns.is_empty_row``)."""
     counts: dict[str, dict[str, int]] = field(
         default_factory=lambda: {o: dict.fromkeys(STATUSES, 0) for o in OPTION_IDS}
     )
@@ -55,6 +58,7 @@ class BatchSummary:
         self.accepted += result.output.height
         self.rejected_rows += result.rejected_rows
         self.reject_lines += result.rejects.height
+        self.empty_rows.extend(result.empty_rows)
         self.warning_lines += result.warnings.height if result.warnings is not None else 0
         self.add_counts(result.output)
 

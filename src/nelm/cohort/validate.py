@@ -38,7 +38,9 @@ from nelm.cohort.columns import (
     INPUT_COLUMNS,
     LIST_SEPARATOR,
     REJECT_COLUMNS,
+    is_empty_row,
     row_document,
+    shown_case_id,
 )
 from nelm.errors import InputRejected, Problem
 from nelm.knowledge.staging import INVASION_FIELDS
@@ -363,6 +365,9 @@ class Validation:
     flagged_rows: int
     rows: pl.Series | None = None
     """The 1-based row number of each accepted row (None: every row, from the first)."""
+    empty_rows: tuple[int, ...] = ()
+    """The 1-based row numbers of the rows with nothing in them: neither accepted nor
+    rejected (``columns.is_empty_row``)."""
 
 
 def validation_plan(prepared: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
@@ -410,7 +415,7 @@ def validate(raw: pl.DataFrame, first_row: int = 1) -> Validation:
     if not flagged.any():
         return Validation(typed, pl.DataFrame(schema=REJECTS_SCHEMA), 0, 0)
     positions = flagged.arg_true()
-    rejects, rescued, kept = read_again(raw[positions], positions.to_list(), first_row)
+    rejects, rescued, kept, empty = read_again(raw[positions], positions.to_list(), first_row)
     accepted = typed.filter(~flagged)
     positions_kept = pl.int_range(0, raw.height, eager=True, dtype=pl.UInt32).filter(~flagged)
     if rescued.height:
@@ -419,26 +424,31 @@ def validate(raw: pl.DataFrame, first_row: int = 1) -> Validation:
         accepted = pl.concat([accepted, rescued])[order]
         positions_kept = positions_kept[order]
     rows = (positions_kept.cast(pl.Int64) + first_row).alias("row")
-    return Validation(accepted, rejects, len(positions) - rescued.height, len(positions), rows)
+    rejected = len(positions) - rescued.height - len(empty)
+    return Validation(accepted, rejects, rejected, len(positions), rows, tuple(empty))
 
 
 def read_again(
     rows: pl.DataFrame, positions: list[int], first_row: int
-) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:
+) -> tuple[pl.DataFrame, pl.DataFrame, list[int], list[int]]:
     """The flagged rows, read one by one as case documents by the per-case validator.
 
-    Returns the rejects table, the typed rows that turned out valid, and their positions.
+    Returns the rejects table, the typed rows that turned out valid, their positions, and
+    the row numbers (1-based) of the rows with nothing in them, neither rejected nor kept.
     """
     text_columns = frozenset(n for n, t in rows.schema.items() if t == pl.String)
     lines: list[tuple[str | None, str, str, int]] = []
     valid: list[dict[str, Any]] = []
     kept: list[int] = []
+    empty: list[int] = []
     for position, row in zip(positions, rows.iter_rows(named=True), strict=True):
+        if is_empty_row(row):
+            empty.append(first_row + position)
+            continue
         try:
             case = case_from_mapping(row_document(row, text_columns))
         except InputRejected as exc:
-            case_id = row.get("case_id")
-            shown = case_id if isinstance(case_id, str) else None
+            shown = shown_case_id(row.get("case_id"))
             lines += [(shown, p.path, p.message, first_row + position) for p in exc.problems]
             continue
         values = {k: list(v) if isinstance(v, tuple) else v for k, v in case.values.items()}
@@ -450,4 +460,4 @@ def read_again(
         if valid
         else pl.DataFrame(schema=TYPED_SCHEMA)
     )
-    return rejects, typed, kept
+    return rejects, typed, kept, empty
