@@ -896,3 +896,51 @@ def test_escaped_letters_are_not_refused() -> None:
         "name": "Renée",
         "n": 1.5e10,
     }
+
+
+def test_a_date_where_a_number_is_asked_is_named_as_a_date() -> None:
+    # A spreadsheet shows a cell it took for a date as one ("3-5" typed: 5-Mar); the date
+    # is no value of the field and what was typed is not guessed. A months field says what
+    # to give instead (case-v1: primary.months_since_primary_resection, in months).
+    assert messages(
+        {
+            "case_id": "a",
+            "primary": {"months_since_primary_resection": "2023-03-04"},
+            "pathology": {"ki67_percent": "2-May"},
+            "liver": {"lesion_count": "05-Mar"},
+        }
+    ) == [
+        'primary.months_since_primary_resection: must be a number ≥ 0, got "2023-03-04" '
+        "(a date: give the number of months since it, or in a case document the date in "
+        "its timeline)",
+        'pathology.ki67_percent: must be a number between 0 and 100, got "2-May" (a date, '
+        "as a spreadsheet shows a range such as 3-5 typed into a cell; what was typed "
+        "cannot be read back: enter the value again in a column formatted as text)",
+        'liver.lesion_count: must be a whole number ≥ 1, got "05-Mar" (a date, as a '
+        "spreadsheet shows a range such as 3-5 typed into a cell; what was typed cannot "
+        "be read back: enter the value again in a column formatted as text)",
+    ]
+    # a range and a number with a unit are no dates
+    assert "a date" not in " ".join(
+        messages({"case_id": "a", "liver": {"lesion_count": "3-5", "largest_lesion_cm": "3 mm"}})
+    )
+
+
+def test_resectability_in_words_is_named() -> None:
+    # case-v1: extrahepatic.resectable is "Extrahepatic disease resectable", yes or no, so
+    # "unresectable" is its false; resectability is not liver.distribution (unilobar,
+    # bilobar_dominant, bilobar_diffuse) but the surgeons' verdict, liver.surgical_assessment
+    # (docs/case-v1-additions.md). Named, never read in the value's place.
+    assert messages(
+        {
+            "case_id": "a",
+            "liver": {"distribution": "unresectable"},
+            "extrahepatic": {"present": True, "resectable": "Unresectable"},
+        }
+    ) == [
+        "liver.distribution: must be one of unilobar, bilobar_dominant, bilobar_diffuse, got "
+        '"unresectable" (resectability is not the distribution: the surgeons\' verdict goes '
+        "in liver.surgical_assessment: resectable, resectable_after_conversion or "
+        "unresectable)",
+        'extrahepatic.resectable: must be true or false, got "Unresectable" (write false)',
+    ]

@@ -44,7 +44,11 @@ def coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
     elif isinstance(raw, str) and _says_not_known(raw):
         hint = _NOT_KNOWN_HINT
     elif isinstance(raw, str) and spec.kind is Kind.BOOLEAN:
-        hint = _YES_NO.get(raw.strip().lower()) or _score_for_a_yes_no(spec, raw)
+        hint = (
+            _YES_NO.get(raw.strip().lower())
+            or _resectable_word(spec, raw)
+            or _score_for_a_yes_no(spec, raw)
+        )
     elif isinstance(raw, str) and spec.kind in (Kind.NUMBER, Kind.INTEGER):
         hint = _number_text_hint(spec, raw)
     elif isinstance(raw, str) and spec.kind is Kind.CHOICES:
@@ -94,6 +98,25 @@ _YES_NO = {
     "negative": "write false",
     "absent": "write false",
 }
+
+
+# Resectability in words where a yes-or-no field asks whether disease is resectable
+# (extrahepatic.resectable: "Extrahepatic disease resectable", case-v1).
+_RESECTABLE_WORDS = {
+    "resectable": "write true",
+    "unresectable": "write false",
+    "irresectable": "write false",
+    "not resectable": "write false",
+    "non-resectable": "write false",
+    "nonresectable": "write false",
+    "non resectable": "write false",
+}
+
+
+def _resectable_word(spec: Field, raw: str) -> str | None:
+    if not spec.name.endswith("resectable"):
+        return None
+    return _RESECTABLE_WORDS.get(" ".join(raw.strip().lower().split()))
 
 
 # A Krenning score written where SSTR imaging asks yes or no: the score has its own field,
@@ -192,10 +215,43 @@ def _range_text_hint(spec: Field, raw: str) -> str | None:
     return f"a range: write {bounds[0]}: {low} and {bounds[1]}: {high}"
 
 
+# A date written as text: ISO (2023-03-04), day/month/year (04/03/2023, 4.3.23), or with
+# a month's name (5-Mar, 05-Mar-2024, Mar-05), as a spreadsheet writes a cell it took for
+# a date ("3-5" typed in a cell of the General format).
+_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
+_DATE_TEXT = re.compile(
+    rf"\s*(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:[T ][\d:.]+)?"
+    rf"|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}"
+    rf"|\d{{1,2}}[- ](?:{_MONTHS})[a-z]*(?:[- ]\d{{2,4}})?"
+    rf"|(?:{_MONTHS})[a-z]*[- ]\d{{1,4}})\s*",
+    re.IGNORECASE,
+)
+
+
+def _date_text_hint(spec: Field, raw: str) -> str | None:
+    """A date where a number is asked: the months fields name what to give instead; any
+    other number says the date is no value of it (a spreadsheet turns a typed "3-5" into
+    5 March), never guessing what was typed."""
+    if not _DATE_TEXT.fullmatch(raw):
+        return None
+    if spec.path in _DATED_BY_TIMELINE:
+        return (
+            "a date: give the number of months since it, or in a case document the date "
+            "in its timeline"
+        )
+    return (
+        "a date, as a spreadsheet shows a range such as 3-5 typed into a cell; what was "
+        "typed cannot be read back: enter the value again in a column formatted as text"
+    )
+
+
 def _number_text_hint(spec: Field, raw: str) -> str | None:
     """How to write a number given as text (``"12%"``, ``"17 umol/L"``, ``"0.9"``), when
     the text is a number with nothing after it, the field's unit or a unit it may be
     entered in, a bound or a range; never taken in its place."""
+    dated = _date_text_hint(spec, raw)
+    if dated is not None:
+        return dated
     ranged = _range_text_hint(spec, raw)
     if ranged is not None:
         return ranged
