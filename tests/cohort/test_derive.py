@@ -50,6 +50,7 @@ def _rows(draw: st.DrawFn) -> dict[str, Any]:
             st.fixed_dictionaries(
                 {
                     "pathology.differentiation": st.sampled_from([None, "well", "poor"]),
+                    "pathology.nec_subtype": st.sampled_from([None, "small_cell", "large_cell"]),
                     "pathology.reported_grade": st.none()
                     | st.sampled_from(FIELD_BY_PATH["pathology.reported_grade"].choices),
                     "liver.lesion_count": st.sampled_from([None, 1, 2, 7]),
@@ -197,3 +198,19 @@ def test_the_grade_rules_one_by_one() -> None:
         ["G2"],
         ["G1", "G2", "G3", "NEC"],
     ]
+
+
+def test_an_nec_subtype_reads_as_poorly_differentiated() -> None:
+    """000 §1: NEC "are poorly differentiated neoplasms of high grade and are categorized as
+    small cell or large cell NEC": a subtype without the differentiation is NEC, as the
+    interpreter reads it (``differentiation_of``)."""
+    rows: list[dict[str, Any]] = [
+        {"pathology.nec_subtype": "small_cell", "pathology.ki67_percent": None},  # NEC
+        {"pathology.nec_subtype": "large_cell", "pathology.ki67_percent": 70.0},  # NEC
+        {"pathology.nec_subtype": None, "pathology.ki67_percent": 70.0},  # G3 or NEC
+    ]
+    masks = _frame(rows).select(grade_mask(G)).to_series().to_list()
+    assert [sorted(_possible(m, GRADE_BITS)) for m in masks] == [["NEC"], ["NEC"], ["G3", "NEC"]]
+    for row in rows:
+        values = {k: v for k, v in row.items() if v is not None}
+        assert derive_grade(values, G).possible == _possible(masks[rows.index(row)], GRADE_BITS)

@@ -47,6 +47,28 @@ def test_poorly_differentiated_is_nec_whatever_the_index() -> None:
     assert d.grade.value == "NEC"
 
 
+@pytest.mark.parametrize("subtype", ["small_cell", "large_cell"])
+def test_an_nec_subtype_without_differentiation_is_nec(subtype: str) -> None:
+    # 000 §1: "Neuroendocrine carcinomas (NEC) are poorly differentiated neoplasms of high
+    # grade and are categorized as small cell or large cell NEC"; 004 §1: "poorly
+    # differentiated neuroendocrine carcinomas (including large and small cell types)". A
+    # small- or large-cell subtype is an NEC even when the report leaves the
+    # differentiation out, with the index (Ki-67 70 %) or without it.
+    for pathology in ({"nec_subtype": subtype}, {"nec_subtype": subtype, "ki67_percent": 70}):
+        d = derived(pathology=pathology)
+        assert d.grade.value == "NEC"
+        assert d.grade.settle_with == ()
+        assert "NEC subtype, read as poorly differentiated" in d.grade.explanation
+
+
+def test_an_nec_subtype_beside_low_indices_is_a_conflict() -> None:
+    # As for "poorly differentiated" stated (000 §1: NEC are "of high grade"): G1 indices
+    # beside a small-cell subtype contradict it, and both stay possible.
+    d = derived(pathology={"nec_subtype": "small_cell", "ki67_percent": 1, "mitoses_per_2mm2": 1})
+    assert d.grade.possible == {"G1", "NEC"}
+    assert d.grade.conflict is not None and "Small-cell NEC subtype" in d.grade.conflict
+
+
 def test_ki67_alone_is_a_lower_bound() -> None:
     # 000 §1: "The higher index is used to classify grade": an unknown mitotic count could
     # raise a Ki-67 G2 to G3, so the grade stays open; 001 Introduction's Ki-67-only reading

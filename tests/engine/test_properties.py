@@ -136,14 +136,17 @@ def test_unknown_never_becomes_met(doc: dict[str, Any], data: st.DataObject) -> 
     (a reported grade, or "poorly differentiated", against the indices: a conflict in the
     classification), forgetting the overriding side lets the other decide: such criteria
     are left out here, and a grade conflict is removed by dropping the reported grade, then
-    the differentiation. Likewise a yes/no field stated against what other fields imply
-    (``resected: false`` beside a resection margin), two fields implying opposite values,
+    the differentiation, then an NEC subtype (read as poorly differentiated). Likewise a
+    yes/no field stated against what other fields imply (``resected: false`` beside a
+    resection margin), two fields implying opposite values,
     a count of prior lines below the treatments listed, or a new diagnosis beside a
     treatment history are contradictions: the implying
     fields are dropped first, since forgetting one side lets the other decide."""
     _drop_contrary_implications(doc)
     before, conflicting, grade_conflict = _criteria_and_conflicts(doc)
-    for statement in ("reported_grade", "differentiation"):
+    # An NEC subtype reads as poorly differentiated (000 §1: NEC "are categorized as small
+    # cell or large cell NEC"), so it is dropped with the differentiation.
+    for statement in ("reported_grade", "differentiation", "nec_subtype"):
         if grade_conflict:
             doc.get("pathology", {}).pop(statement, None)
             before, conflicting, grade_conflict = _criteria_and_conflicts(doc)

@@ -767,6 +767,13 @@ rules(
     ({"pathology.differentiation": None, "pathology.ki67_percent": 30}, U),
 )
 rules(
+    "platinum_etoposide",
+    "nec",
+    "000 §1: NEC 'are categorized as small cell or large cell NEC' (poorly differentiated)",
+    ({"pathology.differentiation": None, "pathology.nec_subtype": "small_cell"}, M),
+    ({"pathology.differentiation": None, "pathology.nec_subtype": "large_cell"}, M),
+)
+rules(
     "interferon_alpha",
     "syndrome",
     "003 Medical therapy: 'Alpha-interferon may be associated with somatostatin analogs for palliation or hormonal symptoms'",

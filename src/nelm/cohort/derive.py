@@ -106,10 +106,22 @@ def _reported_mask(differentiation: pl.Expr) -> pl.Expr:
     )
 
 
+def _differentiation() -> pl.Expr:
+    """The differentiation the grade reads: as stated, else poorly differentiated when an
+    NEC subtype is given (``differentiation_of`` of the interpreter; 000 §1: NEC "are
+    categorized as small cell or large cell NEC")."""
+    return pl.coalesce(
+        pl.col("pathology.differentiation"),
+        pl.when(pl.col("pathology.nec_subtype").is_in(["small_cell", "large_cell"])).then(
+            pl.lit("poor")
+        ),
+    )
+
+
 def grade_mask(t: GradeTable) -> pl.Expr:
     """``derived.grade`` as a mask, from Ki-67, mitotic count (exact or bounded),
-    differentiation and the reported grade."""
-    differentiation = pl.col("pathology.differentiation")
+    differentiation (or an NEC subtype) and the reported grade."""
+    differentiation = _differentiation()
     k_lo, k_hi = _index_range("pathology.ki67_percent", t.ki67_g1_below, t.ki67_g2_max)
     m_lo, m_hi = _index_range("pathology.mitoses_per_2mm2", t.mitoses_g1_below, t.mitoses_g2_max)
     # The higher index decides: the grade lies between the larger of the lowest grades and
@@ -187,7 +199,7 @@ def ki67_from_grade(t: GradeTable) -> pl.Expr:
     reported = pl.col("pathology.reported_grade")
     grade = pl.col("derived.grade")
     open_index = pl.col("pathology.ki67_percent").is_null() & (
-        pl.col("pathology.differentiation") != "poor"
+        _differentiation() != "poor"
     ).fill_null(True)
     return (
         pl.when(open_index & (reported == "G1") & (grade == _lit(_G1)))

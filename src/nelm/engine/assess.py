@@ -172,9 +172,12 @@ def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
             "would settle it."
         )
     if "pathology.nec_subtype" in values and "pathology.differentiation" not in values:
+        # Small- and large-cell are the kinds of NEC, which is poorly differentiated (000
+        # §1): the grade reads the subtype so (nelm.engine.derive.differentiation_of).
         out.append(
-            "An NEC subtype is given but the differentiation is not: state the "
-            "differentiation so that the grade can be settled."
+            "An NEC subtype is given but the differentiation is not: read as poorly "
+            "differentiated, since small-cell and large-cell NEC are poorly differentiated "
+            "(000 §1); state the differentiation to confirm it."
         )
     months_stable = values.get("course.months_stable")
     if (

@@ -24,6 +24,7 @@ __all__ = [
     "DerivedFacts",
     "counted_lines",
     "derive",
+    "differentiation_of",
     "grade_of_ki67",
     "grade_of_mitoses",
     "implied_facts",
@@ -169,6 +170,18 @@ def _grades(lo: int, hi: int) -> str:
     return " or ".join(GRADES[lo : hi + 1])
 
 
+def differentiation_of(values: Mapping[str, Value]) -> Value | None:
+    """The differentiation the grade reads: as stated, else poorly differentiated when an
+    NEC subtype is given. Small-cell and large-cell are the two kinds of neuroendocrine
+    carcinoma, which is poorly differentiated (000 §1: "Neuroendocrine carcinomas (NEC)
+    are poorly differentiated neoplasms of high grade and are categorized as small cell or
+    large cell NEC"; 004 §1), so the subtype settles it when the report leaves it out."""
+    stated = values.get("pathology.differentiation")
+    if stated is None and values.get("pathology.nec_subtype") in ("small_cell", "large_cell"):
+        return "poor"
+    return stated
+
+
 def reported_grades(reported: str, differentiation: Value | None) -> frozenset[str]:
     """The grades a reported grade allows. G1/G2 are NETs; a bare "G3" was NEC before WHO
     2017 and a NET since, so only a stated differentiation settles it; typical and atypical
@@ -194,7 +207,8 @@ def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
     the report states narrows what the indices leave open; when it contradicts them both
     stay possible and the conflict is reported.
     """
-    differentiation = values.get("pathology.differentiation")
+    differentiation = differentiation_of(values)
+    subtype = values.get("pathology.nec_subtype")
     cite = "; ".join(t.sources)
     sources = t.sources
     by_ki67 = _index_range(
@@ -255,7 +269,14 @@ def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
         settle += ["pathology.ki67_percent", "pathology.mitoses_per_2mm2"]
 
     if differentiation == "poor":
-        return _with_reported(_poorly_differentiated(possible, how, settle, t), values, t)
+        # Read from the subtype when the report does not state the differentiation.
+        named = (
+            f"{str(subtype).replace('_', '-').capitalize()} NEC subtype, read as poorly "
+            "differentiated"
+            if values.get("pathology.differentiation") is None
+            else "Poorly differentiated histology"
+        )
+        return _with_reported(_poorly_differentiated(possible, how, settle, t, named), values, t)
     if differentiation is None and "G3" in possible:
         # Poorly differentiated is NEC, so without a stated differentiation NEC stays
         # possible wherever a high grade does.
@@ -274,22 +295,28 @@ def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
     return _with_reported(derived, values, t)
 
 
-def _poorly_differentiated(graded: set[str], how: str, settle: list[str], t: GradeTable) -> Derived:
+def _poorly_differentiated(
+    graded: set[str],
+    how: str,
+    settle: list[str],
+    t: GradeTable,
+    named: str = "Poorly differentiated histology",
+) -> Derived:
     """Poorly differentiated is NEC, NEC being high grade (000 §1; 004 §1): NEC wherever the
     indices allow a high grade; where they rule it out, the statements contradict each
-    other and both stay possible until the pathology is reviewed."""
+    other and both stay possible until the pathology is reviewed. ``named`` says where the
+    poor differentiation comes from (stated, or read from an NEC subtype)."""
     nec = "; ".join(t.nec_sources)
     if "G3" in graded:
         return Derived(
             frozenset({"NEC"}),
             None,
-            f"Poorly differentiated → neuroendocrine carcinoma (NEC), whatever the "
-            f"proliferation index ({nec})",
+            f"{named} → neuroendocrine carcinoma (NEC), whatever the proliferation index ({nec})",
             (),
             t.nec_sources,
         )
     conflict = (
-        f"Poorly differentiated histology (NEC) contradicts the indices "
+        f"{named} (NEC) contradicts the indices "
         f"({' or '.join(sorted(graded))}): NEC is high grade; the pathology should be reviewed"
     )
     return Derived(
@@ -316,7 +343,7 @@ def _with_reported(derived: Derived, values: Mapping[str, Value], t: GradeTable)
     reported = values.get("pathology.reported_grade")
     if not isinstance(reported, str) or derived.possible is None:
         return derived
-    stated = reported_grades(reported, values.get("pathology.differentiation"))
+    stated = reported_grades(reported, differentiation_of(values))
     extra = t.carcinoid_sources if reported.endswith("carcinoid") else t.reported_sources
     sources = tuple(dict.fromkeys((*derived.sources, *extra)))
     words = reported.replace("_", " ")
@@ -480,7 +507,7 @@ def ki67_from_reported_grade(
     reported = values.get("pathology.reported_grade")
     if reported not in ("G1", "G2") or grade.value != reported or grade.conflict:
         return None
-    if values.get("pathology.differentiation") == "poor":
+    if differentiation_of(values) == "poor":
         return None
     exact = values.get("pathology.ki67_percent")
     if isinstance(exact, int | float) and not isinstance(exact, bool):
