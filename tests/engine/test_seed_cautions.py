@@ -305,6 +305,20 @@ ROWS: list[tuple[str, str, dict[str, Any], bool, str]] = [
         False,
         "a G2 NET: 003's G1/G2",
     ),
+    (
+        "platinum_etoposide",
+        "g3",
+        {"pathology.differentiation": "well", "pathology.ki67_percent": 30},
+        True,
+        "004 §3.4: etoposide, platinum 'mainly indicated for NETs with high proliferative index'",
+    ),
+    (
+        "platinum_etoposide",
+        "g3",
+        {},
+        False,
+        "an NEC, for which 003 prefers platinum-based regimens: no disagreement to show",
+    ),
 ]
 
 
@@ -328,6 +342,7 @@ def test_permissive_seed_is_a_caution(
         "g3": {
             "primary_tumor_resection": "000 groups well-differentiated G3 tumours with NEC",
             "streptozocin_5fu": "004 names streptozotocin",
+            "platinum_etoposide": "004 names etoposide and platinum",
         }.get(option, ""),
         "burden_exactly_50": "000 writes the transplant limit as ≤ 50 %",
         "resectable_primary_004": "004 restates the Milan criteria with a resectable primary",
