@@ -63,6 +63,10 @@ PRRT_IND = (
 PRRT_KI = "000 §4: 'PRRT may also be used in a subset of patients with G3 tumors (Ki67 < 55%)'"
 PRRT_SET = "002 §2.3: 'recommend the use of PRRT only after the progression of disease while on SSAs'; 004 §3.5 NETTER-2 first line in 'advanced G2/G3 GEP-NETs'"
 NETTER1 = "NETTER-1 eligibility: creatinine ≤ 150 µmol/L or clearance ≥ 50 mL/min, Hb ≥ 8 g/dL, WBC ≥ 2000/µL, platelets ≥ 75,000/µL"
+# NETTER-1 excluded "either serum creatinine > 150 µmol/L (> 1.7 mg/dL), or creatinine
+# clearance < 50 mL/min", a measured clearance ≥ 50 mL/min confirming eligibility: a
+# filtration rate below 50 fails even beside a normal creatinine.
+NETTER1_RENAL = "NETTER-1 exclusion: 'either serum creatinine > 150 µmol/L, or creatinine clearance < 50 mL/min'; a clearance ≥ 50 mL/min confirms eligibility"
 SSA = "004 §3.3: 'applicable to NET patients with slow growth, Ki-67 ≤ 10%, and SSTR positivity'"
 CHEMO = "003 Medical therapy: 'Systemic chemotherapy is only indicated for advanced and unresectable PNETs'"
 
@@ -594,11 +598,15 @@ rules(
 rules(
     "prrt",
     "renal",
-    NETTER1,
-    ({"labs.creatinine_mg_dl": 1.7, "labs.egfr_ml_min": 40}, M),
+    NETTER1_RENAL,
+    ({"labs.creatinine_mg_dl": 1.7, "labs.egfr_ml_min": 40}, N),
+    ({"labs.creatinine_mg_dl": 1.0, "labs.egfr_ml_min": 49}, N),
+    ({"labs.creatinine_mg_dl": 1.7, "labs.egfr_ml_min": None}, M),
     ({"labs.creatinine_mg_dl": 1.8, "labs.egfr_ml_min": 50}, M),
     ({"labs.creatinine_mg_dl": 1.8, "labs.egfr_ml_min": 49}, N),
     ({"labs.creatinine_mg_dl": 1.8, "labs.egfr_ml_min": None}, U),
+    ({"labs.creatinine_mg_dl": None, "labs.egfr_ml_min": 50}, M),
+    ({"labs.creatinine_mg_dl": None, "labs.egfr_ml_min": None}, U),
 )
 rules(
     "prrt",
