@@ -306,6 +306,48 @@ ROWS: list[tuple[str, str, dict[str, Any], bool, str]] = [
         "a G2 NET: 003's G1/G2",
     ),
     (
+        "liver_resection",
+        "burden_over_75",
+        {"liver.tumor_burden_percent": 76},
+        True,
+        "003 Cytoreductive surgery: '> 75% ... surgical treatment should be avoided'",
+    ),
+    (
+        "liver_resection",
+        "burden_over_75",
+        {"liver.tumor_burden_percent": 75},
+        False,
+        "003 Cytoreductive surgery: '> 75%' (75 % itself is not beyond it)",
+    ),
+    (
+        "staged_resection",
+        "burden_over_75",
+        {"liver.tumor_burden_percent": 76},
+        True,
+        "003 Cytoreductive surgery: '> 75% ... surgical treatment should be avoided'",
+    ),
+    (
+        "staged_resection",
+        "burden_over_75",
+        {"liver.tumor_burden_percent": 75},
+        False,
+        "003 Cytoreductive surgery: '> 75%' (75 % itself is not beyond it)",
+    ),
+    (
+        "simultaneous_resection",
+        "burden_over_75",
+        {"liver.tumor_burden_percent": 76},
+        True,
+        "003 Cytoreductive surgery: '> 75% ... surgical treatment should be avoided'",
+    ),
+    (
+        "simultaneous_resection",
+        "burden_over_75",
+        {"liver.tumor_burden_percent": 75},
+        False,
+        "003 Cytoreductive surgery: '> 75%' (75 % itself is not beyond it)",
+    ),
+    (
         "platinum_etoposide",
         "g3",
         {"pathology.differentiation": "well", "pathology.ki67_percent": 30},
@@ -335,6 +377,7 @@ def test_permissive_seed_is_a_caution(
     texts = [d["text"] for d in details if d["case_specific"]]
     wanted = {
         "limited_under_5cm": "001 is more permissive",
+        "burden_over_75": "003 considers the prognosis unfavourable",
         "g3_nanets": "NANETS still supports",
         "extrahepatic_progression": "003 allows liver-directed therapy",
         "wider_indication": "004 proposes cytoreductive surgery more widely",
