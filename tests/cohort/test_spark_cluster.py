@@ -82,13 +82,15 @@ def _cohort(path: Path) -> None:
 
 
 def test_cluster_output_equals_polars_row_for_row(
-    cluster: Any, driver_env: None, tmp_path: Path
+    cluster: Any, driver_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source = tmp_path / "cohort.csv"
     _cohort(source)
+    # paths as typed, relative to the driver's directory: the executors run elsewhere
+    monkeypatch.chdir(tmp_path)
     summary = run_batch(
-        source,
-        tmp_path / "spark.parquet",
+        Path("cohort.csv"),
+        Path("spark.parquet"),
         engine="spark",
         spark_master=cluster.master_url,
         chunk_size=700,
@@ -121,4 +123,22 @@ def test_an_executor_without_polars_is_one_line_with_the_fix(
     assert problem.path == "Spark executors"
     assert "import polars" in problem.expected and "PYSPARK_PYTHON" in problem.expected
     assert "\n" not in problem.message
+    assert not (tmp_path / "out.parquet").exists()
+
+
+def test_a_pyspark_python_that_is_not_there_is_one_line(
+    cluster: Any, driver_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spark starts the executors' Python from PYSPARK_PYTHON; a path missing on the nodes
+    fails every task with "Cannot run program" inside a Java stack."""
+    missing = tmp_path / "no-such-python"
+    monkeypatch.setenv("PYSPARK_PYTHON", str(missing))
+    source = tmp_path / "cohort.parquet"
+    synth_frame(50, seed=33).write_parquet(source)
+    with pytest.raises(InputRejected) as caught:
+        run_batch(source, tmp_path / "out.parquet", engine="spark", spark_master=cluster.master_url)
+    (problem,) = caught.value.problems
+    assert problem.path == "Spark executors"
+    assert "PYSPARK_PYTHON" in problem.expected
+    assert problem.got == f"no program {missing} there"
     assert not (tmp_path / "out.parquet").exists()

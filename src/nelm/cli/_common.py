@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -186,6 +187,9 @@ def _exit_code(exc: Exception, debug: bool) -> int:
     """Print what the user should see of ``exc`` and give the exit code (or re-raise it
     with ``--debug``)."""
     if isinstance(exc, InputRejected):
+        if debug and exc.__cause__ is not None:
+            # what a rejection was made from (Spark's error behind a one-line problem)
+            traceback.print_exception(exc.__cause__, file=sys.stderr)
         for problem in exc.problems:
             print(f"error: {problem.message}", file=sys.stderr)
         return exc.exit_code

@@ -128,7 +128,7 @@ class SliceTask:
             str(source.path.resolve()),
             source.format,
             source.columns,
-            str(scratch),
+            str(scratch.resolve()),  # the executors' working directory is not ours
             driver,
             source.separator,
         )

@@ -27,9 +27,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import sys
 import tempfile
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,7 +58,7 @@ if TYPE_CHECKING:
 
     from nelm.cohort.summary import BatchSummary, Progress
 
-__all__ = ["INSTALL_HINT", "run_spark", "session", "ship_nelm"]
+__all__ = ["INSTALL_HINT", "check_master", "jvm_failure", "run_spark", "session", "ship_nelm"]
 
 INSTALL_HINT = "install Java (17 or later) and pyspark: pip install 'nelm[spark]'"
 _QUIET_LOG = Path(__file__).with_name("spark-log4j2.properties")
@@ -74,23 +76,125 @@ def session(master: str | None) -> SparkSession:
 
     if is_local(master):  # the executors are this machine's Python: use this interpreter
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    check_master(master)
     # The JVMs only schedule slices and carry a few numbers (the rows stay in Python), so
     # they are started for a quick start: the C1 compiler only and one garbage collector
     # thread, and no web UI (nelm batch shows its own progress).
     driver_options = _LEAN_JVM
     if _QUIET_LOG.is_file() and "log4j" not in os.environ.get("PYSPARK_SUBMIT_ARGS", ""):
         driver_options += f" -Dlog4j2.configurationFile=file:{_QUIET_LOG}"
-    builder = (
-        SparkSession.builder.appName("nelm batch")
-        .master(master or "local[*]")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.extraJavaOptions", driver_options)
-        .config("spark.executor.extraJavaOptions", _LEAN_JVM)
-    )
+    options = {
+        "spark.app.name": "nelm batch",
+        "spark.master": master or "local[*]",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.ui.enabled": "false",
+        "spark.driver.extraJavaOptions": driver_options,
+        "spark.executor.extraJavaOptions": _LEAN_JVM,
+    }
+    _start_jvm(options)
+    builder = SparkSession.builder
+    for key, value in options.items():
+        builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("OFF")
     return spark
+
+
+def check_master(master: str | None) -> None:
+    """A standalone master URL (``spark://HOST:PORT``, or several for a master with
+    standbys) must name a port, and one of its masters must accept a connection: otherwise
+    Spark retries for a minute and then fails with a stopped context."""
+    if master is None or not master.startswith("spark://"):
+        return
+    addresses: list[tuple[str, int]] = []
+    for part in master.removeprefix("spark://").split(","):
+        host, colon, port = part.rpartition(":")
+        if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise InputRejected(
+                [
+                    Problem(
+                        "--spark-master",
+                        "a standalone master URL spark://HOST:PORT (as the master's log "
+                        "and web UI show it, e.g. spark://127.0.0.1:7077)",
+                        master,
+                    )
+                ]
+            )
+        addresses.append((host.strip("[]"), int(port)))
+    for address in addresses:
+        try:
+            with socket.create_connection(address, timeout=5):
+                return
+        except OSError:
+            continue
+    raise InputRejected(
+        [
+            Problem(
+                "--spark-master",
+                "a running Spark master at that address (start it, or check the URL "
+                'its log names: "Starting Spark master at spark://…")',
+                f"no answer from {master}",
+            )
+        ]
+    )
+
+
+def _start_jvm(options: Mapping[str, str]) -> None:
+    """Start the driver's JVM (Spark's py4j gateway) with its standard error in a file: it
+    prints a launcher warning on every start, and a Java stack when it cannot start (an
+    unknown master, YARN without its configuration). The stack becomes one line here; the
+    JVM's later output is Spark's log, which is off. A JVM already running in this process
+    (an earlier session) is used as it is."""
+    from pyspark import SparkConf, SparkContext
+    from pyspark.errors import PySparkRuntimeError
+    from pyspark.java_gateway import launch_gateway
+
+    if SparkContext._gateway is not None or "PYSPARK_GATEWAY_PORT" in os.environ:
+        return
+    java_home = os.environ.get("JAVA_HOME")
+    if java_home and not (Path(java_home) / "bin" / "java").is_file():
+        raise InputRejected(
+            [Problem("JAVA_HOME", "a Java installation (17 or later) with bin/java", java_home)]
+        )
+    conf = SparkConf()
+    for key, value in options.items():
+        conf.set(key, value)
+    # The JVM keeps its own handle on the file: ours is closed once it has started.
+    with tempfile.TemporaryFile() as stderr:
+        try:
+            gateway = launch_gateway(conf, popen_kwargs={"stderr": stderr})  # type: ignore[no-untyped-call]
+        except PySparkRuntimeError as exc:
+            stderr.seek(0)
+            output = stderr.read(1_000_000).decode("utf-8", "replace")
+            exc.add_note(f"Spark's output:\n{output}")  # shown with --debug
+            raise InputRejected(
+                [
+                    Problem(
+                        "--engine spark",
+                        "Spark to start (run again with --debug for its output)",
+                        jvm_failure(output),
+                    )
+                ]
+            ) from exc
+    SparkContext._ensure_initialized(gateway=gateway)
+
+
+_JVM_EXCEPTION = re.compile(r'^Exception in thread "main" (?:[\w$]+\.)*([\w$]+): (.+)$')
+
+
+def jvm_failure(output: str) -> str:
+    """What Spark's launcher said when its JVM did not start, as one line: the message of
+    the exception it died of, else its last line that is not a warning or a stack frame."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    for line in lines:
+        if found := _JVM_EXCEPTION.match(line):
+            return f"{found.group(1)}: {found.group(2)[:300]}"
+    said = [
+        line
+        for line in lines
+        if not line.startswith(("at ", "WARNING:", "...")) and not line.startswith("Caused by")
+    ]
+    return said[-1][:300] if said else "its JVM exited without a message"
 
 
 def ship_nelm(context: SparkContext, directory: Path) -> Path:
@@ -179,6 +283,8 @@ _PYTHON_MISMATCH = re.compile(
     r".*?driver:? \(?([\d.]+)\)?"
 )
 _PYTHON_ERROR = re.compile(r"^(\w+(?:Error|Exception)): (.+)$")
+_NO_PROGRAM = re.compile(r'Cannot run program "([^"]+)"')
+_JAVA_ERROR = re.compile(r"^: (?:[\w$]+\.)*([\w$]+): (.+)$", re.MULTILINE)
 
 
 def _explain(exc: BaseException) -> None:
@@ -193,7 +299,7 @@ def _explain(exc: BaseException) -> None:
                     f"No module named '{found.group(1)}'",
                 )
             ]
-        ) from None
+        ) from exc
     if found := _PYTHON_MISMATCH.search(text.replace("\n", " ")):
         raise InputRejected(
             [
@@ -203,7 +309,7 @@ def _explain(exc: BaseException) -> None:
                     f"Python {found.group(1)}",
                 )
             ]
-        ) from None
+        ) from exc
     if "PythonException" in type(exc).__name__ + text[:300]:
         lines = [m for line in text.splitlines() if (m := _PYTHON_ERROR.match(line.strip()))]
         if lines:
@@ -216,7 +322,30 @@ def _explain(exc: BaseException) -> None:
                         f"{kind}: {message[:200]}",
                     )
                 ]
-            ) from None
+            ) from exc
+    if found := _NO_PROGRAM.search(text):
+        raise InputRejected(
+            [
+                Problem(
+                    "Spark executors",
+                    f"a Python at the path PYSPARK_PYTHON names ({EXECUTOR_FIX})",
+                    f"no program {found.group(1)} there",
+                )
+            ]
+        ) from exc
+    if type(exc).__name__ == "Py4JJavaError" and (found := _JAVA_ERROR.search(text)):
+        kind, message = found.groups()
+        if "stopped SparkContext" in message:
+            message += " (Spark gave up on the master: is it a Spark 4 standalone master?)"
+        raise InputRejected(
+            [
+                Problem(
+                    "--engine spark",
+                    "Spark to run the job (run again with --debug for Spark's error)",
+                    f"{kind}: {message[:300]}",
+                )
+            ]
+        ) from exc
 
 
 def _merge(
