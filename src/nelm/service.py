@@ -325,11 +325,20 @@ class _RecordSource:
 
     @property
     def result_warnings(self) -> tuple[str, ...]:
-        """Old results named, but those whose values a person replaced."""
-        from nelm.interop.fhir.observations import old_results_sentence
+        """Old and undated results named, but those whose values a person replaced; the
+        results dated after the assessment date (not used) whatever was added."""
+        from nelm.interop.fhir.observations import (
+            old_results_sentence,
+            undated_results_sentence,
+        )
 
         if not self.added_paths:
             return self.mapping.result_warnings
         old = {p: d for p, d in self.mapping.old_results.items() if p not in self.added_paths}
-        sentence = old_results_sentence(old, self.assessment_date.isoformat())
-        return (sentence,) if sentence else ()
+        undated = [p for p in self.mapping.undated_results if p not in self.added_paths]
+        sentences = (
+            old_results_sentence(old, self.assessment_date.isoformat()),
+            undated_results_sentence(undated),
+            self.mapping.later_results,
+        )
+        return tuple(s for s in sentences if s)

@@ -31,7 +31,7 @@ from nelm.case.record_warnings import record_warnings_to_keep
 from nelm.case.result_dates import with_result_dates
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.interop.fhir.load import load_record_text
-from nelm.interop.fhir.observations import old_results_sentence
+from nelm.interop.fhir.observations import old_results_sentence, undated_results_sentence
 from nelm.interop.fhir.size import describe_limit, max_bundle_bytes
 from nelm.service import CASE_MAX_BYTES
 from nelm.text import decode_document, printable, text_problems
@@ -58,6 +58,8 @@ class Imported:
     """Values out of range, left unknown."""
     old_results: Mapping[str, str] = field(default_factory=dict)
     """Field path → the date of a result older than 90 days that gave its value."""
+    undated_results: tuple[str, ...] = ()
+    """The laboratory values and ECOG read only from results with no date."""
     later_results: str = ""
     """Results left out for being dated after the assessment date, in one sentence."""
     not_read: tuple[str, ...] = ()
@@ -76,6 +78,7 @@ class Imported:
         return (
             *self.out_of_range,
             *([old] if old else []),
+            *([undated] if (undated := undated_results_sentence(self.undated_results)) else []),
             *([self.later_results] if self.later_results else []),
         )
 
@@ -83,7 +86,8 @@ class Imported:
         """The same, with the fields ``paths`` no longer said to be read from the file (its
         value was not taken into the form)."""
         kept = {p: d for p, d in self.old_results.items() if p not in paths}
-        return dataclasses.replace(self, old_results=kept)
+        undated = tuple(p for p in self.undated_results if p not in paths)
+        return dataclasses.replace(self, old_results=kept, undated_results=undated)
 
 
 def _text(raw: bytes) -> str:
@@ -122,6 +126,7 @@ def read_case_file(raw: bytes, filename: str, assessment_date: dt.date) -> tuple
             record_warnings=mapping.warnings,
             out_of_range=tuple(str(r["message"]) for r in mapping.rejected_values),
             old_results=mapping.old_results,
+            undated_results=mapping.undated_results,
             later_results=mapping.later_results or "",
             not_read=mapping.issues,
             filled=len(mapping.provenance),

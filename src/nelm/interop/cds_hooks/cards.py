@@ -350,7 +350,11 @@ def _on_top(doc: Mapping[str, Any], warning: str) -> bool:
     return warning in (said or ()) or warning.startswith(_RESULTS_ON_TOP)
 
 
-_RESULTS_ON_TOP: Final = ("Results more than 90 days", "Results dated after")
+_RESULTS_ON_TOP: Final = (
+    "Results more than 90 days",
+    "Results with no date",
+    "Results dated after",
+)
 
 
 def _why_nothing(doc: Mapping[str, Any]) -> str:

@@ -48,6 +48,8 @@ from nelm.interop.fhir.observations import (
     old_results_warning,
     read_observation,
     result_dates,
+    undated_results,
+    undated_results_sentence,
 )
 from nelm.interop.fhir.patient import attributed, read_patients
 from nelm.interop.fhir.rules import expand_reports, without_modifiers
@@ -114,6 +116,9 @@ class FhirMapping:
     came from (fields read from undated resources, such as the age, are absent)."""
     old_results: Mapping[str, str] = field(default_factory=dict)
     """The fields ``result_warnings`` names as read from old results, with their dates."""
+    undated_results: tuple[str, ...] = ()
+    """The laboratory values and ECOG ``result_warnings`` names as read only from results
+    with no date."""
 
 
 _MAX_PROBLEMS_PER_RESOURCE = 3
@@ -178,6 +183,7 @@ def bundle_to_case(
 
     document = _checked_document(ctx, bundle, case_id, resolved, timeline)
     later = ctx.later_results_warning()
+    undated = undated_results(resolved)
     return FhirMapping(
         document=document,
         provenance=MappingProxyType(dict(sorted(resolved.provenance.items()))),
@@ -188,11 +194,18 @@ def bundle_to_case(
         warnings=tuple(dict.fromkeys(ctx.warnings)),
         rejected_values=tuple(ctx.rejected_values),
         result_warnings=tuple(
-            w for w in [old_results_warning(resolved, ctx.assessment_date), later] if w is not None
+            w
+            for w in [
+                old_results_warning(resolved, ctx.assessment_date),
+                undated_results_sentence(undated),
+                later,
+            ]
+            if w is not None
         ),
         later_results=later,
         result_dates=MappingProxyType(result_dates(resolved)),
         old_results=MappingProxyType(old_results(resolved, ctx.assessment_date)),
+        undated_results=undated,
     )
 
 

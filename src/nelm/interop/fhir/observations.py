@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, Kind
@@ -63,6 +63,8 @@ __all__ = [
     "old_results_warning",
     "read_observation",
     "result_dates",
+    "undated_results",
+    "undated_results_sentence",
 ]
 
 USED_STATUSES = ("final", "amended", "corrected")
@@ -107,6 +109,20 @@ def read_observation(ctx: Context, entry: Entry) -> None:
         code, rule = matched
         if of_another_cancer and rule.field.split(".", 1)[0] in NET_SECTIONS:
             ctx.notes.add(_OF_ANOTHER_CANCER, entry.ref)
+            continue
+        if "dataAbsentReason" in item and any(k.startswith("value") for k in item):
+            # FHIR R4 Observation obs-6: "dataAbsentReason SHALL only be present if
+            # Observation.value[x] is not present" (and a component's dataAbsentReason is
+            # why its value is missing): with both, the result says two things at once
+            ctx.flaw(
+                Problem(
+                    f"{base}.dataAbsentReason",
+                    f"{entry.ref}: a value or a reason it is absent, not both (FHIR R4 "
+                    f"Observation obs-6), for {rule.field}",
+                    "both",
+                ),
+                rule.field,
+            )
             continue
         source = Source(entry.ref, entry.path, label(code))
         companions = _ki67_source(resource) if rule.field == "pathology.ki67_percent" else ()
@@ -407,11 +423,17 @@ def _count(
             raw = number(quantity.get("value"))
             where = f"{base}.valueQuantity.value"
     if raw is None and rule.value is ValueKind.ECOG:
-        for code in codings(item.get("valueCodeableConcept")):
-            if code in ECOG_ANSWERS:
-                raw = ECOG_ANSWERS[code]
-                where = f"{base}.valueCodeableConcept"
-                break
+        answers = {
+            ECOG_ANSWERS[code]
+            for code in codings(item.get("valueCodeableConcept"))
+            if code in ECOG_ANSWERS
+        }
+        if len(answers) > 1:
+            _unusable(ctx, entry, rule, _CODINGS_DISAGREE)
+            return None
+        if answers:
+            raw = answers.pop()
+            where = f"{base}.valueCodeableConcept"
     if raw is None:
         _unusable(ctx, entry, rule, "the value is not a whole number")
         return None
@@ -459,9 +481,23 @@ def _boolean(
     return None
 
 
+# FHIR R4 Datatypes, CodeableConcept: the codings of one concept are each "a
+# representation of the concept" (other code systems, other granularity), so codings that
+# give different answers (ECOG 1 and 4, G1 and G3) contradict each other.
+_CODINGS_DISAGREE = "the codings of the answer give different values"
+
+
 def _grade(
     ctx: Context, entry: Entry, item: Mapping[str, Any], rule: ObservationRule, source: Source
 ) -> Scalar | None:
+    found = [
+        (GRADE_ANSWERS.get(code), REPORTED_GRADE_ANSWERS.get(code))
+        for code in codings(item.get("valueCodeableConcept"))
+        if code in GRADE_ANSWERS or code in REPORTED_GRADE_ANSWERS
+    ]
+    if len(set(found)) > 1:
+        _unusable(ctx, entry, rule, _CODINGS_DISAGREE)
+        return None
     for code in codings(item.get("valueCodeableConcept")):
         if code in REPORTED_GRADE_ANSWERS:  # the grade as the report states it
             ctx.add("pathology.reported_grade", REPORTED_GRADE_ANSWERS[code], source)
@@ -530,10 +566,16 @@ def _tnm(
     """A T or N category coded as mCODE (SNOMED CT AJCC) or the UICC codes it; the
     answer must fit the field."""
     wanted = str if rule.field == "primary.t_category" else bool
-    for code in codings(item.get("valueCodeableConcept")):
-        meaning = tnm_answer(code)
-        if isinstance(meaning, wanted):
-            return meaning
+    meanings = {
+        meaning
+        for code in codings(item.get("valueCodeableConcept"))
+        if isinstance(meaning := tnm_answer(code), wanted)
+    }
+    if len(meanings) > 1:
+        _unusable(ctx, entry, rule, _CODINGS_DISAGREE)
+        return None
+    if meanings:
+        return meanings.pop()
     _unusable(
         ctx,
         entry,
@@ -594,6 +636,31 @@ def old_results_sentence(old: Mapping[str, str], assessment_date: str) -> str | 
 def old_results_warning(resolved: Resolved, assessment_date: dt.date) -> str | None:
     """``old_results_sentence`` of the fields ``old_results`` names."""
     return old_results_sentence(old_results(resolved, assessment_date), assessment_date.isoformat())
+
+
+def undated_results(resolved: Resolved) -> tuple[str, ...]:
+    """The fields of results that age (laboratory values and ECOG) whose value came only
+    from results with no date (no ``effective[x]`` the mapping reads, no ``issued``): they
+    may be as old as any, and no age can be checked."""
+    undated = []
+    for spec in FIELDS:
+        chosen = resolved.chosen.get(spec.path)
+        if spec.path not in _RECENT_DAYS or spec.path not in resolved.values or not chosen:
+            continue
+        if all(f.when is None for f in chosen):
+            undated.append(spec.path)
+    return tuple(undated)
+
+
+def undated_results_sentence(paths: Collection[str]) -> str | None:
+    """One warning naming the fields ``undated_results`` gives, beside the old results."""
+    if not paths:
+        return None
+    named = ", ".join(FIELD_BY_PATH[path].label for path in paths)
+    return (
+        f"Results with no date are used: {named}. The record does not say when they were "
+        "measured; check them before a decision turns on them."
+    )
 
 
 def result_dates(resolved: Resolved) -> dict[str, str]:
