@@ -203,6 +203,35 @@ def test_every_patient_gets_a_card_when_relevance_is_not_required(tmp_path: Path
     assert "time-sensitive" not in card["detail"]
 
 
+@pytest.mark.parametrize(
+    "conditions",
+    [
+        "missing",  # CDS Hooks 2.0: a prefetch key the client did not fill is left out
+        {"resourceType": "OperationOutcome", "issue": []},  # an error instead of data
+    ],
+)
+def test_a_problem_list_not_read_is_not_said_to_show_no_neuroendocrine_neoplasm(
+    tmp_path: Path, conditions: Any
+) -> None:
+    """Without the Conditions (and no FHIR server to read them from) the record cannot
+    show a NET, and cannot show its absence either: the card says which it is."""
+    harness = make_harness(tmp_path, only_when_relevant=False)
+    prefetch: dict[str, Any] = {
+        "patient": {"resourceType": "Patient", "id": "p-9", "gender": "male"}
+    }
+    if conditions != "missing":
+        prefetch["conditions"] = conditions
+    response = harness.call(hook_body(prefetch, "p-9"))
+    assert response.status_code == 200
+    card, data = response.json()["cards"]
+    assert card["summary"] == (
+        "NELM: the problem list could not be read; nothing assessed for this patient"
+    )
+    assert "whether the patient has a neuroendocrine neoplasm is unknown" in card["detail"]
+    assert "suggestions" not in card
+    assert "conditions" in data["summary"]
+
+
 # --------------------------------------------------------------------------- escaping
 
 

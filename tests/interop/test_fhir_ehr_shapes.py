@@ -232,3 +232,25 @@ def test_values_added_by_a_person_keep_the_warning_on_results_after_the_date() -
         w.startswith("1 result of the record is dated after the assessment date (2025-01-15)")
         for w in doc["warnings"]
     )
+
+
+def test_a_urn_uuid_subject_no_entry_holds_is_not_called_another_patient() -> None:
+    # Bundle, resolving references: a urn:uuid reference resolves only to the entry whose
+    # fullUrl it is. With none, whose resource it is is unknown (not "another patient"),
+    # and it is not attributed.
+    ki67 = observation_resource(
+        "k",
+        LOINC,
+        "29593-1",
+        subject="urn:uuid:00000000-0000-4000-8000-0000000000ff",
+        effective="2025-01-10",
+        valueQuantity=quantity(3, "%"),
+    )
+    mapping = bundle_to_case(
+        bundle_of(patient_resource("p"), neuroendocrine_marker(), ki67, full_urls=True),
+        assessment_date=DAY,
+    )
+    assert _value(mapping, "pathology.ki67_percent") is None
+    (issue,) = mapping.issues
+    assert "is the fullUrl of no entry of the bundle" in issue
+    assert "another patient" not in issue

@@ -72,6 +72,10 @@ class CardContext:
     knowledge_version: str
     resources_read: int
     case_path: str | None = None  # the stored case in the application, when recorded
+    problem_list_unread: bool = False
+    """The problem list (Condition) could not be read, or only in part (a key not
+    provided, an error, a page not read): a record that shows no neuroendocrine neoplasm
+    then says nothing about whether the patient has one."""
 
 
 def case_link(settings: CdsSettings, hook_instance: str, case_path: str | None = None) -> str:
@@ -137,10 +141,12 @@ def _no_proposal(doc: Mapping[str, Any]) -> bool:
     return _nothing_assessed(doc) or _patient_unread(doc)
 
 
-def summary(doc: Mapping[str, Any]) -> str:
+def summary(doc: Mapping[str, Any], *, problem_list_unread: bool = False) -> str:
     """The card summary, always shorter than :data:`SUMMARY_LIMIT` characters."""
     if _deceased(doc):  # never presented as the assessment of a living patient
         return "NELM: the record says the patient has died; not for clinical action"
+    if _not_neuroendocrine(doc) and problem_list_unread:  # absent from the record ≠ absent
+        return "NELM: the problem list could not be read; nothing assessed for this patient"
     if _not_neuroendocrine(doc):
         return "NELM: no neuroendocrine neoplasm in the record; nothing assessed for this patient"
     if _patient_unread(doc):
@@ -357,11 +363,18 @@ _RESULTS_ON_TOP: Final = (
 )
 
 
-def _why_nothing(doc: Mapping[str, Any]) -> str:
+def _why_nothing(doc: Mapping[str, Any], *, problem_list_unread: bool) -> str:
     if _deceased(doc):
         return (
             "**Nothing is assessed for this patient:** the record says the patient has "
             "died (above). No treatment option is listed or proposed."
+        )
+    if problem_list_unread:
+        return (
+            "**Nothing is assessed for this patient:** the problem list could not be read, "
+            "or only in part (see the NELM data-quality card), so whether the patient has a "
+            "neuroendocrine neoplasm is unknown, and nelm's options are for liver "
+            "metastases of one. No treatment option is listed or proposed."
         )
     return (
         "**Nothing is assessed for this patient:** the record shows no neuroendocrine "
@@ -399,7 +412,7 @@ def assessment_detail(doc: Mapping[str, Any], ctx: CardContext) -> str:
         # The options say nothing about this patient: what the record says, why nothing
         # is assessed, and what was read — no option, no classification.
         blocks.append(listed(raw))
-        blocks.append(_why_nothing(doc))
+        blocks.append(_why_nothing(doc, problem_list_unread=ctx.problem_list_unread))
     else:
         if top:  # what the record says first, then the options
             blocks.append(listed(top))
@@ -490,7 +503,7 @@ def assessment_card(doc: Mapping[str, Any], ctx: CardContext) -> dict[str, Any]:
     )
     return {
         "uuid": str(uuid.uuid4()),
-        "summary": summary(doc),
+        "summary": summary(doc, problem_list_unread=ctx.problem_list_unread),
         "detail": assessment_detail(doc, ctx),
         "indicator": indicator(doc),
         "source": _source(ctx),

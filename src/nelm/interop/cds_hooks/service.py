@@ -339,6 +339,7 @@ async def _answer(
         hook.encounter_id,
         load_knowledge().version,
         len(assembled.origins),
+        problem_list_unread=_incomplete(parts["conditions"]),
     )
     gaps.extend(("resources received", problem) for problem in assembled.problems)
     today = clock().astimezone().date()

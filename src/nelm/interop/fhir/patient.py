@@ -307,6 +307,7 @@ def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -
                 f"{counted.most_common(1)[0][0]} (the subject most of them name) "
                 "are read as the patient's"
             )
+    full_urls = {e.full_url for e in ctx.entries if e.full_url}
     kept: list[Entry] = []
     for entry in entries:
         if entry.resource_type not in _NEEDS_SUBJECT:
@@ -326,6 +327,17 @@ def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -
             )
         elif reference in keys or _key(reference) in keys:
             kept.append(entry)
+        elif reference.startswith("urn:") and reference not in full_urls:
+            # FHIR R4 Bundle, resolving references: a urn:uuid or urn:oid reference is
+            # resolved only to the entry with that fullUrl; with none it names nobody known
+            ctx.issues.append(
+                Issue(
+                    f"{entry.path}.subject.reference",
+                    f"{entry.ref}: its subject ({describe_value(reference)}) is the fullUrl "
+                    "of no entry of the bundle, so whose resource it is is unknown and it is "
+                    "not attributed to this patient",
+                )
+            )
         else:
             ctx.issues.append(
                 Issue(
