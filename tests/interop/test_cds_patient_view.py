@@ -225,7 +225,7 @@ def test_a_problem_list_not_read_is_not_said_to_show_no_neuroendocrine_neoplasm(
     assert response.status_code == 200
     card, data = response.json()["cards"]
     assert card["summary"] == (
-        "NELM: the problem list could not be read; nothing assessed for this patient"
+        "NELM: the problem list could not be read in full; nothing assessed for this patient"
     )
     assert "whether the patient has a neuroendocrine neoplasm is unknown" in card["detail"]
     assert "suggestions" not in card

@@ -254,3 +254,17 @@ def test_a_urn_uuid_subject_no_entry_holds_is_not_called_another_patient() -> No
     (issue,) = mapping.issues
     assert "is the fullUrl of no entry of the bundle" in issue
     assert "another patient" not in issue
+
+
+def test_a_diagnosis_in_a_condition_not_attributable_is_not_called_absent() -> None:
+    # the NET Condition names a subject no entry holds: the record does not show that
+    # the patient has no neuroendocrine neoplasm, only that it could not read one
+    marker = neuroendocrine_marker()
+    marker["subject"] = {"reference": "urn:uuid:00000000-0000-4000-8000-0000000000ff"}
+    mapping = bundle_to_case(
+        bundle_of(patient_resource("p"), marker, full_urls=True), assessment_date=DAY
+    )
+    assert mapping.warnings[0].startswith(
+        "NEUROENDOCRINE DIAGNOSIS NOT READ: 1 Condition was not attributable to this patient"
+    )
+    assert not any(w.startswith("NOT A NEUROENDOCRINE RECORD") for w in mapping.warnings)

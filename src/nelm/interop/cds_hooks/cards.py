@@ -123,6 +123,12 @@ def _not_neuroendocrine(doc: Mapping[str, Any]) -> bool:
     return _record_warns(doc, "NOT A NEUROENDOCRINE RECORD", "NEUROENDOCRINE DIAGNOSIS NOT READ")
 
 
+def _diagnosis_unread(doc: Mapping[str, Any], problem_list_unread: bool) -> bool:
+    """The Conditions could not all be read (the request's problem list, or Conditions
+    the mapping set aside): a record without a NET then does not show its absence."""
+    return problem_list_unread or _record_warns(doc, "NEUROENDOCRINE DIAGNOSIS NOT READ")
+
+
 def _patient_unread(doc: Mapping[str, Any]) -> bool:
     """The record's Patient could not be read (nelm.interop.fhir.patient): whether the
     patient is alive is unknown, so nothing time-sensitive is proposed either."""
@@ -145,8 +151,9 @@ def summary(doc: Mapping[str, Any], *, problem_list_unread: bool = False) -> str
     """The card summary, always shorter than :data:`SUMMARY_LIMIT` characters."""
     if _deceased(doc):  # never presented as the assessment of a living patient
         return "NELM: the record says the patient has died; not for clinical action"
-    if _not_neuroendocrine(doc) and problem_list_unread:  # absent from the record ≠ absent
-        return "NELM: the problem list could not be read; nothing assessed for this patient"
+    if _not_neuroendocrine(doc) and _diagnosis_unread(doc, problem_list_unread):
+        # not in what was read is not absent
+        return "NELM: the problem list could not be read in full; nothing assessed for this patient"
     if _not_neuroendocrine(doc):
         return "NELM: no neuroendocrine neoplasm in the record; nothing assessed for this patient"
     if _patient_unread(doc):
@@ -369,7 +376,7 @@ def _why_nothing(doc: Mapping[str, Any], *, problem_list_unread: bool) -> str:
             "**Nothing is assessed for this patient:** the record says the patient has "
             "died (above). No treatment option is listed or proposed."
         )
-    if problem_list_unread:
+    if _diagnosis_unread(doc, problem_list_unread):
         return (
             "**Nothing is assessed for this patient:** the problem list could not be read, "
             "or only in part (see the NELM data-quality card), so whether the patient has a "

@@ -67,6 +67,9 @@ class Context:
     notes: Notes = field(default_factory=Notes)
     not_r4: list[str] = field(default_factory=list)
     """The types of the resources set aside as not valid FHIR R4, one per resource."""
+    not_attributed: list[str] = field(default_factory=list)
+    """The types of the resources not attributed to the patient (no subject, a conditional
+    reference, a reference no entry holds, another patient), one per resource."""
     primaries: list[PrimaryRecord] = field(default_factory=list)
     cancers: CancerIndex | None = None
     liver_lesions: list[LesionSize] = field(default_factory=list)

@@ -290,14 +290,21 @@ def _without_net_fields(ctx: Context, resolved: Resolved) -> None:
         _forget(resolved, path)
     read = ", ".join(FIELD_BY_PATH[p].label if p in FIELD_BY_PATH else p for p in dropped)
     aside = f" (read but set aside: {read})" if dropped else ""
-    unread = ctx.not_r4.count("Condition")
-    if unread:  # the diagnosis may be among them: say so rather than that there is none
+    invalid = ctx.not_r4.count("Condition")
+    unattributed = ctx.not_attributed.count("Condition")
+    if invalid or unattributed:  # the diagnosis may be among them: not "there is none"
+        said = [
+            f"{n} Condition" + (" was" if n == 1 else "s were") + f" {why}"
+            for n, why in (
+                (invalid, "set aside as not valid FHIR R4"),
+                (unattributed, "not attributable to this patient"),
+            )
+            if n
+        ]
         ctx.warnings.append(
-            f"NEUROENDOCRINE DIAGNOSIS NOT READ: {unread} Condition"
-            + (" was" if unread == 1 else "s were")
-            + " set aside as not valid FHIR R4 (see the data-quality list) and no other "
-            "Condition shows a neuroendocrine neoplasm, so the tumour, liver and treatment "
-            "fields are left unknown" + aside + "."
+            f"NEUROENDOCRINE DIAGNOSIS NOT READ: {' and '.join(said)} (see the data-quality "
+            "list) and no other Condition shows a neuroendocrine neoplasm, so the tumour, "
+            "liver and treatment fields are left unknown" + aside + "."
         )
         return
     others = ctx.cancers.others if ctx.cancers is not None else []

@@ -316,7 +316,13 @@ def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -
         reference = _subject(entry.resource)
         if reference is None:
             _by_identifier(ctx, entry, keys, kept)
-        elif "?" in reference:
+            if not kept or kept[-1] is not entry:
+                ctx.not_attributed.append(entry.resource_type)
+            continue
+        if reference in keys or _key(reference) in keys:
+            kept.append(entry)
+            continue
+        if "?" in reference:
             ctx.issues.append(
                 Issue(
                     f"{entry.path}.subject.reference",
@@ -325,8 +331,6 @@ def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -
                     "attributed to the patient",
                 )
             )
-        elif reference in keys or _key(reference) in keys:
-            kept.append(entry)
         elif reference.startswith("urn:") and reference not in full_urls:
             # FHIR R4 Bundle, resolving references: a urn:uuid or urn:oid reference is
             # resolved only to the entry with that fullUrl; with none it names nobody known
@@ -346,6 +350,7 @@ def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -
                     f"({describe_value(reference)}), so it is not attributed to this patient",
                 )
             )
+        ctx.not_attributed.append(entry.resource_type)
     return kept
 
 
