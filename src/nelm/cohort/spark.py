@@ -232,7 +232,8 @@ def run_spark(
     summary = BatchSummary("spark", output, rejects_path(output), warnings_path(output))
     rows = source.count_rows()
     progress.start(rows)
-    scratch = Path(tempfile.mkdtemp(dir=directory, prefix=f".{output.name}.spark."))
+    # absolute: the JVM (addPyFile) and the executors resolve paths from their own directory
+    scratch = Path(tempfile.mkdtemp(dir=directory.resolve(), prefix=f".{output.name}.spark."))
     try:
         outcomes = _evaluate(source, scratch, master, batch_rows, rows)
         _merge(outcomes, scratch, output, summary, progress)
