@@ -85,19 +85,31 @@ def test_without_an_exception_the_last_line_that_is_not_a_warning_or_a_frame() -
     assert jvm_failure("WARNING: Using incubator modules\n") == "its JVM exited without a message"
 
 
-def test_a_java_home_without_java_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("pyspark")
-    from pyspark import SparkContext
+def test_a_java_home_without_java_is_named(tmp_path: Path) -> None:
+    # in a process of its own: a JVM started by an earlier test in this one would be reused
+    if importlib.util.find_spec("pyspark") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Spark is required on CI: install pyspark")
+        pytest.skip("install pyspark")
+    from nelm.cohort.synth import synth_frame
 
-    from nelm.cohort.spark import session
-
-    if SparkContext._gateway is not None:
-        pytest.skip("a Spark JVM is already running in this process")
-    monkeypatch.setenv("JAVA_HOME", str(tmp_path))
-    with pytest.raises(InputRejected) as caught:
-        session("local[1]")
-    (problem,) = caught.value.problems
-    assert problem.path == "JAVA_HOME" and problem.got == str(tmp_path)
+    source = tmp_path / "cohort.parquet"
+    synth_frame(5, seed=3).write_parquet(source)
+    empty_java_home = tmp_path / "jdk"
+    empty_java_home.mkdir()
+    command = ["batch", str(source), "-o", str(tmp_path / "out.parquet"), "--engine", "spark"]
+    done = subprocess.run(
+        [sys.executable, "-m", "nelm", *command],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "JAVA_HOME": str(empty_java_home)},
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("error: JAVA_HOME") and str(empty_java_home) in line
+    assert not (tmp_path / "out.parquet").exists()
 
 
 @pytest.mark.needs_spark
