@@ -50,6 +50,20 @@ def test_a_citation_reads_as_author_year_and_locator_and_is_numbered_once() -> N
     assert resolve("999 Table 9") == (None, "999 Table 9")
 
 
+def test_a_citation_of_the_cases_own_field_names_the_field_not_its_path() -> None:
+    # The knowledge base cites "surgical-assessment liver.surgical_assessment" for the
+    # surgeons' judgement; a reader sees the field's label (case-v1 additions), not its path.
+    refs = ReferenceList()
+    label = refs.label("surgical-assessment liver.surgical_assessment")
+    assert "liver.surgical_assessment" not in label
+    assert (
+        label
+        == "the surgeons' judgement in the case, Liver disease resectable (surgical assessment)"
+    )
+    primary = refs.label("surgical-assessment primary.surgical_assessment")
+    assert primary.endswith(", Primary removable (surgical assessment)")
+
+
 def test_a_records_note_names_the_review_not_its_file_number() -> None:
     # Seed 004 is Xue 2025 and seed 002 Criss 2024 (their headers; sources.yaml).
     refs = ReferenceList()

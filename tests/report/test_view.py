@@ -8,7 +8,7 @@ from pathlib import Path
 from markupsafe import escape
 
 from nelm.interop.cds_hooks import cards
-from nelm.knowledge.sources import ReferenceList
+from nelm.knowledge.sources import ReferenceList, cite_plain
 from nelm.report.changes import input_changes
 from nelm.report.html import render_html
 from nelm.report.text import render_text
@@ -41,6 +41,21 @@ def test_an_open_grade_says_what_would_settle_it() -> None:
     row = classification_rows(assess_mapping(case, with_evidence=False))[0]
     assert row.value == "G3 or NEC (not settled)"
     assert "Differentiation" in row.settle
+
+
+def test_a_primary_outside_the_staging_tables_is_said_once_with_readable_sources() -> None:
+    # 003 Tables 2 and 3 stage the pancreas only (docs/staging.md, "Other primaries"): a
+    # gastric primary gets "no staging system", said once, its sources by author and year.
+    case = {**BASE, "primary": {**BASE["primary"], "site": "stomach"}}
+    rows = {r.key: r for r in classification_rows(assess_mapping(case, with_evidence=False))}
+    for key in ("stage_enets", "stage_ajcc7"):
+        row = rows[key]
+        assert row.value == "no staging system in the sources for this primary"
+        assert row.value not in row.explanation.lower()
+        assert "pancreas only" in row.explanation and "stomach" in row.explanation
+        shown = cite_plain(row.explanation, ReferenceList())
+        assert "ENETS-TNM-2006" not in shown and "003" not in shown
+        assert "Nigri 2018, Table" in shown
 
 
 def test_option_groups_follow_the_intent_order_eligible_first() -> None:

@@ -188,7 +188,16 @@ def derive_stages(
                 )
                 settle: tuple[str, ...] = ("primary.site",)
             else:
-                text = f"{NO_SYSTEM} ({site.replace('_', ' ')}; {system.name}: {cite})"
+                # The citations alone in the parentheses, so that a reader sees them
+                # by author and year (a site among them would leave them as keys).
+                this = {
+                    "unknown_primary": "a primary of unknown site",
+                    "other": "a primary of another site",
+                }.get(site, f"a primary of the {site.replace('_', ' ')}")
+                text = (
+                    f"{NO_SYSTEM[0].upper()}{NO_SYSTEM[1:]}: {system.name} stages a primary "
+                    f"of the {_sites_text(tables)} only, and this is {this} ({cite})"
+                )
                 settle = ()
             nothing: frozenset[str] = frozenset()
             out.append(

@@ -107,7 +107,16 @@ def resolve(citation: str) -> tuple[Reference | None, str]:
         return None, citation
     if key == "case-v1":  # the contract's section names are internal words
         locator = ""
-    return found, locator.strip()
+    return found, _field_in_words(locator.strip())
+
+
+def _field_in_words(locator: str) -> str:
+    """A locator that is a case field's path (the surgeons' judgement of the liver or of
+    the primary) as the field's label: a reader never sees ``liver.surgical_assessment``."""
+    from nelm.case.fields import FIELD_BY_PATH
+
+    spec = FIELD_BY_PATH.get(locator)
+    return spec.label if spec is not None else locator
 
 
 @dataclass

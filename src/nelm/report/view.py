@@ -323,6 +323,15 @@ def _stage_values(c: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     return rows
 
 
+def _not_repeating(value: str, explanation: str) -> str:
+    """The explanation without its opening words when they only repeat the value shown
+    beside it ("no staging system in the sources for this primary" twice in a row)."""
+    if value and explanation.lower().startswith(value.lower() + ": "):
+        rest = explanation[len(value) + 2 :]
+        return rest[:1].upper() + rest[1:]
+    return explanation
+
+
 def classification_rows(doc: Mapping[str, Any]) -> list[ClassificationRow]:
     """The classification in the order every renderer shows it."""
     c = doc["classification"]
@@ -350,7 +359,7 @@ def classification_rows(doc: Mapping[str, Any]) -> list[ClassificationRow]:
             key,
             title,
             value,
-            str(explanations.get(key, "")),
+            _not_repeating(value, str(explanations.get(key, ""))),
             tuple(field_label(p) for p in settle.get(key, [])),
         )
         for key, title, value in values
