@@ -16,9 +16,11 @@ from nelm.report.view import (
     classification_rows,
     field_label,
     format_value,
+    missing_data_groups,
     option_groups,
     outcome_label,
     plan_steps,
+    todo_items,
 )
 from nelm.service import assess_mapping
 from nelm.vocabulary import vocabulary
@@ -279,3 +281,39 @@ def test_ticked_choices_in_another_order_are_no_change() -> None:
     assert input_changes(before, after, label=field_label, show=format_value) == []
     assert same_case(before, after)
     assert not same_case(before, {"case_id": "o", "patient": {"hereditary_syndromes": ["vhl"]}})
+
+
+def test_the_to_do_list_names_each_option_once_grouped_by_what_the_result_could_do() -> None:
+    thin = {"case_id": "thin", "primary": {"site": "small_intestine"}}
+    doc = assess_mapping(thin, with_evidence=False)
+    items = todo_items(doc)
+    assert items
+    for item in items:
+        summary = item["summary"]
+        for oid in item["could_change"]:
+            name = doc["options"][oid]["name"]
+            assert summary.count(name) == 1, (item["name"], name)
+        # one phrase per effect, never one parenthesis per option
+        assert "(could become" not in summary
+        effects = {tuple(item["could_become"].get(o, ())) for o in item["could_change"]}
+        if ("ineligible",) in effects:
+            assert summary.count("could rule out: ") == 1
+        if ("eligible", "ineligible") in effects:
+            assert summary.count("could settle either way: ") == 1
+
+
+def test_fields_deciding_the_same_options_are_listed_together() -> None:
+    thin = {"case_id": "thin", "primary": {"site": "small_intestine"}}
+    doc = assess_mapping(thin, with_evidence=False)
+    groups = missing_data_groups(doc)
+    decides = {field_label(m["field"]): m["decides"] for m in doc["missing_data"]}
+    # every field once, with exactly the options it decides
+    assert sorted(label for labels, _ in groups for label in labels) == sorted(decides)
+    for labels, names in groups:
+        for label in labels:
+            assert names == [doc["options"][o]["name"] for o in decides[label]]
+    # and no two groups decide the same options
+    assert len({tuple(names) for _, names in groups}) == len(groups)
+    assert len(groups) < len(decides)  # the grade's three fields, at least, go together
+    text = render_text(doc, width=100)
+    assert "Ki-67 index, Mitotic count, Differentiation decide " in text

@@ -28,6 +28,7 @@ from nelm.report.view import (
     format_value,
     in_words,
     input_rows,
+    missing_data_groups,
     option_groups,
     plan_steps,
     record_flags,
@@ -251,8 +252,9 @@ resources; the JSON assessment names up to twenty.</p>{% endif %}
 <h2>To do: investigations, most decisive first</h2>
 <ol class="todo">
 {% for item in todo %}
-<li><strong>{{ item.name }}</strong> — gives {{ item.field_labels | join(', ') }};
- {{ item.summary | cite_text }} <span class="src">({{ item.sources | cite }})</span></li>
+<li><strong>{{ item.name }}</strong> — gives {{ item.field_labels | join(', ') }}.
+ {{ item.summary[:1] | upper }}{{ item.summary[1:] | cite_text }}
+ <span class="src">({{ item.sources | cite }})</span></li>
 {% endfor %}
 </ol>
 {% endif %}
@@ -260,9 +262,9 @@ resources; the JSON assessment names up to twenty.</p>{% endif %}
 {% if doc.missing_data %}
 <h2>Missing data that would decide an option</h2>
 <ul>
-{% for item in doc.missing_data %}
-<li>Obtain <strong>{{ item.field | label }}</strong> to decide:
- {{ item.decides | map('option_name') | join(', ') }}</li>
+{% for labels, names in missing %}
+<li>Obtain <strong>{{ labels | join(', ') }}</strong> to decide:
+ {{ names | join(', ') }}</li>
 {% endfor %}
 </ul>
 {% endif %}
@@ -412,6 +414,7 @@ def render_html(
         classification=_classification_rows(doc),
         plan=plan_steps(doc),
         todo=todo_items(doc),
+        missing=missing_data_groups(doc),
         source_notes=source_notes(doc.get("input_source") or {}),
         groups=options_by_intent(doc),
         intents=INTENT_TITLES,

@@ -23,6 +23,7 @@ from nelm.report.view import (
     classification_rows,
     field_label,
     in_words,
+    missing_data_groups,
     option_groups,
     plan_steps,
     record_warnings,
@@ -244,15 +245,15 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
         for n, item in enumerate(todo, 1):
             body = Text.assemble(
                 (item["name"], "bold"),
-                f" — gives {', '.join(item['field_labels'])}; ",
-                cite_plain(item["summary"], refs),
+                f" — gives {', '.join(item['field_labels'])}. ",
+                cite_plain(item["summary"][:1].upper() + item["summary"][1:], refs),
             )
             console.print(_hanging(f"{n}.", body, widest=len(f"{len(todo)}.")))
     if doc["missing_data"]:
         console.print(_heading("Missing data that would decide an option", width))
-        for item in doc["missing_data"]:
-            decides = ", ".join(doc["options"][o]["name"] for o in item["decides"])
-            body = Text.assemble((field_label(item["field"]), "bold yellow"), " decides " + decides)
+        for labels, names in missing_data_groups(doc):
+            verb = " decides " if len(labels) == 1 else " decide "
+            body = Text.assemble((", ".join(labels), "bold yellow"), verb + ", ".join(names))
             console.print(_hanging("·", body))
     source = doc.get("input_source")
     if source:

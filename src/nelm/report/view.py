@@ -437,11 +437,14 @@ def option_groups(doc: Mapping[str, Any]) -> list[OptionGroup]:
     return groups
 
 
-_BECOME = {
-    ("eligible", "ineligible"): "either way",
-    ("eligible",): "could become eligible",
-    ("ineligible",): "could become ineligible",
-}
+# What an investigation's result could do to an option (its "could_become"), as the to-do
+# list groups them: the options it could rule out, then those it could settle either way,
+# then those it could open; each option named once, not each with its own parenthesis.
+_EFFECTS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("ineligible",), "could rule out"),
+    (("eligible", "ineligible"), "could settle either way"),
+    (("eligible",), "could make eligible"),
+)
 
 
 def todo_items(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -449,13 +452,14 @@ def todo_items(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     the labels of the fields it gives and one sentence saying what it would decide."""
     out = []
     for item in doc.get("investigations") or ():
-        parts = []
+        by_effect: dict[str, list[str]] = {}
         for oid in item["could_change"]:
             become = tuple(item["could_become"].get(oid, ()))
-            parts.append(f"{option_name(doc, oid)} ({_BECOME.get(become, 'could change')})")
-        summary = (
-            ("decides " + "; ".join(parts)) if parts else ("settles data no option turns on alone")
-        )
+            verb = next((v for b, v in _EFFECTS if b == become), "could change")
+            by_effect.setdefault(verb, []).append(option_name(doc, oid))
+        order = [v for _, v in _EFFECTS] + ["could change"]
+        parts = [f"{v}: {', '.join(by_effect[v])}" for v in order if v in by_effect]
+        summary = "; ".join(parts) if parts else "settles data no option turns on alone"
         if item["first_step_could_change"]:
             summary += ". Its result could change the first plan step"
         out.append(
@@ -466,6 +470,17 @@ def todo_items(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def missing_data_groups(doc: Mapping[str, Any]) -> list[tuple[list[str], list[str]]]:
+    """The missing data as (field labels, option names) pairs, the fields that decide the
+    very same options named together: Ki-67, the mitotic count and the differentiation
+    most often decide the same list, which is then read once, not three times."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for item in doc.get("missing_data") or ():
+        key = tuple(item["decides"])
+        groups.setdefault(key, []).append(field_label(item["field"]))
+    return [(labels, [option_name(doc, o) for o in key]) for key, labels in groups.items()]
 
 
 def source_notes(source: Mapping[str, Any], shown: int = 3) -> list[str]:
