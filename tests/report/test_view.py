@@ -317,3 +317,16 @@ def test_fields_deciding_the_same_options_are_listed_together() -> None:
     assert len(groups) < len(decides)  # the grade's three fields, at least, go together
     text = render_text(doc, width=100)
     assert "Ki-67 index, Mitotic count, Differentiation decide " in text
+
+
+def test_the_printable_report_names_options_without_their_ids() -> None:
+    # A reader sees clinical names only (as in the text report); the id stays in the
+    # page's anchors, for the plan's links.
+    import re
+
+    doc = assess_mapping(BASE, with_evidence=False)
+    page = render_html(doc)
+    visible = re.sub(r"<[^>]+>", " ", page.split("<body", 1)[1])
+    for oid in doc["options"]:
+        assert f"[{oid}]" not in visible
+        assert f'id="option-{oid}"' in page

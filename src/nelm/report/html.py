@@ -126,12 +126,19 @@ tr { break-inside: avoid; }
 .eligible { color: #0a5c16; border-color: #0a5c16; }
 .uncertain { color: #7a4a00; border-color: #7a4a00; }
 .ineligible { color: #8b0000; border-color: #8b0000; }
-.option { break-inside: avoid; margin-bottom: .8em; }
+/* An option longer than the rest of a page starts where the page leaves room, not on a
+   new page (a whole page left blank before each long option): its heading stays with
+   its first criteria, and no criterion row, caution or evidence line is split. */
+.option { margin-bottom: .8em; }
+.option > p:first-child { break-after: avoid; }
+.option li, .option > p { break-inside: avoid; }
 .src { color: #444; font-size: 9pt; }
 .record-warning { border: 3px solid #a00; color: #a00; padding: .4em .8em; margin: .8em 0;
   font-weight: bold; }
 .safety { border: 2px solid #222; padding: .6em .8em; margin-top: 1.5em; font-weight: bold; }
-ol.plan > li { margin-bottom: .6em; break-inside: avoid; }
+ol.plan > li { margin-bottom: .6em; }
+ol.plan > li > strong { display: block; break-after: avoid; }
+ul.plan-options > li, p.why { break-inside: avoid; }
 ul.plan-options { margin: .15em 0; padding-left: 1.1em; list-style: none; }
 ul.plan-options > li { margin: .15em 0; }
 .joiner { font-style: italic; color: #444; }
@@ -277,7 +284,7 @@ resources; the JSON assessment names up to twenty.</p>{% endif %}
 <div class="option" id="option-{{ oid }}">
 <p><span class="status {{ option.status }}">{{ status_mark[option.status] }}
  {{ status_text[option.status] }}</span> <strong>{{ option.name or oid }}</strong>
- <span class="src">[{{ oid }}]</span></p>
+</p>
 {% if option.status == 'ineligible' %}
 <p class="small">Criteria not met (the reasons):</p>
 {% endif %}
