@@ -100,6 +100,18 @@ def test_the_text_report_fits_the_width_it_is_given(
     assert "…" not in out and "Simultaneous resection of" in out
 
 
+@pytest.mark.parametrize(("columns", "widest"), [("80", 80), ("120", 120), ("", 100)])
+def test_a_pipe_takes_the_width_of_columns_when_it_is_set(
+    capsys: Any, monkeypatch: Any, columns: str, widest: int
+) -> None:
+    # "COLUMNS=80 nelm assess case.json -f text | less": the width the user set, not 100;
+    # without COLUMNS (or with it empty) a pipe gets the documented 100 columns.
+    monkeypatch.setenv("COLUMNS", columns)
+    code, out, _ = run(["assess", str(EXAMPLE), "--format", "text"], capsys, monkeypatch)
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) == widest
+
+
 def test_yaml_from_standard_input(capsys: Any, monkeypatch: Any) -> None:
     code, out, _ = run(
         ["assess", "-", "-f", "json"],

@@ -43,7 +43,7 @@ def assess_command(
     width: Annotated[
         int | None,
         typer.Option(
-            help="Width of the text report (default: the terminal's, else 100).",
+            help="Width of the text report (default: the terminal's; on a pipe COLUMNS, else 100).",
             min=40,
             max=400,
             show_default=False,

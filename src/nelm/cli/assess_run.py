@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import sys
 from enum import StrEnum
@@ -136,10 +137,19 @@ def run_assess(
     else:
         from nelm.report.text import render_text
 
-        if width is None:  # the terminal's width; a pipe or a file gets 100 columns
-            width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
+        if width is None:
+            width = _text_width()
         rendered = render_text(doc, width=width, color=sys.stdout.isatty() and output is None)
     write_output(rendered, output)
+
+
+def _text_width() -> int:
+    """The terminal's width; a pipe or a file gets COLUMNS when it is set (``COLUMNS=80
+    nelm assess case.json -f text | less``), else 100 columns."""
+    columns = os.environ.get("COLUMNS", "")
+    if not sys.stdout.isatty():
+        return min(400, max(40, int(columns))) if columns.isdigit() else 100
+    return shutil.get_terminal_size((100, 24)).columns
 
 
 def _added(path: str) -> Any:

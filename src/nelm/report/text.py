@@ -277,8 +277,10 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
             console.print(_hanging("·", Text("note: " + note, "dim")))
     if refs.order:
         console.print(_heading("References", width))
+        widest = len(f"{len(refs.order)}.")
         for number, ref in enumerate(refs.order, start=1):
-            console.print(Text(f"{number:>2}. {ref.full}"))
+            # wrapped under the reference's first word: the numbers stay readable
+            console.print(_hanging(f"{number}.", Text(ref.full), widest=widest))
     console.print(Rule())
     console.print(Text(SAFETY_STATEMENT, style="italic"))
     return console.export_text(styles=color)
