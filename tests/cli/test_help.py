@@ -63,3 +63,32 @@ def test_a_flag_is_shown_without_a_value_type(
             assert f" {param.metavar} " in row, row
         else:
             assert _TYPE.search(row), row
+
+
+@pytest.mark.parametrize("words", [w for w, _ in COMMANDS], ids=lambda w: " ".join(w) or "nelm")
+def test_an_80_column_help_names_every_option_in_full(
+    words: list[str], capsys: Any, monkeypatch: Any
+) -> None:
+    # An 80-column terminal is the narrowest a user reads help on: no flag is cut to "…"
+    # (nelm serve showed "--no-proxy-heade…" and "X-Forwarded-Proto…").
+    monkeypatch.setenv("COLUMNS", "80")
+    command = dict((tuple(w), c) for w, c in COMMANDS)[tuple(words)]
+    code, out, err = run([*words, "--help"], capsys, monkeypatch)
+    assert code == 0, err
+    assert "…" not in out
+    ctx = command.make_context("nelm", [], resilient_parsing=True)
+    for param in command.get_params(ctx):
+        for name in [*param.opts, *getattr(param, "secondary_opts", [])]:
+            if name.startswith("--"):
+                assert re.search(rf"{re.escape(name)}(\s|,|$)", out, re.M), name
+
+
+def test_serve_keeps_its_port_and_workers_ranges(capsys: Any, monkeypatch: Any) -> None:
+    for args, said in (
+        (["--port", "0"], "--port: 0 is not in the range 1–65535"),
+        (["--port", "65536"], "--port: 65536 is not in the range 1–65535"),
+        (["--workers", "65"], "--workers: 65 is not in the range 1–64"),
+        (["--workers", "two"], "--workers: 'two' is not a whole number"),
+    ):
+        code, _, err = run(["serve", *args], capsys, monkeypatch)
+        assert code == 2 and said in err, (args, err)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -16,9 +17,29 @@ import typer
 from nelm.errors import Problem
 
 
+def _in_range(low: int, high: int) -> Callable[[str], int]:
+    """A whole number from ``low`` to ``high``. The range is the option's metavar rather
+    than typer's "<int range> [1<=x<=65535]", whose width, on an 80-column terminal, cut
+    the --no-proxy-headers flag to "--no-proxy-heade…"."""
+
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise typer.BadParameter(f"{raw!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise typer.BadParameter(f"{value} is not in the range {low}–{high}")
+        return value
+
+    return parse
+
+
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    port: Annotated[
+        int,
+        typer.Option(help="Port to listen on.", metavar="<1-65535>", parser=_in_range(1, 65535)),
+    ] = 8000,
     database: Annotated[
         str | None,
         typer.Option(
@@ -44,16 +65,18 @@ def serve_command(
         int,
         typer.Option(
             help="Worker processes (each with its own connection pool); 1 runs in this process.",
-            min=1,
-            max=64,
+            metavar="<1-64>",
+            parser=_in_range(1, 64),
         ),
     ] = 1,
     proxy_headers: Annotated[
         bool,
         typer.Option(
             "--proxy-headers/--no-proxy-headers",
-            help="Trust X-Forwarded-Proto/For from a reverse proxy on loopback (https "
-            "termination; cookies then get the Secure flag).",
+            help="Trust the X-Forwarded-Proto and X-Forwarded-For headers of a reverse "
+            "proxy on loopback (https termination; cookies then get the Secure flag). "
+            "Off by default.",
+            show_default=False,
         ),
     ] = False,
 ) -> None:
