@@ -1,0 +1,52 @@
+"""Cautions around procedures, each against the sentence of the source it comes from: a
+hormonal crisis after PRRT, not the periprocedural carcinoid crisis of instrumentation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from nelm.service import assess_mapping
+from tests.engine.cases import eligible_case
+
+PERIPROCEDURAL = "Carcinoid syndrome: risk of periprocedural carcinoid crisis"
+AFTER_PRRT = "hormonal crises (a massive release of bioactive substances) followed"
+
+
+def _cautions(option: str, changes: dict[str, Any]) -> tuple[str, list[str]]:
+    doc = assess_mapping(eligible_case(option, changes), with_evidence=False)
+    result = doc["options"][option]
+    return result["status"], [d["text"] for d in result["caution_details"]]
+
+
+@pytest.mark.parametrize(
+    ("syndrome", "shown"),
+    [
+        ("carcinoid", True),
+        ("vipoma", True),
+        ("none", False),
+        (None, False),  # not stated: nothing is said of a syndrome nobody reported
+    ],
+)
+def test_prrt_shows_the_hormonal_crises_counted_after_it(syndrome: str | None, shown: bool) -> None:
+    """de Keizer 2008 (Eur J Nucl Med Mol Imaging 35:749): "Six of 479 patients (1%)
+    developed severe symptoms because of massive release of bioactive substances after the
+    first cycle of 177Lu-octreotate" — hormone-producing carcinoids and VIPomas among them.
+    002 §3.3 gives its perioperative octreotide prophylaxis for "interventions directed at
+    NETs (e.g., locoregional therapies or surgery) where instrumentation may lead to the
+    release": PRRT is neither, so that caution is not shown on it."""
+    status, texts = _cautions("prrt", {"primary.functional_syndrome": syndrome})
+    assert any(AFTER_PRRT in t for t in texts) is shown
+    assert not any(t.startswith(PERIPROCEDURAL) for t in texts)
+    assert status == "eligible"
+
+
+@pytest.mark.parametrize("option", ["tae", "tace", "tare", "liver_resection"])
+def test_instrumentation_keeps_the_periprocedural_carcinoid_crisis(option: str) -> None:
+    """002 §3.3: "Periprocedural carcinoid crisis is also a potentially lethal complication
+    of interventions directed at NETs (e.g., locoregional therapies or surgery)"."""
+    _, texts = _cautions(option, {"primary.functional_syndrome": "carcinoid"})
+    assert any(t.startswith(PERIPROCEDURAL) for t in texts)
+    _, texts = _cautions(option, {"primary.functional_syndrome": "none"})
+    assert not any(t.startswith(PERIPROCEDURAL) for t in texts)
