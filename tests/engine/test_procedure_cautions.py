@@ -1,5 +1,6 @@
 """Cautions around procedures, each against the sentence of the source it comes from: a
-hormonal crisis after PRRT, not the periprocedural carcinoid crisis of instrumentation."""
+hormonal crisis after PRRT, not the periprocedural carcinoid crisis of instrumentation; PRRT
+after radioembolisation."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from tests.engine.cases import eligible_case
 
 PERIPROCEDURAL = "Carcinoid syndrome: risk of periprocedural carcinoid crisis"
 AFTER_PRRT = "hormonal crises (a massive release of bioactive substances) followed"
+PRIOR_RE = "Radioembolisation given before"
 
 
 def _cautions(option: str, changes: dict[str, Any]) -> tuple[str, list[str]]:
@@ -50,3 +52,25 @@ def test_instrumentation_keeps_the_periprocedural_carcinoid_crisis(option: str) 
     assert any(t.startswith(PERIPROCEDURAL) for t in texts)
     _, texts = _cautions(option, {"primary.functional_syndrome": "none"})
     assert not any(t.startswith(PERIPROCEDURAL) for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("prior", "shown"),
+    [
+        (["ssa", "tare"], True),
+        (["ssa", "tace"], False),  # the seeds' concern is radioembolisation's
+        (["ssa"], False),
+        (None, False),
+    ],
+)
+def test_prrt_after_radioembolisation_shows_the_cumulative_hepatotoxicity_concern(
+    prior: list[str] | None, shown: bool
+) -> None:
+    """001 PRRT: "Despite concerns about cumulative hepatotoxicity, RE following PRRT was a
+    safe sequence as a salvage option"; 002 §5: "no additive liver toxicity when
+    radioembolization was used with PRRT" (23 cases); 000 §4: PRRT weighed against its
+    "potential for increasing interaction with other treatment modalities ... such as
+    radioembolization". A caution, never a criterion: the status stays."""
+    status, texts = _cautions("prrt", {"course.prior_treatments": prior})
+    assert any(t.startswith(PRIOR_RE) for t in texts) is shown
+    assert status == "eligible"
