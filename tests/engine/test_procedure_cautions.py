@@ -1,6 +1,6 @@
 """Cautions around procedures, each against the sentence of the source it comes from: a
 hormonal crisis after PRRT, not the periprocedural carcinoid crisis of instrumentation; PRRT
-after radioembolisation."""
+after radioembolisation; the SSA's Ki-67 > 10 % study, which was of pancreatic NETs."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tests.engine.cases import eligible_case
 PERIPROCEDURAL = "Carcinoid syndrome: risk of periprocedural carcinoid crisis"
 AFTER_PRRT = "hormonal crises (a massive release of bioactive substances) followed"
 PRIOR_RE = "Radioembolisation given before"
+SSA_OVER_10 = "a small study suggested SSA still prolongs PFS in pancreatic NET"
 
 
 def _cautions(option: str, changes: dict[str, Any]) -> tuple[str, list[str]]:
@@ -74,3 +75,23 @@ def test_prrt_after_radioembolisation_shows_the_cumulative_hepatotoxicity_concer
     status, texts = _cautions("prrt", {"course.prior_treatments": prior})
     assert any(t.startswith(PRIOR_RE) for t in texts) is shown
     assert status == "eligible"
+
+
+@pytest.mark.parametrize(
+    ("changes", "shown"),
+    [
+        ({"pathology.ki67_percent": 15}, True),
+        ({"pathology.ki67_percent": 10}, False),  # within 004's "Ki-67 ≤ 10%"
+        ({"pathology.ki67_percent": 15, "primary.site": "small_intestine"}, False),
+        ({"pathology.ki67_percent": 15, "primary.site": None}, False),
+    ],
+)
+def test_the_ssa_ki67_over_10_study_is_shown_for_pancreatic_nets(
+    changes: dict[str, Any], shown: bool
+) -> None:
+    """004 §3.3: "Small sample study confirmed that the use of SSA in pNETs with
+    Ki-67>10% could also prolong PFS of patients": a pancreatic population, so not shown
+    for a small-intestinal NET (nor for a primary not stated)."""
+    base = {"primary.functional_syndrome": "carcinoid"}  # the SSA stays assessed
+    _, texts = _cautions("ssa", {**base, **changes})
+    assert any(SSA_OVER_10 in t for t in texts) is shown
