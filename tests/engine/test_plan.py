@@ -270,3 +270,26 @@ def test_chemotherapy_for_a_new_g3_net_is_not_explained_as_progression() -> None
     step = next(s for s in doc["plan"] if "capecitabine_temozolomide" in s["options"])
     assert "G3 NET" in step["rationale"] and "generally recommended" in step["rationale"]
     assert not step["rationale"].startswith("Progressive disease")
+
+
+def test_liver_directed_therapy_comes_before_the_ssa_for_a_functional_tumour() -> None:
+    # 002 §3: "guidelines such as the European Society of Medical Oncology (ESMO) recommend
+    # the use of locoregional regional therapies early in the treatment algorithm for
+    # functional tumors to prevent complications such as carcinoid crisis [51]. NANETS also
+    # recommends the use of locoregional therapies or chemotherapy for symptomatic NELM over
+    # SSAs". Carcinoid syndrome, diffuse liver-only disease: the embolisations come first,
+    # and the step says why.
+    plan = plan_of(
+        with_changes(
+            BASE,
+            {
+                "primary.functional_syndrome": "carcinoid",
+                "liver.distribution": "bilobar_diffuse",
+                "liver.lesion_count": 25,
+            },
+        )
+    )
+    liver = step_index(plan, "tae")
+    assert liver < step_index(plan, "ssa")
+    assert "002 §3" in plan[liver]["sources"]
+    assert "For a functional tumour ESMO recommends it early" in plan[liver]["rationale"]
