@@ -256,7 +256,7 @@ def test_an_ssa_after_progression_is_no_symptom_control_for_a_non_functional_tum
 
 
 def test_chemotherapy_for_a_new_g3_net_is_not_explained_as_progression() -> None:
-    # 002 §2.3: "For G3 NET, systematic chemotherapy is generally recommended"; 003 Medical
+    # 002 §3: "For G3 NET, systematic chemotherapy is generally recommended"; 003 Medical
     # therapy: chemotherapy "for advanced and unresectable PNETs". A newly diagnosed G3 NET
     # gets CAPTEM without any progression, so the step's reason must say why.
     g3_new = {
