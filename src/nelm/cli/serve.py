@@ -7,7 +7,6 @@ nothing when another command runs.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -86,6 +85,7 @@ def serve_command(
 
         from nelm.store import database_url, describe_url
         from nelm.web.app import create_app
+        from nelm.web.logs import configure_logging
         from nelm.web.settings import Settings
     except ImportError as exc:
         raise typer.BadParameter(
@@ -93,16 +93,7 @@ def serve_command(
             "is missing)"
         ) from exc
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs each request's URL at INFO: the CDS Hooks service's reads from an EHR's
-    # FHIR server name the patient (…/Patient/<id>). Warnings and errors only.
-    for name in ("httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    # Alembic logs each migration with its docstring: at a first start they buried the
-    # one-time login address the administrator needs. Warnings and errors only.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging()  # nelm.web.logs: no URL, no migration text at INFO
     _check_free(host, port)  # before the store is made and a login address printed
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     address = public_url or f"http://{shown_host}:{port}"

@@ -44,6 +44,7 @@ from nelm.web.bootstrap import ensure_admin, load_examples
 from nelm.web.cds import mount_cds
 from nelm.web.handlers import error_response, install_handlers
 from nelm.web.input_guard import InputGuardMiddleware
+from nelm.web.logs import configure_logging
 from nelm.web.middleware import EdgeMiddleware
 from nelm.web.settings import Settings
 
@@ -129,5 +130,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
 def create_worker_app() -> FastAPI:
     """The application in one of several uvicorn worker processes (``nelm serve
-    --workers N``): settings from the environment, no bootstrap (the parent did it)."""
+    --workers N``): settings from the environment, no bootstrap (the parent did it), the
+    parent's log (a worker is a fresh interpreter: without it no request was logged)."""
+    configure_logging()
     return create_app(Settings.from_env(bootstrap=False))
