@@ -148,3 +148,33 @@ def test_a_repeated_id_that_is_no_valid_id_is_only_rejected(tmp_path: Path) -> N
     assert summary.rejected_rows == 2
     warnings = pl.read_csv(tmp_path / "out.warnings.csv")
     assert warnings.select("case_id", "row").rows() == [("p1", 3), ("p1", 4)]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_control_characters_in_a_case_id_or_label_reject_the_row(
+    tmp_path: Path, engine: str
+) -> None:
+    # nelm.text: the rule `nelm assess`, the API and the forms apply. A terminal runs an
+    # escape sequence (ESC ] 0 ; … BEL sets its title, ESC [ 2 J clears it) when the file
+    # that carries it is shown with cat or less; no file nelm writes carries one.
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "case_id,label,pathology.ki67_percent\n"
+        "p1\x1b]0;owned\x07,,12\n"
+        'p2,"Jane\x1b[2J",4\n'
+        "p3,fine,3\n"
+        "p1\x1b]0;owned\x07,,5\n"
+    )
+    out = tmp_path / "out.csv"
+    summary = run_batch(source, out, engine=engine)  # type: ignore[arg-type]  # a Literal
+    assert (summary.accepted, summary.rejected_rows) == (1, 3)
+    assert pl.read_csv(out).get_column("case_id").to_list() == ["p3"]
+    rejects = pl.read_csv(tmp_path / "out.rejects.csv")
+    assert rejects.select("case_id", "field", "row").rows() == [
+        ("p1\\u001b]0;owned\\u0007", "case_id", 1),
+        ("p2", "label", 2),
+        ("p1\\u001b]0;owned\\u0007", "case_id", 4),
+    ]
+    assert "control character" in rejects.get_column("reason")[0]
+    for written in tmp_path.glob("out*.csv"):
+        assert "\x1b" not in written.read_text() and "\x07" not in written.read_text()

@@ -25,10 +25,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from nelm.case.fields import FIELDS, OPTION_IDS, TOP_LEVEL, Field, Kind
+from nelm.text import printable
 
 __all__ = [
     "BLANK_TEXT",
     "CASE_ID_SHOWN",
+    "FORBIDDEN_TEXT",
     "GRADE_BITS",
     "GRADE_VALUES",
     "INPUT_COLUMNS",
@@ -65,6 +67,9 @@ BLANK_TEXT = (
     "^[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
 )
 """Text that Python's ``str.strip()`` empties: what the validator calls a blank case id."""
+FORBIDDEN_TEXT = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]"
+"""A character no text of a case may hold (``nelm.text``: the C0 controls but tab and line
+breaks, DEL, the C1 controls), as a polars pattern; a polars string holds no surrogate."""
 
 _NUMBER = re.compile(NUMBER_TEXT)
 _INTEGER = re.compile(INTEGER_TEXT)
@@ -164,10 +169,13 @@ contract's longest id); a longer one, itself rejected, is cut short with "…"."
 def shown_case_id(cell: Any) -> str | None:
     """A row's case id as the rejects and warnings files show it: as given, a longer one
     than any valid id cut short (a runaway cell of megabytes would otherwise be copied
-    onto every line of the row), nothing when the cell is not text."""
+    onto every line of the row), a control character as its escape (``\\u001b``), nothing
+    when the cell is not text."""
     if not isinstance(cell, str):
         return None
-    return cell if len(cell) <= CASE_ID_SHOWN else cell[:CASE_ID_SHOWN] + "…"
+    # a control character written as \u001b: an escape sequence copied into the file
+    # would be run by the terminal that shows it
+    return printable(cell if len(cell) <= CASE_ID_SHOWN else cell[:CASE_ID_SHOWN] + "…")
 
 
 def row_document(row: Mapping[str, Any], text_columns: frozenset[str]) -> dict[str, Any]:

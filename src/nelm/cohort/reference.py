@@ -1,7 +1,8 @@
 """The reference engine: the per-case interpreter, row by row — the oracle of the compiler.
 
 Each row becomes a case document (``nelm.cohort.columns.row_document``), is validated by
-``nelm.case.document.case_from_mapping`` and assessed by ``nelm.engine.assess.assess``,
+``nelm.cohort.validate.case_of_row`` (``nelm.case.document.case_from_mapping`` and the
+text rule a case file meets when it is read) and assessed by ``nelm.engine.assess.assess``,
 exactly as ``nelm assess`` would. Slow by design, and kept simple so that it can be trusted.
 """
 
@@ -11,18 +12,16 @@ from typing import Any
 
 import polars as pl
 
-from nelm.case.document import case_from_mapping
 from nelm.case.fields import OPTION_IDS
 from nelm.cohort.checks import WARNINGS_SCHEMA, case_warning_lines
 from nelm.cohort.columns import (
     LIST_SEPARATOR,
     is_empty_row,
-    row_document,
     shown_case_id,
     status_column,
 )
 from nelm.cohort.pipeline import ChunkResult, compiled_knowledge
-from nelm.cohort.validate import REJECTS_SCHEMA, prepare
+from nelm.cohort.validate import REJECTS_SCHEMA, case_of_row, prepare
 from nelm.engine.assess import assess
 from nelm.engine.logic import Truth
 from nelm.errors import InputRejected
@@ -49,9 +48,8 @@ def reference_chunk(
         if is_empty_row(row):
             empty_rows.append(first_row + i)
             continue
-        document = row_document(row, text_columns)
         try:
-            case = case_from_mapping(document)
+            case = case_of_row(row, text_columns)
         except InputRejected as exc:
             rejected_rows += 1
             shown = shown_case_id(row.get("case_id"))

@@ -19,7 +19,7 @@ from typing import Any, Literal
 import polars as pl
 
 from nelm.cohort.checks import WARNINGS_SCHEMA, warnings_path
-from nelm.cohort.columns import BLANK_TEXT, CASE_ID_SHOWN
+from nelm.cohort.columns import BLANK_TEXT, CASE_ID_SHOWN, FORBIDDEN_TEXT
 from nelm.cohort.io import (
     InputFile,
     Outputs,
@@ -150,6 +150,7 @@ def _warn_repeated_ids(source: InputFile, summary: BatchSummary) -> None:
             .filter(
                 pl.col("case_id").str.len_chars().is_between(1, CASE_ID_SHOWN)
                 & ~pl.col("case_id").str.contains(BLANK_TEXT)
+                & ~pl.col("case_id").str.contains(FORBIDDEN_TEXT)
             )
             .filter(pl.col("case_id").is_duplicated())
             .collect()

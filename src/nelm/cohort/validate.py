@@ -29,12 +29,13 @@ from typing import Any
 
 import polars as pl
 
-from nelm.case.document import case_from_mapping
+from nelm.case.document import Case, case_from_mapping
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, SECTIONS, Field, Kind
 from nelm.case.synonyms import field_named_by
 from nelm.case.units import field_named_in_unit
 from nelm.cohort.columns import (
     BLANK_TEXT,
+    FORBIDDEN_TEXT,
     INPUT_COLUMNS,
     LIST_SEPARATOR,
     REJECT_COLUMNS,
@@ -44,6 +45,7 @@ from nelm.cohort.columns import (
 )
 from nelm.errors import InputRejected, Problem
 from nelm.knowledge.staging import INVASION_FIELDS
+from nelm.text import text_problems
 
 __all__ = [
     "FLAG",
@@ -304,9 +306,16 @@ def _top_level_rule(name: str, dtype: pl.DataType) -> pl.Expr:
         if dtype != pl.String:
             return pl.lit(True)  # missing, or not text
         length = col.str.len_chars()
-        return col.is_null() | (length > 128) | col.str.contains(BLANK_TEXT)
+        return (
+            col.is_null()
+            | (length > 128)
+            | col.str.contains(BLANK_TEXT)
+            | col.str.contains(FORBIDDEN_TEXT)
+        )
     if name == "label":
-        return (col.str.len_chars() > 500) if dtype == pl.String else col.is_not_null()
+        if dtype != pl.String:
+            return col.is_not_null()
+        return (col.str.len_chars() > 500) | col.str.contains(FORBIDDEN_TEXT)
     # schema_version: absent or 1 (1.0 is 1, as in JSON)
     if dtype == pl.String or dtype.is_numeric():
         return col.is_not_null() & (col.cast(pl.Float64, strict=False) != 1).fill_null(True)
@@ -428,6 +437,23 @@ def validate(raw: pl.DataFrame, first_row: int = 1) -> Validation:
     return Validation(accepted, rejects, rejected, len(positions), rows, tuple(empty))
 
 
+def case_of_row(row: dict[str, Any], text_columns: frozenset[str]) -> Case:
+    """One cohort row validated as a case document, or InputRejected with every problem:
+    :func:`nelm.case.document.case_from_mapping`'s, and text that breaks the rule of
+    :mod:`nelm.text` (a control character), which a case file meets when it is parsed and
+    a row would otherwise not meet at all."""
+    doc = row_document(row, text_columns)
+    problems = text_problems(doc)
+    try:
+        case = case_from_mapping(doc)
+    except InputRejected as exc:
+        named = {p.path for p in problems}
+        raise InputRejected(problems + [p for p in exc.problems if p.path not in named]) from None
+    if problems:
+        raise InputRejected(problems)
+    return case
+
+
 def read_again(
     rows: pl.DataFrame, positions: list[int], first_row: int
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[int], list[int]]:
@@ -446,7 +472,7 @@ def read_again(
             empty.append(first_row + position)
             continue
         try:
-            case = case_from_mapping(row_document(row, text_columns))
+            case = case_of_row(row, text_columns)
         except InputRejected as exc:
             shown = shown_case_id(row.get("case_id"))
             lines += [(shown, p.path, p.message, first_row + position) for p in exc.problems]
