@@ -7,6 +7,7 @@ and what came, and no patient's values on the terminal."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -178,3 +179,41 @@ def test_control_characters_in_a_case_id_or_label_reject_the_row(
     assert "control character" in rejects.get_column("reason")[0]
     for written in tmp_path.glob("out*.csv"):
         assert "\x1b" not in written.read_text() and "\x07" not in written.read_text()
+
+
+class _CutOff(KeyboardInterrupt):
+    pass
+
+
+def test_a_run_stopped_while_it_names_repeated_ids_leaves_a_whole_warnings_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The repeated ids are added to the warnings file after the run's files are in place:
+    # stopped half-way (Ctrl+C, a full disk), the file kept a line cut in the middle.
+    import nelm.cohort.runner as runner
+
+    class HalfWritten:
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> HalfWritten:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def write(self, text: str) -> int:
+            self.handle.write(text[: len(text) // 2])
+            raise _CutOff
+
+    def opened(*args: Any, **kwargs: Any) -> HalfWritten:
+        return HalfWritten(open(*args, **kwargs))
+
+    source = tmp_path / "in.csv"
+    source.write_text(f"{HEADER}\np1,12,\np2,4,\np1,3,\n")
+    monkeypatch.setattr(runner, "open", opened, raising=False)
+    with pytest.raises(_CutOff):
+        run_batch(source, tmp_path / "out.csv")
+    text = (tmp_path / "out.warnings.csv").read_text()
+    assert text == "case_id,field,reason,row\n"  # as the run wrote it, whole
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

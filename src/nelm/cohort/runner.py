@@ -11,6 +11,9 @@ is; the outputs appear only when the whole run succeeded (``nelm.cohort.io.Outpu
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -172,9 +175,25 @@ def _warn_repeated_ids(source: InputFile, summary: BatchSummary) -> None:
         ).alias("reason"),
         pl.col("row").cast(pl.Int64),
     )
-    with open(summary.warnings, "a", encoding="utf-8", newline="") as handle:
-        handle.write(as_text_columns(lines).write_csv(include_header=False))
+    _append_whole(summary.warnings, as_text_columns(lines).write_csv(include_header=False))
     summary.warning_lines += lines.height
+
+
+def _append_whole(path: Path, text: str) -> None:
+    """Append ``text`` to ``path`` whole or not at all: a copy with it is renamed into
+    place, so a run stopped half-way (Ctrl+C, a full disk) never leaves a line cut short."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        shutil.copyfile(path, tmp)  # the contents, then the mode of the file it replaces
+        shutil.copymode(path, tmp)
+        with open(tmp, "a", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _run_local(
