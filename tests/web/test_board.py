@@ -418,9 +418,15 @@ def test_a_printable_document_shown_in_the_browser_allows_its_own_style_sheet_al
     response = client.get(f"/cases/{pk}/summary.html")
     assert response.status_code == 200
     (policy,) = response.headers.get_list("content-security-policy")
-    css = response.text.split("<style>", 1)[1].split("</style>", 1)[0]
-    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
-    assert f"style-src 'sha256-{digest}'" in policy
+    # every style sheet, the phone's too (its own element, media-limited), by its hash
+    sheets = [
+        part.split(">", 1)[1].split("</style>", 1)[0] for part in response.text.split("<style")[1:]
+    ]
+    assert len(sheets) == 2 and 'media="screen and (max-width: 40em)"' in response.text
+    for css in sheets:
+        digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in policy
+    assert policy.count("'sha256-") == 2
     assert "default-src 'none'" in policy and "script-src" not in policy
     assert response.headers["x-frame-options"] == "DENY"
     # every other page keeps the application's policy, once

@@ -150,13 +150,16 @@ p.why { margin: .2em 0 0; font-size: 9.5pt; }
 table.source td:first-child { width: 30%; }
 /* Resource ids are long unbroken words: let them wrap rather than run off a phone. */
 ul.source-notes li, table.source td, ol.refs li { overflow-wrap: anywhere; }
-@media screen and (max-width: 40em) {
-  /* A phone: long words in cells may break, so that every table fits the screen's
-     width; headings keep their words whole. */
-  body { padding: .5em; font-size: 10pt; }
-  th, td { padding: .2em .3em; }
-  td { overflow-wrap: anywhere; }
-}
+"""
+
+# on their own <style> element: WeasyPrint leaves it out of a PDF without warning of an
+# @media rule with a width
+_PHONE_CSS = """
+/* A phone: long words in cells may break, so that every table fits the screen's
+   width; headings keep their words whole. */
+body { padding: .5em; font-size: 10pt; }
+th, td { padding: .2em .3em; }
+td { overflow-wrap: anywhere; }
 """
 
 _TEMPLATE = """<!DOCTYPE html>
@@ -167,6 +170,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <meta name="generator" content="nelm">
 <title>nelm assessment – {{ doc.case_id }}</title>
 <style>{{ css | safe }}</style>
+<style media="screen and (max-width: 40em)">{{ phone_css | safe }}</style>
 </head>
 <body>
 <header>
@@ -414,6 +418,7 @@ def render_html(
         record_warnings_of=record_warnings,
         record_flags_of=record_flags,
         css=_CSS,
+        phone_css=_PHONE_CSS,
         generated=when.strftime("%Y-%m-%d %H:%M UTC"),
         inputs=input_rows(
             doc.get("inputs") or {}, (doc.get("classification") or {}).get("from_timeline") or ()

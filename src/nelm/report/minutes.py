@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from nelm.report.board import STATUS_WORDS
-from nelm.report.summary import BODY_CSS, PRINT_TEMPLATES, page_css
+from nelm.report.summary import BODY_CSS, PHONE_CSS, PHONE_MEDIA, PRINT_TEMPLATES, page_css
 
 __all__ = ["MinutesEntry", "render_minutes_html"]
 
@@ -38,12 +38,6 @@ td.asked { width: 52mm; }
 .none { color: #444; font-style: italic; }
 .flag { color: #a00; font-weight: bold; }
 td.said { border-top: none; }
-/* on a phone's screen the table's rows stack: the columns' widths are for paper */
-@media screen and (max-width: 640px) {
-  #minutes thead { display: none; }
-  #minutes tr, #minutes td { display: block; width: auto; }
-  #minutes td.pos { text-align: left; }
-}
 """
 )
 
@@ -98,6 +92,8 @@ def render_minutes_html(
         decided=len(decided),
         provisional=sum(1 for e in decided if e.decision.status == "provisional"),
         css=_CSS,
+        phone_css=PHONE_CSS + "#minutes td.pos { text-align: left; }\n",
+        phone_media=PHONE_MEDIA,
         with_summaries=with_summaries,
         generated=when.strftime("%d %B %Y %H:%M UTC"),
         status_words=STATUS_WORDS,

@@ -21,7 +21,14 @@ from nelm.report.decisions import Standing
 from nelm.report.text import SAFETY_STATEMENT
 from nelm.report.view import field_label
 
-__all__ = ["BODY_CSS", "PRINT_TEMPLATES", "page_css", "render_summary_html"]
+__all__ = [
+    "BODY_CSS",
+    "PHONE_CSS",
+    "PHONE_MEDIA",
+    "PRINT_TEMPLATES",
+    "page_css",
+    "render_summary_html",
+]
 
 
 def page_css(title: str, top_right: str, part: str) -> str:
@@ -86,18 +93,24 @@ a { color: inherit; text-decoration: none; }
 @media screen { body { max-width: 200mm; margin: 6mm auto; padding: 0 4mm; font-size: 10.5pt; }
   /* the labels' column in the font's own measure: 24 mm is too narrow at screen size */
   .facts dt { width: 8em; } .facts dd { margin-left: 8.5em; } }
-/* a phone: the facts' labels above their values, the two columns one under the other */
-@media screen and (max-width: 40em) {
-  .facts dt { float: none; width: auto; } .facts dd { margin: 0 0 1mm 0; }
-  .cols, .cols > div { display: block; width: auto; padding: 0; }
-  .cols > div + div { padding-left: 0; } .refs.columns { columns: 1; }
-  /* the meeting record's four columns, one case under the other */
-  #minutes thead { display: none; }
-  #minutes, #minutes tbody, #minutes tr, #minutes td { display: block; width: auto; }
-  #minutes tr { border-top: 1px solid #777; padding: 1mm 0; } #minutes td { border: 0; }
-  #minutes td.asked::before { content: "Question to the board: "; font-weight: bold; } }
 """
 """The printed pages' look, shared by the board summary and the meeting record."""
+
+PHONE_MEDIA = "screen and (max-width: 40em)"
+"""The media of the phone's rules: given on their own <style> element, which WeasyPrint
+leaves out of a PDF without a warning (it warns of an ``@media`` rule with a width)."""
+
+PHONE_CSS = """
+/* a phone: the facts' labels above their values, the two columns one under the other */
+.facts dt { float: none; width: auto; } .facts dd { margin: 0 0 1mm 0; }
+.cols, .cols > div { display: block; width: auto; padding: 0; }
+.cols > div + div { padding-left: 0; } .refs.columns { columns: 1; }
+/* the meeting record's four columns, one case under the other */
+#minutes thead { display: none; }
+#minutes, #minutes tbody, #minutes tr, #minutes td { display: block; width: auto; }
+#minutes tr { border-top: 1px solid #777; padding: 1mm 0; } #minutes td { border: 0; }
+#minutes td.asked::before { content: "Question to the board: "; font-weight: bold; }
+"""
 
 _CSS = page_css("nelm · tumour-board summary", '"Case " string(caseid)', "Board summary") + BODY_CSS
 
@@ -146,6 +159,8 @@ def render_summary_html(
         view=view,
         refs=view.references,
         css=_CSS,
+        phone_css=PHONE_CSS,
+        phone_media=PHONE_MEDIA,
         decision=decision,
         decision_where=decision_where,
         standing=standing,

@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 
-_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+_STYLE = re.compile(r"<style(?:\s[^>]*)?>(.*?)</style>", re.S)
 _NO_SOURCE = "'none'"
 
 
