@@ -207,3 +207,20 @@ def test_unknown_outcome_exits_2(
     )
     assert run_guarded(app) == 2
     assert "--outcome: must be one of median_os_months" in capsys.readouterr().err
+
+
+def test_the_table_says_the_flags_in_words_and_json_keeps_the_codes() -> None:
+    # 001 Table 1: Sahara 2019's OS columns repeat its DFS columns (flag os_probably_dfs,
+    # docs/evidence-extraction.md).
+    from nelm.evidence.flag_words import FLAG_WORDS
+
+    result = runner.invoke(
+        app, ["evidence", "list", "--modality", "liver_resection"], env={"COLUMNS": "400"}
+    )
+    assert result.exit_code == 0, result.output
+    assert FLAG_WORDS["os_probably_dfs"] in " ".join(result.output.split())
+    assert "os_probably_dfs" not in result.output
+    docs = _json(["--modality", "liver_resection"])
+    assert isinstance(docs, list)
+    (sahara,) = [d for d in docs if d["id"] == "sahara-2019-resection@001-t1"]
+    assert sahara["flags"] == ["os_probably_dfs"]

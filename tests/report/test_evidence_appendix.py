@@ -62,3 +62,14 @@ def test_a_high_grade_arm_is_marked_in_the_appendix() -> None:
     row = _row(_appendix(), "Haugvik 2016 · resection of primary and metastatic lesions")
     assert "<strong>HIGH GRADE</strong> Haugvik 2016" in row
     assert "neuroendocrine carcinoma" in row
+
+
+def test_a_study_s_flags_are_printed_in_words_under_it() -> None:
+    # 001 Table 1: Sahara 2019's OS columns repeat its DFS columns (flag os_probably_dfs,
+    # docs/evidence-extraction.md); the appendix says so in words, never by the code.
+    from nelm.evidence.flag_words import FLAG_WORDS
+
+    appendix = _appendix()
+    sahara = _row(appendix, "<td>Sahara 2019<br>")
+    assert FLAG_WORDS["os_probably_dfs"].replace("'", "&#39;") in sahara
+    assert "os_probably_dfs" not in appendix

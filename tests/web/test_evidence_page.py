@@ -220,3 +220,30 @@ def test_a_caution_names_the_reviews_without_the_word_seed(site: Site) -> None:
     assert re.search(r"n = 123 as <a [^>]*>Machairas 2021</a>, Supplementary Table 1", cautions)
     assert "seed <a" not in cautions
     assert "Cautions — 5-year overall survival after TACE" in cautions
+
+
+def test_the_extraction_s_flags_are_said_in_words_never_as_codes(site: Site) -> None:
+    """001 Table 1 prints Sahara 2019's OS columns as a repeat of its DFS columns (flag
+    os_probably_dfs, docs/evidence-extraction.md); 000 Table 4's Partelli 2018 is a series
+    of resectable pancreatic tumours, not of liver metastases (flag not_nelm_cohort). The
+    page says so in a sentence under the arm; no flag's code is shown anywhere."""
+    from nelm.evidence.flag_words import FLAG_WORDS
+    from nelm.evidence.records import FLAGS
+
+    codes = re.compile(r"\b(?:" + "|".join(FLAGS) + r")\b")
+    client, csrf = logged_in(site)
+    pk = new_case(client, csrf, case_id="ev-flags")
+    for option, arm, flag in (
+        ("liver_resection", "Sahara 2019", "os_probably_dfs"),
+        ("prrt", "Partelli 2018 · PRRT first", "not_nelm_cohort"),
+    ):
+        page = client.get(f"/cases/{pk}/evidence/{option}").text
+        row = re.search(
+            rf'<tr><th scope="row">{re.escape(arm)}<span.*?</tr>\s*<tr class="arm-note">(.*?)</tr>',
+            page,
+            re.S,
+        )
+        assert row, arm
+        assert f"<li>{FLAG_WORDS[flag]}</li>" in row.group(1).replace("&#39;", "'")
+        text = re.sub(r"<[^>]+>", " ", page)  # what a reader sees, open or folded
+        assert not codes.search(text), codes.search(text)

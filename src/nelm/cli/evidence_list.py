@@ -153,6 +153,7 @@ def _records_table(records: Sequence[EvidenceRecord], outcome: str | None) -> No
     from rich.console import Console
     from rich.table import Table
 
+    from nelm.evidence.flag_words import flag_sentences
     from nelm.knowledge.sources import ReferenceList, reference_lines
 
     console = Console()
@@ -167,7 +168,8 @@ def _records_table(records: Sequence[EvidenceRecord], outcome: str | None) -> No
     # One outcome asked for: its value alone; otherwise every outcome, one per line.
     table.add_column(outcome or "outcomes", overflow="fold")
     table.add_column("source (record id)", overflow="fold")
-    table.add_column("flags", overflow="fold")
+    # the extraction's flags, each in one sentence (JSON and CSV keep the codes)
+    table.add_column("about the figures", overflow="fold")
     for record in records:
         table.add_row(
             f"{record.author} {year_text(record)}\n{record.arm}",
@@ -178,7 +180,7 @@ def _records_table(records: Sequence[EvidenceRecord], outcome: str | None) -> No
                 f"{record.source.get('seed', '')} {record.source.get('locator', '')}".strip()
             )
             + f"\n{record.id}",
-            "\n".join(record.flags),
+            "\n".join(flag_sentences(record.flags)),
         )
     console.print(table)
     for line in reference_lines(refs):

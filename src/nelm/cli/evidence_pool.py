@@ -23,6 +23,7 @@ import typer
 from nelm.cli._common import write_output
 from nelm.errors import InputRejected, Problem, not_one_of
 from nelm.evidence.analyses import METHODS
+from nelm.evidence.flag_words import without_flag_codes
 from nelm.evidence.selection import is_median_outcome
 from nelm.knowledge.sources import ReferenceList, cite_plain, reference_lines
 
@@ -138,7 +139,10 @@ def _selection_lines(report: Mapping[str, Any], outcome: str, refs: ReferenceLis
         lines += ["", f"Excluded ({len(excluded)})"]
         for e in excluded:
             value = "" if e["value"] is None else f" [{outcome} {e['value']:g}]"
-            lines.append(f"  {e['label']}{value} — {e['reason']} ({cite(e['source_text'])})")
+            lines.append(
+                f"  {e['label']}{value} — {without_flag_codes(e['reason'])} "
+                f"({cite(e['source_text'])})"
+            )
     return lines
 
 
@@ -148,7 +152,9 @@ def _caution_lines(report: Mapping[str, Any], refs: ReferenceList) -> list[str]:
     cautions: list[str] = list(report.get("cautions") or ())
     if not cautions:
         return []
-    return ["Cautions"] + [f"  ! {cite_plain(c, refs)}" for c in cautions] + [""]
+    return (
+        ["Cautions"] + [f"  ! {cite_plain(without_flag_codes(c), refs)}" for c in cautions] + [""]
+    )
 
 
 def format_pool_text(report: Mapping[str, Any]) -> str:
@@ -216,7 +222,9 @@ def format_pool_text(report: Mapping[str, Any]) -> str:
         )
     lines += _selection_lines(report, str(report["outcome"]), refs)
     if report["notes"]:
-        lines += ["", "Notes"] + [f"  - {cite_plain(note, refs)}" for note in report["notes"]]
+        lines += ["", "Notes"] + [
+            f"  - {cite_plain(without_flag_codes(note), refs)}" for note in report["notes"]
+        ]
     lines += reference_lines(refs)
     return "\n".join(lines) + "\n"
 
@@ -267,7 +275,9 @@ def format_median_text(report: Mapping[str, Any]) -> str:
         )
     lines += _selection_lines(report, str(report["outcome"]), refs)
     if report["notes"]:
-        lines += ["", "Notes"] + [f"  - {cite_plain(note, refs)}" for note in report["notes"]]
+        lines += ["", "Notes"] + [
+            f"  - {cite_plain(without_flag_codes(note), refs)}" for note in report["notes"]
+        ]
     lines += reference_lines(refs)
     return "\n".join(lines) + "\n"
 

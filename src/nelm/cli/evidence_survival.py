@@ -118,6 +118,7 @@ def _bounds_text(bounds: Sequence[float] | None) -> str:
 
 def format_text(report: Mapping[str, Any]) -> str:
     """The report as text for a terminal; sources by author and year, listed at the end."""
+    from nelm.evidence.flag_words import flag_sentences, without_flag_codes
     from nelm.knowledge.sources import ReferenceList, cite_plain, reference_lines
     from nelm.vocabulary import modality_title
 
@@ -150,13 +151,15 @@ def format_text(report: Mapping[str, Any]) -> str:
             ),
             f"    source: {cite_plain(curve['source_text'], refs)}",
         ]
-        if curve["flags"]:
-            lines.append(f"    flags: {', '.join(curve['flags'])}")
-        lines += [f"    note: {cite_plain(note, refs)}" for note in curve["notes"]]
+        # the flags in words (the JSON keeps the codes)
+        lines += [f"    about the figures: {w}" for w in flag_sentences(curve["flags"])]
+        lines += [
+            f"    note: {cite_plain(without_flag_codes(note), refs)}" for note in curve["notes"]
+        ]
     lines.append("")
     if skipped:
         lines.append(f"Skipped ({len(skipped)})")
-        lines += [f"  {item['id']}: {item['reason']}" for item in skipped]
+        lines += [f"  {item['id']}: {without_flag_codes(item['reason'])}" for item in skipped]
     else:
         lines.append("Skipped: none")
     lines += reference_lines(refs)

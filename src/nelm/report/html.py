@@ -69,6 +69,7 @@ def evidence_for_report(doc: Mapping[str, Any]) -> dict[str, list[dict[str, Any]
     """The evidence records of every option that is not ineligible, for the report's
     evidence summary; empty when the evidence base is not installed."""
     try:
+        from nelm.evidence.flag_words import flag_sentences
         from nelm.evidence.records import MODALITIES, arm_label, outcome_text, records_for
         from nelm.evidence.selection import HIGH_GRADE_POPULATIONS
     except ImportError:
@@ -90,6 +91,8 @@ def evidence_for_report(doc: Mapping[str, Any]) -> dict[str, list[dict[str, Any]
                 # as printed: "81", "not reached"; None when the source gives nothing
                 "median_os_text": outcome_text(r, "median_os_months"),
                 "os_5y_text": outcome_text(r, "os_5y_percent"),
+                # the extraction's flags in words (the codes stay in "flags")
+                "flag_words": flag_sentences(r.flags),
             }
             for r in records_for(modality=oid)
         ]
@@ -317,7 +320,9 @@ resources; the JSON assessment names up to twenty.</p>{% endif %}
 reviews report has two rows, and a review's summary across studies is a row of its own. –:
 the review gives no figure. Rows marked HIGH GRADE describe neuroendocrine carcinoma or G3
 tumours, which the pooled estimates leave out (the seeds' treatment algorithm is for
-well-differentiated G1–G2 NET).</p>
+well-differentiated G1–G2 NET). Under a study, in small type, what the extraction found
+about its figures (a study that is not a series of liver metastases, a mean printed as a
+median, …).</p>
 {% for oid, rows in evidence.items() if rows %}
 {% set arms = rows | map(attribute='study_key') | unique | list | length %}
 <h3>{{ option_name(oid) }} — {{ rows | length }} row{{ 's' if rows|length != 1 }}
@@ -326,7 +331,8 @@ well-differentiated G1–G2 NET).</p>
 <th>Median OS (mo)</th><th>5-y OS (%)</th><th>Source</th></tr></thead><tbody>
 {% for r in rows %}
 <tr><td>{% if r.high_grade %}<strong>HIGH GRADE</strong> {% endif %}{{ r.label }}<br>
-<span class="src">{{ r.design_title }} · {{ r.population_title }}</span></td>
+<span class="src">{{ r.design_title }} · {{ r.population_title }}</span>
+{%- for w in r.flag_words %}<br><span class="src">{{ w }}</span>{% endfor %}</td>
 <td>{{ r.n if r.n is not none else '–' }}</td>
 <td>{{ r.median_os_text or '–' }}</td><td>{{ r.os_5y_text or '–' }}</td>
 <td class="src">{{ r.source_text | cite_text }}</td></tr>

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from nelm.errors import InputRejected, Problem
 from nelm.evidence.analyses import source_label
+from nelm.evidence.flag_words import flag_sentences, without_flag_codes
 from nelm.evidence.records import source_text
 from nelm.web.errors import ApiError
 
@@ -200,6 +201,9 @@ def _arm_row(record: EvidenceRecord, own: tuple[str, ...]) -> dict[str, Any]:
         "citation": f"{source.get('seed', '')} {source.get('locator', '')}".strip(),
         "reference": source.get("reference") or "",
         "in_subgroup": record.population in own,
+        # the extraction's note and flags in words: the codes stay in the API's JSON
+        "note": without_flag_codes(record.note) if record.note else None,
+        "flag_words": flag_sentences(record.flags),
     }
 
 
@@ -215,7 +219,11 @@ def _not_pooled(analysis: PoolAnalysis) -> list[dict[str, str]]:
 
     selection = analysis.selection
     rows = [
-        {"label": arm_label(e.record), "citation": _citation(e.record), "reason": e.reason}
+        {
+            "label": arm_label(e.record),
+            "citation": _citation(e.record),
+            "reason": without_flag_codes(e.reason),
+        }
         for e in selection.excluded
     ]
     rows += [
@@ -256,6 +264,7 @@ def page(modality: str, primary_site: str | None) -> dict[str, Any]:
             continue
         pooled = dict(analysis.document)
         pooled["not_pooled"] = _not_pooled(analysis)
+        pooled["cautions"] = [without_flag_codes(c) for c in pooled.get("cautions") or ()]
         if analysis.result is not None:
             # the plot's height at the page's 1000-pixel width, so its place is kept
             width, height = analyses.forest_size(analysis)
@@ -273,7 +282,11 @@ def page(modality: str, primary_site: str | None) -> dict[str, Any]:
                 continue
             if document["k"] >= 2:
                 subgroup_pools.append(
-                    {**document, "population_title": population_title(population)}
+                    {
+                        **document,
+                        "population_title": population_title(population),
+                        "cautions": [without_flag_codes(c) for c in document["cautions"]],
+                    }
                 )
     curves = {}
     for kind in ("os", "pfs"):
