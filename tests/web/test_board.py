@@ -520,3 +520,27 @@ def test_the_meeting_record_says_where_a_decision_in_force_or_its_replacement_wa
     summary = "\n".join(pages[1:])
     assert "FINAL · taken outside a meeting" in summary
     assert "No decision recorded yet" not in summary
+
+
+def test_an_empty_status_group_of_the_decision_form_says_so(site: Site) -> None:
+    # A case with nothing known: "missing data is never read as normal and leaves an
+    # option uncertain" (docs/clinical-safety.md, and the footer of every page), so none
+    # of the 23 options (README) is eligible and none is ruled out. The form's Eligible and
+    # Ineligible groups say that in words instead of standing empty under their heading.
+    client, csrf = logged_in(site)
+    pk = new_case(client, csrf, case_id="nothing-known")
+    page = client.get(f"/cases/{pk}").text
+    groups = {
+        status: re.search(
+            rf'<div class="choice-col" id="choices-{status}">(.*?)</div>\n', page, re.S
+        )
+        for status in ("eligible", "uncertain", "ineligible")
+    }
+    eligible, uncertain, ineligible = (groups[s] for s in ("eligible", "uncertain", "ineligible"))
+    assert eligible and uncertain and ineligible
+    assert "Eligible (0)" in eligible.group(1)
+    assert "None: no option has every criterion met on this case&#39;s data." in eligible.group(1)
+    assert 'type="checkbox"' not in eligible.group(1)
+    assert "Ineligible (0)" in ineligible.group(1)
+    assert "None: no option is ruled out on this case&#39;s data." in ineligible.group(1)
+    assert "Uncertain (23)" in uncertain.group(1) and "None:" not in uncertain.group(1)

@@ -296,6 +296,21 @@ def test_a_board_session_in_the_browser(
     page.get_by_role("link", name="Present the agenda").click()
     assert page.locator("#board-question").inner_text() == "Resect now? " + XSS
     form = page.locator("form.decision-form")
+    # on a phone each choice is a target at least 44 px high (WCAG 2.5.5), and a tap on
+    # the end of its row, far from the box, ticks it
+    page.set_viewport_size({"width": 390, "height": 844})
+    heights = page.eval_on_selector_all(
+        "form.decision-form label.check", "ls => ls.map(l => l.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 44
+    row = form.locator("label.check", has_text="Everolimus")
+    box = row.bounding_box()
+    assert box is not None and box["width"] > 300
+    row.click(position={"x": box["width"] - 5, "y": box["height"] / 2})
+    assert form.get_by_role("checkbox", name=re.compile("Everolimus")).is_checked()
+    row.click(position={"x": box["width"] - 5, "y": box["height"] / 2})
+    assert not form.get_by_role("checkbox", name=re.compile("Everolimus")).is_checked()
+    page.set_viewport_size({"width": 1280, "height": 720})
     form.get_by_role("checkbox", name=re.compile("Curative-intent liver resection")).check()
     form.get_by_label("Final").check()
     page.get_by_label("The board's decision and reasons").fill("Resect; " + XSS)
