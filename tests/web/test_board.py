@@ -544,3 +544,50 @@ def test_an_empty_status_group_of_the_decision_form_says_so(site: Site) -> None:
     assert "Ineligible (0)" in ineligible.group(1)
     assert "None: no option is ruled out on this case&#39;s data." in ineligible.group(1)
     assert "Uncertain (23)" in uncertain.group(1) and "None:" not in uncertain.group(1)
+
+
+def test_removing_a_case_from_the_agenda_asks_first(site: Site) -> None:
+    """On a phone the agenda's Remove stood right under the decision and removed at one
+    tap. It now only opens a question; the button that removes is inside it, below."""
+    client, csrf = logged_in(site)
+    pk = new_case(client, csrf, case_id="rm-1", **UNFIT)
+    meeting = _meeting(client, csrf)
+    client.post(
+        f"/meetings/{meeting}/agenda",
+        data=form(csrf, case_pk=str(pk), presenter="Dr A", question="Resect?"),
+    )
+    (item,) = site.store.agenda(meeting)
+
+    def question() -> str:
+        page = client.get(f"/meetings/{meeting}").text
+        found = re.search(
+            rf'<details class="remove-item" id="remove-{item.id}">(.*?)</details>', page, re.S
+        )
+        assert found, page
+        return found.group(1)
+
+    asked = question()
+    summary, rest = asked.split("</summary>", 1)
+    assert "Remove…" in summary and "<form" not in summary and "<button" not in summary
+    assert f'action="/meetings/{meeting}/agenda/{item.id}/remove"' in rest
+    assert "Take rm-1 off this agenda?" in rest and ">Remove rm-1 from the agenda</button>" in rest
+    assert "this meeting's record" not in rest
+    # with a decision taken at this meeting, the question says the record would lose it
+    # (the meeting record lists the cases of the agenda: nelm.web.meeting_record)
+    decided = client.post(
+        f"/cases/{pk}/decisions",
+        data=form(
+            csrf,
+            options=["prrt"],
+            status="provisional",
+            meeting_id=str(meeting),
+            case_version="1",
+            back=f"/meetings/{meeting}/present/1",
+        ),
+    )
+    assert decided.status_code == 303, decided.text
+    assert "is no longer in this meeting's record" in question()
+    removed = client.post(f"/meetings/{meeting}/agenda/{item.id}/remove", data=form(csrf))
+    assert removed.status_code == 303
+    assert site.store.agenda(meeting) == []
+    assert len(site.store.list_decisions(pk)) == 1  # the decision stays with the case

@@ -281,10 +281,20 @@ def test_a_board_session_in_the_browser(
     page.get_by_role("button", name="Add to the agenda").click()
     _no_serious_accessibility_violations(page)
     # the agenda's Remove reads as a link: the accent colour, not the white that
-    # buttons on the accent have (white on the white table hid it)
+    # buttons on the accent have (white on the white table hid it); it only opens a
+    # question, and the button that removes stands below it
+    ask = page.locator("details.remove-item summary")
+    assert ask.is_visible()
+    assert ask.evaluate("b => getComputedStyle(b).color") != "rgb(255, 255, 255)"
     remove = page.get_by_role("button", name="Remove browser-1 from the agenda")
+    assert not remove.is_visible()
+    ask.click()
     assert remove.is_visible()
-    assert remove.evaluate("b => getComputedStyle(b).color") != "rgb(255, 255, 255)"
+    asked, confirm = ask.bounding_box(), remove.bounding_box()
+    assert asked is not None and confirm is not None
+    assert confirm["y"] >= asked["y"] + asked["height"]  # a second tap on "Remove…" misses it
+    ask.click()  # closed again: nothing removed
+    assert not remove.is_visible()
     # on a phone the agenda is read without scrolling sideways
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
