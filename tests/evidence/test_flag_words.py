@@ -22,6 +22,8 @@ def test_every_flag_is_one_short_sentence_without_a_code() -> None:
         assert ". " not in words, flag
         assert "_" not in words and not _ANY_CODE.search(words), flag
         assert len(words.split()) <= 25, flag
+        # the report's appendix and the command line print no note: none is referred to
+        assert "note" not in words, flag
 
 
 @pytest.mark.parametrize(

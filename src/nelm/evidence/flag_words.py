@@ -26,12 +26,12 @@ FLAG_WORDS: Final[Mapping[str, str]] = MappingProxyType(
         "primary_resection_only": "The review marks this study as resection of the primary "
         "tumour only.",
         "entire_cohort": "A figure on this row describes the study's whole cohort, not this arm.",
-        "tace_value": "A figure of this row describes the TACE-treated patients only; it is "
-        "kept in the note, not in the table.",
-        "tae_value": "A figure of this row describes the TAE-treated patients only; it is "
-        "kept in the note, not in the table.",
-        "died_of_progression": "The deaths printed count deaths from disease progression; "
-        "they are in the note, not given as treatment mortality.",
+        "tace_value": "A figure of this row describes the TACE-treated patients only, so it "
+        "is not given as the arm's.",
+        "tae_value": "A figure of this row describes the TAE-treated patients only, so it "
+        "is not given as the arm's.",
+        "died_of_progression": "The deaths printed are deaths from disease progression, so "
+        "they are not given as treatment mortality.",
         "swog_criteria": "Imaging response was judged by SWOG criteria.",
         "denominator_pain_patients": "Symptom response is counted among patients with pain "
         "from bone metastases only.",
@@ -40,31 +40,29 @@ FLAG_WORDS: Final[Mapping[str, str]] = MappingProxyType(
         "pfs_or_ttp": "The progression figure comes from a column that mixes "
         "progression-free survival and time to progression.",
         "column_shift_corrected": "The review's row is shifted by one column and was read "
-        "into the right columns; the note gives the printed figures.",
-        "cell_not_recorded": "A printed figure is implausible for its column and was left "
-        "out (see the note).",
-        "range_not_recorded": "The review prints a range, or one figure for two arms; no "
-        "number is recorded (see the note).",
+        "into the columns it belongs to.",
+        "cell_not_recorded": "A printed figure is implausible for its column and was left out.",
+        "range_not_recorded": "The review prints a range, or one figure for two arms, so no "
+        "number is recorded.",
         "converted_from_years": "The median was printed in years and is given here in months.",
         "derived_orr": "The objective response rate is the printed complete plus partial "
         "responses.",
         "median_of_studies": "The figures summarise several studies, not one cohort.",
         "pooled_estimate": "The figures are a meta-analysis' pooled estimate, not one cohort.",
-        "subgroup_outcome": "A figure describes a subgroup of this arm, not all its patients "
-        "(see the note).",
+        "subgroup_outcome": "A figure describes a subgroup of this arm, not all its patients.",
         "major_complications_only": "Morbidity counts major complications only.",
         "combination_therapy": "The treatment was given together with another treatment; "
         "left out when the treatment alone is pooled.",
         "cohort_overlap": "Its patients overlap the cohort of another publication; the two "
         "are not pooled together.",
         "citation_mismatch": "The review cites a reference that does not match this study; "
-        "the note explains the attribution.",
-        "author_not_in_source": "The review does not name the first author; the note gives "
-        "the basis.",
-        "year_not_in_source": "The review gives no year; the note gives the basis.",
+        "the study shown was attributed from other references.",
+        "author_not_in_source": "The review does not name the first author; the author shown "
+        "was attributed from other references.",
+        "year_not_in_source": "The review gives no year; the year shown was taken from "
+        "another source.",
         "year_unknown": "No source gives the year of publication.",
-        "text_table_discrepancy": "The review's text contradicts its own table for this "
-        "study (see the note).",
+        "text_table_discrepancy": "The review's text contradicts its own table for this study.",
         "liver_transplant_unspecified_criteria": "Liver transplantation without stated "
         "selection criteria.",
         "not_nelm_cohort": "Not a series of patients with neuroendocrine liver metastases: "
