@@ -330,6 +330,13 @@ def test_a_board_session_in_the_browser(
     assert "Dr A (surgery)" in page.locator("#decision-list").inner_text()
     _no_serious_accessibility_violations(page)
 
+    # on a phone Amend and Supersede are targets at least 44 px high
+    page.set_viewport_size({"width": 390, "height": 844})
+    for name in ("Amend", "Supersede"):
+        box = page.get_by_role("link", name=name, exact=True).bounding_box()
+        assert box is not None and box["height"] >= 44, name
+    page.set_viewport_size({"width": 1280, "height": 720})
+
     # amend it: the first decision stays, marked as replaced
     page.get_by_role("link", name="Amend").click()
     page.get_by_label("The board's decision and reasons").fill("Resect after MDT review.")
