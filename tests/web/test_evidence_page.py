@@ -247,3 +247,7 @@ def test_the_extraction_s_flags_are_said_in_words_never_as_codes(site: Site) -> 
         assert f"<li>{FLAG_WORDS[flag]}</li>" in row.group(1).replace("&#39;", "'")
         text = re.sub(r"<[^>]+>", " ", page)  # what a reader sees, open or folded
         assert not codes.search(text), codes.search(text)
+        # nor a population's or an outcome's code (000 Table 4: Carlsen 2019, "GEP NEN
+        # G3", not pooled with G1-G2 NET), nor the API's hint to ask for that population
+        assert "nen_g3" not in text and "orr_percent" not in text
+        assert "ask for population" not in text

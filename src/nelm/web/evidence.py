@@ -10,6 +10,7 @@ evidence summary call the same functions), so every path gives one answer per qu
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -207,6 +208,21 @@ def _arm_row(record: EvidenceRecord, own: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
+_ASK_FOR_POPULATION = re.compile(r"; ask for population \w+ to pool it")
+"""The end of ``nelm.evidence.selection``'s reason for a high-grade arm: a hint to the
+command line's and the API's users (``--population nen_g3``)."""
+
+
+def _reason_in_words(record: EvidenceRecord, reason: str) -> str:
+    """Why a record is not pooled, in a reader's words: no flag's code, the population
+    named ("a high-grade population (grade 3 NEN …)", not "(nen_g3)"), and without the
+    hint to ask for that population, which the page has no control for."""
+    from nelm.vocabulary import population_title
+
+    reason = _ASK_FOR_POPULATION.sub("", without_flag_codes(reason))
+    return reason.replace(f"({record.population})", f"({population_title(record.population)})")
+
+
 def _citation(record: EvidenceRecord) -> str:
     return f"{record.source.get('seed', '')} {record.source.get('locator', '')}".strip()
 
@@ -222,7 +238,7 @@ def _not_pooled(analysis: PoolAnalysis) -> list[dict[str, str]]:
         {
             "label": arm_label(e.record),
             "citation": _citation(e.record),
-            "reason": without_flag_codes(e.reason),
+            "reason": _reason_in_words(e.record, e.reason),
         }
         for e in selection.excluded
     ]
