@@ -35,7 +35,8 @@ FLAG_WORDS: Final[Mapping[str, str]] = MappingProxyType(
         "swog_criteria": "Imaging response was judged by SWOG criteria.",
         "denominator_pain_patients": "Symptom response is counted among patients with pain "
         "from bone metastases only.",
-        "n_pnet_lower_bound": "The number of pancreatic NET is printed as “at least” that number.",
+        "n_pnet_lower_bound": "The review prints the number of patients with pancreatic NET as "
+        "a lower bound (“≥ N”).",
         "nr_not_reported": "The review prints “not reported” for a figure; no value is recorded.",
         "pfs_or_ttp": "The progression figure comes from a column that mixes "
         "progression-free survival and time to progression.",
