@@ -251,3 +251,15 @@ def test_the_extraction_s_flags_are_said_in_words_never_as_codes(site: Site) -> 
         # G3", not pooled with G1-G2 NET), nor the API's hint to ask for that population
         assert "nen_g3" not in text and "orr_percent" not in text
         assert "ask for population" not in text
+
+
+def test_a_figure_no_statistic_uses_is_marked_in_its_cell(site: Site) -> None:
+    # 001 Table 1, Sahara 2019: 5-year OS and 5-year DFS are both printed as 43.7; the OS
+    # figures repeat the DFS ones and are set aside (docs/evidence-extraction.md,
+    # os_probably_dfs). The OS cell says so; the DFS cell, which is used, does not.
+    page = _page(site, "liver_resection")
+    row = re.search(r'<tr><th scope="row">Sahara 2019<span.*?</tr>', page, re.S)
+    assert row
+    cells = dict(re.findall(r'<td data-label="([^"]+)">(.*?)</td>', row.group(0), re.S))
+    assert cells["5-year overall survival (%)"] == '43.7 <span class="set-aside">(set aside)</span>'
+    assert cells["5-year disease-free survival (%)"] == "43.7"

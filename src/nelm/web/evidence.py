@@ -187,6 +187,7 @@ def _arm_row(record: EvidenceRecord, own: tuple[str, ...]) -> dict[str, Any]:
     """One study arm in a reader's words: design and population named, the source as a
     citation the page's reference list resolves ("000 §4" → Ngongoni 2022, §4)."""
     from nelm.evidence.records import arm_label, outcome_text
+    from nelm.evidence.selection import never_pooled_reason
     from nelm.vocabulary import design_title, modality_title, population_title
 
     source = record.source
@@ -205,6 +206,9 @@ def _arm_row(record: EvidenceRecord, own: tuple[str, ...]) -> dict[str, Any]:
         # the extraction's note and flags in words: the codes stay in the API's JSON
         "note": without_flag_codes(record.note) if record.note else None,
         "flag_words": flag_sentences(record.flags),
+        # figures no statistic uses, whoever asks (Sahara 2019's OS, which repeats its
+        # DFS): marked in their cell, not only in the sentence under the row
+        "set_aside": [name for name in reported if never_pooled_reason(record, name)],
     }
 
 
