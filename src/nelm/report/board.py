@@ -28,7 +28,7 @@ from nelm.report.view import (
     record_warnings,
     todo_items,
 )
-from nelm.vocabulary import vocabulary
+from nelm.vocabulary import option_short, vocabulary
 
 __all__ = [
     "BoardView",
@@ -61,6 +61,9 @@ class Criterion:
     result: str
     value: str
     sources: tuple[str, ...]
+    relative: bool = False
+    """A relative contraindication this case has: its result is unknown, and no missing
+    value would settle it; the board weighs it (``relative_contraindication``)."""
 
     @property
     def value_after_text(self) -> str:
@@ -83,6 +86,31 @@ class OptionRow:
     cautions: tuple[tuple[str, tuple[str, ...]], ...]
     patient_cautions: tuple[str, ...] = ()
     """The texts of the cautions raised by this patient's data (``case_specific``)."""
+    short: str = ""
+    """A few words naming the option (the page's index of the options)."""
+
+    def tally(self, result: str) -> int:
+        """How many of its criteria have this result (met, unknown, not_met)."""
+        return sum(1 for c in self.criteria if c.result == result)
+
+    @property
+    def judgements(self) -> tuple[str, ...]:
+        """The relative contraindications an uncertain option waits on: the board's
+        judgement, not a missing value, decides them (an option another criterion rules
+        out waits on nothing)."""
+        if self.status != "uncertain":
+            return ()
+        return tuple(c.text for c in self.criteria if c.relative)
+
+    @property
+    def case_cautions(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The cautions this patient's data raise (shown with the option's headline)."""
+        return tuple(c for c in self.cautions if c[0] in self.patient_cautions)
+
+    @property
+    def general_cautions(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The notes shown for the option whatever the patient (shown with its criteria)."""
+        return tuple(c for c in self.cautions if c[0] not in self.patient_cautions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -481,6 +509,7 @@ def _criterion(raw: Mapping[str, Any]) -> Criterion:
         result=str(raw.get("result", "unknown")),
         value=str(raw.get("value", "")),
         sources=tuple(raw.get("sources") or ()),
+        relative=bool(raw.get("relative_contraindication")),
     )
 
 
@@ -515,6 +544,7 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
                         for c in o.get("caution_details") or ()
                         if c.get("case_specific")
                     ),
+                    short=option_short(oid),
                 )
             )
     plan = [
