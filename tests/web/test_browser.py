@@ -371,3 +371,52 @@ def test_a_board_session_in_the_browser(
     assert XSS in report.locator("body").inner_text()
     assert dialogs == []
     context.close()
+
+
+def test_an_option_s_criteria_fold_on_a_phone_only(served: tuple[Site, str], browser: Any) -> None:
+    """On a 390-pixel screen an option card is its headline, its criteria one tap away (a
+    <details>, with or without JavaScript); at 1440 px and on paper every criterion shows
+    as before, no summary line to click."""
+    site, base = served
+    site.user("dr-phone", "clinician")
+    # cr02 (Rev Med Urug 37(4)): a case report; PRRT and SSA are uncertain on what it
+    # states (SSTR imaging not reported), so both are cards with criteria
+    document = json.loads(
+        (Path(__file__).parents[1] / "realcases" / "cr02-rmu-pnet-prrt.json").read_text("utf-8")
+    )["case"]
+    pk = site.store.create_case(normalised_document(document), None).id
+    for javascript in (True, False):
+        context = browser.new_context(
+            java_script_enabled=javascript, viewport={"width": 390, "height": 844}
+        )
+        page = context.new_page()
+        page.goto(base + "/login")
+        page.get_by_label("User name").fill("dr-phone")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_label("Password").press("Enter")
+        page.get_by_role("heading", name="Cases").wait_for()
+        page.goto(f"{base}/cases/{pk}")
+        prrt = page.locator("#opt-prrt")
+        row = prrt.locator(".criteria-table tbody tr").first
+        summary = prrt.locator("details.criteria > summary")
+        assert prrt.locator(".status.uncertain").first.is_visible()
+        assert summary.is_visible() and not row.is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        if javascript:
+            _no_serious_accessibility_violations(page)
+        summary.click()
+        assert row.is_visible() and row.locator("a.cite").first.is_visible()
+        # the index leads to an option and back
+        page.locator("#option-index a[href='#opt-ssa']").click()
+        page.wait_for_url(f"{base}/cases/{pk}#opt-ssa")
+        ssa_row = page.locator("#opt-ssa .criteria-table tbody tr").first
+        page.locator("#opt-ssa a.to-index").click()
+        page.wait_for_url(f"{base}/cases/{pk}#option-index")
+        # on paper every criterion shows
+        page.emulate_media(media="print")
+        assert ssa_row.is_visible()
+        page.emulate_media(media="screen")
+        # on a projector too, with no summary line to click
+        page.set_viewport_size({"width": 1440, "height": 900})
+        assert ssa_row.is_visible() and not page.locator("#opt-ssa details > summary").is_visible()
+        context.close()

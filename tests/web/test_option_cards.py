@@ -1,0 +1,237 @@
+"""The case page and the meeting's presentation page read on a phone: every option is a
+headline (status, name, why, what would decide it, the cautions this patient raises) with
+its criteria behind a ``<details>`` that a phone's screen folds and a wider screen and
+paper show unfolded (app.css, ``details.fold-narrow``); an index of the options by status;
+nothing that needs a script.
+
+The cases are a published case report (shared/real-cases; tests/realcases holds the same
+files) and a packaged example; what each test expects is said with its source.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from nelm.web.cases import normalised_document
+from tests.web.conftest import Site
+
+REAL = Path(__file__).parents[1] / "realcases"
+EXAMPLES = Path(__file__).parents[2] / "src" / "nelm" / "examples"
+# The knowledge base holds 23 treatment options (README, "23 treatment options";
+# src/nelm/knowledge/data/vocabulary.yaml lists them).
+OPTIONS = 23
+XSS_LABEL = "<script>alert('label')</script>"
+XSS_QUESTION = "Resect? <img src=x onerror=alert(1)>"
+XSS_PRESENTER = 'Dr "A" <b>bold</b>'
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str | None]
+    parent: Element | None = None
+    children: list[Element] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+
+    @property
+    def classes(self) -> set[str]:
+        return set((self.attrs.get("class") or "").split())
+
+    def all(self) -> list[Element]:
+        found = [self]
+        for child in self.children:
+            found.extend(child.all())
+        return found
+
+    def find(self, tag: str, cls: str | None = None) -> list[Element]:
+        return [e for e in self.all()[1:] if e.tag == tag and (cls is None or cls in e.classes)]
+
+    def inner_text(self) -> str:
+        parts = list(self.text)
+        for child in self.children:
+            parts.append(child.inner_text())
+        return " ".join(" ".join(parts).split())
+
+
+class _Tree(HTMLParser):
+    """A page as a tree of elements (text kept per element, in order per element only)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#root", {})
+        self.at = self.root
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(tag, dict(attrs), self.at)
+        self.at.children.append(element)
+        if tag not in VOID:
+            self.at = element
+
+    def handle_endtag(self, tag: str) -> None:
+        node: Element | None = self.at
+        while node is not None and node.tag != tag:
+            node = node.parent
+        if node is not None and node.parent is not None:
+            self.at = node.parent
+
+    def handle_data(self, data: str) -> None:
+        self.at.text.append(data)
+
+
+def _tree(page: str) -> Element:
+    parser = _Tree()
+    parser.feed(page)
+    return parser.root
+
+
+def _by_id(root: Element) -> dict[str, Element]:
+    return {str(e.attrs["id"]): e for e in root.all() if e.attrs.get("id")}
+
+
+def _logged_in(site: Site) -> tuple[TestClient, str]:
+    site.user("dr-clinician", "clinician")
+    client = site.client()
+    return client, site.login(client, "dr-clinician")
+
+
+def _real(name: str) -> dict[str, object]:
+    raw = json.loads((REAL / f"{name}.json").read_text("utf-8"))
+    document: dict[str, object] = raw["case"]
+    return document
+
+
+def _pages(site: Site, document: dict[str, object], **agenda: str) -> dict[str, str]:
+    """The case page and its presentation page at a meeting."""
+    client, csrf = _logged_in(site)
+    pk = site.store.create_case(normalised_document(document), None).id
+    made = client.post(
+        "/meetings", data={"csrf_token": csrf, "held_on": "2026-12-03", "title": "NET board"}
+    )
+    assert made.status_code == 303
+    meeting = made.headers["location"].rsplit("/", 1)[-1]
+    added = client.post(
+        f"/meetings/{meeting}/agenda",
+        data={"csrf_token": csrf, "case_pk": str(pk), "question": "Which treatment?", **agenda},
+    )
+    assert added.status_code == 303, added.text
+    pages = {
+        "case": client.get(f"/cases/{pk}"),
+        "present": client.get(f"/meetings/{meeting}/present/1"),
+    }
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+    return {name: response.text for name, response in pages.items()}
+
+
+def test_every_option_is_on_both_pages_with_its_status_and_its_criteria(site: Site) -> None:
+    # cr02 (Rev Med Urug 37(4), doi:10.29193/RMU.37.4.14): a 65-year-old woman, a
+    # non-functioning pancreatic NET in place, progressing after SSA and chemotherapy.
+    pages = _pages(site, _real("cr02-rmu-pnet-prrt"))
+    case = site.store.find_case("cr02-rmu-pnet-prrt")
+    assert case is not None
+    assessment = site.store.latest_assessment(case.id, 1)
+    assert assessment is not None
+    doc_options = assessment.output["options"]
+    for name, page in pages.items():
+        root = _tree(page)
+        ids = _by_id(root)
+        options = {k[4:]: e for k, e in ids.items() if k.startswith("opt-")}
+        assert len(options) == OPTIONS, name
+        assert set(options) == set(doc_options), name
+        index = ids["option-index"]
+        for oid, element in options.items():
+            status = doc_options[oid]["status"]
+            # the index names it once, under its status
+            links = [a for a in index.find("a") if a.attrs.get("href") == f"#opt-{oid}"]
+            assert len(links) == 1, (name, oid)
+            assert f"index-{status}" in (links[0].parent or links[0]).classes, (name, oid)
+            if status == "ineligible":
+                # a line of the ineligible table, with the criteria not met
+                assert element.tag == "tr" and element.parent is not None
+                assert element.find("th")[0].inner_text() == doc_options[oid]["name"]
+                failing = [c for c in doc_options[oid]["criteria"] if c["result"] == "not_met"]
+                assert failing[0]["text"] in element.find("td")[0].inner_text()
+                continue
+            # a card: its status and name in the heading, its criteria in a folded
+            # <details> (not open: the page opens it only on a wide screen or on paper)
+            assert element.tag == "article" and status in element.classes, (name, oid)
+            heading = element.find("h4")[0].inner_text()
+            assert doc_options[oid]["name"] in heading, (name, oid)
+            folds = element.find("details", "fold-narrow")
+            assert len(folds) == 1 and "open" not in folds[0].attrs, (name, oid)
+            rows = folds[0].find("table", "criteria-table")[0].find("tbody")[0].find("tr")
+            assert len(rows) == len(doc_options[oid]["criteria"]), (name, oid)
+            for row, criterion in zip(rows, doc_options[oid]["criteria"], strict=True):
+                assert criterion["result"] in row.classes
+            # what would decide it stands in the headline, outside the fold
+            if doc_options[oid]["missing"]:
+                prompts = [p for p in element.find("p", "prompt") if p.parent is element]
+                assert prompts and prompts[0].inner_text().startswith("Obtain "), (name, oid)
+
+
+def test_a_relative_criterion_is_said_to_be_the_board_s_to_weigh(site: Site) -> None:
+    # The example "ileal NET G1" (Ki-67 1.5 %): CAPTEM is "mainly indicated" for
+    # pancreatic NETs (Xue 2025, §3.4), a relative criterion in the knowledge base; no
+    # missing value settles it, so the card must say who does, not stay silent.
+    document = json.loads((EXAMPLES / "limited-ablation.json").read_text("utf-8"))
+    for name, page in _pages(site, document).items():
+        card = _by_id(_tree(page))["opt-capecitabine_temozolomide"]
+        assert "uncertain" in card.classes, name
+        said = [p.inner_text() for p in card.find("p", "judgement")]
+        assert len(said) == 1 and "Pancreatic NET" in said[0], name
+        assert said[0].startswith("For the board to weigh"), name
+        why = card.find("p", "why")[0].inner_text()
+        assert "1 for the board to weigh" in why and "not known" not in why, name
+
+
+def test_what_the_user_typed_is_escaped(site: Site) -> None:
+    document = {**_real("cr02-rmu-pnet-prrt"), "label": XSS_LABEL}
+    pages = _pages(site, document, question=XSS_QUESTION, presenter=XSS_PRESENTER)
+    for name, page in pages.items():
+        assert XSS_LABEL not in page and "<img src=x" not in page and "<b>bold</b>" not in page
+        assert "&lt;script&gt;alert(&#39;label&#39;)&lt;/script&gt;" in page, name
+        assert "Resect? &lt;img src=x onerror=alert(1)&gt;" in page, name
+        assert "Dr &#34;A&#34; &lt;b&gt;bold&lt;/b&gt;" in page, name
+
+
+def test_nothing_on_the_pages_needs_a_script(site: Site) -> None:
+    for name, page in _pages(site, _real("cr02-rmu-pnet-prrt"), question="Q").items():
+        root = _tree(page)
+        scripts = root.find("script")
+        # one script, the page's own file, deferred: a progressive enhancement only
+        assert [s.attrs.get("src") for s in scripts] == ["/static/app.js"], name
+        assert all(not "".join(s.text).strip() for s in scripts), name
+        for element in root.all():
+            handlers = [a for a in element.attrs if a.startswith("on")]
+            assert not handlers and "style" not in element.attrs, (name, element.tag)
+        # every criterion is in the page as sent, folded or not
+        assert len(root.find("table", "criteria-table")) == len(root.find("details", "criteria"))
+        # the ways back up are links within the page
+        for link in root.find("a", "to-index"):
+            assert link.attrs.get("href") == "#option-index"
+
+
+def test_the_style_sheet_folds_the_criteria_on_a_phone_s_screen_only() -> None:
+    css = (Path(__file__).parents[2] / "src/nelm/web/static/app.css").read_text("utf-8")
+    unfold = re.search(
+        r"@supports selector\(::details-content\) \{\s*"
+        r"details\.fold-narrow > summary \{ display: none; \}\s*"
+        r"details\.fold-narrow::details-content \{ content-visibility: visible; \}\s*\}",
+        css,
+    )
+    assert unfold is not None
+    phone = re.search(r"@media screen and \(max-width: 40rem\) \{(.*?)\n\}", css, re.S)
+    assert phone is not None
+    assert (
+        "details.fold-narrow:not([open])::details-content { content-visibility: hidden; }"
+        in phone.group(1)
+    )
+    # folded nowhere else: not for print, not on a wider screen
+    assert css.count("content-visibility: hidden") == 1
