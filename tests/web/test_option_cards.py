@@ -153,11 +153,11 @@ def test_every_option_is_on_both_pages_with_its_status_and_its_criteria(site: Si
             assert len(links) == 1, (name, oid)
             assert f"index-{status}" in (links[0].parent or links[0]).classes, (name, oid)
             if status == "ineligible":
-                # a line of the ineligible table, with the criteria not met
+                # a line of the ineligible table: each criterion not met beside its value
                 assert element.tag == "tr" and element.parent is not None
                 assert element.find("th")[0].inner_text() == doc_options[oid]["name"]
                 failing = [c for c in doc_options[oid]["criteria"] if c["result"] == "not_met"]
-                assert failing[0]["text"] in element.find("td")[0].inner_text()
+                assert element.find("td")[0].inner_text().startswith(failing[0]["text"])
                 continue
             # a card: its status and name in the heading, its criteria in a folded
             # <details> (not open: the page opens it only on a wide screen or on paper)
@@ -174,6 +174,20 @@ def test_every_option_is_on_both_pages_with_its_status_and_its_criteria(site: Si
             if doc_options[oid]["missing"]:
                 prompts = [p for p in element.find("p", "prompt") if p.parent is element]
                 assert prompts and prompts[0].inner_text().startswith("Obtain "), (name, oid)
+
+
+def test_a_criterion_not_met_stands_beside_its_value(site: Site) -> None:
+    # cr02: "65-year-old"; the Milan criteria ask for an age under 55 (Machairas 2021,
+    # Table 2; Mazzaferro 2007). The age and its criterion are one row, not two cells
+    # of lines that a phone stacked apart.
+    pages = _pages(site, _real("cr02-rmu-pnet-prrt"))
+    for name, page in pages.items():
+        rows = _tree(page).find("tr")
+        age = [r for r in rows if "Age < 55 years" in r.inner_text() and r.find("td")]
+        assert age, name
+        assert all("65" in r.find("td", "value")[0].inner_text() for r in age), name
+        milan = _by_id(_tree(page))["opt-liver_transplant_milan"]
+        assert "option-line" in milan.classes
 
 
 def test_a_relative_criterion_is_said_to_be_the_board_s_to_weigh(site: Site) -> None:
