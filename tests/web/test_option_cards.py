@@ -249,3 +249,14 @@ def test_the_style_sheet_folds_the_criteria_on_a_phone_s_screen_only() -> None:
     )
     # folded nowhere else: not for print, not on a wider screen
     assert css.count("content-visibility: hidden") == 1
+
+
+def test_the_case_page_s_list_of_all_missing_data_folds_like_the_criteria(site: Site) -> None:
+    # cr02 states no grade, extent, imaging or laboratory value: more than the five
+    # investigations of the first screen are missing, so the page lists them all below
+    page = _pages(site, _real("cr02-rmu-pnet-prrt"))["case"]
+    listed = _by_id(_tree(page))["missing-data"]
+    fold = listed.parent
+    assert fold is not None and fold.tag == "details" and "fold-narrow" in fold.classes
+    assert "open" not in fold.attrs
+    assert len(listed.find("li")) > 5
