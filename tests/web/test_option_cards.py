@@ -237,7 +237,8 @@ def test_the_style_sheet_folds_the_criteria_on_a_phone_s_screen_only() -> None:
     unfold = re.search(
         r"@supports selector\(::details-content\) \{\s*"
         r"details\.fold-narrow > summary \{ display: none; \}\s*"
-        r"details\.fold-narrow::details-content \{ content-visibility: visible; \}\s*\}",
+        r"details\.fold-narrow::details-content \{ display: block; content-visibility: visible; \}"
+        r"\s*\}",
         css,
     )
     assert unfold is not None
