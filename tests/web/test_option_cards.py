@@ -261,3 +261,22 @@ def test_the_case_page_s_list_of_all_missing_data_folds_like_the_criteria(site: 
     assert fold is not None and fold.tag == "details" and "fold-narrow" in fold.classes
     assert "open" not in fold.attrs
     assert len(listed.find("li")) > 5
+
+
+def test_the_investigations_beyond_the_first_five_are_found_where_the_page_says(
+    site: Site,
+) -> None:
+    # the presentation page has no list of all missing data: its "and N more below the
+    # options" pointed at nothing; it now leads to the case page's list
+    pages = _pages(site, _real("cr02-rmu-pnet-prrt"))
+    case = site.store.find_case("cr02-rmu-pnet-prrt")
+    assert case is not None
+    for name, page in pages.items():
+        ids = _by_id(_tree(page))
+        (link,) = ids["more-investigations"].find("a")
+        target = str(link.attrs["href"])
+        if name == "case":
+            assert target == "#h-missing" and "h-missing" in ids
+        else:
+            assert target == f"/cases/{case.id}#h-missing" and "h-missing" not in ids
+            assert 'id="h-missing"' in pages["case"]
