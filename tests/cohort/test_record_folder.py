@@ -168,3 +168,43 @@ def test_read_by_a_process_per_core_the_folder_gives_the_same_cohort(
         one_by_one.set_aside,
         one_by_one.patients,
     )
+
+
+@pytest.mark.parametrize("stop_at", [None, 3, 4, 5])
+def test_the_results_are_put_in_place_last_after_an_earlier_runs_are_removed(
+    tmp_path: Path, stop_at: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The engine's three renames into the scratch folder, then these three: the rejects,
+    # the warnings (whole, what the mapping says of the records among the engine's lines),
+    # the results last. The results were renamed first: a run stopped then left this run's
+    # results beside an earlier run's warnings. Now a run stopped in between leaves no
+    # results file at all.
+    import os
+
+    folder = _folder(tmp_path)
+    out = tmp_path / "out.csv"
+    out.write_text("an earlier run's results\n")
+    (tmp_path / "out.warnings.csv").write_text("an earlier run's warnings\n")
+    real = os.replace
+    seen: list[str] = []
+    done = [0]
+
+    def replace(src: Any, dst: Any) -> None:
+        if done[0] == stop_at:
+            raise KeyboardInterrupt
+        done[0] += 1
+        real(src, dst)
+        if Path(dst) == out:
+            seen.append((tmp_path / "out.warnings.csv").read_text())
+
+    monkeypatch.setattr(os, "replace", replace)
+    if stop_at is not None:
+        with pytest.raises(KeyboardInterrupt):
+            run_batch(folder, out, as_of=AS_OF)
+        assert not out.exists() and seen == []
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+        return
+    run_batch(folder, out, as_of=AS_OF)
+    assert done[0] == 6
+    assert seen == [(tmp_path / "out.warnings.csv").read_text()]
+    assert "NOT A NEUROENDOCRINE RECORD" in seen[0]

@@ -185,35 +185,60 @@ class _CutOff(KeyboardInterrupt):
     pass
 
 
-def test_a_run_stopped_while_it_names_repeated_ids_leaves_a_whole_warnings_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The repeated ids are added to the warnings file after the run's files are in place:
-    # stopped half-way (Ctrl+C, a full disk), the file kept a line cut in the middle.
-    import nelm.cohort.runner as runner
+REPEATED = "The case id p1 is on rows 1, 3"
 
-    class HalfWritten:
-        def __init__(self, handle: Any) -> None:
-            self.handle = handle
 
-        def __enter__(self) -> HalfWritten:
-            return self
+def _watch_renames(monkeypatch: pytest.MonkeyPatch, stop_at: int | None = None) -> list[str]:
+    """Record, at each rename onto a run's results file, the warnings file beside it as it
+    then is; with ``stop_at``, stop the run (Ctrl+C) instead of the rename of that number
+    (0-based)."""
+    import os
 
-        def __exit__(self, *exc: object) -> None:
-            self.handle.close()
+    real = os.replace
+    seen: list[str] = []
+    done = [0]
 
-        def write(self, text: str) -> int:
-            self.handle.write(text[: len(text) // 2])
+    def replace(src: Any, dst: Any) -> None:
+        if done[0] == stop_at:
             raise _CutOff
+        done[0] += 1
+        real(src, dst)
+        if Path(dst).name == "out.csv":
+            beside = Path(dst).with_name("out.warnings.csv")
+            seen.append(beside.read_text() if beside.exists() else "")
 
-    def opened(*args: Any, **kwargs: Any) -> HalfWritten:
-        return HalfWritten(open(*args, **kwargs))
+    monkeypatch.setattr(os, "replace", replace)
+    return seen
 
+
+@pytest.mark.parametrize("engine", ["polars", "reference"])
+def test_the_results_are_put_in_place_after_a_whole_warnings_file(
+    tmp_path: Path, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The repeated ids were added to the warnings file after the run's files were in
+    # place: a run stopped in between left complete-looking files without those lines.
     source = tmp_path / "in.csv"
     source.write_text(f"{HEADER}\np1,12,\np2,4,\np1,3,\n")
-    monkeypatch.setattr(runner, "open", opened, raising=False)
+    seen = _watch_renames(monkeypatch)
+    summary = run_batch(source, tmp_path / "out.csv", engine=engine)  # type: ignore[arg-type]
+    assert len(seen) == 1 and seen[0].count(REPEATED) == 2
+    assert summary.warning_lines == 2
+
+
+@pytest.mark.parametrize("stop_at", [0, 1, 2])
+def test_a_run_stopped_between_its_renames_leaves_no_results_file(
+    tmp_path: Path, stop_at: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The rejects, the warnings, then the results: an earlier run's results file is
+    # removed before the first, so files of two runs are never found side by side as if
+    # one run had written them, and a results file in place means its run finished.
+    source = tmp_path / "in.csv"
+    source.write_text(f"{HEADER}\np9,12,\n")
+    out = tmp_path / "out.csv"
+    run_batch(source, out)
+    source.write_text(f"{HEADER}\np1,12,\np2,4,\np1,3,\n")
+    _watch_renames(monkeypatch, stop_at)
     with pytest.raises(_CutOff):
-        run_batch(source, tmp_path / "out.csv")
-    text = (tmp_path / "out.warnings.csv").read_text()
-    assert text == "case_id,field,reason,row\n"  # as the run wrote it, whole
+        run_batch(source, out)
+    assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

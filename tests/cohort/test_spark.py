@@ -160,3 +160,25 @@ def test_spark_agrees_on_generated_cohorts(
     out, rejects = _outputs(tmp_path, "reference")
     assert spark_out.equals(out)
     assert spark_rejects.equals(rejects)
+
+
+def test_spark_names_repeated_case_ids_before_the_results_are_in_place(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The warnings on repeated case ids are written with the others, before the run's
+    # files are put in place (they were appended afterwards).
+    source = tmp_path / "in.csv"
+    source.write_text("case_id,pathology.ki67_percent\np1,12\np2,4\np1,3\n")
+    out = tmp_path / "out.csv"
+    real = os.replace
+    seen: list[str] = []
+
+    def replace(src: Any, dst: Any) -> None:
+        real(src, dst)
+        if Path(dst) == out:
+            seen.append((tmp_path / "out.warnings.csv").read_text())
+
+    monkeypatch.setattr(os, "replace", replace)
+    summary = run_batch(source, out, engine="spark")
+    assert len(seen) == 1 and seen[0].count("The case id p1 is on rows 1, 3") == 2
+    assert summary.warning_lines == 2

@@ -37,6 +37,8 @@ from nelm.case.plausibility import (
     plausible_range,
     unit_questions,
 )
+from nelm.cohort.columns import BLANK_TEXT, CASE_ID_SHOWN, FORBIDDEN_TEXT
+from nelm.cohort.io import InputFile
 from nelm.cohort.validate import REJECTS_SCHEMA
 from nelm.engine.consistency import (
     CKD_EPI_ADULT_AGE,
@@ -57,6 +59,7 @@ __all__ = [
     "checked_lines",
     "finding_reason",
     "outside",
+    "repeated_ids",
     "suspect",
     "warning_lines",
     "warnings_path",
@@ -78,6 +81,52 @@ def warnings_path(output: str | Path) -> Path:
     """``results.parquet`` → ``results.warnings.csv``."""
     out = Path(output)
     return out.with_name(f"{out.stem}.warnings.csv")
+
+
+def repeated_ids(source: InputFile) -> pl.DataFrame:
+    """The warnings on the rows whose case id is on more than one row, in row order (none
+    when the file has no ``case_id`` column): each row is taken as a case of its own, and
+    the warnings file says so after the other warnings (a registry that exported a patient
+    twice, with different values, would otherwise give two verdicts unremarked). Only the
+    ids a case may have (1 to 128 characters, not blank): another is rejected as such, and
+    a runaway cell is not copied onto a line per row.
+
+    Each engine writes these lines into its warnings file before the run's files are put
+    in place, so that a run stopped at any moment never leaves a warnings file without them
+    beside its results."""
+    none = pl.DataFrame(schema=WARNINGS_SCHEMA)
+    if "case_id" not in source.columns:
+        return none
+    try:
+        ids = (
+            source.scan()
+            .select(pl.col("case_id").cast(pl.String))
+            .with_row_index("row", offset=1)
+            .filter(
+                pl.col("case_id").str.len_chars().is_between(1, CASE_ID_SHOWN)
+                & ~pl.col("case_id").str.contains(BLANK_TEXT)
+                & ~pl.col("case_id").str.contains(FORBIDDEN_TEXT)
+            )
+            .filter(pl.col("case_id").is_duplicated())
+            .collect()
+        )
+    except (pl.exceptions.PolarsError, OSError):  # the run itself read the file: rare
+        return none
+    if ids.is_empty():
+        return none
+    rows_of = ids.group_by("case_id", maintain_order=True).agg(pl.col("row"))
+    return ids.join(rows_of.rename({"row": "rows"}), on="case_id").select(
+        "case_id",
+        pl.lit("case_id").alias("field"),
+        pl.format(
+            "The case id {} is on rows {}: each row is taken as a case of its own "
+            "(assessed, or rejected with its reasons in the rejects file); check whether "
+            "they are one patient.",
+            pl.col("case_id"),
+            pl.col("rows").cast(pl.List(pl.String)).list.join(", "),
+        ).alias("reason"),
+        pl.col("row").cast(pl.Int64),
+    )
 
 
 def outside(columns: Iterable[str] | None = None) -> pl.Expr:

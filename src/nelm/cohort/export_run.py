@@ -6,13 +6,13 @@ patient by patient, the typed rows are written to a Parquet file in a scratch fo
 beside the output and assessed by the chosen engine like any cohort; the lines about whole
 records (warnings, records that could not be mapped) then join the engine's rejects and
 warnings files, every line naming the patient's position among all patients, and the three
-files replace the outputs only when all of this has succeeded.
+files replace the outputs only when all of this has succeeded, the results last
+(``nelm.cohort.io.put_in_place``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -22,7 +22,7 @@ import polars as pl
 
 from nelm.cohort.checks import warnings_path
 from nelm.cohort.fhir_export import Line, read_export
-from nelm.cohort.io import as_text_columns, file_format, rejects_path
+from nelm.cohort.io import as_text_columns, file_format, put_in_place, rejects_path
 from nelm.cohort.record_folder import holds_records, read_record_folder
 from nelm.cohort.summary import BatchSummary, Progress
 from nelm.cohort.validate import REJECTS_SCHEMA
@@ -55,12 +55,13 @@ def run_export(
         summary = run_cohort(cohort, made)
         _merge(rejects_path(made), export.rejects, export.positions)
         _merge(warnings_path(made), export.warnings, export.positions)
-        for path, final in (
-            (made, output),
-            (rejects_path(made), rejects_path(output)),
-            (warnings_path(made), warnings_path(output)),
-        ):
-            os.replace(path, final)
+        put_in_place(  # the results last: see put_in_place
+            [
+                (rejects_path(made), rejects_path(output)),
+                (warnings_path(made), warnings_path(output)),
+                (made, output),
+            ]
+        )
     rejected = len({line[3] for line in export.rejects})
     summary.output, summary.rejects = output, rejects_path(output)
     summary.warnings = warnings_path(output)

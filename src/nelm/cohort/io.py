@@ -47,6 +47,7 @@ __all__ = [
     "file_format",
     "is_export",
     "open_input",
+    "put_in_place",
     "rejects_path",
     "text_column_exprs",
 ]
@@ -466,6 +467,20 @@ def _sink(path: Path, fmt: Format, schema: dict[str, pl.DataType]) -> Sink:
     return ParquetSink(path, schema) if fmt == "parquet" else CsvSink(path, schema)
 
 
+def put_in_place(moves: list[tuple[Path, Path]]) -> None:
+    """Rename each finished file onto its target, the last one (a run's results) last,
+    after removing an earlier run's file there first: a run stopped between two renames
+    (Ctrl+C, a power cut) then leaves no results file, never this run's rejects or
+    warnings beside an earlier run's results (or its results beside an earlier run's
+    warnings). A results file in place means its rejects and warnings files are complete
+    and of the same run."""
+    if not moves:
+        return
+    Path(moves[-1][1]).unlink(missing_ok=True)
+    for tmp, target in moves:
+        os.replace(tmp, target)
+
+
 @dataclass
 class Outputs:
     """The files a run writes, each at a temporary path until :meth:`commit`.
@@ -505,13 +520,14 @@ class Outputs:
         return Path(tmp)
 
     def commit(self) -> None:
-        """Close every file and rename each into place."""
+        """Close every file and put each in place (``put_in_place``: the last one opened,
+        the results, last)."""
         for _, _, sink in self._pending:
             sink.close()
         mode = 0o666 & ~_umask()
-        for tmp, target, _ in self._pending:
+        for tmp, _, _ in self._pending:
             os.chmod(tmp, mode)  # mkstemp made it private; give it the usual mode
-            os.replace(tmp, target)
+        put_in_place([(tmp, target) for tmp, target, _ in self._pending])
         self._done = True
 
     def abort(self) -> None:

@@ -11,9 +11,6 @@ is; the outputs appear only when the whole run succeeded (``nelm.cohort.io.Outpu
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,8 +18,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from nelm.cohort.checks import WARNINGS_SCHEMA, warnings_path
-from nelm.cohort.columns import BLANK_TEXT, CASE_ID_SHOWN, FORBIDDEN_TEXT
+from nelm.cohort.checks import WARNINGS_SCHEMA, repeated_ids, warnings_path
 from nelm.cohort.io import (
     InputFile,
     Outputs,
@@ -131,69 +127,9 @@ def run_batch(
         summary = run_streaming(source, Path(output), chunk_size, report, count_rows)
     else:
         summary = _run_local(source, Path(output), engine, chunk_size, report, count_rows)
-    _warn_repeated_ids(source, summary)
     summary.seconds = time.perf_counter() - started
     summary.reading = source.reading()
     return summary
-
-
-def _warn_repeated_ids(source: InputFile, summary: BatchSummary) -> None:
-    """A case id on more than one row: each row is taken as a case of its own, and the
-    warnings file says so after the other warnings (a registry that exported a patient
-    twice, with different values, would otherwise give two verdicts unremarked). Only the
-    ids a case may have (1 to 128 characters, not blank): another is rejected as such, and
-    a runaway cell is not copied onto a line per row."""
-    if summary.warnings is None or "case_id" not in source.columns:
-        return
-    try:
-        ids = (
-            source.scan()
-            .select(pl.col("case_id").cast(pl.String))
-            .with_row_index("row", offset=1)
-            .filter(
-                pl.col("case_id").str.len_chars().is_between(1, CASE_ID_SHOWN)
-                & ~pl.col("case_id").str.contains(BLANK_TEXT)
-                & ~pl.col("case_id").str.contains(FORBIDDEN_TEXT)
-            )
-            .filter(pl.col("case_id").is_duplicated())
-            .collect()
-        )
-    except (pl.exceptions.PolarsError, OSError):  # the run itself read the file: rare
-        return
-    if ids.is_empty():
-        return
-    rows_of = ids.group_by("case_id", maintain_order=True).agg(pl.col("row"))
-    lines = ids.join(rows_of.rename({"row": "rows"}), on="case_id").select(
-        "case_id",
-        pl.lit("case_id").alias("field"),
-        pl.format(
-            "The case id {} is on rows {}: each row is taken as a case of its own "
-            "(assessed, or rejected with its reasons in the rejects file); check whether "
-            "they are one patient.",
-            pl.col("case_id"),
-            pl.col("rows").cast(pl.List(pl.String)).list.join(", "),
-        ).alias("reason"),
-        pl.col("row").cast(pl.Int64),
-    )
-    _append_whole(summary.warnings, as_text_columns(lines).write_csv(include_header=False))
-    summary.warning_lines += lines.height
-
-
-def _append_whole(path: Path, text: str) -> None:
-    """Append ``text`` to ``path`` whole or not at all: a copy with it is renamed into
-    place, so a run stopped half-way (Ctrl+C, a full disk) never leaves a line cut short."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        shutil.copyfile(path, tmp)  # the contents, then the mode of the file it replaces
-        shutil.copymode(path, tmp)
-        with open(tmp, "a", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _run_local(
@@ -253,5 +189,8 @@ def _run_local(
             if failures:
                 raise failures[0] from None
             raise
+        repeated = repeated_ids(source)
+        warnings.write(repeated)
+        summary.warning_lines += repeated.height
         outputs.commit()
     return summary

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from nelm.cohort.checks import WARNINGS_SCHEMA, warnings_path
+from nelm.cohort.checks import WARNINGS_SCHEMA, repeated_ids, warnings_path
 from nelm.cohort.executor import (
     EXECUTOR_FIX,
     Environment,
@@ -236,7 +236,7 @@ def run_spark(
     scratch = Path(tempfile.mkdtemp(dir=directory.resolve(), prefix=f".{output.name}.spark."))
     try:
         outcomes = _evaluate(source, scratch, master, batch_rows, rows)
-        _merge(outcomes, scratch, output, summary, progress)
+        _merge(source, outcomes, scratch, output, summary, progress)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return summary
@@ -350,13 +350,15 @@ def _explain(exc: BaseException) -> None:
 
 
 def _merge(
+    source: InputFile,
     outcomes: list[SliceOutcome],
     scratch: Path,
     output: Path,
     summary: BatchSummary,
     progress: Progress,
 ) -> None:
-    """The parts into the result file and the rejects file, in input order.
+    """The parts into the result file, the rejects and the warnings files, in input order,
+    the warnings on repeated case ids last (``repeated_ids``).
 
     Parquet results are streamed by polars' sink (encoding in parallel, as the polars
     engine writes them); CSV results and the rejects go part by part through nelm's sinks.
@@ -394,4 +396,7 @@ def _merge(
                 for status, count in counts.items():
                     summary.counts[option][status] += count
             progress.advance(outcome.rows)
+        repeated = repeated_ids(source)
+        warnings.write(repeated)
+        summary.warning_lines += repeated.height
         outputs.commit()

@@ -41,7 +41,13 @@ import polars as pl
 import pyarrow as pa
 
 from nelm.case.fields import OPTION_IDS
-from nelm.cohort.checks import WARNINGS_SCHEMA, checked_lines, suspect, warnings_path
+from nelm.cohort.checks import (
+    WARNINGS_SCHEMA,
+    checked_lines,
+    repeated_ids,
+    suspect,
+    warnings_path,
+)
 from nelm.cohort.columns import STATUSES, status_column
 from nelm.cohort.io import InputFile, Outputs, Sink, file_format, rejects_path, text_column_exprs
 from nelm.cohort.pipeline import compiled_knowledge
@@ -170,6 +176,9 @@ def run_streaming(
             else pl.DataFrame(schema={ROW: pl.UInt32(), **TYPED_SCHEMA})
         )
         _warn(marked, rescued, warnings, summary)
+        repeated = repeated_ids(source)
+        warnings.write(repeated)
+        summary.warning_lines += repeated.height
         if rescued.height:  # rare: write again with them in their places
             rescued = rescued.cast({ROW: accepted.collect_schema()[ROW]})
             merged = accepted.merge_sorted(rescued.lazy(), key=ROW).drop(ROW)
