@@ -15,6 +15,7 @@ __all__ = [
     "AuditRecord",
     "CaseRecord",
     "DecisionRecord",
+    "DeletedCaseRecord",
     "MeetingRecord",
     "TokenRecord",
     "UserRecord",
@@ -108,6 +109,32 @@ class CaseRecord:
             "version": self.current_version,
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DeletedCaseRecord:
+    """A deleted case as the administrators' list shows it: what the case list shows
+    (case id, label, version, last change), when it was deleted and by whom (``None``
+    when the audit log does not say)."""
+
+    id: int
+    case_id: str
+    label: str | None
+    current_version: int
+    updated_at: datetime
+    deleted_at: datetime
+    deleted_by: str | None
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "case_id": self.case_id,
+            "label": self.label,
+            "version": self.current_version,
+            "updated_at": self.updated_at.isoformat(),
+            "deleted_at": self.deleted_at.isoformat(),
+            "deleted_by": self.deleted_by,
         }
 
 

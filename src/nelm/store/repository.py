@@ -30,6 +30,7 @@ from nelm.store.records import (
     AssessmentRecord,
     AuditRecord,
     CaseRecord,
+    DeletedCaseRecord,
     TokenRecord,
     UserRecord,
     VersionRecord,
@@ -62,6 +63,13 @@ AUDIT_ACTIONS = (
     "token",
     "cds_feedback",
     "meeting",
+    "restore",
+)
+
+
+_REUSED = (
+    "The case id {case_id!r} has been given to another case{which} since this one was "
+    "deleted; case ids are unique, so it cannot be restored under it. Nothing was changed."
 )
 
 
@@ -72,7 +80,14 @@ class VersionConflictError(ConflictError):
     the caller can show both and let the user merge.
     """
 
-    def __init__(self, expected_version: int, current: CaseRecord, changed_by: str | None) -> None:
+    def __init__(
+        self,
+        expected_version: int,
+        current: CaseRecord,
+        changed_by: str | None,
+        *,
+        undone: str = "Nothing was stored.",
+    ) -> None:
         self.expected_version = expected_version
         self.current = current
         self.changed_by = changed_by
@@ -80,7 +95,7 @@ class VersionConflictError(ConflictError):
         super().__init__(
             f"case {current.case_id!r} was changed by {who} while you were "
             f"editing: you started from version {expected_version}, it is now "
-            f"at version {current.current_version}. Nothing was stored."
+            f"at version {current.current_version}. {undone}"
         )
 
 
@@ -488,14 +503,108 @@ class Store(BoardMixin):
                 for c, doc in rows
             ]
 
-    def delete_case(self, case_pk: int, user: UserRecord | None) -> None:
-        """Hide a case from lists (its versions, assessments and decisions are kept)."""
+    def delete_case(
+        self, case_pk: int, user: UserRecord | None, *, expected_version: int | None = None
+    ) -> None:
+        """Hide a case from lists (its versions, assessments, decisions and agenda entries
+        are kept; an administrator can restore it: :meth:`restore_case`). With
+        ``expected_version`` only a case still at that version is deleted
+        (:class:`VersionConflictError` otherwise, and nothing is deleted)."""
         with self._tx() as s:
             row = self._case_row(s, case_pk)
-            self._audit(s, user, "delete", row.case_id, "")
+            if expected_version is not None and row.current_version != expected_version:
+                raise VersionConflictError(
+                    expected_version,
+                    self._case_record(s, row),
+                    self._author(s, row.id, row.current_version),
+                    undone="Nothing was deleted.",
+                )
+            # the row's number in the detail names the deletion exactly for the list of
+            # deleted cases (who deleted it) even when the case id is later reused
+            self._audit(s, user, "delete", row.case_id, f"case {row.id}")
             row.deleted_at = m.utcnow()
             # free the case id for reuse while keeping the history under a marked name
             row.case_id = row.case_id[:100] + f"~deleted-{row.id}"
+
+    def _original_case_id(self, s: OrmSession, row: m.Case) -> str:
+        """A deleted case's own id: its current version's (the stored name is marked and
+        may be cut short; a stored case's id never changes between versions)."""
+        document = self._case_record(s, row).document
+        case_id = document.get("case_id")
+        return case_id if isinstance(case_id, str) else row.case_id
+
+    def list_deleted_cases(self) -> list[DeletedCaseRecord]:
+        """The deleted cases, the latest deletion first, with who deleted each: the audit
+        entry of the deletion (named by the case's row since this list exists; before, the
+        latest deletion of that case id up to a minute after it)."""
+        with self._tx() as s:
+            rows = s.scalars(
+                select(m.Case)
+                .where(m.Case.deleted_at.is_not(None))
+                .order_by(m.Case.deleted_at.desc(), m.Case.id.desc())
+            ).all()
+            found: list[DeletedCaseRecord] = []
+            for row in rows:
+                record = self._case_record(s, row)
+                case_id = self._original_case_id(s, row)
+                assert row.deleted_at is not None
+                by = s.scalar(
+                    select(m.AuditEntry.username)
+                    .where(
+                        m.AuditEntry.action == "delete",
+                        m.AuditEntry.case_id == case_id,
+                        m.AuditEntry.detail == f"case {row.id}",
+                    )
+                    .order_by(m.AuditEntry.id.desc())
+                    .limit(1)
+                )
+                if by is None:  # deleted before the detail named the row
+                    by = s.scalar(
+                        select(m.AuditEntry.username)
+                        .where(
+                            m.AuditEntry.action == "delete",
+                            m.AuditEntry.case_id == case_id,
+                            m.AuditEntry.detail == "",
+                            m.AuditEntry.at <= row.deleted_at + timedelta(minutes=1),
+                        )
+                        .order_by(m.AuditEntry.id.desc())
+                        .limit(1)
+                    )
+                found.append(
+                    DeletedCaseRecord(
+                        id=row.id,
+                        case_id=case_id,
+                        label=record.label,
+                        current_version=row.current_version,
+                        updated_at=row.updated_at,
+                        deleted_at=row.deleted_at,
+                        deleted_by=by,
+                    )
+                )
+            return found
+
+    def restore_case(self, case_pk: int, user: UserRecord | None) -> CaseRecord:
+        """Bring a deleted case back under its own case id, with all its versions,
+        assessments, decisions and agenda entries (they were never removed). Raises
+        :class:`NotFoundError` for no deleted case of that number and
+        :class:`ConflictError` when another case has the case id now (nothing changes)."""
+        case_id = ""
+        try:
+            with self._tx() as s:
+                row = s.get(m.Case, case_pk)
+                if row is None or row.deleted_at is None:
+                    raise NotFoundError(f"no deleted case {case_pk}")
+                case_id = self._original_case_id(s, row)
+                taken = s.scalar(select(m.Case.id).where(m.Case.case_id == case_id))
+                if taken is not None:
+                    raise ConflictError(_REUSED.format(case_id=case_id, which=f" (case {taken})"))
+                row.case_id = case_id
+                row.deleted_at = None
+                self._audit(s, user, "restore", case_id, f"case {row.id}")
+                s.flush()
+                return self._case_record(s, row)
+        except IntegrityError as exc:  # the id taken by a case stored at the same moment
+            raise ConflictError(_REUSED.format(case_id=case_id, which="")) from exc
 
     def case_versions(self, case_pk: int) -> list[VersionRecord]:
         with self._tx() as s:
