@@ -25,6 +25,7 @@ from nelm.service import CASE_MAX_BYTES, assess_case, assess_fhir, with_future_d
 from nelm.store import CaseRecord, VersionConflictError
 from nelm.web.api_support import (
     MAX_ID,
+    AdminDep,
     Id,
     UserDep,
     WriterDep,
@@ -44,6 +45,7 @@ from nelm.web.schemas import (
     CaseSummary,
     DecisionIn,
     DecisionOut,
+    DeletedCaseOut,
     Health,
     UserOut,
     VersionConflict,
@@ -400,30 +402,76 @@ async def update_case(
             expected_version=expected,
         )
     except VersionConflictError as exc:
-        current = exc.current
-        body = {
-            "detail": str(exc),
-            "problems": [],
-            "current_version": current.current_version,
-            "changed_by": exc.changed_by,
-            "current": _detail(current),
-        }
-        return JSONResponse(body, status_code=412, headers={"ETag": etag(current)})
+        return _conflict(exc)
     response.headers["ETag"] = etag(case)
     return _detail(case)
+
+
+_DELETE_PRECONDITION: dict[int | str, dict[str, Any]] = {
+    412: {
+        "model": VersionConflict,
+        "description": "If-Match named a version that is no longer current: nothing was "
+        "deleted; the body holds the case as it is now",
+    }
+}
+
+
+def _conflict(exc: VersionConflictError) -> JSONResponse:
+    """412 with the case as it is now (docs/api.md, "Concurrent edits")."""
+    current = exc.current
+    body = {
+        "detail": str(exc),
+        "problems": [],
+        "current_version": current.current_version,
+        "changed_by": exc.changed_by,
+        "current": _detail(current),
+    }
+    return JSONResponse(body, status_code=412, headers={"ETag": etag(current)})
 
 
 @router.delete(
     "/cases/{case_pk}",
     status_code=204,
     tags=["cases"],
-    responses=error_responses(404),
+    responses={**error_responses(404), **_DELETE_PRECONDITION},
     response_class=Response,
 )
 def delete_case(request: Request, case_pk: Id, principal: WriterDep) -> Response:
-    """Remove a case from the list (its history is kept)."""
-    store_of(request).delete_case(case_pk, principal.user)
+    """Remove a case from the list (its history is kept; an administrator can restore it).
+
+    Send ``If-Match`` with the ``ETag`` of the version you read: when someone has stored a
+    version since, the answer is 412 with the current case and nothing is deleted.
+    Without ``If-Match`` the case is deleted whatever its version.
+    """
+    expected = _if_match(request)
+    try:
+        store_of(request).delete_case(case_pk, principal.user, expected_version=expected)
+    except VersionConflictError as exc:
+        return _conflict(exc)
     return Response(status_code=204)
+
+
+@router.get("/deleted-cases", response_model=list[DeletedCaseOut], tags=["cases"])
+def list_deleted_cases(request: Request, principal: AdminDep) -> list[dict[str, Any]]:
+    """The deleted cases, the latest deletion first: who deleted each and when (admin)."""
+    return [c.summary() for c in store_of(request).list_deleted_cases()]
+
+
+@router.post(
+    "/deleted-cases/{case_pk}/restore",
+    response_model=CaseDetail,
+    tags=["cases"],
+    responses=error_responses(404, 409),
+)
+def restore_case(
+    request: Request, response: Response, case_pk: Id, principal: AdminDep
+) -> dict[str, Any]:
+    """Bring a deleted case back with all its versions, decisions and meeting entries
+    (admin). 409, and nothing changes, when its case id has been given to another case
+    since."""
+    case = store_of(request).restore_case(case_pk, principal.user)
+    response.headers["ETag"] = etag(case)
+    return _detail(case)
 
 
 @router.get(

@@ -29,6 +29,7 @@ from nelm.web import (
     api_users,
     board_pages,
     case_list,
+    deleted_cases,
     meetings,
     page_support,
     pages,
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(api_evidence.router)
     app.include_router(api_users.router)
     app.include_router(accounts.router)
+    app.include_router(deleted_cases.router)
     app.include_router(pages.router)
     app.include_router(board_pages.router)
     app.include_router(case_list.router)

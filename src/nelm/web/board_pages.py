@@ -148,6 +148,7 @@ def case_page(
         classification=case_classification(doc),
         evidence_available=evidence.available(),
         decided=request.query_params.get("decided") == "1",
+        restored=request.query_params.get("restored") == "1",
         changes=changes,
         form_values=values,
         form_errors=form_errors or [],

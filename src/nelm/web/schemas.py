@@ -28,6 +28,7 @@ __all__ = [
     "CaseSummary",
     "DecisionIn",
     "DecisionOut",
+    "DeletedCaseOut",
     "ErrorBody",
     "Health",
     "ProblemOut",
@@ -196,6 +197,19 @@ class CaseSummary(_Out):
 
 class CaseDetail(CaseSummary):
     document: dict[str, Any]
+
+
+class DeletedCaseOut(_Out):
+    """A deleted case: what the case list shows, when it was deleted and by whom (null
+    when the audit log does not say)."""
+
+    id: int
+    case_id: str
+    label: str | None
+    version: int
+    updated_at: str
+    deleted_at: str
+    deleted_by: str | None
 
 
 class VersionConflict(_Out):
