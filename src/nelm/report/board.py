@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -32,9 +33,11 @@ from nelm.vocabulary import option_short, vocabulary
 
 __all__ = [
     "BoardView",
+    "CommonMissing",
     "Criterion",
     "Fact",
     "Investigation",
+    "MissingOnCard",
     "OptionRow",
     "PlanStep",
     "board_view",
@@ -141,6 +144,48 @@ class Investigation:
     decides: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class CommonMissing:
+    """The missing data that most options waiting on missing data wait on: named once
+    above the options, so that each option's card names only what else it waits on."""
+
+    groups: tuple[tuple[int, tuple[str, ...]], ...]
+    """The common data by how many options wait on each, most first: (that number, the
+    field labels), each group in the order the options name them."""
+    waiting: int
+    """How many options wait on missing data."""
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(label for _, labels in self.groups for label in labels)
+
+
+@dataclass(frozen=True, slots=True)
+class MissingOnCard:
+    """What one option's card says it waits on, short of its whole list (which its fold
+    keeps): the same data as a card above it, or the common data named above the options
+    and what else it waits on."""
+
+    common: tuple[str, ...] = ()
+    """The common data it waits on (none: the card does not refer to them)."""
+    not_common: tuple[str, ...] = ()
+    """The common data it does not wait on, when it refers to them."""
+    own: tuple[str, ...] = ()
+    """The missing data it waits on beyond the common data it refers to, in its order."""
+    same_as: tuple[str, str] | None = None
+    """(id, name) of the card above it that waits on the very same missing data."""
+
+
+MIN_WAITING = 3
+"""Fewer options waiting on missing data than this: no common data (each card's own list
+is short to read, and "most" of two options is both)."""
+MIN_SAME = 3
+"""A card says "the same data as" another card when their list has at least this many
+data (a shorter one reads as fast as the other card's name)."""
+CARD_ORDER = ("eligible", "uncertain")
+"""The statuses whose options are cards, in the pages' order (_summary.html)."""
+
+
 @dataclass
 class BoardView:
     case_id: str
@@ -189,6 +234,64 @@ class BoardView:
     @property
     def counts(self) -> dict[str, int]:
         return {s: len(self.by_status(s)) for s in STATUS_WORDS}
+
+    @cached_property
+    def common_missing(self) -> CommonMissing | None:
+        """The missing data that more than half of the options waiting on missing data wait
+        on, when at least :data:`MIN_WAITING` options wait on missing data (else None):
+        computed from the options' own lists, so that nothing is named that no option
+        waits on."""
+        waiting = [o for o in self.options if o.missing]
+        if len(waiting) < MIN_WAITING:
+            return None
+        counts: dict[str, int] = {}
+        for o in waiting:
+            for label in dict.fromkeys(o.missing):
+                counts[label] = counts.get(label, 0) + 1
+        common = [label for label, n in counts.items() if 2 * n > len(waiting)]
+        if not common:
+            return None
+        groups: dict[int, list[str]] = {}
+        for label in common:
+            groups.setdefault(counts[label], []).append(label)
+        return CommonMissing(
+            groups=tuple((n, tuple(groups[n])) for n in sorted(groups, reverse=True)),
+            waiting=len(waiting),
+        )
+
+    def missing_on_card(self, option: OptionRow) -> MissingOnCard | None:
+        """What the option's card names of its missing data (None: its whole list)."""
+        return self._cards_missing.get(option.id)
+
+    @cached_property
+    def _cards_missing(self) -> dict[str, MissingOnCard]:
+        """Each card's missing data, short of its whole list where a reader has read it
+        already: the very same data as a card above it (cards in the pages' order), else
+        the common data above the options when it waits on more than half of them, with
+        what else it waits on (naming the few it waits on costs no more than "the common
+        data above except …")."""
+        common = self.common_missing
+        labels = common.labels if common else ()
+        out: dict[str, MissingOnCard] = {}
+        seen: dict[frozenset[str], OptionRow] = {}
+        for option in (o for status in CARD_ORDER for o in self.by_status(status)):
+            if not option.missing:
+                continue
+            key = frozenset(option.missing)
+            first = seen.setdefault(key, option)
+            if first is not option and len(key) >= MIN_SAME:
+                out[option.id] = MissingOnCard(same_as=(first.id, first.short or first.name))
+                continue
+            taken = tuple(label for label in labels if label in key)
+            if taken and 2 * len(taken) > len(labels):
+                out[option.id] = MissingOnCard(
+                    common=taken,
+                    not_common=tuple(label for label in labels if label not in key),
+                    own=tuple(
+                        label for label in dict.fromkeys(option.missing) if label not in labels
+                    ),
+                )
+        return out
 
 
 # ------------------------------------------------------------------ values in words
