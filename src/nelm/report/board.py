@@ -176,12 +176,12 @@ class MissingOnCard:
     """(id, name) of the card above it that waits on the very same missing data."""
 
 
-MIN_WAITING = 3
-"""Fewer options waiting on missing data than this: no common data (each card's own list
-is short to read, and "most" of two options is both)."""
-MIN_SAME = 3
-"""A card says "the same data as" another card when their list has at least this many
-data (a shorter one reads as fast as the other card's name)."""
+SHORT_LIST = 3
+"""A card waiting on this many missing data or fewer names them all: they read as fast as
+"the common data above" or another card's name."""
+MIN_REFERRING = 3
+"""The common data are named above the cards when at least this many cards refer to them
+(else each card names its own list)."""
 CARD_ORDER = ("eligible", "uncertain")
 """The statuses whose options are cards, in the pages' order (_summary.html)."""
 
@@ -235,51 +235,53 @@ class BoardView:
     def counts(self) -> dict[str, int]:
         return {s: len(self.by_status(s)) for s in STATUS_WORDS}
 
-    @cached_property
+    @property
     def common_missing(self) -> CommonMissing | None:
+        """The missing data named once above the option cards (None: none are)."""
+        return self._cards_missing[0]
+
+    def missing_on_card(self, option: OptionRow) -> MissingOnCard | None:
+        """What the option's card names of its missing data (None: its whole list)."""
+        return self._cards_missing[1].get(option.id)
+
+    def _majority_missing(self) -> CommonMissing | None:
         """The missing data that more than half of the options waiting on missing data wait
-        on, when at least :data:`MIN_WAITING` options wait on missing data (else None):
-        computed from the options' own lists, so that nothing is named that no option
-        waits on."""
+        on, computed from the options' own lists (None: no datum is)."""
         waiting = [o for o in self.options if o.missing]
-        if len(waiting) < MIN_WAITING:
-            return None
         counts: dict[str, int] = {}
         for o in waiting:
             for label in dict.fromkeys(o.missing):
                 counts[label] = counts.get(label, 0) + 1
-        common = [label for label, n in counts.items() if 2 * n > len(waiting)]
-        if not common:
-            return None
         groups: dict[int, list[str]] = {}
-        for label in common:
-            groups.setdefault(counts[label], []).append(label)
+        for label, n in counts.items():
+            if 2 * n > len(waiting):
+                groups.setdefault(n, []).append(label)
+        if not groups:
+            return None
         return CommonMissing(
             groups=tuple((n, tuple(groups[n])) for n in sorted(groups, reverse=True)),
             waiting=len(waiting),
         )
 
-    def missing_on_card(self, option: OptionRow) -> MissingOnCard | None:
-        """What the option's card names of its missing data (None: its whole list)."""
-        return self._cards_missing.get(option.id)
-
     @cached_property
-    def _cards_missing(self) -> dict[str, MissingOnCard]:
-        """Each card's missing data, short of its whole list where a reader has read it
-        already: the very same data as a card above it (cards in the pages' order), else
-        the common data above the options when it waits on more than half of them, with
-        what else it waits on (naming the few it waits on costs no more than "the common
-        data above except …")."""
-        common = self.common_missing
+    def _cards_missing(self) -> tuple[CommonMissing | None, dict[str, MissingOnCard]]:
+        """The common data named above the cards, and each card's missing data short of
+        its whole list where a reader has read it already. A card waiting on more than
+        :data:`SHORT_LIST` data names the card above it (cards in the pages' order) that
+        waits on the very same data, else, when it waits on more than half of the common
+        data, "the common data above" (and those it does not wait on) and what else it
+        waits on (naming the few it waits on costs no more than "… except …"). The common
+        data are named when at least :data:`MIN_REFERRING` cards refer to them."""
+        common = self._majority_missing()
         labels = common.labels if common else ()
         out: dict[str, MissingOnCard] = {}
         seen: dict[frozenset[str], OptionRow] = {}
         for option in (o for status in CARD_ORDER for o in self.by_status(status)):
-            if not option.missing:
-                continue
             key = frozenset(option.missing)
+            if len(key) <= SHORT_LIST:
+                continue
             first = seen.setdefault(key, option)
-            if first is not option and len(key) >= MIN_SAME:
+            if first is not option:
                 out[option.id] = MissingOnCard(same_as=(first.id, first.short or first.name))
                 continue
             taken = tuple(label for label in labels if label in key)
@@ -291,7 +293,9 @@ class BoardView:
                         label for label in dict.fromkeys(option.missing) if label not in labels
                     ),
                 )
-        return out
+        if sum(1 for card in out.values() if card.common) < MIN_REFERRING:
+            return None, {oid: card for oid, card in out.items() if card.same_as}
+        return common, out
 
 
 # ------------------------------------------------------------------ values in words
