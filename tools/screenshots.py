@@ -5,7 +5,7 @@ published cases (``--real-cases DIR``), prepares a meeting of ten cases, records
 a decision, and photographs the pages at projection size (1440x900) and phone width
 (390x844) in headless Chromium (Debian's, via Playwright).
 
-    PYTHONPATH=src python tools/screenshots.py --out docs/img [--real-cases DIR]
+    PYTHONPATH=src python tools/screenshots.py --out docs/img [--real-cases tests/realcases]
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ def main() -> None:
     if args.real_cases:
         for path in sorted(args.real_cases.glob("*.json"))[:12]:
             raw = json.loads(path.read_text("utf-8"))
-            document = raw.get("case_as_encoded_in_case_v1", raw)
+            # a published case as tests/realcases holds it ("case"), or as first encoded
+            document = raw.get("case") or raw.get("case_as_encoded_in_case_v1") or raw
             try:
                 store.create_case(normalised_document(document), admin)
             except Exception as exc:  # a screenshot run skips a file it cannot read
