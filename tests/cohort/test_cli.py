@@ -39,6 +39,19 @@ def test_synth_then_batch(
     assert (tmp_path / "result.rejects.csv").exists()
 
 
+def test_one_problem_and_one_warning_are_counted_in_the_singular(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The summary read "1 rejected (1 problems)" and "1 warnings, cases assessed as given".
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("case_id,pathology.ki67_percent,labs.platelets_per_ul\nr1,140,\nb1,,210\n")
+    code, out, err = run(["batch", str(cohort), "-o", str(tmp_path / "r.csv")], capsys, monkeypatch)
+    assert code == 0, err
+    words = " ".join(out.split())
+    assert "2 rows read, 1 assessed, 1 rejected (1 problem) in" in words
+    assert "1 warning, cases assessed as given, by field: labs.platelets_per_ul 1" in words
+
+
 def test_the_summary_names_the_fields_rows_were_rejected_on(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -84,7 +84,7 @@ def _summary_table(summary: BatchSummary) -> list[object]:
     lines = [
         first,
         f"{summary.rows:,} rows read, {summary.accepted:,} assessed, "
-        f"{summary.rejected_rows:,} rejected ({summary.reject_lines:,} problems)"
+        f"{summary.rejected_rows:,} rejected ({_counted(summary.reject_lines, 'problem')})"
         f"{_empty_rows(summary.empty_rows)} "
         f"in {summary.seconds:.1f} s ({summary.rate:,.0f} cases/s, {summary.engine} engine)",
         *([summary.reading] if summary.reading else []),
@@ -99,12 +99,17 @@ def _summary_table(summary: BatchSummary) -> list[object]:
         lines.append(
             _by_field(
                 summary.warnings,
-                f"{summary.warning_lines:,} warnings, cases assessed as given, by field",
+                f"{_counted(summary.warning_lines, 'warning')}, cases assessed as given, by field",
                 "warnings",
             )
         )
         lines.extend(_record_headlines(summary.warnings))
     return lines
+
+
+def _counted(count: int, noun: str) -> str:
+    """ "1 warning", "2 warnings", "0 problems"."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _empty_rows(rows: list[int], shown: int = 10) -> str:
