@@ -795,6 +795,16 @@ rules(
 # 001 Table 2 take it for granted).
 for opt in ("liver_transplant_milan", "liver_transplant_enets", "liver_transplant_unos"):
     rules(opt, "fit", FIT, *FIT_ROWS)
+    # 003 Liver transplantation: "a potentially curative treatment", so the selection
+    # criteria of 003 Potentially curative surgery apply, the heart among them.
+    rules(
+        opt,
+        "no_right_heart_dysfunction",
+        HEART + "; 003 Liver transplantation: 'a potentially curative treatment'",
+        ({"patient.carcinoid_heart_disease": True}, N),
+        ({"patient.carcinoid_heart_disease": False}, M),
+        ({"patient.carcinoid_heart_disease": None}, U),
+    )
 
 
 # --- the shared criteria of the remaining options (each criterion has at least one row) ---

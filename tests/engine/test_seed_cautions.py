@@ -507,23 +507,29 @@ def test_an_ssa_for_an_insulinoma_carries_the_hypoglycaemia_caution(
         assert found[0]["case_specific"] and found[0]["sources"] == ["Gama-1995"]
 
 
-@pytest.mark.parametrize(("chd", "shown"), [(True, True), (False, False), (None, False)])
-def test_carcinoid_heart_disease_is_a_caution_on_transplantation(
-    chd: bool | None, shown: bool
+@pytest.mark.parametrize(
+    ("chd", "status", "shown"),
+    [(True, "ineligible", True), (False, "eligible", False), (None, "uncertain", False)],
+)
+def test_carcinoid_heart_disease_rules_out_transplantation(
+    chd: bool | None, status: str, shown: bool
 ) -> None:
     """003 Potentially curative surgery: "Criteria helping to select patients for surgery
-    include ... absence of right cardiac dysfunction"; the transplant criteria sets of 001
-    Table 2 do not name it, so it is shown on transplantation, never applied: the status
-    is that of the case without it. 002 §3.3: carcinoid crisis threatens "interventions
-    directed at NETs (e.g., locoregional therapies or surgery)"."""
+    include ... absence of right cardiac dysfunction"; 003 Liver transplantation: "Liver
+    transplantation represents a potentially curative treatment". The transplant criteria
+    sets of 001 Table 2 do not name the heart: that reading is shown beside the failed
+    criterion. Not stated, the heart leaves transplantation open and is asked for.
+    002 §3.3: carcinoid crisis threatens "interventions directed at NETs (e.g., locoregional
+    therapies or surgery)"."""
     for option in ("liver_transplant_milan", "liver_transplant_enets", "liver_transplant_unos"):
-        base = assess_mapping(eligible_case(option), with_evidence=False)
         doc = assess_mapping(
             eligible_case(option, {"patient.carcinoid_heart_disease": chd}), with_evidence=False
         )
-        texts = [d["text"] for d in doc["options"][option]["caution_details"]]
-        assert any(t.startswith("Carcinoid heart disease: 003") for t in texts) is shown, option
-        assert doc["options"][option]["status"] == base["options"][option]["status"], option
+        result = doc["options"][option]
+        texts = [d["text"] for d in result["caution_details"]]
+        assert any(t.startswith("Carcinoid heart disease: the Milan") for t in texts) is shown
+        assert result["status"] == status, option
+        assert ("patient.carcinoid_heart_disease" in result["missing"]) is (chd is None)
     carcinoid = assess_mapping(
         eligible_case("liver_transplant_unos", {"primary.functional_syndrome": "carcinoid"}),
         with_evidence=False,
