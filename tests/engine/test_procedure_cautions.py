@@ -55,6 +55,43 @@ def test_instrumentation_keeps_the_periprocedural_carcinoid_crisis(option: str) 
     assert not any(t.startswith(PERIPROCEDURAL) for t in texts)
 
 
+IF_CARCINOID = "If the patient has a carcinoid syndrome (the case does not say"
+
+
+@pytest.mark.parametrize(
+    "option", ["tae", "tace", "deb_tace", "tare", "thermal_ablation", "liver_resection"]
+)
+@pytest.mark.parametrize(
+    ("syndrome", "firm", "conditional"),
+    [("carcinoid", True, False), (None, False, True), ("none", False, False)],
+)
+def test_an_unstated_syndrome_shows_the_crisis_as_a_condition(
+    option: str, syndrome: str | None, firm: bool, conditional: bool
+) -> None:
+    """002 §3.3: "Periprocedural carcinoid crisis is also a potentially lethal complication
+    of interventions directed at NETs (e.g., locoregional therapies or surgery) ...
+    guidelines such as ENET and NANETs generally recommend the use of perioperative
+    octreotide prophylactically". A case that does not say whether the tumour is functional
+    is not read as free of the syndrome: the caution is shown as the condition to check,
+    and the status is untouched."""
+    status, texts = _cautions(option, {"primary.functional_syndrome": syndrome})
+    assert any(t.startswith(PERIPROCEDURAL) for t in texts) is firm
+    assert any(t.startswith(IF_CARCINOID) for t in texts) is conditional
+    assert status == "eligible"
+
+
+def test_the_conditional_crisis_is_a_case_specific_caution() -> None:
+    """Shown because of what this case leaves unsaid (002 §3.3), so among the patient's
+    cautions, not the general notes of the option."""
+    doc = assess_mapping(
+        eligible_case("tae", {"primary.functional_syndrome": None}), with_evidence=False
+    )
+    found = [
+        d for d in doc["options"]["tae"]["caution_details"] if d["text"].startswith(IF_CARCINOID)
+    ]
+    assert [(d["case_specific"], d["sources"]) for d in found] == [(True, ["002 §3.3"])]
+
+
 @pytest.mark.parametrize(
     ("prior", "shown"),
     [

@@ -94,3 +94,29 @@ def test_a_step_converts_only_convertible_criteria_of_its_options() -> None:
         _check_converts(step, kb.options)  # the shipped plan passes
     with pytest.raises(ValueError, match="converts \\['age'\\]"):
         _check_converts(replace(steps["downstaging"], converts=("age",)), kb.options)
+
+
+def test_a_caution_shown_when_unknown_needs_a_condition() -> None:
+    """``if_unknown`` is the text shown when the caution's condition is unknown: a caution
+    always shown has none, and the loader says so naming the caution."""
+    from nelm.knowledge.loader import _cautions, _Checker
+
+    checker = _Checker(load_knowledge().sources)
+    with pytest.raises(ValueError, match=r"x\.c: 'if_unknown' is the text shown when 'when'"):
+        _cautions(
+            [{"id": "c", "text": "t", "if_unknown": "u", "sources": ["002 §3.3"]}], "x", checker
+        )
+    (caution,) = _cautions(
+        [
+            {
+                "id": "c",
+                "text": "t",
+                "if_unknown": "u",
+                "sources": ["002 §3.3"],
+                "when": {"field": "primary.functional_syndrome", "eq": "carcinoid"},
+            }
+        ],
+        "x",
+        checker,
+    )
+    assert caution.if_unknown == "u"

@@ -255,6 +255,24 @@ def _given_before(
     return ()
 
 
+def _shown_cautions(
+    spec: OptionSpec, facts: Mapping[str, Fact]
+) -> tuple[tuple[str, tuple[str, ...], bool], ...]:
+    """(text, sources, case-specific) of the cautions this case raises: a met condition
+    shows the text, an unknown one the caution's ``if_unknown`` text when it has one."""
+    shown: list[tuple[str, tuple[str, ...], bool]] = []
+    for c in spec.cautions:
+        if c.condition is None:
+            shown.append((c.text, c.sources, False))
+            continue
+        truth = evaluate(c.condition, facts)
+        if truth is Truth.MET:
+            shown.append((c.text, c.sources, True))
+        elif truth is Truth.UNKNOWN and c.if_unknown is not None:
+            shown.append((c.if_unknown, c.sources, True))
+    return tuple(shown)
+
+
 def evaluate_option(
     spec: OptionSpec,
     facts: Mapping[str, Fact],
@@ -314,9 +332,5 @@ def evaluate_option(
     if status == "uncertain":
         for r in results:
             missing_all += r.missing
-    cautions = _given_before(spec.id, facts, derived) + tuple(
-        (c.text, c.sources, c.condition is not None)
-        for c in spec.cautions
-        if c.condition is None or evaluate(c.condition, facts) is Truth.MET
-    )
+    cautions = _given_before(spec.id, facts, derived) + _shown_cautions(spec, facts)
     return OptionResult(spec, status, tuple(results), cautions, tuple(dict.fromkeys(missing_all)))

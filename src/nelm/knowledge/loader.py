@@ -296,6 +296,12 @@ def _cautions(raws: list[Any], option_id: str, checker: _Checker) -> list[Cautio
     for raw in raws:
         cid = f"{option_id}.{raw['id']}"
         when = raw.get("when")
+        if_unknown = raw.get("if_unknown")
+        if if_unknown is not None and (when is None or not isinstance(if_unknown, str)):
+            raise ValueError(
+                f"{cid}: 'if_unknown' is the text shown when 'when' is unknown: it needs a "
+                f"'when' and a string, got when={when!r}, if_unknown={if_unknown!r}"
+            )
         out.append(
             Caution(
                 id=cid,
@@ -303,6 +309,7 @@ def _cautions(raws: list[Any], option_id: str, checker: _Checker) -> list[Cautio
                 condition=None if when is None else checker.condition(when, cid),
                 sources=checker.cite(raw.get("sources"), cid),
                 quote=raw.get("quote"),
+                if_unknown=if_unknown,
             )
         )
     return out

@@ -50,7 +50,10 @@ def _has_first_known(condition: Condition) -> bool:
 class Caution:
     """A relative contraindication, prognostic factor or warning; never changes status.
 
-    Shown when ``condition`` is met, or always when it is ``None``.
+    Shown when ``condition`` is met, or always when it is ``None``. When the case leaves
+    the condition unknown, ``if_unknown`` (when given) is shown instead: the same warning
+    put as a condition the board can check ("if the patient has a carcinoid syndrome").
+    Unknown is never read as met: the text says what is not known.
     """
 
     id: str
@@ -58,6 +61,7 @@ class Caution:
     condition: Condition | None
     sources: tuple[str, ...]
     quote: str | None = None
+    if_unknown: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
