@@ -525,6 +525,25 @@ rules(
     ({"imaging.krenning_score": 2}, M),
     ({"imaging.krenning_score": 1}, N),
     ({"imaging.krenning_score": None}, U),
+    ({"imaging.krenning_score": None, "imaging.sstr_uptake_vs_liver": "like_liver"}, M),
+    ({"imaging.krenning_score": None, "imaging.sstr_uptake_vs_liver": "below_liver"}, N),
+)
+# Imaging stated only as positive: 004 §3.5's "somatostatin receptor-positive" names the
+# approval's population, not the uptake 003 ("strong radiotrace uptake") and 001 ("sufficient
+# SSTR expression") select on; "positive" is met, the uptake stays open.
+rules(
+    "prrt",
+    "uptake",
+    "003 Targeted therapies: 'strong radiotrace uptake'; 004 §3.5: approved for "
+    "'receptor-positive' GEP-NETs, which does not grade the uptake",
+    (
+        {
+            "imaging.sstr_positive": True,
+            "imaging.krenning_score": None,
+            "imaging.sstr_uptake_vs_liver": None,
+        },
+        U,
+    ),
 )
 rules(
     "prrt",
