@@ -649,3 +649,27 @@ def test_an_ssa_for_rapid_progression_carries_the_slow_growth_caution(
     texts = [d["text"] for d in option["caution_details"] if d["case_specific"]]
     assert any("with slow growth" in t for t in texts) is shown
     assert option["status"] == "eligible"
+
+
+@pytest.mark.parametrize("option", ["tae", "tace", "deb_tace"])
+def test_the_embolisation_complications_carry_the_seeds_figures(option: str) -> None:
+    """001 TAE and TACE: post-embolisation syndrome "in up to 90% of treated patients";
+    002 §3.2: "Serious adverse events have been reported in 2–6% of patients receiving
+    TACE"; 000 §3.2: "the rate of severe toxicities is similar among the three methods
+    (8–11%)" — not "rare"."""
+    doc = assess_mapping(eligible_case(option), with_evidence=False)
+    texts = [d["text"] for d in doc["options"][option]["caution_details"]]
+    (found,) = [t for t in texts if t.startswith("Post-embolisation syndrome")]
+    assert "up to 90 %" in found and "2–6 %" in found and "8–11 %" in found
+    assert "rare" not in found
+
+
+def test_radioembolisation_names_the_mortality_of_sinusoidal_obstruction() -> None:
+    """004 §3.2: "hepatic sinusoidal obstruction syndrome ... can emerge 4–8 weeks after
+    SIRT. Death can occur in severe cases, with a high mortality rate of up to 30%";
+    002 §3.5: serious adverse events "not significantly different from TACE, with reported
+    incidence < 10%"."""
+    doc = assess_mapping(eligible_case("tare"), with_evidence=False)
+    texts = [d["text"] for d in doc["options"]["tare"]["caution_details"]]
+    (found,) = [t for t in texts if t.startswith("Concern about long-term hepatotoxicity")]
+    assert "4–8 weeks" in found and "up to 30 %" in found and "under 10 %" in found
