@@ -145,3 +145,47 @@ def test_who_deleted_a_case_before_the_audit_named_its_row_is_read_by_its_id(
     with store._tx() as s:
         s.execute(update(m.AuditEntry).where(m.AuditEntry.action == "delete").values(case_id="z"))
     assert store.list_deleted_cases()[0].deleted_by is None  # shown as "not recorded"
+
+
+def _statements(store: Store) -> tuple[list[str], object]:
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def record(*args: object) -> None:
+        seen.append(str(args[2]))
+
+    event.listen(store.engine, "before_cursor_execute", record)
+    return seen, record
+
+
+def test_the_list_reads_many_deleted_cases_in_a_fixed_number_of_statements(
+    store: Store, clinician: UserRecord, admin: UserRecord
+) -> None:
+    # The list asked the database three or four times per deleted case (its document, its
+    # own id, who deleted it): 1,200 round trips for 300 deleted cases on one page view.
+    from sqlalchemy import event
+
+    def delete(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            case = store.create_case(_doc(f"many-{i:04d}", label=f"patient {i}"), clinician)
+            store.delete_case(case.id, admin if i % 2 else clinician)
+
+    def counted() -> tuple[int, list[tuple[str, str | None, str | None]]]:
+        seen, record = _statements(store)
+        try:
+            listed = store.list_deleted_cases()
+        finally:
+            event.remove(store.engine, "before_cursor_execute", record)
+        return len(seen), [(c.case_id, c.label, c.deleted_by) for c in listed]
+
+    delete(2, 0)
+    few, _ = counted()
+    delete(298, 2)
+    many, listed = counted()
+    assert many == few <= 2  # the cases with their documents; the deletions' entries
+    assert len(listed) == 300
+    # the latest deletion first; the odd ones deleted by the administrator
+    assert listed[0] == ("many-0299", "patient 299", "root")
+    assert listed[-1] == ("many-0000", "patient 0", "dr-a")
+    assert all((by == "root") == (int(cid[-4:]) % 2 == 1) for cid, _, by in listed)

@@ -109,6 +109,33 @@ def input_hash(document: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+_IN_LIST = 500
+"""Case ids per ``IN (…)`` list: well below SQLite's and PostgreSQL's limits on the
+parameters of one statement."""
+
+
+def _own_case_id(row: m.Case, document: Mapping[str, Any]) -> str:
+    """A deleted case's own id: its current version's (the stored name is marked and may
+    be cut short; a stored case's id never changes between versions)."""
+    case_id = document.get("case_id")
+    return case_id if isinstance(case_id, str) else row.case_id
+
+
+def _deleted_by(entries: list[m.AuditEntry], row: m.Case) -> str | None:
+    """Who deleted the case of ``row``, from the deletions of its case id (the latest
+    first): the entry naming its row; for a deletion from before the entries named it,
+    the latest one with no detail up to a minute after the deletion."""
+    for entry in entries:
+        if entry.detail == f"case {row.id}":
+            return entry.username
+    assert row.deleted_at is not None
+    latest = row.deleted_at + timedelta(minutes=1)
+    for entry in entries:
+        if entry.detail == "" and entry.at <= latest:
+            return entry.username
+    return None
+
+
 def _user(row: m.User) -> UserRecord:
     return UserRecord(
         id=row.id,
@@ -527,61 +554,64 @@ class Store(BoardMixin):
             row.case_id = row.case_id[:100] + f"~deleted-{row.id}"
 
     def _original_case_id(self, s: OrmSession, row: m.Case) -> str:
-        """A deleted case's own id: its current version's (the stored name is marked and
-        may be cut short; a stored case's id never changes between versions)."""
-        document = self._case_record(s, row).document
-        case_id = document.get("case_id")
-        return case_id if isinstance(case_id, str) else row.case_id
+        return _own_case_id(row, self._case_record(s, row).document)
 
     def list_deleted_cases(self) -> list[DeletedCaseRecord]:
         """The deleted cases, the latest deletion first, with who deleted each: the audit
         entry of the deletion (named by the case's row since this list exists; before, the
-        latest deletion of that case id up to a minute after it)."""
+        latest deletion of that case id up to a minute after it).
+
+        Two statements whatever the number of deleted cases (a third for each further
+        :data:`_IN_LIST` of case ids): the cases with their current documents, then the
+        deletions' audit entries of those case ids, matched here."""
         with self._tx() as s:
-            rows = s.scalars(
-                select(m.Case)
+            rows = s.execute(
+                select(m.Case, m.CaseVersion.document)
+                .join(
+                    m.CaseVersion,
+                    (m.CaseVersion.case_pk == m.Case.id)
+                    & (m.CaseVersion.version == m.Case.current_version),
+                )
                 .where(m.Case.deleted_at.is_not(None))
                 .order_by(m.Case.deleted_at.desc(), m.Case.id.desc())
             ).all()
+            documents = [(row, json.loads(doc)) for row, doc in rows]
+            case_ids = [_own_case_id(row, document) for row, document in documents]
+            deletions = self._deletions(s, sorted(set(case_ids)))
             found: list[DeletedCaseRecord] = []
-            for row in rows:
-                record = self._case_record(s, row)
-                case_id = self._original_case_id(s, row)
+            for (row, document), case_id in zip(documents, case_ids, strict=True):
                 assert row.deleted_at is not None
-                by = s.scalar(
-                    select(m.AuditEntry.username)
-                    .where(
-                        m.AuditEntry.action == "delete",
-                        m.AuditEntry.case_id == case_id,
-                        m.AuditEntry.detail == f"case {row.id}",
-                    )
-                    .order_by(m.AuditEntry.id.desc())
-                    .limit(1)
-                )
-                if by is None:  # deleted before the detail named the row
-                    by = s.scalar(
-                        select(m.AuditEntry.username)
-                        .where(
-                            m.AuditEntry.action == "delete",
-                            m.AuditEntry.case_id == case_id,
-                            m.AuditEntry.detail == "",
-                            m.AuditEntry.at <= row.deleted_at + timedelta(minutes=1),
-                        )
-                        .order_by(m.AuditEntry.id.desc())
-                        .limit(1)
-                    )
+                label = document.get("label")
                 found.append(
                     DeletedCaseRecord(
                         id=row.id,
                         case_id=case_id,
-                        label=record.label,
+                        label=label if isinstance(label, str) else None,
                         current_version=row.current_version,
                         updated_at=row.updated_at,
                         deleted_at=row.deleted_at,
-                        deleted_by=by,
+                        deleted_by=_deleted_by(deletions.get(case_id, []), row),
                     )
                 )
             return found
+
+    @staticmethod
+    def _deletions(s: OrmSession, case_ids: list[str]) -> dict[str, list[m.AuditEntry]]:
+        """The audit entries of deletions of these case ids, the latest first, by case id
+        (by the case id's index, a bounded list of ids at a time)."""
+        found: dict[str, list[m.AuditEntry]] = {}
+        for start in range(0, len(case_ids), _IN_LIST):
+            entries = s.scalars(
+                select(m.AuditEntry)
+                .where(
+                    m.AuditEntry.action == "delete",
+                    m.AuditEntry.case_id.in_(case_ids[start : start + _IN_LIST]),
+                )
+                .order_by(m.AuditEntry.id.desc())
+            )
+            for entry in entries:
+                found.setdefault(str(entry.case_id), []).append(entry)
+        return found
 
     def restore_case(self, case_pk: int, user: UserRecord | None) -> CaseRecord:
         """Bring a deleted case back under its own case id, with all its versions,
