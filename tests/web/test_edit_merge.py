@@ -111,7 +111,13 @@ def test_both_scans_and_both_treatments_survive_saving_again(site: Site) -> None
     assert _course_status(site, pk) == "stable"
 
 
-def test_a_date_both_changed_is_named_with_the_other_timeline_in_full(site: Site) -> None:
+def test_a_case_date_both_moved_on_is_the_later_and_both_scans_are_stored(site: Site) -> None:
+    # Each adds a scan and moves the case's date (as_of) on to cover it, as the timeline
+    # requires (src/nelm/case/timeline.py: every event falls on or before as_of). The
+    # form held dr-b's earlier date beside admin-a's later scan, so saving it again was
+    # refused until dr-b retyped admin-a's date; the merged case is now dated the later,
+    # as a file read into a case is (docs/web.md "Update from a file": "as_of is the
+    # later of the two (a case's date never moves back)").
     document = {
         **SPARSE,
         "timeline": {"as_of": "2026-05-01", "scans": [{"date": "2026-01-10", "finding": "stable"}]},
@@ -127,10 +133,47 @@ def test_a_date_both_changed_is_named_with_the_other_timeline_in_full(site: Site
         "as_of: 2026-06-05\nscans:\n- {date: 2026-01-10, finding: stable}\n"
         f"- {{date: {B_SCAN}, finding: progression}}\n",
     )
-    both = _between(page, '<p id="conflict-both">', "</p>")
-    assert "Timeline</a> (as of: admin-a 2026-11-20, you 2026-06-05)" in both
+    assert 'id="conflict-both"' not in page  # nothing left to choose
+    merged = _between(page, '<p id="conflict-merged">', "</p>")
+    assert "Timeline" in merged and "now: as of 2026-11-20" in merged
     note = _between(page, 'id="clash-f-timeline">', "</div>")
-    assert "as of: admin-a 2026-11-20; yours (in the box) 2026-06-05" in note
+    assert "the case's date is the later of yours (2026-06-05) and admin-a's (2026-11-20)" in note
+    again = _form_of(page)
+    box = again["timeline"][0]
+    assert "as_of: '2026-11-20'" in box
+    assert box.index("2026-01-10") < box.index(B_SCAN) < box.index(ADMIN_SCAN)
+    # saved as it comes back: stored, with both scans and the later date
+    assert dr_b.post(f"/cases/{pk}/edit", data=again).status_code == 303
+    dr_b.get(f"/cases/{pk}")
+    timeline = site.store.get_case(pk).document["timeline"]
+    assert timeline["as_of"] == "2026-11-20"
+    assert [s["date"] for s in timeline["scans"]] == ["2026-01-10", B_SCAN, ADMIN_SCAN]
+    assert _course_status(site, pk) == "stable"
+
+
+def test_a_date_moved_back_by_one_is_named_with_the_other_timeline_in_full(site: Site) -> None:
+    # dr-b corrects the case's date back (2026-05-01 was typed for 2026-04-20) while
+    # admin-a moves it on: a real clash. The form holds dr-b's, names admin-a's, and
+    # saving it as it is refused, because admin-a's scan falls after dr-b's date.
+    document = {
+        **SPARSE,
+        "timeline": {"as_of": "2026-05-01", "scans": [{"date": "2026-01-10", "finding": "stable"}]},
+    }
+    theirs = (
+        "as_of: 2026-11-20\nscans:\n- {date: 2026-01-10, finding: stable}\n"
+        f"- {{date: {ADMIN_SCAN}, finding: stable}}\n"
+    )
+    pk, dr_b, page = _conflict(
+        site,
+        document,
+        theirs,
+        "as_of: 2026-04-20\nscans:\n- {date: 2026-01-10, finding: stable}\n"
+        "- {date: 2026-03-02, finding: progression}\n",
+    )
+    both = _between(page, '<p id="conflict-both">', "</p>")
+    assert "Timeline</a> (as of: admin-a 2026-11-20, you 2026-04-20)" in both
+    note = _between(page, 'id="clash-f-timeline">', "</div>")
+    assert "as of: admin-a 2026-11-20; yours (in the box) 2026-04-20" in note
     shown = _between(page, '<textarea id="f-timeline-theirs" readonly', "</textarea>")
     for part in (
         "as_of: '2026-11-20'",
@@ -140,18 +183,16 @@ def test_a_date_both_changed_is_named_with_the_other_timeline_in_full(site: Site
         assert part in shown
     again = _form_of(page)
     box = again["timeline"][0]
-    assert "as_of: '2026-06-05'" in box  # dr-b's date, to resolve
-    assert box.index("2026-01-10") < box.index(B_SCAN) < box.index(ADMIN_SCAN)
+    assert "as_of: '2026-04-20'" in box  # dr-b's date, to resolve
+    assert box.index("2026-01-10") < box.index("2026-03-02") < box.index(ADMIN_SCAN)
     # saved as it is, admin's later scan stands after dr-b's date: refused, nothing stored
     refused = dr_b.post(f"/cases/{pk}/edit", data=again)
     assert refused.status_code == 422
     assert site.store.get_case(pk).current_version == 2
-    again["timeline"] = [box.replace("2026-06-05", "2026-11-20")]
+    again["timeline"] = [box.replace("2026-04-20", "2026-11-20")]
     assert dr_b.post(f"/cases/{pk}/edit", data=again).status_code == 303
-    dr_b.get(f"/cases/{pk}")
     scans = site.store.get_case(pk).document["timeline"]["scans"]
-    assert [s["date"] for s in scans] == ["2026-01-10", B_SCAN, ADMIN_SCAN]
-    assert _course_status(site, pk) == "stable"
+    assert [s["date"] for s in scans] == ["2026-01-10", "2026-03-02", ADMIN_SCAN]
 
 
 def test_a_timeline_merges_event_by_event() -> None:
@@ -232,3 +273,30 @@ def test_choices_both_unticked_leave_the_field_not_known() -> None:
     )
     assert "extrahepatic" not in merged.document  # nothing left ticked: not known
     assert merged.sources["extrahepatic.sites"] == "merged"
+
+
+def test_a_first_timeline_from_both_is_dated_the_later() -> None:
+    """Both give a case without a timeline its first one, each with a scan and a date
+    covering it: both scans are kept and the case is dated the later (every event falls on
+    or before ``as_of``, src/nelm/case/timeline.py), with nothing left to choose."""
+    theirs = {
+        "timeline": {"as_of": "2026-03-01", "scans": [{"date": "2026-02-20", "finding": "stable"}]}
+    }
+    yours = {
+        "timeline": {
+            "as_of": "2026-02-15",
+            "scans": [{"date": "2026-02-10", "finding": "progression"}],
+        }
+    }
+    merged = merge_three_way({}, theirs, yours)
+    assert merged.document["timeline"] == {
+        "as_of": "2026-03-01",
+        "scans": [
+            {"date": "2026-02-10", "finding": "progression"},
+            {"date": "2026-02-20", "finding": "stable"},
+        ],
+    }
+    assert merged.clashes == () and merged.sources["timeline"] == "merged"
+    # the same date given by both is no clash either way
+    same = merge_three_way({}, theirs, {"timeline": {**yours["timeline"], "as_of": "2026-03-01"}})
+    assert same.document["timeline"]["as_of"] == "2026-03-01" and same.clashes == ()

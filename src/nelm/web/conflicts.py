@@ -15,7 +15,9 @@ field by field (:func:`merge_three_way`):
   scan when its date is, a treatment line when its treatment and start are): what either
   added is kept, what either removed goes, what only one changed is theirs; a date
   (``as_of``, ``diagnosis``, ``primary_resection``) or an event you both changed
-  differently keeps yours and is named, with their timeline in full beside the field.
+  differently keeps yours and is named, with their timeline in full beside the field;
+  but a case's date (``as_of``) you both moved on is the later of the two: each of you
+  moved it for what you added (a scan falls on or before it), and the form holds both.
 
 Nothing the other user saved is dropped without being named.
 
@@ -86,6 +88,9 @@ class Difference:
     """The timeline: the dates and events you both changed differently."""
     theirs_text: str = ""
     """The timeline: theirs in full as the form's box takes it, to copy from."""
+    later_date: tuple[str, str] = ("", "")
+    """The timeline: (yours, theirs) when you both moved the case's date on and the form
+    holds the later of the two."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +298,11 @@ def _merged_timeline(
         ):
             value, found = _merged_events(key, _listed(was), _listed(their), _listed(your))
             clashes += found
+        elif key == "as_of" and _both_later(was, their, your):
+            # Both moved the case's date on, each for what they added (a scan must fall
+            # on or before it): the merged case holds both, so it is dated the later,
+            # as a file read into a case is (a case's date never moves back).
+            value = max(str(their), str(your))
         else:
             value, clashed = _three_way(was, their, your)
             if clashed:
@@ -302,6 +312,14 @@ def _merged_timeline(
         if value is not None and value != []:
             merged[key] = value
     return merged or None, clashes
+
+
+def _both_later(was: Any, their: Any, your: Any) -> bool:
+    """Whether both sides moved a date on from ``was`` (or gave one where it had none),
+    to different dates."""
+    if not (isinstance(their, str) and isinstance(your, str)) or their == your:
+        return False
+    return not isinstance(was, str) or (their > was and your > was)
 
 
 def _entry(document: Mapping[str, Any], key: str, path: str) -> Any:
@@ -405,6 +423,16 @@ def _timeline(value: Any) -> str:
     return "; ".join(said)
 
 
+def _later_date(timelines: tuple[Any, Any, Any], held: Any) -> tuple[str, str]:
+    """(yours, theirs) of the case's date when you both moved it on and ``held``, the
+    merged timeline, has the later; else empty."""
+    was, their, your = (t.get("as_of") if isinstance(t, Mapping) else None for t in timelines)
+    now = held.get("as_of") if isinstance(held, Mapping) else None
+    if _both_later(was, their, your) and now == max(str(their), str(your)):
+        return str(your), str(their)
+    return "", ""
+
+
 def _shown(path: str, value: Any) -> str:
     return _timeline(value) if path == "timeline" else shown_value(value)
 
@@ -430,6 +458,7 @@ def describe_conflict(
             source = sources.get(path, "yours")
             held = _value(merged.document, path) if merged else values[2]
             their_timeline = values[1] if path == "timeline" else None
+            later = _later_date(values, held) if path == "timeline" else ("", "")
             base_shown, theirs_shown, yours_shown = (_shown(path, v) for v in values)
             differences.append(
                 Difference(
@@ -444,6 +473,7 @@ def describe_conflict(
                     theirs_text=(
                         timeline_text(their_timeline) if isinstance(their_timeline, Mapping) else ""
                     ),
+                    later_date=later,
                 )
             )
     return Conflict(changed_by, base_version, current_version, stored_at, differences)
