@@ -28,6 +28,7 @@ from nelm.web import (
     api_evidence,
     api_users,
     board_pages,
+    case_delete,
     case_list,
     deleted_cases,
     meetings,
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(deleted_cases.router)
     app.include_router(pages.router)
     app.include_router(board_pages.router)
+    app.include_router(case_delete.router)
     app.include_router(case_list.router)
     app.include_router(meetings.router)
     mount_cds(app, opened)

@@ -143,6 +143,7 @@ def case_list(request: Request, principal: PageUser) -> Response:
         request,
         "cases.html",
         title="Cases",
+        deleted=params.get("deleted") == "1",
         rows=rows,
         total=total,
         page=page,

@@ -1,4 +1,4 @@
-"""The case pages: the case form (new and edit, with inline errors and units), deletion, the
+"""The case pages: the case form (new and edit, with inline errors and units), the
 reports of a stored case and the evidence of one option.
 
 Server-rendered Jinja2 templates with plain HTML forms, so every page works with the
@@ -354,14 +354,6 @@ async def update_case(request: Request, case_pk: Id, principal: PageUser) -> Res
             conflict=conflict,
         )
     return see_other(f"/cases/{case_pk}?saved=1")
-
-
-@router.post("/cases/{case_pk}/delete")
-async def delete_case(request: Request, case_pk: Id, principal: PageUser) -> Response:
-    check_can_write(principal)
-    await read_form(request, principal)
-    store_of(request).delete_case(case_pk, principal.user)
-    return see_other("/")
 
 
 def case_classification(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
