@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -68,6 +70,15 @@ def serve_command(
             parser=_in_range(1, 64),
         ),
     ] = 1,
+    login_link_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--login-link-file",
+            help="File for the one-time login address when the output is not a "
+            "terminal (default: beside the SQLite file).",
+            show_default=False,
+        ),
+    ] = None,
     proxy_headers: Annotated[
         bool,
         typer.Option(
@@ -98,6 +109,11 @@ def serve_command(
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     address = public_url or f"http://{shown_host}:{port}"
     url = database_url(database)
+    from nelm.web.bootstrap import login_link_path
+
+    # A login secret printed into a service log (journald, docker logs) stays readable
+    # there: printed only on a terminal, else written to an owner-only file.
+    link_file = None if sys.stdout.isatty() else (login_link_file or login_link_path(url))
     typer.echo(f"nelm: case store {describe_url(url)}", err=True)
     from sqlalchemy.exc import OperationalError
 
@@ -113,6 +129,7 @@ def serve_command(
                 load_examples=examples,
                 public_url=address,
                 max_body_bytes=max_bundle_bytes(),
+                login_link_file=link_file.absolute() if link_file else None,
             )
         )
     except SchemaStateError as exc:  # the message says what was found and how to recover
@@ -126,6 +143,14 @@ def serve_command(
         ) from exc
     except OperationalError as exc:  # the server is down, the file cannot be created, …
         raise unopenable_database(url, exc) from None
+    except OSError as exc:  # the login address's file cannot be written
+        typer.echo(
+            f"error: cannot write the one-time login address to {link_file}: "
+            f"{exc.strerror or exc}; name a writable place with --login-link-file, or start "
+            "nelm serve in a terminal to have it printed",
+            err=True,
+        )
+        raise SystemExit(1) from None
     typer.echo(f"nelm: open {address}/ in a browser (Ctrl+C stops the server)", err=True)
     options: dict[str, Any] = {
         "host": host,
@@ -141,6 +166,8 @@ def serve_command(
         return
     app.state.store.close()
     os.environ["NELM_DATABASE_URL"] = url
+    if link_file is not None:  # the worker that serves the address removes the file
+        os.environ["NELM_LOGIN_LINK_FILE"] = str(link_file.absolute())
     from nelm.web.workers import balanced_workers_available, run_balanced_workers
 
     if not balanced_workers_available():

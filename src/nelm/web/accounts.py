@@ -22,6 +22,7 @@ from nelm.web.auth import (
     set_cookie,
     token_cache,
 )
+from nelm.web.bootstrap import forget_login_link
 from nelm.web.errors import ApiError
 from nelm.web.page_support import (
     Id,
@@ -142,6 +143,9 @@ def login_once(request: Request, token: str = "") -> Response:
             "Restart the server to print a new one, or log in "
             "with your user name and password.",
         )
+    written = request.app.state.settings.login_link_file
+    if written is not None:  # used: the secret need not stay on disk
+        forget_login_link(written)
     return _start_session(request, store, user, "/account?welcome=1")
 
 

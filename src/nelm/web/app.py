@@ -93,7 +93,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.state.login_address = None
     if settings.bootstrap:
-        app.state.login_address = ensure_admin(opened, settings.public_url, settings.announce)
+        app.state.login_address = ensure_admin(
+            opened, settings.public_url, settings.announce, settings.login_link_file
+        )
         if settings.load_examples:
             load_examples(opened)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from nelm.interop.fhir.size import DEFAULT_MAX_BYTES, max_bundle_bytes
 
@@ -22,7 +23,9 @@ class Settings:
     ``database_url``: None means ``NELM_DATABASE_URL`` or ``./nelm.sqlite``.
     ``public_url``: the address printed in the first administrator's one-time login link.
     ``secure_cookies``: None sets ``Secure`` when the request came over https.
-    ``announce``: where the one-time login address is written (the console).
+    ``announce``: where the one-time login address is announced (the console).
+    ``login_link_file``: where the address itself is written instead, readable by its
+    owner only (``nelm serve`` when its output is not a terminal); None: announced whole.
     ``bootstrap``: False in worker processes, whose parent has already made sure an
     administrator can log in and loaded the examples.
     """
@@ -37,6 +40,7 @@ class Settings:
     login_max_failures: int = 5
     login_window_seconds: float = 900.0
     announce: Callable[[str], None] = field(default=_print)
+    login_link_file: Path | None = None
     bootstrap: bool = True
 
     @staticmethod
@@ -45,5 +49,8 @@ class Settings:
             "database_url": os.environ.get("NELM_DATABASE_URL"),
             "max_body_bytes": max_bundle_bytes(),
         }
+        written = os.environ.get("NELM_LOGIN_LINK_FILE")
+        if written:
+            values["login_link_file"] = Path(written)
         values.update(overrides)
         return Settings(**values)  # type: ignore[arg-type]
