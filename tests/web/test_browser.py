@@ -420,3 +420,38 @@ def test_an_option_s_criteria_fold_on_a_phone_only(served: tuple[Site, str], bro
         page.set_viewport_size({"width": 1440, "height": 900})
         assert ssa_row.is_visible() and not page.locator("#opt-ssa details > summary").is_visible()
         context.close()
+
+
+def test_deleting_and_restoring_a_case_on_a_phone(served: tuple[Site, str], browser: Any) -> None:
+    """The case page's "Delete this case…" asks first and deletes; on a 390-pixel screen
+    the administrators' list of deleted cases stays within the screen, its Restore button
+    reachable (the table ran past the edge and hid it)."""
+    site, base = served
+    site.user("root", "admin")
+    example = json.loads((EXAMPLES / "resectable-pnet.json").read_text("utf-8"))
+    pk = site.store.create_case(normalised_document(example), None).id
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(base + "/login")
+    page.get_by_label("User name").fill("root")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.get_by_role("heading", name="Cases").wait_for()
+    page.goto(f"{base}/cases/{pk}")
+    delete = page.get_by_role("button", name=f"Delete case {example['case_id']}")
+    assert not delete.is_visible()  # behind the question
+    page.locator("#delete-case > summary").click()
+    assert delete.bounding_box()["height"] >= 44  # a phone's tap target
+    delete.click()
+    page.locator("#case-deleted").wait_for()
+    assert site.store.list_cases() == []
+    page.goto(base + "/admin/deleted-cases")
+    assert _widest_table(page) <= 390
+    restore = page.get_by_role("button", name=f"Restore {example['case_id']}")
+    box = restore.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
+    restore.click()
+    page.locator("#restored").wait_for()
+    assert [c.id for c in site.store.list_cases()] == [pk]
+    _no_serious_accessibility_violations(page)
+    context.close()
