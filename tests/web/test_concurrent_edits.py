@@ -284,3 +284,43 @@ def test_a_three_way_merge_takes_what_only_one_side_changed() -> None:
         "labs.bilirubin_mg_dl": "yours",  # both changed it alike
         "pathology.ki67_percent": "both",
     }
+
+
+def test_two_api_clients_adding_a_scan_each_the_second_is_told_what_changed(
+    site: Site,
+) -> None:
+    # Two clients each add a scan to the case read at version 1 and move its date (as_of)
+    # on to cover it (src/nelm/case/timeline.py: every event falls on or before as_of).
+    # The second is refused (412) and told, field by field, what the first stored, so
+    # that neither scan nor date is lost by a blind retry.
+    a = site.token("dr-a", "clinician")
+    b = site.token("dr-b", "clinician")
+    client = site.client()
+    start = {"as_of": "2026-05-01", "scans": [{"date": "2026-01-10", "finding": "stable"}]}
+    pk = client.post("/api/v1/cases", json=case_doc(timeline=start), headers=a).json()["id"]
+    scan_b = {"date": "2026-11-10", "finding": "stable"}
+    scan_a = {"date": "2026-06-01", "finding": "progression"}
+    first = client.put(
+        f"/api/v1/cases/{pk}",
+        json=case_doc(timeline={"as_of": "2026-11-20", "scans": [*start["scans"], scan_b]}),
+        headers={**b, "If-Match": '"1"'},
+    )
+    assert first.status_code == 200
+    second = client.put(
+        f"/api/v1/cases/{pk}",
+        json=case_doc(timeline={"as_of": "2026-06-05", "scans": [*start["scans"], scan_a]}),
+        headers={**a, "If-Match": '"1"'},
+    )
+    assert second.status_code == 412
+    body = second.json()
+    assert body["changed_by"] == "dr-b" and body["current_version"] == 2
+    changed = {c["field"]: (c["before"], c["after"]) for c in body["changed_since"]}
+    assert changed == {
+        "timeline.as_of": ("2026-05-01", "2026-11-20"),
+        "timeline.scans": ("2026-01-10 stable", "2026-01-10 stable; 2026-11-10 stable"),
+    }
+    assert [c["label"] for c in body["changed_since"]] == ["Timeline: as of", "Timeline: scans"]
+    assert site.store.get_case(pk).document["timeline"]["as_of"] == "2026-11-20"
+    # a version the case never had: nothing to compare with
+    ahead = client.put(f"/api/v1/cases/{pk}", json=case_doc(), headers={**a, "If-Match": '"9"'})
+    assert ahead.status_code == 412 and ahead.json()["changed_since"] == []

@@ -20,9 +20,11 @@ from nelm.case.fields import OPTION_IDS
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.interop.fhir.size import max_bundle_bytes
 from nelm.interop.fhir.xml_record import looks_like_xml
+from nelm.report.changes import input_changes
 from nelm.report.decisions import follow_up_problem, today_utc
+from nelm.report.view import field_label, format_value
 from nelm.service import CASE_MAX_BYTES, assess_case, assess_fhir, with_future_dates
-from nelm.store import CaseRecord, VersionConflictError
+from nelm.store import CaseRecord, Store, VersionConflictError
 from nelm.web.api_support import (
     MAX_ID,
     AdminDep,
@@ -402,7 +404,7 @@ async def update_case(
             expected_version=expected,
         )
     except VersionConflictError as exc:
-        return _conflict(exc)
+        return _conflict(store_of(request), exc)
     response.headers["ETag"] = etag(case)
     return _detail(case)
 
@@ -416,15 +418,24 @@ _DELETE_PRECONDITION: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _conflict(exc: VersionConflictError) -> JSONResponse:
-    """412 with the case as it is now (docs/api.md, "Concurrent edits")."""
+def _conflict(store: Store, exc: VersionConflictError) -> JSONResponse:
+    """412 with the case as it is now and what changed since the version the client
+    named (docs/api.md, "Concurrent edits")."""
     current = exc.current
+    changed: list[dict[str, str]] = []
+    if exc.expected_version < current.current_version:
+        started = store.case_version(current.id, exc.expected_version).document
+        changed = [
+            {"field": c.path, "label": c.label, "before": c.before, "after": c.after}
+            for c in input_changes(started, current.document, label=field_label, show=format_value)
+        ]
     body = {
         "detail": str(exc),
         "problems": [],
         "current_version": current.current_version,
         "changed_by": exc.changed_by,
         "current": _detail(current),
+        "changed_since": changed,
     }
     return JSONResponse(body, status_code=412, headers={"ETag": etag(current)})
 
@@ -447,7 +458,7 @@ def delete_case(request: Request, case_pk: Id, principal: WriterDep) -> Response
     try:
         store_of(request).delete_case(case_pk, principal.user, expected_version=expected)
     except VersionConflictError as exc:
-        return _conflict(exc)
+        return _conflict(store_of(request), exc)
     return Response(status_code=204)
 
 

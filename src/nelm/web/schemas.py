@@ -30,6 +30,7 @@ __all__ = [
     "DecisionOut",
     "DeletedCaseOut",
     "ErrorBody",
+    "FieldChange",
     "Health",
     "ProblemOut",
     "TokenCreated",
@@ -212,6 +213,13 @@ class DeletedCaseOut(_Out):
     deleted_by: str | None
 
 
+class FieldChange(_Out):
+    field: str = Field(description="Dotted path of the field")
+    label: str = Field(description="The field's name as the pages show it")
+    before: str = Field(description='Its value in the version named by If-Match ("not known")')
+    after: str = Field(description="Its value in the current version")
+
+
 class VersionConflict(_Out):
     """412 on ``PUT /cases/{id}`` with a stale ``If-Match``: the case as it is now."""
 
@@ -220,6 +228,11 @@ class VersionConflict(_Out):
     current_version: int
     changed_by: str | None = Field(description="Who stored the current version")
     current: CaseDetail
+    changed_since: list[FieldChange] = Field(
+        default_factory=list,
+        description="Every field that differs between the version named by If-Match and "
+        "the current one (empty when If-Match named a version the case never had)",
+    )
 
 
 class VersionSummary(_Out):
