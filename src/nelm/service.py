@@ -209,6 +209,8 @@ def assess_fhir_record(
         "data_quality": [*mapping.issues, *implausible],
         "record_warnings": list(mapping.warnings),
     }
+    if mapping.security is not None:
+        doc["input_source"]["security"] = dict(mapping.security)
     if added is not None:
         doc["input_source"]["added"] = {
             "source": added.source,

@@ -267,6 +267,18 @@ def test_a_patient_set_aside_as_invalid_is_not_called_absent() -> None:
     assert not any(w.startswith("NO PATIENT") for w in mapping.warnings)
 
 
+def test_a_patient_set_aside_for_a_modifier_extension_is_not_called_absent() -> None:
+    # FHIR R4 §2.13: a modifierExtension nelm does not understand sets its resource aside;
+    # the record still holds a Patient, so the warning must not say it holds none.
+    odd = {
+        **patient_resource("p"),
+        "modifierExtension": [{"url": "https://example.org/x", "valueBoolean": True}],
+    }
+    mapping = _map(odd)
+    assert mapping.warnings[0].startswith("PATIENT NOT READ: the record's Patient resource")
+    assert not any("holds no Patient resource" in w for w in mapping.warnings)
+
+
 def test_a_patient_is_read_without_an_invalid_element_it_can_do_without() -> None:
     # CMS Blue Button's test Patient has meta.lastUpdated "IGNORED_FIELD" (not an instant);
     # FHIR R4 string: a phone number "" is not valid (a string has at least one character).

@@ -54,6 +54,7 @@ from nelm.interop.fhir.observations import (
 from nelm.interop.fhir.patient import attributed, read_patients
 from nelm.interop.fhir.rules import expand_reports, without_modifiers
 from nelm.interop.fhir.search import read_search_outcome
+from nelm.interop.fhir.security import read_security_labels
 from nelm.interop.fhir.timeline import build_timeline
 from nelm.interop.fhir.treatments import (
     administration_lines,
@@ -119,6 +120,9 @@ class FhirMapping:
     undated_results: tuple[str, ...] = ()
     """The laboratory values and ECOG ``result_warnings`` names as read only from results
     with no date."""
+    security: Mapping[str, Any] | None = None
+    """The record's security labels (``input_source.security``: the highest confidentiality
+    read, each label with how many resources were read and set aside); None without any."""
 
 
 _MAX_PROBLEMS_PER_RESOURCE = 3
@@ -153,6 +157,7 @@ def bundle_to_case(
     # not valid is read in part or said to be unread as for any record.
     entries = _valid(ctx, entries, only_patients=isinstance(bundle, ValidatedBundle))
     entries = without_modifiers(ctx, entries)
+    entries, labels = read_security_labels(ctx, bundle, entries)  # security.py
     entries = _without_orphans(ctx, entries)
     patient_keys = read_patients(ctx, [e for e in entries if e.resource_type == "Patient"])
     if ctx.problems:
@@ -161,6 +166,7 @@ def bundle_to_case(
     if version is not None:  # after a death, before everything else the record says
         ctx.warnings.append(version)
     entries = attributed(ctx, entries, patient_keys)
+    ctx.warnings.extend(labels.warnings(entries))
     ctx.entries = entries
     ctx.cancers = CancerIndex(entries)
     _read_all(ctx, entries)
@@ -206,6 +212,7 @@ def bundle_to_case(
         result_dates=MappingProxyType(result_dates(resolved)),
         old_results=MappingProxyType(old_results(resolved, ctx.assessment_date)),
         undated_results=undated,
+        security=labels.summary(entries),
     )
 
 

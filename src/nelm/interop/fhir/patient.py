@@ -283,24 +283,34 @@ def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -
             and (r := _subject(e.resource)) is not None
             and "?" not in r
         )
+        # a Patient set aside (not valid, a modifierExtension, a security label) is not
+        # "no Patient resource": the record holds one that nelm did not read
+        held = any(e.resource_type == "Patient" for e in ctx.entries)
         if "Patient" in ctx.not_r4:
             ctx.warnings.append(
                 "PATIENT NOT READ: the record's Patient resource is not valid FHIR R4 and "
                 "was set aside (see the data-quality list), so age, sex and a recorded "
                 "death are unknown to this assessment."
             )
-        if not counted and "Patient" not in ctx.not_r4:
+        elif held:
+            ctx.warnings.append(
+                "PATIENT NOT READ: the record's Patient resource was set aside (see the "
+                "notes of the input source: a modifierExtension or a security label), so "
+                "age, sex and a recorded death are unknown to this assessment."
+            )
+        if not counted and not held:
             ctx.warnings.append(
                 "NO PATIENT: the record holds no Patient resource and no resource read "
                 "from it names a patient (subject), so nothing in it is known to be about "
                 "the person being assessed."
             )
-        if counted:
+        if counted and not held:
             # the resources are read, but whether the patient is alive is not known
             ctx.warnings.append(
                 "PATIENT NOT READ: the record holds no Patient resource, so age, sex and a "
                 "recorded death are unknown to this assessment."
             )
+        if counted:
             keys.add(counted.most_common(1)[0][0])
             ctx.notes.add(
                 f"no Patient resource was read from the bundle: the resources about "
