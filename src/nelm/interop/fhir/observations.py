@@ -43,6 +43,7 @@ from nelm.interop.fhir.context import Context, number, range_problem
 from nelm.interop.fhir.dates import When, when_of
 from nelm.interop.fhir.imaging import is_tumor_size, read_tumor_size
 from nelm.interop.fhir.metastasis_sites import DISTANT_METASTASIS_SITE, read_distant_metastasis
+from nelm.interop.fhir.ratios import fraction_as_percent, read_ratio
 from nelm.interop.fhir.systems import (
     ICDO3,
     NELM_VALUE,
@@ -54,7 +55,7 @@ from nelm.interop.fhir.systems import (
     elements,
     label,
 )
-from nelm.interop.fhir.units import KINDS, UnitError, convert
+from nelm.interop.fhir.units import KINDS, UnitError, convert, is_unity
 from nelm.interop.fhir.validate import Entry
 
 __all__ = [
@@ -265,6 +266,8 @@ def _quantity(
     ctx: Context, entry: Entry, item: Mapping[str, Any], base: str, rule: ObservationRule
 ) -> Scalar | None:
     quantity = item.get("valueQuantity")
+    if rule.quantity == "percent" and isinstance(item.get("valueRatio"), Mapping):
+        return read_ratio(ctx, entry, item["valueRatio"], f"{base}.valueRatio", rule.field)
     if not isinstance(quantity, Mapping):
         _unusable(ctx, entry, rule, "the value is not a number with a unit (valueQuantity)")
         return None
@@ -293,6 +296,9 @@ def _in_case_unit(
         _unusable(ctx, entry, rule, "the Quantity has no numeric value")
         return None
     unit, where = _unit(quantity, base)
+    if rule.quantity == "percent" and unit is not None and is_unity(unit):
+        # UCUM's unity: a fraction (0.15 = 15 %), when it cannot be a percentage (ratios.py)
+        return fraction_as_percent(ctx, entry, raw, unit, where, path)
     try:
         converted = convert(rule.quantity, raw, unit)
     except UnitError as exc:

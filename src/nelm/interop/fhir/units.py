@@ -23,7 +23,13 @@ accepts, with the factor that converts a value in that unit into the case unit
   per 10 mm² × 0.2. Counts per high-power field are refused: the area of a field depends
   on the microscope, so no factor exists.
 * percentages — "%" (UCUM) and the spellings laboratories send instead: "percent",
-  "Percent", "pct" (factor 1).
+  "Percent", "pct" (factor 1). A percentage sent as a fraction in UCUM's unity "1"
+  (0.15 for 15 %) is read by the caller (``is_unity``; nelm.interop.fhir.observations),
+  since whether 1.5 means 150 % or 1.5 % cannot be told from the unit.
+
+UCUM annotations (a text in curly braces, ``%{tot}``, ``{cells}/uL``) carry no meaning of
+their own (UCUM §12, "Curly braces": an annotation alone is the unity 1): a unit not in the
+table is looked up again without them, so ``%{positive}`` is ``%``.
 
 A unit is looked up first as written, then with spaces removed, the micro sign (µ, μ)
 written ``u``, ``²``/``³`` written 2/3 and the litre written ``L`` (UCUM accepts ``l``
@@ -42,7 +48,15 @@ from dataclasses import dataclass
 from nelm.case.units import entry_unit
 from nelm.errors import UnitError
 
-__all__ = ["KINDS", "QuantityKind", "UnitError", "convert", "normalize_unit"]
+__all__ = [
+    "KINDS",
+    "QuantityKind",
+    "UnitError",
+    "convert",
+    "is_unity",
+    "normalize_unit",
+    "without_annotations",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +75,9 @@ class QuantityKind:
     def factor(self, unit: str) -> float | None:
         if unit in self.factors:
             return self.factors[unit]
+        plain = without_annotations(unit)
+        if plain != unit and plain.strip() and plain in self.factors:
+            return self.factors[plain]  # "%{tot}" is "%" (UCUM §12)
         wanted = normalize_unit(unit)
         for written, factor in self.factors.items():
             if normalize_unit(written) == wanted:
@@ -80,6 +97,19 @@ class QuantityKind:
 
 
 _LITRES = frozenset({"l", "dl", "ml", "ul", "nl", "cl"})
+_ANNOTATION = re.compile(r"\{[^{}]*\}")
+
+
+def without_annotations(unit: str) -> str:
+    """``unit`` without its UCUM annotations (``%{Ki67}`` → ``%``, ``{ratio}`` → ``""``)."""
+    return _ANNOTATION.sub("", unit).strip()
+
+
+def is_unity(unit: str) -> bool:
+    """True for UCUM's dimensionless unity: ``1``, or annotations alone (``{ratio}``,
+    ``1{fraction}``; UCUM §12: an annotation alone stands for the unit 1)."""
+    plain = without_annotations(unit)
+    return plain in ("", "1") and (plain == "1" or plain != unit.strip())
 
 
 def normalize_unit(unit: str) -> str:
