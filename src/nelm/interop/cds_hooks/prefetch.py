@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 from nelm.errors import Problem
 from nelm.interop.fhir.search import REPORTED_SEVERITIES, fewer_than_total
+from nelm.interop.fhir.security import carry_labels
 from nelm.interop.fhir.systems import elements
 from nelm.interop.fhir.unread import read_by_a_rule
 from nelm.interop.fhir.validate import Entry, ValidatedBundle, validate_resources
@@ -277,7 +278,7 @@ def _read_bundle(part: Part, bundle: Mapping[str, Any], where: str, patient_id: 
         full_url = entry.get("fullUrl")
         _take(
             part,
-            resource,
+            carry_labels(resource, bundle),  # a search's labels stay with its resources
             full_url if isinstance(full_url, str) else None,
             f"{where}.entry[{index}].resource",
             patient_id,

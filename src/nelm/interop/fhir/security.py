@@ -38,7 +38,7 @@ from nelm.interop.fhir.systems import elements
 from nelm.interop.fhir.validate import Entry
 from nelm.text import printable
 
-__all__ = ["Label", "SecurityLabels", "read_security_labels"]
+__all__ = ["Label", "SecurityLabels", "carry_labels", "read_security_labels"]
 
 _CONFIDENTIALITY = frozenset(
     {
@@ -217,6 +217,24 @@ def labels_of(resource: Any) -> set[Label]:
                 )
             )
     return found
+
+
+def carry_labels(resource: Mapping[str, Any], container: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``resource`` with the security labels of the Bundle it came in added to its own
+    ``meta.security`` (a copy; the resource itself unchanged without any): whoever takes a
+    resource out of its Bundle (the CDS Hooks prefetch, one search per key) keeps the
+    Bundle's labels with it."""
+    carried = [
+        {"system": label.system, "code": label.code} if label.system else {"code": label.code}
+        for label in sorted(labels_of(container))
+    ]
+    if not carried:
+        return resource
+    meta = resource.get("meta")
+    meta = dict(meta) if isinstance(meta, Mapping) else {}
+    own = meta.get("security")
+    meta["security"] = [*(own if isinstance(own, list) else []), *carried]
+    return {**resource, "meta": meta}
 
 
 def _container(bundle: Mapping[str, Any], entry: Entry) -> set[Label]:
