@@ -5,7 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-WRONG_TYPES: tuple[Any, ...] = (None, 0, -1, 1e300, True, "", "x", [], {}, [1], [[]], {"coding": 5})
+WRONG_TYPES: tuple[Any, ...] = (
+    None,
+    0,
+    -1,
+    1e300,
+    1.7e308,
+    True,
+    "",
+    "x",
+    [],
+    {},
+    [1],
+    [[]],
+    {"coding": 5},
+)
 """JSON values of every type but the one FHIR R4 gives the element replaced (an array of
 codings, a string, an object)."""
 

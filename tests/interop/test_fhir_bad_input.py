@@ -170,3 +170,60 @@ def test_missing_fhir_extra_is_reported(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setitem(sys.modules, "fhir.resources.R4B.bundle", None)
     with pytest.raises(FhirUnavailableError, match=r"nelm\[fhir\]"):
         bundle_to_case(bundle_of(patient_resource("p")), assessment_date=DAY)
+
+
+def _one(resource: dict[str, Any]) -> Any:
+    from nelm.interop.fhir.synthetic import neuroendocrine_marker
+
+    bundle = bundle_of(patient_resource("p"), neuroendocrine_marker(), resource)
+    return bundle_to_case(bundle, assessment_date=DAY)
+
+
+@pytest.mark.parametrize("value", [1e308, -1.7e308])
+def test_a_value_that_overflows_when_converted_is_out_of_range_not_a_crash(value: float) -> None:
+    # A float JSON allows (IEEE 754 double, < 1.8e308) times 1000 (10*3/uL → /µL, the
+    # factor of docs/fhir-mapping.md) is beyond any double: the platelet count is out of its
+    # range (0–2,000,000 /µL), left unknown and warned, and the rest is read.
+    platelets = observation_resource(
+        "plt",
+        "http://loinc.org",
+        "777-3",
+        effective="2025-01-10",
+        valueQuantity={"value": value, "system": "http://unitsofmeasure.org", "code": "10*3/uL"},
+    )
+    mapping = _one(platelets)
+    assert "platelets_per_ul" not in mapping.document.get("labs", {})
+    (warning,) = mapping.rejected_values
+    assert warning["field"] == "labs.platelets_per_ul"
+    assert warning["value_as_sent"] == f"{value:g} 10*3/uL = {'-' if value < 0 else ''}inf /µL"
+
+
+def test_a_whole_number_too_large_for_any_double_in_text_is_not_a_crash() -> None:
+    # "15%" sent as text is read as a Quantity (docs/fhir-mapping.md, "A number sent as
+    # text"); a 400-digit number spelled so holds no value a double can (IEEE 754
+    # maximum 1.8e308): Ki-67 stays unknown, the record is read.
+    ki67 = observation_resource(
+        "ki67",
+        "http://loinc.org",
+        "29593-1",
+        effective="2025-01-10",
+        valueString="1" + "0" * 400 + "%",
+    )
+    mapping = _one(ki67)
+    assert "ki67_percent" not in mapping.document.get("pathology", {})
+    assert any("Observation/ki67" in note for note in mapping.notes)
+
+
+def test_a_ratio_too_large_for_any_double_is_out_of_range_not_a_crash() -> None:
+    # FHIR R4 Ratio 10^300 / 10^-300 (both valid decimals): beyond any double, so beyond
+    # Ki-67's 0–100 %: unknown and warned
+    ki67 = observation_resource(
+        "ki67",
+        "http://loinc.org",
+        "29593-1",
+        effective="2025-01-10",
+        valueRatio={"numerator": {"value": 10**300}, "denominator": {"value": 1e-300}},
+    )
+    mapping = _one(ki67)
+    assert "ki67_percent" not in mapping.document.get("pathology", {})
+    assert mapping.rejected_values[0]["field"] == "pathology.ki67_percent"

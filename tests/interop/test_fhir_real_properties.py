@@ -251,3 +251,42 @@ def test_an_element_of_the_wrong_type_never_crashes_or_refuses(
     for container, key in chosen:
         container[key] = copy.deepcopy(data.draw(st.sampled_from(WRONG_TYPES)))
     _never_silently_attributed(bundle, _map(name, bundle))
+
+
+def _quantities(value: Any) -> list[dict[str, Any]]:
+    """Every Quantity-like object (a numeric ``value``) inside ``value``."""
+    found: list[dict[str, Any]] = []
+    if isinstance(value, dict):
+        if isinstance(value.get("value"), int | float) and not isinstance(value["value"], bool):
+            found.append(value)
+        for item in value.values():
+            found.extend(_quantities(item))
+    elif isinstance(value, list):
+        for item in value:
+            found.extend(_quantities(item))
+    return found
+
+
+# Any number JSON can carry: doubles up to 1.8e308 (which overflow once converted, 10*3/uL
+# × 1000), and whole numbers beyond any double (JSON sets no limit; RFC 8259 §6).
+ANY_NUMBER = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(min_value=-(10**400), max_value=10**400),
+    st.sampled_from([0, 1, 0.15, 1e308, -1.7e308, 5e-324]),
+)
+
+
+@MUTATION
+@given(name=NAMES, data=st.data())
+def test_any_number_as_a_quantity_never_crashes_or_leaves_its_range(
+    name: str, data: st.DataObject
+) -> None:
+    # The mapping checks every value against the case ranges before the document is
+    # checked (docs/fhir-mapping.md, "Impossible and implausible values"): whatever number
+    # a Quantity holds, the record is read and the case is valid (_map would raise else).
+    bundle = _fresh(name)
+    quantities = [q for e in bundle["entry"] for q in _quantities(e["resource"])]
+    chosen = data.draw(st.lists(st.sampled_from(quantities), max_size=8)) if quantities else []
+    for quantity in chosen:
+        quantity["value"] = data.draw(ANY_NUMBER)
+    _never_silently_attributed(bundle, _map(name, bundle))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -161,12 +162,19 @@ class Context:
 
 
 def number(value: Any) -> float | int | None:
-    """A finite JSON number (not a boolean), else None."""
+    """A finite JSON number (not a boolean), else None. A whole number beyond what a
+    float holds (JSON sets no limit) is no usable number either: every conversion and
+    range check is done in floats."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    if isinstance(value, int) and abs(value) > _LARGEST:
+        return None
     return value
+
+
+_LARGEST = int(sys.float_info.max)
 
 
 def range_problem(

@@ -314,6 +314,8 @@ def _in_case_unit(
     kind = KINDS[rule.quantity]
     if isinstance(raw, int) and converted == raw:
         value: float | int = raw
+    elif not math.isfinite(converted):  # 1e308 × 1000: beyond every range (refused below)
+        value = converted
     elif kind.case_unit == "/µL":
         value = round(converted)
     else:

@@ -18,6 +18,7 @@ shunt), then checked against the field's range like any other value.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,7 +36,7 @@ def _checked(
 ) -> float | int | None:
     """``value`` (in %) within the field's range, else None (listed, warned)."""
     value = round(value, 4)
-    whole = int(value) if float(value).is_integer() else value
+    whole = int(value) if math.isfinite(value) and float(value).is_integer() else value
     problem = range_problem(path, whole, f"{where}", entry.ref, shown, same_unit=False)
     if problem is not None:
         ctx.reject_value(problem, path, entry.ref)
@@ -109,7 +110,10 @@ def read_ratio(
             " / ".join(describe_value(u) if u else "no unit" for u in units),
         )
         return None
-    percent = top / bottom * 100
+    try:
+        percent = top / bottom * 100
+    except OverflowError:  # 10**300/1e-300: beyond every range (refused below)
+        percent = math.inf
     value = _checked(ctx, entry, percent, where, path, f"{top:g}/{bottom:g} = {percent:g} %")
     if value is not None:
         ctx.notes.add(f"{path}: read from a ratio (valueRatio)", entry.ref)

@@ -41,6 +41,7 @@ in the table is refused: the caller turns :class:`UnitError` into a
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -255,4 +256,7 @@ def convert(kind: str, value: float, unit: str | None) -> float:
     factor = spec.factor(unit)
     if factor is None:
         raise UnitError(f"a unit convertible to {spec.case_unit} ({spec.accepted()})")
-    return value * factor
+    try:
+        return value * factor
+    except OverflowError:  # an int too large for a float: out of every range
+        return math.copysign(math.inf, value)
