@@ -79,8 +79,12 @@ def test_restricted_data_is_read_and_said_first() -> None:
 def test_ordinary_confidentiality_is_listed_without_a_warning() -> None:
     # U, L, M, N ask for no more than ordinary clinical confidentiality
     bundle = _bundle()
-    for rid, code in (("bili-0001", "N"), ("alb-0001", "M"), ("crea-0001", "L")):
-        _label(_resource(bundle, rid), CONFIDENTIALITY, code)
+    for rid, system, code in (
+        ("bili-0001", CONFIDENTIALITY, "N"),
+        ("alb-0001", "urn:oid:2.16.840.1.113883.5.25", "M"),  # its OID (HL7 v3)
+        ("crea-0001", CONFIDENTIALITY + "/", "L"),  # a trailing slash: the same system
+    ):
+        _label(_resource(bundle, rid), system, code)
     mapping = _map(bundle)
     assert mapping.document["labs"] == _map(_bundle()).document["labs"]
     assert mapping.warnings == _map(_bundle()).warnings

@@ -89,7 +89,8 @@ class Label:
     @property
     def confidentiality(self) -> str | None:
         """The v3-Confidentiality level, or None for a label of another kind."""
-        if self.system in _CONFIDENTIALITY and self.code in _LEVELS:
+        # a trailing slash is the same system, as for every code system (systems.py)
+        if self.system.rstrip("/") in _CONFIDENTIALITY and self.code in _LEVELS:
             return self.code
         return None
 
