@@ -97,6 +97,39 @@ def test_ordinary_confidentiality_is_listed_without_a_warning() -> None:
     }
 
 
+def test_test_data_and_integrity_marks_are_read_and_listed() -> None:
+    # FHIR R4 "Security Labels": HTEST (v3-ActReason, "test health data") is a purpose of
+    # use, and the integrity category of v3-ObservationValue (REDACTED, PSEUDED …) says how
+    # the data were prepared; neither restricts who may read them
+    bundle = _bundle()
+    for rid, system, code in (
+        ("bili-0001", "http://terminology.hl7.org/CodeSystem/v3-ActReason", "HTEST"),
+        ("alb-0001", "http://terminology.hl7.org/CodeSystem/v3-ObservationValue", "REDACTED"),
+        ("crea-0001", "urn:oid:2.16.840.1.113883.5.1063", "PSEUDED"),  # its OID (HL7 v3)
+    ):
+        _label(_resource(bundle, rid), system, code)
+    mapping = _map(bundle)
+    assert mapping.document["labs"] == _map(_bundle()).document["labs"]
+    assert mapping.warnings == _map(_bundle()).warnings
+    assert mapping.security is not None and mapping.security["set_aside"] == []
+    assert {
+        (x["code"], x["read"], x["meaning"].split(" (")[0]) for x in mapping.security["labels"]
+    } == {
+        ("HTEST", 1, "test health data"),
+        ("REDACTED", 1, "redacted"),
+        ("PSEUDED", 1, "pseudonymised"),
+    }
+
+
+def test_an_integrity_code_in_another_system_is_not_read_as_one() -> None:
+    # REDACTED means "redacted" in v3-ObservationValue only; under an unknown system it is
+    # a label nelm does not know
+    bundle = _bundle()
+    _label(_resource(bundle, "plt-0001"), "https://hospital.example/labels", "REDACTED")
+    mapping = _map(bundle)
+    assert "platelets_per_ul" not in mapping.document["labs"]
+
+
 def test_a_42_cfr_part_2_result_is_set_aside_and_its_field_stays_unknown() -> None:
     bundle = _bundle()
     _label(_resource(bundle, "bili-0001"), PRIVACY_LAW, "42CFRPart2")

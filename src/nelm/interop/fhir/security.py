@@ -75,6 +75,33 @@ _KNOWN = {
     "STD": "sexually transmitted disease information",
     "GDIS": "genetic disease information",
 }
+# Labels that restrict nothing and are read, listed like a confidentiality U–N: the purpose
+# of use "test health data" (v3-ActReason HTEST, which HL7's own examples carry) and the
+# integrity marks of v3-ObservationValue, which say how the data were prepared (anonymised,
+# masked, pseudonymised, redacted, signed, how reliable) rather than who may see them
+# (FHIR R4 "Security Labels": the integrity category).
+_ACT_REASON = frozenset(
+    {"http://terminology.hl7.org/CodeSystem/v3-ActReason", "urn:oid:2.16.840.1.113883.5.8"}
+)
+_OBSERVATION_VALUE = frozenset(
+    {
+        "http://terminology.hl7.org/CodeSystem/v3-ObservationValue",
+        "urn:oid:2.16.840.1.113883.5.1063",
+    }
+)
+_INFORMATIONAL = {
+    "HTEST": "test health data",
+    "ANONYED": "anonymised",
+    "MASKED": "masked",
+    "PSEUDED": "pseudonymised",
+    "REDACTED": "redacted",
+    "CRYTOHASH": "cryptographic hash",
+    "DIGSIG": "digital signature",
+    "HRELIABLE": "highly reliable",
+    "RELIABLE": "reliable",
+    "UNCERTREL": "uncertain reliability",
+    "UNRELIABLE": "unreliable",
+}
 _MAX_SHOWN = 5
 _MAX_CODE = 64
 
@@ -95,16 +122,25 @@ class Label:
         return None
 
     @property
+    def informational(self) -> bool:
+        """True for a label that restricts nothing: test data, an integrity mark."""
+        system = self.system.rstrip("/")
+        if self.code == "HTEST":
+            return system in _ACT_REASON
+        return self.code in _INFORMATIONAL and system in _OBSERVATION_VALUE
+
+    @property
     def read(self) -> bool:
-        """True when nelm may read the resource (a confidentiality level up to R)."""
+        """True when nelm may read the resource (a confidentiality level up to R, or a
+        label that restricts nothing)."""
         level = self.confidentiality
-        return level is not None and level != "V"
+        return (level is not None and level != "V") or self.informational
 
     def describe(self) -> str:
         level = self.confidentiality
         if level is not None:
             return f"{_WORDS[level]} ({level})"
-        meaning = _KNOWN.get(self.code)
+        meaning = _INFORMATIONAL.get(self.code) if self.informational else _KNOWN.get(self.code)
         system = self.system.rstrip("/").rsplit("/", 1)[-1] or "no system"
         return f"{meaning} ({self.code}, {system})" if meaning else f"{self.code} ({system})"
 
