@@ -12,14 +12,16 @@ The query has three ends, run together by ``pl.collect_all`` so that the file is
 validated once:
 
 * the result rows of the accepted cases → the output file;
-* the row numbers of the rows that validation flags for a second reading → a scratch
-  Parquet file (none, usually); their cells as they came are read from the file again
-  afterwards, by number (a second pass, only when there are any), so that the shared part
-  of the query carries typed values only;
-* the row numbers, a batch at a time → the row count, the progress bar, and the numbers
-  of the accepted rows holding an implausible value (``nelm.cohort.checks``): those rows
-  are read again afterwards (a second pass, only when there are any) and worded into the
-  warnings file.
+* the rows set aside → a scratch Parquet file: those that validation flags for a second
+  reading (few, usually none), kept by number only — their cells as they came are read
+  from the file again afterwards (a second pass, only when there are any), so that the
+  shared part of the query carries typed values only — and the accepted rows holding an
+  implausible value or a contradiction (``nelm.cohort.checks``), kept with their typed
+  values, which the warnings file words. One end for both: a fourth end made polars
+  split the shared part and read and validate the file twice; reading the marked rows
+  again afterwards was a second whole pass (0.9 s of CPU per million rows, nearly always
+  taken: a clean synthetic million has 35 such rows);
+* the row numbers, a batch at a time → the row count and the progress bar.
 
 The flagged rows are then read again one by one, exactly as the chunk path reads them
 (``read_again``): each is rejected — its lines go to the rejects file, in row order — or
@@ -33,7 +35,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -99,14 +101,9 @@ class _Rows:
 
     progress: Progress
     count: int = 0
-    suspect: list[pl.Series] = field(default_factory=list)
-    """The row numbers of accepted rows with an implausible value (few, usually none)."""
 
     def add(self, batch: pl.DataFrame) -> None:
         self.count += batch.height
-        marked = batch.filter(pl.col(_SUSPECT)).get_column(ROW)
-        if marked.len():
-            self.suspect.append(marked)
         self.progress.advance(batch.height)
 
 
@@ -147,34 +144,29 @@ def run_streaming(
         .select(ROW, FLAG, _SUSPECT, *TYPED_SCHEMA)
     )
     accepted = checked.filter(~pl.col(FLAG)).select(ROW, *TYPED_SCHEMA)
-    flagged = checked.filter(pl.col(FLAG)).select(ROW)
+    # the flagged rows (by number) and the marked accepted ones (typed): module docstring
+    aside = checked.filter(pl.col(FLAG) | pl.col(_SUSPECT)).select(ROW, FLAG, *TYPED_SCHEMA)
     rows = _Rows(progress)
     with Outputs() as outputs, tempfile.TemporaryDirectory(prefix="nelm-batch.") as scratch:
         rejects = outputs.open(summary.rejects, REJECTS_SCHEMA, "csv")
         warnings = outputs.open(warnings_path(output), WARNINGS_SCHEMA, "csv")
         target = outputs.reserve(output)
-        flagged_rows = Path(scratch) / "flagged-rows.parquet"
+        aside_path = Path(scratch) / "set-aside.parquet"
         flagged_path = Path(scratch) / "flagged.parquet"
         _run(
             source,
             chunk_size,
             [
                 _sink(program.plan(accepted.drop(ROW)), target, csv),
-                flagged.sink_parquet(flagged_rows, lazy=True),
-                checked.select(
-                    ROW, pl.when(~pl.col(FLAG)).then(pl.col(_SUSPECT)).alias(_SUSPECT)
-                ).sink_batches(rows.add, chunk_size=chunk_size, lazy=True),
+                aside.sink_parquet(aside_path, lazy=True),
+                checked.select(ROW).sink_batches(rows.add, chunk_size=chunk_size, lazy=True),
             ],
         )
+        set_aside = pl.scan_parquet(aside_path, glob=False)
+        flagged_rows = set_aside.filter(pl.col(FLAG)).select(ROW).collect().get_column(ROW)
         _flagged_cells(source, prepared, flagged_rows, flagged_path, chunk_size)
         rescued = _settle(flagged_path, chunk_size, rejects, summary)
-        marked = (
-            checked.filter(pl.col(ROW).is_in(pl.concat(rows.suspect).implode()))
-            .select(ROW, *TYPED_SCHEMA)
-            .collect(engine="streaming")
-            if rows.suspect
-            else pl.DataFrame(schema={ROW: pl.UInt32(), **TYPED_SCHEMA})
-        )
+        marked = set_aside.filter(~pl.col(FLAG)).select(ROW, *TYPED_SCHEMA).collect()
         _warn(marked, rescued, warnings, summary)
         repeated = repeated_ids(source)
         warnings.write(repeated)
@@ -191,11 +183,10 @@ def run_streaming(
 
 
 def _flagged_cells(
-    source: InputFile, prepared: pl.LazyFrame, rows: Path, target: Path, chunk_size: int
+    source: InputFile, prepared: pl.LazyFrame, numbers: pl.Series, target: Path, chunk_size: int
 ) -> None:
-    """The cells as they came of the flagged rows (numbered in ``rows``), read again from
-    the file into ``target``: one more pass over the file, only when a row is flagged."""
-    numbers = pl.read_parquet(rows).get_column(ROW)
+    """The cells as they came of the flagged rows (their ``numbers``), read again from the
+    file into ``target``: one more pass over the file, only when a row is flagged."""
     if numbers.is_empty():
         pl.DataFrame(schema={ROW: numbers.dtype, **prepared.collect_schema()}).write_parquet(target)
         return
