@@ -114,11 +114,16 @@ def _mask_type(n: int) -> pl.DataType:
     raise ValueError(f"an option with {n} criteria: at most 64 are supported")
 
 
+_ENUM_MAX = 255
+"""The most texts of a reasons table written as an Enum (its codes fit in a byte)."""
+
+
 def _tables(ids: dict[str, tuple[str, ...]]) -> dict[str, pl.Series]:
     """Per option, the local ids of the criteria each mask marks as not met, comma-separated,
-    as a series indexed by mask: an Enum whose categories are the texts of masks 1, 2, 3…,
-    null at mask 0 (one query for all; options whose criteria have the same local ids, such
-    as the three embolisations, share one table)."""
+    as a series indexed by mask: an Enum whose categories are the texts of masks 1, 2, 3…
+    (a categorical beyond ``_ENUM_MAX`` of them), null at mask 0 (one query for all;
+    options whose criteria have the same local ids, such as the three embolisations, share
+    one table)."""
     local = {oid: tuple(cid.split(".", 1)[1] for cid in own) for oid, own in ids.items()}
     distinct = list(dict.fromkeys(local.values()))
     exprs = []
@@ -137,7 +142,12 @@ def _tables(ids: dict[str, tuple[str, ...]]) -> dict[str, pl.Series]:
     for number in range(len(distinct)):
         categories = texts.get_column(str(number)).explode()
         indexed = pl.concat([pl.Series([None], dtype=pl.String), categories])
-        shared.append(indexed.cast(pl.Enum(categories)))
+        # A long table as a categorical: polars writes an Enum's every category into the
+        # result file's schema and into each row group's dictionary, 2.4 MB even for ten rows
+        # with the embolisations' 16,383 texts; a categorical's dictionary holds only the
+        # texts the rows use, at the same speed (docs/benchmarks-cohort.md).
+        long = categories.len() > _ENUM_MAX
+        shared.append(indexed.cast(pl.Categorical() if long else pl.Enum(categories)))
     return {oid: shared[distinct.index(own)].alias(oid) for oid, own in local.items()}
 
 
@@ -155,10 +165,11 @@ class CompiledKnowledge:
     derived: tuple[pl.Expr, ...]
     criteria: tuple[tuple[str, str, pl.Expr], ...]  # (option id, criterion id, expression)
     ids: dict[str, tuple[str, ...]]  # option id → its criterion ids
-    tables: dict[str, pl.Series]  # option id → reasons text by mask (an Enum)
+    tables: dict[str, pl.Series]  # option id → reasons text by mask (``_tables``)
     schema: dict[str, pl.DataType]
     """The result columns and their types: ``BASE_SCHEMA`` and ``reasons``, a struct with
-    one field per option (an Enum of the texts of its unmet criteria)."""
+    one field per option (the texts of its unmet criteria: an Enum, or a categorical for
+    the options with more than ``_ENUM_MAX`` texts)."""
     staging: tuple[tuple[pl.Expr, ...], tuple[pl.Expr, ...], tuple[pl.Expr, ...]]
     """The stage expressions (``nelm.cohort.staging``): closed extent columns, masks, and
     the result columns."""
