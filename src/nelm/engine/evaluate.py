@@ -8,12 +8,14 @@ from typing import Literal
 
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH
 from nelm.case.units import as_entered_text, typed_number
+from nelm.engine.compiled import Evaluator, Looked, TracedEvaluator, traced, truth_of
 from nelm.engine.conditions import (
     Condition,
     Fact,
+    FirstKnown,
     Interval,
-    LeafResult,
-    evaluate,
+    Leaf,
+    Not,
     open_leaves,
     overridden,
 )
@@ -255,21 +257,90 @@ def _given_before(
     return ()
 
 
+@dataclass(frozen=True, slots=True)
+class _Program:
+    """An option's conditions compiled (``nelm.engine.compiled``), once per option."""
+
+    criteria: tuple[tuple[Criterion, TracedEvaluator, Evaluator], ...]
+    cautions: tuple[tuple[str, tuple[str, ...], Evaluator | None, str | None], ...]
+    """(text, sources, condition, text shown when the condition is unknown) per caution."""
+    sources: dict[str, tuple[tuple[Evaluator, ...], ...]]
+    """Per criterion id holding a ``first_known``, the parts of each one: a source can be
+    overridden only where two known parts disagree, checked before looking for it."""
+
+
+_PROGRAMS: dict[int, tuple[OptionSpec, _Program]] = {}
+_MAX_PROGRAMS = 1_000
+"""Options kept compiled (23 per knowledge base); emptied past it."""
+
+
+def _program(spec: OptionSpec) -> _Program:
+    # by identity, the option kept in the entry so that its id is not reused meanwhile
+    entry = _PROGRAMS.get(id(spec))
+    if entry is not None and entry[0] is spec:
+        return entry[1]
+    if len(_PROGRAMS) >= _MAX_PROGRAMS:
+        _PROGRAMS.clear()
+    program = _Program(
+        tuple((c, traced(c.condition), truth_of(c.condition)) for c in spec.criteria),
+        tuple(
+            (
+                c.text,
+                c.sources,
+                None if c.condition is None else truth_of(c.condition),
+                c.if_unknown,
+            )
+            for c in spec.cautions
+        ),
+        {
+            c.id: tuple(
+                tuple(truth_of(p) for p in node.parts) for node in _first_knowns(c.condition)
+            )
+            for c in spec.criteria
+            if c.has_first_known
+        },
+    )
+    _PROGRAMS[id(spec)] = (spec, program)
+    return program
+
+
+def _first_knowns(condition: Condition) -> list[FirstKnown]:
+    """Every ``first_known`` in the condition, at any depth."""
+    if isinstance(condition, Leaf):
+        return []
+    if isinstance(condition, Not):
+        return _first_knowns(condition.part)
+    found = [f for part in condition.parts for f in _first_knowns(part)]
+    return [condition, *found] if isinstance(condition, FirstKnown) else found
+
+
+def _sources_disagree(
+    first_knowns: tuple[tuple[Evaluator, ...], ...], facts: Mapping[str, Fact]
+) -> bool:
+    """Whether some ``first_known`` has a known part that a later known part contradicts
+    (without it no source is overridden: ``nelm.engine.conditions.overridden``)."""
+    for parts in first_knowns:
+        known = [t for t in (part(facts) for part in parts) if t is not Truth.UNKNOWN]
+        if any(t is not known[0] for t in known[1:]):
+            return True
+    return False
+
+
 def _shown_cautions(
-    spec: OptionSpec, facts: Mapping[str, Fact]
+    program: _Program, facts: Mapping[str, Fact]
 ) -> tuple[tuple[str, tuple[str, ...], bool], ...]:
     """(text, sources, case-specific) of the cautions this case raises: a met condition
     shows the text, an unknown one the caution's ``if_unknown`` text when it has one."""
     shown: list[tuple[str, tuple[str, ...], bool]] = []
-    for c in spec.cautions:
-        if c.condition is None:
-            shown.append((c.text, c.sources, False))
+    for text, sources, applies, if_unknown in program.cautions:
+        if applies is None:
+            shown.append((text, sources, False))
             continue
-        truth = evaluate(c.condition, facts)
+        truth = applies(facts)
         if truth is Truth.MET:
-            shown.append((c.text, c.sources, True))
-        elif truth is Truth.UNKNOWN and c.if_unknown is not None:
-            shown.append((c.if_unknown, c.sources, True))
+            shown.append((text, sources, True))
+        elif truth is Truth.UNKNOWN and if_unknown is not None:
+            shown.append((if_unknown, sources, True))
     return tuple(shown)
 
 
@@ -293,25 +364,24 @@ def evaluate_option(
     (``value`` is empty), no missing fields, no override and no cautions. What-if
     evaluations that only compare the order of the plan use it
     (``nelm.engine.investigations``)."""
+    program = _program(spec)
     if not details:
-        truths = [criterion_truth(c, evaluate(c.condition, facts)) for c in spec.criteria]
-        brief = tuple(
-            CriterionResult(c, truth, "", (), relative)
-            for c, (truth, relative) in zip(spec.criteria, truths, strict=True)
-        )
-        return OptionResult(spec, status_of([r.truth for r in brief]), brief, (), ())
+        brief = []
+        for criterion, _, plain in program.criteria:
+            truth, relative = criterion_truth(criterion, plain(facts))
+            brief.append(CriterionResult(criterion, truth, "", (), relative))
+        return OptionResult(spec, status_of([r.truth for r in brief]), tuple(brief), (), ())
     cache = shown_values if shown_values is not None else {}
     results: list[CriterionResult] = []
-    for criterion in spec.criteria:
-        trace: list[LeafResult] = []
-        truth, relative = criterion_truth(criterion, evaluate(criterion.condition, facts, trace))
+    for criterion, evaluator, _ in program.criteria:
+        looked: Looked = []
+        truth, relative = criterion_truth(criterion, evaluator(facts, looked))
         shown: dict[str, None] = {}  # each fact's text once, in the order read
-        for leaf in trace:
-            field = leaf.leaf.field
+        for field, fact in looked:
             text = cache.get(field)
             if text is None:
                 text = cache[field] = _format_value(
-                    field, leaf.value, derived, entered, field in from_timeline
+                    field, fact, derived, entered, field in from_timeline
                 )
             shown[text] = None
         missing = (
@@ -319,7 +389,11 @@ def evaluate_option(
             if truth is Truth.UNKNOWN and not relative
             else []
         )
-        override = _override(criterion.condition, facts) if criterion.has_first_known else None
+        override = (
+            _override(criterion.condition, facts)
+            if criterion.has_first_known and _sources_disagree(program.sources[criterion.id], facts)
+            else None
+        )
         # The override is part of what the criterion looked at, so every report shows it.
         value = "; ".join(shown) + (f" ({override})" if override else "")
         results.append(
@@ -332,5 +406,5 @@ def evaluate_option(
     if status == "uncertain":
         for r in results:
             missing_all += r.missing
-    cautions = _given_before(spec.id, facts, derived) + _shown_cautions(spec, facts)
+    cautions = _given_before(spec.id, facts, derived) + _shown_cautions(program, facts)
     return OptionResult(spec, status, tuple(results), cautions, tuple(dict.fromkeys(missing_all)))

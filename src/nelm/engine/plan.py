@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from nelm.engine.conditions import Fact, evaluate, fields_of
+from nelm.engine.compiled import truth_of
+from nelm.engine.conditions import Fact, fields_of
 from nelm.engine.evaluate import OptionResult
 from nelm.engine.logic import Truth
 from nelm.knowledge.model import Intent, PlanStepSpec
@@ -50,14 +51,14 @@ class PlanStep:
 def _applies(
     spec: PlanStepSpec, facts: Mapping[str, Fact], results: Mapping[str, OptionResult]
 ) -> bool:
-    if spec.when is not None and evaluate(spec.when, facts) is Truth.NOT_MET:
+    if spec.when is not None and truth_of(spec.when)(facts) is Truth.NOT_MET:
         return False
     if any(results[o].status == "eligible" for o in spec.unless_eligible):
         return False
     if spec.convert and not any(
         results[o].blocked_only_by_convertible(spec.converts) for o in spec.convert
     ):
-        judged = spec.convert_when is not None and evaluate(spec.convert_when, facts) is Truth.MET
+        judged = spec.convert_when is not None and truth_of(spec.convert_when)(facts) is Truth.MET
         if not judged:
             return False
     return not spec.needs or any(results[o].status != "ineligible" for o in spec.needs)
@@ -156,7 +157,7 @@ def _moved_behind(steps: list[PlanStep], facts: Mapping[str, Fact]) -> list[Plan
     out = list(steps)
     for step in steps:
         spec = step.spec
-        if spec.after_when is None or evaluate(spec.after_when, facts) is not Truth.MET:
+        if spec.after_when is None or truth_of(spec.after_when)(facts) is not Truth.MET:
             continue
         ids = [s.spec.id for s in out]
         behind = [i for i, sid in enumerate(ids) if sid in spec.after]
