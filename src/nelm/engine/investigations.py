@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from nelm.case.document import Case, Value
 from nelm.case.fields import FIELD_BY_PATH, Kind
-from nelm.engine.conditions import Fact, Interval, evaluate, leaves_of
+from nelm.engine.compiled import truth_of
+from nelm.engine.conditions import Fact, Interval, leaves_of
 from nelm.engine.derive import (
     DerivedFacts,
     derive,
@@ -117,6 +118,8 @@ class _Probe:
         self.case, self.kb, self.facts_of = case, kb, facts_of
         self._base = base
         self._derivations: tuple[_Derivation, ...] | None = None
+        self._read_by_any: frozenset[str] = frozenset()
+        self._reads_everything = False
         self.plan_fields: tuple[str, ...] | None = None
         self.first_steps: dict[tuple[object, ...], tuple[str, tuple[str, ...]] | None] = {}
         """What-if first steps by what decides them (``_first_step_with``)."""
@@ -157,25 +160,34 @@ class _Probe:
                     partial(implied_facts, counted=dict(d.prior_lines_counted)),
                 )
             )
-        if not any(x.changed_by(assignment) for x in self._derivations):
+            self._read_by_any = frozenset().union(*(x.read for x in self._derivations))
+            self._reads_everything = any(x.everything for x in self._derivations)
+        # one set operation for the common case: the assignment sets nothing any
+        # derivation read on the case
+        if not self._reads_everything and self._read_by_any.isdisjoint(assignment):
             return self._base
         grade, liver_type, portal_drainage, ki67, lines, implied = (
             x.compute(changed.values) if x.changed_by(assignment) else x.result
             for x in self._derivations
         )
-        return replace(
-            self._base,
-            grade=grade,
-            liver_type=liver_type,
-            portal_drainage=portal_drainage,
+        base = self._base
+        # the constructor, not dataclasses.replace, which inspects the fields on every call
+        return DerivedFacts(
+            grade,
+            liver_type,
+            portal_drainage,
+            base.burden_band,
+            base.burden_band_sources,
+            base.stages,
             ki67_from_grade=ki67,
             lines_from_treatments=lines,
             implied=implied,
+            given_by_fields=base.given_by_fields,
         )
 
     def truth(self, criterion: Criterion, assignment: Mapping[str, Value]) -> Truth:
         facts, _ = self.facts(assignment)
-        return criterion_truth(criterion, evaluate(criterion.condition, facts))[0]
+        return criterion_truth(criterion, truth_of(criterion.condition)(facts))[0]
 
     def status(self, oid: str, assignment: Mapping[str, Value]) -> str:
         return status_of([self.truth(c, assignment) for c in self.kb.options[oid].criteria])
