@@ -24,7 +24,7 @@ from functools import partial
 from typing import Any
 
 from nelm.case.document import Case, Value
-from nelm.case.fields import FIELD_BY_PATH, Kind
+from nelm.case.fields import BOUNDS, FIELD_BY_PATH, Kind
 from nelm.engine.compiled import truth_of
 from nelm.engine.conditions import Fact, Interval, leaves_of
 from nelm.engine.derive import (
@@ -38,6 +38,7 @@ from nelm.engine.derive import (
     lines_from_treatments,
 )
 from nelm.engine.evaluate import OptionResult, criterion_truth, evaluate_option, status_of
+from nelm.engine.intervals import interval_of
 from nelm.engine.logic import Truth
 from nelm.engine.plan import PlanStep, first_step, plan_fields
 from nelm.knowledge.model import Criterion, GradeTable, Investigation, KnowledgeBase
@@ -123,20 +124,59 @@ class _Probe:
         self.plan_fields: tuple[str, ...] | None = None
         self.first_steps: dict[tuple[object, ...], tuple[str, tuple[str, ...]] | None] = {}
         """What-if first steps by what decides them (``_first_step_with``)."""
+        self._own: dict[str, Fact] | None = None
+        """The case's own facts, and of them the derived ones (``_overlay``)."""
+        self._own_derived: dict[str, Fact] = {}
         self._facts: dict[
             tuple[tuple[str, Value], ...], tuple[Mapping[str, Fact], DerivedFacts]
         ] = {}
 
     def facts(self, assignment: Mapping[str, Value]) -> tuple[Mapping[str, Fact], DerivedFacts]:
-        key = tuple(sorted(assignment.items()))
+        items = tuple(assignment.items())
+        key = items if len(items) == 1 else tuple(sorted(items))
         found = self._facts.get(key)
         if found is None:
-            changed = Case(self.case.case_id, {**self.case.values, **assignment}, self.case.label)
-            derived = self._derive(changed, assignment)
-            found = self._facts[key] = (self.facts_of(changed, derived), derived)
+            derived = self._derive(assignment)
+            found = self._facts[key] = (self._overlay(assignment, derived), derived)
         return found
 
-    def _derive(self, changed: Case, assignment: Mapping[str, Value]) -> DerivedFacts:
+    def _overlay(self, assignment: Mapping[str, Value], derived: DerivedFacts) -> dict[str, Fact]:
+        """What ``facts_of`` gives for the case with ``assignment`` set (its values, then
+        the intervals its bounds give, then the derived facts), worked out from the case's
+        own facts: only the paths the assignment or a changed derivation can touch are
+        looked at again (``tests/engine/test_probe_facts.py`` compares with ``facts_of``)."""
+        if self._own is None:
+            base = self._derive({})
+            self._own = dict(self.facts_of(self.case, base))
+            self._own_derived = base.as_facts()
+        facts = dict(self._own)
+        values = self.case.values
+        touched = set(assignment)
+        if derived is self._base:
+            layer = self._own_derived
+        else:
+            layer = derived.as_facts()
+            touched.update(self._own_derived, layer)
+        for path in assignment:
+            bounded = _BOUNDED_BY.get(path)
+            if bounded is not None:
+                touched.add(bounded)
+        for path in touched:
+            if path in layer:
+                facts[path] = layer[path]
+                continue
+            interval = _interval_with(path, values, assignment) if path in BOUNDS else None
+            if interval is not None:
+                facts[path] = interval
+            elif path in assignment:
+                facts[path] = assignment[path]
+            elif path in values:
+                facts[path] = values[path]
+            else:
+                facts.pop(path, None)
+        return facts
+
+    def _derive(self, assignment: Mapping[str, Value]) -> DerivedFacts:
         """The derived facts criteria read (grade, liver type, portal drainage); the stages
         and the burden band only describe the case, so they are taken from the case as is.
 
@@ -166,9 +206,9 @@ class _Probe:
         # derivation read on the case
         if not self._reads_everything and self._read_by_any.isdisjoint(assignment):
             return self._base
+        changed = {**self.case.values, **assignment}
         grade, liver_type, portal_drainage, ki67, lines, implied = (
-            x.compute(changed.values) if x.changed_by(assignment) else x.result
-            for x in self._derivations
+            x.compute(changed) if x.changed_by(assignment) else x.result for x in self._derivations
         )
         base = self._base
         # the constructor, not dataclasses.replace, which inspects the fields on every call
@@ -191,6 +231,26 @@ class _Probe:
 
     def status(self, oid: str, assignment: Mapping[str, Value]) -> str:
         return status_of([self.truth(c, assignment) for c in self.kb.options[oid].criteria])
+
+
+_BOUNDED_BY = {bound: path for path, bounds in BOUNDS.items() for bound in (path, *bounds)}
+"""A bounded number and each of its bounds → the number, whose interval they give."""
+
+
+def _interval_with(
+    path: str, values: Mapping[str, Value], assignment: Mapping[str, Value]
+) -> Interval | None:
+    """The interval of a bounded number on the case's values with ``assignment`` set, as
+    ``interval_facts`` gives it (None: exact, unknown or no bound given)."""
+    lo, hi = BOUNDS[path]
+    merged = {
+        p: assignment[p] if p in assignment else values[p]
+        for p in (path, lo, hi)
+        if p in assignment or p in values
+    }
+    if lo not in merged and hi not in merged:
+        return None
+    return interval_of(merged, path)
 
 
 class _ReadPaths(Mapping[str, Value]):
