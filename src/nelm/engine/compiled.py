@@ -3,19 +3,17 @@
 One assessment evaluates every criterion and caution of the 23 options, and the to-do list
 evaluates criteria again for every value it tries: a few thousand conditions per case.
 Walking the tree (``nelm.engine.conditions.evaluate``) asks each node its type on every
-visit; a closure built once per condition knows it. The meaning is the interpreter's,
-leaf by leaf: a value of any type the fast path does not expect (an interval, a set of
-possible values, a list for ``contains``) goes to the interpreter's own leaf rule
-(``_leaf_truth``), and ``tests/engine/test_compiled.py`` compares both on every condition
-of the knowledge base.
+visit; a closure built once per condition knows it, and stops at the first part that
+decides an ``all`` / ``any`` / ``first_known`` (Kleene logic: a part that is not met
+decides an ``all`` whatever the others are). The meaning is the interpreter's, leaf by
+leaf: a value of a type the fast path does not expect (an interval, a set of possible
+values, a list for ``contains``) goes to the interpreter's own leaf rule (``_leaf_truth``),
+and ``tests/engine/test_compiled.py`` compares both on every condition of the knowledge
+base.
 
-Two forms:
-
-* :func:`truth_of` gives the result only, and stops at the first part that decides an
-  ``all`` / ``any`` / ``first_known`` (Kleene logic: a part that is not met decides an
-  ``all`` whatever the others are);
-* :func:`traced` evaluates every leaf, as the interpreter does, and appends each leaf's
-  field and value to a list: what a criterion "looked at" in the report.
+What a criterion "looked at" (the values shown beside it) needs no trace: the interpreter
+evaluates every leaf, so it is the value of each field the condition names
+(``nelm.engine.evaluate``).
 
 The closures are kept per condition object (the knowledge base's conditions live as long
 as it does); the table holds no case data, only code built from the knowledge, and is
@@ -40,13 +38,9 @@ from nelm.engine.conditions import (
 )
 from nelm.engine.logic import Truth, negate
 
-__all__ = ["Evaluator", "Looked", "TracedEvaluator", "traced", "truth_of"]
-
-Looked = list[tuple[str, Fact | None]]
-"""The (field, value) of every leaf a traced evaluation read, in order."""
+__all__ = ["Evaluator", "truth_of"]
 
 Evaluator = Callable[[Mapping[str, Fact]], Truth]
-TracedEvaluator = Callable[[Mapping[str, Fact], Looked], Truth]
 
 _MET, _NOT_MET, _UNKNOWN = Truth.MET, Truth.NOT_MET, Truth.UNKNOWN
 
@@ -72,7 +66,6 @@ _MAX_ENTRIES = 50_000
 """Conditions kept compiled; a knowledge base holds about a thousand."""
 
 _PLAIN_CACHE: dict[int, tuple[Condition, Evaluator]] = {}
-_TRACED_CACHE: dict[int, tuple[Condition, TracedEvaluator]] = {}
 
 
 def truth_of(condition: Condition) -> Evaluator:
@@ -86,19 +79,6 @@ def truth_of(condition: Condition) -> Evaluator:
         _PLAIN_CACHE.clear()
     compiled = _plain(condition)
     _PLAIN_CACHE[id(condition)] = (condition, compiled)
-    return compiled
-
-
-def traced(condition: Condition) -> TracedEvaluator:
-    """The compiled result of ``condition``, appending every leaf's (field, value) to the
-    list given, in the order the interpreter's trace would (no leaf skipped)."""
-    entry = _TRACED_CACHE.get(id(condition))
-    if entry is not None and entry[0] is condition:
-        return entry[1]
-    if len(_TRACED_CACHE) >= _MAX_ENTRIES:
-        _TRACED_CACHE.clear()
-    compiled = _traced(condition)
-    _TRACED_CACHE[id(condition)] = (condition, compiled)
     return compiled
 
 
@@ -134,30 +114,6 @@ def _leaf(leaf: Leaf) -> Evaluator:
         return _UNKNOWN if value is None else _leaf_truth(leaf, value)
 
     return other
-
-
-def _decide(leaf: Leaf) -> Callable[[Fact], Truth]:
-    """The leaf's result for a known value (the same rule as :func:`_leaf`)."""
-    op, operand = leaf.op, leaf.operand
-    compare = _COMPARE.get(op)
-    if compare is not None:
-
-        def compared(value: Fact) -> Truth:
-            if type(value) in _NUMBERS:
-                return _MET if compare(value, operand) else _NOT_MET
-            return _leaf_truth(leaf, value)
-
-        return compared
-    test = _MEMBERSHIP.get(op)
-    if test is not None:
-
-        def member(value: Fact) -> Truth:
-            if type(value) in _PLAIN:
-                return _MET if test(value, operand) else _NOT_MET
-            return _leaf_truth(leaf, value)
-
-        return member
-    return lambda value: _leaf_truth(leaf, value)
 
 
 def _plain(condition: Condition) -> Evaluator:
@@ -203,33 +159,3 @@ def _plain(condition: Condition) -> Evaluator:
         return _UNKNOWN
 
     return first_known
-
-
-def _traced(condition: Condition) -> TracedEvaluator:
-    if type(condition) is Leaf:
-        field, decide = condition.field, _decide(condition)
-
-        def leaf(facts: Mapping[str, Fact], looked: Looked) -> Truth:
-            value = facts.get(field)
-            looked.append((field, value))
-            return _UNKNOWN if value is None else decide(value)
-
-        return leaf
-    if type(condition) is Not:
-        inner = _traced(condition.part)
-        return lambda facts, looked: negate(inner(facts, looked))
-    assert isinstance(condition, All | AnyOf | FirstKnown)
-    parts = tuple(_traced(p) for p in condition.parts)
-    kind = type(condition)
-
-    def combined(facts: Mapping[str, Fact], looked: Looked) -> Truth:
-        # every part, so that the trace shows all values the condition looked at
-        truths = [part(facts, looked) for part in parts]
-        if kind is FirstKnown:
-            return next((t for t in truths if t is not _UNKNOWN), _UNKNOWN)
-        deciding, otherwise = (_NOT_MET, _MET) if kind is All else (_MET, _NOT_MET)
-        if deciding in truths:
-            return deciding
-        return _UNKNOWN if _UNKNOWN in truths else otherwise
-
-    return combined

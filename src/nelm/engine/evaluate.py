@@ -8,7 +8,7 @@ from typing import Literal
 
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH
 from nelm.case.units import as_entered_text, typed_number
-from nelm.engine.compiled import Evaluator, Looked, TracedEvaluator, traced, truth_of
+from nelm.engine.compiled import Evaluator, truth_of
 from nelm.engine.conditions import (
     Condition,
     Fact,
@@ -16,6 +16,7 @@ from nelm.engine.conditions import (
     Interval,
     Leaf,
     Not,
+    fields_of,
     open_leaves,
     overridden,
 )
@@ -261,7 +262,10 @@ def _given_before(
 class _Program:
     """An option's conditions compiled (``nelm.engine.compiled``), once per option."""
 
-    criteria: tuple[tuple[Criterion, TracedEvaluator, Evaluator], ...]
+    criteria: tuple[tuple[Criterion, tuple[str, ...], Evaluator], ...]
+    """Each criterion with the facts it reads, in order of appearance without repeats: the
+    interpreter evaluates every leaf of a criterion (no short-circuit) so that its trace
+    shows every value the criterion looked at, which is these facts' values."""
     cautions: tuple[tuple[str, tuple[str, ...], Evaluator | None, str | None], ...]
     """(text, sources, condition, text shown when the condition is unknown) per caution."""
     sources: dict[str, tuple[tuple[Evaluator, ...], ...]]
@@ -282,7 +286,10 @@ def _program(spec: OptionSpec) -> _Program:
     if len(_PROGRAMS) >= _MAX_PROGRAMS:
         _PROGRAMS.clear()
     program = _Program(
-        tuple((c, traced(c.condition), truth_of(c.condition)) for c in spec.criteria),
+        tuple(
+            (c, tuple(dict.fromkeys(fields_of(c.condition))), truth_of(c.condition))
+            for c in spec.criteria
+        ),
         tuple(
             (
                 c.text,
@@ -373,15 +380,14 @@ def evaluate_option(
         return OptionResult(spec, status_of([r.truth for r in brief]), tuple(brief), (), ())
     cache = shown_values if shown_values is not None else {}
     results: list[CriterionResult] = []
-    for criterion, evaluator, _ in program.criteria:
-        looked: Looked = []
-        truth, relative = criterion_truth(criterion, evaluator(facts, looked))
+    for criterion, read, evaluator in program.criteria:
+        truth, relative = criterion_truth(criterion, evaluator(facts))
         shown: dict[str, None] = {}  # each fact's text once, in the order read
-        for field, fact in looked:
+        for field in read:
             text = cache.get(field)
             if text is None:
                 text = cache[field] = _format_value(
-                    field, fact, derived, entered, field in from_timeline
+                    field, facts.get(field), derived, entered, field in from_timeline
                 )
             shown[text] = None
         missing = (
