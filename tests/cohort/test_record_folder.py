@@ -143,6 +143,21 @@ def test_a_folder_with_ndjson_is_a_bulk_export_and_an_empty_one_is_named(tmp_pat
     assert "a folder without an .ndjson, .json or .xml file" in caught.value.problems[0].message
 
 
+def test_a_folder_of_records_and_ndjson_files_together_is_refused(tmp_path: Path) -> None:
+    # Read as an export, the six records beside the NDJSON file would be left out: the
+    # documented rule (docs/cohorts.md) is that one folder holds one kind, said at once.
+    folder = _folder(tmp_path)
+    (folder / "Patient.ndjson").write_text(json.dumps({"resourceType": "Patient", "id": "p"}))
+    with pytest.raises(InputRejected) as caught:
+        run_batch(folder, tmp_path / "out.csv", as_of=AS_OF)
+    problem = caught.value.problems[0]
+    assert problem.path == str(folder)
+    assert "not both: move one kind to a folder of its own" in problem.message
+    # the six records of FILES and the hospitals' file
+    assert f"got 1 .ndjson file and {len(FILES) + 1} .json or .xml files" in problem.message
+    assert not (tmp_path / "out.csv").exists()
+
+
 def test_one_record_at_a_time_in_file_name_order(tmp_path: Path) -> None:
     cohort = read_record_folder(_folder(tmp_path), AS_OF)
     assert cohort.positions == list(range(1, len(FILES) + 1))

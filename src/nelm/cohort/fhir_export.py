@@ -124,6 +124,22 @@ def _files(path: Path) -> list[Path]:
     if not path.is_dir():
         return [path]
     files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".ndjson")
+    records = [p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".json", ".xml")]
+    if files and records:
+        # Read as an export, the records beside it would be left out without a word: a
+        # cohort smaller than the folder. Which was meant is the user's to say.
+        raise InputRejected(
+            [
+                Problem(
+                    str(path),
+                    "a folder of FHIR NDJSON files (a Bulk Data export) or a folder of FHIR "
+                    "records one patient per file (.json or .xml), not both: move one kind "
+                    "to a folder of its own",
+                    f"{_count(len(files), '.ndjson file')} and "
+                    f"{_count(len(records), '.json or .xml file')}",
+                )
+            ]
+        )
     if not files:
         raise InputRejected(
             [
