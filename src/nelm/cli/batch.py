@@ -104,7 +104,38 @@ def _summary_table(summary: BatchSummary) -> list[object]:
             )
         )
         lines.extend(_record_headlines(summary.warnings))
+    if summary.accepted:
+        lines += _cohort_lines(summary)
     return lines
+
+
+_GRADES = ("G1", "G2", "G3", "NEC")
+
+
+def _cohort_lines(summary: BatchSummary, shown: int = 8) -> list[str]:
+    """The cases by grade, and the unknown fields the most uncertain verdicts wait on:
+    the columns whose filling in would settle most (``nelm.cohort.open_fields``)."""
+    out: list[str] = []
+    if summary.grades is not None:
+        parts = [f"{grade} {summary.grades.get(grade, 0):,}" for grade in _GRADES]
+        unsettled = summary.grades.get("", 0)
+        if unsettled:  # the results' grade_possible says which grades each still may be
+            parts.append(f"not settled {unsettled:,} (see grade_possible)")
+        out.append("cases by grade: " + "; ".join(parts))
+    uncertain = sum(c["uncertain"] for c in summary.counts.values())
+    if summary.open_fields is not None and uncertain:
+        ranked = sorted(
+            ((n, f) for f, n in summary.open_fields.items() if n), key=lambda x: (-x[0], x[1])
+        )
+        listed = "; ".join(f"{f} {n:,}" for n, f in ranked[:shown])
+        more = f"; {len(ranked) - shown} more fields" if len(ranked) > shown else ""
+        verdicts = summary.accepted * len(summary.counts)
+        out.append(
+            f"uncertain: {uncertain:,} of {verdicts:,} verdicts ({summary.accepted:,} cases × "
+            f"{len(summary.counts)} options); the unknown fields they wait on (verdicts whose "
+            f"open criteria read it): {listed or 'none'}{more}"
+        )
+    return out
 
 
 def _counted(count: int, noun: str) -> str:

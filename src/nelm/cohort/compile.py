@@ -220,15 +220,24 @@ class CompiledKnowledge:
         ]
         return pl.when(mask != 0).then(pl.concat_str(parts, separator=",", ignore_nulls=True))
 
-    def plan(self, typed: pl.LazyFrame) -> pl.LazyFrame:
-        """The result rows (``schema``) of validated rows (``TYPED_SCHEMA``), as one lazy
-        query: what :meth:`evaluate` collects for a chunk and ``nelm batch`` streams."""
-        extent, masks, stage_out = self.staging
+    def facts(self, typed: pl.LazyFrame) -> pl.LazyFrame:
+        """Validated rows with the derived facts, the implied fields written over their
+        columns and one column per criterion: what :meth:`plan` and the count of open
+        fields (``nelm.cohort.open_fields``) read."""
+        extent, masks, _ = self.staging
         return (
             typed.with_columns(self.derived)
             .with_columns([*extent, *self.after_derived])
             .with_columns([*masks, *self.implied])
             .with_columns(self.criterion_columns())
+        )
+
+    def plan(self, typed: pl.LazyFrame) -> pl.LazyFrame:
+        """The result rows (``schema``) of validated rows (``TYPED_SCHEMA``), as one lazy
+        query: what :meth:`evaluate` collects for a chunk and ``nelm batch`` streams."""
+        stage_out = self.staging[2]
+        return (
+            self.facts(typed)
             .with_columns(self.unmet_masks())
             .select(
                 pl.col("case_id"),

@@ -52,6 +52,7 @@ from nelm.cohort.checks import (
 )
 from nelm.cohort.columns import STATUSES, status_column
 from nelm.cohort.io import InputFile, Outputs, Sink, file_format, rejects_path, text_column_exprs
+from nelm.cohort.open_fields import open_field_counts
 from nelm.cohort.pipeline import compiled_knowledge
 from nelm.cohort.summary import BatchSummary, Progress
 from nelm.cohort.validate import (
@@ -62,6 +63,7 @@ from nelm.cohort.validate import (
     read_again,
     validation_plan,
 )
+from nelm.knowledge.loader import load_knowledge
 
 __all__ = ["PARQUET_OPTIONS", "ROW", "limit_read_ahead", "run_streaming"]
 
@@ -153,10 +155,11 @@ def run_streaming(
         target = outputs.reserve(output)
         aside_path = Path(scratch) / "set-aside.parquet"
         flagged_path = Path(scratch) / "flagged.parquet"
-        _run(
+        done = _run(
             source,
             chunk_size,
             [
+                open_field_counts(program, load_knowledge(), accepted.drop(ROW)),
                 _sink(program.plan(accepted.drop(ROW)), target, csv),
                 aside.sink_parquet(aside_path, lazy=True),
                 checked.select(ROW).sink_batches(rows.add, chunk_size=chunk_size, lazy=True),
@@ -174,10 +177,18 @@ def run_streaming(
         if rescued.height:  # rare: write again with them in their places
             rescued = rescued.cast({ROW: accepted.collect_schema()[ROW]})
             merged = accepted.merge_sorted(rescued.lazy(), key=ROW).drop(ROW)
-            _run(source, chunk_size, [_sink(program.plan(merged), target, csv)])
+            done = _run(
+                source,
+                chunk_size,
+                [
+                    open_field_counts(program, load_knowledge(), merged),
+                    _sink(program.plan(merged), target, csv),
+                ],
+            )
         summary.rows = rows.count
         summary.accepted = rows.count - summary.rejected_rows - len(summary.empty_rows)
-        summary.counts = _tally(target, csv)
+        summary.counts, summary.grades = _tally(target, csv)
+        summary.open_fields = done[0].row(0, named=True)
         outputs.commit()
     return summary
 
@@ -206,10 +217,11 @@ def _sink(results: pl.LazyFrame, target: Path, csv: bool) -> pl.LazyFrame:
     return results.sink_parquet(target, lazy=True, **PARQUET_OPTIONS)
 
 
-def _run(source: InputFile, chunk_size: int, queries: Sequence[pl.LazyFrame]) -> None:
-    """Run the queries together; a file that cannot be read is rejected as such."""
+def _run(source: InputFile, chunk_size: int, queries: Sequence[pl.LazyFrame]) -> list[pl.DataFrame]:
+    """Run the queries together (what each collects: empty for a sink); a file that cannot
+    be read is rejected as such."""
     try:
-        pl.collect_all(queries, engine="streaming")
+        return pl.collect_all(queries, engine="streaming")
     except _READING_ERRORS:
         # The streaming engine does not say which step failed: read the file alone to
         # tell a broken file (rejected, exit 2) from a fault of nelm's (raised as it is).
@@ -250,8 +262,9 @@ def _warn(marked: pl.DataFrame, rescued: pl.DataFrame, sink: Sink, summary: Batc
     summary.warning_lines += lines.height
 
 
-def _tally(written: Path, csv: bool) -> dict[str, dict[str, int]]:
-    """How many rows of the written results have each status, per option."""
+def _tally(written: Path, csv: bool) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """How many rows of the written results have each status, per option; and each grade
+    (``""``: not settled)."""
     scan = (
         pl.scan_csv(written, infer_schema=False, glob=False)
         if csv
@@ -270,4 +283,5 @@ def _tally(written: Path, csv: bool) -> dict[str, dict[str, int]]:
     for key, count in tallies.items():
         option, status = key.split("\0")
         counts[option][status] = int(count)
-    return counts
+    grades = scan.group_by(pl.col("grade").cast(pl.String).fill_null("")).len().collect()
+    return counts, dict(zip(grades["grade"], grades["len"], strict=True))

@@ -48,6 +48,12 @@ class BatchSummary:
     counts: dict[str, dict[str, int]] = field(
         default_factory=lambda: {o: dict.fromkeys(STATUSES, 0) for o in OPTION_IDS}
     )
+    grades: dict[str, int] | None = None
+    """The assessed cases by settled grade (``""``: not settled); None when not counted
+    (the Spark and reference engines)."""
+    open_fields: dict[str, int] | None = None
+    """Per case field, the uncertain verdicts it is unknown in and read by an unknown
+    criterion of (``nelm.cohort.open_fields``); None when not counted (polars only)."""
     seconds: float = 0.0
     reading: str = ""
     """How a CSV file other than comma-separated was read (its separator, its decimal

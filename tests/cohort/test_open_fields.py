@@ -1,0 +1,95 @@
+"""The unknown fields the uncertain verdicts of a cohort wait on (``nelm batch``'s summary).
+
+Expected values: the knowledge base's criteria (the files and sources named in each test)
+and the interpreter's own missing data (``nelm assess``), the oracle the cohort engine is
+held to.
+"""
+
+from __future__ import annotations
+
+import collections
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from nelm.cli import app
+from nelm.cli._common import run_guarded
+from nelm.cohort.open_fields import open_field_counts
+from nelm.cohort.pipeline import compiled_knowledge
+from nelm.cohort.runner import run_batch
+from nelm.cohort.synth import synth_block
+from nelm.cohort.validate import case_of_row, prepare, validate
+from nelm.engine.assess import assess
+from nelm.knowledge.loader import load_knowledge
+
+# Criteria that read one field alone (one leaf): for them a criterion that is unknown is
+# unknown because of that field, so the count is the interpreter's exactly. The
+# transarterial set (shared.yaml, 002 §3.3: bilirubin < 2, LDH < 425, AST < 100,
+# platelets > 100,000) and TARE's own (options/liver_directed.yaml, 002 §3.3), PRRT's
+# marrow criterion (options/systemic.yaml: platelets ≥ 75,000).
+ONE_LEAF = ("labs.platelets_per_ul", "labs.ldh_u_l", "labs.ast_u_l")
+
+
+def _counts(frame: pl.DataFrame) -> dict[str, int]:
+    typed = validate(prepare(frame), 1).typed
+    program, kb = compiled_knowledge(), load_knowledge()
+    return open_field_counts(program, kb, typed.lazy()).collect().row(0, named=True)
+
+
+def test_a_case_known_only_by_its_id_waits_on_platelets_for_five_options() -> None:
+    # Platelets are read by the transarterial set shared by TAE, TACE and DEB-TACE
+    # (shared.yaml "platelets", 002 §3.3), by TARE (options/liver_directed.yaml, 002 §3.3)
+    # and by PRRT (options/systemic.yaml, platelets ≥ 75,000): five options, none of which
+    # can be ruled out when nothing is known.
+    counts = _counts(pl.DataFrame({"case_id": ["nothing-known"]}))
+    assert counts["labs.platelets_per_ul"] == 5
+    # A field no criterion reads is not counted at all.
+    assert "patient.sex" not in counts
+
+
+def test_a_known_field_is_never_counted() -> None:
+    counts = _counts(pl.DataFrame({"case_id": ["a"], "labs.platelets_per_ul": [50_000]}))
+    assert counts["labs.platelets_per_ul"] == 0
+
+
+def test_counts_agree_with_the_interpreters_missing_data() -> None:
+    frame = synth_block(7, 0, 400, missing=0.3)
+    counts = _counts(frame)
+    prepared, kb = prepare(frame), load_knowledge()
+    text_columns = frozenset(n for n, t in prepared.schema.items() if t == pl.String)
+    exact: collections.Counter[str] = collections.Counter()
+    for row in prepared.iter_rows(named=True):
+        for field, options in assess(case_of_row(row, text_columns), kb).missing_data:
+            exact[field] += len(options)
+    assert exact, "the synthetic cohort leaves something unknown"
+    for field, n in exact.items():
+        # Per criterion, a field is counted where the interpreter may prune it (a known
+        # part of the same criterion made it irrelevant): never fewer.
+        assert counts[field] >= n, field
+    for field in ONE_LEAF:
+        assert counts[field] == exact[field], field
+
+
+def test_the_summary_prints_grades_and_the_fields_most_waited_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cohort = tmp_path / "cohort.csv"
+    # Ki-67 3 % is G2 (WHO 2019: 3-20 %, 000 §1) once mitoses are known to be below 2;
+    # 25 % is G3 (> 20 %); a case with no index has no settled grade.
+    cohort.write_text(
+        "case_id,pathology.ki67_percent,pathology.mitoses_per_2mm2,pathology.differentiation\n"
+        "a,3,1,well\nb,25,,well\nc,,,\n"
+    )
+    monkeypatch.setattr(sys, "argv", ["nelm", "batch", str(cohort), "-o", str(tmp_path / "r.csv")])
+    assert run_guarded(app) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "cases by grade: G1 0; G2 1; G3 1; NEC 0; not settled 1 (see grade_possible)" in out
+    assert "of 69 verdicts (3 cases × 23 options)" in out
+    assert "the unknown fields they wait on" in out
+    summary = run_batch(cohort, tmp_path / "r2.parquet")
+    assert summary.grades == {"G2": 1, "G3": 1, "": 1}
+    assert summary.open_fields is not None
+    # case c, known by nothing, waits on platelets for five options (first test)
+    assert summary.open_fields["labs.platelets_per_ul"] >= 5
