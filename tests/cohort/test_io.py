@@ -169,9 +169,15 @@ def test_a_file_not_in_utf8_is_named_so_with_the_fix(tmp_path: Path, bad_row: in
     source.write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
     with pytest.raises(InputRejected) as caught:
         run_batch(source, tmp_path / "out.csv")
+    # The header is line 1, so lines[bad_row] is line bad_row + 1 of the file.
     assert [p.message for p in caught.value.problems] == [
-        f"{source}: a CSV file in UTF-8, got bytes that are not UTF-8 (save it again as CSV UTF-8)"
+        f"{source}: a CSV file in UTF-8, got bytes that are not UTF-8, first on line "
+        f"{bad_row + 1:,} (the header is line 1): save it again as CSV UTF-8, or convert it "
+        "from the encoding it was written in, e.g. from Windows-1252 or Latin-1, as a Western "
+        "European spreadsheet writes it: iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE-utf8.csv"
     ]
+    # The message names a line, never its cells (a patient's name is on it).
+    assert "\u00e9" not in caught.value.problems[0].message
     assert sorted(p.name for p in tmp_path.iterdir()) == ["latin1.csv"]
 
 

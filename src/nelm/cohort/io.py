@@ -80,10 +80,24 @@ _NOT_UTF8 = "bytes that are not UTF-8 (save it again as CSV UTF-8)"
 
 
 def _not_utf8(path: Path) -> str:
-    """What a CSV file that is not UTF-8 is, as far as its first bytes say."""
+    """What a CSV file that is not UTF-8 is, as far as its first bytes say, and the line
+    of the first byte that is not: a registry's file in Latin-1 or Windows-1252 (accents
+    in names) reads as UTF-8 up to there. Which of the two it is the bytes cannot say, so
+    it is not guessed: the user converts it, knowing what wrote it."""
     with open(path, "rb") as handle:
         if handle.read(2).startswith(UTF16_BOMS):
             return "UTF-16 text (as Excel's “Unicode text” writes it): save it again as CSV UTF-8"
+        handle.seek(0)
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return (
+                    f"bytes that are not UTF-8, first on line {number:,} (the header is line "
+                    "1): save it again as CSV UTF-8, or convert it from the encoding it was "
+                    "written in, e.g. from Windows-1252 or Latin-1, as a Western European "
+                    "spreadsheet writes it: iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE-utf8.csv"
+                )
     return _NOT_UTF8
 
 
