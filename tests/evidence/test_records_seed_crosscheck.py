@@ -4,8 +4,11 @@ The seed articles are read from ``NELM_SEEDS_DIR`` (default ``/work/shared/seeds
 tests are skipped where they are not available. Each seed table is parsed from its
 tab-separated text, its data rows are paired in order with the records of the matching
 data file, and every mapped cell is compared with the record: patients, PNET count, author,
-year, each outcome, and the footnote marks that must have become flags. Text-derived
-records are checked the same way through their quotes, which must occur verbatim.
+year, each outcome, and the footnote marks that must have become flags; population and
+design where a table prints them (tumour type, primary location, study design, the PNET
+count). Text-derived records are checked through their quotes, which must occur verbatim
+and print every number of the record, its patient count included; their year must be the
+year of the reference the sentence cites.
 """
 
 from __future__ import annotations
@@ -421,3 +424,223 @@ def test_every_seed_statement_is_quoted_verbatim() -> None:
         if _normalised(s.quote) not in texts[s.source["seed"]]
     ]
     assert not missing, "\n".join(missing)
+
+
+# --- Text records: the patient count and the year, traced to the seed ---------------------
+
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def _spelled(number: int) -> str | None:
+    """A count under 100 as the seeds spell it at the start of a sentence ("Thirty-four")."""
+    if number < 20:
+        return _UNITS[number]
+    if number < 100:
+        tens, unit = divmod(number, 10)
+        return _TENS[tens - 2] + (f"-{_UNITS[unit]}" if unit else "")
+    return None
+
+
+def test_spelled_counts() -> None:
+    assert _spelled(16) == "sixteen"  # 001 §Surgery for recurrent NELM: "Sixteen patients"
+    assert _spelled(34) == "thirty-four"  # 001 §Simultaneous resection: "Thirty-four patients"
+    assert _spelled(40) == "forty"
+    assert _spelled(143) is None
+
+
+def test_every_text_patient_count_appears_in_its_quote() -> None:
+    """A text record's n must be printed in the sentence(s) it quotes, in digits ("1,729"
+    counts as 1729) or spelled out, so each count can be checked against the seed by eye."""
+    missing = []
+    for record in load_records():
+        if record.quote is None or record.n is None:
+            continue
+        quote = _normalised(record.quote).replace(",", "")
+        spelled = _spelled(record.n)
+        in_digits = re.search(rf"(?<![\d.]){record.n}(?![\d])", quote)
+        in_words = spelled is not None and re.search(rf"\b{spelled}\b", quote, re.IGNORECASE)
+        if not (in_digits or in_words):
+            missing.append(f"{record.id}: n {record.n}")
+    assert not missing, "\n".join(missing)
+
+
+def _reference_list(seed: str) -> dict[int, str]:
+    """The seed's numbered reference list. Seed 004 prints its first references as bullets
+    and the rest with their numbers; 001 follows its list with the supplementary references,
+    numbered from 1 again, so only the first entry of each number is the main list's."""
+    text = _seed_text(seed)
+    start = re.search(r"^(?:## )?References$", text, re.MULTILINE)
+    assert start, f"seed {seed} has no reference list"
+    block = text[start.end() :]
+    entries: dict[int, str] = {}
+    position = 0
+    for line in block.splitlines():
+        match = re.match(r"^\s*(?:- |(?P<number>\d+)\.\s)(?P<entry>.+)$", line)
+        if not match:
+            continue
+        position += 1
+        number = int(match["number"]) if match["number"] else position
+        if seed == "004":
+            assert number == position, f"004 reference {number} is entry {position}"
+        entries.setdefault(number, match["entry"])
+    return entries
+
+
+def test_reference_lists_are_read_as_numbered() -> None:
+    # 000 ref 15 (Table 1, Que 1995), 001 ref 59 (Mazzaferro 2016), 002 ref 62 (Makary
+    # 2016), 004 ref 16 (a bullet entry: Haugvik 2016) and ref 30 (numbered: van Vliet 2015).
+    assert _reference_list("000")[15].startswith("Que, F.G.")
+    assert _reference_list("001")[59].startswith("Mazzaferro V, Sposito C")
+    assert _reference_list("002")[62].startswith("Makary, M.S.; Kapke, J.")
+    assert _reference_list("004")[16].startswith("Haugvik SP")
+    assert _reference_list("004")[30].startswith("van Vliet EI")
+
+
+def test_every_text_year_is_the_year_of_the_cited_reference() -> None:
+    """The year a text record gives is printed in the entry of the reference its sentence
+    cites. Seed 003 has no reference list (its years are flagged year_not_in_source), and a
+    sentence citing a reference that is not the study is flagged citation_mismatch."""
+    lists = {seed: _reference_list(seed) for seed in ("000", "001", "002", "004")}
+    wrong = []
+    for record in load_records():
+        reference = record.source.get("reference")
+        seed = record.source["seed"]
+        if record.quote is None or reference is None or seed not in lists:
+            continue
+        if "citation_mismatch" in record.flags or record.year is None:
+            continue
+        entries = [lists[seed].get(int(number), "") for number in re.findall(r"\d+", reference)]
+        if not any(re.search(rf"\b{record.year}\b", entry) for entry in entries):
+            wrong.append(f"{record.id}: {record.year} not in reference {reference}")
+    assert not wrong, "\n".join(wrong)
+
+
+# --- Table records: population and design from the columns that print them ---------------
+
+# 000 Tables 2 and 4, "Tumor Type" (footnotes: GEPNET gastroenteropancreatic NET, GI NET
+# gastrointestinal NET, PNET pancreatic NET). "Carcinoid/Islet cell" studies print one row
+# per tumour type, told apart by the PNET column (0 carcinoid, all of N islet cell).
+_TUMOUR_TYPE = {
+    "NET": "net",
+    "Carcinoid": "carcinoid",
+    "Carcinoid/NET": "net",
+    "Carcinoid/PNET": "net",
+    "GEPNET": "gep_net",
+    "PNET": "pnet",
+    "GI NET": "gi_net",
+}
+# Where the reference title names a narrower population than the table's tumour type; each
+# record's note quotes the title: Maire 2012 (000 ref 62) "well-differentiated midgut
+# tumours"; Carlsen 2019 (000 ref 86) "gastroenteropancreatic NEN G3".
+_NARROWER_THAN_PRINTED = {
+    "maire-2012-tace@000-t2": "midgut_net",
+    "maire-2012-tae@000-t2": "midgut_net",
+    "carlsen-2019-prrt@000-t4": "nen_g3",
+}
+# 001 Supplementary Tables 1 and 2, "Primary location" (footnotes: GEP-NEN, SI-NEN, GI-NEN).
+_PRIMARY_LOCATION = {
+    "GEP-NEN": "gep_net",
+    "SI-NEN": "si_net",
+    "GI-NEN": "gi_net",
+    "Pancreatic NEN": "pnet",
+    "GEP-NEN and other": "net",
+    "SI-NEN and other": "net",
+}
+# 001 Supplementary Table 2, "Study design": phase 1-2 trials are prospective
+# (docs/evidence-extraction.md, Design).
+_STUDY_DESIGN = {
+    "Phase 1": "prospective",
+    "Phase 2": "prospective",
+    "Phase 1-2": "prospective",
+    "Prospective": "prospective",
+    "Retrospective": "retrospective",
+}
+_HIGH_GRADE = {"nec", "nen_g3"}
+
+
+def _pairs(locator: tuple[str, str]) -> Iterator[tuple[EvidenceRecord, list[str], list[str]]]:
+    """Each record with its row and the first row of its study (continuation rows leave the
+    study's cells blank)."""
+    spec = SPECS[locator]
+    first: list[str] = []
+    for record, cells in zip(_records(spec), _data_rows(spec), strict=True):
+        if cells[0]:
+            first = cells
+        yield record, cells, first
+
+
+def test_000_tumour_type_column_gives_the_population() -> None:
+    wrong = []
+    for locator in (("000", "Table 2"), ("000", "Table 4")):
+        for record, cells, first in _pairs(locator):
+            printed = cells[2] or first[2]
+            n, pnet = cells[3], cells[4]
+            if printed == "Carcinoid/Islet cell":
+                expected = "carcinoid" if pnet == "0" else "pnet" if pnet == n else "?"
+            else:
+                expected = _TUMOUR_TYPE[printed]
+            expected = _NARROWER_THAN_PRINTED.get(record.id, expected)
+            if record.population != expected:
+                wrong.append(f"{record.id}: {record.population} for {printed!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_000_pnet_column_agrees_with_the_population() -> None:
+    """A row whose PNET count equals its N is a pancreatic series (or, by its reference
+    title, a high-grade one: Feng 2019, 000 ref 33); a row with fewer PNET is not."""
+    wrong = []
+    for table, (n_col, pnet_col) in {
+        "Table 1": (2, 3),
+        "Table 2": (3, 4),
+        "Table 3": (2, 3),
+        "Table 4": (3, 4),
+    }.items():
+        for record, cells, _first in _pairs(("000", table)):
+            n, pnet = cells[n_col], cells[pnet_col].lstrip("≥")
+            if not pnet.isdigit():  # "unk", or a count printed once on the study's first row
+                continue
+            if pnet == n and record.population not in {"pnet", *_HIGH_GRADE}:
+                wrong.append(f"{record.id}: all {n} PNET but population {record.population}")
+            if pnet != n and record.population == "pnet":
+                wrong.append(f"{record.id}: {pnet} of {n} PNET but population pnet")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_001_supplementary_tables_give_population_and_design() -> None:
+    wrong = []
+    for table in ("Supplementary Table 1", "Supplementary Table 2"):
+        for record, cells, _first in _pairs(("001", table)):
+            printed = cells[3] if table.endswith("1") else cells[4]
+            if record.population != _PRIMARY_LOCATION[printed]:
+                wrong.append(f"{record.id}: {record.population} for {printed!r}")
+            if table.endswith("2"):
+                # A simulation study (Del Prete 2017, ref 28 title) is printed "Retrospective"
+                # but has no clinical design: unknown, and flagged.
+                expected = (
+                    "unknown" if "simulation_study" in record.flags else _STUDY_DESIGN[cells[3]]
+                )
+                if record.design != expected:
+                    wrong.append(f"{record.id}: design {record.design} for {cells[3]!r}")
+    assert not wrong, "\n".join(wrong)
