@@ -82,13 +82,20 @@ def test_the_summary_prints_grades_and_the_fields_most_waited_on(
         "case_id,pathology.ki67_percent,pathology.mitoses_per_2mm2,pathology.differentiation\n"
         "a,3,1,well\nb,25,,well\nc,,,\n"
     )
-    monkeypatch.setattr(sys, "argv", ["nelm", "batch", str(cohort), "-o", str(tmp_path / "r.csv")])
+    argv = ["nelm", "batch", str(cohort), "-o", str(tmp_path / "r.csv")]
+    monkeypatch.setattr(sys, "argv", argv)
     assert run_guarded(app) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "cases by grade: G1 0; G2 1; G3 1; NEC 0; not settled 1 (see grade_possible)" in out
+    # the count of the fields waited on is asked for: it about doubles a run's CPU time
+    assert "run again with --open-fields to count the unknown fields they wait on" in out
+    monkeypatch.setattr(sys, "argv", [*argv, "--open-fields"])
+    assert run_guarded(app) == 0
+    out = " ".join(capsys.readouterr().out.split())
     assert "of 69 verdicts (3 cases × 23 options)" in out
     assert "the unknown fields they wait on" in out
-    summary = run_batch(cohort, tmp_path / "r2.parquet")
+    assert run_batch(cohort, tmp_path / "r1.parquet").open_fields is None
+    summary = run_batch(cohort, tmp_path / "r2.parquet", open_fields=True)
     assert summary.grades == {"G2": 1, "G3": 1, "": 1}
     assert summary.open_fields is not None
     # case c, known by nothing, waits on platelets for five options (first test)
