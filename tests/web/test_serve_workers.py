@@ -47,20 +47,70 @@ def _serve(port: int, tmp_path: Path) -> subprocess.Popen[str]:
     )  # fmt: skip
 
 
+def _ss(*query: str) -> str:
+    return subprocess.run(["ss", "-Hn", *query], capture_output=True, text=True).stdout
+
+
+def _listening_pids(port: int) -> set[str]:
+    return set(re.findall(r"pid=(\d+)", _ss("-ltp", f"sport = :{port}")))
+
+
+def _health_answered_by(port: int) -> str | None:
+    """The pid of the worker that answered one health request on a new connection, or
+    None when none answered within a few seconds (a worker still starting up)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", "/api/v1/health")
+        response = connection.getresponse()
+        response.read()
+        if response.status != 200:
+            return None
+        local_port = connection.sock.getsockname()[1]
+        held = _ss("-tp", "state", "established", f"( sport = :{port} and dport = :{local_port} )")
+        found = re.findall(r"pid=(\d+)", held)
+        return found[0] if found else None
+    except OSError:  # refused, reset or timed out: not ready yet
+        return None
+    finally:
+        connection.close()
+
+
+# A loaded machine (two cores shared with other test runs) can take well over ten seconds
+# to import the application in two workers at once; the bound is generous, the poll quick.
+_READY_WITHIN_S = 180
+
+
+def _wait_until_every_worker_answers(process: subprocess.Popen[str], port: int) -> None:
+    """Wait until two workers listen and each has answered /api/v1/health; fail naming
+    what did not (no socket, or which worker's pid never answered)."""
+    deadline = time.monotonic() + _READY_WITHIN_S
+    listening: set[str] = set()
+    answered: set[str] = set()
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"nelm serve exited ({process.returncode}):\n{process.communicate()[0]}")
+        listening = _listening_pids(port)
+        if len(listening) >= 2:
+            pid = _health_answered_by(port)
+            if pid is not None:
+                answered.add(pid)
+            if listening <= answered:
+                return
+        else:
+            time.sleep(0.2)
+    pytest.fail(
+        f"nelm serve --workers 2 on port {port} not ready within {_READY_WITHIN_S} s: "
+        f"{len(listening)} worker socket(s) listening (pids {sorted(listening)}), "
+        f"/api/v1/health never answered by pid(s) {sorted(listening - answered)}"
+    )
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[int]:
     port = _free_port()
     process = _serve(port, tmp_path)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            listening = subprocess.run(
-                ["ss", "-Hltn", f"sport = :{port}"], capture_output=True, text=True
-            ).stdout.splitlines()
-            if len(listening) >= 2:
-                break
-            assert process.poll() is None, process.communicate()[0]
-            time.sleep(0.2)
+        _wait_until_every_worker_answers(process, port)
         yield port
     finally:
         process.send_signal(signal.SIGINT)
@@ -72,9 +122,7 @@ def server(tmp_path: Path) -> Iterator[int]:
 
 
 def test_each_worker_listens_on_its_own_socket_and_takes_connections(server: int) -> None:
-    listening = subprocess.run(
-        ["ss", "-Hltn", f"sport = :{server}"], capture_output=True, text=True
-    ).stdout.splitlines()
+    listening = _ss("-lt", f"sport = :{server}").splitlines()
     assert len(listening) == 2  # one listening socket per worker, none in the parent
     connections = [http.client.HTTPConnection("127.0.0.1", server, timeout=10) for _ in range(16)]
     try:
@@ -83,11 +131,7 @@ def test_each_worker_listens_on_its_own_socket_and_takes_connections(server: int
             response = c.getresponse()
             response.read()
             assert response.status == 200
-        held = subprocess.run(
-            ["ss", "-Htnp", "state", "established", f"sport = :{server}"],
-            capture_output=True,
-            text=True,
-        ).stdout
+        held = _ss("-tp", "state", "established", f"sport = :{server}")
         workers = set(re.findall(r"pid=(\d+)", held))
         assert len(workers) == 2, held
     finally:
