@@ -531,3 +531,15 @@ def test_a_newer_record_that_says_the_patient_died_adds_it_to_what_the_case_keep
     saved = client.post(f"/cases/{pk}/edit", data={"csrf_token": csrf, **values})
     assert saved.status_code == 303, saved.text
     assert site.store.get_case(pk).document["record_warnings"] == kept
+
+
+def test_a_value_the_stored_case_lacks_reads_not_known_as_on_every_page() -> None:
+    # docs/web.md "The case on one screen": "Anything not given reads 'not known'"; the
+    # table of changes says it the same way, never "unknown" (a diagnosis: unknown primary)
+    stored = normalised_document({"case_id": "n", "labs": {"creatinine_mg_dl": 0.8}})
+    given = {"labs": {"creatinine_mg_dl": 0.9, "albumin_g_dl": 3.9}, "patient": {"ecog": 1}}
+    _, refresh = merge_file_into_case(stored, given, base_version=1, compare_case_id=True)
+    shown = {c.path: (c.stored, c.from_file) for c in refresh.changes}
+    assert shown["labs.albumin_g_dl"] == ("not known", "3.9 g/dL")
+    assert shown["patient.ecog"] == ("not known", "1")
+    assert shown["labs.creatinine_mg_dl"] == ("0.8 mg/dL", "0.9 mg/dL")

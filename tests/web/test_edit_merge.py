@@ -300,3 +300,30 @@ def test_a_first_timeline_from_both_is_dated_the_later() -> None:
     # the same date given by both is no clash either way
     same = merge_three_way({}, theirs, {"timeline": {**yours["timeline"], "as_of": "2026-03-01"}})
     assert same.document["timeline"]["as_of"] == "2026-03-01" and same.clashes == ()
+
+
+def test_a_field_absent_in_one_version_reads_not_known_in_the_conflict_table() -> None:
+    # docs/web.md: "Anything not given reads 'not known'"; the conflict's table of
+    # differences too (base: no ECOG; they entered 1; you left it, so the form holds 1)
+    from nelm.web.conflicts import describe_conflict
+
+    base: dict[str, Any] = {"case_id": "c"}
+    theirs = {"case_id": "c", "patient": {"ecog": 1}}
+    yours = {"case_id": "c", "extrahepatic": {"sites": ["bone"]}}
+    merged = merge_three_way(base, theirs, yours)
+    conflict = describe_conflict(
+        changed_by="dr-b",
+        base_version=1,
+        current_version=2,
+        stored_at="2026-12-02 09:14 UTC",
+        base=base,
+        theirs=theirs,
+        yours=yours,
+        merged=merged,
+    )
+    rows = {d.path: d for d in conflict.differences}
+    ecog = rows["patient.ecog"]
+    assert (ecog.base, ecog.theirs, ecog.yours, ecog.now) == ("not known", "1", "not known", "1")
+    sites = rows["extrahepatic.sites"]
+    assert (sites.base, sites.theirs, sites.yours) == ("not known", "not known", "bone")
+    assert "unknown" not in repr(conflict)

@@ -45,6 +45,8 @@ from nelm.errors import InputRejected, Problem, describe_value
 
 __all__ = ["Change", "Refresh", "merge_file_into_case", "shown_value", "with_added_fields"]
 
+NOT_KNOWN = "not known"  # the words of every page for an absent value (nelm.report.board)
+
 _TIMELINE_DATES = ("as_of", "diagnosis", "primary_resection")
 _TOP_LEVEL = frozenset(CASE_LEVEL_KEYS)
 _PATHS = frozenset(f.path for f in FIELDS)
@@ -131,9 +133,11 @@ def _same(path: str, kind: Kind, stored: Any, given: Any) -> bool:
 
 
 def shown_value(value: Any) -> str:
-    """A field's value in a table of differences: "unknown", yes/no, "30 mm", choices."""
+    """A field's value in a table of differences: "not known", yes/no, "30 mm", choices.
+    Absent reads "not known" as on every other page ("unknown" could be read as the
+    diagnosis "unknown primary")."""
     if value is None or value == []:
-        return "unknown"
+        return NOT_KNOWN
     if isinstance(value, Mapping) and "value" in value:  # entered in another unit
         return f"{shown_value(value.get('value'))} {value.get('unit', '')}".strip()
     if isinstance(value, bool):
