@@ -200,7 +200,8 @@ def test_a_typed_rapid_progression_agrees_with_a_progression_in_the_timeline() -
     stable = _case(timeline, course={"status": "stable"})
     assert stable.values["course.status"] == "stable"  # the typed value is kept
     assert stable.timeline_conflicts == (
-        'course.status is "stable" but the latest dated finding of the timeline is a progression',
+        'course.status is "stable" but the latest dated finding of the timeline (2020-12-01) '
+        "is a progression",
     )
 
 

@@ -563,7 +563,9 @@ def case_from_mapping(
         problems.extend(read.problems)
         if not read.problems:
             timeline = _json_safe(doc["timeline"])
-            from_timeline, conflicts = _merge_timeline(values, read.values, entered)
+            from_timeline, conflicts = _merge_timeline(
+                values, read.values, entered, read.latest_finding_on
+            )
     as_of = timeline.get("as_of") if isinstance(timeline, Mapping) else None
     measured_on = read_measured_on(doc.get("measured_on"), values, as_of, problems)
     record_warnings = read_record_warnings(doc.get("record_warnings"), problems)
@@ -603,6 +605,7 @@ def _merge_timeline(
     values: dict[str, Value],
     derived: Mapping[str, TimelineValue],
     entered: Mapping[str, tuple[float, str]] | None = None,
+    latest_finding_on: str = "",
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Fill the fields the timeline settles where nothing was typed; report a typed value
     the timeline contradicts (and keep it: the timeline may be incomplete or the typed value
@@ -610,7 +613,7 @@ def _merge_timeline(
     used: list[str] = []
     conflicts: list[str] = []
     for path, value in derived.items():
-        clash = _timeline_clash(values, path, value, entered or {})
+        clash = _timeline_clash(values, path, value, entered or {}, latest_finding_on)
         if clash is not None:
             conflicts.append(clash)
         elif path not in values and not (
@@ -626,6 +629,7 @@ def _timeline_clash(
     path: str,
     value: TimelineValue,
     entered: Mapping[str, tuple[float, str]],
+    latest_finding_on: str = "",
 ) -> str | None:
     def typed_text(where: str, typed: Value) -> str:
         if where in entered:  # as entered, the months beside it
@@ -663,9 +667,10 @@ def _timeline_clash(
         if typed == "rapidly_progressing" and value == "progressing":
             return None  # a rapid progression is a progression; the dates cannot tell the rate
         latest = "a progression" if value == "progressing" else "stable disease or a response"
+        on = f" ({latest_finding_on})" if latest_finding_on else ""
         return (
             f"{path} is {describe_value(typed)} but the latest dated finding of the "
-            f"timeline is {latest}"
+            f"timeline{on} is {latest}"
         )
     if isinstance(value, str) or isinstance(typed, str):
         return f"{path} is {describe_value(typed)} but the timeline gives {describe_value(value)}"

@@ -63,6 +63,9 @@ class TimelineFacts:
 
     values: dict[str, TimelineValue]
     problems: list[Problem]
+    latest_finding_on: str = ""
+    """The date (YYYY-MM-DD) of the latest dated finding, which gives ``course.status``:
+    named when a stated course disagrees, so that the board knows which scan to look at."""
 
 
 # RECIST 1.1 response categories and their abbreviations (Eisenhauer EA et al., Eur J
@@ -353,6 +356,7 @@ def read_timeline(raw: Any) -> TimelineFacts:
             earlier = [d for d in progressions if d <= last_day]
             since = max(earlier) if earlier else min(d for d, _ in findings)
             values["course.months_stable_at_least"] = _months(since, last_day)
+        return TimelineFacts(values, problems, last_day.isoformat())
     return TimelineFacts(values, problems)
 
 

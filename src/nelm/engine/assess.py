@@ -147,11 +147,15 @@ _KI67_PATHS = (
 
 def _timeline_advice(conflict: str) -> str:
     """A conflict names its field first: a list the timeline adds to is incomplete rather
-    than contradicted."""
+    than contradicted. Otherwise the stated value is the one assessed (docs/
+    case-v1-additions.md: "A typed value is kept"), and the warning says so: "progressing"
+    beside a timeline's stable scan must not read as nelm holding both."""
     spec = FIELD_BY_PATH.get(conflict.split(" ", 1)[0])
     if spec is not None and spec.kind is Kind.CHOICES:
         return "the list may be incomplete."
-    return "check which is current."
+    return (
+        "nelm assesses the value as stated, which wins over the timeline; check which is current."
+    )
 
 
 def _warnings(case: Case, derived: DerivedFacts) -> list[str]:

@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 
 from nelm.case.units import as_entered_text
 from nelm.knowledge.sources import ReferenceList, cite_plain, reference, resolve
+from nelm.report.course import course_conflict
 from nelm.report.view import field_label as _field_label
 from nelm.report.view import (
     in_words,
@@ -577,19 +578,30 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
     no_bound = course.get("months_stable_at_least") == 0 and not any(
         course.get(k) is not None for k in ("months_stable", "months_stable_at_most")
     )
+    conflict = course_conflict(inputs)
+    if conflict is not None:
+        # the months the timeline gives belong to its side of the conflict: only stated
+        # months stand beside the stated course
+        course = dict(_section(inputs, "course"))
     stable = None if no_bound else _bounded(course, "course", "months_stable", "months")
     spell = f"stable for {stable}" if stable is not None else None
     if status in ("progressing", "rapidly_progressing") and course.get("months_stable") == 0:
         spell = None  # "progressing · stable for 0 months" says one thing twice
-    add(
-        "Course",
-        [
+    if conflict is not None:
+        status_parts = [conflict.stated_text, spell, conflict.to_settle]
+    else:
+        status_parts = [
             # "stable for ≥ 8 months" says both; the months alone imply a stable spell
             spell if spell and status in (None, "stable") else None,
             None
             if spell and status in (None, "stable")
             else (_words(status) if status else "course not known"),
             spell if spell and status not in (None, "stable") else None,
+        ]
+    add(
+        "Course",
+        [
+            *status_parts,
             _yes_no(get("course", "progressed_on_ssa"), "progressed on an SSA", None, None),
             _yes_no(
                 get("course", "recurrence_after_liver_resection"),
