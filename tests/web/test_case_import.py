@@ -323,3 +323,71 @@ def test_a_large_yaml_file_is_refused_before_it_is_read(
     status, page = _read(client, csrf, "big.yaml", content)
     assert status == 422
     assert "a case document of at most 1 MB (only a FHIR record may be larger)" in page
+
+
+def _section(page: str, element_id: str) -> list[str]:
+    """The items of one of the lists about the record above the form, as shown."""
+    found = re.search(
+        rf'<details class="record-notes" id="{element_id}"[^>]*>(.*?)</details>', page
+    )
+    assert found, element_id
+    return [html.unescape(li) for li in re.findall(r"<li>(.*?)</li>", found.group(1))]
+
+
+def test_a_hospital_record_s_unread_entries_are_counted_by_kind_in_words(site: Site) -> None:
+    """Synthea's Alva958 (google/fhir-data-pipes, 1.0 MB): its claims, encounters and
+    immunisations are resource types the mapping does not read (docs/fhir-mapping.md);
+    the page counts them by kind in one line, never one line per reason in the mapping's
+    words ("resource type Claim is not used by this mapping"). Counts are the bundle's own."""
+    name = "synthea-hiv-alva958-1.0MB.json"
+    bundle = json.loads((REAL / "external" / name).read_text("utf-8"))
+    count = {k: 0 for k in ("Claim", "Encounter", "Immunization", "ExplanationOfBenefit")}
+    for entry in bundle["entry"]:
+        kind = entry["resource"]["resourceType"]
+        if kind in count:
+            count[kind] += 1
+    status, page = _read_real_record(site, name)
+    assert status == 200
+    kinds, *_ = _section(page, "record-not-read")
+    assert kinds.startswith("Kinds of entry nelm does not read: ")
+    for words, kind in (
+        ("claims", "Claim"),
+        ("encounters (visits)", "Encounter"),
+        ("immunisations", "Immunization"),
+        ("insurance statements", "ExplanationOfBenefit"),
+    ):
+        assert f"{words} {count[kind]}" in kinds
+    assert "mapping" not in html.unescape(page).split('id="imported"', 1)[1].split("</section>")[0]
+    # fields named by their labels (Age, Sex), never by their paths
+    assert "2 fields taken from the record (assessment date 2020-12-31): Age, Sex;" in page
+
+
+def test_results_a_report_names_but_the_file_lacks_are_one_line_per_report(site: Site) -> None:
+    """The US Core 9.0.0 examples: DiagnosticReport/cbc lists erythrocytes, MCV, MCH and
+    MCHC results, DiagnosticReport/metabolic-panel sodium, potassium, CO2 and chloride,
+    which the collection does not hold (SOURCES.md: 8 observations gathered). One line per
+    report, without the element paths (Bundle.entry[6].resource.result[1])."""
+    status, page = _read_real_record(site, "uscore-9.0.0-examples.json")
+    assert status == 200
+    assert _section(page, "record-unreadable") == [
+        "DiagnosticReport/cbc lists 4 results the file does not hold (cbc-erythrocytes, "
+        "cbc-mcv, cbc-mch, cbc-mchc): not read",
+        "DiagnosticReport/metabolic-panel lists 4 results the file does not hold "
+        "(serum-sodium, serum-potassium, serum-co2, serum-chloride): not read",
+    ]
+    assert "Bundle.entry[" not in page
+
+
+def test_a_diagnosis_of_another_cancer_is_set_aside_with_its_reason(site: Site) -> None:
+    """mCODE STU1 examples: the secondary cancer condition is linked to an NSCLC primary
+    (manifest: other_primary_metastases), set aside with that reason; its ECOG result of
+    2019-04-01 is older than 90 days and named under "To check", not as set aside."""
+    status, page = _read_real_record(site, "mcode-stu1-examples.json")
+    assert status == 200
+    set_aside = _section(page, "record-set-aside")
+    assert (
+        "Linked (relatedPrimaryCancerCondition) to a primary cancer that is not a "
+        "neuroendocrine neoplasm (1 resource)" in set_aside
+    )
+    assert not any("90 days" in line or "patient.ecog" in line for line in set_aside)
+    assert "ECOG performance status (2019-04-01)" in page

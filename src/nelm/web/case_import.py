@@ -27,6 +27,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from nelm.case.fields import FIELDS
 from nelm.case.record_warnings import record_warnings_to_keep
 from nelm.case.result_dates import with_result_dates
 from nelm.errors import InputRejected, Problem, describe_value
@@ -38,6 +39,7 @@ from nelm.text import decode_document, printable, text_problems
 from nelm.web.cases import normalised_document
 from nelm.web.forms import form_values
 from nelm.web.input_guard import UPLOAD_PATH
+from nelm.web.record_notes import RecordReading, read_notes
 
 __all__ = ["IMPORT_PATH", "Imported", "filled_form", "read_case_file", "read_upload"]
 
@@ -62,11 +64,11 @@ class Imported:
     """The laboratory values and ECOG read only from results with no date."""
     later_results: str = ""
     """Results left out for being dated after the assessment date, in one sentence."""
-    not_read: tuple[str, ...] = ()
-    """Elements of the record that could not be used (their fields stay unknown)."""
+    reading: RecordReading = field(default_factory=RecordReading)
+    """The record's elements not used, sorted and worded for a board."""
     filled: int = 0
-    set_aside: tuple[str, ...] = ()
-    """Resources not used, one line per reason with its count."""
+    taken: tuple[str, ...] = ()
+    """The labels of the fields the record filled, in the form's order."""
     result_dates: Mapping[str, str] = field(default_factory=dict)
     """Field path → the date of the result its value came from (a FHIR record)."""
 
@@ -128,12 +130,9 @@ def read_case_file(raw: bytes, filename: str, assessment_date: dt.date) -> tuple
             old_results=mapping.old_results,
             undated_results=mapping.undated_results,
             later_results=mapping.later_results or "",
-            not_read=mapping.issues,
+            reading=read_notes(mapping.note_groups, mapping.issue_list),
             filled=len(mapping.provenance),
-            set_aside=tuple(
-                f"{g.reason} ({g.count} resource{'s' if g.count != 1 else ''})"
-                for g in mapping.note_groups
-            ),
+            taken=tuple(f.label for f in FIELDS if f.path in mapping.provenance),
             result_dates=mapping.result_dates,
         )
     else:

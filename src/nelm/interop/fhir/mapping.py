@@ -99,6 +99,9 @@ class FhirMapping:
     """Data-quality issues: elements that could not be used (a resource that is not valid
     FHIR, a unit that cannot be converted, conflicting results, an unresolved
     reference…), each naming the resource, the path and the field left unknown."""
+    issue_list: tuple[Issue, ...] = ()
+    """The same issues, each with its message, element path and field apart (the web
+    page words them for a board: ``nelm.web.record_notes``)."""
     warnings: tuple[str, ...] = ()
     """What every reader of the assessment must see first: the record says the patient
     died; the record shows no neuroendocrine neoplasm."""
@@ -197,6 +200,7 @@ def bundle_to_case(
         notes=ctx.notes.lines(),
         note_groups=ctx.notes.groups(),
         issues=tuple(dict.fromkeys(issue.describe() for issue in ctx.issues)),
+        issue_list=tuple(dict.fromkeys(ctx.issues)),
         warnings=tuple(dict.fromkeys(ctx.warnings)),
         rejected_values=tuple(ctx.rejected_values),
         result_warnings=tuple(
