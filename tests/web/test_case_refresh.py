@@ -543,3 +543,30 @@ def test_a_value_the_stored_case_lacks_reads_not_known_as_on_every_page() -> Non
     assert shown["labs.albumin_g_dl"] == ("not known", "3.9 g/dL")
     assert shown["patient.ecog"] == ("not known", "1")
     assert shown["labs.creatinine_mg_dl"] == ("0.8 mg/dL", "0.9 mg/dL")
+
+
+def test_the_same_record_read_again_renews_its_warning_rather_than_adding_a_second(
+    site: Site,
+) -> None:
+    # The US Core 9.0.0 examples hold no neuroendocrine neoplasm (manifest: no primary
+    # site). Read into a new case for 2005-08-01 and again for 2017-01-01, the case kept
+    # the same warning twice, differing only in its date, and would have grown by one with
+    # every reading up to the 20 a case holds (docs/case-v1-additions.md).
+    name = US_CORE
+    client, csrf = logged_in(site)
+    content = (REAL / "external" / name).read_bytes()
+    response = client.post(
+        "/cases/new/from-file",
+        data=form(csrf, as_of="2005-08-01"),
+        files={"file": (name, content, "application/json")},
+    )
+    assert response.status_code == 200
+    first = _form_of(response.text)["record_warning"]
+    assert len(first) == 1 and "NOT A NEUROENDOCRINE RECORD" in first[0]
+    pk = _stored(site, {**EXAMPLE, "record_warnings": first})
+    status, page = _update(client, csrf, pk, name, content, as_of="2017-01-01")
+    assert status == 200
+    stored, given = _changes(page)["What the record said"]
+    assert stored == first[0]
+    kept = _form_of(page)["record_warning"]
+    assert kept == [first[0].replace("read for 2005-08-01", "read for 2017-01-01")] == [given]

@@ -40,6 +40,7 @@ from typing import Any
 
 from nelm.case.document import CASE_LEVEL_KEYS
 from nelm.case.fields import FIELDS, Field, Kind
+from nelm.case.record_warnings import warning_said
 from nelm.case.units import entry_unit, typed_number
 from nelm.errors import InputRejected, Problem, describe_value
 
@@ -295,6 +296,33 @@ def _merge_timeline(stored: Any, given: Any) -> tuple[Any, str | None]:
     return merged, ("; ".join(said) if said else None)
 
 
+def _merged_warnings(before: list[str], given: list[str]) -> tuple[list[str], Change] | None:
+    """The stored warnings with the file's added, and the change; None when the file says
+    nothing new. A warning the stored case holds from an earlier reading of a record
+    ("… read for 2005-08-01: NOT A NEUROENDOCRINE RECORD …") is replaced by the same words
+    read again, which name the newer reading: two copies read as two findings."""
+    kept = list(before)
+    replaced: list[str] = []
+    told: list[str] = []
+    for warning in given:
+        if warning in kept:
+            continue
+        said = warning_said(warning)
+        earlier = next((i for i, w in enumerate(kept) if warning_said(w) == said), None)
+        if earlier is None:
+            kept.append(warning)
+        else:
+            replaced.append(kept[earlier])
+            kept[earlier] = warning
+        told.append(warning)
+    if not told:
+        return None
+    change = Change(
+        "What the record said", "record_warnings", "; ".join(replaced) or "—", "; ".join(told)
+    )
+    return kept, change
+
+
 def merge_file_into_case(
     stored: Mapping[str, Any],
     given: Mapping[str, Any],
@@ -375,11 +403,12 @@ def merge_file_into_case(
         merged["measured_on"] = measured_on
     else:
         merged.pop("measured_on", None)
-    said_before = _texts(stored.get("record_warnings"))
-    said_now = [w for w in _texts(given.get("record_warnings")) if w not in said_before]
-    if said_now:  # what a record says about the patient (a death) is news to keep
-        merged["record_warnings"] = [*said_before, *said_now]
-        changes.append(Change("What the record said", "record_warnings", "—", "; ".join(said_now)))
+    warnings = _merged_warnings(
+        _texts(stored.get("record_warnings")), _texts(given.get("record_warnings"))
+    )
+    if warnings is not None:  # what a record says about the patient (a death) is news to keep
+        merged["record_warnings"], warnings_change = warnings
+        changes.append(warnings_change)
     case_id = str(stored.get("case_id") or "")
     named = given.get("case_id")
     file_case_id = (

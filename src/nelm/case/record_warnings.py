@@ -13,6 +13,7 @@ editing the case (the version before keeps it).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,10 +24,14 @@ __all__ = [
     "MAX_RECORD_WARNING_CHARS",
     "read_record_warnings",
     "record_warnings_to_keep",
+    "warning_said",
 ]
 
 MAX_RECORD_WARNINGS = 20
 MAX_RECORD_WARNING_CHARS = 2000
+
+# The opening record_warnings_to_keep's callers give it (nelm.web.case_import).
+_SOURCE = re.compile(r"^The FHIR record “.*?” read for \d{4}-\d{2}-\d{2}: ", re.DOTALL)
 
 
 def read_record_warnings(raw: Any, problems: list[Problem]) -> tuple[str, ...]:
@@ -62,3 +67,10 @@ def record_warnings_to_keep(warnings: Iterable[str], source: str) -> list[str]:
             text = text[: MAX_RECORD_WARNING_CHARS - 1].rstrip() + "…"
         kept.append(text)
     return list(dict.fromkeys(kept))[:MAX_RECORD_WARNINGS]
+
+
+def warning_said(text: str) -> str:
+    """What a kept warning says, without the record and date it opens with: the same
+    record read again on a later date says the same thing, which is one warning, not two
+    (and a case holds at most 20)."""
+    return _SOURCE.sub("", text, count=1)
