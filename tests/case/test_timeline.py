@@ -1,7 +1,8 @@
 """The timeline: dated events and the case fields they settle (docs/case-v1-additions.md).
 
-Months are days / (365.25 / 12) to one decimal: 2020-01-01 → 2021-01-01 is 366 days, 12.0
-months; 2020-01-01 → 2020-07-01 is 182 days, 6.0 months.
+Months are completed calendar months and the tenths of the next one completed, rounded down:
+2020-01-01 → 2021-01-01 is 12.0 months; 2020-01-01 → 2020-07-01 is 6.0 months, and so is
+2021-01-01 → 2021-07-01 (181 days, not 182).
 """
 
 from __future__ import annotations
@@ -371,3 +372,44 @@ def test_a_date_written_otherwise_is_named_and_never_read(written: str, hint: st
     assert problem.message.startswith(
         f'timeline.diagnosis: must be a date written YYYY-MM-DD, got "{written}" ({hint}'
     ), problem.message
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "months"),
+    [
+        ("2021-01-01", "2021-07-01", 6.0),  # 181 days: six calendar months in a common year
+        ("2020-01-01", "2020-07-01", 6.0),  # 182 days in a leap year: the same six months
+        ("2021-02-01", "2021-08-01", 6.0),
+        ("2021-02-01", "2021-07-31", 5.9),  # a day short of six months
+        ("2025-08-31", "2026-02-28", 6.0),  # 31 August and six months is the last of February
+        ("2021-01-01", "2021-06-30", 5.9),  # 29 of 30 days of the sixth month: not rounded up
+    ],
+)
+def test_months_are_calendar_months_rounded_down(start: str, end: str, months: float) -> None:
+    """ENETS asks the primary removed "at least 6 months" before transplantation and stable
+    disease "for at least 6 months" (001 Table 2): six calendar months meet it in any year,
+    a day less does not."""
+    case = _case({"as_of": end, "primary_resection": start})
+    assert case.values["primary.months_since_primary_resection"] == months
+    scans = _case(
+        {
+            "as_of": end,
+            "scans": [
+                {"date": start, "finding": "progression"},
+                {"date": end, "finding": "stable"},
+            ],
+        }
+    )
+    assert scans.values["course.months_stable_at_least"] == months
+
+
+@pytest.mark.parametrize(("end", "result"), [("2021-07-01", "met"), ("2021-06-30", "not_met")])
+def test_six_calendar_months_after_the_resection_meet_the_enets_criterion(
+    end: str, result: str
+) -> None:
+    """ENETS: "Primary tumor removed prior to OLT (at least 6 months)" (001 Table 2). Resected
+    on 1 January 2021 (a common year): 1 July is six months later, 30 June is not."""
+    doc = {"case_id": "t", "timeline": {"as_of": end, "primary_resection": "2021-01-01"}}
+    options = assess_mapping(doc, with_evidence=False)["options"]
+    criteria = {c["id"]: c["result"] for c in options["liver_transplant_enets"]["criteria"]}
+    assert criteria["liver_transplant_enets.primary_removed"] == result

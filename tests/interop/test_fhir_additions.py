@@ -429,8 +429,9 @@ def test_the_timeline_from_onsets_procedures_medications_and_disease_status() ->
     # docs/case-v1-additions.md "The timeline": derived when the typed field is absent
     assert case.values["primary.resected"] is True
     assert case.values["course.progressed_on_ssa"] is True
-    # months = days / (365.25 / 12): 2020-01-05 → 2024-10-20 is 1,750 days = 57.5 months
-    assert case.values["course.months_stable_at_least"] == pytest.approx(57.5)
+    # calendar months, tenths rounded down: 2020-01-05 → 2024-10-05 is 57 months, and 15 of
+    # the 31 days to 2024-11-05 are 0.48 of the next: 57.4 months
+    assert case.values["course.months_stable_at_least"] == pytest.approx(57.4)
     # the latest Cancer Disease Status is "stable": the course is stable, and the typed
     # prior treatments (from the MedicationStatement) agree with the timeline's line
     assert case.values["course.status"] == "stable"

@@ -28,12 +28,16 @@ the disagreement reported):
 * ``course.status``: ``progressing`` when the latest dated finding is a progression (a typed
   ``rapidly_progressing`` agrees with it), ``stable`` when it is stable disease or a response.
 
-Months are calendar days / (365.25 / 12), to one decimal. Pure: no clock is read; ``as_of``
-is the case's own date.
+Months are completed calendar months, and the tenths of the next month completed, rounded
+down: 1 February to 1 August is 6.0 months in every year, a day less 5.9 (a month counted
+as 365.25 / 12 days made the same six calendar months 5.9 in a common year and 6.0 in a
+leap year, either side of the "at least 6 months" of 001 Table 2). Pure: no clock is read;
+``as_of`` is the case's own date.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -48,7 +52,6 @@ __all__ = ["RESPONSES", "TimelineFacts", "TimelineValue", "read_timeline"]
 
 RESPONSES = ("complete_response", "partial_response", "stable_disease", "progressive_disease")
 FINDINGS = ("response", "stable", "progression")
-_DAYS_PER_MONTH = 365.25 / 12
 _KEYS = ("as_of", "diagnosis", "primary_resection", "treatments", "scans")
 _LINE_KEYS = ("treatment", "start", "stop", "best_response", "progression")
 _SCAN_KEYS = ("date", "finding")
@@ -117,8 +120,25 @@ def _treatment_named(raw: Any) -> str:
     return _named(raw, choice_named_by(path, raw) if isinstance(raw, str) else None)
 
 
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole calendar months, clamped to the month's last day (31 August
+    and six months is 28 or 29 February)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 def _months(start: dt.date, end: dt.date) -> float:
-    return round((end - start).days / _DAYS_PER_MONTH, 1)
+    """Calendar months from ``start`` to ``end`` (not before it): the months completed and
+    the tenths of the next one completed. Rounded down, never up: a lower bound of the
+    months of stable disease must not reach a threshold the dates do not (a month short by
+    a day is 5.9, not 6.0)."""
+    whole = (end.year - start.year) * 12 + end.month - start.month
+    if _add_months(start, whole) > end:
+        whole -= 1
+    begun, next_one = _add_months(start, whole), _add_months(start, whole + 1)
+    tenths = 10 * (end - begun).days // (next_one - begun).days
+    return round(whole + tenths / 10, 1)
 
 
 def _date(raw: Any, path: str, problems: list[Problem]) -> dt.date | None:
