@@ -221,9 +221,11 @@ def test_portal_drainage_unknown_without_site() -> None:
 @pytest.mark.parametrize(
     ("burden", "band"),
     [
-        (10, "≤ 10 %"),
-        (10.5, "> 10–25 %"),
-        (25, "> 10–25 %"),
+        (9.9, "< 10 %"),
+        (10, "10–25 %"),
+        (10.5, "10–25 %"),
+        (25, "10–25 %"),
+        (25.1, "> 25 to < 50 %"),
         (49.9, "> 25 to < 50 %"),
         (50, "50–75 %"),
         (75, "50–75 %"),
@@ -232,8 +234,10 @@ def test_portal_drainage_unknown_without_site() -> None:
     ],
 )
 def test_burden_band(burden: float, band: str) -> None:
-    # Bands at the thresholds the seeds use: PROMID ≤ 10 % (003), CLARINET 25 % (004 §4),
-    # < 50 % for transplantation and embolisation (001 Table 2, 002 §3.3), > 75 % (003).
+    # Bands at the thresholds the seeds use: PROMID "limited liver involvement (<10%)" (003
+    # Medical therapy), CLARINET "load >25% compared to those with ≤25%" (004 §4), < 50 % for
+    # transplantation and embolisation (001 Table 2, 002 §3.3), "> 75%" (003 Cytoreductive
+    # surgery).
     assert derived(liver={"tumor_burden_percent": burden}).burden_band == band
 
 
