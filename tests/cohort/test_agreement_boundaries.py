@@ -1,0 +1,791 @@
+"""Every threshold of the knowledge base at its boundary, in both engines.
+
+Each row puts one number exactly on a threshold or just either side of it, and gives the
+result the cited words decide ("< 55 years": 55 is outside; "at least 30%": 30 is inside),
+quoted in the row. The same cases go through the interpreter (``assess_mapping``, as
+``nelm assess``) and, as one cohort, through the compiled batch engine (``process_chunk``, as
+``nelm batch``), read both as a CSV reader gives them (text) and as Parquet holds them
+(native): the criterion's result, the option's status, the grade and the T category of
+each staging system must be the ones the words give, in both engines. Cautions are shown
+by the interpreter only (the batch writes statuses and reasons): their rows are checked
+there. A coverage test fails when a criterion or caution compares a number with a
+threshold that no row puts exactly on it.
+
+Units: a value entered in another unit exactly at the converted limit (bilirubin 2 mg/dL =
+34.2 µmol/L) decides as the limit itself. Batch files take each number in the field's own
+unit (docs/cohorts.md), so those rows go through the interpreter.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, NamedTuple
+
+import polars as pl
+import pytest
+
+from nelm.case.fields import FIELD_BY_PATH, Kind
+from nelm.cohort.pipeline import ChunkResult, process_chunk
+from nelm.cohort.reference import reference_chunk
+from nelm.engine.conditions import leaves_of
+from nelm.knowledge import load_knowledge
+from nelm.service import assess_mapping
+from tests.cohort.test_agreement import assert_same
+from tests.engine.cases import BASE, eligible_case, with_changes
+
+M, N, U = "met", "not_met", "unknown"
+
+
+class Edge(NamedTuple):
+    option: str
+    criterion: str  # the criterion's local id
+    changes: dict[str, Any]
+    expected: str  # met | not_met | unknown
+    source: str  # the words the expected result follows
+
+
+EDGES: list[Edge] = []
+
+
+def edges(option: str, criterion: str, source: str, *rows: tuple[dict[str, Any], str]) -> None:
+    EDGES.extend(Edge(option, criterion, changes, expected, source) for changes, expected in rows)
+
+
+def at(path: str, *pairs: tuple[float, str]) -> list[tuple[dict[str, Any], str]]:
+    """Rows moving one field: (value, expected result)."""
+    return [({path: value}, expected) for value, expected in pairs]
+
+
+# --- surgery ------------------------------------------------------------------------------
+FLR = "001 Isolated surgical resection: 'an adequate future liver remnant (FLR) of at least 30%'"
+FLR_PATH = "liver.future_liver_remnant_percent"
+for option in ("liver_resection", "simultaneous_resection"):
+    edges(option, "flr", FLR, *at(FLR_PATH, (29.9, N), (30, M), (30.1, M)))
+edges(
+    "staged_resection",
+    "needs_staging",
+    f"{FLR}; 001 Staged resections: for patients 'whose FLR was initially deemed insufficient'",
+    *at(FLR_PATH, (29.9, M), (30, N)),
+)
+edges(
+    "primary_tumor_resection",
+    "liver_unresectable",
+    f"{FLR}: below 30 % the liver is not curatively resectable (type I here)",
+    *[
+        ({"liver.distribution": "unilobar", "liver.lesion_count": 2, FLR_PATH: flr}, expected)
+        for flr, expected in ((29.9, M), (30, N))
+    ],
+)
+DEBULK = (
+    "001 Debulking surgery: 'non-functional NENs and stable disease for an interval of 6 months'"
+)
+edges("cytoreductive_surgery", "indication", DEBULK, *at("course.months_stable", (5.9, N), (6, M)))
+edges(
+    "cytoreductive_surgery",
+    "involvement",
+    "003 Cytoreductive surgery: 'If > 75% of the liver parenchyma is involved ... surgical "
+    "treatment should be avoided'",
+    *at("liver.tumor_burden_percent", (74.9, M), (75, M), (75.1, N)),
+)
+
+# --- transplantation ----------------------------------------------------------------------
+for option in ("liver_transplant_milan", "liver_transplant_enets", "liver_transplant_unos"):
+    edges(
+        option,
+        "age",
+        "001 Table 2: 'Age <55 years' (Milan, UNOS), 'Young patients (<55 years)' (ENETS)",
+        *at("patient.age_years", (54, M), (54.9, M), (55, N), (56, N)),
+    )
+    edges(
+        option,
+        "involvement",
+        "001 Table 2: 'Involvement of <50% hepatic parenchyma'",
+        *at("liver.tumor_burden_percent", (49.9, M), (50, N), (50.1, N)),
+    )
+    edges(
+        option,
+        "stable",
+        "001 Table 2: stable disease 'at least 6 months'",
+        *at("course.months_stable", (5.9, N), (6, M)),
+    )
+edges(
+    "liver_transplant_enets",
+    "ki67",
+    "001 Table 2, ENETS: 'Ki67 proliferation index ≤ 10%'",
+    *at("pathology.ki67_percent", (9.9, M), (10, M), (10.1, N)),
+)
+REFRACTORY = {"primary.functional_syndrome": "carcinoid", "primary.syndrome_refractory": True}
+edges(
+    "liver_transplant_enets",
+    "involvement",
+    "001 Table 2, ENETS: 'Involvement of <50% hepatic parenchyma or <75% in cases with "
+    "refractory hormonal symptoms'",
+    *[
+        ({**REFRACTORY, "liver.tumor_burden_percent": burden}, expected)
+        for burden, expected in ((50, M), (74.9, M), (75, N))
+    ],
+)
+edges(
+    "liver_transplant_enets",
+    "primary_removed",
+    "001 Table 2, ENETS: 'Primary tumor removed prior to OLT (at least 6 months)'",
+    *at("primary.months_since_primary_resection", (5.9, N), (6, M)),
+)
+edges(
+    "liver_transplant_enets",
+    "bilirubin",
+    "001 Table 2, ENETS 'Low serum total bilirubin', read as 002 §3.3 'serum bilirubin < 2 mg/dL'",
+    *at("labs.bilirubin_mg_dl", (1.9, M), (2, N), (2.1, N)),
+)
+
+# --- liver-directed -----------------------------------------------------------------------
+ABLATION = "002 §4: 'less than three lesions measuring ≤ 3 cm, or a single lesion < 5 cm'"
+edges(
+    "thermal_ablation",
+    "size_number",
+    ABLATION,
+    *[
+        ({"liver.lesion_count": count, "liver.largest_lesion_cm": size}, expected)
+        for count, size, expected in (
+            (2, 2.9, M),
+            (2, 3, M),
+            (2, 3.1, N),
+            (3, 3, N),
+            (1, 3.1, M),
+            (1, 4.9, M),
+            (1, 5, N),
+        )
+    ],
+)
+LABS = (
+    "002 §3.3: 'serum creatinine < 2, lactate dehydrogenase < 425 mU/mL, aspartate "
+    "transaminase < 100 mL, platelet count > 100,000/mL, serum bilirubin < 2 mg/dL, and tumor "
+    "burden < 50% of the liver'"
+)
+for option in ("tae", "tare"):
+    edges(option, "bilirubin", LABS, *at("labs.bilirubin_mg_dl", (1.9, M), (2, N)))
+    edges(option, "creatinine", LABS, *at("labs.creatinine_mg_dl", (1.9, M), (2, N)))
+    edges(option, "ldh", LABS, *at("labs.ldh_u_l", (424, M), (424.9, M), (425, N)))
+    edges(option, "ast", LABS, *at("labs.ast_u_l", (99, M), (99.9, M), (100, N)))
+    edges(
+        option,
+        "platelets",
+        LABS,
+        *at("labs.platelets_per_ul", (99999, N), (100000, N), (100001, M)),
+    )
+    edges(option, "burden", LABS, *at("liver.tumor_burden_percent", (49.9, M), (50, N)))
+edges(
+    "tae",
+    "performance_status",
+    "003 Hepatic arterial embolization: 'poor performance status' contraindicates TAE and "
+    "TACE (no figure: ECOG 3 'capable of only limited self-care' is poor)",
+    *at("patient.ecog", (2, M), (3, N)),
+)
+
+# --- systemic -----------------------------------------------------------------------------
+edges(
+    "prrt",
+    "uptake",
+    "NETTER-1 eligibility: uptake at least that of normal liver (Krenning score 2 is uptake "
+    "equal to the liver)",
+    *at("imaging.krenning_score", (1, N), (2, M)),
+)
+edges(
+    "prrt",
+    "ki67",
+    "000 §4: 'PRRT may also be used in a subset of patients with G3 tumors (Ki67 < 55%)'",
+    *at("pathology.ki67_percent", (54.9, M), (55, N)),
+)
+FIRST_LINE = {"course.progressed_on_ssa": False, "course.prior_systemic_lines": 0}
+edges(
+    "prrt",
+    "setting",
+    "NETTER-2 eligibility: Ki-67 ≥ 10 % and ≤ 55 %, no prior systemic therapy (004 §3.5)",
+    *[
+        ({**FIRST_LINE, "pathology.ki67_percent": ki67}, expected)
+        for ki67, expected in ((9.9, N), (10, M), (55, M), (55.1, N))
+    ],
+)
+NETTER1 = (
+    "NETTER-1 exclusion: 'serum creatinine > 150 µmol/L (> 1.7 mg/dL), or creatinine "
+    "clearance < 50 mL/min', haemoglobin < 8.0 g/dL, WBC < 2000/mm³, platelets < 75 × 10³/mm³"
+)
+edges(
+    "prrt",
+    "renal",
+    NETTER1,
+    *at("labs.egfr_ml_min", (49.9, N), (50, M)),
+    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 1.7}, M),
+    # above the limit without a filtration rate: a clearance ≥ 50 could still confirm it
+    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 1.71}, U),
+)
+edges(
+    "prrt",
+    "setting",
+    "NETTER-2 eligibility: no prior systemic therapy other than a somatostatin analogue",
+    *[
+        (
+            {
+                **FIRST_LINE,
+                "pathology.ki67_percent": 20,
+                "course.prior_systemic_lines": lines,
+                "course.prior_treatments": ["ssa"],
+            },
+            expected,
+        )
+        for lines, expected in ((1, M), (2, N))
+    ],
+)
+edges("prrt", "hemoglobin", NETTER1, *at("labs.hemoglobin_g_dl", (7.9, N), (8, M)))
+edges("prrt", "leukocytes", NETTER1, *at("labs.wbc_per_ul", (1999, N), (2000, M)))
+edges("prrt", "platelets", NETTER1, *at("labs.platelets_per_ul", (74999, N), (75000, M)))
+edges(
+    "ssa",
+    "indication",
+    "004 §3.3: SSA 'is applicable to NET patients with slow growth, Ki-67 ≤ 10%, and SSTR "
+    "positivity' (a non-functional tumour here)",
+    *at("pathology.ki67_percent", (9.9, M), (10, M), (10.1, N)),
+)
+edges(
+    "cabozantinib",
+    "prior_therapy",
+    "CABINET eligibility: progression after at least one prior systemic therapy other than "
+    "a somatostatin analogue (004 §3.4)",
+    ({"course.prior_systemic_lines": 0, "course.prior_treatments": None}, N),
+    ({"course.prior_systemic_lines": 1, "course.prior_treatments": ["ssa"]}, N),
+    ({"course.prior_systemic_lines": 1, "course.prior_treatments": None}, U),
+    ({"course.prior_systemic_lines": 2, "course.prior_treatments": None}, M),
+)
+
+edges(
+    "capecitabine_temozolomide",
+    "advanced",
+    f"003 Medical therapy: chemotherapy 'only indicated for advanced and unresectable PNETs'; "
+    f"{FLR}: below 30 % the liver is not resectable (type I here)",
+    *[
+        ({"liver.distribution": "unilobar", "liver.lesion_count": 2, FLR_PATH: flr}, expected)
+        for flr, expected in ((29.9, M), (30, N))
+    ],
+)
+
+# --- derived facts: the grade and the T category ------------------------------------------
+# 000 §1: "Grade one (G1) tumors have a mitotic index < 2 or a Ki67 index < 3. Grade 2 (G2)
+# tumors have a mitotic index between 2 and 20 or a Ki67 index from 3 to 20. Grade 3 (G3)
+# tumors have a mitotic index or Ki67 index > 20. The higher index is used" (WHO 2019 alike).
+GRADES: list[tuple[float, float, str]] = [
+    # Ki-67 %, mitoses per 2 mm² (the other index at G1), grade
+    (2.9, 1, "G1"),
+    (3, 1, "G2"),
+    (20, 1, "G2"),
+    (20.1, 1, "G3"),
+    (1, 1.9, "G1"),
+    (1, 2, "G2"),
+    (1, 20, "G2"),
+    (1, 20.1, "G3"),
+]
+# 003 Table 2 (ENETS): "T1 tumors <2 cm ..., T2 2-4 cm ..., T3 >4 cm limited to the
+# pancreas"; AJCC 7th: "T1 2 cm or less" limited to the pancreas, T2 larger (003 Table 3
+# note "T1 <2 cm", "T2 > 2 cm" leaves 2 cm to the AJCC manual).
+T_SIZES: list[tuple[float, str, str]] = [
+    (1.9, "T1", "T1"),
+    (2, "T2", "T1"),
+    (2.1, "T2", "T2"),
+    (4, "T2", "T2"),
+    (4.1, "T3", "T2"),
+]
+LIMITED_TO_PANCREAS = {"primary.extends_beyond_pancreas": False, "primary.t_category": None}
+
+
+def _edge_case(edge: Edge) -> dict[str, Any]:
+    return eligible_case(edge.option, edge.changes)
+
+
+def _grade_case(ki67: float, mitoses: float) -> dict[str, Any]:
+    return with_changes(
+        BASE, {"pathology.ki67_percent": ki67, "pathology.mitoses_per_2mm2": mitoses}
+    )
+
+
+def _stage_case(size: float) -> dict[str, Any]:
+    return with_changes(BASE, {**LIMITED_TO_PANCREAS, "primary.size_cm": size})
+
+
+def _cases() -> list[dict[str, Any]]:
+    """Every boundary case, with a row number for a case id (the batch's key)."""
+    docs = (
+        [_edge_case(e) for e in EDGES]
+        + [_grade_case(k, m) for k, m, _ in GRADES]
+        + [_stage_case(s) for s, _, _ in T_SIZES]
+    )
+    return [{**doc, "case_id": f"edge-{i}"} for i, doc in enumerate(docs)]
+
+
+def _cells(doc: dict[str, Any]) -> dict[str, Any]:
+    """A case document as one cohort row by column (``section.field``)."""
+    row: dict[str, Any] = {"case_id": doc["case_id"]}
+    for section, body in doc.items():
+        if isinstance(body, dict):
+            row.update({f"{section}.{name}": value for name, value in body.items()})
+    return row
+
+
+def _text(value: Any) -> str | None:
+    """A cell as a CSV reader gives it."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(value)
+    return str(value)
+
+
+def _frames() -> tuple[pl.DataFrame, pl.DataFrame]:
+    rows = [_cells(doc) for doc in _cases()]
+    columns = list(dict.fromkeys(c for row in rows for c in row))
+    text = pl.DataFrame(
+        {c: [_text(r.get(c)) for r in rows] for c in columns},
+        schema={c: pl.String for c in columns},
+    )
+    native: list[pl.Series] = []
+    for c in columns:
+        values = [r.get(c) for r in rows]
+        spec = FIELD_BY_PATH.get(c)
+        kind = spec.kind if spec is not None else Kind.CHOICE
+        dtype: pl.DataType = {
+            Kind.NUMBER: pl.Float64(),
+            Kind.INTEGER: pl.Int64(),
+            Kind.BOOLEAN: pl.Boolean(),
+            Kind.CHOICE: pl.String(),
+        }.get(kind, pl.List(pl.String()))
+        native.append(pl.Series(c, values, dtype=dtype, strict=False))
+    return text, pl.DataFrame(native)
+
+
+@cache
+def _batch(reading: str) -> ChunkResult:
+    text, native = _frames()
+    return process_chunk(text if reading == "text" else native, 1)
+
+
+@cache
+def _assessed(index: int) -> dict[str, Any]:
+    return assess_mapping(_cases()[index], with_evidence=False)
+
+
+def _batch_row(reading: str, index: int) -> dict[str, Any]:
+    out = _batch(reading).output
+    rows = out.filter(pl.col("case_id") == f"edge-{index}").to_dicts()
+    assert len(rows) == 1, f"edge-{index} is not in the batch output"
+    return rows[0]
+
+
+READINGS = ("text", "native")
+
+
+@pytest.mark.parametrize("reading", READINGS)
+def test_the_boundary_cohort_agrees_with_the_interpreter(reading: str) -> None:
+    text, native = _frames()
+    frame = text if reading == "text" else native
+    compiled = _batch(reading)
+    assert compiled.rejects.height == 0, compiled.rejects.to_dicts()
+    assert_same(compiled, reference_chunk(frame, 1))
+
+
+@pytest.mark.parametrize("reading", READINGS)
+@pytest.mark.parametrize(
+    "index",
+    range(len(EDGES)),
+    ids=[f"{e.option}.{e.criterion}-{i}-{e.expected}" for i, e in enumerate(EDGES)],
+)
+def test_a_criterion_at_its_boundary(index: int, reading: str) -> None:
+    edge = EDGES[index]
+    doc = _assessed(index)
+    option = doc["options"][edge.option]
+    wanted = f"{edge.option}.{edge.criterion}"
+    (criterion,) = [c for c in option["criteria"] if c["id"] == wanted]
+    assert criterion["result"] == edge.expected, (edge.source, criterion["value"])
+    if edge.expected == N:
+        assert option["status"] == "ineligible"
+    row = _batch_row(reading, index)
+    assert row[f"{edge.option}.status"] == option["status"], edge.source
+    reasons = (row["reasons"][edge.option] or "").split(",")
+    assert (edge.criterion in reasons) == (edge.expected == N), (edge.source, reasons)
+
+
+@pytest.mark.parametrize("reading", READINGS)
+@pytest.mark.parametrize(("ki67", "mitoses", "grade"), GRADES)
+def test_the_grade_at_the_who_cut_offs(
+    ki67: float, mitoses: float, grade: str, reading: str
+) -> None:
+    index = len(EDGES) + GRADES.index((ki67, mitoses, grade))
+    assert _assessed(index)["classification"]["grade"] == grade
+    assert _batch_row(reading, index)["grade"] == grade
+
+
+@pytest.mark.parametrize("reading", READINGS)
+@pytest.mark.parametrize(("size", "enets", "ajcc"), T_SIZES)
+def test_the_t_category_at_the_table_sizes(
+    size: float, enets: str, ajcc: str, reading: str
+) -> None:
+    index = len(EDGES) + len(GRADES) + T_SIZES.index((size, enets, ajcc))
+    classification = _assessed(index)["classification"]
+    assert classification["stage_enets"]["t"] == [enets]
+    assert classification["stage_ajcc7"]["t"] == [ajcc]
+    row = _batch_row(reading, index)
+    assert row["stage_enets_tnm"].split()[0] == enets
+    assert row["stage_ajcc7_tnm"].split()[0] == ajcc
+
+
+def test_ki67_written_20_0_in_a_cohort_file_is_g2() -> None:
+    """000 §1: "a Ki67 index from 3 to 20" is G2; "20.0" in a CSV cell is 20."""
+    row = {**_cells({**_grade_case(20, 1), "case_id": "k"}), "pathology.ki67_percent": "20.0"}
+    frame = pl.DataFrame(
+        {c: [_text(v)] for c, v in row.items()}, schema={c: pl.String for c in row}
+    )
+    compiled = process_chunk(frame, 1)
+    assert compiled.output.get_column("grade").to_list() == ["G2"]
+    assert_same(compiled, reference_chunk(frame, 1))
+
+
+# --- cautions (the interpreter shows them; the batch writes no cautions) -------------------
+class CautionEdge(NamedTuple):
+    option: str
+    caution: str  # the caution's local id
+    changes: dict[str, Any]
+    shown: bool
+    source: str
+
+
+CAUTION_EDGES: list[CautionEdge] = []
+
+
+def caution_edges(
+    option: str, caution: str, source: str, *rows: tuple[dict[str, Any], bool]
+) -> None:
+    CAUTION_EDGES.extend(
+        CautionEdge(option, caution, changes, shown, source) for changes, shown in rows
+    )
+
+
+def shown_at(path: str, *pairs: tuple[float, bool]) -> list[tuple[dict[str, Any], bool]]:
+    return [({path: value}, shown) for value, shown in pairs]
+
+
+caution_edges(
+    "liver_transplant_milan",
+    "age_limit_disagreement",
+    "004 §3.1: Milan with 'age <60 years', where 001 Table 2 gives 'Age <55 years'",
+    *shown_at("patient.age_years", (54.9, False), (55, True), (59.9, True), (60, False)),
+)
+caution_edges(
+    "liver_transplant_milan",
+    "ki67_10",
+    "004 §3.1: Milan as 'G1-G2, Ki67<10%'",
+    *shown_at("pathology.ki67_percent", (9.9, False), (10, True)),
+)
+caution_edges(
+    "liver_transplant_milan",
+    "eltr_predictors",
+    "001 Liver transplantation: 'age more than 45 years' predicted a poor outcome (ELTR)",
+    *shown_at("patient.age_years", (45, False), (45.1, True)),
+)
+caution_edges(
+    "liver_transplant_unos",
+    "burden_exactly_50",
+    "000 §2.2: 'low hepatic tumor burden (≤50%)' against 001 Table 2 '<50%'",
+    *shown_at("liver.tumor_burden_percent", (49.9, False), (50, True), (50.1, False)),
+)
+caution_edges(
+    "liver_transplant_milan",
+    "resectable_disease",
+    "001 Isolated surgical resection: resectable with 'an adequate future liver remnant "
+    "(FLR) of at least 30%'",
+    *shown_at(FLR_PATH, (29.9, False), (30, True)),
+)
+caution_edges(
+    "prrt",
+    "ki67_exactly_55",
+    "000 §4: 'G3 tumors (Ki67 < 55%)'; NETTER-2 enrolled Ki-67 up to 55 % inclusive",
+    *shown_at("pathology.ki67_percent", (54.9, False), (55, True), (55.1, False)),
+)
+caution_edges(
+    "prrt",
+    "netter2_not_new",
+    "NETTER-2 eligibility: newly diagnosed, Ki-67 ≥ 10 % and ≤ 55 %",
+    *[
+        ({**FIRST_LINE, "pathology.ki67_percent": ki67}, shown)
+        for ki67, shown in ((9.9, False), (10, True), (55, True), (55.1, False))
+    ],
+)
+caution_edges(
+    "ssa",
+    "ki67_exactly_10",
+    "004 §3.3 'Ki-67 ≤ 10%' against CLARINET's 'Ki-67% expression <10%' (003 Medical therapy)",
+    *shown_at("pathology.ki67_percent", (9.9, False), (10, True), (10.1, False)),
+)
+caution_edges(
+    "ssa",
+    "ki67_over_10",
+    "004 §3.3: 'SSA in pNETs with Ki-67>10% could also prolong PFS'",
+    *shown_at("pathology.ki67_percent", (10, False), (10.1, True)),
+)
+caution_edges(
+    "ssa",
+    "burden",
+    "004 §4: CLARINET 'PFS was halved in patients with liver metastatic load >25%'",
+    *shown_at("liver.tumor_burden_percent", (25, False), (25.1, True)),
+)
+caution_edges(
+    "tare",
+    "lung_shunt",
+    "004 §3.2: radiation pneumonitis when the (hepatopulmonary) shunt is '>10%'",
+    *shown_at("anatomy.hepatopulmonary_shunt_percent", (10, False), (10.1, True)),
+)
+PROGNOSIS = (
+    "002 §3.2: 'negative prognostic factors after TACE treatment include ... bilirubin ≥ 2 "
+    "mg/dL, albumin ≤ 3.5 mg/dL, tumor burden ≥ 70%, and ... three or more trials of "
+    "systemic therapy'"
+)
+caution_edges(
+    "tace", "low_albumin", PROGNOSIS, *shown_at("labs.albumin_g_dl", (3.5, True), (3.6, False))
+)
+caution_edges(
+    "tace",
+    "burden_70",
+    PROGNOSIS,
+    *shown_at("liver.tumor_burden_percent", (69.9, False), (70, True)),
+)
+caution_edges(
+    "tace",
+    "three_prior_lines",
+    PROGNOSIS,
+    *[
+        ({"course.prior_systemic_lines": lines, "course.prior_treatments": None}, shown)
+        for lines, shown in ((2, False), (3, True))
+    ],
+)
+caution_edges(
+    "tace",
+    "burden_salvage_range",
+    "002 §3: liver-directed therapy 'a reasonable salvage option' for a burden of 10–90 %, "
+    "beyond the '< 50%' of 002 §3.3",
+    *shown_at("liver.tumor_burden_percent", (49.9, False), (50, True), (90, True), (90.1, False)),
+)
+caution_edges(
+    "tace",
+    "lvef",
+    "002 §3.3: 'poor left ventricular ejection fraction' (no figure; nelm reads < 50 %)",
+    *shown_at("patient.lvef_percent", (49.9, True), (50, False)),
+)
+caution_edges(
+    "liver_resection",
+    "poor_liver_reserve",
+    "002 §3.3: 'serum bilirubin < 2 mg/dL' for liver-directed therapy: 2 is beyond it",
+    *shown_at("labs.bilirubin_mg_dl", (1.9, False), (2, True)),
+)
+caution_edges(
+    "liver_resection",
+    "burden_over_75",
+    "003 Cytoreductive surgery: 'If > 75% of the liver parenchyma is involved'",
+    *shown_at("liver.tumor_burden_percent", (75, False), (75.1, True)),
+)
+caution_edges(
+    "thermal_ablation",
+    "mwa_larger",
+    "001 Ablative techniques: 'liver lesions with diameters greater than 3 cm predicted "
+    "worsening survival'",
+    *shown_at("liver.largest_lesion_cm", (3, False), (3.1, True)),
+)
+caution_edges(
+    "thermal_ablation",
+    "limited_under_5cm",
+    "001 Ablative techniques: RFA 'for limited NELM < 5 cm', without 002 §4's lesion count",
+    *[
+        ({"liver.lesion_count": 3, "liver.largest_lesion_cm": size}, shown)
+        for size, shown in ((3, True), (4.9, True), (5, False))
+    ],
+)
+POOR_PS = "ECOG 3 is 'capable of only limited self-care' (the ECOG scale): poor from 3 up"
+for option, caution in (
+    ("tare", "performance_status"),
+    ("liver_resection", "poor_performance_status"),
+    ("prrt", "performance_status"),
+    ("everolimus", "performance_status"),
+    ("sunitinib", "performance_status"),
+    ("surufatinib", "performance_status"),
+    ("cabozantinib", "performance_status"),
+):
+    caution_edges(option, caution, POOR_PS, *shown_at("patient.ecog", (2, False), (3, True)))
+
+
+@cache
+def _caution_texts() -> dict[tuple[str, str], str]:
+    kb = load_knowledge()
+    return {
+        (option, c.id.split(".", 1)[1]): c.text
+        for option, spec in kb.options.items()
+        for c in spec.cautions
+    }
+
+
+@pytest.mark.parametrize(
+    "edge",
+    CAUTION_EDGES,
+    ids=[f"{e.option}.{e.caution}-{i}-{e.shown}" for i, e in enumerate(CAUTION_EDGES)],
+)
+def test_a_caution_at_its_boundary(edge: CautionEdge) -> None:
+    text = _caution_texts()[(edge.option, edge.caution)]
+    doc = assess_mapping(eligible_case(edge.option, edge.changes), with_evidence=False)
+    shown = [d["text"] for d in doc["options"][edge.option]["caution_details"]]
+    assert (text in shown) == edge.shown, edge.source
+
+
+# --- units: a value entered in another unit exactly at the converted limit ------------------
+UNIT_EDGES: list[Edge] = [
+    # bilirubin 17.1 µmol/L = 1 mg/dL (Young DS 1987): 2 mg/dL is 34.2 µmol/L
+    Edge("tae", "bilirubin", {"labs.bilirubin_mg_dl": {"value": 34.2, "unit": "µmol/L"}}, N, LABS),
+    Edge("tae", "bilirubin", {"labs.bilirubin_mg_dl": {"value": 34.1, "unit": "µmol/L"}}, M, LABS),
+    Edge(
+        "liver_transplant_enets",
+        "bilirubin",
+        {"labs.bilirubin_mg_dl": {"value": 34.2, "unit": "umol/L"}},
+        N,
+        "001 Table 2 'Low serum total bilirubin', read as 002 §3.3 '< 2 mg/dL'",
+    ),
+    # creatinine 88.4 µmol/L = 1 mg/dL: NETTER-1 excludes "> 150 µmol/L", so 150 is inside
+    Edge(
+        "prrt",
+        "renal",
+        {"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": {"value": 150, "unit": "µmol/L"}},
+        M,
+        NETTER1,
+    ),
+    Edge(
+        "prrt",
+        "renal",
+        {"labs.egfr_ml_min": {"value": 0.83, "unit": "mL/s/1.73 m²"}},  # 49.8 mL/min
+        N,
+        NETTER1,
+    ),
+    # 10⁹/L = 10³/µL: "platelet count > 100,000" (002 §3.3), "≥ 75,000" (NETTER-1)
+    Edge("tae", "platelets", {"labs.platelets_per_ul": {"value": 100, "unit": "10⁹/L"}}, N, LABS),
+    Edge(
+        "prrt", "platelets", {"labs.platelets_per_ul": {"value": 75, "unit": "10⁹/L"}}, M, NETTER1
+    ),
+    Edge("prrt", "hemoglobin", {"labs.hemoglobin_g_dl": {"value": 80, "unit": "g/L"}}, M, NETTER1),
+    # 10 mm = 1 cm
+    *[
+        Edge(
+            "thermal_ablation",
+            "size_number",
+            {"liver.lesion_count": count, "liver.largest_lesion_cm": {"value": mm, "unit": "mm"}},
+            expected,
+            ABLATION,
+        )
+        for count, mm, expected in ((2, 30, M), (2, 31, N), (1, 49, M), (1, 50, N))
+    ],
+    # 1 year = 12 months
+    Edge(
+        "liver_transplant_enets",
+        "stable",
+        {"course.months_stable": {"value": 0.5, "unit": "years"}},
+        M,
+        "001 Table 2: stable disease 'at least 6 months'",
+    ),
+    Edge(
+        "liver_transplant_enets",
+        "primary_removed",
+        {"primary.months_since_primary_resection": {"value": 0.5, "unit": "years"}},
+        M,
+        "001 Table 2, ENETS: 'Primary tumor removed prior to OLT (at least 6 months)'",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "edge",
+    UNIT_EDGES,
+    ids=[f"{e.option}.{e.criterion}-{i}-{e.expected}" for i, e in enumerate(UNIT_EDGES)],
+)
+def test_a_value_in_another_unit_at_the_converted_limit(edge: Edge) -> None:
+    doc = assess_mapping(eligible_case(edge.option, edge.changes), with_evidence=False)
+    wanted = f"{edge.option}.{edge.criterion}"
+    (criterion,) = [c for c in doc["options"][edge.option]["criteria"] if c["id"] == wanted]
+    assert criterion["result"] == edge.expected, (edge.source, criterion["value"])
+
+
+# --- every threshold has its rows ---------------------------------------------------------
+def _thresholds(condition: Any) -> set[tuple[str, float]]:
+    return {
+        (leaf.field, float(leaf.operand))
+        for leaf in leaves_of(condition)
+        if leaf.op in ("lt", "le", "gt", "ge")
+    }
+
+
+def _on(rows: list[Edge] | list[CautionEdge]) -> set[tuple[str, str, float]]:
+    """(local id, field, value) of every row that sets a number."""
+    found: set[tuple[str, str, float]] = set()
+    for row in rows:
+        local = row.criterion if isinstance(row, Edge) else row.caution
+        for path, value in row.changes.items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                found.add((local, path, float(value)))
+    return found
+
+
+def test_every_threshold_of_a_criterion_or_caution_has_a_row_on_it() -> None:
+    """Adding a numeric threshold without a row exactly on it fails here. A criterion or
+    caution shared by several options is covered by a row on any of them."""
+    kb = load_knowledge()
+    on_criteria, on_cautions = _on(EDGES), _on(CAUTION_EDGES)
+    missing: list[str] = []
+    for spec in kb.options.values():
+        for c in spec.criteria:
+            local = c.id.split(".", 1)[1]
+            for path, value in _thresholds(c.condition):
+                if (local, path, value) not in on_criteria:
+                    missing.append(f"criterion {c.id}: {path} at {value:g}")
+        for caution in spec.cautions:
+            if caution.condition is None:
+                continue
+            local = caution.id.split(".", 1)[1]
+            for path, value in _thresholds(caution.condition):
+                if (local, path, value) not in on_cautions:
+                    missing.append(f"caution {caution.id}: {path} at {value:g}")
+    assert not sorted(set(missing)), sorted(set(missing))
+
+
+def test_every_threshold_lies_inside_the_plausible_range_of_its_field() -> None:
+    """A case on a boundary is accepted as it is, without a confirmation: every threshold
+    a criterion, caution or derivation compares with is a value case-v1 accepts and the
+    plausibility table (docs/plausibility.md) does not question."""
+    from nelm.case.plausibility import plausible_range
+
+    kb = load_knowledge()
+    found: set[tuple[str, float]] = set()
+    for spec in kb.options.values():
+        for c in spec.criteria:
+            found |= _thresholds(c.condition)
+        for caution in spec.cautions:
+            if caution.condition is not None:
+                found |= _thresholds(caution.condition)
+    g = kb.derivations.grade
+    found |= {
+        ("pathology.ki67_percent", g.ki67_g1_below),
+        ("pathology.ki67_percent", g.ki67_g2_max),
+        ("pathology.mitoses_per_2mm2", g.mitoses_g1_below),
+        ("pathology.mitoses_per_2mm2", g.mitoses_g2_max),
+    }
+    outside = []
+    for path, value in sorted(found):
+        spec = FIELD_BY_PATH[path]
+        plausible = plausible_range(path)
+        if spec.minimum is not None and value < spec.minimum:
+            outside.append(f"{path} {value:g} below the hard range")
+        if spec.maximum is not None and value > spec.maximum:
+            outside.append(f"{path} {value:g} above the hard range")
+        if plausible is not None and not plausible.contains(value):
+            outside.append(f"{path} {value:g} outside the plausible range")
+    assert not outside, outside
