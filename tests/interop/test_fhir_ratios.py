@@ -135,3 +135,14 @@ def test_lvef_as_a_fraction_reads_alike() -> None:
     # LOINC 10230-1 Left ventricular Ejection fraction (unit %): 0.55 in unit 1 is 55 %
     mapping = _map("10230-1", valueQuantity=_ucum(0.55, "1"))
     assert mapping.document["patient"]["lvef_percent"] == 55
+
+
+@pytest.mark.parametrize(
+    ("fraction", "percent"),
+    [(0.03, 3), (0.1, 10), (0.2, 20), (0.55, 55)],
+)
+def test_a_fraction_at_a_threshold_is_the_threshold_itself(fraction: float, percent: int) -> None:
+    # 0.2 × 100 is 20.000000000000004 in binary floating point, which "> 20" (000 §1: G3)
+    # would take for G3; 0.1 × 100 would fail "Ki-67 ≤ 10%" (004 §3.3) and 0.55 × 100 "Ki-67
+    # ≥ 10 % and ≤ 55 %" (NETTER-2). The fraction is the threshold exactly.
+    assert _ki67(_map(valueQuantity=_ucum(fraction, "1"))) == percent

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from nelm.interop.fhir import bundle_to_case
+from nelm.interop.fhir.synthetic import bundle_of, observation_resource, patient_resource
 from nelm.interop.fhir.units import KINDS, UnitError, convert, normalize_unit
+from nelm.service import assess_mapping
 
 
 def test_bilirubin_umol_per_l_to_mg_per_dl() -> None:
@@ -109,3 +114,21 @@ def test_a_unit_in_capitals_is_read_when_it_names_one_unit_of_its_kind() -> None
         for written, factor in kind.factors.items():
             key = normalize_unit(written).casefold()
             assert factors.setdefault(key, factor) == factor, (name, written)
+
+
+@pytest.mark.parametrize(("umol", "result"), [(34.2, "not_met"), (34.1, "met")])
+def test_bilirubin_in_umol_per_l_at_the_converted_limit(umol: float, result: str) -> None:
+    # 002 §3.3: "serum bilirubin < 2 mg/dL"; 2 mg/dL is 34.2 µmol/L (17.1 µmol/L = 1 mg/dL,
+    # Young DS 1987), so 34.2 µmol/L is at the limit and outside it, 34.1 inside.
+    # LOINC 14631-6 Bilirubin.total [Moles/volume] in Serum or Plasma
+    quantity = {"value": umol, "system": "http://unitsofmeasure.org", "code": "umol/L"}
+    observation = observation_resource(
+        "bili", "http://loinc.org", "14631-6", effective="2025-01-10", valueQuantity=quantity
+    )
+    mapping = bundle_to_case(
+        bundle_of(patient_resource("p"), observation), assessment_date=dt.date(2025, 1, 15)
+    )
+    assert mapping.document["labs"]["bilirubin_mg_dl"] == pytest.approx(umol / 17.1, abs=1e-4)
+    doc = assess_mapping({**mapping.document, "case_id": "bili"}, with_evidence=False)
+    criteria = {c["id"]: c["result"] for c in doc["options"]["tae"]["criteria"]}
+    assert criteria["tae.bilirubin"] == result
