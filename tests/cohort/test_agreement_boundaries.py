@@ -12,8 +12,9 @@ there. A coverage test fails when a criterion or caution compares a number with 
 threshold that no row puts exactly on it.
 
 Units: a value entered in another unit exactly at the converted limit (bilirubin 2 mg/dL =
-34.2 µmol/L) decides as the limit itself. Batch files take each number in the field's own
-unit (docs/cohorts.md), so those rows go through the interpreter.
+34.2 µmol/L) decides as the limit itself. A cohort file has no per-value unit (a column
+named in another unit is refused, ``nelm.cohort.validate``), so those rows go through the
+interpreter.
 """
 
 from __future__ import annotations
