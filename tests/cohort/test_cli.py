@@ -147,6 +147,72 @@ def test_an_unknown_column_exits_2_and_writes_nothing(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cohort.csv"]
 
 
+def test_a_header_with_its_unit_exits_2_naming_the_field_and_the_conversion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # case-v1.md: bilirubin in mg/dL; 17.1 µmol/L = 1 mg/dL (Young DS, Ann Intern Med
+    # 1987;106:114-129). Read as mg/dL, 17 µmol/L would rule out the embolisations (002 §3.3).
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("case_id,bilirubin (umol/L)\nc1,17\n")
+    code, _, err = run(["batch", str(cohort), "-o", str(tmp_path / "r.csv")], capsys, monkeypatch)
+    assert code == 2
+    assert err == (
+        "error: bilirubin (umol/L): the column labs.bilirubin_mg_dl, in mg/dL: convert the "
+        "values from µmol/L to mg/dL (÷ 17.1) and name it labs.bilirubin_mg_dl; no column is "
+        "read in µmol/L, got a column named with its unit\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cohort.csv"]
+
+
+def test_a_column_nelm_does_not_read_is_left_out_only_when_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = tmp_path / "registry.csv"
+    registry.write_text(
+        "case_id,pathology.ki67_percent,comment,site_name\n"
+        'c1,5,"seen twice, see note",Berlin\nc2,35,,Paris\n'
+    )
+    plain = tmp_path / "plain.csv"
+    plain.write_text("case_id,pathology.ki67_percent\nc1,5\nc2,35\n")
+    out = tmp_path / "r.csv"
+    code, _, err = run(["batch", str(registry), "-o", str(out)], capsys, monkeypatch)
+    assert code == 2
+    assert err.splitlines() == [
+        f"error: {name}: a known column: case_id, schema_version, label or a case field path "
+        f"such as pathology.ki67_percent; remove the column, or leave it out with "
+        f"--ignore-columns {name}, got an unknown column"
+        for name in ("comment", "site_name")
+    ]
+    assert not out.exists()
+    for engine in ("polars", "reference"):
+        args = ["batch", str(registry), "-o", str(out), "--engine", engine]
+        code, text, err = run([*args, "--ignore-columns", "comment,site_name"], capsys, monkeypatch)
+        assert code == 0, err
+        assert "left out, as asked (--ignore-columns): 2 columns: comment, site_name" in text
+        expected = tmp_path / "expected.csv"
+        code, _, err = run(["batch", str(plain), "-o", str(expected)], capsys, monkeypatch)
+        assert code == 0, err
+        assert out.read_text() == expected.read_text()
+    # a field's column cannot be left out by the option, nor a name the file does not have
+    code, _, err = run(
+        ["batch", str(registry), "-o", str(out), "--ignore-columns", "pathology.ki67_percent"],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 2
+    assert "error: --ignore-columns: columns nelm does not read" in err
+    code, _, err = run(
+        ["batch", str(registry), "-o", str(out), "--ignore-columns", "comment,site"],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 2
+    assert err == (
+        "error: --ignore-columns: names of columns of the file's header, got site, which is "
+        "not one\n"
+    )
+
+
 def test_a_missing_file_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,6 +15,7 @@ from nelm.cohort.executor import (
     SliceTask,
     as_problems,
     environment_problems,
+    part_path,
     plan_slices,
 )
 from nelm.cohort.io import open_input
@@ -63,6 +64,23 @@ def test_a_refused_executor_answers_instead_of_raising(tmp_path: Path) -> None:
     (problem,) = as_problems(outcome.problems)
     assert "Python 2.7" in problem.expected and "PYSPARK_PYTHON" in problem.expected
     assert [p.name for p in tmp_path.iterdir()] == ["c.parquet"]  # no part written
+
+
+def test_an_executor_leaves_out_the_columns_the_driver_was_told_to(tmp_path: Path) -> None:
+    """``--ignore-columns`` with Spark: each task reads the file itself, so the task carries
+    the columns to leave out; read, a registry's struct column would refuse the slice."""
+    import polars as pl
+
+    source = tmp_path / "c.parquet"
+    cohort = synth_frame(10, seed=3)
+    cohort.with_columns(pl.struct(note=pl.lit("x")).alias("note")).write_parquet(source)
+    opened = dataclasses.replace(open_input(source), ignored=("note",))
+    task = SliceTask.of(opened, tmp_path, Environment.here())
+    assert task.ignored == ("note",)
+    (outcome,) = task(plan_slices(10, 10, 1))
+    assert outcome.problems == () and outcome.rows == 10
+    written = pl.read_parquet(part_path(tmp_path, "rows", outcome.index))
+    assert written["case_id"].to_list() == cohort["case_id"].to_list()
 
 
 # Texts as Spark raises them (abridged from real runs: the worker's traceback inside the

@@ -208,7 +208,8 @@ def test_unknown_repeated_and_missing_columns_reject_the_file() -> None:
     with pytest.raises(InputRejected) as caught:
         check_columns(["case_id", "Ki-67 (%)", "liver.lesions"])
     assert [p.message for p in caught.value.problems] == [
-        "Ki-67 (%): a known column (did you mean pathology.ki67_percent?), got an unknown column",
+        "Ki-67 (%): the column pathology.ki67_percent, whose unit is % too: name it "
+        "pathology.ki67_percent, got a column named with its unit",
         "liver.lesions: a known column (did you mean liver.lesion_count?), got an unknown column",
     ]
 
@@ -221,12 +222,12 @@ def test_a_column_named_in_another_unit_is_not_pointed_to_the_field_alone() -> N
     with pytest.raises(InputRejected) as caught:
         check_columns(["case_id", "labs.bilirubin_umol_l", "liver.largest_lesion_mm"])
     assert [p.message for p in caught.value.problems] == [
-        "labs.bilirubin_umol_l: a known column; labs.bilirubin_mg_dl is in mg/dL: convert the "
-        "values first (µmol/L × 0.05848 = mg/dL) and name the column labs.bilirubin_mg_dl, "
-        "got an unknown column",
-        "liver.largest_lesion_mm: a known column; liver.largest_lesion_cm is in cm: convert "
-        "the values first (mm × 0.1 = cm) and name the column liver.largest_lesion_cm, "
-        "got an unknown column",
+        "labs.bilirubin_umol_l: the column labs.bilirubin_mg_dl, in mg/dL: convert the values "
+        "from µmol/L to mg/dL (÷ 17.1) and name it labs.bilirubin_mg_dl; no column is read in "
+        "µmol/L, got a column named in µmol/L",
+        "liver.largest_lesion_mm: the column liver.largest_lesion_cm, in cm: convert the values "
+        "from mm to cm (÷ 10) and name it liver.largest_lesion_cm; no column is read in mm, "
+        "got a column named in mm",
     ]
 
 

@@ -88,6 +88,7 @@ def _summary_table(summary: BatchSummary) -> list[object]:
         f"{_empty_rows(summary.empty_rows)} "
         f"in {summary.seconds:.1f} s ({summary.rate:,.0f} cases/s, {summary.engine} engine)",
         *([summary.reading] if summary.reading else []),
+        *([_left_out(summary.ignored)] if summary.ignored else []),
         f"results: {summary.output}",
         f"rejects: {summary.rejects}",
     ]
@@ -276,6 +277,17 @@ def batch_command(
             "the run's CPU time.",
         ),
     ] = False,
+    ignore_columns: Annotated[
+        str | None,
+        typer.Option(
+            "--ignore-columns",
+            metavar="NAME[,NAME]",
+            help="Columns of the cohort file that nelm does not read (a registry's comment, "
+            "site_name), comma-separated, to leave out instead of refusing the file; a "
+            "column nelm reads cannot be named.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Assess every case of a cohort file; write one row per case and a rejects file."""
     from rich.console import Console
@@ -299,6 +311,7 @@ def batch_command(
             count_rows=bar is not None,
             as_of=date,
             open_fields=open_fields,
+            ignore_columns=ignore_columns.split(",") if ignore_columns is not None else (),
         )
     finally:
         if bar is not None:
@@ -307,6 +320,14 @@ def batch_command(
     for line in _summary_table(summary):
         # markup off: a path may hold "[" (a folder named "cohort [2024]"), shown as typed
         out.print(line, soft_wrap=isinstance(line, str), markup=False)
+
+
+def _left_out(names: tuple[str, ...]) -> str:
+    """The columns left out, as asked, so that the summary shows what was not read."""
+    from nelm.cohort.header import column_named
+
+    shown = ", ".join(column_named(n) for n in names)
+    return f"left out, as asked (--ignore-columns): {_counted(len(names), 'column')}: {shown}"
 
 
 def _as_of(raw: str | None) -> dt.date | None:

@@ -120,6 +120,7 @@ class SliceTask:
     scratch: str
     driver: Environment
     separator: str = ","
+    ignored: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, source: InputFile, scratch: Path, driver: Environment) -> SliceTask:
@@ -131,6 +132,7 @@ class SliceTask:
             str(scratch.resolve()),  # the executors' working directory is not ours
             driver,
             source.separator,
+            source.ignored,
         )
 
     def __call__(self, slices: Iterable[Slice]) -> Iterator[SliceOutcome]:
@@ -155,6 +157,7 @@ class SliceTask:
                 "csv" if self.format == "csv" else "parquet",
                 self.columns,
                 self.separator,
+                self.ignored,
             )
             raw = source.read_slice(piece.offset, piece.length)
         except InputRejected as exc:

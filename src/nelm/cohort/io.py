@@ -153,6 +153,8 @@ class InputFile:
     columns: tuple[str, ...]
     separator: str = ","
     """A CSV file's column separator (``,``, ``;`` or a tab), read off its header."""
+    ignored: tuple[str, ...] = ()
+    """Columns of :attr:`columns` left out of every reading (``--ignore-columns``)."""
 
     def reading(self) -> str:
         """How the file was read, when not as a comma-separated CSV file ("" then)."""
@@ -191,8 +193,8 @@ class InputFile:
         """The whole file as a lazy query (every CSV column as text): what :meth:`chunks`
         reads, for a query that streams it. Errors surface when the query runs."""
         if self.format == "parquet":
-            return pl.scan_parquet(self.path, glob=False)
-        frame = self._scan_csv()
+            return pl.scan_parquet(self.path, glob=False).drop(self.ignored)
+        frame = self._scan_csv().drop(self.ignored)
         if self.separator == ";":
             numbers = [name for name in dict.fromkeys(self.columns) if name in _NUMBER_COLUMNS]
             frame = frame.with_columns(_decimal_comma_read(name) for name in numbers)

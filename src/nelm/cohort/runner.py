@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
 
 from nelm.cohort.checks import WARNINGS_SCHEMA, repeated_ids, warnings_path
+from nelm.cohort.header import ignored_columns
 from nelm.cohort.io import (
     InputFile,
     Outputs,
@@ -32,6 +34,7 @@ from nelm.cohort.pipeline import ChunkResult, compiled_knowledge, process_chunk
 from nelm.cohort.summary import BatchSummary, Progress
 from nelm.cohort.validate import REJECTS_SCHEMA, check_columns, prepare
 from nelm.errors import InputRejected, Problem
+from nelm.text import printable
 
 __all__ = ["DEFAULT_CHUNK", "ENGINES", "BatchSummary", "Engine", "Progress", "run_batch"]
 
@@ -49,11 +52,12 @@ class _Silent:
         pass
 
 
-def _prepare(input_path: str | Path, output: str | Path) -> InputFile:
+def _prepare(input_path: str | Path, output: str | Path, ignore: Sequence[str]) -> InputFile:
     source = open_input(input_path)
-    check_columns(source.columns)
+    source = replace(source, ignored=ignored_columns(source.columns, ignore))
+    check_columns(source.columns, source.ignored)
     if source.format == "parquet":  # column types a cohort cannot hold: reject before work
-        prepare(pl.DataFrame(schema=pl.scan_parquet(source.path, glob=False).collect_schema()))
+        prepare(pl.DataFrame(schema=source.scan().collect_schema()))
     file_format(output, "-o")
     out = Path(output)
     if not (out.parent if str(out.parent) else Path(".")).is_dir():
@@ -79,6 +83,7 @@ def run_batch(
     count_rows: bool = True,
     as_of: dt.date | None = None,
     open_fields: bool = False,
+    ignore_columns: Sequence[str] = (),
 ) -> BatchSummary:
     """Evaluate every row of ``input_path``; write ``output`` and its rejects file.
 
@@ -88,13 +93,25 @@ def run_batch(
     the caller supplies: the core reads no clock), which only an export takes. Raises
     ``InputRejected`` for a file that cannot be used, and then writes nothing.
     ``open_fields`` has the polars engine also count the unknown fields the uncertain
-    verdicts wait on (for the summary; about doubles its CPU time).
+    verdicts wait on (for the summary; about doubles its CPU time). ``ignore_columns``
+    names columns of a cohort file that nelm does not read, to be left out rather than
+    refuse the file (``nelm.cohort.header.ignored_columns``).
     """
     if chunk_size < 1:
         raise InputRejected([Problem("--chunk-size", "a whole number ≥ 1", str(chunk_size))])
     if engine not in ENGINES:
         raise InputRejected([Problem("--engine", f"one of {', '.join(ENGINES)}", engine)])
     if is_export(Path(input_path)):
+        if ignore_columns:
+            raise InputRejected(
+                [
+                    Problem(
+                        "--ignore-columns",
+                        "only with a cohort file (a FHIR export has no columns)",
+                        printable(",".join(ignore_columns)),
+                    )
+                ]
+            )
         if as_of is None:
             raise InputRejected(
                 [Problem("--as-of", "the assessment date of a FHIR export", "none given")]
@@ -121,7 +138,7 @@ def run_batch(
             [Problem("--as-of", "only with a FHIR export (a cohort file has no dates)", str(as_of))]
         )
     started = time.perf_counter()
-    source = _prepare(input_path, output)
+    source = _prepare(input_path, output, ignore_columns)
     report = progress or _Silent()
     if engine == "spark":
         from nelm.cohort.spark import run_spark
@@ -139,6 +156,7 @@ def run_batch(
         summary = _run_local(source, Path(output), engine, chunk_size, report, count_rows)
     summary.seconds = time.perf_counter() - started
     summary.reading = source.reading()
+    summary.ignored = source.ignored
     return summary
 
 

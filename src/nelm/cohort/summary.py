@@ -58,6 +58,8 @@ class BatchSummary:
     reading: str = ""
     """How a CSV file other than comma-separated was read (its separator, its decimal
     mark), for the user to check; empty otherwise."""
+    ignored: tuple[str, ...] = ()
+    """The columns left out, as asked (``--ignore-columns``), named in the summary."""
 
     def add(self, result: ChunkResult) -> None:
         self.rows += result.rows

@@ -16,23 +16,21 @@ settles them: a rejected row gets one line per problem in the rejects table, wit
 the message ``nelm assess`` would print; a row written unusually but validly is accepted.
 No row is dropped silently.
 
-Columns that the file should not have are a whole-file error (:func:`check_columns`).
+Columns that the file should not have are a whole-file error (:func:`check_columns`; what
+each should be is said by ``nelm.cohort.header``).
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
 from nelm.case.document import Case, case_from_mapping
-from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, SECTIONS, Field, Kind
-from nelm.case.synonyms import field_named_by
-from nelm.case.units import field_named_in_unit
+from nelm.case.fields import BOUNDS, FIELDS, Field, Kind
 from nelm.cohort.columns import (
     BLANK_TEXT,
     FORBIDDEN_TEXT,
@@ -43,6 +41,7 @@ from nelm.cohort.columns import (
     row_document,
     shown_case_id,
 )
+from nelm.cohort.header import column_named, unknown_column
 from nelm.errors import InputRejected, Problem
 from nelm.knowledge.staging import INVASION_FIELDS
 from nelm.text import text_problems
@@ -101,48 +100,9 @@ TYPED_SCHEMA: dict[str, pl.DataType] = {
 # --------------------------------------------------------------------------- the file
 
 
-def _known_column(name: str) -> str:
-    """What an unknown column should be. A column named in another unit
-    (``labs.bilirubin_umol_l``) is not pointed to the field by name alone: renamed, its
-    values would be read in the field's unit, and a cohort file has no per-value unit."""
-    if name.strip() in INPUT_COLUMNS:
-        return f"a known column: {name.strip()}, without the spaces around it"
-    in_unit = field_named_in_unit(name)
-    if in_unit is not None:
-        path, unit = in_unit
-        own = FIELD_BY_PATH[path].unit
-        return (
-            f"a known column; {path} is in {own}: convert the values first "
-            f"({unit.label} × {unit.factor:.4g} = {own}) and name the column {path}"
-        )
-    section, _, key = name.rpartition(".")
-    named = field_named_by(section if section in SECTIONS else None, key)
-    if named is not None:
-        return f"a known column (did you mean {named}?)"
-    hint = difflib.get_close_matches(name, INPUT_COLUMNS, n=1)
-    if hint:
-        return f"a known column (did you mean {hint[0]}?)"
-    return (
-        "a known column: case_id, schema_version, label or a case field "
-        "path such as pathology.ki67_percent"
-    )
-
-
-_NAME_SHOWN = 60
-"""The most characters of a column's name a message shows."""
-
-
-def _column_named(name: str) -> str:
-    """A column's name as a message shows it: quoted when spaces begin or end it (else
-    `` case_id`` reads as case_id), cut short when long."""
-    shown = (
-        name if len(name) <= _NAME_SHOWN else f"{name[:_NAME_SHOWN]}… ({len(name):,} characters)"
-    )
-    return f'"{shown}"' if name != name.strip() else shown
-
-
-def check_columns(names: Sequence[str]) -> None:
-    """Reject a file whose header has an unknown or repeated column, or no ``case_id``.
+def check_columns(names: Sequence[str], ignored: Collection[str] = ()) -> None:
+    """Reject a file whose header has an unknown or repeated column, or no ``case_id``;
+    the ``ignored`` columns (``nelm.cohort.header.ignored_columns``) are left out.
 
     A first line none of whose cells names a column is no header (a file saved without
     one, whose first line is a patient's row): it is refused in one message that shows
@@ -175,10 +135,10 @@ def check_columns(names: Sequence[str]) -> None:
             )
             continue
         if name in seen:
-            problems.append(Problem(_column_named(name), "each column once", "a repeated column"))
+            problems.append(Problem(column_named(name), "each column once", "a repeated column"))
         seen.add(name)
-        if name not in INPUT_COLUMNS:
-            problems.append(Problem(_column_named(name), _known_column(name), "an unknown column"))
+        if name not in INPUT_COLUMNS and name not in ignored:
+            problems.append(unknown_column(name))
     if "case_id" not in seen:
         problems.append(Problem("case_id", "a case_id column", "a file without one"))
     if problems:
