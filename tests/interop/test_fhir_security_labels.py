@@ -140,7 +140,8 @@ def test_a_42_cfr_part_2_result_is_set_aside_and_its_field_stays_unknown() -> No
         mapping.document["labs"]["albumin_g_dl"] == _map(_bundle()).document["labs"]["albumin_g_dl"]
     )
     (warning,) = [w for w in mapping.warnings if w.startswith("SET ASIDE FOR THEIR SECURITY")]
-    assert "1 resource (Observation/bili-0001) was not read" in warning
+    assert "1 resource (Observation/bili-0001) was not read: its label (" in warning
+    assert ") asks for a consent" in warning and "review it in the EHR" in warning
     assert "42 CFR Part 2" in warning and "unknown to this assessment" in warning
     assert "shown nowhere" not in warning  # the sender's display is never shown
     assert any("Observation/bili-0001" in n and "security label" in n for n in mapping.notes)
@@ -158,6 +159,7 @@ def test_very_restricted_and_sensitivity_labels_are_set_aside() -> None:
     assert "ecog" not in mapping.document["patient"]
     (warning,) = [w for w in mapping.warnings if w.startswith("SET ASIDE FOR THEIR SECURITY")]
     assert "very restricted (V)" in warning and "substance abuse information (ETH" in warning
+    assert "were not read: their labels (" in warning and ") ask for a consent" in warning
 
 
 def test_a_label_nelm_does_not_know_sets_its_resource_aside() -> None:

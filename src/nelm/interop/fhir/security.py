@@ -190,15 +190,17 @@ class SecurityLabels:
             )
         if self.set_aside:
             labels = sorted({label for found in self.set_aside.values() for label in found})
-            were = "was" if len(self.set_aside) == 1 else "were"
+            one = len(self.set_aside) == 1
+            # one resource reads "its label … asks", several "their labels … ask"
             out.append(
                 f"SET ASIDE FOR THEIR SECURITY LABELS: {_count(self.set_aside)} "
-                f"({_shown(sorted(self.set_aside))}) {were} "
-                "not read: their labels ("
+                f"({_shown(sorted(self.set_aside))}) {'was' if one else 'were'} "
+                f"not read: {'its' if one else 'their'} label{'' if len(labels) == 1 else 's'} ("
                 + "; ".join(label.describe() for label in labels[:_MAX_SHOWN])
                 + (f"; and {len(labels) - _MAX_SHOWN} more" if len(labels) > _MAX_SHOWN else "")
-                + ") ask for a consent or an authorisation nelm cannot check. What they hold is "
-                "unknown to this assessment; review them in the EHR."
+                + f") {'asks' if len(labels) == 1 else 'ask'} for a consent or an authorisation "
+                f"nelm cannot check. What {'it holds' if one else 'they hold'} is unknown to "
+                f"this assessment; review {'it' if one else 'them'} in the EHR."
             )
         return out
 
