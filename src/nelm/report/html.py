@@ -21,6 +21,7 @@ from jinja2 import DictLoader, Environment, StrictUndefined
 
 from nelm.evidence.records import source_text
 from nelm.knowledge.sources import ReferenceList, cite_plain
+from nelm.report.cautions import CommonCaution, common_cautions
 from nelm.report.text import SAFETY_STATEMENT
 from nelm.report.view import (
     classification_rows,
@@ -35,6 +36,7 @@ from nelm.report.view import (
     record_warnings,
     source_notes,
     todo_items,
+    warning_headline,
 )
 from nelm.vocabulary import vocabulary
 
@@ -138,6 +140,9 @@ tr { break-inside: avoid; }
 .src { color: #444; font-size: 9pt; }
 .record-warning { border: 3px solid #a00; color: #a00; padding: .4em .8em; margin: .8em 0;
   font-weight: bold; }
+.common-cautions { border: 2px solid #7a4a00; padding: .1em .8em; margin: .5em 0 1em; }
+.common-cautions h3 { margin-top: .4em; }
+.common-cautions li { break-inside: avoid; margin-bottom: .3em; }
 .safety { border: 2px solid #222; padding: .6em .8em; margin-top: 1.5em; font-weight: bold; }
 ol.plan > li { margin-bottom: .6em; }
 ol.plan > li > strong { display: block; break-after: avoid; }
@@ -194,7 +199,12 @@ _TEMPLATE = """<!DOCTYPE html>
 {% if doc.warnings %}
 <section class="warnings">
 <h2>Warnings</h2>
-<ul>{% for w in doc.warnings %}<li>{{ w | cite_text | in_words }}</li>{% endfor %}</ul>
+<ul>{% for w in doc.warnings %}
+{# a record's warning stands in full in the box above: named here, not printed twice #}
+{% if w in record_warnings %}<li><strong>{{ w | headline }}</strong>: in full under
+ “Read first” above.</li>
+{% else %}<li>{{ w | cite_text | in_words }}</li>{% endif %}
+{% endfor %}</ul>
 </section>
 {% endif %}
 
@@ -285,6 +295,17 @@ resources; the JSON assessment names up to twenty.</p>{% endif %}
 
 
 <h2>Options</h2>
+{% if common_cautions %}
+<div class="common-cautions" id="common-cautions">
+<h3>Cautions for this patient on several options</h3>
+<p class="small">Said once here; each option's card names them by number.</p>
+<ol>
+{% for c in common_cautions %}<li id="caution-{{ c.number }}">{{ c.text | cite_text }}
+ <span class="src">({{ c.sources | cite }})</span><br>
+<span class="small">On {{ c.options | length }} options: {{ c.names | join(', ') }}.</span></li>
+{% endfor %}
+</ol></div>
+{% endif %}
 {% for title, members in groups %}
 <h3>{{ title }}</h3>
 {% for oid, option in members %}
@@ -302,8 +323,11 @@ resources; the JSON assessment names up to twenty.</p>{% endif %}
 <td>{{ c.value }}</td><td class="src">{{ c.sources | cite }}</td></tr>
 {% endfor %}
 </tbody></table>
-{% if option.get('caution_details') %}<p><strong>Cautions:</strong></p><ul>
-{% for caution in option.caution_details %}<li>{{ caution.text | cite_text }}
+{% set shared, own = card_cautions(oid, option) %}
+{% if shared or own %}<p><strong>Cautions:</strong></p><ul>
+{% for c in shared %}<li>{{ c.title | cite_text }} (<a href="#caution-{{ c.number }}">caution
+ {{ c.number }}</a>, above the options)</li>{% endfor %}
+{% for caution in own %}<li>{{ caution.text | cite_text }}
  <span class="src">({{ caution.sources | cite }})</span></li>{% endfor %}</ul>
 {% endif %}
 {% if option.missing %}<p>Obtain {{ option.missing | map('label') | join(', ') }}
@@ -380,6 +404,7 @@ def _environment() -> Environment:
     )
     env.filters["label"] = field_label
     env.filters["in_words"] = in_words  # fields by their labels, as the CLI and the page
+    env.filters["headline"] = warning_headline
     return env
 
 
@@ -418,8 +443,26 @@ def render_html(
     env.filters["option_name"] = option_name
     env.filters["cite"] = refs.labels
     env.filters["cite_text"] = lambda text: cite_plain(str(text), refs)
+    # the cautions this patient raises on many options, said once above the options
+    common = common_cautions(doc)
+
+    def card_cautions(
+        oid: str, option: Mapping[str, Any]
+    ) -> tuple[list[CommonCaution], list[Mapping[str, Any]]]:
+        """(the common cautions the card refers to, the cautions it prints in full)."""
+        shared = [c for c in common if oid in c.options]
+        texts = {c.text for c in shared}
+        own = [
+            c
+            for c in option.get("caution_details") or ()
+            if not (c.get("case_specific") and c.get("text") in texts)
+        ]
+        return shared, own
+
     template = env.get_template("report.html")
     return template.render(
+        common_cautions=common,
+        card_cautions=card_cautions,
         doc=doc,
         record_warnings_of=record_warnings,
         record_flags_of=record_flags,

@@ -42,6 +42,7 @@ __all__ = [
     "source_notes",
     "status_title",
     "todo_items",
+    "warning_headline",
     "yes_no_unknown",
 ]
 
@@ -103,14 +104,16 @@ def record_warnings(doc: Mapping[str, Any]) -> list[str]:
 _HEADLINE = re.compile(r"\b([A-Z][A-Z ]{3,}[A-Z]):")
 
 
+def warning_headline(warning: str) -> str:
+    """The headline of one of the record's warnings ("RESTRICTED DATA")."""
+    found = _HEADLINE.search(warning)
+    return found.group(1) if found else "A WARNING FROM THE RECORD"
+
+
 def record_flags(doc: Mapping[str, Any]) -> list[str]:
     """The headline of each of the record's warnings ("DECEASED", "NOT A NEUROENDOCRINE
     RECORD"), for a list or a page header; the warnings themselves say the rest."""
-    flags = []
-    for warning in record_warnings(doc):
-        found = _HEADLINE.search(warning)
-        flags.append(found.group(1) if found else "A WARNING FROM THE RECORD")
-    return list(dict.fromkeys(flags))
+    return list(dict.fromkeys(warning_headline(w) for w in record_warnings(doc)))
 
 
 def yes_no_unknown(value: bool | None) -> str:
