@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from nelm.report.board import board_view
 from nelm.report.cautions import MIN_OPTIONS, caution_title, common_cautions
 from nelm.report.html import render_html
 from nelm.service import assess_mapping
@@ -120,6 +121,19 @@ def test_the_printed_report_prints_the_caution_once_and_each_card_points_to_it()
         for oid in DRUGS:
             card = page.split(f'id="option-{oid}"', 1)[1].split('class="option"', 1)[0]
             assert "#caution-" not in card, oid
+
+
+def test_the_web_cards_point_to_the_caution_said_once() -> None:
+    doc = _cr28()
+    view = board_view(doc)
+    cards = [o for o in view.options if o.status in ("eligible", "uncertain")]
+    crisis = [c for c in view.common_cautions if c.text.startswith(CONDITIONAL)]
+    assert len(crisis) == 1
+    for option in cards:
+        shared, own = view.card_cautions(option)
+        assert not any(text.startswith(CONDITIONAL) for text, _ in own), option.id
+        assert (crisis[0] in shared) == (option.id in crisis[0].options), option.id
+    assert not {o.id for o in view.options if o.status == "ineligible"} & set(crisis[0].options)
 
 
 def test_a_record_warning_is_printed_in_full_once() -> None:

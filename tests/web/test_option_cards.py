@@ -415,3 +415,37 @@ def test_the_common_data_and_the_same_as_links_are_escaped() -> None:
     assert html.count('href="#opt-a">&lt;i&gt;a&lt;/i&gt;</a>') == 3
     block = html[html.index('id="common-missing"') : html.index("<article")]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in block and "&lt;b&gt;x&lt;/b&gt;" in block
+
+
+def test_the_carcinoid_crisis_caution_is_said_once_above_the_cards(site: Site) -> None:
+    # cr28 (Burke et al.; tests/realcases): carcinoid crisis complicated TACE, but the case
+    # as encoded does not say whether the tumour is functional, so 002 §3.3's caution for
+    # "interventions directed at NETs" is shown as a condition to check, on every open
+    # procedure's card; the page says it once, and each such card names it by number.
+    document = _real("cr28-burke-midgut-tace")
+    pages = _pages(site, document)
+    case = site.store.find_case(str(document["case_id"]))
+    assert case is not None
+    assessment = site.store.latest_assessment(case.id, 1)
+    assert assessment is not None
+    doc_options = assessment.output["options"]
+    start = "If the patient has a carcinoid syndrome"
+    carrying = {
+        oid
+        for oid, o in doc_options.items()
+        if o["status"] != "ineligible"
+        and any(c["text"].startswith(start) for c in o["caution_details"])
+    }
+    assert {"tace", "thermal_ablation", "liver_resection"} <= carrying
+    for name, page in pages.items():
+        root = _tree(page)
+        ids = _by_id(root)
+        block = ids["common-cautions"]
+        assert block.inner_text().count("octreotide prophylaxis") == 1, name
+        assert root.inner_text().count("octreotide prophylaxis") == 1, name
+        (item,) = [li for li in block.find("li") if li.inner_text().startswith(start)]
+        number = item.attrs["id"].removeprefix("caution-")
+        for oid in doc_options:
+            card = ids[f"opt-{oid}"]
+            links = [a for a in card.find("a") if a.attrs.get("href") == f"#caution-{number}"]
+            assert len(links) == (1 if oid in carrying else 0), (name, oid)

@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 
 from nelm.case.units import as_entered_text
 from nelm.knowledge.sources import ReferenceList, cite_plain, reference, resolve
+from nelm.report.cautions import CommonCaution, common_cautions
 from nelm.report.course import course_conflict
 from nelm.report.view import field_label as _field_label
 from nelm.report.view import (
@@ -203,6 +204,18 @@ class BoardView:
     shown above everything."""
     record_flags: list[str] = field(default_factory=list)
     """Their headlines ("DECEASED"), for a printed page's header."""
+    common_cautions: list[CommonCaution] = field(default_factory=list)
+    """The cautions this patient raises on several option cards, said once above them
+    (``nelm.report.cautions``)."""
+
+    def card_cautions(
+        self, option: OptionRow
+    ) -> tuple[list[CommonCaution], tuple[tuple[str, tuple[str, ...]], ...]]:
+        """(the common cautions the option's card refers to by number, the cautions this
+        patient raises that it shows in full)."""
+        shared = [c for c in self.common_cautions if option.id in c.options]
+        texts = {c.text for c in shared}
+        return shared, tuple(c for c in option.case_cautions if c[0] not in texts)
 
     def by_status(self, status: str) -> list[OptionRow]:
         return [o for o in self.options if o.status == status]
@@ -724,6 +737,8 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
         options=rows,
         record_warnings=record_warnings(doc),
         record_flags=record_flags(doc),
+        # cards are shown for the open options only (CARD_ORDER)
+        common_cautions=common_cautions(doc, lambda o: o.get("status") in CARD_ORDER),
     )
 
 
