@@ -71,8 +71,15 @@ def test_a_caution_of_the_patient_on_enough_options_is_common() -> None:
 def test_fewer_options_or_a_general_note_stay_on_the_cards() -> None:
     few = {f"o{i}": [("Patient fact: a risk", True)] for i in range(MIN_OPTIONS - 1)}
     assert common_cautions(_doc(few)) == []
-    general = {f"o{i}": [("A note on the option", False)] for i in range(MIN_OPTIONS + 2)}
+    general = {f"o{i}": [("A note on the option: a risk", False)] for i in range(MIN_OPTIONS + 2)}
     assert common_cautions(_doc(general)) == []
+
+
+def test_a_caution_as_short_as_its_reference_stays_on_the_cards() -> None:
+    # "Extrahepatic disease is a negative prognostic factor after TACE" (002 §3.2) is
+    # shorter than "… (caution 1, above the options)" would be
+    short = {f"o{i}": [("Extrahepatic disease is a risk", True)] for i in range(MIN_OPTIONS)}
+    assert common_cautions(_doc(short)) == []
 
 
 def test_only_the_options_shown_as_cards_are_counted() -> None:

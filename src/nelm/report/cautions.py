@@ -74,7 +74,8 @@ def common_cautions(
 ) -> list[CommonCaution]:
     """The cautions raised by the case (``case_specific``) that the same text puts on at
     least :data:`MIN_OPTIONS` of the options a renderer shows as cards (``shown``: the web
-    page shows cards for open options only), in the order they first appear.
+    page shows cards for open options only), in the order they first appear; one no
+    longer than the line a card would name it by stays on the cards.
 
     General notes of an option (whatever the patient) stay on its card: they describe the
     option, not this patient."""
@@ -90,7 +91,12 @@ def common_cautions(
             if oid not in entry[1]:
                 entry[1].append(oid)
     options = doc.get("options") or {}
-    common = [(t, s, o) for t, (s, o) in found.items() if len(o) >= MIN_OPTIONS]
+    # a caution as short as a card's line naming it stays whole on each card
+    common = [
+        (t, s, o)
+        for t, (s, o) in found.items()
+        if len(o) >= MIN_OPTIONS and caution_title(t) != t.strip()
+    ]
     return [
         CommonCaution(
             number,
