@@ -502,7 +502,11 @@ def ki67_from_reported_grade(
     settled grade and nothing contradicts it: not for a lung carcinoid (graded by mitoses
     and necrosis, not Ki-67), nor beside "poorly differentiated", nor when the case's own
     bound is already as tight. The lower end stays what the case gives: a G2 may be a G2 by
-    its mitotic count alone.
+    its mitotic count alone; a G3 may be one by its mitoses alone, so it bounds nothing.
+
+    G1's bound is strict (< 3 %) but an :class:`Interval` has inclusive ends, so it is held
+    as ≤ 3: that leaves a comparison exactly at 3 unknown, never decided wrongly, and no rule
+    compares Ki-67 at 3 (``tests/engine/test_ki67_grade_bound_edges.py`` fails if one does).
     """
     reported = values.get("pathology.reported_grade")
     if reported not in ("G1", "G2") or grade.value != reported or grade.conflict:
