@@ -386,8 +386,28 @@ def test_a_diagnosis_of_another_cancer_is_set_aside_with_its_reason(site: Site) 
     assert status == 200
     set_aside = _section(page, "record-set-aside")
     assert (
-        "Linked (relatedPrimaryCancerCondition) to a primary cancer that is not a "
-        "neuroendocrine neoplasm (1 resource)" in set_aside
+        "Metastases the record links to another primary cancer, not to the neuroendocrine "
+        "neoplasm: not counted as its disease. If they are the neuroendocrine neoplasm's, "
+        "enter them in the form (1 resource)" in set_aside
     )
     assert not any("90 days" in line or "patient.ecog" in line for line in set_aside)
     assert "ECOG performance status (2019-04-01)" in page
+    assert "relatedPrimaryCancerCondition" not in page
+
+
+def test_a_record_id_fhir_does_not_allow_is_said_in_words(site: Site) -> None:
+    """mcode-ctm-patient01 (manifest: its Bundle.id has an underscore, which FHIR R4 ids
+    do not allow, §2.24.0.1: [A-Za-z0-9-.]{1,64}); its three metastases are linked to its
+    breast primary (manifest: other_primary_metastases). The page says what each means
+    without the FHIR element names, which `nelm assess` keeps."""
+    name = "mcode-ctm-patient01.json"
+    status, page = _read_real_record(site, name)
+    assert status == 200
+    [unreadable] = _section(page, "record-unreadable")
+    assert unreadable.startswith(
+        'The record\'s own identifier ("9aa0a829-14be-4951-84e7-5dd453708011_1") is not '
+        "one FHIR allows (letters, digits, '-' and '.' only, at most 64 characters)."
+    )
+    assert "Case id" in unreadable and "FHIR R4 id" not in unreadable
+    imported = page.split('id="imported"', 1)[1].split("</section>", 1)[0]
+    assert "Bundle.id" not in imported and "relatedPrimaryCancerCondition" not in imported

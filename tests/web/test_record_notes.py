@@ -79,3 +79,44 @@ def test_how_a_value_was_read_is_kept_apart_for_checking() -> None:
         "Timeline: diagnosis from Condition/c (onset)",
     )
     assert reading.set_aside == ("Timeline: disease status not used (it has no date) (1 resource)",)
+
+
+def test_fhir_element_names_a_clinician_need_not_know_are_said_in_words() -> None:
+    # FHIR R4 §2.24.0.1: an id is [A-Za-z0-9-.]{1,64}, so "a_1" is refused; mCODE STU1
+    # relatedPrimaryCancerCondition links a metastasis to its primary cancer
+    reading = read_notes(
+        [
+            NoteGroup(
+                "set aside: linked (relatedPrimaryCancerCondition) to a primary cancer "
+                "that is not a neuroendocrine neoplasm",
+                2,
+                ("Condition/m1", "Condition/m2"),
+            )
+        ],
+        [
+            Issue(
+                "Bundle.id",
+                "FHIR R4 Bundle: an id is letters, digits, '-' and '.' only, at most 64 "
+                '(FHIR R4 id), got "a_1"',
+            ),
+            Issue(
+                "Bundle.entry[2].resource.extension",
+                "Condition/m3: relatedPrimaryCancerCondition names a Condition that is not "
+                "in the bundle (Condition/gone), so it cannot be shown to be a metastasis of "
+                "a neuroendocrine neoplasm: set aside",
+            ),
+        ],
+    )
+    assert reading.set_aside == (
+        "Metastases the record links to another primary cancer, not to the neuroendocrine "
+        "neoplasm: not counted as its disease. If they are the neuroendocrine neoplasm's, "
+        "enter them in the form (2 resources)",
+    )
+    assert reading.unreadable == (
+        'The record\'s own identifier ("a_1") is not one FHIR allows (letters, digits, '
+        "'-' and '.' only, at most 64 characters). It only names the case (Case id), "
+        "nothing assessed depends on it; whoever exports the records can correct it",
+        "Condition/m3: a metastasis whose primary cancer the file does not hold "
+        "(Condition/gone), so it cannot be shown to be the neuroendocrine neoplasm's and is "
+        "not counted. If it is, enter it in the form",
+    )

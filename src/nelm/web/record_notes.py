@@ -69,6 +69,24 @@ _UNRESOLVED = re.compile(
     r"\(an unresolved reference\): not read$"
 )
 _PATH = re.compile(r"\b[a-z_]+\.[a-z][a-z0-9_]*\b")
+# FHIR element names a clinician need not know, in words: what it means and what to do.
+# The names stay in ``nelm assess`` (text and JSON), where an interface is debugged.
+_OTHER_PRIMARY = (
+    "set aside: linked (relatedPrimaryCancerCondition) to a primary cancer "
+    "that is not a neuroendocrine neoplasm"
+)
+_OTHER_PRIMARY_WORDS = (
+    "Metastases the record links to another primary cancer, not to the neuroendocrine "
+    "neoplasm: not counted as its disease. If they are the neuroendocrine neoplasm's, "
+    "enter them in the form"
+)
+_MISSING_PRIMARY = re.compile(
+    r"^(?P<ref>\S+): relatedPrimaryCancerCondition names a Condition that is not in the "
+    r"bundle \((?P<target>.*)\), so it cannot be shown to be a metastasis of a "
+    r"neuroendocrine neoplasm: set aside$"
+)
+# FHIR R4 §2.24.0.1: an id is [A-Za-z0-9\-\.]{1,64} (nelm.interop.fhir.validate)
+_BAD_BUNDLE_ID = re.compile(r"^FHIR R4 Bundle: an id is .*?(?:, got (?P<got>.+))?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +123,15 @@ def _kinds(found: Sequence[tuple[str, int]]) -> str:
     return ", ".join(f"{_KINDS.get(kind, kind)} {count}" for kind, count in found)
 
 
+def _bad_record_id(got: str | None) -> str:
+    shown = f" ({got})" if got else ""
+    return (
+        f"The record's own identifier{shown} is not one FHIR allows (letters, digits, "
+        "'-' and '.' only, at most 64 characters). It only names the case (Case id), "
+        "nothing assessed depends on it; whoever exports the records can correct it"
+    )
+
+
 def _issues(issues: Iterable[Issue]) -> tuple[list[str], list[str]]:
     """(left not known, other) lines; the results a report names but the file lacks are
     one line per report rather than one per result."""
@@ -115,6 +142,14 @@ def _issues(issues: Iterable[Issue]) -> tuple[list[str], list[str]]:
         if issue.field:
             label = FIELD_BY_PATH[issue.field].label if issue.field in FIELD_BY_PATH else ""
             left.append(f"{label or issue.field} left not known: {_labelled(issue.message)}")
+        elif issue.path == "Bundle.id" and (found := _BAD_BUNDLE_ID.match(issue.message)):
+            other.append(_bad_record_id(found["got"]))
+        elif found := _MISSING_PRIMARY.match(issue.message):
+            other.append(
+                f"{found['ref']}: a metastasis whose primary cancer the file does not hold "
+                f"({found['target']}), so it cannot be shown to be the neuroendocrine "
+                "neoplasm's and is not counted. If it is, enter it in the form"
+            )
         elif found := _UNRESOLVED.match(issue.message):
             missing.setdefault(found["report"], []).append(found["result"].rsplit("/", 1)[-1])
         else:
@@ -149,6 +184,8 @@ def read_notes(groups: Sequence[NoteGroup], issues: Sequence[Issue]) -> RecordRe
             reason.startswith("timeline: ") and "not used" not in reason
         ):
             how_read.append(_sentence(_labelled(reason)))
+        elif reason == _OTHER_PRIMARY:
+            set_aside.append(f"{_OTHER_PRIMARY_WORDS} ({_counted(group.count)})")
         else:
             worded = _sentence(_labelled(_SET_ASIDE_OPENING.sub("", reason)))
             set_aside.append(f"{worded} ({_counted(group.count)})")
