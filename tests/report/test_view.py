@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from markupsafe import escape
@@ -76,7 +77,8 @@ def test_values_carry_their_units_and_unknown_stays_unknown() -> None:
     assert format_value("pathology.ki67_percent", 5.0) == "5%"
     assert format_value("liver.largest_lesion_cm", 2.5) == "2.5 cm"
     assert format_value("labs.platelets_per_ul", 200000) == "200,000 /µL"
-    assert format_value("patient.fit_for_major_surgery", None) == "unknown"
+    # an absent value in the words of every page (the board summary, the form)
+    assert format_value("patient.fit_for_major_surgery", None) == "not known"
     assert format_value("patient.fit_for_major_surgery", False) == "no"
     assert outcome_label("os_5y_percent") == "5-year overall survival (%)"
 
@@ -154,9 +156,28 @@ def test_a_narrowed_liver_type_is_shown_as_the_types_still_possible() -> None:
     rows = {r.key: r for r in classification_rows(doc)}
     assert rows["liver_type"].value == "II or III (not settled)"
     assert "II or III (not settled)" in render_text(doc, width=200)
-    # Nothing narrowed: unknown, not "I or II or III".
+    # Nothing narrowed: not known, not "I or II or III".
     bare = assess_mapping({"schema_version": 1, "case_id": "b"}, with_evidence=False)
-    assert {r.key: r for r in classification_rows(bare)}["liver_type"].value == "unknown"
+    assert {r.key: r for r in classification_rows(bare)}["liver_type"].value == "not known"
+
+
+def test_an_empty_case_reads_not_known_in_every_classification_row() -> None:
+    """The rows say "not known", as the board summary and the form do; the JSON keeps its
+    nulls and its "unknown" results (docs/contract/assessment-v1.md)."""
+    bare = assess_mapping({"schema_version": 1, "case_id": "b"}, with_evidence=False)
+    rows = {r.key: r.value for r in classification_rows(bare)}
+    for key in ("differentiation", "liver_type", "portal_drainage", "burden_band"):
+        assert rows[key] == "not known", key
+        assert bare["classification"][key] is None, key
+    # no primary site: whether ENETS or AJCC stages it is open (staging.stage_line)
+    assert [v for k, v in rows.items() if k.startswith("stage_")] == [
+        "not known (primary site not given)"
+    ] * 2
+    text = render_text(bare, width=200)
+    assert re.search(r"Differentiation +not known", text)
+    assert not re.search(r"Differentiation +unknown", text)
+    results = {c["result"] for o in bare["options"].values() for c in o["criteria"]}
+    assert "unknown" in results
 
 
 def test_the_inputs_name_the_timeline_treatments_and_what_the_timeline_gave() -> None:

@@ -235,6 +235,18 @@ def test_assessment_view_shows_status_criteria_plan_and_prompts(site: Site) -> N
     assert client.get(f"/cases/{pk}/evidence/surgery").status_code == 404
 
 
+def test_the_case_page_says_not_known_in_its_classification_rows(site: Site) -> None:
+    # an absent value reads "not known" on every page (the form's empty choice, the
+    # summary's facts); the case page's classification table says it the same way
+    client, csrf = logged_in(site)
+    pk = new_case(client, csrf, case_id="nk-1", **{"pathology.ki67_percent": "5"})
+    page = client.get(f"/cases/{pk}").text
+    rows = dict(re.findall(r'<tr><th scope="row">([^<]+)</th><td><strong>([^<]*)</strong>', page))
+    for title in ("Differentiation", "Liver-metastasis type", "Portal drainage"):
+        assert rows.get(title) == "not known", (title, rows)
+    assert "unknown" not in rows.values()
+
+
 def test_edit_makes_a_new_version_and_old_versions_stay_viewable(site: Site) -> None:
     client, csrf = logged_in(site)
     pk = new_case(client, csrf, case_id="ed-1", **{"pathology.ki67_percent": "5"})

@@ -336,6 +336,6 @@ def stage_line(entry: Mapping[str, Any]) -> str:
     if entry["applies"] is False:
         return NO_SYSTEM
     if entry["applies"] is None:
-        return "unknown (primary site not given)"
+        return "not known (primary site not given)"
     stage = entry["stage"] or (" or ".join(entry["stage_possible"]) + ", not settled")
     return f"{stage} ({entry['tnm']})"

@@ -23,14 +23,15 @@ from nelm.case.units import as_entered_text
 from nelm.knowledge.sources import ReferenceList, cite_plain, reference, resolve
 from nelm.report.cautions import CommonCaution, common_cautions
 from nelm.report.course import course_conflict
-from nelm.report.view import field_label as _field_label
 from nelm.report.view import (
+    NOT_KNOWN,
     in_words,
     liver_type_text,
     record_flags,
     record_warnings,
     todo_items,
 )
+from nelm.report.view import field_label as _field_label
 from nelm.vocabulary import option_short, vocabulary
 
 __all__ = [
@@ -50,7 +51,6 @@ __all__ = [
 # the words come from the shared vocabulary (knowledge/data/vocabulary.yaml)
 INTENT_TITLES: dict[str, str] = {i.id: i.title for i in vocabulary().intents}
 STATUS_WORDS: dict[str, str] = {s.id: s.title for s in vocabulary().statuses}
-NOT_KNOWN = "not known"
 
 
 @dataclass(frozen=True, slots=True)

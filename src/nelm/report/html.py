@@ -216,7 +216,7 @@ _TEMPLATE = """<!DOCTYPE html>
 {% endfor %}
 </tbody></table>
 {% else %}<p>No clinical fields were given.</p>{% endif %}
-<p class="small">Fields not listed are unknown; unknown is never read as normal.</p>
+<p class="small">Fields not listed are not known; a value not known is never read as normal.</p>
 {% set source = doc.get("input_source") %}
 {% if source %}
 

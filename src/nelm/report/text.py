@@ -270,7 +270,7 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
             absent = set(source["unmapped"])
             shown = [f for f in source["unmapped"] if not _bound_of_absent(f, absent)]
             unmapped = ", ".join(field_label(f) for f in shown)
-            console.print(_hanging("·", Text("Not in the bundle (unknown): " + unmapped, "dim")))
+            console.print(_hanging("·", Text("Not in the bundle (not known): " + unmapped, "dim")))
         for issue in source.get("data_quality") or ():
             console.print(_hanging("·", Text("not used (data quality): " + issue, "yellow")))
         for note in source_notes(source):

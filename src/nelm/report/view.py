@@ -25,6 +25,7 @@ from nelm.engine.staging import stage_entries, stage_line
 from nelm.vocabulary import vocabulary
 
 __all__ = [
+    "NOT_KNOWN",
     "ClassificationRow",
     "OptionGroup",
     "classification_rows",
@@ -116,14 +117,18 @@ def record_flags(doc: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(warning_headline(w) for w in record_warnings(doc)))
 
 
+# The words of every page for an absent value; "unknown" stays the JSON's result name.
+NOT_KNOWN = "not known"
+
+
 def yes_no_unknown(value: bool | None) -> str:
-    return "unknown" if value is None else ("yes" if value else "no")
+    return NOT_KNOWN if value is None else ("yes" if value else "no")
 
 
 def format_value(path: str, value: Any) -> str:
-    """A case value as a person reads it, with its unit (``unknown`` when absent)."""
+    """A case value as a person reads it, with its unit (``not known`` when absent)."""
     if value is None:
-        return "unknown"
+        return NOT_KNOWN
     if isinstance(value, bool):
         return yes_no_unknown(value)
     if isinstance(value, list | tuple) and path == "course.prior_treatments":
@@ -306,7 +311,7 @@ def _grade_text(c: Mapping[str, Any]) -> str:
     if grade is not None:
         return str(grade)
     possible = c.get("grade_possible") or []
-    return (" or ".join(possible) + " (not settled)") if possible else "unknown"
+    return (" or ".join(possible) + " (not settled)") if possible else NOT_KNOWN
 
 
 def liver_type_text(c: Mapping[str, Any]) -> str | None:
@@ -344,15 +349,15 @@ def classification_rows(doc: Mapping[str, Any]) -> list[ClassificationRow]:
         (
             "differentiation",
             field_label("pathology.differentiation"),
-            str(c.get("differentiation") or "unknown"),
+            str(c.get("differentiation") or NOT_KNOWN),
         ),
-        ("liver_type", derived["liver_type"].label, liver_type_text(c) or "unknown"),
+        ("liver_type", derived["liver_type"].label, liver_type_text(c) or NOT_KNOWN),
         (
             "portal_drainage",
             derived["portal_drainage"].label,
             yes_no_unknown(c.get("portal_drainage")),
         ),
-        ("burden_band", derived["burden_band"].label, str(c.get("burden_band") or "unknown")),
+        ("burden_band", derived["burden_band"].label, str(c.get("burden_band") or NOT_KNOWN)),
         *_stage_values(c),
     ]
     explanations = c.get("explanations") or {}

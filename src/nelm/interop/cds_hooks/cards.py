@@ -32,7 +32,7 @@ from nelm.case.fields import FIELD_BY_PATH
 from nelm.interop.cds_hooks.markdown import escape
 from nelm.interop.cds_hooks.settings import CdsSettings
 from nelm.knowledge.sources import ReferenceList, cite_plain
-from nelm.report.view import classification_rows, field_label, in_words
+from nelm.report.view import NOT_KNOWN, classification_rows, field_label, in_words
 from nelm.vocabulary import option_short, vocabulary
 
 __all__ = [
@@ -313,7 +313,7 @@ def _classification_line(doc: Mapping[str, Any], refs: ReferenceList) -> str | N
         f"{escape(grade.title)} {escape(grade.value)}"
         + (f" — {escape(cite_plain(grade.explanation, refs))}" if grade.explanation else "")
     ]
-    if liver_type.value != "unknown":
+    if liver_type.value != NOT_KNOWN:
         bits.append(f"{escape(liver_type.title)} {escape(liver_type.value)}")
     return "**Classification:** " + "; ".join(bits) + "."
 
