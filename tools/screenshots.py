@@ -49,6 +49,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("docs/img"))
     parser.add_argument("--real-cases", type=Path, default=None)
     parser.add_argument("--full-page", action="store_true")
+    # a shared machine may allow its servers only some ports; 0 takes any free one
+    parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
 
     import uvicorn
@@ -89,7 +91,7 @@ def main() -> None:
     stored_earlier = store.create_case(
         normalised_document({**earlier.document, **board_entered}), admin
     )
-    port = _port()
+    port = args.port or _port()
     server = uvicorn.Server(
         uvicorn.Config(
             app,
