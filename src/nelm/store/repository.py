@@ -15,7 +15,7 @@ from datetime import timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select, text, update
+from sqlalchemy import ColumnElement, Engine, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
@@ -508,16 +508,9 @@ class Store(BoardMixin):
 
     def list_cases(self) -> list[CaseRecord]:
         with self._tx() as s:
-            rows = s.execute(
-                select(m.Case, m.CaseVersion.document)
-                .join(
-                    m.CaseVersion,
-                    (m.CaseVersion.case_pk == m.Case.id)
-                    & (m.CaseVersion.version == m.Case.current_version),
-                )
-                .where(m.Case.deleted_at.is_(None))
-                .order_by(m.Case.updated_at.desc(), m.Case.id.desc())
-            ).all()
+            rows = _with_current_documents(
+                s, m.Case.deleted_at.is_(None), (m.Case.updated_at.desc(), m.Case.id.desc())
+            )
             return [
                 CaseRecord(
                     id=c.id,
@@ -565,16 +558,9 @@ class Store(BoardMixin):
         :data:`_IN_LIST` of case ids): the cases with their current documents, then the
         deletions' audit entries of those case ids, matched here."""
         with self._tx() as s:
-            rows = s.execute(
-                select(m.Case, m.CaseVersion.document)
-                .join(
-                    m.CaseVersion,
-                    (m.CaseVersion.case_pk == m.Case.id)
-                    & (m.CaseVersion.version == m.Case.current_version),
-                )
-                .where(m.Case.deleted_at.is_not(None))
-                .order_by(m.Case.deleted_at.desc(), m.Case.id.desc())
-            ).all()
+            rows = _with_current_documents(
+                s, m.Case.deleted_at.is_not(None), (m.Case.deleted_at.desc(), m.Case.id.desc())
+            )
             documents = [(row, json.loads(doc)) for row, doc in rows]
             case_ids = [_own_case_id(row, document) for row, document in documents]
             deletions = self._deletions(s, sorted(set(case_ids)))
@@ -796,3 +782,21 @@ class Store(BoardMixin):
 @cache
 def _dummy_hash() -> str:
     return hash_password("nelm-timing-equaliser")
+
+
+def _with_current_documents(
+    s: OrmSession, where: ColumnElement[bool], order: tuple[Any, ...]
+) -> list[tuple[m.Case, str]]:
+    """The cases ``where`` holds, in ``order``, each with its current version's document
+    (as stored, JSON text): one statement."""
+    rows = s.execute(
+        select(m.Case, m.CaseVersion.document)
+        .join(
+            m.CaseVersion,
+            (m.CaseVersion.case_pk == m.Case.id)
+            & (m.CaseVersion.version == m.Case.current_version),
+        )
+        .where(where)
+        .order_by(*order)
+    ).all()
+    return [(case, document) for case, document in rows]
