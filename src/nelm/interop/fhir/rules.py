@@ -27,9 +27,18 @@ __all__ = ["expand_reports", "without_modifiers"]
 _REPORT_TIMES = ("effectiveDateTime", "effectivePeriod")
 
 
+_DEEPEST = 64
+"""Objects and arrays searched for a modifierExtension, one within the other: deeper than
+any FHIR R4 resource is written."""
+
+
+class _TooDeepError(Exception):
+    """A resource nested deeper than :data:`_DEEPEST`: not searched to the end."""
+
+
 def _has_modifier(value: Any, depth: int = 0) -> bool:
-    if depth > 64:  # deeper than any FHIR resource: treat as not understood
-        return True
+    if depth > _DEEPEST:
+        raise _TooDeepError
     if isinstance(value, Mapping):
         if value.get("modifierExtension"):
             return True
@@ -43,10 +52,25 @@ def _has_modifier(value: Any, depth: int = 0) -> bool:
 
 def without_modifiers(ctx: Context, entries: Sequence[Entry]) -> list[Entry]:
     """The entries without a modifierExtension; the others are set aside with a note.
-    Only the resource types the mapping reads are searched (the others are not read)."""
+    Only the resource types the mapping reads are searched (the others are not read).
+    A resource nested too deeply to search to the end is set aside too, since a modifier
+    could hide below (noted as such: it is not known to carry one)."""
     kept = []
     for entry in entries:
-        if entry.resource_type in MAPPED_TYPES and _has_modifier(entry.resource):
+        if entry.resource_type not in MAPPED_TYPES:
+            kept.append(entry)
+            continue
+        try:
+            modified = _has_modifier(entry.resource)
+        except _TooDeepError:
+            ctx.notes.add(
+                f"set aside: elements nested more than {_DEEPEST} objects and arrays deep (an "
+                "extension within an extension…), deeper than FHIR R4 resources are "
+                "written, so it cannot be searched for a modifierExtension (FHIR R4 §2.13)",
+                entry.ref,
+            )
+            continue
+        if modified:
             ctx.notes.add(
                 "set aside: the resource has a modifierExtension, which changes "
                 "its meaning in a way nelm does not understand (FHIR R4 §2.13)",

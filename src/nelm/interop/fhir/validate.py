@@ -431,6 +431,18 @@ def _run(model: Any, data: Mapping[str, Any], base: str, resource_type: str) -> 
                 f"a structure the FHIR R4 model cannot read ({type(exc).__name__})",
             )
         ]
+    except RecursionError:
+        # The models check each nested element (an extension holding an extension…) by a
+        # call of their own: a chain of some hundred levels exhausts Python's stack. That
+        # one resource is set aside; the record is read without it.
+        return [
+            Problem(
+                base,
+                f"a valid FHIR R4 {resource_type}",
+                "elements nested too deeply to check (an extension within an extension, "
+                "about 150 levels down)",
+            )
+        ]
     return []
 
 
