@@ -1,7 +1,9 @@
-"""What EHR exports send that a hand-written record does not: elements nested deeper
-than any resource. Each is read by the rule of the FHIR R4
+"""What EHR exports send that a hand-written record does not: numbers written as text and
+elements nested deeper than any resource. Each is read by the rule of the FHIR R4
 specification it breaks (https://hl7.org/fhir/R4/), and only the element at fault is lost.
 
+- JSON representation, primitive types (json.html#primitive): integer and decimal values
+  are JSON numbers; a quoted "14" is text, not a number.
 - Extensibility (extensibility.html): an extension may hold extensions, and a
   ``modifierExtension`` anywhere in a resource changes its meaning; a resource that
   cannot be searched to its end may hide one.
@@ -27,6 +29,7 @@ LOINC = "http://loinc.org"
 DAY = dt.date(2025, 1, 15)
 KI67 = "29593-1"  # LOINC Ki-67 nuclear Ag/cells in Tissue by Immune stain, %
 BILIRUBIN = "1975-2"  # LOINC Bilirubin.total [Mass/volume] in Serum or Plasma
+ECOG = "89247-1"  # LOINC ECOG Performance Status score
 
 
 def _map(*resources: dict[str, Any]) -> FhirMapping:
@@ -43,6 +46,52 @@ def _value(mapping: FhirMapping, path: str) -> Any:
 def _bilirubin() -> dict[str, Any]:
     return observation_resource(
         "bili", LOINC, BILIRUBIN, effective="2025-01-10", valueQuantity=quantity(1.2, "mg/dL")
+    )
+
+
+# ------------------------------------------------------------------ numbers written as text
+
+
+def test_a_quantity_written_as_text_is_left_unknown_and_listed() -> None:
+    ki67 = quantity(14, "%")
+    ki67["value"] = "14"  # as an export that quotes every value writes it
+    mapping = _map(
+        observation_resource("k", LOINC, KI67, effective="2025-01-10", valueQuantity=ki67),
+        _bilirubin(),
+    )
+    assert _value(mapping, "pathology.ki67_percent") is None
+    [issue] = [i for i in mapping.issue_list if i.field == "pathology.ki67_percent"]
+    assert issue.path == "Bundle.entry[2].resource.valueQuantity.value"
+    assert "JSON number" in issue.message and '"14"' in issue.message
+    # the rest of the record is read: the bilirubin sent as a number
+    assert _value(mapping, "labs.bilirubin_mg_dl") == 1.2
+
+
+def test_an_integer_written_as_text_is_left_unknown_and_listed() -> None:
+    mapping = _map(
+        observation_resource("e", LOINC, ECOG, effective="2025-01-10", valueInteger="1"),
+    )
+    assert _value(mapping, "patient.ecog") is None
+    assert [i.path for i in mapping.issue_list if i.field == "patient.ecog"] == [
+        "Bundle.entry[2].resource.valueInteger"
+    ]
+
+
+def test_a_range_bound_written_as_text_is_left_unknown_and_listed() -> None:
+    low = quantity(5, "%")
+    low["value"] = "5"
+    mapping = _map(
+        observation_resource(
+            "k",
+            LOINC,
+            KI67,
+            effective="2025-01-10",
+            valueRange={"low": low, "high": quantity(10, "%")},
+        ),
+    )
+    assert _value(mapping, "pathology.ki67_percent_at_least") is None
+    assert any(
+        i.path == "Bundle.entry[2].resource.valueRange.low.value" for i in mapping.issue_list
     )
 
 

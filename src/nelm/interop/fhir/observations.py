@@ -258,6 +258,28 @@ def _typed(text: str) -> float | int:
     return float(text) if "." in text else int(text)
 
 
+def _number_as_text(
+    ctx: Context, entry: Entry, value: object, where: str, rule: ObservationRule, path: str = ""
+) -> bool:
+    """True, with a data-quality issue, when a number is written as text ("14.1"): FHIR R4
+    JSON writes decimal and integer values as JSON numbers (https://hl7.org/fhir/R4/json.html,
+    "Primitive Types"), and the model reads such text without a word. An export that
+    quotes its numbers may have quoted anything, so the value is not used."""
+    if not isinstance(value, str):
+        return False
+    field = path or rule.field
+    ctx.flaw(
+        Problem(
+            where,
+            f"{entry.ref}: a number for {field} (FHIR R4 JSON writes a decimal or an "
+            "integer as a JSON number, not as text)",
+            describe_value(value),
+        ),
+        field,
+    )
+    return True
+
+
 def _unusable(ctx: Context, entry: Entry, rule: ObservationRule, why: str) -> None:
     ctx.notes.add(f"{rule.field} not set: {why}", entry.ref)
 
@@ -270,6 +292,8 @@ def _quantity(
         return read_ratio(ctx, entry, item["valueRatio"], f"{base}.valueRatio", rule.field)
     if not isinstance(quantity, Mapping):
         _unusable(ctx, entry, rule, "the value is not a number with a unit (valueQuantity)")
+        return None
+    if _number_as_text(ctx, entry, quantity.get("value"), f"{base}.valueQuantity.value", rule):
         return None
     raw = number(quantity.get("value"))
     if raw is None:
@@ -291,6 +315,8 @@ def _in_case_unit(
 ) -> float | int | None:
     """A Quantity's value converted to the case unit of ``path`` and checked against its
     range; None (and a data-quality issue naming ``path``) when it cannot be used."""
+    if _number_as_text(ctx, entry, quantity.get("value"), f"{base}.value", rule, path):
+        return None
     raw = number(quantity.get("value"))
     if raw is None:
         _unusable(ctx, entry, rule, "the Quantity has no numeric value")
@@ -422,11 +448,15 @@ def _unit(quantity: Mapping[str, Any], base: str) -> tuple[str | None, str]:
 def _count(
     ctx: Context, entry: Entry, item: Mapping[str, Any], base: str, rule: ObservationRule
 ) -> Scalar | None:
+    if _number_as_text(ctx, entry, item.get("valueInteger"), f"{base}.valueInteger", rule):
+        return None
     raw = number(item.get("valueInteger"))
     where = f"{base}.valueInteger"
     if raw is None and isinstance(item.get("valueQuantity"), Mapping):
         quantity = item["valueQuantity"]
         unit = quantity.get("code") or quantity.get("unit") or ""
+        if _number_as_text(ctx, entry, quantity.get("value"), f"{base}.valueQuantity.value", rule):
+            return None
         if isinstance(unit, str) and unit.strip() in _COUNT_UNITS:
             raw = number(quantity.get("value"))
             where = f"{base}.valueQuantity.value"
