@@ -53,7 +53,21 @@ def decode_document(data: bytes) -> str:
     a legacy encoding (Windows-1252 and UTF-8 read the same bytes as different letters)."""
     if data.startswith(UTF16_BOMS):
         return data.decode("utf-16")
+    if is_utf16_without_mark(data):
+        # Valid UTF-8 too when the text is ASCII (every other byte a NUL), which the JSON
+        # reader would then refuse at its second character, naming no encoding.
+        raise UnicodeDecodeError("utf-8", data, 0, 2, UTF16_WITHOUT_MARK)
     return data.decode("utf-8-sig")
+
+
+UTF16_WITHOUT_MARK = "UTF-16 text without a byte-order mark"
+
+
+def is_utf16_without_mark(data: bytes) -> bool:
+    """UTF-16 without its byte-order mark, told as RFC 4627 §3 tells a JSON text's
+    encoding: its first character is ASCII, so one of its first two bytes is a NUL."""
+    head = data[:2]
+    return len(head) == 2 and (head[0] == 0) != (head[1] == 0)
 
 
 def forbidden_character(text: str) -> str | None:

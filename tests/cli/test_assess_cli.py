@@ -149,6 +149,12 @@ def test_rejected_case_exits_2_with_one_line_per_problem(
         (b"[1]", "error: document: a JSON or YAML object (a case document); for a list"),
         (b"{not json", "error: document: valid JSON in "),
         (b"\xff\xfe\x00", "must be UTF-8 text"),
+        # ASCII in UTF-16 without its byte-order mark: told by its NULs (RFC 4627 §3)
+        (
+            '{"resourceType": "Bundle"}'.encode("utf-16-le"),
+            "got UTF-16 text without a byte-order mark",
+        ),
+        ('{"case_id": "a"}'.encode("utf-16-be"), "got UTF-16 text without a byte-order mark"),
     ],
 )
 def test_bad_files(

@@ -246,3 +246,16 @@ def test_xml_is_taken_only_where_a_fhir_record_is_read(site: Site) -> None:
         headers={"content-type": "application/fhir+xml", **site.token("doc", "clinician")},
     )
     assert response.status_code == 415
+
+
+def test_a_record_in_utf16_is_refused_naming_its_encoding(site: Site) -> None:
+    # JSON between systems is UTF-8 (RFC 8259 §8.1). ASCII text in UTF-16 without its
+    # byte-order mark is valid UTF-8 as well, a NUL every other byte (RFC 4627 §3 tells
+    # the encoding by them): it is named, not refused for the JSON error it would give.
+    text = (FIXTURES / "synthetic-0001.json").read_text(encoding="utf-8")
+    for body in (text.encode("utf-16"), text.encode("utf-16-le"), text.encode("utf-16-be")):
+        response = site.client().post(
+            "/api/v1/assess", content=body, headers={**FHIR, **site.token("doc", "viewer")}
+        )
+        assert response.status_code in (400, 422), response.text
+        assert "UTF-16" in response.text, response.text

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from nelm.errors import InputRejected, KnowledgeBaseError, NelmError, Problem
-from nelm.text import decode_document
+from nelm.text import UTF16_WITHOUT_MARK, decode_document
 
 if TYPE_CHECKING:  # typer is imported when a command needs it, not to assess a case
     import typer
@@ -73,8 +73,9 @@ def read_text(path: str, max_bytes: int | None = None) -> str:
         raise too_large(where, p.stat().st_size if path != "-" else None, max_bytes)
     try:
         return decode_document(data)
-    except UnicodeDecodeError:
-        fail([Problem(where, "must be UTF-8 text", "bytes that are not UTF-8")])
+    except UnicodeDecodeError as exc:
+        got = exc.reason if exc.reason == UTF16_WITHOUT_MARK else "bytes that are not UTF-8"
+        fail([Problem(where, "must be UTF-8 text (or UTF-16 with a byte-order mark)", got)])
 
 
 def write_output(text: str | bytes, output: str | None) -> None:

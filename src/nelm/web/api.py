@@ -25,6 +25,7 @@ from nelm.report.decisions import follow_up_problem, today_utc
 from nelm.report.view import field_label, format_value
 from nelm.service import CASE_MAX_BYTES, assess_case, assess_fhir, with_future_dates
 from nelm.store import CaseRecord, Store, VersionConflictError
+from nelm.text import UTF16_BOMS, is_utf16_without_mark
 from nelm.web.api_support import (
     MAX_ID,
     AdminDep,
@@ -180,6 +181,10 @@ def me(principal: UserDep) -> dict[str, Any]:
 def _decode(raw: bytes) -> str:
     # UTF-8 only: JSON between systems must be UTF-8 (RFC 8259 §8.1). A person's file,
     # which a Windows tool may have saved as UTF-16, is read by the file pages and the CLI.
+    if raw.startswith(UTF16_BOMS) or is_utf16_without_mark(raw):
+        # ASCII text in UTF-16 without its mark is valid UTF-8 (with a NUL every other
+        # byte): name the encoding rather than the JSON error it would give
+        raise InputRejected([Problem("", "UTF-8 JSON", "UTF-16 text")])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
