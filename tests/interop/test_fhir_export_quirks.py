@@ -127,3 +127,36 @@ def test_an_extension_nested_a_few_levels_is_read() -> None:
     )
     ki67["extension"] = [_nested(5)]
     assert _value(_map(ki67), "pathology.ki67_percent") == 14
+
+
+# ------------------------------------------------------------------ subjects that are no patient
+
+
+@pytest.mark.parametrize(
+    ("subject", "said"),
+    [
+        # FHIR R4 Observation.subject: Patient | Group | Device | Location
+        ("Group/ward-3", 'its subject is a Group ("Group/ward-3"), not a patient'),
+        ("Device/analyser", 'its subject is a Device ("Device/analyser"), not a patient'),
+        (
+            "https://ehr.example/fhir/Location/lab/_history/2",
+            "its subject is a Location",
+        ),
+        # FHIR R4 §2.34 Contained Resources: "#id" is a resource inside this one
+        ("#p1", 'its subject ("#p1") is a resource contained in it, not the record\'s Patient'),
+        ("Patient/someone-else", 'about another patient ("Patient/someone-else")'),
+    ],
+)
+def test_a_subject_that_is_not_the_patient_is_named_for_what_it_is(subject: str, said: str) -> None:
+    ki67 = observation_resource(
+        "k", LOINC, KI67, effective="2025-01-10", valueQuantity=quantity(14, "%")
+    )
+    ki67["subject"] = {"reference": subject}
+    if subject == "#p1":
+        ki67["contained"] = [{"resourceType": "Patient", "id": "p1"}]
+    mapping = _map(ki67)
+    assert _value(mapping, "pathology.ki67_percent") is None
+    [issue] = [i for i in mapping.issue_list if i.path.endswith("subject.reference")]
+    assert issue.message.startswith(f"Observation/k: {said}"), issue.message
+    if not subject.startswith("Patient/"):
+        assert "another patient" not in issue.message

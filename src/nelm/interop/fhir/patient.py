@@ -12,6 +12,7 @@ A patient the record says has died is never assessed as alive: the assessment is
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -356,12 +357,31 @@ def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -
             ctx.issues.append(
                 Issue(
                     f"{entry.path}.subject.reference",
-                    f"{entry.ref}: about another patient "
-                    f"({describe_value(reference)}), so it is not attributed to this patient",
+                    f"{entry.ref}: {_whose(reference)}, so it is not attributed to this patient",
                 )
             )
         ctx.not_attributed.append(entry.resource_type)
     return kept
+
+
+_TARGET_TYPE = re.compile(r"(?:^|/)([A-Z][A-Za-z]{1,63})/[A-Za-z0-9\-.]{1,64}(?:/_history/[^/]+)?$")
+
+
+def _whose(reference: str) -> str:
+    """What a subject that is not the record's Patient names. A subject may be a Group, a
+    Device or a Location (FHIR R4 Observation.subject), and "#id" a resource contained in
+    the one that names it (FHIR R4 §2.34 "Contained Resources"): none of them is another
+    patient, which would say the record mixes two people."""
+    shown = describe_value(reference)
+    if reference.startswith("#"):
+        return (
+            f"its subject ({shown}) is a resource contained in it, not the record's "
+            "Patient: whose resource it is is unknown"
+        )
+    found = _TARGET_TYPE.search(reference)
+    if found is not None and found[1] != "Patient":
+        return f"its subject is a {found[1]} ({shown}), not a patient"
+    return f"about another patient ({shown})"
 
 
 def _by_identifier(ctx: Context, entry: Entry, keys: set[str], kept: list[Entry]) -> None:
