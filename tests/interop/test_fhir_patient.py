@@ -201,6 +201,40 @@ def test_subject_by_full_url_is_the_patient() -> None:
     assert mapping.document["labs"] == {"bilirubin_mg_dl": 1.0}
 
 
+def _with_absolute_patient(subject: str) -> FhirMapping:
+    bundle = bundle_of(patient_resource("p"), bundle_id="b")
+    bundle["entry"][0]["fullUrl"] = "https://ehr.example/fhir/Patient/p"
+    obs = observation_resource(
+        "o", "http://loinc.org", "1975-2", subject=subject, valueQuantity=quantity(1.0, "mg/dL")
+    )
+    bundle["entry"].append({"resource": obs})
+    return bundle_to_case(bundle, assessment_date=DAY)
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Patient/p",  # relative: resolved against the server of the Patient's fullUrl
+        "https://ehr.example/fhir/Patient/p",  # the Patient's fullUrl itself
+        "https://ehr.example/fhir/Patient/p/_history/3",  # a version of it
+    ],
+)
+def test_an_absolute_patient_is_named_by_its_own_address(subject: str) -> None:
+    assert _with_absolute_patient(subject).document["labs"] == {"bilirubin_mg_dl": 1.0}
+
+
+def test_the_same_id_on_another_server_is_never_attributed() -> None:
+    # FHIR R4 Bundle, "Resolving references in Bundles": an absolute reference resolves to
+    # the entry whose fullUrl it is; the same id at another base is another resource
+    mapping = _with_absolute_patient("https://other.example/fhir/Patient/p")
+    assert "labs" not in mapping.document
+    [issue] = mapping.issues
+    assert issue.startswith(
+        'Observation/o: its subject ("https://other.example/fhir/Patient/p") is a Patient '
+        'on another server than the record\'s Patient ("https://ehr.example/fhir/Patient/p")'
+    )
+
+
 def test_without_a_patient_the_subject_most_resources_name_is_the_patient() -> None:
     a = observation_resource(
         "a", "http://loinc.org", "1975-2", subject="Patient/x", valueQuantity=quantity(1.0, "mg/dL")

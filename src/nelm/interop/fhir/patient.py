@@ -331,7 +331,20 @@ def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -
                 ctx.not_attributed.append(entry.resource_type)
             continue
         if reference in keys or _key(reference) in keys:
-            kept.append(entry)
+            elsewhere = _on_another_server(reference, keys)
+            if elsewhere is None:
+                kept.append(entry)
+                continue
+            ctx.issues.append(
+                Issue(
+                    f"{entry.path}.subject.reference",
+                    f"{entry.ref}: its subject ({describe_value(reference)}) is a Patient on "
+                    f"another server than the record's Patient ({describe_value(elsewhere)}): "
+                    "the same id there may be another person, so it is not attributed to "
+                    "this patient",
+                )
+            )
+            ctx.not_attributed.append(entry.resource_type)
             continue
         if "?" in reference:
             ctx.issues.append(
@@ -362,6 +375,24 @@ def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -
             )
         ctx.not_attributed.append(entry.resource_type)
     return kept
+
+
+_HISTORY = re.compile(r"/_history/[^/]+$")
+
+
+def _on_another_server(reference: str, keys: set[str]) -> str | None:
+    """The record's Patient's address when ``reference`` is an absolute URL naming a Patient
+    at another address; None otherwise. FHIR R4 Bundle, "Resolving references in Bundles":
+    an absolute reference resolves to the entry whose fullUrl it is, so
+    ``https://other.example/fhir/Patient/1`` is not the entry
+    ``https://ehr.example/fhir/Patient/1``, whatever the ids. When the Patient has no
+    absolute fullUrl (``urn:uuid:`` or none), the id alone is what can be compared."""
+    if not reference.startswith(("http://", "https://")):
+        return None
+    addresses = sorted(k for k in keys if k.startswith(("http://", "https://")))
+    if not addresses or _HISTORY.sub("", reference) in addresses:
+        return None
+    return addresses[0]
 
 
 _TARGET_TYPE = re.compile(r"(?:^|/)([A-Z][A-Za-z]{1,63})/[A-Za-z0-9\-.]{1,64}(?:/_history/[^/]+)?$")
