@@ -19,23 +19,28 @@ from rich.text import Text
 
 from nelm.case.fields import BOUNDS
 from nelm.knowledge.sources import ReferenceList, cite_plain
+from nelm.report.cautions import common_cautions
+from nelm.report.text_cards import card, common_caution_list, verdicts
 from nelm.report.view import (
     classification_rows,
     field_label,
     in_words,
     missing_data_groups,
+    not_known_words,
     option_groups,
+    option_name,
     plan_steps,
     record_warnings,
     source_notes,
     todo_items,
 )
-from nelm.vocabulary import vocabulary
+from nelm.vocabulary import option_short, vocabulary
 
 __all__ = ["SAFETY_STATEMENT", "render_text"]
 
-NARROW = 90
-"""Below this many columns the plan is a list, not a table (its columns would collapse)."""
+NARROW = 120
+"""Below this many columns the plan is a list, not a table: at 100 columns the table's
+"Why" column is a 30-character strip that makes the plan a third longer than the list."""
 
 SAFETY_STATEMENT = (
     "Decision support for clinicians, not a decision. Every conclusion above shows its "
@@ -44,11 +49,7 @@ SAFETY_STATEMENT = (
 )
 
 INTENT_TITLES: dict[str, str] = {i.id: i.title for i in vocabulary().intents}
-# Colours are this renderer's own; the words and marks come from vocabulary.yaml.
-_STATUS_COLOUR = {"eligible": "bold green", "uncertain": "bold yellow", "ineligible": "bold red"}
-_RESULT_COLOUR = {"met": "green", "not_met": "red", "unknown": "yellow"}
-STATUS_STYLE = {s.id: (s.title.upper(), _STATUS_COLOUR[s.id]) for s in vocabulary().statuses}
-RESULT_MARK = {r.id: (r.mark, _RESULT_COLOUR[r.id]) for r in vocabulary().results}
+STATUS_WORDS: dict[str, str] = {s.id: s.title for s in vocabulary().statuses}
 
 
 def _classification(doc: dict[str, Any], refs: ReferenceList) -> Table:
@@ -56,7 +57,7 @@ def _classification(doc: dict[str, Any], refs: ReferenceList) -> Table:
     table.add_column(style="bold")
     table.add_column()
     for row in classification_rows(doc):
-        explanation = cite_plain(row.explanation, refs) if row.explanation else ""
+        explanation = not_known_words(cite_plain(row.explanation, refs)) if row.explanation else ""
         value = Text.assemble(
             (row.value, "bold"), ("\n" + explanation, "dim") if explanation else ""
         )
@@ -75,6 +76,8 @@ def _step_options(step: dict[str, Any], refs: ReferenceList) -> Group:
         if i:
             name.append(step["joiner"] + " ", style="dim")
         name.append(item["name"], style="bold" if item["status"] == "eligible" else "yellow")
+        # the verdict in words: without colour, eligible and uncertain look alike
+        name.append(" — " + STATUS_WORDS.get(item["status"], item["status"]).lower(), style="dim")
         lines.append(name)
         if item["conditions"]:
             wait = "if " + "; ".join(cite_plain(c, refs) for c in item["conditions"])
@@ -96,7 +99,8 @@ def _plan(doc: dict[str, Any], refs: ReferenceList, width: int) -> Any:
             lines.append(
                 Padding(
                     Text(
-                        cite_plain(step["rationale"], refs)
+                        "Why: "
+                        + cite_plain(step["rationale"], refs)
                         + " ("
                         + refs.labels(step["sources"])
                         + ")",
@@ -116,59 +120,6 @@ def _plan(doc: dict[str, Any], refs: ReferenceList, width: int) -> Any:
         why.append("\n" + refs.labels(step["sources"]), style="dim")
         table.add_row(str(step["step"]), step["intent_title"], _step_options(step, refs), why)
     return table
-
-
-def _option(option: dict[str, Any], refs: ReferenceList) -> Group:
-    label, style = STATUS_STYLE[option["status"]]
-    head = Text.assemble((f"{label:<10} ", style), (option["name"], "bold"))
-    lines: list[Any] = [head]
-    brief = option["status"] == "ineligible"
-    hidden = 0
-    for crit in option["criteria"]:
-        if brief and crit["result"] != "not_met":
-            hidden += 1
-            continue
-        mark, mstyle = RESULT_MARK[crit["result"]]
-        line = Text()
-        line.append(mark, style=mstyle)
-        line.append(" " + cite_plain(crit["text"], refs))
-        line.append(f" — {crit['value']}", style="cyan")
-        line.append(f"  ({refs.labels(crit['sources'])})", style="dim")
-        lines.append(Padding(line, (0, 0, 0, 3)))
-    if hidden:
-        lines.append(
-            Padding(
-                Text(
-                    f"({hidden} other criterion met or not known is not shown for an "
-                    "ineligible option)"
-                    if hidden == 1
-                    else f"({hidden} other criteria met or not known are not shown for an "
-                    "ineligible option)",
-                    style="dim",
-                ),
-                (0, 0, 0, 5),
-            )
-        )
-    for caution in option["caution_details"]:
-        if brief and not caution["case_specific"]:
-            continue
-        line = Text()
-        line.append("! ", style="bold magenta")
-        line.append(cite_plain(caution["text"], refs), style="magenta")
-        line.append(f"  ({refs.labels(caution['sources'])})", style="dim")
-        lines.append(Padding(line, (0, 0, 0, 3)))
-    if option["missing"]:
-        wanted = ", ".join(field_label(p) for p in option["missing"])
-        lines.append(Padding(Text(f"→ obtain {wanted} to decide", style="yellow"), (0, 0, 0, 3)))
-    evidence = option.get("evidence")
-    if evidence and evidence.get("studies") and not brief:
-        lines.append(
-            Padding(
-                Text("Evidence: " + cite_plain(str(evidence.get("text", "")), refs), style="blue"),
-                (0, 0, 0, 3),
-            )
-        )
-    return Group(*lines)
 
 
 def _bound_of_absent(path: str, absent: set[str]) -> bool:
@@ -228,18 +179,35 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
         for warning in rest:
             words = in_words(cite_plain(warning, refs))
             console.print(_hanging("⚠", Text(words, style="yellow")))
-    console.print(_heading("Classification", width))
-    console.print(_classification(doc, refs))
+    # What the board decides on first: the plan, then every option's verdict; the
+    # classification they rest on follows, then each option's card.
     console.print(_heading("Plan", width))
     if doc["plan"]:
         console.print(_plan(doc, refs, width))
     else:
         console.print(Text("No option is open on the data given.", style="yellow"))
-    for group in option_groups(doc):
+    groups = option_groups(doc)
+    console.print(_heading("Verdicts (each option's card below)", width))
+    console.print(verdicts(groups, refs))
+    console.print(_heading("Classification", width))
+    console.print(_classification(doc, refs))
+    # a caution this patient raises on many options is said once, as in the HTML report
+    common = common_cautions(doc)
+    if common:
+        console.print(_heading("Cautions for this patient on several options", width))
+        console.print(common_caution_list(common, refs))
+    for group in groups:
         console.print(_heading(f"Options — {group.title}", width))
-        for _oid, option in group.members:
-            console.print(_option(dict(option), refs))
-    todo = todo_items(doc)
+        for oid, option in group.members:
+            console.print(card(oid, option, refs, common))
+
+    def short_name(oid: str) -> str:
+        # the lists below name many options each: by their short names ("TACE", "PRRT"),
+        # as the cautions above do; each card bears the full name
+        short = option_short(oid)
+        return short if short != oid else option_name(doc, oid)
+
+    todo = todo_items(doc, short_name)
     if todo:
         console.print(_heading("To do: investigations, most decisive first", width))
         for n, item in enumerate(todo, 1):
@@ -251,7 +219,7 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
             console.print(_hanging(f"{n}.", body, widest=len(f"{len(todo)}.")))
     if doc["missing_data"]:
         console.print(_heading("Missing data that would decide an option", width))
-        for labels, names in missing_data_groups(doc):
+        for labels, names in missing_data_groups(doc, short_name):
             verb = " decides " if len(labels) == 1 else " decide "
             body = Text.assemble((", ".join(labels), "bold yellow"), verb + ", ".join(names))
             console.print(_hanging("·", body))
@@ -283,4 +251,9 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
             console.print(_hanging(f"{number}.", Text(ref.full), widest=widest))
     console.print(Rule())
     console.print(Text(SAFETY_STATEMENT, style="italic"))
-    return console.export_text(styles=color)
+    exported = console.export_text(styles=color)
+    if color:
+        return exported
+    # rich pads a table's lines to the full width; the spaces only get in the way of a
+    # pasted or diffed report
+    return "\n".join(line.rstrip() for line in exported.split("\n"))

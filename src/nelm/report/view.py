@@ -34,6 +34,7 @@ __all__ = [
     "in_words",
     "input_rows",
     "liver_type_text",
+    "not_known_words",
     "option_groups",
     "option_name",
     "outcome_label",
@@ -119,6 +120,16 @@ def record_flags(doc: Mapping[str, Any]) -> list[str]:
 
 # The words of every page for an absent value; "unknown" stays the JSON's result name.
 NOT_KNOWN = "not known"
+
+
+# "unknown" as a value's word, not the diagnosis "unknown primary" (a primary not found)
+_UNKNOWN_WORD = re.compile(r"\bunknown\b(?! primary)")
+
+
+def not_known_words(text: str) -> str:
+    """The engine's words for a value or an explanation ("Extrahepatic disease unknown")
+    as every page says them ("Extrahepatic disease not known"); the JSON keeps its own."""
+    return _UNKNOWN_WORD.sub(NOT_KNOWN, text)
 
 
 def yes_no_unknown(value: bool | None) -> str:
@@ -455,16 +466,20 @@ _EFFECTS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 
-def todo_items(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+def todo_items(
+    doc: Mapping[str, Any], name_of: Callable[[str], str] | None = None
+) -> list[dict[str, Any]]:
     """The to-do list (``investigations``), most decisive first: each investigation with
-    the labels of the fields it gives and one sentence saying what it would decide."""
+    the labels of the fields it gives and one sentence saying what it would decide, the
+    options named by ``name_of`` (default: their full names)."""
+    name = name_of or (lambda oid: option_name(doc, oid))
     out = []
     for item in doc.get("investigations") or ():
         by_effect: dict[str, list[str]] = {}
         for oid in item["could_change"]:
             become = tuple(item["could_become"].get(oid, ()))
             verb = next((v for b, v in _EFFECTS if b == become), "could change")
-            by_effect.setdefault(verb, []).append(option_name(doc, oid))
+            by_effect.setdefault(verb, []).append(name(oid))
         order = [v for _, v in _EFFECTS] + ["could change"]
         parts = [f"{v}: {', '.join(by_effect[v])}" for v in order if v in by_effect]
         summary = "; ".join(parts) if parts else "settles data no option turns on alone"
@@ -480,15 +495,19 @@ def todo_items(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def missing_data_groups(doc: Mapping[str, Any]) -> list[tuple[list[str], list[str]]]:
+def missing_data_groups(
+    doc: Mapping[str, Any], name_of: Callable[[str], str] | None = None
+) -> list[tuple[list[str], list[str]]]:
     """The missing data as (field labels, option names) pairs, the fields that decide the
     very same options named together: Ki-67, the mitotic count and the differentiation
-    most often decide the same list, which is then read once, not three times."""
+    most often decide the same list, which is then read once, not three times. Options
+    are named by ``name_of`` (default: their full names)."""
+    name = name_of or (lambda oid: option_name(doc, oid))
     groups: dict[tuple[str, ...], list[str]] = {}
     for item in doc.get("missing_data") or ():
         key = tuple(item["decides"])
         groups.setdefault(key, []).append(field_label(item["field"]))
-    return [(labels, [option_name(doc, o) for o in key]) for key, labels in groups.items()]
+    return [(labels, [name(o) for o in key]) for key, labels in groups.items()]
 
 
 def source_notes(source: Mapping[str, Any], shown: int = 3) -> list[str]:

@@ -1,0 +1,151 @@
+"""The options of the terminal report (``nelm assess --format text``): the verdicts at a
+glance, the cautions common to several options said once, and each option's card.
+
+Split from ``nelm.report.text`` so that each module stays one concept: this one is about
+the options, that one about the page around them. User-supplied text goes into
+``rich.text.Text`` objects only, never into markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.console import Group
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from nelm.knowledge.sources import ReferenceList, cite_plain
+from nelm.report.cautions import CommonCaution
+from nelm.report.view import OptionGroup, field_label, not_known_words
+from nelm.vocabulary import vocabulary
+
+__all__ = ["RESULT_MARK", "STATUS_STYLE", "card", "common_caution_list", "verdicts"]
+
+# Colours are this renderer's own; the words and marks come from vocabulary.yaml.
+_STATUS_COLOUR = {"eligible": "bold green", "uncertain": "bold yellow", "ineligible": "bold red"}
+_RESULT_COLOUR = {"met": "green", "not_met": "red", "unknown": "yellow"}
+STATUS_STYLE = {s.id: (s.title.upper(), _STATUS_COLOUR[s.id]) for s in vocabulary().statuses}
+RESULT_MARK = {r.id: (r.mark, _RESULT_COLOUR[r.id]) for r in vocabulary().results}
+_STATUS_WIDTH = max(len(label) for label, _ in STATUS_STYLE.values())
+_INDENT = 3
+
+
+def _item(marker: str, style: str, body: Text, indent: int = _INDENT) -> Padding:
+    """A card's line: its mark, then its words, wrapped lines starting under the words
+    (a criterion wrapped back to the mark's column reads as the next criterion)."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(width=len(marker), no_wrap=True)
+    grid.add_column(overflow="fold")  # a long word folds, never cut
+    grid.add_row(Text(marker, style=style), body)
+    return Padding(grid, (0, 0, 0, indent))
+
+
+def _tally(option: Mapping[str, Any]) -> str:
+    """What an open option's verdict rests on, in counts ("3 met, 5 not known")."""
+    results = [c["result"] for c in option["criteria"]]
+    words = {r.id: r.title for r in vocabulary().results}
+    parts = [
+        f"{results.count(r)} {'not known' if r == 'unknown' else words[r]}"
+        for r in ("met", "unknown", "not_met")
+        if results.count(r)
+    ]
+    return "criteria: " + ", ".join(parts) if parts else "no criteria"
+
+
+def verdicts(groups: Sequence[OptionGroup], refs: ReferenceList) -> Table:
+    """Every option's verdict on one line, grouped by intent: a board sees at once what is
+    open and what is not; for an option ruled out, the criteria that rule it out (their
+    values and sources are on its card below)."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(width=_STATUS_WIDTH, no_wrap=True)
+    table.add_column(overflow="fold")
+    for group in groups:
+        table.add_row("", Text(group.title, style="bold underline"))
+        for _oid, option in group.members:
+            label, style = STATUS_STYLE[option["status"]]
+            line = Text(str(option["name"]), style="bold")
+            if option["status"] == "ineligible":
+                failing = [c for c in option["criteria"] if c["result"] == "not_met"]
+                said = "; ".join(cite_plain(c["text"], refs) for c in failing)
+                line.append(" — not met: " + said if said else "", style="red")
+            else:
+                line.append(" — " + _tally(option), style="dim")
+            table.add_row(Text(label, style=style), line)
+    return table
+
+
+def common_caution_list(common: Sequence[CommonCaution], refs: ReferenceList) -> Group:
+    """The cautions this patient raises on several options, numbered as the cards cite
+    them, each with its sources and the options it applies to (as the HTML report)."""
+    lines: list[Any] = [Text("Said once here; each option's card names them by number.", "dim")]
+    widest = len(f"{len(common)}.")
+    for c in common:
+        body = Text(cite_plain(c.text, refs), style="magenta")
+        body.append(f"  ({refs.labels(c.sources)})", style="dim")
+        body.append(f"\nOn {len(c.options)} options: {', '.join(c.names)}.", style="dim")
+        lines.append(_item(f"{c.number}.".rjust(widest), "bold magenta", body, indent=0))
+    return Group(*lines)
+
+
+def card(
+    oid: str, option: Mapping[str, Any], refs: ReferenceList, common: Sequence[CommonCaution]
+) -> Group:
+    """One option: its verdict, its criteria with the values used and their sources, its
+    cautions (those said once above named by number), what would decide it, its evidence.
+    An ineligible option shows the criteria that rule it out and its patient's cautions."""
+    label, style = STATUS_STYLE[option["status"]]
+    # a long name wraps under itself, not under the verdict
+    head = Table.grid(padding=(0, 1))
+    head.add_column(width=_STATUS_WIDTH, no_wrap=True)
+    head.add_column(overflow="fold")
+    head.add_row(Text(label, style=style), Text(str(option["name"]), style="bold"))
+    lines: list[Any] = [head]
+    brief = option["status"] == "ineligible"
+    hidden = 0
+    for crit in option["criteria"]:
+        if brief and crit["result"] != "not_met":
+            hidden += 1
+            continue
+        mark, mstyle = RESULT_MARK[crit["result"]]
+        body = Text(cite_plain(crit["text"], refs))
+        body.append(f" — {not_known_words(str(crit['value']))}", style="cyan")
+        body.append(f"  ({refs.labels(crit['sources'])})", style="dim")
+        lines.append(_item(mark, mstyle, body))
+    if hidden:
+        lines.append(
+            Padding(
+                Text(
+                    f"({hidden} other criterion met or not known is not shown for an "
+                    "ineligible option)"
+                    if hidden == 1
+                    else f"({hidden} other criteria met or not known are not shown for an "
+                    "ineligible option)",
+                    style="dim",
+                ),
+                (0, 0, 0, _INDENT + 2),
+            )
+        )
+    shared = [c for c in common if oid in c.options]
+    said_once = {c.text for c in shared}
+    for c in shared:
+        body = Text(cite_plain(c.title, refs), style="magenta")
+        body.append(f" (caution {c.number}, above the options)", style="dim")
+        lines.append(_item("!", "bold magenta", body))
+    for caution in option["caution_details"]:
+        if caution["case_specific"] and caution["text"] in said_once:
+            continue
+        if brief and not caution["case_specific"]:
+            continue
+        body = Text(cite_plain(caution["text"], refs), style="magenta")
+        body.append(f"  ({refs.labels(caution['sources'])})", style="dim")
+        lines.append(_item("!", "bold magenta", body))
+    if option["missing"]:
+        wanted = ", ".join(field_label(p) for p in option["missing"])
+        lines.append(_item("→", "yellow", Text(f"obtain {wanted} to decide", style="yellow")))
+    evidence = option.get("evidence")
+    if evidence and evidence.get("studies") and not brief:
+        said = cite_plain(str(evidence.get("text", "")), refs)
+        lines.append(_item(" ", "", Text("Evidence: " + said, style="blue")))
+    return Group(*lines)
