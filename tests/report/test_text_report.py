@@ -178,3 +178,45 @@ def test_the_plan_and_every_verdict_come_before_the_details(width: int) -> None:
     assert items
     for item in items:
         assert f"{' '.join(item['name'].split())} — {item['status']}" in flat[plan:verdicts]
+
+
+def _card(flat: str, name: str) -> str:
+    """One option's card in the flattened report: from its heading to the next card's."""
+    start = flat.index("Options —")
+    start = flat.index(f"{name} ", start)
+    end = min(
+        (
+            i
+            for w in ("ELIGIBLE ", "UNCERTAIN ", "INELIGIBLE ", "To do:")
+            if (i := flat.find(w, start + len(name))) > 0
+        ),
+        default=len(flat),
+    )
+    return flat[start:end]
+
+
+def test_a_card_with_the_criteria_of_a_card_above_names_it() -> None:
+    """002 §3.3 (Criss 2024) gives the laboratory criteria and the contraindications of
+    "TAE/TACE" together, and nelm asks the same of DEB-TACE: for cr28 the three cards'
+    criteria, values and sources are the same, printed on the first (TAE) and named on
+    the others."""
+    doc = _real("cr28-burke-midgut-tace")
+    flat = _flat("cr28-burke-midgut-tace", 100)
+
+    def rows(oid: str) -> list[tuple[str, str, str, list[str]]]:
+        return [
+            (c["text"], c["value"], c["result"], c["sources"])
+            for c in doc["options"][oid]["criteria"]
+        ]
+
+    assert rows("tace") == rows("tae") == rows("deb_tace")
+    tae = _card(flat, doc["options"]["tae"]["name"])
+    assert "Serum bilirubin < 2 mg/dL — Bilirubin not known (Criss 2024, §3.3)" in tae
+    for oid in ("tace", "deb_tace"):
+        card = _card(flat, doc["options"][oid]["name"])
+        n = len(rows(oid))
+        assert f"= The same {n} criteria, values, results and sources as TAE above" in card
+        assert " ? " not in card and "Serum bilirubin" not in card
+    # an option whose criteria differ keeps its own rows (TARE has criteria of its own)
+    tare = _card(flat, doc["options"]["tare"]["name"])
+    assert "The same" not in tare and " ? " in tare

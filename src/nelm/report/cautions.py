@@ -18,9 +18,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from nelm.vocabulary import option_short
+from nelm.vocabulary import option_short, vocabulary
 
-__all__ = ["MIN_OPTIONS", "CommonCaution", "caution_title", "common_cautions"]
+__all__ = ["MIN_OPTIONS", "CommonCaution", "caution_title", "common_cautions", "short_name"]
 
 MIN_OPTIONS = 3
 """A caution is said once above the options when at least this many options' cards
@@ -103,13 +103,15 @@ def common_cautions(
             text,
             sources,
             tuple(ids),
-            tuple(_short_name(oid, options[oid]) for oid in ids),
+            tuple(short_name(oid, options[oid]) for oid in ids),
         )
         for number, (text, sources, ids) in enumerate(common, start=1)
     ]
 
 
-def _short_name(oid: str, option: Mapping[str, Any]) -> str:
-    # option_short answers the id itself for an option the vocabulary does not name
-    short = option_short(oid)
-    return short if short != oid else str(option.get("name") or oid)
+def short_name(oid: str, option: Mapping[str, Any]) -> str:
+    """An option's short name ("TACE", "everolimus"); its full name when the vocabulary
+    does not name it (option_short would answer the id with its underscores as spaces)."""
+    if oid in vocabulary().option:
+        return option_short(oid)
+    return str(option.get("name") or oid)

@@ -19,7 +19,7 @@ from rich.text import Text
 
 from nelm.case.fields import BOUNDS
 from nelm.knowledge.sources import ReferenceList, cite_plain
-from nelm.report.cautions import common_cautions
+from nelm.report.cautions import common_cautions, short_name
 from nelm.report.text_cards import card, common_caution_list, verdicts
 from nelm.report.view import (
     classification_rows,
@@ -28,13 +28,12 @@ from nelm.report.view import (
     missing_data_groups,
     not_known_words,
     option_groups,
-    option_name,
     plan_steps,
     record_warnings,
     source_notes,
     todo_items,
 )
-from nelm.vocabulary import option_short, vocabulary
+from nelm.vocabulary import vocabulary
 
 __all__ = ["SAFETY_STATEMENT", "render_text"]
 
@@ -196,18 +195,18 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
     if common:
         console.print(_heading("Cautions for this patient on several options", width))
         console.print(common_caution_list(common, refs))
+    shown_rows: dict[Any, str] = {}
     for group in groups:
         console.print(_heading(f"Options — {group.title}", width))
         for oid, option in group.members:
-            console.print(card(oid, option, refs, common))
+            console.print(card(oid, option, refs, common, shown_rows))
 
-    def short_name(oid: str) -> str:
+    def short(oid: str) -> str:
         # the lists below name many options each: by their short names ("TACE", "PRRT"),
         # as the cautions above do; each card bears the full name
-        short = option_short(oid)
-        return short if short != oid else option_name(doc, oid)
+        return short_name(oid, doc["options"].get(oid) or {})
 
-    todo = todo_items(doc, short_name)
+    todo = todo_items(doc, short)
     if todo:
         console.print(_heading("To do: investigations, most decisive first", width))
         for n, item in enumerate(todo, 1):
@@ -219,7 +218,7 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
             console.print(_hanging(f"{n}.", body, widest=len(f"{len(todo)}.")))
     if doc["missing_data"]:
         console.print(_heading("Missing data that would decide an option", width))
-        for labels, names in missing_data_groups(doc, short_name):
+        for labels, names in missing_data_groups(doc, short):
             verb = " decides " if len(labels) == 1 else " decide "
             body = Text.assemble((", ".join(labels), "bold yellow"), verb + ", ".join(names))
             console.print(_hanging("·", body))

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from nelm.knowledge.sources import ReferenceList, cite_plain
-from nelm.report.cautions import CommonCaution
+from nelm.report.cautions import CommonCaution, short_name
 from nelm.report.view import OptionGroup, field_label, not_known_words
 from nelm.vocabulary import vocabulary
 
@@ -89,12 +89,29 @@ def common_caution_list(common: Sequence[CommonCaution], refs: ReferenceList) ->
     return Group(*lines)
 
 
+SAME_AFTER = 3
+"""An option whose shown criteria are, row for row, those of a card above (TAE, cTACE and
+DEB-TACE share their fourteen) names that card instead, from this many rows on."""
+
+
+def _rows_key(rows: Sequence[Mapping[str, Any]]) -> tuple[tuple[str, str, str, str], ...]:
+    return tuple(
+        (str(c["text"]), str(c["value"]), str(c["result"]), "|".join(c["sources"])) for c in rows
+    )
+
+
 def card(
-    oid: str, option: Mapping[str, Any], refs: ReferenceList, common: Sequence[CommonCaution]
+    oid: str,
+    option: Mapping[str, Any],
+    refs: ReferenceList,
+    common: Sequence[CommonCaution],
+    shown_rows: dict[tuple[tuple[str, str, str, str], ...], str] | None = None,
 ) -> Group:
     """One option: its verdict, its criteria with the values used and their sources, its
     cautions (those said once above named by number), what would decide it, its evidence.
-    An ineligible option shows the criteria that rule it out and its patient's cautions."""
+    An ineligible option shows the criteria that rule it out and its patient's cautions.
+    ``shown_rows`` (criteria rows printed so far → the option's short name) lets a card
+    whose rows are a card's above name it rather than repeat them."""
     label, style = STATUS_STYLE[option["status"]]
     # a long name wraps under itself, not under the verdict
     head = Table.grid(padding=(0, 1))
@@ -103,11 +120,17 @@ def card(
     head.add_row(Text(label, style=style), Text(str(option["name"]), style="bold"))
     lines: list[Any] = [head]
     brief = option["status"] == "ineligible"
-    hidden = 0
-    for crit in option["criteria"]:
-        if brief and crit["result"] != "not_met":
-            hidden += 1
-            continue
+    rows = [c for c in option["criteria"] if not brief or c["result"] == "not_met"]
+    hidden = len(option["criteria"]) - len(rows)
+    key = _rows_key(rows)
+    same = shown_rows.get(key) if shown_rows is not None and len(rows) >= SAME_AFTER else None
+    if same is not None:
+        said = f"the same {len(rows)} criteria, values, results and sources as {same} above"
+        lines.append(_item("=", "bold", Text(said[:1].upper() + said[1:], style="cyan")))
+        rows = []
+    elif shown_rows is not None:
+        shown_rows.setdefault(key, short_name(oid, option))
+    for crit in rows:
         mark, mstyle = RESULT_MARK[crit["result"]]
         body = Text(cite_plain(crit["text"], refs))
         body.append(f" — {not_known_words(str(crit['value']))}", style="cyan")
@@ -147,5 +170,5 @@ def card(
     evidence = option.get("evidence")
     if evidence and evidence.get("studies") and not brief:
         said = cite_plain(str(evidence.get("text", "")), refs)
-        lines.append(_item(" ", "", Text("Evidence: " + said, style="blue")))
+        lines.append(_item("Evidence:", "bold blue", Text(said, style="blue")))
     return Group(*lines)
