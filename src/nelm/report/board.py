@@ -27,6 +27,7 @@ from nelm.report.view import (
     NOT_KNOWN,
     in_words,
     liver_type_text,
+    not_known_words,
     record_flags,
     record_warnings,
     todo_items,
@@ -639,7 +640,7 @@ def _criterion(raw: Mapping[str, Any]) -> Criterion:
     return Criterion(
         text=str(raw.get("text", "")),
         result=str(raw.get("result", "unknown")),
-        value=str(raw.get("value", "")),
+        value=not_known_words(str(raw.get("value", ""))),
         sources=tuple(raw.get("sources") or ()),
         relative=bool(raw.get("relative_contraindication")),
     )

@@ -30,6 +30,7 @@ from nelm.report.view import (
     in_words,
     input_rows,
     missing_data_groups,
+    not_known_words,
     option_groups,
     plan_steps,
     record_flags,
@@ -320,7 +321,7 @@ resources; the JSON assessment names up to twenty.</p>{% endif %}
 </thead><tbody>
 {% for c in option.criteria if option.status != 'ineligible' or c.result == 'not_met' %}
 <tr><td>{{ c.text | cite_text }}</td><td>{{ result_text.get(c.result, c.result) }}</td>
-<td>{{ c.value }}</td><td class="src">{{ c.sources | cite }}</td></tr>
+<td>{{ c.value | not_known }}</td><td class="src">{{ c.sources | cite }}</td></tr>
 {% endfor %}
 </tbody></table>
 {% set shared, own = card_cautions(oid, option) %}
@@ -405,6 +406,7 @@ def _environment() -> Environment:
     env.filters["label"] = field_label
     env.filters["in_words"] = in_words  # fields by their labels, as the CLI and the page
     env.filters["headline"] = warning_headline
+    env.filters["not_known"] = lambda text: not_known_words(str(text))
     return env
 
 
