@@ -322,7 +322,12 @@ def _check_row(
         problems.append(f"n {record.n} != {cells[spec.n_col]}")
     if spec.pnet_col is not None:
         pnet = cells[spec.pnet_col]
-        if pnet.startswith("≥"):
+        if "n_pnet_whole_study" in record.flags:
+            # Printed once for all the study's arms (the next row's cell is blank): the
+            # arm's own count is unknown, and the printed count must be in the note.
+            if record.n_pnet is not None or pnet not in (record.note or ""):
+                problems.append(f"n_pnet {record.n_pnet} / note vs study-wide {pnet!r}")
+        elif pnet.startswith("≥"):
             if record.n_pnet != int(pnet[1:]) or "n_pnet_lower_bound" not in record.flags:
                 problems.append(f"n_pnet {record.n_pnet} / flags vs {pnet!r}")
         elif pnet.isdigit():

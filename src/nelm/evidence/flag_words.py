@@ -37,6 +37,8 @@ FLAG_WORDS: Final[Mapping[str, str]] = MappingProxyType(
         "from bone metastases only.",
         "n_pnet_lower_bound": "The review prints the number of patients with pancreatic NET as "
         "a lower bound (“≥ N”).",
+        "n_pnet_whole_study": "The review prints the number of patients with pancreatic NET "
+        "once for the whole study, so this arm's number is not known.",
         "nr_not_reported": "The review prints “not reported” for a figure; no value is recorded.",
         "pfs_or_ttp": "The progression figure comes from a column that mixes "
         "progression-free survival and time to progression.",

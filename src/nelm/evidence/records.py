@@ -106,6 +106,8 @@ FLAGS: Final[Mapping[str, str]] = MappingProxyType(
         "denominator_pain_patients": "symptom response among patients with pain from osseous "
         "metastases only (seed 000 Table 4 '¥')",
         "n_pnet_lower_bound": "the PNET count is printed as '≥ N'; n_pnet holds N",
+        "n_pnet_whole_study": "the PNET count is printed once for all arms of the study (on "
+        "its first row, the others blank); it is in the note, not this arm's n_pnet",
         "nr_not_reported": "a cell reads 'nr'/'NR' and the table's footnote defines it as "
         "'not reported': no value recorded",
         "pfs_or_ttp": "the value comes from a column headed 'Median PFS/TTP'",
