@@ -248,11 +248,15 @@ def test_a_curve_that_misses_its_median_says_where_it_reaches_50_percent() -> No
 
 def test_two_arms_that_would_read_alike_are_told_apart() -> None:
     # 000 Table 4 prints two Ezziddin 2011 rows, refs 82 and 83.
-    labels = {s["id"]: s["label"] for s in pool("prrt", "orr_percent").document["studies"]}
+    both = [r for r in load_records() if r.study_key.startswith("ezziddin-2011-prrt-")]
+    labels = analyses.distinct_labels(both)
     assert labels["ezziddin-2011-prrt-ki67@000-t4"] == "Ezziddin 2011 · ref. 82"
     assert labels["ezziddin-2011-prrt-bone@000-t4"] == "Ezziddin 2011 · ref. 83"
-    svg = analyses.forest_plot(pool("prrt", "orr_percent"), "svg").decode()
-    assert "Ezziddin 2011 · ref. 82" in svg and "Ezziddin 2011 · ref. 83" in svg
+    # Ref 83's response shares add up to 122% ("72 38 12"), so only ref 82's row enters the
+    # response pool, where its label needs no mark.
+    labels = {s["id"]: s["label"] for s in pool("prrt", "orr_percent").document["studies"]}
+    assert labels["ezziddin-2011-prrt-ki67@000-t4"] == "Ezziddin 2011"
+    assert "ezziddin-2011-prrt-bone@000-t4" not in labels
 
 
 def test_the_forest_footnote_says_what_a_100_percent_study_is_modelled_as() -> None:
@@ -333,18 +337,23 @@ def test_satapathy_response_is_read_on_its_40_evaluable_patients() -> None:
     # Partelli 2018 (000 ref 85, "... neoadjuvant therapy for resectable or potentially
     # resectable pancreatic neuroendocrine neoplasms") is not a NELM series.
     assert "not_nelm_cohort" in excluded["partelli-2018-prrt-first@000-t4"]
-    # The 21 arms left, events/n from 000 Table 4, 001 Supplementary Table 2 and 004 §3.5.
-    # R 4.2.2, metafor 3.8-1: rma(measure="PLO", xi=c(5,90,4,14,11,17,30,31,16,20,10,3,27,
-    # 24,14,8,12,20,9,12,15), ni=c(58,310,90,60,29,51,42,81,69,52,37,43,61,94,78,29,132,
-    # 111,39,40,47), method="REML"); predict(res, transf=transf.ilogit) -> 25.1217
-    # (19.0881-32.3012), PI 6.8765-60.3855.
+    # Ezziddin 2011 (ref 83) prints CR+PR, SD, PD "72 38 12" (122%) and Bodei 2011 "33 53
+    # 18" (104%) in 000 Table 4: set aside; Bodei's ORR comes from 001 Supplementary Table
+    # 2 ("32.6/-" of 51 -> 17).
+    assert "response_sum_over_100" in excluded["ezziddin-2011-prrt-bone@000-t4"]
+    assert "response_sum_over_100" in excluded["bodei-2011-prrt@000-t4"]
+    # The 20 arms left, events/n from 000 Table 4, 001 Supplementary Table 2 and 004 §3.5.
+    # R 4.2.2, metafor 3.8-1: rma(measure="PLO", xi=c(5,90,4,14,11,17,31,16,20,10,3,27,
+    # 24,14,8,12,20,9,12,15), ni=c(58,310,90,60,29,51,81,69,52,37,43,61,94,78,29,132,
+    # 111,39,40,47), method="REML"); predict(res, transf=transf.ilogit) -> 23.5945
+    # (18.6051-29.4379), PI 8.3982-50.9836.
     assert [(s["events"], s["n"]) for s in doc["studies"]] == [
-        (5, 58), (90, 310), (4, 90), (14, 60), (11, 29), (17, 51), (30, 42), (31, 81),
+        (5, 58), (90, 310), (4, 90), (14, 60), (11, 29), (17, 51), (31, 81),
         (16, 69), (20, 52), (10, 37), (3, 43), (27, 61), (24, 94), (14, 78), (8, 29),
         (12, 132), (20, 111), (9, 39), (12, 40), (15, 47),
     ]  # fmt: skip
     _assert_metafor(
-        doc, 25.1217349579, (19.0881135707, 32.3011669077), (6.8765163271, 60.3854978190)
+        doc, 23.5944803436, (18.6051313388, 29.4379154926), (8.3982035926, 50.9835925701)
     )
 
 

@@ -84,6 +84,8 @@ FLAG_WORDS: Final[Mapping[str, str]] = MappingProxyType(
         "number of patients.",
         "ambiguous_percent": "The percentage may be the degree of an effect rather than the "
         "share of patients; never pooled as a proportion.",
+        "response_sum_over_100": "The response figures printed for this arm add up to more "
+        "than 100 %, so they are not used.",
         "n_superseded": "The printed number of patients is contradicted by another source; "
         "the statistics use the other source's number.",
     }

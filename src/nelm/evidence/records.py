@@ -158,6 +158,9 @@ FLAGS: Final[Mapping[str, str]] = MappingProxyType(
         "source belongs to the earlier analysis",
         "ambiguous_percent": "the sentence's percentage may describe the degree of an effect "
         "rather than the share of patients (see note); never pooled as a proportion",
+        "response_sum_over_100": "the printed response shares (CR+PR, SD, PD) add up to more "
+        "than 100% beyond rounding, so at least one is wrong; kept as printed, set aside "
+        "for response outcomes",
         "n_superseded": "the printed patient count is contradicted by another source and the "
         "reference title; statistics use the other source's count (see note)",
     }

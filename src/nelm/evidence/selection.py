@@ -19,6 +19,8 @@ output with its reason; nothing is dropped silently):
    neuroendocrine liver metastases); ``simulation_study``; ``repeat_resection`` (not a
    first resection); ``os_probably_dfs`` for overall-survival outcomes;
    ``response_subset`` for response outcomes (the denominator is not n);
+   ``response_sum_over_100`` for response outcomes (CR+PR, SD and PD printed for the arm
+   add up to more than 100 % beyond rounding: one of them is wrong);
    ``ambiguous_percent`` for percentages (it may be the degree of an effect, not a share
    of patients); for an OS or PFS median, an arm whose median contradicts its own landmark
    rates in any of its sources (a 5-year rate below 50 % with a median above 60 months, or
@@ -149,6 +151,11 @@ def never_pooled_reason(record: EvidenceRecord, outcome: str) -> str | None:
         return (
             "the response figures describe only the patients with imaging follow-up, "
             "fewer than n (flag response_subset; see the note)"
+        )
+    if "response_sum_over_100" in flags and outcome in RESPONSE_OUTCOMES:
+        return (
+            "the printed response shares add up to more than 100 % of the arm, so at least "
+            "one is wrong (flag response_sum_over_100; see the note)"
         )
     if "ambiguous_percent" in flags and outcome.endswith("_percent"):
         return (
