@@ -120,3 +120,20 @@ def test_a_caution_shown_when_unknown_needs_a_condition() -> None:
         checker,
     )
     assert caution.if_unknown == "u"
+
+
+def test_prrt_renal_criterion_names_each_number_in_its_own_unit() -> None:
+    """NETTER-1 excluded "serum creatinine > 150 µmol/L (> 1.7 mg/dL), or creatinine
+    clearance < 50 mL/min"; the case's eGFR is in mL/min/1.73 m² (contract/case-v1.md,
+    labs.egfr_ml_min), so the criterion must not give the eGFR the clearance's unit. 001
+    (PRRT) asks only for "adequate renal function"."""
+    from nelm.case.fields import FIELD_BY_PATH
+
+    prrt = load_knowledge().options["prrt"]
+    (renal,) = [c for c in prrt.criteria if c.id == "prrt.renal"]
+    egfr_unit = FIELD_BY_PATH["labs.egfr_ml_min"].unit
+    assert egfr_unit == "mL/min/1.73 m²"
+    assert f"eGFR ≥ 50 {egfr_unit}" in renal.text
+    assert "creatinine clearance ≥ 50 mL/min" in renal.text
+    assert "creatinine ≤ 1.7 mg/dL (150 µmol/L)" in renal.text
+    assert {"001 PRRT", "NETTER-1 eligibility"} <= set(renal.sources)
