@@ -57,6 +57,20 @@ def at(path: str, *pairs: tuple[float, str]) -> list[tuple[dict[str, Any], str]]
     return [({path: value}, expected) for value, expected in pairs]
 
 
+def age_bounds(lo: float | None, hi: float | None) -> dict[str, Any]:
+    """The age given only by its inclusive bounds ("in his fifties", a birth year)."""
+    return {
+        "patient.age_years": None,
+        "patient.age_years_at_least": lo,
+        "patient.age_years_at_most": hi,
+    }
+
+
+def aged(*rows: tuple[float | None, float | None, str]) -> list[tuple[dict[str, Any], str]]:
+    """Rows giving the age by its bounds: (at least, at most, expected)."""
+    return [(age_bounds(lo, hi), expected) for lo, hi, expected in rows]
+
+
 # --- surgery ------------------------------------------------------------------------------
 FLR = "001 Isolated surgical resection: 'an adequate future liver remnant (FLR) of at least 30%'"
 FLR_PATH = "liver.future_liver_remnant_percent"
@@ -96,6 +110,14 @@ for option in ("liver_transplant_milan", "liver_transplant_enets", "liver_transp
         "age",
         "001 Table 2: 'Age <55 years' (Milan, UNOS), 'Young patients (<55 years)' (ENETS)",
         *at("patient.age_years", (54, M), (54.9, M), (55, N), (56, N)),
+    )
+    edges(
+        option,
+        "age",
+        "001 Table 2: 'Age <55 years'; an age known only by its bounds (a birth year, 'in "
+        "his fifties') decides when the whole interval lies on one side of 55",
+        *aged((50, 54, M), (50, 54.9, M), (None, 54, M), (54, 55, U), (50, 59, U), (55, 59, N)),
+        *aged((55, None, N), (None, 55, U), (65, 66, N)),
     )
     edges(
         option,
@@ -481,6 +503,14 @@ caution_edges(
 )
 caution_edges(
     "liver_transplant_milan",
+    "age_limit_disagreement",
+    "004 §3.1: Milan with 'age <60 years', where 001 Table 2 gives 'Age <55 years': an age "
+    "known only to lie within 55–59 is inside both bounds, 60–64 outside",
+    (age_bounds(55, 59), True),
+    (age_bounds(60, 64), False),
+)
+caution_edges(
+    "liver_transplant_milan",
     "ki67_10",
     "004 §3.1: Milan as 'G1-G2, Ki67<10%'",
     *shown_at("pathology.ki67_percent", (9.9, False), (10, True)),
@@ -490,6 +520,8 @@ caution_edges(
     "eltr_predictors",
     "001 Liver transplantation: 'age more than 45 years' predicted a poor outcome (ELTR)",
     *shown_at("patient.age_years", (45, False), (45.1, True)),
+    (age_bounds(46, 50), True),
+    (age_bounds(40, 45), False),
 )
 caution_edges(
     "liver_transplant_unos",

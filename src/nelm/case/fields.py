@@ -126,6 +126,7 @@ SITES = (
 )
 
 BOUNDED: tuple[str, ...] = (
+    "patient.age_years",
     "pathology.ki67_percent",
     "pathology.mitoses_per_2mm2",
     "primary.months_since_primary_resection",
@@ -136,8 +137,9 @@ BOUNDED: tuple[str, ...] = (
     "course.months_stable",
 )
 """The numbers a report may give as a range or a bound ("4–5", "more than 10", "over 70 %",
-"up to 3 cm", "> 5 years"): each has an inclusive ``<path>_at_least`` and
-``<path>_at_most`` beside it. The exact field keeps accepting a plain number."""
+"up to 3 cm", "> 5 years", "in his fifties", a birth date of a year only): each has an
+inclusive ``<path>_at_least`` and ``<path>_at_most`` beside it. The exact field keeps
+accepting a plain number."""
 
 REPORTED_GRADES = ("G1", "G2", "G3", "NEC", "typical_carcinoid", "atypical_carcinoid")
 LIVER_ASSESSMENTS = ("resectable", "resectable_after_conversion", "unresectable")
