@@ -57,3 +57,17 @@ def test_one_stable_scan_reads_as_stable_not_as_zero_months() -> None:
         "stable for ≥ 6 months"
         in _facts({"course.months_stable": None, "course.months_stable_at_least": 6})["Course"]
     )
+
+
+def test_an_age_known_by_its_bounds_reads_as_a_range_among_the_facts() -> None:
+    # docs/case-v1-additions.md: "a man in his fifties" is age_years_at_least 50 and
+    # age_years_at_most 59; a board reads the range, not "age not known"
+    fifties = {
+        "patient.age_years": None,
+        "patient.age_years_at_least": 50,
+        "patient.age_years_at_most": 59,
+    }
+    assert _facts(fifties)["Patient"].startswith("50–59 years · ")
+    over = {"patient.age_years": None, "patient.age_years_at_least": 60}
+    assert _facts(over)["Patient"].startswith("≥ 60 years · ")
+    assert _facts({"patient.age_years": None})["Patient"].startswith("age not known · ")

@@ -401,6 +401,19 @@ def _bounded(body: Mapping[str, Any], section: str, name: str, unit: str) -> str
     return ", ".join(parts) or None
 
 
+def _age(patient: Mapping[str, Any], exact: Any) -> str | None:
+    """The age exactly, else as the report or a partial birth date bounds it ("55–59
+    years", "≥ 61 years"): what the criteria on age read."""
+    if exact is not None:
+        return f"{_num(exact)} years"
+    lo, hi = patient.get("age_years_at_least"), patient.get("age_years_at_most")
+    if lo is not None and hi is not None:
+        return f"{_num(lo)} years" if lo == hi else f"{_num(lo)}–{_num(hi)} years"
+    if lo is not None:
+        return f"≥ {_num(lo)} years"
+    return f"≤ {_num(hi)} years" if hi is not None else None
+
+
 def _yes_no(value: Any, yes: str | None, no: str | None, unknown: str | None) -> str | None:
     if value is True:
         return yes
@@ -434,11 +447,12 @@ def _facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
         text = _join(parts)
         facts.append(Fact(label, text or NOT_KNOWN, unknown=not text))
 
-    age, sex, ecog = get("patient", "age_years"), get("patient", "sex"), get("patient", "ecog")
+    sex, ecog = get("patient", "sex"), get("patient", "ecog")
+    age = _age(_section(inputs, "patient"), get("patient", "age_years"))
     add(
         "Patient",
         [
-            f"{_num(age)} years" if age is not None else "age not known",
+            age or "age not known",
             _words(sex) if sex else "sex not known",
             f"ECOG {ecog}" if ecog is not None else "ECOG not known",
             _yes_no(
