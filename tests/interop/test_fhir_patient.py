@@ -37,10 +37,56 @@ def test_age_at_assessment_date(birth: str, age: int) -> None:
     assert mapping.provenance["patient.age_years"] == "Patient/p (birthDate)"
 
 
-def test_year_only_birth_date_straddling_a_birthday_is_unknown() -> None:
-    mapping = _map(patient_resource("p", birth_date="1960"))
-    assert "patient.age_years" in mapping.unmapped
-    assert any("only the year or month" in note for note in mapping.notes)
+AT_LEAST, AT_MOST = "patient.age_years_at_least", "patient.age_years_at_most"
+
+
+@pytest.mark.parametrize(
+    ("birth", "youngest", "oldest"),
+    [
+        # born 1960-01-01 is 65 on 2025-01-15, born 1960-12-31 is 64
+        ("1960", 64, 65),
+        # born 1960-01-01 to 1960-01-15 is 65, born 1960-01-16 to 31 is 64
+        ("1960-01", 64, 65),
+        # born 1970-01-01 to 1970-01-15 is 55, later in 1970 is 54: straddles 001 Table 2's
+        # "Age <55 years"
+        ("1970", 54, 55),
+    ],
+)
+def test_a_partial_birth_date_gives_the_bounds_of_the_age(
+    birth: str, youngest: int, oldest: int
+) -> None:
+    mapping = _map(patient_resource("p", birth_date=birth))
+    patient = mapping.document["patient"]
+    assert "age_years" not in patient
+    assert (patient["age_years_at_least"], patient["age_years_at_most"]) == (youngest, oldest)
+    assert mapping.provenance[AT_LEAST] == mapping.provenance[AT_MOST] == "Patient/p (birthDate)"
+    assert any(
+        f"({youngest}–{oldest} years)" in note and "only the year or month" in note
+        for note in mapping.notes
+    )
+
+
+def test_a_birth_year_of_the_assessment_year_can_only_be_age_zero() -> None:
+    # born in 2025 and alive on 2025-01-15: born on or before that day, so 0 years old
+    mapping = _map(patient_resource("p", birth_date="2025"))
+    assert mapping.document["patient"]["age_years"] == 0
+
+
+def test_a_partial_birth_date_keeps_the_death_on_top() -> None:
+    # docs/fhir-mapping.md: a recorded death is read whatever the age
+    patient = {**patient_resource("p", birth_date="1960"), "deceasedBoolean": True}
+    mapping = _map(patient)
+    assert mapping.warnings[0].startswith("DECEASED: the record says the patient has died")
+    assert mapping.document["patient"]["age_years_at_least"] == 64
+
+
+def test_an_age_beyond_the_range_from_a_birth_year_is_rejected() -> None:
+    # born 1904 is 120 or 121 on 2025-01-15: case-v1 allows ages up to 120
+    mapping = _map(patient_resource("p", birth_date="1904"))
+    assert not {"age_years", "age_years_at_least", "age_years_at_most"} & set(
+        mapping.document["patient"]
+    )
+    assert any("patient.age_years" in issue for issue in mapping.issues)
 
 
 def test_birth_after_assessment_leaves_the_age_unknown() -> None:

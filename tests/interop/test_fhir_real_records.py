@@ -7,6 +7,7 @@ by nelm. Each record is parsed, mapped and assessed once for the whole module.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import json
@@ -122,6 +123,28 @@ def test_the_deceased_synthea_patient_is_flagged_on_top() -> None:
     assert not isinstance(result, InputRejected)
     assert result["warnings"][0].startswith("DECEASED: the record says the patient died")
     assert "1971-10-01" in result["warnings"][0]
+
+
+def test_a_birth_year_only_still_decides_the_transplant_age_limit() -> None:
+    # mcode-stu1-examples: Patient birthDate 1951-01-20 (read off the bundle), as of
+    # 2020-01-01. Cut to the year "1951", the age is 68 (born 1951-12-31) or 69 (born
+    # 1951-01-01): above 001 Table 2's "Age <55 years" either way, so not met.
+    bundle = copy.deepcopy(_bundle("mcode-stu1-examples.json"))
+    patients = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
+    ]
+    assert [p["birthDate"] for p in patients] == ["1951-01-20"]
+    patients[0]["birthDate"] = "1951"
+    as_of = _as_of("mcode-stu1-examples.json")
+    mapping = bundle_to_case(bundle, assessment_date=as_of)
+    patient = mapping.document["patient"]
+    assert (patient["age_years_at_least"], patient["age_years_at_most"]) == (68, 69)
+    result = assess_fhir(bundle, assessment_date=as_of, with_evidence=False)
+    for option in ("liver_transplant_milan", "liver_transplant_enets", "liver_transplant_unos"):
+        criteria = result["options"][option]["criteria"]
+        (age,) = [c for c in criteria if c["id"] == f"{option}.age"]
+        assert age["result"] == "not_met", age
+        assert "68–69" in age["value"]
 
 
 def test_us_core_individual_sex_is_read() -> None:

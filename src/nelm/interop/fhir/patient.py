@@ -156,24 +156,37 @@ def _read_patient(ctx: Context, entry: Entry) -> None:
                 ),
                 "patient.age_years",
             )
-        elif youngest != oldest:
-            ctx.notes.add(
-                "patient.age_years not set: the birth date gives only the year or "
-                "month, so the age is not known to the year",
-                entry.ref,
-            )
         else:
-            problem = range_problem(
-                "patient.age_years",
-                youngest,
-                f"{entry.path}.birthDate",
-                entry.ref,
-                f"an age of {youngest} years",
-            )
-            if problem is not None:
-                ctx.reject_value(problem, "patient.age_years", entry.ref)
-            else:
-                ctx.add("patient.age_years", youngest, Source(entry.ref, entry.path, "birthDate"))
+            _age(ctx, entry, max(youngest, 0), oldest)
+
+
+def _age(ctx: Context, entry: Entry, youngest: int, oldest: int) -> None:
+    """The age on the assessment date: exact when the birth date settles it, else its
+    bounds (a birth date of "1960" gives 65 or 66 in 2026), which still decide every
+    criterion whose threshold lies outside them (docs/case-v1-additions.md)."""
+    source = Source(entry.ref, entry.path, "birthDate")
+    for age in dict.fromkeys((youngest, oldest)):
+        problem = range_problem(
+            "patient.age_years",
+            age,
+            f"{entry.path}.birthDate",
+            entry.ref,
+            f"an age of {age} years",
+        )
+        if problem is not None:
+            ctx.reject_value(problem, "patient.age_years", entry.ref)
+            return
+    if youngest == oldest:
+        ctx.add("patient.age_years", youngest, source)
+        return
+    ctx.add("patient.age_years_at_least", youngest, source)
+    ctx.add("patient.age_years_at_most", oldest, source)
+    ctx.notes.add(
+        "patient.age_years given by its bounds "
+        f"({youngest}–{oldest} years): the birth date gives only the year or month, so the "
+        "age is not known to the year",
+        entry.ref,
+    )
 
 
 def _individual_sex(ctx: Context, entry: Entry) -> None:
