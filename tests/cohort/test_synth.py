@@ -84,3 +84,16 @@ def test_the_shares_are_as_documented() -> None:
 def test_no_missing_values_when_asked() -> None:
     frame = synth_frame(200, seed=1, missing=0.0)
     assert frame.get_column("patient.age_years").null_count() == 0
+
+
+def test_some_ages_are_given_by_their_decade_alone() -> None:
+    # docs/case-v1-additions.md: "in his fifties" is age_years_at_least 50, _at_most 59
+    frame = synth_frame(5000, seed=2)
+    lo, hi = pl.col("patient.age_years_at_least"), pl.col("patient.age_years_at_most")
+    both = frame.filter(lo.is_not_null() & hi.is_not_null())
+    assert both.height > 0
+    assert (both.get_column("patient.age_years_at_least") % 10 == 0).all()
+    assert (both.select(hi - lo).to_series() == 9).all()
+    exact = both.filter(pl.col("patient.age_years").is_not_null())
+    assert exact.select(pl.col("patient.age_years").is_between(lo, hi).all()).item()
+    assert frame.filter(pl.col("patient.age_years").is_null() & lo.is_not_null()).height > 0

@@ -24,6 +24,8 @@ clinically plausible and to exercise every criterion — this is test data, not 
 * Laboratory values: normal or log-normal around usual reference ranges (assumed), clipped
   to the contract's limits; then every number to its plausible range
   (``nelm.case.plausibility``), so that no value is implausible.
+* Age: its decade as bounds ("in his fifties": at least 50, at most 59) for 15 % of cases
+  (assumed), so that where the exact age is missing the bounds alone decide what they can.
 * Missing values: every field except ``case_id`` is left out independently with
   probability ``missing`` (default 20 %), missing completely at random.
 
@@ -381,6 +383,8 @@ def _report_columns(c: dict[str, Any], d: _Draw, ki67: np.ndarray, dist: _Labels
         FIELD_BY_PATH["pathology.reported_grade"].choices, reported
     ).only(d.bernoulli(0.3))
     for path in BOUNDED:
+        if path == "patient.age_years":
+            continue  # drawn last (below), so that the columns before keep their values
         exact = c[path]
         spec = FIELD_BY_PATH[path]
         below = np.round(rng.exponential(3, n), 0 if spec.kind is Kind.INTEGER else 1)
@@ -408,6 +412,12 @@ def _report_columns(c: dict[str, Any], d: _Draw, ki67: np.ndarray, dist: _Labels
     ).only(d.bernoulli(0.15))
     # Drawn last, so that every column before keeps its values for a given seed.
     c["liver.burden_symptoms"] = _only(d.bernoulli(0.3), d.bernoulli(0.4))
+    # The age's decade, as a case report writes "in his fifties" (docs/case-v1-additions.md):
+    # beside the exact age, or alone where the exact age is drawn missing.
+    decade = d.bernoulli(0.15)
+    age = c["patient.age_years"]
+    c["patient.age_years_at_least"] = _only(decade, age // 10 * 10)
+    c["patient.age_years_at_most"] = _only(decade, age // 10 * 10 + 9)
 
 
 def _extent(rng: np.random.Generator, n: int, site: _Labels) -> dict[str, pl.Series]:
