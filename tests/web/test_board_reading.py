@@ -120,3 +120,21 @@ def test_the_printable_documents_are_laid_out_at_a_phone_s_width(site: Site) -> 
     assert (
         "#minutes thead { display: none; }" in client.get(f"/meetings/{meeting}/record.html").text
     )
+
+
+def test_an_age_known_by_its_bounds_reads_as_a_range(site: Site) -> None:
+    # docs/case-v1-additions.md: "a woman in her fifties" is age_years_at_least 50 and
+    # age_years_at_most 59; the case page and the summary show the range, the form both
+    # bounds to correct
+    fifties = {**CR28, "patient": {"age_years_at_least": 50, "age_years_at_most": 59}}
+    pk = _store(site, fifties)
+    client = _logged_in(site)
+    for address in (f"/cases/{pk}", f"/cases/{pk}/summary.html"):
+        page = client.get(address).text
+        assert "50–59 years" in page and "age not known" not in page, address
+    form = client.get(f"/cases/{pk}/edit").text
+    for input_id, value in (
+        ("f-patient-age-years-at-least", 50),
+        ("f-patient-age-years-at-most", 59),
+    ):
+        assert re.search(rf'id="{input_id}"[^>]*value="{value}"', form), input_id
