@@ -1,17 +1,20 @@
-"""``nelm batch`` with the polars engine: the whole file as one streaming query.
+"""``nelm batch`` with the polars engine: streaming queries of a million rows each.
 
 Reading, preparing, validating (``nelm.cohort.validate.validation_plan``), evaluating
-(``CompiledKnowledge.plan``) and writing are one lazy polars query, run by polars'
-streaming engine: it reads the file in morsels and runs every step on every core at once,
-reading, computing and writing side by side, with memory bounded by the morsels in flight
-rather than by the file. Python does no work per row or per chunk on the way; the
-expressions are the same as those of the chunk path (``nelm.cohort.pipeline``), which the
-agreement tests hold to the per-case interpreter.
+(``CompiledKnowledge.plan``) and writing are lazy polars queries, run by polars' streaming
+engine: it reads the file in morsels and runs every step on every core at once, reading,
+computing and writing side by side, with memory bounded by the morsels in flight and by
+the slice (below) rather than by the file. Python does no work per row or per chunk on
+the way (it only hands each slice's results to the writer); the expressions are the same
+as those of the chunk path (``nelm.cohort.pipeline``), which the agreement tests hold to
+the per-case interpreter.
 
-The query has three ends, run together by ``pl.collect_all`` so that the file is read and
-validated once:
+A Parquet file is evaluated a slice of ``SLICE_ROWS`` rows at a time (``_slices``; a CSV
+file is one slice), each slice by one query with three ends, run together by
+``pl.collect_all`` so that it is read and validated once:
 
-* the result rows of the accepted cases → the output file;
+* the result rows of the accepted cases → a frame in memory, handed to the one writer
+  of the output file (``_write``; a CSV file's query writes them itself);
 * the rows set aside → a scratch Parquet file: those that validation flags for a second
   reading (few, usually none), kept by number only — their cells as they came are read
   from the file again afterwards (a second pass, only when there are any), so that the
@@ -22,6 +25,14 @@ validated once:
   again afterwards was a second whole pass (0.9 s of CPU per million rows, nearly always
   taken: a clean synthetic million has 35 such rows);
 * the row numbers, a batch at a time → the row count and the progress bar.
+
+Why slices: polars keeps the shared part of a query (read and validated) for its slowest
+end. On an idle machine the ends keep pace, but with other work on the cores the shared
+part piled up for the results end: 5.0 GB at 10,000,000 rows, growing with the file (the
+results end alone stayed at 0.5 GB). A slice bounds what can pile up to one slice's rows,
+whatever the load; the slices' results go to one writer, which takes the next slice only
+when it has written the one before, so the file is the same, byte for byte, as one query
+wrote it (docs/benchmarks-cohort.md, "Memory under load").
 
 The flagged rows are then read again one by one, exactly as the chunk path reads them
 (``read_again``): each is rejected — its lines go to the rejects file, in row order — or
@@ -34,13 +45,14 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pyarrow as pa
+from polars.io.plugins import register_io_source
 
 from nelm.case.fields import OPTION_IDS
 from nelm.cohort.checks import (
@@ -65,7 +77,7 @@ from nelm.cohort.validate import (
 )
 from nelm.knowledge.loader import load_knowledge
 
-__all__ = ["PARQUET_OPTIONS", "ROW", "limit_read_ahead", "run_streaming"]
+__all__ = ["PARQUET_OPTIONS", "ROW", "SLICE_ROWS", "limit_read_ahead", "run_streaming"]
 
 ROW = "__row"
 """The 0-based row number of the input, carried through the query."""
@@ -83,6 +95,12 @@ default 3 writes a million result rows in 0.58 s of CPU instead of 0.66 s, for a
 0.48 s per million rows, and a file 12 % smaller (19.7 MB instead of 22.4). The writer
 then keeps up with the query, so memory stays flat however long the file (1.1 GB at 5 and
 at 10 million rows, where with 100,000-row groups it grew to 2.4 GB at 10 million)."""
+
+SLICE_ROWS = 1_000_000
+"""How many rows of the file one query evaluates. What polars can keep for a slow end is
+one slice's rows (the whole file's piled up to 5.0 GB at 10,000,000 rows), so the peak
+stayed near 1.3 GB at 10,000,000 rows under load; planning ten queries instead of one cost
+no measurable CPU time there (docs/benchmarks-cohort.md, "Memory under load")."""
 
 _SUSPECT = "__implausible"
 
@@ -121,14 +139,16 @@ def run_streaming(
     progress: Progress,
     count_rows: bool,
     open_fields: bool = False,
+    slice_rows: int = SLICE_ROWS,
 ) -> BatchSummary:
     """Evaluate every row of ``source`` into ``output`` and its rejects file.
 
     ``chunk_size`` is how many rows the progress bar advances by, and how many flagged rows
-    are read again at a time. ``open_fields`` also counts the unknown fields the uncertain
-    verdicts wait on (``nelm.cohort.open_fields``): a fourth end of the query, after which
-    polars no longer shares the reading and validation between the ends, about doubling
-    the CPU time, so only when asked.
+    are read again at a time; ``slice_rows`` how many rows one query evaluates.
+    ``open_fields`` also counts the unknown fields the uncertain verdicts wait on
+    (``nelm.cohort.open_fields``), slice by slice, summed: a fourth end of each query,
+    after which polars no longer shares the reading and validation between the ends,
+    about doubling the CPU time, so only when asked.
     """
     program = compiled_knowledge()
     csv = file_format(output, "-o") == "csv"
@@ -143,38 +163,61 @@ def run_streaming(
     casts = prepare_casts(schema)
     prepared = scan.with_columns(casts) if casts else scan
     prepared_schema = prepared.collect_schema()
+
     # The cells as they came (``RAW``) are left out of the shared query: polars keeps the
     # shared part for its slowest end, and a CSV file's text beside every typed value made
     # that 2.2 GB at a million rows, growing with the file. The few flagged rows are read
     # again from the file by their numbers afterwards (``_flagged_cells``).
-    checked = (
-        validation_plan(prepared, prepared_schema)
-        .with_row_index(ROW)
-        .with_columns(suspect().alias(_SUSPECT))
-        .select(ROW, FLAG, _SUSPECT, *TYPED_SCHEMA)
-    )
-    accepted = checked.filter(~pl.col(FLAG)).select(ROW, *TYPED_SCHEMA)
-    # the flagged rows (by number) and the marked accepted ones (typed): module docstring
-    aside = checked.filter(pl.col(FLAG) | pl.col(_SUSPECT)).select(ROW, FLAG, *TYPED_SCHEMA)
+    def checked(frame: pl.LazyFrame, first: int) -> pl.LazyFrame:
+        return (
+            validation_plan(frame, prepared_schema)
+            .with_row_index(ROW, offset=first)
+            .with_columns(suspect().alias(_SUSPECT))
+            .select(ROW, FLAG, _SUSPECT, *TYPED_SCHEMA)
+        )
+
+    accepted = checked(prepared, 0).filter(~pl.col(FLAG)).select(ROW, *TYPED_SCHEMA)
     rows = _Rows(progress)
     with Outputs() as outputs, tempfile.TemporaryDirectory(prefix="nelm-batch.") as scratch:
         rejects = outputs.open(summary.rejects, REJECTS_SCHEMA, "csv")
         warnings = outputs.open(warnings_path(output), WARNINGS_SCHEMA, "csv")
         target = outputs.reserve(output)
-        aside_path = Path(scratch) / "set-aside.parquet"
+        aside = Path(scratch) / "set-aside"
         flagged_path = Path(scratch) / "flagged.parquet"
-        counting = [open_field_counts(program, load_knowledge(), accepted.drop(ROW))]
-        done = _run(
-            source,
-            chunk_size,
-            [
-                *(counting if open_fields else []),
-                _sink(program.plan(accepted.drop(ROW)), target, csv),
-                aside.sink_parquet(aside_path, lazy=True),
-                checked.select(ROW).sink_batches(rows.add, chunk_size=chunk_size, lazy=True),
-            ],
-        )
-        set_aside = pl.scan_parquet(aside_path, glob=False)
+        kb = load_knowledge()
+        counted: list[pl.DataFrame] = []  # the open fields' counts of each slice
+
+        def evaluate(
+            number: int, first: int, part: pl.LazyFrame, end: Callable[[pl.LazyFrame], pl.LazyFrame]
+        ) -> pl.DataFrame:
+            """Run one slice's query, its results to ``end``: kept (a frame) or written."""
+            rows_in = checked(part, first)
+            typed = rows_in.filter(~pl.col(FLAG)).select(*TYPED_SCHEMA)
+            # the flagged rows (by number) and the marked accepted ones (typed): docstring
+            aside_rows = rows_in.filter(pl.col(FLAG) | pl.col(_SUSPECT))
+            counting = [open_field_counts(program, kb, typed)] if open_fields else []
+            done = _run(
+                source,
+                chunk_size,
+                [
+                    end(program.plan(typed)),
+                    aside_rows.select(ROW, FLAG, *TYPED_SCHEMA).sink_parquet(
+                        aside / f"{number:06}.parquet", mkdir=True, lazy=True
+                    ),
+                    rows_in.select(ROW).sink_batches(rows.add, chunk_size=chunk_size, lazy=True),
+                    *counting,
+                ],
+            )
+            counted.extend(done[3:])
+            return done[0]
+
+        if source.format == "parquet":
+            slices = enumerate(_slices(source, prepared, slice_rows))
+            results = (evaluate(n, first, part, _keep) for n, (first, part) in slices)
+            _write(results, program.plan(accepted.drop(ROW)), target, csv)
+        else:  # a CSV file is one slice, written by its own query's end: ``_slices``
+            evaluate(0, 0, prepared, lambda results: _sink(results, target, csv))
+        set_aside = pl.scan_parquet(aside / "*.parquet")
         flagged_rows = set_aside.filter(pl.col(FLAG)).select(ROW).collect().get_column(ROW)
         _flagged_cells(source, prepared, flagged_rows, flagged_path, chunk_size)
         rescued = _settle(flagged_path, chunk_size, rejects, summary)
@@ -186,17 +229,16 @@ def run_streaming(
         if rescued.height:  # rare: write again with them in their places
             rescued = rescued.cast({ROW: accepted.collect_schema()[ROW]})
             merged = accepted.merge_sorted(rescued.lazy(), key=ROW).drop(ROW)
-            counting = [open_field_counts(program, load_knowledge(), merged)]
-            done = _run(
-                source,
-                chunk_size,
-                [*(counting if open_fields else []), _sink(program.plan(merged), target, csv)],
-            )
+            # one query over the whole file, as before the slices: rare, and its results
+            # end alone does not pile up (docs/benchmarks-cohort.md, "Memory under load")
+            counting = [open_field_counts(program, kb, merged)] if open_fields else []
+            done = _run(source, chunk_size, [_sink(program.plan(merged), target, csv), *counting])
+            counted = done[1:]
         summary.rows = rows.count
         summary.accepted = rows.count - summary.rejected_rows - len(summary.empty_rows)
         summary.counts, summary.grades = _tally(target, csv)
-        if open_fields:
-            summary.open_fields = done[0].row(0, named=True)
+        if open_fields:  # each slice's counts, summed
+            summary.open_fields = pl.concat(counted).sum().row(0, named=True)
         outputs.commit()
     return summary
 
@@ -215,6 +257,45 @@ def _flagged_cells(
         .sink_parquet(target, lazy=True)
     )
     _run(source, chunk_size, [cells])
+
+
+def _slices(
+    source: InputFile, prepared: pl.LazyFrame, rows: int
+) -> Iterator[tuple[int, pl.LazyFrame]]:
+    """A Parquet file ``rows`` rows at a time, each slice with the number of its first row
+    (at least one slice, however empty the file): a query that reads its row groups alone.
+
+    A CSV file is not sliced: a CSV reader cannot start mid-file without reading the lines
+    before, and reading it a million rows at a time into memory held a million rows of
+    text (3.2 GB at 1,000,000 rows against 0.9 GB as one query)."""
+    for first in range(0, max(source.count_rows(), 1), rows):
+        yield first, prepared.slice(first, rows)
+
+
+def _keep(results: pl.LazyFrame) -> pl.LazyFrame:
+    return results
+
+
+def _write(results: Iterator[pl.DataFrame], plan: pl.LazyFrame, target: Path, csv: bool) -> None:
+    """Write the slices' ``results`` (each shaped as ``plan``'s) into one file by one polars
+    writer, which asks for the next slice only when it has written the one before."""
+    failures: list[BaseException] = []
+
+    def pull(*_: Any) -> Iterator[pl.DataFrame]:
+        try:
+            yield from results
+        except BaseException as exc:  # re-raised below as it was, not as polars'
+            failures.append(exc)
+            raise
+
+    try:
+        _sink(register_io_source(pull, schema=plan.collect_schema()), target, csv).collect(
+            engine="streaming"
+        )
+    except Exception:
+        if failures:
+            raise failures[0] from None
+        raise
 
 
 def _sink(results: pl.LazyFrame, target: Path, csv: bool) -> pl.LazyFrame:

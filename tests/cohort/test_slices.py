@@ -1,0 +1,110 @@
+"""``nelm batch`` evaluates a file a slice of rows at a time (``nelm.cohort.stream``), so
+that what polars keeps for the slowest end of a query is bounded by a slice, not by the
+file (docs/benchmarks-cohort.md, "Memory under load"). The slices must not show in the
+files: same results, rejects and warnings, with the same row numbers, as one slice.
+
+No clinical value is asserted here: the expected files are those of the same run in one
+slice, and each kind of row (rejected, read again and kept, warned of) is made to fall on
+both sides of a slice's edge.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from nelm.cohort.io import as_text_columns, open_input
+from nelm.cohort.stream import _slices, run_streaming
+from nelm.cohort.summary import BatchSummary
+from nelm.cohort.synth import synth_frame
+
+N = 120
+SLICE = 7
+
+
+class _Count:
+    def __init__(self) -> None:
+        self.total: int | None = None
+        self.advanced = 0
+
+    def start(self, total: int | None) -> None:
+        self.total = total
+
+    def advance(self, rows: int) -> None:
+        self.advanced += rows
+
+
+def _cohort(tmp_path: Path) -> Path:
+    """Text cells, some rejected (ECOG 7), some read again and kept (`` 12 ``), some warned
+    of (platelets 210 /µL), every few rows so that each kind meets a slice's edge."""
+    frame = as_text_columns(synth_frame(N, seed=11, missing=0.2)).with_columns(
+        pl.all().cast(pl.String)
+    )
+    i = pl.int_range(pl.len())
+    changes = {
+        "patient.ecog": (5, "7"),
+        "pathology.ki67_percent": (6, " 12 "),
+        "labs.platelets_per_ul": (4, "210"),
+    }
+    frame = frame.with_columns(
+        pl.when(i % every == 3).then(pl.lit(text)).otherwise(pl.col(name)).alias(name)
+        for name, (every, text) in changes.items()
+    )
+    path = tmp_path / "in.parquet"
+    # row groups smaller than a slice, so that a slice starts mid-group
+    frame.write_parquet(path, row_group_size=5)
+    return path
+
+
+def _run(source: Path, out: Path, slice_rows: int) -> BatchSummary:
+    return run_streaming(open_input(source), out, 4, _Count(), True, slice_rows=slice_rows)
+
+
+def _files(out: Path) -> tuple[pl.DataFrame, ...]:
+    results = pl.read_csv(out, infer_schema=False) if out.suffix == ".csv" else pl.read_parquet(out)
+    beside = [out.with_name(f"{out.stem}.{kind}.csv") for kind in ("rejects", "warnings")]
+    return (results, *(pl.read_csv(path, infer_schema=False) for path in beside))
+
+
+@pytest.mark.parametrize("suffix_out", [".csv", ".parquet"])
+def test_slices_give_the_files_of_one_slice(tmp_path: Path, suffix_out: str) -> None:
+    source = _cohort(tmp_path)  # Parquet: a CSV file is one slice (``_slices``)
+    whole = _run(source, tmp_path / f"whole{suffix_out}", slice_rows=10 * N)
+    sliced = _run(source, tmp_path / f"sliced{suffix_out}", slice_rows=SLICE)
+    for got, want in zip(
+        _files(tmp_path / f"sliced{suffix_out}"),
+        _files(tmp_path / f"whole{suffix_out}"),
+        strict=True,
+    ):
+        assert got.equals(want)
+    rejects, warnings = _files(tmp_path / f"whole{suffix_out}")[1:]
+    assert rejects.height >= N // 5 and warnings.height >= N // 8  # both kinds happened
+    assert sliced.rows == whole.rows == N
+    assert (sliced.accepted, sliced.rejected_rows) == (whole.accepted, whole.rejected_rows)
+    assert sliced.warning_lines == whole.warning_lines
+    assert sliced.counts == whole.counts
+
+
+def test_no_query_sees_more_than_a_slice(tmp_path: Path) -> None:
+    # the bound itself: a design that ran the whole file as one query fails here
+    source = open_input(_cohort(tmp_path))
+    parts = [
+        (first, part.collect().height) for first, part in _slices(source, source.scan(), SLICE)
+    ]
+    assert max(height for _, height in parts) == SLICE
+    assert [first for first, _ in parts] == list(range(0, N, SLICE))
+    assert sum(height for _, height in parts) == N
+
+
+def test_an_empty_file_is_one_empty_slice(tmp_path: Path) -> None:
+    path = tmp_path / "empty.parquet"
+    synth_frame(3, seed=1).head(0).write_parquet(path)
+    source = open_input(path)
+    parts = [
+        (first, part.collect().height) for first, part in _slices(source, source.scan(), SLICE)
+    ]
+    assert parts == [(0, 0)]
+    summary = _run(path, tmp_path / "out.parquet", slice_rows=SLICE)
+    assert summary.rows == 0 and pl.read_parquet(tmp_path / "out.parquet").height == 0
