@@ -256,8 +256,9 @@ def batch_command(
         typer.Option(
             "--chunk-size",
             help="Rows per chunk: with Spark the most rows per task, with the reference "
-            "engine the rows evaluated at a time, with polars (one streaming query) how "
-            "often the progress bar moves.",
+            "engine the rows evaluated at a time, with polars (a streaming query per "
+            "million rows of a Parquet file, one for a CSV file) how often the progress "
+            "bar moves.",
         ),
     ] = 200_000,
     as_of: Annotated[
