@@ -202,8 +202,8 @@ def report(runs: list[Run], path: Path, machine: str, load: tuple[str, str]) -> 
         )
         lines.append(
             f"- peak memory at {top.rows:,} rows: {top.peak_mb:,.0f} MB "
-            "(target under 4 GB); the file streams through one polars query, read two "
-            "Parquet row groups ahead of the work."
+            "(target under 4 GB); the file streams through one polars query per million "
+            "rows, read two Parquet row groups ahead of the work."
         )
     csv = sorted((r for r in runs if r.engine == "polars" and r.fmt == "csv"), key=lambda r: r.rows)
     if csv:
