@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.interop.test_fhir_observations import _flawed, _map, _obs, _value
+from tests.interop.test_fhir_observations import LOINC, _flawed, _map, _obs, _value
 
 from nelm.interop.fhir import NELM_OBSERVATION
 
@@ -81,19 +81,53 @@ def test_other_text_is_not_read(text: str) -> None:
     )
 
 
-def test_a_number_without_its_unit_is_a_data_quality_issue_at_the_text() -> None:
+# The Observation is the bundle's third entry (Patient, neuroendocrine marker, result).
+# FHIR R4 names a choice element by its type (https://hl7.org/fhir/R4/formats.html,
+# "Choice elements": value[x] as text is "valueString"), and a string is one primitive
+# element with no children: the Quantity nelm reads in the text is at that element, never
+# at "valueString.valueQuantity" or "valueString.valueQuantity.unit".
+AT_TEXT = "Bundle.entry[2].resource.valueString"
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("15", "pathology.ki67_percent"),
+        ("<2", "pathology.ki67_percent_at_most"),
+        ("5-10", "pathology.ki67_percent_at_least"),
+    ],
+)
+def test_a_number_without_its_unit_is_a_data_quality_issue_at_the_text(
+    text: str, field: str
+) -> None:
     # As a Quantity without a unit: nelm does not assume the unit of a result.
-    issue = _flawed(_map(_obs(KI67, valueString="15")), "pathology.ki67_percent")
-    assert ".valueString" in issue
+    mapping = _map(_obs(KI67, valueString=text))
+    _flawed(mapping, field)
+    [issue] = [i for i in mapping.issue_list if i.field == field]
+    assert issue.path == AT_TEXT
+    assert issue.message.endswith("got no unit")
 
 
 @pytest.mark.parametrize("text", ["15 mg/dL", "15% (hot spot)", "15%%"])
 def test_a_unit_that_is_not_the_field_s_is_a_data_quality_issue(text: str) -> None:
     # What follows the number is taken for its unit, and a unit nelm cannot convert leaves
     # the field unknown and is listed, as in a Quantity.
-    issue = _flawed(_map(_obs(KI67, valueString=text)), "pathology.ki67_percent")
+    mapping = _map(_obs(KI67, valueString=text))
+    issue = _flawed(mapping, "pathology.ki67_percent")
     unit = text.split("15", 1)[1].strip()
-    assert f'got "{unit}"' in issue and ".valueString" in issue
+    assert f'got "{unit}" ({AT_TEXT});' in issue
+
+
+def test_a_component_s_text_is_named_at_the_component() -> None:
+    # Observation.component.value[x] (FHIR R4 Observation): the path names the component.
+    panel = _obs("24323-8")
+    panel["component"] = [
+        {"code": {"coding": [{"system": LOINC, "code": BILIRUBIN_MASS}]}, "valueString": "1.2"}
+    ]
+    mapping = _map(panel)
+    _flawed(mapping, "labs.bilirubin_mg_dl")
+    [issue] = [i for i in mapping.issue_list if i.field == "labs.bilirubin_mg_dl"]
+    assert issue.path == "Bundle.entry[2].resource.component[0].valueString"
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -55,6 +54,7 @@ from nelm.interop.fhir.systems import (
     elements,
     label,
 )
+from nelm.interop.fhir.text_quantity import issues_at_text, spelt_value
 from nelm.interop.fhir.units import KINDS, UnitError, convert, is_unity
 from nelm.interop.fhir.validate import Entry
 
@@ -127,26 +127,12 @@ def read_observation(ctx: Context, entry: Entry) -> None:
             continue
         source = Source(entry.ref, entry.path, label(code))
         companions = _ki67_source(resource) if rule.field == "pathology.ki67_percent" else ()
-        item, base = _text_as_quantity(ctx, entry, item, base, rule)
-        bounds = _bounds(ctx, entry, item, base, rule)
-        if bounds is not None:  # "<2 %", "> 10 lesions", a Range: the _at_least/_at_most
-            for path, bound in bounds:
-                ctx.add(path, bound, source, when, companions)
-            continue
-        value = _value(ctx, entry, item, base, rule, source)
-        if value is None:
-            continue
-        ctx.add(rule.field, value, source, when, companions)
-        if (
-            rule.recent_days is not None
-            and when is not None
-            and (ctx.assessment_date - when.end.date()).days > rule.recent_days
-        ):
-            ctx.notes.add(
-                f"{rule.field}: the result is more than {rule.recent_days} days "
-                "older than the assessment date",
-                entry.ref,
-            )
+        spelt = _text_as_quantity(ctx, entry, item, rule)
+        first_issue = len(ctx.issues)
+        read = item if spelt is None else spelt
+        _read_result(ctx, entry, read, base, rule, source, when, companions)
+        if spelt is not None:
+            issues_at_text(ctx.issues, first_issue, base)
     if not read_any:
         ctx.notes.add("not used: Observation code not in the mapping table", entry.ref)
 
@@ -208,54 +194,53 @@ def _value(
     return _count(ctx, entry, item, base, rule)
 
 
-# A result given as text that is a number and its unit ("15%", "1.2 mg/dL"), a bound
-# ("< 2 %") or a range ("5-10 %"): written as a pathology or laboratory system sends a
-# result it keeps as text. Anything else in the text ("about 15", "15% (hot spot)",
-# "1,2 mg/dL") is not read.
-_NUMBER = r"(\d+(?:\.\d+)?)"
-# a unit: "%", "mg/dL", "mL/min/1.73m2" (never a digit, sign or decimal mark first, so that
-# "1,2 %" and "5-10-15 %" are not read), or a power of ten "10*3/uL", "10^9/L"
-_UNIT = r"([^\d\s<>=≤≥\-–,.][^<>=≤≥]*?|10[*^]\d+/[^<>=≤≥\s]+)?"
-_TEXT_QUANTITY = re.compile(rf"\s*(<=|>=|<|>|≤|≥)?\s*{_NUMBER}\s*{_UNIT}\s*")
-_TEXT_RANGE = re.compile(rf"\s*{_NUMBER}\s*(?:-|–|to)\s*{_NUMBER}\s*{_UNIT}\s*")
-_COMPARATORS = {"≤": "<=", "≥": ">="}
+def _read_result(
+    ctx: Context,
+    entry: Entry,
+    item: Mapping[str, Any],
+    base: str,
+    rule: ObservationRule,
+    source: Source,
+    when: When | None,
+    companions: tuple[tuple[str, Scalar], ...],
+) -> None:
+    """The value of one Observation (or component) matched to ``rule``, added to the case."""
+    bounds = _bounds(ctx, entry, item, base, rule)
+    if bounds is not None:  # "<2 %", "> 10 lesions", a Range: the _at_least/_at_most
+        for path, bound in bounds:
+            ctx.add(path, bound, source, when, companions)
+        return
+    value = _value(ctx, entry, item, base, rule, source)
+    if value is None:
+        return
+    ctx.add(rule.field, value, source, when, companions)
+    if (
+        rule.recent_days is not None
+        and when is not None
+        and (ctx.assessment_date - when.end.date()).days > rule.recent_days
+    ):
+        ctx.notes.add(
+            f"{rule.field}: the result is more than {rule.recent_days} days "
+            "older than the assessment date",
+            entry.ref,
+        )
 
 
 def _text_as_quantity(
-    ctx: Context, entry: Entry, item: Mapping[str, Any], base: str, rule: ObservationRule
-) -> tuple[Mapping[str, Any], str]:
+    ctx: Context, entry: Entry, item: Mapping[str, Any], rule: ObservationRule
+) -> Mapping[str, Any] | None:
     """A quantity given as ``valueString`` as the Quantity (or Range) it spells, read
-    exactly as one sent as such, and noted; the item unchanged otherwise. Paths into it
-    name the ``valueString`` it came from."""
+    exactly as one sent as such, and noted; None when the item holds no such text."""
     text = item.get("valueString")
     if rule.value is not ValueKind.QUANTITY or not isinstance(text, str):
-        return item, base
+        return None
     if "valueQuantity" in item or "valueRange" in item:
-        return item, base
-    rest = {k: v for k, v in item.items() if k != "valueString"}
-    # a range first: "5 to 10 %" must not be 5 in a unit "to 10 %"
-    if (found := _TEXT_RANGE.fullmatch(text)) is not None:
-        low, high, unit = found.groups()
-        limit = {"unit": unit} if unit else {}
-        rest["valueRange"] = {
-            "low": {"value": _typed(low), **limit},
-            "high": {"value": _typed(high), **limit},
-        }
-    elif (found := _TEXT_QUANTITY.fullmatch(text)) is not None:
-        comparator, value, unit = found.groups()
-        quantity: dict[str, Any] = {"value": _typed(value), **({"unit": unit} if unit else {})}
-        if comparator:
-            quantity["comparator"] = _COMPARATORS.get(comparator, comparator)
-        rest["valueQuantity"] = quantity
-    else:
-        return item, base
+        return None
+    spelt = spelt_value(text)
+    if spelt is None:
+        return None
     ctx.notes.add(f"{rule.field}: read from the text of the result (valueString)", entry.ref)
-    return rest, f"{base}.valueString"
-
-
-def _typed(text: str) -> float | int:
-    """A number as JSON would have given it: whole without a decimal point."""
-    return float(text) if "." in text else int(text)
+    return {**{k: v for k, v in item.items() if k != "valueString"}, **spelt}
 
 
 def _number_as_text(
