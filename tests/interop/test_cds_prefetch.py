@@ -257,6 +257,24 @@ def test_invalid_resources_are_left_out_not_everything(
     assert "not a valid FHIR R4 Observation: not used" in _data_card(cards)["detail"]
 
 
+def test_a_null_in_a_resource_is_read_as_absent_as_in_a_record(
+    harness: Harness, bundle: dict[str, Any]
+) -> None:
+    # FHIR R4 JSON (§2.6.2) allows no null as a value: the LDH result (LOINC 2532-0) with a
+    # null coding item is used without it, as nelm assess reads the same record
+    # (test_fhir_nulls.py), not left out as not valid.
+    prefetch = prefetch_from_bundle(bundle)
+    ldh = next(
+        e
+        for e in prefetch["observations"]["entry"]
+        if e["resource"]["code"]["coding"][0]["code"] == "2532-0"
+    )
+    ldh["resource"]["code"]["coding"].append(None)
+    cards = _cards(harness, prefetch, patient_id_of(bundle))
+    assert cards[0]["summary"] == _full_summary(bundle)
+    assert not [c for c in cards if "not a valid FHIR R4" in c.get("detail", "")]
+
+
 def test_resources_are_validated_once(
     harness: Harness, bundle: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:

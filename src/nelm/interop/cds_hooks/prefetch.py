@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 from nelm.errors import Problem
+from nelm.interop.fhir.nulls import without_nulls
 from nelm.interop.fhir.search import REPORTED_SEVERITIES, fewer_than_total
 from nelm.interop.fhir.security import carry_labels
 from nelm.interop.fhir.systems import elements
@@ -407,7 +408,8 @@ def assemble_bundle(parts: Iterable[Part]) -> Assembled:
     ]
     valid: list[UsedResource] = []
     for used in kept:
-        entry = Entry(0, used.resource, used.full_url)
+        # validated without its nulls, as the mapping reads it (nulls.py), which lists each
+        entry = Entry(0, without_nulls(used.resource)[0], used.full_url)
         # A resource no rule reads is passed on unvalidated: the mapping notes it and
         # sets it aside before validating anything (nelm.interop.fhir.unread).
         if entry.resource_type != "Patient" and read_by_a_rule(used.resource):

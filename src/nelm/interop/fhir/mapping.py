@@ -43,6 +43,7 @@ from nelm.interop.fhir.context import Context
 from nelm.interop.fhir.dates import When, add_months
 from nelm.interop.fhir.imaging import largest_liver_lesion
 from nelm.interop.fhir.lobes import bilobar_findings
+from nelm.interop.fhir.nulls import read_without_nulls
 from nelm.interop.fhir.observations import (
     old_results,
     old_results_warning,
@@ -153,6 +154,8 @@ def bundle_to_case(
         ctx.notes.add(note)
     for problem in shape_problems:
         ctx.flaw(problem)
+    # before a report's results are taken out of it: each null is listed once, at its place
+    entries = read_without_nulls(ctx, entries)  # "system": null is no value (nulls.py)
     entries = expand_reports(ctx, entries)
     entries = set_aside_unread(ctx, entries)  # before the costly steps (unread.py)
     # The CDS Hooks service validates its resources one by one, all but the Patient
