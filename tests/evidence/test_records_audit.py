@@ -33,11 +33,15 @@ def test_ruutiainen_2007_pnet_lower_bound_is_the_studys() -> None:
     assert "≥14" in (tace.note or "") and "67" in (tace.note or "")
 
 
-def test_maire_2012_study_wide_zero_holds_for_the_first_arm() -> None:
-    # 000 Table 2: "Maire [62] 2012 NET 12 0 TACE …" then "14 [blank] TAE"; ref 62's title
-    # is "… Liver Metastases from Well-Differentiated Midgut Endocrine Tumors …", so 0 of
-    # the study is 0 of either arm; the first arm keeps the printed 0.
-    assert _record("maire-2012-tace@000-t2").n_pnet == 0
+def test_maire_2012_study_wide_zero_holds_for_both_arms() -> None:
+    # 000 Table 2: "Maire [62] 2012 NET 12 0 TACE …" then "14 [blank] TAE": the table
+    # prints a study's PNET count once, on its first row (as for Pitt 2008 above), and ref
+    # 62's title is "… Liver Metastases from Well-Differentiated Midgut Endocrine Tumors
+    # …": 0 of the study is 0 of either arm.
+    tace, tae = _record("maire-2012-tace@000-t2"), _record("maire-2012-tae@000-t2")
+    assert (tace.n, tace.n_pnet, tae.n, tae.n_pnet) == (12, 0, 14, 0)
+    assert "n_pnet_whole_study" not in tace.flags + tae.flags
+    assert "Midgut" in (tae.note or "")
 
 
 _SHARES = ("orr_percent", "stable_disease_percent", "progressive_disease_percent")
