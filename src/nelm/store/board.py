@@ -25,56 +25,11 @@ from nelm.store.records import (
     DecisionRecord,
     MeetingRecord,
     UserRecord,
+    label_of,
 )
+from nelm.store.rows import agenda_record, decision_record, dumps, meeting_record
 
 __all__ = ["BoardMixin"]
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _list(text: str | None) -> tuple[str, ...]:
-    return tuple(str(v) for v in json.loads(text)) if text else ()
-
-
-def _dict(text: str | None) -> dict[str, str] | None:
-    return {str(k): str(v) for k, v in json.loads(text).items()} if text else None
-
-
-def _meeting(row: m.Meeting, creator: str | None, count: int) -> MeetingRecord:
-    return MeetingRecord(
-        id=row.id,
-        held_on=row.held_on,
-        title=row.title,
-        specialties=_list(row.specialties),
-        attendees=_list(row.attendees),
-        created_at=row.created_at,
-        created_by=creator,
-        case_count=count,
-    )
-
-
-def _decision(row: m.Decision, decided_by: str | None, replaced_by: int | None) -> DecisionRecord:
-    return DecisionRecord(
-        id=row.id,
-        case_pk=row.case_pk,
-        case_version=row.case_version,
-        assessment_id=row.assessment_id,
-        options=_list(row.options),
-        text=row.text,
-        decided_by=decided_by,
-        decided_at=row.decided_at,
-        meeting_id=row.meeting_id,
-        status=row.status or "final",
-        attendees=_list(row.attendees),
-        option_statuses=_dict(row.option_statuses),
-        override_reasons=_dict(row.override_reasons),
-        follow_up_on=row.follow_up_on,
-        replaces_id=row.replaces_id,
-        change=row.change,
-        replaced_by=replaced_by,
-    )
 
 
 class BoardMixin:
@@ -106,14 +61,14 @@ class BoardMixin:
             row = m.Meeting(
                 held_on=held_on,
                 title=title,
-                specialties=_dumps(list(specialties)),
-                attendees=_dumps(list(attendees)),
+                specialties=dumps(list(specialties)),
+                attendees=dumps(list(attendees)),
                 created_by=user.id if user else None,
             )
             s.add(row)
             s.flush()
             self._audit(s, user, "meeting", None, f"created meeting {row.id}")
-            return _meeting(row, user.username if user else None, 0)
+            return meeting_record(row, user.username if user else None, 0)
 
     def update_meeting(
         self,
@@ -141,9 +96,9 @@ class BoardMixin:
             if title is not None:
                 row.title = title
             if specialties is not None:
-                row.specialties = _dumps(list(specialties))
+                row.specialties = dumps(list(specialties))
             if attendees is not None:
-                row.attendees = _dumps(list(attendees))
+                row.attendees = dumps(list(attendees))
             self._audit(s, user, "meeting", None, f"changed meeting {meeting_id}")
         return self.get_meeting(meeting_id)
 
@@ -167,7 +122,7 @@ class BoardMixin:
         )
         if where is not None:
             query = query.where(where)
-        return [_meeting(row, name, int(n or 0)) for row, name, n in s.execute(query).all()]
+        return [meeting_record(row, name, int(n or 0)) for row, name, n in s.execute(query).all()]
 
     def get_meeting(self, meeting_id: int) -> MeetingRecord:
         with self._tx() as s:
@@ -214,16 +169,7 @@ class BoardMixin:
                 self._audit(
                     s, user, "meeting", case.case_id, f"added to the agenda of meeting {meeting_id}"
                 )
-                return AgendaItemRecord(
-                    id=row.id,
-                    meeting_id=meeting_id,
-                    case_pk=case_pk,
-                    case_id=case.case_id,
-                    label=None,
-                    position=row.position,
-                    presenter=presenter,
-                    question=question,
-                )
+                return agenda_record(row, case.case_id, None)
         except IntegrityError as exc:
             raise ConflictError("this case is on the meeting's agenda already") from exc
 
@@ -254,22 +200,10 @@ class BoardMixin:
             .where(where, m.Case.deleted_at.is_(None))
             .order_by(m.AgendaItem.meeting_id, m.AgendaItem.position, m.AgendaItem.id)
         ).all()
-        items = []
-        for item, case_id, document in rows:
-            label = json.loads(document).get("label")
-            items.append(
-                AgendaItemRecord(
-                    id=item.id,
-                    meeting_id=item.meeting_id,
-                    case_pk=item.case_pk,
-                    case_id=case_id,
-                    label=label if isinstance(label, str) else None,
-                    position=item.position,
-                    presenter=item.presenter,
-                    question=item.question,
-                )
-            )
-        return items
+        return [
+            agenda_record(item, case_id, label_of(json.loads(document)))
+            for item, case_id, document in rows
+        ]
 
     def agenda(self, meeting_id: int) -> list[AgendaItemRecord]:
         """The meeting's cases in the order they are presented."""
@@ -342,14 +276,14 @@ class BoardMixin:
                 case_pk=case_pk,
                 case_version=case_version,
                 assessment_id=assessment_id,
-                options=_dumps(list(options)),
+                options=dumps(list(options)),
                 text=text,
                 decided_by=user.id if user else None,
                 meeting_id=meeting_id,
                 status=status,
-                attendees=_dumps(list(attendees)) if attendees else None,
-                option_statuses=_dumps(dict(option_statuses)) if option_statuses else None,
-                override_reasons=_dumps(dict(override_reasons)) if override_reasons else None,
+                attendees=dumps(list(attendees)) if attendees else None,
+                option_statuses=dumps(dict(option_statuses)) if option_statuses else None,
+                override_reasons=dumps(dict(override_reasons)) if override_reasons else None,
                 follow_up_on=follow_up_on,
                 replaces_id=replaces_id,
                 change=change,
@@ -358,7 +292,7 @@ class BoardMixin:
             detail = f"version {case_version}" + (f", {change} of {replaces_id}" if change else "")
             self._audit(s, user, "decide", case.case_id, detail)
             s.flush()
-            return _decision(row, user.username if user else None, None)
+            return decision_record(row, user.username if user else None, None)
 
     def list_decisions(self, case_pk: int) -> list[DecisionRecord]:
         """Every decision on the case, oldest first, each marked with what replaced it."""
@@ -371,7 +305,7 @@ class BoardMixin:
                 .order_by(m.Decision.id)
             ).all()
             replaced = {d.replaces_id: d.id for d, _ in rows if d.replaces_id is not None}
-            return [_decision(d, name, replaced.get(d.id)) for d, name in rows]
+            return [decision_record(d, name, replaced.get(d.id)) for d, name in rows]
 
     def current_decisions(self, case_pks: Sequence[int] | None = None) -> dict[int, DecisionRecord]:
         """The latest decision still in force per case (for lists)."""
@@ -388,5 +322,5 @@ class BoardMixin:
         latest: dict[int, DecisionRecord] = {}
         for d, name in rows:
             if d.id not in replaced:
-                latest[d.case_pk] = _decision(d, name, None)
+                latest[d.case_pk] = decision_record(d, name, None)
         return latest

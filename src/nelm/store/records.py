@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,11 +21,18 @@ __all__ = [
     "TokenRecord",
     "UserRecord",
     "VersionRecord",
+    "label_of",
 ]
 
 ROLES = ("admin", "clinician", "viewer")
 """admin: everything, including users; clinician: enter and change cases, record
 decisions; viewer: read only."""
+
+
+def label_of(document: Mapping[str, Any]) -> str | None:
+    """A case document's label, when it has one (a label that is not text counts as none)."""
+    label = document.get("label")
+    return label if isinstance(label, str) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +106,7 @@ class CaseRecord:
 
     @property
     def label(self) -> str | None:
-        label = self.document.get("label")
-        return label if isinstance(label, str) else None
+        return label_of(self.document)
 
     def summary(self) -> dict[str, Any]:
         return {

@@ -12,30 +12,35 @@ import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
-from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, delete, func, select, text, update
+from sqlalchemy import ColumnElement, Engine, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 
 from nelm.errors import ConflictError, NotFoundError, StoreError
 from nelm.store import models as m
+from nelm.store.accounts import AccountsMixin
 from nelm.store.board import BoardMixin
 from nelm.store.db import make_engine
 from nelm.store.migrate import upgrade
 from nelm.store.records import (
-    ROLES,
     AssessmentRecord,
     AuditRecord,
     CaseRecord,
     DeletedCaseRecord,
-    TokenRecord,
     UserRecord,
     VersionRecord,
+    label_of,
 )
-from nelm.store.security import hash_password, new_token, token_digest, verify_password
+from nelm.store.rows import (
+    assessment_record,
+    audit_record,
+    case_record,
+    dumps,
+    version_record,
+)
 
 __all__ = [
     "ConflictError",
@@ -46,8 +51,6 @@ __all__ = [
     "input_hash",
 ]
 
-SESSION_LIFETIME = timedelta(hours=12)
-LOGIN_LINK_LIFETIME = timedelta(hours=24)
 AUDIT_ACTIONS = (
     "create",
     "read",
@@ -99,10 +102,6 @@ class VersionConflictError(ConflictError):
         )
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
 def input_hash(document: Mapping[str, Any]) -> str:
     """SHA-256 of the case document in canonical JSON (sorted keys, no spaces)."""
     canonical = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -136,40 +135,7 @@ def _deleted_by(entries: list[m.AuditEntry], row: m.Case) -> str | None:
     return None
 
 
-def _user(row: m.User) -> UserRecord:
-    return UserRecord(
-        id=row.id,
-        username=row.username,
-        role=row.role,
-        active=row.active,
-        has_password=bool(row.password_hash),
-        created_at=row.created_at,
-    )
-
-
-def _token(row: m.ApiToken) -> TokenRecord:
-    return TokenRecord(
-        id=row.id,
-        user_id=row.user_id,
-        name=row.name,
-        created_at=row.created_at,
-        revoked_at=row.revoked_at,
-    )
-
-
-def _assessment(row: m.Assessment) -> AssessmentRecord:
-    return AssessmentRecord(
-        id=row.id,
-        case_pk=row.case_pk,
-        case_version=row.case_version,
-        knowledge_version=row.knowledge_version,
-        input_hash=row.input_hash,
-        output=json.loads(row.output),
-        created_at=row.created_at,
-    )
-
-
-class Store(BoardMixin):
+class Store(AccountsMixin, BoardMixin):
     """The case store on one database (see :func:`nelm.store.db.make_engine`)."""
 
     def __init__(
@@ -202,187 +168,6 @@ class Store(BoardMixin):
         with self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
 
-    # ------------------------------------------------------------------ users
-
-    def count_users(self) -> int:
-        with self._tx() as s:
-            return int(s.scalar(select(func.count()).select_from(m.User)) or 0)
-
-    def create_user(self, username: str, role: str, password: str | None = None) -> UserRecord:
-        if role not in ROLES:
-            raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
-        try:
-            with self._tx() as s:
-                row = m.User(
-                    username=username,
-                    role=role,
-                    active=True,
-                    password_hash=hash_password(password) if password else None,
-                )
-                s.add(row)
-                s.flush()
-                return _user(row)
-        except IntegrityError as exc:
-            raise ConflictError(f"the user name {username!r} is taken") from exc
-
-    def get_user(self, user_id: int) -> UserRecord | None:
-        with self._tx() as s:
-            row = s.get(m.User, user_id)
-            return _user(row) if row else None
-
-    def find_user(self, username: str) -> UserRecord | None:
-        with self._tx() as s:
-            row = s.scalar(select(m.User).where(m.User.username == username))
-            return _user(row) if row else None
-
-    def list_users(self) -> list[UserRecord]:
-        with self._tx() as s:
-            return [_user(r) for r in s.scalars(select(m.User).order_by(m.User.id))]
-
-    def update_user(
-        self,
-        user_id: int,
-        *,
-        role: str | None = None,
-        active: bool | None = None,
-        password: str | None = None,
-    ) -> UserRecord:
-        if role is not None and role not in ROLES:
-            raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
-        with self._tx() as s:
-            row = s.get(m.User, user_id)
-            if row is None:
-                raise NotFoundError(f"no user {user_id}")
-            if role is not None:
-                row.role = role
-            if active is not None:
-                row.active = active
-                if not active:
-                    s.execute(delete(m.Session).where(m.Session.user_id == user_id))
-            if password is not None:
-                row.password_hash = hash_password(password)
-            return _user(row)
-
-    def authenticate(self, username: str, password: str) -> UserRecord | None:
-        with self._tx() as s:
-            row = s.scalar(select(m.User).where(m.User.username == username))
-        if row is None:
-            verify_password(password, _dummy_hash())  # same work whether or not the user exists
-            return None
-        if not row.active or not verify_password(password, row.password_hash):
-            return None
-        return _user(row)
-
-    # ------------------------------------------------------------------ API tokens
-
-    def create_api_token(self, user_id: int, name: str) -> tuple[TokenRecord, str]:
-        """A new token for ``user_id``: the record and the token itself (shown once)."""
-        plaintext = new_token("nelm_")
-        with self._tx() as s:
-            row = m.ApiToken(user_id=user_id, name=name, token_hash=token_digest(plaintext))
-            s.add(row)
-            s.flush()
-            return _token(row), plaintext
-
-    def list_api_tokens(self, user_id: int | None = None) -> list[TokenRecord]:
-        with self._tx() as s:
-            query = select(m.ApiToken).order_by(m.ApiToken.id)
-            if user_id is not None:
-                query = query.where(m.ApiToken.user_id == user_id)
-            return [_token(r) for r in s.scalars(query)]
-
-    def revoke_api_token(self, token_id: int, *, user_id: int | None = None) -> bool:
-        """Revoke one token (only ``user_id``'s when given); False if there is none."""
-        with self._tx() as s:
-            row = s.get(m.ApiToken, token_id)
-            if row is None or (user_id is not None and row.user_id != user_id):
-                return False
-            if row.revoked_at is None:
-                row.revoked_at = m.utcnow()
-            return True
-
-    def user_for_api_token(self, plaintext: str) -> UserRecord | None:
-        with self._tx() as s:
-            row = s.execute(
-                select(m.User)
-                .join(m.ApiToken, m.ApiToken.user_id == m.User.id)
-                .where(
-                    m.ApiToken.token_hash == token_digest(plaintext),
-                    m.ApiToken.revoked_at.is_(None),
-                    m.User.active.is_(True),
-                )
-            ).scalar_one_or_none()
-            return _user(row) if row else None
-
-    # ------------------------------------------------------------------ sessions
-
-    def create_session(
-        self, user_id: int, lifetime: timedelta = SESSION_LIFETIME
-    ) -> tuple[str, str]:
-        """A new login session: (session token for the cookie, CSRF token for forms)."""
-        plaintext, csrf = new_token(), new_token()
-        now = m.utcnow()
-        with self._tx() as s:
-            s.execute(delete(m.Session).where(m.Session.expires_at < now))
-            s.add(
-                m.Session(
-                    user_id=user_id,
-                    token_hash=token_digest(plaintext),
-                    csrf_token=csrf,
-                    expires_at=now + lifetime,
-                )
-            )
-        return plaintext, csrf
-
-    def session_user(self, plaintext: str) -> tuple[UserRecord, str] | None:
-        """The user and CSRF token of a live session, or None."""
-        with self._tx() as s:
-            found = s.execute(
-                select(m.User, m.Session.csrf_token)
-                .join(m.Session, m.Session.user_id == m.User.id)
-                .where(
-                    m.Session.token_hash == token_digest(plaintext),
-                    m.Session.expires_at > m.utcnow(),
-                    m.User.active.is_(True),
-                )
-            ).first()
-            if found is None:
-                return None
-            return _user(found[0]), str(found[1])
-
-    def delete_session(self, plaintext: str) -> None:
-        with self._tx() as s:
-            s.execute(delete(m.Session).where(m.Session.token_hash == token_digest(plaintext)))
-
-    # ------------------------------------------------------------------ one-time login
-
-    def create_login_link(self, user_id: int, lifetime: timedelta = LOGIN_LINK_LIFETIME) -> str:
-        plaintext = new_token()
-        with self._tx() as s:
-            s.add(
-                m.LoginLink(
-                    user_id=user_id,
-                    token_hash=token_digest(plaintext),
-                    expires_at=m.utcnow() + lifetime,
-                )
-            )
-        return plaintext
-
-    def consume_login_link(self, plaintext: str) -> UserRecord | None:
-        """The link's user, once: the link is marked used in the same transaction."""
-        now = m.utcnow()
-        with self._tx() as s:
-            link = s.scalar(
-                select(m.LoginLink)
-                .where(m.LoginLink.token_hash == token_digest(plaintext))
-                .with_for_update()
-            )
-            if link is None or link.used_at is not None or link.expires_at <= now:
-                return None
-            link.used_at = now
-            user = s.get(m.User, link.user_id)
-            return _user(user) if user is not None and user.active else None
-
     # ------------------------------------------------------------------ cases
 
     def _case_row(self, s: OrmSession, case_pk: int) -> m.Case:
@@ -397,14 +182,7 @@ class Store(BoardMixin):
                 m.CaseVersion.case_pk == row.id, m.CaseVersion.version == row.current_version
             )
         )
-        return CaseRecord(
-            id=row.id,
-            case_id=row.case_id,
-            current_version=row.current_version,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            document=json.loads(doc) if doc else {},
-        )
+        return case_record(row, doc)
 
     def create_case(self, document: Mapping[str, Any], user: UserRecord | None) -> CaseRecord:
         """Store a new case as version 1. Raises :class:`ConflictError` if its case id exists."""
@@ -419,7 +197,7 @@ class Store(BoardMixin):
                     m.CaseVersion(
                         case_pk=row.id,
                         version=1,
-                        document=_dumps(document),
+                        document=dumps(document),
                         created_at=now,
                         created_by=user.id if user else None,
                     )
@@ -476,7 +254,7 @@ class Store(BoardMixin):
                 m.CaseVersion(
                     case_pk=case_pk,
                     version=version,
-                    document=_dumps(document),
+                    document=dumps(document),
                     created_at=now,
                     created_by=user.id if user else None,
                 )
@@ -511,17 +289,7 @@ class Store(BoardMixin):
             rows = _with_current_documents(
                 s, m.Case.deleted_at.is_(None), (m.Case.updated_at.desc(), m.Case.id.desc())
             )
-            return [
-                CaseRecord(
-                    id=c.id,
-                    case_id=c.case_id,
-                    current_version=c.current_version,
-                    created_at=c.created_at,
-                    updated_at=c.updated_at,
-                    document=json.loads(doc),
-                )
-                for c, doc in rows
-            ]
+            return [case_record(c, doc) for c, doc in rows]
 
     def delete_case(
         self, case_pk: int, user: UserRecord | None, *, expected_version: int | None = None
@@ -567,12 +335,11 @@ class Store(BoardMixin):
             found: list[DeletedCaseRecord] = []
             for (row, document), case_id in zip(documents, case_ids, strict=True):
                 assert row.deleted_at is not None
-                label = document.get("label")
                 found.append(
                     DeletedCaseRecord(
                         id=row.id,
                         case_id=case_id,
-                        label=label if isinstance(label, str) else None,
+                        label=label_of(document),
                         current_version=row.current_version,
                         updated_at=row.updated_at,
                         deleted_at=row.deleted_at,
@@ -631,16 +398,7 @@ class Store(BoardMixin):
                 .where(m.CaseVersion.case_pk == case_pk)
                 .order_by(m.CaseVersion.version)
             ).all()
-            return [
-                VersionRecord(
-                    case_pk=v.case_pk,
-                    version=v.version,
-                    document=json.loads(v.document),
-                    created_at=v.created_at,
-                    created_by=name,
-                )
-                for v, name in rows
-            ]
+            return [version_record(v, name) for v, name in rows]
 
     def case_version(self, case_pk: int, version: int) -> VersionRecord:
         with self._tx() as s:
@@ -652,14 +410,7 @@ class Store(BoardMixin):
             ).first()
             if found is None:
                 raise NotFoundError(f"case {case_pk} has no version {version}")
-            v, name = found
-            return VersionRecord(
-                case_pk=v.case_pk,
-                version=v.version,
-                document=json.loads(v.document),
-                created_at=v.created_at,
-                created_by=name,
-            )
+            return version_record(*found)
 
     # ------------------------------------------------------------------ assessments
 
@@ -679,13 +430,13 @@ class Store(BoardMixin):
                 case_version=case_version,
                 knowledge_version=knowledge_version,
                 input_hash=hash_of_input,
-                output=_dumps(output),
+                output=dumps(output),
                 created_by=user.id if user else None,
             )
             s.add(row)
             self._audit(s, user, "assess", case.case_id, f"version {case_version}")
             s.flush()
-            return _assessment(row)
+            return assessment_record(row)
 
     def find_assessment(
         self, case_pk: int, case_version: int, knowledge_version: str, hash_of_input: str
@@ -703,7 +454,7 @@ class Store(BoardMixin):
                 .order_by(m.Assessment.id.desc())
                 .limit(1)
             )
-            return _assessment(row) if row else None
+            return assessment_record(row) if row else None
 
     def latest_assessment(self, case_pk: int, case_version: int) -> AssessmentRecord | None:
         """The most recent stored assessment of one case version, whatever its knowledge."""
@@ -714,13 +465,13 @@ class Store(BoardMixin):
                 .order_by(m.Assessment.id.desc())
                 .limit(1)
             )
-            return _assessment(row) if row else None
+            return assessment_record(row) if row else None
 
     def list_assessments(self, case_pk: int) -> list[AssessmentRecord]:
         with self._tx() as s:
             self._case_row(s, case_pk)
             return [
-                _assessment(r)
+                assessment_record(r)
                 for r in s.scalars(
                     select(m.Assessment)
                     .where(m.Assessment.case_pk == case_pk)
@@ -734,7 +485,7 @@ class Store(BoardMixin):
             row = s.get(m.Assessment, assessment_id)
             if row is None or row.case_pk != case_pk:
                 raise NotFoundError(f"case {case_pk} has no assessment {assessment_id}")
-            return _assessment(row)
+            return assessment_record(row)
 
     # ------------------------------------------------------------------ audit
 
@@ -766,22 +517,7 @@ class Store(BoardMixin):
             query = select(m.AuditEntry).order_by(m.AuditEntry.id.desc()).limit(limit)
             if case_id is not None:
                 query = query.where(m.AuditEntry.case_id == case_id)
-            return [
-                AuditRecord(
-                    id=r.id,
-                    at=r.at,
-                    username=r.username,
-                    action=r.action,
-                    case_id=r.case_id,
-                    detail=r.detail,
-                )
-                for r in s.scalars(query)
-            ]
-
-
-@cache
-def _dummy_hash() -> str:
-    return hash_password("nelm-timing-equaliser")
+            return [audit_record(r) for r in s.scalars(query)]
 
 
 def _with_current_documents(
