@@ -16,7 +16,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from nelm.report.board import INTENT_TITLES, STATUS_WORDS, board_view, cite_in_text
+from nelm.report.board import INTENT_TITLES, STATUS_WORDS, board_view
+from nelm.report.citations import cite_in_text
 from nelm.report.decisions import Standing
 from nelm.report.text import SAFETY_STATEMENT
 from nelm.report.view import field_label

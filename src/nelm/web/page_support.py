@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.datastructures import FormData
 
 from nelm.knowledge.sources import cite_plain
-from nelm.report.board import cite_html, cite_in_text
+from nelm.report.citations import cite_html, cite_in_text
 from nelm.report.html import (
     INTENT_TITLES,
     RESULT_MARK,
