@@ -325,7 +325,7 @@ def test_openapi_describes_the_api(site: Site) -> None:
 def test_internal_errors_show_no_traceback(
     site: Site, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import nelm.web.api as api
+    import nelm.web.api_assess as api
 
     def broken(case: Any) -> Any:
         raise RuntimeError("secret internals")

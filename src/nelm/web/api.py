@@ -1,4 +1,6 @@
-"""The REST API, version 1, under ``/api/v1`` (described at ``/openapi.json``).
+"""The REST API, version 1, under ``/api/v1`` (described at ``/openapi.json``): stored
+cases, their versions, assessments, decisions and reports. The service routes and the
+stateless assessment are in :mod:`nelm.web.api_assess`.
 
 Every route but ``/health`` needs a login: a bearer token (``Authorization: Bearer …``)
 or the web application's session cookie (then ``X-CSRF-Token`` for writes). Case documents
@@ -7,25 +9,19 @@ are validated by ``nelm.case``; a rejected one gets 422 with one problem per fie
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from nelm.case.document import case_from_mapping, load_document_text
 from nelm.case.fields import OPTION_IDS
 from nelm.errors import InputRejected, Problem, describe_value
-from nelm.interop.fhir.size import max_bundle_bytes
-from nelm.interop.fhir.xml_record import looks_like_xml
 from nelm.report.changes import input_changes
 from nelm.report.decisions import follow_up_problem, today_utc
 from nelm.report.view import field_label, format_value
-from nelm.service import CASE_MAX_BYTES, assess_case, assess_fhir, with_future_dates
 from nelm.store import CaseRecord, Store, VersionConflictError
-from nelm.text import UTF16_BOMS, is_utf16_without_mark
+from nelm.web.api_body import CASE_BODY, case_body
 from nelm.web.api_support import (
     MAX_ID,
     AdminDep,
@@ -34,23 +30,18 @@ from nelm.web.api_support import (
     WriterDep,
     api_router,
     error_responses,
+    json_response,
     store_of,
 )
-from nelm.web.cases import knowledge_version, normalised_document
-from nelm.web.errors import ApiError, is_database_down, operation_outcome
-from nelm.web.input_guard import XML_MEDIA
+from nelm.web.errors import ApiError
 from nelm.web.reports import assessment_of, build_report
 from nelm.web.schemas import (
-    ASSESSMENT_SCHEMA,
-    CASE_SCHEMA,
     AssessmentOut,
     CaseDetail,
     CaseSummary,
     DecisionIn,
     DecisionOut,
     DeletedCaseOut,
-    Health,
-    UserOut,
     VersionConflict,
     VersionDetail,
     VersionSummary,
@@ -60,247 +51,6 @@ __all__ = ["router"]
 
 
 router = api_router()
-
-
-_CASE_BODY = {
-    "requestBody": {"required": True, "content": {"application/json": {"schema": CASE_SCHEMA}}}
-}
-FHIR_JSON = "application/fhir+json"
-FHIR_NDJSON = "application/fhir+ndjson"
-FHIR_XML = "application/fhir+xml"
-_ASSESS_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {"schema": CASE_SCHEMA},
-            FHIR_JSON: {
-                "schema": {
-                    "type": "object",
-                    "description": "A FHIR R4 Bundle (see "
-                    "docs/fhir-mapping.md); the patient's data is mapped to a case.",
-                }
-            },
-            FHIR_NDJSON: {
-                "schema": {
-                    "type": "string",
-                    "description": "One patient's FHIR R4 resources, one JSON object "
-                    "per line (as a Bulk Data export writes them), read as a collection "
-                    "Bundle of those resources.",
-                }
-            },
-            FHIR_XML: {
-                "schema": {
-                    "type": "string",
-                    "description": "A FHIR R4 Bundle in FHIR's XML format (also taken as "
-                    "application/xml or text/xml), read as the same Bundle in JSON.",
-                }
-            },
-        },
-    }
-}
-_ASSESSMENT_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "The assessment (assessment-v1)",
-        "content": {"application/json": {"schema": ASSESSMENT_SCHEMA}},
-    }
-}
-
-
-def _json(content: Any, status: int = 200) -> Response:
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - orjson is part of the web extra
-        body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    else:
-        body = orjson.dumps(content)
-    return Response(body, status_code=status, media_type="application/json")
-
-
-async def _case_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    return normalised_document(_case_document(raw, _decode(raw)))
-
-
-def _case_document(raw: bytes, text: str) -> Any:
-    """The body parsed as a case document (JSON), not yet validated."""
-    # The edge lets FHIR records through up to their own (larger) limit; a case document
-    # stays within 1 MB.
-    if len(raw) > CASE_MAX_BYTES:
-        raise ApiError(
-            413,
-            f"A case document is at most 1 MB ({CASE_MAX_BYTES:,} bytes); "
-            f"this one is {len(raw):,} bytes.",
-        )
-    if not text.lstrip().startswith("{"):
-        raise InputRejected(
-            [
-                Problem(
-                    "",
-                    "a JSON object (a case-v1 document)",
-                    "something else" if text.strip() else "an empty body",
-                )
-            ]
-        )
-    return load_document_text(text, source="the request body")
-
-
-# --------------------------------------------------------------------------- health
-
-
-@router.get(
-    "/health",
-    response_model=Health,
-    tags=["service"],
-    responses={503: {"model": Health, "description": "The database is unreachable"}},
-)
-def health(request: Request) -> Response:
-    """Liveness and database reachability; needs no login."""
-    try:
-        store_of(request).ping()
-        database = "ok"
-    except Exception as exc:
-        if not is_database_down(exc):
-            raise
-        database = "unreachable"
-    doc = {
-        "status": "ok" if database == "ok" else "degraded",
-        "database": database,
-        "knowledge_version": knowledge_version(),
-    }
-    return JSONResponse(doc, status_code=200 if database == "ok" else 503)
-
-
-@router.get("/me", response_model=UserOut, tags=["users"])
-def me(principal: UserDep) -> dict[str, Any]:
-    return principal.user.as_dict()
-
-
-# --------------------------------------------------------------------------- assess
-
-
-def _decode(raw: bytes) -> str:
-    # UTF-8 only: JSON between systems must be UTF-8 (RFC 8259 §8.1). A person's file,
-    # which a Windows tool may have saved as UTF-16, is read by the file pages and the CLI.
-    if raw.startswith(UTF16_BOMS) or is_utf16_without_mark(raw):
-        # ASCII text in UTF-16 without its mark is valid UTF-8 (with a NUL every other
-        # byte): name the encoding rather than the JSON error it would give
-        raise InputRejected([Problem("", "UTF-8 JSON", "UTF-16 text")])
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputRejected([Problem("", "UTF-8 JSON", "bytes that are not UTF-8")]) from None
-
-
-def _is_fhir(text: str) -> bool:
-    """A FHIR resource, sent as application/json: ``"resourceType"`` among the first
-    top-level keys (case-v1 has no such key), as the CLI detects it; or XML (a case
-    document is never XML)."""
-    head = text[:4096]
-    return ('"resourceType"' in head and text.lstrip().startswith("{")) or looks_like_xml(text)
-
-
-def _parse_and_assess_fhir(text: str, assessment_date: dt.date) -> dict[str, Any]:
-    from nelm.interop.fhir.load import load_record_text
-
-    bundle = load_record_text(text, source="the request body", max_bytes=max_bundle_bytes())
-    if not isinstance(bundle, dict):
-        raise InputRejected(
-            [Problem("Bundle", "must be a JSON object (a FHIR R4 Bundle)", type(bundle).__name__)]
-        )
-    return assess_fhir(bundle, assessment_date=assessment_date)
-
-
-async def _assess_fhir(request: Request, text: str, as_of: dt.date | None) -> Response:
-    try:
-        # Parsing a record of several MB takes a while: off the event loop, with the
-        # mapping. The adapter supplies the date (the core reads no clock).
-        doc = await run_in_threadpool(_parse_and_assess_fhir, text, as_of or dt.date.today())
-    except InputRejected as exc:
-        return operation_outcome(422, "The FHIR Bundle was rejected", exc.problems)
-    return _json(doc)
-
-
-_OPERATION_OUTCOME = {
-    "type": "object",
-    "description": "A FHIR OperationOutcome: one issue per "
-    "problem (severity, code, diagnostics, expression)",
-}
-_FHIR_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {
-        "description": description,
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}},
-            FHIR_JSON: {"schema": _OPERATION_OUTCOME},
-        },
-    }
-    for code, description in (
-        (400, "The body could not be parsed"),
-        (413, "The body is over the size limit"),
-        (422, "The case or the FHIR Bundle was rejected"),
-    )
-}
-
-
-def _calendar_date(text: str | None, name: str) -> dt.date | None:
-    """A real calendar date from YYYY-MM-DD text (never a number read as a timestamp:
-    ``as_of=0`` is not 1970-01-01)."""
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputRejected(
-            [Problem(name, "a calendar date YYYY-MM-DD", describe_value(text))]
-        ) from None
-
-
-@router.post(
-    "/assess",
-    tags=["assess"],
-    openapi_extra=_ASSESS_BODY,
-    responses={**_ASSESSMENT_RESPONSE, **_FHIR_ERRORS},
-    response_class=Response,
-)
-async def assess(
-    request: Request,
-    principal: UserDep,
-    as_of: Annotated[
-        str | None,
-        Query(
-            pattern=r"^\d{4}-\d{2}-\d{2}$",
-            examples=["2026-11-01"],
-            description="Assessment date for a FHIR Bundle (ages, result dates), "
-            "YYYY-MM-DD; default today.",
-        ),
-    ] = None,
-) -> Response:
-    """Assess one case document, or a FHIR R4 Bundle (sent as ``application/fhir+json``
-    or as ``application/json``: a body with ``resourceType`` is a FHIR resource; or in
-    FHIR's XML format, ``application/fhir+xml``) or one
-    patient's FHIR NDJSON (``application/fhir+ndjson``), without storing anything
-    (stateless). Errors about a Bundle are FHIR OperationOutcomes."""
-    raw = await request.body()
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    fhir_type = media in (FHIR_JSON, FHIR_NDJSON, *XML_MEDIA)
-    try:
-        text = _decode(raw)
-    except InputRejected as exc:
-        if fhir_type:
-            return operation_outcome(400, "The body is not UTF-8", exc.problems)
-        raise
-    if fhir_type or _is_fhir(text):
-        try:
-            date = _calendar_date(as_of, "as_of")
-        except InputRejected as exc:
-            return operation_outcome(422, "The as_of date was rejected", exc.problems)
-        return await _assess_fhir(request, text, date)
-    # Validated once: the case read from the body is the one assessed (the stored-case
-    # routes normalise first because they keep the document).
-    # Interactive input, like the CLI and the form: an implausible value must be confirmed
-    # (a FHIR Bundle cannot confirm, so it is assessed with the warning, above); it is
-    # reported with the document's other problems, in one answer.
-    case = case_from_mapping(_case_document(raw, text), require_confirmation=True)
-    return _json(with_future_dates(assess_case(case).to_document(), case, dt.date.today()))
 
 
 # --------------------------------------------------------------------------- cases
@@ -346,12 +96,12 @@ def _if_match(request: Request) -> int | None:
     status_code=201,
     response_model=CaseDetail,
     tags=["cases"],
-    openapi_extra=_CASE_BODY,
+    openapi_extra=CASE_BODY,
     responses=error_responses(409),
 )
 async def create_case(request: Request, response: Response, principal: WriterDep) -> dict[str, Any]:
     """Store a new case (version 1). 409 when its ``case_id`` is in use."""
-    document = await _case_body(request)
+    document = await case_body(request)
     case = await run_in_threadpool(store_of(request).create_case, document, principal.user)
     response.headers["ETag"] = etag(case)
     return _detail(case)
@@ -385,7 +135,7 @@ _PRECONDITION: dict[int | str, dict[str, Any]] = {
     "/cases/{case_pk}",
     response_model=CaseDetail,
     tags=["cases"],
-    openapi_extra=_CASE_BODY,
+    openapi_extra=CASE_BODY,
     responses={**error_responses(404, 409), **_PRECONDITION},
 )
 async def update_case(
@@ -399,7 +149,7 @@ async def update_case(
     are stored one after the other, each as its own version.
     """
     expected = _if_match(request)
-    document = await _case_body(request)
+    document = await case_body(request)
     try:
         case = await run_in_threadpool(
             store_of(request).update_case,
@@ -533,7 +283,7 @@ def create_assessment(
 ) -> Response:
     """Assess a stored case version; reuses a stored result of the same input and knowledge."""
     _, record = assessment_of(request, case_pk, version, principal)
-    return _json(record.as_dict())
+    return json_response(record.as_dict())
 
 
 @router.get(
@@ -547,7 +297,7 @@ def current_assessment(
 ) -> Response:
     """The assessment of the current (or the given) version, computed once and stored."""
     _, record = assessment_of(request, case_pk, version, principal)
-    return _json(record.as_dict())
+    return json_response(record.as_dict())
 
 
 @router.get(
@@ -557,7 +307,7 @@ def current_assessment(
     responses=error_responses(404),
 )
 def list_assessments(request: Request, case_pk: Id, principal: UserDep) -> Response:
-    return _json([a.as_dict() for a in store_of(request).list_assessments(case_pk)])
+    return json_response([a.as_dict() for a in store_of(request).list_assessments(case_pk)])
 
 
 @router.get(
@@ -569,7 +319,7 @@ def list_assessments(request: Request, case_pk: Id, principal: UserDep) -> Respo
 def get_assessment(
     request: Request, case_pk: Id, assessment_id: Id, principal: UserDep
 ) -> Response:
-    return _json(store_of(request).get_assessment(case_pk, assessment_id).as_dict())
+    return json_response(store_of(request).get_assessment(case_pk, assessment_id).as_dict())
 
 
 # --------------------------------------------------------------------------- decisions

@@ -4,9 +4,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
 
 from nelm.store import Store
 from nelm.web.auth import Principal, require_admin, require_user, require_writer
@@ -20,6 +22,7 @@ __all__ = [
     "WriterDep",
     "api_router",
     "error_responses",
+    "json_response",
     "store_of",
 ]
 
@@ -58,3 +61,13 @@ def store_of(request: Request) -> Store:
     store = request.app.state.store
     assert isinstance(store, Store)
     return store
+
+
+def json_response(content: Any, status: int = 200) -> Response:
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is part of the web extra
+        body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    else:
+        body = orjson.dumps(content)
+    return Response(body, status_code=status, media_type="application/json")

@@ -25,6 +25,7 @@ from nelm.store import Store
 from nelm.web import (
     accounts,
     api,
+    api_assess,
     api_evidence,
     api_users,
     board_pages,
@@ -118,6 +119,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     def openapi(principal: Principal = Depends(require_user)) -> JSONResponse:  # noqa: B008
         return JSONResponse(app.openapi())
 
+    # the service routes first: the API's description lists them before the cases
+    app.include_router(api_assess.router)
     app.include_router(api.router)
     app.include_router(api_evidence.router)
     app.include_router(api_users.router)
