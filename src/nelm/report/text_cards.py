@@ -18,6 +18,7 @@ from rich.text import Text
 
 from nelm.knowledge.sources import ReferenceList, cite_plain
 from nelm.report.cautions import CommonCaution, short_name
+from nelm.report.verdicts import criteria_tally, failing_criteria
 from nelm.report.view import OptionGroup, field_label, not_known_words
 from nelm.vocabulary import vocabulary
 
@@ -42,18 +43,6 @@ def _item(marker: str, style: str, body: Text, indent: int = _INDENT) -> Padding
     return Padding(grid, (0, 0, 0, indent))
 
 
-def _tally(option: Mapping[str, Any]) -> str:
-    """What an open option's verdict rests on, in counts ("3 met, 5 not known")."""
-    results = [c["result"] for c in option["criteria"]]
-    words = {r.id: r.title for r in vocabulary().results}
-    parts = [
-        f"{results.count(r)} {'not known' if r == 'unknown' else words[r]}"
-        for r in ("met", "unknown", "not_met")
-        if results.count(r)
-    ]
-    return "criteria: " + ", ".join(parts) if parts else "no criteria"
-
-
 def verdicts(groups: Sequence[OptionGroup], refs: ReferenceList) -> Table:
     """Every option's verdict on one line, grouped by intent: a board sees at once what is
     open and what is not; for an option ruled out, the criteria that rule it out (their
@@ -67,11 +56,10 @@ def verdicts(groups: Sequence[OptionGroup], refs: ReferenceList) -> Table:
             label, style = STATUS_STYLE[option["status"]]
             line = Text(str(option["name"]), style="bold")
             if option["status"] == "ineligible":
-                failing = [c for c in option["criteria"] if c["result"] == "not_met"]
-                said = "; ".join(cite_plain(c["text"], refs) for c in failing)
+                said = "; ".join(cite_plain(t, refs) for t in failing_criteria(option))
                 line.append(" — not met: " + said if said else "", style="red")
             else:
-                line.append(" — " + _tally(option), style="dim")
+                line.append(" — " + criteria_tally(option), style="dim")
             table.add_row(Text(label, style=style), line)
     return table
 

@@ -26,6 +26,7 @@ from nelm.vocabulary import vocabulary
 
 __all__ = [
     "NOT_KNOWN",
+    "SECTION_TITLES",
     "ClassificationRow",
     "OptionGroup",
     "classification_rows",
@@ -58,6 +59,21 @@ _TOP_LABELS = {f.path: f.label for f in TOP_LEVEL} | {
     "confirmed": "Values confirmed as entered",
     "record_warnings": "What the record said",
 }
+
+
+SECTION_TITLES = {
+    "patient": "Patient",
+    "primary": "Primary tumour",
+    "pathology": "Pathology",
+    "imaging": "Imaging",
+    "liver": "Liver metastases",
+    "extrahepatic": "Extrahepatic disease",
+    "labs": "Laboratory",
+    "anatomy": "Anatomy and liver function",
+    "course": "Course",
+    "timeline": "Timeline",
+}
+"""A case section's title, as the form and the pages head it (the key is case-v1's)."""
 
 
 def field_label(path: str) -> str:

@@ -43,6 +43,7 @@ from nelm.case.document import read_yaml
 from nelm.case.fields import FIELDS, SECTIONS, Field, Kind
 from nelm.case.typed_values import dot_as_thousands
 from nelm.case.units import ENTRY_UNITS, Unit, entry_unit
+from nelm.report.view import SECTION_TITLES
 
 __all__ = [
     "RECORD_WARNING_KEY",
@@ -57,18 +58,6 @@ __all__ = [
 
 RECORD_WARNING_KEY = "record_warning"
 """The form's checkboxes of the record's warnings the case keeps (``record_warnings``)."""
-
-SECTION_TITLES = {
-    "patient": "Patient",
-    "primary": "Primary tumour",
-    "pathology": "Pathology",
-    "imaging": "Imaging",
-    "liver": "Liver metastases",
-    "extrahepatic": "Extrahepatic disease",
-    "labs": "Laboratory",
-    "anatomy": "Anatomy and liver function",
-    "course": "Course",
-}
 
 
 UNIT_CHOICES = ENTRY_UNITS  # the units a number may be entered in (nelm.case.units)

@@ -1,0 +1,38 @@
+"""Every option's verdict in one line, for the top of a report: what is open and what is
+not, before the plan's reasons and the cards' criteria.
+
+Shared by the terminal report (``nelm.report.text_cards``) and the printable report
+(``nelm.report.html``), so that both count and word a verdict alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from nelm.report.view import NOT_KNOWN
+from nelm.vocabulary import vocabulary
+
+__all__ = ["RESULT_WORDS", "criteria_tally", "failing_criteria"]
+
+RESULT_WORDS: dict[str, str] = {
+    r.id: NOT_KNOWN if r.id == "unknown" else r.title for r in vocabulary().results
+}
+"""A criterion's result as a person reads it: "met", "not met", "not known" (the JSON's
+result name "unknown" is the engine's word, docs/contract)."""
+
+
+def criteria_tally(option: Mapping[str, Any]) -> str:
+    """What an open option's verdict rests on, in counts ("criteria: 3 met, 5 not known")."""
+    results = [c["result"] for c in option["criteria"]]
+    parts = [
+        f"{results.count(r)} {RESULT_WORDS[r]}"
+        for r in ("met", "unknown", "not_met")
+        if results.count(r)
+    ]
+    return "criteria: " + ", ".join(parts) if parts else "no criteria"
+
+
+def failing_criteria(option: Mapping[str, Any]) -> list[str]:
+    """The texts of the criteria that rule an option out (their values are on its card)."""
+    return [str(c["text"]) for c in option["criteria"] if c["result"] == "not_met"]
