@@ -21,9 +21,11 @@ from jinja2 import DictLoader, Environment, StrictUndefined
 
 from nelm.evidence.records import source_text
 from nelm.knowledge.sources import ReferenceList, cite_plain
-from nelm.report.cautions import CommonCaution, common_cautions
+from nelm.report.cautions import CommonCaution, common_cautions, short_name
 from nelm.report.text import SAFETY_STATEMENT
+from nelm.report.verdicts import RESULT_WORDS, criteria_tally, failing_criteria
 from nelm.report.view import (
+    SECTION_TITLES,
     classification_rows,
     field_label,
     format_value,
@@ -58,7 +60,8 @@ __all__ = [
 INTENT_TITLES: dict[str, str] = {i.id: i.title for i in vocabulary().intents}
 STATUS_TEXT = {s.id: s.title for s in vocabulary().statuses}
 STATUS_MARK = {s.id: s.mark for s in vocabulary().statuses}
-RESULT_TEXT = {r.id: r.title for r in vocabulary().results}
+# "not known", not the JSON's result name "unknown", wherever a person reads a result
+RESULT_TEXT = dict(RESULT_WORDS)
 RESULT_MARK = {r.id: r.mark for r in vocabulary().results}
 
 
@@ -157,6 +160,22 @@ ul.plan-options a { color: inherit; }
 p.why { margin: .2em 0 0; font-size: 9.5pt; }
 .small { font-size: 9pt; }
 table.source td:first-child { width: 30%; }
+/* The cards are numbered, and the verdicts and the plan name each option's card by its
+   number, so that a reader of the paper finds it. (A page number by target-counter would
+   double WeasyPrint's time for the whole report.) */
+.card-no { font-weight: bold; }
+table.inputs td:first-child { width: 11em; }
+td.result { white-space: nowrap; }
+.card-ref { color: #444; font-size: 9pt; white-space: nowrap; }
+/* The verdicts of every option on the first page: one line each. */
+table.verdicts td { border: none; padding: .05em .45em .05em 0; }
+table.verdicts th { background: none; border: none; border-bottom: 1px solid #999;
+  padding: .4em 0 .05em; font-size: 10pt; }
+table.verdicts td:first-child { width: 1%; white-space: nowrap; }
+table.verdicts tr.group { break-after: avoid; }
+.tally { color: #444; font-size: 9.5pt; }
+/* a card's caution list is never left as a label alone at a page's foot */
+p.cautions-label { break-after: avoid; margin-bottom: .1em; }
 /* Resource ids are long unbroken words: let them wrap rather than run off a phone. */
 ul.source-notes li, table.source td, ol.refs li { overflow-wrap: anywhere; }
 """
@@ -211,42 +230,31 @@ _TEMPLATE = """<!DOCTYPE html>
 
 <h2>Inputs used</h2>
 {% if inputs %}
-<table><thead><tr><th>Section</th><th>Field</th><th>Value</th></tr></thead><tbody>
+<table class="inputs"><thead><tr><th>Section</th><th>Field</th><th>Value</th></tr></thead><tbody>
 {% for section, label, value in inputs %}
-<tr><td>{{ section }}</td><td>{{ label }}</td><td>{{ value }}</td></tr>
+{# a section is named on its first row only: the rows below are read as its own #}
+<tr><td>{% if loop.first or loop.previtem[0] != section -%}
+{{ section_titles.get(section, section) }}{% endif %}</td>
+<td>{{ label }}</td><td>{{ value }}</td></tr>
 {% endfor %}
 </tbody></table>
 {% else %}<p>No clinical fields were given.</p>{% endif %}
 <p class="small">Fields not listed are not known; a value not known is never read as normal.</p>
-{% set source = doc.get("input_source") %}
-{% if source %}
-
-<h2>Input source</h2>
-<p>Read from a {{ source.format }}, as of {{ source.assessment_date }}.</p>
-{% if source.provenance %}
-<table class="source"><thead><tr><th>Field</th><th>Taken from</th></tr></thead><tbody>
-{% for field, origin in source.provenance.items() %}
-<tr><td>{{ field | label }}</td><td>{{ origin }}</td></tr>
+<h2>Verdicts</h2>
+<p class="small">Every option, grouped by intent; its card below gives each criterion with
+its value and sources.</p>
+<table class="verdicts"><tbody>
+{% for title, members in groups %}
+<tr class="group"><th colspan="2" scope="colgroup">{{ title }}</th></tr>
+{% for oid, option in members %}
+<tr><td><span class="status {{ option.status }}">{{ status_mark[option.status] }}
+ {{ status_text[option.status] }}</span></td>
+<td><strong>{{ option.name or oid }}</strong>
+{%- if option.status == 'ineligible' %} <span class="tally">— not met:
+ {{ failing(option) | map('cite_text') | join('; ') }}</span>
+{%- else %} <span class="tally">— {{ tally(option) }}</span>{% endif %}
+ <span class="card-ref">(card {{ card_no[oid] }})</span></td></tr>
 {% endfor %}
-</tbody></table>
-{% endif %}
-{% if source.get("data_quality") or source_notes %}
-<p><strong>Not used or set aside:</strong></p>
-<ul class="small source-notes">
-{% for issue in source.get("data_quality") or [] %}<li>data quality: {{ issue }}</li>{% endfor %}
-{% for note in source_notes %}<li>{{ note }}</li>{% endfor %}
-</ul>
-{% if source.get("notes_by_reason") %}<p class="small">Each note names at most three
-resources; the JSON assessment names up to twenty.</p>{% endif %}
-{% endif %}
-{% endif %}
-
-<h2>Classification</h2>
-<table><tbody>
-{% for title, key, value in classification %}
-<tr><th scope="row">{{ title }}</th><td><strong>{{ value }}</strong>
-{% if doc.classification.explanations.get(key) %}<br>
-<span class="src">{{ doc.classification.explanations[key] | cite_text }}</span>{% endif %}</td></tr>
 {% endfor %}
 </tbody></table>
 
@@ -260,6 +268,7 @@ resources; the JSON assessment names up to twenty.</p>{% endif %}
 <li>{% if not loop.first %}<span class="joiner">{{ step.joiner }}</span> {% endif -%}
 <strong><a href="#option-{{ item.id }}">{{ item.name }}</a></strong>
  <span class="status {{ item.status }}">{{ item.status_title }}</span>
+ <span class="card-ref">(card {{ card_no[item.id] }})</span>
 {%- if item.conditions %}<br>
 <span class="if">if {{ item.conditions | map('cite_text') | join('; ') }}</span>
 {%- elif item.status == 'uncertain' %}<br>
@@ -295,6 +304,16 @@ resources; the JSON assessment names up to twenty.</p>{% endif %}
 {% endif %}
 
 
+<h2>Classification</h2>
+<table><tbody>
+{% for title, key, value in classification %}
+<tr><th scope="row">{{ title }}</th><td><strong>{{ value }}</strong>
+{% if doc.classification.explanations.get(key) %}<br>
+<span class="src">{{ doc.classification.explanations[key] | cite_text | not_known }}</span>
+{%- endif %}</td></tr>
+{% endfor %}
+</tbody></table>
+
 <h2>Options</h2>
 {% if common_cautions %}
 <div class="common-cautions" id="common-cautions">
@@ -311,7 +330,8 @@ resources; the JSON assessment names up to twenty.</p>{% endif %}
 <h3>{{ title }}</h3>
 {% for oid, option in members %}
 <div class="option" id="option-{{ oid }}">
-<p><span class="status {{ option.status }}">{{ status_mark[option.status] }}
+<p><span class="card-no">{{ card_no[oid] }}.</span>
+ <span class="status {{ option.status }}">{{ status_mark[option.status] }}
  {{ status_text[option.status] }}</span> <strong>{{ option.name or oid }}</strong>
 </p>
 {% if option.status == 'ineligible' %}
@@ -320,12 +340,13 @@ resources; the JSON assessment names up to twenty.</p>{% endif %}
 <table><thead><tr><th>Criterion</th><th>Result</th><th>Value used</th><th>Sources</th></tr>
 </thead><tbody>
 {% for c in option.criteria if option.status != 'ineligible' or c.result == 'not_met' %}
-<tr><td>{{ c.text | cite_text }}</td><td>{{ result_text.get(c.result, c.result) }}</td>
+<tr><td>{{ c.text | cite_text }}</td>
+<td class="result">{{ result_text.get(c.result, c.result) }}</td>
 <td>{{ c.value | not_known }}</td><td class="src">{{ c.sources | cite }}</td></tr>
 {% endfor %}
 </tbody></table>
 {% set shared, own = card_cautions(oid, option) %}
-{% if shared or own %}<p><strong>Cautions:</strong></p><ul>
+{% if shared or own %}<p class="cautions-label"><strong>Cautions:</strong></p><ul>
 {% for c in shared %}<li>{{ c.title | cite_text }} (<a href="#caution-{{ c.number }}">caution
  {{ c.number }}</a>, above the options)</li>{% endfor %}
 {% for caution in own %}<li>{{ caution.text | cite_text }}
@@ -338,6 +359,29 @@ resources; the JSON assessment names up to twenty.</p>{% endif %}
 </div>
 {% endfor %}
 {% endfor %}
+
+{% set source = doc.get("input_source") %}
+{% if source %}
+
+<h2>Input source</h2>
+<p>Read from a {{ source.format }}, as of {{ source.assessment_date }}.</p>
+{% if source.provenance %}
+<table class="source"><thead><tr><th>Field</th><th>Taken from</th></tr></thead><tbody>
+{% for field, origin in source.provenance.items() %}
+<tr><td>{{ field | label }}</td><td>{{ origin }}</td></tr>
+{% endfor %}
+</tbody></table>
+{% endif %}
+{% if source.get("data_quality") or source_notes %}
+<p><strong>Not used or set aside:</strong></p>
+<ul class="small source-notes">
+{% for issue in source.get("data_quality") or [] %}<li>data quality: {{ issue }}</li>{% endfor %}
+{% for note in source_notes %}<li>{{ note | in_words }}</li>{% endfor %}
+</ul>
+{% if source.get("notes_by_reason") %}<p class="small">Each note names at most three
+resources; the JSON assessment names up to twenty.</p>{% endif %}
+{% endif %}
+{% endif %}
 
 {% if evidence %}
 <h2>Appendix: evidence</h2>
@@ -413,6 +457,12 @@ def _environment() -> Environment:
 _ENV = _environment()
 
 
+def _cards(
+    groups: Sequence[tuple[str, list[tuple[str, Any]]]],
+) -> list[tuple[str, Any]]:
+    return [member for _, members in groups for member in members]
+
+
 def _classification_rows(doc: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     return [(row.title, row.key, row.value) for row in classification_rows(doc)]
 
@@ -461,6 +511,12 @@ def render_html(
         ]
         return shared, own
 
+    def short(oid: str) -> str:
+        # the to-do and missing-data lists name many options each: by their short names
+        # ("TACE", "PRRT"), as the cautions and the text report do; the cards bear the full
+        return short_name(oid, options.get(oid) or {})
+
+    groups = options_by_intent(doc)
     template = env.get_template("report.html")
     return template.render(
         common_cautions=common,
@@ -476,10 +532,15 @@ def render_html(
         ),
         classification=_classification_rows(doc),
         plan=plan_steps(doc),
-        todo=todo_items(doc),
-        missing=missing_data_groups(doc),
+        todo=todo_items(doc, short),
+        missing=missing_data_groups(doc, short),
+        section_titles=SECTION_TITLES,
+        # cards numbered in the order they are printed (intent, then status)
+        card_no={oid: n for n, (oid, _) in enumerate(_cards(groups), start=1)},
+        tally=criteria_tally,
+        failing=failing_criteria,
         source_notes=source_notes(doc.get("input_source") or {}),
-        groups=options_by_intent(doc),
+        groups=groups,
         intents=INTENT_TITLES,
         status_text=STATUS_TEXT,
         status_mark=STATUS_MARK,
