@@ -223,3 +223,29 @@ def test_a_bilirubin_that_may_be_in_micromoles_is_listed(engine: Engine, tmp_pat
     assert "did you mean 17 µmol/L = 0.99 mg/dL? Check the unit." in doubt
     assert doubt.endswith("Assessed as given.")
     assert "outside the plausible range 0.1–30 mg/dL" in slip
+
+
+@pytest.mark.parametrize("engine", ["polars", "reference"])
+def test_an_egfr_is_checked_over_the_ages_the_bounds_allow(engine: Engine, tmp_path: Path) -> None:
+    # CKD-EPI 2021 is an adults' equation (18 and older; Inker et al., NEJM 2021): an age
+    # of at most 15 is a child's for certain and not checked; 15–25 is read over its adult
+    # ages, 60–69 over its own (creatinine 4 mg/dL gives an eGFR of at most 21 at 18 and
+    # 15–16 for a man in his sixties, so 120 does not fit either).
+    source = tmp_path / "cohort.csv"
+    pl.DataFrame(
+        {
+            "case_id": ["child", "straddling", "sixties"],
+            "patient.sex": ["male", "male", "male"],
+            "patient.age_years_at_least": ["", "15", "60"],
+            "patient.age_years_at_most": ["15", "25", "69"],
+            "labs.creatinine_mg_dl": ["4", "4", "4"],
+            "labs.egfr_ml_min": ["120", "120", "120"],
+        }
+    ).write_csv(source)
+    run_batch(source, tmp_path / "out.parquet", engine=engine)
+    warned = pl.read_csv(tmp_path / "out.warnings.csv")
+    assert warned.select("case_id", "field").rows() == [
+        ("straddling", "labs.egfr_ml_min"),
+        ("sixties", "labs.egfr_ml_min"),
+    ]
+    assert "an eGFR of 15–16 mL/min/1.73 m² (60–69 years, male)" in warned["reason"][1]

@@ -169,3 +169,20 @@ def test_no_egfr_is_checked_against_creatinine_for_a_child() -> None:
     values = {"labs.creatinine_mg_dl": 4, "labs.egfr_ml_min": 120}
     assert contradictions({**values, "patient.age_years": 12}, grades) == []
     assert contradictions({**values, "patient.age_years": 18}, grades)
+
+
+def test_an_egfr_is_checked_over_the_ages_the_bounds_allow() -> None:
+    # CKD-EPI 2021 (Inker et al., NEJM 2021;385:1737-1749), a man with creatinine 4 mg/dL:
+    # 142 × (4/0.9)^-1.2 × 0.9938^age is 16.3 at 60 and 15.4 at 69, so "in his sixties"
+    # gives 15–16, and an eGFR of 120 does not fit.
+    grades = load_knowledge().derivations.grade
+    values = {"labs.creatinine_mg_dl": 4, "labs.egfr_ml_min": 120, "patient.sex": "male"}
+    sixties = {"patient.age_years_at_least": 60, "patient.age_years_at_most": 69}
+    (found,) = contradictions({**values, **sixties}, grades)
+    assert "an eGFR of 15–16 mL/min/1.73 m² (60–69 years, male)" in found.message
+    # at most 15: a child for certain, whose GFR CKD-EPI does not estimate
+    assert contradictions({**values, "patient.age_years_at_most": 15}, grades) == []
+    # 15–25 straddles 18: read over its adult ages (18–25), as an unknown age is read over
+    # every adult age; at 18 the eGFR is at most 21 (test above), so 120 is flagged
+    straddling = {"patient.age_years_at_least": 15, "patient.age_years_at_most": 25}
+    assert contradictions({**values, **straddling}, grades)

@@ -43,6 +43,7 @@ from nelm.cohort.validate import REJECTS_SCHEMA
 from nelm.engine.consistency import (
     CKD_EPI_ADULT_AGE,
     CKD_EPI_BY_SEX,
+    CKD_EPI_OLDEST_AGE,
     CKD_EPI_SLACK,
     Contradiction,
     contradictions,
@@ -296,8 +297,15 @@ def _contradicted() -> pl.Expr:
         )
     )
     creatinine, egfr = col("labs.creatinine_mg_dl"), col("labs.egfr_ml_min")
-    age, sex = col("patient.age_years"), col("patient.sex")
-    young, old = age.fill_null(CKD_EPI_ADULT_AGE), age.fill_null(100.0)
+    sex = col("patient.sex")
+    # The age's bounds: the exact age when given, else patient.age_years_at_least / _at_most
+    # (null: unbounded), read as ``nelm.engine.consistency`` reads them: the adult ages the
+    # patient may have, any adult age when unknown.
+    age = col("patient.age_years")
+    age_lo = pl.coalesce(age, col("patient.age_years_at_least"))
+    age_hi = pl.coalesce(age, col("patient.age_years_at_most"))
+    young = pl.max_horizontal(age_lo.fill_null(CKD_EPI_ADULT_AGE), pl.lit(CKD_EPI_ADULT_AGE))
+    old = age_hi.fill_null(pl.max_horizontal(young, pl.lit(CKD_EPI_OLDEST_AGE)))
     female_possible = sex.is_null() | (sex == "female") | (sex == "other")
     male_possible = sex.is_null() | (sex == "male") | (sex == "other")
     log_creatinine = creatinine.log()
@@ -318,7 +326,7 @@ def _contradicted() -> pl.Expr:
         poor & (ki67 <= t.ki67_g2_max),
         (col("patient.ecog") == 4) & (col("patient.fit_for_major_surgery") == True),  # noqa: E712
         (creatinine > 0)
-        & (age.is_null() | (age >= CKD_EPI_ADULT_AGE))  # an adults' equation
+        & (age_hi.is_null() | (age_hi >= CKD_EPI_ADULT_AGE))  # an adults' equation
         & ((egfr > highest * CKD_EPI_SLACK) | (egfr < lowest / CKD_EPI_SLACK)),
         _unknown_primary_described(),
     ]

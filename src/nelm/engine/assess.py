@@ -9,12 +9,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from nelm.case.document import Case
+from nelm.case.document import Case, Value
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH, Kind
 from nelm.case.plausibility import implausible_values, unit_questions
 from nelm.case.result_dates import old_results_warning
 from nelm.engine.conditions import Fact
-from nelm.engine.consistency import contradictions
+from nelm.engine.consistency import age_bounds, contradictions
 from nelm.engine.derive import DerivedFacts, derive
 from nelm.engine.evaluate import (
     GIVEN_BEFORE_START,
@@ -196,13 +196,38 @@ def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
         )
     if values.get("extrahepatic.present") is True and "extrahepatic.sites" not in values:
         out.append("Extrahepatic disease is present but its sites are not given.")
-    age = values.get("patient.age_years")
-    if isinstance(age, int | float) and not isinstance(age, bool) and age < ADULT_AGE:
-        out.append(
-            f"A patient of {age:g} years: the criteria, thresholds and evidence shown here come "
-            "from series of adults (the five source reviews), none from children."
-        )
+    child = _child_warning(values)
+    if child is not None:
+        out.append(child)
     return out
+
+
+_ADULTS_ONLY = (
+    "the criteria, thresholds and evidence shown here come from series of adults (the five "
+    "source reviews), none from children."
+)
+
+
+def _child_warning(values: Mapping[str, Value]) -> str | None:
+    """A child for certain when even the oldest age the case allows is under 18; possibly,
+    when a stated youngest age is under 18 and the oldest is not. An age given only as
+    "at most 40" says nothing of childhood, and stays silent like an unknown age."""
+    lo, hi = age_bounds(values)
+    if hi is not None and hi < ADULT_AGE:
+        return f"A patient of {_age_words(lo, hi)}: {_ADULTS_ONLY}"
+    if lo is not None and lo < ADULT_AGE:
+        return f"A patient of {_age_words(lo, hi)}, possibly under {ADULT_AGE}: {_ADULTS_ONLY}"
+    return None
+
+
+def _age_words(lo: float | None, hi: float | None) -> str:
+    """``12 years``, ``12–15 years``, ``at most 15 years``, ``at least 16 years``."""
+    if lo is None and hi is not None:
+        return f"at most {hi:g} years"
+    if hi is None and lo is not None:
+        return f"at least {lo:g} years"
+    assert lo is not None and hi is not None
+    return f"{lo:g} years" if lo == hi else f"{lo:g}–{hi:g} years"
 
 
 def _read_from_timeline(case: Case) -> frozenset[str]:

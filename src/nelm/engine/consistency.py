@@ -14,6 +14,7 @@ from typing import Any
 from nelm.case.document import Value
 from nelm.case.fields import FIELD_BY_PATH
 from nelm.case.units import as_entered_text, clinical_number
+from nelm.engine.conditions import Interval
 from nelm.engine.derive import (
     PRIMARY_REMOVED_BY,
     SINCE_RESECTION,
@@ -22,14 +23,17 @@ from nelm.engine.derive import (
     grade_of_mitoses,
     listed,
 )
+from nelm.engine.intervals import interval_text
 from nelm.knowledge.model import GradeTable
 
 __all__ = [
     "CKD_EPI_ADULT_AGE",
     "CKD_EPI_BY_SEX",
+    "CKD_EPI_OLDEST_AGE",
     "CKD_EPI_SLACK",
     "CkdEpi",
     "Contradiction",
+    "age_bounds",
     "contradictions",
 ]
 
@@ -198,6 +202,27 @@ CKD_EPI_ADULT_AGE = 18.0
 # (Cockcroft-Gault gives about 1.8 times CKD-EPI for a young man of 120 kg), so only an eGFR
 # more than 2.5 times above the highest, or below the lowest, CKD-EPI value is flagged.
 CKD_EPI_SLACK = 2.5
+CKD_EPI_OLDEST_AGE = 100.0
+"""The oldest age an unknown age is read as, for the lowest eGFR a creatinine can give."""
+
+
+def age_bounds(values: Mapping[str, Value]) -> tuple[float | None, float | None]:
+    """The youngest and oldest age the case allows (None: unbounded): the exact age when
+    given, else its bounds (``patient.age_years_at_least`` / ``_at_most``)."""
+    age = _number(values.get("patient.age_years"))
+    if age is not None:
+        return age, age
+    return (
+        _number(values.get("patient.age_years_at_least")),
+        _number(values.get("patient.age_years_at_most")),
+    )
+
+
+def _ages_text(lo: float | None, hi: float | None) -> str:
+    """``64 years``, ``50–59 years``, ``≥ 60 years``; "any adult age" when unknown."""
+    if lo is None and hi is None:
+        return "any adult age"
+    return interval_text(Interval(lo, hi), "years")
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,11 +262,15 @@ def _egfr_beside_creatinine(
     egfr = _number(values.get("labs.egfr_ml_min"))
     if creatinine is None or egfr is None or creatinine <= 0:
         return []
-    age = _number(values.get("patient.age_years"))
-    if age is not None and age < CKD_EPI_ADULT_AGE:
+    lo, hi = age_bounds(values)
+    if hi is not None and hi < CKD_EPI_ADULT_AGE:
         return []  # CKD-EPI estimates the GFR of adults only: a child's needs another equation
+    # The adult ages the patient may have, as an unknown age is read (any adult age): the
+    # equation's eGFR is highest at the youngest and lowest at the oldest.
+    youngest = max(lo if lo is not None else CKD_EPI_ADULT_AGE, CKD_EPI_ADULT_AGE)
+    oldest = hi if hi is not None else max(CKD_EPI_OLDEST_AGE, youngest)
     sex = values.get("patient.sex")
-    ages = (age,) if age is not None else (CKD_EPI_ADULT_AGE, 100.0)
+    ages = (youngest, oldest)
     sexes = (True,) if sex == "female" else (False,) if sex == "male" else (True, False)
     possible = [_ckd_epi(creatinine, a, female) for a in ages for female in sexes]
     low, high = min(possible), max(possible)
@@ -250,7 +279,7 @@ def _egfr_beside_creatinine(
     who = ", ".join(
         part
         for part in (
-            f"{clinical_number(age)} years" if age is not None else "any adult age",
+            _ages_text(lo, hi),
             str(sex) if sex in ("female", "male") else "either sex",
         )
     )
@@ -430,22 +459,25 @@ def _durations_beyond_age(
 ) -> list[Contradiction]:
     """A time since resection or of stable disease longer than the patient has lived: the
     number is in the wrong unit (years or days for months) or the age is wrong."""
-    age = _number(values.get("patient.age_years"))
-    if age is None:
-        return []
+    lo, oldest = age_bounds(values)
+    if oldest is None:
+        return []  # no oldest age: any time may fit
     out = []
     for base in ("primary.months_since_primary_resection", "course.months_stable"):
         for path in (base, f"{base}_at_least"):
             months = _number(values.get(path))
-            if months is None or months <= age * 12:
+            # beyond the oldest age the case allows, for certain; within an age's bounds
+            # it may fit, and nothing is said
+            if months is None or months <= oldest * 12:
                 continue
             label = FIELD_BY_PATH[path].label
+            shown = clinical_number(oldest)
+            lived = f"{shown} years" if lo == oldest else f"at most {shown} years"
             out.append(
                 Contradiction(
                     (path, "patient.age_years"),
                     f"{label} ({path}) {_shown(path, months, entered)} is longer than the "
-                    f"patient has lived ({clinical_number(age)} years = "
-                    f"{clinical_number(age * 12)} months).",
+                    f"patient has lived ({lived} = {clinical_number(oldest * 12)} months).",
                     ("case-v1 units: months and years",),
                     fix="check the unit (months, not days or years) or the age",
                 )
