@@ -66,13 +66,16 @@ def assess_mapping(
     with_evidence: bool = True,
     require_confirmation: bool = False,
     today: dt.date | None = None,
+    bounds_origin: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Validate a parsed case document and return the assessment-v1 document. ``today``
     (the adapter's date; the core reads no clock): a date of the case after it is warned
-    of first."""
+    of first. ``bounds_origin``: where a record gave a number's bounds (``Case``)."""
     # interactive input: an implausible value must be confirmed, and is reported with
     # every other problem of the document
     case = case_from_mapping(document, require_confirmation=require_confirmation)
+    if bounds_origin:
+        case = replace(case, bounds_origin=dict(bounds_origin))
     return with_future_dates(
         assess_case(case, with_evidence=with_evidence).to_document(), case, today
     )
@@ -163,6 +166,7 @@ def assess_fhir_record(
     """:func:`assess_fhir`, with the mapping it assessed: what a caller that stores the
     record's case keeps besides the assessment (the date of each result, ``result_dates``)."""
     from nelm.interop.fhir import bundle_to_case
+    from nelm.interop.fhir.patient import age_bounds_origin
 
     if assessment_date is None:
         raise InputRejected(
@@ -178,7 +182,11 @@ def assess_fhir_record(
     source = _RecordSource.of(mapping, assessment_date)
     if added is not None:
         source = source.with_added(added)
-    doc = assess_mapping(source.document, with_evidence=with_evidence)
+    doc = assess_mapping(
+        source.document,
+        with_evidence=with_evidence,
+        bounds_origin=age_bounds_origin(source.provenance),
+    )
     implausible = _from_the_record(doc, source.provenance, typed=source.added_paths)
     rejected = source.rejected
     doc["input_warnings"] = [*rejected, *doc.get("input_warnings", [])]

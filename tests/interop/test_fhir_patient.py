@@ -15,6 +15,7 @@ from nelm.interop.fhir.synthetic import (
     patient_resource,
     quantity,
 )
+from nelm.service import assess_fhir, assess_mapping
 
 DAY = dt.date(2025, 1, 15)
 
@@ -41,25 +42,27 @@ AT_LEAST, AT_MOST = "patient.age_years_at_least", "patient.age_years_at_most"
 
 
 @pytest.mark.parametrize(
-    ("birth", "youngest", "oldest"),
+    ("birth", "youngest", "oldest", "precision"),
     [
         # born 1960-01-01 is 65 on 2025-01-15, born 1960-12-31 is 64
-        ("1960", 64, 65),
+        ("1960", 64, 65, "year only"),
         # born 1960-01-01 to 1960-01-15 is 65, born 1960-01-16 to 31 is 64
-        ("1960-01", 64, 65),
+        ("1960-01", 64, 65, "year and month only"),
         # born 1970-01-01 to 1970-01-15 is 55, later in 1970 is 54: straddles 001 Table 2's
         # "Age <55 years"
-        ("1970", 54, 55),
+        ("1970", 54, 55, "year only"),
     ],
 )
 def test_a_partial_birth_date_gives_the_bounds_of_the_age(
-    birth: str, youngest: int, oldest: int
+    birth: str, youngest: int, oldest: int, precision: str
 ) -> None:
     mapping = _map(patient_resource("p", birth_date=birth))
     patient = mapping.document["patient"]
     assert "age_years" not in patient
     assert (patient["age_years_at_least"], patient["age_years_at_most"]) == (youngest, oldest)
-    assert mapping.provenance[AT_LEAST] == mapping.provenance[AT_MOST] == "Patient/p (birthDate)"
+    # the provenance says why the age has bounds
+    expected = f"Patient/p (birthDate, {precision})"
+    assert mapping.provenance[AT_LEAST] == mapping.provenance[AT_MOST] == expected
     assert any(
         f"({youngest}–{oldest} years)" in note and "only the year or month" in note
         for note in mapping.notes
@@ -430,3 +433,36 @@ def test_results_dated_after_the_assessment_date_are_named_on_top() -> None:
     )
     on_time = _map(patient_resource("p"), *later, on=dt.date(2025, 3, 2))
     assert on_time.result_warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("birth", "shown"),
+    [
+        # FHIR R4 date: a birthDate may be a year ("1960") or a year and month ("1960-01");
+        # on 2025-01-15 either gives 64–65, over 001 Table 2's "Age <55 years" (not met)
+        ("1960", "Age 64–65 years (from a birth date of the year only)"),
+        ("1960-01", "Age 64–65 years (from a birth date of the year and month only)"),
+    ],
+)
+def test_the_age_criterion_names_the_partial_birth_date(birth: str, shown: str) -> None:
+    doc = assess_fhir(bundle_of(patient_resource("p", birth_date=birth)), assessment_date=DAY)
+    criteria = doc["options"]["liver_transplant_milan"]["criteria"]
+    (age,) = [c for c in criteria if c["id"] == "liver_transplant_milan.age"]
+    assert age["result"] == "not_met"
+    assert age["value"] == shown
+    assert "as reported" not in age["value"]
+
+
+def test_an_age_range_typed_in_a_case_reads_as_reported() -> None:
+    # the same bounds typed into a case document are the report's: "(as reported)"
+    doc = assess_mapping(
+        {
+            "schema_version": 1,
+            "case_id": "typed",
+            "patient": {"age_years_at_least": 64, "age_years_at_most": 65},
+        },
+        with_evidence=False,
+    )
+    criteria = doc["options"]["liver_transplant_milan"]["criteria"]
+    (age,) = [c for c in criteria if c["id"] == "liver_transplant_milan.age"]
+    assert age["value"] == "Age 64–65 years (as reported)"

@@ -79,6 +79,10 @@ class Case:
     record_warnings: tuple[str, ...] = ()
     """What the record the case was read from said about any assessment of it (a death, no
     neuroendocrine diagnosis): ``nelm.case.record_warnings``."""
+    bounds_origin: Mapping[str, str] = field(default_factory=dict)
+    """A bounded number's path → where its bounds came from, when not from the report
+    ("from a birth date of the year only"): the criteria's values say so instead of "as
+    reported". Set by the adapter that read a record, never by the case document."""
 
     def get(self, path: str) -> Value | None:
         return self.values.get(path)

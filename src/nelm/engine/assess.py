@@ -13,7 +13,7 @@ from nelm.case.document import Case, Value
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH, Kind
 from nelm.case.plausibility import implausible_values, unit_questions
 from nelm.case.result_dates import old_results_warning
-from nelm.engine.conditions import Fact
+from nelm.engine.conditions import Fact, Interval
 from nelm.engine.consistency import age_bounds, contradictions
 from nelm.engine.derive import DerivedFacts, derive
 from nelm.engine.evaluate import (
@@ -22,7 +22,7 @@ from nelm.engine.evaluate import (
     OptionResult,
     evaluate_option,
 )
-from nelm.engine.intervals import interval_facts
+from nelm.engine.intervals import interval_facts, interval_text
 from nelm.engine.investigations import ToDo, rank_investigations
 from nelm.engine.logic import Truth
 from nelm.engine.plan import PlanStep, build_plan
@@ -62,6 +62,12 @@ class Assessment:
 def facts_of(case: Case, derived: DerivedFacts) -> dict[str, Fact]:
     facts: dict[str, Fact] = dict(case.values)
     facts.update(interval_facts(case.values))
+    for path, origin in case.bounds_origin.items():
+        interval = facts.get(path)
+        if isinstance(interval, Interval) and interval.basis is None:
+            unit = FIELD_BY_PATH[path].unit
+            basis = f"{interval_text(interval, unit)} ({origin})"
+            facts[path] = Interval(interval.lo, interval.hi, basis)
     facts.update(derived.as_facts())
     return facts
 

@@ -24,7 +24,7 @@ from nelm.interop.fhir.dates import age_range, parse_when
 from nelm.interop.fhir.systems import SNOMED, canonical_system, elements, reference_target
 from nelm.interop.fhir.validate import Entry
 
-__all__ = ["attributed", "read_patients"]
+__all__ = ["age_bounds_origin", "attributed", "read_patients"]
 
 _SEX = {"female": "female", "male": "male", "other": "other"}
 # US Core 9.0.0 us-core-individual-sex (valueCoding, SNOMED CT): 248152002 Female (finding),
@@ -157,14 +157,42 @@ def _read_patient(ctx: Context, entry: Entry) -> None:
                 "patient.age_years",
             )
         else:
-            _age(ctx, entry, max(youngest, 0), oldest)
+            _age(ctx, entry, max(youngest, 0), oldest, _precision(birth))
 
 
-def _age(ctx: Context, entry: Entry, youngest: int, oldest: int) -> None:
+_PARTIAL_BIRTH_DATE = {
+    "birthDate, year only": "from a birth date of the year only",
+    "birthDate, year and month only": "from a birth date of the year and month only",
+}
+"""The provenance of an age's bounds read from a partial birth date → how a criterion's
+value names where the interval came from."""
+
+
+def _precision(birth: str) -> str:
+    """ "birthDate, year only" for "1960", "birthDate, year and month only" for "1960-03",
+    "birthDate" for a whole date: the provenance says why an age has bounds."""
+    parts = birth.strip().count("-")
+    return "birthDate" if parts >= 2 else list(_PARTIAL_BIRTH_DATE)[parts]
+
+
+def age_bounds_origin(provenance: Mapping[str, str]) -> dict[str, str]:
+    """``{"patient.age_years": "from a birth date of the year only"}`` when both bounds of
+    the age came from one partial birth date (and were not replaced, e.g. by ``--with``);
+    else empty."""
+    lo = provenance.get("patient.age_years_at_least")
+    if lo is None or provenance.get("patient.age_years_at_most") != lo:
+        return {}
+    for code, words in _PARTIAL_BIRTH_DATE.items():
+        if lo.endswith(f"({code})"):
+            return {"patient.age_years": words}
+    return {}
+
+
+def _age(ctx: Context, entry: Entry, youngest: int, oldest: int, code: str) -> None:
     """The age on the assessment date: exact when the birth date settles it, else its
     bounds (a birth date of "1960" gives 65 or 66 in 2026), which still decide every
     criterion whose threshold lies outside them (docs/case-v1-additions.md)."""
-    source = Source(entry.ref, entry.path, "birthDate")
+    source = Source(entry.ref, entry.path, "birthDate" if youngest == oldest else code)
     for age in dict.fromkeys((youngest, oldest)):
         problem = range_problem(
             "patient.age_years",
