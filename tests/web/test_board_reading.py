@@ -138,3 +138,15 @@ def test_an_age_known_by_its_bounds_reads_as_a_range(site: Site) -> None:
         ("f-patient-age-years-at-most", 59),
     ):
         assert re.search(rf'id="{input_id}"[^>]*value="{value}"', form), input_id
+
+
+def test_the_form_says_what_the_age_bounds_are_for(site: Site) -> None:
+    # docs/case-v1-additions.md: "a man in his fifties" is age_years_at_least 50 and
+    # age_years_at_most 59, for an age not known to the year; the exact age stays empty
+    form = _logged_in(site).get("/cases/new").text
+    for said in (
+        "leave it empty and enter the range below",
+        "only when the exact age is not known: the youngest it can be (“in her fifties”: 50)",
+        "only when the exact age is not known: the oldest it can be (“in her fifties”: 59)",
+    ):
+        assert said in form

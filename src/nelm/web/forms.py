@@ -119,11 +119,29 @@ _MEANINGS = {
 }
 
 
+# When a number's bounds are for (docs/case-v1-additions.md, "Ranges and bounds"): the
+# form shows the exact number and its two bounds one under another, and "At least: age"
+# alone does not say that the bounds are for an age not known to the year.
+_NUMBER_HINTS = {
+    "patient.age_years": (
+        "in completed years; when only a range is known (“in her fifties”, a birth year), "
+        "leave it empty and enter the range below"
+    ),
+    "patient.age_years_at_least": (
+        "only when the exact age is not known: the youngest it can be (“in her fifties”: 50)"
+    ),
+    "patient.age_years_at_most": (
+        "only when the exact age is not known: the oldest it can be (“in her fifties”: 59)"
+    ),
+}
+
+
 def _hint(spec: Field) -> str:
     """The line under a field: what a number takes, what a yes/no or choice means."""
     if spec.kind in (Kind.BOOLEAN, Kind.CHOICE):
         return _MEANINGS.get(spec.path, "")
-    return spec.expected()
+    said = _NUMBER_HINTS.get(spec.path)
+    return f"{said}; {spec.expected()}" if said else spec.expected()
 
 
 def _input_id(path: str) -> str:
