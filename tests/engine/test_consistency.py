@@ -185,4 +185,5 @@ def test_an_egfr_is_checked_over_the_ages_the_bounds_allow() -> None:
     # 15–25 straddles 18: read over its adult ages (18–25), as an unknown age is read over
     # every adult age; at 18 the eGFR is at most 21 (test above), so 120 is flagged
     straddling = {"patient.age_years_at_least": 15, "patient.age_years_at_most": 25}
-    assert contradictions({**values, **straddling}, grades)
+    (found,) = contradictions({**values, **straddling}, grades)
+    assert "(18–25 years, male)" in found.message

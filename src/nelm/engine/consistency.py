@@ -279,7 +279,8 @@ def _egfr_beside_creatinine(
     who = ", ".join(
         part
         for part in (
-            _ages_text(lo, hi),
+            # the ages the equation was taken over: a bound under 18 is raised to it
+            _ages_text(youngest if (lo, hi) != (None, None) else None, hi),
             str(sex) if sex in ("female", "male") else "either sex",
         )
     )
