@@ -754,8 +754,13 @@ def _write(directory: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 1:
-        print("usage: python -m nelm.interop.fhir.synthetic DIRECTORY", file=sys.stderr)
+    usage = "usage: python -m nelm.interop.fhir.synthetic DIRECTORY"
+    if args in (["-h"], ["--help"]):
+        print(usage)
+        return 0
+    # an option is never a directory to create ("--help" would otherwise become a folder)
+    if len(args) != 1 or args[0].startswith("-"):
+        print(usage, file=sys.stderr)
         return 2
     _write(Path(args[0]))
     return 0
