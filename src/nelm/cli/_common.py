@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import tempfile
@@ -134,6 +135,10 @@ def run_guarded(app: typer.Typer) -> int:
         return EXIT_INTERNAL
     except typer.Exit as exc:
         return int(exc.exit_code)
+    except SystemExit as exc:
+        if _output_closed(exc):
+            return EXIT_OK
+        raise
     except Exception as exc:
         return _exit_code(exc, debug)
     return EXIT_OK
@@ -179,9 +184,21 @@ def run_plain(command: Callable[[], None], debug: bool) -> int:
     messages as :func:`run_guarded`."""
     try:
         command()
+    except SystemExit as exc:
+        if _output_closed(exc):
+            return EXIT_OK
+        raise
     except Exception as exc:
         return _exit_code(exc, debug)
     return EXIT_OK
+
+
+def _output_closed(exc: SystemExit) -> bool:
+    """Whether ``exc`` is how rich or typer stop when the reader of the output went away
+    (``nelm evidence list | head``): both exit 1 while handling the broken pipe, which is
+    no internal error (a BrokenPipeError that reaches nelm exits 0 too)."""
+    cause = exc.__context__
+    return isinstance(cause, OSError) and cause.errno == errno.EPIPE
 
 
 def _exit_code(exc: Exception, debug: bool) -> int:
