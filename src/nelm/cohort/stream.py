@@ -23,7 +23,7 @@ file is one slice), each slice by one query with three ends, run together by
   values, which the warnings file words. One end for both: a fourth end made polars
   split the shared part and read and validate the file twice; reading the marked rows
   again afterwards was a second whole pass (0.9 s of CPU per million rows, nearly always
-  taken: a clean synthetic million has 35 such rows);
+  taken: the clean synthetic million of `--seed 1` has 31 such rows);
 * the row numbers, a batch at a time → the row count and the progress bar.
 
 Why slices: polars keeps the shared part of a query (read and validated) for its slowest
