@@ -384,7 +384,7 @@ def _report_columns(c: dict[str, Any], d: _Draw, ki67: np.ndarray, dist: _Labels
     ).only(d.bernoulli(0.3))
     for path in BOUNDED:
         if path == "patient.age_years":
-            continue  # drawn last (below), so that the columns before keep their values
+            continue  # its bounds are its decade, drawn at the end (below)
         exact = c[path]
         spec = FIELD_BY_PATH[path]
         below = np.round(rng.exponential(3, n), 0 if spec.kind is Kind.INTEGER else 1)
