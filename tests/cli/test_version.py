@@ -43,3 +43,25 @@ def test_an_unknown_option_is_named_with_the_one_meant(capsys: Any, monkeypatch:
         "error: --engin: an option of nelm batch, got an unknown one (did you mean --engine?) "
         "(see nelm batch --help)\n"
     )
+
+
+def test_a_required_option_not_given_is_named_with_what_it_wants(
+    capsys: Any, monkeypatch: Any
+) -> None:
+    # cli-v1: exit 2, one message naming the field and what was expected; click's own
+    # message for a missing option is empty, which printed "error: --n:  (see …)"
+    code, out, err = run(["synth", "-o", "x.csv"], capsys, monkeypatch)
+    assert code == 2 and out == ""
+    assert err == "error: --n: number of cases (required), got none (see nelm synth --help)\n"
+    code, _, err = run(["evidence", "survival"], capsys, monkeypatch)
+    assert code == 2
+    assert err.startswith(
+        "error: --modality: option id of the treatment, e.g. liver_resection, tace, prrt "
+        "(required), got none"
+    )
+
+
+def test_a_required_argument_not_given_is_named(capsys: Any, monkeypatch: Any) -> None:
+    code, out, err = run(["batch", "-o", "out.csv"], capsys, monkeypatch)
+    assert code == 2 and out == ""
+    assert err.startswith("error: INPUT: cohort file (required), got none")

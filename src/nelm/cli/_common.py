@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sys
 import tempfile
 import traceback
@@ -148,7 +149,7 @@ def _said_as_a_problem(exc: Exception) -> bool:
     """A bad option value, or an option the command does not have, said as every rejected
     input is ("error: --format: 'csv' is not one of …"), naming the option; False for
     other usage errors, which click shows."""
-    from typer._click.exceptions import BadParameter, NoSuchOption
+    from typer._click.exceptions import BadParameter, MissingParameter, NoSuchOption
 
     if isinstance(exc, NoSuchOption):
         command = _command_words(exc.ctx)
@@ -156,6 +157,18 @@ def _said_as_a_problem(exc: Exception) -> bool:
         print(
             f"error: {exc.option_name}: an option of {command}, got an unknown one{meant} "
             f"(see {command} --help)",
+            file=sys.stderr,
+        )
+        return True
+    if isinstance(exc, MissingParameter) and exc.param is not None:
+        # click leaves the message empty for a required option or argument not given
+        command = _command_words(exc.ctx)
+        flags = [n for n in getattr(exc.param, "opts", ()) if n.startswith("-")]
+        shown = getattr(exc.param, "metavar", None) or str(exc.param.name or "argument").upper()
+        name = max(flags, key=len) if flags else shown
+        what = _first_sentence(getattr(exc.param, "help", None) or "")
+        print(
+            f"error: {name}: {what or 'a value'} (required), got none (see {command} --help)",
             file=sys.stderr,
         )
         return True
@@ -168,6 +181,16 @@ def _said_as_a_problem(exc: Exception) -> bool:
     command = _command_words(exc.ctx)
     print(f"error: {names[0]}: {message} (see {command} --help)", file=sys.stderr)
     return True
+
+
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)\.\s|:\s")
+
+
+def _first_sentence(text: str) -> str:
+    """An option's help up to its first full stop or colon, lower-cased at the start, as
+    the expected value of a message ("number of cases")."""
+    head = _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0].rstrip(".")
+    return head[:1].lower() + head[1:]
 
 
 def _command_words(ctx: Any) -> str:
