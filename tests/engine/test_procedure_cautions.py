@@ -132,3 +132,35 @@ def test_the_ssa_ki67_over_10_study_is_shown_for_pancreatic_nets(
     base = {"primary.functional_syndrome": "carcinoid"}  # the SSA stays assessed
     _, texts = _cautions("ssa", {**base, **changes})
     assert any(SSA_OVER_10 in t for t in texts) is shown
+
+
+ELTR = "Age > 45 years, hepatomegaly and any resection concurrent with transplantation"
+IF_OVER_45 = "If the patient is over 45 years (the age is not known to be 45 or under)"
+
+
+@pytest.mark.parametrize(
+    ("age", "firm", "conditional"),
+    [
+        ({"patient.age_years": 50}, True, False),
+        ({"patient.age_years": 40}, False, False),
+        ({"patient.age_years": None}, False, True),
+        # a range across 45 (case-v1 bounds) is as open as no age at all
+        (
+            {
+                "patient.age_years": None,
+                "patient.age_years_at_least": 40,
+                "patient.age_years_at_most": 49,
+            },
+            False,
+            True,
+        ),
+    ],
+)
+def test_the_eltr_age_caution_is_asked_when_the_age_is_not_known(
+    age: dict[str, Any], firm: bool, conditional: bool
+) -> None:
+    """001 Liver transplantation: the ELTR "identified hepatomegaly, age more than 45 years,
+    and any amount of resection concurrent with OLT as predictors of a poor outcome"."""
+    _, texts = _cautions("liver_transplant_milan", age)
+    assert any(t.startswith(ELTR) for t in texts) is firm
+    assert any(t.startswith(IF_OVER_45) for t in texts) is conditional
