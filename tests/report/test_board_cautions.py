@@ -14,7 +14,8 @@ from nelm.service import assess_mapping
 from tests.engine.cases import BASE, with_changes
 
 CRISIS = "Carcinoid syndrome: risk of periprocedural carcinoid crisis"
-TAE = "Transarterial bland embolisation (TAE)"
+TAE = "TAE"
+"""TAE by its short name, as the full report's cautions name the options they concern."""
 
 
 def _view() -> tuple[BoardView, list[str]]:

@@ -136,6 +136,9 @@ class PlanStep:
 class Investigation:
     field: str
     decides: tuple[str, ...]
+    decides_short: tuple[str, ...] = ()
+    """The same options by their short names ("PRRT", "SSA"), as the full report's to-do
+    list names them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,8 +221,8 @@ class BoardView:
         """The cautions this patient's data raise for the options of the plan that are not
         ruled out and for the options the board chose (whatever nelm says of them: an
         embolisation chosen against its "ineligible" still needs its octreotide cover),
-        each once with the options it concerns (a printed page has no room for every
-        option's general notes)."""
+        each once with the options it concerns, by their short names as the full report's
+        cautions name them (a printed page has no room for every option's general notes)."""
         found: dict[str, PatientCaution] = {}
         open_options = [
             o
@@ -230,11 +233,13 @@ class BoardView:
             for text, sources in o.cautions:
                 if text in o.patient_cautions:
                     entry = found.setdefault(text, PatientCaution(text, sources, [], []))
-                    entry.options.append(o.name)
+                    entry.options.append(o.short or o.name)
                     if o.id in chosen:
-                        entry.chosen.append(o.name)
+                        entry.chosen.append(o.short or o.name)
         for entry in found.values():
-            entry.not_for.extend(o.name for o in open_options if o.name not in entry.options)
+            entry.not_for.extend(
+                o.short or o.name for o in open_options if (o.short or o.name) not in entry.options
+            )
         return list(found.values())
 
     @property
@@ -381,12 +386,15 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
         Investigation(
             f"{item['name']} ({', '.join(item['field_labels'])})",
             tuple(names.get(o, o) for o in item.get("could_change") or ()),
+            tuple(option_short(o) for o in item.get("could_change") or ()),
         )
         for item in todo
     ] or sorted(
         (
             Investigation(
-                label_of(item["field"]), tuple(names.get(o, o) for o in item.get("decides") or ())
+                label_of(item["field"]),
+                tuple(names.get(o, o) for o in item.get("decides") or ()),
+                tuple(option_short(o) for o in item.get("decides") or ()),
             )
             for item in doc.get("missing_data") or ()
         ),

@@ -19,7 +19,6 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from nelm.report.board import INTENT_TITLES, STATUS_WORDS, board_view
 from nelm.report.citations import cite_in_text
 from nelm.report.decisions import Standing
-from nelm.report.text import SAFETY_STATEMENT
 from nelm.report.view import field_label
 
 __all__ = [
@@ -27,6 +26,7 @@ __all__ = [
     "PHONE_CSS",
     "PHONE_MEDIA",
     "PRINT_TEMPLATES",
+    "SUMMARY_SAFETY",
     "page_css",
     "render_summary_html",
 ]
@@ -113,6 +113,15 @@ PHONE_CSS = """
 #minutes td.asked::before { content: "Question to the board: "; font-weight: bold; }
 """
 
+SUMMARY_SAFETY = (
+    "Decision support for clinicians, not a decision. This summary gives each verdict with "
+    "the criteria that decide it; the full report shows every criterion, the values used and "
+    "their published sources. Missing data is never read as normal and leaves an option "
+    "uncertain. Review the basis before acting."
+)
+"""The full report's statement at the head of the summary, where its "every conclusion
+above" would stand above nothing and promise criteria the summary leaves to the report."""
+
 _CSS = page_css("nelm · tumour-board summary", '"Case " string(caseid)', "Board summary") + BODY_CSS
 
 
@@ -177,5 +186,5 @@ def render_summary_html(
         none_eligible=none_eligible,
         intents=INTENT_TITLES,
         cite_text=cite_in_text,
-        safety=SAFETY_STATEMENT,
+        safety=SUMMARY_SAFETY,
     )

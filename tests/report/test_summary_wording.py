@@ -1,0 +1,69 @@
+"""The board summary says what the full report says, in the same words.
+
+cr18 (Kudelka, tests/realcases): a well-differentiated G3 pancreatic NET with carcinoid
+syndrome and carcinoid heart disease, a new diagnosis, SSTR imaging not reported.
+- Surufatinib asks for a G1/G2 NET, a non-functional tumour and progressive disease
+  (SANET-p/ep, Xue 2025 §3.4; Nigri 2018, Targeted therapies): all three fail here, so its
+  line names two and "1 more criterion".
+- SSTR imaging decides PRRT (Criss 2024 §2.1: SSTR-positive disease) and the somatostatin
+  analogue (Xue 2025 §3.3): the investigation that gives it names both by the short names
+  the full report's to-do list uses ("PRRT", "SSA").
+- The carcinoid syndrome raises the octreotide cover for the primary's resection (Criss
+  2024 §3.3), named by its short name as the full report's cautions name it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from nelm.report.summary import render_summary_html
+from nelm.service import assess_mapping
+
+CR18 = Path(__file__).parents[1] / "realcases" / "cr18-kudelka-serotonin-pnet-chd.json"
+
+
+@pytest.fixture(scope="module")
+def text() -> str:
+    doc = assess_mapping(json.loads(CR18.read_text("utf-8"))["case"], with_evidence=False)
+    html = render_summary_html(doc, case_version=1)
+    body = html[html.index("<body>") :]  # the page's words, not its style sheets
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", body))
+
+
+def _between(text: str, start: str, end: str) -> str:
+    return text[text.index(start) : text.index(end, text.index(start))]
+
+
+def test_the_ruled_out_options_are_headed_with_the_reports_verdict_word(text: str) -> None:
+    assert "Ineligible on the data given" in text
+    assert "Not suitable" not in text
+
+
+def test_one_more_failing_criterion_is_one_criterion(text: str) -> None:
+    surufatinib = _between(text, "Surufatinib (VEGFR", "Cabozantinib")
+    assert "and 1 more criterion not met" in surufatinib
+
+
+def test_an_investigation_names_the_options_it_decides_by_their_short_names(text: str) -> None:
+    investigations = _between(text, "Investigations that would decide most", "Cautions")
+    assert "(decides 2 options: PRRT, SSA)" in investigations
+    # never a bare count that does not say of what
+    assert not re.search(r"\(decides \d+\)", investigations)
+
+
+def test_a_caution_names_its_options_by_their_short_names(text: str) -> None:
+    cautions = _between(text, "Cautions for this patient", "Ineligible on the data given")
+    crisis = _between(cautions, "Carcinoid syndrome: risk of periprocedural", "Carcinoid heart")
+    assert crisis.rstrip().endswith("— primary resection")
+    assert "Resection of the primary tumour with unresectable liver metastases" not in cautions
+
+
+def test_the_safety_line_does_not_point_above_itself(text: str) -> None:
+    head = text[: text.index("Patient")]
+    assert "Decision support for clinicians, not a decision" in head
+    assert "above" not in head
+    assert "the full report shows every criterion" in head
