@@ -209,3 +209,54 @@ def test_results_contained_in_a_report_that_is_set_aside_go_with_it() -> None:
     mapping = _map(report)
     assert "pathology" not in mapping.document
     assert "set aside with its DiagnosticReport: DiagnosticReport/path#k" in mapping.notes
+
+
+def _report_with_others_first(*results: dict[str, Any]) -> dict[str, Any]:
+    """A report whose ``contained`` holds, before the results, a Specimen, a Practitioner,
+    an Observation without an id (which no "#id" reference can reach, so it is not read)
+    and a Ki-67 result: the results are contained[4] onwards."""
+    unnamed = _contained(
+        observation_resource("x", LOINC, "1751-7", valueQuantity=quantity(4, "g/dL"))
+    )
+    del unnamed["id"]
+    ki67 = _contained(observation_resource("k", LOINC, "29593-1", valueQuantity=quantity(14, "%")))
+    others = [
+        {"resourceType": "Specimen", "id": "s"},
+        {"resourceType": "Practitioner", "id": "dr"},
+        unnamed,
+        ki67,
+    ]
+    return _report("lab", ["#k", *(f"#{r['id']}" for r in results)], [*others, *results])
+
+
+# FHIR R4 DomainResource.contained may hold resources of any type, and a path names an item
+# by its position in the array as sent (FHIRPath, §5.3 "indexer": contained[4] is the
+# fifth item), whatever the items before it are.
+_AT = "Bundle.entry[2].resource.contained"
+
+
+def test_a_contained_result_s_path_counts_every_contained_resource() -> None:
+    # LOINC 1975-2 Bilirubin.total in "mg/dL/h", a rate and no concentration: not read
+    bilirubin = _contained(
+        observation_resource("b", LOINC, "1975-2", valueQuantity={"value": 1.2, "unit": "mg/dL/h"})
+    )
+    mapping = _map(_report_with_others_first(bilirubin))
+    [issue] = [i for i in mapping.issue_list if i.field == "labs.bilirubin_mg_dl"]
+    assert issue.path == f"{_AT}[4].valueQuantity.unit"
+    assert mapping.document["pathology"] == {"ki67_percent": 14}  # contained[3]
+
+
+def test_an_invalid_contained_result_is_named_at_its_place() -> None:
+    # "4,1" is a string, not a FHIR R4 decimal: the report (which contains it) and the
+    # result are not valid, and both issues name contained[5]
+    bilirubin = _contained(
+        observation_resource("b", LOINC, "1975-2", valueQuantity=quantity(1.2, "mg/dL"))
+    )
+    albumin = _contained(
+        observation_resource("a", LOINC, "1751-7", valueQuantity=quantity(4.1, "g/dL"))
+    )
+    albumin["valueQuantity"]["value"] = "4,1"
+    mapping = _map(_report_with_others_first(bilirubin, albumin))
+    invalid = [i for i in mapping.issue_list if "not valid FHIR R4" in i.message]
+    assert {i.path for i in invalid} == {"Bundle.entry[2].resource", f"{_AT}[5]"}
+    assert all(f"{_AT}[5].valueQuantity.value:" in i.message for i in invalid)

@@ -127,7 +127,7 @@ def expand_reports(ctx: Context, entries: Sequence[Entry]) -> list[Entry]:
                         "not in the bundle (an unresolved reference): not read",
                     )
                 )
-        for index, (rid, observation) in enumerate(contained.items()):
+        for rid, (index, observation) in contained.items():
             out.append(
                 Entry(
                     entry.index,
@@ -140,15 +140,18 @@ def expand_reports(ctx: Context, entries: Sequence[Entry]) -> list[Entry]:
     return out
 
 
-def _contained_observations(entry: Entry) -> dict[str, Mapping[str, Any]]:
-    found: dict[str, Mapping[str, Any]] = {}
-    for resource in elements(entry.resource.get("contained")):
+def _contained_observations(entry: Entry) -> dict[str, tuple[int, Mapping[str, Any]]]:
+    """The report's contained Observations by id, each with its position in ``contained``
+    counted over every item there (a Specimen, an Observation without id…), so that its
+    path names it as it stands in the record."""
+    found: dict[str, tuple[int, Mapping[str, Any]]] = {}
+    for index, resource in enumerate(elements(entry.resource.get("contained"))):
         if (
             isinstance(resource, Mapping)
             and resource.get("resourceType") == "Observation"
             and isinstance(resource.get("id"), str)
         ):
-            found[resource["id"]] = resource
+            found[resource["id"]] = (index, resource)
     return found
 
 
