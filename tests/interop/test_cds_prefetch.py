@@ -661,3 +661,34 @@ def test_reads_from_the_fhir_server_leave_no_patient_id_in_the_logs(
     assert caplog.records, "the service logs the call"
     for record in caplog.records:
         assert pid not in record.getMessage(), (record.name, record.getMessage())
+
+
+def test_a_control_character_after_a_null_item_is_named_at_its_place_as_sent(
+    harness: Harness, bundle: dict[str, Any]
+) -> None:
+    # A NUL (a control character, nelm.text) in the display of code.coding[1], after a null
+    # coding[0] (FHIR R4 JSON §2.6.2: read as absent): the place named is the one sent.
+    pid = patient_id_of(bundle)
+    bundle["entry"].append(
+        {
+            "fullUrl": "urn:uuid:8f1c2a8e-1b7e-4c11-9d1e-0a0b0c0d0e0f",
+            "resource": {
+                "resourceType": "Condition",
+                "id": "other-1",
+                "code": {
+                    # SNOMED CT 367498001 seasonal allergic rhinitis
+                    "coding": [
+                        None,
+                        {
+                            "system": "http://snomed.info/sct",
+                            "code": "367498001",
+                            "display": "seasonal\u0000allergy",
+                        },
+                    ]
+                },
+                "subject": {"reference": f"Patient/{pid}"},
+            },
+        }
+    )
+    cards = _cards(harness, prefetch_from_bundle(bundle), pid)
+    assert "a control character in code.coding[1].display" in _data_card(cards)["detail"]

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from nelm.interop.fhir import FhirMapping, bundle_to_case
+from nelm.interop.fhir.nulls import as_sent
 from nelm.interop.fhir.synthetic import (
     bundle_of,
     condition_resource,
@@ -207,3 +208,76 @@ def test_an_unread_resource_s_nulls_are_not_listed() -> None:
     # LOINC 8867-4 Heart rate: no rule reads it (the record's vital signs are set aside)
     pulse = observation_resource("hr", LOINC, "8867-4", valueQuantity=None)
     assert _null_paths(_map(pulse)) == []
+
+
+# A null item taken out of a list moves the items after it up one place; every path nelm
+# gives still names the element where the sender wrote it (FHIRPath, §5.3 "indexer": the
+# position in the array as sent).
+
+
+def test_an_issue_about_a_later_item_of_the_same_list_names_its_place_as_sent() -> None:
+    # LOINC 21889-1 Tumor size whose longest-dimension component (LOINC 33728-7) is in
+    # "mm/h", no length: that component is component[1] as sent, after a null component[0]
+    size = observation_resource("t", LOINC, "21889-1", effective="2025-01-10")
+    size["bodySite"] = {"coding": [{"system": "http://snomed.info/sct", "code": "10200004"}]}
+    size["component"] = [
+        None,
+        {
+            "code": {"coding": [{"system": LOINC, "code": "33728-7"}]},
+            "valueQuantity": {"value": 41, "unit": "mm/h"},
+        },
+    ]
+    mapping = _map(size)
+    assert _null_paths(mapping) == ["Bundle.entry[2].resource.component[0]"]
+    [issue] = [i for i in mapping.issue_list if i.field == "liver.largest_lesion_cm"]
+    assert issue.path == "Bundle.entry[2].resource.component[1].valueQuantity.unit"
+
+
+def test_an_invalid_element_after_a_null_item_is_named_at_its_place_as_sent() -> None:
+    # a code given as a number is no FHIR R4 code (a string): coding[2] as sent
+    observation = _bilirubin(valueQuantity={"value": 1.2, "unit": "mg/dL", "system": UCUM})
+    observation["code"]["coding"] = [None, *observation["code"]["coding"], {"code": 42}]
+    mapping = _map(observation)
+    assert _null_paths(mapping) == ["Bundle.entry[2].resource.code.coding[0]"]
+    [invalid] = [i for i in mapping.issue_list if "not valid FHIR R4" in i.message]
+    assert "(Bundle.entry[2].resource.code.coding[2].code: " in invalid.message
+
+
+def test_a_contained_result_after_a_null_item_is_named_at_its_place_as_sent() -> None:
+    # LOINC 1975-2 bilirubin in "mg/dL/h", a rate and no concentration: not read, and
+    # named as contained[1], after the null contained[0]
+    result = _bilirubin(valueQuantity={"value": 1.2, "unit": "mg/dL/h"})
+    del result["subject"], result["effectiveDateTime"]
+    report = {
+        "resourceType": "DiagnosticReport",
+        "id": "lab",
+        "status": "final",
+        "code": {"text": "Liver panel"},
+        "subject": {"reference": "Patient/p"},
+        "effectiveDateTime": "2025-01-10",
+        "contained": [None, result],
+        "result": [{"reference": "#o1"}],
+    }
+    mapping = _map(report)
+    assert _null_paths(mapping) == ["Bundle.entry[2].resource.contained[0]"]
+    [issue] = [i for i in mapping.issue_list if i.field == "labs.bilirubin_mg_dl"]
+    assert issue.path == "Bundle.entry[2].resource.contained[1].valueQuantity.unit"
+
+
+def test_places_within_lists_within_lists_are_counted_as_sent() -> None:
+    # null items taken out at two depths: component[0] and, in the component after it,
+    # code.coding[0] and coding[1]; "component[0].code.coding[0]" read without them is
+    # "component[1].code.coding[2]" as sent
+    taken_out = [
+        ("component", 0),
+        ("component", 1, "code", "coding", 0),
+        ("component", 1, "code", "coding", 1),
+    ]
+    at = "Bundle.entry[4].resource"
+    read = f"{at}.component[0].code.coding[0].code: not valid ({at}.id)"
+    assert as_sent(read, {at: taken_out}) == (
+        f"{at}.component[1].code.coding[2].code: not valid ({at}.id)"
+    )
+    # another resource's paths, and Bundle.entry[40], are left as they are
+    other = "Bundle.entry[40].resource.component[0]"
+    assert as_sent(other, {at: taken_out}) == other

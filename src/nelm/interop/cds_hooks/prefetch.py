@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 from nelm.errors import Problem
-from nelm.interop.fhir.nulls import without_nulls
+from nelm.interop.fhir.nulls import Place, as_sent, without_nulls
 from nelm.interop.fhir.search import REPORTED_SEVERITIES, fewer_than_total
 from nelm.interop.fhir.security import carry_labels
 from nelm.interop.fhir.systems import elements
@@ -409,15 +409,16 @@ def assemble_bundle(parts: Iterable[Part]) -> Assembled:
     valid: list[UsedResource] = []
     for used in kept:
         # validated without its nulls, as the mapping reads it (nulls.py), which lists each
-        entry = Entry(0, without_nulls(used.resource)[0], used.full_url)
+        resource, nulls = without_nulls(used.resource)
+        entry = Entry(0, resource, used.full_url)
         # A resource no rule reads is passed on unvalidated: the mapping notes it and
         # sets it aside before validating anything (nelm.interop.fhir.unread).
         if entry.resource_type != "Patient" and read_by_a_rule(used.resource):
             invalid = validate_resources([entry])
             if invalid:
+                why = _why(invalid, [p for p in nulls if isinstance(p[-1], int)])
                 problems.append(
-                    f"{used.path}: not a valid FHIR R4 {entry.resource_type}{_why(invalid)}: "
-                    "not used"
+                    f"{used.path}: not a valid FHIR R4 {entry.resource_type}{why}: not used"
                 )
                 continue
         valid.append(used)
@@ -431,11 +432,16 @@ def assemble_bundle(parts: Iterable[Part]) -> Assembled:
     return Assembled(bundle, [u.path for u in valid], problems)
 
 
-def _why(invalid: Sequence[tuple[Entry, Sequence[Problem]]]) -> str:
+_VALIDATED = "Bundle.entry[0].resource"  # the path each resource is validated at, alone
+
+
+def _why(invalid: Sequence[tuple[Entry, Sequence[Problem]]], null_items: Sequence[Place]) -> str:
     """The places of the control characters that made a resource invalid (other problems
-    are not detailed: a model's message may quote a value)."""
+    are not detailed: a model's message may quote a value), in the resource as sent
+    (before its null items were taken out: ``null_items``)."""
+    sent = {_VALIDATED: null_items} if null_items else {}
     places = [
-        p.path.removeprefix("Bundle.entry[0].resource.")
+        as_sent(p.path, sent).removeprefix(f"{_VALIDATED}.")
         for _, problems in invalid
         for p in problems
         if p.expected == EXPECTED_TEXT

@@ -87,6 +87,12 @@ class Context:
     primary_resections: list[TimedSource] = field(default_factory=list)
     after_dates: list[dt.date] = field(default_factory=list)
     """The dates of resources left out for being after the assessment date."""
+    null_items: dict[str, list[tuple[str | int, ...]]] = field(default_factory=dict)
+    """Resource path → the places of the null items taken out of its lists (nulls.py), in
+    the resource as sent: the paths given are written back to those places."""
+    issues_read_as_sent: int = 0
+    """How many of ``issues`` were listed by the time null items were taken out: their
+    paths are those of the record as sent already (the nulls themselves among them)."""
     rejected_values: list[dict[str, Any]] = field(default_factory=list)
     """Values outside what case-v1 accepts (assessment-v1 ``input_warnings`` of kind
     ``out_of_range``): each named, with the likely fix, at the top of the assessment."""

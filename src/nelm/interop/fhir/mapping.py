@@ -43,7 +43,7 @@ from nelm.interop.fhir.context import Context
 from nelm.interop.fhir.dates import When, add_months
 from nelm.interop.fhir.imaging import largest_liver_lesion
 from nelm.interop.fhir.lobes import bilobar_findings
-from nelm.interop.fhir.nulls import read_without_nulls
+from nelm.interop.fhir.nulls import issues_as_sent, read_without_nulls
 from nelm.interop.fhir.observations import (
     old_results,
     old_results_warning,
@@ -167,6 +167,7 @@ def bundle_to_case(
     entries = _without_orphans(ctx, entries)
     patient_keys = read_patients(ctx, [e for e in entries if e.resource_type == "Patient"])
     if ctx.problems:
+        issues_as_sent(ctx)
         raise InputRejected(ctx.problems)
     version = other_version_warning((e.resource for e in ctx.entries), len(ctx.not_r4))
     if version is not None:  # after a death, before everything else the record says
@@ -194,6 +195,7 @@ def bundle_to_case(
         ctx.warnings.append(another)
 
     document = _checked_document(ctx, bundle, case_id, resolved, timeline)
+    issues_as_sent(ctx)  # the paths of the record as sent, before null items were taken out
     later = ctx.later_results_warning()
     undated = undated_results(resolved)
     return FhirMapping(

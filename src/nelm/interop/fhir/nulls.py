@@ -7,6 +7,10 @@ absent without a word, and refuse a null item of a list (``"coding": [null, …]
 would set the whole resource aside. Both are read here as the element absent and listed,
 each by its path, among the data-quality issues: one bad element never sinks the record.
 
+A null item taken out of a list moves the items after it one place up; every path nelm
+gives (a data-quality issue, an invalid element) is written back to the places of the
+record as sent (:func:`as_sent`), so that it names the element the sender wrote.
+
 The one null FHIR R4 JSON does allow is kept: an item of a repeating primitive whose id or
 extensions stand in the matching ``_name`` list (``"given": ["Ann", null], "_given": [null,
 {"extension": …}]``, §2.6.2.3 "JSON representation of primitive elements").
@@ -14,6 +18,7 @@ extensions stand in the matching ``_name`` list (``"given": ["Ann", null], "_giv
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,7 +28,7 @@ from nelm.interop.fhir.context import Context
 from nelm.interop.fhir.unread import read_by_a_rule
 from nelm.interop.fhir.validate import MAPPED_TYPES, Entry
 
-__all__ = ["read_without_nulls", "without_nulls"]
+__all__ = ["Place", "as_sent", "issues_as_sent", "read_without_nulls", "without_nulls"]
 
 Place = tuple[str | int, ...]
 
@@ -47,6 +52,8 @@ def read_without_nulls(ctx: Context, entries: Sequence[Entry]) -> list[Entry]:
         if not places:
             out.append(entry)
             continue
+        if items := [p for p in places if isinstance(p[-1], int)]:
+            ctx.null_items[entry.path] = items
         for place in places[:_LISTED_PER_RESOURCE]:
             ctx.flaw(Problem(entry.path + _path(place), f"{entry.ref}: {_EXPECTED}", _GOT))
         if (more := len(places) - _LISTED_PER_RESOURCE) > 0:
@@ -54,6 +61,7 @@ def read_without_nulls(ctx: Context, entries: Sequence[Entry]) -> list[Entry]:
                 Issue(entry.path, f"{entry.ref}: {more} more elements are null, read as absent")
             )
         out.append(Entry(entry.index, resource, entry.full_url, entry.where, entry.name))
+    ctx.issues_read_as_sent = len(ctx.issues)
     return out
 
 
@@ -124,3 +132,57 @@ def _copied(copies: dict[Place, Any], place: Place) -> Any:
 
 def _path(place: Place) -> str:
     return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in place)
+
+
+def issues_as_sent(ctx: Context) -> None:
+    """Every path of the issues and problems listed since null items were taken out, and
+    every path their messages quote (a model's message names the invalid element),
+    written as in the record as sent. Called once, when the issues are complete."""
+    if not ctx.null_items:
+        return
+    done = ctx.issues_read_as_sent
+    ctx.issues[done:] = [
+        Issue(as_sent(i.path, ctx.null_items), as_sent(i.message, ctx.null_items), i.field)
+        for i in ctx.issues[done:]
+    ]
+    ctx.issues_read_as_sent = len(ctx.issues)
+    ctx.problems = [  # a record about two patients: listed after the nulls were taken out
+        Problem(as_sent(p.path, ctx.null_items), as_sent(p.expected, ctx.null_items), p.got)
+        for p in ctx.problems
+    ]
+
+
+# One step of a path: ".name" or "[index]".
+_STEP = r"(?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])"
+_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+
+
+def as_sent(text: str, null_items: Mapping[str, Sequence[Place]]) -> str:
+    """``text`` with each path below a resource in ``null_items`` (its path → the places
+    of the null items taken out of its lists) naming the places of the resource as sent:
+    ``code.coding[0]`` read after a null ``coding[0]`` was taken out is ``code.coding[1]``."""
+    if not null_items:
+        return text
+    # the longest first: a resource nested in a Bundle entry is named below the entry
+    resources = sorted(null_items, key=len, reverse=True)
+    pattern = re.compile(f"({'|'.join(map(re.escape, resources))})({_STEP}*)")
+
+    def sent(match: re.Match[str]) -> str:
+        read = [int(i) if i else name for name, i in _PART.findall(match[2])]
+        return match[1] + _path(_sent_place(read, null_items[match[1]]))
+
+    return pattern.sub(sent, text)
+
+
+def _sent_place(read: Sequence[str | int], taken_out: Sequence[Place]) -> Place:
+    """A place in the resource without its null items → the same place as sent."""
+    out: list[str | int] = []
+    for part in read:
+        if isinstance(part, int):
+            within = tuple(out)
+            # the n-th item left is the n-th of the items sent that were not taken out
+            for gone in sorted(p[-1] for p in taken_out if p[:-1] == within):
+                if isinstance(gone, int) and gone <= part:
+                    part += 1
+        out.append(part)
+    return tuple(out)
