@@ -281,3 +281,8 @@ def test_places_within_lists_within_lists_are_counted_as_sent() -> None:
     # another resource's paths, and Bundle.entry[40], are left as they are
     other = "Bundle.entry[40].resource.component[0]"
     assert as_sent(other, {at: taken_out}) == other
+    # a resource of a search's answer nested in an entry is counted as its own
+    inner = "Bundle.entry[1].resource.entry[0].resource"
+    assert as_sent(f"{inner}.code.coding[0]", {inner: [("code", "coding", 0)]}) == (
+        f"{inner}.code.coding[1]"
+    )

@@ -152,26 +152,33 @@ def issues_as_sent(ctx: Context) -> None:
     ]
 
 
-# One step of a path: ".name" or "[index]".
-_STEP = r"(?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])"
+# A path in the bundle, and one step of it: ".name" or "[index]".
+_BUNDLE_PATH = re.compile(r"Bundle(?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*")
 _PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 
 
 def as_sent(text: str, null_items: Mapping[str, Sequence[Place]]) -> str:
     """``text`` with each path below a resource in ``null_items`` (its path → the places
     of the null items taken out of its lists) naming the places of the resource as sent:
-    ``code.coding[0]`` read after a null ``coding[0]`` was taken out is ``code.coding[1]``."""
+    ``code.coding[0]`` read after a null ``coding[0]`` was taken out is ``code.coding[1]``.
+    Each path is looked up by its own beginnings, so a record with thousands of such
+    resources costs no more per path than one."""
     if not null_items:
         return text
-    # the longest first: a resource nested in a Bundle entry is named below the entry
-    resources = sorted(null_items, key=len, reverse=True)
-    pattern = re.compile(f"({'|'.join(map(re.escape, resources))})({_STEP}*)")
 
     def sent(match: re.Match[str]) -> str:
-        read = [int(i) if i else name for name, i in _PART.findall(match[2])]
-        return match[1] + _path(_sent_place(read, null_items[match[1]]))
+        path = match[0]
+        # the longest beginning that is a resource: one nested in an entry is below it
+        for cut in range(len(path), 0, -1):
+            if cut < len(path) and path[cut] not in ".[":
+                continue
+            taken_out = null_items.get(path[:cut])
+            if taken_out is not None:
+                read = [int(i) if i else name for name, i in _PART.findall(path[cut:])]
+                return path[:cut] + _path(_sent_place(read, taken_out))
+        return path
 
-    return pattern.sub(sent, text)
+    return _BUNDLE_PATH.sub(sent, text)
 
 
 def _sent_place(read: Sequence[str | int], taken_out: Sequence[Place]) -> Place:
