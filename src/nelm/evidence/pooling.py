@@ -69,26 +69,32 @@ Back-transformation
 Medians are not pooled. :func:`summarise_medians` describes them: the n-weighted median of
 the study medians, their range and a distribution-free interval for the median of the
 study medians. It is a description of what was published, not a pooled estimate.
+
+Where it is: the study arms and their checks in :mod:`nelm.evidence.pooling_inputs`, the
+τ² estimators in :mod:`nelm.evidence.tau2`, the summaries of medians in
+:mod:`nelm.evidence.pooling_medians`; the pooling itself and its result here. Every name
+listed in ``__all__`` is importable from here.
 """
 
 from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from fractions import Fraction
 from typing import Any, Final
 
 import numpy as np
-import numpy.typing as npt
 from scipy import special, stats
 
-from nelm.errors import ConvergenceError, InputRejected, Problem
+from nelm.errors import InputRejected, Problem
+from nelm.evidence.pooling_inputs import LEVEL, StudyInput, check_studies, events_from_percent
+from nelm.evidence.pooling_medians import MEDIAN_LABEL, MedianSummary, summarise_medians
+from nelm.evidence.tau2 import TAU2_MIN, estimate_tau2, p_matrix, q_statistic
 
 __all__ = [
     "LEVEL",
+    "MEDIAN_LABEL",
     "METHODS",
     "MedianSummary",
     "PoolResult",
@@ -99,66 +105,14 @@ __all__ = [
     "summarise_medians",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 
 METHODS: Final = ("REML", "DL", "PM", "FE")
 """The τ² estimators offered, in the order the CLI lists them."""
 
-LEVEL: Final = 0.95
-"""Coverage of every interval reported here."""
-
-# metafor 3.8-1, rma.uni(): control defaults for the iterative estimators.
-_THRESHOLD: Final = 1e-5  # control$threshold: convergence of Fisher scoring
-_MAXITER: Final = 100  # control$maxiter
-_TOL: Final = sys.float_info.epsilon**0.25  # control$tol = .Machine$double.eps^0.25
-_TAU2_MIN: Final = 0.0  # control$tau2.min
-_TAU2_MAX: Final = 100.0  # control$tau2.max, raised to 10·mad(yi)² when that is larger
 _ADD: Final = 0.5  # escalc(): add = 1/2, to = "only0"
-_MAD_CONSTANT: Final = 1.4826  # R's mad(): constant = 1.4826
-
-_STUDIES_PATH: Final = "modality/outcome"
-_MIN_STUDIES: Final = 2
-
-MEDIAN_LABEL: Final = (
-    "summary of published medians (n-weighted median of the study medians and their "
-    "range) — not pooled, not a meta-analytic estimate"
-)
 
 
-# --------------------------------------------------------------------------- inputs
-
-
-def events_from_percent(percent: float, n: int) -> int:
-    """Events behind a published percentage: ``round(percent × n / 100)``, halves up.
-
-    Python's ``round`` rounds halves to even (``round(2.5) == 2``), and binary floating
-    point cannot hold most published decimals exactly, so the product is formed in
-    decimal arithmetic from the percentage as written (``repr``) and rounded half up:
-    12.5 % of 20 is 2.5 → 3 events; 33.3 % of 15 is 4.995 → 5 events.
-    """
-    try:
-        exact = Decimal(repr(float(percent))) * n / 100
-        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    except (InvalidOperation, ValueError, OverflowError) as exc:
-        raise InputRejected([Problem("percent", "a finite percentage", repr(percent))]) from exc
-
-
-@dataclass(frozen=True, slots=True)
-class StudyInput:
-    """One study arm to pool: ``events`` out of ``n`` patients."""
-
-    id: str
-    n: int
-    events: int
-
-    @classmethod
-    def from_percent(cls, id: str, n: int, percent: float) -> StudyInput:
-        """The arm from a published percentage (see :func:`events_from_percent`)."""
-        if not math.isfinite(percent) or not 0.0 <= percent <= 100.0:
-            raise InputRejected(
-                [Problem(f"{id}.percent", "a percentage from 0 to 100", repr(percent))]
-            )
-        return cls(id=id, n=n, events=events_from_percent(percent, n))
+# --------------------------------------------------------------------------- results
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,182 +247,12 @@ def _logit_effect(events: int, n: int) -> tuple[float, float, bool]:
     return math.log(p / (1.0 - p)), 1.0 / a + 1.0 / b, corrected
 
 
-def _p_matrix(w: FloatArray) -> FloatArray:
-    """metafor's ``P = W − W X (XᵀWX)⁻¹ XᵀW`` for the intercept-only model."""
-    return np.diag(w) - np.outer(w, w) / float(w.sum())
-
-
-def _q_statistic(ymc: FloatArray, w: FloatArray) -> float:
-    """``crossprod(Ymc, P) %*% Ymc``: the (generalised) Q statistic for weights ``w``."""
-    return float(ymc @ _p_matrix(w) @ ymc)
-
-
-def _tau2_dl(ymc: FloatArray, vi: FloatArray) -> float:
-    w = 1.0 / vi
-    p = _p_matrix(w)
-    return (float(ymc @ p @ ymc) - (len(vi) - 1)) / float(np.trace(p))
-
-
-def _reml_loglik(ymc: FloatArray, vi: FloatArray, tau2: float) -> float:
-    """metafor's REML log-likelihood as used in its ``ll0check`` (intercept only)."""
-    k = len(vi)
-    w = 1.0 / (vi + tau2)
-    beta = float(np.sum(w * ymc) / np.sum(w))
-    rss = float(np.sum(w * (ymc - beta) ** 2))
-    return (
-        -0.5 * (k - 1) * math.log(2 * math.pi)
-        - 0.5 * float(np.sum(np.log(vi + tau2)))
-        - 0.5 * math.log(float(np.sum(w)))
-        - 0.5 * rss
-    )
-
-
-def _tau2_reml(ymc: FloatArray, vi: FloatArray, notes: list[str]) -> float:
-    k = len(vi)
-    # Starting value: the Hedges (HE) estimator, truncated at tau2.min.
-    he = (float(ymc @ ymc) - float(np.sum(vi * (1.0 - 1.0 / k)))) / (k - 1)
-    tau2 = max(0.0, he, _TAU2_MIN)
-    change = _THRESHOLD + 1.0
-    iterations = 0
-    while change > _THRESHOLD:
-        iterations += 1
-        old = tau2
-        p = _p_matrix(1.0 / (vi + tau2))
-        pp = p @ p
-        adj = (float(ymc @ pp @ ymc) - float(np.trace(p))) / float(np.trace(pp))
-        if math.isnan(adj):
-            adj = 0.0
-        while tau2 + adj < _TAU2_MIN:
-            adj /= 2.0
-        tau2 = tau2 + adj
-        change = abs(old - tau2)
-        if iterations > _MAXITER:
-            raise ConvergenceError(
-                "REML", f"REML Fisher scoring did not converge in {_MAXITER} iterations", "DL or PM"
-            )
-    # metafor's ll0check: a maximum below the likelihood at tau2 = 0 is a local one.
-    if _reml_loglik(ymc, vi, 0.0) - _reml_loglik(ymc, vi, tau2) > _TOL and tau2 > _THRESHOLD:
-        notes.append("REML Fisher scoring stopped at a local maximum; τ² set to 0 (as metafor)")
-        tau2 = 0.0
-    return tau2
-
-
-def _r_mad(values: FloatArray) -> float:
-    """R's ``mad()``: 1.4826 × median absolute deviation from the median."""
-    centre = float(np.median(values))
-    return _MAD_CONSTANT * float(np.median(np.abs(values - centre)))
-
-
-def _zeroin2(
-    f: Callable[[float], float],
-    ax: float,
-    bx: float,
-    fa: float,
-    fb: float,
-    tol: float,
-    maxit: int,
-) -> float:
-    """R's ``R_zeroin2`` (src/library/stats/src/zeroin.c, Brent 1973), line by line.
-
-    Kept literal, including its variable names and branch order, so that ``uniroot``'s
-    answer, which depends on the tolerance, is reproduced rather than approximated.
-    """
-    eps = sys.float_info.epsilon
-    a, b = ax, bx
-    c, fc = a, fa
-    if fa == 0.0:
-        return a
-    if fb == 0.0:
-        return b
-    for _ in range(maxit + 1):
-        prev_step = b - a
-        if abs(fc) < abs(fb):
-            a, b, c = b, c, b
-            fa, fb, fc = fb, fc, fb
-        tol_act = 2 * eps * abs(b) + tol / 2
-        new_step = (c - b) / 2
-        if abs(new_step) <= tol_act or fb == 0.0:
-            return b
-        if abs(prev_step) >= tol_act and abs(fa) > abs(fb):
-            cb = c - b
-            if a == c:
-                t1 = fb / fa
-                p = cb * t1
-                q = 1.0 - t1
-            else:
-                q = fa / fc
-                t1 = fb / fc
-                t2 = fb / fa
-                p = t2 * (cb * q * (q - t1) - (b - a) * (t1 - 1.0))
-                q = (q - 1.0) * (t1 - 1.0) * (t2 - 1.0)
-            if p > 0:
-                q = -q
-            else:
-                p = -p
-            if p < (0.75 * cb * q - abs(tol_act * q) / 2) and p < abs(prev_step * q / 2):
-                new_step = p / q
-        if abs(new_step) < tol_act:
-            new_step = tol_act if new_step > 0 else -tol_act
-        a, fa = b, fb
-        b += new_step
-        fb = f(b)
-        if (fb > 0 and fc > 0) or (fb < 0 and fc < 0):
-            c, fc = a, fa
-    raise ConvergenceError(
-        "PM", f"the Paule–Mandel root search did not converge in {maxit} iterations", "REML or DL"
-    )
-
-
-def _tau2_pm(yi: FloatArray, ymc: FloatArray, vi: FloatArray) -> float:
-    target = float(len(vi) - 1)
-
-    def objective(tau2: float) -> float:
-        return _q_statistic(ymc, 1.0 / (vi + tau2)) - target
-
-    tau2_max = max(_TAU2_MAX, 10.0 * _r_mad(yi) ** 2)
-    f_low = objective(_TAU2_MIN)
-    if f_low < 0:
-        return _TAU2_MIN
-    f_high = objective(tau2_max)
-    if f_high > 0:
-        raise ConvergenceError("PM", f"the Paule–Mandel τ² exceeds {tau2_max:g}", "REML or DL")
-    # uniroot() passes tol and maxiter on to zeroin2 unchanged.
-    return _zeroin2(objective, _TAU2_MIN, tau2_max, f_low, f_high, _TOL, _MAXITER)
-
-
 def _inverse_logit_percent(value: float) -> float:
     """metafor's ``transf.ilogit`` (``plogis``), times 100."""
     return 100.0 * float(special.expit(value))
 
 
 # ------------------------------------------------------------------------ pooling
-
-
-def _check_studies(studies: Sequence[StudyInput]) -> None:
-    problems: list[Problem] = []
-    if len(studies) < _MIN_STUDIES:
-        problems.append(
-            Problem(_STUDIES_PATH, "at least two studies reporting the outcome", f"{len(studies)}")
-        )
-    for study in studies:
-        if isinstance(study.n, bool) or not isinstance(study.n, int) or study.n < 1:
-            problems.append(
-                Problem(f"{study.id}.n", "a whole number of patients ≥ 1", f"{study.n!r}")
-            )
-        elif (
-            isinstance(study.events, bool)
-            or not isinstance(study.events, int)
-            or not 0 <= study.events <= study.n
-        ):
-            problems.append(
-                Problem(
-                    f"{study.id}.events",
-                    f"a whole number from 0 to n = {study.n}",
-                    f"{study.events!r}",
-                )
-            )
-    if problems:
-        raise InputRejected(problems)
 
 
 def pool_proportions(
@@ -484,7 +268,7 @@ def pool_proportions(
     """
     if method not in METHODS:
         raise InputRejected([Problem("method", f"one of {', '.join(METHODS)}", repr(method))])
-    _check_studies(studies)
+    check_studies(studies)
 
     k = len(studies)
     notes: list[str] = []
@@ -499,16 +283,7 @@ def pool_proportions(
             + " (0 or all events; metafor escalc default)"
         )
     ymc = yi - float(np.mean(yi))
-
-    if method == "REML":
-        tau2 = _tau2_reml(ymc, vi, notes)
-    elif method == "DL":
-        tau2 = _tau2_dl(ymc, vi)
-    elif method == "PM":
-        tau2 = _tau2_pm(yi, ymc, vi)
-    else:
-        tau2 = 0.0
-    tau2 = max(_TAU2_MIN, tau2)
+    tau2 = max(TAU2_MIN, estimate_tau2(method, yi, vi, notes))
 
     w = 1.0 / (vi + tau2)
     sum_w = float(np.sum(w))
@@ -536,13 +311,13 @@ def pool_proportions(
 
     # Heterogeneity, always from the fixed-effect weights.
     w_fe = 1.0 / vi
-    q = max(0.0, _q_statistic(ymc, w_fe))
+    q = max(0.0, q_statistic(ymc, w_fe))
     q_p = float(stats.chi2.sf(q, k - 1))
     if method == "FE":
         i2 = max(0.0, 100.0 * (q - (k - 1)) / q) if q > 0 else 0.0
         h2 = q / (k - 1)
     else:
-        typical = (k - 1) / float(np.trace(_p_matrix(w_fe)))
+        typical = (k - 1) / float(np.trace(p_matrix(w_fe)))
         i2 = 100.0 * tau2 / (typical + tau2)
         h2 = tau2 / typical + 1.0
 
@@ -582,123 +357,4 @@ def pool_proportions(
         df=df,
         s2w=s2w,
         notes=tuple(notes),
-    )
-
-
-# ------------------------------------------------------------------------ medians
-
-
-@dataclass(frozen=True, slots=True)
-class MedianSummary:
-    """A description of published medians (months): not a pooled estimate.
-
-    ``weighted_median`` is the n-weighted median of the study medians; ``minimum`` and
-    ``maximum`` their range; ``sign_test_ci`` a distribution-free interval for the median
-    of the study medians (order statistics of the sign test), ``(None, None)`` when there
-    are too few studies for one (k < 6 at 95 %), with its exact ``sign_test_coverage``.
-    """
-
-    k: int
-    n_total: int
-    weighted_median: float
-    minimum: float
-    maximum: float
-    sign_test_ci: tuple[float | None, float | None]
-    label: str
-    sign_test_coverage: float | None = None
-    studies: tuple[tuple[str, int, float], ...] = ()
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "pooled": False,
-            "label": self.label,
-            "k": self.k,
-            "n_total": self.n_total,
-            "weighted_median": self.weighted_median,
-            "minimum": self.minimum,
-            "maximum": self.maximum,
-            "sign_test_ci": list(self.sign_test_ci),
-            "sign_test_coverage": self.sign_test_coverage,
-            "studies": [{"id": i, "n": n, "median": m} for i, n, m in self.studies],
-        }
-
-
-def _weighted_median(values: Sequence[float], weights: Sequence[int]) -> float:
-    """The value where the cumulative weight, in sorted order, first reaches half.
-
-    When it reaches exactly half at a value, the midpoint of that value and the next is
-    taken (so equal weights give the ordinary median).
-    """
-    order = sorted(range(len(values)), key=lambda i: (values[i], i))
-    total = sum(weights)
-    cumulative = 0
-    for position, i in enumerate(order):
-        cumulative += weights[i]
-        if 2 * cumulative == total and position + 1 < len(order):
-            return (values[i] + values[order[position + 1]]) / 2
-        if 2 * cumulative >= total:
-            return values[i]
-    raise AssertionError("unreachable: weights sum to total")  # pragma: no cover
-
-
-def _sign_test_ranks(k: int, level: float = LEVEL) -> tuple[int, Fraction] | None:
-    """The order statistic ``l`` with ``[x_(l), x_(k+1−l)]`` covering ≥ ``level``.
-
-    ``l`` is the largest rank with ``P(B ≤ l − 1) ≤ (1 − level)/2`` for ``B ~ Bin(k, ½)``
-    (exact rational arithmetic); the coverage is ``1 − 2·P(B ≤ l − 1)``.
-    """
-    alpha_half = (1 - Fraction(str(level))) / 2
-    denominator = 2**k
-    best: tuple[int, Fraction] | None = None
-    tail = Fraction(0)
-    for rank in range(1, k // 2 + 1):
-        tail += Fraction(math.comb(k, rank - 1), denominator)  # P(B ≤ rank − 1)
-        if tail > alpha_half:
-            break
-        best = (rank, 1 - 2 * tail)
-    return best
-
-
-def summarise_medians(items: Sequence[tuple[str, int, float]]) -> MedianSummary:
-    """Describe study medians ``(id, n, median months)``; never pools them.
-
-    Raises :class:`~nelm.errors.InputRejected` for fewer than two studies or an invalid
-    ``n`` or median.
-    """
-    problems: list[Problem] = []
-    if len(items) < _MIN_STUDIES:
-        problems.append(
-            Problem(_STUDIES_PATH, "at least two studies reporting the outcome", f"{len(items)}")
-        )
-    for study_id, n, median in items:
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            problems.append(Problem(f"{study_id}.n", "a whole number of patients ≥ 1", f"{n!r}"))
-        if not math.isfinite(median) or median < 0:
-            problems.append(
-                Problem(f"{study_id}.median", "a finite number of months ≥ 0", f"{median!r}")
-            )
-    if problems:
-        raise InputRejected(problems)
-
-    values = [float(m) for _, _, m in items]
-    weights = [n for _, n, _ in items]
-    ordered = sorted(values)
-    ranks = _sign_test_ranks(len(values))
-    if ranks is None:
-        ci: tuple[float | None, float | None] = (None, None)
-        coverage = None
-    else:
-        rank, exact = ranks
-        ci = (ordered[rank - 1], ordered[len(values) - rank])
-        coverage = float(exact)
-    return MedianSummary(
-        k=len(items),
-        n_total=sum(weights),
-        weighted_median=_weighted_median(values, weights),
-        minimum=ordered[0],
-        maximum=ordered[-1],
-        sign_test_ci=ci,
-        label=MEDIAN_LABEL,
-        sign_test_coverage=coverage,
-        studies=tuple((i, n, float(m)) for i, n, m in items),
     )
