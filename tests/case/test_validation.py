@@ -883,7 +883,7 @@ def test_absurd_nesting_is_rejected_not_crashed() -> None:
     ],
 )
 def test_the_fast_check_of_large_documents_lets_nothing_through(text: str) -> None:
-    # load_document_text first scans the raw JSON text (nelm.case.document._plainly_clean)
+    # load_document_text first scans the raw JSON text (nelm.case.document_text._plainly_clean)
     # and walks the values only when that scan cannot vouch for them: every such value is
     # still refused, named by its path.
     with pytest.raises(InputRejected) as rejected:
