@@ -1,6 +1,6 @@
 """Fuzz the inputs nelm reads from others: no internal error, and both cohort engines alike.
 
-Five surfaces, each fed mutations of real inputs (the published cases of
+Seven surfaces, each fed mutations of real inputs (the published cases of
 ``tests/realcases``, the real FHIR records of ``tests/interop/fixtures/fhir-real`` and the
 synthetic NET records, HL7's IPS example in XML, a synthetic cohort):
 
@@ -19,13 +19,16 @@ synthetic NET records, HL7's IPS example in XML, a synthetic cohort):
   rejects and warnings must be the same, file for file;
 * ``export``: FHIR exports (the FHIR records' resources, references made relative, spread
   over NDJSON files) with lines added, cut or shuffled, run by both engines (the same
-  files, or the same refusal), and one record's NDJSON through ``nelm assess``.
+  files, or the same refusal), and one record's NDJSON through ``nelm assess``;
+* ``ages`` and ``records`` (tools/fuzz_entry_points.py): the age's bounds set to odd
+  values, and the real FHIR records with odd birth dates, nulls, deep nesting, a subject
+  on another server and UTF-16, each through ``nelm assess`` and ``POST /api/v1/assess``.
 
 Each fault is printed once (its kind and place) with the input that caused it saved
 beside, and the exit status is 1 when any was found. The property tests of the suite run
 a few dozen of the same mutations on every change; this runs thousands.
 
-    .venv/bin/python tools/fuzz_inputs.py                       # all five, 500 runs each
+    .venv/bin/python tools/fuzz_inputs.py                       # all seven, 500 runs each
     .venv/bin/python tools/fuzz_inputs.py fhir --runs 5000 --seed 7 --out /tmp/fuzz
 """
 
@@ -45,6 +48,8 @@ import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+from fuzz_entry_points import fuzz_ages, fuzz_records
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -321,6 +326,8 @@ SURFACES: dict[str, Callable[[int, random.Random, Faults], None]] = {
     "xml": fuzz_xml,
     "cohort": fuzz_cohort,
     "export": fuzz_export,
+    "ages": fuzz_ages,  # the CLI and the API on each input (fuzz_entry_points.py)
+    "records": fuzz_records,
 }
 
 
