@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from nelm.case.document import load_document_text
-from nelm.errors import InputRejected
+from nelm.errors import InputRejected, Problem
 from nelm.interop.fhir import bundle_to_case
 from nelm.interop.fhir.load import READ_TYPES, load_record_text
 from nelm.interop.fhir.mapping import canonical_chunks
@@ -98,3 +98,18 @@ def test_what_the_fast_path_does_not_read_is_refused_as_before(text: str) -> Non
 def test_a_case_document_reads_as_before() -> None:
     text = (Path(__file__).resolve().parents[2] / "examples" / "resectable-pnet.json").read_text()
     assert load_record_text(text, source="x", max_bytes=1_000_000) == json.loads(text)
+
+
+def test_a_record_nested_too_deeply_to_parse_is_named_a_fhir_record() -> None:
+    # Deeper than the JSON decoder recurses: refused whole, named as the record it says it
+    # is (a "case document" it is not); a case document that deep is still named as one.
+    deep = "[" * 100_000 + "]" * 100_000
+    record = '{"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Patient", '
+    record += f'"id": "p", "extension": {deep}}}}}]}}'
+    with pytest.raises(InputRejected) as refused:
+        load_record_text(record, source="the request body", max_bytes=1_000_000)
+    too_deep = "structures nested too deeply to read"
+    assert refused.value.problems == [Problem("", "a FHIR record in the request body", too_deep)]
+    with pytest.raises(InputRejected) as case:
+        load_record_text(f'{{"case_id": {deep}}}', source="x.json", max_bytes=1_000_000)
+    assert case.value.problems == [Problem("", "a case document in x.json", too_deep)]

@@ -70,8 +70,11 @@ def load_record_text(text: str, *, source: str, max_bytes: int) -> Any:
             return load_document_text(text, source=source, max_bytes=max_bytes)
         parsed = bundle
     except RecursionError:
+        # Refused whole: the decoder cannot step over the one deep entry. Named as what
+        # the text says it is, as the API tells a FHIR body from a case (api_assess.py).
+        what = "a FHIR record" if '"resourceType"' in text[:4096] else "a case document"
         raise InputRejected(
-            [Problem("", f"a case document in {source}", "structures nested too deeply to read")]
+            [Problem("", f"{what} in {source}", "structures nested too deeply to read")]
         ) from None
     problems = value_problems(text, parsed)
     if isinstance(parsed, dict) and "resourceType" in parsed:
