@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("engine", ("nelm.engine",)),
     ("evidence", ("nelm.evidence",)),
     ("translation", ("nelm.interop.fhir",)),
-    ("application", ("nelm.service", "nelm.report.view")),
+    ("application", ("nelm.service", "nelm.report.view", "nelm.report.known_range")),
     (
         "adapters",
         (

@@ -23,6 +23,7 @@ from nelm.knowledge.sources import ReferenceList
 from nelm.report.board_facts import Fact, key_facts
 from nelm.report.cautions import CommonCaution, common_cautions
 from nelm.report.citations import cite_html, cite_in_text
+from nelm.report.known_range import missing_label
 from nelm.report.view import field_label as _field_label
 from nelm.report.view import (
     in_words,
@@ -326,6 +327,11 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
     """The board's view of one assessment document (field labels from
     :func:`nelm.report.view.field_label` unless ``field_label`` is given)."""
     label_of = field_label or _field_label
+
+    def wanted(path: str) -> str:
+        # what would decide, with what is known of it ("Age (known: 50–59 years)")
+        return missing_label(doc, path, label_of)
+
     options: Mapping[str, Any] = doc["options"]
     names = {oid: str(o.get("name") or oid) for oid, o in options.items()}
     rows: list[OptionRow] = []
@@ -346,7 +352,7 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
                     intent=intent,
                     criteria=criteria,
                     failing=tuple(c for c in criteria if c.result == "not_met"),
-                    missing=tuple(label_of(p) for p in o.get("missing") or ()),
+                    missing=tuple(wanted(p) for p in o.get("missing") or ()),
                     cautions=cautions,
                     patient_cautions=tuple(
                         str(c.get("text", ""))
@@ -370,9 +376,7 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
                 for oid in step["options"]
             ),
             pending=tuple(
-                dict.fromkeys(
-                    label_of(p) for ps in (step.get("pending") or {}).values() for p in ps
-                )
+                dict.fromkeys(wanted(p) for ps in (step.get("pending") or {}).values() for p in ps)
             ),
             rationale=str(step.get("rationale", "")),
             sources=tuple(step.get("sources") or ()),
@@ -392,7 +396,7 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
     ] or sorted(
         (
             Investigation(
-                label_of(item["field"]),
+                wanted(item["field"]),
                 tuple(names.get(o, o) for o in item.get("decides") or ()),
                 tuple(option_short(o) for o in item.get("decides") or ()),
             )

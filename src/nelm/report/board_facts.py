@@ -12,6 +12,8 @@ from typing import Any
 
 from nelm.case.units import as_entered_text
 from nelm.report.course import course_conflict
+from nelm.report.known_range import age_words
+from nelm.report.known_range import number_words as _num
 from nelm.report.view import NOT_KNOWN, liver_type_text
 
 __all__ = ["Fact", "key_facts"]
@@ -77,12 +79,6 @@ def _words(value: Any) -> str:
     return str(value).replace("_", " ")
 
 
-def _num(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"{value:,}" if isinstance(value, int) and abs(value) >= 10000 else str(value)
-
-
 def _quantity(path: str, value: Any, unit: str) -> str:
     """A number with its unit; one entered in another unit as entered, converted beside it
     ("210 10⁹/L (210,000 /µL)")."""
@@ -107,19 +103,6 @@ def _bounded(body: Mapping[str, Any], section: str, name: str, unit: str) -> str
         if bound is not None
     ]
     return ", ".join(parts) or None
-
-
-def _age(patient: Mapping[str, Any], exact: Any) -> str | None:
-    """The age exactly, else as the report or a partial birth date bounds it ("55–59
-    years", "≥ 61 years"): what the criteria on age read."""
-    if exact is not None:
-        return f"{_num(exact)} years"
-    lo, hi = patient.get("age_years_at_least"), patient.get("age_years_at_most")
-    if lo is not None and hi is not None:
-        return f"{_num(lo)} years" if lo == hi else f"{_num(lo)}–{_num(hi)} years"
-    if lo is not None:
-        return f"≥ {_num(lo)} years"
-    return f"≤ {_num(hi)} years" if hi is not None else None
 
 
 def _yes_no(value: Any, yes: str | None, no: str | None, unknown: str | None) -> str | None:
@@ -156,7 +139,7 @@ def key_facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
         facts.append(Fact(label, text or NOT_KNOWN, unknown=not text))
 
     sex, ecog = get("patient", "sex"), get("patient", "ecog")
-    age = _age(_section(inputs, "patient"), get("patient", "age_years"))
+    age = age_words(_section(inputs, "patient"), get("patient", "age_years"))
     add(
         "Patient",
         [

@@ -22,6 +22,7 @@ from jinja2 import DictLoader, Environment, StrictUndefined
 from nelm.evidence.records import source_text
 from nelm.knowledge.sources import ReferenceList, cite_plain
 from nelm.report.cautions import CommonCaution, common_cautions, short_name
+from nelm.report.known_range import missing_label
 from nelm.report.text import SAFETY_STATEMENT
 from nelm.report.verdicts import RESULT_WORDS, criteria_tally, failing_criteria
 from nelm.report.view import (
@@ -352,7 +353,7 @@ its value and sources.</p>
 {% for caution in own %}<li>{{ caution.text | cite_text }}
  <span class="src">({{ caution.sources | cite }})</span></li>{% endfor %}</ul>
 {% endif %}
-{% if option.missing %}<p>Obtain {{ option.missing | map('label') | join(', ') }}
+{% if option.missing %}<p>Obtain {{ wanted(option.missing) }}
  to decide.</p>{% endif %}
 {% if option.get('evidence') and option.evidence.get('text') %}
 <p><strong>Evidence:</strong> {{ option.evidence.text | cite_text }}</p>{% endif %}
@@ -534,6 +535,8 @@ def render_html(
         plan=plan_steps(doc),
         todo=todo_items(doc, short),
         missing=missing_data_groups(doc, short),
+        # a card's missing fields, with what is known of them ("Age (known: 50–59 years)")
+        wanted=lambda paths: ", ".join(missing_label(doc, p, field_label) for p in paths),
         section_titles=SECTION_TITLES,
         # cards numbered in the order they are printed (intent, then status)
         card_no={oid: n for n, (oid, _) in enumerate(_cards(groups), start=1)},

@@ -20,6 +20,7 @@ from rich.text import Text
 from nelm.case.fields import BOUNDS
 from nelm.knowledge.sources import ReferenceList, cite_plain
 from nelm.report.cautions import common_cautions, short_name
+from nelm.report.known_range import missing_label
 from nelm.report.text_cards import card, common_caution_list, verdicts
 from nelm.report.view import (
     classification_rows,
@@ -199,7 +200,16 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
     for group in groups:
         console.print(_heading(f"Options — {group.title}", width))
         for oid, option in group.members:
-            console.print(card(oid, option, refs, common, shown_rows))
+            console.print(
+                card(
+                    oid,
+                    option,
+                    refs,
+                    common,
+                    shown_rows,
+                    lambda p: missing_label(doc, p, field_label),
+                )
+            )
 
     def short(oid: str) -> str:
         # the lists below name many options each: by their short names ("TACE", "PRRT"),

@@ -8,7 +8,7 @@ the options, that one about the page around them. User-supplied text goes into
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from rich.console import Group
@@ -94,12 +94,14 @@ def card(
     refs: ReferenceList,
     common: Sequence[CommonCaution],
     shown_rows: dict[tuple[tuple[str, str, str, str], ...], str] | None = None,
+    wanted: Callable[[str], str] = field_label,
 ) -> Group:
     """One option: its verdict, its criteria with the values used and their sources, its
     cautions (those said once above named by number), what would decide it, its evidence.
     An ineligible option shows the criteria that rule it out and its patient's cautions.
     ``shown_rows`` (criteria rows printed so far → the option's short name) lets a card
-    whose rows are a card's above name it rather than repeat them."""
+    whose rows are a card's above name it rather than repeat them. ``wanted`` labels a
+    missing field (with what is known of it: "Age (known: 50–59 years)")."""
     label, style = STATUS_STYLE[option["status"]]
     # a long name wraps under itself, not under the verdict
     head = Table.grid(padding=(0, 1))
@@ -153,8 +155,8 @@ def card(
         body.append(f"  ({refs.labels(caution['sources'])})", style="dim")
         lines.append(_item("!", "bold magenta", body))
     if option["missing"]:
-        wanted = ", ".join(field_label(p) for p in option["missing"])
-        lines.append(_item("→", "yellow", Text(f"obtain {wanted} to decide", style="yellow")))
+        labels = ", ".join(wanted(p) for p in option["missing"])
+        lines.append(_item("→", "yellow", Text(f"obtain {labels} to decide", style="yellow")))
     evidence = option.get("evidence")
     if evidence and evidence.get("studies") and not brief:
         said = cite_plain(str(evidence.get("text", "")), refs)

@@ -22,6 +22,7 @@ from nelm.case.fields import FIELD_BY_PATH, TOP_LEVEL
 from nelm.case.plausibility import clinical_number
 from nelm.case.units import entry_unit
 from nelm.engine.staging import stage_entries, stage_line
+from nelm.report.known_range import missing_label
 from nelm.vocabulary import vocabulary
 
 __all__ = [
@@ -436,7 +437,7 @@ def plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
                     "name": option_name(doc, oid) + _given_before(doc, oid),
                     "status": status,
                     "status_title": status_title(status),
-                    "pending": [field_label(p) for p in pending],
+                    "pending": [missing_label(doc, p, field_label) for p in pending],
                     # the criteria still open: "if FLR ≥ 30 %: resection"
                     "conditions": _shown_conditions(step.get("conditions", {}).get(oid, [])),
                 }
@@ -504,7 +505,7 @@ def todo_items(
         out.append(
             {
                 **item,
-                "field_labels": [field_label(p) for p in item["fields"]],
+                "field_labels": [missing_label(doc, p, field_label) for p in item["fields"]],
                 "summary": summary + ".",
             }
         )
@@ -522,7 +523,7 @@ def missing_data_groups(
     groups: dict[tuple[str, ...], list[str]] = {}
     for item in doc.get("missing_data") or ():
         key = tuple(item["decides"])
-        groups.setdefault(key, []).append(field_label(item["field"]))
+        groups.setdefault(key, []).append(missing_label(doc, item["field"], field_label))
     return [(labels, [name(o) for o in key]) for key, labels in groups.items()]
 
 
