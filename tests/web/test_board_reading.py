@@ -8,7 +8,9 @@ files): what the reports state, nothing more.
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
@@ -150,3 +152,42 @@ def test_the_form_says_what_the_age_bounds_are_for(site: Site) -> None:
         "only when the exact age is not known: the oldest it can be (“in her fifties”: 59)",
     ):
         assert said in form
+
+
+def test_an_age_range_that_does_not_decide_is_named_with_the_range_where_it_is_open(
+    site: Site,
+) -> None:
+    # examples/transplant-candidate.json "in his fifties" (50–59, docs/case-v1-additions.md):
+    # the transplant criteria's "Age <55 years" (Machairas 2021, seeds/001 Table 2) stay
+    # open, and the lists of what would decide say what is known of the age
+    case = json.loads(
+        (Path(__file__).parents[2] / "examples" / "transplant-candidate.json").read_text()
+    )
+    patient = {k: v for k, v in case["patient"].items() if k != "age_years"}
+    case["patient"] = {**patient, "age_years_at_least": 50, "age_years_at_most": 59}
+    pk = _store(site, case)
+    client = _logged_in(site)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/meetings").text)
+    assert csrf is not None
+    created = client.post(
+        "/meetings",
+        data={"csrf_token": csrf.group(1), "held_on": "2026-12-03", "title": "NET board"},
+    )
+    meeting = created.headers["location"].rsplit("/", 1)[-1]
+    added = client.post(
+        f"/meetings/{meeting}/agenda",
+        data={
+            "csrf_token": csrf.group(1),
+            "case_pk": str(pk),
+            "presenter": "Dr A",
+            "question": "Transplant?",
+        },
+    )
+    assert added.status_code == 303
+    known = "Age (known: 50–59 years)"
+    for address in (f"/cases/{pk}", f"/meetings/{meeting}/present/1"):
+        page = " ".join(client.get(address).text.split())
+        assert f"Open until known: {known}" in page, address
+        assert f"Obtain {known}" in page, address
+    summary = " ".join(client.get(f"/cases/{pk}/summary.html").text.split())
+    assert f"open until known: {known}" in summary
