@@ -116,6 +116,11 @@ def _result_columns() -> int:
     return sum(len(t.fields) if hasattr(t, "fields") else 1 for t in schema.values())
 
 
+def _busy(load: float) -> str:
+    """How the load average reads beside two cores: a figure taken beside other work says so."""
+    return " — a shared machine" if load >= 1.5 else ", the machine otherwise idle"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -177,7 +182,8 @@ def main() -> None:
         f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by "
         f"`tools/bench_batch_floor.py` ({os.cpu_count()} cores, Python "
         f"{platform.python_version()}; load average {load_before:.1f} before, "
-        f"{load_after:.1f} after — a shared machine), the same synthetic Parquet cohort, "
+        f"{load_after:.1f} after{_busy(max(load_before, load_after))}), the same synthetic "
+        "Parquet cohort, "
         f"{args.rows:,} rows; median of {args.repeat} runs of each job, taken in turn. "
         "Seconds are the job's own, the interpreter's start excluded; CPU seconds are those "
         "of the same work, every thread counted (two cores: at most twice the seconds):",
