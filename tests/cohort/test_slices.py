@@ -18,7 +18,7 @@ import polars as pl
 import pytest
 
 from nelm.cohort.io import as_text_columns, open_input
-from nelm.cohort.stream import _slices, run_streaming
+from nelm.cohort.stream import _slices, _tally, run_streaming
 from nelm.cohort.summary import BatchSummary
 from nelm.cohort.synth import synth_frame
 
@@ -117,6 +117,9 @@ def test_slices_give_the_files_of_one_slice(tmp_path: Path, suffix_out: str, res
     assert sliced.warning_lines == whole.warning_lines
     assert sliced.counts == whole.counts
     assert sliced.grades == whole.grades
+    # the tally counted as the slices pass to the writer is the written file's
+    written = _tally(tmp_path / f"sliced{suffix_out}", suffix_out == ".csv")
+    assert (sliced.counts, sliced.grades) == written
     assert sliced.open_fields is not None and sliced.open_fields == whole.open_fields
     assert sum(sliced.open_fields.values()) > 0  # some verdicts wait on a field
 

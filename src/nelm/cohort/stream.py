@@ -46,7 +46,8 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -178,7 +179,15 @@ def run_streaming(
 
     accepted = checked(prepared, 0).filter(~pl.col(FLAG)).select(ROW, *TYPED_SCHEMA)
     rows = _Rows(progress)
-    with Outputs() as outputs, tempfile.TemporaryDirectory(prefix="nelm-batch.") as scratch:
+    with (
+        Outputs() as outputs,
+        tempfile.TemporaryDirectory(prefix="nelm-batch.") as scratch,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="nelm-ids") as beside,
+    ):
+        # The repeated case ids are looked for over the whole file while the slices are
+        # evaluated: a pass of its own over one column, mostly on one thread, which the
+        # slices' queries leave room for (they keep the two cores about 80 % busy).
+        repeated_found = beside.submit(repeated_ids, source)
         rejects = outputs.open(summary.rejects, REJECTS_SCHEMA, "csv")
         warnings = outputs.open(warnings_path(output), WARNINGS_SCHEMA, "csv")
         target = outputs.reserve(output)
@@ -211,10 +220,12 @@ def run_streaming(
             counted.extend(done[3:])
             return done[0]
 
+        counted_results: _Counted | None = None
         if source.format == "parquet":
             slices = enumerate(_slices(source, prepared, slice_rows))
+            counted_results = _Counted()
             results = (evaluate(n, first, part, _keep) for n, (first, part) in slices)
-            _write(results, program.plan(accepted.drop(ROW)), target, csv)
+            _write(counted_results.passing(results), program.plan(accepted.drop(ROW)), target, csv)
         else:  # a CSV file is one slice, written by its own query's end: ``_slices``
             evaluate(0, 0, prepared, lambda results: _sink(results, target, csv))
         set_aside = pl.scan_parquet(aside / "*.parquet")
@@ -223,7 +234,7 @@ def run_streaming(
         rescued = _settle(flagged_path, chunk_size, rejects, summary)
         marked = set_aside.filter(~pl.col(FLAG)).select(ROW, *TYPED_SCHEMA).collect()
         _warn(marked, rescued, warnings, summary)
-        repeated = repeated_ids(source)
+        repeated = repeated_found.result()
         warnings.write(repeated)
         summary.warning_lines += repeated.height
         if rescued.height:  # rare: write again with them in their places
@@ -237,7 +248,10 @@ def run_streaming(
             counted = done[1:]
         summary.rows = rows.count
         summary.accepted = rows.count - summary.rejected_rows - len(summary.empty_rows)
-        summary.counts, summary.grades = _tally(target, csv)
+        if counted_results is not None and not rescued.height:
+            summary.counts, summary.grades = counted_results.tally()
+        else:  # a CSV file's results, or results written again: read back
+            summary.counts, summary.grades = _tally(target, csv)
         if open_fields:  # each slice's counts, summed
             summary.open_fields = pl.concat(counted).sum().row(0, named=True)
         outputs.commit()
@@ -352,16 +366,25 @@ def _warn(marked: pl.DataFrame, rescued: pl.DataFrame, sink: Sink, summary: Batc
     summary.warning_lines += lines.height
 
 
-def _tally(written: Path, csv: bool) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
-    """How many rows of the written results have each status, per option; and each grade
-    (``""``: not settled)."""
+Tally = tuple[dict[str, dict[str, int]], dict[str, int]]
+"""Per option, how many rows have each status; and how many have each grade (``""``: not
+settled)."""
+
+
+def _tally(written: Path, csv: bool) -> Tally:
+    """The tally of the results written (read back from the file)."""
     scan = (
         pl.scan_csv(written, infer_schema=False, glob=False)
         if csv
         else pl.scan_parquet(written, glob=False)
     )
+    return _count(scan)
+
+
+def _count(results: pl.LazyFrame) -> Tally:
+    """The tally of result rows."""
     tallies = (
-        scan.select(
+        results.select(
             (pl.col(status_column(o)) == s).sum().alias(f"{o}\0{s}")
             for o in OPTION_IDS
             for s in STATUSES
@@ -373,5 +396,29 @@ def _tally(written: Path, csv: bool) -> tuple[dict[str, dict[str, int]], dict[st
     for key, count in tallies.items():
         option, status = key.split("\0")
         counts[option][status] = int(count)
-    grades = scan.group_by(pl.col("grade").cast(pl.String).fill_null("")).len().collect()
+    grades = results.group_by(pl.col("grade").cast(pl.String).fill_null("")).len().collect()
     return counts, dict(zip(grades["grade"], grades["len"], strict=True))
+
+
+@dataclass
+class _Counted:
+    """The tally of the slices' results as they pass to the writer: what reading the
+    written file back would give, without reading it (0.7 s of a 10,000,000-row run)."""
+
+    counts: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {o: dict.fromkeys(STATUSES, 0) for o in OPTION_IDS}
+    )
+    grades: dict[str, int] = field(default_factory=dict)
+
+    def passing(self, results: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+        for frame in results:
+            counts, grades = _count(frame.lazy())
+            for option, by_status in counts.items():
+                for status, count in by_status.items():
+                    self.counts[option][status] += count
+            for grade, count in grades.items():
+                self.grades[grade] = self.grades.get(grade, 0) + count
+            yield frame
+
+    def tally(self) -> Tally:
+        return self.counts, {grade: n for grade, n in self.grades.items() if n}
