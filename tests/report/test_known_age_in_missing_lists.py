@@ -82,16 +82,20 @@ def test_a_range_that_decides_is_not_listed_as_open() -> None:
 
 def test_the_printed_report_names_the_range_in_its_lists_and_card() -> None:
     # (its plan names the open criterion itself: "if Age < 55 years")
-    html = _flat(render_html(_assessed(50, 59)))
-    assert f"<strong>{KNOWN}" in html  # the missing-data list
+    doc = _assessed(50, 59)
+    html = _flat(render_html(doc))
     assert f"Obtain {KNOWN} to decide." in html  # Milan's card
-    assert "gives " in html and f"{KNOWN}" in html.split("To do:", 1)[1]
+    todo = html.split("To do:", 1)[1].split("<h2>", 1)[0]
+    # named with the investigation that gives it, and not a second time as missing data
+    assert "gives " in todo and KNOWN in todo
+    assert "Missing data that would decide" not in html
 
 
 def test_the_terminal_report_and_the_board_summary_name_the_range() -> None:
     doc = _assessed(50, 59)
     text = _flat(render_text(doc, width=200))
     assert f"obtain {KNOWN} to decide" in text
-    assert f"· {KNOWN} decides" in text
+    assert f"gives {KNOWN}" in text or f", {KNOWN}" in text.split("To do:", 1)[1]
+    assert f"· {KNOWN} decides" not in text  # named in the to-do list, not again
     summary = _flat(render_summary_html(doc))
     assert f"open until known: {KNOWN}" in summary

@@ -32,6 +32,7 @@ from nelm.report.view import (
     format_value,
     in_words,
     input_rows,
+    investigated_fields,
     missing_data_groups,
     not_known_words,
     option_groups,
@@ -294,9 +295,18 @@ its value and sources.</p>
 </ol>
 {% endif %}
 
-{% if doc.missing_data %}
+{# A field an investigation gives is named in the to-do list, with the options it could
+   decide: the missing-data list names only the others (none, when the knowledge base
+   gives every field an investigation); each card names all the fields it waits on. #}
+{% if todo and doc.missing_data %}
+<p class="small">{% if missing %}These investigations give {{ investigated }} of the
+ {{ doc.missing_data | length }} fields that would decide an option; the others are below.
+{%- else %}These investigations give all {{ doc.missing_data | length }} fields that would
+ decide an option.{% endif %} Each option's card names the fields it waits on.</p>
+{% endif %}
+{% if missing %}
 <h2>Missing data that would decide an option</h2>
-<ul>
+<ul class="missing">
 {% for labels, names in missing %}
 <li>Obtain <strong>{{ labels | join(', ') }}</strong> to decide:
  {{ names | join(', ') }}</li>
@@ -518,6 +528,7 @@ def render_html(
         return short_name(oid, options.get(oid) or {})
 
     groups = options_by_intent(doc)
+    investigated = investigated_fields(doc)
     template = env.get_template("report.html")
     return template.render(
         common_cautions=common,
@@ -534,7 +545,9 @@ def render_html(
         classification=_classification_rows(doc),
         plan=plan_steps(doc),
         todo=todo_items(doc, short),
-        missing=missing_data_groups(doc, short),
+        # the fields the to-do list names are not listed again
+        missing=missing_data_groups(doc, short, leave_out=investigated),
+        investigated=sum(1 for m in doc.get("missing_data") or () if m["field"] in investigated),
         # a card's missing fields, with what is known of them ("Age (known: 50–59 years)")
         wanted=lambda paths: ", ".join(missing_label(doc, p, field_label) for p in paths),
         section_titles=SECTION_TITLES,

@@ -26,6 +26,7 @@ from nelm.report.view import (
     classification_rows,
     field_label,
     in_words,
+    investigated_fields,
     missing_data_groups,
     not_known_words,
     option_groups,
@@ -226,9 +227,17 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
                 cite_plain(item["summary"][:1].upper() + item["summary"][1:], refs),
             )
             console.print(_hanging(f"{n}.", body, widest=len(f"{len(todo)}.")))
-    if doc["missing_data"]:
+    # a field an investigation gives is named above, not again: only the others are listed
+    # (each option's card names all the fields it waits on)
+    missing = missing_data_groups(doc, short, leave_out=investigated_fields(doc))
+    if todo and doc["missing_data"] and not missing:
+        console.print(
+            f"These investigations give all {len(doc['missing_data'])} fields that would "
+            "decide an option; each option names the fields it waits on."
+        )
+    if missing:
         console.print(_heading("Missing data that would decide an option", width))
-        for labels, names in missing_data_groups(doc, short):
+        for labels, names in missing:
             verb = " decides " if len(labels) == 1 else " decide "
             body = Text.assemble((", ".join(labels), "bold yellow"), verb + ", ".join(names))
             console.print(_hanging("·", body))

@@ -14,7 +14,7 @@ stored assessment renders exactly as a fresh one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,7 @@ __all__ = [
     "format_value",
     "in_words",
     "input_rows",
+    "investigated_fields",
     "liver_type_text",
     "not_known_words",
     "option_groups",
@@ -512,16 +513,28 @@ def todo_items(
     return out
 
 
+def investigated_fields(doc: Mapping[str, Any]) -> set[str]:
+    """The missing fields an investigation of the to-do list gives (``investigations``):
+    a report that prints the to-do list names them there, with the investigation that
+    gives them and the options it decides, and lists only the others as missing data."""
+    return {str(f) for item in doc.get("investigations") or () for f in item["fields"]}
+
+
 def missing_data_groups(
-    doc: Mapping[str, Any], name_of: Callable[[str], str] | None = None
+    doc: Mapping[str, Any],
+    name_of: Callable[[str], str] | None = None,
+    leave_out: Collection[str] = (),
 ) -> list[tuple[list[str], list[str]]]:
     """The missing data as (field labels, option names) pairs, the fields that decide the
     very same options named together: Ki-67, the mitotic count and the differentiation
     most often decide the same list, which is then read once, not three times. Options
-    are named by ``name_of`` (default: their full names)."""
+    are named by ``name_of`` (default: their full names); the fields in ``leave_out``
+    (those the to-do list already names, :func:`investigated_fields`) are not listed."""
     name = name_of or (lambda oid: option_name(doc, oid))
     groups: dict[tuple[str, ...], list[str]] = {}
     for item in doc.get("missing_data") or ():
+        if item["field"] in leave_out:
+            continue
         key = tuple(item["decides"])
         groups.setdefault(key, []).append(missing_label(doc, item["field"], field_label))
     return [(labels, [name(o) for o in key]) for key, labels in groups.items()]

@@ -1,0 +1,94 @@
+"""The printed report says each fact in one place: a field an investigation of the to-do
+list gives is named there and not listed again as missing data; nothing is lost on the way
+(every missing field is still named, in the to-do list or the missing-data list, and on the
+card of every option it decides).
+
+The cases: the fifteen published cases of tests/realcases (the case documents their
+re-encoding holds), and docs/contract/examples/sparse.json with its to-do list removed.
+"""
+
+from __future__ import annotations
+
+import copy
+import html as html_lib
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nelm.report.html import render_html
+from nelm.report.known_range import missing_label
+from nelm.report.view import field_label
+from nelm.service import assess_mapping
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL = sorted((ROOT / "tests" / "realcases").glob("cr*.json"))
+SPARSE = ROOT / "docs" / "contract" / "examples" / "sparse.json"
+
+
+@cache
+def _assessed(path: Path) -> dict[str, Any]:
+    case = json.loads(path.read_text(encoding="utf-8"))
+    return assess_mapping(case.get("case", case), with_evidence=False)
+
+
+def _text(fragment: str) -> str:
+    """The words of an HTML fragment, tags dropped and white space made single."""
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def _between(page: str, start: str, *ends: str) -> str:
+    if start not in page:
+        return ""
+    rest = page.split(start, 1)[1]
+    cut = min((rest.index(e) for e in ends if e in rest), default=len(rest))
+    return rest[:cut]
+
+
+def _card(page: str, oid: str) -> str:
+    return _between(page, f'id="option-{oid}"', '<div class="option"', "<h3>", "<h2>")
+
+
+@pytest.mark.parametrize("path", REAL, ids=[p.stem for p in REAL])
+def test_a_field_is_named_once_before_the_cards_and_on_every_card_it_decides(
+    path: Path,
+) -> None:
+    doc = copy.deepcopy(_assessed(path))
+    page = render_html(doc)
+    todo = _between(page, "<h2>To do: investigations", "<h2>")
+    missing = _between(page, "<h2>Missing data that would decide an option</h2>", "<h2>")
+    assert todo, "the published cases all leave something to investigate"
+    given: set[str] = {f for item in doc["investigations"] for f in item["fields"]}
+    for item in doc["missing_data"]:
+        label = html_lib.escape(missing_label(doc, item["field"], field_label), quote=False)
+        if item["field"] in given:
+            # named in the to-do list, with its investigation; not a second time
+            assert label in todo, item["field"]
+            assert f"<strong>{label}" not in missing and f", {label}" not in missing
+        else:
+            assert label in missing, item["field"]
+        for oid in item["decides"]:
+            # the card of every option it decides names it ("Obtain … to decide.")
+            obtain = _between(_card(page, oid), "<p>Obtain ", " to decide.</p>")
+            assert label in obtain, (item["field"], oid)
+
+
+def test_without_a_to_do_list_every_missing_field_is_listed_as_missing_data() -> None:
+    doc = assess_mapping(json.loads(SPARSE.read_text(encoding="utf-8")))
+    doc["investigations"] = []
+    missing = _text(
+        _between(render_html(doc), "<h2>Missing data that would decide an option</h2>", "<h2>")
+    )
+    for item in doc["missing_data"]:
+        assert missing_label(doc, item["field"], field_label) in missing, item["field"]
+
+
+def test_the_to_do_list_says_that_it_gives_every_field() -> None:
+    doc = _assessed(REAL[0])
+    page = _text(render_html(doc))
+    count = len(doc["missing_data"])
+    assert f"These investigations give all {count} fields that would decide an option" in page
+    assert "Missing data that would decide an option" not in page
