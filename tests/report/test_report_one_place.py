@@ -1,7 +1,8 @@
 """The printed report says each fact in one place: a field an investigation of the to-do
 list gives is named there and not listed again as missing data; nothing is lost on the way
 (every missing field is still named, in the to-do list or the missing-data list, and on the
-card of every option it decides).
+card of every option it decides). An ineligible option's card gives the criteria not met in
+full and its other criteria in one line. A caution is printed in full once.
 
 The cases: the fifteen published cases of tests/realcases (the case documents their
 re-encoding holds), and docs/contract/examples/sparse.json with its to-do list removed.
@@ -19,9 +20,11 @@ from typing import Any
 
 import pytest
 
+from nelm.knowledge.sources import ReferenceList, cite_plain
+from nelm.report.cautions import caution_title
 from nelm.report.html import render_html
 from nelm.report.known_range import missing_label
-from nelm.report.view import field_label
+from nelm.report.view import field_label, not_known_words
 from nelm.service import assess_mapping
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,3 +95,54 @@ def test_the_to_do_list_says_that_it_gives_every_field() -> None:
     count = len(doc["missing_data"])
     assert f"These investigations give all {count} fields that would decide an option" in page
     assert "Missing data that would decide an option" not in page
+
+
+CR04 = ROOT / "tests" / "realcases" / "cr04-cjg2022-pnen-repeat-hepatectomy.json"
+
+
+def test_an_ineligible_card_gives_the_criteria_not_met_in_full_and_the_others_in_a_line() -> None:
+    # cr04: a pancreatic NET resected R0 with its synchronous liver metastases, liver
+    # recurrences more than five years later (the case report). A simultaneous resection
+    # needs the primary still in place and synchronous liver metastases (Machairas 2021,
+    # seeds/001, "Simultaneous primary and NELM resection"): both are not met.
+    doc = _assessed(CR04)
+    option = doc["options"]["simultaneous_resection"]
+    assert option["status"] == "ineligible"
+    card = _card(render_html(doc), "simultaneous_resection")
+    rows = re.findall(r"<tr><td>(.*?)</td>\s*<td>(.*?)</td><td class=\"src\">(.*?)</td></tr>", card)
+    failing = [c for c in option["criteria"] if c["result"] == "not_met"]
+    assert [_text(text) for text, _, _ in rows] == [_text(c["text"]) for c in failing]
+    assert "Synchronous liver metastases" in [_text(text) for text, _, _ in rows]
+    for (_, value, sources), c in zip(rows, failing, strict=True):
+        assert _text(value) == not_known_words(c["value"])  # the value, in full
+        assert "Machairas 2021" in _text(sources)  # and its sources
+    assert '<td class="result">' not in card  # every row is "not met": no column says so
+    others = _text(_between(card, '<p class="small others">', "</p>"))
+    for c in option["criteria"]:
+        if c["result"] != "not_met":
+            # each named once, after its result's word; its value is not repeated
+            assert others.count(_text(c["text"])) == 1, c["id"]
+            assert not_known_words(c["value"]) not in others
+    # all not known: the case gives none of their fields (grade, extrahepatic disease,
+    # fitness, the heart, the extent of the liver disease)
+    assert "<em>not known</em>:" in card and "<em>met</em>:" not in card
+
+
+@pytest.mark.parametrize("path", REAL, ids=[p.stem for p in REAL])
+def test_every_caution_is_printed_in_full_once(path: Path) -> None:
+    # a note several cards carry (the post-embolisation syndrome on TAE, TACE and
+    # DEB-TACE) is printed in full on the first and named by its title on the others;
+    # a caution of the patient on many options is printed once above the cards
+    doc = _assessed(path)
+    page = _text(render_html(doc))
+    texts = {
+        str(c["text"])
+        for option in doc["options"].values()
+        for c in option.get("caution_details") or ()
+    }
+    for text in texts:
+        said = _text(cite_plain(text, ReferenceList()))
+        if caution_title(text) != text.strip():
+            assert page.count(said) == 1, text
+        else:  # as short as a line naming it: whole wherever it applies
+            assert page.count(said) >= 1, text

@@ -21,10 +21,10 @@ from jinja2 import DictLoader, Environment, StrictUndefined
 
 from nelm.evidence.records import source_text
 from nelm.knowledge.sources import ReferenceList, cite_plain
-from nelm.report.cautions import CommonCaution, common_cautions, short_name
+from nelm.report.cautions import CommonCaution, caution_title, common_cautions, short_name
 from nelm.report.known_range import missing_label
 from nelm.report.text import SAFETY_STATEMENT
-from nelm.report.verdicts import RESULT_WORDS, criteria_tally, failing_criteria
+from nelm.report.verdicts import RESULT_WORDS, criteria_tally, failing_criteria, other_criteria
 from nelm.report.view import (
     SECTION_TITLES,
     classification_rows,
@@ -167,6 +167,8 @@ table.source td:first-child { width: 30%; }
    double WeasyPrint's time for the whole report.) */
 .card-no { font-weight: bold; }
 table.inputs td:first-child { width: 11em; }
+table.inputs td:nth-child(2) { width: 15em; }
+table.classification th { width: 10em; }
 td.result { white-space: nowrap; }
 .card-ref { color: #444; font-size: 9pt; white-space: nowrap; }
 /* The verdicts of every option on the first page: one line each. */
@@ -176,6 +178,22 @@ table.verdicts th { background: none; border: none; border-bottom: 1px solid #99
 table.verdicts td:first-child { width: 1%; white-space: nowrap; }
 table.verdicts tr.group { break-after: avoid; }
 .tally { color: #444; font-size: 9.5pt; }
+/* A card's criteria: columns of fixed shares, so that a long criterion or source list
+   does not squeeze the others into a word a line, and a smaller type (most of the
+   report's pages are these tables). */
+table.criteria { table-layout: fixed; font-size: 9.5pt; line-height: 1.3; margin: .2em 0 .4em; }
+table.criteria th, table.criteria td { padding: .15em .35em; }
+table.criteria td.src { font-size: 8.5pt; }
+col.c-text { width: 37%; }
+col.c-result { width: 11%; }
+col.c-value { width: 27%; }
+col.c-src { width: 25%; }
+table.reasons col.c-text { width: 42%; }
+table.reasons col.c-value { width: 31%; }
+table.reasons col.c-src { width: 27%; }
+.option > p { margin: .3em 0; }
+
+.option ul { margin: .1em 0 .3em; padding-left: 1.4em; }
 /* a card's caution list is never left as a label alone at a page's foot */
 p.cautions-label { break-after: avoid; margin-bottom: .1em; }
 /* Resource ids are long unbroken words: let them wrap rather than run off a phone. */
@@ -316,7 +334,7 @@ its value and sources.</p>
 
 
 <h2>Classification</h2>
-<table><tbody>
+<table class="classification"><tbody>
 {% for title, key, value in classification %}
 <tr><th scope="row">{{ title }}</th><td><strong>{{ value }}</strong>
 {% if doc.classification.explanations.get(key) %}<br>
@@ -346,22 +364,42 @@ its value and sources.</p>
  {{ status_text[option.status] }}</span> <strong>{{ option.name or oid }}</strong>
 </p>
 {% if option.status == 'ineligible' %}
-<p class="small">Criteria not met (the reasons):</p>
-{% endif %}
-<table><thead><tr><th>Criterion</th><th>Result</th><th>Value used</th><th>Sources</th></tr>
+{# the criteria not met decide it, in full, headed as the case page heads them; the
+   others in one line, by their words alone #}
+<table class="criteria reasons"><colgroup><col class="c-text"><col class="c-value">
+<col class="c-src"></colgroup>
+<thead><tr><th>Criterion not met</th><th>Value</th><th>Sources</th></tr></thead><tbody>
+{% for c in option.criteria if c.result == 'not_met' %}
+<tr><td>{{ c.text | cite_text }}</td>
+<td>{{ c.value | not_known }}</td><td class="src">{{ c.sources | cite }}</td></tr>
+{% endfor %}
+</tbody></table>
+{% set others = other_criteria(option) %}
+{% if others %}<p class="small others">Its other criteria, which do not change the verdict:
+{% for word, texts in others %} <em>{{ word }}</em>: {{ texts | map('cite_text') | join('; ') }}
+{%- if not loop.last %}.{% endif %}{% endfor %}.</p>{% endif %}
+{% else %}
+<table class="criteria"><colgroup><col class="c-text"><col class="c-result">
+<col class="c-value"><col class="c-src"></colgroup>
+<thead><tr><th>Criterion</th><th>Result</th><th>Value used</th><th>Sources</th></tr>
 </thead><tbody>
-{% for c in option.criteria if option.status != 'ineligible' or c.result == 'not_met' %}
+{% for c in option.criteria %}
 <tr><td>{{ c.text | cite_text }}</td>
 <td class="result">{{ result_text.get(c.result, c.result) }}</td>
 <td>{{ c.value | not_known }}</td><td class="src">{{ c.sources | cite }}</td></tr>
 {% endfor %}
 </tbody></table>
+{% endif %}
 {% set shared, own = card_cautions(oid, option) %}
 {% if shared or own %}<p class="cautions-label"><strong>Cautions:</strong></p><ul>
 {% for c in shared %}<li>{{ c.title | cite_text }} (<a href="#caution-{{ c.number }}">caution
  {{ c.number }}</a>, above the options)</li>{% endfor %}
-{% for caution in own %}<li>{{ caution.text | cite_text }}
- <span class="src">({{ caution.sources | cite }})</span></li>{% endfor %}</ul>
+{% for caution in own %}{% set first = first_card(caution.text) %}
+{# a note several cards carry is printed in full on the first, named on the others #}
+{% if first and first != card_no[oid] %}<li>{{ caution.text | caution_title | cite_text }}
+ (in full on <a href="#option-{{ first_oid[first] }}">card {{ first }}</a>)</li>
+{% else %}<li>{{ caution.text | cite_text }}
+ <span class="src">({{ caution.sources | cite }})</span></li>{% endif %}{% endfor %}</ul>
 {% endif %}
 {% if option.missing %}<p>Obtain {{ wanted(option.missing) }}
  to decide.</p>{% endif %}
@@ -461,6 +499,7 @@ def _environment() -> Environment:
     env.filters["label"] = field_label
     env.filters["in_words"] = in_words  # fields by their labels, as the CLI and the page
     env.filters["headline"] = warning_headline
+    env.filters["caution_title"] = caution_title
     env.filters["not_known"] = lambda text: not_known_words(str(text))
     return env
 
@@ -529,6 +568,17 @@ def render_html(
 
     groups = options_by_intent(doc)
     investigated = investigated_fields(doc)
+    cards = _cards(groups)
+    # the card that prints a caution's text first (cards in print order); a caution no
+    # longer than the line naming it is printed whole everywhere
+    first: dict[str, int] = {}
+    for n, (_, option) in enumerate(cards, start=1):
+        for caution in option.get("caution_details") or ():
+            first.setdefault(str(caution.get("text", "")), n)
+
+    def first_card(text: str) -> int | None:
+        return first.get(text) if caution_title(text) != text.strip() else None
+
     template = env.get_template("report.html")
     return template.render(
         common_cautions=common,
@@ -552,9 +602,12 @@ def render_html(
         wanted=lambda paths: ", ".join(missing_label(doc, p, field_label) for p in paths),
         section_titles=SECTION_TITLES,
         # cards numbered in the order they are printed (intent, then status)
-        card_no={oid: n for n, (oid, _) in enumerate(_cards(groups), start=1)},
+        card_no={oid: n for n, (oid, _) in enumerate(cards, start=1)},
+        first_card=first_card,
+        first_oid={n: oid for n, (oid, _) in enumerate(cards, start=1)},
         tally=criteria_tally,
         failing=failing_criteria,
+        other_criteria=other_criteria,
         source_notes=source_notes(doc.get("input_source") or {}),
         groups=groups,
         intents=INTENT_TITLES,

@@ -13,7 +13,7 @@ from typing import Any
 from nelm.report.view import NOT_KNOWN
 from nelm.vocabulary import vocabulary
 
-__all__ = ["RESULT_WORDS", "criteria_tally", "failing_criteria"]
+__all__ = ["RESULT_WORDS", "criteria_tally", "failing_criteria", "other_criteria"]
 
 RESULT_WORDS: dict[str, str] = {
     r.id: NOT_KNOWN if r.id == "unknown" else r.title for r in vocabulary().results
@@ -36,3 +36,14 @@ def criteria_tally(option: Mapping[str, Any]) -> str:
 def failing_criteria(option: Mapping[str, Any]) -> list[str]:
     """The texts of the criteria that rule an option out (their values are on its card)."""
     return [str(c["text"]) for c in option["criteria"] if c["result"] == "not_met"]
+
+
+def other_criteria(option: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
+    """The criteria of a ruled-out option besides those not met, by result ("met", then
+    "not known"), as (result word, criterion texts): none of them changes the verdict,
+    so a printed card names them in a line where the criteria not met stand in full."""
+    groups = [
+        (RESULT_WORDS[r], [str(c["text"]) for c in option["criteria"] if c["result"] == r])
+        for r in ("met", "unknown")
+    ]
+    return [(word, texts) for word, texts in groups if texts]
