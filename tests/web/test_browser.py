@@ -455,3 +455,29 @@ def test_deleting_and_restoring_a_case_on_a_phone(served: tuple[Site, str], brow
     assert [c.id for c in site.store.list_cases()] == [pk]
     _no_serious_accessibility_violations(page)
     context.close()
+
+
+def test_the_printed_report_fits_a_phone(browser: Any, tmp_path: Path) -> None:
+    """The report's option cards have fixed column shares on paper; on a 390-pixel screen
+    no table of it runs past the screen's edge. cr04 (a case report with every option
+    open or ruled out on little data): long criteria, values and source lists."""
+    from nelm.report.html import render_html
+    from nelm.service import assess_mapping
+
+    document = json.loads(
+        (
+            Path(__file__).parents[1] / "realcases" / "cr04-cjg2022-pnen-repeat-hepatectomy.json"
+        ).read_text("utf-8")
+    )["case"]
+    report = tmp_path / "report.html"
+    report.write_text(render_html(assess_mapping(document, with_evidence=False)), "utf-8")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(report.as_uri())
+    assert page.locator("table.criteria").count() > 20
+    assert _widest_table(page) <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # and no cell's words run out of it into the next column ("not known" on one line)
+    spilling = "[...document.querySelectorAll('td')].filter(c => c.scrollWidth > c.clientWidth)"
+    assert page.evaluate(spilling + ".length") == 0
+    context.close()

@@ -208,6 +208,8 @@ _PHONE_CSS = """
 body { padding: .5em; font-size: 10pt; }
 th, td { padding: .2em .3em; }
 td { overflow-wrap: anywhere; }
+/* the cards' fixed column shares are for paper: a phone sizes them by their content */
+table.criteria { table-layout: auto; }
 """
 
 _TEMPLATE = """<!DOCTYPE html>
