@@ -192,6 +192,9 @@ table.reasons col.c-text { width: 42%; }
 table.reasons col.c-value { width: 31%; }
 table.reasons col.c-src { width: 27%; }
 .option > p { margin: .3em 0; }
+/* a card's cautions, missing data and evidence in the type of its table's sources'
+   neighbours: the card's heading and criteria stay the first thing read */
+.option > p:not(:first-child), .option > ul { font-size: 9.5pt; line-height: 1.35; }
 
 .option ul { margin: .1em 0 .3em; padding-left: 1.4em; }
 /* a card's caution list is never left as a label alone at a page's foot */
