@@ -247,8 +247,12 @@ def _version() -> str:
 
 
 def _floor_section(path: Path) -> str:
+    """What follows the generated part (from its first section after "Against the
+    targets": the notes on CSV memory, the floor written by tools/bench_batch_floor.py):
+    kept as it is."""
     old = path.read_text() if path.exists() else ""
-    start = old.find("\n## Against the floor")
+    targets = old.find("\n## Against the targets")
+    start = old.find("\n## ", targets + 1) if targets >= 0 else old.find("\n## Against the floor")
     return old[start:] if start >= 0 else ""
 
 
