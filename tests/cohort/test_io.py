@@ -117,7 +117,13 @@ def test_a_rejected_file_writes_nothing(tmp_path: Path) -> None:
     assert _left(tmp_path) == ["in.csv"]
 
 
-def test_a_file_broken_past_the_first_chunk_leaves_nothing_behind(tmp_path: Path) -> None:
+@pytest.mark.parametrize("slice_rows", [1_000_000, 100])
+def test_a_file_broken_past_the_first_chunk_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, slice_rows: int
+) -> None:
+    # with slices of 100 rows the file is longer than a slice: read through its Parquet
+    # copy (nelm.cohort.stream.run_streaming), with the same message and nothing left
+    monkeypatch.setattr("nelm.cohort.stream.SLICE_ROWS", slice_rows)
     source = tmp_path / "in.csv"
     rows = "".join(f"c{i},{i % 90}\n" for i in range(500))
     source.write_text("case_id,pathology.ki67_percent\n" + rows + "c500,1,2,3\n")

@@ -150,3 +150,31 @@ def test_an_empty_file_is_one_empty_slice(tmp_path: Path) -> None:
     assert parts == [(0, 0)]
     summary = _run(path, tmp_path / "out.parquet", slice_rows=SLICE)
     assert summary.rows == 0 and pl.read_parquet(tmp_path / "out.parquet").height == 0
+
+
+@pytest.mark.parametrize("separator", [",", ";"])
+def test_a_csv_file_longer_than_a_slice_gives_the_files_of_one_query(
+    tmp_path: Path, separator: str
+) -> None:
+    # a long CSV file is copied to Parquet (its cells as text) and sliced: the same files
+    # and summary as evaluating it in one query; with ";" numbers have decimal commas
+    frame = pl.read_parquet(_cohort(tmp_path))
+    if separator == ";":
+        frame = frame.with_columns(pl.col("pathology.ki67_percent").str.replace(r"\.", ","))
+    source = tmp_path / "in.csv"
+    frame.write_csv(source, separator=separator)
+    whole = _run(source, tmp_path / "whole.parquet", slice_rows=10 * N)
+    sliced = _run(source, tmp_path / "sliced.parquet", slice_rows=SLICE)
+    for got, want in zip(
+        _files(tmp_path / "sliced.parquet"), _files(tmp_path / "whole.parquet"), strict=True
+    ):
+        assert got.equals(want)
+    assert (sliced.rows, sliced.accepted, sliced.rejected_rows) == (
+        whole.rows,
+        whole.accepted,
+        whole.rejected_rows,
+    )
+    assert sliced.warning_lines == whole.warning_lines
+    assert (sliced.counts, sliced.grades) == (whole.counts, whole.grades)
+    assert sliced.open_fields == whole.open_fields
+    assert not list(tmp_path.glob(".nelm-staging.*"))  # the copy is gone
