@@ -278,7 +278,8 @@ SEED_PATIENTS_2: list[SeedPatient] = [
         {},
         (),
         "002 §3.3: 'serum bilirubin < 2 mg/dL, and tumor burden < 50% of the liver' (50 is not "
-        "< 50; 1.9 is < 2); 002: a 'reasonable salvage option' for a burden of 10–90 %",
+        "< 50; 1.9 is < 2); 002 §3: 'it is reasonable to consider liver-directed locoregional "
+        "therapies as a salvage approach when the liver burden ranges between 10% and 90%'",
     ),
     SeedPatient(
         "prrt-after-ssa-with-bone-metastases",
@@ -457,9 +458,10 @@ SEED_PATIENTS_2: list[SeedPatient] = [
         {"grade": "G3"},
         {},
         (),
-        "004 §3.4: CAPTEM 'mainly indicated for pNETs and NETs with a high proliferative "
-        "index'; 003 Medical therapy: streptozotocin 'in treating G1/G2 PNENs', platinum 'for "
-        "high-grade tumors with poor differentiation'",
+        "004 §3.4: temozolomide, streptozotocin, etoposide and platinum 'are mainly indicated "
+        "for NETs with high proliferative index'; 003 Medical therapy: temozolomide with "
+        "capecitabine in 'metastatic, well-differentiated PNETs', streptozotocin 'in treating "
+        "G1/G2 PNENs', platinum 'for high-grade tumors with poor differentiation'",
     ),
     SeedPatient(
         "carcinoid-syndrome-ki67-15",
