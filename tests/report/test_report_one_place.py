@@ -24,6 +24,7 @@ from nelm.knowledge.sources import ReferenceList, cite_plain
 from nelm.report.cautions import caution_title
 from nelm.report.html import render_html
 from nelm.report.known_range import missing_label
+from nelm.report.text import render_text
 from nelm.report.view import field_label, not_known_words
 from nelm.service import assess_mapping
 
@@ -146,3 +147,21 @@ def test_every_caution_is_printed_in_full_once(path: Path) -> None:
             assert page.count(said) == 1, text
         else:  # as short as a line naming it: whole wherever it applies
             assert page.count(said) >= 1, text
+
+
+@pytest.mark.parametrize("path", REAL, ids=[p.stem for p in REAL])
+def test_the_terminal_report_prints_a_note_in_full_once(path: Path) -> None:
+    # as the printed report: a note several cards carry (the post-embolisation syndrome on
+    # TAE, TACE and DEB-TACE) in full under the first, by its title under the others
+    doc = _assessed(path)
+    page = " ".join(render_text(doc, width=400).split())
+    for text in {
+        str(c["text"])
+        for option in doc["options"].values()
+        for c in option.get("caution_details") or ()
+        if c["case_specific"] or option["status"] != "ineligible"
+    }:
+        said = " ".join(cite_plain(text, ReferenceList()).split())
+        if caution_title(text) != text.strip():
+            assert page.count(said) <= 1, text
+        assert caution_title(text).split(":")[0][:30] in page, text

@@ -198,6 +198,7 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
         console.print(_heading("Cautions for this patient on several options", width))
         console.print(common_caution_list(common, refs))
     shown_rows: dict[Any, str] = {}
+    shown_notes: dict[str, str] = {}
     for group in groups:
         console.print(_heading(f"Options — {group.title}", width))
         for oid, option in group.members:
@@ -209,6 +210,7 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
                     common,
                     shown_rows,
                     lambda p: missing_label(doc, p, field_label),
+                    shown_notes,
                 )
             )
 

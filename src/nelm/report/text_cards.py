@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from nelm.knowledge.sources import ReferenceList, cite_plain
-from nelm.report.cautions import CommonCaution, short_name
+from nelm.report.cautions import CommonCaution, caution_title, short_name
 from nelm.report.verdicts import criteria_tally, failing_criteria
 from nelm.report.view import OptionGroup, field_label, not_known_words
 from nelm.vocabulary import vocabulary
@@ -95,13 +95,17 @@ def card(
     common: Sequence[CommonCaution],
     shown_rows: dict[tuple[tuple[str, str, str, str], ...], str] | None = None,
     wanted: Callable[[str], str] = field_label,
+    shown_notes: dict[str, str] | None = None,
 ) -> Group:
     """One option: its verdict, its criteria with the values used and their sources, its
     cautions (those said once above named by number), what would decide it, its evidence.
     An ineligible option shows the criteria that rule it out and its patient's cautions.
     ``shown_rows`` (criteria rows printed so far → the option's short name) lets a card
     whose rows are a card's above name it rather than repeat them. ``wanted`` labels a
-    missing field (with what is known of it: "Age (known: 50–59 years)")."""
+    missing field (with what is known of it: "Age (known: 50–59 years)"). ``shown_notes``
+    (a note's text → the short name of the option it was printed under) lets a note several
+    options carry, such as the post-embolisation syndrome on TAE, TACE and DEB-TACE, be
+    printed in full once and named by its title after that, as the printed report does."""
     label, style = STATUS_STYLE[option["status"]]
     # a long name wraps under itself, not under the verdict
     head = Table.grid(padding=(0, 1))
@@ -151,8 +155,17 @@ def card(
             continue
         if brief and not caution["case_specific"]:
             continue
-        body = Text(cite_plain(caution["text"], refs), style="magenta")
-        body.append(f"  ({refs.labels(caution['sources'])})", style="dim")
+        text = str(caution["text"])
+        first = shown_notes.get(text) if shown_notes is not None else None
+        # a note no longer than the line that would name it is printed whole every time
+        if first is not None and caution_title(text) != text.strip():
+            body = Text(cite_plain(caution_title(text), refs), style="magenta")
+            body.append(f" (in full under {first} above)", style="dim")
+        else:
+            body = Text(cite_plain(text, refs), style="magenta")
+            body.append(f"  ({refs.labels(caution['sources'])})", style="dim")
+            if shown_notes is not None:
+                shown_notes.setdefault(text, short_name(oid, option))
         lines.append(_item("!", "bold magenta", body))
     if option["missing"]:
         labels = ", ".join(wanted(p) for p in option["missing"])
