@@ -1,6 +1,6 @@
-"""The seed patients (``tests/engine/seed_patients.py`` and ``seed_patients_2.py``) as a
-cohort: the polars engine gives every row what the interpreter gives it, and the statuses
-the seed sentences give."""
+"""The seed patients (``tests/engine/seed_patients.py`` and ``seed_patients_2.py``) and the
+published cases (``tests/engine/published_cases.py``) as a cohort: the polars engine gives
+every row what the interpreter gives it, and the statuses the seed sentences give."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from nelm.cohort.pipeline import process_chunk
 from nelm.cohort.reference import reference_chunk
 from tests.cohort.test_agreement import assert_same
 from tests.cohort.test_agreement_boundaries import _cells, _text
+from tests.engine.published_cases import PUBLISHED_CASES
 from tests.engine.seed_patients import SEED_PATIENTS
 from tests.engine.seed_patients_2 import SEED_PATIENTS_2
 
-PATIENTS = SEED_PATIENTS + SEED_PATIENTS_2
+PATIENTS = SEED_PATIENTS + SEED_PATIENTS_2 + PUBLISHED_CASES
 
 
 def _frame() -> pl.DataFrame:
