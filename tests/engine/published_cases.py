@@ -86,9 +86,9 @@ PUBLISHED_CASES: list[SeedPatient] = [
         + "; "
         + NEC_CHEMO,
     ),
-    # Case Reports in Oncological Medicine 2017, article 1564819: metastatic recurrence of a
-    # typical pulmonary carcinoid with carcinoid syndrome 12 years after resection.
-    # doi:10.1155/2017/1564819, https://dx.doi.org/10.1155/2017/1564819
+    # Metastatic recurrence of a typical pulmonary carcinoid with carcinoid syndrome 12 years
+    # after resection, a case report (Hindawi, 2017; authors and journal not in the stored
+    # page). doi:10.1155/2017/1564819, https://dx.doi.org/10.1155/2017/1564819
     # States: 68-year-old man; thoracoscopic left upper lobectomy for typical carcinoid
     # pT1N0M0, 1 mitosis per 2 mm², margins and nodes free; 12 years later multiple
     # hyperechoic liver lesions, biopsy metastatic typical carcinoid, carcinoid syndrome.
@@ -135,7 +135,8 @@ PUBLISHED_CASES: list[SeedPatient] = [
         + "; 004 §3.4: everolimus in RADIANT-4 'in patients with non-functional pulmonary and "
         "gastrointestinal (GI) NETs'; " + NEC_CHEMO,
     ),
-    # Abdalla MFJ, Almeida GCS, Fernandes Junior HJ. 177-Lutecio-DOTATE in the treatment of
+    # Abdalla MFJ, Almeida GCS, Fernandes Junior HJ (as the companion version,
+    # doi:10.15761/MCRR.1000139, lists them). 177-Lutecio-DOTATE in the treatment of
     # neuroendocrine rectal tumors with liver metastasis: case report. Brazilian Journal of
     # Oncology 2020;16:e-20200026. doi:10.5935/2526-8732.20200026,
     # https://www.thieme-connect.com/products/ejournals/html/10.5935/2526-8732.20200026
@@ -212,7 +213,7 @@ PUBLISHED_CASES: list[SeedPatient] = [
         + NEC_CHEMO,
     ),
     # Wang W, Seeruttun SR, Fang C, Zhou Z. Comprehensive treatment of a functional pancreatic
-    # neuroendocrine tumor with multifocal liver metastases. Chin J Cancer Res 2014.
+    # neuroendocrine tumor with multifocal liver metastases. Chin J Cancer Res (PMC4153935).
     # http://cjcr.amegroups.com/article/view/4378/5293 (PMC4153935)
     # States: 64-year-old man, pain and diarrhoea for 3 years; primary in the pancreatic tail,
     # multifocal liver metastases on PET/CT; "stage IV functional G1 pNET" (the hormone is
@@ -294,7 +295,7 @@ PUBLISHED_CASES: list[SeedPatient] = [
         + "; RADIANT-3 eligibility (Yao 2011, NEJM; cited by 004 §3.4): progressive disease",
     ),
     # Journal of Medicine and Life 2018, issue 1: metastatic neuroendocrine pancreatic tumor,
-    # case report. https://medandlife.org/all-issues/2018/issue-1-2018/original-article-issue-1-2018/metastatic-neuroendocrine-pancreatic-tumor-case-report
+    # case report (authors not in the stored page). https://medandlife.org/all-issues/2018/issue-1-2018/original-article-issue-1-2018/metastatic-neuroendocrine-pancreatic-tumor-case-report
     # States: 62-year-old man, locally invasive pancreatic-body mass, intra-abdominal nodes
     # (regional or distant not said) and liver nodules; liver biopsy "neuroendocrine tumor
     # with a 10-15% Ki67"; mitoses and differentiation not stated. Bone metastasis came 18
@@ -331,7 +332,8 @@ PUBLISHED_CASES: list[SeedPatient] = [
         "discrepancy'; " + TABLE_2,
     ),
     # High-grade neuroendocrine carcinoma of the colon, long-term survival in advanced
-    # disease (PMID 20839076). https://pubmed.ncbi.nlm.nih.gov/20839076/
+    # disease (PMID 20839076; authors and journal not in the stored page).
+    # https://pubmed.ncbi.nlm.nih.gov/20839076/
     # States: 72-year-old man; poorly differentiated hepatic-flexure mass; right
     # hemicolectomy with biopsy of a liver lesion; high-grade NEC in both; an isolated
     # FDG-avid liver metastasis; treated as extensive-stage small-cell carcinoma of the
