@@ -33,6 +33,7 @@ __all__ = [
     "assess_mapping",
     "assess_text",
     "evidence_lookup",
+    "stored_bounds_origin",
     "with_future_dates",
 ]
 
@@ -74,11 +75,27 @@ def assess_mapping(
     # interactive input: an implausible value must be confirmed, and is reported with
     # every other problem of the document
     case = case_from_mapping(document, require_confirmation=require_confirmation)
+    if bounds_origin is None and case.value_sources:
+        bounds_origin = stored_bounds_origin(case.value_sources)
     if bounds_origin:
         case = replace(case, bounds_origin=dict(bounds_origin))
     return with_future_dates(
         assess_case(case, with_evidence=with_evidence).to_document(), case, today
     )
+
+
+def stored_bounds_origin(sources: Mapping[str, str]) -> dict[str, str]:
+    """Where a stored case's bounds came from (``value_sources``): an age read from a
+    partial birth date says so, as the assessment of the record itself does, with the
+    resource named ("from a birth date of the year only, FHIR record Patient/p1"), rather
+    than "as reported" as if a person had typed the range."""
+    from nelm.interop.fhir.patient import age_bounds_origin
+
+    out: dict[str, str] = {}
+    for path, words in age_bounds_origin(sources).items():
+        resource = sources[f"{path}_at_least"].split(" (", 1)[0]
+        out[path] = f"{words}, FHIR record {resource}"
+    return out
 
 
 def with_future_dates(doc: dict[str, Any], case: Case, today: dt.date | None) -> dict[str, Any]:

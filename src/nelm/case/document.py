@@ -43,6 +43,7 @@ from nelm.case.units import (
     field_named_in_unit,
     typed_number,
 )
+from nelm.case.value_sources import read_value_sources
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.text import printable
 
@@ -88,6 +89,9 @@ class Case:
     record_warnings: tuple[str, ...] = ()
     """What the record the case was read from said about any assessment of it (a death, no
     neuroendocrine diagnosis): ``nelm.case.record_warnings``."""
+    value_sources: Mapping[str, str] = field(default_factory=dict)
+    """Field path → the record's resource its value was read from (``value_sources``,
+    ``nelm.case.value_sources``); a field without one was entered by a person."""
     bounds_origin: Mapping[str, str] = field(default_factory=dict)
     """A bounded number's path → where its bounds came from, when not from the report
     ("from a birth date of the year only"): the criteria's values say so instead of "as
@@ -119,6 +123,8 @@ class Case:
             doc["measured_on"] = dict(self.measured_on)
         if self.record_warnings:
             doc["record_warnings"] = list(self.record_warnings)
+        if self.value_sources:
+            doc["value_sources"] = dict(self.value_sources)
         return doc
 
 
@@ -143,6 +149,7 @@ CASE_LEVEL_KEYS = (
     "timeline",
     "measured_on",
     "record_warnings",
+    "value_sources",
 )
 """The top-level keys of a case document that are not sections of fields."""
 _TOP_LEVEL_KEYS = (*CASE_LEVEL_KEYS[:4], *SECTIONS, *CASE_LEVEL_KEYS[4:])
@@ -308,6 +315,7 @@ def case_from_mapping(
     as_of = timeline.get("as_of") if isinstance(timeline, Mapping) else None
     measured_on = read_measured_on(doc.get("measured_on"), values, as_of, problems)
     record_warnings = read_record_warnings(doc.get("record_warnings"), problems)
+    value_sources = read_value_sources(doc.get("value_sources"), values, problems)
     problems.extend(cross_field_problems(values))
     if require_confirmation:
         problems.extend(unconfirmed_problems(values, confirmed, entered, only))
@@ -326,6 +334,7 @@ def case_from_mapping(
         timeline_conflicts=conflicts,
         measured_on=measured_on,
         record_warnings=record_warnings,
+        value_sources=value_sources,
     )
 
 

@@ -11,6 +11,8 @@ newer file into the case must add what is new without wiping the rest, so the me
   newer; the result is listed, not taken (the user may still enter it);
 - the date of each result taken is kept with its value (``measured_on``); a value taken
   without a date drops the stored value's date;
+- so is the resource of the file's record it was read from (``value_sources``); a value
+  taken from a file that names none (a case document) is one a person entered;
 - a field the file leaves empty keeps its stored value: a field the file does not hold is
   not news that it has become unknown;
 - the case id and the label are the stored case's;
@@ -323,6 +325,10 @@ def _merged_warnings(before: list[str], given: list[str]) -> tuple[list[str], Ch
     return kept, change
 
 
+def _mapping(raw: Any) -> Mapping[str, Any]:
+    return raw if isinstance(raw, Mapping) else {}
+
+
 def merge_file_into_case(
     stored: Mapping[str, Any],
     given: Mapping[str, Any],
@@ -340,6 +346,8 @@ def merge_file_into_case(
     stored_dates = stored.get("measured_on")
     stored_dates = stored_dates if isinstance(stored_dates, Mapping) else {}
     measured_on: dict[str, str] = {str(p): str(d) for p, d in stored_dates.items()}
+    given_sources = _mapping(given.get("value_sources"))
+    sources = {str(p): str(w) for p, w in _mapping(stored.get("value_sources")).items()}
     timeline = stored.get("timeline")
     stored_as_of = str(timeline.get("as_of") or "") if isinstance(timeline, Mapping) else ""
     older: list[Change] = []
@@ -388,6 +396,11 @@ def merge_file_into_case(
             measured_on[spec.path] = dated
         else:  # a new value with no date: the stored value's date is not its
             measured_on.pop(spec.path, None)
+        # a value taken from the file is the file's: its resource, or entered by a person
+        if given_sources.get(spec.path):
+            sources[spec.path] = str(given_sources[spec.path])
+        else:
+            sources.pop(spec.path, None)
         changes.append(change)
     merged_timeline, said = _merge_timeline(timeline, given.get("timeline"))
     if said is not None:
@@ -403,6 +416,10 @@ def merge_file_into_case(
         merged["measured_on"] = measured_on
     else:
         merged.pop("measured_on", None)
+    if sources:
+        merged["value_sources"] = sources
+    else:
+        merged.pop("value_sources", None)
     warnings = _merged_warnings(
         _texts(stored.get("record_warnings")), _texts(given.get("record_warnings"))
     )

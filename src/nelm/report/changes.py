@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-_NOT_FIELDS = frozenset({"measured_on", "confirmed", "record_warnings"})
+_NOT_FIELDS = frozenset({"measured_on", "confirmed", "record_warnings", "value_sources"})
 
 __all__ = [
     "InputChange",

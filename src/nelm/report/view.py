@@ -60,6 +60,7 @@ _TOP_LABELS = {f.path: f.label for f in TOP_LEVEL} | {
     "timeline.scans": "Timeline: scans",
     "confirmed": "Values confirmed as entered",
     "record_warnings": "What the record said",
+    "value_sources": "Where the values came from",
 }
 
 
@@ -224,17 +225,25 @@ def _as_entered(path: str, entered: Mapping[str, Any]) -> str:
     return f"{shown} ({clinical_number(number * unit.factor)} {spec.unit})"
 
 
+_NOT_SECTIONS = frozenset({"measured_on", "value_sources"})
+"""Objects of a case document that annotate its fields rather than hold them."""
+
+
 def input_rows(
     inputs: Mapping[str, Any], from_timeline: Sequence[Mapping[str, Any]] = ()
 ) -> list[tuple[str, str, str]]:
     """(section, label, value) for every known field of a case document, a value with the
-    date of its result when ``measured_on`` gives one; after the timeline's events, the
-    fields they gave (``classification.from_timeline``)."""
+    date of its result when ``measured_on`` gives one and, for a case read from a record
+    (``value_sources``), where it came from: the record's resource, or "entered" for a value
+    a person typed or changed; after the timeline's events, the fields they gave
+    (``classification.from_timeline``)."""
     rows: list[tuple[str, str, str]] = []
     dated = inputs.get("measured_on")
     dated = dated if isinstance(dated, Mapping) else {}
+    sources = inputs.get("value_sources")
+    sources = sources if isinstance(sources, Mapping) else {}
     for section, body in inputs.items():
-        if not isinstance(body, Mapping) or section == "measured_on":
+        if not isinstance(body, Mapping) or section in _NOT_SECTIONS:
             continue
         if section == "timeline":
             rows += _timeline_rows(body)
@@ -249,6 +258,10 @@ def input_rows(
             shown = format_value(path, value)
             if path in dated:  # the date of the result the value came from
                 shown += f" (result of {dated[path]})"
+            if path in sources:
+                shown += f" — from the FHIR record: {sources[path]}"
+            elif sources:  # a case read from a record: the others were typed
+                shown += " — entered"
             rows.append((section, field_label(path), shown))
     return rows
 

@@ -30,6 +30,7 @@ from starlette.datastructures import FormData, UploadFile
 from nelm.case.fields import FIELDS
 from nelm.case.record_warnings import record_warnings_to_keep
 from nelm.case.result_dates import with_result_dates
+from nelm.case.value_sources import with_value_sources
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.interop.fhir.load import load_record_text
 from nelm.interop.fhir.observations import old_results_sentence, undated_results_sentence
@@ -114,7 +115,10 @@ def read_case_file(raw: bytes, filename: str, assessment_date: dt.date) -> tuple
     parsed = load_record_text(text, source=filename or "the file", max_bytes=max_bundle_bytes())
     if isinstance(parsed, dict) and "resourceType" in parsed:
         mapping = bundle_to_case(parsed, assessment_date=assessment_date)
-        document: Any = with_result_dates(mapping.document, mapping.result_dates, assessment_date)
+        document: Any = with_value_sources(
+            with_result_dates(mapping.document, mapping.result_dates, assessment_date),
+            mapping.provenance,
+        )
         said = record_warnings_to_keep(
             mapping.warnings,
             f"The FHIR record “{filename or 'the file'}” read for {assessment_date.isoformat()}",

@@ -323,9 +323,10 @@ def _both_later(was: Any, their: Any, your: Any) -> bool:
 
 
 def _entry(document: Mapping[str, Any], key: str, path: str) -> Any:
-    """``measured_on`` of a path (a date), or whether ``confirmed`` lists it."""
+    """``measured_on`` of a path (a date), its ``value_sources`` entry, or whether
+    ``confirmed`` lists it."""
     held = document.get(key)
-    if key == "measured_on":
+    if key in ("measured_on", "value_sources"):
         return held.get(path) if isinstance(held, Mapping) else None
     return isinstance(held, list) and path in held
 
@@ -335,12 +336,14 @@ def merge_three_way(
 ) -> Merged:
     """Your edit of ``base`` merged with theirs, a later version of it, field by field.
 
-    A field's result date (``measured_on``) and its confirmation as entered
-    (``confirmed``) go with the value taken. The record's warnings kept
+    A field's result date (``measured_on``), the record's resource it was read from
+    (``value_sources``) and its confirmation as entered (``confirmed``) go with the value
+    taken. The record's warnings kept
     (``record_warnings``) are merged one by one: a warning either of you unticked goes.
     """
     merged: dict[str, Any] = {k: v for k, v in yours.items() if k not in ("confirmed",)}
     measured = dict(yours.get("measured_on") or {})
+    from_record = dict(yours.get("value_sources") or {})
     confirmed = [p for p in (yours.get("confirmed") or []) if isinstance(p, str)]
     sources: dict[str, Source] = {}
     clashes: list[Clash] = []
@@ -371,6 +374,11 @@ def merge_three_way(
             measured.pop(path, None)
         else:
             measured[path] = date
+        source = _entry(theirs, "value_sources", path)
+        if source is None:
+            from_record.pop(path, None)
+        else:
+            from_record[path] = source
         if path in confirmed:
             confirmed.remove(path)
         if _entry(theirs, "confirmed", path):
@@ -378,6 +386,9 @@ def merge_three_way(
     merged.pop("measured_on", None)
     if measured:
         merged["measured_on"] = measured
+    merged.pop("value_sources", None)
+    if from_record:
+        merged["value_sources"] = from_record
     if confirmed:
         merged["confirmed"] = confirmed
     warnings = _merged_warnings(base, theirs, yours)

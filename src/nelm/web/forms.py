@@ -239,6 +239,15 @@ def document_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
     }
     if measured_on:
         doc["measured_on"] = measured_on
+    # so does the record's resource it was read from: a value edited by hand was entered
+    sources = {
+        spec.path: str(form[f"source:{spec.path}"])
+        for spec in FIELDS
+        if form.get(f"source:{spec.path}")
+        and form.get(f"source_value:{spec.path}") == _as_sent(form, spec.path)
+    }
+    if sources:
+        doc["value_sources"] = sources
     timeline = str(form.get("timeline") or "").strip()
     if timeline:
         doc["timeline"] = _timeline(timeline)
@@ -304,6 +313,11 @@ def form_values(document: Mapping[str, Any]) -> dict[str, Any]:
         if path in values:
             values[f"measured_on:{path}"] = str(day)
             values[f"measured_value:{path}"] = _as_sent(values, path)
+    sources = document.get("value_sources")
+    for path, source in sources.items() if isinstance(sources, Mapping) else ():
+        if path in values:
+            values[f"source:{path}"] = str(source)
+            values[f"source_value:{path}"] = _as_sent(values, path)
     said = document.get("record_warnings")  # a file read into the form may hold anything
     if isinstance(said, list) and said:
         values[RECORD_WARNING_KEY] = [str(w) for w in said]

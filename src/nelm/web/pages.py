@@ -151,6 +151,7 @@ def case_form_page(
         import_action=IMPORT_PATH if case_pk is None else f"/cases/{case_pk}{UPDATE_SUFFIX}",
         refresh=refresh,
         dated_values=any(str(key).startswith("measured_on:") for key in values),
+        sourced_values=any(str(key).startswith("source:") for key in values),
         today=dt.date.today().isoformat(),
     )
 

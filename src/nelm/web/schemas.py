@@ -111,6 +111,13 @@ def case_schema() -> dict[str, Any]:
         "description": "Field path → the date of the result its value came from "
         "(docs/case-v1-additions.md)",
     }
+    top["value_sources"] = {
+        "type": ["object", "null"],
+        "propertyNames": {"enum": [f.path for f in FIELDS]},
+        "additionalProperties": {"type": "string", "minLength": 1, "maxLength": 500},
+        "description": "Field path → the record's resource its value was read from; a field "
+        "without one was entered by a person (docs/case-v1-additions.md)",
+    }
     top["record_warnings"] = {
         "type": ["array", "null"],
         "maxItems": 20,
