@@ -42,6 +42,10 @@ def test_an_age_from_a_birth_year_names_the_record_not_as_reported(site: Site) -
         shown = html.unescape(client.get(address).text)  # type: ignore[attr-defined]
         assert "FHIR record Patient/p1" in shown, address
         assert "(as reported)" not in shown, address
+    # under the key facts of the page and the printed summary: which the record gave
+    for address in (f"/cases/{pk}", f"/cases/{pk}/summary.html"):
+        shown = html.unescape(client.get(address).text)  # type: ignore[attr-defined]
+        assert "From the FHIR record: Age, Sex (Patient/p1)." in shown, address
     assessed = site.store.latest_assessment(pk, 1)
     assert assessed is not None
     criteria = assessed.output["options"]["liver_transplant_milan"]["criteria"]
@@ -64,6 +68,9 @@ def test_a_value_changed_by_hand_reads_as_entered(site: Site) -> None:
     assert after["value_sources"]["patient.sex"].startswith("Patient/p1")
     page = html.unescape(client.get(f"/cases/{pk}/report.html").text)  # type: ignore[attr-defined]
     assert "— entered" in page
+    page = html.unescape(client.get(f"/cases/{pk}").text)  # type: ignore[attr-defined]
+    said = "From the FHIR record: At most: age, Sex (Patient/p1). Every other value was entered."
+    assert said in page
     assessed = site.store.latest_assessment(pk, 2)
     assert assessed is not None
     criteria = assessed.output["options"]["liver_transplant_milan"]["criteria"]

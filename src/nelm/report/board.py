@@ -24,6 +24,7 @@ from nelm.report.board_facts import Fact, key_facts
 from nelm.report.cautions import CommonCaution, common_cautions
 from nelm.report.citations import cite_html, cite_in_text
 from nelm.report.known_range import missing_label
+from nelm.report.value_sources import from_record_line
 from nelm.report.view import field_label as _field_label
 from nelm.report.view import (
     in_words,
@@ -203,6 +204,9 @@ class BoardView:
     common_cautions: list[CommonCaution] = field(default_factory=list)
     """The cautions this patient raises on several option cards, said once above them
     (``nelm.report.cautions``)."""
+    from_record: str = ""
+    """Which key facts a FHIR record gave, by resource, for a case read from one
+    (``nelm.report.value_sources``); shown under them."""
 
     def card_cautions(
         self, option: OptionRow
@@ -423,4 +427,5 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
         record_flags=record_flags(doc),
         # cards are shown for the open options only (CARD_ORDER)
         common_cautions=common_cautions(doc, lambda o: o.get("status") in CARD_ORDER),
+        from_record=from_record_line(doc.get("inputs") or {}),
     )

@@ -54,6 +54,7 @@ def page_css(title: str, top_right: str, part: str) -> str:
 BODY_CSS = """
 .record-warning { border: 3px solid #a00; color: #a00; padding: .2em .6em; font-weight: bold; }
 .record-headline { string-set: recordflag content(); }
+.record-warning, .from-record { overflow-wrap: anywhere; }
 .caseid { string-set: caseid content(); }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 8.1pt;
