@@ -481,3 +481,41 @@ def test_the_printed_report_fits_a_phone(browser: Any, tmp_path: Path) -> None:
     spilling = "[...document.querySelectorAll('td')].filter(c => c.scrollWidth > c.clientWidth)"
     assert page.evaluate(spilling + ".length") == 0
     context.close()
+
+
+def test_a_case_read_from_a_real_record_fits_a_phone(
+    served: tuple[Site, str], browser: Any
+) -> None:
+    """A case stored from a real FHIR record (the mCODE STU1 examples, read for 2020-01-01
+    as fixtures/fhir-real/manifest.json dates them) names long resource ids — in its red
+    box ("Condition/mCODEPrimaryCancerConditionExample01"), its warnings, its inputs and
+    under its form's fields ("from the FHIR record: Patient/mCODEPatientExample01"): on a
+    390-pixel screen they wrap, the page does not run past the edge (it ran to 548)."""
+    site, base = served
+    site.user("root", "admin")
+    record = (
+        Path(__file__).parents[1] / "interop" / "fixtures" / "fhir-real" / "external"
+    ) / "mcode-stu1-examples.json"
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(base + "/login")
+    page.get_by_label("User name").fill("root")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.get_by_role("heading", name="Cases").wait_for()
+    page.goto(base + "/cases/new")
+    page.set_input_files("#f-import-file", str(record))
+    page.fill("#f-import-as-of", "2020-01-01")
+    page.get_by_role("button", name="Read the file").click()
+    page.fill("#f-case-id", "mcode-stu1")
+    page.get_by_role("button", name="Save and assess").click()
+    page.locator("#record-warnings").wait_for()
+    (case,) = site.store.list_cases()
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert "from the FHIR record: Patient/mCODEPatientExample01" in page.inner_text("main")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(f"{base}/cases/{case.id}/edit")
+    assert page.locator("#source-f-patient-sex").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    _no_serious_accessibility_violations(page)
+    context.close()
