@@ -40,6 +40,20 @@ PRRT_SETTING = (
     "advanced G2/G3 GEP-NETs'"
 )
 
+TRANSPLANT_HEART = (
+    "003 Potentially curative surgery: 'Criteria helping to select patients for surgery include "
+    "... absence of right cardiac dysfunction'"
+)
+ABLATION_002 = (
+    "002 §4: 'Ablative techniques are exclusively used for limited or oligometastatic liver "
+    "disease, including scenarios with less than three lesions measuring ≤ 3 cm, or a single "
+    "lesion < 5 cm'"
+)
+RADIANT_4 = (
+    "004 §3.4: everolimus in RADIANT-4 'in patients with non-functional pulmonary and "
+    "gastrointestinal (GI) NETs'"
+)
+
 PUBLISHED_CASES: list[SeedPatient] = [
     # Akabane M, Okubo S, Kinowaki K, Matsumura M, Shindoh J, Hashimoto M. Liver metastasis
     # from rectal neuroendocrine neoplasm detected 15 years after primary resection. Surg Case
@@ -379,5 +393,365 @@ PUBLISHED_CASES: list[SeedPatient] = [
         + "; "
         + SSA_004
         + "; 001 Table 2: Milan 'Low-grade NET (G1/G2) confirmed by histology'",
+    ),
+    # Cardiac magnetic resonance for diagnosis of neuroendocrine tumor metastases to the right
+    # and left ventricles with carcinoid heart disease. Case Reports in Cardiology 2019, article
+    # 8746413 (authors not in the stored page). doi:10.1155/2019/8746413,
+    # https://www.hindawi.com/journals/cric/2019/8746413/
+    # States: 76-year-old man, small-bowel NET with hepatic metastases (number not said);
+    # cardiac MRI showed right and left ventricular myocardial metastases and carcinoid heart
+    # disease with severe tricuspid regurgitation. Grade, syndrome and SSTR imaging are not in
+    # the abstract. Team: bioprosthetic tricuspid valve replacement and debulking of the
+    # myocardial metastases; the liver burden stayed stable at 9 months.
+    SeedPatient(
+        "cric-small-bowel-net-carcinoid-heart-disease-myocardial",
+        {
+            "case_id": "pc-cric-si-net-chd",
+            "patient": {"age_years": 76, "sex": "male", "carcinoid_heart_disease": True},
+            "primary": {"site": "small_intestine"},
+            "liver": {"lesion_count_at_least": 2},
+            "extrahepatic": {"present": True, "sites": ["other"]},
+        },
+        {
+            "liver_resection": "ineligible",
+            "liver_transplant_milan": "ineligible",
+            "sunitinib": "ineligible",
+        },
+        {
+            "liver_resection.no_right_heart_dysfunction": "not_met",
+            "liver_resection.no_extrahepatic": "not_met",
+            "liver_transplant_milan.age": "not_met",
+            "liver_transplant_milan.portal_drainage": "met",
+            "ssa.sstr": "unknown",
+        },
+        {},
+        {"grade": None, "portal_drainage": True},
+        {"ssa": ["imaging.sstr_positive"]},
+        (),
+        RESECTION_004
+        + "; "
+        + TRANSPLANT_HEART
+        + "; 001 Table 2: Milan 'Age <55 years ... Primary tumor drained by the portal system "
+        "(pancreas and intermediate gut: from distal stomach to sigmoid colon)'; 004 §3.4: "
+        "sunitinib 'in patients with locally advanced or metastatic pNETs'; " + SSA_004,
+    ),
+    # Challenges in the diagnosis and management of the carcinoid heart disease. Romanian
+    # Journal of Cardiology (authors and year not in the stored page).
+    # https://www.romanianjournalcardiology.ro/arhiva/challenges-in-the-diagnosis-and-management-of-the-carcinoid-heart-disease/
+    # States: 38-year-old woman, carcinoid syndrome of unknown primary, liver metastases
+    # growing in size and number ("evolutive"); new severe tricuspid regurgitation and
+    # moderate pulmonary stenosis from carcinoid heart disease. Grade, SSTR imaging and
+    # extrahepatic staging are not in the abstract. Team: conservative treatment.
+    SeedPatient(
+        "rjc-unknown-primary-carcinoid-syndrome-heart-disease",
+        {
+            "case_id": "pc-rjc-unknown-primary-chd",
+            "patient": {"age_years": 38, "sex": "female", "carcinoid_heart_disease": True},
+            "primary": {"site": "unknown_primary", "functional_syndrome": "carcinoid"},
+            "liver": {"lesion_count_at_least": 2},
+            "course": {"status": "progressing"},
+        },
+        {
+            "liver_resection": "ineligible",
+            "liver_transplant_enets": "ineligible",
+            "everolimus": "ineligible",
+        },
+        {
+            "liver_resection.no_right_heart_dysfunction": "not_met",
+            "liver_transplant_enets.stable": "not_met",
+            "liver_transplant_enets.age": "met",
+            "everolimus.population": "not_met",
+            "interferon_alpha.syndrome": "met",
+            "ssa.indication": "met",
+        },
+        {},
+        {"grade": None},
+        {"ssa": ["imaging.sstr_positive"]},
+        (),
+        TRANSPLANT_HEART
+        + "; 001 Table 2: ENETS 'Young patients (<55 years) ... Stable disease for at least 6 "
+        "months'; "
+        + RADIANT_4
+        + "; 003 Medical therapy: 'Alpha-interferon may be associated with somatostatin analogs "
+        "for palliation or hormonal symptoms'; SSAs 'are effective in controlling hormonal "
+        "secretion'; " + SSA_004,
+    ),
+    # Liu Q, Duan JH, Zheng YM, Luo J, Cai XP, Tan HY. Rare malignant insulinoma with multiple
+    # liver metastases derived from ectopic pancreas: 3-year follow-up and literature review.
+    # OncoTargets and Therapy 2018;11:1813-1819. doi:10.2147/OTT.S154991,
+    # https://www.dovepress.com/rare-malignant-insulinoma-with-multiple-liver-metastases-derived-from--peer-reviewed-article-OTT
+    # States: middle-aged woman (age not given), recurrent hypoglycaemia for 6 years with raised
+    # insulin and C-peptide; multiple liver lesions (largest 4.3 cm); a 3.5-cm lesion of the
+    # proximal jejunum, the primary on 68Ga-exendin-4 PET/CT; enlarged nodes around the
+    # pancreas (regional or distant not said); liver biopsy well-differentiated NET G1. SSTR
+    # imaging is not reported. Team: everolimus with octreotide LAR, then octreotide alone.
+    SeedPatient(
+        "liu-ectopic-insulinoma-jejunum-multiple-liver-metastases",
+        {
+            "case_id": "pc-liu-ectopic-insulinoma",
+            "patient": {"sex": "female"},
+            "primary": {
+                "site": "small_intestine",
+                "resected": False,
+                "size_cm": 3.5,
+                "functional_syndrome": "insulinoma",
+            },
+            "pathology": {
+                "reported_grade": "G1",
+                "differentiation": "well",
+                "ki67_source": "liver_metastasis",
+            },
+            "liver": {"lesion_count_at_least": 2, "largest_lesion_cm": 4.3},
+        },
+        {
+            "thermal_ablation": "ineligible",
+            "liver_transplant_milan": "ineligible",
+            "platinum_etoposide": "ineligible",
+        },
+        {
+            "thermal_ablation.size_number": "not_met",
+            "liver_transplant_milan.primary_removed": "not_met",
+            "interferon_alpha.syndrome": "met",
+            "ssa.sstr": "unknown",
+        },
+        # SSA in insulinoma: Gama 1995 (octreotide can worsen fasting hypoglycaemia)
+        {"ssa": "Insulinoma"},
+        {"grade": "G1", "differentiation": "well", "portal_drainage": True},
+        {"ssa": ["imaging.sstr_positive"]},
+        (),
+        ABLATION_002
+        + "; 001 Table 2: Milan 'Primary tumor ... already removed with a curative resection'; "
+        + NEC_CHEMO
+        + "; 003 Medical therapy: interferon 'for palliation or hormonal symptoms'; Gama 1995: "
+        "octreotide and fasting hypoglycaemia in insulinoma",
+    ),
+    # A subcentimeter duodenal neuroendocrine neoplasm with a liver metastasis upgraded to G3:
+    # a case report. Surgical Case Reports 2021 (authors not in the stored page).
+    # doi:10.1186/s40792-021-01155-1,
+    # https://surgicalcasereports.springeropen.com/articles/10.1186/s40792-021-01155-1
+    # States: 52-year-old woman; 8-mm duodenal NEN, open partial duodenectomy with lymph-node
+    # dissection: Ki-67 13.5 % (G2) in the hot spot, node metastasis; one liver lesion on
+    # MRI. Encoded as the board saw it before the hepatectomy. Team: laparoscopic partial
+    # hepatectomy; the liver specimen then showed Ki-67 27.5 % (NET G3), alive at 14 months.
+    SeedPatient(
+        "duodenal-subcentimetre-net-single-liver-metastasis",
+        {
+            "case_id": "pc-duodenal-subcm-liver-met",
+            "patient": {"age_years": 52, "sex": "female"},
+            "primary": {
+                "site": "duodenum",
+                "resected": True,
+                "size_cm": 0.8,
+                "node_positive": True,
+            },
+            "pathology": {"ki67_percent": 13.5, "ki67_source": "primary"},
+            "liver": {"lesion_count": 1},
+        },
+        {
+            "liver_resection": "uncertain",
+            "liver_transplant_enets": "ineligible",
+            "liver_transplant_unos": "ineligible",
+        },
+        {
+            "liver_resection.liver_type": "met",
+            # Ki-67 13.5 % with no mitotic count: at least G2, G3 not excluded
+            "liver_resection.grade": "unknown",
+            "liver_transplant_enets.ki67": "not_met",
+            "liver_transplant_unos.bilobar_unresectable": "not_met",
+            "liver_transplant_milan.age": "met",
+            "liver_transplant_milan.portal_drainage": "met",
+        },
+        {},
+        {"grade": None, "liver_type": "I", "portal_drainage": True},
+        {
+            "liver_resection": [
+                "pathology.mitoses_per_2mm2",
+                "extrahepatic.present",
+                "patient.fit_for_major_surgery",
+            ]
+        },
+        ("liver_resection",),
+        RESECTION_004
+        + "; 004 §1: type I is a single metastasis; 000 §1: 'Grade 2 (G2) tumors have a mitotic "
+        "index between 2 and 20 or a Ki67 index from 3 to 20 ... The higher index is used to "
+        "classify grade if there is a discrepancy'; 001 Table 2: ENETS 'Ki67 proliferation index "
+        "≤ 10%'; UNOS 'bilobar NELM, not amenable to resection'; Milan 'Age <55 years ... "
+        "Primary tumor drained by the portal system'",
+    ),
+    # Therapeutic dilemmas in GEP-NET: a case study. Endocrine Abstracts 2014;35:MTE7 (meet-
+    # the-expert session; authors not in the stored page).
+    # https://endocrine-abstracts.org/ea/0035/abstracts/meet-the-expert-sessions/1/ea0035mte7
+    # States: man aged 68; non-functioning pancreatic NET G1 with liver, bone and nodal
+    # metastases; body-tail pancreatectomy with wedge resection of the right liver lobe and
+    # splenectomy, chemotherapy and radiofrequency ablation; slow progression in the liver;
+    # 68Ga PET showed SSTR in some liver, bone and nodal lesions, 18FDG uptake in many. Team:
+    # PRRT declined because of the FDG uptake; cold SSA and intra-arterial 90Y-DOTATATE
+    # ("radioembolisation"), then an mTOR inhibitor on further progression.
+    SeedPatient(
+        "ea-pnet-g1-bone-fdg-avid-after-hepatectomy-and-rfa",
+        {
+            "case_id": "pc-ea-pnet-g1-fdg-sirt",
+            "patient": {"age_years": 68, "sex": "male"},
+            "primary": {"site": "pancreas", "resected": True, "functional_syndrome": "none"},
+            "pathology": {"reported_grade": "G1"},
+            "imaging": {"sstr_positive": True, "fdg_positive": True},
+            "liver": {"lesion_count_at_least": 2},
+            "extrahepatic": {"present": True, "sites": ["bone"]},
+            "course": {
+                "status": "progressing",
+                "prior_treatments": ["liver_resection", "thermal_ablation"],
+                "recurrence_after_liver_resection": True,
+            },
+        },
+        {
+            "liver_resection": "ineligible",
+            "liver_transplant_milan": "ineligible",
+            "everolimus": "eligible",
+            "platinum_etoposide": "ineligible",
+            "interferon_alpha": "ineligible",
+        },
+        {
+            "liver_resection.no_extrahepatic": "not_met",
+            "liver_transplant_milan.age": "not_met",
+            "liver_transplant_milan.no_extrahepatic": "not_met",
+            # "positive" does not say the uptake reaches that of normal liver
+            "prrt.uptake": "unknown",
+            "everolimus.population": "met",
+            "everolimus.progressing": "met",
+        },
+        {},
+        {"grade": "G1", "portal_drainage": True},
+        {},
+        (),
+        RESECTION_004
+        + "; 001 Table 2: Milan 'Age <55 years ... removal of all extra-hepatic tumor deposits "
+        "prior to OLT'; 001 PRRT: 'sufficient SSTR expression on diagnostic SSTR scintigraphy'; "
+        "RADIANT-3 eligibility (Yao 2011, NEJM; cited by 004 §3.4): progressive low- or "
+        "intermediate-grade pancreatic NET; "
+        + NEC_CHEMO
+        + "; 003 Medical therapy: interferon 'for palliation or hormonal symptoms'",
+    ),
+    # Ji R, Zuo S, Qiu S, Li P, Chan A, Sharr W, Lo CM. Combined associating liver partition and
+    # portal vein ligation for staged hepatectomy (ALPPS) followed by left trisectionectomy and
+    # Whipple operation for PNET. Gland Surgery 2018 (accepted Nov 2017).
+    # doi:10.21037/gs.2017.11.15, http://gs.amegroups.com/article/view/17601/18497
+    # States: pancreatic NET with multiple liver metastases. Age, grade and extrahepatic
+    # staging are not in the abstract. Team: ALPPS (then left trisectionectomy) and a Whipple
+    # operation in one stage.
+    SeedPatient(
+        "ji-pnet-multiple-liver-metastases-alpps-whipple",
+        {
+            "case_id": "pc-ji-pnet-alpps-whipple",
+            "primary": {"site": "pancreas", "resected": False},
+            "liver": {"lesion_count_at_least": 2},
+        },
+        {
+            "staged_resection": "uncertain",
+            "simultaneous_resection": "uncertain",
+            "liver_transplant_milan": "ineligible",
+            "liver_transplant_enets": "ineligible",
+            "liver_transplant_unos": "ineligible",
+        },
+        {
+            "simultaneous_resection.primary_in_situ": "met",
+            "staged_resection.grade": "unknown",
+            "liver_transplant_unos.primary_removed": "not_met",
+            "liver_transplant_milan.portal_drainage": "met",
+        },
+        {},
+        {"grade": None, "portal_drainage": True},
+        {"staged_resection": ["pathology.ki67_percent"]},
+        (),
+        RESECTION_004
+        + "; 001 Staged resections for extensive disease and Simultaneous primary and NELM "
+        "resection; 001 Table 2: Milan 'Primary tumor drained by the portal system ... already "
+        "removed'; ENETS 'Primary tumor removed prior to OLT'; UNOS 'Resected primary tumor'",
+    ),
+    # Nakajima Y, Takagi H, Sohara N, et al. Living-related liver transplantation for multiple
+    # liver metastases from rectal carcinoid tumor: a case report. World J Gastroenterol
+    # 2006;12(11):1805-1809. doi:10.3748/wjg.v12.i11.1805,
+    # https://wjgnet.com/1007-9327/full/v12/i11/1805.htm
+    # States: 42-year-old woman, multiple liver tumours; rectal submucosal carcinoid removed
+    # endoscopically with a positive margin; two courses of transcatheter arterial chemotherapy
+    # ineffective; then the rectal tumour and involved nodes resected. Grade not stated
+    # ("carcinoid"). Team: living-related liver transplantation one month after the rectal
+    # operation.
+    SeedPatient(
+        "nakajima-rectal-carcinoid-living-related-transplant",
+        {
+            "case_id": "pc-nakajima-rectal-ldlt",
+            "patient": {"age_years": 42, "sex": "female"},
+            "primary": {
+                "site": "rectum",
+                "resected": True,
+                "months_since_primary_resection": 1,
+                "node_positive": True,
+            },
+            "liver": {"lesion_count_at_least": 2},
+        },
+        {
+            # The team's transplant is outside all three criteria sets of 001 Table 2.
+            "liver_transplant_milan": "ineligible",
+            "liver_transplant_enets": "ineligible",
+            "liver_transplant_unos": "ineligible",
+        },
+        {
+            "liver_transplant_milan.portal_drainage": "not_met",
+            "liver_transplant_unos.portal_drainage": "not_met",
+            "liver_transplant_enets.primary_removed": "not_met",
+            "liver_transplant_unos.primary_removed": "met",
+            # "a curative resection": the margin of the rectal operation is not stated
+            "liver_transplant_milan.primary_removed": "unknown",
+            "liver_transplant_milan.age": "met",
+        },
+        {},
+        {"grade": None, "portal_drainage": False},
+        {},
+        (),
+        "001 Table 2: Milan 'Primary tumor drained by the portal system (pancreas and "
+        "intermediate gut: from distal stomach to sigmoid colon) already removed with a curative "
+        "resection'; ENETS 'Primary tumor removed prior to OLT (at least 6 months)'; UNOS "
+        "'Primary tumor drained by the portal system ... Resected primary tumor'",
+    ),
+    # Khaled I, Soliman H, Farid A, Dorgham A. A rare presentation of an obstructing metastatic
+    # neuroendocrine carcinoma of the distal ileum: a case report. Asian Journal of Case
+    # Reports in Surgery. https://journalajcrs.com/index.php/AJCRS/article/view/30134
+    # States: 60-year-old woman, obstructing 2.4-cm terminal-ileal lesion, segmental resection
+    # with its mesentery; 1 of 4 nodes positive; a cirrhotic liver with multiple metastases
+    # (seen at laparotomy, confirmed on MRI); "grade II invasive neuroendocrine carcinoma",
+    # encoded as reported grade G2 without differentiation (case-v1 has no field for
+    # cirrhosis). The team's liver treatment is not in the abstract.
+    SeedPatient(
+        "khaled-ileal-grade-2-multiple-liver-metastases-cirrhotic-liver",
+        {
+            "case_id": "pc-khaled-ileal-g2",
+            "patient": {"age_years": 60, "sex": "female"},
+            "primary": {
+                "site": "small_intestine",
+                "resected": True,
+                "size_cm": 2.4,
+                "node_positive": True,
+            },
+            "pathology": {"reported_grade": "G2"},
+            "liver": {"lesion_count_at_least": 2, "synchronous": True},
+        },
+        {
+            "liver_resection": "uncertain",
+            "liver_transplant_milan": "ineligible",
+            "liver_transplant_unos": "ineligible",
+        },
+        {
+            "liver_resection.grade": "met",
+            "liver_transplant_milan.age": "not_met",
+            "liver_transplant_milan.portal_drainage": "met",
+            "liver_transplant_unos.primary_removed": "met",
+        },
+        {},
+        {"grade": "G2", "portal_drainage": True},
+        {"liver_resection": ["extrahepatic.present", "patient.fit_for_major_surgery"]},
+        (),
+        RESECTION_004
+        + "; 001 Table 2: Milan and UNOS 'Age <55 years ... Primary tumor drained by the portal "
+        "system'; UNOS 'Resected primary tumor'",
     ),
 ]
