@@ -193,6 +193,10 @@ def _value_text(
         number = f"{value:,.0f}" if abs(value) >= 10000 else f"{value:g}"
         if unit == "%":
             return f"{label} {number}%"
+        if unit and label.lower().startswith(unit.lower()):
+            # The label already names the unit ("Months since primary resection"): repeating
+            # it read "... resection 1 months".
+            return f"{label}: {number}"
         return f"{label} {number} {unit}".rstrip()
     return f"{label}: {str(value).replace('_', ' ')}"
 
