@@ -50,6 +50,11 @@ def test_a_citation_reads_as_author_year_and_locator_and_is_numbered_once() -> N
     assert resolve("999 Table 9") == (None, "999 Table 9")
 
 
+def test_a_source_keyed_by_author_and_year_is_named_once() -> None:
+    # sources.yaml keys the 2022 WHO overview "Rindi-2022": no "Rindi-2022, Rindi 2022"
+    assert ReferenceList().label("Rindi-2022 grade terms") == "Rindi 2022, grade terms"
+
+
 def test_a_citation_of_the_cases_own_field_names_the_field_not_its_path() -> None:
     # The knowledge base cites "surgical-assessment liver.surgical_assessment" for the
     # surgeons' judgement; a reader sees the field's label (case-v1 additions), not its path.

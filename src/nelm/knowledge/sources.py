@@ -44,6 +44,9 @@ class Reference:
             return base
         if self.key == "case-v1":
             return "nelm definitions"
+        if self.key.replace("-", " ") == base:
+            # a key that is already author and year (Rindi-2022) read "Rindi-2022, Rindi 2022"
+            return base
         return f"{self.key}, {base}"
 
     @property
