@@ -248,7 +248,11 @@ def test_a_reported_grade_that_settles_it_is_not_followed_by_grade_not_settled()
     d = derived(pathology={"reported_grade": "G2"})
     assert d.grade.value == "G2"
     assert d.grade.explanation.startswith("Reported as G2 → G2")
-    assert "from the indices alone, not settled: Ki-67 and mitotic count not given" in (
+    assert "the indices alone would not settle it: Ki-67 and mitotic count not given" in (
         d.grade.explanation
     )
     assert "Grade not settled" not in d.grade.explanation
+    # WHO 2019 (Rindi 2022): a NET graded G2 is well differentiated, so NEC is excluded; what
+    # the indices alone leave open is said as a conditional, not as "NEC is not excluded".
+    assert "NEC is not excluded" not in d.grade.explanation
+    assert "so they alone would not exclude NEC" in d.grade.explanation

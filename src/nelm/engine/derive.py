@@ -330,11 +330,16 @@ def _poorly_differentiated(
 
 
 def _from_the_indices(explanation: str) -> str:
-    """The indices' own explanation quoted after a grade the report settled: "from the
-    indices alone, not settled: …" rather than a second "Grade not settled"."""
+    """The indices' own explanation quoted after a grade the report settled: "the indices
+    alone would not settle it: …" rather than a second "Grade not settled"."""
     unsettled = "Grade not settled: "
     if explanation.startswith(unsettled):
-        return "from the indices alone, not settled: " + explanation.removeprefix(unsettled)
+        # Conditional, so that "NEC is not excluded" does not read as contradicting the
+        # grade the report has just settled.
+        quoted = explanation.removeprefix(unsettled).replace(
+            "so NEC is not excluded", "so they alone would not exclude NEC"
+        )
+        return "the indices alone would not settle it: " + quoted
     return "from the indices alone: " + explanation
 
 
