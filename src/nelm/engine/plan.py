@@ -73,11 +73,21 @@ def build_plan(
     facts: Mapping[str, Fact],
     results: Mapping[str, OptionResult],
 ) -> tuple[PlanStep, ...]:
-    steps = _ordered_steps(templates, facts, results, details=True)
-    return tuple(
-        PlanStep(i, s.spec, s.options, s.statuses, s.pending, s.conditions, s.moved_behind)
-        for i, s in enumerate(steps, 1)
-    )
+    steps = []
+    for i, (spec, options, moved_behind) in enumerate(_ordered(templates, facts, results), 1):
+        uncertain = [o for o in options if results[o].status == "uncertain"]
+        steps.append(
+            PlanStep(
+                i,
+                spec,
+                options,
+                statuses={o: results[o].status for o in options},
+                pending={o: results[o].missing for o in uncertain},
+                conditions={o: _open_criteria(results[o]) for o in uncertain},
+                moved_behind=moved_behind,
+            )
+        )
+    return tuple(steps)
 
 
 def first_step(
@@ -86,10 +96,10 @@ def first_step(
     results: Mapping[str, OptionResult],
 ) -> tuple[str, tuple[str, ...]] | None:
     """The template id and options of the plan's first step (None: no step), found as
-    ``build_plan`` finds it but without what would decide each conditional option: what
-    the to-do list compares between what-if plans."""
-    steps = _ordered_steps(templates, facts, results, details=False)
-    return (steps[0].spec.id, steps[0].options) if steps else None
+    ``build_plan`` finds it but without building the steps: what the to-do list compares
+    between what-if plans."""
+    steps = _ordered(templates, facts, results)
+    return (steps[0][0].id, steps[0][1]) if steps else None
 
 
 def plan_fields(templates: tuple[PlanStepSpec, ...]) -> tuple[str, ...]:
@@ -102,17 +112,20 @@ def plan_fields(templates: tuple[PlanStepSpec, ...]) -> tuple[str, ...]:
     return tuple(sorted({f for c in conditions for f in fields_of(c)}))
 
 
-def _ordered_steps(
+_Ordered = tuple[PlanStepSpec, tuple[str, ...], tuple[str, ...]]
+"""A step in order before it is built: its template, its options and the steps it was
+moved behind (``PlanStep.moved_behind``)."""
+
+
+def _ordered(
     templates: tuple[PlanStepSpec, ...],
     facts: Mapping[str, Fact],
     results: Mapping[str, OptionResult],
-    *,
-    details: bool,
-) -> list[PlanStep]:
-    """The steps in order, not yet numbered; ``details=False`` leaves ``pending`` and
-    ``conditions`` empty."""
+) -> list[_Ordered]:
+    """The steps in order, as templates and options only: the to-do list compares many
+    what-if plans by their first step, which needs none of a step's display data."""
     used: set[str] = set()
-    steps: list[PlanStep] = []
+    steps: list[tuple[PlanStepSpec, tuple[str, ...], bool]] = []
     for spec in templates:
         if not _applies(spec, facts, results):
             continue
@@ -123,52 +136,41 @@ def _ordered_steps(
             # Alternatives: the options that are already eligible come first.
             kept.sort(key=lambda o: results[o].status != "eligible")
         used.update(kept)
-        uncertain = [o for o in kept if results[o].status == "uncertain"] if details else []
-        steps.append(
-            PlanStep(
-                number=0,
-                spec=spec,
-                options=tuple(kept),
-                statuses={o: results[o].status for o in kept},
-                pending={o: results[o].missing for o in uncertain},
-                conditions={o: _open_criteria(results[o]) for o in uncertain},
-            )
-        )
-    steps = _eligible_first_within_intent(steps)
-    return _moved_behind(steps, facts)
+        has_eligible = any(results[o].status == "eligible" for o in kept)
+        steps.append((spec, tuple(kept), has_eligible))
+    return _moved_behind(_eligible_first_within_intent(steps), facts)
 
 
-def _eligible_first_within_intent(steps: list[PlanStep]) -> list[PlanStep]:
+def _eligible_first_within_intent(
+    steps: list[tuple[PlanStepSpec, tuple[str, ...], bool]],
+) -> list[tuple[PlanStepSpec, tuple[str, ...]]]:
     """Steps keep their template order, except that among the steps of one intent those
     holding an eligible option come before those holding only conditional ones."""
     order: dict[str, int] = {}
-    for s in steps:
-        order.setdefault(s.intent, len(order))
-    has_eligible = [any(v == "eligible" for v in s.statuses.values()) for s in steps]
+    for spec, _, _ in steps:
+        order.setdefault(spec.intent, len(order))
     ranked = sorted(
-        range(len(steps)), key=lambda i: (order[steps[i].intent], not has_eligible[i], i)
+        range(len(steps)), key=lambda i: (order[steps[i][0].intent], not steps[i][2], i)
     )
     # Intents that were contiguous stay where they were; sorting by first appearance keeps
     # the template's order of intents.
-    return [steps[i] for i in ranked]
+    return [steps[i][:2] for i in ranked]
 
 
-def _moved_behind(steps: list[PlanStep], facts: Mapping[str, Fact]) -> list[PlanStep]:
-    out = list(steps)
-    for step in steps:
-        spec = step.spec
+def _moved_behind(
+    steps: list[tuple[PlanStepSpec, tuple[str, ...]]], facts: Mapping[str, Fact]
+) -> list[_Ordered]:
+    out: list[_Ordered] = [(spec, options, ()) for spec, options in steps]
+    for spec, options in steps:
         if spec.after_when is None or truth_of(spec.after_when)(facts) is not Truth.MET:
             continue
-        ids = [s.spec.id for s in out]
+        ids = [s[0].id for s in out]
         behind = [i for i, sid in enumerate(ids) if sid in spec.after]
         here = ids.index(spec.id)
         if not behind or max(behind) < here:
             continue  # nothing to move behind, or already behind it
         out.pop(here)
-        target = max(i for i, s in enumerate(out) if s.spec.id in spec.after)
-        passed = tuple(s.spec.id for s in out[: target + 1] if s.spec.id in spec.after)
-        out.insert(
-            target + 1,
-            PlanStep(0, spec, step.options, step.statuses, step.pending, step.conditions, passed),
-        )
+        target = max(i for i, s in enumerate(out) if s[0].id in spec.after)
+        passed = tuple(s[0].id for s in out[: target + 1] if s[0].id in spec.after)
+        out.insert(target + 1, (spec, options, passed))
     return out
