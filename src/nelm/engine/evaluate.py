@@ -30,6 +30,8 @@ __all__ = [
     "CriterionResult",
     "OptionResult",
     "Status",
+    "brief_result",
+    "convertible_unmet",
     "criterion_truth",
     "evaluate_option",
     "status_of",
@@ -72,10 +74,9 @@ class OptionResult:
     def convertible_unmet(self) -> tuple[str, ...] | None:
         """The local ids of the unmet criteria ("involvement") when the option is
         ineligible only by criteria that conversion can change; None otherwise."""
-        unmet = [c for c in self.criteria if c.truth is Truth.NOT_MET]
-        if self.status != "ineligible" or not all(c.criterion.convertible for c in unmet):
+        if self.status != "ineligible":
             return None
-        return tuple(c.criterion.id.rsplit(".", 1)[-1] for c in unmet)
+        return convertible_unmet([c.criterion for c in self.criteria if c.truth is Truth.NOT_MET])
 
     def blocked_only_by_convertible(self, converts: tuple[str, ...] = ()) -> bool:
         """Ineligible, and every unmet criterion is one that conversion can change; with
@@ -84,6 +85,14 @@ class OptionResult:
         if unmet is None:
             return False
         return not converts or any(u in converts for u in unmet)
+
+
+def convertible_unmet(unmet: list[Criterion]) -> tuple[str, ...] | None:
+    """The local ids of an ineligible option's unmet criteria when conversion can change
+    every one of them; None otherwise (``OptionResult.convertible_unmet``)."""
+    if not all(c.convertible for c in unmet):
+        return None
+    return tuple(c.id.rsplit(".", 1)[-1] for c in unmet)
 
 
 def status_of(truths: list[Truth]) -> Status:
@@ -355,6 +364,16 @@ def _shown_cautions(
     return tuple(shown)
 
 
+def brief_result(spec: OptionSpec, judged: list[tuple[Truth, bool]]) -> OptionResult:
+    """The status and each criterion's result only (``evaluate_option(details=False)``),
+    from each criterion's ``criterion_truth`` in the option's order."""
+    brief = tuple(
+        CriterionResult(criterion, truth, "", (), relative)
+        for criterion, (truth, relative) in zip(spec.criteria, judged, strict=True)
+    )
+    return OptionResult(spec, status_of([r.truth for r in brief]), brief, (), ())
+
+
 def evaluate_option(
     spec: OptionSpec,
     facts: Mapping[str, Fact],
@@ -377,11 +396,10 @@ def evaluate_option(
     (``nelm.engine.investigations``)."""
     program = _program(spec)
     if not details:
-        brief = []
-        for criterion, _, plain in program.criteria:
-            truth, relative = criterion_truth(criterion, plain(facts))
-            brief.append(CriterionResult(criterion, truth, "", (), relative))
-        return OptionResult(spec, status_of([r.truth for r in brief]), tuple(brief), (), ())
+        return brief_result(
+            spec,
+            [criterion_truth(criterion, plain(facts)) for criterion, _, plain in program.criteria],
+        )
     cache = shown_values if shown_values is not None else {}
     results: list[CriterionResult] = []
     for criterion, read, evaluator in program.criteria:

@@ -37,11 +37,17 @@ from nelm.engine.derive import (
     ki67_from_reported_grade,
     lines_from_treatments,
 )
-from nelm.engine.evaluate import OptionResult, criterion_truth, evaluate_option, status_of
+from nelm.engine.evaluate import (
+    OptionResult,
+    brief_result,
+    convertible_unmet,
+    criterion_truth,
+    status_of,
+)
 from nelm.engine.intervals import interval_of
 from nelm.engine.logic import Truth
 from nelm.engine.plan import PlanStep, first_step, plan_fields
-from nelm.knowledge.model import Criterion, GradeTable, Investigation, KnowledgeBase
+from nelm.knowledge.model import GradeTable, Investigation, KnowledgeBase
 
 __all__ = ["ToDo", "rank_investigations"]
 
@@ -121,7 +127,7 @@ class _Probe:
         self._derivations: tuple[_Derivation, ...] | None = None
         self._read_by_any: frozenset[str] = frozenset()
         self._reads_everything = False
-        self.plan_fields: tuple[str, ...] | None = None
+        self.plan_fields = _plan_fields(kb)
         self.first_steps: dict[tuple[object, ...], tuple[str, tuple[str, ...]] | None] = {}
         """What-if first steps by what decides them (``_first_step_with``)."""
         self._own: dict[str, Fact] | None = None
@@ -130,10 +136,10 @@ class _Probe:
         self._facts: dict[
             tuple[tuple[str, Value], ...], tuple[Mapping[str, Fact], DerivedFacts]
         ] = {}
+        self._judged: dict[tuple[str, tuple[tuple[str, Value], ...]], list[tuple[Truth, bool]]] = {}
 
     def facts(self, assignment: Mapping[str, Value]) -> tuple[Mapping[str, Fact], DerivedFacts]:
-        items = tuple(assignment.items())
-        key = items if len(items) == 1 else tuple(sorted(items))
+        key = _key(assignment)
         found = self._facts.get(key)
         if found is None:
             derived = self._derive(assignment)
@@ -225,12 +231,38 @@ class _Probe:
             given_by_fields=base.given_by_fields,
         )
 
-    def truth(self, criterion: Criterion, assignment: Mapping[str, Value]) -> Truth:
-        facts, _ = self.facts(assignment)
-        return criterion_truth(criterion, truth_of(criterion.condition)(facts))[0]
+    def judged(self, oid: str, assignment: Mapping[str, Value]) -> list[tuple[Truth, bool]]:
+        """Every criterion's result of one option and whether a relative contraindication
+        made it unknown (``criterion_truth``), memoised: the eligible witness's status and
+        its what-if plan read the same."""
+        key = (oid, _key(assignment))
+        found = self._judged.get(key)
+        if found is None:
+            facts, _ = self.facts(assignment)
+            found = self._judged[key] = [
+                criterion_truth(c, truth_of(c.condition)(facts))
+                for c in self.kb.options[oid].criteria
+            ]
+        return found
 
     def status(self, oid: str, assignment: Mapping[str, Value]) -> str:
-        return status_of([self.truth(c, assignment) for c in self.kb.options[oid].criteria])
+        return status_of([t for t, _ in self.judged(oid, assignment)])
+
+
+def _key(assignment: Mapping[str, Value]) -> tuple[tuple[str, Value], ...]:
+    items = tuple(assignment.items())
+    return items if len(items) == 1 else tuple(sorted(items))
+
+
+_PLAN_FIELDS: dict[str, tuple[str, ...]] = {}
+
+
+def _plan_fields(kb: KnowledgeBase) -> tuple[str, ...]:
+    """``plan.plan_fields`` of the knowledge base's templates, once per its content."""
+    found = _PLAN_FIELDS.get(kb.content_hash)
+    if found is None:
+        found = _PLAN_FIELDS[kb.content_hash] = plan_fields(kb.plan)
+    return found
 
 
 _BOUNDED_BY = {bound: path for path, bounds in BOUNDS.items() for bound in (path, *bounds)}
@@ -331,26 +363,36 @@ def _todo(
             continue
         candidates = _candidates(probe.kb, oid)
         found = reachable.setdefault(oid, set())
-        met_witness: dict[str, Value] | None = {}
-        for c in result.criteria:
-            if c.truth is not Truth.UNKNOWN:
+        opened = [
+            (c.criterion, [f for f in fields if f in c.missing])
+            for c in result.criteria
+            if c.truth is Truth.UNKNOWN
+        ]
+        # Eligible needs every open criterion met on these fields: not when one of them
+        # reads none of them (nothing of this investigation can settle it).
+        met_witness: dict[str, Value] | None = {} if all(own for _, own in opened) else None
+        for criterion, own in opened:
+            # Only what is still to be found is searched for: the first assignment that
+            # fails the criterion until the option has one, the first that meets it while
+            # the option can still become eligible.
+            want_met = met_witness is not None
+            want_not_met = "ineligible" not in found
+            if not (want_met or want_not_met):
+                break
+            if not own:
                 continue
-            own = [f for f in fields if f in c.missing]
-            if not own:  # nothing of this investigation can settle it
-                met_witness = None
-                continue
-            # The first assignment that meets the criterion and the first that fails it.
             met: dict[str, Value] | None = None
             not_met: dict[str, Value] | None = None
+            evaluator = truth_of(criterion.condition)
             for assignment in _assignments(own, candidates):
-                truth = probe.truth(c.criterion, assignment)
+                truth, _ = criterion_truth(criterion, evaluator(probe.facts(assignment)[0]))
                 if truth is Truth.MET and met is None:
                     met = assignment
                 elif truth is Truth.NOT_MET and not_met is None:
                     not_met = assignment
-                if met is not None and not_met is not None:
+                if (met is not None or not want_met) and (not_met is not None or not want_not_met):
                     break
-            if not_met is not None and "ineligible" not in found:
+            if not_met is not None and want_not_met:
                 found.add("ineligible")
                 witnesses.append((oid, not_met))
             if met_witness is not None and met is not None:
@@ -383,19 +425,23 @@ def _first_step_with(
     they are). The order of the steps depends only on the options' statuses, whether each
     is blocked only by convertible criteria, and the facts the plan's own conditions read
     (``plan.plan_fields``): what-if plans that agree on those share their first step."""
-    facts, derived = probe.facts(assignment)
-    changed = evaluate_option(probe.kb.options[oid], facts, derived, details=False)
-    if probe.plan_fields is None:
-        probe.plan_fields = plan_fields(probe.kb.plan)
-    key = (
-        oid,
-        changed.status,
-        changed.convertible_unmet(),
-        tuple(facts.get(f) for f in probe.plan_fields),
+    facts, _ = probe.facts(assignment)
+    spec = probe.kb.options[oid]
+    # what decides the plan's order, from the criteria's results alone: the option itself
+    # is evaluated (brief, without display text) only for a plan not yet ordered
+    judged = probe.judged(oid, assignment)
+    status = status_of([t for t, _ in judged])
+    unmet = (
+        convertible_unmet(
+            [c for c, (t, _) in zip(spec.criteria, judged, strict=True) if t is Truth.NOT_MET]
+        )
+        if status == "ineligible"
+        else None
     )
+    key = (oid, status, unmet, tuple(facts.get(f) for f in probe.plan_fields))
     if key not in probe.first_steps:
         updated = dict(results)
-        updated[oid] = changed
+        updated[oid] = brief_result(spec, judged)
         probe.first_steps[key] = first_step(probe.kb.plan, facts, updated)
     return probe.first_steps[key]
 
