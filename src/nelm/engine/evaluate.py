@@ -39,8 +39,11 @@ __all__ = [
 
 Status = Literal["eligible", "ineligible", "uncertain"]
 
+_MET, _NOT_MET, _UNKNOWN = Truth.MET, Truth.NOT_MET, Truth.UNKNOWN
+"""Module constants: an enum member read from its class is slow on the hot path."""
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, init=False)
 class CriterionResult:
     criterion: Criterion
     truth: Truth
@@ -50,6 +53,31 @@ class CriterionResult:
     """True when the case fails a relative contraindication: the result is unknown and
     the board judges it; no field would settle it."""
     override: str | None = None  # a preferred source decided against a later one
+
+    def __init__(
+        self,
+        criterion: Criterion,
+        truth: Truth,
+        value: str,
+        missing: tuple[str, ...],
+        relative: bool = False,
+        override: str | None = None,
+    ) -> None:
+        # The generated __init__ of a frozen dataclass sets each field through
+        # object.__setattr__, twice the time of the slots' own setters; an assessment
+        # builds a few hundred of these (still frozen: assigning a field raises).
+        _SET_CRITERION(self, criterion)
+        _SET_TRUTH(self, truth)
+        _SET_VALUE(self, value)
+        _SET_MISSING(self, missing)
+        _SET_RELATIVE(self, relative)
+        _SET_OVERRIDE(self, override)
+
+
+_SET_CRITERION, _SET_TRUTH, _SET_VALUE, _SET_MISSING, _SET_RELATIVE, _SET_OVERRIDE = (
+    CriterionResult.__dict__[name].__set__
+    for name in ("criterion", "truth", "value", "missing", "relative", "override")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,19 +431,23 @@ def evaluate_option(
     cache = shown_values if shown_values is not None else {}
     results: list[CriterionResult] = []
     for criterion, read, evaluator in program.criteria:
-        truth, relative = criterion_truth(criterion, evaluator(facts))
-        shown: dict[str, None] = {}  # each fact's text once, in the order read
+        truth = evaluator(facts)
+        relative = False
+        if truth is _NOT_MET and criterion.relative:  # criterion_truth, inlined: hot path
+            truth, relative = _UNKNOWN, True
+        texts = []  # each fact's text once, in the order read
         for field in read:
             text = cache.get(field)
             if text is None:
                 text = cache[field] = _format_value(
                     field, facts.get(field), derived, entered, field in from_timeline
                 )
-            shown[text] = None
+            if text not in texts:
+                texts.append(text)
         missing = (
             _missing_fields(criterion.condition, facts, derived)
-            if truth is Truth.UNKNOWN and not relative
-            else []
+            if truth is _UNKNOWN and not relative
+            else ()
         )
         override = (
             _override(criterion.condition, facts)
@@ -423,12 +455,10 @@ def evaluate_option(
             else None
         )
         # The override is part of what the criterion looked at, so every report shows it.
-        value = "; ".join(shown) + (f" ({override})" if override else "")
-        results.append(
-            CriterionResult(
-                criterion, truth, value, tuple(missing), relative=relative, override=override
-            )
-        )
+        value = texts[0] if len(texts) == 1 else "; ".join(texts)
+        if override:
+            value += f" ({override})"
+        results.append(CriterionResult(criterion, truth, value, tuple(missing), relative, override))
     status = status_of([r.truth for r in results])
     missing_all: list[str] = []
     if status == "uncertain":
