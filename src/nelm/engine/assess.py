@@ -297,15 +297,18 @@ def _derived_doc(d: DerivedFacts, case: Case) -> dict[str, Any]:
     return doc
 
 
-_RESULT_TEXT = {t: t.value for t in Truth}  # a dict look-up: Enum.value is a slow property
+_MET, _NOT_MET = Truth.MET, Truth.NOT_MET
+# Chosen by identity: Enum.value is a slow property, and an enum member is hashed in Python.
+_MET_TEXT, _NOT_MET_TEXT, _UNKNOWN_TEXT = (t.value for t in (_MET, _NOT_MET, Truth.UNKNOWN))
 
 
 def _criterion_doc(c: CriterionResult) -> dict[str, Any]:
-    criterion = c.criterion
+    criterion, truth = c.criterion, c.truth
+    result = _MET_TEXT if truth is _MET else (_NOT_MET_TEXT if truth is _NOT_MET else _UNKNOWN_TEXT)
     doc: dict[str, Any] = {
         "id": criterion.id,
         "text": criterion.text,
-        "result": _RESULT_TEXT[c.truth],
+        "result": result,
         "value": c.value,
         "sources": list(criterion.sources),
     }
@@ -332,7 +335,7 @@ def _option_doc(result: OptionResult, evidence: Mapping[str, Any] | None) -> dic
         ],
         "missing": list(result.missing),
         "judgements": list(result.judgements),
-        "reasons": [c.criterion.text for c in result.criteria if c.truth is Truth.NOT_MET],
+        "reasons": [c.criterion.text for c in result.criteria if c.truth is _NOT_MET],
     }
     if any(text.startswith(GIVEN_BEFORE_START) for text, _, _ in result.cautions):
         doc["given_before"] = True  # listed in course.prior_treatments, or shown by a field

@@ -96,6 +96,17 @@ def _leaf(leaf: Leaf) -> Evaluator:
             return _leaf_truth(leaf, value)
 
         return compared
+    if op == "eq":  # the commonest leaf: its test written out, not called
+
+        def equal(facts: Mapping[str, Fact]) -> Truth:
+            value = facts.get(field)
+            if value is None:
+                return _UNKNOWN
+            if type(value) in _PLAIN:
+                return _MET if value == operand else _NOT_MET
+            return _leaf_truth(leaf, value)
+
+        return equal
     test = _MEMBERSHIP.get(op)
     if test is not None:
 

@@ -104,7 +104,7 @@ class OptionResult:
         ineligible only by criteria that conversion can change; None otherwise."""
         if self.status != "ineligible":
             return None
-        return convertible_unmet([c.criterion for c in self.criteria if c.truth is Truth.NOT_MET])
+        return convertible_unmet([c.criterion for c in self.criteria if c.truth is _NOT_MET])
 
     def blocked_only_by_convertible(self, converts: tuple[str, ...] = ()) -> bool:
         """Ineligible, and every unmet criterion is one that conversion can change; with
@@ -125,9 +125,10 @@ def convertible_unmet(unmet: list[Criterion]) -> tuple[str, ...] | None:
 
 def status_of(truths: list[Truth]) -> Status:
     """The contract's status rule: any not met → ineligible; all met → eligible."""
-    if any(t is Truth.NOT_MET for t in truths):
+    # ``in`` and ``count`` compare members by identity in C (Truth defines no __eq__)
+    if _NOT_MET in truths:
         return "ineligible"
-    if all(t is Truth.MET for t in truths):
+    if truths.count(_MET) == len(truths):
         return "eligible"
     return "uncertain"
 
@@ -135,8 +136,8 @@ def status_of(truths: list[Truth]) -> Status:
 def criterion_truth(criterion: Criterion, truth: Truth) -> tuple[Truth, bool]:
     """The criterion's result and whether a relative contraindication turned a "not met"
     into "unknown" (the cohort compiler does the same in ``_criterion_expr``)."""
-    if criterion.relative and truth is Truth.NOT_MET:
-        return Truth.UNKNOWN, True
+    if criterion.relative and truth is _NOT_MET:
+        return _UNKNOWN, True
     return truth, False
 
 
@@ -368,7 +369,7 @@ def _sources_disagree(
     """Whether some ``first_known`` has a known part that a later known part contradicts
     (without it no source is overridden: ``nelm.engine.conditions.overridden``)."""
     for parts in first_knowns:
-        known = [t for t in (part(facts) for part in parts) if t is not Truth.UNKNOWN]
+        known = [t for t in (part(facts) for part in parts) if t is not _UNKNOWN]
         if any(t is not known[0] for t in known[1:]):
             return True
     return False
@@ -385,9 +386,9 @@ def _shown_cautions(
             shown.append((text, sources, False))
             continue
         truth = applies(facts)
-        if truth is Truth.MET:
+        if truth is _MET:
             shown.append((text, sources, True))
-        elif truth is Truth.UNKNOWN and if_unknown is not None:
+        elif truth is _UNKNOWN and if_unknown is not None:
             shown.append((if_unknown, sources, True))
     return tuple(shown)
 

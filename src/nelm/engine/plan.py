@@ -22,6 +22,9 @@ from nelm.knowledge.model import Intent, PlanStepSpec
 
 __all__ = ["PlanStep", "build_plan", "first_step", "plan_fields"]
 
+_MET, _NOT_MET = Truth.MET, Truth.NOT_MET
+"""Module constants: an enum member read from its class is slow on the hot path."""
+
 
 @dataclass(frozen=True, slots=True)
 class PlanStep:
@@ -51,14 +54,14 @@ class PlanStep:
 def _applies(
     spec: PlanStepSpec, facts: Mapping[str, Fact], results: Mapping[str, OptionResult]
 ) -> bool:
-    if spec.when is not None and truth_of(spec.when)(facts) is Truth.NOT_MET:
+    if spec.when is not None and truth_of(spec.when)(facts) is _NOT_MET:
         return False
     if any(results[o].status == "eligible" for o in spec.unless_eligible):
         return False
     if spec.convert and not any(
         results[o].blocked_only_by_convertible(spec.converts) for o in spec.convert
     ):
-        judged = spec.convert_when is not None and truth_of(spec.convert_when)(facts) is Truth.MET
+        judged = spec.convert_when is not None and truth_of(spec.convert_when)(facts) is _MET
         if not judged:
             return False
     return not spec.needs or any(results[o].status != "ineligible" for o in spec.needs)
