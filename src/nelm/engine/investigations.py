@@ -47,9 +47,12 @@ from nelm.engine.evaluate import (
 from nelm.engine.intervals import interval_of
 from nelm.engine.logic import Truth
 from nelm.engine.plan import PlanStep, first_step, plan_fields
-from nelm.knowledge.model import GradeTable, Investigation, KnowledgeBase
+from nelm.knowledge.model import Criterion, GradeTable, Investigation, KnowledgeBase
 
 __all__ = ["ToDo", "rank_investigations"]
+
+_MET, _NOT_MET = Truth.MET, Truth.NOT_MET
+"""Module constants: an enum member read from its class is slow on the hot path."""
 
 _MAX_ASSIGNMENTS = 512
 """Assignments tried per option and investigation; beyond it the first ones in a fixed order
@@ -357,7 +360,9 @@ def _todo(
     criteria can fail on this investigation's fields; it can become eligible when every
     open criterion can be met, checked on the merged values (one evaluation)."""
     reachable: dict[str, set[str]] = {}
-    witnesses: list[tuple[str, dict[str, Value]]] = []
+    # (option, assignment, the criterion it fails when that alone makes the option
+    # ineligible and not convertible: its what-if plan is then keyed without evaluating it)
+    witnesses: list[tuple[str, dict[str, Value], Criterion | None]] = []
     for oid, result in results.items():
         if result.status != "uncertain" or not set(fields) & set(result.missing):
             continue
@@ -386,25 +391,27 @@ def _todo(
             evaluator = truth_of(criterion.condition)
             for assignment in _assignments(own, candidates):
                 truth, _ = criterion_truth(criterion, evaluator(probe.facts(assignment)[0]))
-                if truth is Truth.MET and met is None:
+                if truth is _MET and met is None:
                     met = assignment
-                elif truth is Truth.NOT_MET and not_met is None:
+                elif truth is _NOT_MET and not_met is None:
                     not_met = assignment
                 if (met is not None or not want_met) and (not_met is not None or not want_not_met):
                     break
             if not_met is not None and want_not_met:
                 found.add("ineligible")
-                witnesses.append((oid, not_met))
+                witnesses.append((oid, not_met, criterion))
             if met_witness is not None and met is not None:
                 met_witness.update(met)
             else:
                 met_witness = None
         if met_witness and probe.status(oid, met_witness) == "eligible":
             found.add("eligible")
-            witnesses.append((oid, met_witness))
+            witnesses.append((oid, met_witness, None))
     could_change = tuple(o for o in results if reachable.get(o))
     head = _head(plan)
-    first_changes = any(_first_step_with(oid, w, probe, results) != head for oid, w in witnesses)
+    first_changes = any(
+        _first_step_with(oid, w, probe, results, fails) != head for oid, w, fails in witnesses
+    )
     return ToDo(
         inv,
         fields,
@@ -419,27 +426,41 @@ def _head(plan: tuple[PlanStep, ...]) -> tuple[str, tuple[str, ...]] | None:
 
 
 def _first_step_with(
-    oid: str, assignment: Mapping[str, Value], probe: _Probe, results: Mapping[str, OptionResult]
+    oid: str,
+    assignment: Mapping[str, Value],
+    probe: _Probe,
+    results: Mapping[str, OptionResult],
+    fails: Criterion | None = None,
 ) -> tuple[str, tuple[str, ...]] | None:
     """The plan's first step with one option re-evaluated on ``assignment`` (the others as
     they are). The order of the steps depends only on the options' statuses, whether each
     is blocked only by convertible criteria, and the facts the plan's own conditions read
-    (``plan.plan_fields``): what-if plans that agree on those share their first step."""
+    (``plan.plan_fields``): what-if plans that agree on those share their first step.
+
+    ``fails``: a criterion the assignment fails (not met) that conversion cannot change:
+    the option is then ineligible and not blocked only by convertible criteria, whatever
+    its other criteria give, so they are evaluated only for a plan not yet ordered."""
     facts, _ = probe.facts(assignment)
     spec = probe.kb.options[oid]
-    # what decides the plan's order, from the criteria's results alone: the option itself
-    # is evaluated (brief, without display text) only for a plan not yet ordered
-    judged = probe.judged(oid, assignment)
-    status = status_of([t for t, _ in judged])
-    unmet = (
-        convertible_unmet(
-            [c for c, (t, _) in zip(spec.criteria, judged, strict=True) if t is Truth.NOT_MET]
+    judged: list[tuple[Truth, bool]] | None = None
+    status: str
+    unmet: tuple[str, ...] | None
+    if fails is not None and not fails.convertible:
+        status, unmet = "ineligible", None
+    else:
+        judged = probe.judged(oid, assignment)
+        status = status_of([t for t, _ in judged])
+        unmet = (
+            convertible_unmet(
+                [c for c, (t, _) in zip(spec.criteria, judged, strict=True) if t is _NOT_MET]
+            )
+            if status == "ineligible"
+            else None
         )
-        if status == "ineligible"
-        else None
-    )
     key = (oid, status, unmet, tuple(facts.get(f) for f in probe.plan_fields))
     if key not in probe.first_steps:
+        if judged is None:
+            judged = probe.judged(oid, assignment)
         updated = dict(results)
         updated[oid] = brief_result(spec, judged)
         probe.first_steps[key] = first_step(probe.kb.plan, facts, updated)
