@@ -191,6 +191,44 @@ def test_liver_type(liver: dict[str, Any], kind: str | None) -> None:
     assert derived(liver=liver).liver_type.value == kind
 
 
+# The seeds part on type I: 004 §1 (ENETS) "simple LMs ... are confined to one liver lobe or
+# two adjacent resectable liver segments"; 002 §2.2 "a single, unilobular lesion (Type 1)".
+# Two lesions in one lobe are type I by 004 and not type 1 by 002: nelm follows 004 and shows
+# 002's reading as a caution; one lesion is type I by both, so no caution there.
+@pytest.mark.parametrize(
+    ("liver", "lesions"),
+    [
+        ({"distribution": "unilobar", "lesion_count": 2}, "2 lesions"),
+        ({"bilobar": False, "lesion_count": 2}, "2 lesions"),
+        ({"distribution": "unilobar"}, "several lesions"),
+    ],
+)
+def test_type_i_from_one_lobe_shows_002s_single_lesion_reading(
+    liver: dict[str, Any], lesions: str
+) -> None:
+    lt = derived(liver=liver).liver_type
+    assert lt.value == "I"
+    assert "a single, unilobular lesion" in lt.explanation
+    assert f"{lesions} in one lobe would not be type 1" in lt.explanation
+    assert "confined to one liver lobe or two adjacent resectable liver segments" in (
+        lt.explanation
+    )
+
+
+@pytest.mark.parametrize(
+    "liver",
+    [
+        {"lesion_count": 1},
+        {"distribution": "unilobar", "lesion_count": 1},
+        {"distribution": "bilobar_dominant", "lesion_count": 2},
+    ],
+)
+def test_no_type_i_caution_where_the_seeds_agree_or_type_i_is_not_given(
+    liver: dict[str, Any],
+) -> None:
+    assert "Caution" not in derived(liver=liver).liver_type.explanation
+
+
 # case-v1: "pancreas, duodenum, stomach, small intestine, appendix and colon drain to the
 # portal system; rectum, lung, unknown primary and other do not, or are not known to."
 @pytest.mark.parametrize(

@@ -393,6 +393,15 @@ def _with_reported(derived: Derived, values: Mapping[str, Value], t: GradeTable)
     )
 
 
+def _type_i_caution(count: Value | None, d: Derivations) -> str:
+    """Type I from one lobe alone: the seeds' other wording (a single lesion) where it would
+    not give type I, i.e. unless the case has exactly one lesion."""
+    if count == 1:
+        return ""
+    lesions = f"{count} lesions" if isinstance(count, int) else "several lesions"
+    return ". Caution: " + d.liver_type_i_caution.format(lesions=lesions)
+
+
 def derive_liver_type(values: Mapping[str, Value], d: Derivations) -> Derived:
     count = values.get("liver.lesion_count")
     if count is None and values.get("liver.lesion_count_at_most") == 1:
@@ -414,7 +423,8 @@ def derive_liver_type(values: Mapping[str, Value], d: Derivations) -> Derived:
         return Derived(
             frozenset({kind}),
             None,
-            f"Distribution {distribution.replace('_', ' ')} → type {kind} ({name}) ({cite})",
+            f"Distribution {distribution.replace('_', ' ')} → type {kind} ({name}) ({cite})"
+            + (_type_i_caution(count, d) if kind == "I" else ""),
             (),
             d.liver_type_sources,
         )
@@ -435,7 +445,8 @@ def derive_liver_type(values: Mapping[str, Value], d: Derivations) -> Derived:
         return Derived(
             kinds,
             None,
-            f"{how}{'' if settled else ' (dominant or diffuse not stated)'} ({cite})",
+            f"{how}{'' if settled else ' (dominant or diffuse not stated)'} ({cite})"
+            + (_type_i_caution(count, d) if kinds == {"I"} else ""),
             () if settled else ("liver.distribution",),
             d.liver_type_sources,
         )

@@ -422,6 +422,7 @@ def _derivations(doc: dict[str, Any], checker: _Checker, staging: dict[str, Any]
         grade=grade,
         liver_type_by_distribution=dict(lt["by_distribution"]),
         liver_type_sources=checker.cite(lt["sources"], "liver_type"),
+        liver_type_i_caution=_type_i_caution(lt["type_i_caution"], checker),
         portal_sites=portal,
         non_portal_sites=non_portal,
         portal_sources=checker.cite(pd["sources"], "portal_drainage"),
@@ -430,6 +431,16 @@ def _derivations(doc: dict[str, Any], checker: _Checker, staging: dict[str, Any]
         prior_lines_counted=_prior_lines(doc.get("prior_lines"), checker),
         given_before_shown_by=_given_before(doc.get("given_before"), checker),
     )
+
+
+def _type_i_caution(raw: dict[str, Any], checker: _Checker) -> str:
+    """The other seed's type I wording, shown where it would not give type I; its sources
+    must be known ones and the text must leave room for the lesions it speaks of."""
+    checker.cite(raw["sources"], "liver_type type_i_caution")
+    text = str(raw["text"])
+    if "{lesions}" not in text:
+        raise ValueError("liver_type type_i_caution must contain {lesions}")
+    return text
 
 
 def _given_before(raw: dict[str, Any] | None, checker: _Checker) -> tuple[tuple[str, str], ...]:

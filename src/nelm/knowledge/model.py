@@ -126,6 +126,7 @@ class Derivations:
     grade: GradeTable
     liver_type_by_distribution: dict[str, str]
     liver_type_sources: tuple[str, ...]
+    liver_type_i_caution: str  # "{lesions}" stands for the lesions in one lobe
     portal_sites: frozenset[str]
     non_portal_sites: frozenset[str]
     portal_sources: tuple[str, ...]
