@@ -612,6 +612,12 @@ caution_edges(
     *shown_at("patient.lvef_percent", (49.9, True), (50, False)),
 )
 caution_edges(
+    "tace",
+    "liver_reserve_004",
+    "002 §3.3: 'serum bilirubin < 2 mg/dL' for TAE/TACE: 2 is beyond it",
+    *shown_at("labs.bilirubin_mg_dl", (1.9, False), (2, True)),
+)
+caution_edges(
     "liver_resection",
     "poor_liver_reserve",
     "002 §3.3: 'serum bilirubin < 2 mg/dL' for liver-directed therapy: 2 is beyond it",

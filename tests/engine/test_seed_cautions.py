@@ -580,6 +580,42 @@ def test_a_poor_liver_reserve_is_a_caution_on_liver_surgery(
 
 
 @pytest.mark.parametrize(
+    ("changes", "shown", "status"),
+    [
+        ({"labs.bilirubin_mg_dl": 2.0}, True, "ineligible"),
+        ({"anatomy.hepatic_encephalopathy": True}, True, "ineligible"),
+        ({"anatomy.ascites": True}, True, None),
+        ({"labs.bilirubin_mg_dl": 1.9}, False, None),
+        ({"anatomy.ascites": None, "labs.bilirubin_mg_dl": None}, False, "uncertain"),
+    ],
+)
+def test_a_poor_liver_reserve_on_embolisation_shows_004s_other_reading(
+    changes: dict[str, Any], shown: bool, status: str | None
+) -> None:
+    """001 TAE and TACE: embolisation is "generally contraindicated in the presence of ...
+    hepatic insufficiency"; 003 Hepatic arterial embolization: "Contraindications of TAE and
+    TACE include ... insufficient liver reserve"; 002 §3.3: "serum bilirubin < 2 mg/dL" and
+    "poor liver reserve"; 000 §3.1: "hepatic encephalopathy". 004 §3.2 names "insufficient
+    hepatic functional reserve" among the reasons TACE is used instead of surgery: shown as a
+    caution, never from unknown values, while a bilirubin of 2 or encephalopathy fails the
+    option and an unknown bilirubin leaves it uncertain (None: status as without it)."""
+    for option in ("tae", "tace", "deb_tace"):
+        base = assess_mapping(eligible_case(option), with_evidence=False)
+        doc = assess_mapping(eligible_case(option, changes), with_evidence=False)
+        result = doc["options"][option]
+        texts = [d["text"] for d in result["caution_details"]]
+        found = any("004 instead names insufficient hepatic functional reserve" in t for t in texts)
+        assert found is shown, option
+        expected = status or base["options"][option]["status"]
+        assert result["status"] == expected, option
+        bilirubin = next(c for c in result["criteria"] if c["id"].endswith("bilirubin"))
+        assert bilirubin["text"].startswith("Hepatic reserve not poor"), option
+        assert {"001 TAE and TACE", "003 Hepatic arterial embolization"} <= set(
+            bilirubin["sources"]
+        ), option
+
+
+@pytest.mark.parametrize(
     ("changes", "shown"),
     [
         ({"extrahepatic.present": True, "extrahepatic.resectable": True}, True),

@@ -211,12 +211,16 @@ def test_a_card_with_the_criteria_of_a_card_above_names_it() -> None:
 
     assert rows("tace") == rows("tae") == rows("deb_tace")
     tae = _card(flat, doc["options"]["tae"]["name"])
-    assert "Serum bilirubin < 2 mg/dL — Bilirubin not known (Criss 2024, §3.3)" in tae
+    assert (
+        "serum bilirubin < 2 mg/dL (hepatic insufficiency contraindicates embolisation) — "
+        "Bilirubin not known (Criss 2024, §3.3; Machairas 2021, TAE and TACE; Nigri 2018, "
+        "Hepatic arterial embolization)"
+    ) in tae
     for oid in ("tace", "deb_tace"):
         card = _card(flat, doc["options"][oid]["name"])
         n = len(rows(oid))
         assert f"= The same {n} criteria, values, results and sources as TAE above" in card
-        assert " ? " not in card and "Serum bilirubin" not in card
+        assert " ? " not in card and "serum bilirubin" not in card
     # an option whose criteria differ keeps its own rows (TARE has criteria of its own)
     tare = _card(flat, doc["options"]["tare"]["name"])
     assert "The same" not in tare and " ? " in tare
