@@ -160,11 +160,11 @@ to a record is). `nelm batch` lists such values in its warnings file, assessed a
 
 
 def _units_in_doubt(ranges: dict[str, PlausibleRange]) -> str:
+    checks = [(path, r.unit_check) for path, r in ranges.items() if r.unit_check is not None]
     rows = [
-        f"| `{path}` | {clinical_number(r.unit_check.low)} | {clinical_number(r.high)} | "
-        f"{r.unit_check.slip.unit} (× {r.unit_check.slip.factor:g}) | {r.unit_check.reference} |"
-        for path, r in ranges.items()
-        if r.unit_check is not None
+        f"| `{path}` | {clinical_number(c.low)} | {clinical_number(c.high)} | "
+        f"{c.slip.unit} (× {c.slip.factor:g}) | {c.reference} |"
+        for path, c in checks
     ]
     return UNITS_IN_DOUBT + "\n".join(rows) + "\n"
 

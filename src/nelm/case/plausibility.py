@@ -89,12 +89,15 @@ class UnitCheck:
 
     A bilirubin of 17 "mg/dL" is deep jaundice, and 17 µmol/L is a normal bilirubin: the
     two units overlap, so no range can tell the slip from the disease. A number from
-    ``low`` to the plausible range's top, given without its unit, is assessed as given
-    with a warning to check the unit (never refused: jaundice is real)."""
+    ``low`` to ``high``, given without its unit, is assessed as given with a warning to
+    check the unit (never refused: jaundice is real). The doubt can lie below the
+    reference too: a haemoglobin of 8.1 "g/dL" is anaemia, 8.1 mmol/L a normal value."""
 
     low: float
+    high: float
     slip: Slip  # the other unit, and how to read the number in it
     reference: str  # the reference interval in that unit, which the warning names
+    as_given: str = ""  # what the number is in the field's unit ("" : far above the reference)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +119,7 @@ class PlausibleRange:
     def questions_unit(self, value: float) -> bool:
         """Whether a plausible number given without its unit may be in another one."""
         check = self.unit_check
-        return check is not None and check.low <= value <= self.high
+        return check is not None and check.low <= value <= check.high
 
 
 def _with_unit(number: float, unit: str) -> str:
@@ -225,11 +228,11 @@ class UnitQuestion:
         check = self.plausible.unit_check
         assert check is not None
         spec = FIELD_BY_PATH[self.path]
+        as_given = check.as_given or f"far above the reference {self.plausible.reference}"
         return (
-            f"{spec.label} ({self.path}) {_with_unit(self.value, spec.unit or '')} is far "
-            f"above the reference {self.plausible.reference}, and in {check.slip.unit} it "
-            f"would be a common value (reference {check.reference}): {self.hint} "
-            "Check the unit."
+            f"{spec.label} ({self.path}) {_with_unit(self.value, spec.unit or '')} is "
+            f"{as_given}, and in {check.slip.unit} it would be a common value (reference "
+            f"{check.reference}): {self.hint} Check the unit."
         )
 
     @property
@@ -292,20 +295,24 @@ def plausible_ranges() -> dict[str, PlausibleRange]:
             tuple(sources[key] for key in entry["sources"]),
             slips,
             str(entry.get("advice", "")),
-            _unit_check(path, entry.get("unit_check"), slips),
+            _unit_check(path, entry.get("unit_check"), slips, high),
         )
     return out
 
 
 def _unit_check(
-    path: str, raw: Mapping[str, Any] | None, slips: tuple[Slip, ...]
+    path: str, raw: Mapping[str, Any] | None, slips: tuple[Slip, ...], high: float
 ) -> UnitCheck | None:
+    """The doubt runs from ``from`` to ``to`` (the plausible range's top when not given)."""
     if raw is None:
         return None
     slip = next((s for s in slips if s.unit == raw["unit"] and s.factor is not None), None)
     if slip is None:
         raise ValueError(f"plausibility.yaml: {path}'s unit check names no unit slip")
-    return UnitCheck(float(raw["from"]), slip, str(raw["reference"]))
+    low, top = float(raw["from"]), float(raw.get("to", high))
+    if not low <= top <= high:
+        raise ValueError(f"plausibility.yaml: {path}'s unit check must lie in its range")
+    return UnitCheck(low, top, slip, str(raw["reference"]), str(raw.get("as_given", "")))
 
 
 def plausible_range(path: str) -> PlausibleRange | None:

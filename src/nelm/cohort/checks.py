@@ -154,8 +154,12 @@ def outside(columns: Iterable[str] | None = None) -> pl.Expr:
         assert r is not None
         if r.unit_check is None:
             tests.append(~pl.col(path).is_between(r.low, r.high))
-        else:  # below the range, or from the doubt's start upwards (beyond the range too)
-            tests.append((pl.col(path) < r.low) | (pl.col(path) >= r.unit_check.low))
+        else:  # outside the range, or inside the zone where the unit is in doubt
+            check = r.unit_check
+            tests.append(
+                ~pl.col(path).is_between(r.low, r.high)
+                | pl.col(path).is_between(check.low, check.high)
+            )
     # unknown (null) is never outside: Kleene's "or" leaves a row of nulls null, then false
     return pl.any_horizontal(tests).fill_null(False) if tests else pl.lit(False)
 

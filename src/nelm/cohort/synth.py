@@ -287,7 +287,9 @@ def synth_block(seed: int, block: int, n: int, missing: float = DEFAULT_MISSING)
     c["labs.ldh_u_l"] = d.lognormal(220, 0.4, 0, 10000, 0)
     c["labs.ast_u_l"] = d.lognormal(30, 0.6, 0, 10000, 0)
     c["labs.platelets_per_ul"] = d.normal(250_000, 70_000, 0, 2_000_000, -3)
-    c["labs.hemoglobin_g_dl"] = d.normal(13, 1.6, 2, 25)
+    # From 11 g/dL: 7.4-10.9 is as likely a normal value in mmol/L (plausibility.yaml, the
+    # unit check), which a column without its unit is warned of; synthetic rows are not.
+    c["labs.hemoglobin_g_dl"] = d.normal(13, 1.6, 11, 25)
     c["labs.wbc_per_ul"] = d.normal(7000, 2000, 0, 500_000, -2)
 
     # anatomy
