@@ -293,3 +293,51 @@ def test_liver_directed_therapy_comes_before_the_ssa_for_a_functional_tumour() -
     assert liver < step_index(plan, "ssa")
     assert "002 §3" in plan[liver]["sources"]
     assert "For a functional tumour ESMO recommends it early" in plan[liver]["rationale"]
+
+
+# 002 §3.3: "Periprocedural carcinoid crisis is also a potentially lethal complication of
+# interventions directed at NETs (e.g., locoregional therapies or surgery) ... guidelines such
+# as ENET and NANETs generally recommend the use of perioperative octreotide
+# prophylactically ... infusions of 50–100 µg/hour". The seeds place octreotide around the
+# procedure, not an SSA course before it (002 §3: NANETS recommends liver-directed therapy or
+# chemotherapy "for symptomatic NELM over SSAs"), so the order stays and the first procedure
+# carries the note.
+PROPHYLAXIS = "with octreotide given perioperatively against periprocedural carcinoid crisis"
+
+
+def _notes(plan: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    return [(s["step"], n["id"]) for s in plan for n in s.get("notes", ())]
+
+
+def test_a_carcinoid_syndrome_puts_octreotide_prophylaxis_on_the_first_procedure() -> None:
+    changes = {"primary.functional_syndrome": "carcinoid"}
+    with_syndrome = plan_of(with_changes(BASE, changes))
+    without = plan_of(with_changes(BASE, {"primary.functional_syndrome": "none"}))
+    procedures = {"liver_resection", "staged_resection", "simultaneous_resection", "tace"}
+    first = next(s for s in with_syndrome if set(s["options"]) & procedures)
+    assert _notes(with_syndrome) == [(first["step"], "carcinoid_crisis_prophylaxis")]
+    (note,) = first["notes"]
+    assert PROPHYLAXIS in note["text"] and note["sources"] == ["002 §3.3"]
+    assert PROPHYLAXIS in first["rationale"] and "002 §3.3" in first["sources"]
+    # nothing reordered: the steps the non-functional tumour shares keep their order
+    shared = [s["options"] for s in with_syndrome if s["intent"] != "symptom_control"]
+    assert shared == [s["options"] for s in without if s["intent"] != "symptom_control"]
+    assert _notes(without) == []
+
+
+def test_no_prophylaxis_note_when_the_syndrome_is_not_stated() -> None:
+    plan = plan_of(with_changes(BASE, {"primary.functional_syndrome": None}))
+    assert _notes(plan) == []  # each procedure's own caution asks instead
+
+
+def test_the_note_names_every_procedure_with_the_carcinoid_crisis_caution() -> None:
+    from nelm.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    (note,) = kb.plan_notes
+    with_caution = {
+        oid
+        for oid, spec in kb.options.items()
+        if any(c.id.endswith(".carcinoid_crisis") for c in spec.cautions)
+    }
+    assert set(note.before) == with_caution

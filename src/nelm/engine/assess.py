@@ -82,7 +82,7 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
         oid: evaluate_option(spec, facts, derived, shown_values, case.entered, from_timeline)
         for oid, spec in kb.options.items()
     }
-    plan = build_plan(kb.plan, facts, results)
+    plan = build_plan(kb.plan, facts, results, kb.plan_notes)
 
     decides: dict[str, list[str]] = {}
     for oid, result in results.items():
@@ -368,8 +368,22 @@ def _document(a: Assessment) -> dict[str, Any]:
                 "step": s.number,
                 "options": list(s.options),
                 "intent": s.intent,
-                "rationale": s.spec.rationale,
-                "sources": list(s.spec.sources),
+                # A note is said with the rationale, so that every reader of the plan shows
+                # it, and listed on its own under "notes".
+                "rationale": " ".join((s.spec.rationale, *(n.text for n in s.notes))),
+                "sources": list(
+                    dict.fromkeys((*s.spec.sources, *(c for n in s.notes for c in n.sources)))
+                ),
+                **(
+                    {
+                        "notes": [
+                            {"id": n.id, "text": n.text, "sources": list(n.sources)}
+                            for n in s.notes
+                        ]
+                    }
+                    if s.notes
+                    else {}
+                ),
                 "conditional": s.conditional,
                 "options_are": s.options_are,
                 "conditions": {o: list(t) for o, t in s.conditions.items()},

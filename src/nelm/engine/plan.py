@@ -12,13 +12,13 @@ only after conversion), the resection steps move behind conversion and non-surgi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nelm.engine.compiled import truth_of
 from nelm.engine.conditions import Fact, fields_of
 from nelm.engine.evaluate import OptionResult
 from nelm.engine.logic import Truth
-from nelm.knowledge.model import Intent, PlanStepSpec
+from nelm.knowledge.model import Intent, PlanNote, PlanStepSpec
 
 __all__ = ["PlanStep", "build_plan", "first_step", "plan_fields"]
 
@@ -37,6 +37,8 @@ class PlanStep:
     """Per uncertain option, the criteria still open: the "if" of a conditional option."""
     moved_behind: tuple[str, ...] = ()
     """The steps this one was moved behind (``after_when``), empty when in template order."""
+    notes: tuple[PlanNote, ...] = ()
+    """What to do before this step's procedure (``PlanNote``): on the first step holding one."""
 
     @property
     def intent(self) -> Intent:
@@ -75,6 +77,7 @@ def build_plan(
     templates: tuple[PlanStepSpec, ...],
     facts: Mapping[str, Fact],
     results: Mapping[str, OptionResult],
+    notes: tuple[PlanNote, ...] = (),
 ) -> tuple[PlanStep, ...]:
     steps = []
     for i, (spec, options, moved_behind) in enumerate(_ordered(templates, facts, results), 1):
@@ -90,7 +93,28 @@ def build_plan(
                 moved_behind=moved_behind,
             )
         )
-    return tuple(steps)
+    placed = _placed_notes(steps, notes, facts)
+    if not placed:
+        return tuple(steps)
+    return tuple(
+        replace(s, notes=tuple(n for n, at in placed if at == i)) for i, s in enumerate(steps)
+    )
+
+
+def _placed_notes(
+    steps: list[PlanStep], notes: tuple[PlanNote, ...], facts: Mapping[str, Fact]
+) -> list[tuple[PlanNote, int]]:
+    """Each note that applies (its condition met, never unknown), with the index of the first
+    step holding one of its procedures; a note whose procedures are not in the plan is not
+    given."""
+    placed = []
+    for note in notes:
+        if truth_of(note.when)(facts) is not Truth.MET:
+            continue
+        at = next((i for i, s in enumerate(steps) if set(s.options) & set(note.before)), None)
+        if at is not None:
+            placed.append((note, at))
+    return placed
 
 
 def first_step(

@@ -31,6 +31,7 @@ from nelm.knowledge.model import (
     Investigation,
     KnowledgeBase,
     OptionSpec,
+    PlanNote,
     PlanStepSpec,
 )
 from nelm.knowledge.staging import parse_staging
@@ -147,6 +148,7 @@ def _build(docs: dict[str, Any], content_hash: str) -> KnowledgeBase:
     plan = tuple(_plan_step(raw, checker) for raw in docs["plan.yaml"]["steps"])
     for step in plan:
         _check_converts(step, ordered)
+    plan_notes = tuple(_plan_note(raw, checker) for raw in docs["plan.yaml"].get("notes", ()))
     derivations = _derivations(docs["derivations.yaml"], checker, docs["staging.yaml"])
     investigations = _investigations(docs["investigations.yaml"], checker)
     return KnowledgeBase(
@@ -157,6 +159,7 @@ def _build(docs: dict[str, Any], content_hash: str) -> KnowledgeBase:
         derivations=derivations,
         sources=sources,
         investigations=investigations,
+        plan_notes=plan_notes,
     )
 
 
@@ -383,6 +386,20 @@ def _plan_step(raw: dict[str, Any], checker: _Checker) -> PlanStepSpec:
         convert_when=None if convert_when is None else checker.condition(convert_when, sid),
         after_when=None if after_when is None else checker.condition(after_when, sid),
         after=tuple(str(a) for a in raw.get("after", ())),
+    )
+
+
+def _plan_note(raw: dict[str, Any], checker: _Checker) -> PlanNote:
+    nid = f"plan note {raw['id']}"
+    unknown = [o for o in raw["before"] if o not in OPTION_IDS]
+    if unknown:
+        raise ValueError(f"{nid}: unknown options {unknown}")
+    return PlanNote(
+        id=str(raw["id"]),
+        text=str(raw["text"]),
+        sources=checker.cite(raw.get("sources"), nid),
+        when=checker.condition(raw["when"], nid),
+        before=tuple(raw["before"]),
     )
 
 

@@ -99,6 +99,18 @@ class PlanStepSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanNote:
+    """A note the plan gives on the first step holding one of ``before`` (a procedure),
+    when ``when`` is met: what to do before that procedure, without reordering the steps."""
+
+    id: str
+    text: str
+    sources: tuple[str, ...]
+    when: Condition
+    before: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class GradeTable:
     ki67_g1_below: float
     ki67_g2_max: float
@@ -161,3 +173,4 @@ class KnowledgeBase:
     derivations: Derivations
     sources: dict[str, str] = field(default_factory=dict)
     investigations: tuple[Investigation, ...] = ()
+    plan_notes: tuple[PlanNote, ...] = ()
