@@ -172,11 +172,11 @@ def test_the_plan_and_the_document_say_given_before() -> None:
     flagged = sorted(o for o, r in doc["options"].items() if r.get("given_before"))
     assert flagged == ["prrt", "ssa"]
     names = [i["name"] for step in plan_steps(doc) for i in step["items"] if i["id"] == "prrt"]
-    assert names and all(n.endswith("(given before)") for n in names)
+    assert names and all(n.endswith(", given before") for n in names)
     board = [
         name for step in board_view(doc).plan for oid, name, _ in step.options if oid == "prrt"
     ]
-    assert board and all(n.endswith("(given before)") for n in board)
+    assert board and all(n.endswith(", given before") for n in board)
 
 
 def test_the_cds_card_names_an_eligible_option_given_before() -> None:

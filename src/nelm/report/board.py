@@ -374,7 +374,7 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
                 (
                     oid,
                     names.get(oid, oid)
-                    + (" (given before)" if options[oid].get("given_before") else ""),
+                    + (", given before" if options[oid].get("given_before") else ""),
                     step.get("statuses", {}).get(oid, options[oid]["status"]),
                 )
                 for oid in step["options"]

@@ -430,9 +430,9 @@ def _shown_conditions(open_criteria: list[str]) -> list[str]:
 
 
 def _given_before(doc: Mapping[str, Any], oid: str) -> str:
-    """ " (given before)" after an option the case lists among its prior treatments, so the
+    """ ", given before" after an option the case lists among its prior treatments, so the
     plan does not read a repeat course as a first one."""
-    return " (given before)" if doc["options"][oid].get("given_before") else ""
+    return ", given before" if doc["options"][oid].get("given_before") else ""
 
 
 def plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
