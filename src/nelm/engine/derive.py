@@ -46,6 +46,7 @@ class Derived:
     settle_with: tuple[str, ...]  # case fields that would settle it
     sources: tuple[str, ...]
     conflict: str | None = None  # the case's statements behind it contradict each other
+    reason: str | None = None  # why, in a few words a criterion's value carries beside it
 
     @property
     def value(self) -> str | bool | None:
@@ -231,7 +232,9 @@ def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
     if by_mitoses is not None:
         lo, hi, shown = by_mitoses
         band = _mitoses_band(GRADES[lo], t) if lo == hi else _grades(lo, hi)
-        parts.append(f"{shown} mitoses/2 mm² ({band})")
+        # "1 mitosis", not "1 mitoses", as a pathology report writes it.
+        noun = "mitosis" if shown == "1" else "mitoses"
+        parts.append(f"{shown} {noun}/2 mm² ({band})")
 
     if by_ki67 is not None and by_mitoses is not None:
         lo = max(by_ki67[0], by_mitoses[0])
@@ -476,14 +479,24 @@ def derive_portal_drainage(values: Mapping[str, Value], d: Derivations) -> Deriv
             d.portal_sources,
         )
     portal = site in d.portal_sites
-    verb = (
-        "drains to the portal system"
-        if portal
-        else "does not drain, or is not known to drain, to the portal system"
-    )
-    return Derived(
-        None, portal, f"Primary site {site.replace('_', ' ')} {verb} ({cite})", (), d.portal_sources
-    )
+    short = portal_drainage_reason(site, portal)
+    explanation = f"{short[0].upper()}{short[1:]} ({cite})"
+    return Derived(None, portal, explanation, (), d.portal_sources, reason=short)
+
+
+# A site neither drained nor undrained by anatomy: case-v1 counts it as not drained because
+# it is not known to be (an unknown primary, or a site outside the contract's list).
+_NOT_KNOWN_SITES = {"unknown_primary": "unknown primary", "other": "primary at another site"}
+
+
+def portal_drainage_reason(site: str, portal: bool) -> str:
+    """Why the primary site does or does not count as drained by the portal system, in the
+    words a criterion's value can carry ("rectum: not drained by the portal system")."""
+    if portal:
+        return f"{site.replace('_', ' ')}: drained by the portal system"
+    if site in _NOT_KNOWN_SITES:
+        return f"{_NOT_KNOWN_SITES[site]}: not known to be drained by the portal system"
+    return f"{site.replace('_', ' ')}: not drained by the portal system"
 
 
 def derive_burden_band(

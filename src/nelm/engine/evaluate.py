@@ -204,7 +204,11 @@ def _value_text(
             shown = " or ".join(sorted(possible)) if possible else "unknown"
             return f"{label} {shown}"
         if isinstance(settled, bool):
-            return f"{label} {'yes' if settled else 'no'}"
+            said = f"{label} {'yes' if settled else 'no'}"
+            reason = getattr(derived, name).reason
+            # The site beside the answer: "portal drainage no" alone left the reader to
+            # guess why a rectal primary fails the Milan criterion.
+            return f"{said} ({reason})" if reason else said
         return f"{label} {settled}"
     spec = FIELD_BY_PATH[field]
     label = spec.label

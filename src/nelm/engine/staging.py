@@ -191,7 +191,9 @@ def derive_stages(
                 # The citations alone in the parentheses, so that a reader sees them
                 # by author and year (a site among them would leave them as keys).
                 this = {
-                    "unknown_primary": "a primary of unknown site",
+                    # "an unknown primary", the diagnosis: the pages turn a bare
+                    # "unknown" into "not known", which read "a primary of not known site".
+                    "unknown_primary": "an unknown primary, its site not found",
                     "other": "a primary of another site",
                 }.get(site, f"a primary of the {site.replace('_', ' ')}")
                 text = (
