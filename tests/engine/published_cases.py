@@ -754,4 +754,270 @@ PUBLISHED_CASES: list[SeedPatient] = [
         + "; 001 Table 2: Milan and UNOS 'Age <55 years ... Primary tumor drained by the portal "
         "system'; UNOS 'Resected primary tumor'",
     ),
+    # Repeat hepatectomy for liver metastases from bile duct neuroendocrine tumor: a case
+    # report. Surg Case Rep 2020;6(1):204. doi:10.1186/s40792-020-00967-x (authors not in the
+    # stored page). https://pubmed.ncbi.nlm.nih.gov/32770496
+    # States: 75-year-old man at the first operation (age at this decision not stated);
+    # extended left hepatectomy, extrahepatic bile-duct resection and hepaticojejunostomy for
+    # a NET G2 of the common bile duct; two later hepatectomies for liver metastases (NET G2);
+    # then four liver metastases, a somatostatin analogue for a year ("the size of tumors
+    # increased slightly, the number did not change" -- not encoded as progression: no
+    # response criteria are named). Encoded at the decision before the fourth hepatectomy.
+    # A bile-duct primary is site "other". Team: limited liver resections (seven metastases,
+    # NET G2, on pathology), then a fourth hepatectomy.
+    SeedPatient(
+        "bile-duct-net-g2-liver-recurrence-after-hepaticojejunostomy",
+        {
+            "case_id": "pc-bile-duct-net-repeat-hepatectomy",
+            "patient": {"sex": "male"},
+            "primary": {"site": "other", "resected": True},
+            "pathology": {"reported_grade": "G2"},
+            "liver": {"lesion_count": 4},
+            "anatomy": {"biliary_enteric_anastomosis": True},
+            "course": {
+                "prior_treatments": ["liver_resection", "ssa"],
+                "recurrence_after_liver_resection": True,
+            },
+        },
+        {
+            # Distribution, extrahepatic disease and fitness are not stated.
+            "liver_resection": "uncertain",
+            "tace": "ineligible",
+            "tae": "ineligible",
+            "thermal_ablation": "ineligible",
+            "liver_transplant_milan": "ineligible",
+        },
+        {
+            "liver_resection.grade": "met",
+            "liver_resection.liver_type": "unknown",
+            "tace.no_bilioenteric_anastomosis": "not_met",
+            "tae.no_bilioenteric_anastomosis": "not_met",
+            "thermal_ablation.size_number": "not_met",
+            "liver_transplant_milan.portal_drainage": "not_met",
+        },
+        {},
+        {"grade": "G2", "portal_drainage": False},
+        {"liver_resection": ["liver.distribution", "extrahepatic.present"]},
+        ("liver_resection",),
+        RESECTION_004 + "; 001 TAE and TACE: 'Intra-arterial embolization techniques are generally "
+        "contraindicated in the presence of portal vein thrombosis, hepatic insufficiency or "
+        "bilio-enteric anastomosis'; "
+        + ABLATION_002
+        + "; 001 Table 2: Milan 'Primary tumor drained by the portal system'; 001 Surgery for "
+        "recurrent NELM (repeat resection, plan step 1)",
+    ),
+    # Gastric neuroendocrine neoplasm with liver metastases: a case report. Translational
+    # Gastroenterology and Hepatology (authors and year not in the stored excerpt).
+    # https://tgh.amegroups.org/article/view/3604/html
+    # States: 39-year-old woman; gastric mass and "multiple liver space-occupying lesions" on a
+    # check-up CT; gastroscopic biopsy well-differentiated NEN G1, "Ki-67<2%"; MRI "multiple
+    # liver metastases and multiple perigastric lymph node metastases" (regional nodes, so
+    # node_positive; distant disease not stated). No symptoms. The team's choice is not in
+    # the stored excerpt.
+    SeedPatient(
+        "gastric-net-g1-ki67-below-2-multiple-liver-metastases",
+        {
+            "case_id": "pc-gastric-net-g1-multiple-liver",
+            "patient": {"age_years": 39, "sex": "female"},
+            "primary": {"site": "stomach", "resected": False, "node_positive": True},
+            "pathology": {
+                "reported_grade": "G1",
+                "differentiation": "well",
+                "ki67_percent_at_most": 2,
+            },
+            "liver": {"lesion_count_at_least": 2, "synchronous": True},
+        },
+        {
+            "ssa": "uncertain",
+            "liver_transplant_milan": "ineligible",
+            "liver_transplant_enets": "ineligible",
+            "platinum_etoposide": "ineligible",
+            "sunitinib": "ineligible",
+        },
+        {
+            "liver_resection.grade": "met",
+            "ssa.sstr": "unknown",
+            "liver_transplant_milan.age": "met",
+            "liver_transplant_milan.portal_drainage": "met",
+            "liver_transplant_milan.primary_removed": "not_met",
+            "platinum_etoposide.nec": "not_met",
+        },
+        {},
+        {"grade": "G1", "portal_drainage": True},
+        {"ssa": ["imaging.sstr_positive"]},
+        (),
+        "000 §1: G1 'Ki67 index < 3', G3 'Ki67 index > 20'; "
+        + SSA_004
+        + "; 001 Table 2: Milan 'Age <55 years ... Primary tumor drained by the portal system'; "
+        "Milan and ENETS 'Primary tumor removed prior to OLT'; "
+        + NEC_CHEMO
+        + "; 004 §3.4: sunitinib 'in patients with locally advanced or metastatic pNETs'",
+    ),
+    # Anand B, Kurian SS. Neuroendocrine neoplasm of liver with intratumoral discordance of
+    # mitotic and Ki-67 proliferation index. J Curr Res Sci Med 2020;6:152-154.
+    # https://www.jcrsmed.org/text.asp?2020/6/2/152/304196
+    # States: 70-year-old woman, backache; multiple liver lesions with lesions in the sacral
+    # bone, the adrenal and the pancreatic tail (primary not named); liver core biopsy NEN,
+    # Ki-67 "30%-40%" (encoded as the range), mitoses 3/10 high-power fields (not per 2 mm²,
+    # so not encoded); differentiation not stated. A pathology report: no treatment given.
+    SeedPatient(
+        "liver-nen-ki67-30-to-40-bone-adrenal",
+        {
+            "case_id": "pc-anand-liver-nen-ki67-range",
+            "patient": {"age_years": 70, "sex": "female"},
+            "pathology": {
+                "ki67_percent_at_least": 30,
+                "ki67_percent_at_most": 40,
+                "ki67_source": "liver_metastasis",
+            },
+            "liver": {"lesion_count_at_least": 2},
+            "extrahepatic": {"present": True, "sites": ["bone", "other"]},
+        },
+        {
+            "liver_resection": "ineligible",
+            "tace": "ineligible",
+            "thermal_ablation": "ineligible",
+            "liver_transplant_enets": "ineligible",
+            # Well-differentiated G3 NET or NEC: the report does not say, so it stays open.
+            "platinum_etoposide": "uncertain",
+        },
+        {
+            "liver_resection.grade": "not_met",
+            "liver_resection.no_extrahepatic": "not_met",
+            "tace.grade": "not_met",
+            "liver_transplant_enets.ki67": "not_met",
+            "platinum_etoposide.nec": "unknown",
+        },
+        {},
+        {},
+        {"platinum_etoposide": ["pathology.differentiation"]},
+        (),
+        "000 §1: 'Grade 3 (G3) tumors have a mitotic index or Ki67 index > 20'; "
+        + RESECTION_004
+        + "; "
+        + LOCOREGIONAL_G1_G2
+        + "; 001 Table 2: ENETS 'Ki67 proliferation index ≤ 10%'; "
+        + NEC_CHEMO,
+    ),
+    # Yang K, Cheng YS, Yang JJ, Jiang X, Guo JX. Primary hepatic neuroendocrine tumor with
+    # multiple liver metastases: a case report with review of the literature. World J
+    # Gastroenterol 2015;21(10):3132-3138. doi:10.3748/wjg.v21.i10.3132
+    # States: multiple hepatic masses, largest 6.4 cm; enlarged porta hepatis and slightly
+    # enlarged retroperitoneal nodes (not called metastases, so extrahepatic is not encoded);
+    # biopsy "grade 2 well-differentiated neuroendocrine carcinoma"; no extrahepatic primary
+    # found (site "other"). Age and sex not in the stored excerpt. Team: TACE (oxaliplatin,
+    # gelatin sponge, lipiodol).
+    SeedPatient(
+        "yang-primary-hepatic-net-g2-multiple-tace",
+        {
+            "case_id": "pc-yang-primary-hepatic-net",
+            "primary": {"site": "other", "resected": False},
+            "pathology": {"reported_grade": "G2", "differentiation": "well"},
+            "liver": {"lesion_count_at_least": 2, "largest_lesion_cm": 6.4},
+        },
+        {
+            # Labs, portal vein, extrahepatic disease are not stated: TACE waits on them.
+            "tace": "uncertain",
+            "thermal_ablation": "ineligible",
+            "liver_transplant_milan": "ineligible",
+            "platinum_etoposide": "ineligible",
+        },
+        {
+            "tace.grade": "met",
+            "tace.no_bilioenteric_anastomosis": "unknown",
+            "thermal_ablation.size_number": "not_met",
+            "liver_transplant_milan.portal_drainage": "not_met",
+            "platinum_etoposide.nec": "not_met",
+        },
+        {},
+        {"grade": "G2", "portal_drainage": False},
+        {"tace": ["anatomy.portal_vein_thrombosis"]},
+        (),
+        LOCOREGIONAL_G1_G2
+        + "; 001 TAE and TACE: contraindicated 'in the presence of portal vein thrombosis, "
+        "hepatic insufficiency or bilio-enteric anastomosis'; "
+        + ABLATION_002
+        + "; 001 Table 2: Milan 'Primary tumor drained by the portal system'; "
+        + NEC_CHEMO,
+    ),
+    # Jadhav A, Ayyat M, Serafini FM. Presentation, diagnosis, and treatment of a sporadic
+    # gastrinoma with liver metastases. Ann Surg Case Rep Images 2024;1(3):1025.
+    # https://annscri.org/articles/SCR-1025.html
+    # States: 59-year-old woman, anaemia and an upper GI bleed; sporadic pancreatic
+    # gastrinoma with "more than 12 liver metastases" (encoded as at least 13). Grade, SSTR
+    # imaging and extrahepatic disease are not in the stored abstract; the authors' stated
+    # principle is resection of the primary "along with as many metastatic lesions as
+    # possible" (cytoreduction); the operation done is not in the stored excerpt.
+    SeedPatient(
+        "jadhav-pancreatic-gastrinoma-more-than-12-liver-metastases",
+        {
+            "case_id": "pc-jadhav-gastrinoma",
+            "patient": {"age_years": 59, "sex": "female"},
+            "primary": {
+                "site": "pancreas",
+                "resected": False,
+                "functional_syndrome": "gastrinoma",
+                "hormone": "gastrin",
+            },
+            "liver": {"lesion_count_at_least": 13, "synchronous": True},
+        },
+        {
+            "thermal_ablation": "ineligible",
+            "liver_transplant_milan": "ineligible",
+            "surufatinib": "ineligible",
+            # Grade unknown: neither well-differentiated nor NEC is settled.
+            "platinum_etoposide": "uncertain",
+        },
+        {
+            "thermal_ablation.size_number": "not_met",
+            "liver_transplant_milan.age": "not_met",
+            "liver_transplant_milan.portal_drainage": "met",
+            "surufatinib.non_functional": "not_met",
+            "liver_resection.grade": "unknown",
+        },
+        {},
+        {"portal_drainage": True},
+        {"liver_resection": ["pathology.ki67_percent"]},
+        (),
+        ABLATION_002
+        + "; 001 Table 2: Milan 'Age <55 years ... Primary tumor drained by the portal system'; "
+        "004 §3.4: surufatinib in SANET-p/SANET-ep for non-functional NETs; " + RESECTION_004,
+    ),
+    # Wang Y, Zhao D. Pancreatic neuroendocrine cancer with liver metastases and multiple
+    # peritoneal metastases: report of one case. Transl Gastroenterol Hepatol 2016.
+    # doi:10.21037/tgh.2016.07.05, https://tgh.amegroups.org/article/view/3616/html
+    # States: 59-year-old man, loose stools 4-5 times a day and 5 kg weight loss, no flushing;
+    # CT a mass in the pancreatic head, multiple liver metastases and multiple masses in the
+    # omentum, mesentery, abdomen and pelvis, considered metastases. Grade and the team's
+    # choice are beyond the stored excerpt.
+    SeedPatient(
+        "wang-pnet-head-liver-and-peritoneal-metastases",
+        {
+            "case_id": "pc-wang-pnet-peritoneal",
+            "patient": {"age_years": 59, "sex": "male"},
+            "primary": {"site": "pancreas", "resected": False},
+            "liver": {"lesion_count_at_least": 2, "synchronous": True},
+            "extrahepatic": {"present": True, "sites": ["peritoneum"]},
+        },
+        {
+            "liver_resection": "ineligible",
+            "simultaneous_resection": "ineligible",
+            "liver_transplant_milan": "ineligible",
+            "liver_transplant_enets": "ineligible",
+        },
+        {
+            "liver_resection.no_extrahepatic": "not_met",
+            "liver_resection.grade": "unknown",
+            "liver_transplant_milan.no_extrahepatic": "not_met",
+            "liver_transplant_milan.portal_drainage": "met",
+        },
+        {},
+        {"portal_drainage": True},
+        {"prrt": ["imaging.sstr_positive"]},
+        (),
+        RESECTION_004
+        + "; 003 Potentially curative surgery: 'absence of extrahepatic metastasis, absence of "
+        "diffuse peritoneal metastasis'; 001 Table 2: Milan 'Age <55 years ... Primary tumor "
+        "drained by the portal system'; Milan and ENETS exclude extrahepatic disease",
+    ),
 ]
