@@ -188,4 +188,4 @@ def test_the_cds_card_names_an_eligible_option_given_before() -> None:
     doc = assess_mapping(case, with_evidence=False)
     assert doc["options"]["cabozantinib"]["status"] == "eligible"
     heads = [line for line in _eligible_lines(doc, ReferenceList()) if line.startswith("- **")]
-    assert any("Cabozantinib" in h and "(given before)" in h for h in heads)
+    assert any("Cabozantinib" in h and "**, given before" in h for h in heads)

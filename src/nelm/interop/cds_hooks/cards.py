@@ -223,7 +223,7 @@ def _eligible_lines(doc: Mapping[str, Any], refs: ReferenceList) -> list[str]:
     lines: list[str] = []
     for _oid, option in _options(doc, "eligible"):
         intent = _INTENT_WORDS.get(str(option.get("intent")), "")
-        again = " (given before)" if option.get("given_before") else ""
+        again = ", given before" if option.get("given_before") else ""
         lines.append(f"- **{escape(option.get('name', _oid))}**{again} — {escape(intent)}")
         for criterion in option.get("criteria") or ():
             if not isinstance(criterion, Mapping) or criterion.get("result") != "met":
