@@ -85,6 +85,10 @@ ul.lines li { margin-bottom: .4mm; }
 .cols { display: table; width: 100%; table-layout: fixed; }
 .cols > div { display: table-cell; width: 50%; vertical-align: top; padding-right: 3mm; }
 .cols > div + div { padding-right: 0; padding-left: 3mm; }
+/* a real record's resource ids ("Condition/mCODETrialMatchingPrimaryCancerCondition…") in
+   the warnings: a half-page column is narrower than such an id, which ran over the gutter
+   into the next column on paper and past a phone's screen */
+.cols li { overflow-wrap: anywhere; }
 ol, ul { margin: .5mm 0; padding-left: 5mm; }
 .refs li { font-size: 7.4pt; }
 /* the references in two columns: a full board summary then fits two pages */
