@@ -138,6 +138,14 @@ def test_every_board_page_with_the_longest_real_content_fits_a_phone(
         assert _overflow(page) == "", address
     assert LONGEST_ID in page.inner_text("body")  # the record's summary, last: the id shows
 
+    # the agenda printed on paper narrower than 40rem (A5, 148 mm): its rows stack as on
+    # a phone, and the "Remove…" of each row stays off the paper as it does on A4
+    page.goto(f"{base}/meetings/{meeting.id}")
+    page.emulate_media(media="print")
+    assert page.locator("#agenda-table td.pos").first.is_visible()
+    assert not page.locator("details.remove-item").first.is_visible()
+    page.emulate_media(media="screen")
+
     # a form sent back with a problem, on the phone
     page.goto(f"{base}/cases/{case.id}/edit")
     page.get_by_label("Ki-67 index", exact=False).first.fill("150")
