@@ -523,6 +523,30 @@ caution_edges(
     (age_bounds(46, 50), True),
     (age_bounds(40, 45), False),
 )
+BEST_AGE = (
+    "003 Liver transplantation: 'The best candidates in this setting are young patients "
+    "(< 50 years old)', within the 'age < 55 years' of the Milan criteria it lists: 50 is "
+    "not under 50; an age not given, or known only to lie across 50, is not shown as 50–54"
+)
+for option in ("liver_transplant_milan", "liver_transplant_enets", "liver_transplant_unos"):
+    caution_edges(
+        option,
+        "age_50_to_54",
+        BEST_AGE,
+        *shown_at("patient.age_years", (49.9, False), (50, True), (54.9, True), (55, False)),
+        ({"patient.age_years": None}, False),
+        (age_bounds(50, 54), True),
+        (age_bounds(45, 52), False),
+    )
+caution_edges(
+    "tae",
+    "ki67_over_10",
+    "004 §4: after TAE with octreotide LAR 'Ki-67 >10% ... were independent prognostic "
+    "factors for PFS; while TAE was more efficacious in patients with Ki-67 ≤10%'; a Ki-67 "
+    "not given is not shown as over 10",
+    *shown_at("pathology.ki67_percent", (10, False), (10.1, True)),
+    ({"pathology.ki67_percent": None}, False),
+)
 caution_edges(
     "liver_transplant_unos",
     "burden_exactly_50",
