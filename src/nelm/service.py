@@ -33,7 +33,6 @@ __all__ = [
     "assess_mapping",
     "assess_text",
     "evidence_lookup",
-    "stored_bounds_origin",
     "with_future_dates",
 ]
 
@@ -67,16 +66,18 @@ def assess_mapping(
     with_evidence: bool = True,
     require_confirmation: bool = False,
     today: dt.date | None = None,
-    bounds_origin: Mapping[str, str] | None = None,
+    record_sources: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Validate a parsed case document and return the assessment-v1 document. ``today``
     (the adapter's date; the core reads no clock): a date of the case after it is warned
-    of first. ``bounds_origin``: where a record gave a number's bounds (``Case``)."""
+    of first. ``record_sources``: the resource each value of a record assessed directly
+    was read from (else a stored case's ``value_sources``); a criterion on a range names
+    it (``Case.bounds_origin``)."""
     # interactive input: an implausible value must be confirmed, and is reported with
     # every other problem of the document
     case = case_from_mapping(document, require_confirmation=require_confirmation)
-    if bounds_origin is None and case.value_sources:
-        bounds_origin = stored_bounds_origin(case.value_sources)
+    sources = case.value_sources if record_sources is None else record_sources
+    bounds_origin = record_bounds_origin(case, sources) if sources else {}
     if bounds_origin:
         case = replace(case, bounds_origin=dict(bounds_origin))
     return with_future_dates(
@@ -84,18 +85,13 @@ def assess_mapping(
     )
 
 
-def stored_bounds_origin(sources: Mapping[str, str]) -> dict[str, str]:
-    """Where a stored case's bounds came from (``value_sources``): an age read from a
-    partial birth date says so, as the assessment of the record itself does, with the
-    resource named ("from a birth date of the year only, FHIR record Patient/p1"), rather
-    than "as reported" as if a person had typed the range."""
-    from nelm.interop.fhir.patient import age_bounds_origin
+def record_bounds_origin(case: Case, sources: Mapping[str, str]) -> dict[str, str]:
+    """Where the case's bounds came from, when a record gave any (``sources``: the
+    record's provenance, or a stored case's ``value_sources``): a criterion names the
+    resource rather than reading "(entered)" as if a person had typed the range."""
+    from nelm.interop.fhir.bounds_origin import bounds_origin
 
-    out: dict[str, str] = {}
-    for path, words in age_bounds_origin(sources).items():
-        resource = sources[f"{path}_at_least"].split(" (", 1)[0]
-        out[path] = f"{words}, FHIR record {resource}"
-    return out
+    return bounds_origin(case.values.keys(), sources)
 
 
 def with_future_dates(doc: dict[str, Any], case: Case, today: dt.date | None) -> dict[str, Any]:
@@ -183,7 +179,6 @@ def assess_fhir_record(
     """:func:`assess_fhir`, with the mapping it assessed: what a caller that stores the
     record's case keeps besides the assessment (the date of each result, ``result_dates``)."""
     from nelm.interop.fhir import bundle_to_case
-    from nelm.interop.fhir.patient import age_bounds_origin
 
     if assessment_date is None:
         raise InputRejected(
@@ -202,7 +197,8 @@ def assess_fhir_record(
     doc = assess_mapping(
         source.document,
         with_evidence=with_evidence,
-        bounds_origin=age_bounds_origin(source.provenance),
+        # what a person added with --with is entered, not the record's
+        record_sources={p: s for p, s in source.provenance.items() if p not in source.added_paths},
     )
     implausible = _from_the_record(doc, source.provenance, typed=source.added_paths)
     rejected = source.rejected

@@ -198,6 +198,21 @@ def test_a_quantity_with_a_comparator_is_a_bound_never_the_value(
     assert case.values[path] == pytest.approx(bound)
 
 
+def test_a_bound_from_the_record_names_its_resource_in_the_criteria() -> None:
+    # "< 2 %" (LOINC 29593-1) meets the ENETS transplant criterion "Ki67 proliferation
+    # index <= 10%" (001 Table 2) whatever the exact index; the criterion names the
+    # Observation the bound came from, never "(entered)" as if a person had typed it
+    from nelm.service import assess_fhir
+
+    ki67 = _obs("k1", LOINC, "29593-1", valueQuantity={**quantity(2, "%"), "comparator": "<"})
+    bundle = bundle_of(patient_resource("p"), neuroendocrine_marker(), ki67)
+    doc = assess_fhir(bundle, assessment_date=DAY, with_evidence=False)
+    criteria = doc["options"]["liver_transplant_enets"]["criteria"]
+    (shown,) = [c for c in criteria if c["id"] == "liver_transplant_enets.ki67"]
+    assert shown["result"] == "met"
+    assert shown["value"] == "Ki-67 index ≤ 2 % (from the FHIR record Observation/k1)"
+
+
 def test_a_range_gives_both_bounds() -> None:
     # FHIR R4 Observation.valueRange (low, high): "4–5 lesions"
     lesions = _nelm(

@@ -440,8 +440,11 @@ def test_results_dated_after_the_assessment_date_are_named_on_top() -> None:
     [
         # FHIR R4 date: a birthDate may be a year ("1960") or a year and month ("1960-01");
         # on 2025-01-15 either gives 64–65, over 001 Table 2's "Age <55 years" (not met)
-        ("1960", "Age 64–65 years (from a birth date of the year only)"),
-        ("1960-01", "Age 64–65 years (from a birth date of the year and month only)"),
+        ("1960", "Age 64–65 years (from a birth date of the year only, FHIR record Patient/p)"),
+        (
+            "1960-01",
+            "Age 64–65 years (from a birth date of the year and month only, FHIR record Patient/p)",
+        ),
     ],
 )
 def test_the_age_criterion_names_the_partial_birth_date(birth: str, shown: str) -> None:
@@ -450,11 +453,12 @@ def test_the_age_criterion_names_the_partial_birth_date(birth: str, shown: str) 
     (age,) = [c for c in criteria if c["id"] == "liver_transplant_milan.age"]
     assert age["result"] == "not_met"
     assert age["value"] == shown
-    assert "as reported" not in age["value"]
+    assert "entered" not in age["value"]
 
 
-def test_an_age_range_typed_in_a_case_reads_as_reported() -> None:
-    # the same bounds typed into a case document are the report's: "(as reported)"
+def test_an_age_range_typed_in_a_case_reads_entered() -> None:
+    # the same bounds typed into a case document were entered by a person: "(entered)",
+    # as the inputs table and the board summary call such a value
     doc = assess_mapping(
         {
             "schema_version": 1,
@@ -465,4 +469,4 @@ def test_an_age_range_typed_in_a_case_reads_as_reported() -> None:
     )
     criteria = doc["options"]["liver_transplant_milan"]["criteria"]
     (age,) = [c for c in criteria if c["id"] == "liver_transplant_milan.age"]
-    assert age["value"] == "Age 64–65 years (as reported)"
+    assert age["value"] == "Age 64–65 years (entered)"

@@ -131,7 +131,7 @@ def test_more_than_five_years_after_resection_meets_the_six_months_of_enets() ->
         "cr04-cjg2022-pnen-repeat-hepatectomy", "liver_transplant_enets", "primary_removed"
     )
     assert c["result"] == "met"
-    assert "≥ 60 months (as reported)" in c["value"]
+    assert "≥ 60 months (entered)" in c["value"]
 
 
 def test_a_primary_removed_over_a_month_ago_is_not_six_months_ago() -> None:

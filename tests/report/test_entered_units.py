@@ -32,7 +32,7 @@ ENTERED: dict[str, Any] = {
 }
 PLATELETS = "Platelets 210 10⁹/L (210,000 /µL)"
 BILIRUBIN = "Bilirubin 15 µmol/L (0.88 mg/dL)"
-LARGEST = "Largest liver lesion ≤ 30 mm (≤ 3 cm) (as reported)"
+LARGEST = "Largest liver lesion ≤ 30 mm (≤ 3 cm) (entered)"
 
 
 @pytest.fixture(scope="module")

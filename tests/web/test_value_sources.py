@@ -41,7 +41,7 @@ def test_an_age_from_a_birth_year_names_the_record_not_as_reported(site: Site) -
     for address in (f"/cases/{pk}", f"/cases/{pk}/report.html", f"/cases/{pk}/summary.html"):
         shown = html.unescape(client.get(address).text)  # type: ignore[attr-defined]
         assert "FHIR record Patient/p1" in shown, address
-        assert "(as reported)" not in shown, address
+        assert "(entered)" not in shown, address
     # under the key facts of the page and the printed summary: which the record gave
     for address in (f"/cases/{pk}", f"/cases/{pk}/summary.html"):
         shown = html.unescape(client.get(address).text)  # type: ignore[attr-defined]
@@ -75,7 +75,10 @@ def test_a_value_changed_by_hand_reads_as_entered(site: Site) -> None:
     assert assessed is not None
     criteria = assessed.output["options"]["liver_transplant_milan"]["criteria"]
     (age,) = [c for c in criteria if c["id"] == "liver_transplant_milan.age"]
-    assert age["value"] == "Age 66 years (as reported)"
+    # one bound typed over the record's: each bound says where it came from
+    assert age["value"] == (
+        "Age 66 years (lower bound entered; upper bound from the FHIR record Patient/p1)"
+    )
 
 
 def test_a_source_for_a_field_left_unknown_is_refused_by_name(site: Site) -> None:

@@ -93,9 +93,10 @@ class Case:
     """Field path → the record's resource its value was read from (``value_sources``,
     ``nelm.case.value_sources``); a field without one was entered by a person."""
     bounds_origin: Mapping[str, str] = field(default_factory=dict)
-    """A bounded number's path → where its bounds came from, when not from the report
-    ("from a birth date of the year only"): the criteria's values say so instead of "as
-    reported". Set by the adapter that read a record, never by the case document."""
+    """A bounded number's path → where its bounds came from, when a record gave them
+    ("from a birth date of the year only, FHIR record Patient/p1"): the criteria's values
+    say so instead of "entered". Set by the adapter that read a record (or from a stored
+    case's ``value_sources``), never by the case document itself."""
 
     def get(self, path: str) -> Value | None:
         return self.values.get(path)

@@ -16,10 +16,17 @@ from typing import Any
 from nelm.case.fields import FIELD_BY_PATH
 from nelm.errors import Problem, describe_value
 
-__all__ = ["SOURCE_MAX_CHARS", "read_value_sources", "with_value_sources"]
+__all__ = ["SOURCE_MAX_CHARS", "read_value_sources", "resources_of", "with_value_sources"]
 
 SOURCE_MAX_CHARS = 500
 """A source names a few resources and codes; a longer text is not a source."""
+
+
+def resources_of(source: str) -> str:
+    """ "Observation/c1 (LOINC 2160-0); Observation/c2 (LOINC 2160-0)" → "Observation/c1,
+    Observation/c2": the resources a source names, without the codes read from them."""
+    refs = (part.split(" (", 1)[0].strip() for part in source.split("; "))
+    return ", ".join(dict.fromkeys(r for r in refs if r))
 
 
 def read_value_sources(

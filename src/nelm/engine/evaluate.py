@@ -227,7 +227,7 @@ def _value_text(
     if isinstance(value, Interval):
         typed = _entered_interval_text(field, value, entered) if entered else None
         shown = f"{label} {typed or interval_text(value, spec.unit)}"
-        return shown if from_timeline else f"{shown} (as reported)"
+        return shown if from_timeline else f"{shown} (entered)"
     if entered and field in entered and isinstance(value, int | float):
         return f"{label} {as_entered_text(field, *entered[field])}"
     if isinstance(value, int | float):

@@ -13,15 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from nelm.case.fields import FIELD_BY_PATH, FIELDS
+from nelm.case.value_sources import resources_of
 
 __all__ = ["from_record_line"]
-
-
-def _resources(source: str) -> str:
-    """ "Observation/c1 (LOINC 2160-0); Observation/c2 (LOINC 2160-0)" → "Observation/c1,
-    Observation/c2": the resources alone (the codes are in the full report's inputs)."""
-    refs = (part.split(" (", 1)[0].strip() for part in source.split("; "))
-    return ", ".join(dict.fromkeys(r for r in refs if r))
 
 
 def _value(inputs: Mapping[str, Any], path: str) -> Any:
@@ -59,7 +53,7 @@ def from_record_line(inputs: Mapping[str, Any]) -> str:
             entered = True
             continue
         label = _label(spec.path, inputs, sources)
-        labels = groups.setdefault(_resources(source), [])
+        labels = groups.setdefault(resources_of(source), [])
         if label not in labels:
             labels.append(label)
     if not groups:

@@ -24,7 +24,7 @@ from nelm.interop.fhir.dates import age_range, parse_when
 from nelm.interop.fhir.systems import SNOMED, canonical_system, elements, reference_target
 from nelm.interop.fhir.validate import Entry
 
-__all__ = ["age_bounds_origin", "attributed", "read_patients"]
+__all__ = ["attributed", "partial_birth_date_words", "read_patients"]
 
 _SEX = {"female": "female", "male": "male", "other": "other"}
 # US Core 9.0.0 us-core-individual-sex (valueCoding, SNOMED CT): 248152002 Female (finding),
@@ -175,17 +175,14 @@ def _precision(birth: str) -> str:
     return "birthDate" if parts >= 2 else list(_PARTIAL_BIRTH_DATE)[parts]
 
 
-def age_bounds_origin(provenance: Mapping[str, str]) -> dict[str, str]:
-    """``{"patient.age_years": "from a birth date of the year only"}`` when both bounds of
-    the age came from one partial birth date (and were not replaced, e.g. by ``--with``);
-    else empty."""
-    lo = provenance.get("patient.age_years_at_least")
-    if lo is None or provenance.get("patient.age_years_at_most") != lo:
-        return {}
+def partial_birth_date_words(source: str) -> str | None:
+    """ "from a birth date of the year only" for a source that read an age's bound from a
+    birth date of the year alone ("Patient/p1 (birthDate, year only)"); None for any other
+    source."""
     for code, words in _PARTIAL_BIRTH_DATE.items():
-        if lo.endswith(f"({code})"):
-            return {"patient.age_years": words}
-    return {}
+        if source.endswith(f"({code})"):
+            return words
+    return None
 
 
 def _age(ctx: Context, entry: Entry, youngest: int, oldest: int, code: str) -> None:
