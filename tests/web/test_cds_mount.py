@@ -235,3 +235,38 @@ def test_a_control_character_in_the_prefetch_is_not_a_refusal(cds_site: Site) ->
     cards = response.json()["cards"]
     assert cards[0]["summary"].startswith("NELM: ")
     assert "a control character in code.text" in cards[1]["detail"].replace("\\", "")
+
+
+def test_the_stored_case_names_the_resource_type_of_each_value(cds_site: Site) -> None:
+    # docs/case-v1-additions.md "Where a value came from": the board tells the record's
+    # values from typed ones by the resource each came from; a CDS Hooks call's case keeps
+    # the type and code (LOINC 1975-2, bilirubin total) without the EHR's id (bili-0001).
+    import html
+
+    from nelm.interop.fhir.synthetic import make_bundle
+    from tests.interop.test_cds_helpers import patient_id_of
+    from tests.web.test_pages import logged_in
+
+    bundle = make_bundle(1)
+    patient = next(
+        e["resource"] for e in bundle["entry"] if e["resource"]["id"] == patient_id_of(bundle)
+    )
+    # FHIR R4 date: a birthDate may be the year alone; the age then has two bounds
+    patient["birthDate"] = "1960"
+    _hook(cds_site, bundle)
+    [stored] = cds_site.store.list_cases()
+    document = cds_site.store.get_case(stored.id).document
+    sources = document["value_sources"]
+    assert sources["labs.bilirubin_mg_dl"] == "Observation via CDS Hooks (LOINC 1975-2)"
+    assert sources["patient.age_years_at_least"] == "Patient via CDS Hooks (birthDate, year only)"
+    ids = [e["resource"]["id"] for e in bundle["entry"]]
+    assert not any(f"/{rid}" in s for s in sources.values() for rid in ids)
+    client, _ = logged_in(cds_site)
+    page = html.unescape(client.get(f"/cases/{stored.id}/report.html").text)
+    assert "Bilirubin" in page
+    assert "— from the FHIR record: Observation via CDS Hooks (LOINC 1975-2)" in page
+    assert "(from a birth date of the year only, FHIR record Patient via CDS Hooks)" in page
+    summary = html.unescape(client.get(f"/cases/{stored.id}/summary.html").text)
+    assert "From the FHIR record: " in summary
+    assert "(Observation via CDS Hooks)" in summary
+    assert not any(f"/{rid}" in summary for rid in ids)

@@ -33,6 +33,7 @@ from starlette.concurrency import run_in_threadpool
 
 from nelm.case.record_warnings import record_warnings_to_keep
 from nelm.case.result_dates import with_result_dates
+from nelm.case.value_sources import with_value_sources
 from nelm.errors import InputRejected, where_raised
 from nelm.interop.cds_hooks.cards import CardContext, assessment_card, data_card
 from nelm.interop.cds_hooks.errors import CdsError, Issue, outcome_response
@@ -66,6 +67,7 @@ from nelm.interop.cds_hooks.security import (
     ReplayCache,
 )
 from nelm.interop.cds_hooks.settings import CdsSettings, normalize_url
+from nelm.interop.cds_hooks.sources import sources_without_ids, without_resource_ids
 from nelm.interop.fhir.validate import FhirUnavailableError
 from nelm.knowledge import load_knowledge
 
@@ -385,21 +387,6 @@ def _in_request(issue: str, origins: Sequence[str]) -> str:
     return _BUNDLE_PATH.sub(lambda match: origin_path(match[0], origins), issue)
 
 
-_RESOURCE_ID = re.compile(
-    r"\b(?P<kind>[A-Z][A-Za-z]{1,40})/[A-Za-z0-9\-.]{1,64}(?:/_history/[A-Za-z0-9\-.]{1,64})?"
-    r"(?P<more> (?=[a-z]))?"
-)
-
-
-def _without_resource_ids(warning: str) -> str:
-    """A record's warning without the EHR's resource ids, which the stored case must not
-    carry (its case id is a hash of the patient id): "Patient/3af3… deceasedDateTime
-    1971-10-01" is kept as "the Patient resource: deceasedDateTime 1971-10-01"."""
-    return _RESOURCE_ID.sub(
-        lambda m: f"the {m['kind']} resource" + (": " if m["more"] else ""), warning
-    )
-
-
 def _to_record(
     doc: Mapping[str, Any], result_dates: Mapping[str, str], today: dt.date
 ) -> dict[str, Any]:
@@ -408,11 +395,16 @@ def _to_record(
     board's import of a record stores them (nelm.case.result_dates), and with what the
     record said about any assessment of it (a death, no neuroendocrine diagnosis) kept with
     it (``record_warnings``, without the EHR's resource ids), so that the stored case never
-    reads as an ordinary one."""
-    recorded = with_result_dates(doc["inputs"], result_dates, today)
+    reads as an ordinary one; and the resource type each value was read from
+    (``value_sources``, "Observation via CDS Hooks (LOINC 1975-2)"), so that the board
+    tells the record's values from those a colleague enters later."""
+    provenance = doc.get("input_source", {}).get("provenance") or {}
+    recorded = with_value_sources(
+        with_result_dates(doc["inputs"], result_dates, today), sources_without_ids(provenance)
+    )
     said = record_warnings_to_keep(
         (
-            _without_resource_ids(str(w))
+            without_resource_ids(str(w))
             for w in doc.get("input_source", {}).get("record_warnings") or ()
         ),
         "The electronic record (CDS Hooks)",
