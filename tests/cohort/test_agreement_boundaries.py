@@ -547,6 +547,23 @@ caution_edges(
     *shown_at("pathology.ki67_percent", (10, False), (10.1, True)),
     ({"pathology.ki67_percent": None}, False),
 )
+TAE_BONE = (
+    "004 §4: after TAE with octreotide LAR 'Ki-67 >10% and bone metastasis were independent "
+    "prognostic factors for PFS; while TAE was more efficacious in patients with ... no bone "
+    "metastasis'; extrahepatic sites not given say nothing of bone"
+)
+STABLE_ELSEWHERE = {"extrahepatic.present": True, "extrahepatic.stable": True}
+caution_edges(
+    "tae",
+    "bone_metastasis",
+    TAE_BONE,
+    ({**STABLE_ELSEWHERE, "extrahepatic.sites": ["bone"]}, True),
+    ({**STABLE_ELSEWHERE, "extrahepatic.sites": ["lung", "bone"]}, True),
+    ({**STABLE_ELSEWHERE, "extrahepatic.sites": ["lung"]}, False),
+    ({**STABLE_ELSEWHERE, "extrahepatic.sites": None}, False),
+    ({"extrahepatic.present": None, "extrahepatic.sites": None}, False),
+    ({"extrahepatic.present": False}, False),
+)
 caution_edges(
     "liver_transplant_unos",
     "burden_exactly_50",
