@@ -564,6 +564,25 @@ caution_edges(
     ({"extrahepatic.present": None, "extrahepatic.sites": None}, False),
     ({"extrahepatic.present": False}, False),
 )
+TARE_KI67 = (
+    "002 §3.5: 'The Ki-67 score ≥ 3% predicted greater response after radioembolization, "
+    "while the Ki-67 score < 3% predicted greater benefit with TACE': 3 % is on the "
+    "radioembolisation side; a Ki-67 not given shows neither side alone"
+)
+caution_edges(
+    "tare",
+    "ki67_3",
+    TARE_KI67,
+    *shown_at("pathology.ki67_percent", (2.9, False), (3, True), (3.1, True)),
+    ({"pathology.ki67_percent": None}, False),
+)
+caution_edges(
+    "tare",
+    "ki67_under_3",
+    TARE_KI67,
+    *shown_at("pathology.ki67_percent", (2.9, True), (3, False), (3.1, False)),
+    ({"pathology.ki67_percent": None}, False),
+)
 caution_edges(
     "liver_transplant_unos",
     "burden_exactly_50",

@@ -10,8 +10,10 @@ all (it may be G3 by its mitotic count alone). A number known by bounds is an in
 inclusive ends (``nelm.knowledge.conditions.Interval``; in the batch engine the columns
 ``…_at_most`` and ``derived.ki67_from_grade``), so G1 is held as Ki-67 ≤ 3. That differs
 from < 3 only for a comparison exactly at 3 ("lt 3", "ge 3", "eq 3"), where it leaves the
-result unknown instead of deciding it: never a wrong verdict. No rule compares Ki-67 at 3
-today; the first test fails when one does, so the bound is made strict before it matters.
+result unknown instead of deciding it: never a wrong verdict. No criterion compares Ki-67
+at 3 (the first test fails when one does, so the bound is made strict before a status
+depends on it); the one caution that does (002 §3.5's radioembolisation/TACE predictor)
+has an "if unknown" form naming both sides, which a reported G1 without its index gets.
 """
 
 from __future__ import annotations
@@ -62,16 +64,41 @@ def _ki67_leaves() -> list[Leaf]:
     return [leaf for leaf in _leaves(load_knowledge(), set()) if leaf.field == KI67]
 
 
-def test_no_rule_compares_ki67_at_the_g1_cut_off() -> None:
-    """The implied G1 bound is inclusive (≤ 3) where WHO's is strict (< 3): harmless only
-    while no rule compares Ki-67 at 3. A rule at 3 (002 §3.5's "Ki-67 ≥ 3 %" response
-    predictor is a caution without a condition today) needs a strict bound first."""
-    at_cut_off = [
+def _at_cut_off(leaves: Iterator[Leaf]) -> list[Leaf]:
+    return [
         leaf
-        for leaf in _ki67_leaves()
-        if G1_BELOW in (leaf.operand if isinstance(leaf.operand, tuple) else (leaf.operand,))
+        for leaf in leaves
+        if leaf.field == KI67
+        and G1_BELOW in (leaf.operand if isinstance(leaf.operand, tuple) else (leaf.operand,))
+    ]
+
+
+def test_no_criterion_compares_ki67_at_the_g1_cut_off() -> None:
+    """The implied G1 bound is inclusive (≤ 3) where WHO's is strict (< 3): a criterion at 3
+    would stay unknown for a reported G1 where WHO decides it, leaving a status weaker than
+    the grade allows. Such a criterion needs a strict bound first."""
+    at_cut_off = [
+        (c.id, leaf)
+        for spec in load_knowledge().options.values()
+        for c in spec.criteria
+        for leaf in _at_cut_off(_leaves(c.condition, set()))
     ]
     assert not at_cut_off, at_cut_off
+
+
+def test_a_caution_at_the_g1_cut_off_has_a_form_for_an_open_index() -> None:
+    """A caution comparing Ki-67 at 3 is unknown for a reported G1 without its index (held
+    as ≤ 3): it must then say something rather than fall silent (002 §3.5 names both
+    sides: "The Ki-67 score ≥ 3% predicted greater response after radioembolization, while
+    the Ki-67 score < 3% predicted greater benefit with TACE")."""
+    at_cut_off = [
+        caution
+        for spec in load_knowledge().options.values()
+        for caution in spec.cautions
+        if caution.condition is not None and _at_cut_off(_leaves(caution.condition, set()))
+    ]
+    assert {c.id for c in at_cut_off} == {"tare.ki67_3", "tare.ki67_under_3"}
+    assert any(c.if_unknown for c in at_cut_off)
 
 
 def test_the_walk_finds_the_ki67_thresholds_the_rules_cite() -> None:

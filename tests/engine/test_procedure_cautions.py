@@ -164,3 +164,53 @@ def test_the_eltr_age_caution_is_asked_when_the_age_is_not_known(
     _, texts = _cautions("liver_transplant_milan", age)
     assert any(t.startswith(ELTR) for t in texts) is firm
     assert any(t.startswith(IF_OVER_45) for t in texts) is conditional
+
+
+RE_SIDE = "Ki-67 ≥ 3 %: a Ki-67 of 3 % or more predicted a greater response to radioembolisation"
+TACE_SIDE = "Ki-67 < 3 %: a Ki-67 below 3 % predicted a greater benefit from TACE"
+BOTH_SIDES = "Ki-67 not known to be below 3 % or at least 3 %:"
+NO_KI67 = {"pathology.ki67_percent": None}
+
+
+@pytest.mark.parametrize(
+    ("changes", "shown"),
+    [
+        ({"pathology.ki67_percent": 2.9}, TACE_SIDE),
+        ({"pathology.ki67_percent": 3}, RE_SIDE),  # "≥ 3%": 3 is the radioembolisation side
+        ({"pathology.ki67_percent": 15}, RE_SIDE),
+        (NO_KI67, BOTH_SIDES),
+        # bounds wholly on one side decide it; across 3 they do not
+        (
+            {
+                **NO_KI67,
+                "pathology.ki67_percent_at_least": 1,
+                "pathology.ki67_percent_at_most": 2,
+            },
+            TACE_SIDE,
+        ),
+        (
+            {
+                **NO_KI67,
+                "pathology.ki67_percent_at_least": 2,
+                "pathology.ki67_percent_at_most": 5,
+            },
+            BOTH_SIDES,
+        ),
+        # A reported G1 means Ki-67 < 3 % (000 §1), but its implied bound is held as ≤ 3
+        # (tests/engine/test_ki67_grade_bound_edges.py): both sides, never the wrong one.
+        ({**NO_KI67, "pathology.reported_grade": "G1"}, BOTH_SIDES),
+    ],
+)
+def test_radioembolisation_shows_the_side_of_3_percent_the_ki67_falls_on(
+    changes: dict[str, Any], shown: str
+) -> None:
+    """002 §3.5: "The Ki-67 score ≥ 3% predicted greater response after radioembolization,
+    while the Ki-67 score < 3% predicted greater benefit with TACE". One side when the Ki-67
+    places the case, both when it does not."""
+    _, texts = _cautions("tare", changes)
+    found = {
+        prefix
+        for prefix in (RE_SIDE, TACE_SIDE, BOTH_SIDES)
+        if any(t.startswith(prefix) for t in texts)
+    }
+    assert found == {shown}
