@@ -142,7 +142,7 @@ def test_the_text_report_indents_the_input_source_under_its_items(tmp_path: Path
     # The record gives no Ki-67 (manifest: pathology fields absent): the index is listed as
     # not in the bundle, its bounds are not listed beside it.
     words = " ".join(section.split())
-    assert "Ki-67 index" in words and "At least: Ki-67 index" not in words
+    assert "Ki-67 index" in words and "Ki-67 index: at least" not in words
 
 
 SYNTHEA_RECORD = REAL_RECORD.parent / "synthea-hiv-bob965.json"

@@ -148,22 +148,21 @@ SURGICAL_ASSESSMENT = "surgical assessment"
 
 
 def bounds_of(spec: Field) -> tuple[Field, Field]:
-    """The ``_at_least`` and ``_at_most`` fields of a bounded number (same kind and range)."""
-    first = spec.label.split(" ", 1)[0]
-    # "Liver lesions" → "liver lesions"; a name such as "Ki-67" keeps its capital
-    what = spec.label[0].lower() + spec.label[1:] if first.isalpha() else spec.label
+    """The ``_at_least`` and ``_at_most`` fields of a bounded number (same kind and range),
+    labelled by the number first ("Liver lesions: at least"), as a board reads the value
+    ("Liver lesions: at least 2")."""
     return tuple(  # type: ignore[return-value]
         Field(
             f"{spec.path}_{suffix}",
             spec.kind,
-            f"{word} {what}",
+            f"{spec.label}: {word}",
             spec.unit,
             spec.minimum,
             spec.maximum,
             spec.exclusive_minimum,
             bound_of=spec.path,
         )
-        for suffix, word in (("at_least", "At least:"), ("at_most", "At most:"))
+        for suffix, word in (("at_least", "at least"), ("at_most", "at most"))
     )
 
 

@@ -22,7 +22,7 @@ from nelm.case.fields import FIELD_BY_PATH, TOP_LEVEL
 from nelm.case.plausibility import clinical_number
 from nelm.case.units import entry_unit
 from nelm.engine.staging import stage_entries, stage_line
-from nelm.report.known_range import missing_label
+from nelm.report.known_range import missing_label, number_words
 from nelm.vocabulary import vocabulary
 
 __all__ = [
@@ -242,6 +242,15 @@ def input_rows(
     dated = dated if isinstance(dated, Mapping) else {}
     sources = inputs.get("value_sources")
     sources = sources if isinstance(sources, Mapping) else {}
+
+    def note(path: str) -> str:
+        """The date of the result the value came from, and where it came from."""
+        said = f" (result of {dated[path]})" if path in dated else ""
+        if path in sources:
+            return said + f" — from the FHIR record: {sources[path]}"
+        # a case read from a record: the others were typed
+        return said + (" — entered" if sources else "")
+
     for section, body in inputs.items():
         if not isinstance(body, Mapping) or section in _NOT_SECTIONS:
             continue
@@ -253,28 +262,52 @@ def input_rows(
                 if isinstance(g, Mapping) and "field" in g
             ]
             continue
+        merged: set[str] = set()
         for name, value in body.items():
             path = f"{section}.{name}"
-            shown = format_value(path, value)
-            if path in dated:  # the date of the result the value came from
-                shown += f" (result of {dated[path]})"
-            if path in sources:
-                shown += f" — from the FHIR record: {sources[path]}"
-            elif sources:  # a case read from a record: the others were typed
-                shown += " — entered"
-            rows.append((section, field_label(path), shown))
+            if path in merged:
+                continue
+            spec = FIELD_BY_PATH.get(path)
+            if spec is not None and spec.bound_of is not None:
+                # a bound reads under its number's label: "Liver lesions: at least 2", and
+                # both bounds from one result as one range, "Age: 50–59 years"
+                low, high = f"{spec.bound_of}_at_least", f"{spec.bound_of}_at_most"
+                pair = (body.get(low.split(".", 1)[1]), body.get(high.split(".", 1)[1]))
+                shown = _bound_words(spec.bound_of, path == low, value)
+                if None not in pair and note(low) == note(high):
+                    shown = _range_words(spec.bound_of, *pair) or shown
+                    merged.update((low, high))
+                rows.append((section, field_label(spec.bound_of), shown + note(path)))
+                continue
+            rows.append((section, field_label(path), format_value(path, value) + note(path)))
     return rows
+
+
+def _bound_words(path: str, lower: bool, value: Any) -> str:
+    """One bound of the number at ``path``: "at least 2", "at most 20%"."""
+    return ("at least " if lower else "at most ") + format_value(path, value)
+
+
+def _range_words(path: str, low: Any, high: Any) -> str | None:
+    """Both bounds of the number at ``path`` as a range: "50–59 years", "10–15%"; one
+    number when they meet; None for a bound kept in the unit it was entered in."""
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high)):
+        return None
+    if low == high:
+        return format_value(path, low)
+    return f"{number_words(low)}–{format_value(path, high)}"
 
 
 def _given(given: Mapping[str, Any]) -> tuple[str, str]:
     """A field the timeline gave, as (label, value): "Gives: Disease course", "progressing";
-    a lower bound reads "≥ 42.7 months" under the number's own label."""
+    a lower bound reads "at least 42.7 months" under the number's own label, as the inputs'
+    bounds do."""
     path, value = str(given["field"]), given.get("value")
     if isinstance(value, list):
         value = tuple(value)
     base = path.removesuffix("_at_least")
     if base != path and isinstance(value, int | float):
-        return f"Gives: {field_label(base)}", "≥ " + format_value(base, value)
+        return f"Gives: {field_label(base)}", _bound_words(base, True, value)
     return f"Gives: {field_label(path)}", format_value(path, value)
 
 
