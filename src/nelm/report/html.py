@@ -168,7 +168,9 @@ table.source td:first-child { width: 30%; }
 .card-no { font-weight: bold; }
 table.inputs td:first-child { width: 11em; }
 table.inputs td:nth-child(2) { width: 15em; }
-table.classification th { width: 10em; }
+/* The classification's labels on one line each ("Liver-metastasis type", "Stage (AJCC
+   7th)" wrapped in a 10em column): the column is as wide as its longest label. */
+table.classification th { width: 1%; white-space: nowrap; }
 td.result { white-space: nowrap; }
 .card-ref { color: #444; font-size: 9pt; white-space: nowrap; }
 /* The verdicts of every option on the first page: one line each. */
@@ -213,6 +215,8 @@ th, td { padding: .2em .3em; }
 td { overflow-wrap: anywhere; }
 /* the cards' fixed column shares are for paper: a phone sizes them by their content */
 table.criteria { table-layout: auto; }
+/* on a phone the labels wrap in their 10em column, leaving the values the room */
+table.classification th { width: 10em; white-space: normal; }
 """
 
 _TEMPLATE = """<!DOCTYPE html>
