@@ -29,7 +29,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("engine", ("nelm.engine",)),
     ("evidence", ("nelm.evidence",)),
     ("translation", ("nelm.interop.fhir",)),
-    ("application", ("nelm.service", "nelm.report.view", "nelm.report.known_range")),
+    (
+        "application",
+        ("nelm.service", "nelm.report.view", "nelm.report.known_range", "nelm.report.gives"),
+    ),
     (
         "adapters",
         (

@@ -315,7 +315,7 @@ its value and sources.</p>
 <h2>To do: investigations, most decisive first</h2>
 <ol class="todo">
 {% for item in todo %}
-<li><strong>{{ item.name }}</strong> — gives {{ item.field_labels | join(', ') }}.
+<li><strong>{{ item.name }}</strong> — gives {{ item.gives | join(', ') }}.
  {{ item.summary[:1] | upper }}{{ item.summary[1:] | cite_text }}
  <span class="src">({{ item.sources | cite }})</span></li>
 {% endfor %}

@@ -225,7 +225,7 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
         for n, item in enumerate(todo, 1):
             body = Text.assemble(
                 (item["name"], "bold"),
-                f" — gives {', '.join(item['field_labels'])}. ",
+                f" — gives {', '.join(item['gives'])}. ",
                 cite_plain(item["summary"][:1].upper() + item["summary"][1:], refs),
             )
             console.print(_hanging(f"{n}.", body, widest=len(f"{len(todo)}.")))

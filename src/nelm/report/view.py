@@ -22,6 +22,7 @@ from nelm.case.fields import FIELD_BY_PATH, TOP_LEVEL
 from nelm.case.plausibility import clinical_number
 from nelm.case.units import entry_unit
 from nelm.engine.staging import stage_entries, stage_line
+from nelm.report.gives import gives_label
 from nelm.report.known_range import missing_label, number_words
 from nelm.vocabulary import vocabulary
 
@@ -534,7 +535,8 @@ def todo_items(
     doc: Mapping[str, Any], name_of: Callable[[str], str] | None = None
 ) -> list[dict[str, Any]]:
     """The to-do list (``investigations``), most decisive first: each investigation with
-    the labels of the fields it gives and one sentence saying what it would decide, the
+    the labels of the fields it gives, the same named by what is examined to follow
+    "gives" (:mod:`nelm.report.gives`), and one sentence saying what it would decide, the
     options named by ``name_of`` (default: their full names)."""
     name = name_of or (lambda oid: option_name(doc, oid))
     out = []
@@ -553,6 +555,12 @@ def todo_items(
             {
                 **item,
                 "field_labels": [missing_label(doc, p, field_label) for p in item["fields"]],
+                # what it measures, to follow "gives" ("Right heart function (carcinoid
+                # heart disease)", not "gives Carcinoid heart disease")
+                "gives": [
+                    missing_label(doc, p, lambda f: gives_label(f, field_label))
+                    for p in item["fields"]
+                ],
                 "summary": summary + ".",
             }
         )
