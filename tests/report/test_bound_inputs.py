@@ -59,9 +59,9 @@ def test_bounds_from_two_sources_stay_two_rows() -> None:
 
 def test_a_bounds_own_label_names_the_number_first() -> None:
     # the form, its validation hints and the lists of fields name a bound alone
-    assert FIELD_BY_PATH["liver.lesion_count_at_least"].label == "Liver lesions: at least"
-    assert FIELD_BY_PATH["pathology.ki67_percent_at_most"].label == "Ki-67 index: at most"
-    assert FIELD_BY_PATH["patient.age_years_at_most"].label == "Age: at most"
+    assert FIELD_BY_PATH["liver.lesion_count_at_least"].label == "Liver lesions (at least)"
+    assert FIELD_BY_PATH["pathology.ki67_percent_at_most"].label == "Ki-67 index (at most)"
+    assert FIELD_BY_PATH["patient.age_years_at_most"].label == "Age (at most)"
 
 
 def test_the_printed_report_shows_the_bounds_so() -> None:

@@ -189,7 +189,7 @@ def test_form_hints_name_the_boxes_to_fill_not_document_paths(site: Site) -> Non
     page = response.text
     # ECOG is one grade (Oken 1982): a range is not narrowed for the user
     assert "(a range: one value is asked; enter the one the record settles on, or leave " in page
-    assert "(more than one lesion: enter 2 in “Liver lesions: at least”)" in page
+    assert "(more than one lesion: enter 2 in “Liver lesions (at least)”)" in page
     assert "(17.1 µmol/L is 1 mg/dL: enter 1, or enter 17.1 and choose µmol/L beside it)" in page
     assert "(not known: leave the box empty)" in page
     # (the box that reads a case document from a file names it, rightly: left out here)

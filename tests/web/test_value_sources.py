@@ -69,7 +69,7 @@ def test_a_value_changed_by_hand_reads_as_entered(site: Site) -> None:
     page = html.unescape(client.get(f"/cases/{pk}/report.html").text)  # type: ignore[attr-defined]
     assert "— entered" in page
     page = html.unescape(client.get(f"/cases/{pk}").text)  # type: ignore[attr-defined]
-    said = "From the FHIR record: Age: at most, Sex (Patient/p1). Every other value was entered."
+    said = "From the FHIR record: Age (at most), Sex (Patient/p1). Every other value was entered."
     assert said in page
     assessed = site.store.latest_assessment(pk, 2)
     assert assessed is not None

@@ -149,13 +149,14 @@ SURGICAL_ASSESSMENT = "surgical assessment"
 
 def bounds_of(spec: Field) -> tuple[Field, Field]:
     """The ``_at_least`` and ``_at_most`` fields of a bounded number (same kind and range),
-    labelled by the number first ("Liver lesions: at least"), as a board reads the value
-    ("Liver lesions: at least 2")."""
+    labelled by the number first ("Liver lesions (at least)"), as a board reads the value
+    ("Liver lesions: at least 2"); the bound in brackets, since lists put a colon or a value
+    after a label."""
     return tuple(  # type: ignore[return-value]
         Field(
             f"{spec.path}_{suffix}",
             spec.kind,
-            f"{spec.label}: {word}",
+            f"{spec.label} ({word})",
             spec.unit,
             spec.minimum,
             spec.maximum,

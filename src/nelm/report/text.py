@@ -254,7 +254,7 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
             body = Text.assemble((field_label(field), "bold"), " ← " + origin)
             console.print(_hanging("·", body))
         if source["unmapped"]:
-            # A bound ("Ki-67 index: at least") is not listed beside its own field.
+            # A bound ("Ki-67 index (at least)") is not listed beside its own field.
             absent = set(source["unmapped"])
             shown = [f for f in source["unmapped"] if not _bound_of_absent(f, absent)]
             unmapped = ", ".join(field_label(f) for f in shown)

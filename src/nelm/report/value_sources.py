@@ -26,7 +26,7 @@ def _value(inputs: Mapping[str, Any], path: str) -> Any:
 
 def _label(path: str, inputs: Mapping[str, Any], sources: Mapping[str, Any]) -> str:
     """A field's label; a bound's is its number's ("Age") when the other bound, if given,
-    came from the same resource, else its own ("Age: at least") — one bound typed over
+    came from the same resource, else its own ("Age (at least)") — one bound typed over
     the record's must not read as the record's."""
     spec = FIELD_BY_PATH[path]
     if not spec.bound_of:

@@ -120,7 +120,7 @@ _MEANINGS = {
 
 
 # When a number's bounds are for (docs/case-v1-additions.md, "Ranges and bounds"): the
-# form shows the exact number and its two bounds one under another, and "Age: at least"
+# form shows the exact number and its two bounds one under another, and "Age (at least)"
 # alone does not say that the bounds are for an age not known to the year.
 _NUMBER_HINTS = {
     "patient.age_years": (

@@ -80,7 +80,7 @@ _IN_A_DOCUMENT = re.compile(
 
 
 def _for_the_form(words: str) -> str:
-    """A validation hint as a form user acts on it: "enter 2 in “Liver lesions: at least”"
+    """A validation hint as a form user acts on it: "enter 2 in “Liver lesions (at least)”"
     rather than a document's "write liver.lesion_count_at_least: 2", and the unit chosen
     beside the field rather than a document's {"value", "unit"}."""
     words = _WRITE_FIELD.sub(r"enter \2 in “\1”", words)
