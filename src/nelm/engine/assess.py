@@ -20,6 +20,7 @@ from nelm.engine.evaluate import (
     GIVEN_BEFORE_START,
     CriterionResult,
     OptionResult,
+    ShownValues,
     evaluate_option,
 )
 from nelm.engine.intervals import interval_facts, interval_text
@@ -76,7 +77,7 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
     derived = derive(case, kb.derivations)
     facts = facts_of(case, derived)
     checks = input_checks(case, kb)
-    shown_values: dict[str, str] = {}
+    shown_values: ShownValues = {}
     from_timeline = _read_from_timeline(case)  # once: the same for every option
     results = {
         oid: evaluate_option(spec, facts, derived, shown_values, case.entered, from_timeline)

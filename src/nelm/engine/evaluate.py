@@ -29,6 +29,7 @@ from nelm.vocabulary import option_short, vocabulary
 __all__ = [
     "CriterionResult",
     "OptionResult",
+    "ShownValues",
     "Status",
     "brief_result",
     "convertible_unmet",
@@ -304,19 +305,28 @@ def _given_before(
     return ()
 
 
+_Shown = tuple[str, tuple[str, ...], bool]
+"""A caution as shown: (text, sources, case-specific)."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Program:
     """An option's conditions compiled (``nelm.engine.compiled``), once per option."""
 
-    criteria: tuple[tuple[Criterion, tuple[str, ...], Evaluator], ...]
-    """Each criterion with the facts it reads, in order of appearance without repeats: the
-    interpreter evaluates every leaf of a criterion (no short-circuit) so that its trace
-    shows every value the criterion looked at, which is these facts' values."""
-    cautions: tuple[tuple[str, tuple[str, ...], Evaluator | None, str | None], ...]
-    """(text, sources, condition, text shown when the condition is unknown) per caution."""
-    sources: dict[str, tuple[tuple[Evaluator, ...], ...]]
-    """Per criterion id holding a ``first_known``, the parts of each one: a source can be
-    overridden only where two known parts disagree, checked before looking for it."""
+    criteria: tuple[
+        tuple[Criterion, tuple[str, ...], Evaluator, bool, tuple[tuple[Evaluator, ...], ...]],
+        ...,
+    ]
+    """Each criterion with the facts it reads, in order of appearance without repeats (the
+    interpreter evaluates every leaf of a criterion, no short-circuit, so that its trace
+    shows every value the criterion looked at, which is these facts' values), its
+    condition, whether it is a relative contraindication, and the parts of each of its
+    ``first_known`` (empty without one): a source can be overridden only where two known
+    parts disagree, checked before looking for it."""
+    cautions: tuple[tuple[Evaluator | None, _Shown, _Shown | None], ...]
+    """Per caution, its condition (None: always shown), what is shown when it is met (or
+    always), and when it is unknown (the caution's ``if_unknown`` text, when it has one),
+    built once per option."""
 
 
 _PROGRAMS: dict[int, tuple[OptionSpec, _Program]] = {}
@@ -333,25 +343,25 @@ def _program(spec: OptionSpec) -> _Program:
         _PROGRAMS.clear()
     program = _Program(
         tuple(
-            (c, tuple(dict.fromkeys(fields_of(c.condition))), truth_of(c.condition))
+            (
+                c,
+                tuple(dict.fromkeys(fields_of(c.condition))),
+                truth_of(c.condition),
+                c.relative,
+                tuple(tuple(truth_of(p) for p in node.parts) for node in _first_knowns(c.condition))
+                if c.has_first_known
+                else (),
+            )
             for c in spec.criteria
         ),
         tuple(
             (
-                c.text,
-                c.sources,
                 None if c.condition is None else truth_of(c.condition),
-                c.if_unknown,
+                (c.text, c.sources, c.condition is not None),
+                None if c.if_unknown is None else (c.if_unknown, c.sources, True),
             )
             for c in spec.cautions
         ),
-        {
-            c.id: tuple(
-                tuple(truth_of(p) for p in node.parts) for node in _first_knowns(c.condition)
-            )
-            for c in spec.criteria
-            if c.has_first_known
-        },
     )
     _PROGRAMS[id(spec)] = (spec, program)
     return program
@@ -379,21 +389,19 @@ def _sources_disagree(
     return False
 
 
-def _shown_cautions(
-    program: _Program, facts: Mapping[str, Fact]
-) -> tuple[tuple[str, tuple[str, ...], bool], ...]:
+def _shown_cautions(program: _Program, facts: Mapping[str, Fact]) -> tuple[_Shown, ...]:
     """(text, sources, case-specific) of the cautions this case raises: a met condition
     shows the text, an unknown one the caution's ``if_unknown`` text when it has one."""
-    shown: list[tuple[str, tuple[str, ...], bool]] = []
-    for text, sources, applies, if_unknown in program.cautions:
+    shown: list[_Shown] = []
+    for applies, if_met, if_unknown in program.cautions:
         if applies is None:
-            shown.append((text, sources, False))
+            shown.append(if_met)
             continue
         truth = applies(facts)
         if truth is _MET:
-            shown.append((text, sources, True))
+            shown.append(if_met)
         elif truth is _UNKNOWN and if_unknown is not None:
-            shown.append((if_unknown, sources, True))
+            shown.append(if_unknown)
     return tuple(shown)
 
 
@@ -407,11 +415,37 @@ def brief_result(spec: OptionSpec, judged: list[tuple[Truth, bool]]) -> OptionRe
     return OptionResult(spec, status_of([r.truth for r in brief]), brief, (), ())
 
 
+ShownValues = dict[str | tuple[str, ...], str]
+"""Display texts of one assessment: each fact's under its path, each criterion's (its
+facts' texts joined) under the tuple of the paths it reads."""
+
+
+def _joined_text(
+    read: tuple[str, ...],
+    cache: ShownValues,
+    facts: Mapping[str, Fact],
+    derived: DerivedFacts,
+    entered: Entered | None,
+    from_timeline: Collection[str],
+) -> str:
+    """Each fact's text once, in the order read, joined by "; "."""
+    texts: list[str] = []
+    for field in read:
+        text = cache.get(field)
+        if text is None:
+            text = cache[field] = _format_value(
+                field, facts.get(field), derived, entered, field in from_timeline
+            )
+        if text not in texts:
+            texts.append(text)
+    return texts[0] if len(texts) == 1 else "; ".join(texts)
+
+
 def evaluate_option(
     spec: OptionSpec,
     facts: Mapping[str, Fact],
     derived: DerivedFacts,
-    shown_values: dict[str, str] | None = None,
+    shown_values: ShownValues | None = None,
     entered: Entered | None = None,
     from_timeline: Collection[str] = (),
     *,
@@ -431,24 +465,23 @@ def evaluate_option(
     if not details:
         return brief_result(
             spec,
-            [criterion_truth(criterion, plain(facts)) for criterion, _, plain in program.criteria],
+            [
+                criterion_truth(criterion, plain(facts))
+                for criterion, _, plain, _, _ in program.criteria
+            ],
         )
     cache = shown_values if shown_values is not None else {}
     results: list[CriterionResult] = []
-    for criterion, read, evaluator in program.criteria:
+    for criterion, read, evaluator, relative_rule, first_knowns in program.criteria:
         truth = evaluator(facts)
         relative = False
-        if truth is _NOT_MET and criterion.relative:  # criterion_truth, inlined: hot path
+        if truth is _NOT_MET and relative_rule:  # criterion_truth, inlined: hot path
             truth, relative = _UNKNOWN, True
-        texts = []  # each fact's text once, in the order read
-        for field in read:
-            text = cache.get(field)
-            if text is None:
-                text = cache[field] = _format_value(
-                    field, facts.get(field), derived, entered, field in from_timeline
-                )
-            if text not in texts:
-                texts.append(text)
+        # Criteria reading the same facts show the same text within one assessment:
+        # joined once, under the tuple of the fields read.
+        value = cache.get(read)
+        if value is None:
+            value = cache[read] = _joined_text(read, cache, facts, derived, entered, from_timeline)
         missing = (
             _missing_fields(criterion.condition, facts, derived)
             if truth is _UNKNOWN and not relative
@@ -456,11 +489,10 @@ def evaluate_option(
         )
         override = (
             _override(criterion.condition, facts)
-            if criterion.has_first_known and _sources_disagree(program.sources[criterion.id], facts)
+            if first_knowns and _sources_disagree(first_knowns, facts)
             else None
         )
         # The override is part of what the criterion looked at, so every report shows it.
-        value = texts[0] if len(texts) == 1 else "; ".join(texts)
         if override:
             value += f" ({override})"
         results.append(CriterionResult(criterion, truth, value, tuple(missing), relative, override))
