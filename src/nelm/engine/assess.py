@@ -28,7 +28,7 @@ from nelm.engine.investigations import ToDo, rank_investigations
 from nelm.engine.logic import Truth
 from nelm.engine.plan import PlanStep, build_plan
 from nelm.engine.staging import staging_doc
-from nelm.knowledge.model import KnowledgeBase
+from nelm.knowledge.model import Criterion, KnowledgeBase
 
 __all__ = ["ASSESSMENT_SCHEMA_VERSION", "Assessment", "EvidenceLookup", "assess"]
 
@@ -303,18 +303,41 @@ _MET, _NOT_MET = Truth.MET, Truth.NOT_MET
 _MET_TEXT, _NOT_MET_TEXT, _UNKNOWN_TEXT = (t.value for t in (_MET, _NOT_MET, Truth.UNKNOWN))
 
 
-def _criterion_doc(c: CriterionResult) -> dict[str, Any]:
-    criterion, truth = c.criterion, c.truth
-    result = _MET_TEXT if truth is _MET else (_NOT_MET_TEXT if truth is _NOT_MET else _UNKNOWN_TEXT)
-    doc: dict[str, Any] = {
+_TEMPLATES: dict[int, tuple[Criterion, dict[str, Any]]] = {}
+_MAX_TEMPLATES = 10_000
+"""Criteria whose document template is kept (a few hundred per knowledge base)."""
+
+
+def _template(criterion: Criterion) -> dict[str, Any]:
+    """What a criterion's document says whatever the case, once per criterion: its
+    result, value and (a fresh list of) sources are set in their places for each case."""
+    # by identity, the criterion kept in the entry so that its id is not reused meanwhile
+    entry = _TEMPLATES.get(id(criterion))
+    if entry is not None and entry[0] is criterion:
+        return entry[1]
+    if len(_TEMPLATES) >= _MAX_TEMPLATES:
+        _TEMPLATES.clear()
+    template: dict[str, Any] = {
         "id": criterion.id,
         "text": criterion.text,
-        "result": result,
-        "value": c.value,
-        "sources": list(criterion.sources),
+        "result": None,
+        "value": None,
+        "sources": None,
     }
     if criterion.quote:
-        doc["quote"] = criterion.quote
+        template["quote"] = criterion.quote
+    _TEMPLATES[id(criterion)] = (criterion, template)
+    return template
+
+
+def _criterion_doc(c: CriterionResult) -> dict[str, Any]:
+    criterion, truth = c.criterion, c.truth
+    doc = _template(criterion).copy()  # the keys in the contract's order
+    doc["result"] = (
+        _MET_TEXT if truth is _MET else (_NOT_MET_TEXT if truth is _NOT_MET else _UNKNOWN_TEXT)
+    )
+    doc["value"] = c.value
+    doc["sources"] = list(criterion.sources)
     if c.relative:
         doc["relative_contraindication"] = True
     if c.override:
@@ -324,21 +347,31 @@ def _criterion_doc(c: CriterionResult) -> dict[str, Any]:
 
 def _option_doc(result: OptionResult, evidence: Mapping[str, Any] | None) -> dict[str, Any]:
     spec = result.spec
+    criteria: list[dict[str, Any]] = []
+    reasons: list[str] = []
+    for c in result.criteria:  # one pass: each criterion's document and the reasons
+        criteria.append(_criterion_doc(c))
+        if c.truth is _NOT_MET:
+            reasons.append(c.criterion.text)
+    cautions: list[str] = []
+    details: list[dict[str, Any]] = []
+    given_before = False
+    for text, sources, specific in result.cautions:
+        cautions.append(f"{text} ({'; '.join(sources)})")
+        details.append({"text": text, "sources": list(sources), "case_specific": specific})
+        given_before = given_before or text.startswith(GIVEN_BEFORE_START)
     doc: dict[str, Any] = {
         "name": spec.name,
         "status": result.status,
         "intent": spec.intent,
-        "criteria": [_criterion_doc(c) for c in result.criteria],
-        "cautions": [f"{text} ({'; '.join(sources)})" for text, sources, _ in result.cautions],
-        "caution_details": [
-            {"text": text, "sources": list(sources), "case_specific": specific}
-            for text, sources, specific in result.cautions
-        ],
+        "criteria": criteria,
+        "cautions": cautions,
+        "caution_details": details,
         "missing": list(result.missing),
         "judgements": list(result.judgements),
-        "reasons": [c.criterion.text for c in result.criteria if c.truth is _NOT_MET],
+        "reasons": reasons,
     }
-    if any(text.startswith(GIVEN_BEFORE_START) for text, _, _ in result.cautions):
+    if given_before:
         doc["given_before"] = True  # listed in course.prior_treatments, or shown by a field
     doc["evidence"] = dict(evidence) if evidence is not None else None
     return doc
