@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH
@@ -42,6 +42,16 @@ Status = Literal["eligible", "ineligible", "uncertain"]
 
 _MET, _NOT_MET, _UNKNOWN = Truth.MET, Truth.NOT_MET, Truth.UNKNOWN
 """Module constants: an enum member read from its class is slow on the hot path."""
+
+
+class _Unset:
+    """Not yet worked out (``OptionResult.convertible_unmet``, where None is an answer)."""
+
+    def __reduce__(self) -> str:
+        return "_UNSET"  # one instance, also in a result pickled to another process
+
+
+_UNSET = _Unset()
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -90,6 +100,11 @@ class OptionResult:
     """(text, sources, case-specific) of the cautions that apply; case-specific ones were
     triggered by this case's values, the others are always shown for the option."""
     missing: tuple[str, ...]
+    _unmet: tuple[str, ...] | _Unset | None = field(
+        default=_UNSET, init=False, repr=False, compare=False
+    )
+    """``convertible_unmet`` once worked out: every what-if plan of the to-do list asks it
+    again of the options the what-if leaves as they are."""
 
     @property
     def judgements(self) -> tuple[str, ...]:
@@ -103,9 +118,15 @@ class OptionResult:
     def convertible_unmet(self) -> tuple[str, ...] | None:
         """The local ids of the unmet criteria ("involvement") when the option is
         ineligible only by criteria that conversion can change; None otherwise."""
-        if self.status != "ineligible":
-            return None
-        return convertible_unmet([c.criterion for c in self.criteria if c.truth is _NOT_MET])
+        unmet = self._unmet
+        if unmet is _UNSET:
+            unmet = (
+                None
+                if self.status != "ineligible"
+                else convertible_unmet([c.criterion for c in self.criteria if c.truth is _NOT_MET])
+            )
+            _SET_UNMET(self, unmet)
+        return unmet  # type: ignore[return-value]
 
     def blocked_only_by_convertible(self, converts: tuple[str, ...] = ()) -> bool:
         """Ineligible, and every unmet criterion is one that conversion can change; with
@@ -114,6 +135,9 @@ class OptionResult:
         if unmet is None:
             return False
         return not converts or any(u in converts for u in unmet)
+
+
+_SET_UNMET = OptionResult.__dict__["_unmet"].__set__
 
 
 def convertible_unmet(unmet: list[Criterion]) -> tuple[str, ...] | None:
@@ -430,11 +454,11 @@ def _joined_text(
 ) -> str:
     """Each fact's text once, in the order read, joined by "; "."""
     texts: list[str] = []
-    for field in read:
-        text = cache.get(field)
+    for path in read:
+        text = cache.get(path)
         if text is None:
-            text = cache[field] = _format_value(
-                field, facts.get(field), derived, entered, field in from_timeline
+            text = cache[path] = _format_value(
+                path, facts.get(path), derived, entered, path in from_timeline
             )
         if text not in texts:
             texts.append(text)

@@ -51,7 +51,7 @@ from nelm.knowledge.model import Criterion, GradeTable, Investigation, Knowledge
 
 __all__ = ["ToDo", "rank_investigations"]
 
-_MET, _NOT_MET = Truth.MET, Truth.NOT_MET
+_MET, _NOT_MET, _UNKNOWN = Truth.MET, Truth.NOT_MET, Truth.UNKNOWN
 """Module constants: an enum member read from its class is slow on the hot path."""
 
 _MAX_ASSIGNMENTS = 512
@@ -371,7 +371,7 @@ def _todo(
         opened = [
             (c.criterion, [f for f in fields if f in c.missing])
             for c in result.criteria
-            if c.truth is Truth.UNKNOWN
+            if c.truth is _UNKNOWN
         ]
         # Eligible needs every open criterion met on these fields: not when one of them
         # reads none of them (nothing of this investigation can settle it).

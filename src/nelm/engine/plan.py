@@ -22,7 +22,7 @@ from nelm.knowledge.model import Intent, PlanNote, PlanStepSpec
 
 __all__ = ["PlanStep", "build_plan", "first_step", "plan_fields"]
 
-_MET, _NOT_MET = Truth.MET, Truth.NOT_MET
+_MET, _NOT_MET, _UNKNOWN = Truth.MET, Truth.NOT_MET, Truth.UNKNOWN
 """Module constants: an enum member read from its class is slow on the hot path."""
 
 
@@ -70,7 +70,7 @@ def _applies(
 
 
 def _open_criteria(result: OptionResult) -> tuple[str, ...]:
-    return tuple(c.criterion.text for c in result.criteria if c.truth is Truth.UNKNOWN)
+    return tuple(c.criterion.text for c in result.criteria if c.truth is _UNKNOWN)
 
 
 def build_plan(
@@ -189,7 +189,7 @@ def _moved_behind(
 ) -> list[_Ordered]:
     out: list[_Ordered] = [(spec, options, ()) for spec, options in steps]
     for spec, options in steps:
-        if spec.after_when is None or truth_of(spec.after_when)(facts) is not Truth.MET:
+        if spec.after_when is None or truth_of(spec.after_when)(facts) is not _MET:
             continue
         ids = [s[0].id for s in out]
         behind = [i for i, sid in enumerate(ids) if sid in spec.after]
