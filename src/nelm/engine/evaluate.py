@@ -338,7 +338,14 @@ class _Program:
     """An option's conditions compiled (``nelm.engine.compiled``), once per option."""
 
     criteria: tuple[
-        tuple[Criterion, tuple[str, ...], Evaluator, bool, tuple[tuple[Evaluator, ...], ...]],
+        tuple[
+            Criterion,
+            tuple[str, ...],
+            Evaluator,
+            bool,
+            tuple[tuple[Evaluator, ...], ...],
+            tuple[str, ...] | None,
+        ],
         ...,
     ]
     """Each criterion with the facts it reads, in order of appearance without repeats (the
@@ -346,7 +353,9 @@ class _Program:
     shows every value the criterion looked at, which is these facts' values), its
     condition, whether it is a relative contraindication, and the parts of each of its
     ``first_known`` (empty without one): a source can be overridden only where two known
-    parts disagree, checked before looking for it."""
+    parts disagree, checked before looking for it; and, for a criterion that is one
+    comparison of a case field (most are), that field: what settles it when it is unknown,
+    without walking its condition (``_missing_fields``)."""
     cautions: tuple[tuple[Evaluator | None, _Shown, _Shown | None], ...]
     """Per caution, its condition (None: always shown), what is shown when it is met (or
     always), and when it is unknown (the caution's ``if_unknown`` text, when it has one),
@@ -375,6 +384,7 @@ def _program(spec: OptionSpec) -> _Program:
                 tuple(tuple(truth_of(p) for p in node.parts) for node in _first_knowns(c.condition))
                 if c.has_first_known
                 else (),
+                _settled_by(c.condition),
             )
             for c in spec.criteria
         ),
@@ -389,6 +399,15 @@ def _program(spec: OptionSpec) -> _Program:
     )
     _PROGRAMS[id(spec)] = (spec, program)
     return program
+
+
+def _settled_by(condition: Condition) -> tuple[str, ...] | None:
+    """The field that settles a criterion that is one comparison of a case field when it
+    is unknown (its one leaf is then open); None for any other condition, whose open
+    leaves and derived facts are worked out on the case."""
+    if type(condition) is Leaf and not condition.field.startswith("derived."):
+        return (condition.field,)
+    return None
 
 
 def _first_knowns(condition: Condition) -> list[FirstKnown]:
@@ -491,12 +510,12 @@ def evaluate_option(
             spec,
             [
                 criterion_truth(criterion, plain(facts))
-                for criterion, _, plain, _, _ in program.criteria
+                for criterion, _, plain, _, _, _ in program.criteria
             ],
         )
     cache = shown_values if shown_values is not None else {}
     results: list[CriterionResult] = []
-    for criterion, read, evaluator, relative_rule, first_knowns in program.criteria:
+    for criterion, read, evaluator, relative_rule, first_knowns, settled_by in program.criteria:
         truth = evaluator(facts)
         relative = False
         if truth is _NOT_MET and relative_rule:  # criterion_truth, inlined: hot path
@@ -506,11 +525,9 @@ def evaluate_option(
         value = cache.get(read)
         if value is None:
             value = cache[read] = _joined_text(read, cache, facts, derived, entered, from_timeline)
-        missing = (
-            _missing_fields(criterion.condition, facts, derived)
-            if truth is _UNKNOWN and not relative
-            else ()
-        )
+        missing: tuple[str, ...] = ()
+        if truth is _UNKNOWN and not relative:
+            missing = settled_by or tuple(_missing_fields(criterion.condition, facts, derived))
         override = (
             _override(criterion.condition, facts)
             if first_knowns and _sources_disagree(first_knowns, facts)
@@ -519,7 +536,7 @@ def evaluate_option(
         # The override is part of what the criterion looked at, so every report shows it.
         if override:
             value += f" ({override})"
-        results.append(CriterionResult(criterion, truth, value, tuple(missing), relative, override))
+        results.append(CriterionResult(criterion, truth, value, missing, relative, override))
     status = status_of([r.truth for r in results])
     missing_all: list[str] = []
     if status == "uncertain":
