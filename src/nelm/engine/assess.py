@@ -28,7 +28,7 @@ from nelm.engine.investigations import ToDo, rank_investigations
 from nelm.engine.logic import Truth
 from nelm.engine.plan import PlanStep, build_plan
 from nelm.engine.staging import staging_doc
-from nelm.knowledge.model import Criterion, KnowledgeBase
+from nelm.knowledge.model import Criterion, KnowledgeBase, OptionSpec
 
 __all__ = ["ASSESSMENT_SCHEMA_VERSION", "Assessment", "EvidenceLookup", "assess"]
 
@@ -303,20 +303,15 @@ _MET, _NOT_MET = Truth.MET, Truth.NOT_MET
 _MET_TEXT, _NOT_MET_TEXT, _UNKNOWN_TEXT = (t.value for t in (_MET, _NOT_MET, Truth.UNKNOWN))
 
 
-_TEMPLATES: dict[int, tuple[Criterion, dict[str, Any]]] = {}
-_MAX_TEMPLATES = 10_000
-"""Criteria whose document template is kept (a few hundred per knowledge base)."""
+_Templates = tuple[tuple[Criterion, dict[str, Any]], ...]
+_TEMPLATES: dict[int, tuple[OptionSpec, _Templates]] = {}
+_MAX_TEMPLATES = 1_000
+"""Options whose criteria's document templates are kept (23 per knowledge base)."""
 
 
 def _template(criterion: Criterion) -> dict[str, Any]:
-    """What a criterion's document says whatever the case, once per criterion: its
-    result, value and (a fresh list of) sources are set in their places for each case."""
-    # by identity, the criterion kept in the entry so that its id is not reused meanwhile
-    entry = _TEMPLATES.get(id(criterion))
-    if entry is not None and entry[0] is criterion:
-        return entry[1]
-    if len(_TEMPLATES) >= _MAX_TEMPLATES:
-        _TEMPLATES.clear()
+    """What a criterion's document says whatever the case: its result, value and (a
+    fresh list of) sources are set in their places for each case."""
     template: dict[str, Any] = {
         "id": criterion.id,
         "text": criterion.text,
@@ -326,18 +321,30 @@ def _template(criterion: Criterion) -> dict[str, Any]:
     }
     if criterion.quote:
         template["quote"] = criterion.quote
-    _TEMPLATES[id(criterion)] = (criterion, template)
     return template
 
 
-def _criterion_doc(c: CriterionResult) -> dict[str, Any]:
-    criterion, truth = c.criterion, c.truth
-    doc = _template(criterion).copy()  # the keys in the contract's order
+def _templates(spec: OptionSpec) -> _Templates:
+    """Each criterion of an option with its template, once per option."""
+    # by identity, the option kept in the entry so that its id is not reused meanwhile
+    entry = _TEMPLATES.get(id(spec))
+    if entry is not None and entry[0] is spec:
+        return entry[1]
+    if len(_TEMPLATES) >= _MAX_TEMPLATES:
+        _TEMPLATES.clear()
+    templates = tuple((c, _template(c)) for c in spec.criteria)
+    _TEMPLATES[id(spec)] = (spec, templates)
+    return templates
+
+
+def _criterion_doc(c: CriterionResult, template: dict[str, Any]) -> dict[str, Any]:
+    truth = c.truth
+    doc = template.copy()  # the keys in the contract's order
     doc["result"] = (
         _MET_TEXT if truth is _MET else (_NOT_MET_TEXT if truth is _NOT_MET else _UNKNOWN_TEXT)
     )
     doc["value"] = c.value
-    doc["sources"] = list(criterion.sources)
+    doc["sources"] = list(c.criterion.sources)
     if c.relative:
         doc["relative_contraindication"] = True
     if c.override:
@@ -347,12 +354,17 @@ def _criterion_doc(c: CriterionResult) -> dict[str, Any]:
 
 def _option_doc(result: OptionResult, evidence: Mapping[str, Any] | None) -> dict[str, Any]:
     spec = result.spec
+    templates = _templates(spec)
     criteria: list[dict[str, Any]] = []
     reasons: list[str] = []
-    for c in result.criteria:  # one pass: each criterion's document and the reasons
-        criteria.append(_criterion_doc(c))
+    for i, c in enumerate(result.criteria):  # one pass: each criterion's document, reasons
+        criterion = c.criterion
+        # the results are in the option's order; a result built otherwise gets its own
+        entry = templates[i] if i < len(templates) else None
+        template = entry[1] if entry is not None and entry[0] is criterion else None
+        criteria.append(_criterion_doc(c, template or _template(criterion)))
         if c.truth is _NOT_MET:
-            reasons.append(c.criterion.text)
+            reasons.append(criterion.text)
     cautions: list[str] = []
     details: list[dict[str, Any]] = []
     given_before = False
