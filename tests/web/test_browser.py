@@ -57,6 +57,26 @@ def _widest_table(page: Any) -> int:
     )
 
 
+def log_in(page: Any, base: str, user: str) -> None:
+    """Sign in through the login form, as a user does, and wait for the case list."""
+    page.goto(base + "/login")
+    page.get_by_label("User name").fill(user)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.get_by_role("heading", name="Cases").wait_for()
+
+
+def import_record(page: Any, base: str, record: Path, *, as_of: str, case_id: str) -> None:
+    """Store a FHIR record through the new-case form: read it, name it, save and assess."""
+    page.goto(base + "/cases/new")
+    page.set_input_files("#f-import-file", str(record))
+    page.fill("#f-import-as-of", as_of)
+    page.get_by_role("button", name="Read the file").click()
+    page.fill("#f-case-id", case_id)
+    page.get_by_role("button", name="Save and assess").click()
+    page.locator("#record-warnings").wait_for()
+
+
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Site, str]]:
     import uvicorn
@@ -390,11 +410,7 @@ def test_an_option_s_criteria_fold_on_a_phone_only(served: tuple[Site, str], bro
             java_script_enabled=javascript, viewport={"width": 390, "height": 844}
         )
         page = context.new_page()
-        page.goto(base + "/login")
-        page.get_by_label("User name").fill("dr-phone")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_label("Password").press("Enter")
-        page.get_by_role("heading", name="Cases").wait_for()
+        log_in(page, base, "dr-phone")
         page.goto(f"{base}/cases/{pk}")
         prrt = page.locator("#opt-prrt")
         row = prrt.locator(".criteria-table tbody tr").first
@@ -432,11 +448,7 @@ def test_deleting_and_restoring_a_case_on_a_phone(served: tuple[Site, str], brow
     pk = site.store.create_case(normalised_document(example), None).id
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    page.goto(base + "/login")
-    page.get_by_label("User name").fill("root")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    page.get_by_role("heading", name="Cases").wait_for()
+    log_in(page, base, "root")
     page.goto(f"{base}/cases/{pk}")
     delete = page.get_by_role("button", name=f"Delete case {example['case_id']}")
     assert not delete.is_visible()  # behind the question
@@ -498,18 +510,8 @@ def test_a_case_read_from_a_real_record_fits_a_phone(
     ) / "mcode-stu1-examples.json"
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    page.goto(base + "/login")
-    page.get_by_label("User name").fill("root")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    page.get_by_role("heading", name="Cases").wait_for()
-    page.goto(base + "/cases/new")
-    page.set_input_files("#f-import-file", str(record))
-    page.fill("#f-import-as-of", "2020-01-01")
-    page.get_by_role("button", name="Read the file").click()
-    page.fill("#f-case-id", "mcode-stu1")
-    page.get_by_role("button", name="Save and assess").click()
-    page.locator("#record-warnings").wait_for()
+    log_in(page, base, "root")
+    import_record(page, base, record, as_of="2020-01-01", case_id="mcode-stu1")
     (case,) = site.store.list_cases()
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     assert "from the FHIR record: Patient/mCODEPatientExample01" in page.inner_text("main")

@@ -19,8 +19,13 @@ from typing import Any
 import pytest
 
 from nelm.web.cases import normalised_document
-from tests.web.conftest import PASSWORD, Site
-from tests.web.test_browser import browser, served  # noqa: F401  (fixtures)
+from tests.web.conftest import Site
+from tests.web.test_browser import (  # noqa: F401  (fixtures)
+    browser,
+    import_record,
+    log_in,
+    served,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -59,20 +64,10 @@ def test_every_board_page_with_the_longest_real_content_fits_a_phone(
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.set_default_timeout(60_000)
-    page.goto(base + "/login")
-    page.get_by_label("User name").fill("root")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    page.get_by_role("heading", name="Cases").wait_for()
+    log_in(page, base, "root")
 
     # the FHIR record through the form, as a clinician stores it
-    page.goto(base + "/cases/new")
-    page.set_input_files("#f-import-file", str(RECORD))
-    page.fill("#f-import-as-of", "2024-01-01")
-    page.get_by_role("button", name="Read the file").click()
-    page.fill("#f-case-id", "mcode-ctm-patient02")
-    page.get_by_role("button", name="Save and assess").click()
-    page.locator("#record-warnings").wait_for()
+    import_record(page, base, RECORD, as_of="2024-01-01", case_id="mcode-ctm-patient02")
     record_case = site.store.find_case("mcode-ctm-patient02")
     assert record_case is not None
 
