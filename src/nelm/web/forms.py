@@ -230,24 +230,14 @@ def document_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
     confirmed = [spec.path for spec in FIELDS if form.get(f"confirm:{spec.path}") == "yes"]
     if confirmed:
         doc["confirmed"] = confirmed
-    # a result's date stays with its value only while the value is the one it dated
-    measured_on = {
-        spec.path: str(form[f"measured_on:{spec.path}"])
-        for spec in FIELDS
-        if form.get(f"measured_on:{spec.path}")
-        and form.get(f"measured_value:{spec.path}") == _as_sent(form, spec.path)
-    }
-    if measured_on:
-        doc["measured_on"] = measured_on
-    # so does the record's resource it was read from: a value edited by hand was entered
-    sources = {
-        spec.path: str(form[f"source:{spec.path}"])
-        for spec in FIELDS
-        if form.get(f"source:{spec.path}")
-        and form.get(f"source_value:{spec.path}") == _as_sent(form, spec.path)
-    }
-    if sources:
-        doc["value_sources"] = sources
+    # a result's date stays with its value only while the value is the one it dated; so
+    # does the record's resource it was read from: a value edited by hand was entered
+    for key, note, kept_value in (
+        ("measured_on", "measured_on", "measured_value"),
+        ("value_sources", "source", "source_value"),
+    ):
+        if notes := _kept_while_unchanged(form, note, kept_value):
+            doc[key] = notes
     timeline = str(form.get("timeline") or "").strip()
     if timeline:
         doc["timeline"] = _timeline(timeline)
@@ -267,6 +257,17 @@ def _as_sent(form: Mapping[str, Any], path: str) -> str:
     units = UNIT_CHOICES.get(path, ())
     unit = str(form.get(f"unit:{path}") or (units[0].key if units else ""))
     return f"{text.strip()}|{unit}"
+
+
+def _kept_while_unchanged(form: Mapping[str, Any], note: str, kept_value: str) -> dict[str, str]:
+    """Per field, the hidden ``note:<path>`` the form carried (a result's date, a record's
+    resource), for the fields whose value is still the ``kept_value:<path>`` it came with."""
+    return {
+        spec.path: str(form[f"{note}:{spec.path}"])
+        for spec in FIELDS
+        if form.get(f"{note}:{spec.path}")
+        and form.get(f"{kept_value}:{spec.path}") == _as_sent(form, spec.path)
+    }
 
 
 def _timeline(text: str) -> Any:
