@@ -8,12 +8,10 @@ classify grade"; 003 Table 1: "Ki-67 index <3% 3-20% > 20%".
 So a G1 has Ki-67 < 3 % (strict), a G2 at most 20 % (inclusive), and a G3 no Ki-67 bound at
 all (it may be G3 by its mitotic count alone). A number known by bounds is an interval with
 inclusive ends (``nelm.knowledge.conditions.Interval``; in the batch engine the columns
-``…_at_most`` and ``derived.ki67_from_grade``), so G1 is held as Ki-67 ≤ 3. That differs
-from < 3 only for a comparison exactly at 3 ("lt 3", "ge 3", "eq 3"), where it leaves the
-result unknown instead of deciding it: never a wrong verdict. No criterion compares Ki-67
-at 3 (the first test fails when one does, so the bound is made strict before a status
-depends on it); the one caution that does (002 §3.5's radioembolisation/TACE predictor)
-has an "if unknown" form naming both sides, which a reported G1 without its index gets.
+``…_at_most`` and ``derived.ki67_from_grade``), except G1's, whose upper end is open: a
+comparison exactly at 3 ("lt 3", "ge 3", "eq 3") is decided as WHO decides it, in both
+engines. 002 §3.5's radioembolisation/TACE predictor compares Ki-67 at 3, so a reported G1
+without its index gets its "< 3 %" side.
 """
 
 from __future__ import annotations
@@ -29,7 +27,7 @@ from nelm.case.document import case_from_mapping
 from nelm.cohort.conditions import compile_condition
 from nelm.cohort.pipeline import compiled_knowledge
 from nelm.cohort.validate import prepare, validate
-from nelm.engine.assess import facts_of
+from nelm.engine.assess import assess, facts_of
 from nelm.engine.conditions import Leaf, evaluate
 from nelm.engine.derive import derive
 from nelm.engine.logic import Truth
@@ -64,41 +62,16 @@ def _ki67_leaves() -> list[Leaf]:
     return [leaf for leaf in _leaves(load_knowledge(), set()) if leaf.field == KI67]
 
 
-def _at_cut_off(leaves: Iterator[Leaf]) -> list[Leaf]:
-    return [
-        leaf
-        for leaf in leaves
-        if leaf.field == KI67
-        and G1_BELOW in (leaf.operand if isinstance(leaf.operand, tuple) else (leaf.operand,))
-    ]
-
-
-def test_no_criterion_compares_ki67_at_the_g1_cut_off() -> None:
-    """The implied G1 bound is inclusive (≤ 3) where WHO's is strict (< 3): a criterion at 3
-    would stay unknown for a reported G1 where WHO decides it, leaving a status weaker than
-    the grade allows. Such a criterion needs a strict bound first."""
-    at_cut_off = [
-        (c.id, leaf)
-        for spec in load_knowledge().options.values()
-        for c in spec.criteria
-        for leaf in _at_cut_off(_leaves(c.condition, set()))
-    ]
-    assert not at_cut_off, at_cut_off
-
-
-def test_a_caution_at_the_g1_cut_off_has_a_form_for_an_open_index() -> None:
-    """A caution comparing Ki-67 at 3 is unknown for a reported G1 without its index (held
-    as ≤ 3): it must then say something rather than fall silent (002 §3.5 names both
-    sides: "The Ki-67 score ≥ 3% predicted greater response after radioembolization, while
-    the Ki-67 score < 3% predicted greater benefit with TACE")."""
-    at_cut_off = [
-        caution
-        for spec in load_knowledge().options.values()
-        for caution in spec.cautions
-        if caution.condition is not None and _at_cut_off(_leaves(caution.condition, set()))
-    ]
-    assert {c.id for c in at_cut_off} == {"tare.ki67_3", "tare.ki67_under_3"}
-    assert any(c.if_unknown for c in at_cut_off)
+def test_a_reported_g1_gets_the_under_3_side_of_the_radioembolisation_predictor() -> None:
+    """002 §3.5: "The Ki-67 score ≥ 3% predicted greater response after radioembolization,
+    while the Ki-67 score < 3% predicted greater benefit with TACE"; a G1 has "a Ki67 index
+    < 3" (000 §1), so only the "< 3 %" side applies."""
+    kb = load_knowledge()
+    doc = assess(case_from_mapping(_case("G1")), kb).to_document()
+    texts = " ".join(doc["options"]["tare"]["cautions"])
+    assert "Ki-67 < 3 %: a Ki-67 below 3 % predicted a greater benefit from TACE" in texts
+    assert "Ki-67 ≥ 3 %:" not in texts
+    assert "not known to be below 3 %" not in texts
 
 
 def test_the_walk_finds_the_ki67_thresholds_the_rules_cite() -> None:
@@ -150,10 +123,17 @@ M, N, U = Truth.MET.value, Truth.NOT_MET.value, Truth.UNKNOWN.value
     [("lt", M), ("ge", N), ("eq", N)],
     ids=["below-3", "at-least-3", "exactly-3"],
 )
-def test_a_g1_at_3_percent_is_never_decided_against_who(engine: Any, op: str, who: str) -> None:
-    # G1: Ki-67 < 3 (000 §1), so "< 3" is met and "≥ 3" or "= 3" not met. The inclusive
-    # bound may leave these unknown; it must never give the opposite answer.
-    assert engine("G1", Leaf(KI67, op, G1_BELOW)) in (who, U)  # type: ignore[arg-type]
+def test_a_g1_at_3_percent_is_decided_as_who_decides(engine: Any, op: str, who: str) -> None:
+    # G1: Ki-67 < 3 (000 §1), so "< 3" is met and "≥ 3" or "= 3" not met.
+    assert engine("G1", Leaf(KI67, op, G1_BELOW)) == who  # type: ignore[arg-type]
+
+
+@ENGINES
+@pytest.mark.parametrize("op", ["le", "gt"])
+def test_a_g1_is_not_placed_further_below_3_percent(engine: Any, op: str) -> None:
+    # "< 3" says nothing of where below 3 (000 §1): a G1's Ki-67 may be 1 or 2.5, so a
+    # comparison at 2 stays unknown.
+    assert engine("G1", Leaf(KI67, op, 2)) == U  # type: ignore[arg-type]
 
 
 @ENGINES

@@ -196,9 +196,21 @@ NO_KI67 = {"pathology.ki67_percent": None}
             },
             BOTH_SIDES,
         ),
-        # A reported G1 means Ki-67 < 3 % (000 §1), but its implied bound is held as ≤ 3
-        # (tests/engine/test_ki67_grade_bound_edges.py): both sides, never the wrong one.
-        ({**NO_KI67, "pathology.reported_grade": "G1"}, BOTH_SIDES),
+        # A reported G1 means "a Ki67 index < 3" (000 §1): the TACE side.
+        ({**NO_KI67, "pathology.reported_grade": "G1"}, TACE_SIDE),
+        # ... also beside a stated "at most 3", which alone would leave both sides
+        (
+            {
+                **NO_KI67,
+                "pathology.reported_grade": "G1",
+                "pathology.ki67_percent_at_most": 3,
+            },
+            TACE_SIDE,
+        ),
+        ({**NO_KI67, "pathology.ki67_percent_at_most": 3}, BOTH_SIDES),
+        # A reported G2 may be a G2 by its mitoses alone ("The higher index is used to
+        # classify grade", 000 §1), its Ki-67 below 3: both sides.
+        ({**NO_KI67, "pathology.reported_grade": "G2"}, BOTH_SIDES),
     ],
 )
 def test_radioembolisation_shows_the_side_of_3_percent_the_ki67_falls_on(

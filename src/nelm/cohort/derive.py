@@ -195,9 +195,8 @@ def ki67_from_grade(t: GradeTable) -> pl.Expr:
     """The upper bound of the Ki-67 index a reported G1 (< 3 %) or G2 (≤ 20 %) implies when
     it is the settled grade, the index is not given and the tumour is not called poorly
     differentiated (``ki67_from_reported_grade`` of the interpreter). Reads
-    ``derived.grade``; the conditions take the lower of it and ``…_at_most``. Like every
-    upper bound here it is inclusive, so G1 is held as ≤ 3: harmless while no rule
-    compares Ki-67 at 3 (``tests/engine/test_ki67_grade_bound_edges.py``)."""
+    ``derived.grade``; the conditions take the lower of it and ``…_at_most``, and hold
+    G1's bound as strict where it applies (``nelm.cohort.conditions._bounded_leaf``)."""
     reported = pl.col("pathology.reported_grade")
     grade = pl.col("derived.grade")
     open_index = pl.col("pathology.ki67_percent").is_null() & (

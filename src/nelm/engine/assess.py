@@ -68,7 +68,7 @@ def facts_of(case: Case, derived: DerivedFacts) -> dict[str, Fact]:
         if isinstance(interval, Interval) and interval.basis is None:
             unit = FIELD_BY_PATH[path].unit
             basis = f"{interval_text(interval, unit)} ({origin})"
-            facts[path] = Interval(interval.lo, interval.hi, basis)
+            facts[path] = Interval(interval.lo, interval.hi, basis, interval.hi_open)
     facts.update(derived.as_facts())
     return facts
 

@@ -76,9 +76,12 @@ _MET, _NOT_MET, _UNKNOWN = Truth.MET, Truth.NOT_MET, Truth.UNKNOWN
 
 
 def _interval_truth(leaf: Leaf, value: Interval) -> Truth:
-    """A leaf over a number known only as [lo, hi]: decided when the whole interval lies on
-    one side of the threshold (a missing bound is unbounded)."""
+    """A leaf over a number known only as [lo, hi] (or [lo, hi) with ``hi_open``): decided
+    when the whole interval lies on one side of the threshold (a missing bound is
+    unbounded)."""
     op, operand, lo, hi = leaf.op, leaf.operand, value.lo, value.hi
+    # With an open upper end the number lies below ``hi``, never at it.
+    below_hi = operator.lt if value.hi_open else operator.le
     if op in ("in", "not_in", "eq", "ne"):
         wanted = [
             w
@@ -87,9 +90,11 @@ def _interval_truth(leaf: Leaf, value: Interval) -> Truth:
         ]
         if len(wanted) != (len(operand) if isinstance(operand, tuple) else 1):
             raise TypeError(f"{leaf.field} is numeric; '{op}' needs numbers")
-        if lo is not None and lo == hi:
+        if lo is not None and lo == hi and not value.hi_open:
             inside = Truth.of(lo in wanted)
-        elif all((lo is not None and w < lo) or (hi is not None and w > hi) for w in wanted):
+        elif all(
+            (lo is not None and w < lo) or (hi is not None and not below_hi(w, hi)) for w in wanted
+        ):
             inside = Truth.NOT_MET
         else:
             inside = Truth.UNKNOWN
@@ -98,11 +103,14 @@ def _interval_truth(leaf: Leaf, value: Interval) -> Truth:
         raise TypeError(f"operator {op} cannot apply to the number {leaf.field}")
     c = operand
     if op in ("lt", "le"):
-        met = hi is not None and _COMPARE[op](hi, c)
+        # With an open end at c the number is below c: "< c" met, "≥ c" not met.
+        met = hi is not None and (_COMPARE[op](hi, c) or (op == "lt" and value.hi_open and hi == c))
         not_met = lo is not None and not _COMPARE[op](lo, c)
     else:
         met = lo is not None and _COMPARE[op](lo, c)
-        not_met = hi is not None and not _COMPARE[op](hi, c)
+        not_met = hi is not None and (
+            not _COMPARE[op](hi, c) or (op == "ge" and value.hi_open and hi == c)
+        )
     return Truth.MET if met else Truth.NOT_MET if not_met else Truth.UNKNOWN
 
 

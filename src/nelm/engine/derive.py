@@ -533,9 +533,8 @@ def ki67_from_reported_grade(
     bound is already as tight. The lower end stays what the case gives: a G2 may be a G2 by
     its mitotic count alone; a G3 may be one by its mitoses alone, so it bounds nothing.
 
-    G1's bound is strict (< 3 %) but an :class:`Interval` has inclusive ends, so it is held
-    as ≤ 3: that leaves a comparison exactly at 3 unknown, never decided wrongly, and no rule
-    compares Ki-67 at 3 (``tests/engine/test_ki67_grade_bound_edges.py`` fails if one does).
+    G1's bound is strict (< 3 %): the interval's upper end is open, so a comparison exactly
+    at 3 is decided as WHO decides it (``tests/engine/test_ki67_grade_bound_edges.py``).
     """
     reported = values.get("pathology.reported_grade")
     if reported not in ("G1", "G2") or grade.value != reported or grade.conflict:
@@ -545,16 +544,24 @@ def ki67_from_reported_grade(
     exact = values.get("pathology.ki67_percent")
     if isinstance(exact, int | float) and not isinstance(exact, bool):
         return None
-    cap = t.ki67_g1_below if reported == "G1" else t.ki67_g2_max
+    strict = reported == "G1"
+    cap = t.ki67_g1_below if strict else t.ki67_g2_max
     given = interval_of(values, "pathology.ki67_percent")
-    if given is not None and given.hi is not None and given.hi <= cap:
+    # The case's own bound is as tight when it lies below the cap (or at it, for G2's
+    # inclusive one); a stated ≤ 3 beside a reported G1 still becomes < 3.
+    hi = given.hi if given is not None else None
+    if hi is not None and (hi < cap or (hi == cap and not strict)):
         return None
-    sign = "<" if reported == "G1" else "≤"
+    if strict and given is not None and given.lo is not None and given.lo >= cap:
+        return None  # at least 3 beside a G1: a contradiction, which the checks report
+    sign = "<" if strict else "≤"
     # Shown as the criterion's value; the grade's explanation cites the cut-offs.
     means = f"the reported grade {reported} means Ki-67 {sign} {_fmt(cap)} % (WHO grading)"
     if given is None:
-        return Interval(None, cap, f"not given; {means}")
-    return Interval(given.lo, cap, f"{interval_text(given, '%')} as reported; {means}")
+        return Interval(None, cap, f"not given; {means}", hi_open=strict)
+    return Interval(
+        given.lo, cap, f"{interval_text(given, '%')} as reported; {means}", hi_open=strict
+    )
 
 
 def counted_lines(values: Mapping[str, Value], counted: Mapping[str, str]) -> list[str]:

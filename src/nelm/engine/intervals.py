@@ -47,13 +47,16 @@ def interval_facts(values: Mapping[str, Value]) -> dict[str, Interval]:
 
 
 def interval_text(interval: Interval, unit: str = "") -> str:
-    """``4–5``, ``≥ 11``, ``≤ 3 cm``: an interval as a report would write it."""
+    """``4–5``, ``≥ 11``, ``≤ 3 cm``, ``< 3 %``: an interval as a report would write it."""
 
     def num(x: float) -> str:
         return f"{x:,.0f}" if abs(x) >= 10000 else f"{x:g}"
 
     lo, hi = interval.lo, interval.hi
-    if lo is not None and hi is not None:
+    if interval.hi_open:
+        assert hi is not None
+        text = f"< {num(hi)}" if lo is None else f"≥ {num(lo)} and < {num(hi)}"
+    elif lo is not None and hi is not None:
         text = num(lo) if lo == hi else f"{num(lo)}–{num(hi)}"
     elif lo is not None:
         text = f"≥ {num(lo)}"

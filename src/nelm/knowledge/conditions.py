@@ -50,19 +50,24 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Interval:
-    """A number known only to lie in [lo, hi] (both inclusive; None: unbounded).
+    """A number known only to lie in [lo, hi] (both inclusive; None: unbounded), or in
+    [lo, hi) when ``hi_open``.
 
     ``basis`` says where a bound came from when the case does not state it (a reported
-    grade bounds the Ki-67 index); None for bounds the case gives.
+    grade bounds the Ki-67 index); None for bounds the case gives. ``hi_open`` is for the
+    one strict bound a case implies: a reported G1 means a Ki-67 below 3 %, not at most 3.
     """
 
     lo: float | int | None
     hi: float | int | None
     basis: str | None = None
+    hi_open: bool = False
 
     def __post_init__(self) -> None:
         if self.lo is None and self.hi is None:
             raise ValueError("an interval needs at least one bound")
+        if self.hi_open and self.hi is None:
+            raise ValueError("an open upper end needs an upper bound")
 
 
 Scalar: TypeAlias = float | int | bool | str
