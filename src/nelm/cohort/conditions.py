@@ -20,7 +20,7 @@ import polars as pl
 from nelm.case.fields import BOUNDS
 from nelm.cohort.columns import GRADE_BITS, LIVER_TYPE_BITS
 from nelm.cohort.derive import KI67_FROM_GRADE, LINES_FROM_TREATMENTS, MASK
-from nelm.knowledge.conditions import All, AnyOf, Condition, FirstKnown, Leaf, Not, Scalar
+from nelm.knowledge.conditions import All, AnyOf, Condition, FirstKnown, Leaf, Not
 
 __all__ = ["SET_VALUED", "compile_condition"]
 
@@ -62,46 +62,31 @@ def _bounded_leaf(leaf: Leaf, lo_path: str, hi_path: str) -> pl.Expr:
     lo = pl.coalesce(exact, pl.col(lo_path))
     hi = pl.coalesce(exact, pl.col(hi_path))
     if leaf.field == "pathology.ki67_percent":
-        # A reported G1 or G2 bounds the index from above (``ki67_from_grade``); G1's bound
-        # is strict (< 3 %), so the upper end is open when it is the bound that applies.
-        from_grade, at_most = pl.col(KI67_FROM_GRADE), pl.col(hi_path)
-        hi = pl.coalesce(exact, pl.min_horizontal(at_most, from_grade))
-        hi_open = (
-            exact.is_null()
-            & (pl.col("pathology.reported_grade") == "G1")
-            & from_grade.is_not_null()
-            & (at_most.is_null() | (at_most >= from_grade))
-        )
-        return _interval_leaf(leaf, lo, hi, hi_open)
+        # A reported G1 or G2 bounds the index from above (``ki67_from_grade``).
+        hi = pl.coalesce(exact, pl.min_horizontal(pl.col(hi_path), pl.col(KI67_FROM_GRADE)))
     return _interval_leaf(leaf, lo, hi)
 
 
-def _interval_leaf(leaf: Leaf, lo: pl.Expr, hi: pl.Expr, hi_open: pl.Expr | None = None) -> pl.Expr:
-    """A leaf over a number known to lie in [lo, hi] (null: unbounded), or [lo, hi) where
-    ``hi_open`` holds, decided only when the whole interval lies on one side —
-    ``_interval_truth`` of the interpreter."""
+def _interval_leaf(leaf: Leaf, lo: pl.Expr, hi: pl.Expr) -> pl.Expr:
+    """A leaf over a number known to lie in [lo, hi] (null: unbounded), decided only when
+    the whole interval lies on one side — ``_interval_truth`` of the interpreter."""
     op, operand = leaf.op, leaf.operand
-
-    def at_open_end(w: Scalar) -> pl.Expr:
-        """The number's open upper end is ``w``: it lies below ``w``."""
-        return pl.lit(False) if hi_open is None else hi_open & (hi == w)
-
     if op in ("eq", "ne", "in", "not_in"):
         wanted = operand if isinstance(operand, tuple) else (operand,)
-        point = lo == hi if hi_open is None else (lo == hi) & hi_open.not_()
+        point = lo == hi
         hits = pl.any_horizontal([lo == w for w in wanted])
-        outside = pl.all_horizontal([(lo > w) | (hi < w) | at_open_end(w) for w in wanted])
+        outside = pl.all_horizontal([(lo > w) | (hi < w) for w in wanted])
         inside = _decided(point & hits, outside | (point & hits.not_()))
         return inside if op in ("eq", "in") else inside.not_()
     if isinstance(operand, tuple) or op not in ("lt", "le", "gt", "ge"):
         raise TypeError(f"'{op}' cannot apply to the number {leaf.field}")
     if op == "lt":
-        return _decided((hi < operand) | at_open_end(operand), lo >= operand)
+        return _decided(hi < operand, lo >= operand)
     if op == "le":
         return _decided(hi <= operand, lo > operand)
     if op == "gt":
         return _decided(lo > operand, hi <= operand)
-    return _decided(lo >= operand, (hi < operand) | at_open_end(operand))
+    return _decided(lo >= operand, hi < operand)
 
 
 def _leaf(leaf: Leaf) -> pl.Expr:

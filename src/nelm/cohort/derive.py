@@ -22,6 +22,8 @@ The agreement tests compare these with the scalar functions on generated data.
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
 
 from nelm.cohort.columns import GRADE_BITS, LIVER_TYPE_BITS
@@ -195,8 +197,11 @@ def ki67_from_grade(t: GradeTable) -> pl.Expr:
     """The upper bound of the Ki-67 index a reported G1 (< 3 %) or G2 (≤ 20 %) implies when
     it is the settled grade, the index is not given and the tumour is not called poorly
     differentiated (``ki67_from_reported_grade`` of the interpreter). Reads
-    ``derived.grade``; the conditions take the lower of it and ``…_at_most``, and hold
-    G1's bound as strict where it applies (``nelm.cohort.conditions._bounded_leaf``)."""
+    ``derived.grade``; the conditions take the lower of it and ``…_at_most``.
+
+    G1's bound is strict: it is held as the largest float below 3, which every comparison
+    reads exactly as "< 3" (no float lies between the two), so the conditions need no open
+    end of their own (the interpreter's interval has one, ``Interval.hi_open``)."""
     reported = pl.col("pathology.reported_grade")
     grade = pl.col("derived.grade")
     open_index = pl.col("pathology.ki67_percent").is_null() & (
@@ -204,7 +209,7 @@ def ki67_from_grade(t: GradeTable) -> pl.Expr:
     ).fill_null(True)
     return (
         pl.when(open_index & (reported == "G1") & (grade == _lit(_G1)))
-        .then(pl.lit(float(t.ki67_g1_below)))
+        .then(pl.lit(math.nextafter(float(t.ki67_g1_below), -math.inf)))
         .when(open_index & (reported == "G2") & (grade == _lit(_G2)))
         .then(pl.lit(float(t.ki67_g2_max)))
     )
