@@ -168,6 +168,16 @@ def test_as_of_must_be_a_calendar_date(site: Site) -> None:
         )
         assert response.status_code == 422, bad
         assert re.search(r"as_of", response.text), response.text
+    # docs/api.md, "Input rules": as_of is a calendar date whatever the body, so a case
+    # document (which does not use it) is refused the same way, naming the parameter.
+    case = {**site.token("doc", "viewer"), "Content-Type": "application/json"}
+    response = client.post(
+        "/api/v1/assess?as_of=2026-02-30",
+        content=b'{"schema_version": 1, "case_id": "c"}',
+        headers=case,
+    )
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["field"] == "as_of"
 
 
 def test_booleans_and_numbers_in_request_bodies_are_strict(site: Site) -> None:

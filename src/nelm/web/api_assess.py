@@ -202,11 +202,16 @@ async def assess(
         if fhir_type:
             return operation_outcome(400, "The body is not UTF-8", exc.problems)
         raise
-    if fhir_type or _is_fhir(text):
-        try:
-            date = _calendar_date(as_of, "as_of")
-        except InputRejected as exc:
+    is_fhir = fhir_type or _is_fhir(text)
+    # Checked for a case document too, which has no use for it: a date that does not
+    # exist (2026-02-30) is a client's mistake to name, not to pass over in silence.
+    try:
+        date = _calendar_date(as_of, "as_of")
+    except InputRejected as exc:
+        if is_fhir:
             return operation_outcome(422, "The as_of date was rejected", exc.problems)
+        raise
+    if is_fhir:
         return await _assess_fhir(request, text, date)
     # Validated once: the case read from the body is the one assessed (the stored-case
     # routes normalise first because they keep the document).
