@@ -100,3 +100,20 @@ def test_the_summary_prints_grades_and_the_fields_most_waited_on(
     assert summary.open_fields is not None
     # case c, known by nothing, waits on platelets for five options (first test)
     assert summary.open_fields["labs.platelets_per_ul"] >= 5
+
+
+def test_the_count_asked_of_another_engine_is_refused_before_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # docs/cli-v1-additions.md: --open-fields is for the polars engine only; asked of the
+    # reference engine it is refused (exit 2, naming the option), and nothing is written,
+    # rather than a run that ends without the count asked for.
+    cohort = tmp_path / "c.csv"
+    cohort.write_text("case_id,pathology.ki67_percent\na,3\n")
+    out = tmp_path / "r.csv"
+    argv = ["nelm", "batch", str(cohort), "-o", str(out), "--engine", "reference"]
+    monkeypatch.setattr(sys, "argv", [*argv, "--open-fields"])
+    assert run_guarded(app) == 2
+    err = capsys.readouterr().err
+    assert "--open-fields: only with --engine polars (the default), got reference" in err
+    assert not out.exists()

@@ -101,6 +101,12 @@ def run_batch(
         raise InputRejected([Problem("--chunk-size", "a whole number ≥ 1", str(chunk_size))])
     if engine not in ENGINES:
         raise InputRejected([Problem("--engine", f"one of {', '.join(ENGINES)}", engine)])
+    if open_fields and engine != "polars":
+        # Only the polars engine counts them: said before the run, as --as-of on a cohort
+        # file is, rather than a run that ends without the count that was asked for.
+        raise InputRejected(
+            [Problem("--open-fields", "only with --engine polars (the default)", engine)]
+        )
     if is_export(Path(input_path)):
         if ignore_columns:
             raise InputRejected(
