@@ -82,3 +82,28 @@ def test_a_dot_before_three_digits_that_fits_as_a_decimal_is_the_decimal_mark() 
     assert document["labs"]["ldh_u_l"] == 0.875  # a leading zero is never a thousands group
     document = document_from_form({"case_id": "f", "labs.bilirubin_mg_dl": "1.250"})
     assert document["labs"]["bilirubin_mg_dl"] == 1.25
+
+
+@pytest.mark.parametrize("sent_unit", ["mmol", "umol_l", "µmol/L"])
+def test_a_unit_the_field_does_not_take_is_refused_not_read_in_the_fields_unit(
+    sent_unit: str,
+) -> None:
+    # 8.1 mmol/L of haemoglobin is 13 g/dL (Young 1987: 1 mmol/L = 1.611 g/dL); read as the
+    # field's g/dL it would be an anaemia on PRRT's 8 g/dL limit. A unit key no select
+    # offers (an old or hand-made form) is named, never dropped.
+    path = "labs.hemoglobin_g_dl"
+    document = document_from_form({"case_id": "f", path: "8.1", f"unit:{path}": sent_unit})
+    with pytest.raises(InputRejected) as caught:
+        case_from_mapping(document)
+    [problem] = caught.value.problems
+    assert problem.path == path and f'the unit "{sent_unit}"' in problem.got
+
+
+def test_the_units_the_select_offers_are_read() -> None:
+    # g/L is g/dL x 10 and mmol/L is converted by Young 1987's 1.611; the default is g/dL
+    path = "labs.hemoglobin_g_dl"
+    for key, entered in (("g_l", {"value": 81, "unit": "g/L"}), ("g_dl", 8.1), ("", 8.1)):
+        document = document_from_form(
+            {"case_id": "f", path: "81" if key == "g_l" else "8.1", f"unit:{path}": key}
+        )
+        assert document["labs"]["hemoglobin_g_dl"] == entered

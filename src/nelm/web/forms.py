@@ -218,10 +218,12 @@ def document_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
                 # the validator names the field, what it expected and the reading that fits
                 doc.setdefault(section, {})[name] = text
                 continue
-            # A number in another unit is kept as entered; the validator converts it.
+            # A number in another unit is kept as entered; the validator converts it. A unit
+            # the field does not take (an old or hand-made form) goes to the validator too,
+            # which refuses it by name: read in the field's own unit it would be another value.
             value = (
-                {"value": _tidy(number), "unit": unit.label}
-                if unit is not None and unit.factor != 1.0
+                {"value": _tidy(number), "unit": unit.label if unit is not None else chosen}
+                if (unit is not None and unit.factor != 1.0) or (units and unit is None and chosen)
                 else _tidy(number)
             )
         else:
