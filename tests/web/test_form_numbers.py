@@ -107,3 +107,18 @@ def test_the_units_the_select_offers_are_read() -> None:
             {"case_id": "f", path: "81" if key == "g_l" else "8.1", f"unit:{path}": key}
         )
         assert document["labs"]["hemoglobin_g_dl"] == entered
+
+
+@pytest.mark.parametrize("typed", ["1 5", "1_5", "12 34", "24 0000"])
+def test_a_space_or_underscore_that_separates_no_thousands_is_no_number(typed: str) -> None:
+    # "1 5" is a slip for 1.5 or 15 (bilirubin 15 mg/dL is inside the plausible 0.1-30, so
+    # nothing would question it); "1_5" is 15 only to Python. Passed on as typed and refused.
+    problem = _refused_as_typed("labs.bilirubin_mg_dl", typed)
+    assert problem.path == "labs.bilirubin_mg_dl" and problem.got.startswith(f'"{typed}"')
+
+
+def test_spaces_between_several_thousands_groups_are_still_ignored() -> None:
+    document = document_from_form({"case_id": "f", "labs.platelets_per_ul": "1 500 000"})
+    assert document["labs"]["platelets_per_ul"] == 1500000
+    document = document_from_form({"case_id": "f", "labs.platelets_per_ul": "-240 000"})
+    assert document["labs"]["platelets_per_ul"] == -240000  # refused later by its range

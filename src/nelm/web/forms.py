@@ -162,10 +162,20 @@ def form_fields() -> list[tuple[str, str, list[FormField]]]:
 _GROUPED_COMMA = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+")
 
 
+# Spaces between groups of three digits ("240 000", "1 500,5"); any other space ("1 5",
+# a slip for 1.5 or 15) is no number, nor is Python's digit separator ("1_5" is 15 to float).
+_SPACED_GROUPS = re.compile(r"[+-]?\d{1,3}(?:[ \u202f]\d{3})+(?:[.,]\d+)?")
+
+
 def _number(text: str) -> float | None:
     """The number a person typed: spaces between digit groups ("240 000") ignored, a
     decimal comma ("1,5") read as the decimal point; None for anything else."""
-    cleaned = text.strip().replace(" ", "").replace("\u202f", "")
+    cleaned = text.strip()
+    if "_" in cleaned or (
+        re.search(r"[ \u202f]", cleaned) and not _SPACED_GROUPS.fullmatch(cleaned)
+    ):
+        return None
+    cleaned = cleaned.replace(" ", "").replace("\u202f", "")
     if _GROUPED_COMMA.fullmatch(cleaned):
         return None
     cleaned = cleaned.replace(",", ".")
