@@ -14,7 +14,8 @@ newer file into the case must add what is new without wiping the rest, so the me
 - so is the resource of the file's record it was read from (``value_sources``); a value
   taken from a file that names none (a case document) is one a person entered;
 - a field the file leaves empty keeps its stored value: a field the file does not hold is
-  not news that it has become unknown;
+  not news that it has become unknown; except a stored number or bound the file's newer
+  number or bound of the same value contradicts (``nelm.case.merge_bounds``), which goes;
 - the case id and the label are the stored case's;
 - what the file's record says about any assessment (``record_warnings``: a death, no
   neuroendocrine diagnosis) is added to what the stored case keeps, and listed;
@@ -42,6 +43,7 @@ from typing import Any
 
 from nelm.case.document import CASE_LEVEL_KEYS
 from nelm.case.fields import FIELDS, Field, Kind
+from nelm.case.merge_bounds import contradicted
 from nelm.case.record_warnings import warning_said
 from nelm.case.units import entry_unit, typed_number
 from nelm.errors import InputRejected, Problem, describe_value
@@ -358,6 +360,7 @@ def merge_file_into_case(
     changes: list[Change] = []
     kept: list[str] = []
     same = 0
+    taken: dict[str, object] = {}
     for spec in FIELDS:
         old, new = _value(stored, spec.path), _value(given, spec.path)
         if _empty(new):
@@ -390,6 +393,7 @@ def merge_file_into_case(
                 confirmed.add(spec.path)
             continue
         _set(merged, spec.path, copy.deepcopy(new))
+        taken[spec.path] = new
         if spec.path in confirmed_given:
             confirmed.add(spec.path)
         if dated:
@@ -402,6 +406,18 @@ def merge_file_into_case(
         else:
             sources.pop(spec.path, None)
         changes.append(change)
+    # a stored bound or number the file's newer value contradicts goes with it (Ki-67 12 %
+    # stored, "30-40 %" from the file): kept, the case could not be saved or assessed
+    for spec in contradicted(lambda path: _number(path, _value(merged, path)), taken):
+        changes.append(
+            Change(spec.label, spec.path, _shown(spec, _value(merged, spec.path)), NOT_KNOWN)
+        )
+        merged[spec.section].pop(spec.name, None)
+        if spec.label in kept:
+            kept.remove(spec.label)
+        confirmed.discard(spec.path)
+        measured_on.pop(spec.path, None)
+        sources.pop(spec.path, None)
     merged_timeline, said = _merge_timeline(timeline, given.get("timeline"))
     if said is not None:
         merged["timeline"] = merged_timeline
