@@ -89,3 +89,20 @@ def test_cytoreduction_of_a_non_functional_tumour_does_not_wait_on_a_refractory_
         "primary.syndrome_refractory",
         "course.months_stable",
     }
+
+
+def test_a_count_known_to_be_several_leaves_the_distribution_to_settle_the_type() -> None:
+    # 004 §1 (ENETS): type I is a single lesion or lesions in one lobe; the count settles
+    # the type only by being one. "At least 2 lesions" rules that out, so with the
+    # distribution not given only the distribution can still settle it.
+    doc = with_changes(
+        BASE,
+        {
+            "liver.distribution": None,
+            "liver.lesion_count": None,
+            "liver.lesion_count_at_least": 2,
+            "liver.bilobar": None,
+        },
+    )
+    result = assess_mapping(doc, with_evidence=False)
+    assert result["classification"]["settle_with"]["liver_type"] == ["liver.distribution"]

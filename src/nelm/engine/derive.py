@@ -453,9 +453,13 @@ def derive_liver_type(values: Mapping[str, Value], d: Derivations) -> Derived:
             () if settled else ("liver.distribution",),
             d.liver_type_sources,
         )
+    # The count settles the type only by being one lesion (type I): a count known, or known
+    # to be at least two, leaves the distribution alone to settle it.
+    at_least = values.get("liver.lesion_count_at_least")
+    several = isinstance(at_least, int | float) and at_least >= 2
     settle = (
         ("liver.distribution",)
-        if count is not None
+        if count is not None or several
         else ("liver.distribution", "liver.lesion_count")
     )
     return Derived(
