@@ -432,7 +432,8 @@ SEED_PATIENTS: list[SeedPatient] = [
         {
             "platinum_etoposide": "eligible",
             "ssa": "ineligible",
-            "capecitabine_temozolomide": "ineligible",
+            # "preferred" is no contraindication: CAPTEM is left to the board for a NEC
+            "capecitabine_temozolomide": "uncertain",
             "liver_resection": "ineligible",
             "liver_transplant_milan": "ineligible",
             "tae": "ineligible",

@@ -886,11 +886,15 @@ rules(
 )
 rules("surufatinib", "grade", "004 §3.4: 'well-differentiated (G1, G2 grade) ep-NET'", (G3_WELL, N))
 rules("cabozantinib", "not_nec", "CABINET eligibility: well-differentiated NET", (NEC, N))
+# "preferred" (003) is no contraindication: a NEC is left to the board, a well-differentiated
+# G3 NET (the other side of the edge) meets it, and an unknown grade stays unknown.
 rules(
     "capecitabine_temozolomide",
     "not_nec",
-    "003 Medical therapy: platinum-based regimes preferred for poorly differentiated tumours",
-    (NEC, N),
+    "003 Medical therapy: 'For high-grade tumors with poor differentiation, platinum-based regimes are preferred'",
+    (NEC, R),
+    (G3_WELL, M),
+    (NO_GRADE | {"pathology.differentiation": None}, U),
 )
 rules(
     "streptozocin_5fu",
