@@ -902,12 +902,17 @@ rules(
     "003 Medical therapy: 'streptozotocin with 5-FU and/or epirubicin in treating G1/G2 PNENs'",
     (G3_WELL, N),
 )
+# 003 gives interferon without a grade; G1/G2 is the scope of 001 Figure 2 ("Treatment
+# algorithm for well-differentiated (G1/G2) neuroendocrine liver metastases"), which rules
+# nothing out beyond it: relative. Ki-67 20 % is G2 and 25 % G3 (000 §1: G2 3–20 %).
 rules(
     "interferon_alpha",
     "well_differentiated",
-    "003 Medical therapy; 001 Figure 2: interferon for well-differentiated NET G1/G2",
-    (G3_WELL, N),
-    (NEC, N),
+    "001 Figure 2: 'Treatment algorithm for well-differentiated (G1/G2) neuroendocrine liver metastases'; 003 Medical therapy names no grade",
+    ({"pathology.ki67_percent": 20}, M),
+    (G3_WELL, R),
+    (NEC, R),
+    (NO_GRADE, U),
 )
 
 
