@@ -67,6 +67,18 @@ def test_ki67_as_a_fraction_or_an_annotated_percentage(
     assert "Observation/ki67" in mapping.provenance["pathology.ki67_percent"]
 
 
+@pytest.mark.parametrize("code", ["{percent}", "{%}", "{pct}", " {Percent} "])
+@pytest.mark.parametrize("value", [0.5, 14])
+def test_an_annotation_that_names_the_per_cent_is_per_cent(code: str, value: float) -> None:
+    # Laboratory interfaces write "{percent}" for "%". Read as UCUM's unity (§12), a Ki-67
+    # of 0.5 {percent} would be the fraction 0.5 = 50 %, a G1 tumour (Ki-67 <= 2 %) read
+    # as a G3 one (> 20 %; seeds/001_f28466d6ea57c831.txt, Introduction): the annotation
+    # says the number is in per cent.
+    mapping = _map(valueQuantity=_ucum(value, code.strip(), unit=code))
+    assert _ki67(mapping) == value
+    assert mapping.issues == ()
+
+
 @pytest.mark.parametrize("value", [1, 1.5, 15, 80])
 def test_a_value_of_one_or_more_in_the_unity_is_ambiguous_and_unknown(value: float) -> None:
     # 15 in unit "1" is 1,500 % as UCUM reads it, or 15 % sent with the wrong unit; 1 is

@@ -23,9 +23,10 @@ accepts, with the factor that converts a value in that unit into the case unit
   per 10 mm² × 0.2. Counts per high-power field are refused: the area of a field depends
   on the microscope, so no factor exists.
 * percentages — "%" (UCUM) and the spellings laboratories send instead: "percent",
-  "Percent", "pct" (factor 1). A percentage sent as a fraction in UCUM's unity "1"
-  (0.15 for 15 %) is read by the caller (``is_unity``; nelm.interop.fhir.observations),
-  since whether 1.5 means 150 % or 1.5 % cannot be told from the unit.
+  "Percent", "pct", and an annotation alone that names it, "{percent}" (factor 1). A
+  percentage sent as a fraction in UCUM's unity "1" (0.15 for 15 %) is read by the
+  caller (``is_unity``; nelm.interop.fhir.observations), since whether 1.5 means 150 %
+  or 1.5 % cannot be told from the unit.
 
 UCUM annotations (a text in curly braces, ``%{tot}``, ``{cells}/uL``) carry no meaning of
 their own (UCUM §12, "Curly braces": an annotation alone is the unity 1): a unit not in the
@@ -76,6 +77,8 @@ class QuantityKind:
     def factor(self, unit: str) -> float | None:
         if unit in self.factors:
             return self.factors[unit]
+        if "%" in self.factors and "".join(unit.split()).casefold() in PERCENT_ANNOTATIONS:
+            return self.factors["%"]  # "{percent}" (is_unity)
         plain = without_annotations(unit)
         if plain != unit and plain.strip() and plain in self.factors:
             return self.factors[plain]  # "%{tot}" is "%" (UCUM §12)
@@ -97,6 +100,9 @@ class QuantityKind:
         return found.pop() if len(found) == 1 else None
 
 
+# An annotation alone that names the per cent: laboratory interfaces write "{percent}" for
+# "%". Read as the unity it would make 0.5 % a fraction, 50 % (a Ki-67 of G1 read as G3).
+PERCENT_ANNOTATIONS = frozenset({"{percent}", "{%}", "{pct}", "{percentage}"})
 _LITRES = frozenset({"l", "dl", "ml", "ul", "nl", "cl"})
 _ANNOTATION = re.compile(r"\{[^{}]*\}")
 
@@ -108,7 +114,10 @@ def without_annotations(unit: str) -> str:
 
 def is_unity(unit: str) -> bool:
     """True for UCUM's dimensionless unity: ``1``, or annotations alone (``{ratio}``,
-    ``1{fraction}``; UCUM §12: an annotation alone stands for the unit 1)."""
+    ``1{fraction}``; UCUM §12: an annotation alone stands for the unit 1), except an
+    annotation that names the per cent (``{percent}``), which is ``%``."""
+    if "".join(unit.split()).casefold() in PERCENT_ANNOTATIONS:
+        return False
     plain = without_annotations(unit)
     return plain in ("", "1") and (plain == "1" or plain != unit.strip())
 
@@ -158,7 +167,9 @@ KINDS: dict[str, QuantityKind] = {
     kind.name: kind
     for kind in (
         QuantityKind(
-            "percent", "%", {"%": 1.0, "percent": 1.0, "Percent": 1.0, "PERCENT": 1.0, "pct": 1.0}
+            "percent",
+            "%",
+            {"%": 1.0, "percent": 1.0, "Percent": 1.0, "PERCENT": 1.0, "pct": 1.0},
         ),
         QuantityKind(
             "bilirubin",
