@@ -631,8 +631,9 @@ SEED_PATIENTS_2: list[SeedPatient] = [
             "pathology": {"differentiation": "poor", "ki67_percent": 60},
             "liver": {"distribution": "bilobar_diffuse"},
         },
-        {"primary_tumor_resection": "ineligible", "platinum_etoposide": "eligible"},
-        {"primary_tumor_resection.not_nec": "not_met", "platinum_etoposide.nec": "met"},
+        # "generally treated with chemotherapy" is no contraindication: left to the board
+        {"primary_tumor_resection": "uncertain", "platinum_etoposide": "eligible"},
+        {"primary_tumor_resection.not_nec": "unknown", "platinum_etoposide.nec": "met"},
         {"primary_tumor_resection": "shown to improve their median overall survival"},
         {"grade": "NEC"},
         {},

@@ -215,11 +215,16 @@ rules(
     ({"liver.distribution": "unilobar", "liver.lesion_count": 2}, N),
     ({"liver.distribution": None, "liver.lesion_count": 3}, U),
 )
+# "generally treated with chemotherapy" (000 §1) is usual practice, no contraindication: a
+# NEC is left to the board, a well-differentiated G3 NET (the other side of the edge) meets
+# it, and an unknown grade stays unknown.
 rules(
     "primary_tumor_resection",
     "not_nec",
-    "000 §1: NEC 'generally treated with chemotherapy'",
-    (NEC, N),
+    "000 §1: NEC 'generally treated with chemotherapy because of aggressive tumor biology'",
+    (NEC, R),
+    (G3 | {"pathology.differentiation": "well"}, M),
+    (NO_GRADE | {"pathology.differentiation": None}, U),
 )
 
 # --- transplantation ----------------------------------------------------------------------
