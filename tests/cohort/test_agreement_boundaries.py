@@ -91,6 +91,13 @@ edges(
         for flr, expected in ((29.9, M), (30, N))
     ],
 )
+edges(
+    "liver_transplant_unos",
+    "bilobar_unresectable",
+    f"{FLR}; 001 Table 2 (UNOS): 'bilobar NELM, not amenable to resection'; 004 §1: type II "
+    "'with the possibility of surgical resection'",
+    *at(FLR_PATH, (29.9, M), (30, N), (30.1, N)),
+)
 DEBULK = (
     "001 Debulking surgery: 'non-functional NENs and stable disease for an interval of 6 months'"
 )

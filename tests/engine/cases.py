@@ -101,7 +101,12 @@ ELIGIBLE_FROM: dict[str, dict[str, Any]] = {
     "primary_tumor_resection": {**IN_PLACE, **DIFFUSE},
     "liver_transplant_milan": {},
     "liver_transplant_enets": {},
-    "liver_transplant_unos": {"liver.distribution": "bilobar_dominant"},
+    # UNOS: "bilobar NELM, not amenable to resection" (001 Table 2); type II with a remnant
+    # below the adequate 30 % (001 Isolated surgical resection) is not resectable in one stage.
+    "liver_transplant_unos": {
+        "liver.distribution": "bilobar_dominant",
+        "liver.future_liver_remnant_percent": 25,
+    },
     "thermal_ablation": {},
     "tae": {},
     "tace": {},

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 import pytest
 
 from nelm.service import assess_mapping
-from tests.engine.cases import ELIGIBLE_FROM, eligible_case
+from tests.engine.cases import DIFFUSE, ELIGIBLE_FROM, eligible_case
 
 
 class Rule(NamedTuple):
@@ -344,12 +344,22 @@ rules(
     ({"labs.bilirubin_mg_dl": 2.0}, N),
     ({"labs.bilirubin_mg_dl": None}, U),
 )
+# Bilobar is not unresectable by itself: type II metastases come "with the possibility of
+# surgical resection" (004 §1), type III "cannot be surgically resected" (004 §1), and a
+# remnant of at least 30 % is adequate (001 Isolated surgical resection). The surgeons'
+# own judgement comes first.
 rules(
     "liver_transplant_unos",
     "bilobar_unresectable",
-    f"{UNOS}: bilobar NELM",
+    f"{UNOS}: 'bilobar NELM, not amenable to resection'; 004 §1; 001 Isolated surgical resection",
     ({"liver.distribution": "unilobar"}, N),
     ({"liver.distribution": None}, U),
+    ({"liver.future_liver_remnant_percent": 29.9}, M),
+    ({"liver.future_liver_remnant_percent": 30}, N),
+    ({"liver.future_liver_remnant_percent": None}, U),
+    ({**DIFFUSE, "liver.future_liver_remnant_percent": 50}, M),
+    ({"liver.future_liver_remnant_percent": 50, "liver.surgical_assessment": "unresectable"}, M),
+    ({**DIFFUSE, "liver.surgical_assessment": "resectable"}, N),
 )
 rules(
     "liver_transplant_unos",

@@ -188,11 +188,14 @@ def test_after_ssa_and_progression_prrt_leads_the_systemic_steps() -> None:
 )
 def test_bilobar_disease_without_a_pattern_is_type_two_or_three(name: str) -> None:
     """cr18 "bilobar liver metastasis"; cr22 metastases in segments IV and VII (left and right
-    liver): type II or III (004 §1), so the UNOS "bilobar" criterion (001 Table 2) is met and
-    the type is not settled."""
+    liver): type II or III (004 §1), so the type is not settled. UNOS asks "bilobar NELM, not
+    amenable to resection" (001 Table 2): bilobar holds, but type II comes "with the
+    possibility of surgical resection" (004 §1), so with neither the surgeons' judgement nor
+    the remnant stated the criterion stays unknown."""
     classification = _assessed(name)["classification"]
     assert classification["liver_type"] is None
-    assert _criterion(name, "liver_transplant_unos", "bilobar_unresectable")["result"] == "met"
+    criterion = _criterion(name, "liver_transplant_unos", "bilobar_unresectable")
+    assert criterion["result"] == "unknown"
 
 
 def test_a_stated_grade_decides_the_grade_criteria() -> None:
