@@ -709,3 +709,23 @@ def test_radioembolisation_names_the_mortality_of_sinusoidal_obstruction() -> No
     texts = [d["text"] for d in doc["options"]["tare"]["caution_details"]]
     (found,) = [t for t in texts if t.startswith("Concern about long-term hepatotoxicity")]
     assert "4–8 weeks" in found and "up to 30 %" in found and "under 10 %" in found
+
+
+@pytest.mark.parametrize(
+    "option", ["liver_resection", "staged_resection", "simultaneous_resection"]
+)
+@pytest.mark.parametrize(("ki67", "shown"), [(25, True), (20, False)])
+def test_g3_disagreement_is_a_caution_on_every_liver_resection(
+    option: str, ki67: float, shown: bool
+) -> None:
+    """004 §3.1: "there is still controversy regarding patients with G3 (Ki-67 >20%) liver
+    metastases. Contrary to the ENETS, the European Society of Medical Oncology (ESMO)
+    guidelines do not recommend G3 with LMs as a contraindication to surgery". A staged
+    hepatectomy is a liver resection too; 20 % itself is G2 (000 §1: G2 "a Ki67 index from
+    3 to 20")."""
+    changes = {"pathology.ki67_percent": ki67, "pathology.mitoses_per_2mm2": 1}
+    doc = assess_mapping(eligible_case(option, changes), with_evidence=False)
+    texts = [d["text"] for d in doc["options"][option]["caution_details"] if d["case_specific"]]
+    assert any("ENETS treats G3 liver metastases as a contraindication" in t for t in texts) is (
+        shown
+    )
