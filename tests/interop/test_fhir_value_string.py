@@ -90,18 +90,21 @@ AT_TEXT = "Bundle.entry[2].resource.valueString"
 
 
 @pytest.mark.parametrize(
-    ("text", "field"),
+    ("code", "text", "field"),
     [
-        ("15", "pathology.ki67_percent"),
-        ("<2", "pathology.ki67_percent_at_most"),
-        ("5-10", "pathology.ki67_percent_at_least"),
+        (KI67, "15", "pathology.ki67_percent"),
+        # a bound without a unit is read only where the field's code implies the unit (a
+        # percentage, a count: test_fhir_text_bounds.py); a length may be in cm or mm
+        ("largest-liver-lesion", "<2", "liver.largest_lesion_cm_at_most"),
+        ("largest-liver-lesion", "5-10", "liver.largest_lesion_cm_at_least"),
     ],
 )
 def test_a_number_without_its_unit_is_a_data_quality_issue_at_the_text(
-    text: str, field: str
+    code: str, text: str, field: str
 ) -> None:
     # As a Quantity without a unit: nelm does not assume the unit of a result.
-    mapping = _map(_obs(KI67, valueString=text))
+    system = LOINC if code == KI67 else NELM_OBSERVATION
+    mapping = _map(_obs(code, system, valueString=text))
     _flawed(mapping, field)
     [issue] = [i for i in mapping.issue_list if i.field == field]
     assert issue.path == AT_TEXT

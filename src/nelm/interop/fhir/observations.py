@@ -4,9 +4,10 @@ An Observation is read when its status is ``final``, ``amended`` or ``corrected`
 not dated after the assessment date. Its ``code`` and each ``component.code`` are looked
 up in :data:`~nelm.interop.fhir.codes.OBSERVATION_RULES`; a number sent as text that is
 exactly a number and its unit, a bound or a range (``"15%"``, ``"<2 %"``, ``"5-10 %"``) is
-read as the Quantity or Range it spells; a value that cannot be used (a bound of a
-laboratory value, other text, ``dataAbsentReason``) leaves the field unknown and is
-noted, while a unit that cannot be converted or a value out of range leaves the field
+read as the Quantity or Range it spells (a bound or range without a unit in the unit the
+field's code implies, for a percentage or a count held with bounds); a value that cannot
+be used (a bound of a laboratory value, other text, ``dataAbsentReason``) leaves the field
+unknown and is noted, while a unit that cannot be converted or a value out of range leaves the field
 unknown and is listed as a data-quality issue (the rest of the record is assessed).
 """
 
@@ -54,7 +55,13 @@ from nelm.interop.fhir.systems import (
     elements,
     label,
 )
-from nelm.interop.fhir.text_quantity import issues_at_text, spelt_value
+from nelm.interop.fhir.text_quantity import (
+    is_bound,
+    issues_at_text,
+    largest_limit,
+    spelt_value,
+    with_unit,
+)
 from nelm.interop.fhir.units import KINDS, UnitError, convert, is_unity
 from nelm.interop.fhir.validate import Entry
 
@@ -230,17 +237,51 @@ def _text_as_quantity(
     ctx: Context, entry: Entry, item: Mapping[str, Any], rule: ObservationRule
 ) -> Mapping[str, Any] | None:
     """A quantity given as ``valueString`` as the Quantity (or Range) it spells, read
-    exactly as one sent as such, and noted; None when the item holds no such text."""
+    exactly as one sent as such, and noted; None when the item holds no such text. A bound
+    or range without a unit, of a number case-v1 holds with bounds, is read in the unit
+    the field's code implies (a percentage, a count): _implied_unit."""
     text = item.get("valueString")
-    if rule.value is not ValueKind.QUANTITY or not isinstance(text, str):
+    if rule.value not in (ValueKind.QUANTITY, ValueKind.COUNT) or not isinstance(text, str):
         return None
     if "valueQuantity" in item or "valueRange" in item:
         return None
     spelt = spelt_value(text)
     if spelt is None:
         return None
+    bound = rule.field in BOUNDS and is_bound(spelt)
+    if rule.value is ValueKind.COUNT and not bound:
+        return None  # a count as plain text ("3") stays unread, as the codes say nothing
     ctx.notes.add(f"{rule.field}: read from the text of the result (valueString)", entry.ref)
+    unit = _implied_unit(rule, spelt) if bound else None
+    if unit is not None and (given := with_unit(spelt, unit)) != spelt:
+        spelt = given
+        ctx.notes.add(
+            f"{rule.field}: the text gives no unit; read in {unit}, the field's only unit",
+            entry.ref,
+        )
     return {**{k: v for k, v in item.items() if k != "valueString"}, **spelt}
+
+
+# Bounds written as bare text ("<3", "≤ 2", "10-15") whose unit the field's code implies:
+# Ki-67 (LOINC 29593-1, a share of the cells), tumour burden and the FLR are percentages.
+# A count (lesions) needs no unit: _bound_value reads one written without. A
+# laboratory value, a length and the mitotic count are not here: their unit is not implied
+# (bilirubin in mg/dL or µmol/L, a lesion in cm or mm, mitoses per mm², per 2 mm² or per
+# 10 mm², whose bare "< 2" per mm² would be "< 4" per 2 mm², a G2 read as G1).
+_IMPLIED_UNITS = {"percent": "%"}
+
+
+def _implied_unit(rule: ObservationRule, spelt: Mapping[str, Any]) -> str | None:
+    """The unit a bound written without one is read in, or None to leave it unit-less
+    (unknown, listed). As for a Quantity with a comparator (_bounds), "< 3" and "≤ 3" are
+    both held as at most 3: inclusive, slightly wider than "< 3", which can only leave a
+    comparison unknown, never decide one wrongly."""
+    unit = _IMPLIED_UNITS.get(rule.quantity)
+    # Limits all below 1 may be a fraction ("< 0.5": 50 %, as in UCUM's unity, ratios.py);
+    # read as per cent they would be a hundred times smaller, so they stay unread.
+    if unit is None or largest_limit(spelt) < 1:
+        return None
+    return unit
 
 
 def _number_as_text(

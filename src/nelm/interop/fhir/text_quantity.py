@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from nelm.interop.fhir.collect import Issue
 
-__all__ = ["issues_at_text", "spelt_value"]
+__all__ = ["is_bound", "issues_at_text", "largest_limit", "spelt_value", "with_unit"]
 
 # A number and its unit, a bound or a range, written as a system sends a result it keeps
 # as text. Anything else in the text ("about 15", "15% (hot spot)", "1,2 mg/dL") is not
@@ -43,6 +44,37 @@ def spelt_value(text: str) -> dict[str, Any] | None:
             quantity["comparator"] = _COMPARATORS.get(comparator, comparator)
         return {"valueQuantity": quantity}
     return None
+
+
+def is_bound(spelt: Mapping[str, Any]) -> bool:
+    """True when ``spelt`` (from :func:`spelt_value`) is a bound or a range, not a number."""
+    quantity = spelt.get("valueQuantity")
+    return "valueRange" in spelt or (isinstance(quantity, Mapping) and "comparator" in quantity)
+
+
+def largest_limit(spelt: Mapping[str, Any]) -> float | int:
+    """The largest number ``spelt`` (from :func:`spelt_value`) holds."""
+    values: list[float | int] = [quantity["value"] for quantity in _limits(spelt)]
+    return max(values)
+
+
+def with_unit(spelt: Mapping[str, Any], unit: str) -> dict[str, Any]:
+    """``spelt`` (from :func:`spelt_value`) with ``unit`` on each limit written without
+    one; a limit that has its own unit keeps it, to be checked as any other."""
+    if "valueRange" in spelt:
+        limits = spelt["valueRange"]
+        return {"valueRange": {key: _with_unit(limits[key], unit) for key in limits}}
+    return {"valueQuantity": _with_unit(spelt["valueQuantity"], unit)}
+
+
+def _with_unit(quantity: Mapping[str, Any], unit: str) -> dict[str, Any]:
+    return dict(quantity) if "unit" in quantity else {**quantity, "unit": unit}
+
+
+def _limits(spelt: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    if "valueRange" in spelt:
+        return list(spelt["valueRange"].values())
+    return [spelt["valueQuantity"]]
 
 
 def issues_at_text(issues: list[Issue], first: int, base: str) -> None:
