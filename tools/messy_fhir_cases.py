@@ -22,7 +22,7 @@ from nelm.case.fields import BOUNDS, FIELD_BY_PATH, Kind
 UNKNOWN = "unknown"  # the field (and its bounds) must stay unknown
 SAME = "same"  # the baseline value
 SAME_OR_UNKNOWN = "same-or-unknown"  # read as sent, or left unknown: never another value
-OR_UNKNOWN = "?"  # in a dict of bounds: those bounds, or unknown (text without a unit)
+OR_UNKNOWN = "?"  # in a dict of bounds: those bounds, or unknown (a count bound below 1)
 LOINC = "http://loinc.org"
 LOINC_OID = "urn:oid:2.16.840.1.113883.6.1"
 
@@ -65,6 +65,9 @@ CASE_UNIT = {
     "liver.largest_lesion_cm": "cm",
     "liver.tumor_burden_percent": "%",
 }
+# The fields held with bounds whose unit their code implies: a bound without a unit is
+# read in it. Not the mitotic count (per mm², 2 mm² or 10 mm²) nor a length (cm or mm).
+IMPLIED = frozenset({"pathology.ki67_percent", "liver.tumor_burden_percent", "liver.lesion_count"})
 FIELDS = (
     *CASE_UNIT,
     "liver.lesion_count",
@@ -115,8 +118,16 @@ def _bound(field: str, value: float, upper: bool, strict: bool) -> dict[str, flo
     return {path: value}
 
 
-def _or_unknown(expect: str | dict[str, float]) -> str | dict[str, float]:
-    return {**expect, OR_UNKNOWN: 1} if isinstance(expect, dict) else expect
+def _unit_less(
+    field: str, expect: str | dict[str, float], largest: float
+) -> str | dict[str, float]:
+    """What a bound or range written without a unit must read as: its bounds where the
+    field's code implies the unit, a percentage or a count (docs/fhir-mapping.md, "A number
+    sent as text"), unless every number of a percentage is below 1 (it may be a fraction);
+    else unknown."""
+    if field not in IMPLIED or (CASE_UNIT.get(field) == "%" and largest < 1):
+        return UNKNOWN
+    return expect
 
 
 def unit_mutations(resource: dict[str, Any], field: str, value: Any) -> Iterator[Mutation]:
@@ -165,18 +176,23 @@ def value_mutations(resource: dict[str, Any], field: str, value: Any) -> Iterato
     if unit is not None or field == "liver.lesion_count":
         yield Mutation("valueString number", {**base, "valueString": f"{number}"}, SAME_OR_UNKNOWN)
         # Text with the case unit of a tumour finding is read as the bound or range it
-        # spells; a bare number may be in any unit, so it is read so or left unknown.
+        # spells; so is a bound or range without a unit where the field's code implies the
+        # unit (IMPLIED), and nowhere else (_unit_less).
         said = f" {unit}" if unit in ("%", "cm") else ""
-        for sign, upper in (("<", True), (">", False)):
-            bound = _bound(field, number, upper, True)
-            text = {**base, "valueString": f"{sign}{number}{said}"}
-            yield Mutation(f"valueString {sign}N", text, bound if said else _or_unknown(bound))
         top = number + 5
-        ranged: str | dict[str, float] = UNKNOWN
-        if field in BOUNDS:
-            ranged = {BOUNDS[field][0]: number, BOUNDS[field][1]: top}
-        spelt = {**base, "valueString": f"{number}-{top}{said}"}
-        yield Mutation("valueString range", spelt, ranged if said else _or_unknown(ranged))
+        for written in dict.fromkeys((said, "")):
+            suffix = " no unit" if said and not written else ""
+            for sign, upper in (("<", True), (">", False)):
+                bound = _bound(field, number, upper, True)
+                text = {**base, "valueString": f"{sign}{number}{written}"}
+                expect = bound if written else _unit_less(field, bound, number)
+                yield Mutation(f"valueString {sign}N{suffix}", text, expect)
+            ranged: str | dict[str, float] = UNKNOWN
+            if field in BOUNDS:
+                ranged = {BOUNDS[field][0]: number, BOUNDS[field][1]: top}
+            spelt = {**base, "valueString": f"{number}-{top}{written}"}
+            expect = ranged if written else _unit_less(field, ranged, top)
+            yield Mutation(f"valueString range{suffix}", spelt, expect)
         yield Mutation(
             "comparator '<'",
             {**base, "valueQuantity": {**quantity, "comparator": "<"}},
