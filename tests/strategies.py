@@ -6,11 +6,35 @@ or left out (unknown), so properties are exercised across the whole three-valued
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from hypothesis import strategies as st
 
 from nelm.case.fields import BOUNDS, FIELDS, Field, Kind
+from nelm.engine.conditions import leaves_of
+from nelm.knowledge import load_knowledge
+
+
+@cache
+def rule_thresholds() -> dict[str, frozenset[float]]:
+    """Every number a criterion compares a case field with, and the grade table's cut-offs
+    (Ki-67 and mitotic count): the edges generated values are placed around."""
+    kb = load_knowledge()
+    found: dict[str, set[float]] = {}
+    for spec in kb.options.values():
+        for criterion in spec.criteria:
+            for leaf in leaves_of(criterion.condition):
+                operands = leaf.operand if isinstance(leaf.operand, tuple) else (leaf.operand,)
+                for x in operands:
+                    if isinstance(x, int | float) and not isinstance(x, bool):
+                        found.setdefault(leaf.field, set()).add(float(x))
+    g = kb.derivations.grade
+    found.setdefault("pathology.ki67_percent", set()).update({g.ki67_g1_below, g.ki67_g2_max})
+    found.setdefault("pathology.mitoses_per_2mm2", set()).update(
+        {g.mitoses_g1_below, g.mitoses_g2_max}
+    )
+    return {path: frozenset(xs) for path, xs in found.items()}
 
 
 def _value(field: Field) -> st.SearchStrategy[Any]:

@@ -22,27 +22,17 @@ from nelm.case.fields import BOUNDS, FIELDS, Field, Kind
 from nelm.engine.conditions import leaves_of
 from nelm.knowledge.loader import load_knowledge
 from nelm.knowledge.staging import BEYOND_FIELD, INVASION_FIELDS
+from tests.strategies import rule_thresholds
 
 ROWS = st.integers(1, 30)
 
 
 @cache
 def thresholds() -> dict[str, tuple[float, ...]]:
-    """Every number a criterion or a derivation compares a field with."""
+    """Every number a criterion or a derivation compares a field with: the rules' own
+    (``tests.strategies.rule_thresholds``), one and two lesions, and the staging T sizes."""
     kb = load_knowledge()
-    found: dict[str, set[float]] = {}
-    for spec in kb.options.values():
-        for criterion in spec.criteria:
-            for leaf in leaves_of(criterion.condition):
-                operands = leaf.operand if isinstance(leaf.operand, tuple) else (leaf.operand,)
-                for v in operands:
-                    if isinstance(v, int | float) and not isinstance(v, bool):
-                        found.setdefault(leaf.field, set()).add(float(v))
-    g = kb.derivations.grade
-    found.setdefault("pathology.ki67_percent", set()).update({g.ki67_g1_below, g.ki67_g2_max})
-    found.setdefault("pathology.mitoses_per_2mm2", set()).update(
-        {g.mitoses_g1_below, g.mitoses_g2_max}
-    )
+    found = {path: set(xs) for path, xs in rule_thresholds().items()}
     found.setdefault("liver.lesion_count", set()).update({1.0, 2.0})
     staging = kb.derivations.staging
     for system in staging.systems:  # the T sizes of 003 Tables 2 and 3

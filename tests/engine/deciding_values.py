@@ -20,12 +20,12 @@ from typing import Any
 from nelm.case import case_from_mapping
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH, Kind
 from nelm.engine.assess import facts_of
-from nelm.engine.conditions import leaves_of
 from nelm.engine.consistency import contradictions
 from nelm.engine.derive import derive
 from nelm.engine.evaluate import OptionResult, evaluate_option
 from nelm.errors import InputRejected
 from nelm.knowledge import load_knowledge
+from tests.strategies import rule_thresholds
 
 Assignment = dict[str, Any]
 """Case paths (a field, or its ``_at_least`` / ``_at_most`` bounds) → the value given."""
@@ -33,23 +33,9 @@ Assignment = dict[str, Any]
 
 @cache
 def thresholds() -> dict[str, tuple[float, ...]]:
-    """Every number a criterion or a derivation compares a case field with."""
-    kb = load_knowledge()
-    found: dict[str, set[float]] = {}
-    for spec in kb.options.values():
-        for criterion in spec.criteria:
-            for leaf in leaves_of(criterion.condition):
-                operands = leaf.operand if isinstance(leaf.operand, tuple) else (leaf.operand,)
-                for x in operands:
-                    if isinstance(x, int | float) and not isinstance(x, bool):
-                        found.setdefault(leaf.field, set()).add(float(x))
-    grade = kb.derivations.grade
-    found.setdefault("pathology.ki67_percent", set()).update(
-        (grade.ki67_g1_below, grade.ki67_g2_max)
-    )
-    found.setdefault("pathology.mitoses_per_2mm2", set()).update(
-        (grade.mitoses_g1_below, grade.mitoses_g2_max)
-    )
+    """Every number a criterion or a derivation compares a case field with: the rules' own
+    (``tests.strategies.rule_thresholds``) and "one lesion", which makes type I."""
+    found = {path: set(xs) for path, xs in rule_thresholds().items()}
     found.setdefault("liver.lesion_count", set()).add(1.0)
     return {path: tuple(sorted(xs)) for path, xs in found.items()}
 
