@@ -144,6 +144,31 @@ def test_invalid_patient_values_are_not_echoed() -> None:
     assert "1960" not in issue and "42" not in issue
 
 
+def test_a_primitive_elements_extension_part_written_as_text_is_named_not_a_crash() -> None:
+    # FHIR R4 JSON (https://hl7.org/fhir/R4/json.html#primitive): "_birthDate" holds the
+    # birth date's id and extensions, an object. Written as text, the R4B model raised an
+    # AttributeError that named no element; the element is named and, on a Patient, the
+    # rest of the resource is read (the birth date itself is valid).
+    patient = patient_resource("p", birth_date="1960-03-14")
+    patient["_birthDate"] = "1960"
+    albumin = observation_resource(
+        "a",
+        "http://loinc.org",
+        "1751-7",
+        effective="2025-01-10",
+        valueQuantity={"value": 4.0, "unit": "g/dL"},
+    )
+    albumin["_effectiveDateTime"] = "2025"
+    mapping = bundle_to_case(bundle_of(patient, albumin), assessment_date=DAY)
+    assert mapping.document["patient"]["age_years"] == 64  # 1960-03-14 to 2025-01-15
+    assert "labs" not in mapping.document  # a result is never read in part
+    [patient_issue] = [i for i in mapping.issues if i.startswith("Patient/p")]
+    assert "Bundle.entry[0].resource._birthDate" in patient_issue
+    assert '1960"' not in patient_issue  # the text itself is not echoed
+    [result_issue] = [i for i in mapping.issues if i.startswith("Observation/a")]
+    assert "Bundle.entry[1].resource._effectiveDateTime" in result_issue
+
+
 def test_unknown_resource_types_are_noted_not_validated() -> None:
     bundle = bundle_of(
         patient_resource("p"), {"resourceType": "SomethingFromR6", "id": "x", "anything": 1}

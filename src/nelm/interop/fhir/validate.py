@@ -416,14 +416,47 @@ def is_resource_type(type_name: str) -> bool:
     return klass is not None and issubclass(klass, Resource)
 
 
+def _primitive_part_problems(value: object, path: str, resource_type: str) -> list[Problem]:
+    """Elements ``_x`` (a primitive's id and extensions, an object in FHIR R4 JSON:
+    https://hl7.org/fhir/R4/json.html#primitive) written as text. The models fail on them
+    without naming the element ("_birthDate": "1960" raised an AttributeError), so they are
+    found first and named, and a Patient can be read without them; any other wrong value
+    there the models name themselves."""
+    problems: list[Problem] = []
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            where = f"{path}.{key}"
+            if isinstance(key, str) and key.startswith("_") and isinstance(item, str):
+                problems.append(
+                    Problem(
+                        where,
+                        f"FHIR R4 {resource_type}: an object with the primitive element's id "
+                        "and extensions (FHIR R4 JSON, primitive types)",
+                        "text",  # the text itself is not echoed: it may identify the patient
+                    )
+                )
+            else:
+                problems += _primitive_part_problems(item, where, resource_type)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            problems += _primitive_part_problems(item, f"{path}[{index}]", resource_type)
+    return problems
+
+
 def _run(model: Any, data: Mapping[str, Any], base: str, resource_type: str) -> list[Problem]:
     from pydantic import ValidationError
 
+    parts = _primitive_part_problems(data, base, resource_type)
+    if parts:
+        return parts
     try:
         model.model_validate(dict(data))
     except ValidationError as exc:
         return [_problem(error, base, resource_type) for error in exc.errors()]
-    except (KeyError, TypeError, ValueError) as exc:  # fhir.resources raises on odd input
+    # fhir.resources raises more than ValidationError on odd input: an AttributeError for
+    # a primitive's extension element written as text ("_birthDate": "1960", which FHIR R4
+    # JSON allows only as an object), a KeyError, TypeError or ValueError elsewhere.
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
         return [
             Problem(
                 base,
