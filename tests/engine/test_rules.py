@@ -521,6 +521,14 @@ rules(
     ({"anatomy.gi_shunting_uncorrectable": None}, U),
 )
 rules("tare", "portal_vein", SIRT, ({"anatomy.portal_vein_thrombosis": True}, N))
+# hepatic encephalopathy read as a sign of the "inadequate liver functional reserve" 003 names
+rules(
+    "tare",
+    "no_encephalopathy",
+    SIRT + "; " + HE,
+    ({"anatomy.hepatic_encephalopathy": True}, N),
+    ({"anatomy.hepatic_encephalopathy": None}, U),
+)
 
 # --- PRRT, SSA ----------------------------------------------------------------------------
 rules(
