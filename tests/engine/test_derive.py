@@ -81,6 +81,30 @@ def test_ki67_alone_is_a_lower_bound() -> None:
 
 
 @pytest.mark.parametrize(
+    ("pathology", "given_as_range"),
+    [
+        ({"ki67_percent_at_most": 52.8}, "pathology.ki67_percent"),
+        (
+            {"mitoses_per_2mm2_at_least": 3, "mitoses_per_2mm2_at_most": 30},
+            "pathology.mitoses_per_2mm2",
+        ),
+    ],
+)
+def test_one_index_given_as_a_range_is_itself_still_asked_for(
+    pathology: dict[str, Any], given_as_range: str
+) -> None:
+    # 000 §1: G1 "< 2 or a Ki67 index < 3", G2 "between 2 and 20 or ... from 3 to 20", G3
+    # "> 20", "the higher index" deciding. Ki-67 ≤ 52.8 % spans G1 to G3, and so does 3–30
+    # mitoses: with the other index given in G2, the grade would still be G2 or G3, so the
+    # index given as a range is one of the fields that settle it, beside the other index.
+    d = derived(pathology={**pathology, "differentiation": "well"})
+    assert d.grade.value is None
+    assert given_as_range in d.grade.settle_with
+    other = {"pathology.ki67_percent", "pathology.mitoses_per_2mm2"} - {given_as_range}
+    assert other <= set(d.grade.settle_with)
+
+
+@pytest.mark.parametrize(
     ("ki67", "reading"),
     [
         # 001 Introduction: "Grade 1 (G1 Ki67 LI ≤ 2%), and G2 (3-20%)".

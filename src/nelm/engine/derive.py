@@ -9,10 +9,11 @@ implements the same rules over columns and is tested against these functions.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nelm.case.document import Case, Value
 from nelm.engine.conditions import Fact, Interval
+from nelm.engine.grade_fields import GradeInputs
 from nelm.engine.intervals import interval_of, interval_text
 from nelm.engine.staging import Stage, derive_stages
 from nelm.knowledge.model import Derivations, GradeTable
@@ -47,6 +48,9 @@ class Derived:
     sources: tuple[str, ...]
     conflict: str | None = None  # the case's statements behind it contradict each other
     reason: str | None = None  # why, in a few words a criterion's value carries beside it
+    grade_inputs: GradeInputs | None = None
+    """The grade's index bands and differentiation, when no reported grade narrowed it: what
+    ``nelm.engine.grade_fields`` reads to ask a criterion only for the fields it needs."""
 
     @property
     def value(self) -> str | bool | None:
@@ -208,6 +212,27 @@ def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
     the report states narrows what the indices leave open; when it contradicts them both
     stay possible and the conflict is reported.
     """
+    derived = _derive_grade(values, t)
+    if values.get("pathology.reported_grade") is not None or derived.possible is None:
+        return derived
+    bands = [
+        _index_range(values, path, below, g2_max, grade, t)
+        for path, below, g2_max, grade in (
+            ("pathology.ki67_percent", t.ki67_g1_below, t.ki67_g2_max, grade_of_ki67),
+            ("pathology.mitoses_per_2mm2", t.mitoses_g1_below, t.mitoses_g2_max, grade_of_mitoses),
+        )
+    ]
+    ki67, mitoses = ((b[0], b[1]) if b is not None else (0, len(GRADES) - 1) for b in bands)
+    inputs = GradeInputs(ki67, mitoses, _as_differentiation(differentiation_of(values)))
+    return replace(derived, grade_inputs=inputs)
+
+
+def _as_differentiation(value: Value | None) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
+    """``derive_grade`` before its inputs are attached."""
     differentiation = differentiation_of(values)
     subtype = values.get("pathology.nec_subtype")
     cite = "; ".join(t.sources)
@@ -266,6 +291,9 @@ def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
             if by_ki67 and by_ki67[0] == by_ki67[1]:
                 how += _ki67_alone_reading(values, by_ki67[2], t)
                 sources = (*t.sources, *t.ki67_alone_sources)
+        if known[0] != known[1]:
+            # Given only as a range ("Ki-67 ≤ 50 %") the index itself can still decide.
+            settle.append("pathology.ki67_percent" if by_ki67 else "pathology.mitoses_per_2mm2")
     else:
         possible = set(GRADES)
         how = "Ki-67 and mitotic count not given"

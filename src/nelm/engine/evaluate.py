@@ -21,6 +21,7 @@ from nelm.engine.conditions import (
     overridden,
 )
 from nelm.engine.derive import DerivedFacts
+from nelm.engine.grade_fields import grade_fields_that_matter
 from nelm.engine.intervals import interval_text
 from nelm.engine.logic import Truth
 from nelm.knowledge.model import Criterion, OptionSpec
@@ -282,7 +283,14 @@ def _missing_fields(
     out: list[str] = []
     for leaf in open_leaves(condition, facts):
         field = leaf.field
-        if field.startswith("derived."):
+        if field == "derived.grade":
+            operand = leaf.operand
+            allowed = frozenset(
+                str(v) for v in (operand if isinstance(operand, tuple) else (operand,))
+            )
+            grade = derived.grade
+            out += grade_fields_that_matter(grade.settle_with, grade.grade_inputs, allowed)
+        elif field.startswith("derived."):
             out += getattr(derived, field.removeprefix("derived.")).settle_with
         else:
             out.append(field)
