@@ -173,7 +173,7 @@ def can_matter(
     open criterion given a value, two values of ``path`` give that criterion different
     results (a field read beside another, as a site beside a syndrome); "flagged" when
     only a value the case checks flag as contradictory (beyond ``allowed``, the case's own
-    flags) would do it; "" when none can."""
+    flags) would do it, alone or so jointly; "" when none can."""
     oid = option.spec.id
     before = open_criteria(option)
 
@@ -188,6 +188,29 @@ def can_matter(
     tried = [outcome(given(doc, a), (oid,), allowed=allowed) for a in domain(path)]
     if any(o.options is not None and changes(o) for o in tried):
         return "alone"
+    if _jointly(doc, oid, path, before, allowed):
+        return "jointly"
+    flagged = [
+        outcome(given(doc, a), (oid,))
+        for a, o in zip(domain(path), tried, strict=True)
+        if o.skipped == "contradictory"
+    ]
+    if any(o.options is not None and changes(o) for o in flagged):
+        return "flagged"
+    # Jointly, through a value the checks flag: a syndrome beside the site, when the case
+    # says the syndrome is refractory and so calls "no syndrome" a contradiction.
+    return "flagged" if _jointly(doc, oid, path, before, None) else ""
+
+
+def _jointly(
+    doc: Mapping[str, Any],
+    oid: str,
+    path: str,
+    before: dict[str, tuple[str, ...]],
+    allowed: frozenset[str] | None,
+) -> bool:
+    """With one other field of the same open criterion given a value, two values of
+    ``path`` give that criterion different results."""
     for cid, waits in before.items():
         for other in waits if path in waits else ():
             for w in domain(other) if other != path else ():
@@ -197,10 +220,5 @@ def can_matter(
                     if o.options is not None:
                         results.add(_criterion(o, oid, cid).truth)
                 if len(results) > 1:
-                    return "jointly"
-    flagged = [
-        outcome(given(doc, a), (oid,))
-        for a, o in zip(domain(path), tried, strict=True)
-        if o.skipped == "contradictory"
-    ]
-    return "flagged" if any(o.options is not None and changes(o) for o in flagged) else ""
+                    return True
+    return False
