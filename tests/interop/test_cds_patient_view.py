@@ -25,7 +25,7 @@ from test_cds_helpers import (
 )
 
 from nelm.interop.cds_hooks.cards import summary
-from nelm.interop.fhir.synthetic import REFERENCE_DATE, make_bundle
+from nelm.interop.fhir.synthetic import REFERENCE_DATE, condition_resource, make_bundle
 from nelm.knowledge import load_knowledge
 from nelm.service import assess_fhir
 
@@ -137,6 +137,24 @@ def test_statuses_match_a_direct_assessment_of_the_same_bundle(harness: Harness)
         _, answer = _call(harness, seed)
         expected = assess_fhir(bundle, assessment_date=REFERENCE_DATE)
         assert answer["cards"][0]["summary"] == summary(expected), seed
+
+
+def test_hepatic_encephalopathy_on_the_problem_list_reaches_the_card(harness: Harness) -> None:
+    # ICD-10-CM K76.82 "Hepatic encephalopathy", a current Condition: 000 §3.1 makes it a
+    # contraindication to TAE/TACE, so those options leave "uncertain" for "ineligible".
+    bundle = make_bundle(1)
+    patient = patient_id_of(bundle)
+    encephalopathy = condition_resource(
+        "he", "http://hl7.org/fhir/sid/icd-10-cm", "K76.82", subject=f"Patient/{patient}"
+    )
+    with_he = copy.deepcopy(bundle)
+    with_he["entry"].append({"fullUrl": "urn:uuid:he", "resource": encephalopathy})
+    answer = harness.call(hook_body(prefetch_from_bundle(with_he), patient)).json()
+    expected = assess_fhir(with_he, assessment_date=REFERENCE_DATE)
+    assert expected["options"]["tace"]["status"] == "ineligible"
+    assert answer["cards"][0]["summary"] == summary(expected)
+    _, without = _call(harness, 1)
+    assert answer["cards"][0]["summary"] != without["cards"][0]["summary"]
 
 
 def test_indicator_is_warning_while_a_curative_option_is_open(harness: Harness) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from nelm.interop.fhir.finding_codes import SNOMED_FINDINGS, finding_field, hepatic_failure_unsaid
 from nelm.interop.fhir.systems import (
     ICD10,
     ICD10_CM,
@@ -30,6 +31,7 @@ class Role(Enum):
     SYNDROME = "syndrome"
     HEREDITARY = "hereditary"  # a hereditary tumour syndrome: patient.hereditary_syndromes
     COMPLICATION = "complication"  # of the primary, when linked to it (primary.complications)
+    FINDING = "finding"  # liver reserve or vessels: the case field in ConditionMeaning.field
     UNUSED = "unused"  # recognised, deliberately not mapped (why says why)
 
 
@@ -42,6 +44,7 @@ class ConditionMeaning:
     syndrome: str | None = None
     why: str = ""
     nec_subtype: str | None = None  # small_cell or large_cell, for a carcinoma's own code
+    field: str | None = None  # the anatomy field a current Condition sets to true
 
 
 def _primary(
@@ -172,9 +175,14 @@ def icd10_meaning(system: str, code: str) -> ConditionMeaning | None:
         return _unused("a secondary site this mapping does not place")
     if c.startswith("E34.0"):
         return ConditionMeaning(Role.SYNDROME, syndrome="carcinoid")
+    finding = finding_field(system, c)
     for prefix, complication in _COMPLICATIONS:
-        if c.startswith(prefix):
-            return ConditionMeaning(Role.COMPLICATION, site=complication)
+        if c.startswith(prefix):  # K83.1 is also anatomy.biliary_obstruction, linked or not
+            return ConditionMeaning(Role.COMPLICATION, site=complication, field=finding)
+    if finding is not None:
+        return ConditionMeaning(Role.FINDING, field=finding)
+    if hepatic_failure_unsaid(system, c):
+        return _unused("hepatic failure (WHO ICD-10 / ICD-10-GM K72) need not be encephalopathy")
     if c.startswith("C7A.0"):
         if c in _C7A0:
             return _primary(_C7A0[c], specific=True)
@@ -225,6 +233,9 @@ def snomed_condition_meaning(code: str) -> ConditionMeaning | None:
     syndrome = HEREDITARY_SYNDROMES.get((SNOMED, code))
     if syndrome is not None:
         return _hereditary(syndrome)
+    finding = SNOMED_FINDINGS.get(code)
+    if finding is not None:
+        return ConditionMeaning(Role.FINDING, field=finding)
     return _SNOMED_CONDITIONS.get(code)
 
 

@@ -1,4 +1,5 @@
-"""Conditions: the primary tumour, liver and extrahepatic metastases, carcinoid syndrome.
+"""Conditions: the primary tumour, liver and extrahepatic metastases, carcinoid syndrome,
+and the liver-reserve and vascular findings of ``anatomy`` (nelm.interop.fhir.finding_codes).
 
 A Condition is read unless its verificationStatus is refuted, entered-in-error,
 unconfirmed, provisional or differential, or its onset lies after the assessment date.
@@ -200,7 +201,12 @@ def _read_meaning(
         ctx.add("primary.functional_syndrome", meaning.syndrome, source)
     elif meaning.role is Role.COMPLICATION:
         assert meaning.site is not None
-        _complication(ctx, entry, source, meaning.site)
+        linked = _complication(ctx, entry, source, meaning.site, quiet=meaning.field is not None)
+        if meaning.field is not None:
+            _finding(ctx, entry, source, meaning.field, linked)
+    elif meaning.role is Role.FINDING:
+        assert meaning.field is not None
+        _finding(ctx, entry, source, meaning.field)
     elif meaning.role is Role.HEREDITARY:
         # Germline: present for life, so clinicalStatus does not matter; its absence from
         # the record never means "no syndrome" (the list is only ever added to).
@@ -219,9 +225,28 @@ def _liver_metastasis(ctx: Context, entry: Entry, source: Source, onset: When | 
 _DUE_TO = "http://hl7.org/fhir/StructureDefinition/condition-dueTo"
 
 
-def _complication(ctx: Context, entry: Entry, source: Source, complication: str) -> None:
+def _finding(ctx: Context, entry: Entry, source: Source, field: str, linked: bool = True) -> None:
+    """Hepatic encephalopathy, ascites, portal vein thrombosis or biliary obstruction on
+    the problem list: true while the Condition is current. One that is inactive, resolved
+    or abated says nothing about today, and no Condition ever says "absent"."""
+    if _not_current(entry.resource):
+        ctx.notes.add(f"not used for {field}: Condition inactive, resolved or abated", entry.ref)
+        return
+    ctx.add(field, True, source)
+    if not linked:
+        ctx.notes.add(
+            f"read as {field} only: not linked (extension condition-dueTo) to a "
+            "neuroendocrine Condition, so not a complication of the primary",
+            entry.ref,
+        )
+
+
+def _complication(
+    ctx: Context, entry: Entry, source: Source, complication: str, *, quiet: bool = False
+) -> bool:
     """A complication counts as the primary's only when the Condition says so: the FHIR
-    core extension condition-dueTo referencing a neuroendocrine Condition of the record."""
+    core extension condition-dueTo referencing a neuroendocrine Condition of the record.
+    False when it does not (noted unless ``quiet``: the caller says what it read instead)."""
     for extension in elements(entry.resource.get("extension")):
         if not isinstance(extension, Mapping) or extension.get("url") != _DUE_TO:
             continue
@@ -233,12 +258,14 @@ def _complication(ctx: Context, entry: Entry, source: Source, complication: str)
             and ctx.cancers.kind(reference) == "net"
         ):
             ctx.add("primary.complications", complication, source)
-            return
-    ctx.notes.add(
-        "not used: a complication not linked (extension condition-dueTo) to a "
-        "neuroendocrine Condition of the record",
-        entry.ref,
-    )
+            return True
+    if not quiet:
+        ctx.notes.add(
+            "not used: a complication not linked (extension condition-dueTo) to a "
+            "neuroendocrine Condition of the record",
+            entry.ref,
+        )
+    return False
 
 
 def _extrahepatic(ctx: Context, entry: Entry, source: Source, site: str) -> None:
