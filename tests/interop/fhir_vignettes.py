@@ -47,6 +47,15 @@ SITE_CODES: dict[str, tuple[str, str]] = {
 # (8151/3 insulinoma, 8153/3 gastrinoma, 8155/3 VIPoma), else the differentiation's.
 SYNDROME_MORPHOLOGY = {"insulinoma": "8151/3", "gastrinoma": "8153/3", "vipoma": "8155/3"}
 NEC_MORPHOLOGY = {"large_cell": "8013/3", "small_cell": "8041/3"}
+# The liver-reserve and vascular findings (ICD-10-CM tabular list, 1 April 2026): K76.82
+# hepatic encephalopathy, R18.8 other ascites, I81 portal vein thrombosis, K83.1
+# obstruction of bile duct.
+FINDINGS = {
+    "anatomy.hepatic_encephalopathy": (ICD10_CM, "K76.82"),
+    "anatomy.ascites": (ICD10_CM, "R18.8"),
+    "anatomy.portal_vein_thrombosis": (ICD10_CM, "I81"),
+    "anatomy.biliary_obstruction": (ICD10_CM, "K83.1"),
+}
 # ICD-10-CM C7B.0x secondary carcinoid tumours by site.
 METASTASIS_CODES = {"bone": "C7B.03", "distant_nodes": "C7B.01", "peritoneum": "C7B.04"}
 # LOINC code and UCUM unit of each laboratory value (docs/fhir-mapping.md, Observation).
@@ -281,6 +290,13 @@ class _Record:
                 procedure_resource("whipple", CPT, "48150", performed=self.day(48))
             )
             self.send("anatomy.prior_whipple")
+        # A current Condition on the problem list (docs/fhir-mapping.md, liver reserve and
+        # vessels); a false value has no code and goes in the board file.
+        for path, (system, code) in FINDINGS.items():
+            if self.value(path) is True:
+                rid = path.split(".")[1].replace("_", "-")
+                self.resources.append(condition_resource(rid, system, code, onset=self.day(1)))
+                self.send(path)
 
     def course(self) -> None:
         status = self.value("course.status")

@@ -63,10 +63,10 @@ BOARD_ONLY = {
     "extrahepatic.resectable",
     "anatomy.prior_whipple",  # false
     "anatomy.biliary_enteric_anastomosis",
-    "anatomy.biliary_obstruction",
-    "anatomy.hepatic_encephalopathy",
-    "anatomy.ascites",
-    "anatomy.portal_vein_thrombosis",
+    "anatomy.biliary_obstruction",  # false (true is a current Condition, K83.1)
+    "anatomy.hepatic_encephalopathy",  # false (true: K76.82)
+    "anatomy.ascites",  # false (true: R18)
+    "anatomy.portal_vein_thrombosis",  # false (true: I81)
     "anatomy.gi_shunting_uncorrectable",
     "course.prior_systemic_lines",
     "course.months_stable",  # scan dates give a lower bound only (nelm.case.timeline)
@@ -125,6 +125,8 @@ def test_the_chosen_vignettes_cover_the_fields_the_board_uses() -> None:
         "course.prior_treatments",
         "course.status",
         "anatomy.prior_whipple",
+        "anatomy.hepatic_encephalopathy",
+        "anatomy.biliary_obstruction",
         "patient.ecog",
     ):
         assert path in sent, path
