@@ -212,31 +212,6 @@ def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
     the report states narrows what the indices leave open; when it contradicts them both
     stay possible and the conflict is reported.
     """
-    derived = _derive_grade(values, t)
-    if values.get("pathology.reported_grade") is not None or derived.possible is None:
-        return derived
-    bands = [
-        _index_range(values, path, below, g2_max, grade, t)
-        for path, below, g2_max, grade in (
-            ("pathology.ki67_percent", t.ki67_g1_below, t.ki67_g2_max, grade_of_ki67),
-            ("pathology.mitoses_per_2mm2", t.mitoses_g1_below, t.mitoses_g2_max, grade_of_mitoses),
-        )
-    ]
-    ki67, mitoses = ((b[0], b[1]) if b is not None else (0, len(GRADES) - 1) for b in bands)
-    inputs = GradeInputs(ki67, mitoses, _as_differentiation(differentiation_of(values)))
-    return replace(derived, grade_inputs=inputs)
-
-
-def _as_differentiation(value: Value | None) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
-    """``derive_grade`` before its inputs are attached."""
-    differentiation = differentiation_of(values)
-    subtype = values.get("pathology.nec_subtype")
-    cite = "; ".join(t.sources)
-    sources = t.sources
     by_ki67 = _index_range(
         values, "pathology.ki67_percent", t.ki67_g1_below, t.ki67_g2_max, grade_of_ki67, t
     )
@@ -248,6 +223,32 @@ def _derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
         grade_of_mitoses,
         t,
     )
+    derived = _derive_grade(values, t, by_ki67, by_mitoses)
+    if values.get("pathology.reported_grade") is not None or derived.possible is None:
+        return derived
+    ki67, mitoses = (
+        (b[0], b[1]) if b is not None else (0, len(GRADES) - 1) for b in (by_ki67, by_mitoses)
+    )
+    inputs = GradeInputs(ki67, mitoses, _as_differentiation(differentiation_of(values)))
+    return replace(derived, grade_inputs=inputs)
+
+
+def _as_differentiation(value: Value | None) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _derive_grade(
+    values: Mapping[str, Value],
+    t: GradeTable,
+    by_ki67: tuple[int, int, str] | None,
+    by_mitoses: tuple[int, int, str] | None,
+) -> Derived:
+    """``derive_grade`` before its inputs are attached; ``by_ki67`` and ``by_mitoses`` are
+    the indices' grade bands (``_index_range``)."""
+    differentiation = differentiation_of(values)
+    subtype = values.get("pathology.nec_subtype")
+    cite = "; ".join(t.sources)
+    sources = t.sources
     parts: list[str] = []
     settle: list[str] = []
     if by_ki67 is not None:
