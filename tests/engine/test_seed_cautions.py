@@ -55,6 +55,21 @@ ROWS: list[tuple[str, str, dict[str, Any], bool, str]] = [
         "002 §2.3: G3 only (Ki-67 > 20 %, 000 §1)",
     ),
     (
+        "tare",
+        "ascites_reserve",
+        {"anatomy.ascites": True},
+        True,
+        "003 Hepatic arterial embolization: 'SIRT is contraindicated in cases of ... inadequate"
+        " liver functional reserve', no sign named; nelm applies bilirubin and encephalopathy",
+    ),
+    (
+        "tare",
+        "ascites_reserve",
+        {"anatomy.ascites": False},
+        False,
+        "003 Hepatic arterial embolization: no ascites, nothing to weigh",
+    ),
+    (
         "tace",
         "extrahepatic_progression",
         EXTRAHEPATIC_PROGRESSING,
@@ -398,6 +413,7 @@ def test_permissive_seed_is_a_caution(
         "ki67_exactly_10": "003 describes CLARINET's patients as Ki-67 < 10 %",
         "ki67_exactly_55": "NETTER-2 enrolled Ki-67 up to 55 % inclusive",
         "non_functional": "for palliation or hormonal symptoms",
+        "ascites_reserve": "judge whether the ascites reflects a poor reserve",
     }[caution]
     assert wanted
     assert any(wanted in t for t in texts) is shown, source
