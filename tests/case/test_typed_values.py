@@ -48,6 +48,9 @@ def test_a_value_of_the_fields_type_is_kept(path: str, raw: object, kept: object
         # case-v1: yes/no fields are JSON booleans; unknown is the field left out
         ("extrahepatic.present", "yes", "write true"),
         ("extrahepatic.present", "unknown", "not known: leave it out"),
+        # a suspicion is not a finding: the field stays out until staging settles it
+        ("extrahepatic.present", "suspected", "not settled: leave it out"),
+        ("extrahepatic.stable", "Equivocal", "not settled: leave it out"),
         # choices are written as case-v1 spells them
         ("liver.distribution", "Bilobar diffuse", "did you mean bilobar_diffuse?"),
     ],

@@ -46,6 +46,7 @@ def coerce(spec: Field, raw: Any) -> tuple[Value | None, Problem | None]:
     elif isinstance(raw, str) and spec.kind is Kind.BOOLEAN:
         hint = (
             _YES_NO.get(raw.strip().lower())
+            or _UNSETTLED_YES_NO.get(raw.strip().lower())
             or _resectable_word(spec, raw)
             or _score_for_a_yes_no(spec, raw)
         )
@@ -98,6 +99,21 @@ _YES_NO = {
     "negative": "write false",
     "absent": "write false",
 }
+# A board writes "suspected" for a finding staging has not settled (a bone lesion on CT, PET
+# pending): neither true nor false, so the answer is the field left out, never a guess.
+_UNSETTLED_YES_NO = dict.fromkeys(
+    (
+        "suspected",
+        "suspicious",
+        "possible",
+        "probable",
+        "likely",
+        "equivocal",
+        "indeterminate",
+        "query",
+    ),
+    "not settled: leave it out until it is confirmed or excluded",
+)
 
 
 # Resectability in words where a yes-or-no field asks whether disease is resectable
