@@ -1,11 +1,15 @@
-"""The age as far as the case knows it, for the key facts and for the lists of missing data.
+"""What the case knows of a missing number, for the key facts and the lists of missing data.
 
-An age given only by bounds (``patient.age_years_at_least`` / ``_at_most``, "in his
-fifties") still leaves ``patient.age_years`` in the assessment's missing data when the
-bounds straddle a criterion's threshold: the exact age is what would decide. The lists a
-board reads ("Open until known", the missing data, a card's "Obtain …") then say what is
-known beside the label, "Age (known: 50–59 years)", so nobody reads the age as wholly
-unknown. This module imports no other report module: :mod:`nelm.report.view` and
+A number given only by bounds ("in his fifties", "over 70 %", "Ki-67 15-25 %", "4-5
+lesions") still leaves the number in the assessment's missing data when the bounds straddle
+a criterion's threshold: the exact value is what would decide. The lists a board reads
+("Open until known", the missing data, a card's "Obtain …") then say what is known beside
+the label, "Age (known: 50–59 years)", "Hepatic tumour burden (known: ≥ 70 %)", so nobody
+reads the number as wholly unknown; a bound the timeline gives (months of stable disease
+from dated scans) is named the same way. A reported grade the indices contradict is listed
+as what would settle the grade although the report states it: the list names the grade
+stated ("stated: G3, against the indices"), so nobody is asked for a grade already given.
+This module imports no report module: :mod:`nelm.report.view` and
 :mod:`nelm.report.board_facts` both use it.
 """
 
@@ -14,9 +18,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from nelm.case.fields import BOUNDS, FIELD_BY_PATH
+
 __all__ = ["age_words", "missing_label", "number_words"]
 
 AGE = "patient.age_years"
+REPORTED_GRADE = "pathology.reported_grade"
 
 
 def number_words(value: Any) -> str:
@@ -42,12 +49,59 @@ def age_words(patient: Mapping[str, Any], exact: Any) -> str | None:
 
 def missing_label(doc: Mapping[str, Any], path: str, label: Callable[[str], str]) -> str:
     """The label of a missing field, with what is known of it when the case bounds it
-    ("Age (known: 50–59 years)"); any other field, or an age without bounds, by its label
-    alone."""
-    if path != AGE:
-        return label(path)
-    patient = (doc.get("inputs") or {}).get("patient")
-    if not isinstance(patient, Mapping) or patient.get("age_years") is not None:
-        return label(path)
-    known = age_words(patient, None)
-    return f"{label(path)} (known: {known})" if known else label(path)
+    ("Age (known: 50–59 years)", "Hepatic tumour burden (known: ≥ 70 %)") or states it
+    against the indices ("Grade as the pathology report states it (stated: G3, against the
+    indices)"); any other field by its label alone."""
+    known = _known(doc, path)
+    return f"{label(path)} ({known})" if known else label(path)
+
+
+def _known(doc: Mapping[str, Any], path: str) -> str | None:
+    inputs = doc.get("inputs") or {}
+    section, _, key = path.partition(".")
+    given = inputs.get(section) if isinstance(inputs, Mapping) else None
+    given = given if isinstance(given, Mapping) else {}
+    if path == REPORTED_GRADE:
+        stated = given.get(key)
+        return f"stated: {stated}, against the indices" if isinstance(stated, str) else None
+    if path not in BOUNDS or given.get(key) is not None:
+        return None
+    if path == AGE:
+        words = age_words(given, None)
+        return f"known: {words}" if words else None
+    lo, hi = (given.get(b.rpartition(".")[2]) for b in BOUNDS[path])
+    if lo is None and hi is None:
+        # Bounds the timeline worked out (months of stable disease from dated scans) are
+        # not in the inputs, which keep the timeline itself.
+        lo, hi = (_from_timeline(doc, b) for b in BOUNDS[path])
+    words = _interval_words(lo, hi, FIELD_BY_PATH[path].unit)
+    return f"known: {words}" if words else None
+
+
+def _from_timeline(doc: Mapping[str, Any], path: str) -> Any:
+    derived = (doc.get("classification") or {}).get("from_timeline") or ()
+    return next((d.get("value") for d in derived if d.get("field") == path), None)
+
+
+def _interval_words(lo: Any, hi: Any, unit: str) -> str | None:
+    """A bound as the lists print it ("15–25 %", "≥ 70 %", "≤ 3 cm"); one given with its own
+    unit ("30 mm") as written."""
+    low, high = _as_written(lo, unit), _as_written(hi, unit)
+    if low is not None and high is not None:
+        if low == high:
+            return low
+        if low.endswith(f" {unit}") and high.endswith(f" {unit}") and unit:
+            return f"{low.removesuffix(f' {unit}')}–{high}"
+        return f"{low}–{high}"
+    if low is not None:
+        return f"≥ {low}"
+    return f"≤ {high}" if high is not None else None
+
+
+def _as_written(bound: Any, unit: str) -> str | None:
+    if isinstance(bound, Mapping):  # {"value": 30, "unit": "mm"}: kept as entered
+        value, written = bound.get("value"), bound.get("unit")
+        return f"{number_words(value)} {written}" if value is not None and written else None
+    if isinstance(bound, (int, float)) and not isinstance(bound, bool):
+        return f"{number_words(bound)} {unit}".strip()
+    return None
