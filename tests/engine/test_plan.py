@@ -341,3 +341,43 @@ def test_the_note_names_every_procedure_with_the_carcinoid_crisis_caution() -> N
         if any(c.id.endswith(".carcinoid_crisis") for c in spec.cautions)
     }
     assert set(note.before) == with_caution
+
+
+def test_transplant_stays_behind_a_resection_not_yet_decided() -> None:
+    # 000 §2.2: transplantation "is reserved for select patients ... with ... unresectable
+    # liver metastases"; 001 Liver transplantation: OLT for "highly selected patients with
+    # unresectable NELM". Milan and ENETS met (001 Table 2) while the resection waits on the
+    # distribution of bilobar disease: the board asks first whether it can be resected.
+    case = {
+        "schema_version": 1,
+        "case_id": "transplant-after-resection-question",
+        "patient": {
+            "age_years": 45,
+            "sex": "female",
+            "ecog": 0,
+            "fit_for_major_surgery": True,
+            "carcinoid_heart_disease": False,
+        },
+        "primary": {
+            "site": "pancreas",
+            "resected": True,
+            "resection_margin": "R0",
+            "months_since_primary_resection": 44,
+            "functional_syndrome": "none",
+        },
+        "pathology": {"ki67_percent": 2, "mitoses_per_2mm2": 1, "differentiation": "well"},
+        "imaging": {"sstr_positive": True, "krenning_score": 3},
+        "liver": {"lesion_count": 5, "bilobar": True, "tumor_burden_percent": 20},
+        "extrahepatic": {"present": False},
+        "course": {"status": "stable", "months_stable": 18},
+    }
+    doc = assess_mapping(case, with_evidence=False)
+    assert doc["options"]["liver_transplant_milan"]["status"] == "eligible"
+    assert doc["options"]["liver_resection"]["status"] == "uncertain"
+    plan = doc["plan"]
+    assert step_index(plan, "liver_resection") < step_index(plan, "liver_transplant_milan")
+    # Once the surgeons judge it unresectable the transplant is the first curative step.
+    case["liver"] = {**case["liver"], "surgical_assessment": "unresectable"}
+    plan = plan_of(case)
+    assert "liver_resection" not in [o for s in plan for o in s["options"]]
+    assert plan[0]["options"][0].startswith("liver_transplant_")

@@ -5,7 +5,10 @@ Ineligible options never enter the plan; uncertain ones do, as conditional optio
 future liver remnant is ≥ 30 %: resection"), with the criteria and data that would decide
 them. An uncertain option never outranks an eligible option of the same intent: within a
 step eligible options come first, and a step with no eligible option moves behind the steps
-of its intent that have one. When the surgeons judge the liver unresectable (or resectable
+of its intent that have one. A step that applies only while other options are not eligible
+(``unless_eligible``: transplantation, for unresectable disease) counts as conditional while
+any of those is uncertain in a step of its intent, so it never moves ahead of the step that
+settles them. When the surgeons judge the liver unresectable (or resectable
 only after conversion), the resection steps move behind conversion and non-surgical steps.
 """
 
@@ -152,6 +155,7 @@ def _ordered(
     """The steps in order, as templates and options only: the to-do list compares many
     what-if plans by their first step, which needs none of a step's display data."""
     used: set[str] = set()
+    placed_in: dict[str, Intent] = {}  # each placed option -> the intent of its step
     steps: list[tuple[PlanStepSpec, tuple[str, ...], bool]] = []
     for spec in templates:
         if not _applies(spec, facts, results):
@@ -163,7 +167,15 @@ def _ordered(
             # Alternatives: the options that are already eligible come first.
             kept.sort(key=lambda o: results[o].status != "eligible")
         used.update(kept)
-        has_eligible = any(results[o].status == "eligible" for o in kept)
+        placed_in.update(dict.fromkeys(kept, spec.intent))
+        # A step that applies only while its `unless_eligible` options are not eligible
+        # (transplant: for unresectable disease, 000 §2.2) waits on any of them still
+        # uncertain in a step of its own intent: it stays conditional, and so behind the
+        # step that decides them.
+        has_eligible = any(results[o].status == "eligible" for o in kept) and not any(
+            placed_in.get(o) == spec.intent and results[o].status == "uncertain"
+            for o in spec.unless_eligible
+        )
         steps.append((spec, tuple(kept), has_eligible))
     return _moved_behind(_eligible_first_within_intent(steps), facts)
 
