@@ -67,3 +67,22 @@ def test_the_safety_line_does_not_point_above_itself(text: str) -> None:
     assert "Decision support for clinicians, not a decision" in head
     assert "above" not in head
     assert "the full report shows every criterion" in head
+
+
+def test_a_case_with_no_option_ruled_out_says_so_under_the_heading() -> None:
+    """With nothing known, no criterion fails: missing data leaves an option uncertain and
+    never rules it out (docs/clinical-safety.md), so the ruled-out list is empty. The
+    heading then says "None" rather than standing alone over nothing, which read as a
+    list lost in printing (the meeting record of a FHIR record without an NEN)."""
+    empty = {"schema_version": 1, "case_id": "nothing-known"}
+    doc = assess_mapping(empty, with_evidence=False)
+    html = render_summary_html(doc, case_version=1)
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html[html.index("<body>") :]))
+    ruled_out = _between(words, "Ineligible on the data given", "Basis of the plan")
+    assert "None: no option is ruled out on this case's data." in ruled_out
+
+
+def test_a_case_with_options_ruled_out_lists_them_without_the_none_line(text: str) -> None:
+    ruled_out = _between(text, "Ineligible on the data given", "Basis of the plan")
+    assert "Surufatinib" in ruled_out  # fails G1/G2, non-functional and progression (above)
+    assert "None:" not in ruled_out
