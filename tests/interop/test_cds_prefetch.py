@@ -183,7 +183,8 @@ def test_broken_values_are_listed_and_the_rest_is_assessed(
     assert "JSON list" in detail
     assert "prefetch.imaging: not provided" in detail
     # nothing of what came is echoed
-    assert "502" not in detail and "alert" not in detail and "Synthetic" not in detail
+    # "502" alone can be part of the knowledge version hash shown in the card
+    assert "Bad Gateway" not in detail and "alert" not in detail and "Synthetic" not in detail
     assert data["summary"] == (
         "NELM: record not fully read (patient, performance, imaging, procedures, "
         "medications); assessed without the missing data"
