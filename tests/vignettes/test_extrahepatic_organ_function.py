@@ -16,8 +16,14 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from nelm.case import case_from_mapping
-from nelm.service import assess_case
+from tests.vignettes.checks import (
+    assessed,
+    check_cautions,
+    check_criteria,
+    check_never_planned_when_ineligible,
+    check_statuses,
+    check_waits_on,
+)
 
 
 class Vignette(NamedTuple):
@@ -684,56 +690,33 @@ VIGNETTES: list[Vignette] = [
 ]
 
 
-def _assess(case: dict[str, Any]) -> dict[str, Any]:
-    document = case_from_mapping({"schema_version": 1, **case})
-    return assess_case(document, with_evidence=False).to_document()
-
-
-def _shown(option: dict[str, Any]) -> list[str]:
-    return [d["text"] for d in option["caution_details"] if d["case_specific"]]
-
-
 @pytest.mark.parametrize("v", VIGNETTES, ids=[v.name for v in VIGNETTES])
 def test_each_status_follows_its_passage(v: Vignette) -> None:
-    options = _assess(v.case)["options"]
-    got = {option: options[option]["status"] for option in v.statuses}
-    assert got == {option: status for option, (status, _) in v.statuses.items()}, v.statuses
+    check_statuses(assessed(v.case), v.statuses)
 
 
 @pytest.mark.parametrize("v", VIGNETTES, ids=[v.name for v in VIGNETTES])
 def test_the_status_rests_on_the_criterion_named(v: Vignette) -> None:
-    options = _assess(v.case)["options"]
-    results = {c["id"]: c["result"] for o in options.values() for c in o["criteria"]}
-    got = {criterion: results.get(criterion, "absent") for criterion in v.criteria}
-    assert got == v.criteria
+    check_criteria(assessed(v.case), v.criteria)
 
 
 @pytest.mark.parametrize(
     "v", [v for v in VIGNETTES if v.missing], ids=[v.name for v in VIGNETTES if v.missing]
 )
 def test_an_uncertain_option_names_the_fields_that_decide_it(v: Vignette) -> None:
-    options = _assess(v.case)["options"]
-    for option, fields in v.missing.items():
+    for option in v.missing:
         assert v.statuses[option][0] == "uncertain", option
-        assert set(fields) <= set(options[option]["missing"]), (option, options[option]["missing"])
+    check_waits_on(assessed(v.case), v.missing)
 
 
 @pytest.mark.parametrize("v", VIGNETTES, ids=[v.name for v in VIGNETTES])
 def test_the_cautions_the_seeds_call_for_are_shown_and_no_others(v: Vignette) -> None:
-    options = _assess(v.case)["options"]
-    for option, words in v.cautions.items():
-        assert any(words in text for text in _shown(options[option])), (option, words)
-    for option, words in (v.absent_cautions or {}).items():
-        assert not any(words in text for text in _shown(options[option])), (option, words)
+    check_cautions(assessed(v.case), v.cautions, v.absent_cautions)
 
 
 @pytest.mark.parametrize("v", VIGNETTES, ids=[v.name for v in VIGNETTES])
 def test_an_ineligible_option_is_never_planned(v: Vignette) -> None:
-    plan = _assess(v.case)["plan"]
-    planned = {o for step in plan for o in step["options"]}
-    for option, (status, _source) in v.statuses.items():
-        if status == "ineligible":
-            assert option not in planned, option
+    check_never_planned_when_ineligible(assessed(v.case), v.statuses)
 
 
 def test_the_vignettes_cover_each_status_and_each_extrahepatic_state() -> None:

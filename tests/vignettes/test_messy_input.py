@@ -16,14 +16,13 @@ from typing import Any
 import polars as pl
 import pytest
 
-from nelm.case import case_from_mapping
 from nelm.cohort.pipeline import process_chunk
 from nelm.cohort.reference import reference_chunk
 from nelm.report.board import board_view
-from nelm.service import assess_case
 from tests.cohort.test_agreement import assert_same
 from tests.cohort.test_agreement_boundaries import _cells, _text
 from tests.vignettes.cases_messy import VIGNETTES, Vignette
+from tests.vignettes.checks import assessed, check_waits_on
 
 IDS = [v.name for v in VIGNETTES]
 
@@ -31,8 +30,7 @@ IDS = [v.name for v in VIGNETTES]
 @cache
 def _assessed(name: str) -> dict[str, Any]:
     (v,) = [v for v in VIGNETTES if v.name == name]
-    case = case_from_mapping({"schema_version": 1, "case_id": v.name, **v.case})
-    return assess_case(case, with_evidence=False).to_document()
+    return assessed({"case_id": v.name, **v.case})
 
 
 def _criteria(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -50,11 +48,7 @@ def test_each_option_gets_the_status_its_passage_and_the_interval_rule_give(v: V
 
 @pytest.mark.parametrize("v", [v for v in VIGNETTES if v.waits_on], ids=lambda v: v.name)
 def test_an_uncertain_option_lists_the_fields_that_would_decide_it(v: Vignette) -> None:
-    options = _assessed(v.name)["options"]
-    for option, fields in v.waits_on.items():
-        assert options[option]["status"] == "uncertain", option
-        missing = set(options[option]["missing"])
-        assert set(fields) <= missing, (option, sorted(set(fields) - missing))
+    check_waits_on(_assessed(v.name), v.waits_on)
 
 
 @pytest.mark.parametrize("v", [v for v in VIGNETTES if v.not_waiting], ids=lambda v: v.name)

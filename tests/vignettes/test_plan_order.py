@@ -13,16 +13,14 @@ from typing import Any
 
 import pytest
 
-from nelm.case import case_from_mapping
-from nelm.service import assess_case
 from tests.vignettes.cases_plan_order import VIGNETTES, PlanVignette
+from tests.vignettes.checks import assessed
 
 IDS = [v.name for v in VIGNETTES]
 
 
 def _plan(v: PlanVignette) -> list[dict[str, Any]]:
-    doc = assess_case(case_from_mapping(v.case), with_evidence=False).to_document()
-    return doc["plan"]  # type: ignore[no-any-return]
+    return assessed(v.case)["plan"]  # type: ignore[no-any-return]
 
 
 def _step_of(plan: list[dict[str, Any]]) -> dict[str, int]:

@@ -11,31 +11,30 @@ from typing import Any
 
 import pytest
 
-from nelm.case import case_from_mapping
-from nelm.service import assess_case
 from tests.vignettes.cases_systemic import SYSTEMIC, VIGNETTES, Vignette
+from tests.vignettes.checks import (
+    assessed,
+    check_cautions,
+    check_derived,
+    check_statuses,
+    check_waits_on,
+)
 
 IDS = [v.name for v in VIGNETTES]
 
 
 def _assess(v: Vignette) -> dict[str, Any]:
-    return assess_case(case_from_mapping(v.case), with_evidence=False).to_document()
+    return assessed(v.case)
 
 
 @pytest.mark.parametrize("vignette", VIGNETTES, ids=IDS)
 def test_each_systemic_option_gets_the_status_its_seed_passage_gives(vignette: Vignette) -> None:
-    options = _assess(vignette)["options"]
-    for option, (status, passage) in vignette.statuses.items():
-        assert options[option]["status"] == status, (option, passage)
+    check_statuses(_assess(vignette), vignette.statuses)
 
 
 @pytest.mark.parametrize("vignette", VIGNETTES, ids=IDS)
 def test_an_uncertain_option_lists_the_fields_that_would_decide_it(vignette: Vignette) -> None:
-    options = _assess(vignette)["options"]
-    for option, fields in vignette.waits_on.items():
-        assert options[option]["status"] == "uncertain", option
-        missing = set(options[option]["missing"])
-        assert set(fields) <= missing, (option, sorted(set(fields) - missing))
+    check_waits_on(_assess(vignette), vignette.waits_on)
 
 
 @pytest.mark.parametrize("vignette", [v for v in VIGNETTES if v.relative], ids=lambda v: v.name)
@@ -50,17 +49,12 @@ def test_an_option_left_to_the_board_by_a_relative_criterion_says_so(vignette: V
 
 @pytest.mark.parametrize("vignette", VIGNETTES, ids=IDS)
 def test_the_derived_facts_are_those_of_the_seed_tables(vignette: Vignette) -> None:
-    classification = _assess(vignette)["classification"]
-    for key, value in vignette.derived.items():
-        assert classification[key] == value, key
+    check_derived(_assess(vignette), vignette.derived)
 
 
 @pytest.mark.parametrize("vignette", [v for v in VIGNETTES if v.cautions], ids=lambda v: v.name)
 def test_the_case_specific_caution_the_seeds_give_is_shown(vignette: Vignette) -> None:
-    options = _assess(vignette)["options"]
-    for option, words in vignette.cautions.items():
-        shown = [d["text"] for d in options[option]["caution_details"] if d["case_specific"]]
-        assert any(words in text for text in shown), (option, words)
+    check_cautions(_assess(vignette), vignette.cautions)
 
 
 def test_every_vignette_decides_or_names_each_option_it_expects() -> None:
