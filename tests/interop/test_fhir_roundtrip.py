@@ -132,6 +132,12 @@ def test_saved_fixtures_are_current_valid_and_map(name: str) -> None:
     assert saved == fixture_bundles()[name], (
         "regenerate: python -m nelm.interop.fhir.synthetic tests/interop/fixtures"
     )
+    # docs/fhir-mapping.md tells the reader to regenerate them with that command: it must
+    # write the saved files byte for byte, or a regeneration shows changes that are none.
+    written = json.dumps(fixture_bundles()[name], indent=2, ensure_ascii=False) + "\n"
+    assert (FIXTURES / name).read_text(encoding="utf-8") == written, (
+        "regenerate: python -m nelm.interop.fhir.synthetic tests/interop/fixtures"
+    )
     Bundle.model_validate(saved)
     mapping = bundle_to_case(saved, assessment_date=dt.date(2025, 1, 15))
     case_from_mapping(mapping.document)
