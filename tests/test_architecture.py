@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -67,3 +68,18 @@ def test_every_core_module_has_a_test_file() -> None:
                 imported.update(a.name for a in node.names)
     untested = [m for m in core if m not in imported and m.rsplit(".", 1)[-1] not in names]
     assert untested == [], f"core modules without a test file: {untested}"
+
+
+def test_the_page_lists_the_layers_the_check_enforces() -> None:
+    # docs/architecture.md's table is what a reader goes by: each layer of the check, in
+    # its order, with every package or module the check puts in it.
+    page = (Path(__file__).resolve().parents[1] / "docs" / "architecture.md").read_text("utf-8")
+    rows = [line.split("|")[1:3] for line in page.splitlines() if line.startswith("| ")]
+    listed = [(name.strip(), set(re.findall(r"`([\w.]+)`", mods))) for name, mods in rows[1:]]
+    for (layer, modules), (name, shown) in zip(import_graph.LAYERS, listed, strict=False):
+        assert name == layer
+        # the package's own __init__ and entry point are no layer's content; a package is
+        # listed by itself or by its sub-packages (nelm.interop by nelm.interop.cds_hooks)
+        for module in set(modules) - {"nelm", "nelm.__main__"}:
+            assert any(s == module or s.startswith(f"{module}.") for s in shown), (layer, module)
+    assert [name for name, _ in listed] == [name for name, _ in import_graph.LAYERS]
