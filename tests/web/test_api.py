@@ -296,6 +296,11 @@ def test_evidence_endpoints(site: Site) -> None:
     assert forest.content.lstrip().startswith(b"<?xml")
     curves = client.get("/api/v1/evidence/survival.svg?modality=liver_resection", headers=headers)
     assert curves.status_code == 200 and b"<svg" in curves.content
+    # docs/api.md: 404 when no arm has two anchors. The TACE rows of 000 Tables 2-3 and 001
+    # Supplementary Table 1 give a median PFS and no PFS landmark rate: one anchor each.
+    none = client.get("/api/v1/evidence/survival.svg?modality=tace&kind=pfs", headers=headers)
+    assert none.status_code == 404
+    assert "enough figures for a progression-free-survival curve" in none.json()["detail"]
     single = client.get(
         "/api/v1/evidence/pool?modality=liver_transplant_milan&outcome=os_5y_percent",
         headers=headers,

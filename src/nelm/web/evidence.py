@@ -140,6 +140,10 @@ def forest_svg(
     return analyses.forest_plot(analysis, "svg")
 
 
+# The 404 names the curve in words ("a os curve" read as a slip).
+_CURVE_WORDS = {"os": "an overall-survival", "pfs": "a progression-free-survival"}
+
+
 def survival_svg(modality: str, kind: str = "os", high_grade: bool = False) -> bytes:
     """Approximate survival curves (Weibull through published medians and rates), SVG;
     high-grade arms (NEC, G3) only when ``high_grade`` asks for them, marked as such."""
@@ -151,8 +155,9 @@ def survival_svg(modality: str, kind: str = "os", high_grade: bool = False) -> b
     if not analysis.drawn:
         raise ApiError(
             404,
-            f"No study arm of {modality} reports enough figures for a "
-            f"{kind} curve (two or more of median and landmark rates).",
+            f"No study arm of {modality} reports enough figures for "
+            f"{_CURVE_WORDS.get(kind, f'a {kind}')} curve (two or more of median and "
+            "landmark rates).",
         )
     return analyses.survival_plot(analysis, "svg")
 
