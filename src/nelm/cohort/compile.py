@@ -49,6 +49,7 @@ from nelm.knowledge.model import Criterion, KnowledgeBase
 
 __all__ = [
     "BASE_SCHEMA",
+    "INPUT_ROW",
     "STATUS",
     "CompiledKnowledge",
     "compile_condition",
@@ -72,6 +73,8 @@ def names_dtype(bits: dict[str, int]) -> pl.Enum:
 
 
 STATUS = pl.Enum(list(STATUSES))
+INPUT_ROW = "row"
+"""The result column of the input's data row, counted from 1 as in the rejects file."""
 BASE_SCHEMA: dict[str, pl.DataType] = {
     "case_id": pl.String(),
     "grade": pl.Enum(list(GRADE_VALUES)),
@@ -233,8 +236,9 @@ class CompiledKnowledge:
         )
 
     def plan(self, typed: pl.LazyFrame) -> pl.LazyFrame:
-        """The result rows (``schema``) of validated rows (``TYPED_SCHEMA``), as one lazy
-        query: what :meth:`evaluate` collects for a chunk and ``nelm batch`` streams."""
+        """The result rows (``schema``) of validated rows (``TYPED_SCHEMA`` and their input
+        ``row``, 1-based), as one lazy query: what :meth:`evaluate` collects for a chunk and
+        ``nelm batch`` streams."""
         stage_out = self.staging[2]
         return (
             self.facts(typed)
@@ -250,6 +254,7 @@ class CompiledKnowledge:
                 *stage_out,
                 *(self._status(o).alias(status_column(o)) for o in OPTION_IDS),
                 pl.struct(self._reason(o).alias(o) for o in OPTION_IDS).alias("reasons"),
+                pl.col(INPUT_ROW).cast(pl.Int64),
             )
         )
 
@@ -284,7 +289,9 @@ def compile_knowledge(kb: KnowledgeBase) -> CompiledKnowledge:
     from nelm.cohort.staging import stage_columns, stage_dtypes, stage_masks
 
     stages = stage_dtypes(kb.derivations.staging)
-    schema = {**BASE_SCHEMA, **stages, "reasons": pl.Struct(fields)}
+    # ``row`` last: the input's data row (1-based, as in the rejects file), so that the
+    # results join back to the input even where a case id is on several rows.
+    schema = {**BASE_SCHEMA, **stages, "reasons": pl.Struct(fields), "row": pl.Int64()}
     extent, masks = stage_masks(kb.derivations.staging)
     staging = (tuple(extent), tuple(masks), tuple(stage_columns(kb.derivations.staging)))
     return CompiledKnowledge(

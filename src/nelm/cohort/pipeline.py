@@ -41,13 +41,14 @@ def process_chunk(
     """Validate and evaluate a chunk whose first data row is ``first_row`` (1-based)."""
     program = compiled or compiled_knowledge()
     checked = validate(prepare(raw), first_row)
-    output = program.evaluate(checked.typed)
     rows = (
         checked.rows
         if checked.rows is not None
         else pl.int_range(first_row, first_row + checked.typed.height, eager=True).alias("row")
     )
-    marked = checked.typed.with_columns(rows).filter(suspect())
+    numbered = checked.typed.with_columns(rows)
+    output = program.evaluate(numbered)
+    marked = numbered.filter(suspect())
     return ChunkResult(
         output,
         checked.rejects,

@@ -85,6 +85,7 @@ def reference_chunk(
             ]
             reasons[oid] = ",".join(unmet) or None
         result["reasons"] = reasons
+        result["row"] = first_row + i
         rows.append(result)
     schema = compiled_knowledge().schema
     output = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)

@@ -65,6 +65,7 @@ from nelm.cohort.checks import (
     warnings_path,
 )
 from nelm.cohort.columns import STATUSES, status_column
+from nelm.cohort.compile import INPUT_ROW
 from nelm.cohort.io import InputFile, Outputs, Sink, file_format, rejects_path, text_column_exprs
 from nelm.cohort.open_fields import open_field_counts
 from nelm.cohort.pipeline import compiled_knowledge
@@ -240,7 +241,7 @@ def _run_file(
         ) -> pl.DataFrame:
             """Run one slice's query, its results to ``end``: kept (a frame) or written."""
             rows_in = checked(part, first)
-            typed = rows_in.filter(~pl.col(FLAG)).select(*TYPED_SCHEMA)
+            typed = _numbered(rows_in.filter(~pl.col(FLAG)).select(ROW, *TYPED_SCHEMA))
             # the flagged rows (by number) and the marked accepted ones (typed): docstring
             aside_rows = rows_in.filter(pl.col(FLAG) | pl.col(_SUSPECT))
             counting = [open_field_counts(program, kb, typed)] if open_fields else []
@@ -264,7 +265,7 @@ def _run_file(
             slices = enumerate(_slices(source, prepared, slice_rows))
             counted_results = _Counted()
             results = (evaluate(n, first, part, _keep) for n, (first, part) in slices)
-            _write(counted_results.passing(results), program.plan(accepted.drop(ROW)), target, csv)
+            _write(counted_results.passing(results), program.plan(_numbered(accepted)), target, csv)
         else:  # a CSV file is one slice, written by its own query's end: ``_slices``
             evaluate(0, 0, prepared, lambda results: _sink(results, target, csv))
         set_aside = pl.scan_parquet(aside / "*.parquet")
@@ -278,7 +279,7 @@ def _run_file(
         summary.warning_lines += repeated.height
         if rescued.height:  # rare: write again with them in their places
             rescued = rescued.cast({ROW: accepted.collect_schema()[ROW]})
-            merged = accepted.merge_sorted(rescued.lazy(), key=ROW).drop(ROW)
+            merged = _numbered(accepted.merge_sorted(rescued.lazy(), key=ROW))
             # One query over the whole file, as before the slices: rare, and a results end
             # alone does not pile up (0.5 GB at 10,000,000 rows under load); with
             # --open-fields it has a second end, whose shared part can (not measured).
@@ -325,6 +326,11 @@ def _slices(
     to Parquet first (``run_streaming``)."""
     for first in range(0, max(source.count_rows(), 1), rows):
         yield first, prepared.slice(first, rows)
+
+
+def _numbered(typed: pl.LazyFrame) -> pl.LazyFrame:
+    """Typed rows with their 0-based ``ROW`` turned into the result's 1-based row."""
+    return typed.with_columns((pl.col(ROW) + 1).alias(INPUT_ROW)).drop(ROW)
 
 
 def _keep(results: pl.LazyFrame) -> pl.LazyFrame:
