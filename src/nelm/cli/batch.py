@@ -134,7 +134,11 @@ def _cohort_lines(summary: BatchSummary, shown: int = 8) -> list[str]:
         ranked = sorted(
             ((n, f) for f, n in summary.open_fields.items() if n), key=lambda x: (-x[0], x[1])
         )
-        listed = "; ".join(f"{f} {n:,}" for n, f in ranked[:shown])
+        # A field with no column in the file is to be added, not filled in: said at it.
+        listed = "; ".join(
+            f"{f} {n:,}{' (no column in the file)' if f in summary.absent else ''}"
+            for n, f in ranked[:shown]
+        )
         more = f"; {len(ranked) - shown} more fields" if len(ranked) > shown else ""
         verdicts = summary.accepted * len(summary.counts)
         out.append(

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import polars as pl
 
+from nelm.case.fields import FIELDS
 from nelm.cohort.checks import WARNINGS_SCHEMA, repeated_ids, warnings_path
 from nelm.cohort.header import ignored_columns
 from nelm.cohort.io import (
@@ -163,6 +164,7 @@ def run_batch(
     summary.seconds = time.perf_counter() - started
     summary.reading = source.reading()
     summary.ignored = source.ignored
+    summary.absent = frozenset(f.path for f in FIELDS) - set(source.columns)
     return summary
 
 

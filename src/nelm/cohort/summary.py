@@ -60,6 +60,9 @@ class BatchSummary:
     mark), for the user to check; empty otherwise."""
     ignored: tuple[str, ...] = ()
     """The columns left out, as asked (``--ignore-columns``), named in the summary."""
+    absent: frozenset[str] = frozenset()
+    """The case fields a cohort file has no column for, unknown in every row: marked where
+    the summary names a field to complete, since its column is to be added, not filled."""
 
     def add(self, result: ChunkResult) -> None:
         self.rows += result.rows
