@@ -495,6 +495,48 @@ def test_the_printed_report_fits_a_phone(browser: Any, tmp_path: Path) -> None:
     context.close()
 
 
+# Each word of an inputs cell measured on its own line in the cell's font, against the
+# cell's room inside its padding: a word wider than the room is broken letters a line.
+_BROKEN_WORDS = """[...document.querySelectorAll('table.inputs td')].flatMap(cell => {
+  const style = getComputedStyle(cell);
+  const room = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return cell.textContent.split(/\\s+/).filter(w => w).filter(word => {
+    const probe = document.createElement('span');
+    probe.style.cssText = 'white-space: nowrap; position: absolute; font: ' + style.font;
+    probe.textContent = word;
+    document.body.appendChild(probe);
+    const wide = probe.getBoundingClientRect().width > room + 0.5;
+    probe.remove();
+    return wide;
+  });
+})"""
+
+
+def test_the_report_s_inputs_keep_their_words_whole_on_a_phone(
+    browser: Any, tmp_path: Path
+) -> None:
+    """The inputs table's section and field columns are sized for paper; on a 390-pixel
+    screen they left the value column a few letters wide ("unkno/wn/prima/ry" for the
+    primary site of cr20, a case report with an unknown primary and a carcinoid syndrome)."""
+    from nelm.report.html import render_html
+    from nelm.service import assess_mapping
+
+    document = json.loads(
+        (
+            Path(__file__).parents[1] / "realcases" / "cr20-bulj-nec-unknown-primary-chd.json"
+        ).read_text("utf-8")
+    )["case"]
+    report = tmp_path / "report.html"
+    report.write_text(render_html(assess_mapping(document, with_evidence=False)), "utf-8")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(report.as_uri())
+    assert page.locator("table.inputs td", has_text="unknown primary").count() == 1
+    assert page.evaluate(_BROKEN_WORDS) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
 def test_a_case_read_from_a_real_record_fits_a_phone(
     served: tuple[Site, str], browser: Any
 ) -> None:

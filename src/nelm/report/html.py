@@ -217,6 +217,10 @@ td { overflow-wrap: anywhere; }
 table.criteria { table-layout: auto; }
 /* on a phone the labels wrap in their 10em column, leaving the values the room */
 table.classification th { width: 10em; white-space: normal; }
+/* the inputs' section and field columns are sized for paper (26em): on a phone they left
+   the value a few letters a line ("unkno / wn / prima / ry"); sized by content, the
+   labels wrap between words and the value keeps its room */
+table.inputs td:first-child, table.inputs td:nth-child(2) { width: auto; }
 """
 
 _TEMPLATE = """<!DOCTYPE html>
