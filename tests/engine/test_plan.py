@@ -315,7 +315,8 @@ def test_a_carcinoid_syndrome_puts_octreotide_prophylaxis_on_the_first_procedure
     without = plan_of(with_changes(BASE, {"primary.functional_syndrome": "none"}))
     procedures = {"liver_resection", "staged_resection", "simultaneous_resection", "tace"}
     first = next(s for s in with_syndrome if set(s["options"]) & procedures)
-    assert _notes(with_syndrome) == [(first["step"], "carcinoid_crisis_prophylaxis")]
+    prophylaxis = [(at, nid) for at, nid in _notes(with_syndrome) if nid != "ssa_hormone_control"]
+    assert prophylaxis == [(first["step"], "carcinoid_crisis_prophylaxis")]
     (note,) = first["notes"]
     assert PROPHYLAXIS in note["text"] and note["sources"] == ["002 §3.3"]
     assert PROPHYLAXIS in first["rationale"] and "002 §3.3" in first["sources"]
@@ -334,13 +335,38 @@ def test_the_note_names_every_procedure_with_the_carcinoid_crisis_caution() -> N
     from nelm.knowledge import load_knowledge
 
     kb = load_knowledge()
-    (note,) = kb.plan_notes
+    (note,) = [n for n in kb.plan_notes if n.id == "carcinoid_crisis_prophylaxis"]
     with_caution = {
         oid
         for oid, spec in kb.options.items()
         if any(c.id.endswith(".carcinoid_crisis") for c in spec.cautions)
     }
     assert set(note.before) == with_caution
+
+
+HORMONE_CONTROL = "also the medical treatment of the hormonal syndrome"
+
+
+@pytest.mark.parametrize("syndrome", ["carcinoid", "vipoma", "glucagonoma"])
+def test_a_functional_tumour_says_why_its_ssa_step_fits(syndrome: str) -> None:
+    # 003 Medical therapy: SSAs "are effective in controlling hormonal secretion and tumor
+    # growth"; 004 §3.3: "SSA has anti-hormone secretion and tumor growth inhibiting
+    # effects". A board gives the SSA to a patient with a syndrome for the syndrome
+    # (published case cr20: octreotide escalated for carcinoid heart disease), which the
+    # first-line step's growth-control rationale alone does not say.
+    plan = plan_of(with_changes(BASE, {"primary.functional_syndrome": syndrome}))
+    first_ssa = next(s for s in plan if "ssa" in s["options"])
+    assert "ssa_hormone_control" in [n["id"] for n in first_ssa.get("notes", ())], first_ssa
+    assert HORMONE_CONTROL in first_ssa["rationale"]
+    assert {"003 Medical therapy", "004 §3.3"} <= set(first_ssa["sources"])
+    # said once, on the step where the SSA is first shown
+    assert sum(HORMONE_CONTROL in s["rationale"] for s in plan) == 1
+
+
+@pytest.mark.parametrize("syndrome", ["none", None])
+def test_no_hormone_note_on_a_tumour_not_stated_functional(syndrome: str | None) -> None:
+    plan = plan_of(with_changes(BASE, {"primary.functional_syndrome": syndrome}))
+    assert not any(HORMONE_CONTROL in s["rationale"] for s in plan)
 
 
 def test_transplant_stays_behind_a_resection_not_yet_decided() -> None:
