@@ -246,6 +246,13 @@ def test_a_problem_list_not_read_is_not_said_to_show_no_neuroendocrine_neoplasm(
         "NELM: the problem list could not be read in full; nothing assessed for this patient"
     )
     assert "whether the patient has a neuroendocrine neoplasm is unknown" in card["detail"]
+    # CDS Hooks 2.0, "Prefetch Template": a client need not fill every key, so a problem
+    # list that was not read says nothing of what it holds; the card's warnings must not
+    # say "no neuroendocrine neoplasm is recorded" below a summary saying it is unknown.
+    shown = render(card["detail"])
+    assert "NOT A NEUROENDOCRINE RECORD" not in shown
+    assert "no neuroendocrine neoplasm is recorded" not in shown
+    assert "NEUROENDOCRINE DIAGNOSIS UNKNOWN: the problem list could not be read" in shown
     assert "suggestions" not in card
     assert "conditions" in data["summary"]
 

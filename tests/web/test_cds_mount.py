@@ -270,3 +270,40 @@ def test_the_stored_case_names_the_resource_type_of_each_value(cds_site: Site) -
     assert "From the FHIR record: " in summary
     assert "(Observation via CDS Hooks)" in summary
     assert not any(f"/{rid}" in summary for rid in ids)
+
+
+def test_a_problem_list_not_read_is_not_stored_as_no_neuroendocrine_neoplasm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, site_factory: Callable[..., Site]
+) -> None:
+    # CDS Hooks 2.0, "Prefetch Template": a client may leave a key out. With every chart
+    # assessed (only_when_relevant false) and the `conditions` key left out, whether the
+    # patient has a NET is unknown: the stored case must not say "no neuroendocrine
+    # neoplasm is recorded", or the board would read an absence that nobody saw.
+    from datetime import UTC, datetime
+
+    from tests.interop.test_cds_helpers import hook_body
+
+    keys = tmp_path / "ehr-jwks.json"
+    keys.write_text(json.dumps(jwks()))
+    config = tmp_path / "cds.json"
+    config.write_text(
+        json.dumps(
+            {
+                "app_base_url": "https://nelm.example.org",
+                "issuers": [{"iss": ISSUER, "jwks_path": str(keys)}],
+                "only_when_relevant": False,
+            }
+        )
+    )
+    monkeypatch.setenv("NELM_CDS_CONFIG", str(config))
+    site = site_factory("sqlite")
+    prefetch = {"patient": {"resourceType": "Patient", "id": "p-9", "gender": "male"}}
+    token = mint(aud=f"http://testserver{SERVICE}", now=datetime.now(UTC))
+    response = site.client().post(
+        SERVICE, json=hook_body(prefetch, "p-9"), headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200, response.text
+    [stored] = site.store.list_cases()
+    said = " ".join(site.store.get_case(stored.id).document["record_warnings"])
+    assert "no neuroendocrine neoplasm is recorded" not in said
+    assert "NEUROENDOCRINE DIAGNOSIS UNKNOWN: the problem list could not be read" in said

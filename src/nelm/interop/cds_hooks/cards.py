@@ -354,6 +354,25 @@ def _card_words(warning: str) -> str:
     return warning
 
 
+_NO_NET_SAID: Final = (
+    "NOT A NEUROENDOCRINE RECORD: no neuroendocrine neoplasm is recorded (no Condition "
+    "with a neuroendocrine code or morphology)"
+)
+_NO_NET_UNREAD: Final = (
+    "NEUROENDOCRINE DIAGNOSIS UNKNOWN: the problem list could not be read in full, and "
+    "what was read shows no neuroendocrine neoplasm"
+)
+
+
+def problem_list_unread_words(warning: str) -> str:
+    """The mapping says "no neuroendocrine neoplasm is recorded" of the Conditions it was
+    given; when the problem list itself was not read, that is not an absence (unknown
+    stays unknown), and the card must not contradict its own summary."""
+    if warning.startswith(_NO_NET_SAID):
+        return _NO_NET_UNREAD + warning[len(_NO_NET_SAID) :]
+    return warning
+
+
 def _on_top(doc: Mapping[str, Any], warning: str) -> bool:
     """What the record says about the whole assessment (a death, the Patient not read, no
     NET) and the results it uses that are old (docs/fhir-mapping.md: "one warning on
@@ -418,6 +437,8 @@ def assessment_detail(doc: Mapping[str, Any], ctx: CardContext) -> str:
     if _nothing_assessed(doc):
         # The options say nothing about this patient: what the record says, why nothing
         # is assessed, and what was read — no option, no classification.
+        if _diagnosis_unread(doc, ctx.problem_list_unread):
+            raw = [problem_list_unread_words(w) for w in raw]
         blocks.append(listed(raw))
         blocks.append(_why_nothing(doc, problem_list_unread=ctx.problem_list_unread))
     else:

@@ -35,7 +35,12 @@ from nelm.case.record_warnings import record_warnings_to_keep
 from nelm.case.result_dates import with_result_dates
 from nelm.case.value_sources import with_value_sources
 from nelm.errors import InputRejected, where_raised
-from nelm.interop.cds_hooks.cards import CardContext, assessment_card, data_card
+from nelm.interop.cds_hooks.cards import (
+    CardContext,
+    assessment_card,
+    data_card,
+    problem_list_unread_words,
+)
 from nelm.interop.cds_hooks.errors import CdsError, Issue, outcome_response
 from nelm.interop.cds_hooks.feedback import FeedbackSink, IssuedCards, parse_feedback
 from nelm.interop.cds_hooks.fetch import (
@@ -370,7 +375,9 @@ async def _answer(
     )
     if case_recorder is not None:
         path = await run_in_threadpool(
-            case_recorder, _to_record(doc, result_dates, today), hook.patient_id
+            case_recorder,
+            _to_record(doc, result_dates, today, problem_list_unread=context.problem_list_unread),
+            hook.patient_id,
         )
         context = dataclasses.replace(context, case_path=path)
     cards = [assessment_card(doc, context)]
@@ -388,7 +395,11 @@ def _in_request(issue: str, origins: Sequence[str]) -> str:
 
 
 def _to_record(
-    doc: Mapping[str, Any], result_dates: Mapping[str, str], today: dt.date
+    doc: Mapping[str, Any],
+    result_dates: Mapping[str, str],
+    today: dt.date,
+    *,
+    problem_list_unread: bool = False,
 ) -> dict[str, Any]:
     """The case the board stores from the call: the mapped case with the date of each
     result (``measured_on``) and the date it was assessed for (``timeline.as_of``), as the
@@ -404,7 +415,11 @@ def _to_record(
     )
     said = record_warnings_to_keep(
         (
-            without_resource_ids(str(w))
+            # a problem list not read shows no absence: the stored case must not say
+            # "no neuroendocrine neoplasm is recorded" either
+            without_resource_ids(
+                problem_list_unread_words(str(w)) if problem_list_unread else str(w)
+            )
             for w in doc.get("input_source", {}).get("record_warnings") or ()
         ),
         "The electronic record (CDS Hooks)",
