@@ -104,6 +104,16 @@ def test_full_patient_view_call(harness: Harness) -> None:
     for option in eligible:
         assert option["name"].split(" (")[0].split(",")[0] in render(card["detail"])
     assert "Obtain **" in card["detail"]
+    # CDS Hooks 2.0, Card attributes: `detail` is GitHub Flavored Markdown "to display to
+    # the user": what to obtain is named in words, without nelm's field paths
+    # (`extrahepatic.present`) beside them.
+    missing = [m["field"] for m in expected["missing_data"]]
+    assert missing
+    obtain = [line for line in card["detail"].splitlines() if line.startswith("- Obtain ")]
+    assert obtain
+    for line in obtain:
+        assert "`" not in line
+        assert not any(field in line for field in missing)
     [suggestion] = card["suggestions"]
     assert UUID.match(suggestion["uuid"])
     [action] = suggestion["actions"]

@@ -252,12 +252,9 @@ def _missing_lines(doc: Mapping[str, Any]) -> list[str]:
     for item in items[:_MAX_MISSING_LINES]:
         path = str(item.get("field", ""))
         spec = FIELD_BY_PATH.get(path)
-        # a known field path is [a-z0-9_.] only: safe inside a code span, unescaped
-        name = (
-            f"**{escape(spec.label)}** (`{spec.path}`)"
-            if spec is not None
-            else f"**{escape(path)}**"
-        )
+        # The card is read by a clinician in the chart: the field's words, not nelm's
+        # field path (every label is unique, so the path adds nothing to tell them apart).
+        name = f"**{escape(spec.label if spec is not None else path)}**"
         decides = ", ".join(_short(str(o)) for o in item.get("decides") or ())
         lines.append(f"- Obtain {name} to decide {escape(decides)}")
     if len(items) > _MAX_MISSING_LINES:
