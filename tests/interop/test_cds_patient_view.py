@@ -19,6 +19,7 @@ from test_cds_helpers import (
     hook_body,
     make_harness,
     patient_id_of,
+    plain,
     prefetch_from_bundle,
     render,
     searchset,
@@ -521,6 +522,22 @@ def test_a_deceased_patient_is_never_presented_as_alive(harness: Harness) -> Non
     assert card["detail"].startswith("**Warnings:**\n\n- DECEASED")
     assert "time-sensitive" not in card["detail"]
     assert "suggestions" not in card
+
+
+def test_the_records_warning_names_the_resource_in_words_not_by_its_id(
+    harness: Harness,
+) -> None:
+    # CDS Hooks 2.0, Card attributes: `detail` is shown to the clinician. The record's own
+    # warning reads "the Patient resource: deceasedDateTime 2024-10-02" (as the stored
+    # case keeps it, docs/cds-hooks.md), not "Patient/<the EHR's id> deceasedDateTime".
+    bundle = make_bundle(3)
+    prefetch = prefetch_from_bundle(bundle)
+    prefetch["patient"]["deceasedDateTime"] = "2024-10-02"
+    response = harness.call(hook_body(prefetch, patient_id_of(bundle)))
+    assert response.status_code == 200, response.text
+    shown = plain(response.json()["cards"][0]["detail"])
+    assert "the Patient resource: deceasedDateTime 2024-10-02" in shown
+    assert patient_id_of(bundle) not in shown
 
 
 def test_a_resource_about_another_patient_gives_a_data_quality_card(harness: Harness) -> None:

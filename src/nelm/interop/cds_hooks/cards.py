@@ -31,6 +31,7 @@ from urllib.parse import quote
 from nelm.case.fields import FIELD_BY_PATH
 from nelm.interop.cds_hooks.markdown import escape
 from nelm.interop.cds_hooks.settings import CdsSettings
+from nelm.interop.cds_hooks.sources import without_resource_ids
 from nelm.knowledge.sources import ReferenceList, cite_plain
 from nelm.report.view import NOT_KNOWN, classification_rows, field_label, in_words
 from nelm.vocabulary import option_short, vocabulary
@@ -351,6 +352,17 @@ def _card_words(warning: str) -> str:
     return warning
 
 
+def _record_words(doc: Mapping[str, Any], warning: str) -> str:
+    """What the record says about the whole assessment, in words as the stored case keeps
+    it: "the Patient resource: deceasedDateTime 1971-10-01", not the EHR's resource id (a
+    UUID, where the card's reader needs words); the data card keeps the places in the
+    request for the integrator. Only the record's own warnings are rewritten: an
+    assessment warning may name "STZ/5-FU", which is no resource."""
+    source = doc.get("input_source")
+    said = source.get("record_warnings") if isinstance(source, Mapping) else None
+    return without_resource_ids(warning) if warning in (said or ()) else warning
+
+
 _NO_NET_SAID: Final = (
     "NOT A NEUROENDOCRINE RECORD: no neuroendocrine neoplasm is recorded (no Condition "
     "with a neuroendocrine code or morphology)"
@@ -423,8 +435,9 @@ def assessment_detail(doc: Mapping[str, Any], ctx: CardContext) -> str:
     blocks: list[str] = []
     refs = ReferenceList()  # sources by author and year, listed at the end
     raw = [str(w) for w in doc.get("warnings") or ()]
-    top = [w for w in raw if _on_top(doc, w)]
+    top = [_record_words(doc, w) for w in raw if _on_top(doc, w)]
     rest = [w for w in raw if not _on_top(doc, w)]
+    raw = [_record_words(doc, w) for w in raw]
 
     def listed(warnings: Sequence[str]) -> str:
         return "**Warnings:**\n\n" + "\n".join(
