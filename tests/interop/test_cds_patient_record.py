@@ -136,13 +136,12 @@ def test_a_patient_whose_death_cannot_be_read_is_never_offered_surgery(
 
 def test_a_data_card_from_data_quality_alone_names_its_prefetch_key(harness: Harness) -> None:
     # docs/cds-hooks.md, "The data card": "the summary names the prefetch keys concerned".
+    # This patient has died (deceasedDateTime 1971-10-01): nothing is assessed, and the
+    # data card's summary must not say "assessed without the missing data" beside it.
     bundle = copy.deepcopy(_record())
     _patient(bundle)["telecom"] = [{"system": "phone", "value": ""}]
     data = _call(harness, bundle)[1]
-    assert (
-        data["summary"]
-        == "NELM: record not fully read (patient); assessed without the missing data"
-    )
+    assert data["summary"] == "NELM: record not fully read (patient); nothing assessed"
 
 
 @pytest.mark.parametrize(

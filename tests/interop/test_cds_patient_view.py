@@ -266,6 +266,10 @@ def test_a_problem_list_not_read_is_not_said_to_show_no_neuroendocrine_neoplasm(
     assert "NEUROENDOCRINE DIAGNOSIS UNKNOWN: the problem list could not be read" in shown
     assert "suggestions" not in card
     assert "conditions" in data["summary"]
+    # CDS Hooks 2.0, Card attributes: each `summary` is read on its own; beside a card
+    # that assessed nothing, the data card must not say "assessed without the missing data"
+    assert data["summary"].startswith("NELM: record not fully read (conditions, ")
+    assert data["summary"].endswith("); nothing assessed")
 
 
 # --------------------------------------------------------------------------- escaping

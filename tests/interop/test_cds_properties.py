@@ -199,11 +199,14 @@ def test_odd_prefetch_never_causes_a_500(harness: Harness, values: dict[str, Any
         assert response.json()["resourceType"] == "OperationOutcome"
 
 
-@given(keys=st.lists(st.sampled_from([spec.key for spec in PREFETCH]), unique=True))
-def test_data_card_summary_fits(keys: list[str]) -> None:
+@given(
+    keys=st.lists(st.sampled_from([spec.key for spec in PREFETCH]), unique=True),
+    assessed=st.booleans(),
+)
+def test_data_card_summary_fits(keys: list[str], assessed: bool) -> None:
     from nelm.interop.cds_hooks.cards import _data_summary
 
-    text = _data_summary(keys)
+    text = _data_summary(keys, assessed=assessed)
     assert len(text) < SUMMARY_LIMIT
     assert text.startswith("NELM: record not fully read")
 

@@ -557,8 +557,10 @@ def assessment_card(doc: Mapping[str, Any], ctx: CardContext) -> dict[str, Any]:
     }
 
 
-def _data_summary(keys: Sequence[str]) -> str:
-    tail = "; assessed without the missing data"
+def _data_summary(keys: Sequence[str], *, assessed: bool) -> str:
+    # beside a card that assessed nothing (a death, no NET or a problem list not read),
+    # "assessed without the missing data" would contradict it
+    tail = "; assessed without the missing data" if assessed else "; nothing assessed"
     for shown in range(len(keys), -1, -1):
         names = ", ".join(keys[:shown]) + (", …" if shown < len(keys) else "")
         text = (
@@ -572,10 +574,15 @@ def _data_summary(keys: Sequence[str]) -> str:
 
 
 def data_card(
-    gaps: Sequence[tuple[str, str]], ctx: CardContext, keys: Sequence[str] = ()
+    gaps: Sequence[tuple[str, str]],
+    ctx: CardContext,
+    keys: Sequence[str] = (),
+    *,
+    doc: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The card listing what could not be read: ``gaps`` holds (part, why) pairs, ``keys``
-    the prefetch keys concerned (named in the summary)."""
+    the prefetch keys concerned (named in the summary), ``doc`` the assessment the other
+    card shows (its summary says whether anything was assessed)."""
     parts = list(dict.fromkeys(part for part, _ in gaps))
     lines: list[str] = []
     for part in parts:
@@ -592,7 +599,9 @@ def data_card(
     detail = "\n\n".join([lead, "\n".join(lines), f"nelm {escape(ctx.knowledge_version)}"])
     return {
         "uuid": str(uuid.uuid4()),
-        "summary": _data_summary([escape(k) for k in keys]),
+        "summary": _data_summary(
+            [escape(k) for k in keys], assessed=doc is None or not _nothing_assessed(doc)
+        ),
         "detail": detail,
         "indicator": "info",
         "source": _source(ctx),

@@ -382,7 +382,7 @@ async def _answer(
         context = dataclasses.replace(context, case_path=path)
     cards = [assessment_card(doc, context)]
     if gaps:
-        cards.append(data_card(gaps, context, keys=_concerned(parts, gaps)))
+        cards.append(data_card(gaps, context, keys=_concerned(parts, gaps), doc=doc))
     return cards
 
 
