@@ -75,6 +75,11 @@ def test_nothing_prefetched_and_no_server_is_a_412(
     text = " ".join(i["diagnostics"] for i in outcome["issue"])
     assert "the problem list (Condition): prefetch.conditions: not provided" in text
     assert {i["code"] for i in outcome["issue"]} == {"incomplete"}
+    # CDS Hooks 2.0, "Prefetch Template" (a key the client did not fill) and FHIR R4
+    # OperationOutcome.issue.expression: each issue names the key the EHR should fill
+    places = {i.get("expression", [None])[0] for i in outcome["issue"]}
+    assert "prefetch.conditions" in places
+    assert None not in places
 
 
 def test_an_unreadable_problem_list_with_a_failing_server_is_a_412(
@@ -87,6 +92,7 @@ def test_an_unreadable_problem_list_with_a_failing_server_is_a_412(
     assert response.status_code == 412
     text = " ".join(i["diagnostics"] for i in response.json()["issue"])
     assert "fhirServer.conditions: the server answered HTTP 404" in text
+    assert ["fhirServer.conditions"] in [i.get("expression") for i in response.json()["issue"]]
 
 
 def test_a_problem_list_sent_as_null_is_an_empty_one(

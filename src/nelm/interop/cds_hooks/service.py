@@ -336,7 +336,10 @@ async def _answer(
             if undecided:
                 # CDS Hooks: 412 when the data needed cannot be had from the prefetch or
                 # the FHIR server. Without it nelm cannot tell whether it applies.
-                raise CdsError(412, [Issue(f"{what}: {why}", "incomplete") for what, why in gaps])
+                raise CdsError(
+                    412,
+                    [Issue(f"{what}: {why}", "incomplete", _place(why)) for what, why in gaps],
+                )
             return []
     assembled = assemble_bundle(parts.values())
     context = CardContext(
@@ -430,6 +433,16 @@ def _to_record(
 
 
 _KEY_IN_PATH = re.compile(r"\b(?:prefetch|fhirServer)\.([a-z]+)")
+_PLACE = re.compile(r"^(?:prefetch|fhirServer)\.[a-z]+(?:\.entry\[\d+\](?:\.resource)?)?")
+
+
+def _place(why: str) -> str | None:
+    """The place in the request a gap is about ("prefetch.conditions"), for the
+    OperationOutcome's ``expression``: the integrator sees which key to fill."""
+    found = _PLACE.match(why)
+    if found is not None:
+        return found[0]
+    return "fhirServer" if why.startswith("the fhirServer ") else None
 
 
 def _concerned(parts: Mapping[str, Part], gaps: Sequence[Gap]) -> list[str]:
