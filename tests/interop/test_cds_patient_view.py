@@ -418,6 +418,46 @@ def test_malformed_requests(harness: Harness, change: dict[str, Any], expression
     assert issue["expression"] == [expression]
 
 
+@pytest.mark.parametrize(
+    ("change", "code", "said"),
+    [
+        # CDS Hooks 2.0, "Calling a CDS Service": hookInstance is a required UUID. Given
+        # but malformed, it is "invalid" (FHIR R4 IssueType), not "required", and the
+        # message says what came: kind and length, the first character not allowed.
+        ({"hookInstance": None}, "required", "hookInstance is required"),
+        (
+            {"hookInstance": "not a uuid"},
+            "invalid",
+            "hookInstance must be a UUID (letters, digits and - . _ :, at most 128 "
+            "characters), got 10 characters, with ' ' (U+0020) at character 4",
+        ),
+        ({"hookInstance": 7}, "invalid", "got a number"),
+        ({"hookInstance": "a" * 129}, "invalid", "got 129 characters"),
+        (
+            {"context": {"patientId": "p 1"}},
+            "invalid",
+            "context.patientId must be a FHIR id (letters, digits, - and ., at most 64 "
+            "characters), got 3 characters, with ' ' (U+0020) at character 2",
+        ),
+        ({"context": {"patientId": ["p-1"]}}, "invalid", "got a list"),
+        (
+            {"context": {"patientId": "p-1", "encounterId": "a/b"}},
+            "invalid",
+            "context.encounterId must be a FHIR id (letters, digits, - and ., at most 64 "
+            "characters), got 3 characters, with '/' (U+002F) at character 2",
+        ),
+    ],
+)
+def test_a_malformed_field_names_what_was_expected_and_what_came(
+    harness: Harness, change: dict[str, Any], code: str, said: str
+) -> None:
+    body = hook_body({}, "p-1")
+    body.update(change)
+    [issue] = _outcome(harness.call(body), 400)
+    assert issue["code"] == code
+    assert said in issue["diagnostics"]
+
+
 def test_a_body_that_is_a_list(harness: Harness) -> None:
     _outcome(harness.call([hook_body({}, "p-1")]), 400)
 

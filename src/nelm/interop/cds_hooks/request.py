@@ -23,6 +23,24 @@ __all__ = ["HookRequest", "parse_hook_request", "read_json_body", "reject_contro
 
 HOOK = "patient-view"
 _HOOK_INSTANCE = re.compile(r"^[A-Za-z0-9\-._:]{1,128}$")
+_ID_CHAR = re.compile(r"[A-Za-z0-9\-.]")
+_ID_CHAR_OF_HOOK = re.compile(r"[A-Za-z0-9\-._:]")
+_JSON_KINDS = {bool: "true or false", int: "a number", float: "a number", list: "a list"}
+
+
+def _got(value: object, allowed: re.Pattern[str], limit: int) -> str:
+    """What was received, described rather than echoed (an id may be a patient's): its
+    JSON kind, or its length and the first character the pattern does not allow."""
+    if not isinstance(value, str):
+        return "got " + _JSON_KINDS.get(type(value), "an object")
+    if not value:
+        return "got empty text"
+    if len(value) > limit:
+        return f"got {len(value)} characters"
+    for i, ch in enumerate(value, start=1):
+        if not allowed.match(ch):
+            return f"got {len(value)} characters, with {ch!r} (U+{ord(ch):04X}) at character {i}"
+    return f"got {len(value)} characters"
 
 
 def _no_constants(name: str) -> Any:
@@ -104,12 +122,19 @@ def parse_hook_request(data: object) -> HookRequest:
             f'this service answers the "{HOOK}" hook only', "hook", code="not-supported"
         )
     hook_instance = data.get("hookInstance")
-    if not isinstance(hook_instance, str) or not _HOOK_INSTANCE.match(hook_instance):
+    if hook_instance is None:
         raise CdsError.bad_request(
             "hookInstance is required: a UUID (letters, digits and "
             "- . _ :, at most 128 characters)",
             "hookInstance",
             code="required",
+        )
+    if not isinstance(hook_instance, str) or not _HOOK_INSTANCE.match(hook_instance):
+        # given but malformed: "invalid", not "required", and what came instead
+        raise CdsError.bad_request(
+            "hookInstance must be a UUID (letters, digits and - . _ :, at most 128 "
+            f"characters), {_got(hook_instance, _ID_CHAR_OF_HOOK, 128)}",
+            "hookInstance",
         )
     context = data.get("context")
     if not isinstance(context, Mapping):
@@ -123,7 +148,8 @@ def parse_hook_request(data: object) -> HookRequest:
         )
     if not isinstance(patient_id, str) or not FHIR_ID.match(patient_id):
         raise CdsError.bad_request(
-            "context.patientId must be a FHIR id (letters, digits, - and ., at most 64 characters)",
+            "context.patientId must be a FHIR id (letters, digits, - and ., at most 64 "
+            f"characters), {_got(patient_id, _ID_CHAR, 64)}",
             "context.patientId",
         )
     user_id = _optional_str(context.get("userId"), "context.userId")
@@ -131,7 +157,11 @@ def parse_hook_request(data: object) -> HookRequest:
     if encounter_id is not None and (
         not isinstance(encounter_id, str) or not FHIR_ID.match(encounter_id)
     ):
-        raise CdsError.bad_request("context.encounterId must be a FHIR id", "context.encounterId")
+        raise CdsError.bad_request(
+            "context.encounterId must be a FHIR id (letters, digits, - and ., at most 64 "
+            f"characters), {_got(encounter_id, _ID_CHAR, 64)}",
+            "context.encounterId",
+        )
     fhir_server = _optional_str(data.get("fhirServer"), "fhirServer", 2048)
     access_token = None
     authorization = data.get("fhirAuthorization")
