@@ -79,6 +79,25 @@ def test_discovery(harness: Harness) -> None:
     assert "29593-1" in prefetch["pathology"]  # Ki-67
 
 
+@pytest.mark.parametrize(
+    ("only_when_relevant", "opening"),
+    [
+        (True, "Cards appear for patients with a neuroendocrine neoplasm and liver metastases"),
+        (False, "A card appears for every patient"),
+    ],
+)
+def test_discovery_says_which_charts_get_a_card(
+    tmp_path: Path, only_when_relevant: bool, opening: str
+) -> None:
+    # CDS Hooks 2.0, Discovery: usageRequirements is "human-friendly description of any
+    # preconditions for the use of this CDS Service"; with only_when_relevant false every
+    # chart gets a card (docs/cds-hooks.md, "When nelm answers"), which it must say.
+    harness = make_harness(tmp_path, only_when_relevant=only_when_relevant)
+    [service] = harness.client.get("/cds-services").json()["services"]
+    assert service["usageRequirements"].startswith(opening)
+    assert "Grant read access to Patient, Condition" in service["usageRequirements"]
+
+
 # --------------------------------------------------------------------------- a full call
 
 

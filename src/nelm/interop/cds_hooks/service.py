@@ -223,11 +223,17 @@ def create_cds_router(
                 f"{version}."
             ),
             "prefetch": discovery_prefetch(),
+            # what the integrator reads when registering the service: it must say what
+            # this configuration does (only_when_relevant: false answers every chart)
             "usageRequirements": (
                 "Cards appear for patients with a neuroendocrine neoplasm and liver "
-                "metastases in the record. Grant read access to Patient, Condition, "
-                "Observation, Procedure, MedicationStatement and Medication."
-            ),
+                "metastases in the record"
+                if settings.only_when_relevant
+                else "A card appears for every patient: those without a neuroendocrine "
+                "neoplasm in the record get an info card saying nothing is assessed"
+            )
+            + ". Grant read access to Patient, Condition, Observation, Procedure, "
+            "MedicationStatement and Medication.",
             "extension": {"nelm-knowledge-version": version},
         }
         return _json({"services": [service]})
