@@ -292,7 +292,60 @@ def test_liver_directed_therapy_comes_before_the_ssa_for_a_functional_tumour() -
     liver = step_index(plan, "tae")
     assert liver < step_index(plan, "ssa")
     assert "002 §3" in plan[liver]["sources"]
-    assert "For a functional tumour ESMO recommends it early" in plan[liver]["rationale"]
+    assert FUNCTIONAL_EARLY in plan[liver]["rationale"]
+    assert "functional_liver_directed_early" in [n["id"] for n in plan[liver]["notes"]]
+
+
+FUNCTIONAL_EARLY = "ESMO recommends liver-directed treatment early"
+
+
+@pytest.mark.parametrize("syndrome", ["none", None])
+def test_the_functional_reason_for_early_liver_directed_therapy_needs_a_stated_syndrome(
+    syndrome: str | None,
+) -> None:
+    # 002 §3 gives ESMO's early liver-directed therapy "for functional tumors" only. The
+    # published non-functional pancreatic NETs (cr02 Revista Medica del Uruguay 37(4);
+    # cr06 Tankova, AJMCR 3(7)) were told it as the step's reason all the same.
+    plan = plan_of(
+        with_changes(
+            BASE,
+            {
+                "primary.functional_syndrome": syndrome,
+                "liver.distribution": "bilobar_diffuse",
+                "liver.lesion_count": 25,
+            },
+        )
+    )
+    liver = plan[step_index(plan, "tae")]
+    assert "ESMO" not in liver["rationale"] and "002 §3" not in liver["sources"]
+    assert "functional_liver_directed_early" not in [n["id"] for n in liver.get("notes", ())]
+
+
+AFTER_PRRT = "listed after PRRT when PRRT is possible"
+
+
+@pytest.mark.parametrize(
+    ("changes", "said"),
+    [
+        # 002 §2.3: "NANETS and ENETS, recommend the use of PRRT only after the progression
+        # of disease while on SSAs"; 004 §3.5: NETTER-1 "was a second-line treatment".
+        ({"course.status": "progressing", "course.progressed_on_ssa": True}, True),
+        ({"course.status": "progressing", "course.prior_treatments": ["ssa"]}, True),
+        # A new diagnosis has progressed on nothing (published cr06, cr12, cr16 were told
+        # it all the same): the step's reason is the drugs' own indication.
+        ({"course.status": "new_diagnosis"}, False),
+        ({"course.status": "stable", "course.progressed_on_ssa": False}, False),
+    ],
+)
+def test_the_targeted_step_says_it_follows_prrt_only_after_progression_on_an_ssa(
+    changes: dict[str, Any], said: bool
+) -> None:
+    case = with_changes(BASE, {"liver.distribution": "bilobar_diffuse", **changes})
+    plan = plan_of(case)
+    step = plan[step_index(plan, "capecitabine_temozolomide")]
+    assert (AFTER_PRRT in step["rationale"]) is said, step["rationale"]
+    assert ({"002 §2.3", "004 §3.5"} <= set(step["sources"])) is said
+    assert sum(AFTER_PRRT in s["rationale"] for s in plan) == int(said)
 
 
 # 002 §3.3: "Periprocedural carcinoid crisis is also a potentially lethal complication of
@@ -315,7 +368,8 @@ def test_a_carcinoid_syndrome_puts_octreotide_prophylaxis_on_the_first_procedure
     without = plan_of(with_changes(BASE, {"primary.functional_syndrome": "none"}))
     procedures = {"liver_resection", "staged_resection", "simultaneous_resection", "tace"}
     first = next(s for s in with_syndrome if set(s["options"]) & procedures)
-    prophylaxis = [(at, nid) for at, nid in _notes(with_syndrome) if nid != "ssa_hormone_control"]
+    other = {"ssa_hormone_control", "functional_liver_directed_early"}
+    prophylaxis = [(at, nid) for at, nid in _notes(with_syndrome) if nid not in other]
     assert prophylaxis == [(first["step"], "carcinoid_crisis_prophylaxis")]
     (note,) = first["notes"]
     assert PROPHYLAXIS in note["text"] and note["sources"] == ["002 §3.3"]
