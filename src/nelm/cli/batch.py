@@ -96,6 +96,7 @@ def _summary_table(summary: BatchSummary) -> list[object]:
         lines.append(f"warnings: {summary.warnings}")
     if summary.reject_lines:
         lines.append(_by_field(summary.rejects, "problems by field", "rejects"))
+        lines.extend(_fixes(summary.rejects))
     if summary.warnings is not None and summary.warning_lines:
         lines.append(
             _by_field(
@@ -217,6 +218,27 @@ def _by_field(lines_file: Path, title: str, kind: str, shown: int = 8) -> str:
     ]
     more = counts.height - shown
     return f"{title}: " + "; ".join(parts) + (f"; {more} more fields" if more > 0 else "")
+
+
+def _fixes(rejects: Path) -> list[str]:
+    """Under the count by field, the most frequent kind of problem of each of the first
+    fields and its fix (``nelm.cohort.fixes``): a column a registry wrote its own way is
+    then seen, with what to write, without opening the rejects file; the values stay there."""
+    import polars as pl
+
+    from nelm.cohort.fixes import field_fixes
+
+    try:
+        fixes, more = field_fixes(rejects)
+    except (OSError, pl.exceptions.PolarsError):
+        return []
+    lines = ["the fix, by field (its most frequent problem; the values are in the rejects file):"]
+    for fix in fixes:
+        part = f" ({fix.of_kind:,} of them)" if fix.of_kind < fix.problems else ""
+        lines.append(f"  {fix.field or '(row)'} {fix.problems:,}{part}: {fix.kind}")
+    if more:
+        lines.append(f"  {_counted(more, 'more field')}: see the rejects file")
+    return lines
 
 
 def batch_command(
