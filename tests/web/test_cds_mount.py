@@ -17,23 +17,23 @@ from tests.web.conftest import Site
 FIXTURES = Path(__file__).resolve().parents[1] / "interop" / "fixtures"
 
 
+def _configure_cds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **settings: object) -> None:
+    """The EHR's keys and a CDS configuration trusting them, with ``settings`` beside."""
+    keys = tmp_path / "ehr-jwks.json"
+    keys.write_text(json.dumps(jwks()))
+    config = tmp_path / "cds.json"
+    issuers = [{"iss": ISSUER, "jwks_path": str(keys)}]
+    config.write_text(
+        json.dumps({"app_base_url": "https://nelm.example.org", "issuers": issuers, **settings})
+    )
+    monkeypatch.setenv("NELM_CDS_CONFIG", str(config))
+
+
 @pytest.fixture
 def cds_site(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, site_factory: Callable[..., Site]
 ) -> Site:
-    keys = tmp_path / "ehr-jwks.json"
-    keys.write_text(json.dumps(jwks()))
-    config = tmp_path / "cds.json"
-    config.write_text(
-        json.dumps(
-            {
-                "app_base_url": "https://nelm.example.org",
-                "issuers": [{"iss": ISSUER, "jwks_path": str(keys)}],
-                "discovery_requires_auth": True,
-            }
-        )
-    )
-    monkeypatch.setenv("NELM_CDS_CONFIG", str(config))
+    _configure_cds(tmp_path, monkeypatch, discovery_requires_auth=True)
     return site_factory("sqlite")
 
 
@@ -283,19 +283,7 @@ def test_a_problem_list_not_read_is_not_stored_as_no_neuroendocrine_neoplasm(
 
     from tests.interop.test_cds_helpers import hook_body
 
-    keys = tmp_path / "ehr-jwks.json"
-    keys.write_text(json.dumps(jwks()))
-    config = tmp_path / "cds.json"
-    config.write_text(
-        json.dumps(
-            {
-                "app_base_url": "https://nelm.example.org",
-                "issuers": [{"iss": ISSUER, "jwks_path": str(keys)}],
-                "only_when_relevant": False,
-            }
-        )
-    )
-    monkeypatch.setenv("NELM_CDS_CONFIG", str(config))
+    _configure_cds(tmp_path, monkeypatch, only_when_relevant=False)
     site = site_factory("sqlite")
     prefetch = {"patient": {"resourceType": "Patient", "id": "p-9", "gender": "male"}}
     token = mint(aud=f"http://testserver{SERVICE}", now=datetime.now(UTC))
