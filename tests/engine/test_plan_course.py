@@ -96,9 +96,15 @@ def test_the_other_seed_on_a_failed_ssa_is_shown_as_a_caution() -> None:
     plan follows 002 §2.3 / 004 §3.5 (PRRT next) and shows 003 beside it."""
     result = _assess({"course.progressed_on_ssa": True})
     step = next(s for s in result["plan"] if s["options"] == ["prrt"])
-    assert "003 Medical therapy" in step["sources"]
     assert "002 §2.3" in step["sources"]
-    assert "higher SSA dose" in step["rationale"]
+    (note,) = [n for n in step["notes"] if "higher SSA dose" in n["text"]]
+    assert note["sources"] == ["003 Medical therapy"]
+    # Only after an SSA failed: a newly diagnosed patient never had a standard dose.
+    new = _assess({})
+    shown = [n["text"] for s in new["plan"] for n in s.get("notes", [])] + [
+        s["rationale"] for s in new["plan"]
+    ]
+    assert not any("higher SSA dose" in text for text in shown)
 
 
 def test_with_ki67_over_10_an_ssa_is_for_the_syndrome_not_first_line() -> None:
