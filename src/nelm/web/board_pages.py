@@ -84,7 +84,7 @@ def case_page(
     template: str = "case.html",
     status: int = 200,
     form_values: Mapping[str, Any] | None = None,
-    form_errors: list[str] | None = None,
+    form_errors: Mapping[str, str] | None = None,
     **extra: Any,
 ) -> Response:
     """The one-screen case page (or the meeting's presentation of it)."""
@@ -151,7 +151,7 @@ def case_page(
         restored=request.query_params.get("restored") == "1",
         changes=changes,
         form_values=values,
-        form_errors=form_errors or [],
+        form_errors=form_errors or {},
         **extra,
     )
 
@@ -193,9 +193,10 @@ def case_diff(
 
 def _parse_decision(
     form: FormData, statuses: Mapping[str, str], names: Mapping[str, str]
-) -> tuple[dict[str, Any], list[str]]:
-    """The decision form as values for the store, and the problems in words."""
-    errors: list[str] = []
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The decision form as values for the store, and the problems in words by the id of
+    the field each concerns (the page ties each to its field and links to it)."""
+    errors: dict[str, str] = {}
     options = list(dict.fromkeys(str(o) for o in form.getlist("options")))
     unknown = [o for o in options if o not in OPTION_IDS]
     if unknown:
@@ -203,26 +204,28 @@ def _parse_decision(
     text = str(form.get("text") or "").strip()[:20000]
     status = str(form.get("status") or "provisional")
     if status not in DECISION_STATUSES:
-        errors.append(f"Status: choose provisional or final (got {status[:20]!r}).")
+        errors["d-status"] = f"Status: choose provisional or final (got {status[:20]!r})."
     attendees = [
         line.strip()[:200] for line in str(form.get("attendees") or "").splitlines() if line.strip()
     ]
     if len(attendees) > MAX_ATTENDEES:
-        errors.append(f"Attendees present: at most {MAX_ATTENDEES} names, got {len(attendees)}.")
+        errors["d-attendees"] = (
+            f"Attendees present: at most {MAX_ATTENDEES} names, got {len(attendees)}."
+        )
     follow = str(form.get("follow_up_on") or "").strip()
     follow_up: date | None = None
     if follow:
         try:
             follow_up = date.fromisoformat(follow)
         except ValueError:
-            errors.append(
+            errors["d-follow"] = (
                 f"Follow-up date: expected a date such as 2027-03-31, got {follow[:30]!r}."
             )
         else:
             # the decision is dated the day it is recorded
             wrong = follow_up_problem(follow_up, today_utc())
             if wrong:
-                errors.append(f"Follow-up date: expected {wrong.expected}, got {wrong.got}.")
+                errors["d-follow"] = f"Follow-up date: expected {wrong.expected}, got {wrong.got}."
     reasons: dict[str, str] = {}
     for oid in options:
         if statuses.get(oid) == "ineligible":
@@ -230,12 +233,12 @@ def _parse_decision(
             if why:
                 reasons[oid] = why
             else:
-                errors.append(
+                errors[f"why-{oid}"] = (
                     f"Reason for choosing {names.get(oid, oid)}: nelm marks it "
                     "ineligible, so the board's reason is required."
                 )
     if not options and not text:
-        errors.append("Choose at least one option or write the board's decision.")
+        errors["decision-text"] = "Choose at least one option or write the board's decision."
     meeting = str(form.get("meeting_id") or "")
     replaces = str(form.get("replaces_id") or "")
     change = str(form.get("change") or "") or None
