@@ -120,6 +120,8 @@ _CSS = """
 .caseid { string-set: caseid content(); }
 .record-headline { string-set: recordflag content(); }
 * { box-sizing: border-box; }
+/* a link tabbed to on screen: a ring seen on a washed-out projector too */
+a:focus-visible { outline: 3px solid #111; outline-offset: 2px; }
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10.5pt;
        line-height: 1.4; color: #111; margin: 0 auto; max-width: 60em; padding: 1em; }
 h1 { font-size: 17pt; margin: 0 0 .2em; }
@@ -241,6 +243,7 @@ _TEMPLATE = """<!DOCTYPE html>
  · <strong>Generated:</strong> {{ generated }}
  {% if case_version %} · <strong>Case version:</strong> {{ case_version }}{% endif %}</p>
 </header>
+<main>
 {% set record_warnings = record_warnings_of(doc) %}
 {% if record_warnings %}
 <div class="record-warning" role="alert">
@@ -263,7 +266,9 @@ _TEMPLATE = """<!DOCTYPE html>
 
 <h2>Inputs used</h2>
 {% if inputs %}
-<table class="inputs"><thead><tr><th>Section</th><th>Field</th><th>Value</th></tr></thead><tbody>
+<table class="inputs"><thead><tr><th scope="col">Section</th>
+<th scope="col">Field</th>
+<th scope="col">Value</th></tr></thead><tbody>
 {% for section, label, value in inputs %}
 {# a section is named on its first row only: the rows below are read as its own #}
 <tr><td>{% if loop.first or loop.previtem[0] != section -%}
@@ -381,7 +386,9 @@ its value and sources.</p>
    others in one line, by their words alone #}
 <table class="criteria reasons"><colgroup><col class="c-text"><col class="c-value">
 <col class="c-src"></colgroup>
-<thead><tr><th>Criterion not met</th><th>Value</th><th>Sources</th></tr></thead><tbody>
+<thead><tr><th scope="col">Criterion not met</th>
+<th scope="col">Value</th>
+<th scope="col">Sources</th></tr></thead><tbody>
 {% for c in option.criteria if c.result == 'not_met' %}
 <tr><td>{{ c.text | cite_text }}</td>
 <td>{{ c.value | not_known }}</td><td class="src">{{ c.sources | cite }}</td></tr>
@@ -394,7 +401,10 @@ its value and sources.</p>
 {% else %}
 <table class="criteria"><colgroup><col class="c-text"><col class="c-result">
 <col class="c-value"><col class="c-src"></colgroup>
-<thead><tr><th>Criterion</th><th>Result</th><th>Value used</th><th>Sources</th></tr>
+<thead><tr><th scope="col">Criterion</th>
+<th scope="col">Result</th>
+<th scope="col">Value used</th>
+<th scope="col">Sources</th></tr>
 </thead><tbody>
 {% for c in option.criteria %}
 <tr><td>{{ c.text | cite_text }}</td>
@@ -428,7 +438,8 @@ its value and sources.</p>
 <h2>Input source</h2>
 <p>Read from a {{ source.format }}, as of {{ source.assessment_date }}.</p>
 {% if source.provenance %}
-<table class="source"><thead><tr><th>Field</th><th>Taken from</th></tr></thead><tbody>
+<table class="source"><thead><tr><th scope="col">Field</th>
+<th scope="col">Taken from</th></tr></thead><tbody>
 {% for field, origin in source.provenance.items() %}
 <tr><td>{{ field | label }}</td><td>{{ origin }}</td></tr>
 {% endfor %}
@@ -458,8 +469,11 @@ median, …).</p>
 {% set arms = rows | map(attribute='study_key') | unique | list | length %}
 <h3>{{ option_name(oid) }} — {{ rows | length }} row{{ 's' if rows|length != 1 }}
 {%- if arms != rows | length %}, {{ arms }} study arm{{ 's' if arms != 1 }}{% endif %}</h3>
-<table class="small"><thead><tr><th>Study · design · population</th><th>n</th>
-<th>Median OS (mo)</th><th>5-y OS (%)</th><th>Source</th></tr></thead><tbody>
+<table class="small"><thead><tr><th scope="col">Study · design · population</th>
+<th scope="col">n</th>
+<th scope="col">Median OS (mo)</th>
+<th scope="col">5-y OS (%)</th>
+<th scope="col">Source</th></tr></thead><tbody>
 {% for r in rows %}
 <tr><td>{% if r.high_grade %}<strong>HIGH GRADE</strong> {% endif %}{{ r.label }}<br>
 <span class="src">{{ r.design_title }} · {{ r.population_title }}</span>
@@ -477,8 +491,11 @@ for.</p>
 
 {% if decisions %}
 <h2>Board decisions</h2>
-<table><thead><tr><th>When</th><th>Who</th><th>Case version</th><th>Options</th>
-<th>Decision</th></tr></thead><tbody>
+<table><thead><tr><th scope="col">When</th>
+<th scope="col">Who</th>
+<th scope="col">Case version</th>
+<th scope="col">Options</th>
+<th scope="col">Decision</th></tr></thead><tbody>
 {% for d in decisions %}
 <tr><td>{{ d.decided_at }}</td><td>{{ d.decided_by or '–' }}</td><td>{{ d.case_version }}</td>
 <td>{{ d.options | map('option_name') | join(', ') or '–' }}</td><td>{{ d.text }}</td></tr>
@@ -494,6 +511,7 @@ for.</p>
 </ol>
 {% endif %}
 
+</main>
 <p class="safety">{{ safety }}</p>
 <p class="small">nelm · knowledge {{ doc.knowledge_version }} · generated {{ generated }}</p>
 </body>
