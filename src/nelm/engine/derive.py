@@ -419,10 +419,27 @@ def _with_reported(derived: Derived, values: Mapping[str, Value], t: GradeTable)
         None,
         f"Grade not settled: {conflict} ({'; '.join(extra)}); from the indices: "
         f"{derived.explanation}",
-        tuple(dict.fromkeys((*derived.settle_with, "pathology.reported_grade"))),
+        (*_reported_settle_with(derived, reported, values), "pathology.reported_grade"),
         sources,
         conflict=conflict,
     )
+
+
+def _reported_settle_with(
+    derived: Derived, reported: str, values: Mapping[str, Value]
+) -> tuple[str, ...]:
+    """What would settle a reported grade that contradicts the indices, besides the reported
+    grade itself (kept for the pathology review): the indices' own fields, and the
+    differentiation while it is not given and decides how the report reads. A bare "G3" is
+    a well-differentiated NET or a poorly differentiated NEC (000 §1: NEC are "poorly
+    differentiated neoplasms of high grade"), so "well" rules NEC out and "poor" makes it
+    NEC; the indices alone leave it out of their fields when they rule out a high grade."""
+    fields = list(derived.settle_with)
+    if differentiation_of(values) is None and reported_grades(reported, "well") != (
+        reported_grades(reported, "poor")
+    ):
+        fields.append("pathology.differentiation")
+    return tuple(dict.fromkeys(fields))
 
 
 def _type_i_caution(count: Value | None, d: Derivations) -> str:
