@@ -72,6 +72,34 @@ def test_counts_agree_with_the_interpreters_missing_data() -> None:
         assert counts[field] == exact[field], field
 
 
+def test_a_reported_grade_against_the_indices_waits_on_the_differentiation_in_both() -> None:
+    # A reported "G3" against G2 indices (Ki-67 5 %, 1 mitosis/2 mm²; 000 §1) with the
+    # differentiation not given: "well" rules NEC out and "poor" makes it NEC (000 §1), so
+    # every option whose grade criterion is open waits on it, in the cohort's count as in
+    # the interpreter's missing data; the reported grade, given, is no unknown cell.
+    frame = pl.DataFrame(
+        {
+            "case_id": ["conflict"],
+            "primary.site": ["small_intestine"],
+            "primary.functional_syndrome": ["none"],
+            "pathology.reported_grade": ["G3"],
+            "pathology.ki67_percent": [5.0],
+            "pathology.mitoses_per_2mm2": [1.0],
+            "imaging.sstr_positive": [True],
+            "liver.distribution": ["bilobar_diffuse"],
+        }
+    )
+    counts = _counts(frame)
+    prepared = prepare(frame)
+    text_columns = frozenset(n for n, t in prepared.schema.items() if t == pl.String)
+    row = next(prepared.iter_rows(named=True))
+    missing = dict(assess(case_of_row(row, text_columns), load_knowledge()).missing_data)
+    waiting = missing["pathology.differentiation"]
+    assert {"ssa", "platinum_etoposide"} <= set(waiting)
+    assert counts["pathology.differentiation"] == len(waiting)
+    assert counts.get("pathology.reported_grade", 0) == 0
+
+
 def test_the_summary_prints_grades_and_the_fields_most_waited_on(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
