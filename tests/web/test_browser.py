@@ -473,26 +473,14 @@ def test_the_printed_report_fits_a_phone(browser: Any, tmp_path: Path) -> None:
     """The report's option cards have fixed column shares on paper; on a 390-pixel screen
     no table of it runs past the screen's edge. cr04 (a case report with every option
     open or ruled out on little data): long criteria, values and source lists."""
-    from nelm.report.html import render_html
-    from nelm.service import assess_mapping
-
-    document = json.loads(
-        (
-            Path(__file__).parents[1] / "realcases" / "cr04-cjg2022-pnen-repeat-hepatectomy.json"
-        ).read_text("utf-8")
-    )["case"]
-    report = tmp_path / "report.html"
-    report.write_text(render_html(assess_mapping(document, with_evidence=False)), "utf-8")
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.goto(report.as_uri())
+    page = _real_case_report_on_phone(browser, tmp_path, "cr04-cjg2022-pnen-repeat-hepatectomy")
     assert page.locator("table.criteria").count() > 20
     assert _widest_table(page) <= 390
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     # and no cell's words run out of it into the next column ("not known" on one line)
     spilling = "[...document.querySelectorAll('td')].filter(c => c.scrollWidth > c.clientWidth)"
     assert page.evaluate(spilling + ".length") == 0
-    context.close()
+    page.context.close()
 
 
 # Each word of an inputs cell measured on its own line in the cell's font, against the
@@ -518,23 +506,11 @@ def test_the_report_s_inputs_keep_their_words_whole_on_a_phone(
     """The inputs table's section and field columns are sized for paper; on a 390-pixel
     screen they left the value column a few letters wide ("unkno/wn/prima/ry" for the
     primary site of cr20, a case report with an unknown primary and a carcinoid syndrome)."""
-    from nelm.report.html import render_html
-    from nelm.service import assess_mapping
-
-    document = json.loads(
-        (
-            Path(__file__).parents[1] / "realcases" / "cr20-bulj-nec-unknown-primary-chd.json"
-        ).read_text("utf-8")
-    )["case"]
-    report = tmp_path / "report.html"
-    report.write_text(render_html(assess_mapping(document, with_evidence=False)), "utf-8")
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.goto(report.as_uri())
+    page = _real_case_report_on_phone(browser, tmp_path, "cr20-bulj-nec-unknown-primary-chd")
     assert page.locator("table.inputs td", has_text="unknown primary").count() == 1
     assert page.evaluate(_BROKEN_WORDS) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    context.close()
+    page.context.close()
 
 
 def test_a_case_read_from_a_real_record_fits_a_phone(
@@ -563,3 +539,17 @@ def test_a_case_read_from_a_real_record_fits_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     _no_serious_accessibility_violations(page)
     context.close()
+
+
+def _real_case_report_on_phone(browser: Any, tmp_path: Path, name: str) -> Any:
+    """The HTML report of a published case (tests/realcases/NAME.json), opened 390 px wide."""
+    from nelm.report.html import render_html
+    from nelm.service import assess_mapping
+
+    realcase = Path(__file__).parents[1] / "realcases" / f"{name}.json"
+    document = json.loads(realcase.read_text("utf-8"))["case"]
+    report = tmp_path / "report.html"
+    report.write_text(render_html(assess_mapping(document, with_evidence=False)), "utf-8")
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.goto(report.as_uri())
+    return page
