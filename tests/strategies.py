@@ -11,7 +11,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from nelm.case.fields import BOUNDS, FIELDS, Field, Kind
+from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, STRICT_BOUNDS, Field, Kind
 from nelm.engine.conditions import leaves_of
 from nelm.knowledge import load_knowledge
 
@@ -119,3 +119,37 @@ def _keep_ranges(draw: st.DrawFn, doc: dict[str, Any]) -> None:
         elif (lo is not None and exact < lo) or (hi is not None and exact > hi):
             body.pop(lo_name, None)
             body.pop(hi_name, None)
+    for path, (above_path, below_path) in STRICT_BOUNDS.items():
+        section = path.split(".")[0]
+        if section in doc:
+            _keep_strict(draw, doc[section], path, above_path, below_path)
+
+
+def _keep_strict(
+    draw: st.DrawFn, body: dict[str, Any], path: str, above_path: str, below_path: str
+) -> None:
+    """One bound on each side (the inclusive or the strict one), and a strict bound only
+    where a number of the field's range lies beyond it and inside the others."""
+    name = path.split(".")[1]
+    lo_name, hi_name = (p.split(".")[1] for p in BOUNDS[path])
+    above_name, below_name = above_path.split(".")[1], below_path.split(".")[1]
+    for inclusive, strict in ((lo_name, above_name), (hi_name, below_name)):
+        if inclusive in body and strict in body:
+            del body[draw(st.sampled_from([inclusive, strict]))]
+    spec = FIELD_BY_PATH[path]
+    exact, lo, hi = body.get(name), body.get(lo_name), body.get(hi_name)
+    above, below = body.get(above_name), body.get(below_name)
+    if above is not None and (
+        (hi is not None and above >= hi)
+        or (below is not None and above >= below)
+        or (exact is not None and exact <= above)
+        or (spec.maximum is not None and above >= spec.maximum)
+    ):
+        del body[above_name]
+    if below is not None and (
+        (lo is not None and below <= lo)
+        or (body.get(above_name) is not None and below <= body[above_name])
+        or (exact is not None and exact >= below)
+        or (spec.minimum is not None and below <= spec.minimum)
+    ):
+        del body[below_name]

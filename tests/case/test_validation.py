@@ -100,7 +100,9 @@ def test_a_number_written_as_text_is_refused_with_how_to_write_it() -> None:
 
 def test_a_bound_written_as_text_is_refused_with_the_bound_field_to_use() -> None:
     # docs/case-v1-additions.md: a number a report gives as a bound goes in its
-    # `_at_least` / `_at_most` field, bounds inclusive; "multiple" lesions is more than one.
+    # `_at_least` / `_at_most` field ("≤", "≥"), or in the strict `_more_than` /
+    # `_less_than` ("<", ">") of a number that need not be whole; "multiple" lesions is
+    # more than one.
     assert messages(
         {
             "case_id": "a",
@@ -109,13 +111,13 @@ def test_a_bound_written_as_text_is_refused_with_the_bound_field_to_use() -> Non
         }
     ) == [
         'pathology.ki67_percent: must be a number between 0 and 100, got "<2%" '
-        "(a bound: write pathology.ki67_percent_at_most: 2 (a bound includes its number))",
+        "(a bound: write pathology.ki67_percent_less_than: 2)",
         'pathology.mitoses_per_2mm2: must be a number ≥ 0, got "≤ 2" '
         "(a bound: write pathology.mitoses_per_2mm2_at_most: 2)",
         'liver.lesion_count: must be a whole number ≥ 1, got "multiple" '
         "(more than one lesion: write liver.lesion_count_at_least: 2)",
         'liver.largest_lesion_cm: must be a number greater than 0 and at most 40, got ">3 cm" '
-        "(a bound: write liver.largest_lesion_cm_at_least: 3 (a bound includes its number))",
+        "(a bound: write liver.largest_lesion_cm_more_than: 3)",
     ]
     # A field without bounds, or another unit, gets no such hint.
     assert messages({"case_id": "a", "labs": {"bilirubin_mg_dl": "<1"}}) == [
@@ -147,10 +149,10 @@ def test_a_bound_in_another_unit_of_the_field_is_written_in_the_fields_unit() ->
         }
     ) == [
         "primary.months_since_primary_resection: must be a number ≥ 0, got "
-        '"more than 5 years" (a bound: write primary.months_since_primary_resection_at_least: '
-        "60 (a bound includes its number))",
+        '"more than 5 years" (a bound: write primary.months_since_primary_resection_more_than: '
+        "60)",
         'liver.largest_lesion_cm: must be a number greater than 0 and at most 40, got "> 30 mm" '
-        "(a bound: write liver.largest_lesion_cm_at_least: 3 (a bound includes its number))",
+        "(a bound: write liver.largest_lesion_cm_more_than: 3)",
     ]
     # a unit the field does not take gets no such hint
     assert messages({"case_id": "a", "liver": {"largest_lesion_cm": "> 3 kg"}}) == [
@@ -416,7 +418,7 @@ def test_numbers_in_report_words_are_named_and_never_read() -> None:
             "pathology",
             "ki67_percent",
             "less than 2%",
-            "a bound: write pathology.ki67_percent_at_most: 2 (a bound includes its number)",
+            "a bound: write pathology.ki67_percent_less_than: 2",
         ),
         ("patient", "age_years", "62 yrs", "write the number alone, without its unit: 62"),
         ("imaging", "sstr_positive", "positive", "write true"),
@@ -477,9 +479,10 @@ def test_unknown_field_is_rejected_with_a_suggestion() -> None:
     ]
     assert messages({"case_id": "a", "pathology": {"colour": 5}}) == [
         "pathology.colour: must be one of the fields ki67_percent, ki67_percent_at_least, "
-        "ki67_percent_at_most, mitoses_per_2mm2, mitoses_per_2mm2_at_least, "
-        "mitoses_per_2mm2_at_most, differentiation, nec_subtype, ki67_source, "
-        "reported_grade, sstr_ihc_positive, got an unknown field"
+        "ki67_percent_at_most, ki67_percent_more_than, ki67_percent_less_than, "
+        "mitoses_per_2mm2, mitoses_per_2mm2_at_least, mitoses_per_2mm2_at_most, "
+        "mitoses_per_2mm2_more_than, mitoses_per_2mm2_less_than, differentiation, "
+        "nec_subtype, ki67_source, reported_grade, sstr_ihc_positive, got an unknown field"
     ]
 
 
@@ -794,7 +797,8 @@ def test_a_range_written_as_an_object_names_the_range_fields() -> None:
     assert messages({"case_id": "a", "liver": {"largest_lesion_cm": {"min": 3, "max": 4}}}) == [
         'liver.largest_lesion_cm: must be a number in cm, or {"value": number, "unit": one of '
         "cm, mm}, got an object with the keys max, min (a range is written as "
-        "largest_lesion_cm_at_least and largest_lesion_cm_at_most)"
+        "largest_lesion_cm_at_least and largest_lesion_cm_at_most; a strict bound as "
+        "largest_lesion_cm_more_than or _less_than)"
     ]
     # ECOG has no unit and no range fields
     assert messages({"case_id": "a", "patient": {"ecog": {"value": 1}}}) == [

@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 from hypothesis import strategies as st
 
-from nelm.case.fields import BOUNDS, FIELDS, Field, Kind
+from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, STRICT_BOUNDS, Field, Kind
 from nelm.engine.conditions import leaves_of
 from nelm.knowledge.loader import load_knowledge
 from nelm.knowledge.staging import BEYOND_FIELD, INVASION_FIELDS
@@ -155,6 +155,8 @@ def _keep_report_rules(row: dict[str, Any], draw: st.DrawFn) -> None:
             row[path] = None
         elif (lo is not None and exact < lo) or (hi is not None and exact > hi):
             row[lo_path] = row[hi_path] = None
+    for path, strict_paths in STRICT_BOUNDS.items():
+        _keep_strict_bounds(row, path, *strict_paths, draw)
     if row["liver.bilobar"] is True and (
         row["liver.distribution"] == "unilobar"
         or 1 in (row["liver.lesion_count"], row["liver.lesion_count_at_most"])
@@ -167,6 +169,37 @@ def _keep_report_rules(row: dict[str, Any], draw: st.DrawFn) -> None:
         row["liver.bilobar"] = None
     if row["primary.surgical_assessment"] == "resectable":
         row["primary.unresectable_reason"] = None
+
+
+def _keep_strict_bounds(
+    row: dict[str, Any], path: str, above_path: str, below_path: str, draw: st.DrawFn
+) -> None:
+    """One bound on each side, and a strict bound only where a number lies beyond it: a
+    strict bound that would leave the range empty (or the exact value outside) goes."""
+    lo_path, hi_path = BOUNDS[path]
+    for inclusive, strict in ((lo_path, above_path), (hi_path, below_path)):
+        if row[inclusive] is not None and row[strict] is not None:
+            row[draw(st.sampled_from([inclusive, strict]))] = None
+    spec = FIELD_BY_PATH[path]
+    above, below, exact = row[above_path], row[below_path], row[path]
+    lowest = row[lo_path] if row[lo_path] is not None else above
+    highest = row[hi_path] if row[hi_path] is not None else below
+    numbers = [v for v in (above, below, lowest, highest, exact) if v is not None]
+    if not all(_number_cell(v) for v in numbers):
+        return
+    if above is not None and (
+        (highest is not None and above >= highest)
+        or (exact is not None and exact <= above)
+        or (spec.maximum is not None and above >= spec.maximum)
+    ):
+        row[above_path] = None
+    if below is not None and (
+        (row[lo_path] is not None and below <= row[lo_path])
+        or (row[above_path] is not None and below <= row[above_path])
+        or (exact is not None and exact >= below)
+        or (spec.minimum is not None and below <= spec.minimum)
+    ):
+        row[below_path] = None
 
 
 def _text(spec: Field, value: Any, draw: st.DrawFn) -> str | None:

@@ -14,10 +14,13 @@ from typing import Any
 import polars as pl
 import pytest
 
+from nelm.case.fields import STRICT_BOUNDS
+from nelm.cohort.bounds import strict_bounds_folded
 from nelm.cohort.columns import GRADE_BITS, LIVER_TYPE_BITS
 from nelm.cohort.compile import compile_condition
 from nelm.cohort.derive import MASK
 from nelm.engine.conditions import All, AnyOf, Condition, FirstKnown, Interval, Leaf, Not, evaluate
+from nelm.engine.intervals import interval_of
 from nelm.engine.logic import Truth
 
 T, F, U = True, False, None
@@ -171,33 +174,43 @@ BURDEN = "liver.tumor_burden_percent"
 BOUND_VALUES = [None, 40.0, 49.9, 50.0, 50.1, 75.0, 80.0]
 
 
-def _interval_frame() -> tuple[pl.DataFrame, list[tuple[float | None, float | None, float | None]]]:
-    """Every exact value or (lower, upper) pair of a bounded number (lower ≤ upper)."""
-    rows = [(x, None, None) for x in BOUND_VALUES if x is not None]
-    rows += [
-        (None, lo, hi)
-        for lo in BOUND_VALUES
-        for hi in BOUND_VALUES
-        if lo is None or hi is None or lo <= hi
-    ]
-    frame = pl.DataFrame(
-        rows,
-        schema={
-            BURDEN: pl.Float64,
-            f"{BURDEN}_at_least": pl.Float64,
-            f"{BURDEN}_at_most": pl.Float64,
-        },
-        orient="row",
-    )
+Bounds = tuple[float | None, float | None, float | None, float | None, float | None]
+PARTS = (BURDEN, f"{BURDEN}_at_least", f"{BURDEN}_at_most", *STRICT_BOUNDS[BURDEN])
+
+
+def _interval_frame() -> tuple[pl.DataFrame, list[Bounds]]:
+    """Every exact value, and every pair of a lower and an upper bound of a bounded number,
+    each inclusive (at least, at most) or strict (more than, less than), that leaves a
+    number between them: (exact, at least, at most, more than, less than)."""
+    rows: list[Bounds] = [(x, None, None, None, None) for x in BOUND_VALUES if x is not None]
+    for lo in BOUND_VALUES:
+        for hi in BOUND_VALUES:
+            for lo_strict in (False, True):
+                for hi_strict in (False, True):
+                    if (lo_strict and lo is None) or (hi_strict and hi is None):
+                        continue
+                    strict = lo_strict or hi_strict
+                    if lo is not None and hi is not None and (lo > hi or (lo == hi and strict)):
+                        continue
+                    rows.append(
+                        (
+                            None,
+                            None if lo_strict else lo,
+                            None if hi_strict else hi,
+                            lo if lo_strict else None,
+                            hi if hi_strict else None,
+                        )
+                    )
+    frame = pl.DataFrame(rows, schema=dict.fromkeys(PARTS, pl.Float64), orient="row")
     return frame, rows
 
 
-def _interval_facts(exact: float | None, lo: float | None, hi: float | None) -> dict[str, Any]:
-    if exact is not None:
-        return {BURDEN: exact}
-    if lo is None and hi is None:
-        return {}
-    return {BURDEN: Interval(lo, hi)}
+def _interval_facts(*row: float | None) -> dict[str, Any]:
+    values = {path: value for path, value in zip(PARTS, row, strict=True) if value is not None}
+    if BURDEN in values:
+        return {BURDEN: values[BURDEN]}
+    interval = interval_of(values, BURDEN)
+    return {} if interval is None else {BURDEN: interval}
 
 
 @pytest.mark.parametrize(
@@ -216,6 +229,8 @@ def _interval_facts(exact: float | None, lo: float | None, hi: float | None) -> 
 def test_an_interval_is_decided_only_on_one_side_of_the_threshold(op: str, operand: Any) -> None:
     """The compiled leaf over exact value and bounds is the interpreter's interval leaf."""
     frame, rows = _interval_frame()
+    # the facts stage folds a strict bound into the inclusive column (nelm.cohort.bounds)
+    frame = frame.with_columns(strict_bounds_folded([BURDEN]))
     leaf = Leaf(BURDEN, op, operand)  # type: ignore[arg-type]
     for row, value in zip(rows, _compiled(leaf, frame), strict=True):
         assert AS_TRUTH[value] is evaluate(leaf, _interval_facts(*row)), (op, row)

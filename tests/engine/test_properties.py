@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from nelm.case import case_from_mapping
 from nelm.engine.conditions import Interval, Leaf, evaluate
-from nelm.engine.derive import counted_lines, implied_facts
+from nelm.engine.derive import SINCE_RESECTION, counted_lines, implied_facts
 from nelm.engine.evaluate import status_of
 from nelm.engine.logic import Truth
 from nelm.knowledge import load_knowledge
@@ -79,10 +79,9 @@ def _criteria_and_conflicts(doc: dict[str, Any]) -> tuple[dict[str, str], set[st
 IMPLIED_BY = {
     "primary.resected": (
         "primary.resection_margin",
-        "primary.months_since_primary_resection",
-        "primary.months_since_primary_resection_at_least",
-        "primary.months_since_primary_resection_at_most",
+        *SINCE_RESECTION,  # the time since resection, exact or by any of its bounds
         "course.prior_treatments",
+        "primary.site",  # an unknown primary has not been removed (implied_facts)
     ),
     "extrahepatic.present": ("extrahepatic.sites",),
     "imaging.sstr_positive": ("imaging.krenning_score", "imaging.sstr_uptake_vs_liver"),

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nelm.case import case_from_mapping
+from nelm.case.fields import FIELD_BY_PATH
 from nelm.interop.fhir import NELM_OBSERVATION, FhirMapping, bundle_to_case
 from nelm.interop.fhir.synthetic import (
     bundle_of,
@@ -157,12 +158,26 @@ def test_snomed_morphology_states_the_grade(code: str, grade: str) -> None:
     ("code", "value", "path", "bound"),
     [
         # FHIR R4 Quantity.comparator: "<" "<=" ">=" ">" (QuantityComparator value set).
-        # LOINC 29593-1 Ki-67: "< 2 %" → at most 2 (inclusive: slightly wider, safe)
+        # LOINC 29593-1 Ki-67: "< 2 %" → less than 2, strict as sent (docs/case-v1-additions.md,
+        # "Strict bounds"); "<= 2 %" → at most 2
         (
             (LOINC, "29593-1"),
             {"valueQuantity": {**quantity(2, "%"), "comparator": "<"}},
+            "pathology.ki67_percent_less_than",
+            2,
+        ),
+        (
+            (LOINC, "29593-1"),
+            {"valueQuantity": {**quantity(2, "%"), "comparator": "<="}},
             "pathology.ki67_percent_at_most",
             2,
+        ),
+        # "> 20 %": the WHO G3 cut-off itself, strict (000 §1: "Ki67 index > 20")
+        (
+            (LOINC, "29593-1"),
+            {"valueQuantity": {**quantity(20, "%"), "comparator": ">"}},
+            "pathology.ki67_percent_more_than",
+            20,
         ),
         # a count is whole: "> 10 lesions" → at least 11 (docs/case-v1-additions.md)
         (
@@ -192,7 +207,7 @@ def test_a_quantity_with_a_comparator_is_a_bound_never_the_value(
 ) -> None:
     mapping = _map(_obs("o", *code, **value))
     assert _value(mapping, path) == pytest.approx(bound)
-    exact = path.rsplit("_at_", 1)[0]
+    exact = FIELD_BY_PATH[path].bound_of
     assert exact in mapping.unmapped
     case = case_from_mapping(mapping.document)
     assert case.values[path] == pytest.approx(bound)
@@ -210,7 +225,7 @@ def test_a_bound_from_the_record_names_its_resource_in_the_criteria() -> None:
     criteria = doc["options"]["liver_transplant_enets"]["criteria"]
     (shown,) = [c for c in criteria if c["id"] == "liver_transplant_enets.ki67"]
     assert shown["result"] == "met"
-    assert shown["value"] == "Ki-67 index ≤ 2 % (from the FHIR record Observation/k1)"
+    assert shown["value"] == "Ki-67 index < 2 % (from the FHIR record Observation/k1)"
 
 
 def test_a_range_gives_both_bounds() -> None:
@@ -227,8 +242,8 @@ def test_a_range_gives_both_bounds() -> None:
 def test_a_bound_out_of_range_is_listed_and_left_unknown() -> None:
     ki67 = _obs("o", LOINC, "29593-1", valueQuantity={**quantity(250, "%"), "comparator": ">"})
     mapping = _map(ki67)
-    assert "pathology.ki67_percent_at_least" in mapping.unmapped
-    expected = "pathology.ki67_percent_at_least must be between 0 and 100"
+    assert "pathology.ki67_percent_more_than" in mapping.unmapped
+    expected = "pathology.ki67_percent_more_than must be between 0 and 100"
     assert any(expected in issue for issue in mapping.issues)
 
 
@@ -246,7 +261,7 @@ def test_the_latest_result_wins_whatever_its_form() -> None:
         valueQuantity={**quantity(2, "%"), "comparator": "<"},
     )
     mapping = _map(early, late)
-    assert _value(mapping, "pathology.ki67_percent_at_most") == 2
+    assert _value(mapping, "pathology.ki67_percent_less_than") == 2
     assert "pathology.ki67_percent" in mapping.unmapped
     assert any("earlier ones are set aside (Observation/early)" in n for n in mapping.notes)
 

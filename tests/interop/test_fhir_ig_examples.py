@@ -69,7 +69,7 @@ def test_example_3_volumetry() -> None:
 def test_example_4_pathology_report_with_a_bound_and_a_grade() -> None:
     mapping = _map(_examples()[3])
     assert mapping.document["pathology"] == {
-        "ki67_percent_at_most": 2,
+        "ki67_percent_less_than": 2,  # "comparator": "<", strict (docs/fhir-ig.md)
         "reported_grade": "G1",
         "differentiation": "well",
         "sstr_ihc_positive": True,

@@ -92,9 +92,10 @@ def test_a_value_of_one_or_more_in_the_unity_is_ambiguous_and_unknown(value: flo
 
 
 def test_a_bound_in_the_unity_is_a_bound_in_percent() -> None:
-    # "< 0.02" in unit 1 is at most 2 % (a comparator gives a bound: docs/fhir-mapping.md)
+    # "< 0.02" in unit 1 is less than 2 % (a comparator gives a bound, "<" a strict one:
+    # docs/fhir-mapping.md)
     mapping = _map(valueQuantity=_ucum(0.02, "1", comparator="<"))
-    assert mapping.document["pathology"]["ki67_percent_at_most"] == 2
+    assert mapping.document["pathology"]["ki67_percent_less_than"] == 2
 
 
 @pytest.mark.parametrize(

@@ -11,11 +11,17 @@ from typing import Any
 import pytest
 from tests.interop.test_fhir_observations import _flawed, _map, _obs, _value
 
+from nelm.case.fields import BOUND_PARTS, FIELD_BY_PATH
 from nelm.interop.fhir import NELM_OBSERVATION
 
 KI67 = "29593-1"  # LOINC Cells.Ki-67 nuclear Ag/cells in Tissue by Immune stain (%)
 AT_TEXT = "Bundle.entry[2].resource.valueString"
-KI67_BOUNDS = ("pathology.ki67_percent_at_least", "pathology.ki67_percent_at_most")
+KI67_BOUNDS = (
+    "pathology.ki67_percent_at_least",
+    "pathology.ki67_percent_at_most",
+    "pathology.ki67_percent_more_than",
+    "pathology.ki67_percent_less_than",
+)
 LESION_BOUNDS = ("liver.lesion_count_at_least", "liver.lesion_count_at_most")
 
 
@@ -28,23 +34,24 @@ def _read(code: str, system: str, text: str, paths: tuple[str, ...]) -> dict[str
     ("text", "expected"),
     [
         # The grade thresholds as the seeds write them: G1 "a Ki67 index < 3", G2 "from 3
-        # to 20", G3 "> 20" (seed 000 §1; 003's table, "<3% 3-20% > 20%"). "< 3" is held
-        # as at most 3, inclusive: 3 itself is G2, so "< 3" read so cannot decide G1.
-        ("<3", {"pathology.ki67_percent_at_most": 3}),
+        # to 20", G3 "> 20" (seed 000 §1; 003's table, "<3% 3-20% > 20%"). "< 3" is the
+        # strict bound, less than 3 (a G1 by its index); "≤ 2" the inclusive one
+        # (docs/case-v1-additions.md, "Strict bounds").
+        ("<3", {"pathology.ki67_percent_less_than": 3}),
         ("≤ 2", {"pathology.ki67_percent_at_most": 2}),
         ("<=2", {"pathology.ki67_percent_at_most": 2}),
-        (">20", {"pathology.ki67_percent_at_least": 20}),
+        (">20", {"pathology.ki67_percent_more_than": 20}),
         ("≥ 20", {"pathology.ki67_percent_at_least": 20}),
         ("3-20", {"pathology.ki67_percent_at_least": 3, "pathology.ki67_percent_at_most": 20}),
         ("3 – 20", {"pathology.ki67_percent_at_least": 3, "pathology.ki67_percent_at_most": 20}),
         # the edges of what is read: 1 (a smaller number may be a fraction, below) and the
         # field's range, 0 to 100 %
-        ("<1", {"pathology.ki67_percent_at_most": 1}),
+        ("<1", {"pathology.ki67_percent_less_than": 1}),
         ("≤ 100", {"pathology.ki67_percent_at_most": 100}),
         ("0-1", {"pathology.ki67_percent_at_least": 0, "pathology.ki67_percent_at_most": 1}),
         # with the field's own unit, as before
-        ("<3 %", {"pathology.ki67_percent_at_most": 3}),
-        ("< 3 percent", {"pathology.ki67_percent_at_most": 3}),
+        ("<3 %", {"pathology.ki67_percent_less_than": 3}),
+        ("< 3 percent", {"pathology.ki67_percent_less_than": 3}),
     ],
 )
 def test_a_ki67_bound_without_a_unit_is_read_as_a_percentage(
@@ -64,16 +71,17 @@ def test_a_ki67_bound_without_a_unit_is_read_as_a_percentage(
     ("code", "text", "expected"),
     [
         # nelm-observation liver-tumor-burden and future-liver-remnant are percentages
-        ("liver-tumor-burden", "<25", {"liver.tumor_burden_percent_at_most": 25}),
-        ("liver-tumor-burden", ">50", {"liver.tumor_burden_percent_at_least": 50}),
+        ("liver-tumor-burden", "<25", {"liver.tumor_burden_percent_less_than": 25}),
+        ("liver-tumor-burden", ">50", {"liver.tumor_burden_percent_more_than": 50}),
         ("future-liver-remnant", "≥ 30", {"liver.future_liver_remnant_percent_at_least": 30}),
     ],
 )
 def test_other_percentages_held_with_bounds_read_a_bound_without_a_unit(
     code: str, text: str, expected: dict[str, Any]
 ) -> None:
-    field = next(iter(expected)).rsplit("_at_", 1)[0]
-    paths = (f"{field}_at_least", f"{field}_at_most", field)
+    field = FIELD_BY_PATH[next(iter(expected))].bound_of
+    assert field is not None
+    paths = (field, *BOUND_PARTS[field])
     assert _read(code, NELM_OBSERVATION, text, paths) == expected
 
 
@@ -119,14 +127,14 @@ def test_a_lesion_count_in_other_text_stays_unknown_and_noted(text: str) -> None
     ("code", "system", "text", "path"),
     [
         # below 1 a bare number may be a fraction (0.5 = 50 %, UCUM's unity, ratios.py)
-        (KI67, "http://loinc.org", "<0.5", "pathology.ki67_percent_at_most"),
+        (KI67, "http://loinc.org", "<0.5", "pathology.ki67_percent_less_than"),
         (KI67, "http://loinc.org", "0.1-0.2", "pathology.ki67_percent_at_least"),
         # a plain number is no bound: its unit is not assumed (test_fhir_value_string)
         (KI67, "http://loinc.org", "15", "pathology.ki67_percent"),
         # the mitotic count's area is not implied (per mm², per 2 mm² or per 10 mm²)
-        ("mitotic-count", NELM_OBSERVATION, "<2", "pathology.mitoses_per_2mm2_at_most"),
+        ("mitotic-count", NELM_OBSERVATION, "<2", "pathology.mitoses_per_2mm2_less_than"),
         # a length may be in cm or mm
-        ("largest-liver-lesion", NELM_OBSERVATION, "<2", "liver.largest_lesion_cm_at_most"),
+        ("largest-liver-lesion", NELM_OBSERVATION, "<2", "liver.largest_lesion_cm_less_than"),
         ("largest-liver-lesion", NELM_OBSERVATION, "2-3", "liver.largest_lesion_cm_at_least"),
     ],
 )
@@ -139,7 +147,7 @@ def test_a_bound_whose_unit_is_not_implied_stays_unknown_and_listed(
 
 
 def test_a_bound_with_a_unit_that_is_not_the_field_s_stays_unknown() -> None:
-    issue = _flawed(_map(_obs(KI67, valueString="<3 mg/dL")), KI67_BOUNDS[1])
+    issue = _flawed(_map(_obs(KI67, valueString="<3 mg/dL")), "pathology.ki67_percent_less_than")
     assert f'got "mg/dL" ({AT_TEXT})' in issue
 
 

@@ -23,8 +23,8 @@ BILIRUBIN_MOLES = "14631-6"  # LOINC Bilirubin.total [Moles/volume]
         (KI67, "15%", {"pathology.ki67_percent": 15}),
         (KI67, " 15 % ", {"pathology.ki67_percent": 15}),
         (KI67, "2.5 percent", {"pathology.ki67_percent": 2.5}),
-        # a bound: held as case-v1's bounds, as a Quantity with a comparator is
-        (KI67, "<2%", {"pathology.ki67_percent_at_most": 2}),
+        # a bound: held as case-v1's bounds, as a Quantity with a comparator is ("<" strict)
+        (KI67, "<2%", {"pathology.ki67_percent_less_than": 2}),
         (KI67, "≥ 20 %", {"pathology.ki67_percent_at_least": 20}),
         # a range: as a Range (low → at least, high → at most)
         (
@@ -95,7 +95,7 @@ AT_TEXT = "Bundle.entry[2].resource.valueString"
         (KI67, "15", "pathology.ki67_percent"),
         # a bound without a unit is read only where the field's code implies the unit (a
         # percentage, a count: test_fhir_text_bounds.py); a length may be in cm or mm
-        ("largest-liver-lesion", "<2", "liver.largest_lesion_cm_at_most"),
+        ("largest-liver-lesion", "<2", "liver.largest_lesion_cm_less_than"),
         ("largest-liver-lesion", "5-10", "liver.largest_lesion_cm_at_least"),
     ],
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from nelm.case.fields import BOUNDS, Value
+from nelm.case.fields import BOUNDS, FIELD_BY_PATH, STRICT_BOUNDS, Value
 from nelm.errors import Problem, describe_value
 
 __all__ = ["cross_field_problems"]
@@ -54,32 +54,83 @@ def cross_field_problems(values: Mapping[str, Value]) -> list[Problem]:
 
 
 def _bound_problems(values: Mapping[str, Value]) -> list[Problem]:
-    """A range must be a range, and an exact value must lie inside the range given with it."""
+    """A range must be a range, with one lower and one upper bound at most, and an exact
+    value must lie inside the range given with it."""
     problems: list[Problem] = []
     for path, (lo_path, hi_path) in BOUNDS.items():
-        lo, hi, exact = values.get(lo_path), values.get(hi_path), values.get(path)
-        if isinstance(lo, int | float) and isinstance(hi, int | float) and lo > hi:
+        above_path, below_path = STRICT_BOUNDS.get(path, (lo_path, hi_path))
+        for inclusive, strict in ((lo_path, above_path), (hi_path, below_path)):
+            given = _number(values.get(strict)) if strict != inclusive else None
+            if given is not None and _number(values.get(inclusive)) is not None:
+                problems.append(
+                    Problem(
+                        strict,
+                        f"must be left out when {inclusive} is given "
+                        "(one bound on each side: the tighter one)",
+                        describe_value(given),
+                    )
+                )
+        lower = _end(values, lo_path, above_path, "more than", "at least")
+        upper = _end(values, hi_path, below_path, "less than", "at most")
+        spec = FIELD_BY_PATH[path]
+        if lower is not None and upper is not None:
+            (lo, lo_strict, lo_at, _), (hi, hi_strict, hi_at, _) = lower, upper
+            if lo > hi or (lo == hi and (lo_strict or hi_strict)):
+                need = "greater than" if lo_strict or hi_strict else "at least"
+                problems.append(
+                    Problem(
+                        hi_at, f"must be {need} {lo_at} ({lo:g})", describe_value(values[hi_at])
+                    )
+                )
+        # "more than 100 %" or "less than 0": no number of the field's range lies there (an
+        # exclusive minimum already refuses the bound at it as out of range)
+        lowest = None if spec.exclusive_minimum else spec.minimum
+        for end, limit, beyond in ((lower, spec.maximum, "below"), (upper, lowest, "above")):
+            if end is not None and end[1] and limit is not None and end[0] == limit:
+                problems.append(
+                    Problem(
+                        end[2],
+                        f"must be {beyond} {limit:g}: no {spec.label} lies {end[3]} it",
+                        describe_value(values[end[2]]),
+                    )
+                )
+        exact = _number(values.get(path))
+        if exact is None:
+            continue
+        if lower is not None and (exact < lower[0] or (exact == lower[0] and lower[1])):
             problems.append(
-                Problem(hi_path, f"must be at least {lo_path} ({lo:g})", describe_value(hi))
+                Problem(
+                    path,
+                    f"must be {lower[3]} {lower[2]} ({lower[0]:g}) when both are given",
+                    describe_value(values[path]),
+                )
             )
-        if isinstance(exact, int | float) and not isinstance(exact, bool):
-            if isinstance(lo, int | float) and exact < lo:
-                problems.append(
-                    Problem(
-                        path,
-                        f"must be at least {lo_path} ({lo:g}) when both are given",
-                        describe_value(exact),
-                    )
+        if upper is not None and (exact > upper[0] or (exact == upper[0] and upper[1])):
+            problems.append(
+                Problem(
+                    path,
+                    f"must be {upper[3]} {upper[2]} ({upper[0]:g}) when both are given",
+                    describe_value(values[path]),
                 )
-            if isinstance(hi, int | float) and exact > hi:
-                problems.append(
-                    Problem(
-                        path,
-                        f"must be at most {hi_path} ({hi:g}) when both are given",
-                        describe_value(exact),
-                    )
-                )
+            )
     return problems
+
+
+def _number(value: Value | None) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _end(
+    values: Mapping[str, Value], inclusive: str, strict: str, strict_words: str, words: str
+) -> tuple[float, bool, str, str] | None:
+    """One end of a range as (number, strict, its field, how it reads); None when open."""
+    if (given := _number(values.get(inclusive))) is not None:
+        return given, False, inclusive, words
+    if strict != inclusive and (given := _number(values.get(strict))) is not None:
+        return given, True, strict, strict_words
+    return None
 
 
 def _report_problems(values: Mapping[str, Value]) -> list[Problem]:

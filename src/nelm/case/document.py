@@ -366,8 +366,9 @@ def _merge_timeline(
         if clash is not None:
             conflicts.append(clash)
         elif path not in values and not (
-            path == "course.months_stable_at_least" and "course.months_stable" in values
-        ):
+            path == "course.months_stable_at_least"
+            and ("course.months_stable" in values or "course.months_stable_more_than" in values)
+        ):  # a typed number or lower bound stands; the timeline's would be a second one
             values[path] = value
             used.append(path)
     return tuple(used), tuple(conflicts)
@@ -397,10 +398,17 @@ def _timeline_clash(
             )
         return None
     if path == "course.months_stable_at_least" and not isinstance(value, str):
-        where = (
-            "course.months_stable"
-            if "course.months_stable" in values
-            else "course.months_stable_at_most"
+        where = next(
+            (
+                p
+                for p in (
+                    "course.months_stable",
+                    "course.months_stable_at_most",
+                    "course.months_stable_less_than",
+                )
+                if p in values
+            ),
+            "course.months_stable",
         )
         typed = values.get(where)
         if isinstance(typed, int | float) and not isinstance(typed, bool) and typed < value - 1:
@@ -459,6 +467,8 @@ def _entered_with_unit(
         got = _with_unit_got(spec, raw)
         if f"{spec.path}_at_least" in FIELD_BY_PATH and set(raw) & _RANGE_KEYS:
             got += f" (a range is written as {spec.name}_at_least and {spec.name}_at_most)"
+            if f"{spec.path}_more_than" in FIELD_BY_PATH:
+                got = got[:-1] + f"; a strict bound as {spec.name}_more_than or _less_than)"
         return None, Problem(spec.path, expected, got)
     exact = round(number * unit.factor, 6)
     converted: float | int = round(exact) if exact.is_integer() else exact

@@ -41,7 +41,8 @@ class Field:
     choices: tuple[str, ...] = ()
     max_length: int | None = None
     bound_of: str | None = None
-    """For a bound field (``…_at_least`` / ``…_at_most``): the path of the number it bounds."""
+    """For a bound field (``…_at_least`` / ``…_at_most``, ``…_more_than`` / ``…_less_than``):
+    the path of the number it bounds."""
     source: str = ""
     """Who states the value when it is a judgement rather than a measurement
     (``surgical assessment``); shown beside the seed of a criterion that reads it."""
@@ -139,7 +140,11 @@ BOUNDED: tuple[str, ...] = (
 """The numbers a report may give as a range or a bound ("4–5", "more than 10", "over 70 %",
 "up to 3 cm", "> 5 years", "in his fifties", a birth date of a year only): each has an
 inclusive ``<path>_at_least`` and ``<path>_at_most`` beside it. The exact field keeps
-accepting a plain number."""
+accepting a plain number. A number that need not be whole also has the strict bounds
+``<path>_more_than`` and ``<path>_less_than`` ("Ki-67 > 20 %", "burden < 50 %"): the WHO
+grade's cut-offs and several criteria's thresholds are strict, so an inclusive bound at
+the cut-off would leave them open (a whole count's strict bound is an inclusive one:
+"more than 10 lesions" is at least 11)."""
 
 REPORTED_GRADES = ("G1", "G2", "G3", "NEC", "typical_carcinoid", "atypical_carcinoid")
 LIVER_ASSESSMENTS = ("resectable", "resectable_after_conversion", "unresectable")
@@ -147,12 +152,13 @@ PRIMARY_ASSESSMENTS = ("resectable", "unresectable")
 SURGICAL_ASSESSMENT = "surgical assessment"
 
 
-def bounds_of(spec: Field) -> tuple[Field, Field]:
+def bounds_of(spec: Field) -> tuple[Field, ...]:
     """The ``_at_least`` and ``_at_most`` fields of a bounded number (same kind and range),
+    and for a number that need not be whole its strict ``_more_than`` and ``_less_than``,
     labelled by the number first ("Liver lesions (at least)"), as a board reads the value
     ("Liver lesions: at least 2"); the bound in brackets, since lists put a colon or a value
     after a label."""
-    return tuple(  # type: ignore[return-value]
+    return tuple(
         Field(
             f"{spec.path}_{suffix}",
             spec.kind,
@@ -163,8 +169,17 @@ def bounds_of(spec: Field) -> tuple[Field, Field]:
             spec.exclusive_minimum,
             bound_of=spec.path,
         )
-        for suffix, word in (("at_least", "at least"), ("at_most", "at most"))
+        for suffix, word in _BOUND_WORDS
+        if spec.kind is not Kind.INTEGER or suffix in ("at_least", "at_most")
     )
+
+
+_BOUND_WORDS = (
+    ("at_least", "at least"),
+    ("at_most", "at most"),
+    ("more_than", "more than"),
+    ("less_than", "less than"),
+)
 
 
 _DECLARED: tuple[Field, ...] = (
@@ -351,5 +366,14 @@ FIELDS = tuple(
 
 FIELD_BY_PATH: dict[str, Field] = {f.path: f for f in FIELDS}
 BOUNDS: dict[str, tuple[str, str]] = {p: (f"{p}_at_least", f"{p}_at_most") for p in BOUNDED}
-"""Each bounded number → the paths of its lower and upper bound."""
+"""Each bounded number → the paths of its inclusive lower and upper bound."""
+STRICT_BOUNDS: dict[str, tuple[str, str]] = {
+    p: (f"{p}_more_than", f"{p}_less_than") for p in BOUNDED if f"{p}_more_than" in FIELD_BY_PATH
+}
+"""Each bounded number that need not be whole → the paths of its strict lower and upper
+bound."""
+BOUND_PARTS: dict[str, tuple[str, ...]] = {
+    p: (*BOUNDS[p], *STRICT_BOUNDS.get(p, ())) for p in BOUNDED
+}
+"""Each bounded number → every bound field it has."""
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(f.section for f in FIELDS))

@@ -1,6 +1,7 @@
 """Which stored parts of a bounded number a file's newer value contradicts.
 
-A number and its bounds (``ki67_percent``, ``…_at_least``, ``…_at_most``) say one thing:
+A number and its bounds (``ki67_percent``, ``…_at_least``, ``…_at_most``, the strict
+``…_more_than`` and ``…_less_than``) say one thing:
 how large the value is. When a file gives one part and the stored case another, the two
 may contradict each other (a stored Ki-67 of 12 % and the file's "30–40 %"); the file's is
 the newer statement, so a stored part it contradicts goes. A stored part it does not
@@ -12,32 +13,58 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
-from nelm.case.fields import FIELD_BY_PATH, FIELDS, Field
+from nelm.case.fields import BOUND_PARTS, FIELD_BY_PATH, Field
 
 __all__ = ["BOUNDED", "contradicted"]
 
-# each bounded number with its (number, at least, at most) fields
-BOUNDED: tuple[tuple[Field, Field, Field], ...] = tuple(
+# each bounded number with its fields: the number, then (field, side, strict) per bound
+_SIDES = {"at_least": ("lower", False), "at_most": ("upper", False)}
+_SIDES.update(more_than=("lower", True), less_than=("upper", True))
+BOUNDED: tuple[tuple[Field, tuple[tuple[Field, str, bool], ...]], ...] = tuple(
     (
-        FIELD_BY_PATH[f.bound_of],
-        FIELD_BY_PATH[f.path],
-        FIELD_BY_PATH[f.path[: -len("_at_least")] + "_at_most"],
+        FIELD_BY_PATH[number],
+        tuple((FIELD_BY_PATH[p], *_SIDES[p[len(number) + 1 :]]) for p in BOUND_PARTS[number]),
     )
-    for f in FIELDS
-    if f.bound_of is not None and f.path.endswith("_at_least")
+    for number in BOUND_PARTS
 )
 
 
+def _outside(number: float, side: str, bound: float, strict: bool) -> bool:
+    """Whether ``number`` lies outside a bound on ``side``."""
+    if side == "lower":
+        return number < bound or (strict and number == bound)
+    return number > bound or (strict and number == bound)
+
+
+def _apart(low: tuple[float, bool], high: tuple[float, bool]) -> bool:
+    """Whether a lower and an upper bound leave no number between them."""
+    return low[0] > high[0] or (low[0] == high[0] and (low[1] or high[1]))
+
+
 def _clash(
-    part: int, value: float, number: float | None, low: float | None, high: float | None
+    value: float,
+    part: tuple[str, bool] | None,
+    number: float | None,
+    told: list[tuple[str, float, bool]],
 ) -> bool:
-    """Whether ``value`` as part ``part`` (0 the number, 1 at least, 2 at most) contradicts
-    the other parts given."""
-    if part == 0:
-        return (low is not None and value < low) or (high is not None and value > high)
-    if part == 1:
-        return (number is not None and number < value) or (high is not None and value > high)
-    return (number is not None and number > value) or (low is not None and value < low)
+    """Whether a stored ``value`` (the number when ``part`` is None, else a bound of that
+    side and strictness) contradicts what the file told (its number and its bounds)."""
+    if part is None:
+        return any(_outside(value, side, b, strict) for side, b, strict in told)
+    side, strict = part
+    if number is not None and _outside(number, side, value, strict):
+        return True
+    for other_side, b, other_strict in told:
+        if other_side == side:
+            return True  # one bound on each side: the file's newer one replaces it
+        low, high = (
+            ((value, strict), (b, other_strict))
+            if side == "lower"
+            else ((b, other_strict), (value, strict))
+        )
+        if _apart(low, high):
+            return True
+    return False
 
 
 def contradicted(
@@ -45,12 +72,20 @@ def contradicted(
 ) -> Iterator[Field]:
     """The stored parts (read by ``number_at`` from the merged case) that the parts taken
     from the file (``taken``, by path) contradict."""
-    for group in BOUNDED:
-        given = [f.path in taken for f in group]
-        if not any(given):
+    for number_spec, bounds in BOUNDED:
+        paths = [number_spec.path, *(b[0].path for b in bounds)]
+        if not any(p in taken for p in paths):
             continue
-        told = [number_at(f.path) if g else None for f, g in zip(group, given, strict=True)]
-        for part, spec in enumerate(group):
-            value = None if given[part] else number_at(spec.path)
-            if value is not None and _clash(part, value, *told):
+        number = number_at(number_spec.path) if number_spec.path in taken else None
+        told = [
+            (side, value, strict)
+            for spec, side, strict in bounds
+            if spec.path in taken and (value := number_at(spec.path)) is not None
+        ]
+        stored = number_at(number_spec.path) if number_spec.path not in taken else None
+        if stored is not None and _clash(stored, None, number, told):
+            yield number_spec
+        for spec, side, strict in bounds:
+            value = None if spec.path in taken else number_at(spec.path)
+            if value is not None and _clash(value, (side, strict), number, told):
                 yield spec

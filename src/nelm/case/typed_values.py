@@ -11,7 +11,7 @@ import math
 import re
 from typing import Any
 
-from nelm.case.fields import BOUNDS, Field, Kind, Value
+from nelm.case.fields import BOUNDS, STRICT_BOUNDS, Field, Kind, Value
 from nelm.case.plausibility import clinical_number, plausible_range, slip_hint
 from nelm.case.synonyms import choice_named_by, field_named_by, settling_hint
 from nelm.case.units import entry_unit, unit_spelled
@@ -204,6 +204,9 @@ def _bound_text_hint(spec: Field, raw: str) -> str | None:
         # a count is whole: "> 10" lesions is at least 11, "< 3" at most 2
         whole = int(float(number)) + (1 if sign == ">" else -1)
         return f"a bound: write {path}: {whole}"
+    if sign in ("<", ">") and spec.path in STRICT_BOUNDS:
+        strict = STRICT_BOUNDS[spec.path][1 if sign == "<" else 0]
+        return f"a bound: write {strict}: {number}"
     if sign in ("<", ">"):
         return f"a bound: write {path}: {number} (a bound includes its number)"
     return f"a bound: write {path}: {number}"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nelm.case.fields import BOUNDS, FIELD_BY_PATH
+from nelm.case.fields import BOUND_PARTS, FIELD_BY_PATH
 
 __all__ = [
     "ENTRY_UNITS",
@@ -74,7 +74,7 @@ _DECLARED: dict[str, tuple[Unit, ...]] = {
 def _with_bounds(declared: dict[str, tuple[Unit, ...]]) -> dict[str, tuple[Unit, ...]]:
     out = dict(declared)
     for path, units in declared.items():
-        for bound in BOUNDS.get(path, ()):
+        for bound in BOUND_PARTS.get(path, ()):
             out[bound] = units
     return out
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from nelm.case.fields import OPTION_IDS
+from nelm.cohort.bounds import strict_bounds_folded
 from nelm.cohort.columns import (
     GRADE_BITS,
     GRADE_VALUES,
@@ -229,7 +230,8 @@ class CompiledKnowledge:
         fields (``nelm.cohort.open_fields``) read."""
         extent, masks, _ = self.staging
         return (
-            typed.with_columns(self.derived)
+            typed.with_columns(strict_bounds_folded())
+            .with_columns(self.derived)
             .with_columns([*extent, *self.after_derived])
             .with_columns([*masks, *self.implied])
             .with_columns(self.criterion_columns())

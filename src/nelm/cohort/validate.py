@@ -30,7 +30,7 @@ from typing import Any
 import polars as pl
 
 from nelm.case.document import Case, case_from_mapping
-from nelm.case.fields import BOUNDS, FIELDS, Field, Kind
+from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, STRICT_BOUNDS, Field, Kind
 from nelm.cohort.columns import (
     BLANK_TEXT,
     FORBIDDEN_TEXT,
@@ -282,8 +282,8 @@ def _top_level_rule(name: str, dtype: pl.DataType) -> pl.Expr:
     return col.is_not_null()
 
 
-def _cross_rules() -> list[pl.Expr]:
-    """The rules across fields, over typed values."""
+def _cross_rules(schema: Collection[str]) -> list[pl.Expr]:
+    """The rules across fields, over typed values (``schema``: the file's columns)."""
     return [
         pl.col("pathology.nec_subtype").is_not_null()
         & (pl.col("pathology.differentiation") == "well"),
@@ -291,7 +291,7 @@ def _cross_rules() -> list[pl.Expr]:
         & pl.col("liver.distribution").is_in(["bilobar_dominant", "bilobar_diffuse"]),
         (pl.col("extrahepatic.present") == False)  # noqa: E712 - a column, not a bool
         & (pl.col("extrahepatic.sites").list.len() > 0),
-        *_bound_rules(),
+        *_bound_rules(schema),
         (pl.col("liver.bilobar") & (pl.col("liver.distribution") == "unilobar")),
         (
             pl.col("liver.bilobar").not_()
@@ -310,12 +310,33 @@ def _cross_rules() -> list[pl.Expr]:
     ]
 
 
-def _bound_rules() -> list[pl.Expr]:
+def _bound_rules(schema: Collection[str]) -> list[pl.Expr]:
     """A bound above the other, or an exact value outside its bounds (rows read again)."""
     rules = []
     for path, (lo_path, hi_path) in BOUNDS.items():
         exact, lo, hi = pl.col(path), pl.col(lo_path), pl.col(hi_path)
         rules += [lo > hi, exact < lo, exact > hi]
+        # a strict bound's rules only when the file has its column (most have neither)
+        if path in STRICT_BOUNDS and any(p in schema for p in STRICT_BOUNDS[path]):
+            # two bounds on one side, an empty range, a strict bound at the field's limit:
+            # the document validator words each (``cross_field``)
+            above, below = (pl.col(p) for p in STRICT_BOUNDS[path])
+            spec = FIELD_BY_PATH[path]
+            rules += [
+                above.is_not_null() & lo.is_not_null(),
+                below.is_not_null() & hi.is_not_null(),
+            ]
+            low, high = pl.coalesce(lo, above), pl.coalesce(hi, below)
+            rules += [
+                low > high,
+                (low == high) & (above.is_not_null() | below.is_not_null()),
+                exact <= above,
+                exact >= below,
+            ]
+            if spec.maximum is not None:
+                rules.append(above >= spec.maximum)
+            if spec.minimum is not None:
+                rules.append(below <= spec.minimum)
     return rules
 
 
@@ -372,7 +393,7 @@ def validation_plan(prepared: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
             # gives null unless some rule is broken, so one fill is every rule's fill.
             pl.any_horizontal(flags).fill_null(False).alias(FLAG),
         )
-        .with_columns(pl.any_horizontal(pl.col(FLAG), *_cross_rules()).fill_null(False))
+        .with_columns(pl.any_horizontal(pl.col(FLAG), *_cross_rules(schema)).fill_null(False))
     )
 
 

@@ -6,11 +6,11 @@ No I/O, no clock: the same case and knowledge base always give the same document
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from nelm.case.document import Case, Value
-from nelm.case.fields import BOUNDS, FIELD_BY_PATH, Kind
+from nelm.case.fields import BOUND_PARTS, FIELD_BY_PATH, Kind
 from nelm.case.plausibility import implausible_values, unit_questions
 from nelm.case.result_dates import old_results_warning
 from nelm.engine.conditions import Fact, Interval
@@ -68,7 +68,7 @@ def facts_of(case: Case, derived: DerivedFacts) -> dict[str, Fact]:
         if isinstance(interval, Interval) and interval.basis is None:
             unit = FIELD_BY_PATH[path].unit
             basis = f"{interval_text(interval, unit)} ({origin})"
-            facts[path] = Interval(interval.lo, interval.hi, basis, interval.hi_open)
+            facts[path] = replace(interval, basis=basis)
     facts.update(derived.as_facts())
     return facts
 
@@ -241,7 +241,7 @@ def _read_from_timeline(case: Case) -> frozenset[str]:
     """The fields whose value, as the criteria read it, came from the timeline alone: a
     number read through its bounds only when no part of it was typed."""
     read = set(case.from_timeline)
-    for number, bounds in BOUNDS.items():
+    for number, bounds in BOUND_PARTS.items():
         parts = [p for p in (number, *bounds) if p in case.values]
         if parts and all(p in case.from_timeline for p in parts):
             read.add(number)

@@ -465,7 +465,7 @@ def _durations_beyond_age(
         return []  # no oldest age: any time may fit
     out = []
     for base in ("primary.months_since_primary_resection", "course.months_stable"):
-        for path in (base, f"{base}_at_least"):
+        for path in (base, f"{base}_at_least", f"{base}_more_than"):
             months = _number(values.get(path))
             # beyond the oldest age the case allows, for certain; within an age's bounds
             # it may fit, and nothing is said
@@ -496,7 +496,11 @@ def _burden_below_largest_lesion(
     burden_path = next(
         (
             p
-            for p in ("liver.tumor_burden_percent", "liver.tumor_burden_percent_at_most")
+            for p in (
+                "liver.tumor_burden_percent",
+                "liver.tumor_burden_percent_at_most",
+                "liver.tumor_burden_percent_less_than",
+            )
             if _number(values.get(p)) is not None
         ),
         None,
@@ -504,7 +508,11 @@ def _burden_below_largest_lesion(
     size_path = next(
         (
             p
-            for p in ("liver.largest_lesion_cm", "liver.largest_lesion_cm_at_least")
+            for p in (
+                "liver.largest_lesion_cm",
+                "liver.largest_lesion_cm_at_least",
+                "liver.largest_lesion_cm_more_than",
+            )
             if _number(values.get(p)) is not None
         ),
         None,
@@ -551,10 +559,18 @@ def _burden_beyond_the_lesions(
     maximum, and 10 points above it, is flagged: a burden of 60 % with one 2 cm lesion is a
     slip in one of the three, 10 % with two lesions of 3.5 cm (at most 6 %) is an estimate."""
     burden = _first_number(
-        values, "liver.tumor_burden_percent", "liver.tumor_burden_percent_at_least"
+        values,
+        "liver.tumor_burden_percent",
+        "liver.tumor_burden_percent_at_least",
+        "liver.tumor_burden_percent_more_than",
     )
     count = _first_number(values, "liver.lesion_count", "liver.lesion_count_at_most")
-    size = _first_number(values, "liver.largest_lesion_cm", "liver.largest_lesion_cm_at_most")
+    size = _first_number(
+        values,
+        "liver.largest_lesion_cm",
+        "liver.largest_lesion_cm_at_most",
+        "liver.largest_lesion_cm_less_than",
+    )
     if burden is None or count is None or size is None:
         return []
     tumour_ml = count[1] * math.pi * size[1] ** 3 / 6

@@ -254,10 +254,14 @@ def _derive_grade(
     if by_ki67 is not None:
         lo, hi, shown = by_ki67
         band = _ki67_band(GRADES[lo], t) if lo == hi else _grades(lo, hi)
+        if band == f"{shown}%":  # "> 20" as the report gives it is the G3 band itself
+            band = f"the {GRADES[lo]} band"
         parts.append(f"Ki-67 {shown}% ({band})")
     if by_mitoses is not None:
         lo, hi, shown = by_mitoses
         band = _mitoses_band(GRADES[lo], t) if lo == hi else _grades(lo, hi)
+        if band == shown:
+            band = f"the {GRADES[lo]} band"
         # "1 mitosis", not "1 mitoses", as a pathology report writes it.
         noun = "mitosis" if shown == "1" else "mitoses"
         parts.append(f"{shown} {noun}/2 mm² ({band})")
@@ -610,7 +614,11 @@ def ki67_from_reported_grade(
     if given is None:
         return Interval(None, cap, f"not given; {means}", hi_open=strict)
     return Interval(
-        given.lo, cap, f"{interval_text(given, '%')} as reported; {means}", hi_open=strict
+        given.lo,
+        cap,
+        f"{interval_text(given, '%')} as reported; {means}",
+        hi_open=strict,
+        lo_strict=given.lo_strict,
     )
 
 
@@ -642,6 +650,8 @@ SINCE_RESECTION = (
     "primary.months_since_primary_resection",
     "primary.months_since_primary_resection_at_least",
     "primary.months_since_primary_resection_at_most",
+    "primary.months_since_primary_resection_more_than",
+    "primary.months_since_primary_resection_less_than",
 )
 
 

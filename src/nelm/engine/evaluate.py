@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from nelm.case.fields import BOUNDS, FIELD_BY_PATH
+from nelm.case.fields import BOUNDS, FIELD_BY_PATH, STRICT_BOUNDS
 from nelm.case.units import as_entered_text, typed_number
 from nelm.engine.compiled import Evaluator, truth_of
 from nelm.engine.conditions import (
@@ -175,22 +175,31 @@ def _entered_interval_text(field: str, interval: Interval, entered: Entered) -> 
     """An interval whose bounds were entered in another unit, as entered with the converted
     interval beside it ("≤ 30 mm (≤ 3 cm)"); None when neither bound was."""
     lo_path, hi_path = BOUNDS[field]
-    lo, hi = entered.get(lo_path), entered.get(hi_path)
+    above, below = STRICT_BOUNDS.get(field, (lo_path, hi_path))
+    lo, hi = entered.get(lo_path) or entered.get(above), entered.get(hi_path) or entered.get(below)
     if lo is None and hi is None:
         return None
     unit = FIELD_BY_PATH[field].unit
     converted = interval_text(interval, unit)
-    if lo is not None and hi is not None and lo[1] == hi[1]:
+    strict = interval.lo_strict or interval.hi_strict
+    if lo is not None and hi is not None and lo[1] == hi[1] and not strict:
         span = typed_number(lo[0])
         if hi[0] != lo[0]:
             span += f"–{typed_number(hi[0])}"
         return f"{span} {lo[1]} ({converted})"
     sides = []
-    for typed, number, sign in ((lo, interval.lo, "≥"), (hi, interval.hi, "≤")):
+    for typed, end, sign in (
+        (lo, "lo", ">" if interval.lo_strict else "≥"),
+        (hi, "hi", "<" if interval.hi_strict else "≤"),
+    ):
         if typed is not None:
             sides.append(f"{sign} {typed_number(typed[0])} {typed[1]}")
-        elif number is not None:
-            one = Interval(number, None) if sign == "≥" else Interval(None, number)
+        elif getattr(interval, end) is not None:
+            one = (
+                replace(interval, hi=None, hi_strict=False, hi_open=False)
+                if end == "lo"
+                else replace(interval, lo=None, lo_strict=False)
+            )
             sides.append(interval_text(one, unit))
     return f"{', '.join(sides)} ({converted})"
 

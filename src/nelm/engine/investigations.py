@@ -24,7 +24,7 @@ from functools import partial
 from typing import Any
 
 from nelm.case.document import Case, Value
-from nelm.case.fields import BOUNDS, FIELD_BY_PATH, Kind
+from nelm.case.fields import BOUND_PARTS, BOUNDS, FIELD_BY_PATH, Kind
 from nelm.engine.compiled import truth_of
 from nelm.engine.conditions import Fact, Interval, leaves_of
 from nelm.engine.derive import (
@@ -268,7 +268,7 @@ def _plan_fields(kb: KnowledgeBase) -> tuple[str, ...]:
     return found
 
 
-_BOUNDED_BY = {bound: path for path, bounds in BOUNDS.items() for bound in (path, *bounds)}
+_BOUNDED_BY = {bound: path for path, bounds in BOUND_PARTS.items() for bound in (path, *bounds)}
 """A bounded number and each of its bounds → the number, whose interval they give."""
 
 
@@ -277,13 +277,13 @@ def _interval_with(
 ) -> Interval | None:
     """The interval of a bounded number on the case's values with ``assignment`` set, as
     ``interval_facts`` gives it (None: exact, unknown or no bound given)."""
-    lo, hi = BOUNDS[path]
+    parts = BOUND_PARTS[path]
     merged = {
         p: assignment[p] if p in assignment else values[p]
-        for p in (path, lo, hi)
+        for p in (path, *parts)
         if p in assignment or p in values
     }
-    if lo not in merged and hi not in merged:
+    if not any(p in merged for p in parts):
         return None
     return interval_of(merged, path)
 

@@ -56,12 +56,19 @@ class Interval:
     ``basis`` says where a bound came from when the case does not state it (a reported
     grade bounds the Ki-67 index); None for bounds the case gives. ``hi_open`` is for the
     one strict bound a case implies: a reported G1 means a Ki-67 below 3 %, not at most 3.
+
+    A strict bound the case states ("Ki-67 > 20 %": ``ki67_percent_more_than``) is held as
+    the nearest number past it (``math.nextafter``): between 20 and that number there is no
+    other float, so every comparison with a threshold decides exactly as "> 20" would.
+    ``lo_strict`` / ``hi_strict`` only say to show such an end as "> 20" / "< 3".
     """
 
     lo: float | int | None
     hi: float | int | None
     basis: str | None = None
     hi_open: bool = False
+    lo_strict: bool = False
+    hi_strict: bool = False
 
     def __post_init__(self) -> None:
         if self.lo is None and self.hi is None:

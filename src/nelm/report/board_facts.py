@@ -92,15 +92,17 @@ def _section(inputs: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     return body if isinstance(body, Mapping) else {}
 
 
+_BOUND_SIGNS = (("≥", "at_least"), (">", "more_than"), ("≤", "at_most"), ("<", "less_than"))
+
+
 def _bounded(body: Mapping[str, Any], section: str, name: str, unit: str) -> str | None:
     """A number a report gives exactly, or as a range or a bound ("≥ 10", "≤ 30 mm (3 cm)")."""
     if body.get(name) is not None:
         return _quantity(f"{section}.{name}", body[name], unit)
-    lo, hi = body.get(f"{name}_at_least"), body.get(f"{name}_at_most")
     parts = [
-        f"{sign} {_quantity(f'{section}.{name}_{suffix}', bound, unit)}"
-        for sign, suffix, bound in (("≥", "at_least", lo), ("≤", "at_most", hi))
-        if bound is not None
+        f"{sign} {_quantity(f'{section}.{name}_{suffix}', body[f'{name}_{suffix}'], unit)}"
+        for sign, suffix in _BOUND_SIGNS
+        if body.get(f"{name}_{suffix}") is not None
     ]
     return ", ".join(parts) or None
 
@@ -295,7 +297,8 @@ def key_facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
     }
     # a lower bound of 0 months (one scan showing stable disease) says only "stable"
     no_bound = course.get("months_stable_at_least") == 0 and not any(
-        course.get(k) is not None for k in ("months_stable", "months_stable_at_most")
+        course.get(k) is not None
+        for k in ("months_stable", "months_stable_at_most", "months_stable_less_than")
     )
     conflict = course_conflict(inputs)
     if conflict is not None:

@@ -4,7 +4,7 @@ A number given only by bounds ("in his fifties", "over 70 %", "Ki-67 15-25 %", "
 lesions") still leaves the number in the assessment's missing data when the bounds straddle
 a criterion's threshold: the exact value is what would decide. The lists a board reads
 ("Open until known", the missing data, a card's "Obtain …") then say what is known beside
-the label, "Age (known: 50–59 years)", "Hepatic tumour burden (known: ≥ 70 %)", so nobody
+the label, "Age (known: 50–59 years)", "Hepatic tumour burden (known: > 70 %)", so nobody
 reads the number as wholly unknown; a bound the timeline gives (months of stable disease
 from dated scans) is named the same way. A reported grade the indices contradict is listed
 as what would settle the grade although the report states it: the list names the grade
@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from nelm.case.fields import BOUNDS, FIELD_BY_PATH
+from nelm.case.fields import BOUNDS, FIELD_BY_PATH, STRICT_BOUNDS
 
 __all__ = ["age_words", "missing_label", "number_words"]
 
@@ -70,12 +70,31 @@ def _known(doc: Mapping[str, Any], path: str) -> str | None:
         words = age_words(given, None)
         return f"known: {words}" if words else None
     lo, hi = (given.get(b.rpartition(".")[2]) for b in BOUNDS[path])
-    if lo is None and hi is None:
+    above, below = (
+        (given.get(b.rpartition(".")[2]) for b in STRICT_BOUNDS[path])
+        if path in STRICT_BOUNDS
+        else (None, None)
+    )
+    if lo is None and hi is None and above is None and below is None:
         # Bounds the timeline worked out (months of stable disease from dated scans) are
         # not in the inputs, which keep the timeline itself.
         lo, hi = (_from_timeline(doc, b) for b in BOUNDS[path])
-    words = _interval_words(lo, hi, FIELD_BY_PATH[path].unit)
+    unit = FIELD_BY_PATH[path].unit
+    if above is not None or below is not None:
+        words = _strict_words(lo, above, hi, below, unit)
+    else:
+        words = _interval_words(lo, hi, unit)
     return f"known: {words}" if words else None
+
+
+def _strict_words(lo: Any, above: Any, hi: Any, below: Any, unit: str) -> str | None:
+    """A range with a strict end ("> 20 %", "> 20 % and ≤ 50 %"): each end with its sign."""
+    ends = [
+        f"{sign} {written}"
+        for sign, bound in ((">", above), ("≥", lo), ("<", below), ("≤", hi))
+        if (written := _as_written(bound, unit)) is not None
+    ]
+    return " and ".join(ends) or None
 
 
 def _from_timeline(doc: Mapping[str, Any], path: str) -> Any:

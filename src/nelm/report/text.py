@@ -17,7 +17,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from nelm.case.fields import BOUNDS
+from nelm.case.fields import BOUND_PARTS
 from nelm.knowledge.sources import ReferenceList, cite_plain
 from nelm.report.cautions import common_cautions, short_name
 from nelm.report.known_range import missing_label
@@ -125,7 +125,7 @@ def _plan(doc: dict[str, Any], refs: ReferenceList, width: int) -> Any:
 
 def _bound_of_absent(path: str, absent: set[str]) -> bool:
     """``path`` is the lower or upper bound of a field that is itself in ``absent``."""
-    return any(path in (lo, hi) for f, (lo, hi) in BOUNDS.items() if f in absent)
+    return any(path in parts for f, parts in BOUND_PARTS.items() if f in absent)
 
 
 def _hanging(marker: str, body: Text, widest: int = 1) -> Table:

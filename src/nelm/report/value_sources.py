@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from nelm.case.fields import FIELD_BY_PATH, FIELDS
+from nelm.case.fields import BOUND_PARTS, FIELD_BY_PATH, FIELDS
 from nelm.case.value_sources import resources_of
 
 __all__ = ["from_record_line"]
@@ -31,8 +31,8 @@ def _label(path: str, inputs: Mapping[str, Any], sources: Mapping[str, Any]) -> 
     spec = FIELD_BY_PATH[path]
     if not spec.bound_of:
         return spec.label
-    other = next(p for p in (f"{spec.bound_of}_at_least", f"{spec.bound_of}_at_most") if p != path)
-    if _value(inputs, other) is None or sources.get(other) == sources.get(path):
+    others = [p for p in BOUND_PARTS[spec.bound_of] if p != path and _value(inputs, p) is not None]
+    if all(sources.get(other) == sources.get(path) for other in others):
         return FIELD_BY_PATH[spec.bound_of].label
     return spec.label
 

@@ -274,7 +274,7 @@ def input_rows(
                 # both bounds from one result as one range, "Age: 50–59 years"
                 low, high = f"{spec.bound_of}_at_least", f"{spec.bound_of}_at_most"
                 pair = (body.get(low.split(".", 1)[1]), body.get(high.split(".", 1)[1]))
-                shown = _bound_words(spec.bound_of, path == low, value)
+                shown = _bound_words(path, value)
                 if None not in pair and note(low) == note(high):
                     shown = _range_words(spec.bound_of, *pair) or shown
                     merged.update((low, high))
@@ -284,9 +284,13 @@ def input_rows(
     return rows
 
 
-def _bound_words(path: str, lower: bool, value: Any) -> str:
-    """One bound of the number at ``path``: "at least 2", "at most 20%"."""
-    return ("at least " if lower else "at most ") + format_value(path, value)
+def _bound_words(bound: str, value: Any) -> str:
+    """One bound of a number, by the bound's path: "at least 2", "at most 20%", "more
+    than 20%"."""
+    spec = FIELD_BY_PATH[bound]
+    assert spec.bound_of is not None
+    words = bound.removeprefix(spec.bound_of + "_").replace("_", " ")
+    return f"{words} {format_value(spec.bound_of, value)}"
 
 
 def _range_words(path: str, low: Any, high: Any) -> str | None:
@@ -308,7 +312,7 @@ def _given(given: Mapping[str, Any]) -> tuple[str, str]:
         value = tuple(value)
     base = path.removesuffix("_at_least")
     if base != path and isinstance(value, int | float):
-        return f"Gives: {field_label(base)}", _bound_words(base, True, value)
+        return f"Gives: {field_label(base)}", _bound_words(path, value)
     return f"Gives: {field_label(path)}", format_value(path, value)
 
 

@@ -141,7 +141,17 @@ def _hint(spec: Field) -> str:
     if spec.kind in (Kind.BOOLEAN, Kind.CHOICE):
         return _MEANINGS.get(spec.path, "")
     said = _NUMBER_HINTS.get(spec.path)
+    if said is None and spec.bound_of is not None:
+        said = _STRICT_HINTS.get(spec.path.removeprefix(spec.bound_of + "_"))
     return f"{said}; {spec.expected()}" if said else spec.expected()
+
+
+# A strict bound is the report's "> 20 %" itself: the WHO grade's cut-offs are strict, so
+# "at least 20" would leave a Ki-67 "> 20 %" between G2 and G3.
+_STRICT_HINTS = {
+    "more_than": "a report's “>”: the number after it (“> 20”: 20), instead of “at least”",
+    "less_than": "a report's “<”: the number after it (“< 3”: 3), instead of “at most”",
+}
 
 
 def _input_id(path: str) -> str:

@@ -32,6 +32,14 @@ def _part(source: str | None) -> str:
     return "entered" if source is None else f"from the FHIR record {resources_of(source)}"
 
 
+_SUFFIXES = (
+    ("at_least", "lower bound"),
+    ("more_than", "lower bound"),
+    ("at_most", "upper bound"),
+    ("less_than", "upper bound"),
+)
+
+
 def bounds_origin(present: Collection[str], sources: Mapping[str, str]) -> dict[str, str]:
     """A bounded number's path → where its bounds came from, for each number of which a
     bound in ``present`` (the case's fields with a value) has a source; a number whose
@@ -42,7 +50,7 @@ def bounds_origin(present: Collection[str], sources: Mapping[str, str]) -> dict[
     for path in BOUNDED:
         given = [
             (word, sources.get(f"{path}_{suffix}"))
-            for suffix, word in (("at_least", "lower bound"), ("at_most", "upper bound"))
+            for suffix, word in _SUFFIXES
             if f"{path}_{suffix}" in present
         ]
         origins = {source for _, source in given}

@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import Any
 
 from nelm.case import case_from_mapping
-from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS
+from nelm.case.fields import BOUND_PARTS, FIELD_BY_PATH, FIELDS
 from nelm.errors import InputRejected, Problem, describe_value
 from nelm.interop.fhir.cancers import NET_SECTIONS, CancerIndex, unlinked_metastases_warning
 from nelm.interop.fhir.collect import (
@@ -374,8 +374,8 @@ def _checked_document(
 def _latest_measurements(ctx: Context, findings: list[Finding]) -> list[Finding]:
     """A number and its bounds are one measurement: when results at different times give
     it ("Ki-67 12 %" in 2020, "Ki-67 < 2 %" in 2024), only the latest is kept, whichever
-    form it takes (the field and its _at_least/_at_most would otherwise mix two times)."""
-    member = {p: base for base, pair in BOUNDS.items() for p in (base, *pair)}
+    form it takes (the field and its bounds would otherwise mix two times)."""
+    member = {p: base for base, parts in BOUND_PARTS.items() for p in (base, *parts)}
     groups: dict[str, list[Finding]] = {}
     for finding in findings:
         if finding.field in member:

@@ -18,7 +18,7 @@ import math
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, Kind
+from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, STRICT_BOUNDS, Kind
 from nelm.case.result_dates import old_results_sentence as result_dates_sentence
 from nelm.errors import Problem, describe_value
 from nelm.interop.fhir.cancers import NET_SECTIONS
@@ -395,8 +395,9 @@ def _bounds(
     ctx: Context, entry: Entry, item: Mapping[str, Any], base: str, rule: ObservationRule
 ) -> list[tuple[str, float | int]] | None:
     """A bound or a range of a number that case-v1 holds with bounds (docs/case-v1-
-    additions.md): a Quantity with ``comparator`` (``<2 %`` → at most 2; ``> 10`` lesions →
-    at least 11, a count being whole) or a ``valueRange`` (low → at least, high → at most).
+    additions.md): a Quantity with ``comparator`` (``<2 %`` → less than 2, ``<=2 %`` → at
+    most 2; ``> 10`` lesions → at least 11, a count being whole) or a ``valueRange`` (low →
+    at least, high → at most: a Range's limits are inclusive).
     None when the value is not a bound; [] when it is one that cannot be used."""
     if rule.field not in BOUNDS:
         return None
@@ -406,9 +407,10 @@ def _bounds(
     if comparator is None and not isinstance(value_range, Mapping):
         return None
     at_least, at_most = BOUNDS[rule.field]
+    more_than, less_than = STRICT_BOUNDS.get(rule.field, (at_least, at_most))
     parts: list[tuple[str, Mapping[str, Any], str, str]] = []
     if isinstance(quantity, Mapping) and comparator in _AT_LEAST + _AT_MOST:
-        path = at_least if comparator in _AT_LEAST else at_most
+        path = {">": more_than, ">=": at_least, "<": less_than, "<=": at_most}[comparator]
         parts.append((path, quantity, f"{base}.valueQuantity", comparator))
     elif isinstance(value_range, Mapping):
         for key, path in (("low", at_least), ("high", at_most)):
@@ -423,7 +425,8 @@ def _bounds(
         if value is None:
             return []
         if FIELD_BY_PATH[path].kind is Kind.INTEGER:
-            # A whole count: "> 10" is at least 11, "< 3" at most 2, "≥ 2.5" at least 3.
+            # A whole count: "> 10" is at least 11, "< 3" at most 2, "≥ 2.5" at least 3
+            # (a number that need not be whole keeps a strict bound: _more_than, _less_than).
             if path == at_least:
                 value = math.floor(value) + 1 if strict == ">" else math.ceil(value)
             else:
@@ -434,8 +437,6 @@ def _bounds(
                 ctx.reject_value(problem, path, entry.ref)
                 return []
         out.append((path, value))
-    # Inclusive bounds: "< 2 %" is held as at most 2, slightly wider than the report,
-    # which can only leave a comparison unknown, never decide one wrongly.
     return out
 
 
