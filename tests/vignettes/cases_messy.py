@@ -841,4 +841,59 @@ VIGNETTES: tuple[Vignette, ...] = (
         grade_possible=("G2", "G3"),
         grade_impossible=("G1", "NEC"),
     ),
+    Vignette(
+        name="m14-pnet-ki67-over-20-written-strict",
+        says=(
+            "The patient of m13 as the report writes the index: well-differentiated "
+            "pancreatic NET in place, Ki-67 > 20 % (strict, docs/case-v1-additions.md); "
+            "multiple liver metastases."
+        ),
+        case={
+            "patient": {"age_years": 57},
+            "primary": {"site": "pancreas", "resected": False, "functional_syndrome": "none"},
+            "pathology": {"ki67_percent_more_than": 20, "differentiation": "well"},
+            "liver": {"lesion_count_at_least": 2},
+        },
+        statuses={
+            # a G3 NET: the G1/G2 rules are not met (004 §3.1; 001 Table 2)
+            "liver_resection": ("ineligible", RESECTION + "; G3 by Ki-67 > 20 %"),
+            "liver_transplant_milan": ("ineligible", MILAN + "; G3"),
+            "liver_transplant_enets": ("ineligible", ENETS + ": Ki-67 > 20 %"),
+            "ssa": ("ineligible", SSA_KI67 + "; no syndrome: Ki-67 > 20 %"),
+        },
+        criteria={
+            "liver_transplant_enets.ki67": ("not_met", ENETS + ": > 20 % is above 10"),
+            "prrt.ki67": ("unknown", PRRT_KI67 + ": > 20 % straddles 55"),
+        },
+        shown={"liver_transplant_enets.ki67": "> 20 %"},
+        derived={"grade": "G3"},
+        grade_impossible=("G1", "G2", "NEC"),
+    ),
+    Vignette(
+        name="m15-ileal-g1-indices-below-the-cut-offs-burden-under-half",
+        says=(
+            "A 50-year-old woman; well-differentiated ileal NET, Ki-67 < 3 % and < 2 "
+            "mitoses per 2 mm²; liver metastases involving less than 50 % of the liver."
+        ),
+        case={
+            "patient": {"age_years": 50, "sex": "female"},
+            "primary": {"site": "small_intestine"},
+            "pathology": {
+                "ki67_percent_less_than": 3,
+                "mitoses_per_2mm2_less_than": 2,
+                "differentiation": "well",
+            },
+            "liver": {"tumor_burden_percent_less_than": 50},
+        },
+        criteria={
+            # "< 3" and "< 2" are the G1 bands themselves (000 §1)
+            "liver_transplant_milan.grade": ("met", MILAN + ": G1"),
+            # Milan "involvement of < 50 %" (001 Table 2); TAE "< 50 %" (002 §3.3)
+            "liver_transplant_milan.involvement": ("met", MILAN + ": < 50 %"),
+            "tae.burden": ("met", BURDEN_TA + ": < 50 %"),
+        },
+        shown={"liver_transplant_milan.involvement": "< 50 %"},
+        derived={"grade": "G1"},
+        grade_impossible=("G2", "G3", "NEC"),
+    ),
 )
