@@ -195,14 +195,14 @@ def _close(read: Any, want: Any) -> bool:
 
 def read_faults(record: Record, body: dict[str, Any], where: str) -> Iterator[str]:
     """The field reads as the mutation allows, and a field left unknown is named."""
-    from nelm.case.fields import BOUNDS
+    from nelm.case.fields import BOUND_PARTS
 
     if record.field is None:
         return
     inputs = body.get("inputs") or {}
     field, expect = record.field, record.expect
     read = _at(inputs, field)
-    bounds = {p: _at(inputs, p) for p in BOUNDS.get(field, ())}
+    bounds = {p: _at(inputs, p) for p in BOUND_PARTS.get(field, ())}
     bounds = {p: v for p, v in bounds.items() if v is not None}
     what = record.name.split(" ", 2)[2]
     if expect == SAME:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from nelm.case.fields import BOUNDS, FIELD_BY_PATH, Kind
+from nelm.case.fields import BOUNDS, FIELD_BY_PATH, STRICT_BOUNDS, Kind
 
 UNKNOWN = "unknown"  # the field (and its bounds) must stay unknown
 SAME = "same"  # the baseline value
@@ -107,7 +107,11 @@ def _bound(field: str, value: float, upper: bool, strict: bool) -> dict[str, flo
     """What a comparator must read as: the bound of the field's kind, or unknown."""
     if field not in BOUNDS:
         return UNKNOWN
-    path = BOUNDS[field][1 if upper else 0]
+    # "<" and ">" are the strict bounds of a number that need not be whole
+    # (docs/case-v1-additions.md, "Strict bounds"), the whole inclusive ones of a count
+    path = (STRICT_BOUNDS if strict and field in STRICT_BOUNDS else BOUNDS)[field][
+        1 if upper else 0
+    ]
     if FIELD_BY_PATH[path].kind is Kind.INTEGER:  # a whole count (observations._bounds)
         if upper:
             value = math.ceil(value) - 1 if strict else math.floor(value)
