@@ -15,7 +15,7 @@ from nelm.case.document import Value
 from nelm.case.fields import BOUND_PARTS, BOUNDS, STRICT_BOUNDS
 from nelm.engine.conditions import Interval
 
-__all__ = ["interval_facts", "interval_of", "interval_text", "stated_bound"]
+__all__ = ["interval_facts", "interval_of", "interval_text"]
 
 
 def _number(value: Value | None) -> float | int | None:
@@ -44,7 +44,7 @@ def interval_of(values: Mapping[str, Value], path: str) -> Interval | None:
     return Interval(lo, hi, lo_strict=lo_strict, hi_strict=hi_strict)
 
 
-def stated_bound(interval: Interval, end: str) -> float | int | None:
+def _stated_bound(interval: Interval, end: str) -> float | int | None:
     """The number a case states for an end (``"lo"`` or ``"hi"``) of the interval: a strict
     end's own number (20 for "> 20"), not the float next to it that the interval holds."""
     if end == "lo":
@@ -72,7 +72,7 @@ def interval_text(interval: Interval, unit: str = "") -> str:
     def num(x: float) -> str:
         return f"{x:,.0f}" if abs(x) >= 10000 else f"{x:g}"
 
-    lo, hi = stated_bound(interval, "lo"), stated_bound(interval, "hi")
+    lo, hi = _stated_bound(interval, "lo"), _stated_bound(interval, "hi")
     above = ">" if interval.lo_strict else "≥"
     below = "<" if interval.hi_open or interval.hi_strict else "≤"
     if (interval.hi_open or interval.lo_strict or interval.hi_strict) and None not in (lo, hi):
