@@ -163,6 +163,14 @@ def test_bounds_that_cannot_hold_are_refused_by_name(
     assert any(p.path == field and says in p.expected for p in problems), problems
 
 
+def test_the_refused_bound_is_quoted_as_it_was_written() -> None:
+    # a person wrote 20, so the message says 20 (not the 20.0 the check compares)
+    with pytest.raises(InputRejected) as caught:
+        case_from_mapping(_case({"ki67_percent_at_least": 15, "ki67_percent_more_than": 20}))
+    (problem,) = caught.value.problems
+    assert problem.got == "20"
+
+
 def test_text_with_a_strict_sign_is_pointed_to_the_strict_field() -> None:
     with pytest.raises(InputRejected) as caught:
         case_from_mapping(_case({"ki67_percent": "> 20 %"}))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from nelm.case.bound_order import apart, outside
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH, STRICT_BOUNDS, Value
 from nelm.errors import Problem, describe_value
 
@@ -67,7 +68,7 @@ def _bound_problems(values: Mapping[str, Value]) -> list[Problem]:
                         strict,
                         f"must be left out when {inclusive} is given "
                         "(one bound on each side: the tighter one)",
-                        describe_value(given),
+                        describe_value(values[strict]),  # as given: 10, not 10.0
                     )
                 )
         lower = _end(values, lo_path, above_path, "more than", "at least")
@@ -75,7 +76,7 @@ def _bound_problems(values: Mapping[str, Value]) -> list[Problem]:
         spec = FIELD_BY_PATH[path]
         if lower is not None and upper is not None:
             (lo, lo_strict, lo_at, _), (hi, hi_strict, hi_at, _) = lower, upper
-            if lo > hi or (lo == hi and (lo_strict or hi_strict)):
+            if apart((lo, lo_strict), (hi, hi_strict)):
                 need = "greater than" if lo_strict or hi_strict else "at least"
                 problems.append(
                     Problem(
@@ -97,7 +98,7 @@ def _bound_problems(values: Mapping[str, Value]) -> list[Problem]:
         exact = _number(values.get(path))
         if exact is None:
             continue
-        if lower is not None and (exact < lower[0] or (exact == lower[0] and lower[1])):
+        if lower is not None and outside(exact, "lower", lower[0], lower[1]):
             problems.append(
                 Problem(
                     path,
@@ -105,7 +106,7 @@ def _bound_problems(values: Mapping[str, Value]) -> list[Problem]:
                     describe_value(values[path]),
                 )
             )
-        if upper is not None and (exact > upper[0] or (exact == upper[0] and upper[1])):
+        if upper is not None and outside(exact, "upper", upper[0], upper[1]):
             problems.append(
                 Problem(
                     path,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
+from nelm.case.bound_order import apart, outside
 from nelm.case.fields import BOUND_PARTS, FIELD_BY_PATH, Field
 
 __all__ = ["BOUNDED", "contradicted"]
@@ -29,18 +30,6 @@ BOUNDED: tuple[tuple[Field, tuple[tuple[Field, str, bool], ...]], ...] = tuple(
 )
 
 
-def _outside(number: float, side: str, bound: float, strict: bool) -> bool:
-    """Whether ``number`` lies outside a bound on ``side``."""
-    if side == "lower":
-        return number < bound or (strict and number == bound)
-    return number > bound or (strict and number == bound)
-
-
-def _apart(low: tuple[float, bool], high: tuple[float, bool]) -> bool:
-    """Whether a lower and an upper bound leave no number between them."""
-    return low[0] > high[0] or (low[0] == high[0] and (low[1] or high[1]))
-
-
 def _clash(
     value: float,
     part: tuple[str, bool] | None,
@@ -50,9 +39,9 @@ def _clash(
     """Whether a stored ``value`` (the number when ``part`` is None, else a bound of that
     side and strictness) contradicts what the file told (its number and its bounds)."""
     if part is None:
-        return any(_outside(value, side, b, strict) for side, b, strict in told)
+        return any(outside(value, side, b, strict) for side, b, strict in told)
     side, strict = part
-    if number is not None and _outside(number, side, value, strict):
+    if number is not None and outside(number, side, value, strict):
         return True
     for other_side, b, other_strict in told:
         if other_side == side:
@@ -62,7 +51,7 @@ def _clash(
             if side == "lower"
             else ((b, other_strict), (value, strict))
         )
-        if _apart(low, high):
+        if apart(low, high):
             return True
     return False
 
