@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from nelm.case.fields import FIELDS
+from nelm.case.fields import BOUNDS, FIELDS, STRICT_BOUNDS
 from nelm.cohort.pipeline import process_chunk
 from nelm.cohort.synth import BLOCK, synth_block, synth_frame, write_synth
 
@@ -97,3 +97,26 @@ def test_some_ages_are_given_by_their_decade_alone() -> None:
     exact = both.filter(pl.col("patient.age_years").is_not_null())
     assert exact.select(pl.col("patient.age_years").is_between(lo, hi).all()).item()
     assert frame.filter(pl.col("patient.age_years").is_null() & lo.is_not_null()).height > 0
+
+
+def test_strict_bounds_are_drawn_as_reports_write_them() -> None:
+    # docs/case-v1-additions.md, "Strict bounds": "Ki-67 > 20 %" is ki67_percent_more_than
+    # 20; a bound never excludes the exact value beside it, and one side has one bound only.
+    frame = synth_frame(20_000, seed=2)
+    for path, (above, below) in STRICT_BOUNDS.items():
+        if path == "patient.age_years":
+            continue  # its bounds are its decade
+        at_least, at_most = BOUNDS[path]
+        value, more, less = pl.col(path), pl.col(above), pl.col(below)
+        assert frame.get_column(above).drop_nulls().len() > 0, above
+        assert frame.get_column(below).drop_nulls().len() > 0, below
+        assert frame.filter(more >= value).height == 0, above
+        assert frame.filter(less <= value).height == 0, below
+        assert frame.filter(more.is_not_null() & pl.col(at_least).is_not_null()).height == 0
+        assert frame.filter(less.is_not_null() & pl.col(at_most).is_not_null()).height == 0
+    # the WHO cut-offs (000 §1): G3 above 20 %, G1 below 3 %
+    ki67 = pl.col("pathology.ki67_percent")
+    g3 = frame.filter(pl.col("pathology.ki67_percent_more_than") == 20)
+    g1 = frame.filter(pl.col("pathology.ki67_percent_less_than") == 3)
+    assert g3.height > 0 and g1.height > 0
+    assert g3.filter(ki67 <= 20).height == 0 and g1.filter(ki67 >= 3).height == 0

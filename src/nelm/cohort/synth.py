@@ -26,6 +26,10 @@ clinically plausible and to exercise every criterion — this is test data, not 
   (``nelm.case.plausibility``), so that no value is implausible.
 * Age: its decade as bounds ("in his fifties": at least 50, at most 59) for 15 % of cases
   (assumed), so that where the exact age is missing the bounds alone decide what they can.
+* Strict bounds ("Ki-67 > 20 %", "a burden < 50 %"): for each number that need not be
+  whole, each side for about 6 % of the rows without an inclusive bound on it (assumed),
+  at the WHO cut-off the value lies beyond (Ki-67 > 20 % for a value above 20, < 3 % for
+  one below 3; mitoses > 20 and < 2 per 2 mm²: 000 §1), else a little short of the value.
 * Missing values: every field except ``case_id`` is left out independently with
   probability ``missing`` (default 20 %), missing completely at random.
 
@@ -43,7 +47,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from nelm.case.fields import BOUNDED, FIELD_BY_PATH, FIELDS, Kind
+from nelm.case.fields import BOUNDED, BOUNDS, FIELD_BY_PATH, FIELDS, STRICT_BOUNDS, Kind
 from nelm.case.plausibility import plausible_range
 from nelm.cohort.io import Outputs, file_format
 from nelm.engine.consistency import CKD_EPI_BY_SEX
@@ -327,10 +331,15 @@ def synth_block(seed: int, block: int, n: int, missing: float = DEFAULT_MISSING)
     # and nelm batch check them: nelm.case.plausibility), so that a synthetic cohort has no
     # implausible value for the warnings file to list.
     frame = frame.with_columns(_within_plausible(frame.schema))
+    # From a stream of their own and after every other column, so that each earlier column
+    # of a seed keeps its values; drawn from the plausible exact values they bound.
+    strict = _strict_bounds(np.random.default_rng([seed, block, 15]), frame)
+    frame = frame.with_columns(strict)
     if missing > 0:
         # The masks of the first columns are drawn first, in their order, so that adding
         # report columns left every earlier column of a seed as it was.
         order = first_columns + [p for p in c if p != "case_id" and p not in first_columns]
+        order += [s.name for s in strict]
         frame = frame.with_columns(
             pl.when(pl.lit(pl.Series(rng.random(n) >= missing))).then(pl.col(path)).alias(path)
             for path in order
@@ -420,6 +429,47 @@ def _report_columns(c: dict[str, Any], d: _Draw, ki67: np.ndarray, dist: _Labels
     age = c["patient.age_years"]
     c["patient.age_years_at_least"] = _only(decade, age // 10 * 10)
     c["patient.age_years_at_most"] = _only(decade, age // 10 * 10 + 9)
+
+
+# The WHO cut-offs as reports write them beside a grade: Ki-67 "< 3 %" (G1) and "> 20 %"
+# (G3), mitoses "< 2" and "> 20" per 2 mm² (000 §1; 003 Table 1).
+_CUT_OFFS = {"pathology.ki67_percent": (3.0, 20.0), "pathology.mitoses_per_2mm2": (2.0, 20.0)}
+
+
+def _strict_bounds(rng: np.random.Generator, frame: pl.DataFrame) -> list[pl.Series]:
+    """The strict bounds of a report ("Ki-67 > 20 %", "a burden < 50 %"; sparse): each
+    side for about 6 % of the rows that have no inclusive bound on it, never excluding
+    the exact value (at the WHO cut-off it lies beyond, ``_CUT_OFFS``, else a little short
+    of it), within the number's plausible and allowed range. The age keeps its decade
+    (``_report_columns``)."""
+    n = frame.height
+    out: list[pl.Series] = []
+    for path, (above_path, below_path) in STRICT_BOUNDS.items():
+        if path == "patient.age_years":
+            continue
+        spec, plausible = FIELD_BY_PATH[path], plausible_range(path)
+        assert plausible is not None  # every bounded number has one (plausibility.yaml)
+        floor = max(plausible.low, spec.minimum if spec.minimum is not None else -np.inf)
+        ceiling = min(plausible.high, spec.maximum if spec.maximum is not None else np.inf)
+        exact = frame.get_column(path).cast(pl.Float64).to_numpy()
+        more = np.round(exact - np.round(rng.exponential(3, n), 1) - 0.1, 1)
+        less = np.round(exact + np.round(rng.exponential(3, n), 1) + 0.1, 1)
+        if path in _CUT_OFFS:
+            low_cut, high_cut = _CUT_OFFS[path]
+            more = np.where(exact > high_cut, high_cut, more)
+            less = np.where(exact < low_cut, low_cut, less)
+        lower_free = frame.get_column(BOUNDS[path][0]).is_null().to_numpy()
+        upper_free = frame.get_column(BOUNDS[path][1]).is_null().to_numpy()
+        with np.errstate(invalid="ignore"):  # a structurally missing value is NaN: no bound
+            has_more = ((rng.random(n) < 0.06) & lower_free & (more < exact) & (more >= floor)) & (
+                more < ceiling
+            )
+            has_less = (
+                (rng.random(n) < 0.06) & upper_free & (less > exact) & (less <= ceiling)
+            ) & (less > floor)
+        out.append(pl.Series(above_path, np.where(has_more, more, np.nan), nan_to_null=True))
+        out.append(pl.Series(below_path, np.where(has_less, less, np.nan), nan_to_null=True))
+    return out
 
 
 def _extent(rng: np.random.Generator, n: int, site: _Labels) -> dict[str, pl.Series]:
