@@ -8,7 +8,9 @@ failure, unspecified without coma"; R18 "Ascites" (R18.0 malignant, R18.8 other)
 K70.31 "Alcoholic cirrhosis of liver with ascites" (the Excludes1 of R18); I81 "Portal
 vein thrombosis"; K83.1 "Obstruction of bile duct". SNOMED CT 389026000 "Ascites
 (disorder)" and 17920008 "Portal vein thrombosis (disorder)": Belgian eHealth value set
-be-vs-diagnostic-imaging-indication (hl7-be/referral, commit 26f112cd).
+be-vs-diagnostic-imaging-indication (hl7-be/referral, commit 26f112cd); SNOMED CT 13920009
+"Hepatic encephalopathy": HL7 Adverse Event Clinical Research IG (HL7/fhir-ae-research-ig,
+input/fsh/examples.fsh, Condition AEHepaticFailureUseCase7complication).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
         (ICD10_CM, "K72.11", HE, "ICD-10-CM K72.11"),
         (ICD10_CM, "K72.91", HE, "ICD-10-CM K72.91"),
         (ICD10_CM, "K70.41", HE, "ICD-10-CM K70.41"),
+        (SNOMED, "13920009", HE, "SNOMED CT 13920009"),
         (ICD10_CM, "R18.0", ASCITES, "ICD-10-CM R18.0"),
         (ICD10_CM, "R18.8", ASCITES, "ICD-10-CM R18.8"),
         (ICD10, "R18", ASCITES, "ICD-10 R18"),

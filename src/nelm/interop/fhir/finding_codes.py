@@ -31,8 +31,11 @@ K72.7- encephalopathy grades were not found in a citable source; not read either
 SNOMED CT 389026000 "Ascites (disorder)" and 17920008 "Portal vein thrombosis
 (disorder)" as listed in the Belgian eHealth value set be-vs-diagnostic-imaging-indication
 (GitHub hl7-be/referral input/fsh/valuesets/terminology/BeVSDiagnosticImagingIndication.fsh,
-commit 26f112cd). No concept id for hepatic encephalopathy or bile-duct obstruction was
-found in a citable value set, so SNOMED CT codes for those two are not read.
+commit 26f112cd). SNOMED CT 13920009 "Hepatic encephalopathy" as coded by HL7's Adverse
+Event Clinical Research implementation guide (GitHub HL7/fhir-ae-research-ig,
+input/fsh/examples.fsh: the Condition AEHepaticFailureUseCase7complication, "hepatic
+failure complicated by encephalopathy"). No concept id for bile-duct obstruction was found
+in a citable source, so SNOMED CT codes for it are not read.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ _ALL_ICD10 = (("R18", ASCITES), ("I81", PORTAL_VEIN), ("K83.1", BILIARY))
 SNOMED_FINDINGS: dict[str, str] = {
     "389026000": ASCITES,  # Ascites (disorder)
     "17920008": PORTAL_VEIN,  # Portal vein thrombosis (disorder)
+    "13920009": ENCEPHALOPATHY,  # Hepatic encephalopathy (HL7 AE research IG example)
 }
 
 
