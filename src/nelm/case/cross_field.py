@@ -98,22 +98,15 @@ def _bound_problems(values: Mapping[str, Value]) -> list[Problem]:
         exact = _number(values.get(path))
         if exact is None:
             continue
-        if lower is not None and outside(exact, "lower", lower[0], lower[1]):
-            problems.append(
-                Problem(
-                    path,
-                    f"must be {lower[3]} {lower[2]} ({lower[0]:g}) when both are given",
-                    describe_value(values[path]),
+        for side, end in (("lower", lower), ("upper", upper)):
+            if end is not None and outside(exact, side, end[0], end[1]):
+                problems.append(
+                    Problem(
+                        path,
+                        f"must be {end[3]} {end[2]} ({end[0]:g}) when both are given",
+                        describe_value(values[path]),
+                    )
                 )
-            )
-        if upper is not None and outside(exact, "upper", upper[0], upper[1]):
-            problems.append(
-                Problem(
-                    path,
-                    f"must be {upper[3]} {upper[2]} ({upper[0]:g}) when both are given",
-                    describe_value(values[path]),
-                )
-            )
     return problems
 
 
