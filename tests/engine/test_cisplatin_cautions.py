@@ -1,0 +1,57 @@
+"""Kidney and marrow cautions on platinum–etoposide (knowledge: platinum_etoposide).
+
+The seeds give no kidney or marrow limit for the platinum. Porceddu SV et al., Front Oncol
+2020;9:1522, Table 3, lists as making cisplatin unsuitable "Preexisting renal dysfunction
+(CCR < 60 mL/min)" and "Platelet count, < 100,000/mm3; ... or hemoglobin <9 g/dL; despite
+optimization attempt". The option covers carboplatin too, so these are cautions on the
+cisplatin and never change the option's status; an unknown value raises none.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from nelm.service import assess_mapping
+from tests.engine.cases import eligible_case
+
+KIDNEY = "a creatinine clearance below 60 mL/min makes cisplatin unsuitable"
+MARROW = "Platelets below 100,000/µL or haemoglobin below 9 g/dL"
+
+
+def _platinum(changes: dict[str, Any]) -> tuple[str, list[str]]:
+    doc = assess_mapping(eligible_case("platinum_etoposide", changes), with_evidence=False)
+    result = doc["options"]["platinum_etoposide"]
+    return result["status"], [d["text"] for d in result["caution_details"]]
+
+
+@pytest.mark.parametrize(
+    ("egfr", "shown"),
+    [(59, True), (59.9, True), (60, False), (95, False), (None, False)],
+)
+def test_the_kidney_caution_below_a_clearance_of_60(egfr: float | None, shown: bool) -> None:
+    status, texts = _platinum({"labs.egfr_ml_min": egfr})
+    assert any(KIDNEY in t for t in texts) is shown
+    assert status == "eligible"  # carboplatin is in the option: no criterion
+
+
+@pytest.mark.parametrize(
+    ("platelets", "hemoglobin", "shown"),
+    [
+        (99_000, 12.0, True),
+        (100_000, 12.0, False),
+        (250_000, 8.9, True),
+        (250_000, 9.0, False),
+        (None, None, False),
+        (None, 12.0, False),  # the platelets unknown: nothing said of them
+    ],
+)
+def test_the_marrow_caution_below_the_cisplatin_reserve(
+    platelets: int | None, hemoglobin: float | None, shown: bool
+) -> None:
+    status, texts = _platinum(
+        {"labs.platelets_per_ul": platelets, "labs.hemoglobin_g_dl": hemoglobin}
+    )
+    assert any(MARROW in t for t in texts) is shown
+    assert status == "eligible"
