@@ -1,4 +1,6 @@
-"""Kidney and marrow cautions on platinum–etoposide (knowledge: platinum_etoposide).
+"""Cautions on systemic drugs from sources beyond the seeds, which never change a status.
+
+Kidney and marrow cautions on platinum–etoposide (knowledge: platinum_etoposide).
 
 The seeds give no kidney or marrow limit for the platinum. Porceddu SV et al., Front Oncol
 2020;9:1522, Table 3, lists as making cisplatin unsuitable "Preexisting renal dysfunction
@@ -55,3 +57,18 @@ def test_the_marrow_caution_below_the_cisplatin_reserve(
     )
     assert any(MARROW in t for t in texts) is shown
     assert status == "eligible"
+
+
+def test_everolimus_names_its_use_for_the_hypoglycaemia_of_an_insulinoma() -> None:
+    """Matej A et al., Hormones 2016;15:489-499, abstract: the management of hypoglycaemia
+    in insulinoma includes "pharmacotherapy (diazoxide, somatostatin analogs, mTOR
+    inhibitor – everolimus)". RADIANT-3's progression criterion still decides the status."""
+    changes = {"primary.functional_syndrome": "insulinoma", "course.status": "stable"}
+    doc = assess_mapping(eligible_case("everolimus", changes), with_evidence=False)
+    result = doc["options"]["everolimus"]
+    texts = [d["text"] for d in result["caution_details"]]
+    assert any("hypoglycaemia of an unresectable insulinoma" in t for t in texts)
+    assert result["status"] == "ineligible"  # not progressing (RADIANT-3 eligibility)
+    doc = assess_mapping(eligible_case("everolimus", {}), with_evidence=False)
+    texts = [d["text"] for d in doc["options"]["everolimus"]["caution_details"]]
+    assert not any("insulinoma" in t for t in texts)
