@@ -10,7 +10,9 @@ vein thrombosis"; K83.1 "Obstruction of bile duct". SNOMED CT 389026000 "Ascites
 (disorder)" and 17920008 "Portal vein thrombosis (disorder)": Belgian eHealth value set
 be-vs-diagnostic-imaging-indication (hl7-be/referral, commit 26f112cd); SNOMED CT 13920009
 "Hepatic encephalopathy": HL7 Adverse Event Clinical Research IG (HL7/fhir-ae-research-ig,
-input/fsh/examples.fsh, Condition AEHepaticFailureUseCase7complication).
+input/fsh/examples.fsh, Condition AEHepaticFailureUseCase7complication). ICD-10-GM
+K72.71!-K72.74! "Hepatische Enzephalopathie Grad 1-4" (West Haven): DGfM FoKA Anfrage 0331
+quotes "K72.73! (= Hepatische Enzephalopathie Grad 3)".
 """
 
 from __future__ import annotations
@@ -67,6 +69,8 @@ VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
         (ICD10_CM, "K72.91", HE, "ICD-10-CM K72.91"),
         (ICD10_CM, "K70.41", HE, "ICD-10-CM K70.41"),
         (SNOMED, "13920009", HE, "SNOMED CT 13920009"),
+        (ICD10_GM, "K72.73!", HE, "ICD-10-GM K72.73!"),  # "Hepatische Enzephalopathie Grad 3"
+        (ICD10_GM, "K72.71", HE, "ICD-10-GM K72.71"),
         (ICD10_CM, "R18.0", ASCITES, "ICD-10-CM R18.0"),
         (ICD10_CM, "R18.8", ASCITES, "ICD-10-CM R18.8"),
         (ICD10, "R18", ASCITES, "ICD-10 R18"),

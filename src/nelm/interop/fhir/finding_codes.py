@@ -25,8 +25,12 @@ icd10c-tabular-April-1-2026.xml, commit 4a7d11a5):
 
 R18, I81 and K83.1 have the same meaning in WHO ICD-10 and ICD-10-GM. The WHO category
 K72 "Hepatic failure, not elsewhere classified" holds hepatic failure with and without
-encephalopathy, so a WHO or GM K72 code is not read as encephalopathy (ICD-10-GM's
-K72.7- encephalopathy grades were not found in a citable source; not read either).
+encephalopathy, so a WHO or GM K72 code is not read as encephalopathy, except ICD-10-GM's
+own K72.7-! "Hepatische Enzephalopathie und Coma hepaticum", graded by the West Haven
+criteria: K72.71! to K72.74! "Hepatische Enzephalopathie Grad 1" to "Grad 4" (as quoted
+by the German Society for Medical Controlling's coding query DGfM FoKA Anfrage 0331,
+2020: "K72.73! (= Hepatische Enzephalopathie Grad 3)", and in German Wikipedia's
+classification box of "Hepatische Enzephalopathie"). WHO ICD-10 has no K72.7.
 
 SNOMED CT 389026000 "Ascites (disorder)" and 17920008 "Portal vein thrombosis
 (disorder)" as listed in the Belgian eHealth value set be-vs-diagnostic-imaging-indication
@@ -72,6 +76,8 @@ def finding_field(system: str, code: str) -> str | None:
     """The anatomy field that a normalised ICD-10 code sets to true, or None."""
     if system == ICD10_CM and code in _CM_ONLY:
         return _CM_ONLY[code]
+    if system == ICD10_GM and code.startswith("K72.7"):
+        return ENCEPHALOPATHY  # GM's K72.7-!: hepatic encephalopathy, West Haven grade 1-4
     for prefix, field in _ALL_ICD10:
         if code.startswith(prefix):
             return field
