@@ -712,6 +712,23 @@ caution_edges(
         for size, shown in ((3, True), (4.9, True), (5, False))
     ],
 )
+CISPLATIN = (
+    "Porceddu 2020 (Front Oncol 9:1522) Table 3: cisplatin unsuitable with 'Preexisting renal "
+    "dysfunction (CCR < 60 mL/min)', 'Platelet count, < 100,000/mm3; ... or hemoglobin <9 g/dL'"
+)
+caution_edges(
+    "platinum_etoposide",
+    "cisplatin_kidney",
+    CISPLATIN,
+    *shown_at("labs.egfr_ml_min", (59.9, True), (60, False)),
+)
+caution_edges(
+    "platinum_etoposide",
+    "cisplatin_marrow",
+    CISPLATIN,
+    *shown_at("labs.platelets_per_ul", (99_999, True), (100_000, False)),
+    *shown_at("labs.hemoglobin_g_dl", (8.9, True), (9, False)),
+)
 POOR_PS = "ECOG 3 is 'capable of only limited self-care' (the ECOG scale): poor from 3 up"
 for option, caution in (
     ("tare", "performance_status"),
