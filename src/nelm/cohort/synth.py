@@ -448,7 +448,8 @@ def _strict_bounds(rng: np.random.Generator, frame: pl.DataFrame) -> list[pl.Ser
         if path == "patient.age_years":
             continue
         spec, plausible = FIELD_BY_PATH[path], plausible_range(path)
-        assert plausible is not None  # every bounded number has one (plausibility.yaml)
+        if plausible is None:  # every bounded number has one (plausibility.yaml)
+            raise LookupError(f"no plausible range for {path}")
         floor = max(plausible.low, spec.minimum if spec.minimum is not None else -np.inf)
         ceiling = min(plausible.high, spec.maximum if spec.maximum is not None else np.inf)
         exact = frame.get_column(path).cast(pl.Float64).to_numpy()
@@ -461,12 +462,10 @@ def _strict_bounds(rng: np.random.Generator, frame: pl.DataFrame) -> list[pl.Ser
         lower_free = frame.get_column(BOUNDS[path][0]).is_null().to_numpy()
         upper_free = frame.get_column(BOUNDS[path][1]).is_null().to_numpy()
         with np.errstate(invalid="ignore"):  # a structurally missing value is NaN: no bound
-            has_more = ((rng.random(n) < 0.06) & lower_free & (more < exact) & (more >= floor)) & (
-                more < ceiling
-            )
-            has_less = (
-                (rng.random(n) < 0.06) & upper_free & (less > exact) & (less <= ceiling)
-            ) & (less > floor)
+            has_more = (rng.random(n) < 0.06) & lower_free & (more < exact)
+            has_more &= (more >= floor) & (more < ceiling)
+            has_less = (rng.random(n) < 0.06) & upper_free & (less > exact)
+            has_less &= (less > floor) & (less <= ceiling)
         out.append(pl.Series(above_path, np.where(has_more, more, np.nan), nan_to_null=True))
         out.append(pl.Series(below_path, np.where(has_less, less, np.nan), nan_to_null=True))
     return out
