@@ -5,7 +5,7 @@ A master and two one-core workers on loopback, started from pyspark's own ``spar
 each size, in the same run and on the same synthetic Parquet cohort (``nelm synth``,
 seed 1): the polars engine, then the Spark engine, each as a fresh process, timed from
 outside (wall clock, interpreter start included). The Spark run also reports where its
-time went: starting the session (the driver's JVM, registering with the master), the
+time went: starting the Spark context (the driver's JVM, registering with the master), the
 job (executors evaluating their slices) and the merge (the parts joined into the result
 file). The two result files must be equal row for row.
 
@@ -54,12 +54,12 @@ def timed(name, function):
         finally:
             phases[name] = phases.get(name, 0.0) + time.perf_counter() - started
     return wrapper
-engine.session = timed("session", engine.session)
+engine.spark_context = timed("context", engine.spark_context)
 engine._evaluate = timed("evaluate", engine._evaluate)
 engine._merge = timed("merge", engine._merge)
 summary = run_batch(sys.argv[1], sys.argv[2], engine="spark", spark_master=sys.argv[3],
                     chunk_size=int(sys.argv[4]), count_rows=False)
-phases["job"] = phases.pop("evaluate") - phases["session"]
+phases["job"] = phases.pop("evaluate") - phases["context"]
 print(json.dumps({"rows": summary.rows, "seconds": summary.seconds, **phases}))
 """
 
@@ -119,7 +119,7 @@ def _plot(results: list[dict[str, float]]) -> None:
         left = 0.0
         for phase, colour in (
             ("startup", "#bbbbbb"),
-            ("session", "#dd8452"),
+            ("context", "#dd8452"),
             ("job", "#55a868"),
             ("merge", "#8172b3"),
         ):
@@ -147,13 +147,13 @@ def _write_doc(results: list[dict[str, float]], load: tuple[float, float]) -> No
         "after the run: the machine was shared, so the figures are noisy. One run each, "
         "Parquet input, two one-core workers.",
         "",
-        "| rows | polars s | spark s | spark / polars | session s | job s | merge s | same rows |",
+        "| rows | polars s | spark s | spark / polars | context s | job s | merge s | same rows |",
         "|---:|---:|---:|---:|---:|---:|---:|:---:|",
     ]
     for r in results:
         lines.append(
             f"| {int(r['rows']):,} | {r['polars']:.1f} | {r['wall']:.1f} | "
-            f"{r['wall'] / r['polars']:.1f}x | {r['session']:.1f} | {r['job']:.1f} | "
+            f"{r['wall'] / r['polars']:.1f}x | {r['context']:.1f} | {r['job']:.1f} | "
             f"{r['merge']:.1f} | {'yes' if r['same'] else 'NO'} |"
         )
     lines += ["", "![Spark against polars](img/spark-cluster.png)", "", END]

@@ -43,9 +43,9 @@ def spark() -> Iterator[Any]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"Spark is required on CI: {INSTALL_HINT}")
         pytest.skip(INSTALL_HINT)
-    from nelm.cohort.spark import session
+    from nelm.cohort.spark import spark_context
 
-    active = session("local[2]")
+    active = spark_context("local[2]")
     yield active
     active.stop()
 

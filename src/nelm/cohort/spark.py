@@ -54,11 +54,10 @@ from nelm.errors import InputRejected, Problem
 
 if TYPE_CHECKING:
     from pyspark import SparkContext
-    from pyspark.sql import SparkSession
 
     from nelm.cohort.summary import BatchSummary, Progress
 
-__all__ = ["INSTALL_HINT", "check_master", "jvm_failure", "run_spark", "session", "ship_nelm"]
+__all__ = ["INSTALL_HINT", "check_master", "jvm_failure", "run_spark", "ship_nelm", "spark_context"]
 
 INSTALL_HINT = "install Java (17 or later) and pyspark: pip install 'nelm[spark]'"
 _QUIET_LOG = Path(__file__).with_name("spark-log4j2.properties")
@@ -69,10 +68,12 @@ def is_local(master: str | None) -> bool:
     return master is None or master.startswith("local")
 
 
-def session(master: str | None) -> SparkSession:
-    """A Spark session: ``local[*]`` unless a master URL is given; Spark's own log quiet
-    (nelm reports what goes wrong itself)."""
-    from pyspark.sql import SparkSession
+def spark_context(master: str | None) -> SparkContext:
+    """A Spark context: ``local[*]`` unless a master URL is given; Spark's own log quiet
+    (nelm reports what goes wrong itself). No SparkSession: nelm schedules slices through
+    the context alone (the rows never enter Spark), and a session's SQL state costs about
+    2 s to start."""
+    from pyspark import SparkConf, SparkContext
 
     if is_local(master):  # the executors are this machine's Python: use this interpreter
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -92,12 +93,12 @@ def session(master: str | None) -> SparkSession:
         "spark.executor.extraJavaOptions": _LEAN_JVM,
     }
     _start_jvm(options)
-    builder = SparkSession.builder
+    conf = SparkConf()
     for key, value in options.items():
-        builder = builder.config(key, value)
-    spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("OFF")
-    return spark
+        conf.set(key, value)
+    context = SparkContext.getOrCreate(conf)
+    context.setLogLevel("OFF")
+    return context
 
 
 def check_master(master: str | None) -> None:
@@ -144,7 +145,7 @@ def _start_jvm(options: Mapping[str, str]) -> None:
     prints a launcher warning on every start, and a Java stack when it cannot start (an
     unknown master, YARN without its configuration). The stack becomes one line here; the
     JVM's later output is Spark's log, which is off. A JVM already running in this process
-    (an earlier session) is used as it is."""
+    (an earlier context) is used as it is."""
     from pyspark import SparkConf, SparkContext
     from pyspark.errors import PySparkRuntimeError
     from pyspark.java_gateway import launch_gateway
@@ -246,17 +247,17 @@ def _evaluate(
     source: InputFile, scratch: Path, master: str | None, batch_rows: int, rows: int
 ) -> list[SliceOutcome]:
     """Run the slices on Spark; the outcomes, in input order."""
-    from pyspark.sql import SparkSession
+    from pyspark import SparkContext
 
     if rows == 0:
         return []
-    active = SparkSession.getActiveSession()
+    # a context already running in this process (a notebook's session has one)
+    active = SparkContext._active_spark_context
     path_before = list(sys.path)
     try:
-        spark = active if active is not None and master is None else session(master)
-        own = spark is not active  # a session someone else started is theirs to stop
+        context = active if active is not None and master is None else spark_context(master)
+        own = context is not active  # a context someone else started is theirs to stop
         try:
-            context = spark.sparkContext
             if own and not is_local(context.master):
                 ship_nelm(context, scratch)
             slices = plan_slices(rows, batch_rows, context.defaultParallelism)
@@ -266,7 +267,7 @@ def _evaluate(
             )
         finally:
             if own:
-                spark.stop()
+                context.stop()
     except Exception as exc:
         _explain(exc)
         raise
