@@ -289,6 +289,18 @@ edges(
 
 edges(
     "capecitabine_temozolomide",
+    "renal",
+    "capecitabine label 4.1: contraindicated with a creatinine clearance below 30 mL/min",
+    *at("labs.egfr_ml_min", (29.9, N), (30, M)),
+)
+edges(
+    "capecitabine_temozolomide",
+    "platelets",
+    "temozolomide label 2.1: withheld until the platelets are 100 x 10^9/L or greater",
+    *at("labs.platelets_per_ul", (99_999, N), (100_000, M)),
+)
+edges(
+    "capecitabine_temozolomide",
     "advanced",
     f"003 Medical therapy: chemotherapy 'only indicated for advanced and unresectable PNETs'; "
     f"{FLR}: below 30 % the liver is not resectable (type I here)",

@@ -38,13 +38,14 @@ def _counts(frame: pl.DataFrame) -> dict[str, int]:
     return open_field_counts(program, kb, typed.lazy()).collect().row(0, named=True)
 
 
-def test_a_case_known_only_by_its_id_waits_on_platelets_for_five_options() -> None:
+def test_a_case_known_only_by_its_id_waits_on_platelets_for_six_options() -> None:
     # Platelets are read by the transarterial set shared by TAE, TACE and DEB-TACE
-    # (shared.yaml "platelets", 002 §3.3), by TARE (options/liver_directed.yaml, 002 §3.3)
-    # and by PRRT (options/systemic.yaml, platelets ≥ 75,000): five options, none of which
-    # can be ruled out when nothing is known.
+    # (shared.yaml "platelets", 002 §3.3), by TARE (options/liver_directed.yaml, 002 §3.3),
+    # by PRRT (options/systemic.yaml, platelets ≥ 75,000) and by CAPTEM (temozolomide label
+    # 2.1: platelets ≥ 100,000): six options, none of which can be ruled out when nothing
+    # is known.
     counts = _counts(pl.DataFrame({"case_id": ["nothing-known"]}))
-    assert counts["labs.platelets_per_ul"] == 5
+    assert counts["labs.platelets_per_ul"] == 6
     # A field no criterion reads is not counted at all.
     assert "patient.sex" not in counts
 

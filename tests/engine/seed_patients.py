@@ -395,7 +395,8 @@ SEED_PATIENTS: list[SeedPatient] = [
             "platinum_etoposide": "ineligible",
             "everolimus": "ineligible",
             "sunitinib": "ineligible",
-            "capecitabine_temozolomide": "eligible",
+            # the seeds' criteria met; the labels' kidney and marrow limits wait on labs
+            "capecitabine_temozolomide": "uncertain",
         },
         {
             "prrt.sstr": "met",
@@ -403,6 +404,8 @@ SEED_PATIENTS: list[SeedPatient] = [
             "tae.grade": "not_met",
             "platinum_etoposide.nec": "not_met",
             "capecitabine_temozolomide.indication": "met",
+            "capecitabine_temozolomide.renal": "unknown",
+            "capecitabine_temozolomide.platelets": "unknown",
         },
         {
             "tae": "NANETS still supports",
@@ -415,7 +418,8 @@ SEED_PATIENTS: list[SeedPatient] = [
         "NANETS guidelines still support the use of liver-directed therapy for G3 NET'; 002 §4 "
         "'exclusively for G1-G2 NETs'; 000 §4: 'PRRT may also be used in a subset of patients "
         "with G3 tumors (Ki67 < 55%)'; 003 Medical therapy: platinum 'for high-grade tumors "
-        "with poor differentiation'",
+        "with poor differentiation'; capecitabine label 4.1 (creatinine clearance < 30 mL/min) "
+        "and temozolomide label 2.1 (platelets < 100 x 10^9/L), with no labs given",
     ),
     SeedPatient(
         "large-cell-nec-unknown-primary",

@@ -441,18 +441,21 @@ SEED_PATIENTS_2: list[SeedPatient] = [
             "course": {"status": "progressing"},
         },
         {
-            "capecitabine_temozolomide": "eligible",
-            "streptozocin_5fu": "ineligible",
+            # the seeds' criteria met; the labels' kidney and marrow limits wait on labs
+            "capecitabine_temozolomide": "uncertain",
+            # 003's G1/G2 against 004's high proliferative index: the board's (relative)
+            "streptozocin_5fu": "uncertain",
             "sunitinib": "ineligible",
             "platinum_etoposide": "ineligible",
         },
         {
             "capecitabine_temozolomide.indication": "met",
-            "streptozocin_5fu.grade": "not_met",
+            "capecitabine_temozolomide.renal": "unknown",
+            "streptozocin_5fu.well_differentiated": "met",
+            "streptozocin_5fu.grade": "unknown",
             "platinum_etoposide.nec": "not_met",
         },
         {
-            "streptozocin_5fu": "004 names streptozotocin",
             "platinum_etoposide": "004 names etoposide and platinum",
         },
         {"grade": "G3"},
@@ -461,7 +464,8 @@ SEED_PATIENTS_2: list[SeedPatient] = [
         "004 §3.4: temozolomide, streptozotocin, etoposide and platinum 'are mainly indicated "
         "for NETs with high proliferative index'; 003 Medical therapy: temozolomide with "
         "capecitabine in 'metastatic, well-differentiated PNETs', streptozotocin 'in treating "
-        "G1/G2 PNENs', platinum 'for high-grade tumors with poor differentiation'",
+        "G1/G2 PNENs', platinum 'for high-grade tumors with poor differentiation'; "
+        "capecitabine label 4.1 and temozolomide label 2.1 (no labs given)",
     ),
     SeedPatient(
         "carcinoid-syndrome-ki67-15",

@@ -6,7 +6,8 @@ The seeds give no kidney or marrow limit for the platinum. Porceddu SV et al., F
 2020;9:1522, Table 3, lists as making cisplatin unsuitable "Preexisting renal dysfunction
 (CCR < 60 mL/min)" and "Platelet count, < 100,000/mm3; ... or hemoglobin <9 g/dL; despite
 optimization attempt". The option covers carboplatin too, so these are cautions on the
-cisplatin and never change the option's status; an unknown value raises none.
+cisplatin and never change the option's status. An unknown value is said as what to check
+before cisplatin (the caution's ``if_unknown``), never as a finding.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ import pytest
 from nelm.service import assess_mapping
 from tests.engine.cases import eligible_case
 
-KIDNEY = "a creatinine clearance below 60 mL/min makes cisplatin unsuitable"
+KIDNEY = "eGFR below 60 mL/min: a creatinine clearance below 60 mL/min makes cisplatin"
+KIDNEY_UNKNOWN = "Kidney function not known: a creatinine clearance below 60 mL/min"
 MARROW = "Platelets below 100,000/µL or haemoglobin below 9 g/dL"
+MARROW_UNKNOWN = "Blood count not known in full"
 
 
 def _platinum(changes: dict[str, Any]) -> tuple[str, list[str]]:
@@ -35,6 +38,7 @@ def _platinum(changes: dict[str, Any]) -> tuple[str, list[str]]:
 def test_the_kidney_caution_below_a_clearance_of_60(egfr: float | None, shown: bool) -> None:
     status, texts = _platinum({"labs.egfr_ml_min": egfr})
     assert any(KIDNEY in t for t in texts) is shown
+    assert any(KIDNEY_UNKNOWN in t for t in texts) is (egfr is None)
     assert status == "eligible"  # carboplatin is in the option: no criterion
 
 
@@ -46,7 +50,8 @@ def test_the_kidney_caution_below_a_clearance_of_60(egfr: float | None, shown: b
         (250_000, 8.9, True),
         (250_000, 9.0, False),
         (None, None, False),
-        (None, 12.0, False),  # the platelets unknown: nothing said of them
+        (None, 12.0, False),  # the platelets unknown: no finding, a check to make
+        (None, 8.0, True),  # the haemoglobin alone settles it
     ],
 )
 def test_the_marrow_caution_below_the_cisplatin_reserve(
@@ -56,6 +61,9 @@ def test_the_marrow_caution_below_the_cisplatin_reserve(
         {"labs.platelets_per_ul": platelets, "labs.hemoglobin_g_dl": hemoglobin}
     )
     assert any(MARROW in t for t in texts) is shown
+    # neither value below its limit and one not known: what to check, not a finding
+    unknown = not shown and (platelets is None or hemoglobin is None)
+    assert any(MARROW_UNKNOWN in t for t in texts) is unknown
     assert status == "eligible"
 
 

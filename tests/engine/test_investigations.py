@@ -54,8 +54,9 @@ def test_nothing_to_do_when_nothing_is_missing() -> None:
 def test_a_decisive_investigation_ranks_before_one_that_cannot_move_the_plan() -> None:
     """Resection is eligible (001), so the lab panel, whose platelet count decides only the
     transarterial options here (002 §3.3: platelets > 100,000; PRRT is already ineligible
-    without progression on an SSA, 002 §2.3), cannot change the first plan step; the
-    mitotic count (000 §1) can change the grade and with it the resection."""
+    without progression on an SSA, 002 §2.3) and CAPTEM, still open while the grade may be
+    G3 (temozolomide label 2.1: platelets ≥ 100,000), cannot change the first plan step;
+    the mitotic count (000 §1) can change the grade and with it the resection."""
     doc = assess_mapping(
         eligible_case(
             "liver_resection", {"labs.platelets_per_ul": None, "pathology.mitoses_per_2mm2": None}
@@ -67,7 +68,13 @@ def test_a_decisive_investigation_ranks_before_one_that_cannot_move_the_plan() -
     todo = _todo(doc)
     assert todo["pathology_review"]["first_step_could_change"] is True
     assert todo["laboratory_panel"]["first_step_could_change"] is False
-    assert set(todo["laboratory_panel"]["could_change"]) == {"tae", "tace", "deb_tace", "tare"}
+    assert set(todo["laboratory_panel"]["could_change"]) == {
+        "tae",
+        "tace",
+        "deb_tace",
+        "tare",
+        "capecitabine_temozolomide",
+    }
 
 
 def test_could_change_only_uncertain_options_through_their_missing_fields() -> None:

@@ -816,6 +816,27 @@ rules(
     ({"pathology.differentiation": "well"}, N),
     ({"pathology.differentiation": None, "pathology.ki67_percent": 30}, U),
 )
+# The labels, not the seeds, give CAPTEM's kidney and marrow limits: capecitabine is
+# contraindicated below a creatinine clearance of 30 mL/min (label 4.1; the eGFR read in its
+# place), temozolomide withheld below 100,000 platelets/µL (label 2.1).
+rules(
+    "capecitabine_temozolomide",
+    "renal",
+    "capecitabine label 4.1: 'contraindicated in patients with severe renal impairment "
+    "(creatinine clearance below 30 mL/min)'",
+    ({"labs.egfr_ml_min": 30}, M),
+    ({"labs.egfr_ml_min": 29}, N),
+    # a creatinine alone does not give the clearance
+    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 0.8}, U),
+)
+rules(
+    "capecitabine_temozolomide",
+    "platelets",
+    "temozolomide label 2.1: 'withhold ... until ... a platelet count of 100 x 10^9/L or greater'",
+    ({"labs.platelets_per_ul": 100000}, M),
+    ({"labs.platelets_per_ul": 99000}, N),
+    ({"labs.platelets_per_ul": None}, U),
+)
 rules(
     "platinum_etoposide",
     "nec",
@@ -919,11 +940,22 @@ rules(
     (G3_WELL, M),
     (NO_GRADE | {"pathology.differentiation": None}, U),
 )
+# 003's G1/G2 is where efficacy was shown, and 004 §3.4 names streptozotocin for NETs "with
+# high proliferative index": a G3 NET is left to the board (relative). Neither seed names it
+# for a NEC (well_differentiated).
 rules(
     "streptozocin_5fu",
     "grade",
     "003 Medical therapy: 'streptozotocin with 5-FU and/or epirubicin in treating G1/G2 PNENs'",
-    (G3_WELL, N),
+    (G3_WELL, R),
+    ({"pathology.ki67_percent": 20}, M),
+)
+rules(
+    "streptozocin_5fu",
+    "well_differentiated",
+    "003 Medical therapy: G1/G2 PNENs; 004 §3.4: 'NETs with high proliferative index'",
+    (NEC, N),
+    (G3_WELL, M),
 )
 # 003 gives interferon without a grade; G1/G2 is the scope of 001 Figure 2 ("Treatment
 # algorithm for well-differentiated (G1/G2) neuroendocrine liver metastases"), which rules

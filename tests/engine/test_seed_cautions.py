@@ -307,20 +307,6 @@ ROWS: list[tuple[str, str, dict[str, Any], bool, str]] = [
         "below 10 %: both seeds agree",
     ),
     (
-        "streptozocin_5fu",
-        "g3",
-        {"pathology.ki67_percent": 25},
-        True,
-        "004 §3.4: streptozotocin 'mainly indicated for NETs with high proliferative index'",
-    ),
-    (
-        "streptozocin_5fu",
-        "g3",
-        {},
-        False,
-        "a G2 NET: 003's G1/G2",
-    ),
-    (
         "liver_resection",
         "burden_over_75",
         {"liver.tumor_burden_percent": 76},
@@ -399,7 +385,6 @@ def test_permissive_seed_is_a_caution(
         "carcinoid_heart_disease": "no source applies it to this palliative operation",
         "g3": {
             "primary_tumor_resection": "000 groups well-differentiated G3 tumours with NEC",
-            "streptozocin_5fu": "004 names streptozotocin",
             "platinum_etoposide": "004 names etoposide and platinum",
         }.get(option, ""),
         "burden_exactly_50": "000 writes the transplant limit as ≤ 50 %",

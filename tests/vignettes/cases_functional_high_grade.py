@@ -31,6 +31,13 @@ class Vignette:
 
 
 YES, NO, OPEN = "eligible", "ineligible", "uncertain"
+# Streptozocin beyond G1/G2: 003 shows its efficacy "in treating G1/G2 PNENs", 004 §3.4 names
+# it among the drugs "mainly indicated for NETs with high proliferative index": neither rules
+# a G3 NET out, so the board weighs it (a relative criterion: uncertain, not ineligible).
+STZ_G3 = (
+    '003 Medical therapy: "in treating G1/G2 PNENs"; 004 §3.4: "mainly indicated for NETs '
+    'with high proliferative index"'
+)
 
 # Passages (seed file, section), quoted as printed.
 GRADE_000 = (
@@ -413,10 +420,7 @@ VIGNETTES: list[Vignette] = [
             "ssa": (NO, SSA_004 + " (70 %, non-functional)"),
             "everolimus": (NO, G12_TARGETED + " (G3)"),
             "sunitinib": (NO, G12_TARGETED + " (G3)"),
-            "streptozocin_5fu": (
-                NO,
-                '003 Medical therapy: streptozotocin/5-FU "in treating G1/G2 PNENs"',
-            ),
+            "streptozocin_5fu": (OPEN, STZ_G3 + " (well-differentiated G3)"),
             "platinum_etoposide": (NO, PLAT_003 + " (well-differentiated G3)"),
             "liver_resection": (NO, RESECT_004 + " (G3)"),
         },
@@ -492,7 +496,7 @@ VIGNETTES: list[Vignette] = [
         statuses={
             "platinum_etoposide": (OPEN, PLAT_003 + "; NET G3 or NEC (Rindi 2022)"),
             "everolimus": (NO, G12_TARGETED + " (G3 or NEC)"),
-            "streptozocin_5fu": (NO, '003 Medical therapy: "in treating G1/G2 PNENs"'),
+            "streptozocin_5fu": (OPEN, STZ_G3 + " (G3 NET or NEC)"),
             "liver_resection": (NO, RESECT_004 + " (G3 or NEC)"),
         },
         waits_on={"platinum_etoposide": ("pathology.differentiation",)},

@@ -76,6 +76,15 @@ CHEMO_ADV = (
     'unresectable PNETs"'
 )
 STZ = '003 Medical therapy: "streptozotocin with 5-fluorouracil ... in treating G1/G2 PNENs"'
+# The labels, not the seeds, give CAPTEM's kidney and marrow limits: a vignette without labs
+# leaves CAPTEM open on them.
+CAPTEM_LABS = (
+    "capecitabine label 4.1: contraindicated below a creatinine clearance of 30 mL/min; "
+    "temozolomide label 2.1: withheld below 100 x 10^9 platelets/L (no labs given)"
+)
+# 003's G1/G2 is where streptozotocin's efficacy was shown; 004 §3.4 names it for NETs "with
+# high proliferative index": a G3 NET is the board's to weigh (relative).
+STZ_G3 = STZ + '; 004 §3.4: "mainly indicated for NETs with high proliferative index"'
 PLAT = (
     '003 Medical therapy: "For high-grade tumors with poor differentiation, platinum-based '
     'regimes are preferred"; 000 §1: NEC "poorly differentiated neoplasms of high grade"'
@@ -123,7 +132,7 @@ VIGNETTES: list[Vignette] = [
             "sunitinib": (YES, SUN),
             "surufatinib": (YES, SURU + " (type III: unresectable)"),
             "cabozantinib": (NO, CABO + " (only an SSA before)"),
-            "capecitabine_temozolomide": (YES, CAPTEM),
+            "capecitabine_temozolomide": (OPEN, CAPTEM + "; " + CAPTEM_LABS),
             "streptozocin_5fu": (YES, STZ),
             "platinum_etoposide": (NO, PLAT),
         },
@@ -238,7 +247,7 @@ VIGNETTES: list[Vignette] = [
             "sunitinib": (OPEN, SUN + "; " + GRADE_OPEN),
             "surufatinib": (OPEN, SURU + "; " + GRADE_OPEN),
             "cabozantinib": (YES, CABO + " (after everolimus)"),
-            "capecitabine_temozolomide": (YES, CAPTEM + "; " + CHEMO_ADV),
+            "capecitabine_temozolomide": (OPEN, CAPTEM + "; " + CHEMO_ADV + "; " + CAPTEM_LABS),
             "streptozocin_5fu": (OPEN, STZ + "; " + GRADE_OPEN),
             "platinum_etoposide": (NO, PLAT),
         },
@@ -309,7 +318,10 @@ VIGNETTES: list[Vignette] = [
             "sunitinib": (NO, SUN + " (not pancreatic)"),
             "surufatinib": (NO, SURU + " (G3)"),
             "cabozantinib": (NO, CABO + " (no prior line)"),
-            "capecitabine_temozolomide": (YES, CAPTEM + " (high proliferative index)"),
+            "capecitabine_temozolomide": (
+                OPEN,
+                CAPTEM + " (high proliferative index); " + CAPTEM_LABS,
+            ),
             "streptozocin_5fu": (NO, STZ + " (not pancreatic)"),
             "platinum_etoposide": (NO, PLAT + " (well-differentiated G3)"),
         },
@@ -344,13 +356,12 @@ VIGNETTES: list[Vignette] = [
             "sunitinib": (NO, "SUN-1111 eligibility: well-differentiated G1/G2 (G3)"),
             "surufatinib": (NO, SURU + " (G3, functional)"),
             "cabozantinib": (NO, CABO + " (only an SSA before)"),
-            "capecitabine_temozolomide": (YES, CAPTEM),
-            "streptozocin_5fu": (NO, STZ + " (G3)"),
+            "capecitabine_temozolomide": (OPEN, CAPTEM + "; " + CAPTEM_LABS),
             "platinum_etoposide": (NO, PLAT + " (well-differentiated G3)"),
         },
-        relative=("interferon_alpha",),
+        # streptozocin: STZ_G3, a G3 NET left to the board
+        relative=("interferon_alpha", "streptozocin_5fu"),
         derived={"grade": "G3", "liver_type": "II", "portal_drainage": True},
-        cautions={"streptozocin_5fu": "G3 NET"},
     ),
     # 9. Thinnest: "pancreatic NET with liver metastases".
     Vignette(
