@@ -105,3 +105,18 @@ def test_a_fhir_result_states_its_unit_and_is_not_questioned() -> None:
     doc = assess_fhir(bundle, assessment_date=dt.date(2025, 1, 15), with_evidence=False)
     assert _checks(doc) == []
     assert not any("Check the unit" in w for w in doc["warnings"])
+
+
+@pytest.mark.parametrize("obstruction", [True, False, None])
+def test_a_recorded_biliary_obstruction_is_named_as_what_can_explain_the_value(
+    obstruction: bool | None,
+) -> None:
+    """Obstructive jaundice raises the bilirubin in mg/dL into the range where the unit is
+    in doubt; the question stays (17 µmol/L is still a possible slip) and the warning says
+    what in the case makes the value likely. Only a recorded obstruction is named."""
+    doc = _assess(17, anatomy={"biliary_obstruction": obstruction})
+    (check,) = _checks(doc)
+    assert check["hint"] == HINT_17
+    named = "Biliary obstruction is recorded, which can raise the bilirubin this far"
+    assert (named in check["message"]) is (obstruction is True)
+    assert "heck the unit" in check["message"]

@@ -98,6 +98,10 @@ class UnitCheck:
     slip: Slip  # the other unit, and how to read the number in it
     reference: str  # the reference interval in that unit, which the warning names
     as_given: str = ""  # what the number is in the field's unit ("" : far above the reference)
+    # A yes/no field that, when true, explains a value this high in the field's own unit
+    # (biliary obstruction for a bilirubin), and the words that say so: the question stays,
+    # since the slip is still possible, but the warning says what makes the value likely.
+    explained_by: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +213,7 @@ class UnitQuestion:
     value: float
     plausible: PlausibleRange
     confirmed: bool
+    explained: bool = False  # the case holds what explains the value (``explained_by``)
 
     @property
     def hint(self) -> str:
@@ -229,10 +234,16 @@ class UnitQuestion:
         assert check is not None
         spec = FIELD_BY_PATH[self.path]
         as_given = check.as_given or f"far above the reference {self.plausible.reference}"
+        explained = (
+            f" {check.explained_by[1][:1].upper()}{check.explained_by[1][1:]};"
+            if self.explained and check.explained_by is not None
+            else ""
+        )
         return (
             f"{spec.label} ({self.path}) {_with_unit(self.value, spec.unit or '')} is "
             f"{as_given}, and in {check.slip.unit} it would be a common value (reference "
-            f"{check.reference}): {self.hint} Check the unit."
+            f"{check.reference}): {self.hint}{explained} {'c' if explained else 'C'}heck "
+            "the unit."
         )
 
     @property
@@ -312,7 +323,21 @@ def _unit_check(
     low, top = float(raw["from"]), float(raw.get("to", high))
     if not low <= top <= high:
         raise ValueError(f"plausibility.yaml: {path}'s unit check must lie in its range")
-    return UnitCheck(low, top, slip, str(raw["reference"]), str(raw.get("as_given", "")))
+    explained_by = raw.get("explained_by")
+    if explained_by is not None:
+        field = str(explained_by["field"])
+        spec = FIELD_BY_PATH.get(field)
+        if spec is None:
+            raise ValueError(f"plausibility.yaml: {path}'s explained_by names no case field")
+        explained = (field, str(explained_by["words"]))
+    return UnitCheck(
+        low,
+        top,
+        slip,
+        str(raw["reference"]),
+        str(raw.get("as_given", "")),
+        explained if explained_by is not None else None,
+    )
 
 
 def plausible_range(path: str) -> PlausibleRange | None:
@@ -399,5 +424,7 @@ def unit_questions(
         if isinstance(value, bool) or not isinstance(value, int | float):
             continue
         if r.questions_unit(value):
-            out.append(UnitQuestion(path, value, r, path in confirmed_set))
+            by = r.unit_check.explained_by
+            explained = by is not None and values.get(by[0]) is True
+            out.append(UnitQuestion(path, value, r, path in confirmed_set, explained))
     return out
