@@ -32,3 +32,27 @@ def test_the_records_warnings_are_shown_once() -> None:
     assert text.count("DECEASED: the record says the patient died") == 1
     assert text.count("NOT A NEUROENDOCRINE RECORD") == 1
     assert text.index("DECEASED") < text.index("Classification")
+
+
+def test_the_plan_is_read_with_the_records_warnings() -> None:
+    """A record with no neuroendocrine neoplasm (and a death) still gets the plan the
+    sources give for its data, all of it uncertain; the plan says under its heading that it
+    is to be read with those warnings, on the text, HTML and board pages alike."""
+    from nelm.report.board import board_view
+    from nelm.report.html import render_html
+
+    doc = assess_text(
+        RECORD.read_text("utf-8"), assessment_date=dt.date(2026, 11, 1), with_evidence=False
+    )
+    caveat = "Read this plan with the record"
+    text = render_text(doc, width=200)
+    plan = text.index("Plan ─")
+    assert text.index(caveat) > plan and text.index(caveat) < text.index("Verdicts")
+    assert caveat in render_html(doc)
+    assert board_view(doc).plan_caveat is not None
+
+
+def test_a_case_with_no_record_warning_has_no_caveat() -> None:
+    example = Path(__file__).resolve().parents[2] / "src" / "nelm" / "examples"
+    doc = assess_text((example / "resectable-pnet.json").read_text("utf-8"), with_evidence=False)
+    assert "Read this plan with" not in render_text(doc, width=200)

@@ -29,6 +29,7 @@ from nelm.report.view import field_label as _field_label
 from nelm.report.view import (
     in_words,
     not_known_words,
+    plan_caveat,
     record_flags,
     record_warnings,
     todo_items,
@@ -201,6 +202,8 @@ class BoardView:
     shown above everything."""
     record_flags: list[str] = field(default_factory=list)
     """Their headlines ("DECEASED"), for a printed page's header."""
+    plan_caveat: str | None = None
+    """The line under the plan's heading when the record warned (``view.plan_caveat``)."""
     common_cautions: list[CommonCaution] = field(default_factory=list)
     """The cautions this patient raises on several option cards, said once above them
     (``nelm.report.cautions``)."""
@@ -425,6 +428,7 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
         options=rows,
         record_warnings=record_warnings(doc),
         record_flags=record_flags(doc),
+        plan_caveat=plan_caveat(doc),
         # cards are shown for the open options only (CARD_ORDER)
         common_cautions=common_cautions(doc, lambda o: o.get("status") in CARD_ORDER),
         from_record=from_record_line(doc.get("inputs") or {}),

@@ -36,6 +36,7 @@ from nelm.report.view import (
     missing_data_groups,
     not_known_words,
     option_groups,
+    plan_caveat,
     plan_steps,
     record_flags,
     record_warnings,
@@ -297,6 +298,8 @@ its value and sources.</p>
 </tbody></table>
 
 <h2>Plan</h2>
+{% set caveat = plan_caveat_of(doc) %}
+{% if caveat %}<p class="record-warning plan-caveat">{{ caveat }}</p>{% endif %}
 {% if doc.plan %}
 <ol class="plan">
 {% for step in plan %}
@@ -617,6 +620,7 @@ def render_html(
         doc=doc,
         record_warnings_of=record_warnings,
         record_flags_of=record_flags,
+        plan_caveat_of=plan_caveat,
         css=_CSS,
         phone_css=_PHONE_CSS,
         generated=when.strftime("%Y-%m-%d %H:%M UTC"),

@@ -30,6 +30,7 @@ from nelm.report.view import (
     missing_data_groups,
     not_known_words,
     option_groups,
+    plan_caveat,
     plan_steps,
     record_warnings,
     source_notes,
@@ -183,6 +184,9 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
     # What the board decides on first: the plan, then every option's verdict; the
     # classification they rest on follows, then each option's card.
     console.print(_heading("Plan", width))
+    caveat = plan_caveat(doc)
+    if caveat:
+        console.print(Text(caveat, style="bold red"))
     if doc["plan"]:
         console.print(_plan(doc, refs, width))
     else:

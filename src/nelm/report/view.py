@@ -138,6 +138,19 @@ def record_flags(doc: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(warning_headline(w) for w in record_warnings(doc)))
 
 
+def plan_caveat(doc: Mapping[str, Any]) -> str | None:
+    """A line under the plan's heading when the record warned about the whole assessment
+    (no neuroendocrine neoplasm, a death): the plan is what the sources give for the data as
+    read, and a board must not read it apart from that warning."""
+    if not record_warnings(doc):
+        return None
+    # the warnings are named once, in their boxes above: not again here
+    return (
+        "Read this plan with the record's warnings above: it is what the sources give for "
+        "the data as read, and it applies to neuroendocrine liver metastases only."
+    )
+
+
 # The words of every page for an absent value; "unknown" stays the JSON's result name.
 NOT_KNOWN = "not known"
 
