@@ -212,9 +212,11 @@ def assess_fhir_record(
         *source.result_warnings,
         *doc.get("warnings", []),
     ]
-    if mapping.issues:
+    # notices (an AI-asserted label, a server's word on its search) are about what was read
+    unused = len({i.describe() for i in mapping.issue_list if not i.notice})
+    if unused:
         doc["warnings"].append(
-            f"{len(mapping.issues)} element(s) of the record could not be used and were "
+            f"{unused} element(s) of the record could not be used and were "
             "left unknown (see the data-quality list of the input source)"
         )
     doc["input_source"] = {

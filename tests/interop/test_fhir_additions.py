@@ -619,6 +619,29 @@ def test_a_record_of_another_cancer_names_it_in_its_warning() -> None:
     assert "another cancer" not in plain
 
 
+def test_a_cancer_coded_by_its_site_alone_is_named_as_such() -> None:
+    # ICD-10 C20 "Malignant neoplasm of rectum" and C50.3 (breast, lower-inner quadrant)
+    # say the site, not the histology: a rectal NET is coded C20 with a neuroendocrine
+    # morphology (ICD-O-3 8240/3), an adenocarcinoma with 8140/3. Without a morphology the
+    # record does not say which, so the warning names the Condition as coded by its site
+    # alone, not as another cancer; a secondary neoplasm (C78.7, liver) is no primary.
+    rectum = condition_resource("rectum", ICD10, "C20")
+    rectum["code"]["coding"][0]["display"] = "Malignant neoplasm of rectum"
+    liver = condition_resource("mets", ICD10, "C78.7")
+    (warning,) = [w for w in _map(rectum, liver, marker=False).warnings]
+    assert warning.startswith("NOT A NEUROENDOCRINE RECORD")
+    assert (
+        "The record holds a cancer coded by its site alone (Condition/rectum (Malignant "
+        "neoplasm of rectum)), without its histology" in warning
+    )
+    assert "another cancer" not in warning and "Condition/mets" not in warning
+    # with its histology it is another cancer, named as one
+    breast = condition_resource("breast", ICD10, "C50.3", morphology="8500/3")
+    (warning,) = _map(breast, marker=False).warnings
+    assert "The record holds another cancer (Condition/breast" in warning
+    assert "coded by its site alone" not in warning
+
+
 _RELATED = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-related-primary-cancer-condition"
 
 
@@ -666,3 +689,34 @@ def test_one_tumour_coded_twice_gives_the_named_site() -> None:
     two = condition_resource("t", ICD10, "C25.4")
     two["code"]["coding"].append({"system": ICD10_CM, "code": "C7A.010"})
     assert _value(_map(two, marker=False), "primary.site") is None
+
+
+ASSERTED_DATE = "http://hl7.org/fhir/StructureDefinition/condition-assertedDate"
+
+
+def test_an_invalid_extension_nelm_does_not_read_leaves_the_rest_of_the_condition_read() -> None:
+    # FHIR R4 §2.13 (Extensibility): an application may ignore an extension it does not
+    # understand, never a modifierExtension. A pancreatic NET (ICD-10 C25.4, ICD-O-3 8240/3)
+    # whose assertedDate extension holds "YYYY-MM-DD" (a placeholder, not an R4 dateTime)
+    # is still the record's NET; the bad extension alone is listed, with what a date is.
+    net = condition_resource("pnet", ICD10, "C25.4", morphology="8240/3")
+    net["extension"].append({"url": ASSERTED_DATE, "valueDateTime": "YYYY-MM-DD"})
+    mapping = _map(net, marker=False)
+    assert _value(mapping, "primary.site") == "pancreas"
+    assert not any(w.startswith("NOT A NEUROENDOCRINE") for w in mapping.warnings)
+    (issue,) = [i for i in mapping.issues if "Condition/pnet" in i]
+    assert "extension[1] (condition-assertedDate) not valid FHIR R4 and not read" in issue
+    assert "a FHIR date is written YYYY, YYYY-MM or YYYY-MM-DD" in issue
+    assert "the rest of the Condition is read" in issue
+
+
+def test_an_invalid_extension_nelm_reads_still_sets_the_condition_aside() -> None:
+    # The mCODE relatedPrimaryCancerCondition link decides whose metastasis it is (issue
+    # 12 point 2): read without it, a metastasis of another primary would pass for the
+    # NET's, so a link that is not valid sets the whole Condition aside, as before.
+    net = condition_resource("pnet", ICD10, "C25.4", morphology="8240/3")
+    liver = condition_resource("mets", ICD10, "C78.7")
+    liver["extension"] = [{"url": _RELATED, "valueReference": {"reference": 7}}]
+    mapping = _map(net, liver, marker=False)
+    (issue,) = [i for i in mapping.issues if "Condition/mets" in i]
+    assert "is not valid FHIR R4 and is not read" in issue

@@ -42,6 +42,8 @@ def _value(mapping: FhirMapping, path: str) -> Any:
         ("1975-2", "mg/dL", 1.4, "labs.bilirubin_mg_dl", 1.4),
         # LOINC 14631-6 Bilirubin.total [Moles/volume]: 34.2 µmol/L ÷ 17.1 = 2.0 mg/dL (Young 1987)
         ("14631-6", "umol/L", 34.2, "labs.bilirubin_mg_dl", 2.0),
+        # LOINC 42719-5 Bilirubin.total [Mass/volume] in Blood (tx.fhir.org, LOINC 2.82)
+        ("42719-5", "mg/dL", 1.0, "labs.bilirubin_mg_dl", 1.0),
         # LOINC 1751-7 Albumin [Mass/volume] in Serum or Plasma: 38 g/L = 3.8 g/dL
         ("1751-7", "g/L", 38, "labs.albumin_g_dl", 3.8),
         # LOINC 2160-0 Creatinine [Mass/volume]; 14682-9 [Moles/volume]: 88.4 µmol/L = 1 mg/dL
@@ -54,6 +56,10 @@ def _value(mapping: FhirMapping, path: str) -> Any:
         # LOINC 2532-0 LDH, 1920-8 AST [Enzymatic activity/volume]
         ("2532-0", "U/L", 240, "labs.ldh_u_l", 240),
         ("1920-8", "ukat/L", 0.5, "labs.ast_u_l", 30),
+        # LOINC 88112-8 Aspartate aminotransferase [Enzymatic activity/volume] in Serum or
+        # Plasma by No addition of P-5'-P (tx.fhir.org, LOINC 2.82); 1 µkat/L = 60 U/L
+        ("88112-8", "U/L", 25, "labs.ast_u_l", 25),
+        ("88112-8", "ukat/L", 0.5, "labs.ast_u_l", 30),
         # LOINC 777-3 Platelets [#/volume] in Blood: 10*9/L = 10*3/uL = 1000 per µL
         ("777-3", "10*9/L", 180, "labs.platelets_per_ul", 180_000),
         ("777-3", "10*3/uL", 180, "labs.platelets_per_ul", 180_000),

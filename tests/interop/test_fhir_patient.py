@@ -284,7 +284,15 @@ def test_the_same_id_on_another_server_is_never_attributed() -> None:
     )
 
 
-def test_without_a_patient_the_subject_most_resources_name_is_the_patient() -> None:
+@pytest.mark.parametrize("order", [(0, 1, 2), (1, 0, 2), (2, 1, 0)])
+def test_without_a_patient_subjects_naming_two_patients_are_refused(
+    order: tuple[int, int, int],
+) -> None:
+    # FHIR R4 Observation.subject: "the patient … this observation is about and into
+    # whose record the observation is placed". With no Patient resource, Patient/x and
+    # Patient/y are two records; which is the patient's cannot be told from how many
+    # resources name each (docs/fhir-mapping.md, "One patient": a Bundle about two
+    # different patients is refused), whatever their order.
     a = observation_resource(
         "a", "http://loinc.org", "1975-2", subject="Patient/x", valueQuantity=quantity(1.0, "mg/dL")
     )
@@ -294,9 +302,10 @@ def test_without_a_patient_the_subject_most_resources_name_is_the_patient() -> N
     c = observation_resource(
         "c", "http://loinc.org", "718-7", subject="Patient/x", valueQuantity=quantity(13.0, "g/dL")
     )
-    mapping = _map(a, b, c)
-    assert mapping.document["labs"] == {"bilirubin_mg_dl": 1.0, "hemoglobin_g_dl": 13.0}
-    assert any("Observation/b: about another patient" in i for i in mapping.issues)
+    with pytest.raises(InputRejected, match="one patient per record") as caught:
+        _map(*[(a, b, c)[i] for i in order])
+    [problem] = caught.value.problems
+    assert '"Patient/x"' in problem.got and '"Patient/y"' in problem.got
 
 
 def test_individual_sex_extension_gives_the_sex() -> None:

@@ -130,6 +130,18 @@ def test_a_tumor_size_without_a_site_is_not_a_liver_lesion() -> None:
     assert any(n.startswith("not used: tumour size without a body site") for n in mapping.notes)
 
 
+def test_a_tumor_size_at_a_site_the_mapping_does_not_know_is_not_said_to_have_none() -> None:
+    # SNOMED CT 76752008 "Breast structure" (MII oncology example mamma-tumorgroesse): a
+    # body site is given; it does not say the liver, and the note says so, not "without".
+    breast = {"coding": [{"system": "http://snomed.info/sct", "code": "76752008"}]}
+    mapping = _map(_tumor_size("x", 25, breast, "2025-01-10"))
+    assert "liver" not in mapping.document
+    assert (
+        "not used: tumour size whose body site does not say the lesion is in the liver: "
+        "Observation/x" in mapping.notes
+    )
+
+
 def test_a_tumor_size_whose_focus_is_a_liver_body_structure_is_a_liver_lesion() -> None:
     structure = {
         "resourceType": "BodyStructure",
@@ -154,6 +166,15 @@ def test_a_modifier_extension_sets_the_resource_aside() -> None:
         and n.endswith("Observation/alb")
         for n in mapping.notes
     )
+    # a result nelm reads (LOINC 1751-7, albumin): its field is named in the data-quality
+    # list, so the board knows a value exists and why it was not used
+    (issue,) = [i for i in mapping.issues if "Observation/alb" in i]
+    assert "set aside for its modifierExtension" in issue
+    assert issue.endswith("labs.albumin_g_dl is left unknown")
+    # a resource of no field nelm reads is a note only
+    other = observation_resource("o", LOINC, "8302-2", effective="2025-01-10")  # body height
+    other["modifierExtension"] = albumin["modifierExtension"]
+    assert not [i for i in _map(other).issues if "Observation/o" in i]
 
 
 def _history(*versions: tuple[dict[str, Any], str | None]) -> dict[str, Any]:

@@ -237,3 +237,98 @@ def test_a_patient_set_aside_for_its_label_is_not_called_absent() -> None:
     )
     assert not any("holds no Patient resource" in w for w in mapping.warnings)
     assert any(w.startswith("SET ASIDE FOR THEIR SECURITY LABELS") for w in mapping.warnings)
+
+
+OBSERVATION_VALUE = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"
+
+
+def test_data_asserted_by_ai_are_read_and_listed_for_data_quality() -> None:
+    # HL7 Terminology, CodeSystem v3-ObservationValue, AIAST "Artificial Intelligence
+    # asserted": "Security provenance metadata observation value used to indicate that an IT
+    # resource (data, or information object) was asserted by an Artificial Intelligence
+    # (e.g. Clinical Decision Support, Machine Learning, Algorithm)"
+    # (https://terminology.hl7.org/CodeSystem-v3-ObservationValue.html#v3-ObservationValue-AIAST).
+    # A provenance mark like HRELIABLE or UNCERTREL, no consent or authorisation: the
+    # resource is read, and the reader is told where what it says came from.
+    bundle = _bundle()
+    _label(_resource(bundle, "pat-0001"), OBSERVATION_VALUE, "AIAST")
+    _label(_resource(bundle, "bili-0001"), OBSERVATION_VALUE, "AIAST")
+    baseline, mapping = _map(_bundle()), _map(bundle)
+    assert mapping.document == baseline.document  # age, sex and bilirubin are read
+    assert mapping.warnings == baseline.warnings  # nothing set aside, nothing to say first
+    assert mapping.security is not None and mapping.security["set_aside"] == []
+    assert mapping.security["read"] == ["Observation/bili-0001", "Patient/pat-0001"]
+    [label] = mapping.security["labels"]
+    assert (label["code"], label["read"], label["meaning"]) == (
+        "AIAST",
+        2,
+        "asserted by artificial intelligence (AIAST, v3-ObservationValue)",
+    )
+    [line] = [i for i in mapping.issues if i not in baseline.issues]
+    assert line.startswith("asserted by artificial intelligence: 2 resources read")
+    assert "(Observation/bili-0001, Patient/pat-0001)" in line
+    assert "security label AIAST (v3-ObservationValue)" in line
+
+    # read, not left unknown: the assessment's count of unused elements leaves it out
+    def unused(record: dict[str, Any]) -> list[str]:
+        doc = assess_fhir(record, assessment_date=dt.date(2026, 11, 1), with_evidence=False)
+        return [w for w in doc["warnings"] if "could not be used" in w]
+
+    assert unused(bundle) == unused(_bundle())
+
+
+def _ai_transparency_example() -> dict[str, Any]:
+    """HL7 AI Transparency on FHIR IG, input/examples/labreport_for_alton_walsh_fhir.json
+    (HL7/aitransparency-ig 066ff1c3), its coded elements as published; the name and the
+    Medicare identifier left out (nelm reads neither)."""
+    aiast = {"security": [{"system": OBSERVATION_VALUE, "code": "AIAST"}]}
+    patient_url = "urn:uuid:730779b1-7952-470a-8ea3-8f1ad87ff18f"
+    return {
+        "resourceType": "Bundle",
+        "id": "b3c1f2d4-5c8e-4b0a-9f6d-7c8e1f2d4b5c",
+        "meta": aiast,
+        "type": "transaction",
+        "entry": [
+            {
+                "fullUrl": patient_url,
+                "resource": {
+                    "resourceType": "Patient",
+                    "id": "730779b1-7952-470a-8ea3-8f1ad87ff18f",
+                    "meta": aiast,
+                    "gender": "male",
+                    "birthDate": "1969-04-13",
+                },
+                "request": {"method": "PUT", "url": "Patient"},
+            },
+            {
+                "fullUrl": "urn:uuid:608c4de1-1ab6-4bfe-b2e4-dca6b19223f0",
+                "resource": {
+                    "resourceType": "Observation",
+                    "id": "608c4de1-1ab6-4bfe-b2e4-dca6b19223f0",
+                    "meta": aiast,
+                    "status": "final",
+                    "subject": {"reference": patient_url},
+                    "effectiveDateTime": "2025-02-18",
+                    # LOINC 41995-2 Hemoglobin A1c [Mass/volume] in Blood
+                    "code": {"coding": [{"system": "http://loinc.org", "code": "41995-2"}]},
+                    "valueQuantity": {
+                        "value": 9.4,
+                        "unit": "%",
+                        "system": "http://unitsofmeasure.org",
+                        "code": "%",
+                    },
+                },
+                "request": {"method": "POST", "url": "Observation"},
+            },
+        ],
+    }
+
+
+def test_the_ai_transparency_example_s_patient_is_read() -> None:
+    # Every resource and the Bundle carry AIAST: the Patient is read (born 1969-04-13,
+    # so 57 on 2026-11-01; gender male), and the data-quality list says an AI asserted it.
+    mapping = _map(_ai_transparency_example())
+    assert mapping.document["patient"] == {"age_years": 57, "sex": "male"}
+    assert not any(w.startswith(("PATIENT NOT READ", "SET ASIDE")) for w in mapping.warnings)
+    [line] = [i for i in mapping.issues if i.startswith("asserted by artificial intelligence")]
+    assert "(Patient/730779b1-7952-470a-8ea3-8f1ad87ff18f)" in line

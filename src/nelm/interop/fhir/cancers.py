@@ -142,6 +142,9 @@ class CancerIndex:
         self.neuroendocrine = False
         self.others: list[str] = []
         """The other cancers, each as its reference and what the record calls it."""
+        self.by_site_only: list[str] = []
+        """Cancers coded by their site alone (an ICD-10 malignancy code, no histology): the
+        record does not say whether they are neuroendocrine, named the same way."""
         for entry in entries:
             if entry.resource_type != "Condition":
                 continue
@@ -149,6 +152,8 @@ class CancerIndex:
             self.neuroendocrine = self.neuroendocrine or kind == "net"
             if kind == "other":
                 self.others.append(_named(entry))
+            elif kind is None and _malignancy_by_site(entry.resource):
+                self.by_site_only.append(_named(entry))
             for name in (entry.ref, entry.full_url):
                 if name:
                     self._kinds[name] = kind
@@ -160,6 +165,23 @@ class CancerIndex:
         if reference in self._kinds:
             return self._kinds[reference]
         return self._kinds.get(_tail(reference))
+
+
+def _malignancy_by_site(resource: Mapping[str, Any]) -> bool:
+    """A confirmed Condition whose code is an ICD-10 malignant neoplasm (chapter II, C00-C97)
+    and that says nothing of its histology: a rectal or gastric cancer coded so may be a
+    NET or an adenocarcinoma, and the record does not say which."""
+    verification = {code for _, code in codings(resource.get("verificationStatus"))}
+    if verification & _NOT_VALID:
+        return False
+    return any(
+        system in ICD10_SYSTEMS
+        and normalize_icd10(value).startswith("C")
+        # C77-C79 are secondary neoplasms (the metastases, not a primary); C7A/C7B are the
+        # neuroendocrine codes of ICD-10-CM, read as such before this
+        and not normalize_icd10(value).startswith(("C77", "C78", "C79", "C7A", "C7B"))
+        for system, value in codings(resource.get("code"))
+    )
 
 
 def _named(entry: Entry) -> str:

@@ -68,6 +68,9 @@ class Issue:
     path: str  # "Bundle.entry[3].resource.valueQuantity.code"
     message: str  # "Observation/abc: unit "mg/dl/h" cannot be converted for …"
     field: str = ""  # the case field left unknown because of it
+    # A note on what was read (an AI-asserted label, a server's report on its search): in
+    # the data-quality list, but not an element "left unknown" in the warnings' count.
+    notice: bool = False
 
     def describe(self) -> str:
         where = f" ({self.path})" if self.path else ""

@@ -87,8 +87,13 @@ def read_tumor_size(ctx: Context, entry: Entry, when: When | None) -> None:
     resource = entry.resource
     where = _in_liver(ctx, entry)
     if where is None:
+        # a body site given in a code this mapping does not know (the breast) is not "no
+        # body site": the note says the site does not say the liver
+        given = any(isinstance(c, dict) and c for c in site_concepts(ctx, entry))
         ctx.notes.add(
-            "not used: tumour size without a body site (bodySite, or focus on a "
+            "not used: tumour size whose body site does not say the lesion is in the liver"
+            if given
+            else "not used: tumour size without a body site (bodySite, or focus on a "
             "BodyStructure with a location) that says the lesion is in the liver",
             entry.ref,
         )

@@ -11,7 +11,8 @@ document is checked with :func:`nelm.case.case_from_mapping` before it is return
 
 One bad element never sinks the record: it leaves what it would have given unknown and
 is listed in ``FhirMapping.issues``. Only a body that is not a Bundle, or a Bundle about
-two patients, is rejected (:class:`~nelm.errors.InputRejected`).
+two patients (two Patient resources, or none and resources whose subjects name two), is
+rejected (:class:`~nelm.errors.InputRejected`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -52,8 +53,8 @@ from nelm.interop.fhir.observations import (
     undated_results,
     undated_results_sentence,
 )
-from nelm.interop.fhir.patient import attributed, read_patients
-from nelm.interop.fhir.rules import expand_reports, without_modifiers
+from nelm.interop.fhir.patient import attributed, one_subject, read_patients
+from nelm.interop.fhir.rules import dated_by_parents, expand_reports, without_modifiers
 from nelm.interop.fhir.search import read_search_outcome
 from nelm.interop.fhir.security import read_security_labels
 from nelm.interop.fhir.timeline import build_timeline
@@ -157,7 +158,10 @@ def bundle_to_case(
     # before a report's results are taken out of it: each null is listed once, at its place
     entries = read_without_nulls(ctx, entries)  # "system": null is no value (nulls.py)
     entries = expand_reports(ctx, entries)
+    listed = entries
     entries = set_aside_unread(ctx, entries)  # before the costly steps (unread.py)
+    kept = {e.path for e in entries}
+    unread = [e for e in listed if e.path not in kept]  # reports and panels date results
     # The CDS Hooks service validates its resources one by one, all but the Patient
     # (validate.ValidatedBundle); the Patient is validated here in every case, so that one
     # not valid is read in part or said to be unread as for any record.
@@ -166,6 +170,7 @@ def bundle_to_case(
     entries, labels = read_security_labels(ctx, bundle, entries)  # security.py
     entries = _without_orphans(ctx, entries)
     patient_keys = read_patients(ctx, [e for e in entries if e.resource_type == "Patient"])
+    one_subject(ctx, patient_keys)  # no Patient read: the subjects must name one patient
     if ctx.problems:
         issues_as_sent(ctx)
         raise InputRejected(ctx.problems)
@@ -173,7 +178,9 @@ def bundle_to_case(
     if version is not None:  # after a death, before everything else the record says
         ctx.warnings.append(version)
     entries = attributed(ctx, entries, patient_keys)
+    entries = dated_by_parents(ctx, entries, unread)  # once what is read is known
     ctx.warnings.extend(labels.warnings(entries))
+    ctx.issues.extend(labels.issues(entries))  # data asserted by AI (AIAST)
     ctx.entries = entries
     ctx.cancers = CancerIndex(entries)
     _read_all(ctx, entries)
@@ -247,7 +254,7 @@ def _valid(ctx: Context, entries: list[Entry], *, only_patients: bool = False) -
                 Issue(
                     entry.path,
                     f"{entry.ref}: {', '.join(names)} not valid FHIR R4 and not read "
-                    f"({detail}); the rest of the Patient is read",
+                    f"({detail}); the rest of the {entry.resource_type} is read",
                 )
             )
             continue
@@ -325,18 +332,32 @@ def _without_net_fields(ctx: Context, resolved: Resolved) -> None:
         return
     others = ctx.cancers.others if ctx.cancers is not None else []
     another = (
-        f" The record holds another cancer ({'; '.join(others[:3])}"
-        f"{f'; and {len(others) - 3} more' if len(others) > 3 else ''}): liver lesions may "
-        "be its metastases."
+        f" The record holds another cancer ({_listed(others)}): liver lesions may be its "
+        "metastases."
         if others
         else ""
     )
+    by_site = ctx.cancers.by_site_only if ctx.cancers is not None else []
+    if by_site:
+        # coded by its site alone: neither a NET nor another cancer as far as the record says
+        another += (
+            f" The record holds a cancer coded by its site alone ({_listed(by_site)}), without"
+            " its histology: if it is not a neuroendocrine neoplasm, liver lesions may be its"
+            " metastases; if it is one, add its histology (a neuroendocrine morphology) to"
+            " have it assessed."
+        )
     ctx.warnings.append(
         "NOT A NEUROENDOCRINE RECORD: no neuroendocrine neoplasm is recorded (no Condition "
         "with a neuroendocrine code or morphology), so the tumour, liver and treatment "
         f"fields are left unknown{aside}.{another} nelm assesses liver metastases of "
         "neuroendocrine neoplasms only."
     )
+
+
+def _listed(named: Sequence[str]) -> str:
+    """The first three named Conditions, and how many more."""
+    more = f"; and {len(named) - 3} more" if len(named) > 3 else ""
+    return "; ".join(named[:3]) + more
 
 
 def _checked_document(

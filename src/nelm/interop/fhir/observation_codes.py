@@ -70,12 +70,14 @@ OBSERVATION_RULES: dict[Code, ObservationRule] = {
     (LOINC, "89247-1"): ObservationRule("patient.ecog", ValueKind.ECOG, recent_days=_LAB_DAYS),
     # LOINC 10230-1 Left ventricular Ejection fraction
     (LOINC, "10230-1"): ObservationRule("patient.lvef_percent", ValueKind.QUANTITY, "percent"),
-    # Bilirubin.total: 1975-2 [Mass/volume], 14631-6 [Moles/volume] in Serum or Plasma
+    # Bilirubin.total: 1975-2 [Mass/volume], 14631-6 [Moles/volume] in Serum or Plasma;
+    # 42719-5 Bilirubin.total [Mass/volume] in Blood
     **_rules(
         "labs.bilirubin_mg_dl",
         _lab("labs.bilirubin_mg_dl", "bilirubin"),
         (LOINC, "1975-2"),
         (LOINC, "14631-6"),
+        (LOINC, "42719-5"),
     ),
     # Albumin [Mass/volume] in Serum or Plasma: 1751-7; by BCG 61151-7; by BCP 61152-5
     **_rules(
@@ -113,8 +115,16 @@ OBSERVATION_RULES: dict[Code, ObservationRule] = {
     ),
     # Lactate dehydrogenase [Enzymatic activity/volume] in S/P: 2532-0, 14804-9 (L→P)
     **_rules("labs.ldh_u_l", _lab("labs.ldh_u_l", "enzyme"), (LOINC, "2532-0"), (LOINC, "14804-9")),
-    # Aspartate aminotransferase [Enzymatic activity/volume] in S/P: 1920-8, 30239-8 (w P-5'-P)
-    **_rules("labs.ast_u_l", _lab("labs.ast_u_l", "enzyme"), (LOINC, "1920-8"), (LOINC, "30239-8")),
+    # Aspartate aminotransferase [Enzymatic activity/volume] in S/P: 1920-8, 30239-8 (w P-5'-P);
+    # 88112-8 Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma by
+    # No addition of P-5'-P
+    **_rules(
+        "labs.ast_u_l",
+        _lab("labs.ast_u_l", "enzyme"),
+        (LOINC, "1920-8"),
+        (LOINC, "30239-8"),
+        (LOINC, "88112-8"),
+    ),
     # Platelets [#/volume] in Blood: 777-3 (automated count), 26515-7
     **_rules(
         "labs.platelets_per_ul",

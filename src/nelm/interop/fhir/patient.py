@@ -24,7 +24,7 @@ from nelm.interop.fhir.dates import age_range, parse_when
 from nelm.interop.fhir.systems import SNOMED, canonical_system, elements, reference_target
 from nelm.interop.fhir.validate import Entry
 
-__all__ = ["attributed", "partial_birth_date_words", "read_patients"]
+__all__ = ["attributed", "one_subject", "partial_birth_date_words", "read_patients"]
 
 _SEX = {"female": "female", "male": "male", "other": "other"}
 # US Core 9.0.0 us-core-individual-sex (valueCoding, SNOMED CT): 248152002 Female (finding),
@@ -52,14 +52,12 @@ def read_patients(ctx: Context, patients: Sequence[Entry]) -> set[str]:
                 entry.ref,
             )
     elif several:
-        named = ", ".join(p.ref for p in patients[:3])
-        more = f", and {len(patients) - 3:,} more" if len(patients) > 3 else ""
         ctx.problems.append(
             Problem(
                 patients[1].path,
                 "one Patient per bundle: a case is about one patient (the records of "
                 "several, such as a Bulk Data export, are read by nelm batch, one row each)",
-                f"{len(patients):,} Patient resources ({named}{more})",
+                f"{len(patients):,} Patient resources ({_first_three([p.ref for p in patients])})",
             )
         )
         return keys
@@ -70,6 +68,12 @@ def read_patients(ctx: Context, patients: Sequence[Entry]) -> set[str]:
             keys.update({entry.full_url, _key(entry.full_url)})
         _read_patient(ctx, entry)
     return keys
+
+
+def _first_three(names: Sequence[str]) -> str:
+    """ "a, b, c, and 2 more": a record of thousands stays one line."""
+    more = f", and {len(names) - 3:,} more" if len(names) > 3 else ""
+    return ", ".join(names[:3]) + more
 
 
 def _one_person(patients: Sequence[Entry]) -> bool:
@@ -269,12 +273,19 @@ def _deceased(ctx: Context, entry: Entry) -> None:
 
 
 def _subject(resource: Mapping[str, Any]) -> str | None:
+    named = _subject_element(resource)
+    return named[1] if named else None
+
+
+def _subject_element(resource: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The element naming whose resource it is (``subject``, or DSTU2's ``patient``) and
+    its reference."""
     for name in ("subject", "patient"):
         holder = resource.get(name)
         if isinstance(holder, Mapping):
             reference = holder.get("reference")
             if isinstance(reference, str) and reference.strip():
-                return reference.strip()
+                return name, reference.strip()
     return None
 
 
@@ -300,6 +311,82 @@ _NEEDS_SUBJECT = frozenset(
 )
 
 
+def _patients_named(ctx: Context) -> dict[str, tuple[Entry, str, bool]]:
+    """Each patient the record's resources name as their subject → the first resource
+    naming it, the element that does, and whether the subject is known to be a Patient
+    (``Patient/id``, the fullUrl of a Patient entry) rather than a reference no entry
+    holds, in the record's order. Every resource counts, also those set aside before
+    (unread codes, a security label): whose record it is does not depend on which results
+    nelm reads."""
+    held = _held(ctx)
+    named: dict[str, tuple[Entry, str, bool]] = {}
+    for entry in ctx.entries:
+        found = _subject_element(entry.resource) if entry.resource_type in _NEEDS_SUBJECT else None
+        key = _patient_key(found[1], held) if found is not None else None
+        if found is not None and key is not None:
+            named.setdefault(key[0], (entry, found[0], key[1]))
+    return named
+
+
+def _held(ctx: Context) -> dict[str, Entry]:
+    """The record's entries by fullUrl: a ``urn:uuid:`` subject names the one it is."""
+    return {e.full_url: e for e in ctx.entries if e.full_url}
+
+
+def _patient_key(reference: str, held: Mapping[str, Entry]) -> tuple[str, bool] | None:
+    """The patient a subject names, as ``Patient/id`` (relative, absolute or the fullUrl
+    of a Patient entry, even one set aside: one patient however written), and True; a
+    reference whose target is not known (a ``urn:uuid:`` no entry holds) as itself, and
+    False; None for a subject that names no patient: a conditional reference (no
+    resource), a Group, a Device, a Location, a resource contained in the one naming it
+    (_whose)."""
+    if "?" in reference or reference.startswith("#"):
+        return None
+    entry = held.get(reference)
+    if entry is not None:
+        return (_key(entry.ref), True) if entry.resource_type == "Patient" else None
+    target = _TARGET_TYPE.search(reference)
+    if target is None:
+        return reference, False
+    return (_key(reference), True) if target[1] == "Patient" else None
+
+
+def _one_named(named: Mapping[str, tuple[Entry, str, bool]]) -> list[str]:
+    """The patients whose record it may be: those known to be Patients, else the subjects
+    no entry holds (listed, never "another patient", when a Patient is named: _whose)."""
+    known = [key for key, (_, _, certain) in named.items() if certain]
+    return known or list(named)
+
+
+def one_subject(ctx: Context, patient_keys: set[str]) -> None:
+    """Without a Patient resource read, a record whose resources name two patients as their
+    subject (Patient/a and Patient/b) is refused, as one holding two Patient resources is
+    (read_patients): taking the subject most of them name, or the first, would read the
+    other person's results as this patient's, and which one depends on the order of the
+    entries. Two subjects no entry holds (``urn:uuid:``), with no Patient named, are
+    refused alike: nothing tells which is the patient. Nothing is checked when a Patient
+    was read (a resource about another patient is then set aside, ``attributed``) or the
+    record is refused already."""
+    if patient_keys or ctx.problems:
+        return
+    named = _patients_named(ctx)
+    patients = _one_named(named)
+    if len(patients) < 2:
+        return
+    entry, element, certain = named[patients[1]]  # the first resource naming a second one
+    ctx.problems.append(
+        Problem(
+            f"{entry.path}.{element}.reference",
+            "one patient per record: a case is about one patient, and a record without a "
+            "Patient resource is read as one patient's only when its resources name the "
+            "same patient as their subject",
+            f"no Patient resource, and subjects naming {len(patients):,} different "
+            + ("patients" if certain else "resources that no entry holds")
+            + f" ({_first_three([describe_value(key) for key in patients])})",
+        )
+    )
+
+
 def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -> list[Entry]:
     """The entries that are about the bundle's patient; the others are set aside.
 
@@ -308,8 +395,9 @@ def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -
     conditional reference (``Patient?identifier=…``,
     which only a FHIR server can resolve) or about another patient is never attributed
     to this patient: it is listed and the rest of the record is read (FHIR R4 §3.1.1.3
-    "Resolving references in Bundles"). Without a Patient resource, the subject that most
-    resources name is taken as the patient.
+    "Resolving references in Bundles"). Without a Patient resource, the one patient the
+    resources name is taken as the patient (a record naming two is refused before:
+    ``one_subject``); when they name none but a Group or a Device, the subject most name.
     """
     keys = set(patient_keys)
     if not keys:
@@ -350,11 +438,21 @@ def attributed(ctx: Context, entries: Sequence[Entry], patient_keys: set[str]) -
                 "recorded death are unknown to this assessment."
             )
         if counted:
-            keys.add(counted.most_common(1)[0][0])
+            # the one patient named (one_subject refused two) before a Group most name
+            named = _patients_named(ctx)
+            first = next(iter(_one_named(named)), None)
+            chosen = first or counted.most_common(1)[0][0]
+            keys.add(chosen)
+            # and the fullUrl of a Patient entry set aside, by which resources may name it
+            keys.update(u for u, e in _held(ctx).items() if _key(e.ref) == chosen)
+            why = "the subject most name"
+            if first is not None:
+                why = (
+                    "the one patient they name" if named[first][2] else "the one subject they name"
+                )
             ctx.notes.add(
-                f"no Patient resource was read from the bundle: the resources about "
-                f"{counted.most_common(1)[0][0]} (the subject most of them name) "
-                "are read as the patient's"
+                "no Patient resource was read from the bundle: the resources about "
+                f"{chosen} ({why}) are read as the patient's"
             )
     full_urls = {e.full_url for e in ctx.entries if e.full_url}
     kept: list[Entry] = []

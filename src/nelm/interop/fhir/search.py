@@ -100,5 +100,6 @@ def _server_issues(ctx: Context, outcome: object, where: str) -> None:
                 f"{where}.resource.issue[{number}]",
                 f"the server reported a problem with the search ({issue['severity']}{shown}): "
                 "results may be missing from this Bundle",
+                notice=True,
             )
         )

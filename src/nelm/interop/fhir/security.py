@@ -15,6 +15,12 @@ but it cannot check a patient's consent or a user's authorisation, so:
   they say, is shown and kept only where restricted data may be (the assessment's
   ``input_source.security.confidentiality`` is the highest level read, the label carried
   forward).
+* **Test data and integrity marks** (``v3-ActReason`` HTEST; ``v3-ObservationValue``
+  ANONYED, REDACTED, HRELIABLE, UNRELIABLE …, and AIAST "artificial intelligence
+  asserted", the label of HL7's AI Transparency on FHIR IG) say how the data were made,
+  not who may see them: the resource is read and the label listed. A resource read with
+  AIAST is named in one data-quality line: what it says was asserted by an AI system, and
+  the label does not say whether a clinician checked it.
 * **Any other label** — confidentiality V (very restricted), a sensitivity policy
   (``v3-ActCode`` ETH, HIV, PSY, SUD …), a privacy law (42 CFR Part 2, ``v3-ActUSPrivacyLaw``
   or ``v3-ActCode`` ``42CFRPart2``), an obligation or a label nelm does not know — asks for
@@ -33,9 +39,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from nelm.interop.fhir.collect import Issue
 from nelm.interop.fhir.context import Context
 from nelm.interop.fhir.systems import elements
-from nelm.interop.fhir.validate import Entry
+from nelm.interop.fhir.validate import MAPPED_TYPES, Entry
 from nelm.text import printable
 
 __all__ = ["Label", "SecurityLabels", "carry_labels", "read_security_labels"]
@@ -78,8 +85,12 @@ _KNOWN = {
 # Labels that restrict nothing and are read, listed like a confidentiality U–N: the purpose
 # of use "test health data" (v3-ActReason HTEST, which HL7's own examples carry) and the
 # integrity marks of v3-ObservationValue, which say how the data were prepared (anonymised,
-# masked, pseudonymised, redacted, signed, how reliable) rather than who may see them
-# (FHIR R4 "Security Labels": the integrity category).
+# masked, pseudonymised, redacted, signed, how reliable, who asserted them) rather than who
+# may see them (FHIR R4 "Security Labels": the integrity category). AIAST, "Artificial
+# Intelligence asserted", is the provenance mark "an IT resource (data, or information
+# object) was asserted by an Artificial Intelligence (e.g. Clinical Decision Support,
+# Machine Learning, Algorithm)" (HL7 Terminology, CodeSystem v3-ObservationValue), which
+# HL7's AI Transparency on FHIR IG puts on whatever an AI system wrote.
 _ACT_REASON = frozenset(
     {"http://terminology.hl7.org/CodeSystem/v3-ActReason", "urn:oid:2.16.840.1.113883.5.8"}
 )
@@ -101,7 +112,9 @@ _INFORMATIONAL = {
     "RELIABLE": "reliable",
     "UNCERTREL": "uncertain reliability",
     "UNRELIABLE": "unreliable",
+    "AIAST": "asserted by artificial intelligence",
 }
+_AI_ASSERTED = "AIAST"
 _MAX_SHOWN = 5
 _MAX_CODE = 64
 
@@ -135,6 +148,11 @@ class Label:
         label that restricts nothing)."""
         level = self.confidentiality
         return (level is not None and level != "V") or self.informational
+
+    @property
+    def ai_asserted(self) -> bool:
+        """True for v3-ObservationValue AIAST: the data were asserted by an AI system."""
+        return self.code == _AI_ASSERTED and self.informational
 
     def describe(self) -> str:
         level = self.confidentiality
@@ -203,6 +221,35 @@ class SecurityLabels:
                 f"this assessment; review {'it' if one else 'them'} in the EHR."
             )
         return out
+
+    def issues(self, kept: Sequence[Entry]) -> list[Issue]:
+        """One data-quality line naming the resources read (among ``kept``, of the types
+        nelm reads) that an AI system asserted (AIAST): the values are used, as any
+        integrity mark's are, but whoever weighs them must know where they came from,
+        and the label does not say whether a clinician checked them."""
+        asserted = sorted(
+            {
+                e.ref
+                for e in kept
+                if e.resource_type in MAPPED_TYPES
+                and any(label.ai_asserted for label in self.read.get(e.ref, ()))
+            }
+        )
+        if not asserted:
+            return []
+        one = len(asserted) == 1
+        return [
+            Issue(
+                "",
+                f"asserted by artificial intelligence: {_count(asserted)} read for this "
+                f"assessment ({_shown(asserted)}) {'carries' if one else 'carry'} the "
+                "security label AIAST (v3-ObservationValue), so what "
+                f"{'it says' if one else 'they say'} was asserted by an AI system, and the "
+                "label does not say whether a clinician checked it: check it against the "
+                "source before a decision turns on it",
+                notice=True,
+            )
+        ]
 
     def summary(self, kept: Sequence[Entry]) -> dict[str, Any] | None:
         """``input_source.security``: the highest confidentiality read, every label with the

@@ -323,6 +323,15 @@ _PATIENT_NEEDS = frozenset(
     }
 )
 _TOP_ELEMENT = re.compile(r"^\.([A-Za-z_][A-Za-z0-9_]*)")
+_TOP_EXTENSION = re.compile(r"^\.extension\[(\d+)\]")
+# Extensions whose meaning nelm reads on a resource other than a Patient: one of them not
+# valid sets the whole resource aside, since reading the rest without it could change what
+# the resource says (a metastasis without the link to its primary would pass for a NET's).
+_READ_EXTENSIONS = (
+    "mcode-related-primary-cancer-condition",
+    "histology-morphology-behavior",
+    "histology-morphology-behavior-icdo3",
+)
 
 
 def without_invalid_elements(
@@ -333,8 +342,10 @@ def without_invalid_elements(
     needed (``_PATIENT_NEEDS``), a problem names no element, or what is left is still not
     valid. Other resource types are never read in part (a result without its date or
     status could pass for what it is not): None."""
-    if entry.resource_type != "Patient" or not problems:
+    if not problems:
         return None
+    if entry.resource_type != "Patient":
+        return _without_invalid_extensions(entry, problems)
     names: set[str] = set()
     for problem in problems:
         path = printable(entry.path)
@@ -349,6 +360,44 @@ def without_invalid_elements(
     if validate_resources([again]):
         return None
     return again, sorted(names)
+
+
+def _without_invalid_extensions(
+    entry: Entry, problems: Sequence[Problem]
+) -> tuple[Entry, list[str]] | None:
+    """A resource other than a Patient whose only faults lie in extensions nelm does not
+    read (``extension``, never ``modifierExtension``: FHIR R4 §2.13 lets a reader ignore
+    an extension, never a modifier), read without them; None otherwise."""
+    path = printable(entry.path)
+    extensions = entry.resource.get("extension")
+    if not isinstance(extensions, list):
+        return None
+    at_fault: set[int] = set()
+    for problem in problems:
+        found = (
+            _TOP_EXTENSION.match(problem.path[len(path) :])
+            if problem.path.startswith(path)
+            else None
+        )
+        if found is None or int(found[1]) >= len(extensions):
+            return None
+        at_fault.add(int(found[1]))
+    for index in at_fault:
+        url = extensions[index].get("url") if isinstance(extensions[index], Mapping) else None
+        if not isinstance(url, str) or url.endswith(_READ_EXTENSIONS):
+            return None
+    kept_extensions = [x for i, x in enumerate(extensions) if i not in at_fault]
+    kept = {key: value for key, value in entry.resource.items() if key != "extension"}
+    if kept_extensions:
+        kept["extension"] = kept_extensions
+    again = Entry(entry.index, kept, entry.full_url, entry.where, entry.name)
+    if validate_resources([again]):
+        return None
+    names = []
+    for index in sorted(at_fault):
+        url = extensions[index]["url"]
+        names.append(f"extension[{index}] ({url.rsplit('/', 1)[-1]})")
+    return again, names
 
 
 def _model(resource_type: str) -> Any:
@@ -495,6 +544,15 @@ def _problem(error: Mapping[str, Any], base: str, resource_type: str) -> Problem
         message = message[len("Value error, ") :]
     if error.get("type") == "extra_forbidden":
         message = "not an element of this resource in FHIR R4"
+    elif "value string does not match spec regex" in message and message.startswith(
+        ("DateTime", "Date", "Instant")
+    ):
+        # FHIR R4 §2.24.0.1 date/dateTime: YYYY, YYYY-MM, YYYY-MM-DD, or a date and time
+        # with its zone; the model's message was a regex
+        message = (
+            "a FHIR date is written YYYY, YYYY-MM or YYYY-MM-DD (a dateTime may add a time "
+            "with its zone, as 2024-05-01T10:30:00+01:00)"
+        )
     elif error.get("type") == "string_pattern_mismatch" and parts and parts[-1] == ".id":
         # FHIR R4 §2.24.0.1 id: [A-Za-z0-9\-\.]{1,64}; the model's message was a regex
         message = "an id is letters, digits, '-' and '.' only, at most 64 (FHIR R4 id)"
