@@ -795,6 +795,15 @@ rules(
     ),
 )
 rules(
+    "capecitabine_temozolomide",
+    "advanced",
+    "000 §1: 'well differentiated G3 tumors and NEC ... are generally treated with "
+    "chemotherapy because of aggressive tumor biology': a NEC with resectable metastases "
+    "does not wait on the surgeons either",
+    ({"liver.surgical_assessment": "resectable"} | NEC, M),
+    ({"liver.distribution": "unilobar", "liver.lesion_count": 2} | NEC, M),
+)
+rules(
     "streptozocin_5fu",
     "pancreatic",
     "003 Medical therapy: 'streptozotocin with 5-FU and/or epirubicin in treating G1/G2 PNENs'",
