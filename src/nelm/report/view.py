@@ -433,17 +433,26 @@ def _not_repeating(value: str, explanation: str) -> str:
     return explanation
 
 
+def _differentiation_text(c: Mapping[str, Any]) -> str:
+    """The differentiation as stated; when not stated and the grade is settled as a NET
+    grade (G1-G3, NEC excluded), what the grade implies: a NET is well differentiated, a
+    NEC poorly (000 §1; WHO 2019)."""
+    stated = c.get("differentiation")
+    if stated:
+        return str(stated)
+    grade = c.get("grade")
+    if grade in ("G1", "G2", "G3"):
+        return f"not stated; well, as a {grade} NET is"
+    return NOT_KNOWN
+
+
 def classification_rows(doc: Mapping[str, Any]) -> list[ClassificationRow]:
     """The classification in the order every renderer shows it."""
     c = doc["classification"]
     derived = vocabulary().derived
     values: list[tuple[str, str, str]] = [
         ("grade", derived["grade"].label, _grade_text(c)),
-        (
-            "differentiation",
-            field_label("pathology.differentiation"),
-            str(c.get("differentiation") or NOT_KNOWN),
-        ),
+        ("differentiation", field_label("pathology.differentiation"), _differentiation_text(c)),
         ("liver_type", derived["liver_type"].label, liver_type_text(c) or NOT_KNOWN),
         (
             "portal_drainage",
