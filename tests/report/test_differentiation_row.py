@@ -40,3 +40,17 @@ def test_a_settled_net_grade_implies_well_differentiated(
     pathology: dict[str, object], shown: str
 ) -> None:
     assert _row(pathology) == shown
+
+
+def test_the_board_s_key_facts_say_the_same() -> None:
+    from nelm.report.board import board_view
+
+    doc = assess_mapping(
+        {"case_id": "d", "pathology": {"ki67_percent": 1, "mitoses_per_2mm2": 1}},
+        with_evidence=False,
+    )
+    grade = next(f for f in board_view(doc).facts if f.label == "Grade")
+    assert "differentiation not stated (well, as a NET grade)" in grade.value
+    doc = assess_mapping({"case_id": "d", "pathology": {"ki67_percent": 1}}, with_evidence=False)
+    grade = next(f for f in board_view(doc).facts if f.label == "Grade")
+    assert "differentiation not known" in grade.value

@@ -210,6 +210,9 @@ def key_facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
                 str(diff), f"{diff} differentiation"
             )
             if diff
+            # a settled NET grade implies a well-differentiated tumour (000 §1)
+            else "differentiation not stated (well, as a NET grade)"
+            if c.get("grade") in ("G1", "G2", "G3")
             else "differentiation not known",
         ],
     )
