@@ -124,6 +124,9 @@ def test_a_liver_recurrence_with_no_liver_resection_listed_is_a_contradiction() 
         == []
     )
     assert contradictions(recurrence, grades) == []
+    # a liver transplantation is a total hepatectomy: a recurrence after it is one too
+    transplanted = {**recurrence, "course.prior_treatments": ("liver_transplant_enets",)}
+    assert contradictions(transplanted, grades) == []
 
 
 def test_fitness_for_major_surgery_beside_ecog_4_is_a_contradiction() -> None:

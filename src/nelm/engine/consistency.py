@@ -317,8 +317,18 @@ def _recurrence_without_a_resection(values: Mapping[str, Value]) -> list[Contrad
     ]
 
 
+# A liver transplantation removes the whole liver (a total hepatectomy): a liver recurrence
+# after one is a recurrence after a hepatectomy too.
 _LIVER_OPERATIONS = frozenset(
-    {"liver_resection", "staged_resection", "simultaneous_resection", "cytoreductive_surgery"}
+    {
+        "liver_resection",
+        "staged_resection",
+        "simultaneous_resection",
+        "cytoreductive_surgery",
+        "liver_transplant_milan",
+        "liver_transplant_enets",
+        "liver_transplant_unos",
+    }
 )
 
 

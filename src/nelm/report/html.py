@@ -312,7 +312,11 @@ its value and sources.</p>
  <span class="card-ref">(card {{ card_no[item.id] }})</span>
 {%- if item.conditions %}<br>
 <span class="if">if {{ item.conditions | map('cite_text') | join('; ') }}</span>
-{%- elif item.status == 'uncertain' %}<br>
+{%- endif %}
+{%- if item.weigh %}<br>
+<span class="if">for the board to weigh: {{ item.weigh | map('cite_text') | join('; ') }}</span>
+{%- endif %}
+{%- if not item.conditions and not item.weigh and item.status == 'uncertain' %}<br>
 <span class="if">obtain {{ item.pending | join(', ') or "the board's judgement" }}</span>
 {%- endif %}</li>
 {% endfor %}

@@ -81,14 +81,18 @@ def _step_options(step: dict[str, Any], refs: ReferenceList) -> Group:
         # the verdict in words: without colour, eligible and uncertain look alike
         name.append(" — " + STATUS_WORDS.get(item["status"], item["status"]).lower(), style="dim")
         lines.append(name)
+        waits = []
         if item["conditions"]:
-            wait = "if " + "; ".join(cite_plain(c, refs) for c in item["conditions"])
-        elif item["status"] == "uncertain":
+            waits.append("if " + "; ".join(cite_plain(c, refs) for c in item["conditions"]))
+        if item["weigh"]:
+            waits.append(
+                "for the board to weigh: " + "; ".join(cite_plain(c, refs) for c in item["weigh"])
+            )
+        if not waits and item["status"] == "uncertain":
             # the open criteria say what is missing; the investigations say how to get it
-            wait = "obtain: " + (", ".join(item["pending"]) or "the board's judgement")
-        else:
-            continue
-        lines.append(Padding(Text(wait, style="dim yellow"), (0, 0, 0, 2)))
+            waits.append("obtain: " + (", ".join(item["pending"]) or "the board's judgement"))
+        for wait in waits:
+            lines.append(Padding(Text(wait, style="dim yellow"), (0, 0, 0, 2)))
     return Group(*lines)
 
 

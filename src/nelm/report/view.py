@@ -505,6 +505,10 @@ def plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
         for oid in step["options"]:
             status = step["statuses"].get(oid, doc["options"][oid]["status"])
             pending = step.get("pending", {}).get(oid, [])
+            # a relative criterion the case fails is the board's to weigh, not an "if" a
+            # missing value could settle ("if no prior Whipple" beside a recorded Whipple)
+            judged = set(doc["options"][oid].get("judgements") or ())
+            open_criteria = step.get("conditions", {}).get(oid, [])
             items.append(
                 {
                     "id": oid,
@@ -513,7 +517,8 @@ def plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
                     "status_title": status_title(status),
                     "pending": [missing_label(doc, p, field_label) for p in pending],
                     # the criteria still open: "if FLR ≥ 30 %: resection"
-                    "conditions": _shown_conditions(step.get("conditions", {}).get(oid, [])),
+                    "conditions": _shown_conditions([c for c in open_criteria if c not in judged]),
+                    "weigh": [c for c in open_criteria if c in judged],
                 }
             )
         intent = intents.get(step["intent"])
