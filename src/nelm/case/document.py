@@ -225,7 +225,18 @@ def case_from_mapping(
     person fixes them all in one pass (:func:`require_confirmed`; ``only`` as there)."""
     if not isinstance(doc, dict):
         expected = "a JSON or YAML object (a case document)"
-        if isinstance(doc, list):
+        if (
+            isinstance(doc, list)
+            and doc
+            and all(isinstance(item, dict) and "resourceType" in item for item in doc)
+        ):
+            # FHIR resources in a JSON array: not a Bundle, which nelm reads
+            expected += (
+                "; a list of FHIR resources is read as a FHIR R4 Bundle (resourceType "
+                '"Bundle", each resource in entry[].resource) or as NDJSON, one resource '
+                "per line"
+            )
+        elif isinstance(doc, list):
             expected += "; for a list of cases use nelm batch"
         raise InputRejected([Problem("", expected, describe_value(doc))])
     nested = _nested_case_key(doc)

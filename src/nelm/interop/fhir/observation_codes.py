@@ -68,6 +68,12 @@ OBSERVATION_RULES: dict[Code, ObservationRule] = {
     ),
     # LOINC 89247-1 ECOG Performance Status score
     (LOINC, "89247-1"): ObservationRule("patient.ecog", ValueKind.ECOG, recent_days=_LAB_DAYS),
+    # The German MII oncology module's ECOG (mii-pr-onko-allgemeiner-leistungszustand-ecog):
+    # SNOMED CT 423740007 Eastern Cooperative Oncology Group performance status (observable
+    # entity), with LOINC 89262-0 ECOG Performance Status [Interpretation]; its answers are
+    # the LOINC LA codes below or the module's own grades 0-4 (_MII_ECOG).
+    (SNOMED, "423740007"): ObservationRule("patient.ecog", ValueKind.ECOG, recent_days=_LAB_DAYS),
+    (LOINC, "89262-0"): ObservationRule("patient.ecog", ValueKind.ECOG, recent_days=_LAB_DAYS),
     # LOINC 10230-1 Left ventricular Ejection fraction
     (LOINC, "10230-1"): ObservationRule("patient.lvef_percent", ValueKind.QUANTITY, "percent"),
     # Bilirubin.total: 1975-2 [Mass/volume], 14631-6 [Moles/volume] in Serum or Plasma;
@@ -228,6 +234,10 @@ POSITIVE: frozenset[Code] = frozenset({(SNOMED, "10828004")})
 NEGATIVE: frozenset[Code] = frozenset({(SNOMED, "260385009")})
 
 # LOINC answer list for ECOG (LL529-9): LA9622-7 = 0 … LA9626-8 = 4, LA9627-6 = 5 (dead).
+_MII_ECOG = (
+    "https://www.medizininformatik-initiative.de/fhir/ext/modul-onko/CodeSystem/"
+    "mii-cs-onko-allgemeiner-leistungszustand-ecog"
+)
 ECOG_ANSWERS: dict[Code, int] = {
     (LOINC, "LA9622-7"): 0,
     (LOINC, "LA9623-5"): 1,
@@ -235,6 +245,8 @@ ECOG_ANSWERS: dict[Code, int] = {
     (LOINC, "LA9625-0"): 3,
     (LOINC, "LA9626-8"): 4,
     (LOINC, "LA9627-6"): 5,
+    # the MII module's grades 0-4 (its "U", unknown, says nothing)
+    **{(_MII_ECOG, str(grade)): grade for grade in range(5)},
 }
 
 # SNOMED CT grade findings. G1 (54102005) and G2 (1663004) are well-differentiated NETs

@@ -105,9 +105,15 @@ def read_observation(ctx: Context, entry: Entry) -> None:
         read_distant_metastasis(ctx, entry, when)
         return
     items: list[tuple[Mapping[str, Any], str]] = [(resource, entry.path)]
+    own_value = any(key.startswith("value") for key in resource)
     for index, component in enumerate(elements(resource.get("component"))):
-        if isinstance(component, Mapping):
-            items.append((component, f"{entry.path}.component[{index}]"))
+        if not isinstance(component, Mapping):
+            continue
+        if own_value and codes & set(codings(component.get("code"))):
+            # coded as the Observation itself, beside its own value: a repeat of the result
+            # (HL7 v2 converters write one), read once, from the Observation
+            continue
+        items.append((component, f"{entry.path}.component[{index}]"))
     read_any = False
     for item, base in items:
         matched = _rule(ctx, entry, item.get("code"))

@@ -115,6 +115,11 @@ def reference_target(reference: str) -> tuple[str, str] | None:
 _SAME_AS = {
     "http://fhir.de/CodeSystem/bfarm/atc": ATC,
     "http://fhir.de/CodeSystem/dimdi/atc": ATC,
+    # HL7 v2 Table 0396 names LOINC "LN" and SNOMED CT "SCT"; records converted from v2
+    # messages keep them (Microsoft FHIR-Converter's ORU_R01 output), where HL7's v2-to-FHIR
+    # mapping gives the FHIR URI. Unambiguous, so read as that URI.
+    "LN": LOINC,
+    "SCT": SNOMED,
 }
 
 

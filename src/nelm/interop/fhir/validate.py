@@ -553,6 +553,12 @@ def _problem(error: Mapping[str, Any], base: str, resource_type: str) -> Problem
             "a FHIR date is written YYYY, YYYY-MM or YYYY-MM-DD (a dateTime may add a time "
             "with its zone, as 2024-05-01T10:30:00+01:00)"
         )
+    elif error.get("type") == "string_pattern_mismatch" and "[^\\s]+(\\s[^\\s]+)*" in message:
+        # FHIR R4 code: "no leading or trailing whitespace, and no whitespace other than
+        # single spaces"; the model's message was a regex
+        message = (
+            "a FHIR code has no space at its start or end and no two spaces in a row (FHIR R4 code)"
+        )
     elif error.get("type") == "string_pattern_mismatch" and parts and parts[-1] == ".id":
         # FHIR R4 §2.24.0.1 id: [A-Za-z0-9\-\.]{1,64}; the model's message was a regex
         message = "an id is letters, digits, '-' and '.' only, at most 64 (FHIR R4 id)"
