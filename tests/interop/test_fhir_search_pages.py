@@ -109,6 +109,31 @@ def test_the_servers_report_on_the_search_is_a_data_quality_issue() -> None:
     assert _incomplete(doc) == []
 
 
+def test_a_search_the_server_says_failed_is_an_incomplete_record() -> None:
+    # FHIR R4 OperationOutcome.issue.severity: "error" (the issue is sufficiently
+    # important to cause the action to fail) and "fatal"; in a searchset's outcome entry
+    # they mean the search did not complete (the Chilean NID IG's timeout example): what
+    # it would have found is missing, said first, as a page of a larger answer is.
+    bundle = _page()
+    bundle["entry"].append(
+        {
+            "resource": {
+                "resourceType": "OperationOutcome",
+                "issue": [{"severity": "error", "code": "timeout", "diagnostics": "Jane Doe"}],
+            },
+            "search": {"mode": "outcome"},
+        }
+    )
+    doc = _assess(bundle)
+    index = len(bundle["entry"]) - 1
+    (warning,) = [w for w in doc["warnings"] if w.startswith("INCOMPLETE RECORD")]
+    assert (
+        "the server reported that the search failed (error, code timeout at "
+        f"Bundle.entry[{index}])" in warning
+    )
+    assert "Jane Doe" not in json.dumps(doc)
+
+
 def test_the_searchsets_of_a_batch_response_are_the_record() -> None:
     # FHIR R4 Bundle: the response to a batch of searches is a batch-response Bundle whose
     # entries hold one searchset Bundle per search. The same real record, asked for as

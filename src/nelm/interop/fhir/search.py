@@ -44,9 +44,21 @@ def _read_search(ctx: Context, bundle: Mapping[str, Any], path: str) -> None:
     if bundle.get("type") != "searchset":
         return
     entries = [e for e in bundle.get("entry") or () if isinstance(e, Mapping)]
+    failed: list[str] = []
     for index, entry in enumerate(bundle.get("entry") or ()):
         if isinstance(entry, Mapping) and _mode(entry) == "outcome":
-            _server_issues(ctx, entry.get("resource"), f"{path}.entry[{index}]")
+            where = f"{path}.entry[{index}]"
+            failed += _server_issues(ctx, entry.get("resource"), where)
+    if failed:
+        # An error or a fatal issue means the search did not complete (FHIR R4 Bundle
+        # search.mode "outcome"; OperationOutcome severity): what it would have found is
+        # missing, which every reader must know first, as for a page of a larger answer.
+        ctx.warnings.append(
+            f"{INCOMPLETE}: the server reported that the search failed ({'; '.join(failed)}),"
+            " so results it would have returned are missing and unknown to this "
+            "assessment. Repeat the search, or send the patient's whole record "
+            "($everything), before relying on it."
+        )
     why = _why_partial(bundle, entries)
     if why:
         which = "this Bundle is" if path == "Bundle" else f"the search at {path} is"
@@ -86,9 +98,12 @@ def fewer_than_total(bundle: Mapping[str, Any], entries: list[Mapping[str, Any]]
     return ""
 
 
-def _server_issues(ctx: Context, outcome: object, where: str) -> None:
+def _server_issues(ctx: Context, outcome: object, where: str) -> list[str]:
+    """List the server's issues with the search; return those of severity error or fatal
+    ("error, code timeout at Bundle.entry[0]"), which mean the search did not complete."""
+    failed: list[str] = []
     if not isinstance(outcome, Mapping) or outcome.get("resourceType") != "OperationOutcome":
-        return
+        return failed
     issues = outcome.get("issue")
     for number, issue in enumerate(issues if isinstance(issues, list) else ()):
         if not isinstance(issue, Mapping) or issue.get("severity") not in _REPORTED:
@@ -103,3 +118,6 @@ def _server_issues(ctx: Context, outcome: object, where: str) -> None:
                 notice=True,
             )
         )
+        if issue["severity"] in ("error", "fatal"):
+            failed.append(f"{issue['severity']}{shown} at {where}")
+    return failed
