@@ -135,4 +135,5 @@ def test_the_what_if_derived_facts_carry_every_field() -> None:
         "lines_from_treatments",
         "implied",
         "given_by_fields",
+        "given_as",
     ]

@@ -189,3 +189,27 @@ def test_the_cds_card_names_an_eligible_option_given_before() -> None:
     assert doc["options"]["cabozantinib"]["status"] == "eligible"
     heads = [line for line in _eligible_lines(doc, ReferenceList()) if line.startswith("- **")]
     assert any("Cabozantinib" in h and "**, given before" in h for h in heads)
+
+
+def test_a_transplant_listed_under_one_criteria_set_was_given_under_all() -> None:
+    # Milan, ENETS and UNOS (001 Table 2) are three selection sets for one operation: a
+    # liver transplantation listed under one of them was given, whichever the board weighs.
+    doc = assess_mapping(
+        {
+            "schema_version": 1,
+            "case_id": "t",
+            "course": {"prior_treatments": ["liver_transplant_milan"]},
+        },
+        with_evidence=False,
+    )
+    options = doc["options"]
+    assert options["liver_transplant_milan"]["caution_details"][0]["text"] == GIVEN_BEFORE
+    for other in ("liver_transplant_enets", "liver_transplant_unos"):
+        (first, *_) = options[other]["caution_details"]
+        assert first["text"].startswith(
+            "Given before (a liver transplantation is listed in the prior treatments under "
+            "another criteria set)"
+        )
+        assert options[other]["given_before"] is True
+    # another option is not marked by it
+    assert not options["liver_resection"].get("given_before")

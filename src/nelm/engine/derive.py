@@ -78,6 +78,9 @@ class DerivedFacts:
     given_by_fields: tuple[tuple[str, str], ...] = ()
     """Options another field shows were given (``ssa`` by progression on it), each with
     that field's path (``Derivations.given_before_shown_by``)."""
+    given_as: tuple[tuple[str, str], ...] = ()
+    """Options given under another name of the same treatment (a transplant listed under
+    another criteria set), each with the words for it (``Derivations.given_before_same``)."""
 
     def as_facts(self) -> dict[str, Fact]:
         """The facts conditions read under ``derived.*``, and what the case implies without
@@ -768,4 +771,21 @@ def derive(case: Case, d: Derivations) -> DerivedFacts:
         given_by_fields=tuple(
             (option, path) for option, path in d.given_before_shown_by if values.get(path) is True
         ),
+        given_as=_given_as(values.get("course.prior_treatments"), d.given_before_same),
+    )
+
+
+def _given_as(
+    prior: Value | None, groups: tuple[tuple[str, frozenset[str]], ...]
+) -> tuple[tuple[str, str], ...]:
+    """The options of a same-treatment group not listed themselves while another of the
+    group is, each with the group's words."""
+    if not isinstance(prior, tuple | frozenset):
+        return ()
+    listed = set(prior)
+    return tuple(
+        (option, name)
+        for name, options in groups
+        if options & listed
+        for option in sorted(options - listed)
     )

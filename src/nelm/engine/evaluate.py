@@ -343,6 +343,10 @@ def _given_before(
         if option == option_id:
             shown = f"{GIVEN_BEFORE_START}{FIELD_BY_PATH[path].label}: yes): {_NOT_WEIGHED}"
             return ((shown, ("case-history",), True),)
+    for option, name in derived.given_as:
+        if option == option_id:
+            listed = f"{name} is listed in the prior treatments under another criteria set"
+            return ((f"{GIVEN_BEFORE_START}{listed}): {_NOT_WEIGHED}", ("case-history",), True),)
     return ()
 
 

@@ -232,6 +232,7 @@ class _Probe:
             lines_from_treatments=lines,
             implied=implied,
             given_by_fields=base.given_by_fields,
+            given_as=base.given_as,
         )
 
     def judged(self, oid: str, assignment: Mapping[str, Value]) -> list[tuple[Truth, bool]]:

@@ -447,6 +447,7 @@ def _derivations(doc: dict[str, Any], checker: _Checker, staging: dict[str, Any]
         staging=parse_staging(staging, checker.cite, checker.condition),
         prior_lines_counted=_prior_lines(doc.get("prior_lines"), checker),
         given_before_shown_by=_given_before(doc.get("given_before"), checker),
+        given_before_same=_same_treatment(doc.get("given_before")),
     )
 
 
@@ -470,6 +471,17 @@ def _given_before(raw: dict[str, Any] | None, checker: _Checker) -> tuple[tuple[
             raise ValueError(f"given_before: {option}: {path} is not an option and a yes/no field")
     checker.cite(raw["sources"], "given_before")
     return tuple(shown_by.items())
+
+
+def _same_treatment(raw: dict[str, Any] | None) -> tuple[tuple[str, frozenset[str]], ...]:
+    groups = []
+    for group in (raw or {}).get("same_treatment") or ():
+        options = frozenset(str(o) for o in group["options"])
+        unknown = sorted(options - set(OPTION_IDS))
+        if unknown or len(options) < 2:
+            raise ValueError(f"given_before same_treatment: {sorted(options)} (unknown: {unknown})")
+        groups.append((str(group["name"]), options))
+    return tuple(groups)
 
 
 def _prior_lines(raw: dict[str, Any] | None, checker: _Checker) -> tuple[tuple[str, str], ...]:

@@ -150,6 +150,9 @@ class Derivations:
     given_before_shown_by: tuple[tuple[str, str], ...] = ()
     """Option ids, each with a yes/no case field whose ``true`` shows the option was given
     (``course.progressed_on_ssa`` for ``ssa``) when the prior treatments do not list it."""
+    given_before_same: tuple[tuple[str, frozenset[str]], ...] = ()
+    """Options that are one treatment under several criteria sets (the three transplant
+    sets), each group with the words for the treatment: one listed shows all were given."""
 
 
 @dataclass(frozen=True, slots=True)
