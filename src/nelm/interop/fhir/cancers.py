@@ -48,6 +48,7 @@ __all__ = [
     "Kind",
     "condition_kind",
     "histology_concepts",
+    "listed",
     "related_primary",
     "unlinked_metastases_warning",
 ]
@@ -205,6 +206,12 @@ def _tail(reference: str) -> str:
     return "/".join(parts[-2:]) if len(parts) >= 2 else reference
 
 
+def listed(named: Sequence[str]) -> str:
+    """Named Conditions as a warning lists them: the first three, and how many more."""
+    more = f"; and {len(named) - 3} more" if len(named) > 3 else ""
+    return "; ".join(named[:3]) + more
+
+
 def unlinked_metastases_warning(
     cancers: CancerIndex, entries: Sequence[Entry], metastases: Iterable[str]
 ) -> str | None:
@@ -226,9 +233,7 @@ def unlinked_metastases_warning(
     unlinked = [ref for ref in dict.fromkeys(metastases) if ref not in linked]
     if not unlinked:
         return None
-    others = "; ".join(cancers.others[:3]) + (
-        f"; and {len(cancers.others) - 3} more" if len(cancers.others) > 3 else ""
-    )
+    others = listed(cancers.others)
     shown = ", ".join(unlinked[:3]) + (
         f" and {len(unlinked) - 3} more" if len(unlinked) > 3 else ""
     )

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -28,7 +28,12 @@ from typing import Any
 from nelm.case import case_from_mapping
 from nelm.case.fields import BOUND_PARTS, FIELD_BY_PATH, FIELDS
 from nelm.errors import InputRejected, Problem, describe_value
-from nelm.interop.fhir.cancers import NET_SECTIONS, CancerIndex, unlinked_metastases_warning
+from nelm.interop.fhir.cancers import (
+    NET_SECTIONS,
+    CancerIndex,
+    listed,
+    unlinked_metastases_warning,
+)
 from nelm.interop.fhir.collect import (
     Finding,
     Issue,
@@ -332,8 +337,7 @@ def _without_net_fields(ctx: Context, resolved: Resolved) -> None:
         return
     others = ctx.cancers.others if ctx.cancers is not None else []
     another = (
-        f" The record holds another cancer ({_listed(others)}): liver lesions may be its "
-        "metastases."
+        f" The record holds another cancer ({listed(others)}): liver lesions may be its metastases."
         if others
         else ""
     )
@@ -341,7 +345,7 @@ def _without_net_fields(ctx: Context, resolved: Resolved) -> None:
     if by_site:
         # coded by its site alone: neither a NET nor another cancer as far as the record says
         another += (
-            f" The record holds a cancer coded by its site alone ({_listed(by_site)}), without"
+            f" The record holds a cancer coded by its site alone ({listed(by_site)}), without"
             " its histology: if it is not a neuroendocrine neoplasm, liver lesions may be its"
             " metastases; if it is one, add its histology (a neuroendocrine morphology) to"
             " have it assessed."
@@ -352,12 +356,6 @@ def _without_net_fields(ctx: Context, resolved: Resolved) -> None:
         f"fields are left unknown{aside}.{another} nelm assesses liver metastases of "
         "neuroendocrine neoplasms only."
     )
-
-
-def _listed(named: Sequence[str]) -> str:
-    """The first three named Conditions, and how many more."""
-    more = f"; and {len(named) - 3} more" if len(named) > 3 else ""
-    return "; ".join(named[:3]) + more
 
 
 def _checked_document(
