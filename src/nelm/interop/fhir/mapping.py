@@ -28,6 +28,7 @@ from typing import Any
 from nelm.case import case_from_mapping
 from nelm.case.fields import BOUND_PARTS, FIELD_BY_PATH, FIELDS
 from nelm.errors import InputRejected, Problem, describe_value
+from nelm.interop.fhir.absent import list_absent_elements
 from nelm.interop.fhir.cancers import (
     NET_SECTIONS,
     CancerIndex,
@@ -184,6 +185,7 @@ def bundle_to_case(
         ctx.warnings.append(version)
     entries = attributed(ctx, entries, patient_keys)
     entries = dated_by_parents(ctx, entries, unread)  # once what is read is known
+    list_absent_elements(ctx, entries)  # "_birthDate" with a data-absent-reason (absent.py)
     ctx.warnings.extend(labels.warnings(entries))
     ctx.issues.extend(labels.issues(entries))  # data asserted by AI (AIAST)
     ctx.entries = entries

@@ -21,6 +21,7 @@ from typing import Any
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH, FIELDS, STRICT_BOUNDS, Kind
 from nelm.case.result_dates import old_results_sentence as result_dates_sentence
 from nelm.errors import Problem, describe_value
+from nelm.interop.fhir.absent import absent_reason, concept_reason, value_only_in_extensions
 from nelm.interop.fhir.cancers import NET_SECTIONS
 from nelm.interop.fhir.codes import (
     DISEASE_STATUS,
@@ -38,7 +39,7 @@ from nelm.interop.fhir.codes import (
     tnm_answer,
     topography,
 )
-from nelm.interop.fhir.collect import Resolved, Scalar, Source
+from nelm.interop.fhir.collect import Issue, Resolved, Scalar, Source
 from nelm.interop.fhir.context import Context, number, range_problem
 from nelm.interop.fhir.dates import When, when_of
 from nelm.interop.fhir.imaging import is_tumor_size, read_tumor_size
@@ -193,6 +194,35 @@ def _value(
 ) -> Scalar | None:
     if "dataAbsentReason" in item and not any(k.startswith("value") for k in item):
         ctx.notes.add(f"{rule.field} not set: the result is absent (dataAbsentReason)", entry.ref)
+        # FHIR R4 Observation.dataAbsentReason: "Provides a reason why the expected value in
+        # the element Observation.value[x] is missing"; the reason is said in words
+        ctx.issues.append(
+            Issue(
+                f"{base}.dataAbsentReason",
+                f"{entry.ref}: no value for {rule.field}, and the result says why "
+                f"({concept_reason(item['dataAbsentReason'])}); {rule.field} is not read from it",
+                notice=True,
+            )
+        )
+        return None
+    only_extensions = value_only_in_extensions(item, "value")
+    if only_extensions is not None:
+        # "_valueDateTime": {"extension": […]} with no value (FHIR R4 JSON, primitive
+        # elements): the value is absent, never guessed
+        reason = absent_reason(item[f"_{only_extensions}"])
+        ctx.notes.add(
+            f"{rule.field} not set: the result has no value, only extensions on {only_extensions}",
+            entry.ref,
+        )
+        if reason is not None:
+            ctx.issues.append(
+                Issue(
+                    f"{base}._{only_extensions}",
+                    f"{entry.ref}: {only_extensions} is absent, and the record says why "
+                    f"({reason}); {rule.field} is not read from it",
+                    notice=True,
+                )
+            )
         return None
     if rule.value is ValueKind.QUANTITY:
         return _quantity(ctx, entry, item, base, rule)

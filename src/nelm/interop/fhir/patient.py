@@ -1,9 +1,11 @@
 """Patient (age, sex, death) and the check that every resource is about that patient.
 
-Only ``gender``, the US Core individual-sex extension, ``birthDate`` and ``deceased[x]``
-are read. Names, addresses, telecom and every other element are never read, so they
-cannot reach the case document, the provenance or the notes; identifiers and
-``Patient.link`` are only compared, to tell that two Patient resources are one person.
+Only ``gender``, the sex extensions (the US Core individual-sex, HL7's sex parameter for
+clinical use, Epic's legal sex and sex for clinical use: :func:`_clinical_use`),
+``birthDate`` and ``deceased[x]`` are read. Names, addresses, telecom and every other
+element are never read, so they cannot reach the case document, the provenance or the
+notes; identifiers and ``Patient.link`` are only compared, to tell that two Patient
+resources are one person.
 
 A patient the record says has died is never assessed as alive: the assessment is made
 (so the record can still be checked) but carries a warning on top, in every output
@@ -21,7 +23,13 @@ from nelm.errors import Problem, describe_value
 from nelm.interop.fhir.collect import Issue, Source
 from nelm.interop.fhir.context import Context, range_problem
 from nelm.interop.fhir.dates import age_range, parse_when
-from nelm.interop.fhir.systems import SNOMED, canonical_system, elements, reference_target
+from nelm.interop.fhir.systems import (
+    SNOMED,
+    canonical_system,
+    codings,
+    elements,
+    reference_target,
+)
 from nelm.interop.fhir.validate import Entry
 
 __all__ = ["attributed", "one_subject", "partial_birth_date_words", "read_patients"]
@@ -32,6 +40,29 @@ _SEX = {"female": "female", "male": "male", "other": "other"}
 _INDIVIDUAL_SEX_URL = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-individual-sex"
 _INDIVIDUAL_SEX = {"248152002": "female", "248153007": "male"}
 _GENDERS = ("male", "female", "other", "unknown")  # FHIR R4 AdministrativeGender
+
+# HL7's Patient Sex Parameter for Clinical Use (FHIR Extensions Pack, 5.2.0:
+# https://hl7.org/fhir/extensions/StructureDefinition-patient-sexParameterForClinicalUse.html),
+# a complex extension: "value" (a CodeableConcept, 1..1), "period" ("When the sex for
+# clinical use applies"), "comment", "supportingInfo". Its codes (HL7 Terminology,
+# http://terminology.hl7.org/CodeSystem/sex-parameter-for-clinical-use): female-typical /
+# male-typical, "Available data indicates that diagnostics, analytics, and treatments
+# should consider best practices associated with female [male] reference populations";
+# specified, "… best practices may be undefined or not aligned with sex-derived reference
+# populations …", whose usage note asks for "default behavior that is safe for both male
+# and female populations". The value set adds data-absent-reason "unknown".
+_SPCU_URL = "http://hl7.org/fhir/StructureDefinition/patient-sexParameterForClinicalUse"
+_SPCU_SYSTEM = "http://terminology.hl7.org/CodeSystem/sex-parameter-for-clinical-use"
+_SPCU = {"female-typical": "female", "male-typical": "male", "specified": "specified"}
+_SPCU_NAME = "patient-sexParameterForClinicalUse"
+# Epic's Patient extensions (Epic on FHIR, R4 Patient.Read; seen in Epic's sandbox patients):
+# a valueCodeableConcept coded in a category list under Epic's OID root (the list's OID and
+# the case of its codes differ between organisations: "female", "Female").
+_EPIC_SFCU_URL = "http://open.epic.com/FHIR/StructureDefinition/extension/sex-for-clinical-use"
+_EPIC_LEGAL_SEX_URL = "http://open.epic.com/FHIR/StructureDefinition/extension/legal-sex"
+_EPIC_OID_ROOT = "urn:oid:1.2.840.114350."
+_EPIC_SEX = {"female": "female", "male": "male"}
+_DATA_ABSENT_REASON_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 
 
 def _key(reference: str) -> str:
@@ -124,7 +155,10 @@ def _identifiers(value: Any) -> set[str]:
 
 def _read_patient(ctx: Context, entry: Entry) -> None:
     resource = entry.resource
-    _individual_sex(ctx, entry)
+    clinical = _clinical_use(ctx, entry)
+    if not clinical:
+        _individual_sex(ctx, entry)
+        _legal_sex(ctx, entry)
     _deceased(ctx, entry)
     gender = resource.get("gender")
     if gender is not None:
@@ -135,8 +169,10 @@ def _read_patient(ctx: Context, entry: Entry) -> None:
                     "one of male, female, other, unknown (FHIR R4)",
                     describe_value(gender),
                 ),
-                "patient.sex",
+                "" if clinical else "patient.sex",
             )
+        elif clinical:
+            pass  # the sex parameter for clinical use decides patient.sex (_clinical_use)
         elif gender in _SEX:
             ctx.add("patient.sex", _SEX[gender], Source(entry.ref, entry.path, "gender"))
         else:
@@ -245,6 +281,196 @@ def _individual_sex(ctx: Context, entry: Entry) -> None:
                 "248152002 / 248153007",
                 entry.ref,
             )
+
+
+def _clinical_use(ctx: Context, entry: Entry) -> bool:
+    """patient.sex from a sex parameter for clinical use (HL7's extension, or Epic's sex
+    for clinical use) that applies on the assessment date; True when one decides the field
+    (set, or left unknown on purpose), False to read the administrative sex as before.
+
+    nelm uses patient.sex for the CKD-EPI 2021 check of an eGFR against the creatinine,
+    whose constants differ by sex. HL7 defines the sex parameter for clinical use for
+    exactly that: "a parameter that provides guidance on how a recipient should apply
+    settings or reference ranges … intended for use in clinical decision making", while
+    Patient.gender is "the gender that the patient is considered to have for
+    administration and record keeping purposes" (FHIR R4 Patient.gender), and a legal sex
+    or US Core's individual sex are recorded sexes of the same kind. So female-typical or
+    male-typical wins over them when they differ (noted, and said in the data-quality
+    list); "specified" says the sex-derived reference populations may not apply, so
+    patient.sex is left unknown (the check then allows either sex, "safe for both male and
+    female populations") and nothing is read from the administrative sex either."""
+    found: list[tuple[str, str, str]] = []  # (value, place, what it was read from)
+    for index, extension in enumerate(elements(entry.resource.get("extension"))):
+        if not isinstance(extension, Mapping):
+            continue
+        place = f"{entry.path}.extension[{index}]"
+        if extension.get("url") == _SPCU_URL:
+            read = _spcu(ctx, entry, extension)
+        elif extension.get("url") == _EPIC_SFCU_URL:
+            read = _epic_sex(ctx, entry, extension, "Epic sex-for-clinical-use")
+        else:
+            continue
+        if read is not None:
+            found.append((read[0], place, read[1]))
+    values = {value for value, _, _ in found}
+    if not values:
+        return False
+    if len(values) > 1:
+        shown = " and ".join(f"{what} ({place.rsplit('.', 1)[-1]})" for _, place, what in found)
+        ctx.flaw(
+            Problem(
+                found[-1][1],
+                f"{entry.ref}: one sex parameter for clinical use on the assessment date",
+                f"{shown}, which differ",
+            ),
+            "patient.sex",
+        )
+        return True
+    value = values.pop()
+    administrative = _administrative_sexes(entry)
+    if value == "specified":
+        ctx.notes.add(
+            'patient.sex not set: the sex parameter for clinical use is "specified" '
+            "(reference populations by sex may not apply), so the eGFR is checked against "
+            "the creatinine for either sex and Patient.gender is not used for it",
+            entry.ref,
+        )
+        return True
+    for _, place, what in found:
+        ctx.add("patient.sex", value, Source(entry.ref, place, what))
+    ctx.notes.add(
+        f"patient.sex read from the sex parameter for clinical use ({value}), which is meant "
+        "for reference ranges and equations such as CKD-EPI, before the administrative sex",
+        entry.ref,
+    )
+    differing = sorted({f"{name} {sex}" for name, sex in administrative if sex != value})
+    if differing:
+        ctx.issues.append(
+            Issue(
+                found[0][1],
+                f"{entry.ref}: the sex parameter for clinical use ({found[0][2]}) gives "
+                f"{value} and the administrative sex differs ({', '.join(differing)}): "
+                f"patient.sex is {value}, since a sex for clinical use is meant for reference "
+                "ranges and equations such as CKD-EPI, the administrative sex for record "
+                "keeping (FHIR R4 Patient.gender)",
+                notice=True,
+            )
+        )
+    return True
+
+
+def _spcu(ctx: Context, entry: Entry, extension: Mapping[str, Any]) -> tuple[str, str] | None:
+    """One HL7 sex parameter for clinical use: (female / male / specified, what it was read
+    from) when it applies on the assessment date; None (noted) otherwise."""
+    parts = {
+        part.get("url"): part
+        for part in elements(extension.get("extension"))
+        if isinstance(part, Mapping)
+    }
+    if "intendedClinicalUse" in parts:
+        # added in the Extensions Pack's September 2025 ballot: a parameter for one stated
+        # use, which nelm cannot tell is the eGFR equation's
+        ctx.notes.add(
+            f"patient.sex not read from {_SPCU_NAME}: it is given for one intended clinical "
+            "use (intendedClinicalUse), which may not be the eGFR equation",
+            entry.ref,
+        )
+        return None
+    period = parts.get("period", {}).get("valuePeriod")
+    if period is not None and not _covers(period, ctx):
+        ctx.notes.add(
+            f"patient.sex not read from {_SPCU_NAME}: its period does not cover the "
+            "assessment date",
+            entry.ref,
+        )
+        return None
+    concept = parts.get("value", {}).get("valueCodeableConcept")
+    read = {
+        _SPCU[code]: code
+        for system, code in codings(concept)
+        if system == _SPCU_SYSTEM and code in _SPCU
+    }
+    if len(read) == 1:
+        value, code = read.popitem()
+        return value, f"{_SPCU_NAME} {code}"
+    unknown = any(
+        system == _DATA_ABSENT_REASON_SYSTEM and code == "unknown"
+        for system, code in codings(concept)
+    )
+    ctx.notes.add(
+        f"patient.sex not read from {_SPCU_NAME}: "
+        + (
+            "it says the sex for clinical use is unknown"
+            if unknown and not read
+            else "its value is not one code of female-typical, male-typical, specified"
+        ),
+        entry.ref,
+    )
+    return None
+
+
+def _covers(period: object, ctx: Context) -> bool:
+    """A Period that certainly holds the assessment date. A missing end: "no end was known
+    or planned at the time the instance was created" (FHIR R4 Period.end)."""
+    if not isinstance(period, Mapping):
+        return False
+    start, end = period.get("start"), period.get("end")
+    first, last = parse_when(start), parse_when(end)
+    if (start is not None and first is None) or (end is not None and last is None):
+        return False
+    started = first is None or first.end.date() <= ctx.assessment_date
+    going = last is None or last.first_day >= ctx.assessment_date
+    return started and going
+
+
+def _epic_sex(
+    ctx: Context, entry: Entry, extension: Mapping[str, Any], name: str
+) -> tuple[str, str] | None:
+    """Epic's legal sex or sex for clinical use: (female / male, what it was read from),
+    or None (noted) for another code or a code outside Epic's lists."""
+    read = {
+        _EPIC_SEX[code.lower()]: code
+        for system, code in codings(extension.get("valueCodeableConcept"))
+        if system.startswith(_EPIC_OID_ROOT) and code.lower() in _EPIC_SEX
+    }
+    if len(read) == 1:
+        value, code = read.popitem()
+        return value, f"{name} {code}"
+    ctx.notes.add(f"patient.sex not read from {name}: not one code female or male", entry.ref)
+    return None
+
+
+def _legal_sex(ctx: Context, entry: Entry) -> None:
+    """Epic's legal sex, a recorded sex of the same standing as Patient.gender: read as
+    us-core-individual-sex is (a disagreement with gender leaves the sex unknown)."""
+    for index, extension in enumerate(elements(entry.resource.get("extension"))):
+        if isinstance(extension, Mapping) and extension.get("url") == _EPIC_LEGAL_SEX_URL:
+            read = _epic_sex(ctx, entry, extension, "Epic legal-sex")
+            if read is not None:
+                where = f"{entry.path}.extension[{index}]"
+                ctx.add("patient.sex", read[0], Source(entry.ref, where, read[1]))
+
+
+def _administrative_sexes(entry: Entry) -> list[tuple[str, str]]:
+    """What the record's other sexes say (gender, US Core individual sex, Epic legal sex),
+    female or male only, for the notice that the sex for clinical use differs."""
+    found: list[tuple[str, str]] = []
+    gender = entry.resource.get("gender")
+    if gender in ("female", "male"):
+        found.append(("Patient.gender", str(gender)))
+    for extension in elements(entry.resource.get("extension")):
+        if not isinstance(extension, Mapping):
+            continue
+        if extension.get("url") == _INDIVIDUAL_SEX_URL:
+            coding = extension.get("valueCoding")
+            code = coding.get("code") if isinstance(coding, Mapping) else None
+            if code in _INDIVIDUAL_SEX:
+                found.append(("us-core-individual-sex", _INDIVIDUAL_SEX[code]))
+        elif extension.get("url") == _EPIC_LEGAL_SEX_URL:
+            for system, code in codings(extension.get("valueCodeableConcept")):
+                if system.startswith(_EPIC_OID_ROOT) and code.lower() in _EPIC_SEX:
+                    found.append(("Epic legal-sex", _EPIC_SEX[code.lower()]))
+    return found
 
 
 def _deceased(ctx: Context, entry: Entry) -> None:

@@ -492,16 +492,207 @@ def _primitive_part_problems(value: object, path: str, resource_type: str) -> li
     return problems
 
 
-def _run(model: Any, data: Mapping[str, Any], base: str, resource_type: str) -> list[Problem]:
+# FHIR R4 primitive types, as they end the name of a choice element (``valueDateTime``).
+_PRIMITIVE_TYPES = (
+    "Base64Binary",
+    "Boolean",
+    "Canonical",
+    "Code",
+    "Date",
+    "DateTime",
+    "Decimal",
+    "Id",
+    "Instant",
+    "Integer",
+    "Markdown",
+    "Oid",
+    "PositiveInt",
+    "String",
+    "Time",
+    "UnsignedInt",
+    "Uri",
+    "Url",
+    "Uuid",
+)
+# A value of each primitive type that its model accepts: put, for validation only, in a
+# copy of a resource where a required choice is given by its extensions alone
+# (_absent_choices). The resource read is never changed.
+_STAND_INS: dict[str, object] = {
+    "Base64Binary": "AAAA",
+    "Boolean": True,
+    "Canonical": "urn:absent",
+    "Code": "absent",
+    "Date": "1970",
+    "DateTime": "1970",
+    "Decimal": 0,
+    "Id": "absent",
+    "Instant": "1970-01-01T00:00:00Z",
+    "Integer": 0,
+    "Markdown": "absent",
+    "Oid": "urn:oid:1.2",
+    "PositiveInt": 1,
+    "String": "absent",
+    "Time": "00:00:00",
+    "UnsignedInt": 0,
+    "Uri": "urn:absent",
+    "Url": "urn:absent",
+    "Uuid": "urn:uuid:00000000-0000-0000-0000-000000000000",
+}
+# Required choices given by their extensions alone, stood in for one at a time: a resource
+# has few required choices (MedicationAdministration: effective[x] and medication[x]).
+_STAND_IN_ROUNDS = 4
+_ONE_OF = re.compile(r"Expect any of field value from this list \[([^\]]*)\]")
+
+
+def _primitive_type(name: str) -> str | None:
+    """The primitive type a choice element's name ends with (``effectiveDateTime`` →
+    ``DateTime``), or None."""
+    found = [t for t in _PRIMITIVE_TYPES if name.endswith(t) and len(name) > len(t)]
+    return max(found, key=len) if found else None
+
+
+def _extension_values_apart(
+    data: Mapping[str, Any], base: str
+) -> tuple[Mapping[str, Any], list[tuple[str, Any]]]:
+    """``data`` without the extensions' primitive values given by their own extensions
+    alone (``{"url": …, "_valueDateTime": {"extension": […]}}``, which FHIR R4 JSON allows:
+    https://hl7.org/fhir/R4/json.html#primitive), and those parts with their paths. The
+    R4B Extension model has no element for them and would call the resource not valid;
+    each part is checked on its own (_element_problems). Walked without recursion, as
+    nulls.py walks: a resource may nest extensions some hundred levels deep."""
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    stack: list[tuple[Any, tuple[str | int, ...], bool]] = [(data, (), False)]
+    while stack:
+        value, place, extension = stack.pop()
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if (
+                    extension
+                    and isinstance(key, str)
+                    and key.startswith("_value")
+                    and isinstance(item, Mapping)
+                    and key[1:] not in value
+                    and _primitive_type(key[1:]) is not None
+                ):
+                    found.append((place, key))
+                else:
+                    stack.append((item, (*place, key), False))
+        elif isinstance(value, list):
+            inside = bool(place) and place[-1] in ("extension", "modifierExtension")
+            for index, item in enumerate(value):
+                stack.append((item, (*place, index), inside))
+    if not found:
+        return data, []
+    copy: dict[str, Any] = dict(data)
+    copies: dict[tuple[str | int, ...], Any] = {(): copy}
+    parts: list[tuple[str, Any]] = []
+    for place, key in found:
+        holder = copies.get(place)
+        if holder is None:
+            for depth in range(1, len(place) + 1):
+                if place[:depth] not in copies:
+                    parent = copies[place[: depth - 1]]
+                    child = parent[place[depth - 1]]
+                    copies[place[:depth]] = parent[place[depth - 1]] = (
+                        dict(child) if isinstance(child, Mapping) else list(child)
+                    )
+            holder = copies[place]
+        parts.append((base + _place_path(place) + f".{key}", holder.pop(key)))
+    return copy, parts
+
+
+def _place_path(place: Sequence[str | int]) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in place)
+
+
+def _element_problems(value: Any, path: str, resource_type: str) -> list[Problem]:
+    """A primitive's id and extensions (FHIR R4 JSON ``_name``) checked on their own."""
     from pydantic import ValidationError
 
+    try:
+        from fhir.resources.R4B.fhirprimitiveextension import FHIRPrimitiveExtension
+    except ImportError as exc:
+        raise FhirUnavailableError(_NEEDS_THE_EXTRA) from exc
+    try:
+        FHIRPrimitiveExtension.model_validate(dict(value))
+    except ValidationError as exc:
+        return [_problem(error, path, resource_type) for error in exc.errors()]
+    return []
+
+
+def _absent_choices(
+    data: dict[str, Any], errors: Sequence[Mapping[str, Any]]
+) -> dict[str, Any] | None:
+    """A copy of ``data`` in which each required choice the model says is missing, but
+    which the resource gives by its extensions alone (``"_effectiveDateTime": {…}`` with no
+    ``effectiveDateTime``), holds a stand-in of its type, so that the model checks the
+    rest; None when an error is of another kind. FHIR R4 JSON lets a primitive's value be
+    absent when its extensions are given (https://hl7.org/fhir/R4/json.html#primitive),
+    and an element of minimum cardinality 1 may carry only an extension saying why its
+    value is missing, such as data-absent-reason ("Special Case: Missing Data",
+    https://hl7.org/fhir/R4/extensibility.html#Special-Case); the R4B models check a
+    required primitive that way, but a required choice
+    (MedicationAdministration.effective[x]) by its value only."""
+    copy: dict[str, Any] | None = None
+    for error in errors:
+        found = _ONE_OF.search(str(error.get("msg", "")))
+        if error.get("type") != "value_error" or found is None:
+            return None
+        names = [n.strip().strip("'\"") for n in found[1].split(",")]
+        if copy is None:
+            copy = _copy_along(data, error.get("loc", ()))
+        holder: Any = copy
+        for part in error.get("loc", ()):
+            holder = holder[part] if isinstance(holder, list | dict) else None
+        if not isinstance(holder, dict):
+            return None
+        given = [n for n in names if isinstance(holder.get(f"_{n}"), Mapping) and n not in holder]
+        kind = _primitive_type(given[0]) if given else None
+        if kind is None:
+            return None
+        holder[given[0]] = _STAND_INS[kind]
+    return copy
+
+
+def _copy_along(data: dict[str, Any], loc: Sequence[Any]) -> dict[str, Any]:
+    """``data`` copied along the path ``loc`` (each container on it), the rest shared."""
+    root: dict[str, Any] = dict(data)
+    holder: Any = root
+    for part in loc:
+        child = holder[part]
+        holder[part] = dict(child) if isinstance(child, Mapping) else list(child)
+        holder = holder[part]
+    return root
+
+
+def _run(model: Any, data: Mapping[str, Any], base: str, resource_type: str) -> list[Problem]:
     parts = _primitive_part_problems(data, base, resource_type)
     if parts:
         return parts
+    shaped, apart = _extension_values_apart(data, base)
+    problems: list[Problem] = []
+    for path, value in apart:
+        problems += _element_problems(value, path, resource_type)
+    return problems + _run_model(model, dict(shaped), base, resource_type)
+
+
+def _run_model(model: Any, data: dict[str, Any], base: str, resource_type: str) -> list[Problem]:
+    from pydantic import ValidationError
+
+    errors: list[Any] = []
     try:
-        model.model_validate(dict(data))
-    except ValidationError as exc:
-        return [_problem(error, base, resource_type) for error in exc.errors()]
+        for _ in range(_STAND_IN_ROUNDS):
+            try:
+                model.model_validate(data)
+                break
+            except ValidationError as exc:
+                errors = exc.errors()
+                again = _absent_choices(data, errors)
+                if again is None:
+                    return [_problem(error, base, resource_type) for error in errors]
+                data = again
+        else:
+            return [_problem(error, base, resource_type) for error in errors]
     # fhir.resources raises more than ValidationError on odd input: an AttributeError for
     # a primitive's extension element written as text ("_birthDate": "1960", which FHIR R4
     # JSON allows only as an object), a KeyError, TypeError or ValueError elsewhere.
