@@ -203,7 +203,15 @@ for option in ("tae", "tare"):
         LABS,
         *at("labs.platelets_per_ul", (99999, N), (100000, N), (100001, M)),
     )
-    edges(option, "burden", LABS, *at("liver.tumor_burden_percent", (49.9, M), (50, N)))
+    # "< 50%" is relative: 002 §3 calls liver-directed therapy a reasonable salvage approach
+    # for a burden of 10-90 %, which bounds it (≤ 90 %)
+    edges(option, "burden", LABS, *at("liver.tumor_burden_percent", (49.9, M), (50, U), (90.1, U)))
+    edges(
+        option,
+        "burden_salvage_limit",
+        "002 §3: 'a salvage approach when the liver burden ranges between 10% and 90%'",
+        *at("liver.tumor_burden_percent", (49.9, M), (90, M), (90.1, N)),
+    )
 edges(
     "tae",
     "performance_status",
@@ -219,6 +227,34 @@ edges(
     "NETTER-1 eligibility: uptake at least that of normal liver (Krenning score 2 is uptake "
     "equal to the liver)",
     *at("imaging.krenning_score", (1, N), (2, M)),
+)
+SSTR = (
+    "Krenning scale (Krenning 1994): 0 no uptake, 1 below the liver, 2 like it, 3-4 above it; "
+    "statements that contradict each other are read as unknown (nelm.engine.sstr)"
+)
+S_, K_, U_ = "imaging.sstr_positive", "imaging.krenning_score", "imaging.sstr_uptake_vs_liver"
+edges(
+    "prrt",
+    "sstr",
+    SSTR,
+    ({S_: False, K_: 3}, U),
+    ({S_: False, K_: 2}, U),
+    ({S_: False, K_: 1}, N),
+    ({S_: True, K_: 0}, U),
+    ({S_: False, K_: None, U_: "like_liver"}, U),
+    ({S_: None, K_: 3, U_: "below_liver"}, U),
+    ({S_: None, K_: 2, U_: "above_liver"}, M),
+    ({S_: None, K_: 0, U_: "below_liver"}, N),
+    ({S_: None, K_: 0, U_: "like_liver"}, U),
+)
+edges(
+    "prrt",
+    "uptake",
+    SSTR,
+    ({S_: True, K_: 3, U_: "below_liver"}, U),
+    ({S_: True, K_: 3, U_: "above_liver"}, M),
+    ({S_: True, K_: 1, U_: "above_liver"}, U),
+    ({S_: False, K_: 3, U_: "above_liver"}, U),
 )
 edges(
     "prrt",
@@ -676,13 +712,6 @@ caution_edges(
         ({"course.prior_systemic_lines": lines, "course.prior_treatments": None}, shown)
         for lines, shown in ((2, False), (3, True))
     ],
-)
-caution_edges(
-    "tace",
-    "burden_salvage_range",
-    "002 §3: liver-directed therapy 'a reasonable salvage option' for a burden of 10–90 %, "
-    "beyond the '< 50%' of 002 §3.3",
-    *shown_at("liver.tumor_burden_percent", (49.9, False), (50, True), (90, True), (90.1, False)),
 )
 caution_edges(
     "tace",

@@ -271,15 +271,23 @@ SEED_PATIENTS_2: list[SeedPatient] = [
             "labs": {**LABS_OK, "bilirubin_mg_dl": 1.9},
             "anatomy": VESSELS_OK,
         },
-        {"tare": "ineligible", "tae": "ineligible"},
-        {"tare.burden": "not_met", "tare.bilirubin": "met", "tae.burden": "not_met"},
-        {"tare": "reasonable salvage option"},
+        # 50 is not < 50, one of the "widely used" criteria, inside the 10–90 % salvage
+        # range: the board's judgement, not a rule-out
+        {"tare": "uncertain", "tae": "uncertain"},
+        {
+            "tare.burden": "unknown",
+            "tare.burden_salvage_limit": "met",
+            "tare.bilirubin": "met",
+            "tae.burden": "unknown",
+        },
+        {},
         {},
         {},
         (),
-        "002 §3.3: 'serum bilirubin < 2 mg/dL, and tumor burden < 50% of the liver' (50 is not "
-        "< 50; 1.9 is < 2); 002 §3: 'it is reasonable to consider liver-directed locoregional "
-        "therapies as a salvage approach when the liver burden ranges between 10% and 90%'",
+        "002 §3.3: 'Widely used laboratory criteria for eligibility include ... serum bilirubin "
+        "< 2 mg/dL, and tumor burden < 50% of the liver' (50 is not < 50; 1.9 is < 2); 002 §3: "
+        "'it is reasonable to consider liver-directed locoregional therapies as a salvage "
+        "approach when the liver burden ranges between 10% and 90%'",
     ),
     SeedPatient(
         "prrt-after-ssa-with-bone-metastases",

@@ -136,4 +136,5 @@ def test_the_what_if_derived_facts_carry_every_field() -> None:
         "implied",
         "given_by_fields",
         "given_as",
+        "set_aside",
     ]

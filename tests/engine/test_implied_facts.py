@@ -191,9 +191,10 @@ def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
     compiled = process_chunk(frame, 1)
     assert_same(compiled, reference_chunk(frame, 1))
     ssa = compiled.output.get_column("ssa.status").to_list()
-    # G1 and SSTR-positive by a Krenning score of 3 or uptake like the liver: eligible
-    # (004 §3.3); a Krenning score of 0: ineligible.
-    assert (ssa[6], ssa[7], ssa[8]) == ("eligible", "ineligible", "eligible")
+    # G1 and SSTR-positive by a Krenning score of 3: eligible (004 §3.3); a Krenning score
+    # of 0: ineligible; a Krenning score of 1 (below the liver) beside uptake like the
+    # liver contradict each other (Krenning scale): neither is read, the SSA stays open.
+    assert (ssa[6], ssa[7], ssa[8]) == ("eligible", "ineligible", "uncertain")
     # A new diagnosis with a Krenning score unknown leaves PRRT's SSTR criterion open, so the
     # setting is read from the reasons: not met for Ki-67 2 %, met for 15 % (002 §2.3,
     # NETTER-2); open with a history listed or stable disease.

@@ -54,6 +54,7 @@ def _reference(case: Case, kb: KnowledgeBase) -> tuple[ToDo, ...]:
             ki67_from_grade=full.ki67_from_grade,
             lines_from_treatments=full.lines_from_treatments,
             implied=full.implied,
+            set_aside=full.set_aside,
         )
         return facts_of(changed, d), d
 

@@ -142,7 +142,7 @@ def test_after_progression_on_ssa_prrt_stays_ahead_of_an_eligible_targeted_drug(
     assert step["moved_behind"] == ["prrt"]
     # SSTR-negative disease rules PRRT out (001 PRRT: "sufficient SSTR expression"): the
     # targeted drugs are then the next line, and nothing is moved.
-    result = _assess({**no_counts, "imaging.sstr_positive": False})
+    result = _assess({**no_counts, "imaging.sstr_positive": False, "imaging.krenning_score": None})
     assert result["options"]["prrt"]["status"] == "ineligible"
     step = next(s for s in result["plan"] if "everolimus" in s["options"])
     assert "moved_behind" not in step

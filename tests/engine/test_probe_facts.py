@@ -63,6 +63,10 @@ BOUNDS_AND_IMPLIED = [
     {"pathology": {"ki67_percent_at_least": 3, "ki67_percent_at_most": 20}},
     {"liver": {"lesion_count_at_least": 4, "lesion_count_at_most": 5}},
     {"course": {"status": "progressing", "prior_treatments": ["prrt", "ssa"]}},
+    # SSTR statements that contradict each other are set aside (nelm.engine.sstr); a what-if
+    # value for one of them can end the contradiction or keep it
+    {"imaging": {"sstr_positive": False, "krenning_score": 3}},
+    {"imaging": {"krenning_score": 1, "sstr_uptake_vs_liver": "above_liver"}},
 ]
 
 

@@ -80,6 +80,24 @@ def test_an_unstated_syndrome_shows_the_crisis_as_a_condition(
     assert status == "eligible"
 
 
+OTHER_SYNDROME = "Functional syndrome of another or unnamed kind: if it is a carcinoid"
+
+
+@pytest.mark.parametrize("option", ["tae", "tare", "thermal_ablation", "liver_resection"])
+@pytest.mark.parametrize(("syndrome", "shown"), [("other", True), ("gastrinoma", False)])
+def test_a_syndrome_of_another_kind_asks_whether_it_is_carcinoid(
+    option: str, syndrome: str, shown: bool
+) -> None:
+    """002 §3.3 names periprocedural carcinoid crisis a complication of "interventions
+    directed at NETs": a functional tumour whose syndrome the case names only as "other"
+    (a report's "severe functional syndrome") may have a carcinoid syndrome, so the crisis
+    is asked about, not dropped as for a non-functional tumour; a named gastrinoma is not
+    a carcinoid syndrome."""
+    _, texts = _cautions(option, {"primary.functional_syndrome": syndrome})
+    assert any(t.startswith(OTHER_SYNDROME) for t in texts) is shown
+    assert not any(t.startswith(PERIPROCEDURAL) for t in texts)
+
+
 def test_the_conditional_crisis_is_a_case_specific_caution() -> None:
     """Shown because of what this case leaves unsaid (002 §3.3), so among the patient's
     cautions, not the general notes of the option."""

@@ -14,6 +14,7 @@ from nelm.engine.conditions import Interval, Leaf, evaluate
 from nelm.engine.derive import SINCE_RESECTION, counted_lines, implied_facts
 from nelm.engine.evaluate import status_of
 from nelm.engine.logic import Truth
+from nelm.engine.sstr import set_aside
 from nelm.knowledge import load_knowledge
 from nelm.service import assess_mapping
 from tests.strategies import case_documents
@@ -138,10 +139,16 @@ def test_unknown_never_becomes_met(doc: dict[str, Any], data: st.DataObject) -> 
     the differentiation, then an NEC subtype (read as poorly differentiated). Likewise a
     yes/no field stated against what other fields imply (``resected: false`` beside a
     resection margin), two fields implying opposite values,
-    a count of prior lines below the treatments listed, or a new diagnosis beside a
-    treatment history are contradictions: the implying
+    a count of prior lines below the treatments listed, a new diagnosis beside a
+    treatment history, or SSTR statements set aside against each other are contradictions:
+    the implying
     fields are dropped first, since forgetting one side lets the other decide."""
     _drop_contrary_implications(doc)
+    # SSTR statements that contradict each other are set aside (nelm.engine.sstr): forgetting
+    # one side lets the other decide, so the score and the uptake are dropped first.
+    if set_aside(case_from_mapping(doc).values):
+        for name in ("krenning_score", "sstr_uptake_vs_liver"):
+            doc.get("imaging", {}).pop(name, None)
     before, conflicting, grade_conflict = _criteria_and_conflicts(doc)
     # An NEC subtype reads as poorly differentiated (000 §1: NEC "are categorized as small
     # cell or large cell NEC"), so it is dropped with the differentiation.

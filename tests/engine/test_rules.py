@@ -464,7 +464,17 @@ for opt in ("tae", "tace", "deb_tace", "tare"):
         "burden",
         LABS,
         ({"liver.tumor_burden_percent": 49}, M),
-        ({"liver.tumor_burden_percent": 50}, N),
+        # relative: 002 §3 calls liver-directed therapy a reasonable salvage approach for a
+        # burden of 10-90 %; the board weighs it
+        ({"liver.tumor_burden_percent": 50}, R),
+        ({"liver.tumor_burden_percent": None}, U),
+    )
+    rules(
+        opt,
+        "burden_salvage_limit",
+        "002 §3: 'a salvage approach when the liver burden ranges between 10% and 90%'",
+        ({"liver.tumor_burden_percent": 90}, M),
+        ({"liver.tumor_burden_percent": 91}, N),
         ({"liver.tumor_burden_percent": None}, U),
     )
     rules(
@@ -535,7 +545,10 @@ rules(
     "prrt",
     "sstr",
     PRRT_IND,
-    ({"imaging.sstr_positive": False}, N),
+    ({"imaging.sstr_positive": False, "imaging.krenning_score": None}, N),
+    # Negative beside the base's Krenning score 3: the two contradict each other (Krenning
+    # scale) and are set aside (nelm.engine.sstr)
+    ({"imaging.sstr_positive": False}, U),
     # Not stated: the base's Krenning score 3 (uptake above the liver) says positive.
     ({"imaging.sstr_positive": None}, M),
     ({"imaging.sstr_positive": None, "imaging.krenning_score": None}, U),
@@ -684,7 +697,8 @@ rules(
     "ssa",
     "sstr",
     SSA,
-    ({"imaging.sstr_positive": False}, N),
+    ({"imaging.sstr_positive": False, "imaging.krenning_score": None}, N),
+    ({"imaging.sstr_positive": False}, U),  # against the Krenning score 3: set aside
     ({"imaging.sstr_positive": None}, M),  # Krenning score 3: positive
     ({"imaging.sstr_positive": None, "imaging.krenning_score": None}, U),
 )

@@ -66,7 +66,11 @@ GRADE = (
     "000 §1 (WHO 2019): G1 Ki-67 < 3 % and < 2 mitoses/2 mm²; G2 Ki-67 3-20 % or 2-20 "
     "mitoses; G3 Ki-67 > 20 % or > 20 mitoses; the higher index decides"
 )
-BURDEN_TA = '002 §3.3: TAE/TACE/TARE need "tumor burden < 50% of the liver"'
+BURDEN_TA = (
+    '002 §3.3: "tumor burden < 50% of the liver" among the "widely used" criteria for '
+    'TAE/TACE/TARE; 002 §3: "reasonable ... as a salvage approach when the liver burden ranges '
+    "between 10% and 90%\": relative between 50 and 90 %, the board's to weigh"
+)
 PLATELETS_TA = '002 §3.3: TAE/TACE "platelet count > 100,000/mL"'
 ABLATION = (
     '002 §4: ablation for "less than three lesions measuring ≤ 3 cm, or a single lesion < 5 cm"'
@@ -157,7 +161,7 @@ VIGNETTES: tuple[Vignette, ...] = (
         },
         statuses={
             **{
-                o: ("ineligible", BURDEN_TA + ": ≥ 50 % has no value below 50")
+                o: ("uncertain", BURDEN_TA + ": ≥ 50 % has no value below 50")
                 for o in TRANSARTERIAL
             },
             "liver_transplant_milan": ("ineligible", MILAN),
@@ -173,7 +177,7 @@ VIGNETTES: tuple[Vignette, ...] = (
         waits_on={"ssa": ("pathology.ki67_percent",)},
         criteria={
             "cytoreductive_surgery.involvement": ("unknown", CYTO_75 + ": ≥ 50 % straddles 75"),
-            "tae.burden": ("not_met", BURDEN_TA),
+            "tae.burden": ("unknown", BURDEN_TA),
         },
         shown={"tae.burden": "≥ 50"},
         derived={"grade": "G2"},
@@ -352,7 +356,7 @@ VIGNETTES: tuple[Vignette, ...] = (
             "ssa": ("eligible", SSA_KI67 + "; " + SSA_SYNDROME),
             "liver_transplant_milan": ("ineligible", MILAN + ": R1, involvement ≥ 70 %"),
             "liver_transplant_unos": ("ineligible", UNOS + ": involvement ≥ 70 %"),
-            **{o: ("ineligible", BURDEN_TA + ": ≥ 70 %") for o in TRANSARTERIAL},
+            **{o: ("uncertain", BURDEN_TA + ": ≥ 70 %") for o in TRANSARTERIAL},
             "thermal_ablation": ("ineligible", ABLATION + ": more than 10 lesions"),
             "liver_resection": ("ineligible", RESECTION + ": diffuse (type III)"),
             "cytoreductive_surgery": ("uncertain", CYTO_75 + ": ≥ 70 % straddles 75"),
@@ -726,7 +730,7 @@ VIGNETTES: tuple[Vignette, ...] = (
         statuses={
             "ssa": ("uncertain", SSA_SYNDROME + "; SSTR status not given (004 §3.3)"),
             "cytoreductive_surgery": ("uncertain", CYTO_75 + ": ≥ 70 % straddles 75"),
-            **{o: ("ineligible", BURDEN_TA + ": ≥ 70 %") for o in TRANSARTERIAL},
+            **{o: ("uncertain", BURDEN_TA + ": ≥ 70 %") for o in TRANSARTERIAL},
             "liver_transplant_milan": ("ineligible", MILAN),
             "liver_resection": ("ineligible", RESECTION + ": judged unresectable"),
             "primary_tumor_resection": ("uncertain", "major surgery fitness not given"),

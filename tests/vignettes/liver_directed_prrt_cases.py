@@ -464,16 +464,15 @@ VIGNETTES: list[Vignette] = [
         },
         {
             "tae.bilirubin": "not_met",
-            "tae.burden": "not_met",
+            # 60 % is not < 50 %, a "widely used" criterion (002 §3.3), inside the 10–90 %
+            # of 002 §3's salvage: relative, the board's to weigh; the bilirubin decides
+            "tae.burden": "unknown",
             "tare.bilirubin": "not_met",
-            "tare.burden": "not_met",
+            "tare.burden": "unknown",
         },
         {},
-        # 004 §3.2 reads poor reserve as a reason for TACE; 002 §3 salvage for 10–90 %
-        {
-            "tace": "004 instead names insufficient hepatic functional reserve",
-            "tae": "reasonable salvage option",
-        },
+        # 004 §3.2 reads poor reserve as a reason for TACE
+        {"tace": "004 instead names insufficient hepatic functional reserve"},
         {},
         Q_002_33 + "; " + Q_003_SIRT + "; 004 §3.2: 'TACE is mainly applied to NETLM patients "
         "who are unwilling to accept or unable to undergo surgery due to ... insufficient "

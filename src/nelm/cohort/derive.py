@@ -27,6 +27,7 @@ import math
 import polars as pl
 
 from nelm.cohort.columns import GRADE_BITS, LIVER_TYPE_BITS
+from nelm.cohort.sstr import sstr_columns
 from nelm.engine.derive import PRIMARY_REMOVED_BY, SINCE_RESECTION
 from nelm.knowledge.model import Derivations, GradeTable
 
@@ -254,9 +255,10 @@ def implied_columns(d: Derivations) -> list[pl.Expr]:
     resected for an unknown primary otherwise;
     extrahepatic disease present when sites are listed; SSTR imaging positive with a
     Krenning score ≥ 2 or uptake like or above the liver, negative with a Krenning score
-    of 0; at a new diagnosis with no history listed (an SSA or a counted line among the
-    prior treatments, prior lines, or a liver recurrence), no progression on an SSA and no
-    prior line. The criteria read them; the staging, like the interpreter's, reads the
+    of 0, and SSTR statements that contradict each other read as unknown
+    (``nelm.cohort.sstr``); at a new diagnosis with no history listed (an SSA or a counted
+    line among the prior treatments, prior lines, or a liver recurrence), no progression on
+    an SSA and no prior line. The criteria read them; the staging, like the interpreter's, reads the
     fields as given (it is computed before these)."""
     since = pl.any_horizontal(pl.col(p).is_not_null() for p in SINCE_RESECTION)
     prior = pl.col("course.prior_treatments")
@@ -265,16 +267,6 @@ def implied_columns(d: Derivations) -> list[pl.Expr]:
         prior.list.eval(pl.element().is_in(list(PRIMARY_REMOVED_BY))).list.any().fill_null(False)
     )
     resected = pl.col("primary.resection_margin").is_not_null() | since | removed
-    krenning = pl.col("imaging.krenning_score")
-    uptake = pl.col("imaging.sstr_uptake_vs_liver")
-    like = uptake.is_in(["like_liver", "above_liver"]).fill_null(False)
-    none = (krenning == 0).fill_null(False)
-    sstr = (
-        pl.when((krenning >= 2).fill_null(False) | (like & none.not_()))
-        .then(True)
-        .when(none & like.not_())
-        .then(False)
-    )
     history = ["ssa", *(option for option, _ in d.prior_lines_counted)]
     treated = prior.list.eval(pl.element().is_in(history)).list.any().fill_null(False)
     new_untreated = (
@@ -301,7 +293,7 @@ def implied_columns(d: Derivations) -> list[pl.Expr]:
             pl.col("extrahepatic.present"),
             pl.when(pl.col("extrahepatic.sites").list.len() > 0).then(True),
         ).alias("extrahepatic.present"),
-        pl.coalesce(pl.col("imaging.sstr_positive"), sstr).alias("imaging.sstr_positive"),
+        *sstr_columns(),
     ]
 
 

@@ -70,6 +70,8 @@ def facts_of(case: Case, derived: DerivedFacts) -> dict[str, Fact]:
             basis = f"{interval_text(interval, unit)} ({origin})"
             facts[path] = replace(interval, basis=basis)
     facts.update(derived.as_facts())
+    for path, _, _ in derived.set_aside:  # contradicted: read as unknown (nelm.engine.sstr)
+        facts.pop(path, None)
     return facts
 
 
@@ -278,6 +280,11 @@ def _derived_doc(d: DerivedFacts, case: Case) -> dict[str, Any]:
         "conflicts": [derived.conflict for derived in (d.grade, d.liver_type) if derived.conflict],
         # Yes/no fields the case implies without stating them (``implied_facts``).
         "implied": [{"field": p, "value": v, "basis": why} for p, v, why in d.implied],
+        # Fields the criteria read as unknown: another field contradicts them.
+        "set_aside": [
+            {"field": p, "value": _json_value(v), "contradicts": against}
+            for p, v, against in d.set_aside
+        ],
         # Fields the case's dated timeline gave, not typed (docs/case-v1-additions.md).
         "from_timeline": [
             {"field": p, "value": _json_value(case.values[p])}

@@ -24,6 +24,7 @@ from nelm.engine.derive import (
     listed,
 )
 from nelm.engine.intervals import interval_text
+from nelm.engine.sstr import KRENNING, krenning_disagrees_with_uptake
 from nelm.knowledge.model import GradeTable
 
 __all__ = [
@@ -39,8 +40,6 @@ __all__ = [
 
 # Krenning score: 0 no uptake, 1 below normal liver, 2 like liver, 3 above liver, 4 above
 # spleen (Krenning EP et al., Ann N Y Acad Sci 1994;733:416-424; NETTER-1 eligibility).
-KRENNING = "Krenning EP et al., Ann N Y Acad Sci 1994;733:416-424 (Krenning scale)"
-_KRENNING_VS_LIVER = {1: "below_liver", 2: "like_liver", 3: "above_liver", 4: "above_liver"}
 _REPORTED_WHO = {"G1", "G2", "G3"}
 
 
@@ -111,18 +110,13 @@ def contradictions(
             )
         )
     uptake = v("imaging.sstr_uptake_vs_liver")
-    if (
-        isinstance(krenning, int)
-        and uptake is not None
-        and krenning in _KRENNING_VS_LIVER
-        and _KRENNING_VS_LIVER[krenning] != uptake
-    ):
+    if krenning_disagrees_with_uptake(values):
         out.append(
             Contradiction(
                 ("imaging.krenning_score", "imaging.sstr_uptake_vs_liver"),
                 f"Krenning score {krenning} does not match uptake "
-                f'"{str(uptake).replace("_", " ")}" (Krenning 1 is below liver, 2 like liver, '
-                "3–4 above liver).",
+                f'"{str(uptake).replace("_", " ")}" (Krenning 0 is no uptake, 1 below liver, '
+                "2 like liver, 3–4 above liver).",
                 (KRENNING,),
             )
         )

@@ -15,6 +15,7 @@ from nelm.case.document import Case, Value
 from nelm.engine.conditions import Fact, Interval
 from nelm.engine.grade_fields import GradeInputs
 from nelm.engine.intervals import interval_of, interval_text
+from nelm.engine.sstr import SetAside, krenning_disagrees_with_uptake, set_aside
 from nelm.engine.staging import Stage, derive_stages
 from nelm.knowledge.model import Derivations, GradeTable
 
@@ -81,6 +82,10 @@ class DerivedFacts:
     given_as: tuple[tuple[str, str], ...] = ()
     """Options given under another name of the same treatment (a transplant listed under
     another criteria set), each with the words for it (``Derivations.given_before_same``)."""
+    set_aside: SetAside = ()
+    """Fields the criteria read as unknown because another field contradicts them, each
+    with its value and the statement it contradicts (SSTR imaging:
+    ``nelm.engine.sstr.set_aside``)."""
 
     def as_facts(self) -> dict[str, Fact]:
         """The facts conditions read under ``derived.*``, and what the case implies without
@@ -723,14 +728,16 @@ def implied_facts(
         high = number and isinstance(krenning, int) and krenning >= 2
         like = uptake in ("like_liver", "above_liver")
         none = number and krenning == 0
-        # A Krenning score of 0 beside uptake like the liver contradicts itself (the
-        # assessment warns): then neither is read.
-        if high or (like and not none):
+        # A Krenning score and an uptake that contradict each other (the assessment warns
+        # and the criteria set both aside, nelm.engine.sstr) are read only where both say
+        # positive (a Krenning score of 2 beside uptake above the liver).
+        agree = not krenning_disagrees_with_uptake(values) or (high and like)
+        if agree and (high or (like and not none)):
             words = str(uptake).replace("_", " ")
             why = f"Krenning score {krenning}" if high else f"uptake {words}"
             why = f"read from the {why}"
             out.append(("imaging.sstr_positive", True, why))
-        elif none and not like:
+        elif agree and none and not like:
             out.append(("imaging.sstr_positive", False, "read from the Krenning score 0"))
     if _new_without_history(values, counted):
         untreated = "read from the course: a new diagnosis has not yet been treated"
@@ -772,6 +779,7 @@ def derive(case: Case, d: Derivations) -> DerivedFacts:
             (option, path) for option, path in d.given_before_shown_by if values.get(path) is True
         ),
         given_as=_given_as(values.get("course.prior_treatments"), d.given_before_same),
+        set_aside=set_aside(values),
     )
 
 

@@ -248,6 +248,10 @@ def _value_text(
     spec = FIELD_BY_PATH[field]
     label = spec.label
     if value is None:
+        for path, given, against in derived.set_aside:
+            if path == field:
+                said = _value_text(field, given, derived, entered, from_timeline)
+                return f"{said} (set aside: contradicts {against}; check which is right)"
         return f"{label} unknown"
     for path, implied, why in derived.implied:
         if path == field and value == implied and type(value) is type(implied):

@@ -47,6 +47,7 @@ from nelm.engine.evaluate import (
 from nelm.engine.intervals import interval_of
 from nelm.engine.logic import Truth
 from nelm.engine.plan import PlanStep, first_step, plan_fields
+from nelm.engine.sstr import set_aside
 from nelm.knowledge.model import Criterion, GradeTable, Investigation, KnowledgeBase
 
 __all__ = ["ToDo", "rank_investigations"]
@@ -166,6 +167,9 @@ class _Probe:
         else:
             layer = derived.as_facts()
             touched.update(self._own_derived, layer)
+            # fields set aside on the case may be read again, and others set aside
+            own = self._base.set_aside if self._base is not None else ()
+            touched.update(p for p, _, _ in (*own, *derived.set_aside))
         for path in assignment:
             bounded = _BOUNDED_BY.get(path)
             if bounded is not None:
@@ -183,6 +187,8 @@ class _Probe:
                 facts[path] = values[path]
             else:
                 facts.pop(path, None)
+        for path, _, _ in derived.set_aside:  # as ``facts_of`` reads them: unknown
+            facts.pop(path, None)
         return facts
 
     def _derive(self, assignment: Mapping[str, Value]) -> DerivedFacts:
@@ -207,6 +213,7 @@ class _Probe:
                     partial(_ki67_bound, t=d.grade),
                     partial(lines_from_treatments, counted=dict(d.prior_lines_counted)),
                     partial(implied_facts, counted=dict(d.prior_lines_counted)),
+                    set_aside,
                 )
             )
             self._read_by_any = frozenset().union(*(x.read for x in self._derivations))
@@ -216,7 +223,7 @@ class _Probe:
         if not self._reads_everything and self._read_by_any.isdisjoint(assignment):
             return self._base
         changed = {**self.case.values, **assignment}
-        grade, liver_type, portal_drainage, ki67, lines, implied = (
+        grade, liver_type, portal_drainage, ki67, lines, implied, aside = (
             x.compute(changed) if x.changed_by(assignment) else x.result for x in self._derivations
         )
         base = self._base
@@ -233,6 +240,7 @@ class _Probe:
             implied=implied,
             given_by_fields=base.given_by_fields,
             given_as=base.given_as,
+            set_aside=aside,
         )
 
     def judged(self, oid: str, assignment: Mapping[str, Value]) -> list[tuple[Truth, bool]]:

@@ -58,7 +58,11 @@ def _flagged_fields(doc: Mapping[str, Any]) -> dict[str, str]:
     return flags
 
 
-_FLAG_WORDS = {"unit_check": "check the unit", "implausible": "implausible"}
+_FLAG_WORDS = {
+    "unit_check": "check the unit",
+    "implausible": "implausible",
+    "contradiction": "contradictory",
+}
 
 
 def _flag(flags: Mapping[str, str], path: str) -> str:
@@ -272,7 +276,10 @@ def key_facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
         "Imaging",
         [
             str(_yes_no(sstr, "SSTR positive", "SSTR negative", "SSTR not known"))
-            + (f" (Krenning {krenning})" if krenning is not None else ""),
+            + (f" (Krenning {krenning})" if krenning is not None else "")
+            + _flag(
+                flags, "imaging.sstr_positive" if sstr is not None else "imaging.krenning_score"
+            ),
             _yes_no(fdg, "FDG-PET positive", "FDG-PET negative", None) or None,
         ],
     )

@@ -20,7 +20,7 @@ from typing import Any
 
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH, STRICT_BOUNDS
 
-__all__ = ["age_words", "missing_label", "number_words"]
+__all__ = ["age_words", "known_words", "missing_label", "number_words"]
 
 AGE = "patient.age_years"
 REPORTED_GRADE = "pathology.reported_grade"
@@ -52,8 +52,26 @@ def missing_label(doc: Mapping[str, Any], path: str, label: Callable[[str], str]
     ("Age (known: 50–59 years)", "Hepatic tumour burden (known: ≥ 70 %)") or states it
     against the indices ("Grade as the pathology report states it (stated: G3, against the
     indices)"); any other field by its label alone."""
-    known = _known(doc, path)
+    known = _set_aside(doc, path) or _known(doc, path)
     return f"{label(path)} ({known})" if known else label(path)
+
+
+def known_words(doc: Mapping[str, Any], path: str) -> str | None:
+    """What the case's bounds say of a number it does not give ("known: > 70 %"), else
+    None."""
+    return _known(doc, path)
+
+
+def _set_aside(doc: Mapping[str, Any], path: str) -> str | None:
+    """A stated field the criteria set aside because another contradicts it
+    (``classification.set_aside``): "stated: no, against the Krenning score 3"."""
+    classification = doc.get("classification") or {}
+    for entry in classification.get("set_aside") or ():
+        if entry.get("field") == path:
+            value = entry.get("value")
+            said = ("yes" if value else "no") if isinstance(value, bool) else str(value)
+            return f"stated: {said.replace('_', ' ')}, against {entry.get('contradicts')}"
+    return None
 
 
 def _known(doc: Mapping[str, Any], path: str) -> str | None:

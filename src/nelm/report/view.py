@@ -23,7 +23,7 @@ from nelm.case.plausibility import clinical_number
 from nelm.case.units import entry_unit
 from nelm.engine.staging import stage_entries, stage_line
 from nelm.report.gives import gives_label
-from nelm.report.known_range import missing_label, number_words
+from nelm.report.known_range import known_words, missing_label, number_words
 from nelm.vocabulary import vocabulary
 
 __all__ = [
@@ -446,6 +446,16 @@ def _differentiation_text(c: Mapping[str, Any]) -> str:
     return NOT_KNOWN
 
 
+def _burden_band_text(doc: Mapping[str, Any]) -> str:
+    """The band, or what the case's bounds say when they span two bands ("not settled
+    (known: > 70 %)": "not known" read as if no burden had been given)."""
+    band = doc["classification"].get("burden_band")
+    if band:
+        return str(band)
+    known = known_words(doc, "liver.tumor_burden_percent")
+    return f"not settled ({known})" if known else NOT_KNOWN
+
+
 def classification_rows(doc: Mapping[str, Any]) -> list[ClassificationRow]:
     """The classification in the order every renderer shows it."""
     c = doc["classification"]
@@ -459,7 +469,7 @@ def classification_rows(doc: Mapping[str, Any]) -> list[ClassificationRow]:
             derived["portal_drainage"].label,
             yes_no_unknown(c.get("portal_drainage")),
         ),
-        ("burden_band", derived["burden_band"].label, str(c.get("burden_band") or NOT_KNOWN)),
+        ("burden_band", derived["burden_band"].label, _burden_band_text(doc)),
         *_stage_values(c),
     ]
     explanations = c.get("explanations") or {}
