@@ -80,3 +80,35 @@ def test_everolimus_names_its_use_for_the_hypoglycaemia_of_an_insulinoma() -> No
     doc = assess_mapping(eligible_case("everolimus", {}), with_evidence=False)
     texts = [d["text"] for d in doc["options"]["everolimus"]["caution_details"]]
     assert not any("insulinoma" in t for t in texts)
+
+
+POOR_PERFORMANCE = "Performance status ECOG 3–4: the treatment options depend on the patient's"
+
+
+@pytest.mark.parametrize("option", ["platinum_etoposide", "capecitabine_temozolomide"])
+@pytest.mark.parametrize(("ecog", "shown"), [(2, False), (3, True), (4, True), (None, False)])
+def test_a_poor_performance_status_is_shown_on_chemotherapy(
+    option: str, ecog: int | None, shown: bool
+) -> None:
+    """001 Introduction: "available treatment options vary, depending on the extent of
+    hepatic involvement and patients' performance status"; the reviews give no limit for
+    chemotherapy, so ECOG 3-4 (ECOG 3: "in bed or chair more than 50 % of waking hours",
+    Oken 1982) is shown and the status is left as it was."""
+    doc = assess_mapping(eligible_case(option, {"patient.ecog": ecog}), with_evidence=False)
+    result = doc["options"][option]
+    texts = [d["text"] for d in result["caution_details"]]
+    assert any(t.startswith(POOR_PERFORMANCE) for t in texts) is shown
+    assert result["status"] == "eligible"
+
+
+def test_prrt_and_interferon_say_what_they_are_given_with() -> None:
+    """004 §3.5: NETTER-1 "treated with PRRT in combination with SSA"; 003 Medical therapy:
+    "Alpha-interferon may be associated with somatostatin analogs"."""
+    prrt = assess_mapping(eligible_case("prrt"), with_evidence=False)["options"]["prrt"]
+    assert any("Given with a somatostatin analogue in NETTER-1" in c for c in prrt["cautions"])
+    ifn = assess_mapping(eligible_case("interferon_alpha"), with_evidence=False)["options"][
+        "interferon_alpha"
+    ]
+    assert any(
+        c.startswith("Given with a somatostatin analogue, to which") for c in ifn["cautions"]
+    )
