@@ -48,3 +48,27 @@ def test_a_child_is_assessed_without_confirmation_and_with_the_sources_age_named
     ) in doc["warnings"]
     adult = assess_mapping({**BASE, "case_id": "adult"})
     assert not any("A patient of" in w for w in adult["warnings"])
+
+
+def test_a_carcinoid_grade_for_a_digestive_primary_is_said() -> None:
+    # Rindi 2022 (WHO 2022 overview): typical and atypical carcinoid are the low- and
+    # intermediate-grade NETs of the lung and thymus; a digestive NET is graded by Ki-67 and
+    # mitoses (000 §1). Reported for a pancreatic primary it is read as G1, and said.
+    from nelm.service import assess_mapping
+
+    def warnings(site: str) -> list[str]:
+        doc = assess_mapping(
+            {
+                "schema_version": 1,
+                "case_id": "tc",
+                "primary": {"site": site},
+                "pathology": {"reported_grade": "typical_carcinoid"},
+            },
+            with_evidence=False,
+        )
+        assert doc["classification"]["grade"] == "G1"
+        return [w for w in doc["warnings"] if "WHO grading of lung and thymic NETs" in w]
+
+    assert len(warnings("pancreas")) == 1
+    assert "primary in the pancreas: read as G1" in warnings("pancreas")[0]
+    assert warnings("lung") == [] and warnings("thymus") == []

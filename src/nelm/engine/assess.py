@@ -192,6 +192,9 @@ def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
             "differentiated, since small-cell and large-cell NEC are poorly differentiated "
             "(000 §1); state the differentiation to confirm it."
         )
+    carcinoid = _carcinoid_outside_the_chest(values)
+    if carcinoid is not None:
+        out.append(carcinoid)
     months_stable = values.get("course.months_stable")
     if (
         values.get("course.status") in ("progressing", "rapidly_progressing")
@@ -209,6 +212,30 @@ def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
     if child is not None:
         out.append(child)
     return out
+
+
+_CHEST_OR_UNKNOWN = ("lung", "thymus", "unknown_primary")
+
+
+def _carcinoid_outside_the_chest(values: Mapping[str, Value]) -> str | None:
+    """Typical and atypical carcinoid are the WHO grades of lung and thymic NETs (Rindi
+    2022); reported for a digestive primary they are read as G1 and G2 all the same, and
+    the board is told that the digestive system's grade (Ki-67, mitoses) is what decides."""
+    reported = values.get("pathology.reported_grade")
+    site = values.get("primary.site")
+    if reported not in ("typical_carcinoid", "atypical_carcinoid") or site is None:
+        return None
+    if site in _CHEST_OR_UNKNOWN:
+        return None
+    words = str(reported).replace("_", " ")
+    grade = "G1" if reported == "typical_carcinoid" else "G2"
+    where = "outside the chest" if site == "other" else f"in the {str(site).replace('_', ' ')}"
+    return (
+        f"The grade is reported as {words}, the WHO grading of lung and thymic NETs, for a "
+        f"primary {where}: read as {grade}; the WHO grade of a "
+        "digestive NET comes from its Ki-67 and mitotic count (Rindi 2022; 000 §1), which "
+        "would confirm it."
+    )
 
 
 _ADULTS_ONLY = (
