@@ -98,6 +98,41 @@ def test_a_syndrome_of_another_kind_asks_whether_it_is_carcinoid(
     assert not any(t.startswith(PERIPROCEDURAL) for t in texts)
 
 
+HEART = "Carcinoid heart disease, a complication of the carcinoid syndrome: risk of"
+
+
+@pytest.mark.parametrize("option", ["tae", "tare", "thermal_ablation"])
+@pytest.mark.parametrize(
+    ("syndrome", "heart", "firm", "heart_shown", "conditional"),
+    [
+        (None, True, False, True, False),  # the heart disease says the syndrome is there
+        (None, False, False, False, True),  # no heart disease says nothing of the syndrome
+        (None, None, False, False, True),
+        ("carcinoid", True, True, False, False),  # said once, by the syndrome's caution
+        ("none", True, False, True, False),  # stated against the heart disease: still shown
+    ],
+)
+def test_carcinoid_heart_disease_brings_the_crisis_caution(
+    option: str,
+    syndrome: str | None,
+    heart: bool | None,
+    firm: bool,
+    heart_shown: bool,
+    conditional: bool,
+) -> None:
+    """Davar J et al., J Am Coll Cardiol 2017;69:1288-1304: carcinoid heart disease is a
+    complication of the carcinoid syndrome; 002 §3.3: "Periprocedural carcinoid crisis is
+    also a potentially lethal complication of interventions directed at NETs". A case
+    giving the heart disease gets the crisis said firmly, not asked about."""
+    _, texts = _cautions(
+        option,
+        {"primary.functional_syndrome": syndrome, "patient.carcinoid_heart_disease": heart},
+    )
+    assert any(t.startswith(PERIPROCEDURAL) for t in texts) is firm
+    assert any(t.startswith(HEART) for t in texts) is heart_shown
+    assert any(t.startswith(IF_CARCINOID) for t in texts) is conditional
+
+
 def test_the_conditional_crisis_is_a_case_specific_caution() -> None:
     """Shown because of what this case leaves unsaid (002 §3.3), so among the patient's
     cautions, not the general notes of the option."""
