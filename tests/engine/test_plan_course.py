@@ -146,3 +146,33 @@ def test_after_progression_on_ssa_prrt_stays_ahead_of_an_eligible_targeted_drug(
     assert result["options"]["prrt"]["status"] == "ineligible"
     step = next(s for s in result["plan"] if "everolimus" in s["options"])
     assert "moved_behind" not in step
+
+
+def test_a_slow_growing_net_lists_the_ssa_before_an_eligible_chemotherapy() -> None:
+    """004 §3.3: SSA for NET "with slow growth, Ki-67 ≤ 10%, and SSTR positivity" (PROMID,
+    CLARINET), the first line; CAPTEM is eligible for an advanced unresectable pancreatic
+    NET (004 §3.4) whatever its growth. A new pancreatic NET G2 (Ki-67 5 %) whose SSTR
+    imaging is not yet known: the SSA, uncertain only for want of that imaging, comes
+    before the eligible chemotherapy, and the plan says why; with Ki-67 15 % it does not."""
+    new = {
+        "course.status": "new_diagnosis",
+        "course.progressed_on_ssa": None,
+        "course.prior_systemic_lines": None,
+        "imaging.sstr_positive": None,
+        "imaging.krenning_score": None,
+        "pathology.ki67_percent": 5,
+    }
+    result = _assess(new)
+    assert result["options"]["ssa"]["status"] == "uncertain"
+    assert result["options"]["capecitabine_temozolomide"]["status"] == "eligible"
+    ssa = _first_systemic_with(result, "ssa")
+    captem = _first_systemic_with(result, "capecitabine_temozolomide")
+    assert ssa is not None and captem is not None and ssa < captem
+    step = next(s for s in result["plan"] if "capecitabine_temozolomide" in s["options"])
+    assert "ssa_first_line" in step["moved_behind"]
+    assert "listed after the SSA's first line" in step["rationale"]
+    # Ki-67 15 %: not the slow growth 004 §3.3 names; the SSA's first-line step does not
+    # apply, and nothing is moved behind it
+    result = _assess({**new, "pathology.ki67_percent": 15, "pathology.mitoses_per_2mm2": 1})
+    step = next(s for s in result["plan"] if "capecitabine_temozolomide" in s["options"])
+    assert "ssa_first_line" not in step.get("moved_behind", [])
