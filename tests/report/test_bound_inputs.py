@@ -69,3 +69,23 @@ def test_the_printed_report_shows_the_bounds_so() -> None:
     assert "<td>Liver lesions</td><td>at least 2</td>" in page
     assert "<td>Ki-67 index</td><td>10–15%</td>" in page
     assert "At least:" not in page and "At most:" not in page
+
+
+def test_an_input_set_aside_says_what_it_contradicts() -> None:
+    # nelm.engine.sstr: SSTR imaging given as negative beside a Krenning score of 3 (uptake
+    # above the liver on the Krenning scale) is set aside; the inputs table, read first on
+    # paper, says so beside each value rather than list "no" as if it had been used.
+    doc = assess_mapping(
+        {
+            "schema_version": 1,
+            "case_id": "s",
+            "imaging": {"sstr_positive": False, "krenning_score": 3},
+        },
+        with_evidence=False,
+    )
+    rows = {
+        label: value
+        for _, label, value in input_rows(doc["inputs"], (), doc["classification"]["set_aside"])
+    }
+    assert rows["SSTR imaging positive"] == "no (set aside: contradicts the Krenning score 3)"
+    assert rows["Krenning score"] == "3 (set aside: contradicts SSTR imaging negative)"

@@ -629,7 +629,9 @@ def render_html(
         phone_css=_PHONE_CSS,
         generated=when.strftime("%Y-%m-%d %H:%M UTC"),
         inputs=input_rows(
-            doc.get("inputs") or {}, (doc.get("classification") or {}).get("from_timeline") or ()
+            doc.get("inputs") or {},
+            (doc.get("classification") or {}).get("from_timeline") or (),
+            (doc.get("classification") or {}).get("set_aside") or (),
         ),
         classification=_classification_rows(doc),
         plan=plan_steps(doc),

@@ -244,22 +244,30 @@ _NOT_SECTIONS = frozenset({"measured_on", "value_sources"})
 
 
 def input_rows(
-    inputs: Mapping[str, Any], from_timeline: Sequence[Mapping[str, Any]] = ()
+    inputs: Mapping[str, Any],
+    from_timeline: Sequence[Mapping[str, Any]] = (),
+    set_aside: Sequence[Mapping[str, Any]] = (),
 ) -> list[tuple[str, str, str]]:
     """(section, label, value) for every known field of a case document, a value with the
     date of its result when ``measured_on`` gives one and, for a case read from a record
     (``value_sources``), where it came from: the record's resource, or "entered" for a value
-    a person typed or changed; after the timeline's events, the fields they gave
+    a person typed or changed; a value the criteria set aside (``classification.set_aside``)
+    says what it contradicts; after the timeline's events, the fields they gave
     (``classification.from_timeline``)."""
     rows: list[tuple[str, str, str]] = []
     dated = inputs.get("measured_on")
     dated = dated if isinstance(dated, Mapping) else {}
     sources = inputs.get("value_sources")
     sources = sources if isinstance(sources, Mapping) else {}
+    aside = {
+        str(e.get("field")): str(e.get("contradicts")) for e in set_aside if isinstance(e, Mapping)
+    }
 
     def note(path: str) -> str:
         """The date of the result the value came from, and where it came from."""
         said = f" (result of {dated[path]})" if path in dated else ""
+        if path in aside:
+            said += f" (set aside: contradicts {aside[path]})"
         if path in sources:
             return said + f" — from the FHIR record: {sources[path]}"
         # a case read from a record: the others were typed

@@ -132,7 +132,9 @@ def case_page(
         view=view,
         refs=view.references,
         inputs=input_rows(
-            doc.get("inputs") or {}, (doc.get("classification") or {}).get("from_timeline") or ()
+            doc.get("inputs") or {},
+            (doc.get("classification") or {}).get("from_timeline") or (),
+            (doc.get("classification") or {}).get("set_aside") or (),
         ),
         option_names={o.id: o.name for o in view.options},
         decisions=decisions,
