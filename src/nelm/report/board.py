@@ -11,6 +11,7 @@ Unknown stays visible as "not known". Citations become numbered references
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -133,6 +134,18 @@ class PlanStep:
     pending: tuple[str, ...]
     rationale: str
     sources: tuple[str, ...]
+    weigh: tuple[str, ...] = ()
+    """The relative criteria the step's uncertain options fail: the board's to weigh, which
+    no missing value would settle (each as its first words, "Hepatic tumour burden < 50 %")."""
+
+
+_RELATIVE_TAIL = re.compile(r"\s*(?:\(relative\b|\. Relative\b).*$", re.DOTALL)
+
+
+def _judgement_words(text: str) -> str:
+    """A relative criterion without its reasons: "Hepatic tumour burden < 50 % (relative:
+    …)" as "Hepatic tumour burden < 50 %"."""
+    return _RELATIVE_TAIL.sub("", text) or text
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,6 +400,13 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
             ),
             rationale=str(step.get("rationale", "")),
             sources=tuple(step.get("sources") or ()),
+            weigh=tuple(
+                dict.fromkeys(
+                    _judgement_words(str(text))
+                    for oid in step["options"]
+                    for text in options[oid].get("judgements") or ()
+                )
+            ),
         )
         for i, step in enumerate(doc.get("plan") or ())
     ]
