@@ -37,6 +37,12 @@ from nelm.case.units import ENTRY_UNITS, clinical_number, entry_unit, typed_numb
         # intervals: 1 year = 12 months ("> 5 years" in a report)
         ("primary.months_since_primary_resection_at_least", "years", 5.0, 60.0),
         ("course.months_stable", "year", 2.0, 24.0),
+        # mitoses per 10 HPF grade with the cut-offs of per 2 mm² (003 Table 1: "< 2/10 HPF,
+        # 2-20/10 HPF, > 20/10 HPF", WHO's < 2, 2–20, > 20 per 2 mm²): read as they stand
+        ("pathology.mitoses_per_2mm2", "/10 HPF", 3.0, 3.0),
+        ("pathology.mitoses_per_2mm2_less_than", "per 10 hpf", 2.0, 2.0),
+        # the kidney values' bounds take their units ("creatinine > 400 µmol/L")
+        ("labs.creatinine_mg_dl_more_than", "µmol/L", 442.0, 5.0),
     ],
 )
 def test_an_entered_unit_converts_to_the_contract_unit(

@@ -207,7 +207,8 @@ def test_a_choice_in_other_letters_and_every_bad_item_are_named() -> None:
         "liver_transplant_milan, liver_transplant_enets, liver_transplant_unos, "
         "thermal_ablation, tae, tace, deb_tace, tare, prrt, ssa, everolimus, sunitinib, "
         "surufatinib, cabozantinib, capecitabine_temozolomide, streptozocin_5fu, "
-        'platinum_etoposide, interferon_alpha, got "PRRT" (did you mean prrt?), "sandostatin" '
+        "platinum_etoposide, interferon_alpha, other_systemic_therapy, got "
+        '"PRRT" (did you mean prrt?), "sandostatin" '
         "(did you mean ssa?)",
     ]
 
@@ -267,7 +268,8 @@ def test_a_choice_in_a_reports_words_names_the_choice_and_is_never_taken() -> No
         "liver_transplant_milan, liver_transplant_enets, liver_transplant_unos, "
         "thermal_ablation, tae, tace, deb_tace, tare, prrt, ssa, everolimus, sunitinib, "
         "surufatinib, cabozantinib, capecitabine_temozolomide, streptozocin_5fu, "
-        'platinum_etoposide, interferon_alpha, got "octreotide" (did you mean ssa?), '
+        "platinum_etoposide, interferon_alpha, other_systemic_therapy, got "
+        '"octreotide" (did you mean ssa?), '
         '"Lutathera" (did you mean prrt?)',
     ]
     # A word that names no single choice gets no guess, but what would settle it
@@ -340,8 +342,9 @@ def test_a_treatment_named_by_its_procedure_says_which_options_it_could_be() -> 
         "simultaneous_resection if liver metastases were removed in the same operation; a "
         'pancreatoduodenectomy is also anatomy.prior_whipple: true), "chemo" (which regimen: '
         "capecitabine_temozolomide, streptozocin_5fu or platinum_etoposide; a regimen with no "
-        'option id counts in course.prior_systemic_lines only), "doxorubicin" (no option id '
-        "for this drug or regimen: count it in course.prior_systemic_lines only)"
+        'option id is other_systemic_therapy), "doxorubicin" (no option id for this drug or '
+        "regimen: list it as other_systemic_therapy and count it in "
+        "course.prior_systemic_lines)"
     ]
     # the timeline's treatments are option ids too, answered the same way
     timeline = {
@@ -947,4 +950,27 @@ def test_resectability_in_words_is_named() -> None:
         "in liver.surgical_assessment: resectable, resectable_after_conversion or "
         "unresectable)",
         'extrahepatic.resectable: must be true or false, got "Unresectable" (write false)',
+    ]
+
+
+def test_a_whole_numbers_strict_bound_names_the_inclusive_bound_it_means() -> None:
+    # docs/case-v1-additions.md, Strict bounds: a count is whole, so "more than 12 lesions"
+    # is at least 13 and "fewer than 3" at most 2; the answer is never the opposite side
+    assert messages({"case_id": "a", "liver": {"lesion_count_more_than": 12}}) == [
+        "liver.lesion_count_more_than: must be a known field of case-v1; a whole number's "
+        "bound is inclusive (more than 12 is lesion_count_at_least: 13), got an unknown field"
+    ]
+    assert messages({"case_id": "a", "liver": {"lesion_count_less_than": 3}}) == [
+        "liver.lesion_count_less_than: must be a known field of case-v1; a whole number's "
+        "bound is inclusive (less than 3 is lesion_count_at_most: 2), got an unknown field"
+    ]
+
+
+def test_a_mitotic_count_named_per_10_hpf_is_answered_with_its_unit() -> None:
+    # 003 Table 1 grades per 10 HPF with WHO's cut-offs per 2 mm²: the count goes in
+    # mitoses_per_2mm2 with its unit (docs/case-v1-additions.md, Units as entered)
+    assert messages({"case_id": "a", "pathology": {"mitoses_per_10hpf": 3}}) == [
+        "pathology.mitoses_per_10hpf: must be a known field of case-v1; a value in per 10 HPF "
+        'goes in mitoses_per_2mm2 as {"value": 3, "unit": "per 10 HPF"} (= 3 per 2 mm²), '
+        "got an unknown field"
     ]

@@ -187,6 +187,14 @@ edges(
         )
     ],
 )
+
+
+def lab_bounds(path: str, *rows: tuple[str, float, str]) -> list[tuple[dict[str, Any], str]]:
+    """Rows giving a laboratory value only by one bound ("eGFR > 60", "< 15"): (the bound's
+    suffix, its value, expected)."""
+    return [({path: None, f"{path}_{side}": value}, expected) for side, value, expected in rows]
+
+
 LABS = (
     "002 §3.3: 'serum creatinine < 2, lactate dehydrogenase < 425 mU/mL, aspartate "
     "transaminase < 100 mL, platelet count > 100,000/mL, serum bilirubin < 2 mg/dL, and tumor "
@@ -195,6 +203,14 @@ LABS = (
 for option in ("tae", "tare"):
     edges(option, "bilirubin", LABS, *at("labs.bilirubin_mg_dl", (1.9, M), (2, N)))
     edges(option, "creatinine", LABS, *at("labs.creatinine_mg_dl", (1.9, M), (2, N)))
+    # given only as a bound, as a laboratory may: "< 2" is within "< 2"; "≤ 2" may be 2
+    edges(
+        option,
+        "creatinine",
+        LABS,
+        *lab_bounds("labs.creatinine_mg_dl", ("less_than", 2, M), ("at_most", 2, U)),
+        *lab_bounds("labs.creatinine_mg_dl", ("at_least", 2, N), ("more_than", 1.9, U)),
+    )
     edges(option, "ldh", LABS, *at("labs.ldh_u_l", (424, M), (424.9, M), (425, N)))
     edges(option, "ast", LABS, *at("labs.ast_u_l", (99, M), (99.9, M), (100, N)))
     edges(
@@ -284,6 +300,20 @@ edges(
     ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 1.7}, M),
     # above the limit without a filtration rate: a clearance ≥ 50 could still confirm it
     ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 1.71}, U),
+    # eGFR given only by a bound, no creatinine: a laboratory's "> 60" (often printed so
+    # above 60) and "≥ 50" settle the limit; "> 49" and "< 50.1" straddle it; a patient on
+    # dialysis, "< 15", is far below it
+    *[
+        ({**changes, "labs.creatinine_mg_dl": None}, expected)
+        for changes, expected in (
+            *lab_bounds("labs.egfr_ml_min", ("more_than", 60, M), ("at_least", 50, M)),
+            *lab_bounds("labs.egfr_ml_min", ("more_than", 49, U), ("less_than", 50.1, U)),
+            *lab_bounds("labs.egfr_ml_min", ("less_than", 50, N), ("at_most", 49.9, N)),
+            *lab_bounds("labs.egfr_ml_min", ("less_than", 15, N)),
+        )
+    ],
+    # an eGFR that only straddles the limit is not known, so the creatinine decides
+    ({"labs.egfr_ml_min": None, "labs.egfr_ml_min_more_than": 49}, M),
 )
 edges(
     "prrt",
@@ -328,6 +358,8 @@ edges(
     "renal",
     "capecitabine label 4.1: contraindicated with a creatinine clearance below 30 mL/min",
     *at("labs.egfr_ml_min", (29.9, N), (30, M)),
+    *lab_bounds("labs.egfr_ml_min", ("less_than", 30, N), ("at_least", 30, M)),
+    *lab_bounds("labs.egfr_ml_min", ("more_than", 29.9, U), ("less_than", 15, N)),
 )
 edges(
     "capecitabine_temozolomide",
@@ -762,6 +794,8 @@ caution_edges(
     "cisplatin_kidney",
     CISPLATIN,
     *shown_at("labs.egfr_ml_min", (59.9, True), (60, False)),
+    ({"labs.egfr_ml_min": None, "labs.egfr_ml_min_more_than": 60}, False),
+    ({"labs.egfr_ml_min": None, "labs.egfr_ml_min_less_than": 15}, True),
 )
 caution_edges(
     "platinum_etoposide",

@@ -761,6 +761,9 @@ rules(
     # PRRT listed as given: a prior line other than an SSA, with or without a count.
     ({"course.prior_treatments": ["ssa", "prrt"], "course.prior_systemic_lines": None}, M),
     ({"course.prior_treatments": ["capecitabine_temozolomide"]}, M),
+    # A regimen with no option id (CAPOX) given with the SSA: the one line was not the SSA
+    # alone (docs/case-v1-additions.md, Prior treatments without an option id).
+    ({"course.prior_treatments": ["ssa", "other_systemic_therapy"]}, M),
 )
 for opt in ("capecitabine_temozolomide", "streptozocin_5fu"):
     rules(

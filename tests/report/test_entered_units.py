@@ -62,6 +62,19 @@ def test_the_converted_value_decides() -> None:
     assert bilirubin["result"] == "not_met"
 
 
+def test_a_bound_in_another_unit_is_converted_at_clinical_precision() -> None:
+    """A laboratory's "creatinine > 400 µmol/L" (88.4 µmol/L = 1 mg/dL: 4.52 mg/dL) is
+    above 002 §3.3's "serum creatinine < 2" and shown as a clinician writes it."""
+    changes = {
+        "labs.creatinine_mg_dl": None,
+        "labs.creatinine_mg_dl_more_than": {"value": 400, "unit": "µmol/L"},
+    }
+    doc = assess_mapping(with_changes(BASE, changes), with_evidence=False)
+    creatinine = _criterion(doc, "tace", "tace.creatinine")
+    assert creatinine["value"] == "Creatinine > 400 µmol/L (> 4.52 mg/dL) (entered)"
+    assert creatinine["result"] == "not_met"
+
+
 SHOWN = (BILIRUBIN, "≤ 30 mm (≤ 3 cm)", PLATELETS)
 
 

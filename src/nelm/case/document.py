@@ -180,12 +180,34 @@ def _unit_named_key(path: str, raw: object) -> str | None:
     )
 
 
+def _whole_count_bound(path: str, raw: object) -> str | None:
+    """For a strict bound of a whole number (``lesion_count_more_than``): the inclusive
+    bound it is, with the value moved by one when it is a whole number ("more than 12
+    lesions" is at least 13; docs/case-v1-additions.md, Strict bounds)."""
+    for suffix, inclusive, step in (("_more_than", "_at_least", 1), ("_less_than", "_at_most", -1)):
+        number = path.removesuffix(suffix)
+        spec = FIELD_BY_PATH.get(number)
+        if number == path or spec is None or spec.kind is not Kind.INTEGER:
+            continue
+        name = number.split(".", 1)[1] + inclusive
+        said = "more than" if step == 1 else "less than"
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            moved = f"{said} {raw} is {name}: {raw + step}"
+        else:
+            moved = f"{said} n is {name}: n {'+' if step == 1 else '-'} 1"
+        return f"must be a known field of case-v1; a whole number's bound is inclusive ({moved})"
+    return None
+
+
 def _unknown_key(
     path: str, key: object, allowed: tuple[str, ...] | list[str], raw: object = None
 ) -> Problem:
     in_unit = _unit_named_key(path, raw) if "." in path else None
     if in_unit is not None:
         return Problem(path, in_unit, "an unknown field")
+    whole = _whole_count_bound(path, raw)
+    if whole is not None:
+        return Problem(path, whole, "an unknown field")
     section = path.split(".", 1)[0] if "." in path else None
     named = field_named_by(section, str(key))
     if named is not None:

@@ -108,6 +108,11 @@ def _c(path: str, label: str, *choices: str) -> Field:
 
 OPTION_IDS: tuple[str, ...] = vocabulary().option_ids
 """The option vocabulary of assessment-v1, in the contract's order (vocabulary.yaml)."""
+OTHER_SYSTEMIC = "other_systemic_therapy"
+"""A prior systemic anticancer therapy with no option id (FOLFOX, CAPOX, doxorubicin, an
+immunotherapy): it counts as a line other than a somatostatin analogue, which CABINET and
+NETTER-2 read, where leaving it out of the list would let one stated line look like the SSA."""
+PRIOR_TREATMENTS: tuple[str, ...] = (*OPTION_IDS, OTHER_SYSTEMIC)
 
 SITES = (
     "pancreas",
@@ -136,6 +141,8 @@ BOUNDED: tuple[str, ...] = (
     "liver.tumor_burden_percent",
     "liver.future_liver_remnant_percent",
     "course.months_stable",
+    "labs.creatinine_mg_dl",
+    "labs.egfr_ml_min",
 )
 """The numbers a report may give as a range or a bound ("4–5", "more than 10", "over 70 %",
 "up to 3 cm", "> 5 years", "in his fifties", a birth date of a year only): each has an
@@ -350,7 +357,7 @@ _DECLARED: tuple[Field, ...] = (
     _n("course.months_stable", "Months of stable disease", "months", 0),
     _b("course.progressed_on_ssa", "Progressed on a somatostatin analogue"),
     _i("course.prior_systemic_lines", "Prior systemic lines", 0),
-    Field("course.prior_treatments", Kind.CHOICES, "Prior treatments", choices=OPTION_IDS),
+    Field("course.prior_treatments", Kind.CHOICES, "Prior treatments", choices=PRIOR_TREATMENTS),
     _b("course.recurrence_after_liver_resection", "Liver recurrence after hepatectomy"),
 )
 

@@ -9,8 +9,9 @@ laboratory data, Ann Intern Med 1987;106:114-129): bilirubin 17.1 µmol/L = 1 mg
 creatinine 88.4 µmol/L = 1 mg/dL; albumin and haemoglobin 10 g/L = 1 g/dL; haemoglobin
 1 mmol/L = 1.611 g/dL; 1 × 10⁹/L = 1 × 10³/µL = 1,000 /µL; enzyme activity 1 µkat/L = 60 U/L
 (1 U = 1 µmol/min = 16.67 nkat); a clearance of 1 mL/s = 60 mL/min. Sizes 10 mm = 1 cm;
-intervals 1 year = 12 months. A range or bound of a number (``…_at_least`` / ``…_at_most``)
-takes the same units as the number.
+intervals 1 year = 12 months. Mitoses per 10 high-power fields grade as per 2 mm² (003
+Table 1 gives the WHO cut-offs per 10 HPF). A range or bound of a number
+(``…_at_least`` / ``…_at_most``) takes the same units as the number.
 """
 
 from __future__ import annotations
@@ -64,6 +65,12 @@ _DECLARED: dict[str, tuple[Unit, ...]] = {
         Unit("ml_min", "mL/min/1.73 m²", 1.0),
         Unit("ml_s", "mL/s/1.73 m²", 60.0),
     ),
+    # 003 Table 1 grades by mitoses per 10 high-power fields with the cut-offs WHO gives per
+    # 2 mm² (< 2, 2–20, > 20), so a count per 10 HPF grades as it stands (factor 1).
+    "pathology.mitoses_per_2mm2": (
+        Unit("per_2mm2", "per 2 mm²", 1.0),
+        Unit("per_10hpf", "per 10 HPF", 1.0),
+    ),
     "primary.size_cm": _CM,
     "liver.largest_lesion_cm": _CM,
     "primary.months_since_primary_resection": _MONTHS,
@@ -107,6 +114,14 @@ _ALIASES = {
     "ml/s": "mL/s/1.73 m²",
     "ml/s/1.73m2": "mL/s/1.73 m²",
     "ml/s/1.73m²": "mL/s/1.73 m²",
+    "/2mm2": "per 2 mm²",
+    "/2mm²": "per 2 mm²",
+    "per2mm2": "per 2 mm²",
+    "per2mm²": "per 2 mm²",
+    "/10hpf": "per 10 HPF",
+    "per10hpf": "per 10 HPF",
+    "/10hpfs": "per 10 HPF",
+    "per10hpfs": "per 10 HPF",
     "month": "months",
     "year": "years",
     "y": "years",

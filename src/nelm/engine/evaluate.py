@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from nelm.case.fields import BOUNDS, FIELD_BY_PATH, STRICT_BOUNDS
-from nelm.case.units import as_entered_text, typed_number
+from nelm.case.units import as_entered_text, clinical_number, typed_number
 from nelm.engine.compiled import Evaluator, truth_of
 from nelm.engine.conditions import (
     Condition,
@@ -180,7 +180,7 @@ def _entered_interval_text(field: str, interval: Interval, entered: Entered) -> 
     if lo is None and hi is None:
         return None
     unit = FIELD_BY_PATH[field].unit
-    converted = interval_text(interval, unit)
+    converted = interval_text(interval, unit, clinical_number)
     strict = interval.lo_strict or interval.hi_strict
     if lo is not None and hi is not None and lo[1] == hi[1] and not strict:
         span = typed_number(lo[0])
@@ -200,7 +200,7 @@ def _entered_interval_text(field: str, interval: Interval, entered: Entered) -> 
                 if end == "lo"
                 else replace(interval, lo=None, lo_strict=False)
             )
-            sides.append(interval_text(one, unit))
+            sides.append(interval_text(one, unit, clinical_number))
     return f"{', '.join(sides)} ({converted})"
 
 

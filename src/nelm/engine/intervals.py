@@ -9,7 +9,7 @@ whole interval lies on one side of a threshold. Given neither way it stays absen
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from nelm.case.document import Value
 from nelm.case.fields import BOUND_PARTS, BOUNDS, STRICT_BOUNDS
@@ -66,10 +66,16 @@ def interval_facts(values: Mapping[str, Value]) -> dict[str, Interval]:
     return out
 
 
-def interval_text(interval: Interval, unit: str = "") -> str:
-    """``4–5``, ``≥ 11``, ``≤ 3 cm``, ``< 3 %``: an interval as a report would write it."""
+def interval_text(
+    interval: Interval, unit: str = "", number: Callable[[float], str] | None = None
+) -> str:
+    """``4–5``, ``≥ 11``, ``≤ 3 cm``, ``< 3 %``: an interval as a report would write it.
+    ``number`` writes each end (a bound converted from another unit is rounded as a
+    clinician writes it: "> 4.52 mg/dL", not "> 4.52489")."""
 
     def num(x: float) -> str:
+        if number is not None:
+            return number(x)
         return f"{x:,.0f}" if abs(x) >= 10000 else f"{x:g}"
 
     lo, hi = _stated_bound(interval, "lo"), _stated_bound(interval, "hi")

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from nelm.case.fields import FIELD_BY_PATH, OPTION_IDS, Kind
+from nelm.case.fields import FIELD_BY_PATH, OPTION_IDS, PRIOR_TREATMENTS, Kind
 from nelm.errors import KnowledgeBaseError
 from nelm.knowledge.conditions import Condition, Leaf, leaves_of, parse_condition
 from nelm.knowledge.model import (
@@ -488,7 +488,7 @@ def _prior_lines(raw: dict[str, Any] | None, checker: _Checker) -> tuple[tuple[s
     if raw is None:
         return ()
     counted = {str(k): str(v) for k, v in raw["counted"].items()}
-    unknown = [o for o in counted if o not in OPTION_IDS]
+    unknown = [o for o in counted if o not in PRIOR_TREATMENTS]
     if unknown:
         raise ValueError(f"prior_lines: unknown options {unknown}")
     checker.cite(raw["sources"], "prior_lines")

@@ -128,9 +128,15 @@ def _plan(doc: dict[str, Any], refs: ReferenceList, width: int) -> Any:
     return table
 
 
-def _bound_of_absent(path: str, absent: set[str]) -> bool:
-    """``path`` is the lower or upper bound of a field that is itself in ``absent``."""
-    return any(path in parts for f, parts in BOUND_PARTS.items() if f in absent)
+def _listed_as_absent(path: str, absent: set[str]) -> bool:
+    """Whether "not in the bundle" names ``path``: a bounded number is named once, by the
+    number itself ("Ki-67 index", not also "Ki-67 index (at least)"), and not at all when
+    the bundle gave it in any form (an age from a birth date, an eGFR "> 60")."""
+    for number, parts in BOUND_PARTS.items():
+        family = (number, *parts)
+        if path in family:
+            return path == number and all(p in absent for p in family)
+    return True
 
 
 def _hanging(marker: str, body: Text, widest: int = 1) -> Table:
@@ -262,9 +268,8 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
             body = Text.assemble((field_label(field), "bold"), " ← " + origin)
             console.print(_hanging("·", body))
         if source["unmapped"]:
-            # A bound ("Ki-67 index (at least)") is not listed beside its own field.
             absent = set(source["unmapped"])
-            shown = [f for f in source["unmapped"] if not _bound_of_absent(f, absent)]
+            shown = [f for f in source["unmapped"] if _listed_as_absent(f, absent)]
             unmapped = ", ".join(field_label(f) for f in shown)
             console.print(_hanging("·", Text("Not in the bundle (not known): " + unmapped, "dim")))
         for issue in source.get("data_quality") or ():
