@@ -511,7 +511,8 @@ PUBLISHED_CASES: list[SeedPatient] = [
         {
             "thermal_ablation.size_number": "not_met",
             "liver_transplant_milan.primary_removed": "not_met",
-            "interferon_alpha.syndrome": "met",
+            # interferon is added to an SSA (003), which an insulinoma leaves out (Gama 1995)
+            "interferon_alpha.syndrome": "not_met",
             "ssa.sstr": "unknown",
         },
         # SSA in insulinoma: Gama 1995 (octreotide can worsen fasting hypoglycaemia)
@@ -840,7 +841,9 @@ PUBLISHED_CASES: list[SeedPatient] = [
             "liver_transplant_milan.age": "met",
             "liver_transplant_milan.portal_drainage": "met",
             "liver_transplant_milan.primary_removed": "not_met",
-            "platinum_etoposide.nec": "not_met",
+            # G1: not of a high proliferative index (004 §3.4); poor differentiation relative
+            "platinum_etoposide.high_grade": "not_met",
+            "platinum_etoposide.nec": "unknown",
         },
         {},
         {"grade": "G1", "portal_drainage": True},
@@ -927,7 +930,9 @@ PUBLISHED_CASES: list[SeedPatient] = [
             "tace.no_bilioenteric_anastomosis": "unknown",
             "thermal_ablation.size_number": "not_met",
             "liver_transplant_milan.portal_drainage": "not_met",
-            "platinum_etoposide.nec": "not_met",
+            # G2: not of a high proliferative index (004 §3.4); poor differentiation relative
+            "platinum_etoposide.high_grade": "not_met",
+            "platinum_etoposide.nec": "unknown",
         },
         {},
         {"grade": "G2", "portal_drainage": False},

@@ -392,7 +392,9 @@ SEED_PATIENTS: list[SeedPatient] = [
         {
             "liver_resection": "ineligible",
             "tae": "ineligible",
-            "platinum_etoposide": "ineligible",
+            # 004 §3.4: etoposide and platinum for a high proliferative index; 003's poor
+            # differentiation relative: the board's to weigh for a G3 NET
+            "platinum_etoposide": "uncertain",
             "everolimus": "ineligible",
             "sunitinib": "ineligible",
             # the seeds' criteria met; the labels' kidney and marrow limits wait on labs
@@ -402,7 +404,8 @@ SEED_PATIENTS: list[SeedPatient] = [
             "prrt.sstr": "met",
             "liver_resection.grade": "not_met",
             "tae.grade": "not_met",
-            "platinum_etoposide.nec": "not_met",
+            "platinum_etoposide.high_grade": "met",
+            "platinum_etoposide.nec": "unknown",
             "capecitabine_temozolomide.indication": "met",
             "capecitabine_temozolomide.renal": "unknown",
             "capecitabine_temozolomide.platelets": "unknown",

@@ -454,18 +454,18 @@ SEED_PATIENTS_2: list[SeedPatient] = [
             # 003's G1/G2 against 004's high proliferative index: the board's (relative)
             "streptozocin_5fu": "uncertain",
             "sunitinib": "ineligible",
-            "platinum_etoposide": "ineligible",
+            # 003's poor differentiation against 004's high proliferative index: relative too
+            "platinum_etoposide": "uncertain",
         },
         {
             "capecitabine_temozolomide.indication": "met",
             "capecitabine_temozolomide.renal": "unknown",
             "streptozocin_5fu.well_differentiated": "met",
             "streptozocin_5fu.grade": "unknown",
-            "platinum_etoposide.nec": "not_met",
+            "platinum_etoposide.high_grade": "met",
+            "platinum_etoposide.nec": "unknown",
         },
-        {
-            "platinum_etoposide": "004 names etoposide and platinum",
-        },
+        {},
         {"grade": "G3"},
         {},
         (),

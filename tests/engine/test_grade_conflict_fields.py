@@ -67,11 +67,13 @@ def test_a_reported_g3_against_g2_indices_waits_on_the_differentiation() -> None
 
 def test_either_differentiation_decides_the_nec_criteria() -> None:
     # "well": not NEC (000 §1: NEC are poorly differentiated), so SSA's "not NEC" is met
-    # and platinum–etoposide's NEC criterion is not; "poor": NEC (000 §1; 003 Medical
-    # therapy: platinum-based "for high-grade tumors with poor differentiation").
+    # and platinum–etoposide's NEC criterion is not, which, relative, leaves it unknown
+    # (004 §3.4 names etoposide and platinum for NETs with a high proliferative index);
+    # "poor": NEC (000 §1; 003 Medical therapy: platinum-based "for high-grade tumors with
+    # poor differentiation").
     well = _assessed({"reported_grade": "G3", "differentiation": "well", **INDICES_G2})
     assert _criterion(well, "ssa", "not_nec") == "met"
-    assert _criterion(well, "platinum_etoposide", "nec") == "not_met"
+    assert _criterion(well, "platinum_etoposide", "nec") == "unknown"
     poor = _assessed({"reported_grade": "G3", "differentiation": "poor", **INDICES_G2})
     assert _criterion(poor, "ssa", "not_nec") == "not_met"
     assert _criterion(poor, "platinum_etoposide", "nec") == "met"

@@ -838,9 +838,32 @@ rules(
 rules(
     "platinum_etoposide",
     "nec",
-    "003 Medical therapy: 'For high-grade tumors with poor differentiation, platinum-based regimes are preferred'",
-    ({"pathology.differentiation": "well"}, N),
+    "003 Medical therapy: 'For high-grade tumors with poor differentiation, platinum-based "
+    "regimes are preferred'; relative, as 004 §3.4 names etoposide and platinum for NETs "
+    "'with high proliferative index'",
+    ({"pathology.differentiation": "well"}, R),
+    ({"pathology.differentiation": "well"} | G3, R),
     ({"pathology.differentiation": None, "pathology.ki67_percent": 30}, U),
+    (NEC, M),
+)
+rules(
+    "platinum_etoposide",
+    "high_grade",
+    "004 §3.4: etoposide and platinum 'mainly indicated for NETs with high proliferative "
+    "index'; 000 §1: G3 'Ki67 index > 20', NEC 'poorly differentiated neoplasms of high grade'",
+    # G2 by both indices (000 §1: Ki-67 "from 3 to 20", mitoses "between 2 and 20")
+    (
+        {
+            "pathology.differentiation": "well",
+            "pathology.ki67_percent": 5,
+            "pathology.mitoses_per_2mm2": 3,
+        },
+        N,
+    ),
+    ({"pathology.differentiation": "well"} | G3, M),
+    (NEC, M),
+    # well differentiated with no index: G1, G2 or G3
+    (NO_GRADE | {"pathology.differentiation": "well"}, U),
 )
 # The labels, not the seeds, give CAPTEM's kidney and marrow limits: capecitabine is
 # contraindicated below a creatinine clearance of 30 mL/min (label 4.1; the eGFR read in its
@@ -876,6 +899,10 @@ rules(
     "003 Medical therapy: 'Alpha-interferon may be associated with somatostatin analogs for palliation or hormonal symptoms'",
     ({"primary.functional_syndrome": "none"}, N),
     ({"primary.functional_syndrome": None}, U),
+    ({"primary.functional_syndrome": "carcinoid"}, M),
+    # given with an SSA, which an insulinoma's hypoglycaemia leaves out (octreotide can
+    # worsen it: Gama 1995; the SSA's indication)
+    ({"primary.functional_syndrome": "insulinoma"}, N),
 )
 
 

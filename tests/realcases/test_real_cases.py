@@ -109,10 +109,14 @@ def test_the_grade_is_settled_exactly_where_the_report_states_one(name: str) -> 
 @pytest.mark.parametrize("name", sorted(CARCINOID_WITHOUT_GRADE))
 def test_a_carcinoid_is_not_treated_as_a_carcinoma(name: str) -> None:
     """003 Medical therapy: platinum-based chemotherapy with etoposide is for neuroendocrine
-    carcinoma; a carcinoid (a well-differentiated NET) rules it out, and the criteria that
-    exclude NEC are met (000 §4, PRRT: "well-differentiated"), while the grade stays open."""
+    carcinoma; a carcinoid (a well-differentiated NET) is not one, which, as 004 §3.4 names
+    etoposide and platinum for NETs with a high proliferative index, is a relative point
+    (a G3 NET is the board's to weigh), never "met"; the criteria that exclude NEC are met
+    (000 §4, PRRT: "well-differentiated"), while the grade stays open."""
     doc = _assessed(name)
-    assert doc["options"]["platinum_etoposide"]["status"] == "ineligible"
+    nec = _criterion(name, "platinum_etoposide", "nec")
+    assert nec["result"] == "unknown" and nec["relative_contraindication"] is True
+    assert doc["options"]["platinum_etoposide"]["status"] != "eligible"
     assert _criterion(name, "prrt", "not_nec")["result"] == "met"
     assert doc["classification"]["grade"] is None
 

@@ -90,6 +90,10 @@ PLAT_003 = (
     '003 Medical therapy: "For high-grade tumors with poor differentiation, platinum-based '
     'regimes are preferred"'
 )
+PLAT_004 = (
+    '004 §3.4: etoposide and platinum "mainly indicated for NETs with high proliferative '
+    "index\"; 003's poor differentiation is relative (platinum_etoposide.nec)"
+)
 PRRT_55 = '000 §4: "PRRT may also be used in a subset of patients with G3 tumors (Ki67 < 55%)"'
 PRRT_WD = "000 §4 / NETTER-1, NETTER-2: PRRT for well-differentiated NET (G1–G3), not NEC"
 NEC_SURGERY = (
@@ -360,7 +364,8 @@ VIGNETTES: list[Vignette] = [
         },
         statuses={
             "simultaneous_resection": (OPEN, RESECT_004 + "; " + GRADE_000),
-            "platinum_etoposide": (NO, PLAT_003 + " (well-differentiated)"),
+            # G2 or G3 (no mitotic count): a G3 NET would be the board's to weigh
+            "platinum_etoposide": (OPEN, PLAT_004 + " (well differentiated, G2 or G3)"),
             "surufatinib": (NO, SURU_NF + " (functional)"),
         },
         waits_on={"simultaneous_resection": ("pathology.mitoses_per_2mm2",)},
@@ -390,7 +395,7 @@ VIGNETTES: list[Vignette] = [
             "prrt": (YES, PRRT_55),
             "everolimus": (NO, G12_TARGETED + " (G3)"),
             "surufatinib": (NO, G12_TARGETED + " (G3)"),
-            "platinum_etoposide": (NO, PLAT_003 + " (well-differentiated G3)"),
+            "platinum_etoposide": (OPEN, PLAT_004 + " (well-differentiated G3)"),
             "liver_resection": (NO, RESECT_004 + " (G3, type III)"),
             "liver_transplant_milan": (NO, MILAN_T2 + " (G3)"),
         },
@@ -398,9 +403,11 @@ VIGNETTES: list[Vignette] = [
             "prrt.ki67": "met",  # PRRT_55
             "prrt.not_nec": "met",  # PRRT_WD
             "capecitabine_temozolomide.indication": "met",  # CAPTEM_004 (G3)
+            "platinum_etoposide.high_grade": "met",  # PLAT_004
+            "platinum_etoposide.nec": "unknown",  # relative: a well-differentiated G3 NET
         },
         derived={"grade": "G3", "liver_type": "III"},
-        cautions={"platinum_etoposide": "G3 NET", "prrt": "G3"},
+        cautions={"prrt": "G3"},
     ),
     # 8. "Pancreatic NET, well differentiated, Ki-67 70 %; SSTR positive; new diagnosis."
     #    G3 NET above 55 %.
@@ -421,12 +428,15 @@ VIGNETTES: list[Vignette] = [
             "everolimus": (NO, G12_TARGETED + " (G3)"),
             "sunitinib": (NO, G12_TARGETED + " (G3)"),
             "streptozocin_5fu": (OPEN, STZ_G3 + " (well-differentiated G3)"),
-            "platinum_etoposide": (NO, PLAT_003 + " (well-differentiated G3)"),
+            "platinum_etoposide": (OPEN, PLAT_004 + " (well-differentiated G3)"),
             "liver_resection": (NO, RESECT_004 + " (G3)"),
         },
-        criteria={"prrt.ki67": "not_met", "capecitabine_temozolomide.indication": "met"},
+        criteria={
+            "prrt.ki67": "not_met",
+            "capecitabine_temozolomide.indication": "met",
+            "platinum_etoposide.nec": "unknown",  # PLAT_004: relative for a G3 NET
+        },
         derived={"grade": "G3"},
-        cautions={"platinum_etoposide": "G3 NET"},
     ),
     # 9. "Rectal small-cell NEC, Ki-67 90 %; one 3 cm liver lesion; surgeons: resectable."
     #    A NEC with resectable liver disease.

@@ -638,7 +638,9 @@ VIGNETTES: tuple[Vignette, ...] = (
         statuses={
             "ssa": ("eligible", SSA_KI67 + ": Ki-67 5 %"),
             "everolimus": ("uncertain", RADIANT4 + "; G1/G2 contested by the reported G3"),
-            "platinum_etoposide": ("ineligible", PLATINUM + ": well differentiated"),
+            # the reported G3 keeps a G3 NET possible: 004 §3.4's "high proliferative index"
+            # makes the high grade open and poor differentiation relative (not ruled out)
+            "platinum_etoposide": ("uncertain", PLATINUM + "; 004 §3.4: G2 or G3 NET"),
             "liver_transplant_milan": ("ineligible", MILAN + ": rectum drains systemically"),
             "liver_transplant_unos": ("ineligible", UNOS + "; portal drainage"),
         },

@@ -85,6 +85,11 @@ CAPTEM_LABS = (
 # 003's G1/G2 is where streptozotocin's efficacy was shown; 004 §3.4 names it for NETs "with
 # high proliferative index": a G3 NET is the board's to weigh (relative).
 STZ_G3 = STZ + '; 004 §3.4: "mainly indicated for NETs with high proliferative index"'
+# 004 §3.4 names etoposide and platinum for NETs "with high proliferative index": a high grade
+# is required, poor differentiation relative (a G3 NET is the board's to weigh).
+PLAT_HIGH = (
+    '004 §3.4: etoposide and platinum "mainly indicated for NETs with high proliferative index"'
+)
 PLAT = (
     '003 Medical therapy: "For high-grade tumors with poor differentiation, platinum-based '
     'regimes are preferred"; 000 §1: NEC "poorly differentiated neoplasms of high grade"'
@@ -209,7 +214,8 @@ VIGNETTES: list[Vignette] = [
             "sunitinib": (NO, SUN + " (not pancreatic)"),
             "cabozantinib": (NO, CABO + " (no prior line)"),
             "streptozocin_5fu": (NO, STZ + " (not pancreatic)"),
-            "platinum_etoposide": (NO, PLAT + " (well differentiated)"),
+            # mitoses 5 without a Ki-67: G2 or G3 (000 §1), so the high grade is open
+            "platinum_etoposide": (OPEN, PLAT_HIGH + " (G2 or G3 by the mitoses alone)"),
         },
         waits_on={"ssa": ("pathology.ki67_percent",), "everolimus": ("pathology.ki67_percent",)},
         derived={
@@ -249,7 +255,8 @@ VIGNETTES: list[Vignette] = [
             "cabozantinib": (YES, CABO + " (after everolimus)"),
             "capecitabine_temozolomide": (OPEN, CAPTEM + "; " + CHEMO_ADV + "; " + CAPTEM_LABS),
             "streptozocin_5fu": (OPEN, STZ + "; " + GRADE_OPEN),
-            "platinum_etoposide": (NO, PLAT),
+            # Ki-67 15 % without a mitotic count: G2 or G3 (000 §1)
+            "platinum_etoposide": (OPEN, PLAT_HIGH + " (G2 or G3 by Ki-67 alone)"),
         },
         waits_on={
             "everolimus": ("pathology.mitoses_per_2mm2",),
@@ -278,17 +285,18 @@ VIGNETTES: list[Vignette] = [
         },
         statuses={
             "ssa": (YES, SSA_4 + " (Ki-67 1 %)"),
-            "interferon_alpha": (OPEN, IFN + "; 001 Figure 2 scope G1/G2; " + GRADE_OPEN),
+            # added to an SSA (003), which an insulinoma's hypoglycaemia leaves out (Gama 1995)
+            "interferon_alpha": (NO, IFN + " (insulinoma)"),
             "everolimus": (NO, EVE_G12 + " (stable)"),
             "sunitinib": (NO, SUN + " (stable)"),
             "surufatinib": (NO, SURU + " (functional)"),
             "cabozantinib": (NO, CABO + " (stable)"),
             "capecitabine_temozolomide": (OPEN, CHEMO_ADV + " (resectability not stated)"),
             "streptozocin_5fu": (OPEN, CHEMO_ADV + " (resectability not stated)"),
-            "platinum_etoposide": (NO, PLAT),
+            # Ki-67 1 % without a mitotic count leaves G1 to G3 open (000 §1)
+            "platinum_etoposide": (OPEN, PLAT_HIGH + " (grade open without a mitotic count)"),
         },
         waits_on={
-            "interferon_alpha": ("pathology.mitoses_per_2mm2",),
             "capecitabine_temozolomide": ("liver.distribution", "extrahepatic.present"),
             "streptozocin_5fu": ("liver.distribution", "extrahepatic.present"),
         },
@@ -323,10 +331,9 @@ VIGNETTES: list[Vignette] = [
                 CAPTEM + " (high proliferative index); " + CAPTEM_LABS,
             ),
             "streptozocin_5fu": (NO, STZ + " (not pancreatic)"),
-            "platinum_etoposide": (NO, PLAT + " (well-differentiated G3)"),
+            "platinum_etoposide": (OPEN, PLAT_HIGH + " (well-differentiated G3)"),
         },
         derived={"grade": "G3", "liver_type": "III", "portal_drainage": True},
-        cautions={"platinum_etoposide": "G3 NET"},
     ),
     # 8. VIPoma, Ki-67 20 % but 25 mitoses per 2 mm²: the higher index grades it G3.
     Vignette(
@@ -357,7 +364,7 @@ VIGNETTES: list[Vignette] = [
             "surufatinib": (NO, SURU + " (G3, functional)"),
             "cabozantinib": (NO, CABO + " (only an SSA before)"),
             "capecitabine_temozolomide": (OPEN, CAPTEM + "; " + CAPTEM_LABS),
-            "platinum_etoposide": (NO, PLAT + " (well-differentiated G3)"),
+            "platinum_etoposide": (OPEN, PLAT_HIGH + " (well-differentiated G3)"),
         },
         # streptozocin: STZ_G3, a G3 NET left to the board
         relative=("interferon_alpha", "streptozocin_5fu"),
@@ -412,7 +419,8 @@ VIGNETTES: list[Vignette] = [
             # not pancreatic: its indication turns on a G3 (high proliferative index)
             "capecitabine_temozolomide": (OPEN, CAPTEM + "; " + GRADE_OPEN),
             "streptozocin_5fu": (NO, STZ + " (not pancreatic)"),
-            "platinum_etoposide": (NO, PLAT),
+            # Ki-67 4 % without a mitotic count: G2 or G3 (000 §1)
+            "platinum_etoposide": (OPEN, PLAT_HIGH + " (G2 or G3 by Ki-67 alone)"),
         },
         waits_on={
             "everolimus": ("pathology.mitoses_per_2mm2",),
