@@ -176,6 +176,14 @@ def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
         {"course.status": "new_diagnosis", "course.recurrence_after_liver_resection": "true"},
         {"course.status": "stable"},
         {},
+        # a syndrome at a new diagnosis is untreated, so not refractory (001 Introduction:
+        # PRRT for "hormonal syndromes refractory to conventional medical treatment")
+        {"course.status": "new_diagnosis", "primary.functional_syndrome": "carcinoid"},
+        {
+            "course.status": "new_diagnosis",
+            "primary.functional_syndrome": "carcinoid",
+            "primary.syndrome_refractory": "true",
+        },
     ]
     base = {
         "primary.site": "small_intestine",
@@ -201,6 +209,9 @@ def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
     prrt = compiled.output.get_column("prrt.status").to_list()
     assert prrt[13] == "ineligible"
     assert prrt[14:21] == ["uncertain"] * 7
+    # the carcinoid syndrome at a new diagnosis: not refractory, the setting not met; stated
+    # refractory, the setting met and PRRT open on the SSTR uptake
+    assert prrt[22:24] == ["ineligible", "uncertain"]
 
 
 def test_the_board_summary_says_an_unknown_primary_was_not_found() -> None:

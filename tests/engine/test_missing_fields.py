@@ -84,11 +84,17 @@ def test_cytoreduction_of_a_non_functional_tumour_does_not_wait_on_a_refractory_
     assert _cytoreduction_missing(
         {"primary.functional_syndrome": "none", "liver.burden_symptoms": None}
     ) == ["course.months_stable", "liver.burden_symptoms"]
-    # A carcinoid syndrome: whether it is refractory decides as well.
-    assert set(_cytoreduction_missing({"primary.functional_syndrome": "carcinoid"})) == {
+    # A carcinoid syndrome under treatment: whether it is refractory decides as well.
+    treated = {"primary.functional_syndrome": "carcinoid", "course.status": "stable"}
+    assert set(_cytoreduction_missing(treated)) == {
         "primary.syndrome_refractory",
         "course.months_stable",
     }
+    # At a new diagnosis nothing was given yet, so the syndrome is not refractory to medical
+    # therapy (read from the course, docs/case-v1-additions.md): it does not wait on it.
+    assert _cytoreduction_missing({"primary.functional_syndrome": "carcinoid"}) == [
+        "course.months_stable"
+    ]
 
 
 def test_a_count_known_to_be_several_leaves_the_distribution_to_settle_the_type() -> None:

@@ -417,10 +417,61 @@ def test_a_functional_tumour_says_why_its_ssa_step_fits(syndrome: str) -> None:
     assert sum(HORMONE_CONTROL in s["rationale"] for s in plan) == 1
 
 
-@pytest.mark.parametrize("syndrome", ["none", None])
+@pytest.mark.parametrize("syndrome", ["none", None, "insulinoma"])
 def test_no_hormone_note_on_a_tumour_not_stated_functional(syndrome: str | None) -> None:
+    # an insulinoma too: octreotide can worsen its hypoglycaemia (Gama 1995), which leaves
+    # the SSA out of its treatment (ssa.indication and its insulinoma caution)
     plan = plan_of(with_changes(BASE, {"primary.functional_syndrome": syndrome}))
     assert not any(HORMONE_CONTROL in s["rationale"] for s in plan)
+
+
+GLYCAEMIC = "the hypoglycaemia is controlled alongside every step"
+
+
+def test_an_insulinoma_plan_says_how_the_hypoglycaemia_is_controlled_on_its_first_step() -> None:
+    # Matej 2016 (glycaemic control in insulinoma): lifestyle, diazoxide, somatostatin
+    # analogues, everolimus, cytoreduction and glucose monitoring; Gama 1995: octreotide
+    # worsened fasting hypoglycaemia. Said once, on the first step, whatever it holds.
+    plan = plan_of(with_changes(BASE, {"primary.functional_syndrome": "insulinoma"}))
+    assert _notes(plan)[0] == (1, "insulinoma_glycaemic_control")
+    assert GLYCAEMIC in plan[0]["rationale"] and "diazoxide" in plan[0]["rationale"]
+    assert {"Matej-2016", "Gama-1995"} <= set(plan[0]["sources"])
+    assert sum(GLYCAEMIC in s["rationale"] for s in plan) == 1
+    for syndrome in ("carcinoid", "none", None):
+        other = plan_of(with_changes(BASE, {"primary.functional_syndrome": syndrome}))
+        assert not any(GLYCAEMIC in s["rationale"] for s in other)
+
+
+UPFRONT = "resection of the primary followed by PRRT has been proposed as an upfront strategy"
+
+
+@pytest.mark.parametrize(("site", "said"), [("pancreas", True), ("small_intestine", False)])
+def test_the_upfront_primary_then_prrt_strategy_is_said_for_a_pancreatic_net_only(
+    site: str, said: bool
+) -> None:
+    # 001 PRRT: "resection of the primary tumor followed by PRRT has been safely proposed as
+    # an upfront strategy for the treatment of G1-G2 PanNENs with diffuse unresectable NELM";
+    # 000 §4's "patients who have had primary tumor resection" is the step's own reason.
+    # unresectable diffuse disease progressing on an SSA, 70 years old (past the transplant
+    # criteria's age): PRRT is the next line, the primary still in place
+    case = with_changes(
+        BASE,
+        {
+            "patient.age_years": 70,
+            "primary.site": site,
+            "primary.resected": False,
+            "liver.distribution": "bilobar_diffuse",
+            "liver.surgical_assessment": "unresectable",
+            "course.status": "progressing",
+            "course.progressed_on_ssa": True,
+            "course.prior_treatments": ["ssa"],
+        },
+    )
+    plan = plan_of(case)
+    (step,) = [s for s in plan if "most beneficial" in s["rationale"]]
+    assert step["options"] == ["primary_tumor_resection"]
+    assert (UPFRONT in step["rationale"]) is said
+    assert sum(UPFRONT in s["rationale"] for s in plan) == (1 if said else 0)
 
 
 def test_transplant_stays_behind_a_resection_not_yet_decided() -> None:

@@ -80,7 +80,7 @@ def test_an_unstated_syndrome_shows_the_crisis_as_a_condition(
     assert status == "eligible"
 
 
-OTHER_SYNDROME = "Functional syndrome of another or unnamed kind: if it is a carcinoid"
+OTHER_SYNDROME = 'Functional syndrome recorded as "other": if it is in fact a carcinoid'
 
 
 @pytest.mark.parametrize("option", ["tae", "tare", "thermal_ablation", "liver_resection"])

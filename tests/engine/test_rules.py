@@ -600,6 +600,25 @@ rules(
     PRRT_SET,
     ({"course.progressed_on_ssa": False}, N),
     ({"course.progressed_on_ssa": None}, U),
+    # 001 Introduction: the non-surgical modalities, PRRT among them, are "frequently
+    # considered ... for WD-NENs with ... hormonal syndromes refractory to conventional
+    # medical treatment"
+    (
+        {
+            "course.progressed_on_ssa": False,
+            "primary.functional_syndrome": "insulinoma",
+            "primary.syndrome_refractory": True,
+        },
+        M,
+    ),
+    (
+        {
+            "course.progressed_on_ssa": False,
+            "primary.functional_syndrome": "carcinoid",
+            "primary.syndrome_refractory": False,
+        },
+        N,
+    ),
     ({"course.progressed_on_ssa": False, "pathology.ki67_percent": 10}, M),
     (
         {

@@ -450,3 +450,27 @@ def test_the_carcinoid_crisis_caution_is_said_once_above_the_cards(site: Site) -
             card = ids[f"opt-{oid}"]
             links = [a for a in card.find("a") if a.attrs.get("href") == f"#caution-{number}"]
             assert len(links) == (1 if oid in carrying else 0), (name, oid)
+
+
+@pytest.mark.parametrize(
+    ("syndrome", "said"),
+    [
+        ("carcinoid", "with octreotide given perioperatively"),
+        ("insulinoma", "the hypoglycaemia is controlled alongside every step"),
+    ],
+)
+def test_the_plan_shows_its_precautions_beside_the_step_they_concern(
+    site: Site, syndrome: str, said: str
+) -> None:
+    # The plan panel leaves each step's rationale out, so a precaution that belongs before or
+    # alongside a step is shown with it: for a stated carcinoid syndrome, perioperative
+    # octreotide before the first procedure (002 §3.3: "guidelines such as ENET and NANETs
+    # generally recommend the use of perioperative octreotide prophylactically"); for an
+    # insulinoma, glycaemic control alongside every step (Matej 2016). Notes that explain a
+    # step (an SSA's hormone control) stay in the rationale of the full report.
+    document = json.loads((EXAMPLES / "limited-ablation.json").read_text("utf-8"))
+    document["primary"] = {**document["primary"], "functional_syndrome": syndrome}
+    for name, page in _pages(site, document).items():
+        plan = _by_id(_tree(page))["plan"]
+        notes = [n.inner_text() for n in plan.find("div", "step-note")]
+        assert len(notes) == 1 and said in notes[0], (syndrome, name)

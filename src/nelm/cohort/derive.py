@@ -258,8 +258,9 @@ def implied_columns(d: Derivations) -> list[pl.Expr]:
     of 0, and SSTR statements that contradict each other read as unknown
     (``nelm.cohort.sstr``); at a new diagnosis with no history listed (an SSA or a counted
     line among the prior treatments, prior lines, or a liver recurrence), no progression on
-    an SSA and no prior line. The criteria read them; the staging, like the interpreter's, reads the
-    fields as given (it is computed before these)."""
+    an SSA, no prior line and no syndrome refractory to medical therapy. The criteria read
+    them; the staging, like the interpreter's, reads the fields as given (it is computed
+    before these)."""
     since = pl.any_horizontal(pl.col(p).is_not_null() for p in SINCE_RESECTION)
     prior = pl.col("course.prior_treatments")
     # one pass over the lists (a list.contains per treatment costs three times more)
@@ -282,6 +283,9 @@ def implied_columns(d: Derivations) -> list[pl.Expr]:
         pl.coalesce(pl.col("course.prior_systemic_lines"), pl.when(new_untreated).then(0)).alias(
             "course.prior_systemic_lines"
         ),
+        pl.coalesce(
+            pl.col("primary.syndrome_refractory"), pl.when(new_untreated).then(False)
+        ).alias("primary.syndrome_refractory"),
         pl.coalesce(
             pl.col("primary.resected"),
             pl.when(resected)

@@ -457,7 +457,12 @@ def _document(a: Assessment) -> dict[str, Any]:
                 **(
                     {
                         "notes": [
-                            {"id": n.id, "text": n.text, "sources": list(n.sources)}
+                            {
+                                "id": n.id,
+                                "text": n.text,
+                                "sources": list(n.sources),
+                                **({"precaution": True} if n.precaution else {}),
+                            }
                             for n in s.notes
                         ]
                     }

@@ -692,11 +692,12 @@ def implied_facts(
     * SSTR imaging is positive with a Krenning score of 2 or more, or uptake like or above
       the normal liver, and negative with a Krenning score of 0 (the same readings that
       make a stated contrary value a contradiction);
-    * at a new diagnosis, no progression on a somatostatin analogue and no prior systemic
-      line, unless the case gives a history the new diagnosis contradicts (an SSA or a
-      counted line among the prior treatments, ``counted``, prior systemic lines, or a
-      liver recurrence after hepatectomy: the assessment warns of each but a listed SSA,
-      which may have been started at the diagnosis).
+    * at a new diagnosis, no progression on a somatostatin analogue, no prior systemic
+      line and no syndrome refractory to medical therapy (none was given yet), unless the
+      case gives a history the new diagnosis contradicts (an SSA or a counted line among
+      the prior treatments, ``counted``, prior systemic lines, or a liver recurrence after
+      hepatectomy: the assessment warns of each but a listed SSA, which may have been
+      started at the diagnosis).
     """
     out: list[tuple[str, bool | int, str]] = []
     if values.get("primary.resected") is None:
@@ -745,6 +746,11 @@ def implied_facts(
             out.append(("course.progressed_on_ssa", False, untreated))
         if values.get("course.prior_systemic_lines") is None:
             out.append(("course.prior_systemic_lines", 0, untreated))
+        # "refractory to medical therapy" needs the therapy: an untreated syndrome is not
+        # yet refractory (a syndrome refractory to a drug case-v1 cannot list, diazoxide,
+        # is stated as such, and the statement stands)
+        if values.get("primary.syndrome_refractory") is None:
+            out.append(("primary.syndrome_refractory", False, untreated))
     return tuple(out)
 
 

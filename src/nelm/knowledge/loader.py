@@ -400,6 +400,7 @@ def _plan_note(raw: dict[str, Any], checker: _Checker) -> PlanNote:
         sources=checker.cite(raw.get("sources"), nid),
         when=checker.condition(raw["when"], nid),
         before=tuple(raw["before"]),
+        precaution=bool(raw.get("precaution", False)),
     )
 
 

@@ -108,6 +108,9 @@ class PlanNote:
     sources: tuple[str, ...]
     when: Condition
     before: tuple[str, ...]
+    precaution: bool = False
+    """A precaution to take before or alongside the step (octreotide cover, glucose control),
+    which the board page shows beside the step; other notes are read with the rationale."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,6 +137,10 @@ class PlanStep:
     weigh: tuple[str, ...] = ()
     """The relative criteria the step's uncertain options fail: the board's to weigh, which
     no missing value would settle (each as its first words, "Hepatic tumour burden < 50 %")."""
+    notes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """The plan's precautions on this step, (text, sources): what to do before or alongside
+    it (octreotide cover against carcinoid crisis, an insulinoma's glycaemic control), which
+    the page shows with the step since it leaves the rationale out."""
 
 
 _RELATIVE_TAIL = re.compile(r"\s*(?:\(relative\b|\. Relative\b).*$", re.DOTALL)
@@ -406,6 +410,11 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
                     for oid in step["options"]
                     for text in options[oid].get("judgements") or ()
                 )
+            ),
+            notes=tuple(
+                (str(n["text"]), tuple(n.get("sources") or ()))
+                for n in step.get("notes") or ()
+                if n.get("precaution")
             ),
         )
         for i, step in enumerate(doc.get("plan") or ())
