@@ -67,6 +67,8 @@ def test_mitotic_count_areas() -> None:
     # WHO counts mitoses per 2 mm²: per mm² × 2, per 10 mm² ÷ 5.
     assert convert("mitoses", 3, "/mm2") == 6
     assert convert("mitoses", 10, "{mitoses}/(10.mm2)") == pytest.approx(2)
+    # 003 Table 1 grades per 10 HPF with the same cut-offs (< 2, 2-20, > 20): as it stands
+    assert convert("mitoses", 3, "/10.[HPF]") == 3
 
 
 def test_loose_spellings_are_the_same_unit() -> None:
@@ -88,7 +90,8 @@ def test_letter_case_still_matters_where_ucum_says_so() -> None:
         ("albumin", "%"),
         ("count", "mg/dL"),
         ("percent", "1"),
-        ("mitoses", "/10.[HPF]"),
+        # a single high-power field: no reading (003 Table 1 grades per 10 HPF)
+        ("mitoses", "/[HPF]"),
         ("length", "mL"),
     ],
 )

@@ -20,8 +20,10 @@ accepts, with the factor that converts a value in that unit into the case unit
 * eGFR — case unit mL/min/1.73 m². 1 mL/s = 60 mL/min.
 * lengths — case unit cm. 1 mm = 0.1 cm.
 * mitotic count — case unit mitoses per 2 mm² (WHO 2019/2022). Per mm² × 2;
-  per 10 mm² × 0.2. Counts per high-power field are refused: the area of a field depends
-  on the microscope, so no factor exists.
+  per 10 mm² × 0.2. A count per 10 high-power fields is read as it stands: 003 Table 1
+  grades per 10 HPF with the cut-offs WHO gives per 2 mm² (< 2, 2–20, > 20), though the
+  area of a field depends on the microscope (10 fields are 2 mm² at a field diameter of
+  0.5 mm). A count per single field has no such reading and is refused.
 * percentages — "%" (UCUM) and the spellings laboratories send instead: "percent",
   "Percent", "pct", and an annotation alone that names it, "{percent}" (factor 1). A
   percentage sent as a fraction in UCUM's unity "1" (0.15 for 15 %) is read by the
@@ -253,6 +255,10 @@ KINDS: dict[str, QuantityKind] = {
                 "{mitoses}/mm2": 2.0,
                 "/(10.mm2)": 0.2,
                 "{mitoses}/(10.mm2)": 0.2,
+                "/10.[HPF]": 1.0,
+                "/(10.[HPF])": 1.0,
+                "{mitoses}/10.[HPF]": 1.0,
+                "{mitoses}/(10.[HPF])": 1.0,
             },
         ),
     )
