@@ -25,3 +25,27 @@ def test_a_burden_over_50_is_named_for_the_board_to_weigh() -> None:
     assert steps and "Hepatic tumour burden < 50 %" in steps[0].weigh
     # the criterion's reasons stay on the option's card; the plan names it in its first words
     assert not any("relative" in w.lower() for s in view.plan for w in s.weigh)
+
+
+def test_the_board_summary_prints_a_precaution_beside_its_step() -> None:
+    # 002 §3.3: "guidelines such as ENET and NANETs generally recommend the use of
+    # perioperative octreotide prophylactically": for a stated carcinoid syndrome the first
+    # procedure's step carries it, printed with the step (page 1), not only in the basis of
+    # the plan; a note that explains a step (the SSA's hormone control) is not a precaution.
+    import html as html_module
+
+    from nelm.report.summary import render_summary_html
+
+    doc = json.loads((REAL / "cr28-burke-midgut-tace.json").read_text("utf-8"))["case"]
+    doc["primary"] = {**doc.get("primary", {}), "functional_syndrome": "carcinoid"}
+    assessed = assess_mapping(doc, with_evidence=False)
+    view = board_view(assessed)
+    with_notes = [s for s in view.plan if s.notes]
+    assert len(with_notes) == 1
+    ((text, sources),) = with_notes[0].notes
+    assert "octreotide given perioperatively" in text and sources == ("002 §3.3",)
+    page = html_module.unescape(render_summary_html(assessed))
+    plan, basis = page.split("Basis of the plan", 1)
+    assert plan.count("Precaution:") == 1 and "octreotide given perioperatively" in plan
+    assert "also the medical treatment of the hormonal syndrome" not in plan
+    assert "octreotide given perioperatively" in basis
