@@ -442,6 +442,38 @@ def test_an_insulinoma_plan_says_how_the_hypoglycaemia_is_controlled_on_its_firs
         assert not any(GLYCAEMIC in s["rationale"] for s in other)
 
 
+def test_a_gastrinoma_plan_puts_acid_control_on_its_first_step() -> None:
+    # Jensen 2012 (ENETS, functional pancreatic endocrine tumour syndromes): the acid
+    # hypersecretion of Zollinger-Ellison syndrome is controlled with proton-pump
+    # inhibitors, the drugs of choice. A precaution, shown beside the step.
+    plan = plan_of(with_changes(BASE, {"primary.functional_syndrome": "gastrinoma"}))
+    assert [nid for _, nid in _notes(plan)].count("gastrinoma_acid_control") == 1
+    (note,) = [n for n in plan[0].get("notes", ()) if n["id"] == "gastrinoma_acid_control"]
+    assert "proton-pump inhibitor" in note["text"] and note["precaution"] is True
+    assert note["sources"] == ["Jensen-2012"]
+    other = plan_of(with_changes(BASE, {"primary.functional_syndrome": "insulinoma"}))
+    assert "gastrinoma_acid_control" not in [nid for _, nid in _notes(other)]
+
+
+def test_the_primary_s_resection_in_a_systemic_step_is_headed_as_surgery() -> None:
+    # assessment-v1-additions.md, Plan steps: `title` heads a step whose intent's title
+    # would mislead; the primary's resection (000 §2.1) is surgery, not a drug.
+    case = with_changes(
+        BASE,
+        {
+            "patient.age_years": 70,
+            "primary.resected": False,
+            "liver.distribution": "bilobar_diffuse",
+            "liver.surgical_assessment": "unresectable",
+        },
+    )
+    plan = plan_of(case)
+    (step,) = [s for s in plan if s["options"] == ["primary_tumor_resection"]]
+    assert step["intent"] == "systemic_control"
+    assert step["title"] == "Disease control (surgery of the primary)"
+    assert all("title" not in s for s in plan if s is not step)
+
+
 UPFRONT = "resection of the primary followed by PRRT has been proposed as an upfront strategy"
 
 

@@ -418,7 +418,10 @@ def test_a_poor_performance_status_is_a_caution_on_surgery_and_prrt(
         # 003 Hepatic arterial embolization: "Contraindications of TAE and TACE include ...
         # poor performance status"; its SIRT sentence names none, so radioembolisation
         # stays open and says so.
-        ("tare", "poor performance status contraindicates TAE and TACE; the seeds name no"),
+        (
+            "tare",
+            "poor performance status contraindicates TAE and TACE; the source reviews name no",
+        ),
     ):
         base = eligible_case(option)
         doc = assess_mapping(eligible_case(option, {"patient.ecog": ecog}), with_evidence=False)

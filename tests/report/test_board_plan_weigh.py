@@ -22,7 +22,10 @@ def test_a_burden_over_50_is_named_for_the_board_to_weigh() -> None:
     doc["liver"].pop("tumor_burden_percent_at_most", None)
     view = board_view(assess_mapping(doc, with_evidence=False))
     steps = [s for s in view.plan if any(oid == "tae" for oid, _, _ in s.options)]
-    assert steps and "Hepatic tumour burden < 50 %" in steps[0].weigh
+    # named with the transarterial options it concerns: the step also holds the ablation
+    (burden,) = [w for w in steps[0].weigh if w.startswith("Hepatic tumour burden < 50 %")]
+    assert all(name in burden for name in ("TAE", "TACE", "DEB-TACE", "TARE"))
+    assert "ablation" not in burden
     # the criterion's reasons stay on the option's card; the plan names it in its first words
     assert not any("relative" in w.lower() for s in view.plan for w in s.weigh)
 
@@ -49,3 +52,29 @@ def test_the_board_summary_prints_a_precaution_beside_its_step() -> None:
     assert plan.count("Precaution:") == 1 and "octreotide given perioperatively" in plan
     assert "also the medical treatment of the hormonal syndrome" not in plan
     assert "octreotide given perioperatively" in basis
+
+
+def test_a_relative_criterion_of_some_of_a_step_s_options_is_named_with_them() -> None:
+    # 003 Medical therapy: streptozotocin's efficacy "in treating G1/G2 PNENs has been
+    # demonstrated" (relative for a G3 NET, 004 §3.4): in a step with CAPTEM and
+    # cabozantinib, the point is the streptozocin's, and the page must not read it as
+    # said of every option of the step.
+    doc = json.loads((REAL / "cr30-micallef-net-tae.json").read_text("utf-8"))["case"]
+    doc["primary"] = {"site": "pancreas", "resected": True, "functional_syndrome": "none"}
+    doc["pathology"] = {"ki67_percent": 30, "differentiation": "well"}
+    doc["course"] = {
+        "status": "progressing",
+        "prior_systemic_lines": 1,
+        "prior_treatments": ["ssa", "everolimus"],
+    }
+    view = board_view(assess_mapping(doc, with_evidence=False))
+    steps = [s for s in view.plan if any(o == "streptozocin_5fu" for o, _, _ in s.options)]
+    assert steps and len(steps[0].options) > 1
+    stz = [w for w in steps[0].weigh if "efficacy was shown" in w]
+    assert len(stz) == 1 and stz[0].endswith("(STZ/5-FU)")
+    # and the page's plan shows which step is the primary's resection (surgery)
+    assert all(
+        s.intent == "Disease control (surgery of the primary)"
+        for s in view.plan
+        if [o for o, _, _ in s.options] == ["primary_tumor_resection"]
+    )

@@ -512,7 +512,7 @@ VIGNETTES: list[Vignette] = [
         {"tae.performance_status": "not_met"},
         {},
         {
-            "tare": "the seeds name no performance limit for radioembolisation",
+            "tare": "the source reviews name no performance limit for radioembolisation",
             "tace": "poor LVEF contraindicates TACE with doxorubicin",
         },
         {},

@@ -448,6 +448,7 @@ def _document(a: Assessment) -> dict[str, Any]:
                 "step": s.number,
                 "options": list(s.options),
                 "intent": s.intent,
+                **({"title": s.spec.title} if s.spec.title else {}),
                 # A note is said with the rationale, so that every reader of the plan shows
                 # it, and listed on its own under "notes".
                 "rationale": " ".join((s.spec.rationale, *(n.text for n in s.notes))),

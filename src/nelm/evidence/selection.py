@@ -222,8 +222,8 @@ def _exclusion_reason(
     if record.population in HIGH_GRADE_POPULATIONS and not high_grade_admitted:
         return (
             f"a high-grade population ({record.population}): not pooled with G1–G2 NET "
-            "(the seeds' algorithms are for well-differentiated G1/G2 NELM, 001 Figure 2); "
-            f"ask for population {record.population} to pool it"
+            "(the source reviews' algorithms are for well-differentiated G1/G2 NELM, 001 "
+            f"Figure 2); ask for population {record.population} to pool it"
         )
     if record.design in _REVIEW_DESIGNS or flags & {"pooled_estimate", "median_of_studies"}:
         return (

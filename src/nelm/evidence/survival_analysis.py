@@ -209,7 +209,7 @@ def _fit_whole_arm(record: EvidenceRecord, kind: str) -> WeibullFit | FitRefused
 
 HIGH_GRADE_NOT_DRAWN: Final = (
     "a high-grade population ({population}): not drawn beside G1–G2 NET, as it is not "
-    "pooled with them (the seeds' algorithms are for well-differentiated G1/G2 NELM, 001 "
+    "pooled with them (the source reviews' algorithms are for well-differentiated G1/G2 NELM, 001 "
     "Figure 2; 000 §4 reports the G3 PRRT series separately); drawn, marked high grade, "
     "when high-grade arms are asked for"
 )

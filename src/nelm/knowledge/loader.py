@@ -384,6 +384,7 @@ def _plan_step(raw: dict[str, Any], checker: _Checker) -> PlanStepSpec:
         needs=tuple(raw.get("needs", ())),
         sequence=options_are == "sequence",
         convert_when=None if convert_when is None else checker.condition(convert_when, sid),
+        title=None if raw.get("title") is None else str(raw["title"]),
         after_when=None if after_when is None else checker.condition(after_when, sid),
         after=tuple(str(a) for a in raw.get("after", ())),
     )

@@ -96,6 +96,9 @@ class PlanStepSpec:
     after: tuple[str, ...] = ()
     """When ``after_when`` is met, the step moves behind the steps listed in ``after``
     (surgery judged unresectable: conversion and non-surgical steps lead)."""
+    title: str | None = None
+    """How the step is headed where its intent's title would mislead (the primary's
+    resection in a systemic-control step is surgery, not a drug)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,6 +146,22 @@ class PlanStep:
 _RELATIVE_TAIL = re.compile(r"\s*(?:\(relative\b|\. Relative\b).*$", re.DOTALL)
 
 
+def _weigh(step_options: list[str], options: Mapping[str, Any]) -> tuple[str, ...]:
+    """The relative criteria a step's options fail, each once; where only some of the
+    step's options fail it, named with them ("G1 or G2, where its efficacy was shown
+    (STZ/5-FU)"), so that it is not read as said of every option of the step."""
+    failing: dict[str, list[str]] = {}
+    for oid in step_options:
+        for text in options[oid].get("judgements") or ():
+            failing.setdefault(_judgement_words(str(text)), []).append(oid)
+    return tuple(
+        words
+        if len(oids) == len(step_options)
+        else f"{words} ({', '.join(option_short(o) for o in dict.fromkeys(oids))})"
+        for words, oids in failing.items()
+    )
+
+
 def _judgement_words(text: str) -> str:
     """A relative criterion without its reasons: "Hepatic tumour burden < 50 % (relative:
     …)" as "Hepatic tumour burden < 50 %"."""
@@ -389,7 +405,7 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
     plan = [
         PlanStep(
             number=int(step.get("step", i + 1)),
-            intent=INTENT_TITLES.get(step["intent"], step["intent"]),
+            intent=step.get("title") or INTENT_TITLES.get(step["intent"], step["intent"]),
             options=tuple(
                 (
                     oid,
@@ -404,13 +420,7 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
             ),
             rationale=str(step.get("rationale", "")),
             sources=tuple(step.get("sources") or ()),
-            weigh=tuple(
-                dict.fromkeys(
-                    _judgement_words(str(text))
-                    for oid in step["options"]
-                    for text in options[oid].get("judgements") or ()
-                )
-            ),
+            weigh=_weigh(step["options"], options),
             notes=tuple(
                 (str(n["text"]), tuple(n.get("sources") or ()))
                 for n in step.get("notes") or ()

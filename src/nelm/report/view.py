@@ -543,7 +543,7 @@ def plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
         steps.append(
             {
                 **step,
-                "intent_title": intent.title if intent else step["intent"],
+                "intent_title": step.get("title") or (intent.title if intent else step["intent"]),
                 "items": items,
                 "joiner": "then" if step.get("options_are") == "sequence" else "or",
             }

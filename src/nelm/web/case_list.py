@@ -51,7 +51,7 @@ def _first_step(doc: dict[str, Any]) -> str:
         for o in step["options"]
     }
     names = [str(doc["options"][o].get("name") or o) for o in step["options"]]
-    intent = INTENT_TITLES.get(step["intent"], step["intent"])
+    intent = step.get("title") or INTENT_TITLES.get(step["intent"], step["intent"])
     if len(set(statuses.values())) == 1:
         (status,) = set(statuses.values())
         every = "all " if len(names) > 1 else ""
