@@ -442,6 +442,26 @@ def test_an_insulinoma_plan_says_how_the_hypoglycaemia_is_controlled_on_its_firs
         assert not any(GLYCAEMIC in s["rationale"] for s in other)
 
 
+def test_a_staged_hepatectomy_is_listed_after_a_one_stage_resection_still_open() -> None:
+    # 003 Potentially curative surgery: "Bilobar metastases may be treated with two-step
+    # resections" (staged eligible for type II disease); 001 Staged resections: staged
+    # strategies are "for patients whose FLR was initially deemed insufficient". With the
+    # remnant not known, the one-stage resection waits on it and comes first all the same.
+    case = with_changes(
+        BASE,
+        {
+            "liver.distribution": "bilobar_dominant",
+            "liver.lesion_count": 2,
+            "liver.future_liver_remnant_percent": None,
+            "liver.surgical_assessment": None,
+        },
+    )
+    step = next(s for s in plan_of(case) if "staged_resection" in s["options"])
+    assert step["statuses"]["staged_resection"] == "eligible"
+    assert step["statuses"]["liver_resection"] == "uncertain"
+    assert step["options"][-1] == "staged_resection"
+
+
 def test_a_gastrinoma_plan_puts_acid_control_on_its_first_step() -> None:
     # Jensen 2012 (ENETS, functional pancreatic endocrine tumour syndromes): the acid
     # hypersecretion of Zollinger-Ellison syndrome is controlled with proton-pump

@@ -164,8 +164,9 @@ def _ordered(
         if not kept:
             continue
         if not spec.sequence:
-            # Alternatives: the options that are already eligible come first.
-            kept.sort(key=lambda o: results[o].status != "eligible")
+            # Alternatives: the options that are already eligible come first, a fallback
+            # (``last``) after the others whatever its status.
+            kept.sort(key=lambda o: (o in spec.last, results[o].status != "eligible"))
         used.update(kept)
         placed_in.update(dict.fromkeys(kept, spec.intent))
         # A step that applies only while its `unless_eligible` options are not eligible

@@ -362,6 +362,7 @@ def _plan_step(raw: dict[str, Any], checker: _Checker) -> PlanStepSpec:
         *raw.get("needs", []),
     ]
     unknown = [o for o in referenced if o not in OPTION_IDS]
+    unknown += [o for o in raw.get("last", []) if o not in raw["options"]]
     if unknown:
         raise ValueError(f"{sid}: unknown options {unknown}")
     when = raw.get("when")
@@ -385,6 +386,7 @@ def _plan_step(raw: dict[str, Any], checker: _Checker) -> PlanStepSpec:
         sequence=options_are == "sequence",
         convert_when=None if convert_when is None else checker.condition(convert_when, sid),
         title=None if raw.get("title") is None else str(raw["title"]),
+        last=tuple(str(o) for o in raw.get("last", ())),
         after_when=None if after_when is None else checker.condition(after_when, sid),
         after=tuple(str(a) for a in raw.get("after", ())),
     )

@@ -96,6 +96,10 @@ class PlanStepSpec:
     after: tuple[str, ...] = ()
     """When ``after_when`` is met, the step moves behind the steps listed in ``after``
     (surgery judged unresectable: conversion and non-surgical steps lead)."""
+    last: tuple[str, ...] = ()
+    """Options listed after the step's others whatever their statuses: a fallback the board
+    turns to when the others cannot be done (a staged hepatectomy, 001: for an FLR
+    initially insufficient), not ahead of them because it is decided sooner."""
     title: str | None = None
     """How the step is headed where its intent's title would mislead (the primary's
     resection in a systemic-control step is surgery, not a drug)."""
