@@ -22,13 +22,28 @@ RESULT_WORDS: dict[str, str] = {
 result name "unknown" is the engine's word, docs/contract)."""
 
 
+WEIGH = "for the board to weigh"
+"""A relative criterion the case does not meet: its result is "unknown", but no missing
+value would settle it (``relative_contraindication``), so it is not counted "not known"."""
+
+
+def _kind(criterion: Mapping[str, Any]) -> str:
+    if criterion["result"] == "unknown" and criterion.get("relative_contraindication"):
+        return "weigh"
+    return str(criterion["result"])
+
+
+_WORDS = {**RESULT_WORDS, "weigh": WEIGH}
+
+
 def criteria_tally(option: Mapping[str, Any]) -> str:
-    """What an open option's verdict rests on, in counts ("criteria: 3 met, 5 not known")."""
-    results = [c["result"] for c in option["criteria"]]
+    """What an open option's verdict rests on, in counts ("criteria: 3 met, 5 not known,
+    1 for the board to weigh")."""
+    kinds = [_kind(c) for c in option["criteria"]]
     parts = [
-        f"{results.count(r)} {RESULT_WORDS[r]}"
-        for r in ("met", "unknown", "not_met")
-        if results.count(r)
+        f"{kinds.count(k)} {_WORDS[k]}"
+        for k in ("met", "unknown", "weigh", "not_met")
+        if kinds.count(k)
     ]
     return "criteria: " + ", ".join(parts) if parts else "no criteria"
 
@@ -43,7 +58,7 @@ def other_criteria(option: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
     "not known"), as (result word, criterion texts): none of them changes the verdict,
     so a printed card names them in a line where the criteria not met stand in full."""
     groups = [
-        (RESULT_WORDS[r], [str(c["text"]) for c in option["criteria"] if c["result"] == r])
-        for r in ("met", "unknown")
+        (_WORDS[k], [str(c["text"]) for c in option["criteria"] if _kind(c) == k])
+        for k in ("met", "unknown", "weigh")
     ]
     return [(word, texts) for word, texts in groups if texts]
