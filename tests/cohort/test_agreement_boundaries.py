@@ -292,14 +292,19 @@ NETTER1 = (
     "NETTER-1 exclusion: 'serum creatinine > 150 µmol/L (> 1.7 mg/dL), or creatinine "
     "clearance < 50 mL/min', haemoglobin < 8.0 g/dL, WBC < 2000/mm³, platelets < 75 × 10³/mm³"
 )
+CKD_EPI = (
+    "CKD-EPI 2021 (Inker 2021, N Engl J Med 385:1737): eGFR = 142 × min(Scr/κ, 1)^α × "
+    "max(Scr/κ, 1)^-1.2 × 0.9938^age (× 1.012 for women; κ 0.7/0.9, α -0.241/-0.302), "
+    "read as a lower bound when no eGFR is given; below 50 NETTER-1 had a measured clearance "
+    "confirm"
+)
 edges(
     "prrt",
     "renal",
     NETTER1,
     *at("labs.egfr_ml_min", (49.9, N), (50, M)),
-    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 1.7}, M),
-    # above the limit without a filtration rate: a clearance ≥ 50 could still confirm it
-    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 1.71}, U),
+    # an eGFR given decides whatever the creatinine (NETTER-1: a clearance ≥ 50 confirms)
+    ({"labs.egfr_ml_min": 50, "labs.creatinine_mg_dl": 1.9}, M),
     # eGFR given only by a bound, no creatinine: a laboratory's "> 60" (often printed so
     # above 60) and "≥ 50" settle the limit; "> 49" and "< 50.1" straddle it; a patient on
     # dialysis, "< 15", is far below it
@@ -312,8 +317,49 @@ edges(
             *lab_bounds("labs.egfr_ml_min", ("less_than", 15, N)),
         )
     ],
-    # an eGFR that only straddles the limit is not known, so the creatinine decides
+    # a lower bound that straddles the limit beside a creatinine (1.0 mg/dL, a woman of 50:
+    # at least 68.6 by CKD-EPI 2021, CKD_EPI below): two lower bounds, the higher holds
     ({"labs.egfr_ml_min": None, "labs.egfr_ml_min_more_than": 49}, M),
+    # an upper bound the creatinine's estimate exceeds contradicts it: the eGFR given
+    # comes first ("< 60" straddles 50)
+    ({"labs.egfr_ml_min": None, "labs.egfr_ml_min_less_than": 60}, U),
+    # an eGFR given decides, though the creatinine alone would meet the limit
+    ({"labs.egfr_ml_min": 45, "labs.creatinine_mg_dl": 1.0}, N),
+)
+# No eGFR: the creatinine through CKD-EPI 2021 at the patient's age and sex (the base case is
+# a woman of 50). Hand-computed from the equation: creatinine 1.30 mg/dL gives 50.1, 1.31
+# gives 49.6; 1.7 gives 36.3; a man of 18 with 1.75 gives 57.2; 1.0 mg/dL at any adult age
+# gives at least 50.3 for a woman (at 100), 1.01 at least 49.7.
+edges(
+    "prrt",
+    "renal",
+    CKD_EPI,
+    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 1.30}, M),
+    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 1.31}, U),
+    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 1.7}, U),
+    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 1.71}, U),
+    (
+        {
+            "labs.egfr_ml_min": None,
+            "labs.creatinine_mg_dl": 1.75,
+            "patient.age_years": 18,
+            "patient.sex": "male",
+        },
+        M,
+    ),
+    (
+        {"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 1.0, **age_bounds(None, None)},
+        M,
+    ),
+    (
+        {"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 1.01, **age_bounds(None, None)},
+        U,
+    ),
+    # the sex not given: the lower of the two (a woman's, 68.6 at 50 for 1.0 mg/dL)
+    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 1.0, "patient.sex": None}, M),
+    # an adults' equation: nothing is estimated for a child
+    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 0.5, "patient.age_years": 15}, U),
+    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": None}, U),
 )
 edges(
     "prrt",
@@ -359,7 +405,21 @@ edges(
     "capecitabine label 4.1: contraindicated with a creatinine clearance below 30 mL/min",
     *at("labs.egfr_ml_min", (29.9, N), (30, M)),
     *lab_bounds("labs.egfr_ml_min", ("less_than", 30, N), ("at_least", 30, M)),
-    *lab_bounds("labs.egfr_ml_min", ("more_than", 29.9, U), ("less_than", 15, N)),
+    *lab_bounds("labs.egfr_ml_min", ("less_than", 15, N)),
+    # "> 29.9" straddles 30 alone; beside the base creatinine (1.0 mg/dL, a woman of 50: at
+    # least 68.6 by CKD-EPI 2021) the higher lower bound holds
+    ({"labs.egfr_ml_min": None, "labs.egfr_ml_min_more_than": 29.9}, M),
+    (
+        {
+            "labs.egfr_ml_min": None,
+            "labs.egfr_ml_min_more_than": 29.9,
+            "labs.creatinine_mg_dl": None,
+        },
+        U,
+    ),
+    # no eGFR: a creatinine of 3.0 mg/dL gives a woman of 50 18.4, below 30: open
+    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 3.0}, U),
+    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 1.0}, M),
 )
 edges(
     "capecitabine_temozolomide",
@@ -785,6 +845,15 @@ caution_edges(
         for size, shown in ((3, True), (4.9, True), (5, False))
     ],
 )
+caution_edges(
+    "prrt",
+    "creatinine_above_netter",
+    NETTER1,
+    *shown_at("labs.creatinine_mg_dl", (1.7, False), (1.71, True)),
+    # 150 µmol/L is 1.697 mg/dL: inside NETTER-1's "> 150 µmol/L"
+    ({"labs.creatinine_mg_dl": {"value": 150, "unit": "µmol/L"}}, False),
+    ({"labs.creatinine_mg_dl": {"value": 151, "unit": "µmol/L"}}, True),
+)
 CISPLATIN = (
     "Porceddu 2020 (Front Oncol 9:1522) Table 3: cisplatin unsuitable with 'Preexisting renal "
     "dysfunction (CCR < 60 mL/min)', 'Platelet count, < 100,000/mm3; ... or hemoglobin <9 g/dL'"
@@ -851,13 +920,21 @@ UNIT_EDGES: list[Edge] = [
         N,
         "001 Table 2 'Low serum total bilirubin', read as 002 §3.3 '< 2 mg/dL'",
     ),
-    # creatinine 88.4 µmol/L = 1 mg/dL: NETTER-1 excludes "> 150 µmol/L", so 150 is inside
+    # creatinine 88.4 µmol/L = 1 mg/dL: 115 µmol/L (1.301 mg/dL) gives a woman of 50 an eGFR
+    # of 50.05 by CKD-EPI 2021, 116 µmol/L (1.312 mg/dL) 49.5
     Edge(
         "prrt",
         "renal",
-        {"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": {"value": 150, "unit": "µmol/L"}},
+        {"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": {"value": 115, "unit": "µmol/L"}},
         M,
-        NETTER1,
+        CKD_EPI,
+    ),
+    Edge(
+        "prrt",
+        "renal",
+        {"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": {"value": 116, "unit": "µmol/L"}},
+        U,
+        CKD_EPI,
     ),
     Edge(
         "prrt",

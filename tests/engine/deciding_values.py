@@ -37,6 +37,10 @@ def thresholds() -> dict[str, tuple[float, ...]]:
     (``tests.strategies.rule_thresholds``) and "one lesion", which makes type I."""
     found = {path: set(xs) for path, xs in rule_thresholds().items()}
     found.setdefault("liver.lesion_count", set()).add(1.0)
+    # A creatinine gives the eGFR a lower bound by CKD-EPI 2021 (Inker 2021): 0.5 mg/dL
+    # gives at least 83 mL/min/1.73 m² at any adult age and either sex (a woman of 100:
+    # 142 × (0.5/0.7)^-0.241 × 0.9938^100 × 1.012), above every eGFR limit of the rules.
+    found.setdefault("labs.creatinine_mg_dl", set()).add(0.5)
     return {path: tuple(sorted(xs)) for path, xs in found.items()}
 
 

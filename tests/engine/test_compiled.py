@@ -133,6 +133,8 @@ def test_the_what_if_derived_facts_carry_every_field() -> None:
         "stages",
         "ki67_from_grade",
         "lines_from_treatments",
+        "egfr_from_creatinine",
+        "egfr_set_aside",
         "implied",
         "given_by_fields",
         "given_as",

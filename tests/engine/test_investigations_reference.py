@@ -53,6 +53,7 @@ def _reference(case: Case, kb: KnowledgeBase) -> tuple[ToDo, ...]:
             portal_drainage=full.portal_drainage,
             ki67_from_grade=full.ki67_from_grade,
             lines_from_treatments=full.lines_from_treatments,
+            egfr_from_creatinine=full.egfr_from_creatinine,
             implied=full.implied,
             set_aside=full.set_aside,
         )

@@ -675,9 +675,14 @@ rules(
     NETTER1_RENAL,
     ({"labs.creatinine_mg_dl": 1.7, "labs.egfr_ml_min": 40}, N),
     ({"labs.creatinine_mg_dl": 1.0, "labs.egfr_ml_min": 49}, N),
-    ({"labs.creatinine_mg_dl": 1.7, "labs.egfr_ml_min": None}, M),
     ({"labs.creatinine_mg_dl": 1.8, "labs.egfr_ml_min": 50}, M),
     ({"labs.creatinine_mg_dl": 1.8, "labs.egfr_ml_min": 49}, N),
+    # No eGFR: the least the creatinine gives by CKD-EPI 2021 (Inker 2021: 142 ×
+    # min(Scr/0.7, 1)^-0.241 × max(Scr/0.7, 1)^-1.2 × 0.9938^age × 1.012 for the base case, a
+    # woman of 50): 1.0 mg/dL gives 68.6, at or above 50; 1.7 gives 36.3 and 1.8 gives 33.9,
+    # below it, where NETTER-1 had a measured clearance confirm: open.
+    ({"labs.creatinine_mg_dl": 1.0, "labs.egfr_ml_min": None}, M),
+    ({"labs.creatinine_mg_dl": 1.7, "labs.egfr_ml_min": None}, U),
     ({"labs.creatinine_mg_dl": 1.8, "labs.egfr_ml_min": None}, U),
     ({"labs.creatinine_mg_dl": None, "labs.egfr_ml_min": 50}, M),
     ({"labs.creatinine_mg_dl": None, "labs.egfr_ml_min": None}, U),
@@ -886,7 +891,7 @@ rules(
 )
 # The labels, not the seeds, give CAPTEM's kidney and marrow limits: capecitabine is
 # contraindicated below a creatinine clearance of 30 mL/min (label 4.1; the eGFR read in its
-# place), temozolomide withheld below 100,000 platelets/µL (label 2.1).
+# place, else the least a creatinine gives by CKD-EPI 2021), temozolomide withheld below 100,000 platelets/µL (label 2.1).
 rules(
     "capecitabine_temozolomide",
     "renal",
@@ -894,8 +899,11 @@ rules(
     "(creatinine clearance below 30 mL/min)'",
     ({"labs.egfr_ml_min": 30}, M),
     ({"labs.egfr_ml_min": 29}, N),
-    # a creatinine alone does not give the clearance
-    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 0.8}, U),
+    # no eGFR: a creatinine of 0.8 mg/dL gives the base case, a woman of 50, at least 89 by
+    # CKD-EPI 2021 (Inker 2021), 3.0 mg/dL gives 18.4, below 30 and only a lower bound: open
+    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 0.8}, M),
+    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 3.0}, U),
+    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": None}, U),
 )
 rules(
     "capecitabine_temozolomide",

@@ -135,5 +135,8 @@ def test_prrt_renal_criterion_names_each_number_in_its_own_unit() -> None:
     assert egfr_unit == "mL/min/1.73 m²"
     assert f"eGFR ≥ 50 {egfr_unit}" in renal.text
     assert "creatinine clearance ≥ 50 mL/min" in renal.text
-    assert "creatinine ≤ 1.7 mg/dL (150 µmol/L)" in renal.text
-    assert {"001 PRRT", "NETTER-1 eligibility"} <= set(renal.sources)
+    assert "CKD-EPI 2021" in renal.text  # without an eGFR, what the creatinine gives
+    assert {"001 PRRT", "NETTER-1 eligibility", "CKD-EPI-2021"} <= set(renal.sources)
+    # NETTER-1's creatinine limit, in both units, is a caution (a clearance ≥ 50 confirms)
+    (caution,) = [c for c in prrt.cautions if c.id == "prrt.creatinine_above_netter"]
+    assert "Creatinine above 1.7 mg/dL (150 µmol/L)" in caution.text

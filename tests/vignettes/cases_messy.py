@@ -455,7 +455,10 @@ VIGNETTES: tuple[Vignette, ...] = (
             },
         },
         statuses={
-            "prrt": ("eligible", PRRT_N1 + "; creatinine 1.70 mg/dL ≤ 1.7 (NETTER-1)"),
+            # no eGFR: creatinine 150 µmol/L (1.70 mg/dL) gives a woman of 70 an eGFR of 32.1
+            # by CKD-EPI 2021 (142 × (1.697/0.7)^-1.2 × 0.9938^70 × 1.012; Inker 2021), the
+            # sex not given: below 50, where NETTER-1 had a measured clearance confirm
+            "prrt": ("uncertain", PRRT_N1 + "; CKD-EPI 2021 eGFR below 50 without an eGFR"),
             "ssa": ("eligible", SSA_KI67 + ": every value of ≤ 10 % meets ≤ 10 %"),
             "everolimus": ("eligible", RADIANT4 + "; progression on the timeline"),
             "tae": ("uncertain", BURDEN_TA + ": 40-60 % straddles 50"),
@@ -465,10 +468,10 @@ VIGNETTES: tuple[Vignette, ...] = (
             "thermal_ablation": ("ineligible", ABLATION + ": more than 10 lesions"),
             "liver_resection": ("ineligible", RESECTION + ": extrahepatic disease, unfit"),
         },
-        waits_on={"tae": ("liver.tumor_burden_percent",)},
+        waits_on={"tae": ("liver.tumor_burden_percent",), "prrt": ("labs.egfr_ml_min",)},
         not_waiting={
             "ssa": ("pathology.ki67_percent",),
-            "prrt": ("pathology.ki67_percent", "labs.egfr_ml_min"),
+            "prrt": ("pathology.ki67_percent",),
         },
         criteria={
             "ssa.indication": ("met", SSA_KI67),

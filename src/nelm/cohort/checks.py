@@ -40,15 +40,9 @@ from nelm.case.plausibility import (
 from nelm.cohort.columns import BLANK_TEXT, CASE_ID_SHOWN, FORBIDDEN_TEXT
 from nelm.cohort.io import InputFile
 from nelm.cohort.validate import REJECTS_SCHEMA
-from nelm.engine.consistency import (
-    CKD_EPI_ADULT_AGE,
-    CKD_EPI_BY_SEX,
-    CKD_EPI_OLDEST_AGE,
-    CKD_EPI_SLACK,
-    Contradiction,
-    contradictions,
-)
+from nelm.engine.consistency import CKD_EPI_SLACK, Contradiction, contradictions
 from nelm.engine.derive import PRIMARY_REMOVED_BY, SINCE_RESECTION
+from nelm.engine.kidney import CKD_EPI_ADULT_AGE, CKD_EPI_BY_SEX, CKD_EPI_OLDEST_AGE
 from nelm.knowledge.loader import load_knowledge
 
 __all__ = [

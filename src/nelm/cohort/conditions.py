@@ -20,6 +20,7 @@ import polars as pl
 from nelm.case.fields import BOUNDS
 from nelm.cohort.columns import GRADE_BITS, LIVER_TYPE_BITS
 from nelm.cohort.derive import KI67_FROM_GRADE, LINES_FROM_TREATMENTS, MASK
+from nelm.cohort.kidney import EGFR_FROM_CREATININE
 from nelm.knowledge.conditions import All, AnyOf, Condition, FirstKnown, Leaf, Not
 
 __all__ = ["SET_VALUED", "compile_condition"]
@@ -64,6 +65,18 @@ def _bounded_leaf(leaf: Leaf, lo_path: str, hi_path: str) -> pl.Expr:
     if leaf.field == "pathology.ki67_percent":
         # A reported G1 or G2 bounds the index from above (``ki67_from_grade``).
         hi = pl.coalesce(exact, pl.min_horizontal(pl.col(hi_path), pl.col(KI67_FROM_GRADE)))
+    elif leaf.field == "labs.egfr_ml_min":
+        # Not given exactly, the creatinine bounds it from below as well (two lower bounds:
+        # the higher holds), unless its estimate lies above the upper bound given
+        # (``nelm.engine.kidney.egfr_from_creatinine``).
+        estimate, given_lo, given_hi = (
+            pl.col(EGFR_FROM_CREATININE),
+            pl.col(lo_path),
+            pl.col(hi_path),
+        )
+        usable = estimate.is_not_null() & (given_hi.is_null() | (estimate <= given_hi))
+        combined = pl.when(usable).then(pl.max_horizontal(given_lo, estimate))
+        lo = pl.coalesce(exact, combined.otherwise(given_lo))
     return _interval_leaf(leaf, lo, hi)
 
 

@@ -27,6 +27,7 @@ import math
 import polars as pl
 
 from nelm.cohort.columns import GRADE_BITS, LIVER_TYPE_BITS
+from nelm.cohort.kidney import EGFR_FROM_CREATININE, egfr_from_creatinine
 from nelm.cohort.sstr import sstr_columns
 from nelm.engine.derive import PRIMARY_REMOVED_BY, SINCE_RESECTION
 from nelm.knowledge.model import Derivations, GradeTable
@@ -303,8 +304,10 @@ def implied_columns(d: Derivations) -> list[pl.Expr]:
 
 def grade_bound_columns(d: Derivations) -> list[pl.Expr]:
     """Bounds the case implies without stating them: the Ki-67 bound reads the derived
-    grade, so these are computed after the derived facts."""
+    grade, so these are computed after the derived facts; the eGFR a creatinine gives reads
+    the folded bound columns (``nelm.cohort.kidney``)."""
     return [
         ki67_from_grade(d.grade).alias(KI67_FROM_GRADE),
         lines_from_treatments(d).alias(LINES_FROM_TREATMENTS),
+        egfr_from_creatinine().alias(EGFR_FROM_CREATININE),
     ]

@@ -32,12 +32,16 @@ __all__ = ["open_field_counts", "settled_by"]
 
 def settled_by(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
     """Each derived fact a criterion may read → the case fields that settle it when nothing
-    is known (the interpreter's own ``settle_with``)."""
+    is known (the interpreter's own ``settle_with``), and the eGFR → itself and the
+    creatinine."""
     d = kb.derivations
     return {
         "derived.grade": derive_grade({}, d.grade).settle_with,
         "derived.liver_type": derive_liver_type({}, d).settle_with,
         "derived.portal_drainage": derive_portal_drainage({}, d).settle_with,
+        # a creatinine gives the eGFR a lower bound (nelm.engine.kidney), and the
+        # interpreter names it beside a missing eGFR
+        "labs.egfr_ml_min": ("labs.egfr_ml_min", "labs.creatinine_mg_dl"),
     }
 
 

@@ -50,7 +50,7 @@ import polars as pl
 from nelm.case.fields import BOUNDED, BOUNDS, FIELD_BY_PATH, FIELDS, STRICT_BOUNDS, Kind
 from nelm.case.plausibility import plausible_range
 from nelm.cohort.io import Outputs, file_format
-from nelm.engine.consistency import CKD_EPI_BY_SEX
+from nelm.engine.kidney import CKD_EPI_BY_SEX
 
 __all__ = ["BLOCK", "DEFAULT_MISSING", "synth_block", "synth_frame", "write_synth"]
 

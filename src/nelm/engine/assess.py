@@ -14,7 +14,7 @@ from nelm.case.fields import BOUND_PARTS, FIELD_BY_PATH, Kind
 from nelm.case.plausibility import implausible_values, unit_questions
 from nelm.case.result_dates import old_results_warning
 from nelm.engine.conditions import Fact, Interval
-from nelm.engine.consistency import age_bounds, contradictions
+from nelm.engine.consistency import contradictions
 from nelm.engine.derive import DerivedFacts, derive
 from nelm.engine.evaluate import (
     GIVEN_BEFORE_START,
@@ -25,6 +25,7 @@ from nelm.engine.evaluate import (
 )
 from nelm.engine.intervals import interval_facts, interval_text
 from nelm.engine.investigations import ToDo, rank_investigations
+from nelm.engine.kidney import age_bounds
 from nelm.engine.logic import Truth
 from nelm.engine.plan import PlanStep, build_plan
 from nelm.engine.staging import staging_doc

@@ -14,7 +14,6 @@ from typing import Any
 from nelm.case.document import Value
 from nelm.case.fields import FIELD_BY_PATH
 from nelm.case.units import as_entered_text, clinical_number
-from nelm.engine.conditions import Interval
 from nelm.engine.derive import (
     PRIMARY_REMOVED_BY,
     SINCE_RESECTION,
@@ -23,18 +22,13 @@ from nelm.engine.derive import (
     grade_of_mitoses,
     listed,
 )
-from nelm.engine.intervals import interval_text
+from nelm.engine.kidney import CKD_EPI, age_bounds, ckd_epi_range
 from nelm.engine.sstr import KRENNING, krenning_disagrees_with_uptake
 from nelm.knowledge.model import GradeTable
 
 __all__ = [
-    "CKD_EPI_ADULT_AGE",
-    "CKD_EPI_BY_SEX",
-    "CKD_EPI_OLDEST_AGE",
     "CKD_EPI_SLACK",
-    "CkdEpi",
     "Contradiction",
-    "age_bounds",
     "contradictions",
 ]
 
@@ -186,65 +180,10 @@ def contradictions(
     return out
 
 
-# CKD-EPI 2021 creatinine equation, without race (Inker LA et al., N Engl J Med
-# 2021;385:1737-1749): eGFR = 142 × min(Scr/κ, 1)^α × max(Scr/κ, 1)^-1.200 × 0.9938^age
-# (× 1.012 for women); κ 0.7 (women) or 0.9 (men), α -0.241 or -0.302.
-CKD_EPI = "Inker LA et al., N Engl J Med 2021;385:1737-1749 (CKD-EPI 2021 equation)"
-CKD_EPI_ADULT_AGE = 18.0
-"""CKD-EPI 2021 was developed and validated in adults, 18 years and older (``CKD_EPI``)."""
 # Other equations (MDRD, Cockcroft-Gault) and body size move an eGFR well away from CKD-EPI's
 # (Cockcroft-Gault gives about 1.8 times CKD-EPI for a young man of 120 kg), so only an eGFR
 # more than 2.5 times above the highest, or below the lowest, CKD-EPI value is flagged.
 CKD_EPI_SLACK = 2.5
-CKD_EPI_OLDEST_AGE = 100.0
-"""The oldest age an unknown age is read as, for the lowest eGFR a creatinine can give."""
-
-
-def age_bounds(values: Mapping[str, Value]) -> tuple[float | None, float | None]:
-    """The youngest and oldest age the case allows (None: unbounded): the exact age when
-    given, else its bounds (``patient.age_years_at_least`` / ``_at_most``)."""
-    age = _number(values.get("patient.age_years"))
-    if age is not None:
-        return age, age
-    return (
-        _number(values.get("patient.age_years_at_least")),
-        _number(values.get("patient.age_years_at_most")),
-    )
-
-
-def _ages_text(lo: float | None, hi: float | None) -> str:
-    """``64 years``, ``50–59 years``, ``≥ 60 years``; "any adult age" when unknown."""
-    if lo is None and hi is None:
-        return "any adult age"
-    return interval_text(Interval(lo, hi), "years")
-
-
-@dataclass(frozen=True, slots=True)
-class CkdEpi:
-    """The constants of the CKD-EPI 2021 equation for one sex (``CKD_EPI``), shared by the
-    case check here, the cohort masks (``nelm.cohort.checks``) and ``nelm synth``."""
-
-    kappa: float
-    alpha: float
-    factor: float
-    scale: float = 142.0
-    exponent_above: float = -1.2
-    age_base: float = 0.9938
-
-
-CKD_EPI_BY_SEX = {"female": CkdEpi(0.7, -0.241, 1.012), "male": CkdEpi(0.9, -0.302, 1.0)}
-
-
-def _ckd_epi(creatinine_mg_dl: float, age: float, female: bool) -> float:
-    k = CKD_EPI_BY_SEX["female" if female else "male"]
-    ratio = creatinine_mg_dl / k.kappa
-    return float(
-        k.scale
-        * min(ratio, 1.0) ** k.alpha
-        * max(ratio, 1.0) ** k.exponent_above
-        * k.age_base**age
-        * k.factor
-    )
 
 
 def _egfr_beside_creatinine(
@@ -256,28 +195,13 @@ def _egfr_beside_creatinine(
     egfr = _number(values.get("labs.egfr_ml_min"))
     if creatinine is None or egfr is None or creatinine <= 0:
         return []
-    lo, hi = age_bounds(values)
-    if hi is not None and hi < CKD_EPI_ADULT_AGE:
+    found = ckd_epi_range(creatinine, values)
+    if found is None:
         return []  # CKD-EPI estimates the GFR of adults only: a child's needs another equation
-    # The adult ages the patient may have, as an unknown age is read (any adult age): the
-    # equation's eGFR is highest at the youngest and lowest at the oldest.
-    youngest = max(lo if lo is not None else CKD_EPI_ADULT_AGE, CKD_EPI_ADULT_AGE)
-    oldest = hi if hi is not None else max(CKD_EPI_OLDEST_AGE, youngest)
-    sex = values.get("patient.sex")
-    ages = (youngest, oldest)
-    sexes = (True,) if sex == "female" else (False,) if sex == "male" else (True, False)
-    possible = [_ckd_epi(creatinine, a, female) for a in ages for female in sexes]
-    low, high = min(possible), max(possible)
+    low, high = found.low, found.high
     if high * CKD_EPI_SLACK >= egfr >= low / CKD_EPI_SLACK:
         return []
-    who = ", ".join(
-        part
-        for part in (
-            # the ages the equation was taken over: a bound under 18 is raised to it
-            _ages_text(youngest if (lo, hi) != (None, None) else None, hi),
-            str(sex) if sex in ("female", "male") else "either sex",
-        )
-    )
+    who = f"{found.ages}, {found.sexes}"
     span = f"{round(low)}–{round(high)}" if round(low) != round(high) else f"{round(low)}"
     return [
         Contradiction(

@@ -15,6 +15,7 @@ from nelm.case.document import Case, Value
 from nelm.engine.conditions import Fact, Interval
 from nelm.engine.grade_fields import GradeInputs
 from nelm.engine.intervals import interval_of, interval_text
+from nelm.engine.kidney import egfr_from_creatinine, estimate_set_aside
 from nelm.engine.sstr import SetAside, krenning_disagrees_with_uptake, set_aside
 from nelm.engine.staging import Stage, derive_stages
 from nelm.knowledge.model import Derivations, GradeTable
@@ -74,6 +75,12 @@ class DerivedFacts:
     lines_from_treatments: Interval | None = None
     """The least number of prior systemic lines the prior treatments show, when the count
     is not given."""
+    egfr_from_creatinine: Interval | None = None
+    """The eGFR the criteria read when it is not given exactly: its bounds with the least
+    the creatinine gives by CKD-EPI 2021 (``nelm.engine.kidney``)."""
+    egfr_set_aside: Interval | None = None
+    """The creatinine's estimate where the eGFR given is read without it: shown as
+    overridden where it alone would decide a criterion otherwise."""
     implied: tuple[tuple[str, bool | int, str], ...] = ()
     """Fields the case implies without stating them: (path, value, why)."""
     given_by_fields: tuple[tuple[str, str], ...] = ()
@@ -95,6 +102,8 @@ class DerivedFacts:
             facts["pathology.ki67_percent"] = self.ki67_from_grade
         if self.lines_from_treatments is not None:
             facts["course.prior_systemic_lines"] = self.lines_from_treatments
+        if self.egfr_from_creatinine is not None:
+            facts["labs.egfr_ml_min"] = self.egfr_from_creatinine
         for name, derived in (("grade", self.grade), ("liver_type", self.liver_type)):
             if derived.possible is not None:
                 facts[f"derived.{name}"] = derived.possible
@@ -780,6 +789,8 @@ def derive(case: Case, d: Derivations) -> DerivedFacts:
         stages=derive_stages(values, d.staging, case.entered),
         ki67_from_grade=ki67_from_reported_grade(values, grade, d.grade),
         lines_from_treatments=lines_from_treatments(values, dict(d.prior_lines_counted)),
+        egfr_from_creatinine=egfr_from_creatinine(values),
+        egfr_set_aside=estimate_set_aside(values),
         implied=implied_facts(values, dict(d.prior_lines_counted)),
         given_by_fields=tuple(
             (option, path) for option, path in d.given_before_shown_by if values.get(path) is True

@@ -310,6 +310,29 @@ def _missing_fields(
     return list(dict.fromkeys(out))
 
 
+_EGFR = "labs.egfr_ml_min"
+_CREATININE = "labs.creatinine_mg_dl"
+
+
+def _estimate_override(
+    evaluator: Evaluator,
+    truth: Truth,
+    facts: Mapping[str, Fact],
+    estimate: Interval,
+) -> str | None:
+    """Where the eGFR given decides a criterion (or leaves it open) and the creatinine's
+    CKD-EPI estimate alone would decide it otherwise (``nelm.engine.kidney``): the eGFR
+    comes first, and the report says what the creatinine would have given."""
+    alone = evaluator({**facts, _EGFR: estimate})
+    if alone is _UNKNOWN or alone is truth:
+        return None
+    said = "met" if alone is _MET else "not met"
+    return (
+        f"the eGFR given is read before the creatinine, which alone would give {said}: "
+        f"{estimate.basis}"
+    )
+
+
 def _override(condition: Condition, facts: Mapping[str, Fact]) -> str | None:
     found = overridden(condition, facts)
     if found is None:
@@ -553,11 +576,18 @@ def evaluate_option(
         missing: tuple[str, ...] = ()
         if truth is _UNKNOWN and not relative:
             missing = settled_by or tuple(_missing_fields(criterion.condition, facts, derived))
+            if _EGFR in missing and _CREATININE not in facts:
+                # a creatinine gives an eGFR too (nelm.engine.kidney)
+                missing += (_CREATININE,)
         override = (
             _override(criterion.condition, facts)
             if first_knowns and _sources_disagree(first_knowns, facts)
             else None
         )
+        if override is None and derived.egfr_set_aside is not None and _EGFR in read:
+            override = _estimate_override(
+                evaluator, evaluator(facts), facts, derived.egfr_set_aside
+            )
         # The override is part of what the criterion looked at, so every report shows it.
         if override:
             value += f" ({override})"

@@ -45,6 +45,7 @@ from nelm.engine.evaluate import (
     status_of,
 )
 from nelm.engine.intervals import interval_of
+from nelm.engine.kidney import creatinine_meeting, egfr_from_creatinine
 from nelm.engine.logic import Truth
 from nelm.engine.plan import PlanStep, first_step, plan_fields
 from nelm.engine.sstr import set_aside
@@ -58,6 +59,8 @@ _MET, _NOT_MET, _UNKNOWN = Truth.MET, Truth.NOT_MET, Truth.UNKNOWN
 _MAX_ASSIGNMENTS = 512
 """Assignments tried per option and investigation; beyond it the first ones in a fixed order
 are tried (an option reading more than four missing fields of one investigation is rare)."""
+
+_EGFR, _CREATININE = "labs.egfr_ml_min", "labs.creatinine_mg_dl"
 
 _DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
     "derived.grade": (
@@ -212,6 +215,7 @@ class _Probe:
                     partial(derive_portal_drainage, d=d),
                     partial(_ki67_bound, t=d.grade),
                     partial(lines_from_treatments, counted=dict(d.prior_lines_counted)),
+                    egfr_from_creatinine,
                     partial(implied_facts, counted=dict(d.prior_lines_counted)),
                     set_aside,
                 )
@@ -223,7 +227,7 @@ class _Probe:
         if not self._reads_everything and self._read_by_any.isdisjoint(assignment):
             return self._base
         changed = {**self.case.values, **assignment}
-        grade, liver_type, portal_drainage, ki67, lines, implied, aside = (
+        grade, liver_type, portal_drainage, ki67, lines, egfr, implied, aside = (
             x.compute(changed) if x.changed_by(assignment) else x.result for x in self._derivations
         )
         base = self._base
@@ -237,6 +241,9 @@ class _Probe:
             base.stages,
             ki67_from_grade=ki67,
             lines_from_treatments=lines,
+            egfr_from_creatinine=egfr,
+            # read only by the criteria's shown override, which what-if evaluation omits
+            egfr_set_aside=base.egfr_set_aside,
             implied=implied,
             given_by_fields=base.given_by_fields,
             given_as=base.given_as,
@@ -527,6 +534,9 @@ def _option_candidates(kb: KnowledgeBase, option_id: str) -> dict[str, tuple[Val
             if leaf.field == "derived.liver_type":
                 add("liver.lesion_count", 1)
                 add("liver.lesion_count", 2)
+            if leaf.field == _EGFR and isinstance(leaf.operand, int | float):
+                # a creatinine gives the eGFR a lower bound (nelm.engine.kidney)
+                add(_CREATININE, creatinine_meeting(float(leaf.operand)))
     return {path: tuple(values) for path, values in out.items()}
 
 
