@@ -931,6 +931,30 @@ rules(
     # worsen it: Gama 1995; the SSA's indication)
     ({"primary.functional_syndrome": "insulinoma"}, N),
 )
+rules(
+    "interferon_alpha",
+    "ssa_to_add_to",
+    "003 Medical therapy: 'Alpha-interferon may be associated with somatostatin analogs'; an "
+    "SSA needs SSTR-positive disease (its sstr criterion); no use alone is described: relative",
+    ({"imaging.sstr_positive": True}, M),
+    (
+        {
+            "imaging.sstr_positive": False,
+            "imaging.krenning_score": None,
+            "pathology.sstr_ihc_positive": None,
+        },
+        R,
+    ),
+    ({"imaging.sstr_positive": None, "pathology.sstr_ihc_positive": True}, M),
+    (
+        {
+            "imaging.sstr_positive": None,
+            "imaging.krenning_score": None,
+            "pathology.sstr_ihc_positive": None,
+        },
+        U,
+    ),
+)
 
 
 # Transplantation is a major operation: fitness applies as to resection (001 Introduction,
