@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from nelm.case import case_from_mapping
 from nelm.engine.derive import derive_grade
 from nelm.knowledge import load_knowledge
-from nelm.service import assess_case
+from nelm.service import assess_case, assess_mapping
 
 DIFFERENTIATION = "pathology.differentiation"
 REPORTED = "pathology.reported_grade"
@@ -107,3 +109,50 @@ def test_an_nec_subtype_stands_for_the_differentiation() -> None:
     # large cell"): the report's G3 reads as NEC and the differentiation is not asked for.
     doc = _assessed({"reported_grade": "G3", "nec_subtype": "small_cell", **INDICES_G2})
     assert DIFFERENTIATION not in doc["classification"]["settle_with"].get("grade", [])
+
+
+NEC_ALONE = "The grade NEC rests on the report's word alone"
+
+
+@pytest.mark.parametrize(
+    ("pathology", "warned"),
+    [
+        # NEC "poorly differentiated neoplasms of high grade" (000 §1); before WHO 2010 a
+        # well-differentiated malignant tumour was a "(neuro)endocrine carcinoma" (Rindi
+        # 2022): the word alone is what the board is told to confirm
+        ({"reported_grade": "NEC"}, True),
+        ({"reported_grade": "NEC", "differentiation": "poor"}, False),
+        ({"reported_grade": "NEC", "ki67_percent": 60}, False),
+        ({"reported_grade": "NEC", "mitoses_per_2mm2_more_than": 20}, False),
+        ({"reported_grade": "NEC", "nec_subtype": "small_cell"}, False),
+        ({"reported_grade": "G3"}, False),
+    ],
+)
+def test_an_nec_by_the_report_s_word_alone_is_for_review(
+    pathology: dict[str, Any], warned: bool
+) -> None:
+    doc = assess_mapping({"case_id": "nec-word", "pathology": pathology}, with_evidence=False)
+    assert any(NEC_ALONE in w for w in doc["warnings"]) is warned
+
+
+LOW_KI67 = "The report says NEC, but the Ki-67"
+
+
+@pytest.mark.parametrize(
+    ("pathology", "warned"),
+    [
+        # NEC is high grade (000 §1): Ki-67 or mitoses > 20; with the Ki-67 at most 20 only
+        # a mitotic count above 20 would make it one
+        ({"reported_grade": "NEC", "ki67_percent": 5}, True),
+        ({"reported_grade": "NEC", "ki67_percent": 20}, True),
+        ({"reported_grade": "NEC", "ki67_percent_at_most": 10}, True),
+        ({"reported_grade": "NEC", "ki67_percent": 20.1}, False),
+        ({"reported_grade": "NEC", "ki67_percent_at_least": 5}, False),
+        # a mitotic count decides: a low one beside NEC is the derivation's conflict instead
+        ({"reported_grade": "NEC", "ki67_percent": 5, "mitoses_per_2mm2": 30}, False),
+        ({"reported_grade": "G3", "ki67_percent": 5}, False),
+    ],
+)
+def test_an_nec_beside_a_low_ki67_is_for_review(pathology: dict[str, Any], warned: bool) -> None:
+    doc = assess_mapping({"case_id": "nec-ki67", "pathology": pathology}, with_evidence=False)
+    assert any(LOW_KI67 in w for w in doc["warnings"]) is warned

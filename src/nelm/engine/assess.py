@@ -23,7 +23,7 @@ from nelm.engine.evaluate import (
     ShownValues,
     evaluate_option,
 )
-from nelm.engine.intervals import interval_facts, interval_text
+from nelm.engine.intervals import interval_facts, interval_of, interval_text
 from nelm.engine.investigations import ToDo, rank_investigations
 from nelm.engine.kidney import age_bounds
 from nelm.engine.logic import Truth
@@ -155,6 +155,19 @@ _KI67_PATHS = (
 )
 
 
+_GRADED_BY = (
+    *(
+        path
+        for index in ("pathology.ki67_percent", "pathology.mitoses_per_2mm2")
+        for path in (index, *BOUND_PARTS[index])
+    ),
+    "pathology.differentiation",
+    "pathology.nec_subtype",
+)
+"""What grades a tumour besides the report's word: the indices, exactly or by any bound, the
+differentiation and an NEC subtype."""
+
+
 def _timeline_advice(conflict: str) -> str:
     """A conflict names its field first: a list the timeline adds to is incomplete rather
     than contradicted. Otherwise the stated value is the one assessed (docs/
@@ -193,6 +206,20 @@ def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
             "differentiated, since small-cell and large-cell NEC are poorly differentiated "
             "(000 §1); state the differentiation to confirm it."
         )
+    if values.get("pathology.reported_grade") == "NEC" and not any(p in values for p in _GRADED_BY):
+        # The grade decides most options, and this one rests on a word whose meaning
+        # changed: WHO 2000 named well-differentiated malignant tumours "(neuro)endocrine
+        # carcinoma"; since 2010 an NEC is poorly differentiated (Rindi 2022).
+        out.append(
+            "The grade NEC rests on the report's word alone (no Ki-67, mitotic count or "
+            "differentiation), and it rules out most options: an NEC is poorly differentiated "
+            "and of high grade (000 §1), but a report written before WHO 2010 may call a "
+            'well-differentiated tumour that has spread a "neuroendocrine carcinoma" '
+            "(Rindi 2022). A pathology review (differentiation, Ki-67) would confirm it."
+        )
+    low_ki67 = _nec_beside_a_low_ki67(values)
+    if low_ki67 is not None:
+        out.append(low_ki67)
     carcinoid = _carcinoid_outside_the_chest(values)
     if carcinoid is not None:
         out.append(carcinoid)
@@ -215,6 +242,33 @@ def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
     return out
 
 
+def _nec_beside_a_low_ki67(values: Mapping[str, Value]) -> str | None:
+    """A reported NEC beside a Ki-67 of at most 20 % and no mitotic count: not a
+    contradiction (the higher index decides, 000 §1, and the mitotic count may be above
+    20), yet one the board should know the grade hangs on."""
+    if values.get("pathology.reported_grade") != "NEC":
+        return None
+    if any(p in values for p in (_MITOSES, *BOUND_PARTS[_MITOSES])):
+        return None  # a mitotic count decides: the grade derivation reports any conflict
+    exact = values.get("pathology.ki67_percent")
+    interval = interval_of(values, "pathology.ki67_percent")
+    high: float | int | None
+    if isinstance(exact, int | float) and not isinstance(exact, bool):
+        high, shown = exact, f"{exact:g} %"
+    elif interval is not None:
+        high, shown = interval.hi, interval_text(interval, "%")
+    else:
+        return None
+    if high is None or high > 20:
+        return None
+    return (
+        f"The report says NEC, but the Ki-67 ({shown}) is of a low grade: an NEC is of high "
+        "grade (000 §1), so only a mitotic count above 20 per 2 mm² would make this one; a "
+        "pathology review (mitotic count, differentiation) would settle it."
+    )
+
+
+_MITOSES = "pathology.mitoses_per_2mm2"
 _CHEST_OR_UNKNOWN = ("lung", "thymus", "unknown_primary")
 
 

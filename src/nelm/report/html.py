@@ -206,6 +206,8 @@ table.reasons col.c-src { width: 27%; }
 p.cautions-label { break-after: avoid; margin-bottom: .1em; }
 /* Resource ids are long unbroken words: let them wrap rather than run off a phone. */
 ul.source-notes li, table.source td, ol.refs li { overflow-wrap: anywhere; }
+/* a DOI broken across lines cannot be copied or typed back: kept on one line */
+ol.refs .doi { white-space: nowrap; }
 """
 
 # on their own <style> element: WeasyPrint leaves it out of a PDF without warning of an
@@ -513,7 +515,8 @@ for.</p>
 {% if refs.order %}
 <h2>References</h2>
 <ol class="refs small">
-{% for ref in refs.order %}<li>{{ ref.full }}</li>
+{% for ref in refs.order %}<li>{{ ref.citation }}
+{%- for url in ref.doi_urls %} <span class="doi">doi:{{ url[16:] }}</span>{% endfor %}</li>
 {% endfor %}
 </ol>
 {% endif %}
