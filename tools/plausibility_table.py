@@ -87,7 +87,8 @@ naming its fields and the likely fix, by `nelm.engine.consistency`:
 - an eGFR more than 2.5 times above the highest, or below the lowest, that the creatinine
   gives by CKD-EPI 2021 for the patient's age and sex (any adult age, either sex, when not
   given: Inker LA et al., N Engl J Med 2021;385:1737-1749); the margin leaves room for
-  other equations and body size, and the PRRT renal criterion accepts either value;
+  other equations and body size; an eGFR known only by a bound ("> 60") is checked by the
+  bound (the kidney criteria read the eGFR given, and the creatinine only without one);
 - months since resection or of stable disease longer than the patient's age (a number in
   years or days where months are asked);
 - a tumour burden below what the largest lesion alone fills: at least π d³/24 (an ellipsoid

@@ -357,6 +357,29 @@ edges(
     ),
     # the sex not given: the lower of the two (a woman's, 68.6 at 50 for 1.0 mg/dL)
     ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 1.0, "patient.sex": None}, M),
+    # a creatinine known by an upper bound gives the least at the bound (the eGFR falls as
+    # the creatinine rises): "≤ 1.30" meets 50 for a woman of 50, "< 1.31" does not
+    (
+        {
+            "labs.egfr_ml_min": None,
+            **lab_bounds("labs.creatinine_mg_dl", ("at_most", 1.30, M))[0][0],
+        },
+        M,
+    ),
+    (
+        {
+            "labs.egfr_ml_min": None,
+            **lab_bounds("labs.creatinine_mg_dl", ("less_than", 1.31, U))[0][0],
+        },
+        U,
+    ),
+    (
+        {
+            "labs.egfr_ml_min": None,
+            **lab_bounds("labs.creatinine_mg_dl", ("at_least", 0.5, U))[0][0],
+        },
+        U,
+    ),
     # an adults' equation: nothing is estimated for a child
     ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 0.5, "patient.age_years": 15}, U),
     ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": None}, U),

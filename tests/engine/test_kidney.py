@@ -67,7 +67,8 @@ def test_a_woman_of_55_with_creatinine_1_47_is_shown_her_egfr() -> None:
     [
         {"labs.creatinine_mg_dl": 1.0, "patient.age_years": 15},  # an adults' equation
         {"labs.creatinine_mg_dl": 1.0, "patient.age_years_at_most": 17},
-        {"labs.creatinine_mg_dl_at_most": 1.0, "patient.age_years": 50},  # no exact creatinine
+        # a lower bound of the creatinine bounds the eGFR from above only
+        {"labs.creatinine_mg_dl_at_least": 1.0, "patient.age_years": 50},
         {"labs.creatinine_mg_dl": 1.0, "labs.egfr_ml_min": 40},  # the eGFR given decides
     ],
 )
@@ -133,3 +134,31 @@ def test_an_egfr_given_decides_and_says_what_the_creatinine_would_give() -> None
     assert renal["result"] == "not_met"
     assert "override" in renal
     assert "the creatinine, which alone would give met" in renal["override"]
+
+
+def test_a_creatinine_below_a_bound_gives_the_least_at_the_bound() -> None:
+    # the eGFR falls as the creatinine rises: "≤ 1.0 mg/dL" gives a woman of 87 at least
+    # 142 × (1.0/0.7)^-1.2 × 0.9938^87 × 1.012 = 54.5
+    found = egfr_from_creatinine(
+        {"labs.creatinine_mg_dl_at_most": 1.0, "patient.age_years": 87, "patient.sex": "female"}
+    )
+    assert found is not None and found.lo == pytest.approx(_woman(1.0, 87))
+    assert found.basis is not None and "creatinine ≤ 1 mg/dL gives at least 54.5" in found.basis
+    # a lower bound of the creatinine bounds the eGFR from above only: nothing to read
+    assert egfr_from_creatinine({"labs.creatinine_mg_dl_at_least": 1.0}) is None
+
+
+def test_an_egfr_bound_far_from_the_creatinine_is_a_contradiction() -> None:
+    """The check of an eGFR against its creatinine (2.5 times beyond what CKD-EPI 2021 gives)
+    reads a bound as well: a laboratory's "> 60" beside a creatinine of 2.0 mg/dL, which
+    gives a woman of 87 an eGFR of 23.7 (60 > 2.5 × 23.7)."""
+    case = {
+        "case_id": "egfr-bound",
+        "patient": {"age_years": 87, "sex": "female"},
+        "labs": {"creatinine_mg_dl": 2.0, "egfr_ml_min_more_than": 60},
+    }
+    doc = assess_mapping(case, with_evidence=False)
+    assert any("eGFR > 60 mL/min/1.73 m² does not fit creatinine 2" in w for w in doc["warnings"])
+    case["labs"] = {"creatinine_mg_dl": 2.0, "egfr_ml_min_more_than": 45}  # 45 < 59.3: fits
+    doc = assess_mapping(case, with_evidence=False)
+    assert not any("does not fit creatinine" in w for w in doc["warnings"])

@@ -300,6 +300,8 @@ def _contradicted() -> pl.Expr:
         )
     )
     creatinine, egfr = col("labs.creatinine_mg_dl"), col("labs.egfr_ml_min")
+    egfr_above = pl.coalesce(col("labs.egfr_ml_min_at_least"), col("labs.egfr_ml_min_more_than"))
+    egfr_below = pl.coalesce(col("labs.egfr_ml_min_at_most"), col("labs.egfr_ml_min_less_than"))
     sex = col("patient.sex")
     # The age's bounds: the exact age when given, else patient.age_years_at_least / _at_most
     # (null: unbounded), read as ``nelm.engine.consistency`` reads them: the adult ages the
@@ -330,7 +332,14 @@ def _contradicted() -> pl.Expr:
         (col("patient.ecog") == 4) & (col("patient.fit_for_major_surgery") == True),  # noqa: E712
         (creatinine > 0)
         & (age_hi.is_null() | (age_hi >= CKD_EPI_ADULT_AGE))  # an adults' equation
-        & ((egfr > highest * CKD_EPI_SLACK) | (egfr < lowest / CKD_EPI_SLACK)),
+        & (
+            (egfr > highest * CKD_EPI_SLACK)
+            | (egfr < lowest / CKD_EPI_SLACK)
+            # an eGFR given by bounds only: rows the interpreter may flag (a superset: a
+            # strict bound is compared as if inclusive)
+            | (egfr.is_null() & (egfr_above >= highest * CKD_EPI_SLACK))
+            | (egfr.is_null() & (egfr_below <= lowest / CKD_EPI_SLACK))
+        ),
         _unknown_primary_described(),
     ]
     return pl.any_horizontal(rule.fill_null(False) for rule in rules)

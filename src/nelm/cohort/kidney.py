@@ -41,10 +41,16 @@ def _ckd_epi(creatinine: pl.Expr, age: pl.Expr, sex: str) -> pl.Expr:
 
 def egfr_from_creatinine() -> pl.Expr:
     """The least eGFR the row's creatinine gives over the adult ages and the sexes it
-    allows (``creatinine_estimate``), where it gives no exact eGFR, an exact creatinine
-    above zero and no age below 18; the leaf combines it with the eGFR's bounds."""
+    allows (``creatinine_estimate``), where it gives no exact eGFR, a creatinine (or an
+    upper bound of one) above zero and no age below 18; the leaf combines it with the
+    eGFR's bounds."""
     age_at_least, age_at_most = BOUNDS["patient.age_years"]
-    creatinine = pl.col("labs.creatinine_mg_dl").cast(pl.Float64)
+    # the exact creatinine, else its upper bound (the eGFR is least at the highest value)
+    _, creatinine_at_most = BOUNDS["labs.creatinine_mg_dl"]
+    creatinine = pl.coalesce(
+        pl.col("labs.creatinine_mg_dl").cast(pl.Float64),
+        pl.col(creatinine_at_most).cast(pl.Float64),
+    )
     age = pl.col("patient.age_years").cast(pl.Float64)
     age_lo = pl.coalesce(age, pl.col(age_at_least).cast(pl.Float64))
     age_hi = pl.coalesce(age, pl.col(age_at_most).cast(pl.Float64))

@@ -22,6 +22,7 @@ from nelm.engine.derive import (
     grade_of_mitoses,
     listed,
 )
+from nelm.engine.intervals import interval_of, interval_text
 from nelm.engine.kidney import CKD_EPI, age_bounds, ckd_epi_range
 from nelm.engine.sstr import KRENNING, krenning_disagrees_with_uptake
 from nelm.knowledge.model import GradeTable
@@ -190,26 +191,39 @@ def _egfr_beside_creatinine(
     values: Mapping[str, Value], entered: Mapping[str, tuple[float, str]]
 ) -> list[Contradiction]:
     """An eGFR far from any the creatinine can give: one of the two is in the wrong unit or
-    belongs to another day. It matters because the PRRT renal criterion accepts either."""
+    belongs to another day. It matters because the kidney criteria read either. An eGFR
+    known only by a bound ("> 60") is far when the bound itself is."""
     creatinine = _number(values.get("labs.creatinine_mg_dl"))
+    if creatinine is None or creatinine <= 0:
+        return []
     egfr = _number(values.get("labs.egfr_ml_min"))
-    if creatinine is None or egfr is None or creatinine <= 0:
+    bounds = None if egfr is not None else interval_of(values, "labs.egfr_ml_min")
+    if egfr is None and bounds is None:
         return []
     found = ckd_epi_range(creatinine, values)
     if found is None:
         return []  # CKD-EPI estimates the GFR of adults only: a child's needs another equation
     low, high = found.low, found.high
-    if high * CKD_EPI_SLACK >= egfr >= low / CKD_EPI_SLACK:
-        return []
+    if egfr is not None:
+        if high * CKD_EPI_SLACK >= egfr >= low / CKD_EPI_SLACK:
+            return []
+        shown = _shown("labs.egfr_ml_min", egfr, entered)
+    else:
+        assert bounds is not None
+        above = bounds.lo is not None and bounds.lo > high * CKD_EPI_SLACK
+        below = bounds.hi is not None and bounds.hi < low / CKD_EPI_SLACK
+        if not (above or below):
+            return []
+        shown = interval_text(bounds, FIELD_BY_PATH["labs.egfr_ml_min"].unit, clinical_number)
     who = f"{found.ages}, {found.sexes}"
     span = f"{round(low)}–{round(high)}" if round(low) != round(high) else f"{round(low)}"
     return [
         Contradiction(
             ("labs.egfr_ml_min", "labs.creatinine_mg_dl"),
-            f"eGFR {_shown('labs.egfr_ml_min', egfr, entered)} does not fit creatinine "
+            f"eGFR {shown} does not fit creatinine "
             f"{_shown('labs.creatinine_mg_dl', creatinine, entered)}: by CKD-EPI 2021 that "
-            f"creatinine gives an eGFR of {span} mL/min/1.73 m² ({who}). The PRRT renal "
-            "criterion accepts either value.",
+            f"creatinine gives an eGFR of {span} mL/min/1.73 m² ({who}). The kidney "
+            "criteria read the eGFR given.",
             (CKD_EPI,),
             fix="check the units and dates of both",
         )

@@ -20,7 +20,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from nelm.case.document import Value
-from nelm.case.units import clinical_number
 from nelm.engine.conditions import Interval
 from nelm.engine.intervals import interval_of, interval_text
 
@@ -153,10 +152,15 @@ def _egfr_text(x: float) -> str:
 
 def creatinine_estimate(values: Mapping[str, Value]) -> Interval | None:
     """The least eGFR the creatinine gives by CKD-EPI 2021 over the ages and sexes the case
-    allows, as a lower bound, whatever eGFR the case gives (None without an exact
-    creatinine, or for a child). Its ``basis`` says what the equation gives from what (the
-    whole range, when age or sex leave one)."""
+    allows, as a lower bound, whatever eGFR the case gives (None without a creatinine or an
+    upper bound of one, or for a child). The eGFR falls as the creatinine rises, so a
+    creatinine known only to lie below a bound ("< 1.0 mg/dL") gives the least at that
+    bound. Its ``basis`` says what the equation gives from what (the whole range, when age
+    or sex leave one)."""
     creatinine = _number(values.get("labs.creatinine_mg_dl"))
+    bounded = None if creatinine is not None else interval_of(values, "labs.creatinine_mg_dl")
+    if bounded is not None and bounded.hi is not None:
+        creatinine = float(bounded.hi)
     if creatinine is None:
         return None
     # The age's bounds as the criteria read them, a strict one ("> 60") as the number just
@@ -170,13 +174,21 @@ def creatinine_estimate(values: Mapping[str, Value]) -> Interval | None:
     found = ckd_epi_range(creatinine, values, ages)
     if found is None:
         return None
+    who = f"by CKD-EPI 2021 ({found.ages}, {found.sexes})"
+    if bounded is not None:
+        given = interval_text(bounded, "mg/dL", number=_creatinine_text)
+        basis = f"creatinine {given} gives at least {_egfr_text(found.low)} mL/min/1.73 m² {who}"
+        return Interval(found.low, None, basis)
     low, high = _egfr_text(found.low), _egfr_text(found.high)
     shown = low if low == high else f"{low}–{high}"
-    basis = (
-        f"creatinine {clinical_number(creatinine)} mg/dL gives {shown} mL/min/1.73 m² by "
-        f"CKD-EPI 2021 ({found.ages}, {found.sexes})"
-    )
+    basis = f"creatinine {_creatinine_text(creatinine)} mg/dL gives {shown} mL/min/1.73 m² {who}"
     return Interval(found.low, None, basis)
+
+
+def _creatinine_text(x: float) -> str:
+    """A creatinine as the equation took it, to three decimals at most: one entered in
+    µmol/L (133 µmol/L is 1.5045 mg/dL) is not shown as a rounder number than it gave."""
+    return f"{x:.3f}".rstrip("0").rstrip(".")
 
 
 def egfr_from_creatinine(values: Mapping[str, Value]) -> Interval | None:
