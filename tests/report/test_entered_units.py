@@ -266,3 +266,23 @@ def test_the_board_names_a_functional_tumour_as_clinicians_do() -> None:
         )
         facts = {f.label: f.value for f in board_view(doc).facts}
         assert facts["Primary"].endswith(f"· {words}"), facts["Primary"]
+
+
+def test_the_board_names_the_hormone_of_another_syndrome() -> None:
+    """ "Another functional syndrome" alone hid an ectopic ACTH (Cushing's) syndrome from the
+    board's facts; the hormone the case names is shown beside it."""
+    for primary, words in (
+        ({"functional_syndrome": "other", "hormone": "acth"}, "another functional syndrome (ACTH)"),
+        (
+            {"functional_syndrome": "carcinoid", "hormone": "serotonin"},
+            "carcinoid syndrome (serotonin)",
+        ),
+        ({"functional_syndrome": "insulinoma", "hormone": "insulin"}, "insulinoma"),
+        ({"hormone": "pthrp"}, "secretes PTHrP"),
+    ):
+        doc = assess_mapping(
+            {"case_id": "h", "primary": {"site": "small_intestine", **primary}},
+            with_evidence=False,
+        )
+        facts = {f.label: f.value for f in board_view(doc).facts}
+        assert facts["Primary"].endswith(f"· {words}"), facts["Primary"]

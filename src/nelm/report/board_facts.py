@@ -35,6 +35,21 @@ _SYNDROME_WORDS = {
     "other": "another functional syndrome",
 }
 
+# A hormone as a report writes it (case-v1 primary.hormone).
+_HORMONE_WORDS = {"vip": "VIP", "acth": "ACTH", "pthrp": "PTHrP"}
+
+
+def _syndrome(syndrome: Any, hormone: Any) -> str | None:
+    """The syndrome with the hormone beside it when it says more ("another functional
+    syndrome (ACTH)"), or the hormone alone when no syndrome is given."""
+    said = _SYNDROME_WORDS.get(str(syndrome), _words(syndrome)) if syndrome else None
+    if not hormone or hormone == "other":
+        return said
+    words = _HORMONE_WORDS.get(str(hormone), str(hormone))
+    if said is None:
+        return f"secretes {words}"
+    return f"{said} ({words})" if syndrome in ("other", "carcinoid") else said
+
 
 # The surgeons' verdicts (case-v1 surgical_assessment), which decide the plan's order, in
 # the facts the board reads first rather than only inside failing criteria.
@@ -189,7 +204,7 @@ def key_facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
             else None,
             _since_resection(primary),
             _yes_no(get("primary", "node_positive"), "nodes involved", "nodes negative", None),
-            _SYNDROME_WORDS.get(str(syndrome), _words(syndrome)) if syndrome else None,
+            _syndrome(syndrome, get("primary", "hormone")),
             _SURGEONS_PRIMARY.get(str(get("primary", "surgical_assessment"))),
         ],
     )
