@@ -475,6 +475,34 @@ def test_a_gastrinoma_plan_puts_acid_control_on_its_first_step() -> None:
     assert "gastrinoma_acid_control" not in [nid for _, nid in _notes(other)]
 
 
+@pytest.mark.parametrize(
+    ("complications", "said"),
+    [
+        (["bowel_obstruction"], True),
+        (["intestinal_ischaemia", "mesenteric_fibrosis"], True),
+        (["bleeding"], True),
+        (["mesenteric_fibrosis"], False),
+        (None, False),
+    ],
+)
+def test_a_complicated_primary_is_operated_on_first(
+    complications: list[str] | None, said: bool
+) -> None:
+    # Howe 2017 (NANETS, surgical management of small-bowel NETs): obstruction and
+    # mesenteric ischaemia are reasons to remove the primary even with unresectable liver
+    # metastases; an obstructing, bleeding, perforated or ischaemic bowel is treated first.
+    # Fibrosis alone is no emergency. A precaution on the plan's first step.
+    case = with_changes(
+        BASE, {"primary.site": "small_intestine", "primary.complications": complications}
+    )
+    plan = plan_of(case)
+    assert ("complicated_primary_first" in [nid for _, nid in _notes(plan)]) is said
+    if said:
+        (note,) = [n for n in plan[0].get("notes", ()) if n["id"] == "complicated_primary_first"]
+        assert note["precaution"] is True and note["sources"] == ["Howe-2017"]
+        assert "surgery of the primary" in note["text"]
+
+
 def test_the_primary_s_resection_in_a_systemic_step_is_headed_as_surgery() -> None:
     # assessment-v1-additions.md, Plan steps: `title` heads a step whose intent's title
     # would mislead; the primary's resection (000 §2.1) is surgery, not a drug.
