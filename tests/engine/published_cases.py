@@ -23,7 +23,8 @@ RESECTION_004 = (
 )
 LOCOREGIONAL_G1_G2 = (
     "002 §4: 'vascular and ablative locoregional treatments are recommended exclusively for "
-    "G1-G2 NETs when there are metastases primarily affecting the liver'"
+    "G1-G2 NETs when there are metastases primarily affecting the liver'; 002 §3: 'NANETS "
+    "guidelines still support the use of liver-directed therapy for G3 NET' (relative)"
 )
 NEC_CHEMO = (
     "003 Chemotherapy: 'For high-grade tumors with poor differentiation, platinum-based "
@@ -878,22 +879,28 @@ PUBLISHED_CASES: list[SeedPatient] = [
         },
         {
             "liver_resection": "ineligible",
-            "tace": "ineligible",
-            "thermal_ablation": "ineligible",
+            # G3 NET (G1/G2 relative: 002 §4 against NANETS in 002 §3) or NEC (ruled out):
+            # the differentiation decides, as does the stability of the bone disease
+            "tace": "uncertain",
+            "thermal_ablation": "uncertain",
             "liver_transplant_enets": "ineligible",
             # Well-differentiated G3 NET or NEC: the report does not say, so it stays open.
             "platinum_etoposide": "uncertain",
         },
         {
-            "liver_resection.grade": "not_met",
+            "liver_resection.grade": "unknown",
             "liver_resection.no_extrahepatic": "not_met",
-            "tace.grade": "not_met",
+            "tace.grade": "unknown",
+            "tace.liver_dominant": "unknown",
             "liver_transplant_enets.ki67": "not_met",
             "platinum_etoposide.nec": "unknown",
         },
         {},
         {},
-        {"platinum_etoposide": ["pathology.differentiation"]},
+        {
+            "platinum_etoposide": ["pathology.differentiation"],
+            "tace": ["pathology.differentiation", "extrahepatic.stable"],
+        },
         (),
         "000 §1: 'Grade 3 (G3) tumors have a mitotic index or Ki67 index > 20'; "
         + RESECTION_004

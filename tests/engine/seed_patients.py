@@ -391,7 +391,9 @@ SEED_PATIENTS: list[SeedPatient] = [
         },
         {
             "liver_resection": "ineligible",
-            "tae": "ineligible",
+            # 002 §4 'exclusively for G1-G2 NETs' against NANETS's support for G3 NET (002
+            # §3): the board's to weigh (relative), not ruled out
+            "tae": "uncertain",
             # 004 §3.4: etoposide and platinum for a high proliferative index; 003's poor
             # differentiation relative: the board's to weigh for a G3 NET
             "platinum_etoposide": "uncertain",
@@ -402,8 +404,12 @@ SEED_PATIENTS: list[SeedPatient] = [
         },
         {
             "prrt.sstr": "met",
-            "liver_resection.grade": "not_met",
-            "tae.grade": "not_met",
+            # well differentiated: not a NEC (001 Introduction); G1/G2 relative (004 §3.1)
+            "liver_resection.grade": "met",
+            "liver_resection.g1_g2": "unknown",
+            "liver_resection.liver_type": "not_met",
+            "tae.grade": "met",
+            "tae.g1_g2": "unknown",
             "platinum_etoposide.high_grade": "met",
             "platinum_etoposide.nec": "unknown",
             "capecitabine_temozolomide.indication": "met",
@@ -411,7 +417,6 @@ SEED_PATIENTS: list[SeedPatient] = [
             "capecitabine_temozolomide.platelets": "unknown",
         },
         {
-            "tae": "NANETS still supports",
             "prrt": "G3 NET: PRRT is used in a subset",
         },
         {"grade": "G3"},

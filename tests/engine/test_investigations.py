@@ -55,8 +55,11 @@ def test_a_decisive_investigation_ranks_before_one_that_cannot_move_the_plan() -
     """Resection is eligible (001), so the lab panel, whose platelet count decides only the
     transarterial options here (002 §3.3: platelets > 100,000; PRRT is already ineligible
     without progression on an SSA, 002 §2.3) and CAPTEM, still open while the grade may be
-    G3 (temozolomide label 2.1: platelets ≥ 100,000), cannot change the first plan step;
-    the mitotic count (000 §1) can change the grade and with it the resection."""
+    G3 (temozolomide label 2.1: platelets ≥ 100,000), cannot change the first plan step.
+    The mitotic count (000 §1) can change the grade and with it the resection's status, G2
+    making it eligible; a G3 leaves it for the board to weigh (004 §3.1: the guidelines
+    disagree on surgery for G3), still the first step, so the pathology review ranks first
+    without moving the first step."""
     doc = assess_mapping(
         eligible_case(
             "liver_resection", {"labs.platelets_per_ul": None, "pathology.mitoses_per_2mm2": None}
@@ -66,7 +69,8 @@ def test_a_decisive_investigation_ranks_before_one_that_cannot_move_the_plan() -
     ids = [item["id"] for item in doc["investigations"]]
     assert ids[0] == "pathology_review"
     todo = _todo(doc)
-    assert todo["pathology_review"]["first_step_could_change"] is True
+    assert todo["pathology_review"]["could_become"]["liver_resection"] == ["eligible"]
+    assert todo["pathology_review"]["first_step_could_change"] is False
     assert todo["laboratory_panel"]["first_step_could_change"] is False
     assert set(todo["laboratory_panel"]["could_change"]) == {
         "tae",

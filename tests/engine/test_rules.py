@@ -26,6 +26,7 @@ class Rule(NamedTuple):
 
 M, N, U, R = "met", "not_met", "unknown", "relative"
 G3 = {"pathology.ki67_percent": 25}
+G3_WELL = G3 | {"pathology.differentiation": "well"}
 # NEC: "poorly differentiated neoplasms of high grade" (000 §1; 004 §1: "NEC, G3, Ki-67 >
 # 20%"). Beside the base case's low indices "poor" alone would contradict them.
 NEC = {"pathology.differentiation": "poor", "pathology.ki67_percent": 60}
@@ -37,6 +38,13 @@ POOR_BUT_LOW = {  # G2 by both indices (000 §1): a conflict with "poor"
 NO_GRADE = {"pathology.ki67_percent": None, "pathology.mitoses_per_2mm2": None}
 
 SURGERY_GRADE = "004 §3.1: 'type I LMs without extrahepatic metastases in G1 and G2 grades are recommended to undergo radical resection'"
+# 004 §3.1 on G3: 'there is still controversy ... Contrary to the ENETS, the ... (ESMO)
+# guidelines do not recommend G3 with LMs as a contraindication to surgery' -- relative.
+G3_SURGERY = (
+    SURGERY_GRADE + "; 'Contrary to the ENETS, the European Society of Medical Oncology (ESMO) "
+    "guidelines do not recommend G3 with LMs as a contraindication to surgery'"
+)
+NOT_NEC_SURGERY = "001 Introduction: 'surgical resection with curative intent is not indicated in patients with poorly differentiated tumors'"
 FLR = "001 Isolated surgical resection: 'adequate future liver remnant (FLR) of at least 30%'"
 EXTRA = "003 Potentially curative surgery: 'absence of extrahepatic metastasis'"
 FIT = "001 Introduction: not indicated with 'comorbidities and/or frailty making surgery unsafe'"
@@ -53,6 +61,10 @@ ABL = "002 §4: 'less than three lesions measuring ≤ 3 cm, or a single lesion 
 RFA_SITE = "001 Ablative techniques: 'contraindicated for NELM around vital structures in the liver hilum, superficial NELM, or ... a previous Whipple procedure'"
 LABS = "002 §3.3: 'creatinine < 2, lactate dehydrogenase < 425, aspartate transaminase < 100, platelet count > 100,000, serum bilirubin < 2 mg/dL, and tumor burden < 50%'"
 VASC = "002 §4: 'vascular and ablative locoregional treatments are recommended exclusively for G1-G2 NETs ... extrahepatic disease remains stable'"
+VASC_G3 = (
+    VASC
+    + "; 002 §3: 'NANETS guidelines still support the use of liver-directed therapy for G3 NET' -- relative"
+)
 PVT = "001 TAE and TACE: 'contraindicated in the presence of portal vein thrombosis, hepatic insufficiency or bilio-enteric anastomosis'"
 WHIPPLE = "003 Hepatic arterial embolization: 'In patients with previous pancreaticoduodenectomy, transarterial therapies are generally contraindicated'"
 HE = "000 §3.1: 'Other contraindications include hepatic encephalopathy and biliary obstruction'"
@@ -82,11 +94,19 @@ for opt in ("liver_resection", "simultaneous_resection"):
     rules(
         opt,
         "grade",
-        SURGERY_GRADE,
+        NOT_NEC_SURGERY,
         ({"pathology.ki67_percent": 20}, M),
-        ({"pathology.ki67_percent": 20.5}, N),
-        ({"pathology.mitoses_per_2mm2": 21}, N),
+        (G3_WELL, M),
         (NEC, N),
+        (NO_GRADE | {"pathology.differentiation": None}, U),
+    )
+    rules(
+        opt,
+        "g1_g2",
+        G3_SURGERY,
+        ({"pathology.ki67_percent": 20}, M),
+        ({"pathology.ki67_percent": 20.5}, R),
+        ({"pathology.mitoses_per_2mm2": 21}, R),
         (NO_GRADE, U),
     )
     rules(
@@ -415,7 +435,22 @@ rules(
     ({"anatomy.prior_whipple": True}, R),
     ({"anatomy.prior_whipple": None}, U),
 )
-rules("thermal_ablation", "grade", VASC, (G3 | {"pathology.differentiation": "well"}, N))
+rules(
+    "thermal_ablation",
+    "grade",
+    VASC_G3,
+    (G3 | {"pathology.differentiation": "well"}, M),
+    (NEC, N),
+    (NO_GRADE | {"pathology.differentiation": None}, U),
+)
+rules(
+    "thermal_ablation",
+    "g1_g2",
+    VASC_G3,
+    ({"pathology.ki67_percent": 20}, M),
+    (G3 | {"pathology.differentiation": "well"}, R),
+    (NO_GRADE, U),
+)
 rules(
     "thermal_ablation",
     "liver_dominant",
@@ -480,10 +515,18 @@ for opt in ("tae", "tace", "deb_tace", "tare"):
     rules(
         opt,
         "grade",
-        VASC,
+        VASC_G3,
         ({"pathology.ki67_percent": 20}, M),
-        (G3 | {"pathology.differentiation": "well"}, N),
+        (G3 | {"pathology.differentiation": "well"}, M),
         (NEC, N),
+    )
+    rules(
+        opt,
+        "g1_g2",
+        VASC_G3,
+        ({"pathology.ki67_percent": 20}, M),
+        (G3 | {"pathology.differentiation": "well"}, R),
+        (NO_GRADE, U),
     )
     rules(
         opt,
@@ -975,7 +1018,6 @@ for opt in ("liver_transplant_milan", "liver_transplant_enets", "liver_transplan
 
 
 # --- the shared criteria of the remaining options (each criterion has at least one row) ---
-G3_WELL = G3 | {"pathology.differentiation": "well"}
 for opt in ("staged_resection", "cytoreductive_surgery", "primary_tumor_resection"):
     rules(opt, "fit", FIT, *FIT_ROWS)
 rules(
@@ -998,7 +1040,15 @@ rules(
     "001 Staged resections for extensive disease; 004 §1: diffuse type III cannot be resected",
     ({"liver.distribution": "bilobar_diffuse", "liver.lesion_count": 20}, N),
 )
-rules("cytoreductive_surgery", "grade", SURGERY_GRADE, (G3_WELL, N), (NEC, N), (NO_GRADE, U))
+rules(
+    "cytoreductive_surgery",
+    "grade",
+    NOT_NEC_SURGERY,
+    (G3_WELL, M),
+    (NEC, N),
+    (NO_GRADE | {"pathology.differentiation": None}, U),
+)
+rules("cytoreductive_surgery", "g1_g2", G3_SURGERY, (G3_WELL, R), (NO_GRADE, U))
 rules(
     "primary_tumor_resection",
     "primary_in_situ",

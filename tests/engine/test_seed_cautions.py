@@ -41,20 +41,6 @@ ROWS: list[tuple[str, str, dict[str, Any], bool, str]] = [
         "002 §4 already allows fewer than three lesions ≤ 3 cm: no disagreement to show",
     ),
     (
-        "thermal_ablation",
-        "g3_nanets",
-        {"pathology.ki67_percent": 25},
-        True,
-        "002 §2.3: 'NANETS guidelines still support the use of liver-directed therapy for G3 NET'",
-    ),
-    (
-        "thermal_ablation",
-        "g3_nanets",
-        {"pathology.ki67_percent": 20},
-        False,
-        "002 §2.3: G3 only (Ki-67 > 20 %, 000 §1)",
-    ),
-    (
         "tare",
         "ascites_reserve",
         {"anatomy.ascites": True},
@@ -365,7 +351,6 @@ def test_permissive_seed_is_a_caution(
     wanted = {
         "limited_under_5cm": "001 is more permissive",
         "burden_over_75": "003 considers the prognosis unfavourable",
-        "g3_nanets": "NANETS still supports",
         "extrahepatic_progression": "003 allows liver-directed therapy",
         "wider_indication": "004 proposes cytoreductive surgery more widely",
         "carcinoid_heart_disease": "no source applies it to this palliative operation",
@@ -702,21 +687,37 @@ def test_radioembolisation_names_the_mortality_of_sinusoidal_obstruction() -> No
     assert "4–8 weeks" in found and "up to 30 %" in found and "under 10 %" in found
 
 
-@pytest.mark.parametrize(
-    "option", ["liver_resection", "staged_resection", "simultaneous_resection"]
-)
 @pytest.mark.parametrize(("ki67", "shown"), [(25, True), (20, False)])
-def test_g3_disagreement_is_a_caution_on_every_liver_resection(
-    option: str, ki67: float, shown: bool
-) -> None:
+def test_g3_disagreement_is_a_caution_on_a_staged_resection(ki67: float, shown: bool) -> None:
     """004 §3.1: "there is still controversy regarding patients with G3 (Ki-67 >20%) liver
     metastases. Contrary to the ENETS, the European Society of Medical Oncology (ESMO)
     guidelines do not recommend G3 with LMs as a contraindication to surgery". A staged
-    hepatectomy is a liver resection too; 20 % itself is G2 (000 §1: G2 "a Ki67 index from
-    3 to 20")."""
+    hepatectomy keeps its G1/G2 rule (001: G3 contraindicates ALPPS), so the disagreement
+    is a caution beside it; 20 % itself is G2 (000 §1: G2 "a Ki67 index from 3 to 20")."""
     changes = {"pathology.ki67_percent": ki67, "pathology.mitoses_per_2mm2": 1}
-    doc = assess_mapping(eligible_case(option, changes), with_evidence=False)
-    texts = [d["text"] for d in doc["options"][option]["caution_details"] if d["case_specific"]]
+    doc = assess_mapping(eligible_case("staged_resection", changes), with_evidence=False)
+    option = doc["options"]["staged_resection"]
+    texts = [d["text"] for d in option["caution_details"] if d["case_specific"]]
     assert any("ENETS treats G3 liver metastases as a contraindication" in t for t in texts) is (
         shown
     )
+    assert option["status"] == ("ineligible" if shown else "eligible")
+
+
+@pytest.mark.parametrize("option", ["liver_resection", "simultaneous_resection"])
+@pytest.mark.parametrize(("ki67", "weighed"), [(25, True), (20, False)])
+def test_a_g3_net_leaves_a_one_stage_resection_to_the_board(
+    option: str, ki67: float, weighed: bool
+) -> None:
+    """The same passage of 004 §3.1 (ENETS against ESMO, NANETS considering a radical
+    resection) leaves a well-differentiated G3 NET's one-stage resection for the board to
+    weigh: uncertain with the disagreement as its reason, not ruled out, and no separate
+    caution repeating it."""
+    changes = {"pathology.ki67_percent": ki67, "pathology.mitoses_per_2mm2": 1}
+    doc = assess_mapping(eligible_case(option, changes), with_evidence=False)
+    result = doc["options"][option]
+    judged = " ".join(result.get("judgements") or ())
+    assert ("ENETS treats G3 liver metastases as a contraindication" in judged) is weighed
+    assert result["status"] == ("uncertain" if weighed else "eligible")
+    texts = [d["text"] for d in result["caution_details"]]
+    assert not any("ENETS treats G3" in t for t in texts)

@@ -5,11 +5,13 @@ syndrome and carcinoid heart disease, a new diagnosis, SSTR imaging not reported
 - Surufatinib asks for a G1/G2 NET, a non-functional tumour and progressive disease
   (SANET-p/ep, Xue 2025 §3.4; Nigri 2018, Targeted therapies): all three fail here, so its
   line names two and "1 more criterion".
-- SSTR imaging decides PRRT (Criss 2024 §2.1: SSTR-positive disease) and the somatostatin
-  analogue (Xue 2025 §3.3): the investigation that gives it names both by the short names
-  the full report's to-do list uses ("PRRT", "SSA").
-- The carcinoid syndrome raises the octreotide cover for the primary's resection (Criss
-  2024 §3.3), named by its short name as the full report's cautions name it.
+- An investigation says how many options it decides, and names them, when it names them,
+  by the short names the full report's to-do list uses.
+- The carcinoid heart disease is shown, not applied, on the palliative operations
+  (Nigri 2018, Potentially curative surgery: the criterion is for curative surgery), named
+  by their short names as the full report's cautions name them ("cytoreduction",
+  "primary resection"); the carcinoid syndrome's octreotide cover (Criss 2024 §3.3)
+  concerns every procedure of the plan, counted rather than listed.
 """
 
 from __future__ import annotations
@@ -50,7 +52,12 @@ def test_one_more_failing_criterion_is_one_criterion(text: str) -> None:
 
 def test_an_investigation_names_the_options_it_decides_by_their_short_names(text: str) -> None:
     investigations = _between(text, "Investigations that would decide most", "Cautions")
-    assert "(decides 2 options: PRRT, SSA)" in investigations
+    said = re.findall(r"\(decides (\d+) options?(?:: ([^)]*))?\)", investigations)
+    assert said
+    for count, names in said:
+        if names:
+            assert len(names.split(", ")) == int(count)
+            assert "Resection of the primary tumour" not in names
     # never a bare count that does not say of what
     assert not re.search(r"\(decides \d+\)", investigations)
 
@@ -58,7 +65,9 @@ def test_an_investigation_names_the_options_it_decides_by_their_short_names(text
 def test_a_caution_names_its_options_by_their_short_names(text: str) -> None:
     cautions = _between(text, "Cautions for this patient", "Ineligible on the data given")
     crisis = _between(cautions, "Carcinoid syndrome: risk of periprocedural", "Carcinoid heart")
-    assert crisis.rstrip().endswith("— primary resection")
+    assert re.search(r"— \d+ options of the plan$", crisis.rstrip())
+    heart = _between(cautions, "Carcinoid heart disease: ", "Pancreatic primaries")
+    assert heart.rstrip().endswith("— cytoreduction; primary resection")
     assert "Resection of the primary tumour with unresectable liver metastases" not in cautions
 
 

@@ -99,7 +99,8 @@ def test_a_general_note_of_an_option_stays_on_its_card() -> None:
     # patient (not case-specific), printed in full on the liver resection's card
     doc = _real("cr28-burke-midgut-tace")
     flat = _flat("cr28-burke-midgut-tace", 100)
-    card = flat[flat.index("UNCERTAIN Curative-intent liver resection (one stage) ?") :]
+    # the card is the option's last heading (after the plan and the verdict lines)
+    card = flat[flat.rindex("UNCERTAIN Curative-intent liver resection (one stage) ") :]
     card = card[: card.index("Evidence:")]
     notes = [c for c in doc["options"]["liver_resection"]["caution_details"]]
     general = [c for c in notes if not c["case_specific"]]

@@ -82,6 +82,14 @@ RESECT_004 = (
     '004 §3.1: "Patients with type I LMs without extrahepatic metastases in G1 and G2 grades '
     'are recommended to undergo radical resection"'
 )
+# 004 §3.1 on G3: "there is still controversy regarding patients with G3 (Ki-67 >20%) liver
+# metastases. Contrary to the ENETS, the ... (ESMO) guidelines do not recommend G3 with LMs as
+# a contraindication to surgery" -- the G1/G2 rule is relative for a G3 NET (the board's to
+# weigh), while a NEC stays outside curative resection (NO_CURE_NEC_001).
+RESECT_G3_004 = (
+    '004 §3.1: "there is still controversy regarding patients with G3 (Ki-67 >20%) liver '
+    'metastases"; ESMO does not hold G3 a contraindication to surgery'
+)
 NO_CURE_NEC_001 = (
     '001 Introduction: "surgical resection with curative intent is not indicated in patients '
     'with poorly differentiated tumors"'
@@ -429,7 +437,7 @@ VIGNETTES: list[Vignette] = [
             "sunitinib": (NO, G12_TARGETED + " (G3)"),
             "streptozocin_5fu": (OPEN, STZ_G3 + " (well-differentiated G3)"),
             "platinum_etoposide": (OPEN, PLAT_004 + " (well-differentiated G3)"),
-            "liver_resection": (NO, RESECT_004 + " (G3)"),
+            "liver_resection": (OPEN, RESECT_G3_004 + " (G3: the board's to weigh)"),
         },
         criteria={
             "prrt.ki67": "not_met",
@@ -486,7 +494,8 @@ VIGNETTES: list[Vignette] = [
             "platinum_etoposide": (OPEN, PLAT_003 + "; " + NEC_000),
             "everolimus": (NO, G12_TARGETED + " (G3 or NEC)"),
             "sunitinib": (NO, G12_TARGETED + " (not pancreatic; G3 or NEC)"),
-            "liver_resection": (NO, RESECT_004 + " (G3 or NEC)"),
+            # G3 NET (relative, RESECT_G3_004) or NEC (NO_CURE_NEC_001): the differentiation decides
+            "liver_resection": (OPEN, RESECT_G3_004 + "; " + NO_CURE_NEC_001 + " (G3 or NEC)"),
             "liver_transplant_milan": (NO, MILAN_T2 + " (G3 or NEC)"),
         },
         waits_on={"platinum_etoposide": ("pathology.differentiation",)},
@@ -507,7 +516,8 @@ VIGNETTES: list[Vignette] = [
             "platinum_etoposide": (OPEN, PLAT_003 + "; NET G3 or NEC (Rindi 2022)"),
             "everolimus": (NO, G12_TARGETED + " (G3 or NEC)"),
             "streptozocin_5fu": (OPEN, STZ_G3 + " (G3 NET or NEC)"),
-            "liver_resection": (NO, RESECT_004 + " (G3 or NEC)"),
+            # G3 NET (relative, RESECT_G3_004) or NEC (NO_CURE_NEC_001): the differentiation decides
+            "liver_resection": (OPEN, RESECT_G3_004 + "; " + NO_CURE_NEC_001 + " (G3 or NEC)"),
         },
         waits_on={"platinum_etoposide": ("pathology.differentiation",)},
         criteria={"prrt.ki67": "unknown"},  # PRRT_55: no Ki-67 stated

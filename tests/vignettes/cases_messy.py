@@ -44,21 +44,22 @@ class Vignette:
 
 
 TRANSARTERIAL = ("tae", "tace", "deb_tace", "tare")
+# The options whose G1/G2 rule is absolute (RADIANT, SUN-1111, ALPPS, the transplant
+# criteria sets). Resection and liver-directed treatment keep G1/G2 as relative for a G3 NET
+# (004 §3.1, 002 §3: the guidelines disagree), ruling out only a NEC.
 G12_OPTIONS = (
     "everolimus",
     "sunitinib",
     "surufatinib",
-    "streptozocin_5fu",
-    "liver_resection",
     "staged_resection",
-    "thermal_ablation",
-    "tae",
-    "tace",
-    "deb_tace",
-    "tare",
     "liver_transplant_milan",
     "liver_transplant_enets",
     "liver_transplant_unos",
+)
+G12_RELATIVE = (
+    '004 §3.1: G3 liver metastases "still controversy" (ENETS against, ESMO not); 002 §3: '
+    '"NANETS guidelines still support the use of liver-directed therapy for G3 NET"; a NEC '
+    "is outside both"
 )
 
 # Passages (seed file, section / table; quoted in the seeds):
@@ -399,6 +400,19 @@ VIGNETTES: tuple[Vignette, ...] = (
                 o: ("ineligible", GRADE + ": Ki-67 > 20 % is G3 or NEC; G1/G2 required")
                 for o in G12_OPTIONS
             },
+            # G3 NET (relative) or NEC (ruled out): the differentiation decides
+            **{
+                o: ("uncertain", GRADE + "; " + G12_RELATIVE)
+                for o in ("tae", "tace", "deb_tace", "tare")
+            },
+            # diffuse bilobar disease: not type I/II, not limited (004 §1; 002 §4)
+            "liver_resection": ("ineligible", RESECTION + "; diffuse type III"),
+            "thermal_ablation": ("ineligible", ABLATION + "; diffuse type III"),
+            # 003 Medical therapy: streptozocin for pancreatic NET; the primary is not found
+            "streptozocin_5fu": (
+                "ineligible",
+                "003 Medical therapy: streptozocin-based for pancreatic NET; primary not found",
+            ),
             "platinum_etoposide": ("uncertain", PLATINUM + ": G3 NET or NEC"),
         },
         waits_on={
@@ -864,8 +878,9 @@ VIGNETTES: tuple[Vignette, ...] = (
             "liver": {"lesion_count_at_least": 2},
         },
         statuses={
-            # a G3 NET: the G1/G2 rules are not met (004 §3.1; 001 Table 2)
-            "liver_resection": ("ineligible", RESECTION + "; G3 by Ki-67 > 20 %"),
+            # a G3 NET: the transplant sets' G1/G2 rules are not met (001 Table 2); for a
+            # resection G1/G2 is relative (the guidelines disagree on G3)
+            "liver_resection": ("uncertain", RESECTION + "; " + G12_RELATIVE),
             "liver_transplant_milan": ("ineligible", MILAN + "; G3"),
             "liver_transplant_enets": ("ineligible", ENETS + ": Ki-67 > 20 %"),
             "ssa": ("ineligible", SSA_KI67 + "; no syndrome: Ki-67 > 20 %"),

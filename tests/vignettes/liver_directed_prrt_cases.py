@@ -233,14 +233,28 @@ VIGNETTES: list[Vignette] = [
             },
         },
         {
-            **{o: "ineligible" for o in LIVER_DIRECTED},  # 002 §4: "exclusively for G1-G2"
+            # 002 §4 "exclusively for G1-G2" against NANETS's support for liver-directed
+            # therapy for G3 NET (002 §3): the board's to weigh for a well-differentiated G3
+            "tae": "uncertain",
+            "tace": "uncertain",
+            "deb_tace": "uncertain",
+            "tare": "uncertain",
+            # 002 §4: "less than three lesions measuring ≤ 3 cm, or a single lesion < 5 cm"
+            "thermal_ablation": "ineligible",
             # 000 §4: "PRRT may also be used in a subset of patients with G3 tumors (Ki67 <
             # 55%)"; 002 §2.3: after progression on an SSA
             "prrt": "eligible",
         },
-        {"tae.grade": "not_met", "tare.grade": "not_met", "prrt.ki67": "met"},
+        {
+            "tae.grade": "met",
+            "tae.g1_g2": "unknown",
+            "tare.grade": "met",
+            "tare.g1_g2": "unknown",
+            "thermal_ablation.size_number": "not_met",
+            "prrt.ki67": "met",
+        },
         {},
-        {"tae": "NANETS still supports", "tare": "NANETS still supports", "prrt": "G3 NET"},
+        {"prrt": "G3 NET"},
         {"grade": "G3"},
         Q_002_4 + "; 002 §3: 'NANETS guidelines still support the use of liver-directed "
         "therapy for G3 NET'; 000 §4: 'PRRT may also be used in a subset of patients with G3 "

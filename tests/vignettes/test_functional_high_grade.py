@@ -57,11 +57,15 @@ def test_the_case_specific_caution_the_seeds_give_is_shown(vignette: Vignette) -
 
 
 def test_the_nec_surgery_caution_is_not_shown_for_a_g3_net() -> None:
-    # 004 §3.1 gives the G3 NET its own disagreement (ENETS, ESMO, NANETS); the NEC reading
-    # (surgery for "NEC patients with localized lesions") must not be shown for it.
+    # 004 §3.1 gives the G3 NET its own disagreement (ENETS, ESMO, NANETS), which a one-stage
+    # resection weighs in its relative G1/G2 criterion; the NEC reading (surgery for "NEC
+    # patients with localized lesions") must not be shown for it.
     g3 = next(v for v in VIGNETTES if v.name == "g3_net_ki67_35_progressed_on_ssa")
-    shown = [d["text"] for d in _assess(g3)["options"]["liver_resection"]["caution_details"]]
-    assert any(text.startswith("G3 NET: guidelines disagree") for text in shown)
+    option = _assess(g3)["options"]["liver_resection"]
+    shown = [d["text"] for d in option["caution_details"]]
+    judged = {c["id"]: c for c in option["criteria"]}["liver_resection.g1_g2"]
+    assert judged.get("relative_contraindication") is True
+    assert "ENETS treats G3 liver metastases as a contraindication" in judged["text"]
     assert not any("NEC: the sources disagree" in text for text in shown)
 
 

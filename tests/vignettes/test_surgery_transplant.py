@@ -346,8 +346,9 @@ VIGNETTES: list[Vignette] = [
             "extrahepatic": {"present": False},
         },
         statuses={
-            # 004 §3.1: G1/G2 recommended; ESMO/NANETS disagree for G3 (a caution)
-            "liver_resection": ("ineligible", RESECT_004),
+            # 004 §3.1: G1/G2 recommended, but "still controversy" for G3 (ENETS against,
+            # ESMO not, NANETS would consider a radical resection): the board's to weigh
+            "liver_resection": ("uncertain", RESECT_004 + "; G3 relative"),
             "staged_resection": (
                 "ineligible",
                 "001 Staged: 'G3 NENs as a contraindication for performing ALPPS'",
@@ -357,8 +358,9 @@ VIGNETTES: list[Vignette] = [
             "liver_transplant_unos": ("ineligible", "000 §2.2: 'low grade (G1/G2) tumor'"),
         },
         missing={},
-        criteria={"liver_resection.grade": "not_met"},
-        cautions={"liver_resection": "ESMO"},
+        criteria={"liver_resection.grade": "met", "liver_resection.g1_g2": "unknown"},
+        # the staged resection keeps its G1/G2 rule (ALPPS) and shows the disagreement
+        cautions={"staged_resection": "ESMO"},
         derived={"grade": "G3", "liver_type": "I"},
     ),
     Vignette(
