@@ -98,6 +98,35 @@ def test_a_syndrome_of_another_kind_asks_whether_it_is_carcinoid(
     assert not any(t.startswith(PERIPROCEDURAL) for t in texts)
 
 
+SEROTONIN = "Serotonin-secreting tumour without a carcinoid syndrome recorded"
+
+
+@pytest.mark.parametrize("option", ["tae", "thermal_ablation", "liver_resection"])
+@pytest.mark.parametrize(
+    ("hormone", "syndrome", "shown"),
+    [
+        ("serotonin", "none", True),  # raised serotonin "without symptoms"
+        ("serotonin", "other", True),
+        ("serotonin", "carcinoid", False),  # the syndrome's own caution says it
+        ("serotonin", None, False),  # the syndrome is asked about instead
+        ("gastrin", "none", False),
+        (None, "none", False),
+    ],
+)
+def test_a_serotonin_secreting_tumour_without_the_syndrome_shows_the_crisis(
+    option: str, hormone: str | None, syndrome: str | None, shown: bool
+) -> None:
+    """002 §3.3: periprocedural carcinoid crisis is "a potentially lethal complication of
+    interventions directed at NETs ... where instrumentation may lead to the release of
+    large quantities of vasoactive compounds": a tumour secreting serotonin can release
+    them without a recorded syndrome. A caution; the status is untouched."""
+    status, texts = _cautions(
+        option, {"primary.hormone": hormone, "primary.functional_syndrome": syndrome}
+    )
+    assert any(t.startswith(SEROTONIN) for t in texts) is shown
+    assert status == "eligible"
+
+
 HEART = "Carcinoid heart disease, a complication of the carcinoid syndrome: risk of"
 
 
@@ -279,3 +308,26 @@ def test_radioembolisation_shows_the_side_of_3_percent_the_ki67_falls_on(
         if any(t.startswith(prefix) for t in texts)
     }
     assert found == {shown}
+
+
+UNNAMED = "A systemic therapy given before is recorded without an option of its own"
+
+
+@pytest.mark.parametrize(
+    ("prior", "shown"),
+    [
+        (["ssa", "other_systemic_therapy"], True),
+        (["other_systemic_therapy", "platinum_etoposide"], False),  # its regimen is named
+        (["ssa"], False),
+        (None, False),
+    ],
+)
+def test_an_unnamed_prior_chemotherapy_asks_whether_it_was_platinum(
+    prior: list[str] | None, shown: bool
+) -> None:
+    """003 Medical therapy: "For high-grade tumors with poor differentiation, platinum-based
+    regimes are preferred" -- the first line of a NEC. A chemotherapy given before whose
+    regimen the case does not name may have been it: the caution asks, the status stays."""
+    status, texts = _cautions("platinum_etoposide", {"course.prior_treatments": prior})
+    assert any(t.startswith(UNNAMED) for t in texts) is shown
+    assert status == "eligible"
