@@ -94,6 +94,7 @@ ol, ul { margin: .5mm 0; padding-left: 5mm; }
 /* the references in two columns: a full board summary then fits two pages */
 .refs.columns { columns: 2; column-gap: 5mm; padding-left: 4mm; }
 .refs.columns li { break-inside: avoid; }
+.refs.inline { font-size: 7.4pt; margin: .5mm 0; }
 /* a DOI broken across lines cannot be copied or typed back: kept on one line */
 .refs .doi { white-space: nowrap; }
 .safety { border: 1px solid #222; padding: .5mm 1.5mm; margin: 1.2mm 0; font-size: 7.6pt; }
