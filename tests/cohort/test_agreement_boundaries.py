@@ -187,6 +187,20 @@ edges(
         )
     ],
 )
+# A burden over 25 % is never the limited disease of 002 §4 (a lesion under 5 cm is under
+# 10 % of a small adult liver): not met without the lesions' sizes, open at 25 % itself.
+edges(
+    "thermal_ablation",
+    "size_number",
+    ABLATION + "; a burden over 25 % cannot be such disease",
+    *[
+        ({"liver.lesion_count": None, "liver.largest_lesion_cm": None, **burden}, expected)
+        for burden, expected in (
+            ({"liver.tumor_burden_percent": 25}, U),
+            ({"liver.tumor_burden_percent": 25.1}, N),
+        )
+    ],
+)
 
 
 def lab_bounds(path: str, *rows: tuple[str, float, str]) -> list[tuple[dict[str, Any], str]]:

@@ -52,7 +52,8 @@ ABLATION_002 = (
 )
 RADIANT_4 = (
     "004 §3.4: everolimus in RADIANT-4 'in patients with non-functional pulmonary and "
-    "gastrointestinal (GI) NETs'"
+    "gastrointestinal (GI) NETs'; RADIANT-2 (Pavel 2011) with carcinoid syndrome short of "
+    "its prespecified significance (relative)"
 )
 
 PUBLISHED_CASES: list[SeedPatient] = [
@@ -130,14 +131,17 @@ PUBLISHED_CASES: list[SeedPatient] = [
             "ssa": "uncertain",
             "liver_transplant_milan": "ineligible",
             "liver_transplant_enets": "ineligible",
-            "everolimus": "ineligible",
+            # a functional lung NET: outside RADIANT-4, inside RADIANT-2, which missed its
+            # prespecified significance: the board's to weigh (relative)
+            "everolimus": "uncertain",
             "platinum_etoposide": "ineligible",
         },
         {
             "ssa.sstr": "unknown",
             "ssa.indication": "met",
             "liver_transplant_milan.age": "not_met",
-            "everolimus.population": "not_met",
+            "everolimus.population": "met",
+            "everolimus.non_functional": "unknown",
             "interferon_alpha.syndrome": "met",
         },
         {},
@@ -455,13 +459,16 @@ PUBLISHED_CASES: list[SeedPatient] = [
         {
             "liver_resection": "ineligible",
             "liver_transplant_enets": "ineligible",
-            "everolimus": "ineligible",
+            # functional (carcinoid syndrome): RADIANT-4 non-functional only, RADIANT-2 short
+            # of significance: the board's to weigh, the grade still open
+            "everolimus": "uncertain",
         },
         {
             "liver_resection.no_right_heart_dysfunction": "not_met",
             "liver_transplant_enets.stable": "not_met",
             "liver_transplant_enets.age": "met",
-            "everolimus.population": "not_met",
+            "everolimus.population": "met",
+            "everolimus.non_functional": "unknown",
             "interferon_alpha.syndrome": "met",
             "ssa.indication": "met",
         },

@@ -610,9 +610,12 @@ SEED_PATIENTS: list[SeedPatient] = [
             "liver": {"distribution": "bilobar_diffuse"},
             "course": {"status": "progressing", "progressed_on_ssa": True},
         },
-        {"everolimus": "ineligible", "sunitinib": "ineligible", "surufatinib": "ineligible"},
+        # everolimus: RADIANT-4 non-functional only; RADIANT-2 (functional, with octreotide
+        # LAR) short of its prespecified significance -- the board's to weigh
+        {"everolimus": "uncertain", "sunitinib": "ineligible", "surufatinib": "ineligible"},
         {
-            "everolimus.population": "not_met",
+            "everolimus.population": "met",
+            "everolimus.non_functional": "unknown",
             "sunitinib.pancreatic": "not_met",
             "ssa.indication": "met",
         },

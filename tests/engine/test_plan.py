@@ -503,6 +503,38 @@ def test_a_complicated_primary_is_operated_on_first(
         assert "surgery of the primary" in note["text"]
 
 
+@pytest.mark.parametrize(("syndrome", "said"), [("vipoma", True), ("glucagonoma", False)])
+def test_a_vipoma_plan_puts_fluid_and_potassium_control_on_its_first_step(
+    syndrome: str, said: bool
+) -> None:
+    # Jensen 2012 (ENETS, functional pancreatic endocrine tumour syndromes): a VIPoma's
+    # watery diarrhoea is controlled with somatostatin analogues once the fluid and
+    # potassium losses are corrected. A precaution beside the first step.
+    plan = plan_of(with_changes(BASE, {"primary.functional_syndrome": syndrome}))
+    assert ("vipoma_fluid_control" in [nid for _, nid in _notes(plan)]) is said
+    if said:
+        (note,) = [n for n in plan[0].get("notes", ()) if n["id"] == "vipoma_fluid_control"]
+        assert "potassium" in note["text"] and note["sources"] == ["Jensen-2012"]
+
+
+@pytest.mark.parametrize(("heart", "said"), [(True, True), (False, False), (None, False)])
+def test_carcinoid_heart_disease_puts_the_heart_before_the_liver(
+    heart: bool | None, said: bool
+) -> None:
+    # Davar 2017 (JACC expert statement): with severe carcinoid valve disease, valve
+    # replacement before hepatic surgery, the syndrome controlled with an SSA meanwhile.
+    # Said at the first step holding a procedure; unknown heart disease says nothing.
+    case = with_changes(
+        BASE,
+        {"primary.functional_syndrome": "carcinoid", "patient.carcinoid_heart_disease": heart},
+    )
+    plan = plan_of(case)
+    assert ("heart_before_liver" in [nid for _, nid in _notes(plan)]) is said
+    if said:
+        note = next(n for s in plan for n in s.get("notes", ()) if n["id"] == "heart_before_liver")
+        assert "valve replacement" in note["text"] and note["sources"] == ["Davar-2017"]
+
+
 def test_the_primary_s_resection_in_a_systemic_step_is_headed_as_surgery() -> None:
     # assessment-v1-additions.md, Plan steps: `title` heads a step whose intent's title
     # would mislead; the primary's resection (000 §2.1) is surgery, not a drug.

@@ -413,6 +413,19 @@ rules(
     ({"liver.distribution": None}, M),
     ({"liver.distribution": None, "liver.largest_lesion_cm": None}, U),
 )
+UNSIZED = {"liver.lesion_count": None, "liver.largest_lesion_cm": None}
+rules(
+    "thermal_ablation",
+    "size_number",
+    "002 §4: 'less than three lesions measuring ≤ 3 cm, or a single lesion < 5 cm' -- at most "
+    "a 5 cm sphere, 65 cm³, under 10 % of a small adult liver (800 cm³): a burden over 25 % "
+    "(Nigri 2018's bands) is never limited disease",
+    (UNSIZED | {"liver.tumor_burden_percent": 80}, N),
+    (UNSIZED | {"liver.tumor_burden_percent": 26}, N),
+    (UNSIZED | {"liver.tumor_burden_percent": 25}, U),
+    (UNSIZED | {"liver.tumor_burden_percent": 5}, U),
+    ({"liver.tumor_burden_percent": 5}, M),
+)
 # "usually" (001) and "may be" (003) contraindicated: relative, left to the board.
 rules(
     "thermal_ablation",
@@ -785,11 +798,22 @@ rules(
     "population",
     "004 §3.4: RADIANT-3 pancreatic NET; RADIANT-4 'non-functional pulmonary and gastrointestinal (GI) NETs'",
     ({"primary.site": "small_intestine"}, M),
-    ({"primary.site": "small_intestine", "primary.functional_syndrome": "carcinoid"}, N),
+    ({"primary.site": "small_intestine", "primary.functional_syndrome": "carcinoid"}, M),
     # case-v1 additions: "midgut" is the small intestine, appendix or proximal colon, all
     # gastrointestinal
     ({"primary.site": "midgut"}, M),
     ({"primary.site": "thymus"}, N),
+)
+rules(
+    "everolimus",
+    "non_functional",
+    "RADIANT-4 (004 §3.4): 'non-functional pulmonary and gastrointestinal (GI) NETs'; "
+    "RADIANT-2 (Pavel 2011): with carcinoid syndrome, PFS 16.4 vs 11.3 months, short of its "
+    "prespecified significance -- relative; RADIANT-3 pancreatic NET whatever its function",
+    ({"primary.site": "small_intestine"}, M),
+    ({"primary.site": "small_intestine", "primary.functional_syndrome": "carcinoid"}, R),
+    ({"primary.site": "pancreas", "primary.functional_syndrome": "insulinoma"}, M),
+    ({"primary.site": "small_intestine", "primary.functional_syndrome": None}, U),
 )
 rules(
     "sunitinib",
@@ -997,6 +1021,9 @@ rules(
         },
         U,
     ),
+    # 004 §3.3: the SSA is for a well-differentiated NET ("not NEC"): a NEC has no SSA to
+    # add interferon to, SSTR-positive or not (relative, as above)
+    ({"imaging.sstr_positive": True} | NEC, R),
 )
 
 
