@@ -495,6 +495,14 @@ def classification_rows(doc: Mapping[str, Any]) -> list[ClassificationRow]:
 
 
 _MAX_CONDITIONS = 3
+_RELATIVE_REASONS = re.compile(r"\. Relative: .*$", re.DOTALL)
+
+
+def _condition_words(text: str) -> str:
+    """An open criterion as the plan's "if" names it: a relative criterion without the
+    sentences of its reasons ("Grade G1 or G2, on which the guidelines disagree for a G3
+    NET"), which the option's card gives in full."""
+    return _RELATIVE_REASONS.sub("", text) or text
 
 
 def _shown_conditions(open_criteria: list[str]) -> list[str]:
@@ -535,7 +543,9 @@ def plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
                     "status_title": status_title(status),
                     "pending": [missing_label(doc, p, field_label) for p in pending],
                     # the criteria still open: "if FLR ≥ 30 %: resection"
-                    "conditions": _shown_conditions([c for c in open_criteria if c not in judged]),
+                    "conditions": _shown_conditions(
+                        [_condition_words(c) for c in open_criteria if c not in judged]
+                    ),
                     "weigh": [c for c in open_criteria if c in judged],
                 }
             )
