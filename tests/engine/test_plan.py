@@ -535,6 +535,21 @@ def test_carcinoid_heart_disease_puts_the_heart_before_the_liver(
         assert "valve replacement" in note["text"] and note["sources"] == ["Davar-2017"]
 
 
+@pytest.mark.parametrize(("site", "said"), [("unknown_primary", True), ("small_intestine", False)])
+def test_an_unknown_primary_puts_the_search_for_it_beside_the_first_step(
+    site: str, said: bool
+) -> None:
+    # Hendifar 2019 (NET of unknown primary): 68Ga-SSTR PET/CT and a stepwise work-up find
+    # the primary, whose unknown site delays surgery and limits the treatment options; 001
+    # Table 2: the transplant criteria need the primary removed. A note, not a precaution.
+    plan = plan_of(with_changes(BASE, {"primary.site": site, "primary.resected": None}))
+    assert ("search_for_the_primary" in [nid for _, nid in _notes(plan)]) is said
+    if said:
+        (note,) = [n for n in plan[0].get("notes", ()) if n["id"] == "search_for_the_primary"]
+        assert "SSTR PET/CT" in note["text"] and note["sources"] == ["Hendifar-2019"]
+        assert not note.get("precaution")
+
+
 def test_the_primary_s_resection_in_a_systemic_step_is_headed_as_surgery() -> None:
     # assessment-v1-additions.md, Plan steps: `title` heads a step whose intent's title
     # would mislead; the primary's resection (000 §2.1) is surgery, not a drug.
