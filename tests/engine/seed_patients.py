@@ -191,19 +191,21 @@ SEED_PATIENTS: list[SeedPatient] = [
         {
             "liver_transplant_milan": "ineligible",
             "liver_transplant_unos": "ineligible",
-            "liver_transplant_enets": "eligible",
+            "liver_transplant_enets": "uncertain",
         },
         {
             "liver_transplant_milan.portal_drainage": "not_met",
             "liver_transplant_unos.portal_drainage": "not_met",
+            "liver_transplant_enets.portal_drainage": "unknown",  # relative: not settled
         },
-        {"liver_transplant_enets": "does not require portal drainage"},
+        {},
         {"portal_drainage": False},
         {},
         (),
         "001 Table 2: Milan 'Primary tumor drained by the portal system (pancreas and "
         "intermediate gut: from distal stomach to sigmoid colon)'; the ENETS list names no "
-        "drainage",
+        "drainage, while 000 §2.2 reserves transplantation for 'primary tumors that drain "
+        "via the portal system': relative on ENETS, the board's to weigh",
     ),
     SeedPatient(
         "ablation-two-lesions-3cm",

@@ -535,6 +535,39 @@ def test_carcinoid_heart_disease_puts_the_heart_before_the_liver(
         assert "valve replacement" in note["text"] and note["sources"] == ["Davar-2017"]
 
 
+@pytest.mark.parametrize(
+    ("syndrome", "heart", "said"),
+    [
+        ("carcinoid", None, True),
+        ("carcinoid", False, False),
+        ("carcinoid", True, False),
+        ("none", None, False),
+        (None, None, False),
+    ],
+)
+def test_a_carcinoid_syndrome_with_the_heart_not_recorded_asks_for_screening(
+    syndrome: str | None, heart: bool | None, said: bool
+) -> None:
+    # Davar 2017 (JACC expert statement): patients with the carcinoid syndrome are screened
+    # for carcinoid heart disease (NT-proBNP, echocardiography); once the heart is recorded,
+    # either way, the screening is done and the note is not given (unknown syndrome: none).
+    case = with_changes(
+        BASE,
+        {"primary.functional_syndrome": syndrome, "patient.carcinoid_heart_disease": heart},
+    )
+    plan = plan_of(case)
+    assert ("screen_for_carcinoid_heart_disease" in [nid for _, nid in _notes(plan)]) is said
+    if said:
+        (note,) = [
+            n
+            for s in plan
+            for n in s.get("notes", ())
+            if n["id"] == "screen_for_carcinoid_heart_disease"
+        ]
+        assert "echocardiography" in note["text"] and note["sources"] == ["Davar-2017"]
+        assert note["precaution"] is True
+
+
 @pytest.mark.parametrize(("site", "said"), [("unknown_primary", True), ("small_intestine", False)])
 def test_an_unknown_primary_puts_the_search_for_it_beside_the_first_step(
     site: str, said: bool

@@ -24,23 +24,28 @@ def _cautions(option: str, changes: dict[str, Any]) -> tuple[str, list[str]]:
 
 
 @pytest.mark.parametrize(
-    ("syndrome", "shown"),
+    ("syndrome", "shown", "conditional"),
     [
-        ("carcinoid", True),
-        ("vipoma", True),
-        ("none", False),
-        (None, False),  # not stated: nothing is said of a syndrome nobody reported
+        ("carcinoid", True, False),
+        ("vipoma", True, False),
+        ("none", False, False),
+        # not stated: asked for, as on the procedures, never said as a finding
+        (None, True, True),
     ],
 )
-def test_prrt_shows_the_hormonal_crises_counted_after_it(syndrome: str | None, shown: bool) -> None:
+def test_prrt_shows_the_hormonal_crises_counted_after_it(
+    syndrome: str | None, shown: bool, conditional: bool
+) -> None:
     """de Keizer 2008 (Eur J Nucl Med Mol Imaging 35:749): "Six of 479 patients (1%)
     developed severe symptoms because of massive release of bioactive substances after the
-    first cycle of 177Lu-octreotate" — hormone-producing carcinoids and VIPomas among them.
-    002 §3.3 gives its perioperative octreotide prophylaxis for "interventions directed at
-    NETs (e.g., locoregional therapies or surgery) where instrumentation may lead to the
-    release": PRRT is neither, so that caution is not shown on it."""
+    first cycle of 177Lu-octreotate" — hormone-producing carcinoids and VIPomas among them
+    (two of the six bronchial carcinoids). 002 §3.3 gives its perioperative octreotide
+    prophylaxis for "interventions directed at NETs (e.g., locoregional therapies or
+    surgery) where instrumentation may lead to the release": PRRT is neither, so that
+    caution is not shown on it."""
     status, texts = _cautions("prrt", {"primary.functional_syndrome": syndrome})
     assert any(AFTER_PRRT in t for t in texts) is shown
+    assert any(t.startswith("If the tumour is functional") for t in texts) is conditional
     assert not any(t.startswith(PERIPROCEDURAL) for t in texts)
     assert status == "eligible"
 

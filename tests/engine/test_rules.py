@@ -295,6 +295,18 @@ for opt in ("liver_transplant_milan", "liver_transplant_unos"):
         ({"primary.site": "small_intestine"}, M),
         ({"primary.site": None}, U),
     )
+# 000 §2.2 reserves transplantation for "primary tumors that drain via the portal system"
+# (003: Mazzaferro's portal territory), but the ENETS list of 001 Table 2 names no portal
+# drainage: relative, the board's to weigh, for a lung or rectal primary.
+rules(
+    "liver_transplant_enets",
+    "portal_drainage",
+    "000 §2.2: 'primary tumors that drain via the portal system'; 001 Table 2, ENETS: not listed",
+    ({"primary.site": "lung"}, R),
+    ({"primary.site": "rectum"}, R),
+    ({"primary.site": "pancreas"}, M),
+    ({"primary.site": None}, U),
+)
 rules(
     "liver_transplant_milan",
     "grade",

@@ -546,11 +546,47 @@ def test_a_poor_liver_reserve_is_a_caution_on_liver_surgery(
     """004 §3.2: TACE is for patients "unable to undergo surgery due to ... insufficient
     hepatic functional reserve"; 002 §3.3: bilirubin < 2 mg/dL is the usual limit for
     liver-directed therapy. Shown, never applied, and never from unknown values."""
-    for option in ("liver_resection", "staged_resection", "cytoreductive_surgery"):
+    surgery = ("liver_resection", "staged_resection", "cytoreductive_surgery")
+    for option in (*surgery, "primary_tumor_resection"):
         base = assess_mapping(eligible_case(option), with_evidence=False)
         doc = assess_mapping(eligible_case(option, changes), with_evidence=False)
         texts = [d["text"] for d in doc["options"][option]["caution_details"]]
         found = any(t.startswith("Signs of a poor hepatic functional reserve") for t in texts)
+        assert found is shown, option
+        assert doc["options"][option]["status"] == base["options"][option]["status"], option
+
+
+@pytest.mark.parametrize(
+    ("changes", "shown"),
+    [
+        ({"anatomy.ascites": True}, True),
+        ({"anatomy.hepatic_encephalopathy": True}, True),
+        ({"labs.bilirubin_mg_dl": 2.0}, True),
+        ({"labs.bilirubin_mg_dl": 1.9}, False),
+        ({"anatomy.ascites": None, "labs.bilirubin_mg_dl": None}, False),
+    ],
+)
+def test_a_poor_liver_reserve_is_a_caution_on_systemic_drugs(
+    changes: dict[str, Any], shown: bool
+) -> None:
+    """001 Introduction: "available treatment options vary, depending on the extent of
+    hepatic involvement and patients' performance status"; the seeds set no liver limit for
+    a drug, so a liver failing from tumour (ascites, encephalopathy, bilirubin at 002 §3.3's
+    2 mg/dL) is shown on each drug and never changes its status, nor comes from unknowns."""
+    drugs = (
+        "everolimus",
+        "sunitinib",
+        "surufatinib",
+        "cabozantinib",
+        "capecitabine_temozolomide",
+        "streptozocin_5fu",
+        "platinum_etoposide",
+    )
+    for option in drugs:
+        base = assess_mapping(eligible_case(option), with_evidence=False)
+        doc = assess_mapping(eligible_case(option, changes), with_evidence=False)
+        texts = [d["text"] for d in doc["options"][option]["caution_details"]]
+        found = any("set no liver limit for systemic treatment" in t for t in texts)
         assert found is shown, option
         assert doc["options"][option]["status"] == base["options"][option]["status"], option
 

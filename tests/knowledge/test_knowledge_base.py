@@ -96,6 +96,25 @@ def test_a_step_converts_only_convertible_criteria_of_its_options() -> None:
         _check_converts(replace(steps["downstaging"], converts=("age",)), kb.options)
 
 
+def test_a_plan_note_given_while_a_field_is_unknown_names_a_case_field() -> None:
+    """``unless_known`` lists case fields (the note is given while they are unknown); a
+    misspelt path would silence the note for every case, so the loader refuses it."""
+    from nelm.knowledge.loader import _Checker, _plan_note
+
+    checker = _Checker(load_knowledge().sources)
+    raw = {
+        "id": "n",
+        "text": "t",
+        "sources": ["Davar-2017"],
+        "when": {"field": "primary.functional_syndrome", "eq": "carcinoid"},
+        "before": ["tace"],
+    }
+    note = _plan_note({**raw, "unless_known": ["patient.carcinoid_heart_disease"]}, checker)
+    assert note.unless_known == ("patient.carcinoid_heart_disease",)
+    with pytest.raises(ValueError, match=r"plan note n: unless_known names no case field"):
+        _plan_note({**raw, "unless_known": ["patient.carcinoid_heart"]}, checker)
+
+
 def test_a_caution_shown_when_unknown_needs_a_condition() -> None:
     """``if_unknown`` is the text shown when the caution's condition is unknown: a caution
     always shown has none, and the loader says so naming the caution."""

@@ -45,11 +45,14 @@ def test_the_board_summary_prints_a_precaution_beside_its_step() -> None:
     view = board_view(assessed)
     with_notes = [s for s in view.plan if s.notes]
     assert len(with_notes) == 1
-    ((text, sources),) = with_notes[0].notes
+    # The report does not record the heart: the screening for carcinoid heart disease
+    # (Davar 2017) is the step's second precaution.
+    (text, sources), (screening, screening_sources) = with_notes[0].notes
     assert "octreotide given perioperatively" in text and sources == ("002 §3.3",)
+    assert "echocardiography" in screening and screening_sources == ("Davar-2017",)
     page = html_module.unescape(render_summary_html(assessed))
     plan, basis = page.split("Basis of the plan", 1)
-    assert plan.count("Precaution:") == 1 and "octreotide given perioperatively" in plan
+    assert plan.count("Precaution:") == 2 and "octreotide given perioperatively" in plan
     assert "also the medical treatment of the hormonal syndrome" not in plan
     assert "octreotide given perioperatively" in basis
 

@@ -462,13 +462,15 @@ VIGNETTES: list[Vignette] = [
             # sigmoid colon)"
             "liver_transplant_milan": ("ineligible", MILAN_T2 + " (rectum: not portal)"),
             "liver_transplant_unos": ("ineligible", UNOS_T2 + " (rectum: not portal)"),
-            # the ENETS list names no portal drainage
-            "liver_transplant_enets": ("eligible", ENETS_T2),
+            # the ENETS list names no portal drainage, but 000 §2.2 reserves
+            # transplantation for "primary tumors that drain via the portal system":
+            # relative on ENETS, for the board to weigh
+            "liver_transplant_enets": ("uncertain", ENETS_T2 + "; 000 §2.2 (relative)"),
             "liver_resection": ("ineligible", TYPE3_004),
         },
         missing={},
         criteria={"liver_transplant_milan.portal_drainage": "not_met"},
-        cautions={"liver_transplant_enets": "does not require portal drainage"},
+        cautions={},
         derived={"grade": "G1", "liver_type": "III", "portal_drainage": False},
     ),
     Vignette(

@@ -397,6 +397,10 @@ def _plan_note(raw: dict[str, Any], checker: _Checker) -> PlanNote:
     unknown = [o for o in raw["before"] if o not in OPTION_IDS]
     if unknown:
         raise ValueError(f"{nid}: unknown options {unknown}")
+    unless_known = tuple(str(f) for f in raw.get("unless_known", ()))
+    not_fields = [f for f in unless_known if f not in FIELD_BY_PATH]
+    if not_fields:
+        raise ValueError(f"{nid}: unless_known names no case field: {not_fields}")
     return PlanNote(
         id=str(raw["id"]),
         text=str(raw["text"]),
@@ -404,6 +408,7 @@ def _plan_note(raw: dict[str, Any], checker: _Checker) -> PlanNote:
         when=checker.condition(raw["when"], nid),
         before=tuple(raw["before"]),
         precaution=bool(raw.get("precaution", False)),
+        unless_known=unless_known,
     )
 
 

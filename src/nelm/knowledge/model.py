@@ -118,6 +118,9 @@ class PlanNote:
     precaution: bool = False
     """A precaution to take before or alongside the step (octreotide cover, glucose control),
     which the board page shows beside the step; other notes are read with the rationale."""
+    unless_known: tuple[str, ...] = ()
+    """Case fields whose absence the note is about (a screening not yet recorded): the note
+    is given only while the case leaves every one of them unknown."""
 
 
 @dataclass(frozen=True, slots=True)
