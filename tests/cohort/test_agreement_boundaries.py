@@ -458,6 +458,20 @@ edges(
     ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 3.0}, U),
     ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 1.0}, M),
 )
+# Streptozocin's label: a judgement in "preexisting renal disease", read as an eGFR of 60
+# (KDIGO 2012: below 60 is chronic kidney disease); relative, so below it is open
+edges(
+    "streptozocin_5fu",
+    "renal",
+    "streptozocin label, Warnings; KDIGO 2012: a GFR below 60 mL/min/1.73 m² is chronic "
+    "kidney disease",
+    *at("labs.egfr_ml_min", (59.9, U), (60, M)),
+    *lab_bounds("labs.egfr_ml_min", ("less_than", 60, U), ("at_least", 60, M)),
+    # no eGFR: the base creatinine (1.0 mg/dL, a woman of 50) gives at least 68.6 by
+    # CKD-EPI 2021; 3.0 mg/dL gives 18.4, a lower bound only: open
+    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 1.0}, M),
+    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 3.0}, U),
+)
 edges(
     "capecitabine_temozolomide",
     "platelets",

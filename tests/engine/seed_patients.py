@@ -639,14 +639,17 @@ SEED_PATIENTS: list[SeedPatient] = [
             "liver": {"distribution": "bilobar_diffuse"},
             "course": {"status": "progressing"},
         },
-        {"everolimus": "eligible", "sunitinib": "eligible", "streptozocin_5fu": "eligible"},
+        # streptozocin: the kidney function is not given, which its label's renal
+        # toxicity makes the deciding question
+        {"everolimus": "eligible", "sunitinib": "eligible", "streptozocin_5fu": "uncertain"},
         {"everolimus.population": "met", "sunitinib.pancreatic": "met"},
         {"ssa": "a small study suggested SSA still prolongs PFS in pancreatic NET"},
         {"grade": "G2"},
-        {},
+        {"streptozocin_5fu": ["labs.egfr_ml_min"]},
         (),
         "004 §3.4 / 003 Targeted therapies: everolimus (RADIANT-3) and sunitinib in progressive "
-        "PNET; 003 Medical therapy: streptozotocin with 5-FU 'in treating G1/G2 PNENs'; "
+        "PNET; 003 Medical therapy: streptozotocin with 5-FU 'in treating G1/G2 PNENs' (its "
+        "label: renal toxicity, judged against pre-existing renal disease); "
         "004 §3.3: 'the use of SSA in pNETs with Ki-67>10% could also prolong PFS'",
     ),
 ]

@@ -984,6 +984,22 @@ rules(
     ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 3.0}, U),
     ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": None}, U),
 )
+# Streptozocin's label: renal toxicity "dose-related and cumulative and may be severe or
+# fatal", and "preexisting renal disease requires a judgment ... of potential benefit as
+# opposed to the known risk of serious renal damage": relative, read as an eGFR of 60
+# (KDIGO 2012: a GFR below 60 mL/min/1.73 m² is chronic kidney disease).
+rules(
+    "streptozocin_5fu",
+    "renal",
+    "streptozocin label, Warnings; KDIGO 2012: GFR < 60 is chronic kidney disease (relative)",
+    ({"labs.egfr_ml_min": 60}, M),
+    ({"labs.egfr_ml_min": 59}, R),
+    # no eGFR: a creatinine of 0.8 mg/dL gives the base case, a woman of 50, at least 89 by
+    # CKD-EPI 2021 (Inker 2021); 3.0 mg/dL gives 18.4, a lower bound only: open
+    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 0.8}, M),
+    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": 3.0}, U),
+    ({"labs.egfr_ml_min": None, "labs.creatinine_mg_dl": None}, U),
+)
 rules(
     "capecitabine_temozolomide",
     "platelets",

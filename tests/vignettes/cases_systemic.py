@@ -84,6 +84,10 @@ CAPTEM_LABS = (
 )
 # 003's G1/G2 is where streptozotocin's efficacy was shown; 004 §3.4 names it for NETs "with
 # high proliferative index": a G3 NET is the board's to weigh (relative).
+STZ_KIDNEY = (
+    "streptozocin label, Warnings: renal toxicity 'dose-related and cumulative', a judgement "
+    "in 'preexisting renal disease' (no kidney function given: open)"
+)
 STZ_G3 = STZ + '; 004 §3.4: "mainly indicated for NETs with high proliferative index"'
 # 004 §3.4 names etoposide and platinum for NETs "with high proliferative index": a high grade
 # is required, poor differentiation relative (a G3 NET is the board's to weigh).
@@ -138,7 +142,7 @@ VIGNETTES: list[Vignette] = [
             "surufatinib": (YES, SURU + " (type III: unresectable)"),
             "cabozantinib": (NO, CABO + " (only an SSA before)"),
             "capecitabine_temozolomide": (OPEN, CAPTEM + "; " + CAPTEM_LABS),
-            "streptozocin_5fu": (YES, STZ),
+            "streptozocin_5fu": (OPEN, STZ + "; " + STZ_KIDNEY),
             "platinum_etoposide": (NO, PLAT),
         },
         derived={"grade": "G2", "liver_type": "III", "portal_drainage": True},
