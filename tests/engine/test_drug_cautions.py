@@ -126,3 +126,19 @@ def test_prrt_and_interferon_say_what_they_are_given_with() -> None:
     assert any(
         c.startswith("Given with a somatostatin analogue, to which") for c in ifn["cautions"]
     )
+
+
+@pytest.mark.parametrize(("syndrome", "insulinoma"), [("insulinoma", True), ("none", False)])
+def test_sunitinib_shows_its_label_warnings(syndrome: str, insulinoma: bool) -> None:
+    """SUTENT label: boxed warning "Hepatotoxicity ... may be severe, and in some cases
+    deaths have been reported"; warnings on cardiovascular events (LVEF decline, heart
+    failure) and symptomatic hypoglycaemia, which an insulinoma's adds to. 003 Targeted
+    therapies lists only the common side effects. Shown, never changing the status."""
+    base = assess_mapping(eligible_case("sunitinib"), with_evidence=False)
+    changes = {"primary.functional_syndrome": syndrome}
+    doc = assess_mapping(eligible_case("sunitinib", changes), with_evidence=False)
+    result = doc["options"]["sunitinib"]
+    texts = [d["text"] for d in result["caution_details"]]
+    assert any("hepatotoxicity, severe and in some cases fatal" in t for t in texts)
+    assert any(t.startswith("Insulinoma: sunitinib can cause") for t in texts) is insulinoma
+    assert result["status"] == base["options"]["sunitinib"]["status"]

@@ -176,3 +176,28 @@ def test_a_slow_growing_net_lists_the_ssa_before_an_eligible_chemotherapy() -> N
     result = _assess({**new, "pathology.ki67_percent": 15, "pathology.mitoses_per_2mm2": 1})
     step = next(s for s in result["plan"] if "capecitabine_temozolomide" in s["options"])
     assert "ssa_first_line" not in step.get("moved_behind", [])
+
+
+@pytest.mark.parametrize(("refractory", "first_line"), [(True, False), (False, True), (None, True)])
+def test_a_syndrome_refractory_with_an_ssa_given_puts_prrt_before_it(
+    refractory: bool | None, first_line: bool
+) -> None:
+    """001 Introduction gives PRRT for "hormonal syndromes refractory to conventional
+    medical treatment"; 003 Medical therapy keeps the SSA for the hormonal symptoms. A
+    carcinoid syndrome refractory with an SSA already given: the SSA is no antiproliferative
+    first line ahead of PRRT, and stays in the symptom-control step. Refractoriness not
+    stated, or a syndrome controlled: the first-line step stays (unknown keeps it)."""
+    result = _assess(
+        {
+            **UNSTATED,
+            "primary.functional_syndrome": "carcinoid",
+            "primary.syndrome_refractory": refractory,
+            "course.prior_treatments": ["ssa"],
+        }
+    )
+    ssa_at = _first_systemic_with(result, "ssa")
+    assert (ssa_at is not None) is first_line
+    if not first_line:
+        assert result["options"]["prrt"]["status"] != "ineligible"
+        symptom = [s for s in result["plan"] if s["intent"] == "symptom_control"]
+        assert any("ssa" in s["options"] for s in symptom)

@@ -29,7 +29,12 @@ def test_every_citable_source_resolves_for_a_reader(key: str) -> None:
     assert ref.authors and ref.title and ref.journal
     own = ("case-v1", "case-history", "surgical-assessment")  # the project's own: no year, DOI
     books = ("AJCC-7", "WHO-2021-thoracic")  # books: no DOI
-    labels = ("Capecitabine-label", "Temozolomide-label", "Streptozocin-label")  # no DOI
+    labels = (  # drug labels: no DOI
+        "Capecitabine-label",
+        "Temozolomide-label",
+        "Streptozocin-label",
+        "Sunitinib-label",
+    )
     if key not in own:
         assert ref.year is not None
     if key not in own + books + labels:
