@@ -1072,6 +1072,30 @@ for opt in ("liver_transplant_milan", "liver_transplant_enets", "liver_transplan
     )
 
 
+# 003 Potentially curative surgery: "Concurrent or staged resection of the primary lesion and
+# liver metastases"; 001 Simultaneous primary and NELM resection: curative intent takes the
+# primary out too. Only the surgeons' judgement that it cannot be removed rules the curative
+# resections out; a primary in place without that judgement counts as removable, and with
+# neither the primary's status nor the judgement known the criterion is open.
+NO_RESECTION_SAID = {  # nothing from which the primary's resection could be read either
+    "primary.resected": None,
+    "primary.resection_margin": None,
+    "primary.months_since_primary_resection": None,
+}
+for opt in ("liver_resection", "staged_resection"):
+    rules(
+        opt,
+        "primary_removable",
+        "003 Potentially curative surgery; 001 Simultaneous primary and NELM resection",
+        ({"primary.resected": False, "primary.surgical_assessment": "unresectable"}, N),
+        ({"primary.resected": False, "primary.surgical_assessment": None}, M),
+        ({"primary.resected": False, "primary.surgical_assessment": "resectable"}, M),
+        ({"primary.resected": True, "primary.surgical_assessment": None}, M),
+        ({**NO_RESECTION_SAID, "primary.surgical_assessment": None}, U),
+        ({**NO_RESECTION_SAID, "primary.surgical_assessment": "unresectable"}, U),
+    )
+
+
 # --- the shared criteria of the remaining options (each criterion has at least one row) ---
 for opt in ("staged_resection", "cytoreductive_surgery", "primary_tumor_resection"):
     rules(opt, "fit", FIT, *FIT_ROWS)

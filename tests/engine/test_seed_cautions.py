@@ -446,7 +446,7 @@ def test_resectable_disease_is_a_caution_on_milan_and_enets(
 
 
 @pytest.mark.parametrize(
-    ("changes", "shown"),
+    ("changes", "ruled_out"),
     [
         ({"primary.resected": False, "primary.surgical_assessment": "unresectable"}, True),
         ({"primary.resected": False, "primary.surgical_assessment": "resectable"}, False),
@@ -454,16 +454,19 @@ def test_resectable_disease_is_a_caution_on_milan_and_enets(
         ({"primary.surgical_assessment": "unresectable"}, False),  # already resected
     ],
 )
-def test_a_primary_judged_unremovable_is_a_caution_on_curative_liver_surgery(
-    changes: dict[str, Any], shown: bool
+def test_a_primary_judged_unremovable_rules_out_curative_liver_surgery(
+    changes: dict[str, Any], ruled_out: bool
 ) -> None:
     """003 Potentially curative surgery: "Concurrent or staged resection of the primary
     lesion and liver metastases"; a primary the surgeons cannot remove leaves liver
-    surgery cytoreductive. A caution: the status of the liver resection does not move."""
+    surgery cytoreductive, so the curative resections are ruled out by the criterion
+    `primary_removable` (it was a caution beside an eligible curative resection)."""
     for option in ("liver_resection", "staged_resection"):
         doc = assess_mapping(eligible_case(option, changes), with_evidence=False)
-        texts = [d["text"] for d in doc["options"][option]["caution_details"]]
-        assert any("judge the primary tumour unremovable" in t for t in texts) is shown, option
+        result = doc["options"][option]
+        criterion = next(c for c in result["criteria"] if c["id"].endswith("primary_removable"))
+        assert (criterion["result"] == "not_met") is ruled_out, option
+        assert (result["status"] == "ineligible") is ruled_out, option
 
 
 @pytest.mark.parametrize(("syndrome", "shown"), [("insulinoma", True), ("carcinoid", False)])
