@@ -875,6 +875,19 @@ caution_edges(
     *shown_at("labs.bilirubin_mg_dl", (1.9, False), (2, True)),
 )
 caution_edges(
+    "platinum_etoposide",
+    "poor_liver_reserve",
+    "002 §3.3's 'serum bilirubin < 2 mg/dL', read on the drugs as a sign of a poor hepatic "
+    "reserve (001 Introduction: 'depending on the extent of hepatic involvement')",
+    *shown_at("labs.bilirubin_mg_dl", (1.9, False), (2, True)),
+)
+caution_edges(
+    "everolimus",
+    "hepatic_impairment_dose",
+    "AFINITOR label 2.2 (doses by Child-Pugh class), said with 002 §3.3's bilirubin of 2",
+    *shown_at("labs.bilirubin_mg_dl", (1.9, False), (2, True)),
+)
+caution_edges(
     "liver_resection",
     "burden_over_75",
     "003 Cytoreductive surgery: 'If > 75% of the liver parenchyma is involved'",

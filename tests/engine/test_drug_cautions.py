@@ -142,3 +142,22 @@ def test_sunitinib_shows_its_label_warnings(syndrome: str, insulinoma: bool) -> 
     assert any("hepatotoxicity, severe and in some cases fatal" in t for t in texts)
     assert any(t.startswith("Insulinoma: sunitinib can cause") for t in texts) is insulinoma
     assert result["status"] == base["options"]["sunitinib"]["status"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "shown"),
+    [({"anatomy.ascites": True}, True), ({"labs.bilirubin_mg_dl": 2.5}, True), ({}, False)],
+)
+def test_everolimus_gives_its_label_doses_for_a_failing_liver(
+    changes: dict[str, Any], shown: bool
+) -> None:
+    """AFINITOR label 2.2: 7.5 mg daily for Child-Pugh class A, 5 mg for class B, and for
+    class C "If the desired benefit outweighs the risk, a dose of 2.5 mg daily may be used
+    but must not be exceeded". Case-v1 holds no Child-Pugh class: said with the signs of a
+    poor hepatic reserve, never changing the status."""
+    base = assess_mapping(eligible_case("everolimus"), with_evidence=False)
+    doc = assess_mapping(eligible_case("everolimus", changes), with_evidence=False)
+    result = doc["options"]["everolimus"]
+    texts = [d["text"] for d in result["caution_details"]]
+    assert any("Child-Pugh class A" in t and "2.5 mg" in t for t in texts) is shown
+    assert result["status"] == base["options"]["everolimus"]["status"]

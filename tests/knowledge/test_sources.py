@@ -34,6 +34,7 @@ def test_every_citable_source_resolves_for_a_reader(key: str) -> None:
         "Temozolomide-label",
         "Streptozocin-label",
         "Sunitinib-label",
+        "Everolimus-label",
     )
     if key not in own:
         assert ref.year is not None
