@@ -760,3 +760,21 @@ def test_a_g3_net_leaves_a_one_stage_resection_to_the_board(
     assert result["status"] == ("uncertain" if weighed else "eligible")
     texts = [d["text"] for d in result["caution_details"]]
     assert not any("ENETS treats G3" in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("site", "shown"), [("lung", True), ("thymus", True), ("pancreas", False), (None, False)]
+)
+def test_a_thoracic_primary_is_a_caution_on_simultaneous_resection(
+    site: str | None, shown: bool
+) -> None:
+    """001 Simultaneous primary and NELM resection reports series of pancreatic ("7 of 19
+    patients with panNENs") and small-intestinal NENs and one of "different NEN primaries";
+    none a thoracic operation beside the hepatectomy. Shown, never applied."""
+    option = "simultaneous_resection"
+    base = assess_mapping(eligible_case(option), with_evidence=False)
+    doc = assess_mapping(eligible_case(option, {"primary.site": site}), with_evidence=False)
+    texts = [d["text"] for d in doc["options"][option]["caution_details"]]
+    assert any(t.startswith("Thoracic primary (lung or thymus)") for t in texts) is shown
+    if site == "pancreas":
+        assert doc["options"][option]["status"] == base["options"][option]["status"]
