@@ -533,16 +533,18 @@ def test_a_poor_performance_status_is_a_caution_on_the_targeted_drugs(
         assert doc["options"][option]["status"] == base["options"][option]["status"], option
 
 
-@pytest.mark.parametrize(
-    ("changes", "shown"),
-    [
-        ({"anatomy.ascites": True}, True),
-        ({"anatomy.hepatic_encephalopathy": True}, True),
-        ({"labs.bilirubin_mg_dl": 2.0}, True),
-        ({"labs.bilirubin_mg_dl": 1.9}, False),
-        ({"anatomy.ascites": None, "labs.bilirubin_mg_dl": None}, False),
-    ],
-)
+# The signs of a poor hepatic reserve (ascites, encephalopathy, 002 §3.3's bilirubin of 2)
+# and whether the liver-reserve caution is shown: the same rows for surgery and for drugs.
+LIVER_RESERVE_ROWS = [
+    ({"anatomy.ascites": True}, True),
+    ({"anatomy.hepatic_encephalopathy": True}, True),
+    ({"labs.bilirubin_mg_dl": 2.0}, True),
+    ({"labs.bilirubin_mg_dl": 1.9}, False),
+    ({"anatomy.ascites": None, "labs.bilirubin_mg_dl": None}, False),
+]
+
+
+@pytest.mark.parametrize(("changes", "shown"), LIVER_RESERVE_ROWS)
 def test_a_poor_liver_reserve_is_a_caution_on_liver_surgery(
     changes: dict[str, Any], shown: bool
 ) -> None:
@@ -559,16 +561,7 @@ def test_a_poor_liver_reserve_is_a_caution_on_liver_surgery(
         assert doc["options"][option]["status"] == base["options"][option]["status"], option
 
 
-@pytest.mark.parametrize(
-    ("changes", "shown"),
-    [
-        ({"anatomy.ascites": True}, True),
-        ({"anatomy.hepatic_encephalopathy": True}, True),
-        ({"labs.bilirubin_mg_dl": 2.0}, True),
-        ({"labs.bilirubin_mg_dl": 1.9}, False),
-        ({"anatomy.ascites": None, "labs.bilirubin_mg_dl": None}, False),
-    ],
-)
+@pytest.mark.parametrize(("changes", "shown"), LIVER_RESERVE_ROWS)
 def test_a_poor_liver_reserve_is_a_caution_on_systemic_drugs(
     changes: dict[str, Any], shown: bool
 ) -> None:
