@@ -115,6 +115,28 @@ def test_a_plan_note_given_while_a_field_is_unknown_names_a_case_field() -> None
         _plan_note({**raw, "unless_known": ["patient.carcinoid_heart"]}, checker)
 
 
+def test_a_plan_notes_unless_is_a_checked_condition() -> None:
+    """``unless`` withholds a note when a known fact makes its text false; it is parsed and
+    checked like any condition, so a misspelt field is refused naming the note."""
+    from nelm.knowledge.conditions import Leaf
+    from nelm.knowledge.loader import _Checker, _plan_note
+
+    checker = _Checker(load_knowledge().sources)
+    raw = {
+        "id": "n",
+        "text": "t",
+        "sources": ["003 Medical therapy"],
+        "when": {"field": "primary.functional_syndrome", "eq": "carcinoid"},
+        "before": ["ssa"],
+    }
+    assert _plan_note(raw, checker).unless is None
+    refractory = {"field": "primary.syndrome_refractory", "eq": True}
+    note = _plan_note({**raw, "unless": refractory}, checker)
+    assert note.unless == Leaf("primary.syndrome_refractory", "eq", True)
+    with pytest.raises(ValueError, match=r"plan note n"):
+        _plan_note({**raw, "unless": {"field": "primary.syndrome_refractor", "eq": True}}, checker)
+
+
 def test_a_caution_shown_when_unknown_needs_a_condition() -> None:
     """``if_unknown`` is the text shown when the caution's condition is unknown: a caution
     always shown has none, and the loader says so naming the caution."""

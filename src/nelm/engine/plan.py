@@ -107,14 +107,16 @@ def build_plan(
 def _placed_notes(
     steps: list[PlanStep], notes: tuple[PlanNote, ...], facts: Mapping[str, Fact]
 ) -> list[tuple[PlanNote, int]]:
-    """Each note that applies (its condition met, never unknown, and none of its
-    ``unless_known`` fields given), with the index of the first step holding one of its
-    procedures; a note whose procedures are not in the plan is not given."""
+    """Each note that applies (its condition met, never unknown, its ``unless`` not met and
+    none of its ``unless_known`` fields given), with the index of the first step holding one
+    of its procedures; a note whose procedures are not in the plan is not given."""
     placed = []
     for note in notes:
         if truth_of(note.when)(facts) is not Truth.MET:
             continue
         if any(f in facts for f in note.unless_known):
+            continue
+        if note.unless is not None and truth_of(note.unless)(facts) is Truth.MET:
             continue
         at = next((i for i, s in enumerate(steps) if set(s.options) & set(note.before)), None)
         if at is not None:

@@ -409,6 +409,7 @@ def _plan_note(raw: dict[str, Any], checker: _Checker) -> PlanNote:
         before=tuple(raw["before"]),
         precaution=bool(raw.get("precaution", False)),
         unless_known=unless_known,
+        unless=None if raw.get("unless") is None else checker.condition(raw["unless"], nid),
     )
 
 

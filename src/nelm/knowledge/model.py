@@ -121,6 +121,10 @@ class PlanNote:
     unless_known: tuple[str, ...] = ()
     """Case fields whose absence the note is about (a screening not yet recorded): the note
     is given only while the case leaves every one of them unknown."""
+    unless: Condition | None = None
+    """A known fact that makes the note's text false for this patient (a syndrome that stayed
+    refractory on the drug the note recommends for it): met, the note is withheld; unknown,
+    the note is given as its ``when`` says."""
 
 
 @dataclass(frozen=True, slots=True)
