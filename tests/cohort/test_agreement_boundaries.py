@@ -882,6 +882,13 @@ caution_edges(
     *shown_at("labs.bilirubin_mg_dl", (1.9, False), (2, True)),
 )
 caution_edges(
+    "liver_resection",
+    "low_platelets",
+    "EASL-EORTC 2012: splenomegaly with 'a platelet count below 100,000', an indirect sign "
+    "of portal hypertension (002 §3.3's 'platelet count > 100,000' for embolisation)",
+    *shown_at("labs.platelets_per_ul", (99_999, True), (100_000, False)),
+)
+caution_edges(
     "everolimus",
     "hepatic_impairment_dose",
     "AFINITOR label 2.2 (doses by Child-Pugh class), said with 002 §3.3's bilirubin of 2",
