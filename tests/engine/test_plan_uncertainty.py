@@ -109,6 +109,37 @@ def test_after_conversion_the_resection_comes_before_palliative_liver_control() 
     assert liver and resection < liver[0]
 
 
+def test_after_conversion_the_resection_comes_before_transplantation() -> None:
+    """The transplant step's own reading (plan.yaml: "convert first, and transplant only if
+    conversion fails"; 000 §2.2 and 001 keep transplantation for unresectable disease): both
+    steps move behind the downstaging step and keep their order there. Published case
+    nc17-01's shape: bilobar disease with too small a remnant, young enough for the
+    transplant sets to stay open."""
+    doc = with_changes(
+        BASE,
+        {
+            "patient.age_years": 45,
+            "primary.months_since_primary_resection": 24,
+            "liver.surgical_assessment": "resectable_after_conversion",
+            "liver.distribution": "bilobar_dominant",
+            "liver.lesion_count": 12,
+            "liver.future_liver_remnant_percent": 22,
+            "liver.tumor_burden_percent": 30,
+            "course.status": "stable",
+            "course.months_stable": 12,
+            # the heart not recorded: the resection stays open, so the transplant step
+            # (unless a resection is eligible) is shown beside it
+            "patient.carcinoid_heart_disease": None,
+        },
+    )
+    plan = plan_of(doc)
+    transplant = index_of(plan, "liver_transplant_milan")
+    resection = index_of(plan, "staged_resection")
+    assert plan[0]["intent"] == "downstaging"
+    assert resection < transplant, [s["options"] for s in plan]
+    assert plan[transplant]["moved_behind"] == plan[resection]["moved_behind"]
+
+
 def test_surgeons_judge_unresectable_so_non_surgical_steps_lead() -> None:
     doc = with_changes(
         BASE,

@@ -216,5 +216,11 @@ def _moved_behind(
         out.pop(here)
         target = max(i for i, s in enumerate(out) if s[0].id in spec.after)
         passed = tuple(s[0].id for s in out[: target + 1] if s[0].id in spec.after)
-        out.insert(target + 1, (spec, options, passed))
+        # Steps moved behind the same step keep their template order: a step moved earlier
+        # in this loop came first in the template (a resection, then the transplantation
+        # that is only for a conversion that fails).
+        at = target + 1
+        while at < len(out) and out[at][2]:
+            at += 1
+        out.insert(at, (spec, options, passed))
     return out
