@@ -201,3 +201,47 @@ def test_a_syndrome_refractory_with_an_ssa_given_puts_prrt_before_it(
         assert result["options"]["prrt"]["status"] != "ineligible"
         symptom = [s for s in result["plan"] if s["intent"] == "symptom_control"]
         assert any("ssa" in s["options"] for s in symptom)
+
+
+@pytest.mark.parametrize("status", ["progressing", "rapidly_progressing"])
+def test_a_prrt_already_given_comes_after_the_lines_not_yet_tried(status: str) -> None:
+    """The seeds give PRRT after progression on an SSA (002 §2.3; 004 §3.5), a first course;
+    none discusses a second. van der Zwan 2019 re-treated only patients who had benefited
+    from the first course (progression-free for at least 18 months after it). A disease
+    progressing after PRRT and an SSA: everolimus (RADIANT-3, progressing pancreatic NET G2,
+    004 §3.4) comes before the PRRT given before, and the plan and the card say what a
+    further course is for."""
+    result = _assess(
+        {
+            "course.status": status,
+            "course.progressed_on_ssa": True,
+            "course.prior_treatments": ["ssa", "prrt"],
+            "course.prior_systemic_lines": 2,
+        }
+    )
+    assert result["options"]["everolimus"]["status"] == "eligible"
+    assert result["options"]["prrt"]["status"] != "ineligible"
+    everolimus = _first_systemic_with(result, "everolimus")
+    prrt = _first_systemic_with(result, "prrt")
+    assert everolimus is not None and prrt is not None and everolimus < prrt
+    prrt_step = next(s for s in result["plan"] if "prrt" in s["options"])
+    assert prrt_step["moved_behind"] == ["targeted_and_chemotherapy"]
+    assert "prrt_retreatment" in [n["id"] for n in prrt_step["notes"]]
+    assert "vanderZwan-2019" in prrt_step["sources"]
+    drugs = next(s for s in result["plan"] if "everolimus" in s["options"])
+    assert "moved_behind" not in drugs
+    assert "listed after PRRT when PRRT is possible" not in drugs["rationale"]
+    cautions = [c["text"] for c in result["options"]["prrt"]["caution_details"]]
+    assert any(t.startswith("PRRT given before: salvage PRRT") for t in cautions)
+
+
+def test_without_a_treatment_list_a_progression_on_an_ssa_still_puts_prrt_first() -> None:
+    """A list that names PRRT moves it behind; no list leaves the guidelines' order (002
+    §2.3: PRRT after progression on an SSA), and says nothing of a second course."""
+    result = _assess({**UNSTATED, "course.status": "progressing", "course.progressed_on_ssa": True})
+    prrt = _first_systemic_with(result, "prrt")
+    everolimus = _first_systemic_with(result, "everolimus")
+    assert prrt is not None and everolimus is not None and prrt < everolimus
+    assert not any(
+        n["id"] == "prrt_retreatment" for s in result["plan"] for n in s.get("notes", ())
+    )
