@@ -101,3 +101,25 @@ def test_a_named_hormone_says_which_syndrome_other_is(hormone: str | None, asked
     changes = {"primary.functional_syndrome": "other", "primary.hormone": hormone}
     ids, _, _ = _caution_ids("liver_resection", changes)
     assert ("carcinoid_crisis_other_syndrome" in ids) is asked
+
+
+@pytest.mark.parametrize(
+    ("changes", "shown"),
+    [
+        ({"labs.bilirubin_mg_dl": 2.0}, True),
+        ({"anatomy.ascites": True}, True),
+        ({"labs.bilirubin_mg_dl": 1.9}, False),
+        ({"labs.bilirubin_mg_dl": None, "anatomy.ascites": None}, False),
+    ],
+)
+def test_a_poor_liver_reserve_is_a_caution_on_prrt(changes: dict[str, Any], shown: bool) -> None:
+    """001 PRRT asks "adequate renal function and bone marrow reserves" and no liver limit;
+    000 §4 and 001 count hepatotoxicity among PRRT's toxicities. A liver failing from tumour
+    (002 §3.3's bilirubin of 2 mg/dL, ascites) is shown on PRRT as on every other systemic
+    option, never changing its verdict, never from unknown values."""
+    base = assess_mapping(eligible_case("prrt"), with_evidence=False)
+    doc = assess_mapping(eligible_case("prrt", changes), with_evidence=False)
+    texts = [d["text"] for d in doc["options"]["prrt"]["caution_details"]]
+    found = any("set no liver limit, and count hepatotoxicity" in t for t in texts)
+    assert found is shown
+    assert doc["options"]["prrt"]["status"] == base["options"]["prrt"]["status"]

@@ -36,3 +36,34 @@ def test_bilobar_disease_is_told_ablation_can_join_the_resection(
     step = _resection_step(changes)
     assert (NOTE in [n["id"] for n in step.get("notes", ())]) is said
     assert ("001 Ablative techniques" in step["sources"]) is said
+
+
+@pytest.mark.parametrize(
+    ("changes", "said"),
+    [
+        ({"primary.site": "pancreas"}, True),
+        ({"primary.site": "duodenum"}, True),
+        ({"primary.site": "small_intestine"}, False),
+        ({"primary.site": "pancreas", "anatomy.prior_whipple": True}, False),
+    ],
+)
+def test_removing_a_pancreatic_primary_first_says_what_a_whipple_closes(
+    changes: dict[str, Any], said: bool
+) -> None:
+    """003 Hepatic arterial embolization: after a pancreaticoduodenectomy "transarterial
+    therapies are generally contraindicated"; 002 §3.5: radioembolisation is better suited
+    after a Whipple. Said where the plan puts the primary's removal, not only on its card."""
+    case = with_changes(
+        BASE,
+        {
+            "primary.resected": False,
+            "primary.resection_margin": None,
+            "primary.months_since_primary_resection": None,
+            "liver.distribution": "bilobar_diffuse",
+            "liver.lesion_count": 30,
+            **changes,
+        },
+    )
+    plan = assess_mapping(case, with_evidence=False)["plan"]
+    step = next(s for s in plan if "primary_tumor_resection" in s["options"])
+    assert ("whipple_before_embolisation" in [n["id"] for n in step.get("notes", ())]) is said

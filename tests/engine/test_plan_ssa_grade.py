@@ -92,6 +92,14 @@ def test_a_functional_g3_net_is_not_told_the_ssa_controls_its_growth() -> None:
     assert "the medical treatment of the hormonal syndrome" in ssa["rationale"]
 
 
+def test_a_progression_on_an_ssa_takes_the_growth_claim_away_too() -> None:
+    plan = _doc({"primary.functional_syndrome": "carcinoid", "course.progressed_on_ssa": True})[
+        "plan"
+    ]
+    assert "ssa_hormone_control_not_slow_growing" in _notes(_step_of(plan, "ssa"))
+    assert not any(HORMONE_AND_GROWTH in s["rationale"] for s in plan)
+
+
 def test_a_ki67_over_10_takes_the_growth_claim_away_too() -> None:
     plan = _doc({"pathology.ki67_percent": 15, "primary.functional_syndrome": "vipoma"})["plan"]
     assert "ssa_hormone_control_not_slow_growing" in _notes(_step_of(plan, "ssa"))
