@@ -889,6 +889,13 @@ caution_edges(
     *shown_at("labs.platelets_per_ul", (99_999, True), (100_000, False)),
 )
 caution_edges(
+    "prrt",
+    "marrow_risk",
+    "Bergsma 2016: risk factors 'white blood cell (WBC) count <4.0 x 10^9/l, age over 70 years'",
+    *shown_at("patient.age_years", (70, False), (70.1, True)),
+    *shown_at("labs.wbc_per_ul", (3999, True), (4000, False)),
+)
+caution_edges(
     "everolimus",
     "hepatic_impairment_dose",
     "AFINITOR label 2.2 (doses by Child-Pugh class), said with 002 §3.3's bilirubin of 2",

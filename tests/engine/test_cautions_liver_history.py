@@ -123,3 +123,24 @@ def test_a_poor_liver_reserve_is_a_caution_on_prrt(changes: dict[str, Any], show
     found = any("set no liver limit, and count hepatotoxicity" in t for t in texts)
     assert found is shown
     assert doc["options"]["prrt"]["status"] == base["options"]["prrt"]["status"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "shown"),
+    [
+        ({"patient.age_years": 71}, True),
+        ({"patient.age_years": 70}, False),
+        ({"labs.wbc_per_ul": 3500}, True),
+        ({"labs.wbc_per_ul": 4000}, False),
+        ({"patient.age_years": None}, False),
+    ],
+)
+def test_marrow_risk_factors_are_a_caution_on_prrt(changes: dict[str, Any], shown: bool) -> None:
+    """Bergsma 2016 (320 patients, 177Lu-DOTATATE): grade 3/4 haematological toxicity in
+    11 %, its risk factors including "white blood cell (WBC) count <4.0 x 10^9/l, age over
+    70 years". Above NETTER-1's limits (criteria), shown, never changing the verdict."""
+    base = assess_mapping(eligible_case("prrt"), with_evidence=False)
+    doc = assess_mapping(eligible_case("prrt", changes), with_evidence=False)
+    texts = [d["text"] for d in doc["options"]["prrt"]["caution_details"]]
+    assert any(t.startswith("Risk factors for grade 3/4 haematological") for t in texts) is shown
+    assert doc["options"]["prrt"]["status"] == base["options"]["prrt"]["status"]
