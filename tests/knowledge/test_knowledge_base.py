@@ -96,19 +96,21 @@ def test_a_step_converts_only_convertible_criteria_of_its_options() -> None:
         _check_converts(replace(steps["downstaging"], converts=("age",)), kb.options)
 
 
+# A plan note as plan.yaml writes one, for the loader tests below.
+_RAW_NOTE = {
+    "id": "n",
+    "text": "t",
+    "when": {"field": "primary.functional_syndrome", "eq": "carcinoid"},
+}
+
+
 def test_a_plan_note_given_while_a_field_is_unknown_names_a_case_field() -> None:
     """``unless_known`` lists case fields (the note is given while they are unknown); a
     misspelt path would silence the note for every case, so the loader refuses it."""
     from nelm.knowledge.loader import _Checker, _plan_note
 
     checker = _Checker(load_knowledge().sources)
-    raw = {
-        "id": "n",
-        "text": "t",
-        "sources": ["Davar-2017"],
-        "when": {"field": "primary.functional_syndrome", "eq": "carcinoid"},
-        "before": ["tace"],
-    }
+    raw = {**_RAW_NOTE, "sources": ["Davar-2017"], "before": ["tace"]}
     note = _plan_note({**raw, "unless_known": ["patient.carcinoid_heart_disease"]}, checker)
     assert note.unless_known == ("patient.carcinoid_heart_disease",)
     with pytest.raises(ValueError, match=r"plan note n: unless_known names no case field"):
@@ -122,13 +124,7 @@ def test_a_plan_notes_unless_is_a_checked_condition() -> None:
     from nelm.knowledge.loader import _Checker, _plan_note
 
     checker = _Checker(load_knowledge().sources)
-    raw = {
-        "id": "n",
-        "text": "t",
-        "sources": ["003 Medical therapy"],
-        "when": {"field": "primary.functional_syndrome", "eq": "carcinoid"},
-        "before": ["ssa"],
-    }
+    raw = {**_RAW_NOTE, "sources": ["003 Medical therapy"], "before": ["ssa"]}
     assert _plan_note(raw, checker).unless is None
     refractory = {"field": "primary.syndrome_refractory", "eq": True}
     note = _plan_note({**raw, "unless": refractory}, checker)
