@@ -41,7 +41,8 @@ def test_an_unknown_primary_is_not_said_to_be_undrained() -> None:
     doc = _doc({"primary": {"site": "unknown_primary"}})
     value = _criterion(doc, "liver_transplant_milan.portal_drainage")["value"]
     assert value == (
-        "portal drainage no (unknown primary: not known to be drained by the portal system)"
+        "portal drainage not established"
+        " (unknown primary: not known to be drained by the portal system)"
     )
 
 

@@ -220,6 +220,6 @@ def test_the_board_summary_says_an_unknown_primary_was_not_found() -> None:
     from nelm.report.board import board_view
 
     facts = {f.label: f.value for f in board_view(_doc(primary={"site": "unknown_primary"})).facts}
-    assert facts["Primary"] == "unknown primary · not found"
+    assert facts["Primary"].startswith("unknown primary · not found")
     in_place = {f.label: f.value for f in board_view(_doc(primary={"resected": False})).facts}
-    assert in_place["Primary"].endswith("· in place")
+    assert "· in place" in in_place["Primary"]

@@ -71,3 +71,11 @@ def test_an_age_known_by_its_bounds_reads_as_a_range_among_the_facts() -> None:
     over = {"patient.age_years": None, "patient.age_years_at_least": 60}
     assert _facts(over)["Patient"].startswith("≥ 60 years · ")
     assert _facts({"patient.age_years": None})["Patient"].startswith("age not known · ")
+
+
+def test_an_unknown_function_is_said_among_the_facts() -> None:
+    # The cautions ask whether there is a syndrome (002 §3.3: carcinoid crisis); the facts a
+    # board reads first say it is not known rather than leaving it out.
+    assert _facts({"primary.functional_syndrome": None})["Primary"].endswith("function not known")
+    assert "non-functional" in _facts({})["Primary"]  # BASE: functional_syndrome none
+    assert "function not known" not in _facts({})["Primary"]

@@ -21,6 +21,7 @@ from nelm.engine.staging import Stage, derive_stages
 from nelm.knowledge.model import Derivations, GradeTable
 
 __all__ = [
+    "NOT_KNOWN_TO_DRAIN",
     "PRIMARY_REMOVED_BY",
     "SINCE_RESECTION",
     "Derived",
@@ -558,6 +559,9 @@ def derive_portal_drainage(values: Mapping[str, Value], d: Derivations) -> Deriv
 # A site neither drained nor undrained by anatomy: case-v1 counts it as not drained because
 # it is not known to be (an unknown primary, or a site outside the contract's list).
 _NOT_KNOWN_SITES = {"unknown_primary": "unknown primary", "other": "primary at another site"}
+NOT_KNOWN_TO_DRAIN = "not known to be drained by the portal system"
+"""The reason's words for such a site: a criterion's value then says "not established",
+never "no", which would read as the anatomy's answer."""
 
 
 def portal_drainage_reason(site: str, portal: bool) -> str:
@@ -566,7 +570,7 @@ def portal_drainage_reason(site: str, portal: bool) -> str:
     if portal:
         return f"{site.replace('_', ' ')}: drained by the portal system"
     if site in _NOT_KNOWN_SITES:
-        return f"{_NOT_KNOWN_SITES[site]}: not known to be drained by the portal system"
+        return f"{_NOT_KNOWN_SITES[site]}: {NOT_KNOWN_TO_DRAIN}"
     return f"{site.replace('_', ' ')}: not drained by the portal system"
 
 

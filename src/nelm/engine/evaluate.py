@@ -20,7 +20,7 @@ from nelm.engine.conditions import (
     open_leaves,
     overridden,
 )
-from nelm.engine.derive import DerivedFacts
+from nelm.engine.derive import NOT_KNOWN_TO_DRAIN, DerivedFacts
 from nelm.engine.grade_fields import grade_fields_that_matter
 from nelm.engine.intervals import interval_text
 from nelm.engine.logic import Truth
@@ -239,8 +239,11 @@ def _value_text(
             shown = " or ".join(sorted(possible)) if possible else "unknown"
             return f"{label} {shown}"
         if isinstance(settled, bool):
-            said = f"{label} {'yes' if settled else 'no'}"
             reason = getattr(derived, name).reason
+            answer = "yes" if settled else "no"
+            if not settled and reason and reason.endswith(NOT_KNOWN_TO_DRAIN):
+                answer = "not established"  # an unknown primary: not an anatomical "no"
+            said = f"{label} {answer}"
             # The site beside the answer: "portal drainage no" alone left the reader to
             # guess why a rectal primary fails the Milan criterion.
             return f"{said} ({reason})" if reason else said
@@ -288,7 +291,7 @@ def _item_text(item: str) -> str:
     return option_short(item) if item in vocabulary().option else item.replace("_", " ")
 
 
-def _missing_fields(
+def missing_fields(
     condition: Condition, facts: Mapping[str, Fact], derived: DerivedFacts
 ) -> list[str]:
     """The case fields that could settle an unknown ``condition`` (a derived fact stands
@@ -403,7 +406,7 @@ class _Program:
     ``first_known`` (empty without one): a source can be overridden only where two known
     parts disagree, checked before looking for it; and, for a criterion that is one
     comparison of a case field (most are), that field: what settles it when it is unknown,
-    without walking its condition (``_missing_fields``)."""
+    without walking its condition (``missing_fields``)."""
     cautions: tuple[tuple[Evaluator | None, _Shown, _Shown | None], ...]
     """Per caution, its condition (None: always shown), what is shown when it is met (or
     always), and when it is unknown (the caution's ``if_unknown`` text, when it has one),
@@ -575,7 +578,7 @@ def evaluate_option(
             value = cache[read] = _joined_text(read, cache, facts, derived, entered, from_timeline)
         missing: tuple[str, ...] = ()
         if truth is _UNKNOWN and not relative:
-            missing = settled_by or tuple(_missing_fields(criterion.condition, facts, derived))
+            missing = settled_by or tuple(missing_fields(criterion.condition, facts, derived))
             if _EGFR in missing and _CREATININE not in facts:
                 # a creatinine gives an eGFR too (nelm.engine.kidney)
                 missing += (_CREATININE,)

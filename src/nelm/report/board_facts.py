@@ -204,7 +204,8 @@ def key_facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
             else None,
             _since_resection(primary),
             _yes_no(get("primary", "node_positive"), "nodes involved", "nodes negative", None),
-            _syndrome(syndrome, get("primary", "hormone")),
+            # unknown said, not left out: the cautions ask whether there is a syndrome
+            _syndrome(syndrome, get("primary", "hormone")) or "function not known",
             _SURGEONS_PRIMARY.get(str(get("primary", "surgical_assessment"))),
         ],
     )
@@ -342,7 +343,7 @@ def key_facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
             spell if spell and status in (None, "stable") else None,
             None
             if spell and status in (None, "stable")
-            else (_words(status) if status else "course not known"),
+            else (_words(status) if status else "not known"),
             spell if spell and status not in (None, "stable") else None,
         ]
     add(
