@@ -517,6 +517,27 @@ def test_a_vipoma_plan_puts_fluid_and_potassium_control_on_its_first_step(
         assert "potassium" in note["text"] and note["sources"] == ["Jensen-2012"]
 
 
+@pytest.mark.parametrize(
+    ("syndrome", "said"), [("glucagonoma", True), ("vipoma", False), ("none", False), (None, False)]
+)
+def test_a_glucagonoma_plan_treats_the_syndrome_and_weighs_thromboprophylaxis(
+    syndrome: str | None, said: bool
+) -> None:
+    # Kaltsas 2017 (ENETS, pre- and perioperative therapy): "Patients with a glucagonoma
+    # require somatostatin analog treatment and nutritional supplementation"; Wójcik-Giertuga
+    # 2023: hormonally active NENs carry a significantly increased thrombotic risk, with no
+    # recommendation on prophylaxis established. A precaution beside the first step.
+    plan = plan_of(with_changes(BASE, {"primary.functional_syndrome": syndrome}))
+    placed = [nid for _, nid in _notes(plan)]
+    assert placed.count("glucagonoma_syndrome_control") == (1 if said else 0)
+    if said:
+        (note,) = [n for n in plan[0]["notes"] if n["id"] == "glucagonoma_syndrome_control"]
+        assert note["precaution"] is True
+        assert note["sources"] == ["Kaltsas-2017", "Wojcik-Giertuga-2023"]
+        assert "nutritional supplementation" in note["text"]
+        assert "thromboprophylaxis" in note["text"]
+
+
 @pytest.mark.parametrize(("heart", "said"), [(True, True), (False, False), (None, False)])
 def test_carcinoid_heart_disease_puts_the_heart_before_the_liver(
     heart: bool | None, said: bool

@@ -177,3 +177,25 @@ def test_prrt_renal_criterion_names_each_number_in_its_own_unit() -> None:
     # NETTER-1's creatinine limit, in both units, is a caution (a clearance ≥ 50 confirms)
     (caution,) = [c for c in prrt.cautions if c.id == "prrt.creatinine_above_netter"]
     assert "Creatinine above 1.7 mg/dL (150 µmol/L)" in caution.text
+
+
+def test_a_plan_steps_when_text_needs_its_when() -> None:
+    """``when_text`` says the step's ``when`` in words (the first "if" of its options while
+    the case leaves it unknown); without a ``when`` it would say a condition nothing checks."""
+    from nelm.knowledge.loader import _Checker, _plan_step
+
+    checker = _Checker(load_knowledge().sources)
+    raw = {
+        "id": "s",
+        "intent": "symptom_control",
+        "options": ["ssa"],
+        "rationale": "r",
+        "sources": ["003 Medical therapy"],
+        "when_text": "A hormonal syndrome",
+    }
+    with pytest.raises(ValueError, match=r"plan\.s: when_text"):
+        _plan_step(raw, checker)
+    step = _plan_step(
+        {**raw, "when": {"field": "primary.functional_syndrome", "ne": "none"}}, checker
+    )
+    assert step.when_text == "A hormonal syndrome"

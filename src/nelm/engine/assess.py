@@ -86,7 +86,7 @@ def assess(case: Case, kb: KnowledgeBase, evidence: EvidenceLookup | None = None
         oid: evaluate_option(spec, facts, derived, shown_values, case.entered, from_timeline)
         for oid, spec in kb.options.items()
     }
-    plan = build_plan(kb.plan, facts, results, kb.plan_notes)
+    plan = build_plan(kb.plan, facts, results, kb.plan_notes, derived)
 
     decides: dict[str, list[str]] = {}
     for oid, result in results.items():

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field, replace
 
 from nelm.engine.compiled import truth_of
 from nelm.engine.conditions import Fact, fields_of
-from nelm.engine.evaluate import OptionResult
+from nelm.engine.derive import DerivedFacts
+from nelm.engine.evaluate import OptionResult, missing_fields
 from nelm.engine.logic import Truth
 from nelm.knowledge.model import Intent, PlanNote, PlanStepSpec
 
@@ -49,7 +50,7 @@ class PlanStep:
 
     @property
     def conditional(self) -> bool:
-        return any(s == "uncertain" for s in self.statuses.values())
+        return any(s == "uncertain" for s in self.statuses.values()) or bool(self.conditions)
 
     @property
     def options_are(self) -> str:
@@ -81,18 +82,29 @@ def build_plan(
     facts: Mapping[str, Fact],
     results: Mapping[str, OptionResult],
     notes: tuple[PlanNote, ...] = (),
+    derived: DerivedFacts | None = None,
 ) -> tuple[PlanStep, ...]:
     steps = []
     for i, (spec, options, moved_behind) in enumerate(_ordered(templates, facts, results), 1):
         uncertain = [o for o in options if results[o].status == "uncertain"]
+        pending = {o: results[o].missing for o in uncertain}
+        conditions = {o: _open_criteria(results[o]) for o in uncertain}
+        step_open = _open_step_condition(spec, facts, derived)
+        if step_open is not None:
+            # The step's own condition is unknown: it is every option's first "if", an
+            # eligible option's too, and its fields decide each of them.
+            text, fields = step_open
+            for o in options:
+                conditions[o] = (text, *conditions.get(o, ()))
+                pending[o] = (*fields, *(f for f in pending.get(o, ()) if f not in fields))
         steps.append(
             PlanStep(
                 i,
                 spec,
                 options,
                 statuses={o: results[o].status for o in options},
-                pending={o: results[o].missing for o in uncertain},
-                conditions={o: _open_criteria(results[o]) for o in uncertain},
+                pending=pending,
+                conditions=conditions,
                 moved_behind=moved_behind,
             )
         )
@@ -102,6 +114,21 @@ def build_plan(
     return tuple(
         replace(s, notes=tuple(n for n, at in placed if at == i)) for i, s in enumerate(steps)
     )
+
+
+def _open_step_condition(
+    spec: PlanStepSpec, facts: Mapping[str, Fact], derived: DerivedFacts | None
+) -> tuple[str, tuple[str, ...]] | None:
+    """The step's ``when`` in words and the case fields that would settle it, while the
+    case leaves it unknown (a step whose ``when`` is not met is not in the plan)."""
+    if spec.when is None or spec.when_text is None:
+        return None
+    if truth_of(spec.when)(facts) is not _UNKNOWN:
+        return None
+    if derived is None:  # without the derivations, the case fields the condition names
+        fields = [f for f in fields_of(spec.when) if not f.startswith("derived.")]
+        return spec.when_text, tuple(dict.fromkeys(f for f in fields if f not in facts))
+    return spec.when_text, tuple(missing_fields(spec.when, facts, derived))
 
 
 def _placed_notes(

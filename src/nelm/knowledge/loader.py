@@ -372,6 +372,9 @@ def _plan_step(raw: dict[str, Any], checker: _Checker) -> PlanStepSpec:
             f"{sid}: options_are must be alternatives or sequence, got {options_are!r}"
         )
     convert_when, after_when = raw.get("convert_when"), raw.get("after_when")
+    when_text = raw.get("when_text")
+    if when_text is not None and when is None:
+        raise ValueError(f"{sid}: when_text says a `when` the step does not have")
     return PlanStepSpec(
         id=str(raw["id"]),
         intent=_intent(raw["intent"], sid),
@@ -389,6 +392,7 @@ def _plan_step(raw: dict[str, Any], checker: _Checker) -> PlanStepSpec:
         last=tuple(str(o) for o in raw.get("last", ())),
         after_when=None if after_when is None else checker.condition(after_when, sid),
         after=tuple(str(a) for a in raw.get("after", ())),
+        when_text=None if when_text is None else str(when_text),
     )
 
 

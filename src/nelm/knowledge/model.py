@@ -103,6 +103,10 @@ class PlanStepSpec:
     title: str | None = None
     """How the step is headed where its intent's title would mislead (the primary's
     resection in a systemic-control step is surgery, not a drug)."""
+    when_text: str | None = None
+    """``when`` in words, given as the first "if" of every option of the step while the
+    case leaves ``when`` unknown (a transplant "if the liver disease is not resectable"),
+    so that no option reads as if only its own criteria were open."""
 
 
 @dataclass(frozen=True, slots=True)
