@@ -35,6 +35,10 @@ SSA_004 = (
     "004 §3.3: SSA 'is applicable to NET patients with slow growth, Ki-67 ≤ 10%, and SSTR "
     "positivity'"
 )
+SSA_SYNDROME = (
+    "Kaltsas 2017 (ENETS pre- and perioperative therapy): long-acting SSAs control the "
+    "carcinoid syndrome, given without the SSTR status asked first"
+)
 PRRT_SETTING = (
     "002 §2.3: 'NANETS and ENETS, recommend the use of PRRT only after the progression of "
     "disease while on SSAs'; 004 §3.5: NETTER-2's first line was in 'first-diagnosed "
@@ -127,8 +131,9 @@ PUBLISHED_CASES: list[SeedPatient] = [
             "liver": {"lesion_count_at_least": 2},
         },
         {
-            # SSTR status is not reported: 004 §3.3 asks for it.
-            "ssa": "uncertain",
+            # SSTR status is not reported; for a carcinoid syndrome the SSA is given without
+            # it (Kaltsas 2017), G1 by the typical carcinoid (000 §1): the team's octreotide
+            "ssa": "eligible",
             "liver_transplant_milan": "ineligible",
             "liver_transplant_enets": "ineligible",
             # a functional lung NET: outside RADIANT-4, inside RADIANT-2, which missed its
@@ -137,7 +142,7 @@ PUBLISHED_CASES: list[SeedPatient] = [
             "platinum_etoposide": "ineligible",
         },
         {
-            "ssa.sstr": "unknown",
+            "ssa.sstr": "met",
             "ssa.indication": "met",
             "liver_transplant_milan.age": "not_met",
             "everolimus.population": "met",
@@ -146,9 +151,9 @@ PUBLISHED_CASES: list[SeedPatient] = [
         },
         {},
         {"grade": "G1", "portal_drainage": False},
-        {"ssa": ["imaging.sstr_positive"]},
+        {},
         (),
-        SSA_004
+        SSA_SYNDROME
         + "; 003 Medical therapy: SSAs 'are effective in controlling hormonal secretion'; "
         + TABLE_2
         + "; 004 §3.4: everolimus in RADIANT-4 'in patients with non-functional pulmonary and "
@@ -471,10 +476,13 @@ PUBLISHED_CASES: list[SeedPatient] = [
             "everolimus.non_functional": "unknown",
             "interferon_alpha.syndrome": "met",
             "ssa.indication": "met",
+            # a carcinoid syndrome: the SSA without the SSTR status (Kaltsas 2017); the
+            # grade, not given, still decides whether it is a NEC (004 §3.3)
+            "ssa.sstr": "met",
         },
         {},
         {"grade": None},
-        {"ssa": ["imaging.sstr_positive"]},
+        {"ssa": ["pathology.ki67_percent"]},
         (),
         TRANSPLANT_HEART
         + "; 001 Table 2: ENETS 'Young patients (<55 years) ... Stable disease for at least 6 "
@@ -482,7 +490,7 @@ PUBLISHED_CASES: list[SeedPatient] = [
         + RADIANT_4
         + "; 003 Medical therapy: 'Alpha-interferon may be associated with somatostatin analogs "
         "for palliation or hormonal symptoms'; SSAs 'are effective in controlling hormonal "
-        "secretion'; " + SSA_004,
+        "secretion'; " + SSA_004 + "; " + SSA_SYNDROME,
     ),
     # Liu Q, Duan JH, Zheng YM, Luo J, Cai XP, Tan HY. Rare malignant insulinoma with multiple
     # liver metastases derived from ectopic pancreas: 3-year follow-up and literature review.

@@ -101,8 +101,10 @@ def test_listed_sites_mean_extrahepatic_disease() -> None:
 def test_the_krenning_score_settles_whether_sstr_imaging_is_positive(
     imaging: dict[str, Any], result: str
 ) -> None:
-    # SSA: "SSTR-positive disease" (004 §3.3).
-    assert _criterion(_doc(imaging=imaging), "ssa", "sstr")["result"] == result
+    # SSA: "SSTR-positive disease" (004 §3.3), for a non-functional tumour (a carcinoid
+    # syndrome, a glucagonoma or a VIPoma is given the SSA without it: Kaltsas 2017).
+    doc = _doc(imaging=imaging, primary={"functional_syndrome": "none"})
+    assert _criterion(doc, "ssa", "sstr")["result"] == result
 
 
 def test_a_stated_value_is_never_replaced() -> None:
@@ -160,9 +162,15 @@ def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
         {"course.prior_treatments": "ssa;tace"},
         {"extrahepatic.sites": "bone;lung"},
         {"extrahepatic.sites": ";"},
-        {"imaging.krenning_score": "3"},
-        {"imaging.krenning_score": "0"},
-        {"imaging.krenning_score": "1", "imaging.sstr_uptake_vs_liver": "like_liver"},
+        # non-functional: the SSTR status decides the SSA (for a carcinoid syndrome, a
+        # glucagonoma or a VIPoma it is given without it: Kaltsas 2017)
+        {"imaging.krenning_score": "3", "primary.functional_syndrome": "none"},
+        {"imaging.krenning_score": "0", "primary.functional_syndrome": "none"},
+        {
+            "imaging.krenning_score": "1",
+            "imaging.sstr_uptake_vs_liver": "like_liver",
+            "primary.functional_syndrome": "none",
+        },
         {"imaging.sstr_positive": "false", "imaging.sstr_uptake_vs_liver": "below_liver"},
         {"imaging.krenning_score": "0", "imaging.sstr_uptake_vs_liver": "above_liver"},
         {"primary.site": "unknown_primary"},

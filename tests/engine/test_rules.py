@@ -794,6 +794,27 @@ rules(
     ({"imaging.sstr_positive": None}, M),  # Krenning score 3: positive
     ({"imaging.sstr_positive": None, "imaging.krenning_score": None}, U),
 )
+SSA_UNKNOWN_SSTR = {"imaging.sstr_positive": None, "imaging.krenning_score": None}
+rules(
+    "ssa",
+    "sstr",
+    "Kaltsas 2017 (ENETS, pre- and perioperative therapy): long-acting SSAs control the "
+    "carcinoid syndrome; patients with a glucagonoma or a VIPoma require SSA treatment",
+    (SSA_UNKNOWN_SSTR | {"primary.functional_syndrome": "carcinoid"}, M),
+    (SSA_UNKNOWN_SSTR | {"primary.functional_syndrome": "glucagonoma"}, M),
+    (SSA_UNKNOWN_SSTR | {"primary.functional_syndrome": "vipoma"}, M),
+    # the guideline names these three; another syndrome still waits on the SSTR status
+    (SSA_UNKNOWN_SSTR | {"primary.functional_syndrome": "gastrinoma"}, U),
+    (SSA_UNKNOWN_SSTR | {"primary.functional_syndrome": "other"}, U),
+    (
+        {
+            "imaging.sstr_positive": False,
+            "imaging.krenning_score": None,
+            "primary.functional_syndrome": "carcinoid",
+        },
+        M,
+    ),
+)
 
 # --- targeted drugs and chemotherapy ------------------------------------------------------
 for opt in ("everolimus", "sunitinib", "surufatinib", "cabozantinib"):

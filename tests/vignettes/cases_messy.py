@@ -82,6 +82,10 @@ SSA_KI67 = (
 SSA_SYNDROME = (
     '003 Medical therapy: SSAs "are effective in controlling hormonal secretion and tumor growth"'
 )
+SSA_WITHOUT_SSTR = (
+    "Kaltsas 2017 (ENETS pre- and perioperative therapy): the carcinoid syndrome controlled "
+    "with a long-acting SSA, the SSTR status not asked first"
+)
 PRRT_KI67 = '000 §4: PRRT "in a subset of patients with G3 tumors (Ki67 < 55%)"'
 PRRT_N1 = "002 §2.3 / NETTER-1: PRRT after progression on a somatostatin analogue"
 PRRT_N2 = "NETTER-2 eligibility: first line, Ki-67 10-55 %, no prior systemic therapy but an SSA"
@@ -747,7 +751,7 @@ VIGNETTES: tuple[Vignette, ...] = (
             "course": {"status": "stable", "prior_treatments": ["ssa"]},
         },
         statuses={
-            "ssa": ("uncertain", SSA_SYNDROME + "; SSTR status not given (004 §3.3)"),
+            "ssa": ("eligible", SSA_SYNDROME + "; " + SSA_WITHOUT_SSTR + "; G2 reported"),
             "cytoreductive_surgery": ("uncertain", CYTO_75 + ": ≥ 70 % straddles 75"),
             **{o: ("uncertain", BURDEN_TA + ": ≥ 70 %") for o in TRANSARTERIAL},
             "liver_transplant_milan": ("ineligible", MILAN),
@@ -755,7 +759,6 @@ VIGNETTES: tuple[Vignette, ...] = (
             "primary_tumor_resection": ("uncertain", "major surgery fitness not given"),
         },
         waits_on={
-            "ssa": ("imaging.sstr_positive",),
             "cytoreductive_surgery": (
                 "liver.tumor_burden_percent",
                 "patient.fit_for_major_surgery",
@@ -768,6 +771,7 @@ VIGNETTES: tuple[Vignette, ...] = (
         },
         criteria={
             "ssa.indication": ("met", SSA_SYNDROME),
+            "ssa.sstr": ("met", SSA_WITHOUT_SSTR),
             "cytoreductive_surgery.indication": ("met", CYTO_IND),
             "primary_tumor_resection.liver_unresectable": ("met", "surgeons: unresectable"),
         },
