@@ -436,6 +436,8 @@ def _criterion_doc(c: CriterionResult, template: dict[str, Any]) -> dict[str, An
     doc["sources"] = list(c.criterion.sources)
     if c.relative:
         doc["relative_contraindication"] = True
+    if c.criterion.later_line:
+        doc["later_line"] = True
     if c.override:
         doc["override"] = c.override
     return doc

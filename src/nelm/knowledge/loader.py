@@ -289,6 +289,7 @@ def _criteria(raws: list[Any], option_id: str, checker: _Checker) -> list[Criter
                 quote=raw.get("quote"),
                 convertible=bool(raw.get("convertible", False)),
                 relative=bool(raw.get("relative", False)),
+                later_line=bool(raw.get("later_line", False)),
             )
         )
     return out

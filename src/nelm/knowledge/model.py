@@ -27,6 +27,10 @@ class Criterion:
     """A relative contraindication: the source says "usually" or "may be"
     contraindicated, so a case that fails it is left uncertain (a judgement for the
     board) rather than made ineligible."""
+    later_line: bool = False
+    """The criterion places the option later in the disease course (progressive disease, a
+    prior line): a case that fails it is ineligible now, not contraindicated, and the
+    printed summary lists such options apart from those ruled out."""
     has_first_known: bool = field(init=False, repr=False, compare=False)
     """Whether the condition takes the first known of several sources anywhere: only such a
     criterion can have a source overridden by another (computed once, as every assessment

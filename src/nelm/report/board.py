@@ -65,6 +65,8 @@ class Criterion:
     relative: bool = False
     """A relative contraindication this case has: its result is unknown, and no missing
     value would settle it; the board weighs it (``relative_contraindication``)."""
+    later_line: bool = False
+    """The criterion places the option later in the disease course (``later_line``)."""
 
     @property
     def value_after_text(self) -> str:
@@ -89,6 +91,12 @@ class OptionRow:
     """The texts of the cautions raised by this patient's data (``case_specific``)."""
     short: str = ""
     """A few words naming the option (the page's index of the options)."""
+
+    @property
+    def not_yet(self) -> bool:
+        """Ineligible only on criteria that place it later in the disease course
+        (progressive disease, a prior line): not yet, rather than ruled out."""
+        return bool(self.failing) and all(c.later_line for c in self.failing)
 
     def tally(self, result: str) -> int:
         """How many of its criteria have this result (met, unknown, not_met)."""
@@ -141,6 +149,17 @@ class PlanStep:
     """The plan's precautions on this step, (text, sources): what to do before or alongside
     it (octreotide cover against carcinoid crisis, an insulinoma's glycaemic control), which
     the page shows with the step since it leaves the rationale out."""
+
+
+def _basis(step: Mapping[str, Any]) -> str:
+    """The step's rationale without its precautions: the assessment appends every note to
+    the rationale, and the pages show a precaution with its step, so the basis would print
+    it a second time (a reviewer found the octreotide cover three times on one summary)."""
+    text = str(step.get("rationale", ""))
+    for note in step.get("notes") or ():
+        if note.get("precaution"):
+            text = text.replace(" " + str(note["text"]), "")
+    return text
 
 
 _RELATIVE_TAIL = re.compile(r"\s*(?:\(relative\b|\. Relative\b).*$", re.DOTALL)
@@ -360,6 +379,7 @@ def _criterion(raw: Mapping[str, Any]) -> Criterion:
         value=not_known_words(str(raw.get("value", ""))),
         sources=tuple(raw.get("sources") or ()),
         relative=bool(raw.get("relative_contraindication")),
+        later_line=bool(raw.get("later_line")),
     )
 
 
@@ -418,7 +438,7 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
             pending=tuple(
                 dict.fromkeys(wanted(p) for ps in (step.get("pending") or {}).values() for p in ps)
             ),
-            rationale=str(step.get("rationale", "")),
+            rationale=_basis(step),
             sources=tuple(step.get("sources") or ()),
             weigh=_weigh(step["options"], options),
             notes=tuple(
