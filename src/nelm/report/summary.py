@@ -32,20 +32,25 @@ __all__ = [
 ]
 
 
-def page_css(title: str, top_right: str, part: str) -> str:
+def page_css(title: str, top_right: str, part: str, stamp: bool = False) -> str:
     """An A4 page with ``title`` and ``top_right`` (CSS content) in its top margin, the
     headline of the record's warnings (``.record-headline``) between them on every page,
     the disclaimer and "``part``, page n of m" in its bottom one: a printed bundle (a
     meeting record, a summary before its full report) numbers each part on its own, so
-    each page names the part its numbers count."""
+    each page names the part its numbers count. With ``stamp``, the bottom margin also
+    carries the text of the page's ``.stamp`` element (the knowledge version and the time
+    printed), so that a loose second page can be dated."""
+    bottom_left = '"Decision support for clinicians, not a decision"'
+    if stamp:  # on a line of its own: beside the disclaimer it crowded the page number
+        bottom_left += r' "\A" string(stamp); white-space: pre-line'
     return f"""
 @page {{ size: A4; margin: 17mm 13mm 16mm 13mm;
   font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif;
   @top-left {{ content: "{title}"; font-size: 8pt; color: #444; }}
   @top-center {{ content: string(recordflag); font-size: 8pt; color: #a00; font-weight: bold; }}
   @top-right {{ content: {top_right}; font-size: 8.5pt; font-weight: bold; }}
-  @bottom-left {{ content: "Decision support for clinicians, not a decision";
-                 font-size: 7.5pt; color: #444; width: 120mm; }}
+  @bottom-left {{ content: {bottom_left};
+                 font-size: 7.5pt; color: #444; width: 130mm; }}
   @bottom-right {{ content: "{part}, page " counter(page) " of " counter(pages);
                   font-size: 8.5pt; }} }}
 """
@@ -56,6 +61,7 @@ BODY_CSS = """
 .record-headline { string-set: recordflag content(); }
 .record-warning, .from-record { overflow-wrap: anywhere; }
 .caseid { string-set: caseid content(); }
+.stamp { string-set: stamp content(); }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 8.1pt;
        line-height: 1.25; color: #111; margin: 0; }
@@ -130,7 +136,10 @@ SUMMARY_SAFETY = (
 """The full report's statement at the head of the summary, where its "every conclusion
 above" would stand above nothing and promise criteria the summary leaves to the report."""
 
-_CSS = page_css("nelm · tumour-board summary", '"Case " string(caseid)', "Board summary") + BODY_CSS
+_CSS = (
+    page_css("nelm · tumour-board summary", '"Case " string(caseid)', "Board summary", stamp=True)
+    + BODY_CSS
+)
 
 
 PRINT_TEMPLATES = Environment(
