@@ -79,3 +79,23 @@ def test_an_unknown_function_is_said_among_the_facts() -> None:
     assert _facts({"primary.functional_syndrome": None})["Primary"].endswith("function not known")
     assert "non-functional" in _facts({})["Primary"]  # BASE: functional_syndrome none
     assert "function not known" not in _facts({})["Primary"]
+
+
+def test_the_anatomy_the_liver_directed_options_turn_on_is_among_the_facts() -> None:
+    # 003 Hepatic arterial embolization: after a pancreaticoduodenectomy "transarterial
+    # therapies are generally contraindicated"; 002 §3.3: "biliary anastomoses"; 000 §3.1:
+    # "biliary obstruction"; 001: portal vein thrombosis. Said where stated.
+    facts = _facts(
+        {
+            "anatomy.prior_whipple": True,
+            "anatomy.biliary_enteric_anastomosis": True,
+            "anatomy.portal_vein_thrombosis": True,
+        }
+    )
+    assert facts["Anatomy"] == "prior Whipple · bilio-enteric anastomosis · portal vein thrombosis"
+    # BASE: a resected pancreatic primary; the operation not recorded is the question
+    assert _facts({"anatomy.prior_whipple": None})["Anatomy"] == "Whipple not recorded"
+    # an ileal primary with nothing stated: no row
+    assert "Anatomy" not in _facts(
+        {"primary.site": "small_intestine", "anatomy.prior_whipple": None}
+    )

@@ -134,6 +134,38 @@ def _yes_no(value: Any, yes: str | None, no: str | None, unknown: str | None) ->
     return unknown
 
 
+def _anatomy(get: Any, site: Any) -> list[str | None]:
+    """What the liver-directed options turn on beyond the liver's metastases: a prior
+    Whipple or bilio-enteric anastomosis (TAE/TACE contraindicated: 003, 002 §3.3), a blocked
+    bile duct, portal vein thrombosis, ascites or encephalopathy. Only what the case states,
+    and a Whipple not recorded where the primary's site makes it the question (a pancreatic
+    or duodenal primary resected); empty when there is nothing to say."""
+    whipple = get("anatomy", "prior_whipple")
+    pancreatic_resected = site in ("pancreas", "duodenum") and get("primary", "resected") is True
+    return [
+        p
+        for p in (
+            _yes_no(
+                whipple,
+                "prior Whipple",
+                "no prior Whipple" if pancreatic_resected else None,
+                "Whipple not recorded" if pancreatic_resected else None,
+            ),
+            _yes_no(
+                get("anatomy", "biliary_enteric_anastomosis"),
+                "bilio-enteric anastomosis",
+                None,
+                None,
+            ),
+            _yes_no(get("anatomy", "biliary_obstruction"), "biliary obstruction", None, None),
+            _yes_no(get("anatomy", "portal_vein_thrombosis"), "portal vein thrombosis", None, None),
+            _yes_no(get("anatomy", "ascites"), "ascites", None, None),
+            _yes_no(get("anatomy", "hepatic_encephalopathy"), "hepatic encephalopathy", None, None),
+        )
+        if p
+    ]
+
+
 def _join(parts: Sequence[str | None]) -> str:
     return " · ".join(p for p in parts if p)
 
@@ -267,6 +299,9 @@ def key_facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
             _SURGEONS_LIVER.get(str(get("liver", "surgical_assessment"))),
         ],
     )
+    anatomy = _anatomy(get, site)
+    if anatomy:
+        add("Anatomy", anatomy)
     present = get("extrahepatic", "present")
     sites = get("extrahepatic", "sites") or []
     add(
