@@ -231,3 +231,22 @@ def test_the_board_summary_says_an_unknown_primary_was_not_found() -> None:
     assert facts["Primary"].startswith("unknown primary · not found")
     in_place = {f.label: f.value for f in board_view(_doc(primary={"resected": False})).facts}
     assert "· in place" in in_place["Primary"]
+
+
+def test_sstr_imaging_is_not_asked_while_its_score_and_uptake_contradict_each_other() -> None:
+    # Krenning scale (Krenning 1994): 0 is no uptake, so beside uptake above the liver the
+    # two are set aside, and any statement of SSTR imaging would contradict one of them:
+    # asking for it would settle nothing. With immunohistochemistry negative and Ki-67 > 10 %,
+    # the SSA waits on the syndrome alone (Kaltsas 2017: the carcinoid syndrome, a
+    # glucagonoma or a VIPoma are given the SSA without the SSTR status; 004 §3.3 otherwise).
+    doc = _doc(
+        imaging={"krenning_score": 0, "sstr_uptake_vs_liver": "above_liver"},
+        pathology={"ki67_percent": 50, "differentiation": "well", "sstr_ihc_positive": False},
+    )
+    ssa = doc["options"]["ssa"]
+    assert ssa["status"] == "uncertain"
+    assert "imaging.sstr_positive" not in ssa["missing"]
+    assert "primary.functional_syndrome" in ssa["missing"]
+    # the uptake not given: nothing is set aside, and the imaging is asked as before
+    no_uptake = _doc(imaging={"krenning_score": 1}, pathology={"ki67_percent": 50})
+    assert "imaging.sstr_positive" in no_uptake["options"]["ssa"]["missing"]

@@ -24,6 +24,7 @@ from nelm.engine.derive import NOT_KNOWN_TO_DRAIN, DerivedFacts
 from nelm.engine.grade_fields import grade_fields_that_matter
 from nelm.engine.intervals import interval_text
 from nelm.engine.logic import Truth
+from nelm.engine.sstr import SSTR_FIELDS, unreadable_sstr
 from nelm.knowledge.model import Criterion, OptionSpec
 from nelm.vocabulary import option_short, vocabulary
 
@@ -308,11 +309,14 @@ def missing_fields(
             out += grade_fields_that_matter(grade.settle_with, grade.grade_inputs, allowed)
         elif field.startswith("derived."):
             out += getattr(derived, field.removeprefix("derived.")).settle_with
+        elif field == SSTR_POSITIVE and unreadable_sstr(derived.set_aside):
+            continue  # any statement of it would be set aside: nothing it could settle
         else:
             out.append(field)
     return list(dict.fromkeys(out))
 
 
+SSTR_POSITIVE = SSTR_FIELDS[0]
 _EGFR = "labs.egfr_ml_min"
 _CREATININE = "labs.creatinine_mg_dl"
 

@@ -28,6 +28,7 @@ __all__ = [
     "SetAside",
     "krenning_disagrees_with_uptake",
     "set_aside",
+    "unreadable_sstr",
 ]
 
 KRENNING = "Krenning EP et al., Ann N Y Acad Sci 1994;733:416-424 (Krenning scale)"
@@ -94,3 +95,12 @@ def set_aside(values: Mapping[str, Value]) -> SetAside:
     return tuple(
         (path, values[path], " and ".join(against[path])) for path in SSTR_FIELDS if path in against
     )
+
+
+def unreadable_sstr(given: SetAside) -> bool:
+    """Whether no statement of ``imaging.sstr_positive`` could be read: the Krenning score and
+    the uptake against the liver, both given, contradict each other, so a positive
+    statement contradicts the one and a negative the other, and either is set aside. The
+    contradiction is to be settled, not the statement asked for (it would settle nothing)."""
+    values = {path: value for path, value, _ in given if path in (SCORE, UPTAKE)}
+    return len(values) == 2 and krenning_disagrees_with_uptake(values)
