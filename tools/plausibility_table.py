@@ -73,6 +73,9 @@ naming its fields and the likely fix, by `nelm.engine.consistency`:
   NEC is of high grade; 003 Table 1: Ki-67 > 20 %), naming a Ki-67 fraction;
 - a refractory syndrome with no functional syndrome (read as no refractory syndrome:
   001 Debulking surgery, 001 Table 2);
+- a hormone that defines another named syndrome beside the syndrome given (glucagon beside
+  a gastrinoma: Jensen 2012 defines each syndrome by its hormone); a tumour can secrete
+  more than one, so it asks for a check, and the plan's precautions follow the syndrome;
 - resection margin or months since resection for a primary given as not resected; a
   primary given as resected that the surgeons' verdict calls unremovable;
 - progression on a somatostatin analogue with prior treatments that list none;

@@ -190,3 +190,26 @@ def test_an_egfr_is_checked_over_the_ages_the_bounds_allow() -> None:
     straddling = {"patient.age_years_at_least": 15, "patient.age_years_at_most": 25}
     (found,) = contradictions({**values, **straddling}, grades)
     assert "(18–25 years, male)" in found.message
+
+
+def test_a_hormone_of_another_named_syndrome_is_a_contradiction() -> None:
+    # Jensen 2012 (ENETS, functional pancreatic endocrine tumour syndromes): each syndrome
+    # is defined by its hormone (a gastrinoma by gastrin, a glucagonoma by glucagon).
+    grades = load_knowledge().derivations.grade
+    found = contradictions(
+        {"primary.functional_syndrome": "gastrinoma", "primary.hormone": "glucagon"}, grades
+    )
+    assert [c.fields for c in found] == [("primary.functional_syndrome", "primary.hormone")]
+    assert "glucagon" in found[0].message and "gastrin)" in found[0].message
+    assert found[0].sources == ("Jensen-2012",)
+    # the defining hormone, a hormone no named syndrome is defined by (ACTH beside
+    # "other"), or no syndrome named: nothing to check
+    for syndrome, hormone in (
+        ("gastrinoma", "gastrin"),
+        ("vipoma", "vip"),
+        ("other", "acth"),
+        ("carcinoid", "calcitonin"),
+        (None, "insulin"),
+    ):
+        values = {"primary.functional_syndrome": syndrome, "primary.hormone": hormone}
+        assert contradictions(values, grades) == [], (syndrome, hormone)

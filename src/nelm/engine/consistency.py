@@ -133,6 +133,7 @@ def contradictions(
                 ("001 Debulking surgery", "001 Table 2"),
             )
         )
+    out += _hormone_beside_another_syndrome(values)
     out += _resected_primary_denied(values)
     out += _unknown_primary_described(values)
     out += _durations_beyond_age(values, entered or {})
@@ -318,6 +319,41 @@ def _signs_of_resection(values: Mapping[str, Value]) -> tuple[list[str], list[st
         fields.append("course.prior_treatments")
         shown.append("its resection among the prior treatments")
     return fields, shown
+
+
+# The hormone each named syndrome is defined by (Jensen 2012, ENETS functional pancreatic
+# endocrine tumour syndromes; the carcinoid syndrome by serotonin, 002 §3.3).
+_SYNDROME_HORMONE = {
+    "carcinoid": "serotonin",
+    "insulinoma": "insulin",
+    "gastrinoma": "gastrin",
+    "glucagonoma": "glucagon",
+    "vipoma": "vip",
+    "somatostatinoma": "somatostatin",
+}
+_HORMONE_WORDS = {"vip": "VIP"}
+
+
+def _hormone_beside_another_syndrome(values: Mapping[str, Value]) -> list[Contradiction]:
+    """A hormone that defines another named syndrome beside the syndrome given (glucagon
+    beside a gastrinoma). A tumour can secrete more than one hormone, so this is a check, not
+    a correction: the plan's precautions follow the syndrome, and a second syndrome would
+    need its own."""
+    syndrome, hormone = values.get("primary.functional_syndrome"), values.get("primary.hormone")
+    defining = _SYNDROME_HORMONE.get(str(syndrome))
+    if defining is None or hormone not in _SYNDROME_HORMONE.values() or hormone == defining:
+        return []
+    given, expected = (_HORMONE_WORDS.get(str(h), str(h)) for h in (hormone, defining))
+    return [
+        Contradiction(
+            ("primary.functional_syndrome", "primary.hormone"),
+            f"The hormone given ({given}) is not the one a {syndrome} is defined by "
+            f"({expected}): a tumour can secrete more than one, but the plan's precautions "
+            "follow the syndrome given, and a second syndrome would need its own.",
+            ("Jensen-2012",),
+            fix="check the syndrome and the hormone",
+        )
+    ]
 
 
 def _resected_primary_denied(values: Mapping[str, Value]) -> list[Contradiction]:
