@@ -12,7 +12,8 @@
 - A new diagnosis has not yet been treated: no progression on a somatostatin analogue and
   no prior systemic line (case-v1 course.status; the case that gives such a history beside
   a new diagnosis is already a contradiction, nelm.engine.consistency), unless the case
-  lists one.
+  lists one; with liver metastases found with the primary (synchronous) and no treatment
+  listed, the primary is still in place.
 - A Krenning score of 2 or more is uptake at least that of the liver, so SSTR imaging is
   positive, and 0 is no uptake (the Krenning scale, 001 PRRT; the same readings make a
   stated contrary value a contradiction).
@@ -154,6 +155,39 @@ def test_a_new_diagnosis_has_not_progressed_on_an_ssa_nor_had_a_line() -> None:
     assert _criterion(stable, "prrt", "setting")["result"] == "unknown"
 
 
+def test_a_new_diagnosis_with_synchronous_metastases_has_its_primary_in_place() -> None:
+    # case-v1 liver.synchronous: the liver metastases were found with the primary; at a new
+    # diagnosis with nothing listed as given, nothing has been done yet, so the primary is
+    # still in place. Milan asks for it already removed with a curative resection, ENETS at
+    # least 6 months before transplantation (001 Table 2).
+    new = {"status": "new_diagnosis"}
+    doc = _doc(course=new, liver={"synchronous": True})
+    milan = _criterion(doc, "liver_transplant_milan", "primary_removed")
+    assert milan["result"] == "not_met"
+    assert "not stated; read from the course" in milan["value"]
+    assert _criterion(doc, "liver_transplant_enets", "primary_removed")["result"] == "not_met"
+    # the simultaneous resection needs the primary in place (001 Simultaneous primary and
+    # NELM resection)
+    assert _criterion(doc, "simultaneous_resection", "primary_in_situ")["result"] == "met"
+    # Metachronous metastases may follow a primary resected earlier; undated ones too; and
+    # a listed treatment (an emergency resection of the primary among them) says the
+    # patient was treated: none of them is read.
+    for case in (
+        _doc(course=new, liver={"synchronous": False}),
+        _doc(course=new),
+        _doc(course={**new, "prior_treatments": ["tace"]}, liver={"synchronous": True}),
+        _doc(course={"status": "stable"}, liver={"synchronous": True}),
+    ):
+        assert _criterion(case, "liver_transplant_milan", "primary_removed")["result"] == (
+            "unknown"
+        )
+    # a stated resection stands
+    stated = _doc(course=new, liver={"synchronous": True}, primary={"resected": True})
+    assert (
+        "not stated" not in _criterion(stated, "liver_transplant_milan", "primary_removed")["value"]
+    )
+
+
 def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
     rows = [
         {"primary.resection_margin": "R0"},
@@ -192,6 +226,16 @@ def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
             "primary.functional_syndrome": "carcinoid",
             "primary.syndrome_refractory": "true",
         },
+        # a new diagnosis with synchronous metastases and nothing listed: the primary is
+        # still in place (Milan and ENETS ask it removed first, 001 Table 2); metachronous,
+        # or with a treatment listed, nothing is read
+        {"course.status": "new_diagnosis", "liver.synchronous": "true"},
+        {"course.status": "new_diagnosis", "liver.synchronous": "false"},
+        {
+            "course.status": "new_diagnosis",
+            "liver.synchronous": "true",
+            "course.prior_treatments": "tace",
+        },
     ]
     base = {
         "primary.site": "small_intestine",
@@ -220,6 +264,9 @@ def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
     # the carcinoid syndrome at a new diagnosis: not refractory, the setting not met; stated
     # refractory, the setting met and PRRT open on the SSTR uptake
     assert prrt[22:24] == ["ineligible", "uncertain"]
+    milan = compiled.output.get_column("liver_transplant_milan.status").to_list()
+    assert milan[24] == "ineligible"
+    assert milan[25:27] == ["uncertain", "uncertain"]
 
 
 def test_the_board_summary_says_an_unknown_primary_was_not_found() -> None:

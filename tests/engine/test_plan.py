@@ -693,3 +693,33 @@ def test_transplant_stays_behind_a_resection_not_yet_decided() -> None:
     plan = plan_of(case)
     assert "liver_resection" not in [o for s in plan for o in s["options"]]
     assert plan[0]["options"][0].startswith("liver_transplant_")
+
+
+@pytest.mark.parametrize(("ki67", "noted"), [(25, True), (15, False)])
+def test_a_g3_net_is_told_that_chemotherapy_is_generally_recommended_first(
+    ki67: float, noted: bool
+) -> None:
+    # 002 §3: "For G3 NET, systematic chemotherapy is generally recommended. However,
+    # NANETS guidelines still support the use of liver-directed therapy for G3 NET"; 002 §4
+    # gives vascular and ablative treatment "exclusively for G1-G2 NETs". The plan keeps its
+    # order of intents (assessment-v1: liver-directed before systemic control), so the
+    # liver-directed step says it. Ki-67 25 % is G3, 15 % G2 (000 §1: G3 > 20 %).
+    plan = plan_of(
+        with_changes(
+            BASE,
+            {
+                "pathology.ki67_percent": ki67,
+                "pathology.differentiation": "well",
+                "liver.distribution": "bilobar_diffuse",
+                "liver.lesion_count": 25,
+            },
+        )
+    )
+    liver = plan[step_index(plan, "tae")]
+    notes = {n["id"]: n for n in liver.get("notes", ())}
+    assert ("liver_control_g3" in notes) is noted
+    if noted:
+        assert "systemic chemotherapy is generally recommended" in notes["liver_control_g3"]["text"]
+        assert "002 §3" in notes["liver_control_g3"]["sources"]
+        # the systemic lines stay after it: the order of intents is the contract's
+        assert step_index(plan, "capecitabine_temozolomide") > step_index(plan, "tae")

@@ -153,8 +153,10 @@ rules(
 rules(
     "simultaneous_resection",
     "synchronous",
-    "003 Potentially curative surgery: 'In cases of synchronous metastases, simultaneous resection'",
-    ({"liver.synchronous": False}, N),
+    "003 Potentially curative surgery: 'In cases of synchronous metastases, simultaneous resection "
+    "... has been reported'; 001 reports series of synchronous NELM and calls 1 or 2 stages "
+    "'ill-determined', excluding nothing else: relative",
+    ({"liver.synchronous": False}, R),
     ({"liver.synchronous": None}, U),
 )
 rules(
@@ -828,6 +830,45 @@ for opt in ("everolimus", "sunitinib", "surufatinib", "cabozantinib"):
     )
 rules(
     "everolimus",
+    "progressing",
+    "Matej 2016 (glycaemic control in insulinoma): everolimus controls the hypoglycaemia of an "
+    "unresectable insulinoma apart from tumour progression, when medical therapy does not",
+    (
+        {
+            "course.status": "stable",
+            "primary.functional_syndrome": "insulinoma",
+            "primary.syndrome_refractory": True,
+        },
+        M,
+    ),
+    (
+        {
+            "course.status": "stable",
+            "primary.functional_syndrome": "insulinoma",
+            "primary.syndrome_refractory": False,
+        },
+        N,
+    ),
+    (
+        {
+            "course.status": "stable",
+            "primary.functional_syndrome": "insulinoma",
+            "primary.syndrome_refractory": None,
+        },
+        U,
+    ),
+    # another syndrome refractory to medical therapy is not the hypoglycaemia
+    (
+        {
+            "course.status": "stable",
+            "primary.functional_syndrome": "gastrinoma",
+            "primary.syndrome_refractory": True,
+        },
+        N,
+    ),
+)
+rules(
+    "everolimus",
     "population",
     "004 §3.4: RADIANT-3 pancreatic NET; RADIANT-4 'non-functional pulmonary and gastrointestinal (GI) NETs'",
     ({"primary.site": "small_intestine"}, M),
@@ -1050,16 +1091,39 @@ rules(
 rules(
     "interferon_alpha",
     "ssa_to_add_to",
-    "003 Medical therapy: 'Alpha-interferon may be associated with somatostatin analogs'; an "
-    "SSA needs SSTR-positive disease (its sstr criterion); no use alone is described: relative",
+    "003 Medical therapy: 'Alpha-interferon may be associated with somatostatin analogs', the "
+    "option being that addition; an SSA needs SSTR-positive disease, or for the hormone control "
+    "of a carcinoid syndrome, glucagonoma or VIPoma none asked first (Kaltsas 2017), and not a "
+    "NEC (004 §3.3): the SSA's own sstr and not_nec criteria",
     ({"imaging.sstr_positive": True}, M),
+    # the base case's carcinoid syndrome: the SSA is given without the SSTR status
     (
         {
             "imaging.sstr_positive": False,
             "imaging.krenning_score": None,
             "pathology.sstr_ihc_positive": None,
         },
-        R,
+        M,
+    ),
+    # another syndrome (an ectopic ACTH, a gastrinoma) on SSTR-negative disease: its SSA is
+    # ineligible, and there is nothing to add interferon to
+    (
+        {
+            "imaging.sstr_positive": False,
+            "imaging.krenning_score": None,
+            "pathology.sstr_ihc_positive": None,
+            "primary.functional_syndrome": "other",
+        },
+        N,
+    ),
+    (
+        {
+            "imaging.sstr_positive": None,
+            "imaging.krenning_score": None,
+            "pathology.sstr_ihc_positive": None,
+            "primary.functional_syndrome": "gastrinoma",
+        },
+        U,
     ),
     ({"imaging.sstr_positive": None, "pathology.sstr_ihc_positive": True}, M),
     (
@@ -1068,11 +1132,11 @@ rules(
             "imaging.krenning_score": None,
             "pathology.sstr_ihc_positive": None,
         },
-        U,
+        M,
     ),
     # 004 §3.3: the SSA is for a well-differentiated NET ("not NEC"): a NEC has no SSA to
-    # add interferon to, SSTR-positive or not (relative, as above)
-    ({"imaging.sstr_positive": True} | NEC, R),
+    # add interferon to, SSTR-positive or not
+    ({"imaging.sstr_positive": True} | NEC, N),
 )
 
 
@@ -1220,7 +1284,8 @@ rules(
     "001 Figure 2: 'Treatment algorithm for well-differentiated (G1/G2) neuroendocrine liver metastases'; 003 Medical therapy names no grade",
     ({"pathology.ki67_percent": 20}, M),
     (G3_WELL, R),
-    (NEC, R),
+    # a NEC: relative here too, but its option is ruled out by ssa_to_add_to (the SSA's
+    # not_nec criterion, above), which the relative row's check of the status would miss
     (NO_GRADE, U),
 )
 

@@ -61,7 +61,10 @@ def _leaves(case: dict[str, Any]) -> list[tuple[str, str]]:
 # judgement of the liver comes before the anatomical type and remnant ("surgical-assessment"
 # in sources.yaml): "resectable after conversion" is not resectable now, while a type II
 # liver alone reads as limited. NETTER-1 lets a measured clearance decide before the serum
-# creatinine, which is read only without it (an eGFR of 45 with a creatinine of 1.2).
+# creatinine, which is read only without it (an eGFR of 45 with a creatinine of 1.2). A
+# syndrome stated refractory at a new diagnosis (a drug case-v1 cannot list, diazoxide,
+# failed) stands; removed, the new diagnosis says no medical therapy was given yet, so not
+# refractory (docs/case-v1-additions.md, "Fields the case implies").
 # Only these criteria may flip when only that field is removed.
 READ_BEFORE_A_PROXY: dict[tuple[str, str], tuple[str, ...]] = {
     ("liver", "surgical_assessment"): (
@@ -75,6 +78,7 @@ READ_BEFORE_A_PROXY: dict[tuple[str, str], tuple[str, ...]] = {
         ".resectable_disease",
     ),
     ("labs", "egfr_ml_min"): ("prrt.renal",),
+    ("primary", "syndrome_refractory"): ("everolimus.progressing", "prrt.setting"),
 }
 
 

@@ -291,7 +291,13 @@ VIGNETTES: list[Vignette] = [
             "ssa": (YES, SSA_4 + " (Ki-67 1 %)"),
             # added to an SSA (003), which an insulinoma's hypoglycaemia leaves out (Gama 1995)
             "interferon_alpha": (NO, IFN + " (insulinoma)"),
-            "everolimus": (NO, EVE_G12 + " (stable)"),
+            # stable, but an insulinoma: its hypoglycaemia, if refractory to medical therapy,
+            # is an indication apart from progression (Matej 2016), and the case does not say
+            "everolimus": (
+                OPEN,
+                EVE_G12 + " (stable); Matej 2016: everolimus controls the hypoglycaemia of an "
+                "unresectable insulinoma apart from tumour progression (refractory not stated)",
+            ),
             "sunitinib": (NO, SUN + " (stable)"),
             "surufatinib": (NO, SURU + " (functional)"),
             "cabozantinib": (NO, CABO + " (stable)"),
@@ -303,6 +309,7 @@ VIGNETTES: list[Vignette] = [
         waits_on={
             "capecitabine_temozolomide": ("liver.distribution", "extrahepatic.present"),
             "streptozocin_5fu": ("liver.distribution", "extrahepatic.present"),
+            "everolimus": ("primary.syndrome_refractory",),
         },
         derived={
             "grade": None,

@@ -241,9 +241,14 @@ def check_removal(name: str, case: Case, before: Document, path: str) -> list[Vi
     names = accepted_names(path, before, after)
     decides = {m["field"]: set(m["decides"]) for m in after["missing_data"]}
     both_sides = contradicted(path, before)
+    # A removed field the case then implies (a syndrome stated refractory at a new
+    # diagnosis: removed, the untreated diagnosis reads it as not refractory,
+    # docs/case-v1-additions.md "Fields the case implies") is not unknown after the
+    # removal: what it decides is the documented reading, shown as "not stated; read from".
+    implied_now = path in {i["field"] for i in after["classification"]["implied"]}
     for oid, card in before["options"].items():
         was, now = card["status"], after["options"][oid]["status"]
-        if was == now or both_sides:
+        if was == now or both_sides or implied_now:
             continue
         if was == "uncertain" or now != "uncertain":
             bad(oid, "status", f"{was} -> {now}")

@@ -253,7 +253,8 @@ def implied_columns(d: Derivations) -> list[pl.Expr]:
     """The fields a case implies when it does not state them, written over their own
     columns (``implied_facts`` of the interpreter): the primary resected when its margin or
     the time since its resection is given, or its resection is a prior treatment, and not
-    resected for an unknown primary otherwise;
+    resected for an unknown primary otherwise, nor at a new diagnosis with synchronous liver
+    metastases and no treatment listed;
     extrahepatic disease present when sites are listed; SSTR imaging positive with a
     Krenning score ≥ 2 or uptake like or above the liver, negative with a Krenning score
     of 0, and SSTR statements that contradict each other read as unknown
@@ -277,6 +278,10 @@ def implied_columns(d: Derivations) -> list[pl.Expr]:
         & pl.col("course.recurrence_after_liver_resection").fill_null(False).not_()
         & treated.not_()
     )
+    # found with the primary at a new diagnosis, no treatment listed: the primary is in place
+    synchronous_untreated = pl.col("liver.synchronous").fill_null(False) & (
+        prior.list.len().fill_null(0) == 0
+    )
     return [
         pl.coalesce(pl.col("course.progressed_on_ssa"), pl.when(new_untreated).then(False)).alias(
             "course.progressed_on_ssa"
@@ -292,6 +297,8 @@ def implied_columns(d: Derivations) -> list[pl.Expr]:
             pl.when(resected)
             .then(True)
             .when(pl.col("primary.site") == "unknown_primary")
+            .then(False)
+            .when(new_untreated & synchronous_untreated)
             .then(False),
         ).alias("primary.resected"),
         pl.coalesce(

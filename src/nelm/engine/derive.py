@@ -699,7 +699,9 @@ def implied_facts(
       is given (a margin exists only for a resected tumour), or the prior treatments list
       its resection (alone, or simultaneous with the liver's); not resected when the site is
       unknown_primary and nothing says it was (a primary not found has not been removed; one
-      that was would have a site, and the assessment warns of the contradiction);
+      that was would have a site, and the assessment warns of the contradiction), nor at a
+      new diagnosis with synchronous liver metastases and no treatment listed (the
+      untreated reading below; the primary was found with them and nothing was done yet);
     * extrahepatic disease is present when its sites are listed (as the staging reads a
       listed site as distant disease);
     * SSTR imaging is positive with a Krenning score of 2 or more, or uptake like or above
@@ -728,6 +730,15 @@ def implied_facts(
                     "primary.resected",
                     False,
                     "read from the primary site: a primary not found has not been removed",
+                )
+            )
+        elif _new_synchronous_untreated(values, counted):
+            out.append(
+                (
+                    "primary.resected",
+                    False,
+                    "read from the course: a new diagnosis with synchronous liver metastases"
+                    " and no treatment listed has not had its primary removed",
                 )
             )
     if values.get("extrahepatic.present") is None:
@@ -765,6 +776,20 @@ def implied_facts(
         if values.get("primary.syndrome_refractory") is None:
             out.append(("primary.syndrome_refractory", False, untreated))
     return tuple(out)
+
+
+def _new_synchronous_untreated(
+    values: Mapping[str, Value], counted: Mapping[str, str] | None
+) -> bool:
+    """A new diagnosis of liver metastases found with the primary, nothing given before it
+    and no treatment listed at all: the primary is still in place. A metachronous or
+    undated one may follow a primary resected earlier, and any listed treatment (an
+    emergency resection among them) says the patient was treated, so neither is read."""
+    return (
+        values.get("liver.synchronous") is True
+        and not listed(values, "course.prior_treatments")
+        and _new_without_history(values, counted)
+    )
 
 
 def _new_without_history(values: Mapping[str, Value], counted: Mapping[str, str] | None) -> bool:
