@@ -1047,4 +1047,182 @@ PUBLISHED_CASES: list[SeedPatient] = [
         "diffuse peritoneal metastasis'; 001 Table 2: Milan 'Age <55 years ... Primary tumor "
         "drained by the portal system'; Milan and ENETS exclude extrahepatic disease",
     ),
+    # Melhorn P, Raderer M, Mazal P, Kozakowski N, Kiesewetter B. NEC versus NET G3 - is
+    # there a grey zone? Case report of pancreatic NET G3 with rapid disease progression.
+    # memo 2024. doi:10.1007/s12254-024-00976-8,
+    # https://link.springer.com/article/10.1007/s12254-024-00976-8
+    # States: 49-year-old man, ECOG 0, a 3.6-cm mass of the pancreatic body, "multiple
+    # hepatic lesions, measuring up to 1 cm"; EUS biopsy of the pancreas: NET G3, Ki-67 up
+    # to 50 %. "Surgery was not indicated." Team: cisplatin/etoposide first line "on account
+    # of the high proliferation rate", progression at the first restaging, CAPTEM second.
+    SeedPatient(
+        "melhorn-pancreatic-net-g3-ki67-50",
+        {
+            "case_id": "pc-melhorn-pnet-g3",
+            "patient": {"age_years": 49, "sex": "male", "ecog": 0},
+            "primary": {"site": "pancreas", "size_cm": 3.6},
+            "pathology": {
+                "differentiation": "well",
+                "ki67_percent": 50,
+                "reported_grade": "G3",
+                "ki67_source": "primary",
+            },
+            "liver": {
+                "lesion_count_at_least": 2,
+                "largest_lesion_cm_at_most": 1,
+                "synchronous": True,
+            },
+            "course": {"status": "new_diagnosis"},
+        },
+        {
+            "liver_transplant_milan": "ineligible",
+            "staged_resection": "ineligible",
+            "everolimus": "ineligible",
+            # the team's choice: relative for a well-differentiated G3 NET (003 against 004)
+            "platinum_etoposide": "uncertain",
+        },
+        {
+            "liver_transplant_milan.grade": "not_met",
+            # a new diagnosis, nothing given, metastases found with the primary: in place
+            "liver_transplant_milan.primary_removed": "not_met",
+            "platinum_etoposide.high_grade": "met",
+            "platinum_etoposide.nec": "unknown",
+            # NETTER-2: first line, Ki-67 10-55 %
+            "prrt.setting": "met",
+        },
+        {},
+        {"grade": "G3", "portal_drainage": True},
+        {},
+        (),
+        "000 §1: G3 'mitotic index or Ki67 index > 20'; 001 Table 2: Milan 'Confirmed "
+        "histology of low-grade neuroendocrine tumors (G1/G2)', 'Primary tumor ... already "
+        "removed with a curative resection'; RADIANT-3 eligibility (G1/G2); "
+        + NEC_CHEMO
+        + "; 004 §3.4 names etoposide and platinum for NETs with a high proliferative index "
+        "(relative); " + PRRT_SETTING,
+    ),
+    # Vaduganathan M, Nagarur A, Kerr DA, Lauter KB, Padmanabhan A, Raghavan S, Pallais JC,
+    # Fenves AZ. Metastatic pancreatic neuroendocrine tumor with ectopic adrenocorticotropic
+    # hormone production (journal and year not in the retrieved text).
+    # States: 71-year-old man, hypertension, hypokalaemia, cortisol not suppressed by
+    # dexamethasone; small pancreatic-head mass with scattered liver metastases; EUS and
+    # liver biopsies well-differentiated NET; "These lesions did not show significant uptake
+    # on octreotide scan." Team: medical management, hepatic artery chemoembolisation, then
+    # bilateral adrenalectomy; died of postoperative complications.
+    SeedPatient(
+        "vaduganathan-ectopic-acth-pnet-sstr-negative",
+        {
+            "case_id": "pc-vaduganathan-acth",
+            "patient": {"age_years": 71, "sex": "male"},
+            "primary": {"site": "pancreas", "functional_syndrome": "other", "hormone": "acth"},
+            "pathology": {"differentiation": "well"},
+            "imaging": {"sstr_positive": False},
+            "liver": {"lesion_count_at_least": 2, "synchronous": True},
+            "course": {"status": "new_diagnosis"},
+        },
+        {
+            "ssa": "ineligible",
+            "prrt": "ineligible",
+            # interferon is added to an SSA: with none to add it to, it is not given
+            "interferon_alpha": "ineligible",
+            "tace": "uncertain",
+        },
+        {
+            "ssa.sstr": "not_met",
+            "prrt.sstr": "not_met",
+            "interferon_alpha.ssa_to_add_to": "not_met",
+        },
+        {},
+        {"portal_drainage": True},
+        {},
+        (),
+        "004 §3.3: SSA 'applicable to NET patients with slow growth, Ki-67 ≤ 10%, and SSTR "
+        "positivity'; 001 PRRT: sufficient SSTR expression; 003 Medical therapy: "
+        "'Alpha-interferon may be associated with somatostatin analogs for palliation or "
+        "hormonal symptoms'",
+    ),
+    # Glucagonoma case report, Frontiers in Oncology 2024 (Department of Hepatobiliary
+    # Surgery, Shandong Provincial Hospital; title and authors not in the retrieved text).
+    # doi:10.3389/fonc.2024.1437102
+    # States: 40-year-old man, 7.6-cm mass of the pancreatic body and tail, multiple liver
+    # lesions of varying sizes, NET G2 on liver biopsy, necrolytic migratory erythema,
+    # glucagon 1138.3 pg/L. Team: distal pancreatectomy, splenectomy and partial liver
+    # resection; the rash crusted within 5 days; the liver lesions progressed later.
+    SeedPatient(
+        "glucagonoma-g2-synchronous-liver-metastases",
+        {
+            "case_id": "pc-glucagonoma-g2-2024",
+            "patient": {"age_years": 40, "sex": "male"},
+            "primary": {
+                "site": "pancreas",
+                "size_cm": 7.6,
+                "functional_syndrome": "glucagonoma",
+                "hormone": "glucagon",
+            },
+            "pathology": {"reported_grade": "G2"},
+            "liver": {"lesion_count_at_least": 2, "synchronous": True},
+            "course": {"status": "new_diagnosis"},
+        },
+        {
+            # the glucagonoma's SSA, given without the SSTR status (Kaltsas 2017)
+            "ssa": "eligible",
+            "liver_transplant_milan": "ineligible",
+            "liver_transplant_enets": "ineligible",
+            "liver_transplant_unos": "ineligible",
+            "platinum_etoposide": "ineligible",
+        },
+        {
+            "liver_transplant_milan.primary_removed": "not_met",
+            "liver_transplant_enets.primary_removed": "not_met",
+            "simultaneous_resection.primary_in_situ": "met",
+        },
+        {},
+        {"grade": "G2", "portal_drainage": True},
+        {},
+        (),
+        "Kaltsas 2017 (ENETS pre- and perioperative therapy): a glucagonoma requires SSA "
+        "treatment and nutritional supplementation; 001 Table 2: Milan 'Primary tumor ... "
+        "already removed with a curative resection', ENETS 'Primary tumor removed prior to OLT "
+        "(at least 6 months)'; " + NEC_CHEMO,
+    ),
+    # Malignant insulinoma in type 2 diabetes, a case report, Hindawi 2011 (title, authors
+    # and journal not in the retrieved text). doi:10.1155/2011/124078
+    # States: 67-year-old woman, type 2 diabetes, coma from "breakthrough hyperinsulinism";
+    # pancreatic tumour with large-volume right-sided liver metastases, NET on biopsy;
+    # medical management "rapidly failed". Team: one-step R0 distal pancreatectomy,
+    # splenectomy and right hepatectomy; free of disease at 9 months.
+    SeedPatient(
+        "insulinoma-right-sided-liver-metastases-one-step",
+        {
+            "case_id": "pc-insulinoma-one-step-2011",
+            "patient": {"age_years": 67, "sex": "female"},
+            "primary": {
+                "site": "pancreas",
+                "functional_syndrome": "insulinoma",
+                "hormone": "insulin",
+                "syndrome_refractory": True,
+            },
+            "liver": {"distribution": "unilobar", "synchronous": True},
+            "course": {"status": "new_diagnosis"},
+        },
+        {
+            "liver_transplant_milan": "ineligible",
+            # an insulinoma's SSA can worsen the hypoglycaemia, and interferon is added to it
+            "interferon_alpha": "ineligible",
+        },
+        {
+            "simultaneous_resection.primary_in_situ": "met",
+            "simultaneous_resection.synchronous": "met",
+            # the refractory hypoglycaemia meets everolimus's progression criterion
+            "everolimus.progressing": "met",
+        },
+        {},
+        {"liver_type": "I", "portal_drainage": True},
+        {},
+        (),
+        "004 §1 / 002 §2.2: type I liver metastases confined to one lobe; 001 Simultaneous "
+        "primary and NELM resection (synchronous); Matej 2016: everolimus controls the "
+        "hypoglycaemia of an unresectable insulinoma; 003 Medical therapy: interferon "
+        "'associated with somatostatin analogs'; 001 Table 2: Milan 'Age <55 years'",
+    ),
 ]
