@@ -226,6 +226,18 @@ for option in ("tae", "tare"):
         *lab_bounds("labs.creatinine_mg_dl", ("at_least", 2, N), ("more_than", 1.9, U)),
     )
     edges(option, "ldh", LABS, *at("labs.ldh_u_l", (424, M), (424.9, M), (425, N)))
+# Without a creatinine, an eGFR below 21 shows it above 2 mg/dL (CKD-EPI 2021, Inker 2021: a
+# creatinine of 2.0 gives at least 21.9 mL/min/1.73 m² at any adult age up to 100, either
+# sex); 21 or more leaves the creatinine to decide.
+for option in ("tae", "tace", "deb_tace", "tare"):
+    edges(
+        option,
+        "creatinine",
+        LABS + "; CKD-EPI 2021",
+        ({"labs.creatinine_mg_dl": None, "labs.egfr_ml_min": 20.9}, N),
+        ({"labs.creatinine_mg_dl": None, "labs.egfr_ml_min": 21}, U),
+        ({"labs.creatinine_mg_dl": 1.9, "labs.egfr_ml_min": 21}, M),
+    )
     edges(option, "ast", LABS, *at("labs.ast_u_l", (99, M), (99.9, M), (100, N)))
     edges(
         option,

@@ -723,3 +723,40 @@ def test_a_g3_net_is_told_that_chemotherapy_is_generally_recommended_first(
         assert "002 §3" in notes["liver_control_g3"]["sources"]
         # the systemic lines stay after it: the order of intents is the contract's
         assert step_index(plan, "capecitabine_temozolomide") > step_index(plan, "tae")
+
+
+def test_a_high_grade_not_yet_told_apart_from_a_nec_is_told_it_too() -> None:
+    # Ki-67 23 % without the differentiation is a G3 NET or a NEC (000 §1: G3 > 20 %; a
+    # NEC is poorly differentiated). 002 §4 gives vascular and ablative treatment for G1-G2
+    # NETs and 002 §3 generally recommends chemotherapy for G3; a NEC is outside
+    # liver-directed treatment altogether (003 Medical therapy: platinum-based chemotherapy).
+    # So the liver-directed step carries the note whichever the tumour proves to be.
+    plan = plan_of(
+        with_changes(
+            BASE,
+            {
+                "pathology.ki67_percent": 23,
+                "pathology.mitoses_per_2mm2": None,
+                "pathology.differentiation": None,
+                "liver.distribution": "bilobar_diffuse",
+                "liver.lesion_count": 25,
+            },
+        )
+    )
+    liver = plan[step_index(plan, "tae")]
+    assert "liver_control_g3" in [n["id"] for n in liver.get("notes", ())]
+
+
+def test_chemoembolisation_is_listed_before_radioembolisation() -> None:
+    # 002 §3.4: radioembolisation "is typically reserved as a salvage treatment approach";
+    # 002 §3.5: a meta-analysis of six cohort studies found "a higher overall survival in
+    # TACE when compared to radioembolization". After a Whipple TACE and TAE are ruled out
+    # (003 Hepatic arterial embolization), and radioembolisation leads.
+    diffuse = {"liver.distribution": "bilobar_diffuse", "liver.lesion_count": 25}
+    plan = plan_of(with_changes(BASE, diffuse))
+    options = plan[step_index(plan, "tae")]["options"]
+    assert options.index("tace") < options.index("tare")
+    assert options.index("tae") < options.index("tare")
+    after_whipple = plan_of(with_changes(BASE, {**diffuse, "anatomy.prior_whipple": True}))
+    step = after_whipple[step_index(after_whipple, "tare")]
+    assert "tace" not in step["options"] and "tae" not in step["options"]

@@ -503,6 +503,20 @@ for opt in ("tae", "tace", "deb_tace", "tare"):
         LABS,
         ({"labs.creatinine_mg_dl": 2.0}, N),
         ({"labs.creatinine_mg_dl": None}, U),
+        # CKD-EPI 2021 (Inker 2021): a creatinine of 2.0 mg/dL gives at least 21.9 mL/min/
+        # 1.73 m² at any adult age up to 100 and either sex, so an eGFR of 12 (dialysis)
+        # means a creatinine above 2; an eGFR of 40 leaves it open; a creatinine decides
+        ({"labs.creatinine_mg_dl": None, "labs.egfr_ml_min": 12}, N),
+        ({"labs.creatinine_mg_dl": None, "labs.egfr_ml_min": 40}, U),
+        (
+            {
+                "labs.creatinine_mg_dl": None,
+                "labs.egfr_ml_min": None,
+                "labs.egfr_ml_min_at_most": 15,
+            },
+            N,
+        ),
+        ({"labs.creatinine_mg_dl": 1.0, "labs.egfr_ml_min": 95}, M),
     )
     rules(
         opt,
@@ -608,6 +622,15 @@ rules(
     SIRT + "; " + HE,
     ({"anatomy.hepatic_encephalopathy": True}, N),
     ({"anatomy.hepatic_encephalopathy": None}, U),
+)
+# the same sentence of 000 §3.1 names biliary obstruction (000 §3 counts radioembolisation
+# among the embolotherapies)
+rules(
+    "tare",
+    "no_biliary_obstruction",
+    HE,
+    ({"anatomy.biliary_obstruction": True}, N),
+    ({"anatomy.biliary_obstruction": None}, U),
 )
 
 # --- PRRT, SSA ----------------------------------------------------------------------------

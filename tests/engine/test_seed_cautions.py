@@ -771,3 +771,23 @@ def test_a_thoracic_primary_is_a_caution_on_simultaneous_resection(
     assert any(t.startswith("Thoracic primary (lung or thymus)") for t in texts) is shown
     if site == "pancreas":
         assert doc["options"][option]["status"] == base["options"][option]["status"]
+
+
+@pytest.mark.parametrize(
+    ("assessment", "shown"), [(None, True), ("resectable", True), ("unresectable", False)]
+)
+def test_prrt_proposes_removing_the_primary_first_only_when_it_can_be_removed(
+    assessment: str | None, shown: bool
+) -> None:
+    # 001 PRRT / 000 §4: PRRT appears most beneficial after resection of the primary. A
+    # primary the surgeons judge unremovable (case-v1 primary.surgical_assessment) is ruled
+    # out for resection on its own card, so the advice does not apply; not given, the
+    # primary counts as removable.
+    case = eligible_case(
+        "prrt", {"primary.resected": False, "primary.surgical_assessment": assessment}
+    )
+    doc = assess_mapping(case, with_evidence=False)
+    texts = [d["text"] for d in doc["options"]["prrt"]["caution_details"]]
+    assert any("most beneficial after resection of the primary" in t for t in texts) is shown
+    if not shown:
+        assert doc["options"]["primary_tumor_resection"]["status"] == "ineligible"
