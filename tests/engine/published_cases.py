@@ -1225,4 +1225,106 @@ PUBLISHED_CASES: list[SeedPatient] = [
         "hypoglycaemia of an unresectable insulinoma; 003 Medical therapy: interferon "
         "'associated with somatostatin analogs'; 001 Table 2: Milan 'Age <55 years'",
     ),
+    # Lutetium in the treatment of metastatic neuroendocrine tumour in a patient on
+    # maintenance hemodialysis - a case report. ISN World Congress of Nephrology 2025,
+    # abstract WCN25-AB-1879 (authors not in the retrieved text).
+    # https://events.theisn.org/event/session/view/28160
+    # States: 38-year-old woman, end-stage kidney disease on haemodialysis for 4 years;
+    # multiple liver masses found by chance; liver biopsy well-differentiated G2 NET, Ki-67
+    # 8-10 %; 68Ga-DOTATATE PET/CT: SSTR-expressing lesions in the liver and the jejunum;
+    # octreotide poorly tolerated. Team: three cycles of 177Lu-DOTATATE with dialysis within
+    # 24 h of each; nadir platelets 15,000/µL after the first.
+    SeedPatient(
+        "lutetium-on-haemodialysis",
+        {
+            "case_id": "pc-lutetium-haemodialysis",
+            "patient": {"age_years": 38, "sex": "female"},
+            "primary": {"site": "small_intestine"},
+            "pathology": {
+                "differentiation": "well",
+                "reported_grade": "G2",
+                "ki67_percent_at_least": 8,
+                "ki67_percent_at_most": 10,
+                "ki67_source": "liver_metastasis",
+            },
+            "imaging": {"sstr_positive": True},
+            "liver": {"lesion_count_at_least": 2},
+            "labs": {"egfr_ml_min_less_than": 15},
+            "course": {"prior_treatments": ["ssa"]},
+        },
+        {
+            # the trial's renal limit (NETTER-1: creatinine clearance >= 50 mL/min)
+            "prrt": "ineligible",
+            # no creatinine given: an eGFR below 15 is a creatinine above 2 mg/dL at any
+            # adult age (CKD-EPI 2021 gives at least 21.9 for 2.0), 002 §3.3's limit
+            "tae": "ineligible",
+            "tace": "ineligible",
+            "tare": "ineligible",
+            # capecitabine: contraindicated below a clearance of 30 mL/min (label)
+            "capecitabine_temozolomide": "ineligible",
+        },
+        {
+            "prrt.renal": "not_met",
+            "tace.creatinine": "not_met",
+            "tare.creatinine": "not_met",
+        },
+        {},
+        {"grade": "G2", "portal_drainage": True},
+        {},
+        (),
+        "NETTER-1 eligibility: creatinine clearance >= 50 mL/min; 002 §3.3: 'serum creatinine "
+        "< 2' among the widely used criteria for embolisation, read through CKD-EPI 2021 (Inker "
+        "2021); capecitabine label: contraindicated with a creatinine clearance below 30 mL/min",
+    ),
+    # Tandem PRRT in a G3 pancreatic NEN, a letter, Pol Arch Intern Med (Military Institute
+    # of Medicine, Warsaw; title and authors not in the retrieved text).
+    # doi:10.20452/pamw.16576
+    # States: 65-year-old woman; non-functioning pancreatic NEN G3, Ki-67 23 % (EUS biopsy),
+    # differentiation not stated; 3 x 3.5 x 4 cm mass "tightly surrounding the abdominal part
+    # of the aorta and the abdominal arteries", disqualifying any surgery; 68Ga-DOTATATE:
+    # high uptake in the primary, liver segment II, the left femur and the sacrum. Team:
+    # lanreotide with four courses of 177Lu/90Y-DOTATATE; chromogranin A fell.
+    SeedPatient(
+        "g3-pancreatic-nen-bone-tandem-prrt",
+        {
+            "case_id": "pc-g3-pnen-tandem-prrt",
+            "patient": {"age_years": 65, "sex": "female"},
+            "primary": {
+                "site": "pancreas",
+                "size_cm": 4,
+                "functional_syndrome": "none",
+                "surgical_assessment": "unresectable",
+                "unresectable_reason": "vascular_involvement",
+            },
+            "pathology": {"ki67_percent": 23, "reported_grade": "G3"},
+            "imaging": {"sstr_positive": True},
+            "liver": {"lesion_count": 1, "synchronous": True},
+            "extrahepatic": {"present": True, "sites": ["bone"]},
+            "course": {"status": "new_diagnosis"},
+        },
+        {
+            "liver_resection": "ineligible",
+            "primary_tumor_resection": "ineligible",
+            "liver_transplant_milan": "ineligible",
+            # the team's PRRT: open on the uptake's strength and the blood counts
+            "prrt": "uncertain",
+            "everolimus": "ineligible",
+        },
+        {
+            "liver_resection.no_extrahepatic": "not_met",
+            "primary_tumor_resection.primary_in_situ": "not_met",
+            # NETTER-2: first line for Ki-67 10-55 %
+            "prrt.setting": "met",
+            "prrt.not_nec": "unknown",
+        },
+        {},
+        {"grade_possible": ["G3", "NEC"], "liver_type": "I", "portal_drainage": True},
+        {"prrt": ["pathology.differentiation"]},
+        (),
+        "004 §3.1 / 003 Potentially curative surgery: 'absence of extrahepatic metastasis'; "
+        "surgeons' judgement of the primary (case-v1 primary.surgical_assessment); "
+        + PRRT_SETTING
+        + "; 000 §4: PRRT for well-differentiated tumours (a NEC not excluded without the "
+        "differentiation); RADIANT-3 eligibility (G1/G2)",
+    ),
 ]

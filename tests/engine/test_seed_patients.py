@@ -79,6 +79,9 @@ READ_BEFORE_A_PROXY: dict[tuple[str, str], tuple[str, ...]] = {
     ),
     ("labs", "egfr_ml_min"): ("prrt.renal",),
     ("primary", "syndrome_refractory"): ("everolimus.progressing", "prrt.setting"),
+    # the surgeons' judgement of the primary before its place: not given, a primary in place
+    # (stated, or read from a new synchronous diagnosis) counts as removable
+    ("primary", "surgical_assessment"): (".primary_removable", ".primary_in_situ"),
 }
 
 

@@ -173,13 +173,22 @@ GRADE_FIELDS = frozenset(
 )
 
 
+BOUND_SUFFIXES = ("_at_least", "_at_most", "_more_than", "_less_than")
+
+
 def accepted_names(path: str, before: Document, after: Document) -> frozenset[str]:
     """The fields an option that waits on the removed fact may name: the field or its
     bounds, a field giving the same fact, a field the removed one implied (it is named in
     ``classification.implied`` before the removal and not after: a new diagnosis implies no
     progression on an SSA and no prior line, docs/assessment-v1-additions.md), and a field
     the assessment names to settle a contradiction (``classification.settle_with``)."""
-    names = {path, f"{path}_at_least", f"{path}_at_most", *SAME_FACT.get(path, ())}
+    # a bound removed ("eGFR < 15"): the options wait on the field itself (its missing
+    # entries name the field, not the bound's suffix)
+    base = next(
+        (path.removesuffix(s) for s in BOUND_SUFFIXES if path.endswith(s)),
+        path,
+    )
+    names = {path, base, *(base + s for s in BOUND_SUFFIXES), *SAME_FACT.get(path, ())}
     implied_after = {i["field"] for i in after["classification"]["implied"]}
     names |= {i["field"] for i in before["classification"]["implied"]} - implied_after
     for fields in after["classification"]["settle_with"].values():
