@@ -99,3 +99,17 @@ def test_the_anatomy_the_liver_directed_options_turn_on_is_among_the_facts() -> 
     assert "Anatomy" not in _facts(
         {"primary.site": "small_intestine", "anatomy.prior_whipple": None}
     )
+
+
+def test_a_kidney_value_given_only_as_a_bound_or_an_egfr_is_among_the_key_labs() -> None:
+    # A patient on dialysis has an eGFR "< 15" (docs/case-v1-additions.md); NETTER-1's
+    # renal limit and, without a creatinine, 002 §3.3's creatinine < 2 for embolisation read
+    # it (CKD-EPI 2021), so the key labs a board reads first show it, as given.
+    dialysis = _facts(
+        {"labs.creatinine_mg_dl": None, "labs.egfr_ml_min": None, "labs.egfr_ml_min_less_than": 15}
+    )["Key labs"]
+    assert "eGFR < 15 mL/min/1.73 m²" in dialysis
+    assert "creatinine not known" in dialysis
+    bound = _facts({"labs.creatinine_mg_dl": None, "labs.creatinine_mg_dl_more_than": 4.5})
+    assert "creatinine > 4.5 mg/dL" in bound["Key labs"]
+    assert "creatinine not known" not in bound["Key labs"]

@@ -340,13 +340,20 @@ def key_facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
         ("platelets", "platelets_per_ul", "/µL"),
         ("creatinine", "creatinine_mg_dl", "mg/dL"),
     ]
+    # A laboratory may give a value only as a bound ("creatinine > 400 µmol/L"), and a
+    # patient on dialysis only an eGFR "< 15": shown as given, the eGFR when it is given
+    # (it decides PRRT's, CAPTEM's and, without a creatinine, embolisation's kidney limits).
+    lab_body = _section(inputs, "labs")
+    shown = {key: _bounded(lab_body, "labs", key, unit) for _, key, unit in labs}
     lab_parts = [
-        f"{label.lower()} {_quantity(f'labs.{key}', get('labs', key), unit)}"
-        + _flag(flags, f"labs.{key}")
-        for label, key, unit in labs
-        if get("labs", key) is not None
+        f"{label.lower()} {shown[key]}" + _flag(flags, f"labs.{key}")
+        for label, key, _ in labs
+        if shown[key]
     ]
-    missing_labs = [label.lower() for label, key, _ in labs if get("labs", key) is None]
+    egfr = _bounded(lab_body, "labs", "egfr_ml_min", "mL/min/1.73 m²")
+    if egfr:
+        lab_parts.append(f"eGFR {egfr}" + _flag(flags, "labs.egfr_ml_min"))
+    missing_labs = [label.lower() for label, key, _ in labs if not shown[key]]
     if missing_labs:
         lab_parts.append(", ".join(missing_labs) + " not known")
     add("Key labs", lab_parts)
