@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import settings
 
 # No deadline: speed is measured by the benchmark scripts, not by timed tests, and one
@@ -17,3 +18,39 @@ from hypothesis import settings
 settings.register_profile("nelm", derandomize=True, database=None, deadline=None)
 settings.register_profile("explore", derandomize=False, database=None, deadline=None)
 settings.load_profile(os.environ.get("NELM_HYPOTHESIS_PROFILE", "nelm"))
+
+
+# Two workers share the machine under `make test` (pytest-xdist, `--dist loadgroup`). Tests
+# that share one outside thing run in one worker, one after another: every PostgreSQL test
+# (they empty the one test database, and one stops the server) and every test of a module
+# whose fixture starts something costly once per module (Spark, a standalone cluster).
+_POSTGRES_PARAM = "postgresql"
+_POSTGRES_MODULES = frozenset(
+    {
+        "tests/web/test_postgres_outage.py",
+        "tests/web/test_soak.py",
+        "tests/store/test_migrations.py",
+        "tests/store/test_migration_kills.py",
+        "tests/store/test_meetings.py",
+    }
+)
+
+
+def _module_has_module_fixture(item: pytest.Item) -> bool:
+    module = getattr(item, "module", None)
+    if module is None:
+        return False
+    return any(
+        getattr(getattr(value, "_fixture_function_marker", None), "scope", None) == "module"
+        for value in vars(module).values()
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if path in _POSTGRES_MODULES or _POSTGRES_PARAM in params.values():
+            item.add_marker(pytest.mark.xdist_group("postgres"))
+        elif _module_has_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(path))
