@@ -9,6 +9,7 @@ fresh random examples, run with ``NELM_HYPOTHESIS_PROFILE=explore``.
 from __future__ import annotations
 
 import os
+from collections import Counter
 
 import pytest
 from hypothesis import settings
@@ -47,6 +48,11 @@ def _module_has_module_fixture(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # pytest-xdist schedules tests by id: two tests with one id would run once, silently
+    # (schemathesis' parametrize gave 28 operations one id), so a repeated id is refused.
+    repeated = sorted(nodeid for nodeid, n in Counter(i.nodeid for i in items).items() if n > 1)
+    if repeated:
+        raise pytest.UsageError(f"tests sharing an id (each would run once): {repeated[:5]}")
     for item in items:
         path = item.nodeid.split("::", 1)[0]
         params = getattr(getattr(item, "callspec", None), "params", {})

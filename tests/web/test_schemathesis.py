@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -55,9 +55,23 @@ def _load() -> tuple[Any, dict[str, str]]:
 
 
 schema, HEADERS = _load()
+# One test per operation, named by it: schemathesis' own parametrize gives every operation
+# the same test id, which pytest-xdist (`make test`) takes for one test and runs once.
+OPERATIONS = [result.ok() for result in schema.get_all_operations()]
 
 
-@schema.parametrize()
-@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-def test_api_conforms_to_its_schema(case: Any) -> None:
-    case.call_and_validate(headers=HEADERS, checks=CHECKS)
+@pytest.mark.parametrize("operation", OPERATIONS, ids=[op.label for op in OPERATIONS])
+def test_api_conforms_to_its_schema(operation: Any) -> None:
+    @settings(
+        max_examples=12, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    )
+    @given(case=operation.as_strategy())
+    def conforms(case: Any) -> None:
+        case.call_and_validate(headers=HEADERS, checks=CHECKS)
+
+    conforms()
+
+
+def test_every_operation_is_tested_once() -> None:
+    labels = [op.label for op in OPERATIONS]
+    assert len(labels) == len(set(labels)) >= 20
