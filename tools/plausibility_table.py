@@ -73,6 +73,9 @@ naming its fields and the likely fix, by `nelm.engine.consistency`:
   NEC is of high grade; 003 Table 1: Ki-67 > 20 %), naming a Ki-67 fraction;
 - a refractory syndrome with no functional syndrome (read as no refractory syndrome:
   001 Debulking surgery, 001 Table 2);
+- carcinoid heart disease beside a tumour given as non-functioning (Davar 2017: the heart
+  disease is a complication of the carcinoid syndrome; with no syndrome given, nelm reads
+  a carcinoid syndrome from it);
 - a hormone that defines another named syndrome beside the syndrome given (glucagon beside
   a gastrinoma: Jensen 2012 defines each syndrome by its hormone); a tumour can secrete
   more than one, so it asks for a check, and the plan's precautions follow the syndrome;

@@ -194,6 +194,16 @@ CONTRADICTIONS: list[tuple[dict[str, Any], tuple[str, ...] | None, str]] = [
         ("primary.functional_syndrome", "primary.syndrome_refractory"),
         "001 Debulking surgery: a refractory syndrome needs a syndrome",
     ),
+    (
+        {"primary.functional_syndrome": "none", "patient.carcinoid_heart_disease": True},
+        ("primary.functional_syndrome", "patient.carcinoid_heart_disease"),
+        "Davar 2017: carcinoid heart disease is a complication of the carcinoid syndrome",
+    ),
+    (
+        {"primary.functional_syndrome": "carcinoid", "patient.carcinoid_heart_disease": True},
+        None,
+        "Davar 2017: a carcinoid syndrome with its heart disease is consistent",
+    ),
 ]
 
 

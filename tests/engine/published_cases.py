@@ -432,18 +432,25 @@ PUBLISHED_CASES: list[SeedPatient] = [
             "liver_resection.no_extrahepatic": "not_met",
             "liver_transplant_milan.age": "not_met",
             "liver_transplant_milan.portal_drainage": "met",
-            "ssa.sstr": "unknown",
+            # the heart disease is a complication of the carcinoid syndrome (Davar 2017),
+            # whose SSA is given without the SSTR status asked first (Kaltsas 2017); the SSA
+            # waits on the grade (a NEC not excluded)
+            "ssa.sstr": "met",
+            "ssa.indication": "met",
+            "ssa.not_nec": "unknown",
         },
         {},
         {"grade": None, "portal_drainage": True},
-        {"ssa": ["imaging.sstr_positive"]},
+        {"ssa": ["pathology.differentiation"]},
         (),
         RESECTION_004
         + "; "
         + TRANSPLANT_HEART
         + "; 001 Table 2: Milan 'Age <55 years ... Primary tumor drained by the portal system "
         "(pancreas and intermediate gut: from distal stomach to sigmoid colon)'; 004 §3.4: "
-        "sunitinib 'in patients with locally advanced or metastatic pNETs'; " + SSA_004,
+        "sunitinib 'in patients with locally advanced or metastatic pNETs'; " + SSA_004 + "; "
+        "Davar 2017: carcinoid heart disease is a complication of the carcinoid syndrome; "
+        "Kaltsas 2017: the SSA for a carcinoid syndrome without the SSTR status asked first",
     ),
     # Challenges in the diagnosis and management of the carcinoid heart disease. Romanian
     # Journal of Cardiology (authors and year not in the stored page).
@@ -1326,5 +1333,87 @@ PUBLISHED_CASES: list[SeedPatient] = [
         + PRRT_SETTING
         + "; 000 §4: PRRT for well-differentiated tumours (a NEC not excluded without the "
         "differentiation); RADIANT-3 eligibility (G1/G2)",
+    ),
+    # Lucandri G, et al. Extended surgical resection for nonfunctioning duodenal
+    # neuroendocrine tumor. J Surg Case Rep 2022;2022(9):rjac391. doi:10.1093/jscr/rjac391
+    # States: 68-year-old man; non-functioning NET of the descending, pre-ampullary duodenum,
+    # an extensive mass involving the right colon; a single pericholecystic liver metastasis
+    # found with it. Grade, liver lesion size, SSTR imaging and fitness are not in the
+    # abstract. Team: extended (multivisceral) resection of the primary, a
+    # pancreaticoduodenectomy, with the liver metastasis in one operation.
+    SeedPatient(
+        "duodenal-net-invading-colon-single-metastasis",
+        {
+            "case_id": "pc-duodenal-extended-resection",
+            "patient": {"age_years": 68, "sex": "male"},
+            "primary": {
+                "site": "duodenum",
+                "functional_syndrome": "none",
+                "invades_adjacent_organs": True,
+            },
+            "liver": {"lesion_count": 1, "synchronous": True},
+            "course": {"status": "new_diagnosis"},
+        },
+        {
+            # the transplant sets ask for an age under 55 and the primary removed first
+            "liver_transplant_milan": "ineligible",
+            "liver_transplant_enets": "ineligible",
+            "liver_transplant_unos": "ineligible",
+            # the team's operation: open on the grade, the extrahepatic staging and fitness
+            "simultaneous_resection": "uncertain",
+        },
+        {
+            "liver_transplant_milan.age": "not_met",
+            "liver_transplant_milan.primary_removed": "not_met",
+            "simultaneous_resection.primary_in_situ": "met",
+            "simultaneous_resection.synchronous": "met",
+        },
+        {},
+        {"liver_type": "I", "portal_drainage": True},
+        {"simultaneous_resection": ["patient.fit_for_major_surgery", "extrahepatic.present"]},
+        ("simultaneous_resection",),
+        "001 Table 2: Milan 'Age <55 years' and the primary removed with a curative resection "
+        "before transplantation; 'Primary tumor drained by the portal system'; 001 "
+        "Simultaneous primary and NELM resection: for synchronous disease with the primary in "
+        "place, in patients 'generally fit and without severe comorbidities'; 004 §1: a single "
+        "metastasis is type I",
+    ),
+    # Engelsman AF, van Duijvendijk P, Groenemeijer BE, et al. Tricuspid valve regurgitation
+    # as a presenting symptom of metastasized carcinoid tumor. Case Rep Gastroenterol
+    # 2012;6:643-649. doi:10.1159/000343594
+    # States: 66-year-old woman; liver metastases of a carcinoid of the ileocaecal junction
+    # (site "midgut"); raised chromogranin A and urinary 5-HIAA; right heart failure with
+    # severe tricuspid regurgitation, carcinoid heart disease. Grade, SSTR imaging and the
+    # liver's extent are not in the abstract. Team's treatment not in the abstract; the
+    # authors warn that the regurgitation risks massive blood loss in liver surgery.
+    SeedPatient(
+        "ileocaecal-carcinoid-tricuspid-regurgitation",
+        {
+            "case_id": "pc-ileocaecal-carcinoid-heart",
+            "patient": {"age_years": 66, "sex": "female", "carcinoid_heart_disease": True},
+            "primary": {"site": "midgut", "hormone": "serotonin"},
+        },
+        {
+            "liver_resection": "ineligible",
+            "liver_transplant_milan": "ineligible",
+            # hormone control of the carcinoid syndrome the heart disease comes from: open
+            # only on the grade (a NEC not excluded)
+            "ssa": "uncertain",
+        },
+        {
+            "liver_resection.no_right_heart_dysfunction": "not_met",
+            "ssa.indication": "met",
+            "ssa.sstr": "met",
+            "ssa.not_nec": "unknown",
+        },
+        {"liver_resection": "Carcinoid syndrome"},
+        {"portal_drainage": True},
+        {"ssa": ["pathology.differentiation"]},
+        (),
+        "003 Potentially curative surgery: 'absence of right cardiac dysfunction'; Davar 2017: "
+        "carcinoid heart disease is a complication of the carcinoid syndrome; 003 Medical "
+        "therapy: SSAs 'are effective in controlling hormonal secretion'; Kaltsas 2017: the SSA "
+        "for a carcinoid syndrome without the SSTR status asked first; 004 §3.3: SSA for "
+        "well-differentiated NET; 001 Table 2: 'Age <55 years'",
     ),
 ]

@@ -188,6 +188,32 @@ def test_a_new_diagnosis_with_synchronous_metastases_has_its_primary_in_place() 
     )
 
 
+def test_carcinoid_heart_disease_means_a_carcinoid_syndrome() -> None:
+    # Davar 2017 (carcinoid heart disease expert statement): the heart disease is a
+    # complication of the carcinoid syndrome, from the serotonin the tumour secretes. With
+    # no syndrome given, the SSA's hormone control (003 Medical therapy; Kaltsas 2017: given
+    # for a carcinoid syndrome without asking the SSTR status first) and the crisis
+    # precautions (002 §3.3) follow it.
+    doc = _doc(patient={"carcinoid_heart_disease": True})
+    implied = doc["classification"]["implied"]
+    assert {"field": "primary.functional_syndrome", "value": "carcinoid"}.items() <= implied[
+        0
+    ].items()
+    indication = _criterion(doc, "ssa", "indication")
+    assert indication["result"] == "met"
+    assert "not stated; read from the carcinoid heart disease" in indication["value"]
+    assert _criterion(doc, "ssa", "sstr")["result"] == "met"
+    # a syndrome given stands; without the heart disease nothing is read
+    for case in (
+        _doc(patient={"carcinoid_heart_disease": True}, primary={"functional_syndrome": "vipoma"}),
+        _doc(patient={"carcinoid_heart_disease": False}),
+        _doc(),
+    ):
+        assert all(
+            i["field"] != "primary.functional_syndrome" for i in case["classification"]["implied"]
+        )
+
+
 def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
     rows = [
         {"primary.resection_margin": "R0"},
@@ -236,6 +262,11 @@ def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
             "liver.synchronous": "true",
             "course.prior_treatments": "tace",
         },
+        # carcinoid heart disease and no syndrome given: a carcinoid syndrome (Davar 2017);
+        # a syndrome given stands, the heart disease not given reads nothing
+        {"patient.carcinoid_heart_disease": "true"},
+        {"patient.carcinoid_heart_disease": "true", "primary.functional_syndrome": "none"},
+        {"patient.carcinoid_heart_disease": "false"},
     ]
     base = {
         "primary.site": "small_intestine",
@@ -267,6 +298,11 @@ def test_the_cohort_engine_reads_the_implied_fields_alike() -> None:
     milan = compiled.output.get_column("liver_transplant_milan.status").to_list()
     assert milan[24] == "ineligible"
     assert milan[25:27] == ["uncertain", "uncertain"]
+    # the SSA's hormone control of a carcinoid syndrome needs no SSTR imaging (Kaltsas
+    # 2017): eligible, G1 and Ki-67 2 %, with the syndrome read from the heart disease; a
+    # tumour given as non-functional and one whose heart is not diseased wait on the SSTR
+    # status (004 §3.3)
+    assert ssa[27:30] == ["eligible", "uncertain", "uncertain"]
 
 
 def test_the_board_summary_says_an_unknown_primary_was_not_found() -> None:

@@ -139,7 +139,9 @@ HEART = "Carcinoid heart disease, a complication of the carcinoid syndrome: risk
 @pytest.mark.parametrize(
     ("syndrome", "heart", "firm", "heart_shown", "conditional"),
     [
-        (None, True, False, True, False),  # the heart disease says the syndrome is there
+        # the heart disease says the syndrome is there: read as a carcinoid syndrome (the
+        # implied facts), whose own caution speaks
+        (None, True, True, False, False),
         (None, False, False, False, True),  # no heart disease says nothing of the syndrome
         (None, None, False, False, True),
         ("carcinoid", True, True, False, False),  # said once, by the syndrome's caution

@@ -13,6 +13,7 @@ from nelm.case import case_from_mapping
 from nelm.engine.conditions import Interval, Leaf, evaluate
 from nelm.engine.derive import SINCE_RESECTION, counted_lines, implied_facts
 from nelm.engine.evaluate import status_of
+from nelm.engine.kidney import egfr_from_creatinine
 from nelm.engine.logic import Truth
 from nelm.engine.sstr import set_aside
 from nelm.knowledge import load_knowledge
@@ -30,7 +31,9 @@ CONTRAINDICATIONS: list[tuple[str, Any, frozenset[str]]] = [
     ("anatomy.hepatic_encephalopathy", True, frozenset()),
     ("anatomy.biliary_obstruction", True, frozenset()),
     ("anatomy.gi_shunting_uncorrectable", True, frozenset()),
-    ("patient.carcinoid_heart_disease", True, frozenset()),
+    # Carcinoid heart disease is a complication of the carcinoid syndrome (Davar 2017), read
+    # as one when no syndrome is given: the syndrome's SSA and interferon (003 Medical therapy).
+    ("patient.carcinoid_heart_disease", True, frozenset({"ssa", "interferon_alpha"})),
     ("patient.fit_for_major_surgery", False, frozenset(ADVANCED)),
     # Extrahepatic disease makes the liver unresectable: the setting of primary-tumour
     # resection and of chemotherapy for advanced disease (000 §2.1; 003 Medical therapy).
@@ -86,6 +89,8 @@ IMPLIED_BY = {
     ),
     "extrahepatic.present": ("extrahepatic.sites",),
     "imaging.sstr_positive": ("imaging.krenning_score", "imaging.sstr_uptake_vs_liver"),
+    # carcinoid heart disease, a complication of the carcinoid syndrome (Davar 2017)
+    "primary.functional_syndrome": ("patient.carcinoid_heart_disease",),
 }
 
 
@@ -123,6 +128,12 @@ def _drop_contrary_implications(doc: dict[str, Any]) -> None:
     lines = values.get("course.prior_systemic_lines")
     if isinstance(lines, int | float) and lines < len(counted_lines(values, counted)):
         doc.get("course", {}).pop("prior_treatments", None)
+    # CKD-EPI 2021 is an adult equation (nelm.engine.kidney): a child's age withholds the eGFR
+    # a creatinine gives, which forgetting the age would let it give.
+    ageless = {k: v for k, v in values.items() if not k.startswith("patient.age_years")}
+    if egfr_from_creatinine(values) is None and egfr_from_creatinine(ageless) is not None:
+        for name in [n for n in doc.get("patient", {}) if n.startswith("age_years")]:
+            doc["patient"].pop(name)
 
 
 @SETTINGS
@@ -142,7 +153,8 @@ def test_unknown_never_becomes_met(doc: dict[str, Any], data: st.DataObject) -> 
     a count of prior lines below the treatments listed, a new diagnosis beside a
     treatment history, or SSTR statements set aside against each other are contradictions:
     the implying
-    fields are dropped first, since forgetting one side lets the other decide."""
+    fields are dropped first, since forgetting one side lets the other decide. A child's age
+    withholds the eGFR a creatinine gives (CKD-EPI 2021 is for adults): it is dropped too."""
     _drop_contrary_implications(doc)
     # SSTR statements that contradict each other are set aside (nelm.engine.sstr): forgetting
     # one side lets the other decide, so the score and the uptake are dropped first.

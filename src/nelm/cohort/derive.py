@@ -260,7 +260,8 @@ def implied_columns(d: Derivations) -> list[pl.Expr]:
     of 0, and SSTR statements that contradict each other read as unknown
     (``nelm.cohort.sstr``); at a new diagnosis with no history listed (an SSA or a counted
     line among the prior treatments, prior lines, or a liver recurrence), no progression on
-    an SSA, no prior line and no syndrome refractory to medical therapy. The criteria read
+    an SSA, no prior line and no syndrome refractory to medical therapy; a carcinoid
+    syndrome with carcinoid heart disease and no syndrome given. The criteria read
     them; the staging, like the interpreter's, reads the fields as given (it is computed
     before these)."""
     since = pl.any_horizontal(pl.col(p).is_not_null() for p in SINCE_RESECTION)
@@ -305,6 +306,11 @@ def implied_columns(d: Derivations) -> list[pl.Expr]:
             pl.col("extrahepatic.present"),
             pl.when(pl.col("extrahepatic.sites").list.len() > 0).then(True),
         ).alias("extrahepatic.present"),
+        # carcinoid heart disease, a complication of the carcinoid syndrome (Davar 2017)
+        pl.coalesce(
+            pl.col("primary.functional_syndrome"),
+            pl.when(pl.col("patient.carcinoid_heart_disease")).then(pl.lit("carcinoid")),
+        ).alias("primary.functional_syndrome"),
         *sstr_columns(),
     ]
 

@@ -133,6 +133,18 @@ def contradictions(
                 ("001 Debulking surgery", "001 Table 2"),
             )
         )
+    if v("primary.functional_syndrome") == "none" and v("patient.carcinoid_heart_disease") is True:
+        out.append(
+            Contradiction(
+                ("primary.functional_syndrome", "patient.carcinoid_heart_disease"),
+                "Carcinoid heart disease is given for a tumour given as non-functioning: the "
+                "heart disease is a complication of the carcinoid syndrome, whose "
+                "somatostatin analogue and crisis precautions a non-functioning tumour does "
+                "not get.",
+                ("Davar-2017",),
+                fix="check the syndrome and the heart",
+            )
+        )
     out += _hormone_beside_another_syndrome(values)
     out += _resected_primary_denied(values)
     out += _unknown_primary_described(values)

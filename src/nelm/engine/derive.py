@@ -82,7 +82,7 @@ class DerivedFacts:
     egfr_set_aside: Interval | None = None
     """The creatinine's estimate where the eGFR given is read without it: shown as
     overridden where it alone would decide a criterion otherwise."""
-    implied: tuple[tuple[str, bool | int, str], ...] = ()
+    implied: tuple[tuple[str, bool | int | str, str], ...] = ()
     """Fields the case implies without stating them: (path, value, why)."""
     given_by_fields: tuple[tuple[str, str], ...] = ()
     """Options another field shows were given (``ssa`` by progression on it), each with
@@ -692,7 +692,7 @@ def listed(values: Mapping[str, Value], path: str) -> set[str]:
 
 def implied_facts(
     values: Mapping[str, Value], counted: Mapping[str, str] | None = None
-) -> tuple[tuple[str, bool | int, str], ...]:
+) -> tuple[tuple[str, bool | int | str, str], ...]:
     """Fields a case implies when it does not state them, each with why:
 
     * the primary was resected when its resection margin or the time since its resection
@@ -712,9 +712,13 @@ def implied_facts(
       case gives a history the new diagnosis contradicts (an SSA or a counted line among
       the prior treatments, ``counted``, prior systemic lines, or a liver recurrence after
       hepatectomy: the assessment warns of each but a listed SSA, which may have been
-      started at the diagnosis).
+      started at the diagnosis);
+    * a carcinoid syndrome when the case gives carcinoid heart disease and no syndrome: the
+      heart disease is a complication of the carcinoid syndrome (Davar 2017), so the SSA's
+      hormone control and the carcinoid-crisis precautions apply (a syndrome given as none
+      beside it is a contradiction, nelm.engine.consistency).
     """
-    out: list[tuple[str, bool | int, str]] = []
+    out: list[tuple[str, bool | int | str, str]] = []
     if values.get("primary.resected") is None:
         margin = values.get("primary.resection_margin")
         if margin is not None:
@@ -764,6 +768,17 @@ def implied_facts(
             out.append(("imaging.sstr_positive", True, why))
         elif agree and none and not like:
             out.append(("imaging.sstr_positive", False, "read from the Krenning score 0"))
+    if (
+        values.get("primary.functional_syndrome") is None
+        and values.get("patient.carcinoid_heart_disease") is True
+    ):
+        out.append(
+            (
+                "primary.functional_syndrome",
+                "carcinoid",
+                "read from the carcinoid heart disease, a complication of the carcinoid syndrome",
+            )
+        )
     if _new_without_history(values, counted):
         untreated = "read from the course: a new diagnosis has not yet been treated"
         if values.get("course.progressed_on_ssa") is None:
