@@ -27,6 +27,7 @@ OPENING = {
     "repeat_radioembolisation": "Radioembolisation given before: much of the concern",
     "men1": "MEN1: pancreatic and duodenal NETs are usually multiple",
     "carcinoid_crisis_other_syndrome": 'Functional syndrome recorded as "other"',
+    "phaeochromocytoma": "Von Hippel-Lindau disease or neurofibromatosis type 1, both",
 }
 
 
@@ -85,10 +86,51 @@ def test_men1_is_a_caution_where_the_primary_must_be_removed(
     """Thakker 2012 (MEN1 guideline): pancreatic NETs in MEN1 are usually multiple and its
     gastrinomas mostly small multiple duodenal tumours, so "primary removed" (001 Table 2,
     003) may leave others in place. Shown, not applied: the seeds are silent on MEN1."""
-    for option in ("liver_resection", "staged_resection", "simultaneous_resection", *TRANSPLANTS):
+    operations = ("liver_resection", "staged_resection", "simultaneous_resection")
+    for option in (*operations, "primary_tumor_resection", *TRANSPLANTS):
         ids, status, before = _caution_ids(option, {"patient.hereditary_syndromes": syndromes})
         assert ("men1" in ids) is shown, option
         assert status == before, option
+
+
+PROCEDURES = (
+    *LIVER_OPERATIONS,
+    "primary_tumor_resection",
+    *TRANSPLANTS,
+    "thermal_ablation",
+    "tae",
+    "tace",
+    "deb_tace",
+    "tare",
+)
+
+
+@pytest.mark.parametrize(
+    ("syndromes", "shown"),
+    [
+        (["vhl"], True),
+        (["nf1"], True),
+        (["men1", "vhl"], True),
+        (["men1"], False),
+        (["tuberous_sclerosis"], False),
+        ([], False),
+        (None, False),
+    ],
+)
+def test_vhl_or_nf1_is_a_phaeochromocytoma_caution_on_every_procedure(
+    syndromes: list[str] | None, shown: bool
+) -> None:
+    """Lenders 2014 (Endocrine Society PPGL guideline): test for phaeochromocytoma (plasma
+    free or urinary fractionated metanephrines) in a hereditary predisposition, von
+    Hippel-Lindau disease and neurofibromatosis type 1 among them, and block a functional
+    tumour before surgery. Shown on the procedures, not on drugs; never a change of verdict."""
+    for option in PROCEDURES:
+        ids, status, before = _caution_ids(option, {"patient.hereditary_syndromes": syndromes})
+        assert ("phaeochromocytoma" in ids) is shown, option
+        assert status == before, option
+    for option in ("prrt", "everolimus", "ssa"):
+        ids, _, _ = _caution_ids(option, {"patient.hereditary_syndromes": syndromes})
+        assert "phaeochromocytoma" not in ids, option
 
 
 @pytest.mark.parametrize(

@@ -442,6 +442,99 @@ def test_an_insulinoma_plan_says_how_the_hypoglycaemia_is_controlled_on_its_firs
         assert not any(GLYCAEMIC in s["rationale"] for s in other)
 
 
+PROGRESSING = {"course.status": "progressing", "course.months_stable": None}
+
+
+@pytest.mark.parametrize("refractory", [True, False, None])
+def test_a_refractory_insulinoma_lists_everolimus_before_the_ssa_first_line(
+    refractory: bool | None,
+) -> None:
+    # Matej 2016 (glycaemic control in insulinoma): everolimus controls the hypoglycaemia of
+    # an unresectable insulinoma apart from tumour progression; Gama 1995: octreotide
+    # worsened fasting hypoglycaemia. With the hypoglycaemia refractory to medical therapy
+    # the SSA's first line (004 §3.3, slow growth, Ki-67 ≤ 10 %) moves behind the targeted
+    # drugs; otherwise, or not stated, the slow-growing tumour keeps the SSA first. The
+    # disease is progressing, so that everolimus is in the plan in every variant.
+    changes = {
+        **PROGRESSING,
+        "primary.functional_syndrome": "insulinoma",
+        "primary.syndrome_refractory": refractory,
+    }
+    plan = plan_of(with_changes(BASE, changes))
+    everolimus, ssa = step_index(plan, "everolimus"), step_index(plan, "ssa")
+    assert (everolimus < ssa) is (refractory is True)
+    placed = _notes(plan)
+    assert ((plan[everolimus]["step"], "insulinoma_refractory_everolimus") in placed) is (
+        refractory is True
+    )
+    assert ((plan[everolimus]["step"], "after_ssa_first_line") in placed) is (
+        refractory is not True
+    )
+    if refractory:
+        assert {"Matej-2016", "Gama-1995"} <= set(plan[everolimus]["sources"])
+        assert [s["intent"] for s in plan] == sorted(
+            (s["intent"] for s in plan), key=[s["intent"] for s in plan].index
+        )
+
+
+def test_a_refractory_carcinoid_syndrome_keeps_the_ssa_first_line() -> None:
+    # The move is for an insulinoma only: for a carcinoid syndrome the SSA is the medical
+    # treatment of the syndrome (003 Medical therapy; 004 §3.3).
+    changes = {
+        **PROGRESSING,
+        "primary.functional_syndrome": "carcinoid",
+        "primary.syndrome_refractory": True,
+    }
+    plan = plan_of(with_changes(BASE, changes))
+    assert step_index(plan, "ssa") < step_index(plan, "everolimus")
+    assert "insulinoma_refractory_everolimus" not in [nid for _, nid in _notes(plan)]
+
+
+PHAEO = "test for one (plasma free or urinary fractionated metanephrines)"
+
+
+@pytest.mark.parametrize(
+    ("syndromes", "said"),
+    [
+        (["vhl"], True),
+        (["nf1"], True),
+        (["men1", "nf1"], True),
+        (["men1"], False),
+        ([], False),
+        (None, False),
+    ],
+)
+def test_vhl_or_nf1_puts_phaeochromocytoma_testing_on_the_first_procedure(
+    syndromes: list[str] | None, said: bool
+) -> None:
+    # Lenders 2014 (Endocrine Society PPGL guideline): biochemical testing (plasma free or
+    # urinary fractionated metanephrines) in a hereditary predisposition, von Hippel-Lindau
+    # disease and neurofibromatosis type 1 among them, and preoperative blockade of a
+    # functional tumour. Said once, on the first step holding a procedure; nothing moves.
+    plan = plan_of(with_changes(BASE, {"patient.hereditary_syndromes": syndromes}))
+    without = plan_of(with_changes(BASE, {"patient.hereditary_syndromes": []}))
+    procedures = {"liver_resection", "staged_resection", "simultaneous_resection", "tace"}
+    first = next(s for s in plan if set(s["options"]) & procedures)
+    placed = [(at, nid) for at, nid in _notes(plan) if nid == "phaeochromocytoma_testing"]
+    assert placed == ([(first["step"], "phaeochromocytoma_testing")] if said else [])
+    assert (PHAEO in first["rationale"]) is said
+    assert [s["options"] for s in plan] == [s["options"] for s in without]
+
+
+def test_the_phaeochromocytoma_note_names_every_procedure_with_the_caution() -> None:
+    from nelm.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    (note,) = [n for n in kb.plan_notes if n.id == "phaeochromocytoma_testing"]
+    (crisis,) = [n for n in kb.plan_notes if n.id == "carcinoid_crisis_prophylaxis"]
+    with_caution = {
+        oid
+        for oid, spec in kb.options.items()
+        if any(c.id.endswith(".phaeochromocytoma") for c in spec.cautions)
+    }
+    assert set(note.before) == with_caution == set(crisis.before)
+
+
 def test_a_staged_hepatectomy_is_listed_after_a_one_stage_resection_still_open() -> None:
     # 003 Potentially curative surgery: "Bilobar metastases may be treated with two-step
     # resections" (staged eligible for type II disease); 001 Staged resections: staged

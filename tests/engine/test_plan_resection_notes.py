@@ -67,3 +67,32 @@ def test_removing_a_pancreatic_primary_first_says_what_a_whipple_closes(
     plan = assess_mapping(case, with_evidence=False)["plan"]
     step = next(s for s in plan if "primary_tumor_resection" in s["options"])
     assert ("whipple_before_embolisation" in [n["id"] for n in step.get("notes", ())]) is said
+
+
+@pytest.mark.parametrize(
+    ("site", "said"), [("duodenum", True), ("pancreas", True), ("colon", False), (None, False)]
+)
+def test_a_simultaneous_resection_of_a_pancreatic_primary_says_what_a_whipple_closes(
+    site: str | None, said: bool
+) -> None:
+    """003 Hepatic arterial embolization: after a pancreaticoduodenectomy "transarterial
+    therapies are generally contraindicated"; 002 §3.5: radioembolisation is better suited
+    after a Whipple. A simultaneous resection removes the primary in the first step
+    (published case: a duodenal NET with one liver metastasis, resected in one stage by a
+    Whipple, Lucandri 2022), so the note goes there, once."""
+    case = with_changes(
+        BASE,
+        {
+            "primary.site": site,
+            "primary.resected": False,
+            "primary.resection_margin": None,
+            "primary.months_since_primary_resection": None,
+            "liver.synchronous": True,
+            "liver.lesion_count": 1,
+        },
+    )
+    plan = assess_mapping(case, with_evidence=False)["plan"]
+    step = next(s for s in plan if "simultaneous_resection" in s["options"])
+    notes = [(s["step"], n["id"]) for s in plan for n in s.get("notes", ())]
+    whipple = [at for at, nid in notes if nid == "whipple_before_embolisation"]
+    assert whipple == ([step["step"]] if said else [])
