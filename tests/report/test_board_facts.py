@@ -113,3 +113,22 @@ def test_a_kidney_value_given_only_as_a_bound_or_an_egfr_is_among_the_key_labs()
     bound = _facts({"labs.creatinine_mg_dl": None, "labs.creatinine_mg_dl_more_than": 4.5})
     assert "creatinine > 4.5 mg/dL" in bound["Key labs"]
     assert "creatinine not known" not in bound["Key labs"]
+
+
+def test_a_hereditary_syndrome_is_read_with_the_patient() -> None:
+    # MEN1 (Thakker 2012: several primaries), VHL and NF1 (Lenders 2014: phaeochromocytoma
+    # before a procedure) bring cautions of their own: the board reads the syndrome first
+    patient = _facts({"patient.hereditary_syndromes": ["nf1", "men1"]})["Patient"]
+    assert patient.endswith("neurofibromatosis type 1 · MEN1")
+    assert "MEN1" not in _facts({"patient.hereditary_syndromes": []})["Patient"]
+    assert "hereditary" not in _facts({})["Patient"]
+
+
+def test_a_syndrome_read_from_the_heart_disease_is_said_to_be_so() -> None:
+    # Davar 2017: carcinoid heart disease is a complication of the carcinoid syndrome, which
+    # nelm reads when no syndrome is given; the board sees that it was not stated
+    read = {"primary.functional_syndrome": None, "patient.carcinoid_heart_disease": True}
+    primary = _facts(read)["Primary"]
+    assert "carcinoid syndrome (not stated; read from the carcinoid heart disease)" in primary
+    stated = {**read, "primary.functional_syndrome": "carcinoid"}
+    assert "not stated" not in _facts(stated)["Primary"]

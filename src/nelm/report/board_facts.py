@@ -39,6 +39,18 @@ _SYNDROME_WORDS = {
 _HORMONE_WORDS = {"vip": "VIP", "acth": "ACTH", "pthrp": "PTHrP"}
 
 
+# A hereditary syndrome brings cautions of its own (MEN1: several primaries; VHL and NF1:
+# phaeochromocytoma before a procedure), so the board reads it with the patient.
+_HEREDITARY_WORDS = {
+    "men1": "MEN1",
+    "men4": "MEN4",
+    "vhl": "von Hippel-Lindau disease",
+    "nf1": "neurofibromatosis type 1",
+    "tuberous_sclerosis": "tuberous sclerosis",
+    "other": "a hereditary syndrome (other)",
+}
+
+
 def _syndrome(syndrome: Any, hormone: Any) -> str | None:
     """The syndrome with the hormone beside it when it says more ("another functional
     syndrome (ACTH)"), or the hormone alone when no syndrome is given."""
@@ -209,6 +221,10 @@ def key_facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
                 get("patient", "carcinoid_heart_disease"), "carcinoid heart disease", None, None
             )
             or None,
+            *(
+                _HEREDITARY_WORDS.get(str(s), str(s))
+                for s in get("patient", "hereditary_syndromes") or ()
+            ),
         ],
     )
     site = get("primary", "site")
@@ -236,8 +252,15 @@ def key_facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
             else None,
             _since_resection(primary),
             _yes_no(get("primary", "node_positive"), "nodes involved", "nodes negative", None),
-            # unknown said, not left out: the cautions ask whether there is a syndrome
-            _syndrome(syndrome, get("primary", "hormone")) or "function not known",
+            # unknown said, not left out: the cautions ask whether there is a syndrome; one
+            # read from the carcinoid heart disease is said to be so (the implied facts)
+            (_syndrome(syndrome, get("primary", "hormone")) or "function not known")
+            + (
+                " (not stated; read from the carcinoid heart disease)"
+                if _section(inputs, "primary").get("functional_syndrome") is None
+                and "primary.functional_syndrome" in implied
+                else ""
+            ),
             _SURGEONS_PRIMARY.get(str(get("primary", "surgical_assessment"))),
         ],
     )
