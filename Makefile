@@ -33,13 +33,15 @@ test: $(STAMP_DEV)
 	$(BIN)/ruff check src tests tools
 	$(BIN)/ruff format --check src tests tools
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -n auto --dist loadgroup --cov --cov-report=term
+	$(BIN)/python -m pytest -n auto -m "not postgres" --cov --cov-report=
+	$(BIN)/python -m pytest -m postgres --cov --cov-append --cov-report=term
 
 ## test-fast: the tests without the slow ones (agreement, live R, browser, API fuzzing):
 ##            what to run while changing code; `make test` still runs everything
 test-fast: $(STAMP_DEV)
 	$(BIN)/ruff check src tests tools
-	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not slow" -q
+	$(BIN)/python -m pytest -n auto -m "not slow and not postgres" -q
+	$(BIN)/python -m pytest -m "postgres and not slow" -q
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests tools

@@ -21,10 +21,11 @@ settings.register_profile("explore", derandomize=False, database=None, deadline=
 settings.load_profile(os.environ.get("NELM_HYPOTHESIS_PROFILE", "nelm"))
 
 
-# Two workers share the machine under `make test` (pytest-xdist, `--dist loadgroup`). Tests
-# that share one outside thing run in one worker, one after another: every PostgreSQL test
-# (they empty the one test database, and one stops the server) and every test of a module
-# whose fixture starts something costly once per module (Spark, a standalone cluster).
+# `make test` runs the tests on every core (pytest-xdist), then the PostgreSQL tests alone,
+# one after another (`-m postgres`): they empty the one test database and one stops the
+# server, which a test in another worker would not survive. (pytest-xdist's own grouping,
+# `--dist loadgroup`, renames test ids in a way pytest 9 no longer reads, and groups
+# nothing.)
 _POSTGRES_PARAM = "postgresql"
 _POSTGRES_MODULES = frozenset(
     {
@@ -37,16 +38,6 @@ _POSTGRES_MODULES = frozenset(
 )
 
 
-def _module_has_module_fixture(item: pytest.Item) -> bool:
-    module = getattr(item, "module", None)
-    if module is None:
-        return False
-    return any(
-        getattr(getattr(value, "_fixture_function_marker", None), "scope", None) == "module"
-        for value in vars(module).values()
-    )
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # pytest-xdist schedules tests by id: two tests with one id would run once, silently
     # (schemathesis' parametrize gave 28 operations one id), so a repeated id is refused.
@@ -57,6 +48,4 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         path = item.nodeid.split("::", 1)[0]
         params = getattr(getattr(item, "callspec", None), "params", {})
         if path in _POSTGRES_MODULES or _POSTGRES_PARAM in params.values():
-            item.add_marker(pytest.mark.xdist_group("postgres"))
-        elif _module_has_module_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(path))
+            item.add_marker(pytest.mark.postgres)
