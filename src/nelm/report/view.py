@@ -515,6 +515,36 @@ def _shown_conditions(open_criteria: list[str]) -> list[str]:
     return [*open_criteria[:_MAX_CONDITIONS], f"{rest} more open criteria (see the option)"]
 
 
+def _step_condition(step: Mapping[str, Any]) -> str | None:
+    """The step's own condition, while the case leaves it unknown: the first "if" of every
+    option of the step, an eligible option's too (docs/assessment-v1-additions.md)."""
+    conditions = step.get("conditions") or {}
+    firsts = {tuple(conditions.get(oid) or ())[:1] for oid in step["options"]}
+    if len(firsts) == 1 and (first := next(iter(firsts))):
+        return str(first[0])
+    return None
+
+
+def _setting_apart_first(step: Mapping[str, Any], oid: str, texts: list[str]) -> list[str]:
+    """An option's open criteria with those that set it apart from the step's other options
+    first: where a step offers three resections, each "if" starts with what only it waits
+    on (a staged hepatectomy's grade limit for ALPPS), not with the criteria all three share,
+    which the plan would otherwise repeat three times and the count would hide the rest
+    behind. The step's own condition stays first; the order is otherwise the option's."""
+    others = [
+        {_condition_words(t) for t in step.get("conditions", {}).get(o) or ()}
+        for o in step["options"]
+        if o != oid
+    ]
+    if not others:
+        return texts
+    kept = _step_condition(step)
+    head = [t for t in texts if t == kept]
+    rest = [t for t in texts if t != kept]
+    rest.sort(key=lambda t: sum(_condition_words(t) in other for other in others))
+    return [*head, *rest]
+
+
 def _given_before(doc: Mapping[str, Any], oid: str) -> str:
     """ ", given before" after an option the case lists among its prior treatments, so the
     plan does not read a repeat course as a first one."""
@@ -534,7 +564,9 @@ def plan_steps(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
             # a relative criterion the case fails is the board's to weigh, not an "if" a
             # missing value could settle ("if no prior Whipple" beside a recorded Whipple)
             judged = set(doc["options"][oid].get("judgements") or ())
-            open_criteria = step.get("conditions", {}).get(oid, [])
+            open_criteria = _setting_apart_first(
+                step, oid, list(step.get("conditions", {}).get(oid, []))
+            )
             items.append(
                 {
                     "id": oid,
