@@ -119,6 +119,21 @@ def test_a_primary_in_place_is_converted_by_its_resection_not_by_downstaging() -
     assert len(only_burden) == 1 and "prrt" in only_burden[0]
 
 
+@pytest.mark.parametrize("site", ["lung", "thymus", "rectum"])
+def test_no_primary_resection_toward_a_transplant_for_a_primary_outside_the_portal_system(
+    site: str,
+) -> None:
+    # 000 §2.2: transplantation "is reserved for select patients ... and primary tumors that
+    # drain via the portal system"; Milan's site list (001 Table 2) leaves out the rectum,
+    # the lung and the thymus. No treatment changes the drainage, so removing such a primary
+    # to "reconsider" a transplant is no conversion: the ENETS list, which omits the rule,
+    # leaves it to the board (its relative criterion), not to a plan step.
+    pancreas = _steps({"liver.tumor_burden_percent": 30, "primary.resected": False})
+    assert pancreas == [str(["primary_tumor_resection"])]  # the same case, portal-drained
+    changes = {"liver.tumor_burden_percent": 30, "primary.resected": False, "primary.site": site}
+    assert _steps(changes) == []
+
+
 def test_no_conversion_step_while_the_liver_disease_is_resectable() -> None:
     # 004 §3.1: "radical resection is recommended for Type I" metastases; 003 and 001 reserve
     # transplantation for unresectable disease, so a step whose only aim is to make a
