@@ -580,6 +580,25 @@ def _burden_beyond_the_lesions(
     ]
 
 
+def _both_kept(values: Mapping[str, Value], reported: str, measured: str) -> str:
+    """What nelm does with a stated grade the indices contradict: the grade keeps both
+    (``derive._with_reported``), since the higher index decides only within one specimen
+    (000 §1) and the stated grade may be another tissue's: a primary's G2 beside a liver
+    metastasis's Ki-67 is the discrepancy 001 asks a liver biopsy to look for."""
+    said = (
+        "; the higher index decides (000 §1), but the two may come from different "
+        f"specimens, so {reported} and {measured} both stay possible until the pathology "
+        "is reviewed."
+    )
+    if values.get("pathology.ki67_source") == "liver_metastasis" and measured > reported:
+        said += (
+            f" The Ki-67 is the liver metastases': if {reported} is the primary's grade, the "
+            "metastases are of the higher grade (a Ki-67 discrepancy between primary and "
+            "liver metastases, 001 Staged resections for extensive disease)."
+        )
+    return said
+
+
 def _grade(values: Mapping[str, Value], t: GradeTable) -> list[Contradiction]:
     out: list[Contradiction] = []
     reported = values.get("pathology.reported_grade")
@@ -626,11 +645,7 @@ def _grade(values: Mapping[str, Value], t: GradeTable) -> list[Contradiction]:
                         "pathology.mitoses_per_2mm2",
                     ),
                     f"The report states grade {reported}, but {shown} is grade {highest}"
-                    + (
-                        "; the higher index decides, so nelm uses the measured values."
-                        if decided
-                        else "."
-                    )
+                    + (_both_kept(values, reported, highest) if decided else ".")
                     + (f" {fix[0].upper()}{fix[1:]}." if fix != _CHECK else ""),
                     ("000 §1", "WHO-2019 grading"),
                     fix=fix,
