@@ -120,3 +120,30 @@ def test_a_recorded_biliary_obstruction_is_named_as_what_can_explain_the_value(
     named = "Biliary obstruction is recorded, which can raise the bilirubin this far"
     assert (named in check["message"]) is (obstruction is True)
     assert "heck the unit" in check["message"]
+
+
+@pytest.mark.parametrize(
+    ("anatomy", "named"),
+    [
+        ({"hepatic_encephalopathy": True}, "Hepatic encephalopathy is recorded"),
+        ({"ascites": True}, "Ascites is recorded"),
+        # the first recorded explanation is the one named
+        ({"biliary_obstruction": True, "ascites": True}, "Biliary obstruction is recorded"),
+        ({"hepatic_encephalopathy": False, "ascites": None}, None),
+    ],
+)
+def test_a_failing_liver_recorded_is_named_as_what_can_explain_the_value(
+    anatomy: dict[str, bool | None], named: str | None
+) -> None:
+    """A jaundice-range bilirubin (5 mg/dL) beside hepatic encephalopathy or ascites, the
+    signs of poor liver reserve 000 §3.1 and 002 §3.3 name with it: the warning's other
+    reading (5 µmol/L, 0.29 mg/dL) would clear every bilirubin < 2 mg/dL limit, so it says
+    what makes the value likely, and still asks for the unit."""
+    doc = _assess(5, anatomy=anatomy)
+    (check,) = _checks(doc)
+    message = check["message"]
+    if named is None:
+        assert "is recorded" not in message and "Check the unit" in message
+    else:
+        assert named in message and "check the unit" in message
+        assert sum(w in message for w in ("Biliary", "Hepatic enc", "Ascites is")) == 1

@@ -98,10 +98,11 @@ class UnitCheck:
     slip: Slip  # the other unit, and how to read the number in it
     reference: str  # the reference interval in that unit, which the warning names
     as_given: str = ""  # what the number is in the field's unit ("" : far above the reference)
-    # A yes/no field that, when true, explains a value this high in the field's own unit
-    # (biliary obstruction for a bilirubin), and the words that say so: the question stays,
-    # since the slip is still possible, but the warning says what makes the value likely.
-    explained_by: tuple[str, str] | None = None
+    # Yes/no fields that, when true, explain a value this high in the field's own unit
+    # (biliary obstruction or a decompensated liver for a bilirubin), each with the words
+    # that say so: the question stays, since the slip is still possible, but the warning
+    # says what makes the value likely (the first such field the case records).
+    explained_by: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +214,7 @@ class UnitQuestion:
     value: float
     plausible: PlausibleRange
     confirmed: bool
-    explained: bool = False  # the case holds what explains the value (``explained_by``)
+    explained: str = ""  # the words of what the case holds that explains the value
 
     @property
     def hint(self) -> str:
@@ -234,11 +235,8 @@ class UnitQuestion:
         assert check is not None
         spec = FIELD_BY_PATH[self.path]
         as_given = check.as_given or f"far above the reference {self.plausible.reference}"
-        explained = (
-            f" {check.explained_by[1][:1].upper()}{check.explained_by[1][1:]};"
-            if self.explained and check.explained_by is not None
-            else ""
-        )
+        words = self.explained
+        explained = f" {words[:1].upper()}{words[1:]};" if words else ""
         return (
             f"{spec.label} ({self.path}) {_with_unit(self.value, spec.unit or '')} is "
             f"{as_given}, and in {check.slip.unit} it would be a common value (reference "
@@ -323,20 +321,19 @@ def _unit_check(
     low, top = float(raw["from"]), float(raw.get("to", high))
     if not low <= top <= high:
         raise ValueError(f"plausibility.yaml: {path}'s unit check must lie in its range")
-    explained_by = raw.get("explained_by")
-    if explained_by is not None:
-        field = str(explained_by["field"])
-        spec = FIELD_BY_PATH.get(field)
-        if spec is None:
+    explained: list[tuple[str, str]] = []
+    for by in raw.get("explained_by") or ():
+        field = str(by["field"])
+        if field not in FIELD_BY_PATH:
             raise ValueError(f"plausibility.yaml: {path}'s explained_by names no case field")
-        explained = (field, str(explained_by["words"]))
+        explained.append((field, str(by["words"])))
     return UnitCheck(
         low,
         top,
         slip,
         str(raw["reference"]),
         str(raw.get("as_given", "")),
-        explained if explained_by is not None else None,
+        tuple(explained),
     )
 
 
@@ -424,7 +421,9 @@ def unit_questions(
         if isinstance(value, bool) or not isinstance(value, int | float):
             continue
         if r.questions_unit(value):
-            by = r.unit_check.explained_by
-            explained = by is not None and values.get(by[0]) is True
+            explained = next(
+                (words for field, words in r.unit_check.explained_by if values.get(field) is True),
+                "",
+            )
             out.append(UnitQuestion(path, value, r, path in confirmed_set, explained))
     return out
