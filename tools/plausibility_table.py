@@ -160,8 +160,8 @@ the unit; listing the field in `confirmed` marks the warning "Confirmed as enter
 number given in the other unit (`{"value": 17, "unit": "µmol/L"}`, the form's unit menu
 set to it) is not questioned, nor a FHIR result's (it states its unit; a person's addition
 to a record is). `nelm batch` lists such values in its warnings file, assessed as given.
-Where the case records what explains a high value (a biliary obstruction for a bilirubin),
-the warning says so and still asks to check the unit.
+Where the case records what explains a high value (for a bilirubin: a biliary obstruction,
+hepatic encephalopathy or ascites), the warning says so and still asks to check the unit.
 
 | Field | Questioned from | to | Read in | Reference there |
 |---|---|---|---|---|
