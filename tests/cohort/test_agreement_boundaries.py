@@ -527,6 +527,15 @@ T_SIZES: list[tuple[float, str, str]] = [
     (4.1, "T3", "T2"),
 ]
 LIMITED_TO_PANCREAS = {"primary.extends_beyond_pancreas": False, "primary.t_category": None}
+# WHO 2021 thoracic: typical carcinoid < 2 mitoses per 2 mm², atypical 2–10; above 10 a
+# carcinoma's range, which contradicts "atypical carcinoid" (G2 or G3 stay possible: no
+# settled grade). Ki-67 2 % beside them: it does not tell typical from atypical.
+CARCINOID_MITOSES: list[tuple[float, str, str | None]] = [
+    (1.9, "typical_carcinoid", "G1"),
+    (2, "atypical_carcinoid", "G2"),
+    (10, "atypical_carcinoid", "G2"),
+    (10.1, "atypical_carcinoid", None),
+]
 
 
 def _edge_case(edge: Edge) -> dict[str, Any]:
@@ -536,6 +545,18 @@ def _edge_case(edge: Edge) -> dict[str, Any]:
 def _grade_case(ki67: float, mitoses: float) -> dict[str, Any]:
     return with_changes(
         BASE, {"pathology.ki67_percent": ki67, "pathology.mitoses_per_2mm2": mitoses}
+    )
+
+
+def _carcinoid_case(mitoses: float, reported: str) -> dict[str, Any]:
+    return with_changes(
+        BASE,
+        {
+            "primary.site": "lung",
+            "pathology.reported_grade": reported,
+            "pathology.ki67_percent": 2,
+            "pathology.mitoses_per_2mm2": mitoses,
+        },
     )
 
 
@@ -549,6 +570,7 @@ def _cases() -> list[dict[str, Any]]:
         [_edge_case(e) for e in EDGES]
         + [_grade_case(k, m) for k, m, _ in GRADES]
         + [_stage_case(s) for s, _, _ in T_SIZES]
+        + [_carcinoid_case(m, r) for m, r, _ in CARCINOID_MITOSES]
     )
     return [{**doc, "case_id": f"edge-{i}"} for i, doc in enumerate(docs)]
 
@@ -668,6 +690,19 @@ def test_the_t_category_at_the_table_sizes(
     row = _batch_row(reading, index)
     assert row["stage_enets_tnm"].split()[0] == enets
     assert row["stage_ajcc7_tnm"].split()[0] == ajcc
+
+
+@pytest.mark.parametrize("reading", READINGS)
+@pytest.mark.parametrize(("mitoses", "reported", "grade"), CARCINOID_MITOSES)
+def test_a_carcinoid_s_grade_at_the_thoracic_mitotic_ranges(
+    mitoses: float, reported: str, grade: str | None, reading: str
+) -> None:
+    index = len(EDGES) + len(GRADES) + len(T_SIZES)
+    index += CARCINOID_MITOSES.index((mitoses, reported, grade))
+    classification = _assessed(index)["classification"]
+    assert classification["grade"] == grade
+    assert bool(classification["conflicts"]) is (grade is None)
+    assert _batch_row(reading, index)["grade"] == grade
 
 
 def test_ki67_written_20_0_in_a_cohort_file_is_g2() -> None:
@@ -1142,6 +1177,7 @@ def test_every_threshold_lies_inside_the_plausible_range_of_its_field() -> None:
         ("pathology.ki67_percent", g.ki67_g2_max),
         ("pathology.mitoses_per_2mm2", g.mitoses_g1_below),
         ("pathology.mitoses_per_2mm2", g.mitoses_g2_max),
+        ("pathology.mitoses_per_2mm2", g.carcinoid_mitoses_g2_max),
     }
     outside = []
     for path, value in sorted(found):

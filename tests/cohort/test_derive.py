@@ -44,7 +44,16 @@ def _index(draw: st.DrawFn, path: str, *points: float) -> dict[str, float | None
 def _rows(draw: st.DrawFn) -> dict[str, Any]:
     row: dict[str, Any] = {}
     row.update(draw(_index("pathology.ki67_percent", G.ki67_g1_below, G.ki67_g2_max)))
-    row.update(draw(_index("pathology.mitoses_per_2mm2", G.mitoses_g1_below, G.mitoses_g2_max)))
+    row.update(
+        draw(
+            _index(
+                "pathology.mitoses_per_2mm2",
+                G.mitoses_g1_below,
+                G.mitoses_g2_max,
+                G.carcinoid_mitoses_g2_max,  # a reported carcinoid's (WHO 2021 thoracic)
+            )
+        )
+    )
     row.update(
         draw(
             st.fixed_dictionaries(
@@ -146,6 +155,46 @@ def test_a_reported_grade_and_ranges_one_by_one() -> None:
         ["G2"],
         ["G2", "G3"],
     ]
+
+
+def test_a_reported_carcinoid_is_read_by_the_thoracic_ranges() -> None:
+    """WHO 2021 thoracic (lung and thymus): typical carcinoid < 2 mitoses per 2 mm²,
+    atypical 2–10 (and/or necrosis); Ki-67 does not tell one from the other, and above 10
+    mitoses is a carcinoma's range. The Ki-67 > 20 % of a G3 NET (000 §1) still leaves G3
+    possible beside a carcinoid."""
+    base = {
+        "pathology.ki67_percent": None,
+        "pathology.mitoses_per_2mm2": None,
+        "pathology.differentiation": "well",
+        "pathology.reported_grade": "typical_carcinoid",
+    }
+    atypical = {**base, "pathology.reported_grade": "atypical_carcinoid"}
+    rows: list[dict[str, Any]] = [
+        {**base, "pathology.ki67_percent": 5.0},  # G1: Ki-67 5 % does not contradict it
+        {**base, "pathology.mitoses_per_2mm2": 1.0, "pathology.ki67_percent": 12.0},  # G1
+        # 2–10 is atypical's range, against the typical stated: both stay possible (G3 too,
+        # by a Ki-67 not given)
+        {**base, "pathology.mitoses_per_2mm2": 3.0},
+        {**atypical, "pathology.mitoses_per_2mm2": 8.0},  # G2
+        {**atypical, "pathology.mitoses_per_2mm2": 10.0},  # G2: 10 is in the range
+        {**atypical, "pathology.mitoses_per_2mm2": 12.0},  # above it: G2 or G3
+        {**atypical, "pathology.ki67_percent": 25.0},  # G2 or G3
+        {**atypical, "pathology.ki67_percent": 15.0},  # G2
+    ]
+    masks = _frame(rows).select(grade_mask(G)).to_series().to_list()
+    assert [sorted(_possible(m, GRADE_BITS)) for m in masks] == [
+        ["G1"],
+        ["G1"],
+        ["G1", "G2", "G3"],
+        ["G2"],
+        ["G2"],
+        ["G2", "G3"],
+        ["G2", "G3"],
+        ["G2"],
+    ]
+    for row, mask in zip(rows, masks, strict=True):
+        values = {k: v for k, v in row.items() if v is not None}
+        assert derive_grade(values, G).possible == _possible(mask, GRADE_BITS), row
 
 
 def test_the_grade_rules_one_by_one() -> None:

@@ -29,7 +29,7 @@ import polars as pl
 from nelm.cohort.columns import GRADE_BITS, LIVER_TYPE_BITS
 from nelm.cohort.kidney import EGFR_FROM_CREATININE, egfr_from_creatinine
 from nelm.cohort.sstr import sstr_columns
-from nelm.engine.derive import PRIMARY_REMOVED_BY, SINCE_RESECTION
+from nelm.engine.derive import CARCINOIDS, PRIMARY_REMOVED_BY, SINCE_RESECTION
 from nelm.knowledge.model import Derivations, GradeTable
 
 __all__ = [
@@ -128,6 +128,16 @@ def grade_mask(t: GradeTable) -> pl.Expr:
     differentiation = _differentiation()
     k_lo, k_hi = _index_range("pathology.ki67_percent", t.ki67_g1_below, t.ki67_g2_max)
     m_lo, m_hi = _index_range("pathology.mitoses_per_2mm2", t.mitoses_g1_below, t.mitoses_g2_max)
+    # A reported typical or atypical carcinoid (``_carcinoid_ki67`` of the interpreter): the
+    # mitoses against the thoracic ranges, the Ki-67 only against the G3 cut-off.
+    carcinoid = pl.col("pathology.reported_grade").is_in(list(CARCINOIDS)).fill_null(False)
+    c_lo, c_hi = _index_range(
+        "pathology.mitoses_per_2mm2", t.mitoses_g1_below, t.carcinoid_mitoses_g2_max
+    )
+    m_lo = pl.when(carcinoid).then(c_lo).otherwise(m_lo)
+    m_hi = pl.when(carcinoid).then(c_hi).otherwise(m_hi)
+    k_lo = pl.when(carcinoid & (k_lo <= _G2)).then(_lit(_G1)).otherwise(k_lo)
+    k_hi = pl.when(carcinoid & (k_hi < _G2)).then(_lit(_G2)).otherwise(k_hi)
     # The higher index decides: the grade lies between the larger of the lowest grades and
     # the larger of the highest. An index not given allows G1–G3, so one index alone
     # leaves its grade or any higher one possible; neither leaves G1–G3.

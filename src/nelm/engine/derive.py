@@ -233,6 +233,12 @@ def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
     by_ki67 = _index_range(
         values, "pathology.ki67_percent", t.ki67_g1_below, t.ki67_g2_max, grade_of_ki67, t
     )
+    carcinoid = values.get("pathology.reported_grade") in CARCINOIDS
+    if carcinoid:
+        # Read by the thoracic classification (derivations.yaml): the mitoses against a
+        # carcinoid's ranges, the Ki-67 only against the G3 cut-off.
+        t = replace(t, mitoses_g2_max=t.carcinoid_mitoses_g2_max)
+        by_ki67 = _carcinoid_ki67(by_ki67)
     by_mitoses = _index_range(
         values,
         "pathology.mitoses_per_2mm2",
@@ -241,7 +247,7 @@ def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
         grade_of_mitoses,
         t,
     )
-    derived = _derive_grade(values, t, by_ki67, by_mitoses)
+    derived = _derive_grade(values, t, by_ki67, by_mitoses, carcinoid=carcinoid)
     if values.get("pathology.reported_grade") is not None or derived.possible is None:
         return derived
     ki67, mitoses = (
@@ -255,18 +261,37 @@ def _as_differentiation(value: Value | None) -> str | None:
     return value if isinstance(value, str) else None
 
 
+CARCINOIDS = ("typical_carcinoid", "atypical_carcinoid")
+"""The reported grades of the thoracic classification (WHO 2021: lung and thymus)."""
+
+
+def _carcinoid_ki67(band: tuple[int, int, str] | None) -> tuple[int, int, str] | None:
+    """A Ki-67's grades beside a reported carcinoid: WHO 2021 thoracic tells a typical from
+    an atypical carcinoid by mitoses and necrosis, not by Ki-67, so an index up to the G3
+    cut-off allows G1 and G2 alike; above it, G3 stays possible as for any NET."""
+    if band is None:
+        return None
+    lo, hi, shown = band
+    g2 = GRADES.index("G2")
+    return (0 if lo <= g2 else lo), (g2 if hi < g2 else hi), shown
+
+
 def _derive_grade(
     values: Mapping[str, Value],
     t: GradeTable,
     by_ki67: tuple[int, int, str] | None,
     by_mitoses: tuple[int, int, str] | None,
+    *,
+    carcinoid: bool = False,
 ) -> Derived:
     """``derive_grade`` before its inputs are attached; ``by_ki67`` and ``by_mitoses`` are
-    the indices' grade bands (``_index_range``)."""
+    the indices' grade bands (``_index_range``); ``carcinoid``: read for a reported typical
+    or atypical carcinoid (``t`` then holds the carcinoid's mitotic ranges)."""
     differentiation = differentiation_of(values)
     subtype = values.get("pathology.nec_subtype")
-    cite = "; ".join(t.sources)
-    sources = t.sources
+    # a carcinoid's mitotic ranges are the thoracic classification's
+    sources = tuple(dict.fromkeys((*t.carcinoid_sources, *t.sources))) if carcinoid else t.sources
+    cite = "; ".join(sources)
     parts: list[str] = []
     settle: list[str] = []
     if by_ki67 is not None:
@@ -274,6 +299,8 @@ def _derive_grade(
         band = _ki67_band(GRADES[lo], t) if lo == hi else _grades(lo, hi)
         if band == f"{shown}%":  # "> 20" as the report gives it is the G3 band itself
             band = f"the {GRADES[lo]} band"
+        if carcinoid and hi <= GRADES.index("G2"):
+            band = f"≤ {_fmt(t.ki67_g2_max)}%: a carcinoid's grade is not read from its Ki-67"
         parts.append(f"Ki-67 {shown}% ({band})")
     if by_mitoses is not None:
         lo, hi, shown = by_mitoses

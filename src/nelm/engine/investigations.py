@@ -528,6 +528,8 @@ def _option_candidates(kb: KnowledgeBase, option_id: str) -> dict[str, tuple[Val
                 for path, lo, hi in (
                     ("pathology.ki67_percent", g.ki67_g1_below, g.ki67_g2_max),
                     ("pathology.mitoses_per_2mm2", g.mitoses_g1_below, g.mitoses_g2_max),
+                    # a reported carcinoid's mitotic range (WHO 2021 thoracic)
+                    ("pathology.mitoses_per_2mm2", g.mitoses_g1_below, g.carcinoid_mitoses_g2_max),
                 ):
                     _add_leaf_values(path, "lt", lo, add)
                     _add_leaf_values(path, "le", hi, add)

@@ -432,6 +432,7 @@ def _derivations(doc: dict[str, Any], checker: _Checker, staging: dict[str, Any]
         ki67_alone_g2_min=float(g["ki67_alone_g2_min"]),
         reported_sources=checker.cite(g["reported_sources"], "grade"),
         carcinoid_sources=checker.cite(g["carcinoid_sources"], "grade"),
+        carcinoid_mitoses_g2_max=float(g["carcinoid_mitoses_g2_max"]),
     )
     lt = doc["liver_type"]
     pd = doc["portal_drainage"]

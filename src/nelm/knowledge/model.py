@@ -148,6 +148,9 @@ class GradeTable:
     ki67_alone_g2_min: float
     reported_sources: tuple[str, ...] = ()
     carcinoid_sources: tuple[str, ...] = ()
+    carcinoid_mitoses_g2_max: float = 10.0
+    """The top of an atypical carcinoid's mitotic range (WHO 2021 thoracic: 2–10 per 2 mm²),
+    read for a reported typical or atypical carcinoid in place of ``mitoses_g2_max``."""
 
 
 @dataclass(frozen=True, slots=True)
