@@ -161,3 +161,16 @@ def test_everolimus_gives_its_label_doses_for_a_failing_liver(
     texts = [d["text"] for d in result["caution_details"]]
     assert any("Child-Pugh class A" in t and "2.5 mg" in t for t in texts) is shown
     assert result["status"] == base["options"]["everolimus"]["status"]
+
+
+@pytest.mark.parametrize("option", ["prrt", "capecitabine_temozolomide"])
+def test_a_clearance_limit_read_through_the_egfr_says_so(option: str) -> None:
+    # NETTER-1 excluded a Cockcroft-Gault creatinine clearance < 50 mL/min; the capecitabine
+    # label contraindicates one < 30 mL/min. Cockcroft & Gault 1976: (140 - age) x weight /
+    # (72 x creatinine), x 0.85 for a woman: at 87 years, 60 kg and 1.0 mg/dL, 38 mL/min,
+    # where CKD-EPI 2021 gives an eGFR of 54 (Inker 2021) — the criterion reads the eGFR.
+    doc = assess_mapping(eligible_case(option), with_evidence=False)
+    texts = [d["text"] for d in doc["options"][option]["caution_details"]]
+    (said,) = [t for t in texts if "Cockcroft-Gault creatinine clearance" in t]
+    assert "(140 − age) × weight (kg) / (72 × creatinine in mg/dL)" in said
+    assert "× 0.85 for a woman" in said
