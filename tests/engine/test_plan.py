@@ -432,6 +432,17 @@ def test_a_functional_tumour_says_why_its_ssa_step_fits(syndrome: str) -> None:
     assert sum(HORMONE_CONTROL in s["rationale"] for s in plan) == 1
 
 
+def test_a_gastrinoma_s_ssa_is_not_called_its_syndrome_s_treatment() -> None:
+    # Jensen 2012 (ENETS, functional pancreatic syndromes): proton-pump inhibitors are the
+    # drugs of choice for a gastrinoma's acid hypersecretion; the plan's PPI note says so,
+    # and the SSA's own step must not call it the syndrome's medical treatment.
+    plan = plan_of(with_changes(BASE, {"primary.functional_syndrome": "gastrinoma"}))
+    notes = [n["id"] for s in plan for n in s.get("notes", ())]
+    assert "gastrinoma_acid_control" in notes
+    assert not {"ssa_hormone_control", "ssa_hormone_control_not_slow_growing"} & set(notes)
+    assert not any(HORMONE_CONTROL in s["rationale"] for s in plan)
+
+
 @pytest.mark.parametrize("syndrome", ["none", None, "insulinoma"])
 def test_no_hormone_note_on_a_tumour_not_stated_functional(syndrome: str | None) -> None:
     # an insulinoma too: octreotide can worsen its hypoglycaemia (Gama 1995), which leaves

@@ -809,6 +809,11 @@ rules(
     # hypoglycaemia: Gama 1995, the option's caution).
     ({"pathology.ki67_percent": 15, "primary.functional_syndrome": "other"}, M),
     ({"pathology.ki67_percent": 15, "primary.functional_syndrome": "insulinoma"}, N),
+    # Jensen 2012 (ENETS, functional pancreatic syndromes): a gastrinoma's acid
+    # hypersecretion is controlled with proton-pump inhibitors, "the drugs of choice"; the
+    # SSA's indication is then its antiproliferative one alone.
+    ({"pathology.ki67_percent": 15, "primary.functional_syndrome": "gastrinoma"}, N),
+    ({"pathology.ki67_percent": 8, "primary.functional_syndrome": "gastrinoma"}, M),
 )
 rules(
     "ssa",
