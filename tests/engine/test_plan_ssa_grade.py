@@ -64,7 +64,7 @@ def test_a_non_functional_g3_net_has_its_ssa_after_prrt_and_chemotherapy() -> No
     assert later_than, "the comparison needs PRRT or CAPTEM in the plan"
     for option in later_than:
         assert ssa["step"] > _step_of(plan, option)["step"], (option, plan)
-    assert ssa["rationale"].startswith("G3 NET:")
+    assert ssa["rationale"].startswith("For a non-functional G3 NET:")
     assert {"004 §3.3", "002 §3"} <= set(ssa["sources"])
     assert "slow-growing SSTR-positive NET (PROMID" not in ssa["rationale"]
 
@@ -131,3 +131,26 @@ def test_a_refractoriness_not_recorded_keeps_the_hormone_note() -> None:
     ids = [n for s in plan for n in _notes(s)]
     assert "ssa_hormone_control" in ids
     assert "ssa_syndrome_refractory" not in ids
+
+
+def test_a_grade_not_given_keeps_the_g3_step_conditional_in_its_words() -> None:
+    # No Ki-67 and no mitotic count: G3 stays possible (000 §1), so the step that puts the
+    # SSA after PRRT and chemotherapy for a non-functional G3 NET is kept; it must read as a
+    # condition ("if a non-functional G3 NET"), never as the patient's grade.
+    # progressed on an SSA, so the SSA's first-line step does not apply (a published
+    # later-line case's shape: the grade not stated in its report)
+    doc = _doc(
+        {
+            "pathology.ki67_percent": None,
+            "pathology.mitoses_per_2mm2": None,
+            "course.status": "progressing",
+            "course.progressed_on_ssa": True,
+            "course.prior_treatments": ["ssa"],
+        }
+    )
+    assert "G3" in doc["classification"]["grade_possible"]
+    steps = [s for s in doc["plan"] if s["rationale"].startswith("For a non-functional G3 NET")]
+    assert steps, doc["plan"]
+    for step in steps:
+        for oid in step["options"]:
+            assert step["conditions"][oid][0] == "A non-functional G3 NET"
