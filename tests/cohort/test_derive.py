@@ -167,6 +167,7 @@ def test_a_reported_carcinoid_is_read_by_the_thoracic_ranges() -> None:
         "pathology.mitoses_per_2mm2": None,
         "pathology.differentiation": "well",
         "pathology.reported_grade": "typical_carcinoid",
+        "primary.site": None,  # not known: read as the chest's
     }
     atypical = {**base, "pathology.reported_grade": "atypical_carcinoid"}
     rows: list[dict[str, Any]] = [
@@ -180,6 +181,9 @@ def test_a_reported_carcinoid_is_read_by_the_thoracic_ranges() -> None:
         {**atypical, "pathology.mitoses_per_2mm2": 12.0},  # above it: G2 or G3
         {**atypical, "pathology.ki67_percent": 25.0},  # G2 or G3
         {**atypical, "pathology.ki67_percent": 15.0},  # G2
+        # a digestive primary reported as a carcinoid keeps its own cut-offs (000 §1: a
+        # Ki-67 of 5 % is G2): a conflict, both stay possible
+        {**base, "pathology.ki67_percent": 5.0, "primary.site": "small_intestine"},
     ]
     masks = _frame(rows).select(grade_mask(G)).to_series().to_list()
     assert [sorted(_possible(m, GRADE_BITS)) for m in masks] == [
@@ -191,6 +195,7 @@ def test_a_reported_carcinoid_is_read_by_the_thoracic_ranges() -> None:
         ["G2", "G3"],
         ["G2", "G3"],
         ["G2"],
+        ["G1", "G2", "G3"],
     ]
     for row, mask in zip(rows, masks, strict=True):
         values = {k: v for k, v in row.items() if v is not None}

@@ -29,7 +29,12 @@ import polars as pl
 from nelm.cohort.columns import GRADE_BITS, LIVER_TYPE_BITS
 from nelm.cohort.kidney import EGFR_FROM_CREATININE, egfr_from_creatinine
 from nelm.cohort.sstr import sstr_columns
-from nelm.engine.derive import CARCINOIDS, PRIMARY_REMOVED_BY, SINCE_RESECTION
+from nelm.engine.derive import (
+    CARCINOIDS,
+    PRIMARY_REMOVED_BY,
+    SINCE_RESECTION,
+    THORACIC_READING_SITES,
+)
 from nelm.knowledge.model import Derivations, GradeTable
 
 __all__ = [
@@ -130,7 +135,11 @@ def grade_mask(t: GradeTable) -> pl.Expr:
     m_lo, m_hi = _index_range("pathology.mitoses_per_2mm2", t.mitoses_g1_below, t.mitoses_g2_max)
     # A reported typical or atypical carcinoid (``_carcinoid_ki67`` of the interpreter): the
     # mitoses against the thoracic ranges, the Ki-67 only against the G3 cut-off.
-    carcinoid = pl.col("pathology.reported_grade").is_in(list(CARCINOIDS)).fill_null(False)
+    site = pl.col("primary.site")
+    chest = site.is_null() | site.is_in([s for s in THORACIC_READING_SITES if s is not None])
+    carcinoid = (pl.col("pathology.reported_grade").is_in(list(CARCINOIDS)) & chest).fill_null(
+        False
+    )
     c_lo, c_hi = _index_range(
         "pathology.mitoses_per_2mm2", t.mitoses_g1_below, t.carcinoid_mitoses_g2_max
     )

@@ -233,7 +233,9 @@ def derive_grade(values: Mapping[str, Value], t: GradeTable) -> Derived:
     by_ki67 = _index_range(
         values, "pathology.ki67_percent", t.ki67_g1_below, t.ki67_g2_max, grade_of_ki67, t
     )
-    carcinoid = values.get("pathology.reported_grade") in CARCINOIDS
+    carcinoid = values.get("pathology.reported_grade") in CARCINOIDS and (
+        values.get("primary.site") in THORACIC_READING_SITES
+    )
     if carcinoid:
         # Read by the thoracic classification (derivations.yaml): the mitoses against a
         # carcinoid's ranges, the Ki-67 only against the G3 cut-off.
@@ -263,6 +265,10 @@ def _as_differentiation(value: Value | None) -> str | None:
 
 CARCINOIDS = ("typical_carcinoid", "atypical_carcinoid")
 """The reported grades of the thoracic classification (WHO 2021: lung and thymus)."""
+THORACIC_READING_SITES = ("lung", "thymus", "unknown_primary", None)
+"""The sites whose reported carcinoid is read by the thoracic ranges: the chest, or a site
+not known. A digestive (or other) primary reported as a carcinoid is graded by its own
+cut-offs (000 §1), and the assessment says so (``assess._carcinoid_outside_the_chest``)."""
 
 
 def _carcinoid_ki67(band: tuple[int, int, str] | None) -> tuple[int, int, str] | None:
