@@ -503,6 +503,20 @@ def test_a_refractory_insulinoma_lists_everolimus_before_the_ssa_first_line(
         )
 
 
+def test_a_hypoglycaemia_refractory_on_everolimus_is_not_told_everolimus_controls_it() -> None:
+    # Matej 2016's reason for listing everolimus first is that it controls the
+    # hypoglycaemia; a hypoglycaemia still refractory after everolimus was given has not
+    # been controlled by it, so the note's reason does not hold for this patient.
+    changes = {
+        **PROGRESSING,
+        "primary.functional_syndrome": "insulinoma",
+        "primary.syndrome_refractory": True,
+        "course.prior_treatments": ["ssa", "everolimus"],
+    }
+    plan = plan_of(with_changes(BASE, changes))
+    assert "insulinoma_refractory_everolimus" not in [nid for _, nid in _notes(plan)]
+
+
 def test_a_refractory_carcinoid_syndrome_keeps_the_ssa_first_line() -> None:
     # The move is for an insulinoma only: for a carcinoid syndrome the SSA is the medical
     # treatment of the syndrome (003 Medical therapy; 004 §3.3).
