@@ -174,3 +174,33 @@ def test_a_clearance_limit_read_through_the_egfr_says_so(option: str) -> None:
     (said,) = [t for t in texts if "Cockcroft-Gault creatinine clearance" in t]
     assert "(140 − age) × weight (kg) / (72 × creatinine in mg/dL)" in said
     assert "× 0.85 for a woman" in said
+
+
+NETTER2_NOT_NEW = "Without progression on a somatostatin analogue, PRRT rests on NETTER-2"
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        (None, True),  # the list not given: NETTER-2 may be the basis
+        (["ssa"], True),  # an SSA alone keeps NETTER-2's branch open
+        (["prrt"], False),  # a further course: no NETTER-2 patient had PRRT before
+        (["ssa", "everolimus"], False),
+    ],
+)
+def test_the_netter2_caution_is_for_a_first_course_only(
+    given: list[str] | None, shown: bool
+) -> None:
+    # NETTER-2 eligibility: no prior systemic therapy other than a somatostatin analogue;
+    # a PRRT course or a targeted drug listed as given closes that branch of the setting,
+    # so the caution on it would speak of a basis the option does not have.
+    changes = {
+        "course.status": "progressing",
+        "course.progressed_on_ssa": False,
+        "pathology.ki67_percent": 15,
+        "course.prior_treatments": given,
+        "course.prior_systemic_lines": None,
+    }
+    doc = assess_mapping(eligible_case("prrt", changes), with_evidence=False)
+    texts = [d["text"] for d in doc["options"]["prrt"]["caution_details"]]
+    assert any(t.startswith(NETTER2_NOT_NEW) for t in texts) is shown
