@@ -15,7 +15,7 @@ from nelm.case.plausibility import implausible_values, unit_questions
 from nelm.case.result_dates import old_results_warning
 from nelm.engine.conditions import Fact, Interval
 from nelm.engine.consistency import contradictions
-from nelm.engine.derive import DerivedFacts, derive
+from nelm.engine.derive import CARCINOIDS, THORACIC_READING_SITES, DerivedFacts, derive
 from nelm.engine.evaluate import (
     GIVEN_BEFORE_START,
     CriterionResult,
@@ -269,7 +269,6 @@ def _nec_beside_a_low_ki67(values: Mapping[str, Value]) -> str | None:
 
 
 _MITOSES = "pathology.mitoses_per_2mm2"
-_CHEST_OR_UNKNOWN = ("lung", "thymus", "unknown_primary")
 
 
 def _carcinoid_outside_the_chest(values: Mapping[str, Value]) -> str | None:
@@ -278,9 +277,9 @@ def _carcinoid_outside_the_chest(values: Mapping[str, Value]) -> str | None:
     the board is told that the digestive system's grade (Ki-67, mitoses) is what decides."""
     reported = values.get("pathology.reported_grade")
     site = values.get("primary.site")
-    if reported not in ("typical_carcinoid", "atypical_carcinoid") or site is None:
+    if reported not in CARCINOIDS or site is None:
         return None
-    if site in _CHEST_OR_UNKNOWN:
+    if site in THORACIC_READING_SITES:  # read as the chest's (derive_grade)
         return None
     words = str(reported).replace("_", " ")
     grade = "G1" if reported == "typical_carcinoid" else "G2"
