@@ -1115,6 +1115,9 @@ rules(
     # given with an SSA, which an insulinoma's hypoglycaemia leaves out (octreotide can
     # worsen it: Gama 1995; the SSA's indication)
     ({"primary.functional_syndrome": "insulinoma"}, N),
+    # nor a gastrinoma, whose SSA is ruled out too: proton-pump inhibitors are the drugs of
+    # choice for its acid hypersecretion (Jensen 2012, ENETS; the SSA's indication)
+    ({"primary.functional_syndrome": "gastrinoma"}, N),
 )
 rules(
     "interferon_alpha",

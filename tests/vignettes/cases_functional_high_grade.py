@@ -343,7 +343,10 @@ VIGNETTES: list[Vignette] = [
         },
         waits_on={"cytoreductive_surgery": ("liver.burden_symptoms", "course.months_stable")},
         criteria={
-            "interferon_alpha.syndrome": "met",
+            # interferon is added to an SSA for hormonal symptoms; a gastrinoma's acid
+            # hypersecretion is the proton-pump inhibitors' ("the drugs of choice": Jensen
+            # 2012, ENETS), as for the SSA's hormone control
+            "interferon_alpha.syndrome": "not_met",
             "interferon_alpha.well_differentiated": "met",
         },
         derived={"grade": "G1", "portal_drainage": True},

@@ -513,7 +513,9 @@ VIGNETTES: list[Vignette] = [
         },
         statuses={
             "ssa": (YES, SSA_4),
-            "interferon_alpha": (YES, IFN),
+            # added to an SSA for hormonal symptoms, which for a gastrinoma proton-pump
+            # inhibitors control ("the drugs of choice": Jensen 2012, ENETS)
+            "interferon_alpha": (NO, IFN + "; Jensen 2012: PPIs for a gastrinoma"),
             "everolimus": (YES, EVE_P),
             "sunitinib": (YES, SUN),
             "surufatinib": (NO, SURU + " (functional)"),
