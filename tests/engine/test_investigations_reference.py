@@ -116,6 +116,23 @@ def _reference(case: Case, kb: KnowledgeBase) -> tuple[ToDo, ...]:
                 could_change,
                 {o: tuple(sorted(reachable[o])) for o in could_change},
                 changes,
+                # a precaution as an option's caution: its text when the case's own facts
+                # meet it, its if_unknown text when they leave it open
+                tuple(
+                    investigations.Precaution(c.id, text, c.sources)
+                    for c in inv.precautions
+                    for truth in [
+                        Truth.MET if c.condition is None else evaluate(c.condition, facts)
+                    ]
+                    for text in [
+                        c.text
+                        if truth is Truth.MET
+                        else c.if_unknown
+                        if truth is Truth.UNKNOWN
+                        else None
+                    ]
+                    if text is not None
+                ),
             )
         )
     order = {inv.id: i for i, inv in enumerate(kb.investigations)}

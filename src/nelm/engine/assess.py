@@ -488,6 +488,15 @@ def _todo_doc(t: ToDo) -> dict[str, Any]:
         "could_become": {o: list(s) for o, s in t.could_become.items()},
         "first_step_could_change": t.first_step_could_change,
         "sources": list(t.investigation.sources),
+        **(
+            {
+                "precautions": [
+                    {"id": p.id, "text": p.text, "sources": list(p.sources)} for p in t.precautions
+                ]
+            }
+            if t.precautions
+            else {}
+        ),
     }
 
 

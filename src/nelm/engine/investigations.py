@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -51,7 +51,7 @@ from nelm.engine.plan import PlanStep, first_step, plan_fields
 from nelm.engine.sstr import set_aside
 from nelm.knowledge.model import Criterion, GradeTable, Investigation, KnowledgeBase
 
-__all__ = ["ToDo", "rank_investigations"]
+__all__ = ["Precaution", "ToDo", "precautions_of", "rank_investigations"]
 
 _MET, _NOT_MET, _UNKNOWN = Truth.MET, Truth.NOT_MET, Truth.UNKNOWN
 """Module constants: an enum member read from its class is slow on the hot path."""
@@ -74,6 +74,15 @@ _DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True, slots=True)
+class Precaution:
+    """What to do before or during an investigation, as this case calls for it."""
+
+    id: str
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ToDo:
     """One investigation on the to-do list and what its result could decide."""
 
@@ -85,6 +94,22 @@ class ToDo:
     could_become: dict[str, tuple[str, ...]]
     """Per option in ``could_change``, the statuses it can reach."""
     first_step_could_change: bool
+    precautions: tuple[Precaution, ...] = ()
+    """The investigation's precautions the case's facts meet (or, with ``if_unknown``,
+    leave open, said as a condition)."""
+
+
+def precautions_of(inv: Investigation, facts: Mapping[str, Fact]) -> tuple[Precaution, ...]:
+    """The investigation's precautions this case calls for: as an option's cautions, each
+    shown when its condition is met, its ``if_unknown`` text when the case leaves it open."""
+    out = []
+    for caution in inv.precautions:
+        truth = Truth.MET if caution.condition is None else truth_of(caution.condition)(facts)
+        if truth is Truth.MET:
+            out.append(Precaution(caution.id, caution.text, caution.sources))
+        elif truth is Truth.UNKNOWN and caution.if_unknown is not None:
+            out.append(Precaution(caution.id, caution.if_unknown, caution.sources))
+    return tuple(out)
 
 
 FactsOf = Callable[[Case, DerivedFacts], Mapping[str, Fact]]
@@ -110,7 +135,11 @@ def rank_investigations(
     for inv in kb.investigations:
         fields = tuple(f for f in inv.fields if f in waiting)
         if fields:
-            todos.append(_todo(inv, fields, probe, results, plan))
+            todo = _todo(inv, fields, probe, results, plan)
+            if inv.precautions:
+                own_facts = probe.facts({})[0]
+                todo = replace(todo, precautions=precautions_of(inv, own_facts))
+            todos.append(todo)
     order = {inv.id: i for i, inv in enumerate(kb.investigations)}
     todos.sort(
         key=lambda t: (

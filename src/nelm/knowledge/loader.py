@@ -12,6 +12,7 @@ import hashlib
 import marshal
 import os
 import sys
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -196,16 +197,14 @@ def _investigations(doc: dict[str, Any], checker: _Checker) -> tuple[Investigati
                 str(raw["name"]),
                 fields,
                 checker.cite(raw.get("sources"), f"investigation {iid}"),
+                tuple(_cautions(raw.get("precautions") or [], f"investigation.{iid}", checker)),
             )
         )
     # A bound of a number ("at least 4 lesions") comes from the investigation of the number.
     for f, spec in FIELD_BY_PATH.items():
         if spec.bound_of is not None and f not in owner and spec.bound_of in owner:
             owner[f] = owner[spec.bound_of]
-            out = [
-                Investigation(i.id, i.name, (*i.fields, f), i.sources) if i.id == owner[f] else i
-                for i in out
-            ]
+            out = [replace(i, fields=(*i.fields, f)) if i.id == owner[f] else i for i in out]
     unowned = [f for f in FIELD_BY_PATH if f not in owner]
     if unowned:
         raise ValueError(f"investigations: no investigation supplies {unowned}")

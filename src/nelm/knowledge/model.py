@@ -191,6 +191,9 @@ class Investigation:
     name: str
     fields: tuple[str, ...]
     sources: tuple[str, ...]
+    precautions: tuple[Caution, ...] = ()
+    """What to do before or during it when the case calls for it (a carcinoid syndrome's
+    octreotide cover before a liver biopsy): shown with it on the to-do list."""
 
 
 @dataclass(frozen=True, slots=True)

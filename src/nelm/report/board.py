@@ -194,6 +194,8 @@ class Investigation:
     decides_short: tuple[str, ...] = ()
     """The same options by their short names ("PRRT", "SSA"), as the full report's to-do
     list names them."""
+    precautions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """What to do before or during it, as this case calls for it: (text, sources)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -457,6 +459,10 @@ def board_view(doc: Mapping[str, Any], *, field_label: Any = None) -> BoardView:
             f"{item['name']} ({', '.join(item['field_labels'])})",
             tuple(names.get(o, o) for o in item.get("could_change") or ()),
             tuple(option_short(o) for o in item.get("could_change") or ()),
+            tuple(
+                (str(p["text"]), tuple(p.get("sources") or ()))
+                for p in item.get("precautions") or ()
+            ),
         )
         for item in todo
     ] or sorted(

@@ -335,7 +335,9 @@ its value and sources.</p>
 {% for item in todo %}
 <li><strong>{{ item.name }}</strong> — gives {{ item.gives | join(', ') }}.
  {{ item.summary[:1] | upper }}{{ item.summary[1:] | cite_text }}
- <span class="src">({{ item.sources | cite }})</span></li>
+ <span class="src">({{ item.sources | cite }})</span>{% for p in item.get('precautions', ()) %}
+ <br><strong>Precaution:</strong> {{ p.text | cite_text }}
+ <span class="src">({{ p.sources | cite }})</span>{% endfor %}</li>
 {% endfor %}
 </ol>
 {% endif %}

@@ -243,6 +243,10 @@ def render_text(doc: dict[str, Any], *, width: int | None = None, color: bool = 
                 cite_plain(item["summary"][:1].upper() + item["summary"][1:], refs),
             )
             console.print(_hanging(f"{n}.", body, widest=len(f"{len(todo)}.")))
+            for precaution in item.get("precautions") or ():
+                said = cite_plain(precaution["text"], refs)
+                cited = f"{said} ({refs.labels(precaution['sources'])})"
+                console.print(Padding(_hanging("⚠", Text(cited, style="yellow")), (0, 0, 0, 3)))
     # a field an investigation gives is named above, not again: only the others are listed
     # (each option's card names all the fields it waits on)
     missing = missing_data_groups(doc, short, leave_out=investigated_fields(doc))
