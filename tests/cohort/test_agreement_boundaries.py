@@ -971,6 +971,13 @@ caution_edges(
     ],
 )
 caution_edges(
+    "thermal_ablation",
+    "over_5cm",
+    "002 §4: 'a single lesion < 5 cm' (the limit nelm applies); 003 Ablative therapies: "
+    "'RFA is less useful for tumors >5 cm' (the other side, shown from 5 cm)",
+    *shown_at("liver.largest_lesion_cm", (4.9, False), (5, True)),
+)
+caution_edges(
     "prrt",
     "creatinine_above_netter",
     NETTER1,

@@ -204,3 +204,26 @@ def test_the_netter2_caution_is_for_a_first_course_only(
     doc = assess_mapping(eligible_case("prrt", changes), with_evidence=False)
     texts = [d["text"] for d in doc["options"]["prrt"]["caution_details"]]
     assert any(t.startswith(NETTER2_NOT_NEW) for t in texts) is shown
+
+
+OBSTRUCTED = "Biliary obstruction: the liver's function once the duct is drained decides"
+
+
+@pytest.mark.parametrize("option", ["platinum_etoposide", "capecitabine_temozolomide"])
+@pytest.mark.parametrize(("obstruction", "shown"), [(True, True), (False, False), (None, False)])
+def test_an_obstructed_bile_duct_asks_for_the_liver_s_function_before_chemotherapy(
+    option: str, obstruction: bool | None, shown: bool
+) -> None:
+    """001 Introduction: "available treatment options vary, depending on the extent of
+    hepatic involvement and patients' performance status"; the reviews give systemic
+    treatment no liver limit. A small cell carcinoma of the liver with obstructive jaundice
+    (Shah 2022, Case Rep Oncol 15:668) read "eligible" for chemotherapy with nothing asking
+    for the liver's function: the obstruction is said whatever the bilirubin, and the
+    status is left as it was."""
+    doc = assess_mapping(
+        eligible_case(option, {"anatomy.biliary_obstruction": obstruction}), with_evidence=False
+    )
+    result = doc["options"][option]
+    texts = [d["text"] for d in result["caution_details"]]
+    assert any(t.startswith(OBSTRUCTED) for t in texts) is shown
+    assert result["status"] == "eligible"

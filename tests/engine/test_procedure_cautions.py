@@ -113,7 +113,9 @@ SEROTONIN = "Serotonin-secreting tumour without a carcinoid syndrome recorded"
         ("serotonin", "none", True),  # raised serotonin "without symptoms"
         ("serotonin", "other", True),
         ("serotonin", "carcinoid", False),  # the syndrome's own caution says it
-        ("serotonin", None, False),  # the syndrome is asked about instead
+        # the syndrome not stated: the tumour secretes serotonin all the same (a serotonin
+        # rise measured during the ablation of such a metastasis, its syndrome not named)
+        ("serotonin", None, True),
         ("gastrin", "none", False),
         (None, "none", False),
     ],
@@ -129,6 +131,10 @@ def test_a_serotonin_secreting_tumour_without_the_syndrome_shows_the_crisis(
         option, {"primary.hormone": hormone, "primary.functional_syndrome": syndrome}
     )
     assert any(t.startswith(SEROTONIN) for t in texts) is shown
+    # the syndrome is asked about only while nothing says the tumour secretes serotonin:
+    # "the case does not say whether the tumour is functional" beside a stated serotonin
+    # would contradict the case
+    assert not any(t.startswith(IF_CARCINOID) for t in texts) or hormone != "serotonin"
     assert status == "eligible"
 
 
@@ -338,3 +344,51 @@ def test_an_unnamed_prior_chemotherapy_asks_whether_it_was_platinum(
     status, texts = _cautions("platinum_etoposide", {"course.prior_treatments": prior})
     assert any(t.startswith(UNNAMED) for t in texts) is shown
     assert status == "eligible"
+
+
+OVER_5CM = "Lesion of 5 cm or more: nelm applies 002 §4's limit"
+
+
+@pytest.mark.parametrize(
+    ("size", "count", "shown", "status"),
+    [
+        (5, 1, True, "ineligible"),
+        (12, 1, True, "ineligible"),
+        (4.9, 1, False, "eligible"),
+        (2, 2, False, "eligible"),
+    ],
+)
+def test_a_lesion_over_the_ablation_limit_shows_the_sources_that_allow_it(
+    size: float, count: int, shown: bool, status: str
+) -> None:
+    """002 §4 gives ablation "exclusively" for "less than three lesions measuring ≤ 3 cm,
+    or a single lesion < 5 cm" (nelm's criterion); 003 Ablative therapies: "RFA is less
+    useful for tumors >5 cm, even if repeat ablation sessions are possible", and effective
+    for hormone secretion "even if the tumor size represents a limiting factor"; 001
+    Ablative techniques: stereotactic RFA "especially in larger tumors (> 5 cm)". The seeds
+    disagree: the limit is applied and the other side shown beside it."""
+    got, texts = _cautions(
+        "thermal_ablation", {"liver.largest_lesion_cm": size, "liver.lesion_count": count}
+    )
+    assert any(t.startswith(OVER_5CM) for t in texts) is shown
+    assert got == status
+
+
+ABSCESS = "Bilio-enteric anastomosis or a prior Whipple procedure: 001 holds RFA usually"
+
+
+@pytest.mark.parametrize(
+    ("whipple", "anastomosis", "shown"),
+    [(True, None, True), (None, True, True), (False, False, False), (None, None, False)],
+)
+def test_ablation_after_a_whipple_names_the_abscess(
+    whipple: bool | None, anastomosis: bool | None, shown: bool
+) -> None:
+    """001 Ablative techniques: "RFA is usually contraindicated ... if the patient has had a
+    previous Whipple procedure", and liver abscess is among its complications; a case that
+    gives the Whipple alone is shown it as one that gives the anastomosis is."""
+    _, texts = _cautions(
+        "thermal_ablation",
+        {"anatomy.prior_whipple": whipple, "anatomy.biliary_enteric_anastomosis": anastomosis},
+    )
+    assert any(t.startswith(ABSCESS) for t in texts) is shown
