@@ -737,6 +737,35 @@ def test_an_unknown_primary_puts_the_search_for_it_beside_the_first_step(
         assert not note.get("precaution")
 
 
+@pytest.mark.parametrize(
+    ("pathology", "note_id"),
+    [
+        (
+            {"pathology.differentiation": "poor", "pathology.ki67_percent": 70},
+            "search_for_the_primary_nec",
+        ),
+        ({"pathology.ki67_percent": 30}, "search_for_the_primary"),
+    ],
+)
+def test_a_carcinoma_of_unknown_primary_is_searched_for_with_fdg_pet(
+    pathology: dict[str, object], note_id: str
+) -> None:
+    # 002 §2.1: SSTR PET/CT "may be less sensitive in tumors with higher Ki-6[7]"; 001 PRRT
+    # names 18F-FDG PET/CT for "G3 NEN and NECs". A NEC is offered neither the resection nor
+    # the transplant the NET's note gives as the reason to search: its own note names the
+    # FDG scan; a well-differentiated tumour keeps the SSTR one.
+    case = with_changes(
+        BASE, {"primary.site": "unknown_primary", "primary.resected": None, **pathology}
+    )
+    notes = [nid for _, nid in _notes(plan_of(case))]
+    other = {"search_for_the_primary", "search_for_the_primary_nec"} - {note_id}
+    assert note_id in notes and not other & set(notes)
+    if note_id.endswith("_nec"):
+        (note,) = [n for n in plan_of(case)[0].get("notes", ()) if n["id"] == note_id]
+        assert "18F-FDG PET/CT" in note["text"]
+        assert note["sources"] == ["002 §2.1", "001 PRRT", "Hendifar-2019"]
+
+
 def test_the_primary_s_resection_in_a_systemic_step_is_headed_as_surgery() -> None:
     # assessment-v1-additions.md, Plan steps: `title` heads a step whose intent's title
     # would mislead; the primary's resection (000 §2.1) is surgery, not a drug.
