@@ -334,6 +334,21 @@ ROWS: list[tuple[str, str, dict[str, Any], bool, str]] = [
         False,
         "003 Cytoreductive surgery: '> 75%' (75 % itself is not beyond it)",
     ),
+    # "surgical treatment should be avoided": of surgery, the primary's resection too
+    (
+        "primary_tumor_resection",
+        "burden_over_75",
+        {"liver.tumor_burden_percent": 76},
+        True,
+        "003 Cytoreductive surgery: '> 75% ... surgical treatment should be avoided'",
+    ),
+    (
+        "primary_tumor_resection",
+        "burden_over_75",
+        {"liver.tumor_burden_percent": 75},
+        False,
+        "003 Cytoreductive surgery: '> 75%' (75 % itself is not beyond it)",
+    ),
 ]
 
 
