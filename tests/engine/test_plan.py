@@ -922,3 +922,30 @@ def test_chemoembolisation_is_listed_before_radioembolisation() -> None:
     after_whipple = plan_of(with_changes(BASE, {**diffuse, "anatomy.prior_whipple": True}))
     step = after_whipple[step_index(after_whipple, "tare")]
     assert "tace" not in step["options"] and "tae" not in step["options"]
+
+
+@pytest.mark.parametrize("syndrome", ["insulinoma", "gastrinoma"])
+def test_no_symptom_control_step_for_a_hormone_the_ssa_does_not_control(syndrome: str) -> None:
+    # 003 Medical therapy gives interferon "associated with somatostatin analogs for
+    # palliation or hormonal symptoms"; the SSA does not control an insulinoma's
+    # hypoglycaemia (octreotide can worsen it: Gama 1995) nor a gastrinoma's acid
+    # (proton-pump inhibitors, "the drugs of choice": Jensen 2012). A refractory insulinoma
+    # given an SSA read "Symptom control: somatostatin analogue, to which interferon alpha
+    # may be added", both ruled out on its cards. Its SSA (Ki-67 ≤ 10 %, 004 §3.3) stays
+    # the antiproliferative first line, behind the targeted drugs for a refractory
+    # insulinoma (Matej 2016: everolimus controls the hypoglycaemia).
+    case = with_changes(
+        BASE,
+        {
+            "primary.functional_syndrome": syndrome,
+            "primary.syndrome_refractory": True,
+            "course.prior_treatments": ["ssa"],
+            "course.status": "stable",
+        },
+    )
+    plan = assess_mapping(case, with_evidence=False)["plan"]
+    intents = [(s["intent"], s["options"]) for s in plan]
+    assert not [o for intent, o in intents if intent == "symptom_control" and "ssa" in o]
+    (ssa,) = [i for i, (_, options) in enumerate(intents) if "ssa" in options]
+    if syndrome == "insulinoma":
+        assert ssa > step_index(plan, "everolimus")
