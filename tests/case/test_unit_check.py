@@ -147,3 +147,26 @@ def test_a_failing_liver_recorded_is_named_as_what_can_explain_the_value(
     else:
         assert named in message and "check the unit" in message
         assert sum(w in message for w in ("Biliary", "Hepatic enc", "Ascites is")) == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "written"),
+    [
+        ("labs.hemoglobin_g_dl", {"value": 10.8, "unit": "g/dL"}),
+        (FIELD, {"value": 17, "unit": "mg/dL"}),
+    ],
+)
+def test_a_number_whose_unit_is_written_is_not_asked_about_it(
+    field: str, written: dict[str, Any]
+) -> None:
+    # docs/plausibility.md: the unit is questioned for "a number given without its unit".
+    # A haemoglobin of 10.8 g/dL (7.4–10.9 mmol/L is a normal haemoglobin in mmol/L: the
+    # ambiguity of a bare 10.8) written with its unit said which it is; so did 17 mg/dL.
+    # Given back as written.
+    doc = assess_mapping(with_changes(BASE, {field: written}), with_evidence=False)
+    assert not [w for w in _checks(doc) if w["field"] == field]
+    bare = assess_mapping(with_changes(BASE, {field: written["value"]}), with_evidence=False)
+    assert [w for w in _checks(bare) if w["field"] == field]
+    section, name = field.split(".")
+    case = case_from_mapping(with_changes(BASE, {field: written}))
+    assert case.to_document()[section][name] == written

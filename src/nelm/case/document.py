@@ -75,8 +75,8 @@ class Case:
     confirmed: tuple[str, ...] = ()
     """Fields whose implausible value the user confirmed as entered (``confirmed``)."""
     entered: Mapping[str, tuple[float, str]] = field(default_factory=dict)
-    """Numbers entered in another unit: path → (value as entered, unit); ``values`` holds
-    them converted to the contract's unit."""
+    """Numbers entered with their unit written, in another unit or the contract's own:
+    path → (value as entered, unit); ``values`` holds them in the contract's unit."""
     timeline: Mapping[str, Any] | None = None
     """The timeline as given (dates as YYYY-MM-DD text), or None."""
     from_timeline: tuple[str, ...] = ()
@@ -505,8 +505,10 @@ def _entered_with_unit(
         return None, Problem(spec.path, expected, got)
     exact = round(number * unit.factor, 6)
     converted: float | int = round(exact) if exact.is_integer() else exact
-    if unit.factor != 1.0:
-        entered[spec.path] = (number, unit.label)
+    # Kept in its own unit too: a number whose unit was written is not asked about its unit
+    # (a haemoglobin of {"value": 10.8, "unit": "g/dL"} is not "10.8 mmol/L?"), and is given
+    # back as written.
+    entered[spec.path] = (number, unit.label)
     return converted, None
 
 
