@@ -949,3 +949,32 @@ def test_no_symptom_control_step_for_a_hormone_the_ssa_does_not_control(syndrome
     (ssa,) = [i for i, (_, options) in enumerate(intents) if "ssa" in options]
     if syndrome == "insulinoma":
         assert ssa > step_index(plan, "everolimus")
+
+
+@pytest.mark.parametrize(
+    ("extrahepatic", "sstr", "said"),
+    [(True, True, True), (True, None, True), (True, False, False), (False, True, False)],
+)
+def test_radioembolisation_beside_extrahepatic_disease_names_the_combination_with_prrt(
+    extrahepatic: bool, sstr: bool | None, said: bool
+) -> None:
+    # 001 PRRT: "combining PRRT and RE has been suggested in NEN patients with bulky NELM or
+    # those with a predominant liver tumor burden and extrahepatic disease"; 002 §5: "no
+    # additive liver toxicity" in 23 patients. Not while SSTR imaging rules PRRT out.
+    case = with_changes(
+        BASE,
+        {
+            "extrahepatic.present": extrahepatic,
+            "extrahepatic.sites": ["bone"] if extrahepatic else None,
+            "extrahepatic.stable": True if extrahepatic else None,
+            "imaging.sstr_positive": sstr,
+            "imaging.krenning_score": None,
+            "imaging.sstr_uptake_vs_liver": None,
+        },
+    )
+    plan = plan_of(case)
+    notes = [(i, nid) for i, nid in _notes(plan) if nid == "prrt_with_radioembolisation"]
+    assert bool(notes) is said
+    if said:
+        ((at, _),) = notes
+        assert "tare" in plan[at - 1]["options"]  # steps are numbered from 1
