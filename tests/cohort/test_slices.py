@@ -23,7 +23,7 @@ from nelm.cohort.summary import BatchSummary
 from nelm.cohort.synth import synth_frame
 
 N = 120
-SLICE = 7
+SLICE = 18
 
 
 class _Count:
@@ -38,8 +38,9 @@ class _Count:
         self.advanced += rows
 
 
-REPEATED = (5, 12)
-"""Two rows (0-based) given one case id: in the first and the second slice of ``SLICE``."""
+REPEATED = (5, 25)
+"""Two rows (0-based) given one case id: in the first and the second slice of ``SLICE``
+(18, not a multiple of the row groups of 5: a slice starts mid-group; seven slices)."""
 IGNORED = "registry_note"
 """A column nelm does not read, left out as ``--ignore-columns`` asks."""
 
