@@ -1016,8 +1016,14 @@ rules(
 rules(
     "streptozocin_5fu",
     "pancreatic",
-    "003 Medical therapy: 'streptozotocin with 5-FU and/or epirubicin in treating G1/G2 PNENs'",
+    "003 Medical therapy: 'streptozotocin with 5-FU and/or epirubicin in treating G1/G2 PNENs'; "
+    "004 §3.4: 'temozolomide, streptozotocin, etoposide, and platinum, which are mainly "
+    "indicated for NETs with high proliferative index' (no site named)",
     ({"primary.site": "small_intestine"}, N),
+    # A well-differentiated G3 NET of the stomach: 004's high proliferative index.
+    ({"primary.site": "stomach"} | G3_WELL, M),
+    # The site not given: a pancreatic primary would meet it (the base case's G1/G2).
+    ({"primary.site": None}, U),
 )
 rules(
     "capecitabine_temozolomide",

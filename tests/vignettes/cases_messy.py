@@ -412,10 +412,13 @@ VIGNETTES: tuple[Vignette, ...] = (
             # diffuse bilobar disease: not type I/II, not limited (004 §1; 002 §4)
             "liver_resection": ("ineligible", RESECTION + "; diffuse type III"),
             "thermal_ablation": ("ineligible", ABLATION + "; diffuse type III"),
-            # 003 Medical therapy: streptozocin for pancreatic NET; the primary is not found
+            # primary not found, but G3 NET or NEC: 004 §3.4 names streptozotocin for a high
+            # proliferative index whatever the site (a G3 NET: 003's G1/G2 makes it relative);
+            # a NEC rules it out (both seeds: well-differentiated only)
             "streptozocin_5fu": (
-                "ineligible",
-                "003 Medical therapy: streptozocin-based for pancreatic NET; primary not found",
+                "uncertain",
+                "004 §3.4: streptozotocin 'mainly indicated for NETs with high proliferative "
+                "index'; 003 Medical therapy: G1/G2 PNENs; G3 NET or NEC",
             ),
             "platinum_etoposide": ("uncertain", PLATINUM + ": G3 NET or NEC"),
         },

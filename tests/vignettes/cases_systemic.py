@@ -217,7 +217,9 @@ VIGNETTES: list[Vignette] = [
             "everolimus": (OPEN, EVE_G12 + " (G2 or G3: Ki-67 may raise it)"),
             "sunitinib": (NO, SUN + " (not pancreatic)"),
             "cabozantinib": (NO, CABO + " (no prior line)"),
-            "streptozocin_5fu": (NO, STZ + " (not pancreatic)"),
+            # not pancreatic, and G2 or G3 by the mitoses alone: 004 §3.4's high proliferative
+            # index (any site) is open
+            "streptozocin_5fu": (OPEN, STZ_G3 + " (not pancreatic; G2 or G3)"),
             # mitoses 5 without a Ki-67: G2 or G3 (000 §1), so the high grade is open
             "platinum_etoposide": (OPEN, PLAT_HIGH + " (G2 or G3 by the mitoses alone)"),
         },
@@ -341,7 +343,9 @@ VIGNETTES: list[Vignette] = [
                 OPEN,
                 CAPTEM + " (high proliferative index); " + CAPTEM_LABS,
             ),
-            "streptozocin_5fu": (NO, STZ + " (not pancreatic)"),
+            # gastric, but G3: 004 §3.4 names streptozotocin for a high proliferative index
+            # whatever the site; 003's G1/G2 leaves a G3 NET to the board (relative)
+            "streptozocin_5fu": (OPEN, STZ_G3 + " (gastric G3 NET)"),
             "platinum_etoposide": (OPEN, PLAT_HIGH + " (well-differentiated G3)"),
         },
         derived={"grade": "G3", "liver_type": "III", "portal_drainage": True},
@@ -429,7 +433,8 @@ VIGNETTES: list[Vignette] = [
             "cabozantinib": (NO, CABO + " (no prior line)"),
             # not pancreatic: its indication turns on a G3 (high proliferative index)
             "capecitabine_temozolomide": (OPEN, CAPTEM + "; " + GRADE_OPEN),
-            "streptozocin_5fu": (NO, STZ + " (not pancreatic)"),
+            # not pancreatic; G2 or G3 by Ki-67 alone: the high proliferative index is open
+            "streptozocin_5fu": (OPEN, STZ_G3 + "; " + GRADE_OPEN),
             # Ki-67 4 % without a mitotic count: G2 or G3 (000 §1)
             "platinum_etoposide": (OPEN, PLAT_HIGH + " (G2 or G3 by Ki-67 alone)"),
         },
@@ -437,6 +442,7 @@ VIGNETTES: list[Vignette] = [
             "everolimus": ("pathology.mitoses_per_2mm2",),
             "surufatinib": ("pathology.mitoses_per_2mm2",),
             "capecitabine_temozolomide": ("pathology.mitoses_per_2mm2",),
+            "streptozocin_5fu": ("pathology.mitoses_per_2mm2",),
         },
         derived={
             "grade": None,
