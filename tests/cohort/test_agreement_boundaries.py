@@ -768,6 +768,16 @@ caution_edges(
     (age_bounds(46, 50), True),
     (age_bounds(40, 45), False),
 )
+caution_edges(
+    "liver_transplant_milan",
+    "eltr_predictors_young",
+    "001 Liver transplantation: 'hepatomegaly, age more than 45 years, and any amount of "
+    "resection concurrent with OLT' predicted a poor outcome (ELTR): the other two at any age",
+    *shown_at("patient.age_years", (45, True), (45.1, False)),
+    (age_bounds(40, 45), True),
+    (age_bounds(46, 50), False),
+    (age_bounds(40, 50), False),
+)
 BEST_AGE = (
     "003 Liver transplantation: 'The best candidates in this setting are young patients "
     "(< 50 years old)', within the 'age < 55 years' of the Milan criteria it lists: 50 is "
@@ -1014,6 +1024,10 @@ for option, caution in (
     ("sunitinib", "performance_status"),
     ("surufatinib", "performance_status"),
     ("cabozantinib", "performance_status"),
+    # chemotherapy (shared.yaml poor_performance_chemotherapy; 001 Introduction)
+    ("capecitabine_temozolomide", "performance_status"),
+    ("streptozocin_5fu", "performance_status"),
+    ("platinum_etoposide", "performance_status"),
 ):
     caution_edges(option, caution, POOR_PS, *shown_at("patient.ecog", (2, False), (3, True)))
 

@@ -431,6 +431,22 @@ def test_a_poor_performance_status_is_a_caution_on_surgery_and_prrt(
         assert doc["options"][option]["status"] == status
 
 
+@pytest.mark.parametrize("option", ["capecitabine_temozolomide", "platinum_etoposide"])
+@pytest.mark.parametrize(("ecog", "shown"), [(None, True), (0, False), (2, False), (3, False)])
+def test_chemotherapy_without_a_performance_status_says_it_decides(
+    option: str, ecog: int | None, shown: bool
+) -> None:
+    """001 Introduction: "available treatment options vary, depending on the extent of
+    hepatic involvement and patients' performance status". With no status given, a
+    chemotherapy whose criteria are all met still names it (a liver failing after
+    radioembolisation, ECOG not stated, read as settled); a status given says nothing more,
+    or (3 and above) the poor-status caution itself."""
+    doc = assess_mapping(eligible_case(option, {"patient.ecog": ecog}), with_evidence=False)
+    texts = [d["text"] for d in doc["options"][option]["caution_details"]]
+    assert any(t.startswith("Performance status not given") for t in texts) is shown
+    assert any(t.startswith("Performance status ECOG 3–4") for t in texts) is (ecog == 3)
+
+
 @pytest.mark.parametrize(
     ("changes", "shown"),
     [
