@@ -90,7 +90,50 @@ def _summary(option: str) -> dict[str, Any]:
         summary[outcome] = _pooled(option, outcome)
     summary["statements"] = _statements(option)
     summary["text"] = _text(summary)
+    summary["nec_arms"] = _nec_arms(records)
     return summary
+
+
+# Populations that are, or include, neuroendocrine carcinoma (evidence-v1 ``population``).
+_NEC_POPULATIONS = {"nec": "NEC", "nen_g3": "G3 NEN: NET G3 and NEC"}
+
+
+def _nec_arms(records: Any) -> list[dict[str, Any]]:
+    """The option's study arms of NEC (or of G3 NEN, NEC among them), each as a line the
+    assessment can show beside figures that come from well-differentiated series."""
+    from nelm.evidence.records import arm_label, outcome_text
+
+    arms: list[dict[str, Any]] = []
+    for r in records:
+        if r.population not in _NEC_POPULATIONS:
+            continue
+        outcomes = [
+            f"{words} {shown}{unit}"
+            for name, words, unit in (
+                ("median_os_months", "median OS", " months"),
+                ("os_5y_percent", "5-year OS", "%"),
+                ("orr_percent", "response", "%"),
+            )
+            if (shown := outcome_text(r, name)) is not None
+        ]
+        people = f"{r.n} patients" if r.n is not None else "patients not numbered"
+        arms.append(
+            {
+                "record_id": r.id,
+                "text": f"{arm_label(r)} ({_NEC_POPULATIONS[r.population]}, {people}"
+                + "".join(f", {o}" for o in outcomes)
+                + f"; {_cited(r.source)})",
+            }
+        )
+    return arms
+
+
+def _cited(source: Mapping[str, str]) -> str:
+    """``000 Table 1``: the seed and place, as the assessment cites the seeds elsewhere."""
+    seed, locator = source.get("seed"), source.get("locator", "")
+    if seed:
+        return f"{seed} {locator}".strip()
+    return ", ".join(p for p in (source.get("citation", ""), locator) if p)
 
 
 def _statements(option: str) -> list[dict[str, Any]]:
