@@ -333,3 +333,20 @@ def test_sstr_imaging_is_not_asked_while_its_score_and_uptake_contradict_each_ot
     # the uptake not given: nothing is set aside, and the imaging is asked as before
     no_uptake = _doc(imaging={"krenning_score": 1}, pathology={"ki67_percent": 50})
     assert "imaging.sstr_positive" in no_uptake["options"]["ssa"]["missing"]
+
+
+def test_a_primary_the_surgeons_judge_unremovable_is_still_in_place() -> None:
+    # case-v1 additions primary.surgical_assessment: the surgeons' verdict on removing the
+    # primary; "unresectable" is a primary still there. Milan asks the primary "already
+    # removed" with a curative resection (001 Table 2): not met, where it stayed unknown.
+    doc = _doc(primary={"site": "small_intestine", "surgical_assessment": "unresectable"})
+    milan = _criterion(doc, "liver_transplant_milan", "primary_removed")
+    assert milan["result"] == "not_met"
+    assert "read from the surgeons' verdict" in milan["value"]
+    # curative intent needs the primary out with the liver (003; 001): an unremovable one
+    # makes a liver resection cytoreduction
+    assert _criterion(doc, "liver_resection", "primary_removable")["result"] == "not_met"
+    # a resection stated beside it stands, and the contradiction is warned of
+    both = _doc(primary={"resected": True, "surgical_assessment": "unresectable"})
+    assert _criterion(both, "liver_transplant_milan", "primary_removed")["result"] != "not_met"
+    assert any("cannot be removed" in w for w in both["warnings"])

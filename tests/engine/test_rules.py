@@ -1214,7 +1214,9 @@ for opt in ("liver_resection", "staged_resection"):
         ({"primary.resected": False, "primary.surgical_assessment": "resectable"}, M),
         ({"primary.resected": True, "primary.surgical_assessment": None}, M),
         ({**NO_RESECTION_SAID, "primary.surgical_assessment": None}, U),
-        ({**NO_RESECTION_SAID, "primary.surgical_assessment": "unresectable"}, U),
+        # judged unremovable, the primary is still in place (it cannot have been removed):
+        # the resection not said, it is read as not resected (implied facts)
+        ({**NO_RESECTION_SAID, "primary.surgical_assessment": "unresectable"}, N),
     )
 
 

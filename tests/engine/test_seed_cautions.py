@@ -805,6 +805,21 @@ def test_a_thoracic_primary_is_a_caution_on_simultaneous_resection(
 
 
 @pytest.mark.parametrize(
+    ("site", "shown"), [("other", True), ("lung", False), ("small_intestine", False), (None, False)]
+)
+def test_a_primary_at_another_site_is_a_caution_on_simultaneous_resection(
+    site: str | None, shown: bool
+) -> None:
+    """001 Simultaneous primary and NELM resection: pancreatic and small-intestinal series
+    and one of "36 patients with different NEN primaries"; "other" holds the middle ear and
+    the breast as well as the oesophagus, so one operation is left to where it lies."""
+    option = "simultaneous_resection"
+    doc = assess_mapping(eligible_case(option, {"primary.site": site}), with_evidence=False)
+    texts = [d["text"] for d in doc["options"][option]["caution_details"]]
+    assert any(t.startswith("Primary at another site") for t in texts) is shown
+
+
+@pytest.mark.parametrize(
     ("assessment", "shown"), [(None, True), ("resectable", True), ("unresectable", False)]
 )
 def test_prrt_proposes_removing_the_primary_first_only_when_it_can_be_removed(

@@ -272,7 +272,8 @@ def implied_columns(d: Derivations) -> list[pl.Expr]:
     """The fields a case implies when it does not state them, written over their own
     columns (``implied_facts`` of the interpreter): the primary resected when its margin or
     the time since its resection is given, or its resection is a prior treatment, and not
-    resected for an unknown primary otherwise, nor at a new diagnosis with synchronous liver
+    resected for an unknown primary otherwise, nor for one the surgeons judge unremovable,
+    nor at a new diagnosis with synchronous liver
     metastases and no treatment listed;
     extrahepatic disease present when sites are listed; SSTR imaging positive with a
     Krenning score ≥ 2 or uptake like or above the liver, negative with a Krenning score
@@ -317,6 +318,8 @@ def implied_columns(d: Derivations) -> list[pl.Expr]:
             pl.when(resected)
             .then(True)
             .when(pl.col("primary.site") == "unknown_primary")
+            .then(False)
+            .when(pl.col("primary.surgical_assessment") == "unresectable")
             .then(False)
             .when(new_untreated & synchronous_untreated)
             .then(False),

@@ -732,9 +732,10 @@ def implied_facts(
       is given (a margin exists only for a resected tumour), or the prior treatments list
       its resection (alone, or simultaneous with the liver's); not resected when the site is
       unknown_primary and nothing says it was (a primary not found has not been removed; one
-      that was would have a site, and the assessment warns of the contradiction), nor at a
-      new diagnosis with synchronous liver metastases and no treatment listed (the
-      untreated reading below; the primary was found with them and nothing was done yet);
+      that was would have a site, and the assessment warns of the contradiction), nor when
+      the surgeons judge it unremovable (it is still in place), nor at a new diagnosis
+      with synchronous liver metastases and no treatment listed (the untreated reading
+      below; the primary was found with them and nothing was done yet);
     * extrahepatic disease is present when its sites are listed (as the staging reads a
       listed site as distant disease);
     * SSTR imaging is positive with a Krenning score of 2 or more, or uptake like or above
@@ -767,6 +768,15 @@ def implied_facts(
                     "primary.resected",
                     False,
                     "read from the primary site: a primary not found has not been removed",
+                )
+            )
+        elif values.get("primary.surgical_assessment") == "unresectable":
+            out.append(
+                (
+                    "primary.resected",
+                    False,
+                    "read from the surgeons' verdict: a primary they judge unremovable is still"
+                    " in place",
                 )
             )
         elif _new_synchronous_untreated(values, counted):
