@@ -207,7 +207,8 @@ def test_a_choice_in_other_letters_and_every_bad_item_are_named() -> None:
         "liver_transplant_milan, liver_transplant_enets, liver_transplant_unos, "
         "thermal_ablation, tae, tace, deb_tace, tare, prrt, ssa, everolimus, sunitinib, "
         "surufatinib, cabozantinib, capecitabine_temozolomide, streptozocin_5fu, "
-        "platinum_etoposide, interferon_alpha, other_systemic_therapy, got "
+        "platinum_etoposide, interferon_alpha, other_systemic_therapy, "
+        "other_liver_directed, got "
         '"PRRT" (did you mean prrt?), "sandostatin" '
         "(did you mean ssa?)",
     ]
@@ -268,7 +269,8 @@ def test_a_choice_in_a_reports_words_names_the_choice_and_is_never_taken() -> No
         "liver_transplant_milan, liver_transplant_enets, liver_transplant_unos, "
         "thermal_ablation, tae, tace, deb_tace, tare, prrt, ssa, everolimus, sunitinib, "
         "surufatinib, cabozantinib, capecitabine_temozolomide, streptozocin_5fu, "
-        "platinum_etoposide, interferon_alpha, other_systemic_therapy, got "
+        "platinum_etoposide, interferon_alpha, other_systemic_therapy, "
+        "other_liver_directed, got "
         '"octreotide" (did you mean ssa?), '
         '"Lutathera" (did you mean prrt?)',
     ]
@@ -974,3 +976,25 @@ def test_a_mitotic_count_named_per_10_hpf_is_answered_with_its_unit() -> None:
         'goes in mitoses_per_2mm2 as {"value": 3, "unit": "per 10 HPF"} (= 3 per 2 mm²), '
         "got an unknown field"
     ]
+
+
+def test_a_liver_directed_treatment_without_an_option_id_is_not_a_systemic_line() -> None:
+    # case-v1 additions, Prior treatments without an option id: SBRT, cryo- or laser
+    # ablation, IRE, hepatic arterial infusion are other_liver_directed (named, never read
+    # in the word's place); unlike other_systemic_therapy it counts as no prior line
+    # (CABINET asks "at least one prior therapy other than an SSA": 004 §3.4).
+    from nelm.service import assess_mapping
+
+    for words in ("SBRT", "cryoablation", "hepatic arterial infusion"):
+        said = messages({"case_id": "a", "course": {"prior_treatments": ["ssa", words]}})
+        assert said[0].endswith(f'got "{words}" (did you mean other_liver_directed?)')
+    base = {"schema_version": 1, "case_id": "hai"}
+
+    def prior_therapy(treatment: str) -> str:
+        course = {"status": "progressing", "prior_treatments": ["ssa", treatment]}
+        doc = assess_mapping(base | {"course": course})
+        criteria = doc["options"]["cabozantinib"]["criteria"]
+        return next(c["result"] for c in criteria if c["id"] == "cabozantinib.prior_therapy")
+
+    assert prior_therapy("other_liver_directed") != "met"
+    assert prior_therapy("other_systemic_therapy") == "met"

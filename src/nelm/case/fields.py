@@ -112,7 +112,12 @@ OTHER_SYSTEMIC = "other_systemic_therapy"
 """A prior systemic anticancer therapy with no option id (FOLFOX, CAPOX, doxorubicin, an
 immunotherapy): it counts as a line other than a somatostatin analogue, which CABINET and
 NETTER-2 read, where leaving it out of the list would let one stated line look like the SSA."""
-PRIOR_TREATMENTS: tuple[str, ...] = (*OPTION_IDS, OTHER_SYSTEMIC)
+OTHER_LIVER_DIRECTED = "other_liver_directed"
+"""A prior liver-directed treatment with no option id (stereotactic radiotherapy,
+cryoablation, laser ablation, irreversible electroporation, hepatic arterial infusion
+chemotherapy, histotripsy): the liver was treated, but not by a systemic line, which listing
+it as other_systemic_therapy would count."""
+PRIOR_TREATMENTS: tuple[str, ...] = (*OPTION_IDS, OTHER_SYSTEMIC, OTHER_LIVER_DIRECTED)
 
 SITES = (
     "pancreas",
