@@ -28,7 +28,9 @@ run: $(STAMP_RUN)
 
 ## test: install the development tools and run every test, the linters, the format check
 ##       and the type check;
-##       prints the line coverage of src/nelm (the TOTAL line at the end)
+##       prints the line coverage of src/nelm (the TOTAL line at the end); the few long
+##       sweeps of generated or mutated inputs (marked no_cover) run without the coverage
+##       tracer, which made them four times slower while they add inputs, not lines
 test: $(STAMP_DEV)
 	$(BIN)/ruff check src tests tools
 	$(BIN)/ruff format --check src tests tools

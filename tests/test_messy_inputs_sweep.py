@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
+@pytest.mark.no_cover  # a sweep of inputs over lines the focused tests cover (Makefile)
 def test_no_messy_input_gives_a_fault() -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "messy_inputs.py"), "--pdf", "0"],

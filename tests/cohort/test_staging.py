@@ -44,6 +44,7 @@ def _rows() -> list[dict[str, str]]:
     return [{"case_id": f"s-{i}", **{c: "" for c in INVASIONS}, **r} for i, r in enumerate(rows)]
 
 
+@pytest.mark.no_cover  # every combination of the fields, over covered lines (Makefile)
 def test_stage_columns_agree_with_the_interpreter() -> None:
     frame = pl.DataFrame(_rows())
     compiled, reference = process_chunk(frame, 1), reference_chunk(frame, 1)
