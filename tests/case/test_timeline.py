@@ -332,7 +332,8 @@ def test_a_timeline_in_report_words_is_answered_with_the_words_it_takes() -> Non
             }
         )
     assert [p.message for p in caught.value.problems] == [
-        "timeline.treatments[0].treatment: must be an option id such as ssa or prrt, got "
+        "timeline.treatments[0].treatment: must be an option id such as ssa or prrt, "
+        "other_systemic_therapy or other_liver_directed, got "
         '"lanreotide" (did you mean ssa?)',
         "timeline.scans[0].finding: must be one of response, stable, progression, got "
         '"PD" (did you mean progression?)',
@@ -413,3 +414,22 @@ def test_six_calendar_months_after_the_resection_meet_the_enets_criterion(
     options = assess_mapping(doc, with_evidence=False)["options"]
     criteria = {c["id"]: c["result"] for c in options["liver_transplant_enets"]["criteria"]}
     assert criteria["liver_transplant_enets.primary_removed"] == result
+
+
+def test_a_line_without_an_option_id_is_a_prior_treatment() -> None:
+    # case-v1 additions, Prior treatments without an option id: the two values the list
+    # takes besides the option ids are lines of a timeline too (SBRT to the liver was
+    # answered "did you mean other_liver_directed?" and then refused).
+    case = _case(
+        {
+            "as_of": "2024-01-01",
+            "treatments": [
+                {"treatment": "other_liver_directed", "start": "2022-03-01"},
+                {"treatment": "other_systemic_therapy", "start": "2023-01-01"},
+            ],
+        }
+    )
+    assert set(case.values["course.prior_treatments"]) == {
+        "other_liver_directed",
+        "other_systemic_therapy",
+    }

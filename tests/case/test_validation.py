@@ -354,7 +354,8 @@ def test_a_treatment_named_by_its_procedure_says_which_options_it_could_be() -> 
         "treatments": [{"treatment": "right hemicolectomy", "start": "2020-01-01"}],
     }
     assert messages({"case_id": "a", "timeline": timeline}) == [
-        "timeline.treatments[0].treatment: must be an option id such as ssa or prrt, got "
+        "timeline.treatments[0].treatment: must be an option id such as ssa or prrt, "
+        "other_systemic_therapy or other_liver_directed, got "
         '"right hemicolectomy" (an operation on the primary: primary_tumor_resection, or '
         "simultaneous_resection if liver metastases were removed in the same operation)"
     ]

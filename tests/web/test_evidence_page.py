@@ -263,3 +263,20 @@ def test_a_figure_no_statistic_uses_is_marked_in_its_cell(site: Site) -> None:
     cells = dict(re.findall(r'<td data-label="([^"]+)">(.*?)</td>', row.group(0), re.S))
     assert cells["5-year overall survival (%)"] == '43.7 <span class="set-aside">(set aside)</span>'
     assert cells["5-year disease-free survival (%)"] == "43.7"
+
+
+def test_a_nec_patient_reads_whose_figures_they_are_first(site: Site) -> None:
+    # 000 Table 1: of the primary's resection the one NEC arm is Feng 2019 (50 patients,
+    # median OS 12 months); the rest are series of well-differentiated NET (000 §1: a
+    # pancreatic NEC's median OS 11.3 months against 35.9 for a G3 NET).
+    client, csrf = logged_in(site)
+    nec = {"pathology.differentiation": "poor", "pathology.ki67_percent": "60"}
+    pk = new_case(client, csrf, case_id="ev-nec", **nec)
+    page = client.get(f"/cases/{pk}/evidence/primary_tumor_resection").text
+    note = re.search(r'<p class="alert" id="grade-note">(.*?)</p>', page, re.S)
+    assert note, "no grade note"
+    text = re.sub(r"<[^>]+>", "", note.group(1))
+    assert text.startswith("This case is a NEC")
+    assert "Feng 2019 · PT resected (NEC, 50 patients, median OS 12 months" in text
+    well = new_case(client, csrf, case_id="ev-g2", **{"pathology.ki67_percent": "5"})
+    assert 'id="grade-note"' not in client.get(f"/cases/{well}/evidence/liver_resection").text

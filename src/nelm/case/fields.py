@@ -118,6 +118,11 @@ cryoablation, laser ablation, irreversible electroporation, hepatic arterial inf
 chemotherapy, histotripsy): the liver was treated, but not by a systemic line, which listing
 it as other_systemic_therapy would count."""
 PRIOR_TREATMENTS: tuple[str, ...] = (*OPTION_IDS, OTHER_SYSTEMIC, OTHER_LIVER_DIRECTED)
+OTHER_TREATMENT_WORDS: dict[str, str] = {
+    OTHER_SYSTEMIC: "another systemic therapy",
+    OTHER_LIVER_DIRECTED: "another liver-directed treatment",
+}
+"""The two prior treatments without an option id, as the pages and reports name them."""
 
 SITES = (
     "pancreas",

@@ -44,7 +44,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from nelm.case.fields import OPTION_IDS
+from nelm.case.fields import PRIOR_TREATMENTS
 from nelm.case.synonyms import choice_named_by, settling_hint
 from nelm.errors import Problem, describe_value
 
@@ -269,13 +269,14 @@ def read_timeline(raw: Any) -> TimelineFacts:
         where = f"timeline.treatments[{i}]"
         _unknown_keys(line, _LINE_KEYS, where, problems)
         treatment = line.get("treatment")
-        if isinstance(treatment, str) and treatment in OPTION_IDS:
+        if isinstance(treatment, str) and treatment in PRIOR_TREATMENTS:
             given.append(treatment)
         else:
             problems.append(
                 Problem(
                     f"{where}.treatment",
-                    "must be an option id such as ssa or prrt",
+                    "must be an option id such as ssa or prrt, other_systemic_therapy or "
+                    "other_liver_directed",
                     _treatment_named(treatment),
                 )
             )

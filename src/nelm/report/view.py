@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nelm.case.fields import FIELD_BY_PATH, TOP_LEVEL
+from nelm.case.fields import FIELD_BY_PATH, OTHER_TREATMENT_WORDS, TOP_LEVEL
 from nelm.case.plausibility import clinical_number
 from nelm.case.units import entry_unit
 from nelm.engine.staging import stage_entries, stage_line
@@ -179,7 +179,12 @@ def format_value(path: str, value: Any) -> str:
         # Treatments by their names (TACE, not "tace"), as the case page names them.
         options = vocabulary().option
         return (
-            ", ".join(options[v].name if v in options else str(v).replace("_", " ") for v in value)
+            ", ".join(
+                options[v].name
+                if v in options
+                else OTHER_TREATMENT_WORDS.get(str(v), str(v).replace("_", " "))
+                for v in value
+            )
             or "none"
         )
     if isinstance(value, list | tuple) and path == "record_warnings":

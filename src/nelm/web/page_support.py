@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.datastructures import FormData
 
+from nelm.case.fields import OTHER_TREATMENT_WORDS
 from nelm.knowledge.sources import cite_plain
 from nelm.report.citations import cite_html, cite_in_text
 from nelm.report.html import (
@@ -131,7 +132,9 @@ def choice_label(path: str, choice: str) -> str:
     unknown primary is a diagnosis, distinct from "not known"."""
     if path == "course.prior_treatments":
         words = vocabulary().option.get(choice)
-        return words.name if words else choice.replace("_", " ")
+        if words:
+            return words.name
+        return OTHER_TREATMENT_WORDS.get(choice, choice.replace("_", " "))
     return _CHOICE_WORDS.get((path, choice), choice.replace("_", " "))
 
 

@@ -38,7 +38,7 @@ from nelm.vocabulary import option_name, population_title
 from nelm.web import evidence
 from nelm.web.auth import check_csrf
 from nelm.web.case_import import IMPORT_PATH, Imported, filled_form, read_upload
-from nelm.web.cases import normalised_document
+from nelm.web.cases import assess_stored, normalised_document
 from nelm.web.conflicts import Conflict, describe_conflict, merge_three_way
 from nelm.web.forms import (
     RECORD_WARNING_KEY,
@@ -400,6 +400,10 @@ def evidence_page(request: Request, case_pk: Id, option_id: str, principal: Page
     site = (case.document.get("primary") or {}).get("site")
     site = site if isinstance(site, str) else None
     available = evidence.available()
+    # for a NEC, what the figures are series of (the assessment's evidence grade_note)
+    output = assess_stored(store, case, case.document, case.current_version, principal.user)
+    option = (output.output.get("options") or {}).get(option_id) or {}
+    grade_note = (option.get("evidence") or {}).get("grade_note")
     return render(
         request,
         "evidence.html",
@@ -412,4 +416,5 @@ def evidence_page(request: Request, case_pk: Id, option_id: str, principal: Page
         population_words=population_title,
         refs=ReferenceList(),
         unavailable="" if available else evidence.NOT_INSTALLED,
+        grade_note=grade_note,
     )
