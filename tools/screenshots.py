@@ -160,6 +160,8 @@ def main() -> None:
         "evidence-prrt": f"/cases/{first.id}/evidence/prrt",
         "new-case": "/cases/new",
         **({"real-case": f"/cases/{real.id}"} if real else {}),
+        # the first real case's primary resection: for a NEC, the evidence page's grade note
+        **({"real-evidence": f"/cases/{real.id}/evidence/primary_tumor_resection"} if real else {}),
     }
     try:
         with sync_playwright() as pw:
