@@ -132,3 +132,14 @@ def test_a_syndrome_read_from_the_heart_disease_is_said_to_be_so() -> None:
     assert "carcinoid syndrome (not stated; read from the carcinoid heart disease)" in primary
     stated = {**read, "primary.functional_syndrome": "carcinoid"}
     assert "not stated" not in _facts(stated)["Primary"]
+
+
+def test_treatments_without_an_option_id_are_named_in_words() -> None:
+    # case-v1 additions, Prior treatments without an option id: the two values the list
+    # takes besides the option ids read as words, not as their codes
+    course = _facts({"course.prior_treatments": ["tace", "other_liver_directed"]})["Course"]
+    assert course.endswith(
+        "prior: Conventional transarterial chemoembolisation (cTACE), "
+        "another liver-directed treatment"
+    )
+    assert "other_liver_directed" not in course and "other liver directed" not in course

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from nelm.case.fields import OTHER_TREATMENT_WORDS
 from nelm.case.units import as_entered_text
 from nelm.report.course import course_conflict
 from nelm.report.known_range import age_words
@@ -426,7 +427,14 @@ def key_facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
             # a new diagnosis with no line says one thing twice
             if lines is not None and not (status == "new_diagnosis" and lines == 0)
             else None,
-            ("prior: " + ", ".join(names.get(p, _words(p)) for p in prior)) if prior else None,
+            (
+                "prior: "
+                + ", ".join(
+                    names.get(p) or OTHER_TREATMENT_WORDS.get(p) or _words(p) for p in prior
+                )
+            )
+            if prior
+            else None,
         ],
     )
     return facts
