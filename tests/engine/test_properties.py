@@ -86,6 +86,7 @@ IMPLIED_BY = {
         *SINCE_RESECTION,  # the time since resection, exact or by any of its bounds
         "course.prior_treatments",
         "primary.site",  # an unknown primary has not been removed (implied_facts)
+        "primary.surgical_assessment",  # one the surgeons judge unremovable is in place
     ),
     "extrahepatic.present": ("extrahepatic.sites",),
     "imaging.sstr_positive": ("imaging.krenning_score", "imaging.sstr_uptake_vs_liver"),
