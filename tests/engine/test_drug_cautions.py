@@ -227,3 +227,29 @@ def test_an_obstructed_bile_duct_asks_for_the_liver_s_function_before_chemothera
     texts = [d["text"] for d in result["caution_details"]]
     assert any(t.startswith(OBSTRUCTED) for t in texts) is shown
     assert result["status"] == "eligible"
+
+
+SURGERY_NEC = "Surgery may be part of multimodal treatment for selected NEC with limited liver"
+
+
+@pytest.mark.parametrize(
+    ("liver", "shown", "as_question"),
+    [
+        # 002 §2.2: type I a single metastasis, type III "multifocal diffuse bilobular";
+        # the base case states neither, nor a burden.
+        ({"liver.distribution": None, "liver.lesion_count": 1}, True, False),
+        ({"liver.distribution": "bilobar_diffuse", "liver.lesion_count": 30}, False, False),
+        ({"liver.distribution": None, "liver.lesion_count": None}, True, True),
+    ],
+)
+def test_surgery_for_a_nec_is_said_only_where_the_liver_disease_may_be_limited(
+    liver: dict[str, Any], shown: bool, as_question: bool
+) -> None:
+    # 004 §3.1: "surgery may be part of comprehensive therapy for NEC patients with
+    # localized lesions" -- never said of a diffuse (type III) liver; with the pattern not
+    # known it is said, naming what is not known.
+    _, cautions = _platinum(liver)
+    said = [c for c in cautions if c.startswith(SURGERY_NEC)]
+    assert bool(said) is shown
+    if shown:
+        assert ("pattern is not known" in said[0]) is as_question

@@ -978,3 +978,33 @@ def test_radioembolisation_beside_extrahepatic_disease_names_the_combination_wit
     if said:
         ((at, _),) = notes
         assert "tare" in plan[at - 1]["options"]  # steps are numbered from 1
+
+
+@pytest.mark.parametrize(
+    ("extrahepatic", "noted"),
+    [
+        ({"extrahepatic.present": True, "extrahepatic.sites": ["peritoneum"]}, True),
+        ({"extrahepatic.present": False}, False),
+    ],
+)
+def test_disease_outside_the_liver_is_said_on_the_liver_directed_step(
+    extrahepatic: dict[str, object], noted: bool
+) -> None:
+    # 001 Introduction: "in cases of extrahepatic metastatic spread, systemic treatment is
+    # then clinically indicated"; 002 §4: liver-directed treatment when "the extrahepatic
+    # disease remains stable"; 003 Hepatic arterial embolization: "may also be proposed in
+    # patients with extrahepatic metastases to control liver disease and symptoms". The
+    # order of intents is the contract's, so the liver-directed step says it.
+    plan = plan_of(
+        with_changes(
+            BASE,
+            extrahepatic | {"liver.distribution": "bilobar_diffuse", "liver.lesion_count": 25},
+        )
+    )
+    liver = plan[step_index(plan, "tae")]
+    notes = {n["id"]: n for n in liver.get("notes", ())}
+    assert ("liver_control_extrahepatic" in notes) is noted
+    if noted:
+        note = notes["liver_control_extrahepatic"]
+        assert "systemic treatment" in note["text"]
+        assert {"001 Introduction", "002 §4"} <= set(note["sources"])

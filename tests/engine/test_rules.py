@@ -486,6 +486,30 @@ rules(
     ({"extrahepatic.present": True, "extrahepatic.stable": False}, N),
     ({"extrahepatic.present": True}, U),
 )
+# 003 Hepatic arterial embolization: "especially for functioning tumors with symptoms not
+# controlled by medical therapy ... Liver-directed therapies may also be proposed in patients
+# with extrahepatic metastases to control liver disease and symptoms"; 001 Introduction:
+# "hormonal syndromes refractory to conventional medical treatment".
+REFRACTORY_EXTRAHEPATIC = {
+    "extrahepatic.present": True,
+    "extrahepatic.stable": False,
+    "primary.functional_syndrome": "carcinoid",
+}
+LDT_SYMPTOMS = "003 Hepatic arterial embolization: 'may also be proposed in patients with extrahepatic metastases to control liver disease and symptoms'"
+for opt in ("thermal_ablation", "tae", "tace", "deb_tace", "tare"):
+    rules(
+        opt,
+        "liver_dominant",
+        LDT_SYMPTOMS,
+        (REFRACTORY_EXTRAHEPATIC | {"primary.syndrome_refractory": True}, M),
+        (REFRACTORY_EXTRAHEPATIC | {"primary.syndrome_refractory": False}, N),
+        (REFRACTORY_EXTRAHEPATIC | {"primary.syndrome_refractory": None}, U),
+        (
+            REFRACTORY_EXTRAHEPATIC
+            | {"primary.functional_syndrome": None, "primary.syndrome_refractory": True},
+            U,
+        ),
+    )
 
 # --- transarterial ------------------------------------------------------------------------
 for opt in ("tae", "tace", "deb_tace", "tare"):

@@ -296,12 +296,22 @@ def test_project_codes_with_a_choice(code: str, answer: str, path: str) -> None:
         ("sstr-ihc-positive", "pathology.sstr_ihc_positive"),
         ("liver-bilobar", "liver.bilobar"),
         ("liver-burden-symptoms", "liver.burden_symptoms"),
+        ("pregnant", "patient.pregnant"),
     ],
 )
 def test_project_codes_with_true_or_false(code: str, path: str) -> None:
     assert _value(_map(_nelm("o", code, valueBoolean=True)), path) is True
     # SNOMED CT 260385009 Negative (qualifier value)
     assert _value(_map(_nelm("o", code, **_snomed("260385009"))), path) is False
+
+
+@pytest.mark.parametrize(("answer", "pregnant"), [("77386006", True), ("60001007", False)])
+def test_the_us_core_pregnancy_status_is_read(answer: str, pregnant: bool) -> None:
+    # US Core Observation Pregnancy Status: LOINC 82810-3 Pregnancy status, answered with
+    # SNOMED CT 77386006 Pregnant or 60001007 Not pregnant.
+    mapping = _map(_obs("o", LOINC, "82810-3", **_snomed(answer)))
+    assert _value(mapping, "patient.pregnant") is pregnant
+    assert mapping.provenance["patient.pregnant"].startswith("Observation/o")
 
 
 def test_a_surgeons_judgement_reaches_the_assessment() -> None:

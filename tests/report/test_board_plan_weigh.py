@@ -52,7 +52,9 @@ def test_the_board_summary_prints_a_precaution_beside_its_step() -> None:
     assert "echocardiography" in screening and screening_sources == ("Davar-2017",)
     page = html_module.unescape(render_summary_html(assessed))
     plan, basis = page.split("Basis of the plan", 1)
-    assert plan.count("Precaution:") == 2 and "octreotide given perioperatively" in plan
+    # the steps only: an investigation's precaution (the biopsy's) is printed with it
+    steps = plan.split("Investigations that would decide most", 1)[0]
+    assert steps.count("Precaution:") == 2 and "octreotide given perioperatively" in steps
     assert "also the medical treatment of the hormonal syndrome" not in plan
     # printed once: the basis gives the step's rationale without the precautions it shows
     # (a reviewer found the cover three times on one summary), the notes that explain a

@@ -209,6 +209,7 @@ _DECLARED: tuple[Field, ...] = (
         "Hereditary syndromes",
         choices=("men1", "men4", "vhl", "nf1", "tuberous_sclerosis", "other"),
     ),
+    _b("patient.pregnant", "Pregnant"),
     _i("patient.ecog", "ECOG performance status", 0, 4),
     _b("patient.fit_for_major_surgery", "Fit for major surgery"),
     _b("patient.carcinoid_heart_disease", "Carcinoid heart disease"),

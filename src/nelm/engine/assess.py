@@ -239,7 +239,22 @@ def _warnings(case: Case, derived: DerivedFacts) -> list[str]:
     child = _child_warning(values)
     if child is not None:
         out.append(child)
+    if values.get("patient.pregnant") is True:
+        out.append(_PREGNANT)
     return out
+
+
+# The seeds do not speak of pregnancy, and no criterion reads it (an unstated pregnancy
+# would leave the options open for every woman): said once, above every card, with what the
+# cautions of the options that bear on it give (Lutathera SmPC 4.3; ESMO 2008).
+_PREGNANT = (
+    "Pregnant: the criteria, thresholds and evidence shown here come from patients who "
+    "were not pregnant, and no status weighs the pregnancy. 177Lu-DOTATATE (PRRT) is "
+    "contraindicated in pregnancy (Lutathera SmPC 4.3); ESMO advises ending the pregnancy "
+    "when chemotherapy or radiotherapy is needed in the first trimester. The plan is the "
+    "board's to make with the patient and the obstetric team, by the gestational age "
+    "(ESMO, cancer and pregnancy, 2008)."
+)
 
 
 def _nec_beside_a_low_ki67(values: Mapping[str, Value]) -> str | None:

@@ -55,6 +55,7 @@ GIVES: dict[str, str] = {
     "primary.syndrome_refractory": "Response of the syndrome to medical therapy",
     "anatomy.biliary_enteric_anastomosis": "Prior bilio-enteric anastomosis",
     "course.progressed_on_ssa": "Progression on a somatostatin analogue",
+    "patient.pregnant": "Pregnancy status",
 }
 """A field's words after "gives", where its label reads as a finding."""
 

@@ -82,6 +82,10 @@ class FormField:
 # and docs/case-v1-additions.md). The select itself shows the choices in words, so the
 # codes are not listed under it.
 _MEANINGS = {
+    "patient.pregnant": (
+        "established or suspected pregnancy: no status weighs it; the assessment warns, and "
+        "PRRT, chemotherapy and radioembolisation say what their label or ESMO says"
+    ),
     "patient.fit_for_major_surgery": "the clinician's judgement of operative fitness",
     "patient.carcinoid_heart_disease": "right-heart dysfunction from carcinoid heart disease",
     "primary.resected": "the primary tumour has already been removed",
@@ -109,7 +113,10 @@ _MEANINGS = {
         "symptoms the clinicians attribute to the bulk of the liver metastases rather than "
         "to hormones (asked for debulking of a non-functional tumour)"
     ),
-    "extrahepatic.present": "any disease outside the liver other than the primary",
+    "extrahepatic.present": (
+        "any disease outside the liver other than the primary; the primary's regional lymph "
+        "nodes (a small-bowel primary's mesenteric nodes) are its own: primary node status"
+    ),
     "extrahepatic.resectable": "all extrahepatic deposits can be removed",
     "anatomy.gi_shunting_uncorrectable": "seen on angiography before radioembolisation",
     "course.status": (

@@ -74,6 +74,12 @@ OBSERVATION_RULES: dict[Code, ObservationRule] = {
     # the LOINC LA codes below or the module's own grades 0-4 (_MII_ECOG).
     (SNOMED, "423740007"): ObservationRule("patient.ecog", ValueKind.ECOG, recent_days=_LAB_DAYS),
     (LOINC, "89262-0"): ObservationRule("patient.ecog", ValueKind.ECOG, recent_days=_LAB_DAYS),
+    # LOINC 82810-3 Pregnancy status (US Core Observation Pregnancy Status), answered with
+    # SNOMED CT 77386006 Pregnant / 60001007 Not pregnant (POSITIVE / NEGATIVE below); a
+    # status goes out of date, so an old one is noted as a laboratory value is.
+    (LOINC, "82810-3"): ObservationRule(
+        "patient.pregnant", ValueKind.BOOLEAN, recent_days=_LAB_DAYS
+    ),
     # LOINC 10230-1 Left ventricular Ejection fraction
     (LOINC, "10230-1"): ObservationRule("patient.lvef_percent", ValueKind.QUANTITY, "percent"),
     # Bilirubin.total: 1975-2 [Mass/volume], 14631-6 [Moles/volume] in Serum or Plasma;
@@ -215,6 +221,9 @@ OBSERVATION_RULES: dict[Code, ObservationRule] = {
         "primary.hormone", ValueKind.CHOICE
     ),
     (NELM_OBSERVATION, "liver-bilobar"): ObservationRule("liver.bilobar", ValueKind.BOOLEAN),
+    (NELM_OBSERVATION, "pregnant"): ObservationRule(
+        "patient.pregnant", ValueKind.BOOLEAN, recent_days=_LAB_DAYS
+    ),
     (NELM_OBSERVATION, "liver-burden-symptoms"): ObservationRule(
         "liver.burden_symptoms", ValueKind.BOOLEAN
     ),
@@ -229,9 +238,11 @@ OBSERVATION_RULES: dict[Code, ObservationRule] = {
     ),
 }
 
-# SNOMED CT 10828004 Positive, 260385009 Negative (qualifier values).
-POSITIVE: frozenset[Code] = frozenset({(SNOMED, "10828004")})
-NEGATIVE: frozenset[Code] = frozenset({(SNOMED, "260385009")})
+# SNOMED CT 10828004 Positive, 260385009 Negative (qualifier values); the pregnancy
+# status's answers 77386006 Pregnant, 60001007 Not pregnant (findings), read only under its
+# code as every answer is.
+POSITIVE: frozenset[Code] = frozenset({(SNOMED, "10828004"), (SNOMED, "77386006")})
+NEGATIVE: frozenset[Code] = frozenset({(SNOMED, "260385009"), (SNOMED, "60001007")})
 
 # LOINC answer list for ECOG (LL529-9): LA9622-7 = 0 … LA9626-8 = 4, LA9627-6 = 5 (dead).
 _MII_ECOG = (
