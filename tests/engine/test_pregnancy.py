@@ -74,3 +74,17 @@ def test_the_pet_scans_are_told_of_the_radiation() -> None:
         if group["id"] == "sstr_pet"
     ]
     assert any("ionising radiation" in t for t in texts)
+
+
+@pytest.mark.parametrize("pregnant", [True, False, None])
+def test_the_plan_prints_them_with_the_steps(pregnant: bool | None) -> None:
+    # Printed with the first step holding PRRT, and with the first holding chemo- or
+    # radiotherapy (the board summary prints a step's precautions beside it).
+    doc = _assess("prrt", pregnant)
+    notes = {n["id"]: n for step in doc["plan"] for n in step.get("notes", ())}
+    assert ("pregnancy_prrt" in notes) is (pregnant is True)
+    assert ("pregnancy_chemotherapy" in notes) is (pregnant is True)
+    if pregnant:
+        assert notes["pregnancy_prrt"]["sources"] == ["Lutathera-SmPC 4.3"]
+        prrt_step = next(s for s in doc["plan"] if "prrt" in s["options"])
+        assert "pregnancy_prrt" in [n["id"] for n in prrt_step["notes"]]

@@ -143,3 +143,11 @@ def test_treatments_without_an_option_id_are_named_in_words() -> None:
         "another liver-directed treatment"
     )
     assert "other_liver_directed" not in course and "other liver directed" not in course
+
+
+def test_a_stated_pregnancy_is_among_the_patient_s_facts() -> None:
+    # The warning above every card says no status weighs it (Lutathera SmPC 4.3; ESMO
+    # 2008): the patient's line says it too, and says nothing when it is not stated.
+    assert "pregnant" in _facts({"patient.pregnant": True})["Patient"]
+    assert "pregnant" not in _facts({"patient.pregnant": False})["Patient"]
+    assert "pregnant" not in _facts({})["Patient"]

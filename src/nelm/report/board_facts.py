@@ -222,6 +222,7 @@ def key_facts(doc: Mapping[str, Any], names: Mapping[str, str]) -> list[Fact]:
                 get("patient", "carcinoid_heart_disease"), "carcinoid heart disease", None, None
             )
             or None,
+            "pregnant" if get("patient", "pregnant") is True else None,
             *(
                 _HEREDITARY_WORDS.get(str(s), str(s))
                 for s in get("patient", "hereditary_syndromes") or ()
