@@ -120,8 +120,13 @@ def test_a_bound_written_as_text_is_refused_with_the_bound_field_to_use() -> Non
         "(a bound: write liver.largest_lesion_cm_more_than: 3)",
     ]
     # A field without bounds, or another unit, gets no such hint.
+    assert messages({"case_id": "a", "labs": {"albumin_g_dl": "<3"}}) == [
+        'labs.albumin_g_dl: must be a number between 0.5 and 7, got "<3"'
+    ]
+    # The bilirubin has bounds: a laboratory's "< 1" (normal) goes in the strict one.
     assert messages({"case_id": "a", "labs": {"bilirubin_mg_dl": "<1"}}) == [
-        'labs.bilirubin_mg_dl: must be a number between 0 and 50, got "<1"'
+        'labs.bilirubin_mg_dl: must be a number between 0 and 50, got "<1" '
+        "(a bound: write labs.bilirubin_mg_dl_less_than: 1)"
     ]
 
 
@@ -236,10 +241,10 @@ def test_a_range_written_as_text_is_refused_with_both_bounds_to_use() -> None:
     # Backwards: no hint. For a field without bounds, one value is asked and none is
     # picked for the user.
     assert messages(
-        {"case_id": "a", "liver": {"lesion_count": "5-4"}, "labs": {"bilirubin_mg_dl": "1-2"}}
+        {"case_id": "a", "liver": {"lesion_count": "5-4"}, "labs": {"albumin_g_dl": "3-4"}}
     ) == [
         'liver.lesion_count: must be a whole number ≥ 1, got "5-4"',
-        'labs.bilirubin_mg_dl: must be a number between 0 and 50, got "1-2" (a range: one '
+        'labs.albumin_g_dl: must be a number between 0.5 and 7, got "3-4" (a range: one '
         "value is asked; write the one the record settles on, or leave it out)",
     ]
 

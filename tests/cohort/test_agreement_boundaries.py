@@ -225,6 +225,16 @@ for option in ("tae", "tare"):
         *lab_bounds("labs.creatinine_mg_dl", ("less_than", 2, M), ("at_most", 2, U)),
         *lab_bounds("labs.creatinine_mg_dl", ("at_least", 2, N), ("more_than", 1.9, U)),
     )
+    # the bilirubin given only as a bound: a laboratory's "< 1.2" (normal) is below the
+    # limit; a jaundiced patient's "> 3" above it; "> 1.9" and "≤ 2" straddle it
+    edges(
+        option,
+        "bilirubin",
+        LABS,
+        *lab_bounds("labs.bilirubin_mg_dl", ("less_than", 1.2, M), ("less_than", 2, M)),
+        *lab_bounds("labs.bilirubin_mg_dl", ("more_than", 3, N), ("at_least", 2, N)),
+        *lab_bounds("labs.bilirubin_mg_dl", ("more_than", 1.9, U), ("at_most", 2, U)),
+    )
     edges(option, "ldh", LABS, *at("labs.ldh_u_l", (424, M), (424.9, M), (425, N)))
 # Without a creatinine, an eGFR below 21 shows it above 2 mg/dL (CKD-EPI 2021, Inker 2021: a
 # creatinine of 2.0 gives at least 21.9 mL/min/1.73 m² at any adult age up to 100, either

@@ -152,9 +152,19 @@ def test_a_bound_with_a_unit_that_is_not_the_field_s_stays_unknown() -> None:
 
 
 def test_a_laboratory_bound_in_text_stays_unknown() -> None:
-    # LOINC 1975-2 bilirubin: a laboratory value holds no bounds (docs/fhir-mapping.md)
-    mapping = _map(_obs("1975-2", valueString="<2"))
-    assert _value(mapping, "labs.bilirubin_mg_dl") is None
+    # LOINC 1751-7 albumin: a laboratory value without bound fields holds no bounds
+    # (docs/fhir-mapping.md)
+    mapping = _map(_obs("1751-7", valueString="<3"))
+    assert _value(mapping, "labs.albumin_g_dl") is None
     assert not mapping.issues
-    bound = "labs.bilirubin_mg_dl not set: the value is a bound (<, ≤, ≥, >), not a number"
+    bound = "labs.albumin_g_dl not set: the value is a bound (<, ≤, ≥, >), not a number"
     assert any(bound in note for note in mapping.notes)
+
+
+def test_a_bilirubin_bound_is_read_into_its_bound_field() -> None:
+    # LOINC 1975-2 bilirubin has bounds (docs/case-v1-additions.md): a laboratory's
+    # "< 2 mg/dL" is the strict upper bound, as the kidney values' are
+    mapping = _map(_obs("1975-2", valueString="<2 mg/dL"))
+    assert _value(mapping, "labs.bilirubin_mg_dl") is None
+    assert _value(mapping, "labs.bilirubin_mg_dl_less_than") == 2
+    assert not mapping.issues

@@ -212,7 +212,7 @@ def test_a_board_session_in_the_browser(
     page.get_by_label("Extrahepatic disease", exact=True).select_option("no")
     page.get_by_label("Fit for major surgery").select_option("yes")
     page.get_by_label("Bilirubin", exact=True).fill("12")
-    page.get_by_label("Unit of Bilirubin").select_option("umol_l")
+    page.get_by_label("Unit of Bilirubin", exact=True).select_option("umol_l")
     page.get_by_role("button", name="Save and assess").click()
 
     # the assessment

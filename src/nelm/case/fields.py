@@ -153,6 +153,7 @@ BOUNDED: tuple[str, ...] = (
     "course.months_stable",
     "labs.creatinine_mg_dl",
     "labs.egfr_ml_min",
+    "labs.bilirubin_mg_dl",
 )
 """The numbers a report may give as a range or a bound ("4–5", "more than 10", "over 70 %",
 "up to 3 cm", "> 5 years", "in his fifties", a birth date of a year only): each has an
