@@ -13,7 +13,7 @@ from nelm.case import case_from_mapping
 from nelm.engine.conditions import Interval, Leaf, evaluate
 from nelm.engine.derive import SINCE_RESECTION, counted_lines, implied_facts
 from nelm.engine.evaluate import status_of
-from nelm.engine.kidney import egfr_from_creatinine
+from nelm.engine.kidney import creatinine_estimate
 from nelm.engine.logic import Truth
 from nelm.engine.sstr import set_aside
 from nelm.knowledge import load_knowledge
@@ -130,9 +130,12 @@ def _drop_contrary_implications(doc: dict[str, Any]) -> None:
     if isinstance(lines, int | float) and lines < len(counted_lines(values, counted)):
         doc.get("course", {}).pop("prior_treatments", None)
     # CKD-EPI 2021 is an adult equation (nelm.engine.kidney): a child's age withholds the eGFR
-    # a creatinine gives, which forgetting the age would let it give.
+    # a creatinine gives, which forgetting the age would let it give, against an eGFR given
+    # exactly too (a child's eGFR of 40 beside a creatinine of 0.6 mg/dL, which gives 80 or
+    # more at any adult age: forgetting the age and the eGFR let the creatinine meet PRRT's
+    # eGFR ≥ 50; with an adult's age the two disagree openly, an override).
     ageless = {k: v for k, v in values.items() if not k.startswith("patient.age_years")}
-    if egfr_from_creatinine(values) is None and egfr_from_creatinine(ageless) is not None:
+    if creatinine_estimate(values) is None and creatinine_estimate(ageless) is not None:
         for name in [n for n in doc.get("patient", {}) if n.startswith("age_years")]:
             doc["patient"].pop(name)
 
@@ -178,7 +181,10 @@ def test_unknown_never_becomes_met(doc: dict[str, Any], data: st.DataObject) -> 
     after = _criteria(fewer)
     for cid, result in after.items():
         if cid not in conflicting:
-            assert result == before[cid] or result == "unknown", cid
+            # the documents in full: the generated examples depend on the constants of the
+            # modules a worker has imported (Hypothesis's local constants), so a failure
+            # seen in one run may not recur in another
+            assert result == before[cid] or result == "unknown", (cid, doc, fewer)
 
 
 @settings(max_examples=400, deadline=None, derandomize=True, database=None)
