@@ -57,3 +57,31 @@ def test_the_web_cards_say_not_known() -> None:
         if c.text.startswith("No extrahepatic metastases")
     ]
     assert values and all("not known" in v and "unknown" not in v for v in values)
+
+
+def test_a_relative_criterion_the_case_does_not_meet_reads_not_met_for_the_board() -> None:
+    """A well-differentiated tumour, its Ki-67 not given: platinum–etoposide's relative
+    criterion "Poorly differentiated NEC" (003 Medical therapy prefers it "for high-grade
+    tumors with poor differentiation", 004 §3.4 names it for a high proliferative index) is
+    not met, and no missing value would change that; the engine's result is "unknown" with
+    ``relative_contraindication``. The printed card and the web page say "not met: for the
+    board to weigh", never "not known"."""
+    doc = assess_mapping(
+        {"case_id": "well", "primary": {"site": "midgut"}, "pathology": {"differentiation": "well"}}
+    )
+    nec = next(
+        c for c in doc["options"]["platinum_etoposide"]["criteria"] if c["id"].endswith(".nec")
+    )
+    assert nec["result"] == "unknown" and nec["relative_contraindication"] is True
+    html = " ".join(render_html(doc).split())
+    relatives = sum(
+        1
+        for o in doc["options"].values()
+        for c in o["criteria"]
+        if c.get("relative_contraindication")
+    )
+    weighed = '<td class="result weigh">not met: for the board to weigh</td>'
+    assert relatives >= 1 and html.count(weighed) == relatives
+    card = next(o for o in board_view(doc).options if o.id == "platinum_etoposide")
+    relative = [c for c in card.criteria if c.relative]
+    assert [c.text for c in relative] == [nec["text"]]

@@ -22,6 +22,7 @@ import pytest
 
 from nelm.knowledge.sources import ReferenceList, cite_plain
 from nelm.report.text import render_text
+from nelm.report.verdicts import WEIGHED_RESULT
 from nelm.report.view import plan_steps
 from nelm.service import assess_mapping
 from nelm.vocabulary import option_short
@@ -149,6 +150,8 @@ def test_every_criterion_value_source_and_caution_of_a_real_case_is_shown(
                 hidden += 1
                 continue
             value = re.sub(r"\bunknown\b(?! primary)", "not known", c["value"])
+            if c.get("relative_contraindication"):  # not met, not "not known"
+                value += f" ({WEIGHED_RESULT})"
             row = f"{_said(c['text'])} — {' '.join(value.split())} ({_labels(c['sources'])})"
             assert row in flat, (o["name"], c["id"])
         if hidden:

@@ -24,7 +24,13 @@ from nelm.knowledge.sources import ReferenceList, cite_plain
 from nelm.report.cautions import CommonCaution, caution_title, common_cautions, short_name
 from nelm.report.known_range import missing_label
 from nelm.report.text import SAFETY_STATEMENT
-from nelm.report.verdicts import RESULT_WORDS, criteria_tally, failing_criteria, other_criteria
+from nelm.report.verdicts import (
+    RESULT_WORDS,
+    criteria_tally,
+    failing_criteria,
+    other_criteria,
+    result_word,
+)
 from nelm.report.view import (
     SECTION_TITLES,
     classification_rows,
@@ -175,6 +181,7 @@ table.inputs td:nth-child(2) { width: 15em; }
    7th)" wrapped in a 10em column): the column is as wide as its longest label. */
 table.classification th { width: 1%; white-space: nowrap; }
 td.result { white-space: nowrap; }
+td.result.weigh { white-space: normal; }  /* "not met: for the board to weigh" wraps */
 .card-ref { color: #444; font-size: 9pt; white-space: nowrap; }
 /* The verdicts of every option on the first page: one line each. */
 table.verdicts td { border: none; padding: .05em .45em .05em 0; }
@@ -419,7 +426,7 @@ its value and sources.</p>
 </thead><tbody>
 {% for c in option.criteria %}
 <tr><td>{{ c.text | cite_text }}</td>
-<td class="result">{{ result_text.get(c.result, c.result) }}</td>
+<td class="result{{ ' weigh' if c.get('relative_contraindication') }}">{{ result_word(c) }}</td>
 <td>{{ c.value | not_known }}</td><td class="src">{{ c.sources | cite }}</td></tr>
 {% endfor %}
 </tbody></table>
@@ -660,6 +667,7 @@ def render_html(
         status_text=STATUS_TEXT,
         status_mark=STATUS_MARK,
         result_text=RESULT_TEXT,
+        result_word=result_word,
         option_name=option_name,
         evidence={k: list(v) for k, v in (evidence or {}).items()},
         decisions=list(decisions),

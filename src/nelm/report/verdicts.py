@@ -13,7 +13,14 @@ from typing import Any
 from nelm.report.view import NOT_KNOWN
 from nelm.vocabulary import vocabulary
 
-__all__ = ["RESULT_WORDS", "criteria_tally", "failing_criteria", "other_criteria"]
+__all__ = [
+    "RESULT_WORDS",
+    "WEIGHED_RESULT",
+    "criteria_tally",
+    "failing_criteria",
+    "other_criteria",
+    "result_word",
+]
 
 RESULT_WORDS: dict[str, str] = {
     r.id: NOT_KNOWN if r.id == "unknown" else r.title for r in vocabulary().results
@@ -34,6 +41,16 @@ def _kind(criterion: Mapping[str, Any]) -> str:
 
 
 _WORDS = {**RESULT_WORDS, "weigh": WEIGH}
+
+WEIGHED_RESULT = f"not met: {WEIGH}"
+"""A relative criterion's result on a card: the case's value does not meet it, and the board
+weighs it; "not known" would say a missing value could settle it."""
+
+
+def result_word(criterion: Mapping[str, Any]) -> str:
+    """A criterion's result as a card prints it ("met", "not met", "not known", or, for a
+    relative criterion the case does not meet, ``WEIGHED_RESULT``)."""
+    return WEIGHED_RESULT if _kind(criterion) == "weigh" else RESULT_WORDS[str(criterion["result"])]
 
 
 def criteria_tally(option: Mapping[str, Any]) -> str:

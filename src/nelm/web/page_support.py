@@ -28,6 +28,7 @@ from nelm.report.html import (
     STATUS_TEXT,
 )
 from nelm.report.text import SAFETY_STATEMENT
+from nelm.report.verdicts import WEIGHED_RESULT
 from nelm.report.view import (
     field_label,
     format_value,
@@ -90,6 +91,7 @@ def _env() -> Environment:
         intents=INTENT_TITLES,
         status_text=STATUS_TEXT,
         result_text=RESULT_TEXT,
+        weighed_result=WEIGHED_RESULT,
         status_mark=STATUS_MARK,
         result_mark=RESULT_MARK,
         roles=ROLES,
