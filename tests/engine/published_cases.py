@@ -37,7 +37,7 @@ SSA_004 = (
 )
 SSA_SYNDROME = (
     "Kaltsas 2017 (ENETS pre- and perioperative therapy): long-acting SSAs control the "
-    "carcinoid syndrome, given without the SSTR status asked first"
+    "carcinoid syndrome, given without the SSTR status or the grade asked first"
 )
 PRRT_SETTING = (
     "002 §2.3: 'NANETS and ENETS, recommend the use of PRRT only after the progression of "
@@ -382,13 +382,15 @@ PUBLISHED_CASES: list[SeedPatient] = [
             # The team's ablation is outside the seeds: 002 §4 keeps it to G1-G2 NETs.
             "thermal_ablation": "ineligible",
             "liver_resection": "ineligible",
-            "ssa": "ineligible",
+            # a NEC: the SSA only for the hormone control of a syndrome (Kaltsas 2017), and
+            # the report states none either way
+            "ssa": "uncertain",
             "liver_transplant_milan": "ineligible",
         },
         {
             "thermal_ablation.grade": "not_met",
             "liver_resection.grade": "not_met",
-            "ssa.not_nec": "not_met",
+            "ssa.not_nec": "unknown",
             "liver_transplant_milan.grade": "not_met",
         },
         {},
@@ -402,6 +404,8 @@ PUBLISHED_CASES: list[SeedPatient] = [
         + RESECTION_004
         + "; "
         + SSA_004
+        + "; "
+        + SSA_SYNDROME
         + "; 001 Table 2: Milan 'Low-grade NET (G1/G2) confirmed by histology'",
     ),
     # Cardiac magnetic resonance for diagnosis of neuroendocrine tumor metastases to the right
@@ -433,15 +437,15 @@ PUBLISHED_CASES: list[SeedPatient] = [
             "liver_transplant_milan.age": "not_met",
             "liver_transplant_milan.portal_drainage": "met",
             # the heart disease is a complication of the carcinoid syndrome (Davar 2017),
-            # whose SSA is given without the SSTR status asked first (Kaltsas 2017); the SSA
-            # waits on the grade (a NEC not excluded)
+            # whose SSA is given without the SSTR status or the grade asked first (Kaltsas
+            # 2017)
             "ssa.sstr": "met",
             "ssa.indication": "met",
-            "ssa.not_nec": "unknown",
+            "ssa.not_nec": "met",
         },
         {},
         {"grade": None, "portal_drainage": True},
-        {"ssa": ["pathology.differentiation"]},
+        {},
         (),
         RESECTION_004
         + "; "
@@ -450,7 +454,8 @@ PUBLISHED_CASES: list[SeedPatient] = [
         "(pancreas and intermediate gut: from distal stomach to sigmoid colon)'; 004 §3.4: "
         "sunitinib 'in patients with locally advanced or metastatic pNETs'; " + SSA_004 + "; "
         "Davar 2017: carcinoid heart disease is a complication of the carcinoid syndrome; "
-        "Kaltsas 2017: the SSA for a carcinoid syndrome without the SSTR status asked first",
+        "Kaltsas 2017: the SSA for a carcinoid syndrome without the SSTR status or the grade "
+        "asked first",
     ),
     # Challenges in the diagnosis and management of the carcinoid heart disease. Romanian
     # Journal of Cardiology (authors and year not in the stored page).
@@ -483,13 +488,14 @@ PUBLISHED_CASES: list[SeedPatient] = [
             "everolimus.non_functional": "unknown",
             "interferon_alpha.syndrome": "met",
             "ssa.indication": "met",
-            # a carcinoid syndrome: the SSA without the SSTR status (Kaltsas 2017); the
-            # grade, not given, still decides whether it is a NEC (004 §3.3)
+            # a carcinoid syndrome: the SSA without the SSTR status or the grade (Kaltsas
+            # 2017)
             "ssa.sstr": "met",
+            "ssa.not_nec": "met",
         },
         {},
         {"grade": None},
-        {"ssa": ["pathology.ki67_percent"]},
+        {},
         (),
         TRANSPLANT_HEART
         + "; 001 Table 2: ENETS 'Young patients (<55 years) ... Stable disease for at least 6 "
@@ -1396,24 +1402,24 @@ PUBLISHED_CASES: list[SeedPatient] = [
         {
             "liver_resection": "ineligible",
             "liver_transplant_milan": "ineligible",
-            # hormone control of the carcinoid syndrome the heart disease comes from: open
-            # only on the grade (a NEC not excluded)
-            "ssa": "uncertain",
+            # hormone control of the carcinoid syndrome the heart disease comes from, whatever
+            # the grade (Kaltsas 2017)
+            "ssa": "eligible",
         },
         {
             "liver_resection.no_right_heart_dysfunction": "not_met",
             "ssa.indication": "met",
             "ssa.sstr": "met",
-            "ssa.not_nec": "unknown",
+            "ssa.not_nec": "met",
         },
         {"liver_resection": "Carcinoid syndrome"},
         {"portal_drainage": True},
-        {"ssa": ["pathology.differentiation"]},
+        {},
         (),
         "003 Potentially curative surgery: 'absence of right cardiac dysfunction'; Davar 2017: "
         "carcinoid heart disease is a complication of the carcinoid syndrome; 003 Medical "
         "therapy: SSAs 'are effective in controlling hormonal secretion'; Kaltsas 2017: the SSA "
-        "for a carcinoid syndrome without the SSTR status asked first; 004 §3.3: SSA for "
-        "well-differentiated NET; 001 Table 2: 'Age <55 years'",
+        "for a carcinoid syndrome without the SSTR status or the grade asked first; 004 §3.3: "
+        "SSA for well-differentiated NET; 001 Table 2: 'Age <55 years'",
     ),
 ]

@@ -445,21 +445,24 @@ SEED_PATIENTS: list[SeedPatient] = [
         },
         {
             "platinum_etoposide": "eligible",
-            "ssa": "ineligible",
+            # a NEC: the SSA only for a syndrome's hormone control (Kaltsas 2017), and the
+            # case does not say whether the tumour is functional
+            "ssa": "uncertain",
             # "preferred" is no contraindication: CAPTEM is left to the board for a NEC
             "capecitabine_temozolomide": "uncertain",
             "liver_resection": "ineligible",
             "liver_transplant_milan": "ineligible",
             "tae": "ineligible",
         },
-        {"platinum_etoposide.nec": "met", "ssa.not_nec": "not_met"},
+        {"platinum_etoposide.nec": "met", "ssa.not_nec": "unknown"},
         {},
         {"grade": "NEC", "portal_drainage": False},
         {},
         ("platinum_etoposide",),
         "003 Medical therapy: 'For high-grade tumors with poor differentiation, platinum-based "
         "regimes are preferred'; 000 §1: NEC 'generally treated with chemotherapy because of "
-        "aggressive tumor biology'; 004 §3.3: SSA for NET",
+        "aggressive tumor biology'; 004 §3.3: SSA for NET; Kaltsas 2017: a carcinoid "
+        "syndrome, a glucagonoma or a VIPoma treated with an SSA before any intervention",
     ),
     SeedPatient(
         "ssa-ki67-exactly-10",

@@ -26,14 +26,21 @@ def _criterion(doc: dict[str, Any], cid: str) -> dict[str, Any]:
 
 
 def test_a_rectal_primary_fails_portal_drainage_with_its_reason() -> None:
-    # case-v1: the rectum does not drain to the portal system; Milan (001 Table 2) names
-    # the gut from the distal stomach to the sigmoid colon.
+    # case-v1: the rectum does not count as drained to the portal system; Milan (001 Table
+    # 2) names the gut from the distal stomach to the sigmoid colon. The words say the
+    # criterion's territory, not the anatomy (the upper rectum's veins reach the portal
+    # vein through the inferior mesenteric vein).
     doc = _doc({"primary": {"site": "rectum"}})
     milan = _criterion(doc, "liver_transplant_milan.portal_drainage")
     assert milan["result"] == "not_met"
-    assert milan["value"] == "portal drainage no (rectum: not drained by the portal system)"
+    assert milan["value"] == (
+        "portal drainage no (rectum: outside the portal territory Milan names, "
+        "the distal stomach to the sigmoid colon)"
+    )
     explanation = doc["classification"]["explanations"]["portal_drainage"]
-    assert explanation.startswith("Rectum: not drained by the portal system (")
+    assert explanation.startswith("Rectum: outside the portal territory Milan names, the distal")
+    lung = _doc({"primary": {"site": "lung"}})["classification"]["explanations"]
+    assert lung["portal_drainage"].startswith("Lung: not drained by the portal system (")
 
 
 def test_an_unknown_primary_is_not_said_to_be_undrained() -> None:

@@ -252,4 +252,73 @@ def test_surgery_for_a_nec_is_said_only_where_the_liver_disease_may_be_limited(
     said = [c for c in cautions if c.startswith(SURGERY_NEC)]
     assert bool(said) is shown
     if shown:
-        assert ("pattern is not known" in said[0]) is as_question
+        assert ("is not settled" in said[0]) is as_question
+
+
+@pytest.mark.parametrize(
+    ("pathology", "shown"),
+    [
+        # 000 §1: a well-differentiated G3 NET is not a NEC ("poorly differentiated
+        # neoplasms of high grade"); 004 §3.1 speaks of "NEC patients with localized lesions".
+        ({"pathology.differentiation": "well", "pathology.ki67_percent": 30}, False),
+        ({"pathology.differentiation": "poor", "pathology.ki67_percent": 60}, True),
+        # Ki-67 30 % without the differentiation: a G3 NET or a NEC, so it is said.
+        ({"pathology.differentiation": None, "pathology.ki67_percent": 30}, True),
+    ],
+)
+def test_surgery_for_a_nec_is_not_said_of_a_well_differentiated_tumour(
+    pathology: dict[str, Any], shown: bool
+) -> None:
+    _, cautions = _platinum({"liver.distribution": None, "liver.lesion_count": 1, **pathology})
+    assert any(c.startswith(SURGERY_NEC) for c in cautions) is shown
+
+
+NEC_SSA = "Neuroendocrine carcinoma with a hormonal syndrome: the SSA is given here for the"
+
+
+@pytest.mark.parametrize(
+    ("changes", "status", "shown"),
+    [
+        # Kaltsas 2017 (ENETS): the carcinoid syndrome, the glucagonoma and the VIPoma are
+        # treated with an SSA before any intervention; 004 §3.3 gives its antiproliferative
+        # use "to NET patients with slow growth, Ki-67 ≤ 10%": for a NEC, the syndrome only.
+        (
+            {
+                "pathology.differentiation": "poor",
+                "pathology.ki67_percent": 60,
+                "primary.functional_syndrome": "carcinoid",
+            },
+            "eligible",
+            True,
+        ),
+        (
+            {
+                "pathology.differentiation": "poor",
+                "pathology.ki67_percent": 60,
+                "primary.functional_syndrome": "vipoma",
+            },
+            "eligible",
+            True,
+        ),
+        # A well-differentiated NET with a carcinoid syndrome: nothing to say.
+        ({"primary.functional_syndrome": "carcinoid"}, "eligible", False),
+        # A non-functional NEC: no SSA (004 §3.3), and no caution.
+        (
+            {
+                "pathology.differentiation": "poor",
+                "pathology.ki67_percent": 60,
+                "primary.functional_syndrome": "none",
+            },
+            "ineligible",
+            False,
+        ),
+    ],
+)
+def test_a_nec_s_somatostatin_analogue_is_for_its_syndrome(
+    changes: dict[str, Any], status: str, shown: bool
+) -> None:
+    doc = assess_mapping(eligible_case("ssa", changes), with_evidence=False)
+    ssa = doc["options"]["ssa"]
+    assert ssa["status"] == status
+    texts = [d["text"] for d in ssa["caution_details"]]
+    assert any(t.startswith(NEC_SSA) for t in texts) is shown

@@ -1,4 +1,4 @@
-"""The "Decided by …; without it, … would give …" note of a criterion: shown exactly when a
+"""The "Decided by …; without it, … would meet (fail) it" note of a criterion: shown exactly when a
 preferred statement decided the criterion against another known one."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def test_settled_diffuse_disease_decides_ablation_over_two_small_lesions() -> No
     )
     assert c["result"] == "not_met"
     assert "Decided by liver type;" in c["value"]
-    assert "would give met" in c["value"]
+    assert "would meet it" in c["value"]
 
 
 def test_a_guard_that_did_not_decide_adds_no_note() -> None:
@@ -53,5 +53,5 @@ def test_the_surgeons_judgement_over_the_anatomy_is_shown() -> None:
     assert c["result"] == "not_met"
     assert (
         "Decided by Liver disease resectable (surgical assessment); without it, liver type "
-        "would give met" in c["value"]
+        "would meet it" in c["value"]
     )

@@ -153,4 +153,4 @@ def test_a_grade_not_given_keeps_the_g3_step_conditional_in_its_words() -> None:
     assert steps, doc["plan"]
     for step in steps:
         for oid in step["options"]:
-            assert step["conditions"][oid][0] == "A non-functional G3 NET"
+            assert step["conditions"][oid][0] == "Non-functional G3 NET"

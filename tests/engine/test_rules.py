@@ -785,6 +785,50 @@ rules(
         M,
     ),
     ({"course.progressed_on_ssa": False, "pathology.ki67_percent": 10, "primary.site": None}, U),
+    # 001 PRRT: efficacy confirmed in pancreatic NENs "also in the setting of patients heavily
+    # pretreated with chemotherapy"; 001 Introduction: "WD-NENs with progressive, unresectable
+    # NELM"; 004 §3.5: approved "for treatment of progressive" SSTR-positive GEP-NETs.
+    # Progression after chemotherapy, not on the SSA (published: SSA stopped for intolerance):
+    (
+        {
+            "course.progressed_on_ssa": False,
+            "course.status": "progressing",
+            "course.prior_systemic_lines": 2,
+            "course.prior_treatments": ["ssa", "capecitabine_temozolomide"],
+        },
+        M,
+    ),
+    # Two lines, only the SSA listed: the other line was not the SSA.
+    (
+        {
+            "course.progressed_on_ssa": False,
+            "course.status": "progressing",
+            "course.prior_systemic_lines": 2,
+            "course.prior_treatments": ["ssa"],
+        },
+        M,
+    ),
+    # Chemotherapy given, the disease stable since: not progression.
+    (
+        {
+            "course.progressed_on_ssa": False,
+            "course.status": "stable",
+            "course.prior_systemic_lines": 1,
+            "course.prior_treatments": ["capecitabine_temozolomide"],
+        },
+        N,
+    ),
+    # Chemotherapy given, the course not stated: open.
+    (
+        {
+            "course.progressed_on_ssa": False,
+            "course.status": None,
+            "course.months_stable": None,
+            "course.prior_systemic_lines": 1,
+            "course.prior_treatments": ["capecitabine_temozolomide"],
+        },
+        U,
+    ),
 )
 rules(
     "prrt",
@@ -1298,7 +1342,17 @@ rules(
     (G3_WELL, N),
     (NO_GRADE, U),
 )
-rules("ssa", "not_nec", "004 §3.3: SSA for well-differentiated NET", (NEC, N))
+rules(
+    "ssa",
+    "not_nec",
+    "004 §3.3: SSA for well-differentiated NET; Kaltsas 2017 (ENETS): the carcinoid syndrome, "
+    "the glucagonoma and the VIPoma are treated with an SSA before any intervention",
+    (NEC, N),
+    (NEC | {"primary.functional_syndrome": "carcinoid"}, M),
+    (NEC | {"primary.functional_syndrome": "vipoma"}, M),
+    (NEC | {"primary.functional_syndrome": "insulinoma"}, N),
+    (NEC | {"primary.functional_syndrome": None}, U),
+)
 rules(
     "everolimus",
     "grade",

@@ -94,7 +94,7 @@ def test_the_anatomy_the_liver_directed_options_turn_on_is_among_the_facts() -> 
     )
     assert facts["Anatomy"] == "prior Whipple · bilio-enteric anastomosis · portal vein thrombosis"
     # BASE: a resected pancreatic primary; the operation not recorded is the question
-    assert _facts({"anatomy.prior_whipple": None})["Anatomy"] == "Whipple not recorded"
+    assert _facts({"anatomy.prior_whipple": None})["Anatomy"] == "prior Whipple not known"
     # an ileal primary with nothing stated: no row
     assert "Anatomy" not in _facts(
         {"primary.site": "small_intestine", "anatomy.prior_whipple": None}

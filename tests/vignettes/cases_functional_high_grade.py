@@ -474,7 +474,14 @@ VIGNETTES: list[Vignette] = [
             "liver_resection": (NO, NO_CURE_NEC_001 + "; " + RESECT_004),
             "platinum_etoposide": (YES, PLAT_003 + "; " + NEC_000),
             "prrt": (NO, PRRT_WD + " (NEC)"),
-            "ssa": (NO, SSA_004 + " (NEC, Ki-67 90 %)"),
+            # A NEC: the SSA only for the hormone control of a carcinoid syndrome, a
+            # glucagonoma or a VIPoma, which Kaltsas 2017 (ENETS) gives whatever the grade;
+            # the vignette does not say whether the tumour is functional.
+            "ssa": (
+                OPEN,
+                SSA_004
+                + " (NEC, Ki-67 90 %); Kaltsas 2017: a syndrome's SSA (function not stated)",
+            ),
             "everolimus": (NO, G12_TARGETED + " (NEC)"),
             "thermal_ablation": (NO, TAE_GRADE_002 + " (NEC)"),
             "liver_transplant_milan": (NO, MILAN_T2 + " (NEC; rectum not portal)"),

@@ -599,12 +599,25 @@ never "no", which would read as the anatomy's answer."""
 
 def portal_drainage_reason(site: str, portal: bool) -> str:
     """Why the primary site does or does not count as drained by the portal system, in the
-    words a criterion's value can carry ("rectum: not drained by the portal system")."""
+    words a criterion's value can carry ("lung: not drained by the portal system")."""
     if portal:
         return f"{site.replace('_', ' ')}: drained by the portal system"
     if site in _NOT_KNOWN_SITES:
         return f"{_NOT_KNOWN_SITES[site]}: {NOT_KNOWN_TO_DRAIN}"
+    if site in _OUTSIDE_MILAN:
+        return _OUTSIDE_MILAN[site]
     return f"{site.replace('_', ' ')}: not drained by the portal system"
+
+
+# The upper rectum's veins reach the portal system (the superior rectal vein, through the
+# inferior mesenteric vein): a rectal primary is outside the territory the transplant
+# criteria name, not undrained by anatomy (001 Table 2, Milan: "from distal stomach to
+# sigmoid colon").
+_OUTSIDE_MILAN = {
+    "rectum": (
+        "rectum: outside the portal territory Milan names, the distal stomach to the sigmoid colon"
+    )
+}
 
 
 def derive_burden_band(

@@ -345,8 +345,8 @@ def _override(condition: Condition, facts: Mapping[str, Fact]) -> str | None:
     if found is None:
         return None
     used, aside, truth = found
-    alone = "met" if truth is Truth.MET else "not met"
-    return f"Decided by {_labels(used)}; without it, {_labels(aside)} would give {alone}"
+    alone = "meet" if truth is Truth.MET else "fail"
+    return f"Decided by {_labels(used)}; without it, {_labels(aside)} would {alone} it"
 
 
 def _labels(fields: tuple[str, ...]) -> str:

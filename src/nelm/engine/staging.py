@@ -183,8 +183,8 @@ def derive_stages(
             cite = "; ".join(system.sources)
             if site is None:
                 text = (
-                    f"Primary site not given: {system.name} stages a primary of the "
-                    f"{_sites_text(tables)} only ({cite})"
+                    f"Primary site not given: the sources give the {system.name} stage for "
+                    f"a primary of the {_sites_text(tables)} only ({cite})"
                 )
                 settle: tuple[str, ...] = ("primary.site",)
             else:
@@ -197,8 +197,11 @@ def derive_stages(
                     "other": "a primary of another site",
                 }.get(site, f"a primary of the {site.replace('_', ' ')}")
                 text = (
-                    f"{NO_SYSTEM[0].upper()}{NO_SYSTEM[1:]}: {system.name} stages a primary "
-                    f"of the {_sites_text(tables)} only, and this is {this} ({cite})"
+                    # The system has tables for other sites too (ENETS for the hindgut,
+                    # AJCC 7th for the gut); the sources print the pancreas's alone.
+                    f"{NO_SYSTEM[0].upper()}{NO_SYSTEM[1:]}: the sources give the "
+                    f"{system.name} stage for a primary of the {_sites_text(tables)} only "
+                    f"(its tables for other sites are not in nelm), and this is {this} ({cite})"
                 )
                 settle = ()
             nothing: frozenset[str] = frozenset()

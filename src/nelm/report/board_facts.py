@@ -151,7 +151,7 @@ def _anatomy(get: Any, site: Any) -> list[str | None]:
     """What the liver-directed options turn on beyond the liver's metastases: a prior
     Whipple or bilio-enteric anastomosis (TAE/TACE contraindicated: 003, 002 §3.3), a blocked
     bile duct, portal vein thrombosis, ascites or encephalopathy. Only what the case states,
-    and a Whipple not recorded where the primary's site makes it the question (a pancreatic
+    and a Whipple not known where the primary's site makes it the question (a pancreatic
     or duodenal primary resected); empty when there is nothing to say."""
     whipple = get("anatomy", "prior_whipple")
     pancreatic_resected = site in ("pancreas", "duodenum") and get("primary", "resected") is True
@@ -162,7 +162,7 @@ def _anatomy(get: Any, site: Any) -> list[str | None]:
                 whipple,
                 "prior Whipple",
                 "no prior Whipple" if pancreatic_resected else None,
-                "Whipple not recorded" if pancreatic_resected else None,
+                "prior Whipple not known" if pancreatic_resected else None,
             ),
             _yes_no(
                 get("anatomy", "biliary_enteric_anastomosis"),
