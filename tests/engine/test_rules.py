@@ -1198,8 +1198,9 @@ rules(
     "ssa_to_add_to",
     "003 Medical therapy: 'Alpha-interferon may be associated with somatostatin analogs', the "
     "option being that addition; an SSA needs SSTR-positive disease, or for the hormone control "
-    "of a carcinoid syndrome, glucagonoma or VIPoma none asked first (Kaltsas 2017), and not a "
-    "NEC (004 §3.3): the SSA's own sstr and not_nec criteria",
+    "of a carcinoid syndrome, glucagonoma or VIPoma neither that nor the grade asked first "
+    "(Kaltsas 2017), and otherwise not a NEC (004 §3.3): the SSA's own sstr and not_nec "
+    "criteria",
     ({"imaging.sstr_positive": True}, M),
     # the base case's carcinoid syndrome: the SSA is given without the SSTR status
     (
@@ -1239,9 +1240,11 @@ rules(
         },
         M,
     ),
-    # 004 §3.3: the SSA is for a well-differentiated NET ("not NEC"): a NEC has no SSA to
-    # add interferon to, SSTR-positive or not
-    ({"imaging.sstr_positive": True} | NEC, N),
+    # 004 §3.3: the SSA's antiproliferative use is for a well-differentiated NET ("not
+    # NEC"): a NEC with another syndrome has no SSA to add interferon to, SSTR-positive or
+    # not; the base case's carcinoid syndrome has its SSA whatever the grade (Kaltsas 2017)
+    ({"imaging.sstr_positive": True, "primary.functional_syndrome": "other"} | NEC, N),
+    ({"imaging.sstr_positive": True} | NEC, M),
 )
 
 
