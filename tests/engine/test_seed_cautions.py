@@ -368,7 +368,7 @@ def test_permissive_seed_is_a_caution(
         "burden_over_75": "003 considers the prognosis unfavourable",
         "extrahepatic_progression": "003 allows liver-directed therapy",
         "wider_indication": "004 proposes cytoreductive surgery more widely",
-        "carcinoid_heart_disease": "no source applies it to this palliative operation",
+        "carcinoid_heart_disease": "no source makes it a criterion of this palliative operation",
         # platinum-etoposide's G3 disagreement (003 against 004 §3.4) is a relative
         # criterion now, tested in tests/engine/test_rules.py
         "g3": {

@@ -452,6 +452,8 @@ def _criterion_doc(c: CriterionResult, template: dict[str, Any]) -> dict[str, An
         doc["relative_contraindication"] = True
     if c.criterion.later_line:
         doc["later_line"] = True
+    if c.criterion.convertible:
+        doc["convertible"] = True
     if c.override:
         doc["override"] = c.override
     return doc

@@ -67,6 +67,9 @@ class Criterion:
     value would settle it; the board weighs it (``relative_contraindication``)."""
     later_line: bool = False
     """The criterion places the option later in the disease course (``later_line``)."""
+    convertible: bool = False
+    """Treatment can change the criterion's result: a conversion or the removal of the
+    primary (``convertible``)."""
 
     @property
     def value_after_text(self) -> str:
@@ -97,6 +100,13 @@ class OptionRow:
         """Ineligible only on criteria that place it later in the disease course
         (progressive disease, a prior line): not yet, rather than ruled out."""
         return bool(self.failing) and all(c.later_line for c in self.failing)
+
+    @property
+    def not_now(self) -> bool:
+        """Ineligible only on criteria that treatment can change (a future liver remnant
+        that portal vein embolisation can grow, a primary still to be removed, a burden to
+        reduce): ruled out now, not for good."""
+        return bool(self.failing) and all(c.convertible for c in self.failing)
 
     def tally(self, result: str) -> int:
         """How many of its criteria have this result (met, unknown, not_met)."""
@@ -382,6 +392,7 @@ def _criterion(raw: Mapping[str, Any]) -> Criterion:
         sources=tuple(raw.get("sources") or ()),
         relative=bool(raw.get("relative_contraindication")),
         later_line=bool(raw.get("later_line")),
+        convertible=bool(raw.get("convertible")),
     )
 
 
