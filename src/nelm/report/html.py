@@ -30,6 +30,7 @@ from nelm.report.verdicts import (
     failing_criteria,
     other_criteria,
     result_word,
+    weighed,
 )
 from nelm.report.view import (
     SECTION_TITLES,
@@ -426,7 +427,7 @@ its value and sources.</p>
 </thead><tbody>
 {% for c in option.criteria %}
 <tr><td>{{ c.text | cite_text }}</td>
-<td class="result{{ ' weigh' if c.get('relative_contraindication') }}">{{ result_word(c) }}</td>
+<td class="result{{ ' weigh' if weighed(c) }}">{{ result_word(c) }}</td>
 <td>{{ c.value | not_known }}</td><td class="src">{{ c.sources | cite }}</td></tr>
 {% endfor %}
 </tbody></table>
@@ -668,6 +669,7 @@ def render_html(
         status_mark=STATUS_MARK,
         result_text=RESULT_TEXT,
         result_word=result_word,
+        weighed=weighed,
         option_name=option_name,
         evidence={k: list(v) for k, v in (evidence or {}).items()},
         decisions=list(decisions),

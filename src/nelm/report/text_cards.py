@@ -18,7 +18,7 @@ from rich.text import Text
 
 from nelm.knowledge.sources import ReferenceList, cite_plain
 from nelm.report.cautions import CommonCaution, caution_title, short_name
-from nelm.report.verdicts import WEIGHED_RESULT, criteria_tally, failing_criteria
+from nelm.report.verdicts import WEIGHED_RESULT, criteria_tally, failing_criteria, weighed
 from nelm.report.view import OptionGroup, field_label, not_known_words
 from nelm.vocabulary import vocabulary
 
@@ -128,7 +128,7 @@ def card(
         mark, mstyle = RESULT_MARK[crit["result"]]
         body = Text(cite_plain(crit["text"], refs))
         body.append(f" — {not_known_words(str(crit['value']))}", style="cyan")
-        if crit["result"] == "unknown" and crit.get("relative_contraindication"):
+        if weighed(crit):
             body.append(f" ({WEIGHED_RESULT})", style="yellow")
         body.append(f"  ({refs.labels(crit['sources'])})", style="dim")
         lines.append(_item(mark, mstyle, body))

@@ -20,6 +20,7 @@ __all__ = [
     "failing_criteria",
     "other_criteria",
     "result_word",
+    "weighed",
 ]
 
 RESULT_WORDS: dict[str, str] = {
@@ -34,10 +35,13 @@ WEIGH = "for the board to weigh"
 value would settle it (``relative_contraindication``), so it is not counted "not known"."""
 
 
+def weighed(criterion: Mapping[str, Any]) -> bool:
+    """A relative criterion the case does not meet: the board weighs it (``WEIGH``)."""
+    return criterion["result"] == "unknown" and bool(criterion.get("relative_contraindication"))
+
+
 def _kind(criterion: Mapping[str, Any]) -> str:
-    if criterion["result"] == "unknown" and criterion.get("relative_contraindication"):
-        return "weigh"
-    return str(criterion["result"])
+    return "weigh" if weighed(criterion) else str(criterion["result"])
 
 
 _WORDS = {**RESULT_WORDS, "weigh": WEIGH}
@@ -50,7 +54,7 @@ weighs it; "not known" would say a missing value could settle it."""
 def result_word(criterion: Mapping[str, Any]) -> str:
     """A criterion's result as a card prints it ("met", "not met", "not known", or, for a
     relative criterion the case does not meet, ``WEIGHED_RESULT``)."""
-    return WEIGHED_RESULT if _kind(criterion) == "weigh" else RESULT_WORDS[str(criterion["result"])]
+    return WEIGHED_RESULT if weighed(criterion) else RESULT_WORDS[str(criterion["result"])]
 
 
 def criteria_tally(option: Mapping[str, Any]) -> str:
